@@ -1,0 +1,25 @@
+// Builds the universal/browser entry (`visionpipe`), the Node entry (`visionpipe/node`)
+// and their bundled type declarations. Runtimes (tfjs, onnxruntime, comlink, sharp) stay
+// external: the app's bundler or Node resolves them.
+import esbuild from 'rollup-plugin-esbuild';
+import dts from 'rollup-plugin-dts';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
+const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+export default [
+  {
+    input: { index: 'src/index.ts', node: 'src/node/index.ts', cli: 'src/node/cli.ts' },
+    external,
+    plugins: [esbuild({ target: 'es2022', sourceMap: true })],
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+  {
+    input: { index: 'src/index.ts', node: 'src/node/index.ts' },
+    external,
+    plugins: [dts()],
+    output: { dir: 'dist', format: 'es' },
+  },
+];

@@ -1,0 +1,85 @@
+/**
+ * Machine-readable reasons a visionpipe call can fail.
+ *
+ * - `INVALID_INPUT`: an image, tensor or feed that cannot be used (zero size, closed frame,
+ *   wrong shape or dtype, unsupported type).
+ * - `INVALID_OPTION`: an option outside its allowed range or set.
+ * - `MODEL_LOAD_FAILED`: the model's bytes could not be read (missing file, HTTP error).
+ * - `MODEL_FORMAT`: the bytes were read but are not a model this runtime understands.
+ * - `BACKEND_UNAVAILABLE`: no requested backend / execution provider could be initialised.
+ * - `INFERENCE_FAILED`: the runtime rejected or failed a run with valid-looking feeds.
+ * - `ABORTED`: the caller's `AbortSignal` fired.
+ * - `DISPOSED`: the object was used after `dispose()`.
+ */
+export type VisionErrorCode =
+  | 'INVALID_INPUT'
+  | 'INVALID_OPTION'
+  | 'MODEL_LOAD_FAILED'
+  | 'MODEL_FORMAT'
+  | 'BACKEND_UNAVAILABLE'
+  | 'INFERENCE_FAILED'
+  | 'ABORTED'
+  | 'DISPOSED';
+
+/**
+ * The one error type visionpipe throws. `code` says what kind of failure it is; the
+ * message says what was wrong and what is allowed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await detector.run(image);
+ * } catch (e) {
+ *   if (e instanceof VisionError && e.code === 'INVALID_INPUT') showHint(e.message);
+ * }
+ * ```
+ */
+export class VisionError extends Error {
+  /** What kind of failure this is. */
+  readonly code: VisionErrorCode;
+
+  constructor(code: VisionErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VisionError';
+    this.code = code;
+  }
+}
+
+/**
+ * Whether `value` is a {@link VisionError}, optionally of a given code.
+ *
+ * @example
+ * ```ts
+ * if (isVisionError(err, 'ABORTED')) return;
+ * ```
+ */
+export function isVisionError(value: unknown, code?: VisionErrorCode): value is VisionError {
+  return value instanceof VisionError && (code === undefined || value.code === code);
+}
+
+/**
+ * Throws `ABORTED` when the signal has fired; a no-op otherwise.
+ *
+ * @example
+ * ```ts
+ * throwIfAborted(options.signal, 'model download');
+ * ```
+ */
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) {
+    throw new VisionError('ABORTED', `${what} was aborted`, { cause: signal.reason });
+  }
+}
+
+/**
+ * A short description of an error of unknown type, for combined error messages.
+ *
+ * @example
+ * ```ts
+ * reasons.push(`webgpu: ${describeError(e)}`);
+ * ```
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}

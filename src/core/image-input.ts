@@ -1,0 +1,153 @@
+import type { Tensor } from '@tensorflow/tfjs';
+import { VisionError } from './errors';
+
+/** Pixel data in memory: `channels` is 1 (grey), 3 (RGB) or 4 (RGBA), row-major, interleaved. @example `const raw: RawImage = { data, width: 2, height: 1, channels: 3 };` */
+export interface RawImage {
+  data: Uint8Array | Uint8ClampedArray | Float32Array;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+}
+
+/** Anything the browser can draw: decoded images, canvases, video elements and frames. @example `const src: DrawableImage = document.querySelector('video')!;` */
+export type DrawableImage =
+  | ImageBitmap
+  | VideoFrame
+  | HTMLVideoElement
+  | HTMLImageElement
+  | HTMLCanvasElement
+  | OffscreenCanvas;
+
+/**
+ * Every image form a visionpipe pipeline accepts: browser images, canvases, video elements
+ * and frames, `ImageData`, raw pixel buffers, an RGB(A) `tf.Tensor3D` (int32 0–255 or float),
+ * and — in Node, through `visionpipe/node` — a file path or encoded image bytes (JPEG, PNG,
+ * WebP…).
+ *
+ * @example
+ * ```ts
+ * await classifier.run(document.querySelector('img')!);
+ * await classifier.run({ data: rgba, width: 640, height: 480, channels: 4 });
+ * ```
+ */
+export type ImageInput = DrawableImage | ImageData | RawImage | Tensor | string | Uint8Array | ArrayBuffer;
+
+/** What kind of image input a value is, after validation. @example `if (kind === 'encoded') decode(...)` */
+export type ImageInputKind = 'tensor' | 'raw' | 'image-data' | 'drawable' | 'video-frame' | 'encoded' | 'path';
+
+function hasGlobal(name: string): boolean {
+  return typeof (globalThis as Record<string, unknown>)[name] === 'function';
+}
+
+function isInstance(value: unknown, ctorName: string): boolean {
+  const ctor = (globalThis as Record<string, unknown>)[ctorName];
+  return hasGlobal(ctorName) && value instanceof (ctor as new () => unknown);
+}
+
+function isTensorLike(value: object): value is Tensor {
+  const v = value as { shape?: unknown; dtype?: unknown; dataId?: unknown };
+  return Array.isArray(v.shape) && typeof v.dtype === 'string' && v.dataId !== undefined;
+}
+
+function isPixelBuffer(value: object): value is { data: ArrayLike<number>; width: number; height: number } {
+  const v = value as { data?: unknown; width?: unknown; height?: unknown };
+  return ArrayBuffer.isView(v.data) && typeof v.width === 'number' && typeof v.height === 'number';
+}
+
+const ALLOWED =
+  'allowed: ImageBitmap, VideoFrame, HTMLVideoElement, HTMLImageElement, HTMLCanvasElement, ' +
+  'OffscreenCanvas, ImageData, {data, width, height, channels}, tf.Tensor3D [H,W,3|4], ' +
+  'and in Node a file path or encoded image bytes';
+
+function requireSize(width: number, height: number, what: string): void {
+  if (!(width > 0 && height > 0) || !Number.isFinite(width) || !Number.isFinite(height)) {
+    throw new VisionError('INVALID_INPUT', `${what} has size ${width}×${height}; an image must be at least 1×1 pixel`);
+  }
+}
+
+function drawableSize(value: DrawableImage): { width: number; height: number; what: string } {
+  if (isInstance(value, 'HTMLVideoElement')) {
+    const video = value as HTMLVideoElement;
+    if (video.readyState < 2) {
+      throw new VisionError('INVALID_INPUT', `HTMLVideoElement has no current frame (readyState ${video.readyState}); wait for 'loadeddata' before running`);
+    }
+    return { width: video.videoWidth, height: video.videoHeight, what: 'HTMLVideoElement' };
+  }
+  if (isInstance(value, 'HTMLImageElement')) {
+    const image = value as HTMLImageElement;
+    if (!image.complete) throw new VisionError('INVALID_INPUT', 'HTMLImageElement has not finished loading; await image.decode() first');
+    return { width: image.naturalWidth, height: image.naturalHeight, what: 'HTMLImageElement (broken or empty image?)' };
+  }
+  if (isInstance(value, 'ImageBitmap')) {
+    const bitmap = value as ImageBitmap;
+    return { width: bitmap.width, height: bitmap.height, what: 'ImageBitmap (closed or detached?)' };
+  }
+  const canvas = value as HTMLCanvasElement | OffscreenCanvas;
+  return { width: canvas.width, height: canvas.height, what: 'canvas' };
+}
+
+/**
+ * Checks an image input at the pipeline boundary and says what kind it is. Throws
+ * `VisionError('INVALID_INPUT')` for zero-size, closed or detached images and for values
+ * that are not images, naming what is allowed.
+ *
+ * @example
+ * ```ts
+ * const kind = classifyImageInput(frame); // 'video-frame'
+ * ```
+ */
+export function classifyImageInput(value: unknown): ImageInputKind {
+  if (typeof value === 'string') {
+    if (value.length === 0) throw new VisionError('INVALID_INPUT', `empty string given as image path; ${ALLOWED}`);
+    return 'path';
+  }
+  if (value instanceof ArrayBuffer || value instanceof Uint8Array) {
+    if (value.byteLength === 0) throw new VisionError('INVALID_INPUT', 'image bytes are empty (0 bytes, or a detached buffer)');
+    return 'encoded';
+  }
+  if (value === null || typeof value !== 'object') {
+    throw new VisionError('INVALID_INPUT', `image input is ${value === null ? 'null' : typeof value}; ${ALLOWED}`);
+  }
+  if (isTensorLike(value)) {
+    const [h, w, c] = value.shape;
+    if (value.isDisposed) throw new VisionError('INVALID_INPUT', 'image tensor is already disposed');
+    if (value.shape.length !== 3 || (c !== 1 && c !== 3 && c !== 4)) {
+      throw new VisionError('INVALID_INPUT', `image tensor has shape [${value.shape.join(',')}]; expected [height, width, 1|3|4]`);
+    }
+    requireSize(w ?? 0, h ?? 0, 'image tensor');
+    return 'tensor';
+  }
+  if (isInstance(value, 'VideoFrame')) {
+    const frame = value as VideoFrame;
+    if (frame.format === null || frame.displayWidth === 0) {
+      throw new VisionError('INVALID_INPUT', 'VideoFrame is closed (or has no pixel format); clone it before passing it on if it must be closed early');
+    }
+    return 'video-frame';
+  }
+  if (isPixelBuffer(value)) {
+    requireSize(value.width, value.height, 'pixel buffer');
+    if (value.data.length === 0) throw new VisionError('INVALID_INPUT', 'pixel buffer has no data (detached ArrayBuffer?)');
+    if (isInstance(value, 'ImageData') || !('channels' in value)) {
+      if (value.data.length !== value.width * value.height * 4) {
+        throw new VisionError('INVALID_INPUT', `ImageData-like buffer has ${value.data.length} values; ${value.width}×${value.height} RGBA needs ${value.width * value.height * 4}`);
+      }
+      return 'image-data';
+    }
+    const channels = (value as RawImage).channels;
+    if (channels !== 1 && channels !== 3 && channels !== 4) {
+      throw new VisionError('INVALID_INPUT', `raw image has channels=${String(channels)}; allowed: 1, 3 or 4`);
+    }
+    const expected = value.width * value.height * channels;
+    if (value.data.length !== expected) {
+      throw new VisionError('INVALID_INPUT', `raw image data has ${value.data.length} values; ${value.width}×${value.height}×${channels} needs ${expected}`);
+    }
+    return 'raw';
+  }
+  const drawables = ['HTMLVideoElement', 'HTMLImageElement', 'ImageBitmap', 'HTMLCanvasElement', 'OffscreenCanvas'];
+  if (drawables.some((name) => isInstance(value, name))) {
+    const { width, height, what } = drawableSize(value as DrawableImage);
+    requireSize(width, height, what);
+    return 'drawable';
+  }
+  throw new VisionError('INVALID_INPUT', `unsupported image input (${Object.prototype.toString.call(value)}); ${ALLOWED}`);
+}

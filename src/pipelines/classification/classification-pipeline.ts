@@ -1,0 +1,80 @@
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import type { ModelSpec } from '../../models/model-spec';
+import { type ClassifierOutput, decodeClassification } from '../../postprocess/classify';
+import type { ModelRunner } from '../../runtime/model-runner';
+import type { Pipeline } from '../pipeline-options';
+import { resolveModel } from '../resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification-types';
+
+const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multilabel'];
+
+/**
+ * Image classification: image → fitted, normalised input → model → class scores → top-k
+ * labels. Create it with `pipeline('image-classification', options)`.
+ *
+ * @example
+ * ```ts
+ * const classifier = await pipeline('image-classification');
+ * const { classes } = await classifier.run(image);
+ * ```
+ */
+export class ClassificationPipeline implements Pipeline<ClassificationRunOptions, ClassificationResult> {
+  readonly task = 'image-classification';
+  private disposed = false;
+
+  constructor(
+    readonly spec: ModelSpec,
+    readonly runner: ModelRunner,
+    private readonly ownsRunner: boolean,
+    private readonly defaults: ClassificationRunOptions,
+  ) {
+    if (!OUTPUTS.includes(spec.family as ClassifierOutput)) {
+      throw new VisionError('INVALID_OPTION', `classifier family '${spec.family}' is not one of ${OUTPUTS.join(', ')}`);
+    }
+  }
+
+  async run(input: ImageInput, options: ClassificationRunOptions = {}): Promise<ClassificationResult> {
+    if (this.disposed) throw new VisionError('DISPOSED', 'this classification pipeline was disposed');
+    const stage = await preprocessAndInfer(this.runner, this.spec, input);
+    const postStart = now();
+    const output = Object.values(stage.outputs)[0];
+    const perImage = output.dims[output.dims.length - 1];
+    const classes = decodeClassification(output.data.subarray(0, perImage) as Float32Array, {
+      output: this.spec.family as ClassifierOutput,
+      labels: this.spec.labels,
+      topK: options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK,
+      threshold: options.threshold ?? this.defaults.threshold,
+    });
+    return {
+      classes,
+      imageSize: { width: stage.transform.sourceWidth, height: stage.transform.sourceHeight },
+      timing: finishTiming(stage, postStart),
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.ownsRunner) this.runner.dispose();
+  }
+}
+
+/**
+ * Creates an image-classification pipeline (default model `nsfw-mobilenet-v2`).
+ *
+ * @example
+ * ```ts
+ * const classifier = await createClassificationPipeline({ backend: 'wasm' });
+ * ```
+ */
+export async function createClassificationPipeline(options: ClassificationOptions = {}): Promise<ClassificationPipeline> {
+  const { spec, runner, ownsRunner } = await resolveModel('image-classification', 'nsfw-mobilenet-v2', options, options.spec);
+  try {
+    return new ClassificationPipeline(spec, runner, ownsRunner, { topK: options.topK, threshold: options.threshold });
+  } catch (error) {
+    if (ownsRunner) runner.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Detection } from '../../core/types';
+import type { ModelSpec } from '../../models/model-spec';
+import type { BasePipelineOptions, TimedResult } from '../pipeline-options';
+
+/**
+ * Per-call options of an object-detection pipeline (defaults come from the model card).
+ *
+ * @example
+ * ```ts
+ * await detector.run(image, { threshold: 0.5, classes: [0] }); // people only
+ * ```
+ */
+export interface DetectionRunOptions {
+  /** Minimum score, in [0, 1]. */
+  threshold?: number;
+  /** NMS IoU threshold, in [0, 1]. */
+  iouThreshold?: number;
+  /** Most detections to return. */
+  maxDetections?: number;
+  /** Only these class ids. */
+  classes?: readonly number[];
+  /** Class-agnostic NMS (a box suppresses overlapping boxes of any class). Default false. */
+  agnostic?: boolean;
+}
+
+/**
+ * Options of an object-detection pipeline. Default model: `centernet-coco`.
+ *
+ * @example
+ * ```ts
+ * await pipeline('object-detection', { model: 'centernet-coco', threshold: 0.4 });
+ * ```
+ */
+export interface DetectionOptions extends BasePipelineOptions, DetectionRunOptions {
+  /** The card of a ready runner passed as `model`. */
+  spec?: ModelSpec;
+}
+
+/**
+ * Objects found in one image, best first; boxes in pixels of the original image.
+ *
+ * @example
+ * ```ts
+ * const { detections } = await detector.run(photo);
+ * detections.filter((d) => d.label === 'person').length;
+ * ```
+ */
+export interface DetectionResult extends TimedResult {
+  detections: Detection[];
+}

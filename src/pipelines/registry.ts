@@ -1,0 +1,47 @@
+import { VisionError } from '../core/errors';
+import type { TaskName } from '../models/model-spec';
+import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
+import type { ClassificationOptions } from './classification/classification-types';
+import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
+import type { DetectionOptions } from './detection/detection-types';
+
+/** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
+export interface TaskOptions {
+  'image-classification': ClassificationOptions;
+  'object-detection': DetectionOptions;
+}
+
+/** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
+export interface TaskPipeline {
+  'image-classification': ClassificationPipeline;
+  'object-detection': DetectionPipeline;
+}
+
+const FACTORIES: { readonly [T in TaskName]: (options: TaskOptions[T]) => Promise<TaskPipeline[T]> } = Object.freeze({
+  'image-classification': createClassificationPipeline,
+  'object-detection': createDetectionPipeline,
+});
+
+/** The tasks {@link pipeline} can build. @example `SUPPORTED_TASKS.includes('object-detection')` */
+export const SUPPORTED_TASKS: readonly TaskName[] = Object.keys(FACTORIES) as TaskName[];
+
+/**
+ * Creates the pipeline for a task: loads its model (the task's default, a catalogue id, a
+ * model card or a ready runner) on the best available backend. Unknown tasks are
+ * `INVALID_OPTION`.
+ *
+ * @example
+ * ```ts
+ * import { pipeline } from 'visionpipe';
+ * const detector = await pipeline('object-detection', { threshold: 0.4 });
+ * const { detections } = await detector.run(document.querySelector('img')!);
+ * detector.dispose();
+ * ```
+ */
+export function pipeline<T extends TaskName>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]> {
+  const factory = FACTORIES[task] as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
+  if (!factory) {
+    return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));
+  }
+  return factory(options ?? ({} as TaskOptions[T]));
+}

@@ -1,0 +1,61 @@
+import { VisionError } from '../core/errors';
+import { getModelSpec, resolveModelLocation } from '../models/catalog';
+import type { ModelSpec, TaskName } from '../models/model-spec';
+import { loadModel } from '../runtime/load-model';
+import type { ModelRunner } from '../runtime/model-runner';
+import type { BasePipelineOptions } from './pipeline-options';
+
+/** A pipeline's model: its card, its runner, and whether the pipeline must dispose the runner. */
+export interface ResolvedModel {
+  spec: ModelSpec;
+  runner: ModelRunner;
+  ownsRunner: boolean;
+}
+
+function isRunner(value: unknown): value is ModelRunner {
+  return typeof value === 'object' && value !== null && typeof (value as ModelRunner).run === 'function' && Array.isArray((value as ModelRunner).inputs);
+}
+
+function checkInputSize(spec: ModelSpec, runner: ModelRunner): void {
+  const input = runner.inputs[0];
+  if (!input) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no inputs`);
+  if (input.shape.length !== 4) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' input '${input.name}' has shape [${input.shape.join(',')}]; image models need a rank-4 input`);
+  }
+  const [h, w] = spec.input.layout === 'nchw' ? [input.shape[2], input.shape[3]] : [input.shape[1], input.shape[2]];
+  if ((h > 0 && h !== spec.input.height) || (w > 0 && w !== spec.input.width)) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}' takes ${w}×${h} images but its spec says ${spec.input.width}×${spec.input.height}`);
+  }
+}
+
+/**
+ * Finds the model card and loads the runner for a pipeline from its options: a catalogue id,
+ * a card, a card plus `modelSource`, or a ready runner with a card.
+ *
+ * @example
+ * ```ts
+ * const { spec, runner } = await resolveModel('object-detection', 'centernet-coco', options);
+ * ```
+ */
+export async function resolveModel(task: TaskName, defaultId: string, options: BasePipelineOptions, runnerSpec?: ModelSpec): Promise<ResolvedModel> {
+  const model = options.model ?? defaultId;
+  if (isRunner(model)) {
+    if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
+    checkInputSize(runnerSpec, model);
+    return { spec: runnerSpec, runner: model, ownsRunner: false };
+  }
+  const spec = typeof model === 'string' ? getModelSpec(model) : model;
+  if (!spec || typeof spec !== 'object' || !spec.input) {
+    throw new VisionError('INVALID_OPTION', 'model must be a catalogue id, a ModelSpec, or a ModelRunner with a spec');
+  }
+  if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
+  const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
+  const runner = await loadModel(source, { ...options, format: options.format ?? spec.format });
+  try {
+    checkInputSize(spec, runner);
+  } catch (error) {
+    runner.dispose();
+    throw error;
+  }
+  return { spec, runner, ownsRunner: true };
+}

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ImageInput } from '../core/image-input';
+import type { InputTransform, Timing } from '../core/types';
+import type { ModelSpec } from '../models/model-spec';
+import { prepareImage } from '../preprocess/prepare';
+import { imageToTensor } from '../preprocess/to-tensor';
+import type { ModelRunner, RawTensor } from '../runtime/model-runner';
+
+/** Outputs of one model run with the transform of its input and the time spent so far. */
+export interface StageOutputs {
+  outputs: Record<string, RawTensor>;
+  transform: InputTransform;
+  timing: Omit<Timing, 'postprocess' | 'total'>;
+  started: number;
+}
+
+/** A monotonic clock in milliseconds for stage timings. @example `const t0 = now();` */
+export function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/**
+ * The first two stages every image pipeline shares — preprocess (image → tensor → fitted,
+ * normalised model input) and inference — each timed, with every intermediate tensor freed
+ * even when a stage throws. Tensors the caller passed are never disposed.
+ *
+ * @example
+ * ```ts
+ * const { outputs, transform, timing } = await preprocessAndInfer(runner, spec, image);
+ * ```
+ */
+export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput): Promise<StageOutputs> {
+  const started = now();
+  const { tensor, owned } = await imageToTensor(image);
+  let prepared;
+  try {
+    const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
+    prepared = prepareImage(tensor, { ...spec.input, dtype });
+  } finally {
+    if (owned) tensor.dispose();
+  }
+  const preprocessed = now();
+  try {
+    const outputs = await runner.run({ [runner.inputs[0].name]: prepared.input }, { outputs: spec.outputs });
+    return { outputs, transform: prepared.transform, timing: { preprocess: preprocessed - started, inference: now() - preprocessed }, started };
+  } finally {
+    tf.dispose(prepared.input);
+  }
+}
+
+/**
+ * Completes a {@link Timing} once post-processing is done.
+ *
+ * @example
+ * ```ts
+ * const timing = finishTiming(stage, postStart);
+ * ```
+ */
+export function finishTiming(stage: StageOutputs, postprocessStarted: number): Timing {
+  const end = now();
+  return { ...stage.timing, postprocess: end - postprocessStarted, total: end - stage.started };
+}

@@ -1,0 +1,69 @@
+import { VisionError } from '../core/errors';
+import type { Classification } from '../core/types';
+import { sigmoid, softmax, topK } from './activations';
+
+/**
+ * How a classifier's output becomes class scores: `probabilities` (already softmaxed),
+ * `logits` (softmax applied), `multilabel` (independent sigmoid per class).
+ *
+ * @example
+ * ```ts
+ * const family: ClassifierOutput = 'logits';
+ * ```
+ */
+export type ClassifierOutput = 'probabilities' | 'logits' | 'multilabel';
+
+/**
+ * Options of {@link decodeClassification}.
+ *
+ * @example
+ * ```ts
+ * const options: ClassificationDecodeOptions = { output: 'logits', labels: ['cat', 'dog'], topK: 1 };
+ * ```
+ */
+export interface ClassificationDecodeOptions {
+  output: ClassifierOutput;
+  labels: readonly string[];
+  /** How many classes to return (default 5, at most the number of classes). */
+  topK?: number;
+  /** Drop classes scoring below this (default 0). */
+  threshold?: number;
+}
+
+/**
+ * Turns one image's classifier output into the top-k `{ label, classId, score }`, highest
+ * score first. Classes beyond the labels list are named `class <id>`.
+ *
+ * @example
+ * ```ts
+ * decodeClassification(new Float32Array([0.1, 2.3]), { output: 'logits', labels: ['cat', 'dog'] });
+ * // [{ label: 'dog', classId: 1, score: 0.9 }, { label: 'cat', classId: 0, score: 0.1 }]
+ * ```
+ */
+export function decodeClassification(values: ArrayLike<number>, options: ClassificationDecodeOptions): Classification[] {
+  const k = options.topK ?? 5;
+  if (!Number.isInteger(k) || k < 1) throw new VisionError('INVALID_OPTION', `topK is ${k}; it must be an integer ≥ 1`);
+  const threshold = options.threshold ?? 0;
+  if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `threshold is ${threshold}; it must be in [0, 1]`);
+  let scores: ArrayLike<number>;
+  switch (options.output) {
+    case 'probabilities':
+      scores = values;
+      break;
+    case 'logits':
+      scores = softmax(values);
+      break;
+    case 'multilabel':
+      scores = sigmoid(values);
+      break;
+    default:
+      throw new VisionError('INVALID_OPTION', `unknown classifier output '${String(options.output)}'; allowed: probabilities, logits, multilabel`);
+  }
+  const best = topK(scores, Math.min(k, scores.length));
+  const result: Classification[] = [];
+  best.indices.forEach((classId, i) => {
+    const score = best.values[i];
+    if (score >= threshold) result.push({ label: options.labels[classId] ?? `class ${classId}`, classId, score });
+  });
+  return result;
+}

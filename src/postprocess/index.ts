@@ -1,0 +1,20 @@
+/**
+ * Post-processing: pure functions from raw model outputs (and the input transform) to
+ * boxes, scores and classes in pixels of the original frame.
+ */
+export { softmax, sigmoid, topK } from './activations';
+export type { TopKResult } from './activations';
+export {
+  convertBoxes,
+  normalizeBoxes,
+  denormalizeBoxes,
+  clipBoxes,
+  scaleBoxesToSource,
+  scaleBoxesToInput,
+} from './box-format';
+export type { BoxFormat, InputTransform, ClipOptions, ScaleOptions, WritableNumberArray } from './box-format';
+export { boxArea, boxAreas, iou, iouMatrix } from './iou';
+export { nms, batchedNms } from './nms';
+export type { NmsOptions } from './nms';
+export { softNms } from './soft-nms';
+export type { SoftNmsOptions, SoftNmsResult } from './soft-nms';

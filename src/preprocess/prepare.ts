@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../core/errors';
+import type { InputTransform } from '../core/types';
+import { type Interpolation, type Transformed, centerCrop, letterbox, resize } from './geometry';
+import { type Normalization, normalize } from './normalize';
+
+/**
+ * Everything a model needs its input to look like. Model specs carry one; pipelines pass it
+ * to {@link prepareImage}.
+ *
+ * @example
+ * ```ts
+ * const spec: InputSpec = { width: 640, height: 640, fit: 'letterbox', normalization: 'unit', layout: 'nchw' };
+ * ```
+ */
+export interface InputSpec {
+  width: number;
+  height: number;
+  /** `stretch` (resize ignoring aspect), `letterbox` (Ultralytics), `center-crop`. Default `stretch`. */
+  fit?: 'stretch' | 'letterbox' | 'center-crop';
+  interpolation?: Interpolation;
+  /** Channel order of the model; `mean`/`std` of `normalization` are in this order. Default `rgb`. */
+  channelOrder?: 'rgb' | 'bgr';
+  /** Letterbox pad value in 0–255 pixel units (default 114). */
+  padValue?: number;
+  normalization?: Normalization;
+  layout?: 'nhwc' | 'nchw';
+  dtype?: 'float32' | 'int32';
+}
+
+/** A batched model input and the transform that maps its coordinates back to the image. @example `const { input, transform } = prepareImage(image, spec);` */
+export interface PreparedInput {
+  input: tf.Tensor4D;
+  transform: InputTransform;
+}
+
+function checkSpec(spec: InputSpec): void {
+  for (const key of ['width', 'height'] as const) {
+    if (!Number.isInteger(spec[key]) || spec[key] <= 0) {
+      throw new VisionError('INVALID_OPTION', `input ${key} is ${String(spec[key])}; it must be a positive integer`);
+    }
+  }
+}
+
+function fit(image: tf.Tensor3D, spec: InputSpec): Transformed {
+  switch (spec.fit ?? 'stretch') {
+    case 'letterbox':
+      return letterbox(image, spec.width, spec.height, { padValue: spec.padValue, method: spec.interpolation });
+    case 'center-crop':
+      return centerCrop(image, spec.width, spec.height, spec.interpolation);
+    case 'stretch':
+      return resize(image, spec.width, spec.height, spec.interpolation);
+    default:
+      throw new VisionError('INVALID_OPTION', `unknown fit '${String(spec.fit)}'; allowed: stretch, letterbox, center-crop`);
+  }
+}
+
+/**
+ * Turns an RGB image tensor (0–255) into a model input: fit to size, normalise, channel order,
+ * layout (NHWC/NCHW), dtype and a batch axis — all on the active tfjs backend. The result is
+ * owned by the caller; the source tensor is left alone.
+ *
+ * @example
+ * ```ts
+ * const { input, transform } = prepareImage(image, { width: 512, height: 512, fit: 'letterbox', padValue: 0 });
+ * ```
+ */
+export function prepareImage(image: tf.Tensor3D, spec: InputSpec): PreparedInput {
+  checkSpec(spec);
+  const fitted = fit(image, spec);
+  const input = tf.tidy(() => {
+    const ordered = spec.channelOrder === 'bgr' ? tf.reverse(fitted.tensor, -1) : fitted.tensor;
+    let x = normalize(ordered, spec.normalization ?? 'none');
+    if (spec.layout === 'nchw') x = tf.transpose(x, [2, 0, 1]);
+    if (spec.dtype === 'int32') x = tf.cast(tf.round(x), 'int32');
+    return tf.expandDims(x, 0) as tf.Tensor4D;
+  });
+  fitted.tensor.dispose();
+  return { input, transform: fitted.transform };
+}

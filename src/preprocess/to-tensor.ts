@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, describeError } from '../core/errors';
+import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput } from '../core/image-input';
+import { getPlatform } from '../core/platform';
+
+/**
+ * An image as an RGB tensor `[height, width, 3]` and whether the caller owns it (a tensor the
+ * caller passed in is used as is and must never be disposed by visionpipe).
+ *
+ * @example
+ * ```ts
+ * const { tensor, owned } = await imageToTensor(video);
+ * try { ... } finally { if (owned) tensor.dispose(); }
+ * ```
+ */
+export interface ImageTensor {
+  tensor: tf.Tensor3D;
+  owned: boolean;
+}
+
+function fromRaw(raw: RawImage): tf.Tensor3D {
+  const { width, height, channels } = raw;
+  return tf.tidy(() => {
+    const dtype = raw.data instanceof Float32Array ? 'float32' : 'int32';
+    const values = raw.data instanceof Float32Array ? raw.data : Int32Array.from(raw.data);
+    const full = tf.tensor3d(values, [height, width, channels], dtype);
+    if (channels === 3) return full;
+    if (channels === 4) return tf.slice(full, [0, 0, 0], [height, width, 3]);
+    return tf.tile(full, [1, 1, 3]);
+  });
+}
+
+function fromTensor(tensor: tf.Tensor): ImageTensor {
+  const channels = tensor.shape[2];
+  if (channels === 3) return { tensor: tensor as tf.Tensor3D, owned: false };
+  const [h, w] = tensor.shape as [number, number, number];
+  const rgb = tf.tidy(() => (channels === 4 ? tf.slice(tensor, [0, 0, 0], [h, w, 3]) : tf.tile(tensor, [1, 1, 3])));
+  return { tensor: rgb as tf.Tensor3D, owned: true };
+}
+
+function drawToCanvas(source: CanvasImageSource, width: number, height: number): ImageData {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new VisionError('INVALID_INPUT', 'could not create a 2D canvas to read the frame pixels');
+  context.drawImage(source, 0, 0, width, height);
+  return context.getImageData(0, 0, width, height);
+}
+
+function fromDrawable(source: DrawableImage): tf.Tensor3D {
+  try {
+    return tf.browser.fromPixels(source as Exclude<DrawableImage, VideoFrame | OffscreenCanvas> );
+  } catch (error) {
+    // Some WebGPU devices (e.g. SwiftShader) cannot import a <video> as an external texture;
+    // read its pixels through a 2D canvas instead.
+    const isVideo = typeof HTMLVideoElement === 'function' && source instanceof HTMLVideoElement;
+    if (!isVideo || typeof OffscreenCanvas !== 'function') {
+      throw new VisionError('INVALID_INPUT', `could not read pixels from the image: ${describeError(error)}`, { cause: error });
+    }
+    const video = source as HTMLVideoElement;
+    return tf.browser.fromPixels(drawToCanvas(video, video.videoWidth, video.videoHeight));
+  }
+}
+
+/**
+ * Converts any {@link ImageInput} into an RGB tensor on the active tfjs backend (values
+ * 0–255; int32 for 8-bit sources, float32 for float sources). Zero-size, closed or detached
+ * inputs throw `VisionError('INVALID_INPUT')`. File paths and encoded bytes need the Node
+ * entry (`visionpipe/node`), which installs an image decoder.
+ *
+ * @example
+ * ```ts
+ * const { tensor, owned } = await imageToTensor(imageBitmap);
+ * ```
+ */
+export async function imageToTensor(input: ImageInput): Promise<ImageTensor> {
+  const kind = classifyImageInput(input);
+  switch (kind) {
+    case 'tensor':
+      return fromTensor(input as tf.Tensor);
+    case 'raw':
+      return { tensor: fromRaw(input as RawImage), owned: true };
+    case 'image-data': {
+      const data = input as ImageData;
+      return { tensor: fromRaw({ data: data.data, width: data.width, height: data.height, channels: 4 }), owned: true };
+    }
+    case 'video-frame': {
+      const frame = input as VideoFrame;
+      const pixels = drawToCanvas(frame, frame.displayWidth, frame.displayHeight);
+      return { tensor: tf.browser.fromPixels(pixels), owned: true };
+    }
+    case 'drawable':
+      return { tensor: fromDrawable(input as DrawableImage), owned: true };
+    case 'path':
+    case 'encoded': {
+      const decode = getPlatform().decodeImage;
+      if (!decode) {
+        throw new VisionError('INVALID_INPUT', `${kind === 'path' ? 'file paths' : 'encoded image bytes'} need an image decoder: import from 'visionpipe/node' in Node, or pass an ImageBitmap/HTMLImageElement in browsers`);
+      }
+      const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : (input as string | Uint8Array);
+      let raw: RawImage;
+      try {
+        raw = await decode(bytes);
+      } catch (error) {
+        throw new VisionError('INVALID_INPUT', `could not decode the image${typeof bytes === 'string' ? ` '${bytes}'` : ''}: ${describeError(error)}`, { cause: error });
+      }
+      return { tensor: fromRaw(raw), owned: true };
+    }
+  }
+}

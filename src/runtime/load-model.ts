@@ -1,0 +1,76 @@
+import { VisionError } from '../core/errors';
+import type { ModelRunner } from './model-runner';
+import { type ModelSource, sourceName } from './model-source';
+import { type OnnxRunnerOptions, createOnnxRunner } from './onnx-runner';
+import { type PackedModelSource, loadPackedModel } from './packed-model';
+import { type TfjsModelFiles } from './tfjs-artifacts';
+import { type TfjsRunnerOptions, createTfjsRunner } from './tfjs-runner';
+
+/** Model file formats visionpipe runs. @example `loadModel(bytes, { format: 'onnx' })` */
+export type ModelFormat = 'onnx' | 'tfjs' | 'tfjs-packed';
+
+/**
+ * Options for {@link loadModel}: loading (progress, abort, cache) plus the runtime options of
+ * whichever runner the format needs.
+ *
+ * @example
+ * ```ts
+ * await loadModel(url, { backend: 'wasm', executionProviders: ['wasm'], onProgress });
+ * ```
+ */
+export interface LoadModelOptions extends TfjsRunnerOptions, Omit<OnnxRunnerOptions, keyof TfjsRunnerOptions> {
+  /** Force a format instead of guessing it from the name or bytes. */
+  format?: ModelFormat;
+}
+
+/** Everything {@link loadModel} accepts. @example `const s: AnyModelSource = { model: 'x/model.min.js' };` */
+export type AnyModelSource = ModelSource | TfjsModelFiles | PackedModelSource;
+
+function guessFormat(source: AnyModelSource): ModelFormat {
+  if (typeof source === 'object' && 'json' in source) return 'tfjs';
+  if (typeof source === 'object' && 'model' in source) return 'tfjs-packed';
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+    const first = new Uint8Array(source instanceof Uint8Array ? source.buffer : source, source instanceof Uint8Array ? source.byteOffset : 0, 1)[0];
+    if (first === 0x7b) {
+      throw new VisionError('MODEL_FORMAT', 'these bytes look like a tfjs model.json; pass { json, weights } so the weights come with it');
+    }
+    return 'onnx';
+  }
+  const name = sourceName(source).split(/[?#]/)[0].toLowerCase();
+  if (name.endsWith('.onnx') || name.endsWith('.ort')) return 'onnx';
+  if (name.endsWith('.min.js')) return 'tfjs-packed';
+  if (name.endsWith('.json')) return 'tfjs';
+  throw new VisionError('MODEL_FORMAT', `cannot tell the format of '${sourceName(source)}'; name it *.onnx, model.json or model.min.js, or pass { format: 'onnx' | 'tfjs' | 'tfjs-packed' }`);
+}
+
+/**
+ * Loads any supported model — ONNX (onnxruntime), tfjs graph or layers model.json, or a
+ * `.min.js`-packed tfjs model — and returns a {@link ModelRunner}.
+ *
+ * @example
+ * ```ts
+ * const runner = await loadModel('https://example.com/yolov8n.onnx', { onProgress: (p) => console.log(p) });
+ * console.log(runner.inputs, runner.outputs);
+ * ```
+ */
+export async function loadModel(source: AnyModelSource, options: LoadModelOptions = {}): Promise<ModelRunner> {
+  if (source === null || source === undefined) {
+    throw new VisionError('MODEL_LOAD_FAILED', 'no model source given; pass a URL, a file path, bytes, { json, weights } or { model }');
+  }
+  const format = options.format ?? guessFormat(source);
+  if (format === 'onnx') {
+    if (typeof source === 'object' && ('json' in source || 'model' in source)) {
+      throw new VisionError('INVALID_OPTION', "format 'onnx' needs a URL, a file path or bytes");
+    }
+    return createOnnxRunner(source, options);
+  }
+  if (format === 'tfjs-packed') {
+    const packed = typeof source === 'object' && 'model' in source ? source : { model: source as ModelSource };
+    return createTfjsRunner(await loadPackedModel(packed, options), options);
+  }
+  if (format === 'tfjs') {
+    if (typeof source === 'object' && 'model' in source) throw new VisionError('INVALID_OPTION', "format 'tfjs' needs a model.json source");
+    return createTfjsRunner(source, options);
+  }
+  throw new VisionError('INVALID_OPTION', `unknown model format '${String(format)}'; allowed: onnx, tfjs, tfjs-packed`);
+}

@@ -1,0 +1,177 @@
+import { VisionError, describeError, throwIfAborted } from '../core/errors';
+import { getPlatform } from '../core/platform';
+
+/**
+ * Where a model comes from: a URL (absolute or page-relative), a local file path (Node), or
+ * the model's bytes.
+ *
+ * @example
+ * ```ts
+ * const a: ModelSource = 'https://example.com/yolo.onnx';
+ * const b: ModelSource = new Uint8Array(await file.arrayBuffer());
+ * ```
+ */
+export type ModelSource = string | URL | ArrayBuffer | Uint8Array;
+
+/** Bytes received so far of one model (all its files together). @example `onProgress: (p) => bar.update(p.loaded / (p.total ?? 1))` */
+export interface LoadProgress {
+  loaded: number;
+  /** Expected total bytes, when known. */
+  total?: number;
+}
+
+/**
+ * Options for reading model files.
+ *
+ * @example
+ * ```ts
+ * await loadModel(url, { onProgress: (p) => console.log(p.loaded), signal: controller.signal });
+ * ```
+ */
+export interface LoadOptions {
+  onProgress?: (progress: LoadProgress) => void;
+  signal?: AbortSignal;
+  /** Browser Cache API: `true` (default where available) caches in 'visionpipe-models', a string names the cache, `false` never caches. */
+  cache?: boolean | string;
+}
+
+/** A running byte counter shared by all files of one model load. */
+export interface ProgressCounter {
+  loaded: number;
+  total?: number;
+  report(options: LoadOptions): void;
+}
+
+/** Makes a {@link ProgressCounter}. @example `const counter = progressCounter(expectedBytes);` */
+export function progressCounter(total?: number): ProgressCounter {
+  return {
+    loaded: 0,
+    total,
+    report(options) {
+      options.onProgress?.({ loaded: this.loaded, total: this.total === undefined ? undefined : Math.max(this.total, this.loaded) });
+    },
+  };
+}
+
+const URL_SCHEME = /^(https?|blob|data):/i;
+
+/** Whether a string source is fetched (URL) rather than read from disk (Node path). @example `isUrlSource('https://x/y.onnx') // true` */
+export function isUrlSource(source: string): boolean {
+  return URL_SCHEME.test(source) || getPlatform().readFile === undefined;
+}
+
+/** The name of a source for messages and format sniffing. @example `sourceName(new URL('https://x/m.json')) // 'https://x/m.json'` */
+export function sourceName(source: ModelSource): string {
+  if (typeof source === 'string') return source;
+  if (source instanceof URL) return source.href;
+  return `<${source.byteLength} bytes>`;
+}
+
+/**
+ * Resolves a file named inside a model (e.g. a weight shard) against the model file's location.
+ *
+ * @example
+ * ```ts
+ * resolveSibling('https://cdn/x/model.json', 'group1-shard1of2.bin'); // 'https://cdn/x/group1-shard1of2.bin'
+ * ```
+ */
+export function resolveSibling(base: string, relative: string): string {
+  if (URL_SCHEME.test(base)) return new URL(relative, base).href;
+  const slash = Math.max(base.lastIndexOf('/'), base.lastIndexOf('\\'));
+  return base.slice(0, slash + 1) + relative;
+}
+
+async function readStream(response: Response, counter: ProgressCounter, options: LoadOptions): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    throwIfAborted(options.signal, 'model download');
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    counter.loaded += value.byteLength;
+    counter.report(options);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+async function openCache(options: LoadOptions, url: string): Promise<Cache | undefined> {
+  if (options.cache === false || typeof caches === 'undefined' || !/^https?:/i.test(url)) return undefined;
+  try {
+    return await caches.open(typeof options.cache === 'string' ? options.cache : 'visionpipe-models');
+  } catch {
+    return undefined;
+  }
+}
+
+async function fetchBytes(url: string, counter: ProgressCounter, options: LoadOptions): Promise<Uint8Array> {
+  const absolute = typeof location !== 'undefined' ? new URL(url, location.href).href : url;
+  const cache = await openCache(options, absolute);
+  let response = await cache?.match(absolute);
+  if (!response) {
+    try {
+      response = await fetch(absolute, { signal: options.signal });
+    } catch (error) {
+      throwIfAborted(options.signal, 'model download');
+      throw new VisionError('MODEL_LOAD_FAILED', `could not fetch ${absolute}: ${describeError(error)}`, { cause: error });
+    }
+    if (!response.ok) {
+      throw new VisionError('MODEL_LOAD_FAILED', `fetching ${absolute} failed: HTTP ${response.status} ${response.statusText}`);
+    }
+    if (cache) await cache.put(absolute, response.clone()).catch(() => undefined);
+  }
+  try {
+    return await readStream(response, counter, options);
+  } catch (error) {
+    if (error instanceof VisionError) throw error;
+    throwIfAborted(options.signal, 'model download');
+    throw new VisionError('MODEL_LOAD_FAILED', `reading ${absolute} failed: ${describeError(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Reads one model file's bytes from a URL, a local path (Node) or memory, reporting progress
+ * through `counter` and honouring `signal`. Errors are `MODEL_LOAD_FAILED` (missing file,
+ * HTTP error) or `ABORTED`.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readModelBytes('models/centernet.bin', progressCounter(), {});
+ * ```
+ */
+export async function readModelBytes(source: ModelSource, counter: ProgressCounter, options: LoadOptions): Promise<Uint8Array> {
+  throwIfAborted(options.signal, 'model loading');
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+    const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+    if (bytes.byteLength === 0) throw new VisionError('MODEL_FORMAT', 'model bytes are empty (0 bytes, or a detached buffer)');
+    counter.loaded += bytes.byteLength;
+    counter.report(options);
+    return bytes;
+  }
+  const name = sourceName(source);
+  if (typeof source === 'string' && source.length === 0) {
+    throw new VisionError('MODEL_LOAD_FAILED', 'model source is an empty string; give a URL, a file path or the model bytes');
+  }
+  if (source instanceof URL || isUrlSource(name)) return fetchBytes(name, counter, options);
+  const readFile = getPlatform().readFile;
+  if (!readFile) throw new VisionError('MODEL_LOAD_FAILED', `cannot read file '${name}' here; pass a URL or the bytes`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(name);
+  } catch (error) {
+    throw new VisionError('MODEL_LOAD_FAILED', `cannot read model file '${name}': ${describeError(error)}`, { cause: error });
+  }
+  throwIfAborted(options.signal, 'model loading');
+  counter.loaded += bytes.byteLength;
+  counter.report(options);
+  return bytes;
+}

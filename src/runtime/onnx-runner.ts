@@ -1,0 +1,155 @@
+import type * as ortTypes from 'onnxruntime-web';
+import { VisionError, describeError } from '../core/errors';
+import { getPlatform } from '../core/platform';
+import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataType, TensorInfo } from './model-runner';
+import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
+import { toRawTensor } from './tensor-convert';
+import { isTfTensor, validateFeeds } from './validate-feeds';
+
+type Ort = typeof ortTypes;
+
+/** onnxruntime execution providers visionpipe knows. @example `const ep: OnnxExecutionProvider = 'wasm';` */
+export type OnnxExecutionProvider = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/**
+ * Options for {@link createOnnxRunner}.
+ *
+ * @example
+ * ```ts
+ * await createOnnxRunner('yolo.onnx', { executionProviders: ['webgpu', 'wasm'] });
+ * ```
+ */
+export interface OnnxRunnerOptions extends LoadOptions {
+  /** Providers to try in order. Default: webgpu → wasm in browsers; cpu with onnxruntime-node. */
+  executionProviders?: readonly OnnxExecutionProvider[];
+  /** Use this onnxruntime module (e.g. a preconfigured onnxruntime-web) instead of the default. */
+  ort?: unknown;
+}
+
+const PROVIDERS: readonly OnnxExecutionProvider[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+interface OrtChoice {
+  ort: Ort;
+  native: boolean;
+}
+
+async function chooseOrt(options: OnnxRunnerOptions): Promise<OrtChoice> {
+  if (options.ort) return { ort: options.ort as Ort, native: false };
+  const loadNative = getPlatform().loadOnnxRuntime;
+  if (loadNative) {
+    try {
+      return { ort: (await loadNative()) as Ort, native: true };
+    } catch {
+      // onnxruntime-node is optional: fall back to onnxruntime-web's wasm below.
+    }
+  }
+  return { ort: await import('onnxruntime-web'), native: false };
+}
+
+function providerList(options: OnnxRunnerOptions, native: boolean): OnnxExecutionProvider[] {
+  const list = options.executionProviders ?? (native ? ['cpu'] : typeof navigator !== 'undefined' && 'gpu' in navigator ? ['webgpu', 'wasm'] : ['wasm']);
+  for (const ep of list) {
+    if (!PROVIDERS.includes(ep)) {
+      throw new VisionError('INVALID_OPTION', `unknown execution provider '${String(ep)}'; allowed: ${PROVIDERS.join(', ')}`);
+    }
+  }
+  if (list.length === 0) throw new VisionError('INVALID_OPTION', `executionProviders is empty; allowed: ${PROVIDERS.join(', ')}`);
+  return [...list];
+}
+
+function metadataInfo(meta: ortTypes.InferenceSession.ValueMetadata): TensorInfo {
+  if (!meta.isTensor) return { name: meta.name, shape: [], dtype: 'float32' };
+  return {
+    name: meta.name,
+    shape: meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)),
+    dtype: (meta.type === 'float32' ? 'float32' : meta.type) as TensorDataType,
+  };
+}
+
+/**
+ * Runs an ONNX model with onnxruntime (onnxruntime-node in Node when `visionpipe/node` is
+ * loaded, else onnxruntime-web). Create it with {@link createOnnxRunner}.
+ *
+ * @example
+ * ```ts
+ * const runner = await createOnnxRunner(bytes);
+ * const { output } = await runner.run({ images: { dtype: 'float32', dims: [1, 3, 640, 640], data } });
+ * ```
+ */
+export class OnnxRunner implements ModelRunner {
+  readonly runtime = 'onnxruntime' as const;
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  private session: ortTypes.InferenceSession | null;
+
+  constructor(private readonly ort: Ort, session: ortTypes.InferenceSession, readonly backend: string) {
+    this.session = session;
+    this.inputs = session.inputMetadata.map(metadataInfo);
+    this.outputs = session.outputMetadata.map(metadataInfo);
+  }
+
+  async run(feeds: Record<string, Feed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
+    const session = this.session;
+    if (!session) throw new VisionError('DISPOSED', 'this model runner was disposed');
+    validateFeeds(this.inputs, feeds);
+    const names = options.outputs ?? this.outputs.map((o) => o.name);
+    const unknown = names.filter((n) => !this.outputs.some((o) => o.name === n));
+    if (unknown.length > 0) {
+      throw new VisionError('INVALID_OPTION', `unknown output(s) ${unknown.join(', ')}; the model's outputs are ${this.outputs.map((o) => o.name).join(', ')}`);
+    }
+    const inputs: Record<string, ortTypes.Tensor> = {};
+    for (const [name, feed] of Object.entries(feeds)) {
+      const raw = isTfTensor(feed) ? await toRawTensor(feed) : feed;
+      inputs[name] = new this.ort.Tensor(raw.dtype as 'float32', raw.data as Float32Array, raw.dims);
+    }
+    let results: ortTypes.InferenceSession.ReturnType;
+    try {
+      results = await session.run(inputs, names);
+    } catch (error) {
+      throw new VisionError('INFERENCE_FAILED', `onnxruntime inference failed: ${describeError(error)}`, { cause: error });
+    }
+    const out: Record<string, RawTensor> = {};
+    for (const name of names) {
+      const tensor = results[name];
+      const data = (tensor.location === 'cpu' || tensor.location === undefined ? tensor.data : await tensor.getData(true)) as TensorData;
+      out[name] = { dtype: tensor.type as TensorDataType, dims: [...tensor.dims], data: data.slice() as TensorData };
+      tensor.dispose();
+    }
+    return out;
+  }
+
+  dispose(): void {
+    void this.session?.release();
+    this.session = null;
+  }
+}
+
+/**
+ * Loads an ONNX model from a URL, a Node file path or bytes and opens an onnxruntime session
+ * on the first execution provider that works. Corrupt or truncated files are `MODEL_FORMAT`;
+ * a session that no provider can open is `BACKEND_UNAVAILABLE`.
+ *
+ * @example
+ * ```ts
+ * const runner = await createOnnxRunner('/models/ssd.onnx', { onProgress: (p) => console.log(p.loaded) });
+ * ```
+ */
+export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerOptions = {}): Promise<OnnxRunner> {
+  const { ort, native } = await chooseOrt(options);
+  const providers = providerList(options, native);
+  const bytes = await readModelBytes(source, progressCounter(), options);
+  const reasons: string[] = [];
+  for (const provider of providers) {
+    try {
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+      return new OnnxRunner(ort, session, provider);
+    } catch (error) {
+      const reason = describeError(error);
+      if (/protobuf|parse|invalid model|ModelProto|Load model/i.test(reason)) {
+        throw new VisionError('MODEL_FORMAT', `${sourceName(source)} is not a valid ONNX model: ${reason}`, { cause: error });
+      }
+      reasons.push(`${provider}: ${reason}`);
+    }
+  }
+  throw new VisionError('BACKEND_UNAVAILABLE', `onnxruntime could not open ${sourceName(source)} on any execution provider (${reasons.join('; ')})`);
+}

@@ -1,0 +1,148 @@
+import type { io } from '@tensorflow/tfjs';
+import { VisionError, describeError } from '../core/errors';
+import {
+  type LoadOptions,
+  type ModelSource,
+  progressCounter,
+  readModelBytes,
+  resolveSibling,
+  sourceName,
+} from './model-source';
+
+/** Which tfjs model API a model.json is for. @example `if (kind === 'graph') tf.loadGraphModel(handler)` */
+export type TfjsModelKind = 'graph' | 'layers';
+
+/**
+ * A tfjs model already in memory: the parsed `model.json` and its weight bytes (shards in
+ * manifest order, or one concatenated buffer).
+ *
+ * @example
+ * ```ts
+ * const files: TfjsModelFiles = { json: JSON.parse(text), weights: [shard1, shard2] };
+ * ```
+ */
+export interface TfjsModelFiles {
+  json: unknown;
+  weights: Uint8Array | ArrayBuffer | ReadonlyArray<Uint8Array | ArrayBuffer>;
+}
+
+/** Parsed model artifacts plus which model API they are for. */
+export interface LoadedArtifacts {
+  kind: TfjsModelKind;
+  artifacts: io.ModelArtifacts;
+}
+
+interface ModelJson {
+  format?: string;
+  modelTopology?: Record<string, unknown>;
+  weightsManifest?: io.WeightsManifestConfig;
+  signature?: unknown;
+  userDefinedMetadata?: Record<string, unknown>;
+  modelInitializer?: unknown;
+}
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8, string: 0 };
+
+function weightBytes(manifest: io.WeightsManifestConfig): number {
+  let total = 0;
+  for (const group of manifest) {
+    for (const spec of group.weights) {
+      const count = spec.shape.reduce((a, b) => a * b, 1);
+      total += count * (BYTES[spec.quantization?.dtype ?? spec.dtype] ?? 4);
+    }
+  }
+  return total;
+}
+
+function concat(parts: ReadonlyArray<Uint8Array | ArrayBuffer>): ArrayBuffer {
+  const views = parts.map((p) => (p instanceof Uint8Array ? p : new Uint8Array(p)));
+  const out = new Uint8Array(views.reduce((n, v) => n + v.byteLength, 0));
+  let offset = 0;
+  for (const view of views) {
+    out.set(view, offset);
+    offset += view.byteLength;
+  }
+  return out.buffer;
+}
+
+function parseModelJson(value: unknown, name: string): ModelJson {
+  let json = value;
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+    try {
+      json = JSON.parse(new TextDecoder().decode(value));
+    } catch (error) {
+      throw new VisionError('MODEL_FORMAT', `${name} is not a tfjs model.json (${describeError(error)}); expected the JSON written by tensorflowjs_converter or model.save()`);
+    }
+  }
+  const model = json as ModelJson;
+  if (!model || typeof model !== 'object' || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
+    throw new VisionError('MODEL_FORMAT', `${name} has no modelTopology/weightsManifest; expected a tfjs graph or layers model.json`);
+  }
+  return model;
+}
+
+/** Tells a graph model.json from a layers one. @example `detectKind(json) // 'graph'` */
+function detectKind(model: ModelJson): TfjsModelKind {
+  const topology = model.modelTopology ?? {};
+  if (model.format === 'graph-model' || Array.isArray(topology.node)) return 'graph';
+  if (model.format === 'layers-model' || 'model_config' in topology || 'class_name' in topology) return 'layers';
+  throw new VisionError('MODEL_FORMAT', 'model.json topology is neither a graph model (node list) nor a layers model (model_config)');
+}
+
+/**
+ * Builds tfjs model artifacts from a parsed model.json and its weights, checking that the
+ * weights are as long as the manifest says (a truncated shard is `MODEL_FORMAT`).
+ *
+ * @example
+ * ```ts
+ * const { kind, artifacts } = artifactsFromFiles({ json, weights: [bin] });
+ * ```
+ */
+export function artifactsFromFiles(files: TfjsModelFiles, name = 'model.json'): LoadedArtifacts {
+  const model = parseModelJson(files.json, name);
+  const parts = Array.isArray(files.weights) ? files.weights : [files.weights as Uint8Array | ArrayBuffer];
+  const weightData = concat(parts);
+  const manifest = model.weightsManifest ?? [];
+  const expected = weightBytes(manifest);
+  if (weightData.byteLength < expected) {
+    throw new VisionError('MODEL_FORMAT', `${name}: weights are ${weightData.byteLength} bytes but the manifest needs ${expected} (truncated or wrong shard?)`);
+  }
+  const artifacts: io.ModelArtifacts = {
+    format: model.format,
+    modelTopology: model.modelTopology,
+    weightSpecs: manifest.flatMap((group) => group.weights),
+    weightData,
+    signature: model.signature as io.ModelArtifacts['signature'],
+    userDefinedMetadata: model.userDefinedMetadata as io.ModelArtifacts['userDefinedMetadata'],
+    modelInitializer: model.modelInitializer as io.ModelArtifacts['modelInitializer'],
+  };
+  return { kind: detectKind(model), artifacts };
+}
+
+/**
+ * Loads a tfjs model (model.json + weight shards) from a URL or path, with progress over all
+ * files and abort; or from {@link TfjsModelFiles} in memory.
+ *
+ * @example
+ * ```ts
+ * const { kind, artifacts } = await loadTfjsArtifacts('models/centernet.json', { onProgress });
+ * ```
+ */
+export async function loadTfjsArtifacts(source: ModelSource | TfjsModelFiles, options: LoadOptions = {}): Promise<LoadedArtifacts> {
+  if (typeof source === 'object' && 'json' in source) return artifactsFromFiles(source);
+  const name = sourceName(source);
+  const counter = progressCounter();
+  const model = parseModelJson(await readModelBytes(source, counter, options), name);
+  counter.total = counter.loaded + weightBytes(model.weightsManifest ?? []);
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new VisionError('MODEL_FORMAT', 'a tfjs model.json given as bytes needs its weights too: pass { json, weights }');
+  }
+  const shards: Uint8Array[] = [];
+  for (const group of model.weightsManifest ?? []) {
+    const prefix = (group as { prefix?: string }).prefix ?? '';
+    for (const path of group.paths) {
+      shards.push(await readModelBytes(resolveSibling(name, prefix + path), counter, options));
+    }
+  }
+  return artifactsFromFiles({ json: model, weights: shards }, name);
+}

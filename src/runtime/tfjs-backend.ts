@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, describeError } from '../core/errors';
+
+/** The tfjs backends visionpipe can select, fastest first. @example `const b: TfjsBackendName = 'wasm';` */
+export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** All tfjs backend names, in default priority order. @example `TFJS_BACKENDS.includes(name)` */
+export const TFJS_BACKENDS: readonly TfjsBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/**
+ * Options for choosing the tfjs backend.
+ *
+ * @example
+ * ```ts
+ * await selectTfjsBackend({ backend: ['webgpu', 'wasm'], wasmPaths: '/wasm/' });
+ * ```
+ */
+export interface TfjsBackendOptions {
+  /** One backend, or an ordered list to try. Default: webgpu → webgl → wasm → cpu in browsers, wasm → cpu in Node. */
+  backend?: TfjsBackendName | readonly TfjsBackendName[];
+  /** Where the tfjs wasm backend finds its `.wasm` files (browsers with bundlers that do not copy them). */
+  wasmPaths?: string;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+function defaultOrder(): readonly TfjsBackendName[] {
+  return isNode ? ['wasm', 'cpu'] : TFJS_BACKENDS;
+}
+
+async function register(name: TfjsBackendName, wasmPaths: string | undefined): Promise<void> {
+  if (name === 'webgpu') {
+    const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
+    if (!gpu) throw new Error('navigator.gpu is not available (no WebGPU in this environment)');
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } else if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (wasmPaths) wasm.setWasmPaths(wasmPaths);
+  } else if (name === 'webgl' && isNode) {
+    throw new Error('WebGL needs a browser');
+  }
+  if (!tf.findBackendFactory(name)) throw new Error(`backend '${name}' is not registered`);
+}
+
+function normalise(option: TfjsBackendOptions['backend']): readonly TfjsBackendName[] {
+  if (option === undefined) return defaultOrder();
+  const list = typeof option === 'string' ? [option] : option;
+  if (list.length === 0) throw new VisionError('INVALID_OPTION', `backend list is empty; allowed: ${TFJS_BACKENDS.join(', ')}`);
+  for (const name of list) {
+    if (!TFJS_BACKENDS.includes(name)) {
+      throw new VisionError('INVALID_OPTION', `unknown tfjs backend '${String(name)}'; allowed: ${TFJS_BACKENDS.join(', ')}`);
+    }
+  }
+  return list;
+}
+
+let selection: Promise<string> = Promise.resolve('');
+const failures = new Map<TfjsBackendName, string>();
+
+function activeBackend(): string | null {
+  return (tf.engine() as unknown as { backendName: string | null }).backendName;
+}
+
+/**
+ * Makes the first working backend of the requested list the active tfjs backend and returns
+ * its name. tfjs has one active backend per JS realm, so calls are serialised; the active
+ * backend is kept when it is the first of the list that can work, and backends that failed
+ * once are not tried again. Throws `BACKEND_UNAVAILABLE` naming each backend's reason when
+ * none works, and `INVALID_OPTION` for unknown names.
+ *
+ * @example
+ * ```ts
+ * const name = await selectTfjsBackend({ backend: ['webgpu', 'wasm'] }); // 'wasm' in Node
+ * ```
+ */
+export function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<string> {
+  const order = normalise(options.backend);
+  const next = selection.catch(() => '').then(async () => {
+    const reasons: string[] = [];
+    for (const name of order) {
+      const failed = failures.get(name);
+      if (failed !== undefined) {
+        reasons.push(`${name}: ${failed}`);
+        continue;
+      }
+      if (activeBackend() === name) return name;
+      try {
+        await register(name, options.wasmPaths);
+        if (await tf.setBackend(name)) {
+          await tf.ready();
+          return name;
+        }
+        failures.set(name, 'initialisation failed');
+      } catch (error) {
+        failures.set(name, describeError(error));
+      }
+      reasons.push(`${name}: ${failures.get(name) ?? 'failed'}`);
+    }
+    throw new VisionError('BACKEND_UNAVAILABLE', `no tfjs backend could be started (${reasons.join('; ')})`);
+  });
+  selection = next;
+  return next;
+}

@@ -1,0 +1,139 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, describeError } from '../core/errors';
+import type { Feed, ModelRunner, RawTensor, RunOptions, TensorDataType, TensorInfo } from './model-runner';
+import type { LoadOptions, ModelSource } from './model-source';
+import { type TfjsBackendOptions, selectTfjsBackend } from './tfjs-backend';
+import { type TfjsModelFiles, loadTfjsArtifacts } from './tfjs-artifacts';
+import { fromRawTensor, toRawTensor } from './tensor-convert';
+import { isTfTensor, validateFeeds } from './validate-feeds';
+
+/** Options for {@link createTfjsRunner}. @example `{ backend: 'wasm', onProgress }` */
+export interface TfjsRunnerOptions extends LoadOptions, TfjsBackendOptions {}
+
+function info(name: string, shape: readonly (number | null)[] | undefined, dtype: string | undefined): TensorInfo {
+  return { name, shape: (shape ?? []).map((d) => (d === null || d === undefined || d < 0 ? -1 : d)), dtype: (dtype ?? 'float32') as TensorDataType };
+}
+
+/**
+ * Runs a tfjs graph or layers model. Create it with {@link createTfjsRunner}. Besides the
+ * {@link ModelRunner} interface it offers `execute`, which keeps outputs as tensors on the
+ * backend for callers that post-process on the GPU.
+ *
+ * @example
+ * ```ts
+ * const runner = await createTfjsRunner('models/centernet.json');
+ * const out = await runner.run({ 'tower_0/images': input }, { outputs: ['tower_0/detections'] });
+ * ```
+ */
+export class TfjsRunner implements ModelRunner {
+  readonly runtime = 'tfjs' as const;
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  private model: tf.GraphModel | tf.LayersModel | null;
+  private needsAsync = false;
+
+  constructor(model: tf.GraphModel | tf.LayersModel, readonly backend: string) {
+    this.model = model;
+    if (model instanceof tf.GraphModel) {
+      this.inputs = model.inputs.map((t) => info(t.name, t.shape, t.dtype));
+      this.outputs = model.outputs.map((t) => info(t.name, t.shape, t.dtype));
+    } else {
+      this.inputs = model.inputs.map((t) => info(t.name, t.shape, t.dtype));
+      this.outputs = model.outputs.map((t) => info(t.name, t.shape, t.dtype));
+    }
+  }
+
+  /** The underlying tfjs model (for transfer learning and inspection). */
+  get tfModel(): tf.GraphModel | tf.LayersModel {
+    if (!this.model) throw new VisionError('DISPOSED', 'this model runner was disposed');
+    return this.model;
+  }
+
+  /**
+   * Runs the model and returns the outputs as tensors, which the caller owns and must dispose.
+   * Feeds are validated; tensors the caller passed are never disposed.
+   */
+  async execute(feeds: Record<string, Feed>, options: RunOptions = {}): Promise<Record<string, tf.Tensor>> {
+    const model = this.tfModel;
+    validateFeeds(this.inputs, feeds);
+    const names = options.outputs ?? this.outputs.map((o) => o.name);
+    const unknown = names.filter((n) => !this.outputs.some((o) => o.name === n));
+    if (unknown.length > 0) {
+      throw new VisionError('INVALID_OPTION', `unknown output(s) ${unknown.join(', ')}; the model's outputs are ${this.outputs.map((o) => o.name).join(', ')}`);
+    }
+    const owned: tf.Tensor[] = [];
+    const inputs: tf.NamedTensorMap = {};
+    for (const [name, feed] of Object.entries(feeds)) {
+      const tensor = isTfTensor(feed) ? feed : fromRawTensor(feed);
+      if (!isTfTensor(feed)) owned.push(tensor);
+      inputs[name] = tensor;
+    }
+    try {
+      const result = await this.invoke(model, inputs, names);
+      return Object.fromEntries(names.map((n, i) => [n, result[i]]));
+    } catch (error) {
+      if (error instanceof VisionError) throw error;
+      throw new VisionError('INFERENCE_FAILED', `tfjs inference failed: ${describeError(error)}`, { cause: error });
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  private async invoke(model: tf.GraphModel | tf.LayersModel, inputs: tf.NamedTensorMap, names: string[]): Promise<tf.Tensor[]> {
+    if (model instanceof tf.GraphModel) {
+      if (!this.needsAsync) {
+        try {
+          const out = model.execute(inputs, names);
+          return Array.isArray(out) ? out : [out];
+        } catch (error) {
+          if (!/executeAsync/.test(describeError(error))) throw error;
+          this.needsAsync = true;
+        }
+      }
+      const out = await model.executeAsync(inputs, names);
+      return Array.isArray(out) ? out : [out];
+    }
+    const ordered = this.inputs.map((i) => inputs[i.name]);
+    const out = model.predict(ordered.length === 1 ? ordered[0] : ordered);
+    const all = Array.isArray(out) ? out : [out];
+    const picked = names.map((n) => all[this.outputs.findIndex((o) => o.name === n)]);
+    tf.dispose(all.filter((t) => !picked.includes(t)));
+    return picked;
+  }
+
+  async run(feeds: Record<string, Feed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
+    const outputs = await this.execute(feeds, options);
+    try {
+      const entries = await Promise.all(Object.entries(outputs).map(async ([n, t]) => [n, await toRawTensor(t)] as const));
+      return Object.fromEntries(entries);
+    } finally {
+      tf.dispose(Object.values(outputs));
+    }
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    this.model = null;
+  }
+}
+
+/**
+ * Loads a tfjs graph or layers model (URL, Node file path, or files in memory) on the best
+ * available tfjs backend and wraps it in a {@link TfjsRunner}.
+ *
+ * @example
+ * ```ts
+ * const runner = await createTfjsRunner('https://example.com/model.json', { backend: ['webgpu', 'wasm'] });
+ * ```
+ */
+export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, options: TfjsRunnerOptions = {}): Promise<TfjsRunner> {
+  const backend = await selectTfjsBackend(options);
+  const { kind, artifacts } = await loadTfjsArtifacts(source, options);
+  const handler = tf.io.fromMemory(artifacts);
+  try {
+    const model = kind === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+    return new TfjsRunner(model, backend);
+  } catch (error) {
+    throw new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
+  }
+}

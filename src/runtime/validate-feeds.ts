@@ -1,0 +1,72 @@
+import type { Tensor } from '@tensorflow/tfjs';
+import { VisionError } from '../core/errors';
+import type { Feed, RawTensor, TensorDataType, TensorInfo } from './model-runner';
+
+/** Whether a feed is a tfjs tensor (rather than a {@link RawTensor}). @example `if (isTfTensor(feed)) feed.shape` */
+export function isTfTensor(feed: Feed): feed is Tensor {
+  return 'dataId' in feed && Array.isArray((feed as Tensor).shape);
+}
+
+function feedShape(feed: Feed): number[] {
+  return isTfTensor(feed) ? feed.shape : feed.dims;
+}
+
+function feedType(feed: Feed): TensorDataType {
+  return feed.dtype as TensorDataType;
+}
+
+function formatShape(shape: readonly number[]): string {
+  return `[${shape.map((d) => (d < 0 ? '?' : String(d))).join(',')}]`;
+}
+
+function checkRaw(name: string, feed: RawTensor): void {
+  if (!Array.isArray(feed.dims) || feed.dims.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new VisionError('INVALID_INPUT', `input '${name}' has invalid dims ${JSON.stringify(feed.dims)}; dims must be non-negative integers`);
+  }
+  const size = feed.dims.reduce((a, b) => a * b, 1);
+  if (!ArrayBuffer.isView(feed.data) || feed.data.length !== size) {
+    throw new VisionError('INVALID_INPUT', `input '${name}' has ${ArrayBuffer.isView(feed.data) ? feed.data.length : 'no'} values; dims ${formatShape(feed.dims)} need ${size}`);
+  }
+}
+
+/**
+ * Checks feeds against a model's declared inputs: every input present, no unknown names,
+ * ranks and fixed dimensions equal, element types equal. Throws `VisionError('INVALID_INPUT')`
+ * describing the first mismatch and what the model expects.
+ *
+ * @example
+ * ```ts
+ * validateFeeds(runner.inputs, { x: { dtype: 'float32', dims: [1, 3, 64, 64], data } });
+ * ```
+ */
+export function validateFeeds(inputs: readonly TensorInfo[], feeds: Record<string, Feed>): void {
+  if (feeds === null || typeof feeds !== 'object') {
+    throw new VisionError('INVALID_INPUT', `feeds must be an object of input name → tensor; the model's inputs are ${inputs.map((i) => i.name).join(', ')}`);
+  }
+  const expected = new Map(inputs.map((info) => [info.name, info]));
+  for (const name of Object.keys(feeds)) {
+    if (!expected.has(name)) {
+      throw new VisionError('INVALID_INPUT', `unknown input '${name}'; the model's inputs are ${[...expected.keys()].join(', ')}`);
+    }
+  }
+  for (const info of inputs) {
+    const feed = feeds[info.name];
+    if (feed === undefined || feed === null) {
+      throw new VisionError('INVALID_INPUT', `missing input '${info.name}' (${info.dtype} ${formatShape(info.shape)})`);
+    }
+    if (isTfTensor(feed)) {
+      if (feed.isDisposed) throw new VisionError('INVALID_INPUT', `input '${info.name}' is a disposed tensor`);
+    } else {
+      checkRaw(info.name, feed);
+    }
+    const shape = feedShape(feed);
+    const fits = shape.length === info.shape.length && info.shape.every((d, i) => d < 0 || d === shape[i]);
+    if (info.shape.length > 0 && !fits) {
+      throw new VisionError('INVALID_INPUT', `input '${info.name}' has shape ${formatShape(shape)}; the model expects ${formatShape(info.shape)} (? = any size)`);
+    }
+    const dtype = feedType(feed);
+    if (dtype !== info.dtype) {
+      throw new VisionError('INVALID_INPUT', `input '${info.name}' has dtype ${dtype}; the model expects ${info.dtype}`);
+    }
+  }
+}

@@ -27,10 +27,6 @@ export { normalize } from './preprocess/normalize';
 export type { Normalization } from './preprocess/normalize';
 
 export * from './postprocess/index';
-export { decodeClassification } from './postprocess/classify';
-export type { ClassifierOutput } from './postprocess/classify';
-export { decodeCenterNet } from './postprocess/detection-candidates';
-export type { DetectionCandidates } from './postprocess/detection-candidates';
 
 export { COCO_LABELS } from './models/coco-labels';
 export { CENTERNET_COCO, MODEL_CATALOG, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';

@@ -3,6 +3,7 @@
  * clipping, and mapping from model-input pixels back to the source image.
  */
 import { VisionError } from '../core/errors';
+import type { InputTransform } from '../core/types';
 import { checkBoxArray, checkPositive } from './validate';
 
 /**
@@ -23,43 +24,6 @@ const FORMATS: readonly BoxFormat[] = ['xyxy', 'xywh', 'cxcywh'];
 /** An array that can be written in place. */
 export type WritableNumberArray = Float32Array | Float64Array | number[];
 
-/**
- * How a model input was cut from the source image, so that coordinates can be mapped back:
- * `input = (source - crop) * scale + pad`, i.e. `source = (input - pad) / scale + crop`.
- * A letterbox has `crop = 0`, `scaleX = scaleY = r` and centred padding; a center-crop has
- * `pad = 0` and a crop offset; a plain resize has only `scaleX ≠ scaleY`.
- *
- * @example
- * ```ts
- * // 1280×720 letterboxed into 640×640 (Ultralytics): r = 0.5, 140 px bars top and bottom
- * const meta: InputTransform = {
- *   sourceWidth: 1280, sourceHeight: 720, inputWidth: 640, inputHeight: 640,
- *   scaleX: 0.5, scaleY: 0.5, padX: 0, padY: 140, cropX: 0, cropY: 0,
- * };
- * ```
- */
-export interface InputTransform {
-  /** Width of the original image in pixels. */
-  sourceWidth: number;
-  /** Height of the original image in pixels. */
-  sourceHeight: number;
-  /** Width of the model input in pixels. */
-  inputWidth: number;
-  /** Height of the model input in pixels. */
-  inputHeight: number;
-  /** Input pixels per source pixel, horizontally. */
-  scaleX: number;
-  /** Input pixels per source pixel, vertically. */
-  scaleY: number;
-  /** Left padding in input pixels. */
-  padX: number;
-  /** Top padding in input pixels. */
-  padY: number;
-  /** Left edge of the crop in source pixels. */
-  cropX: number;
-  /** Top edge of the crop in source pixels. */
-  cropY: number;
-}
 
 function checkFormat(f: string, what: string): void {
   if (!FORMATS.includes(f as BoxFormat)) {

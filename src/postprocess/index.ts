@@ -12,9 +12,13 @@ export {
   scaleBoxesToSource,
   scaleBoxesToInput,
 } from './box-format';
-export type { BoxFormat, InputTransform, ClipOptions, ScaleOptions, WritableNumberArray } from './box-format';
+export type { BoxFormat, ClipOptions, ScaleOptions, WritableNumberArray } from './box-format';
 export { boxArea, boxAreas, iou, iouMatrix } from './iou';
 export { nms, batchedNms } from './nms';
 export type { NmsOptions } from './nms';
 export { softNms } from './soft-nms';
 export type { SoftNmsOptions, SoftNmsResult } from './soft-nms';
+export { decodeClassification } from './classify';
+export type { ClassificationDecodeOptions, ClassifierOutput } from './classify';
+export { decodeCenterNet } from './detection-candidates';
+export type { DetectionCandidates } from './detection-candidates';

@@ -1,14 +1,24 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-/** Real group photos (3–5 people with glasses, cups, phones) shipped in @vladmandic/face-api. */
-export function facePhoto(n: 1 | 2 | 3 | 4 | 5 | 6): string {
-  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', `sample${n}.jpg`);
+/** A file inside an installed npm package (works for packages whose `exports` hide package.json). */
+export function packageFile(pkg: string, path: string): string {
+  for (const folder of require.resolve.paths(pkg) ?? []) {
+    if (existsSync(join(folder, pkg, 'package.json'))) return join(folder, pkg, path);
+  }
+  throw new Error(`package ${pkg} is not installed`);
 }
 
-/** A file inside an installed npm package. */
-export function packageFile(pkg: string, path: string): string {
-  return join(dirname(require.resolve(`${pkg}/package.json`)), path);
+/** Real group photos (3–5 people with glasses, cups, phones) shipped in @vladmandic/face-api. */
+export function facePhoto(n: 1 | 2 | 3 | 4 | 5 | 6): string {
+  return packageFile('@vladmandic/face-api', `demo/sample${n}.jpg`);
+}
+
+/** A committed test photo from test/fixtures/images (scikit-image samples: astronaut, chelsea, coffee). */
+export function fixturePhoto(name: 'astronaut' | 'chelsea' | 'coffee'): string {
+  return fileURLToPath(new URL(`../fixtures/images/${name}.jpg`, import.meta.url));
 }

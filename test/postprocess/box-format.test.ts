@@ -7,8 +7,8 @@ import {
   scaleBoxesToInput,
   scaleBoxesToSource,
   type BoxFormat,
-  type InputTransform,
 } from '../../src/postprocess';
+import type { InputTransform } from '../../src/core/types';
 import { errorCode } from './fixtures';
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-4): void {

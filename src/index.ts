@@ -35,6 +35,7 @@ export type { ModelLocation, ModelSpec, TaskName } from './models/model-spec';
 export { pipeline, SUPPORTED_TASKS } from './pipelines/registry';
 export type { TaskOptions, TaskPipeline } from './pipelines/registry';
 export type { BasePipelineOptions, Pipeline, TimedResult } from './pipelines/pipeline-options';
+export { ModelPipeline } from './pipelines/model-pipeline';
 export { ClassificationPipeline } from './pipelines/classification/classification-pipeline';
 export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './pipelines/classification/classification-types';
 export { DetectionPipeline } from './pipelines/detection/detection-pipeline';

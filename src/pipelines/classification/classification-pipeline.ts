@@ -4,6 +4,7 @@ import type { ModelSpec } from '../../models/model-spec';
 import { type ClassifierOutput, decodeClassification } from '../../postprocess/classify';
 import type { ModelRunner } from '../../runtime/model-runner';
 import type { Pipeline } from '../pipeline-options';
+import { ModelPipeline } from '../model-pipeline';
 import { resolveModel } from '../resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../run-stages';
 import type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification-types';
@@ -20,23 +21,23 @@ const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multil
  * const { classes } = await classifier.run(image);
  * ```
  */
-export class ClassificationPipeline implements Pipeline<ClassificationRunOptions, ClassificationResult> {
+export class ClassificationPipeline extends ModelPipeline implements Pipeline<ClassificationRunOptions, ClassificationResult> {
   readonly task = 'image-classification';
-  private disposed = false;
 
   constructor(
-    readonly spec: ModelSpec,
-    readonly runner: ModelRunner,
-    private readonly ownsRunner: boolean,
+    spec: ModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
     private readonly defaults: ClassificationRunOptions,
   ) {
+    super(spec, runner, ownsRunner);
     if (!OUTPUTS.includes(spec.family as ClassifierOutput)) {
       throw new VisionError('INVALID_OPTION', `classifier family '${spec.family}' is not one of ${OUTPUTS.join(', ')}`);
     }
   }
 
   async run(input: ImageInput, options: ClassificationRunOptions = {}): Promise<ClassificationResult> {
-    if (this.disposed) throw new VisionError('DISPOSED', 'this classification pipeline was disposed');
+    this.assertUsable();
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
     const output = Object.values(stage.outputs)[0];
@@ -52,12 +53,6 @@ export class ClassificationPipeline implements Pipeline<ClassificationRunOptions
       imageSize: { width: stage.transform.sourceWidth, height: stage.transform.sourceHeight },
       timing: finishTiming(stage, postStart),
     };
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.ownsRunner) this.runner.dispose();
   }
 }
 

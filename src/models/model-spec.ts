@@ -16,6 +16,23 @@ export type TaskName = 'image-classification' | 'object-detection';
 export type ModelLocation = { package: string; version: string; path: string } | { url: string };
 
 /**
+ * Decoder settings of a detection head that the output shapes alone do not tell.
+ *
+ * @example
+ * ```ts
+ * const nanodet: DetectionHeadSpec = { strides: [8, 16, 32], regMax: 10, centerOffset: 0.5 };
+ * ```
+ */
+export interface DetectionHeadSpec {
+  /** Input pixels per grid cell of each output level (NanoDet, YOLOv5 raw heads). */
+  strides?: readonly number[];
+  /** GFL/DFL heads (NanoDet): largest distance bin; bins per side = regMax + 1. */
+  regMax?: number;
+  /** Grid cell centre offset in cells (0.5 = cell centres, 0 = cell corners). */
+  centerOffset?: number;
+}
+
+/**
  * A declarative model card: everything a pipeline needs to run a model — task, family (which
  * decoder), file format and location, input preparation, output names, labels and default
  * thresholds. Users describe their own exports with the same type.
@@ -33,7 +50,7 @@ export type ModelLocation = { package: string; version: string; path: string } |
 export interface ModelSpec {
   id: string;
   task: TaskName;
-  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet` for detection. */
+  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet` for detection. */
   family: string;
   format: ModelFormat;
   location: ModelLocation;
@@ -41,6 +58,8 @@ export interface ModelSpec {
   /** Output names to read (default: all). */
   outputs?: string[];
   labels: readonly string[];
+  /** Detection decoders: settings of the head beyond its output shapes. */
+  head?: DetectionHeadSpec;
   defaults?: { threshold?: number; iouThreshold?: number; maxDetections?: number; topK?: number };
   license?: string;
   description?: string;

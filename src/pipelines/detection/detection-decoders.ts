@@ -2,6 +2,7 @@ import { VisionError } from '../../core/errors';
 import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { type DetectionCandidates, decodeCenterNet } from '../../postprocess/detection-candidates';
+import { type GflLevel, decodeGfl } from '../../postprocess/nanodet';
 import type { RawTensor } from '../../runtime/model-runner';
 
 /** What a detection decoder gets besides the raw outputs. */
@@ -21,6 +22,27 @@ function firstOutput(outputs: Record<string, RawTensor>, spec: ModelSpec): RawTe
   return tensor;
 }
 
+function gflLevels(outputs: Record<string, RawTensor>, spec: ModelSpec): { levels: GflLevel[]; regMax: number } {
+  const strides = spec.head?.strides ?? [8, 16, 32];
+  const regMax = spec.head?.regMax ?? 7;
+  const numClasses = spec.labels.length;
+  const tensors = Object.values(outputs);
+  const levels = strides.map((stride) => {
+    const gridWidth = Math.ceil(spec.input.width / stride);
+    const gridHeight = Math.ceil(spec.input.height / stride);
+    const cells = gridWidth * gridHeight;
+    const find = (depth: number) => tensors.find((t) => t.dims.length === 3 && t.dims[1] === cells && t.dims[2] === depth);
+    const scores = find(numClasses);
+    const regression = find(4 * (regMax + 1));
+    if (!scores || !regression) {
+      const shapes = tensors.map((t) => `[${t.dims.join(',')}]`).join(', ');
+      throw new VisionError('MODEL_FORMAT', `no [1, ${cells}, ${numClasses}] score and [1, ${cells}, ${4 * (regMax + 1)}] box outputs for stride ${stride}; the model gave ${shapes}`);
+    }
+    return { scores: scores.data as Float32Array, regression: regression.data as Float32Array, stride, gridWidth, gridHeight };
+  });
+  return { levels, regMax };
+}
+
 /**
  * Decoders by model family. The detection pipeline looks the spec's `family` up here.
  *
@@ -36,5 +58,9 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = Ob
       throw new VisionError('MODEL_FORMAT', `CenterNet output has shape [${output.dims.join(',')}]; expected [1, N, 6]`);
     }
     return decodeCenterNet(output.data as Float32Array, { threshold, numClasses: spec.labels.length });
+  },
+  nanodet: (outputs, { spec, threshold }) => {
+    const { levels, regMax } = gflLevels(outputs, spec);
+    return decodeGfl(levels, { numClasses: spec.labels.length, regMax, threshold, centerOffset: spec.head?.centerOffset });
   },
 });

@@ -1,0 +1,100 @@
+import { VisionError } from '../core/errors';
+import type { DetectionCandidates } from './detection-candidates';
+
+/**
+ * One level of a GFL-style (NanoDet) head: class scores `[cells, numClasses]` (already
+ * sigmoid) and box regression `[cells, 4 × (regMax + 1)]` (per side: logits over distance
+ * bins), for a `gridWidth × gridHeight` grid at `stride` input pixels per cell.
+ *
+ * @example
+ * ```ts
+ * const level: GflLevel = { scores, regression, stride: 8, gridWidth: 52, gridHeight: 52 };
+ * ```
+ */
+export interface GflLevel {
+  scores: ArrayLike<number>;
+  regression: ArrayLike<number>;
+  stride: number;
+  gridWidth: number;
+  gridHeight: number;
+}
+
+/**
+ * Options of {@link decodeGfl}.
+ *
+ * @example
+ * ```ts
+ * const options: GflDecodeOptions = { numClasses: 80, regMax: 10, threshold: 0.35, centerOffset: 0.5 };
+ * ```
+ */
+export interface GflDecodeOptions {
+  numClasses: number;
+  /** Largest distance bin (bins per side = regMax + 1). NanoDet: 7 or 10. */
+  regMax: number;
+  /** Keep cells whose best class score is at least this. */
+  threshold: number;
+  /** Cell centre offset in cells: 0.5 for NanoDet (cell centres), 0 for NanoDet-Plus (cell corners). */
+  centerOffset?: number;
+}
+
+/**
+ * Decodes a Generalized-Focal-Loss head (NanoDet): for each cell whose best class score passes
+ * the threshold, each side's distance is the expectation of the softmax over its bins, times
+ * the stride, measured from the cell centre. Returns candidates (best class per cell) in
+ * model-input pixels, ready for NMS.
+ *
+ * @example
+ * ```ts
+ * const candidates = decodeGfl(levels, { numClasses: 80, regMax: 10, threshold: 0.35 });
+ * ```
+ */
+export function decodeGfl(levels: readonly GflLevel[], options: GflDecodeOptions): DetectionCandidates {
+  const { numClasses, regMax, threshold } = options;
+  const bins = regMax + 1;
+  const offset = options.centerOffset ?? 0.5;
+  const boxes: number[] = [];
+  const scores: number[] = [];
+  const classIds: number[] = [];
+  const probabilities = new Float64Array(bins);
+  for (const level of levels) {
+    const cells = level.gridWidth * level.gridHeight;
+    if (level.scores.length !== cells * numClasses || level.regression.length !== cells * 4 * bins) {
+      throw new VisionError(
+        'MODEL_FORMAT',
+        `GFL level at stride ${level.stride} has ${level.scores.length} scores and ${level.regression.length} regression values; a ${level.gridWidth}×${level.gridHeight} grid needs ${cells * numClasses} and ${cells * 4 * bins}`,
+      );
+    }
+    for (let cell = 0; cell < cells; cell++) {
+      let best = -1;
+      let bestScore = threshold;
+      for (let c = 0, o = cell * numClasses; c < numClasses; c++) {
+        const s = level.scores[o + c];
+        if (s >= bestScore) {
+          bestScore = s;
+          best = c;
+        }
+      }
+      if (best < 0) continue;
+      const cx = ((cell % level.gridWidth) + offset) * level.stride;
+      const cy = (Math.floor(cell / level.gridWidth) + offset) * level.stride;
+      const distances = [0, 0, 0, 0];
+      for (let side = 0; side < 4; side++) {
+        const base = (cell * 4 + side) * bins;
+        let max = -Infinity;
+        for (let b = 0; b < bins; b++) max = Math.max(max, level.regression[base + b]);
+        let sum = 0;
+        for (let b = 0; b < bins; b++) {
+          probabilities[b] = Math.exp(level.regression[base + b] - max);
+          sum += probabilities[b];
+        }
+        let expectation = 0;
+        for (let b = 0; b < bins; b++) expectation += (probabilities[b] / sum) * b;
+        distances[side] = expectation * level.stride;
+      }
+      boxes.push(cx - distances[0], cy - distances[1], cx + distances[2], cy + distances[3]);
+      scores.push(bestScore);
+      classIds.push(best);
+    }
+  }
+  return { boxes: Float32Array.from(boxes), scores: Float32Array.from(scores), classIds: Int32Array.from(classIds) };
+}

@@ -40,3 +40,4 @@ export { ClassificationPipeline } from './pipelines/classification/classificatio
 export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './pipelines/classification/classification-types';
 export { DetectionPipeline } from './pipelines/detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './pipelines/detection/detection-types';
+export * from './track/index';

@@ -1,0 +1,210 @@
+/**
+ * The One-Euro filter (Casiez, Roussel & Vogel, CHI 2012): a low-pass filter whose cutoff
+ * rises with the signal's speed, so that a still signal is smoothed hard (little jitter)
+ * and a moving one is followed closely (little lag). Used to steady keypoints and boxes.
+ */
+import { VisionError } from '../core/errors';
+
+/**
+ * Settings of {@link OneEuroFilter} and {@link KeypointSmoother}.
+ *
+ * @example
+ * ```ts
+ * const options: OneEuroOptions = { minCutoff: 1, beta: 0.05, dCutoff: 1 };
+ * ```
+ */
+export interface OneEuroOptions {
+  /** Cutoff frequency in Hz when the signal is still: lower = smoother, laggier. Positive; default 1. */
+  minCutoff?: number;
+  /** How fast the cutoff rises with speed (per unit/s of the signal): higher = less lag. ≥ 0; default 0. */
+  beta?: number;
+  /** Cutoff in Hz of the low-pass on the speed estimate. Positive; default 1. */
+  dCutoff?: number;
+}
+
+interface Resolved {
+  minCutoff: number;
+  beta: number;
+  dCutoff: number;
+}
+
+function resolve(options: OneEuroOptions, who: string): Resolved {
+  if (options === null || typeof options !== 'object') {
+    throw new VisionError('INVALID_OPTION', `${who}: options must be an object (or omitted)`);
+  }
+  const check = (value: number | undefined, fallback: number, name: string, ok: (v: number) => boolean, allowed: string): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+      throw new VisionError('INVALID_OPTION', `${who}: ${name} must be ${allowed}; got ${String(value)}`);
+    }
+    return value;
+  };
+  return {
+    minCutoff: check(options.minCutoff, 1, 'minCutoff', (v) => v > 0, 'a positive finite number (Hz)'),
+    beta: check(options.beta, 0, 'beta', (v) => v >= 0, 'a non-negative finite number'),
+    dCutoff: check(options.dCutoff, 1, 'dCutoff', (v) => v > 0, 'a positive finite number (Hz)'),
+  };
+}
+
+/** Smoothing factor of an exponential low-pass with cutoff `cutoff` Hz at time step `dt` s. */
+function alpha(cutoff: number, dt: number): number {
+  const tau = 1 / (2 * Math.PI * cutoff);
+  return 1 / (1 + tau / dt);
+}
+
+/**
+ * One-Euro filter over one scalar signal with timestamps in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const f = new OneEuroFilter({ minCutoff: 1, beta: 0.05 });
+ * const smoothed = f.filter(rawValue, performance.now());
+ * ```
+ */
+export class OneEuroFilter {
+  private readonly o: Resolved;
+  private value: number | undefined;
+  private speed = 0;
+  private lastMs = 0;
+
+  /** @throws VisionError `INVALID_OPTION` for an option out of range. */
+  constructor(options: OneEuroOptions = {}) {
+    this.o = resolve(options, 'OneEuroFilter');
+  }
+
+  /**
+   * Feeds one sample and returns the smoothed value. The first sample passes through. A
+   * timestamp equal to the previous one returns the previous output unchanged.
+   *
+   * @throws VisionError `INVALID_INPUT` when `value` or `timestampMs` is not finite, or the
+   *   timestamp goes backwards. State is unchanged then.
+   *
+   * @example
+   * ```ts
+   * const y = f.filter(x, frame.timestampMs);
+   * ```
+   */
+  filter(value: number, timestampMs: number): number {
+    if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) {
+      throw new VisionError(
+        'INVALID_INPUT',
+        `OneEuroFilter.filter: value and timestampMs must be finite numbers; got ${String(value)} at ${String(timestampMs)}`,
+      );
+    }
+    if (this.value === undefined) {
+      this.value = value;
+      this.speed = 0;
+      this.lastMs = timestampMs;
+      return value;
+    }
+    if (timestampMs < this.lastMs) {
+      throw new VisionError(
+        'INVALID_INPUT',
+        `OneEuroFilter.filter: timestampMs must not go backwards; got ${timestampMs} after ${this.lastMs}`,
+      );
+    }
+    if (timestampMs === this.lastMs) return this.value;
+    const dt = (timestampMs - this.lastMs) / 1000;
+    const rawSpeed = (value - this.value) / dt;
+    this.speed += alpha(this.o.dCutoff, dt) * (rawSpeed - this.speed);
+    const cutoff = this.o.minCutoff + this.o.beta * Math.abs(this.speed);
+    this.value += alpha(cutoff, dt) * (value - this.value);
+    this.lastMs = timestampMs;
+    return this.value;
+  }
+
+  /** The last output, or `undefined` before the first sample. @example `f.current ?? raw` */
+  get current(): number | undefined {
+    return this.value;
+  }
+
+  /** Forgets the history; the next sample passes through. @example `f.reset();` */
+  reset(): void {
+    this.value = undefined;
+    this.speed = 0;
+    this.lastMs = 0;
+  }
+}
+
+/**
+ * A point with `x` and `y` (pixels or normalised); other fields (score, name, z) pass through.
+ *
+ * @example
+ * ```ts
+ * const p: SmoothablePoint = { x: 120, y: 80 };
+ * ```
+ */
+export interface SmoothablePoint {
+  x: number;
+  y: number;
+}
+
+/**
+ * One-Euro smoothing of a keypoint array (e.g. a pose skeleton), keyed by index: point `i`
+ * of every frame is smoothed with point `i` of the previous frames. Use one smoother per
+ * tracked person (key them by `trackId`).
+ *
+ * @example
+ * ```ts
+ * const smoother = new KeypointSmoother({ minCutoff: 1, beta: 0.01 });
+ * const steady = smoother.smooth(pose.keypoints, frame.timestampMs); // same fields, smoothed x/y
+ * ```
+ */
+export class KeypointSmoother {
+  private readonly options: OneEuroOptions;
+  private filters: Array<{ x: OneEuroFilter; y: OneEuroFilter }> = [];
+  private lastMs = -Infinity;
+
+  /** @throws VisionError `INVALID_OPTION` for an option out of range. */
+  constructor(options: OneEuroOptions = {}) {
+    resolve(options, 'KeypointSmoother');
+    this.options = { ...options };
+  }
+
+  /**
+   * Returns copies of `points` with `x` and `y` smoothed. When the array grows, the new
+   * indices start fresh; when it shrinks, the dropped indices are forgotten. A point with a
+   * non-finite coordinate is passed through unchanged and restarts its filters.
+   *
+   * @throws VisionError `INVALID_INPUT` when `points` is not an array or the timestamp is
+   *   not finite or goes backwards.
+   *
+   * @example
+   * ```ts
+   * const smoothed = smoother.smooth(keypoints, 33.3);
+   * ```
+   */
+  smooth<P extends SmoothablePoint>(points: readonly P[], timestampMs: number): P[] {
+    if (!Array.isArray(points)) {
+      throw new VisionError('INVALID_INPUT', 'KeypointSmoother.smooth: points must be an array of { x, y }');
+    }
+    if (!Number.isFinite(timestampMs)) {
+      throw new VisionError('INVALID_INPUT', `KeypointSmoother.smooth: timestampMs must be finite; got ${String(timestampMs)}`);
+    }
+    if (timestampMs < this.lastMs) {
+      throw new VisionError('INVALID_INPUT', `KeypointSmoother.smooth: timestampMs must not go backwards; got ${timestampMs} after ${this.lastMs}`);
+    }
+    this.filters.length = Math.min(this.filters.length, points.length);
+    const out = points.map((p, i) => {
+      let f = this.filters[i];
+      if (f === undefined) {
+        f = { x: new OneEuroFilter(this.options), y: new OneEuroFilter(this.options) };
+        this.filters[i] = f;
+      }
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+        f.x.reset();
+        f.y.reset();
+        return { ...p };
+      }
+      return { ...p, x: f.x.filter(p.x, timestampMs), y: f.y.filter(p.y, timestampMs) };
+    });
+    this.lastMs = timestampMs;
+    return out;
+  }
+
+  /** Forgets all history. @example `smoother.reset();` */
+  reset(): void {
+    this.filters = [];
+    this.lastMs = -Infinity;
+  }
+}

@@ -1,0 +1,140 @@
+import { describe, it, expect } from 'vitest';
+import { ByteTracker, type ByteTrackerOptions } from '../../src/track';
+import { isVisionError } from '../../src/core/errors';
+import type { Detection } from '../../src/core/types';
+import { centred, det, idsPerObject, runFrames, totalIdSwitches } from './helpers';
+
+function errorOf(f: () => unknown): { code: string; message: string } | undefined {
+  try {
+    f();
+  } catch (e) {
+    return isVisionError(e) ? { code: e.code, message: e.message } : { code: 'not a VisionError', message: String(e) };
+  }
+  return undefined;
+}
+
+describe('ByteTracker options', () => {
+  it('fills in the ByteTrack defaults', () => {
+    const o = new ByteTracker().options;
+    expect(o).toMatchObject({
+      highThreshold: 0.5,
+      lowThreshold: 0.1,
+      newTrackThreshold: 0.6,
+      matchThreshold: 0.8,
+      lowMatchThreshold: 0.5,
+      tentativeMatchThreshold: 0.7,
+      trackBuffer: 30,
+      frameRate: 30,
+      fuseScore: true,
+      maxFramesLost: 30,
+    });
+  });
+
+  const bad: Array<[ByteTrackerOptions, RegExp]> = [
+    [{ highThreshold: 0 }, /highThreshold must be a number in \(0, 1\]; got 0/],
+    [{ highThreshold: 1.5 }, /highThreshold must be a number in \(0, 1\]/],
+    [{ lowThreshold: 0.6 }, /lowThreshold must be a number in \[0, highThreshold = 0.5\); got 0.6/],
+    [{ lowThreshold: -0.1 }, /lowThreshold/],
+    [{ newTrackThreshold: 2 }, /newTrackThreshold must be a number in \[0, 1\]/],
+    [{ matchThreshold: NaN }, /matchThreshold must be a number in \(0, 1\]; got NaN/],
+    [{ lowMatchThreshold: 0 }, /lowMatchThreshold/],
+    [{ tentativeMatchThreshold: 1.01 }, /tentativeMatchThreshold/],
+    [{ trackBuffer: 2.5 }, /trackBuffer must be a non-negative integer/],
+    [{ trackBuffer: -1 }, /trackBuffer/],
+    [{ frameRate: 0 }, /frameRate must be a positive finite number/],
+    [{ frameRate: Infinity }, /frameRate/],
+  ];
+  for (const [options, message] of bad) {
+    it(`rejects ${JSON.stringify(options).replace('null', 'NaN')}`, () => {
+      const e = errorOf(() => new ByteTracker(options));
+      expect(e?.code).toBe('INVALID_OPTION');
+      expect(e?.message).toMatch(message);
+    });
+  }
+
+  it('rejects a non-boolean fuseScore', () => {
+    expect(errorOf(() => new ByteTracker({ fuseScore: 'yes' as unknown as boolean }))?.code).toBe('INVALID_OPTION');
+  });
+});
+
+describe('ByteTracker input handling', () => {
+  it('skips NaN, infinite, zero-size and inverted boxes and NaN scores, and keeps working', () => {
+    const tracker = new ByteTracker();
+    const good = (t: number) => det(centred(200 + t, 200, 50, 100));
+    tracker.update([good(0)]);
+    const junk: Detection[] = [
+      det({ x1: NaN, y1: 0, x2: 10, y2: 10 }),
+      det({ x1: 0, y1: 0, x2: Infinity, y2: 10 }),
+      det({ x1: 5, y1: 5, x2: 5, y2: 50 }),
+      det({ x1: 50, y1: 50, x2: 10, y2: 10 }),
+      det(centred(600, 600, 40, 40), NaN),
+    ];
+    for (let t = 1; t < 5; t++) {
+      const out = tracker.update([...junk, good(t)]);
+      expect(out).toHaveLength(1);
+      expect(out[0].trackId).toBe(1);
+      expect(out[0].box).toEqual(good(t).box);
+    }
+    expect(tracker.tracks).toHaveLength(1);
+  });
+
+  it('throws INVALID_INPUT for a non-array or a detection without a box, leaving the state intact', () => {
+    const tracker = new ByteTracker();
+    tracker.update([det(centred(100, 100, 40, 80))]);
+    expect(errorOf(() => tracker.update(null as unknown as Detection[]))?.code).toBe('INVALID_INPUT');
+    expect(errorOf(() => tracker.update([{ score: 1 } as unknown as Detection]))?.message).toMatch(/detections\[0\] must be a Detection with a box/);
+    expect(tracker.update([det(centred(101, 100, 40, 80))])[0].trackId).toBe(1);
+    expect(tracker.tracks[0].age).toBe(1);
+  });
+
+  it('does not mutate the input and returns copies with the detected box', () => {
+    const tracker = new ByteTracker();
+    const input = [det(centred(100, 100, 40, 80))];
+    const snapshot = JSON.stringify(input);
+    const [out] = tracker.update(input);
+    expect(JSON.stringify(input)).toBe(snapshot);
+    expect(out).not.toBe(input[0]);
+    expect(out).toEqual({ ...input[0], trackId: 1 });
+  });
+
+  it('rejects timestamps that do not increase or are not finite', () => {
+    const tracker = new ByteTracker();
+    tracker.update([], 1000);
+    expect(errorOf(() => tracker.update([], 1000))?.message).toMatch(/timestampMs must increase; got 1000 after 1000/);
+    expect(errorOf(() => tracker.update([], 900))?.code).toBe('INVALID_INPUT');
+    expect(errorOf(() => tracker.update([], NaN))?.code).toBe('INVALID_INPUT');
+    expect(() => tracker.update([], 1033)).not.toThrow();
+  });
+
+  it('uses timestamps to follow a fast object across irregularly dropped frames', () => {
+    // 30 px wide object at 12 px/frame; the scheduler sometimes drops 3-5 frames at once.
+    const seen: number[] = [];
+    for (let f = 0, k = 0; f < 120; k++) {
+      seen.push(f);
+      f += k % 6 === 5 ? 3 + (k % 3) : 1;
+    }
+    const frames = seen.map((f) => {
+      const box = centred(50 + 12 * f, 300, 30, 60);
+      return [{ gtId: 1, box, detection: det(box) }];
+    });
+    const timestamps = seen.map((f) => (f * 1000) / 30);
+    const withTime = runFrames(new ByteTracker(), frames, timestamps);
+    expect(totalIdSwitches(withTime)).toBe(0);
+    expect(withTime.every((a) => a.has(1))).toBe(true);
+    // Without timestamps each call counts as one frame and the jumps break the track.
+    const withoutTime = runFrames(new ByteTracker(), frames);
+    expect(idsPerObject(withoutTime).get(1)!.size).toBeGreaterThan(1);
+  });
+
+  it('measures the lost-track buffer in time when timestamps are given', () => {
+    const tracker = new ByteTracker({ trackBuffer: 30, frameRate: 30 }); // 1 s
+    const box = centred(300, 300, 60, 120);
+    tracker.update([det(box)], 0);
+    tracker.update([det(box)], 33);
+    tracker.update([], 900); // one call, 0.9 s later: still within the buffer
+    expect(tracker.tracks[0].state).toBe('lost');
+    expect(tracker.update([det(box)], 950)[0]?.trackId).toBe(1);
+    tracker.update([], 2100); // 1.15 s without a match: removed
+    expect(tracker.tracks).toEqual([]);
+  });
+});

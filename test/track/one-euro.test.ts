@@ -1,0 +1,146 @@
+import { describe, it, expect } from 'vitest';
+import { KeypointSmoother, OneEuroFilter } from '../../src/track';
+import { isVisionError } from '../../src/core/errors';
+import { gaussian, mulberry32 } from './helpers';
+
+const HZ = 60;
+const ms = (i: number) => (i * 1000) / HZ;
+
+function variance(xs: number[]): number {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
+}
+
+/** Jitter reduction (raw variance / filtered variance) on a still signal with σ = 2 noise. */
+function jitterReduction(beta: number): number {
+  const noise = gaussian(mulberry32(5));
+  const f = new OneEuroFilter({ minCutoff: 1, beta });
+  const raw: number[] = [];
+  const out: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const x = 100 + 2 * noise();
+    raw.push(x);
+    out.push(f.filter(x, ms(i)));
+  }
+  return variance(raw.slice(60)) / variance(out.slice(60));
+}
+
+/** Samples after a 0 → 100 step until the output reaches 90. */
+function stepLag(beta: number): number {
+  const f = new OneEuroFilter({ minCutoff: 1, beta });
+  for (let i = 0; i < 60; i++) f.filter(0, ms(i));
+  for (let i = 60; i < 200; i++) if (f.filter(100, ms(i)) >= 90) return i - 60 + 1;
+  return Infinity;
+}
+
+describe('OneEuroFilter', () => {
+  it('follows the published equations (hand-computed first steps)', () => {
+    // dt = 0.1 s, minCutoff 1 Hz: α = 1 / (1 + τ/dt), τ = 1/(2π·1) → α = 0.385869…
+    const plain = new OneEuroFilter({ minCutoff: 1 });
+    expect(plain.filter(0, 0)).toBe(0); // the first sample passes through
+    expect(plain.filter(10, 100)).toBeCloseTo(3.8586954509503752, 12);
+    // With beta 0.1: speed 100/s low-passed at dCutoff 1 Hz → 38.59; cutoff 4.8587 Hz → α = 0.75326.
+    const adaptive = new OneEuroFilter({ minCutoff: 1, beta: 0.1, dCutoff: 1 });
+    adaptive.filter(0, 0);
+    expect(adaptive.filter(10, 100)).toBeCloseTo(7.532575181149229, 12);
+  });
+
+  it('cuts jitter on a still signal by a large factor while lagging little on a step', () => {
+    const beta = 0.01;
+    expect(jitterReduction(beta)).toBeGreaterThan(10);
+    expect(stepLag(beta)).toBeLessThanOrEqual(4); // ≤ 67 ms at 60 Hz
+    // A plain low-pass with the same still-signal cutoff (beta = 0) smooths slightly more
+    // but lags several times longer: the speed-adaptive cutoff is what buys the low lag.
+    expect(jitterReduction(0)).toBeGreaterThan(15);
+    expect(stepLag(0)).toBeGreaterThan(5 * stepLag(beta));
+  });
+
+  it('respects timestamps: the same samples smooth less when they are further apart', () => {
+    const run = (stepMs: number) => {
+      const f = new OneEuroFilter({ minCutoff: 1 });
+      f.filter(0, 0);
+      return f.filter(10, stepMs);
+    };
+    expect(run(10)).toBeLessThan(1); // 10 ms later: mostly the old value
+    expect(run(1000)).toBeGreaterThan(8.5); // a second later: mostly the new value
+    // Irregular timing: a 50 ms gap moves the output as much as five 10 ms steps would, roughly.
+    const gap = new OneEuroFilter({ minCutoff: 1 });
+    gap.filter(0, 0);
+    const once = gap.filter(10, 50);
+    const steps = new OneEuroFilter({ minCutoff: 1 });
+    steps.filter(0, 0);
+    let many = 0;
+    for (let i = 1; i <= 5; i++) many = steps.filter(10, 10 * i);
+    expect(Math.abs(once - many) / many).toBeLessThan(0.1);
+  });
+
+  it('returns the previous output for a repeated timestamp and rejects going backwards or NaN', () => {
+    const f = new OneEuroFilter();
+    f.filter(1, 100);
+    const y = f.filter(5, 200);
+    expect(f.filter(50, 200)).toBe(y);
+    const code = (g: () => unknown) => {
+      try {
+        g();
+      } catch (e) {
+        return isVisionError(e) ? e.code : 'other';
+      }
+      return undefined;
+    };
+    expect(code(() => f.filter(1, 150))).toBe('INVALID_INPUT');
+    expect(code(() => f.filter(NaN, 300))).toBe('INVALID_INPUT');
+    expect(f.filter(5, 216)).toBeGreaterThan(y - 1e-9); // still usable
+    f.reset();
+    expect(f.current).toBeUndefined();
+    expect(f.filter(42, 0)).toBe(42);
+  });
+
+  it('validates its options', () => {
+    expect(() => new OneEuroFilter({ minCutoff: 0 })).toThrow(/minCutoff must be a positive finite number/);
+    expect(() => new OneEuroFilter({ beta: -1 })).toThrow(/beta must be a non-negative/);
+    expect(() => new KeypointSmoother({ dCutoff: Infinity })).toThrow(/dCutoff/);
+  });
+});
+
+describe('KeypointSmoother', () => {
+  it('smooths each keypoint by index and passes other fields through', () => {
+    const noise = gaussian(mulberry32(9));
+    const smoother = new KeypointSmoother({ minCutoff: 1, beta: 0.01 });
+    const truth = [
+      { x: 100, y: 200, score: 0.9, name: 'nose' },
+      { x: 300, y: 50, score: 0.4, name: 'left_eye' },
+    ];
+    const rawErr: number[] = [];
+    const outErr: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const frame = truth.map((p) => ({ ...p, x: p.x + 2 * noise(), y: p.y + 2 * noise() }));
+      const out = smoother.smooth(frame, ms(i));
+      expect(out.map((p) => [p.name, p.score])).toEqual([['nose', 0.9], ['left_eye', 0.4]]);
+      if (i >= 60) {
+        rawErr.push(frame[1].x - truth[1].x);
+        outErr.push(out[1].x - truth[1].x);
+      }
+    }
+    expect(variance(rawErr) / variance(outErr)).toBeGreaterThan(10);
+  });
+
+  it('starts new indices fresh, forgets dropped ones, and resets', () => {
+    const s = new KeypointSmoother({ minCutoff: 1 });
+    s.smooth([{ x: 0, y: 0 }], 0);
+    const two = s.smooth([{ x: 10, y: 10 }, { x: 500, y: 500 }], 100);
+    expect(two[0].x).toBeCloseTo(3.8586954509503752, 9); // smoothed
+    expect(two[1]).toEqual({ x: 500, y: 500 }); // new index passes through
+    s.smooth([{ x: 10, y: 10 }], 200); // index 1 dropped
+    expect(s.smooth([{ x: 10, y: 10 }, { x: 0, y: 0 }], 300)[1]).toEqual({ x: 0, y: 0 }); // fresh again
+    s.reset();
+    expect(s.smooth([{ x: 77, y: 5 }], 0)).toEqual([{ x: 77, y: 5 }]);
+  });
+
+  it('passes a non-finite point through and rejects backwards timestamps', () => {
+    const s = new KeypointSmoother();
+    s.smooth([{ x: 1, y: 1 }], 0);
+    expect(s.smooth([{ x: NaN, y: 1 }], 10)[0].x).toBeNaN();
+    expect(s.smooth([{ x: 9, y: 9 }], 20)[0]).toEqual({ x: 9, y: 9 }); // restarted
+    expect(() => s.smooth([{ x: 9, y: 9 }], 5)).toThrow(/must not go backwards/);
+  });
+});

@@ -6,6 +6,8 @@ import { normalizeBoxes, scaleBoxesToSource } from '../../postprocess/box-format
 import type { DetectionCandidates } from '../../postprocess/detection-candidates';
 import { nms } from '../../postprocess/nms';
 import type { ModelRunner } from '../../runtime/model-runner';
+import { ByteTracker } from '../../track/byte-tracker';
+import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Pipeline } from '../pipeline-options';
 import { ModelPipeline } from '../model-pipeline';
 import { resolveModel } from '../resolve-model';
@@ -46,12 +48,14 @@ function keepClasses(candidates: DetectionCandidates, classes: readonly number[]
 export class DetectionPipeline extends ModelPipeline implements Pipeline<DetectionRunOptions, DetectionResult> {
   readonly task = 'object-detection';
   private readonly decode: DetectionDecoder;
+  private tracker: ByteTracker | null = null;
 
   constructor(
     spec: ModelSpec,
     runner: ModelRunner,
     ownsRunner: boolean,
     private readonly defaults: DetectionRunOptions,
+    private readonly trackerOptions: ByteTrackerOptions = {},
   ) {
     super(spec, runner, ownsRunner);
     const decode = DETECTION_DECODERS[spec.family];
@@ -87,6 +91,34 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     });
     return { detections, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
   }
+  /**
+   * Video mode: detects in one frame of a stream and tracks objects across frames
+   * (ByteTrack), giving each detection a stable `trackId`. Timestamps (ms) must increase;
+   * the tracker uses them to bridge dropped frames. Only detections that belong to a
+   * confirmed track are returned. {@link reset} starts over (e.g. on a new video).
+   *
+   * @example
+   * ```ts
+   * const { detections } = await detector.runForVideo(videoFrame, videoFrame.timestamp / 1000);
+   * for (const d of detections) console.log(d.trackId, d.label);
+   * ```
+   */
+  async runForVideo(input: ImageInput, timestampMs: number, options: DetectionRunOptions = {}): Promise<DetectionResult> {
+    this.assertUsable();
+    const threshold = unit(options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold ?? 0.25, 'threshold');
+    if (!this.tracker) {
+      this.tracker = new ByteTracker({ highThreshold: Math.max(threshold, 1e-6), lowThreshold: Math.min(0.1, threshold / 2), newTrackThreshold: threshold, ...this.trackerOptions });
+    }
+    const lowThreshold = this.tracker.options.lowThreshold;
+    const result = await this.run(input, { ...options, threshold: Math.min(threshold, lowThreshold) });
+    const tracked = this.tracker.update(result.detections, timestampMs);
+    return { ...result, detections: tracked };
+  }
+
+  /** Forgets the tracks of video mode; the next {@link runForVideo} starts new track IDs. @example `detector.reset();` */
+  reset(): void {
+    this.tracker?.reset();
+  }
 }
 
 /**
@@ -100,8 +132,8 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
 export async function createDetectionPipeline(options: DetectionOptions = {}): Promise<DetectionPipeline> {
   const { spec, runner, ownsRunner } = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   try {
-    const { threshold, iouThreshold, maxDetections, classes, agnostic } = options;
-    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic });
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, tracker } = options;
+    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic }, tracker);
   } catch (error) {
     if (ownsRunner) runner.dispose();
     throw error;

@@ -1,5 +1,6 @@
 import type { Detection } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
+import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { BasePipelineOptions, TimedResult } from '../pipeline-options';
 
 /**
@@ -34,6 +35,12 @@ export interface DetectionRunOptions {
 export interface DetectionOptions extends BasePipelineOptions, DetectionRunOptions {
   /** The card of a ready runner passed as `model`. */
   spec?: ModelSpec;
+  /**
+   * Video mode ({@link DetectionPipeline.runForVideo}) tracker settings. Defaults adapt
+   * ByteTrack to the detector: `highThreshold` and `newTrackThreshold` = the detection
+   * threshold, `lowThreshold` = min(0.1, threshold).
+   */
+  tracker?: ByteTrackerOptions;
 }
 
 /**
@@ -46,5 +53,6 @@ export interface DetectionOptions extends BasePipelineOptions, DetectionRunOptio
  * ```
  */
 export interface DetectionResult extends TimedResult {
-  detections: Detection[];
+  /** In video mode each detection also has a stable `trackId`. */
+  detections: (Detection & { trackId?: number })[];
 }

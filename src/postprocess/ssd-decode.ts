@@ -1,0 +1,196 @@
+/**
+ * Decoding MediaPipe-style SSD heads (BlazeFace, BlazePose detector, palm detector): box and
+ * keypoint offsets relative to anchors, as MediaPipe's `TensorsToDetectionsCalculator`.
+ */
+import { VisionError } from '../core/errors';
+import { sigmoid } from './activations';
+import type { DetectionCandidates } from './detection-candidates';
+import { checkPositive } from './validate';
+
+/**
+ * Candidates with keypoints: `keypoints` holds N×K×2 `(x, y)` in model-input pixels,
+ * `anchorIndices` the anchor each candidate came from.
+ *
+ * @example
+ * ```ts
+ * const { boxes, keypoints, numKeypoints } = decodeMediapipeSsd(raw, logits, anchors, options);
+ * const noseX = keypoints[(i * numKeypoints + 2) * 2];
+ * ```
+ */
+export interface KeypointCandidates extends DetectionCandidates {
+  keypoints: Float32Array;
+  numKeypoints: number;
+  anchorIndices: Int32Array;
+}
+
+/**
+ * Options of {@link decodeMediapipeSsd}: MediaPipe's `TensorsToDetectionsCalculatorOptions`
+ * in camelCase (same defaults), plus the input size in pixels for the output.
+ *
+ * @example
+ * ```ts
+ * const blazeface: MediapipeSsdDecodeOptions = {
+ *   inputWidth: 128, inputHeight: 128, xScale: 128, yScale: 128, wScale: 128, hScale: 128,
+ *   numKeypoints: 6, reverseOutputOrder: true, sigmoidScore: true, scoreClippingThresh: 100, minScoreThresh: 0.75,
+ * };
+ * ```
+ */
+export interface MediapipeSsdDecodeOptions {
+  /** Model input size: normalised results are multiplied by it. */
+  inputWidth: number;
+  inputHeight: number;
+  /** Divisors of the raw offsets (usually the input size). */
+  xScale: number;
+  yScale: number;
+  wScale: number;
+  hScale: number;
+  /** Keypoints per box. Default 0. */
+  numKeypoints?: number;
+  /** Where the 4 box values start in each row. Default 0. */
+  boxCoordOffset?: number;
+  /** Where the keypoints start in each row. Default `boxCoordOffset + 4`. */
+  keypointCoordOffset?: number;
+  /** Values per keypoint in the row (the first two are used). Default 2. */
+  numValuesPerKeypoint?: number;
+  /** `true`: rows are `x, y, w, h` and keypoints `x, y` (most MediaPipe models); `false` (default): `y, x, h, w`. */
+  reverseOutputOrder?: boolean;
+  /** Sizes are `exp(raw / scale) · anchor` instead of `raw / scale · anchor`. Default false. */
+  applyExponentialOnBoxSize?: boolean;
+  /** Apply a sigmoid to the raw scores. Default false (scores used as they are). */
+  sigmoidScore?: boolean;
+  /** Clamp raw scores to `[-t, t]` before the sigmoid. Default: no clamp. */
+  scoreClippingThresh?: number;
+  /** Keep candidates whose best class score is `>=` this. Default: keep all. */
+  minScoreThresh?: number;
+}
+
+/** One flat array from one array or several consecutive chunks (split model outputs). */
+function flatten(parts: ArrayLike<number> | readonly ArrayLike<number>[], what: string): ArrayLike<number> {
+  if (!Array.isArray(parts)) {
+    const one = parts as ArrayLike<number>;
+    if (one == null || typeof one.length !== 'number') throw new VisionError('INVALID_INPUT', `decodeMediapipeSsd: ${what} must be an array of numbers or an array of such chunks`);
+    return one;
+  }
+  if (parts.length > 0 && typeof parts[0] === 'number') return parts as unknown as ArrayLike<number>;
+  const chunks = parts as readonly ArrayLike<number>[];
+  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+function intOption(value: number | undefined, fallback: number, what: string): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 0) throw new VisionError('INVALID_OPTION', `decodeMediapipeSsd: ${what} must be a non-negative integer; got ${String(v)}`);
+  return v;
+}
+
+/**
+ * Decodes an anchor-based MediaPipe SSD head into candidates in model-input pixels, exactly as
+ * `TensorsToDetectionsCalculator` (then scaled by the input size):
+ * `cx = raw_x / xScale · anchor.w + anchor.cx`, `w = raw_w / wScale · anchor.w` (or `exp`),
+ * keypoints like the centre; score = best class of `sigmoid(clamp(raw))`. No NMS.
+ *
+ * `rawBoxes` is `[N, numCoords]` and `rawScores` `[N, numClasses]`, flat; either may be
+ * given as consecutive chunks (models that split their output per stride, such as the tfjs
+ * BlazeFace: `[512, 16]` then `[384, 16]`). `anchors` is N×4 `(cx, cy, w, h)` normalised,
+ * from {@link mediapipeSsdAnchors}.
+ *
+ * @throws VisionError `INVALID_INPUT` when the array lengths do not fit the anchor count or
+ * rows are too short for the keypoints; `INVALID_OPTION` for bad scales or counts.
+ *
+ * @example
+ * ```ts
+ * const anchors = mediapipeSsdAnchors(BLAZEFACE_FRONT_ANCHORS);
+ * const c = decodeMediapipeSsd([out.Identity_2.data, out.Identity_3.data], [out.Identity.data, out.Identity_1.data], anchors, options);
+ * const keep = nms(c.boxes, c.scores, { iouThreshold: 0.3 });
+ * ```
+ */
+export function decodeMediapipeSsd(
+  rawBoxes: ArrayLike<number> | readonly ArrayLike<number>[],
+  rawScores: ArrayLike<number> | readonly ArrayLike<number>[],
+  anchors: ArrayLike<number>,
+  options: MediapipeSsdDecodeOptions,
+): KeypointCandidates {
+  const boxes = flatten(rawBoxes, 'rawBoxes');
+  const logits = flatten(rawScores, 'rawScores');
+  for (const key of ['inputWidth', 'inputHeight', 'xScale', 'yScale', 'wScale', 'hScale'] as const) checkPositive(options[key], `decodeMediapipeSsd: ${key}`);
+  if (anchors == null || anchors.length % 4 !== 0 || anchors.length === 0) {
+    throw new VisionError('INVALID_INPUT', `decodeMediapipeSsd: anchors must be a non-empty flat N×4 (cx, cy, w, h) array; got length ${anchors?.length}`);
+  }
+  const n = anchors.length / 4;
+  const numKeypoints = intOption(options.numKeypoints, 0, 'numKeypoints');
+  const boxOffset = intOption(options.boxCoordOffset, 0, 'boxCoordOffset');
+  const keypointOffset = intOption(options.keypointCoordOffset, boxOffset + 4, 'keypointCoordOffset');
+  const perKeypoint = intOption(options.numValuesPerKeypoint, 2, 'numValuesPerKeypoint');
+  if (boxes.length % n !== 0 || logits.length % n !== 0 || logits.length === 0) {
+    throw new VisionError('INVALID_INPUT', `decodeMediapipeSsd: ${boxes.length} box values and ${logits.length} scores do not divide into ${n} anchors`);
+  }
+  const numCoords = boxes.length / n;
+  const numClasses = logits.length / n;
+  const needed = Math.max(boxOffset + 4, numKeypoints > 0 ? keypointOffset + numKeypoints * perKeypoint : 0);
+  if (numCoords < needed || (numKeypoints > 0 && perKeypoint < 2)) {
+    throw new VisionError('INVALID_INPUT', `decodeMediapipeSsd: rows have ${numCoords} values; the box and ${numKeypoints} keypoints need ${needed} (and ≥ 2 values per keypoint)`);
+  }
+  const clipT = options.scoreClippingThresh;
+  const minScore = options.minScoreThresh ?? -Infinity;
+  const reverse = options.reverseOutputOrder ?? false;
+  const { xScale, yScale, wScale, hScale, inputWidth: iw, inputHeight: ih } = options;
+
+  const outBoxes: number[] = [];
+  const outScores: number[] = [];
+  const outClasses: number[] = [];
+  const outKeypoints: number[] = [];
+  const outAnchors: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let best = -Infinity;
+    let bestClass = -1;
+    for (let c = 0; c < numClasses; c++) {
+      let s = logits[i * numClasses + c];
+      if (options.sigmoidScore) {
+        if (clipT !== undefined) s = Math.min(Math.max(s, -clipT), clipT);
+        s = sigmoid(s);
+      }
+      if (s > best) {
+        best = s;
+        bestClass = c;
+      }
+    }
+    if (bestClass < 0 || !(best >= minScore)) continue;
+    const acx = anchors[i * 4];
+    const acy = anchors[i * 4 + 1];
+    const aw = anchors[i * 4 + 2];
+    const ah = anchors[i * 4 + 3];
+    const row = i * numCoords + boxOffset;
+    const rx = boxes[row + (reverse ? 0 : 1)];
+    const ry = boxes[row + (reverse ? 1 : 0)];
+    const rw = boxes[row + (reverse ? 2 : 3)];
+    const rh = boxes[row + (reverse ? 3 : 2)];
+    const cx = (rx / xScale) * aw + acx;
+    const cy = (ry / yScale) * ah + acy;
+    const w = options.applyExponentialOnBoxSize ? Math.exp(rw / wScale) * aw : (rw / wScale) * aw;
+    const h = options.applyExponentialOnBoxSize ? Math.exp(rh / hScale) * ah : (rh / hScale) * ah;
+    if (!(w >= 0 && h >= 0)) continue; // MediaPipe drops boxes with negative size
+    outBoxes.push((cx - w / 2) * iw, (cy - h / 2) * ih, (cx + w / 2) * iw, (cy + h / 2) * ih);
+    outScores.push(best);
+    outClasses.push(bestClass);
+    outAnchors.push(i);
+    for (let k = 0; k < numKeypoints; k++) {
+      const o = i * numCoords + keypointOffset + k * perKeypoint;
+      const kx = boxes[o + (reverse ? 0 : 1)];
+      const ky = boxes[o + (reverse ? 1 : 0)];
+      outKeypoints.push(((kx / xScale) * aw + acx) * iw, ((ky / yScale) * ah + acy) * ih);
+    }
+  }
+  return {
+    boxes: Float32Array.from(outBoxes),
+    scores: Float32Array.from(outScores),
+    classIds: Int32Array.from(outClasses),
+    keypoints: Float32Array.from(outKeypoints),
+    numKeypoints,
+    anchorIndices: Int32Array.from(outAnchors),
+  };
+}

@@ -2,7 +2,7 @@
 """Golden fixtures for src/preprocess, computed with OpenCV and numpy.
 
 Run from the repository root:  /usr/bin/python3 scripts/make_preprocess_fixtures.py
-(needs numpy and python3-opencv). Writes test/fixtures/preprocess/preprocess.json.
+(needs numpy, python3-opencv and python3-torch). Writes test/fixtures/preprocess/preprocess.json.
 
 Source images are small deterministic random uint8 RGB images (numpy's PCG64, seed 20240611),
 including a 1-pixel-wide one and sizes chosen to hit rounding corner cases. Pixel arrays are
@@ -12,8 +12,11 @@ where `layout` says so).
 References:
   * cv2.resize INTER_LINEAR on the uint8 image (what OpenCV users get; fixed-point, rounded to
     uint8) and on the same image as float32 (no rounding: the exact half-pixel bilinear values);
-  * cv2.resize INTER_NEAREST_EXACT (half-pixel centres, like PIL / torch 'nearest-exact') and
-    INTER_NEAREST (OpenCV's classic floor(x * scale) sampling), stored to document the difference;
+  * torch.nn.functional.interpolate(mode='nearest-exact') (half-pixel centres: source index
+    floor((x + 0.5) * in / out), like PIL NEAREST). cv2.resize INTER_NEAREST_EXACT agrees with it
+    except for integer reduction factors (2×, 3×…), where OpenCV 4.6 samples floor(x * in / out)
+    (checked and printed below); cv2 INTER_NEAREST (OpenCV's classic floor(x * in / out)
+    sampling) is stored for two cases to document the difference;
   * `ultralytics_letterbox` below: a line-by-line copy of the geometry of Ultralytics'
     `LetterBox.__call__` (auto=False, scale_fill=False, center=True), with cv2.resize INTER_LINEAR
     and cv2.copyMakeBorder(BORDER_CONSTANT, 114);
@@ -30,6 +33,7 @@ import sys
 try:
     import cv2
     import numpy as np
+    import torch
 except ImportError:  # e.g. a pyenv python3 first on PATH: use the system one (Debian packages)
     if os.path.exists('/usr/bin/python3') and os.path.realpath(sys.executable) != '/usr/bin/python3':
         os.execv('/usr/bin/python3', ['/usr/bin/python3', *sys.argv])
@@ -56,7 +60,7 @@ def make_images():
     rng = np.random.default_rng(20240611)
     sizes = {  # name: (width, height)
         'a37x23': (37, 23),
-        'b64x48': (64, 48),
+        'b48x36': (48, 36),
         'c17x31': (17, 31),
         'd1x9': (1, 9),
         # 7×14 into 29×29: w * r = 14.500000000000002 in doubles, so Python's round() gives 15
@@ -111,6 +115,12 @@ def ultralytics_center_crop(img, width, height, dtype=None):
     return out, {'cropX': left, 'cropY': top, 'cropWidth': crop_w, 'cropHeight': crop_h}
 
 
+def nearest_exact(img, width, height):
+    t = torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1)[None].float()
+    out = torch.nn.functional.interpolate(t, size=(height, width), mode='nearest-exact')
+    return out[0].permute(1, 2, 0).numpy().astype(np.uint8)
+
+
 IMAGENET = {'scale': 1 / 255, 'mean': [0.485, 0.456, 0.406], 'std': [0.229, 0.224, 0.225]}
 NORMALIZATIONS = {
     'none': {'scale': 1, 'mean': [0, 0, 0], 'std': [1, 1, 1]},
@@ -135,27 +145,27 @@ def normalise(img, norm, channel_order='rgb', layout='nhwc'):
 # ---------------------------------------------------------------------------- cases
 
 RESIZES = [  # image, width, height
-    ('a37x23', 45, 28),    # up
+    ('a37x23', 41, 27),    # up
     ('a37x23', 20, 12),    # down (non-integer factor)
     ('a37x23', 37, 11),    # one axis only
-    ('b64x48', 32, 24),    # exact 2× down (OpenCV switches INTER_LINEAR to INTER_AREA: same values)
-    ('b64x48', 21, 13),    # strong down (about 3×): bilinear samples, no area averaging
-    ('c17x31', 26, 26),    # up, aspect change
+    ('b48x36', 24, 18),    # exact 2× down (OpenCV switches INTER_LINEAR to INTER_AREA: same values)
+    ('b48x36', 16, 10),    # strong down (about 3×): bilinear samples, no area averaging
+    ('c17x31', 24, 24),    # up, aspect change
     ('d1x9', 3, 20),       # 1 pixel wide
     ('d1x9', 1, 4),
 ]
 
 # Cases for which OpenCV's classic INTER_NEAREST is stored too (to document how it differs).
-NEAREST_CLASSIC = {('a37x23', 20, 12), ('c17x31', 26, 26)}
+NEAREST_CLASSIC = {('a37x23', 20, 12), ('c17x31', 24, 24)}
 
 LETTERBOXES = [  # image, width, height, scaleup
-    ('a37x23', 48, 48, True),
+    ('a37x23', 40, 40, True),
     ('a37x23', 32, 32, True),
     ('a37x23', 40, 24, True),
-    ('b64x48', 32, 32, True),
-    ('b64x48', 24, 20, True),
-    ('c17x31', 40, 40, True),
-    ('c17x31', 40, 40, False),
+    ('b48x36', 24, 24, True),
+    ('b48x36', 18, 15, True),
+    ('c17x31', 36, 36, True),
+    ('c17x31', 36, 36, False),
     ('d1x9', 16, 16, True),
     ('e7x14', 29, 29, True),
     ('f11x22', 15, 15, True),
@@ -164,10 +174,10 @@ LETTERBOXES = [  # image, width, height, scaleup
 
 CROPS = [  # image, width, height
     ('a37x23', 16, 16),
-    ('a37x23', 30, 30),
-    ('b64x48', 20, 20),
+    ('a37x23', 26, 26),
+    ('b48x36', 20, 20),
     ('c17x31', 20, 20),
-    ('b64x48', 30, 20),  # non-square target
+    ('b48x36', 24, 16),  # non-square target
     ('c17x31', 12, 16),
 ]
 
@@ -177,7 +187,7 @@ def main():
     images = make_images()
     out = {
         'generator': 'scripts/make_preprocess_fixtures.py',
-        'versions': {'opencv': cv2.__version__, 'numpy': np.__version__},
+        'versions': {'opencv': cv2.__version__, 'numpy': np.__version__, 'torch': torch.__version__},
         'images': {name: {'width': im.shape[1], 'height': im.shape[0], 'data': u8(im)} for name, im in images.items()},
         'resize': [],
         'letterbox': [],
@@ -190,8 +200,13 @@ def main():
         case = {
             'image': name, 'width': w, 'height': h,
             'linearU8': u8(cv2.resize(im, (w, h), interpolation=cv2.INTER_LINEAR)),
-            'nearestExact': u8(cv2.resize(im, (w, h), interpolation=cv2.INTER_NEAREST_EXACT)),
+            'nearestExact': u8(nearest_exact(im, w, h)),
         }
+        cv_exact = cv2.resize(im, (w, h), interpolation=cv2.INTER_NEAREST_EXACT)
+        integer_factor = im.shape[1] % w == 0 and im.shape[0] % h == 0 and (im.shape[1] > w or im.shape[0] > h)
+        same = bool((cv_exact == nearest_exact(im, w, h)).all())
+        print(f'{name} -> {w}x{h}: cv2 INTER_NEAREST_EXACT == torch nearest-exact: {same}')
+        assert same or integer_factor, (name, w, h)
         if w * h <= 32 * 24:  # float references cost 4 bytes a value: only for the smaller cases
             case['linearFloat'] = f32(cv2.resize(im.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR))
         if (name, w, h) in NEAREST_CLASSIC:
@@ -203,7 +218,7 @@ def main():
         boxed_f, geo_f = ultralytics_letterbox(im, (h, w), scaleup=scaleup, dtype=np.float32)
         assert geo == geo_f and boxed.shape == (h, w, 3), (name, w, h, boxed.shape)
         case = {'image': name, 'width': w, 'height': h, 'scaleUp': scaleup, **geo, 'u8': u8(boxed)}
-        if w * h <= 24 * 24 or (name, w, h) == ('a37x23', 48, 48):  # float references cost 4 bytes a value
+        if w * h <= 24 * 24:  # float references cost 4 bytes a value
             case['float'] = f32(boxed_f)
         out['letterbox'].append(case)
     for name, w, h in CROPS:
@@ -225,7 +240,7 @@ def main():
     prepares = [
         ({'width': 24, 'height': 24, 'fit': 'letterbox', 'normalization': 'unit', 'layout': 'nchw'}, 'a37x23'),
         ({'width': 20, 'height': 16, 'fit': 'letterbox', 'normalization': NANODET, 'channelOrder': 'bgr', 'layout': 'nchw'}, 'c17x31'),
-        ({'width': 16, 'height': 16, 'fit': 'center-crop', 'normalization': 'imagenet', 'layout': 'nhwc'}, 'b64x48'),
+        ({'width': 16, 'height': 16, 'fit': 'center-crop', 'normalization': 'imagenet', 'layout': 'nhwc'}, 'b48x36'),
         ({'width': 15, 'height': 9, 'fit': 'stretch', 'normalization': 'symmetric', 'layout': 'nhwc'}, 'a37x23'),
     ]
     for spec, name in prepares:

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 
-/** Pixel interpolation for resizing. `bilinear` matches OpenCV's INTER_LINEAR (half-pixel centres). @example `resize(img, 224, 224, 'nearest')` */
+/**
+ * Pixel interpolation for resizing. `bilinear` matches OpenCV's INTER_LINEAR (half-pixel centres;
+ * no area averaging when shrinking). `nearest` samples half-pixel centres like PIL NEAREST and torch
+ * 'nearest-exact' — not OpenCV's INTER_NEAREST, which samples floor(x · in/out).
+ *
+ * @example `resize(img, 224, 224, 'nearest')`
+ */
 export type Interpolation = 'bilinear' | 'nearest';
 
 /** An image tensor and how it was made from the source. @example `const { tensor, transform } = letterbox(img, 640, 640);` */
@@ -10,12 +17,15 @@ export interface Transformed {
   transform: InputTransform;
 }
 
-/** Python's round(): halves go to the even neighbour (Ultralytics computes sizes with it). */
+/**
+ * Python's round() on a double: exact ties go to the even neighbour (Ultralytics computes sizes
+ * with it). Only exact ties: 14.500000000000002 rounds to 15, as in Python. Never returns -0.
+ */
 function roundHalfEven(value: number): number {
   const floor = Math.floor(value);
   const diff = value - floor;
-  if (Math.abs(diff - 0.5) > 1e-9) return Math.round(value);
-  return floor % 2 === 0 ? floor : floor + 1;
+  const rounded = diff === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(value);
+  return rounded + 0;
 }
 
 function resizeTensor(image: tf.Tensor3D, width: number, height: number, method: Interpolation): tf.Tensor3D {
@@ -25,6 +35,19 @@ function resizeTensor(image: tf.Tensor3D, width: number, height: number, method:
   return method === 'nearest'
     ? tf.image.resizeNearestNeighbor(floats, [height, width], false, true)
     : tf.image.resizeBilinear(floats, [height, width], false, true);
+}
+
+/** Validates a geometry call at the API boundary: a [H, W, C] image and a positive integer size. */
+function checkArgs(what: string, image: tf.Tensor3D, width: number, height: number): void {
+  if (!image || !Array.isArray(image.shape) || image.shape.length !== 3 || image.isDisposed) {
+    const shape = image && Array.isArray(image.shape) ? `[${image.shape.join(',')}]` : String(image);
+    throw new VisionError('INVALID_INPUT', `${what}: image must be an undisposed [height, width, channels] tensor; got ${image?.isDisposed ? 'a disposed tensor' : shape}`);
+  }
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new VisionError('INVALID_OPTION', `${what}: ${name} is ${String(value)}; it must be a positive integer`);
+    }
+  }
 }
 
 function identity(width: number, height: number): InputTransform {
@@ -41,6 +64,7 @@ function identity(width: number, height: number): InputTransform {
  * ```
  */
 export function resize(image: tf.Tensor3D, width: number, height: number, method: Interpolation = 'bilinear'): Transformed {
+  checkArgs('resize', image, width, height);
   const [h, w] = image.shape;
   const tensor = tf.tidy(() => resizeTensor(image, width, height, method));
   return { tensor, transform: { ...identity(w, h), inputWidth: width, inputHeight: height, scaleX: width / w, scaleY: height / h } };
@@ -62,11 +86,13 @@ export function letterbox(
   height: number,
   options: { padValue?: number; method?: Interpolation; scaleUp?: boolean } = {},
 ): Transformed {
+  checkArgs('letterbox', image, width, height);
   const [h, w] = image.shape;
   let gain = Math.min(width / w, height / h);
   if (options.scaleUp === false) gain = Math.min(gain, 1);
-  const newW = roundHalfEven(w * gain);
-  const newH = roundHalfEven(h * gain);
+  // Ultralytics would hand cv2.resize a zero size for extreme aspect ratios: keep ≥ 1 pixel.
+  const newW = Math.max(1, roundHalfEven(w * gain));
+  const newH = Math.max(1, roundHalfEven(h * gain));
   const dw = (width - newW) / 2;
   const dh = (height - newH) / 2;
   const top = roundHalfEven(dh - 0.1);
@@ -94,10 +120,11 @@ export function letterbox(
  * ```
  */
 export function centerCrop(image: tf.Tensor3D, width: number, height: number, method: Interpolation = 'bilinear'): Transformed {
+  checkArgs('centerCrop', image, width, height);
   const [h, w] = image.shape;
   const aspect = width / height;
-  const cropW = Math.min(w, Math.round(h * aspect));
-  const cropH = Math.min(h, Math.round(w / aspect));
+  const cropW = Math.max(1, Math.min(w, Math.round(h * aspect)));
+  const cropH = Math.max(1, Math.min(h, Math.round(w / aspect)));
   const cropX = Math.floor((w - cropW) / 2);
   const cropY = Math.floor((h - cropH) / 2);
   const tensor = tf.tidy(() => resizeTensor(tf.slice(image, [cropY, cropX, 0], [cropH, cropW, image.shape[2]]), width, height, method));

@@ -30,7 +30,8 @@ function guessFormat(source: AnyModelSource): ModelFormat {
   if (typeof source === 'object' && 'json' in source) return 'tfjs';
   if (typeof source === 'object' && 'model' in source) return 'tfjs-packed';
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
-    const first = new Uint8Array(source instanceof Uint8Array ? source.buffer : source, source instanceof Uint8Array ? source.byteOffset : 0, 1)[0];
+    if (source.byteLength === 0) throw new VisionError('MODEL_FORMAT', 'model bytes are empty (0 bytes, or a detached buffer)');
+    const first = source instanceof Uint8Array ? source[0] : new Uint8Array(source, 0, 1)[0];
     if (first === 0x7b) {
       throw new VisionError('MODEL_FORMAT', 'these bytes look like a tfjs model.json; pass { json, weights } so the weights come with it');
     }

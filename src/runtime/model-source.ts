@@ -39,14 +39,26 @@ export interface LoadOptions {
 export interface ProgressCounter {
   loaded: number;
   total?: number;
+  /** A one-file model: take `total` from the file itself (HTTP Content-Length, file or buffer size) when unknown. */
+  singleFile?: boolean;
   report(options: LoadOptions): void;
 }
 
-/** Makes a {@link ProgressCounter}. @example `const counter = progressCounter(expectedBytes);` */
-export function progressCounter(total?: number): ProgressCounter {
+/**
+ * Makes a {@link ProgressCounter}. With `singleFile`, the total comes from the one file's size
+ * (e.g. its Content-Length) once known.
+ *
+ * @example
+ * ```ts
+ * const counter = progressCounter(expectedBytes);
+ * const onnx = progressCounter(undefined, { singleFile: true });
+ * ```
+ */
+export function progressCounter(total?: number, options: { singleFile?: boolean } = {}): ProgressCounter {
   return {
     loaded: 0,
     total,
+    singleFile: options.singleFile,
     report(options) {
       options.onProgress?.({ loaded: this.loaded, total: this.total === undefined ? undefined : Math.max(this.total, this.loaded) });
     },
@@ -86,14 +98,21 @@ async function readStream(response: Response, counter: ProgressCounter, options:
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
+  try {
+    for (;;) {
+      throwIfAborted(options.signal, 'model download');
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      counter.loaded += value.byteLength;
+      counter.report(options);
+    }
     throwIfAborted(options.signal, 'model download');
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    counter.loaded += value.byteLength;
-    counter.report(options);
+  } catch (error) {
+    // Stop the transfer (a cached response, or a body the fetch signal does not reach).
+    reader.cancel().catch(() => undefined);
+    throw error;
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -129,6 +148,10 @@ async function fetchBytes(url: string, counter: ProgressCounter, options: LoadOp
     }
     if (cache) await cache.put(absolute, response.clone()).catch(() => undefined);
   }
+  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (counter.singleFile && counter.total === undefined && length > 0 && !response.headers.get('content-encoding')) {
+    counter.total = counter.loaded + length;
+  }
   try {
     return await readStream(response, counter, options);
   } catch (error) {
@@ -153,6 +176,7 @@ export async function readModelBytes(source: ModelSource, counter: ProgressCount
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
     if (bytes.byteLength === 0) throw new VisionError('MODEL_FORMAT', 'model bytes are empty (0 bytes, or a detached buffer)');
+    if (counter.singleFile && counter.total === undefined) counter.total = counter.loaded + bytes.byteLength;
     counter.loaded += bytes.byteLength;
     counter.report(options);
     return bytes;
@@ -171,6 +195,7 @@ export async function readModelBytes(source: ModelSource, counter: ProgressCount
     throw new VisionError('MODEL_LOAD_FAILED', `cannot read model file '${name}': ${describeError(error)}`, { cause: error });
   }
   throwIfAborted(options.signal, 'model loading');
+  if (counter.singleFile && counter.total === undefined) counter.total = counter.loaded + bytes.byteLength;
   counter.loaded += bytes.byteLength;
   counter.report(options);
   return bytes;

@@ -137,12 +137,14 @@ export class OnnxRunner implements ModelRunner {
 export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerOptions = {}): Promise<OnnxRunner> {
   const { ort, native } = await chooseOrt(options);
   const providers = providerList(options, native);
-  const bytes = await readModelBytes(source, progressCounter(), options);
+  const bytes = await readModelBytes(source, progressCounter(undefined, { singleFile: true }), options);
   const reasons: string[] = [];
   for (const provider of providers) {
     try {
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
-      return new OnnxRunner(ort, session, provider);
+      // onnxruntime-node has no wasm provider: an explicit 'wasm' request in Node runs on onnxruntime-web.
+      const module = native && provider === 'wasm' ? await import('onnxruntime-web') : ort;
+      const session = await module.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+      return new OnnxRunner(module, session, provider);
     } catch (error) {
       const reason = describeError(error);
       if (/protobuf|parse|invalid model|ModelProto|Load model/i.test(reason)) {

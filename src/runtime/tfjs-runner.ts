@@ -14,6 +14,37 @@ function info(name: string, shape: readonly (number | null)[] | undefined, dtype
   return { name, shape: (shape ?? []).map((d) => (d === null || d === undefined || d < 0 ? -1 : d)), dtype: (dtype ?? 'float32') as TensorDataType };
 }
 
+/** A tensor entry of a graph model's TF signature (model.json `signature.inputs/outputs`). */
+interface SignatureEntry {
+  name?: string;
+  dtype?: string;
+  tensorShape?: { dim?: { size?: string | number }[]; unknownRank?: boolean };
+}
+
+const TF_DTYPES: Record<string, TensorDataType> = {
+  DT_FLOAT: 'float32', DT_HALF: 'float32', DT_DOUBLE: 'float32', DT_BOOL: 'bool', DT_STRING: 'string',
+  DT_INT32: 'int32', DT_INT64: 'int32', DT_INT16: 'int32', DT_INT8: 'int32', DT_UINT8: 'int32', DT_UINT16: 'int32',
+};
+
+/**
+ * Graph-model tensor infos: the graph's own placeholder attributes where present, else the
+ * model.json signature (converted graphs usually carry output shapes and dtypes only there).
+ */
+function graphInfos(nodes: readonly { name: string; shape?: number[]; dtype?: string }[], signature: Record<string, SignatureEntry> | undefined): TensorInfo[] {
+  const byNode = new Map<string, SignatureEntry>();
+  for (const [key, entry] of Object.entries(signature ?? {})) {
+    byNode.set((entry.name ?? key).replace(/:0$/, ''), entry);
+    byNode.set(key, entry);
+  }
+  return nodes.map((node) => {
+    const entry = byNode.get(node.name);
+    const dims = entry?.tensorShape?.unknownRank ? undefined : entry?.tensorShape?.dim?.map((d) => Number(d.size ?? -1));
+    const shape = node.shape && node.shape.length > 0 ? node.shape : dims;
+    const dtype = node.dtype ?? (entry?.dtype ? TF_DTYPES[entry.dtype] : undefined);
+    return info(node.name, shape, dtype);
+  });
+}
+
 /**
  * Runs a tfjs graph or layers model. Create it with {@link createTfjsRunner}. Besides the
  * {@link ModelRunner} interface it offers `execute`, which keeps outputs as tensors on the
@@ -35,8 +66,9 @@ export class TfjsRunner implements ModelRunner {
   constructor(model: tf.GraphModel | tf.LayersModel, readonly backend: string) {
     this.model = model;
     if (model instanceof tf.GraphModel) {
-      this.inputs = model.inputs.map((t) => info(t.name, t.shape, t.dtype));
-      this.outputs = model.outputs.map((t) => info(t.name, t.shape, t.dtype));
+      const signature = model.modelSignature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined;
+      this.inputs = graphInfos(model.inputs, signature?.inputs);
+      this.outputs = graphInfos(model.outputs, signature?.outputs);
     } else {
       this.inputs = model.inputs.map((t) => info(t.name, t.shape, t.dtype));
       this.outputs = model.outputs.map((t) => info(t.name, t.shape, t.dtype));

@@ -19,9 +19,32 @@ function formatShape(shape: readonly number[]): string {
   return `[${shape.map((d) => (d < 0 ? '?' : String(d))).join(',')}]`;
 }
 
+/** The typed array each element type is stored in (float16 as raw Uint16 bits). */
+const STORAGE: Record<TensorDataType, string[]> = {
+  float32: ['Float32Array'],
+  int32: ['Int32Array'],
+  int64: ['BigInt64Array'],
+  uint8: ['Uint8Array', 'Uint8ClampedArray'],
+  int8: ['Int8Array'],
+  bool: ['Uint8Array'],
+  float16: ['Uint16Array', 'Float16Array'],
+  string: [],
+};
+
+function isStoredAs(data: ArrayBufferView, names: readonly string[]): boolean {
+  return names.some((n) => {
+    const ctor = (globalThis as Record<string, unknown>)[n];
+    return typeof ctor === 'function' && data instanceof (ctor as new () => unknown);
+  });
+}
+
 function checkRaw(name: string, feed: RawTensor): void {
   if (!Array.isArray(feed.dims) || feed.dims.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new VisionError('INVALID_INPUT', `input '${name}' has invalid dims ${JSON.stringify(feed.dims)}; dims must be non-negative integers`);
+  }
+  const storage = STORAGE[feed.dtype];
+  if (ArrayBuffer.isView(feed.data) && storage && storage.length > 0 && !isStoredAs(feed.data, storage)) {
+    throw new VisionError('INVALID_INPUT', `input '${name}' is ${feed.dtype} but its data is a ${feed.data.constructor.name}; ${feed.dtype} data must be a ${storage.join(' or ')}`);
   }
   const size = feed.dims.reduce((a, b) => a * b, 1);
   if (!ArrayBuffer.isView(feed.data) || feed.data.length !== size) {

@@ -138,7 +138,7 @@ const harness = {
     try {
       const started = performance.now();
       const result = await get(id).run(input, options);
-      return { ...slimDetections(result), ms: performance.now() - started };
+      return { ...slimDetections(result), ms: performance.now() - started, numTensors: tf.memory().numTensors };
     } finally {
       release();
     }
@@ -161,7 +161,7 @@ const harness = {
     const { input, release } = await inputOf(n, kind);
     try {
       const result = await get(id).run(input);
-      return { classes: result.classes.map(({ label, classId, score }) => ({ label, classId, score })) };
+      return { classes: result.classes.map(({ label, classId, score }) => ({ label, classId, score })), numTensors: tf.memory().numTensors };
     } finally {
       release();
     }

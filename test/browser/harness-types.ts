@@ -1,0 +1,111 @@
+// Types of `window.harness` (pages/harness.js) as the Node-side tests see them. Keep in
+// step with harness.js: it is plain JS so that the page runs untranspiled.
+
+/** The input forms harness.js can build from a photo. */
+export type InputKind = 'image' | 'bitmap' | 'canvas' | 'offscreen' | 'imagedata' | 'videoframe' | 'raw' | 'tensor';
+
+/** Corner-format box in pixels (or 0–1 when normalised). */
+export interface PlainBox {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+export interface PlainDetection {
+  box: PlainBox;
+  boxNormalized: PlainBox;
+  score: number;
+  classId: number;
+  label: string;
+}
+
+export interface DetectOutcome {
+  imageSize: { width: number; height: number };
+  detections: PlainDetection[];
+  ms: number;
+  /** tf.memory().numTensors right after the run. */
+  numTensors: number;
+}
+
+export interface PlainError {
+  name: string;
+  code: string | null;
+  message: string;
+}
+
+export type FormOutcome = ({ ok: true } & DetectOutcome) | { ok: false; error: PlainError };
+
+export interface ClassifyOutcome {
+  classes: { label: string; classId: number; score: number }[];
+  numTensors: number;
+}
+
+export interface CreateOutcome {
+  id: number;
+  backend: string;
+  tfBackend: string;
+  progress: { loaded: number; total: number | null }[];
+  ms: number;
+}
+
+export type AttemptOutcome = { ok: true } | ({ ok: false; isVisionError: boolean } & PlainError);
+
+export interface ClosedInputsOutcome {
+  closedBitmap: AttemptOutcome;
+  closedFrame: AttemptOutcome;
+  tensorsBefore: number;
+  tensorsAfterErrors: number;
+  next: DetectOutcome;
+}
+
+export interface LeakOutcome {
+  afterOne: number;
+  afterMore: number;
+  runs: number;
+}
+
+export type OnnxOutcome =
+  | {
+      ok: true;
+      backend: string;
+      input: { name: string; shape: number[]; dtype: string };
+      outName: string;
+      dtype: string;
+      dims: number[];
+      data: number[];
+      ms: number;
+    }
+  | { ok: false; error: PlainError };
+
+export interface PageEnv {
+  crossOriginIsolated: boolean;
+  webgpu: boolean;
+  tfBackend: string | null;
+  userAgent: string;
+}
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean | null;
+}
+
+export type Task = 'object-detection' | 'image-classification';
+
+/** What pages/harness.js puts on `window.harness`. */
+export interface Harness {
+  backend: string;
+  env(): PageEnv;
+  adapterInfo(): Promise<AdapterInfo | null>;
+  create(task: Task, extra?: { cache?: boolean | string }): Promise<CreateOutcome>;
+  dispose(id: number): void;
+  detect(id: number, photo: number, kind?: InputKind): Promise<DetectOutcome>;
+  detectForms(id: number, photo: number, kinds: InputKind[]): Promise<Record<string, FormOutcome>>;
+  classify(id: number, photo: number, kind?: InputKind): Promise<ClassifyOutcome>;
+  closedInputs(id: number, photo: number): Promise<ClosedInputsOutcome>;
+  leak(id: number, photo: number, more: number): Promise<LeakOutcome>;
+  onnx(executionProviders: string[]): Promise<OnnxOutcome>;
+  memory(): { numTensors: number; numBytes: number };
+}

@@ -1,0 +1,88 @@
+/**
+ * Generated torchvision references for format tests, kept in the git-ignored
+ * `.cache/torchvision/`. The first test that needs them runs the export script (Debian's
+ * python3-torchvision); later runs reuse the files. The folder name carries a hash of the
+ * script, so editing the script regenerates them.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+
+/** What `scripts/export_torchvision_ssd.py` writes to `ssdlite320-expected.json`. */
+export interface SsdliteExpected {
+  torchvision: string;
+  imageSize: [number, number];
+  numClasses: number;
+  settings: { score_thresh: number; nms_thresh: number; detections_per_img: number; topk_candidates: number };
+  boxCoder: { weights: [number, number, number, number]; bboxXformClip: number };
+  defaultBoxes: { aspectRatios: number[][]; scales: number[]; steps: number[] | null; clip: boolean; gridSizes: [number, number][] };
+  candidatesBeforeNms: number;
+  anchors: number[][];
+  detections: { boxes: number[][]; scores: number[]; labels: number[] };
+}
+
+/** The ssdlite320 raw-heads model, its input and torchvision's reference results. */
+export interface SsdliteReference {
+  onnxPath: string;
+  /** The normalised input `[1, 3, 320, 320]` (NCHW float32) that torchvision's head saw. */
+  input: Float32Array;
+  expected: SsdliteExpected;
+}
+
+/** Throws (so that the test fails, never skips) when Debian's torchvision is missing. */
+function requireTorchvision(): void {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    throw new Error(
+      `${PYTHON} cannot import torchvision, which generates this test's reference model. ` +
+        `Install it with: apt-get install -y python3-torchvision\n${probe.stderr ?? probe.error?.message ?? ''}`,
+    );
+  }
+}
+
+function scriptFolder(script: string, prefix: string): string {
+  const hash = createHash('sha256').update(readFileSync(join(ROOT, script))).digest('hex').slice(0, 10);
+  return join(ROOT, '.cache', 'torchvision', `${prefix}-${hash}`);
+}
+
+/** Runs `script out_dir` into a temporary folder and renames it into place (safe when tests race). */
+function generate(script: string, folder: string): void {
+  requireTorchvision();
+  const tmp = `${folder}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const run = spawnSync(PYTHON, [join(ROOT, script), tmp], { encoding: 'utf8', timeout: 300_000 });
+  if (run.status !== 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`${script} failed (exit ${run.status}):\n${run.stderr}\n${run.stdout}`);
+  }
+  try {
+    renameSync(tmp, folder);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(folder)) throw error;
+  }
+}
+
+/**
+ * torchvision `ssdlite320_mobilenet_v3_large` (random weights, fixed seed): the raw-heads
+ * ONNX export, the normalised input and torchvision's own detections on it. Generates them
+ * on first use (~10 s).
+ */
+export function ssdliteReference(): SsdliteReference {
+  const script = 'scripts/export_torchvision_ssd.py';
+  const folder = scriptFolder(script, 'ssdlite320');
+  const files = ['ssdlite320-heads.onnx', 'ssdlite320-input.bin', 'ssdlite320-expected.json'].map((f) => join(folder, f));
+  if (!files.every((f) => existsSync(f))) {
+    rmSync(folder, { recursive: true, force: true });
+    generate(script, folder);
+  }
+  const bytes = readFileSync(files[1]);
+  const input = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return { onnxPath: files[0], input, expected: JSON.parse(readFileSync(files[2], 'utf8')) as SsdliteExpected };
+}

@@ -31,6 +31,9 @@ export * from './postprocess/index';
 export { COCO_LABELS } from './models/coco-labels';
 export { CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
 export type { DetectionHeadSpec, ModelLocation, ModelSpec, TaskName } from './models/model-spec';
+export { yoloModel } from './models/yolo-card';
+export type { YoloCardOptions, YoloVersion } from './models/yolo-card';
+export { parseClassNames, readOnnxMetadata } from './runtime/onnx-metadata';
 
 export { pipeline, SUPPORTED_TASKS } from './pipelines/registry';
 export type { TaskOptions, TaskPipeline } from './pipelines/registry';

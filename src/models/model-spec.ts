@@ -30,6 +30,8 @@ export interface DetectionHeadSpec {
   regMax?: number;
   /** Grid cell centre offset in cells (0.5 = cell centres, 0 = cell corners). */
   centerOffset?: number;
+  /** YOLO: values after the class scores in each candidate (32 mask coefficients for -seg). Default: found from the shape. */
+  numExtras?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface DetectionHeadSpec {
 export interface ModelSpec {
   id: string;
   task: TaskName;
-  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet` for detection. */
+  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet`, `yolov8` (also v11), `yolov5`, `yolo-end2end` for detection. */
   family: string;
   format: ModelFormat;
   location: ModelLocation;

@@ -3,6 +3,7 @@ import { getModelSpec, resolveModelLocation } from '../models/catalog';
 import type { ModelSpec, TaskName } from '../models/model-spec';
 import { loadModel } from '../runtime/load-model';
 import type { ModelRunner } from '../runtime/model-runner';
+import { parseClassNames } from '../runtime/onnx-metadata';
 import type { BasePipelineOptions } from './pipeline-options';
 
 /** A pipeline's model: its card, its runner, and whether the pipeline must dispose the runner. */
@@ -14,6 +15,16 @@ export interface ResolvedModel {
 
 function isRunner(value: unknown): value is ModelRunner {
   return typeof value === 'object' && value !== null && typeof (value as ModelRunner).run === 'function' && Array.isArray((value as ModelRunner).inputs);
+}
+
+/** A card with no labels takes the class names the exporter stored in the model (Ultralytics `names`). */
+function withModelLabels(spec: ModelSpec, runner: ModelRunner): ModelSpec {
+  if (spec.labels.length > 0) return spec;
+  const names = parseClassNames(runner.metadata.names);
+  if (!names) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no labels in its card and no 'names' metadata in the file; pass labels: [...]`);
+  }
+  return { ...spec, labels: names };
 }
 
 function checkInputSize(spec: ModelSpec, runner: ModelRunner): void {
@@ -42,7 +53,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   if (isRunner(model)) {
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
     checkInputSize(runnerSpec, model);
-    return { spec: runnerSpec, runner: model, ownsRunner: false };
+    return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
   }
   const spec = typeof model === 'string' ? getModelSpec(model) : model;
   if (!spec || typeof spec !== 'object' || !spec.input) {
@@ -53,9 +64,9 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   const runner = await loadModel(source, { ...options, format: options.format ?? spec.format });
   try {
     checkInputSize(spec, runner);
+    return { spec: withModelLabels(spec, runner), runner, ownsRunner: true };
   } catch (error) {
     runner.dispose();
     throw error;
   }
-  return { spec, runner, ownsRunner: true };
 }

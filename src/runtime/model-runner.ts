@@ -62,6 +62,8 @@ export interface ModelRunner {
   readonly backend: string;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
+  /** Key/value metadata stored in the model file (ONNX `metadata_props`, tfjs `userDefinedMetadata`). */
+  readonly metadata: Readonly<Record<string, string>>;
   run(feeds: Record<string, Feed>, options?: RunOptions): Promise<Record<string, RawTensor>>;
   /** Frees the model's weights and sessions; later calls throw `DISPOSED`. */
   dispose(): void;

@@ -3,6 +3,7 @@ import { VisionError, describeError } from '../core/errors';
 import { getPlatform } from '../core/platform';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataType, TensorInfo } from './model-runner';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
+import { readOnnxMetadata } from './onnx-metadata';
 import { toRawTensor } from './tensor-convert';
 import { isTfTensor, validateFeeds } from './validate-feeds';
 
@@ -82,7 +83,12 @@ export class OnnxRunner implements ModelRunner {
   readonly outputs: readonly TensorInfo[];
   private session: ortTypes.InferenceSession | null;
 
-  constructor(private readonly ort: Ort, session: ortTypes.InferenceSession, readonly backend: string) {
+  constructor(
+    private readonly ort: Ort,
+    session: ortTypes.InferenceSession,
+    readonly backend: string,
+    readonly metadata: Readonly<Record<string, string>> = {},
+  ) {
     this.session = session;
     this.inputs = session.inputMetadata.map(metadataInfo);
     this.outputs = session.outputMetadata.map(metadataInfo);
@@ -144,7 +150,7 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
       // onnxruntime-node has no wasm provider: an explicit 'wasm' request in Node runs on onnxruntime-web.
       const module = native && provider === 'wasm' ? await import('onnxruntime-web') : ort;
       const session = await module.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
-      return new OnnxRunner(module, session, provider);
+      return new OnnxRunner(module, session, provider, readOnnxMetadata(bytes));
     } catch (error) {
       const reason = describeError(error);
       if (/protobuf|parse|invalid model|ModelProto|Load model/i.test(reason)) {

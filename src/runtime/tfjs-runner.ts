@@ -63,7 +63,11 @@ export class TfjsRunner implements ModelRunner {
   private model: tf.GraphModel | tf.LayersModel | null;
   private needsAsync = false;
 
-  constructor(model: tf.GraphModel | tf.LayersModel, readonly backend: string) {
+  constructor(
+    model: tf.GraphModel | tf.LayersModel,
+    readonly backend: string,
+    readonly metadata: Readonly<Record<string, string>> = {},
+  ) {
     this.model = model;
     if (model instanceof tf.GraphModel) {
       const signature = model.modelSignature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined;
@@ -164,7 +168,8 @@ export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, opt
   const handler = tf.io.fromMemory(artifacts);
   try {
     const model = kind === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
-    return new TfjsRunner(model, backend);
+    const metadata = Object.entries(artifacts.userDefinedMetadata ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+    return new TfjsRunner(model, backend, Object.fromEntries(metadata));
   } catch (error) {
     throw new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
   }

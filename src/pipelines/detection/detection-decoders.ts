@@ -4,16 +4,27 @@ import type { ModelSpec } from '../../models/model-spec';
 import { type DetectionCandidates, decodeCenterNet } from '../../postprocess/detection-candidates';
 import { type GflLevel, decodeGfl } from '../../postprocess/nanodet';
 import type { RawTensor } from '../../runtime/model-runner';
+import { type YoloFormat, postprocessYolo } from '../../postprocess/yolo';
+import type { DetectionRunOptions } from './detection-types';
 
-/** What a detection decoder gets besides the raw outputs. */
+/** What a detection decoder gets besides the raw outputs: the card, the input transform and the run's resolved options. */
 export interface DecodeContext {
   spec: ModelSpec;
   transform: InputTransform;
   threshold: number;
+  iouThreshold: number;
+  maxDetections: number;
+  options: DetectionRunOptions;
 }
 
+/**
+ * Decoded candidates; `nmsFree` marks candidates that are already final (NMS-free models, or
+ * decoders that ran their family's own NMS) so the pipeline does not suppress again.
+ */
+export type DecodedCandidates = DetectionCandidates & { nmsFree?: boolean };
+
 /** Turns a detector family's raw outputs into candidates in model-input pixels. @example `DETECTION_DECODERS.centernet(outputs, ctx)` */
-export type DetectionDecoder = (outputs: Record<string, RawTensor>, context: DecodeContext) => DetectionCandidates;
+export type DetectionDecoder = (outputs: Record<string, RawTensor>, context: DecodeContext) => DecodedCandidates;
 
 function firstOutput(outputs: Record<string, RawTensor>, spec: ModelSpec): RawTensor {
   const name = spec.outputs?.[0];
@@ -43,6 +54,21 @@ function gflLevels(outputs: Record<string, RawTensor>, spec: ModelSpec): { level
   return { levels, regMax };
 }
 
+function yolo(format: YoloFormat): DetectionDecoder {
+  return (outputs, { spec, threshold, iouThreshold, maxDetections, options }) =>
+    postprocessYolo(firstOutput(outputs, spec), {
+      format,
+      threshold,
+      iouThreshold,
+      maxDetections,
+      numClasses: format === 'end2end' ? undefined : spec.labels.length,
+      multiLabel: options.multiLabel,
+      agnostic: options.agnostic,
+      classes: options.classes,
+      numExtras: spec.head?.numExtras,
+    });
+}
+
 /**
  * Decoders by model family. The detection pipeline looks the spec's `family` up here.
  *
@@ -59,6 +85,9 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = Ob
     }
     return decodeCenterNet(output.data as Float32Array, { threshold, numClasses: spec.labels.length });
   },
+  yolov8: yolo('v8'),
+  yolov5: yolo('v5'),
+  'yolo-end2end': yolo('end2end'),
   nanodet: (outputs, { spec, threshold }) => {
     const { levels, regMax } = gflLevels(outputs, spec);
     return decodeGfl(levels, { numClasses: spec.labels.length, regMax, threshold, centerOffset: spec.head?.centerOffset });

@@ -73,13 +73,17 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const maxDetections = merged.maxDetections ?? 100;
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
-    const candidates = keepClasses(this.decode(stage.outputs, { spec: this.spec, transform: stage.transform, threshold }), merged.classes);
-    const keep = nms(candidates.boxes, candidates.scores, {
-      iouThreshold,
-      maxDetections,
-      classIds: candidates.classIds,
-      agnostic: merged.agnostic ?? false,
-    });
+    const context = { spec: this.spec, transform: stage.transform, threshold, iouThreshold, maxDetections, options: merged };
+    const decoded = this.decode(stage.outputs, context);
+    const candidates = keepClasses(decoded, merged.classes);
+    const keep = decoded.nmsFree
+      ? Int32Array.from({ length: Math.min(maxDetections, candidates.scores.length) }, (_, i) => i)
+      : nms(candidates.boxes, candidates.scores, {
+          iouThreshold,
+          maxDetections,
+          classIds: candidates.classIds,
+          agnostic: merged.agnostic ?? false,
+        });
     const { sourceWidth: width, sourceHeight: height } = stage.transform;
     const kept = Float32Array.from([...keep].flatMap((i) => [...candidates.boxes.subarray(i * 4, i * 4 + 4)]));
     const boxes = scaleBoxesToSource(kept, stage.transform);

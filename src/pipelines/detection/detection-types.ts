@@ -22,6 +22,8 @@ export interface DetectionRunOptions {
   classes?: readonly number[];
   /** Class-agnostic NMS (a box suppresses overlapping boxes of any class). Default false. */
   agnostic?: boolean;
+  /** YOLO: every class above the threshold becomes its own detection (Ultralytics `multi_label`). Default false. */
+  multiLabel?: boolean;
 }
 
 /**

@@ -1,0 +1,61 @@
+import { VisionError } from '../core/errors';
+import type { ModelLocation, ModelSpec } from './model-spec';
+
+/** YOLO export generations: `v8` covers v8/v9/v11 anchor-free heads; `end2end` the NMS-free v10/YOLO26 exports. @example `const v: YoloVersion = 'v8';` */
+export type YoloVersion = 'v5' | 'v8' | 'v11' | 'end2end';
+
+/**
+ * What {@link yoloModel} needs to describe an Ultralytics/YOLOv5 export.
+ *
+ * @example
+ * ```ts
+ * const card = yoloModel({ url: '/models/yolo11n.onnx', version: 'v11' });
+ * ```
+ */
+export interface YoloCardOptions {
+  /** Where the export is (URL or, in Node, a path), or a full location. */
+  url?: string;
+  location?: ModelLocation;
+  version: YoloVersion;
+  /** Square input size the model was exported with (default 640). */
+  inputSize?: number;
+  /** Class names; default: read from the ONNX metadata (`names`) that Ultralytics writes. */
+  labels?: readonly string[];
+  /** `onnx` (NCHW) or `tfjs` (Ultralytics' TF.js export: NHWC). Default `onnx`. */
+  format?: 'onnx' | 'tfjs';
+  id?: string;
+  /** Values after the class scores (32 for -seg); default: found from the output shape. */
+  numExtras?: number;
+}
+
+/**
+ * Builds the model card of a YOLO export with Ultralytics' conventions: letterbox to a square
+ * input padded with 114, RGB scaled to 0–1, NCHW for ONNX (NHWC for tfjs), confidence 0.25,
+ * IoU 0.7 (0.45 for v5), at most 300 detections.
+ *
+ * @example
+ * ```ts
+ * const detector = await pipeline('object-detection', { model: yoloModel({ url: 'yolov8n.onnx', version: 'v8' }) });
+ * ```
+ */
+export function yoloModel(options: YoloCardOptions): ModelSpec {
+  const location = options.location ?? (options.url ? { url: options.url } : undefined);
+  if (!location) throw new VisionError('INVALID_OPTION', 'yoloModel needs url or location');
+  const size = options.inputSize ?? 640;
+  if (!Number.isInteger(size) || size <= 0 || size % 32 !== 0) {
+    throw new VisionError('INVALID_OPTION', `inputSize is ${size}; YOLO inputs are positive multiples of 32`);
+  }
+  const family = options.version === 'v5' ? 'yolov5' : options.version === 'end2end' ? 'yolo-end2end' : 'yolov8';
+  const format = options.format ?? 'onnx';
+  return {
+    id: options.id ?? `yolo-${options.version}`,
+    task: 'object-detection',
+    family,
+    format,
+    location,
+    input: { width: size, height: size, fit: 'letterbox', padValue: 114, normalization: 'unit', layout: format === 'onnx' ? 'nchw' : 'nhwc' },
+    labels: options.labels ?? [],
+    head: options.numExtras === undefined ? undefined : { numExtras: options.numExtras },
+    defaults: { threshold: 0.25, iouThreshold: options.version === 'v5' ? 0.45 : 0.7, maxDetections: 300 },
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { COCO_LABELS, type RawImage, pipeline, yoloModel } from '../../src/node/index';
+import { buildOnnxModel } from '../helpers/onnx-builder';
+import { fixture, tensorOf } from '../helpers/yolo-fixture';
+
+/**
+ * End-to-end YOLO format test: real ONNX models built here whose output has exactly the
+ * shape of an Ultralytics/YOLOv5 export ([1,84,N], [1,N,85], [1,116,N] -seg, [1,300,6]
+ * end-to-end) and whose values are the golden fixtures' raw tensors; they carry Ultralytics'
+ * `names` metadata. The whole pipeline (letterbox 114, NCHW, onnxruntime, decode, NMS,
+ * mapping back to the frame, labels from metadata) must give the reference detections of
+ * scripts/make_yolo_fixtures.py mapped to the original image.
+ */
+function exportLike(tensor: string, size: number): Uint8Array {
+  const { exported } = tensorOf(tensor);
+  const names = `{${COCO_LABELS.map((l, i) => `${i}: '${l}'`).join(', ')}}`;
+  return buildOnnxModel({
+    inputs: [{ name: 'images', dims: [1, 3, size, size] }],
+    outputs: [{ name: 'output0', dims: exported.dims }],
+    initializers: [
+      { name: 'raw', dims: exported.dims, values: exported.data },
+      { name: 'zero', dims: [], values: [0] },
+    ],
+    nodes: [
+      { op: 'ReduceMean', inputs: ['images'], outputs: ['mean'], attributes: { keepdims: 0 } },
+      { op: 'Mul', inputs: ['mean', 'zero'], outputs: ['nothing'] },
+      { op: 'Add', inputs: ['raw', 'nothing'], outputs: ['output0'] },
+    ],
+    metadata: { names, stride: '32', task: 'detect' },
+  });
+}
+
+const FRAME: RawImage = { data: new Uint8Array(640 * 480 * 3).fill(80), width: 640, height: 480, channels: 3 };
+
+const CASES = [
+  { name: 'v8 default conf 0.25 iou 0.7', version: 'v8', options: {} },
+  { name: 'v8 multiLabel', version: 'v8', options: { multiLabel: true } },
+  { name: 'v8 agnostic iou 0.45', version: 'v8', options: { agnostic: true, iouThreshold: 0.45 } },
+  { name: 'v8 classes [0, 2, 15]', version: 'v8', options: { classes: [0, 2, 15], iouThreshold: 0.45 } },
+  { name: 'v8-seg default', version: 'v8', options: {} },
+  { name: 'v5 default conf 0.25 iou 0.45', version: 'v5', options: {} },
+  { name: 'end2end conf 0.25', version: 'end2end', options: {} },
+] as const;
+
+describe('object-detection with YOLO-shaped ONNX exports, end to end', () => {
+  it.each(CASES)('$name', async ({ name, version, options }) => {
+    const c = fixture.cases.find((k) => k.name === name)!;
+    const size = 320;
+    const detector = await pipeline('object-detection', {
+      model: yoloModel({ url: `${c.tensor}.onnx`, version, inputSize: size }),
+      modelSource: exportLike(c.tensor, size),
+    });
+    expect(detector.spec.labels).toEqual(COCO_LABELS); // from the ONNX metadata
+    const { detections } = await detector.run(FRAME, options);
+    // letterbox 640×480 → 320×320: gain 0.5, 40 px bars top and bottom
+    const e = c.expected;
+    expect(detections.map((d) => d.classId)).toEqual(e.classIds);
+    expect(detections.map((d) => d.label)).toEqual(e.classIds.map((k) => COCO_LABELS[k]));
+    detections.forEach((d, k) => {
+      expect(d.score).toBeCloseTo(e.scores[k], 6);
+      const [x1, y1, x2, y2] = e.boxes.slice(k * 4, k * 4 + 4);
+      const clip = (v: number, max: number) => Math.min(Math.max(v, 0), max);
+      expect(d.box.x1).toBeCloseTo(clip(x1 / 0.5, 640), 3);
+      expect(d.box.y1).toBeCloseTo(clip((y1 - 40) / 0.5, 480), 3);
+      expect(d.box.x2).toBeCloseTo(clip(x2 / 0.5, 640), 3);
+      expect(d.box.y2).toBeCloseTo(clip((y2 - 40) / 0.5, 480), 3);
+    });
+    detector.dispose();
+  });
+
+  it('rejects an export whose output matches no YOLO layout for its classes', async () => {
+    const detector = await pipeline('object-detection', {
+      model: yoloModel({ url: 'x.onnx', version: 'v8', inputSize: 320, labels: ['a', 'b', 'c'] }),
+      modelSource: exportLike('v8det', 320),
+    });
+    await expect(detector.run(FRAME)).rejects.toMatchObject({ code: 'MODEL_FORMAT' });
+    detector.dispose();
+  });
+
+  it('asks for labels when neither the card nor the file has them', async () => {
+    const bare = buildOnnxModel({
+      inputs: [{ name: 'images', dims: [1, 3, 320, 320] }],
+      outputs: [{ name: 'images', dims: [1, 3, 320, 320] }],
+      nodes: [],
+    });
+    await expect(pipeline('object-detection', { model: yoloModel({ url: 'x.onnx', version: 'v8', inputSize: 320 }), modelSource: bare })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('labels'),
+    });
+  });
+});

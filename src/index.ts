@@ -1,6 +1,6 @@
 export { VisionError, isVisionError } from './core/errors';
 export type { VisionErrorCode } from './core/errors';
-export type { Box, Classification, Detection, ImageSize, InputTransform, Timing } from './core/types';
+export type { Box, Classification, Detection, ImageSize, InputTransform, Keypoint, Timing } from './core/types';
 export type { DrawableImage, ImageInput, RawImage } from './core/image-input';
 export { setPlatform } from './core/platform';
 export type { Platform } from './core/platform';
@@ -29,7 +29,7 @@ export type { Normalization } from './preprocess/normalize';
 export * from './postprocess/index';
 
 export { COCO_LABELS } from './models/coco-labels';
-export { CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
+export { BLAZEFACE, CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
 export type { DetectionHeadSpec, ModelLocation, ModelSpec, TaskName } from './models/model-spec';
 export { yoloModel } from './models/yolo-card';
 export type { YoloCardOptions, YoloVersion } from './models/yolo-card';

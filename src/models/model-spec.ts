@@ -1,4 +1,6 @@
 import type { InputSpec } from '../preprocess/prepare';
+import type { MediapipeAnchorOptions } from '../postprocess/ssd-anchors';
+import type { MediapipeSsdDecodeOptions } from '../postprocess/ssd-decode';
 import type { ModelFormat } from '../runtime/load-model';
 
 /** Tasks that have a pipeline. @example `const t: TaskName = 'object-detection';` */
@@ -16,6 +18,30 @@ export type TaskName = 'image-classification' | 'object-detection';
 export type ModelLocation = { package: string; version: string; path: string } | { url: string };
 
 /**
+ * A MediaPipe-style SSD head (BlazeFace, BlazePose detector): anchor generation, which outputs
+ * hold box regressions and scores (split outputs are concatenated in the order given), how to
+ * decode them, and the names of the keypoints that come with each box.
+ *
+ * @example
+ * ```ts
+ * const head: MediapipeSsdHead = {
+ *   anchors: BLAZEFACE_BACK_ANCHORS, boxOutputs: ['Identity_2', 'Identity_3'], scoreOutputs: ['Identity', 'Identity_1'],
+ *   decode: { xScale: 256, yScale: 256, wScale: 256, hScale: 256, numKeypoints: 6, reverseOutputOrder: true, sigmoidScore: true },
+ *   weightedNms: true,
+ * };
+ * ```
+ */
+export interface MediapipeSsdHead {
+  anchors: MediapipeAnchorOptions;
+  boxOutputs: readonly string[];
+  scoreOutputs: readonly string[];
+  decode: Omit<MediapipeSsdDecodeOptions, 'inputWidth' | 'inputHeight' | 'minScoreThresh'>;
+  keypointNames?: readonly string[];
+  /** Blend overlapping boxes (MediaPipe's weighted NMS) instead of plain NMS. */
+  weightedNms?: boolean;
+}
+
+/**
  * Decoder settings of a detection head that the output shapes alone do not tell.
  *
  * @example
@@ -30,6 +56,8 @@ export interface DetectionHeadSpec {
   regMax?: number;
   /** Grid cell centre offset in cells (0.5 = cell centres, 0 = cell corners). */
   centerOffset?: number;
+  /** MediaPipe SSD heads (family `mediapipe-ssd`). */
+  ssd?: MediapipeSsdHead;
   /** YOLO: values after the class scores in each candidate (32 mask coefficients for -seg). Default: found from the shape. */
   numExtras?: number;
 }
@@ -52,7 +80,7 @@ export interface DetectionHeadSpec {
 export interface ModelSpec {
   id: string;
   task: TaskName;
-  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet`, `yolov8` (also v11), `yolov5`, `yolo-end2end` for detection. */
+  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet`, `yolov8` (also v11), `yolov5`, `yolo-end2end`, `mediapipe-ssd` for detection. */
   family: string;
   format: ModelFormat;
   location: ModelLocation;

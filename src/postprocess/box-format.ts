@@ -271,3 +271,23 @@ export function scaleBoxesToInput(boxes: ArrayLike<number>, meta: InputTransform
   }
   return out;
 }
+
+/**
+ * Maps flat `(x, y)` points from model-input pixels back to source-image pixels through the
+ * same transform as {@link scaleBoxesToSource} (not clipped: landmarks may lie just outside).
+ *
+ * @example
+ * ```ts
+ * const eyes = scaleKeypointsToSource([100, 80, 140, 80], meta); // [x0, y0, x1, y1] in the frame
+ * ```
+ */
+export function scaleKeypointsToSource(points: ArrayLike<number>, meta: InputTransform): Float32Array {
+  if (points.length % 2 !== 0) throw new VisionError('INVALID_INPUT', `scaleKeypointsToSource: points must be flat (x, y) pairs; got ${points.length} values`);
+  checkTransform(meta, 'scaleKeypointsToSource');
+  const out = new Float32Array(points.length);
+  for (let i = 0; i < points.length; i += 2) {
+    out[i] = (points[i] - meta.padX) / meta.scaleX + meta.cropX;
+    out[i + 1] = (points[i + 1] - meta.padY) / meta.scaleY + meta.cropY;
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ export {
   clipBoxes,
   scaleBoxesToSource,
   scaleBoxesToInput,
+  scaleKeypointsToSource,
 } from './box-format';
 export type { BoxFormat, ClipOptions, ScaleOptions, WritableNumberArray } from './box-format';
 export { boxArea, boxAreas, iou, iouMatrix } from './iou';

@@ -4,6 +4,7 @@
  * suppresses, which steadies boxes and keypoints from frame to frame.
  */
 import { VisionError } from '../core/errors';
+import { iou } from './iou';
 import { checkBoxArray, checkCount, checkUnitInterval } from './validate';
 
 /**
@@ -44,17 +45,6 @@ export interface WeightedNmsResult {
   keypoints: Float32Array;
 }
 
-function iou(b: ArrayLike<number>, i: number, j: number): number {
-  const x1 = Math.max(b[i * 4], b[j * 4]);
-  const y1 = Math.max(b[i * 4 + 1], b[j * 4 + 1]);
-  const x2 = Math.min(b[i * 4 + 2], b[j * 4 + 2]);
-  const y2 = Math.min(b[i * 4 + 3], b[j * 4 + 3]);
-  if (!(x2 > x1 && y2 > y1)) return 0;
-  const inter = (x2 - x1) * (y2 - y1);
-  const areaI = (b[i * 4 + 2] - b[i * 4]) * (b[i * 4 + 3] - b[i * 4 + 1]);
-  const areaJ = (b[j * 4 + 2] - b[j * 4]) * (b[j * 4 + 3] - b[j * 4 + 1]);
-  return inter / (areaI + areaJ - inter);
-}
 
 /**
  * Weighted NMS as MediaPipe's `NonMaxSuppressionCalculator` with `algorithm: WEIGHTED` and
@@ -97,7 +87,7 @@ export function weightedNms(boxes: ArrayLike<number>, scores: ArrayLike<number>,
     const sum = new Float64Array(4 + 2 * k);
     let total = 0;
     for (const i of remaining) {
-      if (i !== top && !(iou(boxes, i, top) > threshold)) {
+      if (i !== top && !(iou(boxes, i, boxes, top) > threshold)) {
         rest.push(i);
         continue;
       }

@@ -3,6 +3,9 @@ import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { type DetectionCandidates, decodeCenterNet } from '../../postprocess/detection-candidates';
 import { type GflLevel, decodeGfl } from '../../postprocess/nanodet';
+import { type MediapipeAnchorOptions, mediapipeSsdAnchors } from '../../postprocess/ssd-anchors';
+import { decodeMediapipeSsd } from '../../postprocess/ssd-decode';
+import { weightedNms } from '../../postprocess/weighted-nms';
 import type { RawTensor } from '../../runtime/model-runner';
 import { type YoloFormat, postprocessYolo } from '../../postprocess/yolo';
 import type { DetectionRunOptions } from './detection-types';
@@ -21,7 +24,12 @@ export interface DecodeContext {
  * Decoded candidates; `nmsFree` marks candidates that are already final (NMS-free models, or
  * decoders that ran their family's own NMS) so the pipeline does not suppress again.
  */
-export type DecodedCandidates = DetectionCandidates & { nmsFree?: boolean };
+export type DecodedCandidates = DetectionCandidates & {
+  nmsFree?: boolean;
+  /** N×K×2 `(x, y)` keypoints in model-input pixels, when the head predicts them. */
+  keypoints?: Float32Array;
+  numKeypoints?: number;
+};
 
 /** Turns a detector family's raw outputs into candidates in model-input pixels. @example `DETECTION_DECODERS.centernet(outputs, ctx)` */
 export type DetectionDecoder = (outputs: Record<string, RawTensor>, context: DecodeContext) => DecodedCandidates;
@@ -69,6 +77,37 @@ function yolo(format: YoloFormat): DetectionDecoder {
     });
 }
 
+const anchorCache = new WeakMap<MediapipeAnchorOptions, Float32Array>();
+
+function anchorsFor(options: MediapipeAnchorOptions): Float32Array {
+  let anchors = anchorCache.get(options);
+  if (!anchors) {
+    anchors = mediapipeSsdAnchors(options);
+    anchorCache.set(options, anchors);
+  }
+  return anchors;
+}
+
+const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold, iouThreshold, maxDetections }) => {
+  const head = spec.head?.ssd;
+  if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family mediapipe-ssd) needs head.ssd: anchors, box and score outputs, decode options`);
+  const pick = (names: readonly string[]) =>
+    names.map((name) => {
+      const tensor = outputs[name];
+      if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no output '${name}'; it has ${Object.keys(outputs).join(', ')}`);
+      return tensor.data as Float32Array;
+    });
+  const decoded = decodeMediapipeSsd(pick(head.boxOutputs), pick(head.scoreOutputs), anchorsFor(head.anchors), {
+    ...head.decode,
+    inputWidth: spec.input.width,
+    inputHeight: spec.input.height,
+    minScoreThresh: threshold,
+  });
+  if (!head.weightedNms) return decoded;
+  const kept = weightedNms(decoded.boxes, decoded.scores, { iouThreshold, maxDetections, keypoints: decoded.keypoints, numKeypoints: decoded.numKeypoints });
+  return { ...kept, classIds: Int32Array.from(kept.indices, (i) => decoded.classIds[i]), numKeypoints: decoded.numKeypoints, nmsFree: true };
+};
+
 /**
  * Decoders by model family. The detection pipeline looks the spec's `family` up here.
  *
@@ -88,6 +127,7 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = Ob
   yolov8: yolo('v8'),
   yolov5: yolo('v5'),
   'yolo-end2end': yolo('end2end'),
+  'mediapipe-ssd': mediapipeSsd,
   nanodet: (outputs, { spec, threshold }) => {
     const { levels, regMax } = gflLevels(outputs, spec);
     return decodeGfl(levels, { numClasses: spec.labels.length, regMax, threshold, centerOffset: spec.head?.centerOffset });

@@ -1,9 +1,8 @@
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import type { Detection } from '../../core/types';
+import type { Detection, InputTransform, Keypoint } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
-import { normalizeBoxes, scaleBoxesToSource } from '../../postprocess/box-format';
-import type { DetectionCandidates } from '../../postprocess/detection-candidates';
+import { normalizeBoxes, scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { nms } from '../../postprocess/nms';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { ByteTracker } from '../../track/byte-tracker';
@@ -12,7 +11,7 @@ import type { Pipeline } from '../pipeline-options';
 import { ModelPipeline } from '../model-pipeline';
 import { resolveModel } from '../resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../run-stages';
-import { DETECTION_DECODERS, type DetectionDecoder } from './detection-decoders';
+import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
 import type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection-types';
 
 function unit(value: number, name: string): number {
@@ -24,15 +23,25 @@ function defined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function keepClasses(candidates: DetectionCandidates, classes: readonly number[] | undefined): DetectionCandidates {
+function keepClasses(candidates: DecodedCandidates, classes: readonly number[] | undefined): DecodedCandidates {
   if (!classes) return candidates;
   const wanted = new Set(classes);
   const keep = [...candidates.classIds.keys()].filter((i) => wanted.has(candidates.classIds[i]));
+  const k = candidates.numKeypoints ?? 0;
   return {
+    ...candidates,
     boxes: Float32Array.from(keep.flatMap((i) => [...candidates.boxes.subarray(i * 4, i * 4 + 4)])),
     scores: Float32Array.from(keep, (i) => candidates.scores[i]),
     classIds: Int32Array.from(keep, (i) => candidates.classIds[i]),
+    keypoints: candidates.keypoints && Float32Array.from(keep.flatMap((i) => [...candidates.keypoints!.subarray(i * k * 2, (i + 1) * k * 2)])),
   };
+}
+
+function keypointsOf(candidates: DecodedCandidates, index: number, transform: InputTransform, names: readonly string[] | undefined): Keypoint[] | undefined {
+  const k = candidates.numKeypoints ?? 0;
+  if (!candidates.keypoints || k === 0) return undefined;
+  const points = scaleKeypointsToSource(candidates.keypoints.subarray(index * k * 2, (index + 1) * k * 2), transform);
+  return Array.from({ length: k }, (_, j) => ({ x: points[j * 2], y: points[j * 2 + 1], ...(names?.[j] ? { name: names[j] } : {}) }));
 }
 
 /**
@@ -91,7 +100,9 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const detections: Detection[] = [...keep].map((index, k) => {
       const classId = candidates.classIds[index];
       const box = (a: Float32Array) => ({ x1: a[k * 4], y1: a[k * 4 + 1], x2: a[k * 4 + 2], y2: a[k * 4 + 3] });
-      return { box: box(boxes), boxNormalized: box(normalized), score: candidates.scores[index], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
+      const detection: Detection = { box: box(boxes), boxNormalized: box(normalized), score: candidates.scores[index], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
+      const keypoints = keypointsOf(candidates, index, stage.transform, this.spec.head?.ssd?.keypointNames);
+      return keypoints ? { ...detection, keypoints } : detection;
     });
     return { detections, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
   }

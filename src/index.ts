@@ -36,7 +36,7 @@ export type { YoloCardOptions, YoloVersion } from './models/yolo-card';
 export { parseClassNames, readOnnxMetadata } from './runtime/onnx-metadata';
 
 export { pipeline, SUPPORTED_TASKS } from './pipelines/registry';
-export type { TaskOptions, TaskPipeline } from './pipelines/registry';
+export type { PipelineTask, TaskOptions, TaskPipeline } from './pipelines/registry';
 export type { BasePipelineOptions, Pipeline, TimedResult } from './pipelines/pipeline-options';
 export { ModelPipeline } from './pipelines/model-pipeline';
 export { ClassificationPipeline } from './pipelines/classification/classification-pipeline';

@@ -4,7 +4,13 @@ import type { MediapipeSsdDecodeOptions } from '../postprocess/ssd-decode';
 import type { ModelFormat } from '../runtime/load-model';
 
 /** Tasks that have a pipeline. @example `const t: TaskName = 'object-detection';` */
-export type TaskName = 'image-classification' | 'object-detection';
+export type TaskName =
+  | 'image-classification'
+  | 'object-detection'
+  | 'instance-segmentation'
+  | 'image-segmentation'
+  | 'pose-estimation'
+  | 'image-to-text';
 
 /**
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,

@@ -1,5 +1,4 @@
 import { VisionError } from '../core/errors';
-import type { TaskName } from '../models/model-spec';
 import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 import type { ClassificationOptions } from './classification/classification-types';
 import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
@@ -17,13 +16,16 @@ export interface TaskPipeline {
   'object-detection': DetectionPipeline;
 }
 
-const FACTORIES: { readonly [T in TaskName]: (options: TaskOptions[T]) => Promise<TaskPipeline[T]> } = Object.freeze({
+/** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
+export type PipelineTask = keyof TaskOptions & keyof TaskPipeline;
+
+const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Promise<TaskPipeline[T]> } = Object.freeze({
   'image-classification': createClassificationPipeline,
   'object-detection': createDetectionPipeline,
 });
 
 /** The tasks {@link pipeline} can build. @example `SUPPORTED_TASKS.includes('object-detection')` */
-export const SUPPORTED_TASKS: readonly TaskName[] = Object.keys(FACTORIES) as TaskName[];
+export const SUPPORTED_TASKS: readonly PipelineTask[] = Object.keys(FACTORIES) as PipelineTask[];
 
 /**
  * Creates the pipeline for a task: loads its model (the task's default, a catalogue id, a
@@ -38,7 +40,7 @@ export const SUPPORTED_TASKS: readonly TaskName[] = Object.keys(FACTORIES) as Ta
  * detector.dispose();
  * ```
  */
-export function pipeline<T extends TaskName>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]> {
+export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]> {
   const factory = FACTORIES[task] as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
   if (!factory) {
     return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));

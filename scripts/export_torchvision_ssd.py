@@ -12,6 +12,9 @@ Two modes (run from the repository root; needs python3-torch and python3-torchvi
                                 normalised to [-1, 1]) -> `bbox_regression` [1,3234,4],
                                 `cls_logits` [1,3234,91]. No anchors, decoding or NMS inside.
         ssdlite320-input.bin    that normalised input, raw little-endian float32, NCHW.
+        ssdlite320-full.onnx    the whole model (transform, anchors, decoding, NMS inside):
+                                input `image` [3,320,320] in 0..1 -> boxes, scores, labels.
+        ssdlite320-image.bin    the 0..1 image (HWC float32) behind that input.
         ssdlite320-expected.json  the model's postprocess settings, its anchors (xyxy pixels)
                                 and the detections of torchvision's own full forward
                                 (model([image])) on the same image.
@@ -125,6 +128,13 @@ def export(out_dir):
         output_names=['bbox_regression', 'cls_logits'], opset_version=13, do_constant_folding=True,
     )
     normalised.numpy().astype('<f4').tofile(os.path.join(out_dir, 'ssdlite320-input.bin'))
+    # The whole model as users export it (transform, anchors, decoding and NMS inside): input
+    # one CHW image in 0..1, outputs boxes/scores/labels; and that image, HWC float32 0..1.
+    torch.onnx.export(
+        model, ([image],), os.path.join(out_dir, 'ssdlite320-full.onnx'), input_names=['image'],
+        output_names=['boxes', 'scores', 'labels'], opset_version=11,
+    )
+    image.permute(1, 2, 0).numpy().astype('<f4').tofile(os.path.join(out_dir, 'ssdlite320-image.bin'))
 
     grids = [list(f.shape[-2:]) for f in features]
     expected = {

@@ -28,7 +28,7 @@ export type { Normalization } from './preprocess/normalize';
 
 export * from './postprocess/index';
 
-export { COCO_LABELS } from './models/coco-labels';
+export { COCO_LABELS, TORCHVISION_COCO_LABELS } from './models/coco-labels';
 export { BLAZEFACE, CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
 export type { DetectionHeadSpec, ModelLocation, ModelSpec, TaskName } from './models/model-spec';
 export { yoloModel } from './models/yolo-card';

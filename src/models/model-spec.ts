@@ -86,7 +86,7 @@ export interface DetectionHeadSpec {
 export interface ModelSpec {
   id: string;
   task: TaskName;
-  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet`, `yolov8` (also v11), `yolov5`, `yolo-end2end`, `mediapipe-ssd` for detection. */
+  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet`, `yolov8` (also v11), `yolov5`, `yolo-end2end`, `mediapipe-ssd`, `torchvision` (whole exported torchvision detectors) for detection. */
   family: string;
   format: ModelFormat;
   location: ModelLocation;

@@ -30,10 +30,12 @@ function withModelLabels(spec: ModelSpec, runner: ModelRunner): ModelSpec {
 function checkInputSize(spec: ModelSpec, runner: ModelRunner): void {
   const input = runner.inputs[0];
   if (!input) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no inputs`);
-  if (input.shape.length !== 4) {
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' input '${input.name}' has shape [${input.shape.join(',')}]; image models need a rank-4 input`);
+  const rank = input.shape.length;
+  if (rank !== 4 && rank !== 3) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' input '${input.name}' has shape [${input.shape.join(',')}]; image models take [N,H,W,C], [N,C,H,W] or one unbatched image`);
   }
-  const [h, w] = spec.input.layout === 'nchw' ? [input.shape[2], input.shape[3]] : [input.shape[1], input.shape[2]];
+  const first = rank - 3; // index of the first image axis after an optional batch axis
+  const [h, w] = spec.input.layout === 'nchw' ? [input.shape[first + 1], input.shape[first + 2]] : [input.shape[first], input.shape[first + 1]];
   if ((h > 0 && h !== spec.input.height) || (w > 0 && w !== spec.input.width)) {
     throw new VisionError('INVALID_OPTION', `model '${spec.id}' takes ${w}×${h} images but its spec says ${spec.input.width}×${spec.input.height}`);
   }

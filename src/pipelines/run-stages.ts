@@ -40,11 +40,15 @@ export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, i
     if (owned) tensor.dispose();
   }
   const preprocessed = now();
+  const intermediates: tf.Tensor[] = [prepared.input];
   try {
-    const outputs = await runner.run({ [runner.inputs[0].name]: prepared.input }, { outputs: spec.outputs });
+    // Some exports (torchvision's detectors) take one unbatched image: drop the batch axis.
+    const feed = runner.inputs[0].shape.length === 3 ? tf.squeeze(prepared.input, [0]) : prepared.input;
+    if (feed !== prepared.input) intermediates.push(feed);
+    const outputs = await runner.run({ [runner.inputs[0].name]: feed }, { outputs: spec.outputs });
     return { outputs, transform: prepared.transform, timing: { preprocess: preprocessed - started, inference: now() - preprocessed }, started };
   } finally {
-    tf.dispose(prepared.input);
+    tf.dispose(intermediates);
   }
 }
 

@@ -31,6 +31,10 @@ export interface SsdliteReference {
   onnxPath: string;
   /** The normalised input `[1, 3, 320, 320]` (NCHW float32) that torchvision's head saw. */
   input: Float32Array;
+  /** The whole model exported as users do (`image` [3,320,320] 0..1 → boxes, scores, labels). */
+  fullOnnxPath: string;
+  /** The 0..1 image behind `input`, HWC float32 (320×320×3). */
+  image: Float32Array;
   expected: SsdliteExpected;
 }
 
@@ -77,12 +81,16 @@ function generate(script: string, folder: string): void {
 export function ssdliteReference(): SsdliteReference {
   const script = 'scripts/export_torchvision_ssd.py';
   const folder = scriptFolder(script, 'ssdlite320');
-  const files = ['ssdlite320-heads.onnx', 'ssdlite320-input.bin', 'ssdlite320-expected.json'].map((f) => join(folder, f));
+  const names = ['ssdlite320-heads.onnx', 'ssdlite320-input.bin', 'ssdlite320-expected.json', 'ssdlite320-full.onnx', 'ssdlite320-image.bin'];
+  const files = names.map((f) => join(folder, f));
   if (!files.every((f) => existsSync(f))) {
     rmSync(folder, { recursive: true, force: true });
     generate(script, folder);
   }
-  const bytes = readFileSync(files[1]);
-  const input = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { onnxPath: files[0], input, expected: JSON.parse(readFileSync(files[2], 'utf8')) as SsdliteExpected };
+  const floats = (path: string): Float32Array => {
+    const bytes = readFileSync(path);
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  };
+  const expected = JSON.parse(readFileSync(files[2], 'utf8')) as SsdliteExpected;
+  return { onnxPath: files[0], input: floats(files[1]), expected, fullOnnxPath: files[3], image: floats(files[4]) };
 }

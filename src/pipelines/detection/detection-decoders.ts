@@ -108,6 +108,38 @@ const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold, iouThreshold
   return { ...kept, classIds: Int32Array.from(kept.indices, (i) => decoded.classIds[i]), numKeypoints: decoded.numKeypoints, nmsFree: true };
 };
 
+function integerData(tensor: RawTensor): ArrayLike<number> {
+  return tensor.data instanceof BigInt64Array ? Array.from(tensor.data, Number) : (tensor.data as ArrayLike<number>);
+}
+
+/**
+ * torchvision detection models exported whole (Faster/Mask/Keypoint R-CNN, RetinaNet, SSD):
+ * `boxes` [N, 4] xyxy in input pixels, `scores` [N], `labels` [N], already thresholded and
+ * NMS'ed by the model. Outputs are found by the names in `spec.outputs` (in that order) or
+ * by the names `boxes`, `scores`, `labels`.
+ */
+const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) => {
+  const [boxesName, scoresName, labelsName] = spec.outputs ?? ['boxes', 'scores', 'labels'];
+  const boxes = outputs[boxesName];
+  const scores = outputs[scoresName];
+  const labels = outputs[labelsName];
+  if (!boxes || !scores || !labels) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' needs outputs ${boxesName}, ${scoresName}, ${labelsName}; it has ${Object.keys(outputs).join(', ')}`);
+  }
+  const n = scores.data.length;
+  if (boxes.data.length !== n * 4 || labels.data.length !== n) {
+    throw new VisionError('MODEL_FORMAT', `torchvision outputs disagree: ${boxes.data.length / 4} boxes, ${n} scores, ${labels.data.length} labels`);
+  }
+  const ids = integerData(labels);
+  const keep = [...Array(n).keys()].filter((i) => (scores.data[i] as number) >= threshold);
+  return {
+    boxes: Float32Array.from(keep.flatMap((i) => Array.from((boxes.data as Float32Array).subarray(i * 4, i * 4 + 4)))),
+    scores: Float32Array.from(keep, (i) => scores.data[i] as number),
+    classIds: Int32Array.from(keep, (i) => ids[i]),
+    nmsFree: true,
+  };
+};
+
 /**
  * Decoders by model family. The detection pipeline looks the spec's `family` up here.
  *
@@ -128,6 +160,7 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = Ob
   yolov5: yolo('v5'),
   'yolo-end2end': yolo('end2end'),
   'mediapipe-ssd': mediapipeSsd,
+  torchvision: torchvisionDetections,
   nanodet: (outputs, { spec, threshold }) => {
     const { levels, regMax } = gflLevels(outputs, spec);
     return decodeGfl(levels, { numClasses: spec.labels.length, regMax, threshold, centerOffset: spec.head?.centerOffset });

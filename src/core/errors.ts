@@ -10,6 +10,18 @@
  * - `INFERENCE_FAILED`: the runtime rejected or failed a run with valid-looking feeds.
  * - `ABORTED`: the caller's `AbortSignal` fired.
  * - `DISPOSED`: the object was used after `dispose()`.
+ * - `PERMISSION_DENIED`: the user or the browser refused camera access (`NotAllowedError`).
+ * - `DEVICE_NOT_FOUND`: no camera, or none with the requested `deviceId` (`NotFoundError`).
+ * - `CONSTRAINTS_NOT_SATISFIED`: no camera can meet the requested size, frame rate or facing
+ *   mode (`OverconstrainedError`).
+ * - `DEVICE_LOST`: a running camera stopped (unplugged, revoked, taken by another app).
+ * - `WORKER_FAILED`: a pipeline's worker crashed or hung; it restarts on the next call.
+ * - `TIMEOUT`: an operation took longer than its timeout option allowed.
+ *
+ * @example
+ * ```ts
+ * const code: VisionErrorCode = 'INVALID_INPUT';
+ * ```
  */
 export type VisionErrorCode =
   | 'INVALID_INPUT'
@@ -19,7 +31,13 @@ export type VisionErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'INFERENCE_FAILED'
   | 'ABORTED'
-  | 'DISPOSED';
+  | 'DISPOSED'
+  | 'PERMISSION_DENIED'
+  | 'DEVICE_NOT_FOUND'
+  | 'CONSTRAINTS_NOT_SATISFIED'
+  | 'DEVICE_LOST'
+  | 'WORKER_FAILED'
+  | 'TIMEOUT';
 
 /**
  * The one error type visionpipe throws. `code` says what kind of failure it is; the

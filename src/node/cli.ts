@@ -22,7 +22,14 @@ Options:
   --json              print JSON instead of a table
   -h, --help          show this help`;
 
-/** The example photo shipped with the package (three people, glasses, a bottle). */
+/**
+ * The example photo shipped with the package (three people, glasses, a bottle).
+ *
+ * @example
+ * ```ts
+ * await detector.run(EXAMPLE_PHOTO);
+ * ```
+ */
 export const EXAMPLE_PHOTO = fileURLToPath(new URL('../assets/photo.jpg', import.meta.url));
 
 interface CliOptions {

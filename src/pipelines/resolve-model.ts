@@ -6,7 +6,14 @@ import type { ModelRunner } from '../runtime/model-runner';
 import { parseClassNames } from '../runtime/onnx-metadata';
 import type { BasePipelineOptions } from './pipeline-options';
 
-/** A pipeline's model: its card, its runner, and whether the pipeline must dispose the runner. */
+/**
+ * A pipeline's model: its card, its runner, and whether the pipeline must dispose the runner.
+ *
+ * @example
+ * ```ts
+ * const { spec, runner, ownsRunner } = await resolveModel('object-detection', 'centernet-coco', {});
+ * ```
+ */
 export interface ResolvedModel {
   spec: ModelSpec;
   runner: ModelRunner;

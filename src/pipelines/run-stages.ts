@@ -6,7 +6,14 @@ import { prepareImage } from '../preprocess/prepare';
 import { imageToTensor } from '../preprocess/to-tensor';
 import type { ModelRunner, RawTensor } from '../runtime/model-runner';
 
-/** Outputs of one model run with the transform of its input and the time spent so far. */
+/**
+ * Outputs of one model run with the transform of its input and the time spent so far.
+ *
+ * @example
+ * ```ts
+ * const { outputs, transform } = await preprocessAndInfer(runner, spec, image);
+ * ```
+ */
 export interface StageOutputs {
   outputs: Record<string, RawTensor>;
   transform: InputTransform;

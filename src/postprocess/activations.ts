@@ -79,7 +79,14 @@ export function sigmoid(x: number | ArrayLike<number>): number | Float32Array {
   return out;
 }
 
-/** The `k` best entries of an array, best first. */
+/**
+ * The `k` best entries of an array, best first.
+ *
+ * @example
+ * ```ts
+ * const { indices, values } = topK([0.1, 0.7, 0.2], 2); // [1, 2], [0.7, 0.2]
+ * ```
+ */
 export interface TopKResult {
   /** Positions in the input, by descending value; equal values in ascending position. */
   indices: number[];

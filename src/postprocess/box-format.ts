@@ -21,7 +21,14 @@ export type BoxFormat = 'xyxy' | 'xywh' | 'cxcywh';
 
 const FORMATS: readonly BoxFormat[] = ['xyxy', 'xywh', 'cxcywh'];
 
-/** An array that can be written in place. */
+/**
+ * An array that can be written in place.
+ *
+ * @example
+ * ```ts
+ * const boxes: WritableNumberArray = new Float32Array(8);
+ * ```
+ */
 export type WritableNumberArray = Float32Array | Float64Array | number[];
 
 
@@ -124,7 +131,14 @@ export function denormalizeBoxes(boxes: ArrayLike<number>, width: number, height
   return scaleXY(boxes, width, height);
 }
 
-/** Options of {@link clipBoxes}. */
+/**
+ * Options of {@link clipBoxes}.
+ *
+ * @example
+ * ```ts
+ * clipBoxes(boxes, 640, 480, { inPlace: true });
+ * ```
+ */
 export interface ClipOptions {
   /** Write into `boxes` and return it instead of allocating. Default false. */
   inPlace?: boolean;
@@ -196,7 +210,14 @@ function checkTransform(meta: InputTransform, what: string): void {
   }
 }
 
-/** Options of {@link scaleBoxesToSource}. */
+/**
+ * Options of {@link scaleBoxesToSource}.
+ *
+ * @example
+ * ```ts
+ * scaleBoxesToSource(boxes, meta, { clip: false });
+ * ```
+ */
 export interface ScaleOptions {
   /** Clip the result to the source image. Default true. */
   clip?: boolean;

@@ -6,7 +6,14 @@
 import { VisionError } from '../core/errors';
 import { checkBoxArray, checkCount, checkUnitInterval } from './validate';
 
-/** Options of {@link nms}. */
+/**
+ * Options of {@link nms}.
+ *
+ * @example
+ * ```ts
+ * nms(boxes, scores, { iouThreshold: 0.45, scoreThreshold: 0.25, maxDetections: 100, classIds });
+ * ```
+ */
 export interface NmsOptions {
   /**
    * A box is suppressed when its IoU with an already kept box is strictly greater than

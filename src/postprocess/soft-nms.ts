@@ -5,7 +5,14 @@
 import { VisionError } from '../core/errors';
 import { checkBoxArray, checkCount, checkUnitInterval } from './validate';
 
-/** Options of {@link softNms}. */
+/**
+ * Options of {@link softNms}.
+ *
+ * @example
+ * ```ts
+ * softNms(boxes, scores, { method: 'linear', iouThreshold: 0.3 });
+ * ```
+ */
 export interface SoftNmsOptions {
   /**
    * How an overlapping box's score decays with its IoU `o` with the kept box:
@@ -23,7 +30,14 @@ export interface SoftNmsOptions {
   maxDetections?: number;
 }
 
-/** Result of {@link softNms}. */
+/**
+ * Result of {@link softNms}.
+ *
+ * @example
+ * ```ts
+ * const { indices, scores: decayed } = softNms(boxes, scores);
+ * ```
+ */
 export interface SoftNmsResult {
   /** Kept box indices, in the order they were picked (non-increasing decayed score). */
   indices: Int32Array;

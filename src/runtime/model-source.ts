@@ -35,7 +35,14 @@ export interface LoadOptions {
   cache?: boolean | string;
 }
 
-/** A running byte counter shared by all files of one model load. */
+/**
+ * A running byte counter shared by all files of one model load.
+ *
+ * @example
+ * ```ts
+ * const counter = progressCounter(); await readModelBytes(url, counter, { onProgress });
+ * ```
+ */
 export interface ProgressCounter {
   loaded: number;
   total?: number;

@@ -26,7 +26,14 @@ export interface TfjsModelFiles {
   weights: Uint8Array | ArrayBuffer | ReadonlyArray<Uint8Array | ArrayBuffer>;
 }
 
-/** Parsed model artifacts plus which model API they are for. */
+/**
+ * Parsed model artifacts plus which model API they are for.
+ *
+ * @example
+ * ```ts
+ * const { kind, artifacts } = await loadTfjsArtifacts('model.json');
+ * ```
+ */
 export interface LoadedArtifacts {
   kind: TfjsModelKind;
   artifacts: io.ModelArtifacts;

@@ -10,7 +10,14 @@ import type { RawTensor } from '../../runtime/model-runner';
 import { type YoloFormat, postprocessYolo } from '../../postprocess/yolo';
 import type { DetectionRunOptions } from './detection-types';
 
-/** What a detection decoder gets besides the raw outputs: the card, the input transform and the run's resolved options. */
+/**
+ * What a detection decoder gets besides the raw outputs: the card, the input transform and the run's resolved options.
+ *
+ * @example
+ * ```ts
+ * const candidates = DETECTION_DECODERS.yolov8(outputs, { spec, transform, threshold: 0.25, iouThreshold: 0.7, maxDetections: 300, options: {} });
+ * ```
+ */
 export interface DecodeContext {
   spec: ModelSpec;
   transform: InputTransform;
@@ -23,6 +30,11 @@ export interface DecodeContext {
 /**
  * Decoded candidates; `nmsFree` marks candidates that are already final (NMS-free models, or
  * decoders that ran their family's own NMS) so the pipeline does not suppress again.
+ *
+ * @example
+ * ```ts
+ * if (decoded.nmsFree) return decoded; // already final
+ * ```
  */
 export type DecodedCandidates = DetectionCandidates & {
   nmsFree?: boolean;

@@ -12,10 +12,72 @@ import { buildCandidates, CandidateBuffer, rowBoxIsFinite } from './yolo-candida
  * maximum wins (torch `max`). NaN scores never compare greater and are ignored. On the
  * channels-first layout the pass runs class by class over contiguous memory.
  */
+/**
+ * Rows of a channels-first float32 matrix with any class score above `conf`, found by comparing
+ * the scores' int32 bit patterns (monotonic for non-negative floats; conf ≥ 0, negative scores
+ * never pass; NaN may pass here but never the exact compare later), 8 class planes at a time.
+ */
+function flagRows(data: Float32Array, m: YoloMatrix, conf: number): { flags: Uint8Array; count: number } {
+  const { rows: n, colStride, head, numClasses: nc } = m;
+  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
+  const limit = new Int32Array(Float32Array.of(conf).buffer)[0];
+  const flags = new Uint8Array(n);
+  let c = 0;
+  for (; c + 8 <= nc; c += 8) {
+    const b0 = (head + c) * colStride;
+    const [b1, b2, b3, b4, b5, b6, b7] = [1, 2, 3, 4, 5, 6, 7].map((k) => b0 + k * colStride);
+    for (let i = 0; i < n; i++) {
+      if (
+        bits[b0 + i] > limit || bits[b1 + i] > limit || bits[b2 + i] > limit || bits[b3 + i] > limit ||
+        bits[b4 + i] > limit || bits[b5 + i] > limit || bits[b6 + i] > limit || bits[b7 + i] > limit
+      ) {
+        flags[i] = 1;
+      }
+    }
+  }
+  for (; c < nc; c++) {
+    const base = (head + c) * colStride;
+    for (let i = 0; i < n; i++) if (bits[base + i] > limit) flags[i] = 1;
+  }
+  let count = 0;
+  for (let i = 0; i < n; i++) count += flags[i];
+  return { flags, count };
+}
+
+/** Best class of one row (`> conf`, first maximum, NaN ignored); -1 when none. */
+function bestOfRow(m: YoloMatrix, i: number, conf: number, out: { score: number }): number {
+  const { data, rowStride, colStride, head, numClasses: nc } = m;
+  const base = i * rowStride + head * colStride;
+  let best = conf;
+  let cls = -1;
+  for (let c = 0; c < nc; c++) {
+    const s = data[base + c * colStride];
+    if (s > best) {
+      best = s;
+      cls = c;
+    }
+  }
+  out.score = best;
+  return cls;
+}
+
 function bestClasses(m: YoloMatrix, conf: number): { best: Float64Array; cls: Int32Array } {
   const { data, rows: n, rowStride, colStride, head, numClasses: nc } = m;
   const best = new Float64Array(n).fill(conf);
   const cls = new Int32Array(n).fill(-1);
+  const found = { score: conf };
+  if (rowStride === 1 && data instanceof Float32Array && conf >= 0) {
+    // Real images: few anchors pass the threshold. Flag them cheaply, then scan only those.
+    const { flags, count } = flagRows(data, m, conf);
+    if (count * 8 <= n) {
+      for (let i = 0; i < n; i++) {
+        if (!flags[i]) continue;
+        cls[i] = bestOfRow(m, i, conf, found);
+        best[i] = found.score;
+      }
+      return { best, cls };
+    }
+  }
   if (rowStride === 1) {
     for (let c = 0; c < nc; c++) {
       const base = (head + c) * colStride;
@@ -29,18 +91,8 @@ function bestClasses(m: YoloMatrix, conf: number): { best: Float64Array; cls: In
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const base = i * rowStride + head * colStride;
-      let b = conf;
-      let a = -1;
-      for (let c = 0; c < nc; c++) {
-        const s = data[base + c * colStride];
-        if (s > b) {
-          b = s;
-          a = c;
-        }
-      }
-      best[i] = b;
-      cls[i] = a;
+      cls[i] = bestOfRow(m, i, conf, found);
+      best[i] = found.score;
     }
   }
   return { best, cls };

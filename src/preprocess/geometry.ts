@@ -31,10 +31,11 @@ function roundHalfEven(value: number): number {
 function resizeTensor(image: tf.Tensor3D, width: number, height: number, method: Interpolation): tf.Tensor3D {
   const [h, w] = image.shape;
   if (h === height && w === width) return image.clone();
+  // resizeBilinear reads int32 input and returns float32 itself (no full-frame cast first);
+  // nearest-neighbour keeps the input dtype, so it gets float32 explicitly.
+  if (method !== 'nearest') return tf.image.resizeBilinear(image, [height, width], false, true);
   const floats = image.dtype === 'float32' ? image : tf.cast(image, 'float32');
-  return method === 'nearest'
-    ? tf.image.resizeNearestNeighbor(floats, [height, width], false, true)
-    : tf.image.resizeBilinear(floats, [height, width], false, true);
+  return tf.image.resizeNearestNeighbor(floats, [height, width], false, true);
 }
 
 /** Validates a geometry call at the API boundary: a [H, W, C] image and a positive integer size. */

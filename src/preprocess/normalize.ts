@@ -63,3 +63,17 @@ export function normalize(image: tf.Tensor, normalization: Normalization): tf.Te
     return x === image ? image.clone() : x;
   });
 }
+
+/**
+ * Whether a normalisation leaves values unchanged (scale 1, mean 0, std 1), so that float32
+ * input can skip it.
+ *
+ * @example
+ * ```ts
+ * isIdentityNormalization('none'); // true
+ * ```
+ */
+export function isIdentityNormalization(normalization: Normalization): boolean {
+  const { scale, mean, std } = resolve(normalization);
+  return scale === 1 && mean.every((m) => m === 0) && std.every((v) => v === 1);
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 import { type Interpolation, type Transformed, centerCrop, letterbox, resize } from './geometry';
-import { type Normalization, normalize } from './normalize';
+import { type Normalization, isIdentityNormalization, normalize } from './normalize';
 
 /**
  * Everything a model needs its input to look like. Model specs carry one; pipelines pass it
@@ -70,7 +70,8 @@ export function prepareImage(image: tf.Tensor3D, spec: InputSpec): PreparedInput
   const fitted = fit(image, spec);
   const input = tf.tidy(() => {
     const ordered = spec.channelOrder === 'bgr' ? tf.reverse(fitted.tensor, -1) : fitted.tensor;
-    let x = normalize(ordered, spec.normalization ?? 'none');
+    const normalization = spec.normalization ?? 'none';
+    let x = ordered.dtype === 'float32' && isIdentityNormalization(normalization) ? ordered : normalize(ordered, normalization);
     if (spec.layout === 'nchw') x = tf.transpose(x, [2, 0, 1]);
     if (spec.dtype === 'int32') x = tf.cast(tf.round(x), 'int32');
     return tf.expandDims(x, 0) as tf.Tensor4D;

@@ -101,3 +101,25 @@ describe('nms behaviour', () => {
     expect(() => nms(boxes, [1, 1, 1], { iouThreshold: 2 })).toThrow(/iouThreshold must be a number in \[0, 1\]/);
   });
 });
+
+describe('nms on Float32Array scores (key-sort fast path)', () => {
+  it('orders exactly like the comparator path: ties, ±0, negatives, infinities', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 50 + trial * 40;
+      const boxes = new Float32Array(n * 4);
+      const scores = new Float32Array(n);
+      const specials = [0, -0, -1.5, Infinity, -Infinity, 0.5, 0.5, 1e-30, -1e-30];
+      for (let i = 0; i < n; i++) {
+        const x = rand() * 200;
+        const y = rand() * 200;
+        boxes.set([x, y, x + 5 + rand() * 60, y + 5 + rand() * 60], i * 4);
+        scores[i] = i % 7 === 0 ? specials[i % specials.length] : Math.round(rand() * 50) / 50;
+      }
+      const fast = nms(boxes, scores, { iouThreshold: 0.4 });
+      const plain = nms(boxes, Array.from(scores), { iouThreshold: 0.4 });
+      expect(Array.from(fast)).toEqual(Array.from(plain));
+    }
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
+ * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
+ *
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectTfjsBackend } from '../src/node/index';
+import { centernetSections } from './centernet-bench';
+import { type Section, formatSection } from './report';
+import { gcBetweenRounds } from './timing';
+import { yoloSections } from './yolo-bench';
+
+const RESULTS = '.cache/bench/results.json';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const started = Date.now();
+  const backend = await selectTfjsBackend({ backend: 'wasm' });
+  const env = {
+    node: process.version,
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+    tfjs: tf.version.tfjs,
+    backend,
+    wasmSimd: String(tf.env().getBool('WASM_HAS_SIMD_SUPPORT')),
+    wasmThreads: String(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')),
+    gcBetweenRounds: String(gcBetweenRounds),
+    quick: String(quick),
+  };
+  console.log(`visionpipe bench — ${Object.entries(env).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const sections: Section[] = [];
+  const emit = (list: Section[]): void => {
+    for (const s of list) {
+      console.log(formatSection(s));
+      sections.push(s);
+    }
+  };
+  if (!only || only === 'yolo') emit(await yoloSections(quick));
+  if (!only || only === 'centernet') emit(await centernetSections(quick));
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, seconds, sections }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

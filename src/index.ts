@@ -44,3 +44,4 @@ export type { ClassificationOptions, ClassificationResult, ClassificationRunOpti
 export { DetectionPipeline } from './pipelines/detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './pipelines/detection/detection-types';
 export * from './track/index';
+export * from './render/index';

@@ -1,0 +1,176 @@
+/**
+ * Drawing detections: box outlines in a stable colour per class (or per track), labels with
+ * class, score and track ID on a solid background, and the landmarks that come with a box.
+ */
+import { VisionError } from '../core/errors';
+import type { Box, Keypoint } from '../core/types';
+import type { Canvas2D } from './canvas2d';
+import { colorFor } from './colors';
+import { drawLabel, drawnSize, resolveStyle, type StyleOptions } from './style';
+import { type PlacementOptions, mapBox, mapPoint, resolveTransform } from './transform';
+
+/**
+ * What {@link drawDetections} needs of a detection: a `Detection` from a pipeline fits, and
+ * so does a tracked one (`trackId`) or a hand-made `{ box }`.
+ *
+ * @example
+ * ```ts
+ * const d: DrawableDetection = { box: { x1: 10, y1: 10, x2: 90, y2: 60 }, label: 'cup', score: 0.9 };
+ * ```
+ */
+export interface DrawableDetection {
+  box: Box;
+  label?: string;
+  classId?: number;
+  score?: number;
+  trackId?: number | string;
+  keypoints?: readonly Keypoint[];
+}
+
+/**
+ * Options of {@link drawDetections}; placement (`imageSize`, `scale`, `transform`, `fit`)
+ * and style (`lineWidth`, `fontSize`, `fontFamily`) as everywhere in render.
+ *
+ * @example
+ * ```ts
+ * drawDetections(ctx, detections, { imageSize: result.imageSize, showScores: false, fillOpacity: 0.15 });
+ * ```
+ */
+export interface DetectionDrawOptions extends PlacementOptions, StyleOptions {
+  /** Draw a label per box (default true). */
+  showLabels?: boolean;
+  /** Put the score in the label (default true). */
+  showScores?: boolean;
+  /** Put `#trackId` in the label (default true). */
+  showTrackIds?: boolean;
+  /** Colour per class, per track, or per track when the detection has one (`'auto'`, default). */
+  colorBy?: 'auto' | 'class' | 'track';
+  /** A fixed colour, or a function choosing one per detection; overrides `colorBy`. */
+  color?: string | ((detection: DrawableDetection, index: number) => string);
+  /** Opacity 0–1 of a fill inside each box in its colour (default 0: outline only). */
+  fillOpacity?: number;
+  /** Skip detections scoring below this (default 0). */
+  minScore?: number;
+  /** Custom label text; return `''` for no label. */
+  formatLabel?: (detection: DrawableDetection) => string;
+  /** Draw `keypoints` that come with detections (default true). */
+  showKeypoints?: boolean;
+  /** Radius of those keypoints in canvas pixels (default: the line width, at least 2). */
+  keypointRadius?: number;
+}
+
+/**
+ * The label {@link drawDetections} writes by default: `#track label score`, each part
+ * present when known and enabled.
+ *
+ * @example
+ * ```ts
+ * detectionLabel({ box, label: 'person', score: 0.873, trackId: 4 }); // '#4 person 0.87'
+ * ```
+ */
+export function detectionLabel(d: DrawableDetection, options: Pick<DetectionDrawOptions, 'showScores' | 'showTrackIds'> = {}): string {
+  const parts: string[] = [];
+  if (options.showTrackIds !== false && d.trackId !== undefined) parts.push(`#${d.trackId}`);
+  if (d.label) parts.push(d.label);
+  else if (d.classId !== undefined && Number.isFinite(d.classId)) parts.push(`class ${d.classId}`);
+  if (options.showScores !== false && typeof d.score === 'number' && Number.isFinite(d.score)) parts.push(d.score.toFixed(2));
+  return parts.join(' ');
+}
+
+/**
+ * The colour {@link drawDetections} gives a detection: by track when tracked (`colorBy`
+ * `'auto'` or `'track'`), otherwise by class ID (or label, or position in the list).
+ *
+ * @example
+ * ```ts
+ * detectionColor({ box, classId: 0 }, 0);             // PALETTE[0]
+ * detectionColor({ box, classId: 0, trackId: 3 }, 0); // PALETTE[3]
+ * ```
+ */
+export function detectionColor(d: DrawableDetection, index: number, options: Pick<DetectionDrawOptions, 'color' | 'colorBy'> = {}): string {
+  const { color, colorBy = 'auto' } = options;
+  if (typeof color === 'string') return color;
+  if (typeof color === 'function') return color(d, index);
+  if (colorBy !== 'class' && d.trackId !== undefined) return colorFor(d.trackId);
+  if (d.classId !== undefined && Number.isFinite(d.classId)) return colorFor(d.classId);
+  if (d.label) return colorFor(d.label);
+  return colorFor(index);
+}
+
+function isFiniteBox(box: Box | undefined): box is Box {
+  return !!box && Number.isFinite(box.x1) && Number.isFinite(box.y1) && Number.isFinite(box.x2) && Number.isFinite(box.y2);
+}
+
+function checkUnit(value: number | undefined, name: string): void {
+  if (value !== undefined && !(value >= 0 && value <= 1)) {
+    throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be between 0 and 1`);
+  }
+}
+
+/**
+ * Draws detections on a 2D canvas (browser, OffscreenCanvas or `@napi-rs/canvas`): outlined
+ * boxes, labels on a solid background, and landmarks. Boxes are in pixels of the original
+ * image; pass `imageSize` (or `scale`/`transform`) when the canvas has another size.
+ * Earlier detections (pipelines list them best first) are drawn on top of later ones.
+ * Detections with non-finite coordinates are skipped. Returns how many boxes were drawn.
+ *
+ * @example
+ * ```ts
+ * const result = await detector.run(video);
+ * ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+ * drawDetections(ctx, result.detections, { imageSize: result.imageSize });
+ * ```
+ */
+export function drawDetections(ctx: Canvas2D, detections: readonly DrawableDetection[], options: DetectionDrawOptions = {}): number {
+  if (!Array.isArray(detections)) {
+    throw new VisionError('INVALID_INPUT', `detections must be an array of { box, label?, score?, trackId? }, got ${typeof detections}`);
+  }
+  checkUnit(options.fillOpacity, 'fillOpacity');
+  const t = resolveTransform(options, ctx.canvas);
+  const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
+  const radius = options.keypointRadius ?? Math.max(2, style.lineWidth);
+  const minScore = options.minScore ?? 0;
+  const drawn: { d: DrawableDetection; box: Box; color: string }[] = [];
+  detections.forEach((d, index) => {
+    if (!d || !isFiniteBox(d.box)) return;
+    if (typeof d.score === 'number' && !(d.score >= minScore)) return;
+    drawn.push({ d, box: mapBox(t, d.box), color: detectionColor(d, index, options) });
+  });
+
+  // Drawn in reverse (the list is best first) so the best detection's box and label end on top.
+  drawn.reverse();
+  ctx.save();
+  ctx.lineWidth = style.lineWidth;
+  ctx.lineJoin = 'miter';
+  for (const { d, box, color } of drawn) {
+    const w = box.x2 - box.x1;
+    const h = box.y2 - box.y1;
+    if (options.fillOpacity) {
+      ctx.globalAlpha = options.fillOpacity;
+      ctx.fillStyle = color;
+      ctx.fillRect(box.x1, box.y1, w, h);
+      ctx.globalAlpha = 1;
+    }
+    ctx.strokeStyle = color;
+    ctx.strokeRect(box.x1, box.y1, w, h);
+    if (options.showKeypoints !== false && d.keypoints) {
+      ctx.fillStyle = color;
+      for (const k of d.keypoints) {
+        if (!k || !Number.isFinite(k.x) || !Number.isFinite(k.y)) continue;
+        const p = mapPoint(t, k.x, k.y);
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+  }
+  ctx.restore();
+
+  if (options.showLabels !== false) {
+    for (const { d, box, color } of drawn) {
+      const text = options.formatLabel ? options.formatLabel(d) : detectionLabel(d, options);
+      if (text) drawLabel(ctx, text, box.x1 - style.lineWidth / 2, box.y1 - style.lineWidth / 2, color, style);
+    }
+  }
+  return drawn.length;
+}

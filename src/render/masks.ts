@@ -1,0 +1,187 @@
+/**
+ * Drawing masks as coloured translucent overlays, over the full frame or inside a box
+ * (instance masks), in the browser and in Node.
+ */
+import { VisionError } from '../core/errors';
+import type { Box } from '../core/types';
+import { type Canvas2D, type CreateScratchCanvas, defaultScratchCanvas } from './canvas2d';
+import { colorFor, parseColor } from './colors';
+import { type MaskPlacement, type MaskShading, blendMaskPixels, categoryShading, maskValues, paintScratch, regionSource, softShading } from './mask-pixels';
+import { type PlacementOptions, mapBox, resolveTransform } from './transform';
+
+/**
+ * What {@link drawMasks} needs of a mask: its size and its values, one byte per pixel
+ * (binary 0/255, a probability scaled to 0–255, or — with `kind: 'category'` — a class
+ * index). Optional `bounds` (mask pixels) say where the data is, so only that part is
+ * drawn. visionpipe's `Mask` fits.
+ *
+ * @example
+ * ```ts
+ * const mask: MaskLike = { width: 2, height: 1, toUint8Array: () => new Uint8Array([0, 255]) };
+ * ```
+ */
+export interface MaskLike {
+  readonly width: number;
+  readonly height: number;
+  readonly kind?: string;
+  readonly bounds?: Readonly<{ x: number; y: number; width: number; height: number }>;
+  toUint8Array(): Uint8Array;
+}
+
+/**
+ * A mask with where it goes and how it is coloured: `box` (source-image pixels) for an
+ * instance mask stretched over its detection box; no box for a full-frame mask.
+ *
+ * @example
+ * ```ts
+ * const overlay: MaskOverlay = { mask: instance.mask, box: instance.box, classId: instance.classId };
+ * ```
+ */
+export interface MaskOverlay {
+  mask: MaskLike;
+  box?: Box;
+  color?: string;
+  classId?: number;
+  trackId?: number | string;
+  label?: string;
+}
+
+/**
+ * Options of {@link drawMasks}.
+ *
+ * @example
+ * ```ts
+ * drawMasks(ctx, overlays, { imageSize: result.imageSize, opacity: 0.4, threshold: 0.5 });
+ * ```
+ */
+export interface MaskDrawOptions extends PlacementOptions {
+  /** Overlay opacity 0–1 where the mask is fully set (default 0.5). */
+  opacity?: number;
+  /** Binarise at this probability (0–1): values ≥ it are fully set. Default: soft, alpha ∝ value. */
+  threshold?: number;
+  /** Bilinear upsampling of low-resolution masks (default true); false: nearest pixel. */
+  smoothing?: boolean;
+  /**
+   * `'pixels'`: blend with `getImageData`/`putImageData` (exact; fails on a tainted canvas).
+   * `'canvas'`: paint a scratch canvas and `drawImage` it scaled (GPU-friendly). `'auto'`
+   * (default): `'canvas'` when a scratch canvas can be made, else `'pixels'`.
+   */
+  composite?: 'auto' | 'pixels' | 'canvas';
+  /** Makes scratch canvases; default `OffscreenCanvas`. In Node pass `@napi-rs/canvas`'s `createCanvas`. */
+  createCanvas?: CreateScratchCanvas;
+  /** A fixed colour, or one per overlay; overrides the per-class/track palette. */
+  color?: string | ((overlay: MaskOverlay, index: number) => string);
+  /**
+   * Category masks: the colour of each class index, `undefined` to leave it undrawn. Default:
+   * `colorFor(category)`, background (0) undrawn.
+   */
+  categoryColor?: (category: number) => string | undefined;
+}
+
+function isMaskLike(value: unknown): value is MaskLike {
+  const v = value as Partial<MaskLike> | null;
+  return !!v && typeof v === 'object' && typeof v.width === 'number' && typeof v.height === 'number' && typeof v.toUint8Array === 'function';
+}
+
+/** The mask's data region (its `bounds`, grown by a pixel for smooth edges), or all of it. */
+function dataRegion(mask: MaskLike): MaskPlacement['region'] {
+  const b = mask.bounds;
+  const whole = { x: 0, y: 0, width: mask.width, height: mask.height };
+  if (!b || ![b.x, b.y, b.width, b.height].every(Number.isInteger)) return whole;
+  const x = Math.max(0, b.x - 1);
+  const y = Math.max(0, b.y - 1);
+  const x2 = Math.min(mask.width, b.x + b.width + 1);
+  const y2 = Math.min(mask.height, b.y + b.height + 1);
+  return x2 > x && y2 > y ? { x, y, width: x2 - x, height: y2 - y } : whole;
+}
+
+function shadingFor(overlay: MaskOverlay, index: number, options: MaskDrawOptions, opacity: number): MaskShading {
+  if (overlay.mask.kind === 'category') {
+    const pick = options.categoryColor ?? ((c: number) => (c === 0 ? undefined : colorFor(c)));
+    return categoryShading((c) => {
+      const color = pick(c);
+      return color === undefined ? undefined : parseColor(color);
+    }, opacity);
+  }
+  return softShading(parseColor(overlayColor(overlay, index, options)), opacity, options.threshold);
+}
+
+function overlayColor(o: MaskOverlay, index: number, options: MaskDrawOptions): string {
+  if (o.color) return o.color;
+  if (typeof options.color === 'string') return options.color;
+  if (typeof options.color === 'function') return options.color(o, index);
+  if (o.trackId !== undefined) return colorFor(o.trackId);
+  if (o.classId !== undefined && Number.isFinite(o.classId)) return colorFor(o.classId);
+  if (o.label) return colorFor(o.label);
+  return colorFor(index);
+}
+
+function checkOptions(options: MaskDrawOptions): void {
+  const { opacity, threshold, composite } = options;
+  if (opacity !== undefined && !(opacity >= 0 && opacity <= 1)) {
+    throw new VisionError('INVALID_OPTION', `opacity is ${opacity}; it must be between 0 and 1`);
+  }
+  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
+    throw new VisionError('INVALID_OPTION', `threshold is ${threshold}; it must be between 0 and 1 (a probability)`);
+  }
+  if (composite !== undefined && composite !== 'auto' && composite !== 'pixels' && composite !== 'canvas') {
+    throw new VisionError('INVALID_OPTION', `composite is "${String(composite)}"; allowed: 'auto', 'pixels', 'canvas'`);
+  }
+}
+
+/**
+ * Draws masks as translucent colour overlays: where a mask is set, the canvas is blended with
+ * the overlay colour at `opacity` (× the mask value for soft masks); elsewhere it is left
+ * untouched. Category masks (`kind: 'category'`) get a colour per class. A mask with a `box`
+ * is stretched over that box (e.g. a 28×28 Mask R-CNN cell); one without covers the whole
+ * frame (`imageSize`, or the canvas), as visionpipe's full-frame instance masks do — only
+ * their `bounds` are touched. Works on browser canvases, OffscreenCanvas (also in workers)
+ * and `@napi-rs/canvas`. Overlays whose box is not finite are skipped; returns how many were
+ * drawn. The masks stay owned by the caller (not closed).
+ *
+ * @example
+ * ```ts
+ * const { instances, imageSize } = await segmenter.run(frame);
+ * drawMasks(ctx, instances.map((i) => ({ mask: i.mask, classId: i.classId })), { imageSize });
+ * drawDetections(ctx, instances, { imageSize });
+ * ```
+ */
+export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOverlay>, options: MaskDrawOptions = {}): number {
+  if (!Array.isArray(masks)) throw new VisionError('INVALID_INPUT', `masks must be an array of masks or { mask, box? } overlays, got ${typeof masks}`);
+  checkOptions(options);
+  const t = resolveTransform(options, ctx.canvas);
+  const opacity = options.opacity ?? 0.5;
+  const smoothing = options.smoothing ?? true;
+  const make = options.createCanvas ?? defaultScratchCanvas();
+  const composite = options.composite ?? 'auto';
+  if (composite === 'canvas' && !make) {
+    throw new VisionError('INVALID_OPTION', "composite 'canvas' needs a scratch canvas: pass createCanvas (e.g. @napi-rs/canvas's) where OffscreenCanvas is missing");
+  }
+  let drawn = 0;
+  masks.forEach((item, index) => {
+    const overlay: MaskOverlay = isMaskLike(item) ? { mask: item } : item;
+    if (!overlay || !isMaskLike(overlay.mask)) {
+      throw new VisionError('INVALID_INPUT', `masks[${index}] is neither a mask ({ width, height, toUint8Array() }) nor a { mask, box? } overlay`);
+    }
+    const { mask } = overlay;
+    const values = maskValues(mask, index);
+    if (!values) return;
+    const full = options.imageSize ?? (options.transform || options.scale !== undefined ? mask : ctx.canvas);
+    const source = overlay.box ?? { x1: 0, y1: 0, x2: full.width, y2: full.height };
+    if (![source.x1, source.y1, source.x2, source.y2].every(Number.isFinite) || source.x2 <= source.x1 || source.y2 <= source.y1) return;
+    const placement: MaskPlacement = { source, values, width: mask.width, height: mask.height, region: dataRegion(mask) };
+    const shading = shadingFor(overlay, index, options, opacity);
+    if (make && composite !== 'pixels' && t.scaleX > 0 && t.scaleY > 0) {
+      const scratch = paintScratch(make, placement, shading);
+      const dest = mapBox(t, regionSource(placement));
+      ctx.save();
+      ctx.imageSmoothingEnabled = smoothing && !shading.nearest;
+      ctx.drawImage(scratch, dest.x1, dest.y1, dest.x2 - dest.x1, dest.y2 - dest.y1);
+      ctx.restore();
+    } else {
+      blendMaskPixels(ctx, t, placement, shading, smoothing);
+    }
+    drawn++;
+  });
+  return drawn;
+}

@@ -1,0 +1,178 @@
+import { createCanvas } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
+import { VisionError } from '../../src/core/errors';
+import { Mask } from '../../src/core/mask';
+import { type MaskLike, PALETTE, drawMasks, parseColor } from '../../src/render/index';
+import { blank, diff, rgba } from './helpers';
+
+/** A mask from a predicate over its pixels (value 255 where true, else 0) or a value function. */
+function mask(width: number, height: number, value: (x: number, y: number) => number | boolean): MaskLike {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const v = value(x, y);
+    data[y * width + x] = typeof v === 'boolean' ? (v ? 255 : 0) : v;
+  }
+  return { width, height, toUint8Array: () => data };
+}
+
+const GREY = [128, 128, 128, 255];
+/** Source-over of `color` at `alpha` on opaque grey 128. */
+const onGrey = (color: string, alpha: number) => {
+  const c = parseColor(color);
+  return [c.r, c.g, c.b].map((v) => Math.round(v * alpha + 128 * (1 - alpha))).concat(255);
+};
+
+describe('drawMasks', () => {
+  const leftHalf = mask(10, 8, (x) => x < 5);
+
+  it.each(['pixels', 'canvas'] as const)('blends the colour at the given opacity only where a full-frame mask is set (%s)', (composite) => {
+    const { ctx, px } = blank(100, 80, '#808080');
+    const drawn = drawMasks(ctx, [leftHalf], { color: '#ff0000', opacity: 0.5, smoothing: false, composite, createCanvas });
+    expect(drawn).toBe(1);
+    const expected = onGrey('#ff0000', 0.5);
+    const tolerance = composite === 'pixels' ? 0 : 2; // the canvas path rounds through premultiplied alpha
+    for (const [x, y] of [[0, 0], [25, 40], [49, 79], [10, 70]]) expect(diff(px(x, y), expected), `(${x}, ${y})`).toBeLessThanOrEqual(tolerance);
+    for (const [x, y] of [[50, 0], [75, 40], [99, 79]]) expect(px(x, y), `(${x}, ${y})`).toEqual(GREY);
+  });
+
+  it('uses the mask value as a probability (soft) unless a threshold binarises it', () => {
+    const soft = mask(2, 1, (x) => (x === 0 ? 128 : 100));
+    const a = blank(20, 10, '#808080');
+    drawMasks(a.ctx, [soft], { color: '#0000ff', opacity: 0.8, smoothing: false, composite: 'pixels' });
+    expect(a.px(5, 5)).toEqual(onGrey('#0000ff', (0.8 * 128) / 255));
+    expect(a.px(15, 5)).toEqual(onGrey('#0000ff', (0.8 * 100) / 255));
+    const b = blank(20, 10, '#808080');
+    drawMasks(b.ctx, [soft], { color: '#0000ff', opacity: 0.8, threshold: 0.5, smoothing: false, composite: 'pixels' });
+    expect(b.px(5, 5)).toEqual(onGrey('#0000ff', 0.8));
+    expect(b.px(15, 5)).toEqual(GREY);
+  });
+
+  it.each(['pixels', 'canvas'] as const)('stretches an instance mask over its box, in source pixels mapped to the canvas (%s)', (composite) => {
+    // source image 200×160 shown on a 100×80 canvas; box (40,40)-(120,80) → canvas (20,20)-(60,40)
+    const { ctx, px } = blank(100, 80, '#808080');
+    const full = mask(4, 4, () => true);
+    drawMasks(ctx, [{ mask: full, box: { x1: 40, y1: 40, x2: 120, y2: 80 }, classId: 3 }], {
+      imageSize: { width: 200, height: 160 },
+      opacity: 0.6,
+      smoothing: false,
+      composite,
+      createCanvas,
+    });
+    const expected = onGrey(PALETTE[3], 0.6);
+    for (const [x, y] of [[20, 20], [40, 30], [59, 39]]) expect(diff(px(x, y), expected), `(${x}, ${y})`).toBeLessThanOrEqual(2);
+    for (const [x, y] of [[19, 30], [60, 30], [40, 19], [40, 40], [5, 5]]) expect(px(x, y), `(${x}, ${y})`).toEqual(GREY);
+  });
+
+  it('upsamples low-resolution masks bilinearly by default (a soft edge), nearest when smoothing is off', () => {
+    const edge = mask(2, 1, (x) => x === 0);
+    const smooth = blank(100, 10, '#808080');
+    drawMasks(smooth.ctx, [edge], { color: '#ff0000', opacity: 1, composite: 'pixels' });
+    const sharp = blank(100, 10, '#808080');
+    drawMasks(sharp.ctx, [edge], { color: '#ff0000', opacity: 1, smoothing: false, composite: 'pixels' });
+    expect(sharp.px(49, 5)).toEqual([255, 0, 0, 255]);
+    expect(sharp.px(50, 5)).toEqual(GREY);
+    const middle = smooth.px(50, 5);
+    expect(middle[0]).toBeGreaterThan(128);
+    expect(middle[0]).toBeLessThan(255);
+    expect(smooth.px(5, 5)).toEqual([255, 0, 0, 255]);
+    expect(smooth.px(95, 5)).toEqual(GREY);
+  });
+
+  it('composites onto a transparent canvas with source-over alpha', () => {
+    const { ctx, px } = blank(10, 10);
+    drawMasks(ctx, [mask(1, 1, () => true)], { color: '#00ff00', opacity: 0.5, composite: 'pixels' });
+    expect(px(5, 5)).toEqual([0, 255, 0, 128]);
+  });
+
+  it('colours overlays by track, then class, then position; an explicit colour wins', () => {
+    const m = mask(1, 1, () => true);
+    const colours = [
+      [{ mask: m, trackId: 7, classId: 1 }, PALETTE[7]],
+      [{ mask: m, classId: 1 }, PALETTE[1]],
+      [{ mask: m, color: '#00ff00', classId: 1 }, '#00ff00'],
+    ] as const;
+    for (const [overlay, color] of colours) {
+      const { ctx, px } = blank(4, 4, '#808080');
+      drawMasks(ctx, [overlay], { opacity: 1, composite: 'pixels' });
+      expect(px(2, 2)).toEqual(rgba(color));
+    }
+  });
+
+  it('skips overlays whose box is not finite, without throwing; the canvas stays as it was', () => {
+    const { ctx, px } = blank(20, 20, '#808080');
+    const m = mask(2, 2, () => true);
+    const drawn = drawMasks(ctx, [{ mask: m, box: { x1: Number.NaN, y1: 0, x2: 10, y2: 10 } }, { mask: m, box: { x1: 5, y1: 5, x2: 5, y2: 9 } }], {
+      composite: 'pixels',
+    });
+    expect(drawn).toBe(0);
+    for (let y = 0; y < 20; y += 3) for (let x = 0; x < 20; x += 3) expect(px(x, y)).toEqual(GREY);
+  });
+
+  it.each(['pixels', 'canvas'] as const)("draws visionpipe's full-frame Mask only inside its bounds (%s)", (composite) => {
+    // a 40×30 frame mask with data in the 10×10 square at (20, 10); canvas at half size
+    const frameMask = Mask.create('binary', 40, 30, new Uint8Array(100).fill(1), { x: 20, y: 10, width: 10, height: 10 });
+    const { ctx, px } = blank(20, 15, '#808080');
+    const region: { x: number; y: number; width: number; height: number }[] = [];
+    // the context, with getImageData calls recorded
+    const spied = new Proxy(ctx, {
+      get(target, prop) {
+        if (prop === 'getImageData') {
+          return (x: number, y: number, width: number, height: number) => {
+            region.push({ x, y, width, height });
+            return target.getImageData(x, y, width, height);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+      set: (target, prop, value) => Reflect.set(target, prop, value),
+    });
+    drawMasks(spied, [{ mask: frameMask, classId: 0 }], { imageSize: { width: 40, height: 30 }, opacity: 1, smoothing: false, composite, createCanvas });
+    expect(px(12, 7)).toEqual(rgba(PALETTE[0]));
+    expect(px(10, 5)).toEqual(rgba(PALETTE[0]));
+    expect(px(9, 7)).toEqual(GREY);
+    expect(px(15, 7)).toEqual(GREY);
+    expect(px(12, 4)).toEqual(GREY);
+    // the pixel path reads back only the bounds (grown by one mask pixel), not the frame
+    if (composite === 'pixels') expect(region).toEqual([{ x: 9, y: 4, width: 7, height: 7 }]);
+    frameMask.close();
+  });
+
+  it.each(['pixels', 'canvas'] as const)('colours a category mask per class, leaving the background (0) undrawn (%s)', (composite) => {
+    const labels = Mask.create('category', 3, 1, new Uint8Array([0, 15, 2]));
+    const { ctx, px } = blank(30, 10, '#808080');
+    drawMasks(ctx, [labels], { opacity: 1, composite, createCanvas });
+    expect(px(5, 5)).toEqual(GREY);
+    expect(px(15, 5)).toEqual(rgba(PALETTE[15]));
+    expect(px(25, 5)).toEqual(rgba(PALETTE[2]));
+    // the class boundary stays sharp (no interpolation between class indices)
+    expect(px(19, 5)).toEqual(rgba(PALETTE[15]));
+    expect(px(20, 5)).toEqual(rgba(PALETTE[2]));
+    const custom = blank(30, 10, '#808080');
+    drawMasks(custom.ctx, [labels], { opacity: 0.5, composite, createCanvas, categoryColor: (c) => (c === 2 ? '#ff0000' : undefined) });
+    expect(custom.px(15, 5)).toEqual(GREY);
+    expect(diff(custom.px(25, 5), onGrey('#ff0000', 0.5))).toBeLessThanOrEqual(2);
+    labels.close();
+  });
+
+  it('rejects malformed masks and options with VisionError', () => {
+    const { ctx } = blank(10, 10);
+    const wrongLength: MaskLike = { width: 3, height: 3, toUint8Array: () => new Uint8Array(4) };
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(VisionError);
+        return (e as VisionError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => drawMasks(ctx, [wrongLength]))).toBe('INVALID_INPUT');
+    expect(code(() => drawMasks(ctx, [{ width: 2 } as unknown as MaskLike]))).toBe('INVALID_INPUT');
+    expect(code(() => drawMasks(ctx, [leftHalf], { opacity: 1.5 }))).toBe('INVALID_OPTION');
+    expect(code(() => drawMasks(ctx, [leftHalf], { threshold: -0.1 }))).toBe('INVALID_OPTION');
+    // Node has no OffscreenCanvas: the canvas path needs a createCanvas
+    expect(code(() => drawMasks(ctx, [leftHalf], { composite: 'canvas' }))).toBe('INVALID_OPTION');
+    expect(code(() => drawMasks(ctx, [leftHalf], { color: 'not-a-colour' }))).toBe('INVALID_OPTION');
+  });
+});

@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fixturePhoto } from './helpers/photos';
@@ -31,6 +35,17 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     const [entry] = JSON.parse(stdout) as { image: string; result: { detections: { label: string; score: number }[] } }[];
     expect(entry.result.detections[0].label).toBe('cat');
     expect(entry.result.detections.every((d) => d.score >= 0.5)).toBe(true);
+  });
+
+  it('writes annotated images with --out', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'visionpipe-cli-'));
+    const { code, stdout } = await cli('detect', fixturePhoto('coffee'), '--out', out);
+    expect(code).toBe(0);
+    const written = join(out, 'coffee.annotated.png');
+    expect(stdout).toContain(written);
+    const meta = await sharp(written).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 600, 400]);
+    rmSync(out, { recursive: true, force: true });
   });
 
   it('classifies', async () => {

@@ -4,6 +4,7 @@ import { VisionError } from '../core/errors';
 import type { Classification, Detection } from '../core/types';
 import { MODEL_CATALOG } from '../models/catalog';
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
+import { writeAnnotatedImage } from './annotate';
 import { pipeline } from './index';
 
 const USAGE = `Usage: visionpipe <command> [images...] [options]
@@ -19,6 +20,7 @@ Options:
   --threshold <0..1>  minimum score
   --top <k>           classes to print per image (classify)
   --backend <name>    tfjs backend: wasm or cpu in Node
+  --out <dir>         detect: also write annotated images (<name>.annotated.png) there
   --json              print JSON instead of a table
   -h, --help          show this help`;
 
@@ -38,6 +40,7 @@ interface CliOptions {
   top?: string;
   backend?: string;
   json?: boolean;
+  out?: string;
   help?: boolean;
 }
 
@@ -67,9 +70,11 @@ async function runCommand(command: string, images: string[], options: CliOptions
       for (const image of images) {
         const result = await detector.run(image);
         results.push({ image, result });
+        const written = options.out ? await writeAnnotatedImage(image, result.detections, options.out) : undefined;
         if (!options.json) {
           print(`${image}: ${result.detections.length} objects (${result.timing.total.toFixed(0)} ms, ${detector.runner.backend})`);
           result.detections.forEach((d) => print(detectionRow(d)));
+          if (written) print(`  → ${written}`);
         }
       }
     } finally {
@@ -114,6 +119,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
         top: { type: 'string' },
         backend: { type: 'string' },
         json: { type: 'boolean' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -45,3 +45,18 @@ export { DetectionPipeline } from './pipelines/detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './pipelines/detection/detection-types';
 export * from './track/index';
 export * from './render/index';
+export { PoseEstimationPipeline } from './pipelines/pose/pose-pipeline';
+export type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pipelines/pose/pose-types';
+export {
+  BLAZEPOSE_DETECTOR,
+  BLAZEPOSE_FULL,
+  BLAZEPOSE_HEAVY,
+  BLAZEPOSE_LITE,
+  MOVENET_LIGHTNING,
+  MOVENET_MULTIPOSE,
+  MOVENET_THUNDER,
+  POSENET_MOBILENET,
+  POSE_MODEL_CARDS,
+  keypointRcnnModel,
+} from './models/pose-cards';
+export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './models/pose-cards';

@@ -2,6 +2,7 @@ import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
 import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/ssd-anchors';
 import { COCO_LABELS } from './coco-labels';
+import { POSE_MODEL_CARDS } from './pose-cards';
 import type { ModelSpec } from './model-spec';
 
 /**
@@ -121,6 +122,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = Object.freeze(
   [NANODET_COCO.id]: NANODET_COCO,
   [BLAZEFACE.id]: BLAZEFACE,
   [NSFW_MOBILENET_V2.id]: NSFW_MOBILENET_V2,
+  ...POSE_MODEL_CARDS,
 });
 
 /**

@@ -3,17 +3,21 @@ import { type ClassificationPipeline, createClassificationPipeline } from './cla
 import type { ClassificationOptions } from './classification/classification-types';
 import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
 import type { DetectionOptions } from './detection/detection-types';
+import { type PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
+import type { PoseEstimationOptions } from './pose/pose-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
 export interface TaskOptions {
   'image-classification': ClassificationOptions;
   'object-detection': DetectionOptions;
+  'pose-estimation': PoseEstimationOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
 export interface TaskPipeline {
   'image-classification': ClassificationPipeline;
   'object-detection': DetectionPipeline;
+  'pose-estimation': PoseEstimationPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -22,6 +26,7 @@ export type PipelineTask = keyof TaskOptions & keyof TaskPipeline;
 const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Promise<TaskPipeline[T]> } = Object.freeze({
   'image-classification': createClassificationPipeline,
   'object-detection': createDetectionPipeline,
+  'pose-estimation': createPoseEstimationPipeline,
 });
 
 /** The tasks {@link pipeline} can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

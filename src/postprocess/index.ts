@@ -42,3 +42,15 @@ export { decodeTorchvisionBoxes, postprocessTorchvisionSsd } from './ssd-torchvi
 export type { BoxCoderOptions, TorchvisionSsdOptions, TorchvisionSsdHeadOutputs } from './ssd-torchvision';
 export { weightedNms } from './weighted-nms';
 export type { WeightedNmsOptions, WeightedNmsResult } from './weighted-nms';
+export { COCO_KEYPOINTS, BLAZEPOSE_KEYPOINTS, COCO_SKELETON, BLAZEPOSE_SKELETON, POSENET_TREE, KEYPOINT_SETS } from './pose/keypoint-sets';
+export type { KeypointSet, KeypointSetId, SkeletonEdge } from './pose/keypoint-sets';
+export { decodeMoveNet, decodeMoveNetMultiPose } from './pose/movenet';
+export { fullFrameRegion, nextCropRegion } from './pose/crop-region';
+export type { CropRegion, NextCropOptions } from './pose/crop-region';
+export { decodePoseNetSingle, decodePoseNetMulti } from './pose/posenet';
+export type { PoseNetOutputs, PoseNetMultiOptions } from './pose/posenet';
+export { decodeBlazePoseDetector, blazePoseRoi, decodeBlazePoseLandmarks } from './pose/blazepose';
+export type { BlazePosePerson } from './pose/blazepose';
+export { decodeKeypointRcnn } from './pose/keypoint-rcnn';
+export type { KeypointRcnnOutputs } from './pose/keypoint-rcnn';
+export type { RawPose } from './pose/raw-pose';

@@ -1,0 +1,136 @@
+import { VisionError } from '../core/errors';
+import type { ImageInput } from '../core/image-input';
+import { type FrameSource, type SourceFrame, closeFrame } from './frame';
+
+/**
+ * Options of {@link fromImages}.
+ *
+ * @example
+ * ```ts
+ * fromImages(paths, { fps: 10, realtime: true });
+ * ```
+ */
+export interface ImageSourceOptions {
+  /** Frame rate the timestamps follow (`timestamp = index * 1000 / fps`). Default 30. */
+  fps?: number;
+  /** Deliver each image no earlier than its time (like a camera would). Default false: as fast as read. */
+  realtime?: boolean;
+  /** The source closes `ImageBitmap` / `VideoFrame` images once released. Default false: they stay yours. */
+  owned?: boolean;
+  /** Stops the source (pending `next()` ends). */
+  signal?: AbortSignal;
+}
+
+type AnyIterator = Iterator<ImageInput> | AsyncIterator<ImageInput>;
+
+function iteratorOf(images: Iterable<ImageInput> | AsyncIterable<ImageInput>): AnyIterator {
+  if (Symbol.asyncIterator in images) return (images as AsyncIterable<ImageInput>)[Symbol.asyncIterator]();
+  return (images as Iterable<ImageInput>)[Symbol.iterator]();
+}
+
+class ImageListSource implements FrameSource {
+  private readonly iterator: AnyIterator;
+  private readonly interval: number;
+  private started = -1;
+  private count = 0;
+  private isClosed = false;
+  private sleeping: { timer: ReturnType<typeof setTimeout>; wake: () => void } | null = null;
+
+  constructor(
+    images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
+    private readonly options: ImageSourceOptions,
+  ) {
+    const fps = options.fps ?? 30;
+    if (!(fps > 0 && Number.isFinite(fps))) throw new VisionError('INVALID_OPTION', `fps is ${fps}; it must be a positive number`);
+    this.interval = 1000 / fps;
+    this.iterator = iteratorOf(images);
+    options.signal?.addEventListener('abort', () => this.close(), { once: true });
+    if (options.signal?.aborted) this.close();
+  }
+
+  readonly dropped = 0;
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  async next(): Promise<IteratorResult<SourceFrame>> {
+    if (this.isClosed) return { value: undefined, done: true };
+    const index = this.count;
+    if (this.options.realtime) {
+      if (this.started < 0) this.started = performance.now();
+      await this.sleep(this.started + index * this.interval - performance.now());
+    }
+    const step = await this.iterator.next();
+    if (this.isClosed || step.done) {
+      if (!step.done && this.options.owned) closeFrame(step.value);
+      this.close();
+      return { value: undefined, done: true };
+    }
+    this.count++;
+    const frame = step.value;
+    const owned = this.options.owned ?? false;
+    let released = false;
+    return {
+      done: false,
+      value: {
+        frame,
+        timestamp: index * this.interval,
+        capturedAt: performance.now(),
+        index,
+        owned,
+        release: () => {
+          if (released) return;
+          released = true;
+          if (owned) closeFrame(frame);
+        },
+      },
+    };
+  }
+
+  return(): Promise<IteratorResult<SourceFrame>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.sleeping) {
+      clearTimeout(this.sleeping.timer);
+      this.sleeping.wake();
+    }
+    void this.iterator.return?.();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.sleeping = null;
+        resolve();
+      };
+      this.sleeping = { timer: setTimeout(wake, ms), wake };
+    });
+  }
+}
+
+/**
+ * A {@link FrameSource} over a list (or async iterable) of images — photos, canvases, raw
+ * pixel buffers, or file paths in Node — for tests, batch jobs and Node. Frames are pulled:
+ * a slow reader is never skipped (use `realtime: true` to pace them like a camera). The
+ * images stay the caller's unless `owned: true`.
+ *
+ * @example
+ * ```ts
+ * const source = fromImages(['a.jpg', 'b.jpg', 'c.jpg'], { fps: 10 });
+ * await runLoop(source, detector, { policy: 'every', onResult: ({ result }) => console.log(result) }).done;
+ * ```
+ */
+export function fromImages(images: Iterable<ImageInput> | AsyncIterable<ImageInput>, options: ImageSourceOptions = {}): FrameSource {
+  return new ImageListSource(images, options);
+}

@@ -1,0 +1,18 @@
+export { Webcam } from './webcam';
+export type { CameraDevice, WebcamOptions } from './webcam';
+export { cameraError, trackEndedError } from './camera-errors';
+export { closeFrame, handOver, isHandedOver } from './frame';
+export type { FrameSource, SourceFrame } from './frame';
+export { PushFrameSource } from './push-source';
+export type { PushFrameSourceOptions } from './push-source';
+export { fromImages } from './image-source';
+export type { ImageSourceOptions } from './image-source';
+export { fromVideoElement, fromVideoFile } from './video-source';
+export type { VideoFileOptions, VideoSourceOptions } from './video-source';
+export { fromMediaStream } from './stream-source';
+export type { StreamSourceOptions } from './stream-source';
+export { runLoop } from './scheduler';
+export type { FrameLoop, FramePolicy, FrameProcessor, FrameResult, RunLoopOptions } from './scheduler';
+export { frameResults } from './frame-results';
+export type { FrameResults } from './frame-results';
+export type { LoopStats, Percentiles } from './loop-stats';

@@ -1,0 +1,116 @@
+import { VisionError, describeError } from '../core/errors';
+import { trackEndedError } from './camera-errors';
+import type { FrameSource } from './frame';
+import { PushFrameSource } from './push-source';
+import { type VideoSourceOptions, pumpVideoElement } from './video-source';
+
+/** Chromium's MediaStreamTrackProcessor (not in TypeScript's DOM library). */
+type TrackProcessorConstructor = new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> };
+
+function trackProcessor(): TrackProcessorConstructor | null {
+  const ctor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor }).MediaStreamTrackProcessor;
+  return typeof ctor === 'function' ? ctor : null;
+}
+
+/**
+ * Options of {@link fromMediaStream}.
+ *
+ * @example
+ * ```ts
+ * fromMediaStream(stream, { via: 'video' });
+ * ```
+ */
+export interface StreamSourceOptions extends VideoSourceOptions {
+  /**
+   * `'processor'` reads `VideoFrame`s with `MediaStreamTrackProcessor` (default where the
+   * browser has it: exact capture timestamps, no `<video>` needed); `'video'` plays the stream
+   * in a hidden `<video>` and takes frames with `requestVideoFrameCallback`.
+   */
+  via?: 'processor' | 'video';
+}
+
+function pumpProcessor(track: MediaStreamTrack, source: PushFrameSource, Processor: TrackProcessorConstructor): () => void {
+  const reader = new Processor({ track, maxBufferSize: 1 }).readable.getReader();
+  let active = true;
+  void (async () => {
+    try {
+      while (active) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (active) source.push(value, value.timestamp / 1000, performance.now());
+        else value.close();
+      }
+    } catch (error) {
+      if (active) source.fail(new VisionError('DEVICE_LOST', `reading camera frames failed: ${describeError(error)}`, { cause: error }));
+    }
+  })();
+  return () => {
+    active = false;
+    reader.cancel().catch(() => undefined);
+  };
+}
+
+function pumpHiddenVideo(stream: MediaStream, source: PushFrameSource, options: VideoSourceOptions): () => void {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  let detach = () => {};
+  let active = true;
+  video.play().then(
+    () => {
+      if (active) detach = pumpVideoElement(video, source, options);
+    },
+    (error: unknown) => source.fail(new VisionError('DEVICE_LOST', `the camera stream could not be played: ${describeError(error)}`, { cause: error })),
+  );
+  return () => {
+    active = false;
+    detach();
+    video.pause();
+    video.srcObject = null;
+  };
+}
+
+/**
+ * Feeds the frames of a video track into `source` and fails it with `DEVICE_LOST` when the
+ * track ends on its own (unplugged camera); returns the function that detaches it. Used by
+ * {@link fromMediaStream} and `Webcam.frames()` (which re-attaches on `switchTo`).
+ *
+ * @example
+ * ```ts
+ * const detach = pumpTrack(stream, source, {});
+ * ```
+ */
+export function pumpTrack(stream: MediaStream, source: PushFrameSource, options: StreamSourceOptions): () => void {
+  const track = stream.getVideoTracks()[0];
+  if (!track) throw new VisionError('INVALID_INPUT', 'the MediaStream has no video track');
+  if (track.readyState === 'ended') throw trackEndedError(track);
+  const onEnded = () => source.fail(trackEndedError(track));
+  track.addEventListener('ended', onEnded);
+  const Processor = options.via === 'video' ? null : trackProcessor();
+  const detach = Processor && options.frameType !== 'bitmap' ? pumpProcessor(track, source, Processor) : pumpHiddenVideo(stream, source, options);
+  return () => {
+    track.removeEventListener('ended', onEnded);
+    detach();
+  };
+}
+
+/**
+ * A {@link FrameSource} over the video track of a `MediaStream` (a webcam, a screen capture,
+ * WebRTC). The stream stays yours: closing the source does not stop its tracks. When the track
+ * ends while the source is open, reading fails with `VisionError('DEVICE_LOST')`.
+ *
+ * @example
+ * ```ts
+ * const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+ * const loop = runLoop(fromMediaStream(stream), detector, { onResult: draw });
+ * ```
+ */
+export function fromMediaStream(stream: MediaStream, options: StreamSourceOptions = {}): FrameSource {
+  let detach = () => {};
+  const source = new PushFrameSource({ maxBuffered: options.maxBuffered, onClose: () => detach() });
+  detach = pumpTrack(stream, source, options);
+  options.signal?.addEventListener('abort', () => source.close(), { once: true });
+  if (options.signal?.aborted) source.close();
+  return source;
+}

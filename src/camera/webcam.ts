@@ -1,0 +1,175 @@
+import { VisionError, throwIfAborted } from '../core/errors';
+import { cameraError } from './camera-errors';
+import type { FrameSource } from './frame';
+import { PushFrameSource } from './push-source';
+import { type StreamSourceOptions, pumpTrack } from './stream-source';
+
+/**
+ * What to ask the camera for. Numbers are `ideal` values (the browser picks the closest
+ * mode); `deviceId` is `exact` (fails with `DEVICE_NOT_FOUND` / `CONSTRAINTS_NOT_SATISFIED`
+ * when that camera is gone).
+ *
+ * @example
+ * ```ts
+ * await Webcam.open({ facingMode: 'environment', width: 1280, height: 720, frameRate: 30 });
+ * ```
+ */
+export interface WebcamOptions {
+  deviceId?: string;
+  facingMode?: 'user' | 'environment';
+  width?: number;
+  height?: number;
+  frameRate?: number;
+  /** Gives up (with `ABORTED`) when it fires before the camera has started. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A video input device. Labels are empty until the user has granted camera access once.
+ *
+ * @example
+ * ```ts
+ * const cams: CameraDevice[] = await Webcam.listDevices();
+ * ```
+ */
+export interface CameraDevice {
+  deviceId: string;
+  label: string;
+  groupId: string;
+}
+
+function mediaDevices(): MediaDevices {
+  const devices = (globalThis as { navigator?: { mediaDevices?: MediaDevices } }).navigator?.mediaDevices;
+  if (!devices?.getUserMedia) {
+    throw new VisionError('DEVICE_NOT_FOUND', 'navigator.mediaDevices.getUserMedia is not available (not a browser, or the page is not a secure context: use https or localhost)');
+  }
+  return devices;
+}
+
+function constraintsOf(options: WebcamOptions): MediaTrackConstraints {
+  const c: MediaTrackConstraints = {};
+  if (options.deviceId) c.deviceId = { exact: options.deviceId };
+  if (options.facingMode) c.facingMode = { ideal: options.facingMode };
+  if (options.width) c.width = { ideal: options.width };
+  if (options.height) c.height = { ideal: options.height };
+  if (options.frameRate) c.frameRate = { ideal: options.frameRate };
+  return c;
+}
+
+async function getStream(options: WebcamOptions): Promise<MediaStream> {
+  throwIfAborted(options.signal, 'opening the camera');
+  const video = constraintsOf(options);
+  let stream: MediaStream;
+  try {
+    stream = await mediaDevices().getUserMedia({ video, audio: false });
+  } catch (error) {
+    throw cameraError(error, video);
+  }
+  if (options.signal?.aborted) {
+    for (const track of stream.getTracks()) track.stop();
+    throwIfAborted(options.signal, 'opening the camera');
+  }
+  return stream;
+}
+
+/**
+ * A webcam: opens it with `getUserMedia`, lists and switches devices, and gives frame
+ * sources that follow device switches. Failures are `VisionError`s a UI can act on:
+ * `PERMISSION_DENIED`, `DEVICE_NOT_FOUND`, `CONSTRAINTS_NOT_SATISFIED`, and `DEVICE_LOST` (a
+ * camera unplugged while in use: running loops end with it). `stop()` ends every track.
+ *
+ * @example
+ * ```ts
+ * const webcam = await Webcam.open({ width: 640, height: 480 });
+ * video.srcObject = webcam.stream;
+ * const loop = runLoop(webcam.frames(), detector, { onResult: draw });
+ * // later
+ * loop.stop();
+ * webcam.stop();
+ * ```
+ */
+export class Webcam {
+  private readonly sources = new Map<PushFrameSource, { options: StreamSourceOptions; detach: () => void }>();
+  private stopped = false;
+
+  private constructor(
+    private current: MediaStream,
+    private options: WebcamOptions,
+  ) {}
+
+  /** Asks for camera access and starts the camera. */
+  static async open(options: WebcamOptions = {}): Promise<Webcam> {
+    return new Webcam(await getStream(options), options);
+  }
+
+  /** The video input devices (labels need a granted permission). */
+  static async listDevices(): Promise<CameraDevice[]> {
+    const all = await mediaDevices().enumerateDevices();
+    return all.filter((d) => d.kind === 'videoinput').map(({ deviceId, label, groupId }) => ({ deviceId, label, groupId }));
+  }
+
+  /** The live stream (e.g. for `video.srcObject`); changes on {@link switchTo}. */
+  get stream(): MediaStream {
+    return this.current;
+  }
+
+  /** The video track in use. */
+  get track(): MediaStreamTrack {
+    return this.current.getVideoTracks()[0];
+  }
+
+  /** What the camera actually delivers (size, frame rate, deviceId). */
+  get settings(): MediaTrackSettings {
+    return this.track?.getSettings() ?? {};
+  }
+
+  /** Whether the camera is running (not stopped, track not ended). */
+  get active(): boolean {
+    return !this.stopped && this.track?.readyState === 'live';
+  }
+
+  /**
+   * A frame source over this camera; it keeps delivering across {@link switchTo}, ends on
+   * {@link stop}, and fails with `DEVICE_LOST` when the camera goes away.
+   */
+  frames(options: StreamSourceOptions = {}): FrameSource {
+    if (this.stopped) throw new VisionError('DISPOSED', 'this webcam was stopped; open it again with Webcam.open()');
+    const source: PushFrameSource = new PushFrameSource({
+      maxBuffered: options.maxBuffered,
+      onClose: () => {
+        this.sources.get(source)?.detach();
+        this.sources.delete(source);
+      },
+    });
+    this.sources.set(source, { options, detach: pumpTrack(this.current, source, options) });
+    options.signal?.addEventListener('abort', () => source.close(), { once: true });
+    return source;
+  }
+
+  /** Moves to another camera (same size and rate wishes); frame sources follow. The old camera stops once the new one runs. */
+  async switchTo(deviceId: string): Promise<void> {
+    if (this.stopped) throw new VisionError('DISPOSED', 'this webcam was stopped; open it again with Webcam.open()');
+    const options = { ...this.options, deviceId, facingMode: undefined, signal: undefined };
+    const next = await getStream(options);
+    const previous = this.current;
+    this.current = next;
+    this.options = options;
+    for (const [source, entry] of this.sources) {
+      entry.detach();
+      entry.detach = pumpTrack(next, source, entry.options);
+    }
+    for (const track of previous.getTracks()) track.stop();
+  }
+
+  /** Stops the camera (every track ends) and ends its frame sources. Safe to call twice. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const [source, entry] of [...this.sources]) {
+      entry.detach();
+      source.end();
+    }
+    this.sources.clear();
+    for (const track of this.current.getTracks()) track.stop();
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * One function per pose family: frame → model input(s) → model(s) → decoded people in
+ * source-image pixels. The pipeline picks one by the card's family.
+ */
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
+import { scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
+import { blazePoseRoi, decodeBlazePoseDetector, decodeBlazePoseLandmarks } from '../../postprocess/pose/blazepose';
+import { type CropRegion, fullFrameRegion } from '../../postprocess/pose/crop-region';
+import { decodeKeypointRcnn } from '../../postprocess/pose/keypoint-rcnn';
+import { decodeMoveNet, decodeMoveNetMultiPose } from '../../postprocess/pose/movenet';
+import { type PoseNetOutputs, decodePoseNetMulti, decodePoseNetSingle } from '../../postprocess/pose/posenet';
+import type { RawPose } from '../../postprocess/pose/raw-pose';
+import type { InputSpec } from '../../preprocess/prepare';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
+import { now, preprocessAndInfer } from '../run-stages';
+import { type OpenFrame, type SampleTarget, sampleRegion } from './crop-sample';
+
+/** A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box. @example `const noseX = pose.keypoints[0];` */
+export type SourcePose = RawPose;
+
+/** Milliseconds per stage, accumulated by the estimators. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
+export interface StageClock {
+  preprocess: number;
+  inference: number;
+  postprocess: number;
+}
+
+/** Options of one run after defaults were applied. @example `{ threshold: 0.25, maxPoses: 1, decoding: 'multi', partThreshold: 0.5, nmsRadius: 20 }` */
+export interface ResolvedPoseOptions {
+  threshold: number;
+  maxPoses: number;
+  decoding: 'single' | 'multi';
+  partThreshold: number;
+  nmsRadius: number;
+}
+
+/** Everything an estimator needs for one frame. @example `await POSE_ESTIMATORS.movenet({ spec, runner, frame, input, options, clock })` */
+export interface EstimateContext {
+  spec: PoseModelSpec;
+  runner: ModelRunner;
+  detector?: ModelRunner;
+  frame: OpenFrame;
+  input: ImageInput;
+  options: ResolvedPoseOptions;
+  /** MoveNet video mode: where to look (default: the padded full frame). */
+  region?: CropRegion;
+  clock: StageClock;
+}
+
+/** Turns one frame into people in source pixels. @example `const people = await estimate(context);` */
+export type PoseEstimator = (context: EstimateContext) => Promise<SourcePose[]>;
+
+function target(input: InputSpec, runner: ModelRunner): SampleTarget {
+  const dtype = input.dtype ?? (runner.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32');
+  return { width: input.width, height: input.height, normalization: input.normalization ?? 'none', dtype };
+}
+
+/** Output `role` of the card, or the model's only output. */
+function output(outputs: Record<string, RawTensor>, spec: PoseModelSpec, role: string): RawTensor {
+  const name = spec.pose.outputs[role];
+  const tensor = name ? outputs[name] : Object.values(outputs).length === 1 ? Object.values(outputs)[0] : undefined;
+  if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gave no '${name ?? role}' output; it gave ${Object.keys(outputs).join(', ') || 'none'}`);
+  return tensor;
+}
+
+/** Samples `region` to the model input, runs the model, frees the input; timed. */
+async function infer(runner: ModelRunner, frame: OpenFrame, region: CropRegion, to: SampleTarget, names: string[] | undefined, clock: StageClock): Promise<Record<string, RawTensor>> {
+  const t0 = now();
+  const input = sampleRegion(frame, region, to);
+  const t1 = now();
+  clock.preprocess += t1 - t0;
+  try {
+    return await runner.run({ [runner.inputs[0].name]: input }, names ? { outputs: names } : {});
+  } finally {
+    input.dispose();
+    clock.inference += now() - t1;
+  }
+}
+
+/** Maps keypoints (and box) given in 0–1 of `region` to source pixels. */
+function fromRegion(pose: RawPose, region: CropRegion, frame: OpenFrame, unitsX = 1, unitsY = 1): SourcePose {
+  const sx = ((region.xMax - region.xMin) * frame.width) / unitsX;
+  const sy = ((region.yMax - region.yMin) * frame.height) / unitsY;
+  const ox = region.xMin * frame.width;
+  const oy = region.yMin * frame.height;
+  const keypoints = Float32Array.from(pose.keypoints);
+  for (let i = 0; i < keypoints.length; i += 3) {
+    keypoints[i] = ox + keypoints[i] * sx;
+    keypoints[i + 1] = oy + keypoints[i + 1] * sy;
+  }
+  const box = pose.box && Float32Array.of(ox + pose.box[0] * sx, oy + pose.box[1] * sy, ox + pose.box[2] * sx, oy + pose.box[3] * sy);
+  return box ? { keypoints, score: pose.score, box } : { keypoints, score: pose.score };
+}
+
+const outputNames = (spec: PoseModelSpec, roles: string[]): string[] | undefined => {
+  const names = roles.map((r) => spec.pose.outputs[r]).filter((n): n is string => typeof n === 'string');
+  return names.length === roles.length ? names : undefined;
+};
+
+const moveNet: PoseEstimator = async ({ spec, runner, frame, options, region, clock }) => {
+  const crop = region ?? fullFrameRegion(frame.width, frame.height);
+  const outputs = await infer(runner, frame, crop, target(spec.input, runner), outputNames(spec, ['keypoints']), clock);
+  const t0 = now();
+  const pose = decodeMoveNet(output(outputs, spec, 'keypoints').data as Float32Array);
+  const poses = pose.score >= options.threshold ? [fromRegion(pose, crop, frame)] : [];
+  clock.postprocess += now() - t0;
+  return poses;
+};
+
+const moveNetMultiPose: PoseEstimator = async ({ spec, runner, frame, options, clock }) => {
+  const crop = fullFrameRegion(frame.width, frame.height);
+  const outputs = await infer(runner, frame, crop, target(spec.input, runner), outputNames(spec, ['keypoints']), clock);
+  const t0 = now();
+  const poses = decodeMoveNetMultiPose(output(outputs, spec, 'keypoints').data as Float32Array, options.threshold)
+    .slice(0, options.maxPoses)
+    .map((p) => fromRegion(p, crop, frame));
+  clock.postprocess += now() - t0;
+  return poses;
+};
+
+const poseNet: PoseEstimator = async ({ spec, runner, frame, options, clock }) => {
+  const crop = fullFrameRegion(frame.width, frame.height);
+  const roles = ['heatmaps', 'offsets', 'displacementsFwd', 'displacementsBwd'];
+  const outputs = await infer(runner, frame, crop, target(spec.input, runner), outputNames(spec, roles), clock);
+  const t0 = now();
+  const heatmaps = output(outputs, spec, 'heatmaps');
+  const [gridHeight, gridWidth, numKeypoints] = heatmaps.dims.slice(-3);
+  const maps: PoseNetOutputs = {
+    heatmaps: heatmaps.data as Float32Array,
+    offsets: output(outputs, spec, 'offsets').data as Float32Array,
+    gridWidth,
+    gridHeight,
+    numKeypoints,
+    stride: spec.pose.outputStride ?? 16,
+  };
+  let raw: RawPose[];
+  if (options.decoding === 'single') {
+    const pose = decodePoseNetSingle(maps);
+    raw = pose.score >= options.threshold ? [pose] : [];
+  } else {
+    maps.displacementsFwd = output(outputs, spec, 'displacementsFwd').data as Float32Array;
+    maps.displacementsBwd = output(outputs, spec, 'displacementsBwd').data as Float32Array;
+    raw = decodePoseNetMulti(maps, { maxPoses: options.maxPoses, scoreThreshold: options.partThreshold, nmsRadius: options.nmsRadius, minPoseScore: options.threshold });
+  }
+  const poses = raw.map((p) => fromRegion(p, crop, frame, spec.input.width, spec.input.height));
+  clock.postprocess += now() - t0;
+  return poses;
+};
+
+const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, clock }) => {
+  const detectorSpec = spec.pose.detector;
+  if (!detector || !detectorSpec) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family blazepose) needs pose.detector, a person-detector card`);
+  const whole = fullFrameRegion(frame.width, frame.height);
+  const found = await infer(detector, frame, whole, target(detectorSpec.input, detector), detectorSpec.outputs, clock);
+  let t0 = now();
+  const threshold = detectorSpec.defaults?.threshold ?? 0.5;
+  const people = decodeBlazePoseDetector(Object.values(found)[0].data as Float32Array, { minScore: threshold, maxPeople: options.maxPoses, iouThreshold: detectorSpec.defaults?.iouThreshold });
+  clock.postprocess += now() - t0;
+  const poses: SourcePose[] = [];
+  for (const person of people) {
+    const size = detectorSpec.input.width;
+    const anchor = fromRegion({ keypoints: Float32Array.of(person.keypoints[0], person.keypoints[1], 1, person.keypoints[2], person.keypoints[3], 1), score: person.score }, whole, frame, size, size);
+    const roi = blazePoseRoi([anchor.keypoints[0], anchor.keypoints[1], anchor.keypoints[3], anchor.keypoints[4]], spec.pose.roiScale ?? 1.25);
+    if (!(roi.size > 1)) continue;
+    const region: CropRegion = {
+      xMin: (roi.cx - roi.size / 2) / frame.width,
+      yMin: (roi.cy - roi.size / 2) / frame.height,
+      xMax: (roi.cx + roi.size / 2) / frame.width,
+      yMax: (roi.cy + roi.size / 2) / frame.height,
+    };
+    const outputs = await infer(runner, frame, region, target(spec.input, runner), outputNames(spec, ['landmarks', 'poseFlag']), clock);
+    t0 = now();
+    const flag = output(outputs, spec, 'poseFlag').data[0] as number;
+    const pose = decodeBlazePoseLandmarks(output(outputs, spec, 'landmarks').data as Float32Array, flag);
+    if (pose.score >= options.threshold) poses.push(fromRegion(pose, region, frame, spec.input.width, spec.input.height));
+    clock.postprocess += now() - t0;
+  }
+  return poses;
+};
+
+const keypointRcnn: PoseEstimator = async ({ spec, runner, input, options, clock }) => {
+  const stage = await preprocessAndInfer(runner, spec, input);
+  clock.preprocess += stage.timing.preprocess;
+  clock.inference += stage.timing.inference;
+  const t0 = now();
+  const get = (role: string): RawTensor => output(stage.outputs, spec, role);
+  const keypoints = get('keypoints');
+  const numKeypoints = keypoints.dims.length === 3 ? keypoints.dims[1] : 17;
+  const labelsName = spec.pose.outputs.labels;
+  const labels = labelsName ? stage.outputs[labelsName] : undefined;
+  const toNumbers = (t: RawTensor): ArrayLike<number> => (t.data instanceof BigInt64Array ? Array.from(t.data, Number) : (t.data as Float32Array));
+  const raw = decodeKeypointRcnn(
+    {
+      boxes: toNumbers(get('boxes')),
+      scores: toNumbers(get('scores')),
+      labels: labels ? toNumbers(labels) : undefined,
+      keypoints: toNumbers(keypoints),
+      keypointsScores: toNumbers(get('keypointsScores')),
+      numKeypoints,
+    },
+    { minScore: options.threshold, personLabel: labels ? 1 : undefined },
+  ).slice(0, options.maxPoses);
+  const poses = raw.map((p): SourcePose => {
+    const xy = new Float32Array((p.keypoints.length / 3) * 2);
+    for (let i = 0; i < xy.length / 2; i++) xy.set([p.keypoints[i * 3], p.keypoints[i * 3 + 1]], i * 2);
+    const mapped = scaleKeypointsToSource(xy, stage.transform);
+    const keypointsOut = Float32Array.from(p.keypoints);
+    for (let i = 0; i < xy.length / 2; i++) keypointsOut.set([mapped[i * 2], mapped[i * 2 + 1]], i * 3);
+    return { keypoints: keypointsOut, score: p.score, box: scaleBoxesToSource(p.box ?? new Float32Array(4), stage.transform) };
+  });
+  clock.postprocess += now() - t0;
+  return poses;
+};
+
+/**
+ * Estimators by family.
+ *
+ * @example
+ * ```ts
+ * const estimate = POSE_ESTIMATORS[spec.family];
+ * ```
+ */
+export const POSE_ESTIMATORS: Readonly<Record<PoseFamily, PoseEstimator>> = Object.freeze({
+  movenet: moveNet,
+  'movenet-multipose': moveNetMultiPose,
+  posenet: poseNet,
+  blazepose: blazePose,
+  'keypoint-rcnn': keypointRcnn,
+});

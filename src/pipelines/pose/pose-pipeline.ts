@@ -1,0 +1,232 @@
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import type { Box } from '../../core/types';
+import { MOVENET_LIGHTNING, POSE_MODEL_CARDS, type PoseModelSpec } from '../../models/pose-cards';
+import { KEYPOINT_SETS, type KeypointSet } from '../../postprocess/pose/keypoint-sets';
+import { loadModel } from '../../runtime/load-model';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { resolveModelLocation } from '../../models/catalog';
+import type { Pipeline } from '../pipeline-options';
+import { ModelPipeline } from '../model-pipeline';
+import { resolveModel } from '../resolve-model';
+import { now } from '../run-stages';
+import { type OpenFrame, openFrame } from './crop-sample';
+import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
+import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose-types';
+import { DEFAULT_POSE_SMOOTHING, PoseVideoState } from './pose-video';
+
+/** Keypoints scoring at least this make up a pose's box when the model gives none. */
+const BOX_KEYPOINT_SCORE = 0.2;
+
+function unit(value: number, name: string): number {
+  if (!(value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be in [0, 1]`);
+  return value;
+}
+
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function isPoseSpec(spec: unknown): spec is PoseModelSpec {
+  return typeof spec === 'object' && spec !== null && (spec as PoseModelSpec).task === 'pose-estimation' && typeof (spec as PoseModelSpec).pose === 'object';
+}
+
+/** Named keypoints in source pixels; non-finite model values become (0, 0) with score 0. */
+function toPose(raw: SourcePose, names: readonly string[]): Pose | null {
+  if (!Number.isFinite(raw.score)) return null;
+  const keypoints: PoseKeypoint[] = [];
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (let k = 0; k * 3 < raw.keypoints.length; k++) {
+    const [x, y, s] = [raw.keypoints[k * 3], raw.keypoints[k * 3 + 1], raw.keypoints[k * 3 + 2]];
+    const ok = Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(s);
+    keypoints.push({ x: ok ? x : 0, y: ok ? y : 0, score: ok ? s : 0, name: names[k] ?? `keypoint ${k}` });
+    if (ok && s >= BOX_KEYPOINT_SCORE) {
+      x1 = Math.min(x1, x);
+      y1 = Math.min(y1, y);
+      x2 = Math.max(x2, x);
+      y2 = Math.max(y2, y);
+    }
+  }
+  let box: Box;
+  if (raw.box && Array.from(raw.box).every(Number.isFinite)) box = { x1: raw.box[0], y1: raw.box[1], x2: raw.box[2], y2: raw.box[3] };
+  else if (x2 > x1 && y2 > y1) box = { x1, y1, x2, y2 };
+  else return keypoints.some((k) => k.score > 0) ? { keypoints, box: { x1: 0, y1: 0, x2: 0, y2: 0 }, score: raw.score } : null;
+  return { keypoints, box, score: raw.score };
+}
+
+/**
+ * Pose estimation: frame → person crop(s) → pose model → keypoints mapped back to the original
+ * image, for MoveNet (single and MultiPose), PoseNet, BlazePose and Keypoint R-CNN cards.
+ * Create it with `pipeline('pose-estimation', options)`. `run` treats every image on its own;
+ * `runForVideo` tracks people (ByteTrack IDs), smooths keypoints (One-Euro) and — for MoveNet
+ * single-pose — crops each frame around the previous pose.
+ *
+ * @example
+ * ```ts
+ * const estimator = await pipeline('pose-estimation'); // MoveNet Lightning
+ * const { poses } = await estimator.run(photo);
+ * for (const [a, b] of estimator.keypointSet.skeleton) drawLine(poses[0].keypoints[a], poses[0].keypoints[b]);
+ * ```
+ */
+export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<PoseRunOptions, PoseResult> {
+  readonly task = 'pose-estimation';
+  /** The keypoint names and skeleton edges of this model's poses. */
+  readonly keypointSet: KeypointSet;
+  private readonly estimate: PoseEstimator;
+  private readonly video: PoseVideoState;
+
+  constructor(
+    readonly poseSpec: PoseModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
+    private readonly defaults: PoseRunOptions,
+    options: { smoothing?: PoseEstimationOptions['smoothing']; tracker?: PoseEstimationOptions['tracker'] } = {},
+    private readonly detector?: ModelRunner,
+  ) {
+    super(poseSpec, runner, ownsRunner);
+    const estimate = POSE_ESTIMATORS[poseSpec.family];
+    if (!estimate) throw new VisionError('INVALID_OPTION', `no pose decoder for family '${poseSpec.family}'; known: ${Object.keys(POSE_ESTIMATORS).join(', ')}`);
+    const set = KEYPOINT_SETS[poseSpec.pose.keypointSet];
+    if (!set) throw new VisionError('INVALID_OPTION', `unknown keypoint set '${poseSpec.pose.keypointSet}'; known: ${Object.keys(KEYPOINT_SETS).join(', ')}`);
+    const known = new Set(runner.outputs.map((o) => o.name));
+    const missing = Object.values(poseSpec.pose.outputs).filter((name) => !known.has(name));
+    if (missing.length > 0) {
+      throw new VisionError('MODEL_FORMAT', `model '${poseSpec.id}' lacks output(s) ${missing.join(', ')} that family ${poseSpec.family} needs; it has ${[...known].join(', ')}`);
+    }
+    this.estimate = estimate;
+    this.keypointSet = set;
+    this.video = new PoseVideoState(options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing, options.tracker ?? {});
+  }
+
+  private resolve(options: PoseRunOptions): ResolvedPoseOptions {
+    const merged: PoseRunOptions = { ...defined(this.defaults), ...defined(options) };
+    const single = this.poseSpec.family === 'movenet' || this.poseSpec.family === 'blazepose';
+    const maxPoses = merged.maxPoses ?? this.poseSpec.defaults?.maxDetections ?? (single ? 1 : 10);
+    if (!Number.isInteger(maxPoses) || maxPoses < 1) throw new VisionError('INVALID_OPTION', `maxPoses is ${maxPoses}; it must be a positive integer`);
+    const nmsRadius = merged.nmsRadius ?? 20;
+    if (!(nmsRadius >= 0)) throw new VisionError('INVALID_OPTION', `nmsRadius is ${nmsRadius}; it must be ≥ 0 (model-input pixels)`);
+    const decoding = merged.decoding ?? 'multi';
+    if (decoding !== 'single' && decoding !== 'multi') throw new VisionError('INVALID_OPTION', `decoding is '${String(decoding)}'; allowed: single, multi`);
+    return {
+      threshold: unit(merged.threshold ?? this.poseSpec.defaults?.threshold ?? 0.25, 'threshold'),
+      maxPoses: this.poseSpec.family === 'movenet' ? 1 : maxPoses,
+      decoding,
+      partThreshold: unit(merged.partThreshold ?? 0.5, 'partThreshold'),
+      nmsRadius,
+    };
+  }
+
+  private async estimatePoses(input: ImageInput, options: ResolvedPoseOptions, region?: PoseVideoState['cropRegion']): Promise<PoseResult> {
+    this.assertUsable();
+    const started = now();
+    const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };
+    const sampling = this.poseSpec.family !== 'keypoint-rcnn';
+    const frame: OpenFrame | undefined = sampling ? await openFrame(input) : undefined;
+    clock.preprocess += now() - started;
+    try {
+      const minSize = this.poseSpec.pose.minImageSize ?? 16;
+      const small = frame && (frame.width < minSize || frame.height < minSize);
+      const raw = small ? [] : await this.estimate({ spec: this.poseSpec, runner: this.runner, detector: this.detector, frame: frame!, input, options, region, clock });
+      const t0 = now();
+      const poses = raw.map((p) => toPose(p, this.keypointSet.names)).filter((p): p is Pose => p !== null);
+      poses.sort((a, b) => b.score - a.score);
+      clock.postprocess += now() - t0;
+      const imageSize = frame ? { width: frame.width, height: frame.height } : await sizeOf(input);
+      return { poses: poses.slice(0, options.maxPoses), imageSize, timing: { ...clock, total: now() - started } };
+    } finally {
+      frame?.release();
+    }
+  }
+
+  /**
+   * Finds the poses in one image (no state: each call stands alone).
+   *
+   * @example
+   * ```ts
+   * const { poses } = await estimator.run(photo, { threshold: 0.3 });
+   * ```
+   */
+  async run(input: ImageInput, options: PoseRunOptions = {}): Promise<PoseResult> {
+    const region = options.region;
+    if (region !== undefined && (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin))) {
+      throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
+    }
+    return this.estimatePoses(input, this.resolve(options), region);
+  }
+
+  /**
+   * Video mode: estimates poses in one frame of a stream, gives each person a stable `trackId`
+   * (ByteTrack over the pose boxes; single-person models keep ID 1 until nobody is found),
+   * smooths keypoints (One-Euro, per track), and for MoveNet
+   * single-pose crops the next frame around this frame's pose (falling back to the whole frame
+   * when the torso is not visible). Timestamps (ms) must increase. {@link reset} starts over.
+   *
+   * @example
+   * ```ts
+   * const { poses } = await estimator.runForVideo(videoFrame, performance.now());
+   * ```
+   */
+  async runForVideo(input: ImageInput, timestampMs: number, options: PoseRunOptions = {}): Promise<PoseResult> {
+    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+    const resolved = this.resolve(options);
+    const cropping = this.poseSpec.family === 'movenet';
+    const result = await this.estimatePoses(input, resolved, cropping ? this.video.cropRegion : undefined);
+    const t0 = now();
+    const { width, height } = result.imageSize;
+    const single = cropping || this.poseSpec.family === 'blazepose' || resolved.maxPoses === 1;
+    const poses = single ? this.video.trackSingle(result.poses, timestampMs, width, height) : this.video.track(result.poses, timestampMs, width, height, resolved.threshold);
+    if (cropping) this.video.updateCropRegion(poses[0], width, height);
+    const spent = now() - t0;
+    return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
+  }
+
+  /** Forgets video-mode state (tracks, filters, crop region). @example `estimator.reset();` */
+  reset(): void {
+    this.video.reset();
+  }
+
+  /** Frees the pose model and its person detector (if it owns them). @example `estimator.dispose();` */
+  override dispose(): void {
+    super.dispose();
+    this.detector?.dispose();
+  }
+}
+
+async function sizeOf(input: ImageInput): Promise<{ width: number; height: number }> {
+  const frame = await openFrame(input);
+  frame.release();
+  return { width: frame.width, height: frame.height };
+}
+
+/**
+ * Creates a pose-estimation pipeline. `model` may be a pose card (default
+ * {@link MOVENET_LIGHTNING}), a pose card id (`movenet-lightning`, `movenet-thunder`,
+ * `movenet-multipose`, `posenet-mobilenet`, `blazepose-lite|full|heavy`), or a ready runner
+ * with `spec`. BlazePose cards also load their person detector.
+ *
+ * @example
+ * ```ts
+ * const estimator = await createPoseEstimationPipeline({ model: 'movenet-multipose', threshold: 0.3 });
+ * ```
+ */
+export async function createPoseEstimationPipeline(options: PoseEstimationOptions = {}): Promise<PoseEstimationPipeline> {
+  const requested = typeof options.model === 'string' ? (POSE_MODEL_CARDS[options.model] ?? options.model) : options.model ?? MOVENET_LIGHTNING;
+  const { spec, runner, ownsRunner } = await resolveModel('pose-estimation', MOVENET_LIGHTNING.id, { ...options, model: requested }, options.spec);
+  let detector: ModelRunner | undefined;
+  try {
+    if (!isPoseSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no pose settings; pass a PoseModelSpec (with 'pose': keypoint set and outputs)`);
+    const detectorSpec = spec.pose.detector;
+    if (spec.family === 'blazepose' && detectorSpec) {
+      detector = await loadModel(resolveModelLocation(detectorSpec, options.modelBaseUrl), { ...options, format: detectorSpec.format });
+    }
+    const { threshold, maxPoses, decoding, partThreshold, nmsRadius } = options;
+    return new PoseEstimationPipeline(spec, runner, ownsRunner, { threshold, maxPoses, decoding, partThreshold, nmsRadius }, options, detector);
+  } catch (error) {
+    detector?.dispose();
+    if (ownsRunner) runner.dispose();
+    throw error;
+  }
+}

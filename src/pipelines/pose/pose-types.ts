@@ -1,0 +1,94 @@
+import type { Box, Keypoint } from '../../core/types';
+import type { PoseModelSpec } from '../../models/pose-cards';
+import type { CropRegion } from '../../postprocess/pose/crop-region';
+import type { OneEuroOptions } from '../../track/one-euro';
+import type { ByteTrackerOptions } from '../../track/tracker-options';
+import type { BasePipelineOptions, TimedResult } from '../pipeline-options';
+
+/**
+ * A body keypoint of a pose: pixels of the original image, score 0–1 and name. A keypoint the
+ * model returned as NaN/∞ is reported at (0, 0) with score 0, so indices always match the
+ * skeleton.
+ *
+ * @example
+ * ```ts
+ * const nose: PoseKeypoint = { x: 320, y: 140, score: 0.9, name: 'nose' };
+ * ```
+ */
+export interface PoseKeypoint extends Keypoint {
+  score: number;
+  name: string;
+}
+
+/**
+ * One person: keypoints in the order of the model's keypoint set (COCO-17 or BlazePose-33),
+ * a box (the model's, or the extent of the keypoints scoring ≥ 0.2), the pose score, and in
+ * video mode a stable `trackId`.
+ *
+ * @example
+ * ```ts
+ * const wrist = pose.keypoints.find((k) => k.name === 'left_wrist');
+ * ```
+ */
+export interface Pose {
+  keypoints: PoseKeypoint[];
+  box: Box;
+  score: number;
+  trackId?: number;
+}
+
+/**
+ * Poses found in one image, best first.
+ *
+ * @example
+ * ```ts
+ * const { poses, imageSize } = await estimator.run(photo);
+ * ```
+ */
+export interface PoseResult extends TimedResult {
+  poses: Pose[];
+}
+
+/**
+ * Per-call options of a pose-estimation pipeline (defaults come from the model card).
+ *
+ * @example
+ * ```ts
+ * await estimator.run(image, { threshold: 0.3, maxPoses: 3 });
+ * ```
+ */
+export interface PoseRunOptions {
+  /** Minimum pose score, in [0, 1]. */
+  threshold?: number;
+  /** Most people to return (single-person models return at most 1). */
+  maxPoses?: number;
+  /** PoseNet: `multi` (greedy multi-person decoding, default) or `single` (argmax per keypoint). */
+  decoding?: 'single' | 'multi';
+  /** PoseNet multi: a part must score at least this to seed a person. Default 0.5. */
+  partThreshold?: number;
+  /** PoseNet multi: same keypoints closer than this (model-input pixels) belong to one person. Default 20. */
+  nmsRadius?: number;
+  /**
+   * MoveNet single-pose `run`: look only at this region (0–1 of the image; may reach beyond
+   * it). Default: the whole image padded to a square. (pose-detection's first frame uses the
+   * centred square `{ xMin: 0.125, yMin: 0, xMax: 0.875, yMax: 1 }` of a 640×480 frame.)
+   */
+  region?: CropRegion;
+}
+
+/**
+ * Options of a pose-estimation pipeline. Default model: MoveNet Lightning.
+ *
+ * @example
+ * ```ts
+ * await pipeline('pose-estimation', { model: 'movenet-multipose', threshold: 0.3, smoothing: { minCutoff: 1 } });
+ * ```
+ */
+export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptions {
+  /** The card of a ready runner passed as `model` (a runner needs its card). */
+  spec?: PoseModelSpec;
+  /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }` (MoveNet's reference). */
+  smoothing?: OneEuroOptions | false;
+  /** Video mode: tracker settings (defaults adapt ByteTrack to the pose threshold). */
+  tracker?: ByteTrackerOptions;
+}

@@ -1,0 +1,146 @@
+/**
+ * Video-mode state of a pose pipeline: ByteTrack IDs over the people's boxes, One-Euro
+ * smoothing of each tracked person's keypoints, and MoveNet's crop region carried from frame
+ * to frame.
+ */
+import type { Detection } from '../../core/types';
+import { type CropRegion, nextCropRegion } from '../../postprocess/pose/crop-region';
+import { ByteTracker } from '../../track/byte-tracker';
+import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import type { ByteTrackerOptions } from '../../track/tracker-options';
+import type { Pose } from './pose-types';
+
+/** MoveNet's reference keypoint filter (0–1 image units). @example `new KeypointSmoother(DEFAULT_POSE_SMOOTHING)` */
+export const DEFAULT_POSE_SMOOTHING: Readonly<OneEuroOptions> = Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
+
+/** Weight of the new crop region in the exponential filter over crop regions (MoveNet's reference: 0.9). */
+const CROP_ALPHA = 0.9;
+
+/**
+ * Tracks, smooths and remembers where the person was. One instance per pipeline; `reset()` on
+ * a new video.
+ *
+ * @example
+ * ```ts
+ * const video = new PoseVideoState(DEFAULT_POSE_SMOOTHING, {});
+ * const tracked = video.track(poses, timestampMs, 640, 480, 0.25);
+ * ```
+ */
+export class PoseVideoState {
+  private tracker: ByteTracker | null = null;
+  private readonly smoothers = new Map<number, KeypointSmoother>();
+  private region: CropRegion | null = null;
+  private singleId: number | null = null;
+  private lastSingleId = 0;
+
+  constructor(
+    private readonly smoothing: OneEuroOptions | false,
+    private readonly trackerOptions: ByteTrackerOptions,
+  ) {}
+
+  /** MoveNet: the crop region to use for the next frame (undefined: the padded full frame). @example `const region = video.cropRegion;` */
+  get cropRegion(): CropRegion | undefined {
+    return this.region ?? undefined;
+  }
+
+  /**
+   * Gives each pose the ID of its track (people not on a confirmed track are dropped) and
+   * smooths its keypoints in 0–1 image units.
+   *
+   * @example
+   * ```ts
+   * const tracked = video.track(result.poses, 33.3, 640, 480, 0.25);
+   * ```
+   */
+  track(poses: readonly Pose[], timestampMs: number, width: number, height: number, threshold: number): Pose[] {
+    if (!this.tracker) {
+      const high = Math.max(threshold, 1e-6);
+      this.tracker = new ByteTracker({ highThreshold: high, lowThreshold: Math.min(0.1, high / 2), newTrackThreshold: high, ...this.trackerOptions });
+    }
+    // The tracker copies detections shallowly: each pose's keypoint array identifies it again.
+    const byKeypoints = new Map(poses.map((p) => [p.keypoints, p]));
+    const detections: Detection[] = poses.map((p) => ({
+      box: p.box,
+      boxNormalized: { x1: p.box.x1 / width, y1: p.box.y1 / height, x2: p.box.x2 / width, y2: p.box.y2 / height },
+      score: p.score,
+      classId: 0,
+      label: 'person',
+      keypoints: p.keypoints,
+    }));
+    const tracked = this.tracker.update(detections, timestampMs);
+    const live = new Set(this.tracker.tracks.map((t) => t.trackId));
+    for (const id of [...this.smoothers.keys()]) if (!live.has(id)) this.smoothers.delete(id);
+    return tracked.flatMap((d) => {
+      const pose = d.keypoints && byKeypoints.get(d.keypoints as Pose['keypoints']);
+      return pose ? [{ ...pose, trackId: d.trackId, keypoints: this.smooth(d.trackId, pose, timestampMs, width, height) }] : [];
+    });
+  }
+
+  /**
+   * Single-person models: the person keeps ID 1 (2, 3, … after frames without anyone) — no
+   * box association needed — and their keypoints are smoothed.
+   *
+   * @example
+   * ```ts
+   * const tracked = video.trackSingle(result.poses.slice(0, 1), 33.3, 640, 480);
+   * ```
+   */
+  trackSingle(poses: readonly Pose[], timestampMs: number, width: number, height: number): Pose[] {
+    const pose = poses[0];
+    if (!pose) {
+      if (this.singleId !== null) this.smoothers.delete(this.singleId);
+      this.singleId = null;
+      return [];
+    }
+    this.singleId ??= ++this.lastSingleId;
+    return [{ ...pose, trackId: this.singleId, keypoints: this.smooth(this.singleId, pose, timestampMs, width, height) }];
+  }
+
+  private smooth(trackId: number, pose: Pose, timestampMs: number, width: number, height: number): Pose['keypoints'] {
+    if (this.smoothing === false) return pose.keypoints;
+    let smoother = this.smoothers.get(trackId);
+    if (!smoother) {
+      smoother = new KeypointSmoother(this.smoothing);
+      this.smoothers.set(trackId, smoother);
+    }
+    const unit = pose.keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
+    return smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
+  }
+
+  /**
+   * MoveNet: derives the next crop region from this frame's (smoothed) pose — or forgets it when
+   * no one was found — and filters it over time.
+   *
+   * @example
+   * ```ts
+   * video.updateCropRegion(tracked[0], 640, 480);
+   * ```
+   */
+  updateCropRegion(pose: Pose | undefined, width: number, height: number): void {
+    if (!pose) {
+      this.region = null;
+      return;
+    }
+    const flat = new Float32Array(pose.keypoints.length * 3);
+    pose.keypoints.forEach((k, i) => flat.set([k.x, k.y, k.score], i * 3));
+    const next = nextCropRegion(flat, width, height);
+    const prev = this.region;
+    this.region = prev
+      ? {
+          xMin: CROP_ALPHA * next.xMin + (1 - CROP_ALPHA) * prev.xMin,
+          yMin: CROP_ALPHA * next.yMin + (1 - CROP_ALPHA) * prev.yMin,
+          xMax: CROP_ALPHA * next.xMax + (1 - CROP_ALPHA) * prev.xMax,
+          yMax: CROP_ALPHA * next.yMax + (1 - CROP_ALPHA) * prev.yMax,
+        }
+      : next;
+  }
+
+  /** Forgets tracks, filters and the crop region. @example `video.reset();` */
+  reset(): void {
+    this.tracker?.reset();
+    this.smoothers.clear();
+    this.region = null;
+    this.singleId = null;
+    this.lastSingleId = 0;
+  }
+}

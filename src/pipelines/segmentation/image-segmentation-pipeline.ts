@@ -1,0 +1,145 @@
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import { Mask } from '../../core/mask';
+import type { InputTransform } from '../../core/types';
+import type { ModelSpec } from '../../models/model-spec';
+import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/segmentation-cards';
+import { inputPlaneToSource } from '../../postprocess/masks/to-source';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
+import { ModelPipeline } from '../model-pipeline';
+import type { Pipeline } from '../pipeline-options';
+import { resolveModel } from '../resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
+
+/** Per-label probability planes (each `width`×`height`, row-major) from a segmentation output. */
+function labelProbabilities(output: RawTensor, spec: SegmentationModelSpec): { planes: Float32Array[]; width: number; height: number } {
+  const d = output.dims;
+  if (d.length !== 4 || d[0] !== 1 || !(output.data instanceof Float32Array)) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': segmentation output is ${output.dtype} [${d.join(',')}]; expected float32 [1, H, W, C] (or [1, C, H, W] for NCHW models)`);
+  }
+  const nchw = spec.input.layout === 'nchw';
+  const [height, width, channels] = nchw ? [d[2], d[3], d[1]] : [d[1], d[2], d[3]];
+  const pixels = width * height;
+  const data = output.data;
+  const at = (c: number, p: number) => (nchw ? data[c * pixels + p] : data[p * channels + c]);
+  const head = spec.segmentation ?? {};
+  const activation = head.activation ?? 'none';
+  const squash = (v: number) => (activation === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : v);
+  if (channels === 1) {
+    const fg = new Float32Array(pixels);
+    for (let p = 0; p < pixels; p++) fg[p] = squash(at(0, p));
+    const bg = fg.map((v) => 1 - v);
+    const foreground = head.foregroundChannel ?? 1;
+    return { planes: foreground === 0 ? [fg, bg] : [bg, fg], width, height };
+  }
+  const planes = Array.from({ length: channels }, () => new Float32Array(pixels));
+  for (let p = 0; p < pixels; p++) {
+    if (activation === 'softmax') {
+      let max = -Infinity;
+      for (let c = 0; c < channels; c++) max = Math.max(max, at(c, p));
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += Math.exp(at(c, p) - max);
+      for (let c = 0; c < channels; c++) planes[c][p] = Math.exp(at(c, p) - max) / sum;
+    } else {
+      for (let c = 0; c < channels; c++) planes[c][p] = squash(at(c, p));
+    }
+  }
+  return { planes, width, height };
+}
+
+function toSource(plane: Float32Array, width: number, height: number, transform: InputTransform): Float32Array {
+  const source = inputPlaneToSource({ width, height, bounds: { x: 0, y: 0, width, height }, data: plane }, transform);
+  if (source.bounds.width === transform.sourceWidth && source.bounds.height === transform.sourceHeight) return source.data;
+  const out = new Float32Array(transform.sourceWidth * transform.sourceHeight);
+  const b = source.bounds;
+  for (let r = 0; r < b.height; r++) out.set(source.data.subarray(r * b.width, (r + 1) * b.width), (b.y + r) * transform.sourceWidth + b.x);
+  return out;
+}
+
+/**
+ * Semantic / person segmentation: a probability per label and pixel at the input frame's
+ * size, and the label map — MediaPipe `ImageSegmenter`'s `confidenceMasks` and
+ * `categoryMask`. Masks are owned {@link Mask}s: close them when done.
+ *
+ * @example
+ * ```ts
+ * const segmenter = await createImageSegmentationPipeline();
+ * const { confidenceMasks, categoryMask } = await segmenter.run(frame);
+ * const person = confidenceMasks![1]; // 'person'
+ * ```
+ */
+export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline<ImageSegmentationRunOptions, ImageSegmentationResult> {
+  readonly task = 'image-segmentation';
+
+  constructor(
+    spec: ModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
+    private readonly defaults: ImageSegmentationRunOptions,
+  ) {
+    super(spec, runner, ownsRunner);
+  }
+
+  /**
+   * Segments one image: per-label probability masks and the label map at the image's size.
+   *
+   * @throws VisionError `INVALID_INPUT` (bad image), `MODEL_FORMAT` (an output that is not a
+   * `[1, H, W, C]` float map), `DISPOSED`.
+   * @example
+   * ```ts
+   * const { categoryMask } = await segmenter.run(frame, { outputConfidenceMasks: false });
+   * ```
+   */
+  async run(input: ImageInput, options: ImageSegmentationRunOptions = {}): Promise<ImageSegmentationResult> {
+    this.assertUsable();
+    const wantCategory = options.outputCategoryMask ?? this.defaults.outputCategoryMask ?? true;
+    const wantConfidence = options.outputConfidenceMasks ?? this.defaults.outputConfidenceMasks ?? true;
+    const stage = await preprocessAndInfer(this.runner, this.spec, input);
+    const postStart = now();
+    const name = this.spec.outputs?.[0];
+    const output = name ? stage.outputs[name] : Object.values(stage.outputs)[0];
+    if (!output) throw new VisionError('MODEL_FORMAT', `model '${this.spec.id}' produced no output${name ? ` named '${name}'` : ''}`);
+    const { planes, width, height } = labelProbabilities(output, this.spec);
+    const { transform } = stage;
+    // Two labels (background / person): resize the person plane only — bilinear resizing is
+    // linear, so the background is 1 − person at the frame's size too (up to float rounding).
+    const probabilities =
+      planes.length === 2
+        ? ((fg) => [fg.map((v) => 1 - v), fg])(toSource(planes[1], width, height, transform))
+        : planes.map((plane) => toSource(plane, width, height, transform));
+    const { sourceWidth: w, sourceHeight: h } = transform;
+    const result: ImageSegmentationResult = { labels: this.spec.labels, imageSize: { width: w, height: h }, timing: finishTiming(stage, postStart) };
+    if (wantCategory) {
+      const category = new Uint8Array(w * h);
+      for (let p = 0; p < category.length; p++) {
+        let best = 0;
+        for (let c = 1; c < probabilities.length; c++) if (probabilities[c][p] > probabilities[best][p]) best = c;
+        category[p] = best;
+      }
+      result.categoryMask = Mask.create('category', w, h, category);
+    }
+    if (wantConfidence) result.confidenceMasks = probabilities.map((p) => Mask.create('probability', w, h, p));
+    result.timing = finishTiming(stage, postStart);
+    return result;
+  }
+}
+
+/**
+ * Creates an image-segmentation pipeline (default model: MediaPipe Selfie, `selfie-segmentation`).
+ *
+ * @example
+ * ```ts
+ * const segmenter = await createImageSegmentationPipeline({ model: MEET_SEGMENTATION });
+ * ```
+ */
+export async function createImageSegmentationPipeline(options: ImageSegmentationOptions = {}): Promise<ImageSegmentationPipeline> {
+  const { spec, runner, ownsRunner } = await resolveModel('image-segmentation', SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
+  try {
+    const { outputCategoryMask, outputConfidenceMasks } = options;
+    return new ImageSegmentationPipeline(spec, runner, ownsRunner, { outputCategoryMask, outputConfidenceMasks });
+  } catch (error) {
+    if (ownsRunner) runner.dispose();
+    throw error;
+  }
+}

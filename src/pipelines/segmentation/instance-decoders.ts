@@ -1,0 +1,153 @@
+import { VisionError } from '../../core/errors';
+import { Mask } from '../../core/mask';
+import type { InputTransform } from '../../core/types';
+import type { SegmentationModelSpec } from '../../models/segmentation-cards';
+import { scaleBoxesToSource } from '../../postprocess/box-format';
+import { type SparsePlane, thresholdSparse } from '../../postprocess/masks/bilinear';
+import { pasteMasks } from '../../postprocess/masks/paste';
+import { inputPlaneToSource } from '../../postprocess/masks/to-source';
+import { yoloSegMasks } from '../../postprocess/masks/yolo-seg';
+import { postprocessYolo } from '../../postprocess/yolo';
+import type { RawTensor } from '../../runtime/model-runner';
+import type { InstanceSegmentationRunOptions } from './segmentation-types';
+
+/** What an instance decoder gets: the card, the input transform and the run's resolved options. @example `decode(outputs, { spec, transform, threshold: 0.5, iouThreshold: 0.7, maxDetections: 100, maskThreshold: 0.5, options: {} })` */
+export interface InstanceDecodeContext {
+  spec: SegmentationModelSpec;
+  transform: InputTransform;
+  threshold: number;
+  iouThreshold: number;
+  maxDetections: number;
+  maskThreshold: number;
+  options: InstanceSegmentationRunOptions;
+}
+
+/** Decoded instances: boxes in model-input pixels, and owned masks at the source image's size. @example `const { boxes, masks } = INSTANCE_DECODERS.maskrcnn(outputs, ctx);` */
+export interface DecodedInstances {
+  boxes: Float32Array;
+  scores: Float32Array;
+  classIds: Int32Array;
+  masks: Mask[];
+}
+
+/** Turns a family's raw outputs into instances with masks. @example `INSTANCE_DECODERS.maskrcnn(outputs, ctx)` */
+export type InstanceDecoder = (outputs: Record<string, RawTensor>, context: InstanceDecodeContext) => DecodedInstances;
+
+function pick(outputs: Record<string, RawTensor>, name: string, spec: SegmentationModelSpec): RawTensor {
+  const tensor = outputs[name];
+  if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no output '${name}'; it has ${Object.keys(outputs).join(', ') || 'none'}`);
+  return tensor;
+}
+
+function numbers(t: RawTensor): Float64Array {
+  const out = new Float64Array(t.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Number(t.data[i]);
+  return out;
+}
+
+/** Masks already at the model input's size → the source image, thresholded, only over their non-zero area. */
+function inputMaskToSource(data: Float32Array, inW: number, inH: number, transform: InputTransform, threshold: number): Mask {
+  let minX = inW;
+  let minY = inH;
+  let maxX = -1;
+  let maxY = -1;
+  for (let y = 0; y < inH; y++) {
+    for (let x = 0; x < inW; x++) {
+      if (data[y * inW + x] !== 0) {
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        maxY = y;
+      }
+    }
+  }
+  const bw = maxX < 0 ? 0 : maxX - minX + 1;
+  const bh = maxX < 0 ? 0 : maxY - minY + 1;
+  const region = new Float32Array(bw * bh);
+  for (let r = 0; r < bh; r++) region.set(data.subarray((minY + r) * inW + minX, (minY + r) * inW + minX + bw), r * bw);
+  const plane: SparsePlane = { width: inW, height: inH, bounds: { x: maxX < 0 ? 0 : minX, y: maxX < 0 ? 0 : minY, width: bw, height: bh }, data: region };
+  const binary = thresholdSparse(inputPlaneToSource(plane, transform), threshold);
+  return Mask.create('binary', transform.sourceWidth, transform.sourceHeight, binary.data, binary.bounds);
+}
+
+const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDetections, maskThreshold, options }) => {
+  const names = spec.segmentation?.maskRcnnOutputs ?? { boxes: 'boxes', labels: 'labels', scores: 'scores', masks: 'masks' };
+  const boxesT = pick(outputs, names.boxes, spec);
+  const labels = numbers(pick(outputs, names.labels, spec));
+  const scoresT = pick(outputs, names.scores, spec);
+  const masksT = pick(outputs, names.masks, spec);
+  const n = scoresT.data.length;
+  const md = masksT.dims;
+  if (boxesT.data.length !== n * 4 || labels.length !== n || md.length !== 4 || md[0] !== n || md[1] !== 1) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': Mask R-CNN outputs boxes [${boxesT.dims.join(',')}], labels [${labels.length}], scores [${n}], masks [${md.join(',')}] do not agree; expected [N,4], [N], [N], [N,1,M,M]`);
+  }
+  const scores = numbers(scoresT);
+  const wanted = options.classes ? new Set(options.classes) : undefined;
+  const keep = [...scores.keys()]
+    .filter((i) => scores[i] >= threshold && (!wanted || wanted.has(labels[i])))
+    .sort((a, b) => scores[b] - scores[a] || a - b)
+    .slice(0, maxDetections);
+  const boxes = new Float32Array(keep.length * 4);
+  keep.forEach((i, k) => {
+    for (let c = 0; c < 4; c++) boxes[k * 4 + c] = Number(boxesT.data[i * 4 + c]);
+  });
+  const [mh, mw] = [md[2], md[3]];
+  const size = mh * mw;
+  const maskData = masksT.data instanceof Float32Array ? masksT.data : Float32Array.from(numbers(masksT));
+  let masks: Mask[];
+  if (mh === transform.inputHeight && mw === transform.inputWidth) {
+    masks = [];
+    try {
+      for (const i of keep) masks.push(inputMaskToSource(maskData.subarray(i * size, (i + 1) * size), mw, mh, transform, maskThreshold));
+    } catch (error) {
+      masks.forEach((m) => m.close());
+      throw error;
+    }
+  } else {
+    const kept = new Float32Array(keep.length * size);
+    keep.forEach((i, k) => kept.set(maskData.subarray(i * size, (i + 1) * size), k * size));
+    // Paste at the source resolution with the boxes mapped there (unclipped, as torchvision's resize_boxes).
+    const sourceBoxes = scaleBoxesToSource(boxes, transform, { clip: false });
+    masks = pasteMasks({ dims: [keep.length, 1, mh, mw], data: kept }, sourceBoxes, transform.sourceWidth, transform.sourceHeight, { threshold: maskThreshold });
+  }
+  return { boxes, scores: Float32Array.from(keep, (i) => scores[i]), classIds: Int32Array.from(keep, (i) => labels[i]), masks };
+};
+
+const yoloSeg: InstanceDecoder = (outputs, { spec, transform, threshold, iouThreshold, maxDetections, maskThreshold, options }) => {
+  const names = spec.segmentation?.yoloOutputs;
+  const all = Object.values(outputs);
+  const detections = names ? pick(outputs, names.detections, spec) : all.find((t) => t.dims.length === 3);
+  const protos = names ? pick(outputs, names.protos, spec) : all.find((t) => t.dims.length === 4);
+  if (!detections || !protos) {
+    const shapes = Object.entries(outputs).map(([k, t]) => `${k} [${t.dims.join(',')}]`).join(', ');
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': YOLO-seg needs a [1, 4+C+32, N] output and a [1, 32, H/4, W/4] prototype output; it has ${shapes || 'none'}`);
+  }
+  if (!(protos.data instanceof Float32Array)) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': prototypes are ${protos.dtype}; expected float32`);
+  const det = postprocessYolo(detections, {
+    format: 'v8',
+    threshold,
+    iouThreshold,
+    maxDetections,
+    numClasses: spec.labels.length,
+    numExtras: spec.head?.numExtras ?? 32,
+    classes: options.classes,
+    agnostic: options.agnostic,
+  });
+  if (!det.extras || det.numExtras === 0) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its output has no mask coefficients`);
+  const masks = yoloSegMasks({ dims: protos.dims, data: protos.data }, det.extras, det.boxes, transform, { mode: options.maskMode, threshold: maskThreshold });
+  return { boxes: det.boxes, scores: det.scores, classIds: det.classIds, masks };
+};
+
+/**
+ * Instance decoders by model family: `maskrcnn` (torchvision / ONNX-zoo signature) and
+ * `yolov8-seg` (v8/v11 -seg).
+ *
+ * @example
+ * ```ts
+ * const decode = INSTANCE_DECODERS['yolov8-seg'];
+ * ```
+ */
+export const INSTANCE_DECODERS: Readonly<Record<string, InstanceDecoder>> = Object.freeze({
+  maskrcnn: maskRcnn,
+  'yolov8-seg': yoloSeg,
+});

@@ -1,0 +1,108 @@
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import type { ModelSpec } from '../../models/model-spec';
+import type { SegmentationModelSpec } from '../../models/segmentation-cards';
+import { normalizeBoxes, scaleBoxesToSource } from '../../postprocess/box-format';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { ModelPipeline } from '../model-pipeline';
+import type { Pipeline } from '../pipeline-options';
+import { resolveModel } from '../resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import { INSTANCE_DECODERS, type InstanceDecoder } from './instance-decoders';
+import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
+
+function unit(value: number, name: string): number {
+  if (!(value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be in [0, 1]`);
+  return value;
+}
+
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Instance segmentation: image → fitted input → model → family decoder (Mask R-CNN paste or
+ * YOLO-seg prototypes) → boxes and full-frame masks on the original image. Each instance's
+ * `mask` is an owned {@link Mask}: close it when done.
+ *
+ * @example
+ * ```ts
+ * const segmenter = await createInstanceSegmentationPipeline({ model: yoloSegModel({ url: 'yolov8n-seg.onnx' }) });
+ * const { instances } = await segmenter.run(photo);
+ * instances.forEach((i) => i.mask.close());
+ * ```
+ */
+export class InstanceSegmentationPipeline extends ModelPipeline implements Pipeline<InstanceSegmentationRunOptions, InstanceSegmentationResult> {
+  readonly task = 'instance-segmentation';
+  private readonly decode: InstanceDecoder;
+
+  constructor(
+    spec: ModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
+    private readonly defaults: InstanceSegmentationRunOptions,
+  ) {
+    super(spec, runner, ownsRunner);
+    const decode = INSTANCE_DECODERS[spec.family];
+    if (!decode) throw new VisionError('INVALID_OPTION', `no instance-segmentation decoder for family '${spec.family}'; known: ${Object.keys(INSTANCE_DECODERS).join(', ')}`);
+    this.decode = decode;
+  }
+
+  /**
+   * Segments the objects in one image: boxes, scores, labels and a full-frame binary mask each.
+   *
+   * @throws VisionError `INVALID_INPUT` (bad image), `INVALID_OPTION` (thresholds outside
+   * [0, 1]), `MODEL_FORMAT` (outputs that are not this family's), `DISPOSED`.
+   * @example
+   * ```ts
+   * const { instances } = await segmenter.run(video, { threshold: 0.5, maskMode: 'native' });
+   * ```
+   */
+  async run(input: ImageInput, options: InstanceSegmentationRunOptions = {}): Promise<InstanceSegmentationResult> {
+    this.assertUsable();
+    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...defined(this.defaults), ...defined(options) };
+    const threshold = unit(merged.threshold ?? 0.25, 'threshold');
+    const iouThreshold = unit(merged.iouThreshold ?? 0.7, 'iouThreshold');
+    const maskThreshold = unit(merged.maskThreshold ?? 0.5, 'maskThreshold');
+    const maxDetections = merged.maxDetections ?? 100;
+    if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${maxDetections}; it must be a non-negative integer`);
+    const stage = await preprocessAndInfer(this.runner, this.spec, input);
+    const postStart = now();
+    const spec: SegmentationModelSpec = this.spec;
+    const decoded = this.decode(stage.outputs, { spec, transform: stage.transform, threshold, iouThreshold, maxDetections, maskThreshold, options: merged });
+    const { sourceWidth: width, sourceHeight: height } = stage.transform;
+    const boxes = scaleBoxesToSource(decoded.boxes, stage.transform);
+    const normalized = normalizeBoxes(boxes, width, height);
+    const instances: SegmentedInstance[] = decoded.masks.map((mask, k) => {
+      const box = (a: Float32Array) => ({ x1: a[k * 4], y1: a[k * 4 + 1], x2: a[k * 4 + 2], y2: a[k * 4 + 3] });
+      const classId = decoded.classIds[k];
+      return { box: box(boxes), boxNormalized: box(normalized), score: decoded.scores[k], classId, label: this.spec.labels[classId] ?? `class ${classId}`, mask };
+    });
+    return { instances, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
+  }
+}
+
+/**
+ * Creates an instance-segmentation pipeline. There is no offline default model: pass
+ * `model` (a {@link maskRcnnModel} or {@link yoloSegModel} card, with `modelSource` if the
+ * card has no location you can reach, or a ready runner with `spec`).
+ *
+ * @throws VisionError `INVALID_OPTION` without a model.
+ * @example
+ * ```ts
+ * const segmenter = await createInstanceSegmentationPipeline({ model: maskRcnnModel({ url: 'maskrcnn.onnx', width: 800, height: 800 }) });
+ * ```
+ */
+export async function createInstanceSegmentationPipeline(options: InstanceSegmentationOptions = {}): Promise<InstanceSegmentationPipeline> {
+  if (options.model === undefined) {
+    throw new VisionError('INVALID_OPTION', 'instance segmentation has no built-in model: pass model: maskRcnnModel({...}) or yoloSegModel({...}) (and modelSource)');
+  }
+  const { spec, runner, ownsRunner } = await resolveModel('instance-segmentation', '', options, options.spec);
+  try {
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode } = options;
+    return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode });
+  } catch (error) {
+    if (ownsRunner) runner.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,120 @@
+import type { Mask } from '../../core/mask';
+import type { Box } from '../../core/types';
+import type { ModelSpec } from '../../models/model-spec';
+import type { BasePipelineOptions, TimedResult } from '../pipeline-options';
+
+/**
+ * Per-call options of an instance-segmentation pipeline (defaults come from the model card).
+ *
+ * @example
+ * ```ts
+ * await segmenter.run(photo, { threshold: 0.6, classes: [1] });
+ * ```
+ */
+export interface InstanceSegmentationRunOptions {
+  /** Minimum score, in [0, 1]. */
+  threshold?: number;
+  /** YOLO-seg: NMS IoU threshold (Mask R-CNN runs its own NMS in the graph). */
+  iouThreshold?: number;
+  /** Most instances to return. */
+  maxDetections?: number;
+  /** Only these class ids. */
+  classes?: readonly number[];
+  /** YOLO-seg: class-agnostic NMS. Default false. */
+  agnostic?: boolean;
+  /** Mask probability above which a pixel is inside. Default 0.5. */
+  maskThreshold?: number;
+  /** YOLO-seg mask assembly: `upsample` (Ultralytics default) or `native` (`retina_masks=True`, sharper). */
+  maskMode?: 'upsample' | 'native';
+}
+
+/**
+ * Options of an instance-segmentation pipeline. No default model ships offline: pass a card
+ * ({@link maskRcnnModel}, {@link yoloSegModel}) and its file.
+ *
+ * @example
+ * ```ts
+ * await createInstanceSegmentationPipeline({ model: yoloSegModel({ url: 'yolov8n-seg.onnx' }) });
+ * ```
+ */
+export interface InstanceSegmentationOptions extends BasePipelineOptions, InstanceSegmentationRunOptions {
+  /** The card of a ready runner passed as `model`. */
+  spec?: ModelSpec;
+}
+
+/**
+ * One object: its box (pixels of the original image) and normalised copy, score, class, and
+ * its mask at the original image's size (full frame, as MediaPipe, torchvision and
+ * Ultralytics give them; the mask stores only its box region). Close the mask when done.
+ *
+ * @example
+ * ```ts
+ * for (const { label, score, mask } of result.instances) { console.log(label, score, mask.area()); mask.close(); }
+ * ```
+ */
+export interface SegmentedInstance {
+  box: Box;
+  boxNormalized: Box;
+  score: number;
+  classId: number;
+  label: string;
+  mask: Mask;
+}
+
+/**
+ * Objects found in one image with their masks, best first.
+ *
+ * @example
+ * ```ts
+ * const { instances, imageSize } = await segmenter.run(photo);
+ * ```
+ */
+export interface InstanceSegmentationResult extends TimedResult {
+  instances: SegmentedInstance[];
+}
+
+/**
+ * Per-call options of an image-segmentation pipeline: which masks to make (as MediaPipe's
+ * `ImageSegmenter`).
+ *
+ * @example
+ * ```ts
+ * await segmenter.run(frame, { outputConfidenceMasks: false }); // only the label map
+ * ```
+ */
+export interface ImageSegmentationRunOptions {
+  /** A per-pixel label map (`categoryMask`). Default true. */
+  outputCategoryMask?: boolean;
+  /** One probability map per label (`confidenceMasks`). Default true. */
+  outputConfidenceMasks?: boolean;
+}
+
+/**
+ * Options of an image-segmentation pipeline. Default model: `selfie-segmentation`.
+ *
+ * @example
+ * ```ts
+ * await createImageSegmentationPipeline({ model: MEET_SEGMENTATION, backend: 'wasm' });
+ * ```
+ */
+export interface ImageSegmentationOptions extends BasePipelineOptions, ImageSegmentationRunOptions {
+  /** The card of a ready runner passed as `model`. */
+  spec?: ModelSpec;
+}
+
+/**
+ * Per-pixel segmentation of one image at its own size: a label map (`category` mask: the
+ * most probable label index per pixel) and one probability mask per label. Close the masks
+ * when done.
+ *
+ * @example
+ * ```ts
+ * const { confidenceMasks, labels } = await segmenter.run(photo);
+ * const person = confidenceMasks![labels.indexOf('person')].toFloat32Array();
+ * ```
+ */
+export interface ImageSegmentationResult extends TimedResult {
+  labels: readonly string[];
+  categoryMask?: Mask;
+  confidenceMasks?: Mask[];
+}

@@ -1,0 +1,62 @@
+/**
+ * Mapping masks that are aligned with the model input (letterboxed or stretched) back onto the
+ * original image, as Ultralytics' `scale_masks` does.
+ */
+import type { InputTransform } from '../../core/types';
+import { type SparsePlane, resizeSparse } from './bilinear';
+
+/**
+ * The part of a `maskWidth`×`maskHeight` model-input-aligned mask that shows the image, as
+ * Ultralytics `scale_masks` computes it for a centred letterbox (`int()` of the pads); the
+ * whole mask for a stretched (non-uniform) input.
+ *
+ * @example
+ * ```ts
+ * const { top, left, bottom, right } = contentRegion(640, 640, transform);
+ * ```
+ */
+export function contentRegion(maskWidth: number, maskHeight: number, t: InputTransform): { top: number; left: number; bottom: number; right: number } {
+  if (Math.abs(t.scaleX - t.scaleY) > 1e-6 * Math.max(t.scaleX, t.scaleY)) return { top: 0, left: 0, bottom: maskHeight, right: maskWidth };
+  const gain = Math.min(maskHeight / t.sourceHeight, maskWidth / t.sourceWidth);
+  const padW = (maskWidth - t.sourceWidth * gain) / 2;
+  const padH = (maskHeight - t.sourceHeight * gain) / 2;
+  return { top: Math.trunc(padH), left: Math.trunc(padW), bottom: Math.trunc(maskHeight - padH), right: Math.trunc(maskWidth - padW) };
+}
+
+/**
+ * `plane[top:bottom, left:right]` as a plane of its own (logical size of the crop).
+ *
+ * @example
+ * ```ts
+ * const content = cropPlane(plane, contentRegion(plane.width, plane.height, transform));
+ * ```
+ */
+export function cropPlane(plane: SparsePlane, c: { top: number; left: number; bottom: number; right: number }): SparsePlane {
+  const w = c.right - c.left;
+  const h = c.bottom - c.top;
+  const b = plane.bounds;
+  const x0 = Math.max(b.x, c.left);
+  const y0 = Math.max(b.y, c.top);
+  const x1 = Math.min(b.x + b.width, c.right);
+  const y1 = Math.min(b.y + b.height, c.bottom);
+  if (x1 <= x0 || y1 <= y0) return { width: w, height: h, bounds: { x: 0, y: 0, width: 0, height: 0 }, data: new Float32Array(0) };
+  const data = new Float32Array((x1 - x0) * (y1 - y0));
+  for (let r = y0; r < y1; r++) data.set(plane.data.subarray((r - b.y) * b.width + (x0 - b.x), (r - b.y) * b.width + (x1 - b.x)), (r - y0) * (x1 - x0));
+  return { width: w, height: h, bounds: { x: x0 - c.left, y: y0 - c.top, width: x1 - x0, height: y1 - y0 }, data };
+}
+
+/**
+ * A probability plane aligned with the model input (`inputWidth`×`inputHeight`) mapped onto
+ * the original image: the letterbox bars cut off (`scale_masks`), then a bilinear resize
+ * (`align_corners=False`) to `sourceWidth`×`sourceHeight`, computed only where the plane
+ * has data.
+ *
+ * @example
+ * ```ts
+ * const inFrame = inputPlaneToSource(personProbability, transform);
+ * ```
+ */
+export function inputPlaneToSource(plane: SparsePlane, transform: InputTransform): SparsePlane {
+  const cropped = cropPlane(plane, contentRegion(plane.width, plane.height, transform));
+  return resizeSparse(cropped, transform.sourceWidth, transform.sourceHeight);
+}

@@ -1,0 +1,183 @@
+/**
+ * YOLO-seg (v8/v11 `-seg`) instance masks from prototypes and per-detection coefficients, with
+ * Ultralytics' semantics (`ops.process_mask` / `process_mask_native`, `crop_mask`,
+ * `scale_masks`), computed over each box's neighbourhood only.
+ */
+import { VisionError } from '../../core/errors';
+import { Mask, type MaskBounds } from '../../core/mask';
+import type { InputTransform } from '../../core/types';
+import { scaleBoxesToSource } from '../box-format';
+import { type SparsePlane, resizeSparse, sourceWindow, thresholdSparse } from './bilinear';
+import { contentRegion, cropPlane } from './to-source';
+
+const f32 = Math.fround;
+
+/**
+ * The prototype output of a YOLO-seg model: `[1, nm, H/4, W/4]` (ONNX, channels first) or
+ * `[1, H/4, W/4, nm]` (TF.js exports, channels last).
+ *
+ * @example
+ * ```ts
+ * const protos: YoloProtoTensor = { dims: out.output1.dims, data: out.output1.data as Float32Array };
+ * ```
+ */
+export interface YoloProtoTensor {
+  dims: readonly number[];
+  data: ArrayLike<number>;
+}
+
+/**
+ * Options of {@link yoloSegMasks}.
+ *
+ * @example
+ * ```ts
+ * yoloSegMasks(protos, coef, boxes, transform, { mode: 'native' }); // Ultralytics retina_masks=True
+ * ```
+ */
+export interface YoloSegMaskOptions {
+  /**
+   * `upsample` (default, Ultralytics `process_mask(upsample=True)` then `scale_masks`): crop
+   * at prototype resolution, upsample to the model input, remove the letterbox, resize to
+   * the image. `native` (`retina_masks=True`, `process_mask_native`): remove the letterbox at
+   * prototype resolution, resize to the image, crop with the box in image pixels — sharper.
+   */
+  mode?: 'upsample' | 'native';
+  /** Probability above which a pixel is inside. Default 0.5. */
+  threshold?: number;
+  /** `native` mode: the boxes in image pixels (default: `scaleBoxesToSource(boxes, transform)`). */
+  sourceBoxes?: ArrayLike<number>;
+  /** Prototype layout when the shape cannot tell (e.g. `[1, 32, 32, 32]`). Default: from the shape, `nchw` when both fit. */
+  protoLayout?: 'nchw' | 'nhwc';
+}
+
+interface Protos {
+  nm: number;
+  mh: number;
+  mw: number;
+  data: ArrayLike<number>;
+  /** Offset between consecutive prototypes / pixels. */
+  channelStride: number;
+  pixelStride: number;
+}
+
+function readProtos(protos: YoloProtoTensor, nm: number, layout: 'nchw' | 'nhwc' | undefined): Protos {
+  const d = protos?.dims ?? [];
+  if (d.length === 4 && d[0] === 1 && d[1] === nm && layout !== 'nhwc') return { nm, mh: d[2], mw: d[3], data: protos.data, channelStride: d[2] * d[3], pixelStride: 1 };
+  if (d.length === 4 && d[0] === 1 && d[3] === nm && layout !== 'nchw') return { nm, mh: d[1], mw: d[2], data: protos.data, channelStride: 1, pixelStride: nm };
+  throw new VisionError('MODEL_FORMAT', `yoloSegMasks: prototypes have shape [${d.join(',')}]; expected [1, ${nm}, H, W] or [1, H, W, ${nm}] for ${nm} mask coefficients`);
+}
+
+/** sigmoid(coefficients · prototypes) over `region` of the prototype grid (float32 results). */
+function protoMask(p: Protos, coef: Float32Array, region: MaskBounds): SparsePlane {
+  const { x, y, width, height } = region;
+  const acc = new Float64Array(width * height);
+  for (let k = 0; k < p.nm; k++) {
+    const ck = coef[k];
+    if (ck === 0) continue;
+    const base = k * p.channelStride;
+    for (let r = 0; r < height; r++) {
+      const row = base + ((y + r) * p.mw + x) * p.pixelStride;
+      const o = r * width;
+      for (let c = 0; c < width; c++) acc[o + c] += ck * p.data[row + c * p.pixelStride];
+    }
+  }
+  const data = new Float32Array(acc.length);
+  for (let i = 0; i < acc.length; i++) data[i] = 1 / (1 + Math.exp(-f32(acc[i])));
+  return { width: p.mw, height: p.mh, bounds: { ...region }, data };
+}
+
+/** Columns/rows `c` with `lo ≤ c < hi` (Ultralytics `crop_mask`), clipped to `[0, size)`. */
+function cropRange(lo: number, hi: number, size: number): [number, number] {
+  const start = Math.min(Math.max(Math.ceil(lo), 0), size);
+  const end = Math.min(Math.max(Math.ceil(hi), 0), size);
+  return [start, Math.max(start, end)];
+}
+
+function cropBounds(x1: number, y1: number, x2: number, y2: number, width: number, height: number): MaskBounds {
+  const [cx0, cx1] = cropRange(x1, x2, width);
+  const [cy0, cy1] = cropRange(y1, y2, height);
+  return { x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0 };
+}
+
+function upsampleMode(p: Protos, coef: Float32Array, box: ArrayLike<number>, t: InputTransform): SparsePlane {
+  const { inputWidth: iw, inputHeight: ih, sourceWidth: w0, sourceHeight: h0 } = t;
+  const rx = f32(p.mw / iw);
+  const ry = f32(p.mh / ih);
+  const crop = cropBounds(f32(box[0] * rx), f32(box[1] * ry), f32(box[2] * rx), f32(box[3] * ry), p.mw, p.mh);
+  const inInput = resizeSparse(protoMask(p, coef, crop), iw, ih);
+  return resizeSparse(cropPlane(inInput, contentRegion(iw, ih, t)), w0, h0);
+}
+
+function nativeMode(p: Protos, coef: Float32Array, sourceBox: ArrayLike<number>, t: InputTransform): SparsePlane {
+  const { sourceWidth: w0, sourceHeight: h0 } = t;
+  const window = cropBounds(f32(sourceBox[0]), f32(sourceBox[1]), f32(sourceBox[2]), f32(sourceBox[3]), w0, h0);
+  const content = contentRegion(p.mw, p.mh, t);
+  const cw = content.right - content.left;
+  const ch = content.bottom - content.top;
+  if (window.width === 0 || window.height === 0 || cw <= 0 || ch <= 0) return { width: w0, height: h0, bounds: window, data: new Float32Array(window.width * window.height) };
+  const need = sourceWindow(cw, ch, w0, h0, window);
+  const region = protoMask(p, coef, { ...need, x: need.x + content.left, y: need.y + content.top });
+  const cropped: SparsePlane = { width: cw, height: ch, bounds: need, data: region.data };
+  return resizeSparse(cropped, w0, h0, window);
+}
+
+/**
+ * YOLO-seg instance masks as Ultralytics computes them, one owned binary {@link Mask} per
+ * detection at the original image's size: `mask = sigmoid(coefficients · prototypes)`,
+ * cropped to the box (Ultralytics `crop_mask`: pixels `x1 ≤ x < x2`, `y1 ≤ y < y2`),
+ * bilinearly upsampled (`align_corners=False`), letterbox removed and resized to the image
+ * (`scale_masks`), then `> threshold` — or the `native` order (`process_mask_native`, see
+ * {@link YoloSegMaskOptions.mode}). Only the neighbourhood of each box is computed, so cost
+ * grows with box area, not frame size. Golden-tested against a transcription of Ultralytics'
+ * ops running on torch (scripts/make_mask_fixtures.py).
+ *
+ * `coefficients` and `boxes` are what `postprocessYolo` returns for a -seg model (`extras`,
+ * N×nm, and xyxy boxes in model-input pixels); `transform` is the input's letterbox.
+ *
+ * @throws VisionError `MODEL_FORMAT` for prototypes that do not match the coefficients,
+ * `INVALID_INPUT` for arrays of the wrong length, `INVALID_OPTION` for a bad threshold or mode.
+ * @example
+ * ```ts
+ * const det = postprocessYolo(outputs.output0, { format: 'v8', numClasses: 80 });
+ * const masks = yoloSegMasks(outputs.output1, det.extras!, det.boxes, transform);
+ * ```
+ */
+export function yoloSegMasks(
+  protos: YoloProtoTensor,
+  coefficients: Float32Array,
+  boxes: ArrayLike<number>,
+  transform: InputTransform,
+  options: YoloSegMaskOptions = {},
+): Mask[] {
+  const fn = 'yoloSegMasks';
+  const n = boxes.length / 4;
+  if (!Number.isInteger(n)) throw new VisionError('INVALID_INPUT', `${fn}: boxes must be flat xyxy quadruples; got ${boxes.length} values`);
+  if (n === 0) return [];
+  const nm = coefficients.length / n;
+  if (!Number.isInteger(nm) || nm === 0) throw new VisionError('INVALID_INPUT', `${fn}: ${coefficients.length} coefficients for ${n} boxes`);
+  const p = readProtos(protos, nm, options.protoLayout);
+  if (p.data.length !== nm * p.mh * p.mw || p.mh === 0 || p.mw === 0) throw new VisionError('MODEL_FORMAT', `${fn}: ${p.data.length} prototype values for [1, ${nm}, ${p.mh}, ${p.mw}]`);
+  const threshold = options.threshold ?? 0.5;
+  if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${threshold}; it must be in [0, 1]`);
+  const mode = options.mode ?? 'upsample';
+  if (mode !== 'upsample' && mode !== 'native') throw new VisionError('INVALID_OPTION', `${fn}: mode is '${String(mode)}'; allowed: upsample, native`);
+  if (transform.cropX !== 0 || transform.cropY !== 0) throw new VisionError('INVALID_OPTION', `${fn}: masks need a letterboxed or stretched input, not a centre crop`);
+  const sourceBoxes = mode === 'native' ? (options.sourceBoxes ?? scaleBoxesToSource(boxes, transform)) : undefined;
+  if (sourceBoxes && sourceBoxes.length !== boxes.length) throw new VisionError('INVALID_INPUT', `${fn}: ${sourceBoxes.length / 4} source boxes for ${n} boxes`);
+  const out: Mask[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const coef = coefficients.subarray(i * nm, (i + 1) * nm);
+      const box = Array.from({ length: 4 }, (_, k) => boxes[i * 4 + k]);
+      const plane = sourceBoxes
+        ? nativeMode(p, coef, Array.from({ length: 4 }, (_, k) => sourceBoxes[i * 4 + k]), transform)
+        : upsampleMode(p, coef, box, transform);
+      const binary = thresholdSparse(plane, threshold);
+      out.push(Mask.create('binary', transform.sourceWidth, transform.sourceHeight, binary.data, binary.bounds));
+    }
+  } catch (error) {
+    for (const m of out) m.close();
+    throw error;
+  }
+  return out;
+}

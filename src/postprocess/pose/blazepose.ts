@@ -1,0 +1,108 @@
+/**
+ * BlazePose (MediaPipe Pose) decoding: the person detector's boxes and alignment keypoints →
+ * a square region of interest, and the landmark model's `ld_3d` output → 33 landmarks.
+ */
+import { VisionError } from '../../core/errors';
+import { BLAZEPOSE_DETECTOR_ANCHORS, mediapipeSsdAnchors } from '../ssd-anchors';
+import { decodeMediapipeSsd } from '../ssd-decode';
+import { weightedNms } from '../weighted-nms';
+import { type RawPose, requireLength } from './raw-pose';
+
+/** Landmarks the BlazePose models report (of the 39 in `ld_3d`; the last 6 are auxiliary). @example `pose.keypoints.length === BLAZEPOSE_NUM_LANDMARKS * 3` */
+export const BLAZEPOSE_NUM_LANDMARKS = 33;
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * One person found by the BlazePose detector, in detector-input pixels: its face box (xyxy),
+ * score, and 4 alignment keypoints (x, y): hip centre, a point on the body's bounding circle,
+ * shoulder centre, a point on the upper body's circle.
+ *
+ * @example
+ * ```ts
+ * const [hipX, hipY] = person.keypoints;
+ * ```
+ */
+export interface BlazePosePerson {
+  box: Float32Array;
+  score: number;
+  keypoints: Float32Array;
+}
+
+let anchorCache: Float32Array | null = null;
+
+/**
+ * Decodes the BlazePose detector output `[1, 2254, 13]` (per anchor: score logit, then box and
+ * 4 keypoints as offsets) with MediaPipe's anchors, decoding and weighted NMS. Results are in
+ * pixels of the 224×224 detector input, best first.
+ *
+ * @throws VisionError `MODEL_FORMAT` when the output is not 2254 × 13 values.
+ *
+ * @example
+ * ```ts
+ * const people = decodeBlazePoseDetector(out.Identity.data as Float32Array, { minScore: 0.5 });
+ * ```
+ */
+export function decodeBlazePoseDetector(rows: ArrayLike<number>, options: { minScore?: number; iouThreshold?: number; maxPeople?: number } = {}): BlazePosePerson[] {
+  anchorCache ??= mediapipeSsdAnchors(BLAZEPOSE_DETECTOR_ANCHORS);
+  const n = anchorCache.length / 4;
+  if (rows.length !== n * 13) throw new VisionError('MODEL_FORMAT', `BlazePose detector output has ${rows.length} values; expected [1, ${n}, 13]`);
+  const scores = new Float32Array(n);
+  const coords = new Float32Array(n * 12);
+  for (let i = 0; i < n; i++) {
+    scores[i] = rows[i * 13];
+    for (let j = 0; j < 12; j++) coords[i * 12 + j] = rows[i * 13 + 1 + j];
+  }
+  const size = BLAZEPOSE_DETECTOR_ANCHORS.inputSizeWidth;
+  const candidates = decodeMediapipeSsd(coords, scores, anchorCache, {
+    inputWidth: size, inputHeight: size, xScale: size, yScale: size, wScale: size, hScale: size,
+    numKeypoints: 4, reverseOutputOrder: true, sigmoidScore: true, scoreClippingThresh: 100, minScoreThresh: options.minScore ?? 0.5,
+  });
+  const kept = weightedNms(candidates.boxes, candidates.scores, {
+    iouThreshold: options.iouThreshold ?? 0.3, maxDetections: options.maxPeople ?? 1, keypoints: candidates.keypoints, numKeypoints: 4,
+  });
+  return Array.from(kept.scores, (score, i) => ({ box: kept.boxes.slice(i * 4, i * 4 + 4), score, keypoints: kept.keypoints.slice(i * 8, i * 8 + 8) }));
+}
+
+/**
+ * MediaPipe's region of interest for the landmark model from the detector's alignment
+ * keypoints (any pixel frame): a square centred on the hip centre with side
+ * `2 × |hip centre − circle point| × scale` (scale 1.25). Upright (no rotation).
+ *
+ * @example
+ * ```ts
+ * const { cx, cy, size } = blazePoseRoi(person.keypoints);
+ * ```
+ */
+export function blazePoseRoi(keypoints: ArrayLike<number>, scale = 1.25): { cx: number; cy: number; size: number } {
+  requireLength(keypoints, 4, 'BlazePose alignment keypoints');
+  const cx = keypoints[0];
+  const cy = keypoints[1];
+  const radius = Math.hypot(keypoints[2] - cx, keypoints[3] - cy);
+  return { cx, cy, size: 2 * radius * scale };
+}
+
+/**
+ * Decodes the landmark model's `ld_3d` output (39 × (x, y, z, visibility, presence); x, y in
+ * pixels of the 256×256 crop) into the 33 landmarks with score = sigmoid(visibility), in crop
+ * pixels; `poseFlag` (the model's person-presence probability) becomes the pose score.
+ *
+ * @throws VisionError `MODEL_FORMAT` when `ld_3d` has fewer than 165 values.
+ *
+ * @example
+ * ```ts
+ * const pose = decodeBlazePoseLandmarks(out.Identity_2.data as Float32Array, out.Identity_3.data[0]);
+ * ```
+ */
+export function decodeBlazePoseLandmarks(ld3d: ArrayLike<number>, poseFlag: number): RawPose & { z: Float32Array } {
+  requireLength(ld3d, BLAZEPOSE_NUM_LANDMARKS * 5, 'BlazePose ld_3d output [1, 195]');
+  const keypoints = new Float32Array(BLAZEPOSE_NUM_LANDMARKS * 3);
+  const z = new Float32Array(BLAZEPOSE_NUM_LANDMARKS);
+  for (let k = 0; k < BLAZEPOSE_NUM_LANDMARKS; k++) {
+    keypoints[k * 3] = ld3d[k * 5];
+    keypoints[k * 3 + 1] = ld3d[k * 5 + 1];
+    keypoints[k * 3 + 2] = sigmoid(ld3d[k * 5 + 3]);
+    z[k] = ld3d[k * 5 + 2];
+  }
+  return { keypoints, score: poseFlag, z };
+}

@@ -1,0 +1,13 @@
+// The Node worker_threads script (bundled as dist/node-worker.js): installs the Node platform
+// (file paths, image decoding, package models) and exposes a visionpipe worker host over
+// comlink on parentPort.
+import { parentPort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { setPlatform } from '../core/platform';
+import { nodePlatform } from '../node/node-platform';
+import { nodeEndpoint } from './node-endpoint';
+import { createWorkerHost } from './worker-host';
+
+if (!parentPort) throw new Error('visionpipe node-worker.js must run in a worker_threads Worker');
+setPlatform(nodePlatform);
+Comlink.expose(createWorkerHost(), nodeEndpoint(parentPort));

@@ -1,0 +1,81 @@
+import type { VisionErrorCode } from '../core/errors';
+import type { ImageInput } from '../core/image-input';
+import type { ModelSpec } from '../models/model-spec';
+import type { LoadProgress } from '../runtime/model-source';
+import type { TensorInfo } from '../runtime/model-runner';
+
+/**
+ * A failure as it crosses the worker boundary (errors are sent as data, then rebuilt as
+ * `VisionError` with the same code on the calling side).
+ *
+ * @example
+ * ```ts
+ * const wire: WireError = { code: 'INVALID_INPUT', message: 'closed frame' };
+ * ```
+ */
+export interface WireError {
+  code: VisionErrorCode;
+  message: string;
+}
+
+/** A reply: the value, or the error. @example `const r: Reply<number> = { ok: true, value: 1 };` */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/**
+ * What a remote pipeline tells the calling side about itself once created.
+ *
+ * @example
+ * ```ts
+ * const info: RemotePipelineInfo = await api.create('object-detection', {});
+ * ```
+ */
+export interface RemotePipelineInfo {
+  id: number;
+  task: string;
+  spec: ModelSpec;
+  runtime: 'tfjs' | 'onnxruntime';
+  backend: string;
+  inputs: readonly TensorInfo[];
+  outputs: readonly TensorInfo[];
+  metadata: Readonly<Record<string, string>>;
+  /** Whether this worker's WebGPU device can import external textures (false on SwiftShader); null off WebGPU. */
+  externalTexture: boolean | null;
+}
+
+/**
+ * The worker's tfjs state: active backend and live tensors (tensor counts must stay flat).
+ *
+ * @example
+ * ```ts
+ * const { numTensors } = await visionWorker.memory();
+ * ```
+ */
+export interface WorkerMemory {
+  backend: string | null;
+  numTensors: number;
+  numBytes: number;
+  pipelines: number;
+}
+
+/** Ways to make a worker fail on purpose, to test recovery. @example `await w.simulateFailure('throw');` */
+export type SimulatedFailure = 'throw' | 'hang' | 'exit';
+
+/**
+ * The API a visionpipe worker exposes over comlink. Every method answers with a {@link Reply}
+ * (never throws), so error codes survive the boundary.
+ *
+ * @example
+ * ```ts
+ * const api = Comlink.wrap<WorkerApi>(worker);
+ * const reply = await api.memory();
+ * ```
+ */
+export interface WorkerApi {
+  create(task: string, options: Record<string, unknown>, onProgress?: (progress: LoadProgress) => void): Promise<Reply<RemotePipelineInfo>>;
+  run(id: number, input: ImageInput, options: Record<string, unknown> | undefined): Promise<Reply<unknown>>;
+  runForVideo(id: number, input: ImageInput, timestampMs: number, options: Record<string, unknown> | undefined): Promise<Reply<unknown>>;
+  reset(id: number): Promise<Reply<void>>;
+  dispose(id: number): Promise<Reply<void>>;
+  memory(): Promise<Reply<WorkerMemory>>;
+  simulateFailure(kind: SimulatedFailure, ms: number): Promise<Reply<void>>;
+}

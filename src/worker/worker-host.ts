@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, describeError } from '../core/errors';
+import type { ImageInput } from '../core/image-input';
+import { closeFrame } from '../camera/frame';
+import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, pipeline } from '../pipelines/registry';
+import type { LoadProgress } from '../runtime/model-source';
+import type { RemotePipelineInfo, Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
+
+/** The in-worker side of a pipeline: what every task pipeline offers. */
+interface HostedPipeline {
+  readonly task: string;
+  readonly spec: RemotePipelineInfo['spec'];
+  readonly runner: { runtime: 'tfjs' | 'onnxruntime'; backend: string; inputs: RemotePipelineInfo['inputs']; outputs: RemotePipelineInfo['outputs']; metadata: RemotePipelineInfo['metadata'] };
+  run(input: ImageInput, options?: object): Promise<unknown>;
+  runForVideo?(input: ImageInput, timestampMs: number, options?: object): Promise<unknown>;
+  reset?(): void;
+  dispose(): void;
+}
+
+async function reply<T>(work: () => T | Promise<T>): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    const code = error instanceof VisionError ? error.code : 'INFERENCE_FAILED';
+    return { ok: false, error: { code, message: describeError(error) } };
+  }
+}
+
+interface GpuDeviceLike {
+  importExternalTexture(descriptor: { source: VideoFrame }): unknown;
+  pushErrorScope(filter: 'validation'): void;
+  popErrorScope(): Promise<unknown>;
+}
+
+/**
+ * Whether the WebGPU device tfjs uses can import a `VideoFrame` as an external texture. It
+ * cannot on SwiftShader (and some real devices); tfjs is then told not to try
+ * (`WEBGPU_IMPORT_EXTERNAL_TEXTURE = false`), so frames go through a copy instead.
+ */
+async function probeExternalTexture(): Promise<boolean | null> {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const device = (tf.backend() as unknown as { device?: GpuDeviceLike }).device;
+  let supported = false;
+  if (device && typeof VideoFrame === 'function' && typeof OffscreenCanvas === 'function') {
+    const canvas = new OffscreenCanvas(2, 2);
+    canvas.getContext('2d')?.fillRect(0, 0, 2, 2);
+    const frame = new VideoFrame(canvas, { timestamp: 0 });
+    try {
+      device.pushErrorScope('validation');
+      device.importExternalTexture({ source: frame });
+      supported = !(await device.popErrorScope());
+    } catch {
+      supported = false;
+    } finally {
+      frame.close();
+    }
+  }
+  tf.env().set('WEBGPU_IMPORT_EXTERNAL_TEXTURE', supported);
+  return supported;
+}
+
+/**
+ * The object a visionpipe worker exposes: it builds pipelines with `pipeline(task, options)`
+ * in the worker, runs them on transferred frames (closing them afterwards: the worker owns
+ * what it was sent) and answers with plain data.
+ *
+ * @example
+ * ```ts
+ * Comlink.expose(createWorkerHost(), self);
+ * ```
+ */
+export function createWorkerHost(): WorkerApi {
+  const pipelines = new Map<number, HostedPipeline>();
+  let nextId = 1;
+  let externalTexture: boolean | null | undefined;
+
+  const get = (id: number): HostedPipeline => {
+    const p = pipelines.get(id);
+    if (!p) throw new VisionError('DISPOSED', `pipeline ${id} does not exist in this worker (disposed, or the worker restarted)`);
+    return p;
+  };
+  const consume = async <T>(input: ImageInput, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } finally {
+      closeFrame(input);
+    }
+  };
+
+  return {
+    create: (task, options, onProgress) =>
+      reply(async () => {
+        if (!SUPPORTED_TASKS.includes(task as PipelineTask)) {
+          throw new VisionError('INVALID_OPTION', `unknown task '${task}'; supported: ${SUPPORTED_TASKS.join(', ')}`);
+        }
+        const withProgress = onProgress ? { ...options, onProgress: (p: LoadProgress) => void onProgress({ ...p }) } : options;
+        const created = (await pipeline(task as PipelineTask, withProgress as TaskOptions[PipelineTask])) as unknown as HostedPipeline;
+        if (externalTexture === undefined) externalTexture = await probeExternalTexture();
+        const id = nextId++;
+        pipelines.set(id, created);
+        const { runtime, backend, inputs, outputs, metadata } = created.runner;
+        return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture } satisfies RemotePipelineInfo;
+      }),
+    run: (id, input, options) => reply(() => consume(input, () => get(id).run(input, options))),
+    runForVideo: (id, input, timestampMs, options) =>
+      reply(() =>
+        consume(input, () => {
+          const p = get(id);
+          return p.runForVideo ? p.runForVideo(input, timestampMs, options) : p.run(input, options);
+        }),
+      ),
+    reset: (id) => reply(() => void get(id).reset?.()),
+    dispose: (id) =>
+      reply(() => {
+        pipelines.get(id)?.dispose();
+        pipelines.delete(id);
+      }),
+    memory: () =>
+      reply((): WorkerMemory => {
+        const { numTensors, numBytes } = tf.memory();
+        return { backend: tf.getBackend() ?? null, numTensors, numBytes, pipelines: pipelines.size };
+      }),
+    simulateFailure: (kind: SimulatedFailure, ms: number) =>
+      reply(() => {
+        if (kind === 'throw') {
+          // busy for `ms` (calls sent meanwhile queue up behind), then an uncaught error
+          const until = Date.now() + ms;
+          while (Date.now() < until) {
+            // busy
+          }
+          queueMicrotask(() => {
+            throw new Error('simulated worker crash');
+          });
+        } else if (kind === 'hang') {
+          const until = Date.now() + ms;
+          while (Date.now() < until) {
+            // busy: the worker answers nothing meanwhile
+          }
+        } else {
+          const scope = globalThis as { close?: () => void; process?: { exit(code: number): never } };
+          if (scope.process && typeof scope.close !== 'function') scope.process.exit(3);
+          else scope.close?.();
+        }
+      }),
+  };
+}

@@ -1,0 +1,182 @@
+import * as Comlink from 'comlink';
+import { VisionError, throwIfAborted } from '../core/errors';
+import type { ImageInput } from '../core/image-input';
+import { closeFrame } from '../camera/frame';
+import type { ModelSpec } from '../models/model-spec';
+import type { PipelineTask, TaskOptions, TaskPipeline } from '../pipelines/registry';
+import type { RemotePipelineInfo, Reply, WorkerApi } from './protocol';
+import type { LoadProgress } from '../runtime/model-source';
+import { toTransferable } from './transfer-input';
+import { VisionWorker, type VisionWorkerOptions, type WorkerRegistration } from './vision-worker';
+
+/** Per-call options of a task's pipeline. @example `const o: RunOptionsOf<'object-detection'> = { threshold: 0.5 };` */
+export type RunOptionsOf<T extends PipelineTask> = NonNullable<Parameters<TaskPipeline[T]['run']>[1]>;
+
+/** What a task's pipeline returns. @example `const r: ResultOf<'object-detection'> = await remote.run(img);` */
+export type ResultOf<T extends PipelineTask> = Awaited<ReturnType<TaskPipeline[T]['run']>>;
+
+/**
+ * Options that choose and configure the worker of {@link createWorkerPipeline}.
+ *
+ * @example
+ * ```ts
+ * const worker = new VisionWorker();
+ * await createWorkerPipeline('object-detection', { worker, timeoutMs: 5000 });
+ * ```
+ */
+export interface WorkerPipelineOptions {
+  /** A shared {@link VisionWorker} (not terminated by `dispose`), or `true` (default) for a dedicated one. */
+  worker?: VisionWorker | true;
+  /** Dedicated worker: its script URL (see {@link VisionWorkerOptions.url}). */
+  workerUrl?: string | URL;
+  /** Dedicated worker: call timeout in ms (see {@link VisionWorkerOptions.timeoutMs}). */
+  timeoutMs?: number;
+}
+
+/**
+ * The runner facts of a remote pipeline (the runner itself lives in the worker).
+ *
+ * @example
+ * ```ts
+ * console.log(remote.runner.backend); // 'webgpu', 'webgl' or 'wasm'
+ * ```
+ */
+export interface RemoteRunnerInfo {
+  readonly runtime: 'tfjs' | 'onnxruntime';
+  readonly backend: string;
+  readonly inputs: RemotePipelineInfo['inputs'];
+  readonly outputs: RemotePipelineInfo['outputs'];
+  readonly metadata: RemotePipelineInfo['metadata'];
+  /** Whether the worker's WebGPU device imports external textures (null off WebGPU). */
+  readonly externalTexture: boolean | null;
+}
+
+const LOCAL_KEYS = new Set(['worker', 'workerUrl', 'timeoutMs', 'signal', 'onProgress']);
+
+function wireOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (LOCAL_KEYS.has(key) || value === undefined) continue;
+    if (typeof value === 'function' || (key === 'model' && typeof value === 'object' && value !== null && typeof (value as { run?: unknown }).run === 'function')) {
+      throw new VisionError('INVALID_OPTION', `option '${key}' cannot be sent to a worker (functions and loaded runners stay in their thread); pass a catalogue id, a model card or model bytes`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * A pipeline running in a worker, with the same interface as the in-thread one: `run`,
+ * `runForVideo`, `reset`, `dispose`, `spec`, `runner.backend`. Frames are transferred, not
+ * copied (see `toTransferable`); results are the same plain data. Calls fail with
+ * `VisionError`s carrying the worker-side code, `WORKER_FAILED` / `TIMEOUT` when the worker
+ * crashed or hung (the next call restarts it).
+ *
+ * @example
+ * ```ts
+ * const detector = await createWorkerPipeline('object-detection', { backend: ['webgpu', 'wasm'] });
+ * console.log(detector.runner.backend);
+ * const { detections } = await detector.runForVideo(videoFrame, videoFrame.timestamp / 1000);
+ * ```
+ */
+export class WorkerPipeline<T extends PipelineTask> {
+  private disposed = false;
+
+  constructor(
+    readonly task: T,
+    /** The model card in use. */
+    readonly spec: ModelSpec,
+    /** Backend and tensor facts of the model in the worker. */
+    readonly runner: RemoteRunnerInfo,
+    /** The worker this pipeline runs in. */
+    readonly worker: VisionWorker,
+    private readonly registration: WorkerRegistration,
+    private readonly ownsWorker: boolean,
+  ) {}
+
+  /** Runs the pipeline on one image in the worker. */
+  run(input: ImageInput, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
+    return this.send(input, (api, value, id) => api.run(id, value, options as Record<string, unknown> | undefined));
+  }
+
+  /** Video mode (tracking) in the worker; tasks without one run `run`. Tracks start over after a worker restart. */
+  runForVideo(input: ImageInput, timestampMs: number, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
+    return this.send(input, (api, value, id) => api.runForVideo(id, value, timestampMs, options as Record<string, unknown> | undefined));
+  }
+
+  /** Forgets video-mode state (tracks). */
+  async reset(): Promise<void> {
+    this.assertUsable();
+    await this.worker.call((api) => api.reset(this.registration.remoteId));
+  }
+
+  /** Frees the model in the worker (and the worker itself when it is this pipeline's own). Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.worker.unregister(this.registration);
+    if (this.ownsWorker) {
+      this.worker.terminate();
+    } else if (this.worker.running) {
+      this.worker.call((api) => api.dispose(this.registration.remoteId)).catch(() => undefined);
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new VisionError('DISPOSED', `this ${this.task} worker pipeline was disposed`);
+  }
+
+  private async send(
+    input: ImageInput,
+    call: (api: Comlink.Remote<WorkerApi>, value: ImageInput, id: number) => Promise<Reply<unknown>>,
+  ): Promise<ResultOf<T>> {
+    this.assertUsable();
+    const { value, transfer } = await toTransferable(input);
+    let sent = false;
+    try {
+      return (await this.worker.call((api) => {
+        sent = true;
+        return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, this.registration.remoteId);
+      })) as ResultOf<T>;
+    } finally {
+      if (!sent && value !== input) closeFrame(value);
+    }
+  }
+}
+
+/**
+ * Creates a task pipeline inside a worker — a dedicated one by default, or a shared
+ * {@link VisionWorker} — and returns a {@link WorkerPipeline} with the in-thread interface.
+ * The worker picks its backend from `backend` (default WebGPU → WebGL → wasm → cpu) and
+ * `runner.backend` reports it. Options must be data (catalogue ids, model cards, URLs,
+ * bytes); `onProgress` and `signal` work as in-thread.
+ *
+ * @example
+ * ```ts
+ * const detector = await createWorkerPipeline('object-detection', { threshold: 0.4, modelBaseUrl: '/models/' });
+ * const { detections } = await detector.run(bitmap);
+ * detector.dispose();
+ * ```
+ */
+export async function createWorkerPipeline<T extends PipelineTask>(task: T, options: TaskOptions[T] & WorkerPipelineOptions = {} as TaskOptions[T]): Promise<WorkerPipeline<T>> {
+  const all = options as TaskOptions[T] & WorkerPipelineOptions & { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void };
+  throwIfAborted(all.signal, 'creating the worker pipeline');
+  const wire = wireOptions(all as Record<string, unknown>);
+  const shared = all.worker instanceof VisionWorker ? all.worker : null;
+  const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs });
+  try {
+    const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
+    const info = await worker.call((api) => api.create(task, wire, onProgress), worker.createTimeoutMs);
+    const registration: WorkerRegistration = { task, options: wire, remoteId: info.id };
+    if (all.signal?.aborted) {
+      await worker.call((api) => api.dispose(info.id)).catch(() => undefined);
+      throwIfAborted(all.signal, 'creating the worker pipeline');
+    }
+    worker.register(registration);
+    const { runtime, backend, inputs, outputs, metadata, externalTexture } = info;
+    return new WorkerPipeline(task, info.spec, { runtime, backend, inputs, outputs, metadata, externalTexture }, worker, registration, !shared);
+  } catch (error) {
+    if (!shared) worker.terminate();
+    throw error;
+  }
+}

@@ -1,0 +1,139 @@
+/** Video mode (crop tracking, track IDs, smoothing, reset) and bad input of the pose pipeline. */
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { type ModelRunner, type RawImage, decodeImageFile } from '../../src/node/index';
+import { MOVENET_LIGHTNING } from '../../src/models/pose-cards';
+import { createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipeline';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
+import { expectVisionError } from '../runtime/helpers';
+import { kp } from './helpers';
+
+/** Frames of a slow pan across a real photo (a camera's view of it). */
+async function panFrames(path: string, count: number, region: { left: number; top: number; width: number; height: number }, step: number, out: [number, number]): Promise<RawImage[]> {
+  const photo = await decodeImageFile(path);
+  const source = sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 3 } });
+  const frames: RawImage[] = [];
+  for (let i = 0; i < count; i++) {
+    const { data, info } = await source.clone().extract({ ...region, left: region.left + i * step }).resize(out[0], out[1]).raw().toBuffer({ resolveWithObject: true });
+    frames.push({ data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 });
+  }
+  return frames;
+}
+
+/** The astronaut photo shrunk to 240×240 on a grey 640×480 frame, 8 px further right each frame. */
+async function smallSubjectFrames(count: number): Promise<RawImage[]> {
+  const subject = await sharp(fixturePhoto('astronaut')).resize(240, 240).png().toBuffer();
+  const frames: RawImage[] = [];
+  for (let i = 0; i < count; i++) {
+    const { data, info } = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 120, g: 120, b: 120 } } })
+      .composite([{ input: subject, left: 120 + i * 8, top: 180 }])
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    frames.push({ data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 });
+  }
+  return frames;
+}
+
+/** A runner that returns fixed MoveNet-shaped data (for NaN and missing-output cases). */
+function fakeMoveNet(data: Float32Array, outputName = 'Identity'): ModelRunner {
+  return {
+    runtime: 'tfjs',
+    backend: 'wasm',
+    inputs: [{ name: 'input', shape: [1, 192, 192, 3], dtype: 'int32' }],
+    outputs: [{ name: outputName, shape: [1, 1, 17, 3], dtype: 'float32' }],
+    metadata: {},
+    run: async () => ({ [outputName]: { dtype: 'float32', dims: [1, 1, 17, 3], data } }),
+    dispose: () => undefined,
+  };
+}
+
+describe('video mode', () => {
+  it('MoveNet single pose: follows the astronaut across a pan with one track ID, crops around her, agrees with static runs; reset() starts over', async () => {
+    const estimator = await createPoseEstimationPipeline({ smoothing: false });
+    // the astronaut small (240 px) in a 640×480 frame, moving right: MoveNet crops around her
+    const frames = await smallSubjectFrames(12);
+    const ids: number[] = [];
+    const before = tf.memory().numTensors;
+    let later = 0;
+    let cropped = 0;
+    for (const [i, frame] of frames.entries()) {
+      const { poses } = await estimator.runForVideo(frame, i * 33.3);
+      expect(poses).toHaveLength(1);
+      ids.push(poses[0].trackId!);
+      const still = (await estimator.run(frame)).poses[0];
+      if (Math.abs(still.score - poses[0].score) > 1e-4) cropped++; // a different input than the padded frame
+      const nose = kp(poses[0], 'nose');
+      // cropped around her from frame 1 on, the nose is where the padded full-frame run puts it (±12 px)
+      expect(Math.hypot(nose.x - kp(still, 'nose').x, nose.y - kp(still, 'nose').y)).toBeLessThan(12);
+      if (i > 0) later += poses[0].score;
+    }
+    expect(new Set(ids)).toEqual(new Set([1]));
+    expect(cropped).toBeGreaterThanOrEqual(frames.length - 1);
+    expect(tf.memory().numTensors).toBe(before);
+    estimator.reset();
+    const again = await estimator.runForVideo(frames[0], 0);
+    expect(again.poses[0].trackId).toBe(1);
+    expect(later / (frames.length - 1)).toBeGreaterThan(0.3);
+    estimator.dispose();
+  });
+
+  it('MultiPose: three people of a panned group photo keep their track IDs; smoothing keeps keypoints near the raw ones', async () => {
+    const estimator = await createPoseEstimationPipeline({ model: 'movenet-multipose' });
+    const frames = await panFrames(facePhoto(1), 10, { left: 40, top: 60, width: 1600, height: 1100 }, 8, [640, 440]);
+    const perFrame: number[][] = [];
+    for (const [i, frame] of frames.entries()) {
+      const { poses } = await estimator.runForVideo(frame, i * 33.3);
+      perFrame.push(poses.map((p) => p.trackId!).sort());
+      const raw = (await estimator.run(frame)).poses;
+      for (const p of poses) {
+        const nose = kp(p, 'nose');
+        const nearest = Math.min(...raw.map((r) => Math.hypot(kp(r, 'nose').x - nose.x, kp(r, 'nose').y - nose.y)));
+        expect(nearest).toBeLessThan(20);
+      }
+    }
+    expect(perFrame[0].length).toBeGreaterThanOrEqual(3);
+    for (const ids of perFrame) expect(ids).toEqual(expect.arrayContaining(perFrame[0].slice(0, 3)));
+    expect(Math.max(...perFrame.flat())).toBeLessThanOrEqual(5);
+    await expectVisionError(estimator.runForVideo(frames[0], Number.NaN), 'INVALID_INPUT');
+    estimator.dispose();
+  });
+});
+
+describe('bad input', () => {
+  it('images smaller than the model stride give no poses (no inference), and the next frame works', async () => {
+    const estimator = await createPoseEstimationPipeline();
+    const tiny: RawImage = { data: new Uint8Array(8 * 8 * 3).fill(128), width: 8, height: 8, channels: 3 };
+    const result = await estimator.run(tiny);
+    expect(result.poses).toEqual([]);
+    expect(result.imageSize).toEqual({ width: 8, height: 8 });
+    expect((await estimator.run(fixturePhoto('astronaut'))).poses).toHaveLength(1);
+    await expectVisionError(estimator.run({ data: new Uint8Array(0), width: 0, height: 0, channels: 3 }), 'INVALID_INPUT');
+    await expectVisionError(estimator.run(fixturePhoto('astronaut'), { threshold: 2 }), 'INVALID_OPTION');
+    await expectVisionError(estimator.run(fixturePhoto('astronaut'), { region: { xMin: 1, yMin: 0, xMax: 0, yMax: 1 } }), 'INVALID_OPTION');
+    estimator.dispose();
+    await expectVisionError(estimator.run(fixturePhoto('astronaut')), 'DISPOSED');
+  });
+
+  it('NaN keypoints are reported at (0, 0) with score 0; an all-NaN pose is no pose', async () => {
+    const data = new Float32Array(51);
+    for (let k = 0; k < 17; k++) data.set([0.5, 0.4, 0.8], k * 3);
+    data.set([Number.NaN, Number.NaN, Number.NaN], 0);
+    const estimator = await createPoseEstimationPipeline({ model: fakeMoveNet(data), spec: MOVENET_LIGHTNING });
+    const image: RawImage = { data: new Uint8Array(100 * 50 * 3), width: 100, height: 50, channels: 3 };
+    const { poses } = await estimator.run(image);
+    expect(poses).toHaveLength(1);
+    expect(poses[0].keypoints[0]).toEqual({ x: 0, y: 0, score: 0, name: 'nose' });
+    expect(poses[0].keypoints[1].x).toBeCloseTo(40); // x 0.4 of the padded 100-px square
+    expect(JSON.parse(JSON.stringify(poses))).toEqual(poses);
+    const nan = await createPoseEstimationPipeline({ model: fakeMoveNet(new Float32Array(51).fill(Number.NaN)), spec: MOVENET_LIGHTNING });
+    expect((await nan.run(image)).poses).toEqual([]);
+  });
+
+  it('a model without the outputs its card names is MODEL_FORMAT; a non-pose card is INVALID_OPTION', async () => {
+    await expectVisionError(createPoseEstimationPipeline({ model: fakeMoveNet(new Float32Array(51), 'other'), spec: MOVENET_LIGHTNING }), 'MODEL_FORMAT');
+    await expectVisionError(createPoseEstimationPipeline({ model: 'centernet-coco' }), 'INVALID_OPTION');
+    await expectVisionError(createPoseEstimationPipeline({ model: fakeMoveNet(new Float32Array(51)) }), 'INVALID_OPTION');
+  });
+});

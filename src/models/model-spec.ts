@@ -1,6 +1,8 @@
 import type { InputSpec } from '../preprocess/prepare';
 import type { MediapipeAnchorOptions } from '../postprocess/ssd-anchors';
 import type { MediapipeSsdDecodeOptions } from '../postprocess/ssd-decode';
+import type { DefaultBoxOptions } from '../postprocess/ssd-default-boxes';
+import type { BoxCoderOptions } from '../postprocess/ssd-torchvision';
 import type { ModelFormat } from '../runtime/load-model';
 
 /** Tasks that have a pipeline. @example `const t: TaskName = 'object-detection';` */
@@ -48,6 +50,27 @@ export interface MediapipeSsdHead {
 }
 
 /**
+ * A torchvision-style SSD exported as raw heads (`bbox_regression` [1, A, 4], `cls_logits`
+ * [1, A, C]): its default boxes, box coder and scoring — what `SSD.postprocess_detections`
+ * needs.
+ *
+ * @example
+ * ```ts
+ * const head: TorchvisionSsdHead = { defaultBoxes: SSDLITE320_DEFAULT_BOXES, outputs: ['bbox_regression', 'cls_logits'] };
+ * ```
+ */
+export interface TorchvisionSsdHead {
+  defaultBoxes: DefaultBoxOptions;
+  /** Output names: box regressions, then class logits. */
+  outputs: readonly [string, string];
+  boxCoder?: BoxCoderOptions;
+  /** `softmax` with a background class 0 (SSD, default) or `sigmoid` (RetinaNet-style). */
+  activation?: 'softmax' | 'sigmoid';
+  /** Candidates kept per class before NMS (torchvision `topk_candidates`, default 400). */
+  topkCandidates?: number;
+}
+
+/**
  * Decoder settings of a detection head that the output shapes alone do not tell.
  *
  * @example
@@ -64,6 +87,8 @@ export interface DetectionHeadSpec {
   centerOffset?: number;
   /** MediaPipe SSD heads (family `mediapipe-ssd`). */
   ssd?: MediapipeSsdHead;
+  /** torchvision SSD raw heads (family `torchvision-ssd`). */
+  torchvisionSsd?: TorchvisionSsdHead;
   /** YOLO: values after the class scores in each candidate (32 mask coefficients for -seg). Default: found from the shape. */
   numExtras?: number;
 }
@@ -86,7 +111,7 @@ export interface DetectionHeadSpec {
 export interface ModelSpec {
   id: string;
   task: TaskName;
-  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet`, `yolov8` (also v11), `yolov5`, `yolo-end2end`, `mediapipe-ssd`, `torchvision` (whole exported torchvision detectors) for detection. */
+  /** Decoder family: `probabilities`, `logits` (softmax applied) or `multilabel` (sigmoid) for classifiers; `centernet`, `nanodet`, `yolov8` (also v11), `yolov5`, `yolo-end2end`, `mediapipe-ssd`, `torchvision` (whole exported torchvision detectors), `torchvision-ssd` (raw SSD heads) for detection. */
   family: string;
   format: ModelFormat;
   location: ModelLocation;

@@ -4,7 +4,7 @@
  * pipeline with a model card of family 'torchvision', and gives torchvision's own detections.
  */
 import { describe, expect, it } from 'vitest';
-import { type ModelSpec, TORCHVISION_COCO_LABELS, pipeline } from '../../src/node/index';
+import { type ModelSpec, SSDLITE320_DEFAULT_BOXES, TORCHVISION_COCO_LABELS, pipeline } from '../../src/node/index';
 import { ssdliteReference } from '../helpers/torchvision-cache';
 
 describe('torchvision ssdlite320 full export through pipeline("object-detection")', () => {
@@ -30,6 +30,41 @@ describe('torchvision ssdlite320 full export through pipeline("object-detection"
     expect(detections.length).toBe(want.labels.length);
     expect(detections.map((d) => d.classId)).toEqual(want.labels);
     expect(detections.map((d) => d.label)).toEqual(want.labels.map((l) => TORCHVISION_COCO_LABELS[l]));
+    detections.forEach((d, i) => {
+      expect(Math.abs(d.score - want.scores[i])).toBeLessThan(1e-4);
+      const [x1, y1, x2, y2] = want.boxes[i];
+      for (const [got, exp] of [[d.box.x1, x1], [d.box.y1, y1], [d.box.x2, x2], [d.box.y2, y2]]) expect(Math.abs(got - exp)).toBeLessThan(1e-2);
+    });
+    detector.dispose();
+  });
+});
+
+describe('torchvision ssdlite320 raw heads through pipeline("object-detection") (family torchvision-ssd)', () => {
+  it('reproduces torchvision’s detections from a declarative card', async () => {
+    const ref = ssdliteReference();
+    const { settings, boxCoder, detections: want } = ref.expected;
+    const spec: ModelSpec = {
+      id: 'ssdlite320-heads',
+      task: 'object-detection',
+      family: 'torchvision-ssd',
+      format: 'onnx',
+      location: { url: ref.onnxPath },
+      input: { width: 320, height: 320, fit: 'stretch', normalization: 'symmetric', layout: 'nchw' },
+      labels: TORCHVISION_COCO_LABELS,
+      head: {
+        torchvisionSsd: {
+          defaultBoxes: SSDLITE320_DEFAULT_BOXES,
+          outputs: ['bbox_regression', 'cls_logits'],
+          boxCoder: { weights: boxCoder.weights, bboxXformClip: boxCoder.bboxXformClip },
+          topkCandidates: settings.topk_candidates,
+        },
+      },
+      defaults: { threshold: settings.score_thresh, iouThreshold: settings.nms_thresh, maxDetections: settings.detections_per_img },
+    };
+    const detector = await pipeline('object-detection', { model: spec });
+    const data = Float32Array.from(ref.image, (v) => v * 255); // symmetric: x / 127.5 - 1 = (x/255 - 0.5) / 0.5
+    const { detections } = await detector.run({ data, width: 320, height: 320, channels: 3 });
+    expect(detections.map((d) => d.classId)).toEqual(want.labels);
     detections.forEach((d, i) => {
       expect(Math.abs(d.score - want.scores[i])).toBeLessThan(1e-4);
       const [x1, y1, x2, y2] = want.boxes[i];

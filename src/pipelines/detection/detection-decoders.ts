@@ -5,6 +5,8 @@ import { type DetectionCandidates, decodeCenterNet } from '../../postprocess/det
 import { type GflLevel, decodeGfl } from '../../postprocess/nanodet';
 import { type MediapipeAnchorOptions, mediapipeSsdAnchors } from '../../postprocess/ssd-anchors';
 import { decodeMediapipeSsd } from '../../postprocess/ssd-decode';
+import { type DefaultBoxOptions, torchvisionDefaultBoxes } from '../../postprocess/ssd-default-boxes';
+import { postprocessTorchvisionSsd } from '../../postprocess/ssd-torchvision';
 import { weightedNms } from '../../postprocess/weighted-nms';
 import type { RawTensor } from '../../runtime/model-runner';
 import { type YoloFormat, postprocessYolo } from '../../postprocess/yolo';
@@ -100,6 +102,36 @@ function anchorsFor(options: MediapipeAnchorOptions): Float32Array {
   return anchors;
 }
 
+const defaultBoxCache = new WeakMap<DefaultBoxOptions, Float32Array>();
+
+/** torchvision SSD raw heads: default boxes + BoxCoder decode + per-class top-k and NMS, as `SSD.postprocess_detections`. */
+const torchvisionSsd: DetectionDecoder = (outputs, { spec, threshold, iouThreshold, maxDetections }) => {
+  const head = spec.head?.torchvisionSsd;
+  if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family torchvision-ssd) needs head.torchvisionSsd: default boxes and output names`);
+  const [regressionName, logitsName] = head.outputs;
+  const regression = outputs[regressionName];
+  const logits = outputs[logitsName];
+  if (!regression || !logits) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' needs outputs ${regressionName} and ${logitsName}; it has ${Object.keys(outputs).join(', ')}`);
+  }
+  let anchors = defaultBoxCache.get(head.defaultBoxes);
+  if (!anchors) {
+    anchors = torchvisionDefaultBoxes(head.defaultBoxes);
+    defaultBoxCache.set(head.defaultBoxes, anchors);
+  }
+  const candidates = postprocessTorchvisionSsd({ bboxRegression: regression.data as Float32Array, clsLogits: logits.data as Float32Array }, anchors, {
+    ...head.boxCoder,
+    imageWidth: spec.input.width,
+    imageHeight: spec.input.height,
+    scoreThresh: threshold,
+    nmsThresh: iouThreshold,
+    detectionsPerImg: maxDetections,
+    topkCandidates: head.topkCandidates,
+    activation: head.activation,
+  });
+  return { ...candidates, nmsFree: true };
+};
+
 const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold, iouThreshold, maxDetections }) => {
   const head = spec.head?.ssd;
   if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family mediapipe-ssd) needs head.ssd: anchors, box and score outputs, decode options`);
@@ -173,6 +205,7 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = Ob
   'yolo-end2end': yolo('end2end'),
   'mediapipe-ssd': mediapipeSsd,
   torchvision: torchvisionDetections,
+  'torchvision-ssd': torchvisionSsd,
   nanodet: (outputs, { spec, threshold }) => {
     const { levels, regMax } = gflLevels(outputs, spec);
     return decodeGfl(levels, { numClasses: spec.labels.length, regMax, threshold, centerOffset: spec.head?.centerOffset });

@@ -11,10 +11,16 @@ const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || 
 
 export default [
   {
-    input: { index: 'src/index.ts', node: 'src/node/index.ts', cli: 'src/node/cli.ts' },
+    input: {
+      index: 'src/index.ts',
+      node: 'src/node/index.ts',
+      cli: 'src/node/cli.ts',
+      worker: 'src/worker/worker-entry.ts',
+      'node-worker': 'src/worker/node-worker-entry.ts',
+    },
     external,
     plugins: [esbuild({ target: 'es2022', sourceMap: true })],
-    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
   },
   {
     input: { index: 'src/index.ts', node: 'src/node/index.ts' },

@@ -60,3 +60,20 @@ export {
   keypointRcnnModel,
 } from './models/pose-cards';
 export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './models/pose-cards';
+export { Mask } from './core/mask';
+export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle } from './core/mask';
+export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './models/segmentation-cards';
+export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './models/segmentation-cards';
+export { ImageSegmentationPipeline } from './pipelines/segmentation/image-segmentation-pipeline';
+export { InstanceSegmentationPipeline } from './pipelines/segmentation/instance-segmentation-pipeline';
+export type {
+  ImageSegmentationOptions,
+  ImageSegmentationResult,
+  ImageSegmentationRunOptions,
+  InstanceSegmentationOptions,
+  InstanceSegmentationResult,
+  InstanceSegmentationRunOptions,
+  SegmentedInstance,
+} from './pipelines/segmentation/segmentation-types';
+export * from './camera/index';
+export * from './worker/index';

@@ -3,6 +3,7 @@ import { getPlatform } from '../core/platform';
 import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/ssd-anchors';
 import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
+import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import type { ModelSpec } from './model-spec';
 
 /**
@@ -123,6 +124,8 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = Object.freeze(
   [BLAZEFACE.id]: BLAZEFACE,
   [NSFW_MOBILENET_V2.id]: NSFW_MOBILENET_V2,
   ...POSE_MODEL_CARDS,
+  [SELFIE_SEGMENTATION.id]: SELFIE_SEGMENTATION,
+  [MEET_SEGMENTATION.id]: MEET_SEGMENTATION,
 });
 
 /**

@@ -1,9 +1,14 @@
 import { VisionError } from '../core/errors';
+import type { VisionWorker } from '../worker/vision-worker';
+import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from '../worker/worker-pipeline';
 import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 import type { ClassificationOptions } from './classification/classification-types';
 import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
 import type { DetectionOptions } from './detection/detection-types';
 import { type PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
+import { type ImageSegmentationPipeline, createImageSegmentationPipeline } from './segmentation/image-segmentation-pipeline';
+import { type InstanceSegmentationPipeline, createInstanceSegmentationPipeline } from './segmentation/instance-segmentation-pipeline';
+import type { ImageSegmentationOptions, InstanceSegmentationOptions } from './segmentation/segmentation-types';
 import type { PoseEstimationOptions } from './pose/pose-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
@@ -11,6 +16,8 @@ export interface TaskOptions {
   'image-classification': ClassificationOptions;
   'object-detection': DetectionOptions;
   'pose-estimation': PoseEstimationOptions;
+  'instance-segmentation': InstanceSegmentationOptions;
+  'image-segmentation': ImageSegmentationOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -18,6 +25,8 @@ export interface TaskPipeline {
   'image-classification': ClassificationPipeline;
   'object-detection': DetectionPipeline;
   'pose-estimation': PoseEstimationPipeline;
+  'instance-segmentation': InstanceSegmentationPipeline;
+  'image-segmentation': ImageSegmentationPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -27,6 +36,8 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'image-classification': createClassificationPipeline,
   'object-detection': createDetectionPipeline,
   'pose-estimation': createPoseEstimationPipeline,
+  'instance-segmentation': createInstanceSegmentationPipeline,
+  'image-segmentation': createImageSegmentationPipeline,
 });
 
 /** The tasks {@link pipeline} can build. @example `SUPPORTED_TASKS.includes('object-detection')` */
@@ -34,8 +45,9 @@ export const SUPPORTED_TASKS: readonly PipelineTask[] = Object.keys(FACTORIES) a
 
 /**
  * Creates the pipeline for a task: loads its model (the task's default, a catalogue id, a
- * model card or a ready runner) on the best available backend. Unknown tasks are
- * `INVALID_OPTION`.
+ * model card or a ready runner) on the best available backend. With `worker: true` (or a
+ * shared `VisionWorker`) the pipeline runs in a Web Worker (Node: a worker thread) behind the
+ * same interface. Unknown tasks are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -45,7 +57,13 @@ export const SUPPORTED_TASKS: readonly PipelineTask[] = Object.keys(FACTORIES) a
  * detector.dispose();
  * ```
  */
-export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]> {
+export function pipeline<T extends PipelineTask>(
+  task: T,
+  options: TaskOptions[T] & WorkerPipelineOptions & { worker: true | VisionWorker },
+): Promise<WorkerPipeline<T>>;
+export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]>;
+export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T] & { worker?: true | VisionWorker }): Promise<TaskPipeline[T] | WorkerPipeline<T>> {
+  if (options?.worker) return createWorkerPipeline(task, options as TaskOptions[T] & WorkerPipelineOptions);
   const factory = FACTORIES[task] as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
   if (!factory) {
     return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));

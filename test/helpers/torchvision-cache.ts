@@ -94,3 +94,63 @@ export function ssdliteReference(): SsdliteReference {
   const expected = JSON.parse(readFileSync(files[2], 'utf8')) as SsdliteExpected;
   return { onnxPath: files[0], input: floats(files[1]), expected, fullOnnxPath: files[3], image: floats(files[4]) };
 }
+
+/** What `scripts/export_torchvision_maskrcnn.py` writes to `maskrcnn-expected.json`. */
+export interface MaskRcnnExpected {
+  torchvision: string;
+  imageSize: [number, number];
+  count: number;
+  boxes: number[][];
+  labels: number[];
+  scores: number[];
+  /** Pixels > 0.5 in each pasted mask. */
+  maskArea: number[];
+  timings: { torchvisionForwardS: number; onnxExportS: number };
+}
+
+/** torchvision's Mask R-CNN export, its input image and its own results. */
+export interface MaskRcnnReference {
+  /** Full model: [1,3,320,320] RGB 0–1 → boxes, labels, scores, masks [N,1,320,320]. */
+  onnxPath: string;
+  /** The 320×320 RGB photo the reference ran on (row-major uint8). */
+  image: Uint8Array;
+  /** The RoI head's pre-paste masks [N,1,28,28]. */
+  masks28: Float32Array;
+  /** torchvision's `paste_masks_in_image` of `masks28`: [N,320,320] probabilities. */
+  pasted: Float32Array;
+  expected: MaskRcnnExpected;
+  /** Seconds the export took when it ran in this call (0 when cached). */
+  generatedInS: number;
+}
+
+function floats(path: string): Float32Array {
+  const bytes = readFileSync(path);
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/**
+ * torchvision `maskrcnn_resnet50_fpn` (random weights, fixed seed, 320×320): the full ONNX
+ * export (~170 MB), its input photo, the pre-paste and pasted masks and torchvision's own
+ * result. Generates them on first use (~15 s here).
+ */
+export function maskRcnnReference(): MaskRcnnReference {
+  const script = 'scripts/export_torchvision_maskrcnn.py';
+  const folder = scriptFolder(script, 'maskrcnn');
+  const names = ['maskrcnn.onnx', 'maskrcnn-image.bin', 'maskrcnn-masks28.bin', 'maskrcnn-pasted.bin', 'maskrcnn-expected.json'];
+  const files = names.map((f) => join(folder, f));
+  let generatedInS = 0;
+  if (!files.every((f) => existsSync(f))) {
+    rmSync(folder, { recursive: true, force: true });
+    const t0 = Date.now();
+    generate(script, folder);
+    generatedInS = (Date.now() - t0) / 1000;
+  }
+  return {
+    onnxPath: files[0],
+    image: new Uint8Array(readFileSync(files[1])),
+    masks28: floats(files[2]),
+    pasted: floats(files[3]),
+    expected: JSON.parse(readFileSync(files[4], 'utf8')) as MaskRcnnExpected,
+    generatedInS,
+  };
+}

@@ -1,0 +1,113 @@
+// The worker path in Node: the same pipeline interface over worker_threads (comlink), on the
+// wasm backend. Detection on a real photo in a worker thread equals detection in-thread;
+// pipelines share one worker; a crashed or hung worker is reported and restarted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DetectionPipeline, VisionError, pipeline } from '../../src/node/index';
+import { VisionWorker, type WorkerPipeline, createWorkerPipeline } from '../../src/worker/index';
+import { facePhoto } from '../helpers/photos';
+import { ensureNodeWorker } from './build';
+
+let url: string;
+let local: DetectionPipeline;
+
+beforeAll(async () => {
+  url = await ensureNodeWorker();
+  local = await pipeline('object-detection', { backend: 'wasm', threshold: 0.3 });
+});
+
+afterAll(() => local?.dispose());
+
+describe('pipelines in a Node worker thread', () => {
+  it('detection in a worker thread equals detection in-thread (same photo, same backend)', async () => {
+    const remote = await createWorkerPipeline('object-detection', { backend: 'wasm', threshold: 0.3, workerUrl: url });
+    try {
+      expect(remote.runner.backend).toBe('wasm');
+      expect(remote.spec.id).toBe(local.spec.id);
+      const photo = facePhoto(1);
+      const [a, b] = [await local.run(photo), await remote.run(photo)];
+      expect(b.imageSize).toEqual(a.imageSize);
+      expect(b.detections.map((d) => d.label)).toEqual(a.detections.map((d) => d.label));
+      expect(b.detections.filter((d) => d.label === 'person')).toHaveLength(3);
+      for (const [i, d] of b.detections.entries()) {
+        expect(d.score).toBeCloseTo(a.detections[i].score, 5);
+        for (const k of ['x1', 'y1', 'x2', 'y2'] as const) expect(d.box[k]).toBeCloseTo(a.detections[i].box[k], 3);
+      }
+      // raw pixels cross too (structured clone in Node), and video mode tracks in the worker
+      const first = await remote.runForVideo(photo, 0);
+      const second = await remote.runForVideo(photo, 33);
+      expect(second.detections.map((d) => d.trackId).sort()).toEqual(first.detections.map((d) => d.trackId).sort());
+      // tensors stay flat in the worker
+      const before = (await remote.worker.memory()).numTensors;
+      for (let i = 0; i < 3; i++) await remote.run(photo);
+      expect((await remote.worker.memory()).numTensors).toBe(before);
+      // bad input is a VisionError and the worker lives on
+      await expect(remote.run({ data: new Uint8Array(3), width: 2, height: 2, channels: 3 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(remote.run(photo)).resolves.toMatchObject({ imageSize: a.imageSize });
+    } finally {
+      remote.dispose();
+    }
+    await expect(remote.run(facePhoto(1))).rejects.toMatchObject({ code: 'DISPOSED' });
+    expect(remote.worker.isTerminated).toBe(true);
+  });
+
+  it('two pipelines share one worker; disposing one leaves the other working', async () => {
+    const worker = new VisionWorker({ url });
+    const a = await createWorkerPipeline('object-detection', { backend: 'wasm', worker });
+    const b = await createWorkerPipeline('object-detection', { backend: 'wasm', worker, threshold: 0.5 });
+    expect((await worker.memory()).pipelines).toBe(2);
+    a.dispose();
+    const result = await b.run(facePhoto(2));
+    expect(result.detections.length).toBeGreaterThan(0);
+    expect((await worker.memory()).pipelines).toBe(1);
+    b.dispose();
+    expect(worker.isTerminated).toBe(false); // a shared worker is the caller's to end
+    worker.terminate();
+    await expect(worker.memory()).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+
+  it('a crash mid-run rejects the run with WORKER_FAILED; the next run restarts the worker', async () => {
+    const worker = new VisionWorker({ url });
+    const remote: WorkerPipeline<'object-detection'> = await createWorkerPipeline('object-detection', { backend: 'wasm', worker });
+    try {
+      const photo = facePhoto(1);
+      const expected = await remote.run(photo);
+      // the worker is busy 300 ms, then throws: the run sent meanwhile is in flight when it dies
+      const crash = worker.simulateFailure('throw', 300).catch((e: unknown) => e);
+      const inFlight = remote.run(photo);
+      await crash;
+      const error = await inFlight.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VisionError);
+      expect((error as VisionError).code).toBe('WORKER_FAILED');
+      expect(worker.failures).toBe(1);
+      const again = await remote.run(photo);
+      expect(again.detections.map((d) => d.label)).toEqual(expected.detections.map((d) => d.label));
+      expect(worker.restarts).toBe(1);
+    } finally {
+      remote.dispose();
+      worker.terminate();
+    }
+  });
+
+  it('a hung worker: the call past timeoutMs rejects with TIMEOUT, others in flight with WORKER_FAILED; then it restarts', async () => {
+    const worker = new VisionWorker({ url, timeoutMs: 1500 });
+    const remote = await createWorkerPipeline('object-detection', { backend: 'wasm', worker });
+    try {
+      const hang = worker.simulateFailure('hang', 20_000).catch((e: unknown) => e);
+      const started = Date.now();
+      const run = await remote.run(facePhoto(1)).catch((e: unknown) => e);
+      expect((run as VisionError).code).toBe('TIMEOUT');
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(((await hang) as VisionError).code).toBe('WORKER_FAILED');
+      const next = await remote.run(facePhoto(1));
+      expect(next.detections.length).toBeGreaterThan(0);
+      expect(worker.restarts).toBe(1);
+    } finally {
+      remote.dispose();
+      worker.terminate();
+    }
+  });
+
+  it('options that cannot cross (functions, a loaded runner) are INVALID_OPTION', async () => {
+    await expect(createWorkerPipeline('object-detection', { workerUrl: url, model: local.runner, spec: local.spec })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+});

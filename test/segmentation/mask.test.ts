@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { Mask, type MaskRle } from '../../src/core/mask';
+import { rleArea, rleIou } from '../../src/postprocess/masks/rle';
+
+const paste = JSON.parse(readFileSync(new URL('../fixtures/masks/paste.json', import.meta.url), 'utf8')) as { cases: { binary: MaskRle[] }[] };
+
+describe('Mask', () => {
+  it('expands its bounds to full-frame arrays (binary 0/255, probabilities 0–255 and 0–1)', () => {
+    const m = Mask.create('binary', 4, 3, new Uint8Array([1, 0, 1, 1]), { x: 1, y: 1, width: 2, height: 2 });
+    expect(Array.from(m.toUint8Array())).toEqual([0, 0, 0, 0, 0, 255, 0, 0, 0, 255, 255, 0]);
+    expect(Array.from(m.toFloat32Array())).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0]);
+    expect(m.area()).toBe(3);
+    const p = Mask.create('probability', 2, 1, new Float32Array([0.25, 0.8]));
+    expect(Array.from(p.toUint8Array())).toEqual([64, 204]);
+    expect(p.toFloat32Array()[1]).toBeCloseTo(0.8, 6);
+    expect(p.area()).toBe(1);
+    m.close();
+    p.close();
+  });
+
+  it('draws as RGBA: a plain { data, width, height } in Node, colour where set, alpha from probability', () => {
+    const m = Mask.create('probability', 2, 1, new Float32Array([0, 0.5]));
+    const img = m.toImageData({ color: [255, 0, 0, 200] });
+    expect(typeof ImageData).toBe('undefined');
+    expect([img.width, img.height]).toEqual([2, 1]);
+    expect(Array.from(img.data)).toEqual([255, 0, 0, 0, 255, 0, 0, 100]);
+    const c = Mask.create('category', 3, 1, new Uint8Array([0, 1, 2]));
+    const ci = c.toImageData();
+    expect(ci.data[3]).toBe(0); // background transparent
+    expect(ci.data[7]).toBeGreaterThan(0);
+    expect(Array.from(c.toUint8Array())).toEqual([0, 1, 2]);
+    expect(() => c.toRle()).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    m.close();
+    c.close();
+  });
+
+  it('run-length encodes column-major like pycocotools, and fromRle rebuilds the same mask', () => {
+    const m = Mask.create('binary', 3, 2, new Uint8Array([0, 1, 1, 1, 0, 0]));
+    // columns: (0,1) (1,0) (1,0) → 0,1,1,0,1,0
+    expect(m.toRle()).toEqual({ size: [2, 3], counts: [1, 2, 1, 1, 1] });
+    const back = Mask.fromRle(m.toRle());
+    expect(Array.from(back.toUint8Array())).toEqual(Array.from(m.toUint8Array()));
+    for (const rle of paste.cases[0].binary) {
+      const r = Mask.fromRle(rle);
+      expect(r.toRle()).toEqual(rle);
+      expect(r.area()).toBe(rleArea(rle));
+      r.close();
+    }
+    expect(() => Mask.fromRle({ size: [2, 2], counts: [1, 2] })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    m.close();
+    back.close();
+  });
+
+  it('rleIou matches the IoU of the decoded masks', () => {
+    const [a, b] = paste.cases[0].binary;
+    const da = Mask.fromRle(a).toUint8Array();
+    const db = Mask.fromRle(b).toUint8Array();
+    let inter = 0;
+    let union = 0;
+    da.forEach((v, i) => {
+      inter += v && db[i] ? 1 : 0;
+      union += v || db[i] ? 1 : 0;
+    });
+    expect(rleIou(a, b)).toBeCloseTo(inter / union, 12);
+    expect(rleIou(a, a)).toBe(1);
+    expect(rleIou({ size: [1, 2], counts: [2] }, { size: [1, 2], counts: [2] })).toBe(0);
+    expect(() => rleIou(a, { size: [1, 1], counts: [1] })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('clone is independent; close frees and later use is DISPOSED; close twice is fine', () => {
+    const open = Mask.openCount;
+    const m = Mask.create('binary', 2, 2, new Uint8Array([1, 0, 0, 1]));
+    const c = m.clone();
+    expect(Mask.openCount).toBe(open + 2);
+    m.close();
+    m.close();
+    expect(m.closed).toBe(true);
+    expect(() => m.toUint8Array()).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(() => m.toRle()).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(c.area()).toBe(2);
+    c.close();
+    expect(Mask.openCount).toBe(open);
+  });
+
+  it('warns once when too many masks stay open', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const saved = Mask.leakWarningThreshold;
+    Mask.leakWarningThreshold = Mask.openCount + 3;
+    const masks = Array.from({ length: 6 }, () => Mask.create('binary', 1, 1, new Uint8Array([1])));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/masks are open/);
+    masks.forEach((m) => m.close());
+    Mask.leakWarningThreshold = saved;
+    warn.mockRestore();
+  });
+
+  it('rejects data that does not fit', () => {
+    const bad = (f: () => unknown) => expect(f).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    bad(() => Mask.create('binary', 2, 2, new Uint8Array(3)));
+    bad(() => Mask.create('probability', 2, 2, new Uint8Array(4)));
+    bad(() => Mask.create('binary', 2, 2, new Uint8Array(4), { x: 1, y: 0, width: 2, height: 2 }));
+    bad(() => Mask.create('binary', -1, 2, new Uint8Array(0)));
+  });
+});

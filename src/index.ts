@@ -39,13 +39,13 @@ export { pipeline, SUPPORTED_TASKS } from './pipelines/registry';
 export type { PipelineTask, TaskOptions, TaskPipeline } from './pipelines/registry';
 export type { BasePipelineOptions, Pipeline, TimedResult } from './pipelines/pipeline-options';
 export { ModelPipeline } from './pipelines/model-pipeline';
-export { ClassificationPipeline } from './pipelines/classification/classification-pipeline';
+export { ClassificationPipeline, createClassificationPipeline } from './pipelines/classification/classification-pipeline';
 export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './pipelines/classification/classification-types';
-export { DetectionPipeline } from './pipelines/detection/detection-pipeline';
+export { DetectionPipeline, createDetectionPipeline } from './pipelines/detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './pipelines/detection/detection-types';
 export * from './track/index';
 export * from './render/index';
-export { PoseEstimationPipeline } from './pipelines/pose/pose-pipeline';
+export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pipelines/pose/pose-pipeline';
 export type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pipelines/pose/pose-types';
 export {
   BLAZEPOSE_DETECTOR,
@@ -64,8 +64,8 @@ export { Mask } from './core/mask';
 export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle } from './core/mask';
 export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './models/segmentation-cards';
 export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './models/segmentation-cards';
-export { ImageSegmentationPipeline } from './pipelines/segmentation/image-segmentation-pipeline';
-export { InstanceSegmentationPipeline } from './pipelines/segmentation/instance-segmentation-pipeline';
+export { ImageSegmentationPipeline, createImageSegmentationPipeline } from './pipelines/segmentation/image-segmentation-pipeline';
+export { InstanceSegmentationPipeline, createInstanceSegmentationPipeline } from './pipelines/segmentation/instance-segmentation-pipeline';
 export type {
   ImageSegmentationOptions,
   ImageSegmentationResult,

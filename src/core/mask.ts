@@ -62,6 +62,26 @@ export interface MaskImageOptions {
 
 type MaskData = Uint8Array | Float32Array;
 
+/**
+ * A {@link Mask} as plain, structured-clone-safe data, exact for every kind: its size, kind,
+ * bounds and a copy of the values over the bounds (row-major; `Float32Array` for
+ * probabilities, else `Uint8Array`). `data.buffer` is the packed copy's own, so it can be
+ * transferred. Made by {@link Mask.pack}, turned back into a mask by {@link Mask.unpack}.
+ *
+ * @example
+ * ```ts
+ * const packed: PackedMask = mask.pack();
+ * port.postMessage(packed, [packed.data.buffer]);
+ * ```
+ */
+export interface PackedMask {
+  kind: MaskKind;
+  width: number;
+  height: number;
+  bounds: MaskBounds;
+  data: Uint8Array | Float32Array;
+}
+
 const DEFAULT_COLOR = [30, 144, 255, 160] as const;
 const PALETTE: readonly (readonly [number, number, number, number])[] = [
   [0, 0, 0, 0], [230, 25, 75, 160], [60, 180, 75, 160], [255, 225, 25, 160], [0, 130, 200, 160], [245, 130, 48, 160],
@@ -315,6 +335,35 @@ export class Mask {
     }
     counts.push(run);
     return { size: [this.height, this.width], counts };
+  }
+
+  /**
+   * The mask as plain data with its own buffer (values over the bounds only), lossless for
+   * every kind — how masks cross worker boundaries ({@link Mask.unpack} rebuilds it).
+   *
+   * @example
+   * ```ts
+   * const packed = mask.pack();
+   * mask.close();
+   * port.postMessage(packed, [packed.data.buffer]);
+   * ```
+   */
+  pack(): PackedMask {
+    return { kind: this.kind, width: this.width, height: this.height, bounds: { ...this.bounds }, data: this.values().slice() };
+  }
+
+  /**
+   * Rebuilds a mask from {@link pack}'s data (adopting `packed.data`).
+   *
+   * @throws VisionError `INVALID_INPUT` when the data does not fit (as {@link Mask.create}).
+   * @example
+   * ```ts
+   * const mask = Mask.unpack(message.mask);
+   * ```
+   */
+  static unpack(packed: PackedMask): Mask {
+    if (typeof packed !== 'object' || packed === null) throw new VisionError('INVALID_INPUT', 'Mask.unpack: expected a packed mask object');
+    return Mask.create(packed.kind, packed.width, packed.height, packed.data, packed.bounds);
   }
 
   /** An independent copy (its own data; close both). @example `const kept = mask.clone();` */

@@ -118,7 +118,7 @@ export const NSFW_MOBILENET_V2: ModelSpec = {
 };
 
 /** The models visionpipe knows by id; each task's default is listed first. @example `MODEL_CATALOG['centernet-coco']` */
-export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = Object.freeze({
+export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ */ Object.freeze({
   [CENTERNET_COCO.id]: CENTERNET_COCO,
   [NANODET_COCO.id]: NANODET_COCO,
   [BLAZEFACE.id]: BLAZEFACE,

@@ -245,7 +245,7 @@ export function keypointRcnnModel(
  * POSE_MODEL_CARDS['movenet-thunder'].input.width; // 256
  * ```
  */
-export const POSE_MODEL_CARDS: Readonly<Record<string, PoseModelSpec>> = Object.freeze({
+export const POSE_MODEL_CARDS: Readonly<Record<string, PoseModelSpec>> = /* @__PURE__ */ Object.freeze({
   [MOVENET_LIGHTNING.id]: MOVENET_LIGHTNING,
   [MOVENET_THUNDER.id]: MOVENET_THUNDER,
   [MOVENET_MULTIPOSE.id]: MOVENET_MULTIPOSE,

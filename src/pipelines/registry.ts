@@ -32,7 +32,7 @@ export interface TaskPipeline {
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
 export type PipelineTask = keyof TaskOptions & keyof TaskPipeline;
 
-const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Promise<TaskPipeline[T]> } = Object.freeze({
+const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Promise<TaskPipeline[T]> } = /* @__PURE__ */ Object.freeze({
   'image-classification': createClassificationPipeline,
   'object-detection': createDetectionPipeline,
   'pose-estimation': createPoseEstimationPipeline,
@@ -41,7 +41,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
 });
 
 /** The tasks {@link pipeline} can build. @example `SUPPORTED_TASKS.includes('object-detection')` */
-export const SUPPORTED_TASKS: readonly PipelineTask[] = Object.keys(FACTORIES) as PipelineTask[];
+export const SUPPORTED_TASKS: readonly PipelineTask[] = /* @__PURE__ */ Object.keys(FACTORIES) as PipelineTask[];
 
 /**
  * Creates the pipeline for a task: loads its model (the task's default, a catalogue id, a

@@ -47,7 +47,7 @@ export interface MediapipeAnchorOptions {
 }
 
 /** Anchor options of BlazeFace front/short-range (128×128): 896 anchors. @example `mediapipeSsdAnchors(BLAZEFACE_FRONT_ANCHORS).length / 4 // 896` */
-export const BLAZEFACE_FRONT_ANCHORS: Readonly<MediapipeAnchorOptions> = Object.freeze({
+export const BLAZEFACE_FRONT_ANCHORS: Readonly<MediapipeAnchorOptions> = /* @__PURE__ */ Object.freeze({
   numLayers: 4,
   minScale: 0.1484375,
   maxScale: 0.75,
@@ -59,7 +59,7 @@ export const BLAZEFACE_FRONT_ANCHORS: Readonly<MediapipeAnchorOptions> = Object.
 });
 
 /** Anchor options of BlazeFace back/full-range (256×256): 896 anchors. @example `mediapipeSsdAnchors(BLAZEFACE_BACK_ANCHORS)` */
-export const BLAZEFACE_BACK_ANCHORS: Readonly<MediapipeAnchorOptions> = Object.freeze({
+export const BLAZEFACE_BACK_ANCHORS: Readonly<MediapipeAnchorOptions> = /* @__PURE__ */ Object.freeze({
   ...BLAZEFACE_FRONT_ANCHORS,
   inputSizeWidth: 256,
   inputSizeHeight: 256,
@@ -67,7 +67,7 @@ export const BLAZEFACE_BACK_ANCHORS: Readonly<MediapipeAnchorOptions> = Object.f
 });
 
 /** Anchor options of the BlazePose person detector (224×224): 2254 anchors. @example `mediapipeSsdAnchors(BLAZEPOSE_DETECTOR_ANCHORS)` */
-export const BLAZEPOSE_DETECTOR_ANCHORS: Readonly<MediapipeAnchorOptions> = Object.freeze({
+export const BLAZEPOSE_DETECTOR_ANCHORS: Readonly<MediapipeAnchorOptions> = /* @__PURE__ */ Object.freeze({
   numLayers: 5,
   minScale: 0.1484375,
   maxScale: 0.75,

@@ -42,7 +42,7 @@ export interface DefaultBoxOptions {
 }
 
 /** The default-box options of torchvision's `ssdlite320_mobilenet_v3_large`: 3234 boxes. @example `torchvisionDefaultBoxes(SSDLITE320_DEFAULT_BOXES)` */
-export const SSDLITE320_DEFAULT_BOXES: Readonly<DefaultBoxOptions> = Object.freeze({
+export const SSDLITE320_DEFAULT_BOXES: Readonly<DefaultBoxOptions> = /* @__PURE__ */ Object.freeze({
   aspectRatios: Object.freeze(Array.from({ length: 6 }, () => Object.freeze([2, 3]))),
   minRatio: 0.2,
   maxRatio: 0.95,

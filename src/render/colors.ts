@@ -12,7 +12,7 @@ import { VisionError } from '../core/errors';
  * const personColor = PALETTE[0]; // '#ff3838'
  * ```
  */
-export const PALETTE: readonly string[] = Object.freeze([
+export const PALETTE: readonly string[] = /* @__PURE__ */ Object.freeze([
   '#ff3838', '#ff9d97', '#ff701f', '#ffb21d', '#cfd231', '#48f90a', '#92cc17', '#3ddb86', '#1a9334', '#00d4bb',
   '#2c99a8', '#00c2ff', '#344593', '#6473ff', '#0018ec', '#8438ff', '#520085', '#cb38ff', '#ff95c8', '#ff37c7',
 ]);

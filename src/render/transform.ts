@@ -40,7 +40,7 @@ export interface DrawTransform {
  * drawDetections(ctx, detections, { transform: IDENTITY_TRANSFORM });
  * ```
  */
-export const IDENTITY_TRANSFORM: Readonly<DrawTransform> = Object.freeze({ scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0 });
+export const IDENTITY_TRANSFORM: Readonly<DrawTransform> = /* @__PURE__ */ Object.freeze({ scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0 });
 
 /**
  * What {@link fitTransform} takes: the source image size, the canvas size, and the fit.

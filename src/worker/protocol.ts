@@ -55,6 +55,8 @@ export interface WorkerMemory {
   numTensors: number;
   numBytes: number;
   pipelines: number;
+  /** Masks open in the worker (results' masks are closed once sent: stays flat). */
+  masks: number;
 }
 
 /** Ways to make a worker fail on purpose, to test recovery. @example `await w.simulateFailure('throw');` */

@@ -1,9 +1,12 @@
+import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../camera/frame';
+import { Mask } from '../core/mask';
 import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, pipeline } from '../pipelines/registry';
 import type { LoadProgress } from '../runtime/model-source';
+import { packMasks } from './mask-transport';
 import type { RemotePipelineInfo, Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
 
 /** The in-worker side of a pipeline: what every task pipeline offers. */
@@ -24,6 +27,20 @@ async function reply<T>(work: () => T | Promise<T>): Promise<Reply<T>> {
     const code = error instanceof VisionError ? error.code : 'INFERENCE_FAILED';
     return { ok: false, error: { code, message: describeError(error) } };
   }
+}
+
+/**
+ * A run's reply with its masks packed (see `packMasks`: the worker's masks are closed, their
+ * data buffers transferred to the caller).
+ */
+async function resultReply(work: () => Promise<unknown>): Promise<Reply<unknown>> {
+  let transfer: ArrayBuffer[] = [];
+  const answer = await reply(async () => {
+    const packed = packMasks(await work());
+    transfer = packed.transfer;
+    return packed.value;
+  });
+  return transfer.length > 0 ? Comlink.transfer(answer, transfer) : answer;
 }
 
 interface GpuDeviceLike {
@@ -62,7 +79,8 @@ async function probeExternalTexture(): Promise<boolean | null> {
 /**
  * The object a visionpipe worker exposes: it builds pipelines with `pipeline(task, options)`
  * in the worker, runs them on transferred frames (closing them afterwards: the worker owns
- * what it was sent) and answers with plain data.
+ * what it was sent) and answers with plain data: masks in results are packed and their
+ * buffers transferred (the worker closes its own), for `WorkerPipeline` to rebuild.
  *
  * @example
  * ```ts
@@ -101,9 +119,9 @@ export function createWorkerHost(): WorkerApi {
         const { runtime, backend, inputs, outputs, metadata } = created.runner;
         return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture } satisfies RemotePipelineInfo;
       }),
-    run: (id, input, options) => reply(() => consume(input, () => get(id).run(input, options))),
+    run: (id, input, options) => resultReply(() => consume(input, () => get(id).run(input, options))),
     runForVideo: (id, input, timestampMs, options) =>
-      reply(() =>
+      resultReply(() =>
         consume(input, () => {
           const p = get(id);
           return p.runForVideo ? p.runForVideo(input, timestampMs, options) : p.run(input, options);
@@ -118,7 +136,7 @@ export function createWorkerHost(): WorkerApi {
     memory: () =>
       reply((): WorkerMemory => {
         const { numTensors, numBytes } = tf.memory();
-        return { backend: tf.getBackend() ?? null, numTensors, numBytes, pipelines: pipelines.size };
+        return { backend: tf.getBackend() ?? null, numTensors, numBytes, pipelines: pipelines.size, masks: Mask.openCount };
       }),
     simulateFailure: (kind: SimulatedFailure, ms: number) =>
       reply(() => {

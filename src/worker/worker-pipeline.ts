@@ -6,6 +6,7 @@ import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions, TaskPipeline } from '../pipelines/registry';
 import type { RemotePipelineInfo, Reply, WorkerApi } from './protocol';
 import type { LoadProgress } from '../runtime/model-source';
+import { unpackMasks } from './mask-transport';
 import { toTransferable } from './transfer-input';
 import { VisionWorker, type VisionWorkerOptions, type WorkerRegistration } from './vision-worker';
 
@@ -68,7 +69,9 @@ function wireOptions(options: Record<string, unknown>): Record<string, unknown> 
 /**
  * A pipeline running in a worker, with the same interface as the in-thread one: `run`,
  * `runForVideo`, `reset`, `dispose`, `spec`, `runner.backend`. Frames are transferred, not
- * copied (see `toTransferable`); results are the same plain data. Calls fail with
+ * copied (see `toTransferable`); results are the same plain data, and masks in them come back
+ * as owned `Mask` objects (transferred from the worker, which closes its own; close them
+ * as in-thread). Calls fail with
  * `VisionError`s carrying the worker-side code, `WORKER_FAILED` / `TIMEOUT` when the worker
  * crashed or hung (the next call restarts it).
  *
@@ -134,10 +137,11 @@ export class WorkerPipeline<T extends PipelineTask> {
     const { value, transfer } = await toTransferable(input);
     let sent = false;
     try {
-      return (await this.worker.call((api) => {
+      const result = await this.worker.call((api) => {
         sent = true;
         return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, this.registration.remoteId);
-      })) as ResultOf<T>;
+      });
+      return unpackMasks(result) as ResultOf<T>;
     } finally {
       if (!sent && value !== input) closeFrame(value);
     }

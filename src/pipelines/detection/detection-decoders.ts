@@ -192,7 +192,7 @@ const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) =
  * const decode = DETECTION_DECODERS['centernet'];
  * ```
  */
-export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = Object.freeze({
+export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = /* @__PURE__ */ Object.freeze({
   centernet: (outputs, { spec, threshold }) => {
     const output = firstOutput(outputs, spec);
     if (output.dims[output.dims.length - 1] !== 6) {

@@ -222,7 +222,7 @@ const keypointRcnn: PoseEstimator = async ({ spec, runner, input, options, clock
  * const estimate = POSE_ESTIMATORS[spec.family];
  * ```
  */
-export const POSE_ESTIMATORS: Readonly<Record<PoseFamily, PoseEstimator>> = Object.freeze({
+export const POSE_ESTIMATORS: Readonly<Record<PoseFamily, PoseEstimator>> = /* @__PURE__ */ Object.freeze({
   movenet: moveNet,
   'movenet-multipose': moveNetMultiPose,
   posenet: poseNet,

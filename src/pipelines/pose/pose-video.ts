@@ -11,7 +11,7 @@ import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Pose } from './pose-types';
 
 /** MoveNet's reference keypoint filter (0–1 image units). @example `new KeypointSmoother(DEFAULT_POSE_SMOOTHING)` */
-export const DEFAULT_POSE_SMOOTHING: Readonly<OneEuroOptions> = Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
+export const DEFAULT_POSE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
 
 /** Weight of the new crop region in the exponential filter over crop regions (MoveNet's reference: 0.9). */
 const CROP_ALPHA = 0.9;

@@ -147,7 +147,7 @@ const yoloSeg: InstanceDecoder = (outputs, { spec, transform, threshold, iouThre
  * const decode = INSTANCE_DECODERS['yolov8-seg'];
  * ```
  */
-export const INSTANCE_DECODERS: Readonly<Record<string, InstanceDecoder>> = Object.freeze({
+export const INSTANCE_DECODERS: Readonly<Record<string, InstanceDecoder>> = /* @__PURE__ */ Object.freeze({
   maskrcnn: maskRcnn,
   'yolov8-seg': yoloSeg,
 });

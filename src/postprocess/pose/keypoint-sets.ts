@@ -11,7 +11,7 @@
  * COCO_KEYPOINTS.indexOf('left_hip'); // 11
  * ```
  */
-export const COCO_KEYPOINTS: readonly string[] = Object.freeze([
+export const COCO_KEYPOINTS: readonly string[] = /* @__PURE__ */ Object.freeze([
   'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear',
   'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
   'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
@@ -25,7 +25,7 @@ export const COCO_KEYPOINTS: readonly string[] = Object.freeze([
  * BLAZEPOSE_KEYPOINTS[0]; // 'nose'
  * ```
  */
-export const BLAZEPOSE_KEYPOINTS: readonly string[] = Object.freeze([
+export const BLAZEPOSE_KEYPOINTS: readonly string[] = /* @__PURE__ */ Object.freeze([
   'nose', 'left_eye_inner', 'left_eye', 'left_eye_outer', 'right_eye_inner', 'right_eye', 'right_eye_outer',
   'left_ear', 'right_ear', 'mouth_left', 'mouth_right',
   'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
@@ -107,7 +107,7 @@ export type KeypointSetId = 'coco-17' | 'blazepose-33';
  * const { names, skeleton } = KEYPOINT_SETS['blazepose-33'];
  * ```
  */
-export const KEYPOINT_SETS: Readonly<Record<KeypointSetId, KeypointSet>> = Object.freeze({
+export const KEYPOINT_SETS: Readonly<Record<KeypointSetId, KeypointSet>> = /* @__PURE__ */ Object.freeze({
   'coco-17': Object.freeze({ names: COCO_KEYPOINTS, skeleton: COCO_SKELETON }),
   'blazepose-33': Object.freeze({ names: BLAZEPOSE_KEYPOINTS, skeleton: BLAZEPOSE_SKELETON }),
 });

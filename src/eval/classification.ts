@@ -1,0 +1,101 @@
+import { VisionError } from '../core/errors';
+
+function check(predicted: ArrayLike<number>, actual: ArrayLike<number>): void {
+  if (predicted.length !== actual.length) {
+    throw new VisionError('INVALID_INPUT', `${predicted.length} predictions but ${actual.length} labels; they must match`);
+  }
+  if (actual.length === 0) throw new VisionError('INVALID_INPUT', 'no examples to score');
+}
+
+/**
+ * Share of predictions equal to the labels (0–1).
+ *
+ * @example
+ * ```ts
+ * accuracy([0, 1, 1], [0, 1, 0]); // 0.667
+ * ```
+ */
+export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
+  check(predicted, actual);
+  let right = 0;
+  for (let i = 0; i < actual.length; i++) if (predicted[i] === actual[i]) right++;
+  return right / actual.length;
+}
+
+/**
+ * Confusion matrix: `matrix[actual][predicted]` counts.
+ *
+ * @example
+ * ```ts
+ * const m = confusionMatrix([0, 1, 1], [0, 1, 0], 2); // [[1, 1], [0, 1]]
+ * ```
+ */
+export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<number>, numClasses: number): number[][] {
+  check(predicted, actual);
+  const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const p = predicted[i];
+    if (!(a >= 0 && a < numClasses && p >= 0 && p < numClasses)) {
+      throw new VisionError('INVALID_INPUT', `class ${a}/${p} at index ${i} is outside 0…${numClasses - 1}`);
+    }
+    matrix[a][p]++;
+  }
+  return matrix;
+}
+
+/**
+ * Precision, recall and F1 of one class, and how many examples it has.
+ *
+ * @example
+ * ```ts
+ * const { precision, recall } = perClassMetrics(pred, labels, 10)[3];
+ * ```
+ */
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/**
+ * Per-class precision, recall and F1 (0 where undefined, as scikit-learn's `zero_division=0`).
+ *
+ * @example
+ * ```ts
+ * const metrics = perClassMetrics(predicted, labels, 10);
+ * console.log(metrics.map((m) => m.recall));
+ * ```
+ */
+export function perClassMetrics(predicted: ArrayLike<number>, actual: ArrayLike<number>, numClasses: number): ClassMetrics[] {
+  const matrix = confusionMatrix(predicted, actual, numClasses);
+  return matrix.map((row, c) => {
+    const tp = row[c];
+    const support = row.reduce((a, b) => a + b, 0);
+    const predictedAs = matrix.reduce((sum, r) => sum + r[c], 0);
+    const precision = predictedAs === 0 ? 0 : tp / predictedAs;
+    const recall = support === 0 ? 0 : tp / support;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { precision, recall, f1, support };
+  });
+}
+
+/**
+ * Index of the largest value of each row of a row-major `[n, classes]` score array.
+ *
+ * @example
+ * ```ts
+ * argmaxRows(new Float32Array([0.1, 0.9, 0.8, 0.2]), 2); // [1, 0]
+ * ```
+ */
+export function argmaxRows(scores: ArrayLike<number>, numClasses: number): Int32Array {
+  const n = Math.floor(scores.length / numClasses);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if (scores[i * numClasses + c] > scores[i * numClasses + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}

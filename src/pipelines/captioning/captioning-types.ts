@@ -1,0 +1,101 @@
+import type { GenerationOptions } from '../../postprocess/caption/generation-options';
+import type { InputSpec } from '../../preprocess/prepare';
+import type { AnyModelSource, LoadModelOptions } from '../../runtime/load-model';
+import type { ModelRunner } from '../../runtime/model-runner';
+import type { TimedResult } from '../pipeline-options';
+import type { TokenizerSource } from './caption-tokenizer';
+
+/**
+ * A ready captioning model: encoder and decoder runners with the VisionEncoderDecoder
+ * signature, its tokenizer, its input preparation and its special tokens. Trained
+ * captioners give one with `toCaptionModel()`.
+ *
+ * @example
+ * ```ts
+ * const captioner = await pipeline('image-to-text', { model: trained.toCaptionModel() });
+ * ```
+ */
+export interface CaptionModel {
+  id?: string;
+  encoder: ModelRunner;
+  decoder: ModelRunner;
+  tokenizer: TokenizerSource;
+  input: InputSpec;
+  generation: Pick<GenerationOptions, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>;
+}
+
+/**
+ * Per-call options of an image-to-text pipeline: length and search.
+ *
+ * @example
+ * ```ts
+ * await captioner.run(image, { numBeams: 4, maxTokens: 16, repetitionPenalty: 1.2 });
+ * ```
+ */
+export interface ImageToTextRunOptions {
+  maxTokens?: number;
+  numBeams?: number;
+  lengthPenalty?: number;
+  repetitionPenalty?: number;
+  numReturnSequences?: number;
+  /** Stops generation between steps (`ABORTED`). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options of an image-to-text pipeline: either a ready {@link CaptionModel} (`model`), or an
+ * ONNX VisionEncoderDecoder export (`encoder` + `decoder` files or runners, `tokenizer`),
+ * plus input preparation, special tokens and search defaults.
+ *
+ * @example
+ * ```ts
+ * const captioner = await pipeline('image-to-text', {
+ *   encoder: 'vit-gpt2/encoder_model.onnx', decoder: 'vit-gpt2/decoder_model.onnx', tokenizer: 'vit-gpt2/tokenizer.json',
+ *   input: { width: 224, height: 224 }, generation: { bosTokenId: 50256, eosTokenId: 50256 }, numBeams: 4,
+ * });
+ * ```
+ */
+export interface ImageToTextOptions extends LoadModelOptions, ImageToTextRunOptions {
+  model?: CaptionModel;
+  /** Encoder file or runner: `pixel_values` → `last_hidden_state`. Runners passed in are not disposed. */
+  encoder?: AnyModelSource | ModelRunner;
+  /** Decoder file or runner (no past-key-values cache): `input_ids` (int64) + `encoder_hidden_states` → `logits`. */
+  decoder?: AnyModelSource | ModelRunner;
+  /** A Hugging Face tokenizer.json (object, JSON text, URL, file path or bytes). */
+  tokenizer?: TokenizerSource;
+  /** Input preparation. Default: the encoder's static size, NCHW, `(x/255 − 0.5)/0.5` (ViT). */
+  input?: Partial<InputSpec>;
+  /** Special tokens (default: found in the tokenizer: `<s>`/`</s>`, `[CLS]`/`[SEP]`, `<bos>`/`<eos>`, `<|endoftext|>`). */
+  generation?: Partial<Pick<GenerationOptions, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>>;
+}
+
+/**
+ * One caption candidate.
+ *
+ * @example
+ * ```ts
+ * for (const c of result.candidates ?? []) console.log(c.text, c.score);
+ * ```
+ */
+export interface CaptionCandidate {
+  text: string;
+  /** Generated token ids (no BOS, EOS or padding). */
+  tokens: number[];
+  /** Greedy: summed log-probability; beam search: length-normalised beam score. */
+  score: number;
+  /** False when the caption was cut at `maxTokens` before EOS. */
+  finished: boolean;
+}
+
+/**
+ * The caption of one image: the best candidate's fields, plus all beam-search candidates.
+ *
+ * @example
+ * ```ts
+ * const { text, score } = await captioner.run(image);
+ * ```
+ */
+export interface ImageToTextResult extends TimedResult, CaptionCandidate {
+  /** Beam search: the finished hypotheses, best first. */
+  candidates?: CaptionCandidate[];
+}

@@ -1,0 +1,141 @@
+import type { Tokenizer } from '@huggingface/tokenizers';
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import type { ModelSpec } from '../../models/model-spec';
+import { generateSequences } from '../../postprocess/caption/generate';
+import { type GenerationOptions, resolveGeneration } from '../../postprocess/caption/generation-options';
+import type { InputSpec } from '../../preprocess/prepare';
+import { type AnyModelSource, loadModel } from '../../runtime/load-model';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { ModelPipeline } from '../model-pipeline';
+import type { Pipeline } from '../pipeline-options';
+import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import { loadCaptionTokenizer } from './caption-tokenizer';
+import type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning-types';
+import { VED_NAMES, checkEncoderDecoder, decoderStep } from './encoder-decoder';
+import { defaultInputSpec, findSpecialTokens } from './special-tokens';
+
+/**
+ * Image captioning (`pipeline('image-to-text', …)`): image → encoder `last_hidden_state` →
+ * token-by-token decoding (greedy or beam search, repetition penalty, `maxTokens`) → text
+ * via the tokenizer. Runs ONNX VisionEncoderDecoder exports and trained captioners alike.
+ *
+ * @example
+ * ```ts
+ * const captioner = await pipeline('image-to-text', { model: trained.toCaptionModel() });
+ * const { text } = await captioner.run(image, { numBeams: 3 });
+ * ```
+ */
+export class ImageToTextPipeline extends ModelPipeline implements Pipeline<ImageToTextRunOptions, ImageToTextResult> {
+  readonly task = 'image-to-text';
+
+  constructor(
+    spec: ModelSpec,
+    /** The encoder runner (also `runner`). */
+    encoder: ModelRunner,
+    /** The decoder runner. */
+    readonly decoder: ModelRunner,
+    readonly tokenizer: Tokenizer,
+    private readonly vocabSize: number,
+    private readonly generation: GenerationOptions,
+    private readonly owns: { encoder: boolean; decoder: boolean },
+  ) {
+    super(spec, encoder, owns.encoder);
+    checkEncoderDecoder(encoder, decoder);
+    resolveGeneration(generation, vocabSize);
+  }
+
+  async run(input: ImageInput, options: ImageToTextRunOptions = {}): Promise<ImageToTextResult> {
+    this.assertUsable();
+    const generation = resolveGeneration({ ...this.generation, ...definedOnly(options) }, this.vocabSize);
+    const stage = await preprocessAndInfer(this.runner, this.spec, input);
+    const postStart = now();
+    const hidden = stage.outputs[VED_NAMES.encoderOutput];
+    if (!hidden) throw new VisionError('MODEL_FORMAT', `the encoder returned no '${VED_NAMES.encoderOutput}'`);
+    const sequences = await generateSequences(decoderStep(this.decoder, hidden), generation, options.signal);
+    const candidates: CaptionCandidate[] = sequences.map((s) => ({ ...s, text: this.tokenizer.decode(s.tokens, { skip_special_tokens: true }) }));
+    const timing = finishTiming(stage, postStart);
+    // Decoding is inference too: report it there, keep postprocess for the search itself.
+    const result: ImageToTextResult = {
+      ...candidates[0],
+      imageSize: { width: stage.transform.sourceWidth, height: stage.transform.sourceHeight },
+      timing,
+    };
+    if (generation.numBeams > 1) result.candidates = candidates;
+    return result;
+  }
+
+  override dispose(): void {
+    super.dispose();
+    if (this.owns.decoder) this.decoder.dispose();
+  }
+}
+
+function definedOnly(options: ImageToTextRunOptions): Partial<GenerationOptions> {
+  const out: Partial<GenerationOptions> = {};
+  for (const key of ['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences'] as const) {
+    if (options[key] !== undefined) out[key] = options[key];
+  }
+  return out;
+}
+
+function isRunner(value: unknown): value is ModelRunner {
+  return typeof value === 'object' && value !== null && typeof (value as ModelRunner).run === 'function' && Array.isArray((value as ModelRunner).inputs);
+}
+
+async function runnerOf(source: AnyModelSource | ModelRunner | undefined, which: string, options: ImageToTextOptions): Promise<{ runner: ModelRunner; owned: boolean }> {
+  if (source === undefined) throw new VisionError('INVALID_OPTION', `image-to-text needs a ${which}: pass { encoder, decoder, tokenizer } (ONNX export) or { model } (a trained captioner)`);
+  if (isRunner(source)) return { runner: source, owned: false };
+  return { runner: await loadModel(source, options), owned: true };
+}
+
+/**
+ * Creates an image-to-text pipeline from a {@link CaptionModel} (`model`) or from an ONNX
+ * VisionEncoderDecoder export (`encoder`, `decoder`, `tokenizer`). Missing or misnamed model
+ * inputs/outputs are `MODEL_FORMAT`; bad search options `INVALID_OPTION`; an empty tokenizer
+ * `INVALID_INPUT`.
+ *
+ * @example
+ * ```ts
+ * const captioner = await createImageToTextPipeline({
+ *   encoder: 'encoder_model.onnx', decoder: 'decoder_model.onnx', tokenizer: 'tokenizer.json', numBeams: 3,
+ * });
+ * ```
+ */
+export async function createImageToTextPipeline(options: ImageToTextOptions = {}): Promise<ImageToTextPipeline> {
+  const model: Partial<CaptionModel> = options.model ?? {};
+  const tokenizerSource = options.tokenizer ?? model.tokenizer;
+  if (tokenizerSource === undefined) throw new VisionError('INVALID_OPTION', 'image-to-text needs a tokenizer (a Hugging Face tokenizer.json object, URL, path or bytes)');
+  const { tokenizer, vocabSize } = await loadCaptionTokenizer(tokenizerSource, options);
+  const specials = { ...findSpecialTokens(tokenizer), ...model.generation, ...options.generation };
+  if (specials.bosTokenId === undefined || specials.eosTokenId === undefined) {
+    throw new VisionError('INVALID_OPTION', 'cannot tell the start/end tokens from the tokenizer; pass generation: { bosTokenId, eosTokenId }');
+  }
+  const generation: GenerationOptions = { ...definedOnly(options), ...specials, bosTokenId: specials.bosTokenId, eosTokenId: specials.eosTokenId };
+  resolveGeneration(generation, vocabSize);
+  const encoder = await runnerOf(options.encoder ?? model.encoder, 'encoder', options);
+  let decoder: { runner: ModelRunner; owned: boolean } | undefined;
+  try {
+    decoder = await runnerOf(options.decoder ?? model.decoder, 'decoder', options);
+    checkEncoderDecoder(encoder.runner, decoder.runner);
+    const input = { ...defaultInputSpec(encoder.runner, model.input), ...options.input };
+    if (input.width === undefined || input.height === undefined) {
+      throw new VisionError('INVALID_OPTION', `the encoder's ${VED_NAMES.encoderInput} has a dynamic size; pass input: { width, height }`);
+    }
+    const spec: ModelSpec = {
+      id: model.id ?? 'vision-encoder-decoder',
+      task: 'image-to-text',
+      family: 'vision-encoder-decoder',
+      format: encoder.runner.runtime === 'onnxruntime' ? 'onnx' : 'tfjs',
+      location: { url: typeof options.encoder === 'string' ? options.encoder : '' },
+      input: input as InputSpec,
+      outputs: [VED_NAMES.encoderOutput],
+      labels: [],
+    };
+    return new ImageToTextPipeline(spec, encoder.runner, decoder.runner, tokenizer, vocabSize, generation, { encoder: encoder.owned, decoder: decoder.owned });
+  } catch (error) {
+    if (encoder.owned) encoder.runner.dispose();
+    if (decoder?.owned) decoder.runner.dispose();
+    throw error;
+  }
+}

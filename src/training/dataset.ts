@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, throwIfAborted } from '../core/errors';
+import type { ImageInput, RawImage } from '../core/image-input';
+import { type InputSpec, prepareImage } from '../preprocess/prepare';
+import { imageToTensor } from '../preprocess/to-tensor';
+import type { FrameSource } from '../camera/frame';
+import { permutation } from './random';
+
+/**
+ * One training example: an image (any {@link ImageInput}; file paths need `visionpipe/node`)
+ * and its class index.
+ *
+ * @example
+ * ```ts
+ * const sample: LabeledImage = { image: 'photos/cat1.jpg', label: 0 };
+ * ```
+ */
+export interface LabeledImage {
+  image: ImageInput;
+  label: number;
+}
+
+/**
+ * Progress of long work, 0–1, with counts.
+ *
+ * @example
+ * ```ts
+ * const onProgress = (p: TrainingProgress) => bar.value = p.fraction;
+ * ```
+ */
+export interface TrainingProgress {
+  done: number;
+  total: number;
+  fraction: number;
+}
+
+/** Options of long-running dataset work. @example `{ signal: controller.signal, onProgress }` */
+export interface LongWorkOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainingProgress) => void;
+}
+
+/**
+ * Images as one model-ready batch tensor `[N, H, W, C]` and their labels. The caller owns `x`.
+ *
+ * @example
+ * ```ts
+ * const { x, labels } = await imagesToTensors(samples, { width: 224, height: 224, normalization: 'unit' });
+ * x.dispose();
+ * ```
+ */
+export interface ImageTensors {
+  x: tf.Tensor4D;
+  labels: Int32Array;
+}
+
+/**
+ * Decodes labelled images (image objects, raw pixels, tensors, or file paths / folders'
+ * contents in Node) and prepares them as one batch as the model's {@link InputSpec} says.
+ * Reports progress, honours `signal` (throws `ABORTED`), and leaks no tensors on failure.
+ *
+ * @example
+ * ```ts
+ * const files = [{ image: 'data/cat/1.jpg', label: 0 }, { image: 'data/dog/1.jpg', label: 1 }];
+ * const { x, labels } = await imagesToTensors(files, NSFW_MOBILENET_V2.input);
+ * ```
+ */
+export async function imagesToTensors(samples: readonly LabeledImage[], input: InputSpec, options: LongWorkOptions = {}): Promise<ImageTensors> {
+  if (samples.length === 0) throw new VisionError('INVALID_INPUT', 'no samples given; pass at least one { image, label }');
+  const parts: tf.Tensor4D[] = [];
+  try {
+    for (let i = 0; i < samples.length; i++) {
+      throwIfAborted(options.signal, 'dataset preparation');
+      const { tensor, owned } = await imageToTensor(samples[i].image);
+      try {
+        parts.push(prepareImage(tensor, { ...input, dtype: 'float32' }).input);
+      } finally {
+        if (owned) tensor.dispose();
+      }
+      options.onProgress?.({ done: i + 1, total: samples.length, fraction: (i + 1) / samples.length });
+    }
+    const x = parts.length === 1 ? (parts[0].clone() as tf.Tensor4D) : tf.concat(parts, 0);
+    return { x, labels: Int32Array.from(samples, (s) => s.label) };
+  } finally {
+    tf.dispose(parts);
+  }
+}
+
+/**
+ * Folder-per-class listing → labelled samples: `{ cat: ['a.jpg', …], dog: [...] }` becomes
+ * samples with labels in the order of `classNames` (default: the keys sorted).
+ *
+ * @example
+ * ```ts
+ * const { samples, labels } = samplesFromFolders({ cat: catFiles, dog: dogFiles });
+ * ```
+ */
+export function samplesFromFolders(folders: Readonly<Record<string, readonly ImageInput[]>>, classNames?: readonly string[]): { samples: LabeledImage[]; labels: string[] } {
+  const labels = [...(classNames ?? Object.keys(folders).sort())];
+  const samples: LabeledImage[] = [];
+  labels.forEach((name, label) => {
+    const files = folders[name];
+    if (!files) throw new VisionError('INVALID_INPUT', `no folder for class '${name}'; folders: ${Object.keys(folders).join(', ')}`);
+    for (const image of files) samples.push({ image, label });
+  });
+  return { samples, labels };
+}
+
+/** Options of {@link collectSamples}. @example `{ every: 3, signal }` */
+export interface CollectOptions {
+  /** Keep one frame in `every` (default 1), to get more varied samples. */
+  every?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainingProgress) => void;
+}
+
+/**
+ * Takes `count` frames of a live source (webcam, video, images) as training samples of one
+ * class. Frames are copied to plain RGB pixel data (transferable to a worker) and released.
+ *
+ * @example
+ * ```ts
+ * const source = webcam.frames();
+ * const thumbsUp = await collectSamples(source, 0, 30, { every: 2 });
+ * ```
+ */
+export async function collectSamples(source: FrameSource, label: number, count: number, options: CollectOptions = {}): Promise<LabeledImage[]> {
+  if (!Number.isInteger(count) || count <= 0) throw new VisionError('INVALID_OPTION', `count is ${count}; it must be a positive integer`);
+  const every = options.every ?? 1;
+  const out: LabeledImage[] = [];
+  let seen = 0;
+  while (out.length < count) {
+    throwIfAborted(options.signal, 'sample collection');
+    const { value, done } = await source.next();
+    if (done || !value) throw new VisionError('INVALID_INPUT', `the frame source ended after ${out.length} of ${count} samples`);
+    try {
+      if (seen++ % every !== 0) continue;
+      const { tensor, owned } = await imageToTensor(value.frame);
+      try {
+        const [height, width] = tensor.shape;
+        const raw: RawImage = { data: Uint8Array.from(await tensor.data()), width, height, channels: 3 };
+        out.push({ image: raw, label });
+      } finally {
+        if (owned) tensor.dispose();
+      }
+      options.onProgress?.({ done: out.length, total: count, fraction: out.length / count });
+    } finally {
+      value.release();
+    }
+  }
+  return out;
+}
+
+/**
+ * Splits `count` example indices into batches, shuffled when `seed` is given (or `shuffle`
+ * is true).
+ *
+ * @example
+ * ```ts
+ * for (const batch of batchIndices(1000, 32, { seed: epoch })) train(batch);
+ * ```
+ */
+export function batchIndices(count: number, batchSize: number, options: { shuffle?: boolean; seed?: number } = {}): number[][] {
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new VisionError('INVALID_OPTION', `batchSize is ${batchSize}; it must be a positive integer`);
+  const order = options.shuffle === false ? Array.from({ length: count }, (_, i) => i) : permutation(count, options.seed);
+  const out: number[][] = [];
+  for (let i = 0; i < count; i += batchSize) out.push(order.slice(i, i + batchSize));
+  return out;
+}
+
+/**
+ * Rows of a tensor at the given indices (a new tensor the caller owns).
+ *
+ * @example
+ * ```ts
+ * const xb = takeRows(x, batch);
+ * ```
+ */
+export function takeRows<T extends tf.Tensor>(x: T, indices: readonly number[]): T {
+  return tf.tidy(() => tf.gather(x, tf.tensor1d(Int32Array.from(indices), 'int32'))) as T;
+}

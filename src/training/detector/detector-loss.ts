@@ -1,0 +1,152 @@
+/**
+ * Target assignment (centre sampling) and the detector's loss: BCE for class scores, GIoU for
+ * boxes, per-instance cropped BCE for YOLO-seg style masks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DETECTOR_STRIDE, type DetectorForward, gridCentres } from './detector-model';
+import type { ShapeScene } from './shape-scenes';
+
+/**
+ * Per-cell training targets of a batch, flat row-major arrays (B scenes × N cells).
+ *
+ * @example
+ * ```ts
+ * const targets = assignTargets(batch, { inputSize: 64, numClasses: 3, numPrototypes: 8 });
+ * ```
+ */
+export interface DetectorTargets {
+  batch: number;
+  cells: number;
+  /** [B·N] 1 where a cell is a positive. */
+  positive: Float32Array;
+  /** [B·N·C] one-hot class targets. */
+  classes: Float32Array;
+  /** [B·N·4] xyxy boxes of the assigned objects. */
+  boxes: Float32Array;
+  /** [B·N·P] soft mask of the assigned object at prototype resolution, and [B·N·P] loss weights (inside its box / box area). */
+  masks?: Float32Array;
+  maskWeights?: Float32Array;
+  numPositive: number;
+}
+
+/** Centre-sampling radius in cells: positives are cells whose centre is inside an object's box and this close to its centre. */
+const RADIUS = 1.25;
+
+/**
+ * Assigns each grid cell to at most one object: cells whose centre lies inside the object's
+ * box and within {@link RADIUS} cells of its centre (the smallest object wins a tie); an object
+ * that gets no cell takes the cell holding its centre.
+ *
+ * @example
+ * ```ts
+ * const t = assignTargets(scenes.slice(0, 16), { inputSize: 64, numClasses: 3 });
+ * ```
+ */
+export function assignTargets(scenes: readonly ShapeScene[], options: { inputSize: number; numClasses: number; numPrototypes?: number }): DetectorTargets {
+  const { inputSize: size, numClasses: c } = options;
+  const g = size / DETECTOR_STRIDE;
+  const n = g * g;
+  const b = scenes.length;
+  const centres = gridCentres(size);
+  const positive = new Float32Array(b * n);
+  const classes = new Float32Array(b * n * c);
+  const boxes = new Float32Array(b * n * 4);
+  const withMasks = (options.numPrototypes ?? 0) > 0;
+  const ps = size / 4;
+  const p = ps * ps;
+  const masks = withMasks ? new Float32Array(b * n * p) : undefined;
+  const maskWeights = withMasks ? new Float32Array(b * n * p) : undefined;
+  let numPositive = 0;
+  scenes.forEach((scene, s) => {
+    const owner = new Int32Array(n).fill(-1);
+    const area = (k: number) => {
+      const bx = scene.objects[k].box;
+      return (bx.x2 - bx.x1) * (bx.y2 - bx.y1);
+    };
+    scene.objects.forEach((o, k) => {
+      const { x1, y1, x2, y2 } = o.box;
+      const [gx, gy] = [(x1 + x2) / 2, (y1 + y2) / 2];
+      let got = false;
+      for (let i = 0; i < n; i++) {
+        const [cx, cy] = [centres[i * 2], centres[i * 2 + 1]];
+        const inBox = cx > x1 && cx < x2 && cy > y1 && cy < y2;
+        const near = Math.abs(cx - gx) < RADIUS * DETECTOR_STRIDE && Math.abs(cy - gy) < RADIUS * DETECTOR_STRIDE;
+        if (!inBox || !near) continue;
+        got = true;
+        if (owner[i] < 0 || area(k) < area(owner[i])) owner[i] = k;
+      }
+      if (!got) {
+        const i = Math.min(g - 1, Math.floor(gy / DETECTOR_STRIDE)) * g + Math.min(g - 1, Math.floor(gx / DETECTOR_STRIDE));
+        if (owner[i] < 0 || area(k) < area(owner[i])) owner[i] = k;
+      }
+    });
+    const small = withMasks ? scene.objects.map((o) => downsample(o.mask, size)) : [];
+    for (let i = 0; i < n; i++) {
+      const k = owner[i];
+      if (k < 0) continue;
+      const o = scene.objects[k];
+      const row = s * n + i;
+      positive[row] = 1;
+      numPositive++;
+      classes[row * c + o.classId] = 1;
+      boxes.set([o.box.x1, o.box.y1, o.box.x2, o.box.y2], row * 4);
+      if (masks && maskWeights) {
+        masks.set(small[k], row * p);
+        const inside: number[] = [];
+        for (let q = 0; q < p; q++) {
+          const [px, py] = [((q % ps) + 0.5) * 4, (Math.floor(q / ps) + 0.5) * 4];
+          if (px >= o.box.x1 && px < o.box.x2 && py >= o.box.y1 && py < o.box.y2) inside.push(q);
+        }
+        for (const q of inside) maskWeights[row * p + q] = 1 / inside.length;
+      }
+    }
+  });
+  return { batch: b, cells: n, positive, classes, boxes, masks, maskWeights, numPositive };
+}
+
+/** A size×size binary mask → (size/4)² coverage fractions. */
+function downsample(mask: Uint8Array, size: number): Float32Array {
+  const ps = size / 4;
+  const out = new Float32Array(ps * ps);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) out[Math.floor(y / 4) * ps + Math.floor(x / 4)] += mask[y * size + x] / 16;
+  return out;
+}
+
+function bceWithLogits(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor {
+  return tf.relu(logits).sub(logits.mul(targets)).add(tf.log1p(tf.exp(tf.abs(logits).neg())));
+}
+
+/** Generalised IoU of matching xyxy boxes, [..., 4] → [...]. */
+function giou(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const [ax1, ay1, ax2, ay2] = tf.split(a, 4, -1);
+  const [bx1, by1, bx2, by2] = tf.split(b, 4, -1);
+  const iw = tf.relu(tf.minimum(ax2, bx2).sub(tf.maximum(ax1, bx1)));
+  const ih = tf.relu(tf.minimum(ay2, by2).sub(tf.maximum(ay1, by1)));
+  const inter = iw.mul(ih);
+  const union = ax2.sub(ax1).mul(ay2.sub(ay1)).add(bx2.sub(bx1).mul(by2.sub(by1))).sub(inter);
+  const hull = tf.maximum(ax2, bx2).sub(tf.minimum(ax1, bx1)).mul(tf.maximum(ay2, by2).sub(tf.minimum(ay1, by1)));
+  return inter.div(union.add(1e-6)).sub(hull.sub(union).div(hull.add(1e-6))).squeeze([-1]);
+}
+
+/**
+ * Loss parts (scalars, each normalised by the number of positives) of one forward pass.
+ *
+ * @example
+ * ```ts
+ * const { total } = detectorLoss(detector.forward(x), targets);
+ * ```
+ */
+export function detectorLoss(out: DetectorForward, t: DetectorTargets): { total: tf.Scalar; cls: tf.Scalar; box: tf.Scalar; mask: tf.Scalar } {
+  const { batch: b, cells: n } = t;
+  const norm = Math.max(t.numPositive, 1);
+  const pos = tf.tensor2d(t.positive, [b, n]);
+  const cls = bceWithLogits(out.clsLogits, tf.tensor3d(t.classes, out.clsLogits.shape)).sum().div(norm) as tf.Scalar;
+  const box = tf.scalar(1).sub(giou(out.boxes, tf.tensor3d(t.boxes, [b, n, 4]))).mul(pos).sum().mul(2 / norm) as tf.Scalar;
+  let mask = tf.scalar(0);
+  if (out.coefficients && out.prototypes && t.masks && t.maskWeights) {
+    const logits = tf.matMul(out.coefficients, out.prototypes, false, true) as tf.Tensor3D;
+    const p = logits.shape[2];
+    mask = bceWithLogits(logits, tf.tensor3d(t.masks, [b, n, p])).mul(tf.tensor3d(t.maskWeights, [b, n, p])).sum().div(norm) as tf.Scalar;
+  }
+  return { total: cls.add(box).add(mask) as tf.Scalar, cls, box, mask };
+}

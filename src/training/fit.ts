@@ -1,0 +1,237 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, throwIfAborted } from '../core/errors';
+import { type WeightSnapshot, disposeSnapshot, restoreWeights, snapshotWeights } from './checkpoint';
+import { batchIndices, takeRows } from './dataset';
+import { type LabeledTensors, evaluateClassifier } from './evaluate';
+import type { GradientClipping } from './gradients';
+import { type ClassificationLoss, type LossName, resolveLoss } from './losses';
+import { type OptimizerName, type OptimizerOptions, createOptimizer, defaultLearningRate, getLearningRate, setLearningRate } from './optimizers';
+import type { LearningRateSchedule } from './schedules';
+import { type ParamGroup, trainStep } from './train-step';
+
+/**
+ * What `onEpochEnd` receives (plain data): the epoch's mean training loss and accuracy, the
+ * validation scores when there is validation data, the learning rate, and progress 0–1.
+ *
+ * @example
+ * ```ts
+ * onEpochEnd: (log: EpochLog) => console.log(log.epoch, log.valAccuracy),
+ * ```
+ */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  learningRate: number;
+  progress: number;
+  elapsedMs: number;
+}
+
+/** What `onBatchEnd` receives (plain data). @example `onBatchEnd: (b: BatchLog) => bar.value = b.progress` */
+export interface BatchLog {
+  epoch: number;
+  batch: number;
+  batches: number;
+  step: number;
+  loss: number;
+  learningRate: number;
+  progress: number;
+}
+
+/** The metric that early stopping and checkpointing watch. @example `const m: MonitorMetric = 'val_accuracy';` */
+export type MonitorMetric = 'loss' | 'accuracy' | 'val_loss' | 'val_accuracy';
+
+/**
+ * A group of variables trained at a scaled learning rate (its own optimiser of the same kind).
+ *
+ * @example
+ * ```ts
+ * const groups: VariableGroup[] = [{ variables: head, learningRateScale: 1 }, { variables: lastBlock, learningRateScale: 0.1 }];
+ * ```
+ */
+export interface VariableGroup {
+  variables: tf.Variable[];
+  learningRateScale?: number;
+}
+
+/**
+ * Options of {@link fit}.
+ *
+ * @example
+ * ```ts
+ * const options: FitOptions = {
+ *   epochs: 30, batchSize: 32, optimizer: { name: 'adam', learningRate: 3e-3 },
+ *   schedule: cosineDecay(3e-3, { totalSteps: 900 }), clip: { maxNorm: 5 },
+ *   validationData: val, earlyStopping: { patience: 5 }, signal,
+ * };
+ * ```
+ */
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  /** An optimiser's settings (or name), or a ready tfjs optimiser (default Adam 1e-3). */
+  optimizer?: OptimizerOptions | OptimizerName | tf.Optimizer;
+  /** Train only these variables, each group at its own learning-rate scale (default: all trainable weights at scale 1). Needs optimizer settings, not an instance. */
+  groups?: readonly VariableGroup[];
+  loss?: LossName | ClassificationLoss;
+  schedule?: LearningRateSchedule;
+  clip?: GradientClipping;
+  weightDecay?: number;
+  validationData?: LabeledTensors;
+  /** Default `val_loss` with validation data, else `loss`. */
+  monitor?: MonitorMetric;
+  earlyStopping?: { patience: number; minDelta?: number };
+  /** Restore the weights of the best epoch at the end (default true with validation data). */
+  restoreBest?: boolean;
+  /** Applied to each training batch's inputs (e.g. augmentation); must return a new tensor. */
+  augment?: (x: tf.Tensor, step: number) => tf.Tensor;
+  seed?: number;
+  signal?: AbortSignal;
+  onBatchEnd?: (log: BatchLog) => void;
+  onEpochEnd?: (log: EpochLog) => void | Promise<void>;
+}
+
+/**
+ * The outcome of {@link fit}: every epoch's log, the best epoch and its monitored value, and
+ * whether early stopping ended training.
+ *
+ * @example
+ * ```ts
+ * const { history, bestEpoch } = await fit(model, train, options);
+ * ```
+ */
+export interface FitResult {
+  history: EpochLog[];
+  bestEpoch: number;
+  bestValue: number;
+  stoppedEarly: boolean;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+function metricOf(log: EpochLog, monitor: MonitorMetric): number {
+  const value = { loss: log.loss, accuracy: log.accuracy, val_loss: log.valLoss, val_accuracy: log.valAccuracy }[monitor];
+  if (value === undefined) throw new VisionError('INVALID_OPTION', `monitor '${monitor}' needs validationData`);
+  return value;
+}
+
+function makeGroups(model: tf.LayersModel, options: FitOptions): { groups: ParamGroup[]; owned: tf.Optimizer[] } {
+  const spec = options.optimizer ?? 'adam';
+  if (spec instanceof tf.Optimizer) {
+    if (options.groups) throw new VisionError('INVALID_OPTION', 'groups need optimizer settings ({ name, learningRate }), not an optimizer instance');
+    return { groups: [{ variables: model.trainableWeights.map((w) => w.read() as tf.Variable), optimizer: spec }], owned: [] };
+  }
+  const settings = typeof spec === 'string' ? { name: spec } : spec;
+  const list = options.groups ?? [{ variables: model.trainableWeights.map((w) => w.read() as tf.Variable) }];
+  const groups = list.map((g) => {
+    const scale = g.learningRateScale ?? 1;
+    const optimizer = createOptimizer({ ...settings, learningRate: (settings.learningRate ?? defaultLearningRate(settings.name)) * scale });
+    return { variables: g.variables, optimizer, learningRateScale: scale };
+  });
+  return { groups, owned: groups.map((g) => g.optimizer) };
+}
+
+function checkOptions(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): void {
+  if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new VisionError('INVALID_OPTION', `epochs is ${options.epochs}; it must be a positive integer`);
+  if (data.x.shape[0] !== data.labels.length) throw new VisionError('INVALID_INPUT', `${data.x.shape[0]} examples but ${data.labels.length} labels`);
+  if (data.labels.length === 0) throw new VisionError('INVALID_INPUT', 'no training examples');
+  if (model.trainableWeights.length === 0 && !options.groups) throw new VisionError('INVALID_OPTION', 'the model has no trainable weights (all layers frozen?)');
+}
+
+/**
+ * Trains a classifier (a tfjs LayersModel that outputs logits or scores) on labelled tensors
+ * with a custom loop: shuffled batches, any optimiser and learning-rate schedule, gradient
+ * clipping, weight decay, per-group learning rates, callbacks with progress, early stopping
+ * on a monitored metric and restore of the best epoch's weights. `signal` aborts between
+ * batches with `VisionError('ABORTED')`, leaving the model usable. Tensor counts stay flat.
+ *
+ * @example
+ * ```ts
+ * const result = await fit(model, { x, labels }, {
+ *   epochs: 20, optimizer: 'adam', validationData: { x: xVal, labels: yVal },
+ *   monitor: 'val_accuracy', earlyStopping: { patience: 3 },
+ *   onEpochEnd: (log) => console.log(log.epoch, log.valAccuracy),
+ * });
+ * ```
+ */
+export async function fit(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): Promise<FitResult> {
+  checkOptions(model, data, options);
+  const loss = resolveLoss(options.loss);
+  const batchSize = options.batchSize ?? 32;
+  const monitor = options.monitor ?? (options.validationData ? 'val_loss' : 'loss');
+  const higherIsBetter = monitor.endsWith('accuracy');
+  const restoreBest = options.restoreBest ?? options.validationData !== undefined;
+  const minDelta = options.earlyStopping?.minDelta ?? 0;
+  const { groups, owned } = makeGroups(model, options);
+  const baseRates = groups.map((g) => getLearningRate(g.optimizer) / (g.learningRateScale ?? 1));
+  const labels = tf.tensor1d(Int32Array.from(data.labels), 'int32');
+  const history: EpochLog[] = [];
+  let best: WeightSnapshot | null = null;
+  let bestValue = higherIsBetter ? -Infinity : Infinity;
+  let bestEpoch = -1;
+  let stale = 0;
+  let step = 0;
+  let stoppedEarly = false;
+  const started = Date.now();
+  const n = data.labels.length;
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const batches = batchIndices(n, batchSize, { seed: options.seed === undefined ? undefined : options.seed + epoch });
+      let lossSum = 0;
+      let right = 0;
+      for (let b = 0; b < batches.length; b++) {
+        throwIfAborted(options.signal, 'training');
+        const rate = options.schedule ? options.schedule(step) : baseRates[0];
+        groups.forEach((g) => setLearningRate(g.optimizer, rate * (g.learningRateScale ?? 1)));
+        const xb = takeRows(data.x, batches[b]);
+        const yb = takeRows(labels, batches[b]);
+        const input = options.augment ? options.augment(xb, step) : xb;
+        const out = trainStep(model, groups, input, yb, { loss, clip: options.clip, weightDecay: options.weightDecay });
+        const [lossValue] = await out.loss.data();
+        const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(out.predicted, yb), 'int32')));
+        right += (await hits.data())[0];
+        tf.dispose([xb, yb, input, out.loss, out.predicted, hits]);
+        lossSum += lossValue * batches[b].length;
+        step++;
+        options.onBatchEnd?.({ epoch, batch: b, batches: batches.length, step, loss: lossValue, learningRate: rate, progress: (epoch + (b + 1) / batches.length) / options.epochs });
+        await yieldToEventLoop();
+      }
+      const log: EpochLog = {
+        epoch, loss: lossSum / n, accuracy: right / n, learningRate: getLearningRate(groups[0].optimizer) / (groups[0].learningRateScale ?? 1),
+        progress: (epoch + 1) / options.epochs, elapsedMs: Date.now() - started,
+      };
+      if (options.validationData) {
+        const val = await evaluateClassifier(model, options.validationData, loss);
+        log.valLoss = val.loss;
+        log.valAccuracy = val.accuracy;
+      }
+      history.push(log);
+      const value = metricOf(log, monitor);
+      const improved = higherIsBetter ? value > bestValue + minDelta : value < bestValue - minDelta;
+      if (improved) {
+        bestValue = value;
+        bestEpoch = epoch;
+        stale = 0;
+        if (restoreBest) {
+          disposeSnapshot(best);
+          best = snapshotWeights(model);
+        }
+      } else {
+        stale++;
+      }
+      await options.onEpochEnd?.(log);
+      if (options.earlyStopping && stale >= options.earlyStopping.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (restoreBest && best) restoreWeights(model, best);
+    return { history, bestEpoch, bestValue, stoppedEarly };
+  } finally {
+    disposeSnapshot(best);
+    labels.dispose();
+    for (const o of owned) o.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+import { VisionError } from '../core/errors';
+
+/**
+ * A learning-rate schedule: the rate to use at a 0-based optimisation step.
+ *
+ * @example
+ * ```ts
+ * const schedule: LearningRateSchedule = (step) => 0.01 * 0.95 ** step;
+ * ```
+ */
+export type LearningRateSchedule = (step: number) => number;
+
+function positive(name: string, value: number): void {
+  if (!(value > 0)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be > 0`);
+}
+
+/**
+ * Step decay: `initial · factor^floor(step / every)`.
+ *
+ * @example
+ * ```ts
+ * const lr = stepDecay(0.1, { every: 100, factor: 0.5 }); // lr(250) = 0.025
+ * ```
+ */
+export function stepDecay(initial: number, options: { every: number; factor: number }): LearningRateSchedule {
+  positive('initial', initial);
+  positive('every', options.every);
+  return (step) => initial * options.factor ** Math.floor(step / options.every);
+}
+
+/**
+ * Exponential decay: `initial · rate^(step / decaySteps)` (continuous).
+ *
+ * @example
+ * ```ts
+ * const lr = exponentialDecay(0.1, { rate: 0.5, decaySteps: 100 }); // lr(100) = 0.05
+ * ```
+ */
+export function exponentialDecay(initial: number, options: { rate: number; decaySteps: number }): LearningRateSchedule {
+  positive('initial', initial);
+  positive('decaySteps', options.decaySteps);
+  return (step) => initial * options.rate ** (step / options.decaySteps);
+}
+
+/**
+ * Cosine annealing from `initial` to `minimum` (default 0) over `totalSteps`, then `minimum`.
+ *
+ * @example
+ * ```ts
+ * const lr = cosineDecay(0.1, { totalSteps: 1000 }); // lr(500) = 0.05
+ * ```
+ */
+export function cosineDecay(initial: number, options: { totalSteps: number; minimum?: number }): LearningRateSchedule {
+  positive('initial', initial);
+  positive('totalSteps', options.totalSteps);
+  const min = options.minimum ?? 0;
+  return (step) => {
+    const t = Math.min(step, options.totalSteps) / options.totalSteps;
+    return min + 0.5 * (initial - min) * (1 + Math.cos(Math.PI * t));
+  };
+}
+
+/**
+ * Linear warm-up: ramps linearly from `peak/warmupSteps` (step 0) to `peak` over
+ * `warmupSteps`, then follows `after` (a constant or a schedule, whose step count starts at
+ * the end of warm-up).
+ *
+ * @example
+ * ```ts
+ * const lr = linearWarmup(0.01, { warmupSteps: 100, after: cosineDecay(0.01, { totalSteps: 900 }) });
+ * ```
+ */
+export function linearWarmup(peak: number, options: { warmupSteps: number; after?: LearningRateSchedule }): LearningRateSchedule {
+  positive('peak', peak);
+  positive('warmupSteps', options.warmupSteps);
+  return (step) => {
+    if (step < options.warmupSteps) return (peak * (step + 1)) / options.warmupSteps;
+    return options.after ? options.after(step - options.warmupSteps) : peak;
+  };
+}

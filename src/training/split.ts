@@ -1,0 +1,93 @@
+import { VisionError } from '../core/errors';
+import { shuffle } from './random';
+
+/**
+ * Indices of the examples used for training and for validation (or testing).
+ *
+ * @example
+ * ```ts
+ * const { train, validation } = stratifiedSplit(labels, { validationFraction: 0.2, seed: 1 });
+ * ```
+ */
+export interface SplitIndices {
+  train: number[];
+  validation: number[];
+}
+
+/** Options of {@link stratifiedSplit}. @example `{ validationFraction: 0.2, seed: 1 }` */
+export interface SplitOptions {
+  /** Share of each class that goes to validation, 0 < f < 1 (default 0.2). */
+  validationFraction?: number;
+  /** Seed of the shuffle (default: unseeded). */
+  seed?: number;
+}
+
+function groupByLabel(labels: readonly number[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  labels.forEach((label, i) => {
+    if (!Number.isInteger(label) || label < 0) {
+      throw new VisionError('INVALID_INPUT', `label ${String(label)} at index ${i} is not a class index (a non-negative integer)`);
+    }
+    const group = groups.get(label) ?? [];
+    group.push(i);
+    groups.set(label, group);
+  });
+  return new Map([...groups.entries()].sort((a, b) => a[0] - b[0]));
+}
+
+/**
+ * Splits examples into train and validation so that each class keeps its proportion in both
+ * (every class with at least two examples gets at least one of each). Both lists are shuffled.
+ *
+ * @example
+ * ```ts
+ * const { train, validation } = stratifiedSplit([0, 0, 1, 1, 1, 0], { validationFraction: 0.34, seed: 7 });
+ * ```
+ */
+export function stratifiedSplit(labels: readonly number[], options: SplitOptions = {}): SplitIndices {
+  const fraction = options.validationFraction ?? 0.2;
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new VisionError('INVALID_OPTION', `validationFraction is ${fraction}; it must be between 0 and 1 (exclusive)`);
+  }
+  const train: number[] = [];
+  const validation: number[] = [];
+  let seed = options.seed;
+  for (const group of groupByLabel(labels).values()) {
+    const order = shuffle(group, seed === undefined ? undefined : seed++);
+    let count = Math.round(order.length * fraction);
+    if (order.length >= 2) count = Math.min(Math.max(count, 1), order.length - 1);
+    validation.push(...order.slice(0, count));
+    train.push(...order.slice(count));
+  }
+  return { train: shuffle(train, options.seed), validation: shuffle(validation, options.seed) };
+}
+
+/**
+ * Stratified k-fold cross-validation: every example is in exactly one validation fold, and
+ * each fold holds about 1/k of every class. Returns k train/validation index pairs.
+ *
+ * @example
+ * ```ts
+ * for (const { train, validation } of kFold(labels, 5, { seed: 1 })) {
+ *   // fit on train, score on validation
+ * }
+ * ```
+ */
+export function kFold(labels: readonly number[], k: number, options: { seed?: number } = {}): SplitIndices[] {
+  if (!Number.isInteger(k) || k < 2 || k > labels.length) {
+    throw new VisionError('INVALID_OPTION', `k is ${k}; it must be an integer from 2 to the number of examples (${labels.length})`);
+  }
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  let next = 0; // deal classes round-robin so folds stay balanced in size too
+  let seed = options.seed;
+  for (const group of groupByLabel(labels).values()) {
+    for (const index of shuffle(group, seed === undefined ? undefined : seed++)) {
+      folds[next].push(index);
+      next = (next + 1) % k;
+    }
+  }
+  return folds.map((validation, f) => ({
+    train: folds.flatMap((fold, g) => (g === f ? [] : fold)).sort((a, b) => a - b),
+    validation: validation.sort((a, b) => a - b),
+  }));
+}

@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, throwIfAborted } from '../../core/errors';
+import { NSFW_MOBILENET_V2, resolveModelLocation } from '../../models/catalog';
+import type { ModelSpec } from '../../models/model-spec';
+import type { InputSpec } from '../../preprocess/prepare';
+import { type LoadModelOptions, loadModel } from '../../runtime/load-model';
+import { TfjsRunner } from '../../runtime/tfjs-runner';
+import { type LabeledImage, type LongWorkOptions, imagesToTensors } from '../dataset';
+
+/**
+ * A frozen feature extractor: a tfjs layers model cut at one layer, with the input spec its
+ * images need. Its layers are frozen (`trainable = false`) until {@link unfreezeLastLayers}.
+ *
+ * @example
+ * ```ts
+ * const backbone = await loadMobileNetV2Backbone();
+ * const features = await backbone.extract(images); // [N, 1280]
+ * ```
+ */
+export class FeatureExtractor {
+  /** The cut model: image batch → features `[N, dim]`. Shares weights with the source model. */
+  readonly model: tf.LayersModel;
+  readonly dim: number;
+
+  constructor(source: tf.LayersModel, layerName: string, readonly input: InputSpec, private readonly owner?: { dispose(): void }) {
+    let layer: tf.layers.Layer;
+    try {
+      layer = source.getLayer(layerName);
+    } catch {
+      const names = source.layers.slice(-6).map((l) => l.name).join(', ');
+      throw new VisionError('INVALID_OPTION', `the model has no layer '${layerName}'; its last layers are ${names}`);
+    }
+    const output = layer.output as tf.SymbolicTensor;
+    if (Array.isArray(output) || output.shape.length !== 2) {
+      throw new VisionError('INVALID_OPTION', `layer '${layerName}' outputs shape [${String(output.shape)}]; pick a layer with flat [N, features] output (e.g. after Flatten/GlobalPooling)`);
+    }
+    this.model = tf.model({ inputs: source.inputs, outputs: output });
+    for (const l of this.model.layers) l.trainable = false;
+    this.dim = output.shape[1] as number;
+  }
+
+  /**
+   * Features of a prepared image batch `[N, H, W, C]` (already normalised as `input` says),
+   * computed in batches; returns `[N, dim]`, which the caller owns.
+   */
+  async extract(x: tf.Tensor4D, options: LongWorkOptions & { batchSize?: number } = {}): Promise<tf.Tensor2D> {
+    const n = x.shape[0];
+    const batchSize = options.batchSize ?? 32;
+    const parts: tf.Tensor2D[] = [];
+    try {
+      for (let start = 0; start < n; start += batchSize) {
+        throwIfAborted(options.signal, 'feature extraction');
+        const part = tf.tidy(() => this.model.predict(tf.slice(x, start, Math.min(batchSize, n - start))) as tf.Tensor2D);
+        parts.push(part);
+        await part.data(); // let the backend finish before reporting progress
+        const done = Math.min(start + batchSize, n);
+        options.onProgress?.({ done, total: n, fraction: done / n });
+      }
+      return parts.length === 1 ? (parts[0].clone() as tf.Tensor2D) : tf.concat(parts, 0);
+    } finally {
+      tf.dispose(parts);
+    }
+  }
+
+  /**
+   * Features of labelled images (decoded and prepared as `input` says), in batches of
+   * `batchSize` images so that memory stays small. Returns `{ x: [N, dim], labels }`.
+   */
+  async extractImages(samples: readonly LabeledImage[], options: LongWorkOptions & { batchSize?: number } = {}): Promise<{ x: tf.Tensor2D; labels: Int32Array }> {
+    const batchSize = options.batchSize ?? 32;
+    const parts: tf.Tensor2D[] = [];
+    try {
+      for (let start = 0; start < samples.length; start += batchSize) {
+        const chunk = samples.slice(start, start + batchSize);
+        const { x } = await imagesToTensors(chunk, this.input, { signal: options.signal });
+        try {
+          parts.push(await this.extract(x, { batchSize, signal: options.signal }));
+        } finally {
+          x.dispose();
+        }
+        const done = start + chunk.length;
+        options.onProgress?.({ done, total: samples.length, fraction: done / samples.length });
+      }
+      const x = parts.length === 1 ? (parts[0].clone() as tf.Tensor2D) : tf.concat(parts, 0);
+      return { x, labels: Int32Array.from(samples, (s) => s.label) };
+    } finally {
+      tf.dispose(parts);
+    }
+  }
+
+  /** Frees the source model when this extractor loaded it. */
+  dispose(): void {
+    this.owner?.dispose();
+  }
+}
+
+/**
+ * A feature extractor from any tfjs layers model (or a {@link TfjsRunner} of one) and the
+ * name of a layer with flat output. The source model is shared, not copied.
+ *
+ * @example
+ * ```ts
+ * const runner = await loadModel('my-model/model.json') as TfjsRunner;
+ * const extractor = createFeatureExtractor(runner, 'global_average_pooling2d', { width: 96, height: 96, normalization: 'unit' });
+ * ```
+ */
+export function createFeatureExtractor(source: tf.LayersModel | TfjsRunner, layerName: string, input: InputSpec): FeatureExtractor {
+  const model = source instanceof TfjsRunner ? source.tfModel : source;
+  if (!(model instanceof tf.LayersModel)) {
+    throw new VisionError('INVALID_OPTION', 'feature extraction needs a tfjs layers model (graph models have no layers to cut)');
+  }
+  return new FeatureExtractor(model, layerName, input);
+}
+
+/**
+ * The nsfwjs MobileNetV2 (shipped in the `nsfwjs` npm package) cut at `flatten_1`: 224×224
+ * RGB /255 images → 1280 features, a good frozen backbone for transfer learning.
+ *
+ * @example
+ * ```ts
+ * const backbone = await loadMobileNetV2Backbone({ backend: 'wasm' });
+ * console.log(backbone.dim); // 1280
+ * ```
+ */
+export async function loadMobileNetV2Backbone(options: LoadModelOptions & { modelBaseUrl?: string; spec?: ModelSpec } = {}): Promise<FeatureExtractor> {
+  const spec = options.spec ?? NSFW_MOBILENET_V2;
+  const runner = await loadModel(resolveModelLocation(spec, options.modelBaseUrl), { ...options, format: spec.format });
+  if (!(runner instanceof TfjsRunner)) {
+    runner.dispose();
+    throw new VisionError('MODEL_FORMAT', 'the MobileNetV2 backbone must load as a tfjs layers model');
+  }
+  try {
+    return new FeatureExtractor(runner.tfModel as tf.LayersModel, 'flatten_1', spec.input, runner);
+  } catch (error) {
+    runner.dispose();
+    throw error;
+  }
+}

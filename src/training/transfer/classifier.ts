@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import type { ModelSpec } from '../../models/model-spec';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { TfjsRunner } from '../../runtime/tfjs-runner';
+import type { FeatureExtractor } from './backbone';
+import { KnnClassifier } from './knn';
+import { KnnRunner } from './knn-runner';
+
+/**
+ * Joins a backbone and a trained head into one flat tfjs layers model (image → class
+ * scores) that shares their weights: save it, run it, or fine-tune it end to end.
+ *
+ * @example
+ * ```ts
+ * const model = composeClassifier(backbone, head);
+ * const scores = model.predict(batch) as tf.Tensor2D;
+ * ```
+ */
+export function composeClassifier(extractor: FeatureExtractor, head: tf.LayersModel): tf.LayersModel {
+  let x = extractor.model.outputs[0];
+  const [, dim] = x.shape;
+  if (head.inputs[0].shape[1] !== dim) {
+    throw new VisionError('INVALID_OPTION', `the head takes ${String(head.inputs[0].shape[1])} features; the backbone gives ${String(dim)}`);
+  }
+  for (const layer of head.layers) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    x = layer.apply(x) as tf.SymbolicTensor;
+  }
+  return tf.model({ inputs: extractor.model.inputs, outputs: x, name: `${head.name}_classifier` });
+}
+
+/**
+ * A classifier ready for `pipeline('image-classification', { model: runner, spec })`.
+ *
+ * @example
+ * ```ts
+ * const { runner, spec } = exportClassifier(backbone, head, { labels: ['cat', 'dog'] });
+ * const classifier = await pipeline('image-classification', { model: runner, spec });
+ * ```
+ */
+export interface ExportedClassifier {
+  runner: ModelRunner;
+  spec: ModelSpec;
+  /** The composed layers model (absent for k-NN heads). */
+  model?: tf.LayersModel;
+}
+
+/**
+ * Makes a runner and model card out of a backbone and a trained head (softmax/SVM/MLP
+ * layers model → one composed tfjs model with family `logits`; k-NN → a {@link KnnRunner}
+ * with family `probabilities`). The card's input is the backbone's.
+ *
+ * @example
+ * ```ts
+ * const { runner, spec } = exportClassifier(backbone, head, { labels: FASHION_LABELS, id: 'fashion' });
+ * const { classes } = await (await pipeline('image-classification', { model: runner, spec })).run(photo);
+ * ```
+ */
+export function exportClassifier(extractor: FeatureExtractor, head: tf.LayersModel | KnnClassifier, options: { labels: readonly string[]; id?: string }): ExportedClassifier {
+  const numClasses = head instanceof KnnClassifier ? head.numClasses : (head.outputs[0].shape[1] as number);
+  if (options.labels.length !== numClasses) {
+    throw new VisionError('INVALID_OPTION', `${options.labels.length} labels for a head with ${numClasses} classes`);
+  }
+  const spec: ModelSpec = {
+    id: options.id ?? 'transfer-classifier',
+    task: 'image-classification',
+    family: head instanceof KnnClassifier ? 'probabilities' : 'logits',
+    format: 'tfjs',
+    location: { url: 'memory://transfer-classifier' },
+    input: extractor.input,
+    labels: [...options.labels],
+    defaults: { topK: Math.min(5, numClasses) },
+  };
+  if (head instanceof KnnClassifier) return { runner: new KnnRunner(extractor, head), spec };
+  const model = composeClassifier(extractor, head);
+  return { runner: new TfjsRunner(model, tf.getBackend()), spec, model };
+}

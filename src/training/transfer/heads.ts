@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import { denseLayer } from '../layers';
+import type { LossName } from '../losses';
+
+/**
+ * Trainable heads on frozen features: `softmax` (linear layer + cross-entropy), `svm`
+ * (linear layer + multiclass hinge loss), `mlp` (dense ReLU → dropout → linear, cross-entropy).
+ * `knn` is separate: see `KnnClassifier`.
+ *
+ * @example
+ * ```ts
+ * const kind: HeadKind = 'svm';
+ * ```
+ */
+export type HeadKind = 'softmax' | 'svm' | 'mlp';
+
+/**
+ * Options of {@link buildHead}.
+ *
+ * @example
+ * ```ts
+ * const options: HeadOptions = { inputDim: 1280, numClasses: 10, hidden: 256, dropout: 0.3 };
+ * ```
+ */
+export interface HeadOptions {
+  inputDim: number;
+  numClasses: number;
+  /** `mlp`: hidden units (default 128). */
+  hidden?: number;
+  /** `mlp`: dropout after the hidden layer (default 0.3); others: dropout on the features (default 0). */
+  dropout?: number;
+  /** L2 penalty on the kernels. */
+  l2?: number;
+  seed?: number;
+}
+
+/**
+ * Builds a head: features `[N, inputDim]` → class scores (logits) `[N, numClasses]`. Layer
+ * names start with `head_` so that composed models keep them apart from the backbone's.
+ *
+ * @example
+ * ```ts
+ * const head = buildHead('mlp', { inputDim: backbone.dim, numClasses: 3 });
+ * ```
+ */
+export function buildHead(kind: HeadKind, options: HeadOptions): tf.Sequential {
+  if (!(options.numClasses >= 2)) throw new VisionError('INVALID_OPTION', `numClasses is ${options.numClasses}; it must be at least 2`);
+  const id = Math.random().toString(36).slice(2, 8);
+  const model = tf.sequential({ name: `head_${kind}_${id}` });
+  model.add(tf.layers.inputLayer({ inputShape: [options.inputDim], name: `head_input_${id}` }));
+  if (kind === 'mlp') {
+    model.add(denseLayer({ units: options.hidden ?? 128, activation: 'relu', l2: options.l2, seed: options.seed, name: `head_hidden_${id}` }));
+    model.add(tf.layers.dropout({ rate: options.dropout ?? 0.3, name: `head_dropout_${id}` }));
+  } else if (kind === 'softmax' || kind === 'svm') {
+    if (options.dropout) model.add(tf.layers.dropout({ rate: options.dropout, name: `head_dropout_${id}` }));
+  } else {
+    throw new VisionError('INVALID_OPTION', `unknown head '${String(kind)}'; allowed: softmax, svm, mlp (and KnnClassifier)`);
+  }
+  model.add(denseLayer({ units: options.numClasses, init: 'xavier', l2: options.l2, seed: options.seed, name: `head_scores_${id}` }));
+  return model;
+}
+
+/**
+ * The loss each head trains with.
+ *
+ * @example
+ * ```ts
+ * await fit(head, data, { epochs: 20, loss: headLoss('svm') });
+ * ```
+ */
+export function headLoss(kind: HeadKind): LossName {
+  return kind === 'svm' ? 'hinge' : 'cross-entropy';
+}

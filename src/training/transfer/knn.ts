@@ -1,0 +1,172 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import { accuracy } from '../../eval/classification';
+
+/** Distance of a {@link KnnClassifier}. @example `const d: KnnDistance = 'l2';` */
+export type KnnDistance = 'l1' | 'l2';
+
+/**
+ * A k-NN classifier in plain data (serialisable, transferable): what {@link KnnClassifier.toJSON} returns.
+ *
+ * @example
+ * ```ts
+ * localStorage.setItem('knn', JSON.stringify(knn.toJSON()));
+ * ```
+ */
+export interface KnnState {
+  k: number;
+  distance: KnnDistance;
+  dim: number;
+  numClasses: number;
+  embeddings: number[];
+  labels: number[];
+}
+
+/**
+ * k-nearest-neighbours on feature vectors: L1 or L2 distance, majority vote (ties go to the
+ * nearer neighbours); `chooseK` picks k on validation data. Distances run as tfjs ops.
+ *
+ * @example
+ * ```ts
+ * const knn = new KnnClassifier({ distance: 'l2' });
+ * await knn.fit(trainFeatures, trainLabels);
+ * await knn.chooseK(valFeatures, valLabels, [1, 3, 5, 7]);
+ * const predicted = await knn.predict(testFeatures);
+ * ```
+ */
+export class KnnClassifier {
+  k: number;
+  readonly distance: KnnDistance;
+  private memory: tf.Tensor2D | null = null;
+  private labels = new Int32Array(0);
+  private classes = 0;
+
+  constructor(options: { k?: number; distance?: KnnDistance; numClasses?: number } = {}) {
+    this.k = options.k ?? 5;
+    this.distance = options.distance ?? 'l2';
+    this.classes = options.numClasses ?? 0;
+    if (this.distance !== 'l1' && this.distance !== 'l2') throw new VisionError('INVALID_OPTION', `distance '${String(this.distance)}'; allowed: l1, l2`);
+  }
+
+  /** Number of classes (largest label + 1, or as given). */
+  get numClasses(): number {
+    return this.classes;
+  }
+
+  /** Stores the training features `[N, D]` (copied) and labels. */
+  async fit(x: tf.Tensor2D, labels: ArrayLike<number>): Promise<void> {
+    if (x.shape[0] !== labels.length) throw new VisionError('INVALID_INPUT', `${x.shape[0]} examples but ${labels.length} labels`);
+    this.memory?.dispose();
+    this.memory = x.clone();
+    this.labels = Int32Array.from(labels);
+    this.classes = Math.max(this.classes, ...this.labels) + 1;
+    await Promise.resolve();
+  }
+
+  /** Indices of the `k` nearest stored examples of each query, nearest first. */
+  private async neighbours(x: tf.Tensor2D, k: number): Promise<Int32Array> {
+    const memory = this.memory;
+    if (!memory) throw new VisionError('INVALID_OPTION', 'the k-NN classifier has no examples; call fit first');
+    if (x.shape[1] !== memory.shape[1]) throw new VisionError('INVALID_INPUT', `features have ${x.shape[1]} values; the classifier holds ${memory.shape[1]}`);
+    const kk = Math.min(k, memory.shape[0]);
+    const chunks: Int32Array[] = [];
+    for (let start = 0; start < x.shape[0]; start += 64) {
+      const idx = tf.tidy(() => {
+        const q = tf.slice(x, start, Math.min(64, x.shape[0] - start));
+        let d: tf.Tensor2D;
+        if (this.distance === 'l2') {
+          const qq = tf.sum(tf.square(q), 1, true);
+          const mm = tf.sum(tf.square(memory), 1).expandDims(0);
+          d = tf.add(tf.sub(qq, tf.mul(2, tf.matMul(q, memory, false, true))), mm) as tf.Tensor2D;
+        } else {
+          d = tf.sum(tf.abs(tf.sub(tf.expandDims(q, 1), tf.expandDims(memory, 0))), 2) as tf.Tensor2D;
+        }
+        return tf.topk(tf.neg(d), kk).indices;
+      });
+      chunks.push((await idx.data()) as Int32Array);
+      idx.dispose();
+    }
+    const out = new Int32Array(chunks.reduce((a, c) => a + c.length, 0));
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  }
+
+  private vote(neighbours: Int32Array, stride: number, k: number): Float32Array {
+    const n = neighbours.length / stride;
+    const scores = new Float32Array(n * this.classes);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < k; j++) {
+        // nearer neighbours weigh slightly more, which breaks ties towards them
+        scores[i * this.classes + this.labels[neighbours[i * stride + j]]] += 1 + (k - j) * 1e-3;
+      }
+      let sum = 0;
+      for (let c = 0; c < this.classes; c++) sum += scores[i * this.classes + c];
+      for (let c = 0; c < this.classes; c++) scores[i * this.classes + c] /= sum;
+    }
+    return scores;
+  }
+
+  /** Class scores `[N, numClasses]` (vote shares, summing to 1) as row-major plain data. */
+  async predictScores(x: tf.Tensor2D): Promise<Float32Array> {
+    const k = Math.min(this.k, this.labels.length);
+    return this.vote(await this.neighbours(x, k), k, k);
+  }
+
+  /** The predicted class of each query. */
+  async predict(x: tf.Tensor2D): Promise<Int32Array> {
+    const scores = await this.predictScores(x);
+    const n = x.shape[0];
+    return Int32Array.from({ length: n }, (_, i) => {
+      let best = 0;
+      for (let c = 1; c < this.classes; c++) if (scores[i * this.classes + c] > scores[i * this.classes + best]) best = c;
+      return best;
+    });
+  }
+
+  /** Tries each candidate k on validation data, keeps the most accurate (smallest on ties), and returns each k's accuracy. */
+  async chooseK(x: tf.Tensor2D, labels: ArrayLike<number>, candidates: readonly number[] = [1, 3, 5, 7, 9, 15]): Promise<Map<number, number>> {
+    if (candidates.length === 0 || candidates.some((k) => !Number.isInteger(k) || k < 1)) throw new VisionError('INVALID_OPTION', 'candidates must be positive integers');
+    const maxK = Math.min(Math.max(...candidates), this.labels.length);
+    const neighbours = await this.neighbours(x, maxK);
+    const scores = new Map<number, number>();
+    for (const k of [...candidates].sort((a, b) => a - b)) {
+      const kk = Math.min(k, maxK);
+      const votes = this.vote(neighbours, maxK, kk);
+      const predicted = Int32Array.from({ length: labels.length }, (_, i) => {
+        let best = 0;
+        for (let c = 1; c < this.classes; c++) if (votes[i * this.classes + c] > votes[i * this.classes + best]) best = c;
+        return best;
+      });
+      scores.set(k, accuracy(predicted, labels));
+    }
+    let bestK = candidates[0];
+    for (const [k, acc] of scores) if (acc > (scores.get(bestK) ?? -1)) bestK = k;
+    this.k = bestK;
+    return scores;
+  }
+
+  /** The classifier as plain data. */
+  async toJSON(): Promise<KnnState> {
+    if (!this.memory) throw new VisionError('INVALID_OPTION', 'the k-NN classifier has no examples; call fit first');
+    return { k: this.k, distance: this.distance, dim: this.memory.shape[1], numClasses: this.classes, embeddings: Array.from(await this.memory.data()), labels: Array.from(this.labels) };
+  }
+
+  /** Rebuilds a classifier from {@link KnnClassifier.toJSON}'s data. */
+  static async fromJSON(state: KnnState): Promise<KnnClassifier> {
+    const knn = new KnnClassifier({ k: state.k, distance: state.distance, numClasses: state.numClasses });
+    const x = tf.tensor2d(state.embeddings, [state.labels.length, state.dim]);
+    await knn.fit(x, state.labels);
+    x.dispose();
+    return knn;
+  }
+
+  /** Frees the stored features. */
+  dispose(): void {
+    this.memory?.dispose();
+    this.memory = null;
+  }
+}

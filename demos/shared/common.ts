@@ -1,0 +1,212 @@
+// What every demo page shares: the navigation, the status line (progress and errors), the
+// SDK options for models and wasm files served by scripts/serve-demos.mjs, the camera with
+// its image-upload fallback, and the small `window.demo` summary the tests read.
+import { type FrameLoop, type FrameProcessor, type FrameResult, type LoopStats, type TfjsBackendName, Webcam, drawStats, isVisionError, runLoop } from 'visionpipe';
+
+const PAGES: ReadonlyArray<readonly [string, string]> = [
+  ['./', 'Detection'],
+  ['classify', 'Classification'],
+  ['segment', 'Segmentation'],
+  ['pose', 'Pose'],
+];
+
+/** Query parameters: `?backend=wasm` (or `webgpu,wasm`) forces backends; `?models=/x/` moves the model base URL. */
+const params = new URLSearchParams(location.search);
+
+/** The backends to try: from `?backend=`, else the SDK's default order (WebGPU → WebGL → wasm → cpu). */
+export function backendOption(): TfjsBackendName[] | undefined {
+  const value = params.get('backend');
+  return value ? (value.split(',') as TfjsBackendName[]) : undefined;
+}
+
+/** Where the served models and tfjs wasm binaries are (see scripts/serve-demos.mjs). */
+export const SDK_OPTIONS = {
+  modelBaseUrl: params.get('models') ?? '/models/',
+  wasmPaths: '/wasm/',
+  backend: backendOption(),
+};
+
+/** What the tests (and curious users, in the console) can read: `window.demo`. */
+export interface DemoState {
+  state: 'loading' | 'running' | 'error';
+  source: 'camera' | 'image' | null;
+  backend: string | null;
+  results: number;
+  summary: unknown;
+  error: { code: string | null; message: string } | null;
+  /** Set to true (tests, debugging) to keep the next rendered frame's pixels without and with overlays in `demo.pixels`. */
+  keepPixels?: boolean;
+  pixels?: { raw: ImageData; drawn: ImageData; summary: unknown };
+}
+
+export const demo: DemoState = { state: 'loading', source: null, backend: null, results: 0, summary: null, error: null };
+(globalThis as unknown as { demo: DemoState }).demo = demo;
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} is missing from the page`);
+  return found as T;
+}
+
+/** Adds the navigation bar (the current page highlighted). */
+export function mountNav(current: string): void {
+  const nav = document.createElement('nav');
+  for (const [href, title] of PAGES) {
+    const link = document.createElement('a');
+    link.href = href + location.search;
+    link.textContent = title;
+    if (title === current) link.className = 'current';
+    nav.append(link);
+  }
+  document.querySelector('header')?.append(nav);
+}
+
+/** Shows a progress or info line. */
+export function showStatus(text: string): void {
+  const status = element('status');
+  status.textContent = text;
+  status.className = 'status';
+}
+
+/** Shows an error plainly: the `VisionError` code and message, never a blank page. */
+export function showError(error: unknown, context = 'Something went wrong'): void {
+  const code = isVisionError(error) ? error.code : null;
+  const message = error instanceof Error ? error.message : String(error);
+  demo.state = 'error';
+  demo.error = { code, message };
+  const status = element('status');
+  status.className = 'status error';
+  status.textContent = `${context}${code ? ` (${code})` : ''}: ${message}`;
+  console.error(error);
+}
+
+/** Sizes the canvas to the image and draws it; returns the 2D context for overlays. */
+export function drawFrame(image: CanvasImageSource, width: number, height: number): CanvasRenderingContext2D {
+  const canvas = element<HTMLCanvasElement>('view');
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas context');
+  ctx.drawImage(image, 0, 0, width, height);
+  if (demo.keepPixels) rawPixels = ctx.getImageData(0, 0, width, height);
+  return ctx;
+}
+
+/** Draws the live loop statistics in the top-right corner. */
+export function drawLoopStats(ctx: CanvasRenderingContext2D, stats: LoopStats, backend: string): void {
+  drawStats(
+    ctx,
+    {
+      fps: stats.processedFps,
+      inputFps: stats.inputFps,
+      latencyP50: stats.latency.captureToResult.p50,
+      latencyP95: stats.latency.captureToResult.p95,
+      droppedFrames: stats.dropped,
+      backend,
+    },
+    { corner: 'top-right' },
+  );
+}
+
+/** What a page does with a result (from the camera or an uploaded image). */
+export interface PageHandlers<R> {
+  /** Runs the model on one frame (live mode: tracking where the task has it). */
+  processor: FrameProcessor<R>;
+  /** Runs on an uploaded image. */
+  runImage(image: ImageBitmap): Promise<R>;
+  /** Draws the frame and the result; returns the summary the page exposes. */
+  render(image: CanvasImageSource, width: number, height: number, result: R, loop: FrameLoop | null): unknown;
+  /** The backend the model runs on. */
+  backend: string;
+}
+
+function frameSize(frame: unknown): { width: number; height: number } {
+  const f = frame as { displayWidth?: number; displayHeight?: number; width?: number; height?: number };
+  return { width: f.displayWidth ?? f.width ?? 0, height: f.displayHeight ?? f.height ?? 0 };
+}
+
+let rawPixels: ImageData | null = null;
+
+function record(summary: unknown): void {
+  if (demo.keepPixels && rawPixels) {
+    const canvas = element<HTMLCanvasElement>('view');
+    demo.pixels = { raw: rawPixels, drawn: canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height), summary };
+    demo.keepPixels = false;
+    rawPixels = null;
+  }
+  demo.results += 1;
+  demo.summary = summary;
+  demo.state = 'running';
+}
+
+/**
+ * Starts the page: the camera with a live loop when there is one, and the image upload in
+ * any case (the fallback when the camera is denied or missing).
+ */
+export async function start<R>(handlers: PageHandlers<R>, webcam: Promise<Webcam>): Promise<void> {
+  demo.backend = handlers.backend;
+  setUpUpload(handlers);
+  let cam: Webcam;
+  try {
+    cam = await webcam;
+  } catch (error) {
+    const code = isVisionError(error) ? error.code : 'CAMERA';
+    showStatus(`No camera (${code}): ${error instanceof Error ? error.message : String(error)} — upload an image instead.`);
+    element('upload-panel').classList.add('highlight');
+    return;
+  }
+  demo.source = 'camera';
+  showStatus(`Camera on; running on ${handlers.backend}… (a first WebGPU run can take a while: its shaders compile)`);
+  let loop: FrameLoop | null = null;
+  const onResult = ({ result, frame }: FrameResult<R>) => {
+    if (!frame) return;
+    if (demo.results === 0) showStatus(`Live on ${handlers.backend}.`);
+    const { width, height } = frameSize(frame);
+    record(handlers.render(frame as CanvasImageSource, width, height, result, loop));
+  };
+  loop = runLoop(cam.frames(), handlers.processor, { policy: 'latest', onResult, onError: (error) => showError(error, 'A frame failed') });
+  addEventListener('pagehide', () => {
+    loop?.stop();
+    cam.stop();
+  });
+  loop.done.catch((error: unknown) => showError(error, 'The camera loop stopped'));
+}
+
+function setUpUpload<R>(handlers: PageHandlers<R>): void {
+  const input = element<HTMLInputElement>('upload');
+  input.disabled = false;
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      showStatus(`Running on ${file.name}…`);
+      const bitmap = await createImageBitmap(file);
+      const copy = await createImageBitmap(bitmap); // a worker pipeline may take its input
+      const result = await handlers.runImage(copy);
+      demo.source = 'image';
+      record(handlers.render(bitmap, bitmap.width, bitmap.height, result, null));
+      showStatus(`${file.name} on ${handlers.backend}.`);
+    } catch (error) {
+      showError(error, `Could not process ${file.name}`);
+    }
+  });
+}
+
+/** Opens the camera (640×480 wished). Started early so that it runs while the model loads. */
+export function openCamera(): Promise<Webcam> {
+  const opening = Webcam.open({ width: 640, height: 480 });
+  opening.catch(() => undefined); // handled in start()
+  return opening;
+}
+
+/** Model download progress for the status line. */
+export function progress(label: string): (p: { loaded: number; total?: number }) => void {
+  return ({ loaded, total }) => showStatus(`Loading ${label}… ${total ? `${Math.round((100 * loaded) / total)}%` : `${(loaded / 1e6).toFixed(1)} MB`}`);
+}
+
+/** Catches anything a page's start-up throws (model load, backend) and shows it. */
+export function run(main: () => Promise<void>): void {
+  main().catch((error: unknown) => showError(error, 'The demo could not start'));
+}

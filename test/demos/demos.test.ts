@@ -1,0 +1,210 @@
+// The demo site of `npm start` (scripts/serve-demos.mjs + demos/) in headless Chromium with
+// the fake camera playing a pan over a real group photo: every page loads and produces
+// results on the stream (wasm, to stay fast on 2 cores), the default page draws boxes with
+// track IDs (pixels checked, screenshot kept in .cache/demos/), the image upload works when
+// there is no camera, and a broken model URL shows a clear error. One WebGPU smoke check.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestBrowser, launchChromium } from '../browser/chromium';
+import { REPO_ROOT } from '../browser/server';
+import { panClip } from '../helpers/clips';
+import { facePhoto } from '../helpers/photos';
+
+const SHOTS = join(REPO_ROOT, '.cache/demos');
+
+interface DemoState {
+  state: 'loading' | 'running' | 'error';
+  source: 'camera' | 'image' | null;
+  backend: string | null;
+  results: number;
+  summary: unknown;
+  error: { code: string | null; message: string } | null;
+}
+interface Detection {
+  label: string;
+  score: number;
+  box: { x1: number; y1: number; x2: number; y2: number };
+  trackId: number | null;
+}
+
+/** Starts `node scripts/serve-demos.mjs` (what `npm start` runs) on a free port; resolves to its URL. */
+function startDemoServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['scripts/serve-demos.mjs'], { cwd: REPO_ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /visionpipe demos: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (match) resolve({ url: match[1], child });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`demo server exited (${code}): ${output}`)));
+  });
+}
+
+/** Polls `window.demo` until `done(state)` holds; fails early with the page's error and console. */
+async function waitForDemo(page: Page, log: string[], done: (s: DemoState) => boolean, timeoutMs = 90_000): Promise<DemoState> {
+  const deadline = Date.now() + timeoutMs;
+  let state: DemoState | null = null;
+  while (Date.now() < deadline) {
+    state = await page.evaluate(() => (globalThis as unknown as { demo?: DemoState }).demo ?? null);
+    if (state && done(state)) return state;
+    if (state?.state === 'error') break;
+    await page.waitForTimeout(250);
+  }
+  const status = await page.locator('#status').textContent().catch(() => '?');
+  throw new Error(`demo did not get there: ${JSON.stringify(state)}\nstatus: ${status}\nconsole:\n${log.slice(-20).join('\n')}`);
+}
+
+let server: { url: string; child: ChildProcess };
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const clip = panClip();
+  [server, browser] = await Promise.all([
+    startDemoServer(),
+    launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.child.kill();
+});
+
+describe('demo pages on the fake camera (wasm)', () => {
+  it('index: detects the people of the stream in a worker, with track IDs, and draws boxes and stats', async () => {
+    const { page, log } = await browser.newPage();
+    await page.goto(`${server.url}?backend=wasm`);
+    expect(await page.locator('nav a').count()).toBeGreaterThanOrEqual(4);
+    const state = await waitForDemo(page, log, (s) => s.results >= 3 && (s.summary as Detection[]).some((d) => d.label === 'person' && d.trackId !== null));
+    expect(state.source).toBe('camera');
+    expect(state.backend).toBe('wasm');
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+
+    // One frame's pixels before and after the overlays: the boxes' edges are drawn, the rest is the frame.
+    await page.evaluate(() => ((globalThis as unknown as { demo: { keepPixels: boolean } }).demo.keepPixels = true));
+    await page.waitForFunction(() => (globalThis as unknown as { demo: { pixels?: unknown } }).demo.pixels !== undefined, null, { timeout: 30_000 });
+    const check = await page.evaluate(() => {
+      const { raw, drawn, summary } = (globalThis as unknown as { demo: { pixels: { raw: ImageData; drawn: ImageData; summary: Detection[] } } }).demo.pixels;
+      const differs = (x: number, y: number) => {
+        const i = (Math.round(y) * raw.width + Math.round(x)) * 4;
+        return Math.abs(raw.data[i] - drawn.data[i]) + Math.abs(raw.data[i + 1] - drawn.data[i + 1]) + Math.abs(raw.data[i + 2] - drawn.data[i + 2]) > 40;
+      };
+      const edges = summary.map(({ box }) => {
+        let hit = 0;
+        let n = 0;
+        for (let t = 0.1; t <= 0.9; t += 0.05) {
+          const x = Math.min(raw.width - 2, Math.max(0, box.x1));
+          const y = Math.min(raw.height - 1, Math.max(0, box.y1 + t * (box.y2 - box.y1)));
+          n += 1;
+          if (differs(x, y) || differs(x + 1, y)) hit += 1; // left edge (line width ≥ 2)
+        }
+        return hit / n;
+      });
+      let changed = 0;
+      for (let i = 0; i < raw.data.length; i += 4) if (raw.data[i] !== drawn.data[i] || raw.data[i + 1] !== drawn.data[i + 1]) changed += 1;
+      return { detections: summary.length, edges, changedFraction: changed / (raw.width * raw.height), size: [raw.width, raw.height] };
+    });
+    expect(check.size).toEqual([640, 480]);
+    expect(check.detections).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...check.edges)).toBeGreaterThan(0.8); // a box edge is drawn over the frame
+    expect(check.changedFraction).toBeGreaterThan(0.005);
+    expect(check.changedFraction).toBeLessThan(0.5); // overlays, not a different picture
+    await page.locator('#view').screenshot({ path: join(SHOTS, 'index-canvas.png') });
+    await page.screenshot({ path: join(SHOTS, 'index-page.png'), fullPage: true });
+    expect(await page.locator('#status').getAttribute('class')).not.toContain('error');
+    await page.close();
+  });
+
+  it('pose: draws a skeleton with visible keypoints', async () => {
+    const { page, log } = await browser.newPage();
+    await page.goto(`${server.url}pose?backend=wasm`);
+    const state = await waitForDemo(page, log, (s) => s.results >= 2 && (s.summary as { visibleKeypoints: number }[]).some((p) => p.visibleKeypoints >= 5));
+    expect(state.source).toBe('camera');
+    await page.locator('#view').screenshot({ path: join(SHOTS, 'pose-canvas.png') });
+    await page.close();
+  });
+
+  it('segment: tints a person mask', async () => {
+    const { page, log } = await browser.newPage();
+    await page.goto(`${server.url}segment?backend=wasm`);
+    const state = await waitForDemo(page, log, (s) => s.results >= 2 && (s.summary as { personFraction: number }).personFraction > 0.05);
+    expect((state.summary as { maskSize: number[] }).maskSize).toEqual([640, 480]);
+    await page.locator('#view').screenshot({ path: join(SHOTS, 'segment-canvas.png') });
+    await page.close();
+  });
+
+  it('classify: lists labels with scores', async () => {
+    const { page, log } = await browser.newPage();
+    await page.goto(`${server.url}classify?backend=wasm`);
+    const state = await waitForDemo(page, log, (s) => s.results >= 2);
+    const classes = state.summary as { label: string; score: number }[];
+    expect(classes).toHaveLength(3);
+    for (const c of classes) expect(['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']).toContain(c.label);
+    expect(await page.locator('#output tr').count()).toBe(3);
+    await page.close();
+  });
+
+  it('a broken model URL shows the error code and message, not a blank page', async () => {
+    const { page, log } = await browser.newPage();
+    await page.goto(`${server.url}?backend=wasm&models=/no-such-models/`);
+    const state = await waitForDemo(page, log, (s) => s.state === 'error', 30_000).catch((e: Error) => {
+      throw e;
+    });
+    expect(state.error?.code).toBe('MODEL_LOAD_FAILED');
+    const status = page.locator('#status');
+    await expect.poll(() => status.getAttribute('class')).toContain('error');
+    expect(await status.textContent()).toContain('MODEL_LOAD_FAILED');
+    expect(await status.isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('WebGPU smoke: the default page loads CenterNet on WebGPU in its worker', async () => {
+    // Only the backend choice: SwiftShader's software adapter needs ~70 s (2 cores) to compile
+    // CenterNet's shaders for the first frame, so the first result is not awaited here.
+    const { page, log } = await browser.newPage();
+    await page.goto(server.url);
+    const state = await waitForDemo(page, log, (s) => s.backend !== null, 60_000);
+    expect(state.backend).toBe('webgpu');
+    expect(await page.locator('#status').textContent()).toContain('webgpu');
+    await page.close();
+  });
+});
+
+describe('without a camera', () => {
+  let noCamera: TestBrowser;
+  beforeAll(async () => {
+    noCamera = await launchChromium(); // no fake device: getUserMedia finds no camera
+  });
+  afterAll(() => noCamera?.close());
+
+  it('index: says so and detects the people of an uploaded photo', async () => {
+    const { page, log } = await noCamera.newPage();
+    await page.goto(`${server.url}?backend=wasm`);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 60_000 }).toMatch(/No camera \((DEVICE_NOT_FOUND|PERMISSION_DENIED)\)/);
+    await page.locator('#upload').setInputFiles(facePhoto(1));
+    const state = await waitForDemo(page, log, (s) => s.results >= 1);
+    expect(state.source).toBe('image');
+    const people = (state.summary as Detection[]).filter((d) => d.label === 'person');
+    expect(people.length).toBeGreaterThanOrEqual(2);
+    await page.locator('#view').screenshot({ path: join(SHOTS, 'index-upload.png') });
+    await page.close();
+  });
+
+  it('pose: works on an uploaded photo too', async () => {
+    const { page, log } = await noCamera.newPage();
+    await page.goto(`${server.url}pose?backend=wasm`);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 60_000 }).toMatch(/No camera/);
+    await page.locator('#upload').setInputFiles(facePhoto(1));
+    const state = await waitForDemo(page, log, (s) => s.results >= 1);
+    expect(state.source).toBe('image');
+    expect((state.summary as { visibleKeypoints: number }[])[0]?.visibleKeypoints).toBeGreaterThanOrEqual(5);
+    await page.close();
+  });
+});

@@ -2,7 +2,7 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|masks`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -10,6 +10,8 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectTfjsBackend } from '../src/node/index';
 import { centernetSections } from './centernet-bench';
+import { maskSections } from './mask-bench';
+import { poseSections } from './pose-bench';
 import { type Section, formatSection } from './report';
 import { gcBetweenRounds } from './timing';
 import { yoloSections } from './yolo-bench';
@@ -42,6 +44,8 @@ async function main(): Promise<void> {
   };
   if (!only || only === 'yolo') emit(await yoloSections(quick));
   if (!only || only === 'centernet') emit(await centernetSections(quick));
+  if (!only || only === 'pose') emit(await poseSections(quick));
+  if (!only || only === 'masks') emit(await maskSections(quick));
   const seconds = (Date.now() - started) / 1000;
   console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
   mkdirSync(dirname(RESULTS), { recursive: true });

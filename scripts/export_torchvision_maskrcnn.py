@@ -15,6 +15,12 @@ test/helpers/torchvision-cache.ts runs this):
                           ONNX opset 11: input `images` [1,3,320,320] RGB in 0-1 ->
                           `boxes` [N,4] xyxy pixels, `labels` [N] int64, `scores` [N],
                           `masks` [N,1,320,320] pasted probabilities. ~170 MB.
+  maskrcnn-opset17.onnx   the same model and signature exported at ONNX opset 17. ~170 MB.
+                          torchvision 0.14's RoIAlign symbolic sets no coordinate_transformation_mode;
+                          from opset 16 ONNX defaults it to half_pixel (aligned=True), so a plain
+                          opset-17 export shifts every RoIAlign by half a pixel (scores off by
+                          ~0.007 here). Like torchvision 0.15, we register an opset-16 symbolic
+                          that says output_half_pixel (aligned=False, what Mask R-CNN uses).
   maskrcnn-image.bin      the input photo (astronaut, resized to 320x320 with PIL's box filter) as
                           raw RGB uint8, row-major.
   maskrcnn-masks28.bin    the RoI head's pre-paste masks [N,1,28,28] float32 (what a model-zoo
@@ -63,6 +69,27 @@ class Batched(torch.nn.Module):
         return out['boxes'], out['labels'], out['scores'], out['masks']
 
 
+def register_roi_align_opset16():
+    """torchvision >= 0.15's opset-16 RoIAlign export (explicit coordinate_transformation_mode)."""
+    from torch.onnx import register_custom_op_symbolic
+    from torch.onnx.symbolic_helper import parse_args
+    from torch.onnx.symbolic_opset11 import select, squeeze
+    from torch.onnx.symbolic_opset9 import _cast_Long
+
+    @parse_args('v', 'v', 'f', 'i', 'i', 'i', 'i')
+    def roi_align(g, input, rois, spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned):
+        batch_indices = _cast_Long(g, squeeze(g, select(g, rois, 1, g.op('Constant', value_t=torch.tensor([0], dtype=torch.long))), 1), False)
+        rois = select(g, rois, 1, g.op('Constant', value_t=torch.tensor([1, 2, 3, 4], dtype=torch.long)))
+        return g.op(
+            'RoiAlign', input, rois, batch_indices,
+            coordinate_transformation_mode_s='half_pixel' if aligned else 'output_half_pixel',
+            spatial_scale_f=spatial_scale, output_height_i=pooled_height, output_width_i=pooled_width,
+            sampling_ratio_i=max(sampling_ratio, 0),
+        )
+
+    register_custom_op_symbolic('torchvision::roi_align', roi_align, 16)
+
+
 def load_image():
     photo = Image.open(os.path.join(ROOT, 'test', 'fixtures', 'images', 'astronaut.jpg')).convert('RGB')
     return np.ascontiguousarray(np.asarray(photo.resize((SIZE, SIZE), Image.BOX), dtype=np.uint8))
@@ -101,12 +128,15 @@ def export(out_dir):
     raw['masks'].numpy().astype('<f4').tofile(os.path.join(out_dir, 'maskrcnn-masks28.bin'))
     pasted[:, 0].numpy().astype('<f4').tofile(os.path.join(out_dir, 'maskrcnn-pasted.bin'))
 
-    t = time.time()
-    torch.onnx.export(
-        Batched(model), (image[None],), os.path.join(out_dir, 'maskrcnn.onnx'), opset_version=11,
-        input_names=['images'], output_names=['boxes', 'labels', 'scores', 'masks'], do_constant_folding=True,
-    )
-    timings['onnxExportS'] = round(time.time() - t, 2)
+    for opset, name in ((11, 'maskrcnn.onnx'), (17, 'maskrcnn-opset17.onnx')):
+        if opset >= 16:
+            register_roi_align_opset16()
+        t = time.time()
+        torch.onnx.export(
+            Batched(model), (image[None],), os.path.join(out_dir, name), opset_version=opset,
+            input_names=['images'], output_names=['boxes', 'labels', 'scores', 'masks'], do_constant_folding=True,
+        )
+        timings[f'onnxExportOpset{opset}S'] = round(time.time() - t, 2)
 
     expected = {
         'torchvision': torchvision.__version__,

@@ -61,7 +61,7 @@ export {
 } from './models/pose-cards';
 export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './models/pose-cards';
 export { Mask } from './core/mask';
-export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle } from './core/mask';
+export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle, PackedMask } from './core/mask';
 export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './models/segmentation-cards';
 export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './models/segmentation-cards';
 export { ImageSegmentationPipeline, createImageSegmentationPipeline } from './pipelines/segmentation/image-segmentation-pipeline';

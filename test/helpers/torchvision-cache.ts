@@ -105,13 +105,15 @@ export interface MaskRcnnExpected {
   scores: number[];
   /** Pixels > 0.5 in each pasted mask. */
   maskArea: number[];
-  timings: { torchvisionForwardS: number; onnxExportS: number };
+  timings: { torchvisionForwardS: number; onnxExportOpset11S: number; onnxExportOpset17S: number };
 }
 
 /** torchvision's Mask R-CNN export, its input image and its own results. */
 export interface MaskRcnnReference {
-  /** Full model: [1,3,320,320] RGB 0–1 → boxes, labels, scores, masks [N,1,320,320]. */
+  /** Full model, ONNX opset 11: [1,3,320,320] RGB 0–1 → boxes, labels, scores, masks [N,1,320,320]. */
   onnxPath: string;
+  /** The same model and signature exported at opset 17. */
+  onnxPathOpset17: string;
   /** The 320×320 RGB photo the reference ran on (row-major uint8). */
   image: Uint8Array;
   /** The RoI head's pre-paste masks [N,1,28,28]. */
@@ -130,13 +132,13 @@ function floats(path: string): Float32Array {
 
 /**
  * torchvision `maskrcnn_resnet50_fpn` (random weights, fixed seed, 320×320): the full ONNX
- * export (~170 MB), its input photo, the pre-paste and pasted masks and torchvision's own
- * result. Generates them on first use (~15 s here).
+ * exports at opset 11 and 17 (~170 MB each), its input photo, the pre-paste and pasted masks
+ * and torchvision's own result. Generates them on first use (~50 s here).
  */
 export function maskRcnnReference(): MaskRcnnReference {
   const script = 'scripts/export_torchvision_maskrcnn.py';
   const folder = scriptFolder(script, 'maskrcnn');
-  const names = ['maskrcnn.onnx', 'maskrcnn-image.bin', 'maskrcnn-masks28.bin', 'maskrcnn-pasted.bin', 'maskrcnn-expected.json'];
+  const names = ['maskrcnn.onnx', 'maskrcnn-image.bin', 'maskrcnn-masks28.bin', 'maskrcnn-pasted.bin', 'maskrcnn-expected.json', 'maskrcnn-opset17.onnx'];
   const files = names.map((f) => join(folder, f));
   let generatedInS = 0;
   if (!files.every((f) => existsSync(f))) {
@@ -147,6 +149,7 @@ export function maskRcnnReference(): MaskRcnnReference {
   }
   return {
     onnxPath: files[0],
+    onnxPathOpset17: files[5],
     image: new Uint8Array(readFileSync(files[1])),
     masks28: floats(files[2]),
     pasted: floats(files[3]),

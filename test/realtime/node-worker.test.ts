@@ -2,9 +2,9 @@
 // wasm backend. Detection on a real photo in a worker thread equals detection in-thread;
 // pipelines share one worker; a crashed or hung worker is reported and restarted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DetectionPipeline, VisionError, pipeline } from '../../src/node/index';
+import { type DetectionPipeline, Mask, VisionError, pipeline } from '../../src/node/index';
 import { VisionWorker, type WorkerPipeline, createWorkerPipeline } from '../../src/worker/index';
-import { facePhoto } from '../helpers/photos';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { ensureNodeWorker } from './build';
 
 let url: string;
@@ -104,6 +104,34 @@ describe('pipelines in a Node worker thread', () => {
     } finally {
       remote.dispose();
       worker.terminate();
+    }
+  });
+
+  it('segmentation in a worker returns working Masks equal to the in-thread ones; the worker closes its own', async () => {
+    const remote = await pipeline('image-segmentation', { worker: true, workerUrl: url, backend: 'wasm', model: 'selfie-segmentation' });
+    const inThread = await pipeline('image-segmentation', { backend: 'wasm', model: 'selfie-segmentation' });
+    try {
+      const photo = fixturePhoto('astronaut');
+      const [a, b] = [await inThread.run(photo), await remote.run(photo)];
+      const same = (x: Float32Array | Uint8Array, y: Float32Array | Uint8Array): boolean => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+      const [ma, mb] = [a.confidenceMasks![0], b.confidenceMasks![0]];
+      expect(mb).toBeInstanceOf(Mask);
+      expect(mb.kind).toBe('probability');
+      expect([mb.width, mb.height]).toEqual([ma.width, ma.height]);
+      expect([mb.width, mb.height]).toEqual([512, 512]);
+      expect(same(mb.toFloat32Array(), ma.toFloat32Array())).toBe(true);
+      expect(same(b.categoryMask!.toUint8Array(), a.categoryMask!.toUint8Array())).toBe(true);
+      expect(mb.area()).toBeGreaterThan(10_000); // the astronaut
+      expect(mb.toRle().counts).toEqual(ma.toRle().counts);
+      for (const r of [a, b]) [r.categoryMask, ...(r.confidenceMasks ?? [])].forEach((m) => m?.close());
+      const memory = await remote.worker.memory();
+      expect(memory.masks).toBe(0);
+      await remote.run(photo).then((r) => [r.categoryMask, ...(r.confidenceMasks ?? [])].forEach((m) => m?.close()));
+      expect((await remote.worker.memory()).numTensors).toBe(memory.numTensors);
+      expect((await remote.worker.memory()).masks).toBe(0);
+    } finally {
+      remote.dispose();
+      inThread.dispose();
     }
   });
 

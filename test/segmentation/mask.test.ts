@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { Mask, type MaskRle } from '../../src/core/mask';
 import { rleArea, rleIou } from '../../src/postprocess/masks/rle';
+import { pasteMasks } from '../../src/postprocess/masks/paste';
 
 const paste = JSON.parse(readFileSync(new URL('../fixtures/masks/paste.json', import.meta.url), 'utf8')) as { cases: { binary: MaskRle[] }[] };
 
@@ -101,5 +102,29 @@ describe('Mask', () => {
     bad(() => Mask.create('probability', 2, 2, new Uint8Array(4)));
     bad(() => Mask.create('binary', 2, 2, new Uint8Array(4), { x: 1, y: 0, width: 2, height: 2 }));
     bad(() => Mask.create('binary', -1, 2, new Uint8Array(0)));
+  });
+});
+
+describe('masks of size 0 (issue 4, bad input)', () => {
+  it('a 0×0 mask and a mask with empty bounds read, encode, pack and close without errors; zero-area boxes paste to at most a pixel', () => {
+    const before = Mask.openCount;
+    const empty = Mask.create('binary', 0, 0, new Uint8Array(0));
+    expect(empty.toUint8Array()).toHaveLength(0);
+    expect(empty.area()).toBe(0);
+    expect(empty.toImageData()).toMatchObject({ width: 0, height: 0 });
+    const rle = empty.toRle();
+    const back = Mask.fromRle(rle);
+    expect([back.width, back.height]).toEqual([0, 0]);
+    const unpacked = Mask.unpack(structuredClone(empty.pack()));
+    expect(unpacked.toFloat32Array()).toHaveLength(0);
+    const hollow = Mask.create('probability', 4, 3, new Float32Array(0), { x: 2, y: 1, width: 0, height: 0 });
+    expect(hollow.toFloat32Array()).toEqual(new Float32Array(12));
+    const decoded = Mask.fromRle(hollow.toRle());
+    expect(decoded.area()).toBe(0);
+    // a zero-area box (x1 = x2, y1 = y2): torchvision pastes into a box of at least one pixel
+    const [dot] = pasteMasks({ dims: [1, 1, 28, 28], data: new Float32Array(784).fill(1) }, [5, 5, 5, 5], 10, 10);
+    expect(dot.area()).toBeLessThanOrEqual(4);
+    for (const m of [empty, back, unpacked, hollow, decoded, dot]) m.close();
+    expect(Mask.openCount).toBe(before);
   });
 });

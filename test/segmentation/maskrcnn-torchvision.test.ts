@@ -9,9 +9,10 @@ import { type MaskRcnnReference, maskRcnnReference } from '../helpers/torchvisio
 
 /**
  * Format test on a real Mask R-CNN: torchvision's maskrcnn_resnet50_fpn (random weights,
- * 320×320) exported to ONNX by scripts/export_torchvision_maskrcnn.py into .cache/. The
- * pipeline runs the export in onnxruntime-node and -web and must give torchvision's own
- * instances; and our paste of the model's real 28×28 masks must equal torchvision's.
+ * 320×320) exported to ONNX (opset 11 and 17) by scripts/export_torchvision_maskrcnn.py into
+ * .cache/. The pipeline runs the exports in onnxruntime-node (both) and -web (opset 11) and
+ * must give torchvision's own instances; and our paste of the model's real 28×28 masks must
+ * equal torchvision's.
  */
 let cached: MaskRcnnReference | undefined;
 function reference(): MaskRcnnReference {
@@ -55,17 +56,19 @@ describe('Mask R-CNN (torchvision export, random weights)', () => {
   });
 
   it.each([
-    ['onnxruntime-node', undefined],
-    ['onnxruntime-web (wasm)', 'web'],
-  ] as const)('the pipeline on %s gives torchvision\'s instances and masks', async (_name, which) => {
-    const { onnxPath, image, pasted, expected } = reference();
+    ['onnxruntime-node', 11, undefined],
+    ['onnxruntime-web (wasm)', 11, 'web'],
+    ['onnxruntime-node', 17, undefined],
+  ] as const)('the pipeline on %s, opset %i export, gives torchvision\'s instances and masks', async (_name, opset, which) => {
+    const { onnxPath: opset11, onnxPathOpset17, image, pasted, expected } = reference();
+    const onnxPath = opset === 17 ? onnxPathOpset17 : opset11;
     const ort = which === 'web' ? await import('onnxruntime-web') : undefined;
     if (ort) ort.env.wasm.numThreads = 1;
     const segmenter = await createInstanceSegmentationPipeline({ model: maskRcnnModel({ url: onnxPath, width: SIZE, height: SIZE }), threshold: 0.05, ort });
     expect(segmenter.runner.backend).toBe(which === 'web' ? 'wasm' : 'cpu');
     const t0 = performance.now();
     const { instances, imageSize, timing } = await segmenter.run({ data: image, width: SIZE, height: SIZE, channels: 3 });
-    console.log(`Mask R-CNN 320×320 on ${_name}: ${(performance.now() - t0).toFixed(0)} ms (inference ${timing.inference.toFixed(0)} ms, postprocess ${timing.postprocess.toFixed(1)} ms), ${instances.length} instances`);
+    console.log(`Mask R-CNN 320×320 (opset ${opset}) on ${_name}: ${(performance.now() - t0).toFixed(0)} ms (inference ${timing.inference.toFixed(0)} ms, postprocess ${timing.postprocess.toFixed(1)} ms), ${instances.length} instances`);
     expect(imageSize).toEqual({ width: SIZE, height: SIZE });
     expect(instances).toHaveLength(expected.count);
     instances.forEach((inst, i) => {

@@ -77,3 +77,17 @@ export type {
 } from './pipelines/segmentation/segmentation-types';
 export * from './camera/index';
 export * from './worker/index';
+export { ImageToTextPipeline, createImageToTextPipeline } from './pipelines/captioning/image-to-text-pipeline';
+export type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './pipelines/captioning/captioning-types';
+export { loadCaptionTokenizer } from './pipelines/captioning/caption-tokenizer';
+export type { CaptionTokenizer, TokenizerSource } from './pipelines/captioning/caption-tokenizer';
+export { beamSearch } from './postprocess/caption/beam-search';
+export { greedyDecode } from './postprocess/caption/greedy';
+export type { GenerationOptions } from './postprocess/caption/generation-options';
+export { corpusBleu } from './eval/bleu';
+export type { BleuOptions, BleuResult, BleuSentence, BleuSmoothing } from './eval/bleu';
+export { trainCaptioner } from './training/captioner/train-captioner';
+export type { CaptionEpoch, CaptionExample, TrainCaptionerOptions, TrainedCaptioner } from './training/captioner/train-captioner';
+export { Captioner } from './training/captioner/captioner';
+export type { CaptionerConfig, SavedCaptioner } from './training/captioner/captioner';
+export { CaptionVocabulary } from './training/captioner/vocabulary';

@@ -9,6 +9,8 @@ import { type PoseEstimationPipeline, createPoseEstimationPipeline } from './pos
 import { type ImageSegmentationPipeline, createImageSegmentationPipeline } from './segmentation/image-segmentation-pipeline';
 import { type InstanceSegmentationPipeline, createInstanceSegmentationPipeline } from './segmentation/instance-segmentation-pipeline';
 import type { ImageSegmentationOptions, InstanceSegmentationOptions } from './segmentation/segmentation-types';
+import { type ImageToTextPipeline, createImageToTextPipeline } from './captioning/image-to-text-pipeline';
+import type { ImageToTextOptions } from './captioning/captioning-types';
 import type { PoseEstimationOptions } from './pose/pose-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
@@ -18,6 +20,7 @@ export interface TaskOptions {
   'pose-estimation': PoseEstimationOptions;
   'instance-segmentation': InstanceSegmentationOptions;
   'image-segmentation': ImageSegmentationOptions;
+  'image-to-text': ImageToTextOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -27,6 +30,7 @@ export interface TaskPipeline {
   'pose-estimation': PoseEstimationPipeline;
   'instance-segmentation': InstanceSegmentationPipeline;
   'image-segmentation': ImageSegmentationPipeline;
+  'image-to-text': ImageToTextPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -38,6 +42,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'pose-estimation': createPoseEstimationPipeline,
   'instance-segmentation': createInstanceSegmentationPipeline,
   'image-segmentation': createImageSegmentationPipeline,
+  'image-to-text': createImageToTextPipeline,
 });
 
 /** The tasks {@link pipeline} can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

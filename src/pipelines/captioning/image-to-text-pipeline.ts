@@ -55,7 +55,7 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
     const sequences = await generateSequences(decoderStep(this.decoder, hidden), generation, options.signal);
     const candidates: CaptionCandidate[] = sequences.map((s) => ({ ...s, text: this.tokenizer.decode(s.tokens, { skip_special_tokens: true }) }));
     const timing = finishTiming(stage, postStart);
-    // Decoding is inference too: report it there, keep postprocess for the search itself.
+    // timing.inference is the encoder; timing.postprocess is the whole token-by-token search (decoder runs included).
     const result: ImageToTextResult = {
       ...candidates[0],
       imageSize: { width: stage.transform.sourceWidth, height: stage.transform.sourceHeight },

@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import type { InputSpec } from '../../preprocess/prepare';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { CaptionerRunner } from './captioner-runner';
+import { type SavedParams, ParamSet } from './params';
+import { type PatchEncoderConfig, createPatchEncoder, encodeImages, encoderPositions } from './patch-encoder';
+import { type RnnDecoderConfig, createRnnDecoder, rnnDecode } from './rnn-decoder';
+import { type TransformerDecoderConfig, createTransformerDecoder, transformerDecode } from './transformer-decoder';
+import { CaptionVocabulary } from './vocabulary';
+
+/**
+ * Architecture of a trainable captioner: the convolutional encoder and an RNN (GRU/LSTM with
+ * attention) or transformer decoder.
+ *
+ * @example
+ * ```ts
+ * const config: CaptionerConfig = {
+ *   encoder: { imageSize: 32, patch: 4, channels: [24, 48], dim: 64 },
+ *   decoder: { type: 'gru', embedding: 32, hidden: 96, attention: 64 },
+ * };
+ * ```
+ */
+export interface CaptionerConfig {
+  encoder: PatchEncoderConfig;
+  decoder: RnnDecoderConfig | TransformerDecoderConfig;
+}
+
+/**
+ * A captioner as plain data (JSON-serialisable): architecture, vocabulary words and weights.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('captioner.json', JSON.stringify(captioner.save()));
+ * ```
+ */
+export interface SavedCaptioner {
+  format: 'visionpipe-captioner@1';
+  config: CaptionerConfig;
+  words: string[];
+  params: SavedParams;
+}
+
+/**
+ * What the image-to-text pipeline needs from a captioner (its `model` option): runners with
+ * the VisionEncoderDecoder signature, tokenizer, input preparation and special tokens.
+ *
+ * @example
+ * ```ts
+ * const captioner = await pipeline('image-to-text', { model: trained.toCaptionModel() });
+ * ```
+ */
+export interface CaptionerParts {
+  id: string;
+  encoder: ModelRunner;
+  decoder: ModelRunner;
+  tokenizer: Record<string, unknown>;
+  input: InputSpec;
+  generation: { bosTokenId: number; eosTokenId: number; padTokenId: number };
+}
+
+/**
+ * A trainable image captioner (see {@link trainCaptioner}): encoder + decoder weights and the
+ * caption vocabulary. Dispose it to free its weights.
+ *
+ * @example
+ * ```ts
+ * const captioner = Captioner.create(config, CaptionVocabulary.fromCaptions(captions), 7);
+ * const logits = captioner.logits(ids, captioner.features(images));
+ * ```
+ */
+export class Captioner {
+  private disposed = false;
+
+  private constructor(
+    readonly config: CaptionerConfig,
+    readonly vocabulary: CaptionVocabulary,
+    readonly params: ParamSet,
+  ) {}
+
+  /** A captioner with freshly initialised (seeded) weights. */
+  static create(config: CaptionerConfig, vocabulary: CaptionVocabulary, seed = 1): Captioner {
+    const params = new ParamSet(seed);
+    createPatchEncoder(params, config.encoder);
+    if (config.decoder.type === 'transformer') createTransformerDecoder(params, config.decoder, config.encoder.dim, vocabulary.size);
+    else createRnnDecoder(params, config.decoder, config.encoder.dim, vocabulary.size);
+    return new Captioner(config, vocabulary, params);
+  }
+
+  /** Rebuilds a captioner from {@link Captioner.save} output (`MODEL_FORMAT` when it does not fit). */
+  static load(saved: SavedCaptioner): Captioner {
+    if (saved?.format !== 'visionpipe-captioner@1') throw new VisionError('MODEL_FORMAT', "not a saved visionpipe captioner (format 'visionpipe-captioner@1')");
+    const captioner = Captioner.create(saved.config, new CaptionVocabulary(saved.words));
+    try {
+      captioner.params.load(saved.params);
+    } catch (error) {
+      captioner.dispose();
+      throw error;
+    }
+    return captioner;
+  }
+
+  /** Encoder features `[B, positions, dim]` of images `[B, S, S, 3]` in 0–1. */
+  features(images: tf.Tensor4D): tf.Tensor3D {
+    this.assertUsable();
+    return encodeImages(this.params, this.config.encoder, images);
+  }
+
+  /** Next-token logits `[B, T, vocab]` for ids `[B, T]` and features. */
+  logits(ids: tf.Tensor2D, features: tf.Tensor3D): tf.Tensor3D {
+    this.assertUsable();
+    const d = this.config.decoder;
+    if (d.type === 'transformer') {
+      if (ids.shape[1] > d.maxLength) throw new VisionError('INVALID_INPUT', `input_ids has ${ids.shape[1]} tokens; this decoder takes at most ${d.maxLength}`);
+      return transformerDecode(this.params, d, ids, features);
+    }
+    return rnnDecode(this.params, d, ids, features);
+  }
+
+  /** The encoder and decoder as runners plus tokenizer and settings, for `pipeline('image-to-text', { model })`. */
+  toCaptionModel(): CaptionerParts {
+    this.assertUsable();
+    const { imageSize, dim } = this.config.encoder;
+    const s = encoderPositions(this.config.encoder);
+    const alive = (): boolean => !this.disposed;
+    const encoder = new CaptionerRunner(
+      [{ name: 'pixel_values', shape: [-1, imageSize, imageSize, 3], dtype: 'float32' }],
+      [{ name: 'last_hidden_state', shape: [-1, s, dim], dtype: 'float32' }],
+      (inputs) => this.features(inputs.pixel_values as tf.Tensor4D),
+      alive,
+    );
+    const decoder = new CaptionerRunner(
+      [
+        { name: 'input_ids', shape: [-1, -1], dtype: 'int64' },
+        { name: 'encoder_hidden_states', shape: [-1, s, dim], dtype: 'float32' },
+      ],
+      [{ name: 'logits', shape: [-1, -1, this.vocabulary.size], dtype: 'float32' }],
+      (inputs) => this.logits(inputs.input_ids as tf.Tensor2D, inputs.encoder_hidden_states as tf.Tensor3D),
+      alive,
+    );
+    const v = this.vocabulary;
+    return {
+      id: `visionpipe-captioner-${this.config.decoder.type}`,
+      encoder,
+      decoder,
+      tokenizer: v.toTokenizerJson(),
+      input: { width: imageSize, height: imageSize, normalization: 'unit', layout: 'nhwc' },
+      generation: { bosTokenId: v.bosId, eosTokenId: v.eosId, padTokenId: v.padId },
+    };
+  }
+
+  /** Architecture, vocabulary and weights as plain data. */
+  save(): SavedCaptioner {
+    this.assertUsable();
+    return { format: 'visionpipe-captioner@1', config: this.config, words: [...this.vocabulary.words], params: this.params.save() };
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new VisionError('DISPOSED', 'this captioner was disposed');
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.params.dispose();
+  }
+}

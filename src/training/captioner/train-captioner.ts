@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, throwIfAborted } from '../../core/errors';
+import type { RawImage } from '../../core/image-input';
+import { permutation } from '../random';
+import { type CaptionerConfig, Captioner } from './captioner';
+import { CaptionVocabulary } from './vocabulary';
+
+/**
+ * One training example: an RGB image at the captioner's input size and its caption.
+ *
+ * @example
+ * ```ts
+ * const example: CaptionExample = { image: { data: rgb, width: 32, height: 32, channels: 3 }, caption: 'a red circle left of a blue square' };
+ * ```
+ */
+export interface CaptionExample {
+  image: RawImage;
+  caption: string;
+}
+
+/**
+ * Progress after each epoch.
+ *
+ * @example
+ * ```ts
+ * onEpochEnd: (p: CaptionEpoch) => console.log(p.epoch, p.loss.toFixed(3))
+ * ```
+ */
+export interface CaptionEpoch {
+  epoch: number;
+  epochs: number;
+  /** Mean masked cross-entropy per target token. */
+  loss: number;
+  /** Whether the encoder was frozen (features cached) in this epoch. */
+  encoderFrozen: boolean;
+  seconds: number;
+}
+
+/**
+ * Options of {@link trainCaptioner}.
+ *
+ * @example
+ * ```ts
+ * await trainCaptioner(examples, { config, epochs: 12, freezeEncoderAfter: 6, signal });
+ * ```
+ */
+export interface TrainCaptionerOptions {
+  config: CaptionerConfig;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** After this many epochs the encoder is frozen, its features computed once and cached, and only the decoder trains (at half the learning rate). Default: never. */
+  freezeEncoderAfter?: number;
+  /** Start from this captioner's weights (it is trained in place) instead of new ones. */
+  initial?: Captioner;
+  seed?: number;
+  onEpochEnd?: (progress: CaptionEpoch) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Result of {@link trainCaptioner}: the trained captioner, the loss per epoch and the time taken.
+ *
+ * @example
+ * ```ts
+ * const { captioner, losses, seconds } = await trainCaptioner(examples, options);
+ * ```
+ */
+export interface TrainedCaptioner {
+  captioner: Captioner;
+  losses: number[];
+  seconds: number;
+}
+
+function imagesTensor(examples: readonly CaptionExample[], size: number): tf.Tensor4D {
+  const data = new Float32Array(examples.length * size * size * 3);
+  examples.forEach(({ image }, n) => {
+    if (!image || image.width !== size || image.height !== size || image.channels < 3) {
+      throw new VisionError('INVALID_INPUT', `example ${n} is ${image?.width}×${image?.height}×${image?.channels}; this captioner trains on ${size}×${size} RGB(A) images`);
+    }
+    const c = image.channels;
+    const scale = image.data instanceof Float32Array ? 1 : 1 / 255;
+    for (let i = 0; i < size * size; i++) for (let k = 0; k < 3; k++) data[(n * size * size + i) * 3 + k] = image.data[i * c + k] * scale;
+  });
+  return tf.tensor4d(data, [examples.length, size, size, 3]);
+}
+
+function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
+  const vocab = logits.shape[2];
+  const logp = tf.logSoftmax(logits.reshape([-1, vocab]));
+  const picked = tf.sum(tf.mul(logp, tf.oneHot(targets.reshape([-1]), vocab)), 1);
+  const m = mask.reshape([-1]);
+  return tf.div(tf.neg(tf.sum(tf.mul(picked, m))), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
+}
+
+/**
+ * Trains a captioner with teacher forcing (each position predicts the next caption token;
+ * masked cross-entropy, Adam) on the cpu, wasm-free path: the encoder's strided convolutions
+ * run as matMuls, so training works on tfjs's cpu backend. Optionally freezes the encoder after
+ * some epochs and trains the decoder on cached features. Reports each epoch and stops with
+ * `ABORTED` when `signal` fires.
+ *
+ * @example
+ * ```ts
+ * const { captioner } = await trainCaptioner(examples, {
+ *   config: { encoder: { imageSize: 32, patch: 4, channels: [24, 48], dim: 64 }, decoder: { type: 'gru', embedding: 32, hidden: 96, attention: 64 } },
+ *   epochs: 10, onEpochEnd: (p) => console.log(p.epoch, p.loss),
+ * });
+ * const captionerPipeline = await pipeline('image-to-text', { model: captioner.toCaptionModel() });
+ * ```
+ */
+export async function trainCaptioner(examples: readonly CaptionExample[], options: TrainCaptionerOptions): Promise<TrainedCaptioner> {
+  if (!Array.isArray(examples) || examples.length === 0) throw new VisionError('INVALID_INPUT', 'trainCaptioner needs at least one { image, caption } example');
+  const epochs = options.epochs ?? 10;
+  const batchSize = options.batchSize ?? 32;
+  const lr = options.learningRate ?? 3e-3;
+  const freezeAfter = options.freezeEncoderAfter ?? Number.POSITIVE_INFINITY;
+  for (const [name, value] of [['epochs', epochs], ['batchSize', batchSize]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be an integer ≥ 1`);
+  }
+  const started = Date.now();
+  const size = (options.initial?.config ?? options.config).encoder.imageSize;
+  const images = imagesTensor(examples, size);
+  const vocabulary = options.initial?.vocabulary ?? CaptionVocabulary.fromCaptions(examples.map((e) => e.caption));
+  const captioner = options.initial ?? Captioner.create(options.config, vocabulary, options.seed ?? 1);
+  const encoded = examples.map((e) => vocabulary.encode(e.caption));
+  const length = Math.max(...encoded.map((ids) => ids.length));
+  const padded = encoded.map((ids) => [...ids, ...new Array<number>(length - ids.length).fill(vocabulary.padId)]);
+  const ids = tf.tensor2d(padded, [padded.length, length], 'int32');
+  const inputs = ids.slice([0, 0], [-1, length - 1]) as tf.Tensor2D;
+  const targets = ids.slice([0, 1], [-1, length - 1]) as tf.Tensor2D;
+  const mask = tf.tidy(() => tf.cast(tf.notEqual(targets, vocabulary.padId), 'float32')) as tf.Tensor2D;
+  const decoderVars = captioner.params.list(captioner.config.decoder.type === 'transformer' ? 'tdec/' : 'dec/');
+  let optimizer: tf.Optimizer = tf.train.adam(lr);
+  let cached: tf.Tensor3D | null = null;
+  const losses: number[] = [];
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const epochStart = Date.now();
+      const frozen = epoch > freezeAfter;
+      if (frozen && !cached) {
+        cached = captioner.features(images);
+        optimizer.dispose();
+        optimizer = tf.train.adam(lr / 2);
+      }
+      const order = permutation(examples.length, (options.seed ?? 1) * 1000 + epoch);
+      let total = 0;
+      let batches = 0;
+      for (let start = 0; start < order.length; start += batchSize) {
+        throwIfAborted(options.signal, 'captioner training');
+        const index = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
+        const loss = optimizer.minimize(
+          () => {
+            const features = cached ? tf.gather(cached, index) : captioner.features(tf.gather(images, index) as tf.Tensor4D);
+            const logits = captioner.logits(tf.gather(inputs, index) as tf.Tensor2D, features as tf.Tensor3D);
+            return maskedCrossEntropy(logits, tf.gather(targets, index) as tf.Tensor2D, tf.gather(mask, index) as tf.Tensor2D);
+          },
+          true,
+          frozen ? decoderVars : undefined,
+        );
+        total += (await loss!.data())[0];
+        batches++;
+        loss!.dispose();
+        index.dispose();
+        await new Promise((resolve) => setTimeout(resolve, 0)); // let abort signals and UI events through
+      }
+      losses.push(total / batches);
+      options.onEpochEnd?.({ epoch, epochs, loss: total / batches, encoderFrozen: frozen, seconds: (Date.now() - epochStart) / 1000 });
+    }
+  } catch (error) {
+    if (!options.initial) captioner.dispose();
+    throw error;
+  } finally {
+    optimizer.dispose();
+    tf.dispose([images, ids, inputs, targets, mask]);
+    cached?.dispose();
+  }
+  return { captioner, losses, seconds: (Date.now() - started) / 1000 };
+}

@@ -1,0 +1,74 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { VisionError } from '../../core/errors';
+
+/** Special tokens of a captioner vocabulary, in id order 0–3. @example `CAPTION_SPECIALS[1] // '<bos>'` */
+export const CAPTION_SPECIALS = /* @__PURE__ */ Object.freeze(['<pad>', '<bos>', '<eos>', '<unk>'] as const);
+
+/**
+ * The word vocabulary of a trained captioner as a Hugging Face `tokenizer.json` (WordPiece
+ * over whole lower-case words, Whitespace pre-tokenizer, WordPiece decoder), so that captions
+ * are tokenized and decoded by `@huggingface/tokenizers` here and by any HF tokenizer elsewhere.
+ * Ids: `<pad>` 0, `<bos>` 1, `<eos>` 2, `<unk>` 3, then the words.
+ *
+ * @example
+ * ```ts
+ * const vocab = CaptionVocabulary.fromCaptions(['two red circles left of a blue square']);
+ * vocab.encode('a red circle'); // [1, …, 2]
+ * ```
+ */
+export class CaptionVocabulary {
+  readonly tokenizer: Tokenizer;
+  readonly padId = 0;
+  readonly bosId = 1;
+  readonly eosId = 2;
+
+  constructor(readonly words: readonly string[]) {
+    if (words.length === 0) throw new VisionError('INVALID_INPUT', 'a caption vocabulary needs at least one word');
+    this.tokenizer = new Tokenizer(this.toTokenizerJson(), {});
+  }
+
+  /**
+   * A vocabulary of every word in `captions` (split on whitespace, lower-cased), sorted.
+   *
+   * @example
+   * ```ts
+   * const vocab = CaptionVocabulary.fromCaptions(trainingCaptions);
+   * ```
+   */
+  static fromCaptions(captions: readonly string[]): CaptionVocabulary {
+    const words = new Set<string>();
+    for (const caption of captions) for (const w of caption.toLowerCase().split(/\s+/)) if (w) words.add(w);
+    return new CaptionVocabulary([...words].sort());
+  }
+
+  /** Tokens in all: specials plus words. */
+  get size(): number {
+    return CAPTION_SPECIALS.length + this.words.length;
+  }
+
+  /** Token ids of a caption wrapped in `<bos>` … `<eos>`. */
+  encode(caption: string): number[] {
+    return [this.bosId, ...this.tokenizer.encode(caption, { add_special_tokens: false }).ids, this.eosId];
+  }
+
+  /** Text of token ids (special tokens dropped). */
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: true });
+  }
+
+  /** The Hugging Face `tokenizer.json` object of this vocabulary. */
+  toTokenizerJson(): Record<string, unknown> {
+    const all = [...CAPTION_SPECIALS, ...this.words];
+    return {
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: CAPTION_SPECIALS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+      normalizer: { type: 'Lowercase' },
+      pre_tokenizer: { type: 'Whitespace' },
+      post_processor: null,
+      decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+      model: { type: 'WordPiece', unk_token: '<unk>', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(all.map((w, i) => [w, i])) },
+    };
+  }
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawImage, loadModel } from '../../src/node/index';
+import { VisionError } from '../../src/core/errors';
+import { loadCaptionTokenizer } from '../../src/pipelines/captioning/caption-tokenizer';
+import { type ImageToTextPipeline, createImageToTextPipeline } from '../../src/pipelines/captioning/image-to-text-pipeline';
+import { buildOnnxModel } from '../helpers/onnx-builder';
+import { type VedFiles, visionEncoderDecoderExport } from './ved-cache';
+
+const INT64 = 7;
+
+/** A decoder-shaped ONNX model whose only output is `name` = the hidden states (wrong name or wrong shape). */
+function fakeDecoder(output: string, extraInput = false): Uint8Array {
+  return buildOnnxModel({
+    inputs: [
+      { name: 'input_ids', type: INT64, dims: [1, 'T'] },
+      { name: 'encoder_hidden_states', dims: [1, 16, 32] },
+      ...(extraInput ? [{ name: 'past_key_values.0.key', dims: [1, 4, 'P', 8] }] : []),
+    ],
+    outputs: [{ name: output, dims: [1, 16, 32] }],
+    nodes: [{ op: 'Identity', inputs: ['encoder_hidden_states'], outputs: [output] }],
+  });
+}
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(VisionError);
+    return (error as VisionError).code;
+  }
+  return 'no error';
+}
+
+let files: VedFiles;
+let captioner: ImageToTextPipeline;
+let image: RawImage;
+
+beforeAll(async () => {
+  files = visionEncoderDecoderExport();
+  image = { data: files.image, width: 32, height: 32, channels: 3 };
+  captioner = await createImageToTextPipeline({ encoder: files.encoder, decoder: files.decoder, tokenizer: files.tokenizer, maxTokens: 5 });
+});
+afterAll(() => captioner?.dispose());
+
+describe('image-to-text: bad input and options', () => {
+  it('an empty or broken tokenizer is a VisionError', async () => {
+    expect(await code(loadCaptionTokenizer({}))).toBe('INVALID_INPUT');
+    expect(await code(loadCaptionTokenizer({ model: { type: 'WordPiece', vocab: {} } }))).toBe('INVALID_INPUT');
+    expect(await code(loadCaptionTokenizer('{ not json'))).toBe('MODEL_FORMAT');
+    expect(await code(createImageToTextPipeline({ encoder: files.encoder, decoder: files.decoder, tokenizer: {} }))).toBe('INVALID_INPUT');
+    expect(await code(createImageToTextPipeline({ encoder: files.encoder, decoder: files.decoder }))).toBe('INVALID_OPTION');
+  });
+
+  it('a decoder without `logits`, or one that needs past key values, is MODEL_FORMAT', async () => {
+    const tokenizer = files.tokenizer;
+    expect(await code(createImageToTextPipeline({ encoder: files.encoder, decoder: fakeDecoder('scores'), tokenizer }))).toBe('MODEL_FORMAT');
+    expect(await code(createImageToTextPipeline({ encoder: files.encoder, decoder: fakeDecoder('logits', true), tokenizer }))).toBe('MODEL_FORMAT');
+    expect(await code(createImageToTextPipeline({ encoder: files.decoder, decoder: files.decoder, tokenizer }))).toBe('MODEL_FORMAT');
+  });
+
+  it('logits of the wrong shape fail the run with MODEL_FORMAT, and a ready runner passed in is not disposed', async () => {
+    const decoder = await loadModel(fakeDecoder('logits'));
+    const p = await createImageToTextPipeline({ encoder: files.encoder, decoder, tokenizer: files.tokenizer });
+    expect(await code(p.run(image))).toBe('MODEL_FORMAT');
+    p.dispose();
+    expect(decoder.inputs.length).toBe(2);
+    await expect(decoder.run({ input_ids: { dtype: 'int64', dims: [1, 1], data: new BigInt64Array(1) }, encoder_hidden_states: { dtype: 'float32', dims: [1, 16, 32], data: new Float32Array(512) } })).resolves.toBeDefined();
+    decoder.dispose();
+  });
+
+  it('maxTokens 0, numBeams < 1 and other bad search options are INVALID_OPTION (at creation and per run)', async () => {
+    const base = { encoder: files.encoder, decoder: files.decoder, tokenizer: files.tokenizer };
+    expect(await code(createImageToTextPipeline({ ...base, maxTokens: 0 }))).toBe('INVALID_OPTION');
+    expect(await code(createImageToTextPipeline({ ...base, numBeams: 0 }))).toBe('INVALID_OPTION');
+    expect(await code(createImageToTextPipeline({ ...base, generation: { bosTokenId: 1, eosTokenId: 999 } }))).toBe('INVALID_OPTION');
+    expect(await code(captioner.run(image, { maxTokens: 0 }))).toBe('INVALID_OPTION');
+    expect(await code(captioner.run(image, { numBeams: 0 }))).toBe('INVALID_OPTION');
+    expect(await code(captioner.run(image, { numBeams: -2 }))).toBe('INVALID_OPTION');
+    expect(await code(captioner.run(image, { repetitionPenalty: -1 }))).toBe('INVALID_OPTION');
+  });
+
+  it('a bad image is INVALID_INPUT and the next good image still works; tensor counts stay flat', async () => {
+    const good = (await captioner.run(image)).text;
+    const before = tf.memory().numTensors;
+    expect(await code(captioner.run({ data: new Uint8Array(0), width: 0, height: 0, channels: 3 }))).toBe('INVALID_INPUT');
+    expect(await code(captioner.run(null as unknown as RawImage))).toBe('INVALID_INPUT');
+    for (let i = 0; i < 3; i++) expect((await captioner.run(image)).text).toBe(good);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('an aborted signal stops generation with ABORTED; a disposed pipeline throws DISPOSED', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(await code(captioner.run(image, { signal: controller.signal }))).toBe('ABORTED');
+    const p = await createImageToTextPipeline({ encoder: files.encoder, decoder: files.decoder, tokenizer: JSON.parse(readFileSync(files.tokenizer, 'utf8')) as Record<string, unknown> });
+    p.dispose();
+    p.dispose();
+    expect(await code(p.run(image))).toBe('DISPOSED');
+  });
+});

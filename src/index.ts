@@ -91,3 +91,12 @@ export type { CaptionEpoch, CaptionExample, TrainCaptionerOptions, TrainedCaptio
 export { Captioner } from './training/captioner/captioner';
 export type { CaptionerConfig, SavedCaptioner } from './training/captioner/captioner';
 export { CaptionVocabulary } from './training/captioner/vocabulary';
+export { generateShapeScenes, flipSceneHorizontal } from './training/detector/shape-scenes';
+export type { SceneObject, ShapeKind, ShapeScene, ShapeSceneOptions } from './training/detector/shape-scenes';
+export { TrainableDetector, withLabels } from './training/detector/detector-model';
+export type { DetectorConfig, DetectorForward } from './training/detector/detector-model';
+export { detectorFromLayersModel, detectorToLayersModel } from './training/detector/detector-export';
+export { trainDetector } from './training/detector/train-detector';
+export type { DetectorStepLog, TrainDetectorOptions, TrainDetectorResult } from './training/detector/train-detector';
+export { COCO_IOU_THRESHOLDS, meanAveragePrecision } from './eval/map';
+export type { MapImage, MapOptions, MapResult } from './eval/map';

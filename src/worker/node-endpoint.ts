@@ -1,6 +1,13 @@
 import type { Endpoint } from 'comlink';
 
-/** The part of a worker_threads `Worker` / `MessagePort` comlink needs. */
+/**
+ * The part of a worker_threads `Worker` / `MessagePort` comlink needs.
+ *
+ * @example
+ * ```ts
+ * const port: NodeMessagePort = workerThread;
+ * ```
+ */
 export interface NodeMessagePort {
   postMessage(message: unknown, transfer?: readonly unknown[]): void;
   on(event: 'message', listener: (data: unknown) => void): unknown;

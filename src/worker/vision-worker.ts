@@ -22,7 +22,14 @@ export interface VisionWorkerOptions {
   name?: string;
 }
 
-/** A pipeline as the worker must rebuild it after a restart. */
+/**
+ * A pipeline as the worker must rebuild it after a restart.
+ *
+ * @example
+ * ```ts
+ * const registration: WorkerRegistration = await worker.register(task, options);
+ * ```
+ */
 export interface WorkerRegistration {
   task: string;
   options: Record<string, unknown>;

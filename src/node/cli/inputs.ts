@@ -1,0 +1,98 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, isAbsolute, join } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+
+/**
+ * File extensions a folder argument picks up (case-insensitive).
+ *
+ * @example
+ * ```ts
+ * IMAGE_EXTENSIONS.includes('webp'); // true
+ * ```
+ */
+export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'png', 'webp'];
+
+/**
+ * An input that could not be processed: the file (or argument) and why.
+ *
+ * @example
+ * ```ts
+ * const failure: InputFailure = { image: 'a.jpg', code: 'INVALID_INPUT', message: 'no such file' };
+ * ```
+ */
+export interface InputFailure {
+  image: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * The image files the arguments name, in argument order (globs and folders sorted, duplicates
+ * dropped), and the arguments that named nothing.
+ *
+ * @example
+ * ```ts
+ * const { files, failures } = await expandInputs(['photos/*.jpg']);
+ * ```
+ */
+export interface ExpandedInputs {
+  files: string[];
+  failures: InputFailure[];
+}
+
+const isImage = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).slice(1).toLowerCase());
+
+async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+async function expandOne(arg: string, cwd: string): Promise<string[] | InputFailure> {
+  const kind = await kindOf(isAbsolute(arg) ? arg : join(cwd, arg));
+  if (kind === 'file') return [arg];
+  if (kind === 'dir') {
+    const entries = await readdir(isAbsolute(arg) ? arg : join(cwd, arg), { withFileTypes: true });
+    const images = entries.filter((e) => e.isFile() && isImage(e.name)).map((e) => join(arg, e.name));
+    if (images.length > 0) return images.sort();
+    return { image: arg, code: 'INVALID_INPUT', message: `folder has no images (${IMAGE_EXTENSIONS.join(', ')})` };
+  }
+  if (isDynamicPattern(arg)) {
+    const matches = await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, absolute: isAbsolute(arg) });
+    if (matches.length > 0) return matches.sort();
+    return { image: arg, code: 'INVALID_INPUT', message: 'no files match this pattern' };
+  }
+  return { image: arg, code: 'INVALID_INPUT', message: 'no such file or folder' };
+}
+
+/**
+ * Expands CLI inputs: a file stays as given; a folder means its jpg/jpeg/png/webp files (not
+ * recursive); anything with glob syntax (`*`, `?`, `{a,b}`, `**`) is expanded with
+ * tinyglobby against `cwd`. An argument that names nothing becomes a failure, so the other
+ * inputs can still be processed.
+ *
+ * @example
+ * ```ts
+ * const { files, failures } = await expandInputs(['photos/*.jpg', 'more/', 'one.png']);
+ * ```
+ */
+export async function expandInputs(args: readonly string[], cwd: string = process.cwd()): Promise<ExpandedInputs> {
+  const files: string[] = [];
+  const failures: InputFailure[] = [];
+  const seen = new Set<string>();
+  for (const arg of args) {
+    const expanded = await expandOne(arg, cwd);
+    if (!Array.isArray(expanded)) {
+      failures.push(expanded);
+      continue;
+    }
+    for (const file of expanded) {
+      if (!seen.has(file)) files.push(file);
+      seen.add(file);
+    }
+  }
+  return { files, failures };
+}

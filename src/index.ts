@@ -100,3 +100,7 @@ export { trainDetector } from './training/detector/train-detector';
 export type { DetectorStepLog, TrainDetectorOptions, TrainDetectorResult } from './training/detector/train-detector';
 export { COCO_IOU_THRESHOLDS, meanAveragePrecision } from './eval/map';
 export type { MapImage, MapOptions, MapResult } from './eval/map';
+export * from './training/index';
+export { accuracy, argmaxRows, confusionMatrix, perClassMetrics } from './eval/classification';
+export type { ClassMetrics } from './eval/classification';
+export { maskIoU, meanMaskIoU } from './eval/mask-iou';

@@ -5,7 +5,7 @@ import { batchIndices, takeRows } from './dataset';
 import { type LabeledTensors, evaluateClassifier } from './evaluate';
 import type { GradientClipping } from './gradients';
 import { type ClassificationLoss, type LossName, resolveLoss } from './losses';
-import { type OptimizerName, type OptimizerOptions, createOptimizer, defaultLearningRate, getLearningRate, setLearningRate } from './optimizers';
+import { type OptimizerName, type OptimizerOptions, createOptimizer, defaultLearningRate, disposeOptimizer, getLearningRate, setLearningRate } from './optimizers';
 import type { LearningRateSchedule } from './schedules';
 import { type ParamGroup, trainStep } from './train-step';
 
@@ -232,6 +232,6 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
   } finally {
     disposeSnapshot(best);
     labels.dispose();
-    for (const o of owned) o.dispose();
+    for (const o of owned) disposeOptimizer(o);
   }
 }

@@ -72,8 +72,8 @@ export function createOptimizer(options: OptimizerOptions | OptimizerName): tf.O
 }
 
 /**
- * Sets a tfjs optimiser's learning rate (all `tf.train.*` optimisers keep it in a
- * `learningRate` field that each step reads).
+ * Sets a tfjs optimiser's learning rate for its next steps (SGD and momentum keep it in a
+ * tensor that `setLearningRate` replaces; the others read a `learningRate` field).
  *
  * @example
  * ```ts
@@ -81,7 +81,25 @@ export function createOptimizer(options: OptimizerOptions | OptimizerName): tf.O
  * ```
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (o.learningRate === learningRate) return;
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(learningRate);
+  else o.learningRate = learningRate;
+}
+
+/**
+ * Disposes an optimiser and all its state (tfjs 4.22's momentum optimiser leaves its
+ * learning-rate tensor behind on `dispose()`; this frees it too).
+ *
+ * @example
+ * ```ts
+ * disposeOptimizer(optimizer);
+ * ```
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+  optimizer.dispose();
+  if (optimizer instanceof tf.MomentumOptimizer && c && !c.isDisposed) c.dispose();
 }
 
 /**

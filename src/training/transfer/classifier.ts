@@ -31,6 +31,34 @@ export function composeClassifier(extractor: FeatureExtractor, head: tf.LayersMo
 }
 
 /**
+ * A runner over a composed model whose weights belong to a backbone and a head that the
+ * caller keeps: `dispose()` only retires the runner (later runs throw `DISPOSED`) and never
+ * frees the shared weights — dispose the backbone and the head for that.
+ *
+ * @example
+ * ```ts
+ * const runner = new SharedWeightsRunner(composeClassifier(backbone, head));
+ * runner.dispose(); // backbone and head still work
+ * ```
+ */
+export class SharedWeightsRunner extends TfjsRunner {
+  private retired = false;
+
+  constructor(model: tf.LayersModel) {
+    super(model, tf.getBackend());
+  }
+
+  override async execute(...args: Parameters<TfjsRunner['execute']>): ReturnType<TfjsRunner['execute']> {
+    if (this.retired) throw new VisionError('DISPOSED', 'this classifier runner was disposed');
+    return super.execute(...args);
+  }
+
+  override dispose(): void {
+    this.retired = true;
+  }
+}
+
+/**
  * A classifier ready for `pipeline('image-classification', { model: runner, spec })`.
  *
  * @example
@@ -49,7 +77,8 @@ export interface ExportedClassifier {
 /**
  * Makes a runner and model card out of a backbone and a trained head (softmax/SVM/MLP
  * layers model → one composed tfjs model with family `logits`; k-NN → a {@link KnnRunner}
- * with family `probabilities`). The card's input is the backbone's.
+ * with family `probabilities`). The card's input is the backbone's. The runner shares the
+ * backbone's and head's weights: disposing it frees nothing; dispose those instead.
  *
  * @example
  * ```ts
@@ -74,5 +103,5 @@ export function exportClassifier(extractor: FeatureExtractor, head: tf.LayersMod
   };
   if (head instanceof KnnClassifier) return { runner: new KnnRunner(extractor, head), spec };
   const model = composeClassifier(extractor, head);
-  return { runner: new TfjsRunner(model, tf.getBackend()), spec, model };
+  return { runner: new SharedWeightsRunner(model), spec, model };
 }

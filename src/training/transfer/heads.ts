@@ -33,10 +33,13 @@ export interface HeadOptions {
   /** L2 penalty on the kernels. */
   l2?: number;
   seed?: number;
+  /** Standardise the features with a batch-norm layer first (learned mean/variance, saved with the head). Default true. */
+  normalizeFeatures?: boolean;
 }
 
 /**
- * Builds a head: features `[N, inputDim]` → class scores (logits) `[N, numClasses]`. Layer
+ * Builds a head: features `[N, inputDim]` → (batch-norm standardisation) → class scores
+ * (logits) `[N, numClasses]`. Layer
  * names start with `head_` so that composed models keep them apart from the backbone's.
  *
  * @example
@@ -49,6 +52,7 @@ export function buildHead(kind: HeadKind, options: HeadOptions): tf.Sequential {
   const id = Math.random().toString(36).slice(2, 8);
   const model = tf.sequential({ name: `head_${kind}_${id}` });
   model.add(tf.layers.inputLayer({ inputShape: [options.inputDim], name: `head_input_${id}` }));
+  if (options.normalizeFeatures ?? true) model.add(tf.layers.batchNormalization({ name: `head_norm_${id}` }));
   if (kind === 'mlp') {
     model.add(denseLayer({ units: options.hidden ?? 128, activation: 'relu', l2: options.l2, seed: options.seed, name: `head_hidden_${id}` }));
     model.add(tf.layers.dropout({ rate: options.dropout ?? 0.3, name: `head_dropout_${id}` }));

@@ -16,6 +16,7 @@ export type KnnDistance = 'l1' | 'l2';
 export interface KnnState {
   k: number;
   distance: KnnDistance;
+  normalize: boolean;
   dim: number;
   numClasses: number;
   embeddings: number[];
@@ -41,8 +42,12 @@ export class KnnClassifier {
   private labels = new Int32Array(0);
   private classes = 0;
 
-  constructor(options: { k?: number; distance?: KnnDistance; numClasses?: number } = {}) {
+  /** Whether features are scaled to unit L2 length before distances (cosine-like; default true). */
+  readonly normalize: boolean;
+
+  constructor(options: { k?: number; distance?: KnnDistance; numClasses?: number; normalize?: boolean } = {}) {
     this.k = options.k ?? 5;
+    this.normalize = options.normalize ?? true;
     this.distance = options.distance ?? 'l2';
     this.classes = options.numClasses ?? 0;
     if (this.distance !== 'l1' && this.distance !== 'l2') throw new VisionError('INVALID_OPTION', `distance '${String(this.distance)}'; allowed: l1, l2`);
@@ -57,10 +62,15 @@ export class KnnClassifier {
   async fit(x: tf.Tensor2D, labels: ArrayLike<number>): Promise<void> {
     if (x.shape[0] !== labels.length) throw new VisionError('INVALID_INPUT', `${x.shape[0]} examples but ${labels.length} labels`);
     this.memory?.dispose();
-    this.memory = x.clone();
+    this.memory = this.prepare(x);
     this.labels = Int32Array.from(labels);
-    this.classes = Math.max(this.classes, ...this.labels) + 1;
+    this.classes = Math.max(this.classes, this.labels.reduce((m, l) => Math.max(m, l + 1), 0));
     await Promise.resolve();
+  }
+
+  private prepare(x: tf.Tensor2D): tf.Tensor2D {
+    if (!this.normalize) return x.clone();
+    return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D);
   }
 
   /** Indices of the `k` nearest stored examples of each query, nearest first. */
@@ -72,7 +82,7 @@ export class KnnClassifier {
     const chunks: Int32Array[] = [];
     for (let start = 0; start < x.shape[0]; start += 64) {
       const idx = tf.tidy(() => {
-        const q = tf.slice(x, start, Math.min(64, x.shape[0] - start));
+        const q = this.prepare(tf.slice(x, start, Math.min(64, x.shape[0] - start)));
         let d: tf.Tensor2D;
         if (this.distance === 'l2') {
           const qq = tf.sum(tf.square(q), 1, true);
@@ -143,7 +153,7 @@ export class KnnClassifier {
       });
       scores.set(k, accuracy(predicted, labels));
     }
-    let bestK = candidates[0];
+    let bestK = Math.min(...candidates);
     for (const [k, acc] of scores) if (acc > (scores.get(bestK) ?? -1)) bestK = k;
     this.k = bestK;
     return scores;
@@ -152,12 +162,12 @@ export class KnnClassifier {
   /** The classifier as plain data. */
   async toJSON(): Promise<KnnState> {
     if (!this.memory) throw new VisionError('INVALID_OPTION', 'the k-NN classifier has no examples; call fit first');
-    return { k: this.k, distance: this.distance, dim: this.memory.shape[1], numClasses: this.classes, embeddings: Array.from(await this.memory.data()), labels: Array.from(this.labels) };
+    return { k: this.k, distance: this.distance, normalize: this.normalize, dim: this.memory.shape[1], numClasses: this.classes, embeddings: Array.from(await this.memory.data()), labels: Array.from(this.labels) };
   }
 
   /** Rebuilds a classifier from {@link KnnClassifier.toJSON}'s data. */
   static async fromJSON(state: KnnState): Promise<KnnClassifier> {
-    const knn = new KnnClassifier({ k: state.k, distance: state.distance, numClasses: state.numClasses });
+    const knn = new KnnClassifier({ k: state.k, distance: state.distance, numClasses: state.numClasses, normalize: state.normalize });
     const x = tf.tensor2d(state.embeddings, [state.labels.length, state.dim]);
     await knn.fit(x, state.labels);
     x.dispose();

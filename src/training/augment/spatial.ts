@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import type { Box } from '../../core/types';
+import { toRandom } from '../random';
+
+/**
+ * An image with optional boxes (pixel coordinates) and mask (`[H, W]` or `[H, W, 1]`, same
+ * size as the image), transformed together by {@link augmentSpatial}.
+ *
+ * @example
+ * ```ts
+ * const sample: AugmentSample = { image, boxes: [{ x1: 10, y1: 10, x2: 40, y2: 40 }], mask };
+ * ```
+ */
+export interface AugmentSample {
+  image: tf.Tensor3D;
+  boxes?: Box[];
+  mask?: tf.Tensor2D | tf.Tensor3D;
+}
+
+/**
+ * Random geometric augmentation settings. Each is applied with its probability / range.
+ *
+ * @example
+ * ```ts
+ * const ops: SpatialAugmentation = { flip: 0.5, crop: { minScale: 0.7 }, rotate: 15 };
+ * ```
+ */
+export interface SpatialAugmentation {
+  /** Probability of a horizontal flip (default 0). */
+  flip?: number;
+  /** Random crop covering `minScale`–1 of each side, resized back to the original size. */
+  crop?: { minScale: number; probability?: number };
+  /** Maximum rotation in degrees, either way (default 0). */
+  rotate?: number;
+  seed?: number | (() => number);
+}
+
+const corners = (b: Box): [number, number][] => [[b.x1, b.y1], [b.x2, b.y1], [b.x1, b.y2], [b.x2, b.y2]];
+
+function enclose(points: [number, number][], width: number, height: number): Box {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return {
+    x1: Math.max(0, Math.min(...xs)), y1: Math.max(0, Math.min(...ys)),
+    x2: Math.min(width, Math.max(...xs)), y2: Math.min(height, Math.max(...ys)),
+  };
+}
+
+function asMask4d(mask: tf.Tensor2D | tf.Tensor3D): tf.Tensor4D {
+  return tf.tidy(() => (mask.rank === 2 ? mask.expandDims(-1) : mask).expandDims(0).toFloat() as tf.Tensor4D);
+}
+
+function restoreMask(original: tf.Tensor2D | tf.Tensor3D, m: tf.Tensor4D): tf.Tensor2D | tf.Tensor3D {
+  return tf.tidy(() => {
+    const binary = tf.cast(tf.greater(m, 0.5), original.dtype).squeeze([0]);
+    return (original.rank === 2 ? binary.squeeze([2]) : binary) as tf.Tensor2D | tf.Tensor3D;
+  });
+}
+
+/**
+ * Horizontal flip of an image with its boxes and mask.
+ *
+ * @example
+ * ```ts
+ * const flipped = flipSample({ image, boxes });
+ * ```
+ */
+export function flipSample(sample: AugmentSample): AugmentSample {
+  const [, width] = sample.image.shape;
+  return {
+    image: tf.tidy(() => tf.reverse(sample.image, 1)),
+    boxes: sample.boxes?.map((b) => ({ x1: width - b.x2, y1: b.y1, x2: width - b.x1, y2: b.y2 })),
+    mask: sample.mask ? tf.tidy(() => tf.reverse(sample.mask as tf.Tensor, 1) as tf.Tensor2D | tf.Tensor3D) : undefined,
+  };
+}
+
+/**
+ * Crops the region `[x, y, w, h]` (pixels) and resizes it back to the image size; boxes
+ * are mapped and clipped (boxes left with no area are dropped), the mask is cropped with
+ * nearest-neighbour sampling.
+ *
+ * @example
+ * ```ts
+ * const zoomed = cropSample({ image, boxes }, { x: 20, y: 10, width: 200, height: 150 });
+ * ```
+ */
+export function cropSample(sample: AugmentSample, region: { x: number; y: number; width: number; height: number }): AugmentSample {
+  const [height, width] = sample.image.shape;
+  const { x, y } = region;
+  const box = [[y / (height - 1), x / (width - 1), (y + region.height - 1) / (height - 1), (x + region.width - 1) / (width - 1)]];
+  const crop = (t: tf.Tensor4D, method: 'bilinear' | 'nearest'): tf.Tensor4D => tf.image.cropAndResize(t, box, [0], [height, width], method);
+  const sx = width / region.width;
+  const sy = height / region.height;
+  const boxes = sample.boxes
+    ?.map((b) => enclose([[(b.x1 - x) * sx, (b.y1 - y) * sy], [(b.x2 - x) * sx, (b.y2 - y) * sy]], width, height))
+    .filter((b) => b.x2 > b.x1 && b.y2 > b.y1);
+  let mask: tf.Tensor2D | tf.Tensor3D | undefined;
+  if (sample.mask) {
+    const m4 = asMask4d(sample.mask);
+    const cropped = crop(m4, 'nearest');
+    mask = restoreMask(sample.mask, cropped);
+    tf.dispose([m4, cropped]);
+  }
+  const image = tf.tidy(() => tf.cast(crop(sample.image.toFloat().expandDims(0) as tf.Tensor4D, 'bilinear').squeeze([0]), sample.image.dtype) as tf.Tensor3D);
+  return { image, boxes, mask };
+}
+
+/**
+ * Rotates an image, its mask and boxes by `degrees` (counter-clockwise as seen on screen)
+ * about the image centre; uncovered corners are filled with `fill` (0–255). Each box becomes
+ * the axis-aligned box enclosing its rotated corners, so it still encloses its object.
+ *
+ * @example
+ * ```ts
+ * const turned = rotateSample({ image, boxes, mask }, 10);
+ * ```
+ */
+export function rotateSample(sample: AugmentSample, degrees: number, fill = 0): AugmentSample {
+  const [height, width] = sample.image.shape;
+  const radians = (degrees * Math.PI) / 180;
+  // box edges rotate about the image centre in edge coordinates (W/2, H/2); tfjs takes the
+  // same centre in pixel-index coordinates ((W−1)/2, (H−1)/2), given as fractions of the size
+  const cx = width / 2;
+  const cy = height / 2;
+  const center: [number, number] = [(width - 1) / (2 * width), (height - 1) / (2 * height)];
+  const cos = Math.cos(radians);
+  const sin = Math.sin(radians);
+  // screen counter-clockwise with y pointing down
+  const turn = ([px, py]: [number, number]): [number, number] => [cx + (px - cx) * cos + (py - cy) * sin, cy - (px - cx) * sin + (py - cy) * cos];
+  const boxes = sample.boxes?.map((b) => enclose(corners(b).map(turn), width, height));
+  const image = tf.tidy(() => tf.cast(tf.image.rotateWithOffset(sample.image.toFloat().expandDims(0) as tf.Tensor4D, radians, fill, center).squeeze([0]), sample.image.dtype) as tf.Tensor3D);
+  let mask: tf.Tensor2D | tf.Tensor3D | undefined;
+  if (sample.mask) {
+    const m4 = asMask4d(sample.mask);
+    const turned = tf.image.rotateWithOffset(m4, radians, 0, center);
+    mask = restoreMask(sample.mask, turned);
+    tf.dispose([m4, turned]);
+  }
+  return { image, boxes, mask };
+}
+
+/**
+ * Random geometric augmentation of one sample — flip, crop-and-scale, rotation — applied
+ * to the image, boxes and mask consistently. Returns new tensors (the input is left alone).
+ *
+ * @example
+ * ```ts
+ * const out = augmentSpatial({ image, boxes, mask }, { flip: 0.5, crop: { minScale: 0.8 }, rotate: 10, seed: 1 });
+ * ```
+ */
+export function augmentSpatial(sample: AugmentSample, ops: SpatialAugmentation): AugmentSample {
+  const random = toRandom(ops.seed);
+  if (sample.image.rank !== 3) throw new VisionError('INVALID_INPUT', `image has rank ${sample.image.rank}; augmentSpatial takes one [H, W, C] image`);
+  let current: AugmentSample = { image: sample.image.clone(), boxes: sample.boxes?.map((b) => ({ ...b })), mask: sample.mask?.clone() };
+  const step = (next: AugmentSample): void => {
+    tf.dispose([current.image, ...(current.mask ? [current.mask] : [])]);
+    current = next;
+  };
+  if (ops.flip && random() < ops.flip) step(flipSample(current));
+  if (ops.crop && random() < (ops.crop.probability ?? 1)) {
+    const [height, width] = current.image.shape;
+    const scale = ops.crop.minScale + (1 - ops.crop.minScale) * random();
+    const w = Math.max(2, Math.round(width * scale));
+    const h = Math.max(2, Math.round(height * scale));
+    step(cropSample(current, { x: Math.floor(random() * (width - w + 1)), y: Math.floor(random() * (height - h + 1)), width: w, height: h }));
+  }
+  if (ops.rotate) step(rotateSample(current, (random() * 2 - 1) * ops.rotate));
+  return current;
+}

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import type { Box } from '../../src/core/types';
+import { type AugmentSample, augmentPhotometric, augmentSpatial, cropSample, flipSample, mixup, rotateSample } from '../../src/training/index';
+
+const W = 64;
+const H = 48;
+const SQUARE: Box = { x1: 10, y1: 8, x2: 26, y2: 24 }; // pixels 10..25 × 8..23
+
+/** A black image with a white square and its mask. */
+function scene(): AugmentSample {
+  const pixels = new Float32Array(H * W * 3);
+  const mask = new Float32Array(H * W);
+  for (let y = SQUARE.y1; y < SQUARE.y2; y++) {
+    for (let x = SQUARE.x1; x < SQUARE.x2; x++) {
+      pixels.fill(255, (y * W + x) * 3, (y * W + x) * 3 + 3);
+      mask[y * W + x] = 1;
+    }
+  }
+  return { image: tf.tensor3d(pixels, [H, W, 3]), boxes: [SQUARE], mask: tf.tensor2d(mask, [H, W]) };
+}
+
+/** Bounding box (pixel edges) of pixels brighter than half. */
+function brightBox(image: tf.Tensor3D | tf.Tensor2D, threshold: number): Box | null {
+  const [h, w] = image.shape;
+  const channels = image.rank === 3 ? (image as tf.Tensor3D).shape[2] : 1;
+  const data = image.dataSync();
+  let box: Box | null = null;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (data[(y * w + x) * channels] > threshold) {
+        box = box ? { x1: Math.min(box.x1, x), y1: Math.min(box.y1, y), x2: Math.max(box.x2, x + 1), y2: Math.max(box.y2, y + 1) } : { x1: x, y1: y, x2: x + 1, y2: y + 1 };
+      }
+    }
+  }
+  return box;
+}
+
+function expectEncloses(outer: Box, inner: Box, slack = 1): void {
+  expect(outer.x1).toBeLessThanOrEqual(inner.x1 + slack);
+  expect(outer.y1).toBeLessThanOrEqual(inner.y1 + slack);
+  expect(outer.x2).toBeGreaterThanOrEqual(inner.x2 - slack);
+  expect(outer.y2).toBeGreaterThanOrEqual(inner.y2 - slack);
+}
+
+function check(out: AugmentSample, tight: boolean): void {
+  const drawn = brightBox(out.image, 127) as Box;
+  const inMask = brightBox(out.mask as tf.Tensor2D, 0.5) as Box;
+  const [box] = out.boxes as Box[];
+  expectEncloses(box, drawn);
+  expectEncloses(box, inMask);
+  if (tight) {
+    for (const k of ['x1', 'y1', 'x2', 'y2'] as const) {
+      expect(Math.abs(box[k] - drawn[k])).toBeLessThanOrEqual(1.5);
+      expect(Math.abs(inMask[k] - drawn[k])).toBeLessThanOrEqual(1.5);
+    }
+  }
+  tf.dispose([out.image, out.mask as tf.Tensor]);
+}
+
+describe('augmentation keeps boxes and masks consistent with the image', () => {
+  it('flip', () => {
+    const s = scene();
+    const out = flipSample(s);
+    expect(out.boxes).toEqual([{ x1: W - 26, y1: 8, x2: W - 10, y2: 24 }]);
+    check(out, true);
+    tf.dispose([s.image, s.mask as tf.Tensor]);
+  });
+
+  it('crop and scale', () => {
+    const s = scene();
+    check(cropSample(s, { x: 4, y: 2, width: 40, height: 30 }), true);
+    tf.dispose([s.image, s.mask as tf.Tensor]);
+  });
+
+  it.each([15, -30, 90])('rotate %i°', (degrees) => {
+    const s = scene();
+    check(rotateSample(s, degrees), degrees === 90);
+    tf.dispose([s.image, s.mask as tf.Tensor]);
+  });
+
+  it('random combinations (seeded) and no tensor leaks', () => {
+    const s = scene();
+    const before = tf.memory().numTensors;
+    for (let seed = 0; seed < 8; seed++) check(augmentSpatial(s, { flip: 0.5, crop: { minScale: 0.75 }, rotate: 20, seed }), false);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([s.image, s.mask as tf.Tensor]);
+  });
+});
+
+describe('photometric augmentation and mixup', () => {
+  it('jitters colours, adds noise and cutout within range, without leaks', () => {
+    const batch = tf.fill([4, 16, 16, 3], 0.5) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const out = augmentPhotometric(batch, { brightness: 0.2, contrast: 0.3, saturation: 0.3, noise: 0.05, cutout: 0.25, seed: 1 });
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(out.shape).toEqual([4, 16, 16, 3]);
+    const values = out.dataSync();
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values)).toBeLessThanOrEqual(1);
+    expect(tf.moments(out).variance.dataSync()[0]).toBeGreaterThan(1e-4);
+    const same = augmentPhotometric(batch, { brightness: 0.2, seed: 1 });
+    const again = augmentPhotometric(batch, { brightness: 0.2, seed: 1 });
+    expect(Array.from(same.dataSync())).toEqual(Array.from(again.dataSync()));
+    tf.dispose([batch, out, same, again]);
+  });
+
+  it('mixup blends images and labels with the same weight', () => {
+    const x = tf.tensor4d([0, 1, 0, 1], [4, 1, 1, 1]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2) as tf.Tensor2D;
+    const { x: mx, y: my, lambda } = mixup(x, y, { alpha: 0.4, seed: 3 });
+    expect(lambda).toBeGreaterThan(0);
+    expect(lambda).toBeLessThan(1);
+    const xs = mx.dataSync();
+    const ys = my.dataSync();
+    for (let i = 0; i < 4; i++) expect(xs[i]).toBeCloseTo(ys[i * 2 + 1], 5); // image value = share of class 1
+    tf.dispose([x, y, mx, my]);
+  });
+});

@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { accuracy, argmaxRows, confusionMatrix, perClassMetrics } from '../../src/eval/classification';
+import { maskIoU, meanMaskIoU } from '../../src/eval/mask-iou';
+import {
+  batchIndices, clipGradients, disposeOptimizer, cosineDecay, createOptimizer, exponentialDecay, getLearningRate, globalNorm,
+  kFold, linearWarmup, multiclassHinge, setLearningRate, shuffle, stepDecay, stratifiedSplit,
+} from '../../src/training/index';
+
+describe('learning-rate schedules', () => {
+  it('give the documented values at given steps', () => {
+    const step = stepDecay(0.1, { every: 100, factor: 0.5 });
+    expect([step(0), step(99), step(100), step(250)]).toEqual([0.1, 0.1, 0.05, 0.025]);
+    const exp = exponentialDecay(0.1, { rate: 0.5, decaySteps: 100 });
+    expect(exp(0)).toBeCloseTo(0.1, 12);
+    expect(exp(100)).toBeCloseTo(0.05, 12);
+    expect(exp(50)).toBeCloseTo(0.1 / Math.SQRT2, 12);
+    const cos = cosineDecay(0.1, { totalSteps: 1000, minimum: 0.01 });
+    expect(cos(0)).toBeCloseTo(0.1, 12);
+    expect(cos(500)).toBeCloseTo(0.055, 12);
+    expect(cos(1000)).toBeCloseTo(0.01, 12);
+    expect(cos(5000)).toBeCloseTo(0.01, 12);
+    const warm = linearWarmup(0.01, { warmupSteps: 10, after: cosineDecay(0.01, { totalSteps: 90 }) });
+    expect(warm(0)).toBeCloseTo(0.001, 12);
+    expect(warm(4)).toBeCloseTo(0.005, 12);
+    expect(warm(10)).toBeCloseTo(0.01, 12);
+    expect(warm(55)).toBeCloseTo(0.005, 12);
+    expect(() => stepDecay(0, { every: 1, factor: 0.5 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
+
+describe('optimisers', () => {
+  it('builds every kind, and the learning rate can be set per step', () => {
+    for (const name of ['sgd', 'momentum', 'adagrad', 'adadelta', 'rmsprop', 'adam'] as const) {
+      const w = tf.variable(tf.tensor1d([1, -2]));
+      const optimizer = createOptimizer({ name, learningRate: 0.1 });
+      expect(getLearningRate(optimizer)).toBe(0.1);
+      setLearningRate(optimizer, 0.05);
+      expect(getLearningRate(optimizer)).toBe(0.05);
+      optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
+      const after = w.dataSync();
+      expect(Math.abs(after[0])).toBeLessThan(1);
+      expect(Math.abs(after[1])).toBeLessThan(2);
+      disposeOptimizer(optimizer);
+      w.dispose();
+    }
+    // SGD keeps its rate in a tensor: a new rate must change the step size
+    const w = tf.variable(tf.scalar(1));
+    const sgd = createOptimizer({ name: 'sgd', learningRate: 0.1 });
+    setLearningRate(sgd, 0.5);
+    sgd.minimize(() => tf.square(w) as tf.Scalar); // w -= 0.5 · 2w
+    expect(w.dataSync()[0]).toBeCloseTo(0, 6);
+    const before = tf.memory().numTensors;
+    const momentum = createOptimizer('momentum');
+    disposeOptimizer(momentum);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeOptimizer(sgd);
+    w.dispose();
+    expect(() => createOptimizer({ name: 'lion' as 'adam' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
+
+describe('gradient clipping', () => {
+  it('caps the global norm and clamps values, leaving small gradients alone', () => {
+    const grads = { a: tf.tensor1d([3, 4]), b: tf.tensor2d([[12]]) }; // norm 13
+    const byNorm = clipGradients(grads, { maxNorm: 1 });
+    expect(globalNorm(Object.values(byNorm)).dataSync()[0]).toBeCloseTo(1, 5);
+    expect(Array.from(byNorm.a.dataSync())).toEqual([expect.closeTo(3 / 13, 5), expect.closeTo(4 / 13, 5)]);
+    const untouched = clipGradients(grads, { maxNorm: 100 });
+    expect(Array.from(untouched.a.dataSync())).toEqual([3, 4]);
+    const byValue = clipGradients(grads, { maxValue: 3.5 });
+    expect(Array.from(byValue.a.dataSync())).toEqual([3, 3.5]);
+    expect(byValue.b.dataSync()[0]).toBe(3.5);
+    tf.dispose([...Object.values(grads), ...Object.values(byNorm), ...Object.values(untouched), ...Object.values(byValue)]);
+  });
+});
+
+describe('splits', () => {
+  const labels = Array.from({ length: 103 }, (_, i) => (i < 50 ? 0 : i < 90 ? 1 : 2));
+
+  it('k-fold folds are disjoint, cover every example once and are stratified', () => {
+    const folds = kFold(labels, 5, { seed: 3 });
+    expect(folds).toHaveLength(5);
+    const seen = folds.flatMap((f) => f.validation).sort((a, b) => a - b);
+    expect(seen).toEqual(labels.map((_, i) => i));
+    for (const { train, validation } of folds) {
+      expect(train.filter((i) => validation.includes(i))).toEqual([]);
+      expect(train.length + validation.length).toBe(labels.length);
+      for (const [c, total] of [[0, 50], [1, 40], [2, 13]] as const) {
+        const inFold = validation.filter((i) => labels[i] === c).length;
+        expect(Math.abs(inFold - total / 5)).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(kFold(labels, 5, { seed: 3 })).toEqual(folds);
+    expect(() => kFold(labels, 1)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
+  it('stratified split keeps class shares and is seeded', () => {
+    const { train, validation } = stratifiedSplit(labels, { validationFraction: 0.2, seed: 1 });
+    expect(validation.filter((i) => labels[i] === 0)).toHaveLength(10);
+    expect(validation.filter((i) => labels[i] === 1)).toHaveLength(8);
+    expect(validation.filter((i) => labels[i] === 2)).toHaveLength(3);
+    expect(new Set([...train, ...validation]).size).toBe(labels.length);
+    expect(stratifiedSplit(labels, { validationFraction: 0.2, seed: 1 })).toEqual({ train, validation });
+    expect(shuffle([1, 2, 3, 4, 5], 9)).toEqual(shuffle([1, 2, 3, 4, 5], 9));
+    const batches = batchIndices(10, 4, { seed: 2 });
+    expect(batches.map((b) => b.length)).toEqual([4, 4, 2]);
+    expect(batches.flat().sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('metrics', () => {
+  it('accuracy, confusion matrix, per-class precision/recall (scikit-learn values)', () => {
+    const actual = [0, 0, 1, 1, 2, 2, 2];
+    const predicted = [0, 1, 1, 1, 2, 0, 2];
+    expect(accuracy(predicted, actual)).toBeCloseTo(5 / 7, 12);
+    expect(confusionMatrix(predicted, actual, 3)).toEqual([[1, 1, 0], [0, 2, 0], [1, 0, 2]]);
+    const m = perClassMetrics(predicted, actual, 3);
+    // sklearn.metrics.precision_recall_fscore_support(actual, predicted)
+    expect(m.map((x) => x.precision)).toEqual([0.5, expect.closeTo(2 / 3, 12), 1]);
+    expect(m.map((x) => x.recall)).toEqual([0.5, 1, expect.closeTo(2 / 3, 12)]);
+    expect(m[1].f1).toBeCloseTo(0.8, 12);
+    expect(m.map((x) => x.support)).toEqual([2, 2, 3]);
+    expect(Array.from(argmaxRows([0.1, 0.9, 0.8, 0.2], 2))).toEqual([1, 0]);
+    expect(() => accuracy([1], [1, 2])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('mask IoU', () => {
+    const a = [1, 1, 0, 0];
+    const b = [1, 0, 1, 0];
+    expect(maskIoU(a, b)).toBeCloseTo(1 / 3, 12);
+    expect(maskIoU([0, 0], [0, 0])).toBe(1);
+    expect(meanMaskIoU([[a, a], [a, b]])).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('multiclass hinge loss matches the Weston–Watkins formula', () => {
+    const scores = tf.tensor2d([[3, 1, 2.5], [0, 2, 1]]);
+    const labels = tf.tensor1d([0, 2], 'int32');
+    // sample 1: max(0,1-3+1)=0 + max(0,2.5-3+1)=0.5; sample 2: max(0,0-1+1)=0 + max(0,2-1+1)=2 → mean 1.25
+    expect(multiclassHinge(labels, scores).dataSync()[0]).toBeCloseTo(1.25, 6);
+    tf.dispose([scores, labels]);
+  });
+});

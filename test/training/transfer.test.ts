@@ -1,0 +1,136 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipeline, selectTfjsBackend } from '../../src/node/index';
+import { perClassMetrics } from '../../src/eval/classification';
+import {
+  type FeatureExtractor,
+  KnnClassifier,
+  buildHead,
+  classifierToFiles,
+  evaluateClassifier,
+  exportClassifier,
+  fit,
+  headLoss,
+  loadClassifier,
+  loadMobileNetV2Backbone,
+  stratifiedSplit,
+} from '../../src/training/index';
+import { FASHION_LABELS, greyImage, hasFashionMnist, readFashionMnist, takePerClass } from '../helpers/datasets';
+import { type CachedFeatures, fashionFeatures, featureTensor } from './fashion-embeddings';
+
+const TRAIN_PER_CLASS = 100; // at most 100 training images per class (issue 6)
+const TEST_PER_CLASS = 50; // 500 held-out test images
+
+describe.skipIf(!hasFashionMnist())('transfer learning: MobileNetV2 features + heads on Fashion-MNIST', () => {
+  let backbone: FeatureExtractor | null = null;
+  const getBackbone = async (): Promise<FeatureExtractor> => (backbone ??= await loadMobileNetV2Backbone({ backend: 'wasm' }));
+  let train: CachedFeatures;
+  let test: CachedFeatures;
+  let xTrain: tf.Tensor2D;
+  let xVal: tf.Tensor2D;
+  let xTest: tf.Tensor2D;
+  let yTrain: Int32Array;
+  let yVal: Int32Array;
+  const results: Record<string, number> = {};
+
+  beforeAll(async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    train = await fashionFeatures(getBackbone, 'train', TRAIN_PER_CLASS);
+    test = await fashionFeatures(getBackbone, 'test', TEST_PER_CLASS);
+    const images = train.labels.length + test.labels.length;
+    console.log(train.cached && test.cached ? 'features from .cache/training' : `features of ${images} images: ${(train.seconds + test.seconds).toFixed(1)} s, ${(images / (train.seconds + test.seconds)).toFixed(1)} images/s on wasm`);
+    const split = stratifiedSplit(Array.from(train.labels), { validationFraction: 0.1, seed: 1 });
+    xTrain = featureTensor(train, split.train);
+    xVal = featureTensor(train, split.validation);
+    yTrain = Int32Array.from(split.train, (i) => train.labels[i]);
+    yVal = Int32Array.from(split.validation, (i) => train.labels[i]);
+    xTest = featureTensor(test);
+  }, 300_000);
+
+  afterAll(() => {
+    console.log('held-out accuracy on 500 Fashion-MNIST test images:', JSON.stringify(results));
+    tf.dispose([xTrain, xVal, xTest]);
+    backbone?.dispose();
+  });
+
+  for (const [kind, threshold, epochs] of [['softmax', 0.8, 40], ['svm', 0.76, 40], ['mlp', 0.76, 40]] as const) {
+    it(`${kind} head reaches ≥ ${threshold} held-out accuracy`, async () => {
+      const head = buildHead(kind, { inputDim: train.dim, numClasses: 10, seed: 1 });
+      const before = tf.memory().numTensors;
+      const result = await fit(head, { x: xTrain, labels: yTrain }, {
+        epochs, batchSize: 32, optimizer: { name: 'adam', learningRate: 1e-3 }, loss: headLoss(kind), seed: 1,
+        validationData: { x: xVal, labels: yVal }, monitor: 'val_loss', earlyStopping: { patience: 6 },
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const { accuracy, predicted } = await evaluateClassifier(head, { x: xTest, labels: test.labels });
+      results[kind] = Number(accuracy.toFixed(3));
+      console.log(kind, 'epochs', result.history.length, 'best', result.bestEpoch, 'test accuracy', accuracy.toFixed(3), 'recall per class', perClassMetrics(predicted, test.labels, 10).map((m) => m.recall.toFixed(2)).join(' '));
+      expect(accuracy).toBeGreaterThanOrEqual(threshold);
+      head.dispose();
+    });
+  }
+
+  it('k-NN (k chosen on validation) reaches ≥ 0.70 with L2 and L1', async () => {
+    for (const distance of ['l2', 'l1'] as const) {
+      const knn = new KnnClassifier({ distance });
+      await knn.fit(xTrain, yTrain);
+      const perK = await knn.chooseK(xVal, yVal, [1, 3, 5, 9, 15]);
+      const predicted = await knn.predict(xTest);
+      const acc = predicted.reduce((a, p, i) => a + (p === test.labels[i] ? 1 : 0), 0) / predicted.length;
+      results[`knn-${distance}`] = Number(acc.toFixed(3));
+      console.log(`knn ${distance}: validation accuracy per k ${JSON.stringify([...perK])}, chose k=${knn.k}, test ${acc.toFixed(3)}`);
+      expect(acc).toBeGreaterThanOrEqual(0.7);
+      knn.dispose();
+    }
+  });
+
+  it('exports backbone + head to the classification pipeline, and saves → loads with the same predictions', async () => {
+    const head = buildHead('softmax', { inputDim: train.dim, numClasses: 10, seed: 2 });
+    await fit(head, { x: xTrain, labels: yTrain }, { epochs: 15, optimizer: { name: 'adam', learningRate: 1e-3 }, seed: 2 });
+    const exported = exportClassifier(await getBackbone(), head, { labels: FASHION_LABELS, id: 'fashion' });
+    const classifier = await pipeline('image-classification', { model: exported.runner, spec: exported.spec, topK: 3 });
+    const set = takePerClass(readFashionMnist('test'), 2);
+    const images = Array.from({ length: 6 }, (_, i) => greyImage(set, i));
+    const first = await Promise.all(images.map((img) => classifier.run(img)));
+    const right = first.filter((r, i) => r.classes[0].classId === set.labels[i]).length;
+    expect(right).toBeGreaterThanOrEqual(4);
+    expect(first[0].classes[0].label).toBe(FASHION_LABELS[first[0].classes[0].classId]);
+
+    const files = await classifierToFiles(exported.model!, exported.spec);
+    const dir = mkdtempSync(join(tmpdir(), 'vp-classifier-'));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(files.json));
+    writeFileSync(join(dir, 'weights.bin'), files.weights);
+    const loaded = await loadClassifier(join(dir, 'model.json'));
+    expect(loaded.spec.labels).toEqual([...FASHION_LABELS]);
+    const again = await pipeline('image-classification', { model: loaded.runner, spec: loaded.spec, topK: 3 });
+    for (let i = 0; i < images.length; i++) {
+      const r = await again.run(images[i]);
+      expect(r.classes.map((c) => c.classId)).toEqual(first[i].classes.map((c) => c.classId));
+      r.classes.forEach((c, k) => expect(c.score).toBeCloseTo(first[i].classes[k].score, 4));
+    }
+    again.dispose();
+    loaded.runner.dispose();
+    classifier.dispose();
+    // disposing the exported runner retires it but leaves the shared backbone and head usable
+    exported.runner.dispose();
+    await expect(exported.runner.run({ [exported.runner.inputs[0].name]: tf.zeros([1, 224, 224, 3]) })).rejects.toMatchObject({ code: 'DISPOSED' });
+    expect((head.predict(tf.zeros([1, train.dim])) as tf.Tensor).shape).toEqual([1, 10]);
+    // the in-memory files load too, and a k-NN head runs through the same pipeline
+    expect((await loadClassifier(files)).spec.id).toBe('fashion');
+    const knn = new KnnClassifier({ k: 5 });
+    await knn.fit(xTrain, yTrain);
+    const viaKnn = exportClassifier(await getBackbone(), knn, { labels: FASHION_LABELS });
+    const knnPipeline = await pipeline('image-classification', { model: viaKnn.runner, spec: viaKnn.spec, topK: 1 });
+    const viaPipeline = await Promise.all(images.map((img) => knnPipeline.run(img)));
+    const features = await (await getBackbone()).extractImages(images.map((image, i) => ({ image, label: set.labels[i] })));
+    const direct = await knn.predict(features.x);
+    features.x.dispose();
+    expect(viaPipeline.map((r) => r.classes[0].classId)).toEqual(Array.from(direct));
+    knnPipeline.dispose();
+    knn.dispose();
+    head.dispose();
+  }, 120_000);
+});

@@ -32,6 +32,9 @@ export function hasFashionMnist(): boolean {
 
 /** Reads Fashion-MNIST's `train` (60k) or `test` (10k) split. */
 export function readFashionMnist(split: 'train' | 'test'): GreyImages {
+  if (!hasFashionMnist()) {
+    throw new Error(`Fashion-MNIST is missing from ${FASHION_MNIST_DIR}: apt-get install -y dataset-fashion-mnist (or bash .ci/run)`);
+  }
   const prefix = split === 'train' ? 'train' : 't10k';
   const images = readIdx(`${FASHION_MNIST_DIR}/${prefix}-images-idx3-ubyte.gz`);
   const labels = readIdx(`${FASHION_MNIST_DIR}/${prefix}-labels-idx1-ubyte.gz`);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '../../src/node/index';
 import { accuracy } from '../../src/eval/classification';
 import { buildHead, buildSmallCnn, createFeatureExtractor, evaluateClassifier, fineTune, fit, linearWarmup, cosineDecay } from '../../src/training/index';
-import { hasFashionMnist, readFashionMnist, takePerClass, type GreyImages } from '../helpers/datasets';
+import { readFashionMnist, takePerClass, type GreyImages } from '../helpers/datasets';
 
 /** Images scaled to 0–1 and averaged down to 14×14 (4× less work for the slow cpu backend). */
 function tensors(set: GreyImages): { x: tf.Tensor4D; labels: Int32Array } {
@@ -17,7 +17,7 @@ describe('training convolutions on the cpu backend', () => {
     await selectTfjsBackend({ backend: 'cpu' });
   });
 
-  it.skipIf(!hasFashionMnist())('a small CNN from scratch (conv → BN → ReLU → pool ×2 → dropout → FC) learns Fashion-MNIST', async () => {
+  it('a small CNN from scratch (conv → BN → ReLU → pool ×2 → dropout → FC) learns Fashion-MNIST', async () => {
     const train = tensors(takePerClass(readFashionMnist('train'), 150)); // 1500 images
     const test = tensors(takePerClass(readFashionMnist('test'), 100)); // 1000 images
     const model = buildSmallCnn({ inputShape: [14, 14, 1], numClasses: 10, filters: [8, 16], dense: 32, batchNorm: true, dropout: 0.1, seed: 1 });

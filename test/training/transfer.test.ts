@@ -18,13 +18,13 @@ import {
   loadMobileNetV2Backbone,
   stratifiedSplit,
 } from '../../src/training/index';
-import { FASHION_LABELS, greyImage, hasFashionMnist, readFashionMnist, takePerClass } from '../helpers/datasets';
+import { FASHION_LABELS, greyImage, readFashionMnist, takePerClass } from '../helpers/datasets';
 import { type CachedFeatures, fashionFeatures, featureTensor } from './fashion-embeddings';
 
 const TRAIN_PER_CLASS = 100; // at most 100 training images per class (issue 6)
 const TEST_PER_CLASS = 50; // 500 held-out test images
 
-describe.skipIf(!hasFashionMnist())('transfer learning: MobileNetV2 features + heads on Fashion-MNIST', () => {
+describe('transfer learning: MobileNetV2 features + heads on Fashion-MNIST', () => {
   let backbone: FeatureExtractor | null = null;
   const getBackbone = async (): Promise<FeatureExtractor> => (backbone ??= await loadMobileNetV2Backbone({ backend: 'wasm' }));
   let train: CachedFeatures;

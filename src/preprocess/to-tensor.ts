@@ -62,6 +62,29 @@ function fromDrawable(source: DrawableImage): tf.Tensor3D {
 }
 
 /**
+ * Decodes a file path or encoded image bytes with the host's decoder (Node: sharp, installed by
+ * `visionpipe/node`). Throws `INVALID_INPUT` when there is no decoder or the image cannot be
+ * decoded, naming the file.
+ *
+ * @example
+ * ```ts
+ * const { data, width, height } = await decodeImageInput('photo.jpg');
+ * ```
+ */
+export async function decodeImageInput(input: string | Uint8Array | ArrayBuffer): Promise<RawImage> {
+  const decode = getPlatform().decodeImage;
+  if (!decode) {
+    throw new VisionError('INVALID_INPUT', `${typeof input === 'string' ? 'file paths' : 'encoded image bytes'} need an image decoder: import from 'visionpipe/node' in Node, or pass an ImageBitmap/HTMLImageElement in browsers`);
+  }
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  try {
+    return await decode(bytes);
+  } catch (error) {
+    throw new VisionError('INVALID_INPUT', `could not decode the image${typeof bytes === 'string' ? ` '${bytes}'` : ''}: ${describeError(error)}`, { cause: error });
+  }
+}
+
+/**
  * Converts any {@link ImageInput} into an RGB tensor on the active tfjs backend (values
  * 0–255; int32 for 8-bit sources, float32 for float sources). Zero-size, closed or detached
  * inputs throw `VisionError('INVALID_INPUT')`. File paths and encoded bytes need the Node
@@ -91,19 +114,7 @@ export async function imageToTensor(input: ImageInput): Promise<ImageTensor> {
     case 'drawable':
       return { tensor: fromDrawable(input as DrawableImage), owned: true };
     case 'path':
-    case 'encoded': {
-      const decode = getPlatform().decodeImage;
-      if (!decode) {
-        throw new VisionError('INVALID_INPUT', `${kind === 'path' ? 'file paths' : 'encoded image bytes'} need an image decoder: import from 'visionpipe/node' in Node, or pass an ImageBitmap/HTMLImageElement in browsers`);
-      }
-      const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : (input as string | Uint8Array);
-      let raw: RawImage;
-      try {
-        raw = await decode(bytes);
-      } catch (error) {
-        throw new VisionError('INVALID_INPUT', `could not decode the image${typeof bytes === 'string' ? ` '${bytes}'` : ''}: ${describeError(error)}`, { cause: error });
-      }
-      return { tensor: fromRaw(raw), owned: true };
-    }
+    case 'encoded':
+      return { tensor: fromRaw(await decodeImageInput(input as string | Uint8Array | ArrayBuffer)), owned: true };
   }
 }

@@ -7,13 +7,12 @@
  * WebGPU) use `tf.image.cropAndResize` on the backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { VisionError, describeError } from '../../core/errors';
+import { VisionError } from '../../core/errors';
 import { type ImageInput, type RawImage, classifyImageInput } from '../../core/image-input';
-import { getPlatform } from '../../core/platform';
 import type { CropRegion } from '../../postprocess/pose/crop-region';
 import type { Normalization } from '../../preprocess/normalize';
 import { normalize } from '../../preprocess/normalize';
-import { imageToTensor } from '../../preprocess/to-tensor';
+import { decodeImageInput, imageToTensor } from '../../preprocess/to-tensor';
 
 type Pixels = ArrayLike<number>;
 
@@ -86,15 +85,8 @@ export async function openFrame(input: ImageInput): Promise<OpenFrame> {
   const kind = classifyImageInput(input);
   if (kind === 'raw') return fromRaw(input as RawImage, (input as RawImage).channels);
   if (kind === 'image-data') return fromRaw(input as ImageData, 4);
-  const decode = getPlatform().decodeImage;
-  if ((kind === 'path' || kind === 'encoded') && decode) {
-    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : (input as string | Uint8Array);
-    let raw: RawImage;
-    try {
-      raw = await decode(bytes);
-    } catch (error) {
-      throw new VisionError('INVALID_INPUT', `could not decode the image${typeof bytes === 'string' ? ` '${bytes}'` : ''}: ${describeError(error)}`, { cause: error });
-    }
+  if (kind === 'path' || kind === 'encoded') {
+    const raw = await decodeImageInput(input as string | Uint8Array | ArrayBuffer);
     return fromRaw(raw, raw.channels);
   }
   const { tensor, owned } = await imageToTensor(input);

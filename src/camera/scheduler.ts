@@ -21,7 +21,7 @@ import { type LoopStats, LoopStatsCollector } from './loop-stats';
 export type FramePolicy = 'latest' | 'every' | { stride: number };
 
 /**
- * What a loop can run: any pipeline (in-thread or in a worker) — `runForVideo` is used when the
+ * What a loop can run: every pipeline (in-thread or in a worker) — `runForVideo` is used when the
  * pipeline has it, so trackers see the frame timestamps — or a plain async function.
  *
  * @example

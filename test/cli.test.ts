@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CENTERNET_COCO } from '../src/models/catalog';
 import { labelShares } from '../src/node/cli/format';
 import { createProgress } from '../src/node/cli/progress';
+import { ensureDistBuilt } from './helpers/build-dist';
 import { fixturePhoto, packageFile } from './helpers/photos';
 
 const run = promisify(execFile);
@@ -34,15 +35,6 @@ async function cli(...args: string[]): Promise<CliRun> {
   }
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 type Entry<R> = { image: string; result: R; output?: string } | { image: string; error: { code: string; message: string } };
 type PoseJson = { poses: { score: number; keypoints: { name: string; x: number; y: number; score: number }[] }[]; imageSize: { width: number; height: number } };
 type DetectJson = { detections: { label: string; score: number }[] };
@@ -50,11 +42,7 @@ type DetectJson = { detections: { label: string; score: number }[] };
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-cli-'));
 
 // The tests run the built bin as a user does: build it when dist/cli.js is missing or older than src/.
-beforeAll(() => {
-  if (!existsSync(CLI_JS) || statSync(CLI_JS).mtimeMs < newestMtime(join(ROOT, 'src'))) {
-    execFileSync('npx', ['rollup', '-c', '--silent'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
-  }
-}, 300_000);
+beforeAll(() => ensureDistBuilt(CLI_JS), 300_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

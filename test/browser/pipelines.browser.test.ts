@@ -2,14 +2,14 @@
 // bundle (dist/index.js) through pages/pipelines.html, once per tfjs backend — wasm and
 // WebGPU on SwiftShader (a CPU WebGPU adapter: slow, so few runs there; it proves
 // correctness, never speed). Results on both backends must agree.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from './chromium';
 import type { CreateOutcome, DetectOutcome, Harness, InputKind, PlainDetection, Task } from './harness-types';
 import { REPO_ROOT, type TestServer, startServer } from './server';
+import { ensureDistBuilt } from '../helpers/build-dist';
 
 type Backend = 'wasm' | 'webgpu';
 
@@ -35,26 +35,6 @@ const TOL = { boxPx: 1, score: 0.005, classScore: 0.005, onnx: 1e-4 } as const;
 const COMPARE_MIN_SCORE = 0.3;
 
 const measured = { detBoxPx: 0, detScore: 0, classScore: 0, onnx: Number.NaN, formsBoxPx: 0, formsScore: 0 };
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ with rollup when it is missing or older than src/ (about 3 s). */
-function ensureBuilt(): void {
-  const out = join(REPO_ROOT, 'dist', 'index.js');
-  const inputs = Math.max(newestMtime(join(REPO_ROOT, 'src')), statSync(join(REPO_ROOT, 'rollup.config.mjs')).mtimeMs);
-  if (existsSync(out) && statSync(out).mtimeMs >= inputs) return;
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', '--silent'], {
-    cwd: REPO_ROOT,
-    stdio: 'pipe',
-  });
-}
 
 interface OpenPage {
   page: Page;
@@ -125,7 +105,7 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
   const detections = new Map<string, Promise<DetectOutcome>>();
 
   beforeAll(async () => {
-    ensureBuilt();
+    ensureDistBuilt();
     server = await startServer();
     browser = await launchChromium();
   }, 120_000);

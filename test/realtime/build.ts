@@ -4,19 +4,11 @@
 //   module workers do not see a page's import map, so the worker must be bundled, as an
 //   app's bundler would do);
 // - .cache/realtime/node-worker.mjs: the worker_threads script (packages stay external).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { REPO_ROOT } from '../browser/server';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+import { newestMtime } from '../helpers/build-dist';
 
 function stale(outputs: string[], inputs: number): boolean {
   return outputs.some((o) => !existsSync(o) || statSync(o).mtimeMs < inputs);

@@ -3,15 +3,8 @@
  * `.cache/captioning/` by `scripts/export_vision_encoder_decoder.py` (torch, random weights,
  * fixed seed). The folder name carries a hash of the script, so editing it regenerates.
  */
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = 'scripts/export_vision_encoder_decoder.py';
+import { readFileSync } from 'node:fs';
+import { scriptOutputs } from '../helpers/python-cache';
 
 /** One reference search: its settings and torch's sequences, best first. */
 export interface ReferenceSearch {
@@ -51,30 +44,15 @@ export interface VedFiles {
 
 /** Generates (first use, ~3 s) or reuses the export. Fails with an apt hint when torch is missing. */
 export function visionEncoderDecoderExport(): VedFiles {
-  const hash = createHash('sha256').update(readFileSync(join(ROOT, SCRIPT))).digest('hex').slice(0, 10);
-  const folder = join(ROOT, '.cache', 'captioning', `ved-${hash}`);
-  const names = ['encoder_model.onnx', 'decoder_model.onnx', 'tokenizer.json', 'image.bin', 'reference.json'];
-  if (!names.every((n) => existsSync(join(folder, n)))) {
-    const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (probe.status !== 0) {
-      throw new Error(`${PYTHON} cannot import torch, which generates this test's model. Install it with: apt-get install -y python3-torch\n${probe.stderr ?? ''}`);
-    }
-    const tmp = `${folder}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    const run = spawnSync(PYTHON, [join(ROOT, SCRIPT), tmp], { encoding: 'utf8', timeout: 120_000 });
-    if (run.status !== 0) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw new Error(`${SCRIPT} failed (exit ${run.status}):\n${run.stderr}\n${run.stdout}`);
-    }
-    try {
-      renameSync(tmp, folder);
-    } catch (error) {
-      rmSync(tmp, { recursive: true, force: true });
-      if (!existsSync(folder)) throw error;
-    }
-  }
-  const [encoder, decoder, tokenizer, image, reference] = names.map((n) => join(folder, n));
+  const { paths } = scriptOutputs({
+    script: 'scripts/export_vision_encoder_decoder.py',
+    cacheDir: 'captioning',
+    prefix: 'ved',
+    files: ['encoder_model.onnx', 'decoder_model.onnx', 'tokenizer.json', 'image.bin', 'reference.json'],
+    requires: { imports: 'torch', aptPackage: 'python3-torch' },
+    timeoutMs: 120_000,
+  });
+  const [encoder, decoder, tokenizer, image, reference] = paths;
   return {
     encoder,
     decoder,

@@ -4,14 +4,8 @@
  * python3-torchvision); later runs reuse the files. The folder name carries a hash of the
  * script, so editing the script regenerates them.
  */
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PYTHON = '/usr/bin/python3';
+import { readFileSync } from 'node:fs';
+import { scriptOutputs } from './python-cache';
 
 /** What `scripts/export_torchvision_ssd.py` writes to `ssdlite320-expected.json`. */
 export interface SsdliteExpected {
@@ -38,40 +32,7 @@ export interface SsdliteReference {
   expected: SsdliteExpected;
 }
 
-/** Throws (so that the test fails, never skips) when Debian's torchvision is missing. */
-function requireTorchvision(): void {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    throw new Error(
-      `${PYTHON} cannot import torchvision, which generates this test's reference model. ` +
-        `Install it with: apt-get install -y python3-torchvision\n${probe.stderr ?? probe.error?.message ?? ''}`,
-    );
-  }
-}
-
-function scriptFolder(script: string, prefix: string): string {
-  const hash = createHash('sha256').update(readFileSync(join(ROOT, script))).digest('hex').slice(0, 10);
-  return join(ROOT, '.cache', 'torchvision', `${prefix}-${hash}`);
-}
-
-/** Runs `script out_dir` into a temporary folder and renames it into place (safe when tests race). */
-function generate(script: string, folder: string): void {
-  requireTorchvision();
-  const tmp = `${folder}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const run = spawnSync(PYTHON, [join(ROOT, script), tmp], { encoding: 'utf8', timeout: 300_000 });
-  if (run.status !== 0) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`${script} failed (exit ${run.status}):\n${run.stderr}\n${run.stdout}`);
-  }
-  try {
-    renameSync(tmp, folder);
-  } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(folder)) throw error;
-  }
-}
+const TORCHVISION = { imports: 'torch, torchvision', aptPackage: 'python3-torchvision' };
 
 /**
  * torchvision `ssdlite320_mobilenet_v3_large` (random weights, fixed seed): the raw-heads
@@ -79,18 +40,13 @@ function generate(script: string, folder: string): void {
  * on first use (~10 s).
  */
 export function ssdliteReference(): SsdliteReference {
-  const script = 'scripts/export_torchvision_ssd.py';
-  const folder = scriptFolder(script, 'ssdlite320');
-  const names = ['ssdlite320-heads.onnx', 'ssdlite320-input.bin', 'ssdlite320-expected.json', 'ssdlite320-full.onnx', 'ssdlite320-image.bin'];
-  const files = names.map((f) => join(folder, f));
-  if (!files.every((f) => existsSync(f))) {
-    rmSync(folder, { recursive: true, force: true });
-    generate(script, folder);
-  }
-  const floats = (path: string): Float32Array => {
-    const bytes = readFileSync(path);
-    return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  };
+  const { paths: files } = scriptOutputs({
+    script: 'scripts/export_torchvision_ssd.py',
+    cacheDir: 'torchvision',
+    prefix: 'ssdlite320',
+    files: ['ssdlite320-heads.onnx', 'ssdlite320-input.bin', 'ssdlite320-expected.json', 'ssdlite320-full.onnx', 'ssdlite320-image.bin'],
+    requires: TORCHVISION,
+  });
   const expected = JSON.parse(readFileSync(files[2], 'utf8')) as SsdliteExpected;
   return { onnxPath: files[0], input: floats(files[1]), expected, fullOnnxPath: files[3], image: floats(files[4]) };
 }
@@ -136,17 +92,13 @@ function floats(path: string): Float32Array {
  * and torchvision's own result. Generates them on first use (~50 s here).
  */
 export function maskRcnnReference(): MaskRcnnReference {
-  const script = 'scripts/export_torchvision_maskrcnn.py';
-  const folder = scriptFolder(script, 'maskrcnn');
-  const names = ['maskrcnn.onnx', 'maskrcnn-image.bin', 'maskrcnn-masks28.bin', 'maskrcnn-pasted.bin', 'maskrcnn-expected.json', 'maskrcnn-opset17.onnx'];
-  const files = names.map((f) => join(folder, f));
-  let generatedInS = 0;
-  if (!files.every((f) => existsSync(f))) {
-    rmSync(folder, { recursive: true, force: true });
-    const t0 = Date.now();
-    generate(script, folder);
-    generatedInS = (Date.now() - t0) / 1000;
-  }
+  const { paths: files, generatedInS } = scriptOutputs({
+    script: 'scripts/export_torchvision_maskrcnn.py',
+    cacheDir: 'torchvision',
+    prefix: 'maskrcnn',
+    files: ['maskrcnn.onnx', 'maskrcnn-image.bin', 'maskrcnn-masks28.bin', 'maskrcnn-pasted.bin', 'maskrcnn-expected.json', 'maskrcnn-opset17.onnx'],
+    requires: TORCHVISION,
+  });
   return {
     onnxPath: files[0],
     onnxPathOpset17: files[5],

@@ -56,7 +56,7 @@ interface WasmBackendLike {
 }
 
 /** A zero-copy view of a tensor's pixels where the backend keeps them in CPU memory. */
-function heapPixels(tensor: tf.Tensor3D): (() => Pixels) | undefined {
+function heapPixels(tensor: tf.Tensor): (() => Pixels) | undefined {
   if (tensor.dtype !== 'int32' && tensor.dtype !== 'float32') return undefined;
   const name = tf.getBackend();
   if (name === 'wasm') {
@@ -66,6 +66,26 @@ function heapPixels(tensor: tf.Tensor3D): (() => Pixels) | undefined {
   }
   if (name === 'cpu') return () => tensor.dataSync();
   return undefined;
+}
+
+/**
+ * Where the sampler writes the model input. On the wasm backend it is the zero-filled memory
+ * of the input tensor itself (no second copy of ~0.4 MB per frame); elsewhere a typed array
+ * that becomes the tensor afterwards. Nothing may allocate on the backend between this call
+ * and the last write (a heap view is invalidated when wasm memory grows).
+ */
+function inputSink(shape: [number, number, number, number], dtype: 'int32' | 'float32'): { values: Int32Array | Float32Array; tensor?: tf.Tensor4D } {
+  const size = shape[1] * shape[2] * shape[3];
+  if (tf.getBackend() === 'wasm') {
+    const tensor = tf.fill(shape, 0, dtype) as tf.Tensor4D;
+    const view = heapPixels(tensor)?.();
+    if (view instanceof Int32Array || view instanceof Float32Array) {
+      return { values: view, tensor };
+    }
+    tensor.dispose();
+  }
+  const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  return { values };
 }
 
 function fromRaw(raw: RawImage | ImageData, channels: number): OpenFrame {
@@ -146,55 +166,66 @@ function sampleInMemory(frame: OpenFrame, region: CropRegion, target: SampleTarg
   const ys = axis(region.yMin, region.yMax, h, target.height);
   const xs = axis(region.xMin, region.xMax, w, target.width);
   const { scale, mean, std } = affine(target.normalization);
-  const gains = [0, 1, 2].map((k) => scale / std[k]);
-  const offsets = [0, 1, 2].map((k) => -mean[k] / std[k]);
+  const [g0, g1, g2] = [0, 1, 2].map((k) => scale / std[k]);
+  const [o0, o1, o2] = [0, 1, 2].map((k) => -mean[k] / std[k]);
   const size = target.width * target.height * 3;
-  const out = target.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  const shape: [number, number, number, number] = [1, target.height, target.width, 3];
+  const sink = inputSink(shape, target.dtype);
+  const out = sink.values;
+  // Samples outside the image are black, i.e. the normalisation's offset.
+  if (o0 !== 0 || o1 !== 0 || o2 !== 0) {
+    for (let o = 0; o < size; o += 3) {
+      out[o] = o0;
+      out[o + 1] = o1;
+      out[o + 2] = o2;
+    }
+  }
+  // Offsets of G and B within a pixel (grey images read channel 0 three times), column
+  // offsets, and the run of columns inside the image (inside samples are contiguous).
+  const k1 = c >= 3 ? 1 : 0;
+  const k2 = c >= 3 ? 2 : 0;
+  const left = new Int32Array(target.width);
+  const right = new Int32Array(target.width);
+  const tx = new Float64Array(target.width);
+  let first = target.width;
+  let end = 0;
+  for (let j = 0; j < target.width; j++) {
+    left[j] = xs.lo[j] * c;
+    right[j] = xs.hi[j] * c;
+    tx[j] = xs.t[j];
+    if (xs.inside[j] === 1) {
+      first = Math.min(first, j);
+      end = j + 1;
+    }
+  }
   const data = frame.pixels!();
-  // Channel offsets of R, G, B (grey images read channel 0 three times) and column offsets.
-  const [c0, c1, c2] = c >= 3 ? [0, 1, 2] : [0, 0, 0];
-  const left = Int32Array.from(xs.lo, (x) => x * c);
-  const right = Int32Array.from(xs.hi, (x) => x * c);
+  const stride = w * c;
   // Sample positions are float32 as the kernel's; the blend is in double (emulating float32
   // here costs ~25 % of the sampling time and moves a rare value by one unit after truncation).
-  const lerp2 = (tl: number, tr: number, bl: number, br: number, tx: number, ty: number): number => {
-    const top = tl + (tr - tl) * tx;
-    return top + (bl + (br - bl) * tx - top) * ty;
-  };
-  const plain = gains.every((g) => g === 1) && offsets.every((o) => o === 0);
-  let o = 0;
+  // One flat loop with the blends written out: this runs for every frame, so no helper calls.
   for (let i = 0; i < target.height; i++) {
-    const top = ys.lo[i] * w * c;
-    const bottom = ys.hi[i] * w * c;
+    if (ys.inside[i] === 0) continue;
+    const top = ys.lo[i] * stride;
+    const bottom = ys.hi[i] * stride;
     const ty = ys.t[i];
-    const rowInside = ys.inside[i] === 1;
-    for (let j = 0; j < target.width; j++, o += 3) {
-      if (!rowInside || xs.inside[j] === 0) {
-        out[o] = offsets[0];
-        out[o + 1] = offsets[1];
-        out[o + 2] = offsets[2];
-        continue;
-      }
+    for (let j = first, o = (i * target.width + first) * 3; j < end; j++, o += 3) {
+      const x = tx[j];
       const tl = top + left[j];
       const tr = top + right[j];
       const bl = bottom + left[j];
       const br = bottom + right[j];
-      const tx = xs.t[j];
-      const r = lerp2(data[tl + c0], data[tr + c0], data[bl + c0], data[br + c0], tx, ty);
-      const g = lerp2(data[tl + c1], data[tr + c1], data[bl + c1], data[br + c1], tx, ty);
-      const b = lerp2(data[tl + c2], data[tr + c2], data[bl + c2], data[br + c2], tx, ty);
-      if (plain) {
-        out[o] = r;
-        out[o + 1] = g;
-        out[o + 2] = b;
-      } else {
-        out[o] = r * gains[0] + offsets[0];
-        out[o + 1] = g * gains[1] + offsets[1];
-        out[o + 2] = b * gains[2] + offsets[2];
-      }
+      let upper = data[tl] + (data[tr] - data[tl]) * x;
+      let lower = data[bl] + (data[br] - data[bl]) * x;
+      out[o] = (upper + (lower - upper) * ty) * g0 + o0;
+      upper = data[tl + k1] + (data[tr + k1] - data[tl + k1]) * x;
+      lower = data[bl + k1] + (data[br + k1] - data[bl + k1]) * x;
+      out[o + 1] = (upper + (lower - upper) * ty) * g1 + o1;
+      upper = data[tl + k2] + (data[tr + k2] - data[tl + k2]) * x;
+      lower = data[bl + k2] + (data[br + k2] - data[bl + k2]) * x;
+      out[o + 2] = (upper + (lower - upper) * ty) * g2 + o2;
     }
   }
-  return tf.tensor4d(out, [1, target.height, target.width, 3], target.dtype);
+  return sink.tensor ?? tf.tensor4d(out, shape, target.dtype);
 }
 
 function sampleOnBackend(tensor: tf.Tensor3D, region: CropRegion, target: SampleTarget): tf.Tensor4D {

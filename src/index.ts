@@ -104,3 +104,6 @@ export * from './training/index';
 export { accuracy, argmaxRows, confusionMatrix, perClassMetrics } from './eval/classification';
 export type { ClassMetrics } from './eval/classification';
 export { maskIoU, meanMaskIoU } from './eval/mask-iou';
+export { TrainingWorker, createTrainingWorker } from './worker/training-worker';
+export type { TrainOptions, TrainingWorkerOptions } from './worker/training-worker';
+export type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './worker/trainer-protocol';

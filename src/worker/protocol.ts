@@ -80,4 +80,6 @@ export interface WorkerApi {
   dispose(id: number): Promise<Reply<void>>;
   memory(): Promise<Reply<WorkerMemory>>;
   simulateFailure(kind: SimulatedFailure, ms: number): Promise<Reply<void>>;
+  /** Exposes a transfer-learning trainer (`TrainerApi`) on `port` (see `createTrainingWorker`). */
+  openTrainer(port: MessagePort): Promise<Reply<void>>;
 }

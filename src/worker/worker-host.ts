@@ -20,7 +20,16 @@ interface HostedPipeline {
   dispose(): void;
 }
 
-async function reply<T>(work: () => T | Promise<T>): Promise<Reply<T>> {
+/**
+ * Runs `work` and answers with its value, or with its error as data (`VisionError` codes kept,
+ * anything else `INFERENCE_FAILED`): worker methods never throw across the boundary.
+ *
+ * @example
+ * ```ts
+ * const answer = await reply(() => pipeline.run(frame));
+ * ```
+ */
+export async function reply<T>(work: () => T | Promise<T>): Promise<Reply<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
@@ -137,6 +146,13 @@ export function createWorkerHost(): WorkerApi {
       reply((): WorkerMemory => {
         const { numTensors, numBytes } = tf.memory();
         return { backend: tf.getBackend() ?? null, numTensors, numBytes, pipelines: pipelines.size, masks: Mask.openCount };
+      }),
+    openTrainer: (port) =>
+      reply(async () => {
+        if (typeof port?.postMessage !== 'function') throw new VisionError('INVALID_INPUT', 'openTrainer needs a MessagePort to expose the trainer on');
+        // loaded on demand: apps that never train keep the worker's start-up small
+        const { createTrainerHost } = await import('./trainer-host');
+        Comlink.expose(createTrainerHost(), port as unknown as Comlink.Endpoint);
       }),
     simulateFailure: (kind: SimulatedFailure, ms: number) =>
       reply(() => {

@@ -1,0 +1,203 @@
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../core/errors';
+import type { ImageInput } from '../core/image-input';
+import { closeFrame } from '../camera/frame';
+import type { ModelSpec } from '../models/model-spec';
+import { type ClassificationPipeline, createClassificationPipeline } from '../pipelines/classification/classification-pipeline';
+import { fit } from '../training/fit';
+import { classifierToFiles, saveClassifier } from '../training/save';
+import { stratifiedSplit } from '../training/split';
+import { type FeatureExtractor, loadMobileNetV2Backbone } from '../training/transfer/backbone';
+import { exportClassifier } from '../training/transfer/classifier';
+import { buildHead, headLoss } from '../training/transfer/heads';
+import type { Reply } from './protocol';
+import type { SampleCounts, TrainerApi, TrainerSettings, TrainingEvent } from './trainer-protocol';
+import { reply } from './worker-host';
+
+/** The trained classifier in the worker: head, composed model, card and pipeline. */
+interface Trained {
+  head: tf.LayersModel;
+  model: tf.LayersModel;
+  spec: ModelSpec;
+  pipeline: ClassificationPipeline;
+}
+
+/** Most classes a trainer takes (a guard against label ids that are really indices of something else). */
+const MAX_CLASSES = 100;
+
+function release(callback: ((event: TrainingEvent) => void) | undefined): void {
+  (callback as unknown as Partial<Record<typeof Comlink.releaseProxy, () => void>> | undefined)?.[Comlink.releaseProxy]?.();
+}
+
+function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
+  const { labels } = settings;
+  if (!Array.isArray(labels) || labels.length < 2 || labels.some((l) => typeof l !== 'string')) {
+    throw new VisionError('INVALID_OPTION', 'labels must list at least two class names (strings), one per class id');
+  }
+  if (counts.length > labels.length) throw new VisionError('INVALID_OPTION', `there are samples for class id ${counts.length - 1} but only ${labels.length} labels`);
+  const short = labels.map((label, id) => ({ label, n: counts[id] ?? 0 })).filter((c) => c.n < 2);
+  if (short.length > 0) throw new VisionError('INVALID_INPUT', `every class needs at least 2 samples; ${short.map((c) => `'${c.label}' has ${c.n}`).join(', ')}`);
+  const fraction = settings.validationFraction ?? 0.25;
+  if (!(fraction >= 0 && fraction < 1)) throw new VisionError('INVALID_OPTION', `validationFraction is ${fraction}; it must be in [0, 1)`);
+}
+
+/**
+ * The in-worker side of a {@link TrainingWorker}: loads the frozen MobileNetV2 backbone, embeds
+ * the images it is sent as they arrive (closing them), trains a head on the stored features
+ * with `fit` (progress events per batch and epoch, cancellable; features are not batch-normalised
+ * first, since batch statistics do not settle on a few dozen samples), and then classifies frames
+ * with backbone + head in the worker. Saves through the existing save code. Answers with
+ * {@link Reply}s; exposed on its own `MessagePort` by the worker host's `openTrainer`.
+ *
+ * @example
+ * ```ts
+ * Comlink.expose(createTrainerHost(), port);
+ * ```
+ */
+export function createTrainerHost(): TrainerApi {
+  let backbone: FeatureExtractor | null = null;
+  let loading: Promise<FeatureExtractor> | null = null;
+  let trained: Trained | null = null;
+  let training: AbortController | null = null;
+  const features: Float32Array[][] = [];
+
+  const ready = (): FeatureExtractor => {
+    if (!backbone) throw new VisionError('INVALID_OPTION', 'the trainer has no backbone yet; call setup() first');
+    return backbone;
+  };
+  const counts = (): SampleCounts => Array.from(features, (rows) => rows?.length ?? 0);
+  const classifier = (): Trained => {
+    if (!trained) throw new VisionError('INVALID_OPTION', 'nothing trained yet; call train() first');
+    return trained;
+  };
+  const dropTrained = (): void => {
+    trained?.pipeline.dispose();
+    trained?.head.dispose();
+    trained = null;
+  };
+
+  return {
+    setup: (setup) =>
+      reply(async () => {
+        loading ??= loadMobileNetV2Backbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths });
+        try {
+          backbone = await loading;
+        } catch (error) {
+          loading = null;
+          throw error;
+        }
+        return { backend: tf.getBackend(), dim: backbone.dim };
+      }),
+
+    addSamples: (images, label) =>
+      reply(async () => {
+        try {
+          if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${label}; it must be a class id 0–${MAX_CLASSES - 1}`);
+          if (!Array.isArray(images) || images.length === 0) throw new VisionError('INVALID_INPUT', 'addSamples needs at least one image');
+          const extractor = ready();
+          const { x } = await extractor.extractImages(images.map((image: ImageInput) => ({ image, label })));
+          const data = await x.data();
+          x.dispose();
+          for (let i = features.length; i <= label; i++) features[i] = [];
+          for (let i = 0; i < images.length; i++) features[label].push(Float32Array.from(data.subarray(i * extractor.dim, (i + 1) * extractor.dim)));
+          return counts();
+        } finally {
+          for (const image of images ?? []) closeFrame(image);
+        }
+      }),
+
+    clearSamples: (label) =>
+      reply(() => {
+        if (label === undefined) features.length = 0;
+        else if (features[label]) features[label] = [];
+        return counts();
+      }),
+
+    train: (settings, onEvent) =>
+      reply(async () => {
+        if (training) {
+          release(onEvent);
+          throw new VisionError('INVALID_OPTION', 'a training run is already in progress; cancel it first');
+        }
+        const controller = new AbortController();
+        training = controller;
+        try {
+          const extractor = ready();
+          checkSettings(settings, counts());
+          const rows = features.flatMap((list) => list);
+          const labels = features.flatMap((list, id) => list.map(() => id));
+          const fraction = settings.validationFraction ?? 0.25;
+          const split = fraction > 0 ? stratifiedSplit(labels, { validationFraction: fraction, seed: settings.seed }) : { train: labels.map((_, i) => i), validation: [] };
+          const tensors = (indices: number[]) => ({
+            x: tf.tensor2d(indices.flatMap((i) => Array.from(rows[i])), [indices.length, extractor.dim]),
+            labels: Int32Array.from(indices, (i) => labels[i]),
+          });
+          const train = tensors(split.train);
+          const validation = split.validation.length > 0 ? tensors(split.validation) : undefined;
+          const kind = settings.head ?? 'softmax';
+          const head = buildHead(kind, { inputDim: extractor.dim, numClasses: settings.labels.length, seed: settings.seed, normalizeFeatures: false });
+          const send = (event: TrainingEvent) => void Promise.resolve(onEvent?.(event)).catch(() => undefined);
+          const started = Date.now();
+          try {
+            const result = await fit(head, train, {
+              epochs: settings.epochs ?? 15,
+              batchSize: settings.batchSize ?? 8,
+              optimizer: { name: 'adam', learningRate: settings.learningRate ?? 1e-3 },
+              loss: headLoss(kind),
+              validationData: validation,
+              monitor: validation ? 'val_accuracy' : 'loss',
+              seed: settings.seed,
+              signal: controller.signal,
+              onBatchEnd: (log) => send({ type: 'batch', log }),
+              onEpochEnd: (log) => send({ type: 'epoch', log }),
+            });
+            const exported = exportClassifier(extractor, head, { labels: settings.labels, id: 'trained-in-worker' });
+            const pipeline = await createClassificationPipeline({ model: exported.runner, spec: exported.spec, topK: settings.labels.length });
+            dropTrained();
+            trained = { head, model: exported.model as tf.LayersModel, spec: exported.spec, pipeline };
+            return { history: result.history, samples: { train: split.train.length, validation: split.validation.length }, stoppedEarly: result.stoppedEarly, elapsedMs: Date.now() - started };
+          } catch (error) {
+            head.dispose();
+            throw error;
+          } finally {
+            tf.dispose(validation ? [train.x, validation.x] : train.x);
+          }
+        } finally {
+          training = null;
+          release(onEvent);
+        }
+      }),
+
+    cancel: () => reply(() => training?.abort()),
+
+    classify: (image, topK) =>
+      reply(async () => {
+        try {
+          return await classifier().pipeline.run(image, topK === undefined ? undefined : { topK });
+        } finally {
+          closeFrame(image);
+        }
+      }),
+
+    toFiles: async () => {
+      const answer = await reply(() => classifierToFiles(classifier().model, classifier().spec));
+      return answer.ok ? Comlink.transfer(answer, [answer.value.weights.buffer as ArrayBuffer]) : answer;
+    },
+
+    save: (url) =>
+      reply(async () => {
+        await saveClassifier(classifier().model, classifier().spec, url);
+      }),
+
+    dispose: (): Promise<Reply<void>> =>
+      reply(() => {
+        training?.abort();
+        dropTrained();
+        features.length = 0;
+        backbone?.dispose();
+        backbone = null;
+        loading = null;
+      }),
+  };
+}

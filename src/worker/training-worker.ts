@@ -1,0 +1,226 @@
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, throwIfAborted } from '../core/errors';
+import type { ImageInput } from '../core/image-input';
+import { closeFrame } from '../camera/frame';
+import type { ClassificationResult } from '../pipelines/classification/classification-types';
+import type { BatchLog, EpochLog } from '../training/fit';
+import type { SavedModelFiles } from '../training/save';
+import type { Reply } from './protocol';
+import type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './trainer-protocol';
+import { toTransferable } from './transfer-input';
+import { VisionWorker } from './vision-worker';
+
+/**
+ * Options of {@link createTrainingWorker}: where the backbone and wasm files are, the
+ * backends to try, and which worker to use.
+ *
+ * @example
+ * ```ts
+ * const options: TrainingWorkerOptions = { modelBaseUrl: '/models/', backend: ['webgpu', 'wasm'], workerUrl: '/worker.js' };
+ * ```
+ */
+export interface TrainingWorkerOptions extends TrainerSetup {
+  /** A shared {@link VisionWorker} (not terminated by `dispose`); default: a dedicated one. */
+  worker?: VisionWorker;
+  /** Dedicated worker: its script (default `./worker.js` next to the bundle, `./node-worker.js` in Node). */
+  workerUrl?: string | URL;
+  signal?: AbortSignal;
+}
+
+/**
+ * Options of {@link TrainingWorker.train}: the settings, plus callbacks and an abort signal
+ * that stay in the calling thread.
+ *
+ * @example
+ * ```ts
+ * await trainer.train({ labels: ['cup', 'phone'], epochs: 20, onEpochEnd: (log) => plot(log), signal });
+ * ```
+ */
+export interface TrainOptions extends TrainerSettings {
+  /** After each batch: loss, learning rate, progress 0–1. */
+  onBatchEnd?: (log: BatchLog) => void;
+  /** After each epoch: loss, accuracy, validation loss and accuracy. */
+  onEpochEnd?: (log: EpochLog) => void;
+  /** Aborts between batches: `train` rejects with `ABORTED` and the previous classifier stays. */
+  signal?: AbortSignal;
+}
+
+type Remote = Comlink.Remote<TrainerApi>;
+
+/**
+ * Transfer learning in a Web Worker (or a Node worker thread): the page sends labelled
+ * images (transferred, never copied), the worker embeds them with the frozen nsfwjs MobileNetV2
+ * backbone, trains a head (softmax, SVM or MLP) with progress per batch and epoch, and then
+ * classifies frames itself — so the page's main thread stays free while it trains. `run`
+ * makes it a frame processor for `runLoop`. If the worker crashes, its samples are lost and
+ * calls reject with `WORKER_FAILED`: create a new one.
+ *
+ * @example
+ * ```ts
+ * const trainer = await createTrainingWorker({ modelBaseUrl: '/models/' });
+ * await trainer.addSamples(cupBitmaps, 0);
+ * await trainer.addSamples(phoneBitmaps, 1);
+ * const { history } = await trainer.train({ labels: ['cup', 'phone'], onEpochEnd: (l) => console.log(l.epoch, l.accuracy) });
+ * const { classes } = await trainer.run(videoFrame);
+ * await trainer.save('indexeddb://cup-or-phone');
+ * trainer.dispose();
+ * ```
+ */
+export class TrainingWorker {
+  private disposed = false;
+
+  constructor(
+    /** The worker's backend and the backbone's feature size. */
+    readonly info: TrainerInfo,
+    /** The worker the trainer lives in. */
+    readonly worker: VisionWorker,
+    private readonly remote: Remote,
+    private readonly port: MessagePort,
+    private readonly failuresAtStart: number,
+    private readonly ownsWorker: boolean,
+  ) {}
+
+  /** The tfjs backend the worker trains and classifies on. */
+  get backend(): string {
+    return this.info.backend;
+  }
+
+  /** Embeds images of class `label` in the worker (they are transferred) and answers the sample count per class id. */
+  async addSamples(images: ImageInput | readonly ImageInput[], label: number): Promise<SampleCounts> {
+    const list = Array.isArray(images) ? (images as readonly ImageInput[]) : [images as ImageInput];
+    const prepared = await Promise.all(list.map((image) => toTransferable(image)));
+    let sent = false;
+    try {
+      return await this.call((remote) => {
+        sent = true;
+        return remote.addSamples(
+          Comlink.transfer(prepared.map((p) => p.value), prepared.flatMap((p) => p.transfer)),
+          label,
+        );
+      });
+    } finally {
+      if (!sent) prepared.forEach((p, i) => p.value !== list[i] && closeFrame(p.value));
+    }
+  }
+
+  /** Forgets the samples of one class id, or of all classes. */
+  clearSamples(label?: number): Promise<SampleCounts> {
+    return this.call((remote) => remote.clearSamples(label));
+  }
+
+  /** Trains a head on the samples so far; resolves with the epochs' logs once the classifier is ready in the worker. */
+  async train(options: TrainOptions): Promise<TrainingSummary> {
+    const { onBatchEnd, onEpochEnd, signal, ...settings } = options;
+    throwIfAborted(signal, 'training');
+    const onEvent = (event: TrainingEvent): void => {
+      if (event.type === 'batch') onBatchEnd?.(event.log);
+      else onEpochEnd?.(event.log);
+    };
+    const cancel = (): void => void this.call((remote) => remote.cancel(), 10_000).catch(() => undefined);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await this.call((remote) => remote.train(settings, Comlink.proxy(onEvent)));
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Classifies one image (a frame, bitmap, canvas…) with the trained classifier, in the worker. */
+  async run(input: ImageInput, options: { topK?: number } = {}): Promise<ClassificationResult> {
+    const { value, transfer } = await toTransferable(input);
+    let sent = false;
+    try {
+      return await this.call((remote) => {
+        sent = true;
+        return remote.classify(transfer.length > 0 ? Comlink.transfer(value, transfer) : value, options.topK);
+      }, 30_000);
+    } finally {
+      if (!sent && value !== input) closeFrame(value);
+    }
+  }
+
+  /** The trained classifier (backbone + head, with its card) as in-memory files: `model.json` + weights. */
+  toFiles(): Promise<SavedModelFiles> {
+    return this.call((remote) => remote.toFiles());
+  }
+
+  /**
+   * Saves the trained classifier for `loadClassifier`: `indexeddb://name` or `http(s)://` from
+   * the worker, `downloads://name` from the page (the browser downloads `name.json` and
+   * `name.weights.bin`).
+   */
+  async save(url: string): Promise<void> {
+    if (!url.startsWith('downloads://')) return this.call((remote) => remote.save(url));
+    const files = await this.toFiles();
+    const weights = files.weights.slice().buffer;
+    const [handler] = tf.io.getSaveHandlers(url); // tfjs' own downloads handler (browsers only)
+    if (!handler?.save) throw new VisionError('INVALID_OPTION', `cannot save to '${url}' here: downloads:// needs a browser page`);
+    await handler.save({
+      modelTopology: files.json.modelTopology,
+      weightSpecs: files.json.weightsManifest.flatMap((group) => group.weights),
+      weightData: weights,
+      format: files.json.format,
+      generatedBy: files.json.generatedBy,
+      convertedBy: files.json.convertedBy ?? null,
+      userDefinedMetadata: files.json.userDefinedMetadata,
+    });
+  }
+
+  /** Frees the backbone and classifier in the worker (and ends a dedicated worker). Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const close = (): void => {
+      this.remote[Comlink.releaseProxy]();
+      this.port.close();
+    };
+    if (this.ownsWorker) {
+      close();
+      this.worker.terminate();
+    } else {
+      this.call((remote) => remote.dispose(), 10_000).catch(() => undefined).finally(close);
+    }
+  }
+
+  private call<T>(send: (remote: Remote) => Promise<Reply<T>>, timeoutMs = 0): Promise<T> {
+    if (this.disposed) return Promise.reject(new VisionError('DISPOSED', 'this training worker was disposed'));
+    if (this.worker.failures !== this.failuresAtStart) {
+      return Promise.reject(new VisionError('WORKER_FAILED', 'the training worker crashed; its samples and classifier are lost: create a new one with createTrainingWorker()'));
+    }
+    return this.worker.call(() => send(this.remote), timeoutMs);
+  }
+}
+
+/**
+ * Starts a {@link TrainingWorker}: opens a trainer in a worker (dedicated by default, or a
+ * shared {@link VisionWorker}) and loads the MobileNetV2 backbone there with the backends
+ * asked for (`info.backend` says which one it got).
+ *
+ * @example
+ * ```ts
+ * const trainer = await createTrainingWorker({ modelBaseUrl: '/models/', backend: ['webgpu', 'wasm'], wasmPaths: '/wasm/' });
+ * console.log(trainer.backend);
+ * ```
+ */
+export async function createTrainingWorker(options: TrainingWorkerOptions = {}): Promise<TrainingWorker> {
+  throwIfAborted(options.signal, 'starting the training worker');
+  const worker = options.worker ?? new VisionWorker({ url: options.workerUrl, name: 'visionpipe-trainer' });
+  const { port1, port2 } = new MessageChannel();
+  let remote: Remote | null = null;
+  try {
+    const failures = worker.failures;
+    await worker.call((api) => api.openTrainer(Comlink.transfer(port2, [port2])), 0);
+    remote = Comlink.wrap<TrainerApi>(port1);
+    (port1 as MessagePort & { unref?: () => void }).unref?.(); // Node: calls in flight keep the process alive, an idle trainer does not
+    const opened = remote;
+    const info = await worker.call(() => opened.setup({ modelBaseUrl: options.modelBaseUrl, backend: options.backend, wasmPaths: options.wasmPaths }), 0);
+    throwIfAborted(options.signal, 'starting the training worker');
+    return new TrainingWorker(info, worker, opened, port1, failures, !options.worker);
+  } catch (error) {
+    remote?.[Comlink.releaseProxy]();
+    port1.close();
+    if (!options.worker) worker.terminate();
+    throw error;
+  }
+}

@@ -3,12 +3,24 @@ import { basename, extname, join } from 'node:path';
 import type { Detection } from '../core/types';
 import type { Canvas2D, ScratchCanvas } from '../render/canvas2d';
 import { drawDetections } from '../render/detections';
+import { drawCaption } from '../render/caption';
 import { type DrawablePose, drawKeypoints } from '../render/keypoints';
 import { type MaskLike, type MaskOverlay, drawMasks } from '../render/masks';
 import { putRawImage } from '../render/raw-image';
 import { decodeImageFile } from './node-platform';
 
 type ImageSize = { width: number; height: number };
+
+/**
+ * Paints results over an image already on the canvas: `size` is the image's size, and
+ * `createCanvas` makes scratch canvases (mask drawing needs them).
+ *
+ * @example
+ * ```ts
+ * const draw: AnnotationDraw = (ctx, size) => drawDetections(ctx, detections, { imageSize: size });
+ * ```
+ */
+export type AnnotationDraw = (ctx: Canvas2D, size: ImageSize, createCanvas: (w: number, h: number) => ScratchCanvas) => void;
 
 /**
  * Where an annotated copy goes: `outDir`, and the file name's stem (default: the image's
@@ -37,7 +49,7 @@ export async function writeAnnotated(
   image: string,
   target: AnnotateTarget,
   suffix: string,
-  draw: (ctx: Canvas2D, size: ImageSize, createCanvas: (w: number, h: number) => ScratchCanvas) => void,
+  draw: AnnotationDraw,
 ): Promise<string> {
   const { createCanvas } = await import('@napi-rs/canvas');
   const raw = await decodeImageFile(image);
@@ -96,5 +108,21 @@ export function writeMaskOverlay(image: string, masks: ReadonlyArray<MaskLike | 
 export function writePoseImage(image: string, poses: readonly DrawablePose[], outDir: string, name?: string, threshold = 0.3): Promise<string> {
   return writeAnnotated(image, { outDir, name }, 'pose', (ctx, imageSize) => {
     drawKeypoints(ctx, poses, { imageSize, threshold });
+  });
+}
+
+/**
+ * Writes a copy of an image with its caption drawn in a band at the bottom as
+ * `<outDir>/<name>.caption.png`; returns the written path.
+ *
+ * @example
+ * ```ts
+ * const { text } = await captioner.run('photo.jpg');
+ * await writeCaptionImage('photo.jpg', text, 'out/');
+ * ```
+ */
+export function writeCaptionImage(image: string, text: string, outDir: string, name?: string): Promise<string> {
+  return writeAnnotated(image, { outDir, name }, 'caption', (ctx) => {
+    drawCaption(ctx, text);
   });
 }

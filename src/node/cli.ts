@@ -1,11 +1,15 @@
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VisionError } from '../core/errors';
 import { setPlatform } from '../core/platform';
-import { type CliArgs, parseCliArgs } from './cli/args';
+import { type CliArgs, type CliCommand, parseCliArgs } from './cli/args';
+import { checkCaptionModelArg } from './cli/caption-model';
+import { loadClassifierFolder } from './cli/classifier-folder';
 import { expandInputs } from './cli/inputs';
 import { resolveModelArg } from './cli/model-arg';
 import { runBatch } from './cli/run-batch';
-import { createCliTask } from './cli/tasks';
+import { type TaskCommand, type TaskSettings, createCliTask } from './cli/tasks';
+import { runTrain } from './cli/train';
 import { USAGE } from './cli/usage';
 import { nodePlatform } from './node-platform';
 
@@ -21,6 +25,8 @@ setPlatform(nodePlatform);
  */
 export const EXAMPLE_PHOTO = fileURLToPath(new URL('../assets/photo.jpg', import.meta.url));
 
+type Print = (line: string) => void;
+
 const message = (error: unknown): string => {
   const code = error instanceof VisionError ? ` [${error.code}]` : '';
   return `visionpipe: ${(error as Error).message}${code}`;
@@ -29,34 +35,54 @@ const message = (error: unknown): string => {
 /** Usage errors (unknown command/option/model, bad values) are exit 2; anything else 1. */
 const exitCodeOf = (error: unknown): number => (error instanceof VisionError && error.code === 'INVALID_OPTION' ? 2 : 1);
 
-async function execute(args: CliArgs & { command: NonNullable<CliArgs['command']> }, print: (line: string) => void, printError: (line: string) => void): Promise<number> {
-  const model = await resolveModelArg(args.model);
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** What `--model` means for the command: a caption model folder, a trained classifier folder, or an id / card. */
+async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSettings> {
+  const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams };
+  if (command === 'caption') return { ...base, model: checkCaptionModelArg(args.model) };
+  if (command === 'classify' && args.model !== undefined && isFolder(args.model)) return { ...base, classifier: await loadClassifierFolder(args.model, args.backend) };
+  return { ...base, model: await resolveModelArg(args.model) };
+}
+
+async function execute(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {
+  const { command } = args;
+  if (command === 'train') return runTrain(args, print, printError);
+  const settings = await taskSettings(command, args);
   const { files, failures } = args.inputs.length > 0 ? await expandInputs(args.inputs) : { files: [EXAMPLE_PHOTO], failures: [] };
   if (files.length === 0) {
+    settings.classifier?.dispose();
     failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
     printError('visionpipe: no images to process');
     return 1;
   }
-  const task = await createCliTask(args.command, { model, backend: args.backend, threshold: args.threshold, top: args.top, out: args.out });
+  const task = await createCliTask(command, settings);
   try {
-    return await runBatch(task, files, failures, { print, printError, json: args.json });
+    return await runBatch(task, files, failures, { print, printError, json: args.json, out: args.out, every: args.every, fps: args.fps });
   } finally {
     task.dispose();
   }
 }
 
 /**
- * Runs the `visionpipe` command line and returns its exit code: 0 when every image worked;
- * 1 when the model fails to load or any image fails (missing, unreadable — the other images
- * are still processed and the failures listed on stderr); 2 for usage errors (unknown command,
- * option or model id, bad option value), printed with the usage.
+ * Runs the `visionpipe` command line and returns its exit code: 0 when every input worked;
+ * 1 when the model fails to load, training fails, or any input fails (missing, unreadable —
+ * the other inputs are still processed and the failures listed on stderr); 2 for usage errors
+ * (unknown command, option or model id, bad option value, missing `--model` for caption),
+ * printed with the usage.
  *
  * @example
  * ```ts
  * process.exitCode = await main(['detect', 'photos/*.jpg', '--json']);
  * ```
  */
-export async function main(argv: string[], print: (line: string) => void = console.log, printError: (line: string) => void = console.error): Promise<number> {
+export async function main(argv: string[], print: Print = console.log, printError: Print = console.error): Promise<number> {
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);

@@ -10,7 +10,7 @@ import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend'
  * const command: CliCommand = 'segment';
  * ```
  */
-export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose';
+export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'caption' | 'train';
 
 /**
  * The commands, in the order `--help` lists them.
@@ -20,7 +20,27 @@ export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose';
  * CLI_COMMANDS.includes('pose'); // true
  * ```
  */
-export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose'];
+export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'caption', 'train'];
+
+/**
+ * The heads `visionpipe train` can put on the frozen backbone.
+ *
+ * @example
+ * ```ts
+ * TRAIN_HEADS.includes('knn'); // true
+ * ```
+ */
+export const TRAIN_HEADS = ['softmax', 'svm', 'mlp', 'knn'] as const;
+
+/**
+ * A head of `visionpipe train --head`.
+ *
+ * @example
+ * ```ts
+ * const head: TrainHead = 'mlp';
+ * ```
+ */
+export type TrainHead = (typeof TRAIN_HEADS)[number];
 
 /**
  * A parsed and validated command line.
@@ -41,7 +61,37 @@ export interface CliArgs {
   out?: string;
   json: boolean;
   help: boolean;
+  /** caption: longest caption in tokens. */
+  maxTokens?: number;
+  /** caption: beam width (1 = greedy). */
+  beams?: number;
+  /** train: the head on the frozen backbone. */
+  head?: TrainHead;
+  /** train: most epochs (early stopping may end sooner). */
+  epochs?: number;
+  /** train: share of each class held out for validation. */
+  validation?: number;
+  /** train: seed of the split, the head's initialisation and shuffling. */
+  seed?: number;
+  /** videos: process one frame in `every`. */
+  every?: number;
+  /** videos: frames per second to sample (ffmpeg's fps filter). */
+  fps?: number;
 }
+
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps';
+
+const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps'];
+
+/** The options each command takes (`--help` is always allowed). */
+const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
+  detect: VIDEO,
+  classify: [...VIDEO, 'top'],
+  segment: VIDEO,
+  pose: VIDEO,
+  caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams'],
+  train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed'],
+};
 
 function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
   if (value === undefined) return undefined;
@@ -52,17 +102,23 @@ function numberOption(value: string | undefined, name: string, min: number, max:
   return parsed;
 }
 
-function backendOption(value: string | undefined): TfjsBackendName | undefined {
+function choiceOption<T extends string>(value: string | undefined, name: string, allowed: readonly T[], hint = ''): T | undefined {
   if (value === undefined) return undefined;
-  if (!(TFJS_BACKENDS as readonly string[]).includes(value)) {
-    throw new VisionError('INVALID_OPTION', `--backend must be one of ${TFJS_BACKENDS.join(', ')} (wasm or cpu in Node); got '${value}'`);
+  if (!(allowed as readonly string[]).includes(value)) throw new VisionError('INVALID_OPTION', `--${name} must be one of ${allowed.join(', ')}${hint}; got '${value}'`);
+  return value as T;
+}
+
+function checkAllowed(command: CliCommand, given: readonly string[]): void {
+  const allowed = ALLOWED[command] as readonly string[];
+  const wrong = given.filter((name) => name !== 'help' && !allowed.includes(name));
+  if (wrong.length > 0) {
+    throw new VisionError('INVALID_OPTION', `${command} does not take --${wrong.join(', --')}; its options: --${allowed.join(', --')}`);
   }
-  return value as TfjsBackendName;
 }
 
 /**
- * Parses `visionpipe` arguments. Unknown options, unknown commands and bad values throw
- * `VisionError('INVALID_OPTION')` (the CLI exits 2 with the usage).
+ * Parses `visionpipe` arguments. Unknown options, unknown commands, options the command does
+ * not take and bad values throw `VisionError('INVALID_OPTION')` (the CLI exits 2 with the usage).
  *
  * @example
  * ```ts
@@ -82,6 +138,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         backend: { type: 'string' },
         json: { type: 'boolean' },
         out: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        beams: { type: 'string' },
+        head: { type: 'string' },
+        epochs: { type: 'string' },
+        validation: { type: 'string' },
+        seed: { type: 'string' },
+        every: { type: 'string' },
+        fps: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -93,15 +157,25 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command !== undefined && !(CLI_COMMANDS as readonly string[]).includes(command) && !values.help) {
     throw new VisionError('INVALID_OPTION', `unknown command '${command}'; use ${CLI_COMMANDS.join(', ')}`);
   }
+  if (command !== undefined && !values.help) checkAllowed(command as CliCommand, Object.keys(values));
+  if (values.every !== undefined && values.fps !== undefined) throw new VisionError('INVALID_OPTION', '--every and --fps cannot be used together; pick one way to subsample videos');
   return {
     command: command as CliCommand | undefined,
     inputs,
     model: values.model,
     threshold: numberOption(values.threshold, 'threshold', 0, 1),
     top: numberOption(values.top, 'top', 1, 1000, true),
-    backend: backendOption(values.backend),
+    backend: choiceOption(values.backend, 'backend', TFJS_BACKENDS, ' (wasm or cpu in Node)'),
     out: values.out,
     json: values.json ?? false,
     help: values.help ?? false,
+    maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 512, true),
+    beams: numberOption(values.beams, 'beams', 1, 16, true),
+    head: choiceOption(values.head, 'head', TRAIN_HEADS),
+    epochs: numberOption(values.epochs, 'epochs', 1, 10_000, true),
+    validation: numberOption(values.validation, 'validation', 0.05, 0.9),
+    seed: numberOption(values.seed, 'seed', 0, 2 ** 31 - 1, true),
+    every: numberOption(values.every, 'every', 1, 1_000_000, true),
+    fps: numberOption(values.fps, 'fps', 0.01, 1000),
   };
 }

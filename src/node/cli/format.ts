@@ -4,16 +4,19 @@ import type { Pose } from '../../pipelines/pose/pose-types';
 const num = (v: number, width: number): string => Math.round(v).toString().padStart(width);
 
 /**
- * One table row for a detection: label, score and box `[x1 y1 x2 y2]` in pixels.
+ * One table row for a detection: label, score and box `[x1 y1 x2 y2]` in pixels, then the
+ * track ID in video mode.
  *
  * @example
  * ```ts
  * detectionRow(result.detections[0]); // '  person           0.87  [   12    40   200   380 ]'
+ * detectionRow(tracked); // '  person           0.87  [   12    40   200   380 ]  #3'
  * ```
  */
-export function detectionRow(d: Detection): string {
+export function detectionRow(d: Detection & { trackId?: number }): string {
   const { x1, y1, x2, y2 } = d.box;
-  return `  ${d.label.padEnd(16)} ${d.score.toFixed(2)}  [${[x1, y1, x2, y2].map((v) => num(v, 5)).join(' ')} ]`;
+  const track = d.trackId === undefined ? '' : `  #${d.trackId}`;
+  return `  ${d.label.padEnd(16)} ${d.score.toFixed(2)}  [${[x1, y1, x2, y2].map((v) => num(v, 5)).join(' ')} ]${track}`;
 }
 
 /**

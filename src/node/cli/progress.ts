@@ -32,12 +32,14 @@ export interface Progress {
 export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   stdoutIsTTY?: boolean;
+  /** What is counted (default `images`; `frames` for videos, `embeddings` for training). */
+  unit?: string;
 }
 
 const NO_PROGRESS: Progress = { active: false, beforePrint() {}, tick() {}, stop() {} };
 
 /**
- * Starts a progress bar (`cli-progress`) on stderr for runs of more than one image. It is
+ * Starts a progress bar (`cli-progress`) on stderr for runs of more than one item. It is
  * off when stderr is not a terminal (pipes, CI logs, tests), so stdout — tables or `--json`
  * — is never touched by it; when stdout is the same terminal, the bar's line is cleared
  * before result lines are printed.
@@ -54,7 +56,7 @@ export function createProgress(total: number, options: ProgressOptions = {}): Pr
   if (total < 2 || !stream.isTTY) return NO_PROGRESS;
   const bar = new SingleBar({
     stream,
-    format: 'visionpipe [{bar}] {value}/{total} images | {eta_formatted} left | {file}',
+    format: `visionpipe [{bar}] {value}/{total} ${options.unit ?? 'images'} | {eta_formatted} left | {file}`,
     barsize: 24,
     hideCursor: true,
     clearOnComplete: true,

@@ -1,23 +1,29 @@
 import { basename, extname } from 'node:path';
 import { VisionError } from '../../core/errors';
+import { writeAnnotated } from '../annotate';
+import { isVideoFile } from '../video/video-files';
 import type { InputFailure } from './inputs';
 import { createProgress } from './progress';
 import type { CliTask } from './tasks';
+import { runVideo } from './video-run';
 
 /**
  * One JSON entry of `--json` output: the image and its result (with `output`, the annotated
- * file, under `--out`), or the image and its error.
+ * file, under `--out`), a finished video, or the input and its error.
  *
  * @example
  * ```ts
  * const entries = JSON.parse(stdout) as JsonEntry[];
  * ```
  */
-export type JsonEntry = { image: string; result: unknown; output?: string } | { image: string; error: { code: string; message: string } };
+export type JsonEntry =
+  | { image: string; result: unknown; output?: string }
+  | { video: string; frames: number; output?: string }
+  | { image: string; error: { code: string; message: string } };
 
 /**
- * How a batch prints: `print` for stdout lines, `printError` for stderr, and `json` for one
- * JSON array at the end instead of tables.
+ * How a batch prints: `print` for stdout lines, `printError` for stderr, `json` for JSON
+ * instead of tables; `out` is the folder for annotated files, `every`/`fps` subsample videos.
  *
  * @example
  * ```ts
@@ -28,6 +34,9 @@ export interface BatchIO {
   print: (line: string) => void;
   printError: (line: string) => void;
   json: boolean;
+  out?: string;
+  every?: number;
+  fps?: number;
 }
 
 function failureOf(image: string, error: unknown): InputFailure {
@@ -48,10 +57,25 @@ function stems(files: readonly string[]): string[] {
   });
 }
 
+async function runImage(task: CliTask, image: string, io: BatchIO, name: string): Promise<{ lines: string[]; entry: JsonEntry }> {
+  const analysis = await task.analyse(image);
+  try {
+    const { draw } = analysis;
+    const output = io.out && draw ? await writeAnnotated(image, { outDir: io.out, name }, task.suffix, draw) : undefined;
+    const lines = [`${image}: ${analysis.summary}`, ...analysis.rows, ...(output ? [`  → ${output}`] : [])];
+    return { lines, entry: { image, result: analysis.result, ...(output ? { output } : {}) } };
+  } finally {
+    analysis.release?.();
+  }
+}
+
 /**
- * Runs a task over every file, whatever fails: failures (including `earlier` ones from input
- * expansion) are reported on stderr and in the JSON array, and the run goes on. Returns the
- * exit code: 0 when every input worked, 1 otherwise.
+ * Runs a task over every file, whatever fails: images one by one, videos frame by frame
+ * (see `runVideo`). Failures (including `earlier` ones from input expansion) are reported on
+ * stderr and in the JSON output, and the run goes on. `--json` prints one array at the end,
+ * or — when a video is among the inputs — JSON lines as results come (images, video frames,
+ * a `{ video, frames, output }` line per finished video, errors). Returns the exit code: 0
+ * when every input worked, 1 otherwise.
  *
  * @example
  * ```ts
@@ -59,32 +83,41 @@ function stems(files: readonly string[]): string[] {
  * ```
  */
 export async function runBatch(task: CliTask, files: readonly string[], earlier: readonly InputFailure[], io: BatchIO): Promise<number> {
-  const entries: JsonEntry[] = earlier.map((f) => ({ image: f.image, error: { code: f.code, message: f.message } }));
+  const lines = io.json && files.some(isVideoFile);
+  const entries: JsonEntry[] = [];
+  const emit = (entry: JsonEntry): void => (lines ? io.print(JSON.stringify(entry)) : void entries.push(entry));
+  earlier.forEach((f) => emit({ image: f.image, error: { code: f.code, message: f.message } }));
   const failures = [...earlier];
   const names = stems(files);
   earlier.forEach((f) => io.printError(describe(f)));
   const late: InputFailure[] = [];
-  const progress = createProgress(files.length);
-  for (const [i, image] of files.entries()) {
+  const progress = files.some(isVideoFile) ? createProgress(0) : createProgress(files.length);
+  for (const [i, file] of files.entries()) {
     try {
-      const report = await task.run(image, names[i]);
-      entries.push({ image, result: report.result, ...(report.output ? { output: report.output } : {}) });
-      if (!io.json) {
-        progress.beforePrint();
-        report.lines.forEach((line) => io.print(line));
-        if (report.output) io.print(`  → ${report.output}`);
+      if (isVideoFile(file)) {
+        if (!task.takesVideo) throw new VisionError('INVALID_INPUT', 'this command takes images; videos work with detect, classify, segment and pose');
+        const report = await runVideo(task, file, { print: io.print, json: io.json, out: io.out, name: names[i], every: io.every, fps: io.fps });
+        if (io.json) emit({ video: file, frames: report.frames, ...(report.output ? { output: report.output } : {}) });
+        else io.print(`${file}: ${report.frames} frames${report.output ? ` → ${report.output}` : ''}`);
+      } else {
+        const report = await runImage(task, file, io, names[i]);
+        emit(report.entry);
+        if (!io.json) {
+          progress.beforePrint();
+          report.lines.forEach((line) => io.print(line));
+        }
       }
     } catch (error) {
-      const failure = failureOf(image, error);
+      const failure = failureOf(file, error);
       failures.push(failure);
       late.push(failure);
-      entries.push({ image, error: { code: failure.code, message: failure.message } });
+      emit({ image: file, error: { code: failure.code, message: failure.message } });
       if (!progress.active) io.printError(describe(failure));
     }
-    progress.tick(basename(image));
+    progress.tick(basename(file));
   }
   progress.stop();
-  if (io.json) io.print(JSON.stringify(entries, null, 2));
+  if (io.json && !lines) io.print(JSON.stringify(entries, null, 2));
   if (failures.length === 0) return 0;
   if (progress.active) late.forEach((f) => io.printError(describe(f)));
   const total = files.length + earlier.length;

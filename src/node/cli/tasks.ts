@@ -1,40 +1,72 @@
+import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
 import type { TfjsBackendName } from '../../runtime/tfjs-backend';
+import type { ModelRunner } from '../../runtime/model-runner';
 import { pipeline } from '../../pipelines/registry';
 import type { ImageSegmentationResult } from '../../pipelines/segmentation/segmentation-types';
-import { writeAnnotatedImage, writeMaskOverlay, writePoseImage } from '../annotate';
+import { drawDetections } from '../../render/detections';
+import { drawKeypoints } from '../../render/keypoints';
+import { drawMasks } from '../../render/masks';
+import type { AnnotationDraw } from '../annotate';
 import type { CliCommand } from './args';
+import { createCaptionTask } from './caption-task';
 import { classRow, detectionRow, labelShares, poseRows } from './format';
 
 /**
- * What the CLI reports for one image: table lines, the JSON `result`, and the annotated
- * file written with `--out`.
+ * What a CLI task makes of one image or video frame: a one-line summary, table rows, the
+ * JSON `result`, how to draw it (for `--out`), and what to free once drawn.
  *
  * @example
  * ```ts
- * const { lines, result, output } = await task.run('photo.jpg');
+ * const { summary, rows } = await task.analyse('photo.jpg');
+ * console.log(`photo.jpg: ${summary}`, ...rows);
  * ```
  */
-export interface ImageReport {
-  lines: string[];
+export interface Analysis {
+  summary: string;
+  rows: string[];
   result: unknown;
-  output?: string;
+  draw?: AnnotationDraw;
+  /** Frees what `draw` still needed (masks). */
+  release?: () => void;
 }
 
 /**
- * A loaded model behind one CLI command: runs images one by one, then is disposed.
+ * A loaded model behind one CLI command: analyses images (or, with a timestamp, video frames
+ * in the pipeline's video mode), then is disposed.
  *
  * @example
  * ```ts
- * const task = await createCliTask('pose', { out: 'out' });
- * try { console.log((await task.run('photo.jpg')).lines.join('\n')); } finally { task.dispose(); }
+ * const task = await createCliTask('pose', {});
+ * try { console.log((await task.analyse('photo.jpg')).summary); } finally { task.dispose(); }
  * ```
  */
 export interface CliTask {
   /** The backend the model runs on (`wasm`, `cpu`, …). */
   readonly backend: string;
-  /** `outName` is the stem of the annotated file (default: the image's name). */
-  run(image: string, outName?: string): Promise<ImageReport>;
+  /** Annotated images are written as `<name>.<suffix>.png`. */
+  readonly suffix: string;
+  /** Whether the task takes video files. */
+  readonly takesVideo: boolean;
+  /** With `timestampMs`, runs the pipeline's video mode (tracking, smoothing) where it has one. */
+  analyse(input: ImageInput, timestampMs?: number): Promise<Analysis>;
+  /** Forgets video-mode state before the next video. */
+  reset(): void;
+  dispose(): void;
+}
+
+/**
+ * A classifier loaded from a model folder (`visionpipe train` output): runner, card and
+ * what to free afterwards.
+ *
+ * @example
+ * ```ts
+ * const settings: TaskSettings = { classifier: await loadClassifierFolder('my-model') };
+ * ```
+ */
+export interface LoadedClassifier {
+  runner: ModelRunner;
+  spec: ModelSpec;
   dispose(): void;
 }
 
@@ -43,15 +75,19 @@ export interface CliTask {
  *
  * @example
  * ```ts
- * const settings: TaskSettings = { model: 'movenet-multipose', threshold: 0.3, out: 'out' };
+ * const settings: TaskSettings = { model: 'movenet-multipose', threshold: 0.3 };
  * ```
  */
 export interface TaskSettings {
   model?: string | ModelSpec;
+  /** classify: a trained classifier folder instead of `model`. */
+  classifier?: LoadedClassifier;
   backend?: TfjsBackendName;
   threshold?: number;
   top?: number;
-  out?: string;
+  /** caption: longest caption and beam width. */
+  maxTokens?: number;
+  beams?: number;
 }
 
 /** Keypoints scoring below this are neither listed nor drawn. */
@@ -64,25 +100,41 @@ async function detectTask(s: TaskSettings): Promise<CliTask> {
   const p = await pipeline('object-detection', { model: s.model, backend: s.backend, threshold: s.threshold });
   return {
     backend: p.runner.backend,
-    async run(image, outName) {
-      const result = await p.run(image);
-      const output = s.out ? await writeAnnotatedImage(image, result.detections, s.out, outName) : undefined;
-      const lines = [`${image}: ${result.detections.length} objects (${ms(result.timing.total)}, ${p.runner.backend})`, ...result.detections.map(detectionRow)];
-      return { lines, result, output };
+    suffix: 'annotated',
+    takesVideo: true,
+    async analyse(input, timestampMs) {
+      const result = timestampMs === undefined ? await p.run(input) : await p.runForVideo(input, timestampMs);
+      const { detections } = result;
+      return {
+        summary: `${detections.length} objects (${ms(result.timing.total)}, ${p.runner.backend})`,
+        rows: detections.map(detectionRow),
+        result,
+        draw: (ctx, imageSize) => void drawDetections(ctx, detections, { imageSize }),
+      };
     },
+    reset: () => p.reset(),
     dispose: () => p.dispose(),
   };
 }
 
 async function classifyTask(s: TaskSettings): Promise<CliTask> {
-  const p = await pipeline('image-classification', { model: s.model, backend: s.backend, threshold: s.threshold, topK: s.top ?? 3 });
+  const options = { backend: s.backend, threshold: s.threshold, topK: s.top ?? 3 };
+  const p = s.classifier
+    ? await pipeline('image-classification', { ...options, model: s.classifier.runner, spec: s.classifier.spec })
+    : await pipeline('image-classification', { ...options, model: s.model });
   return {
     backend: p.runner.backend,
-    async run(image) {
-      const result = await p.run(image);
-      return { lines: [`${image}: (${ms(result.timing.total)}, ${p.runner.backend})`, ...result.classes.map(classRow)], result };
+    suffix: 'annotated',
+    takesVideo: true,
+    async analyse(input) {
+      const result = await p.run(input);
+      return { summary: `(${ms(result.timing.total)}, ${p.runner.backend})`, rows: result.classes.map(classRow), result };
     },
-    dispose: () => p.dispose(),
+    reset() {},
+    dispose() {
+      p.dispose();
+      s.classifier?.dispose();
+    },
   };
 }
 
@@ -108,19 +160,28 @@ async function segmentTask(s: TaskSettings): Promise<CliTask> {
   const p = await pipeline('image-segmentation', { model: s.model, backend: s.backend });
   return {
     backend: p.runner.backend,
-    async run(image, outName) {
-      const r = await p.run(image, { outputCategoryMask: true, outputConfidenceMasks: s.threshold !== undefined });
+    suffix: 'mask',
+    takesVideo: true,
+    async analyse(input) {
+      const r = await p.run(input, { outputCategoryMask: true, outputConfidenceMasks: s.threshold !== undefined });
       try {
         const shares = segmentShares(r, s.threshold);
-        const output = s.out && r.categoryMask ? await writeMaskOverlay(image, [r.categoryMask], s.out, outName) : undefined;
         const named = Object.entries(shares).filter(([label]) => label !== 'background');
-        const summary = named.map(([label, share]) => `${label} ${pct(share)}`).join(', ');
-        const lines = [`${image}: ${summary} of pixels (${r.imageSize.width}×${r.imageSize.height}, ${ms(r.timing.total)}, ${p.runner.backend})`];
-        return { lines, result: { labels: r.labels, shares, imageSize: r.imageSize, timing: r.timing }, output };
-      } finally {
+        const summary = `${named.map(([label, share]) => `${label} ${pct(share)}`).join(', ')} of pixels (${r.imageSize.width}×${r.imageSize.height}, ${ms(r.timing.total)}, ${p.runner.backend})`;
+        const mask = r.categoryMask;
+        return {
+          summary,
+          rows: [],
+          result: { labels: r.labels, shares, imageSize: r.imageSize, timing: r.timing },
+          draw: mask ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, [mask], { imageSize, opacity: 0.55, createCanvas }) : undefined,
+          release: () => closeMasks(r),
+        };
+      } catch (error) {
         closeMasks(r);
+        throw error;
       }
     },
+    reset() {},
     dispose: () => p.dispose(),
   };
 }
@@ -129,31 +190,49 @@ async function poseTask(s: TaskSettings): Promise<CliTask> {
   const p = await pipeline('pose-estimation', { model: s.model, backend: s.backend, threshold: s.threshold });
   return {
     backend: p.runner.backend,
-    async run(image, outName) {
-      const result = await p.run(image);
-      const output = s.out ? await writePoseImage(image, result.poses, s.out, outName, KEYPOINT_THRESHOLD) : undefined;
-      const header = `${image}: ${result.poses.length} ${result.poses.length === 1 ? 'person' : 'people'} (${ms(result.timing.total)}, ${p.runner.backend})`;
-      return { lines: [header, ...result.poses.flatMap((pose, i) => poseRows(pose, i, KEYPOINT_THRESHOLD))], result, output };
+    suffix: 'pose',
+    takesVideo: true,
+    async analyse(input, timestampMs) {
+      const result = timestampMs === undefined ? await p.run(input) : await p.runForVideo(input, timestampMs);
+      const { poses } = result;
+      return {
+        summary: `${poses.length} ${poses.length === 1 ? 'person' : 'people'} (${ms(result.timing.total)}, ${p.runner.backend})`,
+        rows: poses.flatMap((pose, i) => poseRows(pose, i, KEYPOINT_THRESHOLD)),
+        result,
+        draw: (ctx, imageSize) => void drawKeypoints(ctx, poses, { imageSize, threshold: KEYPOINT_THRESHOLD }),
+      };
     },
+    reset: () => p.reset(),
     dispose: () => p.dispose(),
   };
 }
 
-const TASKS: Readonly<Record<CliCommand, (s: TaskSettings) => Promise<CliTask>>> = Object.freeze({
+/**
+ * The CLI commands that run a model over inputs (all but `train`).
+ *
+ * @example
+ * ```ts
+ * const command: TaskCommand = 'caption';
+ * ```
+ */
+export type TaskCommand = Exclude<CliCommand, 'train'>;
+
+const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>> = Object.freeze({
   detect: detectTask,
   classify: classifyTask,
   segment: segmentTask,
   pose: poseTask,
+  caption: createCaptionTask,
 });
 
 /**
- * Loads the model of a CLI command (`detect`, `classify`, `segment`, `pose`).
+ * Loads the model of a CLI command (`detect`, `classify`, `segment`, `pose`, `caption`).
  *
  * @example
  * ```ts
- * const task = await createCliTask('segment', { model: 'meet-segmentation', out: 'out' });
+ * const task = await createCliTask('segment', { model: 'meet-segmentation' });
  * ```
  */
-export function createCliTask(command: CliCommand, settings: TaskSettings): Promise<CliTask> {
+export function createCliTask(command: TaskCommand, settings: TaskSettings): Promise<CliTask> {
   return TASKS[command](settings);
 }

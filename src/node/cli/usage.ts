@@ -8,28 +8,46 @@ import { MODEL_CATALOG } from '../../models/catalog';
  * console.log(USAGE);
  * ```
  */
-export const USAGE = `Usage: visionpipe <command> [images, folders or globs...] [options]
+export const USAGE = `Usage: visionpipe <command> [images, videos, folders or globs...] [options]
+       visionpipe train <dataset folder> --out <model folder> [options]
 
 Commands:
-  detect     find objects (default model: centernet-coco, COCO-80)
-  classify   classify images (default model: nsfw-mobilenet-v2)
+  detect     find objects (default model: centernet-coco, COCO-80); videos: tracked IDs
+  classify   classify images (default model: nsfw-mobilenet-v2, or a folder from train)
   segment    person segmentation (default model: selfie-segmentation; also meet-segmentation)
   pose       body keypoints (default model: movenet-lightning; also movenet-thunder,
-             movenet-multipose, posenet-mobilenet, blazepose-lite|full|heavy)
+             movenet-multipose, posenet-mobilenet, blazepose-lite|full|heavy); videos: smoothed
+  caption    describe images; needs --model <folder>: a trained visionpipe captioner
+             (captioner.json) or a VisionEncoderDecoder ONNX export (encoder_model.onnx,
+             decoder_model.onnx, tokenizer.json). No captioning model ships with visionpipe
+  train      transfer learning: a classifier on the frozen MobileNetV2 backbone from a folder
+             with one sub-folder of images per class; saves a folder for classify --model
 
-Inputs: image files, folders (their jpg/jpeg/png/webp files, not recursive) and quoted
+Inputs: image files, videos (.mp4, .webm, .mov, .mkv, .avi, .y4m; decoded with ffmpeg,
+which must be installed), folders (their jpg/jpeg/png/webp files, not recursive) and quoted
 globs such as "photos/*.jpg". With no inputs, runs on the bundled example photo.
 
 Options:
-  --model <id|card.json>  a catalogued model id (${Object.keys(MODEL_CATALOG).join(', ')})
-                          or a ModelSpec card file (.json) for your own export
+  --model <id|card.json|dir> a catalogued model id (${Object.keys(MODEL_CATALOG).join(', ')}),
+                          a ModelSpec card file (.json) for your own export, or a folder
+                          (classify: from visionpipe train; caption: see above)
   --threshold <0..1>      minimum score (segment: person probability; default: most likely label)
   --top <k>               classes to print per image (classify)
   --backend <name>        tfjs backend: wasm or cpu in Node
-  --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose.png)
-  --json                  print one JSON array (an entry per image) instead of tables
+  --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose|caption.png),
+                          and annotated videos (<name>.<same>.mp4, H.264); train: the model folder
+  --json                  print one JSON array (an entry per image) instead of tables; with
+                          videos among the inputs, JSON lines (one per image or frame)
+  --every <n>             videos: analyse one frame in n
+  --fps <rate>            videos: analyse this many frames per second (not with --every)
+  --max-tokens <n>        caption: longest caption in tokens (default 20)
+  --beams <n>             caption: beam search width (default 1: greedy)
+  --head <kind>           train: softmax (default), svm, mlp or knn
+  --epochs <n>            train: most epochs (default 50; early stopping after 5 without gain)
+  --validation <share>    train: share of each class held out for validation (default 0.2)
+  --seed <n>              train: seed of the split and the head's initialisation (default 1)
   -h, --help              show this help
 
-Exit status: 0 all images done; 1 a model failed to load or any image failed (the
-others are still processed, failures are listed on stderr); 2 usage errors (unknown
-command, option or model, bad option value).`;
+Exit status: 0 all inputs done; 1 a model failed to load, training failed, or any input
+failed (the others are still processed, failures are listed on stderr); 2 usage errors
+(unknown command, option or model, bad option value, caption without --model).`;

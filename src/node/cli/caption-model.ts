@@ -1,0 +1,122 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VisionError } from '../../core/errors';
+import type { ImageToTextOptions } from '../../pipelines/captioning/captioning-types';
+import type { InputSpec } from '../../preprocess/prepare';
+import { Captioner, type SavedCaptioner } from '../../training/captioner/captioner';
+
+/**
+ * The captioning model of `visionpipe caption --model`: the image-to-text options to build the
+ * pipeline from, and what to free once it is disposed.
+ *
+ * @example
+ * ```ts
+ * const { options, dispose } = await loadCaptionFolder('models/captioner');
+ * ```
+ */
+export interface CaptionFolder {
+  options: ImageToTextOptions;
+  dispose(): void;
+}
+
+/** The file names of a Hugging Face VisionEncoderDecoder ONNX export (no past key values). */
+const VED_FILES = { encoder: 'encoder_model.onnx', decoder: 'decoder_model.onnx', tokenizer: 'tokenizer.json' } as const;
+
+/** What `--model` may be, for error messages. */
+export const CAPTION_MODEL_HELP =
+  `a folder holding a trained visionpipe captioner (captioner.json, written from Captioner.save()) or a Hugging Face ` +
+  `VisionEncoderDecoder ONNX export (${Object.values(VED_FILES).join(', ')}, optionally under onnx/; preprocessor_config.json ` +
+  'and generation_config.json are read when present). No captioning model ships with visionpipe';
+
+function usage(what: string): VisionError {
+  return new VisionError('INVALID_OPTION', `${what}; --model must be ${CAPTION_MODEL_HELP}`);
+}
+
+async function readJson(path: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new VisionError('MODEL_FORMAT', `${path}: not readable JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+async function loadCaptioner(path: string): Promise<CaptionFolder> {
+  const saved = (await readJson(path)) as unknown as SavedCaptioner;
+  const captioner = Captioner.load(saved);
+  return { options: { model: captioner.toCaptionModel() }, dispose: () => captioner.dispose() };
+}
+
+const numbers = (value: unknown): number[] | undefined => (Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : undefined);
+const integer = (value: unknown): number | undefined => (Number.isInteger(value) ? (value as number) : Array.isArray(value) && Number.isInteger(value[0]) ? (value[0] as number) : undefined);
+
+/** Input size and mean/std from a Hugging Face `preprocessor_config.json`. */
+function inputFromPreprocessor(config: Record<string, unknown>): Partial<InputSpec> {
+  const input: Partial<InputSpec> = {};
+  const size = config.size;
+  if (typeof size === 'number') Object.assign(input, { width: size, height: size });
+  else if (typeof size === 'object' && size !== null) {
+    const { width, height, shortest_edge: edge } = size as Record<string, unknown>;
+    if (typeof width === 'number' && typeof height === 'number') Object.assign(input, { width, height });
+    else if (typeof edge === 'number') Object.assign(input, { width: edge, height: edge });
+  }
+  const mean = numbers(config.image_mean);
+  const std = numbers(config.image_std);
+  if (mean?.length === 3 && std?.length === 3) input.normalization = { scale: 1 / 255, mean, std };
+  return input;
+}
+
+async function loadExport(folder: string): Promise<CaptionFolder> {
+  const onnx = [folder, join(folder, 'onnx')].find((dir) => existsSync(join(dir, VED_FILES.encoder)) && existsSync(join(dir, VED_FILES.decoder)));
+  if (!onnx) throw usage(`${folder} has neither captioner.json nor ${VED_FILES.encoder} + ${VED_FILES.decoder}`);
+  const tokenizer = [folder, onnx].map((dir) => join(dir, VED_FILES.tokenizer)).find((path) => existsSync(path));
+  if (!tokenizer) throw usage(`${folder} has the ONNX encoder and decoder but no ${VED_FILES.tokenizer}`);
+  const options: ImageToTextOptions = { encoder: join(onnx, VED_FILES.encoder), decoder: join(onnx, VED_FILES.decoder), tokenizer };
+  const preprocessor = join(folder, 'preprocessor_config.json');
+  if (existsSync(preprocessor)) options.input = inputFromPreprocessor(await readJson(preprocessor));
+  const generationFile = join(folder, 'generation_config.json');
+  if (existsSync(generationFile)) {
+    const g = await readJson(generationFile);
+    const bosTokenId = integer(g.decoder_start_token_id) ?? integer(g.bos_token_id);
+    const eosTokenId = integer(g.eos_token_id);
+    const padTokenId = integer(g.pad_token_id);
+    options.generation = Object.fromEntries(Object.entries({ bosTokenId, eosTokenId, padTokenId }).filter(([, v]) => v !== undefined));
+  }
+  return { options, dispose() {} };
+}
+
+/**
+ * Checks that `visionpipe caption --model` was given and exists (before any image is read):
+ * `INVALID_OPTION` saying what is allowed otherwise. Returns the path.
+ *
+ * @example
+ * ```ts
+ * checkCaptionModelArg(undefined); // throws: caption needs --model; --model must be a folder holding …
+ * ```
+ */
+export function checkCaptionModelArg(path: string | undefined): string {
+  if (path === undefined) throw usage('caption needs --model');
+  if (!existsSync(path)) throw usage(`--model ${path}: no such file or folder`);
+  return path;
+}
+
+/**
+ * Reads `visionpipe caption --model`: a folder with `captioner.json` (a trained visionpipe
+ * captioner) or a Hugging Face VisionEncoderDecoder ONNX export, or a `captioner.json` file
+ * itself. No model, or a path that is neither, is `INVALID_OPTION` saying what is allowed.
+ *
+ * @example
+ * ```ts
+ * const { options, dispose } = await loadCaptionFolder('models/vit-gpt2');
+ * const captioner = await pipeline('image-to-text', { ...options, numBeams: 3 });
+ * ```
+ */
+export async function loadCaptionFolder(path: string | undefined): Promise<CaptionFolder> {
+  const model = checkCaptionModelArg(path);
+  if (!statSync(model).isDirectory()) {
+    if (model.endsWith('.json')) return loadCaptioner(model);
+    throw usage(`--model ${model} is a file`);
+  }
+  const saved = join(model, 'captioner.json');
+  return existsSync(saved) ? loadCaptioner(saved) : loadExport(model);
+}

@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createFrameAnnotator } from '../annotate-frame';
+import { decodeVideoFrames } from '../video/decode';
+import { VideoWriter } from '../video/encode';
+import { probeVideo } from '../video/probe';
+import { createProgress } from './progress';
+import type { CliTask } from './tasks';
+
+/**
+ * How a video is run: where lines go (`print`; `json` for JSON lines), the annotated video's
+ * folder and name stem, and the subsampling (`every` n-th frame, or `fps` frames a second).
+ *
+ * @example
+ * ```ts
+ * const options: VideoRunOptions = { print: console.log, json: false, out: 'out', name: 'clip', every: 5 };
+ * ```
+ */
+export interface VideoRunOptions {
+  print: (line: string) => void;
+  json: boolean;
+  out?: string;
+  name: string;
+  every?: number;
+  fps?: number;
+}
+
+/**
+ * What a video run did: frames analysed and the annotated video written (with `out`).
+ *
+ * @example
+ * ```ts
+ * const { frames, output } = await runVideo(task, 'clip.mp4', options);
+ * ```
+ */
+export interface VideoReport {
+  frames: number;
+  output?: string;
+}
+
+/**
+ * Runs a task over a video in its video mode (detection tracks objects, pose tracks and
+ * smooths people): frames are decoded by ffmpeg and analysed one at a time with their
+ * timestamps, each printed as it comes (a table block, or one JSON line
+ * `{ video, frame, timestampMs, result }`); with `out`, annotated frames are streamed into
+ * `<out>/<name>.<suffix>.mp4` (H.264) at the sampled rate. Nothing but the current frame is
+ * held in memory.
+ *
+ * @example
+ * ```ts
+ * const { frames } = await runVideo(task, 'walk.mp4', { print: console.log, json: true, name: 'walk', every: 3 });
+ * ```
+ */
+export async function runVideo(task: CliTask, video: string, options: VideoRunOptions): Promise<VideoReport> {
+  const info = await probeVideo(video);
+  const every = options.every ?? 1;
+  const rate = options.fps ?? info.fps;
+  const expected = options.fps && info.durationS ? Math.floor(info.durationS * options.fps) : info.frames;
+  const progress = createProgress(expected === undefined ? 0 : Math.ceil(expected / every), { unit: 'frames' });
+  const output = options.out ? join(options.out, `${options.name}.${task.suffix}.mp4`) : undefined;
+  let writer: VideoWriter | undefined;
+  const annotator = output ? await createFrameAnnotator(info.width, info.height) : undefined;
+  if (output && options.out) {
+    await mkdir(options.out, { recursive: true });
+    writer = VideoWriter.open({ path: output, width: info.width, height: info.height, fps: rate / every });
+  }
+  task.reset();
+  let frames = 0;
+  try {
+    for await (const frame of decodeVideoFrames(video, { width: info.width, height: info.height, fps: info.fps, sampleFps: options.fps })) {
+      if (frame.index % every !== 0) continue;
+      const analysis = await task.analyse(frame.image, frame.timestampMs);
+      try {
+        if (options.json) options.print(JSON.stringify({ video, frame: frame.index, timestampMs: frame.timestampMs, result: analysis.result }));
+        else {
+          progress.beforePrint();
+          options.print(`${video} frame ${frame.index} (${(frame.timestampMs / 1000).toFixed(2)} s): ${analysis.summary}`);
+          analysis.rows.forEach((row) => options.print(row));
+        }
+        if (writer && annotator) await writer.write(annotator.annotate(frame.image, analysis.draw));
+      } finally {
+        analysis.release?.();
+      }
+      frames++;
+      progress.tick(`frame ${frame.index}`);
+    }
+    await writer?.close();
+  } catch (error) {
+    writer?.abort();
+    throw error;
+  } finally {
+    progress.stop();
+  }
+  return { frames, output };
+}

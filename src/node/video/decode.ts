@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { VisionError } from '../../core/errors';
+import type { RawImage } from '../../core/image-input';
+import { findFfmpegTool } from './ffmpeg-binary';
+
+/**
+ * One decoded video frame: RGB pixels, its index in the decoded stream and its time.
+ *
+ * @example
+ * ```ts
+ * for await (const { image, index, timestampMs } of decodeVideoFrames('clip.mp4', info)) console.log(index, timestampMs);
+ * ```
+ */
+export interface VideoFrameData {
+  image: RawImage;
+  index: number;
+  timestampMs: number;
+}
+
+/**
+ * How {@link decodeVideoFrames} reads a video: its frame size and rate (from `probeVideo`),
+ * and optionally a rate to resample to (ffmpeg's `fps` filter).
+ *
+ * @example
+ * ```ts
+ * const options: DecodeOptions = { width: 640, height: 480, fps: 30, sampleFps: 5 };
+ * ```
+ */
+export interface DecodeOptions {
+  width: number;
+  height: number;
+  fps: number;
+  /** Resample to this many frames per second. */
+  sampleFps?: number;
+}
+
+const STDERR_TAIL = 2000;
+
+/**
+ * Streams a video's frames as RGB pixels, decoded by an `ffmpeg` child process (`rawvideo`,
+ * `rgb24`, piped): one frame in memory at a time, with backpressure (ffmpeg pauses while the
+ * consumer works). Stopping early kills ffmpeg. A decode failure is `INVALID_INPUT` with
+ * ffmpeg's message; a missing ffmpeg is `BACKEND_UNAVAILABLE`.
+ *
+ * @example
+ * ```ts
+ * const info = await probeVideo('clip.mp4');
+ * for await (const frame of decodeVideoFrames('clip.mp4', info)) await detector.runForVideo(frame.image, frame.timestampMs);
+ * ```
+ */
+export async function* decodeVideoFrames(path: string, options: DecodeOptions): AsyncGenerator<VideoFrameData> {
+  const { width, height } = options;
+  const rate = options.sampleFps ?? options.fps;
+  const filters = options.sampleFps ? ['-vf', `fps=${options.sampleFps}`] : [];
+  const child = spawn(findFfmpegTool('ffmpeg'), ['-v', 'error', '-nostdin', '-i', path, ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const frameBytes = width * height * 3;
+  let frame = new Uint8Array(frameBytes);
+  let filled = 0;
+  let index = 0;
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const take = Math.min(frameBytes - filled, chunk.length - offset);
+        frame.set(chunk.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === frameBytes) {
+          yield { image: { data: frame, width, height, channels: 3 }, index, timestampMs: (index * 1000) / rate };
+          index++;
+          frame = new Uint8Array(frameBytes);
+          filled = 0;
+        }
+      }
+    }
+    const code = await exited;
+    if (code !== 0) throw new VisionError('INVALID_INPUT', `ffmpeg could not decode the video (exit ${String(code)}): ${stderr.trim() || 'no message'}`);
+    finished = true;
+  } finally {
+    if (!finished) child.kill('SIGKILL');
+  }
+}

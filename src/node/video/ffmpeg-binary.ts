@@ -1,0 +1,48 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { VisionError } from '../../core/errors';
+
+/**
+ * The two programs visionpipe's video support spawns.
+ *
+ * @example
+ * ```ts
+ * const tool: FfmpegTool = 'ffprobe';
+ * ```
+ */
+export type FfmpegTool = 'ffmpeg' | 'ffprobe';
+
+const ENV: Readonly<Record<FfmpegTool, string>> = { ffmpeg: 'FFMPEG_PATH', ffprobe: 'FFPROBE_PATH' };
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds `ffmpeg` or `ffprobe`: `$FFMPEG_PATH` / `$FFPROBE_PATH` when set, else the first
+ * executable on `$PATH`. Missing → `VisionError('BACKEND_UNAVAILABLE')` saying how to install it.
+ *
+ * @example
+ * ```ts
+ * const ffmpeg = findFfmpegTool('ffmpeg'); // '/usr/bin/ffmpeg'
+ * ```
+ */
+export function findFfmpegTool(tool: FfmpegTool, env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env[ENV[tool]];
+  if (explicit) {
+    if (executable(explicit)) return explicit;
+    throw new VisionError('BACKEND_UNAVAILABLE', `$${ENV[tool]} is '${explicit}', which is not an executable ${tool}`);
+  }
+  for (const folder of (env.PATH ?? '').split(delimiter)) {
+    if (folder && executable(join(folder, tool))) return join(folder, tool);
+  }
+  throw new VisionError(
+    'BACKEND_UNAVAILABLE',
+    `video input needs ${tool}, which is not on PATH: install FFmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or set $${ENV[tool]}`,
+  );
+}

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { VisionError } from '../../core/errors';
+import { findFfmpegTool } from './ffmpeg-binary';
+
+const run = promisify(execFile);
+
+/**
+ * What `ffprobe` says about a video's first video stream.
+ *
+ * @example
+ * ```ts
+ * const info: VideoInfo = { width: 640, height: 480, fps: 30, frames: 120, durationS: 4 };
+ * ```
+ */
+export interface VideoInfo {
+  width: number;
+  height: number;
+  /** Average frame rate. */
+  fps: number;
+  /** Frame count when the container says it (or duration × fps), else undefined. */
+  frames?: number;
+  durationS?: number;
+}
+
+interface ProbeStream {
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  nb_frames?: string;
+  duration?: string;
+}
+
+function rate(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const [num, den = '1'] = value.split('/');
+  const fps = Number(num) / Number(den);
+  return Number.isFinite(fps) && fps > 0 ? fps : undefined;
+}
+
+function positive(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * Reads a video's size, frame rate, length and frame count with `ffprobe`. A file that is
+ * not a video (or has no video stream) is `INVALID_INPUT`; a missing ffprobe is
+ * `BACKEND_UNAVAILABLE`.
+ *
+ * @example
+ * ```ts
+ * const { width, height, fps } = await probeVideo('clip.mp4');
+ * ```
+ */
+export async function probeVideo(path: string): Promise<VideoInfo> {
+  const ffprobe = findFfmpegTool('ffprobe');
+  let stdout: string;
+  try {
+    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:format=duration', '-of', 'json', path], { maxBuffer: 1 << 20 }));
+  } catch (error) {
+    const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
+    throw new VisionError('INVALID_INPUT', `ffprobe cannot read this video (${detail})`, { cause: error });
+  }
+  const parsed = JSON.parse(stdout) as { streams?: ProbeStream[]; format?: { duration?: string } };
+  const stream = parsed.streams?.[0];
+  if (!stream?.width || !stream.height) throw new VisionError('INVALID_INPUT', 'the file has no video stream');
+  const fps = rate(stream.avg_frame_rate) ?? rate(stream.r_frame_rate);
+  if (fps === undefined) throw new VisionError('INVALID_INPUT', 'ffprobe reports no frame rate for this video');
+  const durationS = positive(stream.duration) ?? positive(parsed.format?.duration);
+  const counted = positive(stream.nb_frames);
+  const frames = counted ?? (durationS === undefined ? undefined : Math.round(durationS * fps));
+  return { width: stream.width, height: stream.height, fps, frames, durationS };
+}

@@ -27,7 +27,7 @@ export function ensureCliBuilt(): void {
 /** Runs `visionpipe …args` with extra environment variables; never throws on a non-zero exit. */
 export async function cli(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { timeout: timeoutMs, cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: timeoutMs, cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as CliRun;

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAN_CLIP, panClip } from '../helpers/clips';
+import { fixturePhoto } from '../helpers/photos';
+import { cli, ensureCliBuilt } from './cli-runner';
+
+type Det = { label: string; score: number; trackId?: number; box: { x1: number; x2: number } };
+type Line =
+  | { video: string; frame: number; timestampMs: number; result: { detections: Det[] } }
+  | { video: string; frames: number; output?: string }
+  | { image: string; result: { detections: Det[] } };
+
+const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-cli-video-'));
+const SECONDS = 2;
+let clip: string;
+
+/** The first two seconds of the pan clip (a real group photo, panned) as H.264 mp4, cached in .cache/clips/. */
+function panMp4(): string {
+  const out = join(process.cwd(), '.cache', 'clips', `pan-sample1-${SECONDS}s.mp4`);
+  if (!existsSync(out)) {
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', panClip(), '-t', String(SECONDS), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', out], { stdio: 'pipe' });
+  }
+  return out;
+}
+
+function probeFrames(path: string): { codec: string; width: number; height: number; frames: number } {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-of', 'json', path], { encoding: 'utf8' });
+  const [s] = (JSON.parse(out) as { streams: { codec_name: string; width: number; height: number; nb_read_frames: string }[] }).streams;
+  return { codec: s.codec_name, width: s.width, height: s.height, frames: Number(s.nb_read_frames) };
+}
+
+beforeAll(() => {
+  ensureCliBuilt();
+  clip = panMp4();
+}, 300_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('video files through the CLI (ffmpeg decode, video mode, annotated video out)', () => {
+  it('detect tracks the three people of the panned photo with stable IDs (JSON lines) and writes an annotated mp4 with one frame per analysed frame', async () => {
+    const out = join(tmp, 'detect');
+    const run = await cli(['detect', clip, fixturePhoto('chelsea'), '--every', '6', '--threshold', '0.3', '--json', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    const frames = lines.filter((l): l is Extract<Line, { frame: number }> => 'frame' in l);
+    const expectedFrames = (SECONDS * PAN_CLIP.fps) / 6;
+    expect(frames.map((f) => f.frame)).toEqual(Array.from({ length: expectedFrames }, (_, i) => i * 6));
+    frames.forEach((f) => expect(f.timestampMs).toBeCloseTo((f.frame * 1000) / PAN_CLIP.fps, 6));
+    const people = frames.map((f) => f.result.detections.filter((d) => d.label === 'person'));
+    expect(people.flat().every((d) => Number.isInteger(d.trackId))).toBe(true);
+    const first = people[0].map((d) => d.trackId);
+    expect(first).toHaveLength(3);
+    for (const ids of people) expect(ids.map((d) => d.trackId)).toEqual(expect.arrayContaining(first));
+    // the window pans right, so each person drifts left in the frame
+    for (const id of first) {
+      const xs = people.map((p) => p.find((d) => d.trackId === id)!).map((d) => (d.box.x1 + d.box.x2) / 2);
+      expect(xs[xs.length - 1]).toBeLessThan(xs[0] - 20);
+    }
+    const summary = lines.find((l): l is Extract<Line, { frames: number }> => 'frames' in l)!;
+    expect(summary).toEqual({ video: clip, frames: expectedFrames, output: join(out, `pan-sample1-${SECONDS}s.annotated.mp4`) });
+    expect(probeFrames(summary.output!)).toEqual({ codec: 'h264', width: PAN_CLIP.width, height: PAN_CLIP.height, frames: expectedFrames });
+    // an image among the inputs is one more JSON line
+    const image = lines.find((l): l is Extract<Line, { image: string }> => 'image' in l)!;
+    expect(image.result.detections[0].label).toBe('cat');
+  });
+
+  it('pose samples the video at --fps and prints a table block per frame', async () => {
+    const run = await cli(['pose', clip, '--fps', '5']);
+    expect(run.code).toBe(0);
+    const headers = run.stdout.match(/^.+ frame \d+ \(\d+\.\d\d s\): \d+ (person|people) \(\d+ ms, \w+\)$/gm) ?? [];
+    expect(headers).toHaveLength(SECONDS * 5);
+    expect(headers[1]).toContain('frame 1 (0.20 s): 1 person');
+    expect(run.stdout).toMatch(/^ {4}nose +\d+ +\d+ {2}0\.\d\d$/m);
+    expect(run.stdout).toContain(`${clip}: ${SECONDS * 5} frames`);
+  });
+
+  it('without ffmpeg a video is a clear error (exit 1) while images still work; --every with --fps is a usage error', async () => {
+    const run = await cli(['detect', clip, fixturePhoto('coffee')], { PATH: '/nonexistent', FFMPEG_PATH: '', FFPROBE_PATH: '' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/video input needs ffprobe, which is not on PATH: install FFmpeg .*\[BACKEND_UNAVAILABLE\]/);
+    expect(run.stdout).toContain('coffee.jpg: ');
+    expect(run.stderr).toContain('1 of 2 inputs failed');
+    const both = await cli(['detect', clip, '--every', '2', '--fps', '5']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--every and --fps cannot be used together');
+  });
+});

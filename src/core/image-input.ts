@@ -65,7 +65,20 @@ function requireSize(width: number, height: number, what: string): void {
   }
 }
 
-function drawableSize(value: DrawableImage): { width: number; height: number; what: string } {
+/**
+ * The pixel size of a browser image, video or frame (and what to call it in messages); throws
+ * `INVALID_INPUT` for a `<video>` without a frame or an `<img>` still loading.
+ *
+ * @example
+ * ```ts
+ * const { width, height } = drawableSize(video); // 640, 480
+ * ```
+ */
+export function drawableSize(value: DrawableImage): { width: number; height: number; what: string } {
+  if (isInstance(value, 'VideoFrame')) {
+    const frame = value as VideoFrame;
+    return { width: frame.displayWidth, height: frame.displayHeight, what: 'VideoFrame' };
+  }
   if (isInstance(value, 'HTMLVideoElement')) {
     const video = value as HTMLVideoElement;
     if (video.readyState < 2) {

@@ -23,6 +23,11 @@ export interface PlainResult {
   detections: PlainDetection[];
 }
 
+export interface PlainPoseResult {
+  timing: { preprocess: number; inference: number; postprocess: number; total: number };
+  poses: { score: number; keypoints: { x: number; y: number; score: number }[] }[];
+}
+
 export interface RealtimeHarness {
   env(): { crossOriginIsolated: boolean; trackProcessor: boolean; videoFrame: boolean; webgpu: boolean };
   open(options?: object): { width: number; height: number; frameRate: number; deviceId: string; devices: number; active: boolean };
@@ -56,5 +61,6 @@ export interface RealtimeHarness {
   stopCamera(): { states: string[]; active: boolean };
   unplug(): { ok: true; processed: number } | ({ ok: false } & PlainError);
   localMemory(): { numTensors: number };
+  poseCapture(url: string): { runs: Record<string, PlainPoseResult[]>; leaked: number };
   bench(task: string, mode: 'main' | 'worker', ms: number, warmup?: number): { backend: string; stats: LoopStats; longTasks: number; longestTask: number };
 }

@@ -153,6 +153,28 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(outcome.results).toEqual([...outcome.results].sort((x, y) => x - y));
   });
 
+  it('pose resize-on-capture (the canvas scales the crop before readback) lands on the exact path\'s keypoints', async () => {
+    const { runs, leaked } = await rt.call('poseCapture', '/test/fixtures/images/astronaut.jpg');
+    expect(leaked).toBe(0);
+    const first = (name: string) => runs[name][0].poses[0];
+    const exact = first('exact.bitmap');
+    expect(exact.score).toBeGreaterThan(0.3);
+    // the same pixels whichever browser picture carries them
+    expect(first('exact.videoFrame').keypoints).toEqual(exact.keypoints);
+    const confident = exact.keypoints.map((k, i) => (k.score > 0.3 ? i : -1)).filter((i) => i >= 0);
+    expect(confident.length).toBeGreaterThanOrEqual(8);
+    const spread = (name: string) => Math.max(...confident.map((i) => Math.hypot(first(name).keypoints[i].x - exact.keypoints[i].x, first(name).keypoints[i].y - exact.keypoints[i].y)));
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+    const preprocess = (name: string) => median(runs[name].slice(1).map((r) => r.timing.preprocess));
+    for (const name of ['captured.bitmap', 'captured.videoFrame']) {
+      expect(Math.abs(first(name).score - exact.score)).toBeLessThan(0.05);
+      measured[`${name}.maxKeypointPx`] = Number(spread(name).toFixed(2));
+      expect(spread(name)).toBeLessThan(6); // on a 512×512 photo; MoveNet's grid cell is 10.7 px here
+      measured[`${name}.preprocessMs`] = Number(preprocess(name).toFixed(2));
+    }
+    measured['exact.videoFrame.preprocessMs'] = Number(preprocess('exact.videoFrame').toFixed(2));
+  });
+
   it('(c) teardown: tensors flat in the worker, a terminated worker rejects runs in flight, a lost camera ends the loop, stopped tracks end', async () => {
     const first = await rt.call('memory', 'wasm');
     await rt.call('track', 'wasm', 5);

@@ -8,11 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import { type ImageInput, type RawImage, classifyImageInput } from '../../core/image-input';
+import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput, drawableSize } from '../../core/image-input';
 import type { CropRegion } from '../../postprocess/pose/crop-region';
 import type { Normalization } from '../../preprocess/normalize';
 import { normalize } from '../../preprocess/normalize';
 import { decodeImageInput, imageToTensor } from '../../preprocess/to-tensor';
+import { type ChannelAffine, captureRegion, canReadDrawables, readDrawablePixels } from './capture-sample';
 
 type Pixels = ArrayLike<number>;
 
@@ -33,7 +34,27 @@ export interface OpenFrame {
   channels: number;
   pixels?: () => Pixels;
   tensor?: tf.Tensor3D;
+  /** A browser picture opened with `resizeOnCapture`: each region is scaled while it is read. */
+  drawable?: DrawableImage;
   release(): void;
+}
+
+/**
+ * How {@link openFrame} opens browser pictures.
+ *
+ * @example
+ * ```ts
+ * const frame = await openFrame(videoFrame, { resizeOnCapture: true });
+ * ```
+ */
+export interface OpenFrameOptions {
+  /**
+   * Read browser pictures (VideoFrame, ImageBitmap, `<video>`, canvas, `<img>`) only as the
+   * model-size crops {@link sampleRegion} asks for, scaled by the canvas (bilinear) before the
+   * readback, instead of reading the whole picture and resampling it exactly. Much less work
+   * per camera frame; values differ from the exact path by a few grey levels. Default false.
+   */
+  resizeOnCapture?: boolean;
 }
 
 /**
@@ -101,8 +122,18 @@ function fromRaw(raw: RawImage | ImageData, channels: number): OpenFrame {
  * const frame = await openFrame(videoFrame);
  * ```
  */
-export async function openFrame(input: ImageInput): Promise<OpenFrame> {
+export async function openFrame(input: ImageInput, options: OpenFrameOptions = {}): Promise<OpenFrame> {
   const kind = classifyImageInput(input);
+  if ((kind === 'drawable' || kind === 'video-frame') && canReadDrawables()) {
+    const drawable = input as DrawableImage;
+    const { width, height } = drawableSize(drawable);
+    if (options.resizeOnCapture) return { width, height, channels: 4, drawable, release: () => undefined };
+    // On CPU backends, read the whole picture once and sample it in memory (no tensor).
+    if (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu') {
+      let pixels: Pixels | undefined;
+      return { width, height, channels: 4, pixels: () => (pixels ??= readDrawablePixels(drawable, width, height).data), release: () => undefined };
+    }
+  }
   if (kind === 'raw') return fromRaw(input as RawImage, (input as RawImage).channels);
   if (kind === 'image-data') return fromRaw(input as ImageData, 4);
   if (kind === 'path' || kind === 'encoded') {
@@ -116,6 +147,14 @@ export async function openFrame(input: ImageInput): Promise<OpenFrame> {
 function tensorFrame(tensor: tf.Tensor3D, owned: boolean): OpenFrame {
   const [height, width, channels] = tensor.shape;
   return { width, height, channels, tensor, pixels: heapPixels(tensor), release: () => (owned ? tensor.dispose() : undefined) };
+}
+
+/** (v · scale − mean) / std per channel as a gain and an offset per channel. */
+function channelAffine(normalization: Normalization): ChannelAffine {
+  const { scale, mean, std } = affine(normalization);
+  const per = (k: number): [number, number] => [scale / std[k], -mean[k] / std[k]];
+  const [[g0, o0], [g1, o1], [g2, o2]] = [per(0), per(1), per(2)];
+  return { gains: [g0, g1, g2], offsets: [o0, o1, o2] };
 }
 
 /** (v · scale − mean) / std per channel, as preprocess/normalize defines the presets. */
@@ -165,9 +204,10 @@ function sampleInMemory(frame: OpenFrame, region: CropRegion, target: SampleTarg
   const { width: w, height: h, channels: c } = frame;
   const ys = axis(region.yMin, region.yMax, h, target.height);
   const xs = axis(region.xMin, region.xMax, w, target.width);
-  const { scale, mean, std } = affine(target.normalization);
-  const [g0, g1, g2] = [0, 1, 2].map((k) => scale / std[k]);
-  const [o0, o1, o2] = [0, 1, 2].map((k) => -mean[k] / std[k]);
+  const {
+    gains: [g0, g1, g2],
+    offsets: [o0, o1, o2],
+  } = channelAffine(target.normalization);
   const size = target.width * target.height * 3;
   const shape: [number, number, number, number] = [1, target.height, target.width, 3];
   const sink = inputSink(shape, target.dtype);
@@ -255,6 +295,9 @@ export function sampleRegion(frame: OpenFrame, region: CropRegion, target: Sampl
   const values = [region.xMin, region.yMin, region.xMax, region.yMax];
   if (!values.every(Number.isFinite) || !(region.xMax > region.xMin) || !(region.yMax > region.yMin)) {
     throw new VisionError('INVALID_INPUT', `crop region must be finite and non-empty; got ${JSON.stringify(region)}`);
+  }
+  if (frame.drawable) {
+    return captureRegion(frame.drawable, frame.width, frame.height, region, target.width, target.height, channelAffine(target.normalization), target.dtype);
   }
   if (frame.pixels) return sampleInMemory(frame, region, target);
   if (!frame.tensor) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels nor a tensor');

@@ -77,13 +77,14 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   readonly keypointSet: KeypointSet;
   private readonly estimate: PoseEstimator;
   private readonly video: PoseVideoState;
+  private readonly resizeOnCapture: NonNullable<PoseEstimationOptions['resizeOnCapture']>;
 
   constructor(
     readonly poseSpec: PoseModelSpec,
     runner: ModelRunner,
     ownsRunner: boolean,
     private readonly defaults: PoseRunOptions,
-    options: { smoothing?: PoseEstimationOptions['smoothing']; tracker?: PoseEstimationOptions['tracker'] } = {},
+    options: Pick<PoseEstimationOptions, 'smoothing' | 'tracker' | 'resizeOnCapture'> = {},
     private readonly detector?: ModelRunner,
   ) {
     super(poseSpec, runner, ownsRunner);
@@ -98,6 +99,11 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     }
     this.estimate = estimate;
     this.keypointSet = set;
+    const resizeOnCapture = options.resizeOnCapture ?? 'video';
+    if (!['video', 'always', 'never'].includes(resizeOnCapture)) {
+      throw new VisionError('INVALID_OPTION', `resizeOnCapture is '${String(resizeOnCapture)}'; allowed: video, always, never`);
+    }
+    this.resizeOnCapture = resizeOnCapture;
     this.video = new PoseVideoState(options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing, options.tracker ?? {});
   }
 
@@ -119,12 +125,13 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     };
   }
 
-  private async estimatePoses(input: ImageInput, options: ResolvedPoseOptions, region?: PoseVideoState['cropRegion']): Promise<PoseResult> {
+  private async estimatePoses(input: ImageInput, options: ResolvedPoseOptions, videoMode: boolean, region?: PoseVideoState['cropRegion']): Promise<PoseResult> {
     this.assertUsable();
     const started = now();
     const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };
     const sampling = this.poseSpec.family !== 'keypoint-rcnn';
-    const frame: OpenFrame | undefined = sampling ? await openFrame(input) : undefined;
+    const resizeOnCapture = this.resizeOnCapture === 'always' || (videoMode && this.resizeOnCapture === 'video');
+    const frame: OpenFrame | undefined = sampling ? await openFrame(input, { resizeOnCapture }) : undefined;
     clock.preprocess += now() - started;
     try {
       const minSize = this.poseSpec.pose.minImageSize ?? 16;
@@ -154,7 +161,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     if (region !== undefined && (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin))) {
       throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
     }
-    return this.estimatePoses(input, this.resolve(options), region);
+    return this.estimatePoses(input, this.resolve(options), false, region);
   }
 
   /**
@@ -173,7 +180,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
     const resolved = this.resolve(options);
     const cropping = this.poseSpec.family === 'movenet';
-    const result = await this.estimatePoses(input, resolved, cropping ? this.video.cropRegion : undefined);
+    const result = await this.estimatePoses(input, resolved, true, cropping ? this.video.cropRegion : undefined);
     const t0 = now();
     const { width, height } = result.imageSize;
     const single = cropping || this.poseSpec.family === 'blazepose' || resolved.maxPoses === 1;

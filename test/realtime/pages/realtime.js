@@ -234,6 +234,36 @@ const rt = {
     }
   },
 
+  /**
+   * MoveNet Lightning (wasm, this thread) on a photo (one person) as an ImageBitmap and a
+   * VideoFrame: read whole and resampled exactly ('never') vs scaled while captured ('always').
+   */
+  async poseCapture(url) {
+    const snapshot = await createImageBitmap(await (await fetch(url)).blob());
+    const options = { ...BASE, backend: 'wasm', threshold: 0 };
+    const exact = await vp.pipeline('pose-estimation', { ...options, resizeOnCapture: 'never' });
+    const captured = await vp.pipeline('pose-estimation', { ...options, resizeOnCapture: 'always' });
+    const frame = new VideoFrame(snapshot, { timestamp: 0 });
+    const before = tf.memory().numTensors;
+    try {
+      const plain = (result) => ({ timing: result.timing, poses: result.poses.map((p) => ({ score: p.score, keypoints: p.keypoints.map(({ x, y, score }) => ({ x, y, score })) })) });
+      const runs = {};
+      for (const [name, p] of [['exact', exact], ['captured', captured]]) {
+        for (const [kind, input] of [['bitmap', snapshot], ['videoFrame', frame]]) {
+          const results = [];
+          for (let i = 0; i < 6; i++) results.push(plain(await p.run(input)));
+          runs[`${name}.${kind}`] = results;
+        }
+      }
+      return { runs, leaked: tf.memory().numTensors - before };
+    } finally {
+      frame.close();
+      snapshot.close();
+      exact.dispose();
+      captured.dispose();
+    }
+  },
+
   /** In-thread tfjs memory (main thread). */
   localMemory() {
     return { numTensors: tf.memory().numTensors };

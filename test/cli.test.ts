@@ -1,39 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CENTERNET_COCO } from '../src/models/catalog';
 import { labelShares } from '../src/node/cli/format';
 import { createProgress } from '../src/node/cli/progress';
-import { ensureDistBuilt } from './helpers/build-dist';
 import { fixturePhoto, packageFile } from './helpers/photos';
+import { type CliRun, cli as runCli, ensureCliBuilt } from './cli/cli-runner';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin/visionpipe.js');
-const CLI_JS = join(ROOT, 'dist/cli.js');
 const IMAGES = 'test/fixtures/images';
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...args: string[]): Promise<CliRun> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { timeout: 120_000, cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as CliRun;
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]): Promise<CliRun> => runCli(args);
 
 type Entry<R> = { image: string; result: R; output?: string } | { image: string; error: { code: string; message: string } };
 type PoseJson = { poses: { score: number; keypoints: { name: string; x: number; y: number; score: number }[] }[]; imageSize: { width: number; height: number } };
@@ -42,7 +21,7 @@ type DetectJson = { detections: { label: string; score: number }[] };
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-cli-'));
 
 // The tests run the built bin as a user does: build it when dist/cli.js is missing or older than src/.
-beforeAll(() => ensureDistBuilt(CLI_JS), 300_000);
+beforeAll(() => ensureCliBuilt(), 300_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -73,10 +52,22 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 600, 400]);
   });
 
-  it('classifies', async () => {
-    const { code, stdout } = await cli('classify', fixturePhoto('coffee'), '--top', '2');
+  it('classifies, and --out writes the image with its top classes in a band at the top', async () => {
+    const out = join(tmp, 'classify');
+    const { code, stdout } = await cli('classify', fixturePhoto('coffee'), '--top', '2', '--out', out);
     expect(code).toBe(0);
     expect(stdout).toMatch(/ {2}Neutral +0\.9\d\d/);
+    const written = join(out, 'coffee.annotated.png');
+    expect(stdout).toContain(written);
+    const [drawn, photo] = await Promise.all([written, fixturePhoto('coffee')].map((f) => sharp(f).removeAlpha().raw().toBuffer({ resolveWithObject: true })));
+    expect([drawn.info.width, drawn.info.height]).toEqual([600, 400]);
+    const mean = (data: Buffer, y0: number, y1: number): number => {
+      let sum = 0;
+      for (let i = y0 * 600 * 3; i < y1 * 600 * 3; i++) sum += data[i];
+      return sum / ((y1 - y0) * 600 * 3);
+    };
+    expect(mean(drawn.data, 0, 10)).toBeLessThan(mean(photo.data, 0, 10)); // the translucent dark band
+    expect(mean(drawn.data, 300, 400)).toBeCloseTo(mean(photo.data, 300, 400), 0); // the rest untouched
   });
 
   it('segments the person: share of pixels, JSON, and a mask overlay of the image size', async () => {
@@ -192,7 +183,7 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     expect(threshold.stderr).toContain('--threshold must be a number from 0 to 1');
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/Usage: visionpipe[\s\S]*segment[\s\S]*pose/);
+    expect(help.stdout).toMatch(/Usage: visionpipe[\s\S]*segment[\s\S]*pose[\s\S]*caption[\s\S]*train[\s\S]*--every/);
   });
 });
 

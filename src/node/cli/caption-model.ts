@@ -23,7 +23,14 @@ export interface CaptionFolder {
 /** The file names of a Hugging Face VisionEncoderDecoder ONNX export (no past key values). */
 const VED_FILES = { encoder: 'encoder_model.onnx', decoder: 'decoder_model.onnx', tokenizer: 'tokenizer.json' } as const;
 
-/** What `--model` may be, for error messages. */
+/**
+ * What `caption --model` may be, for error messages and help.
+ *
+ * @example
+ * ```ts
+ * throw new VisionError('INVALID_OPTION', `--model must be ${CAPTION_MODEL_HELP}`);
+ * ```
+ */
 export const CAPTION_MODEL_HELP =
   `a folder holding a trained visionpipe captioner (captioner.json, written from Captioner.save()) or a Hugging Face ` +
   `VisionEncoderDecoder ONNX export (${Object.values(VED_FILES).join(', ')}, optionally under onnx/; preprocessor_config.json ` +

@@ -4,6 +4,7 @@ import type { TfjsBackendName } from '../../runtime/tfjs-backend';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { pipeline } from '../../pipelines/registry';
 import type { ImageSegmentationResult } from '../../pipelines/segmentation/segmentation-types';
+import { drawCaption } from '../../render/caption';
 import { drawDetections } from '../../render/detections';
 import { drawKeypoints } from '../../render/keypoints';
 import { drawMasks } from '../../render/masks';
@@ -128,7 +129,13 @@ async function classifyTask(s: TaskSettings): Promise<CliTask> {
     takesVideo: true,
     async analyse(input) {
       const result = await p.run(input);
-      return { summary: `(${ms(result.timing.total)}, ${p.runner.backend})`, rows: result.classes.map(classRow), result };
+      const top = result.classes.map((c) => `${c.label} ${c.score.toFixed(2)}`).join(', ');
+      return {
+        summary: `(${ms(result.timing.total)}, ${p.runner.backend})`,
+        rows: result.classes.map(classRow),
+        result,
+        draw: (ctx) => void drawCaption(ctx, top, { position: 'top', maxLines: 1 }),
+      };
     },
     reset() {},
     dispose() {

@@ -1,5 +1,20 @@
 import { MODEL_CATALOG } from '../../models/catalog';
 
+/** The catalogue ids as lines of at most `width` characters, each indented by `indent`. */
+function wrapIds(ids: readonly string[], indent: string, width = 88): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const id of ids) {
+    const next = line ? `${line}, ${id}` : id;
+    if (indent.length + next.length + 1 > width && line) {
+      lines.push(`${line},`);
+      line = id;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.map((l) => `${indent}${l}`).join('\n');
+}
+
 /**
  * The `visionpipe --help` text.
  *
@@ -28,7 +43,9 @@ which must be installed), folders (their jpg/jpeg/png/webp files, not recursive)
 globs such as "photos/*.jpg". With no inputs, runs on the bundled example photo.
 
 Options:
-  --model <id|card.json|dir> a catalogued model id (${Object.keys(MODEL_CATALOG).join(', ')}),
+  --model <id|card.json|dir>
+                          a catalogued model id:
+${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
                           a ModelSpec card file (.json) for your own export, or a folder
                           (classify: from visionpipe train; caption: see above)
   --threshold <0..1>      minimum score (segment: person probability; default: most likely label)

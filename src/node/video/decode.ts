@@ -59,6 +59,7 @@ export async function* decodeVideoFrames(path: string, options: DecodeOptions): 
     child.on('error', reject);
     child.on('close', resolve);
   });
+  exited.catch(() => undefined); // awaited below; stopping early must not leave it unhandled
   const frameBytes = width * height * 3;
   let frame = new Uint8Array(frameBytes);
   let filled = 0;

@@ -45,6 +45,7 @@ export class VideoWriter {
       child.on('error', reject);
       child.on('close', resolve);
     });
+    this.exited.catch(() => undefined); // awaited by close(); an aborted writer must not leave it unhandled
     // Write errors (EPIPE when ffmpeg dies) surface through close()'s exit code.
     child.stdin.on('error', () => {});
   }

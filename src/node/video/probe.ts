@@ -26,6 +26,8 @@ export interface VideoInfo {
 interface ProbeStream {
   width?: number;
   height?: number;
+  tags?: { rotate?: string };
+  side_data_list?: { rotation?: number }[];
   avg_frame_rate?: string;
   r_frame_rate?: string;
   nb_frames?: string;
@@ -45,7 +47,8 @@ function positive(value: string | undefined): number | undefined {
 }
 
 /**
- * Reads a video's size, frame rate, length and frame count with `ffprobe`. A file that is
+ * Reads a video's size (as decoded: rotated videos upright), frame rate, length and frame
+ * count with `ffprobe`. A file that is
  * not a video (or has no video stream) is `INVALID_INPUT`; a missing ffprobe is
  * `BACKEND_UNAVAILABLE`.
  *
@@ -58,7 +61,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const ffprobe = findFfmpegTool('ffprobe');
   let stdout: string;
   try {
-    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:format=duration', '-of', 'json', path], { maxBuffer: 1 << 20 }));
+    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_tags=rotate:stream_side_data=rotation:format=duration', '-of', 'json', path], { maxBuffer: 1 << 20 }));
   } catch (error) {
     const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
     throw new VisionError('INVALID_INPUT', `ffprobe cannot read this video (${detail})`, { cause: error });
@@ -71,5 +74,8 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const durationS = positive(stream.duration) ?? positive(parsed.format?.duration);
   const counted = positive(stream.nb_frames);
   const frames = counted ?? (durationS === undefined ? undefined : Math.round(durationS * fps));
-  return { width: stream.width, height: stream.height, fps, frames, durationS };
+  // ffmpeg turns rotated phone videos upright when decoding: report the size its frames will have.
+  const rotation = Number(stream.tags?.rotate ?? stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0);
+  const sideways = Math.abs(rotation) % 180 === 90;
+  return { width: sideways ? stream.height : stream.width, height: sideways ? stream.width : stream.height, fps, frames, durationS };
 }

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../src/node/cli/args';
+import { EmbeddingCache, cacheFolder } from '../../src/node/cli/embedding-cache';
+import { confusedPairs, confusionLines } from '../../src/node/cli/train-report';
+import { findFfmpegTool } from '../../src/node/video/ffmpeg-binary';
+import { probeVideo } from '../../src/node/video/probe';
+import { isVideoFile } from '../../src/node/video/video-files';
+
+const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-cli-parts-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('CLI building blocks', () => {
+  it('parses the new options and refuses those a command does not take', () => {
+    expect(parseCliArgs(['caption', 'a.jpg', '--model', 'm', '--max-tokens', '12', '--beams', '3'])).toMatchObject({ command: 'caption', maxTokens: 12, beams: 3 });
+    expect(parseCliArgs(['train', 'data', '--out', 'm', '--head', 'knn', '--epochs', '5', '--validation', '0.3', '--seed', '7'])).toMatchObject({ head: 'knn', epochs: 5, validation: 0.3, seed: 7 });
+    expect(parseCliArgs(['pose', 'clip.mp4', '--fps', '2.5'])).toMatchObject({ fps: 2.5 });
+    expect(() => parseCliArgs(['train', 'data', '--head', 'forest'])).toThrow("--head must be one of softmax, svm, mlp, knn; got 'forest'");
+    expect(() => parseCliArgs(['train', 'data', '--threshold', '0.5'])).toThrow('train does not take --threshold');
+    expect(() => parseCliArgs(['detect', 'a.jpg', '--beams', '2'])).toThrow('detect does not take --beams');
+    expect(() => parseCliArgs(['classify', 'clip.mp4', '--every', '0'])).toThrow('--every must be a whole number from 1');
+    expect(() => parseCliArgs(['train', 'data', '--validation', '1'])).toThrow('--validation must be a number from 0.05 to 0.9');
+  });
+
+  it('tells videos by extension', () => {
+    expect(['a.mp4', 'B.WEBM', 'c.mov', 'd.mkv', 'e.avi', 'f.y4m'].every(isVideoFile)).toBe(true);
+    expect(['a.jpg', 'mp4', 'a.mp4.png'].some(isVideoFile)).toBe(false);
+  });
+
+  it('finds ffmpeg on PATH or through $FFMPEG_PATH, and says how to install it when it is missing', () => {
+    expect(findFfmpegTool('ffmpeg', { PATH: '/usr/local/bin:/usr/bin' })).toMatch(/\/ffmpeg$/);
+    expect(() => findFfmpegTool('ffmpeg', { PATH: '/nonexistent' })).toThrow(/not on PATH: install FFmpeg \(Debian\/Ubuntu: apt-get install ffmpeg/);
+    expect(() => findFfmpegTool('ffprobe', { PATH: '/usr/bin', FFPROBE_PATH: join(tmp, 'nope') })).toThrow('$FFPROBE_PATH is');
+  });
+
+  it('probeVideo refuses a file that is not a video', async () => {
+    const fake = join(tmp, 'fake.mp4');
+    writeFileSync(fake, 'hello');
+    await expect(probeVideo(fake)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('ffprobe cannot read this video') });
+  });
+
+  it('caches embeddings by content under $VISIONPIPE_CACHE (other sizes are misses)', async () => {
+    expect(cacheFolder({ VISIONPIPE_CACHE: '/c' })).toBe('/c');
+    expect(cacheFolder({ XDG_CACHE_HOME: '/x', HOME: '/h' })).toBe('/x/visionpipe');
+    const cache = new EmbeddingCache(tmp, 'mnv2/flatten_1', 3);
+    const key = EmbeddingCache.key(new Uint8Array([1, 2, 3]));
+    expect(key).not.toBe(EmbeddingCache.key(new Uint8Array([1, 2, 4])));
+    expect(await cache.get(key)).toBeUndefined();
+    await cache.set(key, Float32Array.from([0.5, -1, 2]));
+    expect(Array.from((await cache.get(key))!)).toEqual([0.5, -1, 2]);
+    expect(await new EmbeddingCache(tmp, 'mnv2/flatten_1', 4).get(key)).toBeUndefined();
+  });
+
+  it('prints a confusion matrix with recall and the most confused pairs', () => {
+    const lines = confusionLines([[5, 1], [0, 6]], ['cat', 'dog']);
+    expect(lines[0]).toMatch(/true \\ predicted +#1 +#2 +recall/);
+    expect(lines[1]).toMatch(/^ {2}#1 {2}cat +5 +1 {3}0\.83$/);
+    expect(lines[2]).toMatch(/^ {2}#2 {2}dog +0 +6 {3}1\.00$/);
+    expect(confusedPairs([[5, 1, 3], [0, 6, 0], [2, 0, 4]], ['a', 'b', 'c'])).toEqual(['a → c: 3', 'c → a: 2', 'a → b: 1']);
+  });
+});

@@ -120,9 +120,14 @@ async function detectTask(s: TaskSettings): Promise<CliTask> {
 
 async function classifyTask(s: TaskSettings): Promise<CliTask> {
   const options = { backend: s.backend, threshold: s.threshold, topK: s.top ?? 3 };
-  const p = s.classifier
-    ? await pipeline('image-classification', { ...options, model: s.classifier.runner, spec: s.classifier.spec })
-    : await pipeline('image-classification', { ...options, model: s.model });
+  const { classifier } = s;
+  let p;
+  try {
+    p = classifier ? await pipeline('image-classification', { ...options, model: classifier.runner, spec: classifier.spec }) : await pipeline('image-classification', { ...options, model: s.model });
+  } catch (error) {
+    classifier?.dispose();
+    throw error;
+  }
   return {
     backend: p.runner.backend,
     suffix: 'annotated',
@@ -140,7 +145,7 @@ async function classifyTask(s: TaskSettings): Promise<CliTask> {
     reset() {},
     dispose() {
       p.dispose();
-      s.classifier?.dispose();
+      classifier?.dispose();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -44,6 +44,27 @@ describe('visionpipe caption', () => {
     expect(table.stdout).toContain(`ved-input.png: "${beam.sequences[0].text}"`);
     // the other beams are listed, best first
     beam.sequences.forEach((s, i) => expect(table.stdout).toMatch(new RegExp(`^ {2}${i + 1}\\. -?\\d+\\.\\d{3} {2}${s.text}$`, 'm')));
+  });
+
+  it('reads the Hugging Face layout: models under onnx/, preprocessor_config.json and generation_config.json', async () => {
+    const folder = join(tmp, 'hf-export');
+    mkdirSync(join(folder, 'onnx'), { recursive: true });
+    copyFileSync(ved.encoder, join(folder, 'onnx', 'encoder_model.onnx'));
+    copyFileSync(ved.decoder, join(folder, 'onnx', 'decoder_model.onnx'));
+    copyFileSync(ved.tokenizer, join(folder, 'tokenizer.json'));
+    const { mean, std, bos, eos, pad, imageSize } = ved.reference;
+    writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify({ size: { height: imageSize[0], width: imageSize[1] }, image_mean: mean, image_std: std }));
+    writeFileSync(join(folder, 'generation_config.json'), JSON.stringify({ decoder_start_token_id: bos, eos_token_id: eos, pad_token_id: pad }));
+    const short = ved.reference.results.find((r) => r.name === 'greedy-short')!;
+    const run = await cli(['caption', vedImage, '--model', folder, '--max-tokens', String(short.maxTokens), '--json']);
+    expect(run.stderr).toBe('');
+    const [entry] = JSON.parse(run.stdout) as Entry[];
+    expect(entry.result.text).toBe(short.sequences[0].text);
+    // a wrong mean/std in preprocessor_config.json is really used: the encoder sees other pixels
+    writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify({ size: imageSize[0], image_mean: [0, 0, 0], image_std: [0.01, 0.01, 0.01] }));
+    const skewed = await cli(['caption', vedImage, '--model', folder, '--max-tokens', '12', '--json']);
+    const greedy = ved.reference.results.find((r) => r.name === 'greedy')!;
+    expect((JSON.parse(skewed.stdout) as Entry[])[0].result.tokens).not.toEqual(greedy.sequences[0].tokens);
   });
 
   it('captions with a trained visionpipe captioner folder (captioner.json) exactly as the pipeline does, and draws the caption with --out', async () => {

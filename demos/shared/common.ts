@@ -8,6 +8,8 @@ const PAGES: ReadonlyArray<readonly [string, string]> = [
   ['classify', 'Classification'],
   ['segment', 'Segmentation'],
   ['pose', 'Pose'],
+  ['teach', 'Teach'],
+  ['caption', 'Caption'],
 ];
 
 /** Query parameters: `?backend=wasm` (or `webgpu,wasm`) forces backends; `?models=/x/` moves the model base URL. */

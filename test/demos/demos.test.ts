@@ -3,61 +3,20 @@
 // results on the stream (wasm, to stay fast on 2 cores), the default page draws boxes with
 // track IDs (pixels checked, screenshot kept in .cache/demos/), the image upload works when
 // there is no camera, and a broken model URL shows a clear error. One WebGPU smoke check.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
-import { REPO_ROOT } from '../browser/server';
 import { panClip } from '../helpers/clips';
 import { facePhoto } from '../helpers/photos';
+import { SHOTS, startDemoServer, waitForDemo } from './helpers';
 
-const SHOTS = join(REPO_ROOT, '.cache/demos');
-
-interface DemoState {
-  state: 'loading' | 'running' | 'error';
-  source: 'camera' | 'image' | null;
-  backend: string | null;
-  results: number;
-  summary: unknown;
-  error: { code: string | null; message: string } | null;
-}
 interface Detection {
   label: string;
   score: number;
   box: { x1: number; y1: number; x2: number; y2: number };
   trackId: number | null;
-}
-
-/** Starts `node scripts/serve-demos.mjs` (what `npm start` runs) on a free port; resolves to its URL. */
-function startDemoServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['scripts/serve-demos.mjs'], { cwd: REPO_ROOT, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /visionpipe demos: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match) resolve({ url: match[1], child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`demo server exited (${code}): ${output}`)));
-  });
-}
-
-/** Polls `window.demo` until `done(state)` holds; fails early with the page's error and console. */
-async function waitForDemo(page: Page, log: string[], done: (s: DemoState) => boolean, timeoutMs = 90_000): Promise<DemoState> {
-  const deadline = Date.now() + timeoutMs;
-  let state: DemoState | null = null;
-  while (Date.now() < deadline) {
-    state = await page.evaluate(() => (globalThis as unknown as { demo?: DemoState }).demo ?? null);
-    if (state && done(state)) return state;
-    if (state?.state === 'error') break;
-    await page.waitForTimeout(250);
-  }
-  const status = await page.locator('#status').textContent().catch(() => '?');
-  throw new Error(`demo did not get there: ${JSON.stringify(state)}\nstatus: ${status}\nconsole:\n${log.slice(-20).join('\n')}`);
 }
 
 let server: { url: string; child: ChildProcess };

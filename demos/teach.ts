@@ -39,7 +39,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
   if (!found) throw new Error(`#${id} is missing from the page`);
   return found as T;
 };
-const button = (id: string) => $<HTMLButtonElement>(id);
+const button = (id: string) => $<HTMLButtonElement | HTMLInputElement>(id);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The latest prediction, drawn over the live preview. */

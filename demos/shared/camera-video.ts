@@ -3,7 +3,15 @@
 import { type Webcam, isVisionError } from 'visionpipe';
 import { demo, showStatus } from './common';
 
-/** Waits for the camera that `openCamera()` started; `fallback` tells the user what to do instead. */
+/**
+ * Waits for the camera that `openCamera()` started; `fallback` tells the user what to do instead.
+ *
+ * @example
+ * ```ts
+ * const video = await cameraVideo(openCamera(), 'upload an image instead.');
+ * if (video) frames.push(await createImageBitmap(video));
+ * ```
+ */
 export async function cameraVideo(camera: Promise<Webcam>, fallback: string): Promise<HTMLVideoElement | null> {
   let cam: Webcam;
   try {

@@ -6,13 +6,27 @@
 import { type CaptionEpoch, type CaptionerConfig, type SavedCaptioner, selectTfjsBackend, trainCaptioner } from 'visionpipe';
 import { captionScenes } from '../../test/helpers/caption-scenes';
 
-/** Architecture: 32×32 scenes, 8×8 patches of 64 features, a GRU decoder with attention. */
+/**
+ * Architecture: 32×32 scenes, 8×8 patches of 64 features, a GRU decoder with attention.
+ *
+ * @example
+ * ```ts
+ * const captioner = Captioner.create(DEMO_CAPTIONER_CONFIG, vocabulary);
+ * ```
+ */
 export const DEMO_CAPTIONER_CONFIG: CaptionerConfig = {
   encoder: { imageSize: 32, patch: 4, channels: [24, 48], dim: 64 },
   decoder: { type: 'gru', embedding: 32, hidden: 96, attention: 64 },
 };
 
-/** How many generated scenes the demo captioner trains on, and their seed (page scenes use other seeds). */
+/**
+ * How many generated scenes the demo captioner trains on, and their seed (page scenes use other seeds).
+ *
+ * @example
+ * ```ts
+ * const scenes = captionScenes(DEMO_TRAINING.scenes, DEMO_TRAINING.seed, 'train');
+ * ```
+ */
 export const DEMO_TRAINING = { scenes: 1500, seed: 11, epochs: 12, freezeEncoderAfter: 8 } as const;
 
 /**

@@ -5,7 +5,15 @@ import type { BatchLog, EpochLog } from 'visionpipe';
 
 const COLOURS = { loss: '#e8710a', accuracy: '#2f7bf5', valAccuracy: '#1e8e3e' } as const;
 
-/** Points gathered during one training run, redrawn on each update. */
+/**
+ * Points gathered during one training run, redrawn on each update.
+ *
+ * @example
+ * ```ts
+ * const plot = new TrainingPlot(canvas);
+ * await trainer.train({ labels, onBatchEnd: (b) => plot.addBatch(b), onEpochEnd: (e) => plot.addEpoch(e) });
+ * ```
+ */
 export class TrainingPlot {
   private readonly losses: { x: number; y: number }[] = [];
   private readonly epochs: EpochLog[] = [];

@@ -127,7 +127,7 @@ describe('teach page (fake camera, wasm worker)', () => {
     expect(saved.teach.saved).toBe('indexeddb://visionpipe-teach');
     expect(await page.locator('#status').textContent()).toContain("loadClassifier('indexeddb://visionpipe-teach')");
     await page.close();
-  });
+  }, 240_000);
 });
 
 describe('caption page (server-trained shape-scene captioner)', () => {
@@ -135,7 +135,7 @@ describe('caption page (server-trained shape-scene captioner)', () => {
     const { page, log } = await browser.newPage();
     await page.goto(`${server.url}caption?backend=wasm`);
     // first run: the server trains the captioner (about a minute); later runs load it from .cache
-    const first = await waitForDemo<CaptionState>(page, log, (s) => s.caption.scenes.length >= 4, 240_000);
+    const first = await waitForDemo<CaptionState>(page, log, (s) => s.caption.scenes.length >= 4, 300_000);
     expect(first.backend).toBe('wasm');
     for (let i = 0; i < 6; i++) await page.click('#new-scene');
     await waitForDemo<CaptionState>(page, log, (s) => s.caption.scenes.length >= 10, 60_000);
@@ -168,7 +168,7 @@ describe('caption page (server-trained shape-scene captioner)', () => {
     expect(snapped.caption.caption).toBeTruthy();
     await page.screenshot({ path: join(SHOTS, 'caption-page.png'), fullPage: true });
     await page.close();
-  });
+  }, 420_000);
 
   it('a wrong ONNX export URL shows the error code and message', async () => {
     const { page, log } = await browser.newPage();
@@ -211,5 +211,5 @@ describe('teach page without a camera', () => {
     expect((state.summary as Classes)[0].label).toBe('cat');
     await page.locator('#view').screenshot({ path: join(SHOTS, 'teach-upload.png') });
     await page.close();
-  });
+  }, 180_000);
 });

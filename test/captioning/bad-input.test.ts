@@ -23,6 +23,30 @@ function fakeDecoder(output: string, extraInput = false): Uint8Array {
   });
 }
 
+/** A decoder that always says end-of-sequence first: logits [1, T, V] = 0·ids + bias (bias[eos] = 10). */
+function eosDecoder(vocabSize: number, eos: number): Uint8Array {
+  const bias = new Float32Array(vocabSize);
+  bias[eos] = 10;
+  return buildOnnxModel({
+    inputs: [
+      { name: 'input_ids', type: INT64, dims: [1, 'T'] },
+      { name: 'encoder_hidden_states', dims: [1, 16, 32] },
+    ],
+    outputs: [{ name: 'logits', dims: [1, 'T', vocabSize] }],
+    initializers: [
+      { name: 'zeros', dims: [1, vocabSize], values: new Float32Array(vocabSize) },
+      { name: 'bias', dims: [vocabSize], values: bias },
+    ],
+    nodes: [
+      { op: 'Cast', inputs: ['input_ids'], outputs: ['ids'], attributes: { to: 1 } },
+      { op: 'Constant', inputs: [], outputs: ['axes'], attributes: { value_ints: [2] } },
+      { op: 'Unsqueeze', inputs: ['ids', 'axes'], outputs: ['column'] },
+      { op: 'MatMul', inputs: ['column', 'zeros'], outputs: ['flat'] },
+      { op: 'Add', inputs: ['flat', 'bias'], outputs: ['logits'] },
+    ],
+  });
+}
+
 async function code(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -88,6 +112,17 @@ describe('image-to-text: bad input and options', () => {
     expect(await code(captioner.run(null as unknown as RawImage))).toBe('INVALID_INPUT');
     for (let i = 0; i < 3; i++) expect((await captioner.run(image)).text).toBe(good);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a caption that ends at once (end-of-sequence first) is the empty string, greedy and beam', async () => {
+    const { vocabSize, eos } = files.reference;
+    const silent = await createImageToTextPipeline({ encoder: files.encoder, decoder: eosDecoder(vocabSize, eos), tokenizer: files.tokenizer });
+    try {
+      expect((await silent.run(image)).text).toBe('');
+      expect((await silent.run(image, { numBeams: 3 })).text).toBe('');
+    } finally {
+      silent.dispose();
+    }
   });
 
   it('an aborted signal stops generation with ABORTED; a disposed pipeline throws DISPOSED', async () => {

@@ -53,7 +53,8 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
     const hidden = stage.outputs[VED_NAMES.encoderOutput];
     if (!hidden) throw new VisionError('MODEL_FORMAT', `the encoder returned no '${VED_NAMES.encoderOutput}'`);
     const sequences = await generateSequences(decoderStep(this.decoder, hidden), generation, options.signal);
-    const candidates: CaptionCandidate[] = sequences.map((s) => ({ ...s, text: this.tokenizer.decode(s.tokens, { skip_special_tokens: true }) }));
+    // A sequence that ended at once (end-of-sequence first) is the empty caption.
+    const candidates: CaptionCandidate[] = sequences.map((s) => ({ ...s, text: s.tokens.length > 0 ? this.tokenizer.decode(s.tokens, { skip_special_tokens: true }) : '' }));
     const timing = finishTiming(stage, postStart);
     // timing.inference is the encoder; timing.postprocess is the whole token-by-token search (decoder runs included).
     const result: ImageToTextResult = {

@@ -1,8 +1,13 @@
 import { setPlatform } from '../core/platform';
+import { registerModelFolderLoader } from '../pipelines/resolve-model';
+import { loadTrainedClassifierFolder } from './model-folders';
 import { nodePlatform } from './node-platform';
 
 setPlatform(nodePlatform);
+registerModelFolderLoader(loadTrainedClassifierFolder);
 
 export * from '../index';
 export { decodeImageFile, nodePlatform } from './node-platform';
+export { loadTrainedClassifierFolder } from './model-folders';
+export { loadClassifierFolder, saveClassifierFolder } from './cli/classifier-folder';
 export { writeAnnotated, writeAnnotatedImage, writeMaskOverlay, writePoseImage } from './annotate';

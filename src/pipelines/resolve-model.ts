@@ -1,5 +1,5 @@
 import { VisionError } from '../core/errors';
-import { getModelSpec, resolveModelLocation } from '../models/catalog';
+import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../models/catalog';
 import type { ModelSpec, TaskName } from '../models/model-spec';
 import { loadModel } from '../runtime/load-model';
 import type { ModelRunner } from '../runtime/model-runner';
@@ -19,6 +19,43 @@ export interface ResolvedModel {
   runner: ModelRunner;
   ownsRunner: boolean;
 }
+
+/**
+ * Loads a model saved as a folder (in Node, e.g. the output of `visionpipe train`) for a task;
+ * resolves to `null` when the folder is not one it knows. The runner it returns owns all it
+ * loaded. `visionpipe/node` registers one for trained classifier folders.
+ *
+ * @example
+ * ```ts
+ * registerModelFolderLoader(async (task, folder) => (task === 'image-classification' && isMine(folder) ? load(folder) : null));
+ * ```
+ */
+export type ModelFolderLoader = (task: TaskName, folder: string, options: BasePipelineOptions) => Promise<{ runner: ModelRunner; spec: ModelSpec } | null>;
+
+const folderLoaders: ModelFolderLoader[] = [];
+
+/**
+ * Lets `pipeline(task, { model: '<folder>' })` load model folders: strings that are not
+ * catalogue ids are offered to each registered loader in turn.
+ *
+ * @example
+ * ```ts
+ * registerModelFolderLoader(loadTrainedClassifierFolder);
+ * ```
+ */
+export function registerModelFolderLoader(loader: ModelFolderLoader): void {
+  if (!folderLoaders.includes(loader)) folderLoaders.push(loader);
+}
+
+async function fromFolder(task: TaskName, folder: string, options: BasePipelineOptions): Promise<ResolvedModel | null> {
+  for (const loader of folderLoaders) {
+    const loaded = await loader(task, folder, options);
+    if (loaded) return { spec: loaded.spec, runner: loaded.runner, ownsRunner: true };
+  }
+  return null;
+}
+
+const isCatalogued = (id: string): boolean => Object.prototype.hasOwnProperty.call(MODEL_CATALOG, id);
 
 function isRunner(value: unknown): value is ModelRunner {
   return typeof value === 'object' && value !== null && typeof (value as ModelRunner).run === 'function' && Array.isArray((value as ModelRunner).inputs);
@@ -63,6 +100,10 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
     checkInputSize(runnerSpec, model);
     return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
+  }
+  if (typeof model === 'string' && !isCatalogued(model)) {
+    const loaded = await fromFolder(task, model, options);
+    if (loaded) return loaded;
   }
   const spec = typeof model === 'string' ? getModelSpec(model) : model;
   if (!spec || typeof spec !== 'object' || !spec.input) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { pipeline } from '../../src/node/index';
 import { loadClassifier } from '../../src/training/save';
 import { FASHION_LABELS, type GreyImages, greyImage, readFashionMnist, takePerClass } from '../helpers/datasets';
@@ -75,12 +76,17 @@ describe('visionpipe train (transfer learning on the frozen MobileNetV2) and cla
     const entries = JSON.parse(run.stdout) as ClassifyEntry[];
     const right = entries.filter((e, i) => e.result.classes[0].label === heldOut[i].label).length;
     expect(right).toBeGreaterThanOrEqual(7); // of 9
-    const { runner, spec } = await loadClassifier(join(model, 'model.json'), { backend: 'wasm' });
-    const classifier = await pipeline('image-classification', { model: runner, spec, topK: 1 });
+    // the folder itself as `model` (visionpipe/node registers the folder loader) …
+    const classifier = await pipeline('image-classification', { model, backend: 'wasm', topK: 1 });
     const inProcess = await classifier.run(heldOut[0].path);
     expect(inProcess.classes[0].label).toBe(entries[0].result.classes[0].label);
     expect(inProcess.classes[0].score).toBeCloseTo(entries[0].result.classes[0].score, 3);
     classifier.dispose();
+    // … and the explicit route through loadClassifier give the same answer
+    const { runner, spec } = await loadClassifier(join(model, 'model.json'), { backend: 'wasm' });
+    const explicit = await pipeline('image-classification', { model: runner, spec, topK: 1 });
+    expect((await explicit.run(heldOut[0].path)).classes[0].score).toBeCloseTo(inProcess.classes[0].score, 5);
+    explicit.dispose();
     runner.dispose();
   });
 
@@ -96,6 +102,12 @@ describe('visionpipe train (transfer learning on the frozen MobileNetV2) and cla
     const classify = await cli(['classify', heldOut[0].path, heldOut[8].path, '--model', knnModel, '--top', '1'], env);
     expect(classify.code).toBe(0);
     expect(classify.stdout).toMatch(new RegExp(`^ {2}${heldOut[0].label} +\\d\\.\\d{3}$`, 'm'));
+    // the library loads the k-NN folder too; disposing the pipeline frees everything it loaded
+    const before = tf.memory().numTensors;
+    const knn = await pipeline('image-classification', { model: knnModel, backend: 'wasm', topK: 1 });
+    expect((await knn.run(heldOut[0].path)).classes[0].label).toBe(heldOut[0].label);
+    knn.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('refuses an empty folder, a single class and unreadable images with a clear message (exit 1), a missing --out with exit 2', async () => {

@@ -8,6 +8,7 @@ import { classifierToFiles, loadClassifier } from '../../training/save';
 import { loadMobileNetV2Backbone, type FeatureExtractor } from '../../training/transfer/backbone';
 import { exportClassifier } from '../../training/transfer/classifier';
 import { KnnClassifier, type KnnState } from '../../training/transfer/knn';
+import { KnnRunner } from '../../training/transfer/knn-runner';
 import type { LoadedClassifier } from './tasks';
 
 const KNN_FORMAT = 'visionpipe-knn-classifier@1';
@@ -63,16 +64,9 @@ async function loadKnnFolder(path: string, backend: TfjsBackendName | undefined)
   if (saved?.format !== KNN_FORMAT) throw new VisionError('MODEL_FORMAT', `${path}: not a visionpipe k-NN classifier (format '${KNN_FORMAT}')`);
   const knn = await KnnClassifier.fromJSON(saved.knn);
   const backbone = await loadMobileNetV2Backbone({ backend });
-  const { runner, spec } = exportClassifier(backbone, knn, { labels: saved.labels, id: saved.id });
-  return {
-    runner,
-    spec,
-    dispose() {
-      runner.dispose();
-      knn.dispose();
-      backbone.dispose();
-    },
-  };
+  const { spec } = exportClassifier(backbone, knn, { labels: saved.labels, id: saved.id });
+  const runner = new KnnRunner(backbone, knn, true);
+  return { runner, spec, dispose: () => runner.dispose() };
 }
 
 /**

@@ -25,7 +25,12 @@ export class KnnRunner implements ModelRunner {
   readonly metadata: Readonly<Record<string, string>> = {};
   private disposed = false;
 
-  constructor(private readonly extractor: FeatureExtractor, private readonly knn: KnnClassifier) {
+  /** `owns`: disposing the runner also frees the backbone and the k-NN classifier. */
+  constructor(
+    private readonly extractor: FeatureExtractor,
+    private readonly knn: KnnClassifier,
+    private readonly owns = false,
+  ) {
     this.backend = tf.getBackend();
     const input = extractor.model.inputs[0];
     this.inputs = [{ name: input.name, shape: input.shape.map((d) => (d === null ? -1 : d)), dtype: 'float32' }];
@@ -51,8 +56,12 @@ export class KnnRunner implements ModelRunner {
     }
   }
 
-  /** Marks the runner disposed; the backbone and the k-NN classifier stay the caller's. */
+  /** Marks the runner disposed; the backbone and the k-NN classifier stay the caller's unless it `owns` them. */
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    if (!this.owns) return;
+    this.knn.dispose();
+    this.extractor.dispose();
   }
 }

@@ -42,13 +42,24 @@ const $ = <T extends HTMLElement>(id: string): T => {
 const button = (id: string) => $<HTMLButtonElement | HTMLInputElement>(id);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The latest prediction, drawn over the live preview. */
-let latest = '';
-let classifying = false;
+/** Bumped to stop the live classification loop (each loop runs while it holds the current number). */
+let liveRun = 0;
+
+/** The live view is the <video> element itself (the browser composites it: no per-frame work here); uploads go on the canvas. */
+function showLive(video: HTMLVideoElement | null, live: boolean): void {
+  video?.toggleAttribute('hidden', !live);
+  $('view').toggleAttribute('hidden', live);
+}
+
+function showLabel(text: string): void {
+  const label = $('label');
+  label.textContent = text;
+  label.hidden = text === '';
+}
 
 function showResult(result: ClassificationResult, source: 'camera' | 'image'): void {
   const top = result.classes[0];
-  latest = top ? `${top.label} ${(top.score * 100).toFixed(0)}%` : '';
+  showLabel(top ? `${top.label} ${(top.score * 100).toFixed(0)}%` : '');
   const output = $('output');
   output.innerHTML = '';
   const table = document.createElement('table');
@@ -68,39 +79,50 @@ function showResult(result: ClassificationResult, source: 'camera' | 'image'): v
   demo.state = 'running';
 }
 
-/** Draws the camera on the canvas with the latest prediction, every animation frame. */
-function preview(video: HTMLVideoElement): void {
-  const draw = () => {
-    if (video.videoWidth > 0) {
-      const ctx = drawFrame(video, video.videoWidth, video.videoHeight);
-      if (latest) drawCaption(ctx, latest, { position: 'bottom' });
-    }
-    requestAnimationFrame(draw);
-  };
-  requestAnimationFrame(draw);
+/** The camera's current frame, to transfer: a `VideoFrame` (no pixel copy here) where there is one. */
+async function grab(video: HTMLVideoElement): Promise<VideoFrame | ImageBitmap> {
+  return handOver(typeof VideoFrame === 'function' ? new VideoFrame(video) : await createImageBitmap(video));
 }
 
-/** Grabs `count` frames from the video, ~8 per second. */
-async function grabFrames(video: HTMLVideoElement, count: number): Promise<ImageBitmap[]> {
-  const frames: ImageBitmap[] = [];
-  for (let i = 0; i < count; i++) {
-    frames.push(await createImageBitmap(video));
-    showStatus(`Captured ${i + 1}/${count}…`);
-    await sleep(120);
+/** The newest of the updates asked for before the next animation frame (progress arrives faster than it can be shown). */
+let pendingUpdate: (() => void) | null = null;
+function onNextFrame(update: () => void): void {
+  if (!pendingUpdate) {
+    requestAnimationFrame(() => {
+      const run = pendingUpdate;
+      pendingUpdate = null;
+      run?.();
+    });
   }
-  return frames;
+  pendingUpdate = update;
 }
 
-/** Classifies the live stream in the worker until `classifying` turns false. */
+/**
+ * Sends `count` camera frames of class `id` to the worker one by one (a `VideoFrame` is
+ * transferred without copying pixels; the worker embeds it while the next one is taken).
+ */
+async function captureSamples(trainer: TrainingWorker, video: HTMLVideoElement, id: number, count: number): Promise<number[]> {
+  let counts = teach.counts;
+  for (let i = 0; i < count; i++) {
+    counts = await trainer.addSamples(await grab(video), id);
+    setCounts(counts);
+    showStatus(`Captured ${i + 1}/${count}…`);
+    await sleep(100);
+  }
+  return counts;
+}
+
+/** Classifies the live stream in the worker until `liveRun` moves on. */
 async function classifyLive(trainer: TrainingWorker, video: HTMLVideoElement): Promise<void> {
-  if (classifying) return;
-  classifying = true;
+  const mine = ++liveRun;
+  showLive(video, true);
   try {
-    while (classifying) showResult(await trainer.run(handOver(await createImageBitmap(video))), 'camera');
+    while (mine === liveRun) {
+      const result = await trainer.run(await grab(video));
+      if (mine === liveRun) showResult(result, 'camera');
+    }
   } catch (error) {
-    showError(error, 'Live classification stopped');
-  } finally {
-    classifying = false;
+    if (mine === liveRun) showError(error, 'Live classification stopped');
   }
 }
 
@@ -129,30 +151,35 @@ async function train(trainer: TrainingWorker, plot: TrainingPlot, signal: AbortS
       signal,
       onBatchEnd: (log) => {
         teach.batches += 1;
-        progress.value = log.progress;
         plot.addBatch(log);
+        onNextFrame(() => (progress.value = log.progress));
       },
       onEpochEnd: (log) => {
         teach.epochs.push(log);
         plot.addEpoch(log);
         const val = log.valAccuracy === undefined ? '' : `, val accuracy ${(log.valAccuracy * 100).toFixed(0)}%`;
-        showStatus(`Epoch ${log.epoch + 1}/${epochs}: loss ${log.loss.toFixed(3)}, accuracy ${(log.accuracy * 100).toFixed(0)}%${val}`);
+        onNextFrame(() => {
+          progress.value = log.progress;
+          showStatus(`Epoch ${log.epoch + 1}/${epochs}: loss ${log.loss.toFixed(3)}, accuracy ${(log.accuracy * 100).toFixed(0)}%${val}`);
+        });
       },
     });
     teach.training = 'done';
+    progress.value = 1;
     const last = summary.history.at(-1);
     showStatus(`Trained on ${summary.samples.train} samples (${summary.samples.validation} held out) in ${(summary.elapsedMs / 1000).toFixed(1)} s${last?.valAccuracy === undefined ? '' : `: val accuracy ${(last.valAccuracy * 100).toFixed(0)}%`}. Classifying…`);
     return true;
   } catch (error) {
     if (isVisionError(error, 'ABORTED')) {
       teach.training = 'cancelled';
-      showStatus('Training cancelled; the previous classifier (if any) is still in use.');
+      showStatus('Training cancelled; the previous classifier, if there is one, is still in use.');
     } else {
       teach.training = 'failed';
       showError(error, 'Training failed');
     }
     return false;
   } finally {
+    pendingUpdate = null; // a queued epoch line must not overwrite the outcome
     if (teach.trainWindow) teach.trainWindow.end = performance.now();
   }
 }
@@ -164,18 +191,19 @@ run(async () => {
   addEventListener('pagehide', () => trainer.dispose());
   demo.backend = trainer.backend;
   const video = await cameraVideo(camera, 'add photos for each class instead.');
-  if (video) preview(video);
+  if (video) {
+    $('view').before(video);
+    showLive(video, true);
+  }
   if (video) showStatus(`Ready (worker on ${trainer.backend}). Name the classes, add samples, then train.`);
   const plot = new TrainingPlot($<HTMLCanvasElement>('plot'));
   let trained = false;
   $<HTMLFieldSetElement>('classes').disabled = false;
   $<HTMLFieldSetElement>('training').disabled = false;
 
-  const addSamples = async (id: number, images: Promise<ImageBitmap[]>) => {
+  const addSamples = async (images: () => Promise<number[]>) => {
     try {
-      const bitmaps = await images;
-      showStatus(`Embedding ${bitmaps.length} samples of '${classNames()[id] ?? `class ${id + 1}`}' in the worker…`);
-      setCounts(await trainer.addSamples(bitmaps.map(handOver), id));
+      setCounts(await images());
       showStatus(`${teach.counts.map((n, i) => `${$<HTMLInputElement>(`name-${i}`).value}: ${n}`).join(', ')} samples.`);
     } catch (error) {
       showError(error, 'Could not add the samples');
@@ -186,16 +214,22 @@ run(async () => {
       if (!video) return;
       const b = button(`collect-${id}`);
       b.disabled = true;
-      await addSamples(id, grabFrames(video, Math.max(1, Number($<HTMLInputElement>('per-click').value) || 10)));
+      await addSamples(() => captureSamples(trainer, video, id, Math.max(1, Math.min(50, Number($<HTMLInputElement>('per-click').value) || 10))));
       b.disabled = false;
     });
     const files = $<HTMLInputElement>(`files-${id}`);
-    files.addEventListener('change', () => void addSamples(id, Promise.all([...(files.files ?? [])].map((file) => createImageBitmap(file)))));
+    files.addEventListener('change', () =>
+      void addSamples(async () => {
+        const bitmaps = await Promise.all([...(files.files ?? [])].map((file) => createImageBitmap(file)));
+        showStatus(`Embedding ${bitmaps.length} photos of '${classNames()[id] ?? `class ${id + 1}`}' in the worker…`);
+        return trainer.addSamples(bitmaps.map(handOver), id);
+      }),
+    );
   }
 
   let controller: AbortController | null = null;
   button('train').addEventListener('click', async () => {
-    classifying = false; // the worker trains undisturbed; live classification resumes after
+    liveRun++; // the worker trains undisturbed; live classification resumes after
     controller = new AbortController();
     button('train').disabled = true;
     button('cancel').disabled = false;
@@ -207,6 +241,9 @@ run(async () => {
     if (trained && video) void classifyLive(trainer, video);
   });
   button('cancel').addEventListener('click', () => controller?.abort());
+  $('view').addEventListener('click', () => {
+    if (trained && video) void classifyLive(trainer, video);
+  });
 
   const save = (url: string) => async () => {
     try {
@@ -225,14 +262,15 @@ run(async () => {
     const file = upload.files?.[0];
     if (!file) return;
     try {
-      classifying = false;
+      liveRun++;
       const bitmap = await createImageBitmap(file);
       const result = await trainer.run(bitmap);
-      latest = '';
+      showLive(video, false);
       const ctx = drawFrame(bitmap, bitmap.width, bitmap.height);
       showResult(result, 'image');
+      showLabel('');
       drawCaption(ctx, `${result.classes[0].label} ${(result.classes[0].score * 100).toFixed(0)}%`, { position: 'bottom' });
-      showStatus(`${file.name}: ${result.classes[0].label}.`);
+      showStatus(`${file.name}: ${result.classes[0].label}.${video ? ' Click the picture to go back to the camera.' : ''}`);
     } catch (error) {
       showError(error, `Could not classify ${file.name}`);
     }

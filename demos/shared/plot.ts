@@ -17,26 +17,37 @@ const COLOURS = { loss: '#e8710a', accuracy: '#2f7bf5', valAccuracy: '#1e8e3e' }
 export class TrainingPlot {
   private readonly losses: { x: number; y: number }[] = [];
   private readonly epochs: EpochLog[] = [];
+  private pending = false;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.draw();
+  }
+
+  /** Redraws once per animation frame, however many updates arrive (keeps the main thread's tasks short). */
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
   }
 
   /** Starts over (a new run). */
   clear(): void {
     this.losses.length = 0;
     this.epochs.length = 0;
-    this.draw();
+    this.schedule();
   }
 
   addBatch(log: BatchLog): void {
     this.losses.push({ x: log.progress, y: log.loss });
-    this.draw();
+    this.schedule();
   }
 
   addEpoch(log: EpochLog): void {
     this.epochs.push(log);
-    this.draw();
+    this.schedule();
   }
 
   private draw(): void {

@@ -146,7 +146,7 @@ export function createTrainerHost(): TrainerApi {
               optimizer: { name: 'adam', learningRate: settings.learningRate ?? 1e-3 },
               loss: headLoss(kind),
               validationData: validation,
-              monitor: validation ? 'val_accuracy' : 'loss',
+              monitor: validation ? 'val_loss' : 'loss', // the best epoch's weights are restored; accuracy on a few held-out samples saturates too early
               seed: settings.seed,
               signal: controller.signal,
               onBatchEnd: (log) => send({ type: 'batch', log }),

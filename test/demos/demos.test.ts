@@ -3,14 +3,13 @@
 // results on the stream (wasm, to stay fast on 2 cores), the default page draws boxes with
 // track IDs (pixels checked, screenshot kept in .cache/demos/), the image upload works when
 // there is no camera, and a broken model URL shows a clear error. One WebGPU smoke check.
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { panClip } from '../helpers/clips';
 import { facePhoto } from '../helpers/photos';
-import { SHOTS, startDemoServer, waitForDemo } from './helpers';
+import { type DemoServer, SHOTS, startDemoServer, waitForDemo } from './helpers';
 
 interface Detection {
   label: string;
@@ -19,7 +18,7 @@ interface Detection {
   trackId: number | null;
 }
 
-let server: { url: string; child: ChildProcess };
+let server: DemoServer;
 let browser: TestBrowser;
 
 beforeAll(async () => {
@@ -33,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.child.kill();
+  server?.stop();
 });
 
 describe('demo pages on the fake camera (wasm)', () => {

@@ -6,7 +6,6 @@
 // Caption: the server-trained shape-scene captioner captions new generated scenes (exact
 // match / BLEU against their ground truth), an uploaded photo and a webcam frame; a bad ONNX
 // export URL shows a clear error. Without a camera, teach works from uploads alone.
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -16,7 +15,7 @@ import type { EpochLog } from '../../src/training/fit';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { panClip } from '../helpers/clips';
 import { fixturePhoto } from '../helpers/photos';
-import { type DemoState, SHOTS, startDemoServer, waitForDemo } from './helpers';
+import { type DemoServer, type DemoState, SHOTS, startDemoServer, waitForDemo } from './helpers';
 
 interface TeachState extends DemoState {
   teach: {
@@ -53,7 +52,7 @@ async function photoCrops(name: 'chelsea' | 'coffee', count: number, seed: numbe
   return files;
 }
 
-let server: { url: string; child: ChildProcess; output: () => string };
+let server: DemoServer;
 let browser: TestBrowser;
 
 beforeAll(async () => {
@@ -67,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.child.kill();
+  server?.stop();
 });
 
 describe('teach page (fake camera, wasm worker)', () => {
@@ -84,10 +83,13 @@ describe('teach page (fake camera, wasm worker)', () => {
     await page.fill('#per-click', '8');
     await page.click('#collect-0');
     await waitForDemo<TeachState>(page, log, (s) => s.teach.counts[0] === 8, 60_000);
+    const filesStart = await page.evaluate(() => performance.now());
     await page.locator('#files-1').setInputFiles([...(await photoCrops('chelsea', 4, 1)), ...(await photoCrops('coffee', 4, 2))]);
     await waitForDemo<TeachState>(page, log, (s) => s.teach.counts[1] === 8, 60_000);
     expect(await page.locator('#count-1').textContent()).toBe('8');
 
+    const filesEnd = await page.evaluate(() => performance.now());
+    console.log(`phases: collect ${collectStart.toFixed(0)}, files ${filesStart.toFixed(0)}–${filesEnd.toFixed(0)}`);
     await page.fill('#epochs', '100'); // long enough (a few seconds) to watch the main thread while the worker trains
     await page.click('#train');
     const trained = await waitForDemo<TeachState>(page, log, (s) => s.teach.training === 'done', 120_000);
@@ -101,7 +103,7 @@ describe('teach page (fake camera, wasm worker)', () => {
     expect(epochs.at(-1)!.valAccuracy).toBeGreaterThanOrEqual(0.75);
     // from the first sample (embedding happens in the worker as samples arrive) to the trained classifier
     const during = longTasks.filter((t) => t.start + t.duration >= collectStart && t.start <= trainWindow!.end!);
-    console.log(`long tasks on the main thread: ${longTasks.length} in all (${longTasks.map((t) => t.duration.toFixed(0)).join(', ')} ms), ${during.length} while collecting and training`);
+    console.log(`training ${trainWindow!.start.toFixed(0)}–${trainWindow!.end!.toFixed(0)}; long tasks on the main thread: ${longTasks.length} in all (${longTasks.map((t) => `${t.duration.toFixed(0)} ms at ${t.start.toFixed(0)}`).join(', ')}), ${during.length} while collecting and training`);
     expect(during).toEqual([]);
     // the observer does see a long task when there is one (a 120 ms busy timer task on the main thread)
     await page.evaluate(() =>

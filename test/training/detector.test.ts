@@ -1,14 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TfjsRunner, pipeline, yoloModel, yoloSegModel } from '../../src/node/index';
-import { meanAveragePrecision } from '../../src/eval/map';
-import { maskIoU } from '../../src/eval/mask-iou';
 import { detectorFromLayersModel, detectorToLayersModel } from '../../src/training/detector/detector-export';
-import { TrainableDetector } from '../../src/training/detector/detector-model';
-import { type ShapeScene, flipSceneHorizontal } from '../../src/training/detector/shape-scenes';
+import { TrainableDetector, withLabels } from '../../src/training/detector/detector-model';
+import { flipSceneHorizontal } from '../../src/training/detector/shape-scenes';
 import { trainDetector } from '../../src/training/detector/train-detector';
 import { shapeScenes } from '../helpers/scenes';
+import { evaluateDetector as evaluate, roundTrip } from './detector-eval';
 
 const LABELS = ['circle', 'square', 'triangle'];
 let previousBackend = '';
@@ -21,56 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (previousBackend) await tf.setBackend(previousBackend);
 });
-
-async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return tf.loadLayersModel(tf.io.fromMemory(saved!));
-}
-
-async function evaluate(model: tf.LayersModel, scenes: readonly ShapeScene[], labels: readonly string[], withMasks: boolean) {
-  const runner = new TfjsRunner(model, tf.getBackend());
-  const numExtras = detectorFromLayersModelConfig(model);
-  const spec = withMasks
-    ? yoloSegModel({ url: 'memory', format: 'tfjs', inputSize: 64, labels, numExtras })
-    : yoloModel({ url: 'memory', version: 'v8', format: 'tfjs', inputSize: 64, labels, numExtras });
-  const images = [];
-  const ious: number[] = [];
-  if (withMasks) {
-    const seg = await pipeline('instance-segmentation', { model: runner, spec, threshold: 0.05 });
-    for (const s of scenes) {
-      const { instances } = await seg.run(s.image);
-      images.push({ groundTruth: s.objects, detections: instances });
-      for (const o of s.objects) {
-        const best = instances.filter((d) => d.classId === o.classId).map((d) => ({ d, iou: boxIou(d.box, o.box) })).sort((a, b) => b.iou - a.iou)[0];
-        if (best && best.iou >= 0.5) ious.push(maskIoU(best.d.mask.toUint8Array(), o.mask));
-        else ious.push(0);
-      }
-      instances.forEach((d) => d.mask.close());
-    }
-    seg.dispose();
-  } else {
-    const det = await pipeline('object-detection', { model: runner, spec, threshold: 0.05 });
-    for (const s of scenes) images.push({ groundTruth: s.objects, detections: (await det.run(s.image)).detections });
-    det.dispose();
-  }
-  return { ...meanAveragePrecision(images), maskIoU: ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : Number.NaN };
-}
-
-function detectorFromLayersModelConfig(model: tf.LayersModel): number {
-  const meta = model.getUserDefinedMetadata() as { visionpipeDetector: { numPrototypes: number } };
-  return meta.visionpipeDetector.numPrototypes;
-}
-
-function boxIou(a: { x1: number; y1: number; x2: number; y2: number }, b: typeof a): number {
-  const iw = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1));
-  const ih = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
-  const inter = iw * ih;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
 
 describe('generated scenes', () => {
   it('are reproducible, and flips move boxes and masks with the image', async () => {
@@ -92,11 +40,16 @@ describe('generated scenes', () => {
 describe('TrainableDetector export', () => {
   it('the layers model computes the training forward pass in YOLOv8 layout, and survives save/load', async () => {
     const detector = new TrainableDetector({ inputSize: 64, labels: LABELS, numPrototypes: 8 });
+    // Non-trivial batch-norm statistics and scales, so that the export's folding is exercised.
+    [...detector.stats, ...detector.params].forEach(([key, v], k) => {
+      if (/\/(mean|beta)$/.test(key)) v.assign(tf.randomUniform(v.shape, -0.5, 0.5, 'float32', k));
+      if (/\/(variance|gamma)$/.test(key)) v.assign(tf.randomUniform(v.shape, 0.5, 2, 'float32', k));
+    });
     const x = tf.randomUniform([2, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const model = detectorToLayersModel(detector);
     const [out, protos] = model.predict(x) as tf.Tensor[];
     expect(out.shape).toEqual([2, 4 + 3 + 8, 64]);
-    expect(protos.shape).toEqual([2, 16, 16, 8]);
+    expect(protos.shape).toEqual([2, 32, 32, 8]);
     const f = detector.forward(x);
     const xyxy = f.boxes.arraySync();
     const rows = out.arraySync() as number[][][];
@@ -113,7 +66,9 @@ describe('TrainableDetector export', () => {
     expect(again[0].dataSync()).toEqual(out.dataSync());
     const rebuilt = detectorFromLayersModel(loaded);
     const f2 = rebuilt.forward(x);
-    expect(f2.boxes.dataSync()).toEqual(f.boxes.dataSync());
+    // The rebuilt detector holds the folded weights (identity batch norm): equal up to rounding.
+    expect(tf.abs(tf.sub(f2.boxes, f.boxes)).max().dataSync()[0]).toBeLessThan(1e-3);
+    expect(tf.abs(tf.sub(f2.clsLogits, f.clsLogits)).max().dataSync()[0]).toBeLessThan(1e-3);
     tf.dispose([x, out, protos, ...again, f.boxes, f.clsLogits, f.coefficients!, f.prototypes!, f2.boxes, f2.clsLogits, f2.coefficients!, f2.prototypes!]);
     for (const d of [detector, rebuilt]) d.dispose();
     model.dispose();
@@ -121,21 +76,47 @@ describe('TrainableDetector export', () => {
   });
 });
 
-describe('TrainableDetector training on generated scenes (wasm, from scratch)', () => {
-  it('trains, runs through object-detection and instance-segmentation, and is measured on held-out scenes', async () => {
-    const train = await shapeScenes(320, 1);
-    const heldOut = await shapeScenes(60, 2);
+describe('TrainableDetector on generated scenes (wasm)', () => {
+  // Trained once from scratch, then fine-tuned on a new class (the second test reuses it).
+  let trained: tf.LayersModel | undefined;
+
+  it('trains from scratch to mAP@0.5 ≥ 0.8 and mask IoU ≥ 0.7 on held-out scenes, through object-detection and instance-segmentation', async () => {
+    const train = await shapeScenes(640, 1);
+    const heldOut = await shapeScenes(100, 2);
     const detector = new TrainableDetector({ inputSize: 64, labels: LABELS, numPrototypes: 8 });
-    const result = await trainDetector(detector, train, { epochs: 5, learningRate: 0.004 });
+    const result = await trainDetector(detector, train, { epochs: 10, learningRate: 0.01 });
     const model = detectorToLayersModel(detector);
-    const loaded = await roundTrip(model);
-    const boxes = await evaluate(loaded, heldOut, LABELS, false);
-    const masks = await evaluate(model, heldOut, LABELS, true);
-    console.log(`detector: ${result.steps} steps in ${result.seconds.toFixed(1)} s, loss ${result.epochLosses.map((l) => l.toFixed(2)).join(' → ')}; held-out mAP@0.5 ${boxes.map50.toFixed(3)}, mAP@[.5:.95] ${boxes.map.toFixed(3)}; seg mAP@0.5 ${masks.map50.toFixed(3)}, mask IoU ${masks.maskIoU.toFixed(3)}`);
-    // Measured, not the issue's target (mAP@0.5 ≥ 0.8, mask IoU ≥ 0.7): see the report; floors guard against regressions.
-    expect(result.epochLosses[result.epochLosses.length - 1]).toBeLessThan(result.epochLosses[0]);
-    expect(boxes.map50).toBeGreaterThan(0.05);
     detector.dispose();
+    trained = await roundTrip(model);
     model.dispose();
+    const boxes = await evaluate(trained, heldOut, LABELS, false);
+    const masks = await evaluate(trained, heldOut, LABELS, true);
+    console.log(`detector: ${result.steps} steps in ${result.seconds.toFixed(1)} s, loss ${result.epochLosses.map((l) => l.toFixed(2)).join(' → ')}; held-out mAP@0.5 ${boxes.map50.toFixed(3)}, mAP@[.5:.95] ${boxes.map.toFixed(3)}; seg mAP@0.5 ${masks.map50.toFixed(3)}, mask IoU ${masks.maskIoU.toFixed(3)}`);
+    expect(boxes.map50).toBeGreaterThanOrEqual(0.8);
+    expect(masks.maskIoU).toBeGreaterThanOrEqual(0.7);
   }, 400_000);
+
+  it('fine-tunes the saved detector on a new class (cross) with a frozen backbone; old classes keep working', async () => {
+    expect(trained).toBeDefined();
+    const labels = [...LABELS, 'cross'];
+    const train = await shapeScenes(320, 5, ['circle', 'square', 'triangle', 'cross']);
+    const heldOut = await shapeScenes(100, 6, ['circle', 'square', 'triangle', 'cross']);
+    const base = detectorFromLayersModel(trained!);
+    trained!.dispose();
+    const before = detectorToLayersModel(base);
+    const old = await evaluate(before, heldOut, LABELS, false);
+    before.dispose();
+    const detector = withLabels(base, labels);
+    base.dispose();
+    const result = await trainDetector(detector, train, { epochs: 5, learningRate: 0.01, train: 'head' });
+    const model = detectorToLayersModel(detector);
+    detector.dispose();
+    const after = await evaluate(model, heldOut, labels, true);
+    model.dispose();
+    const ap = (r: typeof after, classId: number) => r.perClass.find((p) => p.classId === classId)?.ap50 ?? 0;
+    const oldAfter = [0, 1, 2].map((c) => ap(after, c));
+    console.log(`fine-tune: ${result.steps} steps in ${result.seconds.toFixed(1)} s; held-out AP@0.5 cross ${ap(after, 3).toFixed(3)}, old classes ${oldAfter.map((a) => a.toFixed(3)).join(' ')} (before: ${[0, 1, 2].map((c) => ap(old, c).toFixed(3)).join(' ')}), mAP@0.5 ${after.map50.toFixed(3)}, mask IoU ${after.maskIoU.toFixed(3)}`);
+    expect(ap(after, 3)).toBeGreaterThanOrEqual(0.7);
+    for (const a of oldAfter) expect(a).toBeGreaterThanOrEqual(0.7);
+  }, 200_000);
 });

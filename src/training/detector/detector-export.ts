@@ -42,7 +42,7 @@ function kernelShape(kind: 'down' | 'conv3' | 'conv1', cin: number, cout: number
  * no custom layers, so any tfjs loader reads it) computing the detector: input `[1, S, S, 3]`
  * RGB 0–1, output `[1, 4+C(+M), N]` exactly as YOLOv8 (cx, cy, w, h in input pixels, then
  * sigmoid class scores, then M mask coefficients), and with a mask head a second output of
- * prototypes `[1, S/4, S/4, M]` (channels last, as Ultralytics' TF.js exports). Save it with
+ * prototypes `[1, S/2, S/2, M]` (channels last, as Ultralytics' TF.js exports). Save it with
  * `model.save(...)`; its config travels in the user-defined metadata.
  *
  * @example
@@ -66,8 +66,7 @@ export function detectorToLayersModel(detector: TrainableDetector): tf.LayersMod
   };
   const apply = (name: string, x: tf.SymbolicTensor, activation: 'relu' | 'linear' | 'sigmoid' | 'softplus' = 'relu'): tf.SymbolicTensor => {
     const d = defs.get(name)!;
-    const kernel = detector.params.get(`${name}/kernel`)!;
-    const bias = detector.params.get(`${name}/bias`)!;
+    const [kernel, bias] = detector.layerWeights(name).map(own);
     const layer = tf.layers.conv2d({
       name,
       filters: d.cout,
@@ -75,7 +74,7 @@ export function detectorToLayersModel(detector: TrainableDetector): tf.LayersMod
       strides: d.kind === 'down' ? 2 : 1,
       padding: d.kind === 'conv3' ? 'same' : 'valid',
       activation,
-      weights: [own(kernel.reshape(kernelShape(d.kind, d.cin, d.cout))), own(bias.clone())],
+      weights: [own(kernel.reshape(kernelShape(d.kind, d.cin, d.cout))), bias],
     });
     return layer.apply(x) as tf.SymbolicTensor;
   };
@@ -83,8 +82,8 @@ export function detectorToLayersModel(detector: TrainableDetector): tf.LayersMod
     tf.layers.permute({ dims: [2, 1], name: `${name}_rows` }).apply(tf.layers.reshape({ targetShape: [n, depth], name: `${name}_flat` }).apply(x)) as tf.SymbolicTensor;
   const input = tf.input({ shape: [size, size, 3], name: 'images' });
   let h = apply('stem', input);
-  h = apply('c1', h);
-  h = apply('d1', h);
+  const p2 = apply('c1', h);
+  h = apply('d1', p2);
   const p4 = apply('c2', h);
   h = apply('d2', p4);
   h = apply('c3', h);
@@ -100,8 +99,10 @@ export function detectorToLayersModel(detector: TrainableDetector): tf.LayersMod
   let protos: tf.SymbolicTensor | undefined;
   if (m > 0) {
     rows.push(toRows(apply('coef', hb, 'linear'), m, 'coef'));
-    const merged = tf.layers.concatenate({ axis: 3, name: 'proto_in' }).apply([tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(p8) as tf.SymbolicTensor, p4]) as tf.SymbolicTensor;
-    protos = apply('proto', apply('proto_conv', merged), 'linear');
+    const up = (x: tf.SymbolicTensor, name: string) => tf.layers.upSampling2d({ size: [2, 2], name }).apply(x) as tf.SymbolicTensor;
+    const join = (a: tf.SymbolicTensor, b: tf.SymbolicTensor, name: string) => tf.layers.concatenate({ axis: 3, name }).apply([a, b]) as tf.SymbolicTensor;
+    const fine = up(apply('proto_conv', join(up(p8, 'up'), p4, 'proto_in')), 'up_fine');
+    protos = apply('proto', join(fine, p2, 'proto_fine_in'), 'linear');
   }
   const output = tf.layers.concatenate({ axis: 1, name: 'output0' }).apply(rows) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: protos ? [output, protos] : output, name: 'visionpipe_detector' });

@@ -3,7 +3,7 @@
  * boxes, per-instance cropped BCE for YOLO-seg style masks.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DETECTOR_STRIDE, type DetectorForward, gridCentres } from './detector-model';
+import { DETECTOR_STRIDE, type DetectorForward, PROTO_STRIDE, gridCentres } from './detector-model';
 import type { ShapeScene } from './shape-scenes';
 
 /**
@@ -52,7 +52,7 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
   const classes = new Float32Array(b * n * c);
   const boxes = new Float32Array(b * n * 4);
   const withMasks = (options.numPrototypes ?? 0) > 0;
-  const ps = size / 4;
+  const ps = size / PROTO_STRIDE;
   const p = ps * ps;
   const masks = withMasks ? new Float32Array(b * n * p) : undefined;
   const maskWeights = withMasks ? new Float32Array(b * n * p) : undefined;
@@ -94,7 +94,7 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
         masks.set(small[k], row * p);
         const inside: number[] = [];
         for (let q = 0; q < p; q++) {
-          const [px, py] = [((q % ps) + 0.5) * 4, (Math.floor(q / ps) + 0.5) * 4];
+          const [px, py] = [((q % ps) + 0.5) * PROTO_STRIDE, (Math.floor(q / ps) + 0.5) * PROTO_STRIDE];
           if (px >= o.box.x1 && px < o.box.x2 && py >= o.box.y1 && py < o.box.y2) inside.push(q);
         }
         for (const q of inside) maskWeights[row * p + q] = 1 / inside.length;
@@ -104,11 +104,12 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
   return { batch: b, cells: n, positive, classes, boxes, masks, maskWeights, numPositive };
 }
 
-/** A size×size binary mask → (size/4)² coverage fractions. */
+/** A size×size binary mask → (size/PROTO_STRIDE)² coverage fractions. */
 function downsample(mask: Uint8Array, size: number): Float32Array {
-  const ps = size / 4;
+  const ps = size / PROTO_STRIDE;
   const out = new Float32Array(ps * ps);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) out[Math.floor(y / 4) * ps + Math.floor(x / 4)] += mask[y * size + x] / 16;
+  const s = PROTO_STRIDE;
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) out[Math.floor(y / s) * ps + Math.floor(x / s)] += mask[y * size + x] / (s * s);
   return out;
 }
 

@@ -1,13 +1,15 @@
 /**
  * A compact anchor-free (YOLO-style) detector with an optional prototype mask head, held as
- * tf.Variables. Convolutions are written as patch gathers + matMul so that they train on every
- * tfjs backend (the wasm backend has no convolution gradients; this trains there 10× faster
- * than the plain cpu backend). {@link detectorToLayersModel} turns it into a standard layers
- * model with YOLOv8's output layout.
+ * tf.Variables: batch-normalised convolutions whose gradients are forward convolutions (see
+ * trainable-conv.ts), so it trains on every tfjs backend, wasm included.
+ * {@link detectorToLayersModel} turns it into a standard layers model with YOLOv8's output
+ * layout.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { seededRandom } from '../random';
+import { NORM_EPSILON, type NormState, batchNorm, foldNorm } from './batch-norm';
+import { trainableConv } from './trainable-conv';
 
 /**
  * Shape of a {@link TrainableDetector}.
@@ -35,7 +37,7 @@ export interface DetectorForward {
   boxes: tf.Tensor3D;
   /** [B, N, M] mask coefficients (M = numPrototypes). */
   coefficients?: tf.Tensor3D;
-  /** [B, (S/4)², M] prototypes. */
+  /** [B, (S/2)², M] prototypes. */
   prototypes?: tf.Tensor3D;
 }
 
@@ -49,11 +51,26 @@ export interface DetectorForward {
  */
 export const DETECTOR_STRIDE = 8;
 
+/**
+ * Stride of the mask prototypes (finer than YOLO-seg's 4: the scenes' objects are small).
+ *
+ * @example
+ * ```ts
+ * const protoSide = inputSize / PROTO_STRIDE;
+ * ```
+ */
+export const PROTO_STRIDE = 2;
+
 interface LayerDef {
   name: string;
   kind: 'down' | 'conv3' | 'conv1';
   cin: number;
   cout: number;
+}
+
+/** Whether a layer is batch-normalised (all but the 1×1 output convolutions). */
+function normalised(layer: LayerDef): boolean {
+  return layer.kind !== 'conv1';
 }
 
 /**
@@ -84,7 +101,7 @@ export function detectorLayers(config: DetectorConfig): LayerDef[] {
   if (m > 0) {
     layers.push({ name: 'coef', kind: 'conv1', cin: w2, cout: m });
     layers.push({ name: 'proto_conv', kind: 'conv3', cin: w2 + w1, cout: w1 });
-    layers.push({ name: 'proto', kind: 'conv1', cin: w1, cout: m });
+    layers.push({ name: 'proto', kind: 'conv3', cin: w1 + w0, cout: m });
   }
   return layers;
 }
@@ -103,31 +120,14 @@ function checkConfig(config: DetectorConfig): void {
   }
   if (!Array.isArray(labels) || labels.length === 0) throw new VisionError('INVALID_OPTION', 'a detector needs at least one label');
   const m = config.numPrototypes ?? 0;
-  if (!(Number.isInteger(m) && m >= 0 && m !== inputSize / 4)) {
-    throw new VisionError('INVALID_OPTION', `numPrototypes is ${m}; it must be a non-negative integer other than inputSize/4 (${inputSize / 4}), which would make the prototype layout ambiguous`);
+  if (!(Number.isInteger(m) && m >= 0 && m !== inputSize / PROTO_STRIDE)) {
+    throw new VisionError('INVALID_OPTION', `numPrototypes is ${m}; it must be a non-negative integer other than inputSize/${PROTO_STRIDE} (${inputSize / PROTO_STRIDE}), which would make the prototype layout ambiguous`);
   }
 }
 
-/** 3×3 'same' convolution as 9 shifted slices + matMul; rows ordered (dy, dx, cin) = HWIO. */
-function conv3(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor4D {
-  const [n, h, wd, c] = x.shape;
-  const p = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
-  const slices: tf.Tensor4D[] = [];
-  for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) slices.push(tf.slice(p, [0, dy, dx, 0], [n, h, wd, c]));
-  const cols = tf.concat(slices, 3).reshape([n * h * wd, 9 * c]);
-  return tf.add(tf.matMul(cols, w), b).reshape([n, h, wd, w.shape[1]]);
-}
-
-/** 2×2 stride-2 convolution (space-to-depth + matMul); rows ordered (dy, dx, cin) = HWIO. */
-function down(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor4D {
-  const [n, h, wd, c] = x.shape;
-  const cols = x.reshape([n, h / 2, 2, wd / 2, 2, c]).transpose([0, 1, 3, 2, 4, 5]).reshape([(n * h * wd) / 4, 4 * c]);
-  return tf.add(tf.matMul(cols, w), b).reshape([n, h / 2, wd / 2, w.shape[1]]);
-}
-
-function conv1(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor4D {
-  const [n, h, wd, c] = x.shape;
-  return tf.add(tf.matMul(x.reshape([n * h * wd, c]), w), b).reshape([n, h, wd, w.shape[1]]);
+function conv(x: tf.Tensor4D, [kernel, bias]: [tf.Tensor2D, tf.Tensor1D], kind: LayerDef['kind']): tf.Tensor4D {
+  const k = kind === 'conv3' ? 3 : kind === 'down' ? 2 : 1;
+  return trainableConv(x, kernel.reshape([k, k, x.shape[3], kernel.shape[1]]), bias, kind === 'down' ? 'down' : 'same');
 }
 
 /** Nearest-neighbour ×2 upsampling (= UpSampling2D). */
@@ -157,7 +157,7 @@ export function gridCentres(inputSize: number): Float32Array {
 /**
  * A trainable compact anchor-free detector: backbone at strides 2–8, a decoupled head (class
  * logits; box side distances `softplus(·) × 8` from each cell centre) and optionally YOLACT /
- * YOLO-seg style mask prototypes at stride 4 with per-cell coefficients. Train it with
+ * YOLO-seg style mask prototypes at stride 2 with per-cell coefficients. Train it with
  * `trainDetector`, export it with `detectorToLayersModel` and run it in
  * `pipeline('object-detection', …)` with a `yoloModel` card. Call {@link dispose} when done.
  *
@@ -170,18 +170,24 @@ export function gridCentres(inputSize: number): Float32Array {
  */
 export class TrainableDetector {
   readonly config: Readonly<DetectorConfig>;
-  /** Weights by layer: `${name}/kernel` ([taps·cin, cout]) and `${name}/bias`. */
+  /** Trainable weights by layer: `${name}/kernel` ([taps·cin, cout]), `${name}/bias`, and for normalised layers `${name}/gamma`, `${name}/beta`. */
   readonly params: Map<string, tf.Variable>;
+  /** Running batch-norm statistics: `${name}/mean`, `${name}/variance`. */
+  readonly stats: Map<string, tf.Variable>;
   private readonly anchors: tf.Tensor2D;
 
+  /** `weights`: any of the keys of {@link params} and {@link stats} (e.g. a {@link snapshot}); the others start fresh. */
   constructor(config: DetectorConfig, options: { seed?: number; weights?: ReadonlyMap<string, tf.Tensor> } = {}) {
     checkConfig(config);
     this.config = { ...config, labels: [...config.labels], widths: config.widths ?? [16, 32, 64], numPrototypes: config.numPrototypes ?? 0 };
     this.params = new Map();
+    this.stats = new Map();
     const rng = seededRandom(options.seed ?? 7);
     for (const layer of detectorLayers(this.config)) {
       const fanIn = taps(layer.kind) * layer.cin;
-      for (const part of ['kernel', 'bias'] as const) {
+      const parts: ['kernel' | 'bias' | 'gamma' | 'beta' | 'mean' | 'variance', number][] = [['kernel', 0], ['bias', layer.name === 'cls' ? CLASS_PRIOR_BIAS : 0]];
+      if (normalised(layer)) parts.push(['gamma', 1], ['beta', 0], ['mean', 0], ['variance', 1 - NORM_EPSILON]);
+      for (const [part, fill] of parts) {
         const key = `${layer.name}/${part}`;
         const shape = part === 'kernel' ? [fanIn, layer.cout] : [layer.cout];
         const given = options.weights?.get(key);
@@ -193,9 +199,10 @@ export class TrainableDetector {
           const scale = Math.sqrt((layer.kind === 'conv1' ? 1 : 2) / fanIn) * (layer.kind === 'conv1' ? 0.5 : 1);
           init = tf.tensor(Float32Array.from({ length: fanIn * layer.cout }, () => gauss(rng) * scale), shape);
         } else {
-          init = tf.fill(shape, layer.name === 'cls' ? CLASS_PRIOR_BIAS : 0);
+          init = tf.fill(shape, fill);
         }
-        this.params.set(key, tf.variable(init, true));
+        const running = part === 'mean' || part === 'variance';
+        (running ? this.stats : this.params).set(key, tf.variable(init, !running));
         if (init !== given) init.dispose();
       }
     }
@@ -209,6 +216,26 @@ export class TrainableDetector {
     return [kernel as tf.Tensor2D, bias as tf.Tensor1D];
   }
 
+  private norm(name: string): NormState | undefined {
+    const [gamma, beta, mean, variance] = [this.params.get(`${name}/gamma`), this.params.get(`${name}/beta`), this.stats.get(`${name}/mean`), this.stats.get(`${name}/variance`)];
+    return gamma && beta && mean && variance ? { gamma: gamma as tf.Tensor1D, beta: beta as tf.Tensor1D, mean, variance } : undefined;
+  }
+
+  /**
+   * The kernel `[taps·cin, cout]` and bias of layer `name` as one plain convolution (batch
+   * norm folded in with its running statistics); new tensors the caller owns.
+   *
+   * @example
+   * ```ts
+   * const [kernel, bias] = detector.layerWeights('c1');
+   * ```
+   */
+  layerWeights(name: string): [tf.Tensor2D, tf.Tensor1D] {
+    const [kernel, bias] = this.w(name);
+    const state = this.norm(name);
+    return state ? foldNorm(kernel, bias, state) : [kernel.clone(), bias.clone()];
+  }
+
   /**
    * Raw outputs for a batch `[B, S, S, 3]` of 0–1 RGB images (call inside `tf.tidy`).
    *
@@ -217,40 +244,43 @@ export class TrainableDetector {
    * const { boxes } = tf.tidy(() => detector.forward(batch));
    * ```
    */
-  forward(x: tf.Tensor4D): DetectorForward {
-    const relu = (t: tf.Tensor4D) => tf.relu(t);
-    let h = relu(down(x, ...this.w('stem')));
-    h = relu(conv3(h, ...this.w('c1')));
-    h = relu(down(h, ...this.w('d1')));
-    const p4 = relu(conv3(h, ...this.w('c2')));
-    h = relu(down(p4, ...this.w('d2')));
-    h = relu(conv3(h, ...this.w('c3')));
-    const p8 = relu(conv3(h, ...this.w('c4')));
+  forward(x: tf.Tensor4D, options: { training?: boolean } = {}): DetectorForward {
+    const layer = (name: string, input: tf.Tensor4D, kind: LayerDef['kind']) => {
+      const y = conv(input, this.w(name), kind);
+      const state = this.norm(name);
+      return state ? batchNorm(y, state, options.training === true) : y;
+    };
+    const relu = (name: string, input: tf.Tensor4D, kind: LayerDef['kind'] = 'conv3') => tf.relu(layer(name, input, kind));
+    const p2 = relu('c1', relu('stem', x, 'down'));
+    const p4 = relu('c2', relu('d1', p2, 'down'));
+    let h: tf.Tensor4D;
+    h = relu('c3', relu('d2', p4, 'down'));
+    const p8 = relu('c4', h);
     const [b, g] = [x.shape[0], p8.shape[1]];
     const n = g * g;
-    const clsLogits = conv1(relu(conv3(p8, ...this.w('head_cls'))), ...this.w('cls')).reshape([b, n, -1]) as tf.Tensor3D;
-    const hb = relu(conv3(p8, ...this.w('head_box')));
-    const ltrb = tf.softplus(conv1(hb, ...this.w('box'))).mul(DETECTOR_STRIDE).reshape([b, n, 4]) as tf.Tensor3D;
+    const clsLogits = layer('cls', relu('head_cls', p8), 'conv1').reshape([b, n, -1]) as tf.Tensor3D;
+    const hb = relu('head_box', p8);
+    const ltrb = tf.softplus(layer('box', hb, 'conv1')).mul(DETECTOR_STRIDE).reshape([b, n, 4]) as tf.Tensor3D;
     const [l, t, r, bt] = tf.split(ltrb, 4, 2);
     const [ax, ay] = tf.split(this.anchors, 2, 1);
     const boxes = tf.concat([tf.sub(ax, l), tf.sub(ay, t), tf.add(ax, r), tf.add(ay, bt)], 2) as tf.Tensor3D;
     if ((this.config.numPrototypes ?? 0) === 0) return { clsLogits, boxes };
-    const coefficients = conv1(hb, ...this.w('coef')).reshape([b, n, -1]) as tf.Tensor3D;
-    const merged = tf.concat([up2(p8), p4], 3);
-    const protos = conv1(relu(conv3(merged, ...this.w('proto_conv'))), ...this.w('proto'));
+    const coefficients = layer('coef', hb, 'conv1').reshape([b, n, -1]) as tf.Tensor3D;
+    const protos = layer('proto', tf.concat([up2(relu('proto_conv', tf.concat([up2(p8), p4], 3))), p2], 3), 'conv3');
     const prototypes = protos.reshape([b, protos.shape[1] * protos.shape[2], -1]) as tf.Tensor3D;
     return { clsLogits, boxes, coefficients, prototypes };
   }
 
-  /** All weights as plain tensors (copies the caller owns), by `${layer}/${kernel|bias}`. @example `const weights = detector.snapshot();` */
+  /** All weights and statistics as plain tensors (copies the caller owns), by `${layer}/${part}`. @example `const weights = detector.snapshot();` */
   snapshot(): Map<string, tf.Tensor> {
-    return new Map([...this.params].map(([k, v]) => [k, v.clone()]));
+    return new Map([...this.params, ...this.stats].map(([k, v]) => [k, v.clone()]));
   }
 
   /** Frees the weights. @example `detector.dispose();` */
   dispose(): void {
-    for (const v of this.params.values()) v.dispose();
+    for (const v of [...this.params.values(), ...this.stats.values()]) v.dispose();
     this.params.clear();
+    this.stats.clear();
     this.anchors.dispose();
   }
 }

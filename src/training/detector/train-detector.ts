@@ -41,7 +41,11 @@ export interface TrainDetectorOptions extends LongWorkOptions {
   warmupSteps?: number;
   /** Random horizontal flips (boxes and masks flipped with the image). Default true. */
   flip?: boolean;
-  /** `head`: train only the heads (fine-tuning new classes fast); `all` (default). */
+  /**
+   * `all` (default): every weight, batch norm on batch statistics. `head`: only the heads
+   * (class, box and mask), with every batch norm frozen on its running statistics — fine-tuning
+   * a trained detector on new classes.
+   */
   train?: 'all' | 'head';
   seed?: number;
   /** Called after each step with its losses (reading them waits for the step). */
@@ -72,7 +76,9 @@ function batchTensor(scenes: readonly ShapeScene[], size: number): tf.Tensor4D {
 /**
  * Trains `detector` in place on generated (or the user's own) scenes of its input size:
  * centre-sampling assignment, BCE + GIoU (+ mask) loss, Adam with warm-up and cosine decay.
- * Works on every tfjs backend (wasm in Node is the fastest there); tensor counts stay flat.
+ * Works on every tfjs backend — WebGPU where the device has it (select it with `tf.setBackend`
+ * first), wasm in Node (convolution gradients are computed as forward convolutions, which wasm
+ * runs with XNNPACK); tensor counts stay flat.
  *
  * @throws VisionError `INVALID_INPUT` for scenes of another size or class ids out of range,
  * `INVALID_OPTION` for bad options, `ABORTED` when the signal fires.
@@ -120,7 +126,7 @@ export async function trainDetector(detector: TrainableDetector, scenes: readonl
         const parts = tf.tidy(() => {
           let kept: tf.Scalar[] = [];
           const loss = optimizer.minimize(() => {
-            const l = detectorLoss(detector.forward(x), targets);
+            const l = detectorLoss(detector.forward(x, { training: options.train !== 'head' }), targets);
             kept = [l.cls, l.box, l.mask].map((t) => tf.keep(t.clone()));
             return l.total;
           }, true, varList);

@@ -18,12 +18,14 @@ interface TeachState {
   trainWindow: { start: number; end: number | null } | null;
   /** Main-thread tasks of 50 ms or more (PerformanceObserver 'longtask'). */
   longTasks: { start: number; duration: number }[];
+  /** Frames of 50 ms or more (PerformanceObserver 'long-animation-frame') and the page scripts that ran in them, with their time. */
+  longFrames: { start: number; duration: number; scripts: { name: string; ms: number }[] }[];
   saved: string | null;
 }
 
 const CLASSES = 3;
 const SAVE_NAME = 'visionpipe-teach';
-const teach: TeachState = { counts: [], training: 'idle', epochs: [], batches: 0, trainWindow: null, longTasks: [], saved: null };
+const teach: TeachState = { counts: [], training: 'idle', epochs: [], batches: 0, trainWindow: null, longTasks: [], longFrames: [], saved: null };
 (demo as DemoState & { teach: TeachState }).teach = teach;
 
 try {
@@ -32,6 +34,23 @@ try {
   }).observe({ type: 'longtask', buffered: true });
 } catch {
   console.warn('this browser does not report long tasks');
+}
+
+/** The part of a 'long-animation-frame' entry read here (not in every TypeScript DOM library yet). */
+interface LongFrameEntry {
+  startTime: number;
+  duration: number;
+  scripts: { invoker: string; sourceFunctionName: string; duration: number }[];
+}
+try {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as unknown as LongFrameEntry[]) {
+      const scripts = entry.scripts.map((s) => ({ name: `${s.invoker} ${s.sourceFunctionName}`.trim(), ms: Math.round(s.duration) }));
+      teach.longFrames.push({ start: entry.startTime, duration: entry.duration, scripts });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+} catch {
+  console.warn('this browser does not report long animation frames');
 }
 
 const $ = <T extends HTMLElement>(id: string): T => {

@@ -24,7 +24,7 @@ export { fit } from './fit';
 export type { BatchLog, EpochLog, FitOptions, FitResult, MonitorMetric, VariableGroup } from './fit';
 export { classifierToFiles, saveClassifier, loadClassifier } from './save';
 export type { SavedModelFiles } from './save';
-export { FeatureExtractor, createFeatureExtractor, loadMobileNetV2Backbone } from './transfer/backbone';
+export { FeatureExtractor, MOBILENET_V2_MID_LAYERS, createFeatureExtractor, loadMobileNetV2Backbone } from './transfer/backbone';
 export { buildHead, headLoss } from './transfer/heads';
 export type { HeadKind, HeadOptions } from './transfer/heads';
 export { KnnClassifier } from './transfer/knn';

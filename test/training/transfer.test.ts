@@ -15,6 +15,8 @@ import {
   fit,
   headLoss,
   loadClassifier,
+  MOBILENET_V2_MID_LAYERS,
+  imagesToTensors,
   loadMobileNetV2Backbone,
   stratifiedSplit,
 } from '../../src/training/index';
@@ -132,5 +134,39 @@ describe('transfer learning: MobileNetV2 features + heads on Fashion-MNIST', () 
     knnPipeline.dispose();
     knn.dispose();
     head.dispose();
+  }, 120_000);
+
+  it('mid-level layers: feature maps are average-pooled and concatenated, and a classifier over them saves → loads', async () => {
+    const mid = await loadMobileNetV2Backbone({ backend: 'wasm', layers: MOBILENET_V2_MID_LAYERS });
+    try {
+      expect(mid.layers).toEqual(['block_13_expand_relu', 'block_16_expand_relu']);
+      expect(mid.dim).toBe(576 + 960);
+      const set = takePerClass(readFashionMnist('test'), 1);
+      const samples = Array.from({ length: 4 }, (_, i) => ({ image: greyImage(set, i), label: set.labels[i] }));
+      const { x } = await mid.extractImages(samples);
+      // golden: the two layers' own outputs, averaged over height and width with tf ops
+      const maps = tf.model({ inputs: mid.model.inputs, outputs: MOBILENET_V2_MID_LAYERS.map((n) => mid.model.getLayer(n).output as tf.SymbolicTensor) });
+      const { x: pixels } = await imagesToTensors(samples, mid.input);
+      const expected = tf.tidy(() => tf.concat((maps.predict(pixels) as tf.Tensor4D[]).map((m) => tf.mean(m, [1, 2])), 1));
+      expect(x.shape).toEqual([4, 1536]);
+      const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(x, expected))).dataSync()[0]);
+      expect(gap).toBeLessThan(1e-4);
+      tf.dispose([x, expected, pixels]);
+      // a head over them round-trips through model.json like the flat cut does
+      const head = buildHead('softmax', { inputDim: mid.dim, numClasses: 10, seed: 1 });
+      const exported = exportClassifier(mid, head, { labels: FASHION_LABELS, id: 'mid' });
+      const files = await classifierToFiles(exported.model!, exported.spec);
+      const loaded = await loadClassifier(files);
+      const image = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 3);
+      const a = (await exported.runner.run({ [exported.runner.inputs[0].name]: image })) as Record<string, { data: ArrayLike<number> }>;
+      const b = (await loaded.runner.run({ [loaded.runner.inputs[0].name]: image })) as Record<string, { data: ArrayLike<number> }>;
+      const [av, bv] = [Object.values(a)[0].data, Object.values(b)[0].data];
+      for (let i = 0; i < av.length; i++) expect(bv[i]).toBeCloseTo(av[i], 4);
+      image.dispose();
+      loaded.runner.dispose();
+      head.dispose();
+    } finally {
+      mid.dispose();
+    }
   }, 120_000);
 });

@@ -2,8 +2,7 @@
 // trained on generated shape scenes (see shared/caption-model.ts) captions new scenes — also
 // subject combinations it never saw — and, in its own little vocabulary, uploads and webcam
 // frames. A user's own ONNX VisionEncoderDecoder export can replace it for real photos.
-import { Captioner, type ImageToTextPipeline, type SavedCaptioner, VisionError, drawCaption, pipeline, selectTfjsBackend } from 'visionpipe';
-import { type CaptionScene, SCENE_SIZE, captionScenes } from '../test/helpers/caption-scenes';
+import { CAPTION_SCENE_SIZE, type CaptionScene, Captioner, type ImageToTextPipeline, type SavedCaptioner, VisionError, captionScenes, drawCaption, pipeline, selectTfjsBackend } from 'visionpipe';
 import { type DemoState, SDK_OPTIONS, demo, drawFrame, mountNav, openCamera, run, showError, showStatus } from './shared/common';
 import { cameraVideo } from './shared/camera-video';
 
@@ -56,10 +55,10 @@ async function fetchCaptioner(): Promise<SavedCaptioner> {
 /** A 32×32 scene on a canvas (shown enlarged, pixelated). */
 function sceneCanvas(scene: CaptionScene): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
-  canvas.width = SCENE_SIZE;
-  canvas.height = SCENE_SIZE;
-  const pixels = new ImageData(SCENE_SIZE, SCENE_SIZE);
-  for (let i = 0; i < SCENE_SIZE * SCENE_SIZE; i++) {
+  canvas.width = CAPTION_SCENE_SIZE;
+  canvas.height = CAPTION_SCENE_SIZE;
+  const pixels = new ImageData(CAPTION_SCENE_SIZE, CAPTION_SCENE_SIZE);
+  for (let i = 0; i < CAPTION_SCENE_SIZE * CAPTION_SCENE_SIZE; i++) {
     pixels.data.set([scene.image.data[i * 3], scene.image.data[i * 3 + 1], scene.image.data[i * 3 + 2], 255], i * 4);
   }
   canvas.getContext('2d')?.putImageData(pixels, 0, 0);

@@ -31,7 +31,6 @@ const CAPTIONER_DIR = join(ROOT, '.cache/demo-captioner');
 /** What the trained captioner depends on: a change to any of these trains a new one. */
 const CAPTIONER_SOURCES = [
   'demos/shared/caption-model.ts',
-  'test/helpers/caption-scenes.ts',
   ...readdirSync(join(ROOT, 'src/training/captioner')).map((name) => `src/training/captioner/${name}`),
 ];
 /** The training child process: trains, writes the file atomically, reports each epoch as a JSON line. */

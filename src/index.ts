@@ -91,6 +91,18 @@ export type { CaptionEpoch, CaptionExample, TrainCaptionerOptions, TrainedCaptio
 export { Captioner } from './training/captioner/captioner';
 export type { CaptionerConfig, SavedCaptioner } from './training/captioner/captioner';
 export { CaptionVocabulary } from './training/captioner/vocabulary';
+export {
+  CAPTION_SCENE_SIZE,
+  HELD_OUT_SUBJECTS,
+  SCENE_COLOURS,
+  SCENE_RELATIONS,
+  SCENE_SHAPES,
+  captionScenes,
+  isHeldOutSubject,
+  renderCaptionScene,
+  sceneCaption,
+} from './training/captioner/caption-scenes';
+export type { CaptionScene, SceneColour, SceneRelation, SceneShape, SceneSubject } from './training/captioner/caption-scenes';
 export { generateShapeScenes, flipSceneHorizontal } from './training/detector/shape-scenes';
 export type { SceneObject, ShapeKind, ShapeScene, ShapeSceneOptions } from './training/detector/shape-scenes';
 export { TrainableDetector, withLabels } from './training/detector/detector-model';

@@ -53,7 +53,7 @@ detector.dispose();`,
     expect(out.match(/^ {2}person /gm)).toHaveLength(3);
   }, 120_000);
 
-  it('tree-shakes: a browser app that imports only detection bundles no pose, segmentation or training code', async () => {
+  it('tree-shakes: a browser app that imports only detection bundles no pose, segmentation, captioning or training code', async () => {
     writeFileSync(join(project, 'app.js'), `import { createDetectionPipeline } from 'visionpipe';\nconst d = await createDetectionPipeline();\nconsole.log(d.task);\n`);
     const result = await build({
       entryPoints: [join(project, 'app.js')],
@@ -68,7 +68,11 @@ detector.dispose();`,
     });
     const code = result.outputFiles[0].text;
     expect(code).toContain('DetectionPipeline');
-    for (const absent of ['PoseEstimationPipeline', 'InstanceSegmentationPipeline', 'pasteMasks', 'decodePoseNetMulti', 'ByteTrackerWorker']) {
+    const absentNames = [
+      ...['PoseEstimationPipeline', 'InstanceSegmentationPipeline', 'pasteMasks', 'decodePoseNetMulti', 'ByteTrackerWorker'],
+      ...['ImageToTextPipeline', 'trainCaptioner', 'captionScenes', 'TrainableDetector', 'KnnClassifier', 'TrainingWorker', 'createTrainerHost', 'loadMobileNetV2Backbone'],
+    ];
+    for (const absent of absentNames) {
       expect(code, absent).not.toContain(absent);
     }
     console.log(`detection-only app bundle (without tfjs/onnxruntime): ${(code.length / 1024).toFixed(0)} KB`);

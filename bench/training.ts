@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nodePlatform, selectTfjsBackend, setPlatform } from '../src/node/index';
-import { buildHead, evaluateClassifier, fit, loadMobileNetV2Backbone, type FeatureExtractor } from '../src/training/index';
+import { MOBILENET_V2_MID_LAYERS, buildHead, evaluateClassifier, fit, loadMobileNetV2Backbone, type FeatureExtractor } from '../src/training/index';
 import { detectorToLayersModel } from '../src/training/detector/detector-export';
 import { TrainableDetector } from '../src/training/detector/detector-model';
 import { trainDetector } from '../src/training/detector/train-detector';
@@ -80,26 +80,34 @@ async function main(): Promise<void> {
   head.dispose();
   x.dispose();
 
-  // 3. learning curve
+  // 3. learning curves: the default cut (flatten_1, 1280) and the mid-level layers (1536)
   if (curve) {
-    const all = await fashionFeatures(get, 'train', 500);
-    const test = await fashionFeatures(get, 'test', 100);
-    const xTest = featureTensor(test);
-    for (const perClass of [25, 50, 100, 200, 500]) {
-      const counts = new Array<number>(10).fill(0);
-      const rows = Array.from(all.labels.keys()).filter((i) => counts[all.labels[i]]++ < perClass);
-      const xs = featureTensor(all, rows);
-      const kinds = perClass >= 200 ? (['softmax', 'mlp'] as const) : (['softmax'] as const);
-      for (const kind of kinds) {
-        const h = buildHead(kind, { inputDim: all.dim, numClasses: 10, seed: 1, hidden: 256 });
-        await fit(h, { x: xs, labels: Int32Array.from(rows, (i) => all.labels[i]) }, { epochs: 30, optimizer: { name: 'adam', learningRate: 1e-3 }, seed: 1 });
-        const { accuracy } = await evaluateClassifier(h, { x: xTest, labels: test.labels });
-        console.log(`${kind} head, ${perClass} per class: test accuracy ${accuracy.toFixed(3)} (1000 test images)`);
-        h.dispose();
+    const mid = await loadMobileNetV2Backbone({ backend: 'wasm', layers: MOBILENET_V2_MID_LAYERS });
+    for (const [name, tag, getFeatures] of [
+      ['flatten_1', '', get],
+      ['mid-level (MOBILENET_V2_MID_LAYERS)', 'mid', async () => mid],
+    ] as const) {
+      const all = await fashionFeatures(getFeatures, 'train', 500, tag);
+      const test = await fashionFeatures(getFeatures, 'test', 100, tag);
+      const xTest = featureTensor(test);
+      console.log(`learning curve, MobileNetV2 ${name} features (${all.dim}):`);
+      for (const perClass of [25, 50, 100, 200, 500]) {
+        const counts = new Array<number>(10).fill(0);
+        const rows = Array.from(all.labels.keys()).filter((i) => counts[all.labels[i]]++ < perClass);
+        const xs = featureTensor(all, rows);
+        const kinds = perClass >= 200 ? (['softmax', 'mlp'] as const) : (['softmax'] as const);
+        for (const kind of kinds) {
+          const h = buildHead(kind, { inputDim: all.dim, numClasses: 10, seed: 1, hidden: 256 });
+          await fit(h, { x: xs, labels: Int32Array.from(rows, (i) => all.labels[i]) }, { epochs: 30, optimizer: { name: 'adam', learningRate: 1e-3 }, seed: 1 });
+          const { accuracy } = await evaluateClassifier(h, { x: xTest, labels: test.labels });
+          console.log(`  ${kind} head, ${perClass} per class: test accuracy ${accuracy.toFixed(3)} (1000 test images)`);
+          h.dispose();
+        }
+        xs.dispose();
       }
-      xs.dispose();
+      xTest.dispose();
     }
-    xTest.dispose();
+    mid.dispose();
   }
   backbone.dispose();
 }

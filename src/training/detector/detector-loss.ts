@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DETECTOR_STRIDE, type DetectorForward, PROTO_STRIDE, gridCentres } from './detector-model';
 import type { ShapeScene } from './shape-scenes';
+import { matMulTransposed } from './trainable-conv';
 
 /**
  * Per-cell training targets of a batch, flat row-major arrays (B scenes × N cells).
@@ -145,7 +146,7 @@ export function detectorLoss(out: DetectorForward, t: DetectorTargets): { total:
   const box = tf.scalar(1).sub(giou(out.boxes, tf.tensor3d(t.boxes, [b, n, 4]))).mul(pos).sum().mul(2 / norm) as tf.Scalar;
   let mask = tf.scalar(0);
   if (out.coefficients && out.prototypes && t.masks && t.maskWeights) {
-    const logits = tf.matMul(out.coefficients, out.prototypes, false, true) as tf.Tensor3D;
+    const logits = matMulTransposed(out.coefficients, out.prototypes);
     const p = logits.shape[2];
     mask = bceWithLogits(logits, tf.tensor3d(t.masks, [b, n, p])).mul(tf.tensor3d(t.maskWeights, [b, n, p])).sum().div(norm) as tf.Scalar;
   }

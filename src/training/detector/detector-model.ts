@@ -132,8 +132,7 @@ function conv(x: tf.Tensor4D, [kernel, bias]: [tf.Tensor2D, tf.Tensor1D], kind: 
 
 /** Nearest-neighbour ×2 upsampling (= UpSampling2D). */
 function up2(x: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  return x.reshape([n * h, w, 1, c]).tile([1, 1, 2, 1]).reshape([n * h, 1, 2 * w * c]).tile([1, 2, 1]).reshape([n, 2 * h, 2 * w, c]);
+  return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
 }
 
 /**

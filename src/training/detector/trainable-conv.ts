@@ -1,7 +1,8 @@
 /**
- * A 2-D convolution whose gradients are themselves forward convolutions, so it trains fast on
- * every tfjs backend: the wasm backend runs `Conv2D` with XNNPACK but has no
- * `Conv2DBackpropFilter` (and a slow naive `Conv2DBackpropInput`).
+ * Differentiable ops whose gradients avoid the wasm backend's missing or slow kernels: a 2-D
+ * convolution whose gradients are themselves forward convolutions (wasm runs `Conv2D` with
+ * XNNPACK but has no `Conv2DBackpropFilter` and a slow naive `Conv2DBackpropInput`), and a
+ * batched matMul whose gradients transpose explicitly.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -68,4 +69,28 @@ export function trainableConv(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tens
     return { value, gradFunc };
   });
   return conv(x, kernel, bias) as tf.Tensor4D;
+}
+
+/**
+ * Batched `a [B, N, K] · bᵀ` for `b [B, P, K]` → `[B, N, P]`, with gradients that transpose
+ * explicitly (the wasm backend's transposed matMul paths are several times slower).
+ *
+ * @example
+ * ```ts
+ * const maskLogits = matMulTransposed(coefficients, prototypes);
+ * ```
+ */
+export function matMulTransposed(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const product = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, y, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+    save([x, y]);
+    const value = tf.matMul(x, y.transpose([0, 2, 1]));
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ys] = saved as [tf.Tensor3D, tf.Tensor3D];
+      const g = dy as tf.Tensor3D;
+      return [tf.matMul(g, ys), tf.matMul(g.transpose([0, 2, 1]), xs)];
+    };
+    return { value, gradFunc };
+  });
+  return product(a, b) as tf.Tensor3D;
 }

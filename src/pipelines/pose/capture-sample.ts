@@ -57,7 +57,7 @@ export function readDrawablePixels(source: CanvasImageSource, width: number, hei
   return read((context) => context.drawImage(source, 0, 0, width, height), width, height);
 }
 
-/** (v · scale − mean) / std per channel, as a gain and an offset. */
+/** (v · scale − mean) / std per channel, as a gain and an offset. @example `const unit: ChannelAffine = { gains: [1 / 255, 1 / 255, 1 / 255], offsets: [0, 0, 0] };` */
 export interface ChannelAffine {
   gains: readonly [number, number, number];
   offsets: readonly [number, number, number];

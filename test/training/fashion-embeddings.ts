@@ -19,9 +19,13 @@ export function fashionSamples(set: GreyImages): LabeledImage[] {
   return Array.from({ length: set.count }, (_, i) => ({ image: greyImage(set, i), label: set.labels[i] }));
 }
 
-/** Features of `perClass` images per class of a split, computed once and cached on disk. */
-export async function fashionFeatures(backbone: () => Promise<FeatureExtractor>, split: 'train' | 'test', perClass: number): Promise<CachedFeatures> {
-  const file = `${CACHE}/fashion-${split}-${perClass}-mnv2.bin`;
+/**
+ * Features of `perClass` images per class of a split, computed once and cached on disk;
+ * `tag` names the backbone's cut in the cache file ('' for `flatten_1`, 'mid' for
+ * MOBILENET_V2_MID_LAYERS).
+ */
+export async function fashionFeatures(backbone: () => Promise<FeatureExtractor>, split: 'train' | 'test', perClass: number, tag = ''): Promise<CachedFeatures> {
+  const file = `${CACHE}/fashion-${split}-${perClass}-mnv2${tag}.bin`;
   const set = takePerClass(readFashionMnist(split), perClass);
   if (existsSync(file)) {
     const bytes = readFileSync(file);

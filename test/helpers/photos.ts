@@ -20,5 +20,7 @@ export function facePhoto(n: 1 | 2 | 3 | 4 | 5 | 6): string {
 
 /** A committed test photo from test/fixtures/images (scikit-image samples: astronaut, chelsea, coffee). */
 export function fixturePhoto(name: 'astronaut' | 'chelsea' | 'coffee'): string {
-  return fileURLToPath(new URL(`../fixtures/images/${name}.jpg`, import.meta.url));
+  const beside = fileURLToPath(new URL(`../fixtures/images/${name}.jpg`, import.meta.url));
+  // bundled copies (the benches in .cache/bench/) resolve from the repository root instead
+  return existsSync(beside) ? beside : join(process.cwd(), 'test/fixtures/images', `${name}.jpg`);
 }

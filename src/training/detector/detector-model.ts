@@ -175,7 +175,7 @@ export class TrainableDetector {
   readonly stats: Map<string, tf.Variable>;
   private readonly anchors: tf.Tensor2D;
 
-  /** `weights`: any of the keys of {@link params} and {@link stats} (e.g. a {@link snapshot}); the others start fresh. */
+  /** `weights`: some or all of the keys of {@link params} and {@link stats} (e.g. a {@link snapshot}); the others start fresh. */
   constructor(config: DetectorConfig, options: { seed?: number; weights?: ReadonlyMap<string, tf.Tensor> } = {}) {
     checkConfig(config);
     this.config = { ...config, labels: [...config.labels], widths: config.widths ?? [16, 32, 64], numPrototypes: config.numPrototypes ?? 0 };

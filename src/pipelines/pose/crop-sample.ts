@@ -200,30 +200,37 @@ function axis(min: number, max: number, size: number, out: number): { lo: Int32A
   return { lo, hi, t, inside };
 }
 
-function sampleInMemory(frame: OpenFrame, region: CropRegion, target: SampleTarget): tf.Tensor4D {
+/**
+ * Where the output samples read, per row and column, with the normalisation: everything the
+ * blend loop needs, as plain numbers and typed arrays.
+ */
+interface SampleGrid {
+  width: number;
+  height: number;
+  /** Source offsets of the upper and lower rows, the vertical weights, and inside flags. */
+  top: Int32Array;
+  bottom: Int32Array;
+  ty: Float32Array;
+  rowInside: Uint8Array;
+  /** Source offsets of the left and right columns and the horizontal weights. */
+  left: Int32Array;
+  right: Int32Array;
+  tx: Float64Array;
+  /** The run of columns inside the image (inside samples are contiguous). */
+  first: number;
+  end: number;
+  /** Offsets of G and B within a pixel (grey images read channel 0 three times). */
+  k1: number;
+  k2: number;
+  gains: readonly [number, number, number];
+  offsets: readonly [number, number, number];
+}
+
+function sampleGrid(frame: OpenFrame, region: CropRegion, target: SampleTarget): SampleGrid {
   const { width: w, height: h, channels: c } = frame;
   const ys = axis(region.yMin, region.yMax, h, target.height);
   const xs = axis(region.xMin, region.xMax, w, target.width);
-  const {
-    gains: [g0, g1, g2],
-    offsets: [o0, o1, o2],
-  } = channelAffine(target.normalization);
-  const size = target.width * target.height * 3;
-  const shape: [number, number, number, number] = [1, target.height, target.width, 3];
-  const sink = inputSink(shape, target.dtype);
-  const out = sink.values;
-  // Samples outside the image are black, i.e. the normalisation's offset.
-  if (o0 !== 0 || o1 !== 0 || o2 !== 0) {
-    for (let o = 0; o < size; o += 3) {
-      out[o] = o0;
-      out[o + 1] = o1;
-      out[o + 2] = o2;
-    }
-  }
-  // Offsets of G and B within a pixel (grey images read channel 0 three times), column
-  // offsets, and the run of columns inside the image (inside samples are contiguous).
-  const k1 = c >= 3 ? 1 : 0;
-  const k2 = c >= 3 ? 2 : 0;
+  const { gains, offsets } = channelAffine(target.normalization);
   const left = new Int32Array(target.width);
   const right = new Int32Array(target.width);
   const tx = new Float64Array(target.width);
@@ -238,17 +245,37 @@ function sampleInMemory(frame: OpenFrame, region: CropRegion, target: SampleTarg
       end = j + 1;
     }
   }
-  const data = frame.pixels!();
   const stride = w * c;
-  // Sample positions are float32 as the kernel's; the blend is in double (emulating float32
-  // here costs ~25 % of the sampling time and moves a rare value by one unit after truncation).
-  // One flat loop with the blends written out: this runs for every frame, so no helper calls.
+  const top = new Int32Array(target.height);
+  const bottom = new Int32Array(target.height);
   for (let i = 0; i < target.height; i++) {
-    if (ys.inside[i] === 0) continue;
-    const top = ys.lo[i] * stride;
-    const bottom = ys.hi[i] * stride;
-    const ty = ys.t[i];
-    for (let j = first, o = (i * target.width + first) * 3; j < end; j++, o += 3) {
+    top[i] = ys.lo[i] * stride;
+    bottom[i] = ys.hi[i] * stride;
+  }
+  const k = c >= 3 ? 1 : 0;
+  return { width: target.width, height: target.height, top, bottom, ty: ys.t, rowInside: ys.inside, left, right, tx, first, end, k1: k, k2: 2 * k, gains, offsets };
+}
+
+/**
+ * The per-frame loop, kept apart from everything else: its arguments are typed arrays and
+ * plain objects only, so V8's optimised code holds no reference to a frame's short-lived
+ * objects and survives garbage collections (otherwise each full GC deoptimises it and the
+ * next frame samples ~10× slower). The blends are written out: no helper calls per pixel.
+ */
+function blend(data: Pixels, out: Int32Array | Float32Array, grid: SampleGrid): void {
+  const { width, height, top: tops, bottom: bottoms, ty: tys, rowInside, left, right, tx, first, end, k1, k2 } = grid;
+  const g0 = grid.gains[0];
+  const g1 = grid.gains[1];
+  const g2 = grid.gains[2];
+  const o0 = grid.offsets[0];
+  const o1 = grid.offsets[1];
+  const o2 = grid.offsets[2];
+  for (let i = 0; i < height; i++) {
+    if (rowInside[i] === 0) continue;
+    const top = tops[i];
+    const bottom = bottoms[i];
+    const ty = tys[i];
+    for (let j = first, o = (i * width + first) * 3; j < end; j++, o += 3) {
       const x = tx[j];
       const tl = top + left[j];
       const tr = top + right[j];
@@ -265,6 +292,25 @@ function sampleInMemory(frame: OpenFrame, region: CropRegion, target: SampleTarg
       out[o + 2] = (upper + (lower - upper) * ty) * g2 + o2;
     }
   }
+}
+
+function sampleInMemory(frame: OpenFrame, region: CropRegion, target: SampleTarget): tf.Tensor4D {
+  const grid = sampleGrid(frame, region, target);
+  const shape: [number, number, number, number] = [1, target.height, target.width, 3];
+  const sink = inputSink(shape, target.dtype);
+  const out = sink.values;
+  // Samples outside the image are black, i.e. the normalisation's offset.
+  const [o0, o1, o2] = grid.offsets;
+  if (o0 !== 0 || o1 !== 0 || o2 !== 0) {
+    for (let o = 0; o < out.length; o += 3) {
+      out[o] = o0;
+      out[o + 1] = o1;
+      out[o + 2] = o2;
+    }
+  }
+  // Sample positions are float32 as the kernel's; the blend is in double (emulating float32
+  // here costs ~25 % of the sampling time and moves a rare value by one unit after truncation).
+  blend(frame.pixels!(), out, grid);
   return sink.tensor ?? tf.tensor4d(out, shape, target.dtype);
 }
 

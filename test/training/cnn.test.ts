@@ -64,7 +64,13 @@ describe('training convolutions on the cpu backend', () => {
     expect(changed(afterFrozen[1], afterUnfrozen[1])).toBe(true);
     expect((model.predict(data.x) as tf.Tensor).shape).toEqual([32, 2]);
     await expect(evaluateClassifier(model, data)).resolves.toMatchObject({ accuracy: expect.any(Number) });
-    expect(() => createFeatureExtractor(source, 'conv_b', { width: 8, height: 8 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // a feature-map layer is average-pooled: conv_b gives what the model's own pooling gives
+    const pooled = createFeatureExtractor(source, 'conv_b', { width: 8, height: 8 });
+    expect(pooled.dim).toBe(4);
+    const [viaPool, viaLayer] = [await pooled.extract(data.x), await backbone.extract(data.x)];
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(viaPool, viaLayer))).dataSync()[0])).toBeLessThan(1e-5);
+    tf.dispose([viaPool, viaLayer]);
+    expect(() => createFeatureExtractor(source, [], { width: 8, height: 8 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => createFeatureExtractor(source, 'nope', { width: 8, height: 8 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     tf.dispose([...frozen, ...afterFrozen, ...afterUnfrozen, headBefore, data.x]);
   });

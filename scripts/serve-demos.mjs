@@ -7,7 +7,7 @@
 // generated scenes into the git-ignored .cache/demo-captioner/ (a child process, about a
 // minute on 2 cores). Nothing is downloaded from the internet.
 //
-//   PORT=8080 npm start      # default 5173; a busy port falls back to a free one; PORT=0: any free port
+//   PORT=8080 npm start      # default 5173; a busy port falls back to a free one; PORT=0 picks a free port
 //   DEMO_CAPTIONER=on-demand npm start   # train the captioner only when the caption page asks for it
 //   DEMO_OUTDIR=/tmp/x npm start         # bundle into (and serve /dist/ from) another folder than demos/dist
 import { spawn } from 'node:child_process';

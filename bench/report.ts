@@ -41,8 +41,8 @@ export function formatSection(section: Section): string {
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
   const line = (cells: string[]): string => cells.map((cell, c) => pad(cell, widths[c], c > 0 && c < 6)).join('  ').trimEnd();
-  const out = [`\n## ${section.title}`, line(head), widths.map((w) => '-'.repeat(w)).join('  ')];
-  out.push(...body.map(line));
+  const out = [`\n## ${section.title}`];
+  if (body.length > 0) out.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line));
   for (const [k, v] of Object.entries(section.summary ?? {})) out.push(`  ${k}: ${typeof v === 'number' ? v.toFixed(3) : v}`);
   for (const note of section.notes ?? []) out.push(`  note: ${note}`);
   return out.join('\n');

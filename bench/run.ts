@@ -2,13 +2,14 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|masks`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|masks|bundle`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectTfjsBackend } from '../src/node/index';
+import { bundleSections } from './bundle-bench';
 import { centernetSections } from './centernet-bench';
 import { maskSections } from './mask-bench';
 import { poseSections } from './pose-bench';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   if (!only || only === 'centernet') emit(await centernetSections(quick));
   if (!only || only === 'pose') emit(await poseSections(quick));
   if (!only || only === 'masks') emit(await maskSections(quick));
+  if (!only || only === 'bundle') emit(await bundleSections());
   const seconds = (Date.now() - started) / 1000;
   console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
   mkdirSync(dirname(RESULTS), { recursive: true });

@@ -61,6 +61,7 @@ export interface RealtimeHarness {
   stopCamera(): { states: string[]; active: boolean };
   unplug(): { ok: true; processed: number } | ({ ok: false } & PlainError);
   localMemory(): { numTensors: number };
+  cameraSamplePaths(): { format: string; yuvPath: boolean; mean: number; yuv: { mean: number; p99: number }; canvas: { mean: number; p99: number } };
   poseCapture(url: string): { runs: Record<string, PlainPoseResult[]>; leaked: number };
   bench(task: string, mode: 'main' | 'worker', ms: number, warmup?: number): { backend: string; stats: LoopStats; longTasks: number; longestTask: number };
 }

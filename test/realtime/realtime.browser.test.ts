@@ -175,6 +175,18 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     measured['exact.videoFrame.preprocessMs'] = Number(preprocess('exact.videoFrame').toFixed(2));
   });
 
+  it('camera frames (I420) are sampled from their YUV planes: the model input matches the exact full-frame path within a few grey levels', async () => {
+    const paths = await rt.call('cameraSamplePaths');
+    expect(paths.format).toBe('I420');
+    expect(paths.yuvPath).toBe(true);
+    expect(paths.mean).toBeGreaterThan(20); // a real picture, not a black frame
+    measured.yuvVsExact = `mean ${paths.yuv.mean.toFixed(2)}, p99 ${paths.yuv.p99}`;
+    measured.canvasVsExact = `mean ${paths.canvas.mean.toFixed(2)}, p99 ${paths.canvas.p99}`;
+    // measured: mean 0.42, p99 3 grey levels (the canvas path of the same frame: 0.13, 2)
+    expect(paths.yuv.mean).toBeLessThan(2);
+    expect(paths.yuv.p99).toBeLessThan(12);
+  });
+
   it('(c) teardown: tensors flat in the worker, a terminated worker rejects runs in flight, a lost camera ends the loop, stopped tracks end', async () => {
     const first = await rt.call('memory', 'wasm');
     await rt.call('track', 'wasm', 5);

@@ -14,6 +14,7 @@ import type { Normalization } from '../../preprocess/normalize';
 import { normalize } from '../../preprocess/normalize';
 import { decodeImageInput, imageToTensor } from '../../preprocess/to-tensor';
 import { type ChannelAffine, captureRegion, canReadDrawables, readDrawablePixels } from './capture-sample';
+import { type YuvFrame, readYuvFrame, sampleYuvRegion } from './yuv-sample';
 
 type Pixels = ArrayLike<number>;
 
@@ -36,6 +37,8 @@ export interface OpenFrame {
   tensor?: tf.Tensor3D;
   /** A browser picture opened with `resizeOnCapture`: each region is scaled while it is read. */
   drawable?: DrawableImage;
+  /** A camera frame's YUV planes (I420/NV12 `VideoFrame` opened with `resizeOnCapture`). */
+  yuv?: YuvFrame;
   release(): void;
 }
 
@@ -127,7 +130,10 @@ export async function openFrame(input: ImageInput, options: OpenFrameOptions = {
   if ((kind === 'drawable' || kind === 'video-frame') && canReadDrawables()) {
     const drawable = input as DrawableImage;
     const { width, height } = drawableSize(drawable);
-    if (options.resizeOnCapture) return { width, height, channels: 4, drawable, release: () => undefined };
+    if (options.resizeOnCapture) {
+      const yuv = kind === 'video-frame' ? await readYuvFrame(drawable as VideoFrame) : null;
+      return yuv ? { width, height, channels: 3, yuv, release: () => undefined } : { width, height, channels: 4, drawable, release: () => undefined };
+    }
     // On CPU backends, read the whole picture once and sample it in memory (no tensor).
     if (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu') {
       let pixels: Pixels | undefined;
@@ -342,6 +348,7 @@ export function sampleRegion(frame: OpenFrame, region: CropRegion, target: Sampl
   if (!values.every(Number.isFinite) || !(region.xMax > region.xMin) || !(region.yMax > region.yMin)) {
     throw new VisionError('INVALID_INPUT', `crop region must be finite and non-empty; got ${JSON.stringify(region)}`);
   }
+  if (frame.yuv) return sampleYuvRegion(frame.yuv, region, target.width, target.height, channelAffine(target.normalization), target.dtype);
   if (frame.drawable) {
     return captureRegion(frame.drawable, frame.width, frame.height, region, target.width, target.height, channelAffine(target.normalization), target.dtype);
   }

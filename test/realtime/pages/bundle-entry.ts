@@ -5,3 +5,5 @@ export * from '../../../src/index';
 export * from '../../../src/camera/index';
 export * from '../../../src/worker/index';
 export * as tf from '@tensorflow/tfjs';
+// the pose crop sampler, for the test that compares its paths on camera frames
+export { openFrame, sampleRegion } from '../../../src/pipelines/pose/crop-sample';

@@ -264,6 +264,44 @@ const rt = {
     }
   },
 
+  /**
+   * One camera VideoFrame (I420) sampled to MoveNet's 192×192 input three ways: read whole and
+   * resampled exactly, from its YUV planes (resize on capture), and through a canvas (an
+   * ImageBitmap copy, resize on capture). Returns the per-value differences to the exact path.
+   */
+  async cameraSamplePaths() {
+    const source = webcam.frames();
+    const { value } = await source.next();
+    source.close();
+    const frame = value.frame;
+    const bitmap = await createImageBitmap(frame);
+    const target = { width: 192, height: 192, normalization: 'none', dtype: 'int32' };
+    const sample = async (input, resizeOnCapture) => {
+      const opened = await vp.openFrame(input, { resizeOnCapture });
+      const region = { xMin: 0, xMax: 1, yMin: -1 / 6, yMax: 7 / 6 };
+      const started = performance.now();
+      const tensor = vp.sampleRegion(opened, region, target);
+      const ms = performance.now() - started;
+      const values = Array.from(await tensor.data());
+      tensor.dispose();
+      opened.release();
+      return { values, ms, yuv: opened.yuv !== undefined };
+    };
+    try {
+      const exact = await sample(frame, false);
+      const yuv = await sample(frame, true);
+      const canvas = await sample(bitmap, true);
+      const diff = (other) => {
+        const d = other.values.map((v, i) => Math.abs(v - exact.values[i])).sort((a, b) => a - b);
+        return { mean: d.reduce((a, b) => a + b, 0) / d.length, p99: d[Math.floor(d.length * 0.99)] };
+      };
+      return { format: frame.format, yuvPath: yuv.yuv, yuv: diff(yuv), canvas: diff(canvas), mean: exact.values.reduce((a, b) => a + b, 0) / exact.values.length };
+    } finally {
+      bitmap.close();
+      value.release();
+    }
+  },
+
   /** In-thread tfjs memory (main thread). */
   localMemory() {
     return { numTensors: tf.memory().numTensors };

@@ -53,9 +53,10 @@ export interface OpenFrame {
 export interface OpenFrameOptions {
   /**
    * Read browser pictures (VideoFrame, ImageBitmap, `<video>`, canvas, `<img>`) only as the
-   * model-size crops {@link sampleRegion} asks for, scaled by the canvas (bilinear) before the
-   * readback, instead of reading the whole picture and resampling it exactly. Much less work
-   * per camera frame; values differ from the exact path by a few grey levels. Default false.
+   * model-size crops {@link sampleRegion} asks for — I420/NV12 `VideoFrame`s from their YUV
+   * planes, others scaled by a canvas (bilinear) before the readback — instead of reading the
+   * whole picture and resampling it exactly. Much less work per camera frame; values differ
+   * from the exact path by a few grey levels. Default false.
    */
   resizeOnCapture?: boolean;
 }

@@ -92,12 +92,12 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
   /** Video mode: tracker settings (defaults adapt ByteTrack to the pose threshold). */
   tracker?: ByteTrackerOptions;
   /**
-   * When browser pictures (VideoFrame, ImageBitmap, `<video>`, canvas, `<img>`) are scaled to
-   * the model size while they are read (a 2D canvas draws just the crop at model size, so a
-   * camera frame is never read back whole) instead of being read whole and resampled exactly
-   * like `tf.image.cropAndResize`: `'video'` (default) in `runForVideo`, `'always'`, or
-   * `'never'`. Keypoints land within a fraction of a pixel of the exact path's; in Node and
-   * for tensors, pixel buffers and files the exact path is always used.
+   * When browser pictures (VideoFrame, ImageBitmap, `<video>`, canvas, `<img>`) are read only
+   * as the model-size crop (I420/NV12 camera frames from their YUV planes, converting just the
+   * crop; other pictures drawn at model size by a 2D canvas) instead of being read whole and
+   * resampled exactly like `tf.image.cropAndResize`: `'video'` (default) in `runForVideo`,
+   * `'always'`, or `'never'`. Inputs differ by a few grey levels and keypoints by a pixel or two;
+   * in Node and for tensors, pixel buffers and files the exact path is always used.
    */
   resizeOnCapture?: 'video' | 'always' | 'never';
 }

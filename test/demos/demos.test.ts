@@ -3,13 +3,11 @@
 // results on the stream (wasm, to stay fast on 2 cores), the default page draws boxes with
 // track IDs (pixels checked, screenshot kept in .cache/demos/), the image upload works when
 // there is no camera, and a broken model URL shows a clear error. One WebGPU smoke check.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
-import { panClip } from '../helpers/clips';
 import { facePhoto } from '../helpers/photos';
-import { type DemoServer, SHOTS, startDemoServer, waitForDemo } from './helpers';
+import { SHOTS, useDemoSite, waitForDemo } from './helpers';
 
 interface Detection {
   label: string;
@@ -18,27 +16,12 @@ interface Detection {
   trackId: number | null;
 }
 
-let server: DemoServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  const clip = panClip();
-  [server, browser] = await Promise.all([
-    startDemoServer(),
-    launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const site = useDemoSite();
 
 describe('demo pages on the fake camera (wasm)', () => {
   it('index: detects the people of the stream in a worker, with track IDs, and draws boxes and stats', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}?backend=wasm`);
     expect(await page.locator('nav a').count()).toBeGreaterThanOrEqual(4);
     const state = await waitForDemo(page, log, (s) => s.results >= 3 && (s.summary as Detection[]).some((d) => d.label === 'person' && d.trackId !== null));
     expect(state.source).toBe('camera');
@@ -81,8 +64,8 @@ describe('demo pages on the fake camera (wasm)', () => {
   });
 
   it('pose: draws a skeleton with visible keypoints', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}pose?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}pose?backend=wasm`);
     const state = await waitForDemo(page, log, (s) => s.results >= 2 && (s.summary as { visibleKeypoints: number }[]).some((p) => p.visibleKeypoints >= 5));
     expect(state.source).toBe('camera');
     await page.locator('#view').screenshot({ path: join(SHOTS, 'pose-canvas.png') });
@@ -90,8 +73,8 @@ describe('demo pages on the fake camera (wasm)', () => {
   });
 
   it('segment: tints a person mask', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}segment?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}segment?backend=wasm`);
     const state = await waitForDemo(page, log, (s) => s.results >= 2 && (s.summary as { personFraction: number }).personFraction > 0.05);
     expect((state.summary as { maskSize: number[] }).maskSize).toEqual([640, 480]);
     await page.locator('#view').screenshot({ path: join(SHOTS, 'segment-canvas.png') });
@@ -99,8 +82,8 @@ describe('demo pages on the fake camera (wasm)', () => {
   });
 
   it('classify: lists labels with scores', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}classify?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}classify?backend=wasm`);
     const state = await waitForDemo(page, log, (s) => s.results >= 2);
     const classes = state.summary as { label: string; score: number }[];
     expect(classes).toHaveLength(3);
@@ -110,8 +93,8 @@ describe('demo pages on the fake camera (wasm)', () => {
   });
 
   it('a broken model URL shows the error code and message, not a blank page', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}?backend=wasm&models=/no-such-models/`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}?backend=wasm&models=/no-such-models/`);
     const state = await waitForDemo(page, log, (s) => s.state === 'error', 30_000).catch((e: Error) => {
       throw e;
     });
@@ -126,8 +109,8 @@ describe('demo pages on the fake camera (wasm)', () => {
   it('WebGPU smoke: the default page loads CenterNet on WebGPU in its worker', async () => {
     // Only the backend choice: SwiftShader's software adapter needs ~70 s (2 cores) to compile
     // CenterNet's shaders for the first frame, so the first result is not awaited here.
-    const { page, log } = await browser.newPage();
-    await page.goto(server.url);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(site.server.url);
     const state = await waitForDemo(page, log, (s) => s.backend !== null, 60_000);
     expect(state.backend).toBe('webgpu');
     expect(await page.locator('#status').textContent()).toContain('webgpu');
@@ -144,7 +127,7 @@ describe('without a camera', () => {
 
   it('index: says so and detects the people of an uploaded photo', async () => {
     const { page, log } = await noCamera.newPage();
-    await page.goto(`${server.url}?backend=wasm`);
+    await page.goto(`${site.server.url}?backend=wasm`);
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 60_000 }).toMatch(/No camera \((DEVICE_NOT_FOUND|PERMISSION_DENIED)\)/);
     await page.locator('#upload').setInputFiles(facePhoto(1));
     const state = await waitForDemo(page, log, (s) => s.results >= 1);
@@ -157,7 +140,7 @@ describe('without a camera', () => {
 
   it('pose: works on an uploaded photo too', async () => {
     const { page, log } = await noCamera.newPage();
-    await page.goto(`${server.url}pose?backend=wasm`);
+    await page.goto(`${site.server.url}pose?backend=wasm`);
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 60_000 }).toMatch(/No camera/);
     await page.locator('#upload').setInputFiles(facePhoto(1));
     const state = await waitForDemo(page, log, (s) => s.results >= 1);

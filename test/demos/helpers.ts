@@ -1,10 +1,13 @@
 // Shared by the demo-site tests: start `node scripts/serve-demos.mjs` (what `npm start` runs),
 // poll a page's `window.demo`, and where screenshots go.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { REPO_ROOT } from '../browser/server';
+import { panClip } from '../helpers/clips';
 
 /** Screenshots of the demo pages (git-ignored). */
 export const SHOTS = join(REPO_ROOT, '.cache/demos');
@@ -69,4 +72,28 @@ export async function waitForDemo<S extends DemoState = DemoState>(page: Page, l
   }
   const status = await page.locator('#status').textContent().catch(() => '?');
   throw new Error(`demo did not get there: ${JSON.stringify(state).slice(0, 2000)}\nstatus: ${status}\nconsole:\n${log.slice(-20).join('\n')}`);
+}
+
+/** The demo server and a Chromium whose fake camera plays the pan clip, for one test file. */
+export interface DemoSite {
+  server: DemoServer;
+  browser: TestBrowser;
+}
+
+/** Starts the site before the file's tests and stops it after them (vitest hooks). */
+export function useDemoSite(): DemoSite {
+  const site = {} as DemoSite;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const clip = panClip();
+    [site.server, site.browser] = await Promise.all([
+      startDemoServer(),
+      launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]),
+    ]);
+  });
+  afterAll(async () => {
+    await site.browser?.close();
+    site.server?.stop();
+  });
+  return site;
 }

@@ -13,9 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusBleu } from '../../src/eval/bleu';
 import type { EpochLog } from '../../src/training/fit';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
-import { panClip } from '../helpers/clips';
 import { fixturePhoto } from '../helpers/photos';
-import { type DemoServer, type DemoState, SHOTS, startDemoServer, waitForDemo } from './helpers';
+import { type DemoState, SHOTS, useDemoSite, waitForDemo } from './helpers';
 
 interface TeachState extends DemoState {
   teach: {
@@ -53,27 +52,12 @@ async function photoCrops(name: 'chelsea' | 'coffee', count: number, seed: numbe
   return files;
 }
 
-let server: DemoServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  const clip = panClip();
-  [server, browser] = await Promise.all([
-    startDemoServer(),
-    launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const site = useDemoSite();
 
 describe('teach page (fake camera, wasm worker)', () => {
   it('collects camera and photo samples, trains in the worker without long main-thread tasks, then classifies the stream', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}teach?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}teach?backend=wasm`);
     expect(await page.locator('nav a', { hasText: 'Teach' }).getAttribute('class')).toBe('current');
     await page.waitForFunction(() => !(document.getElementById('classes') as HTMLFieldSetElement).disabled, null, { timeout: 90_000 });
     await waitForDemo<TeachState>(page, log, (s) => s.backend === 'wasm' && s.source === 'camera');
@@ -147,8 +131,8 @@ describe('teach page (fake camera, wasm worker)', () => {
 
 describe('caption page (server-trained shape-scene captioner)', () => {
   it('captions new generated scenes like their ground truth, an uploaded photo and a webcam frame', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}caption?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}caption?backend=wasm`);
     // first run: the server trains the captioner (about a minute); later runs load it from .cache
     const first = await waitForDemo<CaptionState>(page, log, (s) => s.caption.scenes.length >= 4, 300_000);
     expect(first.backend).toBe('wasm');
@@ -186,8 +170,8 @@ describe('caption page (server-trained shape-scene captioner)', () => {
   }, 420_000);
 
   it('a wrong ONNX export URL shows the error code and message', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.url}caption?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}caption?backend=wasm`);
     await waitForDemo<CaptionState>(page, log, (s) => s.caption.scenes.length >= 4, 120_000);
     await page.fill('#ved-url', '/no-such-export/');
     await page.click('#ved-load');
@@ -208,7 +192,7 @@ describe('teach page without a camera', () => {
 
   it('says so, trains on uploaded photos alone and classifies an uploaded photo it did not train on', async () => {
     const { page, log } = await noCamera.newPage();
-    await page.goto(`${server.url}teach?backend=wasm`);
+    await page.goto(`${site.server.url}teach?backend=wasm`);
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 90_000 }).toMatch(/No camera \((DEVICE_NOT_FOUND|PERMISSION_DENIED)\)/);
     expect(await page.locator('#collect-0').isDisabled()).toBe(true);
     await page.fill('#name-0', 'cat');

@@ -4,6 +4,7 @@
 import { type ClassificationResult, type EpochLog, type TrainingWorker, createTrainingWorker, drawCaption, handOver, isVisionError } from 'visionpipe';
 import { type DemoState, SDK_OPTIONS, demo, drawFrame, mountNav, openCamera, run, showError, showStatus } from './shared/common';
 import { cameraVideo } from './shared/camera-video';
+import { showClassTable } from './shared/class-table';
 import { TrainingPlot } from './shared/plot';
 
 mountNav('Teach');
@@ -79,19 +80,7 @@ function showLabel(text: string): void {
 function showResult(result: ClassificationResult, source: 'camera' | 'image'): void {
   const top = result.classes[0];
   showLabel(top ? `${top.label} ${(top.score * 100).toFixed(0)}%` : '');
-  const output = $('output');
-  output.innerHTML = '';
-  const table = document.createElement('table');
-  for (const { label, score } of result.classes) {
-    const row = table.insertRow();
-    row.insertCell().textContent = label;
-    row.insertCell().textContent = `${(score * 100).toFixed(1)}%`;
-    const bar = document.createElement('span');
-    bar.className = 'bar';
-    bar.style.width = `${Math.round(score * 200)}px`;
-    row.insertCell().append(bar);
-  }
-  output.append(table);
+  showClassTable($('output'), result.classes);
   demo.source = source;
   demo.summary = result.classes.map(({ label, score }) => ({ label, score }));
   demo.results += 1;

@@ -35,7 +35,8 @@ export { yoloModel } from './models/yolo-card';
 export type { YoloCardOptions, YoloVersion } from './models/yolo-card';
 export { parseClassNames, readOnnxMetadata } from './runtime/onnx-metadata';
 
-export { pipeline, SUPPORTED_TASKS } from './pipelines/registry';
+export { pipeline } from './pipeline';
+export { SUPPORTED_TASKS } from './pipelines/registry';
 export type { PipelineTask, TaskOptions, TaskPipeline } from './pipelines/registry';
 export type { BasePipelineOptions, Pipeline, TimedResult } from './pipelines/pipeline-options';
 export { ModelPipeline } from './pipelines/model-pipeline';

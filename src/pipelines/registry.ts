@@ -1,6 +1,4 @@
 import { VisionError } from '../core/errors';
-import type { VisionWorker } from '../worker/vision-worker';
-import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from '../worker/worker-pipeline';
 import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 import type { ClassificationOptions } from './classification/classification-types';
 import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
@@ -45,30 +43,21 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'image-to-text': createImageToTextPipeline,
 });
 
-/** The tasks {@link pipeline} can build. @example `SUPPORTED_TASKS.includes('object-detection')` */
+/** The tasks `pipeline()` can build. @example `SUPPORTED_TASKS.includes('object-detection')` */
 export const SUPPORTED_TASKS: readonly PipelineTask[] = /* @__PURE__ */ Object.keys(FACTORIES) as PipelineTask[];
 
 /**
- * Creates the pipeline for a task: loads its model (the task's default, a catalogue id, a
- * model card or a ready runner) on the best available backend. With `worker: true` (or a
- * shared `VisionWorker`) the pipeline runs in a Web Worker (Node: a worker thread) behind the
- * same interface. Unknown tasks are `INVALID_OPTION`.
+ * Creates the in-thread pipeline of a task from the local task registry (the `pipeline()`
+ * facade also reaches the worker client). Unknown tasks are `INVALID_OPTION`.
  *
  * @example
  * ```ts
- * import { pipeline } from 'visionpipe';
- * const detector = await pipeline('object-detection', { threshold: 0.4 });
- * const { detections } = await detector.run(document.querySelector('img')!);
+ * const detector = await createTaskPipeline('object-detection', { threshold: 0.4 });
+ * const { detections } = await detector.run(image);
  * detector.dispose();
  * ```
  */
-export function pipeline<T extends PipelineTask>(
-  task: T,
-  options: TaskOptions[T] & WorkerPipelineOptions & { worker: true | VisionWorker },
-): Promise<WorkerPipeline<T>>;
-export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]>;
-export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T] & { worker?: true | VisionWorker }): Promise<TaskPipeline[T] | WorkerPipeline<T>> {
-  if (options?.worker) return createWorkerPipeline(task, options as TaskOptions[T] & WorkerPipelineOptions);
+export function createTaskPipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]> {
   const factory = FACTORIES[task] as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
   if (!factory) {
     return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));

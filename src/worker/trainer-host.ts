@@ -13,7 +13,7 @@ import { exportClassifier } from '../training/transfer/classifier';
 import { buildHead, headLoss } from '../training/transfer/heads';
 import type { Reply } from './protocol';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainingEvent } from './trainer-protocol';
-import { reply } from './worker-host';
+import { reply } from './reply';
 
 /** The trained classifier in the worker: head, composed model, card and pipeline. */
 interface Trained {

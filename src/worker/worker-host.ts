@@ -1,13 +1,14 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { VisionError, describeError } from '../core/errors';
+import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../camera/frame';
 import { Mask } from '../core/mask';
-import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, pipeline } from '../pipelines/registry';
+import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipeline } from '../pipelines/registry';
 import type { LoadProgress } from '../runtime/model-source';
 import { packMasks } from './mask-transport';
 import type { RemotePipelineInfo, Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
+import { reply } from './reply';
 
 /** The in-worker side of a pipeline: what every task pipeline offers. */
 interface HostedPipeline {
@@ -18,24 +19,6 @@ interface HostedPipeline {
   runForVideo?(input: ImageInput, timestampMs: number, options?: object): Promise<unknown>;
   reset?(): void;
   dispose(): void;
-}
-
-/**
- * Runs `work` and answers with its value, or with its error as data (`VisionError` codes kept,
- * anything else `INFERENCE_FAILED`): worker methods never throw across the boundary.
- *
- * @example
- * ```ts
- * const answer = await reply(() => pipeline.run(frame));
- * ```
- */
-export async function reply<T>(work: () => T | Promise<T>): Promise<Reply<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    const code = error instanceof VisionError ? error.code : 'INFERENCE_FAILED';
-    return { ok: false, error: { code, message: describeError(error) } };
-  }
 }
 
 /**
@@ -86,7 +69,7 @@ async function probeExternalTexture(): Promise<boolean | null> {
 }
 
 /**
- * The object a visionpipe worker exposes: it builds pipelines with `pipeline(task, options)`
+ * The object a visionpipe worker exposes: it builds pipelines with `createTaskPipeline(task, options)`
  * in the worker, runs them on transferred frames (closing them afterwards: the worker owns
  * what it was sent) and answers with plain data: masks in results are packed and their
  * buffers transferred (the worker closes its own), for `WorkerPipeline` to rebuild.
@@ -121,7 +104,7 @@ export function createWorkerHost(): WorkerApi {
           throw new VisionError('INVALID_OPTION', `unknown task '${task}'; supported: ${SUPPORTED_TASKS.join(', ')}`);
         }
         const withProgress = onProgress ? { ...options, onProgress: (p: LoadProgress) => void onProgress({ ...p }) } : options;
-        const created = (await pipeline(task as PipelineTask, withProgress as TaskOptions[PipelineTask])) as unknown as HostedPipeline;
+        const created = (await createTaskPipeline(task as PipelineTask, withProgress as TaskOptions[PipelineTask])) as unknown as HostedPipeline;
         if (externalTexture === undefined) externalTexture = await probeExternalTexture();
         const id = nextId++;
         pipelines.set(id, created);

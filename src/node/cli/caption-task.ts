@@ -1,8 +1,8 @@
-import { pipeline } from '../../pipelines/registry';
+import { pipeline } from '../../pipeline';
 import { drawCaption } from '../../render/caption';
 import { selectTfjsBackend } from '../../runtime/tfjs-backend';
 import { loadCaptionFolder } from './caption-model';
-import type { CliTask, TaskSettings } from './tasks';
+import type { CliTask, TaskSettings } from './task-types';
 
 const ms = (t: number): string => `${t.toFixed(0)} ms`;
 

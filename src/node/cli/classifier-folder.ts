@@ -9,7 +9,7 @@ import { loadMobileNetV2Backbone, type FeatureExtractor } from '../../training/t
 import { exportClassifier } from '../../training/transfer/classifier';
 import { KnnClassifier, type KnnState } from '../../training/transfer/knn';
 import { KnnRunner } from '../../training/transfer/knn-runner';
-import type { LoadedClassifier } from './tasks';
+import type { LoadedClassifier } from './task-types';
 
 const KNN_FORMAT = 'visionpipe-knn-classifier@1';
 

@@ -4,7 +4,7 @@ import { writeAnnotated } from '../annotate';
 import { isVideoFile } from '../video/video-files';
 import type { InputFailure } from './inputs';
 import { createProgress } from './progress';
-import type { CliTask } from './tasks';
+import type { CliTask } from './task-types';
 import { runVideo } from './video-run';
 
 /**

@@ -5,7 +5,7 @@ import { decodeVideoFrames } from '../video/decode';
 import { VideoWriter } from '../video/encode';
 import { probeVideo } from '../video/probe';
 import { createProgress } from './progress';
-import type { CliTask } from './tasks';
+import type { CliTask } from './task-types';
 
 /**
  * How a video is run: where lines go (`print`; `json` for JSON lines), the annotated video's

@@ -1,0 +1,83 @@
+import type { ImageInput } from '../../core/image-input';
+import type { ModelSpec } from '../../models/model-spec';
+import type { ModelRunner } from '../../runtime/model-runner';
+import type { TfjsBackendName } from '../../runtime/tfjs-backend';
+import type { AnnotationDraw } from '../annotate';
+
+/**
+ * What a CLI task makes of one image or video frame: a one-line summary, table rows, the
+ * JSON `result`, how to draw it (for `--out`), and what to free once drawn.
+ *
+ * @example
+ * ```ts
+ * const { summary, rows } = await task.analyse('photo.jpg');
+ * console.log(`photo.jpg: ${summary}`, ...rows);
+ * ```
+ */
+export interface Analysis {
+  summary: string;
+  rows: string[];
+  result: unknown;
+  draw?: AnnotationDraw;
+  /** Frees what `draw` still needed (masks). */
+  release?: () => void;
+}
+
+/**
+ * A loaded model behind one CLI command: analyses images (or, with a timestamp, video frames
+ * in the pipeline's video mode), then is disposed.
+ *
+ * @example
+ * ```ts
+ * const task = await createCliTask('pose', {});
+ * try { console.log((await task.analyse('photo.jpg')).summary); } finally { task.dispose(); }
+ * ```
+ */
+export interface CliTask {
+  /** The backend the model runs on (`wasm`, `cpu`, …). */
+  readonly backend: string;
+  /** Annotated images are written as `<name>.<suffix>.png`. */
+  readonly suffix: string;
+  /** Whether the task takes video files. */
+  readonly takesVideo: boolean;
+  /** With `timestampMs`, runs the pipeline's video mode (tracking, smoothing) where it has one. */
+  analyse(input: ImageInput, timestampMs?: number): Promise<Analysis>;
+  /** Forgets video-mode state before the next video. */
+  reset(): void;
+  dispose(): void;
+}
+
+/**
+ * A classifier loaded from a model folder (`visionpipe train` output): runner, card and
+ * what to free afterwards.
+ *
+ * @example
+ * ```ts
+ * const settings: TaskSettings = { classifier: await loadClassifierFolder('my-model') };
+ * ```
+ */
+export interface LoadedClassifier {
+  runner: ModelRunner;
+  spec: ModelSpec;
+  dispose(): void;
+}
+
+/**
+ * The options a CLI command builds its pipeline from.
+ *
+ * @example
+ * ```ts
+ * const settings: TaskSettings = { model: 'movenet-multipose', threshold: 0.3 };
+ * ```
+ */
+export interface TaskSettings {
+  model?: string | ModelSpec;
+  /** classify: a trained classifier folder instead of `model`. */
+  classifier?: LoadedClassifier;
+  backend?: TfjsBackendName;
+  threshold?: number;
+  top?: number;
+  /** caption: longest caption and beam width. */
+  maxTokens?: number;
+  beams?: number;
+}

@@ -47,7 +47,7 @@ renameSync(out + '.part', out);
 export async function buildDemos() {
   const pages = readdirSync(DEMOS).filter((name) => name.endsWith('.ts'));
   const entryPoints = Object.fromEntries(pages.map((name) => [name.slice(0, -3), join(DEMOS, name)]));
-  entryPoints.worker = join(ROOT, 'src/worker/worker-entry.ts');
+  entryPoints.worker = join(ROOT, 'src/worker-entry.ts');
   await build({
     entryPoints,
     outdir: OUTDIR,

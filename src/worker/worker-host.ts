@@ -69,6 +69,20 @@ async function probeExternalTexture(): Promise<boolean | null> {
 }
 
 /**
+ * What a worker script adds to its host: `loadTrainer` builds the object `openTrainer`
+ * exposes on its port (the training worker's host, which lives in `training/`), loaded on
+ * demand so apps that never train keep the worker's start-up small.
+ *
+ * @example
+ * ```ts
+ * const options: WorkerHostOptions = { loadTrainer: async () => (await import('../training/worker/trainer-host')).createTrainerHost() };
+ * ```
+ */
+export interface WorkerHostOptions {
+  loadTrainer?: () => Promise<object>;
+}
+
+/**
  * The object a visionpipe worker exposes: it builds pipelines with `createTaskPipeline(task, options)`
  * in the worker, runs them on transferred frames (closing them afterwards: the worker owns
  * what it was sent) and answers with plain data: masks in results are packed and their
@@ -79,7 +93,7 @@ async function probeExternalTexture(): Promise<boolean | null> {
  * Comlink.expose(createWorkerHost(), self);
  * ```
  */
-export function createWorkerHost(): WorkerApi {
+export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi {
   const pipelines = new Map<number, HostedPipeline>();
   let nextId = 1;
   let externalTexture: boolean | null | undefined;
@@ -133,9 +147,8 @@ export function createWorkerHost(): WorkerApi {
     openTrainer: (port) =>
       reply(async () => {
         if (typeof port?.postMessage !== 'function') throw new VisionError('INVALID_INPUT', 'openTrainer needs a MessagePort to expose the trainer on');
-        // loaded on demand: apps that never train keep the worker's start-up small
-        const { createTrainerHost } = await import('./trainer-host');
-        Comlink.expose(createTrainerHost(), port as unknown as Comlink.Endpoint);
+        if (!hostOptions.loadTrainer) throw new VisionError('INVALID_OPTION', 'this worker script hosts no trainer; use visionpipe\'s worker.js / node-worker.js, whose hosts open one');
+        Comlink.expose(await hostOptions.loadTrainer(), port as unknown as Comlink.Endpoint);
       }),
     simulateFailure: (kind: SimulatedFailure, ms: number) =>
       reply(() => {

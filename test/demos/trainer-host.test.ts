@@ -9,8 +9,8 @@ import type { RawImage } from '../../src/core/image-input';
 import { selectTfjsBackend } from '../../src/node/index';
 import { loadClassifier } from '../../src/training/save';
 import type { Reply } from '../../src/worker/protocol';
-import { createTrainerHost } from '../../src/worker/trainer-host';
-import type { TrainerApi, TrainingEvent } from '../../src/worker/trainer-protocol';
+import { createTrainerHost } from '../../src/training/worker/trainer-host';
+import type { TrainerApi, TrainingEvent } from '../../src/training/worker/trainer-protocol';
 import { fixturePhoto } from '../helpers/photos';
 
 const LABELS = ['cat', 'coffee'];

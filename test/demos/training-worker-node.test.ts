@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import type { BatchLog, EpochLog } from '../../src/training/fit';
-import { type TrainingWorker, createTrainingWorker } from '../../src/worker/training-worker';
+import { type TrainingWorker, createTrainingWorker } from '../../src/training/worker/training-worker';
 import { REPO_ROOT } from '../browser/server';
 import { fixturePhoto } from '../helpers/photos';
 
@@ -30,7 +30,7 @@ let trainer: TrainingWorker;
 
 beforeAll(async () => {
   const workerUrl = join(REPO_ROOT, '.cache/demos/node-worker.mjs');
-  await build({ absWorkingDir: REPO_ROOT, entryPoints: ['src/worker/node-worker-entry.ts'], outfile: workerUrl, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
+  await build({ absWorkingDir: REPO_ROOT, entryPoints: ['src/node/worker-thread-entry.ts'], outfile: workerUrl, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
   trainer = await createTrainingWorker({ workerUrl, backend: 'wasm' });
 });
 

@@ -24,7 +24,7 @@ export async function ensureBrowserBundles(): Promise<void> {
   if (!stale([join(outdir, 'realtime.js'), join(outdir, 'worker.js')], inputs)) return;
   await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: { realtime: 'test/realtime/pages/bundle-entry.ts', worker: 'src/worker/worker-entry.ts' },
+    entryPoints: { realtime: 'test/realtime/pages/bundle-entry.ts', worker: 'src/worker-entry.ts' },
     outdir,
     bundle: true,
     format: 'esm',
@@ -44,7 +44,7 @@ export async function ensureNodeWorker(): Promise<string> {
   if (stale([out], Math.max(newestMtime(join(REPO_ROOT, 'src')), statSync(BUILD_FILE).mtimeMs))) {
     await build({
       absWorkingDir: REPO_ROOT,
-      entryPoints: ['src/worker/node-worker-entry.ts'],
+      entryPoints: ['src/node/worker-thread-entry.ts'],
       outfile: out,
       bundle: true,
       format: 'esm',

@@ -4,10 +4,13 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { setPlatform } from '../core/platform';
-import { nodePlatform } from '../node/node-platform';
-import { nodeEndpoint } from './node-endpoint';
-import { createWorkerHost } from './worker-host';
+import { nodePlatform } from './node-platform';
+import { nodeEndpoint } from '../worker/node-endpoint';
+import { createWorkerHost } from '../worker/worker-host';
 
 if (!parentPort) throw new Error('visionpipe node-worker.js must run in a worker_threads Worker');
 setPlatform(nodePlatform);
-Comlink.expose(createWorkerHost(), nodeEndpoint(parentPort));
+Comlink.expose(
+  createWorkerHost({ loadTrainer: async () => (await import('../training/worker/trainer-host')).createTrainerHost() }),
+  nodeEndpoint(parentPort),
+);

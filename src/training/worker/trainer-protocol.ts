@@ -1,10 +1,10 @@
-import type { ImageInput } from '../core/image-input';
-import type { ClassificationResult } from '../pipelines/classification/classification-types';
-import type { TfjsBackendName } from '../runtime/tfjs-backend';
-import type { BatchLog, EpochLog } from '../training/fit';
-import type { SavedModelFiles } from '../training/save';
-import type { HeadKind } from '../training/transfer/heads';
-import type { Reply } from './protocol';
+import type { ImageInput } from '../../core/image-input';
+import type { ClassificationResult } from '../../pipelines/classification/classification-types';
+import type { TfjsBackendName } from '../../runtime/tfjs-backend';
+import type { BatchLog, EpochLog } from '../fit';
+import type { SavedModelFiles } from '../save';
+import type { HeadKind } from '../transfer/heads';
+import type { Reply } from '../../worker/protocol';
 
 /**
  * Where the training worker finds the MobileNetV2 backbone and which tfjs backend it uses.

@@ -2,6 +2,9 @@
 // the page over comlink. Created by VisionWorker with
 // `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`.
 import * as Comlink from 'comlink';
-import { createWorkerHost } from './worker-host';
+import { createWorkerHost } from './worker/worker-host';
 
-Comlink.expose(createWorkerHost(), self as unknown as Comlink.Endpoint);
+Comlink.expose(
+  createWorkerHost({ loadTrainer: async () => (await import('./training/worker/trainer-host')).createTrainerHost() }),
+  self as unknown as Comlink.Endpoint,
+);

@@ -1,15 +1,15 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { VisionError, throwIfAborted } from '../core/errors';
-import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../camera/frame';
-import type { ClassificationResult } from '../pipelines/classification/classification-types';
-import type { BatchLog, EpochLog } from '../training/fit';
-import type { SavedModelFiles } from '../training/save';
-import type { Reply } from './protocol';
+import { VisionError, throwIfAborted } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import { closeFrame } from '../../camera/frame';
+import type { ClassificationResult } from '../../pipelines/classification/classification-types';
+import type { BatchLog, EpochLog } from '../fit';
+import type { SavedModelFiles } from '../save';
+import type { Reply } from '../../worker/protocol';
 import type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './trainer-protocol';
-import { toTransferable } from './transfer-input';
-import { VisionWorker } from './vision-worker';
+import { toTransferable } from '../../worker/transfer-input';
+import { VisionWorker } from '../../worker/vision-worker';
 
 /**
  * Options of {@link createTrainingWorker}: where the backbone and wasm files are, the

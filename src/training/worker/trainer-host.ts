@@ -1,19 +1,19 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { VisionError } from '../core/errors';
-import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../camera/frame';
-import type { ModelSpec } from '../models/model-spec';
-import { type ClassificationPipeline, createClassificationPipeline } from '../pipelines/classification/classification-pipeline';
-import { fit } from '../training/fit';
-import { classifierToFiles, saveClassifier } from '../training/save';
-import { stratifiedSplit } from '../training/split';
-import { type FeatureExtractor, loadMobileNetV2Backbone } from '../training/transfer/backbone';
-import { exportClassifier } from '../training/transfer/classifier';
-import { buildHead, headLoss } from '../training/transfer/heads';
-import type { Reply } from './protocol';
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import { closeFrame } from '../../camera/frame';
+import type { ModelSpec } from '../../models/model-spec';
+import { type ClassificationPipeline, createClassificationPipeline } from '../../pipelines/classification/classification-pipeline';
+import { fit } from '../fit';
+import { classifierToFiles, saveClassifier } from '../save';
+import { stratifiedSplit } from '../split';
+import { type FeatureExtractor, loadMobileNetV2Backbone } from '../transfer/backbone';
+import { exportClassifier } from '../transfer/classifier';
+import { buildHead, headLoss } from '../transfer/heads';
+import type { Reply } from '../../worker/protocol';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainingEvent } from './trainer-protocol';
-import { reply } from './reply';
+import { reply } from '../../worker/reply';
 
 /** The trained classifier in the worker: head, composed model, card and pipeline. */
 interface Trained {

@@ -37,7 +37,7 @@ const SUBFOLDER_MAY_IMPORT = {
  * take camera captures and score with eval's accuracy.
  */
 const ACCEPTED_MODULES = {
-  models: ['src/postprocess/ssd-anchors.ts', 'src/postprocess/ssd-decode.ts', 'src/postprocess/ssd-default-boxes.ts', 'src/postprocess/ssd-torchvision.ts', 'src/postprocess/pose/keypoint-sets.ts', 'src/preprocess/prepare.ts', 'src/runtime/load-model.ts'],
+  models: ['src/postprocess/detection/mediapipe-ssd-anchors.ts', 'src/postprocess/detection/mediapipe-ssd.ts', 'src/postprocess/detection/torchvision-ssd-boxes.ts', 'src/postprocess/detection/torchvision-ssd.ts', 'src/postprocess/pose/keypoint-sets.ts', 'src/preprocess/prepare.ts', 'src/runtime/load-model.ts'],
   training: ['src/eval/classification.ts', 'src/preprocess/prepare.ts', 'src/preprocess/to-tensor.ts', 'src/camera/frame.ts'],
 };
 

@@ -1,6 +1,6 @@
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
-import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/ssd-anchors';
+import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/detection/mediapipe-ssd-anchors';
 import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';

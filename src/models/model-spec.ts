@@ -1,8 +1,8 @@
 import type { InputSpec } from '../preprocess/prepare';
-import type { MediapipeAnchorOptions } from '../postprocess/ssd-anchors';
-import type { MediapipeSsdDecodeOptions } from '../postprocess/ssd-decode';
-import type { DefaultBoxOptions } from '../postprocess/ssd-default-boxes';
-import type { BoxCoderOptions } from '../postprocess/ssd-torchvision';
+import type { MediapipeAnchorOptions } from '../postprocess/detection/mediapipe-ssd-anchors';
+import type { MediapipeSsdDecodeOptions } from '../postprocess/detection/mediapipe-ssd';
+import type { DefaultBoxOptions } from '../postprocess/detection/torchvision-ssd-boxes';
+import type { BoxCoderOptions } from '../postprocess/detection/torchvision-ssd';
 import type { ModelFormat } from '../runtime/load-model';
 
 /** Tasks that have a pipeline. @example `const t: TaskName = 'object-detection';` */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { YoloFormat, YoloPostprocessOptions } from '../../src/postprocess/yolo';
+import type { YoloFormat, YoloPostprocessOptions } from '../../src/postprocess/detection/yolo-postprocess';
 
 // Golden fixtures from scripts/make_yolo_fixtures.py (see test/postprocess/yolo.test.ts).
 

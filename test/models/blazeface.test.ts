@@ -11,9 +11,9 @@ import {
   BLAZEPOSE_DETECTOR_ANCHORS,
   type MediapipeAnchorOptions,
   mediapipeSsdAnchors,
-} from '../../src/postprocess/ssd-anchors';
-import { type KeypointCandidates, decodeMediapipeSsd } from '../../src/postprocess/ssd-decode';
-import { weightedNms } from '../../src/postprocess/weighted-nms';
+} from '../../src/postprocess/detection/mediapipe-ssd-anchors';
+import { type KeypointCandidates, decodeMediapipeSsd } from '../../src/postprocess/detection/mediapipe-ssd';
+import { weightedNms } from '../../src/postprocess/nms/weighted-nms';
 import { facePhoto, fixturePhoto, packageFile } from '../helpers/photos';
 
 interface Face {

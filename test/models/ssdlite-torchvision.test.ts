@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelRunner, loadModel } from '../../src/node/index';
-import { SSDLITE320_DEFAULT_BOXES, torchvisionDefaultBoxes } from '../../src/postprocess/ssd-default-boxes';
-import { postprocessTorchvisionSsd } from '../../src/postprocess/ssd-torchvision';
+import { SSDLITE320_DEFAULT_BOXES, torchvisionDefaultBoxes } from '../../src/postprocess/detection/torchvision-ssd-boxes';
+import { postprocessTorchvisionSsd } from '../../src/postprocess/detection/torchvision-ssd';
 import { type SsdliteReference, ssdliteReference } from '../helpers/torchvision-cache';
 
 describe('torchvision ssdlite320_mobilenet_v3_large, raw heads in onnxruntime + our SSD post-processing', () => {

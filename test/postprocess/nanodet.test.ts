@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeGfl } from '../../src/postprocess/nanodet';
+import { decodeGfl } from '../../src/postprocess/detection/nanodet';
 
 /** One 4×3 level at stride 8 with 2 classes and regMax 3 (4 bins); one hot cell. */
 function level(cell: number, score: number, bins: number[][]) {

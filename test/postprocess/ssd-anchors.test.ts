@@ -5,7 +5,7 @@ import {
   BLAZEPOSE_DETECTOR_ANCHORS,
   type MediapipeAnchorOptions,
   mediapipeSsdAnchors,
-} from '../../src/postprocess/ssd-anchors';
+} from '../../src/postprocess/detection/mediapipe-ssd-anchors';
 
 const row = (a: Float32Array, i: number): number[] => Array.from(a.subarray(i * 4, i * 4 + 4));
 const f = Math.fround;

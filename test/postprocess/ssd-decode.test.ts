@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MediapipeSsdDecodeOptions, decodeMediapipeSsd } from '../../src/postprocess/ssd-decode';
+import { type MediapipeSsdDecodeOptions, decodeMediapipeSsd } from '../../src/postprocess/detection/mediapipe-ssd';
 
 const BASE: MediapipeSsdDecodeOptions = { inputWidth: 128, inputHeight: 128, xScale: 128, yScale: 128, wScale: 128, hScale: 128 };
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));

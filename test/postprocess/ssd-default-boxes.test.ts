@@ -5,7 +5,7 @@ import {
   SSDLITE320_DEFAULT_BOXES,
   defaultBoxesPerLocation,
   torchvisionDefaultBoxes,
-} from '../../src/postprocess/ssd-default-boxes';
+} from '../../src/postprocess/detection/torchvision-ssd-boxes';
 
 interface Config {
   name: string;

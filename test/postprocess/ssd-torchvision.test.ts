@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeTorchvisionBoxes, postprocessTorchvisionSsd } from '../../src/postprocess/ssd-torchvision';
+import { decodeTorchvisionBoxes, postprocessTorchvisionSsd } from '../../src/postprocess/detection/torchvision-ssd';
 
 interface Case {
   name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nms } from '../../src/postprocess/nms';
-import { weightedNms } from '../../src/postprocess/weighted-nms';
+import { nms } from '../../src/postprocess/nms/nms';
+import { weightedNms } from '../../src/postprocess/nms/weighted-nms';
 
 describe('weightedNms (MediaPipe WEIGHTED non-max suppression)', () => {
   const boxes = [0, 0, 10, 10, 2, 0, 12, 10, 50, 50, 60, 60, 1, 1, 11, 11];

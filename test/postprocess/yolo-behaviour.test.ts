@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { postprocessYolo } from '../../src/postprocess/yolo';
-import { decodeYoloV8 } from '../../src/postprocess/yolo-v8';
-import { decodeYoloV5 } from '../../src/postprocess/yolo-v5';
-import { decodeYoloEnd2End } from '../../src/postprocess/yolo-end2end';
+import { postprocessYolo } from '../../src/postprocess/detection/yolo-postprocess';
+import { decodeYoloV8 } from '../../src/postprocess/detection/yolo-v8';
+import { decodeYoloV5 } from '../../src/postprocess/detection/yolo-v5';
+import { decodeYoloEnd2End } from '../../src/postprocess/detection/yolo-end2end';
 import type { RawTensor } from '../../src/runtime/model-runner';
 import { errorCode } from './fixtures';
 

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { postprocessYolo, type YoloPostprocessOptions } from '../../src/postprocess/yolo';
-import { decodeYoloV5 } from '../../src/postprocess/yolo-v5';
-import { decodeYoloV8 } from '../../src/postprocess/yolo-v8';
-import type { YoloCandidates } from '../../src/postprocess/yolo-common';
+import { postprocessYolo, type YoloPostprocessOptions } from '../../src/postprocess/detection/yolo-postprocess';
+import { decodeYoloV5 } from '../../src/postprocess/detection/yolo-v5';
+import { decodeYoloV8 } from '../../src/postprocess/detection/yolo-v8';
+import type { YoloCandidates } from '../../src/postprocess/detection/yolo-common';
 import { type Case, fixture, tensorOf } from '../helpers/yolo-fixture';
 
 // Golden fixtures from scripts/make_yolo_fixtures.py: transcriptions of Ultralytics'

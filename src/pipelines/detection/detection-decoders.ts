@@ -1,15 +1,18 @@
 import { VisionError } from '../../core/errors';
 import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
-import { type DetectionCandidates, decodeCenterNet } from '../../postprocess/detection-candidates';
-import { type GflLevel, decodeGfl } from '../../postprocess/nanodet';
-import { type MediapipeAnchorOptions, mediapipeSsdAnchors } from '../../postprocess/ssd-anchors';
-import { decodeMediapipeSsd } from '../../postprocess/ssd-decode';
-import { type DefaultBoxOptions, torchvisionDefaultBoxes } from '../../postprocess/ssd-default-boxes';
-import { postprocessTorchvisionSsd } from '../../postprocess/ssd-torchvision';
-import { weightedNms } from '../../postprocess/weighted-nms';
+import { decodeCenterNet } from '../../postprocess/detection/centernet';
+import { type GflLevel, decodeGfl } from '../../postprocess/detection/nanodet';
+import { type MediapipeAnchorOptions, mediapipeSsdAnchors } from '../../postprocess/detection/mediapipe-ssd-anchors';
+import { decodeMediapipeSsd } from '../../postprocess/detection/mediapipe-ssd';
+import { type DefaultBoxOptions, torchvisionDefaultBoxes } from '../../postprocess/detection/torchvision-ssd-boxes';
+import { decodeTorchvisionSsd } from '../../postprocess/detection/torchvision-ssd';
 import type { RawTensor } from '../../runtime/model-runner';
-import { type YoloFormat, postprocessYolo } from '../../postprocess/yolo';
+import { decodeYoloEnd2End } from '../../postprocess/detection/yolo-end2end';
+import { decodeYoloV5 } from '../../postprocess/detection/yolo-v5';
+import { decodeYoloV8 } from '../../postprocess/detection/yolo-v8';
+import type { YoloFormat } from '../../postprocess/detection/yolo-postprocess';
+import type { KeypointedCandidates, SuppressionMethod } from '../../postprocess/nms/suppress';
 import type { DetectionRunOptions } from './detection-types';
 
 /**
@@ -17,33 +20,30 @@ import type { DetectionRunOptions } from './detection-types';
  *
  * @example
  * ```ts
- * const candidates = DETECTION_DECODERS.yolov8(outputs, { spec, transform, threshold: 0.25, iouThreshold: 0.7, maxDetections: 300, options: {} });
+ * const candidates = DETECTION_DECODERS.yolov8(outputs, { spec, transform, threshold: 0.25, maxDetections: 300, options: {} });
  * ```
  */
 export interface DecodeContext {
   spec: ModelSpec;
   transform: InputTransform;
   threshold: number;
-  iouThreshold: number;
+  /** Caps what NMS-free outputs decode (end-to-end YOLO); suppression applies it to the rest. */
   maxDetections: number;
   options: DetectionRunOptions;
 }
 
 /**
- * Decoded candidates; `nmsFree` marks candidates that are already final (NMS-free models, or
- * decoders that ran their family's own NMS) so the pipeline does not suppress again.
+ * Decoded candidates (never suppressed: decoders return candidates only), with keypoints in
+ * model-input pixels when the head predicts them, and the suppression their family needs:
+ * `'greedy'` (default), `'weighted'` (MediaPipe heads whose card asks for it) or `'none'`
+ * (NMS-free models, and models that suppressed in-graph).
  *
  * @example
  * ```ts
- * if (decoded.nmsFree) return decoded; // already final
+ * const kept = suppressCandidates(decoded, { method: decoded.suppression, iouThreshold: 0.45 });
  * ```
  */
-export type DecodedCandidates = DetectionCandidates & {
-  nmsFree?: boolean;
-  /** N×K×2 `(x, y)` keypoints in model-input pixels, when the head predicts them. */
-  keypoints?: Float32Array;
-  numKeypoints?: number;
-};
+export type DecodedCandidates = KeypointedCandidates & { suppression?: SuppressionMethod };
 
 /** Turns a detector family's raw outputs into candidates in model-input pixels. @example `DETECTION_DECODERS.centernet(outputs, ctx)` */
 export type DetectionDecoder = (outputs: Record<string, RawTensor>, context: DecodeContext) => DecodedCandidates;
@@ -77,18 +77,15 @@ function gflLevels(outputs: Record<string, RawTensor>, spec: ModelSpec): { level
 }
 
 function yolo(format: YoloFormat): DetectionDecoder {
-  return (outputs, { spec, threshold, iouThreshold, maxDetections, options }) =>
-    postprocessYolo(firstOutput(outputs, spec), {
-      format,
-      threshold,
-      iouThreshold,
-      maxDetections,
-      numClasses: format === 'end2end' ? undefined : spec.labels.length,
-      multiLabel: options.multiLabel,
-      agnostic: options.agnostic,
-      classes: options.classes,
-      numExtras: spec.head?.numExtras,
-    });
+  return (outputs, { spec, threshold, maxDetections, options }) => {
+    const output = firstOutput(outputs, spec);
+    const numExtras = spec.head?.numExtras;
+    if (format === 'end2end') {
+      return { ...decodeYoloEnd2End(output, { threshold, numExtras, classes: options.classes, maxDetections }), suppression: 'none' };
+    }
+    const decode = format === 'v5' ? decodeYoloV5 : decodeYoloV8;
+    return decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras });
+  };
 }
 
 const anchorCache = new WeakMap<MediapipeAnchorOptions, Float32Array>();
@@ -104,8 +101,8 @@ function anchorsFor(options: MediapipeAnchorOptions): Float32Array {
 
 const defaultBoxCache = new WeakMap<DefaultBoxOptions, Float32Array>();
 
-/** torchvision SSD raw heads: default boxes + BoxCoder decode + per-class top-k and NMS, as `SSD.postprocess_detections`. */
-const torchvisionSsd: DetectionDecoder = (outputs, { spec, threshold, iouThreshold, maxDetections }) => {
+/** torchvision SSD raw heads: default boxes + BoxCoder decode + per-class top-k, the candidates of `SSD.postprocess_detections`. */
+const torchvisionSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
   const head = spec.head?.torchvisionSsd;
   if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family torchvision-ssd) needs head.torchvisionSsd: default boxes and output names`);
   const [regressionName, logitsName] = head.outputs;
@@ -119,20 +116,17 @@ const torchvisionSsd: DetectionDecoder = (outputs, { spec, threshold, iouThresho
     anchors = torchvisionDefaultBoxes(head.defaultBoxes);
     defaultBoxCache.set(head.defaultBoxes, anchors);
   }
-  const candidates = postprocessTorchvisionSsd({ bboxRegression: regression.data as Float32Array, clsLogits: logits.data as Float32Array }, anchors, {
+  return decodeTorchvisionSsd({ bboxRegression: regression.data as Float32Array, clsLogits: logits.data as Float32Array }, anchors, {
     ...head.boxCoder,
     imageWidth: spec.input.width,
     imageHeight: spec.input.height,
     scoreThresh: threshold,
-    nmsThresh: iouThreshold,
-    detectionsPerImg: maxDetections,
     topkCandidates: head.topkCandidates,
     activation: head.activation,
   });
-  return { ...candidates, nmsFree: true };
 };
 
-const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold, iouThreshold, maxDetections }) => {
+const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
   const head = spec.head?.ssd;
   if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family mediapipe-ssd) needs head.ssd: anchors, box and score outputs, decode options`);
   const pick = (names: readonly string[]) =>
@@ -147,9 +141,7 @@ const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold, iouThreshold
     inputHeight: spec.input.height,
     minScoreThresh: threshold,
   });
-  if (!head.weightedNms) return decoded;
-  const kept = weightedNms(decoded.boxes, decoded.scores, { iouThreshold, maxDetections, keypoints: decoded.keypoints, numKeypoints: decoded.numKeypoints });
-  return { ...kept, classIds: Int32Array.from(kept.indices, (i) => decoded.classIds[i]), numKeypoints: decoded.numKeypoints, nmsFree: true };
+  return { ...decoded, suppression: head.weightedNms ? 'weighted' : 'greedy' };
 };
 
 function integerData(tensor: RawTensor): ArrayLike<number> {
@@ -180,7 +172,7 @@ const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) =
     boxes: Float32Array.from(keep.flatMap((i) => Array.from((boxes.data as Float32Array).subarray(i * 4, i * 4 + 4)))),
     scores: Float32Array.from(keep, (i) => scores.data[i] as number),
     classIds: Int32Array.from(keep, (i) => ids[i]),
-    nmsFree: true,
+    suppression: 'none',
   };
 };
 

@@ -3,7 +3,7 @@ import type { ImageInput } from '../../core/image-input';
 import type { Detection, InputTransform, Keypoint } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { normalizeBoxes, scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
-import { nms } from '../../postprocess/nms';
+import { type SuppressedCandidates, suppressCandidates } from '../../postprocess/nms/suppress';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
@@ -37,7 +37,7 @@ function keepClasses(candidates: DecodedCandidates, classes: readonly number[] |
   };
 }
 
-function keypointsOf(candidates: DecodedCandidates, index: number, transform: InputTransform, names: readonly string[] | undefined): Keypoint[] | undefined {
+function keypointsOf(candidates: SuppressedCandidates, index: number, transform: InputTransform, names: readonly string[] | undefined): Keypoint[] | undefined {
   const k = candidates.numKeypoints ?? 0;
   if (!candidates.keypoints || k === 0) return undefined;
   const points = scaleKeypointsToSource(candidates.keypoints.subarray(index * k * 2, (index + 1) * k * 2), transform);
@@ -82,26 +82,21 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const maxDetections = merged.maxDetections ?? 100;
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
-    const context = { spec: this.spec, transform: stage.transform, threshold, iouThreshold, maxDetections, options: merged };
-    const decoded = this.decode(stage.outputs, context);
-    const candidates = keepClasses(decoded, merged.classes);
-    const keep = decoded.nmsFree
-      ? Int32Array.from({ length: Math.min(maxDetections, candidates.scores.length) }, (_, i) => i)
-      : nms(candidates.boxes, candidates.scores, {
-          iouThreshold,
-          maxDetections,
-          classIds: candidates.classIds,
-          agnostic: merged.agnostic ?? false,
-        });
+    const decoded = this.decode(stage.outputs, { spec: this.spec, transform: stage.transform, threshold, maxDetections, options: merged });
+    const kept = suppressCandidates(keepClasses(decoded, merged.classes), {
+      method: decoded.suppression ?? 'greedy',
+      iouThreshold,
+      maxDetections,
+      agnostic: merged.agnostic ?? false,
+    });
     const { sourceWidth: width, sourceHeight: height } = stage.transform;
-    const kept = Float32Array.from([...keep].flatMap((i) => [...candidates.boxes.subarray(i * 4, i * 4 + 4)]));
-    const boxes = scaleBoxesToSource(kept, stage.transform);
+    const boxes = scaleBoxesToSource(kept.boxes, stage.transform);
     const normalized = normalizeBoxes(boxes, width, height);
-    const detections: Detection[] = [...keep].map((index, k) => {
-      const classId = candidates.classIds[index];
+    const detections: Detection[] = Array.from(kept.indices, (_, k) => {
+      const classId = kept.classIds[k];
       const box = (a: Float32Array) => ({ x1: a[k * 4], y1: a[k * 4 + 1], x2: a[k * 4 + 2], y2: a[k * 4 + 3] });
-      const detection: Detection = { box: box(boxes), boxNormalized: box(normalized), score: candidates.scores[index], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
-      const keypoints = keypointsOf(candidates, index, stage.transform, this.spec.head?.ssd?.keypointNames);
+      const detection: Detection = { box: box(boxes), boxNormalized: box(normalized), score: kept.scores[k], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
+      const keypoints = keypointsOf(kept, k, stage.transform, this.spec.head?.ssd?.keypointNames);
       return keypoints ? { ...detection, keypoints } : detection;
     });
     return { detections, imageSize: { width, height }, timing: finishTiming(stage, postStart) };

@@ -7,7 +7,7 @@ import { type SparsePlane, thresholdSparse } from '../../postprocess/masks/bilin
 import { pasteMasks } from '../../postprocess/masks/paste';
 import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import { yoloSegMasks } from '../../postprocess/masks/yolo-seg';
-import { postprocessYolo } from '../../postprocess/yolo';
+import { postprocessYolo } from '../../postprocess/detection/yolo-postprocess';
 import type { RawTensor } from '../../runtime/model-runner';
 import type { InstanceSegmentationRunOptions } from './segmentation-types';
 

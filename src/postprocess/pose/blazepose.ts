@@ -3,9 +3,9 @@
  * a square region of interest, and the landmark model's `ld_3d` output → 33 landmarks.
  */
 import { VisionError } from '../../core/errors';
-import { BLAZEPOSE_DETECTOR_ANCHORS, mediapipeSsdAnchors } from '../ssd-anchors';
-import { decodeMediapipeSsd } from '../ssd-decode';
-import { weightedNms } from '../weighted-nms';
+import { BLAZEPOSE_DETECTOR_ANCHORS, mediapipeSsdAnchors } from '../detection/mediapipe-ssd-anchors';
+import { decodeMediapipeSsd } from '../detection/mediapipe-ssd';
+import { suppressCandidates } from '../nms/suppress';
 import { type RawPose, requireLength } from './raw-pose';
 
 /** Landmarks the BlazePose models report (of the 39 in `ld_3d`; the last 6 are auxiliary). @example `pose.keypoints.length === BLAZEPOSE_NUM_LANDMARKS * 3` */
@@ -58,10 +58,9 @@ export function decodeBlazePoseDetector(rows: ArrayLike<number>, options: { minS
     inputWidth: size, inputHeight: size, xScale: size, yScale: size, wScale: size, hScale: size,
     numKeypoints: 4, reverseOutputOrder: true, sigmoidScore: true, scoreClippingThresh: 100, minScoreThresh: options.minScore ?? 0.5,
   });
-  const kept = weightedNms(candidates.boxes, candidates.scores, {
-    iouThreshold: options.iouThreshold ?? 0.3, maxDetections: options.maxPeople ?? 1, keypoints: candidates.keypoints, numKeypoints: 4,
-  });
-  return Array.from(kept.scores, (score, i) => ({ box: kept.boxes.slice(i * 4, i * 4 + 4), score, keypoints: kept.keypoints.slice(i * 8, i * 8 + 8) }));
+  const kept = suppressCandidates(candidates, { method: 'weighted', agnostic: true, iouThreshold: options.iouThreshold ?? 0.3, maxDetections: options.maxPeople ?? 1 });
+  const keypoints = kept.keypoints ?? new Float32Array(kept.scores.length * 8);
+  return Array.from(kept.scores, (score, i) => ({ box: kept.boxes.slice(i * 4, i * 4 + 4), score, keypoints: keypoints.slice(i * 8, i * 8 + 8) }));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { VisionError } from '../core/errors';
-import type { DetectionCandidates } from './detection-candidates';
+import { VisionError } from '../../core/errors';
+import type { DetectionCandidates } from './candidates';
 
 /**
  * One level of a GFL-style (NanoDet) head: class scores `[cells, numClasses]` (already

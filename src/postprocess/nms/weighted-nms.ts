@@ -3,9 +3,9 @@
  * detectors (BlazeFace, BlazePose): each kept box is the score-weighted mean of the boxes it
  * suppresses, which steadies boxes and keypoints from frame to frame.
  */
-import { VisionError } from '../core/errors';
+import { VisionError } from '../../core/errors';
 import { iou } from './iou';
-import { checkBoxArray, checkCount, checkUnitInterval } from './validate';
+import { checkBoxArray, checkCount, checkUnitInterval } from '../validate';
 
 /**
  * Options of {@link weightedNms}.

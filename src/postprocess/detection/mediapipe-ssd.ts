@@ -2,10 +2,10 @@
  * Decoding MediaPipe-style SSD heads (BlazeFace, BlazePose detector, palm detector): box and
  * keypoint offsets relative to anchors, as MediaPipe's `TensorsToDetectionsCalculator`.
  */
-import { VisionError } from '../core/errors';
-import { sigmoid } from './activations';
-import type { DetectionCandidates } from './detection-candidates';
-import { checkPositive } from './validate';
+import { VisionError } from '../../core/errors';
+import { sigmoid } from '../activations';
+import type { DetectionCandidates } from './candidates';
+import { checkPositive } from '../validate';
 
 /**
  * Candidates with keypoints: `keypoints` holds N×K×2 `(x, y)` in model-input pixels,

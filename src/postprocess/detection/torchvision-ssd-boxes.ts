@@ -3,8 +3,8 @@
  * `ssdlite320_mobilenet_v3_large`), in input pixels. Computed with float32 rounding at the
  * same steps as torchvision so that the boxes match it to the last bit or two.
  */
-import { VisionError } from '../core/errors';
-import { checkPositive } from './validate';
+import { VisionError } from '../../core/errors';
+import { checkPositive } from '../validate';
 
 const f32 = Math.fround;
 

@@ -3,7 +3,7 @@
  * torchvision's arithmetic (`area = (x2 - x1) * (y2 - y1)`, no `+1`), so that results agree
  * bit for bit with `torchvision.ops.box_iou` in float64.
  */
-import { checkBoxArray } from './validate';
+import { checkBoxArray } from '../validate';
 
 /**
  * Area of the `index`-th xyxy box of a flat array: `(x2 - x1) * (y2 - y1)`, no `+1`.

@@ -2,8 +2,8 @@
  * Decoder of end-to-end (NMS-free) YOLO exports: YOLOv10, YOLO26 (`end2end=True`, the
  * default), RT-DETR-style top-k heads: `[1, K, 6(+M)]` = `x1, y1, x2, y2, score, class`.
  */
-import { VisionError } from '../core/errors';
-import { checkUnitInterval, checkCount } from './validate';
+import { VisionError } from '../../core/errors';
+import { checkUnitInterval, checkCount } from '../validate';
 import { checkClasses, readYoloTensor } from './yolo-common';
 import type { YoloCandidates, YoloMatrix, YoloOutputTensor } from './yolo-common';
 import { buildCandidates, CandidateBuffer, rowBoxIsFinite } from './yolo-candidates';

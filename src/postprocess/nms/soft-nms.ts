@@ -2,8 +2,8 @@
  * Soft-NMS (Bodla et al., "Soft-NMS — Improving Object Detection With One Line of Code",
  * ICCV 2017): instead of removing boxes that overlap a kept one, decay their scores.
  */
-import { VisionError } from '../core/errors';
-import { checkBoxArray, checkCount, checkUnitInterval } from './validate';
+import { VisionError } from '../../core/errors';
+import { checkBoxArray, checkCount, checkUnitInterval } from '../validate';
 
 /**
  * Options of {@link softNms}.

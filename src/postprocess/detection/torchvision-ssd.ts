@@ -3,11 +3,11 @@
  * `SSD.postprocess_detections`, reproduced step by step (float32 rounding where torch rounds)
  * so that raw-head ONNX exports of torchvision SSD models give torchvision's detections.
  */
-import { VisionError } from '../core/errors';
-import { sigmoid, softmax, topK } from './activations';
-import type { DetectionCandidates } from './detection-candidates';
-import { nms } from './nms';
-import { checkBoxArray, checkCount, checkPositive, checkUnitInterval } from './validate';
+import { VisionError } from '../../core/errors';
+import { sigmoid, softmax, topK } from '../activations';
+import type { DetectionCandidates } from './candidates';
+import { suppressCandidates } from '../nms/suppress';
+import { checkBoxArray, checkCount, checkPositive, checkUnitInterval } from '../validate';
 
 const f32 = Math.fround;
 
@@ -126,37 +126,28 @@ function checkOptions(o: TorchvisionSsdOptions): void {
 }
 
 /**
- * torchvision's `SSD.postprocess_detections` for one image: decode the regressions against
- * the anchors (xyxy pixels, from {@link torchvisionDefaultBoxes}), clip to the image, score
- * with a softmax over classes; then per class (1..C-1): scores `> scoreThresh`, the
- * `topkCandidates` best; then class-aware NMS and the first `detectionsPerImg`. Returns the
- * detections in descending score order with `classIds` = torchvision labels.
+ * The candidates of torchvision's `SSD.postprocess_detections` for one image, before its
+ * NMS: decode the regressions against the anchors (xyxy pixels, from
+ * {@link torchvisionDefaultBoxes}), clip to the image, score with a softmax over classes;
+ * then per class (1..C-1): scores `> scoreThresh`, the `topkCandidates` best. Class by
+ * class, best first within a class; `suppressCandidates` (class-aware) finishes the job.
  *
  * @throws VisionError `INVALID_INPUT` when the head outputs do not match the anchor count;
  * `INVALID_OPTION` for bad thresholds or counts.
  *
  * @example
  * ```ts
- * const anchors = torchvisionDefaultBoxes(SSDLITE320_DEFAULT_BOXES);
- * const out = await runner.run({ images: input });
- * const dets = postprocessTorchvisionSsd(
- *   { bboxRegression: out.bbox_regression.data, clsLogits: out.cls_logits.data },
- *   anchors,
- *   { imageWidth: 320, imageHeight: 320, scoreThresh: 0.3, nmsThresh: 0.55, topkCandidates: 300, detectionsPerImg: 300 },
- * );
+ * const candidates = decodeTorchvisionSsd(head, torchvisionDefaultBoxes(SSDLITE320_DEFAULT_BOXES), { imageWidth: 320, imageHeight: 320, scoreThresh: 0.3 });
+ * const final = suppressCandidates(candidates, { iouThreshold: 0.55, maxDetections: 300 });
  * ```
  */
-export function postprocessTorchvisionSsd(
-  head: TorchvisionSsdHeadOutputs,
-  anchors: ArrayLike<number>,
-  options: TorchvisionSsdOptions,
-): DetectionCandidates {
+export function decodeTorchvisionSsd(head: TorchvisionSsdHeadOutputs, anchors: ArrayLike<number>, options: TorchvisionSsdOptions): DetectionCandidates {
   checkOptions(options);
   const boxes = decodeTorchvisionBoxes(head.bboxRegression, anchors, options);
   const n = boxes.length / 4;
   const logits = head.clsLogits;
   if (logits == null || n === 0 || logits.length % n !== 0) {
-    throw new VisionError('INVALID_INPUT', `postprocessTorchvisionSsd: ${logits?.length} class logits do not divide into ${n} anchors`);
+    throw new VisionError('INVALID_INPUT', `decodeTorchvisionSsd: ${logits?.length} class logits do not divide into ${n} anchors`);
   }
   const numClasses = logits.length / n;
   const scores = options.activation === 'sigmoid' ? sigmoid(logits) : softmax(logits, numClasses);
@@ -192,23 +183,31 @@ export function postprocessTorchvisionSsd(
       candClass.push(label);
     }
   }
-  const m = candAnchor.length;
-  const candBoxes = new Float32Array(m * 4);
-  for (let k = 0; k < m; k++) candBoxes.set(boxes.subarray(candAnchor[k] * 4, candAnchor[k] * 4 + 4), k * 4);
-  const keep = nms(candBoxes, candScore, {
-    iouThreshold: options.nmsThresh ?? 0.45,
-    classIds: candClass,
-    maxDetections: options.detectionsPerImg ?? 200,
-  });
-  const out: DetectionCandidates = {
-    boxes: new Float32Array(keep.length * 4),
-    scores: new Float32Array(keep.length),
-    classIds: new Int32Array(keep.length),
-  };
-  keep.forEach((k, i) => {
-    out.boxes.set(candBoxes.subarray(k * 4, k * 4 + 4), i * 4);
-    out.scores[i] = candScore[k];
-    out.classIds[i] = candClass[k];
-  });
-  return out;
+  const candBoxes = new Float32Array(candAnchor.length * 4);
+  candAnchor.forEach((a, k) => candBoxes.set(boxes.subarray(a * 4, a * 4 + 4), k * 4));
+  return { boxes: candBoxes, scores: Float32Array.from(candScore), classIds: Int32Array.from(candClass) };
+}
+
+/**
+ * torchvision's `SSD.postprocess_detections` for one image: {@link decodeTorchvisionSsd},
+ * then class-aware NMS (`nmsThresh`) and the first `detectionsPerImg` (`suppressCandidates`).
+ * Returns the detections in descending score order with `classIds` = torchvision labels.
+ *
+ * @throws VisionError `INVALID_INPUT` when the head outputs do not match the anchor count;
+ * `INVALID_OPTION` for bad thresholds or counts.
+ *
+ * @example
+ * ```ts
+ * const anchors = torchvisionDefaultBoxes(SSDLITE320_DEFAULT_BOXES);
+ * const out = await runner.run({ images: input });
+ * const dets = postprocessTorchvisionSsd(
+ *   { bboxRegression: out.bbox_regression.data, clsLogits: out.cls_logits.data },
+ *   anchors,
+ *   { imageWidth: 320, imageHeight: 320, scoreThresh: 0.3, nmsThresh: 0.55, topkCandidates: 300, detectionsPerImg: 300 },
+ * );
+ * ```
+ */
+export function postprocessTorchvisionSsd(head: TorchvisionSsdHeadOutputs, anchors: ArrayLike<number>, options: TorchvisionSsdOptions): DetectionCandidates {
+  const kept = suppressCandidates(decodeTorchvisionSsd(head, anchors, options), { iouThreshold: options.nmsThresh ?? 0.45, maxDetections: options.detectionsPerImg ?? 200 });
+  return { boxes: kept.boxes, scores: kept.scores, classIds: kept.classIds };
 }

@@ -2,9 +2,9 @@
  * Types, option checks and tensor reading shared by the YOLO decoders (yolo-v8.ts,
  * yolo-v5.ts, yolo-end2end.ts) and by `postprocessYolo` (yolo.ts).
  */
-import { VisionError } from '../core/errors';
-import type { DetectionCandidates } from './detection-candidates';
-import { checkCount, checkUnitInterval } from './validate';
+import { VisionError } from '../../core/errors';
+import type { DetectionCandidates } from './candidates';
+import { checkCount, checkUnitInterval } from '../validate';
 
 /**
  * A raw YOLO output tensor. A runner's `RawTensor` fits as is; so does `{ dims, data }`

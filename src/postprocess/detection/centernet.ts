@@ -1,20 +1,5 @@
-import { VisionError } from '../core/errors';
-
-/**
- * Decoded but not yet suppressed detections, as flat typed arrays: `boxes` N×4 xyxy in
- * model-input pixels, `scores` and `classIds` of length N. Every detector decoder produces
- * this; NMS and coordinate mapping take it from there.
- *
- * @example
- * ```ts
- * const c: DetectionCandidates = { boxes: new Float32Array([0, 0, 10, 10]), scores: new Float32Array([0.9]), classIds: new Int32Array([0]) };
- * ```
- */
-export interface DetectionCandidates {
-  boxes: Float32Array;
-  scores: Float32Array;
-  classIds: Int32Array;
-}
+import { VisionError } from '../../core/errors';
+import type { DetectionCandidates } from './candidates';
 
 /**
  * Decodes CenterNet's in-graph top-k output `[1, N, 6]` (`x1, y1, x2, y2, score, class` in

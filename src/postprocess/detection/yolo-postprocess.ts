@@ -1,10 +1,12 @@
 /**
  * `postprocessYolo`: decode + NMS + `max_det`, the equivalent of Ultralytics
- * `non_max_suppression` for the three YOLO output families.
+ * `non_max_suppression` for the three YOLO output families — a convenience over the family
+ * decoders and the one suppression step (`suppressCandidates`), which the pipelines call
+ * themselves.
  */
-import { VisionError } from '../core/errors';
-import { nms } from './nms';
-import { checkCount, checkUnitInterval } from './validate';
+import { VisionError } from '../../core/errors';
+import { suppressCandidates } from '../nms/suppress';
+import { checkCount, checkUnitInterval } from '../validate';
 import type { YoloCandidates, YoloDecodeOptions, YoloOutputTensor } from './yolo-common';
 import { selectCandidates } from './yolo-candidates';
 import { decodeYoloEnd2End } from './yolo-end2end';
@@ -57,7 +59,7 @@ export interface YoloPostprocessOptions extends YoloDecodeOptions {
  * max_det=300, max_nms=30000)` (YOLOv5's for `'v5'`); golden-tested against a transcription
  * of it running on torch / torchvision. Where we differ, and why it does not matter:
  * - class-aware NMS: Ultralytics offsets each box by `class × 7680` and runs one
- *   class-agnostic NMS; we run NMS per class directly ({@link nms} with `classIds`). For
+ *   class-agnostic NMS; we run NMS per class directly (`suppressCandidates`, greedy). For
  *   boxes within 7680 px this is the same computation, up to float32 rounding of the
  *   offset coordinates (IoU within ~1e-7 of the threshold);
  * - IoU in double precision (torchvision: float32), same as above;
@@ -100,11 +102,6 @@ export function postprocessYolo(output: YoloOutputTensor, options: YoloPostproce
   const iou = iouThreshold ?? (format === 'v5' ? 0.45 : 0.7);
   checkUnitInterval(iou, `${fn}: iouThreshold`);
   const candidates = format === 'v5' ? decodeYoloV5(output, decode) : decodeYoloV8(output, decode);
-  const keep = nms(candidates.boxes, candidates.scores, {
-    iouThreshold: iou,
-    classIds: candidates.classIds,
-    agnostic: agnostic === true,
-    maxDetections,
-  });
-  return selectCandidates(candidates, keep, true);
+  const kept = suppressCandidates(candidates, { method: 'greedy', iouThreshold: iou, agnostic: agnostic === true, maxDetections });
+  return selectCandidates(candidates, kept.indices, true);
 }

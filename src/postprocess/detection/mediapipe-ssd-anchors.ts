@@ -3,8 +3,8 @@
  * person detector and the palm detector: normalised `(cx, cy, w, h)` per anchor, layers with
  * equal strides merged into one grid.
  */
-import { VisionError } from '../core/errors';
-import { checkPositive } from './validate';
+import { VisionError } from '../../core/errors';
+import { checkPositive } from '../validate';
 
 /**
  * Options of {@link mediapipeSsdAnchors}: the fields of MediaPipe's

@@ -3,8 +3,8 @@
  * ("batched", boxes only suppress boxes of their own class). Golden-tested against
  * `torchvision.ops.nms`, `torchvision.ops.batched_nms` and `cv2.dnn.NMSBoxes`.
  */
-import { VisionError } from '../core/errors';
-import { checkBoxArray, checkCount, checkUnitInterval } from './validate';
+import { VisionError } from '../../core/errors';
+import { checkBoxArray, checkCount, checkUnitInterval } from '../validate';
 
 /**
  * Options of {@link nms}.

@@ -1,0 +1,177 @@
+/**
+ * The one suppression step of every detector: family decoders return candidates, and this
+ * decides which survive, with one options type for every method.
+ */
+import { VisionError } from '../../core/errors';
+import type { DetectionCandidates } from '../detection/candidates';
+import { checkCount, checkUnitInterval } from '../validate';
+import { nms } from './nms';
+import { softNms } from './soft-nms';
+import { weightedNms } from './weighted-nms';
+
+/**
+ * How overlapping candidates are suppressed:
+ * - `'greedy'`: hard NMS (torchvision `batched_nms` / `cv2.dnn.NMSBoxes` semantics, see `nms`);
+ * - `'soft'`: Gaussian Soft-NMS, scores decay with overlap (see `softNms`);
+ * - `'weighted'`: MediaPipe's weighted NMS, clusters are blended into one box (and keypoints) (see `weightedNms`);
+ * - `'none'`: NMS-free outputs (end-to-end models, models that suppressed in-graph): the first `maxDetections` candidates are kept as they are.
+ *
+ * @example
+ * ```ts
+ * const method: SuppressionMethod = 'weighted';
+ * ```
+ */
+export type SuppressionMethod = 'greedy' | 'soft' | 'weighted' | 'none';
+
+const METHODS: readonly SuppressionMethod[] = ['greedy', 'soft', 'weighted', 'none'];
+
+/**
+ * Options of {@link suppressCandidates}, the same for every method and family.
+ *
+ * @example
+ * ```ts
+ * const options: SuppressionOptions = { method: 'greedy', iouThreshold: 0.45, agnostic: false, maxDetections: 100 };
+ * ```
+ */
+export interface SuppressionOptions {
+  /** Default `'greedy'`. */
+  method?: SuppressionMethod;
+  /** Overlap above which a candidate is suppressed (greedy), joins a cluster (weighted); unused by Gaussian soft-NMS and `'none'`. In [0, 1]; default 0.45. */
+  iouThreshold?: number;
+  /** Candidates of different classes suppress each other too. Default false: each class is suppressed on its own. */
+  agnostic?: boolean;
+  /** Keep at most this many. Default Infinity. */
+  maxDetections?: number;
+  /** Soft-NMS: width of the Gaussian decay (> 0). Default 0.5. */
+  sigma?: number;
+  /** Soft-NMS: candidates whose decayed score falls below this are dropped. In [0, 1]; default 0.001. */
+  scoreThreshold?: number;
+}
+
+/**
+ * Candidates with optional N×K×2 keypoints (MediaPipe SSD heads), as family decoders return them.
+ *
+ * @example
+ * ```ts
+ * const c: KeypointedCandidates = { ...candidates, keypoints, numKeypoints: 6 };
+ * ```
+ */
+export interface KeypointedCandidates extends DetectionCandidates {
+  keypoints?: Float32Array;
+  numKeypoints?: number;
+}
+
+/**
+ * What survived {@link suppressCandidates}, best first: `indices` into the candidates, and
+ * their boxes, scores, classes (and keypoints) — blended boxes for `'weighted'`, decayed
+ * scores for `'soft'`.
+ *
+ * @example
+ * ```ts
+ * const { indices, boxes, scores, classIds } = suppressCandidates(candidates, { iouThreshold: 0.5 });
+ * ```
+ */
+export interface SuppressedCandidates extends KeypointedCandidates {
+  indices: Int32Array;
+}
+
+function checkOptions(options: SuppressionOptions): Required<Pick<SuppressionOptions, 'method' | 'iouThreshold' | 'maxDetections'>> {
+  if (options == null || typeof options !== 'object') throw new VisionError('INVALID_OPTION', 'suppressCandidates: options must be an object');
+  const method = options.method ?? 'greedy';
+  if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `suppressCandidates: method must be one of ${METHODS.join(', ')}; got ${String(method)}`);
+  const iouThreshold = options.iouThreshold ?? 0.45;
+  checkUnitInterval(iouThreshold, 'suppressCandidates: iouThreshold');
+  const maxDetections = options.maxDetections ?? Infinity;
+  checkCount(maxDetections, 'suppressCandidates: maxDetections');
+  return { method, iouThreshold, maxDetections };
+}
+
+/** Soft or weighted NMS of one group of candidates: kept indices (into the group) with their scores, boxes and keypoints. */
+function suppressGroup(c: KeypointedCandidates, method: 'soft' | 'weighted', iouThreshold: number, maxDetections: number, options: SuppressionOptions): SuppressedCandidates {
+  if (method === 'weighted') {
+    const kept = weightedNms(c.boxes, c.scores, { iouThreshold, maxDetections, keypoints: c.keypoints, numKeypoints: c.numKeypoints });
+    const out: SuppressedCandidates = { indices: kept.indices, boxes: kept.boxes, scores: kept.scores, classIds: Int32Array.from(kept.indices, (i) => c.classIds[i]) };
+    return c.keypoints ? { ...out, keypoints: kept.keypoints, numKeypoints: c.numKeypoints } : out;
+  }
+  const kept = softNms(c.boxes, c.scores, { method: 'gaussian', sigma: options.sigma, scoreThreshold: options.scoreThreshold, maxDetections });
+  return { ...pick(c, kept.indices), scores: kept.scores };
+}
+
+/** The candidates at `indices`, in that order. */
+function pick(c: KeypointedCandidates, indices: Int32Array): SuppressedCandidates {
+  const k = c.numKeypoints ?? 0;
+  const out: SuppressedCandidates = {
+    indices,
+    boxes: new Float32Array(indices.length * 4),
+    scores: Float32Array.from(indices, (i) => c.scores[i]),
+    classIds: Int32Array.from(indices, (i) => c.classIds[i]),
+  };
+  indices.forEach((i, n) => out.boxes.set(c.boxes.subarray(i * 4, i * 4 + 4), n * 4));
+  if (c.keypoints && k > 0) {
+    const keypoints = new Float32Array(indices.length * k * 2);
+    indices.forEach((i, n) => keypoints.set(c.keypoints!.subarray(i * k * 2, (i + 1) * k * 2), n * k * 2));
+    return { ...out, keypoints, numKeypoints: k };
+  }
+  return out;
+}
+
+/** Soft or weighted NMS class by class, merged by descending score (stable: class order, then rank). */
+function suppressPerClass(c: KeypointedCandidates, method: 'soft' | 'weighted', iouThreshold: number, maxDetections: number, options: SuppressionOptions): SuppressedCandidates {
+  const groups = new Map<number, number[]>();
+  c.classIds.forEach((id, i) => {
+    const members = groups.get(id);
+    if (members) members.push(i);
+    else groups.set(id, [i]);
+  });
+  const kept: { index: number; group: SuppressedCandidates; at: number }[] = [];
+  for (const members of groups.values()) {
+    const group = suppressGroup(pick(c, Int32Array.from(members)), method, iouThreshold, maxDetections, options);
+    group.indices.forEach((local, at) => kept.push({ index: members[local], group, at }));
+  }
+  kept.sort((a, b) => b.group.scores[b.at] - a.group.scores[a.at]);
+  const best = kept.slice(0, maxDetections);
+  const k = c.numKeypoints ?? 0;
+  const out: SuppressedCandidates = {
+    indices: Int32Array.from(best, (e) => e.index),
+    boxes: new Float32Array(best.length * 4),
+    scores: Float32Array.from(best, (e) => e.group.scores[e.at]),
+    classIds: Int32Array.from(best, (e) => c.classIds[e.index]),
+  };
+  best.forEach((e, n) => out.boxes.set(e.group.boxes.subarray(e.at * 4, e.at * 4 + 4), n * 4));
+  if (c.keypoints && k > 0) {
+    const keypoints = new Float32Array(best.length * k * 2);
+    best.forEach((e, n) => keypoints.set(e.group.keypoints!.subarray(e.at * k * 2, (e.at + 1) * k * 2), n * k * 2));
+    return { ...out, keypoints, numKeypoints: k };
+  }
+  return out;
+}
+
+/**
+ * Suppresses overlapping detection candidates — the single NMS step after every family
+ * decoder (YOLO, SSD, MediaPipe SSD, CenterNet, NanoDet, torchvision). Class-aware unless
+ * `agnostic`; returns the survivors best first, at most `maxDetections`.
+ *
+ * @throws VisionError `INVALID_OPTION` for an unknown method, a threshold outside [0, 1] or a bad count;
+ * `INVALID_INPUT` when boxes and scores disagree in length.
+ *
+ * @example
+ * ```ts
+ * const candidates = decodeYoloV8(output, { numClasses: 80, threshold: 0.25 });
+ * const final = suppressCandidates(candidates, { iouThreshold: 0.7, maxDetections: 300 });
+ * final.classIds.forEach((c, k) => console.log(labels[c], final.scores[k]));
+ * ```
+ */
+export function suppressCandidates(candidates: KeypointedCandidates, options: SuppressionOptions = {}): SuppressedCandidates {
+  const { method, iouThreshold, maxDetections } = checkOptions(options);
+  const agnostic = options.agnostic === true;
+  if (method === 'none') {
+    return pick(candidates, Int32Array.from({ length: Math.min(maxDetections, candidates.scores.length) }, (_, i) => i));
+  }
+  if (method === 'greedy') {
+    return pick(candidates, nms(candidates.boxes, candidates.scores, { iouThreshold, maxDetections, classIds: candidates.classIds, agnostic }));
+  }
+  if (agnostic || new Set(candidates.classIds).size <= 1) {
+    return suppressGroup(candidates, method, iouThreshold, maxDetections, options);
+  }
+  return suppressPerClass(candidates, method, iouThreshold, maxDetections, options);
+}

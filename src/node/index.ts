@@ -1,5 +1,5 @@
 import { setPlatform } from '../core/platform';
-import { registerModelFolderLoader } from '../pipelines/resolve-model';
+import { registerModelFolderLoader } from '../pipelines/shared/resolve-model';
 import { loadTrainedClassifierFolder } from './model-folders';
 import { nodePlatform } from './node-platform';
 

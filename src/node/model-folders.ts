@@ -1,5 +1,5 @@
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
-import type { ModelFolderLoader } from '../pipelines/resolve-model';
+import type { ModelFolderLoader } from '../pipelines/shared/resolve-model';
 import { isClassifierFolder, loadClassifierFolder } from './cli/classifier-folder';
 
 /**

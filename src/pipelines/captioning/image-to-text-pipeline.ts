@@ -5,11 +5,14 @@ import type { ModelSpec } from '../../models/model-spec';
 import { generateSequences } from '../../postprocess/caption/generate';
 import { type GenerationOptions, resolveGeneration } from '../../postprocess/caption/generation-options';
 import type { InputSpec } from '../../preprocess/prepare';
-import { type AnyModelSource, loadModel } from '../../runtime/load-model';
+import type { AnyModelSource } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
-import { ModelPipeline } from '../model-pipeline';
-import type { Pipeline } from '../pipeline-options';
-import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import { type OwnedRunner, disposeOnFailure } from '../shared/dispose-on-failure';
+import { ModelPipeline } from '../shared/model-pipeline';
+import { definedOnly } from '../shared/options';
+import type { Pipeline } from '../shared/pipeline-options';
+import { resolveRunner } from '../shared/resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { loadCaptionTokenizer } from './caption-tokenizer';
 import type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning-types';
 import { VED_NAMES, checkEncoderDecoder, decoderStep } from './encoder-decoder';
@@ -47,7 +50,7 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
 
   async run(input: ImageInput, options: ImageToTextRunOptions = {}): Promise<ImageToTextResult> {
     this.assertUsable();
-    const generation = resolveGeneration({ ...this.generation, ...definedOnly(options) }, this.vocabSize);
+    const generation = resolveGeneration({ ...this.generation, ...generationOptionsOf(options) }, this.vocabSize);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
     const hidden = stage.outputs[VED_NAMES.encoderOutput];
@@ -72,22 +75,15 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
   }
 }
 
-function definedOnly(options: ImageToTextRunOptions): Partial<GenerationOptions> {
-  const out: Partial<GenerationOptions> = {};
-  for (const key of ['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences'] as const) {
-    if (options[key] !== undefined) out[key] = options[key];
-  }
-  return out;
+/** The search options of a run that are set. */
+function generationOptionsOf(options: ImageToTextRunOptions): Partial<GenerationOptions> {
+  const { maxTokens, numBeams, lengthPenalty, repetitionPenalty, numReturnSequences } = options;
+  return definedOnly({ maxTokens, numBeams, lengthPenalty, repetitionPenalty, numReturnSequences });
 }
 
-function isRunner(value: unknown): value is ModelRunner {
-  return typeof value === 'object' && value !== null && typeof (value as ModelRunner).run === 'function' && Array.isArray((value as ModelRunner).inputs);
-}
-
-async function runnerOf(source: AnyModelSource | ModelRunner | undefined, which: string, options: ImageToTextOptions): Promise<{ runner: ModelRunner; owned: boolean }> {
+function runnerOf(source: AnyModelSource | ModelRunner | undefined, which: string, options: ImageToTextOptions): Promise<OwnedRunner> {
   if (source === undefined) throw new VisionError('INVALID_OPTION', `image-to-text needs a ${which}: pass { encoder, decoder, tokenizer } (ONNX export) or { model } (a trained captioner)`);
-  if (isRunner(source)) return { runner: source, owned: false };
-  return { runner: await loadModel(source, options), owned: true };
+  return resolveRunner(source, options);
 }
 
 /**
@@ -112,12 +108,11 @@ export async function createImageToTextPipeline(options: ImageToTextOptions = {}
   if (specials.bosTokenId === undefined || specials.eosTokenId === undefined) {
     throw new VisionError('INVALID_OPTION', 'cannot tell the start/end tokens from the tokenizer; pass generation: { bosTokenId, eosTokenId }');
   }
-  const generation: GenerationOptions = { ...definedOnly(options), ...specials, bosTokenId: specials.bosTokenId, eosTokenId: specials.eosTokenId };
+  const generation: GenerationOptions = { ...generationOptionsOf(options), ...specials, bosTokenId: specials.bosTokenId, eosTokenId: specials.eosTokenId };
   resolveGeneration(generation, vocabSize);
   const encoder = await runnerOf(options.encoder ?? model.encoder, 'encoder', options);
-  let decoder: { runner: ModelRunner; owned: boolean } | undefined;
-  try {
-    decoder = await runnerOf(options.decoder ?? model.decoder, 'decoder', options);
+  return disposeOnFailure([encoder], async (adopt) => {
+    const decoder = adopt(await runnerOf(options.decoder ?? model.decoder, 'decoder', options));
     checkEncoderDecoder(encoder.runner, decoder.runner);
     const input = { ...defaultInputSpec(encoder.runner, model.input), ...options.input };
     if (input.width === undefined || input.height === undefined) {
@@ -133,10 +128,6 @@ export async function createImageToTextPipeline(options: ImageToTextOptions = {}
       outputs: [VED_NAMES.encoderOutput],
       labels: [],
     };
-    return new ImageToTextPipeline(spec, encoder.runner, decoder.runner, tokenizer, vocabSize, generation, { encoder: encoder.owned, decoder: decoder.owned });
-  } catch (error) {
-    if (encoder.owned) encoder.runner.dispose();
-    if (decoder?.owned) decoder.runner.dispose();
-    throw error;
-  }
+    return new ImageToTextPipeline(spec, encoder.runner, decoder.runner, tokenizer, vocabSize, generation, { encoder: encoder.ownsRunner, decoder: decoder.ownsRunner });
+  });
 }

@@ -3,11 +3,12 @@ import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
 import { type ClassifierOutput, decodeClassification } from '../../postprocess/classify';
 import type { ModelRunner } from '../../runtime/model-runner';
-import type { Pipeline } from '../pipeline-options';
-import { ModelPipeline } from '../model-pipeline';
-import { resolveModel } from '../resolve-model';
-import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import type { Pipeline } from '../shared/pipeline-options';
+import { ModelPipeline } from '../shared/model-pipeline';
+import { resolveModel } from '../shared/resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification-types';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
 
 const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multilabel'];
 
@@ -65,11 +66,9 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
  * ```
  */
 export async function createClassificationPipeline(options: ClassificationOptions = {}): Promise<ClassificationPipeline> {
-  const { spec, runner, ownsRunner } = await resolveModel('image-classification', 'nsfw-mobilenet-v2', options, options.spec);
-  try {
+  const model = await resolveModel('image-classification', 'nsfw-mobilenet-v2', options, options.spec);
+  return disposeOnFailure([model], () => {
+    const { spec, runner, ownsRunner } = model;
     return new ClassificationPipeline(spec, runner, ownsRunner, { topK: options.topK, threshold: options.threshold });
-  } catch (error) {
-    if (ownsRunner) runner.dispose();
-    throw error;
-  }
+  });
 }

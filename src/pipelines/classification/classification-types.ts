@@ -1,6 +1,6 @@
 import type { Classification } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
-import type { BasePipelineOptions, TimedResult } from '../pipeline-options';
+import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
 
 /**
  * Options of an image-classification pipeline. Default model: `nsfw-mobilenet-v2`. For your

@@ -14,6 +14,7 @@ import { decodeYoloV8 } from '../../postprocess/detection/yolo-v8';
 import type { YoloFormat } from '../../postprocess/detection/yolo-postprocess';
 import type { KeypointedCandidates, SuppressionMethod } from '../../postprocess/nms/suppress';
 import type { DetectionRunOptions } from './detection-types';
+import { firstOutput, outputNamed, tensorNumbers } from '../shared/outputs';
 
 /**
  * What a detection decoder gets besides the raw outputs: the card, the input transform and the run's resolved options.
@@ -47,13 +48,6 @@ export type DecodedCandidates = KeypointedCandidates & { suppression?: Suppressi
 
 /** Turns a detector family's raw outputs into candidates in model-input pixels. @example `DETECTION_DECODERS.centernet(outputs, ctx)` */
 export type DetectionDecoder = (outputs: Record<string, RawTensor>, context: DecodeContext) => DecodedCandidates;
-
-function firstOutput(outputs: Record<string, RawTensor>, spec: ModelSpec): RawTensor {
-  const name = spec.outputs?.[0];
-  const tensor = name ? outputs[name] : Object.values(outputs)[0];
-  if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' produced no output${name ? ` named '${name}'` : ''}`);
-  return tensor;
-}
 
 function gflLevels(outputs: Record<string, RawTensor>, spec: ModelSpec): { levels: GflLevel[]; regMax: number } {
   const strides = spec.head?.strides ?? [8, 16, 32];
@@ -106,11 +100,8 @@ const torchvisionSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
   const head = spec.head?.torchvisionSsd;
   if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family torchvision-ssd) needs head.torchvisionSsd: default boxes and output names`);
   const [regressionName, logitsName] = head.outputs;
-  const regression = outputs[regressionName];
-  const logits = outputs[logitsName];
-  if (!regression || !logits) {
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' needs outputs ${regressionName} and ${logitsName}; it has ${Object.keys(outputs).join(', ')}`);
-  }
+  const regression = outputNamed(outputs, regressionName, spec.id);
+  const logits = outputNamed(outputs, logitsName, spec.id);
   let anchors = defaultBoxCache.get(head.defaultBoxes);
   if (!anchors) {
     anchors = torchvisionDefaultBoxes(head.defaultBoxes);
@@ -129,12 +120,7 @@ const torchvisionSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
 const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
   const head = spec.head?.ssd;
   if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family mediapipe-ssd) needs head.ssd: anchors, box and score outputs, decode options`);
-  const pick = (names: readonly string[]) =>
-    names.map((name) => {
-      const tensor = outputs[name];
-      if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no output '${name}'; it has ${Object.keys(outputs).join(', ')}`);
-      return tensor.data as Float32Array;
-    });
+  const pick = (names: readonly string[]) => names.map((name) => outputNamed(outputs, name, spec.id).data as Float32Array);
   const decoded = decodeMediapipeSsd(pick(head.boxOutputs), pick(head.scoreOutputs), anchorsFor(head.anchors), {
     ...head.decode,
     inputWidth: spec.input.width,
@@ -144,10 +130,6 @@ const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
   return { ...decoded, suppression: head.weightedNms ? 'weighted' : 'greedy' };
 };
 
-function integerData(tensor: RawTensor): ArrayLike<number> {
-  return tensor.data instanceof BigInt64Array ? Array.from(tensor.data, Number) : (tensor.data as ArrayLike<number>);
-}
-
 /**
  * torchvision detection models exported whole (Faster/Mask/Keypoint R-CNN, RetinaNet, SSD):
  * `boxes` [N, 4] xyxy in input pixels, `scores` [N], `labels` [N], already thresholded and
@@ -156,17 +138,14 @@ function integerData(tensor: RawTensor): ArrayLike<number> {
  */
 const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) => {
   const [boxesName, scoresName, labelsName] = spec.outputs ?? ['boxes', 'scores', 'labels'];
-  const boxes = outputs[boxesName];
-  const scores = outputs[scoresName];
-  const labels = outputs[labelsName];
-  if (!boxes || !scores || !labels) {
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' needs outputs ${boxesName}, ${scoresName}, ${labelsName}; it has ${Object.keys(outputs).join(', ')}`);
-  }
+  const boxes = outputNamed(outputs, boxesName, spec.id);
+  const scores = outputNamed(outputs, scoresName, spec.id);
+  const labels = outputNamed(outputs, labelsName, spec.id);
   const n = scores.data.length;
   if (boxes.data.length !== n * 4 || labels.data.length !== n) {
     throw new VisionError('MODEL_FORMAT', `torchvision outputs disagree: ${boxes.data.length / 4} boxes, ${n} scores, ${labels.data.length} labels`);
   }
-  const ids = integerData(labels);
+  const ids = tensorNumbers(labels);
   const keep = [...Array(n).keys()].filter((i) => (scores.data[i] as number) >= threshold);
   return {
     boxes: Float32Array.from(keep.flatMap((i) => Array.from((boxes.data as Float32Array).subarray(i * 4, i * 4 + 4)))),

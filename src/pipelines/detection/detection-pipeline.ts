@@ -7,21 +7,14 @@ import { type SuppressedCandidates, suppressCandidates } from '../../postprocess
 import type { ModelRunner } from '../../runtime/model-runner';
 import { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
-import type { Pipeline } from '../pipeline-options';
-import { ModelPipeline } from '../model-pipeline';
-import { resolveModel } from '../resolve-model';
-import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import type { Pipeline } from '../shared/pipeline-options';
+import { ModelPipeline } from '../shared/model-pipeline';
+import { resolveModel } from '../shared/resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
 import type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection-types';
-
-function unit(value: number, name: string): number {
-  if (!(value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be in [0, 1]`);
-  return value;
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+import { definedOnly, unitInterval } from '../shared/options';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
 
 function keepClasses(candidates: DecodedCandidates, classes: readonly number[] | undefined): DecodedCandidates {
   if (!classes) return candidates;
@@ -76,9 +69,9 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
-    const merged: DetectionRunOptions = { ...this.spec.defaults, ...defined(this.defaults), ...defined(options) };
-    const threshold = unit(merged.threshold ?? 0.25, 'threshold');
-    const iouThreshold = unit(merged.iouThreshold ?? 0.45, 'iouThreshold');
+    const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
+    const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
+    const iouThreshold = unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold');
     const maxDetections = merged.maxDetections ?? 100;
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
@@ -115,7 +108,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
-    const threshold = unit(options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold ?? 0.25, 'threshold');
+    const threshold = unitInterval(options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold ?? 0.25, 'threshold');
     if (!this.tracker) {
       this.tracker = new ByteTracker({ highThreshold: Math.max(threshold, 1e-6), lowThreshold: Math.min(0.1, threshold / 2), newTrackThreshold: threshold, ...this.trackerOptions });
     }
@@ -140,12 +133,10 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
  * ```
  */
 export async function createDetectionPipeline(options: DetectionOptions = {}): Promise<DetectionPipeline> {
-  const { spec, runner, ownsRunner } = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
-  try {
+  const model = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
+  return disposeOnFailure([model], () => {
+    const { spec, runner, ownsRunner } = model;
     const { threshold, iouThreshold, maxDetections, classes, agnostic, tracker } = options;
     return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic }, tracker);
-  } catch (error) {
-    if (ownsRunner) runner.dispose();
-    throw error;
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import type { Detection } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
-import type { BasePipelineOptions, TimedResult } from '../pipeline-options';
+import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
 
 /**
  * Per-call options of an object-detection pipeline (defaults come from the model card).

@@ -14,8 +14,9 @@ import { type PoseNetOutputs, decodePoseNetMulti, decodePoseNetSingle } from '..
 import type { RawPose } from '../../postprocess/pose/raw-pose';
 import type { InputSpec } from '../../preprocess/prepare';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
-import { now, preprocessAndInfer } from '../run-stages';
+import { now, preprocessAndInfer } from '../shared/run-stages';
 import { type OpenFrame, type SampleTarget, sampleRegion } from './crop-sample';
+import { tensorNumbers } from '../shared/outputs';
 
 /** A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box. @example `const noseX = pose.keypoints[0];` */
 export type SourcePose = RawPose;
@@ -190,14 +191,13 @@ const keypointRcnn: PoseEstimator = async ({ spec, runner, input, options, clock
   const numKeypoints = keypoints.dims.length === 3 ? keypoints.dims[1] : 17;
   const labelsName = spec.pose.outputs.labels;
   const labels = labelsName ? stage.outputs[labelsName] : undefined;
-  const toNumbers = (t: RawTensor): ArrayLike<number> => (t.data instanceof BigInt64Array ? Array.from(t.data, Number) : (t.data as Float32Array));
   const raw = decodeKeypointRcnn(
     {
-      boxes: toNumbers(get('boxes')),
-      scores: toNumbers(get('scores')),
-      labels: labels ? toNumbers(labels) : undefined,
-      keypoints: toNumbers(keypoints),
-      keypointsScores: toNumbers(get('keypointsScores')),
+      boxes: tensorNumbers(get('boxes')),
+      scores: tensorNumbers(get('scores')),
+      labels: labels ? tensorNumbers(labels) : undefined,
+      keypoints: tensorNumbers(keypoints),
+      keypointsScores: tensorNumbers(get('keypointsScores')),
       numKeypoints,
     },
     { minScore: options.threshold, personLabel: labels ? 1 : undefined },

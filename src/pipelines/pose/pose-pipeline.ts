@@ -3,29 +3,20 @@ import type { ImageInput } from '../../core/image-input';
 import type { Box } from '../../core/types';
 import { MOVENET_LIGHTNING, POSE_MODEL_CARDS, type PoseModelSpec } from '../../models/pose-cards';
 import { KEYPOINT_SETS, type KeypointSet } from '../../postprocess/pose/keypoint-sets';
-import { loadModel } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
-import { resolveModelLocation } from '../../models/catalog';
-import type { Pipeline } from '../pipeline-options';
-import { ModelPipeline } from '../model-pipeline';
-import { resolveModel } from '../resolve-model';
-import { now } from '../run-stages';
+import type { Pipeline } from '../shared/pipeline-options';
+import { ModelPipeline } from '../shared/model-pipeline';
+import { resolveModel } from '../shared/resolve-model';
+import { now } from '../shared/run-stages';
 import { type OpenFrame, openFrame } from './crop-sample';
 import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, PoseVideoState } from './pose-video';
+import { definedOnly, unitInterval } from '../shared/options';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
 
 /** Keypoints scoring at least this make up a pose's box when the model gives none. */
 const BOX_KEYPOINT_SCORE = 0.2;
-
-function unit(value: number, name: string): number {
-  if (!(value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be in [0, 1]`);
-  return value;
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 function isPoseSpec(spec: unknown): spec is PoseModelSpec {
   return typeof spec === 'object' && spec !== null && (spec as PoseModelSpec).task === 'pose-estimation' && typeof (spec as PoseModelSpec).pose === 'object';
@@ -108,7 +99,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   }
 
   private resolve(options: PoseRunOptions): ResolvedPoseOptions {
-    const merged: PoseRunOptions = { ...defined(this.defaults), ...defined(options) };
+    const merged: PoseRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const single = this.poseSpec.family === 'movenet' || this.poseSpec.family === 'blazepose';
     const maxPoses = merged.maxPoses ?? this.poseSpec.defaults?.maxDetections ?? (single ? 1 : 10);
     if (!Number.isInteger(maxPoses) || maxPoses < 1) throw new VisionError('INVALID_OPTION', `maxPoses is ${maxPoses}; it must be a positive integer`);
@@ -117,10 +108,10 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const decoding = merged.decoding ?? 'multi';
     if (decoding !== 'single' && decoding !== 'multi') throw new VisionError('INVALID_OPTION', `decoding is '${String(decoding)}'; allowed: single, multi`);
     return {
-      threshold: unit(merged.threshold ?? this.poseSpec.defaults?.threshold ?? 0.25, 'threshold'),
+      threshold: unitInterval(merged.threshold ?? this.poseSpec.defaults?.threshold ?? 0.25, 'threshold'),
       maxPoses: this.poseSpec.family === 'movenet' ? 1 : maxPoses,
       decoding,
-      partThreshold: unit(merged.partThreshold ?? 0.5, 'partThreshold'),
+      partThreshold: unitInterval(merged.partThreshold ?? 0.5, 'partThreshold'),
       nmsRadius,
     };
   }
@@ -221,19 +212,17 @@ async function sizeOf(input: ImageInput): Promise<{ width: number; height: numbe
  */
 export async function createPoseEstimationPipeline(options: PoseEstimationOptions = {}): Promise<PoseEstimationPipeline> {
   const requested = typeof options.model === 'string' ? (POSE_MODEL_CARDS[options.model] ?? options.model) : options.model ?? MOVENET_LIGHTNING;
-  const { spec, runner, ownsRunner } = await resolveModel('pose-estimation', MOVENET_LIGHTNING.id, { ...options, model: requested }, options.spec);
-  let detector: ModelRunner | undefined;
-  try {
+  const model = await resolveModel('pose-estimation', MOVENET_LIGHTNING.id, { ...options, model: requested }, options.spec);
+  return disposeOnFailure([model], async (adopt) => {
+    const { spec, runner, ownsRunner } = model;
     if (!isPoseSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no pose settings; pass a PoseModelSpec (with 'pose': keypoint set and outputs)`);
     const detectorSpec = spec.pose.detector;
-    if (spec.family === 'blazepose' && detectorSpec) {
-      detector = await loadModel(resolveModelLocation(detectorSpec, options.modelBaseUrl), { ...options, format: detectorSpec.format });
-    }
+    // the person detector is a model of its own: its card, its location and format (not the pose model's source or format)
+    const detector =
+      spec.family === 'blazepose' && detectorSpec
+        ? adopt(await resolveModel(detectorSpec.task, detectorSpec.id, { ...options, model: detectorSpec, modelSource: undefined, format: undefined })).runner
+        : undefined;
     const { threshold, maxPoses, decoding, partThreshold, nmsRadius } = options;
     return new PoseEstimationPipeline(spec, runner, ownsRunner, { threshold, maxPoses, decoding, partThreshold, nmsRadius }, options, detector);
-  } catch (error) {
-    detector?.dispose();
-    if (ownsRunner) runner.dispose();
-    throw error;
-  }
+  });
 }

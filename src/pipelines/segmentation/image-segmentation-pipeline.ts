@@ -6,11 +6,13 @@ import type { ModelSpec } from '../../models/model-spec';
 import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/segmentation-cards';
 import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
-import { ModelPipeline } from '../model-pipeline';
-import type { Pipeline } from '../pipeline-options';
-import { resolveModel } from '../resolve-model';
-import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import { ModelPipeline } from '../shared/model-pipeline';
+import type { Pipeline } from '../shared/pipeline-options';
+import { resolveModel } from '../shared/resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { firstOutput } from '../shared/outputs';
 
 /** Per-label probability planes (each `width`×`height`, row-major) from a segmentation output. */
 function labelProbabilities(output: RawTensor, spec: SegmentationModelSpec): { planes: Float32Array[]; width: number; height: number } {
@@ -97,9 +99,7 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
     const wantConfidence = options.outputConfidenceMasks ?? this.defaults.outputConfidenceMasks ?? true;
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
-    const name = this.spec.outputs?.[0];
-    const output = name ? stage.outputs[name] : Object.values(stage.outputs)[0];
-    if (!output) throw new VisionError('MODEL_FORMAT', `model '${this.spec.id}' produced no output${name ? ` named '${name}'` : ''}`);
+    const output = firstOutput(stage.outputs, this.spec);
     const { planes, width, height } = labelProbabilities(output, this.spec);
     const { transform } = stage;
     // Two labels (background / person): resize the person plane only — bilinear resizing is
@@ -134,12 +134,10 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
  * ```
  */
 export async function createImageSegmentationPipeline(options: ImageSegmentationOptions = {}): Promise<ImageSegmentationPipeline> {
-  const { spec, runner, ownsRunner } = await resolveModel('image-segmentation', SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
-  try {
+  const model = await resolveModel('image-segmentation', SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
+  return disposeOnFailure([model], () => {
+    const { spec, runner, ownsRunner } = model;
     const { outputCategoryMask, outputConfidenceMasks } = options;
     return new ImageSegmentationPipeline(spec, runner, ownsRunner, { outputCategoryMask, outputConfidenceMasks });
-  } catch (error) {
-    if (ownsRunner) runner.dispose();
-    throw error;
-  }
+  });
 }

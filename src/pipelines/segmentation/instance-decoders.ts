@@ -10,6 +10,7 @@ import { yoloSegMasks } from '../../postprocess/masks/yolo-seg';
 import { postprocessYolo } from '../../postprocess/detection/yolo-postprocess';
 import type { RawTensor } from '../../runtime/model-runner';
 import type { InstanceSegmentationRunOptions } from './segmentation-types';
+import { outputNamed } from '../shared/outputs';
 
 /** What an instance decoder gets: the card, the input transform and the run's resolved options. @example `decode(outputs, { spec, transform, threshold: 0.5, iouThreshold: 0.7, maxDetections: 100, maskThreshold: 0.5, options: {} })` */
 export interface InstanceDecodeContext {
@@ -32,12 +33,6 @@ export interface DecodedInstances {
 
 /** Turns a family's raw outputs into instances with masks. @example `INSTANCE_DECODERS.maskrcnn(outputs, ctx)` */
 export type InstanceDecoder = (outputs: Record<string, RawTensor>, context: InstanceDecodeContext) => DecodedInstances;
-
-function pick(outputs: Record<string, RawTensor>, name: string, spec: SegmentationModelSpec): RawTensor {
-  const tensor = outputs[name];
-  if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no output '${name}'; it has ${Object.keys(outputs).join(', ') || 'none'}`);
-  return tensor;
-}
 
 function numbers(t: RawTensor): Float64Array {
   const out = new Float64Array(t.data.length);
@@ -72,10 +67,10 @@ function inputMaskToSource(data: Float32Array, inW: number, inH: number, transfo
 
 const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDetections, maskThreshold, options }) => {
   const names = spec.segmentation?.maskRcnnOutputs ?? { boxes: 'boxes', labels: 'labels', scores: 'scores', masks: 'masks' };
-  const boxesT = pick(outputs, names.boxes, spec);
-  const labels = numbers(pick(outputs, names.labels, spec));
-  const scoresT = pick(outputs, names.scores, spec);
-  const masksT = pick(outputs, names.masks, spec);
+  const boxesT = outputNamed(outputs, names.boxes, spec.id);
+  const labels = numbers(outputNamed(outputs, names.labels, spec.id));
+  const scoresT = outputNamed(outputs, names.scores, spec.id);
+  const masksT = outputNamed(outputs, names.masks, spec.id);
   const n = scoresT.data.length;
   const md = masksT.dims;
   if (boxesT.data.length !== n * 4 || labels.length !== n || md.length !== 4 || md[0] !== n || md[1] !== 1) {
@@ -116,8 +111,8 @@ const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDet
 const yoloSeg: InstanceDecoder = (outputs, { spec, transform, threshold, iouThreshold, maxDetections, maskThreshold, options }) => {
   const names = spec.segmentation?.yoloOutputs;
   const all = Object.values(outputs);
-  const detections = names ? pick(outputs, names.detections, spec) : all.find((t) => t.dims.length === 3);
-  const protos = names ? pick(outputs, names.protos, spec) : all.find((t) => t.dims.length === 4);
+  const detections = names ? outputNamed(outputs, names.detections, spec.id) : all.find((t) => t.dims.length === 3);
+  const protos = names ? outputNamed(outputs, names.protos, spec.id) : all.find((t) => t.dims.length === 4);
   if (!detections || !protos) {
     const shapes = Object.entries(outputs).map(([k, t]) => `${k} [${t.dims.join(',')}]`).join(', ');
     throw new VisionError('MODEL_FORMAT', `model '${spec.id}': YOLO-seg needs a [1, 4+C+32, N] output and a [1, 32, H/4, W/4] prototype output; it has ${shapes || 'none'}`);

@@ -4,21 +4,14 @@ import type { ModelSpec } from '../../models/model-spec';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
 import { normalizeBoxes, scaleBoxesToSource } from '../../postprocess/box-format';
 import type { ModelRunner } from '../../runtime/model-runner';
-import { ModelPipeline } from '../model-pipeline';
-import type { Pipeline } from '../pipeline-options';
-import { resolveModel } from '../resolve-model';
-import { finishTiming, now, preprocessAndInfer } from '../run-stages';
+import { ModelPipeline } from '../shared/model-pipeline';
+import type { Pipeline } from '../shared/pipeline-options';
+import { resolveModel } from '../shared/resolve-model';
+import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { INSTANCE_DECODERS, type InstanceDecoder } from './instance-decoders';
 import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
-
-function unit(value: number, name: string): number {
-  if (!(value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be in [0, 1]`);
-  return value;
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+import { definedOnly, unitInterval } from '../shared/options';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
 
 /**
  * Instance segmentation: image → fitted input → model → family decoder (Mask R-CNN paste or
@@ -60,10 +53,10 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
    */
   async run(input: ImageInput, options: InstanceSegmentationRunOptions = {}): Promise<InstanceSegmentationResult> {
     this.assertUsable();
-    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...defined(this.defaults), ...defined(options) };
-    const threshold = unit(merged.threshold ?? 0.25, 'threshold');
-    const iouThreshold = unit(merged.iouThreshold ?? 0.7, 'iouThreshold');
-    const maskThreshold = unit(merged.maskThreshold ?? 0.5, 'maskThreshold');
+    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
+    const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
+    const iouThreshold = unitInterval(merged.iouThreshold ?? 0.7, 'iouThreshold');
+    const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');
     const maxDetections = merged.maxDetections ?? 100;
     if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${maxDetections}; it must be a non-negative integer`);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
@@ -97,12 +90,10 @@ export async function createInstanceSegmentationPipeline(options: InstanceSegmen
   if (options.model === undefined) {
     throw new VisionError('INVALID_OPTION', 'instance segmentation has no built-in model: pass model: maskRcnnModel({...}) or yoloSegModel({...}) (and modelSource)');
   }
-  const { spec, runner, ownsRunner } = await resolveModel('instance-segmentation', '', options, options.spec);
-  try {
+  const model = await resolveModel('instance-segmentation', '', options, options.spec);
+  return disposeOnFailure([model], () => {
+    const { spec, runner, ownsRunner } = model;
     const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode } = options;
     return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode });
-  } catch (error) {
-    if (ownsRunner) runner.dispose();
-    throw error;
-  }
+  });
 }

@@ -1,8 +1,8 @@
-import type { ModelSpec } from '../models/model-spec';
-import type { AnyModelSource, LoadModelOptions } from '../runtime/load-model';
-import type { ModelRunner } from '../runtime/model-runner';
-import type { ImageInput } from '../core/image-input';
-import type { Timing } from '../core/types';
+import type { ModelSpec } from '../../models/model-spec';
+import type { AnyModelSource, LoadModelOptions } from '../../runtime/load-model';
+import type { ModelRunner } from '../../runtime/model-runner';
+import type { ImageInput } from '../../core/image-input';
+import type { Timing } from '../../core/types';
 
 /**
  * Options every pipeline takes when it is created: which model (a catalogue id, a

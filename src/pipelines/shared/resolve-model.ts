@@ -1,9 +1,10 @@
-import { VisionError } from '../core/errors';
-import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../models/catalog';
-import type { ModelSpec, TaskName } from '../models/model-spec';
-import { loadModel } from '../runtime/load-model';
-import type { ModelRunner } from '../runtime/model-runner';
-import { parseClassNames } from '../runtime/onnx-metadata';
+import { VisionError } from '../../core/errors';
+import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../../models/catalog';
+import type { ModelSpec, TaskName } from '../../models/model-spec';
+import { type AnyModelSource, type LoadModelOptions, loadModel } from '../../runtime/load-model';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { parseClassNames } from '../../runtime/onnx-metadata';
+import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
 
 /**
@@ -14,10 +15,8 @@ import type { BasePipelineOptions } from './pipeline-options';
  * const { spec, runner, ownsRunner } = await resolveModel('object-detection', 'centernet-coco', {});
  * ```
  */
-export interface ResolvedModel {
+export interface ResolvedModel extends OwnedRunner {
   spec: ModelSpec;
-  runner: ModelRunner;
-  ownsRunner: boolean;
 }
 
 /**
@@ -57,8 +56,30 @@ async function fromFolder(task: TaskName, folder: string, options: BasePipelineO
 
 const isCatalogued = (id: string): boolean => Object.prototype.hasOwnProperty.call(MODEL_CATALOG, id);
 
-function isRunner(value: unknown): value is ModelRunner {
+/**
+ * Whether a `model` option is a ready runner (rather than a catalogue id, a card or a model source).
+ *
+ * @example
+ * ```ts
+ * if (isModelRunner(options.model)) console.log(options.model.backend);
+ * ```
+ */
+export function isModelRunner(value: unknown): value is ModelRunner {
   return typeof value === 'object' && value !== null && typeof (value as ModelRunner).run === 'function' && Array.isArray((value as ModelRunner).inputs);
+}
+
+/**
+ * The runner of a model given without a card (the parts of an encoder-decoder export): a
+ * ready runner is used as is (not owned), anything else is loaded (and owned).
+ *
+ * @example
+ * ```ts
+ * const encoder = await resolveRunner('encoder_model.onnx', { backend: 'wasm' });
+ * ```
+ */
+export async function resolveRunner(source: AnyModelSource | ModelRunner, options: LoadModelOptions): Promise<OwnedRunner> {
+  if (isModelRunner(source)) return { runner: source, ownsRunner: false };
+  return { runner: await loadModel(source, options), ownsRunner: true };
 }
 
 /** A card with no labels takes the class names the exporter stored in the model (Ultralytics `names`). */
@@ -96,7 +117,7 @@ function checkInputSize(spec: ModelSpec, runner: ModelRunner): void {
  */
 export async function resolveModel(task: TaskName, defaultId: string, options: BasePipelineOptions, runnerSpec?: ModelSpec): Promise<ResolvedModel> {
   const model = options.model ?? defaultId;
-  if (isRunner(model)) {
+  if (isModelRunner(model)) {
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
     checkInputSize(runnerSpec, model);
     return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
@@ -112,11 +133,8 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
   const runner = await loadModel(source, { ...options, format: options.format ?? spec.format });
-  try {
+  return disposeOnFailure([{ runner, ownsRunner: true }], () => {
     checkInputSize(spec, runner);
     return { spec: withModelLabels(spec, runner), runner, ownsRunner: true };
-  } catch (error) {
-    runner.dispose();
-    throw error;
-  }
+  });
 }

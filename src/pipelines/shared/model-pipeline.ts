@@ -1,6 +1,6 @@
-import { VisionError } from '../core/errors';
-import type { ModelSpec } from '../models/model-spec';
-import type { ModelRunner } from '../runtime/model-runner';
+import { VisionError } from '../../core/errors';
+import type { ModelSpec } from '../../models/model-spec';
+import type { ModelRunner } from '../../runtime/model-runner';
 
 /**
  * What all model-backed task pipelines share: their model card, their runner, whether they own

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ImageInput } from '../core/image-input';
-import type { InputTransform, Timing } from '../core/types';
-import type { ModelSpec } from '../models/model-spec';
-import { prepareImage } from '../preprocess/prepare';
-import { imageToTensor } from '../preprocess/to-tensor';
-import type { ModelRunner, RawTensor } from '../runtime/model-runner';
+import type { ImageInput } from '../../core/image-input';
+import type { InputTransform, Timing } from '../../core/types';
+import type { ModelSpec } from '../../models/model-spec';
+import { prepareImage } from '../../preprocess/prepare';
+import { imageToTensor } from '../../preprocess/to-tensor';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 
 /**
  * Outputs of one model run with the transform of its input and the time spent so far.

@@ -1,0 +1,45 @@
+import { VisionError } from '../../core/errors';
+import type { ModelSpec } from '../../models/model-spec';
+import type { RawTensor } from '../../runtime/model-runner';
+
+/**
+ * The model output called `name`; `MODEL_FORMAT` naming the outputs the model has when it has none of that name.
+ *
+ * @example
+ * ```ts
+ * const boxes = outputNamed(outputs, 'boxes', spec.id);
+ * ```
+ */
+export function outputNamed(outputs: Record<string, RawTensor>, name: string, modelId: string): RawTensor {
+  const tensor = outputs[name];
+  if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${modelId}' has no output '${name}'; it has ${Object.keys(outputs).join(', ') || 'none'}`);
+  return tensor;
+}
+
+/**
+ * The card's first named output, or the model's first output when the card names none.
+ *
+ * @example
+ * ```ts
+ * const detections = firstOutput(outputs, spec);
+ * ```
+ */
+export function firstOutput(outputs: Record<string, RawTensor>, spec: ModelSpec): RawTensor {
+  const name = spec.outputs?.[0];
+  const tensor = name ? outputs[name] : Object.values(outputs)[0];
+  if (!tensor) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' produced no output${name ? ` named '${name}'` : ''}`);
+  return tensor;
+}
+
+/**
+ * A tensor's values as numbers: int64 outputs (torchvision labels, counts) arrive as
+ * `BigInt64Array` and are converted; every other dtype is returned as it is.
+ *
+ * @example
+ * ```ts
+ * const labels = tensorNumbers(outputs.labels); // [1, 18, 1]
+ * ```
+ */
+export function tensorNumbers(tensor: RawTensor): ArrayLike<number> {
+  return tensor.data instanceof BigInt64Array ? Array.from(tensor.data, Number) : (tensor.data as ArrayLike<number>);
+}

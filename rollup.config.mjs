@@ -1,4 +1,5 @@
-// Builds the universal/browser entry (`visionpipe`), the Node entry (`visionpipe/node`)
+// Builds the universal/browser entry (`visionpipe`), the synthetic test scenes
+// (`visionpipe/testing`), the Node entry (`visionpipe/node`)
 // and their bundled type declarations. Runtimes (tfjs, onnxruntime, comlink, sharp) stay
 // external: the app's bundler or Node resolves them.
 import esbuild from 'rollup-plugin-esbuild';
@@ -13,6 +14,7 @@ export default [
   {
     input: {
       index: 'src/index.ts',
+      testing: 'src/testing/index.ts',
       node: 'src/node/index.ts',
       cli: 'src/node/cli.ts',
       worker: 'src/worker-entry.ts',
@@ -23,7 +25,7 @@ export default [
     output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
   },
   {
-    input: { index: 'src/index.ts', node: 'src/node/index.ts' },
+    input: { index: 'src/index.ts', testing: 'src/testing/index.ts', node: 'src/node/index.ts' },
     external,
     plugins: [dts()],
     output: { dir: 'dist', format: 'es' },

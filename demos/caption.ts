@@ -2,7 +2,8 @@
 // trained on generated shape scenes (see shared/caption-model.ts) captions new scenes — also
 // subject combinations it never saw — and, in its own little vocabulary, uploads and webcam
 // frames. A user's own ONNX VisionEncoderDecoder export can replace it for real photos.
-import { CAPTION_SCENE_SIZE, type CaptionScene, Captioner, type ImageToTextPipeline, type SavedCaptioner, VisionError, captionScenes, drawCaption, pipeline, selectTfjsBackend } from 'visionpipe';
+import { Captioner, type ImageToTextPipeline, type SavedCaptioner, VisionError, drawCaption, pipeline, selectTfjsBackend } from 'visionpipe';
+import { CAPTION_SCENE_SIZE, type CaptionScene, captionScenes } from 'visionpipe/testing';
 import { type DemoState, SDK_OPTIONS, demo, drawFrame, mountNav, openCamera, run, showError, showStatus } from './shared/common';
 import { cameraVideo } from './shared/camera-video';
 

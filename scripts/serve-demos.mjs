@@ -58,8 +58,9 @@ export async function buildDemos() {
     target: 'es2022',
     logLevel: 'error',
     // tfjs-backend-wasm's ESM build imports Node built-ins that it only uses in Node
-    // (the pages import 'visionpipe' as an app would; here it is this repository's source)
-    alias: { visionpipe: join(ROOT, 'src/index.ts'), ...Object.fromEntries(['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto'].map((m) => [m, STUB])) },
+    // (the pages import 'visionpipe' and 'visionpipe/testing' as an app would; here they are this
+    // repository's src/index.ts and src/testing/index.ts)
+    alias: { visionpipe: join(ROOT, 'src'), ...Object.fromEntries(['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto'].map((m) => [m, STUB])) },
     external: ['node:*', 'onnxruntime-web', 'onnxruntime-node', 'sharp', '@napi-rs/canvas'],
   });
 }
@@ -91,7 +92,7 @@ export function demoCaptioner({ log = console.log } = {}) {
     await build({
       stdin: { contents: TRAIN_SCRIPT, resolveDir: ROOT, loader: 'ts', sourcefile: 'train-demo-captioner.ts' },
       bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error',
-      alias: { visionpipe: join(ROOT, 'src/index.ts') },
+      alias: { visionpipe: join(ROOT, 'src') },
       outfile: script,
     });
     const started = Date.now();

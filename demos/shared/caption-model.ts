@@ -3,7 +3,8 @@
 // No pretrained captioning model is available offline, so scripts/serve-demos.mjs trains this
 // one once (Node, wasm backend, about a minute on 2 cores) into the git-ignored
 // .cache/demo-captioner/ and serves it to the page as /captioner/captioner.json.
-import { type CaptionEpoch, type CaptionerConfig, type SavedCaptioner, captionScenes, selectTfjsBackend, trainCaptioner } from 'visionpipe';
+import { type CaptionEpoch, type CaptionerConfig, type SavedCaptioner, selectTfjsBackend, trainCaptioner } from 'visionpipe';
+import { captionScenes } from 'visionpipe/testing';
 
 /**
  * Architecture: 32×32 scenes, 8×8 patches of 64 features, a GRU decoder with attention.

@@ -4,7 +4,7 @@ import { VisionError } from '../core/errors';
 import { setPlatform } from '../core/platform';
 import { type CliArgs, type CliCommand, parseCliArgs } from './cli/args';
 import { checkCaptionModelArg } from './cli/caption-model';
-import { loadClassifierFolder } from './cli/classifier-folder';
+import { loadClassifierFolder } from './classifier-folder';
 import { expandInputs } from './cli/inputs';
 import { resolveModelArg } from './cli/model-arg';
 import { runBatch } from './cli/run-batch';

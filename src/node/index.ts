@@ -9,5 +9,5 @@ registerModelFolderLoader(loadTrainedClassifierFolder);
 export * from '../index';
 export { decodeImageFile, nodePlatform } from './node-platform';
 export { loadTrainedClassifierFolder } from './model-folders';
-export { loadClassifierFolder, saveClassifierFolder } from './cli/classifier-folder';
+export { loadClassifierFolder, saveClassifierFolder } from './classifier-folder';
 export { writeAnnotated, writeAnnotatedImage, writeMaskOverlay, writePoseImage } from './annotate';

@@ -1,6 +1,6 @@
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
 import type { ModelFolderLoader } from '../pipelines/shared/resolve-model';
-import { isClassifierFolder, loadClassifierFolder } from './cli/classifier-folder';
+import { isClassifierFolder, loadClassifierFolder } from './classifier-folder';
 
 /**
  * Loads a classifier folder written by `visionpipe train` (a layers model, or a k-NN head over

@@ -16,6 +16,8 @@ export {
 export type { BoxFormat, ClipOptions, ScaleOptions, WritableNumberArray } from './box-format';
 export { boxArea, boxAreas, iou, iouMatrix } from './nms/iou';
 export { nms, batchedNms } from './nms/nms';
+export { suppressCandidates } from './nms/suppress';
+export type { KeypointedCandidates, SuppressedCandidates, SuppressionMethod, SuppressionOptions } from './nms/suppress';
 export type { NmsOptions } from './nms/nms';
 export { softNms } from './nms/soft-nms';
 export type { SoftNmsOptions, SoftNmsResult } from './nms/soft-nms';
@@ -38,7 +40,7 @@ export { torchvisionDefaultBoxes, defaultBoxesPerLocation, SSDLITE320_DEFAULT_BO
 export type { DefaultBoxOptions } from './detection/torchvision-ssd-boxes';
 export { decodeMediapipeSsd } from './detection/mediapipe-ssd';
 export type { MediapipeSsdDecodeOptions, KeypointCandidates } from './detection/mediapipe-ssd';
-export { decodeTorchvisionBoxes, postprocessTorchvisionSsd } from './detection/torchvision-ssd';
+export { decodeTorchvisionBoxes, decodeTorchvisionSsd, postprocessTorchvisionSsd } from './detection/torchvision-ssd';
 export type { BoxCoderOptions, TorchvisionSsdOptions, TorchvisionSsdHeadOutputs } from './detection/torchvision-ssd';
 export { weightedNms } from './nms/weighted-nms';
 export type { WeightedNmsOptions, WeightedNmsResult } from './nms/weighted-nms';
@@ -61,3 +63,6 @@ export type { YoloProtoTensor, YoloSegMaskOptions } from './masks/yolo-seg';
 export { findContours, maskToPolygons } from './masks/contours';
 export type { Polygon, ContourOptions } from './masks/contours';
 export { rleArea, rleIou } from './masks/rle';
+export { beamSearch } from './caption/beam-search';
+export { greedyDecode } from './caption/greedy';
+export type { GenerationOptions } from './caption/generation-options';

@@ -1,4 +1,7 @@
-// The training toolkit and transfer learning for classification (re-exported by src/index.ts).
+/**
+ * Fine-tuning: the training toolkit, transfer learning for classification, the trainable
+ * captioner and detector, and the training worker.
+ */
 export { seededRandom, shuffle, permutation } from './random';
 export { stratifiedSplit, kFold } from './split';
 export type { SplitIndices, SplitOptions } from './split';
@@ -38,3 +41,16 @@ export { augmentSpatial, flipSample, cropSample, rotateSample } from './augment/
 export type { AugmentSample, SpatialAugmentation } from './augment/spatial';
 export { augmentPhotometric, mixup } from './augment/photometric';
 export type { PhotometricAugmentation } from './augment/photometric';
+export { trainCaptioner } from './captioner/train-captioner';
+export type { CaptionEpoch, CaptionExample, TrainCaptionerOptions, TrainedCaptioner } from './captioner/train-captioner';
+export { Captioner } from './captioner/captioner';
+export type { CaptionerConfig, SavedCaptioner } from './captioner/captioner';
+export { CaptionVocabulary } from './captioner/vocabulary';
+export { TrainableDetector, withLabels } from './detector/detector-model';
+export type { DetectorConfig, DetectorForward } from './detector/detector-model';
+export { detectorFromLayersModel, detectorToLayersModel } from './detector/detector-export';
+export { trainDetector } from './detector/train-detector';
+export type { DetectorStepLog, TrainDetectorOptions, TrainDetectorResult } from './detector/train-detector';
+export { TrainingWorker, createTrainingWorker } from './worker/training-worker';
+export type { TrainOptions, TrainingWorkerOptions } from './worker/training-worker';
+export type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './worker/trainer-protocol';

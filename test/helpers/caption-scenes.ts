@@ -1,4 +1,4 @@
-// The caption scene generator lives in the SDK (src/training/captioner/caption-scenes.ts);
+// The caption scene generator lives in the SDK (visionpipe/testing, src/testing/index.ts);
 // the tests keep their short names.
 export {
   CAPTION_SCENE_SIZE as SCENE_SIZE,
@@ -15,4 +15,4 @@ export {
   isHeldOutSubject as isHeldOut,
   renderCaptionScene as renderScene,
   sceneCaption as captionOf,
-} from '../../src/training/captioner/caption-scenes';
+} from '../../src/testing/index';

@@ -1,6 +1,6 @@
 import { decodeImageFile } from '../../src/node/index';
 import type { RawImage } from '../../src/core/image-input';
-import { type ShapeKind, type ShapeScene, generateShapeScenes } from '../../src/training/detector/shape-scenes';
+import { type ShapeKind, type ShapeScene, generateShapeScenes } from '../../src/testing/index';
 import { facePhoto, fixturePhoto } from './photos';
 
 let backgrounds: Promise<RawImage[]> | undefined;

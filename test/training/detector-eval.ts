@@ -4,7 +4,7 @@ import { TfjsRunner, pipeline, yoloModel, yoloSegModel } from '../../src/node/in
 import type { Box } from '../../src/core/types';
 import { type MapResult, meanAveragePrecision } from '../../src/eval/map';
 import { maskIoU } from '../../src/eval/mask-iou';
-import type { ShapeScene } from '../../src/training/detector/shape-scenes';
+import type { ShapeScene } from '../../src/testing/index';
 
 /** The model saved to memory and loaded back (what a user's save/load does). */
 export async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectorFromLayersModel, detectorToLayersModel } from '../../src/training/detector/detector-export';
 import { TrainableDetector, withLabels } from '../../src/training/detector/detector-model';
-import { type ShapeKind, flipSceneHorizontal } from '../../src/training/detector/shape-scenes';
+import { type ShapeKind, flipSceneHorizontal } from '../../src/testing/index';
 import { trainDetector } from '../../src/training/detector/train-detector';
 import { shapeScenes } from '../helpers/scenes';
 import { evaluateDetector as evaluate, roundTrip } from './detector-eval';

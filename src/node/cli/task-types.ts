@@ -1,8 +1,8 @@
 import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
-import type { ModelRunner } from '../../runtime/model-runner';
 import type { TfjsBackendName } from '../../runtime/tfjs-backend';
 import type { AnnotationDraw } from '../annotate';
+import type { LoadedClassifier } from '../classifier-folder';
 
 /**
  * What a CLI task makes of one image or video frame: a one-line summary, table rows, the
@@ -44,21 +44,6 @@ export interface CliTask {
   analyse(input: ImageInput, timestampMs?: number): Promise<Analysis>;
   /** Forgets video-mode state before the next video. */
   reset(): void;
-  dispose(): void;
-}
-
-/**
- * A classifier loaded from a model folder (`visionpipe train` output): runner, card and
- * what to free afterwards.
- *
- * @example
- * ```ts
- * const settings: TaskSettings = { classifier: await loadClassifierFolder('my-model') };
- * ```
- */
-export interface LoadedClassifier {
-  runner: ModelRunner;
-  spec: ModelSpec;
   dispose(): void;
 }
 

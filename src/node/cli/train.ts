@@ -11,7 +11,7 @@ import { type FeatureExtractor, loadMobileNetV2Backbone } from '../../training/t
 import { buildHead, headLoss } from '../../training/transfer/heads';
 import { KnnClassifier } from '../../training/transfer/knn';
 import type { CliArgs, TrainHead } from './args';
-import { saveClassifierFolder } from './classifier-folder';
+import { saveClassifierFolder } from '../classifier-folder';
 import { EmbeddingCache, cacheFolder } from './embedding-cache';
 import { listClassFolders } from './train-dataset';
 import { embedFiles } from './train-embed';

@@ -2,14 +2,30 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { VisionError } from '../../core/errors';
-import type { TfjsBackendName } from '../../runtime/tfjs-backend';
-import { classifierToFiles, loadClassifier } from '../../training/save';
-import { loadMobileNetV2Backbone, type FeatureExtractor } from '../../training/transfer/backbone';
-import { exportClassifier } from '../../training/transfer/classifier';
-import { KnnClassifier, type KnnState } from '../../training/transfer/knn';
-import { KnnRunner } from '../../training/transfer/knn-runner';
-import type { LoadedClassifier } from './task-types';
+import { VisionError } from '../core/errors';
+import type { ModelSpec } from '../models/model-spec';
+import type { ModelRunner } from '../runtime/model-runner';
+import type { TfjsBackendName } from '../runtime/tfjs-backend';
+import { classifierToFiles, loadClassifier } from '../training/save';
+import { loadMobileNetV2Backbone, type FeatureExtractor } from '../training/transfer/backbone';
+import { exportClassifier } from '../training/transfer/classifier';
+import { KnnClassifier, type KnnState } from '../training/transfer/knn';
+import { KnnRunner } from '../training/transfer/knn-runner';
+
+/**
+ * A classifier loaded from a model folder (`visionpipe train` output): runner, card and
+ * what to free afterwards.
+ *
+ * @example
+ * ```ts
+ * const { runner, spec, dispose }: LoadedClassifier = await loadClassifierFolder('my-model');
+ * ```
+ */
+export interface LoadedClassifier {
+  runner: ModelRunner;
+  spec: ModelSpec;
+  dispose(): void;
+}
 
 const KNN_FORMAT = 'visionpipe-knn-classifier@1';
 

@@ -1,0 +1,12 @@
+/**
+ * Types shared by every layer: boxes, detections, keypoints, masks, results, `VisionError`
+ * with codes, image-input normalisation and the platform hooks.
+ */
+export { VisionError, isVisionError } from './errors';
+export type { VisionErrorCode } from './errors';
+export type { Box, Classification, Detection, ImageSize, InputTransform, Keypoint, Timing } from './types';
+export type { DrawableImage, ImageInput, RawImage } from './image-input';
+export { setPlatform } from './platform';
+export type { Platform } from './platform';
+export { Mask } from './mask';
+export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle, PackedMask } from './mask';

@@ -1,0 +1,10 @@
+/**
+ * Metrics: classification accuracy and confusion, COCO-style mAP, mask IoU, corpus BLEU.
+ */
+export { corpusBleu } from './bleu';
+export type { BleuOptions, BleuResult, BleuSentence, BleuSmoothing } from './bleu';
+export { COCO_IOU_THRESHOLDS, meanAveragePrecision } from './map';
+export type { MapImage, MapOptions, MapResult } from './map';
+export { accuracy, argmaxRows, confusionMatrix, perClassMetrics } from './classification';
+export type { ClassMetrics } from './classification';
+export { maskIoU, meanMaskIoU } from './mask-iou';

@@ -1,0 +1,23 @@
+/**
+ * Model cards: the catalogue, label sets and the card builders of every task family.
+ */
+export { COCO_LABELS, TORCHVISION_COCO_LABELS } from './coco-labels';
+export { BLAZEFACE, CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './catalog';
+export type { DetectionHeadSpec, ModelLocation, ModelSpec, TaskName } from './model-spec';
+export { yoloModel } from './yolo-card';
+export type { YoloCardOptions, YoloVersion } from './yolo-card';
+export {
+  BLAZEPOSE_DETECTOR,
+  BLAZEPOSE_FULL,
+  BLAZEPOSE_HEAVY,
+  BLAZEPOSE_LITE,
+  MOVENET_LIGHTNING,
+  MOVENET_MULTIPOSE,
+  MOVENET_THUNDER,
+  POSENET_MOBILENET,
+  POSE_MODEL_CARDS,
+  keypointRcnnModel,
+} from './pose-cards';
+export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './pose-cards';
+export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './segmentation-cards';
+export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './segmentation-cards';

@@ -1,0 +1,29 @@
+/**
+ * Task pipelines (classification, detection, pose, segmentation, captioning), their option and
+ * result types, the local task registry and the shared pipeline kit's public parts.
+ */
+export { SUPPORTED_TASKS } from './registry';
+export type { PipelineTask, TaskOptions, TaskPipeline } from './registry';
+export type { BasePipelineOptions, Pipeline, TimedResult } from './shared/pipeline-options';
+export { ModelPipeline } from './shared/model-pipeline';
+export { ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
+export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification/classification-types';
+export { DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
+export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection/detection-types';
+export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
+export type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose/pose-types';
+export { ImageSegmentationPipeline, createImageSegmentationPipeline } from './segmentation/image-segmentation-pipeline';
+export { InstanceSegmentationPipeline, createInstanceSegmentationPipeline } from './segmentation/instance-segmentation-pipeline';
+export type {
+  ImageSegmentationOptions,
+  ImageSegmentationResult,
+  ImageSegmentationRunOptions,
+  InstanceSegmentationOptions,
+  InstanceSegmentationResult,
+  InstanceSegmentationRunOptions,
+  SegmentedInstance,
+} from './segmentation/segmentation-types';
+export { ImageToTextPipeline, createImageToTextPipeline } from './captioning/image-to-text-pipeline';
+export type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning/captioning-types';
+export { loadCaptionTokenizer } from './captioning/caption-tokenizer';
+export type { CaptionTokenizer, TokenizerSource } from './captioning/caption-tokenizer';

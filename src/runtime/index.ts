@@ -1,0 +1,17 @@
+/**
+ * Model runners: the `ModelRunner` interface, tfjs and onnxruntime runners, backend choice,
+ * model loading (URL, file, bytes, packed models) and ONNX metadata.
+ */
+export { loadModel } from './load-model';
+export type { AnyModelSource, LoadModelOptions, ModelFormat } from './load-model';
+export type { Feed, ModelRunner, RawTensor, RunOptions, TensorDataType, TensorInfo } from './model-runner';
+export type { LoadOptions, LoadProgress, ModelSource } from './model-source';
+export { createTfjsRunner, TfjsRunner } from './tfjs-runner';
+export { createOnnxRunner, OnnxRunner } from './onnx-runner';
+export type { OnnxExecutionProvider, OnnxRunnerOptions } from './onnx-runner';
+export { selectTfjsBackend, TFJS_BACKENDS } from './tfjs-backend';
+export type { TfjsBackendName, TfjsBackendOptions } from './tfjs-backend';
+export { loadPackedModel } from './packed-model';
+export type { PackedModelSource } from './packed-model';
+export type { TfjsModelFiles } from './tfjs-artifacts';
+export { parseClassNames, readOnnxMetadata } from './onnx-metadata';

@@ -1,0 +1,18 @@
+/**
+ * `visionpipe/testing`: synthetic scenes with known contents for tests, demos and training
+ * experiments — captioning scenes (shapes, colours, relations) and shape-detection scenes.
+ */
+export {
+  CAPTION_SCENE_SIZE,
+  HELD_OUT_SUBJECTS,
+  SCENE_COLOURS,
+  SCENE_RELATIONS,
+  SCENE_SHAPES,
+  captionScenes,
+  isHeldOutSubject,
+  renderCaptionScene,
+  sceneCaption,
+} from '../training/captioner/caption-scenes';
+export type { CaptionScene, SceneColour, SceneRelation, SceneShape, SceneSubject } from '../training/captioner/caption-scenes';
+export { generateShapeScenes, flipSceneHorizontal } from '../training/detector/shape-scenes';
+export type { SceneObject, ShapeKind, ShapeScene, ShapeSceneOptions } from '../training/detector/shape-scenes';

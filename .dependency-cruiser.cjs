@@ -10,7 +10,8 @@ const MAY_IMPORT = {
   preprocess: ['core', 'runtime'],
   postprocess: ['core'],
   models: ['core'],
-  pipelines: ['core', 'runtime', 'preprocess', 'postprocess', 'models', 'camera', 'track', 'render', 'eval'],
+  // the layers above it in DESIGN.md's table, and track/ (detection's ByteTrack and pose's One-Euro video modes)
+  pipelines: ['core', 'runtime', 'preprocess', 'postprocess', 'models', 'track'],
   camera: ['core'],
   worker: ['core', 'pipelines', 'camera', 'runtime', 'models'],
   track: ['core'],

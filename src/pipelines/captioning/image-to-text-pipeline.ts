@@ -7,12 +7,12 @@ import { type GenerationOptions, resolveGeneration } from '../../postprocess/cap
 import type { InputSpec } from '../../preprocess/prepare';
 import type { AnyModelSource } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
-import { type OwnedRunner, disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveRunner } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
+import { definedOnly } from '../shared/options';
+import { type OwnedRunner, disposeOnFailure } from '../shared/dispose-on-failure';
 import { loadCaptionTokenizer } from './caption-tokenizer';
 import type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning-types';
 import { VED_NAMES, checkEncoderDecoder, decoderStep } from './encoder-decoder';

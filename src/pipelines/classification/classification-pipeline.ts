@@ -7,8 +7,8 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification-types';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification-types';
 
 const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multilabel'];
 

@@ -13,8 +13,8 @@ import { decodeYoloV5 } from '../../postprocess/detection/yolo-v5';
 import { decodeYoloV8 } from '../../postprocess/detection/yolo-v8';
 import type { YoloFormat } from '../../postprocess/detection/yolo-postprocess';
 import type { KeypointedCandidates, SuppressionMethod } from '../../postprocess/nms/suppress';
-import type { DetectionRunOptions } from './detection-types';
 import { firstOutput, outputNamed, tensorNumbers } from '../shared/outputs';
+import type { DetectionRunOptions } from './detection-types';
 
 /**
  * What a detection decoder gets besides the raw outputs: the card, the input transform and the run's resolved options.

@@ -11,10 +11,10 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
-import type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection-types';
 import { definedOnly, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
+import type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection-types';
 
 function keepClasses(candidates: DecodedCandidates, classes: readonly number[] | undefined): DecodedCandidates {
   if (!classes) return candidates;

@@ -15,8 +15,8 @@ import type { RawPose } from '../../postprocess/pose/raw-pose';
 import type { InputSpec } from '../../preprocess/prepare';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { now, preprocessAndInfer } from '../shared/run-stages';
-import { type OpenFrame, type SampleTarget, sampleRegion } from './crop-sample';
 import { tensorNumbers } from '../shared/outputs';
+import { type OpenFrame, type SampleTarget, sampleRegion } from './crop-sample';
 
 /** A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box. @example `const noseX = pose.keypoints[0];` */
 export type SourcePose = RawPose;

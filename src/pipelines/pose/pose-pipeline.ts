@@ -8,12 +8,12 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
+import { definedOnly, unitInterval } from '../shared/options';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from './crop-sample';
 import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, PoseVideoState } from './pose-video';
-import { definedOnly, unitInterval } from '../shared/options';
-import { disposeOnFailure } from '../shared/dispose-on-failure';
 
 /** Keypoints scoring at least this make up a pose's box when the model gives none. */
 const BOX_KEYPOINT_SCORE = 0.2;

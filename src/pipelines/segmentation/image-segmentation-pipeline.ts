@@ -10,9 +10,9 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { firstOutput } from '../shared/outputs';
+import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
 
 /** Per-label probability planes (each `width`×`height`, row-major) from a segmentation output. */
 function labelProbabilities(output: RawTensor, spec: SegmentationModelSpec): { planes: Float32Array[]; width: number; height: number } {

@@ -9,8 +9,8 @@ import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import { yoloSegMasks } from '../../postprocess/masks/yolo-seg';
 import { postprocessYolo } from '../../postprocess/detection/yolo-postprocess';
 import type { RawTensor } from '../../runtime/model-runner';
-import type { InstanceSegmentationRunOptions } from './segmentation-types';
 import { outputNamed } from '../shared/outputs';
+import type { InstanceSegmentationRunOptions } from './segmentation-types';
 
 /** What an instance decoder gets: the card, the input transform and the run's resolved options. @example `decode(outputs, { spec, transform, threshold: 0.5, iouThreshold: 0.7, maxDetections: 100, maskThreshold: 0.5, options: {} })` */
 export interface InstanceDecodeContext {

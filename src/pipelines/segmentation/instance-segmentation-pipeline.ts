@@ -8,10 +8,10 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { INSTANCE_DECODERS, type InstanceDecoder } from './instance-decoders';
-import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
 import { definedOnly, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { INSTANCE_DECODERS, type InstanceDecoder } from './instance-decoders';
+import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
 
 /**
  * Instance segmentation: image → fitted input → model → family decoder (Mask R-CNN paste or

@@ -25,6 +25,10 @@ export { centerCrop, letterbox, resize } from './preprocess/geometry';
 export type { Interpolation } from './preprocess/geometry';
 export { normalize } from './preprocess/normalize';
 export type { Normalization } from './preprocess/normalize';
+export { prepareInput } from './preprocess/prepare-input';
+export type { PrepareInputOptions } from './preprocess/prepare-input';
+export { fullFrameRegion } from './preprocess/crop-region';
+export type { CropRegion } from './preprocess/crop-region';
 
 export * from './postprocess/index';
 
@@ -47,6 +51,8 @@ export * from './track/index';
 export * from './render/index';
 export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pipelines/pose/pose-pipeline';
 export type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pipelines/pose/pose-types';
+export { nextCropRegion } from './pipelines/pose/next-crop-region';
+export type { NextCropOptions } from './pipelines/pose/next-crop-region';
 export {
   BLAZEPOSE_DETECTOR,
   BLAZEPOSE_FULL,

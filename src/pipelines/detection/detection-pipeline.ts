@@ -80,7 +80,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const threshold = unit(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unit(merged.iouThreshold ?? 0.45, 'iouThreshold');
     const maxDetections = merged.maxDetections ?? 100;
-    const stage = await preprocessAndInfer(this.runner, this.spec, input);
+    const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false });
     const postStart = now();
     const context = { spec: this.spec, transform: stage.transform, threshold, iouThreshold, maxDetections, options: merged };
     const decoded = this.decode(stage.outputs, context);
@@ -125,7 +125,8 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       this.tracker = new ByteTracker({ highThreshold: Math.max(threshold, 1e-6), lowThreshold: Math.min(0.1, threshold / 2), newTrackThreshold: threshold, ...this.trackerOptions });
     }
     const lowThreshold = this.tracker.options.lowThreshold;
-    const result = await this.run(input, { ...options, threshold: Math.min(threshold, lowThreshold) });
+    const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
+    const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });
     const tracked = this.tracker.update(result.detections, timestampMs);
     return { ...result, detections: tracked };
   }
@@ -147,8 +148,8 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
 export async function createDetectionPipeline(options: DetectionOptions = {}): Promise<DetectionPipeline> {
   const { spec, runner, ownsRunner } = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   try {
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, tracker } = options;
-    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic }, tracker);
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, tracker } = options;
+    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture }, tracker);
   } catch (error) {
     if (ownsRunner) runner.dispose();
     throw error;

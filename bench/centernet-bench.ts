@@ -19,6 +19,7 @@ import {
   normalize,
   pipeline,
   prepareImage,
+  prepareInput,
   scaleBoxesToSource,
 } from '../src/node/index';
 import type { Timing } from '../src/node/index';
@@ -148,7 +149,7 @@ async function overhead(detector: DetectionPipeline, frame: tf.Tensor3D, label: 
     },
     notes: [
       'headline = within-call ratio: the wall-clock execute time varies ±10% call to call on this machine, more than the 1-3% being measured; the paired wall-clock ratio is the cross-check',
-      'pipeline: imageToTensor (frame used as is) → letterbox (cast, bilinear resize, pad 0) → normalize none → expandDims → model.execute → download [1,100,6] → decodeCenterNet → class-aware NMS (IoU 0.4) → boxes mapped to the frame → Detection objects',
+      'pipeline: prepareInput (the 512×512 letterbox sampled straight out of the frame tensor\'s wasm memory into the input tensor\'s: bilinear, pad 0) → model.execute → download [1,100,6] → decodeCenterNet → class-aware NMS (IoU 0.4) → boxes mapped to the frame → Detection objects',
       'raw: graphModel.execute on the SAME letterboxed [1,512,512,3] float32 tensor (prepared once, beforehand) + await data() of [1,100,6]; no preprocessing, no decoding',
       "runner.run: the SDK's runner on the prepared input (feed validation + execute + download)",
       `[paired] rows: only pipeline and raw, alternating, ${plan.paired.rounds} pairs (the cross-check); the other rows: all four interleaved (context)`,
@@ -181,7 +182,8 @@ async function profile(detector: DetectionPipeline, frame: tf.Tensor3D, plan: Pl
     { name: 'letterbox() total', fn: () => letterbox(frame, 512, 512, { padValue: 0 }).tensor.dispose() },
     { name: "normalize(fitted, 'none')", fn: () => normalize(fitted.tensor, 'none').dispose() },
     { name: 'expandDims', fn: () => tf.expandDims(fitted.tensor, 0).dispose() },
-    { name: 'prepareImage() total', fn: () => prepareImage(frame, { ...spec.input, dtype: 'float32' }).input.dispose() },
+    { name: 'prepareImage() total (tensor ops on the whole frame)', fn: () => prepareImage(frame, { ...spec.input, dtype: 'float32' }).input.dispose() },
+    { name: 'prepareInput() (what run() does: model-size samples only)', fn: async () => (await prepareInput(frame, { ...spec.input, dtype: 'float32' })).input.dispose() },
     {
       name: 'letterbox + expandDims (no identity clone)',
       fn: () => {

@@ -88,14 +88,21 @@ export function fillPad(values: Int32Array | Float32Array, plan: SamplePlan, lay
   const xs = plan.x.positions;
   const ys = plan.y.positions;
   const [s0, s1, s2] = layout.slots;
+  const write = (i: number, j: number): void => {
+    const o = i * layout.rowStride + j * layout.pixelStride;
+    values[o + s0] = pads[0];
+    values[o + s1] = pads[1];
+    values[o + s2] = pads[2];
+  };
+  // inside samples are one contiguous run per axis
+  const first = xs.findIndex((x) => !Number.isNaN(x));
+  let end = xs.length;
+  while (end > 0 && Number.isNaN(xs[end - 1])) end--;
   for (let i = 0; i < layout.height; i++) {
-    const rowOutside = Number.isNaN(ys[i]);
+    const rowOutside = Number.isNaN(ys[i]) || first < 0;
     for (let j = 0; j < layout.width; j++) {
-      if (!rowOutside && !Number.isNaN(xs[j])) continue;
-      const o = i * layout.rowStride + j * layout.pixelStride;
-      values[o + s0] = pads[0];
-      values[o + s1] = pads[1];
-      values[o + s2] = pads[2];
+      if (rowOutside || j < first || j >= end) write(i, j);
+      else j = end - 1;
     }
   }
 }

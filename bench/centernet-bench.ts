@@ -22,7 +22,7 @@ import {
   prepareInput,
   scaleBoxesToSource,
 } from '../src/node/index';
-import type { Timing } from '../src/node/index';
+import type { ImageInput, RawImage, Timing } from '../src/node/index';
 import { type Section, withInfo } from './report';
 import { type Competitor, type Plan, compare, median } from './timing';
 
@@ -84,7 +84,23 @@ async function raw(model: tf.GraphModel, input: tf.Tensor4D): Promise<Float32Arr
   return rows;
 }
 
-async function overhead(detector: DetectionPipeline, frame: tf.Tensor3D, label: string, id: string, plan: { paired: Plan; context: Plan }): Promise<Section> {
+/** An int32 [H, W, 3] frame as an RGBA buffer (what a canvas readback or a camera copy gives). */
+function rgbaBuffer(frame: tf.Tensor3D): RawImage {
+  const [height, width] = frame.shape;
+  const rgb = frame.dataSync();
+  const data = new Uint8ClampedArray(width * height * 4).fill(255);
+  for (let i = 0, o = 0; i < rgb.length; i += 3, o += 4) data.set([rgb[i], rgb[i + 1], rgb[i + 2]], o);
+  return { data, width, height, channels: 4 };
+}
+
+async function overhead(
+  detector: DetectionPipeline,
+  frame: tf.Tensor3D,
+  label: string,
+  id: string,
+  plan: { paired: Plan; context: Plan },
+  input: ImageInput = frame,
+): Promise<Section> {
   const runner = detector.runner as TfjsRunner;
   const model = runner.tfModel as tf.GraphModel;
   const spec = detector.spec;
@@ -102,7 +118,7 @@ async function overhead(detector: DetectionPipeline, frame: tf.Tensor3D, label: 
     {
       name: names.pipe,
       fn: async () => {
-        const r = await detector.run(frame);
+        const r = await detector.run(input);
         timings.push(r.timing);
         lastCount = r.detections.length;
       },
@@ -127,7 +143,7 @@ async function overhead(detector: DetectionPipeline, frame: tf.Tensor3D, label: 
   const withinCall = median(measured.map((t) => t.total / t.inference));
   return {
     id,
-    title: `${label}: CenterNet COCO (wasm), ${frame.shape[1]}×${frame.shape[0]} int32 tf.Tensor3D frame → 512×512 letterbox`,
+    title: `${label}: CenterNet COCO (wasm), ${frame.shape[1]}×${frame.shape[0]} ${input === frame ? 'int32 tf.Tensor3D' : 'RGBA buffer'} frame → 512×512 letterbox`,
     reference: 'raw',
     rows: withInfo([...paired.map((p) => ({ ...p, name: `[paired] ${p.name}` })), ...stats], {
       [names.pipe]: {
@@ -226,6 +242,7 @@ export async function centernetSections(quick: boolean): Promise<Section[]> {
     return [
       await overhead(detector, small, '2. Detection pipeline overhead', 'centernet-640x480', plan),
       await overhead(detector, large, '3. Detection pipeline overhead', 'centernet-1920x1280', plan),
+      await overhead(detector, large, '3b. Detection pipeline overhead', 'centernet-1920x1280-rgba', plan, rgbaBuffer(large)),
       await profile(detector, small, stagePlan),
       await profile(detector, large, stagePlan),
     ];

@@ -19,8 +19,9 @@ import type { TfjsRunner } from '../src/runtime/tfjs-runner';
 import { loadTfjsArtifacts } from '../src/runtime/tfjs-artifacts';
 import { type Section, withInfo } from './report';
 import { type Competitor, type Plan, compare, median } from './timing';
-import { openFrame, sampleRegion } from '../src/pipelines/pose/crop-sample';
-import { fullFrameRegion } from '../src/postprocess/pose/crop-region';
+import { fullFrameRegion } from '../src/preprocess/crop-region';
+import { openFrame } from '../src/preprocess/sampling/open-frame';
+import { sampleRegion } from '../src/preprocess/sampling/region-sample';
 import type { Timing } from '../src/node/index';
 
 const require = createRequire(import.meta.url);

@@ -11,6 +11,8 @@ export type { ClassificationOptions, ClassificationResult, ClassificationRunOpti
 export { DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection/detection-types';
 export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
+export { nextCropRegion } from './pose/next-crop-region';
+export type { NextCropOptions } from './pose/next-crop-region';
 export type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose/pose-types';
 export { ImageSegmentationPipeline, createImageSegmentationPipeline } from './segmentation/image-segmentation-pipeline';
 export { InstanceSegmentationPipeline, createInstanceSegmentationPipeline } from './segmentation/instance-segmentation-pipeline';

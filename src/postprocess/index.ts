@@ -47,8 +47,6 @@ export type { WeightedNmsOptions, WeightedNmsResult } from './nms/weighted-nms';
 export { COCO_KEYPOINTS, BLAZEPOSE_KEYPOINTS, COCO_SKELETON, BLAZEPOSE_SKELETON, POSENET_TREE, KEYPOINT_SETS } from './pose/keypoint-sets';
 export type { KeypointSet, KeypointSetId, SkeletonEdge } from './pose/keypoint-sets';
 export { decodeMoveNet, decodeMoveNetMultiPose } from './pose/movenet';
-export { fullFrameRegion, nextCropRegion } from './pose/crop-region';
-export type { CropRegion, NextCropOptions } from './pose/crop-region';
 export { decodePoseNetSingle, decodePoseNetMulti } from './pose/posenet';
 export type { PoseNetOutputs, PoseNetMultiOptions } from './pose/posenet';
 export { decodeBlazePoseDetector, blazePoseRoi, decodeBlazePoseLandmarks } from './pose/blazepose';

@@ -51,8 +51,78 @@ function checkArgs(what: string, image: tf.Tensor3D, width: number, height: numb
   }
 }
 
-function identity(width: number, height: number): InputTransform {
-  return { sourceWidth: width, sourceHeight: height, inputWidth: width, inputHeight: height, scaleX: 1, scaleY: 1, padX: 0, padY: 0, cropX: 0, cropY: 0 };
+/**
+ * How one axis of a fit maps the source: the source span [from, from + span) is resized to
+ * `resized` pixels placed at `offset` of the model input (the rest is pad).
+ *
+ * @example
+ * ```ts
+ * const x: AxisFit = { from: 0, span: 1920, offset: 0, resized: 512 };
+ * ```
+ */
+export interface AxisFit {
+  from: number;
+  span: number;
+  offset: number;
+  resized: number;
+}
+
+/**
+ * The geometry of a fit without touching pixels: per axis what is cut, resized and padded, and
+ * the {@link InputTransform} back to the source. {@link resize}, {@link letterbox} and
+ * {@link centerCrop} apply it to tensors; the samplers of `preprocess/sampling` read it.
+ *
+ * @throws VisionError `INVALID_OPTION` for an unknown fit or a non-positive size.
+ *
+ * @example
+ * ```ts
+ * const { x, y, transform } = fitGeometry(1920, 1280, 640, 640, 'letterbox'); // y.offset 107
+ * ```
+ */
+export function fitGeometry(
+  w: number,
+  h: number,
+  width: number,
+  height: number,
+  fit: 'stretch' | 'letterbox' | 'center-crop',
+  options: { scaleUp?: boolean } = {},
+): { x: AxisFit; y: AxisFit; transform: InputTransform } {
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    if (!Number.isInteger(value) || value <= 0) throw new VisionError('INVALID_OPTION', `input ${name} is ${String(value)}; it must be a positive integer`);
+  }
+  const base: InputTransform = { sourceWidth: w, sourceHeight: h, inputWidth: width, inputHeight: height, scaleX: 1, scaleY: 1, padX: 0, padY: 0, cropX: 0, cropY: 0 };
+  switch (fit) {
+    case 'stretch':
+      return { x: { from: 0, span: w, offset: 0, resized: width }, y: { from: 0, span: h, offset: 0, resized: height }, transform: { ...base, scaleX: width / w, scaleY: height / h } };
+    case 'letterbox': {
+      let gain = Math.min(width / w, height / h);
+      if (options.scaleUp === false) gain = Math.min(gain, 1);
+      // Ultralytics would hand cv2.resize a zero size for extreme aspect ratios: keep ≥ 1 pixel.
+      const newW = Math.max(1, roundHalfEven(w * gain));
+      const newH = Math.max(1, roundHalfEven(h * gain));
+      const top = roundHalfEven((height - newH) / 2 - 0.1);
+      const left = roundHalfEven((width - newW) / 2 - 0.1);
+      return {
+        x: { from: 0, span: w, offset: left, resized: newW },
+        y: { from: 0, span: h, offset: top, resized: newH },
+        transform: { ...base, scaleX: gain, scaleY: gain, padX: left, padY: top },
+      };
+    }
+    case 'center-crop': {
+      const aspect = width / height;
+      const cropW = Math.max(1, Math.min(w, Math.round(h * aspect)));
+      const cropH = Math.max(1, Math.min(h, Math.round(w / aspect)));
+      const cropX = Math.floor((w - cropW) / 2);
+      const cropY = Math.floor((h - cropH) / 2);
+      return {
+        x: { from: cropX, span: cropW, offset: 0, resized: width },
+        y: { from: cropY, span: cropH, offset: 0, resized: height },
+        transform: { ...base, scaleX: width / cropW, scaleY: height / cropH, cropX, cropY },
+      };
+    }
+    default:
+      throw new VisionError('INVALID_OPTION', `unknown fit '${String(fit)}'; allowed: stretch, letterbox, center-crop`);
+  }
 }
 
 /**
@@ -68,7 +138,7 @@ export function resize(image: tf.Tensor3D, width: number, height: number, method
   checkArgs('resize', image, width, height);
   const [h, w] = image.shape;
   const tensor = tf.tidy(() => resizeTensor(image, width, height, method));
-  return { tensor, transform: { ...identity(w, h), inputWidth: width, inputHeight: height, scaleX: width / w, scaleY: height / h } };
+  return { tensor, transform: fitGeometry(w, h, width, height, 'stretch').transform };
 }
 
 /**
@@ -89,26 +159,14 @@ export function letterbox(
 ): Transformed {
   checkArgs('letterbox', image, width, height);
   const [h, w] = image.shape;
-  let gain = Math.min(width / w, height / h);
-  if (options.scaleUp === false) gain = Math.min(gain, 1);
-  // Ultralytics would hand cv2.resize a zero size for extreme aspect ratios: keep ≥ 1 pixel.
-  const newW = Math.max(1, roundHalfEven(w * gain));
-  const newH = Math.max(1, roundHalfEven(h * gain));
-  const dw = (width - newW) / 2;
-  const dh = (height - newH) / 2;
-  const top = roundHalfEven(dh - 0.1);
-  const bottom = roundHalfEven(dh + 0.1);
-  const left = roundHalfEven(dw - 0.1);
-  const right = roundHalfEven(dw + 0.1);
+  const { x, y, transform } = fitGeometry(w, h, width, height, 'letterbox', options);
   const tensor = tf.tidy(() => {
-    const resized = resizeTensor(image, newW, newH, options.method ?? 'bilinear');
+    const resized = resizeTensor(image, x.resized, y.resized, options.method ?? 'bilinear');
     const floats = resized.dtype === 'float32' ? resized : tf.cast(resized, 'float32');
-    return tf.pad(floats, [[top, bottom], [left, right], [0, 0]], options.padValue ?? 114);
+    const pads: [number, number][] = [[y.offset, height - y.resized - y.offset], [x.offset, width - x.resized - x.offset], [0, 0]];
+    return tf.pad(floats, pads, options.padValue ?? 114);
   });
-  return {
-    tensor,
-    transform: { sourceWidth: w, sourceHeight: h, inputWidth: width, inputHeight: height, scaleX: gain, scaleY: gain, padX: left, padY: top, cropX: 0, cropY: 0 },
-  };
+  return { tensor, transform };
 }
 
 /**
@@ -123,14 +181,7 @@ export function letterbox(
 export function centerCrop(image: tf.Tensor3D, width: number, height: number, method: Interpolation = 'bilinear'): Transformed {
   checkArgs('centerCrop', image, width, height);
   const [h, w] = image.shape;
-  const aspect = width / height;
-  const cropW = Math.max(1, Math.min(w, Math.round(h * aspect)));
-  const cropH = Math.max(1, Math.min(h, Math.round(w / aspect)));
-  const cropX = Math.floor((w - cropW) / 2);
-  const cropY = Math.floor((h - cropH) / 2);
-  const tensor = tf.tidy(() => resizeTensor(tf.slice(image, [cropY, cropX, 0], [cropH, cropW, image.shape[2]]), width, height, method));
-  return {
-    tensor,
-    transform: { sourceWidth: w, sourceHeight: h, inputWidth: width, inputHeight: height, scaleX: width / cropW, scaleY: height / cropH, padX: 0, padY: 0, cropX, cropY },
-  };
+  const { x, y, transform } = fitGeometry(w, h, width, height, 'center-crop');
+  const tensor = tf.tidy(() => resizeTensor(tf.slice(image, [y.from, x.from, 0], [y.span, x.span, image.shape[2]]), width, height, method));
+  return { tensor, transform };
 }

@@ -9,3 +9,7 @@ export { centerCrop, letterbox, resize } from './geometry';
 export type { Interpolation } from './geometry';
 export { normalize } from './normalize';
 export type { Normalization } from './normalize';
+export { prepareInput } from './prepare-input';
+export type { PrepareInputOptions } from './prepare-input';
+export { fullFrameRegion } from './crop-region';
+export type { CropRegion } from './crop-region';

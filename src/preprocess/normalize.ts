@@ -18,20 +18,37 @@ export type Normalization =
   | 'imagenet'
   | { scale?: number; mean?: readonly number[]; std?: readonly number[] };
 
-interface Affine {
+/**
+ * A {@link Normalization} as numbers: `(x * scale - mean[k]) / std[k]` for channel k.
+ *
+ * @example
+ * ```ts
+ * const { scale, mean, std } = normalizationAffine('imagenet');
+ * ```
+ */
+export interface NormalizationAffine {
   scale: number;
   mean: readonly number[];
   std: readonly number[];
 }
 
-const PRESETS: Record<Exclude<Normalization, object>, Affine> = {
+const PRESETS: Record<Exclude<Normalization, object>, NormalizationAffine> = {
   none: { scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
   unit: { scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] },
   symmetric: { scale: 1 / 127.5, mean: [1, 1, 1], std: [1, 1, 1] },
   imagenet: { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
 };
 
-function resolve(normalization: Normalization): Affine {
+/**
+ * Resolves a {@link Normalization} (preset or object) to its numbers; unknown presets and
+ * malformed objects throw `VisionError('INVALID_OPTION')`.
+ *
+ * @example
+ * ```ts
+ * normalizationAffine('unit'); // { scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] }
+ * ```
+ */
+export function normalizationAffine(normalization: Normalization): NormalizationAffine {
   if (typeof normalization === 'string') {
     const preset = PRESETS[normalization];
     if (!preset) throw new VisionError('INVALID_OPTION', `unknown normalization '${normalization}'; allowed: ${Object.keys(PRESETS).join(', ')} or { scale, mean, std }`);
@@ -54,7 +71,7 @@ function resolve(normalization: Normalization): Affine {
  * ```
  */
 export function normalize(image: tf.Tensor, normalization: Normalization): tf.Tensor {
-  const { scale, mean, std } = resolve(normalization);
+  const { scale, mean, std } = normalizationAffine(normalization);
   return tf.tidy(() => {
     let x = image.dtype === 'float32' ? image : tf.cast(image, 'float32');
     if (scale !== 1) x = tf.mul(x, scale);
@@ -74,6 +91,6 @@ export function normalize(image: tf.Tensor, normalization: Normalization): tf.Te
  * ```
  */
 export function isIdentityNormalization(normalization: Normalization): boolean {
-  const { scale, mean, std } = resolve(normalization);
+  const { scale, mean, std } = normalizationAffine(normalization);
   return scale === 1 && mean.every((m) => m === 0) && std.every((v) => v === 1);
 }

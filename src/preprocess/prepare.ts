@@ -34,7 +34,15 @@ export interface PreparedInput {
   transform: InputTransform;
 }
 
-function checkSpec(spec: InputSpec): void {
+/**
+ * Validates an {@link InputSpec}'s size at the API boundary (`INVALID_OPTION` naming the bad value).
+ *
+ * @example
+ * ```ts
+ * checkInputSpec({ width: 640, height: 640 });
+ * ```
+ */
+export function checkInputSpec(spec: InputSpec): void {
   for (const key of ['width', 'height'] as const) {
     if (!Number.isInteger(spec[key]) || spec[key] <= 0) {
       throw new VisionError('INVALID_OPTION', `input ${key} is ${String(spec[key])}; it must be a positive integer`);
@@ -66,7 +74,7 @@ function fit(image: tf.Tensor3D, spec: InputSpec): Transformed {
  * ```
  */
 export function prepareImage(image: tf.Tensor3D, spec: InputSpec): PreparedInput {
-  checkSpec(spec);
+  checkInputSpec(spec);
   const fitted = fit(image, spec);
   const input = tf.tidy(() => {
     const ordered = spec.channelOrder === 'bgr' ? tf.reverse(fitted.tensor, -1) : fitted.tensor;

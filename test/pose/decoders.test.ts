@@ -2,9 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import '../../src/node/index';
-import { openFrame, sampleRegion } from '../../src/pipelines/pose/crop-sample';
+import { openFrame } from '../../src/preprocess/sampling/open-frame';
+import { sampleRegion } from '../../src/preprocess/sampling/region-sample';
 import { decodeBlazePoseLandmarks, blazePoseRoi } from '../../src/postprocess/pose/blazepose';
-import { fullFrameRegion, nextCropRegion } from '../../src/postprocess/pose/crop-region';
+import { nextCropRegion } from '../../src/pipelines/pose/next-crop-region';
+import { fullFrameRegion } from '../../src/preprocess/crop-region';
 import { decodeKeypointRcnn } from '../../src/postprocess/pose/keypoint-rcnn';
 import { BLAZEPOSE_KEYPOINTS, BLAZEPOSE_SKELETON, COCO_KEYPOINTS, COCO_SKELETON, KEYPOINT_SETS, POSENET_TREE } from '../../src/postprocess/pose/keypoint-sets';
 import { decodeMoveNet, decodeMoveNetMultiPose } from '../../src/postprocess/pose/movenet';

@@ -73,7 +73,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold');
     const maxDetections = merged.maxDetections ?? 100;
-    const stage = await preprocessAndInfer(this.runner, this.spec, input);
+    const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false });
     const postStart = now();
     const decoded = this.decode(stage.outputs, { spec: this.spec, transform: stage.transform, threshold, maxDetections, options: merged });
     const kept = suppressCandidates(keepClasses(decoded, merged.classes), {
@@ -113,7 +113,8 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       this.tracker = new ByteTracker({ highThreshold: Math.max(threshold, 1e-6), lowThreshold: Math.min(0.1, threshold / 2), newTrackThreshold: threshold, ...this.trackerOptions });
     }
     const lowThreshold = this.tracker.options.lowThreshold;
-    const result = await this.run(input, { ...options, threshold: Math.min(threshold, lowThreshold) });
+    const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
+    const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });
     const tracked = this.tracker.update(result.detections, timestampMs);
     return { ...result, detections: tracked };
   }
@@ -136,7 +137,7 @@ export async function createDetectionPipeline(options: DetectionOptions = {}): P
   const model = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, tracker } = options;
-    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic }, tracker);
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, tracker } = options;
+    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture }, tracker);
   });
 }

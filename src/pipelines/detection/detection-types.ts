@@ -24,6 +24,12 @@ export interface DetectionRunOptions {
   agnostic?: boolean;
   /** YOLO: every class above the threshold becomes its own detection (Ultralytics `multi_label`). Default false. */
   multiLabel?: boolean;
+  /**
+   * Read browser pictures only at model size — I420/NV12 `VideoFrame`s from their YUV planes,
+   * others drawn scaled by a canvas — instead of reading the whole frame (values within a few
+   * grey levels of the exact path). Default: true in `runForVideo`, false in `run`.
+   */
+  resizeOnCapture?: boolean;
 }
 
 /**

@@ -7,16 +7,18 @@ import type { ImageInput } from '../../core/image-input';
 import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
 import { scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { blazePoseRoi, decodeBlazePoseDetector, decodeBlazePoseLandmarks } from '../../postprocess/pose/blazepose';
-import { type CropRegion, fullFrameRegion } from '../../postprocess/pose/crop-region';
 import { decodeKeypointRcnn } from '../../postprocess/pose/keypoint-rcnn';
 import { decodeMoveNet, decodeMoveNetMultiPose } from '../../postprocess/pose/movenet';
 import { type PoseNetOutputs, decodePoseNetMulti, decodePoseNetSingle } from '../../postprocess/pose/posenet';
 import type { RawPose } from '../../postprocess/pose/raw-pose';
+import { type CropRegion, fullFrameRegion } from '../../preprocess/crop-region';
 import type { InputSpec } from '../../preprocess/prepare';
+import type { OpenFrame } from '../../preprocess/sampling/open-frame';
+import { sampleRegion } from '../../preprocess/sampling/region-sample';
+import type { SampleTarget } from '../../preprocess/sampling/sample-output';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { now, preprocessAndInfer } from '../shared/run-stages';
 import { tensorNumbers } from '../shared/outputs';
-import { type OpenFrame, type SampleTarget, sampleRegion } from './crop-sample';
 
 /** A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box. @example `const noseX = pose.keypoints[0];` */
 export type SourcePose = RawPose;

@@ -10,7 +10,7 @@ import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { definedOnly, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
-import { type OpenFrame, openFrame } from './crop-sample';
+import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, PoseVideoState } from './pose-video';

@@ -1,6 +1,6 @@
 import type { Box, Keypoint } from '../../core/types';
 import type { PoseModelSpec } from '../../models/pose-cards';
-import type { CropRegion } from '../../postprocess/pose/crop-region';
+import type { CropRegion } from '../../preprocess/crop-region';
 import type { OneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';

@@ -4,7 +4,8 @@
  * to frame.
  */
 import type { Detection } from '../../core/types';
-import { type CropRegion, nextCropRegion } from '../../postprocess/pose/crop-region';
+import type { CropRegion } from '../../preprocess/crop-region';
+import { nextCropRegion } from './next-crop-region';
 import { ByteTracker } from '../../track/byte-tracker';
 import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';

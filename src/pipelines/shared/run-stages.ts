@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ImageInput } from '../../core/image-input';
 import type { InputTransform, Timing } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
-import { prepareImage } from '../../preprocess/prepare';
-import { imageToTensor } from '../../preprocess/to-tensor';
+import { type PrepareInputOptions, prepareInput } from '../../preprocess/prepare-input';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 
 /**
@@ -27,25 +26,20 @@ export function now(): number {
 }
 
 /**
- * The first two stages every image pipeline shares — preprocess (image → tensor → fitted,
- * normalised model input) and inference — each timed, with every intermediate tensor freed
- * even when a stage throws. Tensors the caller passed are never disposed.
+ * The first two stages every image pipeline shares — preprocess (image → fitted, normalised
+ * model input, sampling only the model-size picture where it can: see `prepareInput`) and
+ * inference — each timed, with every intermediate tensor freed even when a stage throws.
+ * Tensors the caller passed are never disposed.
  *
  * @example
  * ```ts
  * const { outputs, transform, timing } = await preprocessAndInfer(runner, spec, image);
  * ```
  */
-export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput): Promise<StageOutputs> {
+export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions = {}): Promise<StageOutputs> {
   const started = now();
-  const { tensor, owned } = await imageToTensor(image);
-  let prepared;
-  try {
-    const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
-    prepared = prepareImage(tensor, { ...spec.input, dtype });
-  } finally {
-    if (owned) tensor.dispose();
-  }
+  const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
+  const prepared = await prepareInput(image, { ...spec.input, dtype }, sampling);
   const preprocessed = now();
   const intermediates: tf.Tensor[] = [prepared.input];
   try {

@@ -6,4 +6,5 @@ export * from '../../../src/camera/index';
 export * from '../../../src/worker/index';
 export * as tf from '@tensorflow/tfjs';
 // the pose crop sampler, for the test that compares its paths on camera frames
-export { openFrame, sampleRegion } from '../../../src/pipelines/pose/crop-sample';
+export { openFrame } from '../../../src/preprocess/sampling/open-frame';
+export { sampleRegion } from '../../../src/preprocess/sampling/region-sample';

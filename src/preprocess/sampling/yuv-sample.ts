@@ -1,13 +1,13 @@
 /**
  * Camera frames (I420 / NV12 `VideoFrame`s) sampled straight from their YUV planes: one
- * `copyTo` of the planes (≈0.3 ms for 640×480), then only the model-size crop is converted to
- * RGB — a canvas would convert the whole frame first (≈1.8 ms). Same corner-aligned bilinear
- * geometry as `tf.image.cropAndResize`; colours by the frame's matrix (BT.601 or BT.709) and
- * range, rounded to 8 bits as a canvas gives them.
+ * `copyTo` of the planes (≈0.3 ms for 640×480), then only the model-size samples of a
+ * {@link SamplePlan} (a crop region or a letterbox / stretch fit) are converted to RGB — a
+ * canvas would convert the whole frame first (≈1.8 ms). Same bilinear geometry as the
+ * in-memory sampler; colours by the frame's matrix (BT.601 or BT.709) and range, rounded to
+ * 8 bits as a canvas gives them.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { CropRegion } from '../../postprocess/pose/crop-region';
-import type { ChannelAffine } from './capture-sample';
+import type { OutputLayout } from './sample-output';
+import type { SamplePlan } from './sample-plan';
 
 /**
  * The planes of a camera frame in memory: luma and the two half-size chroma planes (for NV12
@@ -32,7 +32,16 @@ export interface YuvFrame {
   coefficients: { y0: number; l: number; rv: number; gu: number; gv: number; bu: number };
 }
 
-function coefficients(space: VideoColorSpace | undefined): YuvFrame['coefficients'] {
+/**
+ * The YUV → RGB coefficients of a colour space: BT.709 when `matrix` is `bt709`, else BT.601;
+ * full range when `fullRange`, else limited (Y 16–235, UV 16–240).
+ *
+ * @example
+ * ```ts
+ * const hd = yuvCoefficients({ matrix: 'bt709', fullRange: false });
+ * ```
+ */
+export function yuvCoefficients(space: Pick<VideoColorSpaceInit, 'matrix' | 'fullRange'> | undefined): YuvFrame['coefficients'] {
   const bt709 = space?.matrix === 'bt709';
   const [kr, kb] = bt709 ? [0.2126, 0.0722] : [0.299, 0.114];
   const kg = 1 - kr - kb;
@@ -49,7 +58,7 @@ function coefficients(space: VideoColorSpace | undefined): YuvFrame['coefficient
  * @example
  * ```ts
  * const yuv = await readYuvFrame(frame);
- * if (yuv) input = sampleYuvRegion(yuv, region, 192, 192, affine, 'int32');
+ * if (yuv) sampleYuvInto(yuv, plan, sink.values, layout);
  * ```
  */
 export async function readYuvFrame(frame: VideoFrame): Promise<YuvFrame | null> {
@@ -69,17 +78,8 @@ export async function readYuvFrame(frame: VideoFrame): Promise<YuvFrame | null> 
     vOffset: nv12 ? layout[1].offset + 1 : layout[2].offset,
     chromaStride: layout[1].stride,
     chromaStep: nv12 ? 2 : 1,
-    coefficients: coefficients(frame.colorSpace),
+    coefficients: yuvCoefficients(frame.colorSpace),
   };
-}
-
-/** Corner-aligned sample positions along one axis (pixel indices; NaN outside the image). */
-function positions(min: number, max: number, size: number, out: number): Float64Array {
-  const step = out > 1 ? ((max - min) * (size - 1)) / (out - 1) : 0;
-  return Float64Array.from({ length: out }, (_, i) => {
-    const v = out > 1 ? min * (size - 1) + i * step : 0.5 * (min + max) * (size - 1);
-    return v < 0 || v > size - 1 ? Number.NaN : v;
-  });
 }
 
 /**
@@ -149,32 +149,32 @@ function yuvGrid(yuv: YuvFrame, xs: Float64Array, ys: Float64Array): YuvGrid {
   };
 }
 
-/** The per-frame loop: typed arrays and numbers only (see crop-sample's blend). */
-function convert(yuv: YuvFrame, grid: YuvGrid, out: Int32Array | Float32Array, gains: readonly number[], offsets: readonly number[]): void {
+/** The per-frame loop: typed arrays and numbers only (see region-sample's blend); outside samples keep the pad. */
+function convert(yuv: YuvFrame, grid: YuvGrid, out: Int32Array | Float32Array, layout: OutputLayout): void {
   const { data, uOffset, vOffset } = yuv;
   const { y0, l, rv, gu, gv, bu } = yuv.coefficients;
   const { inside, rowInside, yRowLo, yRowHi, yTy, yColLo, yColHi, yTx, cRowLo, cRowHi, cTy, cColLo, cColHi, cTx } = grid;
-  const g0 = gains[0];
-  const g1 = gains[1];
-  const g2 = gains[2];
-  const o0 = offsets[0];
-  const o1 = offsets[1];
-  const o2 = offsets[2];
+  const { pixelStride, rowStride } = layout;
+  const s0 = layout.slots[0];
+  const s1 = layout.slots[1];
+  const s2 = layout.slots[2];
+  const g0 = layout.gains[0];
+  const g1 = layout.gains[1];
+  const g2 = layout.gains[2];
+  const o0 = layout.offsets[0];
+  const o1 = layout.offsets[1];
+  const o2 = layout.offsets[2];
   const width = inside.length;
-  for (let i = 0, o = 0; i < rowInside.length; i++) {
+  for (let i = 0; i < rowInside.length; i++) {
+    if (rowInside[i] === 0) continue;
     const ya = yRowLo[i];
     const yb = yRowHi[i];
     const yt = yTy[i];
     const ca = cRowLo[i];
     const cb = cRowHi[i];
     const ct = cTy[i];
-    for (let j = 0; j < width; j++, o += 3) {
-      if (rowInside[i] === 0 || inside[j] === 0) {
-        out[o] = o0;
-        out[o + 1] = o1;
-        out[o + 2] = o2;
-        continue;
-      }
+    for (let j = 0, o = i * rowStride; j < width; j++, o += pixelStride) {
+      if (inside[j] === 0) continue;
       const x0 = yColLo[j];
       const x1 = yColHi[j];
       const xt = yTx[j];
@@ -192,27 +192,22 @@ function convert(yuv: YuvFrame, grid: YuvGrid, out: Int32Array | Float32Array, g
       const d = vOffset + cb;
       const vTop = data[c + u0] + (data[c + u1] - data[c + u0]) * ut;
       const v = vTop + (data[d + u0] + (data[d + u1] - data[d + u0]) * ut - vTop) * ct - 128;
-      out[o] = byte(luma + rv * v) * g0 + o0;
-      out[o + 1] = byte(luma - gu * u - gv * v) * g1 + o1;
-      out[o + 2] = byte(luma + bu * u) * g2 + o2;
+      out[o + s0] = byte(luma + rv * v) * g0 + o0;
+      out[o + s1] = byte(luma - gu * u - gv * v) * g1 + o1;
+      out[o + s2] = byte(luma + bu * u) * g2 + o2;
     }
   }
 }
 
 /**
- * Samples `region` (0–1 of the frame; may reach beyond it, which is black) of a YUV frame to
- * `outWidth` × `outHeight` RGB, normalised, as a `[1, outHeight, outWidth, 3]` tensor the
- * caller owns.
+ * Samples a plan (a crop region or a whole-frame fit; samples outside keep the pad already
+ * written) of a YUV frame as RGB into `out`, normalised and placed by `layout`.
  *
  * @example
  * ```ts
- * const input = sampleYuvRegion(yuv, { xMin: 0, yMin: -0.17, xMax: 1, yMax: 1.17 }, 192, 192, { gains: [1, 1, 1], offsets: [0, 0, 0] }, 'int32');
+ * sampleYuvInto(yuv, regionPlan(region, yuv.width, yuv.height, 192, 192), sink.values, outputLayout(target));
  * ```
  */
-export function sampleYuvRegion(yuv: YuvFrame, region: CropRegion, outWidth: number, outHeight: number, affine: ChannelAffine, dtype: 'int32' | 'float32'): tf.Tensor4D {
-  const xs = positions(region.xMin, region.xMax, yuv.width, outWidth);
-  const ys = positions(region.yMin, region.yMax, yuv.height, outHeight);
-  const out = dtype === 'int32' ? new Int32Array(outWidth * outHeight * 3) : new Float32Array(outWidth * outHeight * 3);
-  convert(yuv, yuvGrid(yuv, xs, ys), out, affine.gains, affine.offsets);
-  return tf.tensor4d(out, [1, outHeight, outWidth, 3], dtype);
+export function sampleYuvInto(yuv: YuvFrame, plan: SamplePlan, out: Int32Array | Float32Array, layout: OutputLayout): void {
+  convert(yuv, yuvGrid(yuv, plan.x.positions, plan.y.positions), out, layout);
 }

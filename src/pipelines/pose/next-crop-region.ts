@@ -1,42 +1,10 @@
 /**
- * Crop regions for single-person pose models: the padded full frame, and MoveNet's
- * "crop to the previous pose" rule for video.
+ * MoveNet's "crop to the previous pose" rule for video: a pose-specific policy that turns this
+ * frame's keypoints into the region the next frame is sampled from (the region geometry itself
+ * is preprocess/crop-region).
  */
-import { MOVENET_MIN_KEYPOINT_SCORE } from './movenet';
-
-/**
- * A rectangle in 0–1 of the image width/height; it may extend beyond the image (the part
- * outside is filled with black when sampled).
- *
- * @example
- * ```ts
- * const whole: CropRegion = { xMin: 0, yMin: 0, xMax: 1, yMax: 1 };
- * ```
- */
-export interface CropRegion {
-  xMin: number;
-  yMin: number;
-  xMax: number;
-  yMax: number;
-}
-
-/**
- * The square region centred on the image that contains all of it (the image padded to a
- * square): a 640×480 frame gives y from −1/6 to 7/6.
- *
- * @example
- * ```ts
- * fullFrameRegion(640, 480); // { xMin: 0, yMin: -0.1666…, xMax: 1, yMax: 1.1666… }
- * ```
- */
-export function fullFrameRegion(width: number, height: number): CropRegion {
-  if (width > height) {
-    const half = width / height / 2;
-    return { xMin: 0, yMin: 0.5 - half, xMax: 1, yMax: 0.5 + half };
-  }
-  const half = height / width / 2;
-  return { xMin: 0.5 - half, yMin: 0, xMax: 0.5 + half, yMax: 1 };
-}
+import { MOVENET_MIN_KEYPOINT_SCORE } from '../../postprocess/pose/movenet';
+import { type CropRegion, fullFrameRegion } from '../../preprocess/crop-region';
 
 /** COCO-17 indices of the torso keypoints. */
 const LEFT_SHOULDER = 5;

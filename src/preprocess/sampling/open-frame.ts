@@ -1,0 +1,99 @@
+/**
+ * A frame opened for sampling, whatever the {@link ImageInput}: pixels in memory are read in
+ * place (raw buffers, ImageData, decoded files, tensors on the wasm and cpu backends), camera
+ * `VideoFrame`s can be read from their YUV planes and other browser pictures through a canvas
+ * at model size (`resizeOnCapture`); GPU tensors stay on their backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput, drawableSize } from '../../core/image-input';
+import { decodeImageInput, imageToTensor } from '../to-tensor';
+import { type Pixels, heapPixels } from './heap-pixels';
+import { canReadDrawables, readDrawablePixels } from './capture-sample';
+import { type YuvFrame, readYuvFrame } from './yuv-sample';
+
+/**
+ * A frame opened for sampling: its size, and either its pixels in memory (`pixels()` — call
+ * it right before reading: a wasm heap view is invalidated by the next allocation), its YUV
+ * planes, a browser picture to draw at model size, or a tensor. `release()` frees what opening
+ * it created (never the caller's tensor).
+ *
+ * @example
+ * ```ts
+ * const frame = await openFrame(image);
+ * try { input = sampleRegion(frame, region, target); } finally { frame.release(); }
+ * ```
+ */
+export interface OpenFrame {
+  width: number;
+  height: number;
+  channels: number;
+  pixels?: () => Pixels;
+  tensor?: tf.Tensor3D;
+  /** A browser picture opened with `resizeOnCapture`: each region is scaled while it is read. */
+  drawable?: DrawableImage;
+  /** A camera frame's YUV planes (I420/NV12 `VideoFrame` opened with `resizeOnCapture`). */
+  yuv?: YuvFrame;
+  release(): void;
+}
+
+/**
+ * How {@link openFrame} opens browser pictures.
+ *
+ * @example
+ * ```ts
+ * const frame = await openFrame(videoFrame, { resizeOnCapture: true });
+ * ```
+ */
+export interface OpenFrameOptions {
+  /**
+   * Read browser pictures (VideoFrame, ImageBitmap, `<video>`, canvas, `<img>`) only as the
+   * model-size samples a plan asks for — I420/NV12 `VideoFrame`s from their YUV planes, others
+   * scaled by a canvas (bilinear) before the readback — instead of reading the whole picture
+   * and resampling it exactly. Much less work per camera frame; values differ from the exact
+   * path by a few grey levels. Default false.
+   */
+  resizeOnCapture?: boolean;
+}
+
+function fromRaw(raw: RawImage | ImageData, channels: number): OpenFrame {
+  return { width: raw.width, height: raw.height, channels, pixels: () => raw.data, release: () => undefined };
+}
+
+function tensorFrame(tensor: tf.Tensor3D, owned: boolean): OpenFrame {
+  const [height, width, channels] = tensor.shape;
+  return { width, height, channels, tensor, pixels: heapPixels(tensor), release: () => (owned ? tensor.dispose() : undefined) };
+}
+
+/**
+ * Opens any {@link ImageInput} for the samplers; invalid inputs throw
+ * `VisionError('INVALID_INPUT')` as every pipeline does.
+ *
+ * @example
+ * ```ts
+ * const frame = await openFrame(videoFrame, { resizeOnCapture: true });
+ * ```
+ */
+export async function openFrame(input: ImageInput, options: OpenFrameOptions = {}): Promise<OpenFrame> {
+  const kind = classifyImageInput(input);
+  if ((kind === 'drawable' || kind === 'video-frame') && canReadDrawables()) {
+    const drawable = input as DrawableImage;
+    const { width, height } = drawableSize(drawable);
+    if (options.resizeOnCapture) {
+      const yuv = kind === 'video-frame' ? await readYuvFrame(drawable as VideoFrame) : null;
+      return yuv ? { width, height, channels: 3, yuv, release: () => undefined } : { width, height, channels: 4, drawable, release: () => undefined };
+    }
+    // On CPU backends, read the whole picture once and sample it in memory (no tensor).
+    if (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu') {
+      let pixels: Pixels | undefined;
+      return { width, height, channels: 4, pixels: () => (pixels ??= readDrawablePixels(drawable, width, height).data), release: () => undefined };
+    }
+  }
+  if (kind === 'raw') return fromRaw(input as RawImage, (input as RawImage).channels);
+  if (kind === 'image-data') return fromRaw(input as ImageData, 4);
+  if (kind === 'path' || kind === 'encoded') {
+    const raw = await decodeImageInput(input as string | Uint8Array | ArrayBuffer);
+    return fromRaw(raw, raw.channels);
+  }
+  const { tensor, owned } = await imageToTensor(input);
+  return tensorFrame(tensor, owned);
+}

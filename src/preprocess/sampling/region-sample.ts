@@ -1,0 +1,180 @@
+/**
+ * Model inputs sampled straight out of a frame by a {@link SamplePlan}: a crop region
+ * (`tf.image.cropAndResize` semantics) or a whole-frame fit (letterbox / stretch / centre crop,
+ * `resizeBilinear` semantics), normalised, ordered and typed in one pass. Pixels in memory are
+ * read in place, so the full frame is never copied or cast to float — only the ~2 × 2 pixels
+ * behind each output pixel are read. YUV planes and canvas captures have their own samplers;
+ * other tensors (WebGL, WebGPU) use `tf.image.cropAndResize` on the backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import type { CropRegion } from '../crop-region';
+import { normalize } from '../normalize';
+import { captureInto } from './capture-sample';
+import type { Pixels } from './heap-pixels';
+import type { OpenFrame } from './open-frame';
+import { type OutputLayout, type SampleTarget, fillPad, openSink, outputLayout } from './sample-output';
+import { type SamplePlan, regionPlan } from './sample-plan';
+import { sampleYuvInto } from './yuv-sample';
+
+/**
+ * Where the output samples read, per row and column: everything the blend loop needs, as
+ * plain numbers and typed arrays.
+ */
+interface SampleGrid {
+  layout: OutputLayout;
+  /** Source offsets of the upper and lower rows, the vertical weights, and inside flags. */
+  top: Int32Array;
+  bottom: Int32Array;
+  ty: Float64Array;
+  rowInside: Uint8Array;
+  /** Source offsets of the left and right columns and the horizontal weights. */
+  left: Int32Array;
+  right: Int32Array;
+  tx: Float64Array;
+  /** The run of columns inside the image (inside samples are contiguous). */
+  first: number;
+  end: number;
+  /** Offsets of G and B within a pixel (grey images read channel 0 three times). */
+  k1: number;
+  k2: number;
+}
+
+/** Neighbour indices and weights of positions clamped to [0, size − 1] (NaN: outside). */
+function taps(positions: Float64Array, size: number, stride: number): { lo: Int32Array; hi: Int32Array; t: Float64Array; inside: Uint8Array } {
+  const n = positions.length;
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const t = new Float64Array(n);
+  const inside = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = positions[i];
+    if (Number.isNaN(p)) continue;
+    const a = Math.floor(p);
+    inside[i] = 1;
+    lo[i] = a * stride;
+    hi[i] = Math.min(a + 1, size - 1) * stride;
+    t[i] = p - a;
+  }
+  return { lo, hi, t, inside };
+}
+
+function sampleGrid(frame: OpenFrame, plan: SamplePlan, layout: OutputLayout): SampleGrid {
+  const { width: w, height: h, channels: c } = frame;
+  const xs = taps(plan.x.positions, w, c);
+  const ys = taps(plan.y.positions, h, w * c);
+  const first = xs.inside.indexOf(1);
+  const end = xs.inside.lastIndexOf(1) + 1;
+  const k = c >= 3 ? 1 : 0;
+  return { layout, top: ys.lo, bottom: ys.hi, ty: ys.t, rowInside: ys.inside, left: xs.lo, right: xs.hi, tx: xs.t, first: Math.max(first, 0), end, k1: k, k2: 2 * k };
+}
+
+/**
+ * The per-frame loop, kept apart from everything else: its arguments are typed arrays and
+ * plain objects only, so V8's optimised code holds no reference to a frame's short-lived
+ * objects and survives garbage collections (otherwise each full GC deoptimises it and the
+ * next frame samples ~10× slower). The blends are written out: no helper calls per pixel.
+ * Sample positions are those of the kernels (float32 for cropAndResize); the blend is in double.
+ */
+function blend(data: Pixels, out: Int32Array | Float32Array, grid: SampleGrid): void {
+  const { top: tops, bottom: bottoms, ty: tys, rowInside, left, right, tx, first, end, k1, k2, layout } = grid;
+  const { height, pixelStride, rowStride } = layout;
+  const s0 = layout.slots[0];
+  const s1 = layout.slots[1];
+  const s2 = layout.slots[2];
+  const g0 = layout.gains[0];
+  const g1 = layout.gains[1];
+  const g2 = layout.gains[2];
+  const o0 = layout.offsets[0];
+  const o1 = layout.offsets[1];
+  const o2 = layout.offsets[2];
+  for (let i = 0; i < height; i++) {
+    if (rowInside[i] === 0) continue;
+    const top = tops[i];
+    const bottom = bottoms[i];
+    const ty = tys[i];
+    for (let j = first, o = i * rowStride + first * pixelStride; j < end; j++, o += pixelStride) {
+      const x = tx[j];
+      const tl = top + left[j];
+      const tr = top + right[j];
+      const bl = bottom + left[j];
+      const br = bottom + right[j];
+      let upper = data[tl] + (data[tr] - data[tl]) * x;
+      let lower = data[bl] + (data[br] - data[bl]) * x;
+      out[o + s0] = (upper + (lower - upper) * ty) * g0 + o0;
+      upper = data[tl + k1] + (data[tr + k1] - data[tl + k1]) * x;
+      lower = data[bl + k1] + (data[br + k1] - data[bl + k1]) * x;
+      out[o + s1] = (upper + (lower - upper) * ty) * g1 + o1;
+      upper = data[tl + k2] + (data[tr + k2] - data[tl + k2]) * x;
+      lower = data[bl + k2] + (data[br + k2] - data[bl + k2]) * x;
+      out[o + s2] = (upper + (lower - upper) * ty) * g2 + o2;
+    }
+  }
+}
+
+function sampleOnBackend(tensor: tf.Tensor3D, region: CropRegion, target: SampleTarget): tf.Tensor4D {
+  return tf.tidy(() => {
+    const rgb = tensor.shape[2] === 3 ? tensor : tensor.shape[2] === 4 ? tf.slice(tensor, [0, 0, 0], [-1, -1, 3]) : tf.tile(tensor, [1, 1, 3]);
+    const box = tf.tensor2d([[region.yMin, region.xMin, region.yMax, region.xMax]]);
+    const crop = tf.image.cropAndResize(tf.expandDims(rgb, 0) as tf.Tensor4D, box, tf.zeros([1], 'int32') as tf.Tensor1D, [target.height, target.width], 'bilinear', 0);
+    const ordered = target.channelOrder === 'bgr' ? tf.reverse(crop, -1) : crop;
+    let x = normalize(ordered, target.normalization);
+    if (target.layout === 'nchw') x = tf.transpose(x, [0, 3, 1, 2]);
+    if (target.dtype === 'int32') x = tf.cast(target.rounding === 'round' ? tf.round(x) : x, 'int32');
+    return x as tf.Tensor4D;
+  });
+}
+
+/**
+ * Whether {@link sampleFrame} can sample this frame without a tensor (pixels in memory, YUV
+ * planes or a browser picture drawn at model size).
+ *
+ * @example
+ * ```ts
+ * if (canSample(frame)) input = sampleFrame(frame, plan, target);
+ * ```
+ */
+export function canSample(frame: OpenFrame): boolean {
+  return frame.yuv !== undefined || frame.drawable !== undefined || frame.pixels !== undefined;
+}
+
+/**
+ * Samples a plan out of a frame into a `[1, height, width, 3]` (or NCHW `[1, 3, height,
+ * width]`) tensor the caller owns. Needs {@link canSample}; otherwise throws `INVALID_INPUT`.
+ *
+ * @example
+ * ```ts
+ * const { plan } = fitPlan(frame.width, frame.height, spec);
+ * const input = sampleFrame(frame, plan, { width: 512, height: 512, normalization: 'none', dtype: 'float32' });
+ * ```
+ */
+export function sampleFrame(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): tf.Tensor4D {
+  if (!canSample(frame)) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels, YUV planes nor a picture to draw');
+  const layout = outputLayout(target);
+  const sink = openSink(target);
+  fillPad(sink.values, plan, layout);
+  if (frame.yuv) sampleYuvInto(frame.yuv, plan, sink.values, layout);
+  else if (frame.drawable) captureInto(frame.drawable, frame.width, frame.height, plan, sink.values, layout);
+  else blend(frame.pixels!(), sink.values, sampleGrid(frame, plan, layout));
+  return sink.finish();
+}
+
+/**
+ * Cuts `region` (0–1 of the frame; may extend beyond it) out of the frame and resamples it to
+ * the target size with `tf.image.cropAndResize` semantics, normalised and typed: a
+ * `[1, height, width, 3]` tensor the caller owns. int32 targets truncate, as a tfjs cast does
+ * (unless `rounding: 'round'`). The black outside the image is black after normalisation too.
+ *
+ * @throws VisionError `INVALID_INPUT` for an empty or non-finite region.
+ *
+ * @example
+ * ```ts
+ * const input = sampleRegion(frame, fullFrameRegion(frame.width, frame.height), { width: 192, height: 192, normalization: 'none', dtype: 'int32' });
+ * ```
+ */
+export function sampleRegion(frame: OpenFrame, region: CropRegion, target: SampleTarget): tf.Tensor4D {
+  const plan = regionPlan(region, frame.width, frame.height, target.width, target.height);
+  if (canSample(frame)) return sampleFrame(frame, plan, target);
+  if (!frame.tensor) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels nor a tensor');
+  return sampleOnBackend(frame.tensor, region, target);
+}

@@ -1,0 +1,161 @@
+/**
+ * Where the samplers write the model input: its shape, channel order, layout (NHWC / NCHW),
+ * normalisation and dtype, as plain numbers the per-pixel loops use, and the memory the
+ * values go to (on the wasm backend the input tensor's own memory).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import { type Normalization, normalizationAffine } from '../normalize';
+import { heapPixels } from './heap-pixels';
+import type { SamplePlan } from './sample-plan';
+
+/**
+ * What the model input must look like.
+ *
+ * @example
+ * ```ts
+ * const target: SampleTarget = { width: 192, height: 192, normalization: 'none', dtype: 'int32' };
+ * ```
+ */
+export interface SampleTarget {
+  width: number;
+  height: number;
+  normalization: Normalization;
+  dtype: 'int32' | 'float32';
+  /** Channel order of the model (`mean`/`std` are in this order). Default `rgb`. */
+  channelOrder?: 'rgb' | 'bgr';
+  /** Default `nhwc`. */
+  layout?: 'nhwc' | 'nchw';
+  /** How int32 targets take fractional values: `truncate` (a tfjs cast; default) or `round` (half to even, as `prepareImage`). */
+  rounding?: 'truncate' | 'round';
+}
+
+/**
+ * The target as the per-pixel loops read it: output pixel (i, j) starts at
+ * `i · rowStride + j · pixelStride`; its R, G and B go to `+ slots[0..2]`, each as
+ * `value · gain + offset`.
+ *
+ * @example
+ * ```ts
+ * const layout = outputLayout({ width: 4, height: 2, normalization: 'unit', dtype: 'float32', layout: 'nchw' }); // slots [0, 8, 16]
+ * ```
+ */
+export interface OutputLayout {
+  width: number;
+  height: number;
+  pixelStride: number;
+  rowStride: number;
+  slots: readonly [number, number, number];
+  gains: readonly [number, number, number];
+  offsets: readonly [number, number, number];
+}
+
+/** Builds the {@link OutputLayout} of a target. @example `const layout = outputLayout(target);` */
+export function outputLayout(target: SampleTarget): OutputLayout {
+  const { width, height } = target;
+  const { scale, mean, std } = normalizationAffine(target.normalization);
+  const bgr = target.channelOrder === 'bgr';
+  const planar = target.layout === 'nchw';
+  const step = planar ? width * height : 1;
+  // model channel of R, G, B
+  const model = bgr ? [2, 1, 0] : [0, 1, 2];
+  const slot = (c: number): number => model[c] * step;
+  const gain = (c: number): number => scale / std[model[c]];
+  const offset = (c: number): number => -mean[model[c]] / std[model[c]];
+  return {
+    width,
+    height,
+    pixelStride: planar ? 1 : 3,
+    rowStride: planar ? width : width * 3,
+    slots: [slot(0), slot(1), slot(2)],
+    gains: [gain(0), gain(1), gain(2)],
+    offsets: [offset(0), offset(1), offset(2)],
+  };
+}
+
+/**
+ * Writes the pad value (normalised) where the plan samples outside the frame; values start as
+ * zeros, so nothing is written when the pad normalises to 0 in every channel.
+ *
+ * @example
+ * ```ts
+ * fillPad(values, plan, layout);
+ * ```
+ */
+export function fillPad(values: Int32Array | Float32Array, plan: SamplePlan, layout: OutputLayout): void {
+  const pads = [0, 1, 2].map((c) => plan.pad * layout.gains[c] + layout.offsets[c]);
+  if (pads.every((p) => p === 0)) return;
+  const xs = plan.x.positions;
+  const ys = plan.y.positions;
+  const [s0, s1, s2] = layout.slots;
+  const write = (i: number, j: number): void => {
+    const o = i * layout.rowStride + j * layout.pixelStride;
+    values[o + s0] = pads[0];
+    values[o + s1] = pads[1];
+    values[o + s2] = pads[2];
+  };
+  // inside samples are one contiguous run per axis
+  const first = xs.findIndex((x) => !Number.isNaN(x));
+  let end = xs.length;
+  while (end > 0 && Number.isNaN(xs[end - 1])) end--;
+  for (let i = 0; i < layout.height; i++) {
+    const rowOutside = Number.isNaN(ys[i]) || first < 0;
+    for (let j = 0; j < layout.width; j++) {
+      if (rowOutside || j < first || j >= end) write(i, j);
+      else j = end - 1;
+    }
+  }
+}
+
+/**
+ * The memory a sampler writes a target into, and how it becomes the input tensor. On the wasm
+ * backend it is the zero-filled memory of the input tensor itself (no second copy per frame);
+ * nothing may allocate on the backend between {@link openSink} and the last write (a heap
+ * view is invalidated when wasm memory grows). int32 targets that round get a float32 scratch
+ * array, rounded into the tensor by `finish`.
+ *
+ * @example
+ * ```ts
+ * const sink = openSink(target);
+ * sampleInto(sink.values);
+ * const input = sink.finish();
+ * ```
+ */
+export interface Sink {
+  values: Int32Array | Float32Array;
+  finish(): tf.Tensor4D;
+}
+
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Opens a {@link Sink} for a target. @example `const sink = openSink({ width: 512, height: 512, normalization: 'none', dtype: 'float32' });` */
+export function openSink(target: SampleTarget): Sink {
+  const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
+  const size = 3 * target.width * target.height;
+  if (!(size > 0)) throw new VisionError('INVALID_OPTION', `model input size ${target.width}×${target.height} must be positive`);
+  let tensor: tf.Tensor4D | undefined;
+  let memory: Int32Array | Float32Array | undefined;
+  if (tf.getBackend() === 'wasm') {
+    tensor = tf.fill(shape, 0, target.dtype) as tf.Tensor4D;
+    const view = heapPixels(tensor)?.();
+    if (view instanceof Int32Array || view instanceof Float32Array) memory = view;
+    else {
+      tensor.dispose();
+      tensor = undefined;
+    }
+  }
+  const round = target.dtype === 'int32' && target.rounding === 'round';
+  const values = round ? new Float32Array(size) : (memory ?? (target.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size)));
+  return {
+    values,
+    finish: () => {
+      if (!round) return tensor ?? tf.tensor4d(values, shape, target.dtype);
+      const ints = tensor ? (heapPixels(tensor)?.() as Int32Array) : new Int32Array(size);
+      for (let k = 0; k < size; k++) ints[k] = roundHalfEven(values[k]);
+      return tensor ?? tf.tensor4d(ints, shape, 'int32');
+    },
+  };
+}

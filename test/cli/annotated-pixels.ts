@@ -5,7 +5,7 @@ import { parseColor } from '../../src/render/colors';
 
 /** An RGB picture (3 bytes a pixel). */
 export interface Rgb {
-  data: Uint8Array;
+  data: ArrayLike<number>;
   width: number;
   height: number;
 }
@@ -27,9 +27,11 @@ const distance = (a: readonly number[], b: readonly number[]): number => Math.hy
 
 /**
  * The share of the points along the middle half of a box's four edges where a pixel within
- * ±`reach` px of the edge has the colour `color` (within `tolerance`, Euclidean RGB).
+ * ±`reach` px of the edge has the colour `color` (within `tolerance`, Euclidean RGB) — or, when
+ * the `input` picture is given (lossy video), is at least `tolerance` nearer to `color` than
+ * the input pixel was.
  */
-export function edgeColourShare(drawn: Rgb, box: Box, color: string, reach = 1, tolerance = 60): number {
+export function edgeColourShare(drawn: Rgb, box: Box, color: string, reach = 1, tolerance = 60, input?: Rgb): number {
   const { r, g, b } = parseColor(color);
   const want = [r, g, b];
   const points: [number, number, 'v' | 'h'][] = [];
@@ -49,7 +51,9 @@ export function edgeColourShare(drawn: Rgb, box: Box, color: string, reach = 1, 
     }
     if (candidates.length === 0) continue;
     counted++;
-    if (candidates.some(([x, y]) => distance(at(drawn, x, y), want) <= tolerance)) hits++;
+    const hit = ([x, y]: [number, number]): boolean =>
+      input ? distance(at(input, x, y), want) - distance(at(drawn, x, y), want) >= tolerance : distance(at(drawn, x, y), want) <= tolerance;
+    if (candidates.some(hit)) hits++;
   }
   return counted === 0 ? 0 : hits / counted;
 }

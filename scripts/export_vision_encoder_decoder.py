@@ -91,6 +91,9 @@ def greedy(step, max_tokens, penalty):
 
 
 def beam_search(step, max_tokens, num_beams, length_penalty, penalty):
+    """Hugging Face generate(num_beams, early_stopping=False) as in transformers v4.45
+    (BeamSearchScorer.process / finalize, BeamHypotheses), decoder prompt = BOS; see
+    scripts/make_beam_fixtures.py for the transcription with every early-stopping mode."""
     hyps = []  # (score, tokens, finished), best first, at most num_beams
 
     def worst():
@@ -115,6 +118,7 @@ def beam_search(step, max_tokens, num_beams, length_penalty, penalty):
                 cands.append((lp + float(scores[v]), b, v))
         cands.sort(key=lambda c: (-c[0], c[1], c[2]))
         cands = cands[: 2 * num_beams]
+        generated = len(beams[0][0])  # tokens generated once this step's token is added (EOS included)
         nxt = []
         for rank, (score, b, v) in enumerate(cands):
             if len(nxt) >= num_beams:
@@ -122,16 +126,16 @@ def beam_search(step, max_tokens, num_beams, length_penalty, penalty):
             seq = beams[b][0]
             if v == EOS:
                 if rank < num_beams:
-                    add(score / len(seq) ** length_penalty, seq[1:], True)
+                    add(score / generated ** length_penalty, seq[1:], True)
             else:
                 nxt.append((seq + [v], score))
         beams = nxt
         if len(hyps) >= num_beams:
-            done = not beams or worst() >= beams[0][1] / len(beams[0][0]) ** length_penalty
+            done = worst() >= cands[0][0] / generated ** length_penalty
         t += 1
     if not done:
         for seq, lp in beams:
-            add(lp / len(seq) ** length_penalty, seq[1:], False)
+            add(lp / (len(seq) - 1) ** length_penalty, seq[1:], False)
     return [{"tokens": h[1], "score": h[0], "finished": h[2]} for h in hyps]
 
 

@@ -5,9 +5,12 @@ import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CENTERNET_COCO } from '../src/models/catalog';
+import { decodeImageFile } from '../src/node/index';
+import { colorFor, parseColor } from '../src/render/colors';
 import { labelShares } from '../src/node/cli/format';
 import { createProgress } from '../src/node/cli/progress';
 import { fixturePhoto, packageFile } from './helpers/photos';
+import { type Box, type Rgb, edgeColourShare, farDifference, tint } from './cli/annotated-pixels';
 import { type CliRun, cli as runCli, ensureCliBuilt } from './cli/cli-runner';
 
 const IMAGES = 'test/fixtures/images';
@@ -17,6 +20,12 @@ const cli = (...args: string[]): Promise<CliRun> => runCli(args);
 type Entry<R> = { image: string; result: R; output?: string } | { image: string; error: { code: string; message: string } };
 type PoseJson = { poses: { score: number; keypoints: { name: string; x: number; y: number; score: number }[] }[]; imageSize: { width: number; height: number } };
 type DetectJson = { detections: { label: string; score: number }[] };
+
+/** A written picture as RGB bytes. */
+async function rgbOf(path: string): Promise<Rgb> {
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-cli-'));
 
@@ -42,14 +51,26 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     expect(entry.result.detections.every((d) => d.score >= 0.5)).toBe(true);
   });
 
-  it('writes annotated images with --out', async () => {
+  it('writes annotated images with --out: each detection\'s box in its class colour, the rest of the photo untouched', async () => {
     const out = join(tmp, 'detect');
-    const { code, stdout } = await cli('detect', fixturePhoto('coffee'), '--out', out);
+    const { code, stdout } = await cli('detect', fixturePhoto('coffee'), '--json', '--out', out);
     expect(code).toBe(0);
     const written = join(out, 'coffee.annotated.png');
-    expect(stdout).toContain(written);
+    const [entry] = JSON.parse(stdout) as Entry<{ detections: { classId: number; box: Box }[] }>[];
+    if (!('result' in entry)) throw new Error(entry.error.message);
+    expect(entry.output).toBe(written);
     const meta = await sharp(written).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 600, 400]);
+    const drawn = await rgbOf(written);
+    const input = await decodeImageFile(fixturePhoto('coffee'));
+    const { detections } = entry.result;
+    expect(detections.length).toBeGreaterThan(0);
+    // every box edge is drawn in its class colour (2 px lines at 600×400), where the JSON puts it
+    for (const d of detections) expect(edgeColourShare(drawn, d.box, colorFor(d.classId))).toBeGreaterThan(0.9);
+    // away from the boxes and their labels the PNG is the decoded photo, pixel for pixel
+    const far = farDifference(drawn, input, detections.map((d) => d.box), 4, 30, 200);
+    expect(far.pixels).toBeGreaterThan(0.2 * 600 * 400);
+    expect(far.max).toBe(0);
   });
 
   it('classifies, and --out writes the image with its top classes in a band at the top', async () => {
@@ -75,8 +96,26 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     const table = await cli('segment', fixturePhoto('astronaut'), '--out', out);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/astronaut\.jpg: person \d+\.\d% of pixels/);
-    const meta = await sharp(join(out, 'astronaut.mask.png')).metadata();
+    const share = Number(/person (\d+\.\d)% of pixels/.exec(table.stdout)![1]) / 100;
+    const written = join(out, 'astronaut.mask.png');
+    const meta = await sharp(written).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 512, 512]);
+    // the person's pixels are tinted with the person colour at opacity 0.55, the others untouched
+    const overlay = tint(await rgbOf(written), await decodeImageFile(fixturePhoto('astronaut')), 0.55, 6);
+    const { r, g, b } = parseColor(colorFor(1));
+    overlay.colour.forEach((c, i) => expect(Math.abs(c - [r, g, b][i])).toBeLessThan(3));
+    expect(Math.abs(overlay.share - share)).toBeLessThan(0.001); // the printed share, rounded to 0.1 %
+    // what the photo shows: her face and orange suit are person; the flag (left) and the wall
+    // with the shuttle model's tip (top right) are not
+    const changedIn = (x0: number, y0: number, x1: number, y1: number): number => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) n += overlay.changed[y * 512 + x];
+      return n / ((x1 - x0) * (y1 - y0));
+    };
+    expect(changedIn(180, 70, 270, 170)).toBeGreaterThan(0.9); // 0.97: hair edges
+    expect(changedIn(60, 300, 250, 480)).toBeGreaterThan(0.95);
+    expect(changedIn(0, 0, 60, 200)).toBeLessThan(0.05);
+    expect(changedIn(430, 0, 512, 80)).toBeLessThan(0.05);
 
     const json = await cli('segment', fixturePhoto('astronaut'), '--json', '--model', 'meet-segmentation');
     expect(json.code).toBe(0);

@@ -178,7 +178,8 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       const { detections: found, imageSize } = await detect('wasm', n, 'bitmap');
       expect(imageSize).toEqual({ width, height });
       const persons = found.filter((d) => d.label === 'person');
-      expect(persons.length).toBeGreaterThanOrEqual(2);
+      // every person the photo shows; in photo 5 two of the five score 0.30 (one miss allowed)
+      expect(persons.length).toBeGreaterThanOrEqual(people - (n === 5 ? 1 : 0));
       expect(persons.length).toBeLessThanOrEqual(people);
       for (const { box } of persons) {
         expect(box.x1).toBeGreaterThanOrEqual(0);
@@ -308,11 +309,11 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
     it('finds the same objects as wasm in two group photos (HTMLImageElement and ImageBitmap input)', async () => {
       const kinds: InputKind[] = ['image', 'bitmap'];
       const tensorsAfter: number[] = [];
-      for (const [index, { n }] of PHOTOS.entries()) {
+      for (const [index, { n, people }] of PHOTOS.entries()) {
         const kind = kinds[index];
         const gpu = await detect('webgpu', n, kind);
         const cpu = await detect('wasm', n, kind);
-        expect(gpu.detections.filter((d) => d.label === 'person').length).toBeGreaterThanOrEqual(2);
+        expect(gpu.detections.filter((d) => d.label === 'person').length).toBeGreaterThanOrEqual(people - (n === 5 ? 1 : 0));
         const diff = expectSameDetections(gpu, cpu, COMPARE_MIN_SCORE, `photo ${n}`);
         // and the other way round, so neither side has extra confident detections
         expectSameDetections(cpu, gpu, COMPARE_MIN_SCORE, `photo ${n} (reverse)`);

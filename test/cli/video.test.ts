@@ -3,11 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { colorFor, parseColor } from '../../src/render/colors';
 import { PAN_CLIP, panClip } from '../helpers/clips';
 import { fixturePhoto } from '../helpers/photos';
+import { type Box, edgeColourShare, farDifference, tint, videoFrames } from './annotated-pixels';
 import { cli, ensureCliBuilt } from './cli-runner';
 
-type Det = { label: string; score: number; trackId?: number; box: { x1: number; x2: number } };
+type Det = { label: string; score: number; trackId?: number; box: Box };
 type Line =
   | { video: string; frame: number; timestampMs: number; result: { detections: Det[] } }
   | { video: string; frames: number; output?: string }
@@ -63,6 +65,17 @@ describe('video files through the CLI (ffmpeg decode, video mode, annotated vide
     const summary = lines.find((l): l is Extract<Line, { frames: number }> => 'frames' in l)!;
     expect(summary).toEqual({ video: clip, frames: expectedFrames, output: join(out, `pan-sample1-${SECONDS}s.annotated.mp4`) });
     expect(probeFrames(summary.output!)).toEqual({ codec: 'h264', width: PAN_CLIP.width, height: PAN_CLIP.height, frames: expectedFrames });
+    // the written frames show each analysed frame with its detections' boxes in their track colours
+    const drawn = videoFrames(summary.output!, PAN_CLIP.width, PAN_CLIP.height);
+    const source = videoFrames(clip, PAN_CLIP.width, PAN_CLIP.height, frames.map((f) => f.frame));
+    expect(drawn).toHaveLength(frames.length);
+    expect(source).toHaveLength(frames.length);
+    frames.forEach((f, k) => {
+      for (const d of f.result.detections) expect(edgeColourShare(drawn[k], d.box, colorFor(d.trackId!), 2, 40, source[k])).toBeGreaterThan(0.9);
+      // away from boxes and labels the frame is the input frame, up to H.264's loss
+      const far = farDifference(drawn[k], source[k], f.result.detections.map((d) => d.box), 6, 30, 200);
+      expect(far.mean).toBeLessThan(3); // measured 1.4–2.0
+    });
     // an image among the inputs is one more JSON line
     const image = lines.find((l): l is Extract<Line, { image: string }> => 'image' in l)!;
     expect(image.result.detections[0].label).toBe('cat');
@@ -88,6 +101,15 @@ describe('video files through the CLI (ffmpeg decode, video mode, annotated vide
     const video = join(out, `pan-sample1-${SECONDS}s.mask.mp4`);
     expect(run.stdout).toContain(`${clip}: 2 frames → ${video}`);
     expect(probeFrames(video)).toMatchObject({ codec: 'h264', frames: 2 });
+    // each written frame is its input frame tinted with the person colour on the printed share of pixels
+    const drawn = videoFrames(video, PAN_CLIP.width, PAN_CLIP.height);
+    const source = videoFrames(clip, PAN_CLIP.width, PAN_CLIP.height, [0, 30]);
+    const { r, g, b } = parseColor(colorFor(1));
+    shares.forEach(([, share], k) => {
+      const overlay = tint(drawn[k], source[k], 0.55, 30);
+      expect(Math.abs(overlay.share - share / 100)).toBeLessThan(0.01); // measured 0.002 and 0.001
+      overlay.colour.forEach((c, i) => expect(Math.abs(c - [r, g, b][i])).toBeLessThan(10)); // measured 4
+    });
   });
 
   it('without ffmpeg a video is a clear error (exit 1) while images still work; --every with --fps is a usage error', async () => {

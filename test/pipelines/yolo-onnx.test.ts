@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COCO_LABELS, type RawImage, pipeline, yoloModel } from '../../src/node/index';
 import { buildOnnxModel } from '../helpers/onnx-builder';
+import { onnxProbe, twoToneFrame } from '../helpers/input-probe';
 import { fixture, tensorOf } from '../helpers/yolo-fixture';
 
 /**
@@ -10,27 +11,27 @@ import { fixture, tensorOf } from '../helpers/yolo-fixture';
  * `names` metadata. The whole pipeline (letterbox 114, NCHW, onnxruntime, decode, NMS,
  * mapping back to the frame, labels from metadata) must give the reference detections of
  * scripts/make_yolo_fixtures.py mapped to the original image.
+ *
+ * The models also check their input: the frame has two colour halves, and the model adds a
+ * large shift to its output unless probed input values are the pad grey 114 in both bars and
+ * each half's colour in the picture, scaled to 0–1, channels first in RGB order
+ * (test/helpers/input-probe.ts). A wrong pad value, normalisation or layout moves every box.
  */
+const SIZE = 320;
+const { frame: FRAME, probes: PROBES } = twoToneFrame('landscape', SIZE) satisfies { frame: RawImage };
+
 function exportLike(tensor: string, size: number): Uint8Array {
   const { exported } = tensorOf(tensor);
   const names = `{${COCO_LABELS.map((l, i) => `${i}: '${l}'`).join(', ')}}`;
+  const probe = onnxProbe('images', 'raw', 'output0', size, PROBES);
   return buildOnnxModel({
     inputs: [{ name: 'images', dims: [1, 3, size, size] }],
     outputs: [{ name: 'output0', dims: exported.dims }],
-    initializers: [
-      { name: 'raw', dims: exported.dims, values: exported.data },
-      { name: 'zero', dims: [], values: [0] },
-    ],
-    nodes: [
-      { op: 'ReduceMean', inputs: ['images'], outputs: ['mean'], attributes: { keepdims: 0 } },
-      { op: 'Mul', inputs: ['mean', 'zero'], outputs: ['nothing'] },
-      { op: 'Add', inputs: ['raw', 'nothing'], outputs: ['output0'] },
-    ],
+    initializers: [{ name: 'raw', dims: exported.dims, values: exported.data }, ...probe.initializers],
+    nodes: probe.nodes,
     metadata: { names, stride: '32', task: 'detect' },
   });
 }
-
-const FRAME: RawImage = { data: new Uint8Array(640 * 480 * 3).fill(80), width: 640, height: 480, channels: 3 };
 
 const CASES = [
   { name: 'v8 default conf 0.25 iou 0.7', version: 'v8', options: {} },
@@ -45,7 +46,7 @@ const CASES = [
 describe('object-detection with YOLO-shaped ONNX exports, end to end', () => {
   it.each(CASES)('$name', async ({ name, version, options }) => {
     const c = fixture.cases.find((k) => k.name === name)!;
-    const size = 320;
+    const size = SIZE;
     const detector = await pipeline('object-detection', {
       model: yoloModel({ url: `${c.tensor}.onnx`, version, inputSize: size }),
       modelSource: exportLike(c.tensor, size),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type RawImage, loadModel, pipeline, yoloModel } from '../../src/node/index';
 import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
+import { tfjsProbe, twoToneFrame } from '../helpers/input-probe';
 import { fixture, tensorOf } from '../helpers/yolo-fixture';
 
 /**
@@ -8,22 +9,22 @@ import { fixture, tensorOf } from '../helpers/yolo-fixture';
  * real graph model built here whose output is the golden fixture's raw tensor. The pipeline
  * must reproduce the reference detections (scripts/make_yolo_fixtures.py) mapped back through
  * the letterbox, exactly as for the ONNX export.
+ *
+ * The model also checks its input: the portrait frame has left and right colour halves, and
+ * the model adds a large shift to its output unless probed input values are the pad grey 114
+ * in both side bars and each half's colour in the picture, scaled to 0–1, channels last in RGB
+ * order (test/helpers/input-probe.ts). A wrong pad value, normalisation or layout moves every box.
  */
+const { frame: FRAME, probes: PROBES } = twoToneFrame('portrait', 320) satisfies { frame: RawImage };
+
 function tfjsExportLike(tensor: string, size: number) {
   const { exported } = tensorOf(tensor);
+  const probe = tfjsProbe('images', 'raw', 'Identity', size, PROBES);
   return buildTfjsGraphModel({
     input: { name: 'images', shape: [1, size, size, 3] },
     output: { name: 'Identity', shape: exported.dims },
-    consts: [
-      { name: 'raw', shape: exported.dims, dtype: 'float32', values: exported.data },
-      { name: 'axes', shape: [4], dtype: 'int32', values: [0, 1, 2, 3] },
-      { name: 'zero', shape: [], dtype: 'float32', values: [0] },
-    ],
-    nodes: [
-      { name: 'mean', op: 'Mean', input: ['images', 'axes'], attr: { keep_dims: { b: false }, T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' } } },
-      { name: 'nothing', op: 'Mul', input: ['mean', 'zero'], attr: { T: { type: 'DT_FLOAT' } } },
-      { name: 'Identity', op: 'AddV2', input: ['raw', 'nothing'], attr: { T: { type: 'DT_FLOAT' } } },
-    ],
+    consts: [{ name: 'raw', shape: exported.dims, dtype: 'float32', values: exported.data }, ...probe.consts],
+    nodes: probe.nodes,
   });
 }
 
@@ -35,8 +36,7 @@ describe('object-detection with a YOLOv8-shaped tfjs graph export, end to end', 
     expect(runner.outputs[0].shape).toEqual([1, 84, 2100]);
     const spec = yoloModel({ url: 'model.json', version: 'v8', inputSize: 320, format: 'tfjs', labels: Array.from({ length: 80 }, (_, i) => `c${i}`) });
     const detector = await pipeline('object-detection', { model: runner, spec });
-    const frame: RawImage = { data: new Uint8Array(480 * 640 * 3), width: 480, height: 640, channels: 3 }; // portrait: bars left/right
-    const { detections } = await detector.run(frame);
+    const { detections } = await detector.run(FRAME); // portrait: bars left/right
     expect(detections.map((d) => d.classId)).toEqual(c.expected.classIds);
     detections.forEach((d, k) => {
       const [x1, y1, x2, y2] = c.expected.boxes.slice(k * 4, k * 4 + 4);

@@ -35,7 +35,10 @@ describe('pipelines in a Node worker thread', () => {
       // raw pixels cross too (structured clone in Node), and video mode tracks in the worker
       const first = await remote.runForVideo(photo, 0);
       const second = await remote.runForVideo(photo, 33);
-      expect(second.detections.map((d) => d.trackId).sort()).toEqual(first.detections.map((d) => d.trackId).sort());
+      // every detection is on a track from the first frame, and the second frame keeps the same IDs
+      const ids = first.detections.map((d) => d.trackId!).sort((x, y) => x - y);
+      expect(ids).toEqual(first.detections.map((_, i) => i + 1));
+      expect(second.detections.map((d) => d.trackId!).sort((x, y) => x - y)).toEqual(ids);
       // tensors stay flat in the worker
       const before = (await remote.worker.memory()).numTensors;
       for (let i = 0; i < 3; i++) await remote.run(photo);
@@ -93,10 +96,9 @@ describe('pipelines in a Node worker thread', () => {
     const remote = await createWorkerPipeline('object-detection', { backend: 'wasm', worker });
     try {
       const hang = worker.simulateFailure('hang', 20_000).catch((e: unknown) => e);
-      const started = Date.now();
       const run = await remote.run(facePhoto(1)).catch((e: unknown) => e);
+      // TIMEOUT (not a result after the 20 s hang): the host gave up on the call at timeoutMs
       expect((run as VisionError).code).toBe('TIMEOUT');
-      expect(Date.now() - started).toBeLessThan(5000);
       expect(((await hang) as VisionError).code).toBe('WORKER_FAILED');
       const next = await remote.run(facePhoto(1));
       expect(next.detections.length).toBeGreaterThan(0);
@@ -114,14 +116,20 @@ describe('pipelines in a Node worker thread', () => {
       const photo = fixturePhoto('astronaut');
       const [a, b] = [await inThread.run(photo), await remote.run(photo)];
       const same = (x: Float32Array | Uint8Array, y: Float32Array | Uint8Array): boolean => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
-      const [ma, mb] = [a.confidenceMasks![0], b.confidenceMasks![0]];
+      expect(b.labels).toEqual(['background', 'person']);
+      const [ma, mb] = [a.confidenceMasks![1], b.confidenceMasks![1]]; // the person channel
       expect(mb).toBeInstanceOf(Mask);
       expect(mb.kind).toBe('probability');
       expect([mb.width, mb.height]).toEqual([ma.width, ma.height]);
       expect([mb.width, mb.height]).toEqual([512, 512]);
       expect(same(mb.toFloat32Array(), ma.toFloat32Array())).toBe(true);
       expect(same(b.categoryMask!.toUint8Array(), a.categoryMask!.toUint8Array())).toBe(true);
-      expect(mb.area()).toBeGreaterThan(10_000); // the astronaut
+      // the astronaut fills 55 % of the photo (measured 0.546): her face is person, the flag is not
+      expect(mb.area() / (512 * 512)).toBeGreaterThan(0.45);
+      expect(mb.area() / (512 * 512)).toBeLessThan(0.65);
+      const person = mb.toFloat32Array();
+      expect(person[120 * 512 + 225]).toBeGreaterThan(0.5);
+      expect(person[100 * 512 + 20]).toBeLessThan(0.5);
       expect(mb.toRle().counts).toEqual(ma.toRle().counts);
       for (const r of [a, b]) [r.categoryMask, ...(r.confidenceMasks ?? [])].forEach((m) => m?.close());
       const memory = await remote.worker.memory();

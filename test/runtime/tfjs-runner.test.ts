@@ -59,7 +59,7 @@ describe('graph model: CenterNet', () => {
     const det = out['tower_0/detections'].data;
     let people = 0;
     for (let i = 0; i < 100; i++) if (det[i * 6 + 4] > 0.4 && det[i * 6 + 5] === 0) people++;
-    expect(people).toBeGreaterThanOrEqual(2);
+    expect(people).toBe(3); // the photo shows three people; CenterNet scores them 0.72, 0.67, 0.54
   });
 
   it('accepts a RawTensor feed and gives the same result as a tensor feed', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Mask, type MaskRle } from '../../src/core/mask';
 import type { InputTransform } from '../../src/core/types';
 import { yoloSegMasks } from '../../src/postprocess/masks/yolo-seg';
+import { maskExtent } from '../helpers/mask-extent';
 
 interface SegCase {
   name: string;
@@ -59,7 +60,7 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
     expect(yoloSegMasks(protos, new Float32Array(0), [], t)).toEqual([]);
   });
 
-  it('assembles 100 masks for a 1280×720 frame (640 input, 160² prototypes) quickly (timing printed)', () => {
+  it('assembles 100 masks for a 1280×720 frame (640 input, 160² prototypes), each inside its box mapped to the frame (timing printed)', () => {
     const nm = 32;
     const data = new Float32Array(nm * 160 * 160);
     for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 0.013) * Math.cos(i * 0.0007);
@@ -78,8 +79,20 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
       const masks = yoloSegMasks({ dims: [1, nm, 160, 160], data }, coef, boxes, t, { mode });
       const ms = performance.now() - t0;
       console.log(`YOLO-seg masks, 100 instances at 1280×720 (${mode}): ${ms.toFixed(1)} ms`);
-      expect(ms).toBeLessThan(3000); // a sanity bound: 40–75 ms on an idle 2-core machine
+      expect(masks).toHaveLength(100);
       expect(masks.some((m) => m.area() > 0)).toBe(true);
+      // letterbox 1280×720 → 640: gain 0.5, 140 px bars top and bottom; every mask stays in its box
+      // (upsample crops on the 160² prototype grid: a cell is 8 frame px; native crops at 640²)
+      const slack = mode === 'upsample' ? 8 : 2;
+      masks.forEach((m, i) => {
+        const [x1, y1, x2, y2] = boxes.slice(i * 4, i * 4 + 4);
+        const extent = maskExtent(m);
+        if (!extent) return;
+        expect(extent[0]).toBeGreaterThanOrEqual(Math.floor(x1 * 2) - slack);
+        expect(extent[1]).toBeGreaterThanOrEqual(Math.floor((y1 - 140) * 2) - slack);
+        expect(extent[2]).toBeLessThanOrEqual(Math.ceil(x2 * 2) + slack);
+        expect(extent[3]).toBeLessThanOrEqual(Math.min(720, Math.ceil((y2 - 140) * 2) + slack));
+      });
       masks.forEach((m) => m.close());
     }
     expect(Mask.openCount).toBe(open);

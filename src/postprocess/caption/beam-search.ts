@@ -49,11 +49,11 @@ function topCandidates(beams: readonly Beam[], logits: readonly Float32Array[], 
  * `numBeams` best partial sequences by summed log-probability (log-softmax, then the
  * repetition penalty). Among the `2 × numBeams` best continuations a candidate ending in EOS
  * and ranked within the first `numBeams` becomes a finished hypothesis scored
- * `sum(log p) / length ** lengthPenalty` (length = tokens including BOS, excluding EOS); the
- * others continue. The search stops when `numBeams` hypotheses are finished and the best
- * running beam, normalised the same way, cannot beat the worst of them, or after
- * `maxTokens` steps (running beams are then scored as they are). Returns the hypotheses,
- * best first (`numReturnSequences` of them).
+ * `sum(log p) / length ** lengthPenalty` (length = generated tokens, EOS included); the
+ * others continue. The search stops when `numBeams` hypotheses are finished and the best of
+ * the `2 × numBeams` continuations, normalised by the same length, cannot beat the worst of
+ * them, or after `maxTokens` steps (running beams are then scored by their generated tokens).
+ * Returns the hypotheses, best first (`numReturnSequences` of them).
  *
  * @example
  * ```ts
@@ -70,6 +70,7 @@ export async function beamSearch(step: NextTokenLogits, generation: ResolvedGene
     const logits = await step(beams.map((b) => b.sequence));
     const next: Beam[] = [];
     const candidates = topCandidates(beams, logits, generation);
+    const generated = beams[0].sequence.length;
     for (let rank = 0; rank < candidates.length && next.length < numBeams; rank++) {
       const { score, beam, token } = candidates[rank];
       const sequence = beams[beam].sequence;
@@ -81,13 +82,12 @@ export async function beamSearch(step: NextTokenLogits, generation: ResolvedGene
     }
     beams = next;
     if (hypotheses.items.length >= numBeams) {
-      const best = beams[0];
-      done = best === undefined || hypotheses.worst >= best.logProb / best.sequence.length ** lengthPenalty;
+      done = hypotheses.worst >= candidates[0].score / generated ** lengthPenalty;
     }
   }
   if (!done) {
     for (const beam of beams) {
-      hypotheses.add({ tokens: cleanTokens(beam.sequence, generation), score: beam.logProb / beam.sequence.length ** lengthPenalty, finished: false });
+      hypotheses.add({ tokens: cleanTokens(beam.sequence, generation), score: beam.logProb / (beam.sequence.length - 1) ** lengthPenalty, finished: false });
     }
   }
   return hypotheses.items.slice(0, generation.numReturnSequences);

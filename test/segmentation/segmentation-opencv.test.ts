@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImageFile, loadModel } from '../../src/node/index';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from '../../src/models/segmentation-cards';
 import { createImageSegmentationPipeline } from '../../src/pipelines/segmentation/image-segmentation-pipeline';
-import { preprocessAndInfer } from '../../src/pipelines/run-stages';
+import { preprocessAndInfer } from '../../src/pipelines/shared/run-stages';
 import { fixturePhoto, packageFile } from '../helpers/photos';
 
 const ROOT = join(import.meta.dirname, '..', '..');

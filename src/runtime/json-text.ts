@@ -7,7 +7,7 @@ import { VisionError, type VisionErrorCode } from '../core/errors';
  *
  * @example
  * ```ts
- * const card = parseJsonText(await readFile(path, 'utf8'), path, 'INVALID_OPTION', 'a model card');
+ * const card = parseJsonText(await readFile(path, 'utf8'), path, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');
  * ```
  */
 export function parseJsonText(text: string, name: string, code: VisionErrorCode, expected: string): unknown {
@@ -16,7 +16,7 @@ export function parseJsonText(text: string, name: string, code: VisionErrorCode,
   } catch (error) {
     // Only the number is taken from the engine's message, which may quote the text.
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-    throw new VisionError(code, `${name} is not valid JSON${position ? lineAndColumn(text, Number(position[1])) : ''}; expected ${expected}`);
+    throw new VisionError(code, `${name} is not ${expected}: it is not valid JSON${position ? lineAndColumn(text, Number(position[1])) : ''}`);
   }
 }
 

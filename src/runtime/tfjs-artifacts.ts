@@ -70,7 +70,7 @@ function concat(parts: ReadonlyArray<Uint8Array | ArrayBuffer>): ArrayBuffer {
 function parseModelJson(value: unknown, name: string): ModelJson {
   let json = value;
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
-    json = parseJsonText(new TextDecoder().decode(value), name, 'MODEL_FORMAT', 'a tfjs model.json as tensorflowjs_converter or model.save() writes it');
+    json = parseJsonText(new TextDecoder().decode(value), name, 'MODEL_FORMAT', 'a tfjs model.json (the JSON tensorflowjs_converter or model.save() writes)');
   }
   const model = json as ModelJson;
   if (!model || typeof model !== 'object' || !model.modelTopology || !Array.isArray(model.weightsManifest)) {

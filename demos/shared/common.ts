@@ -2,6 +2,7 @@
 // SDK options for models and wasm files served by scripts/serve-demos.mjs, the camera with
 // its image-upload fallback, and the small `window.demo` summary the tests read.
 import { type FrameLoop, type FrameProcessor, type FrameResult, type LoopStats, type TfjsBackendName, Webcam, drawStats, isVisionError, runLoop } from 'visionpipe';
+import { modelBaseFromQuery } from './model-base';
 
 const PAGES: ReadonlyArray<readonly [string, string]> = [
   ['./', 'Detection'],
@@ -12,8 +13,10 @@ const PAGES: ReadonlyArray<readonly [string, string]> = [
   ['caption', 'Caption'],
 ];
 
-/** Query parameters: `?backend=wasm` (or `webgpu,wasm`) forces backends; `?models=/x/` moves the model base URL. */
+/** Query parameters: `?backend=wasm` (or `webgpu,wasm`) forces backends; `?models=/x/` moves the model base URL (same origin only). */
 const params = new URLSearchParams(location.search);
+const modelBase = modelBaseFromQuery(params.get('models'), location.href, '/models/');
+if (modelBase.refused) console.warn(modelBase.refused);
 
 /** The backends to try: from `?backend=`, else the SDK's default order (WebGPU → WebGL → wasm → cpu). */
 export function backendOption(): TfjsBackendName[] | undefined {
@@ -23,7 +26,7 @@ export function backendOption(): TfjsBackendName[] | undefined {
 
 /** Where the served models and tfjs wasm binaries are (see scripts/serve-demos.mjs). */
 export const SDK_OPTIONS = {
-  modelBaseUrl: params.get('models') ?? '/models/',
+  modelBaseUrl: modelBase.url,
   wasmPaths: '/wasm/',
   backend: backendOption(),
 };

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
+import { parseJsonText } from '../runtime/json-text';
 import type { ModelSpec } from '../models/model-spec';
 import type { ModelRunner } from '../runtime/model-runner';
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
@@ -76,7 +77,7 @@ export async function saveClassifierFolder(folder: string, backbone: FeatureExtr
 }
 
 async function loadKnnFolder(path: string, backend: TfjsBackendName | undefined): Promise<LoadedClassifier> {
-  const saved = JSON.parse(await readFile(path, 'utf8')) as SavedKnnFolder;
+  const saved = parseJsonText(await readFile(path, 'utf8'), path, 'MODEL_FORMAT', `a visionpipe k-NN classifier (format '${KNN_FORMAT}')`) as SavedKnnFolder | null;
   if (saved?.format !== KNN_FORMAT) throw new VisionError('MODEL_FORMAT', `${path}: not a visionpipe k-NN classifier (format '${KNN_FORMAT}')`);
   const knn = await KnnClassifier.fromJSON(saved.knn);
   const backbone = await loadMobileNetV2Backbone({ backend });

@@ -1,9 +1,11 @@
 import { setPlatform } from '../core/platform';
 import { registerModelFolderLoader } from '../pipelines/shared/resolve-model';
+import { quietNodeBanner } from '../runtime/tfjs-backend';
 import { loadTrainedClassifierFolder } from './model-folders';
 import { nodePlatform } from './node-platform';
 
 setPlatform(nodePlatform);
+quietNodeBanner();
 registerModelFolderLoader(loadTrainedClassifierFolder);
 
 export * from '../index';

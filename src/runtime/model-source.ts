@@ -33,6 +33,12 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Browser Cache API: `true` (default where available) caches in 'visionpipe-models', a string names the cache, `false` never caches. */
   cache?: boolean | string;
+  /**
+   * The folder (path or URL) that files named inside a model — tfjs weight shards, packed
+   * shards — must stay in. Default: the folder of the file that names them; a path that
+   * climbs out, is absolute, or goes to another origin is refused (`INVALID_OPTION`).
+   */
+  modelRoot?: string;
 }
 
 /**
@@ -84,20 +90,6 @@ export function sourceName(source: ModelSource): string {
   if (typeof source === 'string') return source;
   if (source instanceof URL) return source.href;
   return `<${source.byteLength} bytes>`;
-}
-
-/**
- * Resolves a file named inside a model (e.g. a weight shard) against the model file's location.
- *
- * @example
- * ```ts
- * resolveSibling('https://cdn/x/model.json', 'group1-shard1of2.bin'); // 'https://cdn/x/group1-shard1of2.bin'
- * ```
- */
-export function resolveSibling(base: string, relative: string): string {
-  if (URL_SCHEME.test(base)) return new URL(relative, base).href;
-  const slash = Math.max(base.lastIndexOf('/'), base.lastIndexOf('\\'));
-  return base.slice(0, slash + 1) + relative;
 }
 
 async function readStream(response: Response, counter: ProgressCounter, options: LoadOptions): Promise<Uint8Array> {

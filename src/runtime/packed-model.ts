@@ -1,5 +1,7 @@
-import { VisionError, describeError } from '../core/errors';
-import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, resolveSibling, sourceName } from './model-source';
+import { VisionError } from '../core/errors';
+import { resolveContained } from './contained-path';
+import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
+import { parsePackedModule } from './packed-module';
 import type { TfjsModelFiles } from './tfjs-artifacts';
 
 /**
@@ -19,31 +21,34 @@ export interface PackedModelSource {
   shards?: ModelSource[];
 }
 
-function evaluateModule(code: string, name: string): unknown {
-  const module: { exports: unknown } = { exports: {} };
-  try {
-    // The modules are UMD wrappers: with `module`/`exports` defined they assign module.exports.
-    new Function('module', 'exports', 'define', code)(module, module.exports, undefined);
-  } catch (error) {
-    throw new VisionError('MODEL_FORMAT', `${name} is not a packed model module (${describeError(error)})`);
-  }
-  return module.exports;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function base64ToBytes(text: string, name: string): Uint8Array {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) throw new VisionError('MODEL_FORMAT', `${name} does not export base64 weight data`);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
-function base64ToBytes(text: string): Uint8Array {
-  if (typeof atob === 'function') {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
+function manifestPaths(json: unknown, name: string): string[] {
+  const manifest = (json as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (typeof json !== 'object' || json === null || !Array.isArray(manifest)) {
+    throw new VisionError('MODEL_FORMAT', `${name} does not export a model.json object with a weightsManifest`);
   }
-  throw new VisionError('MODEL_FORMAT', 'base64 decoding (atob) is not available here');
+  return manifest.flatMap((group: { paths?: unknown }) => {
+    if (!Array.isArray(group?.paths) || !group.paths.every((p) => typeof p === 'string')) {
+      throw new VisionError('MODEL_FORMAT', `${name}: every weightsManifest group needs 'paths' (an array of strings)`);
+    }
+    return group.paths as string[];
+  });
 }
 
 /**
  * Reads a model packed as `.min.js` modules and returns it as {@link TfjsModelFiles} for the
- * tfjs runner. The modules are evaluated with a private `module` object; load them only from
- * sources you trust, as you would a script tag.
+ * tfjs runner. The modules are never run: their text is parsed (see `parsePackedModule`),
+ * and a module that is anything but the expected bundle exporting one literal is
+ * `MODEL_FORMAT`. Default shard files must stay in the model's folder (or `modelRoot`).
  *
  * @example
  * ```ts
@@ -55,22 +60,18 @@ export async function loadPackedModel(source: PackedModelSource, options: LoadOp
   const counter = progressCounter();
   const name = sourceName(source.model);
   const decoder = new TextDecoder();
-  const json = evaluateModule(decoder.decode(await readModelBytes(source.model, counter, options)), name) as {
-    weightsManifest?: { paths: string[] }[];
-  };
-  if (!json || typeof json !== 'object' || !Array.isArray(json.weightsManifest)) {
-    throw new VisionError('MODEL_FORMAT', `${name} does not export a model.json object with a weightsManifest`);
+  const json = parsePackedModule(decoder.decode(await readModelBytes(source.model, counter, options)), name);
+  const paths = manifestPaths(json, name);
+  if (!source.shards && typeof source.model !== 'string' && !(source.model instanceof URL)) {
+    throw new VisionError('MODEL_FORMAT', 'a packed model given as bytes needs its shards too: pass { model, shards }');
   }
-  const shardSources =
-    source.shards ??
-    json.weightsManifest.flatMap((group) => group.paths).map((path) => resolveSibling(name, path.replace(/\.bin$/, '') + '.min.js'));
+  const shardSources = source.shards ?? paths.map((path) => resolveContained(name, path.replace(/\.bin$/, '') + '.min.js', options.modelRoot));
   const weights: Uint8Array[] = [];
   for (const shard of shardSources) {
-    const exported = evaluateModule(decoder.decode(await readModelBytes(shard, counter, options)), sourceName(shard));
-    if (typeof exported !== 'string') {
-      throw new VisionError('MODEL_FORMAT', `${sourceName(shard)} does not export base64 weight data`);
-    }
-    weights.push(base64ToBytes(exported));
+    const shardName = sourceName(shard);
+    const exported = parsePackedModule(decoder.decode(await readModelBytes(shard, counter, options)), shardName);
+    if (typeof exported !== 'string') throw new VisionError('MODEL_FORMAT', `${shardName} does not export base64 weight data`);
+    weights.push(base64ToBytes(exported, shardName));
   }
   return { json, weights };
 }

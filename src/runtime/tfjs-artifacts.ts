@@ -1,13 +1,8 @@
 import type { io } from '@tensorflow/tfjs';
-import { VisionError, describeError } from '../core/errors';
-import {
-  type LoadOptions,
-  type ModelSource,
-  progressCounter,
-  readModelBytes,
-  resolveSibling,
-  sourceName,
-} from './model-source';
+import { VisionError } from '../core/errors';
+import { resolveContained } from './contained-path';
+import { parseJsonText } from './json-text';
+import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 
 /** Which tfjs model API a model.json is for. @example `if (kind === 'graph') tf.loadGraphModel(handler)` */
 export type TfjsModelKind = 'graph' | 'layers';
@@ -75,15 +70,21 @@ function concat(parts: ReadonlyArray<Uint8Array | ArrayBuffer>): ArrayBuffer {
 function parseModelJson(value: unknown, name: string): ModelJson {
   let json = value;
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
-    try {
-      json = JSON.parse(new TextDecoder().decode(value));
-    } catch (error) {
-      throw new VisionError('MODEL_FORMAT', `${name} is not a tfjs model.json (${describeError(error)}); expected the JSON written by tensorflowjs_converter or model.save()`);
-    }
+    json = parseJsonText(new TextDecoder().decode(value), name, 'MODEL_FORMAT', 'a tfjs model.json (the JSON tensorflowjs_converter or model.save() writes)');
   }
   const model = json as ModelJson;
   if (!model || typeof model !== 'object' || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
     throw new VisionError('MODEL_FORMAT', `${name} has no modelTopology/weightsManifest; expected a tfjs graph or layers model.json`);
+  }
+  for (const group of model.weightsManifest) {
+    const weights = (group as { weights?: unknown } | null)?.weights;
+    const paths = (group as { paths?: unknown } | null)?.paths;
+    const wellFormed =
+      Array.isArray(paths) &&
+      paths.every((p) => typeof p === 'string') &&
+      Array.isArray(weights) &&
+      weights.every((w: { name?: unknown; shape?: unknown }) => typeof w?.name === 'string' && Array.isArray(w.shape) && w.shape.every((d) => Number.isInteger(d) && d >= 0));
+    if (!wellFormed) throw new VisionError('MODEL_FORMAT', `${name}: every weightsManifest group needs 'paths' (strings) and 'weights' (each with a name and a shape of whole numbers)`);
   }
   return model;
 }
@@ -128,7 +129,9 @@ export function artifactsFromFiles(files: TfjsModelFiles, name = 'model.json'): 
 
 /**
  * Loads a tfjs model (model.json + weight shards) from a URL or path, with progress over all
- * files and abort; or from {@link TfjsModelFiles} in memory.
+ * files and abort; or from {@link TfjsModelFiles} in memory. Shard paths must stay inside the
+ * model.json's folder (or `options.modelRoot`): an absolute path, another origin or a `..`
+ * that climbs out is `INVALID_OPTION`, refused before any shard is read.
  *
  * @example
  * ```ts
@@ -144,12 +147,13 @@ export async function loadTfjsArtifacts(source: ModelSource | TfjsModelFiles, op
   if (typeof source !== 'string' && !(source instanceof URL)) {
     throw new VisionError('MODEL_FORMAT', 'a tfjs model.json given as bytes needs its weights too: pass { json, weights }');
   }
+  // Resolve (and check) every shard path before reading any of them.
+  const shardPaths = (model.weightsManifest ?? []).flatMap((group) => {
+    const prefix = (group as { prefix?: unknown }).prefix ?? '';
+    if (typeof prefix !== 'string') throw new VisionError('MODEL_FORMAT', `${name}: a weightsManifest prefix must be a string`);
+    return group.paths.map((path) => resolveContained(name, prefix + path, options.modelRoot));
+  });
   const shards: Uint8Array[] = [];
-  for (const group of model.weightsManifest ?? []) {
-    const prefix = (group as { prefix?: string }).prefix ?? '';
-    for (const path of group.paths) {
-      shards.push(await readModelBytes(resolveSibling(name, prefix + path), counter, options));
-    }
-  }
+  for (const path of shardPaths) shards.push(await readModelBytes(path, counter, options));
   return artifactsFromFiles({ json: model, weights: shards }, name);
 }

@@ -57,6 +57,26 @@ function normalise(option: TfjsBackendOptions['backend']): readonly TfjsBackendN
 let selection: Promise<string> = Promise.resolve('');
 const failures = new Map<TfjsBackendName, string>();
 
+/**
+ * tfjs's cpu backend prints a "looks like you are running TensorFlow.js in Node.js… install
+ * tfjs-node" banner on its first tensor in Node. visionpipe chose wasm/cpu in Node on purpose
+ * (tfjs-node cannot be installed offline), and a library prints nothing it was not asked to:
+ * this marks the banner as shown on the cpu backend instance. Unlike `tf.enableProdMode()` it
+ * leaves every other tfjs warning, and the caller's tfjs flags, as they are. Backend selection
+ * and the Node entry call it; a no-op in browsers.
+ *
+ * @example
+ * ```ts
+ * quietNodeBanner();
+ * tf.tensor([1, 2]); // no banner on stderr
+ * ```
+ */
+export function quietNodeBanner(): void {
+  if (!isNode || !tf.findBackendFactory('cpu')) return;
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu && cpu.firstUse === true) cpu.firstUse = false;
+}
+
 function activeBackend(): string | null {
   return (tf.engine() as unknown as { backendName: string | null }).backendName;
 }
@@ -76,6 +96,7 @@ function activeBackend(): string | null {
 export function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<string> {
   const order = normalise(options.backend);
   const next = selection.catch(() => '').then(async () => {
+    quietNodeBanner();
     const reasons: string[] = [];
     for (const name of order) {
       const failed = failures.get(name);

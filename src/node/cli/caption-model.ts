@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { VisionError } from '../../core/errors';
 import type { ImageToTextOptions } from '../../pipelines/captioning/captioning-types';
 import type { InputSpec } from '../../preprocess/prepare';
+import { parseJsonText } from '../../runtime/json-text';
 import { Captioner, type SavedCaptioner } from '../../training/captioner/captioner';
 
 /**
@@ -41,11 +42,15 @@ function usage(what: string): VisionError {
 }
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new VisionError('MODEL_FORMAT', `${path}: not readable JSON (${(error as Error).message})`, { cause: error });
+    throw new VisionError('MODEL_FORMAT', `${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   }
+  const value = parseJsonText(text, path, 'MODEL_FORMAT', 'a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new VisionError('MODEL_FORMAT', `${path} is not a JSON object`);
+  return value as Record<string, unknown>;
 }
 
 async function loadCaptioner(path: string): Promise<CaptionFolder> {

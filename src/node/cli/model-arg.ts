@@ -1,8 +1,25 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG } from '../../models/catalog';
 import type { ModelSpec } from '../../models/model-spec';
+import { resolveContained } from '../../runtime/contained-path';
+import { parseJsonText } from '../../runtime/json-text';
+
+/**
+ * Options for {@link readModelCard}.
+ *
+ * @example
+ * ```ts
+ * await readModelCard('cards/yolo.json', { modelRoot: 'models' }); // the card may name models/…
+ * ```
+ */
+export interface ModelCardOptions {
+  /** A folder that the card's relative `location.url` may point into; default: the card's own folder. */
+  modelRoot?: string;
+}
+
+const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
 const known = (): string => Object.keys(MODEL_CATALOG).join(', ');
 
@@ -14,8 +31,17 @@ function invalid(path: string, what: string): VisionError {
   return new VisionError('INVALID_OPTION', `--model ${path}: ${what}`);
 }
 
+/** An http(s) URL is taken as is; a relative path must stay in the card's folder (or the model root); anything else is refused. */
+function cardModelUrl(url: string, path: string, modelRoot: string | undefined): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) || /^[\\/]/.test(url)) {
+    throw invalid(path, 'location.url must be an http(s) URL or a path relative to the card file (absolute paths and other URL schemes such as file: are refused)');
+  }
+  return resolveContained(resolve(path), url, modelRoot === undefined ? undefined : resolve(modelRoot));
+}
+
 /** Checks the fields every card needs and resolves a relative `location.url` against the card's folder. */
-function checkCard(value: unknown, path: string): ModelSpec {
+function checkCard(value: unknown, path: string, modelRoot: string | undefined): ModelSpec {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, 'a model card must be a JSON object (a ModelSpec)');
   const card = value as Record<string, unknown>;
   if ('modelTopology' in card || 'weightsManifest' in card) {
@@ -34,41 +60,37 @@ function checkCard(value: unknown, path: string): ModelSpec {
   const location = card.location as Record<string, unknown> | undefined;
   if (typeof location !== 'object' || location === null) throw invalid(path, "the card needs 'location': { url } or { package, version, path }");
   if (typeof location.url === 'string') {
-    const url = location.url;
-    const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url);
-    const resolved = isUrl || isAbsolute(url) ? url : resolve(dirname(path), url);
-    return { ...(card as unknown as ModelSpec), location: { url: resolved } };
+    return { ...(card as unknown as ModelSpec), location: { url: cardModelUrl(location.url, path, modelRoot) } };
   }
   if (typeof location.package !== 'string' || typeof location.path !== 'string') {
-    throw invalid(path, "location needs a 'url' (relative to the card file, absolute, or http(s)) or 'package' and 'path'");
+    throw invalid(path, "location needs a 'url' (relative to the card file, or http(s)) or 'package' and 'path'");
   }
+  if (!NPM_NAME.test(location.package)) throw invalid(path, 'location.package must be an npm package name');
+  resolveContained(`${location.package}/package.json`, location.path); // the file must be inside the package
   return card as unknown as ModelSpec;
 }
 
 /**
  * Reads a model card (a {@link ModelSpec} as JSON) for the user's own export. A relative
- * `location.url` is resolved against the card file's folder. Missing files, bad JSON and
- * cards lacking required fields are `INVALID_OPTION`.
+ * `location.url` is resolved against the card file's folder and must stay inside it (or
+ * inside `options.modelRoot`); absolute paths and URL schemes other than http(s) are refused.
+ * Missing files, bad JSON (never quoted in the message), escaping paths and cards lacking
+ * required fields are `INVALID_OPTION`.
  *
  * @example
  * ```ts
  * const spec = await readModelCard('models/my-yolo.card.json');
  * ```
  */
-export async function readModelCard(path: string): Promise<ModelSpec> {
+export async function readModelCard(path: string, options: ModelCardOptions = {}): Promise<ModelSpec> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new VisionError('INVALID_OPTION', `--model ${path}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'}); known models: ${known()}`, { cause: error });
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw invalid(path, `not valid JSON (${(error as Error).message})`);
-  }
-  return checkCard(value, path);
+  const value = parseJsonText(text, `--model ${path}`, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');
+  return checkCard(value, path, options.modelRoot);
 }
 
 /**

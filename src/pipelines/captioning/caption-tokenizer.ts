@@ -1,5 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { VisionError, describeError } from '../../core/errors';
+import { parseJsonText } from '../../runtime/json-text';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from '../../runtime/model-source';
 
 /**
@@ -28,11 +29,7 @@ export interface CaptionTokenizer {
 }
 
 function parseJson(text: string, name: string): Record<string, unknown> {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new VisionError('MODEL_FORMAT', `tokenizer ${name} is not JSON: ${describeError(error)}`, { cause: error });
-  }
+  return parseJsonText(text, `tokenizer ${name}`, 'MODEL_FORMAT', 'a Hugging Face tokenizer.json') as Record<string, unknown>;
 }
 
 function fromJson(json: Record<string, unknown>, name: string): CaptionTokenizer {

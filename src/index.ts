@@ -2,6 +2,8 @@ export { VisionError, isVisionError } from './core/errors';
 export type { VisionErrorCode } from './core/errors';
 export type { Box, Classification, Detection, ImageSize, InputTransform, Keypoint, Timing } from './core/types';
 export type { DrawableImage, ImageInput, RawImage } from './core/image-input';
+export { DEFAULT_MAX_PIXELS } from './core/image-limits';
+export type { ImageInputLimits } from './core/image-input';
 export { setPlatform } from './core/platform';
 export type { Platform } from './core/platform';
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { toVisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import type { InputTransform, Timing } from '../core/types';
 import type { ModelSpec } from '../models/model-spec';
@@ -29,7 +30,9 @@ export function now(): number {
 /**
  * The first two stages every image pipeline shares — preprocess (image → tensor → fitted,
  * normalised model input) and inference — each timed, with every intermediate tensor freed
- * even when a stage throws. Tensors the caller passed are never disposed.
+ * even when a stage throws. Tensors the caller passed are never disposed. Every error is a
+ * `VisionError`: a raw one from reading or preparing the image becomes `INVALID_INPUT` (the
+ * runners already turn theirs into `INFERENCE_FAILED`), with the original as `cause`.
  *
  * @example
  * ```ts
@@ -38,11 +41,15 @@ export function now(): number {
  */
 export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput): Promise<StageOutputs> {
   const started = now();
-  const { tensor, owned } = await imageToTensor(image);
+  const { tensor, owned } = await imageToTensor(image).catch((error: unknown) => {
+    throw toVisionError(error, 'INVALID_INPUT', 'could not read the image');
+  });
   let prepared;
   try {
     const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
     prepared = prepareImage(tensor, { ...spec.input, dtype });
+  } catch (error) {
+    throw toVisionError(error, 'INVALID_INPUT', 'could not prepare the image for the model');
   } finally {
     if (owned) tensor.dispose();
   }

@@ -2,20 +2,6 @@ import { statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { isVideoFile } from '../video/video-files';
 
-/**
- * The rule for annotated output files, as `--help` and the README state it.
- *
- * @example
- * ```ts
- * console.log(OUTPUT_NAMING_RULE);
- * ```
- */
-export const OUTPUT_NAMING_RULE =
-  'Annotated files are named <name>.<kind>.png (videos: .mp4) after the input without its extension; ' +
-  'when that name is already taken — by an earlier input of the same run (a.jpg in two folders, ' +
-  'a.jpg and a-2.jpg) or by an input file itself — the next free <name>-2, <name>-3, … is used, in input order. ' +
-  'Inputs are never overwritten; other existing files of the same name are.';
-
 function fileKey(path: string): string | undefined {
   try {
     const s = statSync(path);
@@ -43,7 +29,7 @@ export interface OutputName {
  * unique within the run and never one of the inputs (compared by resolved path and, for files
  * that exist, by device and inode, so links and case-insensitive file systems are covered).
  * Inputs whose natural name is free keep it (first come first served); the others get the
- * next free `<stem>-2`, `<stem>-3`, … in input order. See {@link OUTPUT_NAMING_RULE}.
+ * next free `<stem>-2`, `<stem>-3`, … in input order. The rule is stated in `--help` (usage.ts) and the README.
  * Deterministic: the same inputs in the same order give the same names.
  *
  * @example

@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyImageInput } from '../../src/core/image-input';
-import { DEFAULT_MAX_PIXELS } from '../../src/node/index';
 import { getPlatform } from '../../src/core/platform';
 import {
   type ClassificationPipeline,
+  DEFAULT_MAX_PIXELS,
   type ImageInput,
   VisionError,
   decodeImageFile,

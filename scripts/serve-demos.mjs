@@ -19,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import sirv from 'sirv';
+import { allowedHosts, checkRequest, encodeForSirv } from './demo-request.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEMOS = join(ROOT, 'demos');
@@ -139,43 +140,56 @@ export function demoCaptioner({ log = console.log } = {}) {
   };
 }
 
-/** The request handler: /models/…, /wasm/…, /ort/…, /captioner/…, else the demos folder. */
-export function demoHandler(captioner = demoCaptioner()) {
+/**
+ * The request handler: /models/…, /wasm/…, /ort/…, /captioner/…, else the demos folder, each
+ * served by sirv (which keeps lookups inside its folder). Requests are checked first
+ * (scripts/demo-request.mjs): only GET and HEAD (405), a Host header naming the server's own
+ * address (421: DNS rebinding), a path whose %-encoding decodes and has no dot segments (400).
+ * Routing uses the decoded path, so `/models/%40scope/…` is the same file as `/models/@scope/…`.
+ * `host` is the address the server listens on.
+ */
+export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } = {}) {
   const options = { dev: true, dotfiles: false };
   const pages = sirv(DEMOS, { ...options, extensions: ['html'] });
   const wasm = sirv(join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), options);
   const ort = sirv(join(ROOT, 'node_modules/onnxruntime-web/dist'), options);
   const bundles = sirv(OUTDIR, options);
   const models = new Map(MODEL_PACKAGES.map((pkg) => [pkg, sirv(join(ROOT, 'node_modules', pkg), options)]));
-  const notFound = (res, path) => () => {
-    res.statusCode = 404;
-    res.setHeader('Content-Type', 'text/plain');
-    res.end(`not found: ${path}`);
+  const hostsByPort = new Map();
+  const answer = (res, status, message, headers = {}) => {
+    res.statusCode = status;
+    for (const [name, value] of Object.entries({ 'Content-Type': 'text/plain; charset=utf-8', ...headers })) res.setHeader(name, value);
+    res.end(`${message}\n`);
   };
-  return (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    isolationHeaders(res);
-    const strip = (prefix) => { req.url = req.url.slice(prefix.length) || '/'; };
-    if (path.startsWith('/wasm/')) {
-      strip('/wasm');
-      return wasm(req, res, notFound(res, path));
-    }
-    if (path.startsWith('/dist/')) {
-      strip('/dist');
-      return bundles(req, res, notFound(res, path));
-    }
-    if (path.startsWith('/ort/')) {
-      strip('/ort');
-      return ort(req, res, notFound(res, path));
-    }
+  const route = (req, res, path) => {
+    const notFound = () => answer(res, 404, `not found: ${path}`);
+    const serve = (handler, prefix) => {
+      req.url = encodeForSirv(path.slice(prefix.length) || '/');
+      return handler(req, res, notFound);
+    };
+    if (path.startsWith('/wasm/')) return serve(wasm, '/wasm');
+    if (path.startsWith('/dist/')) return serve(bundles, '/dist');
+    if (path.startsWith('/ort/')) return serve(ort, '/ort');
     if (path === '/captioner/captioner.json') return captioner.handle(res);
     if (path.startsWith('/models/')) {
       const pkg = MODEL_PACKAGES.find((p) => path.startsWith(`/models/${p}/`));
-      if (!pkg) return notFound(res, path)();
-      strip(`/models/${pkg}`);
-      return models.get(pkg)(req, res, notFound(res, path));
+      return pkg ? serve(models.get(pkg), `/models/${pkg}`) : notFound();
     }
-    return pages(req, res, notFound(res, path));
+    return serve(pages, '');
+  };
+  return (req, res) => {
+    isolationHeaders(res);
+    const port = req.socket.localPort;
+    if (!hostsByPort.has(port)) hostsByPort.set(port, allowedHosts(port, host));
+    const checked = checkRequest(req, hostsByPort.get(port));
+    if (checked.status) return answer(res, checked.status, checked.message, checked.headers);
+    try {
+      return route(req, res, checked.path);
+    } catch (error) {
+      console.error(`demo server: ${req.url}: ${error.message ?? error}`);
+      if (!res.headersSent) answer(res, 500, 'internal error');
+      else res.destroy();
+    }
   };
 }
 
@@ -193,7 +207,7 @@ function listen(server, port, host) {
 export async function startDemoServer({ port = Number(process.env.PORT ?? 5173), host = '127.0.0.1' } = {}) {
   await buildDemos();
   const captioner = demoCaptioner();
-  const server = createServer(demoHandler(captioner));
+  const server = createServer(demoHandler(captioner, { host }));
   let actual;
   try {
     actual = await listen(server, port, host);

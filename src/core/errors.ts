@@ -101,3 +101,19 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
   return String(error);
 }
+
+/**
+ * `error` itself when it is already a {@link VisionError}; otherwise a `VisionError` of `code`
+ * whose message is `context` plus the original's first line, with the original as `cause`.
+ * Used at the public API's boundary so no raw error (a tfjs or runtime exception) escapes.
+ *
+ * @example
+ * ```ts
+ * try { prepared = prepareImage(tensor, spec.input); }
+ * catch (e) { throw toVisionError(e, 'INVALID_INPUT', 'could not prepare the image'); }
+ * ```
+ */
+export function toVisionError(error: unknown, code: VisionErrorCode, context: string): VisionError {
+  if (error instanceof VisionError) return error;
+  return new VisionError(code, `${context}: ${describeError(error)}`, { cause: error });
+}

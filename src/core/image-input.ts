@@ -1,13 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { VisionError } from './errors';
+import { checkFinitePixels, checkImageSize, resolveMaxPixels } from './image-limits';
+import { getPlatform } from './platform';
+import type { RawImage } from './raw-image';
 
-/** Pixel data in memory: `channels` is 1 (grey), 3 (RGB) or 4 (RGBA), row-major, interleaved. @example `const raw: RawImage = { data, width: 2, height: 1, channels: 3 };` */
-export interface RawImage {
-  data: Uint8Array | Uint8ClampedArray | Float32Array;
-  width: number;
-  height: number;
-  channels: 1 | 3 | 4;
-}
+export type { RawImage } from './raw-image';
+
 
 /** Anything the browser can draw: decoded images, canvases, video elements and frames. @example `const src: DrawableImage = document.querySelector('video')!;` */
 export type DrawableImage =
@@ -59,10 +57,23 @@ const ALLOWED =
   'OffscreenCanvas, ImageData, {data, width, height, channels}, tf.Tensor3D [H,W,3|4], ' +
   'and in Node a file path or encoded image bytes';
 
-function requireSize(width: number, height: number, what: string): void {
-  if (!(width > 0 && height > 0) || !Number.isFinite(width) || !Number.isFinite(height)) {
-    throw new VisionError('INVALID_INPUT', `${what} has size ${width}×${height}; an image must be at least 1×1 pixel`);
-  }
+/** Limits applied when an image input is checked. @example `classifyImageInput(img, { maxPixels: 2 ** 24 })` */
+export interface ImageInputLimits {
+  /** Largest width × height accepted; default: the platform's `maxPixels`, else 2^26 (8192×8192). */
+  maxPixels?: number;
+}
+
+/**
+ * The pixel limit in force: the given option, else the one installed with
+ * `setPlatform({ maxPixels })`, else {@link DEFAULT_MAX_PIXELS}.
+ *
+ * @example
+ * ```ts
+ * const limit = effectiveMaxPixels(); // 67108864 unless configured
+ * ```
+ */
+export function effectiveMaxPixels(limits: ImageInputLimits = {}): number {
+  return resolveMaxPixels(limits.maxPixels ?? getPlatform().maxPixels);
 }
 
 /**
@@ -101,15 +112,20 @@ export function drawableSize(value: DrawableImage): { width: number; height: num
 
 /**
  * Checks an image input at the pipeline boundary and says what kind it is. Throws
- * `VisionError('INVALID_INPUT')` for zero-size, closed or detached images and for values
- * that are not images, naming what is allowed.
+ * `VisionError('INVALID_INPUT')` for zero-size, closed or detached images, for a width or
+ * height that is not a positive whole number, for more than `maxPixels` pixels (see
+ * {@link effectiveMaxPixels}), for NaN or ±Infinity in a float pixel buffer, and for values
+ * that are not images, naming what is allowed. (Float tensors are scanned for non-finite
+ * values by `imageToTensor`, which can read them asynchronously.)
  *
  * @example
  * ```ts
  * const kind = classifyImageInput(frame); // 'video-frame'
  * ```
  */
-export function classifyImageInput(value: unknown): ImageInputKind {
+export function classifyImageInput(value: unknown, limits: ImageInputLimits = {}): ImageInputKind {
+  const maxPixels = effectiveMaxPixels(limits);
+  const requireSize = (width: number, height: number, what: string): void => checkImageSize(width, height, what, maxPixels);
   if (typeof value === 'string') {
     if (value.length === 0) throw new VisionError('INVALID_INPUT', `empty string given as image path; ${ALLOWED}`);
     return 'path';
@@ -127,6 +143,9 @@ export function classifyImageInput(value: unknown): ImageInputKind {
     if (value.shape.length !== 3 || (c !== 1 && c !== 3 && c !== 4)) {
       throw new VisionError('INVALID_INPUT', `image tensor has shape [${value.shape.join(',')}]; expected [height, width, 1|3|4]`);
     }
+    if (value.dtype !== 'int32' && value.dtype !== 'float32') {
+      throw new VisionError('INVALID_INPUT', `image tensor has dtype ${value.dtype}; allowed: int32 or float32`);
+    }
     requireSize(w ?? 0, h ?? 0, 'image tensor');
     return 'tensor';
   }
@@ -135,11 +154,13 @@ export function classifyImageInput(value: unknown): ImageInputKind {
     if (frame.format === null || frame.displayWidth === 0) {
       throw new VisionError('INVALID_INPUT', 'VideoFrame is closed (or has no pixel format); clone it before passing it on if it must be closed early');
     }
+    requireSize(frame.displayWidth, frame.displayHeight, 'VideoFrame');
     return 'video-frame';
   }
   if (isPixelBuffer(value)) {
     requireSize(value.width, value.height, 'pixel buffer');
     if (value.data.length === 0) throw new VisionError('INVALID_INPUT', 'pixel buffer has no data (detached ArrayBuffer?)');
+    if (value.data instanceof Float32Array || value.data instanceof Float64Array) checkFinitePixels(value.data, 'pixel buffer');
     if (isInstance(value, 'ImageData') || !('channels' in value)) {
       if (value.data.length !== value.width * value.height * 4) {
         throw new VisionError('INVALID_INPUT', `ImageData-like buffer has ${value.data.length} values; ${value.width}×${value.height} RGBA needs ${value.width * value.height * 4}`);

@@ -10,3 +10,5 @@ export { setPlatform } from './platform';
 export type { Platform } from './platform';
 export { Mask } from './mask';
 export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle, PackedMask } from './mask';
+export { DEFAULT_MAX_PIXELS } from './image-limits';
+export type { ImageInputLimits } from './image-input';

@@ -1,4 +1,5 @@
-import type { RawImage } from './image-input';
+import { resolveMaxPixels } from './image-limits';
+import type { RawImage } from './raw-image';
 
 /**
  * Host services that differ between browsers and Node. The browser build needs none of
@@ -8,13 +9,23 @@ import type { RawImage } from './image-input';
  * @example
  * ```ts
  * setPlatform({ readFile: async (p) => new Uint8Array(await fs.readFile(p)) });
+ * setPlatform({ maxPixels: 12_000 * 12_000 }); // accept larger images
  * ```
  */
 export interface Platform {
   /** Reads a local file (Node). */
   readFile?: (path: string) => Promise<Uint8Array>;
-  /** Decodes an encoded image (JPEG/PNG/WebP…) or an image file path to RGB(A) pixels. */
-  decodeImage?: (source: string | Uint8Array) => Promise<RawImage>;
+  /**
+   * Decodes an encoded image (JPEG/PNG/WebP…) or an image file path to RGB(A) pixels. It must
+   * read the size from the header first and refuse (`INVALID_INPUT`) an image of more than
+   * `options.maxPixels` pixels without decoding it.
+   */
+  decodeImage?: (source: string | Uint8Array, options: { maxPixels: number }) => Promise<RawImage>;
+  /**
+   * Largest image (width × height) any pipeline accepts, checked before decoding; default
+   * 2^26 (8192×8192). `Infinity` switches the limit off.
+   */
+  maxPixels?: number;
   /** Resolves a file inside an installed npm package to a local path (Node). */
   resolvePackageFile?: (packageName: string, path: string) => string;
   /** Loads the onnxruntime module to use in place of onnxruntime-web (Node: onnxruntime-node). */
@@ -24,7 +35,8 @@ export interface Platform {
 const platform: Platform = {};
 
 /**
- * Installs host services; later calls override the named entries only.
+ * Installs host services; later calls override the named entries only. A `maxPixels` that is
+ * not a positive integer (or `Infinity`) is `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -32,6 +44,7 @@ const platform: Platform = {};
  * ```
  */
 export function setPlatform(services: Platform): void {
+  if (services.maxPixels !== undefined) resolveMaxPixels(services.maxPixels);
   Object.assign(platform, services);
 }
 

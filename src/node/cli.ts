@@ -52,8 +52,22 @@ async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSe
   return { ...base, model: await resolveModelArg(args.model) };
 }
 
+/** `--out` is a folder: an existing file there is a usage error, said once before any work. */
+function checkOutFolder(out: string | undefined): void {
+  if (out === undefined) return;
+  let isFile = false;
+  try {
+    isFile = !statSync(out).isDirectory();
+  } catch {
+    return; // missing: made when the first output is written
+  }
+  if (isFile) throw new VisionError('INVALID_OPTION', `--out '${out}' is an existing file; --out takes a folder (made when missing)`);
+}
+
 async function execute(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {
   const { command } = args;
+  checkOutFolder(args.out);
+  if (args.maxPixels !== undefined) setPlatform({ maxPixels: args.maxPixels });
   if (command === 'train') return runTrain(args, print, printError);
   const settings = await taskSettings(command, args);
   const { files, failures } = args.inputs.length > 0 ? await expandInputs(args.inputs) : { files: [EXAMPLE_PHOTO], failures: [] };

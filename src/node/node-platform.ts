@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RawImage } from '../core/image-input';
+import { VisionError, describeError } from '../core/errors';
+import { type ImageInputLimits, type RawImage, effectiveMaxPixels } from '../core/image-input';
+import { checkImageSize } from '../core/image-limits';
 import type { Platform } from '../core/platform';
 
 const require = createRequire(import.meta.url);
@@ -14,19 +16,59 @@ async function readLocalFile(path: string): Promise<Uint8Array> {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory, not an image file',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** Reads an image file, turning file-system errors into `INVALID_INPUT` that say what happened. */
+async function readImageFile(path: string): Promise<Uint8Array> {
+  try {
+    return await readLocalFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const reason = FILE_ERRORS[code] ?? describeError(error);
+    throw new VisionError('INVALID_INPUT', `cannot read image file '${path}': ${reason}`, { cause: error });
+  }
+}
+
 /**
  * Decodes an image file or encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF) to RGB pixels with
- * sharp, honouring EXIF orientation.
+ * sharp, honouring EXIF orientation. The size is read from the header first: an image of more
+ * than `maxPixels` pixels (default 2^26 = 8192×8192, or the platform's `maxPixels`) is
+ * `INVALID_INPUT` without being decoded. An unreadable file is `INVALID_INPUT` saying why
+ * (permission denied, no such file, a directory).
  *
  * @example
  * ```ts
  * const { data, width, height } = await decodeImageFile('photo.jpg');
  * ```
  */
-export async function decodeImageFile(source: string | Uint8Array): Promise<RawImage> {
+export async function decodeImageFile(source: string | Uint8Array, options: ImageInputLimits = {}): Promise<RawImage> {
+  const maxPixels = effectiveMaxPixels(options);
   const { default: sharp } = await import('sharp');
-  const input = typeof source === 'string' && source.startsWith('file:') ? fileURLToPath(source) : source;
-  const { data, info } = await sharp(input).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const bytes = typeof source === 'string' ? await readImageFile(source) : source;
+  const what = typeof source === 'string' ? `image '${source}'` : 'image';
+  let header;
+  try {
+    header = await sharp(bytes).metadata();
+  } catch (error) {
+    throw new VisionError('INVALID_INPUT', `could not decode the ${what}: ${describeError(error)}`, { cause: error });
+  }
+  // EXIF orientations 5–8 swap width and height; the pixel count is the same either way.
+  checkImageSize(header.width ?? 0, header.height ?? 0, typeof source === 'string' ? what : 'encoded image', maxPixels);
+  // limitInputPixels makes libvips refuse the same images should the header lie.
+  const limit = Number.isFinite(maxPixels) ? maxPixels : false;
+  let decoded;
+  try {
+    decoded = await sharp(bytes, { limitInputPixels: limit }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new VisionError('INVALID_INPUT', `could not decode the ${what}: ${describeError(error)}`, { cause: error });
+  }
+  const { data, info } = decoded;
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
 }
 

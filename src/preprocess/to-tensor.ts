@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
-import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput } from '../core/image-input';
+import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, effectiveMaxPixels } from '../core/image-input';
 import { getPlatform } from '../core/platform';
 
 /**
@@ -28,6 +28,18 @@ function fromRaw(raw: RawImage): tf.Tensor3D {
     if (channels === 4) return tf.slice(full, [0, 0, 0], [height, width, 3]);
     return tf.tile(full, [1, 1, 3]);
   });
+}
+
+/** NaN or ±Infinity in a float tensor is `INVALID_INPUT`; one reduction, read back as one value. */
+async function requireFiniteTensor(tensor: tf.Tensor): Promise<void> {
+  if (tensor.dtype !== 'float32') return;
+  const allFinite = tf.tidy(() => tf.all(tf.isFinite(tensor)));
+  try {
+    const [finite] = await allFinite.data();
+    if (!finite) throw new VisionError('INVALID_INPUT', 'image tensor has NaN or ±Infinity values; pixel values must be finite numbers');
+  } finally {
+    allFinite.dispose();
+  }
 }
 
 function fromTensor(tensor: tf.Tensor): ImageTensor {
@@ -71,23 +83,30 @@ function fromDrawable(source: DrawableImage): tf.Tensor3D {
  * const { data, width, height } = await decodeImageInput('photo.jpg');
  * ```
  */
-export async function decodeImageInput(input: string | Uint8Array | ArrayBuffer): Promise<RawImage> {
+export async function decodeImageInput(input: string | Uint8Array | ArrayBuffer, limits: ImageInputLimits = {}): Promise<RawImage> {
   const decode = getPlatform().decodeImage;
   if (!decode) {
     throw new VisionError('INVALID_INPUT', `${typeof input === 'string' ? 'file paths' : 'encoded image bytes'} need an image decoder: import from 'visionpipe/node' in Node, or pass an ImageBitmap/HTMLImageElement in browsers`);
   }
   const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  const maxPixels = effectiveMaxPixels(limits);
+  let decoded: RawImage;
   try {
-    return await decode(bytes);
+    decoded = await decode(bytes, { maxPixels });
   } catch (error) {
+    if (error instanceof VisionError) throw error;
     throw new VisionError('INVALID_INPUT', `could not decode the image${typeof bytes === 'string' ? ` '${bytes}'` : ''}: ${describeError(error)}`, { cause: error });
   }
+  // A decoder the host installed may not check the limit itself: check what it returned too.
+  classifyImageInput(decoded, { maxPixels });
+  return decoded;
 }
 
 /**
  * Converts any {@link ImageInput} into an RGB tensor on the active tfjs backend (values
  * 0–255; int32 for 8-bit sources, float32 for float sources). Zero-size, closed or detached
- * inputs throw `VisionError('INVALID_INPUT')`. File paths and encoded bytes need the Node
+ * inputs, images over the pixel limit (`limits.maxPixels`, checked from the header before an
+ * encoded image is decoded) and NaN/±Infinity pixel values throw `VisionError('INVALID_INPUT')`. File paths and encoded bytes need the Node
  * entry (`visionpipe/node`), which installs an image decoder.
  *
  * @example
@@ -95,10 +114,11 @@ export async function decodeImageInput(input: string | Uint8Array | ArrayBuffer)
  * const { tensor, owned } = await imageToTensor(imageBitmap);
  * ```
  */
-export async function imageToTensor(input: ImageInput): Promise<ImageTensor> {
-  const kind = classifyImageInput(input);
+export async function imageToTensor(input: ImageInput, limits: ImageInputLimits = {}): Promise<ImageTensor> {
+  const kind = classifyImageInput(input, limits);
   switch (kind) {
     case 'tensor':
+      await requireFiniteTensor(input as tf.Tensor);
       return fromTensor(input as tf.Tensor);
     case 'raw':
       return { tensor: fromRaw(input as RawImage), owned: true };
@@ -115,6 +135,6 @@ export async function imageToTensor(input: ImageInput): Promise<ImageTensor> {
       return { tensor: fromDrawable(input as DrawableImage), owned: true };
     case 'path':
     case 'encoded':
-      return { tensor: fromRaw(await decodeImageInput(input as string | Uint8Array | ArrayBuffer)), owned: true };
+      return { tensor: fromRaw(await decodeImageInput(input as string | Uint8Array | ArrayBuffer, limits)), owned: true };
   }
 }

@@ -77,11 +77,13 @@ export interface CliArgs {
   every?: number;
   /** videos: frames per second to sample (ffmpeg's fps filter). */
   fps?: number;
+  /** largest image or video frame accepted, in pixels (default 2^26 = 8192×8192). */
+  maxPixels?: number;
 }
 
-type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps';
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels';
 
-const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps'];
+const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
 
 /** The options each command takes (`--help` is always allowed). */
 const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
@@ -89,8 +91,8 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   classify: [...VIDEO, 'top'],
   segment: VIDEO,
   pose: VIDEO,
-  caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams'],
-  train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed'],
+  caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
+  train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
 };
 
 function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
@@ -146,6 +148,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         seed: { type: 'string' },
         every: { type: 'string' },
         fps: { type: 'string' },
+        'max-pixels': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -177,5 +180,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     seed: numberOption(values.seed, 'seed', 0, 2 ** 31 - 1, true),
     every: numberOption(values.every, 'every', 1, 1_000_000, true),
     fps: numberOption(values.fps, 'fps', 0.01, 1000),
+    maxPixels: numberOption(values['max-pixels'], 'max-pixels', 1, Number.MAX_SAFE_INTEGER, true),
   };
 }

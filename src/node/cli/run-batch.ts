@@ -1,8 +1,9 @@
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { writeAnnotated } from '../annotate';
 import { isVideoFile } from '../video/video-files';
 import type { InputFailure } from './inputs';
+import { outputNames } from './output-names';
 import { createProgress } from './progress';
 import type { CliTask } from './task-types';
 import { runVideo } from './video-run';
@@ -46,17 +47,6 @@ function failureOf(image: string, error: unknown): InputFailure {
 
 const describe = (f: InputFailure): string => `visionpipe: ${f.image}: ${f.message} [${f.code}]`;
 
-/** Unique annotated-file stems: a second `x.jpg` (from another folder) becomes `x-2`. */
-function stems(files: readonly string[]): string[] {
-  const used = new Map<string, number>();
-  return files.map((file) => {
-    const stem = basename(file, extname(file));
-    const n = (used.get(stem) ?? 0) + 1;
-    used.set(stem, n);
-    return n === 1 ? stem : `${stem}-${n}`;
-  });
-}
-
 async function runImage(task: CliTask, image: string, io: BatchIO, name: string): Promise<{ lines: string[]; entry: JsonEntry }> {
   const analysis = await task.analyse(image);
   try {
@@ -88,7 +78,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
   const emit = (entry: JsonEntry): void => (lines ? io.print(JSON.stringify(entry)) : void entries.push(entry));
   earlier.forEach((f) => emit({ image: f.image, error: { code: f.code, message: f.message } }));
   const failures = [...earlier];
-  const names = stems(files);
+  const names = outputNames(files, io.out ?? '.', task.suffix).map((o) => o.name);
   earlier.forEach((f) => io.printError(describe(f)));
   const late: InputFailure[] = [];
   const progress = files.some(isVideoFile) ? createProgress(0) : createProgress(files.length);

@@ -40,7 +40,8 @@ Commands:
 
 Inputs: image files, videos (.mp4, .webm, .mov, .mkv, .avi, .y4m; decoded with ffmpeg,
 which must be installed), folders (their jpg/jpeg/png/webp files, not recursive) and quoted
-globs such as "photos/*.jpg". With no inputs, runs on the bundled example photo.
+globs such as "photos/*.jpg". With no inputs, runs on the bundled example photo. Any file
+name works; put -- before names that start with - (visionpipe detect -- -x.mp4).
 
 Options:
   --model <id|card.json|dir>
@@ -52,7 +53,11 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --top <k>               classes to print per image (classify)
   --backend <name>        tfjs backend: wasm or cpu in Node
   --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose|caption.png),
-                          and annotated videos (<name>.<same>.mp4, H.264); train: the model folder
+                          and annotated videos (<name>.<same>.mp4, H.264); train: the model folder.
+                          A folder (made when missing), never an existing file. <name> is the
+                          input's name without extension; when taken (the same name from
+                          another folder, a.jpg and a-2.jpg, or an input file itself) the next
+                          free <name>-2, <name>-3 in input order. Inputs are never overwritten
   --json                  print one JSON array (an entry per image) instead of tables; with
                           videos among the inputs, JSON lines (one per image or frame)
   --every <n>             videos: analyse one frame in n
@@ -63,6 +68,8 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --epochs <n>            train: most epochs (default 50; early stopping after 5 without gain)
   --validation <share>    train: share of each class held out for validation (default 0.2)
   --seed <n>              train: seed of the split and the head's initialisation (default 1)
+  --max-pixels <n>        largest image or video frame accepted (width × height, default
+                          67108864 = 8192×8192); larger ones fail before they are decoded
   -h, --help              show this help
 
 Exit status: 0 all inputs done; 1 a model failed to load, training failed, or any input

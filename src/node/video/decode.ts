@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { VisionError } from '../../core/errors';
 import type { RawImage } from '../../core/image-input';
-import { findFfmpegTool } from './ffmpeg-binary';
+import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
 
 /**
  * One decoded video frame: RGB pixels, its index in the decoded stream and its time.
@@ -52,7 +52,7 @@ export async function* decodeVideoFrames(path: string, options: DecodeOptions): 
   const { width, height } = options;
   const rate = options.sampleFps ?? options.fps;
   const filters = options.sampleFps ? ['-vf', `fps=${options.sampleFps}`] : [];
-  const child = spawn(findFfmpegTool('ffmpeg'), ['-v', 'error', '-nostdin', '-i', path, ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(findFfmpegTool('ffmpeg'), ['-v', 'error', '-nostdin', '-i', ffmpegFileArg(path), ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)));
   const exited = new Promise<number | null>((resolve, reject) => {

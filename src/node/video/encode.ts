@@ -1,7 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { VisionError } from '../../core/errors';
-import { findFfmpegTool } from './ffmpeg-binary';
+import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
 
 /**
  * Settings of a {@link VideoWriter}: the output file, frame size and rate.
@@ -56,7 +56,7 @@ export class VideoWriter {
     const args = [
       '-v', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', 'pipe:0',
-      ...codec, '-pix_fmt', 'yuv420p', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', options.path,
+      ...codec, '-pix_fmt', 'yuv420p', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', ffmpegFileArg(options.path),
     ];
     return new VideoWriter(spawn(findFfmpegTool('ffmpeg'), args, { stdio: ['pipe', 'ignore', 'pipe'] }), options);
   }

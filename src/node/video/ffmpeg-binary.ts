@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 
 /**
@@ -45,4 +45,18 @@ export function findFfmpegTool(tool: FfmpegTool, env: NodeJS.ProcessEnv = proces
     'BACKEND_UNAVAILABLE',
     `video input needs ${tool}, which is not on PATH: install FFmpeg (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg) or set $${ENV[tool]}`,
   );
+}
+
+/**
+ * A file path as an ffmpeg/ffprobe argument that can only mean that file: absolute, behind
+ * the `file:` protocol. A bare name is misread by ffmpeg when it starts with `-` (an option)
+ * or has a `:` before any `/` (`a:b.mp4`, `2024-01-01T10:30:00.mp4`: a protocol).
+ *
+ * @example
+ * ```ts
+ * ffmpegFileArg('-x.mp4'); // 'file:/current/folder/-x.mp4'
+ * ```
+ */
+export function ffmpegFileArg(path: string): string {
+  return `file:${resolve(path)}`;
 }

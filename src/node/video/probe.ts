@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { VisionError } from '../../core/errors';
-import { findFfmpegTool } from './ffmpeg-binary';
+import { type ImageInputLimits, effectiveMaxPixels } from '../../core/image-input';
+import { checkImageSize } from '../../core/image-limits';
+import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
 
 const run = promisify(execFile);
 
@@ -48,27 +50,35 @@ function positive(value: string | undefined): number | undefined {
 
 /**
  * Reads a video's size (as decoded: rotated videos upright), frame rate, length and frame
- * count with `ffprobe`. A file that is
- * not a video (or has no video stream) is `INVALID_INPUT`; a missing ffprobe is
- * `BACKEND_UNAVAILABLE`.
+ * count with `ffprobe`. A file that is not a video (or has no video stream), or whose frames
+ * are over the pixel limit (`limits.maxPixels`, default the platform's, else 2^26), is
+ * `INVALID_INPUT`; a missing ffprobe is `BACKEND_UNAVAILABLE`. Any file name works (it is
+ * passed to ffprobe as a `file:` path).
  *
  * @example
  * ```ts
  * const { width, height, fps } = await probeVideo('clip.mp4');
  * ```
  */
-export async function probeVideo(path: string): Promise<VideoInfo> {
+export async function probeVideo(path: string, limits: ImageInputLimits = {}): Promise<VideoInfo> {
+  const maxPixels = effectiveMaxPixels(limits);
   const ffprobe = findFfmpegTool('ffprobe');
   let stdout: string;
   try {
-    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_tags=rotate:stream_side_data=rotation:format=duration', '-of', 'json', path], { maxBuffer: 1 << 20 }));
+    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_tags=rotate:stream_side_data=rotation:format=duration', '-of', 'json', '-i', ffmpegFileArg(path)], { maxBuffer: 1 << 20 }));
   } catch (error) {
     const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
     throw new VisionError('INVALID_INPUT', `ffprobe cannot read this video (${detail})`, { cause: error });
   }
-  const parsed = JSON.parse(stdout) as { streams?: ProbeStream[]; format?: { duration?: string } };
+  let parsed: { streams?: ProbeStream[]; format?: { duration?: string } };
+  try {
+    parsed = JSON.parse(stdout) as typeof parsed;
+  } catch (error) {
+    throw new VisionError('INVALID_INPUT', 'ffprobe gave no readable description of this video', { cause: error });
+  }
   const stream = parsed.streams?.[0];
   if (!stream?.width || !stream.height) throw new VisionError('INVALID_INPUT', 'the file has no video stream');
+  checkImageSize(stream.width, stream.height, 'each frame of this video', maxPixels);
   const fps = rate(stream.avg_frame_rate) ?? rate(stream.r_frame_rate);
   if (fps === undefined) throw new VisionError('INVALID_INPUT', 'ffprobe reports no frame rate for this video');
   const durationS = positive(stream.duration) ?? positive(parsed.format?.duration);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { InputTransform, Timing } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
@@ -29,7 +30,9 @@ export function now(): number {
  * The first two stages every image pipeline shares — preprocess (image → fitted, normalised
  * model input, sampling only the model-size picture where it can: see `prepareInput`) and
  * inference — each timed, with every intermediate tensor freed even when a stage throws.
- * Tensors the caller passed are never disposed.
+ * Tensors the caller passed are never disposed. Every error is a `VisionError`: a raw one from
+ * reading or preparing the image becomes `INVALID_INPUT` (the runners already turn theirs into
+ * `INFERENCE_FAILED`), with the original as `cause`.
  *
  * @example
  * ```ts
@@ -39,7 +42,9 @@ export function now(): number {
 export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions = {}): Promise<StageOutputs> {
   const started = now();
   const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
-  const prepared = await prepareInput(image, { ...spec.input, dtype }, sampling);
+  const prepared = await prepareInput(image, { ...spec.input, dtype }, sampling).catch((error: unknown) => {
+    throw toVisionError(error, 'INVALID_INPUT', 'could not read or prepare the image for the model');
+  });
   const preprocessed = now();
   const intermediates: tf.Tensor[] = [prepared.input];
   try {

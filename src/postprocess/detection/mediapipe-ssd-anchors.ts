@@ -85,6 +85,9 @@ function layerScale(minScale: number, maxScale: number, index: number, count: nu
 }
 
 function checkOptions(o: MediapipeAnchorOptions): void {
+  if (typeof o !== 'object' || o === null) {
+    throw new VisionError('INVALID_OPTION', `mediapipeSsdAnchors: the anchor options must be an object (numLayers, minScale, maxScale, inputSizeWidth, inputSizeHeight, strides, aspectRatios); got ${o === null ? 'null' : typeof o}`);
+  }
   if (!Number.isInteger(o.numLayers) || o.numLayers <= 0) {
     throw new VisionError('INVALID_OPTION', `mediapipeSsdAnchors: numLayers must be a positive integer; got ${String(o.numLayers)}`);
   }
@@ -97,7 +100,7 @@ function checkOptions(o: MediapipeAnchorOptions): void {
   o.aspectRatios.forEach((r) => checkPositive(r, 'mediapipeSsdAnchors: aspectRatios[i]'));
   const hasW = o.featureMapWidth !== undefined;
   const hasH = o.featureMapHeight !== undefined;
-  if (hasW !== hasH || (hasW && (o.featureMapWidth!.length < o.numLayers || o.featureMapHeight!.length < o.numLayers))) {
+  if (hasW !== hasH || (hasW && (!Array.isArray(o.featureMapWidth) || !Array.isArray(o.featureMapHeight) || o.featureMapWidth.length < o.numLayers || o.featureMapHeight.length < o.numLayers))) {
     throw new VisionError('INVALID_OPTION', `mediapipeSsdAnchors: featureMapWidth and featureMapHeight must both be given, with ${o.numLayers} entries each`);
   }
 }
@@ -109,7 +112,7 @@ function checkOptions(o: MediapipeAnchorOptions): void {
  * row-major cell order. Returns a flat `Float32Array` of N×4 `(cx, cy, w, h)`, normalised to
  * the input size (with `fixedAnchorSize`, `w = h = 1`).
  *
- * @throws VisionError `INVALID_OPTION` for a non-positive size, scale, stride or ratio, or
+ * @throws VisionError `INVALID_OPTION` for options that are not an object, a non-positive size, scale, stride or ratio, or
  * fewer strides / feature-map sizes than layers.
  *
  * @example

@@ -32,6 +32,7 @@ export { COCO_LABELS, TORCHVISION_COCO_LABELS } from './models/coco-labels';
 export { BLAZEFACE, CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './models/catalog';
 export type { DetectionHeadSpec, ModelLocation, ModelSpec, TaskName } from './models/model-spec';
 export { yoloModel } from './models/yolo-card';
+export { COCO_SSD, YOLOV5S_COCO } from './models/zoo-cards';
 export type { YoloCardOptions, YoloVersion } from './models/yolo-card';
 export { parseClassNames, readOnnxMetadata } from './runtime/onnx-metadata';
 

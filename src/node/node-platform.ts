@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RawImage } from '../core/image-input';
 import type { Platform } from '../core/platform';
+import { resolveFetchedModel } from './model-fetch';
 
 const require = createRequire(import.meta.url);
 
@@ -40,8 +41,8 @@ function resolvePackageFile(packageName: string, path: string): string {
 }
 
 /**
- * The Node host services: local files, sharp image decoding, installed-package model files
- * and onnxruntime-node.
+ * The Node host services: local files, sharp image decoding, installed-package model files,
+ * fetched models in the model cache and onnxruntime-node.
  *
  * @example
  * ```ts
@@ -52,5 +53,6 @@ export const nodePlatform: Platform = {
   readFile: readLocalFile,
   decodeImage: decodeImageFile,
   resolvePackageFile,
+  resolveFetchedModel: (modelId, path) => resolveFetchedModel(modelId, path),
   loadOnnxRuntime: () => import('onnxruntime-node'),
 };

@@ -11,6 +11,7 @@ import { weightedNms } from '../../postprocess/weighted-nms';
 import type { RawTensor } from '../../runtime/model-runner';
 import { type YoloFormat, postprocessYolo } from '../../postprocess/yolo';
 import type { DetectionRunOptions } from './detection-types';
+import { ZOO_DECODERS } from './zoo-decoders';
 
 /**
  * What a detection decoder gets besides the raw outputs: the card, the input transform and the run's resolved options.
@@ -210,4 +211,5 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = /*
     const { levels, regMax } = gflLevels(outputs, spec);
     return decodeGfl(levels, { numClasses: spec.labels.length, regMax, threshold, centerOffset: spec.head?.centerOffset });
   },
+  ...ZOO_DECODERS,
 });

@@ -96,7 +96,7 @@ export interface FetchedModel {
 
 async function packTarball(name: string, version: string, into: string): Promise<string> {
   try {
-    const { stdout } = await run('npm', ['pack', `${name}@${version}`, '--json', '--ignore-scripts', '--pack-destination', into], {
+    const { stdout } = await run('npm', ['pack', `${name}@${version}`, '--json', '--ignore-scripts', '--prefer-offline', '--pack-destination', into], {
       maxBuffer: 16 << 20,
       shell: process.platform === 'win32',
     });

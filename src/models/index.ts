@@ -21,3 +21,4 @@ export {
 export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './pose-cards';
 export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './segmentation-cards';
 export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './segmentation-cards';
+export { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';

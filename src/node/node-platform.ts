@@ -7,6 +7,7 @@ import { VisionError, describeError } from '../core/errors';
 import { type ImageInputLimits, type RawImage, effectiveMaxPixels } from '../core/image-input';
 import { checkImageSize } from '../core/image-limits';
 import type { Platform } from '../core/platform';
+import { resolveFetchedModel } from './model-fetch';
 
 const require = createRequire(import.meta.url);
 
@@ -82,8 +83,8 @@ function resolvePackageFile(packageName: string, path: string): string {
 }
 
 /**
- * The Node host services: local files, sharp image decoding, installed-package model files
- * and onnxruntime-node.
+ * The Node host services: local files, sharp image decoding, installed-package model files,
+ * fetched models in the model cache and onnxruntime-node.
  *
  * @example
  * ```ts
@@ -94,5 +95,6 @@ export const nodePlatform: Platform = {
   readFile: readLocalFile,
   decodeImage: decodeImageFile,
   resolvePackageFile,
+  resolveFetchedModel: (modelId, path) => resolveFetchedModel(modelId, path),
   loadOnnxRuntime: () => import('onnxruntime-node'),
 };

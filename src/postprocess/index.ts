@@ -42,6 +42,8 @@ export { decodeMediapipeSsd } from './detection/mediapipe-ssd';
 export type { MediapipeSsdDecodeOptions, KeypointCandidates } from './detection/mediapipe-ssd';
 export { decodeTorchvisionBoxes, decodeTorchvisionSsd, postprocessTorchvisionSsd } from './detection/torchvision-ssd';
 export type { BoxCoderOptions, TorchvisionSsdOptions, TorchvisionSsdHeadOutputs } from './detection/torchvision-ssd';
+export { COCO_ID_TO_80, decodeTfObjectDetection } from './detection/tf-object-detection';
+export type { TfObjectDetectionOptions } from './detection/tf-object-detection';
 export { weightedNms } from './nms/weighted-nms';
 export type { WeightedNmsOptions, WeightedNmsResult } from './nms/weighted-nms';
 export { COCO_KEYPOINTS, BLAZEPOSE_KEYPOINTS, COCO_SKELETON, BLAZEPOSE_SKELETON, POSENET_TREE, KEYPOINT_SETS } from './pose/keypoint-sets';

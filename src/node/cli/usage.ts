@@ -25,6 +25,7 @@ function wrapIds(ids: readonly string[], indent: string, width = 88): string {
  */
 export const USAGE = `Usage: visionpipe <command> [images, videos, folders or globs...] [options]
        visionpipe train <dataset folder> --out <model folder> [options]
+       visionpipe models [fetch <id>]
 
 Commands:
   detect     find objects (default model: centernet-coco, COCO-80); videos: tracked IDs
@@ -37,6 +38,8 @@ Commands:
              decoder_model.onnx, tokenizer.json). No captioning model ships with visionpipe
   train      transfer learning: a classifier on the frozen MobileNetV2 backbone from a folder
              with one sub-folder of images per class; saves a folder for classify --model
+  models     list the catalogue (task, size, licence, available offline?); models fetch <id>
+             puts coco-ssd or yolov5s-coco into the model cache (visionpipe models --help)
 
 Inputs: image files, videos (.mp4, .webm, .mov, .mkv, .avi, .y4m; decoded with ffmpeg,
 which must be installed), folders (their jpg/jpeg/png/webp files, not recursive) and quoted

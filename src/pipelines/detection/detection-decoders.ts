@@ -15,6 +15,7 @@ import type { YoloFormat } from '../../postprocess/detection/yolo-postprocess';
 import type { KeypointedCandidates, SuppressionMethod } from '../../postprocess/nms/suppress';
 import { firstOutput, outputNamed, tensorNumbers } from '../shared/outputs';
 import type { DetectionRunOptions } from './detection-types';
+import { ZOO_DECODERS } from './zoo-decoders';
 
 /**
  * What a detection decoder gets besides the raw outputs: the card, the input transform and the run's resolved options.
@@ -181,4 +182,5 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = /*
     const { levels, regMax } = gflLevels(outputs, spec);
     return decodeGfl(levels, { numClasses: spec.labels.length, regMax, threshold, centerOffset: spec.head?.centerOffset });
   },
+  ...ZOO_DECODERS,
 });

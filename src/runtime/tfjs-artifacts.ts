@@ -99,7 +99,7 @@ function detectKind(model: ModelJson): TfjsModelKind {
 
 /**
  * Builds tfjs model artifacts from a parsed model.json and its weights, checking that the
- * weights are as long as the manifest says (a truncated shard is `MODEL_FORMAT`).
+ * weights are exactly as long as the manifest says (a truncated or padded shard is `MODEL_FORMAT`).
  *
  * @example
  * ```ts
@@ -112,8 +112,10 @@ export function artifactsFromFiles(files: TfjsModelFiles, name = 'model.json'): 
   const weightData = concat(parts);
   const manifest = model.weightsManifest ?? [];
   const expected = weightBytes(manifest);
-  if (weightData.byteLength < expected) {
-    throw new VisionError('MODEL_FORMAT', `${name}: weights are ${weightData.byteLength} bytes but the manifest needs ${expected} (truncated or wrong shard?)`);
+  // String weights have no fixed size: then the shards may only be longer than the rest.
+  const exact = !manifest.some((group) => group.weights.some((spec) => spec.dtype === 'string'));
+  if (weightData.byteLength < expected || (exact && weightData.byteLength !== expected)) {
+    throw new VisionError('MODEL_FORMAT', `${name}: weights are ${weightData.byteLength} bytes but the manifest needs exactly ${expected} (truncated, padded or wrong shard?)`);
   }
   const artifacts: io.ModelArtifacts = {
     format: model.format,

@@ -121,8 +121,13 @@ const torchvisionSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
 const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
   const head = spec.head?.ssd;
   if (!head) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family mediapipe-ssd) needs head.ssd: anchors, box and score outputs, decode options`);
-  const pick = (names: readonly string[]) => names.map((name) => outputNamed(outputs, name, spec.id).data as Float32Array);
-  const decoded = decodeMediapipeSsd(pick(head.boxOutputs), pick(head.scoreOutputs), anchorsFor(head.anchors), {
+  const pick = (names: unknown, field: string) => {
+    if (!Array.isArray(names) || names.length === 0 || !names.every((name) => typeof name === 'string')) {
+      throw new VisionError('INVALID_OPTION', `model '${spec.id}': head.ssd.${field} must be a non-empty list of output names`);
+    }
+    return names.map((name: string) => outputNamed(outputs, name, spec.id).data as Float32Array);
+  };
+  const decoded = decodeMediapipeSsd(pick(head.boxOutputs, 'boxOutputs'), pick(head.scoreOutputs, 'scoreOutputs'), anchorsFor(head.anchors), {
     ...head.decode,
     inputWidth: spec.input.width,
     inputHeight: spec.input.height,

@@ -57,6 +57,15 @@ describe('suppressCandidates', () => {
     expect(Array.from(kept.keypoints!)).toEqual(Array.from(expected.keypoints));
   });
 
+  it('weighted, without keypoints (a MediaPipe SSD head with numKeypoints 0 decodes an empty array): the boxes of weightedNms', () => {
+    const bare = { ...c, keypoints: new Float32Array(0), numKeypoints: 0 };
+    const expected = weightedNms(c.boxes, c.scores, { iouThreshold: 0.3, maxDetections: 5 });
+    const kept = suppressCandidates(bare, { method: 'weighted', agnostic: true, iouThreshold: 0.3, maxDetections: 5 });
+    expect(Array.from(kept.indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(kept.boxes)).toEqual(Array.from(expected.boxes));
+    expect(kept.keypoints).toBeUndefined();
+  });
+
   it('soft, class by class: softNms of each class, merged best first', () => {
     const kept = suppressCandidates(c, { method: 'soft', sigma: 0.5 });
     const perClass = [0, 1, 2].flatMap((id) => {

@@ -89,9 +89,11 @@ function checkOptions(options: SuppressionOptions): Required<Pick<SuppressionOpt
 /** Soft or weighted NMS of one group of candidates: kept indices (into the group) with their scores, boxes and keypoints. */
 function suppressGroup(c: KeypointedCandidates, method: 'soft' | 'weighted', iouThreshold: number, maxDetections: number, options: SuppressionOptions): SuppressedCandidates {
   if (method === 'weighted') {
-    const kept = weightedNms(c.boxes, c.scores, { iouThreshold, maxDetections, keypoints: c.keypoints, numKeypoints: c.numKeypoints });
+    // a keypoint-less head (numKeypoints 0) decodes an empty keypoints array: nothing to blend
+    const keypoints = (c.numKeypoints ?? 0) > 0 ? c.keypoints : undefined;
+    const kept = weightedNms(c.boxes, c.scores, { iouThreshold, maxDetections, keypoints, numKeypoints: c.numKeypoints });
     const out: SuppressedCandidates = { indices: kept.indices, boxes: kept.boxes, scores: kept.scores, classIds: Int32Array.from(kept.indices, (i) => c.classIds[i]) };
-    return c.keypoints ? { ...out, keypoints: kept.keypoints, numKeypoints: c.numKeypoints } : out;
+    return keypoints ? { ...out, keypoints: kept.keypoints, numKeypoints: c.numKeypoints } : out;
   }
   const kept = softNms(c.boxes, c.scores, { method: 'gaussian', sigma: options.sigma, scoreThreshold: options.scoreThreshold, maxDetections });
   return { ...pick(c, kept.indices), scores: kept.scores };

@@ -18,17 +18,25 @@ export interface GraphNode {
 
 const TF_TYPES = { float32: 'DT_FLOAT', int32: 'DT_INT32' } as const;
 
+/** A float32 output of a hand-built tfjs graph model: the node's name and shape. */
+export interface GraphOutput {
+  name: string;
+  shape: number[];
+}
+
 /**
  * Builds a real tfjs graph model (model.json topology + weight bytes) in memory — the format
  * `tensorflowjs_converter` produces from a SavedModel — from a float32 input placeholder,
- * constants and nodes. tfjs loads and executes it like any converted model.
+ * constants and nodes, with one output or several (in signature order). tfjs loads and
+ * executes it like any converted model.
  */
 export function buildTfjsGraphModel(spec: {
   input: { name: string; shape: number[] };
   consts: GraphConst[];
   nodes: GraphNode[];
-  output: { name: string; shape: number[] };
+  output: GraphOutput | readonly GraphOutput[];
 }): TfjsModelFiles {
+  const outputs = Array.isArray(spec.output) ? spec.output : [spec.output as GraphOutput];
   const shape = (dims: number[]) => ({ dim: dims.map((d) => ({ size: String(d) })) });
   const placeholder = { name: spec.input.name, op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: shape(spec.input.shape) } } };
   const consts = spec.consts.map((c) => ({
@@ -45,7 +53,7 @@ export function buildTfjsGraphModel(spec: {
     weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: spec.consts.map((c) => ({ name: c.name, shape: c.shape, dtype: c.dtype })) }],
     signature: {
       inputs: { [`${spec.input.name}:0`]: { name: `${spec.input.name}:0`, dtype: 'DT_FLOAT', tensorShape: shape(spec.input.shape) } },
-      outputs: { [`${spec.output.name}:0`]: { name: `${spec.output.name}:0`, dtype: 'DT_FLOAT', tensorShape: shape(spec.output.shape) } },
+      outputs: Object.fromEntries(outputs.map((o) => [`${o.name}:0`, { name: `${o.name}:0`, dtype: 'DT_FLOAT', tensorShape: shape(o.shape) }])),
     },
   };
   return { json, weights: bytes };

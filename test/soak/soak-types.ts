@@ -1,5 +1,6 @@
 // Shapes of what `window.soak` (pages/soak.js) returns, as the Node-side soak test sees them.
 import type { Timing } from '../../src/core/types';
+import type { ModelSpec } from '../../src/models/model-spec';
 import type { WorkerMemory } from '../../src/worker/index';
 
 /** A failure as plain data. */
@@ -16,7 +17,7 @@ export interface SoakRun {
   ms: number;
   /** Mean per-frame stage timings reported by the pipeline in the worker. */
   timing: Timing;
-  /** Each distinct result (labels and boxes to 0.1 px) with how many frames gave it. */
+  /** Each distinct result (labels, boxes to 0.1 px, scores to 0.001) with how many frames gave it. */
   fingerprints: [string, number][];
   errors: SoakError[];
   errorCount: number;
@@ -27,7 +28,8 @@ export interface SoakRun {
 /** The harness `window.soak` exposes. */
 export interface SoakHarness {
   prepare(url: string, width: number, height: number): Promise<{ width: number; height: number }>;
-  create(backend: 'webgpu' | 'wasm'): Promise<{ backend: string; ms: number }>;
+  prepareCells(side: number, grid: number, cells: { column: number; row: number; grey: number }[]): Promise<{ width: number; height: number }>;
+  create(backend: 'webgpu' | 'wasm', model: 'blazeface-128' | ModelSpec): Promise<{ backend: string; ms: number }>;
   run(count: number): Promise<SoakRun>;
   memory(): Promise<WorkerMemory>;
   dispose(): void;

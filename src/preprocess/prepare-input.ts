@@ -31,6 +31,24 @@ export type PrepareInputOptions = OpenFrameOptions;
  */
 const SAMPLE_TENSORS_FROM = 4;
 
+/**
+ * Plans of recent frame sizes and specs (a video keeps one size): the same plan object comes
+ * back, so the sampler also reuses its per-column offsets and weights built for it.
+ */
+const PLANS_KEPT = 8;
+const plans = new Map<string, ReturnType<typeof fitPlan>>();
+
+function cachedFitPlan(width: number, height: number, spec: InputSpec): ReturnType<typeof fitPlan> {
+  const key = [width, height, spec.width, spec.height, spec.fit ?? '', spec.padValue ?? ''].join(' ');
+  let entry = plans.get(key);
+  if (!entry) {
+    entry = fitPlan(width, height, spec);
+    if (plans.size >= PLANS_KEPT) plans.delete(plans.keys().next().value as string);
+    plans.set(key, entry);
+  }
+  return entry;
+}
+
 function smallerThanWorthSampling(width: number, height: number, spec: InputSpec): boolean {
   return width * height < SAMPLE_TENSORS_FROM * spec.width * spec.height;
 }
@@ -56,7 +74,7 @@ export async function prepareInput(image: ImageInput, spec: InputSpec, options: 
   const frame = await openFrame(image, options);
   try {
     if (spec.interpolation !== 'nearest' && canSample(frame) && !(frame.tensor && smallerThanWorthSampling(frame.width, frame.height, spec))) {
-      const { plan, transform } = fitPlan(frame.width, frame.height, spec);
+      const { plan, transform } = cachedFitPlan(frame.width, frame.height, spec);
       const target = {
         width: spec.width,
         height: spec.height,
@@ -66,7 +84,7 @@ export async function prepareInput(image: ImageInput, spec: InputSpec, options: 
         layout: spec.layout,
         rounding: 'round',
       } as const;
-      return { input: sampleFrame(frame, plan, target), transform };
+      return { input: sampleFrame(frame, plan, target), transform: { ...transform } };
     }
     if (frame.tensor) return prepareImage(frame.tensor, spec);
     const { tensor, owned } = await imageToTensor(image);

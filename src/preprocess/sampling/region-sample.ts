@@ -19,65 +19,103 @@ import { sampleYuvInto } from './yuv-sample';
 
 /**
  * Where the output samples read, per row and column: everything the blend loop needs, as
- * plain numbers and typed arrays.
+ * plain numbers and typed arrays. Each sample blends the source value at `top[i] + left[j]`
+ * with its neighbours `right` to the right and `down` below; a sample on the last column (row)
+ * reads one column (row) earlier with weight 1, so no neighbour lies beyond the image.
  */
 interface SampleGrid {
   layout: OutputLayout;
-  /** Source offsets of the upper and lower rows, the vertical weights, and inside flags. */
+  /** Source offset of the upper row, the vertical weight and whether the row is inside. */
   top: Int32Array;
-  bottom: Int32Array;
   ty: Float64Array;
   rowInside: Uint8Array;
-  /** Source offsets of the left and right columns and the horizontal weights. */
+  /** Source offset of the left column and the horizontal weight. */
   left: Int32Array;
-  right: Int32Array;
   tx: Float64Array;
   /** The run of columns inside the image (inside samples are contiguous). */
   first: number;
   end: number;
+  /** Offsets of the right and lower neighbours (0 on a one-pixel axis). */
+  right: number;
+  down: number;
   /** Offsets of G and B within a pixel (grey images read channel 0 three times). */
   k1: number;
   k2: number;
 }
 
-/** Neighbour indices and weights of positions clamped to [0, size − 1] (NaN: outside). */
-function taps(positions: Float64Array, size: number, stride: number): { lo: Int32Array; hi: Int32Array; t: Float64Array; inside: Uint8Array } {
+/**
+ * Lower neighbour offsets and weights of positions clamped to [0, size − 1] (NaN: outside);
+ * the upper neighbour is `stride` further.
+ */
+function taps(positions: Float64Array, size: number, stride: number): { lo: Int32Array; t: Float64Array; inside: Uint8Array } {
   const n = positions.length;
   const lo = new Int32Array(n);
-  const hi = new Int32Array(n);
   const t = new Float64Array(n);
   const inside = new Uint8Array(n);
+  const last = Math.max(size - 2, 0);
   for (let i = 0; i < n; i++) {
     const p = positions[i];
     if (Number.isNaN(p)) continue;
-    const a = Math.floor(p);
+    const a = Math.min(Math.floor(p), last);
     inside[i] = 1;
     lo[i] = a * stride;
-    hi[i] = Math.min(a + 1, size - 1) * stride;
-    t[i] = p - a;
+    t[i] = size > 1 ? p - a : 0;
   }
-  return { lo, hi, t, inside };
+  return { lo, t, inside };
 }
 
-function sampleGrid(frame: OpenFrame, plan: SamplePlan, layout: OutputLayout): SampleGrid {
+function buildGrid(frame: OpenFrame, plan: SamplePlan, layout: OutputLayout): SampleGrid {
   const { width: w, height: h, channels: c } = frame;
   const xs = taps(plan.x.positions, w, c);
   const ys = taps(plan.y.positions, h, w * c);
   const first = xs.inside.indexOf(1);
   const end = xs.inside.lastIndexOf(1) + 1;
   const k = c >= 3 ? 1 : 0;
-  return { layout, top: ys.lo, bottom: ys.hi, ty: ys.t, rowInside: ys.inside, left: xs.lo, right: xs.hi, tx: xs.t, first: Math.max(first, 0), end, k1: k, k2: 2 * k };
+  return {
+    layout,
+    top: ys.lo,
+    ty: ys.t,
+    rowInside: ys.inside,
+    left: xs.lo,
+    tx: xs.t,
+    first: Math.max(first, 0),
+    end,
+    right: w > 1 ? c : 0,
+    down: h > 1 ? w * c : 0,
+    k1: k,
+    k2: 2 * k,
+  };
+}
+
+/**
+ * The grids of recent plans: `prepareInput` keeps one fit plan per frame size and spec, so
+ * a video of one size builds its grid once. Keyed by the plan, checked against the frame's
+ * size and the target's layout.
+ */
+const grids = new WeakMap<SamplePlan, { width: number; height: number; channels: number; layout: OutputLayout; grid: SampleGrid }>();
+
+function sameLayout(a: OutputLayout, b: OutputLayout): boolean {
+  return a.width === b.width && a.height === b.height && a.pixelStride === b.pixelStride && [0, 1, 2].every((c) => a.slots[c] === b.slots[c] && a.gains[c] === b.gains[c] && a.offsets[c] === b.offsets[c]);
+}
+
+function sampleGrid(frame: OpenFrame, plan: SamplePlan, layout: OutputLayout): SampleGrid {
+  const cached = grids.get(plan);
+  if (cached && cached.width === frame.width && cached.height === frame.height && cached.channels === frame.channels && sameLayout(cached.layout, layout)) return cached.grid;
+  const grid = buildGrid(frame, plan, layout);
+  grids.set(plan, { width: frame.width, height: frame.height, channels: frame.channels, layout, grid });
+  return grid;
 }
 
 /**
  * The per-frame loop, kept apart from everything else: its arguments are typed arrays and
  * plain objects only, so V8's optimised code holds no reference to a frame's short-lived
  * objects and survives garbage collections (otherwise each full GC deoptimises it and the
- * next frame samples ~10× slower). The blends are written out: no helper calls per pixel.
- * Sample positions are those of the kernels (float32 for cropAndResize); the blend is in double.
+ * next frame samples ~10× slower). One pass per output row, the twelve source values of a
+ * pixel read once each, the blends written out: no helper calls per pixel. Sample positions
+ * are those of the kernels (float32 for cropAndResize); the blend is in double.
  */
 function blend(data: Pixels, out: Int32Array | Float32Array, grid: SampleGrid): void {
-  const { top: tops, bottom: bottoms, ty: tys, rowInside, left, right, tx, first, end, k1, k2, layout } = grid;
+  const { top: tops, ty: tys, rowInside, left, tx, first, end, right, down, k1, k2, layout } = grid;
   const { height, pixelStride, rowStride } = layout;
   const s0 = layout.slots[0];
   const s1 = layout.slots[1];
@@ -91,23 +129,28 @@ function blend(data: Pixels, out: Int32Array | Float32Array, grid: SampleGrid): 
   for (let i = 0; i < height; i++) {
     if (rowInside[i] === 0) continue;
     const top = tops[i];
-    const bottom = bottoms[i];
-    const ty = tys[i];
+    const y = tys[i];
     for (let j = first, o = i * rowStride + first * pixelStride; j < end; j++, o += pixelStride) {
       const x = tx[j];
       const tl = top + left[j];
-      const tr = top + right[j];
-      const bl = bottom + left[j];
-      const br = bottom + right[j];
-      let upper = data[tl] + (data[tr] - data[tl]) * x;
-      let lower = data[bl] + (data[br] - data[bl]) * x;
-      out[o + s0] = (upper + (lower - upper) * ty) * g0 + o0;
-      upper = data[tl + k1] + (data[tr + k1] - data[tl + k1]) * x;
-      lower = data[bl + k1] + (data[br + k1] - data[bl + k1]) * x;
-      out[o + s1] = (upper + (lower - upper) * ty) * g1 + o1;
-      upper = data[tl + k2] + (data[tr + k2] - data[tl + k2]) * x;
-      lower = data[bl + k2] + (data[br + k2] - data[bl + k2]) * x;
-      out[o + s2] = (upper + (lower - upper) * ty) * g2 + o2;
+      const tr = tl + right;
+      const bl = tl + down;
+      const br = bl + right;
+      const tl0 = data[tl];
+      const tl1 = data[tl + k1];
+      const tl2 = data[tl + k2];
+      const bl0 = data[bl];
+      const bl1 = data[bl + k1];
+      const bl2 = data[bl + k2];
+      const upper0 = tl0 + (data[tr] - tl0) * x;
+      const upper1 = tl1 + (data[tr + k1] - tl1) * x;
+      const upper2 = tl2 + (data[tr + k2] - tl2) * x;
+      const lower0 = bl0 + (data[br] - bl0) * x;
+      const lower1 = bl1 + (data[br + k1] - bl1) * x;
+      const lower2 = bl2 + (data[br + k2] - bl2) * x;
+      out[o + s0] = (upper0 + (lower0 - upper0) * y) * g0 + o0;
+      out[o + s1] = (upper1 + (lower1 - upper1) * y) * g1 + o1;
+      out[o + s2] = (upper2 + (lower2 - upper2) * y) * g2 + o2;
     }
   }
 }

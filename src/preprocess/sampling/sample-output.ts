@@ -83,26 +83,28 @@ export function outputLayout(target: SampleTarget): OutputLayout {
  * ```
  */
 export function fillPad(values: Int32Array | Float32Array, plan: SamplePlan, layout: OutputLayout): void {
-  const pads = [0, 1, 2].map((c) => plan.pad * layout.gains[c] + layout.offsets[c]);
-  if (pads.every((p) => p === 0)) return;
+  const [p0, p1, p2] = [0, 1, 2].map((c) => plan.pad * layout.gains[c] + layout.offsets[c]);
+  if (p0 === 0 && p1 === 0 && p2 === 0) return;
   const xs = plan.x.positions;
   const ys = plan.y.positions;
   const [s0, s1, s2] = layout.slots;
-  const write = (i: number, j: number): void => {
-    const o = i * layout.rowStride + j * layout.pixelStride;
-    values[o + s0] = pads[0];
-    values[o + s1] = pads[1];
-    values[o + s2] = pads[2];
-  };
+  const { width, height, pixelStride, rowStride } = layout;
   // inside samples are one contiguous run per axis
-  const first = xs.findIndex((x) => !Number.isNaN(x));
-  let end = xs.length;
-  while (end > 0 && Number.isNaN(xs[end - 1])) end--;
-  for (let i = 0; i < layout.height; i++) {
-    const rowOutside = Number.isNaN(ys[i]) || first < 0;
-    for (let j = 0; j < layout.width; j++) {
-      if (rowOutside || j < first || j >= end) write(i, j);
-      else j = end - 1;
+  let first = 0;
+  while (first < width && Number.isNaN(xs[first])) first++;
+  let end = width;
+  while (end > first && Number.isNaN(xs[end - 1])) end--;
+  for (let i = 0; i < height; i++) {
+    const rowOutside = Number.isNaN(ys[i]) || first === end;
+    for (let j = 0, o = i * rowStride; j < width; j++, o += pixelStride) {
+      if (!rowOutside && j === first) {
+        j = end - 1;
+        o = i * rowStride + j * pixelStride;
+        continue;
+      }
+      values[o + s0] = p0;
+      values[o + s1] = p1;
+      values[o + s2] = p2;
     }
   }
 }

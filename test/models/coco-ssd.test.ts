@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as cocoSsd from '@tensorflow-models/coco-ssd';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DetectionPipeline, decodeImageFile, pipeline, prepareImage } from '../../src/node/index';
+import { type DetectionPipeline, pipeline, prepareInput } from '../../src/node/index';
 import { COCO_SSD } from '../../src/models/zoo-cards';
 import { loadTfjsArtifacts } from '../../src/runtime/tfjs-artifacts';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
@@ -38,12 +38,11 @@ describe('COCO-SSD on real photos agrees with @tensorflow-models/coco-ssd', () =
   it.each(PHOTOS)('%s: same labels, boxes within 1 px, scores within 1e-3', async (_, path) => {
     const { detections, imageSize } = await detector.run(path);
     // the peer gets the very pixels the pipeline feeds the graph (300×300, int32)
-    const raw = await decodeImageFile(path);
-    const image = tf.tensor3d(Int32Array.from(raw.data), [raw.height, raw.width, 3], 'int32');
-    const { input } = prepareImage(image, COCO_SSD.input);
+    // (prepareInput is the pipeline's own preprocessing stage)
+    const { input } = await prepareInput(path, COCO_SSD.input);
     const pixels = tf.squeeze(input, [0]) as tf.Tensor3D;
     const expected = await peer.detect(pixels, 20, 0.5);
-    tf.dispose([image, input, pixels]);
+    tf.dispose([input, pixels]);
     expect(expected.length).toBeGreaterThan(0);
     expect(detections.map((d) => d.label)).toEqual(expected.map((e) => e.class));
     // the peer's boxes are in its 300×300 input and unclipped; the pipeline's are clipped to the photo

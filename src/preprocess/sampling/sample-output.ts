@@ -60,7 +60,9 @@ export function outputLayout(target: SampleTarget): OutputLayout {
   // model channel of R, G, B
   const model = bgr ? [2, 1, 0] : [0, 1, 2];
   const slot = (c: number): number => model[c] * step;
-  const gain = (c: number): number => scale / std[model[c]];
+  // float32 gains: with unit/none scaling an integer pixel × gain is exact in float64, so the
+  // stored float32 value equals the tensor path's float32 multiply bit for bit
+  const gain = (c: number): number => Math.fround(scale / std[model[c]]);
   const offset = (c: number): number => -mean[model[c]] / std[model[c]];
   return {
     width,

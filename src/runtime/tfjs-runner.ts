@@ -154,6 +154,21 @@ export class TfjsRunner implements ModelRunner {
 }
 
 /**
+ * Builds a graph model from loaded artifacts. tfjs creates the weight tensors one by one and a
+ * hostile manifest can make it throw half-way: the tidy scope frees those, while the weights of
+ * a model that builds are kept.
+ */
+function buildGraphModel(artifacts: tf.io.ModelArtifacts): tf.GraphModel {
+  let model: tf.GraphModel<tf.io.IOHandlerSync> | undefined;
+  tf.tidy(() => {
+    model = tf.loadGraphModelSync(artifacts);
+    for (const tensors of Object.values(model.weights)) tensors.forEach((tensor) => tf.keep(tensor));
+  });
+  // the type parameter only records where the model came from (here: memory, synchronously)
+  return model as unknown as tf.GraphModel;
+}
+
+/**
  * Loads a tfjs graph or layers model (URL, Node file path, or files in memory) on the best
  * available tfjs backend and wraps it in a {@link TfjsRunner}.
  *
@@ -165,12 +180,19 @@ export class TfjsRunner implements ModelRunner {
 export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, options: TfjsRunnerOptions = {}): Promise<TfjsRunner> {
   const backend = await selectTfjsBackend(options);
   const { kind, artifacts } = await loadTfjsArtifacts(source, options);
-  const handler = tf.io.fromMemory(artifacts);
+  const fail = (error: unknown) => new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
+  let model: tf.GraphModel | tf.LayersModel;
   try {
-    const model = kind === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+    model = kind === 'graph' ? buildGraphModel(artifacts) : await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (error) {
+    throw fail(error);
+  }
+  try {
     const metadata = Object.entries(artifacts.userDefinedMetadata ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
     return new TfjsRunner(model, backend, Object.fromEntries(metadata));
   } catch (error) {
-    throw new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
+    // a model whose signature cannot be read is freed, not leaked
+    model.dispose();
+    throw fail(error);
   }
 }

@@ -102,9 +102,11 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     const { results, errors, stats } = await rt.call('track', 'wasm', 12);
     expect(errors).toEqual([]);
     expect(results).toHaveLength(12);
+    // The photo's three people are tracks 1, 2 and 3 from the first frame on and keep those IDs
+    // in every frame (a camera frame sampled from its YUV planes can add a weak partial person
+    // at the pan's edge as a further track).
     const ids = results.map((r) => people(r).map((d) => d.trackId));
-    expect(ids[0]).toHaveLength(3);
-    for (const frame of ids) expect(frame).toEqual(expect.arrayContaining(ids[0]));
+    for (const frame of ids) expect(frame).toEqual(expect.arrayContaining([1, 2, 3]));
     const stamps = results.map((r) => r.timestamp);
     expect(stamps).toEqual([...stamps].sort((x, y) => x - y)); // never out of order
     expect(new Set(stamps).size).toBe(stamps.length);

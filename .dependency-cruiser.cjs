@@ -33,13 +33,12 @@ const SUBFOLDER_MAY_IMPORT = {
 
 /**
  * Single modules outside a folder's column that it imports today, each named (not whole
- * folders) so the list cannot grow unnoticed: model cards name the option types of their
- * decoders, input spec and format; training datasets prepare images like the pipelines do,
- * take camera captures and score with eval's accuracy.
+ * folders) so the list cannot grow unnoticed: training datasets turn images into the
+ * backbone's input exactly as the pipelines do (preprocess's image-to-tensor and fit), and the
+ * k-NN head and `evaluateClassifier` score with eval's one accuracy function.
  */
 const ACCEPTED_MODULES = {
-  models: ['src/postprocess/detection/mediapipe-ssd-anchors.ts', 'src/postprocess/detection/mediapipe-ssd.ts', 'src/postprocess/detection/torchvision-ssd-boxes.ts', 'src/postprocess/detection/torchvision-ssd.ts', 'src/postprocess/pose/keypoint-sets.ts', 'src/preprocess/prepare.ts', 'src/runtime/load-model.ts'],
-  training: ['src/eval/classification.ts', 'src/preprocess/prepare.ts', 'src/preprocess/to-tensor.ts', 'src/camera/frame.ts'],
+  training: ['src/eval/classification.ts', 'src/preprocess/prepare.ts', 'src/preprocess/to-tensor.ts'],
 };
 
 /** Packages that only exist in Node (optional dependencies loaded by the Node platform). */

@@ -1,6 +1,5 @@
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
-import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/detection/mediapipe-ssd-anchors';
 import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
@@ -85,7 +84,8 @@ export const BLAZEFACE: ModelSpec = {
   labels: ['face'],
   head: {
     ssd: {
-      anchors: BLAZEFACE_BACK_ANCHORS,
+      // MediaPipe's BlazeFace back/full-range anchors (postprocess BLAZEFACE_BACK_ANCHORS): 896 for 256×256
+      anchors: { numLayers: 4, minScale: 0.1484375, maxScale: 0.75, inputSizeWidth: 256, inputSizeHeight: 256, strides: [16, 32, 32, 32], aspectRatios: [1], fixedAnchorSize: true },
       boxOutputs: ['Identity_2', 'Identity_3'],
       scoreOutputs: ['Identity', 'Identity_1'],
       decode: { xScale: 256, yScale: 256, wScale: 256, hScale: 256, numKeypoints: 6, reverseOutputOrder: true, sigmoidScore: true, scoreClippingThresh: 100 },

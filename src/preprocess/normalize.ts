@@ -1,22 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
-
-/**
- * How pixel values (0–255) become model input values: `(x * scale - mean) / std` per channel.
- * Presets: `'none'` (0–255), `'unit'` (0–1), `'symmetric'` (−1–1), `'imagenet'` (0–1 then
- * ImageNet mean/std).
- *
- * @example
- * ```ts
- * const nanodet: Normalization = { mean: [103.53, 116.28, 123.675], std: [57.375, 57.12, 58.395] };
- * ```
- */
-export type Normalization =
-  | 'none'
-  | 'unit'
-  | 'symmetric'
-  | 'imagenet'
-  | { scale?: number; mean?: readonly number[]; std?: readonly number[] };
+import type { Normalization } from '../core/card-types';
+export type { Normalization } from '../core/card-types';
 
 /**
  * A {@link Normalization} as numbers: `(x * scale - mean[k]) / std[k]` for channel k.

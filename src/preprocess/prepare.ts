@@ -1,32 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
-import { type Interpolation, type Transformed, centerCrop, letterbox, resize } from './geometry';
-import { type Normalization, isIdentityNormalization, normalize } from './normalize';
-
-/**
- * Everything a model needs its input to look like. Model specs carry one; pipelines pass it
- * to {@link prepareImage}.
- *
- * @example
- * ```ts
- * const spec: InputSpec = { width: 640, height: 640, fit: 'letterbox', normalization: 'unit', layout: 'nchw' };
- * ```
- */
-export interface InputSpec {
-  width: number;
-  height: number;
-  /** `stretch` (resize ignoring aspect), `letterbox` (Ultralytics), `center-crop`. Default `stretch`. */
-  fit?: 'stretch' | 'letterbox' | 'center-crop';
-  interpolation?: Interpolation;
-  /** Channel order of the model; `mean`/`std` of `normalization` are in this order. Default `rgb`. */
-  channelOrder?: 'rgb' | 'bgr';
-  /** Letterbox pad value in 0–255 pixel units (default 114). */
-  padValue?: number;
-  normalization?: Normalization;
-  layout?: 'nhwc' | 'nchw';
-  dtype?: 'float32' | 'int32';
-}
+import { type Transformed, centerCrop, letterbox, resize } from './geometry';
+import { isIdentityNormalization, normalize } from './normalize';
+import type { InputSpec } from '../core/card-types';
+export type { InputSpec } from '../core/card-types';
 
 /** A batched model input and the transform that maps its coordinates back to the image. @example `const { input, transform } = prepareImage(image, spec);` */
 export interface PreparedInput {

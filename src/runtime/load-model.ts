@@ -5,9 +5,8 @@ import { type OnnxRunnerOptions, createOnnxRunner } from './onnx-runner';
 import { type PackedModelSource, loadPackedModel } from './packed-model';
 import { type TfjsModelFiles } from './tfjs-artifacts';
 import { type TfjsRunnerOptions, createTfjsRunner } from './tfjs-runner';
-
-/** Model file formats visionpipe runs. @example `loadModel(bytes, { format: 'onnx' })` */
-export type ModelFormat = 'onnx' | 'tfjs' | 'tfjs-packed';
+import type { ModelFormat } from '../core/card-types';
+export type { ModelFormat } from '../core/card-types';
 
 /**
  * Options for {@link loadModel}: loading (progress, abort, cache) plus the runtime options of

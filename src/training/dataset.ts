@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput, RawImage } from '../core/image-input';
-import { type InputSpec, prepareImage } from '../preprocess/prepare';
+import type { InputSpec } from '../core/card-types';
+import { prepareImage } from '../preprocess/prepare';
 import { imageToTensor } from '../preprocess/to-tensor';
-import type { FrameSource } from '../camera/frame';
 import { permutation } from './random';
 
 /**
@@ -106,6 +106,17 @@ export function samplesFromFolders(folders: Readonly<Record<string, readonly Ima
   return { samples, labels };
 }
 
+/**
+ * What {@link collectSamples} reads: any async iterator of frames that can be released — a
+ * camera `FrameSource` (`webcam.frames()`, `videoFrames(…)`, `fromImages(…)`) is one.
+ *
+ * @example
+ * ```ts
+ * const source: SampleSource = webcam.frames();
+ * ```
+ */
+export type SampleSource = AsyncIterator<{ readonly frame: ImageInput; release(): void }>;
+
 /** Options of {@link collectSamples}. @example `{ every: 3, signal }` */
 export interface CollectOptions {
   /** Keep one frame in `every` (default 1), to get more varied samples. */
@@ -124,7 +135,7 @@ export interface CollectOptions {
  * const thumbsUp = await collectSamples(source, 0, 30, { every: 2 });
  * ```
  */
-export async function collectSamples(source: FrameSource, label: number, count: number, options: CollectOptions = {}): Promise<LabeledImage[]> {
+export async function collectSamples(source: SampleSource, label: number, count: number, options: CollectOptions = {}): Promise<LabeledImage[]> {
   if (!Number.isInteger(count) || count <= 0) throw new VisionError('INVALID_OPTION', `count is ${count}; it must be a positive integer`);
   const every = options.every ?? 1;
   const out: LabeledImage[] = [];

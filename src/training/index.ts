@@ -6,7 +6,7 @@ export { seededRandom, shuffle, permutation } from './random';
 export { stratifiedSplit, kFold } from './split';
 export type { SplitIndices, SplitOptions } from './split';
 export { imagesToTensors, samplesFromFolders, collectSamples, batchIndices, takeRows } from './dataset';
-export type { LabeledImage, TrainingProgress, LongWorkOptions, ImageTensors, CollectOptions } from './dataset';
+export type { LabeledImage, TrainingProgress, LongWorkOptions, ImageTensors, CollectOptions, SampleSource } from './dataset';
 export { createOptimizer, setLearningRate, getLearningRate, defaultLearningRate, disposeOptimizer } from './optimizers';
 export type { OptimizerName, OptimizerOptions } from './optimizers';
 export { stepDecay, exponentialDecay, cosineDecay, linearWarmup } from './schedules';

@@ -14,6 +14,7 @@ import {
 } from '../../src/postprocess/detection/mediapipe-ssd-anchors';
 import { type KeypointCandidates, decodeMediapipeSsd } from '../../src/postprocess/detection/mediapipe-ssd';
 import { weightedNms } from '../../src/postprocess/nms/weighted-nms';
+import { BLAZEFACE } from '../../src/models/catalog';
 import { facePhoto, fixturePhoto, packageFile } from '../helpers/photos';
 
 interface Face {
@@ -68,6 +69,10 @@ describe('BlazeFace back / full-range (256×256) with MediaPipe anchors, decode 
   afterAll(() => {
     back?.dispose();
     centernet?.dispose();
+  });
+
+  it("the catalogue card's anchors are MediaPipe's BlazeFace back anchors", () => {
+    expect(BLAZEFACE.head?.ssd?.anchors).toEqual(BLAZEFACE_BACK_ANCHORS);
   });
 
   it('has the split SSD outputs the decoder is told about (512 + 384 = 896 anchors)', () => {

@@ -5,46 +5,8 @@
  */
 import { VisionError } from '../../core/errors';
 import { checkPositive } from '../validate';
-
-/**
- * Options of {@link mediapipeSsdAnchors}: the fields of MediaPipe's
- * `SsdAnchorsCalculatorOptions`, in camelCase, with the same defaults.
- *
- * @example
- * ```ts
- * const options: MediapipeAnchorOptions = {
- *   numLayers: 4, minScale: 0.1484375, maxScale: 0.75, inputSizeWidth: 128, inputSizeHeight: 128,
- *   strides: [8, 16, 16, 16], aspectRatios: [1], fixedAnchorSize: true,
- * };
- * ```
- */
-export interface MediapipeAnchorOptions {
-  /** Number of output layers (usually `strides.length`). */
-  numLayers: number;
-  /** Scale of the first layer's anchors, relative to the input size. */
-  minScale: number;
-  /** Scale of the last layer's anchors. */
-  maxScale: number;
-  inputSizeWidth: number;
-  inputSizeHeight: number;
-  /** Anchor centre within its cell, in cells. Default 0.5. */
-  anchorOffsetX?: number;
-  /** Default 0.5. */
-  anchorOffsetY?: number;
-  /** Stride of each layer in input pixels; the grid is `ceil(inputSize / stride)`. */
-  strides: readonly number[];
-  /** Explicit grid sizes per layer (instead of strides; both arrays of length `numLayers`). */
-  featureMapWidth?: readonly number[];
-  featureMapHeight?: readonly number[];
-  /** Aspect ratios (width / height) of each layer's anchors. */
-  aspectRatios: readonly number[];
-  /** First layer: 3 predefined anchors (scale 0.1 ratio 1, and ratios 2 and 0.5). Default false. */
-  reduceBoxesInLowestLayer?: boolean;
-  /** When > 0, one more anchor per layer with scale `sqrt(scale · nextScale)` and this ratio. Default 1. */
-  interpolatedScaleAspectRatio?: number;
-  /** All anchors get `w = h = 1` (the model regresses sizes directly). Default false. */
-  fixedAnchorSize?: boolean;
-}
+import type { MediapipeAnchorOptions } from '../../core/card-types';
+export type { MediapipeAnchorOptions } from '../../core/card-types';
 
 /** Anchor options of BlazeFace front/short-range (128×128): 896 anchors. @example `mediapipeSsdAnchors(BLAZEFACE_FRONT_ANCHORS).length / 4 // 896` */
 export const BLAZEFACE_FRONT_ANCHORS: Readonly<MediapipeAnchorOptions> = /* @__PURE__ */ Object.freeze({

@@ -6,6 +6,8 @@ import { VisionError } from '../../core/errors';
 import { sigmoid } from '../activations';
 import type { DetectionCandidates } from './candidates';
 import { checkPositive } from '../validate';
+import type { MediapipeSsdDecodeOptions } from '../../core/card-types';
+export type { MediapipeSsdDecodeOptions } from '../../core/card-types';
 
 /**
  * Candidates with keypoints: `keypoints` holds N×K×2 `(x, y)` in model-input pixels,
@@ -21,47 +23,6 @@ export interface KeypointCandidates extends DetectionCandidates {
   keypoints: Float32Array;
   numKeypoints: number;
   anchorIndices: Int32Array;
-}
-
-/**
- * Options of {@link decodeMediapipeSsd}: MediaPipe's `TensorsToDetectionsCalculatorOptions`
- * in camelCase (same defaults), plus the input size in pixels for the output.
- *
- * @example
- * ```ts
- * const blazeface: MediapipeSsdDecodeOptions = {
- *   inputWidth: 128, inputHeight: 128, xScale: 128, yScale: 128, wScale: 128, hScale: 128,
- *   numKeypoints: 6, reverseOutputOrder: true, sigmoidScore: true, scoreClippingThresh: 100, minScoreThresh: 0.75,
- * };
- * ```
- */
-export interface MediapipeSsdDecodeOptions {
-  /** Model input size: normalised results are multiplied by it. */
-  inputWidth: number;
-  inputHeight: number;
-  /** Divisors of the raw offsets (usually the input size). */
-  xScale: number;
-  yScale: number;
-  wScale: number;
-  hScale: number;
-  /** Keypoints per box. Default 0. */
-  numKeypoints?: number;
-  /** Where the 4 box values start in each row. Default 0. */
-  boxCoordOffset?: number;
-  /** Where the keypoints start in each row. Default `boxCoordOffset + 4`. */
-  keypointCoordOffset?: number;
-  /** Values per keypoint in the row (the first two are used). Default 2. */
-  numValuesPerKeypoint?: number;
-  /** `true`: rows are `x, y, w, h` and keypoints `x, y` (most MediaPipe models); `false` (default): `y, x, h, w`. */
-  reverseOutputOrder?: boolean;
-  /** Sizes are `exp(raw / scale) · anchor` instead of `raw / scale · anchor`. Default false. */
-  applyExponentialOnBoxSize?: boolean;
-  /** Apply a sigmoid to the raw scores. Default false (scores used as they are). */
-  sigmoidScore?: boolean;
-  /** Clamp raw scores to `[-t, t]` before the sigmoid. Default: no clamp. */
-  scoreClippingThresh?: number;
-  /** Keep candidates whose best class score is `>=` this. Default: keep all. */
-  minScoreThresh?: number;
 }
 
 /** One flat array from one array or several consecutive chunks (split model outputs). */

@@ -5,41 +5,10 @@
  */
 import { VisionError } from '../../core/errors';
 import { checkPositive } from '../validate';
+import type { DefaultBoxOptions } from '../../core/card-types';
+export type { DefaultBoxOptions } from '../../core/card-types';
 
 const f32 = Math.fround;
-
-/**
- * Options of {@link torchvisionDefaultBoxes}: `DefaultBoxGenerator`'s arguments plus the
- * feature-map grid sizes and the image size that its `forward` reads from tensors.
- *
- * @example
- * ```ts
- * const options: DefaultBoxOptions = {
- *   aspectRatios: [[2, 3], [2, 3], [2, 3], [2, 3], [2, 3], [2, 3]], minRatio: 0.2, maxRatio: 0.95,
- *   gridSizes: [[20, 20], [10, 10], [5, 5], [3, 3], [2, 2], [1, 1]], imageWidth: 320, imageHeight: 320,
- * };
- * ```
- */
-export interface DefaultBoxOptions {
-  /** Extra aspect ratios per level (each adds 2 boxes per cell: `r` and `1/r`). */
-  aspectRatios: readonly (readonly number[])[];
-  /** Smallest scale, when `scales` is not given. Default 0.15. */
-  minRatio?: number;
-  /** Largest scale, when `scales` is not given. Default 0.9. */
-  maxRatio?: number;
-  /** Explicit scales, one per level plus one (the last is only used for the interpolated box). */
-  scales?: readonly number[];
-  /** Per-level step in pixels; the cell centres are then `(i + 0.5) · step / size`. Default: from the grid. */
-  steps?: readonly number[];
-  /** Clamp the relative box sizes to [0, 1] (not the positions). Default true. */
-  clip?: boolean;
-  /** `[height, width]` of each level's feature map. */
-  gridSizes: readonly (readonly [number, number])[];
-  imageWidth: number;
-  imageHeight: number;
-  /** Output layout: `xyxy` (torchvision's output, default) or `cxcywh`, both in pixels. */
-  format?: 'xyxy' | 'cxcywh';
-}
 
 /** The default-box options of torchvision's `ssdlite320_mobilenet_v3_large`: 3234 boxes. @example `torchvisionDefaultBoxes(SSDLITE320_DEFAULT_BOXES)` */
 export const SSDLITE320_DEFAULT_BOXES: Readonly<DefaultBoxOptions> = /* @__PURE__ */ Object.freeze({

@@ -8,23 +8,10 @@ import { sigmoid, softmax, topK } from '../activations';
 import type { DetectionCandidates } from './candidates';
 import { suppressCandidates } from '../nms/suppress';
 import { checkBoxArray, checkCount, checkPositive, checkUnitInterval } from '../validate';
+import type { BoxCoderOptions } from '../../core/card-types';
+export type { BoxCoderOptions } from '../../core/card-types';
 
 const f32 = Math.fround;
-
-/**
- * Options of {@link decodeTorchvisionBoxes} (torchvision `BoxCoder`).
- *
- * @example
- * ```ts
- * const coder: BoxCoderOptions = { weights: [10, 10, 5, 5], bboxXformClip: Math.log(1000 / 16) };
- * ```
- */
-export interface BoxCoderOptions {
-  /** `(wx, wy, ww, wh)` divisors of the encoded offsets. Default `[10, 10, 5, 5]` (SSD). */
-  weights?: readonly [number, number, number, number];
-  /** Upper clamp of the log-size offsets before `exp`. Default `log(1000 / 16)`. */
-  bboxXformClip?: number;
-}
 
 /**
  * Decodes torchvision box regressions `(dx, dy, dw, dh)` against xyxy reference boxes

@@ -16,6 +16,8 @@ export const COCO_KEYPOINTS: readonly string[] = /* @__PURE__ */ Object.freeze([
   'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
   'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
 ]);
+import type { KeypointSetId } from '../../core/card-types';
+export type { KeypointSetId } from '../../core/card-types';
 
 /**
  * The 33 BlazePose landmarks (MediaPipe Pose topology) in model output order.
@@ -95,9 +97,6 @@ export interface KeypointSet {
   names: readonly string[];
   skeleton: readonly SkeletonEdge[];
 }
-
-/** Keypoint set ids. @example `const id: KeypointSetId = 'blazepose-33';` */
-export type KeypointSetId = 'coco-17' | 'blazepose-33';
 
 /**
  * The keypoint sets by id.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import type { InputSpec } from '../../preprocess/prepare';
+import type { InputSpec } from '../../core/card-types';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { CaptionerRunner } from './captioner-runner';
 import { type SavedParams, ParamSet } from './params';

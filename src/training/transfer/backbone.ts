@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { NSFW_MOBILENET_V2, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec } from '../../models/model-spec';
-import type { InputSpec } from '../../preprocess/prepare';
+import type { InputSpec } from '../../core/card-types';
 import { type LoadModelOptions, loadModel } from '../../runtime/load-model';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 import { type LabeledImage, type LongWorkOptions, imagesToTensors } from '../dataset';

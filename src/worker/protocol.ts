@@ -72,8 +72,25 @@ export type SimulatedFailure = 'throw' | 'hang' | 'exit';
  * const reply = await api.memory();
  * ```
  */
+/**
+ * Limits the calling side hands to a worker with each pipeline it creates.
+ *
+ * @example
+ * ```ts
+ * const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };
+ * ```
+ */
+export interface WorkerLimits {
+  /** Largest image (width × height) the worker's pipelines accept; unset: the worker's default. */
+  maxPixels?: number;
+}
+
 export interface WorkerApi {
-  create(task: string, options: Record<string, unknown>, onProgress?: (progress: LoadProgress) => void): Promise<Reply<RemotePipelineInfo>>;
+  /**
+   * Builds a pipeline. `limits.maxPixels` is the calling page's pixel limit (`setPlatform`),
+   * installed in the worker before the pipeline is built, so a worker refuses what the page would.
+   */
+  create(task: string, options: Record<string, unknown>, onProgress?: (progress: LoadProgress) => void, limits?: WorkerLimits): Promise<Reply<RemotePipelineInfo>>;
   run(id: number, input: ImageInput, options: Record<string, unknown> | undefined): Promise<Reply<unknown>>;
   runForVideo(id: number, input: ImageInput, timestampMs: number, options: Record<string, unknown> | undefined): Promise<Reply<unknown>>;
   reset(id: number): Promise<Reply<void>>;

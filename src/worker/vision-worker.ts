@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { VisionError, describeError } from '../core/errors';
 import { type NodeMessagePort, nodeEndpoint } from './node-endpoint';
-import type { Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
+import type { Reply, SimulatedFailure, WorkerApi, WorkerLimits, WorkerMemory } from './protocol';
 
 /**
  * Options of a {@link VisionWorker}.
@@ -33,6 +33,8 @@ export interface VisionWorkerOptions {
 export interface WorkerRegistration {
   task: string;
   options: Record<string, unknown>;
+  /** The page's limits at creation, handed to the worker again when it is rebuilt. */
+  limits: WorkerLimits;
   remoteId: number;
 }
 
@@ -158,7 +160,7 @@ export class VisionWorker {
     const started = await this.spawn(generation);
     this.state = started;
     for (const registration of this.registrations) {
-      const info = await this.request(started, (api) => api.create(registration.task, registration.options), this.createTimeoutMs);
+      const info = await this.request(started, (api) => api.create(registration.task, registration.options, undefined, registration.limits), this.createTimeoutMs);
       registration.remoteId = info.id;
     }
     return started;

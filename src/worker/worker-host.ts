@@ -8,6 +8,7 @@ import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipelin
 import type { LoadProgress } from '../runtime/model-source';
 import { packMasks } from './mask-transport';
 import type { RemotePipelineInfo, Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
+import { setPlatform } from '../core/platform';
 import { reply } from './reply';
 
 /** The in-worker side of a pipeline: what every task pipeline offers. */
@@ -112,8 +113,9 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
   };
 
   return {
-    create: (task, options, onProgress) =>
+    create: (task, options, onProgress, limits) =>
       reply(async () => {
+        if (limits?.maxPixels !== undefined) setPlatform({ maxPixels: limits.maxPixels });
         if (!SUPPORTED_TASKS.includes(task as PipelineTask)) {
           throw new VisionError('INVALID_OPTION', `unknown task '${task}'; supported: ${SUPPORTED_TASKS.join(', ')}`);
         }

@@ -4,7 +4,8 @@ import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../camera/frame';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions, TaskPipeline } from '../pipelines/registry';
-import type { RemotePipelineInfo, Reply, WorkerApi } from './protocol';
+import type { RemotePipelineInfo, Reply, WorkerApi, WorkerLimits } from './protocol';
+import { getPlatform } from '../core/platform';
 import type { LoadProgress } from '../runtime/model-source';
 import { unpackMasks } from './mask-transport';
 import { toTransferable } from './transfer-input';
@@ -170,8 +171,9 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
   const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs });
   try {
     const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
-    const info = await worker.call((api) => api.create(task, wire, onProgress), worker.createTimeoutMs);
-    const registration: WorkerRegistration = { task, options: wire, remoteId: info.id };
+    const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };
+    const info = await worker.call((api) => api.create(task, wire, onProgress, limits), worker.createTimeoutMs);
+    const registration: WorkerRegistration = { task, options: wire, limits, remoteId: info.id };
     if (all.signal?.aborted) {
       await worker.call((api) => api.dispose(info.id)).catch(() => undefined);
       throwIfAborted(all.signal, 'creating the worker pipeline');

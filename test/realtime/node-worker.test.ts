@@ -2,7 +2,8 @@
 // wasm backend. Detection on a real photo in a worker thread equals detection in-thread;
 // pipelines share one worker; a crashed or hung worker is reported and restarted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DetectionPipeline, Mask, VisionError, pipeline } from '../../src/node/index';
+import { DEFAULT_MAX_PIXELS, type DetectionPipeline, Mask, VisionError, pipeline, setPlatform } from '../../src/node/index';
+import { getPlatform } from '../../src/core/platform';
 import { VisionWorker, type WorkerPipeline, createWorkerPipeline } from '../../src/worker/index';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { ensureNodeWorker } from './build';
@@ -51,6 +52,24 @@ describe('pipelines in a Node worker thread', () => {
     }
     await expect(remote.run(facePhoto(1))).rejects.toMatchObject({ code: 'DISPOSED' });
     expect(remote.worker.isTerminated).toBe(true);
+  });
+
+  it("a worker refuses what the page would: the page's pixel limit (setPlatform) reaches it, also after a restart", async () => {
+    const saved = getPlatform().maxPixels;
+    setPlatform({ maxPixels: 100_000 }); // the photo has more pixels than that
+    const remote = await createWorkerPipeline('object-detection', { backend: 'wasm', workerUrl: url });
+    try {
+      const photo = facePhoto(1);
+      await expect(remote.run(photo)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/100000|100,000|pixel/) });
+      await expect(remote.run({ data: new Uint8Array(300 * 300 * 3), width: 300, height: 300, channels: 3 })).resolves.toMatchObject({ imageSize: { width: 300, height: 300 } });
+      // a crash rebuilds the worker; the rebuilt pipeline keeps the page's limit
+      await remote.worker.simulateFailure('throw', 0).catch(() => undefined);
+      await expect(remote.run(photo)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect(remote.worker.restarts).toBe(1);
+    } finally {
+      setPlatform({ maxPixels: saved ?? DEFAULT_MAX_PIXELS });
+      remote.dispose();
+    }
   });
 
   it('two pipelines share one worker; disposing one leaves the other working', async () => {

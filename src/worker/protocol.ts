@@ -2,6 +2,7 @@ import type { VisionErrorCode } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import type { ModelSpec } from '../models/model-spec';
 import type { LoadProgress } from '../runtime/model-source';
+import type { GpuMemory } from '../pipelines/shared/gpu-memory';
 import type { TensorInfo } from '../runtime/model-runner';
 
 /**
@@ -57,6 +58,8 @@ export interface WorkerMemory {
   pipelines: number;
   /** Masks open in the worker (results' masks are closed once sent: stays flat). */
   masks: number;
+  /** GPU buffers and textures held on the WebGPU backend (null on others): stays flat too. */
+  gpu: GpuMemory | null;
 }
 
 /** Ways to make a worker fail on purpose, to test recovery. @example `await w.simulateFailure('throw');` */

@@ -9,6 +9,7 @@ import type { LoadProgress } from '../runtime/model-source';
 import { packMasks } from './mask-transport';
 import type { RemotePipelineInfo, Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
 import { setPlatform } from '../core/platform';
+import { gpuMemory } from '../pipelines/shared/gpu-memory';
 import { reply } from './reply';
 
 /** The in-worker side of a pipeline: what every task pipeline offers. */
@@ -144,7 +145,7 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
     memory: () =>
       reply((): WorkerMemory => {
         const { numTensors, numBytes } = tf.memory();
-        return { backend: tf.getBackend() ?? null, numTensors, numBytes, pipelines: pipelines.size, masks: Mask.openCount };
+        return { backend: tf.getBackend() ?? null, numTensors, numBytes, pipelines: pipelines.size, masks: Mask.openCount, gpu: gpuMemory() };
       }),
     openTrainer: (port) =>
       reply(async () => {

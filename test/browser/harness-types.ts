@@ -26,6 +26,8 @@ export interface DetectOutcome {
   ms: number;
   /** tf.memory().numTensors right after the run. */
   numTensors: number;
+  /** What came back to the CPU during the run: canvas/WebGL pixel readbacks, GPU buffers mapped (count, largest in bytes). */
+  readbacks: { getImageData: number; readPixels: number; mapAsync: number; largestMap: number };
 }
 
 export interface PlainError {

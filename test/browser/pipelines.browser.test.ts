@@ -320,6 +320,11 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
         measured.detBoxPx = Math.max(measured.detBoxPx, diff.boxPx);
         measured.detScore = Math.max(measured.detScore, diff.score);
         tensorsAfter.push(gpu.numTensors);
+        // the GPU preprocessing path: the picture went to a texture, the model input was made there,
+        // and only the model's output [1, 100, 6] came back — no canvas/WebGL readback, nothing frame-sized mapped
+        expect(gpu.readbacks, `photo ${n} (${kind})`).toMatchObject({ getImageData: 0, readPixels: 0 });
+        expect(gpu.readbacks.mapAsync).toBeGreaterThanOrEqual(1);
+        expect(gpu.readbacks.largestMap).toBeLessThan((4 * gpu.imageSize.width * gpu.imageSize.height) / 100);
       }
       expect(measured.detBoxPx).toBeLessThanOrEqual(TOL.boxPx);
       expect(measured.detScore).toBeLessThanOrEqual(TOL.score);

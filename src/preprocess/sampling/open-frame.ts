@@ -10,6 +10,7 @@ import { decodeImageInput, imageToTensor } from '../to-tensor';
 import { type Pixels, heapPixels } from './heap-pixels';
 import { canReadDrawables, readDrawablePixels } from './capture-sample';
 import { type YuvFrame, readYuvFrame } from './yuv-sample';
+import { type GpuPicture, type GpuPictureSource, type GpuSampler, gpuSamplerFor } from '../gpu/gpu-sampler';
 
 /**
  * A frame opened for sampling: its size, and either its pixels in memory (`pixels()` — call
@@ -33,6 +34,8 @@ export interface OpenFrame {
   drawable?: DrawableImage;
   /** A camera frame's YUV planes (I420/NV12 `VideoFrame` opened with `resizeOnCapture`). */
   yuv?: YuvFrame;
+  /** A browser picture in a GPU texture (WebGPU backend): samples are made by a compute shader. */
+  gpu?: { sampler: GpuSampler; picture: GpuPicture };
   release(): void;
 }
 
@@ -53,6 +56,12 @@ export interface OpenFrameOptions {
    * path by a few grey levels. Default false.
    */
   resizeOnCapture?: boolean;
+  /**
+   * On the WebGPU backend, put browser pictures into a GPU texture and make model inputs there
+   * with one compute pass (no pixel read back to the CPU). Default true; `false` keeps the
+   * tensor path (`tf.browser.fromPixels` and resize kernels).
+   */
+  gpuSampling?: boolean;
 }
 
 function fromRaw(raw: RawImage | ImageData, channels: number): OpenFrame {
@@ -75,6 +84,14 @@ function tensorFrame(tensor: tf.Tensor3D, owned: boolean): OpenFrame {
  */
 export async function openFrame(input: ImageInput, options: OpenFrameOptions = {}): Promise<OpenFrame> {
   const kind = classifyImageInput(input);
+  if ((kind === 'drawable' || kind === 'video-frame') && options.gpuSampling !== false) {
+    const sampler = gpuSamplerFor();
+    if (sampler) {
+      const { width, height } = drawableSize(input as DrawableImage);
+      const picture = await sampler.open(input as GpuPictureSource, width, height);
+      return { width, height, channels: 4, gpu: { sampler, picture }, release: () => picture.release() };
+    }
+  }
   if ((kind === 'drawable' || kind === 'video-frame') && canReadDrawables()) {
     const drawable = input as DrawableImage;
     const { width, height } = drawableSize(drawable);

@@ -178,7 +178,7 @@ function sampleOnBackend(tensor: tf.Tensor3D, region: CropRegion, target: Sample
  * ```
  */
 export function canSample(frame: OpenFrame): boolean {
-  return frame.yuv !== undefined || frame.drawable !== undefined || frame.pixels !== undefined;
+  return frame.gpu !== undefined || frame.yuv !== undefined || frame.drawable !== undefined || frame.pixels !== undefined;
 }
 
 /**
@@ -193,6 +193,7 @@ export function canSample(frame: OpenFrame): boolean {
  */
 export function sampleFrame(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): tf.Tensor4D {
   if (!canSample(frame)) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels, YUV planes nor a picture to draw');
+  if (frame.gpu) return frame.gpu.sampler.sample(frame.gpu.picture, plan, target);
   const layout = outputLayout(target);
   const sink = openSink(target);
   fillPad(sink.values, plan, layout);

@@ -14,6 +14,30 @@ const BASE_OPTIONS = {
 };
 const PHOTO = (n) => `/node_modules/@vladmandic/face-api/demo/sample${n}.jpg`;
 
+/**
+ * What crosses from the GPU (or a canvas) to the CPU during a run: canvas and WebGL pixel
+ * readbacks, and GPU buffers mapped for reading (count, bytes, largest).
+ */
+const readbacks = { getImageData: 0, readPixels: 0, mapAsync: 0, largestMap: 0 };
+function countCalls(proto, name, count) {
+  if (!proto || typeof proto[name] !== 'function') return;
+  const original = proto[name];
+  proto[name] = function (...args) {
+    count.call(this);
+    return original.apply(this, args);
+  };
+}
+for (const proto of [globalThis.CanvasRenderingContext2D?.prototype, globalThis.OffscreenCanvasRenderingContext2D?.prototype]) {
+  countCalls(proto, 'getImageData', () => readbacks.getImageData++);
+}
+for (const proto of [globalThis.WebGLRenderingContext?.prototype, globalThis.WebGL2RenderingContext?.prototype]) {
+  countCalls(proto, 'readPixels', () => readbacks.readPixels++);
+}
+countCalls(globalThis.GPUBuffer?.prototype, 'mapAsync', function () {
+  readbacks.mapAsync++;
+  readbacks.largestMap = Math.max(readbacks.largestMap, this.size);
+});
+
 const pipelines = new Map();
 let nextId = 1;
 const images = new Map();
@@ -136,9 +160,10 @@ const harness = {
   async detect(id, n, kind = 'bitmap', options = {}) {
     const { input, release } = await inputOf(n, kind);
     try {
+      for (const key of Object.keys(readbacks)) readbacks[key] = 0;
       const started = performance.now();
       const result = await get(id).run(input, options);
-      return { ...slimDetections(result), ms: performance.now() - started, numTensors: tf.memory().numTensors };
+      return { ...slimDetections(result), ms: performance.now() - started, numTensors: tf.memory().numTensors, readbacks: { ...readbacks } };
     } finally {
       release();
     }

@@ -138,7 +138,7 @@ export class GestureClassifier {
         await knn.fit(x, classIds);
         return new GestureClassifier([...labels], kind, knn);
       }
-      const model = buildHead(kind, { inputDim: HAND_FEATURE_DIM, numClasses: labels.length, hidden: options.hidden ?? 32, dropout: kind === 'mlp' ? 0.1 : 0, seed: options.seed, normalizeFeatures: false });
+      const model = buildHead(kind, { inputDim: HAND_FEATURE_DIM, numClasses: labels.length, hidden: options.hidden ?? 32, dropout: 0, seed: options.seed, normalizeFeatures: false });
       try {
         await fit(model, { x, labels: classIds }, {
           epochs: options.epochs ?? 40,

@@ -59,3 +59,7 @@ export type { HandLandmarks, HandPoint } from './gestures/hand-features';
 export { GestureClassifier } from './gestures/gesture-classifier';
 export type { GestureHeadKind, GestureResult, GestureTrainOptions, SavedGestureClassifier } from './gestures/gesture-classifier';
 export { loadBuiltInGestures } from './gestures/builtin-gestures';
+export { GestureTrainingWorker, createGestureTrainingWorker } from './worker/gesture-training-worker';
+export type { GestureTeachOptions, GestureTrainingWorkerOptions } from './worker/gesture-training-worker';
+export type { GestureTrainerApi, GestureTrainerSettings, GestureTrainingSummary } from './worker/gesture-trainer-protocol';
+export { BUILT_IN_GESTURES } from './gestures/builtin-gestures-data';

@@ -91,7 +91,14 @@ const normalize = (v: Vec3): Vec3 => {
 const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 const addScaled = (a: Vec3, b: Vec3, s: number): Vec3 => [a[0] + b[0] * s, a[1] + b[1] * s, a[2] + b[2] * s];
 
-/** Rodrigues' rotation of `v` about the unit `axis` by `angle` radians. */
+/**
+ * Rodrigues' rotation of `v` about the unit `axis` by `angle` radians.
+ *
+ * @example
+ * ```ts
+ * rotateAbout([0, 1, 0], [0, 0, 1], Math.PI / 2); // ≈ [-1, 0, 0]
+ * ```
+ */
 export function rotateAbout(v: Vec3, axis: Vec3, angle: number): Vec3 {
   const c = Math.cos(angle);
   const s = Math.sin(angle);

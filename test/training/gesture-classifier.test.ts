@@ -37,7 +37,7 @@ afterAll(() => {
 describe('GestureClassifier', () => {
   it.each<GestureHeadKind>(['knn', 'softmax', 'mlp', 'svm'])('%s head: ≥ 0.95 held-out accuracy, equal after a JSON round trip, tensors flat', async (head) => {
     const before = tf.memory().numTensors;
-    const classifier = await GestureClassifier.train(samples, { head, seed: 3, epochs: 20 });
+    const classifier = await GestureClassifier.train(samples, { head, seed: 3, epochs: 20, batchSize: 32 });
     expect(classifier.labels).toEqual(GESTURE_NAMES);
     const accuracy = await heldOutAccuracy(classifier);
     measured[head] = accuracy;

@@ -2,13 +2,16 @@
 // classifies hands it never saw (seed 2: other angles, bone lengths, 3-D rotations, sizes,
 // positions and handedness, more landmark noise) with accuracy ≥ 0.95; the built-in five
 // gestures do the same; a JSON round trip predicts the same scores; tensors stay flat; bad
-// input and bad saved data are refused.
+// input and bad saved data are refused. The training worker's gesture trainer, in-thread: the
+// built-in set loads into it, a cancelled run keeps the previous classifier, bad input is refused.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GESTURE_NAMES, type GeneratedHand, generateHandPoses } from '../../src/testing/hand-poses';
 import { loadBuiltInGestures } from '../../src/training/gestures/builtin-gestures';
 import { BUILT_IN_GESTURES } from '../../src/training/gestures/builtin-gestures-data';
 import { GestureClassifier, type GestureHeadKind, type SavedGestureClassifier } from '../../src/training/gestures/gesture-classifier';
+import { createGestureTrainerHost } from '../../src/training/worker/gesture-trainer-host';
+import type { Reply } from '../../src/worker/protocol';
 
 const train = generateHandPoses({ perGesture: 30, seed: 1 });
 const heldOut = generateHandPoses({ perGesture: 30, seed: 2, noise: 0.03 });
@@ -96,5 +99,44 @@ describe('GestureClassifier', () => {
     const aborted = new AbortController();
     aborted.abort();
     await expectRejected(GestureClassifier.train(samples, { head: 'softmax', signal: aborted.signal }), 'ABORTED');
+  });
+});
+
+function value<T>(reply: Reply<T>): T {
+  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+  return reply.value;
+}
+
+describe('the training worker\'s gesture trainer (in-thread, cpu)', () => {
+  it('loads the built-in set, survives a cancelled run and bad input, and frees its tensors', async () => {
+    const { api: host, dispose } = createGestureTrainerHost();
+    expect(value(await host.setupGestures({ backend: 'cpu' }))).toEqual({ backend: 'cpu' });
+    const before = tf.memory().numTensors;
+    const hands = generateHandPoses({ gestures: ['fist', 'victory'], perGesture: 6, seed: 31 });
+
+    expect(await host.classifyGestures(hands)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+    expect(await host.gesturesToJSON()).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+    expect(value(await host.loadGestures(BUILT_IN_GESTURES))).toEqual(GESTURE_NAMES);
+    expect(value(await host.classifyGestures(hands)).map((r) => r.label)).toEqual(hands.map((h) => h.gesture));
+
+    expect(await host.addGestures([], 0)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await host.addGestures(hands.slice(0, 1), -1)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+    expect(value(await host.addGestures(hands.slice(0, 6), 0))).toEqual([6]);
+    expect(await host.trainGestures({ labels: ['fist', 'victory'] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } }); // 'victory' has none
+    expect(value(await host.addGestures(hands.slice(6), 1))).toEqual([6, 6]);
+    expect(await host.trainGestures({ labels: ['fist'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+
+    const cancelled = host.trainGestures({ labels: ['fist', 'victory'], epochs: 500, seed: 1 }, () => void host.cancelGestures());
+    expect(await cancelled).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    expect(value(await host.classifyGestures(hands.slice(0, 1)))[0].scores).toHaveProperty('thumbs_up'); // still the built-in set
+
+    const summary = value(await host.trainGestures({ labels: ['fist', 'victory'], head: 'softmax', epochs: 10, seed: 1 }));
+    expect(summary).toMatchObject({ samples: 12 });
+    expect(summary.history).toHaveLength(10);
+    expect(value(await host.classifyGestures(hands)).map((r) => r.label)).toEqual(hands.map((h) => h.gesture));
+    expect(value(await host.gesturesToJSON())).toMatchObject({ head: 'softmax', labels: ['fist', 'victory'] });
+
+    dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

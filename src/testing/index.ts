@@ -1,6 +1,7 @@
 /**
  * `visionpipe/testing`: synthetic scenes with known contents for tests, demos and training
- * experiments — captioning scenes (shapes, colours, relations) and shape-detection scenes.
+ * experiments — captioning scenes (shapes, colours, relations), shape-detection scenes and
+ * posed 3-D hand skeletons (gesture landmarks).
  */
 export {
   CAPTION_SCENE_SIZE,
@@ -16,3 +17,7 @@ export {
 export type { CaptionScene, SceneColour, SceneRelation, SceneShape, SceneSubject } from '../training/captioner/caption-scenes';
 export { generateShapeScenes, flipSceneHorizontal } from '../training/detector/shape-scenes';
 export type { SceneObject, ShapeKind, ShapeScene, ShapeSceneOptions } from '../training/detector/shape-scenes';
+export { GESTURE_NAMES, generateHandPoses } from './hand-poses';
+export type { GeneratedHand, GestureName, HandPoseOptions } from './hand-poses';
+export { TYPICAL_HAND, poseHand, rotateAbout } from './hand-skeleton';
+export type { DigitPose, HandPose, HandProportions, Vec3 } from './hand-skeleton';

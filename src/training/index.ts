@@ -54,3 +54,12 @@ export type { DetectorStepLog, TrainDetectorOptions, TrainDetectorResult } from 
 export { TrainingWorker, createTrainingWorker } from './worker/training-worker';
 export type { TrainOptions, TrainingWorkerOptions } from './worker/training-worker';
 export type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './worker/trainer-protocol';
+export { HAND_FEATURE_DIM, HAND_LANDMARK_NAMES, handFeatures, handInPalmFrame, jointAngles } from './gestures/hand-features';
+export type { HandLandmarks, HandPoint } from './gestures/hand-features';
+export { GestureClassifier } from './gestures/gesture-classifier';
+export type { GestureHeadKind, GestureResult, GestureTrainOptions, SavedGestureClassifier } from './gestures/gesture-classifier';
+export { loadBuiltInGestures } from './gestures/builtin-gestures';
+export { GestureTrainingWorker, createGestureTrainingWorker } from './worker/gesture-training-worker';
+export type { GestureTeachOptions, GestureTrainingWorkerOptions } from './worker/gesture-training-worker';
+export type { GestureTrainerApi, GestureTrainerSettings, GestureTrainingSummary } from './worker/gesture-trainer-protocol';
+export { BUILT_IN_GESTURES } from './gestures/builtin-gestures-data';

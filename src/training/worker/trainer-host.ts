@@ -13,6 +13,7 @@ import { exportClassifier } from '../transfer/classifier';
 import { buildHead, headLoss } from '../transfer/heads';
 import type { Reply } from '../../worker/protocol';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainingEvent } from './trainer-protocol';
+import { createGestureTrainerHost } from './gesture-trainer-host';
 import { reply } from '../../worker/reply';
 
 /** The trained classifier in the worker: head, composed model, card and pipeline. */
@@ -47,7 +48,8 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
  * the images it is sent as they arrive (closing them), trains a head on the stored features
  * with `fit` (progress events per batch and epoch, cancellable; features are not batch-normalised
  * first, since batch statistics do not settle on a few dozen samples), and then classifies frames
- * with backbone + head in the worker. Saves through the existing save code. Answers with
+ * with backbone + head in the worker. Saves through the existing save code. Also holds the
+ * gesture trainer (`createGestureTrainerHost`: hand landmarks, no backbone). Answers with
  * {@link Reply}s; exposed on its own `MessagePort` by the worker host's `openTrainer`.
  *
  * @example
@@ -61,6 +63,7 @@ export function createTrainerHost(): TrainerApi {
   let trained: Trained | null = null;
   let training: AbortController | null = null;
   const features: Float32Array[][] = [];
+  const gestures = createGestureTrainerHost();
 
   const ready = (): FeatureExtractor => {
     if (!backbone) throw new VisionError('INVALID_OPTION', 'the trainer has no backbone yet; call setup() first');
@@ -78,6 +81,8 @@ export function createTrainerHost(): TrainerApi {
   };
 
   return {
+    ...gestures.api,
+
     setup: (setup) =>
       reply(async () => {
         loading ??= loadMobileNetV2Backbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths });
@@ -194,6 +199,7 @@ export function createTrainerHost(): TrainerApi {
       reply(() => {
         training?.abort();
         dropTrained();
+        gestures.dispose();
         features.length = 0;
         backbone?.dispose();
         backbone = null;

@@ -5,6 +5,7 @@ import type { BatchLog, EpochLog } from '../fit';
 import type { SavedModelFiles } from '../save';
 import type { HeadKind } from '../transfer/heads';
 import type { Reply } from '../../worker/protocol';
+import type { GestureTrainerApi } from './gesture-trainer-protocol';
 
 /**
  * Where the training worker finds the MobileNetV2 backbone and which tfjs backend it uses.
@@ -99,7 +100,8 @@ export interface TrainingSummary {
 }
 
 /**
- * What the worker's trainer exposes over comlink (on its own `MessagePort`). Every method
+ * What the worker's trainer exposes over comlink (on its own `MessagePort`): the image
+ * classifier's teach flow and the gesture one ({@link GestureTrainerApi}). Every method
  * answers with a {@link Reply} so that error codes survive the boundary.
  *
  * @example
@@ -108,7 +110,7 @@ export interface TrainingSummary {
  * const reply = await remote.setup({ backend: 'wasm' });
  * ```
  */
-export interface TrainerApi {
+export interface TrainerApi extends GestureTrainerApi {
   setup(setup: TrainerSetup): Promise<Reply<TrainerInfo>>;
   /** Embeds the images (closing them: the worker owns what it was sent) and keeps their features. */
   addSamples(images: ImageInput[], label: number): Promise<Reply<SampleCounts>>;

@@ -1,0 +1,119 @@
+import * as Comlink from 'comlink';
+import { VisionError } from '../../core/errors';
+import { selectTfjsBackend } from '../../runtime/tfjs-backend';
+import type { EpochLog } from '../fit';
+import { GestureClassifier } from '../gestures/gesture-classifier';
+import { type HandLandmarks, handFeatures } from '../gestures/hand-features';
+import { reply } from '../../worker/reply';
+import type { GestureTrainerApi } from './gesture-trainer-protocol';
+
+/** Most gesture classes a trainer takes (a guard against ids that are really something else). */
+const MAX_CLASSES = 100;
+
+function release(callback: ((log: EpochLog) => void) | undefined): void {
+  (callback as unknown as Partial<Record<typeof Comlink.releaseProxy, () => void>> | undefined)?.[Comlink.releaseProxy]?.();
+}
+
+/**
+ * The in-worker gesture trainer: keeps the hand features of the samples it is sent per class
+ * id, trains a {@link GestureClassifier} on them (epoch events, cancellable), classifies hands,
+ * and saves or loads classifiers as JSON. `dispose` frees the classifier. Part of the training
+ * worker's API (`createTrainerHost` includes it).
+ *
+ * @example
+ * ```ts
+ * const gestures = createGestureTrainerHost();
+ * Comlink.expose({ ...imageApi, ...gestures.api }, port);
+ * ```
+ */
+export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose(): void } {
+  const features: Float32Array[][] = [];
+  let classifier: GestureClassifier | null = null;
+  let training: AbortController | null = null;
+  const counts = (): number[] => Array.from(features, (rows) => rows?.length ?? 0);
+  const replace = (next: GestureClassifier): void => {
+    classifier?.dispose();
+    classifier = next;
+  };
+  const trained = (): GestureClassifier => {
+    if (!classifier) throw new VisionError('INVALID_OPTION', 'no gesture classifier yet; call train() or load one first');
+    return classifier;
+  };
+
+  const api: GestureTrainerApi = {
+    setupGestures: (setup) => reply(async () => ({ backend: await selectTfjsBackend(setup) })),
+
+    addGestures: (hands, label) =>
+      reply(() => {
+        if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${label}; it must be a class id 0–${MAX_CLASSES - 1}`);
+        if (!Array.isArray(hands) || hands.length === 0) throw new VisionError('INVALID_INPUT', 'addGestures needs at least one hand');
+        const rows = hands.map((hand: HandLandmarks) => handFeatures(hand)); // all or none: a bad hand adds nothing
+        for (let i = features.length; i <= label; i++) features[i] = [];
+        features[label].push(...rows);
+        return counts();
+      }),
+
+    clearGestures: (label) =>
+      reply(() => {
+        if (label === undefined) features.length = 0;
+        else if (features[label]) features[label] = [];
+        return counts();
+      }),
+
+    trainGestures: (settings, onEpoch) =>
+      reply(async () => {
+        if (training) {
+          release(onEpoch);
+          throw new VisionError('INVALID_OPTION', 'a gesture training run is already in progress; cancel it first');
+        }
+        const controller = new AbortController();
+        training = controller;
+        const started = Date.now();
+        const history: EpochLog[] = [];
+        try {
+          if (features.length > (settings?.labels?.length ?? 0)) throw new VisionError('INVALID_OPTION', `there are samples for class id ${features.length - 1} but only ${settings?.labels?.length ?? 0} labels`);
+          const rows = features.flatMap((list) => list);
+          const ids = features.flatMap((list, id) => list.map(() => id));
+          const next = await GestureClassifier.fromFeatures(rows, ids, settings.labels, {
+            ...settings,
+            signal: controller.signal,
+            onEpochEnd: (log) => {
+              history.push(log);
+              void Promise.resolve(onEpoch?.(log)).catch(() => undefined);
+            },
+          });
+          replace(next);
+          return { history, samples: rows.length, elapsedMs: Date.now() - started };
+        } finally {
+          training = null;
+          release(onEpoch);
+        }
+      }),
+
+    cancelGestures: () => reply(() => training?.abort()),
+
+    classifyGestures: (hands) =>
+      reply(() => {
+        if (!Array.isArray(hands)) throw new VisionError('INVALID_INPUT', 'classifyGestures needs an array of hands');
+        return trained().classifyMany(hands);
+      }),
+
+    loadGestures: (saved) =>
+      reply(async () => {
+        replace(await GestureClassifier.fromJSON(saved));
+        return [...trained().labels];
+      }),
+
+    gesturesToJSON: () => reply(() => trained().toJSON()),
+  };
+
+  return {
+    api,
+    dispose: () => {
+      training?.abort();
+      classifier?.dispose();
+      classifier = null;
+      features.length = 0;
+    },
+  };
+}

@@ -11,7 +11,7 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
 import type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection-types';
@@ -73,7 +73,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold');
     const maxDetections = merged.maxDetections ?? 100;
-    const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false });
+    const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false, gpuSampling: optionalBoolean(merged.gpuSampling, 'gpuSampling') });
     const postStart = now();
     const decoded = this.decode(stage.outputs, { spec: this.spec, transform: stage.transform, threshold, maxDetections, options: merged });
     const kept = suppressCandidates(keepClasses(decoded, merged.classes), {
@@ -137,7 +137,7 @@ export async function createDetectionPipeline(options: DetectionOptions = {}): P
   const model = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, tracker } = options;
-    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture }, tracker);
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, tracker } = options;
+    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling }, tracker);
   });
 }

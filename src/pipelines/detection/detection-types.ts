@@ -30,6 +30,11 @@ export interface DetectionRunOptions {
    * grey levels of the exact path). Default: true in `runForVideo`, false in `run`.
    */
   resizeOnCapture?: boolean;
+  /**
+   * WebGPU backend: make the model input from browser pictures on the GPU (texture + one compute
+   * pass, no pixel read back). Default true; `false` uses the tensor path (`fromPixels` + kernels).
+   */
+  gpuSampling?: boolean;
 }
 
 /**

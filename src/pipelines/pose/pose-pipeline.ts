@@ -8,7 +8,7 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
-import { definedOnly, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
@@ -69,13 +69,14 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   private readonly estimate: PoseEstimator;
   private readonly video: PoseVideoState;
   private readonly resizeOnCapture: NonNullable<PoseEstimationOptions['resizeOnCapture']>;
+  private readonly gpuSampling: boolean;
 
   constructor(
     readonly poseSpec: PoseModelSpec,
     runner: ModelRunner,
     ownsRunner: boolean,
     private readonly defaults: PoseRunOptions,
-    options: Pick<PoseEstimationOptions, 'smoothing' | 'tracker' | 'resizeOnCapture'> = {},
+    options: Pick<PoseEstimationOptions, 'smoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling'> = {},
     private readonly detector?: ModelRunner,
   ) {
     super(poseSpec, runner, ownsRunner);
@@ -95,6 +96,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
       throw new VisionError('INVALID_OPTION', `resizeOnCapture is '${String(resizeOnCapture)}'; allowed: video, always, never`);
     }
     this.resizeOnCapture = resizeOnCapture;
+    this.gpuSampling = optionalBoolean(options.gpuSampling, 'gpuSampling') ?? true;
     this.video = new PoseVideoState(options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing, options.tracker ?? {});
   }
 
@@ -122,7 +124,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };
     const sampling = this.poseSpec.family !== 'keypoint-rcnn';
     const resizeOnCapture = this.resizeOnCapture === 'always' || (videoMode && this.resizeOnCapture === 'video');
-    const frame: OpenFrame | undefined = sampling ? await openFrame(input, { resizeOnCapture }) : undefined;
+    const frame: OpenFrame | undefined = sampling ? await openFrame(input, { resizeOnCapture, gpuSampling: this.gpuSampling }) : undefined;
     clock.preprocess += now() - started;
     try {
       const minSize = this.poseSpec.pose.minImageSize ?? 16;

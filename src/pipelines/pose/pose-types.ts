@@ -100,4 +100,9 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
    * in Node and for tensors, pixel buffers and files the exact path is always used.
    */
   resizeOnCapture?: 'video' | 'always' | 'never';
+  /**
+   * WebGPU backend: make the model input from browser pictures on the GPU (texture + one compute
+   * pass, no pixel read back). Default true; `false` uses the tensor path (`fromPixels` + kernels).
+   */
+  gpuSampling?: boolean;
 }

@@ -163,6 +163,7 @@ describe.each(CASES)('soak on $backend: a worker pipeline running $model over ma
           inferenceMs: runs.slice(1).map((r) => Math.round(r.timing.inference)),
           numTensors: base.memory.numTensors,
           numBytes: base.memory.numBytes,
+          gpu: base.memory.gpu,
           workerHeap: [base.worker, ...checkpoints.map((c) => c.worker)],
           pageHeap: [base.page, ...checkpoints.map((c) => c.page)],
         };
@@ -177,8 +178,17 @@ describe.each(CASES)('soak on $backend: a worker pipeline running $model over ma
         expect(answers.size).toBe(1);
         soak.checkAnswer([...answers][0]);
 
+        // tensors and, on WebGPU, the GPU buffers and textures (tfjs's pools and the GPU sampler's) stay exactly as they were
         for (const c of checkpoints) {
           expect({ frames: c.frames, ...c.memory }).toEqual({ frames: c.frames, ...base.memory, masks: 0, pipelines: 1 });
+        }
+        if (backend === 'webgpu') {
+          // the frames went through the GPU preprocessing path: its output buffer exists, no picture texture is left in use
+          expect(base.memory.gpu).toMatchObject({ samplerTexturesInUse: 0 });
+          expect(base.memory.gpu!.samplerBuffers).toBeGreaterThan(1);
+          expect(base.memory.gpu!.samplerTexturesFree).toBeGreaterThanOrEqual(1);
+        } else {
+          expect(base.memory.gpu).toBeNull();
         }
         expect(last.worker - base.worker).toBeLessThan(HEAP_TOLERANCE);
         expect(last.page - base.page).toBeLessThan(HEAP_TOLERANCE);

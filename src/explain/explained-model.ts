@@ -7,6 +7,7 @@ import type { PreparedInput } from '../preprocess/prepare';
 import { prepareInput } from '../preprocess/prepare-input';
 import type { RawTensor } from '../runtime/model-runner';
 import { TfjsRunner } from '../runtime/tfjs-runner';
+import { checkGradientKernels } from './gradient-kernels';
 
 /**
  * The pipelines {@link explain} can explain: image classifiers and object detectors.
@@ -84,7 +85,8 @@ export async function runModel(pipeline: ExplainablePipeline, batch: tf.Tensor):
 
 /**
  * The tfjs model behind a pipeline, for the gradient methods; `INVALID_OPTION` naming the
- * method for models on onnxruntime.
+ * method for models on onnxruntime, `BACKEND_UNAVAILABLE` when the active backend cannot
+ * differentiate the model's convolutions (see {@link checkGradientKernels}).
  *
  * @example
  * ```ts
@@ -95,5 +97,7 @@ export function tfjsModelOf(pipeline: ExplainablePipeline, method: string): tf.G
   if (!(pipeline.runner instanceof TfjsRunner)) {
     throw new VisionError('INVALID_OPTION', `method '${method}' needs a tfjs model; this pipeline's model runs on ${pipeline.runner.runtime}: use method 'occlusion'`);
   }
-  return pipeline.runner.tfModel;
+  const model = pipeline.runner.tfModel;
+  checkGradientKernels(method, model);
+  return model;
 }

@@ -4,6 +4,8 @@ import { type ClassificationPipeline, type InputSpec, type ModelSpec, TfjsRunner
 import { differentiablePrepare } from '../../src/explain/differentiable-prepare';
 import { imageGradient } from '../../src/explain/gradients';
 import { rng } from './presence-scenes';
+import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
+import { createTfjsRunner } from '../../src/node/index';
 
 // A small random model with smooth activations (tanh: no ReLU kinks for finite differences) on
 // the cpu backend (wasm lacks the filter gradient tfjs computes for its convolution),
@@ -120,5 +122,50 @@ describe('explain: gradients through the pipeline preprocessing', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     linear.dispose();
     await tf.setBackend('cpu');
+  });
+
+  it('Grad-CAM on a graph model (fed at an intermediate node) equals its closed form', async () => {
+    // image [1,8,8,3] → Conv2D 3×3 SAME → Relu 'act' → Mean over h, w → MatMul W [4,2] → logits
+    const random = rng(11);
+    const filter = Float32Array.from({ length: 3 * 3 * 3 * 4 }, () => random() - 0.5);
+    const weights = Float32Array.from({ length: 4 * 2 }, () => random() * 2 - 1);
+    const T = { T: { type: 'DT_FLOAT' } };
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const files = buildTfjsGraphModel({
+      input: { name: 'image', shape: [1, 8, 8, 3] },
+      output: { name: 'logits', shape: [1, 2] },
+      consts: [
+        { name: 'filter', shape: [3, 3, 3, 4], dtype: 'float32', values: filter },
+        { name: 'axes', shape: [2], dtype: 'int32', values: [1, 2] },
+        { name: 'w', shape: [4, 2], dtype: 'float32', values: weights },
+      ],
+      nodes: [
+        { name: 'conv', op: 'Conv2D', input: ['image', 'filter'], attr: { ...T, strides: { list: { i: ['1', '1', '1', '1'] } }, padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } } },
+        { name: 'act', op: 'Relu', input: ['conv'], attr: T },
+        { name: 'pooled', op: 'Mean', input: ['act', 'axes'], attr: { ...T, Tidx: { type: 'DT_INT32' }, keep_dims: { b: false } } },
+        { name: 'logits', op: 'MatMul', input: ['pooled', 'w'], attr: { ...T, transpose_a: { b: false }, transpose_b: { b: false } } },
+      ],
+    });
+    const runner = await createTfjsRunner(files, { backend: 'cpu' });
+    const spec: ModelSpec = { ...SPEC, id: 'graph-cam', family: 'logits', labels: ['x', 'y'], input: { width: 8, height: 8, normalization: 'none' } };
+    const graphClassifier = await pipeline('image-classification', { model: runner, spec });
+    const pixels = Float32Array.from({ length: 8 * 8 * 3 }, () => random() * 255);
+    const raw = { data: pixels, width: 8, height: 8, channels: 3 as const };
+    const tensors = tf.memory().numTensors;
+    for (const classId of [0, 1]) {
+      const { heatMap } = await explain(graphClassifier, raw, { method: 'grad-cam', layer: 'act', classId });
+      // closed form: ∂logit_c/∂A[i,j,k] = W[k,c] / 64 everywhere, so α_k = W[k,c] / 64
+      const expected = tf.tidy(() => {
+        const a = tf.relu(tf.conv2d(tf.tensor4d(pixels, [1, 8, 8, 3]), tf.tensor4d(filter, [3, 3, 3, 4]), 1, 'same'));
+        const alpha = tf.div(tf.tensor1d([0, 1, 2, 3].map((k) => weights[k * 2 + classId])), 64);
+        const cam = tf.relu(tf.sum(tf.mul(a, alpha), -1));
+        return tf.div(cam, tf.max(cam)).dataSync();
+      });
+      const heat = heatMap.toFloat32Array();
+      expected.forEach((v, i) => expect(heat[i]).toBeCloseTo(v, 4));
+      heatMap.close();
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    graphClassifier.dispose();
   });
 });

@@ -98,6 +98,7 @@ export function tfjsModelOf(pipeline: ExplainablePipeline, method: string): tf.G
     throw new VisionError('INVALID_OPTION', `method '${method}' needs a tfjs model; this pipeline's model runs on ${pipeline.runner.runtime}: use method 'occlusion'`);
   }
   const model = pipeline.runner.tfModel;
-  checkGradientKernels(method, model);
+  // Grad-CAM differentiates only the layers after its cut: it checks those itself
+  if (method !== 'grad-cam') checkGradientKernels(method, model);
   return model;
 }

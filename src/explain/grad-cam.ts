@@ -3,7 +3,8 @@ import { VisionError, describeError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 import type { ExplainablePipeline } from './explained-model';
 import { inputMapToImage } from './input-geometry';
-import { type LayerValues, downstreamOf, layerOutputId, walkLayers } from './layers-walk';
+import { checkGradientKernels } from './gradient-kernels';
+import { type LayerValues, downstreamOf, layerOutputId, layersAfter, walkLayers } from './layers-walk';
 import { classOutput, forwardModel } from './model-forward';
 
 /** Activations [1, h, w, k] (or [1, k, h, w]) and the score as a function of them. */
@@ -14,6 +15,7 @@ interface SplitModel {
 
 function splitLayers(model: tf.LayersModel, input: tf.Tensor, layer: string, classId: number): SplitModel {
   const cut = layerOutputId(model, layer);
+  checkGradientKernels('grad-cam', model, (name) => layersAfter(model, cut).has(name));
   const full: LayerValues = new Map([[model.inputs[0].id, input]]);
   walkLayers(model, full);
   const after = downstreamOf(model, cut);
@@ -26,6 +28,7 @@ function splitLayers(model: tf.LayersModel, input: tf.Tensor, layer: string, cla
 }
 
 function splitGraph(pipeline: ExplainablePipeline, model: tf.GraphModel, feeds: tf.NamedTensorMap, layer: string, classId: number): SplitModel {
+  checkGradientKernels('grad-cam', model);
   let activations: tf.Tensor;
   try {
     activations = model.execute(feeds, layer) as tf.Tensor;

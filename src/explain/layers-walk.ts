@@ -93,3 +93,20 @@ export function downstreamOf(model: tf.LayersModel, id: number): Set<number> {
   }
   return found;
 }
+
+/**
+ * The names of the layers that consume tensor `id` or anything computed from it.
+ *
+ * @example
+ * ```ts
+ * const differentiated = layersAfter(model, layerOutputId(model, 'conv_2'));
+ * ```
+ */
+export function layersAfter(model: tf.LayersModel, id: number): Set<string> {
+  const after = downstreamOf(model, id);
+  const names = new Set<string>();
+  for (const layer of model.layers as unknown as WalkedLayer[]) {
+    if (layer.inboundNodes.some((node) => node.inputTensors.some((t) => after.has(t.id)))) names.add(layer.name);
+  }
+  return names;
+}

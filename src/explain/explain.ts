@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionError } from '../core/errors';
+import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { DetectionPipeline } from '../pipelines/detection/detection-pipeline';
 import type { PreparedInput } from '../preprocess/prepare';
@@ -74,6 +74,7 @@ export async function explain(pipeline: ExplainablePipeline, image: ImageInput, 
   checkExplainable(pipeline);
   const detector = pipeline instanceof DetectionPipeline;
   const settings = checkExplainOptions(options, detector);
+  throwIfAborted(options.signal, 'explain');
   const prepared = await prepareModelInput(pipeline, image);
   try {
     const baseOutputs = await runModel(pipeline, prepared.input);

@@ -15,7 +15,8 @@ interface SplitModel {
 
 function splitLayers(model: tf.LayersModel, input: tf.Tensor, layer: string, classId: number): SplitModel {
   const cut = layerOutputId(model, layer);
-  checkGradientKernels('grad-cam', model, (name) => layersAfter(model, cut).has(name));
+  const differentiated = layersAfter(model, cut);
+  checkGradientKernels('grad-cam', model, (name) => differentiated.has(name));
   const full: LayerValues = new Map([[model.inputs[0].id, input]]);
   walkLayers(model, full);
   const after = downstreamOf(model, cut);

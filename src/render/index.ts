@@ -19,5 +19,7 @@ export type { DrawablePose, KeypointDrawCount, KeypointDrawOptions } from './key
 export { drawCaption, wrapText } from './caption';
 export type { CaptionOptions } from './caption';
 export { putRawImage } from './raw-image';
+export { drawHeatMap, hotColor, jetColor } from './heat-map';
+export type { HeatColorMap, HeatMapDrawOptions, HeatMapLike } from './heat-map';
 export { drawStats, statsLines } from './stats';
 export type { RenderStats, StatsOptions } from './stats';

@@ -4,7 +4,7 @@ import type { Detection, InputTransform, Keypoint } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { normalizeBoxes, scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { type SuppressedCandidates, suppressCandidates } from '../../postprocess/nms/suppress';
-import type { ModelRunner } from '../../runtime/model-runner';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Pipeline } from '../shared/pipeline-options';
@@ -69,30 +69,51 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
+    const merged: DetectionRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
+    // bad options fail before the model runs
+    for (const name of ['threshold', 'iouThreshold'] as const) if (merged[name] !== undefined) unitInterval(merged[name], name);
+    const gpuSampling = optionalBoolean(merged.gpuSampling, 'gpuSampling');
+    const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false, gpuSampling });
+    const postStart = now();
+    const detections = this.detectionsFromOutputs(stage.outputs, stage.transform, options);
+    const { sourceWidth: width, sourceHeight: height } = stage.transform;
+    return { detections, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
+  }
+
+  /**
+   * The post-processing half of {@link run}: one image's raw model outputs (batch of 1) and the
+   * transform of its input → decoded, suppressed detections in image pixels. For tools that
+   * run the model themselves on altered inputs (e.g. `explain`'s occlusion).
+   *
+   * @example
+   * ```ts
+   * const outputs = await detector.runner.run({ [detector.runner.inputs[0].name]: input }, { outputs: detector.spec.outputs });
+   * const detections = detector.detectionsFromOutputs(outputs, transform, { threshold: 0.05 });
+   * ```
+   */
+  detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}): Detection[] {
+    this.assertUsable();
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
     const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold');
     const maxDetections = merged.maxDetections ?? 100;
-    const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false, gpuSampling: optionalBoolean(merged.gpuSampling, 'gpuSampling') });
-    const postStart = now();
-    const decoded = this.decode(stage.outputs, { spec: this.spec, transform: stage.transform, threshold, maxDetections, options: merged });
+    const decoded = this.decode(outputs, { spec: this.spec, transform, threshold, maxDetections, options: merged });
     const kept = suppressCandidates(keepClasses(decoded, merged.classes), {
       method: decoded.suppression ?? 'greedy',
       iouThreshold,
       maxDetections,
       agnostic: merged.agnostic ?? false,
     });
-    const { sourceWidth: width, sourceHeight: height } = stage.transform;
-    const boxes = scaleBoxesToSource(kept.boxes, stage.transform);
+    const { sourceWidth: width, sourceHeight: height } = transform;
+    const boxes = scaleBoxesToSource(kept.boxes, transform);
     const normalized = normalizeBoxes(boxes, width, height);
-    const detections: Detection[] = Array.from(kept.indices, (_, k) => {
+    return Array.from(kept.indices, (_, k) => {
       const classId = kept.classIds[k];
       const box = (a: Float32Array) => ({ x1: a[k * 4], y1: a[k * 4 + 1], x2: a[k * 4 + 2], y2: a[k * 4 + 3] });
       const detection: Detection = { box: box(boxes), boxNormalized: box(normalized), score: kept.scores[k], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
-      const keypoints = keypointsOf(kept, k, stage.transform, this.spec.head?.ssd?.keypointNames);
+      const keypoints = keypointsOf(kept, k, transform, this.spec.head?.ssd?.keypointNames);
       return keypoints ? { ...detection, keypoints } : detection;
     });
-    return { detections, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
   }
   /**
    * Video mode: detects in one frame of a stream and tracks objects across frames

@@ -1,0 +1,79 @@
+import { VisionError } from '../core/errors';
+import type { ExplainMethod, ExplainOptions } from './explain-types';
+
+const METHODS: readonly ExplainMethod[] = ['occlusion', 'gradients', 'smoothgrad', 'grad-cam'];
+
+/**
+ * {@link ExplainOptions} checked and completed; patch sizes wait for the image's size.
+ *
+ * @example
+ * ```ts
+ * const settings: ExplainSettings = checkExplainOptions({ method: 'smoothgrad' }, false);
+ * ```
+ */
+export interface ExplainSettings {
+  method: ExplainMethod;
+  iouThreshold: number;
+  fill: readonly [number, number, number];
+  batchSize: number;
+  samples: number;
+  sigma: number;
+  patchSize?: number;
+  stride?: number;
+}
+
+function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new VisionError('INVALID_OPTION', `${name} is ${String(value)}; it must be an integer ≥ 1`);
+  return value;
+}
+
+function fillOf(fill: ExplainOptions['fill']): readonly [number, number, number] {
+  const rgb = typeof fill === 'number' ? [fill, fill, fill] : fill === undefined ? [128, 128, 128] : Array.isArray(fill) ? fill : [];
+  if (rgb.length !== 3 || rgb.some((v) => typeof v !== 'number' || !(v >= 0 && v <= 255))) {
+    throw new VisionError('INVALID_OPTION', `fill is ${JSON.stringify(fill)}; it must be a grey level or [r, g, b], each 0–255`);
+  }
+  return [rgb[0], rgb[1], rgb[2]];
+}
+
+/**
+ * Validates {@link ExplainOptions} at the boundary and fills in defaults. `detector` says
+ * whether the pipeline is a detector (which needs `target` and occlusion).
+ *
+ * @throws VisionError `INVALID_OPTION` naming the bad option and what is allowed.
+ * @example
+ * ```ts
+ * checkExplainOptions({ method: 'grad-cam' }, false); // throws: grad-cam needs a layer
+ * ```
+ */
+export function checkExplainOptions(options: ExplainOptions, detector: boolean): ExplainSettings {
+  if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'explain options must be an object');
+  const method = options.method ?? 'occlusion';
+  if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `method '${String(method)}' is unknown; allowed: ${METHODS.join(', ')}`);
+  if (detector) {
+    const box = options.target?.box;
+    if (!box || ![box.x1, box.y1, box.x2, box.y2, options.target?.classId].every(Number.isFinite) || !(box.x2 > box.x1 && box.y2 > box.y1)) {
+      throw new VisionError('INVALID_OPTION', 'explaining a detector needs target: { box: { x1, y1, x2, y2 } (x2 > x1, y2 > y1), classId } — e.g. a detection from detector.run');
+    }
+    if (method !== 'occlusion') throw new VisionError('INVALID_OPTION', `method '${method}' explains classifiers; detections are explained with method 'occlusion'`);
+  }
+  if (method === 'grad-cam' && (typeof options.layer !== 'string' || options.layer.length === 0)) {
+    throw new VisionError('INVALID_OPTION', "method 'grad-cam' needs layer: the name of a layer (layers models) or graph node (graph models) with a spatial output");
+  }
+  const iouThreshold = options.iouThreshold ?? 0.5;
+  if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new VisionError('INVALID_OPTION', `iouThreshold is ${String(iouThreshold)}; it must be in (0, 1]`);
+  const sigma = options.sigma ?? 0.15;
+  if (!(sigma > 0 && sigma <= 1)) throw new VisionError('INVALID_OPTION', `sigma is ${String(sigma)}; it must be in (0, 1] (a share of the 0–255 range)`);
+  const patchSize = options.patchSize === undefined ? undefined : positiveInteger(options.patchSize, 'patchSize', 1);
+  const stride = options.stride === undefined ? undefined : positiveInteger(options.stride, 'stride', 1);
+  return {
+    method,
+    iouThreshold,
+    fill: fillOf(options.fill),
+    batchSize: positiveInteger(options.batchSize, 'batchSize', 16),
+    samples: positiveInteger(options.samples, 'samples', 16),
+    sigma,
+    patchSize,
+    stride,
+  };
+}

@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs';
+import { throwIfAborted } from '../core/errors';
+import type { ExplainablePipeline } from './explained-model';
+import type { ExplainProgress } from './explain-types';
+import { classScoreOfImage } from './model-forward';
+
+/**
+ * ∂score/∂pixel for every pixel and channel of the image ([H, W, 3], 0–255 units), through the
+ * pipeline's preprocessing and model. Row-major `H × W × 3` values.
+ *
+ * @example
+ * ```ts
+ * const g = imageGradient(classifier, model, image, 1); // g[(y * W + x) * 3 + c]
+ * ```
+ */
+export function imageGradient(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, image: tf.Tensor3D, classId: number): Float32Array {
+  const score = classScoreOfImage(pipeline, model, classId);
+  return tf.tidy(() => tf.grad(score)(image).dataSync() as Float32Array);
+}
+
+/** |gradient| max over the three channels, per pixel. */
+function channelMaxAbs(gradient: Float32Array): Float32Array {
+  const out = new Float32Array(gradient.length / 3);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(Math.abs(gradient[i * 3]), Math.abs(gradient[i * 3 + 1]), Math.abs(gradient[i * 3 + 2]));
+  return out;
+}
+
+/**
+ * Vanilla gradient saliency: |∂score/∂pixel|, max over channels, at the image's size.
+ *
+ * @example
+ * ```ts
+ * const saliency = gradientSaliency(classifier, model, image, 1);
+ * ```
+ */
+export function gradientSaliency(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, image: tf.Tensor3D, classId: number): Float32Array {
+  return channelMaxAbs(imageGradient(pipeline, model, image, classId));
+}
+
+/**
+ * Settings of {@link smoothGradSaliency}: noisy samples, noise σ as a share of 255, and a
+ * seed so that runs repeat.
+ *
+ * @example
+ * ```ts
+ * const settings: SmoothGradSettings = { samples: 16, sigma: 0.15, seed: 1 };
+ * ```
+ */
+export interface SmoothGradSettings {
+  samples: number;
+  sigma: number;
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ExplainProgress) => void;
+}
+
+/**
+ * SmoothGrad (Smilkov et al. 2017): the gradient averaged over `samples` copies of the image
+ * with Gaussian noise (σ = `sigma` × 255), then |·| max over channels. Checks `signal` and
+ * reports progress per sample.
+ *
+ * @throws VisionError `ABORTED` when the signal fires.
+ * @example
+ * ```ts
+ * const saliency = await smoothGradSaliency(classifier, model, image, 1, { samples: 16, sigma: 0.15 });
+ * ```
+ */
+export async function smoothGradSaliency(
+  pipeline: ExplainablePipeline,
+  model: tf.GraphModel | tf.LayersModel,
+  image: tf.Tensor3D,
+  classId: number,
+  settings: SmoothGradSettings,
+): Promise<Float32Array> {
+  const score = classScoreOfImage(pipeline, model, classId);
+  const sum = new Float32Array(image.size);
+  for (let s = 0; s < settings.samples; s++) {
+    throwIfAborted(settings.signal, 'explain (smoothgrad)');
+    const gradient = tf.tidy(() => {
+      const noise = tf.randomNormal(image.shape, 0, settings.sigma * 255, 'float32', settings.seed === undefined ? undefined : settings.seed + s);
+      return tf.grad(score)(tf.add(image, noise)).dataSync();
+    });
+    for (let i = 0; i < sum.length; i++) sum[i] += gradient[i] / settings.samples;
+    settings.onProgress?.({ done: s + 1, total: settings.samples });
+    // let other work (and abort handlers) run between samples
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return channelMaxAbs(sum);
+}

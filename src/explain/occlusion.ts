@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import { isVisionError, throwIfAborted } from '../core/errors';
+import type { InputTransform } from '../core/types';
+import { normalizationAffine } from '../preprocess/normalize';
+import type { PreparedInput } from '../preprocess/prepare';
+import { type ExplainablePipeline, acceptsBatch, runModel } from './explained-model';
+import type { ExplainProgress } from './explain-types';
+import { type Span, patchStarts, spanToInput } from './input-geometry';
+import type { ScoreTarget } from './target-score';
+
+/**
+ * Resolved settings of an occlusion run (image pixels; `fill` RGB 0–255).
+ *
+ * @example
+ * ```ts
+ * const settings: OcclusionSettings = { patchSize: 32, stride: 16, fill: [128, 128, 128], batchSize: 16 };
+ * ```
+ */
+export interface OcclusionSettings {
+  patchSize: number;
+  stride: number;
+  fill: readonly [number, number, number];
+  batchSize: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ExplainProgress) => void;
+}
+
+/** One patch: where it is in the image and where it lands in the model input. */
+interface Patch {
+  image: { x: Span; y: Span };
+  input: { x: Span; y: Span };
+}
+
+function patchesOf(t: InputTransform, size: number, stride: number): Patch[] {
+  const patches: Patch[] = [];
+  for (const y0 of patchStarts(t.sourceHeight, size, stride)) {
+    for (const x0 of patchStarts(t.sourceWidth, size, stride)) {
+      const x = { from: x0, to: Math.min(x0 + size, t.sourceWidth) };
+      const y = { from: y0, to: Math.min(y0 + size, t.sourceHeight) };
+      const input = { x: spanToInput(x, t.cropX, t.scaleX, t.padX, t.inputWidth), y: spanToInput(y, t.cropY, t.scaleY, t.padY, t.inputHeight) };
+      patches.push({ image: { x, y }, input });
+    }
+  }
+  return patches;
+}
+
+/** The fill colour as model-input values, shaped to broadcast over the input's channel axis. */
+function fillTensor(pipeline: ExplainablePipeline, fill: readonly [number, number, number], nchw: boolean): tf.Tensor {
+  const { scale, mean, std } = normalizationAffine(pipeline.spec.input.normalization ?? 'none');
+  const ordered = pipeline.spec.input.channelOrder === 'bgr' ? [fill[2], fill[1], fill[0]] : [...fill];
+  const values = ordered.map((v, k) => (v * scale - mean[k]) / std[k]);
+  return tf.tensor(values, nchw ? [1, 3, 1, 1] : [1, 1, 1, 3]);
+}
+
+/** Copies of the input with one patch each painted in the fill colour. */
+function occludedBatch(base: tf.Tensor4D, fill: tf.Tensor, patches: readonly Patch[], nchw: boolean): tf.Tensor {
+  const [height, width] = nchw ? [base.shape[2], base.shape[3]] : [base.shape[1], base.shape[2]];
+  const masks = new Float32Array(patches.length * height * width);
+  patches.forEach((p, i) => {
+    for (let y = p.input.y.from; y < p.input.y.to; y++) masks.fill(1, (i * height + y) * width + p.input.x.from, (i * height + y) * width + p.input.x.to);
+  });
+  return tf.tidy(() => {
+    const mask = tf.tensor4d(masks, nchw ? [patches.length, 1, height, width] : [patches.length, height, width, 1]);
+    const floats = base.dtype === 'float32' ? base : tf.cast(base, 'float32');
+    const painted = tf.add(tf.mul(floats, tf.sub(1, mask)), tf.mul(fill, mask));
+    return base.dtype === 'int32' ? tf.cast(tf.round(painted), 'int32') : painted;
+  });
+}
+
+/**
+ * Occlusion sensitivity: slides a `patchSize` square (stepping by `stride`, image pixels)
+ * over the image, paints it in `fill` in the model input (so the pipeline's own resize /
+ * letterbox / crop applies), runs the model on batches of occluded copies — one call per
+ * batch where the model takes a batch, else one by one, and one by one from the first
+ * failing batch call on — and returns, per image pixel, the mean drop of the target's score
+ * over the patches covering it (raw, unnormalised). Checks `signal` before each call and
+ * reports progress after each.
+ *
+ * @throws VisionError `ABORTED` when the signal fires.
+ * @example
+ * ```ts
+ * const drops = await occlusionSaliency(classifier, prepared, target, baseScore, settings);
+ * ```
+ */
+export async function occlusionSaliency(
+  pipeline: ExplainablePipeline,
+  prepared: PreparedInput,
+  target: ScoreTarget,
+  baseScore: number,
+  settings: OcclusionSettings,
+): Promise<Float32Array> {
+  const t = prepared.transform;
+  const nchw = pipeline.spec.input.layout === 'nchw';
+  const patches = patchesOf(t, settings.patchSize, settings.stride).filter((p) => p.input.x.to > p.input.x.from && p.input.y.to > p.input.y.from);
+  const sums = new Float32Array(t.sourceWidth * t.sourceHeight);
+  const counts = new Uint32Array(t.sourceWidth * t.sourceHeight);
+  const fill = fillTensor(pipeline, settings.fill, nchw);
+  let perCall = acceptsBatch(pipeline) ? settings.batchSize : 1;
+  try {
+    for (let done = 0; done < patches.length; ) {
+      throwIfAborted(settings.signal, 'explain (occlusion)');
+      const group = patches.slice(done, done + perCall);
+      const batch = occludedBatch(prepared.input, fill, group, nchw);
+      let scores: Float32Array;
+      try {
+        scores = target.scores(await runModel(pipeline, batch), group.length, t);
+      } catch (error) {
+        if (perCall === 1 || isVisionError(error, 'ABORTED')) throw error;
+        perCall = 1; // the model refused a batch: go on one copy at a time
+        continue;
+      } finally {
+        batch.dispose();
+      }
+      group.forEach((p, i) => {
+        const drop = baseScore - scores[i];
+        for (let y = p.image.y.from; y < p.image.y.to; y++) {
+          for (let x = p.image.x.from; x < p.image.x.to; x++) {
+            sums[y * t.sourceWidth + x] += drop;
+            counts[y * t.sourceWidth + x] += 1;
+          }
+        }
+      });
+      done += group.length;
+      settings.onProgress?.({ done, total: patches.length });
+    }
+  } finally {
+    fill.dispose();
+  }
+  for (let i = 0; i < sums.length; i++) sums[i] = counts[i] > 0 ? sums[i] / counts[i] : 0;
+  return sums;
+}

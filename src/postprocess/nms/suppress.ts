@@ -25,7 +25,7 @@ import { weightedBoxesFusion } from './wbf';
  */
 export type SuppressionMethod = 'greedy' | 'soft' | 'weighted' | 'wbf' | 'none';
 
-const METHODS: readonly SuppressionMethod[] = ['greedy', 'soft', 'weighted', 'wbf', 'none'];
+const METHODS: readonly SuppressionMethod[] = ['greedy', 'soft', 'weighted', 'none', 'wbf'];
 
 /**
  * Options of {@link suppressCandidates}, the same for every method and family.

@@ -10,6 +10,10 @@ export { ClassificationPipeline, createClassificationPipeline } from './classifi
 export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification/classification-types';
 export { DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection/detection-types';
+export { NMS_METHODS } from './detection/detection-types';
+export type { DetectionNms } from './detection/detection-types';
+export { detectionViews } from './detection/detection-tta';
+export type { DetectionTta, DetectionView } from './detection/detection-tta';
 export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
 export { nextCropRegion } from './pose/next-crop-region';
 export type { NextCropOptions } from './pose/next-crop-region';

@@ -8,6 +8,8 @@ export type { BasePipelineOptions, Pipeline, TimedResult } from './shared/pipeli
 export { ModelPipeline } from './shared/model-pipeline';
 export { ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification/classification-types';
+export { classificationViews } from './classification/classification-tta';
+export type { ClassificationTta, ClassificationView } from './classification/classification-tta';
 export { DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection/detection-types';
 export { NMS_METHODS } from './detection/detection-types';

@@ -85,7 +85,7 @@ export function renderDetectionView(image: tf.Tensor3D, view: DetectionView, pad
     const flipped = view.flip ? tf.reverse(image, 1) : tf.clone(image);
     if (view.scale === 1) return flipped;
     const [sh, sw] = [shrunk(h, view.scale), shrunk(w, view.scale)];
-    const small = tf.image.resizeBilinear(flipped.toFloat(), [sh, sw], true);
+    const small = tf.image.resizeBilinear(flipped.toFloat(), [sh, sw], false, true);
     return tf.pad(small, [[0, h - sh], [0, w - sw], [0, 0]], padValue);
   });
 }

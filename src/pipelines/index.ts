@@ -8,8 +8,14 @@ export type { BasePipelineOptions, Pipeline, TimedResult } from './shared/pipeli
 export { ModelPipeline } from './shared/model-pipeline';
 export { ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification/classification-types';
+export { classificationViews } from './classification/classification-tta';
+export type { ClassificationTta, ClassificationView } from './classification/classification-tta';
 export { DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
 export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection/detection-types';
+export { NMS_METHODS } from './detection/detection-types';
+export type { DetectionNms } from './detection/detection-types';
+export { detectionViews } from './detection/detection-tta';
+export type { DetectionTta, DetectionView } from './detection/detection-tta';
 export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
 export { nextCropRegion } from './pose/next-crop-region';
 export type { NextCropOptions } from './pose/next-crop-region';

@@ -21,6 +21,10 @@ export type { KeypointedCandidates, SuppressedCandidates, SuppressionMethod, Sup
 export type { NmsOptions } from './nms/nms';
 export { softNms } from './nms/soft-nms';
 export type { SoftNmsOptions, SoftNmsResult } from './nms/soft-nms';
+export { weightedBoxesFusion } from './nms/wbf';
+export type { FusionConfidence, FusionInput, FusionOptions, FusionResult } from './nms/wbf';
+export { mergePredictions, MERGE_METHODS } from './nms/merge-predictions';
+export type { MergeMethod, MergeOptions, MergedPredictions } from './nms/merge-predictions';
 export { decodeClassification } from './classify';
 export type { ClassificationDecodeOptions, ClassifierOutput } from './classify';
 export { decodeCenterNet } from './detection/centernet';

@@ -1,14 +1,24 @@
-import { VisionError } from '../../core/errors';
+import { VisionError, toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
-import { type ClassifierOutput, decodeClassification } from '../../postprocess/classify';
+import { type ClassificationDecodeOptions, type ClassifierOutput, decodeClassification } from '../../postprocess/classify';
+import { sigmoid, softmax } from '../../postprocess/activations';
+import { imageToTensor } from '../../preprocess/to-tensor';
 import type { ModelRunner } from '../../runtime/model-runner';
 import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
-import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
+import { type StageOutputs, finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification-types';
+import { type ClassificationTta, type ClassificationView, classificationViews, renderClassificationView } from './classification-tta';
+
+/** A classifier's raw scores as class probabilities (softmax of logits, sigmoid per class for multilabel). */
+function toProbabilities(values: Float32Array, output: ClassifierOutput): Float32Array {
+  if (output === 'logits') return softmax(values);
+  if (output === 'multilabel') return sigmoid(values);
+  return values;
+}
 
 const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multilabel'];
 
@@ -39,21 +49,60 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
 
   async run(input: ImageInput, options: ClassificationRunOptions = {}): Promise<ClassificationResult> {
     this.assertUsable();
+    const tta = options.tta ?? this.defaults.tta;
+    const decode = { topK: options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK, threshold: options.threshold ?? this.defaults.threshold, labels: this.spec.labels };
+    if (tta) return this.runAugmented(input, tta, decode);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
-    const output = Object.values(stage.outputs)[0];
-    const perImage = output.dims[output.dims.length - 1];
-    const classes = decodeClassification(output.data.subarray(0, perImage) as Float32Array, {
-      output: this.spec.family as ClassifierOutput,
-      labels: this.spec.labels,
-      topK: options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK,
-      threshold: options.threshold ?? this.defaults.threshold,
-    });
+    const classes = decodeClassification(this.firstImageScores(stage), { ...decode, output: this.spec.family as ClassifierOutput });
     return {
       classes,
       imageSize: { width: stage.transform.sourceWidth, height: stage.transform.sourceHeight },
       timing: finishTiming(stage, postStart),
     };
+  }
+
+  /** The model's output for the (single) image of a run. */
+  private firstImageScores(stage: StageOutputs): Float32Array {
+    const output = Object.values(stage.outputs)[0];
+    const perImage = output.dims[output.dims.length - 1];
+    return output.data.subarray(0, perImage) as Float32Array;
+  }
+
+  /** Test-time augmentation: the class probabilities of every view, averaged (see {@link ClassificationTta}). */
+  private async runAugmented(input: ImageInput, tta: ClassificationTta, decode: Omit<ClassificationDecodeOptions, 'output'>): Promise<ClassificationResult> {
+    const started = now();
+    const { tensor, owned } = await imageToTensor(input).catch((error: unknown) => {
+      throw toVisionError(error, 'INVALID_INPUT', 'could not read the image for test-time augmentation');
+    });
+    const [height, width] = tensor.shape;
+    const timing = { preprocess: 0, inference: 0, postprocess: 0 };
+    let sum: Float64Array | undefined;
+    let views: ClassificationView[] = [];
+    try {
+      views = classificationViews(tta, width, height);
+      for (const view of views) {
+        const picture = renderClassificationView(tensor, view);
+        try {
+          const stage = await preprocessAndInfer(this.runner, this.spec, picture);
+          const postStart = now();
+          const probabilities = toProbabilities(this.firstImageScores(stage), this.spec.family as ClassifierOutput);
+          sum ??= new Float64Array(probabilities.length);
+          probabilities.forEach((p, i) => (sum![i] += p));
+          timing.preprocess += stage.timing.preprocess;
+          timing.inference += stage.timing.inference;
+          timing.postprocess += now() - postStart;
+        } finally {
+          picture.dispose();
+        }
+      }
+    } finally {
+      if (owned) tensor.dispose();
+    }
+    const postStart = now();
+    const classes = decodeClassification(Float32Array.from(sum!, (v) => v / views.length), { ...decode, output: 'probabilities' });
+    const end = now();
+    return { classes, imageSize: { width, height }, timing: { ...timing, postprocess: timing.postprocess + end - postStart, total: end - started } };
   }
 }
 
@@ -69,6 +118,7 @@ export async function createClassificationPipeline(options: ClassificationOption
   const model = await resolveModel('image-classification', 'nsfw-mobilenet-v2', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    return new ClassificationPipeline(spec, runner, ownsRunner, { topK: options.topK, threshold: options.threshold });
+    if (options.tta) classificationViews(options.tta, 2, 2);
+    return new ClassificationPipeline(spec, runner, ownsRunner, { topK: options.topK, threshold: options.threshold, tta: options.tta });
   });
 }

@@ -1,6 +1,7 @@
 import type { Classification } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { ClassificationTta } from './classification-tta';
 
 /**
  * Options of an image-classification pipeline. Default model: `nsfw-mobilenet-v2`. For your
@@ -22,6 +23,8 @@ export interface ClassificationRunOptions {
   topK?: number;
   /** Drop classes scoring below this (default 0). */
   threshold?: number;
+  /** Test-time augmentation: also classify mirrored / cropped copies and average the probabilities (scores are then probabilities for every model family). */
+  tta?: ClassificationTta;
 }
 
 /**

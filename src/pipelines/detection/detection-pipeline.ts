@@ -1,9 +1,11 @@
-import { VisionError } from '../../core/errors';
+import { VisionError, toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import type { Detection, InputTransform, Keypoint } from '../../core/types';
+import type { Detection, InputTransform, Keypoint, Timing } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { normalizeBoxes, scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { type SuppressedCandidates, suppressCandidates } from '../../postprocess/nms/suppress';
+import { mergePredictions } from '../../postprocess/nms/merge-predictions';
+import { imageToTensor } from '../../preprocess/to-tensor';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
@@ -14,7 +16,15 @@ import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
-import type { DetectionOptions, DetectionResult, DetectionRunOptions } from './detection-types';
+import { detectionViews, renderDetectionView, unmapDetectionView } from './detection-tta';
+import { type DetectionOptions, type DetectionResult, type DetectionRunOptions, NMS_METHODS } from './detection-types';
+
+/** The checked thresholds of one run. */
+interface RunSettings {
+  threshold: number;
+  iouThreshold: number;
+  maxDetections: number;
+}
 
 function keepClasses(candidates: DecodedCandidates, classes: readonly number[] | undefined): DecodedCandidates {
   if (!classes) return candidates;
@@ -69,15 +79,13 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
-    const merged: DetectionRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
-    // bad options fail before the model runs
-    for (const name of ['threshold', 'iouThreshold'] as const) if (merged[name] !== undefined) unitInterval(merged[name], name);
+    const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
+    const settings = this.settings(merged);
+    if (merged.tta) return this.runAugmented(input, merged, settings);
     const gpuSampling = optionalBoolean(merged.gpuSampling, 'gpuSampling');
     const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false, gpuSampling });
     const postStart = now();
-    const detections = this.detectionsFromOutputs(stage.outputs, stage.transform, options);
-    const { sourceWidth: width, sourceHeight: height } = stage.transform;
-    return { detections, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
+    return this.fromOutputs(stage.outputs, stage.transform, merged, settings, () => finishTiming(stage, postStart));
   }
 
   /**
@@ -94,27 +102,104 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}): Detection[] {
     this.assertUsable();
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
-    const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
-    const iouThreshold = unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold');
-    const maxDetections = merged.maxDetections ?? 100;
+    return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 })).detections;
+  }
+
+  /** The checked thresholds and NMS method of one run (bad options fail before the model runs). */
+  private settings(merged: DetectionRunOptions): RunSettings {
+    if (merged.nms !== undefined && !NMS_METHODS.includes(merged.nms)) {
+      throw new VisionError('INVALID_OPTION', `nms must be one of ${NMS_METHODS.join(', ')}; got ${String(merged.nms)}`);
+    }
+    return {
+      threshold: unitInterval(merged.threshold ?? 0.25, 'threshold'),
+      iouThreshold: unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold'),
+      maxDetections: merged.maxDetections ?? 100,
+    };
+  }
+
+  /** One model run's outputs → the result: decode, suppress, boxes and keypoints mapped to the image. */
+  private fromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, merged: DetectionRunOptions, settings: RunSettings, timing: () => Timing): DetectionResult {
+    const kept = this.suppress(outputs, transform, merged, settings);
+    const boxes = scaleBoxesToSource(kept.boxes, transform);
+    const keypoints = (k: number) => keypointsOf(kept, k, transform, this.spec.head?.ssd?.keypointNames);
+    return this.result({ ...kept, boxes }, transform, timing(), keypoints);
+  }
+
+  /** Decode and suppress one model run (boxes in model-input pixels). */
+  private suppress(outputs: Record<string, RawTensor>, transform: InputTransform, merged: DetectionRunOptions, settings: RunSettings): SuppressedCandidates {
+    const { threshold, iouThreshold, maxDetections } = settings;
     const decoded = this.decode(outputs, { spec: this.spec, transform, threshold, maxDetections, options: merged });
-    const kept = suppressCandidates(keepClasses(decoded, merged.classes), {
-      method: decoded.suppression ?? 'greedy',
+    return suppressCandidates(keepClasses(decoded, merged.classes), {
+      method: merged.nms ?? decoded.suppression ?? 'greedy',
       iouThreshold,
       maxDetections,
       agnostic: merged.agnostic ?? false,
     });
-    const { sourceWidth: width, sourceHeight: height } = transform;
-    const boxes = scaleBoxesToSource(kept.boxes, transform);
-    const normalized = normalizeBoxes(boxes, width, height);
-    return Array.from(kept.indices, (_, k) => {
+  }
+
+  /** Test-time augmentation: every view detected on its own, boxes mapped back, merged (see {@link DetectionTta}). */
+  private async runAugmented(input: ImageInput, merged: DetectionRunOptions, settings: RunSettings): Promise<DetectionResult> {
+    const tta = merged.tta!;
+    const views = detectionViews(tta);
+    const started = now();
+    const { tensor, owned } = await imageToTensor(input).catch((error: unknown) => {
+      throw toVisionError(error, 'INVALID_INPUT', 'could not read the image for test-time augmentation');
+    });
+    const [height, width] = tensor.shape;
+    const predictions: SuppressedCandidates[] = [];
+    const timing = { preprocess: 0, inference: 0, postprocess: 0 };
+    try {
+      for (const view of views) {
+        const picture = renderDetectionView(tensor, view, this.spec.input.padValue ?? 114);
+        try {
+          const stage = await preprocessAndInfer(this.runner, this.spec, picture);
+          const postStart = now();
+          const kept = this.suppress(stage.outputs, stage.transform, merged, settings);
+          predictions.push({ ...kept, boxes: unmapDetectionView(scaleBoxesToSource(kept.boxes, stage.transform), view, width, height) });
+          timing.preprocess += stage.timing.preprocess;
+          timing.inference += stage.timing.inference;
+          timing.postprocess += now() - postStart;
+        } finally {
+          picture.dispose();
+        }
+      }
+    } finally {
+      if (owned) tensor.dispose();
+    }
+    const postStart = now();
+    const method = tta.merge ?? 'wbf';
+    const fused = mergePredictions(predictions, width, height, {
+      method,
+      iouThreshold: tta.iouThreshold ?? (method === 'wbf' ? 0.55 : settings.iouThreshold),
+      agnostic: merged.agnostic ?? false,
+      maxDetections: settings.maxDetections,
+    });
+    // a box only some views found loses score under WBF: the threshold applies to the merged score
+    const keep = Int32Array.from(fused.scores.keys()).filter((k) => fused.scores[k] >= settings.threshold);
+    const end = now();
+    const result = {
+      indices: keep,
+      boxes: Float32Array.from([...keep].flatMap((k) => [...fused.boxes.subarray(k * 4, k * 4 + 4)])),
+      scores: Float32Array.from(keep, (k) => fused.scores[k]),
+      classIds: Int32Array.from(keep, (k) => fused.classIds[k]),
+    };
+    return this.result(result, { sourceWidth: width, sourceHeight: height }, { ...timing, postprocess: timing.postprocess + end - postStart, total: end - started });
+  }
+
+  /** Detections from kept candidates whose boxes are already in pixels of the original image. */
+  private result(kept: SuppressedCandidates, size: { sourceWidth: number; sourceHeight: number }, timing: Timing, keypoints: (k: number) => Keypoint[] | undefined = () => undefined): DetectionResult {
+    const { sourceWidth: width, sourceHeight: height } = size;
+    const normalized = normalizeBoxes(kept.boxes, width, height);
+    const detections: Detection[] = Array.from(kept.indices, (_, k) => {
       const classId = kept.classIds[k];
       const box = (a: Float32Array) => ({ x1: a[k * 4], y1: a[k * 4 + 1], x2: a[k * 4 + 2], y2: a[k * 4 + 3] });
-      const detection: Detection = { box: box(boxes), boxNormalized: box(normalized), score: kept.scores[k], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
-      const keypoints = keypointsOf(kept, k, transform, this.spec.head?.ssd?.keypointNames);
-      return keypoints ? { ...detection, keypoints } : detection;
+      const detection: Detection = { box: box(kept.boxes), boxNormalized: box(normalized), score: kept.scores[k], classId, label: this.spec.labels[classId] ?? `class ${classId}` };
+      const points = keypoints(k);
+      return points ? { ...detection, keypoints: points } : detection;
     });
+    return { detections, imageSize: { width, height }, timing };
   }
+
   /**
    * Video mode: detects in one frame of a stream and tracks objects across frames
    * (ByteTrack), giving each detection a stable `trackId`. Timestamps (ms) must increase;
@@ -158,7 +243,8 @@ export async function createDetectionPipeline(options: DetectionOptions = {}): P
   const model = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, tracker } = options;
-    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling }, tracker);
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, tracker, nms, tta } = options;
+    if (tta) detectionViews(tta);
+    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, nms, tta }, tracker);
   });
 }

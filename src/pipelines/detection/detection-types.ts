@@ -2,6 +2,22 @@ import type { Detection } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { DetectionTta } from './detection-tta';
+
+/**
+ * How a detector suppresses overlapping boxes: `'greedy'` NMS, Gaussian `'soft'`-NMS, or
+ * `'wbf'` (weighted boxes fusion: overlapping boxes averaged by score). Unset: the model
+ * family's own (greedy for most; MediaPipe's weighted NMS; none for NMS-free models).
+ *
+ * @example
+ * ```ts
+ * await detector.run(photo, { nms: 'soft' });
+ * ```
+ */
+export type DetectionNms = 'greedy' | 'soft' | 'wbf';
+
+/** The values of {@link DetectionNms}. @example `NMS_METHODS.includes('wbf')` */
+export const NMS_METHODS: readonly DetectionNms[] = ['greedy', 'soft', 'wbf'];
 
 /**
  * Per-call options of an object-detection pipeline (defaults come from the model card).
@@ -35,6 +51,10 @@ export interface DetectionRunOptions {
    * pass, no pixel read back). Default true; `false` uses the tensor path (`fromPixels` + kernels).
    */
   gpuSampling?: boolean;
+  /** How overlapping boxes are suppressed (default: the model family's, greedy for most). */
+  nms?: DetectionNms;
+  /** Test-time augmentation: also run the flipped / shrunk image and merge the boxes (by WBF unless `tta.merge` says otherwise). */
+  tta?: DetectionTta;
 }
 
 /**

@@ -8,12 +8,14 @@ import { checkCount, checkUnitInterval } from '../validate';
 import { nms } from './nms';
 import { softNms } from './soft-nms';
 import { weightedNms } from './weighted-nms';
+import { weightedBoxesFusion } from './wbf';
 
 /**
  * How overlapping candidates are suppressed:
  * - `'greedy'`: hard NMS (torchvision `batched_nms` / `cv2.dnn.NMSBoxes` semantics, see `nms`);
  * - `'soft'`: Gaussian Soft-NMS, scores decay with overlap (see `softNms`);
  * - `'weighted'`: MediaPipe's weighted NMS, clusters are blended into one box (and keypoints) (see `weightedNms`);
+ * - `'wbf'`: weighted boxes fusion of one model's boxes (see `weightedBoxesFusion`): clusters become their score-weighted mean box with the cluster's mean score; keypoints are dropped;
  * - `'none'`: NMS-free outputs (end-to-end models, models that suppressed in-graph): the first `maxDetections` candidates are kept as they are.
  *
  * @example
@@ -21,9 +23,9 @@ import { weightedNms } from './weighted-nms';
  * const method: SuppressionMethod = 'weighted';
  * ```
  */
-export type SuppressionMethod = 'greedy' | 'soft' | 'weighted' | 'none';
+export type SuppressionMethod = 'greedy' | 'soft' | 'weighted' | 'wbf' | 'none';
 
-const METHODS: readonly SuppressionMethod[] = ['greedy', 'soft', 'weighted', 'none'];
+const METHODS: readonly SuppressionMethod[] = ['greedy', 'soft', 'weighted', 'none', 'wbf'];
 
 /**
  * Options of {@link suppressCandidates}, the same for every method and family.
@@ -36,7 +38,7 @@ const METHODS: readonly SuppressionMethod[] = ['greedy', 'soft', 'weighted', 'no
 export interface SuppressionOptions {
   /** Default `'greedy'`. */
   method?: SuppressionMethod;
-  /** Overlap above which a candidate is suppressed (greedy), joins a cluster (weighted); unused by Gaussian soft-NMS and `'none'`. In [0, 1]; default 0.45. */
+  /** Overlap above which a candidate is suppressed (greedy), joins a cluster (weighted, wbf); unused by Gaussian soft-NMS and `'none'`. In [0, 1]; default 0.45. */
   iouThreshold?: number;
   /** Candidates of different classes suppress each other too. Default false: each class is suppressed on its own. */
   agnostic?: boolean;
@@ -149,6 +151,23 @@ function suppressPerClass(c: KeypointedCandidates, method: 'soft' | 'weighted', 
 }
 
 /**
+ * Weighted boxes fusion of one model's candidates (pixel boxes, so no clipping); each fused
+ * box reports the best candidate it absorbed as its index. Agnostic: all share one label.
+ */
+function fuseCandidates(c: KeypointedCandidates, iouThreshold: number, maxDetections: number, agnostic: boolean): SuppressedCandidates {
+  const labels = agnostic ? new Int32Array(c.scores.length) : c.classIds;
+  const fused = weightedBoxesFusion([{ boxes: c.boxes, scores: c.scores, labels }], { iouThreshold, normalized: false });
+  const count = Math.min(maxDetections, fused.scores.length);
+  const indices = fused.topIndices.slice(0, count);
+  return {
+    indices,
+    boxes: Float32Array.from(fused.boxes.subarray(0, count * 4)),
+    scores: Float32Array.from(fused.scores.subarray(0, count)),
+    classIds: Int32Array.from(indices, (i) => c.classIds[i]),
+  };
+}
+
+/**
  * Suppresses overlapping detection candidates — the single NMS step after every family
  * decoder (YOLO, SSD, MediaPipe SSD, CenterNet, NanoDet, torchvision). Class-aware unless
  * `agnostic`; returns the survivors best first, at most `maxDetections`.
@@ -172,6 +191,7 @@ export function suppressCandidates(candidates: KeypointedCandidates, options: Su
   if (method === 'greedy') {
     return pick(candidates, nms(candidates.boxes, candidates.scores, { iouThreshold, maxDetections, classIds: candidates.classIds, agnostic }));
   }
+  if (method === 'wbf') return fuseCandidates(candidates, iouThreshold, maxDetections, agnostic);
   if (agnostic || new Set(candidates.classIds).size <= 1) {
     return suppressGroup(candidates, method, iouThreshold, maxDetections, options);
   }

@@ -1,0 +1,114 @@
+/**
+ * Test-time augmentation of object detection: the image is also seen flipped and shrunk, and
+ * each view's boxes are mapped back to the original frame before they are merged.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import { MERGE_METHODS, type MergeMethod } from '../../postprocess/nms/merge-predictions';
+
+/**
+ * Test-time augmentation of a detector (Ultralytics-style `augment`): the image is run as it
+ * is, horizontally flipped (`flip`) and shrunk (`scales`: each < 1 shrinks the picture into
+ * the top-left of a grey frame of the original size, so objects look that much smaller to the
+ * model); every view's boxes are mapped back to the original frame and merged.
+ *
+ * @example
+ * ```ts
+ * await detector.run(photo, { tta: { flip: true, scales: [1, 0.83] } }); // 4 views, merged by WBF
+ * ```
+ */
+export interface DetectionTta {
+  /** Also run the mirrored image. Default true. */
+  flip?: boolean;
+  /** Sizes to run the image at, each in (0, 1]; 1 is the original. Default [1]. */
+  scales?: readonly number[];
+  /** How the views' boxes are merged. Default `'wbf'` (weighted boxes fusion). */
+  merge?: MergeMethod;
+  /** IoU for the merge, in [0, 1]. Default 0.55 for WBF, the pipeline's `iouThreshold` for NMS. */
+  iouThreshold?: number;
+}
+
+/** One augmented view: how it was made from the original image. */
+export interface DetectionView {
+  flip: boolean;
+  scale: number;
+}
+
+/**
+ * The views a {@link DetectionTta} asks for (scale by scale, unflipped then flipped), checked.
+ *
+ * @throws VisionError `INVALID_OPTION` naming the bad field and what is allowed.
+ *
+ * @example
+ * ```ts
+ * detectionViews({ flip: true, scales: [1, 0.8] }); // [{1,false}, {1,true}, {0.8,false}, {0.8,true}]
+ * ```
+ */
+export function detectionViews(tta: DetectionTta): DetectionView[] {
+  if (tta == null || typeof tta !== 'object') throw new VisionError('INVALID_OPTION', 'tta must be an object like { flip: true, scales: [1, 0.83] }');
+  const known = ['flip', 'scales', 'merge', 'iouThreshold'];
+  const unknown = Object.keys(tta).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `tta has unknown option(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
+  const flip = tta.flip ?? true;
+  if (typeof flip !== 'boolean') throw new VisionError('INVALID_OPTION', `tta.flip must be true or false; got ${String(flip)}`);
+  const scales = tta.scales ?? [1];
+  if (!Array.isArray(scales) || scales.length === 0 || scales.some((s) => typeof s !== 'number' || !(s > 0 && s <= 1))) {
+    throw new VisionError('INVALID_OPTION', `tta.scales must be a non-empty array of numbers in (0, 1]; got ${JSON.stringify(scales)}`);
+  }
+  if (tta.merge !== undefined && !MERGE_METHODS.includes(tta.merge)) {
+    throw new VisionError('INVALID_OPTION', `tta.merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(tta.merge)}`);
+  }
+  if (tta.iouThreshold !== undefined && !(tta.iouThreshold >= 0 && tta.iouThreshold <= 1)) {
+    throw new VisionError('INVALID_OPTION', `tta.iouThreshold is ${String(tta.iouThreshold)}; it must be in [0, 1]`);
+  }
+  const views = scales.flatMap((scale) => (flip ? [false, true] : [false]).map((f) => ({ flip: f, scale })));
+  if (views.length < 2) throw new VisionError('INVALID_OPTION', 'tta asks for one view only (the original); set flip: true or add scales below 1');
+  return views;
+}
+
+/** The shrunk size of an image side, at least one pixel. */
+function shrunk(side: number, scale: number): number {
+  return Math.max(1, Math.round(side * scale));
+}
+
+/**
+ * The image as `view` sees it, same size as the original (a new tensor; `image` is left alone).
+ *
+ * @example
+ * ```ts
+ * const mirrored = renderDetectionView(image, { flip: true, scale: 1 });
+ * ```
+ */
+export function renderDetectionView(image: tf.Tensor3D, view: DetectionView, padValue = 114): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [h, w] = image.shape;
+    const flipped = view.flip ? tf.reverse(image, 1) : tf.clone(image);
+    if (view.scale === 1) return flipped;
+    const [sh, sw] = [shrunk(h, view.scale), shrunk(w, view.scale)];
+    const small = tf.image.resizeBilinear(flipped.toFloat(), [sh, sw], false, true);
+    return tf.pad(small, [[0, h - sh], [0, w - sw], [0, 0]], padValue);
+  });
+}
+
+/**
+ * Maps boxes (flat xyxy, pixels of a `width`×`height` view of `view`) back to the original
+ * image, in place: undo the shrink, then the mirror; clipped to the image.
+ *
+ * @example
+ * ```ts
+ * unmapDetectionView(boxes, { flip: true, scale: 1 }, 640, 480); // x → 640 - x
+ * ```
+ */
+export function unmapDetectionView(boxes: Float32Array, view: DetectionView, width: number, height: number): Float32Array {
+  const sx = shrunk(width, view.scale) / width;
+  const sy = shrunk(height, view.scale) / height;
+  for (let o = 0; o < boxes.length; o += 4) {
+    let [x1, y1, x2, y2] = [boxes[o] / sx, boxes[o + 1] / sy, boxes[o + 2] / sx, boxes[o + 3] / sy];
+    if (view.flip) [x1, x2] = [width - x2, width - x1];
+    boxes[o] = Math.min(width, Math.max(0, x1));
+    boxes[o + 1] = Math.min(height, Math.max(0, y1));
+    boxes[o + 2] = Math.min(width, Math.max(0, x2));
+    boxes[o + 3] = Math.min(height, Math.max(0, y2));
+  }
+  return boxes;
+}

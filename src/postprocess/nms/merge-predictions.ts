@@ -1,0 +1,135 @@
+/**
+ * Merging the detections of several predictions of one image — test-time views or the
+ * members of an ensemble — into one set: weighted boxes fusion, or NMS over them all.
+ */
+import { VisionError } from '../../core/errors';
+import type { DetectionCandidates } from '../detection/candidates';
+import { checkCount, checkUnitInterval } from '../validate';
+import { suppressCandidates } from './suppress';
+import { type FusionConfidence, weightedBoxesFusion } from './wbf';
+
+/**
+ * How predictions are merged: `'wbf'` (weighted boxes fusion, the default), `'nms'` (greedy
+ * NMS over all boxes) or `'soft-nms'` (Gaussian soft-NMS over all boxes).
+ *
+ * @example
+ * ```ts
+ * const merge: MergeMethod = 'soft-nms';
+ * ```
+ */
+export type MergeMethod = 'wbf' | 'nms' | 'soft-nms';
+
+/** The merge methods, for option checks and messages. @example `MERGE_METHODS.includes('wbf')` */
+export const MERGE_METHODS: readonly MergeMethod[] = ['wbf', 'nms', 'soft-nms'];
+
+/**
+ * Options of {@link mergePredictions}.
+ *
+ * @example
+ * ```ts
+ * const options: MergeOptions = { method: 'wbf', weights: [2, 1], iouThreshold: 0.55 };
+ * ```
+ */
+export interface MergeOptions {
+  /** Default `'wbf'`. */
+  method?: MergeMethod;
+  /** One positive weight per prediction (default 1 each). WBF weighs boxes by it; NMS scales scores by weight / max weight. */
+  weights?: readonly number[];
+  /** WBF: IoU to join a fused box (default 0.55); NMS: IoU to suppress (default 0.45). In [0, 1]. */
+  iouThreshold?: number;
+  /** WBF confidence (default `'avg'`: a box that only some predictions found loses score). */
+  confType?: FusionConfidence;
+  /** Boxes of different classes merge too. Default false. */
+  agnostic?: boolean;
+  /** Keep at most this many. Default Infinity. */
+  maxDetections?: number;
+}
+
+/**
+ * Merged detections, best first, and for each how many boxes it merged (1 for NMS).
+ *
+ * @example
+ * ```ts
+ * const { boxes, scores, classIds, counts } = mergePredictions([a, b], 640, 480);
+ * ```
+ */
+export interface MergedPredictions extends DetectionCandidates {
+  counts: Int32Array;
+}
+
+function checkWeights(weights: readonly number[] | undefined, count: number): number[] {
+  if (weights === undefined) return Array.from({ length: count }, () => 1);
+  if (!Array.isArray(weights) || weights.length !== count || weights.some((w) => typeof w !== 'number' || !(w > 0) || !Number.isFinite(w))) {
+    throw new VisionError('INVALID_OPTION', `weights must be ${count} positive finite numbers (one per prediction); got ${JSON.stringify(weights)}`);
+  }
+  return [...weights];
+}
+
+function checkSize(width: number, height: number): void {
+  if (!(width > 0) || !(height > 0) || !Number.isFinite(width) || !Number.isFinite(height)) {
+    throw new VisionError('INVALID_INPUT', `mergePredictions: image width and height must be positive numbers; got ${width}×${height}`);
+  }
+}
+
+function concatenate(predictions: readonly DetectionCandidates[], weights: readonly number[]): DetectionCandidates {
+  const top = Math.max(...weights);
+  const n = predictions.reduce((s, p) => s + p.scores.length, 0);
+  const out: DetectionCandidates = { boxes: new Float32Array(n * 4), scores: new Float32Array(n), classIds: new Int32Array(n) };
+  let at = 0;
+  predictions.forEach((p, t) => {
+    out.boxes.set(p.boxes, at * 4);
+    out.scores.set(p.scores.map((s) => (s * weights[t]) / top), at);
+    out.classIds.set(p.classIds, at);
+    at += p.scores.length;
+  });
+  return out;
+}
+
+/**
+ * Merges several predictions of one `width`×`height` image (boxes in its pixels) into one set,
+ * best first: weighted boxes fusion on boxes normalised to the image (default), or greedy /
+ * soft NMS over the union of all boxes.
+ *
+ * @throws VisionError `INVALID_OPTION` for an unknown method, bad weights or thresholds;
+ * `INVALID_INPUT` for a bad image size or mismatched arrays.
+ *
+ * @example
+ * ```ts
+ * const merged = mergePredictions([original, flipped], 640, 480, { method: 'wbf' });
+ * merged.classIds.forEach((c, k) => console.log(labels[c], merged.scores[k]));
+ * ```
+ */
+export function mergePredictions(predictions: readonly DetectionCandidates[], width: number, height: number, options: MergeOptions = {}): MergedPredictions {
+  const method = options.method ?? 'wbf';
+  if (!MERGE_METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(method)}`);
+  checkSize(width, height);
+  const weights = checkWeights(options.weights, predictions.length);
+  const maxDetections = options.maxDetections ?? Infinity;
+  checkCount(maxDetections, 'mergePredictions: maxDetections');
+  const agnostic = options.agnostic === true;
+  if (method !== 'wbf') {
+    const kept = suppressCandidates(concatenate(predictions, weights), {
+      method: method === 'nms' ? 'greedy' : 'soft',
+      iouThreshold: options.iouThreshold ?? 0.45,
+      maxDetections,
+      agnostic,
+    });
+    return { boxes: kept.boxes, scores: kept.scores, classIds: kept.classIds, counts: new Int32Array(kept.scores.length).fill(1) };
+  }
+  const iouThreshold = options.iouThreshold ?? 0.55;
+  checkUnitInterval(iouThreshold, 'mergePredictions: iouThreshold');
+  const scale = [width, height, width, height];
+  const models = predictions.map((p) => ({
+    boxes: p.boxes.map((v, i) => v / scale[i % 4]),
+    scores: p.scores,
+    labels: agnostic ? new Int32Array(p.scores.length) : p.classIds,
+  }));
+  const fused = weightedBoxesFusion(models, { weights, iouThreshold, confType: options.confType });
+  const count = Math.min(maxDetections, fused.scores.length);
+  return {
+    boxes: Float32Array.from(fused.boxes.subarray(0, count * 4), (v, i) => v * scale[i % 4]),
+    scores: Float32Array.from(fused.scores.subarray(0, count)),
+    classIds: Int32Array.from({ length: count }, (_, k) => predictions[fused.topModels[k]].classIds[fused.topIndices[k]]),
+    counts: fused.counts.slice(0, count),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Two tiny anchor-free detectors (src/training/detector) trained on generated shape scenes
+ * with different seeds, for the TTA / ensemble mAP test. Training takes minutes on 2 cores, so
+ * the trained models are cached in the git-ignored `.cache/tta-detectors/` (trained on the
+ * first run, loaded afterwards).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { detectorToLayersModel } from '../../src/training/detector/detector-export';
+import { TrainableDetector } from '../../src/training/detector/detector-model';
+import { trainDetector } from '../../src/training/detector/train-detector';
+import { shapeScenes } from '../helpers/scenes';
+
+export const LABELS = ['circle', 'square', 'triangle'];
+const CACHE = join(process.cwd(), '.cache', 'tta-detectors');
+/** Scene and weight seeds: both models train on the same scenes, from different initial weights and batch orders. */
+const TRAIN_SEED = 31;
+const RECIPE = { scenes: 400, epochs: 6, learningRate: 0.01 };
+
+async function save(model: tf.LayersModel, file: string): Promise<void> {
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    const { weightData, ...rest } = artifacts;
+    writeFileSync(`${file}.json`, JSON.stringify(rest));
+    writeFileSync(`${file}.bin`, new Uint8Array(weightData as ArrayBuffer));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+}
+
+async function load(file: string): Promise<tf.LayersModel> {
+  const artifacts = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as tf.io.ModelArtifacts;
+  const bytes = readFileSync(`${file}.bin`);
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, weightData }));
+}
+
+/** The detector trained with weight seed `seed` (from the cache when it is there); `cached` says which. */
+export async function trainedDetector(seed: number): Promise<{ model: tf.LayersModel; cached: boolean; seconds: number }> {
+  const file = join(CACHE, `detector-${RECIPE.scenes}x${RECIPE.epochs}-s${TRAIN_SEED}-w${seed}`);
+  if (existsSync(`${file}.bin`)) return { model: await load(file), cached: true, seconds: 0 };
+  const train = await shapeScenes(RECIPE.scenes, TRAIN_SEED);
+  const detector = new TrainableDetector({ inputSize: 64, labels: LABELS, numPrototypes: 8 }, { seed });
+  const result = await trainDetector(detector, train, { epochs: RECIPE.epochs, learningRate: RECIPE.learningRate, seed: seed + 1 });
+  const model = detectorToLayersModel(detector);
+  detector.dispose();
+  mkdirSync(CACHE, { recursive: true });
+  await save(model, file);
+  return { model, cached: false, seconds: result.seconds };
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { type FusionConfidence, VisionError, mergePredictions, suppressCandidates, weightedBoxesFusion } from '../../src/index';
+import { loadFixture } from './fixtures';
+
+// Reference: scripts/make_wbf_fixtures.py, a numpy transcription of weighted boxes fusion as
+// Solovyev et al. publish it (and as their reference implementation defines the options), on
+// seeded random cases: 1–5 models, up to 11 objects found 0–2 times per model, 1–3 labels,
+// wrong labels, false positives crossing the border, all four confidence types.
+// Compared in order (fused scores never tie in these draws): boxes to 1e-5, scores to 1e-6.
+interface WbfFixture {
+  cases: {
+    models: { boxes: number[]; scores: number[]; labels: number[] }[];
+    options: { weights: number[]; iouThreshold: number; skipBoxThreshold: number; confType: FusionConfidence; allowsOverflow: boolean };
+    expected: { boxes: number[]; scores: number[]; labels: number[]; counts: number[] };
+  }[];
+}
+const fixture = loadFixture<WbfFixture>('wbf.json');
+
+describe('weightedBoxesFusion vs the numpy transcription of Solovyev et al.', () => {
+  it.each(fixture.cases.map((c, i) => [i, c.options.confType, c.models.length, c] as const))('case %i (%s, %i models)', (_, __, ___, c) => {
+    const r = weightedBoxesFusion(c.models, c.options);
+    expect(Array.from(r.labels)).toEqual(c.expected.labels);
+    expect(Array.from(r.counts)).toEqual(c.expected.counts);
+    c.expected.scores.forEach((s, k) => expect(Math.abs(r.scores[k] - s)).toBeLessThan(1e-6));
+    c.expected.boxes.forEach((v, k) => expect(Math.abs(r.boxes[k] - v)).toBeLessThan(1e-5));
+  });
+
+  it('the fixture exercises merging across models and every confidence type', () => {
+    const merged = fixture.cases.flatMap((c) => c.expected.counts).filter((n) => n >= 2).length;
+    expect(merged).toBeGreaterThan(50);
+    expect(new Set(fixture.cases.map((c) => c.options.confType)).size).toBe(4);
+  });
+});
+
+describe('weightedBoxesFusion behaviour', () => {
+  const a = { boxes: [0.1, 0.1, 0.5, 0.5], scores: [0.9], labels: [0] };
+  const b = { boxes: [0.12, 0.1, 0.52, 0.5], scores: [0.7], labels: [0] };
+
+  it('averages overlapping boxes by score; avg confidence counts the models that agree', () => {
+    const r = weightedBoxesFusion([a, b]);
+    expect(r.scores[0]).toBeCloseTo(0.8, 12);
+    expect(r.boxes[0]).toBeCloseTo((0.1 * 0.9 + 0.12 * 0.7) / 1.6, 12);
+    const alone = weightedBoxesFusion([a, { boxes: [], scores: [], labels: [] }]);
+    expect(alone.scores[0]).toBeCloseTo(0.45, 12); // found by one model of two
+    expect(weightedBoxesFusion([a, b], { confType: 'max' }).scores[0]).toBeCloseTo(0.9, 12);
+    expect(weightedBoxesFusion([a, { ...b, labels: [1] }]).scores.length).toBe(2); // labels never mix
+  });
+
+  it('rejects bad input and options with VisionError naming what is allowed', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(VisionError);
+        return (e as VisionError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => weightedBoxesFusion([{ ...a, scores: [0.1, 0.2] }]))).toBe('INVALID_INPUT');
+    expect(code(() => weightedBoxesFusion([a, b], { weights: [1] }))).toBe('INVALID_OPTION');
+    expect(code(() => weightedBoxesFusion([a], { weights: [-1] }))).toBe('INVALID_OPTION');
+    expect(code(() => weightedBoxesFusion([a], { iouThreshold: 2 }))).toBe('INVALID_OPTION');
+    expect(code(() => weightedBoxesFusion([a], { confType: 'median' as FusionConfidence }))).toBe('INVALID_OPTION');
+    expect(code(() => mergePredictions([], 0, 10))).toBe('INVALID_INPUT');
+    expect(code(() => mergePredictions([], 10, 10, { method: 'mean' as 'wbf' }))).toBe('INVALID_OPTION');
+  });
+});
+
+describe('WBF as a suppression method and as the merge of predictions', () => {
+  const candidates = {
+    boxes: new Float32Array([10, 10, 50, 50, 12, 10, 52, 50, 100, 100, 140, 140, 11, 11, 51, 51]),
+    scores: new Float32Array([0.9, 0.7, 0.6, 0.3]),
+    classIds: new Int32Array([0, 0, 0, 1]),
+  };
+
+  it("suppressCandidates({ method: 'wbf' }) fuses one model's clusters, per class unless agnostic", () => {
+    const r = suppressCandidates(candidates, { method: 'wbf', iouThreshold: 0.55 });
+    expect(Array.from(r.indices)).toEqual([0, 2, 3]);
+    expect(r.scores[0]).toBeCloseTo(0.8, 6);
+    expect(r.boxes[0]).toBeCloseTo((10 * 0.9 + 12 * 0.7) / 1.6, 4);
+    const agnostic = suppressCandidates(candidates, { method: 'wbf', iouThreshold: 0.55, agnostic: true });
+    expect(Array.from(agnostic.classIds)).toEqual([0, 0]);
+  });
+
+  it('mergePredictions: wbf fuses across predictions in pixels, nms and soft-nms keep one of each cluster', () => {
+    const one = { boxes: candidates.boxes.slice(0, 4), scores: candidates.scores.slice(0, 1), classIds: candidates.classIds.slice(0, 1) };
+    const two = { boxes: candidates.boxes.slice(4, 12), scores: candidates.scores.slice(1, 3), classIds: candidates.classIds.slice(1, 3) };
+    const wbf = mergePredictions([one, two], 200, 160);
+    expect(Array.from(wbf.counts)).toEqual([2, 1]);
+    expect(wbf.boxes[0]).toBeCloseTo((10 * 0.9 + 12 * 0.7) / 1.6, 4);
+    expect(wbf.scores[1]).toBeCloseTo(0.3, 6); // one prediction of two found it
+    const nms = mergePredictions([one, two], 200, 160, { method: 'nms', weights: [1, 2] });
+    expect(Array.from(nms.scores)).toEqual([Math.fround(0.7), Math.fround(0.6)]); // 0.9 × 1/2 loses to 0.7 × 2/2
+    expect(mergePredictions([one, two], 200, 160, { method: 'soft-nms' }).scores.length).toBe(3);
+  });
+});

@@ -14,4 +14,5 @@ export * from './track/index';
 export * from './render/index';
 export * from './training/index';
 export * from './eval/index';
+export * from './explain/index';
 export { pipeline } from './pipeline';

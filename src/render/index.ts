@@ -21,3 +21,7 @@ export type { CaptionOptions } from './caption';
 export { putRawImage } from './raw-image';
 export { drawStats, statsLines } from './stats';
 export type { RenderStats, StatsOptions } from './stats';
+export { fitScatter } from './scatter-layout';
+export type { ScatterCoordinate, ScatterFitOptions, ScatterLayout } from './scatter-layout';
+export { drawScatter } from './scatter';
+export type { ScatterImage, ScatterOptions, ScatterPoint } from './scatter';

@@ -1,11 +1,11 @@
-import { createCanvas } from '@napi-rs/canvas';
+import { type Canvas, createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { isVisionError } from '../../src/core/errors';
 import { type ScatterPoint, drawScatter, fitScatter } from '../../src/render/index';
 import { blank, diff, rgba } from './helpers';
 
 /** A solid-colour @napi-rs/canvas canvas (a drawable thumbnail). */
-function solidCanvas(width: number, height: number, color: string): ReturnType<typeof createCanvas> {
+function solidCanvas(width: number, height: number, color: string): Canvas {
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = color;

@@ -7,7 +7,7 @@
  * rates at candidate thresholds; FACERES_MATCH_THRESHOLD was chosen from its output.
  *
  * Run: npx esbuild bench/face-threshold.ts --bundle --platform=node --format=esm --packages=external
- *        --outfile=.cache/bench/face-threshold.mjs && node .cache/bench/face-threshold.mjs [faceres|mobilefacenet]
+ *        --outfile=.cache/bench/face-threshold.mjs && node .cache/bench/face-threshold.mjs [model id]
  */
 import { type FaceEmbedding, cosineSimilarity, nodePlatform, pipeline, selectTfjsBackend, setPlatform } from '../src/node/index';
 import { facePhoto } from '../test/helpers/photos';

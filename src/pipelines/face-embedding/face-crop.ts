@@ -16,8 +16,8 @@ export interface FaceCrop {
 
 /**
  * The crop of a detected face: centred on the box, side `scale` × the box's longer side (as
- * @vladmandic/human cuts faces), turned by the eye line's angle when `align` and both eyes are
- * among the keypoints (BlazeFace's `right eye`, `left eye`).
+ * @vladmandic/human cuts faces), turned by the eye line's angle when `align` and the keypoints
+ * (BlazeFace's `right eye`, `left eye`, `mouth`) are plausible.
  *
  * @example
  * ```ts
@@ -27,10 +27,31 @@ export interface FaceCrop {
 export function faceCropOf(detection: Detection, scale: number, align: boolean): FaceCrop {
   const { x1, y1, x2, y2 } = detection.box;
   const side = scale * Math.max(x2 - x1, y2 - y1);
-  const right = detection.keypoints?.find((k) => k.name === 'right eye');
-  const left = detection.keypoints?.find((k) => k.name === 'left eye');
-  const angle = align && right && left ? Math.atan2(left.y - right.y, left.x - right.x) : 0;
-  return { cx: (x1 + x2) / 2, cy: (y1 + y2) / 2, side, angle };
+  return { cx: (x1 + x2) / 2, cy: (y1 + y2) / 2, side, angle: align ? eyeLineAngle(detection) : 0 };
+}
+
+/** Eyes closer than this share of the box width give no usable angle (a profile, or collapsed landmarks). */
+const MIN_EYE_DISTANCE = 0.15;
+
+/**
+ * The roll of the face from its eye line, or 0 when the landmarks cannot be trusted: an eye or
+ * the mouth missing, eyes closer than 15 % of the box width, or the mouth not within 60° of
+ * "below the eyes" once the eye line is level (measured: on one profile face of the face-api
+ * photos BlazeFace puts both eyes 9 px apart, and their line is noise).
+ */
+function eyeLineAngle(detection: Detection): number {
+  const point = (name: string) => detection.keypoints?.find((k) => k.name === name);
+  const right = point('right eye');
+  const left = point('left eye');
+  const mouth = point('mouth');
+  if (!right || !left || !mouth) return 0;
+  const dx = left.x - right.x;
+  const dy = left.y - right.y;
+  if (Math.hypot(dx, dy) < MIN_EYE_DISTANCE * (detection.box.x2 - detection.box.x1)) return 0;
+  const angle = Math.atan2(dy, dx);
+  const down = { x: mouth.x - (left.x + right.x) / 2, y: mouth.y - (left.y + right.y) / 2 };
+  const downAfterTurn = -Math.sin(angle) * down.x + Math.cos(angle) * down.y;
+  return downAfterTurn > 0.5 * Math.hypot(down.x, down.y) ? angle : 0;
 }
 
 /**

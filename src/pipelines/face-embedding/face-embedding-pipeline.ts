@@ -178,7 +178,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
 
 /**
  * Creates a face-embedding pipeline. `model` may be a face-embedding card (default
- * {@link FACERES}), its id (`faceres`, `mobilefacenet`), or a ready runner with `spec`;
+ * {@link FACERES}), its id (`faceres`), or a ready runner with `spec`;
  * `detector` a detection card or id with eye keypoints (default `blazeface`).
  *
  * @example

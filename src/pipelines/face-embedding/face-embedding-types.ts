@@ -25,7 +25,7 @@ export interface FaceEmbeddingRunOptions {
  *
  * @example
  * ```ts
- * const faces = await pipeline('face-embedding', { model: 'mobilefacenet' });
+ * const faces = await pipeline('face-embedding', { model: 'faceres', threshold: 0.6 });
  * ```
  */
 export interface FaceEmbeddingOptions extends BasePipelineOptions, FaceEmbeddingRunOptions {

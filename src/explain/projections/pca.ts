@@ -2,13 +2,13 @@ import { columnMean, featureScatter, sampleGram } from './scatter-matrix';
 import { leadingEigenpairs } from './symmetric-eigen';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
 
-/** Options of {@link pca}. */
+/** Options of {@link pca}. @example `pca(vectors, { components: 3 })` */
 export interface PcaOptions {
   /** Principal components to keep, 1 … min(n, d). Default 2 (a map). */
   readonly components?: number;
 }
 
-/** The result of {@link pca}: the projection, the axes and how much of the spread each keeps. */
+/** The result of {@link pca}: the projection, the axes and how much of the spread each keeps. @example `const { projected, components, mean }: PcaResult = pca(vectors);` */
 export interface PcaResult {
   /** One row of `components` coordinates per input vector: (x − mean) · component. */
   readonly projected: Float32Array[];

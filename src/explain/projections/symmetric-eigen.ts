@@ -1,7 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { seededRandom } from './seeded-random';
 
-/** The leading eigenpairs of a symmetric matrix, largest eigenvalue first. */
+/** The leading eigenpairs of a symmetric matrix, largest eigenvalue first. @example `const { values, vectors }: EigenPairs = leadingEigenpairs(m, 3, 1);` */
 export interface EigenPairs {
   /** Eigenvalues, descending. */
   readonly values: Float64Array;

@@ -2,7 +2,7 @@ import { VisionError, throwIfAborted } from '../../core/errors';
 import { seededRandom } from './seeded-random';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
 
-/** Options of {@link umap}. */
+/** Options of {@link umap}. @example `await umap(vectors, { seed: 1, neighbors: 10, minDist: 0.2 })` */
 export interface UmapOptions {
   /** Output dimensions. Default 2 (a map). */
   readonly components?: number;
@@ -22,7 +22,7 @@ export interface UmapOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The result of {@link umap}. */
+/** The result of {@link umap}. @example `const { projected }: UmapResult = await umap(vectors);` */
 export interface UmapResult {
   /** One row of `components` coordinates per input vector. */
   readonly projected: Float32Array[];

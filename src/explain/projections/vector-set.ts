@@ -12,7 +12,7 @@ import { VisionError } from '../../core/errors';
  */
 export type VectorSet = ReadonlyArray<ArrayLike<number>>;
 
-/** The shape of a validated {@link VectorSet}: `count` rows of `dim` finite numbers. */
+/** The shape of a validated {@link VectorSet}: `count` rows of `dim` finite numbers. @example `const { count, dim }: VectorSetShape = checkVectorSet(rows, 2, 'pca');` */
 export interface VectorSetShape {
   readonly count: number;
   readonly dim: number;

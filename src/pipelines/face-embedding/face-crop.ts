@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Detection } from '../../core/types';
 
-/** A square crop of the source image, possibly rotated: centre and side in source pixels, roll in radians. */
+/** A square crop of the source image, possibly rotated: centre and side in source pixels, roll in radians. @example `const crop: FaceCrop = { cx: 120, cy: 80, side: 96, angle: 0.1 };` */
 export interface FaceCrop {
   readonly cx: number;
   readonly cy: number;

@@ -40,13 +40,13 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
-/** A labelled reference face: who it is and its embedding. */
+/** A labelled reference face: who it is and its embedding. @example `const ada: LabelledFace = { label: 'ada', embedding: face.embedding };` */
 export interface LabelledFace {
   readonly label: string;
   readonly embedding: ArrayLike<number>;
 }
 
-/** The answer of {@link FaceMatcher.match}. */
+/** The answer of {@link FaceMatcher.match}. @example `const { label, known, similarity }: FaceMatch = matcher.match(face.embedding);` */
 export interface FaceMatch {
   /** The best reference's label, or `'unknown'` when its similarity is below the threshold. */
   readonly label: string;
@@ -58,7 +58,7 @@ export interface FaceMatch {
   readonly nearest?: string;
 }
 
-/** Options of {@link FaceMatcher}. */
+/** Options of {@link FaceMatcher}. @example `new FaceMatcher(references, { threshold: 0.75 })` */
 export interface FaceMatcherOptions {
   /** Cosine similarity at or above which a face is the reference's person. Default {@link FACERES_MATCH_THRESHOLD}. */
   readonly threshold?: number;

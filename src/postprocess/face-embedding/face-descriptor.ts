@@ -38,7 +38,7 @@ export function decodeFaceResAge(probabilities: ArrayLike<number>): number {
   return Math.round(tenths) / 10;
 }
 
-/** A face's gender as the model estimates it, with its confidence. */
+/** A face's gender as the model estimates it, with its confidence. @example `const { gender, score }: GenderEstimate = decodeGender(0.2); // female, 0.6` */
 export interface GenderEstimate {
   /** `female` when P(male) ≤ 0.5, else `male`. */
   readonly gender: 'female' | 'male';

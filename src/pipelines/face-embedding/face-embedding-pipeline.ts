@@ -5,7 +5,7 @@ import { FACERES, FACE_EMBEDDING_CARDS, type FaceEmbeddingModelSpec } from '../.
 import { normalize } from '../../preprocess/normalize';
 import { imageToTensor } from '../../preprocess/to-tensor';
 import { decodeFaceResAge, decodeGender, l2Normalize } from '../../postprocess/face-embedding/face-descriptor';
-import type { RawTensor } from '../../runtime/model-runner';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { type DetectionPipeline, createDetectionPipeline } from '../detection/detection-pipeline';
 import type { DetectionResult } from '../detection/detection-types';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
@@ -47,7 +47,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
 
   constructor(
     readonly faceSpec: FaceEmbeddingModelSpec,
-    runner: ConstructorParameters<typeof ModelPipeline>[1],
+    runner: ModelRunner,
     ownsRunner: boolean,
     /** The face detector this pipeline owns. */
     readonly detector: DetectionPipeline,

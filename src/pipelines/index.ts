@@ -35,3 +35,7 @@ export { ImageToTextPipeline, createImageToTextPipeline } from './captioning/ima
 export type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning/captioning-types';
 export { loadCaptionTokenizer } from './captioning/caption-tokenizer';
 export type { CaptionTokenizer, TokenizerSource } from './captioning/caption-tokenizer';
+export { FaceEmbeddingPipeline, createFaceEmbeddingPipeline } from './face-embedding/face-embedding-pipeline';
+export type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding/face-embedding-types';
+export { FACERES_MATCH_THRESHOLD, FaceMatcher, cosineSimilarity } from './face-embedding/face-matcher';
+export type { FaceMatch, FaceMatcherOptions, LabelledFace } from './face-embedding/face-matcher';

@@ -70,3 +70,5 @@ export { rleArea, rleIou } from './masks/rle';
 export { beamSearch } from './caption/beam-search';
 export { greedyDecode } from './caption/greedy';
 export type { GenerationOptions } from './caption/generation-options';
+export { decodeFaceResAge, decodeGender, l2Normalize } from './face-embedding/face-descriptor';
+export type { GenderEstimate } from './face-embedding/face-descriptor';

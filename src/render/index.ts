@@ -23,3 +23,7 @@ export { drawHeatMap, hotColor, jetColor } from './heat-map';
 export type { HeatColorMap, HeatMapDrawOptions, HeatMapLike } from './heat-map';
 export { drawStats, statsLines } from './stats';
 export type { RenderStats, StatsOptions } from './stats';
+export { fitScatter } from './scatter-layout';
+export type { ScatterCoordinate, ScatterFitOptions, ScatterLayout } from './scatter-layout';
+export { drawScatter } from './scatter';
+export type { ScatterImage, ScatterOptions, ScatterPoint } from './scatter';

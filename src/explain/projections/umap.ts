@@ -1,0 +1,86 @@
+import { VisionError, throwIfAborted } from '../../core/errors';
+import { seededRandom } from './seeded-random';
+import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
+
+/** Options of {@link umap}. @example `await umap(vectors, { seed: 1, neighbors: 10, minDist: 0.2 })` */
+export interface UmapOptions {
+  /** Output dimensions. Default 2 (a map). */
+  readonly components?: number;
+  /** Neighbours that define the local structure, 2 … n − 1. Default min(15, n − 1). */
+  readonly neighbors?: number;
+  /** How tightly points may pack in the map, 0 … 1 (exclusive of 1). Default 0.1. */
+  readonly minDist?: number;
+  /** Optimisation epochs; default chosen by umap-js from n (500 for small sets, 200 for large). */
+  readonly epochs?: number;
+  /** `cosine` (default: right for embeddings) or `euclidean` distance between vectors. */
+  readonly metric?: 'cosine' | 'euclidean';
+  /** Seed of every random choice: the same seed, vectors and options give the same map. Default 42. */
+  readonly seed?: number;
+  /** Called after each epoch with (epoch, total epochs). */
+  readonly onProgress?: (epoch: number, epochs: number) => void;
+  /** Cancels the optimisation between epochs (`ABORTED`). */
+  readonly signal?: AbortSignal;
+}
+
+/** The result of {@link umap}. @example `const { projected }: UmapResult = await umap(vectors);` */
+export interface UmapResult {
+  /** One row of `components` coordinates per input vector. */
+  readonly projected: Float32Array[];
+}
+
+/**
+ * A non-linear 2-D (or k-D) map of vectors with UMAP (McInnes et al.) through `umap-js`
+ * (PAIR-code, MIT): neighbours in the vector space stay neighbours on the map, so clusters of
+ * similar images show as islands. Seeded, so a map is reproducible; asynchronous so that a page
+ * stays responsive, with progress and an `AbortSignal`.
+ *
+ * Fewer than 3 vectors, ragged rows or non-finite values are `INVALID_INPUT`; options out of
+ * range are `INVALID_OPTION`.
+ *
+ * @example
+ * ```ts
+ * const { projected } = await umap(embeddings, { seed: 7, onProgress: (e, n) => bar.update(e / n) });
+ * drawScatter(ctx, projected.map((xy, i) => ({ x: xy[0], y: xy[1], image: thumbnails[i] })));
+ * ```
+ */
+export async function umap(vectors: VectorSet, options: UmapOptions = {}): Promise<UmapResult> {
+  const { count, dim } = checkVectorSet(vectors, 3, 'umap');
+  const components = integerOption(options.components, 2, 1, Math.max(1, count - 2), 'umap: components');
+  const neighbors = integerOption(options.neighbors, Math.min(15, count - 1), 2, count - 1, 'umap: neighbors');
+  const epochs = options.epochs === undefined ? undefined : integerOption(options.epochs, 0, 1, 10_000, 'umap: epochs');
+  const minDist = options.minDist ?? 0.1;
+  if (!(minDist >= 0 && minDist < 1)) throw new VisionError('INVALID_OPTION', `umap: minDist must be in [0, 1), got ${String(options.minDist)}`);
+  const metric = options.metric ?? 'cosine';
+  if (metric !== 'cosine' && metric !== 'euclidean') {
+    throw new VisionError('INVALID_OPTION', `umap: metric must be 'cosine' or 'euclidean', got '${String(metric)}'`);
+  }
+  const seed = integerOption(options.seed, 42, 0, 0xffffffff, 'umap: seed');
+  throwIfAborted(options.signal, 'umap');
+  const rows = vectors.map((row) => (metric === 'cosine' ? unitRow(row, dim) : Array.from(row)));
+  // loaded on first use, so that apps which never call umap() do not bundle umap-js (CommonJS, not tree-shakable)
+  const { UMAP } = await import('umap-js');
+  const model = new UMAP({ nComponents: components, nNeighbors: neighbors, minDist, nEpochs: epochs, random: seededRandom(seed) });
+  const total = model.initializeFit(rows);
+  for (let epoch = 0; epoch < total; epoch++) {
+    throwIfAborted(options.signal, 'umap');
+    model.step();
+    options.onProgress?.(epoch + 1, total);
+    if (epoch % 50 === 49) await yieldToEventLoop();
+  }
+  return { projected: model.getEmbedding().map((point) => Float32Array.from(point)) };
+}
+
+/**
+ * The row scaled to unit length: Euclidean distance between unit vectors is a monotone
+ * function of cosine distance (‖a − b‖² = 2 − 2·cos), so UMAP's neighbours are the cosine ones.
+ */
+function unitRow(row: ArrayLike<number>, dim: number): number[] {
+  let norm = 0;
+  for (let j = 0; j < dim; j++) norm += (row[j] as number) ** 2;
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  return Array.from(row, (v) => v * scale);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,0 +1,205 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import { FACERES, FACE_EMBEDDING_CARDS, type FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
+import { normalize } from '../../preprocess/normalize';
+import { imageToTensor } from '../../preprocess/to-tensor';
+import { decodeFaceResAge, decodeGender, l2Normalize } from '../../postprocess/face-embedding/face-descriptor';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
+import { type DetectionPipeline, createDetectionPipeline } from '../detection/detection-pipeline';
+import type { DetectionResult } from '../detection/detection-types';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { ModelPipeline } from '../shared/model-pipeline';
+import { definedOnly, unitInterval } from '../shared/options';
+import type { Pipeline } from '../shared/pipeline-options';
+import { resolveModel } from '../shared/resolve-model';
+import { now } from '../shared/run-stages';
+import { cropFaces, faceCropOf } from './face-crop';
+import type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding-types';
+
+function isFaceEmbeddingSpec(spec: unknown): spec is FaceEmbeddingModelSpec {
+  return typeof spec === 'object' && spec !== null && typeof (spec as FaceEmbeddingModelSpec).faceEmbedding === 'object';
+}
+
+interface ResolvedRunOptions {
+  threshold: number | undefined;
+  maxFaces: number;
+  align: boolean;
+}
+
+/**
+ * Face embedding: detect faces (BlazeFace), cut a square crop around each (turned so the eyes
+ * are level), describe it with a face-descriptor model (FaceRes: 1024-d, age, gender) →
+ * per face: box, score, landmarks and a unit-length embedding. Compare embeddings with
+ * {@link FaceMatcher} or a dot product. Create it with `pipeline('face-embedding', options)`.
+ * No face is an empty result, not an error.
+ *
+ * @example
+ * ```ts
+ * const describer = await pipeline('face-embedding');
+ * const { faces } = await describer.run(photo);
+ * console.log(faces.map((f) => `${f.gender} ${f.age}`));
+ * describer.dispose();
+ * ```
+ */
+export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<FaceEmbeddingRunOptions, FaceEmbeddingResult> {
+  readonly task = 'face-embedding';
+
+  constructor(
+    readonly faceSpec: FaceEmbeddingModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
+    /** The face detector this pipeline owns. */
+    readonly detector: DetectionPipeline,
+    private readonly defaults: FaceEmbeddingRunOptions,
+  ) {
+    super(faceSpec, runner, ownsRunner);
+    const known = new Set(runner.outputs.map((o) => o.name));
+    const { embeddingOutput, ageOutput, genderOutput } = faceSpec.faceEmbedding;
+    const missing = [embeddingOutput, ageOutput, genderOutput].filter((name): name is string => name !== undefined && !known.has(name));
+    if (missing.length > 0) {
+      throw new VisionError('MODEL_FORMAT', `model '${faceSpec.id}' lacks output(s) ${missing.join(', ')} named in its card; it has ${[...known].join(', ')}`);
+    }
+  }
+
+  private resolve(options: FaceEmbeddingRunOptions): ResolvedRunOptions {
+    const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
+    const maxFaces = merged.maxFaces ?? 20;
+    if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new VisionError('INVALID_OPTION', `maxFaces is ${String(maxFaces)}; it must be a positive integer`);
+    const align = merged.align ?? true;
+    if (typeof align !== 'boolean') throw new VisionError('INVALID_OPTION', `align is ${String(align)}; it must be true or false`);
+    return { threshold: merged.threshold === undefined ? undefined : unitInterval(merged.threshold, 'threshold'), maxFaces, align };
+  }
+
+  /**
+   * Finds and describes the faces of one image.
+   *
+   * @example
+   * ```ts
+   * const { faces } = await describer.run(photo, { maxFaces: 3 });
+   * ```
+   */
+  async run(input: ImageInput, options: FaceEmbeddingRunOptions = {}): Promise<FaceEmbeddingResult> {
+    return this.describe(input, this.resolve(options), (image, detect) => this.detector.run(image, detect));
+  }
+
+  /**
+   * Video mode: as {@link run}, with the detector's tracker giving each face a stable `trackId`.
+   * Timestamps (ms) must increase; {@link reset} starts over.
+   *
+   * @example
+   * ```ts
+   * const { faces } = await describer.runForVideo(videoFrame, performance.now());
+   * ```
+   */
+  async runForVideo(input: ImageInput, timestampMs: number, options: FaceEmbeddingRunOptions = {}): Promise<FaceEmbeddingResult> {
+    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+    return this.describe(input, this.resolve(options), (image, detect) => this.detector.runForVideo(image, timestampMs, detect));
+  }
+
+  /** Forgets video-mode face tracks. @example `describer.reset();` */
+  reset(): void {
+    this.detector.reset();
+  }
+
+  /** Frees the descriptor model and the face detector. @example `describer.dispose();` */
+  override dispose(): void {
+    super.dispose();
+    this.detector.dispose();
+  }
+
+  private async describe(
+    input: ImageInput,
+    options: ResolvedRunOptions,
+    detect: (image: tf.Tensor3D, detectOptions: { threshold?: number; maxDetections: number }) => Promise<DetectionResult>,
+  ): Promise<FaceEmbeddingResult> {
+    this.assertUsable();
+    const started = now();
+    const image = await imageToTensor(input);
+    try {
+      const found = await detect(image.tensor, definedOnly({ threshold: options.threshold, maxDetections: options.maxFaces }) as { maxDetections: number });
+      const timing = { ...found.timing };
+      const detections = found.detections.slice(0, options.maxFaces);
+      if (detections.length === 0) return { faces: [], imageSize: found.imageSize, timing: { ...timing, total: now() - started } };
+      const { width } = this.faceSpec.input;
+      const crops = detections.map((d) => faceCropOf(d, this.faceSpec.faceEmbedding.cropScale, options.align));
+      const t0 = now();
+      const batch = tf.tidy(() => normalize(cropFaces(image.tensor, crops, width), this.faceSpec.input.normalization ?? 'none'));
+      const t1 = now();
+      let outputs: Record<string, RawTensor>;
+      try {
+        outputs = await this.runner.run({ [this.runner.inputs[0]?.name ?? 'input']: batch }, { outputs: this.outputNames() });
+      } finally {
+        batch.dispose();
+      }
+      const t2 = now();
+      const faces = detections.map((d, i): FaceEmbedding => ({
+        box: d.box,
+        score: d.score,
+        keypoints: d.keypoints ?? [],
+        angle: (crops[i] as { angle: number }).angle,
+        ...this.decodeFace(outputs, i, detections.length),
+        ...(d.trackId === undefined ? {} : { trackId: d.trackId }),
+      }));
+      return {
+        faces,
+        imageSize: found.imageSize,
+        timing: { preprocess: timing.preprocess + t1 - t0, inference: timing.inference + t2 - t1, postprocess: timing.postprocess + now() - t2, total: now() - started },
+      };
+    } finally {
+      if (image.owned) image.tensor.dispose();
+    }
+  }
+
+  private outputNames(): string[] {
+    const { embeddingOutput, ageOutput, genderOutput } = this.faceSpec.faceEmbedding;
+    return [embeddingOutput, ageOutput, genderOutput].filter((name): name is string => name !== undefined);
+  }
+
+  /** Face `index`'s embedding (and age, gender) from the batched outputs. */
+  private decodeFace(outputs: Record<string, RawTensor>, index: number, count: number): Pick<FaceEmbedding, 'embedding' | 'age' | 'gender' | 'genderScore'> {
+    const { embeddingOutput, ageOutput, genderOutput } = this.faceSpec.faceEmbedding;
+    const row = (name: string): ArrayLike<number> => {
+      const output = outputs[name];
+      if (!output) throw new VisionError('MODEL_FORMAT', `model '${this.faceSpec.id}' gave no '${name}' output`);
+      const size = output.data.length / count;
+      return (output.data as Float32Array).subarray(index * size, (index + 1) * size);
+    };
+    const face: Pick<FaceEmbedding, 'embedding' | 'age' | 'gender' | 'genderScore'> = { embedding: l2Normalize(row(embeddingOutput)) };
+    if (ageOutput) face.age = decodeFaceResAge(row(ageOutput));
+    if (genderOutput) {
+      const { gender, score } = decodeGender(row(genderOutput)[0] as number);
+      face.gender = gender;
+      face.genderScore = score;
+    }
+    return face;
+  }
+}
+
+/**
+ * Creates a face-embedding pipeline. `model` may be a face-embedding card (default
+ * {@link FACERES}), its id (`faceres`), or a ready runner with `spec`;
+ * `detector` a detection card or id with eye keypoints (default `blazeface`).
+ *
+ * @example
+ * ```ts
+ * const describer = await createFaceEmbeddingPipeline({ model: 'faceres', threshold: 0.6 });
+ * ```
+ */
+export async function createFaceEmbeddingPipeline(options: FaceEmbeddingOptions = {}): Promise<FaceEmbeddingPipeline> {
+  const requested = typeof options.model === 'string' ? (FACE_EMBEDDING_CARDS[options.model] ?? options.model) : options.model ?? FACERES;
+  const model = await resolveModel('face-embedding', FACERES.id, { ...options, model: requested }, options.spec);
+  return disposeOnFailure([model], async () => {
+    const { spec, runner, ownsRunner } = model;
+    if (!isFaceEmbeddingSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no face-embedding settings; pass a FaceEmbeddingModelSpec (with 'faceEmbedding': outputs and crop scale)`);
+    // the detector is a model of its own: its card and location, not the descriptor's source or format
+    const detector = await createDetectionPipeline({ ...options, model: options.detector ?? 'blazeface', modelSource: undefined, format: undefined, spec: undefined, threshold: undefined, maxDetections: undefined });
+    try {
+      const { threshold, maxFaces, align } = options;
+      return new FaceEmbeddingPipeline(spec, runner, ownsRunner, detector, { threshold, maxFaces, align });
+    } catch (error) {
+      detector.dispose();
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,133 @@
+import { VisionError } from '../../core/errors';
+
+/**
+ * The "same person" cosine-similarity threshold for FaceRes embeddings, measured with
+ * bench/face-threshold.ts on the 22 faces of the @vladmandic/face-api group photos: each face
+ * against itself in 5 variants of its photo (mirror flip, crop, half size, JPEG quality 25,
+ * 30 % brighter; 110 pairs: min 0.860, median 0.96) versus every pair of different faces (231
+ * pairs: max 0.599 within one photo, 0.670 across photos, median 0.41). At 0.7 both error
+ * counts are 0 on that set; it sits near the impostors' top because the same person in
+ * different photos scores lower than these variants do. Other models need their own threshold.
+ *
+ * @example
+ * ```ts
+ * const matcher = new FaceMatcher(references, { threshold: FACERES_MATCH_THRESHOLD });
+ * ```
+ */
+export const FACERES_MATCH_THRESHOLD = 0.7;
+
+/**
+ * Cosine similarity of two vectors of one length: 1 same direction, 0 unrelated, −1 opposite
+ * (0 when either is all zero). For unit-length embeddings it is their dot product.
+ *
+ * @example
+ * ```ts
+ * cosineSimilarity(a.embedding, b.embedding); // 0.83
+ * ```
+ */
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new VisionError('INVALID_INPUT', `cosine similarity needs vectors of one length, got ${a.length} and ${b.length}`);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** A labelled reference face: who it is and its embedding. @example `const ada: LabelledFace = { label: 'ada', embedding: face.embedding };` */
+export interface LabelledFace {
+  readonly label: string;
+  readonly embedding: ArrayLike<number>;
+}
+
+/** The answer of {@link FaceMatcher.match}. @example `const { label, known, similarity }: FaceMatch = matcher.match(face.embedding);` */
+export interface FaceMatch {
+  /** The best reference's label, or `'unknown'` when its similarity is below the threshold. */
+  readonly label: string;
+  /** Whether the best reference reached the threshold. */
+  readonly known: boolean;
+  /** Cosine similarity to the best reference (−1 … 1; −Infinity with no references). */
+  readonly similarity: number;
+  /** The best reference's label even when below the threshold (undefined with no references). */
+  readonly nearest?: string;
+}
+
+/** Options of {@link FaceMatcher}. @example `new FaceMatcher(references, { threshold: 0.75 })` */
+export interface FaceMatcherOptions {
+  /** Cosine similarity at or above which a face is the reference's person. Default {@link FACERES_MATCH_THRESHOLD}. */
+  readonly threshold?: number;
+}
+
+/**
+ * Recognises faces against labelled references (several per person are fine): the reference
+ * of highest cosine similarity wins if it reaches the threshold, otherwise the face is
+ * `'unknown'`.
+ *
+ * @example
+ * ```ts
+ * const matcher = new FaceMatcher([{ label: 'ada', embedding: adaFace.embedding }]);
+ * const { faces } = await describer.run(photo);
+ * for (const face of faces) console.log(matcher.match(face.embedding).label); // 'ada' or 'unknown'
+ * ```
+ */
+export class FaceMatcher {
+  /** The similarity threshold in use. */
+  readonly threshold: number;
+  private readonly references: { label: string; embedding: Float32Array }[] = [];
+
+  constructor(references: Iterable<LabelledFace> = [], options: FaceMatcherOptions = {}) {
+    const threshold = options.threshold ?? FACERES_MATCH_THRESHOLD;
+    if (!(threshold >= -1 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `threshold is ${String(options.threshold)}; it must be a cosine similarity in [-1, 1]`);
+    this.threshold = threshold;
+    for (const reference of references) this.add(reference.label, reference.embedding);
+  }
+
+  /** How many reference faces there are. @example `matcher.size // 3` */
+  get size(): number {
+    return this.references.length;
+  }
+
+  /**
+   * Adds a reference face of a person (its embedding is copied).
+   *
+   * @example
+   * ```ts
+   * matcher.add('grace', face.embedding);
+   * ```
+   */
+  add(label: string, embedding: ArrayLike<number>): void {
+    if (typeof label !== 'string' || label === '') throw new VisionError('INVALID_INPUT', `a reference needs a non-empty string label, got ${JSON.stringify(label)}`);
+    const first = this.references[0];
+    if (!embedding || typeof embedding.length !== 'number' || embedding.length === 0 || (first && first.embedding.length !== embedding.length)) {
+      throw new VisionError('INVALID_INPUT', `reference '${label}' has ${String(embedding?.length)} values; embeddings must be non-empty${first ? ` and have ${first.embedding.length} values like the others` : ''}`);
+    }
+    const copy = Float32Array.from(embedding);
+    if (!copy.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `reference '${label}' has non-finite values`);
+    this.references.push({ label, embedding: copy });
+  }
+
+  /**
+   * The best reference for a face, or `'unknown'` below the threshold.
+   *
+   * @example
+   * ```ts
+   * const { label, similarity } = matcher.match(face.embedding);
+   * ```
+   */
+  match(embedding: ArrayLike<number>): FaceMatch {
+    let best: { label: string; similarity: number } | undefined;
+    for (const reference of this.references) {
+      const similarity = cosineSimilarity(reference.embedding, embedding);
+      if (!best || similarity > best.similarity) best = { label: reference.label, similarity };
+    }
+    if (!best) return { label: 'unknown', known: false, similarity: -Infinity };
+    const known = best.similarity >= this.threshold;
+    return { label: known ? best.label : 'unknown', known, similarity: best.similarity, nearest: best.label };
+  }
+}

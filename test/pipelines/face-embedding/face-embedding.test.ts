@@ -1,0 +1,126 @@
+/**
+ * pipeline('face-embedding') on the @vladmandic/face-api group photos: every face is found and
+ * described; the same face in variants of its photo (mirror flip; half size + JPEG quality 25;
+ * crop + 30 % brighter) stays above FACERES_MATCH_THRESHOLD, and different people's faces stay
+ * below it. The full measurement over all six photos is bench/face-threshold.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FACERES_MATCH_THRESHOLD,
+  type FaceEmbedding,
+  type FaceEmbeddingPipeline,
+  FaceMatcher,
+  type RawImage,
+  cosineSimilarity,
+  isVisionError,
+  pipeline,
+} from '../../../src/node/index';
+import { facePhoto } from '../../helpers/photos';
+import { decodePhoto, nearestBox } from './face-variants';
+
+interface Variant {
+  name: string;
+  image: RawImage;
+  map(x: number, y: number): { x: number; y: number };
+  scale: number;
+}
+
+async function raw(image: sharp.Sharp): Promise<RawImage> {
+  const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+}
+
+/** Three variants of a photo; the crop keeps the faces' extent plus 10 % of the width on each side. */
+async function variantsOf(path: string, width: number, height: number, faces: readonly FaceEmbedding[]): Promise<Variant[]> {
+  const half = Math.round(width / 2);
+  const jpeg = await sharp(path).resize({ width: half }).jpeg({ quality: 25 }).toBuffer();
+  const margin = 0.1 * width;
+  const left = Math.max(0, Math.floor(Math.min(...faces.map((f) => f.box.x1)) - margin));
+  const top = Math.max(0, Math.floor(Math.min(...faces.map((f) => f.box.y1)) - margin));
+  const right = Math.min(width, Math.ceil(Math.max(...faces.map((f) => f.box.x2)) + margin));
+  const bottom = Math.min(height, Math.ceil(Math.max(...faces.map((f) => f.box.y2)) + margin));
+  return [
+    { name: 'flip', image: await raw(sharp(path).flop()), map: (x, y) => ({ x: width - x, y }), scale: 1 },
+    { name: 'half size, JPEG q25', image: await raw(sharp(jpeg)), map: (x, y) => ({ x: (x * half) / width, y: (y * half) / width }), scale: half / width },
+    {
+      name: 'crop, brighter',
+      image: await raw(sharp(path).extract({ left, top, width: right - left, height: bottom - top }).modulate({ brightness: 1.3 })),
+      map: (x, y) => ({ x: x - left, y: y - top }),
+      scale: 1,
+    },
+  ];
+}
+
+const centre = (f: FaceEmbedding) => ({ x: (f.box.x1 + f.box.x2) / 2, y: (f.box.y1 + f.box.y2) / 2 });
+
+describe("pipeline('face-embedding') with FaceRes on real group photos", () => {
+  let describer: FaceEmbeddingPipeline;
+  const photos = [1, 4] as const;
+  const originals = new Map<number, FaceEmbedding[]>();
+
+  beforeAll(async () => {
+    describer = await pipeline('face-embedding');
+    for (const n of photos) originals.set(n, (await describer.run(await decodePhoto(facePhoto(n)))).faces);
+  }, 60_000);
+  afterAll(() => describer?.dispose());
+
+  it('describes every face: unit 1024-d embedding, box, landmarks, age and gender', () => {
+    expect(originals.get(1)).toHaveLength(3);
+    expect(originals.get(4)).toHaveLength(4);
+    for (const face of [...originals.values()].flat()) {
+      expect(face.embedding).toHaveLength(1024);
+      expect(cosineSimilarity(face.embedding, face.embedding)).toBeCloseTo(1, 5);
+      expect(face.keypoints.map((k) => k.name).slice(0, 2)).toEqual(['right eye', 'left eye']);
+      expect(face.age).toBeGreaterThan(15);
+      expect(face.age).toBeLessThan(45);
+      expect(face.gender).toBe('female'); // all 22 faces of the six photos are women's
+      expect(Math.abs(face.angle)).toBeLessThan(Math.PI / 2);
+    }
+  });
+
+  it('the same face in flipped, rescaled + JPEG, cropped + brightened photos matches itself above the threshold; other faces fall below', async () => {
+    const matcher = new FaceMatcher([...originals.entries()].flatMap(([n, faces]) => faces.map((f, i) => ({ label: `${n}:${i}`, embedding: f.embedding }))));
+    const genuine: number[] = [];
+    const impostor: number[] = [];
+    for (const n of photos) {
+      const faces = originals.get(n) as FaceEmbedding[];
+      const { width, height } = await sharp(facePhoto(n)).metadata();
+      for (const variant of await variantsOf(facePhoto(n), width as number, height as number, faces)) {
+        const found = (await describer.run(variant.image)).faces;
+        expect(found, variant.name).toHaveLength(faces.length);
+        faces.forEach((face, i) => {
+          const at = variant.map(centre(face).x, centre(face).y);
+          const j = nearestBox(found.map((f) => f.box), at, 0.5 * variant.scale * (face.box.x2 - face.box.x1));
+          expect(j, `photo ${n} face ${i} in ${variant.name}`).toBeDefined();
+          const same = found[j as number] as FaceEmbedding;
+          genuine.push(cosineSimilarity(face.embedding, same.embedding));
+          expect(matcher.match(same.embedding).label, `photo ${n} face ${i} in ${variant.name}`).toBe(`${n}:${i}`);
+          faces.forEach((other, k) => k !== i && impostor.push(cosineSimilarity(other.embedding, same.embedding)));
+        });
+      }
+    }
+    const all = [...originals.values()].flat();
+    all.forEach((a, i) => all.slice(i + 1).forEach((b) => impostor.push(cosineSimilarity(a.embedding, b.embedding))));
+    expect(genuine).toHaveLength(21);
+    expect(Math.min(...genuine)).toBeGreaterThanOrEqual(FACERES_MATCH_THRESHOLD);
+    expect(Math.max(...impostor)).toBeLessThan(FACERES_MATCH_THRESHOLD);
+  }, 60_000);
+
+  it('no face is an empty result; video mode keeps track ids; tensors stay flat; bad input and options are VisionErrors', async () => {
+    const grey: RawImage = { data: new Uint8Array(96 * 64 * 3).fill(128), width: 96, height: 64, channels: 3 };
+    expect((await describer.run(grey)).faces).toEqual([]);
+    const small = await raw(sharp(facePhoto(1)).resize({ width: 640 }));
+    const first = await describer.runForVideo(small, 0);
+    const before = tf.memory().numTensors;
+    const second = await describer.runForVideo(small, 33);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(first.faces.map((f) => f.trackId).sort()).toEqual(second.faces.map((f) => f.trackId).sort());
+    expect(first.faces.every((f) => typeof f.trackId === 'number')).toBe(true);
+    describer.reset();
+    await expect(describer.run({ data: new Uint8Array(5), width: 4, height: 4, channels: 3 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
+    await expect(describer.run(small, { maxFaces: 0 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
+    await expect(describer.runForVideo(small, Number.NaN)).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
+  }, 60_000);
+});

@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { isVisionError } from '../../../src/core/errors';
+import { FaceMatcher, cosineSimilarity } from '../../../src/pipelines/face-embedding/face-matcher';
+import { cropFaces, cropTransform, faceCropOf } from '../../../src/pipelines/face-embedding/face-crop';
+import { decodeFaceResAge, decodeGender, l2Normalize } from '../../../src/postprocess/face-embedding/face-descriptor';
+
+const codeOf = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    return isVisionError(e) ? e.code : 'not a VisionError';
+  }
+  return undefined;
+};
+
+describe('face descriptor decoding', () => {
+  it('normalises to unit length and keeps a zero vector zero', () => {
+    expect(Array.from(l2Normalize([3, 4]))).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+    expect(Array.from(l2Normalize([0, 0]))).toEqual([0, 0]);
+  });
+
+  it('decodes age as @vladmandic/human does (best bin moved towards the likelier neighbour) and gender from P(male)', () => {
+    const p = new Float32Array(100);
+    p[30] = 0.6;
+    p[31] = 0.3;
+    p[29] = 0.1;
+    expect(decodeFaceResAge(p)).toBeCloseTo(33, 5); // (10·30 + 100·0.3) / 10
+    p[31] = 0.05;
+    expect(decodeFaceResAge(p)).toBeCloseTo(29, 5); // (10·30 − 100·0.1) / 10
+    expect(decodeGender(0.9)).toEqual({ gender: 'male', score: expect.closeTo(0.8, 6) });
+    expect(decodeGender(0.5)).toEqual({ gender: 'female', score: 0 });
+  });
+});
+
+describe('face crops', () => {
+  it('maps the crop square onto the source: identity for an unturned crop of the same size', () => {
+    expect(cropTransform({ cx: 50, cy: 50, side: 100, angle: 0 }, 100).map((v) => v + 0)).toEqual([1, 0, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it('turns the crop by the eye line so that tilted eyes come out level', () => {
+    // a white image with two dark "eyes" on a line tilted by 30°
+    const size = 101;
+    const angle = Math.PI / 6;
+    const eyes = [-20, 20].map((d) => ({ x: 50 + d * Math.cos(angle), y: 50 + d * Math.sin(angle) }));
+    const pixels = new Float32Array(size * size * 3).fill(255);
+    for (const eye of eyes) {
+      for (let y = -3; y <= 3; y++) for (let x = -3; x <= 3; x++) pixels.fill(0, ((Math.round(eye.y) + y) * size + Math.round(eye.x) + x) * 3, ((Math.round(eye.y) + y) * size + Math.round(eye.x) + x) * 3 + 3);
+    }
+    const image = tf.tensor3d(pixels, [size, size, 3]);
+    const detection = {
+      box: { x1: 20, y1: 20, x2: 80, y2: 80 },
+      boxNormalized: { x1: 0.2, y1: 0.2, x2: 0.8, y2: 0.8 },
+      score: 1,
+      classId: 0,
+      label: 'face',
+      keypoints: [
+        { x: eyes[0]!.x, y: eyes[0]!.y, name: 'right eye' },
+        { x: eyes[1]!.x, y: eyes[1]!.y, name: 'left eye' },
+        { x: 50 - 25 * Math.sin(angle), y: 50 + 25 * Math.cos(angle), name: 'mouth' },
+      ],
+    };
+    const crop = faceCropOf(detection, 1, true);
+    expect(crop.angle).toBeCloseTo(angle, 6);
+    expect(crop.side).toBe(60);
+    const out = cropFaces(image, [crop], 60);
+    const values = out.dataSync();
+    // eyes are 40 px apart in the source = 40 output px (side 60 → 60 px): at (10, 30) and (50, 30)
+    for (const x of [10, 50]) expect(values[(30 * 60 + x) * 3]).toBeLessThan(60);
+    expect(values[(10 * 60 + 30) * 3]).toBe(255);
+    tf.dispose([image, out]);
+    // landmarks that cannot be trusted leave the crop unturned: collapsed eyes, a mouth beside the eyes
+    const [right, left, mouth] = detection.keypoints;
+    expect(faceCropOf({ ...detection, keypoints: [right!, { ...right!, name: 'left eye' }, mouth!] }, 1, true).angle).toBe(0);
+    expect(faceCropOf({ ...detection, keypoints: [right!, left!, { x: 90, y: eyes[1]!.y, name: 'mouth' }] }, 1, true).angle).toBe(0);
+    expect(faceCropOf(detection, 1, false).angle).toBe(0);
+  });
+});
+
+describe('cosineSimilarity and FaceMatcher', () => {
+  const ada = l2Normalize([1, 0.1, 0]);
+  const grace = l2Normalize([0, 1, 0.1]);
+
+  it('computes cosine similarity (scale-free; 0 for a zero vector) and rejects vectors of different lengths', () => {
+    expect(cosineSimilarity([1, 0], [2, 0])).toBeCloseTo(1, 12);
+    expect(cosineSimilarity([1, 0], [0, 3])).toBeCloseTo(0, 12);
+    expect(cosineSimilarity([1, 0], [-1, 0])).toBeCloseTo(-1, 12);
+    expect(cosineSimilarity([0, 0], [1, 0])).toBe(0);
+    expect(codeOf(() => cosineSimilarity([1], [1, 2]))).toBe('INVALID_INPUT');
+  });
+
+  it('answers the best reference at or above the threshold, else unknown with the nearest named', () => {
+    const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }], { threshold: 0.6 });
+    matcher.add('grace', grace);
+    expect(matcher.size).toBe(2);
+    expect(matcher.match(l2Normalize([0.9, 0.2, 0]))).toMatchObject({ label: 'ada', known: true });
+    expect(matcher.match(l2Normalize([0.1, 1, 0]))).toMatchObject({ label: 'grace', known: true });
+    const stranger = matcher.match(l2Normalize([0, 0, 1]));
+    expect(stranger).toMatchObject({ label: 'unknown', known: false, nearest: 'grace' });
+    expect(stranger.similarity).toBeLessThan(0.6);
+    expect(new FaceMatcher().match(ada)).toMatchObject({ label: 'unknown', known: false });
+  });
+
+  it('rejects bad references and thresholds with VisionError', () => {
+    const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }]);
+    expect(codeOf(() => matcher.add('', grace))).toBe('INVALID_INPUT');
+    expect(codeOf(() => matcher.add('x', [1, 2]))).toBe('INVALID_INPUT');
+    expect(codeOf(() => matcher.add('x', [Number.NaN, 0, 0]))).toBe('INVALID_INPUT');
+    expect(codeOf(() => new FaceMatcher([], { threshold: 2 }))).toBe('INVALID_OPTION');
+  });
+});

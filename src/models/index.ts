@@ -22,3 +22,5 @@ export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './pose-cards';
 export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './segmentation-cards';
 export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './segmentation-cards';
 export { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
+export { HANDLANDMARK_FULL, HANDLANDMARK_LITE, HANDTRACK, HAND_MODEL_CARDS } from './hand-cards';
+export type { HandLandmarkOutputs, HandModelSpec } from './hand-cards';

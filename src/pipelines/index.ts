@@ -29,3 +29,6 @@ export { ImageToTextPipeline, createImageToTextPipeline } from './captioning/ima
 export type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning/captioning-types';
 export { loadCaptionTokenizer } from './captioning/caption-tokenizer';
 export type { CaptionTokenizer, TokenizerSource } from './captioning/caption-tokenizer';
+export { HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
+export { nextHandRegion } from './hands/next-hand-region';
+export type { Hand, HandKeypoint, HandLandmarkOptions, HandResult, HandRunOptions, Handedness } from './hands/hand-types';

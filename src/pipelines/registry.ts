@@ -10,6 +10,8 @@ import type { ImageSegmentationOptions, InstanceSegmentationOptions } from './se
 import { type ImageToTextPipeline, createImageToTextPipeline } from './captioning/image-to-text-pipeline';
 import type { ImageToTextOptions } from './captioning/captioning-types';
 import type { PoseEstimationOptions } from './pose/pose-types';
+import { type HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
+import type { HandLandmarkOptions } from './hands/hand-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
 export interface TaskOptions {
@@ -19,6 +21,7 @@ export interface TaskOptions {
   'instance-segmentation': InstanceSegmentationOptions;
   'image-segmentation': ImageSegmentationOptions;
   'image-to-text': ImageToTextOptions;
+  'hand-landmarks': HandLandmarkOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -29,6 +32,7 @@ export interface TaskPipeline {
   'instance-segmentation': InstanceSegmentationPipeline;
   'image-segmentation': ImageSegmentationPipeline;
   'image-to-text': ImageToTextPipeline;
+  'hand-landmarks': HandLandmarkPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -41,6 +45,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'instance-segmentation': createInstanceSegmentationPipeline,
   'image-segmentation': createImageSegmentationPipeline,
   'image-to-text': createImageToTextPipeline,
+  'hand-landmarks': createHandLandmarkPipeline,
 });
 
 /** The tasks `pipeline()` can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

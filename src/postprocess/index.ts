@@ -66,3 +66,7 @@ export { rleArea, rleIou } from './masks/rle';
 export { beamSearch } from './caption/beam-search';
 export { greedyDecode } from './caption/greedy';
 export type { GenerationOptions } from './caption/generation-options';
+export { HAND_CONNECTIONS, HAND_KEYPOINT_NAMES } from './hands/hand-keypoints';
+export { HANDTRACK_CLASSES, decodeHandTrack } from './hands/handtrack';
+export { decodeHandLandmarks } from './hands/hand-landmarks';
+export type { CropHand } from './hands/hand-landmarks';

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { decodeImageFile } from '../src/node/index';
 import { type HandLandmarkPipeline, createHandLandmarkPipeline } from '../src/pipelines/hands/hand-pipeline';
 import type { TfjsRunner } from '../src/runtime/tfjs-runner';
+import { HANDTRACK } from '../src/models/hand-cards';
 import { type Section } from './report';
 import { type Competitor, type Plan, compare } from './timing';
 
@@ -93,7 +94,7 @@ async function overhead(hands: HandLandmarkPipeline, frame: tf.Tensor3D, plan: P
   const raw: Competitor = {
     name: 'raw: detector + landmarks',
     fn: async () => {
-      const out = (await detector.executeAsync(readyFrame, ['Identity_6', 'Identity_7'])) as tf.Tensor[];
+      const out = (await detector.executeAsync(readyFrame, [...HANDTRACK.outputs!])) as tf.Tensor[];
       await Promise.all(out.map((t) => t.data()));
       tf.dispose(out);
       await rawLandmarks();
@@ -123,7 +124,7 @@ async function overhead(hands: HandLandmarkPipeline, frame: tf.Tensor3D, plan: P
     },
     notes: [
       'each pair alternates call by call; ratios are medians of per-round ratios to the raw row',
-      'raw: detector executeAsync on the ready int32 [1,480,640,3] frame (Identity_6/7 downloaded) + landmark execute on a ready [1,224,224,3] input (3 outputs downloaded)',
+      'raw: detector executeAsync on the ready int32 [1,480,640,3] frame (its pre-NMS nodes Postprocessor/ExpandDims_1 and /Slice downloaded, as the card reads) + landmark execute on a ready [1,224,224,3] input (3 outputs downloaded)',
       'visionpipe: reads the frame in place, samples the detector input and the hand crop, decodes, NMS, maps to pixels; runForVideo with maxHands 1 follows the hand and never re-runs the detector',
       ...(leaked !== 0 ? [`tensor count changed by ${leaked} during timing`] : []),
     ],

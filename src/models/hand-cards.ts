@@ -45,9 +45,11 @@ const human = (path: string): ModelLocation => ({ ...HUMAN_MODELS, path: `models
 
 /**
  * HandTrack: an SSD MobileNet hand detector (classes hand, fist, pinch, point, face, tip,
- * pinchtip) taking a uint8 image of any size — the pipeline feeds the frame resized to a
- * multiple of 8 up to 512 pixels high, as `@vladmandic/human` does — and read before its
- * in-graph NMS (`Identity_6` boxes, `Identity_7` scores).
+ * pinchtip) taking a uint8 image of any size (it resizes to 320×320 inside) — the pipeline
+ * feeds the frame resized to a multiple of 8 up to 512 pixels high, as `@vladmandic/human`
+ * does — read before its in-graph NMS at the internal nodes `Postprocessor/ExpandDims_1`
+ * (boxes) and `Postprocessor/Slice` (class scores): the same values as its `Identity_6` /
+ * `Identity_7` outputs without running the NMS (measured ~1.5× faster).
  *
  * @example
  * ```ts
@@ -61,7 +63,7 @@ export const HANDTRACK: ModelSpec = {
   format: 'tfjs',
   location: human('handtrack.json'),
   input: { width: 320, height: 320, normalization: 'none', dtype: 'int32' },
-  outputs: ['Identity_6', 'Identity_7'],
+  outputs: ['StatefulPartitionedCall/Postprocessor/ExpandDims_1', 'StatefulPartitionedCall/Postprocessor/Slice'],
   labels: ['hand', 'fist', 'pinch', 'point', 'face', 'tip', 'pinchtip'],
   defaults: { threshold: 0.5, iouThreshold: 0.2 },
   license: 'MIT',

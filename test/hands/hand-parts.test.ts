@@ -32,16 +32,16 @@ describe('hand keypoints and skeleton', () => {
 });
 
 describe('decoders', () => {
-  it('HandTrack: best hand class per anchor (never face, never background), boxes turned to x1 y1 x2 y2', () => {
+  it('HandTrack: best hand class per anchor (never face), boxes turned to x1 y1 x2 y2', () => {
     const boxes = Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.5, 0.9, 0.7);
-    const scores = new Float32Array(16);
-    scores.set([0.99, 0.1, 0.6, 0, 0, 0.95, 0, 0], 0); // background high, fist 0.6, face 0.95 → fist
-    scores.set([0, 0.2, 0, 0, 0, 0, 0, 0.7], 8); // pinchtip
+    const scores = new Float32Array(14);
+    scores.set([0.1, 0.6, 0, 0, 0.95, 0, 0], 0); // fist 0.6, face 0.95 → fist
+    scores.set([0.2, 0, 0, 0, 0, 0, 0.7], 7); // pinchtip
     const c = decodeHandTrack(boxes, scores);
     expect(Array.from(c.scores)).toEqual([Math.fround(0.6), Math.fround(0.7)]);
     expect(Array.from(c.classIds, (i) => HANDTRACK_CLASSES[i])).toEqual(['fist', 'pinchtip']);
     expect(Array.from(c.boxes.subarray(0, 4))).toEqual(Array.from(Float32Array.of(0.2, 0.1, 0.4, 0.3)));
-    expect(() => decodeHandTrack(boxes, new Float32Array(15))).toThrow(/8 scores per anchor/);
+    expect(() => decodeHandTrack(boxes, new Float32Array(15))).toThrow(/7 scores per anchor/);
   });
 
   it('landmarks: pixels of the input to 0–1 of the crop, z like x, presence through a sigmoid', () => {

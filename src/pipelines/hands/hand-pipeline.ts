@@ -102,7 +102,9 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   }
 
   private async detect(frame: OpenFrame, options: ResolvedHandOptions, clock: StageClock): Promise<HandDetection[]> {
-    return detectHands(this.detector, this.handSpec.hand.detector.outputs ?? ['Identity_6', 'Identity_7'], frame, options, clock);
+    const outputs = this.handSpec.hand.detector.outputs;
+    if (!outputs || outputs.length !== 2) throw new VisionError('INVALID_OPTION', `hand detector '${this.handSpec.hand.detector.id}' must name two outputs: boxes, then class scores`);
+    return detectHands(this.detector, outputs, frame, options, clock);
   }
 
   private async withFrame(input: ImageInput, work: (frame: OpenFrame, clock: StageClock) => Promise<Hand[]>): Promise<HandResult> {

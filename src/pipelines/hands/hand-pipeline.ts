@@ -4,14 +4,13 @@ import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec } from '../../m
 import { HAND_KEYPOINT_NAMES } from '../../postprocess/hands/hand-keypoints';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner } from '../../runtime/model-runner';
-import type { StageClock } from '../pose/pose-estimators';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
-import { type HandDetection, type SourceHand, detectHands, landmarkHand } from './hand-stages';
+import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
 import { nextHandRegion } from './next-hand-region';

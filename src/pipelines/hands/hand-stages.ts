@@ -1,7 +1,7 @@
 /**
  * The two stages of the hand-landmark pipeline on an opened frame: the HandTrack detector over
  * the whole frame (→ hand crop regions) and the landmark model on one crop region (→ a hand in
- * source pixels). Both are timed into a {@link StageClock}.
+ * source pixels). Both add the time they spend to a {@link StageClock}.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
@@ -14,9 +14,12 @@ import type { OpenFrame } from '../../preprocess/sampling/open-frame';
 import { canSample, sampleFrame, sampleRegion } from '../../preprocess/sampling/region-sample';
 import { legacyResizePlan } from '../../preprocess/sampling/sample-plan';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
-import type { StageClock } from '../pose/pose-estimators';
+import type { Timing } from '../../core/types';
 import { outputNamed } from '../shared/outputs';
 import { now } from '../shared/run-stages';
+
+/** Milliseconds per stage, added to by the stages. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
+export type StageClock = Omit<Timing, 'total'>;
 
 /** The detector input is at most this many pixels high (as `@vladmandic/human`). */
 const MAX_DETECTOR_HEIGHT = 512;

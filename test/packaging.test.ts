@@ -173,7 +173,7 @@ classifier.dispose();`,
     const code = result.outputFiles[0].text;
     expect(code).toContain('DetectionPipeline');
     const absentNames = [
-      ...['PoseEstimationPipeline', 'InstanceSegmentationPipeline', 'pasteMasks', 'decodePoseNetMulti', 'ByteTrackerWorker'],
+      ...['PoseEstimationPipeline', 'HandLandmarkPipeline', 'InstanceSegmentationPipeline', 'pasteMasks', 'decodePoseNetMulti', 'ByteTrackerWorker'],
       ...['ImageToTextPipeline', 'trainCaptioner', 'captionScenes', 'TrainableDetector', 'KnnClassifier', 'TrainingWorker', 'createTrainerHost', 'loadMobileNetV2Backbone'],
     ];
     for (const absent of absentNames) {

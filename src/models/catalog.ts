@@ -2,6 +2,7 @@ import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
 import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
+import { HAND_MODEL_CARDS, HANDTRACK } from './hand-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import type { ModelSpec } from './model-spec';
 import { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
@@ -135,6 +136,8 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   [SELFIE_SEGMENTATION.id]: SELFIE_SEGMENTATION,
   [MEET_SEGMENTATION.id]: MEET_SEGMENTATION,
   ...FACE_EMBEDDING_CARDS,
+  ...HAND_MODEL_CARDS,
+  [HANDTRACK.id]: HANDTRACK,
 });
 
 /**

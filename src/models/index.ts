@@ -24,3 +24,5 @@ export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } fro
 export { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
 export { FACERES, FACE_EMBEDDING_CARDS } from './face-embedding-cards';
 export type { FaceEmbeddingHead, FaceEmbeddingModelSpec } from './face-embedding-cards';
+export { HANDLANDMARK_FULL, HANDLANDMARK_LITE, HANDTRACK, HAND_MODEL_CARDS } from './hand-cards';
+export type { HandLandmarkOutputs, HandModelSpec } from './hand-cards';

@@ -8,7 +8,8 @@ export type TaskName =
   | 'image-segmentation'
   | 'pose-estimation'
   | 'image-to-text'
-  | 'face-embedding';
+  | 'face-embedding'
+  | 'hand-landmarks';
 
 /**
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,

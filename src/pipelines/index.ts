@@ -39,3 +39,6 @@ export { FaceEmbeddingPipeline, createFaceEmbeddingPipeline } from './face-embed
 export type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding/face-embedding-types';
 export { FACERES_MATCH_THRESHOLD, FaceMatcher, cosineSimilarity } from './face-embedding/face-matcher';
 export type { FaceMatch, FaceMatcherOptions, LabelledFace } from './face-embedding/face-matcher';
+export { HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
+export { nextHandRegion } from './hands/next-hand-region';
+export type { Hand, HandKeypoint, HandLandmarkOptions, HandResult, HandRunOptions, Handedness } from './hands/hand-types';

@@ -12,6 +12,8 @@ import type { ImageToTextOptions } from './captioning/captioning-types';
 import type { PoseEstimationOptions } from './pose/pose-types';
 import { type FaceEmbeddingPipeline, createFaceEmbeddingPipeline } from './face-embedding/face-embedding-pipeline';
 import type { FaceEmbeddingOptions } from './face-embedding/face-embedding-types';
+import { type HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
+import type { HandLandmarkOptions } from './hands/hand-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
 export interface TaskOptions {
@@ -22,6 +24,7 @@ export interface TaskOptions {
   'image-segmentation': ImageSegmentationOptions;
   'image-to-text': ImageToTextOptions;
   'face-embedding': FaceEmbeddingOptions;
+  'hand-landmarks': HandLandmarkOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -33,6 +36,7 @@ export interface TaskPipeline {
   'image-segmentation': ImageSegmentationPipeline;
   'image-to-text': ImageToTextPipeline;
   'face-embedding': FaceEmbeddingPipeline;
+  'hand-landmarks': HandLandmarkPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -46,6 +50,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'image-segmentation': createImageSegmentationPipeline,
   'image-to-text': createImageToTextPipeline,
   'face-embedding': createFaceEmbeddingPipeline,
+  'hand-landmarks': createHandLandmarkPipeline,
 });
 
 /** The tasks `pipeline()` can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

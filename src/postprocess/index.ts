@@ -72,3 +72,7 @@ export { greedyDecode } from './caption/greedy';
 export type { GenerationOptions } from './caption/generation-options';
 export { decodeFaceResAge, decodeGender, l2Normalize } from './face-embedding/face-descriptor';
 export type { GenderEstimate } from './face-embedding/face-descriptor';
+export { HAND_CONNECTIONS, HAND_KEYPOINT_NAMES } from './hands/hand-keypoints';
+export { HANDTRACK_CLASSES, decodeHandTrack } from './hands/handtrack';
+export { decodeHandLandmarks } from './hands/hand-landmarks';
+export type { CropHand } from './hands/hand-landmarks';

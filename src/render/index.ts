@@ -16,6 +16,8 @@ export { drawMasks } from './masks';
 export type { MaskDrawOptions, MaskLike, MaskOverlay } from './masks';
 export { drawKeypoints } from './keypoints';
 export type { DrawablePose, KeypointDrawCount, KeypointDrawOptions } from './keypoints';
+export { drawHands } from './hands';
+export type { DrawableHand, HandDrawOptions } from './hands';
 export { drawCaption, wrapText } from './caption';
 export type { CaptionOptions } from './caption';
 export { putRawImage } from './raw-image';

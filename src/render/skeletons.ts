@@ -1,7 +1,8 @@
 /**
  * Default skeleton edges for drawing. render/ may import only core/, so these are render's
- * own copies of postprocess/pose's `COCO_SKELETON` and `BLAZEPOSE_SKELETON` (a test keeps
- * them equal); the public constants are those of postprocess.
+ * own copies of postprocess/pose's `COCO_SKELETON` and `BLAZEPOSE_SKELETON` and of
+ * postprocess/hands' `HAND_CONNECTIONS` (a test keeps them equal); the public constants are
+ * those of postprocess.
  */
 
 const freeze = (edges: [number, number][]): ReadonlyArray<readonly [number, number]> =>
@@ -37,8 +38,22 @@ export const BLAZEPOSE_EDGES = freeze([
 ]);
 
 /**
- * The edges drawn for a pose with `count` keypoints when none are given: COCO-17 or
- * BlazePose-33, none for other layouts.
+ * MediaPipe hand skeleton (21 edges of `HAND_CONNECTIONS`), drawn by default for 21-keypoint hands.
+ *
+ * @example
+ * ```ts
+ * const edges = keypoints.length === 21 ? HAND_EDGES : [];
+ * ```
+ */
+export const HAND_EDGES = freeze([
+  [0, 1], [1, 2], [2, 3], [3, 4], [0, 5], [5, 6], [6, 7], [7, 8],
+  [5, 9], [9, 10], [10, 11], [11, 12], [9, 13], [13, 14], [14, 15], [15, 16],
+  [13, 17], [0, 17], [17, 18], [18, 19], [19, 20],
+]);
+
+/**
+ * The edges drawn for a pose with `count` keypoints when none are given: COCO-17,
+ * BlazePose-33 or the 21-point hand, none for other layouts.
  *
  * @example
  * ```ts
@@ -48,5 +63,6 @@ export const BLAZEPOSE_EDGES = freeze([
 export function defaultEdges(count: number): ReadonlyArray<readonly [number, number]> {
   if (count === 17) return COCO_EDGES;
   if (count === 33) return BLAZEPOSE_EDGES;
+  if (count === 21) return HAND_EDGES;
   return [];
 }

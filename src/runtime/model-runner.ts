@@ -39,7 +39,7 @@ export type Feed = RawTensor | Tensor;
  * ```
  */
 export interface RunOptions {
-  /** Only compute and return these outputs (default: all). */
+  /** Only compute and return these outputs (default: all). tfjs graph models also take the names of internal graph nodes. */
   outputs?: string[];
 }
 

@@ -45,6 +45,12 @@ function graphInfos(nodes: readonly { name: string; shape?: number[]; dtype?: st
   });
 }
 
+/** Names of every node of a graph model's topology (the artifacts tfjs keeps after loading). */
+function graphNodeNames(model: tf.GraphModel): ReadonlySet<string> {
+  const topology = (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts?.modelTopology as { node?: { name?: string }[] } | undefined;
+  return new Set((topology?.node ?? []).flatMap((n) => (typeof n.name === 'string' ? [n.name] : [])));
+}
+
 /**
  * Runs a tfjs graph or layers model. Create it with {@link createTfjsRunner}. Besides the
  * {@link ModelRunner} interface it offers `execute`, which keeps outputs as tensors on the
@@ -62,6 +68,7 @@ export class TfjsRunner implements ModelRunner {
   readonly outputs: readonly TensorInfo[];
   private model: tf.GraphModel | tf.LayersModel | null;
   private needsAsync = false;
+  private nodeNames: ReadonlySet<string> | null = null;
 
   constructor(
     model: tf.GraphModel | tf.LayersModel,
@@ -93,7 +100,9 @@ export class TfjsRunner implements ModelRunner {
     const model = this.tfModel;
     validateFeeds(this.inputs, feeds);
     const names = options.outputs ?? this.outputs.map((o) => o.name);
-    const unknown = names.filter((n) => !this.outputs.some((o) => o.name === n));
+    // graph models may also be read at internal nodes (e.g. a detector's scores before its in-graph NMS)
+    const internal = (n: string): boolean => model instanceof tf.GraphModel && (this.nodeNames ??= graphNodeNames(model)).has(n);
+    const unknown = names.filter((n) => !this.outputs.some((o) => o.name === n) && !internal(n));
     if (unknown.length > 0) {
       throw new VisionError('INVALID_OPTION', `unknown output(s) ${unknown.join(', ')}; the model's outputs are ${this.outputs.map((o) => o.name).join(', ')}`);
     }

@@ -17,7 +17,7 @@ import { TORCHVISION_COCO_LABELS } from '../../src/models/coco-labels';
 /** SPDX ids the catalogue may use (https://spdx.org/licenses/). */
 const SPDX = new Set(['MIT', 'Apache-2.0', 'BSD-3-Clause', 'AGPL-3.0', 'GPL-3.0', 'NOASSERTION']);
 /** The model each task uses when none is given (see the pipelines' create functions). */
-const TASK_DEFAULTS = ['centernet-coco', 'nsfw-mobilenet-v2', 'movenet-lightning', 'selfie-segmentation'];
+const TASK_DEFAULTS = ['centernet-coco', 'nsfw-mobilenet-v2', 'movenet-lightning', 'selfie-segmentation', 'handlandmark-full'];
 
 describe('catalogue cards', () => {
   it.each(Object.values(MODEL_CATALOG).map((c) => [c.id, c] as const))('%s has an SPDX licence and a source', (_, card) => {

@@ -1,4 +1,5 @@
 import type { Classification, Detection } from '../../core/types';
+import type { Hand } from '../../pipelines/hands/hand-types';
 import type { Pose } from '../../pipelines/pose/pose-types';
 
 const num = (v: number, width: number): string => Math.round(v).toString().padStart(width);
@@ -60,4 +61,20 @@ export function labelShares(categories: Uint8Array, labels: readonly string[]): 
   for (const c of categories) if (c < counts.length) counts[c]++;
   const total = Math.max(1, categories.length);
   return Object.fromEntries(labels.map((label, i) => [label, counts[i] / total]));
+}
+
+/**
+ * The table of one hand: a header (index, handedness, score, box, track ID in video mode), then
+ * name, x, y and z of its 21 keypoints.
+ *
+ * @example
+ * ```ts
+ * handRows(result.hands[0], 0).forEach((line) => console.log(line));
+ * ```
+ */
+export function handRows(hand: Hand, index: number): string[] {
+  const { x1, y1, x2, y2 } = hand.box;
+  const track = hand.trackId === undefined ? '' : `  #${hand.trackId}`;
+  const header = `  hand ${index + 1}  ${hand.handedness.label} ${hand.handedness.score.toFixed(2)}  score ${hand.score.toFixed(2)}  box [${[x1, y1, x2, y2].map((v) => num(v, 5)).join(' ')} ]  ${hand.label}${track}`;
+  return [header, ...hand.keypoints.map((k) => `    ${k.name.padEnd(18)} ${num(k.x, 5)} ${num(k.y, 5)} ${num(k.z, 5)}`)];
 }

@@ -4,9 +4,10 @@ import { drawCaption } from '../../render/caption';
 import { drawDetections } from '../../render/detections';
 import { drawKeypoints } from '../../render/keypoints';
 import { drawMasks } from '../../render/masks';
+import { drawHands } from '../../render/hands';
 import type { CliCommand } from './args';
 import { createCaptionTask } from './caption-task';
-import { classRow, detectionRow, labelShares, poseRows } from './format';
+import { classRow, detectionRow, handRows, labelShares, poseRows } from './format';
 import type { CliTask, TaskSettings } from './task-types';
 
 /** Keypoints scoring below this are neither listed nor drawn. */
@@ -137,6 +138,27 @@ async function poseTask(s: TaskSettings): Promise<CliTask> {
   };
 }
 
+async function handsTask(s: TaskSettings): Promise<CliTask> {
+  const p = await pipeline('hand-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold });
+  return {
+    backend: p.runner.backend,
+    suffix: 'hands',
+    takesVideo: true,
+    async analyse(input, timestampMs) {
+      const result = timestampMs === undefined ? await p.run(input) : await p.runForVideo(input, timestampMs);
+      const { hands } = result;
+      return {
+        summary: `${hands.length} ${hands.length === 1 ? 'hand' : 'hands'} (${ms(result.timing.total)}, ${p.runner.backend})`,
+        rows: hands.flatMap((hand, i) => handRows(hand, i)),
+        result,
+        draw: (ctx, imageSize) => void drawHands(ctx, hands, { imageSize }),
+      };
+    },
+    reset: () => p.reset(),
+    dispose: () => p.dispose(),
+  };
+}
+
 /**
  * The CLI commands that run a model over inputs (all but `train`).
  *
@@ -152,11 +174,12 @@ const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>
   classify: classifyTask,
   segment: segmentTask,
   pose: poseTask,
+  hands: handsTask,
   caption: createCaptionTask,
 });
 
 /**
- * Loads the model of a CLI command (`detect`, `classify`, `segment`, `pose`, `caption`).
+ * Loads the model of a CLI command (`detect`, `classify`, `segment`, `pose`, `hands`, `caption`).
  *
  * @example
  * ```ts

@@ -84,6 +84,34 @@ export function regionPlan(region: CropRegion, width: number, height: number, ou
 }
 
 /**
+ * Resamples the whole `width` × `height` frame to `outWidth` × `outHeight` with the legacy
+ * semantics of `tf.image.resizeBilinear` (no aligned corners, no half-pixel centres): output
+ * index j reads source position `j · size / out` (float32), clamped to the last pixel. Detectors
+ * ported from TF.js code that resizes this way (HandTrack in `@vladmandic/human`) need it to see
+ * the same pixels.
+ *
+ * @throws VisionError `INVALID_INPUT` for a size that is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * const plan = legacyResizePlan(1920, 1280, 768, 512);
+ * ```
+ */
+export function legacyResizePlan(width: number, height: number, outWidth: number, outHeight: number): SamplePlan {
+  for (const [name, v] of [['width', width], ['height', height], ['outWidth', outWidth], ['outHeight', outHeight]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new VisionError('INVALID_INPUT', `legacyResizePlan: ${name} must be a positive integer; got ${v}`);
+  }
+  const axis = (size: number, out: number): SampleAxis => {
+    const f = Math.fround;
+    const step = f(size / out);
+    const positions = new Float64Array(out);
+    for (let j = 0; j < out; j++) positions[j] = Math.min(f(j * step), size - 1);
+    return { positions, start: 0, step };
+  };
+  return { x: axis(width, outWidth), y: axis(height, outHeight), pad: 0 };
+}
+
+/**
  * Half-pixel bilinear resize of the source span [from, from + span) to output indices
  * [offset, offset + resized) of an axis of length `out`; reads clamp to the span (as resizing
  * a slice does), the rest is pad.

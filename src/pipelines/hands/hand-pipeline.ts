@@ -1,0 +1,219 @@
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec } from '../../models/hand-cards';
+import { HAND_KEYPOINT_NAMES } from '../../postprocess/hands/hand-keypoints';
+import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { ModelPipeline } from '../shared/model-pipeline';
+import { definedOnly, unitInterval } from '../shared/options';
+import type { Pipeline } from '../shared/pipeline-options';
+import { resolveModel } from '../shared/resolve-model';
+import { now } from '../shared/run-stages';
+import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
+import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
+import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
+import { nextHandRegion } from './next-hand-region';
+
+/** Frames smaller than this (either side, pixels) have no hands. */
+const MIN_IMAGE_SIZE = 16;
+
+interface ResolvedHandOptions {
+  threshold: number;
+  maxHands: number;
+  iouThreshold: number;
+}
+
+function isHandSpec(spec: unknown): spec is HandModelSpec {
+  const s = spec as HandModelSpec;
+  return typeof spec === 'object' && spec !== null && s.task === 'hand-landmarks' && typeof s.hand === 'object' && s.hand !== null && typeof s.hand.detector === 'object';
+}
+
+/** A plain-data hand from source-pixel keypoints; the box is the keypoints' extent. */
+function toHand(raw: SourceHand, label: string): Hand {
+  const keypoints = HAND_KEYPOINT_NAMES.map((name, k) => ({ x: raw.keypoints[k * 3], y: raw.keypoints[k * 3 + 1], z: raw.keypoints[k * 3 + 2], name }));
+  const xs = keypoints.map((k) => k.x);
+  const ys = keypoints.map((k) => k.y);
+  const right = raw.rightProbability >= 0.5;
+  return {
+    keypoints,
+    handedness: { label: right ? 'right' : 'left', score: right ? raw.rightProbability : 1 - raw.rightProbability },
+    score: raw.score,
+    box: { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) },
+    label,
+  };
+}
+
+const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.keypoints.every(Number.isFinite);
+
+/**
+ * Hand landmarks: frame → HandTrack hand boxes → MediaPipe hand landmark model on each
+ * (enlarged) box → 21 named keypoints with depth, handedness and score per hand, in source
+ * pixels. Create it with `pipeline('hand-landmarks', options)`. `run` treats every image on its
+ * own; `runForVideo` follows each hand with the crop its landmarks give for the next frame
+ * (running the detector only when no hand is followed, or every `detectorInterval` frames while
+ * fewer than `maxHands` are), gives hands stable `trackId`s and smooths keypoints (One-Euro).
+ *
+ * @example
+ * ```ts
+ * const handLandmarker = await pipeline('hand-landmarks', { maxHands: 2 });
+ * const { hands } = await handLandmarker.run(photo);
+ * for (const [a, b] of HAND_CONNECTIONS) drawLine(hands[0].keypoints[a], hands[0].keypoints[b]);
+ * ```
+ */
+export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<HandRunOptions, HandResult> {
+  readonly task = 'hand-landmarks';
+  private readonly video: HandVideoState;
+  private readonly detectorInterval: number;
+
+  constructor(
+    readonly handSpec: HandModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
+    /** The hand detector's runner. */
+    readonly detector: ModelRunner,
+    private readonly ownsDetector: boolean,
+    private readonly defaults: HandRunOptions,
+    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval'> = {},
+  ) {
+    super(handSpec, runner, ownsRunner);
+    const interval = options.detectorInterval ?? 10;
+    if (!Number.isInteger(interval) || interval < 1) throw new VisionError('INVALID_OPTION', `detectorInterval is ${String(interval)}; it must be a positive integer (frames)`);
+    const smoothing = options.smoothing === undefined ? DEFAULT_HAND_SMOOTHING : options.smoothing;
+    if (smoothing !== false && (typeof smoothing !== 'object' || smoothing === null)) {
+      throw new VisionError('INVALID_OPTION', 'smoothing must be One-Euro options ({ minCutoff, beta, dCutoff }) or false');
+    }
+    this.detectorInterval = interval;
+    this.video = new HandVideoState(smoothing);
+    this.resolve({});
+  }
+
+  private resolve(options: HandRunOptions): ResolvedHandOptions {
+    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'run options must be an object ({ threshold, maxHands, iouThreshold })');
+    const merged: HandRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
+    const maxHands = merged.maxHands ?? this.handSpec.defaults?.maxDetections ?? 2;
+    if (!Number.isInteger(maxHands) || maxHands < 1) throw new VisionError('INVALID_OPTION', `maxHands is ${String(maxHands)}; it must be a positive integer`);
+    return {
+      threshold: unitInterval(merged.threshold ?? this.handSpec.defaults?.threshold ?? 0.5, 'threshold'),
+      iouThreshold: unitInterval(merged.iouThreshold ?? this.handSpec.defaults?.iouThreshold ?? 0.2, 'iouThreshold'),
+      maxHands,
+    };
+  }
+
+  private async detect(frame: OpenFrame, options: ResolvedHandOptions, clock: StageClock): Promise<HandDetection[]> {
+    const outputs = this.handSpec.hand.detector.outputs;
+    if (!outputs || outputs.length !== 2) throw new VisionError('INVALID_OPTION', `hand detector '${this.handSpec.hand.detector.id}' must name two outputs: boxes, then class scores`);
+    return detectHands(this.detector, outputs, frame, options, clock);
+  }
+
+  private async withFrame(input: ImageInput, work: (frame: OpenFrame, clock: StageClock) => Promise<Hand[]>): Promise<HandResult> {
+    this.assertUsable();
+    const started = now();
+    const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };
+    const frame = await openFrame(input);
+    clock.preprocess += now() - started;
+    try {
+      const small = frame.width < MIN_IMAGE_SIZE || frame.height < MIN_IMAGE_SIZE;
+      const hands = small ? [] : await work(frame, clock);
+      return { hands, imageSize: { width: frame.width, height: frame.height }, timing: { ...clock, total: now() - started } };
+    } finally {
+      frame.release();
+    }
+  }
+
+  /**
+   * Finds the hands in one image (no state: each call stands alone), best first.
+   *
+   * @example
+   * ```ts
+   * const { hands } = await handLandmarker.run(photo, { maxHands: 4 });
+   * ```
+   */
+  async run(input: ImageInput, options: HandRunOptions = {}): Promise<HandResult> {
+    const resolved = this.resolve(options);
+    return this.withFrame(input, async (frame, clock) => {
+      const hands: Hand[] = [];
+      for (const found of await this.detect(frame, resolved, clock)) {
+        const raw = await landmarkHand(this.runner, this.handSpec, frame, found.region, clock);
+        if (finite(raw) && raw.score >= resolved.threshold) hands.push(toHand(raw, found.label));
+      }
+      return hands.sort((a, b) => b.score - a.score);
+    });
+  }
+
+  /**
+   * Video mode: finds the hands in one frame of a stream, following each hand from the previous
+   * frame's landmarks (see the class), with stable `trackId`s and smoothed keypoints.
+   * Timestamps (ms) must increase. {@link reset} starts over.
+   *
+   * @example
+   * ```ts
+   * const { hands } = await handLandmarker.runForVideo(videoFrame, performance.now());
+   * ```
+   */
+  async runForVideo(input: ImageInput, timestampMs: number, options: HandRunOptions = {}): Promise<HandResult> {
+    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+    const resolved = this.resolve(options);
+    return this.withFrame(input, async (frame, clock) => {
+      const candidates: FollowedHand[] = [...this.video.tracks];
+      if (this.video.needsDetector(resolved.maxHands, this.detectorInterval)) {
+        for (const found of await this.detect(frame, resolved, clock)) {
+          if (!this.video.isFollowed(found.region)) candidates.push(this.video.newTrack(found.region, found.label));
+        }
+        this.video.markDetected();
+      }
+      const results: { hand: Hand; track: FollowedHand }[] = [];
+      for (const track of candidates) {
+        const raw = await landmarkHand(this.runner, this.handSpec, frame, track.region, clock);
+        if (!finite(raw) || raw.score < resolved.threshold) continue;
+        // a hand too small to follow is still reported; the detector looks for it next frame
+        const region = nextHandRegion(raw.keypoints, frame.width, frame.height);
+        results.push({ hand: toHand(raw, track.label), track: { ...track, region: region ?? track.region, follow: region !== null } });
+      }
+      const t0 = now();
+      results.sort((a, b) => b.hand.score - a.hand.score);
+      const kept = results.slice(0, resolved.maxHands);
+      const dropped = this.video.follow(kept.map((r) => r.track));
+      const hands = kept
+        .filter((r) => !dropped.has(r.track.trackId))
+        .map(({ hand, track }) => ({ ...hand, trackId: track.trackId, keypoints: this.video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height) }));
+      clock.postprocess += now() - t0;
+      return hands;
+    });
+  }
+
+  /** Forgets video-mode state (followed hands, filters, IDs). @example `handLandmarker.reset();` */
+  reset(): void {
+    this.video.reset();
+  }
+
+  /** Frees the landmark model and the detector (those it loaded). @example `handLandmarker.dispose();` */
+  override dispose(): void {
+    super.dispose();
+    if (this.ownsDetector) this.detector.dispose();
+  }
+}
+
+/**
+ * Creates a hand-landmark pipeline. `model` may be a hand card (default
+ * {@link HANDLANDMARK_FULL}), a card id (`handlandmark-full`, `handlandmark-lite`), or a ready
+ * runner with `spec`; the card's detector (HandTrack) is loaded with it.
+ *
+ * @example
+ * ```ts
+ * const handLandmarker = await createHandLandmarkPipeline({ model: 'handlandmark-lite', maxHands: 4 });
+ * ```
+ */
+export async function createHandLandmarkPipeline(options: HandLandmarkOptions = {}): Promise<HandLandmarkPipeline> {
+  if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'hand-landmarks options must be an object');
+  const requested = typeof options.model === 'string' ? (HAND_MODEL_CARDS[options.model] ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
+  const model = await resolveModel('hand-landmarks', HANDLANDMARK_FULL.id, { ...options, model: requested }, options.spec);
+  return disposeOnFailure([model], async (adopt) => {
+    const { spec, runner, ownsRunner } = model;
+    if (!isHandSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is not a hand landmark card; pass a HandModelSpec (with 'hand': outputs and detector), e.g. 'handlandmark-full'`);
+    // the detector is a model of its own: its card, its location and format (not the landmark model's)
+    const detector = adopt(await resolveModel('hand-landmarks', spec.hand.detector.id, { ...options, model: spec.hand.detector, modelSource: undefined, format: undefined }));
+    const { threshold, maxHands, iouThreshold } = options;
+    return new HandLandmarkPipeline(spec, runner, ownsRunner, detector.runner, detector.ownsRunner, { threshold, maxHands, iouThreshold }, options);
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * The two stages of the hand-landmark pipeline on an opened frame: the HandTrack detector over
+ * the whole frame (→ hand crop regions) and the landmark model on one crop region (→ a hand in
+ * source pixels). Both add the time they spend to a {@link StageClock}.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import type { HandModelSpec } from '../../models/hand-cards';
+import { decodeHandLandmarks } from '../../postprocess/hands/hand-landmarks';
+import { HANDTRACK_CLASSES, decodeHandTrack } from '../../postprocess/hands/handtrack';
+import { nms } from '../../postprocess/nms/nms';
+import type { CropRegion } from '../../preprocess/crop-region';
+import type { OpenFrame } from '../../preprocess/sampling/open-frame';
+import { canSample, sampleFrame, sampleRegion } from '../../preprocess/sampling/region-sample';
+import { legacyResizePlan } from '../../preprocess/sampling/sample-plan';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
+import type { Timing } from '../../core/types';
+import { outputNamed } from '../shared/outputs';
+import { now } from '../shared/run-stages';
+
+/** Milliseconds per stage, added to by the stages. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
+export type StageClock = Omit<Timing, 'total'>;
+
+/** The detector input is at most this many pixels high (as `@vladmandic/human`). */
+const MAX_DETECTOR_HEIGHT = 512;
+/** A detected box is widened and heightened by this factor to make the landmark crop. */
+const DETECTION_EXPANSION = 1.4;
+
+/**
+ * A hand the detector found: the region (0–1 of the frame) the landmark model will look at,
+ * the detector's score and class name.
+ *
+ * @example
+ * ```ts
+ * const found: HandDetection = { region: { xMin: 0.4, yMin: 0.5, xMax: 0.55, yMax: 0.7 }, score: 0.8, label: 'fist' };
+ * ```
+ */
+export interface HandDetection {
+  region: CropRegion;
+  score: number;
+  label: string;
+}
+
+/**
+ * A hand in source pixels: 21 × (x, y, z) keypoints, presence score and right-hand probability.
+ *
+ * @example
+ * ```ts
+ * const wristX = hand.keypoints[0];
+ * ```
+ */
+export interface SourceHand {
+  keypoints: Float32Array;
+  score: number;
+  rightProbability: number;
+}
+
+/** The detector input size for a frame: height a multiple of 8 up to 512, width keeping the aspect (multiple of 8). */
+function detectorSize(width: number, height: number): { width: number; height: number } {
+  const h = Math.min(Math.round(height / 8) * 8, MAX_DETECTOR_HEIGHT);
+  return { width: Math.round((h * (width / height)) / 8) * 8, height: h };
+}
+
+/** The frame resized for the detector (legacy `resizeBilinear`, then truncated to int32). */
+function detectorInput(frame: OpenFrame, width: number, height: number): tf.Tensor4D {
+  if (canSample(frame)) return sampleFrame(frame, legacyResizePlan(frame.width, frame.height, width, height), { width, height, normalization: 'none', dtype: 'int32' });
+  const tensor = frame.tensor;
+  if (!tensor) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels nor a tensor');
+  return tf.tidy(() => {
+    const rgb = tensor.shape[2] === 3 ? tensor : tensor.shape[2] === 4 ? tf.slice(tensor, [0, 0, 0], [-1, -1, 3]) : tf.tile(tensor, [1, 1, 3]);
+    return tf.cast(tf.image.resizeBilinear(tf.expandDims(tf.cast(rgb, 'float32'), 0) as tf.Tensor4D, [height, width]), 'int32');
+  });
+}
+
+async function timedRun(runner: ModelRunner, input: tf.Tensor, outputs: string[], clock: StageClock): Promise<Record<string, RawTensor>> {
+  const t0 = now();
+  try {
+    return await runner.run({ [runner.inputs[0].name]: input }, { outputs });
+  } finally {
+    input.dispose();
+    clock.inference += now() - t0;
+  }
+}
+
+/**
+ * Runs the HandTrack detector on the whole frame and returns up to `maxHands` hands, best first:
+ * anchors scoring above `threshold` (any hand class, never `face`), greedy NMS at
+ * `iouThreshold`, each box widened 1.4× about its centre as the landmark crop.
+ *
+ * @example
+ * ```ts
+ * const found = await detectHands(detector, HANDTRACK, frame, { threshold: 0.5, iouThreshold: 0.2, maxHands: 2 }, clock);
+ * ```
+ */
+export async function detectHands(
+  detector: ModelRunner,
+  outputs: readonly string[],
+  frame: OpenFrame,
+  options: { threshold: number; iouThreshold: number; maxHands: number },
+  clock: StageClock,
+): Promise<HandDetection[]> {
+  const size = detectorSize(frame.width, frame.height);
+  if (size.width < 8 || size.height < 8) return [];
+  let t0 = now();
+  const input = detectorInput(frame, size.width, size.height);
+  clock.preprocess += now() - t0;
+  const [boxesName, scoresName] = outputs;
+  const raw = await timedRun(detector, input, [boxesName, scoresName], clock);
+  t0 = now();
+  const candidates = decodeHandTrack(outputNamed(raw, boxesName, 'handtrack').data as Float32Array, outputNamed(raw, scoresName, 'handtrack').data as Float32Array);
+  const keep = nms(candidates.boxes, candidates.scores, { iouThreshold: options.iouThreshold, scoreThreshold: options.threshold, maxDetections: options.maxHands + 1 });
+  const found = Array.from(keep, (i): HandDetection => {
+    const [x1, y1, x2, y2] = candidates.boxes.subarray(i * 4, i * 4 + 4);
+    const w = x2 - x1;
+    const h = y2 - y1;
+    const xMin = x1 - (w * DETECTION_EXPANSION - w) / 2;
+    const yMin = y1 - (h * DETECTION_EXPANSION - h) / 2;
+    return { region: { xMin, yMin, xMax: xMin + w * DETECTION_EXPANSION, yMax: yMin + h * DETECTION_EXPANSION }, score: candidates.scores[i], label: HANDTRACK_CLASSES[candidates.classIds[i]] };
+  });
+  found.sort((a, b) => b.score - a.score);
+  clock.postprocess += now() - t0;
+  return found.slice(0, options.maxHands);
+}
+
+/**
+ * Runs the landmark model on one region of the frame (resampled to the model input with
+ * `cropAndResize` semantics, RGB 0–1) and maps the 21 landmarks back to source pixels; z is
+ * scaled like x.
+ *
+ * @example
+ * ```ts
+ * const hand = await landmarkHand(runner, HANDLANDMARK_FULL, frame, found[0].region, clock);
+ * ```
+ */
+export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, frame: OpenFrame, region: CropRegion, clock: StageClock): Promise<SourceHand> {
+  const { width, height } = spec.input;
+  let t0 = now();
+  const input = sampleRegion(frame, region, { width, height, normalization: spec.input.normalization ?? 'unit', dtype: 'float32' });
+  clock.preprocess += now() - t0;
+  const roles = spec.hand.outputs;
+  const raw = await timedRun(runner, input, [roles.landmarks, roles.presence, roles.handedness], clock);
+  t0 = now();
+  const crop = decodeHandLandmarks(
+    outputNamed(raw, roles.landmarks, spec.id).data as Float32Array,
+    outputNamed(raw, roles.presence, spec.id).data[0] as number,
+    outputNamed(raw, roles.handedness, spec.id).data[0] as number,
+    width,
+    height,
+  );
+  const sx = (region.xMax - region.xMin) * frame.width;
+  const sy = (region.yMax - region.yMin) * frame.height;
+  const ox = region.xMin * frame.width;
+  const oy = region.yMin * frame.height;
+  const keypoints = new Float32Array(63);
+  for (let k = 0; k < 21; k++) {
+    keypoints[k * 3] = ox + crop.keypoints[k * 3] * sx;
+    keypoints[k * 3 + 1] = oy + crop.keypoints[k * 3 + 1] * sy;
+    keypoints[k * 3 + 2] = crop.keypoints[k * 3 + 2] * sx;
+  }
+  clock.postprocess += now() - t0;
+  return { keypoints, score: crop.score, rightProbability: crop.rightProbability };
+}

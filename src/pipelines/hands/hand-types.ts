@@ -1,0 +1,105 @@
+import type { Box } from '../../core/types';
+import type { HandModelSpec } from '../../models/hand-cards';
+import type { OneEuroOptions } from '../../track/one-euro';
+import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+
+/**
+ * A hand landmark in pixels of the original image, with depth `z` in the same pixel units as x
+ * (relative to the wrist; negative is towards the camera) and its MediaPipe name.
+ *
+ * @example
+ * ```ts
+ * const tip: HandKeypoint = { x: 412, y: 230, z: -18, name: 'index_finger_tip' };
+ * ```
+ */
+export interface HandKeypoint {
+  x: number;
+  y: number;
+  z: number;
+  name: string;
+}
+
+/**
+ * Which hand it is, from the person's point of view in the image as given (a photo, or a
+ * camera frame as delivered, not mirrored): `score` is the probability of `label`.
+ * (MediaPipe labels assume a mirrored selfie image and so read the other way round.)
+ *
+ * @example
+ * ```ts
+ * const handedness: Handedness = { label: 'right', score: 0.93 };
+ * ```
+ */
+export interface Handedness {
+  label: 'left' | 'right';
+  score: number;
+}
+
+/**
+ * One hand: its 21 keypoints in MediaPipe order (see `HAND_KEYPOINT_NAMES`), handedness, score
+ * (the landmark model's hand presence), the box around the keypoints, the detector's label
+ * (`hand`, `fist`, `pinch`, `point`, `tip`, `pinchtip`) and in video mode a stable `trackId`.
+ *
+ * @example
+ * ```ts
+ * const wrist = hand.keypoints[0];
+ * ```
+ */
+export interface Hand {
+  keypoints: HandKeypoint[];
+  handedness: Handedness;
+  score: number;
+  box: Box;
+  /** The detector's class for the hand it found (the class of the first detection in video mode). */
+  label: string;
+  trackId?: number;
+}
+
+/**
+ * Hands found in one image, best first.
+ *
+ * @example
+ * ```ts
+ * const { hands, imageSize } = await handLandmarker.run(photo);
+ * ```
+ */
+export interface HandResult extends TimedResult {
+  hands: Hand[];
+}
+
+/**
+ * Per-call options of a hand-landmark pipeline (defaults come from the model card).
+ *
+ * @example
+ * ```ts
+ * await hands.run(image, { maxHands: 4, threshold: 0.6 });
+ * ```
+ */
+export interface HandRunOptions {
+  /** Minimum detector score and hand presence, in [0, 1]. Default 0.5. */
+  threshold?: number;
+  /** Most hands to return, a positive integer. Default 2. */
+  maxHands?: number;
+  /** NMS IoU threshold of the hand detector, in [0, 1]. Default 0.2. */
+  iouThreshold?: number;
+}
+
+/**
+ * Options of a hand-landmark pipeline. Default model: MediaPipe hand landmarks (full) on
+ * HandTrack detections.
+ *
+ * @example
+ * ```ts
+ * const hands = await pipeline('hand-landmarks', { model: 'handlandmark-lite', maxHands: 2, detectorInterval: 10 });
+ * ```
+ */
+export interface HandLandmarkOptions extends BasePipelineOptions, HandRunOptions {
+  /** The card of a ready runner passed as `model` (a runner needs its card). */
+  spec?: HandModelSpec;
+  /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }`. */
+  smoothing?: OneEuroOptions | false;
+  /**
+   * Video mode: run the detector at least every this many frames while fewer than `maxHands`
+   * hands are tracked (it always runs when none is). A positive integer; default 10.
+   */
+  detectorInterval?: number;
+}

@@ -1,0 +1,146 @@
+/**
+ * Video-mode state of a hand-landmark pipeline: the hands being followed (each with the region
+ * its landmarks give for the next frame, a stable ID and its own One-Euro smoother), and how
+ * long ago the detector last ran.
+ */
+import type { CropRegion } from '../../preprocess/crop-region';
+import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import type { HandKeypoint } from './hand-types';
+
+/** Default keypoint filter in 0–1 image units (MoveNet's reference settings, as for poses). @example `new HandVideoState(DEFAULT_HAND_SMOOTHING)` */
+export const DEFAULT_HAND_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
+
+/**
+ * A followed hand: where to look next, its ID, the detector's label and its smoother.
+ *
+ * @example
+ * ```ts
+ * for (const t of video.tracks) console.log(t.trackId, t.region);
+ * ```
+ */
+export interface FollowedHand {
+  trackId: number;
+  region: CropRegion;
+  label: string;
+  smoother: KeypointSmoother | null;
+  /** Whether the hand is followed into the next frame (false: too small, the detector looks again). */
+  follow: boolean;
+}
+
+/** Overlap (intersection over the smaller region) above which two regions are the same hand. */
+const SAME_HAND_OVERLAP = 0.5;
+
+function overlap(a: CropRegion, b: CropRegion): number {
+  const w = Math.max(0, Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin));
+  const h = Math.max(0, Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin));
+  const area = (r: CropRegion): number => (r.xMax - r.xMin) * (r.yMax - r.yMin);
+  return (w * h) / Math.max(Math.min(area(a), area(b)), 1e-12);
+}
+
+/**
+ * Hands followed from frame to frame. One instance per pipeline; `reset()` on a new video.
+ *
+ * @example
+ * ```ts
+ * const video = new HandVideoState(DEFAULT_HAND_SMOOTHING);
+ * if (video.needsDetector(2, 10)) video.markDetected();
+ * ```
+ */
+export class HandVideoState {
+  private followed: FollowedHand[] = [];
+  private framesSinceDetection = 0;
+  private lastId = 0;
+
+  constructor(private readonly smoothing: OneEuroOptions | false) {}
+
+  /** The hands followed into the next frame. @example `video.tracks.length` */
+  get tracks(): readonly FollowedHand[] {
+    return this.followed;
+  }
+
+  /**
+   * Whether this frame needs the detector: no hand is followed, or fewer than `maxHands` are and
+   * `interval` frames passed since it last ran.
+   *
+   * @example
+   * ```ts
+   * if (video.needsDetector(2, 10)) found = await detectHands(...);
+   * ```
+   */
+  needsDetector(maxHands: number, interval: number): boolean {
+    return this.followed.length === 0 || (this.followed.length < maxHands && this.framesSinceDetection >= interval);
+  }
+
+  /** Records that the detector ran on this frame. @example `video.markDetected();` */
+  markDetected(): void {
+    this.framesSinceDetection = 0;
+  }
+
+  /**
+   * Whether a detected region belongs to a hand already followed (then the detection is dropped).
+   *
+   * @example
+   * ```ts
+   * const fresh = found.filter((d) => !video.isFollowed(d.region));
+   * ```
+   */
+  isFollowed(region: CropRegion): boolean {
+    return this.followed.some((t) => overlap(t.region, region) > SAME_HAND_OVERLAP);
+  }
+
+  /**
+   * A new track for a freshly detected hand (not yet followed: see {@link follow}).
+   *
+   * @example
+   * ```ts
+   * const track = video.newTrack(found.region, found.label);
+   * ```
+   */
+  newTrack(region: CropRegion, label: string): FollowedHand {
+    return { trackId: ++this.lastId, region, label, follow: true, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
+  }
+
+  /**
+   * Ends the frame: `next` are the tracks whose hand was found in it, best first, each with the
+   * region for the next frame (tracks whose hand was lost are simply not passed). Returns the
+   * IDs of tracks dropped because their region overlaps a better one (two crops on one hand);
+   * tracks with `follow: false` are reported but not followed.
+   *
+   * @example
+   * ```ts
+   * const duplicates = video.follow(found);
+   * ```
+   */
+  follow(next: readonly FollowedHand[]): Set<number> {
+    const kept: FollowedHand[] = [];
+    const dropped = new Set<number>();
+    for (const track of next) {
+      if (kept.some((k) => overlap(k.region, track.region) > SAME_HAND_OVERLAP)) dropped.add(track.trackId);
+      else kept.push(track);
+    }
+    this.followed = kept.filter((t) => t.follow);
+    this.framesSinceDetection++;
+    return dropped;
+  }
+
+  /**
+   * Smooths a track's keypoints (x, y in 0–1 image units; z as it is).
+   *
+   * @example
+   * ```ts
+   * hand.keypoints = video.smooth(track, hand.keypoints, timestampMs, 640, 480);
+   * ```
+   */
+  smooth(track: FollowedHand, keypoints: HandKeypoint[], timestampMs: number, width: number, height: number): HandKeypoint[] {
+    if (!track.smoother) return keypoints;
+    const unit = keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
+    return track.smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
+  }
+
+  /** Forgets every followed hand and restarts IDs. @example `video.reset();` */
+  reset(): void {
+    this.followed = [];
+    this.framesSinceDetection = 0;
+    this.lastId = 0;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * `visionpipe hands` as a user runs it (the built bin): JSON, the hand table, and an annotated
+ * PNG whose joints are drawn where the keypoints are (in the right hand's colour), with the
+ * rest of the photo untouched.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { colorFor, parseColor } from '../../src/render/colors';
+import { facePhoto } from '../helpers/photos';
+import { cropped } from '../pose/helpers';
+import { handRows } from '../../src/node/cli/format';
+import type { HandResult } from '../../src/pipelines/hands/hand-types';
+import type { Rgb } from './annotated-pixels';
+import { cli, ensureCliBuilt } from './cli-runner';
+
+async function rgbOf(path: string): Promise<Rgb> {
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-hands-cli-'));
+beforeAll(() => ensureCliBuilt(), 300_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('visionpipe hands', () => {
+  it('lists the hand, prints JSON and draws its joints where the keypoints are', async () => {
+    // a woman holding a hand to her lip: part of face-api sample2, 640×480
+    const photo = await cropped(facePhoto(2), 0, 250, 800, 600, 640, 480);
+    const input = join(tmp, 'lip.png');
+    await sharp(photo.data, { raw: { width: 640, height: 480, channels: 3 } }).png().toFile(input);
+    const out = join(tmp, 'out');
+    const run = await cli(['hands', input, '--json', '--out', out]);
+    expect(run.code).toBe(0);
+    const [entry] = JSON.parse(run.stdout) as { result: HandResult }[];
+    expect(entry.result.hands).toHaveLength(1);
+    const [hand] = entry.result.hands;
+    expect(hand.keypoints).toHaveLength(21);
+    expect(hand.handedness.label).toBe('right');
+    // the table the CLI prints without --json
+    const rows = handRows(hand, 0);
+    expect(rows[0]).toMatch(/^ {2}hand 1 {2}right 0\.\d\d {2}score 0\.\d\d {2}box \[/);
+    expect(rows).toHaveLength(22);
+    expect(rows[9]).toMatch(/^ {4}index_finger_tip +\d+ +\d+ +-?\d+$/);
+
+    const drawn = await rgbOf(join(out, 'lip.hands.png'));
+    const original = await rgbOf(input);
+    const { r, g, b } = parseColor(colorFor(1)); // right hands
+    const nearColour = (x: number, y: number): boolean => {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const i = ((Math.round(y) + dy) * drawn.width + Math.round(x) + dx) * 3;
+          if (Math.hypot(drawn.data[i] - r, drawn.data[i + 1] - g, drawn.data[i + 2] - b) < 40) return true;
+        }
+      }
+      return false;
+    };
+    const joints = hand.keypoints.filter((k) => nearColour(k.x, k.y)).length;
+    expect(joints).toBeGreaterThanOrEqual(20);
+    // away from the hand (and its label above it) the photo is as it was
+    const { x1, y1, x2, y2 } = hand.box;
+    let changed = 0;
+    for (let y = 0; y < drawn.height; y++) {
+      for (let x = 0; x < drawn.width; x++) {
+        if (x >= x1 - 12 && x <= Math.max(x2 + 12, x1 + 250) && y >= y1 - 60 && y <= y2 + 12) continue;
+        const i = (y * drawn.width + x) * 3;
+        if (drawn.data[i] !== original.data[i] || drawn.data[i + 1] !== original.data[i + 1] || drawn.data[i + 2] !== original.data[i + 2]) changed++;
+      }
+    }
+    expect(changed).toBe(0);
+  });
+});

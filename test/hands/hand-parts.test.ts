@@ -1,0 +1,92 @@
+/**
+ * The hand task's small parts without models: keypoint names and connections (and render's
+ * copy), the HandTrack and landmark decoders, the legacy-resize sampling plan against
+ * `tf.image.resizeBilinear`, and the next-frame crop rule.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { nextHandRegion } from '../../src/pipelines/hands/next-hand-region';
+import { HAND_CONNECTIONS, HAND_KEYPOINT_NAMES } from '../../src/postprocess/hands/hand-keypoints';
+import { decodeHandLandmarks } from '../../src/postprocess/hands/hand-landmarks';
+import { HANDTRACK_CLASSES, decodeHandTrack } from '../../src/postprocess/hands/handtrack';
+import { sampleFrame } from '../../src/preprocess/sampling/region-sample';
+import { legacyResizePlan } from '../../src/preprocess/sampling/sample-plan';
+import { HAND_EDGES, defaultEdges } from '../../src/render/skeletons';
+import { expectVisionError } from '../runtime/helpers';
+
+describe('hand keypoints and skeleton', () => {
+  it('21 MediaPipe names; 21 connections joining every finger to the wrist; render draws the same edges', () => {
+    expect(HAND_KEYPOINT_NAMES).toHaveLength(21);
+    expect(HAND_KEYPOINT_NAMES[0]).toBe('wrist');
+    expect(HAND_KEYPOINT_NAMES[4]).toBe('thumb_tip');
+    expect(HAND_KEYPOINT_NAMES[8]).toBe('index_finger_tip');
+    expect(HAND_KEYPOINT_NAMES[20]).toBe('pinky_tip');
+    expect(HAND_CONNECTIONS).toHaveLength(21);
+    // every tip reaches the wrist through the connections
+    const reach = new Set([0]);
+    for (let pass = 0; pass < 5; pass++) for (const [a, b] of HAND_CONNECTIONS) if (reach.has(a) || reach.has(b)) reach.add(a).add(b);
+    expect(reach.size).toBe(21);
+    expect(HAND_EDGES.map((e) => e.join('-'))).toEqual(HAND_CONNECTIONS.map((e) => e.join('-')));
+    expect(defaultEdges(21)).toBe(HAND_EDGES);
+  });
+});
+
+describe('decoders', () => {
+  it('HandTrack: best hand class per anchor (never face), boxes turned to x1 y1 x2 y2', () => {
+    const boxes = Float32Array.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.5, 0.9, 0.7);
+    const scores = new Float32Array(14);
+    scores.set([0.1, 0.6, 0, 0, 0.95, 0, 0], 0); // fist 0.6, face 0.95 → fist
+    scores.set([0.2, 0, 0, 0, 0, 0, 0.7], 7); // pinchtip
+    const c = decodeHandTrack(boxes, scores);
+    expect(Array.from(c.scores)).toEqual([Math.fround(0.6), Math.fround(0.7)]);
+    expect(Array.from(c.classIds, (i) => HANDTRACK_CLASSES[i])).toEqual(['fist', 'pinchtip']);
+    expect(Array.from(c.boxes.subarray(0, 4))).toEqual(Array.from(Float32Array.of(0.2, 0.1, 0.4, 0.3)));
+    expect(() => decodeHandTrack(boxes, new Float32Array(15))).toThrow(/7 scores per anchor/);
+  });
+
+  it('landmarks: pixels of the input to 0–1 of the crop, z like x, presence through a sigmoid', () => {
+    const raw = new Float32Array(63).map((_, i) => i);
+    const hand = decodeHandLandmarks(raw, 0, 0.8, 224, 112);
+    expect(hand.keypoints[3]).toBeCloseTo(3 / 224);
+    expect(hand.keypoints[4]).toBeCloseTo(4 / 112);
+    expect(hand.keypoints[5]).toBeCloseTo(5 / 224);
+    expect(hand.score).toBe(0.5);
+    expect(hand.rightProbability).toBeCloseTo(0.8);
+    expect(() => decodeHandLandmarks(new Float32Array(42), 0, 0, 224, 224)).toThrow(/63 landmark values/);
+  });
+});
+
+describe('legacy resize plan', () => {
+  // int32 truncation turns float rounding (x.9999 vs x+1) into one grey level: allowed in a few
+  // samples (upscaling blends more equal neighbours, where it shows most)
+  it.each([
+    [37, 23, 16, 8, 0.01],
+    [20, 12, 24, 16, 0.06],
+  ])('%i×%i → %i×%i samples what tf.image.resizeBilinear (no half-pixel centres) gives, truncated to int32', async (w, h, ow, oh, share) => {
+    await tf.setBackend('cpu');
+    const pixels = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 37 + (i >> 3) * 11) % 256);
+    const frame = { width: w, height: h, channels: 3, pixels: () => pixels, release: () => undefined };
+    const ours = sampleFrame(frame, legacyResizePlan(w, h, ow, oh), { width: ow, height: oh, normalization: 'none', dtype: 'int32' });
+    const reference = tf.tidy(() => tf.cast(tf.image.resizeBilinear(tf.tensor4d(pixels, [1, h, w, 3], 'float32'), [oh, ow]), 'int32'));
+    const [a, b] = [await ours.data(), await reference.data()];
+    const differing = a.filter((v, i) => v !== b[i]).length;
+    expect(differing).toBeLessThanOrEqual(Math.ceil(a.length * share));
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThanOrEqual(1);
+    tf.dispose([ours, reference]);
+    await expectVisionError(async () => legacyResizePlan(0, 10, 4, 4), 'INVALID_INPUT');
+  });
+});
+
+describe('next hand region', () => {
+  it('a square 1.6× the keypoints’ extent about their centre; none for a hand under 5 % of the frame', () => {
+    const keypoints = new Float32Array(63);
+    for (let k = 0; k < 21; k++) keypoints.set([100 + (k % 5) * 10, 200 + Math.floor(k / 5) * 20, 0], k * 3);
+    // extent x 100–140, y 200–280: centre (120, 240), half-side 40 → 64
+    const region = nextHandRegion(keypoints, 640, 480)!;
+    expect(region.xMin * 640).toBeCloseTo(56);
+    expect(region.xMax * 640).toBeCloseTo(184);
+    expect(region.yMin * 480).toBeCloseTo(176);
+    expect(region.yMax * 480).toBeCloseTo(304);
+    expect(nextHandRegion(keypoints, 6400, 4800)).toBeNull();
+  });
+});

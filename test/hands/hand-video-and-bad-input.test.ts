@@ -1,0 +1,111 @@
+/**
+ * The hand-landmark pipeline's own behaviour: video mode (following a hand from its landmarks
+ * with the detector run once, track IDs, smoothing, reset), handedness under mirroring, no hand
+ * → empty result, bad options → VisionError, and tensor counts that stay flat.
+ */
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import type { RawImage } from '../../src/node/index';
+import { type HandLandmarkPipeline, createHandLandmarkPipeline } from '../../src/pipelines/hands/hand-pipeline';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
+import { cropped } from '../pose/helpers';
+import { expectVisionError } from '../runtime/helpers';
+
+/** A slow pan (8 px a frame) across the part of face-api sample2 where a woman holds a hand to her lip, as 640×480 frames. */
+async function panFrames(count: number): Promise<RawImage[]> {
+  const frames: RawImage[] = [];
+  for (let i = 0; i < count; i++) frames.push(await cropped(facePhoto(2), i * 8, 250, 800, 600, 640, 480));
+  return frames;
+}
+
+function mirrored(image: RawImage): Promise<RawImage> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .flop()
+    .raw()
+    .toBuffer()
+    .then((data) => ({ ...image, data: new Uint8Array(data) }));
+}
+
+describe('hand landmarks: video mode and bad input', () => {
+  let hands: HandLandmarkPipeline;
+  let frames: RawImage[];
+  beforeAll(async () => {
+    hands = await createHandLandmarkPipeline({ smoothing: false, backend: 'wasm' });
+    frames = await panFrames(6);
+  }, 60_000);
+  afterAll(() => hands?.dispose());
+
+  it('follows the hand across a pan from its landmarks: the detector runs once, one track ID, keypoints as a fresh run; reset() starts over; nothing leaks', async () => {
+    const detectorRuns = vi.spyOn(hands.detector, 'run');
+    onTestFinished(() => {
+      detectorRuns.mockRestore();
+      hands.reset();
+    });
+    const before = tf.memory().numTensors;
+    const tracked = [];
+    for (let i = 0; i < frames.length; i++) tracked.push((await hands.runForVideo(frames[i], i * 33.3)).hands);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(detectorRuns).toHaveBeenCalledTimes(1);
+    expect(tracked.every((h) => h.length === 1 && h[0].trackId === 1)).toBe(true);
+    // the wrist moves left with the pan (8 px of the photo = 6.4 px of the frame each frame)
+    const wristX = tracked.map((h) => h[0].keypoints[0].x);
+    expect(wristX[0] - wristX[wristX.length - 1]).toBeGreaterThan(20);
+    // on the last frame the followed crop finds the hand where a fresh detection does
+    const fresh = (await hands.run(frames[frames.length - 1])).hands[0];
+    const last = tracked[tracked.length - 1][0];
+    const distances = last.keypoints.map((k, i) => Math.hypot(k.x - fresh.keypoints[i].x, k.y - fresh.keypoints[i].y));
+    console.log(`followed vs fresh crop: mean ${(distances.reduce((a, b) => a + b) / 21).toFixed(2)} px, max ${Math.max(...distances).toFixed(2)} px`);
+    expect(distances.reduce((a, b) => a + b) / 21).toBeLessThan(8);
+    hands.reset();
+    const again = await hands.runForVideo(frames[0], 1000);
+    expect(again.hands[0].trackId).toBe(1);
+    expect(detectorRuns).toHaveBeenCalledTimes(3); // the video frames once, the fresh run, the frame after reset()
+  });
+
+  it('mirroring the image swaps handedness and mirrors the keypoints', async () => {
+    const photo = frames[0];
+    const [hand] = (await hands.run(photo)).hands;
+    const [flipped] = (await hands.run(await mirrored(photo))).hands;
+    expect(hand.handedness.label).toBe('right');
+    expect(flipped.handedness.label).toBe('left');
+    expect(hand.handedness.score).toBeGreaterThan(0.8);
+    expect(Math.abs(photo.width - 1 - flipped.keypoints[0].x - hand.keypoints[0].x)).toBeLessThan(10);
+  });
+
+  it('no hand is an empty result, not an error: the astronaut, a grey frame, a 10×10 image', async () => {
+    const before = tf.memory().numTensors;
+    expect((await hands.run(fixturePhoto('astronaut'))).hands).toEqual([]);
+    const grey: RawImage = { data: new Uint8Array(320 * 240 * 3).fill(128), width: 320, height: 240, channels: 3 };
+    expect((await hands.run(grey)).hands).toEqual([]);
+    expect((await hands.runForVideo(grey, 5000)).hands).toEqual([]);
+    hands.reset();
+    const tiny: RawImage = { data: new Uint8Array(10 * 10 * 3).fill(200), width: 10, height: 10, channels: 3 };
+    expect((await hands.run(tiny)).hands).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('bad options and inputs are VisionErrors naming what is allowed; the next good frame works', async () => {
+    const e = await expectVisionError(hands.run(frames[0], { maxHands: 0 }), 'INVALID_OPTION');
+    expect(e.message).toMatch(/maxHands.*positive integer/);
+    await expectVisionError(hands.run(frames[0], { maxHands: 1.5 }), 'INVALID_OPTION');
+    await expectVisionError(hands.run(frames[0], { threshold: 2 }), 'INVALID_OPTION');
+    await expectVisionError(hands.run(frames[0], { iouThreshold: -0.1 }), 'INVALID_OPTION');
+    await expectVisionError(hands.run({ data: new Uint8Array(0), width: 0, height: 0, channels: 3 }), 'INVALID_INPUT');
+    await expectVisionError(createHandLandmarkPipeline({ detectorInterval: 0 }), 'INVALID_OPTION');
+    await expectVisionError(createHandLandmarkPipeline({ model: 'centernet-coco' }), 'INVALID_OPTION');
+    await expectVisionError(createHandLandmarkPipeline({ maxHands: -1 }), 'INVALID_OPTION');
+    expect((await hands.run(frames[0])).hands).toHaveLength(1);
+  });
+
+  it('the lite model with default smoothing: a hand standing still stays put; timestamps must be finite; disposed says so', async () => {
+    const lite = await createHandLandmarkPipeline({ model: 'handlandmark-lite', backend: 'wasm' });
+    const first = (await lite.runForVideo(frames[0], 0)).hands[0];
+    const second = (await lite.runForVideo(frames[0], 33)).hands[0];
+    expect(second.trackId).toBe(first.trackId);
+    expect(Math.abs(second.keypoints[8].x - first.keypoints[8].x)).toBeLessThan(3);
+    await expectVisionError(lite.runForVideo(frames[0], Number.NaN), 'INVALID_INPUT');
+    lite.dispose();
+    await expectVisionError(lite.run(frames[0]), 'DISPOSED');
+  });
+});

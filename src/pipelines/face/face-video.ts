@@ -1,0 +1,114 @@
+/**
+ * Video-mode state of a face-landmarks pipeline: each tracked face's crop for the next frame
+ * (from its mesh, so the detector runs only to find new faces), its ID, and One-Euro smoothing
+ * of its points.
+ */
+import { iou } from '../../postprocess/nms/iou';
+import { type FaceCrop, meshCrop } from '../../postprocess/face/face-roi';
+import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import type { FaceCandidate } from './face-stages';
+import type { Face, FacePoint } from './face-types';
+
+/** Default One-Euro settings of face points (0–1 image units). @example `new KeypointSmoother(DEFAULT_FACE_SMOOTHING)` */
+export const DEFAULT_FACE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 1, beta: 20, dCutoff: 1 });
+
+/** The next frame's crop is the mesh's extent enlarged by this (MediaPipe's landmarks-to-ROI scale). */
+const NEXT_CROP_SCALE = 1.5;
+/** A detection overlapping a tracked crop by more than this is that face again. */
+const SAME_FACE_IOU = 0.3;
+/** While fewer faces than asked are tracked, the detector looks for new ones every this many frames. */
+const REDETECT_FRAMES = 10;
+
+interface Track {
+  id: number;
+  crop: FaceCrop;
+  score: number;
+  smoother: KeypointSmoother | null;
+}
+
+const asBox = (c: FaceCrop): number[] => [c.x1, c.y1, c.x2, c.y2];
+
+/** A face candidate in video mode: the crop and, for a tracked face, its track ID. @example `{ crop, detectorScore: 0.9, trackId: 1 }` */
+export interface VideoCandidate extends FaceCandidate {
+  trackId?: number;
+}
+
+/**
+ * Carries faces from frame to frame. One instance per pipeline; `reset()` on a new video.
+ *
+ * @example
+ * ```ts
+ * const video = new FaceVideoState(DEFAULT_FACE_SMOOTHING);
+ * if (video.needsDetection(maxFaces)) candidates = video.merge(await detect());
+ * ```
+ */
+export class FaceVideoState {
+  private tracks: Track[] = [];
+  private lastId = 0;
+  private sinceDetection = 0;
+
+  constructor(private readonly smoothing: OneEuroOptions | false) {}
+
+  /** Whether this frame should run the detector: nothing tracked, or room for more faces and time to look. @example `video.needsDetection(4)` */
+  needsDetection(maxFaces: number): boolean {
+    return this.tracks.length === 0 || (this.tracks.length < maxFaces && this.sinceDetection >= REDETECT_FRAMES);
+  }
+
+  /**
+   * This frame's candidates: the tracked faces' crops, plus the detections (when the detector
+   * ran) that do not overlap a tracked face.
+   *
+   * @example
+   * ```ts
+   * const candidates = video.candidates(detections);
+   * ```
+   */
+  candidates(detections?: readonly FaceCandidate[]): VideoCandidate[] {
+    this.sinceDetection = detections ? 0 : this.sinceDetection + 1;
+    const tracked: VideoCandidate[] = this.tracks.map((t) => ({ crop: t.crop, detectorScore: t.score, trackId: t.id }));
+    const fresh = (detections ?? []).filter((d) => tracked.every((t) => iou(asBox(d.crop), 0, asBox(t.crop), 0) <= SAME_FACE_IOU));
+    return [...tracked, ...fresh];
+  }
+
+  /**
+   * Takes this frame's faces (with the candidate each came from): gives new faces an ID, keeps
+   * the tracks that were found again (dropping a track that now covers the same face as a
+   * better one), smooths each face's points and remembers where to look next.
+   *
+   * @example
+   * ```ts
+   * const faces = video.update(found, timestampMs, 640, 480);
+   * ```
+   */
+  update(found: ReadonlyArray<{ face: Face; candidate: VideoCandidate }>, timestampMs: number, width: number, height: number): Face[] {
+    const previous = new Map(this.tracks.map((t) => [t.id, t]));
+    const next: Track[] = [];
+    const faces: Face[] = [];
+    const ordered = [...found].sort((a, b) => b.face.score - a.face.score);
+    for (const { face, candidate } of ordered) {
+      const flat = face.points.flatMap((p) => [p.x, p.y, p.z]);
+      const crop = meshCrop(flat, NEXT_CROP_SCALE);
+      if (next.some((t) => iou(asBox(t.crop), 0, asBox(crop), 0) > SAME_FACE_IOU)) continue;
+      const known = candidate.trackId !== undefined ? previous.get(candidate.trackId) : undefined;
+      const track: Track = known ?? { id: ++this.lastId, crop, score: candidate.detectorScore, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
+      track.crop = crop;
+      next.push(track);
+      faces.push({ ...face, trackId: track.id, points: this.smooth(track, face.points, timestampMs, width, height) });
+    }
+    this.tracks = next;
+    return faces;
+  }
+
+  private smooth(track: Track, points: FacePoint[], timestampMs: number, width: number, height: number): FacePoint[] {
+    if (!track.smoother) return points;
+    const unit = points.map((p) => ({ ...p, x: p.x / width, y: p.y / height }));
+    return track.smoother.smooth(unit, timestampMs).map((p) => ({ ...p, x: p.x * width, y: p.y * height }));
+  }
+
+  /** Forgets all faces, IDs and filters. @example `video.reset();` */
+  reset(): void {
+    this.tracks = [];
+    this.lastId = 0;
+    this.sinceDetection = 0;
+  }
+}

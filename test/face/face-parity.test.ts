@@ -3,11 +3,17 @@
  * the same FaceMesh / BlazeFace / Iris files, rotation, caching and filters off) on the
  * face-api group photos. human truncates its points to whole pixels, so each of our points is
  * compared with the peer's after the same truncation.
+ *
+ * With irises, human (3.3.6, `iris.ts`) mirrors both eye crops before the Iris model but
+ * un-mirrors only the left eye's points, so its right-eye contour and right iris come out
+ * mirrored inside the eye box. We mirror only the left eye (in and out); the right-eye points
+ * therefore differ, and a separate test shows ours are mirror-consistent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RawImage, decodeImageFile } from '../../src/node/index';
 import { type FaceLandmarksPipeline, createFaceLandmarksPipeline } from '../../src/pipelines/face/face-pipeline';
 import type { Face } from '../../src/pipelines/face/face-types';
+import { RIGHT_EYE_IRIS_MESH } from '../../src/postprocess/face/face-mesh-data';
 import { facePhoto } from '../helpers/photos';
 import { type PeerFace, humanFaces } from './human-peer';
 
@@ -28,10 +34,14 @@ function match(face: Face, peers: readonly PeerFace[]): PeerFace | undefined {
 /** human's layout: 468–472 the person's left iris, 473–477 the right; ours is MediaPipe's (right first). */
 const peerIndex = (i: number): number => (i < 468 ? i : i < 473 ? i + 5 : i - 5);
 
-function maxDifference(face: Face, peer: PeerFace): { truncated: number; raw: number } {
+/** The person's right eye: its contour points the Iris model replaces, and its iris (468–472). */
+const RIGHT_EYE = new Set([...RIGHT_EYE_IRIS_MESH, 468, 469, 470, 471, 472]);
+
+function maxDifference(face: Face, peer: PeerFace, skip: ReadonlySet<number>): { truncated: number; raw: number } {
   let truncated = 0;
   let raw = 0;
   face.points.forEach((p, i) => {
+    if (skip.has(i)) return;
     const q = peer.mesh[peerIndex(i)];
     truncated = Math.max(truncated, Math.abs(Math.trunc(p.x) - q[0]), Math.abs(Math.trunc(p.y) - q[1]));
     raw = Math.max(raw, Math.abs(p.x - q[0]), Math.abs(p.y - q[1]));
@@ -54,7 +64,7 @@ describe('face landmarks equal @vladmandic/human on the same weights', () => {
     withIris?.dispose();
   });
 
-  it.each([false, true])('iris %s: the same faces, every point within 1 px', async (iris) => {
+  it.each([false, true])('iris %s: the same faces, every point within 1 px (with iris: all but the right eye)', async (iris) => {
     const peer = humanFaces('short', iris, PHOTOS.map((n) => facePhoto(n)));
     const report: string[] = [];
     let worst = 0;
@@ -66,7 +76,7 @@ describe('face landmarks equal @vladmandic/human on the same weights', () => {
         expect(face.points).toHaveLength(iris ? 478 : 468);
         const other = match(face, theirs);
         expect(other, `sample${n}: a face at ${face.points[1].x},${face.points[1].y} human does not have`).toBeDefined();
-        const d = maxDifference(face, other!);
+        const d = maxDifference(face, other!, iris ? RIGHT_EYE : new Set());
         report.push(`sample${n} ${d.truncated}/${d.raw.toFixed(2)}`);
         worst = Math.max(worst, d.truncated);
       }

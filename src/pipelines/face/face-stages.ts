@@ -119,16 +119,18 @@ function output(outputs: Record<string, RawTensor>, spec: FaceMeshModelSpec, rol
   return tensor.data as Float32Array;
 }
 
-/** Runs the Iris model on both eyes of a raw mesh (mesh-input pixels) and merges its points. */
-async function withIris(frame: OpenFrame, crop: FaceCrop, raw: ArrayLike<number>, meshSize: number, iris: ModelRunner, irisSize: number, clock: FaceClock): Promise<Float32Array> {
+/**
+ * Runs the Iris model on both eyes of a raw mesh (mesh-input pixels) and merges its points. The
+ * eyes are cut from the mesh model's input (as @vladmandic/human does), the left one mirrored.
+ */
+async function withIris(face: tf.Tensor4D, raw: ArrayLike<number>, meshSize: number, iris: ModelRunner, irisSize: number, clock: FaceClock): Promise<Float32Array> {
   const t0 = now();
   const eyes = eyeCrops(raw);
-  const scale = (crop.x2 - crop.x1) / meshSize;
-  const inImage = (eye: FaceCrop): FaceCrop => ({ x1: crop.x1 + eye.x1 * scale, y1: crop.y1 + eye.y1 * scale, x2: crop.x1 + eye.x2 * scale, y2: crop.y1 + eye.y2 * scale });
+  const box = (c: FaceCrop): number[] => [c.y1 / meshSize, c.x1 / meshSize, c.y2 / meshSize, c.x2 / meshSize];
   const input = tf.tidy(() => {
-    const right = sampleRegion(frame, regionOf(inImage(eyes.right), frame), unitTarget(irisSize, irisSize));
-    const left = tf.reverse(sampleRegion(frame, regionOf(inImage(eyes.left), frame), unitTarget(irisSize, irisSize)), 2);
-    return tf.concat([right, left]);
+    const crops = tf.image.cropAndResize(face, [box(eyes.right), box(eyes.left)], [0, 0], [irisSize, irisSize]);
+    const [right, left] = tf.split(crops, 2);
+    return tf.concat([right, tf.reverse(left, 2)]);
   });
   const t1 = now();
   clock.preprocess += t1 - t0;
@@ -169,33 +171,32 @@ export async function meshInCrop(
   const input = sampleRegion(frame, regionOf(crop, frame), unitTarget(size, spec.input.height));
   const t1 = now();
   clock.preprocess += t1 - t0;
-  let outputs: Record<string, RawTensor>;
   try {
-    outputs = await runner.run({ [runner.inputs[0].name]: input }, { outputs: Object.values(spec.face.outputs) });
+    const outputs = await runner.run({ [runner.inputs[0].name]: input }, { outputs: Object.values(spec.face.outputs) });
+    const t2 = now();
+    clock.inference += t2 - t1;
+    const score = output(outputs, spec, 'faceFlag')[0];
+    if (!(score >= options.threshold)) {
+      clock.postprocess += now() - t2;
+      return null;
+    }
+    let raw = output(outputs, spec, 'mesh');
+    if (spec.family === 'facemesh-attention') {
+      raw = refineWithAttention(raw, {
+        lips: output(outputs, spec, 'lips'),
+        rightEye: output(outputs, spec, 'rightEye'),
+        leftEye: output(outputs, spec, 'leftEye'),
+        rightIris: output(outputs, spec, 'rightIris'),
+        leftIris: output(outputs, spec, 'leftIris'),
+      });
+    }
+    clock.postprocess += now() - t2;
+    if (options.iris) raw = await withIris(input, raw, size, options.iris, options.irisSize ?? 64, clock);
+    const t3 = now();
+    const points = cropToImage(raw, crop, size);
+    clock.postprocess += now() - t3;
+    return { points, score };
   } finally {
     input.dispose();
   }
-  const t2 = now();
-  clock.inference += t2 - t1;
-  const score = output(outputs, spec, 'faceFlag')[0];
-  if (!(score >= options.threshold)) {
-    clock.postprocess += now() - t2;
-    return null;
-  }
-  let raw = output(outputs, spec, 'mesh');
-  if (spec.family === 'facemesh-attention') {
-    raw = refineWithAttention(raw, {
-      lips: output(outputs, spec, 'lips'),
-      rightEye: output(outputs, spec, 'rightEye'),
-      leftEye: output(outputs, spec, 'leftEye'),
-      rightIris: output(outputs, spec, 'rightIris'),
-      leftIris: output(outputs, spec, 'leftIris'),
-    });
-  }
-  clock.postprocess += now() - t2;
-  if (options.iris) raw = await withIris(frame, crop, raw, size, options.iris, options.irisSize ?? 64, clock);
-  const t3 = now();
-  const points = cropToImage(raw, crop, size);
-  clock.postprocess += now() - t3;
-  return { points, score };
 }

@@ -85,3 +85,21 @@ describe('face landmarks equal @vladmandic/human on the same weights', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 });
+
+describe('the full-range detector equals human’s too', () => {
+  it('facemesh-detection-full: the same faces, every point within 1 px', async () => {
+    const landmarker = await createFaceLandmarksPipeline({ detector: 'facemesh-detection-full', detectorFit: 'stretch', maxFaces: 10 });
+    try {
+      const photos = [1, 4] as const;
+      const peer = humanFaces('full', false, photos.map((n) => facePhoto(n)));
+      for (const n of photos) {
+        const { faces } = await landmarker.run(await decodeImageFile(facePhoto(n)));
+        const theirs = peer[facePhoto(n)];
+        expect(faces.length, `sample${n}`).toBe(theirs.length);
+        for (const face of faces) expect(maxDifference(face, match(face, theirs)!, new Set()).truncated).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      landmarker.dispose();
+    }
+  });
+});

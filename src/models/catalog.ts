@@ -3,6 +3,7 @@ import { getPlatform } from '../core/platform';
 import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/detection/mediapipe-ssd-anchors';
 import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
+import { FACE_MODEL_CARDS } from './face-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import type { ModelSpec } from './model-spec';
 import { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
@@ -133,6 +134,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   ...POSE_MODEL_CARDS,
   [SELFIE_SEGMENTATION.id]: SELFIE_SEGMENTATION,
   [MEET_SEGMENTATION.id]: MEET_SEGMENTATION,
+  ...FACE_MODEL_CARDS,
 });
 
 /**

@@ -22,3 +22,5 @@ export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './pose-cards';
 export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './segmentation-cards';
 export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './segmentation-cards';
 export { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
+export { FACEMESH, FACEMESH_ATTENTION, FACE_DETECTOR_CARDS, FACE_DETECTOR_FULL, FACE_DETECTOR_SHORT, FACE_MODEL_CARDS, IRIS } from './face-cards';
+export type { FaceDetectorSpec, FaceMeshFamily, FaceMeshHeadSpec, FaceMeshModelSpec } from './face-cards';

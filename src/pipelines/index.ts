@@ -29,3 +29,5 @@ export { ImageToTextPipeline, createImageToTextPipeline } from './captioning/ima
 export type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning/captioning-types';
 export { loadCaptionTokenizer } from './captioning/caption-tokenizer';
 export type { CaptionTokenizer, TokenizerSource } from './captioning/caption-tokenizer';
+export { FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/face-pipeline';
+export type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face/face-types';

@@ -21,3 +21,5 @@ export type { CaptionOptions } from './caption';
 export { putRawImage } from './raw-image';
 export { drawStats, statsLines } from './stats';
 export type { RenderStats, StatsOptions } from './stats';
+export { drawFaceMesh } from './face-mesh';
+export type { DrawableFace, FaceMeshDrawCount, FaceMeshDrawOptions } from './face-mesh';

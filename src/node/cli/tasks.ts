@@ -6,6 +6,7 @@ import { drawKeypoints } from '../../render/keypoints';
 import { drawMasks } from '../../render/masks';
 import type { CliCommand } from './args';
 import { createCaptionTask } from './caption-task';
+import { createFaceTask } from './face-task';
 import { classRow, detectionRow, labelShares, poseRows } from './format';
 import type { CliTask, TaskSettings } from './task-types';
 
@@ -152,6 +153,7 @@ const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>
   classify: classifyTask,
   segment: segmentTask,
   pose: poseTask,
+  face: createFaceTask,
   caption: createCaptionTask,
 });
 

@@ -1,5 +1,5 @@
 /**
- * `visionpipe face` (built bin, as a user runs it): the face table, JSON with 478 points, and an
+ * `visionpipe face` (built bin, as a user runs it): JSON with 478 points, and an
  * annotated PNG whose pixels changed where the face oval and the irises are drawn, and nowhere
  * far from the face.
  */

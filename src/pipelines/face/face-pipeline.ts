@@ -121,11 +121,13 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
       const found: Array<{ face: Face; candidate: VideoCandidate }> = [];
       for (const candidate of candidates) {
         const mesh = await meshInCrop(frame, candidate.crop, this.runner, this.faceSpec, { threshold: options.threshold, iris: this.iris, irisSize: 64 }, clock);
+        const t0 = now();
         if (mesh) found.push({ face: toFace(mesh.points, mesh.score, candidate.detectorScore), candidate });
+        clock.postprocess += now() - t0;
       }
-      const t0 = now();
+      const t1 = now();
       const faces = video ? this.video.update(found, timestampMs, frame.width, frame.height) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
-      clock.postprocess += now() - t0;
+      clock.postprocess += now() - t1;
       return { faces: faces.slice(0, options.maxFaces), imageSize, timing: { ...clock, total: now() - started } };
     } finally {
       frame.release();

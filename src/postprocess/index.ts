@@ -70,7 +70,7 @@ export { FACE_MESH_CONNECTIONS, FACE_CONTOUR_PARTS } from './face/face-mesh-topo
 export type { FaceConnection, FaceMeshPart } from './face/face-mesh-topology';
 export { decodeFaceDetector } from './face/face-detector';
 export type { DetectedFace, FaceDetectorDecodeOptions } from './face/face-detector';
-export { faceCrop, meshCrop, cropToImage } from './face/face-roi';
+export { faceCrop, cropToImage } from './face/face-roi';
 export type { FaceCrop } from './face/face-roi';
 export { eyeCrops, mergeIris } from './face/iris';
 export { refineWithAttention } from './face/attention';

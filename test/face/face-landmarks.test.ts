@@ -97,6 +97,7 @@ describe('face landmarks on the group photos', () => {
     await expectVisionError(landmarker.run(await half(3), { threshold: 2 }), 'INVALID_OPTION');
     await expectVisionError(landmarker.run(await half(3), { detectorThreshold: Number.NaN }), 'INVALID_OPTION');
     await expectVisionError(landmarker.runForVideo(await half(3), Number.NaN), 'INVALID_INPUT');
+    await expectVisionError(pipeline('face-landmarks', { smoothing: { minCutoff: -1 } }), 'INVALID_OPTION');
     await expectVisionError(landmarker.run({ data: new Uint8Array(5), width: 4, height: 4, channels: 3 }), 'INVALID_INPUT');
     expect((await landmarker.run(await half(3))).faces).toHaveLength(2);
   });

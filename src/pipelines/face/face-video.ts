@@ -4,10 +4,11 @@
  * of its points.
  */
 import { iou } from '../../postprocess/nms/iou';
-import { type FaceCrop, meshCrop } from '../../postprocess/face/face-roi';
-import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import { VisionError } from '../../core/errors';
+import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
+import { OneEuroFilter, type OneEuroOptions } from '../../track/one-euro';
 import type { FaceCandidate } from './face-stages';
-import type { Face, FacePoint } from './face-types';
+import type { Face } from './face-types';
 
 /** Default One-Euro settings of face points (0–1 image units). @example `new KeypointSmoother(DEFAULT_FACE_SMOOTHING)` */
 export const DEFAULT_FACE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 1, beta: 20, dCutoff: 1 });
@@ -27,7 +28,8 @@ interface Track {
   id: number;
   crop: FaceCrop;
   score: number;
-  smoother: KeypointSmoother | null;
+  /** One-Euro filters of x and y per point (0–1 image units), made on first use. */
+  filters: OneEuroFilter[];
 }
 
 const asBox = (c: FaceCrop): number[] => [c.x1, c.y1, c.x2, c.y2];
@@ -50,8 +52,12 @@ export class FaceVideoState {
   private tracks: Track[] = [];
   private lastId = 0;
   private sinceDetection = 0;
+  private lastMs = -Infinity;
 
-  constructor(private readonly smoothing: OneEuroOptions | false) {}
+  /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
+  constructor(private readonly smoothing: OneEuroOptions | false) {
+    if (smoothing !== false) new OneEuroFilter(smoothing); // validates the options now, not on the first frame
+  }
 
   /** Whether this frame should run the detector: nothing tracked, or room for more faces and time to look. @example `video.needsDetection(4)` */
   needsDetection(maxFaces: number): boolean {
@@ -85,28 +91,43 @@ export class FaceVideoState {
    * ```
    */
   update(found: ReadonlyArray<{ face: Face; candidate: VideoCandidate }>, timestampMs: number, width: number, height: number): Face[] {
+    if (timestampMs < this.lastMs) throw new VisionError('INVALID_INPUT', `timestampMs must not go backwards; got ${timestampMs} after ${this.lastMs} (reset() starts a new video)`);
+    this.lastMs = timestampMs;
     const previous = new Map(this.tracks.map((t) => [t.id, t]));
     const next: Track[] = [];
     const faces: Face[] = [];
     const ordered = [...found].sort((a, b) => b.face.score - a.face.score);
     for (const { face, candidate } of ordered) {
-      const flat = face.points.flatMap((p) => [p.x, p.y, p.z]);
-      const crop = meshCrop(flat, NEXT_CROP_SCALE);
+      const { x1, y1, x2, y2 } = face.box; // the extent of the (unsmoothed) points
+      const crop = faceCrop([x1, y1, x2, y2], NEXT_CROP_SCALE);
       if (next.some((t) => iou(asBox(t.crop), 0, asBox(crop), 0) > SAME_FACE_IOU)) continue;
       const known = candidate.trackId !== undefined ? previous.get(candidate.trackId) : undefined;
-      const track: Track = known ?? { id: ++this.lastId, crop, score: candidate.detectorScore, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
+      const track: Track = known ?? { id: ++this.lastId, crop, score: candidate.detectorScore, filters: [] };
       track.crop = crop;
       next.push(track);
-      faces.push({ ...face, trackId: track.id, points: this.smooth(track, face.points, timestampMs, width, height) });
+      this.smooth(track, face, timestampMs, width, height);
+      faces.push({ ...face, trackId: track.id });
     }
     this.tracks = next;
     return faces;
   }
 
-  private smooth(track: Track, points: FacePoint[], timestampMs: number, width: number, height: number): FacePoint[] {
-    if (!track.smoother) return points;
-    const unit = points.map((p) => ({ ...p, x: p.x / width, y: p.y / height }));
-    return track.smoother.smooth(unit, timestampMs).map((p) => ({ ...p, x: p.x * width, y: p.y * height }));
+  /** Smooths the face's points in place (they are this frame's own objects), in 0–1 image units. */
+  private smooth(track: Track, face: Face, timestampMs: number, width: number, height: number): void {
+    const options = this.smoothing;
+    if (options === false) return;
+    const { filters } = track;
+    face.points.forEach((p, i) => {
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+        filters[2 * i] = new OneEuroFilter(options);
+        filters[2 * i + 1] = new OneEuroFilter(options);
+        return;
+      }
+      const fx = (filters[2 * i] ??= new OneEuroFilter(options));
+      const fy = (filters[2 * i + 1] ??= new OneEuroFilter(options));
+      p.x = fx.filter(p.x / width, timestampMs) * width;
+      p.y = fy.filter(p.y / height, timestampMs) * height;
+    });
   }
 
   /** Forgets all faces, IDs and filters. @example `video.reset();` */
@@ -114,5 +135,6 @@ export class FaceVideoState {
     this.tracks = [];
     this.lastId = 0;
     this.sinceDetection = 0;
+    this.lastMs = -Infinity;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Face crops for the landmark model: the detector's box (or the previous frame's mesh) enlarged
+ * Face crops for the landmark model: the detector's box (or the extent of the previous frame's mesh) enlarged
  * around its centre and made square — MediaPipe FaceMesh's ROI as @vladmandic/human computes it
  * (enlarge ×1.4, square on the longer side, corners rounded to whole pixels).
  */
@@ -33,30 +33,6 @@ export function faceCrop(box: ArrayLike<number>, scale: number): FaceCrop {
   const cy = box[1] + (box[3] - box[1]) / 2;
   const half = (Math.max(Math.abs(box[2] - box[0]), Math.abs(box[3] - box[1])) * scale) / 2;
   return { x1: Math.round(cx - half), y1: Math.round(cy - half), x2: Math.round(cx + half), y2: Math.round(cy + half) };
-}
-
-/**
- * Video mode: the crop for the next frame from this frame's mesh (N × 3 flat, image pixels) —
- * the extent of the points, enlarged by `scale` and made square, as MediaPipe's
- * landmarks-to-ROI step (upright).
- *
- * @example
- * ```ts
- * const next = meshCrop(points, 1.5);
- * ```
- */
-export function meshCrop(points: ArrayLike<number>, scale: number): FaceCrop {
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  for (let i = 0; i + 2 < points.length; i += 3) {
-    x1 = Math.min(x1, points[i]);
-    x2 = Math.max(x2, points[i]);
-    y1 = Math.min(y1, points[i + 1]);
-    y2 = Math.max(y2, points[i + 1]);
-  }
-  return faceCrop([x1, y1, x2, y2], scale);
 }
 
 /**

@@ -70,7 +70,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     private readonly detector: ModelRunner,
     private readonly defaults: FaceLandmarksRunOptions,
     options: Pick<FaceLandmarksOptions, 'smoothing' | 'detectorFit'> = {},
-    private readonly iris?: ModelRunner,
+    private readonly iris?: { runner: ModelRunner; size: number },
   ) {
     super(faceSpec, runner, ownsRunner);
     const fit = options.detectorFit ?? 'letterbox';
@@ -120,7 +120,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
       else candidates = await this.detect(frame, options, clock);
       const found: Array<{ face: Face; candidate: VideoCandidate }> = [];
       for (const candidate of candidates) {
-        const mesh = await meshInCrop(frame, candidate.crop, this.runner, this.faceSpec, { threshold: options.threshold, iris: this.iris, irisSize: 64 }, clock);
+        const mesh = await meshInCrop(frame, candidate.crop, this.runner, this.faceSpec, { threshold: options.threshold, iris: this.iris?.runner, irisSize: this.iris?.size }, clock);
         const t0 = now();
         if (mesh) found.push({ face: toFace(mesh.points, mesh.score, candidate.detectorScore), candidate });
         clock.postprocess += now() - t0;
@@ -171,7 +171,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
   override dispose(): void {
     super.dispose();
     this.detector.dispose();
-    this.iris?.dispose();
+    this.iris?.runner.dispose();
   }
 }
 
@@ -204,7 +204,7 @@ export async function createFaceLandmarksPipeline(options: FaceLandmarksOptions 
     const detector = adopt(await resolveModel('face-landmarks', detectorCard.id, { ...own, model: detectorCard })).runner;
     const irisCard = options.iris ? spec.face.iris : undefined;
     if (options.iris && !irisCard) throw new VisionError('INVALID_OPTION', `model '${spec.id}' names no Iris model (face.iris)`);
-    const iris = irisCard ? adopt(await resolveModel('face-landmarks', irisCard.id, { ...own, model: irisCard })).runner : undefined;
+    const iris = irisCard ? { runner: adopt(await resolveModel('face-landmarks', irisCard.id, { ...own, model: irisCard })).runner, size: irisCard.input.width } : undefined;
     const { threshold, detectorThreshold, maxFaces } = options;
     return new FaceLandmarksPipeline(spec, runner, ownsRunner, detectorCard, detector, { threshold, detectorThreshold, maxFaces }, options, iris);
   });

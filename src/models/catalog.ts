@@ -3,6 +3,7 @@ import { getPlatform } from '../core/platform';
 import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { HAND_MODEL_CARDS, HANDTRACK } from './hand-cards';
+import { FACE_MODEL_CARDS } from './face-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import type { ModelSpec } from './model-spec';
 import { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
@@ -138,6 +139,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   ...FACE_EMBEDDING_CARDS,
   ...HAND_MODEL_CARDS,
   [HANDTRACK.id]: HANDTRACK,
+  ...FACE_MODEL_CARDS,
 });
 
 /**

@@ -9,7 +9,8 @@ export type TaskName =
   | 'pose-estimation'
   | 'image-to-text'
   | 'face-embedding'
-  | 'hand-landmarks';
+  | 'hand-landmarks'
+  | 'face-landmarks';
 
 /**
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,

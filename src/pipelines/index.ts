@@ -42,3 +42,5 @@ export type { FaceMatch, FaceMatcherOptions, LabelledFace } from './face-embeddi
 export { HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
 export { nextHandRegion } from './hands/next-hand-region';
 export type { Hand, HandKeypoint, HandLandmarkOptions, HandResult, HandRunOptions, Handedness } from './hands/hand-types';
+export { FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/face-pipeline';
+export type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face/face-types';

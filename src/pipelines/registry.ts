@@ -14,6 +14,8 @@ import { type FaceEmbeddingPipeline, createFaceEmbeddingPipeline } from './face-
 import type { FaceEmbeddingOptions } from './face-embedding/face-embedding-types';
 import { type HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
 import type { HandLandmarkOptions } from './hands/hand-types';
+import { type FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/face-pipeline';
+import type { FaceLandmarksOptions } from './face/face-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
 export interface TaskOptions {
@@ -25,6 +27,7 @@ export interface TaskOptions {
   'image-to-text': ImageToTextOptions;
   'face-embedding': FaceEmbeddingOptions;
   'hand-landmarks': HandLandmarkOptions;
+  'face-landmarks': FaceLandmarksOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -37,6 +40,7 @@ export interface TaskPipeline {
   'image-to-text': ImageToTextPipeline;
   'face-embedding': FaceEmbeddingPipeline;
   'hand-landmarks': HandLandmarkPipeline;
+  'face-landmarks': FaceLandmarksPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -51,6 +55,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'image-to-text': createImageToTextPipeline,
   'face-embedding': createFaceEmbeddingPipeline,
   'hand-landmarks': createHandLandmarkPipeline,
+  'face-landmarks': createFaceLandmarksPipeline,
 });
 
 /** The tasks `pipeline()` can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

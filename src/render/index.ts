@@ -29,3 +29,5 @@ export { fitScatter } from './scatter-layout';
 export type { ScatterCoordinate, ScatterFitOptions, ScatterLayout } from './scatter-layout';
 export { drawScatter } from './scatter';
 export type { ScatterImage, ScatterOptions, ScatterPoint } from './scatter';
+export { drawFaceMesh } from './face-mesh';
+export type { DrawableFace, FaceMeshDrawCount, FaceMeshDrawOptions } from './face-mesh';

@@ -10,7 +10,7 @@ import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend'
  * const command: CliCommand = 'segment';
  * ```
  */
-export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'caption' | 'train';
+export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'face' | 'caption' | 'train';
 
 /**
  * The commands, in the order `--help` lists them.
@@ -20,7 +20,7 @@ export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 
  * CLI_COMMANDS.includes('pose'); // true
  * ```
  */
-export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'caption', 'train'];
+export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'face', 'caption', 'train'];
 
 /**
  * The heads `visionpipe train` can put on the frozen backbone.
@@ -92,6 +92,7 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   segment: VIDEO,
   pose: VIDEO,
   hands: VIDEO,
+  face: VIDEO,
   caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
   train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
 };

@@ -85,7 +85,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
   for (const [i, file] of files.entries()) {
     try {
       if (isVideoFile(file)) {
-        if (!task.takesVideo) throw new VisionError('INVALID_INPUT', 'this command takes images; videos work with detect, classify, segment, pose and hands');
+        if (!task.takesVideo) throw new VisionError('INVALID_INPUT', 'this command takes images; videos work with detect, classify, segment, pose, hands and face');
         const report = await runVideo(task, file, { print: io.print, json: io.json, out: io.out, name: names[i], every: io.every, fps: io.fps });
         if (io.json) emit({ video: file, frames: report.frames, ...(report.output ? { output: report.output } : {}) });
         else io.print(`${file}: ${report.frames} frames${report.output ? ` → ${report.output}` : ''}`);

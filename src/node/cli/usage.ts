@@ -35,6 +35,8 @@ Commands:
              movenet-multipose, posenet-mobilenet, blazepose-lite|full|heavy); videos: smoothed
   hands      hand landmarks, 21 per hand with handedness (default model: handlandmark-full;
              also handlandmark-lite); videos: hands followed from frame to frame, smoothed
+  face       face meshes: 468 points + irises (default model: facemesh with iris; also
+             facemesh-attention); videos: tracked from the previous mesh, smoothed
   caption    describe images; needs --model <folder>: a trained visionpipe captioner
              (captioner.json) or a VisionEncoderDecoder ONNX export (encoder_model.onnx,
              decoder_model.onnx, tokenizer.json). No captioning model ships with visionpipe
@@ -57,7 +59,7 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --threshold <0..1>      minimum score (segment: person probability; default: most likely label)
   --top <k>               classes to print per image (classify)
   --backend <name>        tfjs backend: wasm or cpu in Node
-  --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose|hands|caption.png),
+  --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose|hands|face|caption.png),
                           and annotated videos (<name>.<same>.mp4, H.264); train: the model folder.
                           A folder (made when missing), never an existing file. <name> is the
                           input's name without extension; when taken (the same name from

@@ -1,0 +1,211 @@
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import { FACE_DETECTOR_CARDS, FACE_DETECTOR_SHORT, FACE_MODEL_CARDS, FACEMESH, type FaceDetectorSpec, type FaceMeshModelSpec } from '../../models/face-cards';
+import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { ModelPipeline } from '../shared/model-pipeline';
+import { definedOnly, unitInterval } from '../shared/options';
+import type { Pipeline } from '../shared/pipeline-options';
+import { resolveModel } from '../shared/resolve-model';
+import { now } from '../shared/run-stages';
+import { type FaceCandidate, type FaceClock, detectFaces, meshInCrop } from './face-stages';
+import type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face-types';
+import { DEFAULT_FACE_SMOOTHING, FaceVideoState, type VideoCandidate } from './face-video';
+
+/** Frames smaller than this (either side, pixels) give no faces. */
+const MIN_IMAGE_SIZE = 16;
+
+interface Resolved {
+  threshold: number;
+  detectorThreshold: number;
+  maxFaces: number;
+}
+
+function isFaceSpec(spec: unknown): spec is FaceMeshModelSpec {
+  return typeof spec === 'object' && spec !== null && (spec as FaceMeshModelSpec).task === 'face-landmarks' && typeof (spec as FaceMeshModelSpec).face === 'object';
+}
+
+function toFace(points: Float32Array, score: number, detectorScore: number): Face {
+  const list: FacePoint[] = [];
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (let i = 0; i < points.length; i += 3) {
+    const [x, y, z] = [points[i], points[i + 1], points[i + 2]];
+    list.push({ x, y, z });
+    x1 = Math.min(x1, x);
+    y1 = Math.min(y1, y);
+    x2 = Math.max(x2, x);
+    y2 = Math.max(y2, y);
+  }
+  return { points: list, box: { x1, y1, x2, y2 }, score, detectorScore };
+}
+
+/**
+ * Face landmarks: frame → BlazeFace detector → square face crops → FaceMesh (468 points, and
+ * 10 iris points with `iris: true` or the attention model) mapped back to the image. Create it
+ * with `pipeline('face-landmarks', options)`. `run` treats every image on its own;
+ * `runForVideo` crops each face from its previous mesh (the detector runs only to find new
+ * faces), keeps a `trackId` per face and smooths points (One-Euro).
+ *
+ * @example
+ * ```ts
+ * const landmarker = await pipeline('face-landmarks', { iris: true });
+ * const { faces } = await landmarker.run(photo);
+ * for (const [a, b] of pairs(FACE_OVAL_EDGES)) drawLine(faces[0].points[a], faces[0].points[b]);
+ * ```
+ */
+export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<FaceLandmarksRunOptions, FaceLandmarksResult> {
+  readonly task = 'face-landmarks';
+  private readonly video: FaceVideoState;
+  private readonly detectorFit: 'letterbox' | 'stretch';
+
+  constructor(
+    readonly faceSpec: FaceMeshModelSpec,
+    runner: ModelRunner,
+    ownsRunner: boolean,
+    readonly detectorSpec: FaceDetectorSpec,
+    private readonly detector: ModelRunner,
+    private readonly defaults: FaceLandmarksRunOptions,
+    options: Pick<FaceLandmarksOptions, 'smoothing' | 'detectorFit'> = {},
+    private readonly iris?: { runner: ModelRunner; size: number },
+  ) {
+    super(faceSpec, runner, ownsRunner);
+    const fit = options.detectorFit ?? 'letterbox';
+    if (fit !== 'letterbox' && fit !== 'stretch') throw new VisionError('INVALID_OPTION', `detectorFit is '${String(fit)}'; allowed: letterbox, stretch`);
+    this.detectorFit = fit;
+    this.video = new FaceVideoState(options.smoothing === undefined ? DEFAULT_FACE_SMOOTHING : options.smoothing);
+  }
+
+  /** Number of points per face: 468, or 478 with irises. @example `landmarker.pointCount // 478` */
+  get pointCount(): number {
+    return this.iris || this.faceSpec.family === 'facemesh-attention' ? 478 : 468;
+  }
+
+  private resolve(options: FaceLandmarksRunOptions): Resolved {
+    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', `run options must be an object; got ${String(options)}`);
+    const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
+    const maxFaces = merged.maxFaces ?? this.faceSpec.defaults?.maxDetections ?? 10;
+    if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new VisionError('INVALID_OPTION', `maxFaces is ${String(maxFaces)}; it must be a positive integer`);
+    return {
+      threshold: unitInterval(merged.threshold ?? this.faceSpec.defaults?.threshold ?? 0.2, 'threshold'),
+      detectorThreshold: unitInterval(merged.detectorThreshold ?? this.detectorSpec.defaults?.threshold ?? 0.2, 'detectorThreshold'),
+      maxFaces,
+    };
+  }
+
+  private detect(frame: OpenFrame, options: Resolved, clock: FaceClock): Promise<FaceCandidate[]> {
+    return detectFaces(frame, this.detector, this.detectorSpec, {
+      fit: this.detectorFit,
+      threshold: options.detectorThreshold,
+      iouThreshold: this.detectorSpec.defaults?.iouThreshold ?? 0.1,
+      maxFaces: options.maxFaces,
+      roiScale: this.faceSpec.face.roiScale ?? 1.4,
+    }, clock);
+  }
+
+  private async landmarks(input: ImageInput, options: Resolved, video: boolean, timestampMs = 0): Promise<FaceLandmarksResult> {
+    this.assertUsable();
+    const started = now();
+    const clock: FaceClock = { preprocess: 0, inference: 0, postprocess: 0 };
+    const frame = await openFrame(input, { resizeOnCapture: false });
+    clock.preprocess += now() - started;
+    try {
+      const imageSize = { width: frame.width, height: frame.height };
+      if (frame.width < MIN_IMAGE_SIZE || frame.height < MIN_IMAGE_SIZE) return { faces: [], imageSize, timing: { ...clock, total: now() - started } };
+      let candidates: VideoCandidate[];
+      if (video) candidates = this.video.candidates(this.video.needsDetection(options.maxFaces) ? await this.detect(frame, options, clock) : undefined);
+      else candidates = await this.detect(frame, options, clock);
+      const found: Array<{ face: Face; candidate: VideoCandidate }> = [];
+      for (const candidate of candidates) {
+        const mesh = await meshInCrop(frame, candidate.crop, this.runner, this.faceSpec, { threshold: options.threshold, iris: this.iris?.runner, irisSize: this.iris?.size }, clock);
+        const t0 = now();
+        if (mesh) found.push({ face: toFace(mesh.points, mesh.score, candidate.detectorScore), candidate });
+        clock.postprocess += now() - t0;
+      }
+      const t1 = now();
+      const faces = video ? this.video.update(found, timestampMs, frame.width, frame.height) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
+      clock.postprocess += now() - t1;
+      return { faces: faces.slice(0, options.maxFaces), imageSize, timing: { ...clock, total: now() - started } };
+    } finally {
+      frame.release();
+    }
+  }
+
+  /**
+   * Finds the faces in one image and their meshes (no state: each call stands alone).
+   *
+   * @example
+   * ```ts
+   * const { faces } = await landmarker.run(photo, { maxFaces: 3 });
+   * ```
+   */
+  async run(input: ImageInput, options: FaceLandmarksRunOptions = {}): Promise<FaceLandmarksResult> {
+    return this.landmarks(input, this.resolve(options), false);
+  }
+
+  /**
+   * Video mode: meshes of the faces in one frame of a stream. Each tracked face is cropped
+   * from its previous mesh; the detector runs when nothing is tracked, or every 10 frames while
+   * fewer than `maxFaces` are. Faces keep a `trackId`; points are smoothed (One-Euro).
+   * Timestamps (ms) must not go backwards. {@link reset} starts over.
+   *
+   * @example
+   * ```ts
+   * const { faces } = await landmarker.runForVideo(videoFrame, performance.now());
+   * ```
+   */
+  async runForVideo(input: ImageInput, timestampMs: number, options: FaceLandmarksRunOptions = {}): Promise<FaceLandmarksResult> {
+    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+    return this.landmarks(input, this.resolve(options), true, timestampMs);
+  }
+
+  /** Forgets video-mode state (tracked faces, IDs, filters). @example `landmarker.reset();` */
+  reset(): void {
+    this.video.reset();
+  }
+
+  /** Frees the mesh model, its detector and the Iris model. @example `landmarker.dispose();` */
+  override dispose(): void {
+    super.dispose();
+    this.detector.dispose();
+    this.iris?.runner.dispose();
+  }
+}
+
+/**
+ * Creates a face-landmarks pipeline. `model` may be a face card (default {@link FACEMESH}), a
+ * card id (`facemesh`, `facemesh-attention`) or a ready runner with `spec`; `detector` a
+ * detector card or id; `iris: true` loads the Iris model (`facemesh` family).
+ *
+ * @example
+ * ```ts
+ * const landmarker = await createFaceLandmarksPipeline({ iris: true, detector: 'facemesh-detection-full' });
+ * ```
+ */
+export async function createFaceLandmarksPipeline(options: FaceLandmarksOptions = {}): Promise<FaceLandmarksPipeline> {
+  if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'face-landmarks options must be an object');
+  if (options.iris !== undefined && typeof options.iris !== 'boolean') throw new VisionError('INVALID_OPTION', `iris is ${String(options.iris)}; it must be true or false`);
+  const requested = typeof options.model === 'string' ? (FACE_MODEL_CARDS[options.model] ?? options.model) : options.model ?? FACEMESH;
+  const detectorSpec = typeof options.detector === 'string' ? FACE_DETECTOR_CARDS[options.detector] : options.detector;
+  if (options.detector !== undefined && (!detectorSpec || !Array.isArray(detectorSpec.anchors?.strides))) {
+    throw new VisionError('INVALID_OPTION', `detector must be a face detector card or one of ${Object.keys(FACE_DETECTOR_CARDS).join(', ')}; got ${typeof options.detector === 'string' ? `'${options.detector}'` : 'a card without anchors'}`);
+  }
+  const model = await resolveModel('face-landmarks', FACEMESH.id, { ...options, model: requested }, options.spec);
+  return disposeOnFailure([model], async (adopt) => {
+    const { spec, runner, ownsRunner } = model;
+    if (!isFaceSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no face settings; pass a FaceMeshModelSpec (with 'face': outputs and detector)`);
+    if (options.iris && spec.family !== 'facemesh') throw new VisionError('INVALID_OPTION', `iris: true needs the 'facemesh' family; '${spec.id}' (${spec.family}) gives irises itself`);
+    // the detector and Iris are models of their own: their cards, locations and formats
+    const own = { ...options, modelSource: undefined, format: undefined };
+    const detectorCard = detectorSpec ?? spec.face.detector ?? FACE_DETECTOR_SHORT;
+    const detector = adopt(await resolveModel('face-landmarks', detectorCard.id, { ...own, model: detectorCard })).runner;
+    const irisCard = options.iris ? spec.face.iris : undefined;
+    if (options.iris && !irisCard) throw new VisionError('INVALID_OPTION', `model '${spec.id}' names no Iris model (face.iris)`);
+    const iris = irisCard ? { runner: adopt(await resolveModel('face-landmarks', irisCard.id, { ...own, model: irisCard })).runner, size: irisCard.input.width } : undefined;
+    const { threshold, detectorThreshold, maxFaces } = options;
+    return new FaceLandmarksPipeline(spec, runner, ownsRunner, detectorCard, detector, { threshold, detectorThreshold, maxFaces }, options, iris);
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * Video-mode state of a face-landmarks pipeline: each tracked face's crop for the next frame
+ * (from its mesh, so the detector runs only to find new faces), its ID, and One-Euro smoothing
+ * of its points.
+ */
+import { iou } from '../../postprocess/nms/iou';
+import { VisionError } from '../../core/errors';
+import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
+import { OneEuroFilter, type OneEuroOptions } from '../../track/one-euro';
+import type { FaceCandidate } from './face-stages';
+import type { Face } from './face-types';
+
+/** Default One-Euro settings of face points (0–1 image units). @example `new KeypointSmoother(DEFAULT_FACE_SMOOTHING)` */
+export const DEFAULT_FACE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 1, beta: 20, dCutoff: 1 });
+
+/**
+ * The next frame's crop is the mesh's extent enlarged by this: the size of the detector's crops
+ * relative to the meshes found in them (median 1.55 over the 17 faces of the face-api group
+ * photos), so a tracked face is seen at the scale the detector would give it.
+ */
+const NEXT_CROP_SCALE = 1.55;
+/** A detection overlapping a tracked crop by more than this is that face again. */
+const SAME_FACE_IOU = 0.3;
+/** While fewer faces than asked are tracked, the detector looks for new ones every this many frames. */
+const REDETECT_FRAMES = 10;
+
+interface Track {
+  id: number;
+  crop: FaceCrop;
+  score: number;
+  /** One-Euro filters of x and y per point (0–1 image units), made on first use. */
+  filters: OneEuroFilter[];
+}
+
+const asBox = (c: FaceCrop): number[] => [c.x1, c.y1, c.x2, c.y2];
+
+/** A face candidate in video mode: the crop and, for a tracked face, its track ID. @example `{ crop, detectorScore: 0.9, trackId: 1 }` */
+export interface VideoCandidate extends FaceCandidate {
+  trackId?: number;
+}
+
+/**
+ * Carries faces from frame to frame. One instance per pipeline; `reset()` on a new video.
+ *
+ * @example
+ * ```ts
+ * const video = new FaceVideoState(DEFAULT_FACE_SMOOTHING);
+ * if (video.needsDetection(maxFaces)) candidates = video.merge(await detect());
+ * ```
+ */
+export class FaceVideoState {
+  private tracks: Track[] = [];
+  private lastId = 0;
+  private sinceDetection = 0;
+  private lastMs = -Infinity;
+
+  /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
+  constructor(private readonly smoothing: OneEuroOptions | false) {
+    if (smoothing !== false) new OneEuroFilter(smoothing); // validates the options now, not on the first frame
+  }
+
+  /** Whether this frame should run the detector: nothing tracked, or room for more faces and time to look. @example `video.needsDetection(4)` */
+  needsDetection(maxFaces: number): boolean {
+    return this.tracks.length === 0 || (this.tracks.length < maxFaces && this.sinceDetection >= REDETECT_FRAMES);
+  }
+
+  /**
+   * This frame's candidates: the tracked faces' crops, plus the detections (when the detector
+   * ran) that do not overlap a tracked face.
+   *
+   * @example
+   * ```ts
+   * const candidates = video.candidates(detections);
+   * ```
+   */
+  candidates(detections?: readonly FaceCandidate[]): VideoCandidate[] {
+    this.sinceDetection = detections ? 0 : this.sinceDetection + 1;
+    const tracked: VideoCandidate[] = this.tracks.map((t) => ({ crop: t.crop, detectorScore: t.score, trackId: t.id }));
+    const fresh = (detections ?? []).filter((d) => tracked.every((t) => iou(asBox(d.crop), 0, asBox(t.crop), 0) <= SAME_FACE_IOU));
+    return [...tracked, ...fresh];
+  }
+
+  /**
+   * Takes this frame's faces (with the candidate each came from): gives new faces an ID, keeps
+   * the tracks that were found again (dropping a track that now covers the same face as a
+   * better one), smooths each face's points and remembers where to look next.
+   *
+   * @example
+   * ```ts
+   * const faces = video.update(found, timestampMs, 640, 480);
+   * ```
+   */
+  update(found: ReadonlyArray<{ face: Face; candidate: VideoCandidate }>, timestampMs: number, width: number, height: number): Face[] {
+    if (timestampMs < this.lastMs) throw new VisionError('INVALID_INPUT', `timestampMs must not go backwards; got ${timestampMs} after ${this.lastMs} (reset() starts a new video)`);
+    this.lastMs = timestampMs;
+    const previous = new Map(this.tracks.map((t) => [t.id, t]));
+    const next: Track[] = [];
+    const faces: Face[] = [];
+    const ordered = [...found].sort((a, b) => b.face.score - a.face.score);
+    for (const { face, candidate } of ordered) {
+      const { x1, y1, x2, y2 } = face.box; // the extent of the (unsmoothed) points
+      const crop = faceCrop([x1, y1, x2, y2], NEXT_CROP_SCALE);
+      if (next.some((t) => iou(asBox(t.crop), 0, asBox(crop), 0) > SAME_FACE_IOU)) continue;
+      const known = candidate.trackId !== undefined ? previous.get(candidate.trackId) : undefined;
+      const track: Track = known ?? { id: ++this.lastId, crop, score: candidate.detectorScore, filters: [] };
+      track.crop = crop;
+      next.push(track);
+      this.smooth(track, face, timestampMs, width, height);
+      faces.push({ ...face, trackId: track.id });
+    }
+    this.tracks = next;
+    return faces;
+  }
+
+  /** Smooths the face's points in place (they are this frame's own objects), in 0–1 image units. */
+  private smooth(track: Track, face: Face, timestampMs: number, width: number, height: number): void {
+    const options = this.smoothing;
+    if (options === false) return;
+    const { filters } = track;
+    face.points.forEach((p, i) => {
+      if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+        filters[2 * i] = new OneEuroFilter(options);
+        filters[2 * i + 1] = new OneEuroFilter(options);
+        return;
+      }
+      const fx = (filters[2 * i] ??= new OneEuroFilter(options));
+      const fy = (filters[2 * i + 1] ??= new OneEuroFilter(options));
+      p.x = fx.filter(p.x / width, timestampMs) * width;
+      p.y = fy.filter(p.y / height, timestampMs) * height;
+    });
+  }
+
+  /** Forgets all faces, IDs and filters. @example `video.reset();` */
+  reset(): void {
+    this.tracks = [];
+    this.lastId = 0;
+    this.sinceDetection = 0;
+    this.lastMs = -Infinity;
+  }
+}

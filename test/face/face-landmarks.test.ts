@@ -1,0 +1,180 @@
+/**
+ * pipeline('face-landmarks') on real photos: the faces of the group photos with anatomically
+ * ordered meshes, mirror-consistent irises, the attention card agreeing with FaceMesh, video
+ * mode (crops from the previous mesh, track IDs, reset), bad input and flat tensor counts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ModelRunner, type RawImage, decodeImageFile, pipeline } from '../../src/node/index';
+import { type FaceLandmarksPipeline, createFaceLandmarksPipeline } from '../../src/pipelines/face/face-pipeline';
+import type { Face } from '../../src/pipelines/face/face-types';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
+import { expectVisionError } from '../runtime/helpers';
+
+/** Faces (people turned towards the camera) in the group photos. */
+const FACES = { 1: 3, 3: 2, 6: 4 } as const;
+
+async function raw(buffer: sharp.Sharp): Promise<RawImage> {
+  const { data, info } = await buffer.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+}
+
+const half = (n: 1 | 3 | 6): Promise<RawImage> => raw(sharp(facePhoto(n)).resize(960));
+const dist = (a: { x: number; y: number }, b: { x: number; y: number }): number => Math.hypot(a.x - b.x, a.y - b.y);
+
+function expectAnatomy(face: Face): void {
+  const p = face.points;
+  // the person's right eye (33–133) is on the image's left of their left eye (263–362)
+  expect(p[33].x).toBeLessThan(p[263].x);
+  // eyes above the nose tip above the lips above the chin
+  expect((p[159].y + p[386].y) / 2).toBeLessThan(p[1].y);
+  expect(p[1].y).toBeLessThan(p[13].y);
+  expect(p[13].y).toBeLessThan(p[152].y);
+  // the nose tip between the eyes
+  expect(p[1].x).toBeGreaterThan(p[33].x);
+  expect(p[1].x).toBeLessThan(p[263].x);
+  for (const q of p) {
+    expect(q.x).toBeGreaterThanOrEqual(face.box.x1);
+    expect(q.y).toBeLessThanOrEqual(face.box.y2);
+  }
+}
+
+describe('face landmarks on the group photos', () => {
+  let landmarker: FaceLandmarksPipeline;
+  let withIris: FaceLandmarksPipeline;
+  beforeAll(async () => {
+    landmarker = await createFaceLandmarksPipeline({ smoothing: false });
+    withIris = await pipeline('face-landmarks', { iris: true, smoothing: false });
+  });
+  afterAll(() => {
+    landmarker?.dispose();
+    withIris?.dispose();
+  });
+
+  it.each(Object.entries(FACES))('sample%s: every face, 468 points in anatomical order, plain data', async (n, count) => {
+    const { faces, imageSize } = await landmarker.run(await half(Number(n) as 1 | 3 | 6));
+    expect(imageSize.width).toBe(960);
+    expect(faces).toHaveLength(count);
+    for (const face of faces) {
+      expect(face.points).toHaveLength(468);
+      expect(face.score).toBeGreaterThan(0.5);
+      expectAnatomy(face);
+    }
+    expect(JSON.parse(JSON.stringify(faces))).toEqual(faces);
+  });
+
+  it('irises: 478 points; on the faces turned to the camera each iris centre lies between its eye’s corners', async () => {
+    const { faces } = await withIris.run(await half(1));
+    expect(faces).toHaveLength(3);
+    expect(faces.every((f) => f.points.length === 478)).toBe(true);
+    for (const face of faces.filter((f) => f.detectorScore > 0.75)) {
+      const p = face.points;
+      for (const [centre, a, b] of [[468, 33, 133], [473, 263, 362]]) {
+        const margin = dist(p[33], p[263]) / 8; // an iris looking sideways reaches the corner
+        expect(p[centre].x).toBeGreaterThan(Math.min(p[a].x, p[b].x) - margin);
+        expect(p[centre].x).toBeLessThan(Math.max(p[a].x, p[b].x) + margin);
+        expect(Math.abs(p[centre].y - (p[a].y + p[b].y) / 2)).toBeLessThan(dist(p[a], p[b]) / 2);
+      }
+    }
+  });
+
+  it('no face → empty result: a cup, a blank frame, a 1×1 and an 8×8 image', async () => {
+    expect((await landmarker.run(await decodeImageFile(fixturePhoto('coffee')))).faces).toEqual([]);
+    expect((await landmarker.run({ data: new Uint8Array(320 * 240 * 3).fill(128), width: 320, height: 240, channels: 3 })).faces).toEqual([]);
+    expect((await landmarker.run({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 })).faces).toEqual([]);
+    expect((await landmarker.runForVideo({ data: new Uint8Array(8 * 8 * 3), width: 8, height: 8, channels: 3 }, 0)).faces).toEqual([]);
+    landmarker.reset();
+  });
+
+  it('bad options and input are VisionErrors; the next good frame works', async () => {
+    await expectVisionError(pipeline('face-landmarks', { iris: 'yes' as unknown as boolean }), 'INVALID_OPTION');
+    await expectVisionError(pipeline('face-landmarks', { detector: 'yolo' }), 'INVALID_OPTION');
+    await expectVisionError(pipeline('face-landmarks', { detectorFit: 'crop' as 'stretch' }), 'INVALID_OPTION');
+    await expectVisionError(pipeline('face-landmarks', { model: 'facemesh-attention', iris: true }), 'INVALID_OPTION');
+    await expectVisionError(pipeline('face-landmarks', { model: 'movenet-lightning' }), 'INVALID_OPTION');
+    await expectVisionError(landmarker.run(await half(3), { maxFaces: 0 }), 'INVALID_OPTION');
+    await expectVisionError(landmarker.run(await half(3), { threshold: 2 }), 'INVALID_OPTION');
+    await expectVisionError(landmarker.run(await half(3), { detectorThreshold: Number.NaN }), 'INVALID_OPTION');
+    await expectVisionError(landmarker.runForVideo(await half(3), Number.NaN), 'INVALID_INPUT');
+    await expectVisionError(pipeline('face-landmarks', { smoothing: { minCutoff: -1 } }), 'INVALID_OPTION');
+    await expectVisionError(landmarker.run({ data: new Uint8Array(5), width: 4, height: 4, channels: 3 }), 'INVALID_INPUT');
+    expect((await landmarker.run(await half(3))).faces).toHaveLength(2);
+  });
+});
+
+describe('video mode', () => {
+  it('crops each face from its last mesh (detector once), keeps IDs, agrees with run(); reset() starts over; nothing leaks', async () => {
+    const landmarker = await createFaceLandmarksPipeline({ smoothing: false, maxFaces: 3, iris: true });
+    const detector = (landmarker as unknown as { detector: ModelRunner }).detector;
+    let detections = 0;
+    const run = detector.run.bind(detector);
+    detector.run = (...args) => {
+      detections++;
+      return run(...args);
+    };
+    try {
+      // a slow pan across sample1 (3 faces), 6 px per frame
+      const photo = await decodeImageFile(facePhoto(1));
+      const source = sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 3 } });
+      const frames: RawImage[] = [];
+      for (let i = 0; i < 8; i++) frames.push(await raw(source.clone().extract({ left: 40 + i * 6, top: 40, width: 1800, height: 1200 }).resize(900, 600)));
+      await landmarker.runForVideo(frames[0], 0); // warm the kernels before counting tensors
+      landmarker.reset();
+      detections = 0;
+      const before = tf.memory().numTensors;
+      const ids = new Set<string>();
+      for (const [i, frame] of frames.entries()) {
+        const { faces } = await landmarker.runForVideo(frame, i * 33);
+        expect(faces).toHaveLength(3);
+        ids.add(faces.map((f) => f.trackId).sort().join(','));
+        const still = (await landmarker.run(frame)).faces;
+        // the two faces turned to the camera (the third, turned away, moves more with its crop)
+        for (const face of faces.filter((f) => f.detectorScore > 0.75)) {
+          const same = still.find((f) => dist(f.points[1], face.points[1]) < 15)!;
+          expect(same, `frame ${i}`).toBeDefined();
+          // a crop from the last mesh instead of the detector's: the same mesh to a few pixels
+          const eyes = dist(same.points[33], same.points[263]);
+          const gaps = face.points.map((p, k) => dist(p, same.points[k]));
+          expect(gaps.reduce((a, b) => a + b) / gaps.length).toBeLessThan(eyes / 12);
+          expect(Math.max(...gaps)).toBeLessThan(eyes / 2);
+        }
+      }
+      expect([...ids]).toEqual(['1,2,3']);
+      expect(detections).toBe(1 + frames.length); // once in video mode, plus each run()
+      landmarker.reset();
+      const { faces } = await landmarker.runForVideo(frames[0], 0);
+      expect(faces.map((f) => f.trackId).sort()).toEqual([1, 2, 3]);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      landmarker.dispose();
+    }
+  });
+});
+
+describe('the attention card', () => {
+  // tfjs-backend-wasm 4.22 has no integer BatchMatMul, which this graph uses: cpu here (webgl / webgpu in browsers)
+  let reference: FaceLandmarksPipeline | undefined;
+  const getIrisReference = async (): Promise<FaceLandmarksPipeline> => (reference ??= await createFaceLandmarksPipeline({ iris: true }));
+  afterAll(() => reference?.dispose());
+  it('facemesh-attention: 478 points whose eyes and lips lie on FaceMesh’s and whose irises on the Iris model’s (both eyes: the Iris path mirrors the right one correctly)', async () => {
+    const attention = await pipeline('face-landmarks', { model: 'facemesh-attention', backend: 'cpu' });
+    try {
+      // one face of sample3 (the cpu backend is slow)
+      const photo = await raw(sharp(await sharp(facePhoto(3)).resize(960).toBuffer()).extract({ left: 150, top: 50, width: 330, height: 400 }));
+      const ours = (await attention.run(photo)).faces;
+      const reference = (await (await getIrisReference()).run(photo)).faces;
+      expect(ours).toHaveLength(1);
+      for (const face of ours) {
+        const other = reference.find((f) => dist(f.points[1], face.points[1]) < 10)!;
+        const eyeWidth = dist(other.points[33], other.points[133]);
+        for (const i of [33, 133, 159, 145, 263, 362, 386, 374, 61, 291, 13, 14]) expect(dist(face.points[i], other.points[i]), `point ${i}`).toBeLessThan(eyeWidth / 4);
+        expect(dist(face.points[468], other.points[468])).toBeLessThan(eyeWidth / 5);
+        expect(dist(face.points[473], other.points[473])).toBeLessThan(eyeWidth / 5);
+      }
+    } finally {
+      attention.dispose();
+    }
+  });
+
+});

@@ -4,6 +4,7 @@ import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/detection/mediapipe-ssd-a
 import { COCO_LABELS } from './coco-labels';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
+import { RVM_MOBILENETV3 } from './matting-cards';
 import type { ModelSpec } from './model-spec';
 import { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
 
@@ -133,6 +134,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   ...POSE_MODEL_CARDS,
   [SELFIE_SEGMENTATION.id]: SELFIE_SEGMENTATION,
   [MEET_SEGMENTATION.id]: MEET_SEGMENTATION,
+  [RVM_MOBILENETV3.id]: RVM_MOBILENETV3,
 });
 
 /**

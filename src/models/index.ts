@@ -22,3 +22,5 @@ export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './pose-cards';
 export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './segmentation-cards';
 export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './segmentation-cards';
 export { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
+export { RVM_MOBILENETV3 } from './matting-cards';
+export type { RecurrentMattingHead, RecurrentMattingSpec } from './matting-cards';

@@ -29,3 +29,6 @@ export { ImageToTextPipeline, createImageToTextPipeline } from './captioning/ima
 export type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning/captioning-types';
 export { loadCaptionTokenizer } from './captioning/caption-tokenizer';
 export type { CaptionTokenizer, TokenizerSource } from './captioning/caption-tokenizer';
+export { VideoMattingPipeline, createVideoMattingPipeline } from './matting/video-matting-pipeline';
+export { recommendedDownsampleRatio } from './matting/recurrent-matting';
+export type { MattingRefineOptions, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting/matting-types';

@@ -66,3 +66,6 @@ export { rleArea, rleIou } from './masks/rle';
 export { beamSearch } from './caption/beam-search';
 export { greedyDecode } from './caption/greedy';
 export type { GenerationOptions } from './caption/generation-options';
+export { boxMean, guidedFilter } from './masks/guided-filter';
+export type { GuidedFilterOptions } from './masks/guided-filter';
+export { smoothWithPrevious, uncertainty } from './masks/temporal-smoothing';

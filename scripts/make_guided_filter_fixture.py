@@ -29,8 +29,15 @@ def case(width, height, radius, epsilon, kind):
     return {'width': width, 'height': height, 'radius': radius, 'epsilon': epsilon, 'guide': r(guide), 'input': r(src), 'boxMean': r(box), 'output': r(out)}
 
 
+def resize_case(width, height, out_width, out_height):
+    src = rng.random((height, width)).astype(np.float32)
+    out = cv2.resize(src, (out_width, out_height), interpolation=cv2.INTER_LINEAR)
+    return {'width': width, 'height': height, 'outWidth': out_width, 'outHeight': out_height, 'input': [round(float(v), 7) for v in src.ravel()], 'output': [round(float(v), 7) for v in out.ravel()]}
+
+
+resizes = [resize_case(7, 5, 19, 11), resize_case(4, 6, 4, 13), resize_case(1, 1, 3, 2)]
 cases = [case(29, 17, 2, 1e-2, 'noise'), case(9, 5, 4, 1e-3, 'noise'), case(40, 32, 3, 1e-4, 'disc')]
 path = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'masks', 'guided-filter.json')
 with open(path, 'w') as f:
-    json.dump({'reference': f'OpenCV {cv2.__version__} cv2.ximgproc.guidedFilter, cv2.boxFilter BORDER_REFLECT', 'cases': cases}, f)
+    json.dump({'reference': f'OpenCV {cv2.__version__} cv2.ximgproc.guidedFilter, cv2.boxFilter BORDER_REFLECT', 'cases': cases, 'resize': resizes, 'resizeReference': 'cv2.resize INTER_LINEAR'}, f)
 print('wrote', path)

@@ -69,3 +69,4 @@ export type { GenerationOptions } from './caption/generation-options';
 export { boxMean, guidedFilter } from './masks/guided-filter';
 export type { GuidedFilterOptions } from './masks/guided-filter';
 export { smoothWithPrevious, uncertainty } from './masks/temporal-smoothing';
+export { resizePlane } from './masks/upsample';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boxMean, guidedFilter } from '../../src/postprocess/masks/guided-filter';
 import { smoothWithPrevious, uncertainty } from '../../src/postprocess/masks/temporal-smoothing';
+import { resizePlane } from '../../src/postprocess/masks/upsample';
 
 interface Case {
   width: number;
@@ -19,7 +20,16 @@ interface Case {
   output: number[];
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/masks/guided-filter.json', import.meta.url), 'utf8')) as { cases: Case[] };
+interface ResizeCase {
+  width: number;
+  height: number;
+  outWidth: number;
+  outHeight: number;
+  input: number[];
+  output: number[];
+}
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/masks/guided-filter.json', import.meta.url), 'utf8')) as { cases: Case[]; resize: ResizeCase[] };
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let worst = 0;
@@ -43,6 +53,13 @@ describe('guided filter (He et al.) equals OpenCV', () => {
     expect(() => guidedFilter(plane, plane, 2, 2, { radius: 1, epsilon: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => guidedFilter(plane, new Float32Array(3), 2, 2, { radius: 1, epsilon: 1e-3 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(Array.from(guidedFilter(new Float32Array([0.5]), new Float32Array([0.25]), 1, 1, { radius: 3, epsilon: 1e-3 }))).toEqual([0.25]);
+  });
+});
+
+describe('matte upsampling equals OpenCV INTER_LINEAR', () => {
+  it.each(fixture.resize.map((c) => [`${c.width}×${c.height} → ${c.outWidth}×${c.outHeight}`, c] as const))('%s', (_, c) => {
+    const out = resizePlane(Float32Array.from(c.input), c.width, c.height, c.outWidth, c.outHeight);
+    expect(maxDiff(out, c.output)).toBeLessThan(1e-5);
   });
 });
 

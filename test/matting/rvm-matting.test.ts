@@ -72,13 +72,15 @@ describe('video matting with RVM (real weights, wasm)', () => {
     matting = await createVideoMattingPipeline({ model: 'rvm', backend: 'wasm' });
     direct = new DirectRvm((matting.runner as TfjsRunner).tfModel as tf.GraphModel);
     const astronaut = await decodeImageFile(fixturePhoto('astronaut'));
-    const full = tf.tensor3d(astronaut.data, [astronaut.height, astronaut.width, 3], 'int32');
+    const full = tf.tensor3d(Int32Array.from(astronaut.data), [astronaut.height, astronaut.width, 3], 'int32');
     // the photo at 256×256, and a 30-frame pan (a 384×288 window gliding 4 px a frame) at 128×96
     const small = tf.tidy(() => tf.cast(tf.round(tf.image.resizeBilinear(full, [256, 256])), 'int32') as tf.Tensor3D);
     photo = toRaw(small);
     const boxes = Array.from({ length: 30 }, (_, i) => [40 / 512, (8 + 4 * i) / 512, (40 + 288) / 512, (8 + 4 * i + 384) / 512]);
     const frames = tf.tidy(() => tf.cast(tf.round(tf.image.cropAndResize(tf.expandDims(full, 0) as tf.Tensor4D, boxes, new Array(30).fill(0), [96, 128])), 'int32'));
-    clip = tf.tidy(() => tf.unstack(frames).map((f) => toRaw(f as tf.Tensor3D)));
+    const unstacked = tf.unstack(frames) as tf.Tensor3D[];
+    clip = unstacked.map(toRaw);
+    tf.dispose(unstacked);
     tf.dispose([full, small, frames]);
   });
 

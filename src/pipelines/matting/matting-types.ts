@@ -10,15 +10,15 @@ import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-option
  *
  * @example
  * ```ts
- * await matting.run(frame, { refine: { radius: 6, epsilon: 1e-3, maxSide: 1024 } });
+ * await matting.run(frame, { refine: { radius: 6, epsilon: 1e-3, maxSide: 768 } });
  * ```
  */
 export interface MattingRefineOptions {
-  /** Window radius in working-size pixels. Default: longer working side / 160, at least 1. */
+  /** Window radius in working-size pixels. Default: longer working side / 128, at least 1 (4 at 512). */
   radius?: number;
   /** Regularisation ε (guide in 0–1 units). Default 1e-3. */
   epsilon?: number;
-  /** Longest side of the working size. Default 1024. */
+  /** Longest side of the working size. Default 512 (twice the models' 256). */
   maxSide?: number;
 }
 

@@ -8,8 +8,8 @@ import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
-import { resizeSparse } from '../../postprocess/masks/bilinear';
 import { guidedFilter } from '../../postprocess/masks/guided-filter';
+import { resizePlane } from '../../postprocess/masks/upsample';
 import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { prepareInput } from '../../preprocess/prepare-input';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -21,7 +21,7 @@ import type { MatteOutput, MattingRefineOptions } from './matting-types';
 /** Default guided-filter ε (guide in 0–1): follows edges of ~0.03 contrast and up. */
 const DEFAULT_EPSILON = 1e-3;
 /** Default longest side of the refinement's working size. */
-const DEFAULT_REFINE_SIDE = 1024;
+const DEFAULT_REFINE_SIDE = 512;
 /** Default weight of the previous frame's matte where this one is unsure (MediaPipe's 0.7). */
 export const DEFAULT_MATTE_SMOOTHING = 0.7;
 
@@ -109,16 +109,11 @@ export class PersonMatting {
     const gh = Math.max(1, Math.round(h * scale));
     const coarse = planeToSource(person, width, height, { ...transform, sourceWidth: gw, sourceHeight: gh });
     const guide = await greyGuide(input, gw, gh);
-    const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 160));
+    const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
     const fine = guidedFilter(guide, coarse, gw, gh, { radius, epsilon: refine.epsilon });
     for (let i = 0; i < fine.length; i++) fine[i] = Math.min(Math.max(fine[i], 0), 1);
     if (gw === w && gh === h) return fine;
-    const full = resizeSparse({ width: gw, height: gh, bounds: { x: 0, y: 0, width: gw, height: gh }, data: fine }, w, h);
-    if (full.bounds.width === w && full.bounds.height === h) return full.data;
-    const out = new Float32Array(w * h);
-    const b = full.bounds;
-    for (let r = 0; r < b.height; r++) out.set(full.data.subarray(r * b.width, (r + 1) * b.width), (b.y + r) * w + b.x);
-    return out;
+    return resizePlane(fine, gw, gh, w, h);
   }
 
   /** Forgets the previous frame's matte. @example `engine.reset();` */

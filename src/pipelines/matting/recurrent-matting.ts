@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError, toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { RecurrentMattingSpec } from '../../models/matting-cards';
+import { resizePlane } from '../../postprocess/masks/upsample';
 import { prepareInput } from '../../preprocess/prepare-input';
 import { openFrame } from '../../preprocess/sampling/open-frame';
 import type { Feed, ModelRunner } from '../../runtime/model-runner';
@@ -44,16 +45,14 @@ function modelSize(width: number, height: number, maxSide: number): { width: num
   return { width: Math.max(MIN_MODEL_SIDE, Math.round(width * scale)), height: Math.max(MIN_MODEL_SIDE, Math.round(height * scale)) };
 }
 
-/** A [1, h, w, C] output at the frame's size (bilinear when the model ran at another size). */
-async function atFrameSize(tensor: tf.Tensor, width: number, height: number): Promise<Float32Array> {
-  const [, h, w] = tensor.shape;
-  if (h === height && w === width) return (await tensor.data()) as Float32Array;
-  const resized = tf.tidy(() => tf.image.resizeBilinear(tensor as tf.Tensor4D, [height, width]));
-  try {
-    return (await resized.data()) as Float32Array;
-  } finally {
-    resized.dispose();
-  }
+/** The channels of a [1, h, w, C] output, each as a plane at the frame's size (bilinear when the model ran at another size). */
+async function planesAtFrameSize(tensor: tf.Tensor, width: number, height: number): Promise<Float32Array[]> {
+  const [, h, w, channels] = tensor.shape;
+  const data = (await tensor.data()) as Float32Array;
+  return Array.from({ length: channels }, (_, c) => {
+    const plane = channels === 1 ? data : new Float32Array(h * w).map((_, p) => data[p * channels + c]);
+    return h === height && w === width ? plane : resizePlane(plane, w, h, width, height);
+  });
 }
 
 /**
@@ -146,8 +145,8 @@ export class RecurrentMatting {
         this.states = kept;
         this.stateKey = key;
       }
-      const alpha = await atFrameSize(outputs[m.alpha], width, height);
-      const foreground = options.foreground ? toRgba(await atFrameSize(outputs[m.foreground], width, height), alpha) : undefined;
+      const [alpha] = await planesAtFrameSize(outputs[m.alpha], width, height);
+      const foreground = options.foreground ? toRgba(await planesAtFrameSize(outputs[m.foreground], width, height), alpha) : undefined;
       const end = now();
       const timing = { preprocess: preprocessed - started, inference: inferred - preprocessed, postprocess: end - inferred, total: end - started };
       return { alpha, foreground, width, height, downsampleRatio: ratio, timing };
@@ -164,13 +163,13 @@ export class RecurrentMatting {
   }
 }
 
-/** Foreground colours (0–1, 3 channels) and the matte as RGBA bytes, the matte in the alpha channel. */
-function toRgba(rgb: Float32Array, alpha: Float32Array): Uint8ClampedArray<ArrayBuffer> {
+/** Foreground colour planes (0–1) and the matte as RGBA bytes, the matte in the alpha channel. */
+function toRgba([red, green, blue]: Float32Array[], alpha: Float32Array): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(alpha.length * 4);
   for (let p = 0; p < alpha.length; p++) {
-    out[p * 4] = rgb[p * 3] * 255;
-    out[p * 4 + 1] = rgb[p * 3 + 1] * 255;
-    out[p * 4 + 2] = rgb[p * 3 + 2] * 255;
+    out[p * 4] = red[p] * 255;
+    out[p * 4 + 1] = green[p] * 255;
+    out[p * 4 + 2] = blue[p] * 255;
     out[p * 4 + 3] = alpha[p] * 255;
   }
   return out;

@@ -21,3 +21,6 @@ export type { CaptionOptions } from './caption';
 export { putRawImage } from './raw-image';
 export { drawStats, statsLines } from './stats';
 export type { RenderStats, StatsOptions } from './stats';
+export { blurRgba } from './blur';
+export { compositeMatte, drawBackgroundBlur, drawBackgroundReplace, drawGreenScreen } from './matte';
+export type { MatteBackground, MatteLike } from './matte';

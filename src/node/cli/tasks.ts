@@ -6,6 +6,7 @@ import { drawKeypoints } from '../../render/keypoints';
 import { drawMasks } from '../../render/masks';
 import type { CliCommand } from './args';
 import { createCaptionTask } from './caption-task';
+import { createMatteTask } from './matte-task';
 import { classRow, detectionRow, labelShares, poseRows } from './format';
 import type { CliTask, TaskSettings } from './task-types';
 
@@ -153,6 +154,7 @@ const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>
   segment: segmentTask,
   pose: poseTask,
   caption: createCaptionTask,
+  matte: createMatteTask,
 });
 
 /**

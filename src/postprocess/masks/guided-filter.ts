@@ -61,19 +61,22 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
       rows[row + x] = sum;
     }
   }
+  // vertical pass row by row (contiguous memory): a running sum of whole rows
   const out = new Float64Array(width * height);
   const ys = paddedIndices(height, radius);
   const area = window * window;
-  const column = new Float64Array(height);
-  for (let x = 0; x < width; x++) {
-    let sum = 0;
-    for (let k = 0; k < window; k++) sum += rows[ys[k] * width + x];
-    column[0] = sum;
-    for (let y = 1; y < height; y++) {
-      sum += rows[ys[y + 2 * radius] * width + x] - rows[ys[y - 1] * width + x];
-      column[y] = sum;
-    }
-    for (let y = 0; y < height; y++) out[y * width + x] = column[y] / area;
+  const sums = new Float64Array(width);
+  for (let k = 0; k < window; k++) {
+    const row = ys[k] * width;
+    for (let x = 0; x < width; x++) sums[x] += rows[row + x];
+  }
+  for (let y = 0; y < height; y++) {
+    const at = y * width;
+    for (let x = 0; x < width; x++) out[at + x] = sums[x] / area;
+    if (y + 1 === height) break;
+    const enter = ys[y + 2 * radius + 1] * width;
+    const leave = ys[y] * width;
+    for (let x = 0; x < width; x++) sums[x] += rows[enter + x] - rows[leave + x];
   }
   return out;
 }

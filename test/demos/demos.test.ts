@@ -102,7 +102,6 @@ describe('demo pages on the fake camera (wasm)', () => {
     });
     expect(shares.green).toBeGreaterThan(0.2);
     expect(shares.unchanged).toBeGreaterThan(0.05);
-    await page.locator('#view').screenshot({ path: join(SHOTS, 'background-canvas.png') });
     await page.close();
   });
 

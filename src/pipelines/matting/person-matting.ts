@@ -22,17 +22,17 @@ import type { MatteOutput, MattingRefineOptions } from './matting-types';
 const DEFAULT_EPSILON = 1e-3;
 /** Default longest side of the refinement's working size. */
 const DEFAULT_REFINE_SIDE = 512;
-/** Default weight of the previous frame's matte where this one is unsure (MediaPipe's 0.7). */
+/** Default weight of the previous frame's matte where this one is unsure (MediaPipe's 0.7). @example `new PersonMatting(spec, runner, DEFAULT_MATTE_SMOOTHING)` */
 export const DEFAULT_MATTE_SMOOTHING = 0.7;
 
-/** Checked refinement settings for a working size. */
+/** Checked refinement settings (radius undefined: chosen from the working size). */
 interface Refinement {
-  radius: number;
+  radius?: number;
   epsilon: number;
   maxSide: number;
 }
 
-function resolveRefine(options: MattingRefineOptions): Omit<Refinement, 'radius'> & { radius?: number } {
+function resolveRefine(options: MattingRefineOptions): Refinement {
   const { radius, epsilon = DEFAULT_EPSILON, maxSide = DEFAULT_REFINE_SIDE } = options;
   if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${String(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${String(epsilon)}; it must be a finite number > 0`);
@@ -102,7 +102,7 @@ export class PersonMatting {
     return { alpha, width: w, height: h, timing: finishTiming(stage, postStart) };
   }
 
-  private async refined(input: ImageInput, person: Float32Array, width: number, height: number, transform: InputTransform, refine: ReturnType<typeof resolveRefine>): Promise<Float32Array> {
+  private async refined(input: ImageInput, person: Float32Array, width: number, height: number, transform: InputTransform, refine: Refinement): Promise<Float32Array> {
     const { sourceWidth: w, sourceHeight: h } = transform;
     const scale = Math.min(1, refine.maxSide / Math.max(w, h));
     const gw = Math.max(1, Math.round(w * scale));

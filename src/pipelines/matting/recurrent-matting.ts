@@ -18,7 +18,7 @@ import type { MatteOutput } from './matting-types';
 
 /** Frames smaller than this on a side are scaled up for the model (its encoder halves the size five times). */
 const MIN_MODEL_SIDE = 32;
-/** Default longest side fed to the model. */
+/** Default longest side fed to the model (larger frames are scaled down to it). @example `new RecurrentMatting(spec, runner, DEFAULT_MAX_INPUT_SIDE)` */
 export const DEFAULT_MAX_INPUT_SIDE = 1920;
 /** The longer side RVM's README aims its internal pass at (its portrait column: 0.25 for 1920, 0.375 for 1280, 0.125 for 3840). */
 const LOW_RES_SIDE = 480;

@@ -2,7 +2,7 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|masks|bundle|zoo`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|masks|bundle|zoo|matting`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,6 +12,7 @@ import { selectTfjsBackend } from '../src/node/index';
 import { bundleSections } from './bundle-bench';
 import { centernetSections } from './centernet-bench';
 import { maskSections } from './mask-bench';
+import { mattingSections } from './matting-bench';
 import { poseSections } from './pose-bench';
 import { handSections } from './hands-bench';
 import { faceSections } from './face-bench';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   if (!only || only === 'masks') emit(await maskSections(quick));
   if (!only || only === 'bundle') emit(await bundleSections());
   if (!only || only === 'zoo') emit(await zooSections(quick));
+  if (!only || only === 'matting') emit(await mattingSections(quick));
   const seconds = (Date.now() - started) / 1000;
   console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
   mkdirSync(dirname(RESULTS), { recursive: true });

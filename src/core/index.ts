@@ -10,5 +10,6 @@ export { setPlatform } from './platform';
 export type { Platform } from './platform';
 export { Mask } from './mask';
 export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle, PackedMask } from './mask';
+export { RgbaImage } from './rgba-image';
 export { DEFAULT_MAX_PIXELS } from './image-limits';
 export type { ImageInputLimits } from './image-input';

@@ -5,6 +5,7 @@ import { POSE_MODEL_CARDS } from './pose-cards';
 import { HAND_MODEL_CARDS, HANDTRACK } from './hand-cards';
 import { FACE_MODEL_CARDS } from './face-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
+import { RVM_MOBILENETV3 } from './matting-cards';
 import type { ModelSpec } from './model-spec';
 import { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
 import { FACE_EMBEDDING_CARDS } from './face-embedding-cards';
@@ -140,6 +141,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   ...HAND_MODEL_CARDS,
   [HANDTRACK.id]: HANDTRACK,
   ...FACE_MODEL_CARDS,
+  [RVM_MOBILENETV3.id]: RVM_MOBILENETV3,
 });
 
 /**

@@ -28,3 +28,5 @@ export { HANDLANDMARK_FULL, HANDLANDMARK_LITE, HANDTRACK, HAND_MODEL_CARDS } fro
 export type { HandLandmarkOutputs, HandModelSpec } from './hand-cards';
 export { FACEMESH, FACEMESH_ATTENTION, FACE_DETECTOR_CARDS, FACE_DETECTOR_FULL, FACE_DETECTOR_SHORT, FACE_MODEL_CARDS, IRIS } from './face-cards';
 export type { FaceDetectorSpec, FaceMeshFamily, FaceMeshHeadSpec, FaceMeshModelSpec } from './face-cards';
+export { RVM_MOBILENETV3 } from './matting-cards';
+export type { RecurrentMattingHead, RecurrentMattingSpec } from './matting-cards';

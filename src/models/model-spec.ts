@@ -10,7 +10,8 @@ export type TaskName =
   | 'image-to-text'
   | 'face-embedding'
   | 'hand-landmarks'
-  | 'face-landmarks';
+  | 'face-landmarks'
+  | 'video-matting';
 
 /**
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,

@@ -44,3 +44,6 @@ export { nextHandRegion } from './hands/next-hand-region';
 export type { Hand, HandKeypoint, HandLandmarkOptions, HandResult, HandRunOptions, Handedness } from './hands/hand-types';
 export { FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/face-pipeline';
 export type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face/face-types';
+export { VideoMattingPipeline, createVideoMattingPipeline } from './matting/video-matting-pipeline';
+export { recommendedDownsampleRatio } from './matting/recurrent-matting';
+export type { MattingRefineOptions, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting/matting-types';

@@ -16,6 +16,8 @@ import { type HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/h
 import type { HandLandmarkOptions } from './hands/hand-types';
 import { type FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/face-pipeline';
 import type { FaceLandmarksOptions } from './face/face-types';
+import { type VideoMattingPipeline, createVideoMattingPipeline } from './matting/video-matting-pipeline';
+import type { VideoMattingOptions } from './matting/matting-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
 export interface TaskOptions {
@@ -28,6 +30,7 @@ export interface TaskOptions {
   'face-embedding': FaceEmbeddingOptions;
   'hand-landmarks': HandLandmarkOptions;
   'face-landmarks': FaceLandmarksOptions;
+  'video-matting': VideoMattingOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -41,6 +44,7 @@ export interface TaskPipeline {
   'face-embedding': FaceEmbeddingPipeline;
   'hand-landmarks': HandLandmarkPipeline;
   'face-landmarks': FaceLandmarksPipeline;
+  'video-matting': VideoMattingPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -56,6 +60,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'face-embedding': createFaceEmbeddingPipeline,
   'hand-landmarks': createHandLandmarkPipeline,
   'face-landmarks': createFaceLandmarksPipeline,
+  'video-matting': createVideoMattingPipeline,
 });
 
 /** The tasks `pipeline()` can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

@@ -31,3 +31,6 @@ export { drawScatter } from './scatter';
 export type { ScatterImage, ScatterOptions, ScatterPoint } from './scatter';
 export { drawFaceMesh } from './face-mesh';
 export type { DrawableFace, FaceMeshDrawCount, FaceMeshDrawOptions } from './face-mesh';
+export { blurRgba } from './blur';
+export { compositeMatte, drawBackgroundBlur, drawBackgroundReplace, drawGreenScreen } from './matte';
+export type { MatteBackground, MatteLike } from './matte';

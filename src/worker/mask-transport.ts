@@ -5,8 +5,11 @@
  * side turns them back into owned `Mask` objects.
  */
 import { Mask, type PackedMask } from '../core/mask';
+import { RgbaImage } from '../core/rgba-image';
 
 const MARK = '__visionpipeMask';
+/** Owned RGBA pictures (a matting model's foreground) travel the same way as masks. */
+const IMAGE_MARK = '__visionpipeRgbaImage';
 
 /** A packed mask inside a result on the wire. */
 interface WireMask {
@@ -15,6 +18,15 @@ interface WireMask {
 
 function isWireMask(value: object): value is WireMask {
   return MARK in value && Object.keys(value).length === 1;
+}
+
+/** A packed RGBA picture inside a result on the wire. */
+interface WireImage {
+  [IMAGE_MARK]: { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> };
+}
+
+function isWireImage(value: object): value is WireImage {
+  return IMAGE_MARK in value && Object.keys(value).length === 1;
 }
 
 /** Plain objects and arrays are walked; typed arrays, buffers and other instances are kept as they are. */
@@ -38,8 +50,8 @@ function mapDeep(value: unknown, visit: (v: object) => unknown | undefined): unk
 }
 
 /**
- * Worker side: a copy of `result` with every `Mask` (at any depth of plain objects and
- * arrays) replaced by its packed data, the buffers to transfer, and the masks closed — the
+ * Worker side: a copy of `result` with every `Mask` and `RgbaImage` (at any depth of plain
+ * objects and arrays) replaced by its packed data, the buffers to transfer, and the masks closed — the
  * worker keeps nothing. Masks are closed even when packing fails.
  *
  * @example
@@ -53,6 +65,12 @@ export function packMasks<T>(result: T): { value: T; transfer: ArrayBuffer[] } {
   const seen: Mask[] = [];
   try {
     const value = mapDeep(result, (v) => {
+      if (v instanceof RgbaImage) {
+        const data = v.data;
+        v.close();
+        transfer.push(data.buffer);
+        return { [IMAGE_MARK]: { width: v.width, height: v.height, data } } satisfies WireImage;
+      }
       if (!(v instanceof Mask)) return undefined;
       seen.push(v);
       const packed = v.pack();
@@ -66,7 +84,7 @@ export function packMasks<T>(result: T): { value: T; transfer: ArrayBuffer[] } {
 }
 
 /**
- * Calling side: `value` with every packed mask turned back into an owned {@link Mask} (the
+ * Calling side: `value` with every packed mask (and RGBA picture) turned back into an owned {@link Mask} (the
  * caller closes them, as with in-thread results). Values without masks come back as they are.
  *
  * @example
@@ -79,6 +97,7 @@ export function unpackMasks<T>(value: T): T {
   const made: Mask[] = [];
   try {
     return mapDeep(value, (v) => {
+      if (isWireImage(v)) return RgbaImage.create(v[IMAGE_MARK].width, v[IMAGE_MARK].height, v[IMAGE_MARK].data);
       if (!isWireMask(v)) return undefined;
       const mask = Mask.unpack(v[MARK]);
       made.push(mask);

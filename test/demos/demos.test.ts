@@ -81,6 +81,30 @@ describe('demo pages on the fake camera (wasm)', () => {
     await page.close();
   });
 
+  it('background: a green screen behind the person, the person left as the camera shows them', async () => {
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}background?backend=wasm&mode=green`);
+    const state = await waitForDemo(page, log, (s) => s.results >= 2 && (s.summary as { personFraction: number }).personFraction > 0.05);
+    expect(state.source).toBe('camera');
+    expect((state.summary as { matteSize: number[]; mode: string }).matteSize).toEqual([640, 480]);
+    await page.evaluate(() => ((globalThis as unknown as { demo: { keepPixels: boolean } }).demo.keepPixels = true));
+    await page.waitForFunction(() => (globalThis as unknown as { demo: { pixels?: unknown } }).demo.pixels !== undefined, null, { timeout: 30_000 });
+    const shares = await page.evaluate(() => {
+      const { raw, drawn } = (globalThis as unknown as { demo: { pixels: { raw: ImageData; drawn: ImageData } } }).demo.pixels;
+      let green = 0;
+      let unchanged = 0;
+      for (let i = 0; i < drawn.data.length; i += 4) {
+        const d = drawn.data;
+        if (Math.abs(d[i] - 0) <= 2 && Math.abs(d[i + 1] - 177) <= 2 && Math.abs(d[i + 2] - 64) <= 2) green++;
+        else if (Math.abs(d[i] - raw.data[i]) + Math.abs(d[i + 1] - raw.data[i + 1]) + Math.abs(d[i + 2] - raw.data[i + 2]) <= 6) unchanged++;
+      }
+      return { green: green / (drawn.data.length / 4), unchanged: unchanged / (drawn.data.length / 4) };
+    });
+    expect(shares.green).toBeGreaterThan(0.2);
+    expect(shares.unchanged).toBeGreaterThan(0.05);
+    await page.close();
+  });
+
   it('classify: lists labels with scores', async () => {
     const { page, log } = await site.browser.newPage();
     await page.goto(`${site.server.url}classify?backend=wasm`);

@@ -10,7 +10,7 @@ import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend'
  * const command: CliCommand = 'segment';
  * ```
  */
-export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'face' | 'caption' | 'train';
+export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'face' | 'caption' | 'train' | 'matte';
 
 /**
  * The commands, in the order `--help` lists them.
@@ -20,7 +20,7 @@ export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 
  * CLI_COMMANDS.includes('pose'); // true
  * ```
  */
-export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'face', 'caption', 'train'];
+export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'face', 'caption', 'train', 'matte'];
 
 /**
  * The heads `visionpipe train` can put on the frozen backbone.
@@ -79,9 +79,11 @@ export interface CliArgs {
   fps?: number;
   /** largest image or video frame accepted, in pixels (default 2^26 = 8192×8192). */
   maxPixels?: number;
+  /** matte: what goes behind the person — `blur`, a CSS colour, or an image file. */
+  background?: string;
 }
 
-type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels';
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background';
 
 const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
 
@@ -95,6 +97,7 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   face: VIDEO,
   caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
   train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
+  matte: ['model', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels', 'background'],
 };
 
 function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
@@ -151,6 +154,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         every: { type: 'string' },
         fps: { type: 'string' },
         'max-pixels': { type: 'string' },
+        background: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -183,5 +187,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     every: numberOption(values.every, 'every', 1, 1_000_000, true),
     fps: numberOption(values.fps, 'fps', 0.01, 1000),
     maxPixels: numberOption(values['max-pixels'], 'max-pixels', 1, Number.MAX_SAFE_INTEGER, true),
+    background: values.background,
   };
 }

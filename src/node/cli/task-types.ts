@@ -65,4 +65,6 @@ export interface TaskSettings {
   /** caption: longest caption and beam width. */
   maxTokens?: number;
   beams?: number;
+  /** matte: `blur` (default), a CSS colour, or an image file put behind the person. */
+  background?: string;
 }

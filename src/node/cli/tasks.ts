@@ -7,6 +7,7 @@ import { drawMasks } from '../../render/masks';
 import { drawHands } from '../../render/hands';
 import type { CliCommand } from './args';
 import { createCaptionTask } from './caption-task';
+import { createMatteTask } from './matte-task';
 import { createFaceTask } from './face-task';
 import { classRow, detectionRow, handRows, labelShares, poseRows } from './format';
 import type { CliTask, TaskSettings } from './task-types';
@@ -178,6 +179,7 @@ const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>
   hands: handsTask,
   face: createFaceTask,
   caption: createCaptionTask,
+  matte: createMatteTask,
 });
 
 /**

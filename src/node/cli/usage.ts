@@ -42,6 +42,8 @@ Commands:
              decoder_model.onnx, tokenizer.json). No captioning model ships with visionpipe
   train      transfer learning: a classifier on the frozen MobileNetV2 backbone from a folder
              with one sub-folder of images per class; saves a folder for classify --model
+  matte      person matte composited over a new background (default model: selfie-segmentation;
+             also meet-segmentation, rvm — GPL-3.0, opt-in); videos: smoothed / recurrent
   models     list the catalogue (task, size, licence, available offline?); models fetch <id>
              puts coco-ssd or yolov5s-coco into the model cache (visionpipe models --help)
 
@@ -75,6 +77,8 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --epochs <n>            train: most epochs (default 50; early stopping after 5 without gain)
   --validation <share>    train: share of each class held out for validation (default 0.2)
   --seed <n>              train: seed of the split and the head's initialisation (default 1)
+  --background <b>        matte: blur (default), a CSS colour (e.g. '#00b140' for green screen),
+                          or an image file, put behind the person
   --max-pixels <n>        largest image or video frame accepted (width × height, default
                           67108864 = 8192×8192); larger ones fail before they are decoded
   -h, --help              show this help

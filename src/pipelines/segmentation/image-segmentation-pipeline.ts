@@ -14,8 +14,16 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { firstOutput } from '../shared/outputs';
 import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
 
-/** Per-label probability planes (each `width`×`height`, row-major) from a segmentation output. */
-function labelProbabilities(output: RawTensor, spec: SegmentationModelSpec): { planes: Float32Array[]; width: number; height: number } {
+/**
+ * Per-label probability planes (each `width`×`height`, row-major, at the model's output size)
+ * from a segmentation output, read as the card's head says (activation, foreground channel).
+ *
+ * @example
+ * ```ts
+ * const { planes, width, height } = labelProbabilities(firstOutput(outputs, spec), spec);
+ * ```
+ */
+export function labelProbabilities(output: RawTensor, spec: SegmentationModelSpec): { planes: Float32Array[]; width: number; height: number } {
   const d = output.dims;
   if (d.length !== 4 || d[0] !== 1 || !(output.data instanceof Float32Array)) {
     throw new VisionError('MODEL_FORMAT', `model '${spec.id}': segmentation output is ${output.dtype} [${d.join(',')}]; expected float32 [1, H, W, C] (or [1, C, H, W] for NCHW models)`);
@@ -50,7 +58,16 @@ function labelProbabilities(output: RawTensor, spec: SegmentationModelSpec): { p
   return { planes, width, height };
 }
 
-function toSource(plane: Float32Array, width: number, height: number, transform: InputTransform): Float32Array {
+/**
+ * A model-input-aligned probability plane mapped onto the whole source image
+ * (`transform.sourceWidth`×`sourceHeight`, zeros where the plane has no data).
+ *
+ * @example
+ * ```ts
+ * const person = planeToSource(planes[1], width, height, transform);
+ * ```
+ */
+export function planeToSource(plane: Float32Array, width: number, height: number, transform: InputTransform): Float32Array {
   const source = inputPlaneToSource({ width, height, bounds: { x: 0, y: 0, width, height }, data: plane }, transform);
   if (source.bounds.width === transform.sourceWidth && source.bounds.height === transform.sourceHeight) return source.data;
   const out = new Float32Array(transform.sourceWidth * transform.sourceHeight);
@@ -106,8 +123,8 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
     // linear, so the background is 1 − person at the frame's size too (up to float rounding).
     const probabilities =
       planes.length === 2
-        ? ((fg) => [fg.map((v) => 1 - v), fg])(toSource(planes[1], width, height, transform))
-        : planes.map((plane) => toSource(plane, width, height, transform));
+        ? ((fg) => [fg.map((v) => 1 - v), fg])(planeToSource(planes[1], width, height, transform))
+        : planes.map((plane) => planeToSource(plane, width, height, transform));
     const { sourceWidth: w, sourceHeight: h } = transform;
     const result: ImageSegmentationResult = { labels: this.spec.labels, imageSize: { width: w, height: h }, timing: finishTiming(stage, postStart) };
     if (wantCategory) {

@@ -1,0 +1,123 @@
+/**
+ * Matting with a person-segmentation model (MediaPipe Selfie, Google Meet): the person
+ * probability at model size, smoothed over time in video mode, mapped to a working size,
+ * refined with a guided filter on the frame, and resized to the frame's size.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import type { ImageInput } from '../../core/image-input';
+import type { InputTransform } from '../../core/types';
+import type { SegmentationModelSpec } from '../../models/segmentation-cards';
+import { guidedFilter } from '../../postprocess/masks/guided-filter';
+import { resizePlane } from '../../postprocess/masks/upsample';
+import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
+import { prepareInput } from '../../preprocess/prepare-input';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { firstOutput } from '../shared/outputs';
+import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
+import { labelProbabilities, planeToSource } from '../segmentation/image-segmentation-pipeline';
+import type { MatteOutput, MattingRefineOptions } from './matting-types';
+
+/** Default guided-filter ε (guide in 0–1): follows edges of ~0.03 contrast and up. */
+const DEFAULT_EPSILON = 1e-3;
+/** Default longest side of the refinement's working size. */
+const DEFAULT_REFINE_SIDE = 512;
+/** Default weight of the previous frame's matte where this one is unsure (MediaPipe's 0.7). @example `new PersonMatting(spec, runner, DEFAULT_MATTE_SMOOTHING)` */
+export const DEFAULT_MATTE_SMOOTHING = 0.7;
+
+/** Checked refinement settings (radius undefined: chosen from the working size). */
+interface Refinement {
+  radius?: number;
+  epsilon: number;
+  maxSide: number;
+}
+
+function resolveRefine(options: MattingRefineOptions): Refinement {
+  const { radius, epsilon = DEFAULT_EPSILON, maxSide = DEFAULT_REFINE_SIDE } = options;
+  if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${String(radius)}; it must be a positive integer (pixels)`);
+  if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${String(epsilon)}; it must be a finite number > 0`);
+  if (!(Number.isInteger(maxSide) && maxSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.maxSide is ${String(maxSide)}; it must be an integer ≥ 16 (pixels)`);
+  return { radius, epsilon, maxSide };
+}
+
+/** The frame as grey levels in 0–1 (BT.601 luma) at `width`×`height`, sampled by the house's preprocessing. */
+async function greyGuide(input: ImageInput, width: number, height: number): Promise<Float32Array> {
+  const { input: rgb } = await prepareInput(input, { width, height, fit: 'stretch', normalization: 'unit' });
+  const grey = tf.tidy(() => tf.sum(tf.mul(rgb, tf.tensor1d([0.299, 0.587, 0.114])), -1));
+  rgb.dispose();
+  try {
+    return (await grey.data()) as Float32Array;
+  } finally {
+    grey.dispose();
+  }
+}
+
+/**
+ * One person-segmentation model used for matting, with its video-mode memory (the previous
+ * frame's matte at model size).
+ *
+ * @example
+ * ```ts
+ * const engine = new PersonMatting(SELFIE_SEGMENTATION, runner, 0.7);
+ * const { alpha, width, height } = await engine.matte(frame, { video: true, refine: {} });
+ * ```
+ */
+export class PersonMatting {
+  private previous: { plane: Float32Array; key: string } | null = null;
+
+  constructor(
+    private readonly spec: SegmentationModelSpec,
+    private readonly runner: ModelRunner,
+    private readonly smoothing: number | false,
+  ) {
+    if (smoothing !== false && !(smoothing >= 0 && smoothing <= 1)) {
+      throw new VisionError('INVALID_OPTION', `smoothing is ${String(smoothing)}; it must be in [0, 1] or false`);
+    }
+  }
+
+  /**
+   * The matte of one frame at its size. In video mode the model-size matte is blended with the
+   * previous frame's (same frame size only) before refinement.
+   *
+   * @example
+   * ```ts
+   * const out = await engine.matte(frame, { video: false, refine: false });
+   * ```
+   */
+  async matte(input: ImageInput, options: { video: boolean; refine: MattingRefineOptions | false }): Promise<MatteOutput> {
+    const refine = options.refine === false ? false : resolveRefine(options.refine);
+    const stage = await preprocessAndInfer(this.runner, this.spec, input);
+    const postStart = now();
+    const { planes, width, height } = labelProbabilities(firstOutput(stage.outputs, this.spec), this.spec);
+    const personIndex = this.spec.labels.indexOf('person');
+    let person = planes[personIndex >= 0 && personIndex < planes.length ? personIndex : planes.length - 1];
+    const { transform } = stage;
+    const { sourceWidth: w, sourceHeight: h } = transform;
+    if (options.video && this.smoothing !== false) {
+      const key = `${w}x${h}`;
+      if (this.previous?.key === key) person = smoothWithPrevious(person, this.previous.plane, this.smoothing);
+      this.previous = { plane: person, key };
+    }
+    const alpha = refine ? await this.refined(input, person, width, height, transform, refine) : planeToSource(person, width, height, transform);
+    return { alpha, width: w, height: h, timing: finishTiming(stage, postStart) };
+  }
+
+  private async refined(input: ImageInput, person: Float32Array, width: number, height: number, transform: InputTransform, refine: Refinement): Promise<Float32Array> {
+    const { sourceWidth: w, sourceHeight: h } = transform;
+    const scale = Math.min(1, refine.maxSide / Math.max(w, h));
+    const gw = Math.max(1, Math.round(w * scale));
+    const gh = Math.max(1, Math.round(h * scale));
+    const coarse = planeToSource(person, width, height, { ...transform, sourceWidth: gw, sourceHeight: gh });
+    const guide = await greyGuide(input, gw, gh);
+    const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
+    const fine = guidedFilter(guide, coarse, gw, gh, { radius, epsilon: refine.epsilon });
+    for (let i = 0; i < fine.length; i++) fine[i] = Math.min(Math.max(fine[i], 0), 1);
+    if (gw === w && gh === h) return fine;
+    return resizePlane(fine, gw, gh, w, h);
+  }
+
+  /** Forgets the previous frame's matte. @example `engine.reset();` */
+  reset(): void {
+    this.previous = null;
+  }
+}

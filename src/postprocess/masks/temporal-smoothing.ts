@@ -1,0 +1,45 @@
+/**
+ * Temporal smoothing of person-probability mattes, after MediaPipe's
+ * `SegmentationSmoothingCalculator`: where this frame's matte is sure (near 0 or 1) it is kept;
+ * where it is unsure (near 0.5) it leans on the previous frame's matte. Kills the flicker of
+ * per-frame segmentation without lagging behind confident motion.
+ */
+import { VisionError } from '../../core/errors';
+
+/**
+ * How unsure a probability is, in [0, 1]: `1 − (1 − H(p))²` with `H` the binary entropy in
+ * bits (MediaPipe approximates the same curve with a polynomial). 0 at p = 0 or 1, 1 at 0.5.
+ *
+ * @example
+ * ```ts
+ * uncertainty(0.5); // 1
+ * uncertainty(1); // 0
+ * ```
+ */
+export function uncertainty(p: number): number {
+  const q = Math.min(Math.max(p, 0), 1);
+  const entropy = q <= 0 || q >= 1 ? 0 : -(q * Math.log2(q) + (1 - q) * Math.log2(1 - q));
+  const sure = 1 - entropy;
+  return Math.min(Math.max(1 - sure * sure, 0), 1);
+}
+
+/**
+ * Blends this frame's matte with the previous one per pixel:
+ * `out = p + (prev − p) · uncertainty(p) · ratio`. Returns a new array.
+ *
+ * @throws VisionError `INVALID_OPTION` for a ratio outside [0, 1]; `INVALID_INPUT` for planes of different sizes.
+ * @example
+ * ```ts
+ * const steady = smoothWithPrevious(current, previous, 0.7);
+ * ```
+ */
+export function smoothWithPrevious(current: Float32Array, previous: Float32Array, ratio: number): Float32Array {
+  if (!(ratio >= 0 && ratio <= 1)) throw new VisionError('INVALID_OPTION', `smoothing is ${String(ratio)}; it must be in [0, 1] (the weight of the previous frame where the matte is unsure)`);
+  if (current.length !== previous.length) throw new VisionError('INVALID_INPUT', `smoothing: this frame's matte has ${current.length} values, the previous one ${previous.length}`);
+  const out = new Float32Array(current.length);
+  for (let i = 0; i < current.length; i++) {
+    const p = current[i];
+    out[i] = p + (previous[i] - p) * uncertainty(p) * ratio;
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * Fast bilinear resizing of a dense float plane (half-pixel centres, as OpenCV `INTER_LINEAR`
+ * and PyTorch `align_corners=False`, edges clamped), for bringing a working-size matte to a
+ * frame of any size: each source row is interpolated across once, then rows are blended.
+ */
+
+/** Source index pairs and weights of each output position along one axis. */
+function axisTaps(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const w1 = new Float32Array(outSize);
+  const scale = inSize / outSize;
+  for (let o = 0; o < outSize; o++) {
+    const src = Math.max(0, (o + 0.5) * scale - 0.5);
+    const lo = Math.min(Math.floor(src), inSize - 1);
+    i0[o] = lo;
+    i1[o] = Math.min(lo + 1, inSize - 1);
+    w1[o] = src - lo;
+  }
+  return { i0, i1, w1 };
+}
+
+/**
+ * A `width`×`height` plane resized bilinearly to `outWidth`×`outHeight` (a new array).
+ *
+ * @example
+ * ```ts
+ * const frameMatte = resizePlane(matte, 512, 384, 1920, 1440);
+ * ```
+ */
+export function resizePlane(plane: Float32Array, width: number, height: number, outWidth: number, outHeight: number): Float32Array {
+  const xs = axisTaps(width, outWidth);
+  const ys = axisTaps(height, outHeight);
+  const out = new Float32Array(outWidth * outHeight);
+  // rows of the source interpolated across to the output width, kept while consecutive output rows need them
+  let rowA = new Float32Array(outWidth);
+  let rowB = new Float32Array(outWidth);
+  let loadedA = -1;
+  let loadedB = -1;
+  const across = (y: number, into: Float32Array): void => {
+    const base = y * width;
+    for (let x = 0; x < outWidth; x++) {
+      const a = plane[base + xs.i0[x]];
+      into[x] = a + (plane[base + xs.i1[x]] - a) * xs.w1[x];
+    }
+  };
+  for (let o = 0; o < outHeight; o++) {
+    const y0 = ys.i0[o];
+    const y1 = ys.i1[o];
+    if (loadedA !== y0) {
+      if (loadedB === y0) {
+        [rowA, rowB] = [rowB, rowA];
+        [loadedA, loadedB] = [loadedB, loadedA];
+      } else {
+        across(y0, rowA);
+        loadedA = y0;
+      }
+    }
+    if (loadedB !== y1) {
+      across(y1, rowB);
+      loadedB = y1;
+    }
+    const w = ys.w1[o];
+    const offset = o * outWidth;
+    for (let x = 0; x < outWidth; x++) {
+      const a = rowA[x];
+      out[offset + x] = a + (rowB[x] - a) * w;
+    }
+  }
+  return out;
+}

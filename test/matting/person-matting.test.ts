@@ -1,0 +1,111 @@
+/**
+ * The default video-matting pipeline (MediaPipe Selfie / Meet person segmentation, Apache-2.0)
+ * on real weights (tfjs wasm): the matte on the astronaut photo (person high, background low;
+ * unrefined it equals the image-segmentation pipeline's person mask), guided-filter
+ * refinement, temporal smoothing in video mode, bad input (1×1 and 8000×8000 frames) and
+ * flat tensor / mask counts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawImage, decodeImageFile, pipeline } from '../../src/node/index';
+import { Mask } from '../../src/core/mask';
+import { CENTERNET_COCO } from '../../src/models/catalog';
+import { MEET_SEGMENTATION } from '../../src/models/segmentation-cards';
+import { type VideoMattingPipeline, createVideoMattingPipeline } from '../../src/pipelines/matting/video-matting-pipeline';
+import { fixturePhoto } from '../helpers/photos';
+
+const mae = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
+
+/** Mean of a plane over a box [x1, y1, x2, y2) of a `width`-wide image. */
+function boxMean(plane: Float32Array, width: number, [x1, y1, x2, y2]: readonly number[]): number {
+  let sum = 0;
+  for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) sum += plane[y * width + x];
+  return sum / ((x2 - x1) * (y2 - y1));
+}
+
+/** The astronaut (512×512): her face and suit, and the background at the top right. */
+const PERSON_BOX = [160, 80, 280, 400] as const;
+const BACKGROUND_BOX = [400, 0, 512, 120] as const;
+
+describe('video matting with Selfie (default) and Meet (real weights, wasm)', () => {
+  let matting: VideoMattingPipeline;
+  let astronaut: RawImage;
+
+  beforeAll(async () => {
+    matting = await pipeline('video-matting', { backend: 'wasm' });
+    astronaut = await decodeImageFile(fixturePhoto('astronaut'));
+  });
+  afterAll(() => matting?.dispose());
+
+  it('astronaut: person high, background low; unrefined it is the image-segmentation person mask; refined it stays close', async () => {
+    expect(matting.spec.id).toBe('selfie-segmentation');
+    expect(matting.isRecurrent).toBe(false);
+    const refined = await matting.run(astronaut);
+    const raw = await matting.run(astronaut, { refine: false });
+    const segmenter = await pipeline('image-segmentation', { model: matting.runner, spec: matting.spec });
+    const seg = await segmenter.run(astronaut, { outputCategoryMask: false });
+    const alpha = refined.alpha.toFloat32Array();
+    const plain = raw.alpha.toFloat32Array();
+    expect([refined.alpha.width, refined.alpha.height, refined.alpha.kind]).toEqual([512, 512, 'probability']);
+    expect(refined.foreground).toBeUndefined();
+    expect(Array.from(plain)).toEqual(Array.from(seg.confidenceMasks![1].toFloat32Array()));
+    const figures = { personIn: boxMean(alpha, 512, PERSON_BOX), background: boxMean(alpha, 512, BACKGROUND_BOX), refinedVsRaw: mae(alpha, plain) };
+    console.log(`Selfie astronaut: ${JSON.stringify(figures)}`);
+    expect(figures.personIn).toBeGreaterThan(0.85);
+    expect(figures.background).toBeLessThan(0.1);
+    expect(figures.refinedVsRaw).toBeLessThan(0.05);
+    for (const m of [refined.alpha, raw.alpha, ...seg.confidenceMasks!]) m.close();
+    segmenter.dispose();
+  });
+
+  it('Meet on the astronaut: person high, background low', async () => {
+    const meet = await createVideoMattingPipeline({ model: MEET_SEGMENTATION, backend: 'wasm' });
+    const { alpha } = await meet.run(astronaut);
+    const plane = alpha.toFloat32Array();
+    console.log(`Meet astronaut: person ${boxMean(plane, 512, PERSON_BOX).toFixed(2)}, background ${boxMean(plane, 512, BACKGROUND_BOX).toFixed(2)}`);
+    expect(boxMean(plane, 512, PERSON_BOX)).toBeGreaterThan(0.8);
+    expect(boxMean(plane, 512, BACKGROUND_BOX)).toBeLessThan(0.15);
+    alpha.close();
+    meet.dispose();
+  });
+
+  it('video mode blends unsure pixels with the previous frame; reset() and a new size start over; counts stay flat', async () => {
+    const shifted: RawImage = { ...astronaut, data: astronaut.data.map((_, i) => astronaut.data[(i + 3 * 24) % astronaut.data.length]) };
+    const alone = await matting.run(shifted);
+    matting.reset();
+    (await matting.runForVideo(astronaut, 0)).alpha.close();
+    const after = await matting.runForVideo(shifted, 33);
+    const blended = mae(after.alpha.toFloat32Array(), alone.alpha.toFloat32Array());
+    console.log(`Selfie video: shifted frame after the photo vs alone, MAE ${blended.toExponential(2)}`);
+    expect(blended).toBeGreaterThan(1e-4);
+    matting.reset();
+    const fresh = await matting.runForVideo(shifted, 66);
+    expect(mae(fresh.alpha.toFloat32Array(), alone.alpha.toFloat32Array())).toBe(0);
+    for (const m of [alone.alpha, after.alpha, fresh.alpha]) m.close();
+    const frame: RawImage = { data: new Uint8Array(160 * 120 * 3).map((_, i) => (i * 7) % 255), width: 160, height: 120, channels: 3 };
+    (await matting.runForVideo(frame, 99)).alpha.close();
+    const tensors = tf.memory().numTensors;
+    const masks = Mask.openCount;
+    for (let i = 0; i < 10; i++) (await matting.runForVideo(frame, 100 + i * 33)).alpha.close();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(Mask.openCount).toBe(masks);
+  });
+
+  it('bad input: a 1×1 and an 8000×8000 frame give mattes of their size; broken images are INVALID_INPUT; bad options INVALID_OPTION', async () => {
+    const one = await matting.runForVideo({ data: new Uint8Array([10, 20, 30]), width: 1, height: 1, channels: 3 }, 0);
+    expect([one.alpha.width, one.alpha.height]).toEqual([1, 1]);
+    expect(Number.isFinite(one.alpha.toFloat32Array()[0])).toBe(true);
+    one.alpha.close();
+    const huge = await matting.run({ data: new Uint8Array(8000 * 8000 * 3).fill(90), width: 8000, height: 8000, channels: 3 });
+    console.log(`8000×8000 frame: ${JSON.stringify(huge.timing)}`);
+    expect([huge.alpha.width, huge.alpha.height]).toEqual([8000, 8000]);
+    huge.alpha.close();
+    await expect(matting.run({ data: new Uint8Array(3), width: 0, height: 1, channels: 3 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(matting.runForVideo(astronaut, Number.NaN)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(matting.run(astronaut, { refine: { radius: 0.5 } })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, smoothing: 2 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(createVideoMattingPipeline({ model: CENTERNET_COCO })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    const ok = await matting.run({ data: new Uint8Array(32 * 24 * 3).fill(128), width: 32, height: 24, channels: 3 });
+    ok.alpha.close();
+  });
+});

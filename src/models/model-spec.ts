@@ -12,7 +12,8 @@ export type TaskName =
   | 'instance-segmentation'
   | 'image-segmentation'
   | 'pose-estimation'
-  | 'image-to-text';
+  | 'image-to-text'
+  | 'image-feature-extraction';
 
 /**
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,

@@ -29,3 +29,8 @@ export { ImageToTextPipeline, createImageToTextPipeline } from './captioning/ima
 export type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning/captioning-types';
 export { loadCaptionTokenizer } from './captioning/caption-tokenizer';
 export type { CaptionTokenizer, TokenizerSource } from './captioning/caption-tokenizer';
+export { FeatureExtractionPipeline, createFeatureExtractionPipeline } from './embeddings/feature-extraction-pipeline';
+export type { FeatureExtractionBatchResult, FeatureExtractionOptions, FeatureExtractionResult } from './embeddings/feature-extraction-types';
+export { SimilarityIndex } from './embeddings/similarity-index';
+export type { SearchHit } from './embeddings/similarity-index';
+export { deleteIndexFromIndexedDB, loadIndexFromIndexedDB, saveIndexToIndexedDB } from './embeddings/similarity-index-store';

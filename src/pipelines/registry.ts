@@ -10,6 +10,8 @@ import type { ImageSegmentationOptions, InstanceSegmentationOptions } from './se
 import { type ImageToTextPipeline, createImageToTextPipeline } from './captioning/image-to-text-pipeline';
 import type { ImageToTextOptions } from './captioning/captioning-types';
 import type { PoseEstimationOptions } from './pose/pose-types';
+import { type FeatureExtractionPipeline, createFeatureExtractionPipeline } from './embeddings/feature-extraction-pipeline';
+import type { FeatureExtractionOptions } from './embeddings/feature-extraction-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
 export interface TaskOptions {
@@ -19,6 +21,7 @@ export interface TaskOptions {
   'instance-segmentation': InstanceSegmentationOptions;
   'image-segmentation': ImageSegmentationOptions;
   'image-to-text': ImageToTextOptions;
+  'image-feature-extraction': FeatureExtractionOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -29,6 +32,7 @@ export interface TaskPipeline {
   'instance-segmentation': InstanceSegmentationPipeline;
   'image-segmentation': ImageSegmentationPipeline;
   'image-to-text': ImageToTextPipeline;
+  'image-feature-extraction': FeatureExtractionPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -41,6 +45,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'instance-segmentation': createInstanceSegmentationPipeline,
   'image-segmentation': createImageSegmentationPipeline,
   'image-to-text': createImageToTextPipeline,
+  'image-feature-extraction': createFeatureExtractionPipeline,
 });
 
 /** The tasks `pipeline()` can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

@@ -66,3 +66,5 @@ export { rleArea, rleIou } from './masks/rle';
 export { beamSearch } from './caption/beam-search';
 export { greedyDecode } from './caption/greedy';
 export type { GenerationOptions } from './caption/generation-options';
+export { l2Normalize, pooledEmbeddings } from './embeddings/pooled-embeddings';
+export type { FeatureLayout } from './embeddings/pooled-embeddings';

@@ -2,7 +2,7 @@ import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
 import { BLAZEFACE_BACK_ANCHORS } from '../postprocess/detection/mediapipe-ssd-anchors';
 import { COCO_LABELS } from './coco-labels';
-import { MOBILENET_V2_FEATURES, MOBILENET_V2_MID_FEATURES } from './embedding-cards';
+import { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import type { ModelSpec } from './model-spec';
@@ -135,7 +135,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   [SELFIE_SEGMENTATION.id]: SELFIE_SEGMENTATION,
   [MEET_SEGMENTATION.id]: MEET_SEGMENTATION,
   [MOBILENET_V2_FEATURES.id]: MOBILENET_V2_FEATURES,
-  [MOBILENET_V2_MID_FEATURES.id]: MOBILENET_V2_MID_FEATURES,
+  [MOBILENET_V2_FLATTEN_FEATURES.id]: MOBILENET_V2_FLATTEN_FEATURES,
 });
 
 /**

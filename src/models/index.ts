@@ -22,4 +22,4 @@ export type { PoseFamily, PoseHeadSpec, PoseModelSpec } from './pose-cards';
 export { MEET_SEGMENTATION, SELFIE_SEGMENTATION, maskRcnnModel, yoloSegModel } from './segmentation-cards';
 export type { MaskRcnnCardOptions, SegmentationHead, SegmentationModelSpec } from './segmentation-cards';
 export { COCO_SSD, YOLOV5S_COCO } from './zoo-cards';
-export { MOBILENET_V2_FEATURES, MOBILENET_V2_MID_FEATURES } from './embedding-cards';
+export { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';

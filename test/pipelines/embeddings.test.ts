@@ -8,7 +8,7 @@ import { fixturePhoto, packageFile } from '../helpers/photos';
 const norm = (v: Float32Array) => Math.hypot(...v);
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
 
-describe('image-feature-extraction pipeline (nsfwjs MobileNetV2 flatten_1)', () => {
+describe('image-feature-extraction pipeline (nsfwjs MobileNetV2, mid-level layers)', () => {
   let embedder: FeatureExtractionPipeline;
   beforeAll(async () => {
     embedder = await pipeline('image-feature-extraction');
@@ -38,14 +38,13 @@ describe('image-feature-extraction pipeline (nsfwjs MobileNetV2 flatten_1)', () 
     expect(recall).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('returns unit-length 1280-d vectors; a batch equals single runs', async () => {
-    expect(embedder.dim).toBe(1280);
-    console.log(`backend ${embedder.runner.backend}`);
+  it('returns unit-length 1536-d vectors; a batch equals single runs', async () => {
+    expect(embedder.dim).toBe(1536);
     const photos = await Promise.all(['astronaut', 'coffee'].map((n) => toRgba(sharp(fixturePhoto(n as 'coffee')))));
     const single = await Promise.all(photos.map((p) => embedder.run(p)));
     const { embeddings, imageSizes } = await embedder.runBatch(photos);
     for (const [i, { embedding, imageSize }] of single.entries()) {
-      expect(embedding).toHaveLength(1280);
+      expect(embedding).toHaveLength(1536);
       expect(norm(embedding)).toBeCloseTo(1, 5);
       expect(imageSizes[i]).toEqual(imageSize);
       expect(dot(embedding, embeddings[i])).toBeGreaterThan(0.99999);
@@ -53,13 +52,16 @@ describe('image-feature-extraction pipeline (nsfwjs MobileNetV2 flatten_1)', () 
     expect(dot(single[0].embedding, single[1].embedding)).toBeLessThan(0.95);
   });
 
-  it('takes mid-level layers and named outputs of a user model', async () => {
-    const mid = await pipeline('image-feature-extraction', { model: 'mobilenet-v2-mid-features' });
+  it('takes flatten_1, layers by name and named outputs of a user model', async () => {
     const coffee = await toRgba(sharp(fixturePhoto('coffee')));
-    const { embedding } = await mid.run(coffee);
-    expect(embedding).toHaveLength(1536);
+    const flatten = await pipeline('image-feature-extraction', { model: 'mobilenet-v2-flatten-features' });
+    const byLayer = await pipeline('image-feature-extraction', { layers: 'flatten_1' });
+    const { embedding } = await flatten.run(coffee);
+    expect(embedding).toHaveLength(1280);
     expect(norm(embedding)).toBeCloseTo(1, 5);
-    mid.dispose();
+    expect(dot(embedding, (await byLayer.run(coffee)).embedding)).toBeGreaterThan(0.99999);
+    flatten.dispose();
+    byLayer.dispose();
     // the classifier's own output, named, on a runner the caller owns: pooled [1, 5] = its probabilities, normalised
     const runner = await loadModel(packageFile('nsfwjs', 'dist/models/mobilenet_v2/model.min.js'));
     const spec: ModelSpec = { ...MOBILENET_V2_FEATURES, id: 'mine', family: 'pooled-output', outputs: undefined };
@@ -80,7 +82,7 @@ describe('image-feature-extraction pipeline (nsfwjs MobileNetV2 flatten_1)', () 
     await expect(pipeline('image-feature-extraction', { model: 'centernet-coco' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(embedder.run({ data: new Uint8Array(10), width: 100, height: 100, channels: 4 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(embedder.runBatch('x' as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    expect((await embedder.run({ data: new Uint8Array(64 * 48 * 4).fill(128), width: 64, height: 48, channels: 4 })).embedding).toHaveLength(1280);
+    expect((await embedder.run({ data: new Uint8Array(64 * 48 * 4).fill(128), width: 64, height: 48, channels: 4 })).embedding).toHaveLength(1536);
   });
 
   it('keeps the tensor count flat over runs and batches', async () => {

@@ -39,7 +39,7 @@ function embeddingsOf(outputs: Record<string, RawTensor>, layout: FeatureLayout)
  * @example
  * ```ts
  * const embedder = await pipeline('image-feature-extraction');
- * const { embedding } = await embedder.run(image); // Float32Array(1280), norm 1
+ * const { embedding } = await embedder.run(image); // Float32Array(1536), norm 1
  * const { embeddings } = await embedder.runBatch([a, b, c]);
  * ```
  */
@@ -140,7 +140,7 @@ function outputSource(spec: ModelSpec, runner: ModelRunner, options: FeatureExtr
  * @example
  * ```ts
  * const embedder = await createFeatureExtractionPipeline({ backend: 'wasm' });
- * console.log(embedder.dim); // 1280
+ * console.log(embedder.dim); // 1536
  * ```
  */
 export async function createFeatureExtractionPipeline(options: FeatureExtractionOptions = {}): Promise<FeatureExtractionPipeline> {

@@ -5,7 +5,7 @@ import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-option
 
 /**
  * Options of an image-feature-extraction pipeline. Default model: `mobilenet-v2-features`
- * (nsfwjs MobileNetV2, 1280 `flatten_1` features). Your own model: a {@link ModelSpec} of task
+ * (nsfwjs MobileNetV2 cut at mid-level layers, 1536 features). Your own model: a {@link ModelSpec} of task
  * `image-feature-extraction` with family `layer-features` (tfjs layers model; `outputs` name
  * layers) or `pooled-output` (any tfjs or ONNX model; `outputs[0]` names the output to pool).
  *
@@ -35,7 +35,7 @@ export interface FeatureExtractionOptions extends BasePipelineOptions {
  * @example
  * ```ts
  * const { embedding } = await embedder.run(image);
- * console.log(embedding.length); // 1280
+ * console.log(embedding.length); // 1536
  * ```
  */
 export interface FeatureExtractionResult extends TimedResult {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { NSFW_MOBILENET_V2, resolveModelLocation } from '../../models/catalog';
-import { MOBILENET_V2_MID_FEATURES } from '../../models/embedding-cards';
+import { MOBILENET_V2_FEATURES } from '../../models/embedding-cards';
 import type { ModelSpec } from '../../models/model-spec';
 import type { InputSpec } from '../../preprocess/prepare';
 import { layerFeatureModel } from '../../runtime/layer-features';
@@ -21,7 +21,7 @@ import { type LabeledImage, type LongWorkOptions, imagesToTensors } from '../dat
  * const backbone = await loadMobileNetV2Backbone({ layers: MOBILENET_V2_MID_LAYERS }); // dim 1536
  * ```
  */
-export const MOBILENET_V2_MID_LAYERS: readonly string[] = /* @__PURE__ */ Object.freeze([...(MOBILENET_V2_MID_FEATURES.outputs ?? [])]);
+export const MOBILENET_V2_MID_LAYERS: readonly string[] = /* @__PURE__ */ Object.freeze([...(MOBILENET_V2_FEATURES.outputs ?? [])]);
 
 /**
  * A frozen feature extractor: a tfjs layers model cut at one layer, with the input spec its

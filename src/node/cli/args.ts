@@ -10,7 +10,7 @@ import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend'
  * const command: CliCommand = 'segment';
  * ```
  */
-export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'caption' | 'train';
+export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'caption' | 'train' | 'embed' | 'search';
 
 /**
  * The commands, in the order `--help` lists them.
@@ -20,7 +20,7 @@ export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'caption' 
  * CLI_COMMANDS.includes('pose'); // true
  * ```
  */
-export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'caption', 'train'];
+export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'caption', 'train', 'embed', 'search'];
 
 /**
  * The heads `visionpipe train` can put on the frozen backbone.
@@ -79,9 +79,11 @@ export interface CliArgs {
   fps?: number;
   /** largest image or video frame accepted, in pixels (default 2^26 = 8192×8192). */
   maxPixels?: number;
+  /** search: the folder written by `visionpipe embed`. */
+  index?: string;
 }
 
-type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels';
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'index';
 
 const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
 
@@ -93,6 +95,8 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   pose: VIDEO,
   caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
   train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
+  embed: ['model', 'backend', 'out', 'max-pixels'],
+  search: ['index', 'top', 'out', 'json', 'backend', 'max-pixels'],
 };
 
 function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
@@ -149,6 +153,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         every: { type: 'string' },
         fps: { type: 'string' },
         'max-pixels': { type: 'string' },
+        index: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -181,5 +186,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     every: numberOption(values.every, 'every', 1, 1_000_000, true),
     fps: numberOption(values.fps, 'fps', 0.01, 1000),
     maxPixels: numberOption(values['max-pixels'], 'max-pixels', 1, Number.MAX_SAFE_INTEGER, true),
+    index: values.index,
   };
 }

@@ -143,7 +143,9 @@ export class SimilarityIndex<M = unknown> {
     }
     if (sum === 0) throw new VisionError('INVALID_INPUT', `${what} is all zeros; cosine similarity needs a non-zero vector`);
     const scale = 1 / Math.sqrt(sum);
-    return Float32Array.from(vector, (v) => v * scale);
+    const unit = new Float32Array(this.dim);
+    for (let i = 0; i < this.dim; i++) unit[i] = vector[i] * scale;
+    return unit;
   }
 }
 

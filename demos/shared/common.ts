@@ -11,6 +11,7 @@ const PAGES: ReadonlyArray<readonly [string, string]> = [
   ['pose', 'Pose'],
   ['teach', 'Teach'],
   ['caption', 'Caption'],
+  ['similar', 'Find similar'],
 ];
 
 /** Query parameters: `?backend=wasm` (or `webgpu,wasm`) forces backends; `?models=/x/` moves the model base URL (same origin only). */

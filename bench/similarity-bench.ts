@@ -42,6 +42,12 @@ function bruteForceTop(raw: Float32Array, count: number, query: Float32Array, k:
   return order.slice(0, k);
 }
 
+/** CPU milliseconds (user + system) of this process since `start`. */
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
 /** The similarity-search section of `npm run bench` (`--only=similarity`). */
 export async function similaritySections(quick: boolean): Promise<Section[]> {
   const count = quick ? 10_000 : 100_000;
@@ -50,8 +56,10 @@ export async function similaritySections(quick: boolean): Promise<Section[]> {
   for (let i = 0; i < raw.length; i++) raw[i] = next();
   const index = new SimilarityIndex(DIM);
   const buildStart = performance.now();
+  const buildCpu = process.cpuUsage();
   for (let row = 0; row < count; row++) index.add(String(row), raw.subarray(row * DIM, (row + 1) * DIM));
   const buildMs = performance.now() - buildStart;
+  const buildCpuMs = cpuMs(buildCpu);
   const queries = Array.from({ length: 20 }, () => Float32Array.from({ length: DIM }, next));
   let mismatches = 0;
   for (const query of queries) {
@@ -70,6 +78,10 @@ export async function similaritySections(quick: boolean): Promise<Section[]> {
     tf.dispose([values, indices]);
     return ids;
   };
+  // CPU time per query (process.cpuUsage): what a query costs when other processes share the cores
+  const searchCpu = process.cpuUsage();
+  for (const query of queries) index.search(query, K);
+  const searchCpuMs = cpuMs(searchCpu) / queries.length;
   let tfMismatches = 0;
   for (const query of queries) {
     if ((await tfSearch(query)).join() !== bruteForceTop(raw, count, query, K).join()) tfMismatches++;
@@ -92,6 +104,8 @@ export async function similaritySections(quick: boolean): Promise<Section[]> {
       rows: stats,
       summary: {
         'build ms (add every vector)': buildMs,
+        'build CPU ms': buildCpuMs,
+        'index search CPU ms per query': searchCpuMs,
         'matrix MB': (count * DIM * 4) / 2 ** 20,
         'queries whose top-5 ids equal brute force': `${queries.length - mismatches} / ${queries.length}`,
         'tfjs queries whose top-5 equal brute force': `${queries.length - tfMismatches} / ${queries.length}`,

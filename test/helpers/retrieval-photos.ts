@@ -48,10 +48,15 @@ export async function toRgba(image: sharp.Sharp): Promise<RgbaPhoto> {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
 }
 
-/** One of {@link RETRIEVAL_PHOTOS} as encoded PNG bytes (the tile cut out), RGB. */
+/** One of {@link RETRIEVAL_PHOTOS} as encoded PNG bytes (the tile cut out, at most 512 pixels a side: keeps the test quick), RGB. */
 export async function photoPng(photo: (typeof RETRIEVAL_PHOTOS)[number]): Promise<Buffer> {
   const image = sharp(photo.file);
-  return (photo.tile ? image.extract(photo.tile) : image).toColourspace('srgb').removeAlpha().png().toBuffer();
+  return (photo.tile ? image.extract(photo.tile) : image)
+    .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .png({ compressionLevel: 1 })
+    .toBuffer();
 }
 
 /** The edits a retrieval query makes of a photo: mirrored, centre 80 % crop, brighter, JPEG quality 30. */

@@ -36,7 +36,7 @@ describe('image-feature-extraction pipeline (nsfwjs MobileNetV2, mid-level layer
     const recall = 1 - misses.length / queries;
     console.log(`retrieval recall@1 = ${recall.toFixed(3)} over ${queries} queries of ${pngs.length} real photos; misses: ${misses.join('; ') || 'none'}`);
     expect(recall).toBeGreaterThanOrEqual(0.95);
-  });
+  }, 300_000);
 
   it('returns unit-length 1536-d vectors; a batch equals single runs', async () => {
     expect(embedder.dim).toBe(1536);
@@ -73,7 +73,7 @@ describe('image-feature-extraction pipeline (nsfwjs MobileNetV2, mid-level layer
     fromZeros.forEach((v, i) => expect(v).toBeCloseTo(probabilities[i] / scale, 5));
     mine.dispose();
     runner.dispose();
-  });
+  }, 240_000);
 
   it('rejects bad options and bad images with VisionError, and keeps working', async () => {
     await expect(pipeline('image-feature-extraction', { batchSize: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });

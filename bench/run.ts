@@ -2,7 +2,7 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|masks|bundle|zoo|matting`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|masks|bundle|zoo|matting|similarity`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,6 +18,7 @@ import { handSections } from './hands-bench';
 import { faceSections } from './face-bench';
 import { type Section, formatSection } from './report';
 import { gcBetweenRounds } from './timing';
+import { similaritySections } from './similarity-bench';
 import { yoloSections } from './yolo-bench';
 import { zooSections } from './zoo-bench';
 
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   if (!only || only === 'bundle') emit(await bundleSections());
   if (!only || only === 'zoo') emit(await zooSections(quick));
   if (!only || only === 'matting') emit(await mattingSections(quick));
+  if (!only || only === 'similarity') emit(await similaritySections(quick));
   const seconds = (Date.now() - started) / 1000;
   console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
   mkdirSync(dirname(RESULTS), { recursive: true });

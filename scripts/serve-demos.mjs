@@ -177,6 +177,8 @@ export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } 
   const bundles = sirv(OUTDIR, options);
   const models = new Map(MODEL_PACKAGES.map((pkg) => [pkg, sirv(join(ROOT, 'node_modules', pkg), options)]));
   const fetchedModels = fetchedModelHandler(options);
+  // real photos for the Find similar page: face-api's group photos and the committed test photos
+  const photos = { '/photos/face-api/': sirv(join(ROOT, 'node_modules/@vladmandic/face-api/demo'), options), '/photos/fixtures/': sirv(join(ROOT, 'test/fixtures/images'), options) };
   const hostsByPort = new Map();
   const answer = (res, status, message, headers = {}) => {
     res.statusCode = status;
@@ -194,6 +196,8 @@ export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } 
     if (path.startsWith('/ort/')) return serve(ort, '/ort');
     if (path === '/captioner/captioner.json') return captioner.handle(res);
     if (fetchedModels(req, res, path)) return;
+    const photoPrefix = Object.keys(photos).find((prefix) => path.startsWith(prefix));
+    if (photoPrefix) return serve(photos[photoPrefix], photoPrefix.slice(0, -1));
     if (path.startsWith('/models/')) {
       const pkg = MODEL_PACKAGES.find((p) => path.startsWith(`/models/${p}/`));
       return pkg ? serve(models.get(pkg), `/models/${pkg}`) : notFound();

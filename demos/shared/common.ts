@@ -12,6 +12,7 @@ const PAGES: ReadonlyArray<readonly [string, string]> = [
   ['teach', 'Teach'],
   ['caption', 'Caption'],
   ['background', 'Background'],
+  ['similar', 'Find similar'],
 ];
 
 /** Query parameters: `?backend=wasm` (or `webgpu,wasm`) forces backends; `?models=/x/` moves the model base URL (same origin only). */

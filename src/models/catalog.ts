@@ -1,6 +1,7 @@
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
 import { COCO_LABELS } from './coco-labels';
+import { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { HAND_MODEL_CARDS, HANDTRACK } from './hand-cards';
 import { FACE_MODEL_CARDS } from './face-cards';
@@ -142,6 +143,8 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   [HANDTRACK.id]: HANDTRACK,
   ...FACE_MODEL_CARDS,
   [RVM_MOBILENETV3.id]: RVM_MOBILENETV3,
+  [MOBILENET_V2_FEATURES.id]: MOBILENET_V2_FEATURES,
+  [MOBILENET_V2_FLATTEN_FEATURES.id]: MOBILENET_V2_FLATTEN_FEATURES,
 });
 
 /**

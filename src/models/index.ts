@@ -30,3 +30,4 @@ export { FACEMESH, FACEMESH_ATTENTION, FACE_DETECTOR_CARDS, FACE_DETECTOR_FULL, 
 export type { FaceDetectorSpec, FaceMeshFamily, FaceMeshHeadSpec, FaceMeshModelSpec } from './face-cards';
 export { RVM_MOBILENETV3 } from './matting-cards';
 export type { RecurrentMattingHead, RecurrentMattingSpec } from './matting-cards';
+export { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';

@@ -11,7 +11,8 @@ export type TaskName =
   | 'face-embedding'
   | 'hand-landmarks'
   | 'face-landmarks'
-  | 'video-matting';
+  | 'video-matting'
+  | 'image-feature-extraction';
 
 /**
  * Where a catalogued model's files are: a file inside an npm package (resolved locally in Node,

@@ -12,6 +12,7 @@ import { runBatch } from './cli/run-batch';
 import type { TaskSettings } from './cli/task-types';
 import { type TaskCommand, createCliTask } from './cli/tasks';
 import { runTrain } from './cli/train';
+import { runEmbed, runSearch } from './cli/embed-search';
 import { USAGE } from './cli/usage';
 import { nodePlatform } from './node-platform';
 
@@ -70,6 +71,8 @@ async function execute(args: CliArgs & { command: CliCommand }, print: Print, pr
   checkOutFolder(args.out);
   if (args.maxPixels !== undefined) setPlatform({ maxPixels: args.maxPixels });
   if (command === 'train') return runTrain(args, print, printError);
+  if (command === 'embed') return runEmbed(args, print, printError);
+  if (command === 'search') return runSearch(args, print);
   const settings = await taskSettings(command, args);
   const notice = copyleftNotice(settings.model);
   if (notice) printError(notice);

@@ -12,4 +12,5 @@ export * from '../index';
 export { decodeImageFile, nodePlatform } from './node-platform';
 export { loadTrainedClassifierFolder } from './model-folders';
 export { loadClassifierFolder, saveClassifierFolder } from './classifier-folder';
+export { loadSimilarityIndex, saveSimilarityIndex } from './similarity-index-file';
 export { writeAnnotated, writeAnnotatedImage, writeMaskOverlay, writePoseImage } from './annotate';

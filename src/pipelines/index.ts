@@ -47,3 +47,8 @@ export type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunO
 export { VideoMattingPipeline, createVideoMattingPipeline } from './matting/video-matting-pipeline';
 export { recommendedDownsampleRatio } from './matting/recurrent-matting';
 export type { MattingRefineOptions, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting/matting-types';
+export { FeatureExtractionPipeline, createFeatureExtractionPipeline } from './embeddings/feature-extraction-pipeline';
+export type { FeatureExtractionBatchResult, FeatureExtractionOptions, FeatureExtractionResult } from './embeddings/feature-extraction-types';
+export { SimilarityIndex } from './embeddings/similarity-index';
+export type { SearchHit } from './embeddings/similarity-index';
+export { deleteIndexFromIndexedDB, loadIndexFromIndexedDB, saveIndexToIndexedDB } from './embeddings/similarity-index-store';

@@ -18,6 +18,8 @@ import { type FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/
 import type { FaceLandmarksOptions } from './face/face-types';
 import { type VideoMattingPipeline, createVideoMattingPipeline } from './matting/video-matting-pipeline';
 import type { VideoMattingOptions } from './matting/matting-types';
+import { type FeatureExtractionPipeline, createFeatureExtractionPipeline } from './embeddings/feature-extraction-pipeline';
+import type { FeatureExtractionOptions } from './embeddings/feature-extraction-types';
 
 /** Options type of each task. @example `const o: TaskOptions['object-detection'] = { threshold: 0.5 };` */
 export interface TaskOptions {
@@ -31,6 +33,7 @@ export interface TaskOptions {
   'hand-landmarks': HandLandmarkOptions;
   'face-landmarks': FaceLandmarksOptions;
   'video-matting': VideoMattingOptions;
+  'image-feature-extraction': FeatureExtractionOptions;
 }
 
 /** Pipeline type of each task. @example `let p: TaskPipeline['image-classification'];` */
@@ -45,6 +48,7 @@ export interface TaskPipeline {
   'hand-landmarks': HandLandmarkPipeline;
   'face-landmarks': FaceLandmarksPipeline;
   'video-matting': VideoMattingPipeline;
+  'image-feature-extraction': FeatureExtractionPipeline;
 }
 
 /** The tasks that have a pipeline today. @example `const t: PipelineTask = 'object-detection';` */
@@ -61,6 +65,7 @@ const FACTORIES: { readonly [T in PipelineTask]: (options: TaskOptions[T]) => Pr
   'hand-landmarks': createHandLandmarkPipeline,
   'face-landmarks': createFaceLandmarksPipeline,
   'video-matting': createVideoMattingPipeline,
+  'image-feature-extraction': createFeatureExtractionPipeline,
 });
 
 /** The tasks `pipeline()` can build. @example `SUPPORTED_TASKS.includes('object-detection')` */

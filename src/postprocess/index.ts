@@ -89,3 +89,5 @@ export { boxMean, guidedFilter } from './masks/guided-filter';
 export type { GuidedFilterOptions } from './masks/guided-filter';
 export { smoothWithPrevious, uncertainty } from './masks/temporal-smoothing';
 export { resizePlane } from './masks/upsample';
+export { pooledEmbeddings } from './embeddings/pooled-embeddings';
+export type { FeatureLayout } from './embeddings/pooled-embeddings';

@@ -15,3 +15,4 @@ export { loadPackedModel } from './packed-model';
 export type { PackedModelSource } from './packed-model';
 export type { TfjsModelFiles } from './tfjs-artifacts';
 export { parseClassNames, readOnnxMetadata } from './onnx-metadata';
+export { layerFeatureModel } from './layer-features';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { facePhoto } from '../helpers/photos';
-import { SHOTS, useDemoSite, waitForDemo } from './helpers';
+import sharp from 'sharp';
+import { type DemoState, SHOTS, useDemoSite, waitForDemo } from './helpers';
 
 interface Detection {
   label: string;
@@ -172,4 +173,33 @@ describe('without a camera', () => {
     expect((state.summary as { visibleKeypoints: number }[])[0]?.visibleKeypoints).toBeGreaterThanOrEqual(5);
     await page.close();
   });
+});
+
+/** `window.demo.summary` of the Find similar page (demos/similar.ts). */
+interface SimilarState extends DemoState {
+  summary: { indexed: number; fromCache: number; query: string | null; neighbours: { id: string; score: number }[] };
+}
+
+describe('Find similar page', () => {
+  it('indexes its nine real photos, finds the original of a flipped upload, and reads embeddings back from IndexedDB', async () => {
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}similar?backend=wasm`);
+    const first = await waitForDemo<SimilarState>(page, log, (s) => s.state === 'running', 180_000);
+    expect(first.summary).toMatchObject({ indexed: 9, fromCache: 0, query: 'sample1' });
+    expect(first.summary.neighbours).toHaveLength(5);
+
+    const flipped = await sharp(facePhoto(3)).flop().jpeg({ quality: 85 }).toBuffer();
+    await page.locator('#upload').setInputFiles({ name: 'flipped.jpg', mimeType: 'image/jpeg', buffer: flipped });
+    const searched = await waitForDemo<SimilarState>(page, log, (s) => s.summary.query === 'flipped.jpg', 60_000);
+    expect(searched.summary.indexed).toBe(10);
+    expect(searched.summary.neighbours[0].id).toBe('sample3');
+    expect(await page.locator('#neighbours figure').count()).toBe(5);
+
+    // a second visit takes the nine embeddings from IndexedDB (SimilarityIndex bytes via idb-keyval)
+    await page.reload();
+    const again = await waitForDemo<SimilarState>(page, log, (s) => s.state === 'running', 120_000);
+    expect(again.summary).toMatchObject({ indexed: 9, fromCache: 9 });
+    expect(again.summary.neighbours).toEqual(first.summary.neighbours.map((n) => ({ id: n.id, score: expect.closeTo(n.score, 5) })));
+    await page.close();
+  }, 300_000);
 });

@@ -10,7 +10,7 @@ import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend'
  * const command: CliCommand = 'segment';
  * ```
  */
-export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'face' | 'caption' | 'train' | 'matte';
+export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'face' | 'caption' | 'train' | 'matte' | 'embed' | 'search';
 
 /**
  * The commands, in the order `--help` lists them.
@@ -20,7 +20,7 @@ export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 
  * CLI_COMMANDS.includes('pose'); // true
  * ```
  */
-export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'face', 'caption', 'train', 'matte'];
+export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'face', 'caption', 'train', 'matte', 'embed', 'search'];
 
 /**
  * The heads `visionpipe train` can put on the frozen backbone.
@@ -81,9 +81,11 @@ export interface CliArgs {
   maxPixels?: number;
   /** matte: what goes behind the person — `blur`, a CSS colour, or an image file. */
   background?: string;
+  /** search: the folder written by `visionpipe embed`. */
+  index?: string;
 }
 
-type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background';
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index';
 
 const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
 
@@ -98,6 +100,8 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
   train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
   matte: ['model', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels', 'background'],
+  embed: ['model', 'backend', 'out', 'max-pixels'],
+  search: ['index', 'top', 'out', 'json', 'backend', 'max-pixels'],
 };
 
 function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
@@ -155,6 +159,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         fps: { type: 'string' },
         'max-pixels': { type: 'string' },
         background: { type: 'string' },
+        index: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -188,5 +193,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     fps: numberOption(values.fps, 'fps', 0.01, 1000),
     maxPixels: numberOption(values['max-pixels'], 'max-pixels', 1, Number.MAX_SAFE_INTEGER, true),
     background: values.background,
+    index: values.index,
   };
 }

@@ -162,14 +162,14 @@ async function handsTask(s: TaskSettings): Promise<CliTask> {
 }
 
 /**
- * The CLI commands that run a model over inputs (all but `train`).
+ * The CLI commands that run a task model over inputs (all but `train`, `embed` and `search`).
  *
  * @example
  * ```ts
  * const command: TaskCommand = 'caption';
  * ```
  */
-export type TaskCommand = Exclude<CliCommand, 'train'>;
+export type TaskCommand = Exclude<CliCommand, 'train' | 'embed' | 'search'>;
 
 const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>> = Object.freeze({
   detect: detectTask,

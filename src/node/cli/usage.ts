@@ -26,6 +26,8 @@ function wrapIds(ids: readonly string[], indent: string, width = 88): string {
 export const USAGE = `Usage: visionpipe <command> [images, videos, folders or globs...] [options]
        visionpipe train <dataset folder> --out <model folder> [options]
        visionpipe models [fetch <id>]
+       visionpipe embed <images...> --out <index folder> [--model <id>]
+       visionpipe search <image> --index <index folder> [--top k] [--out <dir>]
 
 Commands:
   detect     find objects (default model: centernet-coco, COCO-80); videos: tracked IDs
@@ -44,6 +46,10 @@ Commands:
              with one sub-folder of images per class; saves a folder for classify --model
   matte      person matte composited over a new background (default model: selfie-segmentation;
              also meet-segmentation, rvm — GPL-3.0, opt-in); videos: smoothed / recurrent
+  embed      image embeddings (default model: mobilenet-v2-features) into a similarity
+             index folder: index.vpsi and manifest.json (the model and the images' paths)
+  search     the images of an index most like the query (cosine); --out writes
+             <name>.similar.png, the query and its neighbours as thumbnails
   models     list the catalogue (task, size, licence, available offline?); models fetch <id>
              puts coco-ssd or yolov5s-coco into the model cache (visionpipe models --help)
 
@@ -59,7 +65,8 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
                           a ModelSpec card file (.json) for your own export, or a folder
                           (classify: from visionpipe train; caption: see above)
   --threshold <0..1>      minimum score (segment: person probability; default: most likely label)
-  --top <k>               classes to print per image (classify)
+  --top <k>               classes to print per image (classify); neighbours (search, default 5)
+  --index <dir>           search: the folder written by visionpipe embed
   --backend <name>        tfjs backend: wasm or cpu in Node
   --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose|hands|face|caption.png),
                           and annotated videos (<name>.<same>.mp4, H.264); train: the model folder.

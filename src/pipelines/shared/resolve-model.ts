@@ -82,9 +82,9 @@ export async function resolveRunner(source: AnyModelSource | ModelRunner, option
   return { runner: await loadModel(source, options), ownsRunner: true };
 }
 
-/** A card with no labels takes the class names the exporter stored in the model (Ultralytics `names`). */
+/** A card with no labels takes the class names the exporter stored in the model (Ultralytics `names`); feature extractors have none. */
 function withModelLabels(spec: ModelSpec, runner: ModelRunner): ModelSpec {
-  if (spec.labels.length > 0) return spec;
+  if (spec.labels.length > 0 || spec.task === 'image-feature-extraction') return spec;
   const names = parseClassNames(runner.metadata.names);
   if (!names) {
     throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no labels in its card and no 'names' metadata in the file; pass labels: [...]`);

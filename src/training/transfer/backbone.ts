@@ -1,28 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { NSFW_MOBILENET_V2, resolveModelLocation } from '../../models/catalog';
+import { MOBILENET_V2_FEATURES } from '../../models/embedding-cards';
 import type { ModelSpec } from '../../models/model-spec';
 import type { InputSpec } from '../../core/card-types';
+import { layerFeatureModel } from '../../runtime/layer-features';
 import { type LoadModelOptions, loadModel } from '../../runtime/load-model';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 import { type LabeledImage, type LongWorkOptions, imagesToTensors } from '../dataset';
-
-/** A layer's output as flat features: as it is when flat, global-average-pooled when a feature map. */
-function pooledOutput(source: tf.LayersModel, layerName: string): tf.SymbolicTensor {
-  let layer: tf.layers.Layer;
-  try {
-    layer = source.getLayer(layerName);
-  } catch {
-    const names = source.layers.slice(-6).map((l) => l.name).join(', ');
-    throw new VisionError('INVALID_OPTION', `the model has no layer '${layerName}'; its last layers are ${names}`);
-  }
-  const output = layer.output as tf.SymbolicTensor;
-  if (Array.isArray(output) || (output.shape.length !== 2 && output.shape.length !== 4)) {
-    throw new VisionError('INVALID_OPTION', `layer '${layerName}' outputs shape [${String(output.shape)}]; pick a layer with flat [N, features] or feature-map [N, H, W, C] output`);
-  }
-  if (output.shape.length === 2) return output;
-  return tf.layers.globalAveragePooling2d({}).apply(output) as tf.SymbolicTensor;
-}
 
 /**
  * Mid-level MobileNetV2 layers (expansions of blocks 13 and 16, globally average-pooled: 1536
@@ -36,7 +21,7 @@ function pooledOutput(source: tf.LayersModel, layerName: string): tf.SymbolicTen
  * const backbone = await loadMobileNetV2Backbone({ layers: MOBILENET_V2_MID_LAYERS }); // dim 1536
  * ```
  */
-export const MOBILENET_V2_MID_LAYERS: readonly string[] = /* @__PURE__ */ Object.freeze(['block_13_expand_relu', 'block_16_expand_relu']);
+export const MOBILENET_V2_MID_LAYERS: readonly string[] = /* @__PURE__ */ Object.freeze([...(MOBILENET_V2_FEATURES.outputs ?? [])]);
 
 /**
  * A frozen feature extractor: a tfjs layers model cut at one layer, with the input spec its
@@ -63,12 +48,9 @@ export class FeatureExtractor {
    */
   constructor(source: tf.LayersModel, layers: string | readonly string[], readonly input: InputSpec, private readonly owner?: { dispose(): void }) {
     this.layers = typeof layers === 'string' ? [layers] : [...layers];
-    if (this.layers.length === 0) throw new VisionError('INVALID_OPTION', 'name at least one layer to take features from');
-    const features = this.layers.map((name) => pooledOutput(source, name));
-    const output = features.length === 1 ? features[0] : (tf.layers.concatenate().apply(features) as tf.SymbolicTensor);
-    this.model = tf.model({ inputs: source.inputs, outputs: output });
+    this.model = layerFeatureModel(source, this.layers);
     for (const l of this.model.layers) l.trainable = false;
-    this.dim = output.shape[1] as number;
+    this.dim = this.model.outputs[0].shape[1] as number;
   }
 
   /**

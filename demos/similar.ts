@@ -1,0 +1,111 @@
+// Find similar: photos → embeddings (image-feature-extraction, main thread) → SimilarityIndex;
+// click a photo to see the others ranked by cosine similarity. The embeddings of the preloaded
+// photos are cached in IndexedDB (saveIndexToIndexedDB / loadIndexFromIndexedDB).
+import { SimilarityIndex, loadIndexFromIndexedDB, pipeline, saveIndexToIndexedDB } from 'visionpipe';
+import { SDK_OPTIONS, demo, mountNav, progress, run, showStatus } from './shared/common';
+
+mountNav('Find similar');
+
+/** Real photos served by scripts/serve-demos.mjs: face-api's six group photos and three scikit-image photos. */
+const PRELOADED = [
+  ...[1, 2, 3, 4, 5, 6].map((n) => ({ id: `sample${n}`, url: `/photos/face-api/sample${n}.jpg` })),
+  ...['astronaut', 'chelsea', 'coffee'].map((n) => ({ id: n, url: `/photos/fixtures/${n}.jpg` })),
+];
+const CACHE_KEY = 'find-similar-v1';
+const TOP = 5;
+
+interface Summary {
+  indexed: number;
+  fromCache: number;
+  query: string | null;
+  neighbours: { id: string; score: number }[];
+}
+
+run(async () => {
+  const summary: Summary = { indexed: 0, fromCache: 0, query: null, neighbours: [] };
+  demo.summary = summary;
+  showStatus('Loading MobileNetV2…');
+  const embedder = await pipeline('image-feature-extraction', { ...SDK_OPTIONS, onProgress: progress('MobileNetV2') });
+  addEventListener('pagehide', () => embedder.dispose());
+  demo.backend = embedder.runner.backend;
+  const cached = await loadIndexFromIndexedDB(CACHE_KEY).catch(() => null);
+  const index = new SimilarityIndex(embedder.dim);
+  const urls = new Map<string, string>();
+  const gallery = document.getElementById('gallery')!;
+  const neighbours = document.getElementById('neighbours')!;
+
+  const figure = (id: string, caption: string): HTMLElement => {
+    const fig = document.createElement('figure');
+    const img = document.createElement('img');
+    img.src = urls.get(id)!;
+    img.alt = id;
+    const text = document.createElement('figcaption');
+    text.textContent = caption;
+    fig.append(img, text);
+    return fig;
+  };
+
+  const select = (id: string): void => {
+    for (const fig of gallery.querySelectorAll('figure')) fig.classList.toggle('selected', fig.dataset.id === id);
+    const hits = index.search(index.get(id).vector, TOP + 1).filter((h) => h.id !== id).slice(0, TOP);
+    neighbours.replaceChildren(...hits.map((h) => figure(h.id, `${h.id} · ${h.score.toFixed(3)}`)));
+    summary.query = id;
+    summary.neighbours = hits.map(({ id: hit, score }) => ({ id: hit, score }));
+    demo.results++;
+  };
+
+  const addPhoto = async (id: string, blob: Blob): Promise<void> => {
+    urls.set(id, URL.createObjectURL(blob));
+    if (cached?.has(id) && !index.has(id)) {
+      index.add(id, cached.get(id).vector);
+      summary.fromCache++;
+    } else {
+      const bitmap = await createImageBitmap(blob);
+      const { embedding } = await embedder.run(bitmap);
+      bitmap.close();
+      if (index.has(id)) index.remove(id);
+      index.add(id, embedding);
+    }
+    summary.indexed = index.size;
+    const fig = figure(id, id);
+    fig.dataset.id = id;
+    fig.addEventListener('click', () => select(id));
+    gallery.append(fig);
+  };
+
+  for (const [i, photo] of PRELOADED.entries()) {
+    showStatus(`Embedding photo ${i + 1} of ${PRELOADED.length}…`);
+    await addPhoto(photo.id, await (await fetch(photo.url)).blob());
+  }
+  await saveIndexToIndexedDB(index, CACHE_KEY);
+
+  const addFiles = async (files: Iterable<File>): Promise<void> => {
+    let last: string | null = null;
+    for (const file of files) {
+      if (!file.type.startsWith('image/')) continue;
+      let id = file.name;
+      for (let n = 2; urls.has(id); n++) id = `${file.name} (${n})`;
+      showStatus(`Embedding ${file.name}…`);
+      await addPhoto(id, file);
+      last = id;
+    }
+    if (last) select(last);
+    showStatus(`${index.size} photos indexed (${embedder.dim}-d embeddings on ${embedder.runner.backend}). Click one to see its neighbours.`);
+  };
+  const upload = document.getElementById('upload') as HTMLInputElement;
+  upload.disabled = false;
+  upload.addEventListener('change', () => void addFiles(upload.files ?? []).catch((e: unknown) => showStatus(String(e))));
+  gallery.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    gallery.classList.add('drop');
+  });
+  gallery.addEventListener('dragleave', () => gallery.classList.remove('drop'));
+  gallery.addEventListener('drop', (e) => {
+    e.preventDefault();
+    gallery.classList.remove('drop');
+    void addFiles(e.dataTransfer?.files ?? []).catch((error: unknown) => showStatus(String(error)));
+  });
+  select(PRELOADED[0].id);
+  showStatus(`${index.size} photos indexed (${embedder.dim}-d embeddings on ${embedder.runner.backend}; ${summary.fromCache} from IndexedDB). Click one to see its neighbours.`);
+  demo.state = 'running';
+});

@@ -1,0 +1,136 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { VisionError, describeError } from '../../core/errors';
+import { getModelSpec } from '../../models/catalog';
+import type { ModelSpec } from '../../models/model-spec';
+import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
+import type { FeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
+import { SimilarityIndex } from '../../pipelines/embeddings/similarity-index';
+import { decodeImageFile } from '../node-platform';
+import { loadSimilarityIndex, saveSimilarityIndex } from '../similarity-index-file';
+import type { CliArgs } from './args';
+import { writeContactSheet } from './contact-sheet';
+import { expandInputs } from './inputs';
+import { resolveModelArg } from './model-arg';
+
+type Print = (line: string) => void;
+
+/** File names inside an index folder written by `visionpipe embed`. */
+const INDEX_FILE = 'index.vpsi';
+const MANIFEST_FILE = 'manifest.json';
+
+/**
+ * The manifest next to an index: which model made the embeddings (so that `search` embeds the
+ * query alike) and, per id, the image's absolute path.
+ *
+ * @example
+ * ```ts
+ * const manifest: EmbedManifest = { version: 1, model: 'mobilenet-v2-features', dim: 1536, files: [{ id: '0', path: '/photos/cat.jpg' }] };
+ * ```
+ */
+export interface EmbedManifest {
+  version: 1;
+  /** A catalogue id or the card of the user's own model. */
+  model: string | ModelSpec;
+  dim: number;
+  files: { id: string; path: string }[];
+}
+
+async function embedder(model: string | ModelSpec | undefined, args: CliArgs): Promise<FeatureExtractionPipeline> {
+  return createFeatureExtractionPipeline({ model, backend: args.backend });
+}
+
+/**
+ * `visionpipe embed <images...> --out <folder>`: embeds every image and writes the folder's
+ * `index.vpsi` (a `SimilarityIndex`, ids "0", "1", … in input order) and `manifest.json`
+ * (model and image paths). Returns the exit code: 1 when an input failed (the rest are indexed).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runEmbed(parseCliArgs(['embed', 'photos/', '--out', 'index/']), console.log, console.error);
+ * ```
+ */
+export async function runEmbed(args: CliArgs, print: Print, printError: Print): Promise<number> {
+  if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'embed needs --out <folder> for the index');
+  const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
+  const { files, failures } = await expandInputs(args.inputs);
+  failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
+  if (files.length === 0) throw new VisionError('INVALID_INPUT', 'embed needs images to index');
+  const pipeline = await embedder(model, args);
+  let failed = failures.length;
+  try {
+    const index = new SimilarityIndex<{ path: string }>(pipeline.dim);
+    const manifest: EmbedManifest = { version: 1, model, dim: pipeline.dim, files: [] };
+    for (const file of files) {
+      try {
+        const { embedding } = await pipeline.run(await decodeImageFile(file, { maxPixels: args.maxPixels }));
+        const entry = { id: String(manifest.files.length), path: resolve(file) };
+        index.add(entry.id, embedding, { path: entry.path });
+        manifest.files.push(entry);
+      } catch (error) {
+        failed++;
+        printError(`visionpipe: ${file}: ${describeError(error)}${error instanceof VisionError ? ` [${error.code}]` : ''}`);
+      }
+    }
+    await mkdir(args.out, { recursive: true });
+    await saveSimilarityIndex(index, join(args.out, INDEX_FILE));
+    await writeFile(join(args.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    print(`indexed ${index.size} image(s), ${pipeline.dim}-d embeddings (${typeof model === 'string' ? model : model.id}) → ${join(args.out, INDEX_FILE)}`);
+    return failed > 0 ? 1 : 0;
+  } finally {
+    pipeline.dispose();
+  }
+}
+
+async function readManifest(folder: string): Promise<EmbedManifest> {
+  let manifest: EmbedManifest;
+  try {
+    manifest = JSON.parse(await readFile(join(folder, MANIFEST_FILE), 'utf8')) as EmbedManifest;
+  } catch (error) {
+    throw new VisionError('INVALID_INPUT', `--index '${folder}' has no readable ${MANIFEST_FILE} (make one with visionpipe embed): ${describeError(error)}`, { cause: error });
+  }
+  if (manifest.version !== 1 || !Array.isArray(manifest.files) || (typeof manifest.model !== 'string' && typeof manifest.model !== 'object')) {
+    throw new VisionError('INVALID_INPUT', `${join(folder, MANIFEST_FILE)} is not a visionpipe embed manifest (version 1)`);
+  }
+  if (typeof manifest.model === 'string') getModelSpec(manifest.model);
+  return manifest;
+}
+
+/**
+ * `visionpipe search <image> --index <folder> [--top k] [--out dir]`: embeds the image with
+ * the index's model and prints its `top` nearest neighbours (rank, cosine score, path); with
+ * `--out`, also writes `<dir>/<name>.similar.png`, the query and its neighbours as thumbnails.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runSearch(parseCliArgs(['search', 'q.jpg', '--index', 'index/']), console.log, console.error);
+ * ```
+ */
+export async function runSearch(args: CliArgs, print: Print): Promise<number> {
+  if (args.index === undefined) throw new VisionError('INVALID_OPTION', 'search needs --index <folder> written by visionpipe embed');
+  if (args.inputs.length !== 1) throw new VisionError('INVALID_OPTION', `search takes one query image; got ${args.inputs.length}`);
+  const [query] = args.inputs;
+  const manifest = await readManifest(args.index);
+  const index = await loadSimilarityIndex<{ path: string }>(join(args.index, INDEX_FILE));
+  const pipeline = await embedder(manifest.model, args);
+  try {
+    if (pipeline.dim !== index.dim) throw new VisionError('INVALID_INPUT', `the index holds ${index.dim}-d vectors but its model makes ${pipeline.dim}-d ones`);
+    const { embedding } = await pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels }));
+    const hits = index.search(embedding, Math.min(args.top ?? 5, Math.max(index.size, 1)));
+    const found = hits.map((h, i) => ({ rank: i + 1, id: h.id, score: h.score, path: h.metadata?.path ?? h.id }));
+    if (args.json) print(JSON.stringify({ query: resolve(query), neighbours: found }, null, 2));
+    else found.forEach((f) => print(`${String(f.rank).padStart(2)}. ${f.score.toFixed(4)}  ${f.path}`));
+    if (args.out !== undefined) {
+      await mkdir(args.out, { recursive: true });
+      const sheet = join(args.out, `${basename(query, extname(query))}.similar.png`);
+      await writeContactSheet(sheet, [
+        { file: query, title: 'query', detail: basename(query) },
+        ...found.map((f) => ({ file: f.path, title: `${f.rank}. score ${f.score.toFixed(3)}`, detail: basename(f.path) })),
+      ]);
+      if (!args.json) print(`contact sheet → ${sheet}`);
+    }
+    return 0;
+  } finally {
+    pipeline.dispose();
+  }
+}

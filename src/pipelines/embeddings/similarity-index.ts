@@ -1,0 +1,207 @@
+import { VisionError } from '../../core/errors';
+import { decodeIndex, encodeIndex } from './index-bytes';
+
+/**
+ * One search result: the id of a stored vector, its cosine similarity to the query (−1…1,
+ * higher is closer) and the metadata stored with it.
+ *
+ * @example
+ * ```ts
+ * const [{ id, score, metadata }] = index.search(query, 1);
+ * ```
+ */
+export interface SearchHit<M = unknown> {
+  id: string;
+  score: number;
+  metadata: M | undefined;
+}
+
+const INITIAL_CAPACITY = 64;
+
+/**
+ * Exact nearest-neighbour search by cosine similarity over a flat `Float32Array` matrix:
+ * vectors are stored L2-normalised, one row each; the matrix grows by doubling and `remove`
+ * moves the last row into the gap. A search scores every row (a matrix–vector product) and
+ * keeps the k best — measured at 100k × 1280 in `npm run bench -- --only similarity`.
+ * Metadata must be JSON-serialisable to survive {@link SimilarityIndex.toBytes}.
+ *
+ * @example
+ * ```ts
+ * const index = new SimilarityIndex<{ path: string }>(1280);
+ * index.add('cat', embedding, { path: 'cat.jpg' });
+ * const hits = index.search(queryEmbedding, 5); // [{ id: 'cat', score: 0.93, metadata: { path: 'cat.jpg' } }, ...]
+ * const copy = SimilarityIndex.fromBytes(index.toBytes());
+ * ```
+ */
+export class SimilarityIndex<M = unknown> {
+  private matrix: Float32Array;
+  private rowIds: string[] = [];
+  private rowMetadata: (M | undefined)[] = [];
+  private rows = new Map<string, number>();
+
+  /** `dim`: the length of every vector. */
+  constructor(readonly dim: number) {
+    if (!(Number.isInteger(dim) && dim > 0)) throw new VisionError('INVALID_OPTION', `dim is ${dim}; it must be a positive integer`);
+    this.matrix = new Float32Array(INITIAL_CAPACITY * dim);
+  }
+
+  /** How many vectors the index holds. */
+  get size(): number {
+    return this.rowIds.length;
+  }
+
+  /** The ids in storage order (which `remove` changes). */
+  ids(): string[] {
+    return [...this.rowIds];
+  }
+
+  /** Whether a vector with this id is stored. */
+  has(id: string): boolean {
+    return this.rows.has(id);
+  }
+
+  /** The stored (unit-length) vector and metadata of an id; `INVALID_INPUT` for an unknown id. */
+  get(id: string): { vector: Float32Array; metadata: M | undefined } {
+    const row = this.rowOf(id);
+    return { vector: this.matrix.slice(row * this.dim, (row + 1) * this.dim), metadata: this.rowMetadata[row] };
+  }
+
+  /**
+   * Stores a vector (normalised to unit length) under a new id. `INVALID_INPUT` when the id is
+   * already there, the length is not `dim`, or a value is not finite, or the vector is all zeros.
+   */
+  add(id: string, vector: ArrayLike<number>, metadata?: M): void {
+    if (typeof id !== 'string') throw new VisionError('INVALID_INPUT', `id must be a string, got ${typeof id}`);
+    if (this.rows.has(id)) throw new VisionError('INVALID_INPUT', `id '${id}' is already in the index; remove it first`);
+    const unit = this.unitVector(vector, `vector of '${id}'`);
+    const row = this.rowIds.length;
+    if ((row + 1) * this.dim > this.matrix.length) {
+      const grown = new Float32Array(this.matrix.length * 2);
+      grown.set(this.matrix);
+      this.matrix = grown;
+    }
+    this.matrix.set(unit, row * this.dim);
+    this.rowIds.push(id);
+    this.rowMetadata.push(metadata);
+    this.rows.set(id, row);
+  }
+
+  /** Removes an id and its vector (the last row moves into its place); `INVALID_INPUT` for an unknown id. */
+  remove(id: string): void {
+    const row = this.rowOf(id);
+    const last = this.rowIds.length - 1;
+    if (row !== last) {
+      this.matrix.copyWithin(row * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.rowIds[row] = this.rowIds[last];
+      this.rowMetadata[row] = this.rowMetadata[last];
+      this.rows.set(this.rowIds[row], row);
+    }
+    this.rowIds.pop();
+    this.rowMetadata.pop();
+    this.rows.delete(id);
+  }
+
+  /**
+   * The `k` stored vectors most similar to `query` by cosine similarity, best first (ties: the
+   * earlier row first). Exact: every row is scored. `INVALID_INPUT` for a query of the wrong
+   * length, with a non-finite value or all zeros; `INVALID_OPTION` unless k is a positive integer.
+   */
+  search(query: ArrayLike<number>, k = 5): SearchHit<M>[] {
+    if (!(Number.isInteger(k) && k > 0)) throw new VisionError('INVALID_OPTION', `k is ${k}; it must be a positive integer`);
+    const q = this.unitVector(query, 'query');
+    const best = topRows(this.matrix, this.rowIds.length, this.dim, q, Math.min(k, this.rowIds.length));
+    return best.map(({ row, score }) => ({ id: this.rowIds[row], score, metadata: this.rowMetadata[row] }));
+  }
+
+  /** The index as bytes (a versioned binary format: a JSON header with ids and metadata, then the float32 rows). */
+  toBytes(): Uint8Array {
+    return encodeIndex({ dim: this.dim, ids: this.rowIds, metadata: this.rowMetadata, vectors: this.matrix.subarray(0, this.rowIds.length * this.dim) });
+  }
+
+  /** An index read from {@link SimilarityIndex.toBytes}'s bytes; `INVALID_INPUT` when they are not such an index. */
+  static fromBytes<M = unknown>(bytes: Uint8Array): SimilarityIndex<M> {
+    const decoded = decodeIndex(bytes);
+    const index = new SimilarityIndex<M>(decoded.dim);
+    decoded.ids.forEach((id, i) => index.add(id, decoded.vectors.subarray(i * decoded.dim, (i + 1) * decoded.dim), decoded.metadata[i] as M | undefined));
+    return index;
+  }
+
+  private rowOf(id: string): number {
+    const row = this.rows.get(id);
+    if (row === undefined) throw new VisionError('INVALID_INPUT', `id '${String(id)}' is not in the index`);
+    return row;
+  }
+
+  private unitVector(vector: ArrayLike<number>, what: string): Float32Array {
+    if (!vector || typeof vector.length !== 'number') throw new VisionError('INVALID_INPUT', `${what} must be an array of ${this.dim} numbers`);
+    if (vector.length !== this.dim) throw new VisionError('INVALID_INPUT', `${what} has ${vector.length} values; this index holds ${this.dim}-d vectors`);
+    let sum = 0;
+    for (let i = 0; i < vector.length; i++) {
+      const v = vector[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new VisionError('INVALID_INPUT', `${what} has a non-finite value (${String(v)}) at ${i}`);
+      sum += v * v;
+    }
+    if (sum === 0) throw new VisionError('INVALID_INPUT', `${what} is all zeros; cosine similarity needs a non-zero vector`);
+    const scale = 1 / Math.sqrt(sum);
+    const unit = new Float32Array(this.dim);
+    for (let i = 0; i < this.dim; i++) unit[i] = vector[i] * scale;
+    return unit;
+  }
+}
+
+/** The k rows of `matrix` with the highest dot product with `q`, best first (a min-heap of k over one pass). */
+function topRows(matrix: Float32Array, count: number, dim: number, q: Float32Array, k: number): { row: number; score: number }[] {
+  const heapScores = new Float64Array(k);
+  const heapRows = new Int32Array(k);
+  let size = 0;
+  // the heap's root is the worst kept: lower score, or equal score and later row
+  const worse = (a: number, b: number) => heapScores[a] < heapScores[b] || (heapScores[a] === heapScores[b] && heapRows[a] > heapRows[b]);
+  const swap = (a: number, b: number) => {
+    const s = heapScores[a];
+    heapScores[a] = heapScores[b];
+    heapScores[b] = s;
+    const r = heapRows[a];
+    heapRows[a] = heapRows[b];
+    heapRows[b] = r;
+  };
+  for (let row = 0; row < count; row++) {
+    const score = dot(matrix, row * dim, q, dim);
+    if (size < k) {
+      heapScores[size] = score;
+      heapRows[size] = row;
+      for (let i = size++; i > 0 && worse(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+    } else if (score > heapScores[0]) {
+      heapScores[0] = score;
+      heapRows[0] = row;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < k && worse(l, m)) m = l;
+        if (r < k && worse(r, m)) m = r;
+        if (m === i) break;
+        swap(i, m);
+        i = m;
+      }
+    }
+  }
+  const out = Array.from({ length: size }, (_, i) => ({ row: heapRows[i], score: heapScores[i] }));
+  return out.sort((a, b) => b.score - a.score || a.row - b.row);
+}
+
+/** Dot product of row `offset` of `matrix` with `q`, four running sums (lets the JIT pipeline the loop). */
+function dot(matrix: Float32Array, offset: number, q: Float32Array, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < dim; i += 4) {
+    s0 += matrix[offset + i] * q[i];
+    s1 += matrix[offset + i + 1] * q[i + 1];
+    s2 += matrix[offset + i + 2] * q[i + 2];
+    s3 += matrix[offset + i + 3] * q[i + 3];
+  }
+  for (; i < dim; i++) s0 += matrix[offset + i] * q[i];
+  return s0 + s1 + s2 + s3;
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SimilarityIndex } from '../../src/pipelines/embeddings/similarity-index';
+import { loadSimilarityIndex, saveSimilarityIndex } from '../../src/node/similarity-index-file';
+
+/** A small seeded generator (mulberry32) so that failures reproduce. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const gaussianVectors = (count: number, dim: number, seed: number): Float64Array[] => {
+  const next = random(seed);
+  return Array.from({ length: count }, () => Float64Array.from({ length: dim }, () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next())));
+};
+
+/** The reference: cosine similarity in float64 of the raw vectors, every pair, sorted. */
+function bruteForce(stored: Map<string, Float64Array>, query: Float64Array, k: number): { id: string; score: number }[] {
+  const length = (v: Float64Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  return [...stored]
+    .map(([id, v]) => ({ id, score: v.reduce((s, x, i) => s + x * query[i], 0) / (length(v) * length(query)) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k);
+}
+
+describe('SimilarityIndex', () => {
+  it('searches exactly: ids and scores equal brute-force cosine, also after removals and growth', () => {
+    const dim = 48;
+    const vectors = gaussianVectors(700, dim, 7);
+    const index = new SimilarityIndex<{ n: number }>(dim);
+    const stored = new Map<string, Float64Array>();
+    vectors.forEach((v, n) => {
+      index.add(`v${n}`, v, { n });
+      stored.set(`v${n}`, v);
+    });
+    for (let n = 0; n < 700; n += 3) {
+      index.remove(`v${n}`);
+      stored.delete(`v${n}`);
+    }
+    expect(index.size).toBe(stored.size);
+    for (const query of gaussianVectors(25, dim, 99)) {
+      const hits = index.search(query, 10);
+      const expected = bruteForce(stored, query, 10);
+      expect(hits.map((h) => h.id)).toEqual(expected.map((e) => e.id));
+      hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i].score, 5));
+      expect(hits[0].metadata).toEqual({ n: Number(hits[0].id.slice(1)) });
+    }
+    // k beyond the size returns everything, best first
+    expect(index.search(vectors[1], 10_000)).toHaveLength(stored.size);
+    expect(index.search(vectors[1], 1)[0]).toMatchObject({ id: 'v1' });
+    expect(index.search(vectors[1], 1)[0].score).toBeCloseTo(1, 6);
+  });
+
+  it('round-trips through bytes and a file (ids, metadata, vectors, search results)', async () => {
+    const index = new SimilarityIndex<{ path: string } | undefined>(16);
+    gaussianVectors(40, 16, 3).forEach((v, n) => index.add(`photo ${n} ✓`, v, n % 2 ? { path: `p${n}.jpg` } : undefined));
+    index.remove('photo 5 ✓');
+    const query = gaussianVectors(1, 16, 4)[0];
+    const copy = SimilarityIndex.fromBytes<{ path: string } | undefined>(index.toBytes());
+    expect(copy.ids()).toEqual(index.ids());
+    expect(copy.search(query, 8)).toEqual(index.search(query, 8));
+    expect(copy.get('photo 3 ✓')).toEqual(index.get('photo 3 ✓'));
+    const folder = mkdtempSync(join(tmpdir(), 'vp-index-'));
+    try {
+      await saveSimilarityIndex(index, join(folder, 'photos.vpsi'));
+      const loaded = await loadSimilarityIndex<{ path: string } | undefined>(join(folder, 'photos.vpsi'));
+      expect(loaded.search(query, 8)).toEqual(index.search(query, 8));
+      writeFileSync(join(folder, 'bad.vpsi'), 'not an index');
+      await expect(loadSimilarityIndex(join(folder, 'bad.vpsi'))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(loadSimilarityIndex(join(folder, 'missing.vpsi'))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    const bytes = index.toBytes();
+    expect(() => SimilarityIndex.fromBytes(bytes.subarray(0, bytes.length - 4))).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    const newer = bytes.slice();
+    newer[4] = 9;
+    expect(() => SimilarityIndex.fromBytes(newer)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('version 9') }));
+  });
+
+  it('rejects wrong dimensions, non-finite and zero vectors, duplicate and unknown ids with VisionError', () => {
+    const index = new SimilarityIndex(4);
+    index.add('a', [1, 0, 0, 0]);
+    const code = (c: string) => expect.objectContaining({ name: 'VisionError', code: c });
+    expect(() => index.add('b', [1, 2, 3])).toThrow(code('INVALID_INPUT'));
+    expect(() => index.add('b', [1, Number.NaN, 0, 0])).toThrow(code('INVALID_INPUT'));
+    expect(() => index.add('b', [0, 0, 0, 0])).toThrow(code('INVALID_INPUT'));
+    expect(() => index.add('a', [0, 1, 0, 0])).toThrow(code('INVALID_INPUT'));
+    expect(() => index.search([1, 2], 1)).toThrow(code('INVALID_INPUT'));
+    expect(() => index.search([Number.POSITIVE_INFINITY, 0, 0, 0], 1)).toThrow(code('INVALID_INPUT'));
+    expect(() => index.search([1, 0, 0, 0], 0)).toThrow(code('INVALID_OPTION'));
+    expect(() => index.remove('zzz')).toThrow(code('INVALID_INPUT'));
+    expect(() => index.get('zzz')).toThrow(code('INVALID_INPUT'));
+    expect(() => new SimilarityIndex(0)).toThrow(code('INVALID_OPTION'));
+    // nothing was corrupted
+    expect(index.size).toBe(1);
+    expect(index.search([2, 0, 0, 0], 3)).toEqual([{ id: 'a', score: 1, metadata: undefined }]);
+    index.remove('a');
+    expect(index.search([1, 0, 0, 0], 3)).toEqual([]);
+  });
+});

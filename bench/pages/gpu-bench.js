@@ -30,6 +30,10 @@ countCalls(globalThis.GPUQueue?.prototype, 'writeBuffer', (_b, _o, data, _d, siz
 countCalls(globalThis.GPUQueue?.prototype, 'writeTexture', (_dst, data) => {
   moved.toGpu += data.byteLength;
 });
+// tfjs-webgpu uploads tensor values through buffers mapped at creation
+countCalls(globalThis.GPUDevice?.prototype, 'createBuffer', (descriptor) => {
+  if (descriptor?.mappedAtCreation) moved.toGpu += descriptor.size;
+});
 
 const image = new Image();
 image.src = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';

@@ -1,6 +1,6 @@
 import { VisionError } from '../core/errors';
 import { toRandom } from '../training/random';
-import { HAND_LANDMARK_NAMES } from '../training/gestures/hand-features';
+import { HAND_KEYPOINT_NAMES } from '../core/hand-keypoints';
 import { type DigitPose, type HandPose, type HandProportions, TYPICAL_HAND, type Vec3, poseHand, rotateAbout } from './hand-skeleton';
 
 /**
@@ -183,7 +183,7 @@ export function generateHandPoses(options: HandPoseOptions = {}): GeneratedHand[
         x: centre.x + pixelsPerCm * p[0] + jitter(),
         y: centre.y - pixelsPerCm * p[1] + jitter(),
         z: pixelsPerCm * (placed[0][2] - p[2]) + jitter(),
-        name: HAND_LANDMARK_NAMES[k],
+        name: HAND_KEYPOINT_NAMES[k],
       }));
       hands.push({ keypoints, handedness: left ? 'Left' : 'Right', gesture });
     }

@@ -54,7 +54,7 @@ export type { DetectorStepLog, TrainDetectorOptions, TrainDetectorResult } from 
 export { TrainingWorker, createTrainingWorker } from './worker/training-worker';
 export type { TrainOptions, TrainingWorkerOptions } from './worker/training-worker';
 export type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './worker/trainer-protocol';
-export { HAND_FEATURE_DIM, HAND_LANDMARK_NAMES, handFeatures, handInPalmFrame, jointAngles } from './gestures/hand-features';
+export { HAND_FEATURE_DIM, handFeatures, handInPalmFrame, jointAngles } from './gestures/hand-features';
 export type { HandLandmarks, HandPoint } from './gestures/hand-features';
 export { GestureClassifier } from './gestures/gesture-classifier';
 export type { GestureHeadKind, GestureResult, GestureTrainOptions, SavedGestureClassifier } from './gestures/gesture-classifier';

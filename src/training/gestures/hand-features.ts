@@ -1,23 +1,6 @@
 import { VisionError } from '../../core/errors';
+import { HAND_KEYPOINT_NAMES } from '../../core/hand-keypoints';
 
-/**
- * The 21 hand landmarks in MediaPipe's order (index = landmark id): the wrist, then four
- * joints per digit from the base to the tip — thumb CMC/MCP/IP/tip, then MCP/PIP/DIP/tip of
- * the index, middle, ring and pinky fingers.
- *
- * @example
- * ```ts
- * HAND_LANDMARK_NAMES[9]; // 'middle_finger_mcp'
- * ```
- */
-export const HAND_LANDMARK_NAMES = [
-  'wrist',
-  'thumb_cmc', 'thumb_mcp', 'thumb_ip', 'thumb_tip',
-  'index_finger_mcp', 'index_finger_pip', 'index_finger_dip', 'index_finger_tip',
-  'middle_finger_mcp', 'middle_finger_pip', 'middle_finger_dip', 'middle_finger_tip',
-  'ring_finger_mcp', 'ring_finger_pip', 'ring_finger_dip', 'ring_finger_tip',
-  'pinky_mcp', 'pinky_pip', 'pinky_dip', 'pinky_tip',
-] as const;
 
 /**
  * One hand landmark: image coordinates and a relative depth `z` in the same units as `x`
@@ -36,7 +19,7 @@ export interface HandPoint {
 
 /**
  * What the gesture features read from a detected hand: its 21 landmarks in
- * {@link HAND_LANDMARK_NAMES} order and, optionally, its handedness (`'Left'`/`'Right'`, any
+ * {@link HAND_KEYPOINT_NAMES} order and, optionally, its handedness (`'Left'`/`'Right'`, any
  * case; default right). A hand-landmarks result's hands fit as they are.
  *
  * @example
@@ -74,7 +57,7 @@ const ANGLE_COUNT = DIGITS.length * 3;
  * const x = tf.tensor2d(rows.flat(), [rows.length, HAND_FEATURE_DIM]);
  * ```
  */
-export const HAND_FEATURE_DIM = (HAND_LANDMARK_NAMES.length - 1) * 3 + ANGLE_COUNT;
+export const HAND_FEATURE_DIM = (HAND_KEYPOINT_NAMES.length - 1) * 3 + ANGLE_COUNT;
 
 type Vec3 = [number, number, number];
 
@@ -87,14 +70,14 @@ const scale = (a: Vec3, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
 /** The landmarks as 3-D points after checking count and values. */
 function readPoints(hand: HandLandmarks): Vec3[] {
   const points = (hand as Partial<HandLandmarks> | null | undefined)?.keypoints;
-  if (!Array.isArray(points) || points.length !== HAND_LANDMARK_NAMES.length) {
+  if (!Array.isArray(points) || points.length !== HAND_KEYPOINT_NAMES.length) {
     const got = Array.isArray(points) ? `${points.length} keypoints` : 'no keypoints array';
-    throw new VisionError('INVALID_INPUT', `a hand needs exactly ${HAND_LANDMARK_NAMES.length} keypoints (MediaPipe order, wrist first); got ${got}`);
+    throw new VisionError('INVALID_INPUT', `a hand needs exactly ${HAND_KEYPOINT_NAMES.length} keypoints (MediaPipe order, wrist first); got ${got}`);
   }
   return points.map((p: HandPoint, i: number): Vec3 => {
     const z = p?.z ?? 0;
     if (!Number.isFinite(p?.x) || !Number.isFinite(p?.y) || !Number.isFinite(z)) {
-      throw new VisionError('INVALID_INPUT', `keypoint ${i} (${HAND_LANDMARK_NAMES[i]}) has x=${String(p?.x)}, y=${String(p?.y)}, z=${String(p?.z)}; each must be a finite number (z may be left out)`);
+      throw new VisionError('INVALID_INPUT', `keypoint ${i} (${HAND_KEYPOINT_NAMES[i]}) has x=${String(p?.x)}, y=${String(p?.y)}, z=${String(p?.z)}; each must be a finite number (z may be left out)`);
     }
     return [p.x, p.y, z];
   });

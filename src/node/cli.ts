@@ -13,6 +13,7 @@ import type { TaskSettings } from './cli/task-types';
 import { type TaskCommand, createCliTask } from './cli/tasks';
 import { runTrain } from './cli/train';
 import { runEmbed, runSearch } from './cli/embed-search';
+import { runMap } from './cli/map-command';
 import { USAGE } from './cli/usage';
 import { nodePlatform } from './node-platform';
 
@@ -68,11 +69,12 @@ function checkOutFolder(out: string | undefined): void {
 
 async function execute(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {
   const { command } = args;
-  checkOutFolder(args.out);
+  if (command !== 'map') checkOutFolder(args.out); // map's --out may name the .png
   if (args.maxPixels !== undefined) setPlatform({ maxPixels: args.maxPixels });
   if (command === 'train') return runTrain(args, print, printError);
   if (command === 'embed') return runEmbed(args, print, printError);
   if (command === 'search') return runSearch(args, print);
+  if (command === 'map') return runMap(args, print, printError);
   const settings = await taskSettings(command, args);
   const notice = copyleftNotice(settings.model);
   if (notice) printError(notice);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { VisionError } from '../../core/errors';
+import { MAP_METHODS, type MapMethod } from './map-command';
 import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend';
 
 /**
@@ -10,7 +11,7 @@ import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend'
  * const command: CliCommand = 'segment';
  * ```
  */
-export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'face' | 'caption' | 'train' | 'matte' | 'embed' | 'search';
+export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 'face' | 'caption' | 'train' | 'matte' | 'embed' | 'search' | 'map';
 
 /**
  * The commands, in the order `--help` lists them.
@@ -20,7 +21,7 @@ export type CliCommand = 'detect' | 'classify' | 'segment' | 'pose' | 'hands' | 
  * CLI_COMMANDS.includes('pose'); // true
  * ```
  */
-export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'face', 'caption', 'train', 'matte', 'embed', 'search'];
+export const CLI_COMMANDS: readonly CliCommand[] = ['detect', 'classify', 'segment', 'pose', 'hands', 'face', 'caption', 'train', 'matte', 'embed', 'search', 'map'];
 
 /**
  * The heads `visionpipe train` can put on the frozen backbone.
@@ -83,9 +84,11 @@ export interface CliArgs {
   background?: string;
   /** search: the folder written by `visionpipe embed`. */
   index?: string;
+  /** map: the projection to 2-D. */
+  method?: MapMethod;
 }
 
-type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index';
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index' | 'method';
 
 const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
 
@@ -102,6 +105,7 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   matte: ['model', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels', 'background'],
   embed: ['model', 'backend', 'out', 'max-pixels'],
   search: ['index', 'top', 'out', 'json', 'backend', 'max-pixels'],
+  map: ['model', 'backend', 'out', 'json', 'method', 'seed', 'max-pixels'],
 };
 
 function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
@@ -160,6 +164,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'max-pixels': { type: 'string' },
         background: { type: 'string' },
         index: { type: 'string' },
+        method: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -194,5 +199,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     maxPixels: numberOption(values['max-pixels'], 'max-pixels', 1, Number.MAX_SAFE_INTEGER, true),
     background: values.background,
     index: values.index,
+    method: choiceOption(values.method, 'method', MAP_METHODS),
   };
 }

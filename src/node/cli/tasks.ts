@@ -169,7 +169,7 @@ async function handsTask(s: TaskSettings): Promise<CliTask> {
  * const command: TaskCommand = 'caption';
  * ```
  */
-export type TaskCommand = Exclude<CliCommand, 'train' | 'embed' | 'search'>;
+export type TaskCommand = Exclude<CliCommand, 'train' | 'embed' | 'search' | 'map'>;
 
 const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>> = Object.freeze({
   detect: detectTask,

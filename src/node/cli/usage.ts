@@ -28,6 +28,7 @@ export const USAGE = `Usage: visionpipe <command> [images, videos, folders or gl
        visionpipe models [fetch <id>]
        visionpipe embed <images...> --out <index folder> [--model <id>]
        visionpipe search <image> --index <index folder> [--top k] [--out <dir>]
+       visionpipe map <images...> --out <map.png> [--method pca|umap]
 
 Commands:
   detect     find objects (default model: centernet-coco, COCO-80); videos: tracked IDs
@@ -50,6 +51,8 @@ Commands:
              index folder: index.vpsi and manifest.json (the model and the images' paths)
   search     the images of an index most like the query (cosine); --out writes
              <name>.similar.png, the query and its neighbours as thumbnails
+  map        embeds the images and draws them as thumbnails on a 2-D map of the embedding
+             space (--out map.png or a folder; --method pca (exact, default) or umap)
   models     list the catalogue (task, size, licence, available offline?); models fetch <id>
              puts coco-ssd or yolov5s-coco into the model cache (visionpipe models --help)
 
@@ -83,7 +86,9 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --head <kind>           train: softmax (default), svm, mlp or knn
   --epochs <n>            train: most epochs (default 50; early stopping after 5 without gain)
   --validation <share>    train: share of each class held out for validation (default 0.2)
-  --seed <n>              train: seed of the split and the head's initialisation (default 1)
+  --seed <n>              train: seed of the split and the head's initialisation (default 1);
+                          map: seed of UMAP (default 42)
+  --method <m>            map: pca (exact, default) or umap
   --background <b>        matte: blur (default), a CSS colour (e.g. '#00b140' for green screen),
                           or an image file, put behind the person
   --max-pixels <n>        largest image or video frame accepted (width × height, default

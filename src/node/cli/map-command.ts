@@ -1,0 +1,104 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { VisionError, describeError } from '../../core/errors';
+import type { RawImage } from '../../core/image-input';
+import { pca } from '../../explain/projections/pca';
+import { umap } from '../../explain/projections/umap';
+import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
+import type { Canvas2D, ScratchCanvas } from '../../render/canvas2d';
+import { drawScatter } from '../../render/scatter';
+import type { CliArgs } from './args';
+import { expandInputs } from './inputs';
+import { resolveModelArg } from './model-arg';
+
+type Print = (line: string) => void;
+
+/** Size of the map and of each thumbnail's longest side, in pixels. */
+const MAP_WIDTH = 1600;
+const MAP_HEIGHT = 1200;
+const THUMBNAIL = 96;
+
+/** Projections `map` offers: exact PCA (default) or seeded UMAP. @example `MAP_METHODS.includes('umap')` */
+export const MAP_METHODS = ['pca', 'umap'] as const;
+
+/** A projection `map` offers. @example `const m: MapMethod = 'umap';` */
+export type MapMethod = (typeof MAP_METHODS)[number];
+
+/** Where the map goes: `--out` names a `.png` file, or a folder that gets `map.png`. */
+async function mapPath(out: string): Promise<string> {
+  if (extname(out).toLowerCase() === '.png') return out;
+  const isFolder = await stat(out).then((s) => s.isDirectory(), () => false);
+  if (!isFolder && extname(out) !== '') throw new VisionError('INVALID_OPTION', `--out '${out}' must be a .png file or a folder (map.png is written there)`);
+  return join(out, 'map.png');
+}
+
+async function thumbnail(file: string, maxPixels: number | undefined): Promise<RawImage> {
+  const { default: sharp } = await import('sharp');
+  const pixels = sharp(file, { limitInputPixels: maxPixels ?? 2 ** 26 }).rotate().resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).ensureAlpha();
+  const { data, info } = await pixels.raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
+}
+
+/**
+ * `visionpipe map <images...> --out map.png [--method pca|umap] [--model id]`: embeds every
+ * image (image-feature-extraction, default MobileNetV2 features), projects the embeddings to
+ * 2-D (exact PCA, default, or seeded UMAP) and writes a PNG where each image is drawn as a
+ * thumbnail at its place — "what the model sees". `--json` prints where each image landed
+ * (canvas pixels). Returns the exit code (1 when an input failed; the rest are mapped).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runMap(parseCliArgs(['map', 'photos/', '--out', 'map.png']), console.log, console.error);
+ * ```
+ */
+export async function runMap(args: CliArgs, print: Print, printError: Print): Promise<number> {
+  if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'map needs --out <file.png or folder> for the map');
+  const method: MapMethod = args.method ?? 'pca';
+  const target = await mapPath(args.out);
+  const { files, failures } = await expandInputs(args.inputs);
+  failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
+  const minimum = method === 'umap' ? 3 : 2;
+  if (files.length < minimum) throw new VisionError('INVALID_INPUT', `map needs at least ${minimum} images for ${method}; got ${files.length}`);
+  const pipeline = await createFeatureExtractionPipeline({ model: (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features', backend: args.backend });
+  const mapped: { file: string; embedding: Float32Array; thumb: RawImage }[] = [];
+  let failed = failures.length;
+  try {
+    for (const file of files) {
+      try {
+        const { embedding } = await pipeline.run(file);
+        mapped.push({ file, embedding, thumb: await thumbnail(file, args.maxPixels) });
+      } catch (error) {
+        failed++;
+        printError(`visionpipe: ${file}: ${describeError(error)}${error instanceof VisionError ? ` [${error.code}]` : ''}`);
+      }
+    }
+  } finally {
+    pipeline.dispose();
+  }
+  if (mapped.length < minimum) throw new VisionError('INVALID_INPUT', `only ${mapped.length} image(s) could be embedded; map needs at least ${minimum}`);
+  const vectors = mapped.map((m) => m.embedding);
+  let detail: string;
+  let projected: Float32Array[];
+  if (method === 'pca') {
+    const result = pca(vectors, { components: 2 });
+    projected = result.projected;
+    detail = `explained variance ${result.explainedVarianceRatio.map((r) => `${(100 * r).toFixed(1)} %`).join(' + ')}`;
+  } else {
+    projected = (await umap(vectors, { seed: args.seed ?? 42 })).projected;
+    detail = `seed ${args.seed ?? 42}`;
+  }
+  const { createCanvas } = await import('@napi-rs/canvas');
+  const canvas = createCanvas(MAP_WIDTH, MAP_HEIGHT);
+  const points = mapped.map((m, i) => ({ x: projected[i][0], y: projected[i][1], image: m.thumb, label: basename(m.file) }));
+  const ctx = canvas.getContext('2d') as unknown as Canvas2D;
+  const { positions } = drawScatter(ctx, points, { background: '#ffffff', thumbnailSize: THUMBNAIL, createCanvas: (w, h) => createCanvas(w, h) as unknown as ScratchCanvas });
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, await canvas.encode('png'));
+  if (args.json) {
+    const placed = mapped.map((m, i) => ({ file: resolve(m.file), x: positions[i].x, y: positions[i].y }));
+    print(JSON.stringify({ method, map: resolve(target), width: MAP_WIDTH, height: MAP_HEIGHT, points: placed }, null, 2));
+  } else {
+    print(`mapped ${mapped.length} image(s) with ${method} (${detail}) → ${target}`);
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,88 @@
+// `visionpipe map`: real photos embedded and drawn as thumbnails on a 2-D map of the embedding
+// space. A photo's mirrored copy must land next to it (its nearest point on the map), and the
+// map must show each photo's thumbnail where `--json` says it is.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/node/cli';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
+
+const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-map-'));
+const photos = join(tmp, 'photos');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
+  return { code, out, err };
+}
+
+interface Placed {
+  file: string;
+  x: number;
+  y: number;
+}
+
+const nameOf = (p: Placed): string => p.file.split('/').pop()!;
+
+function nearest(points: Placed[], of: string): string {
+  const me = points.find((p) => nameOf(p) === of)!;
+  const others = points.filter((p) => p !== me);
+  return nameOf(others.reduce((best, p) => (Math.hypot(p.x - me.x, p.y - me.y) < Math.hypot(best.x - me.x, best.y - me.y) ? p : best)));
+}
+
+beforeAll(async () => {
+  // six real photos (three face-api group photos, three scikit-image photos) and mirrored copies of two
+  mkdirSync(photos);
+  for (const n of [1, 3, 5] as const) copyFileSync(facePhoto(n), join(photos, `sample${n}.jpg`));
+  for (const n of ['astronaut', 'chelsea', 'coffee'] as const) copyFileSync(fixturePhoto(n), join(photos, `${n}.jpg`));
+  await sharp(join(photos, 'chelsea.jpg')).flop().toFile(join(photos, 'z-mirrored-chelsea.jpg'));
+  await sharp(join(photos, 'sample3.jpg')).flop().toFile(join(photos, 'z-mirrored-sample3.jpg'));
+});
+
+describe('visionpipe map (real photos)', () => {
+  it('PCA: each mirrored photo lands next to its original, and the PNG shows the thumbnails where they landed', async () => {
+    const target = join(tmp, 'maps', 'pca.png');
+    const result = await cli('map', photos, '--out', target, '--json');
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    const map = JSON.parse(result.out.join('\n')) as { method: string; width: number; height: number; points: Placed[] };
+    expect(map.method).toBe('pca');
+    expect(map.points).toHaveLength(8);
+    expect(nearest(map.points, 'z-mirrored-chelsea.jpg')).toBe('chelsea.jpg');
+    expect(nearest(map.points, 'z-mirrored-sample3.jpg')).toBe('sample3.jpg');
+    const { width, height } = await sharp(target).metadata();
+    expect([width, height]).toEqual([map.width, map.height]);
+    // under each point: the photo's thumbnail, not the white background (a 9×9 patch at its centre)
+    const { data, info } = await sharp(target).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    for (const p of map.points) {
+      let ink = 0;
+      for (let dy = -4; dy <= 4; dy++) {
+        for (let dx = -4; dx <= 4; dx++) {
+          const i = ((Math.round(p.y) + dy) * info.width + Math.round(p.x) + dx) * 3;
+          if (data[i] + data[i + 1] + data[i + 2] < 3 * 245) ink++;
+        }
+      }
+      expect(ink, nameOf(p)).toBeGreaterThan(40);
+    }
+    // and far from every point the canvas is background
+    const corner = (4 * info.width + 4) * 3;
+    expect([data[corner], data[corner + 1], data[corner + 2]]).toEqual([255, 255, 255]);
+  });
+
+  it('UMAP (seeded) writes a map into a folder; bad use is a usage error or an input error', async () => {
+    const folder = join(tmp, 'umap');
+    const result = await cli('map', photos, '--out', folder, '--method', 'umap', '--seed', '7');
+    expect(result.code).toBe(0);
+    expect(result.out.join('\n')).toMatch(/mapped 8 image\(s\) with umap \(seed 7\)/);
+    expect((await sharp(join(folder, 'map.png')).metadata()).width).toBe(1600);
+    expect((await cli('map', photos)).code).toBe(2); // no --out
+    expect((await cli('map', photos, '--out', join(tmp, 'x.png'), '--method', 'tsne')).code).toBe(2);
+    const one = await cli('map', join(photos, 'coffee.jpg'), '--out', join(tmp, 'one.png'));
+    expect(one.code).toBe(1);
+    expect(one.err.join('\n')).toMatch(/at least 2 images/);
+  });
+});

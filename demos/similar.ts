@@ -1,7 +1,8 @@
 // Find similar: photos → embeddings (image-feature-extraction, main thread) → SimilarityIndex;
 // click a photo to see the others ranked by cosine similarity. The embeddings of the preloaded
-// photos are cached in IndexedDB (saveIndexToIndexedDB / loadIndexFromIndexedDB).
-import { SimilarityIndex, loadIndexFromIndexedDB, pipeline, saveIndexToIndexedDB } from 'visionpipe';
+// photos are cached in IndexedDB (saveIndexToIndexedDB / loadIndexFromIndexedDB). Below, a map
+// of the embedding space: every photo drawn as a thumbnail at its PCA or UMAP position.
+import { SimilarityIndex, drawScatter, loadIndexFromIndexedDB, pca, pipeline, saveIndexToIndexedDB, umap } from 'visionpipe';
 import { SDK_OPTIONS, demo, mountNav, progress, run, showStatus } from './shared/common';
 
 mountNav('Find similar');
@@ -13,16 +14,19 @@ const PRELOADED = [
 ];
 const CACHE_KEY = 'find-similar-v1';
 const TOP = 5;
+const THUMBNAIL = 72;
 
 interface Summary {
   indexed: number;
   fromCache: number;
   query: string | null;
   neighbours: { id: string; score: number }[];
+  /** The last map drawn: its projection and where each photo landed (canvas pixels). */
+  map: { method: 'pca' | 'umap'; points: { id: string; x: number; y: number }[] } | null;
 }
 
 run(async () => {
-  const summary: Summary = { indexed: 0, fromCache: 0, query: null, neighbours: [] };
+  const summary: Summary = { indexed: 0, fromCache: 0, query: null, neighbours: [], map: null };
   demo.summary = summary;
   showStatus('Loading MobileNetV2…');
   const embedder = await pipeline('image-feature-extraction', { ...SDK_OPTIONS, onProgress: progress('MobileNetV2') });
@@ -54,8 +58,39 @@ run(async () => {
     demo.results++;
   };
 
+  const thumbnails = new Map<string, ImageBitmap>();
+  const mapCanvas = document.getElementById('map') as HTMLCanvasElement;
+  const projection = document.getElementById('projection') as HTMLSelectElement;
+  let mapped: { id: string; x: number; y: number }[] = [];
+
+  /** Projects every embedding to 2-D and draws the photos where they land. */
+  const drawMap = async (): Promise<void> => {
+    const ids = index.ids();
+    if (ids.length < 3) return;
+    const method = projection.value === 'umap' ? 'umap' : 'pca';
+    const vectors = ids.map((id) => index.get(id).vector);
+    const projected = method === 'pca' ? pca(vectors).projected : (await umap(vectors, { seed: 7 })).projected;
+    const ctx = mapCanvas.getContext('2d')!;
+    const { positions } = drawScatter(
+      ctx,
+      ids.map((id, i) => ({ x: projected[i][0], y: projected[i][1], image: thumbnails.get(id), label: id })),
+      { background: '#ffffff', thumbnailSize: THUMBNAIL },
+    );
+    mapped = ids.map((id, i) => ({ id, x: positions[i].x, y: positions[i].y }));
+    summary.map = { method, points: mapped };
+  };
+  projection.addEventListener('change', () => void drawMap().catch((e: unknown) => showStatus(String(e))));
+  mapCanvas.addEventListener('click', (event) => {
+    const box = mapCanvas.getBoundingClientRect();
+    const x = ((event.clientX - box.left) * mapCanvas.width) / box.width;
+    const y = ((event.clientY - box.top) * mapCanvas.height) / box.height;
+    const hit = mapped.find((p) => Math.abs(p.x - x) <= THUMBNAIL / 2 && Math.abs(p.y - y) <= THUMBNAIL / 2);
+    if (hit) select(hit.id);
+  });
+
   const addPhoto = async (id: string, blob: Blob): Promise<void> => {
     urls.set(id, URL.createObjectURL(blob));
+    thumbnails.set(id, await createImageBitmap(blob, { resizeWidth: THUMBNAIL * 2, resizeQuality: 'medium' }));
     if (cached?.has(id) && !index.has(id)) {
       index.add(id, cached.get(id).vector);
       summary.fromCache++;
@@ -90,6 +125,7 @@ run(async () => {
       last = id;
     }
     if (last) select(last);
+    await drawMap();
     showStatus(`${index.size} photos indexed (${embedder.dim}-d embeddings on ${embedder.runner.backend}). Click one to see its neighbours.`);
   };
   const upload = document.getElementById('upload') as HTMLInputElement;
@@ -106,6 +142,7 @@ run(async () => {
     void addFiles(e.dataTransfer?.files ?? []).catch((error: unknown) => showStatus(String(error)));
   });
   select(PRELOADED[0].id);
+  await drawMap();
   showStatus(`${index.size} photos indexed (${embedder.dim}-d embeddings on ${embedder.runner.backend}; ${summary.fromCache} from IndexedDB). Click one to see its neighbours.`);
   demo.state = 'running';
 });

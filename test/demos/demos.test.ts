@@ -177,7 +177,20 @@ describe('without a camera', () => {
 
 /** `window.demo.summary` of the Find similar page (demos/similar.ts). */
 interface SimilarState extends DemoState {
-  summary: { indexed: number; fromCache: number; query: string | null; neighbours: { id: string; score: number }[] };
+  summary: {
+    indexed: number;
+    fromCache: number;
+    query: string | null;
+    neighbours: { id: string; score: number }[];
+    map: { method: string; points: { id: string; x: number; y: number }[] } | null;
+  };
+}
+
+/** The id of the point drawn nearest to `id`'s on the page's map. */
+function nearestOnMap(map: NonNullable<SimilarState['summary']['map']>, id: string): string {
+  const me = map.points.find((p) => p.id === id)!;
+  const others = map.points.filter((p) => p.id !== id);
+  return others.reduce((best, p) => (Math.hypot(p.x - me.x, p.y - me.y) < Math.hypot(best.x - me.x, best.y - me.y) ? p : best)).id;
 }
 
 describe('Find similar page', () => {
@@ -194,6 +207,13 @@ describe('Find similar page', () => {
     expect(searched.summary.indexed).toBe(10);
     expect(searched.summary.neighbours[0].id).toBe('sample3');
     expect(await page.locator('#neighbours figure').count()).toBe(5);
+    // the map of the embedding space: all ten photos, the flipped one drawn next to its original
+    expect(searched.summary.map?.method).toBe('pca');
+    expect(searched.summary.map?.points).toHaveLength(10);
+    expect(nearestOnMap(searched.summary.map!, 'flipped.jpg')).toBe('sample3');
+    await page.locator('#projection').selectOption('umap');
+    const remapped = await waitForDemo<SimilarState>(page, log, (s) => s.summary.map?.method === 'umap', 60_000);
+    expect(remapped.summary.map?.points).toHaveLength(10);
 
     // a second visit takes the nine embeddings from IndexedDB (SimilarityIndex bytes via idb-keyval)
     await page.reload();

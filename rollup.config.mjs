@@ -1,7 +1,11 @@
 // Builds the universal/browser entry (`visionpipe`), the synthetic test scenes
 // (`visionpipe/testing`), the Node entry (`visionpipe/node`)
-// and their bundled type declarations. Runtimes (tfjs, onnxruntime, comlink, sharp) stay
-// external: the app's bundler or Node resolves them.
+// and their bundled type declarations. Runtimes (tfjs, onnxruntime, comlink, sharp) and the other
+// dependencies stay external: the app's bundler or Node resolves them. Dev dependencies that
+// the code imports (ml-matrix, umap-js: CommonJS, which a browser cannot load through an import map)
+// are bundled in.
+import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
 import { readFileSync } from 'node:fs';
@@ -21,7 +25,7 @@ export default [
       'node-worker': 'src/node/worker-thread-entry.ts',
     },
     external,
-    plugins: [esbuild({ target: 'es2022', sourceMap: true })],
+    plugins: [nodeResolve(), commonjs(), esbuild({ target: 'es2022', sourceMap: true })],
     output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
   },
   {

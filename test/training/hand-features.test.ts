@@ -68,6 +68,9 @@ describe('hand features', () => {
       // the palm-frame part tells a hand from its mirror image when the handedness is not swapped
       const unswapped = handFeatures(mapPoints(hand, (p) => ({ x: -p.x, y: p.y, z: p.z })));
       expect(Math.max(...unswapped.map((v, i) => Math.abs(v - base[i])))).toBeGreaterThan(0.1);
+      // a hand-landmarks result gives handedness as { label, score }: the same features as the string
+      const asResult = { keypoints: hand.keypoints, handedness: { label: String(hand.handedness ?? 'right').toLowerCase(), score: 0.9 } };
+      expectClose(handFeatures(asResult), base);
     }
   });
 

@@ -20,7 +20,8 @@ export interface HandPoint {
 /**
  * What the gesture features read from a detected hand: its 21 landmarks in
  * {@link HAND_KEYPOINT_NAMES} order and, optionally, its handedness (`'Left'`/`'Right'`, any
- * case; default right). A hand-landmarks result's hands fit as they are.
+ * case, or a hand-landmarks result's `{ label, score }`; default right). A hand-landmarks
+ * result's hands fit as they are.
  *
  * @example
  * ```ts
@@ -29,7 +30,7 @@ export interface HandPoint {
  */
 export interface HandLandmarks {
   keypoints: readonly HandPoint[];
-  handedness?: string;
+  handedness?: string | { readonly label: string };
 }
 
 /** Landmark ids of each digit from its base joint to its tip (thumb first). */
@@ -85,8 +86,9 @@ function readPoints(hand: HandLandmarks): Vec3[] {
 
 /** Whether the hand is a left hand (its handedness says so, any case). */
 function isLeft(hand: HandLandmarks): boolean {
-  const handedness = hand.handedness;
-  if (handedness === undefined) return false;
+  const given = hand.handedness;
+  if (given === undefined) return false;
+  const handedness = typeof given === 'object' && given !== null ? given.label : given;
   if (typeof handedness !== 'string' || !/^(left|right)$/i.test(handedness)) {
     throw new VisionError('INVALID_INPUT', `handedness is '${String(handedness)}'; allowed: 'Left' or 'Right' (any case), or leave it out`);
   }

@@ -82,11 +82,11 @@ run(async () => {
   });
   const output = document.getElementById('output')!;
 
-  /** The built-in and taught gestures of the frame's hands (or of the stand-ins); recording takes the first hand. */
+  /** The built-in and taught gestures of the frame's hands (or of the stand-ins), which a recording keeps. */
   const withGestures = async (result: HandResult): Promise<HandsFrame> => {
     const hands: PageHand[] = state.standIns ?? result.hands;
     const landmarks = hands.map(landmarksOf);
-    if (landmarks.length > 0) teacher.offer(landmarks[0]);
+    teacher.offer(landmarks);
     const gestures = landmarks.length > 0 ? await builtIn.classifyMany(landmarks) : [];
     const taught = await teacher.classify(landmarks);
     return { hands, gestures, taught };

@@ -53,11 +53,11 @@ export class GestureTeacher {
     element<HTMLFieldSetElement>('teach').disabled = false;
   }
 
-  /** A hand of the current frame: kept while recording. */
-  offer(hand: HandLandmarks): void {
+  /** The hands of the current frame: kept while recording (up to the number wanted). */
+  offer(hands: readonly HandLandmarks[]): void {
     const recording = this.state.recording;
-    if (!recording) return;
-    this.collected.push(hand);
+    if (!recording || hands.length === 0) return;
+    this.collected.push(...hands.slice(0, recording.want - this.collected.length));
     recording.have = this.collected.length;
     showStatus(`Recording '${recording.label}': ${recording.have}/${recording.want} hands…`);
     if (recording.have >= recording.want) void this.finishRecording(recording.label);

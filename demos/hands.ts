@@ -70,10 +70,12 @@ function describe(frame: HandsFrame): string {
 run(async () => {
   const camera = openCamera();
   showStatus('Loading HandTrack and the hand landmark model…');
+  const starting = createGestureTrainingWorker({ backend: SDK_OPTIONS.backend, wasmPaths: SDK_OPTIONS.wasmPaths, workerUrl: new URL('./worker.js', import.meta.url) });
+  starting.catch(() => undefined); // a failure is shown below
   const landmarker = await pipeline('hand-landmarks', { ...SDK_OPTIONS, onProgress: progress('hand landmarks') });
   const backend = landmarker.runner.backend;
-  const builtIn = await loadBuiltInGestures();
-  const worker = await createGestureTrainingWorker({ backend: SDK_OPTIONS.backend, wasmPaths: SDK_OPTIONS.wasmPaths, workerUrl: new URL('./worker.js', import.meta.url) });
+  const builtIn = await loadBuiltInGestures(); // on the pipeline's backend, chosen just above
+  const worker = await starting;
   const teacher = new GestureTeacher(worker, state);
   addEventListener('pagehide', () => {
     landmarker.dispose();

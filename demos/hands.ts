@@ -56,7 +56,7 @@ function drawGestureLabels(ctx: CanvasRenderingContext2D, frame: HandsFrame): vo
   ctx.restore();
 }
 
-function describe(frame: HandsFrame): string {
+function describeHands(frame: HandsFrame): string {
   if (frame.hands.length === 0) return 'no hand';
   return frame.hands
     .map((hand, i) => {
@@ -104,7 +104,7 @@ run(async () => {
         drawHands(ctx, frame.hands);
         drawGestureLabels(ctx, frame);
         if (loop) drawLoopStats(ctx, loop.stats(), backend);
-        output.textContent = describe(frame);
+        output.textContent = describeHands(frame);
         return frame.hands.map((hand, i) => ({
           handedness: hand.handedness.label,
           gesture: frame.gestures[i].label,

@@ -13,6 +13,8 @@ const PAGES: ReadonlyArray<readonly [string, string]> = [
   ['caption', 'Caption'],
   ['background', 'Background'],
   ['similar', 'Find similar'],
+  ['hands', 'Hands'],
+  ['face', 'Face'],
 ];
 
 /** Query parameters: `?backend=wasm` (or `webgpu,wasm`) forces backends; `?models=/x/` moves the model base URL (same origin only). */

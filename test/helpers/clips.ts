@@ -47,3 +47,26 @@ export function panClip(): string {
   renameSync(partial, out);
   return out;
 }
+
+/**
+ * The hands clip (640×480 @ 30 fps, 2 s, ~28 MB): face-api sample2 where a woman holds a hand to
+ * her lip (the 800×600 window at y = 250, as test/hands uses), gliding 48 px right and back.
+ */
+export function handsClip(): string {
+  const out = join(CLIPS, 'pan-sample2-hand-640x480-30fps-2s.y4m');
+  if (existsSync(out) && statSync(out).size > 0) return out;
+  mkdirSync(CLIPS, { recursive: true });
+  const partial = `${out}.part.y4m`;
+  execFileSync(
+    ffmpeg(),
+    [
+      '-y', '-loglevel', 'error',
+      '-loop', '1', '-framerate', '30', '-i', facePhoto(2),
+      '-vf', "crop=800:600:'24*(1-cos(PI*t))':250,scale=640:480,format=yuv420p",
+      '-t', '2', '-r', '30', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', partial,
+    ],
+    { stdio: 'pipe' },
+  );
+  renameSync(partial, out);
+  return out;
+}

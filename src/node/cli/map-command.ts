@@ -7,7 +7,7 @@ import { umap } from '../../explain/projections/umap';
 import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import type { Canvas2D, ScratchCanvas } from '../../render/canvas2d';
 import { drawScatter } from '../../render/scatter';
-import type { CliArgs } from './args';
+import type { CliArgs, MapMethod } from './args';
 import { expandInputs } from './inputs';
 import { resolveModelArg } from './model-arg';
 
@@ -18,11 +18,6 @@ const MAP_WIDTH = 1600;
 const MAP_HEIGHT = 1200;
 const THUMBNAIL = 96;
 
-/** Projections `map` offers: exact PCA (default) or seeded UMAP. @example `MAP_METHODS.includes('umap')` */
-export const MAP_METHODS = ['pca', 'umap'] as const;
-
-/** A projection `map` offers. @example `const m: MapMethod = 'umap';` */
-export type MapMethod = (typeof MAP_METHODS)[number];
 
 /** Where the map goes: `--out` names a `.png` file, or a folder that gets `map.png`. */
 async function mapPath(out: string): Promise<string> {

@@ -39,15 +39,19 @@ function resolveRefine(options: MattingRefineOptions): Refinement {
   return { radius, epsilon, maxSide };
 }
 
-/** The frame's BT.601 luma in 0–1 at `width`×`height`, sampled by the house's preprocessing, written into `out`. */
-async function greyGuideInto(input: ImageInput, width: number, height: number, out: Float32Array): Promise<void> {
+/** The frame as RGB in 0–1 at `width`×`height` (row-major, interleaved), sampled by the house's preprocessing. */
+async function sampledRgb(input: ImageInput, width: number, height: number): Promise<Float32Array> {
   const { input: rgb } = await prepareInput(input, { width, height, fit: 'stretch', normalization: 'unit' });
   try {
-    const values = (await rgb.data()) as Float32Array;
-    for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = 0.299 * values[j] + 0.587 * values[j + 1] + 0.114 * values[j + 2];
+    return (await rgb.data()) as Float32Array;
   } finally {
     rgb.dispose();
   }
+}
+
+/** BT.601 luma of interleaved RGB values into `out` (one value per pixel). */
+function lumaInto(rgb: Float32Array, out: Float32Array): void {
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = 0.299 * rgb[j] + 0.587 * rgb[j + 1] + 0.114 * rgb[j + 2];
 }
 
 /** Planes the refinement reuses from frame to frame while the working size stays the same. */
@@ -133,10 +137,12 @@ export class PersonMatting {
     const scale = Math.min(1, refine.maxSide / Math.max(w, h));
     const gw = Math.max(1, Math.round(w * scale));
     const gh = Math.max(1, Math.round(h * scale));
+    const rgb = await sampledRgb(input, gw, gh);
+    // from here on synchronous: calls that overlap never share the reused planes mid-way
     const atFrameSize = gw === w && gh === h;
     const buffers = this.refineBuffers(gw, gh);
+    lumaInto(rgb, buffers.guide);
     const coarse = planeToSource(person, width, height, { ...transform, sourceWidth: gw, sourceHeight: gh });
-    await greyGuideInto(input, gw, gh, buffers.guide);
     const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
     // at frame size the result is the caller's Mask data, so it gets an array of its own
     const fine = guidedFilter(buffers.guide, coarse, gw, gh, { radius, epsilon: refine.epsilon }, buffers.workspace, atFrameSize ? new Float32Array(gw * gh) : buffers.refined);

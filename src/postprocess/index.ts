@@ -85,7 +85,7 @@ export type { FaceCrop } from './face/face-roi';
 export { eyeCrops, mergeIris } from './face/iris';
 export { refineWithAttention } from './face/attention';
 export type { AttentionParts } from './face/attention';
-export { boxMean, guidedFilter } from './masks/guided-filter';
+export { GuidedFilterWorkspace, boxMean, guidedFilter } from './masks/guided-filter';
 export type { GuidedFilterOptions } from './masks/guided-filter';
 export { smoothWithPrevious, uncertainty } from './masks/temporal-smoothing';
 export { resizePlane } from './masks/upsample';

@@ -108,4 +108,14 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     const ok = await matting.run({ data: new Uint8Array(32 * 24 * 3).fill(128), width: 32, height: 24, channels: 3 });
     ok.alpha.close();
   });
+
+  it('overlapping refined calls (one reused workspace) give what calls one at a time give', async () => {
+    const small: RawImage = { data: new Uint8Array(160 * 120 * 3).map((_, i) => (i * 13) % 251), width: 160, height: 120, channels: 3 };
+    const alone = [await matting.run(astronaut), await matting.run(small)];
+    const together = await Promise.all([matting.run(astronaut), matting.run(small), matting.run(astronaut)]);
+    expect(Array.from(together[0].alpha.toFloat32Array())).toEqual(Array.from(alone[0].alpha.toFloat32Array()));
+    expect(Array.from(together[1].alpha.toFloat32Array())).toEqual(Array.from(alone[1].alpha.toFloat32Array()));
+    expect(Array.from(together[2].alpha.toFloat32Array())).toEqual(Array.from(alone[0].alpha.toFloat32Array()));
+    for (const r of [...alone, ...together]) r.alpha.close();
+  });
 });

@@ -3,16 +3,15 @@
  * probability at model size, smoothed over time in video mode, mapped to a working size,
  * refined with a guided filter on the frame, and resized to the frame's size.
  */
-import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
-import { guidedFilter } from '../../postprocess/masks/guided-filter';
+import { GuidedFilterWorkspace, guidedFilter } from '../../postprocess/masks/guided-filter';
 import { resizePlane } from '../../postprocess/masks/upsample';
 import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { prepareInput } from '../../preprocess/prepare-input';
-import type { ModelRunner } from '../../runtime/model-runner';
+import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { firstOutput } from '../shared/outputs';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { labelProbabilities, planeToSource } from '../segmentation/image-segmentation-pipeline';
@@ -40,16 +39,46 @@ function resolveRefine(options: MattingRefineOptions): Refinement {
   return { radius, epsilon, maxSide };
 }
 
-/** The frame as grey levels in 0–1 (BT.601 luma) at `width`×`height`, sampled by the house's preprocessing. */
-async function greyGuide(input: ImageInput, width: number, height: number): Promise<Float32Array> {
+/** The frame as RGB in 0–1 at `width`×`height` (row-major, interleaved), sampled by the house's preprocessing. */
+async function sampledRgb(input: ImageInput, width: number, height: number): Promise<Float32Array> {
   const { input: rgb } = await prepareInput(input, { width, height, fit: 'stretch', normalization: 'unit' });
-  const grey = tf.tidy(() => tf.sum(tf.mul(rgb, tf.tensor1d([0.299, 0.587, 0.114])), -1));
-  rgb.dispose();
   try {
-    return (await grey.data()) as Float32Array;
+    return (await rgb.data()) as Float32Array;
   } finally {
-    grey.dispose();
+    rgb.dispose();
   }
+}
+
+/** BT.601 luma of interleaved RGB values into `out` (one value per pixel). */
+function lumaInto(rgb: Float32Array, out: Float32Array): void {
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = 0.299 * rgb[j] + 0.587 * rgb[j + 1] + 0.114 * rgb[j + 2];
+}
+
+/** Planes the refinement reuses from frame to frame while the working size stays the same. */
+interface RefineBuffers {
+  width: number;
+  height: number;
+  guide: Float32Array;
+  refined: Float32Array;
+  workspace: GuidedFilterWorkspace;
+}
+
+/**
+ * The person probability plane of a segmentation output: read straight from a one-channel
+ * output (no background plane built), else through {@link labelProbabilities}.
+ */
+function personPlane(output: RawTensor, spec: SegmentationModelSpec): { plane: Float32Array; width: number; height: number } {
+  const d = output.dims;
+  const head = spec.segmentation ?? {};
+  const nchw = spec.input.layout === 'nchw';
+  const channels = d.length === 4 ? (nchw ? d[1] : d[3]) : 0;
+  if (channels === 1 && d[0] === 1 && output.data instanceof Float32Array && (head.activation ?? 'none') === 'none' && (head.foregroundChannel ?? 1) !== 0) {
+    const [height, width] = nchw ? [d[2], d[3]] : [d[1], d[2]];
+    return { plane: output.data, width, height };
+  }
+  const { planes, width, height } = labelProbabilities(output, spec);
+  const personIndex = spec.labels.indexOf('person');
+  return { plane: planes[personIndex >= 0 && personIndex < planes.length ? personIndex : planes.length - 1], width, height };
 }
 
 /**
@@ -64,6 +93,7 @@ async function greyGuide(input: ImageInput, width: number, height: number): Prom
  */
 export class PersonMatting {
   private previous: { plane: Float32Array; key: string } | null = null;
+  private buffers: RefineBuffers | null = null;
 
   constructor(
     private readonly spec: SegmentationModelSpec,
@@ -88,9 +118,9 @@ export class PersonMatting {
     const refine = options.refine === false ? false : resolveRefine(options.refine);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
-    const { planes, width, height } = labelProbabilities(firstOutput(stage.outputs, this.spec), this.spec);
-    const personIndex = this.spec.labels.indexOf('person');
-    let person = planes[personIndex >= 0 && personIndex < planes.length ? personIndex : planes.length - 1];
+    const probability = personPlane(firstOutput(stage.outputs, this.spec), this.spec);
+    const { width, height } = probability;
+    let person = probability.plane;
     const { transform } = stage;
     const { sourceWidth: w, sourceHeight: h } = transform;
     if (options.video && this.smoothing !== false) {
@@ -107,17 +137,30 @@ export class PersonMatting {
     const scale = Math.min(1, refine.maxSide / Math.max(w, h));
     const gw = Math.max(1, Math.round(w * scale));
     const gh = Math.max(1, Math.round(h * scale));
+    const rgb = await sampledRgb(input, gw, gh);
+    // from here on synchronous: calls that overlap never share the reused planes mid-way
+    const atFrameSize = gw === w && gh === h;
+    const buffers = this.refineBuffers(gw, gh);
+    lumaInto(rgb, buffers.guide);
     const coarse = planeToSource(person, width, height, { ...transform, sourceWidth: gw, sourceHeight: gh });
-    const guide = await greyGuide(input, gw, gh);
     const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
-    const fine = guidedFilter(guide, coarse, gw, gh, { radius, epsilon: refine.epsilon });
+    // at frame size the result is the caller's Mask data, so it gets an array of its own
+    const fine = guidedFilter(buffers.guide, coarse, gw, gh, { radius, epsilon: refine.epsilon }, buffers.workspace, atFrameSize ? new Float32Array(gw * gh) : buffers.refined);
     for (let i = 0; i < fine.length; i++) fine[i] = Math.min(Math.max(fine[i], 0), 1);
-    if (gw === w && gh === h) return fine;
-    return resizePlane(fine, gw, gh, w, h);
+    return atFrameSize ? fine : resizePlane(fine, gw, gh, w, h);
+  }
+
+  private refineBuffers(width: number, height: number): RefineBuffers {
+    const kept = this.buffers;
+    if (kept?.width === width && kept.height === height) return kept;
+    const n = width * height;
+    this.buffers = { width, height, guide: new Float32Array(n), refined: new Float32Array(n), workspace: new GuidedFilterWorkspace(width, height) };
+    return this.buffers;
   }
 
   /** Forgets the previous frame's matte. @example `engine.reset();` */
   reset(): void {
     this.previous = null;
+    this.buffers = null;
   }
 }

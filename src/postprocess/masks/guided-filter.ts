@@ -38,18 +38,47 @@ function paddedIndices(n: number, r: number): Int32Array {
 }
 
 /**
- * The (2r+1)² box mean of a `width`×`height` plane with mirrored borders (OpenCV
- * `cv2.boxFilter(x, -1, (2r+1, 2r+1), normalize=True, borderType=BORDER_REFLECT)`), in O(1)
- * per pixel: a running sum along each row, then along each column, in float64.
+ * Scratch planes of {@link guidedFilter} for one plane size, kept by a caller that filters
+ * frame after frame (a video) so that no call allocates its ~8 float64 planes again.
  *
  * @example
  * ```ts
- * const smooth = boxMean(plane, 640, 480, 4);
+ * const workspace = new GuidedFilterWorkspace(320, 240);
+ * const refined = guidedFilter(grey, alpha, 320, 240, { radius: 3, epsilon: 1e-3 }, workspace);
  * ```
  */
-export function boxMean(values: Float32Array | Float64Array, width: number, height: number, radius: number): Float64Array {
+export class GuidedFilterWorkspace {
+  /** Box means of the guide, the input, guide·input and guide² (then a and b in place of the last two). */
+  readonly meanI: Float64Array;
+  readonly meanP: Float64Array;
+  readonly corrIp: Float64Array;
+  readonly corrI: Float64Array;
+  /** guide·input and guide² before their means; the means of a and b after. */
+  readonly products: Float64Array;
+  readonly squares: Float64Array;
+  /** The horizontal pass of a box mean, and one running column sum per x. */
+  readonly rows: Float64Array;
+  readonly sums: Float64Array;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    const n = width * height;
+    this.meanI = new Float64Array(n);
+    this.meanP = new Float64Array(n);
+    this.corrIp = new Float64Array(n);
+    this.corrI = new Float64Array(n);
+    this.products = new Float64Array(n);
+    this.squares = new Float64Array(n);
+    this.rows = new Float64Array(n);
+    this.sums = new Float64Array(width);
+  }
+}
+
+/** {@link boxMean} into `out`, with the workspace's `rows` and `sums` as scratch. */
+function boxMeanInto(values: Float32Array | Float64Array, width: number, height: number, radius: number, out: Float64Array, rows: Float64Array, sums: Float64Array): void {
   const window = 2 * radius + 1;
-  const rows = new Float64Array(width * height);
   const xs = paddedIndices(width, radius);
   for (let y = 0; y < height; y++) {
     const row = y * width;
@@ -62,10 +91,9 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
     }
   }
   // vertical pass row by row (contiguous memory): a running sum of whole rows
-  const out = new Float64Array(width * height);
   const ys = paddedIndices(height, radius);
   const area = window * window;
-  const sums = new Float64Array(width);
+  sums.fill(0);
   for (let k = 0; k < window; k++) {
     const row = ys[k] * width;
     for (let x = 0; x < width; x++) sums[x] += rows[row + x];
@@ -78,6 +106,21 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
     const leave = ys[y] * width;
     for (let x = 0; x < width; x++) sums[x] += rows[enter + x] - rows[leave + x];
   }
+}
+
+/**
+ * The (2r+1)² box mean of a `width`×`height` plane with mirrored borders (OpenCV
+ * `cv2.boxFilter(x, -1, (2r+1, 2r+1), normalize=True, borderType=BORDER_REFLECT)`), in O(1)
+ * per pixel: a running sum along each row, then along each column, in float64.
+ *
+ * @example
+ * ```ts
+ * const smooth = boxMean(plane, 640, 480, 4);
+ * ```
+ */
+export function boxMean(values: Float32Array | Float64Array, width: number, height: number, radius: number): Float64Array {
+  const out = new Float64Array(width * height);
+  boxMeanInto(values, width, height, radius, out, new Float64Array(width * height), new Float64Array(width));
   return out;
 }
 
@@ -85,43 +128,55 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
  * Guided filter (He et al., Algorithm 1) with a grey guide: per window a linear model
  * `q = a·I + b` fitted to the input, `a = cov(I, p) / (var(I) + ε)`, `b = mean(p) − a·mean(I)`,
  * and the output `mean(a)·I + mean(b)`. Used to snap an upsampled matte to the frame's edges.
+ * Pass a {@link GuidedFilterWorkspace} of the plane's size to reuse its scratch planes, and
+ * `out` to write the result into an array of your own (`width × height` values).
  *
  * @throws VisionError `INVALID_OPTION` for a radius that is not a positive integer or ε ≤ 0;
- * `INVALID_INPUT` when the planes do not have `width × height` values.
+ * `INVALID_INPUT` when the planes (or the workspace, or `out`) do not have `width × height` values.
  * @example
  * ```ts
  * const refined = guidedFilter(grey, alpha, 640, 480, { radius: 4, epsilon: 1e-3 });
  * ```
  */
-export function guidedFilter(guide: Float32Array, input: Float32Array, width: number, height: number, options: GuidedFilterOptions): Float32Array {
+export function guidedFilter(
+  guide: Float32Array,
+  input: Float32Array,
+  width: number,
+  height: number,
+  options: GuidedFilterOptions,
+  workspace: GuidedFilterWorkspace = new GuidedFilterWorkspace(width, height),
+  out: Float32Array = new Float32Array(width * height),
+): Float32Array {
   const { radius, epsilon } = options;
   if (!Number.isInteger(radius) || radius < 1) throw new VisionError('INVALID_OPTION', `guided filter radius is ${String(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new VisionError('INVALID_OPTION', `guided filter epsilon is ${String(epsilon)}; it must be a finite number > 0`);
   const n = width * height;
-  if (guide.length !== n || input.length !== n) {
-    throw new VisionError('INVALID_INPUT', `guided filter: guide has ${guide.length} and input ${input.length} values; a ${width}×${height} plane has ${n}`);
+  if (guide.length !== n || input.length !== n || out.length !== n || workspace.width !== width || workspace.height !== height) {
+    throw new VisionError('INVALID_INPUT', `guided filter: guide has ${guide.length}, input ${input.length} and out ${out.length} values, the workspace is ${workspace.width}×${workspace.height}; a ${width}×${height} plane has ${n}`);
   }
-  const products = new Float64Array(n);
-  const squares = new Float64Array(n);
+  const { meanI, meanP, corrIp, corrI, products, squares, rows, sums } = workspace;
   for (let i = 0; i < n; i++) {
-    products[i] = guide[i] * input[i];
-    squares[i] = guide[i] * guide[i];
+    const g = guide[i];
+    products[i] = g * input[i];
+    squares[i] = g * g;
   }
-  const meanI = boxMean(guide, width, height, radius);
-  const meanP = boxMean(input, width, height, radius);
-  const corrIp = boxMean(products, width, height, radius);
-  const corrI = boxMean(squares, width, height, radius);
-  // a and b reuse the correlation buffers
+  boxMeanInto(guide, width, height, radius, meanI, rows, sums);
+  boxMeanInto(input, width, height, radius, meanP, rows, sums);
+  boxMeanInto(products, width, height, radius, corrIp, rows, sums);
+  boxMeanInto(squares, width, height, radius, corrI, rows, sums);
+  // a and b reuse the correlation planes, their means the product planes
   const a = corrIp;
   const b = corrI;
   for (let i = 0; i < n; i++) {
-    const coefficient = (corrIp[i] - meanI[i] * meanP[i]) / (corrI[i] - meanI[i] * meanI[i] + epsilon);
+    const mi = meanI[i];
+    const coefficient = (corrIp[i] - mi * meanP[i]) / (corrI[i] - mi * mi + epsilon);
     a[i] = coefficient;
-    b[i] = meanP[i] - coefficient * meanI[i];
+    b[i] = meanP[i] - coefficient * mi;
   }
-  const meanA = boxMean(a, width, height, radius);
-  const meanB = boxMean(b, width, height, radius);
-  const out = new Float32Array(n);
+  const meanA = products;
+  const meanB = squares;
+  boxMeanInto(a, width, height, radius, meanA, rows, sums);
+  boxMeanInto(b, width, height, radius, meanB, rows, sums);
   for (let i = 0; i < n; i++) out[i] = meanA[i] * guide[i] + meanB[i];
   return out;
 }

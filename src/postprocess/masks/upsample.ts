@@ -20,6 +20,15 @@ function axisTaps(inSize: number, outSize: number): { i0: Int32Array; i1: Int32A
   return { i0, i1, w1 };
 }
 
+/** One source row (starting at `base`) interpolated across to the output width (`xs` taps) into `into`. */
+function interpolateRow(plane: Float32Array, base: number, xs: ReturnType<typeof axisTaps>, into: Float32Array): void {
+  const { i0, i1, w1 } = xs;
+  for (let x = 0; x < into.length; x++) {
+    const a = plane[base + i0[x]];
+    into[x] = a + (plane[base + i1[x]] - a) * w1[x];
+  }
+}
+
 /**
  * A `width`×`height` plane resized bilinearly to `outWidth`×`outHeight` (a new array).
  *
@@ -37,13 +46,6 @@ export function resizePlane(plane: Float32Array, width: number, height: number, 
   let rowB = new Float32Array(outWidth);
   let loadedA = -1;
   let loadedB = -1;
-  const across = (y: number, into: Float32Array): void => {
-    const base = y * width;
-    for (let x = 0; x < outWidth; x++) {
-      const a = plane[base + xs.i0[x]];
-      into[x] = a + (plane[base + xs.i1[x]] - a) * xs.w1[x];
-    }
-  };
   for (let o = 0; o < outHeight; o++) {
     const y0 = ys.i0[o];
     const y1 = ys.i1[o];
@@ -52,12 +54,12 @@ export function resizePlane(plane: Float32Array, width: number, height: number, 
         [rowA, rowB] = [rowB, rowA];
         [loadedA, loadedB] = [loadedB, loadedA];
       } else {
-        across(y0, rowA);
+        interpolateRow(plane, y0 * width, xs, rowA);
         loadedA = y0;
       }
     }
     if (loadedB !== y1) {
-      across(y1, rowB);
+      interpolateRow(plane, y1 * width, xs, rowB);
       loadedB = y1;
     }
     const w = ys.w1[o];

@@ -3,13 +3,17 @@
  * of its class overlapping its box) differentiated through the pipeline's preprocessing.
  * Checked against central finite differences of the pipeline's own detection score on a small
  * smooth stand-in YOLOv8-format model, and for saliency on held-out shape scenes with the
- * trainable detector (cached in .cache/tta-detectors/ by trained-detectors.ts).
+ * trainable detector (cached in .cache/tta-detectors/ by trained-detectors.ts); Grad-CAM at a graph
+ * model's node against its closed form.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DetectionPipeline, type DetectionTarget, TfjsRunner, explain, pipeline, selectTfjsBackend, yoloModel } from '../../src/node/index';
 import { detectionScore } from '../../src/explain/detection-score';
 import { imageGradient } from '../../src/explain/gradients';
+import { inputMapToImage } from '../../src/explain/input-geometry';
+import { createTfjsRunner } from '../../src/node/index';
+import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
 import { prepareModelInput, runModel } from '../../src/explain/explained-model';
 import type { ShapeScene } from '../../src/testing/index';
 import { shapeScenes } from '../helpers/scenes';
@@ -144,6 +148,54 @@ describe('explain: gradient methods on YOLO-format detectors (cpu backend)', () 
       expect(mean(values)).toBeGreaterThan(2 * mean(shares));
       values.forEach((v, k) => expect(v).toBeGreaterThan(shares[k]));
     }
+  });
+
+  it('Grad-CAM on a graph-model detector (fed at a node) equals its closed form', async () => {
+    // image [1,32,32,3] → Conv2D 8×8 stride 8 → Sigmoid 'act' [1,4,4,5] → ×scale + bias → [1,16,5] → [1,5,16] (YOLOv8 layout)
+    const random = rng(21);
+    const T = { T: { type: 'DT_FLOAT' } };
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const filter = Float32Array.from({ length: 8 * 8 * 3 * 5 }, () => (random() - 0.5) * 0.2);
+    const files = buildTfjsGraphModel({
+      input: { name: 'image', shape: [1, SIZE, SIZE, 3] },
+      output: { name: 'out', shape: [1, 5, 16] },
+      consts: [
+        { name: 'filter', shape: [8, 8, 3, 5], dtype: 'float32', values: filter },
+        { name: 'scale', shape: [5], dtype: 'float32', values: Float32Array.of(8, 8, 12, 12, 1) },
+        { name: 'bias', shape: [5], dtype: 'float32', values: Float32Array.of(12, 12, 12, 12, 0) },
+        { name: 'rowsShape', shape: [3], dtype: 'int32', values: [1, 16, 5] },
+        { name: 'perm', shape: [3], dtype: 'int32', values: [0, 2, 1] },
+      ],
+      nodes: [
+        { name: 'conv', op: 'Conv2D', input: ['image', 'filter'], attr: { ...T, strides: { list: { i: ['1', '8', '8', '1'] } }, padding: { s: b64('VALID') }, data_format: { s: b64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } } },
+        { name: 'act', op: 'Sigmoid', input: ['conv'], attr: T },
+        { name: 'scaled', op: 'Mul', input: ['act', 'scale'], attr: T },
+        { name: 'shifted', op: 'AddV2', input: ['scaled', 'bias'], attr: T },
+        { name: 'rows', op: 'Reshape', input: ['shifted', 'rowsShape'], attr: { ...T, Tshape: { type: 'DT_INT32' } } },
+        { name: 'out', op: 'Transpose', input: ['rows', 'perm'], attr: { ...T, Tperm: { type: 'DT_INT32' } } },
+      ],
+    });
+    const runner = await createTfjsRunner(files, { backend: 'cpu' });
+    const spec = yoloModel({ url: 'memory', version: 'v8', format: 'tfjs', inputSize: SIZE, labels: ['thing'], numExtras: 0 });
+    const graphDetector = await pipeline('object-detection', { model: runner, spec, threshold: 0.01 });
+    const raw = { data: Float32Array.from({ length: SIZE * SIZE * 3 }, () => random() * 255), width: SIZE, height: SIZE, channels: 3 as const };
+    const target = (await graphDetector.run(raw)).detections[0];
+    const tensors = tf.memory().numTensors;
+    const { heatMap } = await explain(graphDetector, raw, { method: 'grad-cam', layer: 'act', target });
+    expect(tf.memory().numTensors).toBe(tensors);
+    // closed form: the score is one candidate's class activation, so α = 1/16 on the class channel, 0 elsewhere: CAM = act[…, 4] / 16
+    const prepared = await prepareModelInput(graphDetector, raw);
+    const classGrid = tf.tidy(() => {
+      const a = tf.sigmoid(tf.conv2d(prepared.input as tf.Tensor4D, tf.tensor4d(filter, [8, 8, 3, 5]), 8, 'valid'));
+      return tf.slice(a, [0, 0, 0, 4], [1, 4, 4, 1]).dataSync();
+    });
+    const expected = inputMapToImage(classGrid, 4, 4, prepared.transform);
+    prepared.input.dispose();
+    const max = Math.max(...expected);
+    const heat = heatMap.toFloat32Array();
+    expected.forEach((v, i) => expect(heat[i]).toBeCloseTo(v / max, 4));
+    heatMap.close();
+    graphDetector.dispose();
   });
 
   it('needs a candidate overlapping the target, and a family with raw per-candidate scores', async () => {

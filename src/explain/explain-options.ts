@@ -38,7 +38,7 @@ function fillOf(fill: ExplainOptions['fill']): readonly [number, number, number]
 
 /**
  * Validates {@link ExplainOptions} at the boundary and fills in defaults. `detector` says
- * whether the pipeline is a detector (which needs `target` and occlusion).
+ * whether the pipeline is a detector (which needs `target`).
  *
  * @throws VisionError `INVALID_OPTION` naming the bad option and what is allowed.
  * @example
@@ -55,7 +55,6 @@ export function checkExplainOptions(options: ExplainOptions, detector: boolean):
     if (!box || ![box.x1, box.y1, box.x2, box.y2, options.target?.classId].every(Number.isFinite) || !(box.x2 > box.x1 && box.y2 > box.y1)) {
       throw new VisionError('INVALID_OPTION', 'explaining a detector needs target: { box: { x1, y1, x2, y2 } (x2 > x1, y2 > y1), classId } — e.g. a detection from detector.run');
     }
-    if (method !== 'occlusion') throw new VisionError('INVALID_OPTION', `method '${method}' explains classifiers; detections are explained with method 'occlusion'`);
   }
   if (method === 'grad-cam' && (typeof options.layer !== 'string' || options.layer.length === 0)) {
     throw new VisionError('INVALID_OPTION', "method 'grad-cam' needs layer: the name of a layer (layers models) or graph node (graph models) with a spatial output");

@@ -17,7 +17,9 @@ export type ExplainMethod = 'occlusion' | 'gradients' | 'smoothgrad' | 'grad-cam
 /**
  * The detection to explain: its box (image pixels) and class, e.g. a `Detection` from an
  * earlier `detector.run` on the same image. Each run of the model scores it by the
- * best-matching detection of that class (IoU ≥ `iouThreshold`), else 0.
+ * best-matching detection of that class (IoU ≥ `iouThreshold`), else 0; the gradient methods
+ * differentiate the best raw candidate score of that class among the candidates overlapping it
+ * (YOLO-style detectors, families `yolov5` and `yolov8`).
  *
  * @example
  * ```ts
@@ -43,6 +45,7 @@ export interface ExplainProgress {
  * await explain(classifier, photo, { method: 'occlusion', patchSize: 32, stride: 16, batchSize: 8 });
  * await explain(detector, photo, { method: 'occlusion', target: detections[0] });
  * await explain(classifier, photo, { method: 'grad-cam', layer: 'block_16_project' });
+ * await explain(yoloDetector, photo, { method: 'smoothgrad', target: detections[0], samples: 8 });
  * ```
  */
 export interface ExplainOptions {

@@ -5,7 +5,7 @@ import type { ExplainablePipeline } from './explained-model';
 import { inputMapToImage } from './input-geometry';
 import { checkGradientKernels } from './gradient-kernels';
 import { type LayerValues, downstreamOf, layerOutputId, layersAfter, walkLayers } from './layers-walk';
-import { classOutput, forwardModel } from './model-forward';
+import { type OutputScore, forwardModel } from './model-forward';
 
 /** Activations [1, h, w, k] (or [1, k, h, w]) and the score as a function of them. */
 interface SplitModel {
@@ -13,7 +13,7 @@ interface SplitModel {
   scoreOf: (activations: tf.Tensor) => tf.Scalar;
 }
 
-function splitLayers(model: tf.LayersModel, input: tf.Tensor, layer: string, classId: number): SplitModel {
+function splitLayers(model: tf.LayersModel, input: tf.Tensor, layer: string, readScore: OutputScore): SplitModel {
   const cut = layerOutputId(model, layer);
   const differentiated = layersAfter(model, cut);
   checkGradientKernels('grad-cam', model, (name) => differentiated.has(name));
@@ -24,11 +24,11 @@ function splitLayers(model: tf.LayersModel, input: tf.Tensor, layer: string, cla
   const upstream = [...full].filter(([id]) => !after.has(id));
   return {
     activations: full.get(cut) as tf.Tensor,
-    scoreOf: (a) => classOutput(walkLayers(model, new Map([...upstream, [cut, a]])), classId),
+    scoreOf: (a) => readScore(walkLayers(model, new Map([...upstream, [cut, a]]))),
   };
 }
 
-function splitGraph(pipeline: ExplainablePipeline, model: tf.GraphModel, feeds: tf.NamedTensorMap, layer: string, classId: number): SplitModel {
+function splitGraph(pipeline: ExplainablePipeline, model: tf.GraphModel, feeds: tf.NamedTensorMap, layer: string, readScore: OutputScore): SplitModel {
   checkGradientKernels('grad-cam', model);
   let activations: tf.Tensor;
   try {
@@ -36,12 +36,13 @@ function splitGraph(pipeline: ExplainablePipeline, model: tf.GraphModel, feeds: 
   } catch (error) {
     throw new VisionError('INVALID_OPTION', `graph node '${layer}' could not be computed: ${describeError(error)}`, { cause: error });
   }
-  return { activations, scoreOf: (a) => classOutput(forwardModel(pipeline, model, { ...feeds, [layer]: a }), classId) };
+  return { activations, scoreOf: (a) => readScore(forwardModel(pipeline, model, { ...feeds, [layer]: a })) };
 }
 
 /**
  * Grad-CAM (Selvaraju et al. 2017) at a named layer: the layer's activations A (from the
- * pipeline's prepared input), weights αₖ = mean over positions of ∂score/∂Aₖ, map =
+ * pipeline's prepared input), weights αₖ = mean over positions of ∂score/∂Aₖ (the score
+ * `readScore` reads from the model's output), map =
  * ReLU(Σₖ αₖ Aₖ), resampled onto the image's pixels through the input transform. Layers
  * models are split at the layer; graph models are fed the node's activations (`layer` is a
  * node name).
@@ -49,7 +50,7 @@ function splitGraph(pipeline: ExplainablePipeline, model: tf.GraphModel, feeds: 
  * @throws VisionError `INVALID_OPTION` for an unknown layer or one without a spatial [1, h, w, k] output.
  * @example
  * ```ts
- * const cam = gradCamSaliency(classifier, model, prepared.input, prepared.transform, 'conv_3', 1);
+ * const cam = gradCamSaliency(classifier, model, prepared.input, prepared.transform, 'conv_3', classScore(1));
  * ```
  */
 export function gradCamSaliency(
@@ -58,14 +59,14 @@ export function gradCamSaliency(
   input: tf.Tensor,
   transform: InputTransform,
   layer: string,
-  classId: number,
+  readScore: OutputScore,
 ): Float32Array {
   const nchw = pipeline.spec.input.layout === 'nchw';
   const { cam, width, height } = tf.tidy(() => {
     const feed = pipeline.runner.inputs[0].shape.length === 3 ? tf.squeeze(input, [0]) : input;
     const split = model instanceof tf.GraphModel
-      ? splitGraph(pipeline, model, { [pipeline.runner.inputs[0].name]: feed }, layer, classId)
-      : splitLayers(model, feed, layer, classId);
+      ? splitGraph(pipeline, model, { [pipeline.runner.inputs[0].name]: feed }, layer, readScore)
+      : splitLayers(model, feed, layer, readScore);
     const a = split.activations;
     if (a.rank !== 4 || a.shape[0] !== 1) {
       throw new VisionError('INVALID_OPTION', `layer '${layer}' outputs shape [${a.shape.join(',')}]; Grad-CAM needs a spatial [1, h, w, channels] layer`);

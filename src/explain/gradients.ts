@@ -2,19 +2,19 @@ import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../core/errors';
 import type { ExplainablePipeline } from './explained-model';
 import type { ExplainProgress } from './explain-types';
-import { classScoreOfImage } from './model-forward';
+import { type OutputScore, scoreOfImage } from './model-forward';
 
 /**
- * ∂score/∂pixel for every pixel and channel of the image ([H, W, 3], 0–255 units), through the
+ * ∂score/∂pixel (the score `readScore` reads from the model's output) for every pixel and channel of the image ([H, W, 3], 0–255 units), through the
  * pipeline's preprocessing and model. Row-major `H × W × 3` values.
  *
  * @example
  * ```ts
- * const g = imageGradient(classifier, model, image, 1); // g[(y * W + x) * 3 + c]
+ * const g = imageGradient(classifier, model, image, classScore(1)); // g[(y * W + x) * 3 + c]
  * ```
  */
-export function imageGradient(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, image: tf.Tensor3D, classId: number): Float32Array {
-  const score = classScoreOfImage(pipeline, model, classId);
+export function imageGradient(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, image: tf.Tensor3D, readScore: OutputScore): Float32Array {
+  const score = scoreOfImage(pipeline, model, readScore);
   return tf.tidy(() => tf.grad(score)(image).dataSync() as Float32Array);
 }
 
@@ -30,11 +30,11 @@ function channelMaxAbs(gradient: Float32Array): Float32Array {
  *
  * @example
  * ```ts
- * const saliency = gradientSaliency(classifier, model, image, 1);
+ * const saliency = gradientSaliency(classifier, model, image, classScore(1));
  * ```
  */
-export function gradientSaliency(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, image: tf.Tensor3D, classId: number): Float32Array {
-  return channelMaxAbs(imageGradient(pipeline, model, image, classId));
+export function gradientSaliency(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, image: tf.Tensor3D, readScore: OutputScore): Float32Array {
+  return channelMaxAbs(imageGradient(pipeline, model, image, readScore));
 }
 
 /**
@@ -62,17 +62,17 @@ export interface SmoothGradSettings {
  * @throws VisionError `ABORTED` when the signal fires.
  * @example
  * ```ts
- * const saliency = await smoothGradSaliency(classifier, model, image, 1, { samples: 16, sigma: 0.15 });
+ * const saliency = await smoothGradSaliency(classifier, model, image, classScore(1), { samples: 16, sigma: 0.15 });
  * ```
  */
 export async function smoothGradSaliency(
   pipeline: ExplainablePipeline,
   model: tf.GraphModel | tf.LayersModel,
   image: tf.Tensor3D,
-  classId: number,
+  readScore: OutputScore,
   settings: SmoothGradSettings,
 ): Promise<Float32Array> {
-  const score = classScoreOfImage(pipeline, model, classId);
+  const score = scoreOfImage(pipeline, model, readScore);
   const sum = new Float32Array(image.size);
   for (let s = 0; s < settings.samples; s++) {
     throwIfAborted(settings.signal, 'explain (smoothgrad)');

@@ -4,17 +4,29 @@ import { differentiablePrepare } from './differentiable-prepare';
 import type { ExplainablePipeline } from './explained-model';
 
 /**
+ * The explained score read (with gradient) from the model's first output: a class's output
+ * for classifiers ({@link classScore}), a detection's candidate score for detectors.
+ *
+ * @example
+ * ```ts
+ * const read: OutputScore = (output) => tf.max(output);
+ * ```
+ */
+export type OutputScore = (output: tf.Tensor) => tf.Scalar;
+
+/**
  * The explained score as a differentiable function of the image's pixels ([H, W, 3] float32,
  * 0–255): the pipeline's own preprocessing (fit, normalisation, channel order, layout) done
- * with ops whose gradients are exact ({@link differentiablePrepare}), the tfjs model, and the class's output. Call it inside `tf.grad` or a tidy.
+ * with ops whose gradients are exact ({@link differentiablePrepare}), the tfjs model, and the
+ * score read from its output. Call it inside `tf.grad` or a tidy.
  *
  * @throws VisionError `INVALID_OPTION` for models that take integer input (no gradient).
  * @example
  * ```ts
- * const gradient = tf.grad(classScoreOfImage(classifier, model, 3))(image);
+ * const gradient = tf.grad(scoreOfImage(classifier, model, classScore(3)))(image);
  * ```
  */
-export function classScoreOfImage(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, classId: number): (image: tf.Tensor) => tf.Scalar {
+export function scoreOfImage(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, readScore: OutputScore): (image: tf.Tensor) => tf.Scalar {
   const { spec, runner } = pipeline;
   if (spec.input.dtype === 'int32' || runner.inputs[0].dtype === 'int32') {
     throw new VisionError('INVALID_OPTION', `model '${spec.id}' takes integer input, which has no gradient: use method 'occlusion'`);
@@ -22,7 +34,7 @@ export function classScoreOfImage(pipeline: ExplainablePipeline, model: tf.Graph
   return (image) => {
     const input = differentiablePrepare(image as tf.Tensor3D, spec.input);
     const feed = runner.inputs[0].shape.length === 3 ? tf.squeeze(input, [0]) : input;
-    return classOutput(forwardModel(pipeline, model, { [runner.inputs[0].name]: feed }), classId);
+    return readScore(forwardModel(pipeline, model, { [runner.inputs[0].name]: feed }));
   };
 }
 
@@ -55,4 +67,16 @@ export function forwardModel(pipeline: ExplainablePipeline, model: tf.GraphModel
 export function classOutput(output: tf.Tensor, classId: number): tf.Scalar {
   const flat = tf.reshape(output, [-1]);
   return tf.squeeze(tf.slice(flat, [classId], [1])) as tf.Scalar;
+}
+
+/**
+ * The class's score out of a classifier output, as an {@link OutputScore}.
+ *
+ * @example
+ * ```ts
+ * const gradient = tf.grad(scoreOfImage(classifier, model, classScore(2)))(image);
+ * ```
+ */
+export function classScore(classId: number): OutputScore {
+  return (output) => classOutput(output, classId);
 }

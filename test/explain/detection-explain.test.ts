@@ -39,6 +39,7 @@ describe('explain: occlusion of a CenterNet person detection on a real photo', (
     const image = { data: new Uint8Array(64 * 48 * 3).fill(100), width: 64, height: 48, channels: 3 as const };
     await expect(explain(detector, image)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('target') });
     await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 0 }, method: 'grad-cam', layer: 'x' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("method 'occlusion'") });
+    await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 0 }, method: 'gradients' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/families yolov8, yolov5.*family 'centernet'.*method 'occlusion'/) });
     await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 0 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('finds no person') });
   });
 });

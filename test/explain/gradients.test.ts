@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClassificationPipeline, type InputSpec, type ModelSpec, TfjsRunner, explain, pipeline, prepareImage, selectTfjsBackend } from '../../src/index';
 import { differentiablePrepare } from '../../src/explain/differentiable-prepare';
 import { imageGradient } from '../../src/explain/gradients';
+import { classScore } from '../../src/explain/model-forward';
 import { rng } from './presence-scenes';
 import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
 import { createTfjsRunner } from '../../src/node/index';
@@ -65,7 +66,7 @@ describe('explain: gradients through the pipeline preprocessing', () => {
     const pixels = Float32Array.from({ length: width * height * 3 }, () => 20 + random() * 215);
     const image = tf.tensor3d(pixels, [height, width, 3]);
     const classId = 1;
-    const gradient = imageGradient(classifier, model, image, classId);
+    const gradient = imageGradient(classifier, model, image, classScore(classId));
     const score = async (values: Float32Array) => {
       const input = tf.tensor3d(values, [height, width, 3]);
       const { classes } = await classifier.run(input);
@@ -95,7 +96,7 @@ describe('explain: gradients through the pipeline preprocessing', () => {
     const random = rng(9);
     const raw = { data: Uint8Array.from({ length: 13 * 9 * 3 }, () => Math.floor(random() * 256)), width: 13, height: 9, channels: 3 as const };
     const image = tf.tensor3d(Float32Array.from(raw.data), [9, 13, 3]);
-    const gradient = imageGradient(classifier, model, image, 2);
+    const gradient = imageGradient(classifier, model, image, classScore(2));
     const perPixel = Array.from({ length: 13 * 9 }, (_, i) => Math.max(...[0, 1, 2].map((c) => Math.abs(gradient[i * 3 + c]))));
     const max = Math.max(...perPixel);
     const { heatMap, classId } = await explain(classifier, raw, { method: 'gradients', classId: 2 });

@@ -88,6 +88,8 @@ export class ProgressivePipeline<T extends PipelineTask> {
   private readonly firstReady: Promise<void>;
   private readonly preferredSettled: Promise<boolean>;
   private settlePreferred: (ready: boolean) => void = () => undefined;
+  private readonly fallbackArrival: Promise<void>;
+  private fallbackSettled: () => void = () => undefined;
 
   constructor(
     readonly task: T,
@@ -96,6 +98,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
     fallback: Promise<ServingPipeline<T>>,
   ) {
     this.preferredSettled = new Promise((resolve) => (this.settlePreferred = resolve));
+    this.fallbackArrival = new Promise((resolve) => (this.fallbackSettled = resolve));
     this.firstReady = new Promise((resolve, reject) => {
       const bothFailed = (): void => {
         if (this.fallbackFailure === null || this.preferredFailure === null) return;
@@ -106,16 +109,8 @@ export class ProgressivePipeline<T extends PipelineTask> {
           if (this.disposed) return pipeline.dispose();
           this.preferred = pipeline;
           this.preferredLoadMs = performance.now() - this.startedAt;
-          if (this.fallback === null) {
-            this.state = 'serving';
-            this.switchedAtFrame = 0;
-            this.switchedAtMs = 0;
-            this.bridge = null;
-            this.settlePreferred(true);
-            resolve();
-          } else {
-            this.state = 'created';
-          }
+          this.state = 'created';
+          resolve(); // it serves once warm (on the first frame), or now if the fallback is not ready by then
         },
         (error: unknown) => {
           this.failPreferred(error);
@@ -127,10 +122,12 @@ export class ProgressivePipeline<T extends PipelineTask> {
           if (this.disposed || this.state === 'serving') return pipeline.dispose();
           this.fallback = pipeline;
           this.fallbackLoadMs = performance.now() - this.startedAt;
+          this.fallbackSettled();
           resolve();
         },
         (error: unknown) => {
           this.fallbackFailure = reason(error);
+          this.fallbackSettled();
           bothFailed();
         },
       );
@@ -226,15 +223,13 @@ export class ProgressivePipeline<T extends PipelineTask> {
     await this.firstReady;
     this.assertUsable();
     const frame = this.frames++;
-    if (this.state === 'ready') this.switchToPreferred(frame);
-    if (this.state === 'serving') {
+    if ((await this.pick(input, frame)) === 'preferred') {
       const pipeline = this.active();
       const result = await call(pipeline);
       if (video) this.bridge?.mapNew(result);
       return this.count(result, pipeline);
     }
     const pipeline = this.active();
-    if (this.state === 'created') await this.startWarmup(input);
     this.fallbackInFlight++;
     try {
       const result = await call(pipeline);
@@ -243,6 +238,21 @@ export class ProgressivePipeline<T extends PipelineTask> {
     } finally {
       this.fallbackInFlight--;
       this.retireFallbackWhenIdle();
+    }
+  }
+
+  /** Which pipeline serves this frame: the preferred once warm, else the fallback once loaded (waiting for the first of the two). */
+  private async pick(input: ImageInput, frame: number): Promise<'preferred' | 'fallback'> {
+    for (;;) {
+      this.assertUsable();
+      if (this.state === 'ready') this.switchToPreferred(frame);
+      if (this.state === 'serving') return 'preferred';
+      if (this.state === 'created') await this.startWarmup(input);
+      if (this.fallback !== null) return 'fallback';
+      if (this.fallbackFailure !== null && this.state === 'failed') {
+        throw new VisionError('BACKEND_UNAVAILABLE', `no backend can serve this ${this.task} pipeline: ${this.names.preferred}: ${this.preferredFailure}; ${this.names.fallback}: ${this.fallbackFailure}`);
+      }
+      await Promise.race([this.fallbackArrival, this.preferredSettled]);
     }
   }
 

@@ -91,6 +91,25 @@ describe('progressive start (control flow)', () => {
     await expect(progressive.run(frame())).rejects.toMatchObject({ code: 'DISPOSED' });
   });
 
+  it('a preferred pipeline created first still serves only once warm: the fallback, loaded meanwhile, serves the first frame', async () => {
+    const fallback = scripted('wasm', 1);
+    const preferred = scripted('webgpu', 1, true);
+    let load: (p: Det) => void = () => undefined;
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(preferred.pipeline), new Promise<Det>((r) => (load = r)));
+    await progressive.ready();
+    const first = progressive.run(frame()); // starts the warm-up, waits for whichever comes first
+    await later();
+    expect(preferred.calls).toHaveLength(1);
+    load(fallback.pipeline);
+    expect((await first).servedBy).toBe('wasm');
+    preferred.releaseWarmup();
+    await progressive.preferredReady();
+    expect((await progressive.run(frame())).servedBy).toBe('webgpu');
+    expect(progressive.stats()).toMatchObject({ served: { wasm: 1, webgpu: 1 }, switchedAtFrame: 1 });
+    expect(fallback.disposed()).toBe(true);
+    progressive.dispose();
+  });
+
   it('a new track after the switch gets a fresh ID above the old ones; matches hold later on', () => {
     const bridge = new TrackIdBridge();
     bridge.observeOld({ detections: [{ box: box(100), trackId: 5 }, { box: box(300), trackId: 9 }] });

@@ -177,7 +177,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
     return {
       preferred: this.names.preferred,
       fallback: this.names.fallback,
-      serving: this.state === 'serving' || this.fallback === null ? (this.preferred?.runner.backend ?? this.names.preferred) : this.fallback.runner.backend,
+      serving: this.state === 'serving' ? (this.preferred?.runner.backend ?? this.names.preferred) : (this.fallback?.runner.backend ?? this.names.fallback),
       served: { ...this.served },
       frames: this.frames,
       switchedAtFrame: this.switchedAtFrame,
@@ -206,7 +206,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
 
   private active(): ServingPipeline<T> {
     this.assertUsable();
-    const pipeline = this.state === 'serving' ? this.preferred : this.fallback;
+    const pipeline = this.state === 'serving' ? this.preferred : (this.fallback ?? this.preferred);
     if (pipeline === null) throw new VisionError('BACKEND_UNAVAILABLE', `no backend serves this progressive ${this.task} pipeline yet; await ready() first`);
     return pipeline;
   }
@@ -223,14 +223,12 @@ export class ProgressivePipeline<T extends PipelineTask> {
     await this.firstReady;
     this.assertUsable();
     const frame = this.frames++;
-    if ((await this.pick(input, frame)) === 'preferred') {
-      const pipeline = this.active();
+    const { role, pipeline } = await this.pick(input, frame);
+    if (role === 'preferred') {
       const result = await call(pipeline);
       if (video) this.bridge?.mapNew(result);
       return this.count(result, pipeline);
     }
-    const pipeline = this.active();
-    this.fallbackInFlight++;
     try {
       const result = await call(pipeline);
       if (video) this.bridge?.observeOld(result);
@@ -242,17 +240,20 @@ export class ProgressivePipeline<T extends PipelineTask> {
   }
 
   /** Which pipeline serves this frame: the preferred once warm, else the fallback once loaded (waiting for the first of the two). */
-  private async pick(input: ImageInput, frame: number): Promise<'preferred' | 'fallback'> {
+  private async pick(input: ImageInput, frame: number): Promise<{ role: 'preferred' | 'fallback'; pipeline: ServingPipeline<T> }> {
     for (;;) {
       this.assertUsable();
       if (this.state === 'ready') this.switchToPreferred(frame);
-      if (this.state === 'serving') return 'preferred';
+      if (this.state === 'serving' && this.preferred !== null) return { role: 'preferred', pipeline: this.preferred };
       if (this.state === 'created') await this.startWarmup(input);
-      if (this.fallback !== null) return 'fallback';
+      if (this.fallback !== null && this.state !== 'serving') {
+        this.fallbackInFlight++; // counted before any await, so a switch meanwhile keeps it alive
+        return { role: 'fallback', pipeline: this.fallback };
+      }
       if (this.fallbackFailure !== null && this.state === 'failed') {
         throw new VisionError('BACKEND_UNAVAILABLE', `no backend can serve this ${this.task} pipeline: ${this.names.preferred}: ${this.preferredFailure}; ${this.names.fallback}: ${this.fallbackFailure}`);
       }
-      await Promise.race([this.fallbackArrival, this.preferredSettled]);
+      await (this.state === 'failed' ? this.fallbackArrival : Promise.race([this.fallbackArrival, this.preferredSettled]));
     }
   }
 

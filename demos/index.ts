@@ -1,7 +1,9 @@
 // Default page: webcam → object detection (CenterNet, or the model picked with ?model=) in a
 // Web Worker, WebGPU first with automatic fallback → boxes with track IDs and a live stats overlay.
-import { type DetectionResult, type WorkerPipeline, drawDetections, pipeline } from 'visionpipe';
-import { SDK_OPTIONS, drawFrame, drawLoopStats, mountNav, openCamera, progress, run, showStatus, start } from './shared/common';
+// The live video shows at once; by default (or with ?backend=a,b) the pipeline starts
+// progressively: wasm serves while WebGPU compiles and warms up in a second worker, then WebGPU takes over.
+import { type DetectionResult, ProgressivePipeline, type WorkerPipeline, drawDetections, pipeline } from 'visionpipe';
+import { SDK_OPTIONS, drawFrame, drawLoopStats, mountNav, openCamera, previewCamera, progress, run, showStatus, start } from './shared/common';
 import { mountModelPicker, pickedModel } from './shared/model-picker';
 
 mountNav('Detection');
@@ -10,10 +12,14 @@ mountModelPicker(picked.spec);
 
 run(async () => {
   const camera = openCamera();
-  showStatus(`Starting the worker and loading ${picked.name}…`);
-  const detector: WorkerPipeline<'object-detection'> = await pipeline('object-detection', {
+  const stopPreview = previewCamera(camera);
+  const backends = SDK_OPTIONS.backend ?? ['webgpu', 'wasm'];
+  const progressive = backends.length > 1;
+  showStatus(`Starting ${progressive ? `workers on ${backends.join(' and ')}` : 'the worker'} and loading ${picked.name}…`);
+  const options = {
     ...SDK_OPTIONS,
-    worker: true,
+    backend: backends,
+    worker: true as const,
     workerUrl: new URL('./worker.js', import.meta.url), // demos/dist/worker.js, bundled next to this script
     timeoutMs: 120_000, // first WebGPU runs compile shaders (slow on software adapters)
     model: picked.spec.id,
@@ -22,23 +28,38 @@ run(async () => {
     // COCO-SSD suppresses across classes, as @tensorflow-models/coco-ssd does
     ...(picked.spec.id === 'coco-ssd' ? { agnostic: true } : {}),
     onProgress: progress(picked.name),
-  });
+  };
+  const detector: WorkerPipeline<'object-detection'> | ProgressivePipeline<'object-detection'> = progressive
+    ? await pipeline('object-detection', { ...options, progressive: true })
+    : await pipeline('object-detection', options);
   addEventListener('pagehide', () => detector.dispose());
   const output = document.getElementById('output')!;
 
+  const liveStatus = (): { backend: string; text: string } => {
+    if (!(detector instanceof ProgressivePipeline)) return { backend: detector.runner.backend, text: `Live on ${detector.runner.backend}.` };
+    const stats = detector.stats();
+    const preferred = stats.preferredFailure
+      ? ` (${stats.preferred} failed: ${stats.preferredFailure})`
+      : stats.switchedAtFrame === null
+        ? ` while ${stats.preferred} warms up (its shaders compile)`
+        : ` (switched at frame ${stats.switchedAtFrame}, ${(stats.switchedAtMs! / 1000).toFixed(1)} s after start)`;
+    return { backend: stats.serving, text: `Live on ${stats.serving}${preferred}.` };
+  };
   await start<DetectionResult>(
     {
+      liveStatus,
       processor: detector,
       backend: detector.runner.backend,
       runImage: (image) => detector.run(image),
       render(image, width, height, result, loop) {
         const ctx = drawFrame(image, width, height);
         drawDetections(ctx, result.detections, { showTrackIds: true });
-        if (loop) drawLoopStats(ctx, loop.stats(), detector.runner.backend);
+        if (loop) drawLoopStats(ctx, loop.stats(), liveStatus().backend);
         output.textContent = result.detections.map((d) => `${d.label}${d.trackId !== undefined ? ` #${d.trackId}` : ''} ${(d.score * 100).toFixed(0)}%`).join(' · ') || 'nothing found';
         return result.detections.map(({ label, score, box, trackId }) => ({ label, score, box, trackId: trackId ?? null }));
       },
     },
     camera,
+    stopPreview,
   );
 });

@@ -1,12 +1,15 @@
 import { type PipelineTask, type TaskOptions, type TaskPipeline, createTaskPipeline } from './pipelines/registry';
 import type { VisionWorker } from './worker/vision-worker';
 import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker/worker-pipeline';
+import { type ProgressiveOptions, type ProgressivePipeline, createProgressivePipeline } from './worker/progressive-pipeline';
 
 /**
  * Creates the pipeline for a task: loads its model (the task's default, a catalogue id, a
  * model card or a ready runner) on the best available backend. With `worker: true` (or a
  * shared `VisionWorker`) the pipeline runs in a Web Worker (Node: a worker thread) behind the
- * same interface. Unknown tasks are `INVALID_OPTION`.
+ * same interface. With `worker: true, progressive: true` and a `backend` list it starts two
+ * workers at once and serves from the quick fallback until the preferred backend is warm
+ * (see `createProgressivePipeline`). Unknown tasks are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -18,10 +21,18 @@ import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline }
  */
 export function pipeline<T extends PipelineTask>(
   task: T,
+  options: TaskOptions[T] & ProgressiveOptions & { worker: true; progressive: true },
+): Promise<ProgressivePipeline<T>>;
+export function pipeline<T extends PipelineTask>(
+  task: T,
   options: TaskOptions[T] & WorkerPipelineOptions & { worker: true | VisionWorker },
 ): Promise<WorkerPipeline<T>>;
 export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]>;
-export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T] & { worker?: true | VisionWorker }): Promise<TaskPipeline[T] | WorkerPipeline<T>> {
+export function pipeline<T extends PipelineTask>(
+  task: T,
+  options?: TaskOptions[T] & { worker?: true | VisionWorker; progressive?: true },
+): Promise<TaskPipeline[T] | WorkerPipeline<T> | ProgressivePipeline<T>> {
+  if (options?.worker && options.progressive) return createProgressivePipeline(task, options as TaskOptions[T] & ProgressiveOptions);
   if (options?.worker) return createWorkerPipeline(task, options as TaskOptions[T] & WorkerPipelineOptions);
   return createTaskPipeline(task, options);
 }

@@ -129,6 +129,8 @@ export interface PageHandlers<R> {
   render(image: CanvasImageSource, width: number, height: number, result: R, loop: FrameLoop | null): unknown;
   /** The backend the model runs on. */
   backend: string;
+  /** Progressive pipelines: the status line for the backend serving now (called after each result). */
+  liveStatus?: () => { backend: string; text: string };
 }
 
 function frameSize(frame: unknown): { width: number; height: number } {
@@ -154,7 +156,7 @@ function record(summary: unknown): void {
  * Starts the page: the camera with a live loop when there is one, and the image upload in
  * any case (the fallback when the camera is denied or missing).
  */
-export async function start<R>(handlers: PageHandlers<R>, webcam: Promise<Webcam>): Promise<void> {
+export async function start<R>(handlers: PageHandlers<R>, webcam: Promise<Webcam>, stopPreview: () => void = () => undefined): Promise<void> {
   demo.backend = handlers.backend;
   setUpUpload(handlers);
   let cam: Webcam;
@@ -171,7 +173,14 @@ export async function start<R>(handlers: PageHandlers<R>, webcam: Promise<Webcam
   let loop: FrameLoop | null = null;
   const onResult = ({ result, frame }: FrameResult<R>) => {
     if (!frame) return;
-    if (demo.results === 0) showStatus(`Live on ${handlers.backend}.`);
+    if (demo.results === 0) stopPreview();
+    const live = handlers.liveStatus?.();
+    if (live) {
+      demo.backend = live.backend;
+      showStatus(live.text);
+    } else if (demo.results === 0) {
+      showStatus(`Live on ${handlers.backend}.`);
+    }
     const { width, height } = frameSize(frame);
     record(handlers.render(frame as CanvasImageSource, width, height, result, loop));
   };
@@ -208,6 +217,34 @@ export function openCamera(): Promise<Webcam> {
   const opening = Webcam.open({ width: 640, height: 480 });
   opening.catch(() => undefined); // handled in start()
   return opening;
+}
+
+/**
+ * Draws the camera's live video on the page's canvas while the model loads (from the
+ * camera's stream, at display rate); the returned function stops it (call it when results come).
+ */
+export function previewCamera(webcam: Promise<Webcam>): () => void {
+  let stopped = false;
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  const draw = () => {
+    if (stopped) return;
+    if (video.readyState >= 2 && video.videoWidth > 0) drawFrame(video, video.videoWidth, video.videoHeight);
+    requestAnimationFrame(draw);
+  };
+  webcam.then(
+    (cam) => {
+      if (stopped) return;
+      video.srcObject = cam.stream;
+      video.play().then(draw, () => undefined);
+    },
+    () => undefined, // start() reports a missing camera
+  );
+  return () => {
+    stopped = true;
+    video.srcObject = null;
+  };
 }
 
 /** Model download progress for the status line. */

@@ -5,3 +5,6 @@ export type { RemoteRunnerInfo, ResultOf, RunOptionsOf, WorkerPipelineOptions } 
 export { toTransferable } from './transfer-input';
 export type { TransferableInput } from './transfer-input';
 export type { RemotePipelineInfo, SimulatedFailure, WorkerMemory, WorkerLimits } from './protocol';
+export { ProgressivePipeline, createProgressivePipeline } from './progressive-pipeline';
+export type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-pipeline';
+export { TrackIdBridge } from './track-id-bridge';

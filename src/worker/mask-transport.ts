@@ -108,3 +108,19 @@ export function unpackMasks<T>(value: T): T {
     throw error;
   }
 }
+
+/**
+ * Closes every `Mask` in a result (at any depth of plain objects and arrays): for results
+ * nobody will read, such as a warm-up run's.
+ *
+ * @example
+ * ```ts
+ * closeResultMasks(await preferred.run(copy));
+ * ```
+ */
+export function closeResultMasks(result: unknown): void {
+  mapDeep(result, (v) => {
+    if (v instanceof Mask) v.close();
+    return undefined;
+  });
+}

@@ -1,0 +1,207 @@
+// Progressive start: two pipelines start at once, frames are served by the first ready, the
+// preferred one warms up on a copy of a real frame and takes over; track IDs continue across
+// the switch. Control flow with scripted pipelines (whose creation and warm-up we release by
+// hand), then the real thing over two Node worker threads (preferred wasm, fallback cpu).
+import { describe, expect, it } from 'vitest';
+import type { RawImage } from '../../src/core/image-input';
+import { pipeline } from '../../src/node/index';
+import { ProgressivePipeline, type ServingPipeline, TrackIdBridge } from '../../src/worker/index';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelSpec } from '../../src/models/model-spec';
+import { REPO_ROOT } from '../browser/server';
+import { CELL_GRID, type GreyCell, cellDetectorCard, cellDetectorFiles, expectedCells } from '../soak/cell-detector';
+import { ensureNodeWorker } from './build';
+
+type Det = ServingPipeline<'object-detection'>;
+interface Scripted {
+  pipeline: Det;
+  calls: { input: unknown; video: boolean }[];
+  disposed: () => boolean;
+  releaseWarmup: () => void;
+}
+
+const box = (x: number, y = 10) => ({ x1: x, y1: y, x2: x + 40, y2: y + 40 });
+
+/** A pipeline whose results are static boxes with track IDs `firstId`, `firstId + 1`, … (its own tracker's numbering). */
+function scripted(backend: string, firstId: number, holdFirstRun = false): Scripted {
+  const calls: Scripted['calls'] = [];
+  let disposed = false;
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const answer = async (input: unknown, video: boolean) => {
+    calls.push({ input, video });
+    if (holdFirstRun && calls.length === 1) await held;
+    const xs = video ? [100, 10] : [10, 100]; // order differs from the fallback's: IDs must follow the boxes
+    return {
+      imageSize: { width: 200, height: 100 },
+      detections: xs.map((x, i) => ({ box: box(x), score: 0.9, label: 'cell', labelIndex: 0, ...(video ? { trackId: firstId + i } : {}) })),
+    };
+  };
+  const pipeline = {
+    spec: { id: `spec-${backend}` },
+    runner: { backend },
+    run: (input: unknown) => answer(input, false),
+    runForVideo: (input: unknown) => answer(input, true),
+    reset: async () => undefined,
+    dispose: () => (disposed = true),
+  } as unknown as Det;
+  return { pipeline, calls, disposed: () => disposed, releaseWarmup: release };
+}
+
+const frame = (): RawImage => ({ data: new Uint8Array(4 * 4 * 3).fill(7), width: 4, height: 4, channels: 3 });
+const later = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('progressive start (control flow)', () => {
+  it('serves from the fallback while the preferred loads and warms, then switches once; IDs continue', async () => {
+    const fallback = scripted('wasm', 1);
+    const preferred = scripted('webgpu', 1, true);
+    let create: (p: Det) => void = () => undefined;
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, new Promise<Det>((r) => (create = r)), Promise.resolve(fallback.pipeline));
+    await progressive.ready();
+    const first = await progressive.runForVideo(frame(), 0);
+    expect(first.servedBy).toBe('wasm');
+    const oldIds = new Map(first.detections.map((d) => [d.box.x1, d.trackId]));
+    create(preferred.pipeline);
+    await later();
+    // the preferred pipeline exists: the next frame is still served by wasm, and a copy of it warms the preferred one
+    const sent = frame();
+    const second = await progressive.runForVideo(sent, 33);
+    expect(second.servedBy).toBe('wasm');
+    expect(preferred.calls).toHaveLength(1);
+    expect(preferred.calls[0].video).toBe(false);
+    const warm = preferred.calls[0].input as RawImage;
+    expect(warm).not.toBe(sent);
+    expect(warm.data).not.toBe(sent.data);
+    expect(Array.from(warm.data)).toEqual(Array.from(sent.data));
+    // while it warms, the fallback serves (the caller is never blocked)
+    expect((await progressive.runForVideo(frame(), 66)).servedBy).toBe('wasm');
+    preferred.releaseWarmup();
+    await expect(progressive.preferredReady()).resolves.toBe(true);
+    const switched = await progressive.runForVideo(frame(), 99);
+    expect(switched.servedBy).toBe('webgpu');
+    expect(fallback.disposed()).toBe(true);
+    // same boxes keep their old IDs although the new tracker numbered them the other way round
+    for (const d of switched.detections) expect(d.trackId).toBe(oldIds.get(d.box.x1));
+    const stats = progressive.stats();
+    expect(stats).toMatchObject({ served: { wasm: 3, webgpu: 1 }, frames: 4, switchedAtFrame: 3, preferredFailure: null, serving: 'webgpu' });
+    expect(stats.preferredWarmupMs).toBeGreaterThanOrEqual(0);
+    progressive.dispose();
+    expect(preferred.disposed()).toBe(true);
+    await expect(progressive.run(frame())).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+
+  it('a preferred pipeline created first still serves only once warm: the fallback, loaded meanwhile, serves the first frame', async () => {
+    const fallback = scripted('wasm', 1);
+    const preferred = scripted('webgpu', 1, true);
+    let load: (p: Det) => void = () => undefined;
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(preferred.pipeline), new Promise<Det>((r) => (load = r)));
+    await progressive.ready();
+    const first = progressive.run(frame()); // starts the warm-up, waits for whichever comes first
+    await later();
+    expect(preferred.calls).toHaveLength(1);
+    load(fallback.pipeline);
+    expect((await first).servedBy).toBe('wasm');
+    preferred.releaseWarmup();
+    await progressive.preferredReady();
+    expect((await progressive.run(frame())).servedBy).toBe('webgpu');
+    expect(progressive.stats()).toMatchObject({ served: { wasm: 1, webgpu: 1 }, switchedAtFrame: 1 });
+    expect(fallback.disposed()).toBe(true);
+    progressive.dispose();
+  });
+
+  it('a new track after the switch gets a fresh ID above the old ones; matches hold later on', () => {
+    const bridge = new TrackIdBridge();
+    bridge.observeOld({ detections: [{ box: box(100), trackId: 5 }, { box: box(300), trackId: 9 }] });
+    const first = { detections: [{ box: box(10), trackId: 1 }, { box: box(102), trackId: 2 }] };
+    bridge.mapNew(first);
+    expect(first.detections.map((d) => d.trackId)).toEqual([10, 5]);
+    const second = { detections: [{ box: box(104), trackId: 2 }, { box: box(12), trackId: 1 }, { box: box(300), trackId: 3 }] };
+    bridge.mapNew(second); // track 3 of the new tracker appears late but still overlaps the old ID 9
+    expect(second.detections.map((d) => d.trackId)).toEqual([5, 10, 9]);
+  });
+
+  it('a failing preferred backend leaves the fallback serving, and says why', async () => {
+    const fallback = scripted('wasm', 1);
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.reject(new Error('WebGPU is not available here')), Promise.resolve(fallback.pipeline));
+    await progressive.ready();
+    await expect(progressive.preferredReady()).resolves.toBe(false);
+    for (let i = 0; i < 3; i++) expect((await progressive.run(frame())).servedBy).toBe('wasm');
+    expect(progressive.stats()).toMatchObject({ preferredFailure: 'WebGPU is not available here', served: { wasm: 3 }, switchedAtFrame: null });
+    progressive.dispose();
+    expect(fallback.disposed()).toBe(true);
+  });
+
+  it('neither starting is one BACKEND_UNAVAILABLE naming both; a late pipeline after dispose is freed on arrival', async () => {
+    const failing = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.reject(new Error('no adapter')), Promise.reject(new Error('no wasm file')));
+    await expect(failing.ready()).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/no adapter.*no wasm file/) });
+    const late = scripted('webgpu', 1);
+    const fallback = scripted('wasm', 1);
+    let create: (p: Det) => void = () => undefined;
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, new Promise<Det>((r) => (create = r)), Promise.resolve(fallback.pipeline));
+    await progressive.ready();
+    progressive.dispose();
+    create(late.pipeline);
+    await later();
+    expect([fallback.disposed(), late.disposed()]).toEqual([true, true]);
+  });
+});
+
+/** The soak's tiny cell detector written to .cache (cpu and wasm both run it in milliseconds). */
+function cellModelCard(): ModelSpec {
+  const dir = join(REPO_ROOT, '.cache/progressive');
+  mkdirSync(dir, { recursive: true });
+  const files = cellDetectorFiles();
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(files.json));
+  writeFileSync(join(dir, 'group1-shard1of1.bin'), Buffer.concat((files.weights as Uint8Array[]).map((w) => Buffer.from(w))));
+  return cellDetectorCard(join(dir, 'model.json'));
+}
+
+/** A black 64×64 RGB frame with these cells grey. */
+function cellFrame(cells: readonly GreyCell[]): RawImage {
+  const side = 64;
+  const cell = side / CELL_GRID;
+  const data = new Uint8Array(side * side * 3);
+  for (const c of cells) {
+    for (let y = c.row * cell; y < (c.row + 1) * cell; y++) data.fill(c.grey, (y * side + c.column * cell) * 3, (y * side + (c.column + 1) * cell) * 3);
+  }
+  return { data, width: side, height: side, channels: 3 };
+}
+
+describe('progressive start over two Node worker threads', () => {
+  it("['wasm', 'cpu']: the fallback serves first, then wasm; results agree with the expected cells; track IDs stay", async () => {
+    const workerUrl = await ensureNodeWorker();
+    const cells: GreyCell[] = [
+      { column: 0, row: 0, grey: 255 },
+      { column: 2, row: 1, grey: 220 },
+      { column: 1, row: 3, grey: 200 },
+    ];
+    const expected = expectedCells(cells, 64);
+    const progressive = await pipeline('object-detection', { worker: true, progressive: true, backend: ['wasm', 'cpu'], model: cellModelCard(), workerUrl });
+    const idsByBox = new Map<string, number>();
+    try {
+      for (let i = 0; i < 200 && (progressive.stats().served.wasm ?? 0) < 3; i++) {
+        const result = await progressive.runForVideo(cellFrame(cells), i * 33);
+        expect(result.detections.map((d) => [d.label, ...[d.box.x1, d.box.y1, d.box.x2, d.box.y2].map(Math.round)])).toEqual(expected.map((e) => [e.label, ...e.box]));
+        result.detections.forEach((d, k) => expect(d.score).toBeCloseTo(expected[k].score, 4));
+        for (const d of result.detections) {
+          const key = `${Math.round(d.box.x1)},${Math.round(d.box.y1)}`;
+          expect(d.trackId).toBe(idsByBox.get(key) ?? d.trackId);
+          idsByBox.set(key, d.trackId!);
+        }
+      }
+      const stats = progressive.stats();
+      expect(stats.preferredFailure).toBeNull();
+      expect(stats.serving).toBe('wasm');
+      expect(stats.served.wasm).toBe(3);
+      if (process.env.PROGRESSIVE_STATS) console.log(JSON.stringify(stats));
+      expect(new Set(idsByBox.values()).size).toBe(3);
+      if (stats.switchedAtFrame !== 0) expect(stats.served.cpu).toBe(stats.switchedAtFrame);
+      await progressive.reset();
+      expect((await progressive.runForVideo(cellFrame(cells), 9999)).detections).toHaveLength(3);
+    } finally {
+      progressive.dispose();
+    }
+    await expect(progressive.run(cellFrame(cells))).rejects.toMatchObject({ code: 'DISPOSED' });
+  }, 30_000);
+});

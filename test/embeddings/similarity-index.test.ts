@@ -31,6 +31,24 @@ function bruteForce(stored: Map<string, Float64Array>, query: Float64Array, k: n
 }
 
 describe('SimilarityIndex', () => {
+  it('a dimension that is not a multiple of 4 is scored by the JavaScript loop, as exactly', () => {
+    for (const dim of [30, 1280]) {
+      const index = new SimilarityIndex(dim);
+      const stored = new Map<string, Float64Array>();
+      gaussianVectors(300, dim, dim).forEach((v, n) => {
+        index.add(`v${n}`, v);
+        stored.set(`v${n}`, v);
+      });
+      expect(index.simd).toBe(dim % 4 === 0);
+      for (const query of gaussianVectors(5, dim, 3)) {
+        const hits = index.search(query, 5);
+        const expected = bruteForce(stored, query, 5);
+        expect(hits.map((h) => h.id)).toEqual(expected.map((e) => e.id));
+        hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i].score, 5));
+      }
+    }
+  });
+
   it('searches exactly: ids and scores equal brute-force cosine, also after removals and growth', () => {
     const dim = 48;
     const vectors = gaussianVectors(700, dim, 7);
@@ -52,6 +70,7 @@ describe('SimilarityIndex', () => {
       hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i].score, 5));
       expect(hits[0].metadata).toEqual({ n: Number(hits[0].id.slice(1)) });
     }
+    expect(index.simd).toBe(true); // 48 is a multiple of 4: the WebAssembly SIMD kernel scored these
     // k beyond the size returns everything, best first
     expect(index.search(vectors[1], 10_000)).toHaveLength(stored.size);
     expect(index.search(vectors[1], 1)[0]).toMatchObject({ id: 'v1' });

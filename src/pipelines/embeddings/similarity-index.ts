@@ -1,5 +1,6 @@
 import { VisionError } from '../../core/errors';
 import { decodeIndex, encodeIndex } from './index-bytes';
+import { RowStore } from './row-store';
 
 /**
  * One search result: the id of a stored vector, its cosine similarity to the query (−1…1,
@@ -21,8 +22,10 @@ const INITIAL_CAPACITY = 64;
 /**
  * Exact nearest-neighbour search by cosine similarity over a flat `Float32Array` matrix:
  * vectors are stored L2-normalised, one row each; the matrix grows by doubling and `remove`
- * moves the last row into the gap. A search scores every row (a matrix–vector product) and
- * keeps the k best — measured at 100k × 1280 in `npm run bench -- --only similarity`.
+ * moves the last row into the gap. A search scores every row (a matrix–vector product: a
+ * WebAssembly SIMD kernel where available and the dimension is a multiple of 4, else a
+ * JavaScript loop) and keeps the k best — measured at 100k × 1280 in
+ * `npm run bench -- --only similarity`.
  * Metadata must be JSON-serialisable to survive {@link SimilarityIndex.toBytes}.
  *
  * @example
@@ -34,7 +37,7 @@ const INITIAL_CAPACITY = 64;
  * ```
  */
 export class SimilarityIndex<M = unknown> {
-  private matrix: Float32Array;
+  private readonly store: RowStore;
   private rowIds: string[] = [];
   private rowMetadata: (M | undefined)[] = [];
   private rows = new Map<string, number>();
@@ -42,12 +45,22 @@ export class SimilarityIndex<M = unknown> {
   /** `dim`: the length of every vector. */
   constructor(readonly dim: number) {
     if (!(Number.isInteger(dim) && dim > 0)) throw new VisionError('INVALID_OPTION', `dim is ${dim}; it must be a positive integer`);
-    this.matrix = new Float32Array(INITIAL_CAPACITY * dim);
+    this.store = new RowStore(dim, INITIAL_CAPACITY);
+  }
+
+  /** The rows (a view that changes when the store grows). */
+  private get matrix(): Float32Array {
+    return this.store.matrix;
   }
 
   /** How many vectors the index holds. */
   get size(): number {
     return this.rowIds.length;
+  }
+
+  /** Whether searches run the WebAssembly SIMD kernel (else a JavaScript loop: no SIMD, or a dimension not a multiple of 4). */
+  get simd(): boolean {
+    return this.store.simd;
   }
 
   /** The ids in storage order (which `remove` changes). */
@@ -75,11 +88,7 @@ export class SimilarityIndex<M = unknown> {
     if (this.rows.has(id)) throw new VisionError('INVALID_INPUT', `id '${id}' is already in the index; remove it first`);
     const unit = this.unitVector(vector, `vector of '${id}'`);
     const row = this.rowIds.length;
-    if ((row + 1) * this.dim > this.matrix.length) {
-      const grown = new Float32Array(this.matrix.length * 2);
-      grown.set(this.matrix);
-      this.matrix = grown;
-    }
+    this.store.reserve(row + 1);
     this.matrix.set(unit, row * this.dim);
     this.rowIds.push(id);
     this.rowMetadata.push(metadata);
@@ -109,7 +118,7 @@ export class SimilarityIndex<M = unknown> {
   search(query: ArrayLike<number>, k = 5): SearchHit<M>[] {
     if (!(Number.isInteger(k) && k > 0)) throw new VisionError('INVALID_OPTION', `k is ${k}; it must be a positive integer`);
     const q = this.unitVector(query, 'query');
-    const best = topRows(this.matrix, this.rowIds.length, this.dim, q, Math.min(k, this.rowIds.length));
+    const best = topRows(this.store.scores(this.rowIds.length, q), Math.min(k, this.rowIds.length));
     return best.map(({ row, score }) => ({ id: this.rowIds[row], score, metadata: this.rowMetadata[row] }));
   }
 
@@ -149,8 +158,9 @@ export class SimilarityIndex<M = unknown> {
   }
 }
 
-/** The k rows of `matrix` with the highest dot product with `q`, best first (a min-heap of k over one pass). */
-function topRows(matrix: Float32Array, count: number, dim: number, q: Float32Array, k: number): { row: number; score: number }[] {
+/** The k rows with the highest scores, best first (a min-heap of k over one pass). */
+function topRows(scores: ArrayLike<number>, k: number): { row: number; score: number }[] {
+  const count = scores.length;
   const heapScores = new Float64Array(k);
   const heapRows = new Int32Array(k);
   let size = 0;
@@ -165,7 +175,7 @@ function topRows(matrix: Float32Array, count: number, dim: number, q: Float32Arr
     heapRows[b] = r;
   };
   for (let row = 0; row < count; row++) {
-    const score = dot(matrix, row * dim, q, dim);
+    const score = scores[row];
     if (size < k) {
       heapScores[size] = score;
       heapRows[size] = row;
@@ -187,21 +197,4 @@ function topRows(matrix: Float32Array, count: number, dim: number, q: Float32Arr
   }
   const out = Array.from({ length: size }, (_, i) => ({ row: heapRows[i], score: heapScores[i] }));
   return out.sort((a, b) => b.score - a.score || a.row - b.row);
-}
-
-/** Dot product of row `offset` of `matrix` with `q`, four running sums (lets the JIT pipeline the loop). */
-function dot(matrix: Float32Array, offset: number, q: Float32Array, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < dim; i += 4) {
-    s0 += matrix[offset + i] * q[i];
-    s1 += matrix[offset + i + 1] * q[i + 1];
-    s2 += matrix[offset + i + 2] * q[i + 2];
-    s3 += matrix[offset + i + 3] * q[i + 3];
-  }
-  for (; i < dim; i++) s0 += matrix[offset + i] * q[i];
-  return s0 + s1 + s2 + s3;
 }

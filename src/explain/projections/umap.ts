@@ -58,7 +58,7 @@ export async function umap(vectors: VectorSet, options: UmapOptions = {}): Promi
   throwIfAborted(options.signal, 'umap');
   const rows = vectors.map((row) => (metric === 'cosine' ? unitRow(row, dim) : Array.from(row)));
   // loaded on first use, so that apps which never call umap() do not bundle umap-js (CommonJS, not tree-shakable)
-  const { UMAP } = await import('umap-js');
+  const UMAP = await loadUmap();
   const model = new UMAP({ nComponents: components, nNeighbors: neighbors, minDist, nEpochs: epochs, random: seededRandom(seed) });
   const total = model.initializeFit(rows);
   for (let epoch = 0; epoch < total; epoch++) {
@@ -68,6 +68,17 @@ export async function umap(vectors: VectorSet, options: UmapOptions = {}): Promi
     if (epoch % 50 === 49) await yieldToEventLoop();
   }
   return { projected: model.getEmbedding().map((point) => Float32Array.from(point)) };
+}
+
+/**
+ * umap-js's `UMAP` class. umap-js is CommonJS: Node and rollup give its named export, esbuild's
+ * bundles put it under `default` — take whichever is there.
+ */
+async function loadUmap(): Promise<typeof import('umap-js').UMAP> {
+  const module = (await import('umap-js')) as typeof import('umap-js') & { default?: typeof import('umap-js') };
+  const UMAP = module.UMAP ?? module.default?.UMAP;
+  if (typeof UMAP !== 'function') throw new VisionError('BACKEND_UNAVAILABLE', 'umap: the umap-js module did not load (no UMAP class in it)');
+  return UMAP;
 }
 
 /**

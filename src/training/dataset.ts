@@ -107,8 +107,8 @@ export function samplesFromFolders(folders: Readonly<Record<string, readonly Ima
 }
 
 /**
- * What {@link collectSamples} reads: any async iterator of frames that can be released — a
- * camera `FrameSource` (`webcam.frames()`, `videoFrames(…)`, `fromImages(…)`) is one.
+ * What {@link collectSamples} reads — an async iterator of frames that can be released, such as a
+ * camera `FrameSource` (`webcam.frames()`, `videoFrames(…)`, `fromImages(…)`).
  *
  * @example
  * ```ts

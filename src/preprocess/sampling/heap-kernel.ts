@@ -16,7 +16,7 @@ import type { SamplePlan } from './sample-plan';
 
 type SampleKernel = (
   src: number, header: number, cols: number, ncols: number, rows: number, nrows: number,
-  out: number, right: number, down: number, pixel: number, s0: number, s1: number, s2: number, flags: number,
+  out: number, right: number, down: number, pixel: number, s0: number, s1: number, s2: number, flags: number, row: number,
 ) => void;
 
 /** What this module reads of tfjs's `BackendWasm` (4.x): its module's memory, allocator and tensor offsets. */
@@ -26,11 +26,10 @@ interface WasmBackendInternals {
 }
 
 const FLOAT_FRAME = 1;
-const GREY = 2;
 const ROUND = 4;
 const TRUNCATE = 8;
 const VECTOR_STORE = 16;
-/** Header (gains, offsets), then 8 bytes per column and 12 per row. */
+/** Header (gains, offsets), then 8 bytes per column and 12 per row, then a row of scratch (16 bytes per column). */
 const HEADER_BYTES = 32;
 
 let enabled = true;
@@ -114,7 +113,6 @@ function kernelTables(grid: SampleGrid, layout: OutputLayout): { bytes: Uint8Arr
 
 function kernelFlags(frame: OpenFrame, target: SampleTarget, layout: OutputLayout): number {
   let flags = frame.tensor!.dtype === 'float32' ? FLOAT_FRAME : 0;
-  if (frame.channels < 3) flags |= GREY;
   if (target.dtype === 'int32') flags |= target.rounding === 'round' ? ROUND : TRUNCATE;
   const [s0, s1, s2] = layout.slots;
   if (layout.pixelStride === 3 && s0 === 0 && s1 === 1 && s2 === 2) flags |= VECTOR_STORE;
@@ -130,8 +128,8 @@ function padStoresExactly(plan: SamplePlan, layout: OutputLayout, target: Sample
 /**
  * Samples a plan out of a frame tensor that lives in tfjs-wasm's memory with the SIMD kernel,
  * into a new input tensor the caller owns (`[1, h, w, 3]` or NCHW); `undefined` when the
- * kernel cannot take it (not the wasm backend, not an int32 / float32 tensor, no WebAssembly
- * SIMD, kernel turned off), and the JavaScript loop samples it instead.
+ * kernel cannot take it (not the wasm backend, not an int32 / float32 RGB or RGBA tensor, no
+ * WebAssembly SIMD, kernel turned off), and the JavaScript loop samples it instead.
  *
  * @example
  * ```ts
@@ -140,7 +138,7 @@ function padStoresExactly(plan: SamplePlan, layout: OutputLayout, target: Sample
  */
 export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): tf.Tensor4D | undefined {
   const tensor = frame.tensor;
-  const backend = enabled && tensor && (tensor.dtype === 'int32' || tensor.dtype === 'float32') && frame.channels <= 4 ? wasmBackend() : undefined;
+  const backend = enabled && tensor && (tensor.dtype === 'int32' || tensor.dtype === 'float32') && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
   const memory = backend?.wasm.asm?.memory ?? backend?.wasm.wasmMemory;
   const kernel = memory ? kernelFor(memory) : null;
   const layout = outputLayout(target);
@@ -152,8 +150,9 @@ export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleT
   const { bytes, ncols, nrows } = kernelTables(grid, layout);
   const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
   // allocations first (either may grow the memory and detach views), then the views
-  const pointer = backend.wasm._malloc(bytes.byteLength);
-  const input = tf.zeros(shape, target.dtype) as tf.Tensor4D;
+  const scratchAt = Math.ceil(bytes.byteLength / 16) * 16;
+  const pointer = backend.wasm._malloc(scratchAt + 16 * ncols);
+  const input = tf.fill(shape, 0, target.dtype) as tf.Tensor4D;
   try {
     const output = backend.dataIdMap.get(input.dataId)!.memoryOffset;
     new Uint8Array(memory.buffer, pointer, bytes.byteLength).set(bytes);
@@ -161,7 +160,7 @@ export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleT
     fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, output, size) : new Float32Array(memory.buffer, output, size), plan, layout);
     const [s0, s1, s2] = layout.slots;
     const tablesAt = pointer + HEADER_BYTES;
-    kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, output, grid.right * 4, grid.down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, kernelFlags(frame, target, layout));
+    kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, output, grid.right * 4, grid.down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, kernelFlags(frame, target, layout), pointer + scratchAt);
     return input;
   } catch (error) {
     input.dispose();

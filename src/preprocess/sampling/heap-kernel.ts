@@ -125,6 +125,28 @@ function padStoresExactly(plan: SamplePlan, layout: OutputLayout, target: Sample
   return [0, 1, 2].every((c) => Number.isInteger(plan.pad * layout.gains[c] + layout.offsets[c]));
 }
 
+/** The backend, its memory and the kernel linked to it, where the kernel can sample this frame. */
+function heapKernel(frame: OpenFrame): { backend: WasmBackendInternals; memory: WebAssembly.Memory; kernel: SampleKernel } | undefined {
+  const tensor = frame.tensor;
+  const backend = enabled && tensor && (tensor.dtype === 'int32' || tensor.dtype === 'float32') && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
+  const memory = backend?.wasm.asm?.memory ?? backend?.wasm.wasmMemory;
+  const kernel = memory ? kernelFor(memory) : null;
+  return backend && memory && kernel ? { backend, memory, kernel } : undefined;
+}
+
+/**
+ * Whether {@link sampleInHeap} can take this frame: an int32 / float32 RGB or RGBA tensor on the
+ * wasm backend, WebAssembly SIMD available, the kernel not turned off.
+ *
+ * @example
+ * ```ts
+ * if (canSampleInHeap(frame)) input = sampleFrame(frame, plan, target);
+ * ```
+ */
+export function canSampleInHeap(frame: OpenFrame): boolean {
+  return heapKernel(frame) !== undefined;
+}
+
 /**
  * Samples a plan out of a frame tensor that lives in tfjs-wasm's memory with the SIMD kernel,
  * into a new input tensor the caller owns (`[1, h, w, 3]` or NCHW); `undefined` when the
@@ -137,15 +159,14 @@ function padStoresExactly(plan: SamplePlan, layout: OutputLayout, target: Sample
  * ```
  */
 export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): tf.Tensor4D | undefined {
-  const tensor = frame.tensor;
-  const backend = enabled && tensor && (tensor.dtype === 'int32' || tensor.dtype === 'float32') && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
-  const memory = backend?.wasm.asm?.memory ?? backend?.wasm.wasmMemory;
-  const kernel = memory ? kernelFor(memory) : null;
+  const found = heapKernel(frame);
   const layout = outputLayout(target);
-  if (!backend || !memory || !kernel || !padStoresExactly(plan, layout, target)) return undefined;
-  const source = backend.dataIdMap.get(tensor!.dataId)?.memoryOffset;
+  if (!found || !padStoresExactly(plan, layout, target)) return undefined;
+  const { backend, memory, kernel } = found;
+  const tensor = frame.tensor!;
+  const source = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
   // a vector load at the last pixel reads up to 12 bytes past the frame: it must stay in memory
-  if (source === undefined || source + 4 * tensor!.size + 16 > memory.buffer.byteLength) return undefined;
+  if (source === undefined || source + 4 * tensor.size + 16 > memory.buffer.byteLength) return undefined;
   const grid = sampleGrid(frame, plan, layout);
   const { bytes, ncols, nrows } = kernelTables(grid, layout);
   const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];

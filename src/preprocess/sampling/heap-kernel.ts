@@ -1,5 +1,5 @@
 /**
- * Sampling inside tfjs-wasm's own memory: a 486-byte WebAssembly SIMD kernel
+ * Sampling inside tfjs-wasm's own memory: a 745-byte WebAssembly SIMD kernel
  * (`scripts/sample-kernel.wat`) imports the wasm backend's `WebAssembly.Memory` and blends a
  * frame tensor's pixels straight into the input tensor's memory, one output pixel per vector,
  * with its per-column and per-row tables malloc'ed beside them: nothing is copied. It computes
@@ -173,8 +173,10 @@ export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleT
   // allocations first (either may grow the memory and detach views), then the views
   const scratchAt = Math.ceil(bytes.byteLength / 16) * 16;
   const pointer = backend.wasm._malloc(scratchAt + 16 * ncols);
-  const input = tf.fill(shape, 0, target.dtype) as tf.Tensor4D;
+  if (pointer === 0) return undefined;
+  let input: tf.Tensor4D | undefined;
   try {
+    input = tf.fill(shape, 0, target.dtype) as tf.Tensor4D;
     const output = backend.dataIdMap.get(input.dataId)!.memoryOffset;
     new Uint8Array(memory.buffer, pointer, bytes.byteLength).set(bytes);
     const size = 3 * target.width * target.height;
@@ -184,7 +186,7 @@ export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleT
     kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, output, grid.right * 4, grid.down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, kernelFlags(frame, target, layout), pointer + scratchAt);
     return input;
   } catch (error) {
-    input.dispose();
+    input?.dispose();
     throw error;
   } finally {
     backend.wasm._free(pointer);

@@ -3,8 +3,10 @@
  * (`tf.image.cropAndResize` semantics) or a whole-frame fit (letterbox / stretch / centre crop,
  * `resizeBilinear` semantics), normalised, ordered and typed in one pass. Pixels in memory are
  * read in place, so the full frame is never copied or cast to float — only the ~2 × 2 pixels
- * behind each output pixel are read. YUV planes and canvas captures have their own samplers;
- * other tensors (WebGL, WebGPU) use `tf.image.cropAndResize` on the backend.
+ * behind each output pixel are read. Frame tensors in tfjs-wasm's memory are sampled by a
+ * WebAssembly SIMD kernel there (`heap-kernel.ts`), other pixels in memory by the JavaScript
+ * loop below. YUV planes and canvas captures have their own samplers; other tensors (WebGL,
+ * WebGPU) use `tf.image.cropAndResize` on the backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';

@@ -7,7 +7,8 @@
  */
 import type { ImageInput } from '../core/image-input';
 import { type InputSpec, type PreparedInput, checkInputSpec, prepareImage } from './prepare';
-import { type OpenFrameOptions, openFrame } from './sampling/open-frame';
+import { canSampleInHeap } from './sampling/heap-kernel';
+import { type OpenFrame, type OpenFrameOptions, openFrame } from './sampling/open-frame';
 import { canSample, sampleFrame } from './sampling/region-sample';
 import { fitPlan } from './sampling/sample-plan';
 import { imageToTensor } from './to-tensor';
@@ -23,11 +24,13 @@ import { imageToTensor } from './to-tensor';
 export type PrepareInputOptions = OpenFrameOptions;
 
 /**
- * A frame already in a tensor in CPU memory (wasm, cpu) is sampled only when it has at least
- * this many times the model input's pixels. Below that the backend's resize kernels (C++ and
- * SIMD on wasm) beat the JavaScript sampler even though they cast the whole frame first
- * (measured on wasm, 512×512 letterbox: 640×480 frame 0.8 ms kernels vs 2.5 ms sampler;
- * 1920×1280 frame 3.3 ms vs 2.9 ms with caches cold, as after a model run).
+ * A frame already in a tensor in CPU memory (wasm, cpu) is sampled by the JavaScript loop only
+ * when it has at least this many times the model input's pixels. Below that the backend's
+ * resize kernels (C++ and SIMD on wasm) beat the JavaScript sampler even though they cast the
+ * whole frame first (measured on wasm, 512×512 letterbox: 640×480 frame 0.8 ms kernels vs
+ * 2.5 ms sampler; 1920×1280 frame 3.3 ms vs 2.9 ms with caches cold, as after a model run).
+ * The WebAssembly SIMD sampler beats the kernels at every size and samples every wasm tensor
+ * it can take (640×480: 0.66 ms vs 1.13 ms for the kernels, caches cold; heap-kernel.ts).
  */
 const SAMPLE_TENSORS_FROM = 4;
 
@@ -49,18 +52,18 @@ function cachedFitPlan(width: number, height: number, spec: InputSpec): ReturnTy
   return entry;
 }
 
-function smallerThanWorthSampling(width: number, height: number, spec: InputSpec): boolean {
-  return width * height < SAMPLE_TENSORS_FROM * spec.width * spec.height;
+function smallerThanWorthSampling(frame: OpenFrame, spec: InputSpec): boolean {
+  return frame.width * frame.height < SAMPLE_TENSORS_FROM * spec.width * spec.height && !canSampleInHeap(frame);
 }
 
 /**
  * Turns any {@link ImageInput} into a model input as {@link prepareImage} does (fit, normalise,
  * channel order, layout, dtype, batch axis), sampling only the model-size picture out of the
  * frame instead of converting the whole frame into a tensor first. Values equal the tensor
- * path's to float rounding for pixels in memory (tensors much smaller than 4× the model input
- * keep the backend's kernels, which are faster there); with `resizeOnCapture`, browser pictures
- * differ by a few grey levels (YUV conversion, canvas filtering). The caller owns the result;
- * a tensor the caller passed is never disposed.
+ * path's to float rounding for pixels in memory (without the WebAssembly SIMD sampler, tensors
+ * much smaller than 4× the model input keep the backend's kernels, which are faster there);
+ * with `resizeOnCapture`, browser pictures differ by a few grey levels (YUV conversion, canvas
+ * filtering). The caller owns the result; a tensor the caller passed is never disposed.
  *
  * @throws VisionError `INVALID_INPUT` for unreadable images, `INVALID_OPTION` for a bad spec.
  *
@@ -73,7 +76,7 @@ export async function prepareInput(image: ImageInput, spec: InputSpec, options: 
   checkInputSpec(spec);
   const frame = await openFrame(image, options);
   try {
-    if (spec.interpolation !== 'nearest' && canSample(frame) && !(frame.tensor && smallerThanWorthSampling(frame.width, frame.height, spec))) {
+    if (spec.interpolation !== 'nearest' && canSample(frame) && !(frame.tensor && smallerThanWorthSampling(frame, spec))) {
       const { plan, transform } = cachedFitPlan(frame.width, frame.height, spec);
       const target = {
         width: spec.width,

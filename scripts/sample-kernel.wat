@@ -1,0 +1,133 @@
+;; visionpipe's frame-sampling kernel: bilinear samples of an int32 or float32 picture (3 or 4
+;; interleaved channels) written as a normalised float32 or int32 model input, one output pixel
+;; per step with its channels in the four lanes of a vector (WebAssembly SIMD). It imports the
+;; memory of tfjs's wasm backend, so the frame tensor, the input tensor and the tables below are
+;; all read and written where tfjs keeps them (byte offsets into that memory). Same arithmetic
+;; as the JavaScript loop in src/preprocess/sampling/region-sample.ts, in float32.
+;; Build: node scripts/build-sample-kernel.mjs (writes src/preprocess/sampling/sample-kernel-wasm.ts).
+;;
+;; sample(src, header, cols, ncols, rows, nrows, out, right, down, pixel, s0, s1, s2, flags, row)
+;;   src     the frame's first value
+;;   header  gains (f32 × 4) then offsets (f32 × 4), per output slot 0–2: value · gain + offset
+;;   cols    ncols × { left: i32 bytes from a row's start, tx: f32 } for the inside columns
+;;   rows    nrows × { top: i32 bytes from src, ty: f32, at: i32 bytes from out } for the inside
+;;           rows; `at` is where the row's first inside column is written
+;;   out     the output's first value
+;;   right, down  bytes to the right and lower neighbours
+;;   pixel   bytes between output pixels of a row; s0, s1, s2 bytes of the three values from it
+;;   flags   1: float32 frame (else int32); 4: int32 output rounded half to even;
+;;           8: int32 output truncated (else float32); 16: values at s = 0, 4, 8 (RGB NHWC):
+;;           one vector store per pixel but the last
+;;   row     16 · ncols bytes of scratch: each output row is blended there first (a vector per
+;;           pixel), then converted and stored, so every loop is free of per-pixel branches
+;;           (which cost V8's SIMD code more than the extra pass over a row in cache)
+;; The frame must have 3 or 4 channels: a vector load at a pixel reads its 3 values (and one
+;; more); at the last pixel of a 3-channel frame that is 4 bytes past the frame, which the caller
+;; checks is inside memory.
+(module
+  (import "env" "memory" (memory 1))
+
+  (func (export "sample")
+    (param $src i32) (param $header i32) (param $cols i32) (param $ncols i32) (param $rows i32) (param $nrows i32)
+    (param $out i32) (param $right i32) (param $down i32) (param $pixel i32)
+    (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $flags i32) (param $row i32)
+    (local $gain v128) (local $offset v128) (local $x v128) (local $y v128)
+    (local $upper v128) (local $lower v128) (local $v v128)
+    (local $rowsEnd i32) (local $colsEnd i32) (local $rowEnd i32) (local $lastPixel i32) (local $col i32)
+    (local $top i32) (local $at i32) (local $p i32) (local $q i32)
+    (local.set $gain (v128.load (local.get $header)))
+    (local.set $offset (v128.load offset=16 (local.get $header)))
+    (local.set $rowsEnd (i32.add (local.get $rows) (i32.mul (local.get $nrows) (i32.const 12))))
+    (local.set $colsEnd (i32.add (local.get $cols) (i32.shl (local.get $ncols) (i32.const 3))))
+    (local.set $rowEnd (i32.add (local.get $row) (i32.shl (local.get $ncols) (i32.const 4))))
+    (local.set $lastPixel (i32.sub (local.get $rowEnd) (i32.const 16)))
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_u (local.get $rows) (local.get $rowsEnd)))
+        (local.set $top (i32.add (local.get $src) (i32.load (local.get $rows))))
+        (local.set $y (f32x4.splat (f32.load offset=4 (local.get $rows))))
+        (local.set $at (i32.add (local.get $out) (i32.load offset=8 (local.get $rows))))
+
+        ;; 1. blend: upper + (lower − upper) · y, each of them left + (right − left) · x, then
+        ;; · gain + offset; int32 frames are converted to float first
+        (local.set $col (local.get $cols))
+        (local.set $q (local.get $row))
+        (if (i32.and (local.get $flags) (i32.const 1))
+          (then
+            (block $done
+              (loop $next
+                (br_if $done (i32.ge_u (local.get $col) (local.get $colsEnd)))
+                (local.set $p (i32.add (local.get $top) (i32.load (local.get $col))))
+                (local.set $x (f32x4.splat (f32.load offset=4 (local.get $col))))
+                (local.set $upper (v128.load (local.get $p)))
+                (local.set $upper (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $right))) (local.get $upper)) (local.get $x))))
+                (local.set $p (i32.add (local.get $p) (local.get $down)))
+                (local.set $lower (v128.load (local.get $p)))
+                (local.set $lower (f32x4.add (local.get $lower) (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $right))) (local.get $lower)) (local.get $x))))
+                (local.set $v (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (local.get $lower) (local.get $upper)) (local.get $y))))
+                (v128.store (local.get $q) (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (local.set $col (i32.add (local.get $col) (i32.const 8)))
+                (br $next))))
+          (else
+            (block $done
+              (loop $next
+                (br_if $done (i32.ge_u (local.get $col) (local.get $colsEnd)))
+                (local.set $p (i32.add (local.get $top) (i32.load (local.get $col))))
+                (local.set $x (f32x4.splat (f32.load offset=4 (local.get $col))))
+                (local.set $upper (f32x4.convert_i32x4_s (v128.load (local.get $p))))
+                (local.set $upper (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $right)))) (local.get $upper)) (local.get $x))))
+                (local.set $p (i32.add (local.get $p) (local.get $down)))
+                (local.set $lower (f32x4.convert_i32x4_s (v128.load (local.get $p))))
+                (local.set $lower (f32x4.add (local.get $lower) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $right)))) (local.get $lower)) (local.get $x))))
+                (local.set $v (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (local.get $lower) (local.get $upper)) (local.get $y))))
+                (v128.store (local.get $q) (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (local.set $col (i32.add (local.get $col) (i32.const 8)))
+                (br $next)))))
+
+        ;; 2. int32 outputs: round half to even (f32x4.nearest) or truncate, in place
+        (if (i32.and (local.get $flags) (i32.const 12))
+          (then
+            (local.set $q (local.get $row))
+            (if (i32.and (local.get $flags) (i32.const 4))
+              (then
+                (block $done
+                  (loop $next
+                    (br_if $done (i32.ge_u (local.get $q) (local.get $rowEnd)))
+                    (v128.store (local.get $q) (i32x4.trunc_sat_f32x4_s (f32x4.nearest (v128.load (local.get $q)))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                    (br $next))))
+              (else
+                (block $done
+                  (loop $next
+                    (br_if $done (i32.ge_u (local.get $q) (local.get $rowEnd)))
+                    (v128.store (local.get $q) (i32x4.trunc_sat_f32x4_s (v128.load (local.get $q))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                    (br $next)))))))
+
+        ;; 3. store: a vector per pixel where its values are adjacent (the fourth lane lands on
+        ;; the next pixel's first value, written next), the last pixel (or every pixel) by lanes
+        (local.set $q (local.get $row))
+        (if (i32.and (local.get $flags) (i32.const 16))
+          (then
+            (block $done
+              (loop $next
+                (br_if $done (i32.ge_u (local.get $q) (local.get $lastPixel)))
+                (v128.store (local.get $at) (v128.load (local.get $q)))
+                (local.set $at (i32.add (local.get $at) (local.get $pixel)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $next)))))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $q) (local.get $rowEnd)))
+            (i32.store (i32.add (local.get $at) (local.get $s0)) (i32.load (local.get $q)))
+            (i32.store (i32.add (local.get $at) (local.get $s1)) (i32.load offset=4 (local.get $q)))
+            (i32.store (i32.add (local.get $at) (local.get $s2)) (i32.load offset=8 (local.get $q)))
+            (local.set $at (i32.add (local.get $at) (local.get $pixel)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $next)))
+
+        (local.set $rows (i32.add (local.get $rows) (i32.const 12)))
+        (br $next_row))))
+)

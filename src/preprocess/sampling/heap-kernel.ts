@@ -1,0 +1,194 @@
+/**
+ * Sampling inside tfjs-wasm's own memory: a 745-byte WebAssembly SIMD kernel
+ * (`scripts/sample-kernel.wat`) imports the wasm backend's `WebAssembly.Memory` and blends a
+ * frame tensor's pixels straight into the input tensor's memory, one output pixel per vector,
+ * with its per-column and per-row tables malloc'ed beside them: nothing is copied. It computes
+ * what the JavaScript loop of `region-sample.ts` does, in float32 instead of double (values
+ * agree to float rounding; int32 inputs may differ by one on .5 ties). The JavaScript loop
+ * stays the fallback: other backends, threaded wasm builds (shared memory), no WebAssembly SIMD.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { OpenFrame } from './open-frame';
+import { type OutputLayout, type SampleTarget, fillPad, outputLayout } from './sample-output';
+import { type SampleGrid, sampleGrid } from './sample-grid';
+import { SAMPLE_KERNEL_WASM_BASE64 } from './sample-kernel-wasm';
+import type { SamplePlan } from './sample-plan';
+
+type SampleKernel = (
+  src: number, header: number, cols: number, ncols: number, rows: number, nrows: number,
+  out: number, right: number, down: number, pixel: number, s0: number, s1: number, s2: number, flags: number, row: number,
+) => void;
+
+/** What this module reads of tfjs's `BackendWasm` (4.x): its module's memory, allocator and tensor offsets. */
+interface WasmBackendInternals {
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+}
+
+const FLOAT_FRAME = 1;
+const ROUND = 4;
+const TRUNCATE = 8;
+const VECTOR_STORE = 16;
+/** Header (gains, offsets), then 8 bytes per column and 12 per row, then a row of scratch (16 bytes per column). */
+const HEADER_BYTES = 32;
+
+let enabled = true;
+let kernelModule: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, SampleKernel | null>();
+const tables = new WeakMap<SampleGrid, { bytes: Uint8Array; ncols: number; nrows: number }>();
+
+/**
+ * Turns the SIMD kernel on or off for the whole process (on by default); off, every frame
+ * takes the JavaScript loop. For tests and measurements.
+ *
+ * @example
+ * ```ts
+ * setSimdSampling(false); // compare with the JavaScript loop
+ * ```
+ */
+export function setSimdSampling(on: boolean): void {
+  enabled = on;
+}
+
+/** The compiled kernel, or null where WebAssembly SIMD is missing (compiled once). */
+function simdModule(): WebAssembly.Module | null {
+  if (kernelModule !== undefined) return kernelModule;
+  try {
+    const bytes = Uint8Array.from(atob(SAMPLE_KERNEL_WASM_BASE64), (c) => c.charCodeAt(0));
+    kernelModule = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    kernelModule = null;
+  }
+  return kernelModule;
+}
+
+/** The kernel linked to this memory, or null when it cannot link (a shared memory). */
+function kernelFor(memory: WebAssembly.Memory): SampleKernel | null {
+  let kernel = instances.get(memory);
+  if (kernel !== undefined) return kernel;
+  const module = simdModule();
+  try {
+    kernel = module ? (new WebAssembly.Instance(module, { env: { memory } }).exports.sample as SampleKernel) : null;
+  } catch {
+    kernel = null;
+  }
+  instances.set(memory, kernel);
+  return kernel;
+}
+
+function wasmBackend(): WasmBackendInternals | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
+  const wasm = backend.wasm;
+  if (!wasm || !backend.dataIdMap || typeof wasm._malloc !== 'function' || typeof wasm._free !== 'function') return undefined;
+  return backend as WasmBackendInternals;
+}
+
+/** The grid as the kernel reads it: header, columns (byte offset, weight), rows (byte offset, weight, output byte offset). */
+function kernelTables(grid: SampleGrid, layout: OutputLayout): { bytes: Uint8Array; ncols: number; nrows: number } {
+  const cached = tables.get(grid);
+  if (cached) return cached;
+  const rows: number[] = [];
+  for (let i = 0; i < layout.height; i++) if (grid.rowInside[i] === 1) rows.push(i);
+  const ncols = Math.max(grid.end - grid.first, 0);
+  const buffer = new ArrayBuffer(HEADER_BYTES + ncols * 8 + rows.length * 12);
+  const ints = new Int32Array(buffer);
+  const floats = new Float32Array(buffer);
+  floats.set([...layout.gains, 0, ...layout.offsets, 0]);
+  for (let j = grid.first, k = HEADER_BYTES / 4; j < grid.end; j++, k += 2) {
+    ints[k] = grid.left[j] * 4;
+    floats[k + 1] = grid.tx[j];
+  }
+  let k = HEADER_BYTES / 4 + ncols * 2;
+  for (const i of rows) {
+    ints[k] = grid.top[i] * 4;
+    floats[k + 1] = grid.ty[i];
+    ints[k + 2] = (i * layout.rowStride + grid.first * layout.pixelStride) * 4;
+    k += 3;
+  }
+  const entry = { bytes: new Uint8Array(buffer), ncols, nrows: rows.length };
+  tables.set(grid, entry);
+  return entry;
+}
+
+function kernelFlags(frame: OpenFrame, target: SampleTarget, layout: OutputLayout): number {
+  let flags = frame.tensor!.dtype === 'float32' ? FLOAT_FRAME : 0;
+  if (target.dtype === 'int32') flags |= target.rounding === 'round' ? ROUND : TRUNCATE;
+  const [s0, s1, s2] = layout.slots;
+  if (layout.pixelStride === 3 && s0 === 0 && s1 === 1 && s2 === 2) flags |= VECTOR_STORE;
+  return flags;
+}
+
+/** Whether the pad, normalised, is stored alike by `fillPad` and by rounding (int32 targets that round). */
+function padStoresExactly(plan: SamplePlan, layout: OutputLayout, target: SampleTarget): boolean {
+  if (target.dtype !== 'int32' || target.rounding !== 'round') return true;
+  return [0, 1, 2].every((c) => Number.isInteger(plan.pad * layout.gains[c] + layout.offsets[c]));
+}
+
+/** The backend, its memory and the kernel linked to it, where the kernel can sample this frame. */
+function heapKernel(frame: OpenFrame): { backend: WasmBackendInternals; memory: WebAssembly.Memory; kernel: SampleKernel } | undefined {
+  const tensor = frame.tensor;
+  const backend = enabled && tensor && (tensor.dtype === 'int32' || tensor.dtype === 'float32') && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
+  const memory = backend?.wasm.asm?.memory ?? backend?.wasm.wasmMemory;
+  const kernel = memory ? kernelFor(memory) : null;
+  return backend && memory && kernel ? { backend, memory, kernel } : undefined;
+}
+
+/**
+ * Whether {@link sampleInHeap} can take this frame: an int32 / float32 RGB or RGBA tensor on the
+ * wasm backend, WebAssembly SIMD available, the kernel not turned off.
+ *
+ * @example
+ * ```ts
+ * if (canSampleInHeap(frame)) input = sampleFrame(frame, plan, target);
+ * ```
+ */
+export function canSampleInHeap(frame: OpenFrame): boolean {
+  return heapKernel(frame) !== undefined;
+}
+
+/**
+ * Samples a plan out of a frame tensor that lives in tfjs-wasm's memory with the SIMD kernel,
+ * into a new input tensor the caller owns (`[1, h, w, 3]` or NCHW); `undefined` when the
+ * kernel cannot take it (not the wasm backend, not an int32 / float32 RGB or RGBA tensor, no
+ * WebAssembly SIMD, kernel turned off), and the JavaScript loop samples it instead.
+ *
+ * @example
+ * ```ts
+ * const input = sampleInHeap(frame, fitPlan(frame.width, frame.height, spec).plan, target) ?? sampleWithJavaScript();
+ * ```
+ */
+export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): tf.Tensor4D | undefined {
+  const found = heapKernel(frame);
+  const layout = outputLayout(target);
+  if (!found || !padStoresExactly(plan, layout, target)) return undefined;
+  const { backend, memory, kernel } = found;
+  const tensor = frame.tensor!;
+  const source = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
+  // a vector load at the last pixel reads up to 12 bytes past the frame: it must stay in memory
+  if (source === undefined || source + 4 * tensor.size + 16 > memory.buffer.byteLength) return undefined;
+  const grid = sampleGrid(frame, plan, layout);
+  const { bytes, ncols, nrows } = kernelTables(grid, layout);
+  const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
+  // allocations first (either may grow the memory and detach views), then the views
+  const scratchAt = Math.ceil(bytes.byteLength / 16) * 16;
+  const pointer = backend.wasm._malloc(scratchAt + 16 * ncols);
+  if (pointer === 0) return undefined;
+  let input: tf.Tensor4D | undefined;
+  try {
+    input = tf.fill(shape, 0, target.dtype) as tf.Tensor4D;
+    const output = backend.dataIdMap.get(input.dataId)!.memoryOffset;
+    new Uint8Array(memory.buffer, pointer, bytes.byteLength).set(bytes);
+    const size = 3 * target.width * target.height;
+    fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, output, size) : new Float32Array(memory.buffer, output, size), plan, layout);
+    const [s0, s1, s2] = layout.slots;
+    const tablesAt = pointer + HEADER_BYTES;
+    kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, output, grid.right * 4, grid.down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, kernelFlags(frame, target, layout), pointer + scratchAt);
+    return input;
+  } catch (error) {
+    input?.dispose();
+    throw error;
+  } finally {
+    backend.wasm._free(pointer);
+  }
+}

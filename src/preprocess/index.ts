@@ -1,8 +1,7 @@
 /**
- * Frame → model input: decoding to a tensor, resize, letterbox, centre crop, normalisation
- * and the combined `prepareImage`.
+ * Frame → model input: resize, letterbox, centre crop, normalisation and the combined
+ * `prepareImage` (decoding any image input to a tensor is core's `imageToTensor`).
  */
-export { imageToTensor } from './to-tensor';
 export { prepareImage } from './prepare';
 export type { InputSpec, PreparedInput } from './prepare';
 export { centerCrop, letterbox, resize } from './geometry';

@@ -10,7 +10,7 @@ import { type InputSpec, type PreparedInput, checkInputSpec, prepareImage } from
 import { type OpenFrameOptions, openFrame } from './sampling/open-frame';
 import { canSample, sampleFrame } from './sampling/region-sample';
 import { fitPlan } from './sampling/sample-plan';
-import { imageToTensor } from './to-tensor';
+import { imageToTensor } from '../core/image-tensor';
 
 /**
  * Options of {@link prepareInput}.

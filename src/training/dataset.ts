@@ -3,7 +3,7 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput, RawImage } from '../core/image-input';
 import type { InputSpec } from '../core/card-types';
 import { prepareImage } from '../preprocess/prepare';
-import { imageToTensor } from '../preprocess/to-tensor';
+import { imageToTensor } from '../core/image-tensor';
 import { permutation } from './random';
 
 /**

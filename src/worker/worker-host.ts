@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../camera/frame';
+import { closeFrame } from '../core/frame-ownership';
 import { Mask } from '../core/mask';
 import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipeline } from '../pipelines/registry';
 import type { LoadProgress } from '../runtime/model-source';

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../camera/frame';
+import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions, TaskPipeline } from '../pipelines/registry';
 import type { RemotePipelineInfo, Reply, WorkerApi, WorkerLimits } from './protocol';

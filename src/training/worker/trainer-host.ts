@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import { closeFrame } from '../../camera/frame';
+import { closeFrame } from '../../core/frame-ownership';
 import type { ModelSpec } from '../../models/model-spec';
 import { type ClassificationPipeline, createClassificationPipeline } from '../../pipelines/classification/classification-pipeline';
 import { fit } from '../fit';

@@ -1,5 +1,5 @@
 import type { ImageInput } from '../../core/image-input';
-import type { ClassificationResult } from '../../pipelines/classification/classification-types';
+import type { ClassificationResult } from '../../core/results';
 import type { TfjsBackendName } from '../../runtime/tfjs-backend';
 import type { BatchLog, EpochLog } from '../fit';
 import type { SavedModelFiles } from '../save';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '../../src/node/index';
-import { accuracy } from '../../src/eval/classification';
+import { accuracy } from '../../src/core/accuracy';
 import { buildHead, buildSmallCnn, createFeatureExtractor, evaluateClassifier, fineTune, fit, linearWarmup, cosineDecay } from '../../src/training/index';
 import { readFashionMnist, takePerClass, type GreyImages } from '../helpers/datasets';
 

@@ -53,6 +53,7 @@ export { trainDetector } from './detector/train-detector';
 export type { DetectorStepLog, TrainDetectorOptions, TrainDetectorResult } from './detector/train-detector';
 export { TrainingWorker, createTrainingWorker } from './worker/training-worker';
 export type { TrainOptions, TrainingWorkerOptions } from './worker/training-worker';
+export type { TrainerOpener, TrainerPlace, TrainerWorker } from './worker/trainer-channel';
 export type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './worker/trainer-protocol';
 export { HAND_FEATURE_DIM, handFeatures, handInPalmFrame, jointAngles } from './gestures/hand-features';
 export type { HandLandmarks, HandPoint } from './gestures/hand-features';

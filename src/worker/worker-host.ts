@@ -7,10 +7,10 @@ import { Mask } from '../core/mask';
 import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipeline } from '../pipelines/registry';
 import type { LoadProgress } from '../runtime/model-source';
 import { packMasks } from './mask-transport';
-import type { RemotePipelineInfo, Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
+import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
 import { setPlatform } from '../core/platform';
 import { gpuMemory } from '../pipelines/shared/gpu-memory';
-import { reply } from './reply';
+import { type Reply, reply } from '../runtime/worker-reply';
 
 /** The in-worker side of a pipeline: what every task pipeline offers. */
 interface HostedPipeline {

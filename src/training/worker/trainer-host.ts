@@ -11,10 +11,9 @@ import { stratifiedSplit } from '../split';
 import { type FeatureExtractor, loadMobileNetV2Backbone } from '../transfer/backbone';
 import { exportClassifier } from '../transfer/classifier';
 import { buildHead, headLoss } from '../transfer/heads';
-import type { Reply } from '../../worker/protocol';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainingEvent } from './trainer-protocol';
 import { createGestureTrainerHost } from './gesture-trainer-host';
-import { reply } from '../../worker/reply';
+import { type Reply, reply } from '../../runtime/worker-reply';
 
 /** The trained classifier in the worker: head, composed model, card and pipeline. */
 interface Trained {

@@ -4,7 +4,7 @@ import type { TfjsBackendName } from '../../runtime/tfjs-backend';
 import type { BatchLog, EpochLog } from '../fit';
 import type { SavedModelFiles } from '../save';
 import type { HeadKind } from '../transfer/heads';
-import type { Reply } from '../../worker/protocol';
+import type { Reply } from '../../runtime/worker-reply';
 import type { GestureTrainerApi } from './gesture-trainer-protocol';
 
 /**

@@ -8,6 +8,7 @@ export type { Box, Classification, Detection, ImageSize, InputTransform, Keypoin
 export type { ClassificationResult, TimedResult } from './results';
 export type { DrawableImage, ImageInput, RawImage } from './image-input';
 export { imageToTensor } from './image-tensor';
+export type { LabeledImage, LongWorkOptions, TrainingProgress } from './labeled-data';
 export { closeFrame, handOver, isHandedOver } from './frame-ownership';
 export { setPlatform } from './platform';
 export type { Platform } from './platform';

@@ -11,6 +11,6 @@ import { createWorkerHost } from '../worker/worker-host';
 if (!parentPort) throw new Error('visionpipe node-worker.js must run in a worker_threads Worker');
 setPlatform(nodePlatform);
 Comlink.expose(
-  createWorkerHost({ loadTrainer: async () => (await import('../training/worker/trainer-host')).createTrainerHost() }),
+  createWorkerHost({ loadTrainer: async () => (await import('../trainer-host')).createTrainerHost() }),
   nodeEndpoint(parentPort),
 );

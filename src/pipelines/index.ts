@@ -52,3 +52,4 @@ export type { FeatureExtractionBatchResult, FeatureExtractionOptions, FeatureExt
 export { SimilarityIndex } from './embeddings/similarity-index';
 export type { SearchHit } from './embeddings/similarity-index';
 export { deleteIndexFromIndexedDB, loadIndexFromIndexedDB, saveIndexToIndexedDB } from './embeddings/similarity-index-store';
+export { FeatureExtractor, MOBILENET_V2_MID_LAYERS, createFeatureExtractor, loadMobileNetV2Backbone } from './embeddings/backbone';

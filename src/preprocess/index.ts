@@ -4,6 +4,8 @@
  */
 export { prepareImage } from './prepare';
 export type { InputSpec, PreparedInput } from './prepare';
+export { imagesToTensors } from './image-batch';
+export type { ImageTensors } from './image-batch';
 export { centerCrop, letterbox, resize } from './geometry';
 export type { Interpolation } from './geometry';
 export { normalize } from './normalize';

@@ -77,7 +77,7 @@ async function probeExternalTexture(): Promise<boolean | null> {
  *
  * @example
  * ```ts
- * const options: WorkerHostOptions = { loadTrainer: async () => (await import('../training/worker/trainer-host')).createTrainerHost() };
+ * const options: WorkerHostOptions = { loadTrainer: async () => (await import('../trainer-host')).createTrainerHost() };
  * ```
  */
 export interface WorkerHostOptions {

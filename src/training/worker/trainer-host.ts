@@ -3,24 +3,54 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { closeFrame } from '../../core/frame-ownership';
+import type { ClassificationResult } from '../../core/results';
 import type { ModelSpec } from '../../models/model-spec';
-import { type ClassificationPipeline, createClassificationPipeline } from '../../pipelines/classification/classification-pipeline';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { type Reply, reply } from '../../runtime/worker-reply';
 import { fit } from '../fit';
 import { classifierToFiles, saveClassifier } from '../save';
 import { stratifiedSplit } from '../split';
-import { type FeatureExtractor, loadMobileNetV2Backbone } from '../transfer/backbone';
 import { exportClassifier } from '../transfer/classifier';
+import type { FeatureBackbone } from '../transfer/feature-backbone';
 import { buildHead, headLoss } from '../transfer/heads';
-import type { SampleCounts, TrainerApi, TrainerSettings, TrainingEvent } from './trainer-protocol';
+import type { SampleCounts, TrainerApi, TrainerSettings, TrainerSetup, TrainingEvent } from './trainer-protocol';
 import { createGestureTrainerHost } from './gesture-trainer-host';
-import { type Reply, reply } from '../../runtime/worker-reply';
+
+/**
+ * A classifier of frames built on the trained model (visionpipe's image-classification
+ * pipeline).
+ *
+ * @example
+ * ```ts
+ * const { classes } = await classifier.run(frame, { topK: 3 });
+ * ```
+ */
+export interface FrameClassifier {
+  run(image: ImageInput, options?: { topK?: number }): Promise<ClassificationResult>;
+  dispose(): void;
+}
+
+/**
+ * What a trainer host is built from: the frozen backbone that embeds images, and the frame
+ * classifier over the trained model. The worker scripts pass the MobileNetV2 backbone and the
+ * image-classification pipeline (`createTrainerHost` in `src/trainer-host.ts`).
+ *
+ * @example
+ * ```ts
+ * const services: TrainerServices = { loadBackbone: loadMobileNetV2Backbone, createClassifier: createClassificationPipeline };
+ * ```
+ */
+export interface TrainerServices {
+  loadBackbone(setup: TrainerSetup): Promise<FeatureBackbone>;
+  createClassifier(options: { model: ModelRunner; spec: ModelSpec; topK: number }): Promise<FrameClassifier>;
+}
 
 /** The trained classifier in the worker: head, composed model, card and pipeline. */
 interface Trained {
   head: tf.LayersModel;
   model: tf.LayersModel;
   spec: ModelSpec;
-  pipeline: ClassificationPipeline;
+  pipeline: FrameClassifier;
 }
 
 /** Most classes a trainer takes (a guard against label ids that are really indices of something else). */
@@ -53,18 +83,18 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
  *
  * @example
  * ```ts
- * Comlink.expose(createTrainerHost(), port);
+ * Comlink.expose(assembleTrainerHost({ loadBackbone: loadMobileNetV2Backbone, createClassifier: createClassificationPipeline }), port);
  * ```
  */
-export function createTrainerHost(): TrainerApi {
-  let backbone: FeatureExtractor | null = null;
-  let loading: Promise<FeatureExtractor> | null = null;
+export function assembleTrainerHost(services: TrainerServices): TrainerApi {
+  let backbone: FeatureBackbone | null = null;
+  let loading: Promise<FeatureBackbone> | null = null;
   let trained: Trained | null = null;
   let training: AbortController | null = null;
   const features: Float32Array[][] = [];
   const gestures = createGestureTrainerHost();
 
-  const ready = (): FeatureExtractor => {
+  const ready = (): FeatureBackbone => {
     if (!backbone) throw new VisionError('INVALID_OPTION', 'the trainer has no backbone yet; call setup() first');
     return backbone;
   };
@@ -84,7 +114,7 @@ export function createTrainerHost(): TrainerApi {
 
     setup: (setup) =>
       reply(async () => {
-        loading ??= loadMobileNetV2Backbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths });
+        loading ??= services.loadBackbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths });
         try {
           backbone = await loading;
         } catch (error) {
@@ -157,7 +187,7 @@ export function createTrainerHost(): TrainerApi {
               onEpochEnd: (log) => send({ type: 'epoch', log }),
             });
             const exported = exportClassifier(extractor, head, { labels: settings.labels, id: 'trained-in-worker' });
-            const pipeline = await createClassificationPipeline({ model: exported.runner, spec: exported.spec, topK: settings.labels.length });
+            const pipeline = await services.createClassifier({ model: exported.runner, spec: exported.spec, topK: settings.labels.length });
             dropTrained();
             trained = { head, model: exported.model as tf.LayersModel, spec: exported.spec, pipeline };
             return { history: result.history, samples: { train: split.train.length, validation: split.validation.length }, stoppedEarly: result.stoppedEarly, elapsedMs: Date.now() - started };

@@ -73,11 +73,12 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
 }
 
 /**
- * The in-worker side of a {@link TrainingWorker}: loads the frozen MobileNetV2 backbone, embeds
- * the images it is sent as they arrive (closing them), trains a head on the stored features
- * with `fit` (progress events per batch and epoch, cancellable; features are not batch-normalised
- * first, since batch statistics do not settle on a few dozen samples), and then classifies frames
- * with backbone + head in the worker. Saves through the existing save code. Also holds the
+ * The in-worker side of a {@link TrainingWorker}: loads the frozen backbone
+ * (`services.loadBackbone`: MobileNetV2 in visionpipe's worker scripts), embeds the images it is
+ * sent as they arrive (closing them), trains a head on the stored features with `fit` (progress
+ * events per batch and epoch, cancellable; features are not batch-normalised first, since batch
+ * statistics do not settle on a few dozen samples), and then classifies frames with backbone +
+ * head in the worker (`services.createClassifier`). Saves through the existing save code. Also holds the
  * gesture trainer (`createGestureTrainerHost`: hand landmarks, no backbone). Answers with
  * {@link Reply}s; exposed on its own `MessagePort` by the worker host's `openTrainer`.
  *

@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { nodePlatform, selectTfjsBackend, setPlatform } from '../src/node/index';
-import { MOBILENET_V2_MID_LAYERS, buildHead, evaluateClassifier, fit, loadMobileNetV2Backbone, type FeatureExtractor } from '../src/training/index';
+import { MOBILENET_V2_MID_LAYERS, loadMobileNetV2Backbone, type FeatureExtractor } from '../src/pipelines/embeddings/backbone';
+import { buildHead, evaluateClassifier, fit } from '../src/training/index';
 import { detectorToLayersModel } from '../src/training/detector/detector-export';
 import { TrainableDetector } from '../src/training/detector/detector-model';
 import { trainDetector } from '../src/training/detector/train-detector';
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   t0 = performance.now();
   await fit(head, { x, labels: train.labels }, { epochs: 3, batchSize: 32 });
   const cachedEpoch = (performance.now() - t0) / 3 / (train.labels.length / 1000);
-  const { x: images } = await import('../src/training/dataset').then((d) => d.imagesToTensors(samples, backbone.input));
+  const { x: images } = await import('../src/preprocess/image-batch').then((d) => d.imagesToTensors(samples, backbone.input));
   t0 = performance.now();
   for (let start = 0; start < samples.length; start += 32) {
     const features = await backbone.extract(tf.slice(images, start, Math.min(32, samples.length - start)) as tf.Tensor4D);

@@ -5,6 +5,6 @@ import * as Comlink from 'comlink';
 import { createWorkerHost } from './worker/worker-host';
 
 Comlink.expose(
-  createWorkerHost({ loadTrainer: async () => (await import('./training/worker/trainer-host')).createTrainerHost() }),
+  createWorkerHost({ loadTrainer: async () => (await import('./trainer-host')).createTrainerHost() }),
   self as unknown as Comlink.Endpoint,
 );

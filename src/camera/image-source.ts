@@ -1,6 +1,7 @@
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { type FrameSource, type SourceFrame, closeFrame } from './frame';
+import { closeFrame } from '../core/frame-ownership';
+import type { FrameSource, SourceFrame } from './frame';
 
 /**
  * Options of {@link fromImages}.

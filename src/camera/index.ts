@@ -1,7 +1,6 @@
 export { Webcam } from './webcam';
 export type { CameraDevice, WebcamOptions } from './webcam';
 export { cameraError, trackEndedError } from './camera-errors';
-export { closeFrame, handOver, isHandedOver } from './frame';
 export type { FrameSource, SourceFrame } from './frame';
 export { PushFrameSource } from './push-source';
 export type { PushFrameSourceOptions } from './push-source';

@@ -1,6 +1,7 @@
 import { VisionError, describeError, isVisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { type FrameSource, type SourceFrame, handOver } from './frame';
+import { handOver } from '../core/frame-ownership';
+import type { FrameSource, SourceFrame } from './frame';
 import { type LoopStats, LoopStatsCollector } from './loop-stats';
 
 /**

@@ -1,26 +1,5 @@
 import { VisionError } from '../core/errors';
-
-function check(predicted: ArrayLike<number>, actual: ArrayLike<number>): void {
-  if (predicted.length !== actual.length) {
-    throw new VisionError('INVALID_INPUT', `${predicted.length} predictions but ${actual.length} labels; they must match`);
-  }
-  if (actual.length === 0) throw new VisionError('INVALID_INPUT', 'no examples to score');
-}
-
-/**
- * Share of predictions equal to the labels (0–1).
- *
- * @example
- * ```ts
- * accuracy([0, 1, 1], [0, 1, 0]); // 0.667
- * ```
- */
-export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
-  check(predicted, actual);
-  let right = 0;
-  for (let i = 0; i < actual.length; i++) if (predicted[i] === actual[i]) right++;
-  return right / actual.length;
-}
+import { checkPredictions } from '../core/accuracy';
 
 /**
  * Confusion matrix: `matrix[actual][predicted]` counts.
@@ -31,7 +10,7 @@ export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>
  * ```
  */
 export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<number>, numClasses: number): number[][] {
-  check(predicted, actual);
+  checkPredictions(predicted, actual);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];

@@ -5,6 +5,7 @@ export { corpusBleu } from './bleu';
 export type { BleuOptions, BleuResult, BleuSentence, BleuSmoothing } from './bleu';
 export { COCO_IOU_THRESHOLDS, meanAveragePrecision } from './map';
 export type { MapImage, MapOptions, MapResult } from './map';
-export { accuracy, argmaxRows, confusionMatrix, perClassMetrics } from './classification';
+export { accuracy } from '../core/accuracy';
+export { argmaxRows, confusionMatrix, perClassMetrics } from './classification';
 export type { ClassMetrics } from './classification';
 export { maskIoU, meanMaskIoU } from './mask-iou';

@@ -10,7 +10,7 @@ import type { DetectionCandidates } from '../postprocess/detection/candidates';
 import { MERGE_METHODS, type MergeMethod, mergePredictions } from '../postprocess/nms/merge-predictions';
 import type { FusionConfidence } from '../postprocess/nms/wbf';
 import type { DetectionResult, DetectionRunOptions } from '../pipelines/detection/detection-types';
-import { imageToTensor } from '../preprocess/to-tensor';
+import { imageToTensor } from '../core/image-tensor';
 
 /**
  * What an ensemble needs of a member: a detection pipeline (`pipeline('object-detection')`)

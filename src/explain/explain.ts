@@ -4,7 +4,7 @@ import type { ImageInput } from '../core/image-input';
 import { DetectionPipeline } from '../pipelines/detection/detection-pipeline';
 import type { PreparedInput } from '../preprocess/prepare';
 import type { RawTensor } from '../runtime/model-runner';
-import { imageToTensor } from '../preprocess/to-tensor';
+import { imageToTensor } from '../core/image-tensor';
 import { type ExplainSettings, checkExplainOptions } from './explain-options';
 import type { ExplainOptions, Explanation } from './explain-types';
 import { type ExplainablePipeline, checkExplainable, prepareModelInput, runModel, tfjsModelOf } from './explained-model';

@@ -8,7 +8,7 @@ import type { ModelSpec } from '../models/model-spec';
 import type { ModelRunner } from '../runtime/model-runner';
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
 import { classifierToFiles, loadClassifier } from '../training/save';
-import { loadMobileNetV2Backbone, type FeatureExtractor } from '../training/transfer/backbone';
+import { loadMobileNetV2Backbone, type FeatureExtractor } from '../pipelines/embeddings/backbone';
 import { exportClassifier } from '../training/transfer/classifier';
 import { KnnClassifier, type KnnState } from '../training/transfer/knn';
 import { KnnRunner } from '../training/transfer/knn-runner';

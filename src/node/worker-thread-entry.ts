@@ -5,12 +5,12 @@ import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { setPlatform } from '../core/platform';
 import { nodePlatform } from './node-platform';
-import { nodeEndpoint } from '../worker/node-endpoint';
+import { nodeEndpoint } from '../runtime/node-endpoint';
 import { createWorkerHost } from '../worker/worker-host';
 
 if (!parentPort) throw new Error('visionpipe node-worker.js must run in a worker_threads Worker');
 setPlatform(nodePlatform);
 Comlink.expose(
-  createWorkerHost({ loadTrainer: async () => (await import('../training/worker/trainer-host')).createTrainerHost() }),
+  createWorkerHost({ loadTrainer: async () => (await import('../trainer-host')).createTrainerHost() }),
   nodeEndpoint(parentPort),
 );

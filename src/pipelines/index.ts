@@ -4,10 +4,10 @@
  */
 export { SUPPORTED_TASKS } from './registry';
 export type { PipelineTask, TaskOptions, TaskPipeline } from './registry';
-export type { BasePipelineOptions, Pipeline, TimedResult } from './shared/pipeline-options';
+export type { BasePipelineOptions, Pipeline } from './shared/pipeline-options';
 export { ModelPipeline } from './shared/model-pipeline';
 export { ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
-export type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification/classification-types';
+export type { ClassificationOptions, ClassificationRunOptions } from './classification/classification-types';
 export { classificationViews } from './classification/classification-tta';
 export type { ClassificationTta, ClassificationView } from './classification/classification-tta';
 export { DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
@@ -52,3 +52,4 @@ export type { FeatureExtractionBatchResult, FeatureExtractionOptions, FeatureExt
 export { SimilarityIndex } from './embeddings/similarity-index';
 export type { SearchHit } from './embeddings/similarity-index';
 export { deleteIndexFromIndexedDB, loadIndexFromIndexedDB, saveIndexToIndexedDB } from './embeddings/similarity-index-store';
+export { FeatureExtractor, MOBILENET_V2_MID_LAYERS, createFeatureExtractor, loadMobileNetV2Backbone } from './embeddings/backbone';

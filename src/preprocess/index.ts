@@ -1,10 +1,11 @@
 /**
- * Frame → model input: decoding to a tensor, resize, letterbox, centre crop, normalisation
- * and the combined `prepareImage`.
+ * Frame → model input: resize, letterbox, centre crop, normalisation and the combined
+ * `prepareImage` (decoding any image input to a tensor is core's `imageToTensor`).
  */
-export { imageToTensor } from './to-tensor';
 export { prepareImage } from './prepare';
 export type { InputSpec, PreparedInput } from './prepare';
+export { imagesToTensors } from './image-batch';
+export type { ImageTensors } from './image-batch';
 export { centerCrop, letterbox, resize } from './geometry';
 export type { Interpolation } from './geometry';
 export { normalize } from './normalize';

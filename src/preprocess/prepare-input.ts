@@ -11,7 +11,7 @@ import { canSampleInHeap } from './sampling/heap-kernel';
 import { type OpenFrame, type OpenFrameOptions, openFrame } from './sampling/open-frame';
 import { canSample, sampleFrame } from './sampling/region-sample';
 import { fitPlan } from './sampling/sample-plan';
-import { imageToTensor } from './to-tensor';
+import { imageToTensor } from '../core/image-tensor';
 
 /**
  * Options of {@link prepareInput}.

@@ -1,6 +1,7 @@
 /**
  * Model runners: the `ModelRunner` interface, tfjs and onnxruntime runners, backend choice,
- * model loading (URL, file, bytes, packed models) and ONNX metadata.
+ * model loading (URL, file, bytes, packed models), ONNX metadata, and the worker transport
+ * (a comlink connection to a Web Worker or Node worker thread, images made transferable).
  */
 export { loadModel } from './load-model';
 export type { AnyModelSource, LoadModelOptions, ModelFormat } from './load-model';
@@ -16,3 +17,7 @@ export type { PackedModelSource } from './packed-model';
 export type { TfjsModelFiles } from './tfjs-artifacts';
 export { parseClassNames, readOnnxMetadata } from './onnx-metadata';
 export { layerFeatureModel } from './layer-features';
+export { WorkerConnection } from './worker-connection';
+export type { WorkerConnectionOptions } from './worker-connection';
+export { toTransferable } from './worker-transfer';
+export type { TransferableInput } from './worker-transfer';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { accuracy } from '../eval/classification';
+import { accuracy } from '../core/accuracy';
 import { type ClassificationLoss, resolveLoss, type LossName } from './losses';
 
 /**

@@ -1,6 +1,6 @@
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../camera/frame';
+import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions } from '../pipelines/registry';
 import { closeResultMasks } from './mask-transport';

@@ -1,26 +1,9 @@
-import type { VisionErrorCode } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import type { ModelSpec } from '../models/model-spec';
 import type { LoadProgress } from '../runtime/model-source';
 import type { GpuMemory } from '../pipelines/shared/gpu-memory';
 import type { TensorInfo } from '../runtime/model-runner';
-
-/**
- * A failure as it crosses the worker boundary (errors are sent as data, then rebuilt as
- * `VisionError` with the same code on the calling side).
- *
- * @example
- * ```ts
- * const wire: WireError = { code: 'INVALID_INPUT', message: 'closed frame' };
- * ```
- */
-export interface WireError {
-  code: VisionErrorCode;
-  message: string;
-}
-
-/** A reply: the value, or the error. @example `const r: Reply<number> = { ok: true, value: 1 };` */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: WireError };
+import type { Reply } from '../runtime/worker-reply';
 
 /**
  * What a remote pipeline tells the calling side about itself once created.

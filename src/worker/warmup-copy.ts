@@ -1,5 +1,5 @@
 import { type ImageInput, type RawImage, classifyImageInput } from '../core/image-input';
-import { handOver } from '../camera/frame';
+import { handOver } from '../core/frame-ownership';
 
 /**
  * A private copy of a frame, handed over (transferred, not copied again) to whichever worker

@@ -2,15 +2,15 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../camera/frame';
+import { closeFrame } from '../core/frame-ownership';
 import { Mask } from '../core/mask';
 import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipeline } from '../pipelines/registry';
 import type { LoadProgress } from '../runtime/model-source';
 import { packMasks } from './mask-transport';
-import type { RemotePipelineInfo, Reply, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
+import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
 import { setPlatform } from '../core/platform';
 import { gpuMemory } from '../pipelines/shared/gpu-memory';
-import { reply } from './reply';
+import { type Reply, reply } from '../runtime/worker-reply';
 
 /** The in-worker side of a pipeline: what every task pipeline offers. */
 interface HostedPipeline {
@@ -77,7 +77,7 @@ async function probeExternalTexture(): Promise<boolean | null> {
  *
  * @example
  * ```ts
- * const options: WorkerHostOptions = { loadTrainer: async () => (await import('../training/worker/trainer-host')).createTrainerHost() };
+ * const options: WorkerHostOptions = { loadTrainer: async () => (await import('../trainer-host')).createTrainerHost() };
  * ```
  */
 export interface WorkerHostOptions {

@@ -1,14 +1,15 @@
 import * as Comlink from 'comlink';
 import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../camera/frame';
+import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions, TaskPipeline } from '../pipelines/registry';
-import type { RemotePipelineInfo, Reply, WorkerApi, WorkerLimits } from './protocol';
+import type { RemotePipelineInfo, WorkerApi, WorkerLimits } from './protocol';
+import type { Reply } from '../runtime/worker-reply';
 import { getPlatform } from '../core/platform';
 import type { LoadProgress } from '../runtime/model-source';
 import { unpackMasks } from './mask-transport';
-import { toTransferable } from './transfer-input';
+import { toTransferable } from '../runtime/worker-transfer';
 import { VisionWorker, type VisionWorkerOptions, type WorkerRegistration } from './vision-worker';
 
 /** Per-call options of a task's pipeline. @example `const o: RunOptionsOf<'object-detection'> = { threshold: 0.5 };` */

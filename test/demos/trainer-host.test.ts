@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import { selectTfjsBackend } from '../../src/node/index';
 import { loadClassifier } from '../../src/training/save';
-import type { Reply } from '../../src/worker/protocol';
-import { createTrainerHost } from '../../src/training/worker/trainer-host';
+import type { Reply } from '../../src/runtime/worker-reply';
+import { createTrainerHost } from '../../src/trainer-host';
 import type { TrainerApi, TrainingEvent } from '../../src/training/worker/trainer-protocol';
 import { fixturePhoto } from '../helpers/photos';
 

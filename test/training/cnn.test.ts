@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '../../src/node/index';
-import { accuracy } from '../../src/eval/classification';
-import { buildHead, buildSmallCnn, createFeatureExtractor, evaluateClassifier, fineTune, fit, linearWarmup, cosineDecay } from '../../src/training/index';
+import { accuracy } from '../../src/core/accuracy';
+import { createFeatureExtractor } from '../../src/pipelines/embeddings/backbone';
+import { buildHead, buildSmallCnn, evaluateClassifier, fineTune, fit, linearWarmup, cosineDecay } from '../../src/training/index';
 import { readFashionMnist, takePerClass, type GreyImages } from '../helpers/datasets';
 
 /** Images scaled to 0–1 and averaged down to 14×14 (4× less work for the slow cpu backend). */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NSFW_MOBILENET_V2, fromImages, selectTfjsBackend } from '../../src/node/index';
-import { collectSamples, imagesToTensors, samplesFromFolders } from '../../src/training/index';
+import { imagesToTensors } from '../../src/preprocess/image-batch';
+import { collectSamples, samplesFromFolders } from '../../src/training/index';
 import { fixturePhoto } from '../helpers/photos';
 
 const raw = (value: number): { data: Uint8Array; width: number; height: number; channels: 4 } => ({ data: new Uint8Array(8 * 6 * 4).fill(value), width: 8, height: 6, channels: 4 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { type FeatureExtractor, type LabeledImage } from '../../src/training/index';
+import type { LabeledImage } from '../../src/core/labeled-data';
+import type { FeatureExtractor } from '../../src/pipelines/embeddings/backbone';
 import { type GreyImages, greyImage, readFashionMnist, takePerClass } from '../helpers/datasets';
 
 const CACHE = '.cache/training';

@@ -11,7 +11,7 @@ import { loadBuiltInGestures } from '../../src/training/gestures/builtin-gesture
 import { BUILT_IN_GESTURES } from '../../src/training/gestures/builtin-gestures-data';
 import { GestureClassifier, type GestureHeadKind, type SavedGestureClassifier } from '../../src/training/gestures/gesture-classifier';
 import { createGestureTrainerHost } from '../../src/training/worker/gesture-trainer-host';
-import type { Reply } from '../../src/worker/protocol';
+import type { Reply } from '../../src/runtime/worker-reply';
 
 const train = generateHandPoses({ perGesture: 30, seed: 1 });
 const heldOut = generateHandPoses({ perGesture: 30, seed: 2, noise: 0.03 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmaxRows, confusionMatrix, perClassMetrics } from '../../src/eval/classification';
+import { accuracy } from '../../src/core/accuracy';
+import { argmaxRows, confusionMatrix, perClassMetrics } from '../../src/eval/classification';
 import { maskIoU, meanMaskIoU } from '../../src/eval/mask-iou';
 import {
   batchIndices, clipGradients, disposeOptimizer, cosineDecay, createOptimizer, exponentialDecay, getLearningRate, globalNorm,

@@ -5,8 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipeline, selectTfjsBackend } from '../../src/node/index';
 import { perClassMetrics } from '../../src/eval/classification';
+import { type FeatureExtractor, MOBILENET_V2_MID_LAYERS, loadMobileNetV2Backbone } from '../../src/pipelines/embeddings/backbone';
+import { imagesToTensors } from '../../src/preprocess/image-batch';
 import {
-  type FeatureExtractor,
   KnnClassifier,
   buildHead,
   classifierToFiles,
@@ -15,9 +16,6 @@ import {
   fit,
   headLoss,
   loadClassifier,
-  MOBILENET_V2_MID_LAYERS,
-  imagesToTensors,
-  loadMobileNetV2Backbone,
   stratifiedSplit,
 } from '../../src/training/index';
 import { FASHION_LABELS, greyImage, readFashionMnist, takePerClass } from '../helpers/datasets';

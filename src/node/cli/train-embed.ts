@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { VisionError } from '../../core/errors';
-import type { FeatureExtractor } from '../../training/transfer/backbone';
+import type { FeatureExtractor } from '../../pipelines/embeddings/backbone';
 import { EmbeddingCache } from './embedding-cache';
 import type { InputFailure } from './inputs';
 import { createProgress } from './progress';

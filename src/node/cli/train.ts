@@ -7,7 +7,7 @@ import { NSFW_MOBILENET_V2 } from '../../models/catalog';
 import { evaluateClassifier } from '../../training/evaluate';
 import { fit } from '../../training/fit';
 import { stratifiedSplit } from '../../training/split';
-import { type FeatureExtractor, loadMobileNetV2Backbone } from '../../training/transfer/backbone';
+import { type FeatureExtractor, loadMobileNetV2Backbone } from '../../pipelines/embeddings/backbone';
 import { buildHead, headLoss } from '../../training/transfer/heads';
 import { KnnClassifier } from '../../training/transfer/knn';
 import type { CliArgs, TrainHead } from './args';

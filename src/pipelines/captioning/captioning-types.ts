@@ -2,7 +2,7 @@ import type { GenerationOptions } from '../../postprocess/caption/generation-opt
 import type { InputSpec } from '../../preprocess/prepare';
 import type { AnyModelSource, LoadModelOptions } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
-import type { TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
 import type { TokenizerSource } from './caption-tokenizer';
 
 /**

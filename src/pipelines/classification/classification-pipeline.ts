@@ -3,14 +3,15 @@ import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
 import { type ClassificationDecodeOptions, type ClassifierOutput, decodeClassification } from '../../postprocess/classify';
 import { sigmoid, softmax } from '../../postprocess/activations';
-import { imageToTensor } from '../../preprocess/to-tensor';
+import { imageToTensor } from '../../core/image-tensor';
 import type { ModelRunner } from '../../runtime/model-runner';
 import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { type StageOutputs, finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
-import type { ClassificationOptions, ClassificationResult, ClassificationRunOptions } from './classification-types';
+import type { ClassificationResult } from '../../core/results';
+import type { ClassificationOptions, ClassificationRunOptions } from './classification-types';
 import { type ClassificationTta, type ClassificationView, classificationViews, renderClassificationView } from './classification-tta';
 
 /** A classifier's raw scores as class probabilities (softmax of logits, sigmoid per class for multilabel). */

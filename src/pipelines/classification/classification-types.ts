@@ -1,6 +1,5 @@
-import type { Classification } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 import type { ClassificationTta } from './classification-tta';
 
 /**
@@ -25,17 +24,4 @@ export interface ClassificationRunOptions {
   threshold?: number;
   /** Test-time augmentation: also classify mirrored / cropped copies and average the probabilities (scores are then probabilities for every model family). */
   tta?: ClassificationTta;
-}
-
-/**
- * The result of classifying one image: classes, best first.
- *
- * @example
- * ```ts
- * const { classes: [best] } = await classifier.run(img);
- * console.log(best.label, best.score);
- * ```
- */
-export interface ClassificationResult extends TimedResult {
-  classes: Classification[];
 }

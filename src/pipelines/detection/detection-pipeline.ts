@@ -5,7 +5,7 @@ import type { ModelSpec } from '../../models/model-spec';
 import { normalizeBoxes, scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { type SuppressedCandidates, suppressCandidates } from '../../postprocess/nms/suppress';
 import { mergePredictions } from '../../postprocess/nms/merge-predictions';
-import { imageToTensor } from '../../preprocess/to-tensor';
+import { imageToTensor } from '../../core/image-tensor';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';

@@ -1,7 +1,8 @@
 import type { Detection } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 import type { DetectionTta } from './detection-tta';
 
 /**

@@ -1,7 +1,8 @@
 import type { ModelSpec } from '../../models/model-spec';
 import type { FeatureLayout } from '../../postprocess/embeddings/pooled-embeddings';
 import type { Timing } from '../../core/types';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
  * Options of an image-feature-extraction pipeline. Default model: `mobilenet-v2-features`

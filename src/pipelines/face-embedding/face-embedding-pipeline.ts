@@ -3,7 +3,7 @@ import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { FACERES, FACE_EMBEDDING_CARDS, type FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
 import { normalize } from '../../preprocess/normalize';
-import { imageToTensor } from '../../preprocess/to-tensor';
+import { imageToTensor } from '../../core/image-tensor';
 import { decodeFaceResAge, decodeGender, l2Normalize } from '../../postprocess/face-embedding/face-descriptor';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { type DetectionPipeline, createDetectionPipeline } from '../detection/detection-pipeline';

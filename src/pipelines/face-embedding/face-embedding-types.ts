@@ -1,7 +1,8 @@
 import type { Box, Keypoint } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import type { FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
  * Per-call options of a face-embedding pipeline.

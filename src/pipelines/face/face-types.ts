@@ -1,7 +1,8 @@
 import type { Box, Keypoint } from '../../core/types';
 import type { FaceDetectorSpec, FaceMeshModelSpec } from '../../models/face-cards';
 import type { OneEuroOptions } from '../../track/one-euro';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
  * A face-mesh point in pixels of the original image; `z` is depth in the same units as `x`

@@ -1,7 +1,8 @@
 import type { Box } from '../../core/types';
 import type { HandModelSpec } from '../../models/hand-cards';
 import type { OneEuroOptions } from '../../track/one-euro';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
  * A hand landmark in pixels of the original image, with depth `z` in the same pixel units as x

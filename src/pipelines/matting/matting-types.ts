@@ -1,7 +1,8 @@
 import type { Mask } from '../../core/mask';
 import type { RgbaImage } from '../../core/rgba-image';
 import type { ModelSpec } from '../../models/model-spec';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
  * Edge refinement of a person-segmentation matte: a guided filter (He et al.) on the frame,

@@ -3,7 +3,8 @@ import type { PoseModelSpec } from '../../models/pose-cards';
 import type { CropRegion } from '../../preprocess/crop-region';
 import type { OneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
  * A body keypoint of a pose: pixels of the original image, score 0–1 and name. A keypoint the

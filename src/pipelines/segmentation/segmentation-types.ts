@@ -1,7 +1,8 @@
 import type { Mask } from '../../core/mask';
 import type { Box } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
-import type { BasePipelineOptions, TimedResult } from '../shared/pipeline-options';
+import type { TimedResult } from '../../core/results';
+import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
  * Per-call options of an instance-segmentation pipeline (defaults come from the model card).

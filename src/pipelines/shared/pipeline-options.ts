@@ -2,7 +2,6 @@ import type { ModelSpec } from '../../models/model-spec';
 import type { AnyModelSource, LoadModelOptions } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
 import type { ImageInput } from '../../core/image-input';
-import type { Timing } from '../../core/types';
 
 /**
  * Options every pipeline takes when it is created: which model (a catalogue id, a
@@ -42,10 +41,4 @@ export interface Pipeline<RunOptions, Result> {
   dispose(): void;
 }
 
-/** The fields every pipeline result carries. @example `result.timing.total` */
-export interface TimedResult {
-  timing: Timing;
-  /** Size of the input image in pixels. */
-  imageSize: { width: number; height: number };
-}
 

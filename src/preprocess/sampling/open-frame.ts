@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput, drawableSize } from '../../core/image-input';
-import { decodeImageInput, imageToTensor } from '../to-tensor';
+import { decodeImageInput, imageToTensor } from '../../core/image-tensor';
 import { type Pixels, heapPixels } from './heap-pixels';
 import { canReadDrawables, readDrawablePixels } from './capture-sample';
 import { type YuvFrame, readYuvFrame } from './yuv-sample';

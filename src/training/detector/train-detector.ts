@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
-import type { LongWorkOptions } from '../dataset';
+import type { LongWorkOptions } from '../../core/labeled-data';
 import { createOptimizer, setLearningRate } from '../optimizers';
 import { seededRandom, shuffle } from '../random';
 import { cosineDecay, linearWarmup } from '../schedules';

@@ -3,7 +3,7 @@ import { VisionError } from '../../core/errors';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
-import type { FeatureExtractor } from './backbone';
+import type { FeatureBackbone } from './feature-backbone';
 import { KnnClassifier } from './knn';
 import { KnnRunner } from './knn-runner';
 
@@ -17,7 +17,7 @@ import { KnnRunner } from './knn-runner';
  * const scores = model.predict(batch) as tf.Tensor2D;
  * ```
  */
-export function composeClassifier(extractor: FeatureExtractor, head: tf.LayersModel): tf.LayersModel {
+export function composeClassifier(extractor: FeatureBackbone, head: tf.LayersModel): tf.LayersModel {
   let x = extractor.model.outputs[0];
   const [, dim] = x.shape;
   if (head.inputs[0].shape[1] !== dim) {
@@ -86,7 +86,7 @@ export interface ExportedClassifier {
  * const { classes } = await (await pipeline('image-classification', { model: runner, spec })).run(photo);
  * ```
  */
-export function exportClassifier(extractor: FeatureExtractor, head: tf.LayersModel | KnnClassifier, options: { labels: readonly string[]; id?: string }): ExportedClassifier {
+export function exportClassifier(extractor: FeatureBackbone, head: tf.LayersModel | KnnClassifier, options: { labels: readonly string[]; id?: string }): ExportedClassifier {
   const numClasses = head instanceof KnnClassifier ? head.numClasses : (head.outputs[0].shape[1] as number);
   if (options.labels.length !== numClasses) {
     throw new VisionError('INVALID_OPTION', `${options.labels.length} labels for a head with ${numClasses} classes`);

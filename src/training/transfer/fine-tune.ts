@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { type FitOptions, type FitResult, fit } from '../fit';
 import type { LabeledTensors } from '../evaluate';
-import type { FeatureExtractor } from './backbone';
+import type { FeatureBackbone } from './feature-backbone';
 import { composeClassifier } from './classifier';
 
 /**
@@ -14,7 +14,7 @@ import { composeClassifier } from './classifier';
  * const unfrozen = unfreezeLastLayers(backbone, 3); // e.g. the last conv + its batch norm
  * ```
  */
-export function unfreezeLastLayers(extractor: FeatureExtractor, count: number): tf.layers.Layer[] {
+export function unfreezeLastLayers(extractor: FeatureBackbone, count: number): tf.layers.Layer[] {
   if (!Number.isInteger(count) || count < 0) throw new VisionError('INVALID_OPTION', `count is ${count}; it must be a non-negative integer`);
   const weighted = extractor.model.layers.filter((l) => l.weights.length > 0);
   const chosen = count === 0 ? [] : weighted.slice(-count);
@@ -49,7 +49,7 @@ export interface FineTuneOptions extends Omit<FitOptions, 'groups'> {
  * const { model } = await fineTune(backbone, head, { x: images, labels }, { epochs: 2, unfreeze: 2, optimizer: { name: 'adam', learningRate: 1e-3 } });
  * ```
  */
-export async function fineTune(extractor: FeatureExtractor, head: tf.LayersModel, data: LabeledTensors, options: FineTuneOptions): Promise<{ model: tf.LayersModel; result: FitResult }> {
+export async function fineTune(extractor: FeatureBackbone, head: tf.LayersModel, data: LabeledTensors, options: FineTuneOptions): Promise<{ model: tf.LayersModel; result: FitResult }> {
   const unfrozen = unfreezeLastLayers(extractor, options.unfreeze ?? 0);
   const model = composeClassifier(extractor, head);
   const headVariables = head.trainableWeights.map((w) => w.read() as tf.Variable);

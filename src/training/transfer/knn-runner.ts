@@ -3,7 +3,7 @@ import { VisionError } from '../../core/errors';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorInfo } from '../../runtime/model-runner';
 import { fromRawTensor } from '../../runtime/tensor-convert';
 import { isTfTensor, validateFeeds } from '../../runtime/validate-feeds';
-import type { FeatureExtractor } from './backbone';
+import type { FeatureBackbone } from './feature-backbone';
 import type { KnnClassifier } from './knn';
 
 /**
@@ -27,7 +27,7 @@ export class KnnRunner implements ModelRunner {
 
   /** `owns`: disposing the runner also frees the backbone and the k-NN classifier. */
   constructor(
-    private readonly extractor: FeatureExtractor,
+    private readonly extractor: FeatureBackbone,
     private readonly knn: KnnClassifier,
     private readonly owns = false,
   ) {

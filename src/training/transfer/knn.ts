@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import { accuracy } from '../../eval/classification';
+import { accuracy } from '../../core/accuracy';
 
 /** Distance of a {@link KnnClassifier}. @example `const d: KnnDistance = 'l2';` */
 export type KnnDistance = 'l1' | 'l2';

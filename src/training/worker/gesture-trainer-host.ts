@@ -4,7 +4,7 @@ import { selectTfjsBackend } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
 import { GestureClassifier } from '../gestures/gesture-classifier';
 import { type HandLandmarks, handFeatures } from '../gestures/hand-features';
-import { reply } from '../../worker/reply';
+import { reply } from '../../runtime/worker-reply';
 import type { GestureTrainerApi } from './gesture-trainer-protocol';
 
 /** Most gesture classes a trainer takes (a guard against ids that are really something else). */

@@ -2,7 +2,7 @@ import type { TfjsBackendOptions } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
 import type { GestureHeadKind, GestureResult, SavedGestureClassifier } from '../gestures/gesture-classifier';
 import type { HandLandmarks } from '../gestures/hand-features';
-import type { Reply } from '../../worker/protocol';
+import type { Reply } from '../../runtime/worker-reply';
 
 /**
  * Gesture training settings (plain data: they cross to the worker).

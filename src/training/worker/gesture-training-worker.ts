@@ -1,13 +1,11 @@
 import * as Comlink from 'comlink';
-import { VisionError, throwIfAborted } from '../../core/errors';
+import { throwIfAborted } from '../../core/errors';
 import type { TfjsBackendOptions } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
 import type { GestureResult, SavedGestureClassifier } from '../gestures/gesture-classifier';
 import type { HandLandmarks } from '../gestures/hand-features';
-import type { Reply } from '../../worker/protocol';
-import { VisionWorker } from '../../worker/vision-worker';
 import type { GestureTrainerSettings, GestureTrainingSummary } from './gesture-trainer-protocol';
-import type { TrainerApi } from './trainer-protocol';
+import { type TrainerChannel, type TrainerPlace, type TrainerWorker, openTrainerChannel } from './trainer-channel';
 
 /**
  * Options of {@link createGestureTrainingWorker}: the tfjs backends to try and which worker
@@ -18,12 +16,7 @@ import type { TrainerApi } from './trainer-protocol';
  * const options: GestureTrainingWorkerOptions = { backend: ['webgpu', 'wasm', 'cpu'], wasmPaths: '/wasm/' };
  * ```
  */
-export interface GestureTrainingWorkerOptions extends TfjsBackendOptions {
-  /** A shared {@link VisionWorker} (not terminated by `dispose`); default: a dedicated one. */
-  worker?: VisionWorker;
-  /** Dedicated worker: its script (default `./worker.js` next to the bundle, `./node-worker.js` in Node). */
-  workerUrl?: string | URL;
-}
+export interface GestureTrainingWorkerOptions extends TfjsBackendOptions, TrainerPlace {}
 
 /**
  * Options of {@link GestureTrainingWorker.train}: the settings plus a callback and an abort
@@ -40,7 +33,10 @@ export interface GestureTeachOptions extends GestureTrainerSettings {
   signal?: AbortSignal;
 }
 
-type Remote = Comlink.Remote<TrainerApi>;
+const MESSAGES = {
+  disposed: 'this gesture training worker was disposed',
+  crashed: 'the gesture training worker crashed; its samples and classifier are lost: create a new one',
+};
 
 /**
  * Teaching gestures in a Web Worker (or a Node worker thread): the page sends hands (21
@@ -60,38 +56,36 @@ type Remote = Comlink.Remote<TrainerApi>;
  * ```
  */
 export class GestureTrainingWorker {
-  private disposed = false;
-
   constructor(
     /** The tfjs backend the worker trains and classifies on. */
     readonly backend: string,
-    /** The worker the trainer lives in. */
-    readonly worker: VisionWorker,
-    private readonly remote: Remote,
-    private readonly port: MessagePort,
-    private readonly failuresAtStart: number,
-    private readonly ownsWorker: boolean,
+    private readonly channel: TrainerChannel,
   ) {}
+
+  /** The worker the trainer lives in. */
+  get worker(): TrainerWorker {
+    return this.channel.worker;
+  }
 
   /** Adds hands of class id `label`; answers the sample count per class id. A bad hand adds nothing (`INVALID_INPUT`). */
   addSamples(hands: HandLandmarks | readonly HandLandmarks[], label: number): Promise<number[]> {
     const list = Array.isArray(hands) ? (hands as readonly HandLandmarks[]) : [hands as HandLandmarks];
-    return this.call((remote) => remote.addGestures(list.map(plainHand), label));
+    return this.channel.call((remote) => remote.addGestures(list.map(plainHand), label));
   }
 
   /** Forgets the samples of one class id, or of all classes. */
   clearSamples(label?: number): Promise<number[]> {
-    return this.call((remote) => remote.clearGestures(label));
+    return this.channel.call((remote) => remote.clearGestures(label));
   }
 
   /** Trains a head on the samples so far; resolves once the new classifier is ready in the worker. */
   async train(options: GestureTeachOptions): Promise<GestureTrainingSummary> {
     const { onEpochEnd, signal, ...settings } = options;
     throwIfAborted(signal, 'gesture training');
-    const cancel = (): void => void this.call((remote) => remote.cancelGestures(), 10_000).catch(() => undefined);
+    const cancel = (): void => void this.channel.call((remote) => remote.cancelGestures(), 10_000).catch(() => undefined);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return await this.call((remote) => remote.trainGestures(settings, Comlink.proxy((log: EpochLog) => onEpochEnd?.(log))));
+      return await this.channel.call((remote) => remote.trainGestures(settings, Comlink.proxy((log: EpochLog) => onEpochEnd?.(log))));
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
@@ -100,41 +94,22 @@ export class GestureTrainingWorker {
   /** Classifies hands with the worker's classifier: one result per hand, in order. */
   classify(hands: HandLandmarks | readonly HandLandmarks[]): Promise<GestureResult[]> {
     const list = Array.isArray(hands) ? (hands as readonly HandLandmarks[]) : [hands as HandLandmarks];
-    return this.call((remote) => remote.classifyGestures(list.map(plainHand)), 30_000);
+    return this.channel.call((remote) => remote.classifyGestures(list.map(plainHand)), 30_000);
   }
 
   /** Makes a saved classifier (e.g. `BUILT_IN_GESTURES`) the worker's classifier; answers its labels. */
   load(saved: SavedGestureClassifier): Promise<string[]> {
-    return this.call((remote) => remote.loadGestures(saved));
+    return this.channel.call((remote) => remote.loadGestures(saved));
   }
 
   /** The worker's classifier as JSON-serialisable data, for `GestureClassifier.fromJSON`. */
   toJSON(): Promise<SavedGestureClassifier> {
-    return this.call((remote) => remote.gesturesToJSON());
+    return this.channel.call((remote) => remote.gesturesToJSON());
   }
 
   /** Frees the classifier in the worker (and ends a dedicated worker). Safe to call twice. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    const close = (): void => {
-      this.remote[Comlink.releaseProxy]();
-      this.port.close();
-    };
-    if (this.ownsWorker) {
-      close();
-      this.worker.terminate();
-    } else {
-      this.call((remote) => remote.dispose(), 10_000).catch(() => undefined).finally(close);
-    }
-  }
-
-  private call<T>(send: (remote: Remote) => Promise<Reply<T>>, timeoutMs = 0): Promise<T> {
-    if (this.disposed) return Promise.reject(new VisionError('DISPOSED', 'this gesture training worker was disposed'));
-    if (this.worker.failures !== this.failuresAtStart) {
-      return Promise.reject(new VisionError('WORKER_FAILED', 'the gesture training worker crashed; its samples and classifier are lost: create a new one'));
-    }
-    return this.worker.call(() => send(this.remote), timeoutMs);
+    this.channel.dispose();
   }
 }
 
@@ -146,7 +121,7 @@ function plainHand(hand: HandLandmarks): HandLandmarks {
 
 /**
  * Starts a {@link GestureTrainingWorker}: opens a trainer in a worker (dedicated by default,
- * or a shared {@link VisionWorker}) and selects the tfjs backend there — no image backbone is
+ * or a shared `VisionWorker`) and selects the tfjs backend there — no image backbone is
  * loaded, so it starts in moments.
  *
  * @example
@@ -156,21 +131,7 @@ function plainHand(hand: HandLandmarks): HandLandmarks {
  * ```
  */
 export async function createGestureTrainingWorker(options: GestureTrainingWorkerOptions = {}): Promise<GestureTrainingWorker> {
-  const worker = options.worker ?? new VisionWorker({ url: options.workerUrl, name: 'visionpipe-gestures' });
-  const { port1, port2 } = new MessageChannel();
-  let remote: Remote | null = null;
-  try {
-    const failures = worker.failures;
-    await worker.call((api) => api.openTrainer(Comlink.transfer(port2, [port2])), 0);
-    remote = Comlink.wrap<TrainerApi>(port1);
-    (port1 as MessagePort & { unref?: () => void }).unref?.(); // Node: an idle trainer does not keep the process alive
-    const opened = remote;
-    const { backend } = await worker.call(() => opened.setupGestures({ backend: options.backend, wasmPaths: options.wasmPaths }), 0);
-    return new GestureTrainingWorker(backend, worker, opened, port1, failures, !options.worker);
-  } catch (error) {
-    remote?.[Comlink.releaseProxy]();
-    port1.close();
-    if (!options.worker) worker.terminate();
-    throw error;
-  }
+  const setup: TfjsBackendOptions = { backend: options.backend, wasmPaths: options.wasmPaths };
+  const { channel, info } = await openTrainerChannel(options, 'visionpipe-gestures', MESSAGES, (remote) => remote.setupGestures(setup));
+  return new GestureTrainingWorker(info.backend, channel);
 }

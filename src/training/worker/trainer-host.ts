@@ -2,26 +2,55 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import { closeFrame } from '../../camera/frame';
+import { closeFrame } from '../../core/frame-ownership';
+import type { ClassificationResult } from '../../core/results';
 import type { ModelSpec } from '../../models/model-spec';
-import { type ClassificationPipeline, createClassificationPipeline } from '../../pipelines/classification/classification-pipeline';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { type Reply, reply } from '../../runtime/worker-reply';
 import { fit } from '../fit';
 import { classifierToFiles, saveClassifier } from '../save';
 import { stratifiedSplit } from '../split';
-import { type FeatureExtractor, loadMobileNetV2Backbone } from '../transfer/backbone';
 import { exportClassifier } from '../transfer/classifier';
+import type { FeatureBackbone } from '../transfer/feature-backbone';
 import { buildHead, headLoss } from '../transfer/heads';
-import type { Reply } from '../../worker/protocol';
-import type { SampleCounts, TrainerApi, TrainerSettings, TrainingEvent } from './trainer-protocol';
+import type { SampleCounts, TrainerApi, TrainerSettings, TrainerSetup, TrainingEvent } from './trainer-protocol';
 import { createGestureTrainerHost } from './gesture-trainer-host';
-import { reply } from '../../worker/reply';
+
+/**
+ * A classifier of frames built on the trained model (visionpipe's image-classification
+ * pipeline).
+ *
+ * @example
+ * ```ts
+ * const { classes } = await classifier.run(frame, { topK: 3 });
+ * ```
+ */
+export interface FrameClassifier {
+  run(image: ImageInput, options?: { topK?: number }): Promise<ClassificationResult>;
+  dispose(): void;
+}
+
+/**
+ * What a trainer host is built from: the frozen backbone that embeds images, and the frame
+ * classifier over the trained model. The worker scripts pass the MobileNetV2 backbone and the
+ * image-classification pipeline (`createTrainerHost` in `src/trainer-host.ts`).
+ *
+ * @example
+ * ```ts
+ * const services: TrainerServices = { loadBackbone: loadMobileNetV2Backbone, createClassifier: createClassificationPipeline };
+ * ```
+ */
+export interface TrainerServices {
+  loadBackbone(setup: TrainerSetup): Promise<FeatureBackbone>;
+  createClassifier(options: { model: ModelRunner; spec: ModelSpec; topK: number }): Promise<FrameClassifier>;
+}
 
 /** The trained classifier in the worker: head, composed model, card and pipeline. */
 interface Trained {
   head: tf.LayersModel;
   model: tf.LayersModel;
   spec: ModelSpec;
-  pipeline: ClassificationPipeline;
+  pipeline: FrameClassifier;
 }
 
 /** Most classes a trainer takes (a guard against label ids that are really indices of something else). */
@@ -44,28 +73,29 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
 }
 
 /**
- * The in-worker side of a {@link TrainingWorker}: loads the frozen MobileNetV2 backbone, embeds
- * the images it is sent as they arrive (closing them), trains a head on the stored features
- * with `fit` (progress events per batch and epoch, cancellable; features are not batch-normalised
- * first, since batch statistics do not settle on a few dozen samples), and then classifies frames
- * with backbone + head in the worker. Saves through the existing save code. Also holds the
+ * The in-worker side of a {@link TrainingWorker}: loads the frozen backbone
+ * (`services.loadBackbone`: MobileNetV2 in visionpipe's worker scripts), embeds the images it is
+ * sent as they arrive (closing them), trains a head on the stored features with `fit` (progress
+ * events per batch and epoch, cancellable; features are not batch-normalised first, since batch
+ * statistics do not settle on a few dozen samples), and then classifies frames with backbone +
+ * head in the worker (`services.createClassifier`). Saves through the existing save code. Also holds the
  * gesture trainer (`createGestureTrainerHost`: hand landmarks, no backbone). Answers with
  * {@link Reply}s; exposed on its own `MessagePort` by the worker host's `openTrainer`.
  *
  * @example
  * ```ts
- * Comlink.expose(createTrainerHost(), port);
+ * Comlink.expose(assembleTrainerHost({ loadBackbone: loadMobileNetV2Backbone, createClassifier: createClassificationPipeline }), port);
  * ```
  */
-export function createTrainerHost(): TrainerApi {
-  let backbone: FeatureExtractor | null = null;
-  let loading: Promise<FeatureExtractor> | null = null;
+export function assembleTrainerHost(services: TrainerServices): TrainerApi {
+  let backbone: FeatureBackbone | null = null;
+  let loading: Promise<FeatureBackbone> | null = null;
   let trained: Trained | null = null;
   let training: AbortController | null = null;
   const features: Float32Array[][] = [];
   const gestures = createGestureTrainerHost();
 
-  const ready = (): FeatureExtractor => {
+  const ready = (): FeatureBackbone => {
     if (!backbone) throw new VisionError('INVALID_OPTION', 'the trainer has no backbone yet; call setup() first');
     return backbone;
   };
@@ -85,7 +115,7 @@ export function createTrainerHost(): TrainerApi {
 
     setup: (setup) =>
       reply(async () => {
-        loading ??= loadMobileNetV2Backbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths });
+        loading ??= services.loadBackbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths });
         try {
           backbone = await loading;
         } catch (error) {
@@ -158,7 +188,7 @@ export function createTrainerHost(): TrainerApi {
               onEpochEnd: (log) => send({ type: 'epoch', log }),
             });
             const exported = exportClassifier(extractor, head, { labels: settings.labels, id: 'trained-in-worker' });
-            const pipeline = await createClassificationPipeline({ model: exported.runner, spec: exported.spec, topK: settings.labels.length });
+            const pipeline = await services.createClassifier({ model: exported.runner, spec: exported.spec, topK: settings.labels.length });
             dropTrained();
             trained = { head, model: exported.model as tf.LayersModel, spec: exported.spec, pipeline };
             return { history: result.history, samples: { train: split.train.length, validation: split.validation.length }, stoppedEarly: result.stoppedEarly, elapsedMs: Date.now() - started };

@@ -1,10 +1,10 @@
 import type { ImageInput } from '../../core/image-input';
-import type { ClassificationResult } from '../../pipelines/classification/classification-types';
+import type { ClassificationResult } from '../../core/results';
 import type { TfjsBackendName } from '../../runtime/tfjs-backend';
 import type { BatchLog, EpochLog } from '../fit';
 import type { SavedModelFiles } from '../save';
 import type { HeadKind } from '../transfer/heads';
-import type { Reply } from '../../worker/protocol';
+import type { Reply } from '../../runtime/worker-reply';
 import type { GestureTrainerApi } from './gesture-trainer-protocol';
 
 /**

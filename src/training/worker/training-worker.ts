@@ -2,14 +2,13 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import { closeFrame } from '../../camera/frame';
-import type { ClassificationResult } from '../../pipelines/classification/classification-types';
+import { closeFrame } from '../../core/frame-ownership';
+import type { ClassificationResult } from '../../core/results';
+import { toTransferable } from '../../runtime/worker-transfer';
 import type { BatchLog, EpochLog } from '../fit';
 import type { SavedModelFiles } from '../save';
-import type { Reply } from '../../worker/protocol';
-import type { SampleCounts, TrainerApi, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './trainer-protocol';
-import { toTransferable } from '../../worker/transfer-input';
-import { VisionWorker } from '../../worker/vision-worker';
+import { type TrainerChannel, type TrainerPlace, type TrainerWorker, openTrainerChannel } from './trainer-channel';
+import type { SampleCounts, TrainerInfo, TrainerSettings, TrainerSetup, TrainingEvent, TrainingSummary } from './trainer-protocol';
 
 /**
  * Options of {@link createTrainingWorker}: where the backbone and wasm files are, the
@@ -20,11 +19,7 @@ import { VisionWorker } from '../../worker/vision-worker';
  * const options: TrainingWorkerOptions = { modelBaseUrl: '/models/', backend: ['webgpu', 'wasm'], workerUrl: '/worker.js' };
  * ```
  */
-export interface TrainingWorkerOptions extends TrainerSetup {
-  /** A shared {@link VisionWorker} (not terminated by `dispose`); default: a dedicated one. */
-  worker?: VisionWorker;
-  /** Dedicated worker: its script (default `./worker.js` next to the bundle, `./node-worker.js` in Node). */
-  workerUrl?: string | URL;
+export interface TrainingWorkerOptions extends TrainerSetup, TrainerPlace {
   signal?: AbortSignal;
 }
 
@@ -46,7 +41,10 @@ export interface TrainOptions extends TrainerSettings {
   signal?: AbortSignal;
 }
 
-type Remote = Comlink.Remote<TrainerApi>;
+const MESSAGES = {
+  disposed: 'this training worker was disposed',
+  crashed: 'the training worker crashed; its samples and classifier are lost: create a new one with createTrainingWorker()',
+};
 
 /**
  * Transfer learning in a Web Worker (or a Node worker thread): the page sends labelled
@@ -68,18 +66,16 @@ type Remote = Comlink.Remote<TrainerApi>;
  * ```
  */
 export class TrainingWorker {
-  private disposed = false;
-
   constructor(
     /** The worker's backend and the backbone's feature size. */
     readonly info: TrainerInfo,
-    /** The worker the trainer lives in. */
-    readonly worker: VisionWorker,
-    private readonly remote: Remote,
-    private readonly port: MessagePort,
-    private readonly failuresAtStart: number,
-    private readonly ownsWorker: boolean,
+    private readonly channel: TrainerChannel,
   ) {}
+
+  /** The worker the trainer lives in. */
+  get worker(): TrainerWorker {
+    return this.channel.worker;
+  }
 
   /** The tfjs backend the worker trains and classifies on. */
   get backend(): string {
@@ -92,7 +88,7 @@ export class TrainingWorker {
     const prepared = await Promise.all(list.map((image) => toTransferable(image)));
     let sent = false;
     try {
-      return await this.call((remote) => {
+      return await this.channel.call((remote) => {
         sent = true;
         return remote.addSamples(
           Comlink.transfer(prepared.map((p) => p.value), prepared.flatMap((p) => p.transfer)),
@@ -106,7 +102,7 @@ export class TrainingWorker {
 
   /** Forgets the samples of one class id, or of all classes. */
   clearSamples(label?: number): Promise<SampleCounts> {
-    return this.call((remote) => remote.clearSamples(label));
+    return this.channel.call((remote) => remote.clearSamples(label));
   }
 
   /** Trains a head on the samples so far; resolves with the epochs' logs once the classifier is ready in the worker. */
@@ -117,10 +113,10 @@ export class TrainingWorker {
       if (event.type === 'batch') onBatchEnd?.(event.log);
       else onEpochEnd?.(event.log);
     };
-    const cancel = (): void => void this.call((remote) => remote.cancel(), 10_000).catch(() => undefined);
+    const cancel = (): void => void this.channel.call((remote) => remote.cancel(), 10_000).catch(() => undefined);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return await this.call((remote) => remote.train(settings, Comlink.proxy(onEvent)));
+      return await this.channel.call((remote) => remote.train(settings, Comlink.proxy(onEvent)));
     } finally {
       signal?.removeEventListener('abort', cancel);
     }
@@ -131,7 +127,7 @@ export class TrainingWorker {
     const { value, transfer } = await toTransferable(input);
     let sent = false;
     try {
-      return await this.call((remote) => {
+      return await this.channel.call((remote) => {
         sent = true;
         return remote.classify(transfer.length > 0 ? Comlink.transfer(value, transfer) : value, options.topK);
       }, 30_000);
@@ -142,7 +138,7 @@ export class TrainingWorker {
 
   /** The trained classifier (backbone + head, with its card) as in-memory files: `model.json` + weights. */
   toFiles(): Promise<SavedModelFiles> {
-    return this.call((remote) => remote.toFiles());
+    return this.channel.call((remote) => remote.toFiles());
   }
 
   /**
@@ -151,7 +147,7 @@ export class TrainingWorker {
    * `name.weights.bin`).
    */
   async save(url: string): Promise<void> {
-    if (!url.startsWith('downloads://')) return this.call((remote) => remote.save(url));
+    if (!url.startsWith('downloads://')) return this.channel.call((remote) => remote.save(url));
     const files = await this.toFiles();
     const weights = files.weights.slice().buffer;
     const [handler] = tf.io.getSaveHandlers(url); // tfjs' own downloads handler (browsers only)
@@ -169,32 +165,13 @@ export class TrainingWorker {
 
   /** Frees the backbone and classifier in the worker (and ends a dedicated worker). Safe to call twice. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    const close = (): void => {
-      this.remote[Comlink.releaseProxy]();
-      this.port.close();
-    };
-    if (this.ownsWorker) {
-      close();
-      this.worker.terminate();
-    } else {
-      this.call((remote) => remote.dispose(), 10_000).catch(() => undefined).finally(close);
-    }
-  }
-
-  private call<T>(send: (remote: Remote) => Promise<Reply<T>>, timeoutMs = 0): Promise<T> {
-    if (this.disposed) return Promise.reject(new VisionError('DISPOSED', 'this training worker was disposed'));
-    if (this.worker.failures !== this.failuresAtStart) {
-      return Promise.reject(new VisionError('WORKER_FAILED', 'the training worker crashed; its samples and classifier are lost: create a new one with createTrainingWorker()'));
-    }
-    return this.worker.call(() => send(this.remote), timeoutMs);
+    this.channel.dispose();
   }
 }
 
 /**
  * Starts a {@link TrainingWorker}: opens a trainer in a worker (dedicated by default, or a
- * shared {@link VisionWorker}) and loads the MobileNetV2 backbone there with the backends
+ * shared `VisionWorker`) and loads the MobileNetV2 backbone there with the backends
  * asked for (`info.backend` says which one it got).
  *
  * @example
@@ -205,22 +182,7 @@ export class TrainingWorker {
  */
 export async function createTrainingWorker(options: TrainingWorkerOptions = {}): Promise<TrainingWorker> {
   throwIfAborted(options.signal, 'starting the training worker');
-  const worker = options.worker ?? new VisionWorker({ url: options.workerUrl, name: 'visionpipe-trainer' });
-  const { port1, port2 } = new MessageChannel();
-  let remote: Remote | null = null;
-  try {
-    const failures = worker.failures;
-    await worker.call((api) => api.openTrainer(Comlink.transfer(port2, [port2])), 0);
-    remote = Comlink.wrap<TrainerApi>(port1);
-    (port1 as MessagePort & { unref?: () => void }).unref?.(); // Node: calls in flight keep the process alive, an idle trainer does not
-    const opened = remote;
-    const info = await worker.call(() => opened.setup({ modelBaseUrl: options.modelBaseUrl, backend: options.backend, wasmPaths: options.wasmPaths }), 0);
-    throwIfAborted(options.signal, 'starting the training worker');
-    return new TrainingWorker(info, worker, opened, port1, failures, !options.worker);
-  } catch (error) {
-    remote?.[Comlink.releaseProxy]();
-    port1.close();
-    if (!options.worker) worker.terminate();
-    throw error;
-  }
+  const setup: TrainerSetup = { modelBaseUrl: options.modelBaseUrl, backend: options.backend, wasmPaths: options.wasmPaths };
+  const { channel, info } = await openTrainerChannel(options, 'visionpipe-trainer', MESSAGES, (remote) => remote.setup(setup), options.signal);
+  return new TrainingWorker(info, channel);
 }

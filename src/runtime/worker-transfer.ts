@@ -1,6 +1,6 @@
 import { VisionError } from '../core/errors';
 import { type ImageInput, type RawImage, classifyImageInput } from '../core/image-input';
-import { isHandedOver } from '../camera/frame';
+import { isHandedOver } from '../core/frame-ownership';
 
 /**
  * An image ready to post to a worker: the value to send and what to transfer with it.

@@ -7,7 +7,8 @@ import type { InputSpec } from '../../core/card-types';
 import { layerFeatureModel } from '../../runtime/layer-features';
 import { type LoadModelOptions, loadModel } from '../../runtime/load-model';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
-import { type LabeledImage, type LongWorkOptions, imagesToTensors } from '../dataset';
+import type { LabeledImage, LongWorkOptions } from '../../core/labeled-data';
+import { imagesToTensors } from '../../preprocess/image-batch';
 
 /**
  * Mid-level MobileNetV2 layers (expansions of blocks 13 and 16, globally average-pooled: 1536

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionError, describeError } from '../core/errors';
-import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, effectiveMaxPixels } from '../core/image-input';
-import { getPlatform } from '../core/platform';
+import { VisionError, describeError } from './errors';
+import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, effectiveMaxPixels } from './image-input';
+import { getPlatform } from './platform';
 
 /**
  * An image as an RGB tensor `[height, width, 3]` and whether the caller owns it (a tensor the

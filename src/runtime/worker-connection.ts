@@ -1,0 +1,208 @@
+import * as Comlink from 'comlink';
+import { VisionError, describeError } from '../core/errors';
+import { type NodeMessagePort, nodeEndpoint } from './node-endpoint';
+import type { Reply } from './worker-reply';
+
+/**
+ * Options of a {@link WorkerConnection}.
+ *
+ * @example
+ * ```ts
+ * new WorkerConnection({ url: '/assets/visionpipe-worker.js', timeoutMs: 5000 });
+ * ```
+ */
+export interface WorkerConnectionOptions {
+  /** The worker script: default `./worker.js` (browsers) or `./node-worker.js` (Node) next to the bundle. */
+  url?: string | URL;
+  /** A call (run, reset…) that takes longer is a hung worker: it rejects with `TIMEOUT`, the worker is restarted on the next call. Default 30 000; 0 = never. */
+  timeoutMs?: number;
+  /** A name for the worker (shown in dev tools). */
+  name?: string;
+}
+
+/**
+ * A running worker as its connection holds it: the comlink proxy of its API and how to end it.
+ *
+ * @example
+ * ```ts
+ * const reply = await started.api.memory();
+ * ```
+ */
+export interface StartedWorker<Api> {
+  api: Comlink.Remote<Api>;
+  kill(): void;
+  /** Node: keep the process alive only while calls are in flight. */
+  hold(busy: boolean): void;
+  generation: number;
+}
+
+interface Pending {
+  reject(error: VisionError): void;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof Worker === 'undefined';
+
+/**
+ * One dedicated worker (a Web Worker, or a `worker_threads` Worker in Node) that exposes `Api`
+ * over comlink, every method answering with a {@link Reply}. Calls are unwrapped: the value,
+ * or the worker's error rebuilt as a `VisionError` with its code.
+ *
+ * A worker that crashes (uncaught error, exit) or hangs (a call past `timeoutMs`) is
+ * terminated: calls in flight reject with `VisionError('WORKER_FAILED')` (the hung call with
+ * `TIMEOUT`), and the next call starts a fresh worker (a subclass restores its state there
+ * with {@link WorkerConnection.restore}). `terminate()` rejects calls in flight with `DISPOSED`.
+ *
+ * @example
+ * ```ts
+ * const connection = new WorkerConnection<{ ping(): Promise<Reply<string>> }>({ url: '/my-worker.js' });
+ * const pong = await connection.call((api) => api.ping());
+ * connection.terminate();
+ * ```
+ */
+export class WorkerConnection<Api> {
+  /** How many times the worker failed (crash or hang). */
+  failures = 0;
+  /** How many times a fresh worker was started after a failure. */
+  restarts = 0;
+  /** The last failure, if any. */
+  lastError: VisionError | null = null;
+  private state: StartedWorker<Api> | null = null;
+  private starting: Promise<StartedWorker<Api>> | null = null;
+  private generation = 0;
+  private terminated = false;
+  private readonly pending = new Set<Pending>();
+
+  constructor(private readonly connection: WorkerConnectionOptions = {}) {
+    const value = connection.timeoutMs;
+    if (value !== undefined && !(value >= 0)) throw new VisionError('INVALID_OPTION', `timeoutMs is ${value}; it must be ≥ 0 (0 = no timeout)`);
+  }
+
+  /** Whether a worker is running now (false before the first call and after a failure or terminate). */
+  get running(): boolean {
+    return this.state !== null;
+  }
+
+  /** Whether {@link terminate} was called. */
+  get isTerminated(): boolean {
+    return this.terminated;
+  }
+
+  /** Calls the worker API, starting (or restarting) the worker first. Failures are `VisionError`s. */
+  async call<T>(send: (api: Comlink.Remote<Api>) => Promise<Reply<T>>, timeoutMs = this.connection.timeoutMs ?? 30_000): Promise<T> {
+    const started = await this.ensure();
+    return this.request(started, send, timeoutMs);
+  }
+
+  /** Ends the worker for good: calls in flight reject with `DISPOSED`, later calls too. Safe to call twice. */
+  terminate(): void {
+    if (this.terminated) return;
+    this.terminated = true;
+    this.stop(new VisionError('DISPOSED', 'the worker was terminated'));
+  }
+
+  /** Runs once a fresh worker is up, before any call reaches it: a subclass rebuilds its remote state here (with {@link request}). */
+  protected async restore(_started: StartedWorker<Api>): Promise<void> {}
+
+  /** Sends one call to this started worker, with the timeout and failure handling of {@link call}. */
+  protected request<T>(started: StartedWorker<Api>, send: (api: Comlink.Remote<Api>) => Promise<Reply<T>>, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const entry: Pending = {
+        reject: (error) => {
+          clearTimeout(timer);
+          this.remove(started, entry);
+          reject(error);
+        },
+      };
+      this.pending.add(entry);
+      started.hold(true);
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          entry.reject(new VisionError('TIMEOUT', `the pipeline worker did not answer within ${timeoutMs} ms; it is restarted on the next call`));
+          if (this.state === started) this.fail(new VisionError('WORKER_FAILED', `the pipeline worker hung (no answer within ${timeoutMs} ms); it restarts on the next call`));
+        }, timeoutMs);
+      }
+      send(started.api).then(
+        (reply) => {
+          if (!this.pending.has(entry)) return;
+          clearTimeout(timer);
+          this.remove(started, entry);
+          if (reply.ok) resolve(reply.value);
+          else reject(new VisionError(reply.error.code, reply.error.message));
+        },
+        (error: unknown) => {
+          if (!this.pending.has(entry)) return;
+          entry.reject(new VisionError('INVALID_INPUT', `could not send the call to the worker: ${describeError(error)}`, { cause: error }));
+        },
+      );
+    });
+  }
+
+  private ensure(): Promise<StartedWorker<Api>> {
+    if (this.terminated) return Promise.reject(new VisionError('DISPOSED', 'the worker was terminated; create a new VisionWorker'));
+    if (this.state) return Promise.resolve(this.state);
+    if (!this.starting) {
+      this.starting = this.start().finally(() => (this.starting = null));
+    }
+    return this.starting;
+  }
+
+  private async start(): Promise<StartedWorker<Api>> {
+    const generation = ++this.generation;
+    if (generation > 1) this.restarts++;
+    const started = await this.spawn(generation);
+    this.state = started;
+    await this.restore(started);
+    return started;
+  }
+
+  private async spawn(generation: number): Promise<StartedWorker<Api>> {
+    const onCrash = (message: string) => {
+      if (this.state?.generation === generation) this.fail(new VisionError('WORKER_FAILED', `the pipeline worker crashed (${message}); it restarts on the next call`));
+    };
+    const { url, name } = this.connection;
+    if (isNode) {
+      const specifier = 'node:worker_threads';
+      const threads = (await import(/* @vite-ignore */ specifier)) as typeof import('node:worker_threads');
+      const worker = new threads.Worker(url ?? new URL('./node-worker.js', import.meta.url), { name });
+      let killing = false;
+      worker.on('error', (error: unknown) => onCrash(describeError(error)));
+      worker.on('exit', (code: number) => killing || onCrash(`exited with code ${code}`));
+      worker.unref();
+      return {
+        hold: (busy) => (busy ? worker.ref() : worker.unref()),
+        api: Comlink.wrap<Api>(nodeEndpoint(worker as unknown as NodeMessagePort)),
+        kill: () => {
+          killing = true;
+          void worker.terminate();
+        },
+        generation,
+      };
+    }
+    const worker = url ? new Worker(url, { type: 'module', name }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault();
+      onCrash(event.message || 'error event (the worker script failed to load or threw)');
+    });
+    worker.addEventListener('messageerror', () => onCrash('a message could not be deserialised'));
+    return { api: Comlink.wrap<Api>(worker), kill: () => worker.terminate(), hold: () => {}, generation };
+  }
+
+  private remove(started: StartedWorker<Api>, entry: Pending): void {
+    this.pending.delete(entry);
+    if (this.pending.size === 0) started.hold(false);
+  }
+
+  private fail(error: VisionError): void {
+    this.failures++;
+    this.lastError = error;
+    this.stop(error);
+  }
+
+  private stop(error: VisionError): void {
+    const state = this.state;
+    this.state = null;
+    state?.kill();
+    for (const entry of [...this.pending]) entry.reject(error);
+  }
+}

@@ -7,7 +7,7 @@
  * result comes and from which backend, when the first WebGPU result comes, how results flowed
  * across the switch (counts per backend, the longest gap between two results), whether the track
  * IDs of the last wasm result continue in the first WebGPU one, and every page error or console
- * error on the way. Timings belong here, not in tests.
+ * error on the way (and while the page closes). Timings belong here, not in tests.
  *
  * Run: `npm run bench:progressive [-- --timeout=300 --after=3 --runs=1]`. Results: printed, and
  * saved to `.cache/bench/progressive.json`.
@@ -100,7 +100,9 @@ async function measureOnce(url: string, browser: Awaited<ReturnType<typeof launc
     if (onGpu >= AFTER_SWITCH || probe.state === 'error' || Date.now() - started > TIMEOUT_MS) break;
   }
   const status = await page.locator('#status').textContent();
+  const errorsBeforeClose = pageErrors.length + consoleErrors.length;
   await page.close();
+  await new Promise((resolve) => setTimeout(resolve, 500)); // errors logged while the page hides
   const loadAfter = loadavg();
 
   const { seen } = probe;
@@ -124,6 +126,7 @@ async function measureOnce(url: string, browser: Awaited<ReturnType<typeof launc
     trackIdsCarried: carried,
     pageErrors: [...pageErrors, ...probe.errors],
     consoleErrors,
+    errorsWhileClosing: pageErrors.length + consoleErrors.length - errorsBeforeClose,
     finalState: probe.state,
     status,
     loadBefore: loadBefore.map((l) => Number(l.toFixed(1))),
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
       console.log(
         `  run ${run + 1}: video ${seconds(m.videoVisibleMs as number | null)}${m.videoBeforeFirstResult ? ' (before any result)' : ''}, first result ${seconds(m.firstResultMs as number | null)} on ${String(m.firstBackend)}, ` +
           `switch to webgpu ${seconds(m.switchMs as number | null)}; results ${String(m.resultsBeforeSwitch)} before / ${String(m.resultsAfterSwitch)} after, gap at switch ${seconds(m.gapAtSwitchMs as number | null)}, ` +
-          `track IDs ${JSON.stringify(m.trackIdsBeforeSwitch)} → ${JSON.stringify(m.trackIdsAfterSwitch)}; page errors ${(m.pageErrors as string[]).length}, console errors ${(m.consoleErrors as string[]).length}; load ${(m.loadBefore as number[])[0]} → ${(m.loadAfter as number[])[0]}`,
+          `track IDs ${JSON.stringify(m.trackIdsBeforeSwitch)} → ${JSON.stringify(m.trackIdsAfterSwitch)}; page errors ${(m.pageErrors as string[]).length}, console errors ${(m.consoleErrors as string[]).length} (${String(m.errorsWhileClosing)} while closing); load ${(m.loadBefore as number[])[0]} → ${(m.loadAfter as number[])[0]}`,
       );
       for (const e of [...(m.pageErrors as string[]), ...(m.consoleErrors as string[])]) console.log(`    ${e.slice(0, 300)}`);
       console.log(`    status: ${String(m.status)}`);

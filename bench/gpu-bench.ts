@@ -10,7 +10,7 @@
  * nothing about a real GPU, the bytes moved do. On a machine with a GPU, run it with
  * `--gpu` to let Chromium use the hardware adapter (Vulkan).
  *
- * Run: `npm run bench:gpu [-- --frames=3 --gpu]`. Results: printed, and saved to
+ * Run: `npm run bench:gpu [-- --frames=3 --gpu --tasks=detection,pose]`. Results: printed, and saved to
  * `.cache/bench/gpu.json`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,8 @@ interface Measured {
   runs: Run[];
 }
 
-const { values: args } = parseArgs({ options: { frames: { type: 'string', default: '3' }, gpu: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { frames: { type: 'string', default: '3' }, gpu: { type: 'boolean', default: false }, tasks: { type: 'string', default: 'detection,pose' } } });
+const TASKS = args.tasks.split(',').filter((t): t is 'detection' | 'pose' => t === 'detection' || t === 'pose');
 const FRAMES = Number(args.frames);
 /** On a machine with a GPU: Chromium's hardware WebGPU through Vulkan. */
 const HARDWARE_ARGS = args.gpu ? ['--enable-features=Vulkan', '--use-angle=vulkan', '--ignore-gpu-blocklist'] : [];
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     });
     console.log(`visionpipe GPU bench — Chromium WebGPU adapter: ${adapter || 'unknown'}; ${FRAMES} frames per case after one warm-up`);
     console.log('task       input       path    fps    preprocess  inference  postprocess  to CPU MB/frame  to GPU MB/frame  canvas readbacks');
-    for (const task of ['detection', 'pose'] as const) {
+    for (const task of TASKS) {
       for (const kind of ['bitmap', 'videoframe'] as const) {
         for (const gpuSampling of [false, true]) {
           const m = (await page.evaluate(([t, k, g, n]) => (window as unknown as { gpuBench: { measure(...a: unknown[]): Promise<unknown> } }).gpuBench.measure(t, k, g, n), [task, kind, gpuSampling, FRAMES] as const)) as Measured;

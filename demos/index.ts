@@ -21,7 +21,9 @@ run(async () => {
     backend: backends,
     worker: true as const,
     workerUrl: new URL('./worker.js', import.meta.url), // demos/dist/worker.js, bundled next to this script
-    timeoutMs: 120_000, // first WebGPU runs compile shaders (slow on software adapters)
+    // first WebGPU runs compile shaders: CenterNet's warm-up took 178–187 s on SwiftShader with 2 busy
+    // cores (bench/webgpu-warmup.ts), and a 120 s limit made the page give up on WebGPU there
+    timeoutMs: 300_000,
     model: picked.spec.id,
     // CenterNet at 0.35 (measured on the group photos); the others at their cards' defaults
     ...(picked.spec.id === 'centernet-coco' ? { threshold: 0.35 } : {}),

@@ -77,8 +77,14 @@ export function showStatus(text: string): void {
   status.className = 'status';
 }
 
+// Set before any page's own pagehide handler runs (this module is evaluated first): the page
+// disposes its pipeline there, and the frame then in flight rejects; that is leaving, not an error.
+let leaving = false;
+addEventListener('pagehide', () => (leaving = true));
+
 /** Shows an error plainly: the `VisionError` code and message, never a blank page. */
 export function showError(error: unknown, context = 'Something went wrong'): void {
+  if (leaving) return;
   const code = isVisionError(error) ? error.code : null;
   const message = error instanceof Error ? error.message : String(error);
   demo.state = 'error';

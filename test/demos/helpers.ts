@@ -1,13 +1,15 @@
 // Shared by the demo-site tests: start `node scripts/serve-demos.mjs` (what `npm start` runs),
 // poll a page's `window.demo`, and where screenshots go.
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { REPO_ROOT } from '../browser/server';
 import { panClip } from '../helpers/clips';
+import { startDemoServer, type DemoServer } from './demo-server';
+
+export { startDemoServer, type DemoServer };
 
 /** Screenshots of the demo pages (git-ignored). */
 export const SHOTS = join(REPO_ROOT, '.cache/demos');
@@ -20,44 +22,6 @@ export interface DemoState {
   results: number;
   summary: unknown;
   error: { code: string | null; message: string } | null;
-}
-
-/** A running demo server: its URL, its console output so far, and `stop()`. */
-export interface DemoServer {
-  url: string;
-  output(): string;
-  /** Ends the server and removes its bundle folder. */
-  stop(): void;
-}
-
-/**
- * Starts the demo server on a free port; resolves to its URL. Each server bundles into its own
- * folder under .cache/ (test files run in parallel: one must not rewrite the scripts another's
- * pages are loading). The caption page's captioner is trained on demand (when that page first
- * asks), so tests of other pages never wait for it.
- */
-export function startDemoServer(): Promise<DemoServer> {
-  const outdir = join(REPO_ROOT, '.cache/demo-dist', `${process.pid}-${Date.now()}`);
-  const child = spawn(process.execPath, ['scripts/serve-demos.mjs'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', DEMO_CAPTIONER: 'on-demand', DEMO_OUTDIR: outdir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stop = () => {
-    child.kill();
-    rmSync(outdir, { recursive: true, force: true });
-  };
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /visionpipe demos: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match) resolve({ url: match[1], output: () => output, stop });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`demo server exited (${code}): ${output}`)));
-  });
 }
 
 /** Polls `window.demo` until `done(state)` holds; fails early with the page's error and console. */

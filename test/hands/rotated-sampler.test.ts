@@ -65,7 +65,7 @@ describe('sampleAffine equals OpenCV warpAffine (bilinear, black border)', () =>
     const frame = { width: photo.width, height: photo.height, channels: 3, pixels: () => photo.data, release: () => undefined };
     const target = { width: outW, height: outH, normalization: 'none', dtype: 'float32' } as const;
     const ours = sampleAffine(frame, m, target);
-    const tensor = tf.tensor3d(photo.data, [photo.height, photo.width, 3], 'int32');
+    const tensor = tf.tensor3d(Int32Array.from(photo.data), [photo.height, photo.width, 3], 'int32');
     const onBackend = sampleAffine({ width: photo.width, height: photo.height, channels: 3, tensor, release: () => undefined }, m, target);
     const [a, b] = [await ours.data(), await onBackend.data()];
     const [worst, worstBackend] = [maxDifference(a, reference), maxDifference(b, reference)];

@@ -13,7 +13,8 @@ import { now } from '../shared/run-stages';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
-import { nextHandRegion } from './next-hand-region';
+import { rotatedRegionBounds } from '../../preprocess/rotated-region';
+import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
 
 /** Frames smaller than this (either side, pixels) have no hands. */
 const MIN_IMAGE_SIZE = 16;
@@ -52,7 +53,9 @@ const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.k
  * pixels. Create it with `pipeline('hand-landmarks', options)`. `run` treats every image on its
  * own; `runForVideo` follows each hand with the crop its landmarks give for the next frame
  * (running the detector only when no hand is followed, or every `detectorInterval` frames while
- * fewer than `maxHands` are), gives hands stable `trackId`s and smooths keypoints (One-Euro).
+ * fewer than `maxHands` are) — a crop turned so that the hand stands upright in it, as
+ * MediaPipe's hand landmarker does (`rotateCrops`, default on) —, gives hands stable `trackId`s
+ * and smooths keypoints (One-Euro).
  *
  * @example
  * ```ts
@@ -65,6 +68,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   readonly task = 'hand-landmarks';
   private readonly video: HandVideoState;
   private readonly detectorInterval: number;
+  private readonly rotateCrops: boolean;
 
   constructor(
     readonly handSpec: HandModelSpec,
@@ -74,7 +78,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     readonly detector: ModelRunner,
     private readonly ownsDetector: boolean,
     private readonly defaults: HandRunOptions,
-    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval'> = {},
+    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval' | 'rotateCrops'> = {},
   ) {
     super(handSpec, runner, ownsRunner);
     const interval = options.detectorInterval ?? 10;
@@ -83,7 +87,9 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     if (smoothing !== false && (typeof smoothing !== 'object' || smoothing === null)) {
       throw new VisionError('INVALID_OPTION', 'smoothing must be One-Euro options ({ minCutoff, beta, dCutoff }) or false');
     }
+    if (options.rotateCrops !== undefined && typeof options.rotateCrops !== 'boolean') throw new VisionError('INVALID_OPTION', `rotateCrops is ${String(options.rotateCrops)}; it must be true or false`);
     this.detectorInterval = interval;
+    this.rotateCrops = options.rotateCrops ?? true;
     this.video = new HandVideoState(smoothing);
     this.resolve({});
   }
@@ -164,11 +170,11 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       }
       const results: { hand: Hand; track: FollowedHand }[] = [];
       for (const track of candidates) {
-        const raw = await landmarkHand(this.runner, this.handSpec, frame, track.region, clock);
+        const raw = await landmarkHand(this.runner, this.handSpec, frame, track.rotated ?? track.region, clock);
         if (!finite(raw) || raw.score < resolved.threshold) continue;
         // a hand too small to follow is still reported; the detector looks for it next frame
-        const region = nextHandRegion(raw.keypoints, frame.width, frame.height);
-        results.push({ hand: toHand(raw, track.label), track: { ...track, region: region ?? track.region, follow: region !== null } });
+        const next = this.nextCrop(raw.keypoints, frame.width, frame.height);
+        results.push({ hand: toHand(raw, track.label), track: next ? { ...track, ...next, follow: true } : { ...track, follow: false } });
       }
       const t0 = now();
       results.sort((a, b) => b.hand.score - a.hand.score);
@@ -180,6 +186,16 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       clock.postprocess += now() - t0;
       return hands;
     });
+  }
+
+  /** The crop that follows a hand into the next frame: rotated (MediaPipe's rule) or axis-aligned (`@vladmandic/human`'s); null when too small. */
+  private nextCrop(keypoints: Float32Array, width: number, height: number): Pick<FollowedHand, 'region' | 'rotated'> | null {
+    if (!this.rotateCrops) {
+      const region = nextHandRegion(keypoints, width, height);
+      return region && { region, rotated: undefined };
+    }
+    const rotated = rotatedHandRegion(keypoints, width, height);
+    return rotated && { region: rotatedRegionBounds(rotated, width, height), rotated };
   }
 
   /** Forgets video-mode state (followed hands, filters, IDs). @example `handLandmarker.reset();` */

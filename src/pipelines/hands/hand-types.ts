@@ -102,4 +102,14 @@ export interface HandLandmarkOptions extends BasePipelineOptions, HandRunOptions
    * hands are tracked (it always runs when none is). A positive integer; default 10.
    */
   detectorInterval?: number;
+  /**
+   * Video mode: crop each followed hand along its rotation, so that it stands upright in the
+   * landmark model's input (the model was trained on upright hands), and map the landmarks back
+   * through the inverse rotation — MediaPipe's hand-landmarks-to-ROI rule: the wrist → middle
+   * knuckles direction turned upright, the square around the palm and lower finger joints
+   * scaled 2× and shifted 0.1 towards the fingers. Default true. `false` keeps
+   * `@vladmandic/human`'s axis-aligned square 1.6× the keypoints' extent (its video output).
+   * `run()` always crops the detector's axis-aligned boxes (HandTrack gives no rotation).
+   */
+  rotateCrops?: boolean;
 }

@@ -1,6 +1,6 @@
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec } from '../../models/hand-cards';
+import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec, PALM_DETECTOR } from '../../models/hand-cards';
 import { HAND_KEYPOINT_NAMES } from '../../postprocess/hands/hand-keypoints';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -15,6 +15,7 @@ import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './ha
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
 import { rotatedRegionBounds } from '../../preprocess/rotated-region';
 import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
+import { detectPalms } from './palm-stage';
 
 /** Frames smaller than this (either side, pixels) have no hands. */
 const MIN_IMAGE_SIZE = 16;
@@ -23,6 +24,11 @@ interface ResolvedHandOptions {
   threshold: number;
   maxHands: number;
   iouThreshold: number;
+}
+
+function checkDetector(detector: unknown): 'handtrack' | 'palm' {
+  if (detector === undefined || detector === 'handtrack' || detector === 'palm') return detector ?? 'handtrack';
+  throw new VisionError('INVALID_OPTION', `detector is ${String(detector)}; allowed: 'handtrack' (default) or 'palm'`);
 }
 
 function isHandSpec(spec: unknown): spec is HandModelSpec {
@@ -69,6 +75,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   private readonly video: HandVideoState;
   private readonly detectorInterval: number;
   private readonly rotateCrops: boolean;
+  private readonly palm: boolean;
 
   constructor(
     readonly handSpec: HandModelSpec,
@@ -78,7 +85,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     readonly detector: ModelRunner,
     private readonly ownsDetector: boolean,
     private readonly defaults: HandRunOptions,
-    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval' | 'rotateCrops'> = {},
+    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval' | 'rotateCrops' | 'detector'> = {},
   ) {
     super(handSpec, runner, ownsRunner);
     const interval = options.detectorInterval ?? 10;
@@ -90,6 +97,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     if (options.rotateCrops !== undefined && typeof options.rotateCrops !== 'boolean') throw new VisionError('INVALID_OPTION', `rotateCrops is ${String(options.rotateCrops)}; it must be true or false`);
     this.detectorInterval = interval;
     this.rotateCrops = options.rotateCrops ?? true;
+    this.palm = checkDetector(options.detector) === 'palm';
     this.video = new HandVideoState(smoothing);
     this.resolve({});
   }
@@ -107,6 +115,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   }
 
   private async detect(frame: OpenFrame, options: ResolvedHandOptions, clock: StageClock): Promise<HandDetection[]> {
+    if (this.palm) return detectPalms(this.detector, PALM_DETECTOR, frame, options, clock);
     const outputs = this.handSpec.hand.detector.outputs;
     if (!outputs || outputs.length !== 2) throw new VisionError('INVALID_OPTION', `hand detector '${this.handSpec.hand.detector.id}' must name two outputs: boxes, then class scores`);
     return detectHands(this.detector, outputs, frame, options, clock);
@@ -140,7 +149,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     return this.withFrame(input, async (frame, clock) => {
       const hands: Hand[] = [];
       for (const found of await this.detect(frame, resolved, clock)) {
-        const raw = await landmarkHand(this.runner, this.handSpec, frame, found.region, clock);
+        const raw = await landmarkHand(this.runner, this.handSpec, frame, found.rotated ?? found.region, clock);
         if (finite(raw) && raw.score >= resolved.threshold) hands.push(toHand(raw, found.label));
       }
       return hands.sort((a, b) => b.score - a.score);
@@ -164,7 +173,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       const candidates: FollowedHand[] = [...this.video.tracks];
       if (this.video.needsDetector(resolved.maxHands, this.detectorInterval)) {
         for (const found of await this.detect(frame, resolved, clock)) {
-          if (!this.video.isFollowed(found.region)) candidates.push(this.video.newTrack(found.region, found.label));
+          if (!this.video.isFollowed(found.region)) candidates.push(this.video.newTrack(found.region, found.label, found.rotated));
         }
         this.video.markDetected();
       }
@@ -213,7 +222,8 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
 /**
  * Creates a hand-landmark pipeline. `model` may be a hand card (default
  * {@link HANDLANDMARK_FULL}), a card id (`handlandmark-full`, `handlandmark-lite`), or a ready
- * runner with `spec`; the card's detector (HandTrack) is loaded with it.
+ * runner with `spec`; the card's detector (HandTrack), or MediaPipe's palm detector with
+ * `detector: 'palm'`, is loaded with it.
  *
  * @example
  * ```ts
@@ -228,7 +238,8 @@ export async function createHandLandmarkPipeline(options: HandLandmarkOptions = 
     const { spec, runner, ownsRunner } = model;
     if (!isHandSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is not a hand landmark card; pass a HandModelSpec (with 'hand': outputs and detector), e.g. 'handlandmark-full'`);
     // the detector is a model of its own: its card, its location and format (not the landmark model's)
-    const detector = adopt(await resolveModel('hand-landmarks', spec.hand.detector.id, { ...options, model: spec.hand.detector, modelSource: undefined, format: undefined }));
+    const detectorSpec = checkDetector(options.detector) === 'palm' ? PALM_DETECTOR : spec.hand.detector;
+    const detector = adopt(await resolveModel('hand-landmarks', detectorSpec.id, { ...options, model: detectorSpec, modelSource: undefined, format: undefined }));
     const { threshold, maxHands, iouThreshold } = options;
     return new HandLandmarkPipeline(spec, runner, ownsRunner, detector.runner, detector.ownsRunner, { threshold, maxHands, iouThreshold }, options);
   });

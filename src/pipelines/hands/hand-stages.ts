@@ -38,7 +38,10 @@ const DETECTION_EXPANSION = 1.4;
  * ```
  */
 export interface HandDetection {
+  /** The crop (0–1 of the frame); for a rotated crop, the box around it. */
   region: CropRegion;
+  /** The rotated crop the landmark model looks at instead (palm detector). */
+  rotated?: RotatedRegion;
   score: number;
   label: string;
 }
@@ -74,7 +77,15 @@ function detectorInput(frame: OpenFrame, width: number, height: number): tf.Tens
   });
 }
 
-async function timedRun(runner: ModelRunner, input: tf.Tensor, outputs: string[], clock: StageClock): Promise<Record<string, RawTensor>> {
+/**
+ * Runs a model on one input (which it disposes), adding the time to the clock's inference.
+ *
+ * @example
+ * ```ts
+ * const raw = await timedRun(detector, input, ['Identity'], clock);
+ * ```
+ */
+export async function timedRun(runner: ModelRunner, input: tf.Tensor, outputs: string[], clock: StageClock): Promise<Record<string, RawTensor>> {
   const t0 = now();
   try {
     return await runner.run({ [runner.inputs[0].name]: input }, { outputs });

@@ -37,7 +37,7 @@ export interface Handedness {
 /**
  * One hand: its 21 keypoints in MediaPipe order (see `HAND_KEYPOINT_NAMES`), handedness, score
  * (the landmark model's hand presence), the box around the keypoints, the detector's label
- * (`hand`, `fist`, `pinch`, `point`, `tip`, `pinchtip`) and in video mode a stable `trackId`.
+ * (HandTrack: `hand`, `fist`, `pinch`, `point`, `tip`, `pinchtip`; palm detector: `palm`) and in video mode a stable `trackId`.
  *
  * @example
  * ```ts
@@ -109,7 +109,13 @@ export interface HandLandmarkOptions extends BasePipelineOptions, HandRunOptions
    * knuckles direction turned upright, the square around the palm and lower finger joints
    * scaled 2× and shifted 0.1 towards the fingers. Default true. `false` keeps
    * `@vladmandic/human`'s axis-aligned square 1.6× the keypoints' extent (its video output).
-   * `run()` always crops the detector's axis-aligned boxes (HandTrack gives no rotation).
+   * `run()` crops what the detector gives: HandTrack boxes are axis-aligned, palms rotated.
    */
   rotateCrops?: boolean;
+  /**
+   * The hand detector: `handtrack` (default; HandTrack boxes, axis-aligned crops, as
+   * `@vladmandic/human`) or `palm` (MediaPipe's palm detector, whose 7 palm keypoints give each
+   * hand's rotation, so `run()` crops hands upright too, as MediaPipe's hand landmarker does).
+   */
+  detector?: 'handtrack' | 'palm';
 }

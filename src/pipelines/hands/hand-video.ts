@@ -93,15 +93,16 @@ export class HandVideoState {
   }
 
   /**
-   * A new track for a freshly detected hand (not yet followed: see {@link follow}).
+   * A new track for a freshly detected hand (not yet followed: see {@link follow}), with the
+   * rotated crop the detector gave, if any.
    *
    * @example
    * ```ts
    * const track = video.newTrack(found.region, found.label);
    * ```
    */
-  newTrack(region: CropRegion, label: string): FollowedHand {
-    return { trackId: ++this.lastId, region, label, follow: true, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
+  newTrack(region: CropRegion, label: string, rotated?: RotatedRegion): FollowedHand {
+    return { trackId: ++this.lastId, region, rotated, label, follow: true, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
   }
 
   /**

@@ -2,6 +2,7 @@ import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec, PALM_DETECTOR } from '../../models/hand-cards';
 import { HAND_KEYPOINT_NAMES } from '../../postprocess/hands/hand-keypoints';
+import { rotatedRegionBounds } from '../../preprocess/rotated-region';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
@@ -13,7 +14,6 @@ import { now } from '../shared/run-stages';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
-import { rotatedRegionBounds } from '../../preprocess/rotated-region';
 import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
 import { detectPalms } from './palm-stage';
 

@@ -3,7 +3,7 @@ import { getPlatform } from '../core/platform';
 import { COCO_LABELS } from './coco-labels';
 import { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';
 import { POSE_MODEL_CARDS } from './pose-cards';
-import { HAND_MODEL_CARDS, HANDTRACK } from './hand-cards';
+import { HAND_MODEL_CARDS, HANDTRACK, PALM_DETECTOR } from './hand-cards';
 import { FACE_MODEL_CARDS } from './face-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import { RVM_MOBILENETV3 } from './matting-cards';
@@ -141,6 +141,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   ...FACE_EMBEDDING_CARDS,
   ...HAND_MODEL_CARDS,
   [HANDTRACK.id]: HANDTRACK,
+  [PALM_DETECTOR.id]: PALM_DETECTOR,
   ...FACE_MODEL_CARDS,
   [RVM_MOBILENETV3.id]: RVM_MOBILENETV3,
   [MOBILENET_V2_FEATURES.id]: MOBILENET_V2_FEATURES,

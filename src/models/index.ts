@@ -26,6 +26,8 @@ export { FACERES, FACE_EMBEDDING_CARDS } from './face-embedding-cards';
 export type { FaceEmbeddingHead, FaceEmbeddingModelSpec } from './face-embedding-cards';
 export { HANDLANDMARK_FULL, HANDLANDMARK_LITE, HANDTRACK, HAND_MODEL_CARDS } from './hand-cards';
 export type { HandLandmarkOutputs, HandModelSpec } from './hand-cards';
+export { PALM_DETECTOR } from './hand-cards';
+export type { PalmDetectorSpec } from './hand-cards';
 export { FACEMESH, FACEMESH_ATTENTION, FACE_DETECTOR_CARDS, FACE_DETECTOR_FULL, FACE_DETECTOR_SHORT, FACE_MODEL_CARDS, IRIS } from './face-cards';
 export type { FaceDetectorSpec, FaceMeshFamily, FaceMeshHeadSpec, FaceMeshModelSpec } from './face-cards';
 export { RVM_MOBILENETV3 } from './matting-cards';

@@ -41,6 +41,8 @@ export { FACERES_MATCH_THRESHOLD, FaceMatcher, cosineSimilarity } from './face-e
 export type { FaceMatch, FaceMatcherOptions, LabelledFace } from './face-embedding/face-matcher';
 export { HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
 export { nextHandRegion } from './hands/next-hand-region';
+export { rotatedHandRegion } from './hands/next-hand-region';
+export { palmRegion } from './hands/palm-stage';
 export type { Hand, HandKeypoint, HandLandmarkOptions, HandResult, HandRunOptions, Handedness } from './hands/hand-types';
 export { FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/face-pipeline';
 export type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face/face-types';

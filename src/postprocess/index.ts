@@ -76,6 +76,8 @@ export { HAND_CONNECTIONS, HAND_KEYPOINT_NAMES } from './hands/hand-keypoints';
 export { HANDTRACK_CLASSES, decodeHandTrack } from './hands/handtrack';
 export { decodeHandLandmarks } from './hands/hand-landmarks';
 export type { CropHand } from './hands/hand-landmarks';
+export { PALM_KEYPOINTS, decodePalmDetector } from './hands/palm-detector';
+export type { DetectedPalm, PalmDecodeOptions } from './hands/palm-detector';
 export { FACE_MESH_CONNECTIONS, FACE_CONTOUR_PARTS } from './face/face-mesh-topology';
 export type { FaceConnection, FaceMeshPart } from './face/face-mesh-topology';
 export { decodeFaceDetector } from './face/face-detector';

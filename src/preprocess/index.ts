@@ -14,3 +14,6 @@ export { prepareInput } from './prepare-input';
 export type { PrepareInputOptions } from './prepare-input';
 export { fullFrameRegion } from './crop-region';
 export type { CropRegion } from './crop-region';
+export { regionPointToSource, rotatedRegionAffine, rotatedRegionBounds } from './rotated-region';
+export type { AffineMatrix, RotatedRegion } from './rotated-region';
+export { canSampleAffine, sampleAffine } from './sampling/affine-sample';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { nextHandRegion } from '../../src/pipelines/hands/next-hand-region';
+import { nextHandRegion, rotatedHandRegion } from '../../src/pipelines/hands/next-hand-region';
 import { HAND_CONNECTIONS, HAND_KEYPOINT_NAMES } from '../../src/postprocess/hands/hand-keypoints';
 import { decodeHandLandmarks } from '../../src/postprocess/hands/hand-landmarks';
 import { HANDTRACK_CLASSES, decodeHandTrack } from '../../src/postprocess/hands/handtrack';
@@ -88,5 +88,46 @@ describe('next hand region', () => {
     expect(region.yMin * 480).toBeCloseTo(176);
     expect(region.yMax * 480).toBeCloseTo(304);
     expect(nextHandRegion(keypoints, 6400, 4800)).toBeNull();
+  });
+});
+
+describe('rotated hand region (MediaPipe hand-landmarks-to-ROI)', () => {
+  // an upright hand: wrist at (100, 200), knuckles (5, 9, 13) 40 px above it, fingers above those
+  const upright = new Float32Array(63);
+  for (let k = 0; k < 21; k++) {
+    const finger = Math.floor((k - 1) / 4);
+    const joint = (k - 1) % 4;
+    upright.set(k === 0 ? [100, 200, 0] : [100 + (finger - 2) * 10, 200 - 40 - joint * 15, 0], k * 3);
+  }
+  const turn = (points: Float32Array, angle: number, cx: number, cy: number): Float32Array =>
+    points.map((v, i) => {
+      const k = i - (i % 3);
+      const [dx, dy] = [points[k] - cx, points[k + 1] - cy];
+      return i % 3 === 0 ? cx + Math.cos(angle) * dx - Math.sin(angle) * dy : i % 3 === 1 ? cy + Math.sin(angle) * dx + Math.cos(angle) * dy : v;
+    });
+
+  it('upright: no rotation, a square 2× the palm box’s long side, shifted 0.1 of its height towards the fingers', () => {
+    const roi = rotatedHandRegion(upright, 640, 480)!;
+    // palm subset (wrist, thumb 1–3, MCP and PIP of each finger): x 80–120, y from the thumb's third joint (200 − 70) to the wrist
+    const top = Math.min(...[1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18].map((k) => upright[k * 3 + 1]));
+    const height = 200 - top;
+    expect(height).toBe(70);
+    expect(roi.rotation).toBeCloseTo(0);
+    expect(roi.width).toBeCloseTo(2 * Math.max(height, 40));
+    expect(roi.height).toBeCloseTo(roi.width);
+    expect(roi.centerX).toBeCloseTo(100);
+    expect(roi.centerY).toBeCloseTo((200 + top) / 2 - 0.1 * height);
+    expect(rotatedHandRegion(upright, 64000, 48000)).toBeNull();
+  });
+
+  it.each([90, -135, 30])('a hand turned %i° gives the upright region turned the same way', (degrees) => {
+    const angle = (degrees * Math.PI) / 180;
+    const roi = rotatedHandRegion(turn(upright, angle, 300, 250), 640, 480)!;
+    const reference = rotatedHandRegion(upright, 640, 480)!;
+    const [cx, cy] = [300 + Math.cos(angle) * (reference.centerX - 300) - Math.sin(angle) * (reference.centerY - 250), 250 + Math.sin(angle) * (reference.centerX - 300) + Math.cos(angle) * (reference.centerY - 250)];
+    expect(roi.rotation).toBeCloseTo(angle);
+    expect(roi.width).toBeCloseTo(reference.width);
+    expect(roi.centerX).toBeCloseTo(cx);
+    expect(roi.centerY).toBeCloseTo(cy);
   });
 });

@@ -1,7 +1,8 @@
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec } from '../../models/hand-cards';
+import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec, PALM_DETECTOR } from '../../models/hand-cards';
 import { HAND_KEYPOINT_NAMES } from '../../postprocess/hands/hand-keypoints';
+import { rotatedRegionBounds } from '../../preprocess/rotated-region';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
@@ -13,7 +14,8 @@ import { now } from '../shared/run-stages';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
-import { nextHandRegion } from './next-hand-region';
+import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
+import { detectPalms } from './palm-stage';
 
 /** Frames smaller than this (either side, pixels) have no hands. */
 const MIN_IMAGE_SIZE = 16;
@@ -22,6 +24,11 @@ interface ResolvedHandOptions {
   threshold: number;
   maxHands: number;
   iouThreshold: number;
+}
+
+function checkDetector(detector: unknown): 'handtrack' | 'palm' {
+  if (detector === undefined || detector === 'handtrack' || detector === 'palm') return detector ?? 'handtrack';
+  throw new VisionError('INVALID_OPTION', `detector is ${String(detector)}; allowed: 'handtrack' (default) or 'palm'`);
 }
 
 function isHandSpec(spec: unknown): spec is HandModelSpec {
@@ -52,7 +59,9 @@ const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.k
  * pixels. Create it with `pipeline('hand-landmarks', options)`. `run` treats every image on its
  * own; `runForVideo` follows each hand with the crop its landmarks give for the next frame
  * (running the detector only when no hand is followed, or every `detectorInterval` frames while
- * fewer than `maxHands` are), gives hands stable `trackId`s and smooths keypoints (One-Euro).
+ * fewer than `maxHands` are) — a crop turned so that the hand stands upright in it, as
+ * MediaPipe's hand landmarker does (`rotateCrops`, default on) —, gives hands stable `trackId`s
+ * and smooths keypoints (One-Euro).
  *
  * @example
  * ```ts
@@ -65,6 +74,8 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   readonly task = 'hand-landmarks';
   private readonly video: HandVideoState;
   private readonly detectorInterval: number;
+  private readonly rotateCrops: boolean;
+  private readonly palm: boolean;
 
   constructor(
     readonly handSpec: HandModelSpec,
@@ -74,7 +85,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     readonly detector: ModelRunner,
     private readonly ownsDetector: boolean,
     private readonly defaults: HandRunOptions,
-    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval'> = {},
+    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval' | 'rotateCrops' | 'detector'> = {},
   ) {
     super(handSpec, runner, ownsRunner);
     const interval = options.detectorInterval ?? 10;
@@ -83,7 +94,10 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     if (smoothing !== false && (typeof smoothing !== 'object' || smoothing === null)) {
       throw new VisionError('INVALID_OPTION', 'smoothing must be One-Euro options ({ minCutoff, beta, dCutoff }) or false');
     }
+    if (options.rotateCrops !== undefined && typeof options.rotateCrops !== 'boolean') throw new VisionError('INVALID_OPTION', `rotateCrops is ${String(options.rotateCrops)}; it must be true or false`);
     this.detectorInterval = interval;
+    this.rotateCrops = options.rotateCrops ?? true;
+    this.palm = checkDetector(options.detector) === 'palm';
     this.video = new HandVideoState(smoothing);
     this.resolve({});
   }
@@ -101,6 +115,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   }
 
   private async detect(frame: OpenFrame, options: ResolvedHandOptions, clock: StageClock): Promise<HandDetection[]> {
+    if (this.palm) return detectPalms(this.detector, PALM_DETECTOR, frame, options, clock);
     const outputs = this.handSpec.hand.detector.outputs;
     if (!outputs || outputs.length !== 2) throw new VisionError('INVALID_OPTION', `hand detector '${this.handSpec.hand.detector.id}' must name two outputs: boxes, then class scores`);
     return detectHands(this.detector, outputs, frame, options, clock);
@@ -134,7 +149,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     return this.withFrame(input, async (frame, clock) => {
       const hands: Hand[] = [];
       for (const found of await this.detect(frame, resolved, clock)) {
-        const raw = await landmarkHand(this.runner, this.handSpec, frame, found.region, clock);
+        const raw = await landmarkHand(this.runner, this.handSpec, frame, found.rotated ?? found.region, clock);
         if (finite(raw) && raw.score >= resolved.threshold) hands.push(toHand(raw, found.label));
       }
       return hands.sort((a, b) => b.score - a.score);
@@ -158,17 +173,17 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       const candidates: FollowedHand[] = [...this.video.tracks];
       if (this.video.needsDetector(resolved.maxHands, this.detectorInterval)) {
         for (const found of await this.detect(frame, resolved, clock)) {
-          if (!this.video.isFollowed(found.region)) candidates.push(this.video.newTrack(found.region, found.label));
+          if (!this.video.isFollowed(found.region)) candidates.push(this.video.newTrack(found.region, found.label, found.rotated));
         }
         this.video.markDetected();
       }
       const results: { hand: Hand; track: FollowedHand }[] = [];
       for (const track of candidates) {
-        const raw = await landmarkHand(this.runner, this.handSpec, frame, track.region, clock);
+        const raw = await landmarkHand(this.runner, this.handSpec, frame, track.rotated ?? track.region, clock);
         if (!finite(raw) || raw.score < resolved.threshold) continue;
         // a hand too small to follow is still reported; the detector looks for it next frame
-        const region = nextHandRegion(raw.keypoints, frame.width, frame.height);
-        results.push({ hand: toHand(raw, track.label), track: { ...track, region: region ?? track.region, follow: region !== null } });
+        const next = this.nextCrop(raw.keypoints, frame.width, frame.height);
+        results.push({ hand: toHand(raw, track.label), track: next ? { ...track, ...next, follow: true } : { ...track, follow: false } });
       }
       const t0 = now();
       results.sort((a, b) => b.hand.score - a.hand.score);
@@ -180,6 +195,16 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       clock.postprocess += now() - t0;
       return hands;
     });
+  }
+
+  /** The crop that follows a hand into the next frame: rotated (MediaPipe's rule) or axis-aligned (`@vladmandic/human`'s); null when too small. */
+  private nextCrop(keypoints: Float32Array, width: number, height: number): Pick<FollowedHand, 'region' | 'rotated'> | null {
+    if (!this.rotateCrops) {
+      const region = nextHandRegion(keypoints, width, height);
+      return region && { region, rotated: undefined };
+    }
+    const rotated = rotatedHandRegion(keypoints, width, height);
+    return rotated && { region: rotatedRegionBounds(rotated, width, height), rotated };
   }
 
   /** Forgets video-mode state (followed hands, filters, IDs). @example `handLandmarker.reset();` */
@@ -197,7 +222,8 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
 /**
  * Creates a hand-landmark pipeline. `model` may be a hand card (default
  * {@link HANDLANDMARK_FULL}), a card id (`handlandmark-full`, `handlandmark-lite`), or a ready
- * runner with `spec`; the card's detector (HandTrack) is loaded with it.
+ * runner with `spec`; the card's detector (HandTrack), or MediaPipe's palm detector with
+ * `detector: 'palm'`, is loaded with it.
  *
  * @example
  * ```ts
@@ -212,7 +238,8 @@ export async function createHandLandmarkPipeline(options: HandLandmarkOptions = 
     const { spec, runner, ownsRunner } = model;
     if (!isHandSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is not a hand landmark card; pass a HandModelSpec (with 'hand': outputs and detector), e.g. 'handlandmark-full'`);
     // the detector is a model of its own: its card, its location and format (not the landmark model's)
-    const detector = adopt(await resolveModel('hand-landmarks', spec.hand.detector.id, { ...options, model: spec.hand.detector, modelSource: undefined, format: undefined }));
+    const detectorSpec = checkDetector(options.detector) === 'palm' ? PALM_DETECTOR : spec.hand.detector;
+    const detector = adopt(await resolveModel('hand-landmarks', detectorSpec.id, { ...options, model: detectorSpec, modelSource: undefined, format: undefined }));
     const { threshold, maxHands, iouThreshold } = options;
     return new HandLandmarkPipeline(spec, runner, ownsRunner, detector.runner, detector.ownsRunner, { threshold, maxHands, iouThreshold }, options);
   });

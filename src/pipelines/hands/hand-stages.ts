@@ -1,7 +1,7 @@
 /**
  * The two stages of the hand-landmark pipeline on an opened frame: the HandTrack detector over
- * the whole frame (→ hand crop regions) and the landmark model on one crop region (→ a hand in
- * source pixels). Both add the time they spend to a {@link StageClock}.
+ * the whole frame (→ hand crop regions) and the landmark model on one crop, axis-aligned or
+ * rotated (→ a hand in source pixels). Both add the time they spend to a {@link StageClock}.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
@@ -10,6 +10,8 @@ import { decodeHandLandmarks } from '../../postprocess/hands/hand-landmarks';
 import { HANDTRACK_CLASSES, decodeHandTrack } from '../../postprocess/hands/handtrack';
 import { nms } from '../../postprocess/nms/nms';
 import type { CropRegion } from '../../preprocess/crop-region';
+import { type RotatedRegion, regionPointToSource, rotatedRegionAffine } from '../../preprocess/rotated-region';
+import { canSampleAffine, sampleAffine } from '../../preprocess/sampling/affine-sample';
 import type { OpenFrame } from '../../preprocess/sampling/open-frame';
 import { canSample, sampleFrame, sampleRegion } from '../../preprocess/sampling/region-sample';
 import { legacyResizePlan } from '../../preprocess/sampling/sample-plan';
@@ -36,7 +38,10 @@ const DETECTION_EXPANSION = 1.4;
  * ```
  */
 export interface HandDetection {
+  /** The crop (0–1 of the frame); for a rotated crop, the box around it. */
   region: CropRegion;
+  /** The rotated crop the landmark model looks at instead (palm detector). */
+  rotated?: RotatedRegion;
   score: number;
   label: string;
 }
@@ -72,7 +77,15 @@ function detectorInput(frame: OpenFrame, width: number, height: number): tf.Tens
   });
 }
 
-async function timedRun(runner: ModelRunner, input: tf.Tensor, outputs: string[], clock: StageClock): Promise<Record<string, RawTensor>> {
+/**
+ * Runs a model on one input (which it disposes), adding the time to the clock's inference.
+ *
+ * @example
+ * ```ts
+ * const raw = await timedRun(detector, input, ['Identity'], clock);
+ * ```
+ */
+export async function timedRun(runner: ModelRunner, input: tf.Tensor, outputs: string[], clock: StageClock): Promise<Record<string, RawTensor>> {
   const t0 = now();
   try {
     return await runner.run({ [runner.inputs[0].name]: input }, { outputs });
@@ -123,40 +136,76 @@ export async function detectHands(
 }
 
 /**
- * Runs the landmark model on one region of the frame (resampled to the model input with
- * `cropAndResize` semantics, RGB 0–1) and maps the 21 landmarks back to source pixels; z is
- * scaled like x.
+ * Where the landmark model looks: an axis-aligned region in 0–1 of the frame (sampled with
+ * `cropAndResize` semantics, as `@vladmandic/human`), or a rotated region in source pixels.
+ *
+ * @example
+ * ```ts
+ * const crop: HandCrop = { centerX: 320, centerY: 240, width: 180, height: 180, rotation: 0.4 };
+ * ```
+ */
+export type HandCrop = CropRegion | RotatedRegion;
+
+const isRotated = (crop: HandCrop): crop is RotatedRegion => 'rotation' in crop;
+
+/** A rotated region as the unrotated square of the same size (frames that cannot be sampled along a rotation). */
+function unrotated(region: RotatedRegion, frame: OpenFrame): CropRegion {
+  const { centerX: cx, centerY: cy, width: w, height: h } = region;
+  return { xMin: (cx - w / 2) / frame.width, yMin: (cy - h / 2) / frame.height, xMax: (cx + w / 2) / frame.width, yMax: (cy + h / 2) / frame.height };
+}
+
+/** Maps crop keypoints (0–1 of the crop) to source pixels; z is scaled like x. */
+function toSource(crop: Float32Array, region: HandCrop, frame: OpenFrame): Float32Array {
+  const keypoints = new Float32Array(63);
+  if (isRotated(region)) {
+    for (let k = 0; k < 21; k++) {
+      const [x, y] = regionPointToSource(region, crop[k * 3], crop[k * 3 + 1]);
+      keypoints.set([x, y, crop[k * 3 + 2] * region.width], k * 3);
+    }
+    return keypoints;
+  }
+  const sx = (region.xMax - region.xMin) * frame.width;
+  const sy = (region.yMax - region.yMin) * frame.height;
+  const ox = region.xMin * frame.width;
+  const oy = region.yMin * frame.height;
+  for (let k = 0; k < 21; k++) {
+    keypoints[k * 3] = ox + crop[k * 3] * sx;
+    keypoints[k * 3 + 1] = oy + crop[k * 3 + 1] * sy;
+    keypoints[k * 3 + 2] = crop[k * 3 + 2] * sx;
+  }
+  return keypoints;
+}
+
+/**
+ * Runs the landmark model on one crop of the frame (RGB 0–1): an axis-aligned region resampled
+ * with `cropAndResize` semantics, or a rotated region sampled along its rotation (bilinear,
+ * half-pixel centres) so that the hand stands upright in the crop — frames that cannot be
+ * sampled so (browser pictures on the GPU path) get the unrotated square. The 21 landmarks go
+ * back to source pixels through the same map; z is scaled like x.
  *
  * @example
  * ```ts
  * const hand = await landmarkHand(runner, HANDLANDMARK_FULL, frame, found[0].region, clock);
  * ```
  */
-export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, frame: OpenFrame, region: CropRegion, clock: StageClock): Promise<SourceHand> {
+export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, frame: OpenFrame, crop: HandCrop, clock: StageClock): Promise<SourceHand> {
   const { width, height } = spec.input;
   let t0 = now();
-  const input = sampleRegion(frame, region, { width, height, normalization: spec.input.normalization ?? 'unit', dtype: 'float32' });
+  const region = isRotated(crop) && !canSampleAffine(frame) ? unrotated(crop, frame) : crop;
+  const target = { width, height, normalization: spec.input.normalization ?? 'unit', dtype: 'float32' } as const;
+  const input = isRotated(region) ? sampleAffine(frame, rotatedRegionAffine(region, width, height), target) : sampleRegion(frame, region, target);
   clock.preprocess += now() - t0;
   const roles = spec.hand.outputs;
   const raw = await timedRun(runner, input, [roles.landmarks, roles.presence, roles.handedness], clock);
   t0 = now();
-  const crop = decodeHandLandmarks(
+  const decoded = decodeHandLandmarks(
     outputNamed(raw, roles.landmarks, spec.id).data as Float32Array,
     outputNamed(raw, roles.presence, spec.id).data[0] as number,
     outputNamed(raw, roles.handedness, spec.id).data[0] as number,
     width,
     height,
   );
-  const sx = (region.xMax - region.xMin) * frame.width;
-  const sy = (region.yMax - region.yMin) * frame.height;
-  const ox = region.xMin * frame.width;
-  const oy = region.yMin * frame.height;
-  const keypoints = new Float32Array(63);
-  for (let k = 0; k < 21; k++) {
-    keypoints[k * 3] = ox + crop.keypoints[k * 3] * sx;
-    keypoints[k * 3 + 1] = oy + crop.keypoints[k * 3 + 1] * sy;
-    keypoints[k * 3 + 2] = crop.keypoints[k * 3 + 2] * sx;
-  }
+  const keypoints = toSource(decoded.keypoints, region, frame);
   clock.postprocess += now() - t0;
-  return { keypoints, score: crop.score, rightProbability: crop.rightProbability };
+  return { keypoints, score: decoded.score, rightProbability: decoded.rightProbability };
 }

@@ -38,7 +38,7 @@ export interface Handedness {
 /**
  * One hand: its 21 keypoints in MediaPipe order (see `HAND_KEYPOINT_NAMES`), handedness, score
  * (the landmark model's hand presence), the box around the keypoints, the detector's label
- * (`hand`, `fist`, `pinch`, `point`, `tip`, `pinchtip`) and in video mode a stable `trackId`.
+ * (HandTrack: `hand`, `fist`, `pinch`, `point`, `tip`, `pinchtip`; palm detector: `palm`) and in video mode a stable `trackId`.
  *
  * @example
  * ```ts
@@ -103,4 +103,20 @@ export interface HandLandmarkOptions extends BasePipelineOptions, HandRunOptions
    * hands are tracked (it always runs when none is). A positive integer; default 10.
    */
   detectorInterval?: number;
+  /**
+   * Video mode: crop each followed hand along its rotation, so that it stands upright in the
+   * landmark model's input (the model was trained on upright hands), and map the landmarks back
+   * through the inverse rotation — MediaPipe's hand-landmarks-to-ROI rule: the wrist → middle
+   * knuckles direction turned upright, the square around the palm and lower finger joints
+   * scaled 2× and shifted 0.1 towards the fingers. Default true. `false` keeps
+   * `@vladmandic/human`'s axis-aligned square 1.6× the keypoints' extent (its video output).
+   * `run()` crops what the detector gives: HandTrack boxes are axis-aligned, palms rotated.
+   */
+  rotateCrops?: boolean;
+  /**
+   * The hand detector: `handtrack` (default; HandTrack boxes, axis-aligned crops, as
+   * `@vladmandic/human`) or `palm` (MediaPipe's palm detector, whose 7 palm keypoints give each
+   * hand's rotation, so `run()` crops hands upright too, as MediaPipe's hand landmarker does).
+   */
+  detector?: 'handtrack' | 'palm';
 }

@@ -1,9 +1,10 @@
 /**
  * Video-mode state of a hand-landmark pipeline: the hands being followed (each with the region
- * its landmarks give for the next frame, a stable ID and its own One-Euro smoother), and how
+ * — axis-aligned or rotated — its landmarks give for the next frame, a stable ID and its own One-Euro smoother), and how
  * long ago the detector last ran.
  */
 import type { CropRegion } from '../../preprocess/crop-region';
+import type { RotatedRegion } from '../../preprocess/rotated-region';
 import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
 import type { HandKeypoint } from './hand-types';
 
@@ -20,7 +21,10 @@ export const DEFAULT_HAND_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ 
  */
 export interface FollowedHand {
   trackId: number;
+  /** Where the landmark model looks (0–1 of the frame): the detector's region, or the bounds of `rotated`. */
   region: CropRegion;
+  /** The rotated crop the landmark model looks at instead of `region` (video mode with `rotateCrops`). */
+  rotated?: RotatedRegion;
   label: string;
   smoother: KeypointSmoother | null;
   /** Whether the hand is followed into the next frame (false: too small, the detector looks again). */
@@ -89,15 +93,16 @@ export class HandVideoState {
   }
 
   /**
-   * A new track for a freshly detected hand (not yet followed: see {@link follow}).
+   * A new track for a freshly detected hand (not yet followed: see {@link follow}), with the
+   * rotated crop the detector gave, if any.
    *
    * @example
    * ```ts
    * const track = video.newTrack(found.region, found.label);
    * ```
    */
-  newTrack(region: CropRegion, label: string): FollowedHand {
-    return { trackId: ++this.lastId, region, label, follow: true, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
+  newTrack(region: CropRegion, label: string, rotated?: RotatedRegion): FollowedHand {
+    return { trackId: ++this.lastId, region, rotated, label, follow: true, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
   }
 
   /**

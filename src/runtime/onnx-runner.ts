@@ -141,9 +141,12 @@ export class OnnxRunner implements ModelRunner {
 
 /**
  * onnxruntime-web's WebGPU device once a webgpu session is open, or `undefined` where it cannot
- * be reached (then inputs are uploaded from the CPU as on the other providers).
+ * be reached (then inputs are uploaded from the CPU as on the other providers). With
+ * `env.wasm.proxy` the sessions live in onnxruntime's worker: asking here would create another
+ * device, whose buffers that worker could not read.
  */
 async function ortDevice(ort: Ort): Promise<GPUDevice | undefined> {
+  if (ort.env.wasm?.proxy) return undefined;
   try {
     const device = (await ort.env.webgpu?.device) as GPUDevice | undefined;
     return device && typeof device.createBuffer === 'function' ? device : undefined;

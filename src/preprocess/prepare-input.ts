@@ -3,7 +3,8 @@
  * (letterbox / stretch / centre-crop) input is sampled straight from pixels in memory (raw
  * buffers, ImageData, decoded files, tensors on the wasm and cpu backends), and with
  * `resizeOnCapture` from a camera frame's YUV planes or a canvas drawn at model size. GPU
- * tensors and nearest-neighbour specs take the tensor path ({@link prepareImage}).
+ * tensors and nearest-neighbour specs take the tensor path ({@link prepareImage}). For a runtime
+ * that reads inputs from GPU buffers, {@link prepareGpuInput} makes them on its own device.
  */
 import { type DrawableImage, type ImageInput, classifyImageInput, drawableSize } from '../core/image-input';
 import type { InputTransform } from '../core/types';

@@ -100,16 +100,20 @@ describe('onnxruntime-web webgpu EP fed from the GPU sampler (Tensor.fromGpuBuff
   it('detects the same boxes (within 1 px) on both paths; the GPU path reads back only the outputs and uploads no input', async () => {
     const r = await call<Detected>('detect', 1, 'image', 2);
     expect(r.cpu.length).toBeGreaterThan(0);
-    expect(r.gpu.map((d) => d.classId)).toEqual(r.cpu.map((d) => d.classId));
-    r.gpu.forEach((d, i) => {
-      const c = r.cpu[i];
-      for (const side of ['x1', 'y1', 'x2', 'y2'] as const) {
-        const px = Math.abs(d.box[side] - c.box[side]);
-        expect(px).toBeLessThanOrEqual(1);
-        measured.boxPx = Math.max(measured.boxPx as number, px);
-      }
+    // same detections: each CPU-path box has a GPU-path box of its class within 1 px (matched, not
+    // by rank: two near-equal scores may swap places)
+    expect(r.gpu.length).toBe(r.cpu.length);
+    const unmatched = [...r.gpu];
+    for (const c of r.cpu) {
+      const corners = (d: Detection): number => Math.max(...(['x1', 'y1', 'x2', 'y2'] as const).map((k) => Math.abs(d.box[k] - c.box[k])));
+      const candidates = unmatched.filter((d) => d.classId === c.classId).sort((a, b) => corners(a) - corners(b));
+      expect(candidates.length, `class ${c.classId}`).toBeGreaterThan(0);
+      const d = candidates[0];
+      unmatched.splice(unmatched.indexOf(d), 1);
+      expect(corners(d)).toBeLessThanOrEqual(1);
+      measured.boxPx = Math.max(measured.boxPx as number, corners(d));
       measured.score = Math.max(measured.score as number, Math.abs(d.score - c.score));
-    });
+    }
     Object.assign(measured, { detections: r.cpu.length, gpuPath: r.gpuCounts, cpuPath: r.cpuCounts, frameBytes: r.frameBytes });
     // GPU path: no canvas/WebGL readback, only the output buffer mapped, nearly nothing uploaded (plan + uniforms)
     expect(r.gpuCounts).toMatchObject({ getImageData: 0, readPixels: 0 });

@@ -3,8 +3,9 @@
  * onnxruntime-web's webgpu EP compiles and runs it in seconds on SwiftShader — torchvision's
  * ssdlite320 heads took 127 s for the first run and 20 s per run there. Its 80 class scores
  * and its boxes come from the picture: the input is averaged over 16 × 16 cells (8 × 8 cells
- * at 128²), each cell's mean colour gives its box (centre shifted by red and green, size by
- * green and blue) and, through a fixed 1 × 1 convolution and a sigmoid, its class scores.
+ * at 128²), and one fixed 1 × 1 convolution turns each cell's mean colour into its box (centre
+ * shifted by red and green, size by green and blue) and its 80 class scores (linear in the
+ * colour). Four operators only: each kernel costs seconds of shader compilation on SwiftShader.
  * Output `output0` is `[84, 64]` (4 box values then 80 scores per cell, cells last), as
  * Ultralytics v8 exports without the batch axis. A wrong channel order, pad, normalisation
  * or layout of the input moves every box.
@@ -44,30 +45,28 @@ export function tinyYoloOnnx(): Uint8Array {
       grid[GRID * GRID + y * GRID + x] = (y + 0.5) * CELL;
     }
   }
-  const classWeights: number[] = [];
-  const classBias: number[] = [];
+  const weights = [...boxWeights];
+  const bias = [...boxBias];
   for (let k = 0; k < CLASSES; k++) {
     const a = [next() * 2 - 1, next() * 2 - 1, next() * 2 - 1];
-    classWeights.push(...a.map((v) => 10 * v));
-    classBias.push(-10 * (0.25 * (a[0] + a[1] + a[2]) + 0.35));
+    weights.push(...a);
+    bias.push(0.1 - 0.5 * (a[0] + a[1] + a[2]) * 0.5 + 0.2 * next());
   }
+  // the grid adds the cell centres to the box rows only
+  const offsets = new Float32Array((4 + CLASSES) * GRID * GRID);
+  offsets.set(grid);
   return buildOnnxModel({
     inputs: [{ name: 'images', dims: [1, 3, TINY_YOLO_SIZE, TINY_YOLO_SIZE] }],
     outputs: [{ name: 'output0', dims: [4 + CLASSES, GRID * GRID] }],
     initializers: [
-      { name: 'box_w', dims: [4, 3, 1, 1], values: boxWeights },
-      { name: 'box_b', dims: [4], values: boxBias },
-      { name: 'grid', dims: [1, 4, GRID, GRID], values: grid },
-      { name: 'cls_w', dims: [CLASSES, 3, 1, 1], values: classWeights },
-      { name: 'cls_b', dims: [CLASSES], values: classBias },
+      { name: 'w', dims: [4 + CLASSES, 3, 1, 1], values: weights },
+      { name: 'b', dims: [4 + CLASSES], values: bias },
+      { name: 'offsets', dims: [1, 4 + CLASSES, GRID, GRID], values: offsets },
     ],
     nodes: [
       { op: 'AveragePool', inputs: ['images'], outputs: ['cells'], attributes: { kernel_shape: [CELL, CELL], strides: [CELL, CELL], pads: [0, 0, 0, 0] } },
-      { op: 'Conv', inputs: ['cells', 'box_w', 'box_b'], outputs: ['box_local'], attributes: POINTWISE },
-      { op: 'Add', inputs: ['box_local', 'grid'], outputs: ['boxes'] },
-      { op: 'Conv', inputs: ['cells', 'cls_w', 'cls_b'], outputs: ['logits'], attributes: POINTWISE },
-      { op: 'Sigmoid', inputs: ['logits'], outputs: ['scores'] },
-      { op: 'Concat', inputs: ['boxes', 'scores'], outputs: ['joined'], attributes: { axis: 1 } },
+      { op: 'Conv', inputs: ['cells', 'w', 'b'], outputs: ['local'], attributes: POINTWISE },
+      { op: 'Add', inputs: ['local', 'offsets'], outputs: ['joined'] },
       { op: 'Flatten', inputs: ['joined'], outputs: ['output0'], attributes: { axis: 2 } },
     ],
     metadata: { task: 'detect', stride: String(CELL) },

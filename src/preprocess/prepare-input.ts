@@ -8,6 +8,7 @@
  */
 import { type DrawableImage, type ImageInput, classifyImageInput, drawableSize } from '../core/image-input';
 import type { InputTransform } from '../core/types';
+import type { GpuDeviceHandle } from '../runtime/gpu-feed';
 import { type GpuPictureSource, type GpuSampledInput, gpuSamplerFor } from './gpu/gpu-sampler';
 import { type InputSpec, type PreparedInput, checkInputSpec, prepareImage } from './prepare';
 import { type OpenFrameOptions, openFrame } from './sampling/open-frame';
@@ -135,7 +136,7 @@ export interface PreparedGpuInput {
  * const prepared = await prepareGpuInput(videoFrame, { width: 320, height: 320, fit: 'letterbox', layout: 'nchw', normalization: 'unit' }, device);
  * ```
  */
-export async function prepareGpuInput(image: ImageInput, spec: InputSpec, device: GPUDevice, options: PrepareInputOptions = {}): Promise<PreparedGpuInput | undefined> {
+export async function prepareGpuInput(image: ImageInput, spec: InputSpec, device: GpuDeviceHandle, options: PrepareInputOptions = {}): Promise<PreparedGpuInput | undefined> {
   checkInputSpec(spec);
   const dtype = spec.dtype ?? 'float32';
   if (options.gpuSampling === false || spec.interpolation === 'nearest' || (dtype !== 'float32' && dtype !== 'int32')) return undefined;

@@ -7,6 +7,18 @@
 import type { Feed, ModelRunner, RawTensor, RunOptions } from './model-runner';
 
 /**
+ * A WebGPU type where WebGPU's typings are loaded (`@webgpu/types`), else `Fallback`, so that
+ * the SDK's public types need no WebGPU typings (as onnxruntime-web's `TryGetGlobalType`).
+ */
+type WebGpuType<Name extends string, Fallback> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : Fallback;
+
+/** `GPUBuffer` (with WebGPU's typings loaded). @example `const buffer: GpuBufferHandle = device.createBuffer(descriptor);` */
+export type GpuBufferHandle = WebGpuType<'GPUBuffer', { readonly size: number }>;
+
+/** `GPUDevice` (with WebGPU's typings loaded). @example `const device: GpuDeviceHandle = await adapter.requestDevice();` */
+export type GpuDeviceHandle = WebGpuType<'GPUDevice', object>;
+
+/**
  * A model input held in a `GPUBuffer` of the runner's {@link GpuFeedRunner.gpuDevice}: packed
  * values of `dtype` in row-major order of `dims` from byte 0. The buffer needs `STORAGE`,
  * `COPY_SRC` and `COPY_DST` usage; the caller owns it and keeps it alive until `run` resolves.
@@ -20,7 +32,7 @@ import type { Feed, ModelRunner, RawTensor, RunOptions } from './model-runner';
 export interface GpuBufferFeed {
   dtype: 'float32' | 'int32';
   dims: number[];
-  gpuBuffer: GPUBuffer;
+  gpuBuffer: GpuBufferHandle;
 }
 
 /**
@@ -34,7 +46,7 @@ export interface GpuBufferFeed {
  */
 export interface GpuFeedRunner extends ModelRunner {
   /** The device GPU-buffer inputs must be made on. */
-  readonly gpuDevice: GPUDevice;
+  readonly gpuDevice: GpuDeviceHandle;
   run(feeds: Record<string, Feed | GpuBufferFeed>, options?: RunOptions): Promise<Record<string, RawTensor>>;
 }
 

@@ -1,7 +1,7 @@
 import type * as ortTypes from 'onnxruntime-web';
 import { VisionError, describeError } from '../core/errors';
 import { getPlatform } from '../core/platform';
-import { type GpuBufferFeed, isGpuBufferFeed } from './gpu-feed';
+import { type GpuBufferFeed, type GpuDeviceHandle, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataType, TensorInfo } from './model-runner';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 import { readOnnxMetadata } from './onnx-metadata';
@@ -92,7 +92,7 @@ export class OnnxRunner implements ModelRunner {
     readonly backend: string,
     readonly metadata: Readonly<Record<string, string>> = {},
     /** onnxruntime's WebGPU device (webgpu EP only): GPU-buffer feeds must be made on it. */
-    readonly gpuDevice?: GPUDevice,
+    readonly gpuDevice?: GpuDeviceHandle,
   ) {
     this.session = session;
     this.inputs = session.inputMetadata.map(metadataInfo);

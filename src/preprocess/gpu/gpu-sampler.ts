@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import type { GpuBufferHandle } from '../../runtime/gpu-feed';
 import type { SamplePlan } from '../sampling/sample-plan';
 import { type OutputLayout, type SampleTarget, outputLayout } from '../sampling/sample-output';
 import { PARAMS_BYTES, type ShaderOutput, WORKGROUP_SIZE, sampleShaderSource } from './sample-shader';
@@ -61,7 +62,7 @@ export interface GpuAllocations {
  * ```
  */
 export interface GpuSampledInput {
-  buffer: GPUBuffer;
+  buffer: GpuBufferHandle;
   dims: [number, number, number, number];
   dtype: 'float32' | 'int32';
   release(): void;

@@ -12,6 +12,8 @@ export { normalize } from './normalize';
 export type { Normalization } from './normalize';
 export { prepareInput } from './prepare-input';
 export type { PrepareInputOptions } from './prepare-input';
+export { prepareGpuInput } from './prepare-input';
+export type { PreparedGpuInput } from './prepare-input';
 export { fullFrameRegion } from './crop-region';
 export type { CropRegion } from './crop-region';
 export { regionPointToSource, rotatedRegionAffine, rotatedRegionBounds } from './rotated-region';

@@ -3,13 +3,18 @@
  * (letterbox / stretch / centre-crop) input is sampled straight from pixels in memory (raw
  * buffers, ImageData, decoded files, tensors on the wasm and cpu backends), and with
  * `resizeOnCapture` from a camera frame's YUV planes or a canvas drawn at model size. GPU
- * tensors and nearest-neighbour specs take the tensor path ({@link prepareImage}).
+ * tensors and nearest-neighbour specs take the tensor path ({@link prepareImage}). For a runtime
+ * that reads inputs from GPU buffers, {@link prepareGpuInput} makes them on its own device.
  */
-import type { ImageInput } from '../core/image-input';
+import { type DrawableImage, type ImageInput, classifyImageInput, drawableSize } from '../core/image-input';
+import type { InputTransform } from '../core/types';
+import type { GpuDeviceHandle } from '../runtime/gpu-feed';
+import { type GpuPictureSource, type GpuSampledInput, gpuSamplerFor } from './gpu/gpu-sampler';
 import { type InputSpec, type PreparedInput, checkInputSpec, prepareImage } from './prepare';
 import { canSampleInHeap } from './sampling/heap-kernel';
 import { type OpenFrame, type OpenFrameOptions, openFrame } from './sampling/open-frame';
 import { canSample, sampleFrame } from './sampling/region-sample';
+import type { SampleTarget } from './sampling/sample-output';
 import { fitPlan } from './sampling/sample-plan';
 import { imageToTensor } from '../core/image-tensor';
 
@@ -52,6 +57,18 @@ function cachedFitPlan(width: number, height: number, spec: InputSpec): ReturnTy
   return entry;
 }
 
+function sampleTarget(spec: InputSpec): SampleTarget {
+  return {
+    width: spec.width,
+    height: spec.height,
+    normalization: spec.normalization ?? 'none',
+    dtype: spec.dtype ?? 'float32',
+    channelOrder: spec.channelOrder,
+    layout: spec.layout,
+    rounding: 'round',
+  };
+}
+
 function smallerThanWorthSampling(frame: OpenFrame, spec: InputSpec): boolean {
   return frame.width * frame.height < SAMPLE_TENSORS_FROM * spec.width * spec.height && !canSampleInHeap(frame);
 }
@@ -78,16 +95,7 @@ export async function prepareInput(image: ImageInput, spec: InputSpec, options: 
   try {
     if (spec.interpolation !== 'nearest' && canSample(frame) && !(frame.tensor && smallerThanWorthSampling(frame, spec))) {
       const { plan, transform } = cachedFitPlan(frame.width, frame.height, spec);
-      const target = {
-        width: spec.width,
-        height: spec.height,
-        normalization: spec.normalization ?? 'none',
-        dtype: spec.dtype ?? 'float32',
-        channelOrder: spec.channelOrder,
-        layout: spec.layout,
-        rounding: 'round',
-      } as const;
-      return { input: sampleFrame(frame, plan, target), transform: { ...transform } };
+      return { input: sampleFrame(frame, plan, sampleTarget(spec)), transform: { ...transform } };
     }
     if (frame.tensor) return prepareImage(frame.tensor, spec);
     const { tensor, owned } = await imageToTensor(image);
@@ -98,5 +106,54 @@ export async function prepareInput(image: ImageInput, spec: InputSpec, options: 
     }
   } finally {
     frame.release();
+  }
+}
+
+/**
+ * A model input made on a given `GPUDevice` by {@link prepareGpuInput}: a pooled GPU buffer
+ * (release it once the model has read it) and the transform back to the frame.
+ *
+ * @example
+ * ```ts
+ * const prepared = await prepareGpuInput(bitmap, spec, device);
+ * prepared?.input.release();
+ * ```
+ */
+export interface PreparedGpuInput {
+  input: GpuSampledInput;
+  transform: InputTransform;
+}
+
+/**
+ * Makes the model input of a browser picture (VideoFrame, ImageBitmap, `<video>`, canvas,
+ * `<img>`) on `device` — a runtime's own WebGPU device, e.g. onnxruntime-web's — with the GPU
+ * sampler's one compute pass: the same values as {@link prepareInput} (within float rounding)
+ * in a pooled GPU buffer, and no pixel read back to or uploaded from the CPU. Returns
+ * `undefined` where this path does not apply (other inputs, `gpuSampling: false`,
+ * nearest-neighbour specs, element types other than float32 / int32): use `prepareInput` then.
+ *
+ * @throws VisionError `INVALID_INPUT` when the picture cannot be copied to the GPU, `INVALID_OPTION` for a bad spec.
+ *
+ * @example
+ * ```ts
+ * const prepared = await prepareGpuInput(videoFrame, { width: 320, height: 320, fit: 'letterbox', layout: 'nchw', normalization: 'unit' }, device);
+ * ```
+ */
+export async function prepareGpuInput(image: ImageInput, spec: InputSpec, device: GpuDeviceHandle, options: PrepareInputOptions = {}): Promise<PreparedGpuInput | undefined> {
+  checkInputSpec(spec);
+  const dtype = spec.dtype ?? 'float32';
+  if (options.gpuSampling === false || spec.interpolation === 'nearest' || (dtype !== 'float32' && dtype !== 'int32')) return undefined;
+  const kind = classifyImageInput(image);
+  if (kind !== 'drawable' && kind !== 'video-frame') return undefined;
+  const sampler = gpuSamplerFor(device);
+  if (!sampler) return undefined;
+  const { width, height } = drawableSize(image as DrawableImage);
+  const picture = await sampler.open(image as GpuPictureSource, width, height);
+  try {
+    const { plan, transform } = cachedFitPlan(width, height, spec);
+    return { input: sampler.sampleToBuffer(picture, plan, sampleTarget(spec)), transform: { ...transform } };
+  } finally {
+    // the queue runs the pass before any later copy into the pooled texture
+    picture.release();
   }
 }

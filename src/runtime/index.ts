@@ -10,6 +10,8 @@ export type { LoadOptions, LoadProgress, ModelSource } from './model-source';
 export { createTfjsRunner, TfjsRunner } from './tfjs-runner';
 export { createOnnxRunner, OnnxRunner } from './onnx-runner';
 export type { OnnxExecutionProvider, OnnxRunnerOptions } from './onnx-runner';
+export { acceptsGpuFeeds, isGpuBufferFeed } from './gpu-feed';
+export type { GpuBufferFeed, GpuBufferHandle, GpuDeviceHandle, GpuFeedRunner } from './gpu-feed';
 export { selectTfjsBackend, TFJS_BACKENDS } from './tfjs-backend';
 export type { TfjsBackendName, TfjsBackendOptions } from './tfjs-backend';
 export { loadPackedModel } from './packed-model';

@@ -1,6 +1,7 @@
 import type * as ortTypes from 'onnxruntime-web';
 import { VisionError, describeError } from '../core/errors';
 import { getPlatform } from '../core/platform';
+import { type GpuBufferFeed, type GpuDeviceHandle, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataType, TensorInfo } from './model-runner';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 import { readOnnxMetadata } from './onnx-metadata';
@@ -69,7 +70,9 @@ function metadataInfo(meta: ortTypes.InferenceSession.ValueMetadata): TensorInfo
 
 /**
  * Runs an ONNX model with onnxruntime (onnxruntime-node in Node when `visionpipe/node` is
- * loaded, else onnxruntime-web). Create it with {@link createOnnxRunner}.
+ * loaded, else onnxruntime-web). Create it with {@link createOnnxRunner}. On onnxruntime-web's
+ * webgpu execution provider, `gpuDevice` is onnxruntime's own `GPUDevice` and `run` also takes
+ * {@link GpuBufferFeed}s made on it (fed with `Tensor.fromGpuBuffer`: no upload).
  *
  * @example
  * ```ts
@@ -88,16 +91,18 @@ export class OnnxRunner implements ModelRunner {
     session: ortTypes.InferenceSession,
     readonly backend: string,
     readonly metadata: Readonly<Record<string, string>> = {},
+    /** onnxruntime's WebGPU device (webgpu EP only): GPU-buffer feeds must be made on it. */
+    readonly gpuDevice?: GpuDeviceHandle,
   ) {
     this.session = session;
     this.inputs = session.inputMetadata.map(metadataInfo);
     this.outputs = session.outputMetadata.map(metadataInfo);
   }
 
-  async run(feeds: Record<string, Feed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
+  async run(feeds: Record<string, Feed | GpuBufferFeed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
     const session = this.session;
     if (!session) throw new VisionError('DISPOSED', 'this model runner was disposed');
-    validateFeeds(this.inputs, feeds);
+    validateFeeds(this.inputs, feeds, this.gpuDevice !== undefined);
     const names = options.outputs ?? this.outputs.map((o) => o.name);
     const unknown = names.filter((n) => !this.outputs.some((o) => o.name === n));
     if (unknown.length > 0) {
@@ -105,6 +110,10 @@ export class OnnxRunner implements ModelRunner {
     }
     const inputs: Record<string, ortTypes.Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) {
+      if (isGpuBufferFeed(feed)) {
+        inputs[name] = this.ort.Tensor.fromGpuBuffer(feed.gpuBuffer, { dataType: feed.dtype, dims: feed.dims });
+        continue;
+      }
       const raw = isTfTensor(feed) ? await toRawTensor(feed) : feed;
       inputs[name] = new this.ort.Tensor(raw.dtype as 'float32', raw.data as Float32Array, raw.dims);
     }
@@ -131,6 +140,22 @@ export class OnnxRunner implements ModelRunner {
 }
 
 /**
+ * onnxruntime-web's WebGPU device once a webgpu session is open, or `undefined` where it cannot
+ * be reached (then inputs are uploaded from the CPU as on the other providers). With
+ * `env.wasm.proxy` the sessions live in onnxruntime's worker: asking here would create another
+ * device, whose buffers that worker could not read.
+ */
+async function ortDevice(ort: Ort): Promise<GPUDevice | undefined> {
+  if (ort.env.wasm?.proxy) return undefined;
+  try {
+    const device = (await ort.env.webgpu?.device) as GPUDevice | undefined;
+    return device && typeof device.createBuffer === 'function' ? device : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Loads an ONNX model from a URL, a Node file path or bytes and opens an onnxruntime session
  * on the first execution provider that works. Corrupt or truncated files are `MODEL_FORMAT`;
  * a session that no provider can open is `BACKEND_UNAVAILABLE`.
@@ -150,7 +175,8 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
       // onnxruntime-node has no wasm provider: an explicit 'wasm' request in Node runs on onnxruntime-web.
       const module = native && provider === 'wasm' ? await import('onnxruntime-web') : ort;
       const session = await module.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
-      return new OnnxRunner(module, session, provider, readOnnxMetadata(bytes));
+      const device = provider === 'webgpu' ? await ortDevice(module) : undefined;
+      return new OnnxRunner(module, session, provider, readOnnxMetadata(bytes), device);
     } catch (error) {
       const reason = describeError(error);
       if (/protobuf|parse|invalid model|ModelProto|Load model/i.test(reason)) {

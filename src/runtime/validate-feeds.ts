@@ -1,17 +1,18 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
+import { type GpuBufferFeed, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, RawTensor, TensorDataType, TensorInfo } from './model-runner';
 
 /** Whether a feed is a tfjs tensor (rather than a {@link RawTensor}). @example `if (isTfTensor(feed)) feed.shape` */
-export function isTfTensor(feed: Feed): feed is Tensor {
+export function isTfTensor(feed: Feed | GpuBufferFeed): feed is Tensor {
   return 'dataId' in feed && Array.isArray((feed as Tensor).shape);
 }
 
-function feedShape(feed: Feed): number[] {
+function feedShape(feed: Feed | GpuBufferFeed): number[] {
   return isTfTensor(feed) ? feed.shape : feed.dims;
 }
 
-function feedType(feed: Feed): TensorDataType {
+function feedType(feed: Feed | GpuBufferFeed): TensorDataType {
   return feed.dtype as TensorDataType;
 }
 
@@ -38,10 +39,26 @@ function isStoredAs(data: ArrayBufferView, names: readonly string[]): boolean {
   });
 }
 
-function checkRaw(name: string, feed: RawTensor): void {
-  if (!Array.isArray(feed.dims) || feed.dims.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new VisionError('INVALID_INPUT', `input '${name}' has invalid dims ${JSON.stringify(feed.dims)}; dims must be non-negative integers`);
+function checkDims(name: string, dims: unknown): void {
+  if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new VisionError('INVALID_INPUT', `input '${name}' has invalid dims ${JSON.stringify(dims)}; dims must be non-negative integers`);
   }
+}
+
+/** A GPU-buffer feed: valid dims, a 4-byte element type, and a buffer that holds them all. */
+function checkGpu(name: string, feed: GpuBufferFeed): void {
+  checkDims(name, feed.dims);
+  if (feed.dtype !== 'float32' && feed.dtype !== 'int32') {
+    throw new VisionError('INVALID_INPUT', `input '${name}' is a GPU buffer of ${String(feed.dtype)}; GPU-buffer feeds are float32 or int32`);
+  }
+  const bytes = 4 * feed.dims.reduce((a, b) => a * b, 1);
+  if (typeof feed.gpuBuffer?.size !== 'number' || feed.gpuBuffer.size < bytes) {
+    throw new VisionError('INVALID_INPUT', `input '${name}' is a GPU buffer of ${String(feed.gpuBuffer?.size)} bytes; dims ${formatShape(feed.dims)} need ${bytes}`);
+  }
+}
+
+function checkRaw(name: string, feed: RawTensor): void {
+  checkDims(name, feed.dims);
   const storage = STORAGE[feed.dtype];
   if (ArrayBuffer.isView(feed.data) && storage && storage.length > 0 && !isStoredAs(feed.data, storage)) {
     throw new VisionError('INVALID_INPUT', `input '${name}' is ${feed.dtype} but its data is a ${feed.data.constructor.name}; ${feed.dtype} data must be a ${storage.join(' or ')}`);
@@ -54,15 +71,16 @@ function checkRaw(name: string, feed: RawTensor): void {
 
 /**
  * Checks feeds against a model's declared inputs: every input present, no unknown names,
- * ranks and fixed dimensions equal, element types equal. Throws `VisionError('INVALID_INPUT')`
- * describing the first mismatch and what the model expects.
+ * ranks and fixed dimensions equal, element types equal, GPU-buffer feeds only where
+ * `acceptsGpuBuffers` (and large enough). Throws `VisionError('INVALID_INPUT')` describing the
+ * first mismatch and what the model expects.
  *
  * @example
  * ```ts
  * validateFeeds(runner.inputs, { x: { dtype: 'float32', dims: [1, 3, 64, 64], data } });
  * ```
  */
-export function validateFeeds(inputs: readonly TensorInfo[], feeds: Record<string, Feed>): void {
+export function validateFeeds(inputs: readonly TensorInfo[], feeds: Record<string, Feed | GpuBufferFeed>, acceptsGpuBuffers = false): void {
   if (feeds === null || typeof feeds !== 'object') {
     throw new VisionError('INVALID_INPUT', `feeds must be an object of input name → tensor; the model's inputs are ${inputs.map((i) => i.name).join(', ')}`);
   }
@@ -79,6 +97,11 @@ export function validateFeeds(inputs: readonly TensorInfo[], feeds: Record<strin
     }
     if (isTfTensor(feed)) {
       if (feed.isDisposed) throw new VisionError('INVALID_INPUT', `input '${info.name}' is a disposed tensor`);
+    } else if (isGpuBufferFeed(feed)) {
+      if (!acceptsGpuBuffers) {
+        throw new VisionError('INVALID_INPUT', `input '${info.name}' is a GPU buffer; this runner takes GPU-buffer feeds only on onnxruntime-web's webgpu execution provider`);
+      }
+      checkGpu(info.name, feed);
     } else {
       checkRaw(info.name, feed);
     }

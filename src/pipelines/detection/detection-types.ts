@@ -50,6 +50,7 @@ export interface DetectionRunOptions {
   /**
    * WebGPU backend: make the model input from browser pictures on the GPU (texture + one compute
    * pass, no pixel read back). Default true; `false` uses the tensor path (`fromPixels` + kernels).
+   * ONNX models on onnxruntime-web's webgpu EP get it on onnxruntime's device, fed with no upload.
    */
   gpuSampling?: boolean;
   /** How overlapping boxes are suppressed (default: the model family's, greedy for most). */

@@ -3,7 +3,8 @@ import { toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { InputTransform, Timing } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
-import { type PrepareInputOptions, prepareInput } from '../../preprocess/prepare-input';
+import { type PrepareInputOptions, prepareGpuInput, prepareInput } from '../../preprocess/prepare-input';
+import { type GpuFeedRunner, acceptsGpuFeeds } from '../../runtime/gpu-feed';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 
 /**
@@ -32,7 +33,9 @@ export function now(): number {
  * inference — each timed, with every intermediate tensor freed even when a stage throws.
  * Tensors the caller passed are never disposed. Every error is a `VisionError`: a raw one from
  * reading or preparing the image becomes `INVALID_INPUT` (the runners already turn theirs into
- * `INFERENCE_FAILED`), with the original as `cause`.
+ * `INFERENCE_FAILED`), with the original as `cause`. A runner that reads inputs from GPU
+ * buffers (onnxruntime-web on webgpu) gets browser pictures sampled on its own device
+ * (`prepareGpuInput`): no pixel crosses to the CPU, only the outputs come back.
  *
  * @example
  * ```ts
@@ -42,6 +45,10 @@ export function now(): number {
 export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions = {}): Promise<StageOutputs> {
   const started = now();
   const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
+  if (acceptsGpuFeeds(runner)) {
+    const onGpu = await inferOnGpu(runner, spec, image, sampling, dtype, started);
+    if (onGpu) return onGpu;
+  }
   const prepared = await prepareInput(image, { ...spec.input, dtype }, sampling).catch((error: unknown) => {
     throw toVisionError(error, 'INVALID_INPUT', 'could not read or prepare the image for the model');
   });
@@ -55,6 +62,24 @@ export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, i
     return { outputs, transform: prepared.transform, timing: { preprocess: preprocessed - started, inference: now() - preprocessed }, started };
   } finally {
     tf.dispose(intermediates);
+  }
+}
+
+/** The GPU-input path of {@link preprocessAndInfer}, or `undefined` where it does not apply. */
+async function inferOnGpu(runner: GpuFeedRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions, dtype: 'float32' | 'int32', started: number): Promise<StageOutputs | undefined> {
+  const prepared = await prepareGpuInput(image, { ...spec.input, dtype }, runner.gpuDevice, sampling).catch((error: unknown) => {
+    throw toVisionError(error, 'INVALID_INPUT', 'could not read or prepare the image for the model');
+  });
+  if (!prepared) return undefined;
+  const preprocessed = now();
+  const { input, transform } = prepared;
+  try {
+    // Some exports (torchvision's detectors) take one unbatched image: drop the batch axis.
+    const dims = runner.inputs[0].shape.length === 3 ? input.dims.slice(1) : [...input.dims];
+    const outputs = await runner.run({ [runner.inputs[0].name]: { dtype: input.dtype, dims, gpuBuffer: input.buffer } }, { outputs: spec.outputs });
+    return { outputs, transform, timing: { preprocess: preprocessed - started, inference: now() - preprocessed }, started };
+  } finally {
+    input.release();
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import type { GpuBufferHandle } from '../../runtime/gpu-feed';
 import type { SamplePlan } from '../sampling/sample-plan';
 import { type OutputLayout, type SampleTarget, outputLayout } from '../sampling/sample-output';
 import { PARAMS_BYTES, type ShaderOutput, WORKGROUP_SIZE, sampleShaderSource } from './sample-shader';
@@ -44,13 +45,42 @@ export interface GpuPicture {
 export interface GpuAllocations {
   texturesInUse: number;
   texturesFree: number;
+  /** Every buffer the sampler holds, model-input buffers of {@link GpuSampler.sampleToBuffer} included. */
   buffers: number;
+  /** Model-input buffers handed out by {@link GpuSampler.sampleToBuffer} and not yet released. */
+  inputBuffersInUse: number;
+}
+
+/**
+ * A model input sampled into a pooled GPU buffer by {@link GpuSampler.sampleToBuffer}: its
+ * shape and dtype, and `release()` to hand the buffer back once the model has read it.
+ *
+ * @example
+ * ```ts
+ * const input = sampler.sampleToBuffer(picture, plan, target);
+ * try { await runner.run({ images: { dtype: input.dtype, dims: input.dims, gpuBuffer: input.buffer } }); } finally { input.release(); }
+ * ```
+ */
+export interface GpuSampledInput {
+  buffer: GpuBufferHandle;
+  dims: [number, number, number, number];
+  dtype: 'float32' | 'int32';
+  release(): void;
 }
 
 /** Free textures kept per sampler; more are destroyed when released. */
 const FREE_TEXTURES_KEPT = 4;
 
+/** Free model-input buffers kept per size; more are destroyed when released. */
+const FREE_FEEDS_KEPT = 2;
+
 const isVideoFrame = (source: GpuPictureSource): source is VideoFrame => typeof VideoFrame === 'function' && source instanceof VideoFrame;
+
+/** Bytes of a sampled input: 3 values of 4 bytes per pixel. */
+const inputBytes = (target: SampleTarget): number => 12 * target.width * target.height;
+
+const inputShape = (target: SampleTarget): [number, number, number, number] =>
+  target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
 
 function shaderOutput(target: SampleTarget): ShaderOutput {
   if (target.dtype === 'float32') return 'float32';
@@ -72,6 +102,8 @@ export class GpuSampler {
   private readonly freeTextures: GPUTexture[] = [];
   private texturesInUse = 0;
   private readonly outputs = new Map<number, GPUBuffer>();
+  private readonly freeFeeds = new Map<number, GPUBuffer[]>();
+  private feedsInUse = 0;
   private positions: GPUBuffer | undefined;
   private readonly params: GPUBuffer;
   /** How this device takes a VideoFrame: imported, copied, or copied through an ImageBitmap (unknown until tried). */
@@ -165,12 +197,46 @@ export class GpuSampler {
    * the caller owns, with `target`'s normalisation, channel order, layout and dtype.
    */
   sample(picture: GpuPicture, plan: SamplePlan, target: SampleTarget): tf.Tensor4D {
+    const result = this.outputBuffer(inputBytes(target));
+    this.dispatch(picture, plan, target, result);
+    // tfjs copies the buffer on the GPU into one of its own (same usage: hence COPY_DST) and submits at once,
+    // so the pooled buffer is free for the next sample
+    return tf.tensor({ buffer: result, zeroCopy: false }, inputShape(target), target.dtype) as tf.Tensor4D;
+  }
+
+  /**
+   * Samples `plan` out of an opened picture into a pooled GPU buffer of this device (for a
+   * runtime that reads its inputs from GPU buffers, e.g. onnxruntime-web's webgpu EP). The
+   * buffer holds the input until `release()`; call it once the model run that reads it is done.
+   */
+  sampleToBuffer(picture: GpuPicture, plan: SamplePlan, target: SampleTarget): GpuSampledInput {
+    const bytes = inputBytes(target);
+    const free = this.freeFeeds.get(bytes);
+    const buffer = free?.pop() ?? this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.feedsInUse++;
+    this.dispatch(picture, plan, target, buffer);
+    let released = false;
+    return {
+      buffer,
+      dims: inputShape(target),
+      dtype: target.dtype,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.feedsInUse--;
+        const list = this.freeFeeds.get(bytes) ?? [];
+        list.push(buffer);
+        this.freeFeeds.set(bytes, list);
+        while (list.length > FREE_FEEDS_KEPT) list.shift()!.destroy();
+      },
+    };
+  }
+
+  /** Records and submits the one compute pass that writes `plan`'s samples into `result`. */
+  private dispatch(picture: GpuPicture, plan: SamplePlan, target: SampleTarget, result: GPUBuffer): void {
     const layout = outputLayout(target);
-    const output = shaderOutput(target);
     const { resource, kind } = picture.bind();
-    const pipeline = this.pipeline(kind, output);
-    const values = 3 * target.width * target.height;
-    const result = this.outputBuffer(values * 4);
+    const pipeline = this.pipeline(kind, shaderOutput(target));
     const positions = this.writePositions(plan, layout);
     this.writeParams(picture, layout);
     const bindGroup = this.device.createBindGroup({
@@ -178,7 +244,7 @@ export class GpuSampler {
       entries: [
         { binding: 0, resource },
         { binding: 1, resource: { buffer: positions } },
-        { binding: 2, resource: { buffer: result, size: values * 4 } },
+        { binding: 2, resource: { buffer: result, size: 12 * target.width * target.height } },
         { binding: 3, resource: { buffer: this.params } },
       ],
     });
@@ -189,15 +255,18 @@ export class GpuSampler {
     pass.dispatchWorkgroups(Math.ceil(target.width / WORKGROUP_SIZE), Math.ceil(target.height / WORKGROUP_SIZE));
     pass.end();
     this.device.queue.submit([encoder.finish()]);
-    const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
-    // tfjs copies the buffer on the GPU into one of its own (same usage: hence COPY_DST) and submits at once,
-    // so the pooled buffer is free for the next sample
-    return tf.tensor({ buffer: result, zeroCopy: false }, shape, target.dtype) as tf.Tensor4D;
   }
 
   /** The GPU objects held now. */
   allocations(): GpuAllocations {
-    return { texturesInUse: this.texturesInUse, texturesFree: this.freeTextures.length, buffers: this.outputs.size + (this.positions ? 1 : 0) + 1 };
+    let feedsFree = 0;
+    for (const list of this.freeFeeds.values()) feedsFree += list.length;
+    return {
+      texturesInUse: this.texturesInUse,
+      texturesFree: this.freeTextures.length,
+      buffers: this.outputs.size + (this.positions ? 1 : 0) + 1 + this.feedsInUse + feedsFree,
+      inputBuffersInUse: this.feedsInUse,
+    };
   }
 
   private pipeline(kind: 'texture' | 'external', output: ShaderOutput): GPUComputePipeline {
@@ -268,8 +337,14 @@ export class GpuSampler {
 
 const samplers = new WeakMap<GPUDevice, GpuSampler>();
 
+function tfjsDevice(): GPUDevice | undefined {
+  if (tf.getBackend() !== 'webgpu') return undefined;
+  return (tf.backend() as unknown as { device?: GPUDevice }).device;
+}
+
 /**
- * The GPU sampler of the active tfjs backend's device, or `undefined` off WebGPU.
+ * The GPU sampler of `device` (one per device), or by default of the active tfjs backend's
+ * device — `undefined` off WebGPU.
  *
  * @example
  * ```ts
@@ -277,9 +352,7 @@ const samplers = new WeakMap<GPUDevice, GpuSampler>();
  * console.log(sampler ? 'model inputs are made on the GPU' : 'CPU path');
  * ```
  */
-export function gpuSamplerFor(): GpuSampler | undefined {
-  if (tf.getBackend() !== 'webgpu') return undefined;
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+export function gpuSamplerFor(device: GPUDevice | undefined = tfjsDevice()): GpuSampler | undefined {
   if (!device) return undefined;
   let sampler = samplers.get(device);
   if (!sampler) {

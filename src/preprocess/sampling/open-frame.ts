@@ -59,7 +59,8 @@ export interface OpenFrameOptions {
   /**
    * On the WebGPU backend, put browser pictures into a GPU texture and make model inputs there
    * with one compute pass (no pixel read back to the CPU). Default true; `false` keeps the
-   * tensor path (`tf.browser.fromPixels` and resize kernels).
+   * tensor path (`tf.browser.fromPixels` and resize kernels). The same switch governs
+   * `prepareGpuInput` (models on onnxruntime-web's webgpu EP).
    */
   gpuSampling?: boolean;
 }

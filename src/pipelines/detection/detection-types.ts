@@ -51,6 +51,13 @@ export interface DetectionRunOptions {
    * pass, no pixel read back). Default true; `false` uses the tensor path (`fromPixels` + kernels).
    */
   gpuSampling?: boolean;
+  /**
+   * WebGPU backend, YOLO families (yolov8, yolov5, yolov5-normalized) on tfjs: keep the output
+   * on the GPU, keep the anchors whose best class score passes `threshold` there (one compute
+   * pass), and read back only those rows (same candidates and detections as the full readback).
+   * Default false; ignored (full readback) on other backends and families.
+   */
+  gpuCandidates?: boolean;
   /** How overlapping boxes are suppressed (default: the model family's, greedy for most). */
   nms?: DetectionNms;
   /** Test-time augmentation: also run the flipped / shrunk image and merge the boxes (by WBF unless `tta.merge` says otherwise). */
@@ -88,4 +95,6 @@ export interface DetectionOptions extends BasePipelineOptions, DetectionRunOptio
 export interface DetectionResult extends TimedResult {
   /** In video mode each detection also has a stable `trackId`. */
   detections: (Detection & { trackId?: number })[];
+  /** With `gpuCandidates` on WebGPU: the anchor rows read back out of the output's, and the bytes read. */
+  gpuCandidates?: { rows: number; totalRows: number; bytesRead: number };
 }

@@ -16,3 +16,5 @@ export type { PackedModelSource } from './packed-model';
 export type { TfjsModelFiles } from './tfjs-artifacts';
 export { parseClassNames, readOnnxMetadata } from './onnx-metadata';
 export { layerFeatureModel } from './layer-features';
+export { GpuRowFilter, gpuRowFilterFor } from './gpu/gpu-row-filter';
+export type { FilteredRows, RowFilterAllocations, RowFilterRule } from './gpu/gpu-row-filter';

@@ -108,11 +108,14 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    * const outputs = await detector.runner.run({ [detector.runner.inputs[0].name]: input }, { outputs: detector.spec.outputs });
    * const detections = detector.detectionsFromOutputs(outputs, transform, { threshold: 0.05 });
    * ```
+   *
+   * `gpuRows`: the YOLO output holds only these anchor rows, channels-last (`[1, K, width]`, what
+   * `inferWithGpuCandidates` or `GpuRowFilter.filter` read back).
    */
-  detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}): Detection[] {
+  detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}, gpuRows?: Int32Array): Detection[] {
     this.assertUsable();
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
-    return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 })).detections;
+    return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 }), gpuRows).detections;
   }
 
   /** The checked thresholds and NMS method of one run (bad options fail before the model runs). */

@@ -144,6 +144,17 @@ describe('YOLO candidates filtered on the GPU (YOLOv5s output on tfjs-webgpu, Sw
     console.log(`threshold ${threshold}: ${r.gpu.keptRows.length} of 25200 rows, ${r.gpu.bytesRead} B vs ${r.fullBytes} B; download+decode+NMS ${r.gpu.ms.toFixed(1)} ms (GPU filter) vs ${r.cpu.ms.toFixed(1)} ms (full), SwiftShader`);
   });
 
+  it('YOLOv8 layout ([1, 84, N] channels-first, no objectness): the same candidates from the kept rows', async () => {
+    const r = await call<{ cpu: { candidates: Candidates }; gpu: { candidates: Candidates; counts: { mapAsync: number; mappedBytes: number }; bytesRead: number; keptRows: number[]; width: number }; fullBytes: number }>('compareV8', 0.25);
+    expect(r.fullBytes).toBe(84 * 25200 * 4);
+    expect(r.gpu.width).toBe(84);
+    expect(r.cpu.candidates.rowIndices.length).toBeGreaterThan(10);
+    // no gate: the GPU compares the same float32 scores with the same threshold, so exactly the candidate anchors
+    expect(r.gpu.keptRows).toEqual(r.cpu.candidates.rowIndices);
+    expect(r.gpu.counts).toEqual({ mapAsync: 2, mappedBytes: 4 + r.gpu.keptRows.length * 85 * 4 });
+    expectSameCandidates(r.gpu.candidates, r.cpu.candidates);
+  });
+
   it('keeps tensors and GPU buffers flat over repeated frames', async () => {
     await call<Compared>('compare', 0.25);
     const before = await call<Memory>('memory');

@@ -110,6 +110,33 @@ window.gpuTest = {
     };
   },
 
+  /**
+   * The same output as a YOLOv8-style export sees it — `[1, 84, 25200]` channels-first, boxes in
+   * input pixels, class scores `objectness × class` (no objectness column) — made on the GPU
+   * from the current output, decoded by `decodeYoloV8` both ways.
+   */
+  async compareV8(threshold) {
+    const v8 = tf.tidy(() => {
+      const rows = current.output.squeeze([0]);
+      const boxes = rows.slice([0, 0], [-1, 4]).mul(640);
+      const scores = rows.slice([0, 5], [-1, 80]).mul(rows.slice([0, 4], [-1, 1]));
+      return tf.concat([boxes, scores], 1).transpose().expandDims(0);
+    });
+    await tf.backend().device.queue.onSubmittedWorkDone();
+    const options = { threshold, numClasses: 80 };
+    const full = { dtype: 'float32', dims: v8.shape, data: await v8.clone().data() };
+    const cpu = vp.decodeYoloV8(full, options);
+    const v8Spec = vp.yoloModel({ url: 'unused.json', version: 'v8', inputSize: 640, format: 'tfjs', labels: spec.labels });
+    resetCounts();
+    const kept = await vp.gpuRowFilterFor().filter(v8, vp.yoloRowRule(v8.shape, v8Spec, threshold));
+    const gpuCounts = { ...counts };
+    const gpu = candidatesOf(vp.decodeYoloV8({ dtype: 'float32', dims: [1, kept.rows.length, kept.width], data: kept.data }, { ...options, layout: 'channels-last' }));
+    gpu.rowIndices = gpu.rowIndices.map((k) => kept.rows[k]);
+    const fullBytes = v8.size * 4;
+    v8.dispose();
+    return { cpu: { candidates: candidatesOf(cpu) }, gpu: { candidates: gpu, counts: gpuCounts, bytesRead: kept.bytesRead, keptRows: [...kept.rows], width: kept.width }, fullBytes };
+  },
+
   /** The detection pipeline end to end with gpuCandidates on photo n (a full YOLOv5s run). */
   async run(n, gpuCandidates) {
     const image = new Image();

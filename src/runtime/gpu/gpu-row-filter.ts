@@ -92,18 +92,13 @@ const SHAPES_KEPT = 2;
  */
 export class GpuRowFilter {
   private pipeline: GPUComputePipeline | undefined;
-  private readonly params: GPUBuffer;
-  private readonly counter: GPUBuffer;
-  private readonly countStaging: GPUBuffer;
+  /** Parameters, the atomic counter and its staging copy: made on the first call. */
+  private fixed: { params: GPUBuffer; counter: GPUBuffer; countStaging: GPUBuffer } | undefined;
   private rowsStaging: GPUBuffer | undefined;
   private readonly shapes = new Map<string, ShapeBuffers>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly device: GPUDevice) {
-    this.params = device.createBuffer({ size: ROW_FILTER_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.counter = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    this.countStaging = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  }
+  constructor(readonly device: GPUDevice) {}
 
   /**
    * The rows of `output` (a float32 `[1, A, B]` tfjs-webgpu tensor, not disposed) that pass
@@ -121,34 +116,44 @@ export class GpuRowFilter {
 
   /** The GPU buffers held now. */
   allocations(): RowFilterAllocations {
-    return { buffers: 3 + (this.rowsStaging ? 1 : 0) + this.shapes.size * 2 };
+    return { buffers: (this.fixed ? 3 : 0) + (this.rowsStaging ? 1 : 0) + this.shapes.size * 2 };
+  }
+
+  private fixedBuffers(): { params: GPUBuffer; counter: GPUBuffer; countStaging: GPUBuffer } {
+    this.fixed ??= {
+      params: this.device.createBuffer({ size: ROW_FILTER_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+      counter: this.device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }),
+      countStaging: this.device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    };
+    return this.fixed;
   }
 
   private async filterNow(output: tf.Tensor, rule: RowFilterRule): Promise<FilteredRows> {
     const { rows, width } = checkShape(output, rule);
     if (rows === 0) return { rows: new Int32Array(0), data: new Float32Array(0), width, totalRows: 0, bytesRead: 0 };
     const buffers = this.shapeBuffers(rows, width);
+    const { params, counter, countStaging } = this.fixedBuffers();
     const gpuData = gpuDataOf(output);
     try {
       if (!gpuData.buffer) throw new VisionError('BACKEND_UNAVAILABLE', 'the output tensor has no WebGPU buffer (is the tfjs backend webgpu?)');
-      this.writeParams(rows, width, rule);
+      this.device.queue.writeBuffer(params, 0, paramsBlock(rows, width, rule));
       const encoder = this.device.createCommandEncoder();
-      encoder.clearBuffer(this.counter);
+      encoder.clearBuffer(counter);
       const pass = encoder.beginComputePass();
       pass.setPipeline(this.computePipeline());
-      pass.setBindGroup(0, this.bindGroup(gpuData.buffer, rows * width * 4, buffers));
+      pass.setBindGroup(0, this.bindGroup(gpuData.buffer, rows * width * 4, buffers, counter, params));
       const groups = Math.ceil(rows / ROW_FILTER_WORKGROUP);
       const x = Math.min(groups, 65535);
       pass.dispatchWorkgroups(x, Math.ceil(groups / x));
       pass.end();
-      encoder.copyBufferToBuffer(this.counter, 0, this.countStaging, 0, 4);
+      encoder.copyBufferToBuffer(counter, 0, countStaging, 0, 4);
       this.device.queue.submit([encoder.finish()]);
     } finally {
       gpuData.tensorRef.dispose();
     }
-    await this.countStaging.mapAsync(GPUMapMode.READ, 0, 4);
-    const count = Math.min(new Uint32Array(this.countStaging.getMappedRange(0, 4))[0], rows);
-    this.countStaging.unmap();
+    await countStaging.mapAsync(GPUMapMode.READ, 0, 4);
+    const count = Math.min(new Uint32Array(countStaging.getMappedRange(0, 4))[0], rows);
+    countStaging.unmap();
     const kept = count > 0 ? await this.readRows(buffers, count, width) : { data: new Float32Array(0), index: new Int32Array(0) };
     return { ...sortedByRow(kept.data, kept.index, width), width, totalRows: rows, bytesRead: 4 + count * (width + 1) * 4 };
   }
@@ -206,26 +211,29 @@ export class GpuRowFilter {
     return this.pipeline;
   }
 
-  private bindGroup(source: GPUBuffer, sourceBytes: number, buffers: ShapeBuffers): GPUBindGroup {
+  private bindGroup(source: GPUBuffer, sourceBytes: number, buffers: ShapeBuffers, counter: GPUBuffer, params: GPUBuffer): GPUBindGroup {
     return this.device.createBindGroup({
       layout: this.computePipeline().getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: source, size: sourceBytes } },
-        { binding: 1, resource: { buffer: this.counter } },
+        { binding: 1, resource: { buffer: counter } },
         { binding: 2, resource: { buffer: buffers.kept } },
         { binding: 3, resource: { buffer: buffers.keptRows } },
-        { binding: 4, resource: { buffer: this.params } },
+        { binding: 4, resource: { buffer: params } },
       ],
     });
   }
 
-  private writeParams(rows: number, width: number, rule: RowFilterRule): void {
-    const block = new ArrayBuffer(ROW_FILTER_PARAMS_BYTES);
-    const channelsFirst = rule.layout === 'channels-first';
-    new Uint32Array(block, 0, 8).set([rows, width, channelsFirst ? 1 : width, channelsFirst ? rows : 1, rule.firstScore, rule.numScores, rule.gate ?? NO_GATE, rows]);
-    new Float32Array(block, 32, 2).set([rule.threshold, rule.threshold * GATED_SLACK]);
-    this.device.queue.writeBuffer(this.params, 0, block);
-  }
+
+}
+
+/** The shader's uniform block for one call. */
+function paramsBlock(rows: number, width: number, rule: RowFilterRule): ArrayBuffer {
+  const block = new ArrayBuffer(ROW_FILTER_PARAMS_BYTES);
+  const channelsFirst = rule.layout === 'channels-first';
+  new Uint32Array(block, 0, 8).set([rows, width, channelsFirst ? 1 : width, channelsFirst ? rows : 1, rule.firstScore, rule.numScores, rule.gate ?? NO_GATE, rows]);
+  new Float32Array(block, 32, 2).set([rule.threshold, rule.threshold * GATED_SLACK]);
+  return block;
 }
 
 /** Rows and width of a `[1, A, B]` float32 output under `rule`, or `INVALID_INPUT`. */

@@ -103,6 +103,8 @@ export class GpuRowFilter {
   /**
    * The rows of `output` (a float32 `[1, A, B]` tfjs-webgpu tensor, not disposed) that pass
    * `rule`. The output never comes back whole: only a 4-byte count, then the kept rows.
+   * NaN scores are not handled as the CPU decoders handle them (they ignore a NaN class score;
+   * WGSL's `max` may propagate it and drop the row): real model outputs have none.
    *
    * @throws VisionError `INVALID_INPUT` for a tensor that is not float32 `[1, A, B]` or whose
    * columns do not hold the rule's score (and gate) columns; `BACKEND_UNAVAILABLE` when the

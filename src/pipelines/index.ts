@@ -15,6 +15,8 @@ export type { DetectionOptions, DetectionResult, DetectionRunOptions } from './d
 export { NMS_METHODS } from './detection/detection-types';
 export type { DetectionNms } from './detection/detection-types';
 export { detectionViews } from './detection/detection-tta';
+export { canFilterCandidatesOnGpu, inferWithGpuCandidates, yoloRowRule } from './detection/gpu-candidates';
+export type { GpuCandidateOutputs } from './detection/gpu-candidates';
 export type { DetectionTta, DetectionView } from './detection/detection-tta';
 export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
 export { nextCropRegion } from './pose/next-crop-region';

@@ -23,3 +23,5 @@ export { WorkerConnection } from './worker-connection';
 export type { WorkerConnectionOptions } from './worker-connection';
 export { toTransferable } from './worker-transfer';
 export type { TransferableInput } from './worker-transfer';
+export { GpuRowFilter, gpuRowFilterFor } from './gpu/gpu-row-filter';
+export type { FilteredRows, RowFilterAllocations, RowFilterRule } from './gpu/gpu-row-filter';

@@ -12,6 +12,7 @@ import { decodeYoloEnd2End } from '../../postprocess/detection/yolo-end2end';
 import { decodeYoloV5 } from '../../postprocess/detection/yolo-v5';
 import { decodeYoloV8 } from '../../postprocess/detection/yolo-v8';
 import type { YoloFormat } from '../../postprocess/detection/yolo-postprocess';
+import type { YoloLayout } from '../../postprocess/detection/yolo-common';
 import type { KeypointedCandidates, SuppressionMethod } from '../../postprocess/nms/suppress';
 import { firstOutput, outputNamed, tensorNumbers } from '../shared/outputs';
 import type { DetectionRunOptions } from './detection-types';
@@ -32,6 +33,8 @@ export interface DecodeContext {
   /** Caps what NMS-free outputs decode (end-to-end YOLO); suppression applies it to the rest. */
   maxDetections: number;
   options: DetectionRunOptions;
+  /** The layout of a YOLO output when it is not the export's own: `'channels-last'` for rows filtered on the GPU. */
+  outputLayout?: YoloLayout;
 }
 
 /**
@@ -72,14 +75,14 @@ function gflLevels(outputs: Record<string, RawTensor>, spec: ModelSpec): { level
 }
 
 function yolo(format: YoloFormat): DetectionDecoder {
-  return (outputs, { spec, threshold, maxDetections, options }) => {
+  return (outputs, { spec, threshold, maxDetections, options, outputLayout }) => {
     const output = firstOutput(outputs, spec);
     const numExtras = spec.head?.numExtras;
     if (format === 'end2end') {
       return { ...decodeYoloEnd2End(output, { threshold, numExtras, classes: options.classes, maxDetections }), suppression: 'none' };
     }
     const decode = format === 'v5' ? decodeYoloV5 : decodeYoloV8;
-    return decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras });
+    return decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras, layout: outputLayout });
   };
 }
 

@@ -12,10 +12,11 @@ import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
-import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
+import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
+import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
 import { detectionViews, renderDetectionView, unmapDetectionView } from './detection-tta';
 import { type DetectionOptions, type DetectionResult, type DetectionRunOptions, NMS_METHODS } from './detection-types';
 
@@ -83,7 +84,16 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const settings = this.settings(merged);
     if (merged.tta) return this.runAugmented(input, merged, settings);
     const gpuSampling = optionalBoolean(merged.gpuSampling, 'gpuSampling');
-    const stage = await preprocessAndInfer(this.runner, this.spec, input, { resizeOnCapture: merged.resizeOnCapture ?? false, gpuSampling });
+    const sampling = { resizeOnCapture: merged.resizeOnCapture ?? false, gpuSampling };
+    const runner = this.runner;
+    if (optionalBoolean(merged.gpuCandidates, 'gpuCandidates') && canFilterCandidatesOnGpu(runner, this.spec)) {
+      const stage = await preprocessAndExecute(runner, this.spec, input, sampling, (feeds) => inferWithGpuCandidates(runner, this.spec, feeds, settings.threshold));
+      const postStart = now();
+      const { outputs, rows, totalRows, bytesRead } = stage.result;
+      const result = this.fromOutputs(outputs, stage.transform, merged, settings, () => finishTiming(stage, postStart), rows);
+      return rows ? { ...result, gpuCandidates: { rows: rows.length, totalRows, bytesRead } } : result;
+    }
+    const stage = await preprocessAndInfer(runner, this.spec, input, sampling);
     const postStart = now();
     return this.fromOutputs(stage.outputs, stage.transform, merged, settings, () => finishTiming(stage, postStart));
   }
@@ -98,11 +108,14 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    * const outputs = await detector.runner.run({ [detector.runner.inputs[0].name]: input }, { outputs: detector.spec.outputs });
    * const detections = detector.detectionsFromOutputs(outputs, transform, { threshold: 0.05 });
    * ```
+   *
+   * `gpuRows`: the YOLO output holds only these anchor rows, channels-last (`[1, K, width]`, what
+   * `inferWithGpuCandidates` or `GpuRowFilter.filter` read back).
    */
-  detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}): Detection[] {
+  detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}, gpuRows?: Int32Array): Detection[] {
     this.assertUsable();
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
-    return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 })).detections;
+    return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 }), gpuRows).detections;
   }
 
   /** The checked thresholds and NMS method of one run (bad options fail before the model runs). */
@@ -118,17 +131,18 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   }
 
   /** One model run's outputs → the result: decode, suppress, boxes and keypoints mapped to the image. */
-  private fromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, merged: DetectionRunOptions, settings: RunSettings, timing: () => Timing): DetectionResult {
-    const kept = this.suppress(outputs, transform, merged, settings);
+  private fromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, merged: DetectionRunOptions, settings: RunSettings, timing: () => Timing, gpuRows?: Int32Array): DetectionResult {
+    const kept = this.suppress(outputs, transform, merged, settings, gpuRows);
     const boxes = scaleBoxesToSource(kept.boxes, transform);
     const keypoints = (k: number) => keypointsOf(kept, k, transform, this.spec.head?.ssd?.keypointNames);
     return this.result({ ...kept, boxes }, transform, timing(), keypoints);
   }
 
-  /** Decode and suppress one model run (boxes in model-input pixels). */
-  private suppress(outputs: Record<string, RawTensor>, transform: InputTransform, merged: DetectionRunOptions, settings: RunSettings): SuppressedCandidates {
+  /** Decode and suppress one model run (boxes in model-input pixels); `gpuRows`: the YOLO output holds only these anchors (filtered on the GPU). */
+  private suppress(outputs: Record<string, RawTensor>, transform: InputTransform, merged: DetectionRunOptions, settings: RunSettings, gpuRows?: Int32Array): SuppressedCandidates {
     const { threshold, iouThreshold, maxDetections } = settings;
-    const decoded = this.decode(outputs, { spec: this.spec, transform, threshold, maxDetections, options: merged });
+    const context = { spec: this.spec, transform, threshold, maxDetections, options: merged };
+    const decoded = gpuRows ? withOriginalRows(this.decode(outputs, { ...context, outputLayout: 'channels-last' }), gpuRows) : this.decode(outputs, context);
     return suppressCandidates(keepClasses(decoded, merged.classes), {
       method: merged.nms ?? decoded.suppression ?? 'greedy',
       iouThreshold,
@@ -243,8 +257,9 @@ export async function createDetectionPipeline(options: DetectionOptions = {}): P
   const model = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, tracker, nms, tta } = options;
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, gpuCandidates, tracker, nms, tta } = options;
     if (tta) detectionViews(tta);
-    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, nms, tta }, tracker);
+    optionalBoolean(gpuCandidates, 'gpuCandidates');
+    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, gpuCandidates, nms, tta }, tracker);
   });
 }

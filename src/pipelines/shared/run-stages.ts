@@ -43,6 +43,11 @@ export function now(): number {
  * ```
  */
 export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions = {}): Promise<StageOutputs> {
+  if (acceptsGpuFeeds(runner)) {
+    const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
+    const onGpu = await inferOnGpu(runner, spec, image, sampling, dtype, now());
+    if (onGpu) return onGpu;
+  }
   const stage = await preprocessAndExecute(runner, spec, image, sampling, (feeds) => runner.run(feeds, { outputs: spec.outputs }));
   return { ...stage, outputs: stage.result };
 }
@@ -50,7 +55,8 @@ export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, i
 /**
  * {@link preprocessAndInfer} with the inference step given: `infer` gets the feeds (freed
  * afterwards) and returns what the caller needs from the model — e.g. outputs kept on the GPU
- * and filtered there before anything is read back.
+ * and filtered there before anything is read back. Feeds are always tensors here (the GPU-buffer
+ * feeds of onnxruntime-web's webgpu runner are {@link preprocessAndInfer}'s).
  *
  * @example
  * ```ts
@@ -66,10 +72,6 @@ export async function preprocessAndExecute<T>(
 ): Promise<Omit<StageOutputs, 'outputs'> & { result: T }> {
   const started = now();
   const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
-  if (acceptsGpuFeeds(runner)) {
-    const onGpu = await inferOnGpu(runner, spec, image, sampling, dtype, started);
-    if (onGpu) return onGpu;
-  }
   const prepared = await prepareInput(image, { ...spec.input, dtype }, sampling).catch((error: unknown) => {
     throw toVisionError(error, 'INVALID_INPUT', 'could not read or prepare the image for the model');
   });

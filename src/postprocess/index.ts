@@ -44,6 +44,8 @@ export { torchvisionDefaultBoxes, defaultBoxesPerLocation, SSDLITE320_DEFAULT_BO
 export type { DefaultBoxOptions } from './detection/torchvision-ssd-boxes';
 export { decodeMediapipeSsd } from './detection/mediapipe-ssd';
 export type { MediapipeSsdDecodeOptions, KeypointCandidates } from './detection/mediapipe-ssd';
+export { decodeMediapipeRows } from './detection/mediapipe-rows';
+export type { MediapipeRowDetection, MediapipeRowsOptions } from './detection/mediapipe-rows';
 export { decodeTorchvisionBoxes, decodeTorchvisionSsd, postprocessTorchvisionSsd } from './detection/torchvision-ssd';
 export type { BoxCoderOptions, TorchvisionSsdOptions, TorchvisionSsdHeadOutputs } from './detection/torchvision-ssd';
 export { COCO_ID_TO_80, decodeTfObjectDetection } from './detection/tf-object-detection';

@@ -1,0 +1,93 @@
+/**
+ * Decoding the single-class MediaPipe SSD detectors (BlazeFace, the palm detector): rows of score
+ * logit, box and K keypoints as anchor offsets in input pixels, with MediaPipe's anchors and
+ * `TensorsToDetectionsCalculator` decoding, then greedy class-agnostic NMS.
+ */
+import { VisionError } from '../../core/errors';
+import { suppressCandidates } from '../nms/suppress';
+import { decodeMediapipeSsd } from './mediapipe-ssd';
+import { type MediapipeAnchorOptions, mediapipeSsdAnchors } from './mediapipe-ssd-anchors';
+
+/**
+ * One detection in detector-input pixels: box (x1, y1, x2, y2), score 0–1 and K keypoints (x, y).
+ *
+ * @example
+ * ```ts
+ * const [firstX, firstY] = detection.keypoints;
+ * ```
+ */
+export interface MediapipeRowDetection {
+  box: Float32Array;
+  score: number;
+  keypoints: Float32Array;
+}
+
+/**
+ * What {@link decodeMediapipeRows} needs besides the rows.
+ *
+ * @example
+ * ```ts
+ * const options: MediapipeRowsOptions = { what: 'palm detector', keypoints: 7, minScore: 0.5, iouThreshold: 0.3, maxDetections: 2 };
+ * ```
+ */
+export interface MediapipeRowsOptions {
+  /** The model's name, for the error message. */
+  what: string;
+  /** Keypoints per row. */
+  keypoints: number;
+  /** Rows scoring below this (after the sigmoid) are dropped. */
+  minScore: number;
+  /** Greedy NMS overlap. */
+  iouThreshold: number;
+  /** Most detections kept, best first. */
+  maxDetections: number;
+}
+
+const anchorCache = new WeakMap<MediapipeAnchorOptions, Float32Array>();
+
+function anchorsOf(options: MediapipeAnchorOptions): Float32Array {
+  let anchors = anchorCache.get(options);
+  if (!anchors) {
+    anchors = mediapipeSsdAnchors(options);
+    anchorCache.set(options, anchors);
+  }
+  return anchors;
+}
+
+/**
+ * Decodes `[1, anchors, 1 + 4 + 2K]` detector rows into detections, best first (the anchors of
+ * one options object are generated once).
+ *
+ * @throws VisionError `MODEL_FORMAT` when `rows` is not anchors × (5 + 2K) values.
+ *
+ * @example
+ * ```ts
+ * const faces = decodeMediapipeRows(data, BLAZEFACE_FRONT_ANCHORS, { what: 'face detector', keypoints: 6, minScore: 0.5, iouThreshold: 0.3, maxDetections: 10 });
+ * ```
+ */
+export function decodeMediapipeRows(rows: ArrayLike<number>, anchorOptions: MediapipeAnchorOptions, options: MediapipeRowsOptions): MediapipeRowDetection[] {
+  const row = 1 + 4 + options.keypoints * 2;
+  const anchors = anchorsOf(anchorOptions);
+  const n = anchors.length / 4;
+  if (rows.length !== n * row) throw new VisionError('MODEL_FORMAT', `${options.what} output has ${rows.length} values; expected [1, ${n}, ${row}]`);
+  const scores = new Float32Array(n);
+  const coords = new Float32Array(n * (row - 1));
+  for (let i = 0; i < n; i++) {
+    scores[i] = rows[i * row];
+    for (let j = 1; j < row; j++) coords[i * (row - 1) + j - 1] = rows[i * row + j];
+  }
+  const width = anchorOptions.inputSizeWidth;
+  const height = anchorOptions.inputSizeHeight;
+  const candidates = decodeMediapipeSsd(coords, scores, anchors, {
+    inputWidth: width, inputHeight: height, xScale: width, yScale: height, wScale: width, hScale: height,
+    numKeypoints: options.keypoints, reverseOutputOrder: true, sigmoidScore: true, minScoreThresh: options.minScore,
+  });
+  const kept = suppressCandidates(candidates, { method: 'greedy', agnostic: true, iouThreshold: options.iouThreshold, maxDetections: options.maxDetections });
+  const size = options.keypoints * 2;
+  const keypoints = kept.keypoints ?? new Float32Array(kept.scores.length * size);
+  return Array.from(kept.scores, (score, i) => ({
+    box: kept.boxes.slice(i * 4, i * 4 + 4),
+    score,
+    keypoints: keypoints.slice(i * size, (i + 1) * size),
+  }));
+}

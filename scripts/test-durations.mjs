@@ -19,5 +19,6 @@ for (const dir of readdirSync(cacheRoot)) {
   }
 }
 const sorted = Object.fromEntries(Object.entries(table).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)));
-writeFileSync('test/setup/durations.json', `${JSON.stringify(sorted, null, 0).replace(/,"/g, ',\n"').replace('{"', '{\n"').replace(/}$/, '\n}')}\n`);
+const lines = Object.entries(sorted).map(([path, seconds]) => `${JSON.stringify(path)}: ${seconds}`);
+writeFileSync('test/setup/durations.json', `{\n${lines.join(',\n')}\n}\n`);
 console.log(`test/setup/durations.json: ${Object.keys(sorted).length} files, ${Object.values(sorted).reduce((a, b) => a + b, 0).toFixed(0)} s in all`);

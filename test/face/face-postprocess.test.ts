@@ -3,7 +3,9 @@
  * the iris merge layout, and the MediaPipe topology tables' consistency.
  */
 import { describe, expect, it } from 'vitest';
+import { decodeMediapipeSsd } from '../../src/postprocess/detection/mediapipe-ssd';
 import { BLAZEFACE_FRONT_ANCHORS, mediapipeSsdAnchors } from '../../src/postprocess/detection/mediapipe-ssd-anchors';
+import { suppressCandidates } from '../../src/postprocess/nms/suppress';
 import { FACE_DETECTOR_SHORT } from '../../src/models/face-cards';
 import { refineWithAttention } from '../../src/postprocess/face/attention';
 import { decodeFaceDetector } from '../../src/postprocess/face/face-detector';
@@ -47,6 +49,29 @@ describe('decodeFaceDetector', () => {
     expect(faces[0].score).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
     expect(faces[0].keypoints[10]).toBeCloseTo(anchors[100 * 4] * 128 + 5, 4);
     await expectVisionError(Promise.resolve().then(() => decodeFaceDetector(new Float32Array(10), BLAZEFACE_FRONT_ANCHORS)), 'MODEL_FORMAT');
+  });
+
+  it('decoding only the rows whose logit can pass gives what decoding every row gives, scores on the threshold included', () => {
+    const anchors = mediapipeSsdAnchors(BLAZEFACE_FRONT_ANCHORS);
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rows = Float32Array.from({ length: 896 * 17 }, (_, i) => (i % 17 === 0 ? random() * 8 - 6 : random() * 60 - 30));
+    const minScore = 0.4;
+    // rows exactly on the threshold: the float32 logit whose sigmoid is 0.4 and its neighbours
+    const onThreshold = Math.fround(Math.log(minScore / (1 - minScore)));
+    [onThreshold, onThreshold - 1e-7, onThreshold + 1e-7].forEach((logit, k) => (rows[(300 + k) * 17] = logit));
+    const every = decodeMediapipeSsd(rows.filter((_, i) => i % 17 !== 0), rows.filter((_, i) => i % 17 === 0), anchors, {
+      inputWidth: 128, inputHeight: 128, xScale: 128, yScale: 128, wScale: 128, hScale: 128,
+      numKeypoints: 6, reverseOutputOrder: true, sigmoidScore: true, minScoreThresh: minScore,
+    });
+    const kept = suppressCandidates(every, { method: 'greedy', agnostic: true, iouThreshold: 0.3, maxDetections: 50 });
+    const faces = decodeFaceDetector(rows, BLAZEFACE_FRONT_ANCHORS, { minScore, iouThreshold: 0.3, maxFaces: 50 });
+    expect(every.scores.length).toBeGreaterThan(40);
+    expect(faces.length).toBe(kept.scores.length);
+    expect(faces.map((f) => f.score)).toEqual(Array.from(kept.scores));
+    expect(faces.flatMap((f) => Array.from(f.box))).toEqual(Array.from(kept.boxes));
+    expect(faces.flatMap((f) => Array.from(f.keypoints))).toEqual(Array.from(kept.keypoints ?? []));
+    expect(decodeFaceDetector(rows, BLAZEFACE_FRONT_ANCHORS, { minScore: 0.9999 })).toEqual([]);
   });
 });
 

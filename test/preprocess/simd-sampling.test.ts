@@ -56,6 +56,8 @@ function samplePair(frameTensor: tf.Tensor3D, plan: SamplePlan, target: SampleTa
   const direct = sampleInHeap(frame, plan, target);
   const took = direct !== undefined;
   direct?.dispose();
+  // the kernel's input memory is not cleared: leave the block it will likely get dirty
+  if (direct) tf.fill(direct.shape, 77, target.dtype).dispose();
   setSimdSampling(true);
   const simd = sampleFrame(frame, plan, target);
   setSimdSampling(false);

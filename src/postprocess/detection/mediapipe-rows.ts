@@ -70,23 +70,32 @@ export function decodeMediapipeRows(rows: ArrayLike<number>, anchorOptions: Medi
   const anchors = anchorsOf(anchorOptions);
   const n = anchors.length / 4;
   if (rows.length !== n * row) throw new VisionError('MODEL_FORMAT', `${options.what} output has ${rows.length} values; expected [1, ${n}, ${row}]`);
-  const scores = new Float32Array(n);
-  const coords = new Float32Array(n * (row - 1));
-  for (let i = 0; i < n; i++) {
-    scores[i] = rows[i * row];
-    for (let j = 1; j < row; j++) coords[i * (row - 1) + j - 1] = rows[i * row + j];
+  // only rows whose raw logit can pass the threshold are decoded (sigmoid is monotonic; the
+  // margin leaves the exact comparison to the decoder)
+  const minLogit = options.minScore > 0 && options.minScore < 1 ? Math.log(options.minScore / (1 - options.minScore)) - 1e-6 : -Infinity;
+  let kept = 0;
+  for (let i = 0; i < n; i++) if (rows[i * row] >= minLogit) kept++;
+  const scores = new Float32Array(kept);
+  const coords = new Float32Array(kept * (row - 1));
+  const keptAnchors = new Float32Array(kept * 4);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (!(rows[i * row] >= minLogit)) continue;
+    scores[k] = rows[i * row];
+    for (let j = 1; j < row; j++) coords[k * (row - 1) + j - 1] = rows[i * row + j];
+    for (let j = 0; j < 4; j++) keptAnchors[k * 4 + j] = anchors[i * 4 + j];
+    k++;
   }
   const width = anchorOptions.inputSizeWidth;
   const height = anchorOptions.inputSizeHeight;
-  const candidates = decodeMediapipeSsd(coords, scores, anchors, {
+  const candidates = kept === 0 ? { boxes: scores, scores, classIds: new Int32Array(0) } : decodeMediapipeSsd(coords, scores, keptAnchors, {
     inputWidth: width, inputHeight: height, xScale: width, yScale: height, wScale: width, hScale: height,
     numKeypoints: options.keypoints, reverseOutputOrder: true, sigmoidScore: true, minScoreThresh: options.minScore,
   });
-  const kept = suppressCandidates(candidates, { method: 'greedy', agnostic: true, iouThreshold: options.iouThreshold, maxDetections: options.maxDetections });
+  const survivors = suppressCandidates(candidates, { method: 'greedy', agnostic: true, iouThreshold: options.iouThreshold, maxDetections: options.maxDetections });
   const size = options.keypoints * 2;
-  const keypoints = kept.keypoints ?? new Float32Array(kept.scores.length * size);
-  return Array.from(kept.scores, (score, i) => ({
-    box: kept.boxes.slice(i * 4, i * 4 + 4),
+  const keypoints = survivors.keypoints ?? new Float32Array(survivors.scores.length * size);
+  return Array.from(survivors.scores, (score, i) => ({
+    box: survivors.boxes.slice(i * 4, i * 4 + 4),
     score,
     keypoints: keypoints.slice(i * size, (i + 1) * size),
   }));

@@ -23,6 +23,7 @@ type SampleKernel = (
 interface WasmBackendInternals {
   wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'int32' | 'float32'): tf.TensorInfo;
 }
 
 const FLOAT_FRAME = 1;
@@ -80,7 +81,7 @@ function wasmBackend(): WasmBackendInternals | undefined {
   if (tf.getBackend() !== 'wasm') return undefined;
   const backend = tf.backend() as unknown as Partial<WasmBackendInternals>;
   const wasm = backend.wasm;
-  if (!wasm || !backend.dataIdMap || typeof wasm._malloc !== 'function' || typeof wasm._free !== 'function') return undefined;
+  if (!wasm || !backend.dataIdMap || typeof wasm._malloc !== 'function' || typeof wasm._free !== 'function' || typeof backend.makeOutput !== 'function') return undefined;
   return backend as WasmBackendInternals;
 }
 
@@ -176,11 +177,12 @@ export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleT
   if (pointer === 0) return undefined;
   let input: tf.Tensor4D | undefined;
   try {
-    input = tf.fill(shape, 0, target.dtype) as tf.Tensor4D;
+    // uncleared memory: the kernel writes every sample inside the frame, fillPad every other one
+    input = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, target.dtype)) as tf.Tensor4D;
     const output = backend.dataIdMap.get(input.dataId)!.memoryOffset;
     new Uint8Array(memory.buffer, pointer, bytes.byteLength).set(bytes);
     const size = 3 * target.width * target.height;
-    fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, output, size) : new Float32Array(memory.buffer, output, size), plan, layout);
+    fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, output, size) : new Float32Array(memory.buffer, output, size), plan, layout, false);
     const [s0, s1, s2] = layout.slots;
     const tablesAt = pointer + HEADER_BYTES;
     kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, output, grid.right * 4, grid.down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, kernelFlags(frame, target, layout), pointer + scratchAt);

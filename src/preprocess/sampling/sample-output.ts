@@ -76,17 +76,18 @@ export function outputLayout(target: SampleTarget): OutputLayout {
 }
 
 /**
- * Writes the pad value (normalised) where the plan samples outside the frame; values start as
- * zeros, so nothing is written when the pad normalises to 0 in every channel.
+ * Writes the pad value (normalised) where the plan samples outside the frame. When the values
+ * start as zeros (`zeroed`, the default), nothing is written where the pad normalises to 0 in
+ * every channel; memory that was never cleared gets the pad written whatever it is.
  *
  * @example
  * ```ts
  * fillPad(values, plan, layout);
  * ```
  */
-export function fillPad(values: Int32Array | Float32Array, plan: SamplePlan, layout: OutputLayout): void {
+export function fillPad(values: Int32Array | Float32Array, plan: SamplePlan, layout: OutputLayout, zeroed = true): void {
   const [p0, p1, p2] = [0, 1, 2].map((c) => plan.pad * layout.gains[c] + layout.offsets[c]);
-  if (p0 === 0 && p1 === 0 && p2 === 0) return;
+  if (zeroed && p0 === 0 && p1 === 0 && p2 === 0) return;
   const xs = plan.x.positions;
   const ys = plan.y.positions;
   const [s0, s1, s2] = layout.slots;

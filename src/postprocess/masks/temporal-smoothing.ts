@@ -25,18 +25,22 @@ export function uncertainty(p: number): number {
 
 /**
  * Blends this frame's matte with the previous one per pixel:
- * `out = p + (prev − p) · uncertainty(p) · ratio`. Returns a new array.
+ * `out = p + (prev − p) · uncertainty(p) · ratio`. Returns `out`: a new array unless one is
+ * given, which may be `previous` itself (smoothing in place: each value is read before it is
+ * written).
  *
  * @throws VisionError `INVALID_OPTION` for a ratio outside [0, 1]; `INVALID_INPUT` for planes of different sizes.
  * @example
  * ```ts
  * const steady = smoothWithPrevious(current, previous, 0.7);
+ * smoothWithPrevious(next, memory, 0.7, memory); // in place, no allocation
  * ```
  */
-export function smoothWithPrevious(current: Float32Array, previous: Float32Array, ratio: number): Float32Array {
+export function smoothWithPrevious(current: Float32Array, previous: Float32Array, ratio: number, out: Float32Array = new Float32Array(current.length)): Float32Array {
   if (!(ratio >= 0 && ratio <= 1)) throw new VisionError('INVALID_OPTION', `smoothing is ${String(ratio)}; it must be in [0, 1] (the weight of the previous frame where the matte is unsure)`);
-  if (current.length !== previous.length) throw new VisionError('INVALID_INPUT', `smoothing: this frame's matte has ${current.length} values, the previous one ${previous.length}`);
-  const out = new Float32Array(current.length);
+  if (current.length !== previous.length || out.length !== current.length) {
+    throw new VisionError('INVALID_INPUT', `smoothing: this frame's matte has ${current.length} values, the previous one ${previous.length}, the output ${out.length}`);
+  }
   for (let i = 0; i < current.length; i++) {
     const p = current[i];
     out[i] = p + (previous[i] - p) * uncertainty(p) * ratio;

@@ -143,5 +143,11 @@ describe('temporal smoothing (MediaPipe segmentation smoothing)', () => {
     expect(out[3]).toBeLessThan(0.6);
     expect(out[3]).toBeGreaterThan(0.6 - 0.6 * 0.7);
     expect(() => smoothWithPrevious(new Float32Array(2), new Float32Array(2), 1.5)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // the per-pixel uncertainty comes from a table: within 3e-4 of the exact curve, also in place
+    const current = Float32Array.from({ length: 5000 }, (_, i) => (i === 0 ? 1e-6 : i === 1 ? 1 - 1e-6 : (i * 0.6180339887) % 1));
+    const previous = Float32Array.from({ length: 5000 }, (_, i) => (i * 0.7548776662) % 1);
+    const exact = current.map((p, i) => p + (previous[i] - p) * uncertainty(p) * 0.7);
+    expect(maxDiff(smoothWithPrevious(current, previous, 0.7), exact)).toBeLessThan(3e-4 * 0.7);
+    expect(maxDiff(smoothWithPrevious(current, previous, 0.7, previous), exact)).toBeLessThan(3e-4 * 0.7);
   });
 });

@@ -6,7 +6,8 @@
  * same pass that produces the frame-size matte.
  */
 import { VisionError } from '../../core/errors';
-import type { ImageInput } from '../../core/image-input';
+import * as tf from '@tensorflow/tfjs';
+import { type ImageInput, classifyImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
 import { FastGuidedFilterWorkspace, type GuidePixels, fastGuidedFilterInto, fastGuidedGridSize, subsampleGuide } from '../../postprocess/masks/fast-guided-filter';
@@ -54,6 +55,12 @@ interface OpenGuide {
   release(): void;
 }
 
+/** Whether opening this input yields its pixels in CPU memory (not a GPU texture or tensor). */
+function pixelsInMemory(input: ImageInput): boolean {
+  const kind = classifyImageInput(input);
+  return kind === 'raw' || kind === 'image-data' || kind === 'path' || kind === 'encoded' || tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+}
+
 /**
  * The guide of a frame at the working size (its longer side at most `maxSide`): the frame's
  * own pixels in place where they are in memory and no smaller size is asked for, else the frame
@@ -63,8 +70,8 @@ async function openGuide(input: ImageInput, width: number, height: number, maxSi
   const scale = Math.min(1, maxSide / Math.max(width, height));
   const gw = Math.max(1, Math.round(width * scale));
   const gh = Math.max(1, Math.round(height * scale));
-  if (gw === width && gh === height) {
-    const frame = await openFrame(input);
+  if (gw === width && gh === height && pixelsInMemory(input)) {
+    const frame = await openFrame(input, { gpuSampling: false });
     const { pixels, channels } = frame;
     if (pixels && frame.width === width && frame.height === height) {
       return { width, height, read: () => ({ data: pixels(), width, height, channels, scale: 1 / 255 }), release: () => frame.release() };

@@ -6,7 +6,7 @@
  *   resize): `runForVideo` (read the frame, sample it to [1,240,320,3]/255, carry the four
  *   recurrent states, download the alpha, wrap it as a Mask) against raw `executeAsync` on a
  *   ready input tensor with the states carried the same way plus the download of `pha`.
- * - Selfie (default) on the same frame: `runForVideo` with and without the guided-filter
+ * - Selfie (default) on the same frame: `runForVideo` with and without the (fast) guided-filter
  *   refinement against raw `execute` on a ready [1,256,256,3] tensor — the frame sampled
  *   once by the pipeline's own `prepareInput`, so both run the model on the same input — plus
  *   the download of the [1,256,256,1] output. "Raw model" is the model alone: the matte at
@@ -133,7 +133,7 @@ async function selfieSection(image: RawImage, plan: Plan): Promise<Section> {
       },
       notes: [
         'paired: each row timed against raw alone, alternating call by call; ratios are medians of per-round ratios (raw row: raw against itself, the noise floor)',
-        'raw: GraphModel.execute on the [1,256,256,3] input that prepareInput samples from this frame (made once), then await data() of the 256×256 matte; the pipeline adds sampling the frame, temporal smoothing, mapping the matte to the frame and (refined) the guided filter at the frame size (≤512 px)',
+        'raw: GraphModel.execute on the [1,256,256,3] input that prepareInput samples from this frame (made once), then await data() of the 256×256 matte; the pipeline adds sampling the frame, temporal smoothing (in place at 256²), mapping the matte to the frame and (refined) the fast guided filter: coefficients on a 128×96 grid, applied to the frame\'s pixels in the pass that makes the frame-size matte',
         'Selfie is a 0.2 MB model (~13–15 ms on wasm): each millisecond of per-frame JavaScript is ~7 % of the call',
       ],
     };

@@ -12,6 +12,7 @@ import { Mask } from '../../src/core/mask';
 import { CENTERNET_COCO } from '../../src/models/catalog';
 import { MEET_SEGMENTATION } from '../../src/models/segmentation-cards';
 import { type VideoMattingPipeline, createVideoMattingPipeline } from '../../src/pipelines/matting/video-matting-pipeline';
+import { guidedFilter } from '../../src/postprocess/masks/guided-filter';
 import { fixturePhoto } from '../helpers/photos';
 
 const mae = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
@@ -56,6 +57,25 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     expect(figures.refinedVsRaw).toBeLessThan(0.05);
     for (const m of [refined.alpha, raw.alpha, ...seg.confidenceMasks!]) m.close();
     segmenter.dispose();
+  });
+
+  it('refinement: gridSide as large as the frame is the full guided filter of the unrefined matte; the default fast filter stays close to it', async () => {
+    const { data, width, height } = astronaut;
+    const luma = Float32Array.from({ length: width * height }, (_, i) => (0.299 * data[3 * i] + 0.587 * data[3 * i + 1] + 0.114 * data[3 * i + 2]) / 255);
+    const results = [await matting.run(astronaut, { refine: false }), await matting.run(astronaut, { refine: { gridSide: 512 } }), await matting.run(astronaut)];
+    const [plain, full, fast] = results.map((r) => r.alpha.toFloat32Array());
+    // default radius at 512 px: 512 / 128 = 4
+    const expected = guidedFilter(luma, plain, width, height, { radius: 4, epsilon: 1e-3 }).map((v) => Math.min(Math.max(v, 0), 1));
+    let worst = 0;
+    let fastWorst = 0;
+    for (let i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(full[i] - expected[i]));
+      fastWorst = Math.max(fastWorst, Math.abs(fast[i] - full[i]));
+    }
+    console.log(`Selfie astronaut, fast (128-px grid) vs full guided filter: MAE ${(mae(fast, full) * 255).toFixed(2)}/255, max ${(fastWorst * 255).toFixed(1)}/255`);
+    expect(worst).toBeLessThan(1e-5);
+    expect(mae(fast, full)).toBeLessThan(2 / 255);
+    for (const r of results) r.alpha.close();
   });
 
   it('Meet on the astronaut: person high, background low', async () => {

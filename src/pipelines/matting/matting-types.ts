@@ -5,22 +5,31 @@ import type { TimedResult } from '../../core/results';
 import type { BasePipelineOptions } from '../shared/pipeline-options';
 
 /**
- * Edge refinement of a person-segmentation matte: a guided filter (He et al.) on the frame,
- * run at a working size whose longer side is at most `maxSide` (the refined matte is then
- * resized to the frame's size).
+ * Edge refinement of a person-segmentation matte: a fast guided filter (He & Sun, "Fast Guided
+ * Filter", 2015) guided by the frame's luma. Its linear coefficients are fitted on a grid whose
+ * longer side is `gridSide` (the frame subsampled `s = longer side / gridSide` times, the
+ * model's matte mapped onto that grid directly), then upsampled bilinearly and applied to the
+ * frame's pixels in one pass that also produces the frame-size matte. Frames whose longer side
+ * exceeds `maxSide` are refined at that working size and the result resized to the frame.
  *
  * @example
  * ```ts
- * await matting.run(frame, { refine: { radius: 6, epsilon: 1e-3, maxSide: 768 } });
+ * await matting.run(frame, { refine: { radius: 6, epsilon: 1e-3, gridSide: 256 } });
  * ```
  */
 export interface MattingRefineOptions {
-  /** Window radius in working-size pixels. Default: longer working side / 128, at least 1 (4 at 512). */
+  /**
+   * Window radius in frame pixels (working-size pixels for frames larger than `maxSide`); on the
+   * coefficient grid it is `max(1, round(radius / s))`. Default: longer side / 128, at least 1
+   * (3 at 320×240).
+   */
   radius?: number;
   /** Regularisation ε (guide in 0–1 units). Default 1e-3. */
   epsilon?: number;
-  /** Longest side of the working size. Default 512 (twice the models' 256). */
+  /** Longest side of the working size. Default 1280: frames up to 720p are refined at their own size. */
   maxSide?: number;
+  /** Longest side of the coefficient grid (≥ 16); as large as the frame: the full guided filter. Default 128. */
+  gridSide?: number;
 }
 
 /**

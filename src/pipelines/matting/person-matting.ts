@@ -1,16 +1,20 @@
 /**
  * Matting with a person-segmentation model (MediaPipe Selfie, Google Meet): the person
- * probability at model size, smoothed over time in video mode, mapped to a working size,
- * refined with a guided filter on the frame, and resized to the frame's size.
+ * probability at model size, smoothed over time in video mode (in place at model size), and
+ * brought to the frame's size — refined by a fast guided filter (He & Sun) that fits its
+ * coefficients on a coarse grid and applies them to the frame's pixels read in place, in the
+ * same pass that produces the frame-size matte.
  */
 import { VisionError } from '../../core/errors';
-import type { ImageInput } from '../../core/image-input';
+import * as tf from '@tensorflow/tfjs';
+import { type ImageInput, classifyImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
-import { GuidedFilterWorkspace, guidedFilter } from '../../postprocess/masks/guided-filter';
+import { FastGuidedFilterWorkspace, type GuidePixels, fastGuidedFilterInto, fastGuidedGridSize, subsampleGuide } from '../../postprocess/masks/fast-guided-filter';
 import { resizePlane } from '../../postprocess/masks/upsample';
 import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { prepareInput } from '../../preprocess/prepare-input';
+import { openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { firstOutput } from '../shared/outputs';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
@@ -19,8 +23,10 @@ import type { MatteOutput, MattingRefineOptions } from './matting-types';
 
 /** Default guided-filter ε (guide in 0–1): follows edges of ~0.03 contrast and up. */
 const DEFAULT_EPSILON = 1e-3;
-/** Default longest side of the refinement's working size. */
-const DEFAULT_REFINE_SIDE = 512;
+/** Default longest side of the refinement's working size (frames up to it are refined at their own size). */
+const DEFAULT_REFINE_SIDE = 1280;
+/** Default longest side of the grid the filter's coefficients are fitted on (half the models' 256). */
+const DEFAULT_GRID_SIDE = 128;
 /** Default weight of the previous frame's matte where this one is unsure (MediaPipe's 0.7). @example `new PersonMatting(spec, runner, DEFAULT_MATTE_SMOOTHING)` */
 export const DEFAULT_MATTE_SMOOTHING = 0.7;
 
@@ -29,38 +35,56 @@ interface Refinement {
   radius?: number;
   epsilon: number;
   maxSide: number;
+  gridSide: number;
 }
 
 function resolveRefine(options: MattingRefineOptions): Refinement {
-  const { radius, epsilon = DEFAULT_EPSILON, maxSide = DEFAULT_REFINE_SIDE } = options;
+  const { radius, epsilon = DEFAULT_EPSILON, maxSide = DEFAULT_REFINE_SIDE, gridSide = DEFAULT_GRID_SIDE } = options;
   if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${String(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${String(epsilon)}; it must be a finite number > 0`);
   if (!(Number.isInteger(maxSide) && maxSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.maxSide is ${String(maxSide)}; it must be an integer ≥ 16 (pixels)`);
-  return { radius, epsilon, maxSide };
+  if (!(Number.isInteger(gridSide) && gridSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.gridSide is ${String(gridSide)}; it must be an integer ≥ 16 (pixels)`);
+  return { radius, epsilon, maxSide, gridSide };
 }
 
-/** The frame as RGB in 0–1 at `width`×`height` (row-major, interleaved), sampled by the house's preprocessing. */
-async function sampledRgb(input: ImageInput, width: number, height: number): Promise<Float32Array> {
-  const { input: rgb } = await prepareInput(input, { width, height, fit: 'stretch', normalization: 'unit' });
-  try {
-    return (await rgb.data()) as Float32Array;
-  } finally {
-    rgb.dispose();
-  }
-}
-
-/** BT.601 luma of interleaved RGB values into `out` (one value per pixel). */
-function lumaInto(rgb: Float32Array, out: Float32Array): void {
-  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = 0.299 * rgb[j] + 0.587 * rgb[j + 1] + 0.114 * rgb[j + 2];
-}
-
-/** Planes the refinement reuses from frame to frame while the working size stays the same. */
-interface RefineBuffers {
+/** The refinement's guide at the working size: its pixels (read right before use) and what to free after. */
+interface OpenGuide {
   width: number;
   height: number;
-  guide: Float32Array;
-  refined: Float32Array;
-  workspace: GuidedFilterWorkspace;
+  read(): GuidePixels;
+  release(): void;
+}
+
+/** Whether opening this input yields its pixels in CPU memory (not a GPU texture or tensor). */
+function pixelsInMemory(input: ImageInput): boolean {
+  const kind = classifyImageInput(input);
+  return kind === 'raw' || kind === 'image-data' || kind === 'path' || kind === 'encoded' || tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+}
+
+/**
+ * The guide of a frame at the working size (its longer side at most `maxSide`): the frame's
+ * own pixels in place where they are in memory and no smaller size is asked for, else the frame
+ * sampled to RGB in 0–1 by the house's preprocessing.
+ */
+async function openGuide(input: ImageInput, width: number, height: number, maxSide: number): Promise<OpenGuide> {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const gw = Math.max(1, Math.round(width * scale));
+  const gh = Math.max(1, Math.round(height * scale));
+  if (gw === width && gh === height && pixelsInMemory(input)) {
+    const frame = await openFrame(input, { gpuSampling: false });
+    const { pixels, channels } = frame;
+    if (pixels && frame.width === width && frame.height === height) {
+      return { width, height, read: () => ({ data: pixels(), width, height, channels, scale: 1 / 255 }), release: () => frame.release() };
+    }
+    frame.release();
+  }
+  const { input: sampled } = await prepareInput(input, { width: gw, height: gh, fit: 'stretch', normalization: 'unit' });
+  try {
+    const rgb = (await sampled.data()) as Float32Array;
+    return { width: gw, height: gh, read: () => ({ data: rgb, width: gw, height: gh, channels: 3, scale: 1 }), release: () => undefined };
+  } finally {
+    sampled.dispose();
+  }
 }
 
 /**
@@ -92,8 +116,11 @@ function personPlane(output: RawTensor, spec: SegmentationModelSpec): { plane: F
  * ```
  */
 export class PersonMatting {
-  private previous: { plane: Float32Array; key: string } | null = null;
-  private buffers: RefineBuffers | null = null;
+  /** The latest (smoothed) matte at model size and the frame size it belongs to. */
+  private memory: { plane: Float32Array; key: string } | null = null;
+  private workspace: FastGuidedFilterWorkspace | null = null;
+  /** The refined matte at the working size, when that is smaller than the frame. */
+  private working: Float32Array | null = null;
 
   constructor(
     private readonly spec: SegmentationModelSpec,
@@ -118,49 +145,58 @@ export class PersonMatting {
     const refine = options.refine === false ? false : resolveRefine(options.refine);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
-    const probability = personPlane(firstOutput(stage.outputs, this.spec), this.spec);
-    const { width, height } = probability;
-    let person = probability.plane;
     const { transform } = stage;
     const { sourceWidth: w, sourceHeight: h } = transform;
-    if (options.video && this.smoothing !== false) {
-      const key = `${w}x${h}`;
-      if (this.previous?.key === key) person = smoothWithPrevious(person, this.previous.plane, this.smoothing);
-      this.previous = { plane: person, key };
-    }
-    const alpha = refine ? await this.refined(input, person, width, height, transform, refine) : planeToSource(person, width, height, transform);
-    return { alpha, width: w, height: h, timing: finishTiming(stage, postStart) };
-  }
-
-  private async refined(input: ImageInput, person: Float32Array, width: number, height: number, transform: InputTransform, refine: Refinement): Promise<Float32Array> {
-    const { sourceWidth: w, sourceHeight: h } = transform;
-    const scale = Math.min(1, refine.maxSide / Math.max(w, h));
-    const gw = Math.max(1, Math.round(w * scale));
-    const gh = Math.max(1, Math.round(h * scale));
-    const rgb = await sampledRgb(input, gw, gh);
+    const guide = refine ? await openGuide(input, w, h, refine.maxSide) : undefined;
     // from here on synchronous: calls that overlap never share the reused planes mid-way
-    const atFrameSize = gw === w && gh === h;
-    const buffers = this.refineBuffers(gw, gh);
-    lumaInto(rgb, buffers.guide);
-    const coarse = planeToSource(person, width, height, { ...transform, sourceWidth: gw, sourceHeight: gh });
-    const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
-    // at frame size the result is the caller's Mask data, so it gets an array of its own
-    const fine = guidedFilter(buffers.guide, coarse, gw, gh, { radius, epsilon: refine.epsilon }, buffers.workspace, atFrameSize ? new Float32Array(gw * gh) : buffers.refined);
-    for (let i = 0; i < fine.length; i++) fine[i] = Math.min(Math.max(fine[i], 0), 1);
-    return atFrameSize ? fine : resizePlane(fine, gw, gh, w, h);
+    try {
+      const probability = personPlane(firstOutput(stage.outputs, this.spec), this.spec);
+      const { width, height } = probability;
+      const person = options.video && this.smoothing !== false ? this.smoothed(probability.plane, `${w}x${h}`, this.smoothing) : probability.plane;
+      const alpha = refine && guide ? this.refined(guide, person, width, height, transform, refine) : planeToSource(person, width, height, transform);
+      return { alpha, width: w, height: h, timing: finishTiming(stage, postStart) };
+    } finally {
+      guide?.release();
+    }
   }
 
-  private refineBuffers(width: number, height: number): RefineBuffers {
-    const kept = this.buffers;
-    if (kept?.width === width && kept.height === height) return kept;
-    const n = width * height;
-    this.buffers = { width, height, guide: new Float32Array(n), refined: new Float32Array(n), workspace: new GuidedFilterWorkspace(width, height) };
-    return this.buffers;
+  /** This frame's matte blended in place into the kept one (which it then is); the first of a size is kept as it is. */
+  private smoothed(current: Float32Array, key: string, ratio: number): Float32Array {
+    const kept = this.memory;
+    if (kept?.key === key && kept.plane.length === current.length) return smoothWithPrevious(current, kept.plane, ratio, kept.plane);
+    const plane = kept?.plane.length === current.length ? kept.plane : new Float32Array(current.length);
+    plane.set(current);
+    this.memory = { plane, key };
+    return plane;
+  }
+
+  private refined(guide: OpenGuide, person: Float32Array, width: number, height: number, transform: InputTransform, refine: Refinement): Float32Array {
+    const { sourceWidth: w, sourceHeight: h } = transform;
+    const { width: gw, height: gh } = guide;
+    const subsample = Math.max(1, Math.max(gw, gh) / refine.gridSide);
+    const workspace = this.workspaceFor(gw, gh, subsample);
+    const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
+    // the coarse input straight from the model-size matte (no frame-size matte is made first)
+    workspace.inputLow.set(planeToSource(person, width, height, { ...transform, sourceWidth: workspace.lowWidth, sourceHeight: workspace.lowHeight }));
+    const pixels = guide.read();
+    subsampleGuide(pixels, workspace);
+    const atFrameSize = gw === w && gh === h;
+    // at frame size the result is the caller's Mask data, so it gets an array of its own
+    const out = atFrameSize ? new Float32Array(w * h) : (this.working = this.working?.length === gw * gh ? this.working : new Float32Array(gw * gh));
+    fastGuidedFilterInto(pixels, workspace, { lowRadius: Math.max(1, Math.round(radius / subsample)), epsilon: refine.epsilon, clamp: true }, out);
+    return atFrameSize ? out : resizePlane(out, gw, gh, w, h);
+  }
+
+  private workspaceFor(width: number, height: number, subsample: number): FastGuidedFilterWorkspace {
+    const { lowWidth, lowHeight } = fastGuidedGridSize(width, height, subsample);
+    const kept = this.workspace;
+    if (kept?.width === width && kept.height === height && kept.lowWidth === lowWidth && kept.lowHeight === lowHeight) return kept;
+    this.workspace = new FastGuidedFilterWorkspace(width, height, lowWidth, lowHeight);
+    return this.workspace;
   }
 
   /** Forgets the previous frame's matte. @example `engine.reset();` */
   reset(): void {
-    this.previous = null;
-    this.buffers = null;
+    this.memory = null;
   }
 }

@@ -125,34 +125,34 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
 }
 
 /**
- * Guided filter (He et al., Algorithm 1) with a grey guide: per window a linear model
- * `q = a·I + b` fitted to the input, `a = cov(I, p) / (var(I) + ε)`, `b = mean(p) − a·mean(I)`,
- * and the output `mean(a)·I + mean(b)`. Used to snap an upsampled matte to the frame's edges.
- * Pass a {@link GuidedFilterWorkspace} of the plane's size to reuse its scratch planes, and
- * `out` to write the result into an array of your own (`width × height` values).
+ * The first part of the guided filter (He et al., Algorithm 1, steps 1–3) with a grey guide:
+ * per window a linear model `q = a·I + b` fitted to the input, `a = cov(I, p) / (var(I) + ε)`,
+ * `b = mean(p) − a·mean(I)`, and the box means of `a` and `b` over the same window. Returns
+ * those two planes, which live in the workspace (valid until its next use). The output is
+ * `meanA·I + meanB` — at this size ({@link guidedFilter}), or with the planes upsampled to a
+ * finer guide (the fast guided filter, `fast-guided-filter.ts`).
  *
  * @throws VisionError `INVALID_OPTION` for a radius that is not a positive integer or ε ≤ 0;
- * `INVALID_INPUT` when the planes (or the workspace, or `out`) do not have `width × height` values.
+ * `INVALID_INPUT` when the planes (or the workspace) do not have `width × height` values.
  * @example
  * ```ts
- * const refined = guidedFilter(grey, alpha, 640, 480, { radius: 4, epsilon: 1e-3 });
+ * const { meanA, meanB } = guidedCoefficients(grey, alpha, 80, 60, { radius: 1, epsilon: 1e-3 }, new GuidedFilterWorkspace(80, 60));
  * ```
  */
-export function guidedFilter(
+export function guidedCoefficients(
   guide: Float32Array,
   input: Float32Array,
   width: number,
   height: number,
   options: GuidedFilterOptions,
-  workspace: GuidedFilterWorkspace = new GuidedFilterWorkspace(width, height),
-  out: Float32Array = new Float32Array(width * height),
-): Float32Array {
+  workspace: GuidedFilterWorkspace,
+): { meanA: Float64Array; meanB: Float64Array } {
   const { radius, epsilon } = options;
   if (!Number.isInteger(radius) || radius < 1) throw new VisionError('INVALID_OPTION', `guided filter radius is ${String(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new VisionError('INVALID_OPTION', `guided filter epsilon is ${String(epsilon)}; it must be a finite number > 0`);
   const n = width * height;
-  if (guide.length !== n || input.length !== n || out.length !== n || workspace.width !== width || workspace.height !== height) {
-    throw new VisionError('INVALID_INPUT', `guided filter: guide has ${guide.length}, input ${input.length} and out ${out.length} values, the workspace is ${workspace.width}×${workspace.height}; a ${width}×${height} plane has ${n}`);
+  if (guide.length !== n || input.length !== n || workspace.width !== width || workspace.height !== height) {
+    throw new VisionError('INVALID_INPUT', `guided filter: guide has ${guide.length} and input ${input.length} values, the workspace is ${workspace.width}×${workspace.height}; a ${width}×${height} plane has ${n}`);
   }
   const { meanI, meanP, corrIp, corrI, products, squares, rows, sums } = workspace;
   for (let i = 0; i < n; i++) {
@@ -173,10 +173,35 @@ export function guidedFilter(
     a[i] = coefficient;
     b[i] = meanP[i] - coefficient * mi;
   }
-  const meanA = products;
-  const meanB = squares;
-  boxMeanInto(a, width, height, radius, meanA, rows, sums);
-  boxMeanInto(b, width, height, radius, meanB, rows, sums);
-  for (let i = 0; i < n; i++) out[i] = meanA[i] * guide[i] + meanB[i];
+  boxMeanInto(a, width, height, radius, products, rows, sums);
+  boxMeanInto(b, width, height, radius, squares, rows, sums);
+  return { meanA: products, meanB: squares };
+}
+
+/**
+ * Guided filter (He et al., Algorithm 1) with a grey guide: {@link guidedCoefficients}, then
+ * the output `mean(a)·I + mean(b)`. Used to snap an upsampled matte to the frame's edges.
+ * Pass a {@link GuidedFilterWorkspace} of the plane's size to reuse its scratch planes, and
+ * `out` to write the result into an array of your own (`width × height` values).
+ *
+ * @throws VisionError `INVALID_OPTION` for a radius that is not a positive integer or ε ≤ 0;
+ * `INVALID_INPUT` when the planes (or the workspace, or `out`) do not have `width × height` values.
+ * @example
+ * ```ts
+ * const refined = guidedFilter(grey, alpha, 640, 480, { radius: 4, epsilon: 1e-3 });
+ * ```
+ */
+export function guidedFilter(
+  guide: Float32Array,
+  input: Float32Array,
+  width: number,
+  height: number,
+  options: GuidedFilterOptions,
+  workspace: GuidedFilterWorkspace = new GuidedFilterWorkspace(width, height),
+  out: Float32Array = new Float32Array(width * height),
+): Float32Array {
+  if (out.length !== width * height) throw new VisionError('INVALID_INPUT', `guided filter: out has ${out.length} values; a ${width}×${height} plane has ${width * height}`);
+  const { meanA, meanB } = guidedCoefficients(guide, input, width, height, options, workspace);
+  for (let i = 0; i < out.length; i++) out[i] = meanA[i] * guide[i] + meanB[i];
   return out;
 }

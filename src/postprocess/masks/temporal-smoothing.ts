@@ -23,23 +23,46 @@ export function uncertainty(p: number): number {
   return Math.min(Math.max(1 - sure * sure, 0), 1);
 }
 
+/** Steps of the uncertainty table: linear interpolation in it is within 3e-4 of {@link uncertainty}. */
+const TABLE_STEPS = 4096;
+let table: Float64Array | undefined;
+
+/** {@link uncertainty} at p = i / TABLE_STEPS, i = 0…TABLE_STEPS (built once). */
+function uncertaintyTable(): Float64Array {
+  if (!table) {
+    table = new Float64Array(TABLE_STEPS + 1);
+    for (let i = 0; i <= TABLE_STEPS; i++) table[i] = uncertainty(i / TABLE_STEPS);
+  }
+  return table;
+}
+
 /**
  * Blends this frame's matte with the previous one per pixel:
- * `out = p + (prev − p) · uncertainty(p) · ratio`. Returns a new array.
+ * `out = p + (prev − p) · uncertainty(p) · ratio`, the uncertainty interpolated linearly in a
+ * 4096-step table of {@link uncertainty} (within 3e-4 of it, exact at 0, 0.5 and 1: two
+ * logarithms per pixel cost more than the rest of a frame's smoothing). Returns `out`: a new array unless one is
+ * given, which may be `previous` itself (smoothing in place: each value is read before it is
+ * written).
  *
  * @throws VisionError `INVALID_OPTION` for a ratio outside [0, 1]; `INVALID_INPUT` for planes of different sizes.
  * @example
  * ```ts
  * const steady = smoothWithPrevious(current, previous, 0.7);
+ * smoothWithPrevious(next, memory, 0.7, memory); // in place, no allocation
  * ```
  */
-export function smoothWithPrevious(current: Float32Array, previous: Float32Array, ratio: number): Float32Array {
+export function smoothWithPrevious(current: Float32Array, previous: Float32Array, ratio: number, out: Float32Array = new Float32Array(current.length)): Float32Array {
   if (!(ratio >= 0 && ratio <= 1)) throw new VisionError('INVALID_OPTION', `smoothing is ${String(ratio)}; it must be in [0, 1] (the weight of the previous frame where the matte is unsure)`);
-  if (current.length !== previous.length) throw new VisionError('INVALID_INPUT', `smoothing: this frame's matte has ${current.length} values, the previous one ${previous.length}`);
-  const out = new Float32Array(current.length);
+  if (current.length !== previous.length || out.length !== current.length) {
+    throw new VisionError('INVALID_INPUT', `smoothing: this frame's matte has ${current.length} values, the previous one ${previous.length}, the output ${out.length}`);
+  }
+  const steps = uncertaintyTable();
   for (let i = 0; i < current.length; i++) {
     const p = current[i];
-    out[i] = p + (previous[i] - p) * uncertainty(p) * ratio;
+    const at = (p < 0 ? 0 : p > 1 ? 1 : p) * TABLE_STEPS;
+    const k = at < TABLE_STEPS ? Math.floor(at) : TABLE_STEPS - 1;
+    const sure = steps[k];
+    out[i] = p + (previous[i] - p) * (sure + (steps[k + 1] - sure) * (at - k)) * ratio;
   }
   return out;
 }

@@ -4,8 +4,16 @@
  * frame of any size: each source row is interpolated across once, then rows are blended.
  */
 
-/** Source index pairs and weights of each output position along one axis. */
-function axisTaps(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
+/**
+ * Source index pairs and weights of each output position along one axis (half-pixel centres,
+ * edges clamped): output `o` blends source `i0[o]` and `i1[o]` with weight `w1[o]` on `i1`.
+ *
+ * @example
+ * ```ts
+ * const { i0, i1, w1 } = axisTaps(256, 320);
+ * ```
+ */
+export function axisTaps(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);
   const w1 = new Float32Array(outSize);

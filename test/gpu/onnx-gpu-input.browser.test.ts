@@ -208,7 +208,7 @@ describe('onnxruntime-web webgpu EP fed from the GPU sampler (Tensor.fromGpuBuff
   });
 
   it('in a worker (VideoFrame handed over, transferred): the webgpu EP takes the GPU input; same boxes as the main thread’s CPU path; no frame readback', async () => {
-    const r = await call<WorkerDetected>('workerDetect', MODEL_PATH, WORKER_PATH, 1, 'videoframe', 5);
+    const r = await call<WorkerDetected>('workerDetect', MODEL_PATH, WORKER_PATH, 1, 'videoframe', 3);
     Object.assign(measured, { worker: r.counts });
     expect([r.runtime, r.backend]).toEqual(['onnxruntime', 'webgpu']);
     expect(r.transferred).toBe(true);
@@ -236,7 +236,7 @@ describe('onnxruntime-web webgpu EP fed from the GPU sampler (Tensor.fromGpuBuff
       { column: 3, row: 3, grey: 200 },
     ];
     const side = 256;
-    const r = await call<WorkerTfjsDetected>('workerTfjsDetect', cellDetectorCard(CELL_MODEL), WORKER_PATH, side, CELL_GRID, CELLS, 4);
+    const r = await call<WorkerTfjsDetected>('workerTfjsDetect', cellDetectorCard(CELL_MODEL), WORKER_PATH, side, CELL_GRID, CELLS, 3);
     Object.assign(measured, { workerTfjs: r.counts });
     expect([r.backend, r.tfjsBackend]).toEqual(['webgpu', 'webgpu']);
     expect(r.transferred).toBe(true);

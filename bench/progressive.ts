@@ -47,6 +47,8 @@ const { values: args } = parseArgs({
 });
 const TIMEOUT_MS = Number(args.timeout) * 1000;
 const AFTER_SWITCH = Number(args.after);
+/** Results counted after the page said it keeps wasm. */
+const KEPT_RESULTS = 10;
 
 /** Installed before the page's scripts: samples the canvas and `window.demo` every 40 ms. */
 function installProbe(): void {
@@ -96,13 +98,16 @@ async function measureOnce(url: string, browser: Awaited<ReturnType<typeof launc
   const started = Date.now();
   const read = (): Promise<Probe> => page.evaluate(() => (window as unknown as { progressiveProbe: Probe }).progressiveProbe);
   let probe = await read();
+  let keptAt: number | null = null;
   for (;;) {
     await page.waitForTimeout(500);
     probe = await read();
     const onGpu = probe.seen.filter((s) => s.backend === 'webgpu').length;
-    // the page says when WebGPU will not be used (a software adapter, or measured slower)
-    const kept = /not used:/.test((await page.locator('#status').textContent()) ?? '');
-    if (onGpu >= AFTER_SWITCH || kept || probe.state === 'error' || Date.now() - started > TIMEOUT_MS) break;
+    // the page says when WebGPU will not be used (a software adapter, or measured slower): then
+    // KEPT_RESULTS more wasm results measure the rate it stays at
+    if (keptAt === null && /not used:/.test((await page.locator('#status').textContent()) ?? '')) keptAt = probe.seen.length;
+    const keptDone = keptAt !== null && probe.seen.length >= keptAt + KEPT_RESULTS;
+    if (onGpu >= AFTER_SWITCH || keptDone || probe.state === 'error' || Date.now() - started > TIMEOUT_MS) break;
   }
   const status = await page.locator('#status').textContent();
   const errorsBeforeClose = pageErrors.length + consoleErrors.length;
@@ -125,6 +130,7 @@ async function measureOnce(url: string, browser: Awaited<ReturnType<typeof launc
     resultsBeforeSwitch: firstGpu >= 0 ? firstGpu : seen.length,
     resultsAfterSwitch: firstGpu >= 0 ? seen.length - firstGpu : 0,
     longestGapMs: gaps.length > 0 ? Math.max(...gaps) : null,
+    resultsPerSecond: seen.length > 1 ? Number(((seen.length - 1) / ((seen[seen.length - 1].at - seen[0].at) / 1000)).toFixed(2)) : null,
     gapAtSwitchMs: lastBefore && firstAfter ? firstAfter.at - lastBefore.at : null,
     trackIdsBeforeSwitch: lastBefore?.trackIds ?? null,
     trackIdsAfterSwitch: firstAfter?.trackIds ?? null,
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
       runs.push(m);
       console.log(
         `  run ${run + 1}: video ${seconds(m.videoVisibleMs as number | null)}${m.videoBeforeFirstResult ? ' (before any result)' : ''}, first result ${seconds(m.firstResultMs as number | null)} on ${String(m.firstBackend)}, ` +
-          `switch to webgpu ${seconds(m.switchMs as number | null)}; results ${String(m.resultsBeforeSwitch)} before / ${String(m.resultsAfterSwitch)} after, gap at switch ${seconds(m.gapAtSwitchMs as number | null)}, ` +
+          `switch to webgpu ${seconds(m.switchMs as number | null)}; ${String(m.resultsPerSecond)} results/s; results ${String(m.resultsBeforeSwitch)} before / ${String(m.resultsAfterSwitch)} after, gap at switch ${seconds(m.gapAtSwitchMs as number | null)}, ` +
           `track IDs ${JSON.stringify(m.trackIdsBeforeSwitch)} → ${JSON.stringify(m.trackIdsAfterSwitch)}; page errors ${(m.pageErrors as string[]).length}, console errors ${(m.consoleErrors as string[]).length} (${String(m.errorsWhileClosing)} while closing); load ${(m.loadBefore as number[])[0]} → ${(m.loadAfter as number[])[0]}`,
       );
       for (const e of [...(m.pageErrors as string[]), ...(m.consoleErrors as string[])]) console.log(`    ${e.slice(0, 300)}`);

@@ -5,19 +5,13 @@ import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions } from '../pipelines/registry';
 import type { GpuAdapterFacts } from './gpu-adapter';
 import { closeResultMasks } from './mask-transport';
-import type { ProgressiveStats } from './progressive-stats';
+import type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
 import { RECENT_FALLBACK_FRAMES, type SwitchDecision, type SwitchPolicy, decideBySpeed, median, resolveSwitchPolicy, softwareAdapterVeto } from './switch-decision';
 import { TrackIdBridge } from './track-id-bridge';
 import { warmupCopy } from './warmup-copy';
 import { type RemoteRunnerInfo, type ResultOf, type RunOptionsOf, type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker-pipeline';
 
-/** What the progressive pipeline needs of each of its two pipelines (a {@link WorkerPipeline}). @example `const s: ServingPipeline<'object-detection'> = await createWorkerPipeline('object-detection');` */
-export type ServingPipeline<T extends PipelineTask> = Pick<WorkerPipeline<T>, 'run' | 'runForVideo' | 'reset' | 'dispose' | 'runner' | 'spec'>;
-
-/** A result of the progressive pipeline: the task's result plus the backend that made it. @example `const r: ProgressiveResult<'object-detection'> = await p.run(frame); r.servedBy;` */
-export type ProgressiveResult<T extends PipelineTask> = ResultOf<T> & { servedBy: string };
-
-export type { ProgressiveStats } from './progressive-stats';
+export type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
 
 /** loading → created → warming → measuring → ready (chosen) → serving, or kept (not chosen: freed), or failed. */
 type PreferredState = 'loading' | 'created' | 'warming' | 'measuring' | 'ready' | 'serving' | 'kept' | 'failed';
@@ -28,15 +22,12 @@ function reason(error: unknown): string {
 
 /**
  * A pipeline that starts on two backends at once and serves every frame from the best one
- * ready: the quick fallback (e.g. wasm) serves while the preferred one (e.g. WebGPU) loads and
- * warms up on a copy of a frame the caller sent. Then it times the preferred backend on copies
- * of a few more frames and switches only if it is faster than the fallback's recent frames by
- * the policy's margin (or at once with `switchWhen: 'ready'`; see {@link SwitchPolicy}); a
- * software WebGPU adapter (SwiftShader) is kept out unless `allowSoftwareGpu`. After a switch
- * the fallback is disposed; when kept, the preferred one is. Results keep their format (plus
- * `servedBy`); in video mode track IDs continue across the switch (new tracks matched to the old
- * by box overlap). If the preferred backend fails it stays on the fallback; {@link stats} says
- * why, and what was measured.
+ * ready: the quick fallback (e.g. wasm) serves while the preferred one (e.g. WebGPU) loads, warms
+ * up on a copy of a frame the caller sent and is timed on copies of a few more; it takes over
+ * only if faster by the policy's margin ({@link SwitchPolicy}: software adapters kept out,
+ * `switchWhen: 'ready'` switches once warm). The one not chosen is disposed. Results keep their
+ * format (plus `servedBy`); in video mode track IDs continue across the switch (matched by box
+ * overlap). A failing preferred backend leaves the fallback serving; {@link stats} says why.
  * Create it with {@link createProgressivePipeline} or `pipeline(task, { worker: true, progressive: true, backend: [...] })`.
  *
  * @example
@@ -315,11 +306,18 @@ export class ProgressivePipeline<T extends PipelineTask> {
     this.fallback = null;
   }
 
-  /** Runs the preferred pipeline on a copy of this frame in the background; `done` gets its time in ms. */
-  private async runOnCopy(input: ImageInput, expected: PreferredState, done: (ms: number) => void): Promise<void> {
+  /**
+   * Runs the preferred pipeline on a copy of this frame in the background; `done` gets its time in
+   * ms (if the state is still `expected`). `undo` runs when no copy could be made (the caller's
+   * frame is bad: that call fails) or the run refused it as input (then the next frame retries).
+   */
+  private async runOnCopy(input: ImageInput, expected: PreferredState, done: (ms: number) => void, undo: () => void): Promise<void> {
     const preferred = this.preferred;
     if (preferred === null) return;
-    const copy = await warmupCopy(input);
+    const copy = await warmupCopy(input).catch((error: unknown) => {
+      undo();
+      throw error;
+    });
     const began = performance.now();
     preferred.run(copy).then(
       (result) => {
@@ -329,59 +327,34 @@ export class ProgressivePipeline<T extends PipelineTask> {
       (error: unknown) => {
         closeFrame(copy);
         if (this.disposed || this.state !== expected) return;
-        this.trialInFlight = false;
-        if (!(error instanceof VisionError && error.code === 'INVALID_INPUT')) this.failPreferred(error);
-        else if (expected === 'warming') this.state = 'created'; // this frame could not be read: warm up on the next
+        if (error instanceof VisionError && error.code === 'INVALID_INPUT') undo();
+        else this.failPreferred(error);
       },
     );
   }
 
   /** Warms the preferred pipeline (its first, shader-compiling run) on a copy of this frame. */
-  private async startWarmup(input: ImageInput): Promise<void> {
+  private startWarmup(input: ImageInput): Promise<void> {
     this.state = 'warming';
-    try {
-      await this.runOnCopy(input, 'warming', (ms) => {
-        this.preferredWarmupMs = ms;
-        if (this.policy.switchWhen === 'ready') this.decide('switched', "switchWhen: 'ready' switches as soon as the preferred backend is warm");
-        else if (this.fallback === null) this.decide('switched', this.fallbackFailure === null ? 'the fallback had not loaded when the preferred backend was warm' : `the fallback could not start: ${this.fallbackFailure}`);
-        else this.state = 'measuring';
-      });
-    } catch (error) {
-      this.state = 'created';
-      throw error;
-    }
+    const warm = (ms: number): void => {
+      this.preferredWarmupMs = ms;
+      if (this.policy.switchWhen === 'ready') this.decide('switched', "switchWhen: 'ready' switches as soon as the preferred backend is warm");
+      else if (this.fallback === null) this.decide('switched', this.fallbackFailure === null ? 'the fallback had not loaded when the preferred backend was warm' : `the fallback could not start: ${this.fallbackFailure}`);
+      else this.state = 'measuring';
+    };
+    return this.runOnCopy(input, 'warming', warm, () => (this.state = 'created'));
   }
 
   /** Times one run of the warm preferred pipeline on a copy of this frame. */
-  private async startTrial(input: ImageInput): Promise<void> {
+  private startTrial(input: ImageInput): Promise<void> {
     this.trialInFlight = true;
-    try {
-      await this.runOnCopy(input, 'measuring', (ms) => {
-        this.trialInFlight = false;
-        this.trialMs.push(ms);
-        this.decideWhenMeasured();
-      });
-    } catch (error) {
+    const timed = (ms: number): void => {
       this.trialInFlight = false;
-      throw error;
-    }
+      this.trialMs.push(ms);
+      this.decideWhenMeasured();
+    };
+    return this.runOnCopy(input, 'measuring', timed, () => (this.trialInFlight = false));
   }
-}
-
-/**
- * Options of {@link createProgressivePipeline}: the task's options, a `backend` list of at least
- * two (the first ones are preferred, the last is the quick fallback), worker options, and when
- * to switch ({@link SwitchPolicy}: measured faster by default, software adapters kept out).
- *
- * @example
- * ```ts
- * const options: ProgressiveOptions = { backend: ['webgpu', 'wasm'], progressive: true, switchMargin: 0.2 };
- * ```
- */
-export interface ProgressiveOptions extends WorkerPipelineOptions, Partial<SwitchPolicy> {
-  backend?: readonly string[] | string;
-  /** Marks the progressive start in `pipeline(task, { worker: true, progressive: true })`. */
-  progressive?: true;
 }
 
 /**

@@ -1,5 +1,7 @@
+import type { PipelineTask } from '../pipelines/registry';
 import type { GpuAdapterFacts } from './gpu-adapter';
-import type { SwitchDecision } from './switch-decision';
+import type { SwitchDecision, SwitchPolicy } from './switch-decision';
+import type { ResultOf, WorkerPipeline, WorkerPipelineOptions } from './worker-pipeline';
 
 /**
  * Which backend served what, and how the preferred one came up.
@@ -34,4 +36,26 @@ export interface ProgressiveStats {
   readonly preferredAdapter: GpuAdapterFacts | null;
   /** Whether it switched to the preferred backend or kept the fallback, why, and the speeds measured (null until decided). */
   readonly switch: SwitchDecision | null;
+}
+
+/** What the progressive pipeline needs of each of its two pipelines (a {@link WorkerPipeline}). @example `const s: ServingPipeline<'object-detection'> = await createWorkerPipeline('object-detection');` */
+export type ServingPipeline<T extends PipelineTask> = Pick<WorkerPipeline<T>, 'run' | 'runForVideo' | 'reset' | 'dispose' | 'runner' | 'spec'>;
+
+/** A result of the progressive pipeline: the task's result plus the backend that made it. @example `const r: ProgressiveResult<'object-detection'> = await p.run(frame); r.servedBy;` */
+export type ProgressiveResult<T extends PipelineTask> = ResultOf<T> & { servedBy: string };
+
+/**
+ * Options of {@link createProgressivePipeline}: the task's options, a `backend` list of at least
+ * two (the first ones are preferred, the last is the quick fallback), worker options, and when
+ * to switch ({@link SwitchPolicy}: measured faster by default, software adapters kept out).
+ *
+ * @example
+ * ```ts
+ * const options: ProgressiveOptions = { backend: ['webgpu', 'wasm'], progressive: true, switchMargin: 0.2 };
+ * ```
+ */
+export interface ProgressiveOptions extends WorkerPipelineOptions, Partial<SwitchPolicy> {
+  backend?: readonly string[] | string;
+  /** Marks the progressive start in `pipeline(task, { worker: true, progressive: true })`. */
+  progressive?: true;
 }

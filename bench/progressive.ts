@@ -9,7 +9,9 @@
  * IDs of the last wasm result continue in the first WebGPU one, and every page error or console
  * error on the way (and while the page closes). Timings belong here, not in tests.
  *
- * Run: `npm run bench:progressive [-- --timeout=300 --after=3 --runs=1]`. Results: printed, and
+ * The page keeps wasm when WebGPU is a software adapter (SwiftShader here) and says so: the run
+ * ends there; `--query=switchWhen=ready` (or `allowSoftwareGpu`) makes it switch (or time it).
+ * Run: `npm run bench:progressive [-- --timeout=300 --after=3 --runs=1 --query=switchWhen=ready]`. Results: printed, and
  * saved to `.cache/bench/progressive.json`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,10 +42,13 @@ const { values: args } = parseArgs({
     timeout: { type: 'string', default: '300' },
     after: { type: 'string', default: '3' },
     runs: { type: 'string', default: '1' },
+    query: { type: 'string', default: '' },
   },
 });
 const TIMEOUT_MS = Number(args.timeout) * 1000;
 const AFTER_SWITCH = Number(args.after);
+/** Results counted after the page said it keeps wasm. */
+const KEPT_RESULTS = 10;
 
 /** Installed before the page's scripts: samples the canvas and `window.demo` every 40 ms. */
 function installProbe(): void {
@@ -93,11 +98,16 @@ async function measureOnce(url: string, browser: Awaited<ReturnType<typeof launc
   const started = Date.now();
   const read = (): Promise<Probe> => page.evaluate(() => (window as unknown as { progressiveProbe: Probe }).progressiveProbe);
   let probe = await read();
+  let keptAt: number | null = null;
   for (;;) {
     await page.waitForTimeout(500);
     probe = await read();
     const onGpu = probe.seen.filter((s) => s.backend === 'webgpu').length;
-    if (onGpu >= AFTER_SWITCH || probe.state === 'error' || Date.now() - started > TIMEOUT_MS) break;
+    // the page says when WebGPU will not be used (a software adapter, or measured slower): then
+    // KEPT_RESULTS more wasm results measure the rate it stays at
+    if (keptAt === null && /not used:/.test((await page.locator('#status').textContent()) ?? '')) keptAt = probe.seen.length;
+    const keptDone = keptAt !== null && probe.seen.length >= keptAt + KEPT_RESULTS;
+    if (onGpu >= AFTER_SWITCH || keptDone || probe.state === 'error' || Date.now() - started > TIMEOUT_MS) break;
   }
   const status = await page.locator('#status').textContent();
   const errorsBeforeClose = pageErrors.length + consoleErrors.length;
@@ -120,6 +130,7 @@ async function measureOnce(url: string, browser: Awaited<ReturnType<typeof launc
     resultsBeforeSwitch: firstGpu >= 0 ? firstGpu : seen.length,
     resultsAfterSwitch: firstGpu >= 0 ? seen.length - firstGpu : 0,
     longestGapMs: gaps.length > 0 ? Math.max(...gaps) : null,
+    resultsPerSecond: seen.length > 1 ? Number(((seen.length - 1) / ((seen[seen.length - 1].at - seen[0].at) / 1000)).toFixed(2)) : null,
     gapAtSwitchMs: lastBefore && firstAfter ? firstAfter.at - lastBefore.at : null,
     trackIdsBeforeSwitch: lastBefore?.trackIds ?? null,
     trackIdsAfterSwitch: firstAfter?.trackIds ?? null,
@@ -144,11 +155,11 @@ async function main(): Promise<void> {
   try {
     console.log(`visionpipe progressive-start bench — ${cpus().length} × ${cpus()[0]?.model ?? '?'}, default demo page (CenterNet, webgpu → wasm), fake camera 640×480 @ 30 fps; until ${AFTER_SWITCH} WebGPU results or ${TIMEOUT_MS / 1000} s`);
     for (let run = 0; run < Number(args.runs); run++) {
-      const m = await measureOnce(server.url, browser);
+      const m = await measureOnce(`${server.url}${args.query ? `?${args.query}` : ''}`, browser);
       runs.push(m);
       console.log(
         `  run ${run + 1}: video ${seconds(m.videoVisibleMs as number | null)}${m.videoBeforeFirstResult ? ' (before any result)' : ''}, first result ${seconds(m.firstResultMs as number | null)} on ${String(m.firstBackend)}, ` +
-          `switch to webgpu ${seconds(m.switchMs as number | null)}; results ${String(m.resultsBeforeSwitch)} before / ${String(m.resultsAfterSwitch)} after, gap at switch ${seconds(m.gapAtSwitchMs as number | null)}, ` +
+          `switch to webgpu ${seconds(m.switchMs as number | null)}; ${String(m.resultsPerSecond)} results/s; results ${String(m.resultsBeforeSwitch)} before / ${String(m.resultsAfterSwitch)} after, gap at switch ${seconds(m.gapAtSwitchMs as number | null)}, ` +
           `track IDs ${JSON.stringify(m.trackIdsBeforeSwitch)} → ${JSON.stringify(m.trackIdsAfterSwitch)}; page errors ${(m.pageErrors as string[]).length}, console errors ${(m.consoleErrors as string[]).length} (${String(m.errorsWhileClosing)} while closing); load ${(m.loadBefore as number[])[0]} → ${(m.loadAfter as number[])[0]}`,
       );
       for (const e of [...(m.pageErrors as string[]), ...(m.consoleErrors as string[])]) console.log(`    ${e.slice(0, 300)}`);

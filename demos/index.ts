@@ -1,7 +1,9 @@
 // Default page: webcam → object detection (CenterNet, or the model picked with ?model=) in a
 // Web Worker, WebGPU first with automatic fallback → boxes with track IDs and a live stats overlay.
 // The live video shows at once; by default (or with ?backend=a,b) the pipeline starts
-// progressively: wasm serves while WebGPU compiles and warms up in a second worker, then WebGPU takes over.
+// progressively: wasm serves while WebGPU compiles and warms up in a second worker, then WebGPU
+// takes over if timed runs show it faster. A software WebGPU adapter (SwiftShader) is not used
+// unless ?allowSoftwareGpu (then timed like a real one); ?switchWhen=ready switches once warm.
 import { type DetectionResult, ProgressivePipeline, type WorkerPipeline, drawDetections, pipeline } from 'visionpipe';
 import { SDK_OPTIONS, drawFrame, drawLoopStats, mountNav, openCamera, previewCamera, progress, run, showStatus, start } from './shared/common';
 import { mountModelPicker, pickedModel } from './shared/model-picker';
@@ -15,6 +17,7 @@ run(async () => {
   const stopPreview = previewCamera(camera);
   const backends = SDK_OPTIONS.backend ?? ['webgpu', 'wasm'];
   const progressive = backends.length > 1;
+  const query = new URLSearchParams(location.search);
   showStatus(`Starting ${progressive ? `workers on ${backends.join(' and ')}` : 'the worker'} and loading ${picked.name}…`);
   const options = {
     ...SDK_OPTIONS,
@@ -30,6 +33,8 @@ run(async () => {
     // COCO-SSD suppresses across classes, as @tensorflow-models/coco-ssd does
     ...(picked.spec.id === 'coco-ssd' ? { agnostic: true } : {}),
     onProgress: progress(picked.name),
+    ...(query.has('allowSoftwareGpu') ? { allowSoftwareGpu: true } : {}),
+    ...(query.get('switchWhen') === 'ready' ? { switchWhen: 'ready' as const } : {}),
   };
   const detector: WorkerPipeline<'object-detection'> | ProgressivePipeline<'object-detection'> = progressive
     ? await pipeline('object-detection', { ...options, progressive: true })
@@ -40,11 +45,14 @@ run(async () => {
   const liveStatus = (): { backend: string; text: string } => {
     if (!(detector instanceof ProgressivePipeline)) return { backend: detector.runner.backend, text: `Live on ${detector.runner.backend}.` };
     const stats = detector.stats();
+    const measured = stats.switch?.preferredMs != null ? `: ${stats.switch.preferredMs.toFixed(0)} ms vs ${stats.switch.fallbackMs!.toFixed(0)} ms per frame` : '';
     const preferred = stats.preferredFailure
       ? ` (${stats.preferred} failed: ${stats.preferredFailure})`
-      : stats.switchedAtFrame === null
-        ? ` while ${stats.preferred} warms up (its shaders compile)`
-        : ` (switched at frame ${stats.switchedAtFrame}, ${(stats.switchedAtMs! / 1000).toFixed(1)} s after start)`;
+      : stats.switch?.decision === 'kept'
+        ? ` (${stats.preferred} not used: ${stats.switch.reason})`
+        : stats.switchedAtFrame === null
+          ? ` while ${stats.preferred} warms up (its shaders compile), to be timed against ${stats.fallback}`
+          : ` (switched at frame ${stats.switchedAtFrame}, ${(stats.switchedAtMs! / 1000).toFixed(1)} s after start${measured})`;
     return { backend: stats.serving, text: `Live on ${stats.serving}${preferred}.` };
   };
   await start<DetectionResult>(

@@ -6,3 +6,5 @@ export type { RemotePipelineInfo, SimulatedFailure, WorkerMemory, WorkerLimits }
 export { ProgressivePipeline, createProgressivePipeline } from './progressive-pipeline';
 export type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-pipeline';
 export { TrackIdBridge } from './track-id-bridge';
+export type { SwitchDecision, SwitchPolicy } from './switch-decision';
+export type { GpuAdapterFacts } from './gpu-adapter';

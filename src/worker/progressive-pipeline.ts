@@ -3,49 +3,18 @@ import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions } from '../pipelines/registry';
+import type { GpuAdapterFacts } from './gpu-adapter';
 import { closeResultMasks } from './mask-transport';
+import type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
+import { RECENT_FALLBACK_FRAMES, type SwitchDecision, type SwitchPolicy, decideBySpeed, median, resolveSwitchPolicy, softwareAdapterVeto } from './switch-decision';
 import { TrackIdBridge } from './track-id-bridge';
 import { warmupCopy } from './warmup-copy';
 import { type RemoteRunnerInfo, type ResultOf, type RunOptionsOf, type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker-pipeline';
 
-/** What the progressive pipeline needs of each of its two pipelines (a {@link WorkerPipeline}). @example `const s: ServingPipeline<'object-detection'> = await createWorkerPipeline('object-detection');` */
-export type ServingPipeline<T extends PipelineTask> = Pick<WorkerPipeline<T>, 'run' | 'runForVideo' | 'reset' | 'dispose' | 'runner' | 'spec'>;
+export type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
 
-/** A result of the progressive pipeline: the task's result plus the backend that made it. @example `const r: ProgressiveResult<'object-detection'> = await p.run(frame); r.servedBy;` */
-export type ProgressiveResult<T extends PipelineTask> = ResultOf<T> & { servedBy: string };
-
-/**
- * Which backend served what, and how the preferred one came up.
- *
- * @example
- * ```ts
- * const { served, switchedAtFrame, preferredWarmupMs } = progressive.stats();
- * ```
- */
-export interface ProgressiveStats {
-  /** The backend names asked for: the preferred one(s) and the quick fallback. */
-  readonly preferred: string;
-  readonly fallback: string;
-  /** The backend serving the next frame (the runner's actual backend). */
-  readonly serving: string;
-  /** Frames served per backend (actual runner backends, e.g. `{ wasm: 12, webgpu: 88 }`). */
-  readonly served: Readonly<Record<string, number>>;
-  /** Frames asked for so far. */
-  readonly frames: number;
-  /** The index of the first frame the preferred backend served (null until then). */
-  readonly switchedAtFrame: number | null;
-  /** When that frame was asked for, in ms since creation began (null until then). */
-  readonly switchedAtMs: number | null;
-  /** Creation time of each pipeline in ms (null while loading or after a failure). */
-  readonly fallbackLoadMs: number | null;
-  readonly preferredLoadMs: number | null;
-  /** The preferred backend's first (shader-compiling) run on a copy of a real frame, in ms. */
-  readonly preferredWarmupMs: number | null;
-  /** Why the preferred backend is not used (no WebGPU, a crash), or null. */
-  readonly preferredFailure: string | null;
-}
-
-type PreferredState = 'loading' | 'created' | 'warming' | 'ready' | 'serving' | 'failed';
+/** loading → created → warming → measuring → ready (chosen) → serving, or kept (not chosen: freed), or failed. */
+type PreferredState = 'loading' | 'created' | 'warming' | 'measuring' | 'ready' | 'serving' | 'kept' | 'failed';
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -53,18 +22,19 @@ function reason(error: unknown): string {
 
 /**
  * A pipeline that starts on two backends at once and serves every frame from the best one
- * ready: the quick fallback (e.g. wasm) serves while the preferred one (e.g. WebGPU) loads and
- * warms up on a copy of a frame the caller sent; the next frame then goes to the preferred
- * one, and the fallback is disposed. Results keep their format (plus `servedBy`); in video
- * mode track IDs continue across the switch (new tracks matched to the old by box overlap). If
- * the preferred backend fails it stays on the fallback and {@link stats} says why.
+ * ready: the quick fallback (e.g. wasm) serves while the preferred one (e.g. WebGPU) loads, warms
+ * up on a copy of a frame the caller sent and is timed on copies of a few more; it takes over
+ * only if faster by the policy's margin ({@link SwitchPolicy}: software adapters kept out,
+ * `switchWhen: 'ready'` switches once warm). The one not chosen is disposed. Results keep their
+ * format (plus `servedBy`); in video mode track IDs continue across the switch (matched by box
+ * overlap). A failing preferred backend leaves the fallback serving; {@link stats} says why.
  * Create it with {@link createProgressivePipeline} or `pipeline(task, { worker: true, progressive: true, backend: [...] })`.
  *
  * @example
  * ```ts
  * const detector = await createProgressivePipeline('object-detection', { backend: ['webgpu', 'wasm'] });
  * const result = await detector.runForVideo(frame, frame.timestamp / 1000);
- * console.log(result.servedBy, detector.stats().served);
+ * console.log(result.servedBy, detector.stats().switch);
  * detector.dispose();
  * ```
  */
@@ -74,6 +44,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
   private state: PreferredState = 'loading';
   private fallbackFailure: string | null = null;
   private preferredFailure: string | null = null;
+  private preferredAdapter: GpuAdapterFacts | null = null;
   private readonly startedAt = performance.now();
   private readonly served: Record<string, number> = {};
   private frames = 0;
@@ -83,6 +54,11 @@ export class ProgressivePipeline<T extends PipelineTask> {
   private preferredLoadMs: number | null = null;
   private preferredWarmupMs: number | null = null;
   private fallbackInFlight = 0;
+  private readonly fallbackFrameMs: number[] = [];
+  private readonly trialMs: number[] = [];
+  private trialInFlight = false;
+  private decision: SwitchDecision | null = null;
+  private readonly policy: SwitchPolicy;
   private bridge: TrackIdBridge | null = new TrackIdBridge();
   private disposed = false;
   private readonly firstReady: Promise<void>;
@@ -96,7 +72,9 @@ export class ProgressivePipeline<T extends PipelineTask> {
     private readonly names: { preferred: string; fallback: string },
     preferred: Promise<ServingPipeline<T>>,
     fallback: Promise<ServingPipeline<T>>,
+    policy: Partial<SwitchPolicy> = {},
   ) {
+    this.policy = resolveSwitchPolicy(policy);
     this.preferredSettled = new Promise((resolve) => (this.settlePreferred = resolve));
     this.fallbackArrival = new Promise((resolve) => (this.fallbackSettled = resolve));
     this.firstReady = new Promise((resolve, reject) => {
@@ -108,8 +86,10 @@ export class ProgressivePipeline<T extends PipelineTask> {
         (pipeline) => {
           if (this.disposed) return pipeline.dispose();
           this.preferred = pipeline;
+          this.preferredAdapter = pipeline.runner.gpuAdapter ?? null;
           this.preferredLoadMs = performance.now() - this.startedAt;
           this.state = 'created';
+          this.keepOutSoftwareAdapter();
           resolve(); // it serves once warm (on the first frame), or now if the fallback is not ready by then
         },
         (error: unknown) => {
@@ -123,6 +103,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
           this.fallback = pipeline;
           this.fallbackLoadMs = performance.now() - this.startedAt;
           this.fallbackSettled();
+          this.keepOutSoftwareAdapter();
           resolve();
         },
         (error: unknown) => {
@@ -139,7 +120,12 @@ export class ProgressivePipeline<T extends PipelineTask> {
     return this.firstReady;
   }
 
-  /** Resolves true once the preferred backend is warm (it serves the next frame), false if it failed. @example `if (!(await p.preferredReady())) console.warn(p.stats().preferredFailure);` */
+  /**
+   * Resolves true once the preferred backend is warm and chosen (it serves the next frame),
+   * false if it failed or was kept out (measured slower, or a software adapter: `stats().switch` says why).
+   *
+   * @example `if (!(await p.preferredReady())) console.warn(p.stats().preferredFailure ?? p.stats().switch?.reason);`
+   */
   preferredReady(): Promise<boolean> {
     return this.preferredSettled;
   }
@@ -186,6 +172,8 @@ export class ProgressivePipeline<T extends PipelineTask> {
       preferredLoadMs: this.preferredLoadMs,
       preferredWarmupMs: this.preferredWarmupMs,
       preferredFailure: this.preferredFailure,
+      preferredAdapter: this.preferredAdapter,
+      switch: this.decision,
     };
   }
 
@@ -198,6 +186,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
     this.fallback = null;
     this.preferred = null;
     this.settlePreferred(false);
+    this.fallbackSettled();
   }
 
   private assertUsable(): void {
@@ -230,30 +219,37 @@ export class ProgressivePipeline<T extends PipelineTask> {
       return this.count(result, pipeline);
     }
     try {
+      const began = performance.now();
       const result = await call(pipeline);
+      this.fallbackFrameMs.push(performance.now() - began);
+      if (this.fallbackFrameMs.length > RECENT_FALLBACK_FRAMES) this.fallbackFrameMs.shift();
       if (video) this.bridge?.observeOld(result);
       return this.count(result, pipeline);
     } finally {
       this.fallbackInFlight--;
+      this.decideWhenMeasured();
       this.retireFallbackWhenIdle();
     }
   }
 
-  /** Which pipeline serves this frame: the preferred once warm, else the fallback once loaded (waiting for the first of the two). */
+  /** Which pipeline serves this frame: the preferred once chosen, else the fallback once loaded (waiting for the first of the two). */
   private async pick(input: ImageInput, frame: number): Promise<{ role: 'preferred' | 'fallback'; pipeline: ServingPipeline<T> }> {
     for (;;) {
       this.assertUsable();
       if (this.state === 'ready') this.switchToPreferred(frame);
       if (this.state === 'serving' && this.preferred !== null) return { role: 'preferred', pipeline: this.preferred };
-      if (this.state === 'created') await this.startWarmup(input);
+      if (this.state === 'created' && this.softwareVeto() === null) await this.startWarmup(input);
+      else if (this.state === 'measuring' && !this.trialInFlight && this.trialMs.length < this.policy.switchTrials) await this.startTrial(input);
       if (this.fallback !== null && this.state !== 'serving') {
         this.fallbackInFlight++; // counted before any await, so a switch meanwhile keeps it alive
         return { role: 'fallback', pipeline: this.fallback };
       }
-      if (this.fallbackFailure !== null && this.state === 'failed') {
-        throw new VisionError('BACKEND_UNAVAILABLE', `no backend can serve this ${this.task} pipeline: ${this.names.preferred}: ${this.preferredFailure}; ${this.names.fallback}: ${this.fallbackFailure}`);
+      if (this.fallbackFailure !== null && (this.state === 'failed' || this.state === 'kept')) {
+        throw new VisionError('BACKEND_UNAVAILABLE', `no backend can serve this ${this.task} pipeline: ${this.names.preferred}: ${this.preferredFailure ?? this.decision?.reason}; ${this.names.fallback}: ${this.fallbackFailure}`);
       }
-      await (this.state === 'failed' ? this.fallbackArrival : Promise.race([this.fallbackArrival, this.preferredSettled]));
+      // (never a promise already settled: the loop would spin without letting the workers answer)
+      if (this.state === 'failed' || this.state === 'kept') await this.fallbackArrival;
+      else await (this.fallbackFailure !== null ? this.preferredSettled : Promise.race([this.fallbackArrival, this.preferredSettled]));
     }
   }
 
@@ -261,6 +257,40 @@ export class ProgressivePipeline<T extends PipelineTask> {
     const backend = pipeline.runner.backend;
     this.served[backend] = (this.served[backend] ?? 0) + 1;
     return Object.assign(result, { servedBy: backend });
+  }
+
+  /** Why the preferred backend's software adapter stays out (null if it may compete, or the fallback failed: then it is all there is). */
+  private softwareVeto(): string | null {
+    return this.fallbackFailure === null ? softwareAdapterVeto(this.policy, this.preferredAdapter) : null;
+  }
+
+  /** Keeps a software adapter out before its warm-up burns CPU the fallback needs, once the fallback serves. */
+  private keepOutSoftwareAdapter(): void {
+    const veto = this.softwareVeto();
+    if (veto !== null && this.fallback !== null && (this.state === 'created' || this.state === 'warming')) this.decide('kept', veto);
+  }
+
+  /** Records the decision; a switch serves the preferred from the next frame, a keep frees it. */
+  private decide(decision: SwitchDecision['decision'], why: string, preferredMs: number | null = null): void {
+    const to = this.preferred?.runner.backend ?? this.names.preferred;
+    const from = this.fallback?.runner.backend ?? this.names.fallback;
+    this.decision = { from, to, decision, reason: why, preferredMs, fallbackMs: median(this.fallbackFrameMs), atFrame: this.frames };
+    if (decision === 'kept') {
+      this.state = 'kept';
+      this.preferred?.dispose();
+      this.preferred = null;
+      this.settlePreferred(false);
+    } else {
+      this.state = 'ready';
+      this.settlePreferred(true);
+    }
+  }
+
+  /** Under `'faster'`: decides once the trials are in and the fallback has timed frames. */
+  private decideWhenMeasured(): void {
+    if (this.disposed || this.state !== 'measuring' || this.trialMs.length < this.policy.switchTrials || this.fallbackFrameMs.length === 0) return;
+    const verdict = decideBySpeed(this.policy, this.trialMs, this.fallbackFrameMs);
+    this.decide(verdict.decision, verdict.reason, verdict.preferredMs);
   }
 
   private switchToPreferred(frame: number): void {
@@ -276,50 +306,55 @@ export class ProgressivePipeline<T extends PipelineTask> {
     this.fallback = null;
   }
 
-  /** Warms the preferred pipeline on a copy of this frame, in the background. */
-  private async startWarmup(input: ImageInput): Promise<void> {
+  /**
+   * Runs the preferred pipeline on a copy of this frame in the background; `done` gets its time in
+   * ms (if the state is still `expected`). `undo` runs when no copy could be made (the caller's
+   * frame is bad: that call fails) or the run refused it as input (then the next frame retries).
+   */
+  private async runOnCopy(input: ImageInput, expected: PreferredState, done: (ms: number) => void, undo: () => void): Promise<void> {
     const preferred = this.preferred;
     if (preferred === null) return;
-    this.state = 'warming';
-    let copy: ImageInput;
-    try {
-      copy = await warmupCopy(input);
-    } catch (error) {
-      this.state = 'created';
+    const copy = await warmupCopy(input).catch((error: unknown) => {
+      undo();
       throw error;
-    }
+    });
     const began = performance.now();
     preferred.run(copy).then(
       (result) => {
         closeResultMasks(result);
-        if (this.disposed || this.state !== 'warming') return;
-        this.preferredWarmupMs = performance.now() - began;
-        this.state = 'ready';
-        this.settlePreferred(true);
+        if (!this.disposed && this.state === expected) done(performance.now() - began);
       },
       (error: unknown) => {
         closeFrame(copy);
-        if (this.disposed) return;
-        if (error instanceof VisionError && error.code === 'INVALID_INPUT') this.state = 'created';
+        if (this.disposed || this.state !== expected) return;
+        if (error instanceof VisionError && error.code === 'INVALID_INPUT') undo();
         else this.failPreferred(error);
       },
     );
   }
-}
 
-/**
- * Options of {@link createProgressivePipeline}: the task's options, a `backend` list of at least
- * two (the first ones are preferred, the last is the quick fallback), worker options.
- *
- * @example
- * ```ts
- * const options: ProgressiveOptions = { backend: ['webgpu', 'wasm'], progressive: true };
- * ```
- */
-export interface ProgressiveOptions extends WorkerPipelineOptions {
-  backend?: readonly string[] | string;
-  /** Marks the progressive start in `pipeline(task, { worker: true, progressive: true })`. */
-  progressive?: true;
+  /** Warms the preferred pipeline (its first, shader-compiling run) on a copy of this frame. */
+  private startWarmup(input: ImageInput): Promise<void> {
+    this.state = 'warming';
+    const warm = (ms: number): void => {
+      this.preferredWarmupMs = ms;
+      if (this.policy.switchWhen === 'ready') this.decide('switched', "switchWhen: 'ready' switches as soon as the preferred backend is warm");
+      else if (this.fallback === null) this.decide('switched', this.fallbackFailure === null ? 'the fallback had not loaded when the preferred backend was warm' : `the fallback could not start: ${this.fallbackFailure}`);
+      else this.state = 'measuring';
+    };
+    return this.runOnCopy(input, 'warming', warm, () => (this.state = 'created'));
+  }
+
+  /** Times one run of the warm preferred pipeline on a copy of this frame. */
+  private startTrial(input: ImageInput): Promise<void> {
+    this.trialInFlight = true;
+    const timed = (ms: number): void => {
+      this.trialInFlight = false;
+      this.trialMs.push(ms);
+      this.decideWhenMeasured();
+    };
+    return this.runOnCopy(input, 'measuring', timed, () => (this.trialInFlight = false));
+  }
 }
 
 /**
@@ -335,7 +370,8 @@ export interface ProgressiveOptions extends WorkerPipelineOptions {
  * ```
  */
 export async function createProgressivePipeline<T extends PipelineTask>(task: T, options: TaskOptions[T] & ProgressiveOptions): Promise<ProgressivePipeline<T>> {
-  const { backend, progressive: _progressive, worker, onProgress, ...rest } = options as TaskOptions[T] & ProgressiveOptions & { onProgress?: unknown };
+  const { backend, progressive: _progressive, worker, onProgress, switchWhen, switchMargin, switchTrials, allowSoftwareGpu, ...rest } = options as TaskOptions[T] & ProgressiveOptions & { onProgress?: unknown };
+  const policy = resolveSwitchPolicy({ switchWhen, switchMargin, switchTrials, allowSoftwareGpu });
   if (!Array.isArray(backend) || backend.length < 2) {
     throw new VisionError('INVALID_OPTION', `a progressive pipeline needs 'backend' as a list of at least two backends (preferred first, quick fallback last), e.g. ['webgpu', 'wasm']; got ${JSON.stringify(backend)}`);
   }
@@ -346,7 +382,7 @@ export async function createProgressivePipeline<T extends PipelineTask>(task: T,
   const fallbackName = backend[backend.length - 1];
   const make = (list: readonly string[], progress: unknown): Promise<WorkerPipeline<T>> =>
     createWorkerPipeline(task, { ...rest, backend: list, onProgress: progress } as unknown as TaskOptions[T] & WorkerPipelineOptions);
-  const progressive = new ProgressivePipeline(task, { preferred: preferredList.join(' → '), fallback: fallbackName }, make(preferredList, undefined), make([fallbackName], onProgress));
+  const progressive = new ProgressivePipeline(task, { preferred: preferredList.join(' → '), fallback: fallbackName }, make(preferredList, undefined), make([fallbackName], onProgress), policy);
   try {
     await progressive.ready();
   } catch (error) {

@@ -4,6 +4,7 @@ import type { LoadProgress } from '../runtime/model-source';
 import type { GpuMemory } from '../pipelines/shared/gpu-memory';
 import type { TensorInfo } from '../runtime/model-runner';
 import type { Reply } from '../runtime/worker-reply';
+import type { GpuAdapterFacts } from './gpu-adapter';
 
 /**
  * What a remote pipeline tells the calling side about itself once created.
@@ -24,6 +25,8 @@ export interface RemotePipelineInfo {
   metadata: Readonly<Record<string, string>>;
   /** Whether this worker's WebGPU device can import external textures (false on SwiftShader); null off WebGPU. */
   externalTexture: boolean | null;
+  /** The worker's WebGPU adapter (software or not) when the pipeline runs on WebGPU; null otherwise. */
+  gpuAdapter: GpuAdapterFacts | null;
 }
 
 /**

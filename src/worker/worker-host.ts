@@ -6,6 +6,7 @@ import { closeFrame } from '../core/frame-ownership';
 import { Mask } from '../core/mask';
 import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipeline } from '../pipelines/registry';
 import type { LoadProgress } from '../runtime/model-source';
+import { type GpuAdapterFacts, probeGpuAdapter } from './gpu-adapter';
 import { packMasks } from './mask-transport';
 import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
 import { setPlatform } from '../core/platform';
@@ -99,6 +100,7 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
   const pipelines = new Map<number, HostedPipeline>();
   let nextId = 1;
   let externalTexture: boolean | null | undefined;
+  let gpuAdapter: Promise<GpuAdapterFacts | null> | undefined;
 
   const get = (id: number): HostedPipeline => {
     const p = pipelines.get(id);
@@ -126,7 +128,8 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
         const id = nextId++;
         pipelines.set(id, created);
         const { runtime, backend, inputs, outputs, metadata } = created.runner;
-        return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture } satisfies RemotePipelineInfo;
+        const adapter = backend === 'webgpu' ? await (gpuAdapter ??= probeGpuAdapter()) : null;
+        return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter: adapter } satisfies RemotePipelineInfo;
       }),
     run: (id, input, options) => resultReply(() => consume(input, () => get(id).run(input, options))),
     runForVideo: (id, input, timestampMs, options) =>

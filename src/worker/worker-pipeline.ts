@@ -4,6 +4,7 @@ import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskOptions, TaskPipeline } from '../pipelines/registry';
+import type { GpuAdapterFacts } from './gpu-adapter';
 import type { RemotePipelineInfo, WorkerApi, WorkerLimits } from './protocol';
 import type { Reply } from '../runtime/worker-reply';
 import { getPlatform } from '../core/platform';
@@ -52,6 +53,8 @@ export interface RemoteRunnerInfo {
   readonly metadata: RemotePipelineInfo['metadata'];
   /** Whether the worker's WebGPU device imports external textures (null off WebGPU). */
   readonly externalTexture: boolean | null;
+  /** The worker's WebGPU adapter on WebGPU (`software` true for SwiftShader, llvmpipe…), else null. */
+  readonly gpuAdapter: GpuAdapterFacts | null;
 }
 
 const LOCAL_KEYS = new Set(['worker', 'workerUrl', 'timeoutMs', 'signal', 'onProgress']);
@@ -180,8 +183,8 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
       throwIfAborted(all.signal, 'creating the worker pipeline');
     }
     worker.register(registration);
-    const { runtime, backend, inputs, outputs, metadata, externalTexture } = info;
-    return new WorkerPipeline(task, info.spec, { runtime, backend, inputs, outputs, metadata, externalTexture }, worker, registration, !shared);
+    const { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter } = info;
+    return new WorkerPipeline(task, info.spec, { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter }, worker, registration, !shared);
   } catch (error) {
     if (!shared) worker.terminate();
     throw error;

@@ -131,13 +131,12 @@ describe('demo pages on the fake camera (wasm)', () => {
     await page.close();
   });
 
-  it('progressive start: the default page shows results from wasm while CenterNet warms up on WebGPU in a second worker', async () => {
-    // The switch itself is not awaited here: on SwiftShader (2 shared cores) CenterNet's shaders
-    // take ~70 s to compile (tfjs-webgpu's parallel compilation does not shorten it) and every
-    // WebGPU run then takes 25–50 s, so the first WebGPU result comes after ~2 min
-    // (`npm run bench:progressive` measures it: results and track IDs continue, no page errors).
-    // test/realtime/progressive.browser.test.ts proves the switch with a tiny model. The live
-    // video is drawn before any result.
+  it('progressive start: the default page shows results from wasm while WebGPU starts in a second worker (SwiftShader: not used)', async () => {
+    // No switch here: SwiftShader is a software adapter, which the measured switch keeps out (on
+    // it CenterNet's shaders take ~70 s to compile and every WebGPU run 25–50 s; with
+    // ?switchWhen=ready `npm run bench:progressive` measures that switch: results and track IDs
+    // continue, no page errors). test/realtime/progressive.browser.test.ts proves the switch
+    // with a tiny model. The live video is drawn before any result.
     const { page, log } = await site.browser.newPage();
     await page.goto(site.server.url);
     await expect.poll(() => page.evaluate(() => {
@@ -146,7 +145,8 @@ describe('demo pages on the fake camera (wasm)', () => {
     }), { timeout: 30_000 }).toBe(640);
     const state = await waitForDemo(page, log, (s) => s.results > 0, 60_000);
     expect(state.backend).toBe('wasm');
-    expect(await page.locator('#status').textContent()).toMatch(/Live on wasm while webgpu warms up/);
+    // WebGPU still warming up, or (SwiftShader: a software adapter) not used at all
+    expect(await page.locator('#status').textContent()).toMatch(/Live on wasm (while webgpu warms up|\(webgpu not used: .*software renderer)/);
     expect(log.filter((line) => line.startsWith('[pageerror]') || line.startsWith('[error]'))).toEqual([]);
     await page.close();
   });

@@ -1,11 +1,16 @@
 // Progressive start: two pipelines start at once, frames are served by the first ready, the
-// preferred one warms up on a copy of a real frame and takes over; track IDs continue across
-// the switch. Control flow with scripted pipelines (whose creation and warm-up we release by
-// hand), then the real thing over two Node worker threads (preferred wasm, fallback cpu).
+// preferred one warms up on a copy of a real frame and takes over — at once with
+// switchWhen: 'ready', or only when timed runs on frame copies measure it faster than the
+// fallback's recent frames (default); a software WebGPU adapter is kept out unless allowed;
+// track IDs continue across the switch. Control flow with scripted pipelines (whose creation
+// and warm-up we release by hand, and whose speeds we set with timers far apart), then the
+// real thing over two Node worker threads (preferred wasm, fallback cpu).
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import { pipeline } from '../../src/node/index';
 import { ProgressivePipeline, type ServingPipeline, TrackIdBridge } from '../../src/worker/index';
+import { describeGpuAdapter } from '../../src/worker/gpu-adapter';
+import { resolveSwitchPolicy } from '../../src/worker/switch-decision';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec } from '../../src/models/model-spec';
@@ -23,8 +28,8 @@ interface Scripted {
 
 const box = (x: number, y = 10) => ({ x1: x, y1: y, x2: x + 40, y2: y + 40 });
 
-/** A pipeline whose results are static boxes with track IDs `firstId`, `firstId + 1`, … (its own tracker's numbering). */
-function scripted(backend: string, firstId: number, holdFirstRun = false): Scripted {
+/** A pipeline whose results are static boxes with track IDs `firstId`, `firstId + 1`, … (its own tracker's numbering); each answer after `delayMs`. */
+function scripted(backend: string, firstId: number, holdFirstRun = false, { delayMs = 0, software = false } = {}): Scripted {
   const calls: Scripted['calls'] = [];
   let disposed = false;
   let release: () => void = () => undefined;
@@ -32,6 +37,7 @@ function scripted(backend: string, firstId: number, holdFirstRun = false): Scrip
   const answer = async (input: unknown, video: boolean) => {
     calls.push({ input, video });
     if (holdFirstRun && calls.length === 1) await held;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const xs = video ? [100, 10] : [10, 100]; // order differs from the fallback's: IDs must follow the boxes
     return {
       imageSize: { width: 200, height: 100 },
@@ -40,7 +46,7 @@ function scripted(backend: string, firstId: number, holdFirstRun = false): Scrip
   };
   const pipeline = {
     spec: { id: `spec-${backend}` },
-    runner: { backend },
+    runner: { backend, gpuAdapter: software ? describeGpuAdapter({ info: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true } }) : null },
     run: (input: unknown) => answer(input, false),
     runForVideo: (input: unknown) => answer(input, true),
     reset: async () => undefined,
@@ -57,7 +63,7 @@ describe('progressive start (control flow)', () => {
     const fallback = scripted('wasm', 1);
     const preferred = scripted('webgpu', 1, true);
     let create: (p: Det) => void = () => undefined;
-    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, new Promise<Det>((r) => (create = r)), Promise.resolve(fallback.pipeline));
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, new Promise<Det>((r) => (create = r)), Promise.resolve(fallback.pipeline), { switchWhen: 'ready' });
     await progressive.ready();
     const first = await progressive.runForVideo(frame(), 0);
     expect(first.servedBy).toBe('wasm');
@@ -85,6 +91,7 @@ describe('progressive start (control flow)', () => {
     for (const d of switched.detections) expect(d.trackId).toBe(oldIds.get(d.box.x1));
     const stats = progressive.stats();
     expect(stats).toMatchObject({ served: { wasm: 3, webgpu: 1 }, frames: 4, switchedAtFrame: 3, preferredFailure: null, serving: 'webgpu' });
+    expect(stats.switch).toMatchObject({ from: 'wasm', to: 'webgpu', decision: 'switched', reason: expect.stringMatching(/switchWhen: 'ready'/), preferredMs: null, atFrame: 3 });
     expect(stats.preferredWarmupMs).toBeGreaterThanOrEqual(0);
     progressive.dispose();
     expect(preferred.disposed()).toBe(true);
@@ -95,7 +102,7 @@ describe('progressive start (control flow)', () => {
     const fallback = scripted('wasm', 1);
     const preferred = scripted('webgpu', 1, true);
     let load: (p: Det) => void = () => undefined;
-    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(preferred.pipeline), new Promise<Det>((r) => (load = r)));
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(preferred.pipeline), new Promise<Det>((r) => (load = r)), { switchWhen: 'ready' });
     await progressive.ready();
     const first = progressive.run(frame()); // starts the warm-up, waits for whichever comes first
     await later();
@@ -108,6 +115,83 @@ describe('progressive start (control flow)', () => {
     expect(progressive.stats()).toMatchObject({ served: { wasm: 1, webgpu: 1 }, switchedAtFrame: 1 });
     expect(fallback.disposed()).toBe(true);
     progressive.dispose();
+  });
+
+  it('measured (default): a warm preferred backend that is faster takes over after timed runs on frame copies', async () => {
+    const fallback = scripted('wasm', 1, false, { delayMs: 40 });
+    const preferred = scripted('webgpu', 1);
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(preferred.pipeline), Promise.resolve(fallback.pipeline));
+    await progressive.ready();
+    const servedBy: string[] = [];
+    for (let i = 0; i < 12 && (progressive.stats().served.webgpu ?? 0) < 2; i++) servedBy.push((await progressive.runForVideo(frame(), i * 33)).servedBy);
+    const stats = progressive.stats();
+    // frame 0 starts the warm-up, frames 1–3 one timed run each (all served by wasm), then webgpu
+    expect(servedBy).toEqual(['wasm', 'wasm', 'wasm', 'wasm', 'webgpu', 'webgpu']);
+    expect(preferred.calls.filter((c) => !c.video)).toHaveLength(4);
+    expect(stats.switch).toMatchObject({ from: 'wasm', to: 'webgpu', decision: 'switched', reason: expect.stringMatching(/^measured faster/), atFrame: 4 });
+    expect(stats.switch!.fallbackMs!).toBeGreaterThanOrEqual(40);
+    expect(stats.switch!.preferredMs!).toBeLessThan(stats.switch!.fallbackMs! * 0.9);
+    expect(stats.switchedAtFrame).toBe(4);
+    expect(fallback.disposed()).toBe(true);
+    progressive.dispose();
+  });
+
+  it('measured (default): a slower preferred backend is NOT switched to; it is freed and the fallback serves on', async () => {
+    const fallback = scripted('wasm', 1);
+    const preferred = scripted('webgpu', 1, false, { delayMs: 40 });
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(preferred.pipeline), Promise.resolve(fallback.pipeline), { switchTrials: 2 });
+    await progressive.ready();
+    const decided = progressive.preferredReady();
+    for (let i = 0; i < 3; i++) {
+      expect((await progressive.runForVideo(frame(), i * 33)).servedBy).toBe('wasm');
+      await new Promise((resolve) => setTimeout(resolve, 60)); // the preferred run (warm-up, then a timed one) completes
+    }
+    await expect(decided).resolves.toBe(false);
+    for (let i = 3; i < 6; i++) expect((await progressive.runForVideo(frame(), i * 33)).servedBy).toBe('wasm');
+    const stats = progressive.stats();
+    expect(stats.switch).toMatchObject({ from: 'wasm', to: 'webgpu', decision: 'kept', reason: expect.stringMatching(/^not faster by 10 %/) });
+    expect(stats.switch!.preferredMs!).toBeGreaterThanOrEqual(40);
+    expect(stats.switch!.preferredMs!).toBeGreaterThan(stats.switch!.fallbackMs!);
+    expect(stats).toMatchObject({ served: { wasm: 6 }, switchedAtFrame: null, serving: 'wasm', preferredFailure: null });
+    expect(preferred.calls).toHaveLength(3); // warm-up + 2 timed runs, nothing after the decision
+    expect([preferred.disposed(), fallback.disposed()]).toEqual([true, false]);
+    progressive.dispose();
+    expect(fallback.disposed()).toBe(true);
+  });
+
+  it('a software WebGPU adapter is kept out without a warm-up, unless allowSoftwareGpu (or the fallback cannot start)', async () => {
+    const fallback = scripted('wasm', 1);
+    const software = scripted('webgpu', 1, false, { software: true });
+    const kept = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(software.pipeline), Promise.resolve(fallback.pipeline));
+    await kept.ready();
+    await expect(kept.preferredReady()).resolves.toBe(false);
+    expect((await kept.run(frame())).servedBy).toBe('wasm');
+    expect(software.calls).toHaveLength(0);
+    expect(software.disposed()).toBe(true);
+    expect(kept.stats()).toMatchObject({ preferredAdapter: { architecture: 'swiftshader', software: true }, switch: { decision: 'kept', preferredMs: null, reason: expect.stringMatching(/google swiftshader.*software renderer.*allowSoftwareGpu/) } });
+    kept.dispose();
+
+    const allowed = scripted('webgpu', 1, false, { software: true });
+    const measured = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(allowed.pipeline), Promise.resolve(scripted('wasm', 1, false, { delayMs: 40 }).pipeline), { allowSoftwareGpu: true, switchTrials: 1 });
+    for (let i = 0; i < 6 && measured.stats().switchedAtFrame === null; i++) await measured.run(frame());
+    expect(measured.stats().switch).toMatchObject({ decision: 'switched', reason: expect.stringMatching(/^measured faster/) });
+    measured.dispose();
+
+    const alone = scripted('webgpu', 1, false, { software: true });
+    const onlyGpu = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.resolve(alone.pipeline), Promise.reject(new Error('no wasm file')));
+    expect((await onlyGpu.run(frame())).servedBy).toBe('webgpu');
+    expect(onlyGpu.stats().switch).toMatchObject({ decision: 'switched', reason: 'the fallback could not start: no wasm file' });
+    onlyGpu.dispose();
+  });
+
+  it('bad switch options are INVALID_OPTION naming what is allowed; adapters are told apart', () => {
+    expect(resolveSwitchPolicy({})).toEqual({ switchWhen: 'faster', switchMargin: 0.1, switchTrials: 3, allowSoftwareGpu: false });
+    expect(() => resolveSwitchPolicy({ switchMargin: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/switchMargin must be a fraction/) }));
+    expect(() => resolveSwitchPolicy({ switchTrials: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => resolveSwitchPolicy({ switchWhen: 'soon' as 'ready' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(describeGpuAdapter({ info: { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } })).toMatchObject({ isFallbackAdapter: null, software: true });
+    expect(describeGpuAdapter({ info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200', isFallbackAdapter: false } })).toMatchObject({ software: false });
+    expect(describeGpuAdapter({})).toBeNull();
   });
 
   it('a new track after the switch gets a fresh ID above the old ones; matches hold later on', () => {
@@ -177,7 +261,7 @@ describe('progressive start over two Node worker threads', () => {
       { column: 1, row: 3, grey: 200 },
     ];
     const expected = expectedCells(cells, 64);
-    const progressive = await pipeline('object-detection', { worker: true, progressive: true, backend: ['wasm', 'cpu'], model: cellModelCard(), workerUrl });
+    const progressive = await pipeline('object-detection', { worker: true, progressive: true, backend: ['wasm', 'cpu'], switchWhen: 'ready', model: cellModelCard(), workerUrl });
     const idsByBox = new Map<string, number>();
     try {
       for (let i = 0; i < 200 && (progressive.stats().served.wasm ?? 0) < 3; i++) {

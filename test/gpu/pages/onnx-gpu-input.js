@@ -3,48 +3,14 @@
 // sampler (fed with Tensor.fromGpuBuffer) and once through the CPU path (`gpuSampling: false`:
 // the picture read with getImageData, sampled in memory, uploaded by ORT). Every call counts
 // what crosses between CPU and GPU — canvas/WebGL readbacks, mapped GPU buffers, uploads
-// (writeBuffer, writeTexture, buffers mapped at creation) — and the GPU buffers alive.
+// (writeBuffer, writeTexture, buffers mapped at creation) — and the GPU buffers alive. The
+// same model also runs in a worker (the counting worker script: the same counters in the
+// worker's thread) on frames transferred to it, as does a tiny tfjs model on tfjs-webgpu.
 import * as vp from 'visionpipe';
 import * as tf from '@tensorflow/tfjs';
+import { counts, gpuBuffersAlive, resetCounts } from './transfer-counters.js';
 
 await vp.selectTfjsBackend({ backend: 'wasm', wasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/' });
-
-const counts = { getImageData: 0, readPixels: 0, mapAsync: 0, mappedBytes: 0, largestMap: 0, uploadedBytes: 0, largestUpload: 0 };
-let liveBuffers = 0;
-function resetCounts() {
-  for (const key of Object.keys(counts)) counts[key] = 0;
-}
-function upload(bytes) {
-  counts.uploadedBytes += bytes;
-  counts.largestUpload = Math.max(counts.largestUpload, bytes);
-}
-function wrap(proto, name, before, after) {
-  if (!proto || typeof proto[name] !== 'function') return;
-  const original = proto[name];
-  proto[name] = function (...args) {
-    before?.call(this, ...args);
-    const result = original.apply(this, args);
-    after?.call(this, result, ...args);
-    return result;
-  };
-}
-for (const proto of [globalThis.CanvasRenderingContext2D?.prototype, globalThis.OffscreenCanvasRenderingContext2D?.prototype]) {
-  wrap(proto, 'getImageData', () => counts.getImageData++);
-}
-for (const proto of [globalThis.WebGLRenderingContext?.prototype, globalThis.WebGL2RenderingContext?.prototype]) {
-  wrap(proto, 'readPixels', () => counts.readPixels++);
-}
-wrap(globalThis.GPUBuffer?.prototype, 'mapAsync', function (mode) {
-  if (mode & GPUMapMode.READ) {
-    counts.mapAsync++;
-    counts.mappedBytes += this.size;
-    counts.largestMap = Math.max(counts.largestMap, this.size);
-  }
-});
-wrap(globalThis.GPUQueue?.prototype, 'writeBuffer', (_buffer, _offset, data, _dataOffset, size) => upload(size ?? data.byteLength));
-wrap(globalThis.GPUQueue?.prototype, 'writeTexture', (_dest, data) => upload(data.byteLength));
-wrap(globalThis.GPUDevice?.prototype, 'createBuffer', (descriptor) => (descriptor.mappedAtCreation ? upload(descriptor.size) : undefined), () => liveBuffers++);
-wrap(globalThis.GPUBuffer?.prototype, 'destroy', () => liveBuffers--);
 
 const PHOTO = (n) => `/node_modules/@vladmandic/face-api/demo/sample${n}.jpg`;
 async function photo(n) {
@@ -127,7 +93,7 @@ window.ortGpuTest = {
       resetCounts();
       const cpu = await detector.run(input, { gpuSampling: false });
       const cpuCounts = { ...counts };
-      const buffersAfterOne = liveBuffers;
+      const buffersAfterOne = gpuBuffersAlive();
       const tensorsAfterOne = tf.memory().numTensors;
       for (let i = 0; i < more; i++) await detector.run(input);
       return {
@@ -135,7 +101,7 @@ window.ortGpuTest = {
         cpu: plainDetections(cpu),
         gpuCounts,
         cpuCounts,
-        buffers: { afterOne: buffersAfterOne, afterMore: liveBuffers },
+        buffers: { afterOne: buffersAfterOne, afterMore: gpuBuffersAlive() },
         tensors: { afterOne: tensorsAfterOne, afterMore: tf.memory().numTensors },
         frameBytes: 4 * (input.naturalWidth ?? input.width ?? input.displayWidth) * (input.naturalHeight ?? input.height ?? input.displayHeight),
         inputBytes: 4 * 3 * 128 * 128,
@@ -146,4 +112,109 @@ window.ortGpuTest = {
     }
   },
 };
+/** Whether a frame the page handed over is gone from the page (transferred, not copied). */
+function detached(input) {
+  return input instanceof VideoFrame ? input.format === null : input.width === 0 && input.height === 0;
+}
+
+/**
+ * Runs `pipeline` (in the counting worker) on `runs` frames made by `make`, each handed over;
+ * the worker's transfer counts over the last run, and its GPU buffers after the first two (warm:
+ * the first may still size pools) and after the last.
+ */
+async function runInWorker(pipeline, make, runs) {
+  const call = (reset) => pipeline.worker.call((api) => api.transferCounts(reset));
+  let result;
+  let counted;
+  let buffersWarm = 0;
+  let transferred = true;
+  for (let i = 0; i < runs; i++) {
+    const frame = await make();
+    if (i === runs - 1) await call(true);
+    result = await pipeline.run(vp.handOver(frame));
+    transferred &&= detached(frame);
+    if (i === runs - 1) counted = await call(true);
+    if (i === 1) buffersWarm = (await call(false)).buffers;
+  }
+  return { result, counts: counted, transferred, buffers: { warm: buffersWarm, afterMore: counted.buffers } };
+}
+
+/** The photo as a frame of one kind, made anew for each run (the worker takes it). */
+function frameMaker(n, kind) {
+  return async () => {
+    const bitmap = await createImageBitmap(await photo(n));
+    if (kind === 'bitmap') return bitmap;
+    const frame = new VideoFrame(bitmap, { timestamp: 0 });
+    bitmap.close();
+    return frame;
+  };
+}
+
+const WORKER_OPTIONS = { backend: 'wasm', wasmPaths: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/', timeoutMs: 120_000 };
+
+Object.assign(window.ortGpuTest, {
+  /**
+   * The ONNX detector on the webgpu EP in a worker, on transferred frames of `kind`: its
+   * detections, the worker's transfer counts, and the main thread's CPU-path detections.
+   */
+  async workerDetect(url, workerUrl, n, kind, runs) {
+    const remote = await vp.createWorkerPipeline('object-detection', {
+      ...WORKER_OPTIONS,
+      workerUrl,
+      model: vp.yoloModel({ url, version: 'v8', inputSize: 128, labels: vp.COCO_LABELS }),
+      executionProviders: ['webgpu'],
+    });
+    try {
+      const { result, counts: workerCounts, transferred, buffers } = await runInWorker(remote, frameMaker(n, kind), runs);
+      const image = await photo(n);
+      const cpu = await detector.run(image, { gpuSampling: false });
+      return {
+        backend: remote.runner.backend,
+        runtime: remote.runner.runtime,
+        gpu: plainDetections(result),
+        cpu: plainDetections(cpu),
+        counts: workerCounts,
+        transferred,
+        buffers,
+        frameBytes: 4 * image.naturalWidth * image.naturalHeight,
+        inputBytes: 4 * 3 * 128 * 128,
+        outputBytes: 4 * 84 * 64,
+      };
+    } finally {
+      remote.dispose();
+    }
+  },
+
+  /** A tfjs graph model (`card`) on tfjs-webgpu in a worker, on transferred `side`×`side` bitmaps of `cells`. */
+  async workerTfjsDetect(card, workerUrl, side, grid, cells, runs) {
+    const remote = await vp.createWorkerPipeline('object-detection', { ...WORKER_OPTIONS, workerUrl, model: card, backend: 'webgpu' });
+    const make = async () => {
+      const canvas = new OffscreenCanvas(side, side);
+      const ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#000';
+      ctx.fillRect(0, 0, side, side);
+      const cell = side / grid;
+      for (const c of cells) {
+        ctx.fillStyle = `rgb(${c.grey},${c.grey},${c.grey})`;
+        ctx.fillRect(c.column * cell, c.row * cell, cell, cell);
+      }
+      return createImageBitmap(canvas);
+    };
+    try {
+      const { result, counts: workerCounts, transferred, buffers } = await runInWorker(remote, make, runs);
+      const memory = await remote.worker.memory();
+      return {
+        backend: remote.runner.backend,
+        detections: result.detections.map((d) => ({ label: d.label, score: d.score, box: [d.box.x1, d.box.y1, d.box.x2, d.box.y2] })),
+        counts: workerCounts,
+        transferred,
+        buffers,
+        tfjsBackend: memory.backend,
+        frameBytes: 4 * side * side,
+      };
+    } finally {
+      remote.dispose();
+    }
+  },
+});
 window.ortGpuTestReady = true;

@@ -32,7 +32,49 @@ const decode = (output, threshold) => vp.decodeYoloV5(output, { threshold, numCl
 
 function gpuBuffers() {
   const backend = tf.backend();
-  return { tfjs: backend.bufferManager.getNumUsedBuffers(), filter: vp.gpuRowFilterFor().allocations().buffers };
+  return { tfjs: backend.bufferManager.getNumUsedBuffers(), filter: vp.gpuRowFilterFor().allocations().buffers, masks: vp.gpuMaskAssemblerFor().allocations().buffers };
+}
+
+let segmenter;
+
+async function photoBitmap(n) {
+  const image = new Image();
+  image.src = PHOTO(n);
+  await image.decode();
+  return createImageBitmap(image);
+}
+
+/** Set pixels of a packed mask as a Set of frame indices. */
+function pixelsOf(mask) {
+  const { bounds, data, width } = mask.pack();
+  const set = new Set();
+  for (let r = 0; r < bounds.height; r++) {
+    for (let c = 0; c < bounds.width; c++) if (data[r * bounds.width + c]) set.add((bounds.y + r) * width + bounds.x + c);
+  }
+  return set;
+}
+
+/** Per instance of two runs: pixels set in either, in both, in one only. */
+function maskAgreement(a, b) {
+  return a.instances.map((inst, k) => {
+    const p = pixelsOf(inst.mask);
+    const q = pixelsOf(b.instances[k].mask);
+    let both = 0;
+    for (const i of p) if (q.has(i)) both++;
+    const either = p.size + q.size - both;
+    return { area: p.size, otherArea: q.size, differing: either - both, iou: either === 0 ? 1 : both / either };
+  });
+}
+
+function summary(result, ms, moved) {
+  return {
+    labels: result.instances.map((i) => i.label),
+    boxes: result.instances.map((i) => i.box),
+    timing: result.timing,
+    gpuMasks: result.gpuMasks,
+    ms,
+    counts: moved,
+  };
 }
 
 window.gpuTest = {
@@ -163,11 +205,39 @@ window.gpuTest = {
     }
   },
 
+  /** The instance-segmentation pipeline over the same graph's YOLO-seg outputs (`seg0`, `seg1`). */
+  async segLoad(spec) {
+    segmenter?.dispose();
+    segmenter = await vp.pipeline('instance-segmentation', { model: runner, spec });
+    return { task: segmenter.task };
+  },
+
+  /**
+   * Photo 1 segmented both ways (prototypes read back + CPU masks, or masks assembled on the
+   * GPU): labels, boxes, bytes mapped back, ms, and how far each instance's masks agree.
+   */
+  async segCompare(mode, threshold = 0.25) {
+    const bitmap = await photoBitmap(1);
+    const runs = {};
+    for (const gpuMasks of [false, true]) {
+      resetCounts();
+      const started = performance.now();
+      const result = await segmenter.run(bitmap, { maskMode: mode, threshold, gpuMasks });
+      runs[gpuMasks ? 'gpu' : 'cpu'] = { result, ms: performance.now() - started, moved: { ...counts } };
+    }
+    bitmap.close();
+    const agreement = maskAgreement(runs.cpu.result, runs.gpu.result);
+    const out = { cpu: summary(runs.cpu.result, runs.cpu.ms, runs.cpu.moved), gpu: summary(runs.gpu.result, runs.gpu.ms, runs.gpu.moved), agreement };
+    for (const { result } of Object.values(runs)) result.instances.forEach((i) => i.mask.close());
+    return out;
+  },
+
   memory: () => ({ tensors: tf.memory().numTensors, buffers: gpuBuffers() }),
 
   release() {
     current?.output.dispose();
     current = undefined;
+    segmenter?.dispose();
     detector?.dispose();
     runner?.dispose();
   },

@@ -44,25 +44,29 @@ async function photoBitmap(n) {
   return createImageBitmap(image);
 }
 
-/** Set pixels of a packed mask as a Set of frame indices. */
-function pixelsOf(mask) {
-  const { bounds, data, width } = mask.pack();
-  const set = new Set();
-  for (let r = 0; r < bounds.height; r++) {
-    for (let c = 0; c < bounds.width; c++) if (data[r * bounds.width + c]) set.add((bounds.y + r) * width + bounds.x + c);
-  }
-  return set;
-}
-
-/** Per instance of two runs: pixels set in either, in both, in one only. */
+/** Per instance of two runs: pixels set in either mask, in both, in one only (counted over the union of their bounds). */
 function maskAgreement(a, b) {
   return a.instances.map((inst, k) => {
-    const p = pixelsOf(inst.mask);
-    const q = pixelsOf(b.instances[k].mask);
-    let both = 0;
-    for (const i of p) if (q.has(i)) both++;
-    const either = p.size + q.size - both;
-    return { area: p.size, otherArea: q.size, differing: either - both, iou: either === 0 ? 1 : both / either };
+    const p = inst.mask.pack();
+    const q = b.instances[k].mask.pack();
+    const x0 = Math.min(p.bounds.x, q.bounds.x);
+    const y0 = Math.min(p.bounds.y, q.bounds.y);
+    const w = Math.max(p.bounds.x + p.bounds.width, q.bounds.x + q.bounds.width) - x0;
+    const h = Math.max(p.bounds.y + p.bounds.height, q.bounds.y + q.bounds.height) - y0;
+    const union = new Uint8Array(Math.max(w, 0) * Math.max(h, 0));
+    const mark = ({ bounds, data }, bit) => {
+      for (let r = 0; r < bounds.height; r++) {
+        const o = (bounds.y - y0 + r) * w + bounds.x - x0;
+        for (let c = 0; c < bounds.width; c++) if (data[r * bounds.width + c]) union[o + c] |= bit;
+      }
+    };
+    mark(p, 1);
+    mark(q, 2);
+    const tally = [0, 0, 0, 0];
+    for (const v of union) tally[v]++;
+    const both = tally[3];
+    const either = tally[1] + tally[2] + both;
+    return { area: tally[1] + both, otherArea: tally[2] + both, differing: either - both, iou: either === 0 ? 1 : both / either };
   });
 }
 
@@ -230,6 +234,15 @@ window.gpuTest = {
     const out = { cpu: summary(runs.cpu.result, runs.cpu.ms, runs.cpu.moved), gpu: summary(runs.gpu.result, runs.gpu.ms, runs.gpu.moved), agreement };
     for (const { result } of Object.values(runs)) result.instances.forEach((i) => i.mask.close());
     return out;
+  },
+
+  /** One run with masks assembled on the GPU; the masks closed. */
+  async segRun(mode, threshold = 0.25) {
+    const bitmap = await photoBitmap(1);
+    const result = await segmenter.run(bitmap, { maskMode: mode, threshold, gpuMasks: true });
+    bitmap.close();
+    result.instances.forEach((i) => i.mask.close());
+    return { instances: result.instances.length, gpuMasks: result.gpuMasks };
   },
 
   memory: () => ({ tensors: tf.memory().numTensors, buffers: gpuBuffers() }),

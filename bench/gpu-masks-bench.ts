@@ -8,6 +8,7 @@
  * and the mask assembly. Per mode and path: bytes mapped back, mapAsync calls, medians of the
  * whole `run()` and of its stages. Uses the test page test/gpu/pages/gpu-candidates.*.
  */
+import { nodePlatform, setPlatform } from '../src/node/index';
 import type { TestBrowser } from '../test/browser/chromium';
 import type { TestServer } from '../test/browser/server';
 import { segSpec } from '../test/gpu/gpu-candidates-seg';
@@ -51,6 +52,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
  * ```
  */
 export async function measureMaskAssembly(browser: TestBrowser, server: TestServer, repeats: number): Promise<MaskRow[]> {
+  setPlatform(nodePlatform); // the bundle drops the Node entry's side effects (file loading)
   const model = await yoloOutputGraph();
   const { page, log } = await browser.newPage();
   await page.route('**/yolov5s/model.json', (route) => route.fulfill({ body: model.json, contentType: 'application/json' }));

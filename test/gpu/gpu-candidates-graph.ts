@@ -3,7 +3,8 @@
 // wasm) returned from GPU kernels, as YOLOv5s lays it out (`Identity`), as a YOLOv8 export
 // would (`v8`), and as YOLO-seg outputs built from it and the photo (`seg0`, `seg1`: see
 // gpu-candidates-seg.ts).
-import { loadModel, resolveModelLocation } from '../../src/node/index';
+import { join } from 'node:path';
+import { loadModel } from '../../src/node/index';
 import { YOLOV5S_COCO } from '../../src/models/zoo-cards';
 import { preprocessAndInfer } from '../../src/pipelines/shared/run-stages';
 import { facePhoto } from '../helpers/photos';
@@ -29,8 +30,8 @@ function asYoloV8(raw: Float32Array): Float32Array {
 
 /** A graph model with YOLOv5s's input and output whose output is `raw` (added to 0 on the backend: a GPU tensor). */
 export async function yoloOutputGraph(): Promise<{ json: string; weights: Buffer }> {
-  await fetchForTest(YOLOV5S_COCO);
-  const runner = await loadModel(resolveModelLocation(YOLOV5S_COCO));
+  const folder = await fetchForTest(YOLOV5S_COCO);
+  const runner = await loadModel(join(folder, 'model.json'));
   try {
     const { outputs } = await preprocessAndInfer(runner, YOLOV5S_COCO, facePhoto(1));
     const raw = outputs.Identity;

@@ -127,10 +127,8 @@ fn taps(inSize: u32, outSize: u32, o: u32) -> Taps {
   return Taps(i0, i1, 1.0 - frac, frac);
 }
 
-// The intermediate plane at (x, y): the prototype-grid probability resized bilinearly.
-fn intermediate(base: u32, x: u32, y: u32) -> f32 {
-  let tx = taps(p.mw, p.midWidth, x);
-  let ty = taps(p.mh, p.midHeight, y);
+// The intermediate plane at the point whose stage-1 taps are tx, ty: the prototype-grid probability resized bilinearly.
+fn intermediate(base: u32, tx: Taps, ty: Taps) -> f32 {
   let r0 = base + ty.i0 * p.mw;
   let r1 = base + ty.i1 * p.mw;
   return ty.l0 * (tx.l0 * probability[r0 + tx.i0] + tx.l1 * probability[r0 + tx.i1])
@@ -169,12 +167,13 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     let row = q / winW;
     let tx = taps(p.contentWidth, p.outWidth, winX + q - row * winW);
     let ty = taps(p.contentHeight, p.outHeight, winY + row);
-    let x0 = p.contentLeft + tx.i0;
-    let x1 = p.contentLeft + tx.i1;
-    let y0 = p.contentTop + ty.i0;
-    let y1 = p.contentTop + ty.i1;
-    let v = ty.l0 * (tx.l0 * intermediate(base, x0, y0) + tx.l1 * intermediate(base, x1, y0))
-          + ty.l1 * (tx.l0 * intermediate(base, x0, y1) + tx.l1 * intermediate(base, x1, y1));
+    // each of the two content columns and rows, through the first resize (four taps computed once)
+    let ax0 = taps(p.mw, p.midWidth, p.contentLeft + tx.i0);
+    let ax1 = taps(p.mw, p.midWidth, p.contentLeft + tx.i1);
+    let ay0 = taps(p.mh, p.midHeight, p.contentTop + ty.i0);
+    let ay1 = taps(p.mh, p.midHeight, p.contentTop + ty.i1);
+    let v = ty.l0 * (tx.l0 * intermediate(base, ax0, ay0) + tx.l1 * intermediate(base, ax1, ay0))
+          + ty.l1 * (tx.l0 * intermediate(base, ax0, ay1) + tx.l1 * intermediate(base, ax1, ay1));
     if (v > p.threshold) {
       word = word | (1u << b);
     }

@@ -58,6 +58,7 @@ interface Pooled {
   coefficients?: GPUBuffer;
   table?: GPUBuffer;
   probability?: GPUBuffer;
+  resampled?: GPUBuffer;
   bits?: GPUBuffer;
   staging?: GPUBuffer;
   probabilityParams?: GPUBuffer;
@@ -81,7 +82,7 @@ const MAX_GROUPS_X = 65535;
  * ```
  */
 export class GpuMaskAssembler {
-  private pipelines: { probability: GPUComputePipeline; assemble: GPUComputePipeline } | undefined;
+  private pipelines: { probability: GPUComputePipeline; rows: GPUComputePipeline; assemble: GPUComputePipeline } | undefined;
   private readonly pool: Pooled = {};
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -108,7 +109,7 @@ export class GpuMaskAssembler {
   private async assembleNow(protos: tf.Tensor, coefficients: Float32Array, job: MaskAssemblyJob): Promise<AssembledMasks> {
     checkJob(protos, coefficients, job);
     const k = job.instances.length;
-    const { table, words } = instanceTable(job);
+    const { table, words, rowValues } = instanceTable(job);
     if (k === 0) return { masks: [], bytesRead: 0 };
     if (words === 0) return { masks: job.instances.map(() => emptyMask(job)), bytesRead: 0 };
     const plane = job.mh * job.mw;
@@ -116,6 +117,7 @@ export class GpuMaskAssembler {
       coefficients: this.buffer('coefficients', coefficients.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
       table: this.buffer('table', table.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
       probability: this.buffer('probability', k * plane * 4, GPUBufferUsage.STORAGE),
+      resampled: this.buffer('resampled', rowValues * 4, GPUBufferUsage.STORAGE),
       bits: this.buffer('bits', words * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC),
       staging: this.buffer('staging', words * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
       probabilityParams: this.buffer('probabilityParams', PROBABILITY_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
@@ -128,19 +130,23 @@ export class GpuMaskAssembler {
       queue.writeBuffer(buffers.coefficients, 0, Float32Array.from(coefficients));
       queue.writeBuffer(buffers.table, 0, table);
       const probabilityGroups = groups(k * plane);
-      const assembleGroups = groups(words);
+      const wordGroups = groups(words);
+      const rowGroups = groups(rowValues);
       const [channelStride, pixelStride] = job.protoLayout === 'nchw' ? [plane, 1] : [1, job.nm];
       queue.writeBuffer(buffers.probabilityParams, 0, new Uint32Array([k, job.nm, job.mh, job.mw, channelStride, pixelStride, probabilityGroups[0], 0]));
-      queue.writeBuffer(buffers.assembleParams, 0, assembleParams(job, k, words, assembleGroups[0]));
-      const { probability, assemble } = this.computePipelines();
+      queue.writeBuffer(buffers.assembleParams, 0, assembleParams(job, { k, words, wordGroups: wordGroups[0], rowValues, rowGroups: rowGroups[0] }));
+      const { probability, rows, assemble } = this.computePipelines();
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(probability);
       pass.setBindGroup(0, this.bindGroup(probability, [{ buffer: gpuData.buffer, size: protos.size * 4 }, buffers.coefficients, buffers.table, buffers.probability, buffers.probabilityParams]));
       pass.dispatchWorkgroups(...probabilityGroups);
+      pass.setPipeline(rows);
+      pass.setBindGroup(0, this.bindGroup(rows, [buffers.probability, buffers.table, buffers.resampled, undefined, buffers.assembleParams]));
+      pass.dispatchWorkgroups(...rowGroups);
       pass.setPipeline(assemble);
-      pass.setBindGroup(0, this.bindGroup(assemble, [buffers.probability, buffers.table, buffers.bits, buffers.assembleParams]));
-      pass.dispatchWorkgroups(...assembleGroups);
+      pass.setBindGroup(0, this.bindGroup(assemble, [undefined, buffers.table, buffers.resampled, buffers.bits, buffers.assembleParams]));
+      pass.dispatchWorkgroups(...wordGroups);
       pass.end();
       encoder.copyBufferToBuffer(buffers.bits, 0, buffers.staging, 0, words * 4);
       queue.submit([encoder.finish()]);
@@ -164,19 +170,26 @@ export class GpuMaskAssembler {
     return created;
   }
 
-  private computePipelines(): { probability: GPUComputePipeline; assemble: GPUComputePipeline } {
+  private computePipelines(): { probability: GPUComputePipeline; rows: GPUComputePipeline; assemble: GPUComputePipeline } {
     if (!this.pipelines) {
-      const make = (code: string) => this.device.createComputePipeline({ layout: 'auto', compute: { module: this.device.createShaderModule({ code }), entryPoint: 'main' } });
-      this.pipelines = { probability: make(probabilityShaderSource()), assemble: make(assembleShaderSource()) };
+      const make = (module: GPUShaderModule, entryPoint: string) => this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint } });
+      const resampling = this.device.createShaderModule({ code: assembleShaderSource() });
+      this.pipelines = {
+        probability: make(this.device.createShaderModule({ code: probabilityShaderSource() }), 'main'),
+        rows: make(resampling, 'rows'),
+        assemble: make(resampling, 'assemble'),
+      };
     }
     return this.pipelines;
   }
 
-  private bindGroup(pipeline: GPUComputePipeline, resources: (GPUBuffer | { buffer: GPUBuffer; size: number })[]): GPUBindGroup {
-    return this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: resources.map((r, binding) => ({ binding, resource: 'size' in r && 'buffer' in r ? r : { buffer: r } })),
+  /** A bind group of `resources` by binding number; `undefined` for a binding the entry point does not use. */
+  private bindGroup(pipeline: GPUComputePipeline, resources: (GPUBuffer | { buffer: GPUBuffer; size: number } | undefined)[]): GPUBindGroup {
+    const entries: GPUBindGroupEntry[] = [];
+    resources.forEach((r, binding) => {
+      if (r) entries.push({ binding, resource: 'buffer' in r && !(r instanceof GPUBuffer) ? r : { buffer: r } });
     });
+    return this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
   }
 }
 
@@ -187,24 +200,26 @@ function groups(n: number): [number, number] {
   return [x, Math.ceil(total / x)];
 }
 
-function assembleParams(job: MaskAssemblyJob, k: number, words: number, rowGroups: number): ArrayBuffer {
+function assembleParams(job: MaskAssemblyJob, sizes: { k: number; words: number; wordGroups: number; rowValues: number; rowGroups: number }): ArrayBuffer {
   const block = new ArrayBuffer(ASSEMBLE_PARAMS_BYTES);
   const c = job.content;
-  new Uint32Array(block, 0, 12).set([k, words, job.mw, job.mh, job.intermediateWidth, job.intermediateHeight, c.x, c.y, c.width, c.height, job.outputWidth, job.outputHeight]);
+  new Uint32Array(block, 0, 12).set([sizes.k, sizes.words, job.mw, job.mh, job.intermediateWidth, job.intermediateHeight, c.x, c.y, c.width, c.height, job.outputWidth, job.outputHeight]);
   new Float32Array(block, 48, 1)[0] = job.threshold;
-  new Uint32Array(block, 52, 1)[0] = rowGroups;
+  new Uint32Array(block, 52, 3).set([sizes.wordGroups, sizes.rowValues, sizes.rowGroups]);
   return block;
 }
 
-/** The per-instance table the shaders read (crop, window, first packed word) and the total words. */
-function instanceTable(job: MaskAssemblyJob): { table: Uint32Array<ArrayBuffer>; words: number } {
+/** The per-instance table the shaders read (crop, window, first packed word, first resampled row value) and the totals. */
+function instanceTable(job: MaskAssemblyJob): { table: Uint32Array<ArrayBuffer>; words: number; rowValues: number } {
   const table = new Uint32Array(Math.max(job.instances.length, 1) * INSTANCE_FIELDS);
   let words = 0;
+  let rowValues = 0;
   job.instances.forEach(({ crop, window }, i) => {
-    table.set([crop.x, crop.y, crop.x + crop.width, crop.y + crop.height, window.x, window.y, window.width, window.height, words], i * INSTANCE_FIELDS);
+    table.set([crop.x, crop.y, crop.x + crop.width, crop.y + crop.height, window.x, window.y, window.width, window.height, words, rowValues], i * INSTANCE_FIELDS);
     words += Math.ceil((window.width * window.height) / 32);
+    rowValues += window.width * window.height === 0 ? 0 : crop.height * window.width;
   });
-  return { table, words };
+  return { table, words, rowValues };
 }
 
 function emptyMask(job: MaskAssemblyJob): Mask {

@@ -2,9 +2,10 @@
  * The WGSL compute shaders of {@link GpuMaskAssembler} (gpu-mask-assembler.ts): instance masks
  * from prototypes and per-instance coefficients (YOLO-seg), in two passes. `probability`:
  * `sigmoid(coefficients · prototypes)` on the prototype grid, inside each instance's crop (0
- * outside). `assemble`: each output pixel of each instance's window resampled from that grid
- * through two bilinear resizes (PyTorch `align_corners=False` taps: grid → intermediate plane,
- * a content rectangle of it → output frame), thresholded, 32 pixels packed per `u32` word.
+ * outside). `rows` then `assemble`: each output pixel of each instance's window resampled from
+ * that grid through two bilinear resizes (PyTorch `align_corners=False` taps: grid →
+ * intermediate plane, a content rectangle of it → output frame), separably — along x for the
+ * crop's grid rows, then down each column — thresholded, 32 pixels packed per `u32` word.
  */
 
 /** Invocations per workgroup of both passes. @example `dispatchWorkgroups(Math.ceil(n / MASK_WORKGROUP))` */
@@ -13,11 +14,11 @@ export const MASK_WORKGROUP = 64;
 /** Bytes of the probability pass's uniform block (8 u32). @example `device.createBuffer({ size: PROBABILITY_PARAMS_BYTES, … })` */
 export const PROBABILITY_PARAMS_BYTES = 32;
 
-/** Bytes of the assembly pass's uniform block (12 u32 + 1 f32, padded to 64). @example `device.createBuffer({ size: ASSEMBLE_PARAMS_BYTES, … })` */
+/** Bytes of the resampling passes' uniform block (12 u32, 1 f32, 3 u32). @example `device.createBuffer({ size: ASSEMBLE_PARAMS_BYTES, … })` */
 export const ASSEMBLE_PARAMS_BYTES = 64;
 
-/** u32 values per instance in the instance table: crop x0, y0, x1, y1; window x, y, width, height; first word. @example `table[k * INSTANCE_FIELDS + 8]` */
-export const INSTANCE_FIELDS = 9;
+/** u32 values per instance in the instance table: crop x0, y0, x1, y1; window x, y, width, height; first packed word; first resampled row value. @example `table[k * INSTANCE_FIELDS + 8]` */
+export const INSTANCE_FIELDS = 10;
 
 /**
  * WGSL of the probability pass: invocation `i` computes pixel `i mod (mh·mw)` of instance
@@ -74,13 +75,17 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 
 /**
- * WGSL of the assembly pass: invocation `w` fills packed word `w`; the instance that owns it is
- * found by binary search over the instances' first words; bit `b` is window pixel
- * `32·(w − first) + b` (row-major), set when its resampled probability is `> threshold`.
+ * WGSL of the two resampling passes, separable (entry points `rows`, then `assemble`). `rows`:
+ * each instance's grid rows inside its crop resampled along x to its window's columns through
+ * both resizes (`resampled[rowsOffset + (r − cropY0)·winW + x]`). `assemble`: invocation `w`
+ * fills packed word `w` (the instance found by binary search over first words); bit `b` is
+ * window pixel `32·(w − first) + b` (row-major), resampled down its column from those rows
+ * and set when `> threshold`.
  *
  * @example
  * ```ts
  * const module = device.createShaderModule({ code: assembleShaderSource() });
+ * device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'rows' } });
  * ```
  */
 export function assembleShaderSource(): string {
@@ -99,6 +104,8 @@ struct Params {
   outWidth: u32,
   outHeight: u32,
   threshold: f32,
+  wordGroups: u32,
+  rowValues: u32,
   rowGroups: u32,
 };
 
@@ -111,8 +118,9 @@ struct Taps {
 
 @group(0) @binding(0) var<storage, read> probability: array<f32>;
 @group(0) @binding(1) var<storage, read> table: array<u32>;
-@group(0) @binding(2) var<storage, read_write> bits: array<u32>;
-@group(0) @binding(3) var<uniform> p: Params;
+@group(0) @binding(2) var<storage, read_write> resampled: array<f32>;
+@group(0) @binding(3) var<storage, read_write> bits: array<u32>;
+@group(0) @binding(4) var<uniform> p: Params;
 
 // PyTorch's bilinear source index and weights (align_corners=False), output position o.
 fn taps(inSize: u32, outSize: u32, o: u32) -> Taps {
@@ -127,37 +135,60 @@ fn taps(inSize: u32, outSize: u32, o: u32) -> Taps {
   return Taps(i0, i1, 1.0 - frac, frac);
 }
 
-// The intermediate plane at the point whose stage-1 taps are tx, ty: the prototype-grid probability resized bilinearly.
-fn intermediate(base: u32, tx: Taps, ty: Taps) -> f32 {
-  let r0 = base + ty.i0 * p.mw;
-  let r1 = base + ty.i1 * p.mw;
-  return ty.l0 * (tx.l0 * probability[r0 + tx.i0] + tx.l1 * probability[r0 + tx.i1])
-       + ty.l1 * (tx.l0 * probability[r1 + tx.i0] + tx.l1 * probability[r1 + tx.i1]);
-}
-
-@compute @workgroup_size(${MASK_WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let w = id.x + id.y * p.rowGroups * ${MASK_WORKGROUP}u;
-  if (w >= p.words) {
-    return;
-  }
+// The last instance whose table entry 'field' is <= value (entries ascend over instances).
+fn owner(field: u32, value: u32) -> u32 {
   var lo = 0u;
   var hi = p.instances - 1u;
   while (lo < hi) {
     let mid = (lo + hi + 1u) / 2u;
-    if (table[mid * ${INSTANCE_FIELDS}u + 8u] <= w) {
+    if (table[mid * ${INSTANCE_FIELDS}u + field] <= value) {
       lo = mid;
     } else {
       hi = mid - 1u;
     }
   }
-  let t = lo * ${INSTANCE_FIELDS}u;
-  let winX = table[t + 4u];
+  return lo;
+}
+
+@compute @workgroup_size(${MASK_WORKGROUP})
+fn rows(@builtin(global_invocation_id) id: vec3<u32>) {
+  let i = id.x + id.y * p.rowGroups * ${MASK_WORKGROUP}u;
+  if (i >= p.rowValues) {
+    return;
+  }
+  let k = owner(9u, i);
+  let t = k * ${INSTANCE_FIELDS}u;
+  let winW = table[t + 6u];
+  let local = i - table[t + 9u];
+  let r = local / winW;
+  let x = local - r * winW;
+  let tx = taps(p.contentWidth, p.outWidth, table[t + 4u] + x);
+  let a0 = taps(p.mw, p.midWidth, p.contentLeft + tx.i0);
+  let a1 = taps(p.mw, p.midWidth, p.contentLeft + tx.i1);
+  let row = (k * p.mh + table[t + 1u] + r) * p.mw;
+  resampled[i] = tx.l0 * (a0.l0 * probability[row + a0.i0] + a0.l1 * probability[row + a0.i1])
+               + tx.l1 * (a1.l0 * probability[row + a1.i0] + a1.l1 * probability[row + a1.i1]);
+}
+
+// Grid row r of instance slot t, resampled at window column x (0 outside the crop's rows).
+fn resampledAt(t: u32, r: u32, x: u32, winW: u32) -> f32 {
+  if (r < table[t + 1u] || r >= table[t + 3u]) {
+    return 0.0;
+  }
+  return resampled[table[t + 9u] + (r - table[t + 1u]) * winW + x];
+}
+
+@compute @workgroup_size(${MASK_WORKGROUP})
+fn assemble(@builtin(global_invocation_id) id: vec3<u32>) {
+  let w = id.x + id.y * p.wordGroups * ${MASK_WORKGROUP}u;
+  if (w >= p.words) {
+    return;
+  }
+  let t = owner(8u, w) * ${INSTANCE_FIELDS}u;
   let winY = table[t + 5u];
   let winW = table[t + 6u];
   let pixels = winW * table[t + 7u];
   let first = (w - table[t + 8u]) * 32u;
-  let base = lo * p.mh * p.mw;
   var word = 0u;
   for (var b = 0u; b < 32u; b = b + 1u) {
     let q = first + b;
@@ -165,15 +196,12 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
       break;
     }
     let row = q / winW;
-    let tx = taps(p.contentWidth, p.outWidth, winX + q - row * winW);
+    let x = q - row * winW;
     let ty = taps(p.contentHeight, p.outHeight, winY + row);
-    // each of the two content columns and rows, through the first resize (four taps computed once)
-    let ax0 = taps(p.mw, p.midWidth, p.contentLeft + tx.i0);
-    let ax1 = taps(p.mw, p.midWidth, p.contentLeft + tx.i1);
-    let ay0 = taps(p.mh, p.midHeight, p.contentTop + ty.i0);
-    let ay1 = taps(p.mh, p.midHeight, p.contentTop + ty.i1);
-    let v = ty.l0 * (tx.l0 * intermediate(base, ax0, ay0) + tx.l1 * intermediate(base, ax1, ay0))
-          + ty.l1 * (tx.l0 * intermediate(base, ax0, ay1) + tx.l1 * intermediate(base, ax1, ay1));
+    let a0 = taps(p.mh, p.midHeight, p.contentTop + ty.i0);
+    let a1 = taps(p.mh, p.midHeight, p.contentTop + ty.i1);
+    let v = ty.l0 * (a0.l0 * resampledAt(t, a0.i0, x, winW) + a0.l1 * resampledAt(t, a0.i1, x, winW))
+          + ty.l1 * (a1.l0 * resampledAt(t, a1.i0, x, winW) + a1.l1 * resampledAt(t, a1.i1, x, winW));
     if (v > p.threshold) {
       word = word | (1u << b);
     }

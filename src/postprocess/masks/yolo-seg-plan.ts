@@ -9,7 +9,7 @@ import { VisionError } from '../../core/errors';
 import type { MaskBounds } from '../../core/mask';
 import type { InputTransform } from '../../core/types';
 import { scaleBoxesToSource } from '../box-format';
-import { resizeWindow } from './bilinear';
+import { resizeWindow, sourceWindow } from './bilinear';
 import { contentRegion } from './to-source';
 import { type YoloSegMaskOptions, cropBounds, readProtos } from './yolo-seg';
 
@@ -44,7 +44,7 @@ export interface YoloSegMaskPlan {
  * `nm` coefficients per box and xyxy `boxes` in model-input pixels. `upsample` mode:
  * the grid cropped to the box, resized to the model input, its letterbox content resized to
  * the image; `native` mode: the grid's letterbox content resized to the image, cropped to the
- * box in image pixels (an identity first resize).
+ * box in image pixels (an identity first resize; the grid crop is the cells that window reads).
  *
  * @throws VisionError as {@link yoloSegMasks} for the same arguments.
  * @example
@@ -74,10 +74,12 @@ export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes:
   if (mode === 'native') {
     const source = options.sourceBoxes ?? scaleBoxesToSource(boxes, transform);
     if (source.length !== boxes.length) throw new VisionError('INVALID_INPUT', `${fn}: ${source.length / 4} source boxes for ${n} boxes`);
-    const whole: MaskBounds = { x: 0, y: 0, width: mw, height: mh };
     const instances = Array.from({ length: n }, (_, i) => {
       const window = cropBounds(f32(source[i * 4]), f32(source[i * 4 + 1]), f32(source[i * 4 + 2]), f32(source[i * 4 + 3]), w0, h0);
-      return { crop: whole, window: hasContent ? window : EMPTY };
+      if (!hasContent || window.width === 0 || window.height === 0) return { crop: EMPTY, window: EMPTY };
+      // the grid cells the window reads (the CPU path computes exactly these)
+      const need = sourceWindow(content.width, content.height, w0, h0, window);
+      return { crop: { ...need, x: need.x + content.x, y: need.y + content.y }, window };
     });
     return { ...plan, instances };
   }

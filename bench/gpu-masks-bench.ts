@@ -1,7 +1,7 @@
 /**
  * The `gpuMasks` rows of `npm run bench:gpu` (`--only=masks`): YOLO-seg instance segmentation
  * on tfjs-webgpu in headless Chromium, masks assembled on the CPU from prototypes read back
- * whole, or on the GPU (two compute passes) with only the packed masks read back. No YOLO-seg
+ * whole, or on the GPU (three compute passes) with only the packed masks read back. No YOLO-seg
  * weights install offline, so the model is the test's graph (test/gpu/gpu-candidates-graph.ts):
  * YOLOv5s's real output on sample1 as YOLO-seg detection rows, and 32 prototypes made from the
  * photo, returned from GPU kernels — the model's own time is nil, what differs is the readback

@@ -29,7 +29,7 @@ export interface InstanceSegmentationRunOptions {
   maskMode?: 'upsample' | 'native';
   /**
    * WebGPU backend, YOLO-seg on tfjs: keep the prototypes on the GPU, upload the kept
-   * instances' coefficients, assemble the masks there (two compute passes) and read back only
+   * instances' coefficients, assemble the masks there (three compute passes) and read back only
    * their packed bits (same masks as the CPU path up to float rounding at the threshold).
    * Default false; ignored (prototypes read back) on other backends and families.
    */

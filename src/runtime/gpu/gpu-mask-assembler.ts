@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 /**
  * Instance masks assembled on the GPU from prototypes that never leave it (YOLO-seg,
- * `gpuMasks`): the kept instances' coefficients go up (K × nm floats), two compute passes
+ * `gpuMasks`): the kept instances' coefficients go up (K × nm floats), three compute passes
  * (mask-assembly-shader.ts) build each mask over its window of the output frame, and only the
  * packed bits of those windows come back — kilobytes, where reading the prototypes back costs
  * megabytes. Buffers are pooled per device and grow to the largest call.

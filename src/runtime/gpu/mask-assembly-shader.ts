@@ -1,6 +1,6 @@
 /**
  * The WGSL compute shaders of {@link GpuMaskAssembler} (gpu-mask-assembler.ts): instance masks
- * from prototypes and per-instance coefficients (YOLO-seg), in two passes. `probability`:
+ * from prototypes and per-instance coefficients (YOLO-seg), in three passes. `probability`:
  * `sigmoid(coefficients · prototypes)` on the prototype grid, inside each instance's crop (0
  * outside). `rows` then `assemble`: each output pixel of each instance's window resampled from
  * that grid through two bilinear resizes (PyTorch `align_corners=False` taps: grid →
@@ -8,7 +8,7 @@
  * crop's grid rows, then down each column — thresholded, 32 pixels packed per `u32` word.
  */
 
-/** Invocations per workgroup of both passes. @example `dispatchWorkgroups(Math.ceil(n / MASK_WORKGROUP))` */
+/** Invocations per workgroup of every pass. @example `dispatchWorkgroups(Math.ceil(n / MASK_WORKGROUP))` */
 export const MASK_WORKGROUP = 64;
 
 /** Bytes of the probability pass's uniform block (8 u32). @example `device.createBuffer({ size: PROBABILITY_PARAMS_BYTES, … })` */

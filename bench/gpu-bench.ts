@@ -13,7 +13,11 @@
  * Then the `gpuCandidates` rows (bench/gpu-candidates-bench.ts): YOLOv5s's output read back whole
  * vs filtered on the GPU. `--only=candidates` runs just those.
  *
- * Run: `npm run bench:gpu [-- --frames=3 --gpu --tasks=detection,pose --only=candidates]`. Results: printed, and saved to
+ * Then the `gpuMasks` rows (bench/gpu-masks-bench.ts): YOLO-seg masks assembled on the CPU from
+ * prototypes read back vs on the GPU with only the packed masks read back. `--only=masks` runs
+ * just those.
+ *
+ * Run: `npm run bench:gpu [-- --frames=3 --gpu --tasks=detection,pose --only=candidates|masks]`. Results: printed, and saved to
  * `.cache/bench/gpu.json`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +26,7 @@ import { launchChromium } from '../test/browser/chromium';
 import { startServer } from '../test/browser/server';
 import { ensureDistBuilt } from '../test/helpers/build-dist';
 import { type CandidateRow, measureCandidateReadback } from './gpu-candidates-bench';
+import { type MaskRow, measureMaskAssembly } from './gpu-masks-bench';
 
 interface Run {
   ms: number;
@@ -54,15 +59,17 @@ async function main(): Promise<void> {
   const browser = await launchChromium(HARDWARE_ARGS);
   const rows: Record<string, unknown>[] = [];
   let candidates: { inferenceMs: number; rows: CandidateRow[] } | undefined;
+  let masks: MaskRow[] | undefined;
   try {
-    if (args.only !== 'candidates') await measureSampling(browser, server, rows);
-    candidates = await measureCandidateReadback(browser, server, Math.max(FRAMES, 5));
+    if (args.only === undefined) await measureSampling(browser, server, rows);
+    if (args.only !== 'masks') candidates = await measureCandidateReadback(browser, server, Math.max(FRAMES, 5));
+    if (args.only !== 'candidates') masks = await measureMaskAssembly(browser, server, Math.max(FRAMES, 5));
   } finally {
     await browser.close();
     await server.close();
   }
   mkdirSync('.cache/bench', { recursive: true });
-  writeFileSync('.cache/bench/gpu.json', JSON.stringify({ frames: FRAMES, rows, candidates }, null, 2));
+  writeFileSync('.cache/bench/gpu.json', JSON.stringify({ frames: FRAMES, rows, candidates, masks }, null, 2));
   console.log('results in .cache/bench/gpu.json');
 }
 

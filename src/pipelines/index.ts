@@ -17,6 +17,8 @@ export type { DetectionNms } from './detection/detection-types';
 export { detectionViews } from './detection/detection-tta';
 export { canFilterCandidatesOnGpu, inferWithGpuCandidates, yoloRowRule } from './detection/gpu-candidates';
 export type { GpuCandidateOutputs } from './detection/gpu-candidates';
+export { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './segmentation/gpu-masks';
+export type { ProtosOnGpu } from './segmentation/gpu-masks';
 export type { DetectionTta, DetectionView } from './detection/detection-tta';
 export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
 export { nextCropRegion } from './pose/next-crop-region';

@@ -25,3 +25,5 @@ export { toTransferable } from './worker-transfer';
 export type { TransferableInput } from './worker-transfer';
 export { GpuRowFilter, gpuRowFilterFor } from './gpu/gpu-row-filter';
 export type { FilteredRows, RowFilterAllocations, RowFilterRule } from './gpu/gpu-row-filter';
+export { GpuMaskAssembler, gpuMaskAssemblerFor } from './gpu/gpu-mask-assembler';
+export type { AssembledMasks, MaskAssemblyJob } from './gpu/gpu-mask-assembler';

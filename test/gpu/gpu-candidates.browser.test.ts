@@ -9,62 +9,16 @@
 // threshold) with only the count and those rows read back. Candidates and detections must be
 // the same, the bytes read back a small fraction, tensors and GPU buffers flat over frames. The
 // graph's second output, `v8`, is the same output laid out as a YOLOv8 export ([1, 84, N]).
+// Its YOLO-seg outputs (`seg0`, `seg1`: gpu-candidates-seg.ts) serve the `gpuMasks` tests:
+// instance masks assembled on the GPU must equal the CPU path's, with only the packed masks
+// read back instead of the 3.3 MB of prototypes.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, resolveModelLocation } from '../../src/node/index';
-import { YOLOV5S_COCO } from '../../src/models/zoo-cards';
-import { preprocessAndInfer } from '../../src/pipelines/shared/run-stages';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { type TestServer, startServer } from '../browser/server';
 import { ensureDistBuilt } from '../helpers/build-dist';
-import { facePhoto } from '../helpers/photos';
-import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
-import { fetchForTest } from '../models/zoo-cache';
-
-const ROWS = 25200;
-
-/**
- * YOLOv5s's output as a YOLOv8-style export lays it out: `[1, 84, N]` channels-first, boxes in
- * input pixels, class scores `objectness × class` (float32), no objectness column.
- */
-function asYoloV8(raw: Float32Array): Float32Array {
-  const out = new Float32Array(84 * ROWS);
-  for (let i = 0; i < ROWS; i++) {
-    const o = i * 85;
-    for (let j = 0; j < 4; j++) out[j * ROWS + i] = raw[o + j] * 640;
-    for (let c = 0; c < 80; c++) out[(4 + c) * ROWS + i] = Math.fround(raw[o + 5 + c] * raw[o + 4]);
-  }
-  return out;
-}
-
-/** A graph model with YOLOv5s's input and output whose output is `raw` (added to 0 on the backend: a GPU tensor). */
-async function yoloOutputGraph(): Promise<{ json: string; weights: Buffer }> {
-  await fetchForTest(YOLOV5S_COCO);
-  const runner = await loadModel(resolveModelLocation(YOLOV5S_COCO));
-  try {
-    const { outputs } = await preprocessAndInfer(runner, YOLOV5S_COCO, facePhoto(1));
-    const raw = outputs.Identity;
-    const v8 = asYoloV8(raw.data as Float32Array);
-    const add = (name: string, input: string) => ({ name, op: 'AddV2', input: [input, 'zero'], attr: { T: { type: 'DT_FLOAT' } } });
-    const files = buildTfjsGraphModel({
-      input: { name: 'input_1', shape: [1, 640, 640, 3] },
-      consts: [
-        { name: 'raw', shape: [...raw.dims], dtype: 'float32', values: raw.data as Float32Array },
-        { name: 'rawV8', shape: [1, 84, ROWS], dtype: 'float32', values: v8 },
-        { name: 'zero', shape: [], dtype: 'float32', values: [0] },
-      ],
-      nodes: [add('Identity', 'raw'), add('v8', 'rawV8')],
-      output: [
-        { name: 'Identity', shape: [...raw.dims] },
-        { name: 'v8', shape: [1, 84, ROWS] },
-      ],
-    });
-    const parts = (Array.isArray(files.weights) ? files.weights : [files.weights]) as (Uint8Array | ArrayBuffer)[];
-    return { json: JSON.stringify(files.json), weights: Buffer.concat(parts.map((p) => new Uint8Array(p))) };
-  } finally {
-    runner.dispose();
-  }
-}
+import { yoloOutputGraph } from './gpu-candidates-graph';
+import { segSpec } from './gpu-candidates-seg';
 
 interface Candidates {
   rowIndices: number[];
@@ -95,7 +49,21 @@ interface Compared {
 
 interface Memory {
   tensors: number;
-  buffers: { tfjs: number; filter: number };
+  buffers: { tfjs: number; filter: number; masks: number };
+}
+
+interface SegRun {
+  labels: string[];
+  boxes: Detection['box'][];
+  gpuMasks?: { bytesRead: number; maskBytesRead: number };
+  ms: number;
+  counts: { mapAsync: number; mappedBytes: number };
+}
+
+interface SegCompared {
+  cpu: SegRun;
+  gpu: SegRun;
+  agreement: { area: number; otherArea: number; differing: number; iou: number }[];
 }
 
 function expectSameCandidates(gpu: Candidates, cpu: Candidates): void {
@@ -136,6 +104,7 @@ describe('YOLO candidates filtered on the GPU (YOLOv5s output on tfjs-webgpu, Sw
     if (failure) throw new Error(`the GPU test page did not load: ${failure}\n${log.join('\n')}`);
     expect(await call<{ backend: string }>('load', `${server.origin}/yolov5s/model.json`)).toEqual({ backend: 'webgpu' });
     await call('infer', 1);
+    await call('segLoad', segSpec(`${server.origin}/yolov5s/model.json`));
   }, 180_000);
 
   afterAll(async () => {
@@ -196,5 +165,35 @@ describe('YOLO candidates filtered on the GPU (YOLOv5s output on tfjs-webgpu, Sw
     expect(gpu.gpuCandidates).toMatchObject({ totalRows: 25200 });
     expect(gpu.gpuCandidates!.bytesRead).toBe(4 + gpu.gpuCandidates!.rows * 86 * 4);
     expectSameDetections(gpu.detections, cpu.detections);
+  });
+
+  // YOLO-seg outputs built from the photo (see gpu-candidates-seg.ts): seg0 [1, 116, K], seg1 [1, 160, 160, 32]
+  it.each(['upsample', 'native'] as const)('gpuMasks (%s): the CPU path\'s masks, assembled on the GPU; only the packed masks come back', async (mode) => {
+    const r = await call<SegCompared>('segCompare', mode);
+    const protoBytes = 160 * 160 * 32 * 4;
+    expect(r.gpu.labels).toEqual(r.cpu.labels);
+    expect(r.cpu.labels.filter((l) => l === 'person').length).toBeGreaterThanOrEqual(3);
+    r.gpu.boxes.forEach((b, k) => {
+      for (const key of ['x1', 'y1', 'x2', 'y2'] as const) expect(Math.abs(b[key] - r.cpu.boxes[k][key])).toBeLessThanOrEqual(1e-3);
+    });
+    expect(r.agreement.filter((a) => a.area > 1000).length).toBeGreaterThanOrEqual(3);
+    // masks equal up to float rounding at the threshold: IoU ≥ 0.99, or ≤ 1% of the mask's pixels differ
+    r.agreement.forEach((a) => expect(a.iou >= 0.99 || a.differing <= Math.max(1, 0.01 * a.area)).toBe(true));
+    // the CPU path maps the prototypes back whole; the GPU path the detection output and the packed masks
+    const detectionBytes = r.gpu.gpuMasks!.bytesRead - r.gpu.gpuMasks!.maskBytesRead;
+    expect(r.cpu.counts.mappedBytes).toBeGreaterThanOrEqual(protoBytes + detectionBytes);
+    expect(r.gpu.counts).toEqual({ mapAsync: 2, mappedBytes: r.gpu.gpuMasks!.bytesRead });
+    const areas = r.agreement.reduce((sum, a) => sum + a.area, 0);
+    expect(r.gpu.gpuMasks!.maskBytesRead).toBeLessThan(protoBytes / 4);
+    console.log(`gpuMasks ${mode}: ${r.agreement.length} masks (${areas} px), min IoU ${Math.min(...r.agreement.map((a) => a.iou)).toFixed(4)}, ${r.agreement.reduce((s, a) => s + a.differing, 0)} px differ; read back ${r.gpu.counts.mappedBytes} B vs ${r.cpu.counts.mappedBytes} B; run ${r.gpu.ms.toFixed(0)} ms vs ${r.cpu.ms.toFixed(0)} ms (SwiftShader)`);
+  });
+
+  it('gpuMasks keeps tensors and GPU buffers flat over repeated frames', async () => {
+    await call('segRun', 'upsample');
+    const before = await call<Memory>('memory');
+    for (const [mode, threshold] of [['native', 0.4], ['upsample', 0.25], ['native', 0.25]] as const) {
+      expect(await call<{ gpuMasks?: unknown }>('segRun', mode, threshold)).toMatchObject({ gpuMasks: expect.anything() });
+    }
+    expect(await call<Memory>('memory')).toEqual(before);
   });
 });

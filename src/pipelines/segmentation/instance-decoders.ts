@@ -108,16 +108,17 @@ const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDet
   return { boxes, scores: Float32Array.from(keep, (i) => scores[i]), classIds: Int32Array.from(keep, (i) => labels[i]), masks };
 };
 
-const yoloSeg: InstanceDecoder = (outputs, { spec, transform, threshold, iouThreshold, maxDetections, maskThreshold, options }) => {
-  const names = spec.segmentation?.yoloOutputs;
-  const all = Object.values(outputs);
-  const detections = names ? outputNamed(outputs, names.detections, spec.id) : all.find((t) => t.dims.length === 3);
-  const protos = names ? outputNamed(outputs, names.protos, spec.id) : all.find((t) => t.dims.length === 4);
-  if (!detections || !protos) {
-    const shapes = Object.entries(outputs).map(([k, t]) => `${k} [${t.dims.join(',')}]`).join(', ');
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': YOLO-seg needs a [1, 4+C+32, N] output and a [1, 32, H/4, W/4] prototype output; it has ${shapes || 'none'}`);
-  }
-  if (!(protos.data instanceof Float32Array)) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': prototypes are ${protos.dtype}; expected float32`);
+/**
+ * The YOLO-seg detection output's candidates after NMS, with their mask coefficients
+ * (`extras`, N × nm): the part of YOLO-seg decoding that comes before mask assembly.
+ *
+ * @throws VisionError `MODEL_FORMAT` when the output carries no mask coefficients.
+ * @example
+ * ```ts
+ * const det = yoloSegDetections(outputs.output0, context);
+ * ```
+ */
+export function yoloSegDetections(detections: RawTensor, { spec, threshold, iouThreshold, maxDetections, options }: InstanceDecodeContext): ReturnType<typeof postprocessYolo> & { extras: Float32Array } {
   const det = postprocessYolo(detections, {
     format: 'v8',
     threshold,
@@ -129,6 +130,36 @@ const yoloSeg: InstanceDecoder = (outputs, { spec, transform, threshold, iouThre
     agnostic: options.agnostic,
   });
   if (!det.extras || det.numExtras === 0) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its output has no mask coefficients`);
+  return { ...det, extras: det.extras };
+}
+
+/**
+ * The YOLO-seg detection and prototype outputs among `outputs` (raw or tensors): by the card's
+ * names, else the rank-3 and the rank-4 output.
+ *
+ * @throws VisionError `MODEL_FORMAT` when either is missing.
+ * @example
+ * ```ts
+ * const { detections, protos } = yoloSegOutputs(outputs, spec, (t) => t.dims.length);
+ * ```
+ */
+export function yoloSegOutputs<T>(outputs: Record<string, T>, spec: SegmentationModelSpec, rank: (t: T) => number): { detections: T; protos: T } {
+  const names = spec.segmentation?.yoloOutputs;
+  const all = Object.values(outputs);
+  const detections = names ? outputs[names.detections] : all.find((t) => rank(t) === 3);
+  const protos = names ? outputs[names.protos] : all.find((t) => rank(t) === 4);
+  if (!detections || !protos) {
+    const shapes = Object.entries(outputs).map(([k, t]) => `${k} (rank ${rank(t)})`).join(', ');
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': YOLO-seg needs a [1, 4+C+32, N] output and a [1, 32, H/4, W/4] prototype output${names ? ` named '${names.detections}' and '${names.protos}'` : ''}; it has ${shapes || 'none'}`);
+  }
+  return { detections, protos };
+}
+
+const yoloSeg: InstanceDecoder = (outputs, context) => {
+  const { spec, transform, maskThreshold, options } = context;
+  const { detections, protos } = yoloSegOutputs(outputs, spec, (t) => t.dims.length);
+  if (!(protos.data instanceof Float32Array)) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': prototypes are ${protos.dtype}; expected float32`);
+  const det = yoloSegDetections(detections, context);
   const masks = yoloSegMasks({ dims: protos.dims, data: protos.data }, det.extras, det.boxes, transform, { mode: options.maskMode, threshold: maskThreshold });
   return { boxes: det.boxes, scores: det.scores, classIds: det.classIds, masks };
 };

@@ -7,10 +7,11 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { ModelPipeline } from '../shared/model-pipeline';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
-import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, unitInterval } from '../shared/options';
+import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
+import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
-import { INSTANCE_DECODERS, type InstanceDecoder } from './instance-decoders';
+import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';
+import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
 import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
 
 /**
@@ -59,10 +60,8 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');
     const maxDetections = merged.maxDetections ?? 100;
     if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${maxDetections}; it must be a non-negative integer`);
-    const stage = await preprocessAndInfer(this.runner, this.spec, input);
-    const postStart = now();
-    const spec: SegmentationModelSpec = this.spec;
-    const decoded = this.decode(stage.outputs, { spec, transform: stage.transform, threshold, iouThreshold, maxDetections, maskThreshold, options: merged });
+    const context = { threshold, iouThreshold, maxDetections, maskThreshold, options: merged };
+    const { stage, postStart, decoded, gpuMasks } = await this.inferAndDecode(input, context, optionalBoolean(merged.gpuMasks, 'gpuMasks') ?? false);
     const { sourceWidth: width, sourceHeight: height } = stage.transform;
     const boxes = scaleBoxesToSource(decoded.boxes, stage.transform);
     const normalized = normalizeBoxes(boxes, width, height);
@@ -71,7 +70,27 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
       const classId = decoded.classIds[k];
       return { box: box(boxes), boxNormalized: box(normalized), score: decoded.scores[k], classId, label: this.spec.labels[classId] ?? `class ${classId}`, mask };
     });
-    return { instances, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
+    const result: InstanceSegmentationResult = { instances, imageSize: { width, height }, timing: finishTiming(stage, postStart) };
+    return gpuMasks ? { ...result, gpuMasks } : result;
+  }
+
+  /** Preprocess, inference and the family decoder; with `gpuMasks` (YOLO-seg on tfjs-webgpu) the masks are assembled on the GPU. */
+  private async inferAndDecode(input: ImageInput, settings: Omit<InstanceDecodeContext, 'spec' | 'transform'>, gpuMasks: boolean): Promise<{ stage: Omit<StageOutputs, 'outputs'>; postStart: number; decoded: DecodedInstances; gpuMasks?: InstanceSegmentationResult['gpuMasks'] }> {
+    const spec: SegmentationModelSpec = this.spec;
+    const runner = this.runner;
+    if (gpuMasks && canAssembleMasksOnGpu(runner, spec)) {
+      const stage = await preprocessAndExecute(runner, spec, input, {}, (feeds) => inferKeepingProtos(runner, spec, feeds));
+      const postStart = now();
+      try {
+        const { decoded, maskBytesRead } = await decodeWithGpuMasks(stage.result, { ...settings, spec, transform: stage.transform });
+        return { stage, postStart, decoded, gpuMasks: { bytesRead: stage.result.bytesRead + maskBytesRead, maskBytesRead } };
+      } finally {
+        stage.result.protos.dispose();
+      }
+    }
+    const stage = await preprocessAndInfer(runner, spec, input);
+    const postStart = now();
+    return { stage, postStart, decoded: this.decode(stage.outputs, { ...settings, spec, transform: stage.transform }) };
   }
 }
 
@@ -93,7 +112,8 @@ export async function createInstanceSegmentationPipeline(options: InstanceSegmen
   const model = await resolveModel('instance-segmentation', '', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode } = options;
-    return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode });
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks } = options;
+    optionalBoolean(gpuMasks, 'gpuMasks');
+    return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks });
   });
 }

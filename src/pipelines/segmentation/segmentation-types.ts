@@ -27,6 +27,13 @@ export interface InstanceSegmentationRunOptions {
   maskThreshold?: number;
   /** YOLO-seg mask assembly: `upsample` (Ultralytics default) or `native` (`retina_masks=True`, sharper). */
   maskMode?: 'upsample' | 'native';
+  /**
+   * WebGPU backend, YOLO-seg on tfjs: keep the prototypes on the GPU, upload the kept
+   * instances' coefficients, assemble the masks there (three compute passes) and read back only
+   * their packed bits (same masks as the CPU path up to float rounding at the threshold).
+   * Default false; ignored (prototypes read back) on other backends and families.
+   */
+  gpuMasks?: boolean;
 }
 
 /**
@@ -72,6 +79,8 @@ export interface SegmentedInstance {
  */
 export interface InstanceSegmentationResult extends TimedResult {
   instances: SegmentedInstance[];
+  /** With `gpuMasks` on WebGPU: the bytes read back (detection output and packed masks), and of them the masks'. */
+  gpuMasks?: { bytesRead: number; maskBytesRead: number };
 }
 
 /**

@@ -2,10 +2,11 @@
  * GPU allocations the pipelines hold on the WebGPU backend, for leak checks and stats:
  * tfjs-webgpu's pooled buffers and textures (tensors, uniforms, staging), the GPU sampler's
  * pooled textures and buffers (pictures and model inputs) and the GPU row filter's buffers
- * (`gpuCandidates`).
+ * (`gpuCandidates`) and the GPU mask assembler's (`gpuMasks`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { gpuSamplerFor } from '../../preprocess/gpu/gpu-sampler';
+import { gpuMaskAssemblerFor } from '../../runtime/gpu/gpu-mask-assembler';
 import { gpuRowFilterFor } from '../../runtime/gpu/gpu-row-filter';
 
 /**
@@ -28,6 +29,8 @@ export interface GpuMemory {
   samplerBuffers: number;
   /** Buffers of the GPU row filter (YOLO candidates filtered on the GPU). */
   rowFilterBuffers: number;
+  /** Buffers of the GPU mask assembler (YOLO-seg masks assembled on the GPU). */
+  maskAssemblerBuffers: number;
 }
 
 interface WebGpuBackendLike {
@@ -56,5 +59,6 @@ export function gpuMemory(): GpuMemory | null {
     samplerTexturesFree: sampler.texturesFree,
     samplerBuffers: sampler.buffers,
     rowFilterBuffers: gpuRowFilterFor()?.allocations().buffers ?? 0,
+    maskAssemblerBuffers: gpuMaskAssemblerFor()?.allocations().buffers ?? 0,
   };
 }

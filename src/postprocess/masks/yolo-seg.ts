@@ -50,7 +50,15 @@ export interface YoloSegMaskOptions {
   protoLayout?: 'nchw' | 'nhwc';
 }
 
-interface Protos {
+/**
+ * A prototype tensor's geometry read from its shape (see {@link readProtos}).
+ *
+ * @example
+ * ```ts
+ * const { nm, mh, mw, channelStride } = readProtos(protos, 32, undefined);
+ * ```
+ */
+export interface Protos {
   nm: number;
   mh: number;
   mw: number;
@@ -60,7 +68,16 @@ interface Protos {
   pixelStride: number;
 }
 
-function readProtos(protos: YoloProtoTensor, nm: number, layout: 'nchw' | 'nhwc' | undefined): Protos {
+/**
+ * The geometry of `nm`-channel prototypes from their shape, NCHW or NHWC.
+ *
+ * @throws VisionError `MODEL_FORMAT` for a shape that holds no `nm` prototypes.
+ * @example
+ * ```ts
+ * const p = readProtos({ dims: [1, 32, 160, 160], data }, 32, undefined); // channelStride 25600
+ * ```
+ */
+export function readProtos(protos: YoloProtoTensor, nm: number, layout: 'nchw' | 'nhwc' | undefined): Protos {
   const d = protos?.dims ?? [];
   if (d.length === 4 && d[0] === 1 && d[1] === nm && layout !== 'nhwc') return { nm, mh: d[2], mw: d[3], data: protos.data, channelStride: d[2] * d[3], pixelStride: 1 };
   if (d.length === 4 && d[0] === 1 && d[3] === nm && layout !== 'nchw') return { nm, mh: d[1], mw: d[2], data: protos.data, channelStride: 1, pixelStride: nm };
@@ -93,7 +110,15 @@ function cropRange(lo: number, hi: number, size: number): [number, number] {
   return [start, Math.max(start, end)];
 }
 
-function cropBounds(x1: number, y1: number, x2: number, y2: number, width: number, height: number): MaskBounds {
+/**
+ * Ultralytics `crop_mask`'s pixels of box `x1,y1,x2,y2` on a `width`×`height` grid, clipped.
+ *
+ * @example
+ * ```ts
+ * cropBounds(10.2, 5, 40, 30.5, 160, 160); // { x: 11, y: 5, width: 29, height: 26 }
+ * ```
+ */
+export function cropBounds(x1: number, y1: number, x2: number, y2: number, width: number, height: number): MaskBounds {
   const [cx0, cx1] = cropRange(x1, x2, width);
   const [cy0, cy1] = cropRange(y1, y2, height);
   return { x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0 };

@@ -32,7 +32,53 @@ const decode = (output, threshold) => vp.decodeYoloV5(output, { threshold, numCl
 
 function gpuBuffers() {
   const backend = tf.backend();
-  return { tfjs: backend.bufferManager.getNumUsedBuffers(), filter: vp.gpuRowFilterFor().allocations().buffers };
+  return { tfjs: backend.bufferManager.getNumUsedBuffers(), filter: vp.gpuRowFilterFor().allocations().buffers, masks: vp.gpuMaskAssemblerFor().allocations().buffers };
+}
+
+let segmenter;
+
+async function photoBitmap(n) {
+  const image = new Image();
+  image.src = PHOTO(n);
+  await image.decode();
+  return createImageBitmap(image);
+}
+
+/** Per instance of two runs: pixels set in either mask, in both, in one only (counted over the union of their bounds). */
+function maskAgreement(a, b) {
+  return a.instances.map((inst, k) => {
+    const p = inst.mask.pack();
+    const q = b.instances[k].mask.pack();
+    const x0 = Math.min(p.bounds.x, q.bounds.x);
+    const y0 = Math.min(p.bounds.y, q.bounds.y);
+    const w = Math.max(p.bounds.x + p.bounds.width, q.bounds.x + q.bounds.width) - x0;
+    const h = Math.max(p.bounds.y + p.bounds.height, q.bounds.y + q.bounds.height) - y0;
+    const union = new Uint8Array(Math.max(w, 0) * Math.max(h, 0));
+    const mark = ({ bounds, data }, bit) => {
+      for (let r = 0; r < bounds.height; r++) {
+        const o = (bounds.y - y0 + r) * w + bounds.x - x0;
+        for (let c = 0; c < bounds.width; c++) if (data[r * bounds.width + c]) union[o + c] |= bit;
+      }
+    };
+    mark(p, 1);
+    mark(q, 2);
+    const tally = [0, 0, 0, 0];
+    for (const v of union) tally[v]++;
+    const both = tally[3];
+    const either = tally[1] + tally[2] + both;
+    return { area: tally[1] + both, otherArea: tally[2] + both, differing: either - both, iou: either === 0 ? 1 : both / either };
+  });
+}
+
+function summary(result, ms, moved) {
+  return {
+    labels: result.instances.map((i) => i.label),
+    boxes: result.instances.map((i) => i.box),
+    timing: result.timing,
+    gpuMasks: result.gpuMasks,
+    ms,
+    counts: moved,
+  };
 }
 
 window.gpuTest = {
@@ -163,11 +209,48 @@ window.gpuTest = {
     }
   },
 
+  /** The instance-segmentation pipeline over the same graph's YOLO-seg outputs (`seg0`, `seg1`). */
+  async segLoad(spec) {
+    segmenter?.dispose();
+    segmenter = await vp.pipeline('instance-segmentation', { model: runner, spec });
+    return { task: segmenter.task };
+  },
+
+  /**
+   * Photo 1 segmented both ways (prototypes read back + CPU masks, or masks assembled on the
+   * GPU): labels, boxes, bytes mapped back, ms, and how far each instance's masks agree.
+   */
+  async segCompare(mode, threshold = 0.25) {
+    const bitmap = await photoBitmap(1);
+    const runs = {};
+    for (const gpuMasks of [false, true]) {
+      resetCounts();
+      const started = performance.now();
+      const result = await segmenter.run(bitmap, { maskMode: mode, threshold, gpuMasks });
+      runs[gpuMasks ? 'gpu' : 'cpu'] = { result, ms: performance.now() - started, moved: { ...counts } };
+    }
+    bitmap.close();
+    const agreement = maskAgreement(runs.cpu.result, runs.gpu.result);
+    const out = { cpu: summary(runs.cpu.result, runs.cpu.ms, runs.cpu.moved), gpu: summary(runs.gpu.result, runs.gpu.ms, runs.gpu.moved), agreement };
+    for (const { result } of Object.values(runs)) result.instances.forEach((i) => i.mask.close());
+    return out;
+  },
+
+  /** One run with masks assembled on the GPU; the masks closed. */
+  async segRun(mode, threshold = 0.25) {
+    const bitmap = await photoBitmap(1);
+    const result = await segmenter.run(bitmap, { maskMode: mode, threshold, gpuMasks: true });
+    bitmap.close();
+    result.instances.forEach((i) => i.mask.close());
+    return { instances: result.instances.length, gpuMasks: result.gpuMasks };
+  },
+
   memory: () => ({ tensors: tf.memory().numTensors, buffers: gpuBuffers() }),
 
   release() {
     current?.output.dispose();
     current = undefined;
+    segmenter?.dispose();
     detector?.dispose();
     runner?.dispose();
   },

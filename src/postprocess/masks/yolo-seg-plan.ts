@@ -1,0 +1,105 @@
+/**
+ * The geometry of YOLO-seg mask assembly, for assembling the masks elsewhere (on the GPU,
+ * `gpuMasks`): for each detection, the crop on the prototype grid and the window of the image
+ * that its mask can cover, with the two resizes of {@link yoloSegMasks} (grid → intermediate
+ * plane → its content rectangle → image) stated as sizes. The same steps, the same crops, the
+ * same windows as the CPU path.
+ */
+import { VisionError } from '../../core/errors';
+import type { MaskBounds } from '../../core/mask';
+import type { InputTransform } from '../../core/types';
+import { scaleBoxesToSource } from '../box-format';
+import { resizeWindow, sourceWindow } from './bilinear';
+import { contentRegion } from './to-source';
+import { type YoloSegMaskOptions, cropBounds, readProtos } from './yolo-seg';
+
+const f32 = Math.fround;
+const EMPTY: MaskBounds = { x: 0, y: 0, width: 0, height: 0 };
+
+/**
+ * What {@link yoloSegMaskPlan} returns: a job for `GpuMaskAssembler.assemble` (structurally its
+ * `MaskAssemblyJob`).
+ *
+ * @example
+ * ```ts
+ * const plan: YoloSegMaskPlan = yoloSegMaskPlan([1, 32, 160, 160], 32, det.boxes, transform);
+ * ```
+ */
+export interface YoloSegMaskPlan {
+  nm: number;
+  mh: number;
+  mw: number;
+  protoLayout: 'nchw' | 'nhwc';
+  intermediateWidth: number;
+  intermediateHeight: number;
+  content: MaskBounds;
+  outputWidth: number;
+  outputHeight: number;
+  threshold: number;
+  instances: { crop: MaskBounds; window: MaskBounds }[];
+}
+
+/**
+ * The assembly plan of {@link yoloSegMasks}'s masks for prototypes of shape `protoDims`,
+ * `nm` coefficients per box and xyxy `boxes` in model-input pixels. `upsample` mode:
+ * the grid cropped to the box, resized to the model input, its letterbox content resized to
+ * the image; `native` mode: the grid's letterbox content resized to the image, cropped to the
+ * box in image pixels (an identity first resize; the grid crop is the cells that window reads).
+ *
+ * @throws VisionError as {@link yoloSegMasks} for the same arguments.
+ * @example
+ * ```ts
+ * const plan = yoloSegMaskPlan(protos.shape, det.numExtras, det.boxes, transform, { mode: 'native' });
+ * const { masks } = await gpuMaskAssemblerFor()!.assemble(protos, det.extras!, plan);
+ * ```
+ */
+export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes: ArrayLike<number>, transform: InputTransform, options: YoloSegMaskOptions = {}): YoloSegMaskPlan {
+  const fn = 'yoloSegMaskPlan';
+  const n = boxes.length / 4;
+  if (!Number.isInteger(n)) throw new VisionError('INVALID_INPUT', `${fn}: boxes must be flat xyxy quadruples; got ${boxes.length} values`);
+  if (!Number.isInteger(nm) || nm <= 0) throw new VisionError('INVALID_INPUT', `${fn}: ${nm} coefficients per box; it must be a positive integer`);
+  const p = readProtos({ dims: protoDims, data: [] }, nm, options.protoLayout);
+  const threshold = options.threshold ?? 0.5;
+  if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${threshold}; it must be in [0, 1]`);
+  const mode = options.mode ?? 'upsample';
+  if (mode !== 'upsample' && mode !== 'native') throw new VisionError('INVALID_OPTION', `${fn}: mode is '${String(mode)}'; allowed: upsample, native`);
+  if (transform.cropX !== 0 || transform.cropY !== 0) throw new VisionError('INVALID_OPTION', `${fn}: masks need a letterboxed or stretched input, not a centre crop`);
+  const { mh, mw } = p;
+  const { sourceWidth: w0, sourceHeight: h0 } = transform;
+  const [midW, midH] = mode === 'native' ? [mw, mh] : [transform.inputWidth, transform.inputHeight];
+  const region = contentRegion(midW, midH, transform);
+  const content: MaskBounds = { x: region.left, y: region.top, width: region.right - region.left, height: region.bottom - region.top };
+  const plan = { nm: p.nm, mh, mw, protoLayout: p.pixelStride === 1 ? ('nchw' as const) : ('nhwc' as const), intermediateWidth: midW, intermediateHeight: midH, content, outputWidth: w0, outputHeight: h0, threshold };
+  const hasContent = content.width > 0 && content.height > 0;
+  if (mode === 'native') {
+    const source = options.sourceBoxes ?? scaleBoxesToSource(boxes, transform);
+    if (source.length !== boxes.length) throw new VisionError('INVALID_INPUT', `${fn}: ${source.length / 4} source boxes for ${n} boxes`);
+    const instances = Array.from({ length: n }, (_, i) => {
+      const window = cropBounds(f32(source[i * 4]), f32(source[i * 4 + 1]), f32(source[i * 4 + 2]), f32(source[i * 4 + 3]), w0, h0);
+      if (!hasContent || window.width === 0 || window.height === 0) return { crop: EMPTY, window: EMPTY };
+      // the grid cells the window reads (the CPU path computes exactly these)
+      const need = sourceWindow(content.width, content.height, w0, h0, window);
+      return { crop: { ...need, x: need.x + content.x, y: need.y + content.y }, window };
+    });
+    return { ...plan, instances };
+  }
+  const rx = f32(mw / midW);
+  const ry = f32(mh / midH);
+  const instances = Array.from({ length: n }, (_, i) => {
+    const crop = cropBounds(f32(boxes[i * 4] * rx), f32(boxes[i * 4 + 1] * ry), f32(boxes[i * 4 + 2] * rx), f32(boxes[i * 4 + 3] * ry), mw, mh);
+    return { crop, window: hasContent ? upsampleWindow(crop, mw, mh, midW, midH, content, w0, h0) : EMPTY };
+  });
+  return { ...plan, instances };
+}
+
+/** The image window of an `upsample`-mode mask: the crop's reach after both resizes (as resizeSparse's windows). */
+function upsampleWindow(crop: MaskBounds, mw: number, mh: number, midW: number, midH: number, content: MaskBounds, w0: number, h0: number): MaskBounds {
+  const mid = resizeWindow({ width: mw, height: mh, bounds: crop, data: new Float32Array(0) }, midW, midH);
+  const x0 = Math.max(mid.x, content.x);
+  const y0 = Math.max(mid.y, content.y);
+  const x1 = Math.min(mid.x + mid.width, content.x + content.width);
+  const y1 = Math.min(mid.y + mid.height, content.y + content.height);
+  if (x1 <= x0 || y1 <= y0) return EMPTY;
+  const inContent: MaskBounds = { x: x0 - content.x, y: y0 - content.y, width: x1 - x0, height: y1 - y0 };
+  return resizeWindow({ width: content.width, height: content.height, bounds: inContent, data: new Float32Array(0) }, w0, h0);
+}

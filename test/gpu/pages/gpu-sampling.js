@@ -108,8 +108,25 @@ function differences(a, b, perGrey) {
   return { p99: sorted[Math.floor(0.99 * (sorted.length - 1))], max: sorted[sorted.length - 1], mean: sum / d.length };
 }
 
+/** Typed arrays end to end, as one Float64Array. */
+function joined(parts) {
+  const out = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const imageData = new Map();
 /** The photo's pixels in memory (read before counting starts): the CPU samplers' input. */
 async function imageDataOf(n) {
+  if (!imageData.has(n)) imageData.set(n, await readImageData(n));
+  return imageData.get(n);
+}
+
+async function readImageData(n) {
   const image = await photo(n);
   const c = document.createElement('canvas');
   c.width = image.naturalWidth;
@@ -196,18 +213,18 @@ window.gpuTest = {
       const b = [];
       for (let i = 0; i < inPixels.length; i++) {
         const exact = await vp.prepareRotatedInput(pixels, inPixels[i], spec);
-        a.push(...(await gpu[i].data()));
-        b.push(...(await exact.data()));
+        a.push(await gpu[i].data());
+        b.push(await exact.data());
         exact.dispose();
       }
       const result = {
         shape: gpu[0].shape,
         dtype: gpu[0].dtype,
-        diff: differences(a, b, unitsPerGrey(spec)),
+        diff: differences(joined(a), joined(b), unitsPerGrey(spec)),
         counts: gpuCounts,
         frameBytes: 4 * pixels.width * pixels.height,
         // the crops are not all black (the regions lie on the photo)
-        meanValue: b.reduce((sum, v) => sum + v, 0) / b.length / unitsPerGrey(spec),
+        meanValue: joined(b).reduce((sum, v) => sum + v, 0) / joined(b).length / unitsPerGrey(spec),
       };
       for (const t of gpu) t.dispose();
       result.leakedTensors = tf.memory().numTensors - tensorsBefore;
@@ -223,14 +240,20 @@ window.gpuTest = {
    * the same webgpu models.
    */
   async handsGpuVsCpu(n, crop, degrees) {
+    const t0 = performance.now();
     hands ??= await vp.pipeline('hand-landmarks', { backend: 'webgpu', modelBaseUrl: '/node_modules/', detector: 'palm', maxHands: 1, smoothing: false });
     const canvas = await turnedPhoto(n, crop, degrees);
     const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     const tensorsBefore = tf.memory().numTensors;
+    let t = performance.now();
     const gpu = await hands.run(canvas);
+    const firstMs = performance.now() - t;
+    t = performance.now();
     const cpu = await hands.run(pixels);
+    const secondMs = performance.now() - t;
+    const timing = `create ${(t - t0 - firstMs).toFixed(0)} ms, first run ${firstMs.toFixed(0)} ms, second ${secondMs.toFixed(0)} ms`;
     const keypoints = (r) => r.hands.map((h) => h.keypoints.map((k) => [k.x, k.y]));
-    return { gpu: keypoints(gpu), cpu: keypoints(cpu), size: canvas.width, leakedTensors: tf.memory().numTensors - tensorsBefore };
+    return { gpu: keypoints(gpu), cpu: keypoints(cpu), timing, size: canvas.width, leakedTensors: tf.memory().numTensors - tensorsBefore };
   },
 };
 window.gpuTestReady = true;

@@ -57,10 +57,9 @@ interface ComparedRotated {
 
 /**
  * Rotated regions of face-api sample2 (1920×1367; centre and size in 0–1 of its width): turned
- * by several angles, the last one over the top-left corner (black beyond the photo).
+ * by 90°, 138° and −57°, the last one over the top-left corner (black beyond the photo).
  */
 const REGIONS = [
-  { centerX: 0.2, centerY: 0.2, size: 0.15, rotation: 0.3 },
   { centerX: 0.45, centerY: 0.35, size: 0.2, rotation: Math.PI / 2 },
   { centerX: 0.7, centerY: 0.4, size: 0.25, rotation: 2.4 },
   { centerX: 0.03, centerY: 0.05, size: 0.2, rotation: -1 },

@@ -3,7 +3,8 @@
  * Model inputs made on the GPU: a browser picture (ImageBitmap, VideoFrame, `<video>`, canvas,
  * `<img>`) goes into a GPU texture — `importExternalTexture` for a `VideoFrame` where the
  * device can, `copyExternalImageToTexture` otherwise — and one compute pass writes the
- * model-size input straight into a GPU buffer that becomes a tfjs-webgpu tensor. No pixel
+ * model-size input (a sample plan's fit or crop, or a rotated crop along an affine map)
+ * straight into a GPU buffer that becomes a tfjs-webgpu tensor. No pixel
  * of the frame is read back to the CPU. Textures and buffers are pooled per device.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,4 +1,5 @@
-// Webcam → hand landmarks (HandTrack → MediaPipe hand landmarks, followed in video mode) →
+// Webcam → hand landmarks (HandTrack, or MediaPipe's palm detector with `?detector=palm` — the
+// page's selector reloads with it — → MediaPipe hand landmarks, followed in video mode) →
 // skeletons, and each hand's gesture from the built-in classifier. Gestures taught on the page:
 // record hands from the live results, train in the gesture training worker, show the taught
 // labels live; save and load the taught classifier in localStorage or download it as JSON.
@@ -36,6 +37,24 @@ const state: HandsState = { standIns: null, labels: [], counts: [], recording: n
 (demo as DemoState & { hands: HandsState }).hands = state;
 
 /** The gesture features read the handedness as 'left' / 'right'. */
+/** The hand detectors the page offers (the `#detector` selector, `?detector=`); the first is the default. */
+const DETECTORS = { handtrack: 'HandTrack', palm: 'the palm detector' } as const;
+type DetectorName = keyof typeof DETECTORS;
+
+/** The detector chosen by `?detector=` (unknown values: the default); the selector shows it and reloads the page with a new choice. */
+function mountDetectorPicker(): DetectorName {
+  const wanted = new URLSearchParams(location.search).get('detector');
+  const detector: DetectorName = wanted === 'palm' ? 'palm' : 'handtrack';
+  const select = document.getElementById('detector') as HTMLSelectElement;
+  select.value = detector;
+  select.addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set('detector', select.value);
+    location.assign(url);
+  });
+  return detector;
+}
+
 const landmarksOf = (hand: PageHand): HandLandmarks => ({ keypoints: hand.keypoints, handedness: hand.handedness.label });
 
 /** The gesture's name as people say it: open_palm → open palm. */
@@ -69,10 +88,11 @@ function describeHands(frame: HandsFrame): string {
 
 run(async () => {
   const camera = openCamera();
-  showStatus('Loading HandTrack and the hand landmark model…');
+  const detector = mountDetectorPicker();
+  showStatus(`Loading ${DETECTORS[detector]} and the hand landmark model…`);
   const starting = createGestureTrainingWorker({ backend: SDK_OPTIONS.backend, wasmPaths: SDK_OPTIONS.wasmPaths, workerUrl: new URL('./worker.js', import.meta.url) });
   starting.catch(() => undefined); // a failure is shown below
-  const landmarker = await pipeline('hand-landmarks', { ...SDK_OPTIONS, onProgress: progress('hand landmarks') });
+  const landmarker = await pipeline('hand-landmarks', { ...SDK_OPTIONS, detector, onProgress: progress('hand landmarks') });
   const backend = landmarker.runner.backend;
   const builtIn = await loadBuiltInGestures(); // on the pipeline's backend, chosen just above
   const worker = await starting;

@@ -19,3 +19,4 @@ export type { CropRegion } from './crop-region';
 export { regionPointToSource, rotatedRegionAffine, rotatedRegionBounds } from './rotated-region';
 export type { AffineMatrix, RotatedRegion } from './rotated-region';
 export { canSampleAffine, sampleAffine } from './sampling/affine-sample';
+export { prepareRotatedInput } from './prepare-rotated';

@@ -57,7 +57,15 @@ function cachedFitPlan(width: number, height: number, spec: InputSpec): ReturnTy
   return entry;
 }
 
-function sampleTarget(spec: InputSpec): SampleTarget {
+/**
+ * The sampler target of an input spec (int32 values rounded half to even, as `prepareImage`).
+ *
+ * @example
+ * ```ts
+ * const target = sampleTarget({ width: 224, height: 224, normalization: 'unit' });
+ * ```
+ */
+export function sampleTarget(spec: InputSpec): SampleTarget {
   return {
     width: spec.width,
     height: spec.height,

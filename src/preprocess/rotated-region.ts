@@ -92,7 +92,7 @@ export function rotatedRegionAffine(region: RotatedRegion, outWidth: number, out
 
 /**
  * The axis-aligned box around a rotated region, in 0–1 of the frame (for overlap tests between
- * regions, and to crop frames that cannot be sampled along a rotation).
+ * regions).
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 /**
  * `visionpipe hands` as a user runs it (the built bin): JSON, the hand table, and an annotated
  * PNG whose joints are drawn where the keypoints are (in the right hand's colour), with the
- * rest of the photo untouched.
+ * rest of the photo untouched; `--detector palm` on a turned photo (the palm detector's rotated
+ * crop: the hand found upright in its crop, landmarks turned with the photo).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colorFor, parseColor } from '../../src/render/colors';
 import { facePhoto } from '../helpers/photos';
 import { cropped } from '../pose/helpers';
+import { parseCliArgs } from '../../src/node/cli/args';
 import { handRows } from '../../src/node/cli/format';
 import type { HandResult } from '../../src/pipelines/hands/hand-types';
+import { turnPhoto } from '../hands/rotate-photo';
 import type { Rgb } from './annotated-pixels';
 import { cli, ensureCliBuilt } from './cli-runner';
 
@@ -70,5 +73,28 @@ describe('visionpipe hands', () => {
       }
     }
     expect(changed).toBe(0);
+  });
+
+  it('--detector palm finds the hand at the lip, upright and turned 90°, with the landmarks turned alike; other names are usage errors', async () => {
+    // face-api sample2's top-left 800 px (the hand at the lip, as in test/hands/palm-detector.test.ts), and turned a quarter clockwise
+    const photo = await cropped(facePhoto(2), 0, 0, 800, 800);
+    const turned = turnPhoto(photo, 90);
+    const [upright, input] = [join(tmp, 'upright.png'), join(tmp, 'turned.png')];
+    await sharp(photo.data, { raw: { width: 800, height: 800, channels: 3 } }).png().toFile(upright);
+    await sharp(turned.image.data, { raw: { width: turned.image.width, height: turned.image.height, channels: 3 } }).png().toFile(input);
+    const run = await cli(['hands', upright, input, '--detector', 'palm', '--json']);
+    expect(run.code).toBe(0);
+    const [first, second] = (JSON.parse(run.stdout) as { result: HandResult }[]).map((e) => e.result.hands);
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(1);
+    expect(first[0].label).toBe('palm');
+    // the palm's rotation crops the turned hand upright: its landmarks are the upright photo's turned (measured in test/hands: 1.5–4.9 px mean)
+    const error = second[0].keypoints.reduce((sum, k, i) => {
+      const [x, y] = turned.map(first[0].keypoints[i].x, first[0].keypoints[i].y);
+      return sum + Math.hypot(k.x - x, k.y - y);
+    }, 0) / 21;
+    console.log(`--detector palm: turned 90° vs upright turned, ${error.toFixed(1)} px mean`);
+    expect(error).toBeLessThan(7);
+    expect(() => parseCliArgs(['hands', input, '--detector', 'boxes'])).toThrow("--detector must be one of handtrack, palm; got 'boxes'");
   });
 });

@@ -85,6 +85,8 @@ export interface CliArgs {
   index?: string;
   /** map: the projection to 2-D. */
   method?: MapMethod;
+  /** hands: the hand detector. */
+  detector?: HandDetectorName;
 }
 
 /** Projections `visionpipe map` offers: exact PCA (default) or seeded UMAP. @example `MAP_METHODS.includes('umap')` */
@@ -93,7 +95,13 @@ export const MAP_METHODS = ['pca', 'umap'] as const;
 /** A projection `visionpipe map` offers. @example `const m: MapMethod = 'umap';` */
 export type MapMethod = (typeof MAP_METHODS)[number];
 
-type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index' | 'method';
+/** Hand detectors `visionpipe hands --detector` offers: HandTrack boxes (default) or MediaPipe's palm detector. @example `HAND_DETECTORS.includes('palm')` */
+export const HAND_DETECTORS = ['handtrack', 'palm'] as const;
+
+/** A hand detector `visionpipe hands` offers. @example `const d: HandDetectorName = 'palm';` */
+export type HandDetectorName = (typeof HAND_DETECTORS)[number];
+
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index' | 'method' | 'detector';
 
 const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
 
@@ -103,7 +111,7 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   classify: [...VIDEO, 'top'],
   segment: VIDEO,
   pose: VIDEO,
-  hands: VIDEO,
+  hands: [...VIDEO, 'detector'],
   face: VIDEO,
   caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
   train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
@@ -170,6 +178,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         background: { type: 'string' },
         index: { type: 'string' },
         method: { type: 'string' },
+        detector: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -205,5 +214,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     background: values.background,
     index: values.index,
     method: choiceOption(values.method, 'method', MAP_METHODS),
+    detector: choiceOption(values.detector, 'detector', HAND_DETECTORS),
   };
 }

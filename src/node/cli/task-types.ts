@@ -1,6 +1,7 @@
 import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
 import type { TfjsBackendName } from '../../runtime/tfjs-backend';
+import type { HandDetectorName } from './args';
 import type { AnnotationDraw } from '../annotate';
 import type { LoadedClassifier } from '../classifier-folder';
 
@@ -67,4 +68,6 @@ export interface TaskSettings {
   beams?: number;
   /** matte: `blur` (default), a CSS colour, or an image file put behind the person. */
   background?: string;
+  /** hands: `handtrack` (default) or `palm`. */
+  detector?: HandDetectorName;
 }

@@ -37,7 +37,8 @@ Commands:
   pose       body keypoints (default model: movenet-lightning; also movenet-thunder,
              movenet-multipose, posenet-mobilenet, blazepose-lite|full|heavy); videos: smoothed
   hands      hand landmarks, 21 per hand with handedness (default model: handlandmark-full;
-             also handlandmark-lite); videos: hands followed from frame to frame, smoothed
+             also handlandmark-lite); videos: hands followed from frame to frame, smoothed;
+             --detector palm finds hands with MediaPipe's palm detector (rotated crops)
   face       face meshes: 468 points + irises (default model: facemesh with iris; also
              facemesh-attention); videos: tracked from the previous mesh, smoothed
   caption    describe images; needs --model <folder>: a trained visionpipe captioner
@@ -89,6 +90,8 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --seed <n>              train: seed of the split and the head's initialisation (default 1);
                           map: seed of UMAP (default 42)
   --method <m>            map: pca (exact, default) or umap
+  --detector <d>          hands: handtrack (default; HandTrack boxes) or palm (MediaPipe's
+                          palm detector: each hand cropped upright along its rotation)
   --background <b>        matte: blur (default), a CSS colour (e.g. '#00b140' for green screen),
                           or an image file, put behind the person
   --max-pixels <n>        largest image or video frame accepted (width × height, default

@@ -11,7 +11,7 @@ import { HANDTRACK_CLASSES, decodeHandTrack } from '../../postprocess/hands/hand
 import { nms } from '../../postprocess/nms/nms';
 import type { CropRegion } from '../../preprocess/crop-region';
 import { type RotatedRegion, regionPointToSource, rotatedRegionAffine } from '../../preprocess/rotated-region';
-import { canSampleAffine, sampleAffine } from '../../preprocess/sampling/affine-sample';
+import { sampleAffine } from '../../preprocess/sampling/affine-sample';
 import type { OpenFrame } from '../../preprocess/sampling/open-frame';
 import { canSample, sampleFrame, sampleRegion } from '../../preprocess/sampling/region-sample';
 import { legacyResizePlan } from '../../preprocess/sampling/sample-plan';
@@ -148,12 +148,6 @@ export type HandCrop = CropRegion | RotatedRegion;
 
 const isRotated = (crop: HandCrop): crop is RotatedRegion => 'rotation' in crop;
 
-/** A rotated region as the unrotated square of the same size (frames that cannot be sampled along a rotation). */
-function unrotated(region: RotatedRegion, frame: OpenFrame): CropRegion {
-  const { centerX: cx, centerY: cy, width: w, height: h } = region;
-  return { xMin: (cx - w / 2) / frame.width, yMin: (cy - h / 2) / frame.height, xMax: (cx + w / 2) / frame.width, yMax: (cy + h / 2) / frame.height };
-}
-
 /** Maps crop keypoints (0–1 of the crop) to source pixels; z is scaled like x. */
 function toSource(crop: Float32Array, region: HandCrop, frame: OpenFrame): Float32Array {
   const keypoints = new Float32Array(63);
@@ -179,8 +173,8 @@ function toSource(crop: Float32Array, region: HandCrop, frame: OpenFrame): Float
 /**
  * Runs the landmark model on one crop of the frame (RGB 0–1): an axis-aligned region resampled
  * with `cropAndResize` semantics, or a rotated region sampled along its rotation (bilinear,
- * half-pixel centres) so that the hand stands upright in the crop — frames that cannot be
- * sampled so (browser pictures on the GPU path) get the unrotated square. The 21 landmarks go
+ * half-pixel centres; pixels in memory, tensors and pictures on the WebGPU path alike) so that
+ * the hand stands upright in the crop. The 21 landmarks go
  * back to source pixels through the same map; z is scaled like x.
  *
  * @example
@@ -191,9 +185,8 @@ function toSource(crop: Float32Array, region: HandCrop, frame: OpenFrame): Float
 export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, frame: OpenFrame, crop: HandCrop, clock: StageClock): Promise<SourceHand> {
   const { width, height } = spec.input;
   let t0 = now();
-  const region = isRotated(crop) && !canSampleAffine(frame) ? unrotated(crop, frame) : crop;
   const target = { width, height, normalization: spec.input.normalization ?? 'unit', dtype: 'float32' } as const;
-  const input = isRotated(region) ? sampleAffine(frame, rotatedRegionAffine(region, width, height), target) : sampleRegion(frame, region, target);
+  const input = isRotated(crop) ? sampleAffine(frame, rotatedRegionAffine(crop, width, height), target) : sampleRegion(frame, crop, target);
   clock.preprocess += now() - t0;
   const roles = spec.hand.outputs;
   const raw = await timedRun(runner, input, [roles.landmarks, roles.presence, roles.handedness], clock);
@@ -205,7 +198,7 @@ export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, fra
     width,
     height,
   );
-  const keypoints = toSource(decoded.keypoints, region, frame);
+  const keypoints = toSource(decoded.keypoints, crop, frame);
   clock.postprocess += now() - t0;
   return { keypoints, score: decoded.score, rightProbability: decoded.rightProbability };
 }

@@ -3,15 +3,17 @@
  * Model inputs made on the GPU: a browser picture (ImageBitmap, VideoFrame, `<video>`, canvas,
  * `<img>`) goes into a GPU texture — `importExternalTexture` for a `VideoFrame` where the
  * device can, `copyExternalImageToTexture` otherwise — and one compute pass writes the
- * model-size input straight into a GPU buffer that becomes a tfjs-webgpu tensor. No pixel
+ * model-size input (a sample plan's fit or crop, or a rotated crop along an affine map)
+ * straight into a GPU buffer that becomes a tfjs-webgpu tensor. No pixel
  * of the frame is read back to the CPU. Textures and buffers are pooled per device.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { GpuBufferHandle } from '../../runtime/gpu-feed';
+import type { AffineMatrix } from '../rotated-region';
 import type { SamplePlan } from '../sampling/sample-plan';
 import { type OutputLayout, type SampleTarget, outputLayout } from '../sampling/sample-output';
-import { PARAMS_BYTES, type ShaderOutput, WORKGROUP_SIZE, sampleShaderSource } from './sample-shader';
+import { PARAMS_BYTES, type ShaderMapping, type ShaderOutput, WORKGROUP_SIZE, sampleShaderSource } from './sample-shader';
 
 /** Browser pictures the GPU path takes. @example `const source: GpuPictureSource = bitmap;` */
 export type GpuPictureSource = ImageBitmap | VideoFrame | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas | HTMLImageElement;
@@ -81,6 +83,9 @@ const inputBytes = (target: SampleTarget): number => 12 * target.width * target.
 
 const inputShape = (target: SampleTarget): [number, number, number, number] =>
   target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
+
+/** Where a sample reads the picture: a plan's positions, or along an affine map (a rotated crop). */
+type Mapping = { plan: SamplePlan } | { matrix: AffineMatrix };
 
 function shaderOutput(target: SampleTarget): ShaderOutput {
   if (target.dtype === 'float32') return 'float32';
@@ -197,8 +202,26 @@ export class GpuSampler {
    * the caller owns, with `target`'s normalisation, channel order, layout and dtype.
    */
   sample(picture: GpuPicture, plan: SamplePlan, target: SampleTarget): tf.Tensor4D {
+    return this.sampleTensor(picture, { plan }, target);
+  }
+
+  /**
+   * Samples an opened picture along an affine map (a rotated crop: `rotatedRegionAffine`) into
+   * a tfjs-webgpu tensor the caller owns: output pixel (j, i) is the bilinear blend at source
+   * position `(a·j + b·i + c, d·j + e·i + f)`, each of the four texels beyond the picture black
+   * — the in-memory `sampleAffine`'s values — normalised, ordered, laid out and typed as
+   * `target` says.
+   *
+   * @throws VisionError `INVALID_INPUT` for a map that is not 6 finite numbers.
+   */
+  sampleAffine(picture: GpuPicture, matrix: AffineMatrix, target: SampleTarget): tf.Tensor4D {
+    if (matrix.length !== 6 || !matrix.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `an affine map needs 6 finite numbers [a, b, c, d, e, f]; got [${matrix.join(', ')}]`);
+    return this.sampleTensor(picture, { matrix }, target);
+  }
+
+  private sampleTensor(picture: GpuPicture, mapping: Mapping, target: SampleTarget): tf.Tensor4D {
     const result = this.outputBuffer(inputBytes(target));
-    this.dispatch(picture, plan, target, result);
+    this.dispatch(picture, mapping, target, result);
     // tfjs copies the buffer on the GPU into one of its own (same usage: hence COPY_DST) and submits at once,
     // so the pooled buffer is free for the next sample
     return tf.tensor({ buffer: result, zeroCopy: false }, inputShape(target), target.dtype) as tf.Tensor4D;
@@ -214,7 +237,7 @@ export class GpuSampler {
     const free = this.freeFeeds.get(bytes);
     const buffer = free?.pop() ?? this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     this.feedsInUse++;
-    this.dispatch(picture, plan, target, buffer);
+    this.dispatch(picture, { plan }, target, buffer);
     let released = false;
     return {
       buffer,
@@ -232,22 +255,20 @@ export class GpuSampler {
     };
   }
 
-  /** Records and submits the one compute pass that writes `plan`'s samples into `result`. */
-  private dispatch(picture: GpuPicture, plan: SamplePlan, target: SampleTarget, result: GPUBuffer): void {
+  /** Records and submits the one compute pass that writes the samples of `mapping` into `result`. */
+  private dispatch(picture: GpuPicture, mapping: Mapping, target: SampleTarget, result: GPUBuffer): void {
     const layout = outputLayout(target);
     const { resource, kind } = picture.bind();
-    const pipeline = this.pipeline(kind, shaderOutput(target));
-    const positions = this.writePositions(plan, layout);
-    this.writeParams(picture, layout);
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource },
-        { binding: 1, resource: { buffer: positions } },
-        { binding: 2, resource: { buffer: result, size: 12 * target.width * target.height } },
-        { binding: 3, resource: { buffer: this.params } },
-      ],
-    });
+    const byPlan = 'plan' in mapping;
+    const pipeline = this.pipeline(kind, shaderOutput(target), byPlan ? 'plan' : 'affine');
+    this.writeParams(picture, layout, byPlan ? undefined : mapping.matrix);
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource },
+      { binding: 2, resource: { buffer: result, size: 12 * target.width * target.height } },
+      { binding: 3, resource: { buffer: this.params } },
+    ];
+    if (byPlan) entries.push({ binding: 1, resource: { buffer: this.writePositions(mapping.plan, layout) } });
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
@@ -269,11 +290,11 @@ export class GpuSampler {
     };
   }
 
-  private pipeline(kind: 'texture' | 'external', output: ShaderOutput): GPUComputePipeline {
-    const key = `${kind} ${output}`;
+  private pipeline(kind: 'texture' | 'external', output: ShaderOutput, mapping: ShaderMapping): GPUComputePipeline {
+    const key = `${kind} ${output} ${mapping}`;
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
-      const module = this.device.createShaderModule({ code: sampleShaderSource(kind, output) });
+      const module = this.device.createShaderModule({ code: sampleShaderSource(kind, output, mapping) });
       pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
       this.pipelines.set(key, pipeline);
     }
@@ -325,12 +346,13 @@ export class GpuSampler {
     return this.positions;
   }
 
-  private writeParams(picture: GpuPicture, layout: OutputLayout): void {
+  private writeParams(picture: GpuPicture, layout: OutputLayout, matrix: AffineMatrix | undefined): void {
     const block = new ArrayBuffer(PARAMS_BYTES);
     const u = new Uint32Array(block);
     const f = new Float32Array(block);
     u.set([picture.width, picture.height, layout.width, layout.height, layout.pixelStride, layout.rowStride, 0, 0, ...layout.slots, 0]);
     f.set([...layout.gains, 0, ...layout.offsets, 0], 12);
+    if (matrix) f.set([matrix[0], matrix[1], matrix[2], 0, matrix[3], matrix[4], matrix[5], 0], 20);
     this.device.queue.writeBuffer(this.params, 0, block);
   }
 }

@@ -2,8 +2,9 @@
  * Model inputs sampled along an affine map of the frame (a rotated crop region): bilinear, with
  * black beyond the image (each of the four neighbours outside reads 0, as OpenCV's
  * `warpAffine(…, INTER_LINEAR | WARP_INVERSE_MAP, BORDER_CONSTANT)`), normalised, ordered and
- * typed in one pass. Pixels in memory are read in place; tensors on GPU backends go through
- * `tf.image.transform`, which has the same semantics.
+ * typed in one pass. Pixels in memory are read in place; browser pictures opened on the WebGPU
+ * backend are sampled by the GPU sampler's compute shader (the same taps, weights and border);
+ * tensors on GPU backends go through `tf.image.transform`, which has the same semantics.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
@@ -81,8 +82,8 @@ function warpOnBackend(tensor: tf.Tensor3D, m: AffineMatrix, target: SampleTarge
 }
 
 /**
- * Whether {@link sampleAffine} can sample this frame: its pixels are in memory, or it is a tensor.
- * (Browser pictures opened for capture-time resizing or GPU sampling are not.)
+ * Whether {@link sampleAffine} can sample this frame: its pixels are in memory, it is a tensor,
+ * or a picture in a GPU texture. (Browser pictures opened for capture-time resizing are not.)
  *
  * @example
  * ```ts
@@ -90,7 +91,7 @@ function warpOnBackend(tensor: tf.Tensor3D, m: AffineMatrix, target: SampleTarge
  * ```
  */
 export function canSampleAffine(frame: OpenFrame): boolean {
-  return frame.pixels !== undefined || frame.tensor !== undefined;
+  return frame.pixels !== undefined || frame.tensor !== undefined || frame.gpu !== undefined;
 }
 
 /**
@@ -99,7 +100,7 @@ export function canSampleAffine(frame: OpenFrame): boolean {
  * `(a·j + b·i + c, d·j + e·i + f)`, black beyond the image, then normalised and typed as the
  * target says. Build the map of a rotated crop with `rotatedRegionAffine`.
  *
- * @throws VisionError `INVALID_INPUT` for a non-finite map or a frame with neither pixels nor a tensor.
+ * @throws VisionError `INVALID_INPUT` for a non-finite map or a frame {@link canSampleAffine} refuses.
  *
  * @example
  * ```ts
@@ -108,8 +109,9 @@ export function canSampleAffine(frame: OpenFrame): boolean {
  */
 export function sampleAffine(frame: OpenFrame, matrix: AffineMatrix, target: SampleTarget): tf.Tensor4D {
   if (matrix.length !== 6 || !matrix.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `an affine map needs 6 finite numbers [a, b, c, d, e, f]; got [${matrix.join(', ')}]`);
+  if (frame.gpu) return frame.gpu.sampler.sampleAffine(frame.gpu.picture, matrix, target);
   if (!frame.pixels) {
-    if (!frame.tensor) throw new VisionError('INVALID_INPUT', 'a rotated crop needs a frame with pixels in memory or a tensor');
+    if (!frame.tensor) throw new VisionError('INVALID_INPUT', 'a rotated crop needs a frame with pixels in memory, a tensor or a picture on the GPU (not one opened with resizeOnCapture)');
     return warpOnBackend(frame.tensor, matrix, target);
   }
   const layout = outputLayout(target);

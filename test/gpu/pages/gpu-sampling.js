@@ -2,7 +2,9 @@
 // GPU path (picture → texture → one compute pass) are compared with the tensor path
 // (`gpuSampling: false`: tf.browser.fromPixels + resize kernels) for each input kind and fit,
 // and every call counts what crosses between GPU and CPU (mapAsync, getImageData, readPixels,
-// writeBuffer) by wrapping those methods.
+// writeBuffer) by wrapping those methods. Rotated crops (`prepareRotatedInput`) made on the GPU
+// are compared with the in-memory affine sampler on the photo's ImageData, and hand landmarks
+// from the GPU path with those from the ImageData (CPU sampling) path.
 import * as vp from 'visionpipe';
 import * as tf from '@tensorflow/tfjs';
 
@@ -106,6 +108,54 @@ function differences(a, b, perGrey) {
   return { p99: sorted[Math.floor(0.99 * (sorted.length - 1))], max: sorted[sorted.length - 1], mean: sum / d.length };
 }
 
+/** Typed arrays end to end, as one Float64Array. */
+function joined(parts) {
+  const out = new Float64Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const imageData = new Map();
+/** The photo's pixels in memory (read before counting starts): the CPU samplers' input. */
+async function imageDataOf(n) {
+  if (!imageData.has(n)) imageData.set(n, await readImageData(n));
+  return imageData.get(n);
+}
+
+async function readImageData(n) {
+  const image = await photo(n);
+  const c = document.createElement('canvas');
+  c.width = image.naturalWidth;
+  c.height = image.naturalHeight;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  return ctx.getImageData(0, 0, c.width, c.height);
+}
+
+/** A square part of the photo (`crop`: x, y, size) turned clockwise by `degrees` about its centre onto a canvas that holds it all. */
+async function turnedPhoto(n, crop, degrees) {
+  const image = await photo(n);
+  const [x, y, size] = crop;
+  const angle = (degrees * Math.PI) / 180;
+  const side = Math.ceil(size * (Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle))) - 1e-6);
+  const c = document.createElement('canvas');
+  c.width = side;
+  c.height = side;
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = 'black';
+  ctx.fillRect(0, 0, side, side);
+  ctx.translate(side / 2, side / 2);
+  ctx.rotate(angle);
+  ctx.drawImage(image, x, y, size, size, -size / 2, -size / 2, size, size);
+  return c;
+}
+
+let hands;
+
 window.gpuTest = {
   env: () => ({ backend: tf.getBackend(), adapter: 'gpu' in navigator }),
 
@@ -141,6 +191,69 @@ window.gpuTest = {
     } finally {
       release();
     }
+  },
+
+  /**
+   * Rotated crops of photo n (`regions`: centre, size and rotation in 0–1 of the frame's width)
+   * made on the GPU from one input kind vs the in-memory affine sampler on the photo's
+   * ImageData: differences in grey levels over all regions, transfers of the GPU calls.
+   */
+  async compareRotated(n, kind, spec, regions) {
+    const pixels = await imageDataOf(n);
+    const { input, release } = await inputOf(n, kind);
+    try {
+      const tensorsBefore = tf.memory().numTensors;
+      const w = pixels.width;
+      const inPixels = regions.map((r) => ({ centerX: r.centerX * w, centerY: r.centerY * w, width: r.size * w, height: r.size * w, rotation: r.rotation }));
+      resetCounts();
+      const gpu = [];
+      for (const region of inPixels) gpu.push(await vp.prepareRotatedInput(input, region, spec));
+      const gpuCounts = { ...counts };
+      const a = [];
+      const b = [];
+      for (let i = 0; i < inPixels.length; i++) {
+        const exact = await vp.prepareRotatedInput(pixels, inPixels[i], spec);
+        a.push(await gpu[i].data());
+        b.push(await exact.data());
+        exact.dispose();
+      }
+      const result = {
+        shape: gpu[0].shape,
+        dtype: gpu[0].dtype,
+        diff: differences(joined(a), joined(b), unitsPerGrey(spec)),
+        counts: gpuCounts,
+        frameBytes: 4 * pixels.width * pixels.height,
+        // the crops are not all black (the regions lie on the photo)
+        meanValue: joined(b).reduce((sum, v) => sum + v, 0) / joined(b).length / unitsPerGrey(spec),
+      };
+      for (const t of gpu) t.dispose();
+      result.leakedTensors = tf.memory().numTensors - tensorsBefore;
+      return result;
+    } finally {
+      release();
+    }
+  },
+
+  /**
+   * Hand landmarks (palm detector: rotated crops in one run) on part of photo n turned by
+   * `degrees`, from the GPU path (a canvas) and from the CPU sampling path (its ImageData), on
+   * the same webgpu models.
+   */
+  async handsGpuVsCpu(n, crop, degrees) {
+    const t0 = performance.now();
+    hands ??= await vp.pipeline('hand-landmarks', { backend: 'webgpu', modelBaseUrl: '/node_modules/', detector: 'palm', maxHands: 1, smoothing: false });
+    const canvas = await turnedPhoto(n, crop, degrees);
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const tensorsBefore = tf.memory().numTensors;
+    let t = performance.now();
+    const gpu = await hands.run(canvas);
+    const firstMs = performance.now() - t;
+    t = performance.now();
+    const cpu = await hands.run(pixels);
+    const secondMs = performance.now() - t;
+    const timing = `create ${(t - t0 - firstMs).toFixed(0)} ms, first run ${firstMs.toFixed(0)} ms, second ${secondMs.toFixed(0)} ms`;
+    const keypoints = (r) => r.hands.map((h) => h.keypoints.map((k) => [k.x, k.y]));
+    return { gpu: keypoints(gpu), cpu: keypoints(cpu), timing, size: canvas.width, leakedTensors: tf.memory().numTensors - tensorsBefore };
   },
 };
 window.gpuTestReady = true;

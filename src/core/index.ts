@@ -14,6 +14,7 @@ export { setPlatform } from './platform';
 export type { Platform } from './platform';
 export { Mask } from './mask';
 export type { MaskBounds, MaskImageData, MaskImageOptions, MaskKind, MaskRle, PackedMask } from './mask';
+export type { MaskAssemblyJob } from './mask-assembly-job';
 export { RgbaImage } from './rgba-image';
 export { DEFAULT_MAX_PIXELS } from './image-limits';
 export type { ImageInputLimits } from './image-input';

@@ -67,7 +67,6 @@ export type { InstanceMaskTensor, PasteMasksOptions } from './masks/paste';
 export { yoloSegMasks } from './masks/yolo-seg';
 export type { YoloProtoTensor, YoloSegMaskOptions } from './masks/yolo-seg';
 export { yoloSegMaskPlan } from './masks/yolo-seg-plan';
-export type { YoloSegMaskPlan } from './masks/yolo-seg-plan';
 export { findContours, maskToPolygons } from './masks/contours';
 export type { Polygon, ContourOptions } from './masks/contours';
 export { rleArea, rleIou } from './masks/rle';

@@ -26,4 +26,4 @@ export type { TransferableInput } from './worker-transfer';
 export { GpuRowFilter, gpuRowFilterFor } from './gpu/gpu-row-filter';
 export type { FilteredRows, RowFilterAllocations, RowFilterRule } from './gpu/gpu-row-filter';
 export { GpuMaskAssembler, gpuMaskAssemblerFor } from './gpu/gpu-mask-assembler';
-export type { AssembledMasks, MaskAssemblyJob } from './gpu/gpu-mask-assembler';
+export type { AssembledMasks } from './gpu/gpu-mask-assembler';

@@ -17,17 +17,11 @@ import { build } from 'esbuild';
 import { ensureDistBuilt, newestMtime } from '../helpers/build-dist';
 import { REPO_ROOT } from '../browser/server';
 import { CELL_GRID, type GreyCell, cellDetectorCard, cellDetectorFiles, expectedCells } from '../soak/cell-detector';
+import type { counts } from './pages/transfer-counters.js';
 import { tinyYoloOnnx } from './tiny-yolo-onnx';
 
-interface Counts {
-  getImageData: number;
-  readPixels: number;
-  mapAsync: number;
-  mappedBytes: number;
-  largestMap: number;
-  uploadedBytes: number;
-  largestUpload: number;
-}
+/** The page's transfer counters (pages/transfer-counters.js). */
+type Counts = typeof counts;
 
 interface Detection {
   classId: number;

@@ -6,22 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type RawImage, loadModel, pipeline, yoloSegModel } from '../../src/node/index';
-import type { InputTransform } from '../../src/core/types';
 import { yoloSegMaskPlan } from '../../src/postprocess/masks/yolo-seg-plan';
 import { yoloSegMasks } from '../../src/postprocess/masks/yolo-seg';
 import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
+import { letterboxTransform } from '../helpers/letterbox-transform';
 
 interface SegCase { name: string; mode: 'upsample' | 'native'; inputSize: number; sourceWidth: number; sourceHeight: number; coefficients: number[]; boxes: number[][]; sourceBoxes?: number[][] }
 const seg = JSON.parse(readFileSync(new URL('../fixtures/masks/yolo-seg.json', import.meta.url), 'utf8')) as { protoDims: number[]; protos: number[]; cases: SegCase[] };
 const LABELS = ['cat', 'dog', 'bird'];
-
-/** The transform of an Ultralytics letterbox of `w×h` into a `size` square. */
-function letterboxTransform(w: number, h: number, size: number): InputTransform {
-  const r = Math.min(size / h, size / w);
-  const padX = Math.round((size - Math.round(w * r)) / 2 - 0.1);
-  const padY = Math.round((size - Math.round(h * r)) / 2 - 0.1);
-  return { sourceWidth: w, sourceHeight: h, inputWidth: size, inputHeight: size, scaleX: r, scaleY: r, padX, padY, cropX: 0, cropY: 0 };
-}
 
 describe('gpuMasks', () => {
   it.each(seg.cases)('$name ($mode): every pixel of the CPU masks lies in its planned window', (c) => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Mask, type MaskRle } from '../../src/core/mask';
-import type { InputTransform } from '../../src/core/types';
 import { yoloSegMasks } from '../../src/postprocess/masks/yolo-seg';
 import { maskExtent } from '../helpers/mask-extent';
+import { letterboxTransform } from '../helpers/letterbox-transform';
 
 interface SegCase {
   name: string;
@@ -20,14 +20,6 @@ interface SegCase {
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/masks/yolo-seg.json', import.meta.url), 'utf8')) as { protoDims: number[]; protos: number[]; cases: SegCase[] };
 const protos = { dims: fixture.protoDims, data: Float32Array.from(fixture.protos) };
-
-/** The transform of an Ultralytics letterbox of `w×h` into a `size` square. */
-function letterboxTransform(w: number, h: number, size: number): InputTransform {
-  const r = Math.min(size / h, size / w);
-  const padX = Math.round((size - Math.round(w * r)) / 2 - 0.1);
-  const padY = Math.round((size - Math.round(h * r)) / 2 - 0.1);
-  return { sourceWidth: w, sourceHeight: h, inputWidth: size, inputHeight: size, scaleX: r, scaleY: r, padX, padY, cropX: 0, cropY: 0 };
-}
 
 describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_native (golden)', () => {
   it.each(fixture.cases)('$name ($mode): binary masks equal exactly', (c) => {

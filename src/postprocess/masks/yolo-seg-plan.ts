@@ -7,6 +7,7 @@
  */
 import { VisionError } from '../../core/errors';
 import type { MaskBounds } from '../../core/mask';
+import type { MaskAssemblyJob } from '../../core/mask-assembly-job';
 import type { InputTransform } from '../../core/types';
 import { scaleBoxesToSource } from '../box-format';
 import { resizeWindow, sourceWindow } from './bilinear';
@@ -15,29 +16,6 @@ import { type YoloSegMaskOptions, cropBounds, readProtos } from './yolo-seg';
 
 const f32 = Math.fround;
 const EMPTY: MaskBounds = { x: 0, y: 0, width: 0, height: 0 };
-
-/**
- * What {@link yoloSegMaskPlan} returns: a job for `GpuMaskAssembler.assemble` (structurally its
- * `MaskAssemblyJob`).
- *
- * @example
- * ```ts
- * const plan: YoloSegMaskPlan = yoloSegMaskPlan([1, 32, 160, 160], 32, det.boxes, transform);
- * ```
- */
-export interface YoloSegMaskPlan {
-  nm: number;
-  mh: number;
-  mw: number;
-  protoLayout: 'nchw' | 'nhwc';
-  intermediateWidth: number;
-  intermediateHeight: number;
-  content: MaskBounds;
-  outputWidth: number;
-  outputHeight: number;
-  threshold: number;
-  instances: { crop: MaskBounds; window: MaskBounds }[];
-}
 
 /**
  * The assembly plan of {@link yoloSegMasks}'s masks for prototypes of shape `protoDims`,
@@ -53,7 +31,7 @@ export interface YoloSegMaskPlan {
  * const { masks } = await gpuMaskAssemblerFor()!.assemble(protos, det.extras!, plan);
  * ```
  */
-export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes: ArrayLike<number>, transform: InputTransform, options: YoloSegMaskOptions = {}): YoloSegMaskPlan {
+export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes: ArrayLike<number>, transform: InputTransform, options: YoloSegMaskOptions = {}): MaskAssemblyJob {
   const fn = 'yoloSegMaskPlan';
   const n = boxes.length / 4;
   if (!Number.isInteger(n)) throw new VisionError('INVALID_INPUT', `${fn}: boxes must be flat xyxy quadruples; got ${boxes.length} values`);

@@ -9,35 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { Mask, type MaskBounds } from '../../core/mask';
+import type { MaskAssemblyJob } from '../../core/mask-assembly-job';
 import { ASSEMBLE_PARAMS_BYTES, INSTANCE_FIELDS, MASK_WORKGROUP, PROBABILITY_PARAMS_BYTES, assembleShaderSource, probabilityShaderSource } from './mask-assembly-shader';
-
-/**
- * What to assemble: the prototype grid (`nm` planes of `mh`×`mw`), resized bilinearly to an
- * intermediate plane, whose content rectangle is resized to the output frame; per instance the
- * crop on the grid (pixels outside are 0) and the window of the output to compute. Geometry in
- * integer pixels; crops and windows as `{ x, y, width, height }`.
- *
- * @example
- * ```ts
- * const job: MaskAssemblyJob = yoloSegMaskPlan(protos.shape, 32, boxes, transform); // postprocess/masks/yolo-seg-plan.ts
- * ```
- */
-export interface MaskAssemblyJob {
-  nm: number;
-  mh: number;
-  mw: number;
-  /** `nchw`: `[1, nm, mh, mw]`; `nhwc`: `[1, mh, mw, nm]`. */
-  protoLayout: 'nchw' | 'nhwc';
-  intermediateWidth: number;
-  intermediateHeight: number;
-  /** The rectangle of the intermediate plane that maps onto the whole output. */
-  content: MaskBounds;
-  outputWidth: number;
-  outputHeight: number;
-  /** A pixel is set when its probability is `> threshold`. */
-  threshold: number;
-  instances: readonly { crop: MaskBounds; window: MaskBounds }[];
-}
 
 /**
  * The masks, one per instance, and what reading them back cost.

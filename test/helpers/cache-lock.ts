@@ -5,6 +5,7 @@
  * of making it a second time. A lock whose process is gone is taken over.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 function alive(pid: number): boolean {
   try {
@@ -27,6 +28,7 @@ function alive(pid: number): boolean {
 export async function makeOnce(file: string, make: () => Promise<void>, timeoutMs = 20 * 60_000): Promise<boolean> {
   const lock = `${file}.lock`;
   const deadline = Date.now() + timeoutMs;
+  mkdirSync(dirname(file), { recursive: true }); // a fresh clone has no cache folder yet
   for (;;) {
     if (existsSync(file)) return false;
     try {

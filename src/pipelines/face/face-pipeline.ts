@@ -27,18 +27,20 @@ function isFaceSpec(spec: unknown): spec is FaceMeshModelSpec {
 }
 
 function toFace(points: Float32Array, score: number, detectorScore: number): Face {
+  const count = points.length / 3;
   const list: FacePoint[] = [];
   let x1 = Infinity;
   let y1 = Infinity;
   let x2 = -Infinity;
   let y2 = -Infinity;
-  for (let i = 0; i < points.length; i += 3) {
-    const [x, y, z] = [points[i], points[i + 1], points[i + 2]];
-    list.push({ x, y, z });
-    x1 = Math.min(x1, x);
-    y1 = Math.min(y1, y);
-    x2 = Math.max(x2, x);
-    y2 = Math.max(y2, y);
+  for (let k = 0, i = 0; k < count; k++, i += 3) {
+    const x = points[i];
+    const y = points[i + 1];
+    list.push({ x, y, z: points[i + 2] });
+    if (x < x1) x1 = x;
+    if (x > x2) x2 = x;
+    if (y < y1) y1 = y;
+    if (y > y2) y2 = y;
   }
   return { points: list, box: { x1, y1, x2, y2 }, score, detectorScore };
 }

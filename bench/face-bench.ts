@@ -23,15 +23,16 @@ import type { Timing } from '../src/node/index';
 
 const require = createRequire(import.meta.url);
 
-function packageFile(pkg: string, path: string): string {
+/** A file of an installed package. */
+export function packageFile(pkg: string, path: string): string {
   for (const folder of require.resolve.paths(pkg) ?? []) {
     if (existsSync(join(folder, pkg, 'package.json'))) return join(folder, pkg, path);
   }
   throw new Error(`package ${pkg} is not installed`);
 }
 
-/** face-api sample1.jpg (1920×1280, 3 faces) and a 640×427 resize of it. */
-async function frames(): Promise<{ small: tf.Tensor3D; large: tf.Tensor3D }> {
+/** face-api sample1.jpg (1920×1280, 3 faces) and a 640×427 resize of it, as int32 tensors. */
+export async function frames(): Promise<{ small: tf.Tensor3D; large: tf.Tensor3D }> {
   const photo = await decodeImageFile(packageFile('@vladmandic/face-api', 'demo/sample1.jpg'));
   const large = tf.tensor3d(Int32Array.from(photo.data), [photo.height, photo.width, 3], 'int32');
   const { data, info } = await sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 3 } }).resize(640).raw().toBuffer({ resolveWithObject: true });

@@ -2,7 +2,7 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|masks|bundle|zoo|matting|similarity`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -15,6 +15,7 @@ import { maskSections } from './mask-bench';
 import { mattingSections } from './matting-bench';
 import { poseSections } from './pose-bench';
 import { handSections } from './hands-bench';
+import { faceEmbeddingSections } from './face-embedding-bench';
 import { faceSections } from './face-bench';
 import { type Section, formatSection } from './report';
 import { gcBetweenRounds } from './timing';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   if (!only || only === 'pose') emit(await poseSections(quick));
   if (!only || only === 'hands') emit(await handSections(quick));
   if (!only || only === 'face') emit(await faceSections(quick));
+  if (!only || only === 'face-embedding') emit(await faceEmbeddingSections(quick));
   if (!only || only === 'masks') emit(await maskSections(quick));
   if (!only || only === 'bundle') emit(await bundleSections());
   if (!only || only === 'zoo') emit(await zooSections(quick));

@@ -1,9 +1,14 @@
 /**
  * Face crops for descriptor models: a square around the detector's box, turned so that the
- * eyes lie on a horizontal line, sampled in one bilinear pass (`tf.image.transform`).
+ * eyes lie on a horizontal line, sampled in one bilinear pass along its affine map straight out
+ * of the opened frame (pixels in memory, a tensor, or a picture on the GPU).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Detection } from '../../core/types';
+import type { AffineMatrix } from '../../preprocess/rotated-region';
+import { sampleAffine } from '../../preprocess/sampling/affine-sample';
+import type { OpenFrame } from '../../preprocess/sampling/open-frame';
+import type { SampleTarget } from '../../preprocess/sampling/sample-output';
 
 /** A square crop of the source image, possibly rotated: centre and side in source pixels, roll in radians. @example `const crop: FaceCrop = { cx: 120, cy: 80, side: 96, angle: 0.1 };` */
 export interface FaceCrop {
@@ -55,37 +60,41 @@ function eyeLineAngle(detection: Detection): number {
 }
 
 /**
- * The `tf.image.transform` row that maps output pixel (u, v) of a `size`×`size` crop to source
- * pixel coordinates: the crop's square, turned by its angle, with pixel centres aligned.
+ * The affine map (`x = a·u + b·v + c`, `y = d·u + e·v + f`, the matrix of `tf.image.transform`
+ * and of OpenCV's `warpAffine` with `WARP_INVERSE_MAP`) from output pixel (u, v) of a
+ * `size`×`size` crop to source pixel coordinates: the crop's square, turned by its angle, with
+ * pixel centres aligned.
  *
  * @example
  * ```ts
- * const row = cropTransform({ cx: 50, cy: 50, side: 100, angle: 0 }, 100); // [1, 0, 0, 0, 1, 0, 0, 0]
+ * const matrix = cropTransform({ cx: 50, cy: 50, side: 100, angle: 0 }, 100); // [1, 0, 0, 0, 1, 0]
  * ```
  */
-export function cropTransform(crop: FaceCrop, size: number): number[] {
+export function cropTransform(crop: FaceCrop, size: number): AffineMatrix {
   const step = crop.side / size;
   const cos = Math.cos(crop.angle) * step;
   const sin = Math.sin(crop.angle) * step;
   const first = 0.5 - size / 2; // output pixel 0's centre, relative to the crop's centre, in output pixels
-  return [cos, -sin, crop.cx - 0.5 + (cos - sin) * first, sin, cos, crop.cy - 0.5 + (sin + cos) * first, 0, 0];
+  return [cos, -sin, crop.cx - 0.5 + (cos - sin) * first, sin, cos, crop.cy - 0.5 + (sin + cos) * first];
 }
 
 /**
- * Samples each crop from an RGB image tensor [H, W, 3] (any numeric dtype, 0–255) into a float
- * batch [N, size, size, 3] on the 0–255 scale; outside the image is black, as in
- * `tf.image.cropAndResize`.
+ * Samples each crop out of an opened frame into a batch `[N, size, size, 3]` made as `target`
+ * says (size = `target.width`; normalisation, dtype, channel order, layout); bilinear, black
+ * beyond the image (as `tf.image.transform` with a constant fill of 0). No copy of the frame:
+ * each crop reads the frame's pixels where they are.
  *
  * @example
  * ```ts
- * const batch = cropFaces(image, [faceCropOf(face, 1.4, true)], 224);
+ * const batch = cropFaces(frame, [faceCropOf(face, 1.4, true)], { width: 224, height: 224, normalization: 'none', dtype: 'float32' });
  * ```
  */
-export function cropFaces(image: tf.Tensor3D, crops: readonly FaceCrop[], size: number): tf.Tensor4D {
-  return tf.tidy(() => {
-    const rgb = image.shape[2] === 3 ? image : image.shape[2] === 4 ? tf.slice(image, [0, 0, 0], [-1, -1, 3]) : tf.tile(image, [1, 1, 3]);
-    const batch = tf.expandDims(tf.cast(rgb, 'float32'), 0) as tf.Tensor4D;
-    const faces = crops.map((crop) => tf.image.transform(batch, tf.tensor2d([cropTransform(crop, size)]), 'bilinear', 'constant', 0, [size, size]));
-    return tf.concat(faces, 0);
-  });
+export function cropFaces(frame: OpenFrame, crops: readonly FaceCrop[], target: SampleTarget): tf.Tensor4D {
+  const faces: tf.Tensor4D[] = [];
+  try {
+    for (const crop of crops) faces.push(sampleAffine(frame, cropTransform(crop, target.width), target));
+    return faces.length === 1 ? faces.pop()! : tf.concat(faces, 0);
+  } finally {
+    tf.dispose(faces);
+  }
 }

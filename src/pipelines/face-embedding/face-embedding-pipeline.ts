@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { FACERES, FACE_EMBEDDING_CARDS, type FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
-import { normalize } from '../../preprocess/normalize';
-import { imageToTensor } from '../../core/image-tensor';
+import type { RawImage } from '../../core/raw-image';
+import { sampleTarget } from '../../preprocess/prepare-input';
+import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import { decodeFaceResAge, decodeGender, l2Normalize } from '../../postprocess/face-embedding/face-descriptor';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { type DetectionPipeline, createDetectionPipeline } from '../detection/detection-pipeline';
@@ -19,6 +19,17 @@ import type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbe
 
 function isFaceEmbeddingSpec(spec: unknown): spec is FaceEmbeddingModelSpec {
   return typeof spec === 'object' && spec !== null && typeof (spec as FaceEmbeddingModelSpec).faceEmbedding === 'object';
+}
+
+/**
+ * The image to hand the detector so that it does not open the input a second time: the opened
+ * frame's tensor, or its pixels in memory (a decoded file, raw pixels, a picture read on the
+ * CPU backends); otherwise (a picture on the GPU) the input itself.
+ */
+function reopenable(frame: OpenFrame, input: ImageInput): ImageInput {
+  if (frame.tensor) return frame.tensor;
+  if (frame.pixels) return { data: frame.pixels() as RawImage['data'], width: frame.width, height: frame.height, channels: frame.channels as RawImage['channels'] };
+  return input;
 }
 
 interface ResolvedRunOptions {
@@ -111,20 +122,19 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
   private async describe(
     input: ImageInput,
     options: ResolvedRunOptions,
-    detect: (image: tf.Tensor3D, detectOptions: { threshold?: number; maxDetections: number }) => Promise<DetectionResult>,
+    detect: (image: ImageInput, detectOptions: { threshold?: number; maxDetections: number }) => Promise<DetectionResult>,
   ): Promise<FaceEmbeddingResult> {
     this.assertUsable();
     const started = now();
-    const image = await imageToTensor(input);
+    const frame = await openFrame(input);
     try {
-      const found = await detect(image.tensor, definedOnly({ threshold: options.threshold, maxDetections: options.maxFaces }) as { maxDetections: number });
+      const found = await detect(reopenable(frame, input), definedOnly({ threshold: options.threshold, maxDetections: options.maxFaces }) as { maxDetections: number });
       const timing = { ...found.timing };
       const detections = found.detections.slice(0, options.maxFaces);
       if (detections.length === 0) return { faces: [], imageSize: found.imageSize, timing: { ...timing, total: now() - started } };
-      const { width } = this.faceSpec.input;
       const crops = detections.map((d) => faceCropOf(d, this.faceSpec.faceEmbedding.cropScale, options.align));
       const t0 = now();
-      const batch = tf.tidy(() => normalize(cropFaces(image.tensor, crops, width), this.faceSpec.input.normalization ?? 'none'));
+      const batch = cropFaces(frame, crops, sampleTarget(this.faceSpec.input));
       const t1 = now();
       let outputs: Record<string, RawTensor>;
       try {
@@ -147,7 +157,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
         timing: { preprocess: timing.preprocess + t1 - t0, inference: timing.inference + t2 - t1, postprocess: timing.postprocess + now() - t2, total: now() - started },
       };
     } finally {
-      if (image.owned) image.tensor.dispose();
+      frame.release();
     }
   }
 

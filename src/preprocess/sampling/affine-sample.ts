@@ -48,7 +48,18 @@ function warp(data: Pixels, out: Int32Array | Float32Array, m: AffineMatrix, sou
       let v0 = 0;
       let v1 = 0;
       let v2 = 0;
-      if (x0 >= -1 && x0 < w && y0 >= -1 && y0 < h) {
+      if (x0 >= 0 && x0 < w - 1 && y0 >= 0 && y0 < h - 1) {
+        // all four neighbours inside (most pixels): the same products, summed in the same order
+        const p = y0 * rowBytes + x0 * c;
+        const q = p + rowBytes;
+        const w00 = (1 - fx) * (1 - fy);
+        const w01 = fx * (1 - fy);
+        const w10 = (1 - fx) * fy;
+        const w11 = fx * fy;
+        v0 = w00 * data[p] + w01 * data[p + c] + w10 * data[q] + w11 * data[q + c];
+        v1 = w00 * data[p + k1] + w01 * data[p + c + k1] + w10 * data[q + k1] + w11 * data[q + c + k1];
+        v2 = w00 * data[p + k2] + w01 * data[p + c + k2] + w10 * data[q + k2] + w11 * data[q + c + k2];
+      } else if (x0 >= -1 && x0 < w && y0 >= -1 && y0 < h) {
         // the four neighbours, each with its weight where it lies inside
         for (let n = 0; n < 4; n++) {
           const px = x0 + (n & 1);

@@ -4,6 +4,9 @@ import { isVisionError } from '../../../src/core/errors';
 import { FaceMatcher, cosineSimilarity } from '../../../src/pipelines/face-embedding/face-matcher';
 import { cropFaces, cropTransform, faceCropOf } from '../../../src/pipelines/face-embedding/face-crop';
 import { decodeFaceResAge, decodeGender, l2Normalize } from '../../../src/postprocess/face-embedding/face-descriptor';
+import { decodeImageFile } from '../../../src/node/index';
+import { openFrame } from '../../../src/preprocess/sampling/open-frame';
+import { facePhoto } from '../../helpers/photos';
 
 const codeOf = (f: () => unknown): string | undefined => {
   try {
@@ -35,10 +38,10 @@ describe('face descriptor decoding', () => {
 
 describe('face crops', () => {
   it('maps the crop square onto the source: identity for an unturned crop of the same size', () => {
-    expect(cropTransform({ cx: 50, cy: 50, side: 100, angle: 0 }, 100).map((v) => v + 0)).toEqual([1, 0, 0, 0, 1, 0, 0, 0]);
+    expect(cropTransform({ cx: 50, cy: 50, side: 100, angle: 0 }, 100).map((v) => v + 0)).toEqual([1, 0, 0, 0, 1, 0]);
   });
 
-  it('turns the crop by the eye line so that tilted eyes come out level', () => {
+  it('turns the crop by the eye line so that tilted eyes come out level', async () => {
     // a white image with two dark "eyes" on a line tilted by 30°
     const size = 101;
     const angle = Math.PI / 6;
@@ -63,7 +66,9 @@ describe('face crops', () => {
     const crop = faceCropOf(detection, 1, true);
     expect(crop.angle).toBeCloseTo(angle, 6);
     expect(crop.side).toBe(60);
-    const out = cropFaces(image, [crop], 60);
+    const frame = await openFrame(image);
+    const out = cropFaces(frame, [crop], { width: 60, height: 60, normalization: 'none', dtype: 'float32' });
+    frame.release();
     const values = out.dataSync();
     // eyes are 40 px apart in the source = 40 output px (side 60 → 60 px): at (10, 30) and (50, 30)
     for (const x of [10, 50]) expect(values[(30 * 60 + x) * 3]).toBeLessThan(60);
@@ -74,6 +79,37 @@ describe('face crops', () => {
     expect(faceCropOf({ ...detection, keypoints: [right!, { ...right!, name: 'left eye' }, mouth!] }, 1, true).angle).toBe(0);
     expect(faceCropOf({ ...detection, keypoints: [right!, left!, { x: 90, y: eyes[1]!.y, name: 'mouth' }] }, 1, true).angle).toBe(0);
     expect(faceCropOf(detection, 1, false).angle).toBe(0);
+  });
+  it('crops of a real photo equal tf.image.transform (bilinear, constant 0) on the frame as a float tensor, read in place from pixels or a tensor', async () => {
+    const photo = await decodeImageFile(facePhoto(1));
+    const { width, height } = photo;
+    // turned and unturned, one running off the top-left corner, one much smaller than the output
+    const crops = [
+      { cx: 0.3 * width, cy: 0.4 * height, side: 0.25 * height, angle: 0 },
+      { cx: 0.6 * width, cy: 0.5 * height, side: 0.3 * height, angle: 0.35 },
+      { cx: 30, cy: 20, side: 0.2 * height, angle: -0.6 },
+      { cx: 0.5 * width, cy: 0.3 * height, side: 40, angle: 1.2 },
+    ];
+    const size = 96;
+    const target = { width: size, height: size, normalization: 'none' as const, dtype: 'float32' as const };
+    const reference = tf.tidy(() => {
+      const batch = tf.tensor4d(Float32Array.from(photo.data), [1, height, width, 3]);
+      return tf.concat(crops.map((c) => tf.image.transform(batch, tf.tensor2d([[...cropTransform(c, size), 0, 0]]), 'bilinear', 'constant', 0, [size, size])));
+    });
+    const expected = reference.dataSync();
+    const asTensor = tf.tensor3d(Int32Array.from(photo.data), [height, width, 3], 'int32');
+    for (const image of [photo, asTensor]) {
+      const frame = await openFrame(image);
+      const out = cropFaces(frame, crops, target);
+      frame.release();
+      expect(out.shape).toEqual([crops.length, size, size, 3]);
+      const got = out.dataSync();
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+      expect(worst).toBeLessThan(0.01);
+      out.dispose();
+    }
+    tf.dispose([reference, asTensor]);
   });
 });
 

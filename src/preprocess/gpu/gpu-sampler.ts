@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { GpuBufferHandle } from '../../runtime/gpu-feed';
+import { perDevice, tfjsWebgpuDevice } from '../../runtime/gpu/per-device';
 import type { AffineMatrix } from '../rotated-region';
 import type { SamplePlan } from '../sampling/sample-plan';
 import { type OutputLayout, type SampleTarget, outputLayout } from '../sampling/sample-output';
@@ -359,11 +360,6 @@ export class GpuSampler {
 
 const samplers = new WeakMap<GPUDevice, GpuSampler>();
 
-function tfjsDevice(): GPUDevice | undefined {
-  if (tf.getBackend() !== 'webgpu') return undefined;
-  return (tf.backend() as unknown as { device?: GPUDevice }).device;
-}
-
 /**
  * The GPU sampler of `device` (one per device), or by default of the active tfjs backend's
  * device — `undefined` off WebGPU.
@@ -374,12 +370,6 @@ function tfjsDevice(): GPUDevice | undefined {
  * console.log(sampler ? 'model inputs are made on the GPU' : 'CPU path');
  * ```
  */
-export function gpuSamplerFor(device: GPUDevice | undefined = tfjsDevice()): GpuSampler | undefined {
-  if (!device) return undefined;
-  let sampler = samplers.get(device);
-  if (!sampler) {
-    sampler = new GpuSampler(device);
-    samplers.set(device, sampler);
-  }
-  return sampler;
+export function gpuSamplerFor(device: GPUDevice | undefined = tfjsWebgpuDevice()): GpuSampler | undefined {
+  return perDevice(samplers, device, (d) => new GpuSampler(d));
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { gpuDataOf, perDevice, tfjsWebgpuDevice } from './per-device';
 import { Mask, type MaskBounds } from '../../core/mask';
 import type { MaskAssemblyJob } from '../../core/mask-assembly-job';
 import { ASSEMBLE_PARAMS_BYTES, INSTANCE_FIELDS, MASK_WORKGROUP, PROBABILITY_PARAMS_BYTES, assembleShaderSource, probabilityShaderSource } from './mask-assembly-shader';
@@ -96,7 +97,7 @@ export class GpuMaskAssembler {
       probabilityParams: this.buffer('probabilityParams', PROBABILITY_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
       assembleParams: this.buffer('assembleParams', ASSEMBLE_PARAMS_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
     };
-    const gpuData = gpuDataOf(protos);
+    const gpuData = gpuDataOf(protos, 'prototype tensor');
     try {
       if (!gpuData.buffer) throw new VisionError('BACKEND_UNAVAILABLE', 'the prototype tensor has no WebGPU buffer (is the tfjs backend webgpu?)');
       const queue = this.device.queue;
@@ -235,15 +236,6 @@ function checkJob(protos: tf.Tensor, coefficients: Float32Array, job: MaskAssemb
   }
 }
 
-/** The tensor's data in a GPU buffer of this backend, or `BACKEND_UNAVAILABLE`. */
-function gpuDataOf(tensor: tf.Tensor): tf.GPUData {
-  try {
-    return tensor.dataToGPU();
-  } catch (error) {
-    throw new VisionError('BACKEND_UNAVAILABLE', `the prototype tensor's data is not on the GPU: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 const assemblers = new WeakMap<GPUDevice, GpuMaskAssembler>();
 
 /**
@@ -256,13 +248,5 @@ const assemblers = new WeakMap<GPUDevice, GpuMaskAssembler>();
  * ```
  */
 export function gpuMaskAssemblerFor(): GpuMaskAssembler | undefined {
-  if (tf.getBackend() !== 'webgpu') return undefined;
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  if (!device) return undefined;
-  let assembler = assemblers.get(device);
-  if (!assembler) {
-    assembler = new GpuMaskAssembler(device);
-    assemblers.set(device, assembler);
-  }
-  return assembler;
+  return perDevice(assemblers, tfjsWebgpuDevice(), (device) => new GpuMaskAssembler(device));
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { gpuDataOf, perDevice, tfjsWebgpuDevice } from './per-device';
 import { NO_GATE, ROW_FILTER_PARAMS_BYTES, ROW_FILTER_WORKGROUP, rowFilterShaderSource } from './row-filter-shader';
 
 /**
@@ -135,7 +136,7 @@ export class GpuRowFilter {
     if (rows === 0) return { rows: new Int32Array(0), data: new Float32Array(0), width, totalRows: 0, bytesRead: 0 };
     const buffers = this.shapeBuffers(rows, width);
     const { params, counter, countStaging } = this.fixedBuffers();
-    const gpuData = gpuDataOf(output);
+    const gpuData = gpuDataOf(output, 'output tensor');
     try {
       if (!gpuData.buffer) throw new VisionError('BACKEND_UNAVAILABLE', 'the output tensor has no WebGPU buffer (is the tfjs backend webgpu?)');
       this.device.queue.writeBuffer(params, 0, paramsBlock(rows, width, rule));
@@ -252,15 +253,6 @@ function checkShape(output: tf.Tensor, rule: RowFilterRule): { rows: number; wid
   return { rows, width };
 }
 
-/** The tensor's data in a GPU buffer of this backend, or `BACKEND_UNAVAILABLE` (data on the CPU, another backend). */
-function gpuDataOf(output: tf.Tensor): tf.GPUData {
-  try {
-    return output.dataToGPU();
-  } catch (error) {
-    throw new VisionError('BACKEND_UNAVAILABLE', `the output tensor's data is not on the GPU: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** Kept rows in ascending row order (the counter hands out slots in any order). */
 function sortedByRow(data: Float32Array, index: Int32Array, width: number): { rows: Int32Array; data: Float32Array } {
   const order = Array.from(index.keys()).sort((p, q) => index[p] - index[q]);
@@ -282,13 +274,5 @@ const filters = new WeakMap<GPUDevice, GpuRowFilter>();
  * ```
  */
 export function gpuRowFilterFor(): GpuRowFilter | undefined {
-  if (tf.getBackend() !== 'webgpu') return undefined;
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  if (!device) return undefined;
-  let filter = filters.get(device);
-  if (!filter) {
-    filter = new GpuRowFilter(device);
-    filters.set(device, filter);
-  }
-  return filter;
+  return perDevice(filters, tfjsWebgpuDevice(), (device) => new GpuRowFilter(device));
 }

@@ -37,6 +37,15 @@ export interface Stats {
   mean: number;
   /** Median over rounds of (this round median / reference round median); 1 for the reference. */
   ratio: number;
+  /** This competitor's median in each round (for ratios against another competitor: {@link pairedRatio}). */
+  rounds?: number[];
+}
+
+/** Median over rounds of a's round median / b's, for two competitors of one {@link compare} run. */
+export function pairedRatio(a: Stats, b: Stats): number {
+  const [ra, rb] = [a.rounds, b.rounds];
+  if (!ra || !rb || ra.length !== rb.length) throw new Error(`${a.name} and ${b.name} were not timed in one compare run`);
+  return median(ra.map((m, r) => m / rb[r]));
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -104,6 +113,7 @@ export async function compare(competitors: readonly Competitor[], plan: Plan, re
       min: sorted[0],
       mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
       ratio: median(ratios),
+      rounds: perRound[k],
     };
   });
 }

@@ -9,7 +9,7 @@ import { definedOnly, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
-import { type FaceCandidate, type FaceClock, detectFaces, meshInCrop } from './face-stages';
+import { type FaceCandidate, type FaceClock, detectFaces, meshesInCrops } from './face-stages';
 import type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face-types';
 import { DEFAULT_FACE_SMOOTHING, FaceVideoState, type VideoCandidate } from './face-video';
 
@@ -28,7 +28,7 @@ function isFaceSpec(spec: unknown): spec is FaceMeshModelSpec {
 
 function toFace(points: Float32Array, score: number, detectorScore: number): Face {
   const count = points.length / 3;
-  const list: FacePoint[] = [];
+  const list = new Array<FacePoint>(count);
   let x1 = Infinity;
   let y1 = Infinity;
   let x2 = -Infinity;
@@ -36,7 +36,7 @@ function toFace(points: Float32Array, score: number, detectorScore: number): Fac
   for (let k = 0, i = 0; k < count; k++, i += 3) {
     const x = points[i];
     const y = points[i + 1];
-    list.push({ x, y, z: points[i + 2] });
+    list[k] = { x, y, z: points[i + 2] };
     if (x < x1) x1 = x;
     if (x > x2) x2 = x;
     if (y < y1) y1 = y;
@@ -121,13 +121,12 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
       if (video) candidates = this.video.candidates(this.video.needsDetection(options.maxFaces) ? await this.detect(frame, options, clock) : undefined);
       else candidates = await this.detect(frame, options, clock);
       const found: Array<{ face: Face; candidate: VideoCandidate }> = [];
-      for (const candidate of candidates) {
-        const mesh = await meshInCrop(frame, candidate.crop, this.runner, this.faceSpec, { threshold: options.threshold, iris: this.iris?.runner, irisSize: this.iris?.size }, clock);
-        const t0 = now();
-        if (mesh) found.push({ face: toFace(mesh.points, mesh.score, candidate.detectorScore), candidate });
-        clock.postprocess += now() - t0;
-      }
+      const meshOptions = { threshold: options.threshold, iris: this.iris?.runner, irisSize: this.iris?.size };
+      const meshes = await meshesInCrops(frame, candidates.map((c) => c.crop), this.runner, this.faceSpec, meshOptions, clock);
       const t1 = now();
+      meshes.forEach((mesh, k) => {
+        if (mesh) found.push({ face: toFace(mesh.points, mesh.score, candidates[k].detectorScore), candidate: candidates[k] });
+      });
       const faces = video ? this.video.update(found, timestampMs, frame.width, frame.height) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
       clock.postprocess += now() - t1;
       return { faces: faces.slice(0, options.maxFaces), imageSize, timing: { ...clock, total: now() - started } };

@@ -12,7 +12,7 @@ import { type FaceCrop, cropToImage, faceCrop } from '../../postprocess/face/fac
 import { IRIS_MODEL_POINTS, eyeCrops, mergeIris } from '../../postprocess/face/iris';
 import { type CropRegion, fullFrameRegion } from '../../preprocess/crop-region';
 import type { OpenFrame } from '../../preprocess/sampling/open-frame';
-import { sampleRegion } from '../../preprocess/sampling/region-sample';
+import { sampleRegion, sampleRegions } from '../../preprocess/sampling/region-sample';
 import type { SampleTarget } from '../../preprocess/sampling/sample-output';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { now } from '../shared/run-stages';
@@ -112,23 +112,29 @@ export interface CropMesh {
   score: number;
 }
 
-function output(outputs: Record<string, RawTensor>, spec: FaceMeshModelSpec, role: string): ArrayLike<number> {
+/** Face k's values of one output of a batched mesh call (`faces` samples, leading dimension the batch). */
+function output(outputs: Record<string, RawTensor>, spec: FaceMeshModelSpec, role: string, face: number, faces: number): ArrayLike<number> {
   const name = spec.face.outputs[role];
   const tensor = name ? outputs[name] : undefined;
   if (!tensor) throw new VisionError('MODEL_FORMAT', `face model '${spec.id}' gave no '${name ?? role}' output (${role}); it gave ${Object.keys(outputs).join(', ')}`);
-  return tensor.data as Float32Array;
+  const data = tensor.data as Float32Array;
+  if (faces === 1) return data;
+  if (tensor.dims[0] !== faces) throw new VisionError('MODEL_FORMAT', `face model '${spec.id}' output '${name}' has shape [${tensor.dims.join(', ')}] for a batch of ${faces} faces`);
+  const per = data.length / faces;
+  return data.subarray(face * per, (face + 1) * per);
 }
 
 /**
  * Runs the Iris model on both eyes of a raw mesh (mesh-input pixels) and merges its points. The
- * eyes are cut from the mesh model's input (as @vladmandic/human does), the left one mirrored.
+ * eyes are cut from the mesh model's input (sample `index` of the batch, as @vladmandic/human
+ * does), the left one mirrored.
  */
-async function withIris(face: tf.Tensor4D, raw: ArrayLike<number>, meshSize: number, iris: ModelRunner, irisSize: number, clock: FaceClock): Promise<Float32Array> {
+async function withIris(faces: tf.Tensor4D, index: number, raw: ArrayLike<number>, meshSize: number, iris: ModelRunner, irisSize: number, clock: FaceClock): Promise<Float32Array> {
   const t0 = now();
   const eyes = eyeCrops(raw);
   const box = (c: FaceCrop): number[] => [c.y1 / meshSize, c.x1 / meshSize, c.y2 / meshSize, c.x2 / meshSize];
   const input = tf.tidy(() => {
-    const crops = tf.image.cropAndResize(face, [box(eyes.right), box(eyes.left)], [0, 0], [irisSize, irisSize]);
+    const crops = tf.image.cropAndResize(faces, [box(eyes.right), box(eyes.left)], [index, index], [irisSize, irisSize]);
     const [right, left] = tf.split(crops, 2);
     return tf.concat([right, tf.reverse(left, 2)]);
   });
@@ -149,53 +155,71 @@ async function withIris(face: tf.Tensor4D, raw: ArrayLike<number>, meshSize: num
   return merged;
 }
 
+/** Options of {@link meshesInCrops}. @example `{ threshold: 0.2 }` */
+export interface MeshOptions {
+  threshold: number;
+  iris?: ModelRunner;
+  irisSize?: number;
+}
+
+/** The raw mesh of face k of a batched call (mesh-input pixels; attention outputs merged), or null below the threshold. */
+function rawMesh(outputs: Record<string, RawTensor>, spec: FaceMeshModelSpec, face: number, faces: number, threshold: number): { raw: ArrayLike<number>; score: number } | null {
+  const score = output(outputs, spec, 'faceFlag', face, faces)[0];
+  if (!(score >= threshold)) return null;
+  const part = (role: string): ArrayLike<number> => output(outputs, spec, role, face, faces);
+  const raw = part('mesh');
+  if (spec.family !== 'facemesh-attention') return { raw, score };
+  const parts = { lips: part('lips'), rightEye: part('rightEye'), leftEye: part('leftEye'), rightIris: part('rightIris'), leftIris: part('leftIris') };
+  return { raw: refineWithAttention(raw, parts), score };
+}
+
+/** Whether the mesh model takes a batch of crops (its input's leading dimension is not fixed to 1). */
+function takesBatch(runner: ModelRunner): boolean {
+  return runner.inputs[0]?.shape[0] !== 1;
+}
+
 /**
- * Runs the mesh model on one square crop: the points (468, or 478 with irises) in image pixels
- * and the face score, or `null` when the score is below `threshold`.
+ * Runs the mesh model on square crops of one frame: for each crop, the points (468, or 478
+ * with irises) in image pixels and the face score, or `null` when the score is below
+ * `threshold`. All crops go to the model in one batched call where its input takes a batch
+ * (FaceMesh's does; results equal one call per crop), else one call each.
  *
  * @example
  * ```ts
- * const mesh = await meshInCrop(frame, candidate.crop, runner, FACEMESH, { threshold: 0.2 }, clock);
+ * const meshes = await meshesInCrops(frame, candidates.map((c) => c.crop), runner, FACEMESH, { threshold: 0.2 }, clock);
  * ```
  */
-export async function meshInCrop(
-  frame: OpenFrame,
-  crop: FaceCrop,
-  runner: ModelRunner,
-  spec: FaceMeshModelSpec,
-  options: { threshold: number; iris?: ModelRunner; irisSize?: number },
-  clock: FaceClock,
-): Promise<CropMesh | null> {
+export async function meshesInCrops(frame: OpenFrame, crops: readonly FaceCrop[], runner: ModelRunner, spec: FaceMeshModelSpec, options: MeshOptions, clock: FaceClock): Promise<Array<CropMesh | null>> {
+  if (crops.length === 0) return [];
+  if (!takesBatch(runner) && crops.length > 1) {
+    const meshes: Array<CropMesh | null> = [];
+    for (const crop of crops) meshes.push(...(await meshesInCrops(frame, [crop], runner, spec, options, clock)));
+    return meshes;
+  }
   const t0 = now();
   const size = spec.input.width;
-  const input = sampleRegion(frame, regionOf(crop, frame), unitTarget(size, spec.input.height));
+  const input = sampleRegions(frame, crops.map((crop) => regionOf(crop, frame)), unitTarget(size, spec.input.height));
   const t1 = now();
   clock.preprocess += t1 - t0;
   try {
     const outputs = await runner.run({ [runner.inputs[0].name]: input }, { outputs: Object.values(spec.face.outputs) });
     const t2 = now();
     clock.inference += t2 - t1;
-    const score = output(outputs, spec, 'faceFlag')[0];
-    if (!(score >= options.threshold)) {
-      clock.postprocess += now() - t2;
-      return null;
-    }
-    let raw = output(outputs, spec, 'mesh');
-    if (spec.family === 'facemesh-attention') {
-      raw = refineWithAttention(raw, {
-        lips: output(outputs, spec, 'lips'),
-        rightEye: output(outputs, spec, 'rightEye'),
-        leftEye: output(outputs, spec, 'leftEye'),
-        rightIris: output(outputs, spec, 'rightIris'),
-        leftIris: output(outputs, spec, 'leftIris'),
-      });
-    }
+    const raws = crops.map((_, k) => rawMesh(outputs, spec, k, crops.length, options.threshold));
     clock.postprocess += now() - t2;
-    if (options.iris) raw = await withIris(input, raw, size, options.iris, options.irisSize ?? 64, clock);
-    const t3 = now();
-    const points = cropToImage(raw, crop, size);
-    clock.postprocess += now() - t3;
-    return { points, score };
+    const meshes: Array<CropMesh | null> = [];
+    for (let k = 0; k < crops.length; k++) {
+      const found = raws[k];
+      if (!found) {
+        meshes.push(null);
+        continue;
+      }
+      const raw = options.iris ? await withIris(input, k, found.raw, size, options.iris, options.irisSize ?? 64, clock) : found.raw;
+      const t3 = now();
+      meshes.push({ points: cropToImage(raw, crops[k], size), score: found.score });
+      clock.postprocess += now() - t3;
+    }
+    return meshes;
   } finally {
     input.dispose();
   }

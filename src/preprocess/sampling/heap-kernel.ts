@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OpenFrame } from './open-frame';
-import { type OutputLayout, type SampleTarget, fillPad, outputLayout } from './sample-output';
+import { type OutputLayout, type SampleTarget, fillPad, outputLayout, sampleSize } from './sample-output';
 import { type SampleGrid, sampleGrid } from './sample-grid';
 import { SAMPLE_KERNEL_WASM_BASE64 } from './sample-kernel-wasm';
 import type { SamplePlan } from './sample-plan';
@@ -160,32 +160,50 @@ export function canSampleInHeap(frame: OpenFrame): boolean {
  * ```
  */
 export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): tf.Tensor4D | undefined {
+  return sampleBatchInHeap(frame, [plan], target);
+}
+
+/**
+ * {@link sampleInHeap} for several plans at once: one `[plans.length, h, w, 3]` (or NCHW) batch
+ * tensor, sample k from plan k, written in place by the kernel.
+ *
+ * @example
+ * ```ts
+ * const crops = sampleBatchInHeap(frame, regions.map((r) => regionPlan(r, frame.width, frame.height, 192, 192)), target);
+ * ```
+ */
+export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[], target: SampleTarget): tf.Tensor4D | undefined {
   const found = heapKernel(frame);
   const layout = outputLayout(target);
-  if (!found || !padStoresExactly(plan, layout, target)) return undefined;
+  if (!found || plans.length === 0 || !plans.every((plan) => padStoresExactly(plan, layout, target))) return undefined;
   const { backend, memory, kernel } = found;
   const tensor = frame.tensor!;
   const source = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
   // a vector load at the last pixel reads up to 12 bytes past the frame: it must stay in memory
   if (source === undefined || source + 4 * tensor.size + 16 > memory.buffer.byteLength) return undefined;
-  const grid = sampleGrid(frame, plan, layout);
-  const { bytes, ncols, nrows } = kernelTables(grid, layout);
-  const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
+  const grids = plans.map((plan) => sampleGrid(frame, plan, layout));
+  const grid = grids.map((g) => kernelTables(g, layout));
+  const shape: [number, number, number, number] = target.layout === 'nchw' ? [plans.length, 3, target.height, target.width] : [plans.length, target.height, target.width, 3];
   // allocations first (either may grow the memory and detach views), then the views
-  const scratchAt = Math.ceil(bytes.byteLength / 16) * 16;
-  const pointer = backend.wasm._malloc(scratchAt + 16 * ncols);
+  const scratchAt = Math.ceil(Math.max(...grid.map((t) => t.bytes.byteLength)) / 16) * 16;
+  const pointer = backend.wasm._malloc(scratchAt + 16 * Math.max(...grid.map((t) => t.ncols)));
   if (pointer === 0) return undefined;
   let input: tf.Tensor4D | undefined;
   try {
     // uncleared memory: the kernel writes every sample inside the frame, fillPad every other one
     input = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, target.dtype)) as tf.Tensor4D;
     const output = backend.dataIdMap.get(input.dataId)!.memoryOffset;
-    new Uint8Array(memory.buffer, pointer, bytes.byteLength).set(bytes);
-    const size = 3 * target.width * target.height;
-    fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, output, size) : new Float32Array(memory.buffer, output, size), plan, layout, false);
+    const size = sampleSize(target);
     const [s0, s1, s2] = layout.slots;
-    const tablesAt = pointer + HEADER_BYTES;
-    kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, output, grid.right * 4, grid.down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, kernelFlags(frame, target, layout), pointer + scratchAt);
+    const flags = kernelFlags(frame, target, layout);
+    for (let k = 0; k < plans.length; k++) {
+      const { bytes, ncols, nrows } = grid[k];
+      const at = output + 4 * size * k;
+      new Uint8Array(memory.buffer, pointer, bytes.byteLength).set(bytes);
+      fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, at, size) : new Float32Array(memory.buffer, at, size), plans[k], layout, false);
+      const tablesAt = pointer + HEADER_BYTES;
+      kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, at, grids[k].right * 4, grids[k].down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, flags, pointer + scratchAt);
+    }
     return input;
   } catch (error) {
     input?.dispose();

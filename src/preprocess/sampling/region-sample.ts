@@ -15,9 +15,9 @@ import { normalize } from '../normalize';
 import { captureInto } from './capture-sample';
 import type { Pixels } from './heap-pixels';
 import type { OpenFrame } from './open-frame';
-import { type SampleTarget, fillPad, openSink, outputLayout } from './sample-output';
+import { type SampleTarget, fillPad, openSink, outputLayout, sampleSize } from './sample-output';
 import { type SampleGrid, sampleGrid } from './sample-grid';
-import { sampleInHeap } from './heap-kernel';
+import { sampleBatchInHeap } from './heap-kernel';
 import { type SamplePlan, regionPlan } from './sample-plan';
 import { sampleYuvInto } from './yuv-sample';
 
@@ -107,19 +107,43 @@ export function canSample(frame: OpenFrame): boolean {
  * ```
  */
 export function sampleFrame(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): tf.Tensor4D {
+  return sampleFrameBatch(frame, [plan], target);
+}
+
+/** {@link sampleFrame} for several plans: a `[plans.length, …]` batch, sample k from plan k. */
+function sampleFrameBatch(frame: OpenFrame, plans: readonly SamplePlan[], target: SampleTarget): tf.Tensor4D {
   if (!canSample(frame)) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels, YUV planes nor a picture to draw');
-  if (frame.gpu) return frame.gpu.sampler.sample(frame.gpu.picture, plan, target);
+  if (frame.gpu) {
+    const { sampler, picture } = frame.gpu;
+    return joinSamples(plans.length, (k) => sampler.sample(picture, plans[k], target));
+  }
   if (frame.tensor && frame.pixels) {
-    const input = sampleInHeap(frame, plan, target);
+    const input = sampleBatchInHeap(frame, plans, target);
     if (input) return input;
   }
   const layout = outputLayout(target);
-  const sink = openSink(target);
-  fillPad(sink.values, plan, layout);
-  if (frame.yuv) sampleYuvInto(frame.yuv, plan, sink.values, layout);
-  else if (frame.drawable) captureInto(frame.drawable, frame.width, frame.height, plan, sink.values, layout);
-  else blend(frame.pixels!(), sink.values, sampleGrid(frame, plan, layout));
+  const sink = openSink(target, plans.length);
+  const size = sampleSize(target);
+  plans.forEach((plan, k) => {
+    const values = sink.values.subarray(k * size, (k + 1) * size);
+    fillPad(values, plan, layout);
+    if (frame.yuv) sampleYuvInto(frame.yuv, plan, values, layout);
+    else if (frame.drawable) captureInto(frame.drawable, frame.width, frame.height, plan, values, layout);
+    else blend(frame.pixels!(), values, sampleGrid(frame, plan, layout));
+  });
   return sink.finish();
+}
+
+/** Single samples 0 … count − 1 joined into one batch (each freed; none left on a failure). */
+function joinSamples(count: number, sample: (k: number) => tf.Tensor4D): tf.Tensor4D {
+  if (count === 1) return sample(0);
+  const samples: tf.Tensor4D[] = [];
+  try {
+    for (let k = 0; k < count; k++) samples.push(sample(k));
+    return tf.concat(samples);
+  } finally {
+    tf.dispose(samples);
+  }
 }
 
 /**
@@ -140,4 +164,26 @@ export function sampleRegion(frame: OpenFrame, region: CropRegion, target: Sampl
   if (canSample(frame)) return sampleFrame(frame, plan, target);
   if (!frame.tensor) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels nor a tensor');
   return sampleOnBackend(frame.tensor, region, target);
+}
+
+/**
+ * {@link sampleRegion} for several regions of one frame at once: a `[regions.length, height,
+ * width, 3]` (or NCHW) batch the caller owns, sample k cut from region k, for models that take
+ * a batch (one call for all the faces of a frame). Pixels in memory are written straight into
+ * the batch; other frames are sampled one by one and joined.
+ *
+ * @throws VisionError `INVALID_INPUT` for no regions, or an empty or non-finite region.
+ *
+ * @example
+ * ```ts
+ * const faces = sampleRegions(frame, crops, { width: 192, height: 192, normalization: 'unit', dtype: 'float32' });
+ * ```
+ */
+export function sampleRegions(frame: OpenFrame, regions: readonly CropRegion[], target: SampleTarget): tf.Tensor4D {
+  if (regions.length === 0) throw new VisionError('INVALID_INPUT', 'sampleRegions needs at least one region');
+  const plans = regions.map((region) => regionPlan(region, frame.width, frame.height, target.width, target.height));
+  if (canSample(frame)) return sampleFrameBatch(frame, plans, target);
+  if (!frame.tensor) throw new VisionError('INVALID_INPUT', 'the frame has neither pixels nor a tensor');
+  const tensor = frame.tensor;
+  return joinSamples(regions.length, (k) => sampleOnBackend(tensor, regions[k], target));
 }

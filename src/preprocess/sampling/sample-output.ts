@@ -112,6 +112,11 @@ export function fillPad(values: Int32Array | Float32Array, plan: SamplePlan, lay
   }
 }
 
+/** Values in one sample of a target (3 channels). @example `sampleSize({ width: 2, height: 2, normalization: 'unit', dtype: 'float32' }) // 12` */
+export function sampleSize(target: SampleTarget): number {
+  return 3 * target.width * target.height;
+}
+
 /**
  * The memory a sampler writes a target into, and how it becomes the input tensor. On the wasm
  * backend it is the zero-filled memory of the input tensor itself (no second copy per frame);
@@ -136,10 +141,18 @@ function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** Opens a {@link Sink} for a target. @example `const sink = openSink({ width: 512, height: 512, normalization: 'none', dtype: 'float32' });` */
-export function openSink(target: SampleTarget): Sink {
-  const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
-  const size = 3 * target.width * target.height;
+/**
+ * Opens a {@link Sink} for a target; `count` > 1 makes a batch (`[count, …]`), its samples one
+ * after another in `values` (each {@link sampleSize} long).
+ *
+ * @example
+ * ```ts
+ * const sink = openSink({ width: 512, height: 512, normalization: 'none', dtype: 'float32' });
+ * ```
+ */
+export function openSink(target: SampleTarget, count = 1): Sink {
+  const shape: [number, number, number, number] = target.layout === 'nchw' ? [count, 3, target.height, target.width] : [count, target.height, target.width, 3];
+  const size = sampleSize(target) * count;
   if (!(size > 0)) throw new VisionError('INVALID_OPTION', `model input size ${target.width}×${target.height} must be positive`);
   let tensor: tf.Tensor4D | undefined;
   let memory: Int32Array | Float32Array | undefined;

@@ -1,4 +1,4 @@
-;; visionpipe's frame-sampling kernel: bilinear samples of an int32 or float32 picture (3 or 4
+;; visionpipe's frame-sampling kernel: bilinear samples of a uint8, int32 or float32 picture (3 or 4
 ;; interleaved channels) written as a normalised float32 or int32 model input, one output pixel
 ;; per step with its channels in the four lanes of a vector (WebAssembly SIMD). It imports the
 ;; memory of tfjs's wasm backend, so the frame tensor, the input tensor and the tables below are
@@ -15,15 +15,15 @@
 ;;   out     the output's first value
 ;;   right, down  bytes to the right and lower neighbours
 ;;   pixel   bytes between output pixels of a row; s0, s1, s2 bytes of the three values from it
-;;   flags   1: float32 frame (else int32); 4: int32 output rounded half to even;
+;;   flags   1: float32 frame; 2: uint8 frame (else int32); 4: int32 output rounded half to even;
 ;;           8: int32 output truncated (else float32); 16: values at s = 0, 4, 8 (RGB NHWC):
 ;;           one vector store per pixel but the last
 ;;   row     16 · ncols bytes of scratch: each output row is blended there first (a vector per
 ;;           pixel), then converted and stored, so every loop is free of per-pixel branches
 ;;           (which cost V8's SIMD code more than the extra pass over a row in cache)
 ;; The frame must have 3 or 4 channels: a vector load at a pixel reads its 3 values (and one
-;; more); at the last pixel of a 3-channel frame that is 4 bytes past the frame, which the caller
-;; checks is inside memory.
+;; more); at the last pixel of a 3-channel frame that is one value (4 bytes; uint8: 1 byte) past
+;; the frame, which the caller checks is inside memory.
 (module
   (import "env" "memory" (memory 1))
 
@@ -49,7 +49,8 @@
         (local.set $at (i32.add (local.get $out) (i32.load offset=8 (local.get $rows))))
 
         ;; 1. blend: upper + (lower − upper) · y, each of them left + (right − left) · x, then
-        ;; · gain + offset; int32 frames are converted to float first
+        ;; · gain + offset; int32 frames are converted to float first, uint8 ones widened (4 bytes
+        ;; loaded: a pixel's values and one more) and converted
         (local.set $col (local.get $cols))
         (local.set $q (local.get $row))
         (if (i32.and (local.get $flags) (i32.const 1))
@@ -70,21 +71,39 @@
                 (local.set $col (i32.add (local.get $col) (i32.const 8)))
                 (br $next))))
           (else
-            (block $done
-              (loop $next
-                (br_if $done (i32.ge_u (local.get $col) (local.get $colsEnd)))
-                (local.set $p (i32.add (local.get $top) (i32.load (local.get $col))))
-                (local.set $x (f32x4.splat (f32.load offset=4 (local.get $col))))
-                (local.set $upper (f32x4.convert_i32x4_s (v128.load (local.get $p))))
-                (local.set $upper (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $right)))) (local.get $upper)) (local.get $x))))
-                (local.set $p (i32.add (local.get $p) (local.get $down)))
-                (local.set $lower (f32x4.convert_i32x4_s (v128.load (local.get $p))))
-                (local.set $lower (f32x4.add (local.get $lower) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $right)))) (local.get $lower)) (local.get $x))))
-                (local.set $v (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (local.get $lower) (local.get $upper)) (local.get $y))))
-                (v128.store (local.get $q) (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
-                (local.set $q (i32.add (local.get $q) (i32.const 16)))
-                (local.set $col (i32.add (local.get $col) (i32.const 8)))
-                (br $next)))))
+            (if (i32.and (local.get $flags) (i32.const 2))
+              (then
+                (block $done
+                  (loop $next
+                    (br_if $done (i32.ge_u (local.get $col) (local.get $colsEnd)))
+                    (local.set $p (i32.add (local.get $top) (i32.load (local.get $col))))
+                    (local.set $x (f32x4.splat (f32.load offset=4 (local.get $col))))
+                    (local.set $upper (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $p))))))
+                    (local.set $upper (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (i32.add (local.get $p) (local.get $right)))))) (local.get $upper)) (local.get $x))))
+                    (local.set $p (i32.add (local.get $p) (local.get $down)))
+                    (local.set $lower (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $p))))))
+                    (local.set $lower (f32x4.add (local.get $lower) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (i32.add (local.get $p) (local.get $right)))))) (local.get $lower)) (local.get $x))))
+                    (local.set $v (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (local.get $lower) (local.get $upper)) (local.get $y))))
+                    (v128.store (local.get $q) (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
+                    (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                    (local.set $col (i32.add (local.get $col) (i32.const 8)))
+                    (br $next))))
+              (else
+                (block $done
+                  (loop $next
+                    (br_if $done (i32.ge_u (local.get $col) (local.get $colsEnd)))
+                    (local.set $p (i32.add (local.get $top) (i32.load (local.get $col))))
+                    (local.set $x (f32x4.splat (f32.load offset=4 (local.get $col))))
+                    (local.set $upper (f32x4.convert_i32x4_s (v128.load (local.get $p))))
+                    (local.set $upper (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $right)))) (local.get $upper)) (local.get $x))))
+                    (local.set $p (i32.add (local.get $p) (local.get $down)))
+                    (local.set $lower (f32x4.convert_i32x4_s (v128.load (local.get $p))))
+                    (local.set $lower (f32x4.add (local.get $lower) (f32x4.mul (f32x4.sub (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $right)))) (local.get $lower)) (local.get $x))))
+                    (local.set $v (f32x4.add (local.get $upper) (f32x4.mul (f32x4.sub (local.get $lower) (local.get $upper)) (local.get $y))))
+                    (v128.store (local.get $q) (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
+                    (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                    (local.set $col (i32.add (local.get $col) (i32.const 8)))
+                    (br $next)))))))
 
         ;; 2. int32 outputs: round half to even (f32x4.nearest) or truncate, in place
         (if (i32.and (local.get $flags) (i32.const 12))

@@ -4,7 +4,8 @@
  * backend: the same model inputs on real photos for letterbox / stretch / centre-crop fits and
  * crop regions, odd sizes, RGB and RGBA frames (grey ones go to the loop), int32 and float32,
  * every output form (float32, int32 rounded or truncated, NHWC / NCHW, RGB / BGR, pad values),
- * no tensor leaks;
+ * no tensor leaks; 8-bit frames in memory (raw RGB, RGBA as ImageData gives) copied into the
+ * wasm memory; batches of crops equal the crops one by one;
  * the JavaScript loop is taken when the kernel is off or the backend is not wasm.
  */
 import { createRequire } from 'node:module';
@@ -16,7 +17,7 @@ import { type InputSpec, type RawImage, decodeImageFile, prepareInput, selectTfj
 import { sampleInHeap, setSimdSampling } from '../../src/preprocess/sampling/heap-kernel';
 import { heapPixels } from '../../src/preprocess/sampling/heap-pixels';
 import { type OpenFrame, openFrame } from '../../src/preprocess/sampling/open-frame';
-import { sampleFrame } from '../../src/preprocess/sampling/region-sample';
+import { sampleFrame, sampleRegion, sampleRegions } from '../../src/preprocess/sampling/region-sample';
 import type { SampleTarget } from '../../src/preprocess/sampling/sample-output';
 import { type SamplePlan, fitPlan, regionPlan } from '../../src/preprocess/sampling/sample-plan';
 
@@ -49,6 +50,32 @@ function frameTensor(photo: RawImage, dtype: 'int32' | 'float32', channels: 1 | 
 function tensorFrame(tensor: tf.Tensor3D): OpenFrame {
   const [height, width, channels] = tensor.shape;
   return { width, height, channels, tensor, pixels: heapPixels(tensor), release: () => undefined };
+}
+
+/** The photo's 8-bit pixels as the samplers see a raw buffer or ImageData, cut to `width` × `height`. */
+function pixelFrame(photo: RawImage, channels: 1 | 3 | 4, width = photo.width, height = photo.height): OpenFrame {
+  const data = channels === 4 ? new Uint8ClampedArray(width * height * 4) : new Uint8Array(width * height * channels);
+  for (let y = 0, o = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, o += channels) {
+      const i = (y * photo.width + x) * photo.channels;
+      if (channels === 1) data[o] = photo.data[i + 1];
+      else for (let c = 0; c < 3; c++) data[o + c] = photo.data[i + c];
+      if (channels === 4) data[o + 3] = 255;
+    }
+  }
+  return { width, height, channels, pixels: () => data, release: () => undefined };
+}
+
+/** A frame sampled by the kernel (where it takes it) and by the JavaScript loop. */
+function framePair(frame: OpenFrame, plan: SamplePlan, target: SampleTarget): { simd: tf.Tensor4D; js: tf.Tensor4D; took: boolean } {
+  const direct = sampleInHeap(frame, plan, target);
+  direct?.dispose();
+  setSimdSampling(true);
+  const simd = sampleFrame(frame, plan, target);
+  setSimdSampling(false);
+  const js = sampleFrame(frame, plan, target);
+  setSimdSampling(true);
+  return { simd, js, took: direct !== undefined };
 }
 
 function samplePair(frameTensor: tf.Tensor3D, plan: SamplePlan, target: SampleTarget): { simd: tf.Tensor4D; js: tf.Tensor4D; took: boolean } {
@@ -205,5 +232,66 @@ describe('the SIMD sampling kernel on the wasm backend', () => {
     } finally {
       await selectTfjsBackend({ backend: 'wasm' });
     }
+  });
+
+  it('8-bit frames in memory (RGB, RGBA, odd sizes) are copied in and give the JavaScript loop’s input; grey ones and frames far larger than the sample go to the loop', async () => {
+    const before = tf.memory().numTensors;
+    const photo = photos.chelsea;
+    for (const [width, height] of [[photo.width, photo.height], [photo.width - 3, photo.height - 1]]) {
+      for (const channels of [3, 4, 1] as const) {
+        const frame = pixelFrame(photo, channels, width, height);
+        for (const { name, spec } of FITS) {
+          for (const [dtype, rounding] of [['float32', undefined], ['int32', 'round']] as const) {
+            const label = `${width}×${height} ${channels}ch ${name} ${dtype}`;
+            const { simd, js, took } = framePair(frame, fitPlan(width, height, spec).plan, targetOf(spec, dtype, rounding));
+            // (int32 targets whose normalised pad is not a whole number stay with the loop, as for tensors)
+            if (dtype === 'float32' || name === FITS[0].name) expect(took, `${label}: the kernel sampled it`).toBe(channels !== 1);
+            const { max, over } = maxDifference(simd, js);
+            expect(max, label).toBeLessThanOrEqual(dtype === 'int32' ? 1 : 1e-4);
+            if (dtype === 'int32') expect(over / simd.size, `${label}: share of values that differ`).toBeLessThan(1e-3);
+            tf.dispose([simd, js]);
+          }
+        }
+      }
+    }
+    // a 1920×1280 RGBA frame (9.8 MB) for a 32×32 sample: copying it would cost more than the loop
+    const large = pixelFrame(photos.group, 4);
+    expect(sampleInHeap(large, fitPlan(large.width, large.height, { width: 32, height: 32 }).plan, targetOf({ width: 32, height: 32 }, 'float32'))).toBeUndefined();
+    const { simd, js, took } = framePair(large, regionPlan({ xMin: 0.3, yMin: 0.1, xMax: 0.55, yMax: 0.6 }, large.width, large.height, 320, 320), targetOf({ width: 320, height: 320, normalization: 'unit' }, 'float32'));
+    expect(took, 'a 320² crop of it is worth the copy').toBe(true);
+    expect(maxDifference(simd, js).max).toBeLessThanOrEqual(1e-4);
+    tf.dispose([simd, js]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a batch of crops equals the crops sampled one by one (kernel on tensors and on 8-bit pixels, and the JavaScript loop)', async () => {
+    const before = tf.memory().numTensors;
+    const photo = photos.group;
+    const regions = [
+      { xMin: 0.3, yMin: 0.1, xMax: 0.55, yMax: 0.6 },
+      { xMin: -0.2, yMin: -0.1, xMax: 0.4, yMax: 0.5 },
+      { xMin: 0.7, yMin: 0.8, xMax: 1.3, yMax: 1.25 },
+    ];
+    const target: SampleTarget = { width: 192, height: 192, normalization: 'unit', dtype: 'float32' };
+    const tensor = frameTensor(photo, 'int32', 3);
+    for (const [label, frame] of [['tensor', tensorFrame(tensor)], ['pixels', pixelFrame(photo, 4)]] as const) {
+      for (const simdOn of [true, false]) {
+        setSimdSampling(simdOn);
+        const batch = sampleRegions(frame, regions, target);
+        expect(batch.shape).toEqual([3, 192, 192, 3]);
+        const parts = tf.split(batch, 3);
+        regions.forEach((region, k) => {
+          const one = sampleRegion(frame, region, target);
+          // 8-bit pixels: the batch is worth copying into the kernel's memory where one crop alone may not be (float rounding apart)
+          expect(maxDifference(parts[k], one).max, `${label} simd ${simdOn} crop ${k}`).toBeLessThanOrEqual(label === 'tensor' || !simdOn ? 0 : 1e-4);
+          one.dispose();
+        });
+        tf.dispose([batch, ...parts]);
+      }
+    }
+    setSimdSampling(true);
+    expect(() => sampleRegions(tensorFrame(tensor), [], target)).toThrow(/at least one region/);
+    tensor.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * Sampling inside tfjs-wasm's own memory: a 745-byte WebAssembly SIMD kernel
+ * Sampling inside tfjs-wasm's own memory: a 950-byte WebAssembly SIMD kernel
  * (`scripts/sample-kernel.wat`) imports the wasm backend's `WebAssembly.Memory` and blends a
  * frame tensor's pixels straight into the input tensor's memory, one output pixel per vector,
- * with its per-column and per-row tables malloc'ed beside them: nothing is copied. It computes
+ * with its per-column and per-row tables malloc'ed beside them: nothing is copied. 8-bit frames
+ * in JavaScript memory (raw RGB/RGBA buffers, ImageData, decoded files) are copied into that
+ * memory first, when the copy is small beside the samples made from it. It computes
  * what the JavaScript loop of `region-sample.ts` does, in float32 instead of double (values
  * agree to float rounding; int32 inputs may differ by one on .5 ties). The JavaScript loop
  * stays the fallback: other backends, threaded wasm builds (shared memory), no WebAssembly SIMD.
@@ -27,6 +29,7 @@ interface WasmBackendInternals {
 }
 
 const FLOAT_FRAME = 1;
+const UINT8_FRAME = 2;
 const ROUND = 4;
 const TRUNCATE = 8;
 const VECTOR_STORE = 16;
@@ -36,7 +39,15 @@ const HEADER_BYTES = 32;
 let enabled = true;
 let kernelModule: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SampleKernel | null>();
-const tables = new WeakMap<SampleGrid, { bytes: Uint8Array; ncols: number; nrows: number }>();
+const tables = new WeakMap<SampleGrid, { bytes: Uint8Array; ncols: number; nrows: number; valueBytes: number }>();
+/**
+ * An 8-bit frame in JavaScript memory is copied into the wasm memory for the kernel when it has
+ * at most this many bytes per output sample of the call. Measured (2 cores, Node 20): copy and
+ * kernel break even with the JavaScript loop at ~150–225 bytes a sample (1080p RGBA → 192²);
+ * at 127 (1080p RGBA → 256²) they take 0.54 ms against 0.73, at 14 (640×480 RGB → 256²) 0.27
+ * against 0.71.
+ */
+const COPY_BYTES_PER_SAMPLE = 128;
 
 /**
  * Turns the SIMD kernel on or off for the whole process (on by default); off, every frame
@@ -86,9 +97,9 @@ function wasmBackend(): WasmBackendInternals | undefined {
 }
 
 /** The grid as the kernel reads it: header, columns (byte offset, weight), rows (byte offset, weight, output byte offset). */
-function kernelTables(grid: SampleGrid, layout: OutputLayout): { bytes: Uint8Array; ncols: number; nrows: number } {
+function kernelTables(grid: SampleGrid, layout: OutputLayout, valueBytes: number): { bytes: Uint8Array; ncols: number; nrows: number } {
   const cached = tables.get(grid);
-  if (cached) return cached;
+  if (cached?.valueBytes === valueBytes) return cached;
   const rows: number[] = [];
   for (let i = 0; i < layout.height; i++) if (grid.rowInside[i] === 1) rows.push(i);
   const ncols = Math.max(grid.end - grid.first, 0);
@@ -97,23 +108,23 @@ function kernelTables(grid: SampleGrid, layout: OutputLayout): { bytes: Uint8Arr
   const floats = new Float32Array(buffer);
   floats.set([...layout.gains, 0, ...layout.offsets, 0]);
   for (let j = grid.first, k = HEADER_BYTES / 4; j < grid.end; j++, k += 2) {
-    ints[k] = grid.left[j] * 4;
+    ints[k] = grid.left[j] * valueBytes;
     floats[k + 1] = grid.tx[j];
   }
   let k = HEADER_BYTES / 4 + ncols * 2;
   for (const i of rows) {
-    ints[k] = grid.top[i] * 4;
+    ints[k] = grid.top[i] * valueBytes;
     floats[k + 1] = grid.ty[i];
     ints[k + 2] = (i * layout.rowStride + grid.first * layout.pixelStride) * 4;
     k += 3;
   }
-  const entry = { bytes: new Uint8Array(buffer), ncols, nrows: rows.length };
+  const entry = { bytes: new Uint8Array(buffer), ncols, nrows: rows.length, valueBytes };
   tables.set(grid, entry);
   return entry;
 }
 
-function kernelFlags(frame: OpenFrame, target: SampleTarget, layout: OutputLayout): number {
-  let flags = frame.tensor!.dtype === 'float32' ? FLOAT_FRAME : 0;
+function kernelFlags(frameFlag: number, target: SampleTarget, layout: OutputLayout): number {
+  let flags = frameFlag;
   if (target.dtype === 'int32') flags |= target.rounding === 'round' ? ROUND : TRUNCATE;
   const [s0, s1, s2] = layout.slots;
   if (layout.pixelStride === 3 && s0 === 0 && s1 === 1 && s2 === 2) flags |= VECTOR_STORE;
@@ -126,18 +137,41 @@ function padStoresExactly(plan: SamplePlan, layout: OutputLayout, target: Sample
   return [0, 1, 2].every((c) => Number.isInteger(plan.pad * layout.gains[c] + layout.offsets[c]));
 }
 
-/** The backend, its memory and the kernel linked to it, where the kernel can sample this frame. */
+/** The backend, its memory and the kernel linked to it, where the kernel can sample frames of this kind. */
 function heapKernel(frame: OpenFrame): { backend: WasmBackendInternals; memory: WebAssembly.Memory; kernel: SampleKernel } | undefined {
   const tensor = frame.tensor;
-  const backend = enabled && tensor && (tensor.dtype === 'int32' || tensor.dtype === 'float32') && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
+  const kind = tensor ? tensor.dtype === 'int32' || tensor.dtype === 'float32' : frame.pixels !== undefined;
+  const backend = enabled && kind && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
   const memory = backend?.wasm.asm?.memory ?? backend?.wasm.wasmMemory;
   const kernel = memory ? kernelFor(memory) : null;
   return backend && memory && kernel ? { backend, memory, kernel } : undefined;
 }
 
 /**
- * Whether {@link sampleInHeap} can take this frame: an int32 / float32 RGB or RGBA tensor on the
- * wasm backend, WebAssembly SIMD available, the kernel not turned off.
+ * Where the kernel reads the frame: a tensor's values where tfjs keeps them, or an 8-bit frame
+ * to copy into the memory (small enough beside `samples`).
+ */
+type FrameSource = { at: number; copy?: undefined; valueBytes: 4; flag: number } | { at?: undefined; copy: Uint8Array | Uint8ClampedArray; valueBytes: 1; flag: number };
+
+function frameSource(frame: OpenFrame, backend: WasmBackendInternals, memory: WebAssembly.Memory, samples: number): FrameSource | undefined {
+  const tensor = frame.tensor;
+  if (tensor) {
+    const at = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
+    // a vector load at the last pixel reads up to 12 bytes past the frame: it must stay in memory
+    if (at === undefined || at + 4 * tensor.size + 16 > memory.buffer.byteLength) return undefined;
+    return { at, valueBytes: 4, flag: tensor.dtype === 'float32' ? FLOAT_FRAME : 0 };
+  }
+  const pixels = frame.pixels?.();
+  const eightBit = pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray;
+  if (!eightBit || pixels.length !== frame.width * frame.height * frame.channels || pixels.length > COPY_BYTES_PER_SAMPLE * samples) return undefined;
+  return { copy: pixels, valueBytes: 1, flag: UINT8_FRAME };
+}
+
+/**
+ * Whether {@link sampleInHeap} can take this kind of frame: an int32 / float32 RGB or RGBA
+ * tensor, or RGB / RGBA pixels in memory, on the wasm backend, WebAssembly SIMD available, the
+ * kernel not turned off. (8-bit pixels much larger than the samples asked of them still go to
+ * the JavaScript loop.)
  *
  * @example
  * ```ts
@@ -149,9 +183,10 @@ export function canSampleInHeap(frame: OpenFrame): boolean {
 }
 
 /**
- * Samples a plan out of a frame tensor that lives in tfjs-wasm's memory with the SIMD kernel,
- * into a new input tensor the caller owns (`[1, h, w, 3]` or NCHW); `undefined` when the
- * kernel cannot take it (not the wasm backend, not an int32 / float32 RGB or RGBA tensor, no
+ * Samples a plan out of a frame with the SIMD kernel — a tensor in tfjs-wasm's memory, or 8-bit
+ * pixels copied there — into a new input tensor the caller owns (`[1, h, w, 3]` or NCHW);
+ * `undefined` when the kernel cannot take it (not the wasm backend, not an int32 / float32
+ * tensor or 8-bit pixels with 3 or 4 channels, pixels much larger than the sample, no
  * WebAssembly SIMD, kernel turned off), and the JavaScript loop samples it instead.
  *
  * @example
@@ -177,32 +212,36 @@ export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[]
   const layout = outputLayout(target);
   if (!found || plans.length === 0 || !plans.every((plan) => padStoresExactly(plan, layout, target))) return undefined;
   const { backend, memory, kernel } = found;
-  const tensor = frame.tensor!;
-  const source = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
-  // a vector load at the last pixel reads up to 12 bytes past the frame: it must stay in memory
-  if (source === undefined || source + 4 * tensor.size + 16 > memory.buffer.byteLength) return undefined;
+  const source = frameSource(frame, backend, memory, plans.length * target.width * target.height);
+  if (!source) return undefined;
   const grids = plans.map((plan) => sampleGrid(frame, plan, layout));
-  const grid = grids.map((g) => kernelTables(g, layout));
+  const grid = grids.map((g) => kernelTables(g, layout, source.valueBytes));
   const shape: [number, number, number, number] = target.layout === 'nchw' ? [plans.length, 3, target.height, target.width] : [plans.length, target.height, target.width, 3];
-  // allocations first (either may grow the memory and detach views), then the views
+  // allocations first (any may grow the memory and detach views), then the views
   const scratchAt = Math.ceil(Math.max(...grid.map((t) => t.bytes.byteLength)) / 16) * 16;
   const pointer = backend.wasm._malloc(scratchAt + 16 * Math.max(...grid.map((t) => t.ncols)));
   if (pointer === 0) return undefined;
+  // an 8-bit frame's copy, with room for the vector load past its last pixel
+  const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) : 0;
   let input: tf.Tensor4D | undefined;
   try {
+    if (source.copy && copyAt === 0) return undefined;
     // uncleared memory: the kernel writes every sample inside the frame, fillPad every other one
     input = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, target.dtype)) as tf.Tensor4D;
     const output = backend.dataIdMap.get(input.dataId)!.memoryOffset;
+    if (source.copy) new Uint8Array(memory.buffer, copyAt, source.copy.length).set(source.copy);
+    const from = source.copy ? copyAt : source.at;
     const size = sampleSize(target);
     const [s0, s1, s2] = layout.slots;
-    const flags = kernelFlags(frame, target, layout);
+    const flags = kernelFlags(source.flag, target, layout);
+    const bytes = source.valueBytes;
     for (let k = 0; k < plans.length; k++) {
-      const { bytes, ncols, nrows } = grid[k];
       const at = output + 4 * size * k;
-      new Uint8Array(memory.buffer, pointer, bytes.byteLength).set(bytes);
+      new Uint8Array(memory.buffer, pointer, grid[k].bytes.byteLength).set(grid[k].bytes);
       fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, at, size) : new Float32Array(memory.buffer, at, size), plans[k], layout, false);
       const tablesAt = pointer + HEADER_BYTES;
-      kernel(source, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, at, grids[k].right * 4, grids[k].down * 4, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, flags, pointer + scratchAt);
+      const { ncols, nrows } = grid[k];
+      kernel(from, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, at, grids[k].right * bytes, grids[k].down * bytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, flags, pointer + scratchAt);
     }
     return input;
   } catch (error) {
@@ -210,5 +249,6 @@ export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[]
     throw error;
   } finally {
     backend.wasm._free(pointer);
+    if (copyAt !== 0) backend.wasm._free(copyAt);
   }
 }

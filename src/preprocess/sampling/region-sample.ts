@@ -3,9 +3,9 @@
  * (`tf.image.cropAndResize` semantics) or a whole-frame fit (letterbox / stretch / centre crop,
  * `resizeBilinear` semantics), normalised, ordered and typed in one pass. Pixels in memory are
  * read in place, so the full frame is never copied or cast to float — only the ~2 × 2 pixels
- * behind each output pixel are read. Frame tensors in tfjs-wasm's memory are sampled by a
- * WebAssembly SIMD kernel there (`heap-kernel.ts`), other pixels in memory by the JavaScript
- * loop below. YUV planes and canvas captures have their own samplers; other tensors (WebGL,
+ * behind each output pixel are read. On the wasm backend a WebAssembly SIMD kernel samples frame
+ * tensors in tfjs-wasm's memory and 8-bit frames copied there (`heap-kernel.ts`); other pixels
+ * in memory go through the JavaScript loop below. YUV planes and canvas captures have their own samplers; other tensors (WebGL,
  * WebGPU) use `tf.image.cropAndResize` on the backend.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -117,7 +117,7 @@ function sampleFrameBatch(frame: OpenFrame, plans: readonly SamplePlan[], target
     const { sampler, picture } = frame.gpu;
     return joinSamples(plans.length, (k) => sampler.sample(picture, plans[k], target));
   }
-  if (frame.tensor && frame.pixels) {
+  if (frame.pixels) {
     const input = sampleBatchInHeap(frame, plans, target);
     if (input) return input;
   }

@@ -111,6 +111,30 @@ export function sourceWindow(inWidth: number, inHeight: number, outWidth: number
 }
 
 /**
+ * {@link resizeSparse} of a plane stored whole (every tap inside it): the same corner weights and
+ * sum, so the same values, without the per-tap bounds checks.
+ */
+function resizeDense(data: Float32Array, width: number, wx: AxisWeights, wy: AxisWeights, win: MaskBounds, out: Float32Array): void {
+  const { x: wx0, width: ww, y: wy0, height: wh } = win;
+  for (let r = 0; r < wh; r++) {
+    const oy = wy0 + r;
+    const row0 = wy.i0[oy] * width;
+    const row1 = wy.i1[oy] * width;
+    const h0 = wy.l0[oy];
+    const h1 = wy.l1[oy];
+    const o = r * ww;
+    for (let c = 0; c < ww; c++) {
+      const ox = wx0 + c;
+      const a = wx.i0[ox];
+      const b = wx.i1[ox];
+      const w0 = wx.l0[ox];
+      const w1 = wx.l1[ox];
+      out[o + c] = f32(h0 * w0) * data[row0 + a] + f32(h0 * w1) * data[row0 + b] + f32(h1 * w0) * data[row1 + a] + f32(h1 * w1) * data[row1 + b];
+    }
+  }
+}
+
+/**
  * Resizes `src` to `outWidth`×`outHeight` like `F.interpolate(bilinear, align_corners=False)`
  * in float32, computing only `window` (default: {@link resizeWindow}); the result is sparse
  * with `bounds = window`.
@@ -136,6 +160,10 @@ export function resizeSparse(src: SparsePlane, outWidth: number, outHeight: numb
     const j1 = wx.i1[win.x + c] - bx;
     c0[c] = j0 >= 0 && j0 < bw ? j0 : -1;
     c1[c] = j1 >= 0 && j1 < bw ? j1 : -1;
+  }
+  if (bx === 0 && by === 0 && bw === src.width && bh === src.height) {
+    resizeDense(data, bw, wx, wy, win, out);
+    return { width: outWidth, height: outHeight, bounds: win, data: out };
   }
   for (let r = 0; r < win.height; r++) {
     const oy = win.y + r;

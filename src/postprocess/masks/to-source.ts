@@ -24,7 +24,8 @@ export function contentRegion(maskWidth: number, maskHeight: number, t: InputTra
 }
 
 /**
- * `plane[top:bottom, left:right]` as a plane of its own (logical size of the crop).
+ * `plane[top:bottom, left:right]` as a plane of its own (logical size of the crop). Where the
+ * crop holds every stored value, the result shares the plane's `data`.
  *
  * @example
  * ```ts
@@ -40,6 +41,8 @@ export function cropPlane(plane: SparsePlane, c: { top: number; left: number; bo
   const x1 = Math.min(b.x + b.width, c.right);
   const y1 = Math.min(b.y + b.height, c.bottom);
   if (x1 <= x0 || y1 <= y0) return { width: w, height: h, bounds: { x: 0, y: 0, width: 0, height: 0 }, data: new Float32Array(0) };
+  // the crop is the whole stored plane: its values as they are (no copy)
+  if (x0 === b.x && y0 === b.y && x1 === b.x + b.width && y1 === b.y + b.height) return { width: w, height: h, bounds: { x: x0 - c.left, y: y0 - c.top, width: x1 - x0, height: y1 - y0 }, data: plane.data };
   const data = new Float32Array((x1 - x0) * (y1 - y0));
   for (let r = y0; r < y1; r++) data.set(plane.data.subarray((r - b.y) * b.width + (x0 - b.x), (r - b.y) * b.width + (x1 - b.x)), (r - y0) * (x1 - x0));
   return { width: w, height: h, bounds: { x: x0 - c.left, y: y0 - c.top, width: x1 - x0, height: y1 - y0 }, data };

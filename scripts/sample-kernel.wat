@@ -5,6 +5,7 @@
 ;; all read and written where tfjs keeps them (byte offsets into that memory). Same arithmetic
 ;; as the JavaScript loop in src/preprocess/sampling/region-sample.ts, in float32.
 ;; Build: node scripts/build-sample-kernel.mjs (writes src/preprocess/sampling/sample-kernel-wasm.ts).
+;; Two exports: `sample` (crop regions and fits, below) and `affine` (rotated crops, at the end).
 ;;
 ;; sample(src, header, cols, ncols, rows, nrows, out, right, down, pixel, s0, s1, s2, flags, row)
 ;;   src     the frame's first value
@@ -149,4 +150,80 @@
 
         (local.set $rows (i32.add (local.get $rows) (i32.const 12)))
         (br $next_row))))
+
+  ;; affine(src, header, segs, nsegs, a, b, c, d, e, f, rowBytes, pixBytes, pixel, s0, s1, s2, flags)
+  ;; Bilinear samples along an affine map (a rotated crop) for the output pixels whose four
+  ;; neighbours all lie inside the frame, as the JavaScript loop of affine-sample.ts computes
+  ;; them (positions in float64, x = a·j + b·i + c, y = d·j + e·i + f; the blend in float32):
+  ;;   segs   nsegs × { i: i32 output row, j0: i32, j1: i32 (columns [j0, j1)), at: i32 bytes
+  ;;          from the output start of pixel (i, j0) } — the caller finds the inside run of each row
+  ;;   src    the frame's first value; rowBytes, pixBytes: bytes per frame row and pixel
+  ;;   header, pixel, s0–s2, flags (1 float32, 2 uint8, else int32 frame): as for `sample`;
+  ;;          the output is float32
+  (func (export "affine")
+    (param $src i32) (param $header i32) (param $segs i32) (param $nsegs i32) (param $out i32)
+    (param $a f64) (param $b f64) (param $c f64) (param $d f64) (param $e f64) (param $f f64)
+    (param $rowBytes i32) (param $pixBytes i32) (param $pixel i32)
+    (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $flags i32)
+    (local $gain v128) (local $offset v128) (local $v v128)
+    (local $p00 v128) (local $p01 v128) (local $p10 v128) (local $p11 v128)
+    (local $segsEnd i32) (local $i f64) (local $j i32) (local $j1 i32) (local $at i32) (local $p i32)
+    (local $x f64) (local $y f64) (local $fx f32) (local $fy f32) (local $gx f32) (local $gy f32)
+    (local.set $gain (v128.load (local.get $header)))
+    (local.set $offset (v128.load offset=16 (local.get $header)))
+    (local.set $segsEnd (i32.add (local.get $segs) (i32.shl (local.get $nsegs) (i32.const 4))))
+    (block $segs_done
+      (loop $next_seg
+        (br_if $segs_done (i32.ge_u (local.get $segs) (local.get $segsEnd)))
+        (local.set $i (f64.convert_i32_s (i32.load (local.get $segs))))
+        (local.set $j (i32.load offset=4 (local.get $segs)))
+        (local.set $j1 (i32.load offset=8 (local.get $segs)))
+        (local.set $at (i32.add (local.get $out) (i32.load offset=12 (local.get $segs))))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_s (local.get $j) (local.get $j1)))
+            (local.set $x (f64.add (f64.add (f64.mul (local.get $a) (f64.convert_i32_s (local.get $j))) (f64.mul (local.get $b) (local.get $i))) (local.get $c)))
+            (local.set $y (f64.add (f64.add (f64.mul (local.get $d) (f64.convert_i32_s (local.get $j))) (f64.mul (local.get $e) (local.get $i))) (local.get $f)))
+            (local.set $fx (f32.demote_f64 (f64.sub (local.get $x) (f64.floor (local.get $x)))))
+            (local.set $fy (f32.demote_f64 (f64.sub (local.get $y) (f64.floor (local.get $y)))))
+            (local.set $gx (f32.sub (f32.const 1) (local.get $fx)))
+            (local.set $gy (f32.sub (f32.const 1) (local.get $fy)))
+            (local.set $p (i32.add (local.get $src)
+              (i32.add (i32.mul (i32.trunc_f64_s (f64.floor (local.get $y))) (local.get $rowBytes))
+                       (i32.mul (i32.trunc_f64_s (f64.floor (local.get $x))) (local.get $pixBytes)))))
+            (if (i32.and (local.get $flags) (i32.const 1))
+              (then
+                (local.set $p00 (v128.load (local.get $p)))
+                (local.set $p01 (v128.load (i32.add (local.get $p) (local.get $pixBytes))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+                (local.set $p10 (v128.load (local.get $p)))
+                (local.set $p11 (v128.load (i32.add (local.get $p) (local.get $pixBytes)))))
+              (else
+                (if (i32.and (local.get $flags) (i32.const 2))
+                  (then
+                    (local.set $p00 (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $p))))))
+                    (local.set $p01 (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (i32.add (local.get $p) (local.get $pixBytes)))))))
+                    (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+                    (local.set $p10 (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $p))))))
+                    (local.set $p11 (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (i32.add (local.get $p) (local.get $pixBytes))))))))
+                  (else
+                    (local.set $p00 (f32x4.convert_i32x4_s (v128.load (local.get $p))))
+                    (local.set $p01 (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $pixBytes)))))
+                    (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+                    (local.set $p10 (f32x4.convert_i32x4_s (v128.load (local.get $p))))
+                    (local.set $p11 (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $pixBytes)))))))))
+            ;; w00·p00 + w01·p01 + w10·p10 + w11·p11, then · gain + offset
+            (local.set $v (f32x4.mul (f32x4.splat (f32.mul (local.get $gx) (local.get $gy))) (local.get $p00)))
+            (local.set $v (f32x4.add (local.get $v) (f32x4.mul (f32x4.splat (f32.mul (local.get $fx) (local.get $gy))) (local.get $p01))))
+            (local.set $v (f32x4.add (local.get $v) (f32x4.mul (f32x4.splat (f32.mul (local.get $gx) (local.get $fy))) (local.get $p10))))
+            (local.set $v (f32x4.add (local.get $v) (f32x4.mul (f32x4.splat (f32.mul (local.get $fx) (local.get $fy))) (local.get $p11))))
+            (local.set $v (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
+            (f32.store (i32.add (local.get $at) (local.get $s0)) (f32x4.extract_lane 0 (local.get $v)))
+            (f32.store (i32.add (local.get $at) (local.get $s1)) (f32x4.extract_lane 1 (local.get $v)))
+            (f32.store (i32.add (local.get $at) (local.get $s2)) (f32x4.extract_lane 2 (local.get $v)))
+            (local.set $at (i32.add (local.get $at) (local.get $pixel)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $next)))
+        (local.set $segs (i32.add (local.get $segs) (i32.const 16)))
+        (br $next_seg))))
 )

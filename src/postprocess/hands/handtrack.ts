@@ -48,7 +48,7 @@ export function decodeHandTrack(rawBoxes: ArrayLike<number>, rawScores: ArrayLik
   for (let i = 0; i < n; i++) {
     let best = -Infinity;
     let bestClass = 0;
-    for (let c = 0; c < HANDTRACK_CLASSES.length; c++) {
+    for (let c = 0; c < perAnchor; c++) {
       if (c === FACE_CLASS) continue;
       const s = rawScores[i * perAnchor + c];
       if (s > best) {
@@ -58,7 +58,12 @@ export function decodeHandTrack(rawBoxes: ArrayLike<number>, rawScores: ArrayLik
     }
     scores[i] = best;
     classIds[i] = bestClass;
-    boxes.set([rawBoxes[i * 4 + 1], rawBoxes[i * 4], rawBoxes[i * 4 + 3], rawBoxes[i * 4 + 2]], i * 4);
+    // y1, x1, y2, x2 → x1, y1, x2, y2
+    const k = i * 4;
+    boxes[k] = rawBoxes[k + 1];
+    boxes[k + 1] = rawBoxes[k];
+    boxes[k + 2] = rawBoxes[k + 3];
+    boxes[k + 3] = rawBoxes[k + 2];
   }
   return { boxes, scores, classIds };
 }

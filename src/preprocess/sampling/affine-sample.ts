@@ -2,7 +2,8 @@
  * Model inputs sampled along an affine map of the frame (a rotated crop region): bilinear, with
  * black beyond the image (each of the four neighbours outside reads 0, as OpenCV's
  * `warpAffine(…, INTER_LINEAR | WARP_INVERSE_MAP, BORDER_CONSTANT)`), normalised, ordered and
- * typed in one pass. Pixels in memory are read in place; browser pictures opened on the WebGPU
+ * typed in one pass. Pixels in memory are read in place (on the wasm backend the inside pixels by
+ * the SIMD kernel, `heap-affine.ts`, for float32 inputs); browser pictures opened on the WebGPU
  * backend are sampled by the GPU sampler's compute shader (the same taps, weights and border);
  * tensors on GPU backends go through `tf.image.transform`, which has the same semantics.
  */
@@ -12,6 +13,7 @@ import { normalize } from '../normalize';
 import type { AffineMatrix } from '../rotated-region';
 import type { Pixels } from './heap-pixels';
 import type { OpenFrame } from './open-frame';
+import { affineInHeap } from './heap-affine';
 import { type OutputLayout, type SampleTarget, openSink, outputLayout } from './sample-output';
 
 /** The frame's geometry as the per-pixel loop reads it. */
@@ -29,7 +31,7 @@ interface SourceShape {
  * pixel reads the four source pixels around its mapped position and blends them; a neighbour
  * outside the image counts as black.
  */
-function warp(data: Pixels, out: Int32Array | Float32Array, m: AffineMatrix, source: SourceShape, layout: OutputLayout): void {
+function warp(data: Pixels, out: Int32Array | Float32Array, m: AffineMatrix, source: SourceShape, layout: OutputLayout, skip?: { start: Int32Array; end: Int32Array }): void {
   const { width: w, height: h, channels: c, k1, k2 } = source;
   const { width, height, pixelStride, rowStride } = layout;
   const [s0, s1, s2] = layout.slots;
@@ -38,7 +40,15 @@ function warp(data: Pixels, out: Int32Array | Float32Array, m: AffineMatrix, sou
   const [a, b, cx, d, e, cy] = m;
   const rowBytes = w * c;
   for (let i = 0; i < height; i++) {
+    // columns [from, to) are already sampled (the SIMD kernel's inside run)
+    const from = skip ? skip.start[i] : width;
+    const to = skip ? skip.end[i] : width;
     for (let j = 0, o = i * rowStride; j < width; j++, o += pixelStride) {
+      if (j === from && to > from) {
+        j = to - 1;
+        o = i * rowStride + j * pixelStride;
+        continue;
+      }
       const x = a * j + b * i + cx;
       const y = d * j + e * i + cy;
       const x0 = Math.floor(x);
@@ -125,9 +135,13 @@ export function sampleAffine(frame: OpenFrame, matrix: AffineMatrix, target: Sam
     if (!frame.tensor) throw new VisionError('INVALID_INPUT', 'a rotated crop needs a frame with pixels in memory, a tensor or a picture on the GPU (not one opened with resizeOnCapture)');
     return warpOnBackend(frame.tensor, matrix, target);
   }
+  const k = frame.channels >= 3 ? 1 : 0;
+  const source: SourceShape = { width: frame.width, height: frame.height, channels: frame.channels, k1: k, k2: 2 * k };
+  const pixels = frame.pixels;
+  const direct = affineInHeap(frame, matrix, target, (values, runs, layout) => warp(pixels(), values, matrix, source, layout, runs));
+  if (direct) return direct;
   const layout = outputLayout(target);
   const sink = openSink(target);
-  const k = frame.channels >= 3 ? 1 : 0;
-  warp(frame.pixels(), sink.values, matrix, { width: frame.width, height: frame.height, channels: frame.channels, k1: k, k2: 2 * k }, layout);
+  warp(pixels(), sink.values, matrix, source, layout);
   return sink.finish();
 }

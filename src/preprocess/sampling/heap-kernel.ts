@@ -16,13 +16,20 @@ import { type SampleGrid, sampleGrid } from './sample-grid';
 import { SAMPLE_KERNEL_WASM_BASE64 } from './sample-kernel-wasm';
 import type { SamplePlan } from './sample-plan';
 
+/** The `affine` export of the kernel module (see scripts/sample-kernel.wat). */
+export type AffineKernel = (
+  src: number, header: number, segs: number, nsegs: number, out: number,
+  a: number, b: number, c: number, d: number, e: number, f: number,
+  rowBytes: number, pixBytes: number, pixel: number, s0: number, s1: number, s2: number, flags: number,
+) => void;
+
 type SampleKernel = (
   src: number, header: number, cols: number, ncols: number, rows: number, nrows: number,
   out: number, right: number, down: number, pixel: number, s0: number, s1: number, s2: number, flags: number, row: number,
 ) => void;
 
-/** What this module reads of tfjs's `BackendWasm` (4.x): its module's memory, allocator and tensor offsets. */
-interface WasmBackendInternals {
+/** What this module reads of tfjs's `BackendWasm` (4.x): its module's memory, allocator and tensor offsets. @example `backend.wasm._malloc(64)` */
+export interface WasmBackendInternals {
   wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'int32' | 'float32'): tf.TensorInfo;
@@ -33,12 +40,12 @@ const UINT8_FRAME = 2;
 const ROUND = 4;
 const TRUNCATE = 8;
 const VECTOR_STORE = 16;
-/** Header (gains, offsets), then 8 bytes per column and 12 per row, then a row of scratch (16 bytes per column). */
-const HEADER_BYTES = 32;
+/** Header (gains, offsets), then 8 bytes per column and 12 per row, then a row of scratch (16 bytes per column). @example `pointer + HEADER_BYTES` */
+export const HEADER_BYTES = 32;
 
 let enabled = true;
 let kernelModule: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, SampleKernel | null>();
+const instances = new WeakMap<WebAssembly.Memory, { sample: SampleKernel; affine: AffineKernel } | null>();
 const tables = new WeakMap<SampleGrid, { bytes: Uint8Array; ncols: number; nrows: number; valueBytes: number }>();
 /**
  * An 8-bit frame in JavaScript memory is copied into the wasm memory for the kernel when it has
@@ -74,18 +81,19 @@ function simdModule(): WebAssembly.Module | null {
   return kernelModule;
 }
 
-/** The kernel linked to this memory, or null when it cannot link (a shared memory). */
-function kernelFor(memory: WebAssembly.Memory): SampleKernel | null {
-  let kernel = instances.get(memory);
-  if (kernel !== undefined) return kernel;
+/** The kernels linked to this memory, or null when they cannot link (a shared memory). */
+function kernelFor(memory: WebAssembly.Memory): { sample: SampleKernel; affine: AffineKernel } | null {
+  let kernels = instances.get(memory);
+  if (kernels !== undefined) return kernels;
   const module = simdModule();
   try {
-    kernel = module ? (new WebAssembly.Instance(module, { env: { memory } }).exports.sample as SampleKernel) : null;
+    const exports = module ? new WebAssembly.Instance(module, { env: { memory } }).exports : undefined;
+    kernels = exports ? { sample: exports.sample as SampleKernel, affine: exports.affine as AffineKernel } : null;
   } catch {
-    kernel = null;
+    kernels = null;
   }
-  instances.set(memory, kernel);
-  return kernel;
+  instances.set(memory, kernels);
+  return kernels;
 }
 
 function wasmBackend(): WasmBackendInternals | undefined {
@@ -137,23 +145,45 @@ function padStoresExactly(plan: SamplePlan, layout: OutputLayout, target: Sample
   return [0, 1, 2].every((c) => Number.isInteger(plan.pad * layout.gains[c] + layout.offsets[c]));
 }
 
-/** The backend, its memory and the kernel linked to it, where the kernel can sample frames of this kind. */
-function heapKernel(frame: OpenFrame): { backend: WasmBackendInternals; memory: WebAssembly.Memory; kernel: SampleKernel } | undefined {
+/**
+ * The backend, its memory and the kernels linked to it, where they can sample frames of this
+ * kind (an int32 / float32 tensor or pixels in memory, 3 or 4 channels, on the wasm backend).
+ *
+ * @example
+ * ```ts
+ * const found = heapKernels(frame);
+ * ```
+ */
+export function heapKernels(frame: OpenFrame): { backend: WasmBackendInternals; memory: WebAssembly.Memory; sample: SampleKernel; affine: AffineKernel } | undefined {
   const tensor = frame.tensor;
   const kind = tensor ? tensor.dtype === 'int32' || tensor.dtype === 'float32' : frame.pixels !== undefined;
   const backend = enabled && kind && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
   const memory = backend?.wasm.asm?.memory ?? backend?.wasm.wasmMemory;
-  const kernel = memory ? kernelFor(memory) : null;
-  return backend && memory && kernel ? { backend, memory, kernel } : undefined;
+  const kernels = memory ? kernelFor(memory) : null;
+  return backend && memory && kernels ? { backend, memory, ...kernels } : undefined;
 }
 
 /**
- * Where the kernel reads the frame: a tensor's values where tfjs keeps them, or an 8-bit frame
- * to copy into the memory (small enough beside `samples`).
+ * Where the kernels read the frame: a tensor's values where tfjs keeps them, or an 8-bit frame
+ * to copy into the memory (`flag`: the kernels' frame-type flag).
+ *
+ * @example
+ * ```ts
+ * const source = frameSource(frame, backend, memory, 192 * 192);
+ * ```
  */
-type FrameSource = { at: number; copy?: undefined; valueBytes: 4; flag: number } | { at?: undefined; copy: Uint8Array | Uint8ClampedArray; valueBytes: 1; flag: number };
+export type FrameSource = { at: number; copy?: undefined; valueBytes: 4; flag: number } | { at?: undefined; copy: Uint8Array | Uint8ClampedArray; valueBytes: 1; flag: number };
 
-function frameSource(frame: OpenFrame, backend: WasmBackendInternals, memory: WebAssembly.Memory, samples: number): FrameSource | undefined {
+/**
+ * The {@link FrameSource} of a frame for a call that makes `samples` output pixels, or undefined
+ * (a tensor not in the memory, or 8-bit pixels not worth copying for so few samples).
+ *
+ * @example
+ * ```ts
+ * const source = frameSource(frame, backend, memory, 224 * 224);
+ * ```
+ */
+export function frameSource(frame: OpenFrame, backend: WasmBackendInternals, memory: WebAssembly.Memory, samples: number): FrameSource | undefined {
   const tensor = frame.tensor;
   if (tensor) {
     const at = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
@@ -179,7 +209,7 @@ function frameSource(frame: OpenFrame, backend: WasmBackendInternals, memory: We
  * ```
  */
 export function canSampleInHeap(frame: OpenFrame): boolean {
-  return heapKernel(frame) !== undefined;
+  return heapKernels(frame) !== undefined;
 }
 
 /**
@@ -208,10 +238,10 @@ export function sampleInHeap(frame: OpenFrame, plan: SamplePlan, target: SampleT
  * ```
  */
 export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[], target: SampleTarget): tf.Tensor4D | undefined {
-  const found = heapKernel(frame);
+  const found = heapKernels(frame);
   const layout = outputLayout(target);
   if (!found || plans.length === 0 || !plans.every((plan) => padStoresExactly(plan, layout, target))) return undefined;
-  const { backend, memory, kernel } = found;
+  const { backend, memory, sample: kernel } = found;
   const source = frameSource(frame, backend, memory, plans.length * target.width * target.height);
   if (!source) return undefined;
   const grids = plans.map((plan) => sampleGrid(frame, plan, layout));

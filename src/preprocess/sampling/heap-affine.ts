@@ -1,0 +1,108 @@
+/**
+ * Rotated crops inside tfjs-wasm's memory: the `affine` export of the SIMD sampling kernel
+ * (`scripts/sample-kernel.wat`) samples every output pixel whose four neighbours lie inside the
+ * frame — one vector per pixel, positions in float64 as the JavaScript loop, the blend in
+ * float32 — straight into the input tensor's memory; the caller's JavaScript loop fills the few
+ * pixels at and beyond the frame's border. Frames are read as the region kernel reads them: a
+ * tensor in place, or 8-bit pixels copied in when the copy is small beside the crop.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { AffineMatrix } from '../rotated-region';
+import { HEADER_BYTES, frameSource, heapKernels } from './heap-kernel';
+import type { OpenFrame } from './open-frame';
+import { type OutputLayout, type SampleTarget, openSink, outputLayout } from './sample-output';
+
+/**
+ * Per output row, the run of columns `[start, end)` whose four source neighbours all lie inside
+ * a `width`×`height` frame (`end ≤ start`: none). The run is contiguous (the position moves
+ * along a line); it is found from the map and checked with the very arithmetic of the kernel.
+ *
+ * @example
+ * ```ts
+ * const { start, end } = insideRuns([0.5, 0, 10, 0, 0.5, 10], 224, 224, 640, 480);
+ * ```
+ */
+export function insideRuns(m: AffineMatrix, outWidth: number, outHeight: number, width: number, height: number): { start: Int32Array; end: Int32Array } {
+  const [a, b, c, d, e, f] = m;
+  const start = new Int32Array(outHeight);
+  const end = new Int32Array(outHeight);
+  const inside = (j: number, i: number): boolean => {
+    const x = a * j + b * i + c;
+    const y = d * j + e * i + f;
+    return x >= 0 && x < width - 1 && y >= 0 && y < height - 1;
+  };
+  for (let i = 0; i < outHeight; i++) {
+    // the columns where lo ≤ k·j + base < hi, for x and y; then nudged to the exact test
+    let lo = 0;
+    let hi = outWidth - 1;
+    for (const [k, base, limit] of [[a, b * i + c, width - 1], [d, e * i + f, height - 1]]) {
+      if (k === 0) {
+        if (!(base >= 0 && base < limit)) hi = -1;
+        continue;
+      }
+      const [p, q] = k > 0 ? [-base / k, (limit - base) / k] : [(limit - base) / k, -base / k];
+      lo = Math.max(lo, Math.ceil(p) - 1);
+      hi = Math.min(hi, Math.floor(q) + 1);
+    }
+    lo = Math.max(lo, 0);
+    hi = Math.min(hi, outWidth - 1);
+    while (lo <= hi && !inside(lo, i)) lo++;
+    while (hi >= lo && !inside(hi, i)) hi--;
+    start[i] = lo;
+    end[i] = hi + 1;
+  }
+  return { start, end };
+}
+
+/**
+ * Samples the frame along an affine map into a float32 `[1, h, w, 3]` (or NCHW) tensor with the
+ * SIMD kernel for the inside pixels, `border(values, runs)` writing every pixel outside each
+ * row's run; `undefined` where the kernel cannot take the frame or target (not the wasm backend,
+ * an int32 target, 8-bit pixels far larger than the crop, …).
+ *
+ * @example
+ * ```ts
+ * const input = affineInHeap(frame, matrix, target, (values, runs) => warpBorder(values, runs)) ?? warpWithJavaScript();
+ * ```
+ */
+export function affineInHeap(
+  frame: OpenFrame,
+  m: AffineMatrix,
+  target: SampleTarget,
+  border: (values: Float32Array, runs: { start: Int32Array; end: Int32Array }, layout: OutputLayout) => void,
+): tf.Tensor4D | undefined {
+  const found = target.dtype === 'float32' ? heapKernels(frame) : undefined;
+  if (!found) return undefined;
+  const { backend, memory, affine } = found;
+  const source = frameSource(frame, backend, memory, target.width * target.height);
+  if (!source) return undefined;
+  const layout = outputLayout(target);
+  const runs = insideRuns(m, target.width, target.height, frame.width, frame.height);
+  const segments: number[] = [];
+  for (let i = 0; i < target.height; i++) {
+    if (runs.end[i] > runs.start[i]) segments.push(i, runs.start[i], runs.end[i], (i * layout.rowStride + runs.start[i] * layout.pixelStride) * 4);
+  }
+  // allocations first (any may grow the memory and detach views), then the views
+  const pointer = backend.wasm._malloc(HEADER_BYTES + 4 * segments.length);
+  if (pointer === 0) return undefined;
+  const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) : 0;
+  try {
+    if (source.copy && copyAt === 0) return undefined;
+    const sink = openSink(target);
+    if (!(sink.values instanceof Float32Array) || sink.values.buffer !== memory.buffer) {
+      sink.finish().dispose();
+      return undefined;
+    }
+    new Float32Array(memory.buffer, pointer, 8).set([...layout.gains, 0, ...layout.offsets, 0]);
+    new Int32Array(memory.buffer, pointer + HEADER_BYTES, segments.length).set(segments);
+    if (source.copy) new Uint8Array(memory.buffer, copyAt, source.copy.length).set(source.copy);
+    const pixBytes = frame.channels * source.valueBytes;
+    const [s0, s1, s2] = layout.slots;
+    affine(source.copy ? copyAt : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag);
+    border(sink.values, runs, layout);
+    return sink.finish();
+  } finally {
+    backend.wasm._free(pointer);
+    if (copyAt !== 0) backend.wasm._free(copyAt);
+  }
+}

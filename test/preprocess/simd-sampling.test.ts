@@ -32,9 +32,8 @@ function faceApiPhoto(name: string): string {
   throw new Error(`@vladmandic/face-api demo photo ${name} is not installed`);
 }
 
-/** The photo as a `[h, w, channels]` tensor of the given dtype, cut to `width` × `height` (odd sizes), with an alpha channel or as grey. */
-function frameTensor(photo: RawImage, dtype: 'int32' | 'float32', channels: 1 | 3 | 4, width = photo.width, height = photo.height): tf.Tensor3D {
-  const values = dtype === 'int32' ? new Int32Array(width * height * channels) : new Float32Array(width * height * channels);
+/** The photo's RGB values cut to `width` × `height` into `values` (grey: green; RGBA: opaque). */
+function fillPixels<T extends { [k: number]: number }>(photo: RawImage, values: T, channels: 1 | 3 | 4, width: number, height: number): T {
   for (let y = 0, o = 0; y < height; y++) {
     for (let x = 0; x < width; x++, o += channels) {
       const i = (y * photo.width + x) * photo.channels;
@@ -43,7 +42,13 @@ function frameTensor(photo: RawImage, dtype: 'int32' | 'float32', channels: 1 | 
       if (channels === 4) values[o + 3] = 255;
     }
   }
-  return tf.tensor3d(values, [height, width, channels], dtype);
+  return values;
+}
+
+/** The photo as a `[h, w, channels]` tensor of the given dtype, cut to `width` × `height` (odd sizes), with an alpha channel or as grey. */
+function frameTensor(photo: RawImage, dtype: 'int32' | 'float32', channels: 1 | 3 | 4, width = photo.width, height = photo.height): tf.Tensor3D {
+  const values = dtype === 'int32' ? new Int32Array(width * height * channels) : new Float32Array(width * height * channels);
+  return tf.tensor3d(fillPixels(photo, values, channels, width, height), [height, width, channels], dtype);
 }
 
 /** The tensor opened as the samplers see it, read in place with all its channels (openFrame would cut RGBA to RGB first). */
@@ -54,15 +59,7 @@ function tensorFrame(tensor: tf.Tensor3D): OpenFrame {
 
 /** The photo's 8-bit pixels as the samplers see a raw buffer or ImageData, cut to `width` × `height`. */
 function pixelFrame(photo: RawImage, channels: 1 | 3 | 4, width = photo.width, height = photo.height): OpenFrame {
-  const data = channels === 4 ? new Uint8ClampedArray(width * height * 4) : new Uint8Array(width * height * channels);
-  for (let y = 0, o = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, o += channels) {
-      const i = (y * photo.width + x) * photo.channels;
-      if (channels === 1) data[o] = photo.data[i + 1];
-      else for (let c = 0; c < 3; c++) data[o + c] = photo.data[i + c];
-      if (channels === 4) data[o + 3] = 255;
-    }
-  }
+  const data = fillPixels(photo, channels === 4 ? new Uint8ClampedArray(width * height * 4) : new Uint8Array(width * height * channels), channels, width, height);
   return { width, height, channels, pixels: () => data, release: () => undefined };
 }
 

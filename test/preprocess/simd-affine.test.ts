@@ -99,6 +99,24 @@ describe('the SIMD affine kernel on the wasm backend', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('a turned crop of a large 8-bit frame copies only the rows it reads, and equals the loop’s', async () => {
+    const full = await decodeImageFile(facePhoto(4));
+    const { frame } = frameOf(full, 'uint8', 4);
+    // about 260 of the photo's rows: worth copying for a 224² crop where the whole frame is not
+    const m = turn(0.5, 0.8, full.width / 2, full.height / 2, 224);
+    const target: SampleTarget = { width: 224, height: 224, normalization: 'unit', dtype: 'float32' };
+    expect(full.width * full.height * 4, 'the whole frame is too large to copy for one crop').toBeGreaterThan(128 * 224 * 224);
+    const simd = sampleAffine(frame, m, target);
+    const direct = affineInHeap(frame, m, target, () => undefined);
+    expect(direct, 'the kernel takes it').toBeDefined();
+    direct?.dispose();
+    setSimdSampling(false);
+    const js = sampleAffine(frame, m, target);
+    setSimdSampling(true);
+    expect(maxDifference(simd, js)).toBeLessThanOrEqual(2e-5);
+    tf.dispose([simd, js]);
+  });
+
   it('int32 targets and grey frames stay with the JavaScript loop', () => {
     const { frame, dispose } = frameOf(photo, 'int32', 3);
     expect(affineInHeap(frame, maps[0][1], { width: 224, height: 224, normalization: 'none', dtype: 'int32' }, () => undefined)).toBeUndefined();

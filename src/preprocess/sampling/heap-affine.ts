@@ -54,6 +54,13 @@ export function insideRuns(m: AffineMatrix, outWidth: number, outHeight: number,
   return { start, end };
 }
 
+/** The frame rows the map's output rectangle covers (the corners' span, one row of margin). */
+function mappedRows(m: AffineMatrix, target: SampleTarget, frame: OpenFrame): [number, number] {
+  const [, , , d, e, f] = m;
+  const ys = [0, target.width - 1].flatMap((j) => [0, target.height - 1].map((i) => d * j + e * i + f));
+  return [Math.floor(Math.min(...ys)) - 1, Math.min(Math.floor(Math.max(...ys)) + 1, frame.height - 1)];
+}
+
 /**
  * Samples the frame along an affine map into a float32 `[1, h, w, 3]` (or NCHW) tensor with the
  * SIMD kernel for the inside pixels, `border(values, runs)` writing every pixel outside each
@@ -74,7 +81,7 @@ export function affineInHeap(
   const found = target.dtype === 'float32' ? heapKernels(frame) : undefined;
   if (!found) return undefined;
   const { backend, memory, affine } = found;
-  const source = frameSource(frame, backend, memory, target.width * target.height);
+  const source = frameSource(frame, backend, memory, target.width * target.height, mappedRows(m, target, frame));
   if (!source) return undefined;
   const layout = outputLayout(target);
   const runs = insideRuns(m, target.width, target.height, frame.width, frame.height);
@@ -98,7 +105,8 @@ export function affineInHeap(
     if (source.copy) new Uint8Array(memory.buffer, copyAt, source.copy.length).set(source.copy);
     const pixBytes = frame.channels * source.valueBytes;
     const [s0, s1, s2] = layout.slots;
-    affine(source.copy ? copyAt : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag);
+    // offsets count from the frame's start: the copy begins `skipped` bytes into it (i32 arithmetic wraps)
+    affine(source.copy ? (copyAt - source.skipped) | 0 : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag);
     border(sink.values, runs, layout);
     return sink.finish();
   } finally {

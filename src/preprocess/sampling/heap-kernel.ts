@@ -3,8 +3,9 @@
  * (`scripts/sample-kernel.wat`) imports the wasm backend's `WebAssembly.Memory` and blends a
  * frame tensor's pixels straight into the input tensor's memory, one output pixel per vector,
  * with its per-column and per-row tables malloc'ed beside them: nothing is copied. 8-bit frames
- * in JavaScript memory (raw RGB/RGBA buffers, ImageData, decoded files) are copied into that
- * memory first, when the copy is small beside the samples made from it. It computes
+ * in JavaScript memory (raw RGB/RGBA buffers, ImageData, decoded files) have the rows a call
+ * reads copied into that memory first, when the copy is small beside the samples made from it.
+ * It computes
  * what the JavaScript loop of `region-sample.ts` does, in float32 instead of double (values
  * agree to float rounding; int32 inputs may differ by one on .5 ties). The JavaScript loop
  * stays the fallback: other backends, threaded wasm builds (shared memory), no WebAssembly SIMD.
@@ -48,8 +49,8 @@ let kernelModule: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, { sample: SampleKernel; affine: AffineKernel } | null>();
 const tables = new WeakMap<SampleGrid, { bytes: Uint8Array; ncols: number; nrows: number; valueBytes: number }>();
 /**
- * An 8-bit frame in JavaScript memory is copied into the wasm memory for the kernel when it has
- * at most this many bytes per output sample of the call. Measured (2 cores, Node 20): copy and
+ * The rows of an 8-bit frame in JavaScript memory that a call reads are copied into the wasm
+ * memory for the kernel when they hold at most this many bytes per output sample of the call. Measured (2 cores, Node 20): copy and
  * kernel break even with the JavaScript loop at ~150–225 bytes a sample (1080p RGBA → 192²);
  * at 127 (1080p RGBA → 256²) they take 0.54 ms against 0.73, at 14 (640×480 RGB → 256²) 0.27
  * against 0.71.
@@ -164,37 +165,61 @@ export function heapKernels(frame: OpenFrame): { backend: WasmBackendInternals; 
 }
 
 /**
- * Where the kernels read the frame: a tensor's values where tfjs keeps them, or an 8-bit frame
- * to copy into the memory (`flag`: the kernels' frame-type flag).
+ * Where the kernels read the frame: a tensor's values where tfjs keeps them, or the rows of an
+ * 8-bit frame to copy into the memory (`copy`, starting `skipped` bytes into the frame; `flag`:
+ * the kernels' frame-type flag).
  *
  * @example
  * ```ts
- * const source = frameSource(frame, backend, memory, 192 * 192);
+ * const source = frameSource(frame, backend, memory, 192 * 192, [0, frame.height - 1]);
  * ```
  */
-export type FrameSource = { at: number; copy?: undefined; valueBytes: 4; flag: number } | { at?: undefined; copy: Uint8Array | Uint8ClampedArray; valueBytes: 1; flag: number };
+export type FrameSource = { at: number; copy?: undefined; skipped: 0; valueBytes: 4; flag: number } | { at?: undefined; copy: Uint8Array | Uint8ClampedArray; skipped: number; valueBytes: 1; flag: number };
 
 /**
- * The {@link FrameSource} of a frame for a call that makes `samples` output pixels, or undefined
- * (a tensor not in the memory, or 8-bit pixels not worth copying for so few samples).
+ * The {@link FrameSource} of a frame for a call that makes `samples` output pixels from frame
+ * rows `rows[0]`…`rows[1]`, or undefined (a tensor not in the memory, or 8-bit rows not worth
+ * copying for so few samples). Only the rows read are copied; the kernels' byte offsets, which
+ * count from the frame's start, still land on them (the source pointer is moved back by the
+ * rows skipped).
  *
  * @example
  * ```ts
- * const source = frameSource(frame, backend, memory, 224 * 224);
+ * const source = frameSource(frame, backend, memory, 224 * 224, [120, 380]);
  * ```
  */
-export function frameSource(frame: OpenFrame, backend: WasmBackendInternals, memory: WebAssembly.Memory, samples: number): FrameSource | undefined {
+export function frameSource(frame: OpenFrame, backend: WasmBackendInternals, memory: WebAssembly.Memory, samples: number, rows: readonly [number, number]): FrameSource | undefined {
   const tensor = frame.tensor;
   if (tensor) {
     const at = backend.dataIdMap.get(tensor.dataId)?.memoryOffset;
     // a vector load at the last pixel reads up to 12 bytes past the frame: it must stay in memory
     if (at === undefined || at + 4 * tensor.size + 16 > memory.buffer.byteLength) return undefined;
-    return { at, valueBytes: 4, flag: tensor.dtype === 'float32' ? FLOAT_FRAME : 0 };
+    return { at, skipped: 0, valueBytes: 4, flag: tensor.dtype === 'float32' ? FLOAT_FRAME : 0 };
   }
   const pixels = frame.pixels?.();
   const eightBit = pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray;
-  if (!eightBit || pixels.length !== frame.width * frame.height * frame.channels || pixels.length > COPY_BYTES_PER_SAMPLE * samples) return undefined;
-  return { copy: pixels, valueBytes: 1, flag: UINT8_FRAME };
+  const rowBytes = frame.width * frame.channels;
+  if (!eightBit || pixels.length !== rowBytes * frame.height) return undefined;
+  const first = Math.min(Math.max(rows[0], 0), frame.height - 1);
+  const last = Math.min(Math.max(rows[1], first), frame.height - 1);
+  const copy = pixels.subarray(first * rowBytes, (last + 1) * rowBytes);
+  return copy.length <= COPY_BYTES_PER_SAMPLE * samples ? { copy, skipped: first * rowBytes, valueBytes: 1, flag: UINT8_FRAME } : undefined;
+}
+
+/** The frame rows the grids' samples read (the first and the last). */
+function gridRows(frame: OpenFrame, grids: readonly SampleGrid[]): [number, number] {
+  const rowValues = Math.max(frame.width * frame.channels, 1);
+  let first = frame.height;
+  let last = -1;
+  for (const grid of grids) {
+    for (let i = 0; i < grid.rowInside.length; i++) {
+      if (grid.rowInside[i] === 0) continue;
+      const row = Math.floor(grid.top[i] / rowValues);
+      first = Math.min(first, row);
+      last = Math.max(last, row + (grid.down > 0 ? 1 : 0));
+    }
+  }
+  return last < 0 ? [0, 0] : [first, last];
 }
 
 /**
@@ -242,9 +267,9 @@ export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[]
   const layout = outputLayout(target);
   if (!found || plans.length === 0 || !plans.every((plan) => padStoresExactly(plan, layout, target))) return undefined;
   const { backend, memory, sample: kernel } = found;
-  const source = frameSource(frame, backend, memory, plans.length * target.width * target.height);
-  if (!source) return undefined;
   const grids = plans.map((plan) => sampleGrid(frame, plan, layout));
+  const source = frameSource(frame, backend, memory, plans.length * target.width * target.height, gridRows(frame, grids));
+  if (!source) return undefined;
   const grid = grids.map((g) => kernelTables(g, layout, source.valueBytes));
   const shape: [number, number, number, number] = target.layout === 'nchw' ? [plans.length, 3, target.height, target.width] : [plans.length, target.height, target.width, 3];
   // allocations first (any may grow the memory and detach views), then the views
@@ -260,7 +285,8 @@ export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[]
     input = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, target.dtype)) as tf.Tensor4D;
     const output = backend.dataIdMap.get(input.dataId)!.memoryOffset;
     if (source.copy) new Uint8Array(memory.buffer, copyAt, source.copy.length).set(source.copy);
-    const from = source.copy ? copyAt : source.at;
+    // offsets count from the frame's start: the copy begins `skipped` bytes into it (i32 arithmetic wraps)
+    const from = source.copy ? (copyAt - source.skipped) | 0 : source.at;
     const size = sampleSize(target);
     const [s0, s1, s2] = layout.slots;
     const flags = kernelFlags(source.flag, target, layout);

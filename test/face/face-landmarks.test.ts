@@ -1,13 +1,14 @@
 /**
  * pipeline('face-landmarks') on real photos: the faces of the group photos with anatomically
  * ordered meshes, mirror-consistent irises, the attention card agreeing with FaceMesh, video
- * mode (crops from the previous mesh, track IDs, reset), bad input and flat tensor counts.
+ * mode (crops from the previous mesh, track IDs, reset), one batched mesh call per frame equal to
+ * one call per crop, bad input and flat tensor counts.
  */
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelRunner, type RawImage, decodeImageFile, pipeline } from '../../src/node/index';
-import { type FaceLandmarksPipeline, createFaceLandmarksPipeline } from '../../src/pipelines/face/face-pipeline';
+import { FaceLandmarksPipeline, createFaceLandmarksPipeline } from '../../src/pipelines/face/face-pipeline';
 import type { Face } from '../../src/pipelines/face/face-types';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { expectVisionError } from '../runtime/helpers';
@@ -76,6 +77,26 @@ describe('face landmarks on the group photos', () => {
         expect(p[centre].x).toBeLessThan(Math.max(p[a].x, p[b].x) + margin);
         expect(Math.abs(p[centre].y - (p[a].y + p[b].y) / 2)).toBeLessThan(dist(p[a], p[b]) / 2);
       }
+    }
+  });
+
+  it('the crops of a frame go to FaceMesh in one batched call, with the points of one call per crop (also with irises)', async () => {
+    const photo = await half(6);
+    for (const source of [landmarker, withIris]) {
+      const calls: number[] = [];
+      const runner = source.runner;
+      // the same model, counted; and a view of it whose input says "batch of 1", which gets one call per crop
+      const counted: ModelRunner = { ...runner, inputs: runner.inputs, outputs: runner.outputs, run: (feeds, options) => (calls.push(Object.values(feeds)[0] instanceof tf.Tensor ? (Object.values(feeds)[0] as tf.Tensor).shape[0] : -1), runner.run(feeds, options)) };
+      const single: ModelRunner = { ...counted, inputs: [{ ...runner.inputs[0], shape: [1, ...runner.inputs[0].shape.slice(1)] }] };
+      const internals = source as unknown as { detector: ModelRunner; iris?: { runner: ModelRunner; size: number } };
+      const make = (mesh: ModelRunner): FaceLandmarksPipeline => new FaceLandmarksPipeline(source.faceSpec, mesh, false, source.detectorSpec, internals.detector, {}, { smoothing: false }, internals.iris);
+      const batched = await make(counted).run(photo);
+      expect(calls, 'one mesh call, on a batch of the four faces').toEqual([4]);
+      calls.length = 0;
+      const oneByOne = await make(single).run(photo);
+      expect(calls, 'one mesh call per face').toEqual([1, 1, 1, 1]);
+      expect(batched.faces.map((f) => f.points)).toEqual(oneByOne.faces.map((f) => f.points));
+      expect(batched.faces.map((f) => f.score)).toEqual(oneByOne.faces.map((f) => f.score));
     }
   });
 

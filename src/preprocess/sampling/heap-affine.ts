@@ -12,6 +12,14 @@ import { HEADER_BYTES, frameSource, heapKernels } from './heap-kernel';
 import type { OpenFrame } from './open-frame';
 import { type OutputLayout, type SampleTarget, openSink, outputLayout } from './sample-output';
 
+/** `[lo, hi]` narrowed to the columns j where 0 ≤ k·j + base < limit, give or take one column (empty: hi < lo). */
+function columnsWithin(k: number, base: number, limit: number, lo: number, hi: number): [number, number] {
+  if (k === 0) return base >= 0 && base < limit ? [lo, hi] : [lo, -1];
+  const p = k > 0 ? -base / k : (limit - base) / k;
+  const q = k > 0 ? (limit - base) / k : -base / k;
+  return [Math.max(lo, Math.ceil(p) - 1), Math.min(hi, Math.floor(q) + 1)];
+}
+
 /**
  * Per output row, the run of columns `[start, end)` whose four source neighbours all lie inside
  * a `width`×`height` frame (`end ≤ start`: none). The run is contiguous (the position moves
@@ -32,18 +40,9 @@ export function insideRuns(m: AffineMatrix, outWidth: number, outHeight: number,
     return x >= 0 && x < width - 1 && y >= 0 && y < height - 1;
   };
   for (let i = 0; i < outHeight; i++) {
-    // the columns where lo ≤ k·j + base < hi, for x and y; then nudged to the exact test
-    let lo = 0;
-    let hi = outWidth - 1;
-    for (const [k, base, limit] of [[a, b * i + c, width - 1], [d, e * i + f, height - 1]]) {
-      if (k === 0) {
-        if (!(base >= 0 && base < limit)) hi = -1;
-        continue;
-      }
-      const [p, q] = k > 0 ? [-base / k, (limit - base) / k] : [(limit - base) / k, -base / k];
-      lo = Math.max(lo, Math.ceil(p) - 1);
-      hi = Math.min(hi, Math.floor(q) + 1);
-    }
+    // the columns where 0 ≤ position < limit for x and for y (one column of slack each way), then nudged to the exact test
+    let [lo, hi] = columnsWithin(a, b * i + c, width - 1, 0, outWidth - 1);
+    [lo, hi] = columnsWithin(d, e * i + f, height - 1, lo, hi);
     lo = Math.max(lo, 0);
     hi = Math.min(hi, outWidth - 1);
     while (lo <= hi && !inside(lo, i)) lo++;

@@ -1,14 +1,14 @@
 /**
- * Sampling inside tfjs-wasm's own memory: a 950-byte WebAssembly SIMD kernel
+ * Sampling inside tfjs-wasm's own memory: a 1.5 kB WebAssembly SIMD kernel
  * (`scripts/sample-kernel.wat`) imports the wasm backend's `WebAssembly.Memory` and blends a
  * frame tensor's pixels straight into the input tensor's memory, one output pixel per vector,
  * with its per-column and per-row tables malloc'ed beside them: nothing is copied. 8-bit frames
  * in JavaScript memory (raw RGB/RGBA buffers, ImageData, decoded files) have the rows a call
  * reads copied into that memory first, when the copy is small beside the samples made from it.
- * It computes
- * what the JavaScript loop of `region-sample.ts` does, in float32 instead of double (values
- * agree to float rounding; int32 inputs may differ by one on .5 ties). The JavaScript loop
- * stays the fallback: other backends, threaded wasm builds (shared memory), no WebAssembly SIMD.
+ * It computes what the JavaScript loop of `region-sample.ts` does, in float32 instead of double
+ * (values agree to float rounding; int32 inputs may differ by one on .5 ties). The JavaScript
+ * loop stays the fallback: other backends, threaded wasm builds (shared memory), no
+ * WebAssembly SIMD. The module's `affine` export (rotated crops) is driven by `heap-affine.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OpenFrame } from './open-frame';
@@ -50,10 +50,10 @@ const instances = new WeakMap<WebAssembly.Memory, { sample: SampleKernel; affine
 const tables = new WeakMap<SampleGrid, { bytes: Uint8Array; ncols: number; nrows: number; valueBytes: number }>();
 /**
  * The rows of an 8-bit frame in JavaScript memory that a call reads are copied into the wasm
- * memory for the kernel when they hold at most this many bytes per output sample of the call. Measured (2 cores, Node 20): copy and
- * kernel break even with the JavaScript loop at ~150–225 bytes a sample (1080p RGBA → 192²);
- * at 127 (1080p RGBA → 256²) they take 0.54 ms against 0.73, at 14 (640×480 RGB → 256²) 0.27
- * against 0.71.
+ * memory for the kernel when they hold at most this many bytes per output sample of the call.
+ * Measured (2 cores, Node 20, whole frames copied): copy and kernel break even with the
+ * JavaScript loop at ~150–225 bytes a sample (1080p RGBA → 192²); at 127 (1080p RGBA → 256²)
+ * they take 0.54 ms against 0.73, at 14 (640×480 RGB → 256²) 0.27 against 0.71.
  */
 const COPY_BYTES_PER_SAMPLE = 128;
 

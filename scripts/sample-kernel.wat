@@ -154,21 +154,23 @@
   ;; affine(src, header, segs, nsegs, a, b, c, d, e, f, rowBytes, pixBytes, pixel, s0, s1, s2, flags)
   ;; Bilinear samples along an affine map (a rotated crop) for the output pixels whose four
   ;; neighbours all lie inside the frame, as the JavaScript loop of affine-sample.ts computes
-  ;; them (positions in float64, x = a·j + b·i + c, y = d·j + e·i + f; the blend in float32):
+  ;; them (positions in float64, x = a·j + (b·i + c), y = d·j + (e·i + f); the blend in float32,
+  ;; along x then along y):
   ;;   segs   nsegs × { i: i32 output row, j0: i32, j1: i32 (columns [j0, j1)), at: i32 bytes
   ;;          from the output start of pixel (i, j0) } — the caller finds the inside run of each row
   ;;   src    the frame's first value; rowBytes, pixBytes: bytes per frame row and pixel
-  ;;   header, pixel, s0–s2, flags (1 float32, 2 uint8, else int32 frame): as for `sample`;
-  ;;          the output is float32
+  ;;   header, pixel, s0–s2, flags (1 float32, 2 uint8, else int32 frame; 16 RGB NHWC: one
+  ;;          vector store per pixel but a run's last): as for `sample`; the output is float32
+  ;; Inside a run x, y ≥ 0, so truncation is the floor.
   (func (export "affine")
     (param $src i32) (param $header i32) (param $segs i32) (param $nsegs i32) (param $out i32)
     (param $a f64) (param $b f64) (param $c f64) (param $d f64) (param $e f64) (param $f f64)
     (param $rowBytes i32) (param $pixBytes i32) (param $pixel i32)
     (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $flags i32)
-    (local $gain v128) (local $offset v128) (local $v v128)
+    (local $gain v128) (local $offset v128) (local $v v128) (local $fx v128)
     (local $p00 v128) (local $p01 v128) (local $p10 v128) (local $p11 v128)
     (local $segsEnd i32) (local $i f64) (local $j i32) (local $j1 i32) (local $at i32) (local $p i32)
-    (local $x f64) (local $y f64) (local $fx f32) (local $fy f32) (local $gx f32) (local $gy f32)
+    (local $x f64) (local $y f64) (local $rowX f64) (local $rowY f64) (local $xi i32) (local $yi i32)
     (local.set $gain (v128.load (local.get $header)))
     (local.set $offset (v128.load offset=16 (local.get $header)))
     (local.set $segsEnd (i32.add (local.get $segs) (i32.shl (local.get $nsegs) (i32.const 4))))
@@ -179,18 +181,17 @@
         (local.set $j (i32.load offset=4 (local.get $segs)))
         (local.set $j1 (i32.load offset=8 (local.get $segs)))
         (local.set $at (i32.add (local.get $out) (i32.load offset=12 (local.get $segs))))
+        (local.set $rowX (f64.add (f64.mul (local.get $b) (local.get $i)) (local.get $c)))
+        (local.set $rowY (f64.add (f64.mul (local.get $e) (local.get $i)) (local.get $f)))
         (block $done
           (loop $next
             (br_if $done (i32.ge_s (local.get $j) (local.get $j1)))
-            (local.set $x (f64.add (f64.add (f64.mul (local.get $a) (f64.convert_i32_s (local.get $j))) (f64.mul (local.get $b) (local.get $i))) (local.get $c)))
-            (local.set $y (f64.add (f64.add (f64.mul (local.get $d) (f64.convert_i32_s (local.get $j))) (f64.mul (local.get $e) (local.get $i))) (local.get $f)))
-            (local.set $fx (f32.demote_f64 (f64.sub (local.get $x) (f64.floor (local.get $x)))))
-            (local.set $fy (f32.demote_f64 (f64.sub (local.get $y) (f64.floor (local.get $y)))))
-            (local.set $gx (f32.sub (f32.const 1) (local.get $fx)))
-            (local.set $gy (f32.sub (f32.const 1) (local.get $fy)))
+            (local.set $x (f64.add (f64.mul (local.get $a) (f64.convert_i32_s (local.get $j))) (local.get $rowX)))
+            (local.set $y (f64.add (f64.mul (local.get $d) (f64.convert_i32_s (local.get $j))) (local.get $rowY)))
+            (local.set $xi (i32.trunc_f64_s (local.get $x)))
+            (local.set $yi (i32.trunc_f64_s (local.get $y)))
             (local.set $p (i32.add (local.get $src)
-              (i32.add (i32.mul (i32.trunc_f64_s (f64.floor (local.get $y))) (local.get $rowBytes))
-                       (i32.mul (i32.trunc_f64_s (f64.floor (local.get $x))) (local.get $pixBytes)))))
+              (i32.add (i32.mul (local.get $yi) (local.get $rowBytes)) (i32.mul (local.get $xi) (local.get $pixBytes)))))
             (if (i32.and (local.get $flags) (i32.const 1))
               (then
                 (local.set $p00 (v128.load (local.get $p)))
@@ -212,17 +213,21 @@
                     (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
                     (local.set $p10 (f32x4.convert_i32x4_s (v128.load (local.get $p))))
                     (local.set $p11 (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $pixBytes)))))))))
-            ;; w00·p00 + w01·p01 + w10·p10 + w11·p11, then · gain + offset
-            (local.set $v (f32x4.mul (f32x4.splat (f32.mul (local.get $gx) (local.get $gy))) (local.get $p00)))
-            (local.set $v (f32x4.add (local.get $v) (f32x4.mul (f32x4.splat (f32.mul (local.get $fx) (local.get $gy))) (local.get $p01))))
-            (local.set $v (f32x4.add (local.get $v) (f32x4.mul (f32x4.splat (f32.mul (local.get $gx) (local.get $fy))) (local.get $p10))))
-            (local.set $v (f32x4.add (local.get $v) (f32x4.mul (f32x4.splat (f32.mul (local.get $fx) (local.get $fy))) (local.get $p11))))
+            ;; top = p00 + (p01 − p00)·fx, bottom likewise, then top + (bottom − top)·fy; · gain + offset
+            (local.set $fx (f32x4.splat (f32.demote_f64 (f64.sub (local.get $x) (f64.convert_i32_s (local.get $xi))))))
+            (local.set $p00 (f32x4.add (local.get $p00) (f32x4.mul (f32x4.sub (local.get $p01) (local.get $p00)) (local.get $fx))))
+            (local.set $p10 (f32x4.add (local.get $p10) (f32x4.mul (f32x4.sub (local.get $p11) (local.get $p10)) (local.get $fx))))
+            (local.set $v (f32x4.add (local.get $p00)
+              (f32x4.mul (f32x4.sub (local.get $p10) (local.get $p00)) (f32x4.splat (f32.demote_f64 (f64.sub (local.get $y) (f64.convert_i32_s (local.get $yi))))))))
             (local.set $v (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
-            (f32.store (i32.add (local.get $at) (local.get $s0)) (f32x4.extract_lane 0 (local.get $v)))
-            (f32.store (i32.add (local.get $at) (local.get $s1)) (f32x4.extract_lane 1 (local.get $v)))
-            (f32.store (i32.add (local.get $at) (local.get $s2)) (f32x4.extract_lane 2 (local.get $v)))
-            (local.set $at (i32.add (local.get $at) (local.get $pixel)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (if (i32.and (i32.and (local.get $flags) (i32.const 16)) (i32.lt_s (local.get $j) (local.get $j1)))
+              (then (v128.store (local.get $at) (local.get $v)))
+              (else
+                (f32.store (i32.add (local.get $at) (local.get $s0)) (f32x4.extract_lane 0 (local.get $v)))
+                (f32.store (i32.add (local.get $at) (local.get $s1)) (f32x4.extract_lane 1 (local.get $v)))
+                (f32.store (i32.add (local.get $at) (local.get $s2)) (f32x4.extract_lane 2 (local.get $v)))))
+            (local.set $at (i32.add (local.get $at) (local.get $pixel)))
             (br $next)))
         (local.set $segs (i32.add (local.get $segs) (i32.const 16)))
         (br $next_seg))))

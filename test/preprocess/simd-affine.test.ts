@@ -134,8 +134,9 @@ describe('the SIMD affine kernel on the wasm backend', () => {
       for (let i = 0; i < 40; i++) {
         const inside: number[] = [];
         for (let j = 0; j < 50; j++) {
-          const x = a * j + b * i + c;
-          const y = d * j + e * i + f;
+          // the kernel's association: a·j + (b·i + c)
+          const x = a * j + (b * i + c);
+          const y = d * j + (e * i + f);
           if (x >= 0 && x < 199 && y >= 0 && y < 119) inside.push(j);
         }
         const run = inside.length ? [inside[0], inside[inside.length - 1] + 1] : [];

@@ -43,14 +43,17 @@ function warp(data: Pixels, out: Int32Array | Float32Array, m: AffineMatrix, sou
     // columns [from, to) are already sampled (the SIMD kernel's inside run)
     const from = skip ? skip.start[i] : width;
     const to = skip ? skip.end[i] : width;
+    // positions as the kernel and insideRuns compute them: a·j + (b·i + c)
+    const rowX = b * i + cx;
+    const rowY = e * i + cy;
     for (let j = 0, o = i * rowStride; j < width; j++, o += pixelStride) {
       if (j === from && to > from) {
         j = to - 1;
         o = i * rowStride + j * pixelStride;
         continue;
       }
-      const x = a * j + b * i + cx;
-      const y = d * j + e * i + cy;
+      const x = a * j + rowX;
+      const y = d * j + rowY;
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       const fx = x - x0;

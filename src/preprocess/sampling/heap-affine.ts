@@ -1,14 +1,14 @@
 /**
  * Rotated crops inside tfjs-wasm's memory: the `affine` export of the SIMD sampling kernel
  * (`scripts/sample-kernel.wat`) samples every output pixel whose four neighbours lie inside the
- * frame — one vector per pixel, positions in float64 as the JavaScript loop, the blend in
- * float32 — straight into the input tensor's memory; the caller's JavaScript loop fills the few
+ * frame — one vector per pixel, positions in float64 as the JavaScript loop (`a·j + (b·i + c)`),
+ * the blend in float32 — straight into the input tensor's memory; the caller's JavaScript loop fills the few
  * pixels at and beyond the frame's border. Frames are read as the region kernel reads them: a
  * tensor in place, or 8-bit pixels copied in when the copy is small beside the crop.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AffineMatrix } from '../rotated-region';
-import { HEADER_BYTES, frameSource, heapKernels } from './heap-kernel';
+import { HEADER_BYTES, frameSource, heapKernels, vectorStoreFlag } from './heap-kernel';
 import type { OpenFrame } from './open-frame';
 import { type OutputLayout, type SampleTarget, openSink, outputLayout } from './sample-output';
 
@@ -34,19 +34,21 @@ export function insideRuns(m: AffineMatrix, outWidth: number, outHeight: number,
   const [a, b, c, d, e, f] = m;
   const start = new Int32Array(outHeight);
   const end = new Int32Array(outHeight);
-  const inside = (j: number, i: number): boolean => {
-    const x = a * j + b * i + c;
-    const y = d * j + e * i + f;
-    return x >= 0 && x < width - 1 && y >= 0 && y < height - 1;
-  };
   for (let i = 0; i < outHeight; i++) {
+    const rowX = b * i + c;
+    const rowY = e * i + f;
+    const inside = (j: number): boolean => {
+      const x = a * j + rowX;
+      const y = d * j + rowY;
+      return x >= 0 && x < width - 1 && y >= 0 && y < height - 1;
+    };
     // the columns where 0 ≤ position < limit for x and for y (one column of slack each way), then nudged to the exact test
-    let [lo, hi] = columnsWithin(a, b * i + c, width - 1, 0, outWidth - 1);
-    [lo, hi] = columnsWithin(d, e * i + f, height - 1, lo, hi);
+    let [lo, hi] = columnsWithin(a, rowX, width - 1, 0, outWidth - 1);
+    [lo, hi] = columnsWithin(d, rowY, height - 1, lo, hi);
     lo = Math.max(lo, 0);
     hi = Math.min(hi, outWidth - 1);
-    while (lo <= hi && !inside(lo, i)) lo++;
-    while (hi >= lo && !inside(hi, i)) hi--;
+    while (lo <= hi && !inside(lo)) lo++;
+    while (hi >= lo && !inside(hi)) hi--;
     start[i] = lo;
     end[i] = hi + 1;
   }
@@ -105,7 +107,7 @@ export function affineInHeap(
     const pixBytes = frame.channels * source.valueBytes;
     const [s0, s1, s2] = layout.slots;
     // offsets count from the frame's start: the copy begins `skipped` bytes into it (i32 arithmetic wraps)
-    affine(source.copy ? (copyAt - source.skipped) | 0 : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag);
+    affine(source.copy ? (copyAt - source.skipped) | 0 : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag | vectorStoreFlag(layout));
     border(sink.values, runs, layout);
     return sink.finish();
   } finally {

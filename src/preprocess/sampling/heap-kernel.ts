@@ -132,11 +132,23 @@ function kernelTables(grid: SampleGrid, layout: OutputLayout, valueBytes: number
   return entry;
 }
 
-function kernelFlags(frameFlag: number, target: SampleTarget, layout: OutputLayout): number {
-  let flags = frameFlag;
-  if (target.dtype === 'int32') flags |= target.rounding === 'round' ? ROUND : TRUNCATE;
+/**
+ * The kernels' vector-store flag where the output is RGB in NHWC order (a pixel's vector may be
+ * stored whole: its fourth lane lands on the next pixel, which is written after it), else 0.
+ *
+ * @example
+ * ```ts
+ * const flags = frameFlag | vectorStoreFlag(outputLayout(target));
+ * ```
+ */
+export function vectorStoreFlag(layout: OutputLayout): number {
   const [s0, s1, s2] = layout.slots;
-  if (layout.pixelStride === 3 && s0 === 0 && s1 === 1 && s2 === 2) flags |= VECTOR_STORE;
+  return layout.pixelStride === 3 && s0 === 0 && s1 === 1 && s2 === 2 ? VECTOR_STORE : 0;
+}
+
+function kernelFlags(frameFlag: number, target: SampleTarget, layout: OutputLayout): number {
+  let flags = frameFlag | vectorStoreFlag(layout);
+  if (target.dtype === 'int32') flags |= target.rounding === 'round' ? ROUND : TRUNCATE;
   return flags;
 }
 

@@ -160,19 +160,26 @@
   ;;          from the output start of pixel (i, j0) } — the caller finds the inside run of each row
   ;;   src    the frame's first value; rowBytes, pixBytes: bytes per frame row and pixel
   ;;   header, pixel, s0–s2, flags (1 float32, 2 uint8, else int32 frame; 16 RGB NHWC: one
-  ;;          vector store per pixel but a run's last): as for `sample`; the output is float32
-  ;; Inside a run x, y ≥ 0, so truncation is the floor.
+  ;;          vector store per pixel, whose fourth lane lands on the next pixel — written later
+  ;;          by this kernel or the caller's border loop; the caller keeps the output's very last
+  ;;          pixel out of the runs): as for `sample`; the output is float32
+  ;; Positions are computed two pixels at a time (f64x2, the same float64 operations per lane);
+  ;; each pixel then reads lane 0, the odd one after a shift. Inside a run x, y ≥ 0, so
+  ;; truncation is the floor.
   (func (export "affine")
     (param $src i32) (param $header i32) (param $segs i32) (param $nsegs i32) (param $out i32)
     (param $a f64) (param $b f64) (param $c f64) (param $d f64) (param $e f64) (param $f f64)
     (param $rowBytes i32) (param $pixBytes i32) (param $pixel i32)
     (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $flags i32)
-    (local $gain v128) (local $offset v128) (local $v v128) (local $fx v128)
+    (local $gain v128) (local $offset v128) (local $v v128) (local $w v128)
     (local $p00 v128) (local $p01 v128) (local $p10 v128) (local $p11 v128)
-    (local $segsEnd i32) (local $i f64) (local $j i32) (local $j1 i32) (local $at i32) (local $p i32)
-    (local $x f64) (local $y f64) (local $rowX f64) (local $rowY f64) (local $xi i32) (local $yi i32)
+    (local $segsEnd i32) (local $i f64) (local $j i32) (local $j1 i32) (local $at i32) (local $p i32) (local $odd i32)
+    (local $jj v128) (local $aa v128) (local $dd v128) (local $rowX v128) (local $rowY v128) (local $xs v128) (local $ys v128)
+    (local $xi v128) (local $yi v128) (local $fx v128) (local $fy v128) (local $off v128)
     (local.set $gain (v128.load (local.get $header)))
     (local.set $offset (v128.load offset=16 (local.get $header)))
+    (local.set $aa (f64x2.splat (local.get $a)))
+    (local.set $dd (f64x2.splat (local.get $d)))
     (local.set $segsEnd (i32.add (local.get $segs) (i32.shl (local.get $nsegs) (i32.const 4))))
     (block $segs_done
       (loop $next_seg
@@ -181,17 +188,31 @@
         (local.set $j (i32.load offset=4 (local.get $segs)))
         (local.set $j1 (i32.load offset=8 (local.get $segs)))
         (local.set $at (i32.add (local.get $out) (i32.load offset=12 (local.get $segs))))
-        (local.set $rowX (f64.add (f64.mul (local.get $b) (local.get $i)) (local.get $c)))
-        (local.set $rowY (f64.add (f64.mul (local.get $e) (local.get $i)) (local.get $f)))
+        (local.set $rowX (f64x2.splat (f64.add (f64.mul (local.get $b) (local.get $i)) (local.get $c))))
+        (local.set $rowY (f64x2.splat (f64.add (f64.mul (local.get $e) (local.get $i)) (local.get $f))))
+        (local.set $jj (f64x2.replace_lane 1 (f64x2.splat (f64.convert_i32_s (local.get $j))) (f64.convert_i32_s (i32.add (local.get $j) (i32.const 1)))))
+        (local.set $odd (i32.const 0))
         (block $done
           (loop $next
             (br_if $done (i32.ge_s (local.get $j) (local.get $j1)))
-            (local.set $x (f64.add (f64.mul (local.get $a) (f64.convert_i32_s (local.get $j))) (local.get $rowX)))
-            (local.set $y (f64.add (f64.mul (local.get $d) (f64.convert_i32_s (local.get $j))) (local.get $rowY)))
-            (local.set $xi (i32.trunc_f64_s (local.get $x)))
-            (local.set $yi (i32.trunc_f64_s (local.get $y)))
-            (local.set $p (i32.add (local.get $src)
-              (i32.add (i32.mul (local.get $yi) (local.get $rowBytes)) (i32.mul (local.get $xi) (local.get $pixBytes)))))
+            (if (local.get $odd)
+              (then
+                ;; the odd pixel: lane 1 of the pair moved to lane 0
+                (local.set $off (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $off) (local.get $off)))
+                (local.set $fx (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $fx) (local.get $fx)))
+                (local.set $fy (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $fy) (local.get $fy))))
+              (else
+                ;; positions of pixels j, j + 1: floors, fractions (float32) and byte offsets
+                (local.set $xs (f64x2.add (f64x2.mul (local.get $aa) (local.get $jj)) (local.get $rowX)))
+                (local.set $ys (f64x2.add (f64x2.mul (local.get $dd) (local.get $jj)) (local.get $rowY)))
+                (local.set $xi (i32x4.trunc_sat_f64x2_s_zero (local.get $xs)))
+                (local.set $yi (i32x4.trunc_sat_f64x2_s_zero (local.get $ys)))
+                (local.set $fx (f32x4.demote_f64x2_zero (f64x2.sub (local.get $xs) (f64x2.convert_low_i32x4_s (local.get $xi)))))
+                (local.set $fy (f32x4.demote_f64x2_zero (f64x2.sub (local.get $ys) (f64x2.convert_low_i32x4_s (local.get $yi)))))
+                (local.set $off (i32x4.add (i32x4.mul (local.get $yi) (i32x4.splat (local.get $rowBytes))) (i32x4.mul (local.get $xi) (i32x4.splat (local.get $pixBytes)))))
+                (local.set $jj (f64x2.add (local.get $jj) (f64x2.splat (f64.const 2))))))
+            (local.set $odd (i32.xor (local.get $odd) (i32.const 1)))
+            (local.set $p (i32.add (local.get $src) (i32x4.extract_lane 0 (local.get $off))))
             (if (i32.and (local.get $flags) (i32.const 1))
               (then
                 (local.set $p00 (v128.load (local.get $p)))
@@ -214,14 +235,14 @@
                     (local.set $p10 (f32x4.convert_i32x4_s (v128.load (local.get $p))))
                     (local.set $p11 (f32x4.convert_i32x4_s (v128.load (i32.add (local.get $p) (local.get $pixBytes)))))))))
             ;; top = p00 + (p01 − p00)·fx, bottom likewise, then top + (bottom − top)·fy; · gain + offset
-            (local.set $fx (f32x4.splat (f32.demote_f64 (f64.sub (local.get $x) (f64.convert_i32_s (local.get $xi))))))
-            (local.set $p00 (f32x4.add (local.get $p00) (f32x4.mul (f32x4.sub (local.get $p01) (local.get $p00)) (local.get $fx))))
-            (local.set $p10 (f32x4.add (local.get $p10) (f32x4.mul (f32x4.sub (local.get $p11) (local.get $p10)) (local.get $fx))))
+            (local.set $w (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $fx) (local.get $fx)))
+            (local.set $p00 (f32x4.add (local.get $p00) (f32x4.mul (f32x4.sub (local.get $p01) (local.get $p00)) (local.get $w))))
+            (local.set $p10 (f32x4.add (local.get $p10) (f32x4.mul (f32x4.sub (local.get $p11) (local.get $p10)) (local.get $w))))
             (local.set $v (f32x4.add (local.get $p00)
-              (f32x4.mul (f32x4.sub (local.get $p10) (local.get $p00)) (f32x4.splat (f32.demote_f64 (f64.sub (local.get $y) (f64.convert_i32_s (local.get $yi))))))))
+              (f32x4.mul (f32x4.sub (local.get $p10) (local.get $p00)) (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $fy) (local.get $fy)))))
             (local.set $v (f32x4.add (f32x4.mul (local.get $v) (local.get $gain)) (local.get $offset)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (if (i32.and (i32.and (local.get $flags) (i32.const 16)) (i32.lt_s (local.get $j) (local.get $j1)))
+            (if (i32.and (local.get $flags) (i32.const 16))
               (then (v128.store (local.get $at) (local.get $v)))
               (else
                 (f32.store (i32.add (local.get $at) (local.get $s0)) (f32x4.extract_lane 0 (local.get $v)))

@@ -86,6 +86,10 @@ export function affineInHeap(
   if (!source) return undefined;
   const layout = outputLayout(target);
   const runs = insideRuns(m, target.width, target.height, frame.width, frame.height);
+  const vectorStores = vectorStoreFlag(layout);
+  // a vector store spills one value onto the next pixel: the output's very last pixel is left to the border loop
+  const last = target.height - 1;
+  if (vectorStores && runs.end[last] === target.width) runs.end[last]--;
   const segments: number[] = [];
   for (let i = 0; i < target.height; i++) {
     if (runs.end[i] > runs.start[i]) segments.push(i, runs.start[i], runs.end[i], (i * layout.rowStride + runs.start[i] * layout.pixelStride) * 4);
@@ -107,7 +111,7 @@ export function affineInHeap(
     const pixBytes = frame.channels * source.valueBytes;
     const [s0, s1, s2] = layout.slots;
     // offsets count from the frame's start: the copy begins `skipped` bytes into it (i32 arithmetic wraps)
-    affine(source.copy ? (copyAt - source.skipped) | 0 : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag | vectorStoreFlag(layout));
+    affine(source.copy ? (copyAt - source.skipped) | 0 : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag | vectorStores);
     border(sink.values, runs, layout);
     return sink.finish();
   } finally {

@@ -111,7 +111,9 @@ describe('pipelines in a Node worker thread', () => {
   });
 
   it('a hung worker: the call past timeoutMs rejects with TIMEOUT, others in flight with WORKER_FAILED; then it restarts', async () => {
-    const worker = new VisionWorker({ url, timeoutMs: 1500 });
+    // the limit also covers the restarted worker's first run (backend start-up and the first
+    // inference, which took longer than 1.5 s on a loaded 2-core machine), so it is generous
+    const worker = new VisionWorker({ url, timeoutMs: 6000 });
     const remote = await createWorkerPipeline('object-detection', { backend: 'wasm', worker });
     try {
       const hang = worker.simulateFailure('hang', 20_000).catch((e: unknown) => e);

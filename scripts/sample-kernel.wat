@@ -4,7 +4,7 @@
 ;; memory of tfjs's wasm backend, so the frame tensor, the input tensor and the tables below are
 ;; all read and written where tfjs keeps them (byte offsets into that memory). Same arithmetic
 ;; as the JavaScript loop in src/preprocess/sampling/region-sample.ts, in float32.
-;; Build: node scripts/build-sample-kernel.mjs (writes src/preprocess/sampling/sample-kernel-wasm.ts).
+;; Build: node scripts/build-kernels.mjs (writes src/preprocess/sampling/sample-kernel-wasm.ts).
 ;; Two exports: `sample` (crop regions and fits, below) and `affine` (rotated crops, at the end).
 ;;
 ;; sample(src, header, cols, ncols, rows, nrows, out, right, down, pixel, s0, s1, s2, flags, row)

@@ -49,7 +49,10 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     const plain = raw.alpha.toFloat32Array();
     expect([refined.alpha.width, refined.alpha.height, refined.alpha.kind]).toEqual([512, 512, 'probability']);
     expect(refined.foreground).toBeUndefined();
-    expect(Array.from(plain)).toEqual(Array.from(seg.confidenceMasks![1].toFloat32Array()));
+    // the same resize (half-pixel bilinear), the matte's rows blended in float32 by the SIMD kernel
+    const person = seg.confidenceMasks![1].toFloat32Array();
+    expect(plain.length).toBe(person.length);
+    expect(plain.every((v, i) => Math.abs(v - person[i]) < 1e-6)).toBe(true);
     const figures = { personIn: boxMean(alpha, 512, PERSON_BOX), background: boxMean(alpha, 512, BACKGROUND_BOX), refinedVsRaw: mae(alpha, plain) };
     console.log(`Selfie astronaut: ${JSON.stringify(figures)}`);
     expect(figures.personIn).toBeGreaterThan(0.85);

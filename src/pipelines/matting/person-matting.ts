@@ -11,6 +11,7 @@ import { type ImageInput, classifyImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
 import { FastGuidedFilterWorkspace, type GuidePixels, fastGuidedFilterInto, fastGuidedGridSize, subsampleGuide } from '../../postprocess/masks/fast-guided-filter';
+import { contentRegion, cropPlane } from '../../postprocess/masks/to-source';
 import { resizePlane } from '../../postprocess/masks/upsample';
 import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { prepareInput } from '../../preprocess/prepare-input';
@@ -18,7 +19,7 @@ import { openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { firstOutput } from '../shared/outputs';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { labelProbabilities, planeToSource } from '../segmentation/image-segmentation-pipeline';
+import { labelProbabilities } from '../segmentation/image-segmentation-pipeline';
 import type { MatteOutput, MattingRefineOptions } from './matting-types';
 
 /** Default guided-filter ε (guide in 0–1): follows edges of ~0.03 contrast and up. */
@@ -106,6 +107,19 @@ function personPlane(output: RawTensor, spec: SegmentationModelSpec): { plane: F
 }
 
 /**
+ * A model-size matte mapped onto a `sourceWidth`×`sourceHeight` frame: the part that shows the
+ * image (letterbox bars cut off, as the segmentation masks are), resized bilinearly with
+ * half-pixel centres by `resizePlane` (its rows blended by the SIMD matte kernel) — the
+ * segmentation pipeline's `planeToSource` to float32 rounding, at a fraction of its cost.
+ */
+function matteToFrame(plane: Float32Array, width: number, height: number, transform: InputTransform): Float32Array {
+  const c = contentRegion(width, height, transform);
+  const whole = c.left === 0 && c.top === 0 && c.right === width && c.bottom === height;
+  const content = whole ? plane : cropPlane({ width, height, bounds: { x: 0, y: 0, width, height }, data: plane }, c).data;
+  return resizePlane(content, c.right - c.left, c.bottom - c.top, transform.sourceWidth, transform.sourceHeight);
+}
+
+/**
  * One person-segmentation model used for matting, with its video-mode memory (the previous
  * frame's matte at model size).
  *
@@ -153,7 +167,7 @@ export class PersonMatting {
       const probability = personPlane(firstOutput(stage.outputs, this.spec), this.spec);
       const { width, height } = probability;
       const person = options.video && this.smoothing !== false ? this.smoothed(probability.plane, `${w}x${h}`, this.smoothing) : probability.plane;
-      const alpha = refine && guide ? this.refined(guide, person, width, height, transform, refine) : planeToSource(person, width, height, transform);
+      const alpha = refine && guide ? this.refined(guide, person, width, height, transform, refine) : matteToFrame(person, width, height, transform);
       return { alpha, width: w, height: h, timing: finishTiming(stage, postStart) };
     } finally {
       guide?.release();
@@ -177,7 +191,7 @@ export class PersonMatting {
     const workspace = this.workspaceFor(gw, gh, subsample);
     const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
     // the coarse input straight from the model-size matte (no frame-size matte is made first)
-    workspace.inputLow.set(planeToSource(person, width, height, { ...transform, sourceWidth: workspace.lowWidth, sourceHeight: workspace.lowHeight }));
+    workspace.inputLow.set(matteToFrame(person, width, height, { ...transform, sourceWidth: workspace.lowWidth, sourceHeight: workspace.lowHeight }));
     const pixels = guide.read();
     subsampleGuide(pixels, workspace);
     const atFrameSize = gw === w && gh === h;

@@ -5,10 +5,12 @@
  * guide, and the output `q = mean(a)·I + mean(b)` is formed there — O(N/s²) for the box means
  * and one pass over the full-size guide, instead of six box means at full size. The full-size
  * pass reads the guide's pixels in place (interleaved RGB(A) or grey, any numeric array) and
- * takes their luma on the fly, so no full-size guide plane is ever built. Resampling is
+ * takes their luma on the fly, so no full-size guide plane is ever built; for 8-bit guides it
+ * runs in a WebAssembly SIMD kernel (`matte-kernel.ts`, four pixels a step). Resampling is
  * bilinear with half-pixel centres (OpenCV `INTER_LINEAR`, edges clamped) both ways.
  */
 import { VisionError } from '../../core/errors';
+import { type GuidedApplyPass, applyInKernel } from './matte-kernel';
 import { GuidedFilterWorkspace, guidedCoefficients } from './guided-filter';
 import { axisTaps } from './upsample';
 
@@ -196,10 +198,18 @@ export function fastGuidedFilterInto(
       acrossB[at + x] = b + (meanB[row + x1[x]] - b) * wx[x];
     }
   }
-  const { data, channels } = guide;
   const { k1, k2, wr, wg, wb } = lumaTaps(guide);
-  const { i0: y0, i1: y1, w1: wy } = workspace.upY;
-  const clamp = options.clamp;
+  const pass = { acrossA, acrossB, upY: workspace.upY, guide, luma: [wr, wg, wb] as const, clamp: options.clamp };
+  if (!applyInKernel(pass, out)) applyWithJavaScript(pass, k1, k2, out);
+  return out;
+}
+
+/** The full-size pass in JavaScript (any guide): `q = a·luma + b`, `a` and `b` interpolated down between their across rows. */
+function applyWithJavaScript(pass: GuidedApplyPass, k1: number, k2: number, out: Float32Array): void {
+  const { acrossA, acrossB, clamp } = pass;
+  const { data, channels, width, height } = pass.guide;
+  const [wr, wg, wb] = pass.luma;
+  const { i0: y0, i1: y1, w1: wy } = pass.upY;
   for (let y = 0; y < height; y++) {
     const upper = y0[y] * width;
     const lower = y1[y] * width;
@@ -214,7 +224,6 @@ export function fastGuidedFilterInto(
       out[at + x] = clamp ? (q < 0 ? 0 : q > 1 ? 1 : q) : q;
     }
   }
-  return out;
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * Fast bilinear resizing of a dense float plane (half-pixel centres, as OpenCV `INTER_LINEAR`
  * and PyTorch `align_corners=False`, edges clamped), for bringing a working-size matte to a
- * frame of any size: each source row is interpolated across once, then rows are blended.
+ * frame of any size: each source row is interpolated across once, then rows are blended (in
+ * the WebAssembly SIMD matte kernel where it runs, `matte-kernel.ts`).
  */
+import { lerpRowsInKernel } from './matte-kernel';
 
 /**
  * Source index pairs and weights of each output position along one axis (half-pixel centres,
@@ -49,6 +51,7 @@ export function resizePlane(plane: Float32Array, width: number, height: number, 
   const xs = axisTaps(width, outWidth);
   const ys = axisTaps(height, outHeight);
   const out = new Float32Array(outWidth * outHeight);
+  if (blendRowsInKernel(plane, width, height, xs, ys, out)) return out;
   // rows of the source interpolated across to the output width, kept while consecutive output rows need them
   let rowA = new Float32Array(outWidth);
   let rowB = new Float32Array(outWidth);
@@ -78,4 +81,24 @@ export function resizePlane(plane: Float32Array, width: number, height: number, 
     }
   }
   return out;
+}
+
+/**
+ * The rows `ys` reads, interpolated across (each once, in the order first needed), then blended
+ * down by the SIMD kernel into `out`; false where the kernel cannot run.
+ */
+function blendRowsInKernel(plane: Float32Array, width: number, height: number, xs: ReturnType<typeof axisTaps>, ys: ReturnType<typeof axisTaps>, out: Float32Array): boolean {
+  const outWidth = xs.i0.length;
+  const slots = new Int32Array(height).fill(-1);
+  let used = 0;
+  for (let o = 0; o < ys.i0.length; o++) {
+    if (slots[ys.i0[o]] < 0) slots[ys.i0[o]] = used++;
+    if (slots[ys.i1[o]] < 0) slots[ys.i1[o]] = used++;
+  }
+  const fill = (across: Float32Array): void => {
+    for (let r = 0; r < slots.length; r++) {
+      if (slots[r] >= 0) interpolateRow(plane, r * width, xs, across.subarray(slots[r] * outWidth, (slots[r] + 1) * outWidth));
+    }
+  };
+  return lerpRowsInKernel(used, fill, slots, ys, outWidth, out);
 }

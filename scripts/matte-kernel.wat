@@ -1,0 +1,117 @@
+;; visionpipe's matte kernels (WebAssembly SIMD, four pixels per step), both of which finish a
+;; bilinear upsampling whose rows were already interpolated across to the full width in
+;; JavaScript, by interpolating down between two such rows:
+;;   apply      the full-size pass of the fast guided filter, q = a·luma(I) + b (a and b
+;;              interpolated down), with an 8-bit guide (grey, RGB or RGBA interleaved) — the
+;;              JavaScript loop of src/postprocess/masks/fast-guided-filter.ts, in float32
+;;   lerp_rows  a plane's rows interpolated down — the vertical pass of `resizePlane`
+;;              (src/postprocess/masks/upsample.ts), in float32
+;; Build: node scripts/build-kernels.mjs (writes src/postprocess/masks/matte-kernel-wasm.ts).
+;;
+;; apply(acrossA, acrossB, rows, guide, out, width, height, channels, clamp, wr, wg, wb)
+;;   acrossA, acrossB  the coefficient rows, `width` float32 values each
+;;   rows    height × { upper: i32, lower: i32 (bytes from a coefficient plane's start to its
+;;           rows above and below), ty: f32 (weight of the lower row) }
+;;   guide   the guide's first byte; `channels` (1, 3 or 4) bytes per pixel, rows contiguous
+;;   out     the output's first value (float32, rows contiguous)
+;;   clamp   1: q clamped to [0, 1]
+;;   wr, wg, wb  the luma weights (the guide's scale folded in; grey: wr, 0, 0)
+;; A step reads and writes four pixels: the last step of a row may read up to 16 bytes past the
+;; coefficient rows and the guide, and write up to 12 bytes past the output, which the caller
+;; keeps inside memory (what it writes past a row's end is the next row's start, written after).
+;;
+;; lerp_rows(across, rows, out, width, height)
+;;   across  the plane's rows interpolated across, `width` float32 values each
+;;   rows, out, width, height  as for `apply` (the same reads and writes past the ends)
+(module
+  (import "env" "memory" (memory 1))
+  (func (export "apply")
+    (param $acrossA i32) (param $acrossB i32) (param $rows i32) (param $guide i32) (param $out i32)
+    (param $width i32) (param $height i32) (param $channels i32) (param $clamp i32)
+    (param $wr f32) (param $wg f32) (param $wb f32)
+    (local $y i32) (local $x i32) (local $upper i32) (local $lower i32) (local $ty v128)
+    (local $px i32) (local $q i32) (local $pixels v128) (local $zero v128)
+    (local $a v128) (local $b v128) (local $u v128) (local $r v128) (local $g v128) (local $bl v128)
+    (local $vr v128) (local $vg v128) (local $vb v128) (local $one v128) (local $v v128)
+    (local.set $vr (f32x4.splat (local.get $wr)))
+    (local.set $vg (f32x4.splat (local.get $wg)))
+    (local.set $vb (f32x4.splat (local.get $wb)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $zero (v128.const i32x4 0 0 0 0))
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_s (local.get $y) (local.get $height)))
+        (local.set $upper (i32.load (local.get $rows)))
+        (local.set $lower (i32.load offset=4 (local.get $rows)))
+        (local.set $ty (f32x4.splat (f32.load offset=8 (local.get $rows))))
+        (local.set $x (i32.const 0))
+        (block $row_done
+          (loop $next
+            (br_if $row_done (i32.ge_s (local.get $x) (local.get $width)))
+            ;; a and b of four pixels: upper + (lower − upper)·ty
+            (local.set $q (i32.shl (local.get $x) (i32.const 2)))
+            (local.set $u (v128.load (i32.add (i32.add (local.get $acrossA) (local.get $upper)) (local.get $q))))
+            (local.set $a (f32x4.add (local.get $u)
+              (f32x4.mul (f32x4.sub (v128.load (i32.add (i32.add (local.get $acrossA) (local.get $lower)) (local.get $q))) (local.get $u)) (local.get $ty))))
+            (local.set $u (v128.load (i32.add (i32.add (local.get $acrossB) (local.get $upper)) (local.get $q))))
+            (local.set $b (f32x4.add (local.get $u)
+              (f32x4.mul (f32x4.sub (v128.load (i32.add (i32.add (local.get $acrossB) (local.get $lower)) (local.get $q))) (local.get $u)) (local.get $ty))))
+            ;; four pixels' channels, each byte moved to the low byte of its own 32-bit lane
+            (local.set $pixels (v128.load (i32.add (local.get $guide) (i32.mul (local.get $x) (local.get $channels)))))
+            (if (i32.eq (local.get $channels) (i32.const 3))
+              (then
+                (local.set $r (i8x16.shuffle 0 16 16 16 3 16 16 16 6 16 16 16 9 16 16 16 (local.get $pixels) (local.get $zero)))
+                (local.set $g (i8x16.shuffle 1 16 16 16 4 16 16 16 7 16 16 16 10 16 16 16 (local.get $pixels) (local.get $zero)))
+                (local.set $bl (i8x16.shuffle 2 16 16 16 5 16 16 16 8 16 16 16 11 16 16 16 (local.get $pixels) (local.get $zero))))
+              (else
+                (if (i32.eq (local.get $channels) (i32.const 4))
+                  (then
+                    (local.set $r (i8x16.shuffle 0 16 16 16 4 16 16 16 8 16 16 16 12 16 16 16 (local.get $pixels) (local.get $zero)))
+                    (local.set $g (i8x16.shuffle 1 16 16 16 5 16 16 16 9 16 16 16 13 16 16 16 (local.get $pixels) (local.get $zero)))
+                    (local.set $bl (i8x16.shuffle 2 16 16 16 6 16 16 16 10 16 16 16 14 16 16 16 (local.get $pixels) (local.get $zero))))
+                  (else
+                    (local.set $r (i8x16.shuffle 0 16 16 16 1 16 16 16 2 16 16 16 3 16 16 16 (local.get $pixels) (local.get $zero)))
+                    (local.set $g (local.get $r))
+                    (local.set $bl (local.get $r))))))
+            ;; q = a·(R·wr + G·wg + B·wb) + b
+            (local.set $v (f32x4.add
+              (f32x4.mul (local.get $a)
+                (f32x4.add (f32x4.add
+                  (f32x4.mul (f32x4.convert_i32x4_s (local.get $r)) (local.get $vr))
+                  (f32x4.mul (f32x4.convert_i32x4_s (local.get $g)) (local.get $vg)))
+                  (f32x4.mul (f32x4.convert_i32x4_s (local.get $bl)) (local.get $vb))))
+              (local.get $b)))
+            (if (local.get $clamp)
+              (then (local.set $v (f32x4.pmin (f32x4.pmax (local.get $v) (local.get $zero)) (local.get $one)))))
+            (v128.store (i32.add (local.get $out) (local.get $q)) (local.get $v))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (br $next)))
+        (local.set $guide (i32.add (local.get $guide) (i32.mul (local.get $width) (local.get $channels))))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $width) (i32.const 2))))
+        (local.set $rows (i32.add (local.get $rows) (i32.const 12)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $next_row))))
+  (func (export "lerp_rows")
+    (param $across i32) (param $rows i32) (param $out i32) (param $width i32) (param $height i32)
+    (local $y i32) (local $x i32) (local $upper i32) (local $lower i32) (local $ty v128) (local $q i32) (local $u v128)
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_s (local.get $y) (local.get $height)))
+        (local.set $upper (i32.add (local.get $across) (i32.load (local.get $rows))))
+        (local.set $lower (i32.add (local.get $across) (i32.load offset=4 (local.get $rows))))
+        (local.set $ty (f32x4.splat (f32.load offset=8 (local.get $rows))))
+        (local.set $x (i32.const 0))
+        (block $row_done
+          (loop $next
+            (br_if $row_done (i32.ge_s (local.get $x) (local.get $width)))
+            (local.set $q (i32.shl (local.get $x) (i32.const 2)))
+            (local.set $u (v128.load (i32.add (local.get $upper) (local.get $q))))
+            (v128.store (i32.add (local.get $out) (local.get $q))
+              (f32x4.add (local.get $u) (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $lower) (local.get $q))) (local.get $u)) (local.get $ty))))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (br $next)))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $width) (i32.const 2))))
+        (local.set $rows (i32.add (local.get $rows) (i32.const 12)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $next_row))))
+)

@@ -2,6 +2,7 @@
 // TypeScript module. Run after editing a .wat: node scripts/build-kernels.mjs
 //   scripts/sample-kernel.wat        → src/preprocess/sampling/sample-kernel-wasm.ts (frame sampling)
 //   scripts/matte-kernel.wat         → src/postprocess/masks/matte-kernel-wasm.ts (matte upsampling passes)
+//   scripts/dot-kernel.wat           → src/pipelines/embeddings/dot-kernel-wasm.ts (similarity search)
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabt from 'wabt';
 
@@ -17,6 +18,12 @@ const kernels = [
     out: '../src/postprocess/masks/matte-kernel-wasm.ts',
     constant: 'MATTE_KERNEL_WASM_BASE64',
     doc: "The SIMD matte kernels (WebAssembly, base64): `apply(…)` (the fast guided filter's full-size pass) and `lerp_rows(…)` (a resize's vertical pass); signatures in scripts/matte-kernel.wat.",
+  },
+  {
+    wat: 'dot-kernel.wat',
+    out: '../src/pipelines/embeddings/dot-kernel-wasm.ts',
+    constant: 'DOT_KERNEL_WASM_BASE64',
+    doc: 'The SIMD similarity-search kernel (WebAssembly, base64): `scores(matrix, rows, dim, query, out)`.',
   },
 ];
 

@@ -1,7 +1,7 @@
 ;; visionpipe's similarity-search kernel: the dot product of every row of a float32 matrix with a
 ;; query, four lanes at a time (WebAssembly SIMD). Rows are `dim` floats, dim a multiple of 4;
 ;; the matrix, the query and the output live in the imported memory (byte offsets).
-;; Build: node scripts/build-dot-kernel.mjs (writes src/pipelines/embeddings/dot-kernel-wasm.ts).
+;; Build: node scripts/build-kernels.mjs (writes src/pipelines/embeddings/dot-kernel-wasm.ts).
 (module
   (import "env" "memory" (memory 1))
   (func (export "scores") (param $matrix i32) (param $rows i32) (param $dim i32) (param $query i32) (param $out i32)

@@ -35,8 +35,9 @@ interface MatteKernels {
 
 const PAGE_BYTES = 65536;
 /**
- * The most memory the kernels keep (a WebAssembly memory never shrinks): room for a 2560×1440
- * RGBA guide and its output with the coefficient rows. Larger frames take the JavaScript loops.
+ * The most memory the kernels keep (a WebAssembly memory never shrinks): room for a resize to
+ * 3840×2160, or the guided pass on a 2560×1440 RGBA frame (the matting pipeline refines at ≤ 1280
+ * px by default). Larger frames take the JavaScript loops.
  */
 const MAX_MEMORY_BYTES = 64 * 1024 * 1024;
 /** Bytes a four-pixel step may read or write past an area's end. */
@@ -136,7 +137,7 @@ export interface GuidedApplyPass {
 /**
  * Runs the full-size pass in the SIMD kernel into `out` (`width × height` values); false, with
  * `out` untouched, where the kernel cannot take it (no WebAssembly SIMD, turned off, a guide
- * that is not 8-bit grey / RGB / RGBA, memory that cannot grow).
+ * that is not 8-bit grey / RGB / RGBA, a frame past the memory cap, memory that cannot grow).
  *
  * @example
  * ```ts

@@ -10,5 +10,5 @@ export { KalmanBoxFilter, boxToMeasurement, stateToBox } from './kalman-box';
 export type { KalmanBoxOptions, KalmanBoxState } from './kalman-box';
 export { linearAssignment } from './linear-assignment';
 export type { AssignmentResult } from './linear-assignment';
-export { OneEuroFilter, KeypointSmoother } from './one-euro';
+export { OneEuroFilter, OneEuroBank, KeypointSmoother } from './one-euro';
 export type { OneEuroOptions, SmoothablePoint } from './one-euro';

@@ -127,6 +127,83 @@ export class OneEuroFilter {
 }
 
 /**
+ * One-Euro filters for many values sampled together (the coordinates of a mesh, frame after
+ * frame), kept in typed arrays: value `i` is filtered exactly as its own {@link OneEuroFilter}
+ * would filter it, while the speed filter's smoothing factor is worked out once per time step
+ * rather than once per value. Values that skip a frame (`restart`) pass their next sample through.
+ *
+ * @example
+ * ```ts
+ * const bank = new OneEuroBank(2 * 468, { minCutoff: 1, beta: 10 });
+ * for (let i = 0; i < xs.length; i++) xs[i] = bank.filter(i, xs[i], frame.timestampMs);
+ * ```
+ */
+export class OneEuroBank {
+  private readonly o: Resolved;
+  private readonly values: Float64Array;
+  private readonly speeds: Float64Array;
+  /** Per value, the last timestamp (NaN: no sample since the start or a restart). */
+  private readonly lastMs: Float64Array;
+  /** The speed filter's factor for the last time step seen. */
+  private stepDt = NaN;
+  private stepAlpha = 0;
+
+  /** @throws VisionError `INVALID_OPTION` for a size that is not a non-negative integer or an option out of range. */
+  constructor(
+    readonly size: number,
+    options: OneEuroOptions = {},
+  ) {
+    if (!(Number.isInteger(size) && size >= 0)) throw new VisionError('INVALID_OPTION', `OneEuroBank: size must be a non-negative integer; got ${String(size)}`);
+    this.o = resolve(options, 'OneEuroBank');
+    this.values = new Float64Array(size);
+    this.speeds = new Float64Array(size);
+    this.lastMs = new Float64Array(size).fill(NaN);
+  }
+
+  /**
+   * Feeds value `i` one sample and returns it smoothed, as {@link OneEuroFilter.filter} does.
+   *
+   * @throws VisionError `INVALID_INPUT` for an index out of range, a value or timestamp that is
+   *   not finite, or a timestamp before value `i`'s last one. State is unchanged then.
+   * @example
+   * ```ts
+   * const y = bank.filter(7, x, frame.timestampMs);
+   * ```
+   */
+  filter(i: number, value: number, timestampMs: number): number {
+    if (!(i >= 0 && i < this.size && Number.isInteger(i)) || !Number.isFinite(value) || !Number.isFinite(timestampMs)) {
+      throw new VisionError('INVALID_INPUT', `OneEuroBank.filter: needs an index in [0, ${this.size}) and finite value and timestampMs; got ${String(i)}, ${String(value)} at ${String(timestampMs)}`);
+    }
+    const last = this.lastMs[i];
+    if (Number.isNaN(last)) {
+      this.values[i] = value;
+      this.speeds[i] = 0;
+      this.lastMs[i] = timestampMs;
+      return value;
+    }
+    if (timestampMs < last) throw new VisionError('INVALID_INPUT', `OneEuroBank.filter: timestampMs must not go backwards; got ${timestampMs} after ${last}`);
+    const previous = this.values[i];
+    if (timestampMs === last) return previous;
+    const dt = (timestampMs - last) / 1000;
+    if (dt !== this.stepDt) {
+      this.stepDt = dt;
+      this.stepAlpha = alpha(this.o.dCutoff, dt);
+    }
+    const speed = this.speeds[i] + this.stepAlpha * ((value - previous) / dt - this.speeds[i]);
+    const smoothed = previous + alpha(this.o.minCutoff + this.o.beta * Math.abs(speed), dt) * (value - previous);
+    this.speeds[i] = speed;
+    this.values[i] = smoothed;
+    this.lastMs[i] = timestampMs;
+    return smoothed;
+  }
+
+  /** Forgets value `i`'s history: its next sample passes through. @example `bank.restart(7);` */
+  restart(i: number): void {
+    this.lastMs[i] = NaN;
+  }
+}
+
+/**
  * A point with `x` and `y` (pixels or normalised); other fields (score, name, z) pass through.
  *
  * @example

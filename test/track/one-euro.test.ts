@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { KeypointSmoother, OneEuroFilter } from '../../src/track';
+import { KeypointSmoother, OneEuroBank, OneEuroFilter } from '../../src/track';
 import { isVisionError } from '../../src/core/errors';
 import { gaussian, mulberry32 } from './helpers';
 
@@ -99,6 +99,47 @@ describe('OneEuroFilter', () => {
     expect(() => new OneEuroFilter({ minCutoff: 0 })).toThrow(/minCutoff must be a positive finite number/);
     expect(() => new OneEuroFilter({ beta: -1 })).toThrow(/beta must be a non-negative/);
     expect(() => new KeypointSmoother({ dCutoff: Infinity })).toThrow(/dCutoff/);
+  });
+});
+
+describe('OneEuroBank', () => {
+  it('filters each value exactly as its own OneEuroFilter: uneven and repeated timestamps, restarts, values that skip frames', () => {
+    const random = mulberry32(11);
+    const options = { minCutoff: 0.8, beta: 15, dCutoff: 1.3 };
+    const size = 40;
+    const bank = new OneEuroBank(size, options);
+    const own = Array.from({ length: size }, () => new OneEuroFilter(options));
+    let t = 0;
+    let compared = 0;
+    for (let frame = 0; frame < 200; frame++) {
+      t += frame % 17 === 5 ? 0 : 10 + 40 * random(); // a repeated timestamp now and then
+      for (let i = 0; i < size; i++) {
+        const r = random();
+        if (r < 0.02) {
+          bank.restart(i);
+          own[i] = new OneEuroFilter(options);
+          continue;
+        }
+        if (r < 0.05) continue; // this value skips the frame: a longer step next time
+        const value = Math.sin(frame / 9 + i) * 50 + 10 * random();
+        expect(bank.filter(i, value, t)).toBe(own[i].filter(value, t));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(7000);
+  });
+
+  it('refuses bad sizes, indices, values and backward timestamps with VisionErrors, state unchanged', () => {
+    for (const size of [-1, 1.5, NaN]) expect(() => new OneEuroBank(size)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => new OneEuroBank(2, { beta: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    const bank = new OneEuroBank(2);
+    expect(bank.filter(0, 5, 100)).toBe(5);
+    for (const [i, value, t] of [[2, 1, 200], [-1, 1, 200], [0.5, 1, 200], [0, NaN, 200], [0, 1, Infinity], [0, 1, 50]]) {
+      expect(() => bank.filter(i, value, t)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    }
+    const reference = new OneEuroFilter();
+    reference.filter(5, 100);
+    expect(bank.filter(0, 9, 150)).toBe(reference.filter(9, 150));
   });
 });
 

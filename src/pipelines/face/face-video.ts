@@ -6,7 +6,7 @@
 import { iou } from '../../postprocess/nms/iou';
 import { VisionError } from '../../core/errors';
 import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
-import { OneEuroFilter, type OneEuroOptions } from '../../track/one-euro';
+import { OneEuroBank, type OneEuroOptions } from '../../track/one-euro';
 import type { FaceCandidate } from './face-stages';
 import type { Face } from './face-types';
 
@@ -28,8 +28,8 @@ interface Track {
   id: number;
   crop: FaceCrop;
   score: number;
-  /** One-Euro filters of x and y per point (0–1 image units), made on first use. */
-  filters: OneEuroFilter[];
+  /** One-Euro filters of x and y per point (0–1 image units: x of point i at 2i, y at 2i + 1), made on first use. */
+  filters?: OneEuroBank;
 }
 
 const asBox = (c: FaceCrop): number[] => [c.x1, c.y1, c.x2, c.y2];
@@ -56,7 +56,7 @@ export class FaceVideoState {
 
   /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
   constructor(private readonly smoothing: OneEuroOptions | false) {
-    if (smoothing !== false) new OneEuroFilter(smoothing); // validates the options now, not on the first frame
+    if (smoothing !== false) new OneEuroBank(0, smoothing); // validates the options now, not on the first frame
   }
 
   /** Whether this frame should run the detector: nothing tracked, or room for more faces and time to look. @example `video.needsDetection(4)` */
@@ -102,7 +102,7 @@ export class FaceVideoState {
       const crop = faceCrop([x1, y1, x2, y2], NEXT_CROP_SCALE);
       if (next.some((t) => iou(asBox(t.crop), 0, asBox(crop), 0) > SAME_FACE_IOU)) continue;
       const known = candidate.trackId !== undefined ? previous.get(candidate.trackId) : undefined;
-      const track: Track = known ?? { id: ++this.lastId, crop, score: candidate.detectorScore, filters: [] };
+      const track: Track = known ?? { id: ++this.lastId, crop, score: candidate.detectorScore };
       track.crop = crop;
       next.push(track);
       this.smooth(track, face, timestampMs, width, height);
@@ -116,18 +116,19 @@ export class FaceVideoState {
   private smooth(track: Track, face: Face, timestampMs: number, width: number, height: number): void {
     const options = this.smoothing;
     if (options === false) return;
-    const { filters } = track;
-    face.points.forEach((p, i) => {
+    const { points } = face;
+    if (track.filters?.size !== 2 * points.length) track.filters = new OneEuroBank(2 * points.length, options);
+    const filters = track.filters;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
       if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
-        filters[2 * i] = new OneEuroFilter(options);
-        filters[2 * i + 1] = new OneEuroFilter(options);
-        return;
+        filters.restart(2 * i);
+        filters.restart(2 * i + 1);
+        continue;
       }
-      const fx = (filters[2 * i] ??= new OneEuroFilter(options));
-      const fy = (filters[2 * i + 1] ??= new OneEuroFilter(options));
-      p.x = fx.filter(p.x / width, timestampMs) * width;
-      p.y = fy.filter(p.y / height, timestampMs) * height;
-    });
+      p.x = filters.filter(2 * i, p.x / width, timestampMs) * width;
+      p.y = filters.filter(2 * i + 1, p.y / height, timestampMs) * height;
+    }
   }
 
   /** Forgets all faces, IDs and filters. @example `video.reset();` */

@@ -112,8 +112,11 @@ describe('the guided filter’s SIMD output pass', () => {
     const width = 9;
     const height = 2;
     const pass = (data: ArrayLike<number>, channels: number) => ({
-      acrossA: new Float32Array(width).fill(0.5),
-      acrossB: new Float32Array(width).fill(0.25),
+      rows: 1,
+      fillAcross: (a: Float32Array, b: Float32Array) => {
+        a.fill(0.5);
+        b.fill(0.25);
+      },
       upY: { i0: new Int32Array(height), i1: new Int32Array(height), w1: new Float32Array(height) },
       guide: { data, width, height, channels },
       luma: [1 / 255, 0, 0] as const,
@@ -150,8 +153,8 @@ describe('the guided filter’s SIMD output pass', () => {
     // 4200 × 4200 float32 outputs alone are 70 MB
     const big = resizePlane(plane, 64, 64, 4200, 4200);
     const pass = {
-      acrossA: new Float32Array(4200),
-      acrossB: new Float32Array(4200),
+      rows: 1,
+      fillAcross: () => undefined,
       upY: { i0: new Int32Array(4200), i1: new Int32Array(4200), w1: new Float32Array(4200) },
       guide: { data: new Uint8Array(4200 * 4200), width: 4200, height: 4200, channels: 1 },
       luma: [1 / 255, 0, 0] as const,

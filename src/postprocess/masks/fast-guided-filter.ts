@@ -188,25 +188,31 @@ export function fastGuidedFilterInto(
   if (out.length !== width * height) throw new VisionError('INVALID_INPUT', `fast guided filter: out has ${out.length} values; a ${width}×${height} guide needs ${width * height}`);
   const { meanA, meanB } = guidedCoefficients(workspace.guideLow, workspace.inputLow, lowWidth, lowHeight, { radius: options.lowRadius, epsilon: options.epsilon }, workspace.coefficients);
   const { i0: x0, i1: x1, w1: wx } = workspace.upX;
-  for (let i = 0; i < lowHeight; i++) {
-    const row = i * lowWidth;
-    const at = i * width;
-    for (let x = 0; x < width; x++) {
-      const a = meanA[row + x0[x]];
-      const b = meanB[row + x0[x]];
-      acrossA[at + x] = a + (meanA[row + x1[x]] - a) * wx[x];
-      acrossB[at + x] = b + (meanB[row + x1[x]] - b) * wx[x];
+  // mean(a) and mean(b) of each grid row interpolated across to the full width
+  const fillAcross = (intoA: Float32Array, intoB: Float32Array): void => {
+    for (let i = 0; i < lowHeight; i++) {
+      const row = i * lowWidth;
+      const at = i * width;
+      for (let x = 0; x < width; x++) {
+        const a = meanA[row + x0[x]];
+        const b = meanB[row + x0[x]];
+        intoA[at + x] = a + (meanA[row + x1[x]] - a) * wx[x];
+        intoB[at + x] = b + (meanB[row + x1[x]] - b) * wx[x];
+      }
     }
-  }
+  };
   const { k1, k2, wr, wg, wb } = lumaTaps(guide);
-  const pass = { acrossA, acrossB, upY: workspace.upY, guide, luma: [wr, wg, wb] as const, clamp: options.clamp };
-  if (!applyInKernel(pass, out)) applyWithJavaScript(pass, k1, k2, out);
+  const pass = { rows: lowHeight, fillAcross, upY: workspace.upY, guide, luma: [wr, wg, wb] as const, clamp: options.clamp };
+  if (!applyInKernel(pass, out)) {
+    fillAcross(acrossA, acrossB);
+    applyWithJavaScript(pass, acrossA, acrossB, k1, k2, out);
+  }
   return out;
 }
 
 /** The full-size pass in JavaScript (any guide): `q = a·luma + b`, `a` and `b` interpolated down between their across rows. */
-function applyWithJavaScript(pass: GuidedApplyPass, k1: number, k2: number, out: Float32Array): void {
-  const { acrossA, acrossB, clamp } = pass;
+function applyWithJavaScript(pass: GuidedApplyPass, acrossA: Float32Array, acrossB: Float32Array, k1: number, k2: number, out: Float32Array): void {
+  const { clamp } = pass;
   const { data, channels, width, height } = pass.guide;
   const [wr, wg, wb] = pass.luma;
   const { i0: y0, i1: y1, w1: wy } = pass.upY;

@@ -115,17 +115,19 @@ export interface VerticalTaps {
 }
 
 /**
- * What the full-size pass reads: the coefficient rows (`lowHeight` rows of `width` values), the
- * vertical taps of the output rows, and the guide with its luma weights.
+ * What the full-size pass reads: `rows` coefficient rows of the guide's width for a and for b
+ * (written by `fillAcross` where the pass runs), the vertical taps of the output rows, and the
+ * guide with its luma weights.
  *
  * @example
  * ```ts
- * const pass: GuidedApplyPass = { acrossA, acrossB, upY, guide, luma: [0.299 / 255, 0.587 / 255, 0.114 / 255], clamp: true };
+ * const pass: GuidedApplyPass = { rows: 96, fillAcross: (a, b) => interpolateAcross(a, b), upY, guide, luma: [0.299 / 255, 0.587 / 255, 0.114 / 255], clamp: true };
  * ```
  */
 export interface GuidedApplyPass {
-  acrossA: Float32Array;
-  acrossB: Float32Array;
+  rows: number;
+  /** Writes the a and b rows, interpolated across to the guide's width, one after another. */
+  fillAcross: (acrossA: Float32Array, acrossB: Float32Array) => void;
   /** Per output row: the coefficient rows above and below, and the weight of the lower one. */
   upY: VerticalTaps;
   guide: { data: ArrayLike<number>; width: number; height: number; channels: number };
@@ -135,8 +137,9 @@ export interface GuidedApplyPass {
 }
 
 /**
- * Runs the full-size pass in the SIMD kernel into `out` (`width × height` values); false, with
- * `out` untouched, where the kernel cannot take it (no WebAssembly SIMD, turned off, a guide
+ * Runs the full-size pass in the SIMD kernel into `out` (`width × height` values), the
+ * coefficient rows written straight into the kernel's memory; false, with `out` untouched and
+ * `fillAcross` not called, where the kernel cannot take it (no WebAssembly SIMD, turned off, a guide
  * that is not 8-bit grey / RGB / RGBA, a frame past the memory cap, memory that cannot grow).
  *
  * @example
@@ -148,7 +151,8 @@ export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean
   const { guide, upY } = pass;
   const { data, width, height, channels } = guide;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray) || !(channels === 1 || channels === 3 || channels === 4)) return false;
-  const planeBytes = aligned(pass.acrossA.length * 4 + SLACK);
+  const planeValues = pass.rows * width;
+  const planeBytes = aligned(planeValues * 4 + SLACK);
   const guideBytes = width * height * channels;
   const acrossB = planeBytes;
   const rows = 2 * planeBytes;
@@ -157,8 +161,7 @@ export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean
   const found = kernelsWith(outAt + aligned(4 * width * height + SLACK));
   if (!found) return false;
   const buffer = found.memory.buffer;
-  new Float32Array(buffer, 0, pass.acrossA.length).set(pass.acrossA);
-  new Float32Array(buffer, acrossB, pass.acrossB.length).set(pass.acrossB);
+  pass.fillAcross(new Float32Array(buffer, 0, planeValues), new Float32Array(buffer, acrossB, planeValues));
   writeRowTable(buffer, rows, upY, 4 * width);
   new Uint8Array(buffer, guideAt, guideBytes).set(data.length === guideBytes ? data : data.subarray(0, guideBytes));
   const [wr, wg, wb] = pass.luma;

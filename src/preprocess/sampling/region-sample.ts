@@ -5,8 +5,8 @@
  * read in place, so the full frame is never copied or cast to float — only the ~2 × 2 pixels
  * behind each output pixel are read. On the wasm backend a WebAssembly SIMD kernel samples frame
  * tensors in tfjs-wasm's memory and 8-bit frames copied there (`heap-kernel.ts`); other pixels
- * in memory go through the JavaScript loop below. YUV planes and canvas captures have their own samplers; other tensors (WebGL,
- * WebGPU) use `tf.image.cropAndResize` on the backend.
+ * in memory go through the JavaScript loop below. YUV planes and canvas captures have their own
+ * samplers; other tensors (WebGL, WebGPU) use `tf.image.cropAndResize` on the backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
@@ -124,12 +124,14 @@ function sampleFrameBatch(frame: OpenFrame, plans: readonly SamplePlan[], target
   const layout = outputLayout(target);
   const sink = openSink(target, plans.length);
   const size = sampleSize(target);
+  // pixels in memory are read once for all the plans
+  const pixels = frame.yuv || frame.drawable ? undefined : frame.pixels!();
   plans.forEach((plan, k) => {
     const values = sink.values.subarray(k * size, (k + 1) * size);
     fillPad(values, plan, layout);
     if (frame.yuv) sampleYuvInto(frame.yuv, plan, values, layout);
     else if (frame.drawable) captureInto(frame.drawable, frame.width, frame.height, plan, values, layout);
-    else blend(frame.pixels!(), values, sampleGrid(frame, plan, layout));
+    else blend(pixels!, values, sampleGrid(frame, plan, layout));
   });
   return sink.finish();
 }

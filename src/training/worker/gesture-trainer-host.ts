@@ -70,6 +70,8 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
         training = controller;
         const started = Date.now();
         const history: EpochLog[] = [];
+        // progress goes over the callback's own port: the reply waits for the last epoch's delivery (events on one port arrive in order)
+        let delivered: Promise<unknown> = Promise.resolve();
         try {
           if (features.length > (settings?.labels?.length ?? 0)) throw new VisionError('INVALID_OPTION', `there are samples for class id ${features.length - 1} but only ${settings?.labels?.length ?? 0} labels`);
           const rows = features.flatMap((list) => list);
@@ -79,9 +81,10 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
             signal: controller.signal,
             onEpochEnd: (log) => {
               history.push(log);
-              void Promise.resolve(onEpoch?.(log)).catch(() => undefined);
+              delivered = Promise.resolve(onEpoch?.(log)).catch(() => undefined);
             },
           });
+          await delivered;
           replace(next);
           return { history, samples: rows.length, elapsedMs: Date.now() - started };
         } finally {

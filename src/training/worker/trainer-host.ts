@@ -172,7 +172,12 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
           const validation = split.validation.length > 0 ? tensors(split.validation) : undefined;
           const kind = settings.head ?? 'softmax';
           const head = buildHead(kind, { inputDim: extractor.dim, numClasses: settings.labels.length, seed: settings.seed, normalizeFeatures: false });
-          const send = (event: TrainingEvent) => void Promise.resolve(onEvent?.(event)).catch(() => undefined);
+          // progress goes over the callback's own port: the reply waits for the last event's
+          // delivery (events on one port arrive in order), so every callback has run by the time train resolves
+          let delivered: Promise<unknown> = Promise.resolve();
+          const send = (event: TrainingEvent): void => {
+            delivered = Promise.resolve(onEvent?.(event)).catch(() => undefined);
+          };
           const started = Date.now();
           try {
             const result = await fit(head, train, {
@@ -187,6 +192,7 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
               onBatchEnd: (log) => send({ type: 'batch', log }),
               onEpochEnd: (log) => send({ type: 'epoch', log }),
             });
+            await delivered;
             const exported = exportClassifier(extractor, head, { labels: settings.labels, id: 'trained-in-worker' });
             const pipeline = await services.createClassifier({ model: exported.runner, spec: exported.spec, topK: settings.labels.length });
             dropTrained();

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { DurationSequencer } from './test/setup/duration-sequencer';
+import { DurationSequencer } from './test/setup/duration-sequencer.ts';
 
 export default defineConfig({
   test: {

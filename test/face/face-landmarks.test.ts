@@ -11,7 +11,7 @@ import { type ModelRunner, type RawImage, decodeImageFile, pipeline } from '../.
 import { FaceLandmarksPipeline, createFaceLandmarksPipeline } from '../../src/pipelines/face/face-pipeline';
 import type { Face } from '../../src/pipelines/face/face-types';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
-import { expectVisionError } from '../runtime/helpers';
+import { expectIncreasingTimestamps, expectVisionError } from '../runtime/helpers';
 
 /** Faces (people turned towards the camera) in the group photos. */
 const FACES = { 1: 3, 3: 2, 6: 4 } as const;
@@ -166,7 +166,26 @@ describe('video mode', () => {
       landmarker.reset();
       const { faces } = await landmarker.runForVideo(frames[0], 0);
       expect(faces.map((f) => f.trackId).sort()).toEqual([1, 2, 3]);
+      await expectIncreasingTimestamps((t) => landmarker.runForVideo(frames[1], t), 0);
       expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      landmarker.dispose();
+    }
+  });
+
+  it('a face lost by its crop is looked for again in the same frame, and keeps its ID', async () => {
+    // sample2 at 640 px wide, a 480×400 window jumping 30 px a frame: faces move past their crops
+    const landmarker = await createFaceLandmarksPipeline({ maxFaces: 4 });
+    try {
+      const scaled = await sharp(facePhoto(2)).resize(640).toBuffer();
+      for (let i = 0; i < 5; i++) {
+        const frame = await raw(sharp(scaled).extract({ left: 30 * i, top: 0, width: 480, height: 400 }));
+        const tracked = (await landmarker.runForVideo(frame, i * 100)).faces;
+        const still = (await landmarker.run(frame)).faces;
+        // without the second look: 2, 1, 0, 3, 3 faces here (and the IDs start over)
+        expect(tracked.length, `frame ${i}`).toBeGreaterThanOrEqual(still.length);
+        expect(tracked.map((f) => f.trackId), `frame ${i}`).toEqual(expect.arrayContaining([1, 2]));
+      }
     } finally {
       landmarker.dispose();
     }

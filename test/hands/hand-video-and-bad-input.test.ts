@@ -10,7 +10,7 @@ import type { RawImage } from '../../src/node/index';
 import { type HandLandmarkPipeline, createHandLandmarkPipeline } from '../../src/pipelines/hands/hand-pipeline';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { cropped } from '../pose/helpers';
-import { expectVisionError } from '../runtime/helpers';
+import { expectIncreasingTimestamps, expectVisionError } from '../runtime/helpers';
 
 /** A slow pan (8 px a frame) across the part of face-api sample2 where a woman holds a hand to her lip, as 640×480 frames. */
 async function panFrames(count: number): Promise<RawImage[]> {
@@ -61,6 +61,7 @@ describe('hand landmarks: video mode and bad input', () => {
     const again = await hands.runForVideo(frames[0], 1000);
     expect(again.hands[0].trackId).toBe(1);
     expect(detectorRuns).toHaveBeenCalledTimes(3); // the video frames once, the fresh run, the frame after reset()
+    await expectIncreasingTimestamps((t) => hands.runForVideo(frames[1], t), 1000);
   });
 
   it('mirroring the image swaps handedness and mirrors the keypoints', async () => {
@@ -99,7 +100,7 @@ describe('hand landmarks: video mode and bad input', () => {
     expect((await hands.run(frames[0])).hands).toHaveLength(1);
   });
 
-  it('the lite model with default smoothing: a hand standing still stays put; timestamps must be finite; disposed says so', async () => {
+  it('the lite model with default smoothing: a hand standing still stays put; timestamps must be finite, a failed frame does not count; disposed says so', async () => {
     const lite = await createHandLandmarkPipeline({ model: 'handlandmark-lite', backend: 'wasm' });
     // the first frame crops the detector's box; the next ones the (rotated) crops its landmarks give
     const first = (await lite.runForVideo(frames[0], 0)).hands[0];
@@ -108,6 +109,9 @@ describe('hand landmarks: video mode and bad input', () => {
     expect([second.trackId, third.trackId]).toEqual([first.trackId, first.trackId]);
     expect(Math.abs(third.keypoints[8].x - second.keypoints[8].x)).toBeLessThan(3);
     await expectVisionError(lite.runForVideo(frames[0], Number.NaN), 'INVALID_INPUT');
+    // a frame that failed leaves the clock where it was: the next frame may reuse its timestamp
+    await expectVisionError(lite.runForVideo({ data: new Uint8Array(0), width: 0, height: 0, channels: 3 }, 99), 'INVALID_INPUT');
+    expect((await lite.runForVideo(frames[0], 99)).hands).toHaveLength(1);
     lite.dispose();
     await expectVisionError(lite.run(frames[0]), 'DISPOSED');
   });

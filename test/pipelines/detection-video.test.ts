@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type RawImage, decodeImageFile, pipeline } from '../../src/node/index';
 import { facePhoto } from '../helpers/photos';
+import { expectIncreasingTimestamps } from '../runtime/helpers';
 
 /** Frames of a slow pan (8 px per frame) across a real group photo, as a camera would see it. */
 async function panFrames(count: number): Promise<RawImage[]> {
@@ -51,6 +52,7 @@ describe('object-detection video mode (runForVideo + ByteTrack) on a panned real
     detector.reset();
     const again = await detector.runForVideo(frames[0], 0);
     expect(Math.min(...again.detections.map((d) => d.trackId!))).toBe(1);
+    await expectIncreasingTimestamps((t) => detector.runForVideo(frames[1], t), 0);
     detector.dispose();
   });
 });

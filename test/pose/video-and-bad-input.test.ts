@@ -8,7 +8,7 @@ import { createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipe
 import { DEFAULT_POSE_SMOOTHING } from '../../src/pipelines/pose/pose-video';
 import { OneEuroFilter } from '../../src/track/one-euro';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
-import { expectVisionError } from '../runtime/helpers';
+import { expectIncreasingTimestamps, expectVisionError } from '../runtime/helpers';
 import { kp } from './helpers';
 
 /** Frames of a slow pan across a real photo (a camera's view of it). */
@@ -77,6 +77,7 @@ describe('video mode', () => {
     estimator.reset();
     const again = await estimator.runForVideo(frames[0], 0);
     expect(again.poses[0].trackId).toBe(1);
+    await expectIncreasingTimestamps((t) => estimator.runForVideo(frames[1], t), 0);
     expect(later / (frames.length - 1)).toBeGreaterThan(0.3);
     estimator.dispose();
   });

@@ -89,3 +89,18 @@ export function checkProgress(events: { loaded: number; total?: number }[], expe
 export function values(raw: RawTensor, start?: number, end?: number): number[] {
   return Array.from((raw.data as Float32Array).slice(start, end));
 }
+
+/**
+ * Video-mode timestamp rule, the same in every pipeline: after a frame at `lastMs`, an earlier
+ * and an equal timestamp are `INVALID_INPUT` naming both, and a later one is accepted.
+ */
+export async function expectIncreasingTimestamps(
+  runForVideo: (timestampMs: number) => Promise<unknown>,
+  lastMs: number,
+): Promise<void> {
+  for (const t of [lastMs - 1, lastMs]) {
+    const error = await expectVisionError(runForVideo(t), 'INVALID_INPUT');
+    expect(error.message).toBe(`timestampMs must increase from frame to frame; got ${t} after ${lastMs} (reset() starts a new video)`);
+  }
+  await runForVideo(lastMs + 33);
+}

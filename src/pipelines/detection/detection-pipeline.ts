@@ -15,6 +15,7 @@ import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { VideoClock } from '../shared/video-clock';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
 import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
 import { detectionViews, renderDetectionView, unmapDetectionView } from './detection-tta';
@@ -62,6 +63,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   readonly task = 'object-detection';
   private readonly decode: DetectionDecoder;
   private tracker: ByteTracker | null = null;
+  private readonly videoClock = new VideoClock();
 
   constructor(
     spec: ModelSpec,
@@ -228,6 +230,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
+    this.videoClock.check(timestampMs);
     const threshold = unitInterval(options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold ?? 0.25, 'threshold');
     if (!this.tracker) {
       this.tracker = new ByteTracker({ highThreshold: Math.max(threshold, 1e-6), lowThreshold: Math.min(0.1, threshold / 2), newTrackThreshold: threshold, ...this.trackerOptions });
@@ -236,12 +239,14 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
     const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });
     const tracked = this.tracker.update(result.detections, timestampMs);
+    this.videoClock.commit(timestampMs);
     return { ...result, detections: tracked };
   }
 
   /** Forgets the tracks of video mode; the next {@link runForVideo} starts new track IDs. @example `detector.reset();` */
   reset(): void {
     this.tracker?.reset();
+    this.videoClock.reset();
   }
 }
 

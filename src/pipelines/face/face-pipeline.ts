@@ -9,6 +9,7 @@ import { definedOnly, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
+import { VideoClock } from '../shared/video-clock';
 import { type FaceCandidate, type FaceClock, detectFaces, meshesInCrops } from './face-stages';
 import type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face-types';
 import { DEFAULT_FACE_SMOOTHING, FaceVideoState, type VideoCandidate } from './face-video';
@@ -62,6 +63,7 @@ function toFace(points: Float32Array, score: number, detectorScore: number): Fac
 export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<FaceLandmarksRunOptions, FaceLandmarksResult> {
   readonly task = 'face-landmarks';
   private readonly video: FaceVideoState;
+  private readonly videoClock = new VideoClock();
   private readonly detectorFit: 'letterbox' | 'stretch';
 
   constructor(
@@ -108,6 +110,19 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     }, clock);
   }
 
+  /** The meshes found in the candidates' crops (those above the threshold), as faces with the candidate each came from. */
+  private async meshes(frame: OpenFrame, candidates: VideoCandidate[], options: Resolved, clock: FaceClock): Promise<Array<{ face: Face; candidate: VideoCandidate }>> {
+    const meshOptions = { threshold: options.threshold, iris: this.iris?.runner, irisSize: this.iris?.size };
+    const meshes = await meshesInCrops(frame, candidates.map((c) => c.crop), this.runner, this.faceSpec, meshOptions, clock);
+    const t0 = now();
+    const found: Array<{ face: Face; candidate: VideoCandidate }> = [];
+    meshes.forEach((mesh, k) => {
+      if (mesh) found.push({ face: toFace(mesh.points, mesh.score, candidates[k].detectorScore), candidate: candidates[k] });
+    });
+    clock.postprocess += now() - t0;
+    return found;
+  }
+
   private async landmarks(input: ImageInput, options: Resolved, video: boolean, timestampMs = 0): Promise<FaceLandmarksResult> {
     this.assertUsable();
     const started = now();
@@ -117,16 +132,17 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     try {
       const imageSize = { width: frame.width, height: frame.height };
       if (frame.width < MIN_IMAGE_SIZE || frame.height < MIN_IMAGE_SIZE) return { faces: [], imageSize, timing: { ...clock, total: now() - started } };
-      let candidates: VideoCandidate[];
-      if (video) candidates = this.video.candidates(this.video.needsDetection(options.maxFaces) ? await this.detect(frame, options, clock) : undefined);
-      else candidates = await this.detect(frame, options, clock);
-      const found: Array<{ face: Face; candidate: VideoCandidate }> = [];
-      const meshOptions = { threshold: options.threshold, iris: this.iris?.runner, irisSize: this.iris?.size };
-      const meshes = await meshesInCrops(frame, candidates.map((c) => c.crop), this.runner, this.faceSpec, meshOptions, clock);
+      const detected = !video || this.video.needsDetection(options.maxFaces);
+      const detections = detected ? await this.detect(frame, options, clock) : undefined;
+      const candidates: VideoCandidate[] = video ? this.video.candidates(detections) : detections!;
+      const found = await this.meshes(frame, candidates, options, clock);
+      if (!detected && found.length < candidates.length) {
+        // a tracked face was lost: look for it (and for new faces) in this frame, not the next
+        const kept = found.map((f) => f.candidate);
+        const lost = candidates.filter((c) => !kept.includes(c));
+        found.push(...(await this.meshes(frame, this.video.recover(await this.detect(frame, options, clock), kept, lost), options, clock)));
+      }
       const t1 = now();
-      meshes.forEach((mesh, k) => {
-        if (mesh) found.push({ face: toFace(mesh.points, mesh.score, candidates[k].detectorScore), candidate: candidates[k] });
-      });
       const faces = video ? this.video.update(found, timestampMs, frame.width, frame.height) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
       clock.postprocess += now() - t1;
       return { faces: faces.slice(0, options.maxFaces), imageSize, timing: { ...clock, total: now() - started } };
@@ -151,7 +167,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
    * Video mode: meshes of the faces in one frame of a stream. Each tracked face is cropped
    * from its previous mesh; the detector runs when nothing is tracked, or every 10 frames while
    * fewer than `maxFaces` are. Faces keep a `trackId`; points are smoothed (One-Euro).
-   * Timestamps (ms) must not go backwards. {@link reset} starts over.
+   * Timestamps (ms) must increase. {@link reset} starts over.
    *
    * @example
    * ```ts
@@ -159,13 +175,16 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: FaceLandmarksRunOptions = {}): Promise<FaceLandmarksResult> {
-    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
-    return this.landmarks(input, this.resolve(options), true, timestampMs);
+    this.videoClock.check(timestampMs);
+    const result = await this.landmarks(input, this.resolve(options), true, timestampMs);
+    this.videoClock.commit(timestampMs);
+    return result;
   }
 
   /** Forgets video-mode state (tracked faces, IDs, filters). @example `landmarker.reset();` */
   reset(): void {
     this.video.reset();
+    this.videoClock.reset();
   }
 
   /** Frees the mesh model, its detector and the Iris model. @example `landmarker.dispose();` */

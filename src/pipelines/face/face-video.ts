@@ -4,7 +4,6 @@
  * of its points.
  */
 import { iou } from '../../postprocess/nms/iou';
-import { VisionError } from '../../core/errors';
 import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
 import { OneEuroBank, type OneEuroOptions } from '../../track/one-euro';
 import type { FaceCandidate } from './face-stages';
@@ -52,7 +51,6 @@ export class FaceVideoState {
   private tracks: Track[] = [];
   private lastId = 0;
   private sinceDetection = 0;
-  private lastMs = -Infinity;
 
   /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
   constructor(private readonly smoothing: OneEuroOptions | false) {
@@ -81,6 +79,34 @@ export class FaceVideoState {
   }
 
   /**
+   * Candidates for a second look in a frame where a tracked face was lost before the detector
+   * ran: the detections that do not overlap a face found this frame (`kept`, by its crop). A
+   * detection that overlaps a lost face's crop carries that face's track ID (the face moved
+   * further than its crop reached); the others are new faces.
+   *
+   * @example
+   * ```ts
+   * const retry = video.recover(await detect(), keptCandidates, lostCandidates);
+   * ```
+   */
+  recover(detections: readonly FaceCandidate[], kept: readonly VideoCandidate[], lost: readonly VideoCandidate[]): VideoCandidate[] {
+    this.sinceDetection = 0;
+    const overlap = (a: FaceCrop, b: FaceCrop): number => iou(asBox(a), 0, asBox(b), 0);
+    const unclaimed = [...lost];
+    return detections
+      .filter((d) => kept.every((c) => overlap(d.crop, c.crop) <= SAME_FACE_IOU))
+      .map((d) => {
+        let best = -1;
+        let bestOverlap = 0;
+        unclaimed.forEach((c, k) => {
+          const o = overlap(d.crop, c.crop);
+          if (o > bestOverlap) [best, bestOverlap] = [k, o];
+        });
+        return best < 0 ? d : { ...d, trackId: unclaimed.splice(best, 1)[0].trackId };
+      });
+  }
+
+  /**
    * Takes this frame's faces (with the candidate each came from): gives new faces an ID, keeps
    * the tracks that were found again (dropping a track that now covers the same face as a
    * better one), smooths each face's points and remembers where to look next.
@@ -91,8 +117,6 @@ export class FaceVideoState {
    * ```
    */
   update(found: ReadonlyArray<{ face: Face; candidate: VideoCandidate }>, timestampMs: number, width: number, height: number): Face[] {
-    if (timestampMs < this.lastMs) throw new VisionError('INVALID_INPUT', `timestampMs must not go backwards; got ${timestampMs} after ${this.lastMs} (reset() starts a new video)`);
-    this.lastMs = timestampMs;
     const previous = new Map(this.tracks.map((t) => [t.id, t]));
     const next: Track[] = [];
     const faces: Face[] = [];
@@ -136,6 +160,5 @@ export class FaceVideoState {
     this.tracks = [];
     this.lastId = 0;
     this.sinceDetection = 0;
-    this.lastMs = -Infinity;
   }
 }

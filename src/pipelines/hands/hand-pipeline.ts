@@ -11,6 +11,7 @@ import { definedOnly, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
+import { VideoClock } from '../shared/video-clock';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
@@ -73,6 +74,7 @@ const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.k
 export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<HandRunOptions, HandResult> {
   readonly task = 'hand-landmarks';
   private readonly video: HandVideoState;
+  private readonly videoClock = new VideoClock();
   private readonly detectorInterval: number;
   private readonly rotateCrops: boolean;
   private readonly palm: boolean;
@@ -167,9 +169,9 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: HandRunOptions = {}): Promise<HandResult> {
-    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+    this.videoClock.check(timestampMs);
     const resolved = this.resolve(options);
-    return this.withFrame(input, async (frame, clock) => {
+    const result = await this.withFrame(input, async (frame, clock) => {
       const candidates: FollowedHand[] = [...this.video.tracks];
       if (this.video.needsDetector(resolved.maxHands, this.detectorInterval)) {
         for (const found of await this.detect(frame, resolved, clock)) {
@@ -195,6 +197,8 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       clock.postprocess += now() - t0;
       return hands;
     });
+    this.videoClock.commit(timestampMs);
+    return result;
   }
 
   /** The crop that follows a hand into the next frame: rotated (MediaPipe's rule) or axis-aligned (`@vladmandic/human`'s); null when too small. */
@@ -210,6 +214,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   /** Forgets video-mode state (followed hands, filters, IDs). @example `handLandmarker.reset();` */
   reset(): void {
     this.video.reset();
+    this.videoClock.reset();
   }
 
   /** Frees the landmark model and the detector (those it loaded). @example `handLandmarker.dispose();` */

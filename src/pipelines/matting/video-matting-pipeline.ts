@@ -91,7 +91,9 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
   /**
    * Video mode: the matte of one frame of a stream, using what the previous frames left — RVM's
    * recurrent states, or the previous matte for temporal smoothing. A new frame size starts
-   * over. {@link reset} starts over too (call it on a new video).
+   * over. {@link reset} starts over too (call it on a new video). The timestamp must be a finite
+   * number; matting does not use time (frames are blended in the order they come), so unlike
+   * the tracking tasks it need not increase.
    *
    * @throws VisionError `INVALID_INPUT` (bad frame or timestamp), `INVALID_OPTION`, `DISPOSED`.
    * @example

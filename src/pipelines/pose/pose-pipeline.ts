@@ -8,6 +8,7 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
+import { VideoClock } from '../shared/video-clock';
 import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
@@ -68,6 +69,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   readonly keypointSet: KeypointSet;
   private readonly estimate: PoseEstimator;
   private readonly video: PoseVideoState;
+  private readonly videoClock = new VideoClock();
   private readonly resizeOnCapture: NonNullable<PoseEstimationOptions['resizeOnCapture']>;
   private readonly gpuSampling: boolean;
 
@@ -170,7 +172,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: PoseRunOptions = {}): Promise<PoseResult> {
-    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+    this.videoClock.check(timestampMs);
     const resolved = this.resolve(options);
     const cropping = this.poseSpec.family === 'movenet';
     const result = await this.estimatePoses(input, resolved, true, cropping ? this.video.cropRegion : undefined);
@@ -180,12 +182,14 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const poses = single ? this.video.trackSingle(result.poses, timestampMs, width, height) : this.video.track(result.poses, timestampMs, width, height, resolved.threshold);
     if (cropping) this.video.updateCropRegion(poses[0], width, height);
     const spent = now() - t0;
+    this.videoClock.commit(timestampMs);
     return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
   }
 
   /** Forgets video-mode state (tracks, filters, crop region). @example `estimator.reset();` */
   reset(): void {
     this.video.reset();
+    this.videoClock.reset();
   }
 
   /** Frees the pose model and its person detector (if it owns them). @example `estimator.dispose();` */

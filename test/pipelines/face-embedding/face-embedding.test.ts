@@ -18,6 +18,7 @@ import {
   pipeline,
 } from '../../../src/node/index';
 import { facePhoto } from '../../helpers/photos';
+import { expectIncreasingTimestamps } from '../../runtime/helpers';
 import { decodePhoto, nearestBox } from './face-variants';
 
 interface Variant {
@@ -118,6 +119,7 @@ describe("pipeline('face-embedding') with FaceRes on real group photos", () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(first.faces.map((f) => f.trackId).sort()).toEqual(second.faces.map((f) => f.trackId).sort());
     expect(first.faces.every((f) => typeof f.trackId === 'number')).toBe(true);
+    await expectIncreasingTimestamps((t) => describer.runForVideo(small, t), 33);
     describer.reset();
     await expect(describer.run({ data: new Uint8Array(5), width: 4, height: 4, channels: 3 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
     await expect(describer.run(small, { maxFaces: 0 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));

@@ -55,6 +55,9 @@ export interface InputSpec {
   dtype?: 'float32' | 'int32';
 }
 
+/** The tfjs backends visionpipe can select, fastest first. @example `const b: TfjsBackendName = 'wasm';` */
+export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
 /** Model file formats visionpipe runs. @example `loadModel(bytes, { format: 'onnx' })` */
 export type ModelFormat = 'onnx' | 'tfjs' | 'tfjs-packed';
 

@@ -201,6 +201,7 @@ export const FACEMESH_ATTENTION: FaceMeshModelSpec = {
     roiScale: 1.4,
   },
   description: 'MediaPipe FaceMesh with attention, 478 refined landmarks (+ BlazeFace short range), 2.4 MB',
+  unsupportedBackends: { wasm: 'its graph multiplies integer matrices (BatchMatMul on int32), which tfjs-backend-wasm 4.22 cannot' },
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { BoxCoderOptions, DefaultBoxOptions, InputSpec, MediapipeAnchorOptions, MediapipeSsdDecodeOptions, ModelFormat } from '../core/card-types';
+import type { BoxCoderOptions, DefaultBoxOptions, InputSpec, MediapipeAnchorOptions, MediapipeSsdDecodeOptions, ModelFormat, TfjsBackendName } from '../core/card-types';
 
 /** Tasks that have a pipeline. @example `const t: TaskName = 'object-detection';` */
 export type TaskName =
@@ -132,4 +132,9 @@ export interface ModelSpec {
   /** Where the weights come from: the upstream project and the package that ships them. Every catalogue card has one. */
   source?: string;
   description?: string;
+  /**
+   * tfjs backends this model cannot run on, each with the reason: they are left out of the
+   * backends tried, and asking for only those is `BACKEND_UNAVAILABLE` before anything loads.
+   */
+  unsupportedBackends?: Readonly<Partial<Record<TfjsBackendName, string>>>;
 }

@@ -49,7 +49,7 @@ const isFolder = (path: string): boolean => {
 
 /** What `--model` means for the command: a caption model folder, a trained classifier folder, or an id / card. */
 async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSettings> {
-  const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, detector: args.detector };
+  const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector };
   if (command === 'caption') return { ...base, model: checkCaptionModelArg(args.model) };
   if (command === 'classify' && args.model !== undefined && isFolder(args.model)) return { ...base, classifier: await loadClassifierFolder(args.model, args.backend) };
   return { ...base, model: await resolveModelArg(args.model) };

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 
-/** The tfjs backends visionpipe can select, fastest first. @example `const b: TfjsBackendName = 'wasm';` */
-export type TfjsBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+import type { TfjsBackendName } from '../core/card-types';
+
+export type { TfjsBackendName };
 
 /** All tfjs backend names, in default priority order. @example `TFJS_BACKENDS.includes(name)` */
 export const TFJS_BACKENDS: readonly TfjsBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -42,7 +43,17 @@ async function register(name: TfjsBackendName, wasmPaths: string | undefined): P
   if (!tf.findBackendFactory(name)) throw new Error(`backend '${name}' is not registered`);
 }
 
-function normalise(option: TfjsBackendOptions['backend']): readonly TfjsBackendName[] {
+/**
+ * The backends {@link selectTfjsBackend} tries for a `backend` option, in order (the default
+ * order when it is undefined).
+ *
+ * @throws VisionError `INVALID_OPTION` for an empty list or an unknown name.
+ * @example
+ * ```ts
+ * tfjsBackendOrder(undefined); // ['wasm', 'cpu'] in Node
+ * ```
+ */
+export function tfjsBackendOrder(option: TfjsBackendOptions['backend']): readonly TfjsBackendName[] {
   if (option === undefined) return defaultOrder();
   const list = typeof option === 'string' ? [option] : option;
   if (list.length === 0) throw new VisionError('INVALID_OPTION', `backend list is empty; allowed: ${TFJS_BACKENDS.join(', ')}`);
@@ -94,7 +105,7 @@ function activeBackend(): string | null {
  * ```
  */
 export function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<string> {
-  const order = normalise(options.backend);
+  const order = tfjsBackendOrder(options.backend);
   const next = selection.catch(() => '').then(async () => {
     quietNodeBanner();
     const reasons: string[] = [];

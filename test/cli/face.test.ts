@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACE_MESH_CONNECTIONS } from '../../src/postprocess/face/face-mesh-topology';
-import { fixturePhoto } from '../helpers/photos';
+import { parseCliArgs } from '../../src/node/cli/args';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { cli, ensureCliBuilt } from './cli-runner';
 
 type FaceJson = { faces: { score: number; points: { x: number; y: number; z: number }[]; box: { x1: number; y1: number; x2: number; y2: number } }[] };
@@ -50,5 +51,18 @@ describe('visionpipe face', () => {
     expect(iris.filter((i) => changed(face.points[i].x, face.points[i].y)).length).toBeGreaterThanOrEqual(7);
     // far from the face (bottom corners of the photo) nothing was drawn
     for (const [x, y] of [[5, 505], [505, 505]]) expect(changed(x, y)).toBe(false);
+  });
+
+  it('finds every face of a group photo with the full-range detector (default); --detector short finds the near ones', async () => {
+    const count = async (...extra: string[]): Promise<number> => {
+      const run = await cli(['face', facePhoto(2), '--json', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as Entry[])[0].result.faces.length;
+    };
+    expect(await count()).toBe(3);
+    expect(await count('--detector', 'full')).toBe(3);
+    expect(await count('--detector', 'short')).toBeLessThan(3);
+    expect(() => parseCliArgs(['face', 'x.jpg', '--detector', 'palm'])).toThrow("--detector must be one of full, short; got 'palm'");
+    expect(() => parseCliArgs(['detect', 'x.jpg', '--detector', 'full'])).toThrow(/detect does not take --detector/);
   });
 });

@@ -115,6 +115,8 @@ describe('face landmarks on the group photos', () => {
     await expectVisionError(pipeline('face-landmarks', { model: 'facemesh-attention', iris: true }), 'INVALID_OPTION');
     await expectVisionError(pipeline('face-landmarks', { model: 'movenet-lightning' }), 'INVALID_OPTION');
     await expectVisionError(landmarker.run(await half(3), { maxFaces: 0 }), 'INVALID_OPTION');
+    await expectVisionError(pipeline('face-landmarks', { maxFaces: 1.5 }), 'INVALID_OPTION');
+    await expectVisionError(pipeline('face-landmarks', { threshold: -1 }), 'INVALID_OPTION');
     await expectVisionError(landmarker.run(await half(3), { threshold: 2 }), 'INVALID_OPTION');
     await expectVisionError(landmarker.run(await half(3), { detectorThreshold: Number.NaN }), 'INVALID_OPTION');
     await expectVisionError(landmarker.runForVideo(await half(3), Number.NaN), 'INVALID_INPUT');
@@ -197,6 +199,17 @@ describe('the attention card', () => {
   let reference: FaceLandmarksPipeline | undefined;
   const getIrisReference = async (): Promise<FaceLandmarksPipeline> => (reference ??= await createFaceLandmarksPipeline({ iris: true }));
   afterAll(() => reference?.dispose());
+  it('is refused on wasm before anything loads, saying why and what works; without a backend it takes cpu in Node, its detector too', async () => {
+    const e = await expectVisionError(pipeline('face-landmarks', { model: 'facemesh-attention', backend: 'wasm' }), 'BACKEND_UNAVAILABLE');
+    expect(e.message).toMatch(/^model 'facemesh-attention' cannot run on wasm \(wasm: .*BatchMatMul.*\); use backend webgpu, webgl, cpu$/);
+    const attention = await pipeline('face-landmarks', { model: 'facemesh-attention' });
+    try {
+      expect(attention.runner.backend).toBe('cpu');
+      expect((attention as unknown as { detector: ModelRunner }).detector.backend).toBe('cpu');
+    } finally {
+      attention.dispose();
+    }
+  });
   it('facemesh-attention: 478 points whose eyes and lips lie on FaceMesh’s and whose irises on the Iris model’s (both eyes: the Iris path mirrors the right one correctly)', async () => {
     const attention = await pipeline('face-landmarks', { model: 'facemesh-attention', backend: 'cpu' });
     try {

@@ -85,8 +85,10 @@ export interface CliArgs {
   index?: string;
   /** map: the projection to 2-D. */
   method?: MapMethod;
-  /** hands: the hand detector. */
-  detector?: HandDetectorName;
+  /** hands: the hand detector (`--detector`). */
+  handDetector?: HandDetectorName;
+  /** face: the BlazeFace range (`--detector`). */
+  faceDetector?: FaceDetectorName;
 }
 
 /** Projections `visionpipe map` offers: exact PCA (default) or seeded UMAP. @example `MAP_METHODS.includes('umap')` */
@@ -101,6 +103,17 @@ export const HAND_DETECTORS = ['handtrack', 'palm'] as const;
 /** A hand detector `visionpipe hands` offers. @example `const d: HandDetectorName = 'palm';` */
 export type HandDetectorName = (typeof HAND_DETECTORS)[number];
 
+/**
+ * Face detectors `visionpipe face --detector` offers: BlazeFace full range (the CLI's default:
+ * photos, faces up to ~5 m away) or short range (selfie distance, the pipeline's default).
+ *
+ * @example `FACE_DETECTORS.includes('short')`
+ */
+export const FACE_DETECTORS = ['full', 'short'] as const;
+
+/** A face detector `visionpipe face` offers. @example `const d: FaceDetectorName = 'short';` */
+export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
+
 type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index' | 'method' | 'detector';
 
 const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
@@ -112,7 +125,7 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   segment: VIDEO,
   pose: VIDEO,
   hands: [...VIDEO, 'detector'],
-  face: VIDEO,
+  face: [...VIDEO, 'detector'],
   caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
   train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
   matte: ['model', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels', 'background'],
@@ -214,6 +227,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     background: values.background,
     index: values.index,
     method: choiceOption(values.method, 'method', MAP_METHODS),
-    detector: choiceOption(values.detector, 'detector', HAND_DETECTORS),
+    handDetector: command === 'hands' ? choiceOption(values.detector, 'detector', HAND_DETECTORS) : undefined,
+    faceDetector: command === 'face' ? choiceOption(values.detector, 'detector', FACE_DETECTORS) : undefined,
   };
 }

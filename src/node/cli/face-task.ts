@@ -31,7 +31,8 @@ function faceRows(face: Face, index: number): string[] {
 
 /**
  * Loads the face-landmarks pipeline for the CLI (`--model facemesh|facemesh-attention`,
- * irises on with FaceMesh).
+ * irises on with FaceMesh; `--detector full` (default: photos, faces further away) or `short`
+ * (BlazeFace short range, the pipeline's default for selfie-distance cameras)).
  *
  * @example
  * ```ts
@@ -40,7 +41,8 @@ function faceRows(face: Face, index: number): string[] {
  */
 export async function createFaceTask(s: TaskSettings): Promise<CliTask> {
   const attention = s.model === 'facemesh-attention' || (typeof s.model === 'object' && s.model.family === 'facemesh-attention');
-  const p = await pipeline('face-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, iris: !attention });
+  const detector = s.faceDetector === 'short' ? 'facemesh-detection-short' : 'facemesh-detection-full';
+  const p = await pipeline('face-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, iris: !attention, detector });
   return {
     backend: p.runner.backend,
     suffix: 'face',

@@ -1,7 +1,7 @@
 import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
 import type { TfjsBackendName } from '../../runtime/tfjs-backend';
-import type { HandDetectorName } from './args';
+import type { FaceDetectorName, HandDetectorName } from './args';
 import type { AnnotationDraw } from '../annotate';
 import type { LoadedClassifier } from '../classifier-folder';
 
@@ -69,5 +69,7 @@ export interface TaskSettings {
   /** matte: `blur` (default), a CSS colour, or an image file put behind the person. */
   background?: string;
   /** hands: `handtrack` (default) or `palm`. */
-  detector?: HandDetectorName;
+  handDetector?: HandDetectorName;
+  /** face: `full` (default) or `short`. */
+  faceDetector?: FaceDetectorName;
 }

@@ -141,7 +141,7 @@ async function poseTask(s: TaskSettings): Promise<CliTask> {
 }
 
 async function handsTask(s: TaskSettings): Promise<CliTask> {
-  const p = await pipeline('hand-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, detector: s.detector });
+  const p = await pipeline('hand-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, detector: s.handDetector });
   return {
     backend: p.runner.backend,
     suffix: 'hands',

@@ -40,7 +40,8 @@ Commands:
              also handlandmark-lite); videos: hands followed from frame to frame, smoothed;
              --detector palm finds hands with MediaPipe's palm detector (rotated crops)
   face       face meshes: 468 points + irises (default model: facemesh with iris; also
-             facemesh-attention); videos: tracked from the previous mesh, smoothed
+             facemesh-attention, which runs on cpu); videos: tracked from the previous mesh, smoothed;
+             --detector short uses BlazeFace short range (selfie distance) instead of full
   caption    describe images; needs --model <folder>: a trained visionpipe captioner
              (captioner.json) or a VisionEncoderDecoder ONNX export (encoder_model.onnx,
              decoder_model.onnx, tokenizer.json). No captioning model ships with visionpipe
@@ -91,7 +92,9 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
                           map: seed of UMAP (default 42)
   --method <m>            map: pca (exact, default) or umap
   --detector <d>          hands: handtrack (default; HandTrack boxes) or palm (MediaPipe's
-                          palm detector: each hand cropped upright along its rotation)
+                          palm detector: each hand cropped upright along its rotation);
+                          face: full (default; BlazeFace full range, faces up to ~5 m away)
+                          or short (short range: faces near the camera, as in a selfie)
   --background <b>        matte: blur (default), a CSS colour (e.g. '#00b140' for green screen),
                           or an image file, put behind the person
   --max-pixels <n>        largest image or video frame accepted (width × height, default

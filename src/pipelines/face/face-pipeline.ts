@@ -3,6 +3,7 @@ import type { ImageInput } from '../../core/image-input';
 import { FACE_DETECTOR_CARDS, FACE_DETECTOR_SHORT, FACE_MODEL_CARDS, FACEMESH, type FaceDetectorSpec, type FaceMeshModelSpec } from '../../models/face-cards';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner } from '../../runtime/model-runner';
+import { TFJS_BACKENDS } from '../../runtime/tfjs-backend';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, unitInterval } from '../shared/options';
@@ -81,6 +82,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     if (fit !== 'letterbox' && fit !== 'stretch') throw new VisionError('INVALID_OPTION', `detectorFit is '${String(fit)}'; allowed: letterbox, stretch`);
     this.detectorFit = fit;
     this.video = new FaceVideoState(options.smoothing === undefined ? DEFAULT_FACE_SMOOTHING : options.smoothing);
+    this.resolve({}); // bad defaults (maxFaces, thresholds) fail now, not on the first frame
   }
 
   /** Number of points per face: 468, or 478 with irises. @example `landmarker.pointCount // 478` */
@@ -218,8 +220,10 @@ export async function createFaceLandmarksPipeline(options: FaceLandmarksOptions 
     const { spec, runner, ownsRunner } = model;
     if (!isFaceSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no face settings; pass a FaceMeshModelSpec (with 'face': outputs and detector)`);
     if (options.iris && spec.family !== 'facemesh') throw new VisionError('INVALID_OPTION', `iris: true needs the 'facemesh' family; '${spec.id}' (${spec.family}) gives irises itself`);
-    // the detector and Iris are models of their own: their cards, locations and formats
-    const own = { ...options, modelSource: undefined, format: undefined };
+    // the detector and Iris are models of their own: their cards, locations and formats, on the
+    // backend the mesh model got (tfjs has one active backend; the mesh card may rule some out)
+    const backend = TFJS_BACKENDS.find((name) => name === runner.backend) ?? options.backend;
+    const own = { ...options, backend, modelSource: undefined, format: undefined };
     const detectorCard = detectorSpec ?? spec.face.detector ?? FACE_DETECTOR_SHORT;
     const detector = adopt(await resolveModel('face-landmarks', detectorCard.id, { ...own, model: detectorCard })).runner;
     const irisCard = options.iris ? spec.face.iris : undefined;

@@ -3,6 +3,7 @@ import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../../models/
 import type { ModelSpec, TaskName } from '../../models/model-spec';
 import { type AnyModelSource, type LoadModelOptions, loadModel } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
+import { TFJS_BACKENDS, type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-backend';
 import { parseClassNames } from '../../runtime/onnx-metadata';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
@@ -107,6 +108,23 @@ function checkInputSize(spec: ModelSpec, runner: ModelRunner): void {
 }
 
 /**
+ * The tfjs backends to try for a card: the requested ones (or the default order) without those
+ * the card says it cannot run on; the request as it is for a card without such a list.
+ */
+function usableBackends(spec: ModelSpec, requested: TfjsBackendOptions['backend']): TfjsBackendOptions['backend'] {
+  const unsupported = spec.unsupportedBackends;
+  if (!unsupported) return requested;
+  const order = tfjsBackendOrder(requested);
+  const usable = order.filter((name) => unsupported[name] === undefined);
+  if (usable.length === 0) {
+    const reasons = order.map((name) => `${name}: ${unsupported[name]}`).join('; ');
+    const others = TFJS_BACKENDS.filter((name) => unsupported[name] === undefined).join(', ');
+    throw new VisionError('BACKEND_UNAVAILABLE', `model '${spec.id}' cannot run on ${order.join(', ')} (${reasons}); use backend ${others}`);
+  }
+  return usable;
+}
+
+/**
  * Finds the model card and loads the runner for a pipeline from its options: a catalogue id,
  * a card, a card plus `modelSource`, or a ready runner with a card.
  *
@@ -132,7 +150,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   }
   if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
-  const runner = await loadModel(source, { ...options, format: options.format ?? spec.format });
+  const runner = await loadModel(source, { ...options, backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
   return disposeOnFailure([{ runner, ownsRunner: true }], () => {
     checkInputSize(spec, runner);
     return { spec: withModelLabels(spec, runner), runner, ownsRunner: true };

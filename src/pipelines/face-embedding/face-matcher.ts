@@ -103,27 +103,34 @@ export class FaceMatcher {
    */
   add(label: string, embedding: ArrayLike<number>): void {
     if (typeof label !== 'string' || label === '') throw new VisionError('INVALID_INPUT', `a reference needs a non-empty string label, got ${JSON.stringify(label)}`);
+    this.references.push({ label, embedding: this.checked(embedding, `reference '${label}'`) });
+  }
+
+  /** A copy of an embedding, checked: non-empty, as long as the references, finite values only. */
+  private checked(embedding: ArrayLike<number>, what: string): Float32Array {
     const first = this.references[0];
     if (!embedding || typeof embedding.length !== 'number' || embedding.length === 0 || (first && first.embedding.length !== embedding.length)) {
-      throw new VisionError('INVALID_INPUT', `reference '${label}' has ${String(embedding?.length)} values; embeddings must be non-empty${first ? ` and have ${first.embedding.length} values like the others` : ''}`);
+      throw new VisionError('INVALID_INPUT', `${what} has ${String(embedding?.length)} values; embeddings must be non-empty${first ? ` and have ${first.embedding.length} values like the references` : ''}`);
     }
     const copy = Float32Array.from(embedding);
-    if (!copy.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `reference '${label}' has non-finite values`);
-    this.references.push({ label, embedding: copy });
+    if (!copy.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `${what} has non-finite values (NaN or ±Infinity); embeddings must be finite`);
+    return copy;
   }
 
   /**
    * The best reference for a face, or `'unknown'` below the threshold.
    *
+   * @throws VisionError `INVALID_INPUT` for an empty embedding, one of another length than the references, or non-finite values.
    * @example
    * ```ts
    * const { label, similarity } = matcher.match(face.embedding);
    * ```
    */
   match(embedding: ArrayLike<number>): FaceMatch {
+    const query = this.checked(embedding, 'the face to match');
     let best: { label: string; similarity: number } | undefined;
     for (const reference of this.references) {
-      const similarity = cosineSimilarity(reference.embedding, embedding);
+      const similarity = cosineSimilarity(reference.embedding, query);
       if (!best || similarity > best.similarity) best = { label: reference.label, similarity };
     }
     if (!best) return { label: 'unknown', known: false, similarity: -Infinity };

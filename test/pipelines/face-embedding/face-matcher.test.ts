@@ -144,4 +144,12 @@ describe('cosineSimilarity and FaceMatcher', () => {
     expect(codeOf(() => matcher.add('x', [Number.NaN, 0, 0]))).toBe('INVALID_INPUT');
     expect(codeOf(() => new FaceMatcher([], { threshold: 2 }))).toBe('INVALID_OPTION');
   });
+
+  it('rejects a face to match that is empty, of another length or not finite, and goes on matching', () => {
+    const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }]);
+    for (const bad of [[], [1, 0], [Number.NaN, 0, 0], [0, Number.POSITIVE_INFINITY, 0]]) expect(codeOf(() => matcher.match(bad))).toBe('INVALID_INPUT');
+    expect(() => matcher.match([Number.NaN, 0, 0])).toThrow(/the face to match has non-finite values/);
+    expect(codeOf(() => new FaceMatcher().match([Number.NaN]))).toBe('INVALID_INPUT');
+    expect(matcher.match(ada)).toMatchObject({ label: 'ada', known: true });
+  });
 });

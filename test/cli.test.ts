@@ -178,6 +178,8 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     const entries = JSON.parse(stdout) as Entry<DetectJson>[];
     expect(entries).toHaveLength(4);
     expect(entries.filter((e) => 'result' in e).map((e) => e.image)).toEqual([fixturePhoto('chelsea'), fixturePhoto('coffee')]);
+    // one entry per input, in the order given (the missing one too, though it failed before any ran)
+    expect(entries.map((e) => e.image)).toEqual([fixturePhoto('chelsea'), 'missing.jpg', broken, fixturePhoto('coffee')]);
     expect(stderr).toMatch(/missing\.jpg: no such file or folder \[INVALID_INPUT\]/);
     expect(stderr).toContain(`${broken}:`);
     expect(stderr).toContain('2 of 4 inputs failed');

@@ -24,6 +24,8 @@ export interface InputFailure {
   image: string;
   code: string;
   message: string;
+  /** For an argument that named nothing: how many files the arguments before it gave (where it stands among the files). */
+  position?: number;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function expandInputs(args: readonly string[], cwd: string = proces
   for (const arg of args) {
     const expanded = await expandOne(arg, cwd);
     if (!Array.isArray(expanded)) {
-      failures.push(expanded);
+      failures.push({ ...expanded, position: files.length });
       continue;
     }
     for (const file of expanded) {

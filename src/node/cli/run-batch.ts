@@ -76,16 +76,20 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
   const lines = io.json && files.some(isVideoFile);
   const entries: JsonEntry[] = [];
   const emit = (entry: JsonEntry): void => (lines ? io.print(JSON.stringify(entry)) : void entries.push(entry));
-  earlier.forEach((f) => emit({ image: f.image, error: { code: f.code, message: f.message } }));
+  // the arguments that named nothing, in their places among the files (JSON keeps argument order)
+  const emitEarlier = (before: number): void => {
+    for (const f of earlier) if ((f.position ?? 0) === before) emit({ image: f.image, error: { code: f.code, message: f.message } });
+  };
   const failures = [...earlier];
   const names = outputNames(files, io.out ?? '.', task.suffix).map((o) => o.name);
   earlier.forEach((f) => io.printError(describe(f)));
   const late: InputFailure[] = [];
   const progress = files.some(isVideoFile) ? createProgress(0) : createProgress(files.length);
   for (const [i, file] of files.entries()) {
+    emitEarlier(i);
     try {
       if (isVideoFile(file)) {
-        if (!task.takesVideo) throw new VisionError('INVALID_INPUT', 'this command takes images; videos work with detect, classify, segment, pose, hands and face');
+        if (!task.takesVideo) throw new VisionError('INVALID_INPUT', 'this command takes images; videos work with detect, classify, segment, pose, hands, face and matte');
         const report = await runVideo(task, file, { print: io.print, json: io.json, out: io.out, name: names[i], every: io.every, fps: io.fps });
         if (io.json) emit({ video: file, frames: report.frames, ...(report.output ? { output: report.output } : {}) });
         else io.print(`${file}: ${report.frames} frames${report.output ? ` → ${report.output}` : ''}`);
@@ -106,6 +110,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
     }
     progress.tick(basename(file));
   }
+  emitEarlier(files.length);
   progress.stop();
   if (io.json && !lines) io.print(JSON.stringify(entries, null, 2));
   if (failures.length === 0) return 0;

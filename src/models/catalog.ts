@@ -4,7 +4,7 @@ import { COCO_LABELS } from './coco-labels';
 import { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';
 import { POSE_MODEL_CARDS } from './pose-cards';
 import { HAND_MODEL_CARDS, HANDTRACK, PALM_DETECTOR } from './hand-cards';
-import { FACE_MODEL_CARDS } from './face-cards';
+import { FACE_DETECTOR_CARDS, FACE_MODEL_CARDS, IRIS } from './face-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from './segmentation-cards';
 import { RVM_MOBILENETV3 } from './matting-cards';
 import type { ModelSpec } from './model-spec';
@@ -143,6 +143,8 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
   [HANDTRACK.id]: HANDTRACK,
   [PALM_DETECTOR.id]: PALM_DETECTOR,
   ...FACE_MODEL_CARDS,
+  ...FACE_DETECTOR_CARDS,
+  [IRIS.id]: IRIS,
   [RVM_MOBILENETV3.id]: RVM_MOBILENETV3,
   [MOBILENET_V2_FEATURES.id]: MOBILENET_V2_FEATURES,
   [MOBILENET_V2_FLATTEN_FEATURES.id]: MOBILENET_V2_FLATTEN_FEATURES,

@@ -43,6 +43,8 @@ describe('visionpipe models', () => {
     expect(row('centernet-coco')).toEqual(['centernet-coco', 'object-detection', 'tfjs', expect.stringMatching(/^\d+\.\d MB$/), 'MIT', 'yes']);
     expect(row('coco-ssd')).toEqual(['coco-ssd', 'object-detection', 'tfjs', '18.6 MB', 'Apache-2.0', 'yes']);
     expect(row('yolov5s-coco')).toEqual(['yolov5s-coco', 'object-detection', 'tfjs', expect.stringMatching(/^2\d\.\d MB$/), 'AGPL-3.0', 'yes']);
+    // the models a face pipeline loads beside its mesh model are listed too
+    for (const id of ['facemesh-detection-short', 'facemesh-detection-full', 'iris']) expect(row(id)).toEqual([id, 'face-landmarks', 'tfjs', expect.stringMatching(/^\d+\.\d MB$/), 'Apache-2.0', 'yes']);
     expect(out).toHaveLength(1 + Object.keys(MODEL_CATALOG).length);
   });
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../src/node/index';
 import { fixturePhoto } from '../helpers/photos';
 import { cli, ensureCliBuilt } from './cli-runner';
+import { matteBackground } from '../../src/node/cli/matte-task';
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-matte-'));
 beforeAll(() => ensureCliBuilt(), 300_000);
@@ -72,5 +73,8 @@ describe('visionpipe matte', () => {
     expect(bad.stderr).toMatch(/--background must be blur, a CSS colour/);
     const wrong = await cli(['detect', fixturePhoto('astronaut'), '--background', 'blur']);
     expect(wrong.code).toBe(2);
+    // a value that names a file or folder says what is wrong with it
+    await expect(matteBackground('photos/missing.jpg')).rejects.toThrow("--background 'photos/missing.jpg': no such file; it must be blur");
+    await expect(matteBackground(tmp)).rejects.toThrow(`--background '${tmp}': is a directory`);
   });
 });

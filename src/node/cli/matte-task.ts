@@ -31,7 +31,10 @@ export async function matteBackground(value: string | undefined): Promise<MatteB
   try {
     parseColor(value);
   } catch (error) {
-    throw new VisionError('INVALID_OPTION', `--background must be blur, a CSS colour (#rrggbb, rgb(…), a basic name) or an image file; got '${value}'`, { cause: error });
+    // a value that names a file (or a folder) is told what is wrong with it, not that it is no colour
+    const reason = existsSync(value) ? 'is a directory' : /[\\/]|\.[a-z0-9]{2,5}$/i.test(value) ? 'no such file' : undefined;
+    const allowed = 'blur, a CSS colour (#rrggbb, rgb(…), a basic name) or an image file';
+    throw new VisionError('INVALID_OPTION', reason ? `--background '${value}': ${reason}; it must be ${allowed}` : `--background must be ${allowed}; got '${value}'`, { cause: error });
   }
   return { color: value };
 }

@@ -34,30 +34,60 @@ export interface MatteLike {
  */
 export type MatteBackground = { blur: number } | { color: string } | { image: ImageDataLike };
 
-/** The matte's value at each canvas pixel, 0–255 (nearest sample when the sizes differ). */
-function matteAtCanvas(matte: MatteLike, width: number, height: number): Uint8Array {
-  if (!(matte.width > 0 && matte.height > 0)) throw new VisionError('INVALID_INPUT', `the matte is ${matte.width}×${matte.height}; it must have pixels`);
-  const values = matte.toUint8Array();
-  if (matte.width === width && matte.height === height) return values;
-  const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(matte.height - 1, Math.floor(((y + 0.5) * matte.height) / height)) * matte.width;
-    for (let x = 0; x < width; x++) out[y * width + x] = values[row + Math.min(matte.width - 1, Math.floor(((x + 0.5) * matte.width) / width))];
+/**
+ * Bilinear taps (half-pixel centres, edges clamped) of `outSize` positions over `inSize` source
+ * pixels, for output position o at source `(o + 0.5 + offset) / scale − 0.5`.
+ */
+function taps(outSize: number, inSize: number, scale: number, offset: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const w = new Float32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const at = Math.min(Math.max((o + 0.5 + offset) / scale - 0.5, 0), inSize - 1);
+    i0[o] = Math.floor(at);
+    i1[o] = Math.min(i0[o] + 1, inSize - 1);
+    w[o] = at - i0[o];
+  }
+  return { i0, i1, w };
+}
+
+/** One channel of a picture (`channels` values per pixel, `at` the channel's offset) resized bilinearly by the taps. */
+function resample(values: ArrayLike<number>, width: number, channels: number, at: number, xs: ReturnType<typeof taps>, ys: ReturnType<typeof taps>): Float32Array {
+  const out = new Float32Array(xs.i0.length * ys.i0.length);
+  for (let y = 0, p = 0; y < ys.i0.length; y++) {
+    const top = ys.i0[y] * width;
+    const bottom = ys.i1[y] * width;
+    const wy = ys.w[y];
+    for (let x = 0; x < xs.i0.length; x++, p++) {
+      const l = xs.i0[x];
+      const r = xs.i1[x];
+      const wx = xs.w[x];
+      const upper = values[(top + l) * channels + at] + (values[(top + r) * channels + at] - values[(top + l) * channels + at]) * wx;
+      const lower = values[(bottom + l) * channels + at] + (values[(bottom + r) * channels + at] - values[(bottom + l) * channels + at]) * wx;
+      out[p] = upper + (lower - upper) * wy;
+    }
   }
   return out;
 }
 
-/** A picture's pixels sampled (nearest) to cover `width`×`height`, centred. */
+/** The matte's value at each canvas pixel, 0–255 (resized bilinearly when the sizes differ). */
+function matteAtCanvas(matte: MatteLike, width: number, height: number): ArrayLike<number> {
+  if (!(matte.width > 0 && matte.height > 0)) throw new VisionError('INVALID_INPUT', `the matte is ${matte.width}×${matte.height}; it must have pixels`);
+  const values = matte.toUint8Array();
+  if (matte.width === width && matte.height === height) return values;
+  return resample(values, matte.width, 1, 0, taps(width, matte.width, width / matte.width, 0), taps(height, matte.height, height / matte.height, 0));
+}
+
+/** A picture's pixels resized bilinearly to cover `width`×`height`, centred. */
 function coverPixels(image: ImageDataLike, width: number, height: number): (p: number, c: number) => number {
   if (!(image.width > 0 && image.height > 0) || image.data.length < image.width * image.height * 4) {
     throw new VisionError('INVALID_INPUT', `the background image is ${image.width}×${image.height} with ${image.data.length} values; it must be RGBA pixels of its size`);
   }
   const scale = Math.max(width / image.width, height / image.height);
-  const offsetX = (image.width * scale - width) / 2;
-  const offsetY = (image.height * scale - height) / 2;
-  const xs = Int32Array.from({ length: width }, (_, x) => Math.min(image.width - 1, Math.floor((x + 0.5 + offsetX) / scale)));
-  const ys = Int32Array.from({ length: height }, (_, y) => Math.min(image.height - 1, Math.floor((y + 0.5 + offsetY) / scale)));
-  return (p, c) => image.data[(ys[Math.floor(p / width)] * image.width + xs[p % width]) * 4 + c];
+  const xs = taps(width, image.width, scale, (image.width * scale - width) / 2);
+  const ys = taps(height, image.height, scale, (image.height * scale - height) / 2);
+  const planes = [0, 1, 2].map((c) => resample(image.data, image.width, 4, c, xs, ys));
+  return (p, c) => planes[c][p];
 }
 
 /**
@@ -100,13 +130,16 @@ export function compositeMatte(ctx: Canvas2D, matte: MatteLike, background: Matt
 /**
  * Blurs the background behind the person (the frame must already be on the canvas).
  *
+ * @throws VisionError `INVALID_OPTION` for a negative radius; `INVALID_INPUT` for an empty matte.
  * @example
  * ```ts
  * drawBackgroundBlur(ctx, result.alpha, { radius: 12 });
  * ```
  */
 export function drawBackgroundBlur(ctx: Canvas2D, matte: MatteLike, options: { radius?: number } = {}): void {
-  compositeMatte(ctx, matte, { blur: options.radius ?? 12 });
+  const radius = options.radius ?? 12;
+  if (!(radius >= 0)) throw new VisionError('INVALID_OPTION', `radius is ${String(options.radius)}; it must be a blur radius ≥ 0 (pixels)`);
+  compositeMatte(ctx, matte, { blur: radius });
 }
 
 /**

@@ -31,7 +31,7 @@ describe('matte compositing on a canvas', () => {
     g.matte.close();
   });
 
-  it('picture replacement covers the canvas (scaled, centred)', () => {
+  it('picture replacement covers the canvas (scaled bilinearly, centred); a negative blur radius is refused', () => {
     const { t, matte } = scene();
     // a 4×2 picture: left column black, the rest white → scaled ×10 to cover 40×20
     const data = new Uint8ClampedArray(4 * 2 * 4).map((_, i) => (i % 4 === 3 ? 255 : Math.floor(i / 4) % 4 === 0 ? 0 : 255));
@@ -40,8 +40,12 @@ describe('matte compositing on a canvas', () => {
     expect(t.px(30, 5)).toEqual([255, 255, 255, 255]);
     const sideways = scene();
     compositeMatte(sideways.t.ctx, Mask.create('probability', 40, 20, new Float32Array(800)), { image: { width: 4, height: 2, data } });
-    expect(sideways.t.px(5, 5)).toEqual([0, 0, 0, 255]);
+    // bilinear with half-pixel centres: column 0's centre lands on x = 4.5, column 1's on 14.5
+    expect(sideways.t.px(4, 5)).toEqual([0, 0, 0, 255]);
     expect(sideways.t.px(15, 5)).toEqual([255, 255, 255, 255]);
+    // in between the picture blends smoothly (not blocky nearest-pixel steps): x = 9 is 0.45 of the way
+    expect(diff(sideways.t.px(9, 5), [115, 115, 115, 255])).toBeLessThanOrEqual(1);
+    expect(() => drawBackgroundBlur(sideways.t.ctx, matte, { radius: -1 })).toThrow('radius is -1; it must be a blur radius ≥ 0 (pixels)');
     matte.close();
     sideways.matte.close();
   });

@@ -129,6 +129,19 @@ classifier.dispose();`,
     const classified = runNode(project, 'classify-cpu.mjs', fixturePhoto('astronaut'));
     expect(classified.stdout + classified.stderr).not.toMatch(BANNER);
     expect(classified.stderr).toBe('');
+    // tensors outside a pipeline (gestures): no backend was chosen, so the default one is, quietly
+    writeFileSync(
+      join(project, 'gestures.mjs'),
+      `import { loadBuiltInGestures } from 'visionpipe';
+import { generateHandPoses } from 'visionpipe/testing';
+const gestures = await loadBuiltInGestures();
+const [hand] = generateHandPoses({ perGesture: 1, seed: 3 });
+console.log(hand.gesture, (await gestures.classify(hand)).label);`,
+    );
+    const gestured = runNode(project, 'gestures.mjs');
+    const [truth, label] = gestured.stdout.trim().split(' ');
+    expect(label).toBe(truth);
+    expect(gestured.stderr).toBe('');
   }, 240_000);
 
   it('types: Node resolution gives the Node entry\'s types, bundler resolution the browser entry\'s', () => {

@@ -93,6 +93,22 @@ function activeBackend(): string | null {
 }
 
 /**
+ * The active tfjs backend, or — when none was chosen yet — the first of the default order that
+ * works (as {@link selectTfjsBackend} with no options). For code that runs tensors outside a
+ * pipeline (gesture classifiers, say): it never switches a backend the application chose, and
+ * in Node it gives wasm and no tfjs-node banner instead of tfjs' own lazy pick.
+ *
+ * @example
+ * ```ts
+ * await ensureTfjsBackend(); // 'wasm' in Node when nothing was selected before
+ * ```
+ */
+export async function ensureTfjsBackend(): Promise<string> {
+  await selection.catch(() => '');
+  return activeBackend() ?? selectTfjsBackend();
+}
+
+/**
  * Makes the first working backend of the requested list the active tfjs backend and returns
  * its name. tfjs has one active backend per JS realm, so calls are serialised; the active
  * backend is kept when it is the first of the list that can work, and backends that failed

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { ensureTfjsBackend } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
 import { fit } from '../fit';
 import { classifierToFiles } from '../save';
@@ -130,6 +131,7 @@ export class GestureClassifier {
   /** Trains on precomputed {@link handFeatures} rows and their class ids (what the training worker holds). */
   static async fromFeatures(features: readonly ArrayLike<number>[], classIds: readonly number[], labels: readonly string[], options: GestureTrainOptions = {}): Promise<GestureClassifier> {
     checkExamples(features, classIds, labels);
+    await ensureTfjsBackend();
     const kind = options.head ?? 'mlp';
     const x = toMatrix(features);
     try {
@@ -163,6 +165,7 @@ export class GestureClassifier {
   static async fromJSON(saved: SavedGestureClassifier): Promise<GestureClassifier> {
     if (saved?.format !== 'visionpipe-gestures' || saved.version !== 1) throw new VisionError('MODEL_FORMAT', "not a saved gesture classifier (format 'visionpipe-gestures', version 1)");
     if (saved.featureDim !== HAND_FEATURE_DIM) throw new VisionError('MODEL_FORMAT', `the saved classifier takes ${saved.featureDim} features; this version computes ${HAND_FEATURE_DIM}`);
+    await ensureTfjsBackend();
     if (saved.head === 'knn' && saved.knn) return new GestureClassifier(saved.labels, 'knn', await KnnClassifier.fromJSON(saved.knn));
     if (saved.head !== 'knn' && saved.model) {
       const { json, weights } = saved.model;
@@ -189,6 +192,7 @@ export class GestureClassifier {
       if (row?.length !== HAND_FEATURE_DIM) throw new VisionError('INVALID_INPUT', `row ${i} has ${String(row?.length)} features; hand features have ${HAND_FEATURE_DIM}`);
     });
     if (features.length === 0) return new Float32Array(0);
+    await ensureTfjsBackend();
     const x = toMatrix(features);
     try {
       if (scorer instanceof KnnClassifier) return await scorer.predictScores(x);

@@ -16,8 +16,10 @@ import type { ModelLocation, ModelSpec } from './model-spec';
 export interface HandLandmarkOutputs {
   /** 21 × (x, y, z) in model-input pixels. */
   landmarks: string;
-  /** Hand presence logit (one value). */
+  /** Hand presence (one value): a probability — MediaPipe's graphs end this head in a Sigmoid — or a logit with `presenceIsLogit`. */
   presence: string;
+  /** The presence output is a logit (an export that dropped the graph's final Sigmoid): the pipeline applies the sigmoid. Default false. */
+  presenceIsLogit?: boolean;
   /** Handedness probability (one value). */
   handedness: string;
 }

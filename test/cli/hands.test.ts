@@ -44,7 +44,7 @@ describe('visionpipe hands', () => {
     expect(hand.handedness.label).toBe('right');
     // the table the CLI prints without --json
     const rows = handRows(hand, 0);
-    expect(rows[0]).toMatch(/^ {2}hand 1 {2}right 0\.\d\d {2}score 0\.\d\d {2}box \[/);
+    expect(rows[0]).toMatch(/^ {2}hand 1 {2}right 0\.\d\d {2}score [01]\.\d\d {2}box \[/);
     expect(rows).toHaveLength(22);
     expect(rows[9]).toMatch(/^ {4}index_finger_tip +\d+ +\d+ +-?\d+$/);
 

@@ -15,6 +15,9 @@ import { type PeerHand, createHumanPeer } from './human-peer';
 
 const MAX_HANDS = 4;
 
+/** @vladmandic/human's `fingerScore` of a presence value: a sigmoid of it, truncated to 2 decimals as human does. */
+const humanFingerScore = (presence: number): number => (100 - Math.trunc(100 / (1 + Math.exp(presence)))) / 100;
+
 /** Largest x or y difference (pixels) between our hand and the peer's. */
 function maxDifference(ours: Hand, peer: PeerHand): number {
   return Math.max(...ours.keypoints.flatMap((k, i) => [Math.abs(k.x - peer.keypoints[i][0]), Math.abs(k.y - peer.keypoints[i][1])]));
@@ -25,7 +28,9 @@ describe('hand landmarks equal @vladmandic/human on the same weights', () => {
   let peer: Awaited<ReturnType<typeof createHumanPeer>>;
   const photos = new Map<string, RawImage>();
   beforeAll(async () => {
-    hands = await createHandLandmarkPipeline({ maxHands: MAX_HANDS, backend: 'wasm' });
+    // human keeps every hand its detector finds (it passes the presence, already a probability,
+    // through a second sigmoid, which is always ≥ 0.5): presenceThreshold 0 compares the same set
+    hands = await createHandLandmarkPipeline({ maxHands: MAX_HANDS, backend: 'wasm', presenceThreshold: 0 });
     peer = await createHumanPeer('handlandmark-full', MAX_HANDS);
     photos.set('sample2 left part', await cropped(facePhoto(2), 0, 200, 900, 1100));
     for (const n of [4, 5] as const) photos.set(`sample${n}`, await decodeImageFile(facePhoto(n)));
@@ -44,8 +49,12 @@ describe('hand landmarks equal @vladmandic/human on the same weights', () => {
       console.log(`${name}: ${match.label} ${match.handedness.label} ${match.handedness.score.toFixed(2)} wrist ${match.keypoints[0].x.toFixed(0)},${match.keypoints[0].y.toFixed(0)} score ${match.score.toFixed(3)} vs ${p.fingerScore}, max |Δ| ${worst.toFixed(4)} px`);
       expect(worst).toBeLessThanOrEqual(1);
       expect(match.label).toBe(p.label);
-      expect(Math.abs(match.score - p.fingerScore)).toBeLessThanOrEqual(0.011);
+      // our score is the presence the graph's Sigmoid gives; human passes it through a second sigmoid (2 decimals)
+      expect(Math.abs(humanFingerScore(match.score) - p.fingerScore)).toBeLessThanOrEqual(0.011);
       expect(match.keypoints.map((k) => k.name)).toEqual(HAND_KEYPOINT_NAMES);
     }
+    // with the default presence threshold (0.5, MediaPipe's) the hands the model is unsure of go
+    const kept = (await hands.run(photo, { presenceThreshold: 0.5 })).hands;
+    expect(kept.map((h) => h.score)).toEqual(ours.filter((h) => h.score >= 0.5).map((h) => h.score));
   });
 });

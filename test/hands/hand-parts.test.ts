@@ -44,9 +44,9 @@ describe('decoders', () => {
     expect(() => decodeHandTrack(boxes, new Float32Array(15))).toThrow(/7 scores per anchor/);
   });
 
-  it('landmarks: pixels of the input to 0–1 of the crop, z like x, presence through a sigmoid', () => {
+  it('landmarks: pixels of the input to 0–1 of the crop, z like x, presence the probability as given (the graph ends it in a Sigmoid)', () => {
     const raw = new Float32Array(63).map((_, i) => i);
-    const hand = decodeHandLandmarks(raw, 0, 0.8, 224, 112);
+    const hand = decodeHandLandmarks(raw, 0.5, 0.8, 224, 112);
     expect(hand.keypoints[3]).toBeCloseTo(3 / 224);
     expect(hand.keypoints[4]).toBeCloseTo(4 / 112);
     expect(hand.keypoints[5]).toBeCloseTo(5 / 224);

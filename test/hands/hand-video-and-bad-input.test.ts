@@ -64,6 +64,25 @@ describe('hand landmarks: video mode and bad input', () => {
     await expectIncreasingTimestamps((t) => hands.runForVideo(frames[1], t), 1000);
   });
 
+  it('a hand that jumps out of its crop is looked for again in the same frame (same ID); a hand that leaves is dropped, not kept on the background', async () => {
+    hands.reset();
+    onTestFinished(() => hands.reset());
+    // the hand jumps across the frame: the mirrored photo with its left half (where the hand was) grey
+    const jumped = await mirrored(frames[0]);
+    for (let y = 0; y < jumped.height; y++) jumped.data.fill(128, y * jumped.width * 3, (y * jumped.width + jumped.width / 2) * 3);
+    const grey: RawImage = { ...frames[0], data: new Uint8Array(frames[0].data.length).fill(128) };
+    const detectorRuns = vi.spyOn(hands.detector, 'run');
+    onTestFinished(() => detectorRuns.mockRestore());
+    const [before] = (await hands.runForVideo(frames[0], 0)).hands;
+    const after = (await hands.runForVideo(jumped, 33)).hands;
+    expect(detectorRuns).toHaveBeenCalledTimes(2); // the first frame, and again when the followed crop lost the hand
+    expect(after).toHaveLength(1);
+    expect(after[0].trackId).toBe(before.trackId);
+    expect(after[0].keypoints[0].x).toBeGreaterThan(frames[0].width / 2); // found where it went
+    // a grey crop has a presence of ~0.002 (the graph's Sigmoid): the hand is gone
+    expect((await hands.runForVideo(grey, 66)).hands).toEqual([]);
+  });
+
   it('mirroring the image swaps handedness and mirrors the keypoints', async () => {
     const photo = frames[0];
     const [hand] = (await hands.run(photo)).hands;
@@ -91,6 +110,7 @@ describe('hand landmarks: video mode and bad input', () => {
     expect(e.message).toMatch(/maxHands.*positive integer/);
     await expectVisionError(hands.run(frames[0], { maxHands: 1.5 }), 'INVALID_OPTION');
     await expectVisionError(hands.run(frames[0], { threshold: 2 }), 'INVALID_OPTION');
+    await expectVisionError(hands.run(frames[0], { presenceThreshold: -0.5 }), 'INVALID_OPTION');
     await expectVisionError(hands.run(frames[0], { iouThreshold: -0.1 }), 'INVALID_OPTION');
     await expectVisionError(hands.run({ data: new Uint8Array(0), width: 0, height: 0, channels: 3 }), 'INVALID_INPUT');
     await expectVisionError(createHandLandmarkPipeline({ detectorInterval: 0 }), 'INVALID_OPTION');

@@ -23,6 +23,7 @@ const MIN_IMAGE_SIZE = 16;
 
 interface ResolvedHandOptions {
   threshold: number;
+  presenceThreshold: number;
   maxHands: number;
   iouThreshold: number;
 }
@@ -105,12 +106,14 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   }
 
   private resolve(options: HandRunOptions): ResolvedHandOptions {
-    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'run options must be an object ({ threshold, maxHands, iouThreshold })');
+    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'run options must be an object ({ threshold, presenceThreshold, maxHands, iouThreshold })');
     const merged: HandRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const maxHands = merged.maxHands ?? this.handSpec.defaults?.maxDetections ?? 2;
     if (!Number.isInteger(maxHands) || maxHands < 1) throw new VisionError('INVALID_OPTION', `maxHands is ${String(maxHands)}; it must be a positive integer`);
+    const threshold = unitInterval(merged.threshold ?? this.handSpec.defaults?.threshold ?? 0.5, 'threshold');
     return {
-      threshold: unitInterval(merged.threshold ?? this.handSpec.defaults?.threshold ?? 0.5, 'threshold'),
+      threshold,
+      presenceThreshold: merged.presenceThreshold === undefined ? threshold : unitInterval(merged.presenceThreshold, 'presenceThreshold'),
       iouThreshold: unitInterval(merged.iouThreshold ?? this.handSpec.defaults?.iouThreshold ?? 0.2, 'iouThreshold'),
       maxHands,
     };
@@ -152,7 +155,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       const hands: Hand[] = [];
       for (const found of await this.detect(frame, resolved, clock)) {
         const raw = await landmarkHand(this.runner, this.handSpec, frame, found.rotated ?? found.region, clock);
-        if (finite(raw) && raw.score >= resolved.threshold) hands.push(toHand(raw, found.label));
+        if (finite(raw) && raw.score >= resolved.presenceThreshold) hands.push(toHand(raw, found.label));
       }
       return hands.sort((a, b) => b.score - a.score);
     });
@@ -173,19 +176,28 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     const resolved = this.resolve(options);
     const result = await this.withFrame(input, async (frame, clock) => {
       const candidates: FollowedHand[] = [...this.video.tracks];
-      if (this.video.needsDetector(resolved.maxHands, this.detectorInterval)) {
+      const detected = this.video.needsDetector(resolved.maxHands, this.detectorInterval);
+      if (detected) {
         for (const found of await this.detect(frame, resolved, clock)) {
           if (!this.video.isFollowed(found.region)) candidates.push(this.video.newTrack(found.region, found.label, found.rotated));
         }
         this.video.markDetected();
       }
       const results: { hand: Hand; track: FollowedHand }[] = [];
-      for (const track of candidates) {
+      const landmark = async (track: FollowedHand): Promise<void> => {
         const raw = await landmarkHand(this.runner, this.handSpec, frame, track.rotated ?? track.region, clock);
-        if (!finite(raw) || raw.score < resolved.threshold) continue;
+        if (!finite(raw) || raw.score < resolved.presenceThreshold) return;
         // a hand too small to follow is still reported; the detector looks for it next frame
         const next = this.nextCrop(raw.keypoints, frame.width, frame.height);
         results.push({ hand: toHand(raw, track.label), track: next ? { ...track, ...next, follow: true } : { ...track, follow: false } });
+      };
+      for (const track of candidates) await landmark(track);
+      if (!detected && results.length < candidates.length) {
+        // a followed hand was lost: look for it (and for new hands) in this frame, not the next
+        const lost = candidates.filter((t) => !results.some((r) => r.track.trackId === t.trackId));
+        const retry = this.video.recover(await this.detect(frame, resolved, clock), results.map((r) => r.track), lost);
+        for (const track of retry) await landmark(track);
+        this.video.markDetected();
       }
       const t0 = now();
       results.sort((a, b) => b.hand.score - a.hand.score);
@@ -245,7 +257,7 @@ export async function createHandLandmarkPipeline(options: HandLandmarkOptions = 
     // the detector is a model of its own: its card, its location and format (not the landmark model's)
     const detectorSpec = checkDetector(options.detector) === 'palm' ? PALM_DETECTOR : spec.hand.detector;
     const detector = adopt(await resolveModel('hand-landmarks', detectorSpec.id, { ...options, model: detectorSpec, modelSource: undefined, format: undefined }));
-    const { threshold, maxHands, iouThreshold } = options;
-    return new HandLandmarkPipeline(spec, runner, ownsRunner, detector.runner, detector.ownsRunner, { threshold, maxHands, iouThreshold }, options);
+    const { threshold, presenceThreshold, maxHands, iouThreshold } = options;
+    return new HandLandmarkPipeline(spec, runner, ownsRunner, detector.runner, detector.ownsRunner, { threshold, presenceThreshold, maxHands, iouThreshold }, options);
   });
 }

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { HandModelSpec } from '../../models/hand-cards';
+import { sigmoid } from '../../postprocess/activations';
 import { decodeHandLandmarks } from '../../postprocess/hands/hand-landmarks';
 import { HANDTRACK_CLASSES, decodeHandTrack } from '../../postprocess/hands/handtrack';
 import { nms } from '../../postprocess/nms/nms';
@@ -191,9 +192,10 @@ export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, fra
   const roles = spec.hand.outputs;
   const raw = await timedRun(runner, input, [roles.landmarks, roles.presence, roles.handedness], clock);
   t0 = now();
+  const presence = outputNamed(raw, roles.presence, spec.id).data[0] as number;
   const decoded = decodeHandLandmarks(
     outputNamed(raw, roles.landmarks, spec.id).data as Float32Array,
-    outputNamed(raw, roles.presence, spec.id).data[0] as number,
+    roles.presenceIsLogit ? sigmoid(presence) : presence,
     outputNamed(raw, roles.handedness, spec.id).data[0] as number,
     width,
     height,

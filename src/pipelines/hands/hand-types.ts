@@ -76,8 +76,14 @@ export interface HandResult extends TimedResult {
  * ```
  */
 export interface HandRunOptions {
-  /** Minimum detector score and hand presence, in [0, 1]. Default 0.5. */
+  /** Minimum detector score, in [0, 1] (and hand presence unless `presenceThreshold` is given). Default 0.5. */
   threshold?: number;
+  /**
+   * Minimum hand presence of the landmark model, in [0, 1]: a crop below it has no hand (in video
+   * mode the hand is lost and the detector looks again). Default: `threshold` (MediaPipe's
+   * `min_hand_presence_confidence`, 0.5).
+   */
+  presenceThreshold?: number;
   /** Most hands to return, a positive integer. Default 2. */
   maxHands?: number;
   /** NMS IoU threshold of the hand detector, in [0, 1]. Default 0.2. */

@@ -6,6 +6,7 @@
 import type { CropRegion } from '../../preprocess/crop-region';
 import type { RotatedRegion } from '../../preprocess/rotated-region';
 import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import type { HandDetection } from './hand-stages';
 import type { HandKeypoint } from './hand-types';
 
 /** Default keypoint filter in 0–1 image units (MoveNet's reference settings, as for poses). @example `new HandVideoState(DEFAULT_HAND_SMOOTHING)` */
@@ -73,6 +74,34 @@ export class HandVideoState {
    */
   needsDetector(maxHands: number, interval: number): boolean {
     return this.followed.length === 0 || (this.followed.length < maxHands && this.framesSinceDetection >= interval);
+  }
+
+  /**
+   * Candidates for a second look in a frame where a followed hand was lost before the detector
+   * ran: the detections that are not a hand found this frame (`kept`, by its next crop). A
+   * detection overlapping a lost hand's crop continues that hand (its ID and filters: it moved
+   * further than its crop reached); the others are new hands.
+   *
+   * @example
+   * ```ts
+   * for (const track of video.recover(await detect(), keptTracks, lostTracks)) await landmark(track);
+   * ```
+   */
+  recover(detections: readonly HandDetection[], kept: readonly FollowedHand[], lost: readonly FollowedHand[]): FollowedHand[] {
+    const unclaimed = [...lost];
+    return detections
+      .filter((d) => kept.every((k) => overlap(k.region, d.region) <= SAME_HAND_OVERLAP))
+      .map((d) => {
+        let best = -1;
+        let bestOverlap = 0;
+        unclaimed.forEach((t, k) => {
+          const o = overlap(t.region, d.region);
+          if (o > bestOverlap) [best, bestOverlap] = [k, o];
+        });
+        if (best < 0) return this.newTrack(d.region, d.label, d.rotated);
+        const [was] = unclaimed.splice(best, 1);
+        return { ...was, region: d.region, rotated: d.rotated, label: d.label, follow: true };
+      });
   }
 
   /** Records that the detector ran on this frame. @example `video.markDetected();` */

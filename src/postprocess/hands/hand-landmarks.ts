@@ -1,9 +1,8 @@
 /**
  * Decoding the MediaPipe hand landmark models (`handlandmark-full` / `-lite`): 21 landmarks ×
- * (x, y, z) in model-input pixels, a hand-presence logit and a handedness probability.
+ * (x, y, z) in model-input pixels, a hand-presence probability and a handedness probability.
  */
 import { VisionError } from '../../core/errors';
-import { sigmoid } from '../activations';
 
 /**
  * One decoded hand in 0–1 of the crop it was found in: `keypoints` is 21 × (x, y, z) with x and
@@ -24,8 +23,9 @@ export interface CropHand {
 
 /**
  * Decodes one run of a hand landmark model. `landmarks` is the 63-value output (x, y in input
- * pixels, z in input pixels relative to the wrist), `presenceLogit` the hand flag before its
- * sigmoid, `handedness` the model's handedness output — MediaPipe's score of the label `Left` for a
+ * pixels, z in input pixels relative to the wrist), `presence` the hand flag as a probability
+ * (the graphs end it in a Sigmoid; pass `sigmoid(logit)` for an export that gives the logit),
+ * `handedness` the model's handedness output — MediaPipe's score of the label `Left` for a
  * mirrored (selfie-view) image, which is the probability that it is the person's right hand
  * in an unmirrored image such as a photo or a camera frame as delivered.
  *
@@ -36,7 +36,7 @@ export interface CropHand {
  * const hand = decodeHandLandmarks(out.Identity.data, out.Identity_1.data[0], out.Identity_2.data[0], 224, 224);
  * ```
  */
-export function decodeHandLandmarks(landmarks: ArrayLike<number>, presenceLogit: number, handedness: number, inputWidth: number, inputHeight: number): CropHand {
+export function decodeHandLandmarks(landmarks: ArrayLike<number>, presence: number, handedness: number, inputWidth: number, inputHeight: number): CropHand {
   if (landmarks.length !== 63) throw new VisionError('INVALID_INPUT', `decodeHandLandmarks: expected 21 × 3 = 63 landmark values; got ${landmarks.length}`);
   if (!(inputWidth > 0 && inputHeight > 0)) throw new VisionError('INVALID_INPUT', `decodeHandLandmarks: the input size must be positive; got ${inputWidth}×${inputHeight}`);
   const keypoints = new Float32Array(63);
@@ -45,5 +45,5 @@ export function decodeHandLandmarks(landmarks: ArrayLike<number>, presenceLogit:
     keypoints[k * 3 + 1] = landmarks[k * 3 + 1] / inputHeight;
     keypoints[k * 3 + 2] = landmarks[k * 3 + 2] / inputWidth;
   }
-  return { keypoints, score: sigmoid(presenceLogit), rightProbability: handedness };
+  return { keypoints, score: presence, rightProbability: handedness };
 }

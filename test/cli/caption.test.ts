@@ -141,6 +141,6 @@ describe('visionpipe caption', () => {
     writeFileSync(video, 'not really a video');
     const refused = await cli(['caption', video, '--model', dirname(ved.encoder)]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('clip.mp4: this command takes images; videos work with detect, classify, segment, pose, hands and face');
+    expect(refused.stderr).toContain('clip.mp4: this command takes images; videos work with detect, classify, segment, pose, hands, face and matte');
   });
 });

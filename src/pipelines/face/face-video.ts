@@ -6,6 +6,7 @@
 import { iou } from '../../postprocess/nms/iou';
 import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
 import { OneEuroBank, type OneEuroOptions } from '../../track/one-euro';
+import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { FaceCandidate } from './face-stages';
 import type { Face } from './face-types';
 
@@ -96,13 +97,8 @@ export class FaceVideoState {
     return detections
       .filter((d) => kept.every((c) => overlap(d.crop, c.crop) <= SAME_FACE_IOU))
       .map((d) => {
-        let best = -1;
-        let bestOverlap = 0;
-        unclaimed.forEach((c, k) => {
-          const o = overlap(d.crop, c.crop);
-          if (o > bestOverlap) [best, bestOverlap] = [k, o];
-        });
-        return best < 0 ? d : { ...d, trackId: unclaimed.splice(best, 1)[0].trackId };
+        const was = takeBestOverlap(unclaimed, (c) => overlap(d.crop, c.crop));
+        return was ? { ...d, trackId: was.trackId } : d;
       });
   }
 

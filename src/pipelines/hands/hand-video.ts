@@ -6,6 +6,7 @@
 import type { CropRegion } from '../../preprocess/crop-region';
 import type { RotatedRegion } from '../../preprocess/rotated-region';
 import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { HandDetection } from './hand-stages';
 import type { HandKeypoint } from './hand-types';
 
@@ -92,15 +93,8 @@ export class HandVideoState {
     return detections
       .filter((d) => kept.every((k) => overlap(k.region, d.region) <= SAME_HAND_OVERLAP))
       .map((d) => {
-        let best = -1;
-        let bestOverlap = 0;
-        unclaimed.forEach((t, k) => {
-          const o = overlap(t.region, d.region);
-          if (o > bestOverlap) [best, bestOverlap] = [k, o];
-        });
-        if (best < 0) return this.newTrack(d.region, d.label, d.rotated);
-        const [was] = unclaimed.splice(best, 1);
-        return { ...was, region: d.region, rotated: d.rotated, label: d.label, follow: true };
+        const was = takeBestOverlap(unclaimed, (t) => overlap(t.region, d.region));
+        return was ? { ...was, region: d.region, rotated: d.rotated, label: d.label, follow: true } : this.newTrack(d.region, d.label, d.rotated);
       });
   }
 

@@ -167,8 +167,9 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
 
   /**
    * Video mode: meshes of the faces in one frame of a stream. Each tracked face is cropped
-   * from its previous mesh; the detector runs when nothing is tracked, or every 10 frames while
-   * fewer than `maxFaces` are. Faces keep a `trackId`; points are smoothed (One-Euro).
+   * from its previous mesh; the detector runs when nothing is tracked, every 10 frames while
+   * fewer than `maxFaces` are, and at once when a tracked face is lost (it keeps its `trackId`
+   * when found again). Faces keep a `trackId`; points are smoothed (One-Euro).
    * Timestamps (ms) must increase. {@link reset} starts over.
    *
    * @example

@@ -60,8 +60,9 @@ const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.k
  * (enlarged) box → 21 named keypoints with depth, handedness and score per hand, in source
  * pixels. Create it with `pipeline('hand-landmarks', options)`. `run` treats every image on its
  * own; `runForVideo` follows each hand with the crop its landmarks give for the next frame
- * (running the detector only when no hand is followed, or every `detectorInterval` frames while
- * fewer than `maxHands` are) — a crop turned so that the hand stands upright in it, as
+ * (running the detector only when no hand is followed, every `detectorInterval` frames while
+ * fewer than `maxHands` are, and at once when a followed hand's presence drops below
+ * `presenceThreshold`) — a crop turned so that the hand stands upright in it, as
  * MediaPipe's hand landmarker does (`rotateCrops`, default on) —, gives hands stable `trackId`s
  * and smooths keypoints (One-Euro).
  *

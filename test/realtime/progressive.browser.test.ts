@@ -92,6 +92,10 @@ function runProgressive(options: Record<string, unknown>, stop: { webgpuFrames: 
         timeoutMs: 60_000,
         ...options,
       });
+      // the two workers load in either order (a fresh clone's CI once had WebGPU ready first, which
+      // then rightly served frame 0): these tests are about wasm serving while WebGPU warms up, so
+      // the first frame goes once wasm can take it (the warm-up only starts on that frame)
+      for (let t = 0; t < 1200 && progressive.stats().fallbackLoadMs === null; t++) await new Promise((resolve) => setTimeout(resolve, 50));
       const frames: Served[] = [];
       let sinceDecision = 0;
       try {

@@ -51,19 +51,17 @@ function taps(outSize: number, inSize: number, scale: number, offset: number): {
   return { i0, i1, w };
 }
 
-/** One channel of a picture (`channels` values per pixel, `at` the channel's offset) resized bilinearly by the taps. */
-function resample(values: ArrayLike<number>, width: number, channels: number, at: number, xs: ReturnType<typeof taps>, ys: ReturnType<typeof taps>): Float32Array {
+/** A one-value-per-pixel plane resized bilinearly by the taps. */
+function resample(values: ArrayLike<number>, width: number, xs: ReturnType<typeof taps>, ys: ReturnType<typeof taps>): Float32Array {
   const out = new Float32Array(xs.i0.length * ys.i0.length);
   for (let y = 0, p = 0; y < ys.i0.length; y++) {
     const top = ys.i0[y] * width;
     const bottom = ys.i1[y] * width;
     const wy = ys.w[y];
     for (let x = 0; x < xs.i0.length; x++, p++) {
-      const l = xs.i0[x];
-      const r = xs.i1[x];
       const wx = xs.w[x];
-      const upper = values[(top + l) * channels + at] + (values[(top + r) * channels + at] - values[(top + l) * channels + at]) * wx;
-      const lower = values[(bottom + l) * channels + at] + (values[(bottom + r) * channels + at] - values[(bottom + l) * channels + at]) * wx;
+      const upper = values[top + xs.i0[x]] + (values[top + xs.i1[x]] - values[top + xs.i0[x]]) * wx;
+      const lower = values[bottom + xs.i0[x]] + (values[bottom + xs.i1[x]] - values[bottom + xs.i0[x]]) * wx;
       out[p] = upper + (lower - upper) * wy;
     }
   }
@@ -75,10 +73,10 @@ function matteAtCanvas(matte: MatteLike, width: number, height: number): ArrayLi
   if (!(matte.width > 0 && matte.height > 0)) throw new VisionError('INVALID_INPUT', `the matte is ${matte.width}×${matte.height}; it must have pixels`);
   const values = matte.toUint8Array();
   if (matte.width === width && matte.height === height) return values;
-  return resample(values, matte.width, 1, 0, taps(width, matte.width, width / matte.width, 0), taps(height, matte.height, height / matte.height, 0));
+  return resample(values, matte.width, taps(width, matte.width, width / matte.width, 0), taps(height, matte.height, height / matte.height, 0));
 }
 
-/** A picture's pixels resized bilinearly to cover `width`×`height`, centred. */
+/** A picture's pixels, resized bilinearly to cover `width`×`height` (centred), read pixel by pixel (no resized copy is made per frame). */
 function coverPixels(image: ImageDataLike, width: number, height: number): (p: number, c: number) => number {
   if (!(image.width > 0 && image.height > 0) || image.data.length < image.width * image.height * 4) {
     throw new VisionError('INVALID_INPUT', `the background image is ${image.width}×${image.height} with ${image.data.length} values; it must be RGBA pixels of its size`);
@@ -86,8 +84,19 @@ function coverPixels(image: ImageDataLike, width: number, height: number): (p: n
   const scale = Math.max(width / image.width, height / image.height);
   const xs = taps(width, image.width, scale, (image.width * scale - width) / 2);
   const ys = taps(height, image.height, scale, (image.height * scale - height) / 2);
-  const planes = [0, 1, 2].map((c) => resample(image.data, image.width, 4, c, xs, ys));
-  return (p, c) => planes[c][p];
+  const { data } = image;
+  return (p, c) => {
+    const y = Math.floor(p / width);
+    const x = p - y * width;
+    const top = ys.i0[y] * image.width;
+    const bottom = ys.i1[y] * image.width;
+    const l = xs.i0[x];
+    const r = xs.i1[x];
+    const wx = xs.w[x];
+    const upper = data[(top + l) * 4 + c] + (data[(top + r) * 4 + c] - data[(top + l) * 4 + c]) * wx;
+    const lower = data[(bottom + l) * 4 + c] + (data[(bottom + r) * 4 + c] - data[(bottom + l) * 4 + c]) * wx;
+    return upper + (lower - upper) * ys.w[y];
+  };
 }
 
 /**

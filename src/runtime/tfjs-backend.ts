@@ -55,14 +55,15 @@ async function register(name: TfjsBackendName, wasmPaths: string | undefined): P
  */
 export function tfjsBackendOrder(option: TfjsBackendOptions['backend']): readonly TfjsBackendName[] {
   if (option === undefined) return defaultOrder();
-  const list = typeof option === 'string' ? [option] : option;
+  const list: unknown = typeof option === 'string' ? [option] : option;
+  if (!Array.isArray(list)) throw new VisionError('INVALID_OPTION', `backend is ${typeof option === 'object' ? JSON.stringify(option) : String(option)}; it must be a backend name or a list of them (${TFJS_BACKENDS.join(', ')})`);
   if (list.length === 0) throw new VisionError('INVALID_OPTION', `backend list is empty; allowed: ${TFJS_BACKENDS.join(', ')}`);
   for (const name of list) {
     if (!TFJS_BACKENDS.includes(name)) {
       throw new VisionError('INVALID_OPTION', `unknown tfjs backend '${String(name)}'; allowed: ${TFJS_BACKENDS.join(', ')}`);
     }
   }
-  return list;
+  return list as TfjsBackendName[];
 }
 
 let selection: Promise<string> = Promise.resolve('');

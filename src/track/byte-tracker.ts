@@ -197,7 +197,9 @@ export class ByteTracker {
       else if (c.score >= o.lowThreshold) low.push(c);
     });
 
-    for (const t of this.active) t.predict(dt);
+    // a gap longer than the track buffer is predicted as the buffer: every track unseen that long dies anyway, and an
+    // astronomical gap (timestamps 1e300 apart) would overflow the covariance
+    for (const t of this.active) t.predict(Math.min(dt, o.maxFramesLost + 1));
     const confirmed = this.active.filter((t) => t.state === 'tracked');
     const lost = this.active.filter((t) => t.state === 'lost');
     const tentative = this.active.filter((t) => t.state === 'tentative');

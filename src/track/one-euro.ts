@@ -46,6 +46,19 @@ function resolve(options: OneEuroOptions, who: string): Resolved {
   };
 }
 
+/**
+ * Checks One-Euro options now (as a pipeline does at creation) rather than on the first frame:
+ * `INVALID_OPTION` naming `name` and the field otherwise.
+ *
+ * @example
+ * ```ts
+ * checkOneEuroOptions(options.smoothing, 'smoothing'); // throws for { minCutoff: -1 }
+ * ```
+ */
+export function checkOneEuroOptions(options: OneEuroOptions, name: string): void {
+  resolve(options, name);
+}
+
 /** Smoothing factor of an exponential low-pass with cutoff `cutoff` Hz at time step `dt` s. */
 function alpha(cutoff: number, dt: number): number {
   const tau = 1 / (2 * Math.PI * cutoff);

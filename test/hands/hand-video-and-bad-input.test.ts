@@ -117,6 +117,12 @@ describe('hand landmarks: video mode and bad input', () => {
     await expectVisionError(createHandLandmarkPipeline({ rotateCrops: 'yes' as unknown as boolean }), 'INVALID_OPTION');
     await expectVisionError(createHandLandmarkPipeline({ model: 'centernet-coco' }), 'INVALID_OPTION');
     await expectVisionError(createHandLandmarkPipeline({ maxHands: -1 }), 'INVALID_OPTION');
+    // wrong types are named with their type; smoothing is checked at creation, not at the first hand in video mode
+    expect((await expectVisionError(hands.run(frames[0], { maxHands: '2' as unknown as number }), 'INVALID_OPTION')).message).toContain('maxHands is "2"');
+    expect((await expectVisionError(hands.run(frames[0], { threshold: '0.5' as unknown as number }), 'INVALID_OPTION')).message).toContain('threshold is "0.5"');
+    expect((await expectVisionError(hands.run(frames[0], null as unknown as object), 'INVALID_OPTION')).message).toContain('run options must be an object');
+    expect((await expectVisionError(createHandLandmarkPipeline({ smoothing: { minCutoff: -1 } }), 'INVALID_OPTION')).message).toContain('smoothing: minCutoff');
+    await expectVisionError(createHandLandmarkPipeline({ backend: 5 as unknown as 'wasm' }), 'INVALID_OPTION');
     expect((await hands.run(frames[0])).hands).toHaveLength(1);
   });
 

@@ -128,6 +128,19 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     await expect(matting.run(astronaut, { refine: { radius: 0.5 } })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, smoothing: 2 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(createVideoMattingPipeline({ model: CENTERNET_COCO })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    // options of the wrong type are refused naming the option (before: TypeErrors, or silently taken)
+    await expect(matting.run(astronaut, null as unknown as object)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options must be an object') });
+    await expect(matting.run(astronaut, { refine: 'x' as unknown as false })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('refine is "x"') });
+    await expect(matting.run(astronaut, { outputForeground: 'no' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('outputForeground') });
+    await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, smoothing: true as unknown as number })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('smoothing is true') });
+    await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, downsampleRatio: 5 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('downsampleRatio is 5') });
+    await expect(createVideoMattingPipeline({ model: 'meet' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/unknown model 'meet'; video matting takes .*selfie-segmentation.*meet-segmentation/) });
+    // absurd but finite pixels (1e30) overflow the guided filter's variance: the matte stays a number in [0, 1]
+    const absurd = tf.fill([24, 32, 3], 1e30, 'float32') as tf.Tensor3D;
+    const overflow = await matting.run(absurd);
+    absurd.dispose();
+    expect(overflow.alpha.toFloat32Array().every((v) => v >= 0 && v <= 1)).toBe(true);
+    overflow.alpha.close();
     const ok = await matting.run({ data: new Uint8Array(32 * 24 * 3).fill(128), width: 32, height: 24, channels: 3 });
     ok.alpha.close();
   });

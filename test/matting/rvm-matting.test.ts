@@ -183,4 +183,19 @@ describe('video matting with RVM (real weights, wasm)', () => {
     expect(tf.memory().numTensors).toBe(base);
     expect(Mask.openCount).toBe(masks);
   });
+
+  it('a 1×3000 strip is matted (fed at 32×1920, never past maxInputSide); a ratio that would make the internal pass under 4 px is INVALID_OPTION, and the wasm backend keeps working', async () => {
+    const base = tf.memory().numTensors;
+    const strip = await matting.run({ data: new Uint8Array(3000 * 3).fill(120), width: 3000, height: 1, channels: 3 }, { outputForeground: false });
+    expect([strip.alpha.width, strip.alpha.height, strip.downsampleRatio]).toEqual([3000, 1, 1]);
+    expect(strip.alpha.toFloat32Array().every(Number.isFinite)).toBe(true);
+    strip.alpha.close();
+    const small = { data: new Uint8Array(64 * 64 * 3).fill(120), width: 64, height: 64, channels: 3 } as const;
+    await expect(matting.run(small, { downsampleRatio: 0.01 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('[0.0625, 1]') });
+    await expect(matting.run(small, { downsampleRatio: '0.5' as unknown as number })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('"0.5"') });
+    const after = await matting.run(photo, { outputForeground: false, downsampleRatio: 0.0625 }); // the smallest allowed ratio: 16 px
+    expect(after.alpha.width).toBe(256);
+    after.alpha.close();
+    expect(tf.memory().numTensors).toBe(base);
+  });
 });

@@ -10,12 +10,15 @@ import { type DetectionPipeline, createDetectionPipeline } from '../detection/de
 import type { DetectionResult } from '../detection/detection-types';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { cropFaces, faceCropOf } from './face-crop';
 import type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding-types';
+
+/** The detector keypoints a face crop is levelled by (BlazeFace's names). */
+const FACE_DETECTOR_KEYPOINTS = ['right eye', 'left eye'];
 
 function isFaceEmbeddingSpec(spec: unknown): spec is FaceEmbeddingModelSpec {
   return typeof spec === 'object' && spec !== null && typeof (spec as FaceEmbeddingModelSpec).faceEmbedding === 'object';
@@ -71,14 +74,18 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
     if (missing.length > 0) {
       throw new VisionError('MODEL_FORMAT', `model '${faceSpec.id}' lacks output(s) ${missing.join(', ')} named in its card; it has ${[...known].join(', ')}`);
     }
+    const eyes = detector.spec.head?.ssd?.keypointNames ?? [];
+    if (!FACE_DETECTOR_KEYPOINTS.every((name) => eyes.includes(name))) {
+      throw new VisionError('INVALID_OPTION', `detector '${detector.spec.id}' gives no ${FACE_DETECTOR_KEYPOINTS.join(' / ')} keypoints; face embedding needs a face detector with eye keypoints (e.g. 'blazeface')`);
+    }
+    this.resolve({}); // bad defaults (maxFaces, threshold, align) fail now, not on the first frame
   }
 
   private resolve(options: FaceEmbeddingRunOptions): ResolvedRunOptions {
+    optionsObject(options, 'run options', ['threshold', 'maxFaces', 'align']);
     const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
-    const maxFaces = merged.maxFaces ?? 20;
-    if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new VisionError('INVALID_OPTION', `maxFaces is ${String(maxFaces)}; it must be a positive integer`);
-    const align = merged.align ?? true;
-    if (typeof align !== 'boolean') throw new VisionError('INVALID_OPTION', `align is ${String(align)}; it must be true or false`);
+    const maxFaces = positiveInteger(merged.maxFaces ?? 20, 'maxFaces');
+    const align = optionalBoolean(merged.align, 'align') ?? true;
     return { threshold: merged.threshold === undefined ? undefined : unitInterval(merged.threshold, 'threshold'), maxFaces, align };
   }
 
@@ -197,6 +204,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
  * ```
  */
 export async function createFaceEmbeddingPipeline(options: FaceEmbeddingOptions = {}): Promise<FaceEmbeddingPipeline> {
+  optionsObject(options, 'face-embedding options', ['model', 'detector', 'threshold', 'maxFaces', 'align', 'backend']);
   const requested = typeof options.model === 'string' ? (FACE_EMBEDDING_CARDS[options.model] ?? options.model) : options.model ?? FACERES;
   const model = await resolveModel('face-embedding', FACERES.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async () => {

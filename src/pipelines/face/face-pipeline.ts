@@ -6,7 +6,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { TFJS_BACKENDS } from '../../runtime/tfjs-backend';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
@@ -91,10 +91,9 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
   }
 
   private resolve(options: FaceLandmarksRunOptions): Resolved {
-    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', `run options must be an object; got ${String(options)}`);
+    optionsObject(options, 'run options', ['threshold', 'detectorThreshold', 'maxFaces']);
     const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
-    const maxFaces = merged.maxFaces ?? this.faceSpec.defaults?.maxDetections ?? 10;
-    if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new VisionError('INVALID_OPTION', `maxFaces is ${String(maxFaces)}; it must be a positive integer`);
+    const maxFaces = positiveInteger(merged.maxFaces ?? this.faceSpec.defaults?.maxDetections ?? 10, 'maxFaces');
     return {
       threshold: unitInterval(merged.threshold ?? this.faceSpec.defaults?.threshold ?? 0.2, 'threshold'),
       detectorThreshold: unitInterval(merged.detectorThreshold ?? this.detectorSpec.defaults?.threshold ?? 0.2, 'detectorThreshold'),
@@ -209,8 +208,8 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
  * ```
  */
 export async function createFaceLandmarksPipeline(options: FaceLandmarksOptions = {}): Promise<FaceLandmarksPipeline> {
-  if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'face-landmarks options must be an object');
-  if (options.iris !== undefined && typeof options.iris !== 'boolean') throw new VisionError('INVALID_OPTION', `iris is ${String(options.iris)}; it must be true or false`);
+  optionsObject(options, 'face-landmarks options', ['model', 'detector', 'iris', 'maxFaces', 'threshold', 'detectorThreshold', 'smoothing', 'backend']);
+  optionalBoolean(options.iris, 'iris');
   const requested = typeof options.model === 'string' ? (FACE_MODEL_CARDS[options.model] ?? options.model) : options.model ?? FACEMESH;
   const detectorSpec = typeof options.detector === 'string' ? FACE_DETECTOR_CARDS[options.detector] : options.detector;
   if (options.detector !== undefined && (!detectorSpec || !Array.isArray(detectorSpec.anchors?.strides))) {

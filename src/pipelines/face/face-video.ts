@@ -5,7 +5,7 @@
  */
 import { iou } from '../../postprocess/nms/iou';
 import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
-import { OneEuroBank, type OneEuroOptions } from '../../track/one-euro';
+import { OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { FaceCandidate } from './face-stages';
 import type { Face } from './face-types';
@@ -55,7 +55,7 @@ export class FaceVideoState {
 
   /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
   constructor(private readonly smoothing: OneEuroOptions | false) {
-    if (smoothing !== false) new OneEuroBank(0, smoothing); // validates the options now, not on the first frame
+    if (smoothing !== false) checkOneEuroOptions(smoothing, 'smoothing');
   }
 
   /** Whether this frame should run the detector: nothing tracked, or room for more faces and time to look. @example `video.needsDetection(4)` */

@@ -7,7 +7,7 @@ import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame'
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, positiveInteger, shownValue, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
@@ -30,7 +30,7 @@ interface ResolvedHandOptions {
 
 function checkDetector(detector: unknown): 'handtrack' | 'palm' {
   if (detector === undefined || detector === 'handtrack' || detector === 'palm') return detector ?? 'handtrack';
-  throw new VisionError('INVALID_OPTION', `detector is ${String(detector)}; allowed: 'handtrack' (default) or 'palm'`);
+  throw new VisionError('INVALID_OPTION', `detector is ${shownValue(detector)}; allowed: 'handtrack' (default) or 'palm'`);
 }
 
 function isHandSpec(spec: unknown): spec is HandModelSpec {
@@ -92,25 +92,22 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval' | 'rotateCrops' | 'detector'> = {},
   ) {
     super(handSpec, runner, ownsRunner);
-    const interval = options.detectorInterval ?? 10;
-    if (!Number.isInteger(interval) || interval < 1) throw new VisionError('INVALID_OPTION', `detectorInterval is ${String(interval)}; it must be a positive integer (frames)`);
+    const interval = positiveInteger(options.detectorInterval ?? 10, 'detectorInterval');
     const smoothing = options.smoothing === undefined ? DEFAULT_HAND_SMOOTHING : options.smoothing;
     if (smoothing !== false && (typeof smoothing !== 'object' || smoothing === null)) {
       throw new VisionError('INVALID_OPTION', 'smoothing must be One-Euro options ({ minCutoff, beta, dCutoff }) or false');
     }
-    if (options.rotateCrops !== undefined && typeof options.rotateCrops !== 'boolean') throw new VisionError('INVALID_OPTION', `rotateCrops is ${String(options.rotateCrops)}; it must be true or false`);
     this.detectorInterval = interval;
-    this.rotateCrops = options.rotateCrops ?? true;
+    this.rotateCrops = optionalBoolean(options.rotateCrops, 'rotateCrops') ?? true;
     this.palm = checkDetector(options.detector) === 'palm';
     this.video = new HandVideoState(smoothing);
     this.resolve({});
   }
 
   private resolve(options: HandRunOptions): ResolvedHandOptions {
-    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'run options must be an object ({ threshold, presenceThreshold, maxHands, iouThreshold })');
+    optionsObject(options, 'run options', ['threshold', 'presenceThreshold', 'maxHands', 'iouThreshold']);
     const merged: HandRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
-    const maxHands = merged.maxHands ?? this.handSpec.defaults?.maxDetections ?? 2;
-    if (!Number.isInteger(maxHands) || maxHands < 1) throw new VisionError('INVALID_OPTION', `maxHands is ${String(maxHands)}; it must be a positive integer`);
+    const maxHands = positiveInteger(merged.maxHands ?? this.handSpec.defaults?.maxDetections ?? 2, 'maxHands');
     const threshold = unitInterval(merged.threshold ?? this.handSpec.defaults?.threshold ?? 0.5, 'threshold');
     return {
       threshold,
@@ -249,7 +246,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
  * ```
  */
 export async function createHandLandmarkPipeline(options: HandLandmarkOptions = {}): Promise<HandLandmarkPipeline> {
-  if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'hand-landmarks options must be an object');
+  optionsObject(options, 'hand-landmarks options', ['model', 'detector', 'maxHands', 'threshold', 'presenceThreshold', 'iouThreshold', 'smoothing', 'detectorInterval', 'rotateCrops', 'backend']);
   const requested = typeof options.model === 'string' ? (HAND_MODEL_CARDS[options.model] ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
   const model = await resolveModel('hand-landmarks', HANDLANDMARK_FULL.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {

@@ -5,7 +5,7 @@
  */
 import type { CropRegion } from '../../preprocess/crop-region';
 import type { RotatedRegion } from '../../preprocess/rotated-region';
-import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import { KeypointSmoother, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { HandDetection } from './hand-stages';
 import type { HandKeypoint } from './hand-types';
@@ -57,7 +57,10 @@ export class HandVideoState {
   private framesSinceDetection = 0;
   private lastId = 0;
 
-  constructor(private readonly smoothing: OneEuroOptions | false) {}
+  /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
+  constructor(private readonly smoothing: OneEuroOptions | false) {
+    if (smoothing !== false) checkOneEuroOptions(smoothing, 'smoothing');
+  }
 
   /** The hands followed into the next frame. @example `video.tracks.length` */
   get tracks(): readonly FollowedHand[] {

@@ -17,6 +17,7 @@ import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { prepareInput } from '../../preprocess/prepare-input';
 import { openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
+import { shownValue } from '../shared/options';
 import { firstOutput } from '../shared/outputs';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { labelProbabilities } from '../segmentation/image-segmentation-pipeline';
@@ -41,10 +42,10 @@ interface Refinement {
 
 function resolveRefine(options: MattingRefineOptions): Refinement {
   const { radius, epsilon = DEFAULT_EPSILON, maxSide = DEFAULT_REFINE_SIDE, gridSide = DEFAULT_GRID_SIDE } = options;
-  if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${String(radius)}; it must be a positive integer (pixels)`);
-  if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${String(epsilon)}; it must be a finite number > 0`);
-  if (!(Number.isInteger(maxSide) && maxSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.maxSide is ${String(maxSide)}; it must be an integer ≥ 16 (pixels)`);
-  if (!(Number.isInteger(gridSide) && gridSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.gridSide is ${String(gridSide)}; it must be an integer ≥ 16 (pixels)`);
+  if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${shownValue(radius)}; it must be a positive integer (pixels)`);
+  if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${shownValue(epsilon)}; it must be a finite number > 0`);
+  if (!(Number.isInteger(maxSide) && maxSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.maxSide is ${shownValue(maxSide)}; it must be an integer ≥ 16 (pixels)`);
+  if (!(Number.isInteger(gridSide) && gridSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.gridSide is ${shownValue(gridSide)}; it must be an integer ≥ 16 (pixels)`);
   return { radius, epsilon, maxSide, gridSide };
 }
 
@@ -141,8 +142,8 @@ export class PersonMatting {
     private readonly runner: ModelRunner,
     private readonly smoothing: number | false,
   ) {
-    if (smoothing !== false && !(smoothing >= 0 && smoothing <= 1)) {
-      throw new VisionError('INVALID_OPTION', `smoothing is ${String(smoothing)}; it must be in [0, 1] or false`);
+    if (smoothing !== false && !(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 1)) {
+      throw new VisionError('INVALID_OPTION', `smoothing is ${shownValue(smoothing)}; it must be a number in [0, 1] or false`);
     }
   }
 

@@ -18,6 +18,12 @@ import type { MatteOutput } from './matting-types';
 
 /** Frames smaller than this on a side are scaled up for the model (its encoder halves the size five times). */
 const MIN_MODEL_SIDE = 32;
+/**
+ * The shorter side of RVM's internal (downsampled) pass is at least this many pixels. Measured
+ * on tfjs-wasm: at 2 px the graph aborts and leaves the wasm backend broken for the whole
+ * process, at 1 px XNNPACK refuses its resize; 3 px and more run.
+ */
+const MIN_INTERNAL_SIDE = 4;
 /** Default longest side fed to the model (larger frames are scaled down to it). @example `new RecurrentMatting(spec, runner, DEFAULT_MAX_INPUT_SIDE)` */
 export const DEFAULT_MAX_INPUT_SIDE = 1920;
 /** The longer side RVM's README aims its internal pass at (its portrait column: 0.25 for 1920, 0.375 for 1280, 0.125 for 3840). */
@@ -38,11 +44,31 @@ export function recommendedDownsampleRatio(width: number, height: number): numbe
   return side <= 512 ? 1 : LOW_RES_SIDE / side;
 }
 
-/** The size the model is fed for a frame: the frame's own, scaled into [MIN_MODEL_SIDE, maxSide]. */
+/**
+ * The size the model is fed for a frame: the frame's own, scaled (keeping its aspect) so that
+ * the longer side is at most `maxSide` and the shorter at least `MIN_MODEL_SIDE`. A frame too
+ * thin for both (a 1×5000 strip) is stretched across: each side clamped into [MIN_MODEL_SIDE, maxSide].
+ */
 function modelSize(width: number, height: number, maxSide: number): { width: number; height: number } {
   const down = Math.min(1, maxSide / Math.max(width, height));
-  const scale = Math.min(width, height) * down < MIN_MODEL_SIDE ? MIN_MODEL_SIDE / Math.min(width, height) : down;
-  return { width: Math.max(MIN_MODEL_SIDE, Math.round(width * scale)), height: Math.max(MIN_MODEL_SIDE, Math.round(height * scale)) };
+  const up = Math.max(1, MIN_MODEL_SIDE / (Math.min(width, height) * down));
+  const side = (length: number): number => Math.min(maxSide, Math.max(MIN_MODEL_SIDE, Math.round(length * down * up)));
+  return { width: side(width), height: side(height) };
+}
+
+/**
+ * The `downsample_ratio` for a model-size frame: the one asked for, else RVM's recommendation —
+ * raised where that would make the internal pass thinner than `MIN_MODEL_SIDE` (a thin strip).
+ * An asked-for ratio that makes the internal pass thinner than `MIN_INTERNAL_SIDE` is refused.
+ */
+function chooseRatio(size: { width: number; height: number }, asked: number | undefined): number {
+  const shorter = Math.min(size.width, size.height);
+  if (asked === undefined) return Math.min(1, Math.max(recommendedDownsampleRatio(size.width, size.height), MIN_MODEL_SIDE / shorter));
+  if (!(typeof asked === 'number' && asked > 0 && asked <= 1)) throw new VisionError('INVALID_OPTION', `downsampleRatio is ${String(asked)}; it must be in (0, 1]`);
+  if (shorter * asked < MIN_INTERNAL_SIDE) {
+    throw new VisionError('INVALID_OPTION', `downsampleRatio ${asked} makes RVM's internal pass ${(shorter * asked).toFixed(2)} px on the shorter side of this frame (fed at ${size.width}×${size.height}); it must be at least ${MIN_INTERNAL_SIDE} px: use a ratio in [${(MIN_INTERNAL_SIDE / shorter).toPrecision(3)}, 1]`);
+  }
+  return asked;
 }
 
 /** The channels of a [1, h, w, C] output, each as a plane at the frame's size (bilinear when the model ran at another size). */
@@ -102,7 +128,7 @@ export class RecurrentMatting {
    * video frame left (zeros after `reset()`, or when the model size or ratio changed) and keeps
    * the new ones; otherwise every call starts from zeros and keeps nothing.
    *
-   * @throws VisionError `INVALID_INPUT` (unreadable frame), `INVALID_OPTION` (ratio outside (0, 1]).
+   * @throws VisionError `INVALID_INPUT` (unreadable frame), `INVALID_OPTION` (ratio outside (0, 1], or so small that the internal pass would be under 4 px).
    * @example
    * ```ts
    * const out = await engine.matte(frame, { video: false, foreground: false, downsampleRatio: 0.5 });
@@ -116,8 +142,7 @@ export class RecurrentMatting {
     frame.release();
     const { width, height } = frame;
     const size = modelSize(width, height, this.maxInputSide);
-    const ratio = options.downsampleRatio ?? recommendedDownsampleRatio(size.width, size.height);
-    if (!(ratio > 0 && ratio <= 1)) throw new VisionError('INVALID_OPTION', `downsampleRatio is ${String(ratio)}; it must be in (0, 1]`);
+    const ratio = chooseRatio(size, options.downsampleRatio);
     const prepared = await prepareInput(input, { ...size, fit: 'stretch', normalization: 'unit' }).catch((error: unknown) => {
       throw toVisionError(error, 'INVALID_INPUT', 'could not read or prepare the frame for the model');
     });

@@ -9,12 +9,26 @@ import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/se
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, shownValue } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
-import { isModelRunner, resolveModel } from '../shared/resolve-model';
+import { catalogueIdsFor, isModelRunner, resolveModel } from '../shared/resolve-model';
 import type { MatteOutput, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting-types';
 import { DEFAULT_MATTE_SMOOTHING, PersonMatting } from './person-matting';
 import { DEFAULT_MAX_INPUT_SIDE, RecurrentMatting } from './recurrent-matting';
+
+/** Run options checked for their types (ranges are checked where they are used). */
+function checkRunOptions(options: VideoMattingRunOptions): VideoMattingRunOptions {
+  optionsObject(options, 'run options', ['refine', 'downsampleRatio', 'outputForeground']);
+  const { refine, downsampleRatio } = options;
+  if (refine !== undefined && refine !== false && (typeof refine !== 'object' || refine === null || Array.isArray(refine))) {
+    throw new VisionError('INVALID_OPTION', `refine is ${shownValue(refine)}; it must be guided-filter options ({ radius, epsilon, maxSide, gridSide }, {} for the defaults) or false`);
+  }
+  if (downsampleRatio !== undefined && !(typeof downsampleRatio === 'number' && downsampleRatio > 0 && downsampleRatio <= 1)) {
+    throw new VisionError('INVALID_OPTION', `downsampleRatio is ${shownValue(downsampleRatio)}; it must be a number in (0, 1]`);
+  }
+  optionalBoolean(options.outputForeground, 'outputForeground');
+  return options;
+}
 
 function isRecurrentSpec(spec: ModelSpec): spec is RecurrentMattingSpec {
   const m = (spec as RecurrentMattingSpec).matting;
@@ -53,6 +67,7 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
     options: Pick<VideoMattingOptions, 'smoothing' | 'maxInputSide'> = {},
   ) {
     super(spec, runner, ownsRunner);
+    checkRunOptions(defaults);
     if (isRecurrentSpec(spec)) this.recurrent = new RecurrentMatting(spec, runner, options.maxInputSide ?? DEFAULT_MAX_INPUT_SIDE);
     else this.person = new PersonMatting(spec as SegmentationModelSpec, runner, options.smoothing === undefined ? DEFAULT_MATTE_SMOOTHING : options.smoothing);
   }
@@ -64,7 +79,7 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
 
   private async matte(input: ImageInput, options: VideoMattingRunOptions, video: boolean): Promise<VideoMattingResult> {
     this.assertUsable();
-    const merged: VideoMattingRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
+    const merged: VideoMattingRunOptions = { ...definedOnly(this.defaults), ...definedOnly(checkRunOptions(options)) };
     const out: MatteOutput = this.recurrent
       ? await this.recurrent.matte(input, { video, foreground: merged.outputForeground ?? true, downsampleRatio: merged.downsampleRatio })
       : await this.person!.matte(input, { video, refine: merged.refine ?? {} });
@@ -122,6 +137,11 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
 /** The task a `model` option's card is for: matting cards, or person-segmentation cards reused for matting. */
 function cardTask(options: VideoMattingOptions): TaskName {
   const model = options.model ?? SELFIE_SEGMENTATION;
+  if (typeof model === 'string' && MODEL_CATALOG[model] === undefined) {
+    const isPersonCard = (id: string): boolean => MODEL_CATALOG[id].task === 'video-matting' || (MODEL_CATALOG[id].family === 'semantic' && MODEL_CATALOG[id].labels.includes('person'));
+    const usable = catalogueIdsFor(['video-matting', 'image-segmentation']).filter(isPersonCard);
+    throw new VisionError('INVALID_OPTION', `unknown model '${model}'; video matting takes ${usable.join(', ')}, or a matting / person-segmentation card`);
+  }
   const card = isModelRunner(model) ? options.spec : typeof model === 'string' ? MODEL_CATALOG[model] : model;
   const task = card && typeof card === 'object' ? card.task : 'video-matting';
   if (task !== 'video-matting' && task !== 'image-segmentation') {
@@ -140,6 +160,7 @@ function cardTask(options: VideoMattingOptions): TaskName {
  * ```
  */
 export async function createVideoMattingPipeline(options: VideoMattingOptions = {}): Promise<VideoMattingPipeline> {
+  optionsObject(options, 'video-matting options', ['model', 'refine', 'smoothing', 'downsampleRatio', 'outputForeground', 'maxInputSide', 'backend']);
   const task = cardTask(options);
   const model = await resolveModel(task, SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
   return disposeOnFailure([model], () => {

@@ -1,15 +1,68 @@
 import { VisionError } from '../../core/errors';
 
 /**
- * Checks an option that is a fraction (a threshold): `INVALID_OPTION` naming it unless it is in [0, 1].
+ * An option's value as a message shows it: strings quoted (so that `'2'` is told from `2`),
+ * objects as JSON, everything else as `String` gives it.
+ *
+ * @example
+ * ```ts
+ * `maxHands is ${shownValue('2')}`; // "maxHands is \"2\""
+ * ```
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}
+
+/**
+ * Checks an option that is a fraction (a threshold): `INVALID_OPTION` naming it unless it is a
+ * number in [0, 1].
  *
  * @example
  * ```ts
  * const threshold = unitInterval(options.threshold ?? 0.25, 'threshold');
  * ```
  */
-export function unitInterval(value: number, name: string): number {
-  if (!(value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be in [0, 1]`);
+export function unitInterval(value: unknown, name: string): number {
+  if (!(typeof value === 'number' && value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be a number in [0, 1]`);
+  return value;
+}
+
+/**
+ * Checks an option that counts something (faces, hands, frames): `INVALID_OPTION` naming it
+ * unless it is an integer ≥ 1.
+ *
+ * @example
+ * ```ts
+ * const maxHands = positiveInteger(options.maxHands ?? 2, 'maxHands');
+ * ```
+ */
+export function positiveInteger(value: unknown, name: string): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be a positive integer`);
+  return value;
+}
+
+/**
+ * Checks that run or creation options are an object (or absent): `INVALID_OPTION` listing the
+ * option names allowed otherwise.
+ *
+ * @example
+ * ```ts
+ * const options = optionsObject<MyRunOptions>(given, 'run options', ['threshold', 'maxFaces']);
+ * ```
+ */
+export function optionsObject<T extends object>(value: T | undefined, what: string, names: readonly string[]): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new VisionError('INVALID_OPTION', `${what} must be an object ({ ${names.join(', ')} }); got ${shownValue(value)}`);
+  }
   return value;
 }
 
@@ -36,5 +89,5 @@ export function definedOnly<T extends object>(value: T): Partial<T> {
  */
 export function optionalBoolean(value: unknown, name: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value;
-  throw new VisionError('INVALID_OPTION', `${name} is ${JSON.stringify(value)}; it must be true or false`);
+  throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be true or false`);
 }

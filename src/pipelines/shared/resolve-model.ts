@@ -1,5 +1,5 @@
 import { VisionError } from '../../core/errors';
-import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../../models/catalog';
+import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec, TaskName } from '../../models/model-spec';
 import { type AnyModelSource, type LoadModelOptions, loadModel } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -56,6 +56,26 @@ async function fromFolder(task: TaskName, folder: string, options: BasePipelineO
 }
 
 const isCatalogued = (id: string): boolean => Object.prototype.hasOwnProperty.call(MODEL_CATALOG, id);
+
+/**
+ * The catalogue ids of the cards for these tasks, for messages about an unknown model.
+ *
+ * @example
+ * ```ts
+ * catalogueIdsFor(['pose-estimation']); // ['movenet-lightning', …]
+ * ```
+ */
+export function catalogueIdsFor(tasks: readonly TaskName[]): string[] {
+  return Object.values(MODEL_CATALOG)
+    .filter((card) => tasks.includes(card.task))
+    .map((card) => card.id);
+}
+
+/** The catalogue card `id`, or `INVALID_OPTION` listing the task's cards. */
+function catalogueCard(task: TaskName, id: string): ModelSpec {
+  if (isCatalogued(id)) return MODEL_CATALOG[id];
+  throw new VisionError('INVALID_OPTION', `unknown model '${id}'; ${task} models: ${catalogueIdsFor([task]).join(', ')}, or pass a ModelSpec, a model file or a model folder`);
+}
 
 /**
  * Whether a `model` option is a ready runner (rather than a catalogue id, a card or a model source).
@@ -144,7 +164,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
     const loaded = await fromFolder(task, model, options);
     if (loaded) return loaded;
   }
-  const spec = typeof model === 'string' ? getModelSpec(model) : model;
+  const spec = typeof model === 'string' ? catalogueCard(task, model) : model;
   if (!spec || typeof spec !== 'object' || !spec.input) {
     throw new VisionError('INVALID_OPTION', 'model must be a catalogue id, a ModelSpec, or a ModelRunner with a spec');
   }

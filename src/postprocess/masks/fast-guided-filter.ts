@@ -166,7 +166,7 @@ export function subsampleGuide(guide: GuidePixels, workspace: FastGuidedFilterWo
 /**
  * Algorithm 2 once the subsampled guide and input are in `workspace.guideLow` and
  * `workspace.inputLow`: the coefficients at grid radius `lowRadius`, their means upsampled to
- * the full size and `q = mean(a)·I + mean(b)` written to `out` (clamped to [0, 1] with
+ * the full size and `q = mean(a)·I + mean(b)` written to `out` (clamped to [0, 1], NaN to 0, with
  * `clamp`), reading the full-size guide in place.
  *
  * @throws VisionError `INVALID_OPTION` for a bad radius or ε; `INVALID_INPUT` when the guide or `out` does not match the workspace.
@@ -227,7 +227,7 @@ function applyWithJavaScript(pass: GuidedApplyPass, acrossA: Float32Array, acros
       const a = au + (acrossA[lower + x] - au) * ty;
       const b = bu + (acrossB[lower + x] - bu) * ty;
       const q = a * (data[p] * wr + data[p + k1] * wg + data[p + k2] * wb) + b;
-      out[at + x] = clamp ? (q < 0 ? 0 : q > 1 ? 1 : q) : q;
+      out[at + x] = clamp ? (q >= 0 ? (q <= 1 ? q : 1) : 0) : q; // NaN (a guide of absurd values overflowing) clamps to 0
     }
   }
 }

@@ -17,6 +17,7 @@ import {
   isVisionError,
   pipeline,
 } from '../../../src/node/index';
+import { BLAZEFACE } from '../../../src/models/catalog';
 import { facePhoto } from '../../helpers/photos';
 import { expectIncreasingTimestamps } from '../../runtime/helpers';
 import { decodePhoto, nearestBox } from './face-variants';
@@ -124,5 +125,22 @@ describe("pipeline('face-embedding') with FaceRes on real group photos", () => {
     await expect(describer.run({ data: new Uint8Array(5), width: 4, height: 4, channels: 3 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
     await expect(describer.run(small, { maxFaces: 0 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
     await expect(describer.runForVideo(small, Number.NaN)).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
+    await expect(describer.run(small, null as unknown as object)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options must be an object') });
+    await expect(describer.runForVideo(small, 99, { threshold: '0.5' as unknown as number })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('threshold is "0.5"') });
+    // a tracker jump of 1e300 ms neither throws nor loses the faces (the prediction is capped at the track buffer)
+    expect((await describer.runForVideo(small, 1e300)).faces).toHaveLength(first.faces.length);
+    expect((await describer.runForVideo(small, 2e300)).faces).toHaveLength(first.faces.length);
+    describer.reset();
+  }, 60_000);
+
+  it('refuses at creation a detector without eye keypoints and bad defaults (not at the first frame)', async () => {
+    const before = tf.memory().numTensors;
+    const ready = { model: describer.runner, spec: describer.faceSpec };
+    const noEyes = { ...BLAZEFACE, id: 'blazeface-without-keypoints', head: { ssd: { ...BLAZEFACE.head!.ssd!, keypointNames: undefined } } };
+    await expect(pipeline('face-embedding', { ...ready, detector: noEyes })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('right eye / left eye') });
+    await expect(pipeline('face-embedding', { ...ready, maxFaces: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('maxFaces is 0') });
+    await expect(pipeline('face-embedding', { ...ready, align: 'no' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('align is "no"') });
+    expect(tf.memory().numTensors).toBe(before);
+    expect((await describer.run(await raw(sharp(facePhoto(1)).resize({ width: 640 })))).faces.length).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GESTURE_NAMES, type GeneratedHand, generateHandPoses } from '../../src/testing/hand-poses';
 import { loadBuiltInGestures } from '../../src/training/gestures/builtin-gestures';
 import { BUILT_IN_GESTURES } from '../../src/training/gestures/builtin-gestures-data';
-import { GestureClassifier, type GestureHeadKind, type SavedGestureClassifier } from '../../src/training/gestures/gesture-classifier';
+import { GestureClassifier, type GestureHeadKind, type GestureTrainOptions, type SavedGestureClassifier } from '../../src/training/gestures/gesture-classifier';
 import { createGestureTrainerHost } from '../../src/training/worker/gesture-trainer-host';
 import type { Reply } from '../../src/runtime/worker-reply';
 
@@ -99,6 +99,131 @@ describe('GestureClassifier', () => {
     const aborted = new AbortController();
     aborted.abort();
     await expectRejected(GestureClassifier.train(samples, { head: 'softmax', signal: aborted.signal }), 'ABORTED');
+  });
+});
+
+describe('GestureClassifier refuses hostile input, stays usable and leaks no tensors', () => {
+  const fist = heldOut.find((h) => h.gesture === 'fist') as GeneratedHand;
+  const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  const row = (fill: number): Float32Array => new Float32Array(75).fill(fill);
+  let gestures: GestureClassifier;
+  let knn: GestureClassifier;
+  let saved: SavedGestureClassifier;
+  let savedKnn: SavedGestureClassifier;
+
+  beforeAll(async () => {
+    gestures = await loadBuiltInGestures();
+    knn = await GestureClassifier.train(samples, { head: 'knn' });
+    [saved, savedKnn] = [clone(BUILT_IN_GESTURES), await knn.toJSON()];
+  });
+
+  afterAll(() => {
+    gestures.dispose();
+    knn.dispose();
+  });
+
+  /** Each call is refused with the code and message, and leaves the tensor count as it was. */
+  async function refused(cases: [() => Promise<unknown>, string, RegExp][]): Promise<void> {
+    for (const [run, code, message] of cases) {
+      const before = tf.memory().numTensors;
+      await expectRejected(run(), code, message);
+      expect(tf.memory().numTensors, String(message)).toBe(before);
+    }
+  }
+
+  async function stillWorks(): Promise<void> {
+    expect((await gestures.classify(fist)).label).toBe('fist');
+    expect((await knn.classifyMany([fist])).map((r) => r.label)).toEqual(['fist']);
+  }
+
+  const withTopology = (edit: (layers: { config: Record<string, unknown> }[]) => void): SavedGestureClassifier => {
+    const copy = clone(saved);
+    edit((copy.model?.json.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers);
+    return copy;
+  };
+
+  it('fromJSON: labels that do not match the head\'s class count are MODEL_FORMAT, naming both counts', async () => {
+    await refused([
+      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'open_palm', 'pointing'] }), 'MODEL_FORMAT', /3 labels but its model scores 5 classes/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: [...saved.labels, 'wave', 'ok'] }), 'MODEL_FORMAT', /7 labels but its model scores 5 classes/],
+      [() => GestureClassifier.fromJSON({ ...savedKnn, labels: ['a', 'b', 'c'] }), 'MODEL_FORMAT', /3 labels but its k-NN state has 5 classes/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: undefined } as unknown as SavedGestureClassifier), 'MODEL_FORMAT', /saved labels are undefined/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'fist', 'a', 'b', 'c'] }), 'MODEL_FORMAT', /'fist' twice/],
+    ]);
+    await stillWorks();
+  });
+
+  it('fromJSON: truncated weights, a broken topology or k-NN state and non-objects are refused with nothing left allocated', async () => {
+    const weights = saved.model?.weights ?? '';
+    await refused([
+      [() => GestureClassifier.fromJSON({ ...saved, model: { json: saved.model!.json, weights: weights.slice(0, 100) } }), 'MODEL_FORMAT', /weights hold 75 bytes; .* need 10388/],
+      [() => GestureClassifier.fromJSON({ ...saved, model: { json: { ...saved.model!.json, modelTopology: {} }, weights } }), 'MODEL_FORMAT', /topology could not be built/],
+      // the hidden layer is built (its variables made) before the scores layer fails
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[3].config.units = 0))), 'MODEL_FORMAT', /topology could not be built/],
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[1].config.units = 31))), 'MODEL_FORMAT', /weights do not fit/],
+      [() => GestureClassifier.fromJSON({ ...saved, head: 'tree' as GestureHeadKind }), 'MODEL_FORMAT', /head is 'tree'/],
+      [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, k: 0 } }), 'MODEL_FORMAT', /k 0; it must be a positive integer/],
+      [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, embeddings: savedKnn.knn!.embeddings.slice(1) } }), 'MODEL_FORMAT', /embeddings are 11249 values; it needs 11250/],
+      [() => GestureClassifier.fromJSON(null as unknown as SavedGestureClassifier), 'INVALID_INPUT', /got null/],
+      [() => GestureClassifier.fromJSON('{}' as unknown as SavedGestureClassifier), 'INVALID_INPUT', /got '\{\}'/],
+    ]);
+    await stillWorks();
+  });
+
+  it('train: counts, the learning rate, the seed and the callback are checked before anything is built', async () => {
+    await refused([
+      [() => GestureClassifier.train(samples, { head: 'knn', k: 0 }), 'INVALID_OPTION', /k is 0; it must be a positive integer/],
+      [() => GestureClassifier.train(samples, { head: 'knn', k: 1.5 }), 'INVALID_OPTION', /k is 1.5; it must be a positive integer/],
+      [() => GestureClassifier.train(samples, { head: 'knn', k: '3' as unknown as number }), 'INVALID_OPTION', /k is '3'/],
+      [() => GestureClassifier.train(samples, { hidden: 0 }), 'INVALID_OPTION', /hidden is 0; it must be a positive integer/],
+      [() => GestureClassifier.train(samples, { epochs: 2.5 }), 'INVALID_OPTION', /epochs is 2.5/],
+      [() => GestureClassifier.train(samples, { batchSize: -1 }), 'INVALID_OPTION', /batchSize is -1/],
+      [() => GestureClassifier.train(samples, { learningRate: Number.NaN }), 'INVALID_OPTION', /learningRate is NaN; it must be a finite number > 0/],
+      [() => GestureClassifier.train(samples, { seed: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /seed is Infinity/],
+      [() => GestureClassifier.train(samples, { onEpochEnd: 5 as unknown as () => void }), 'INVALID_OPTION', /onEpochEnd is 5/],
+      [() => GestureClassifier.train(samples, null as unknown as GestureTrainOptions), 'INVALID_OPTION', /options are null/],
+      [() => GestureClassifier.fromFeatures([row(0), row(0), row(1), row(1)], [0, 0, 1, 1], ['a', 'b'], { head: 'knn', k: 0 }), 'INVALID_OPTION', /k is 0/],
+    ]);
+    const one = await GestureClassifier.train(samples, { head: 'knn', k: 1 });
+    expect((await one.classify(fist)).score).toBe(1);
+    one.dispose();
+    await stillWorks();
+  });
+
+  it('train, fromFeatures, classifyMany and scoreFeatures name the bad sample, hand or row', async () => {
+    const nanHand = { keypoints: fist.keypoints.map((p, i) => (i === 0 ? { ...p, x: Number.NaN } : p)) };
+    await refused([
+      [() => GestureClassifier.train([...samples, null as unknown as (typeof samples)[number]]), 'INVALID_INPUT', /sample 150 is null/],
+      [() => GestureClassifier.train([...samples.slice(0, 4), { hand: { keypoints: [] }, label: 'fist' }]), 'INVALID_INPUT', /sample 4: .*exactly 21 keypoints/],
+      [() => GestureClassifier.train(samples.map((s, i) => ({ ...s, label: i % 2 as unknown as string }))), 'INVALID_INPUT', /sample 0 has label 0/],
+      [() => gestures.classifyMany(null as unknown as GeneratedHand[]), 'INVALID_INPUT', /classifyMany needs an array of hands; got null/],
+      [() => gestures.classifyMany([fist, null as unknown as GeneratedHand]), 'INVALID_INPUT', /hand 1: .*exactly 21 keypoints/],
+      [() => knn.classifyMany([fist, nanHand]), 'INVALID_INPUT', /hand 1: keypoint 0 \(wrist\) has x=NaN/],
+      [() => gestures.scoreFeatures([row(Number.NaN)]), 'INVALID_INPUT', /row 0 has NaN at index 0; features must be finite/],
+      [() => gestures.scoreFeatures([row(0), Array<number>(75).fill(1e39)]), 'INVALID_INPUT', /row 1 has 1e\+39 at index 0/],
+      [() => knn.scoreFeatures(null as unknown as Float32Array[]), 'INVALID_INPUT', /scoreFeatures needs an array/],
+      [() => GestureClassifier.fromFeatures([row(Number.NaN), row(0), row(1), row(1)], [0, 0, 1, 1], ['a', 'b']), 'INVALID_INPUT', /example 0 has NaN/],
+      [() => GestureClassifier.fromFeatures(null as unknown as Float32Array[], [], ['a', 'b']), 'INVALID_INPUT', /features must be an array/],
+      [() => GestureClassifier.fromFeatures([], [], ['a', 'a']), 'INVALID_OPTION', /'a' twice/],
+    ]);
+    await stillWorks();
+  });
+
+  it('classify: missing, null or non-number keypoints and overflowing coordinates are INVALID_INPUT', async () => {
+    const edit = (change: (points: Record<string, unknown>[]) => void): GeneratedHand => {
+      const hand = clone(fist);
+      change(hand.keypoints as unknown as Record<string, unknown>[]);
+      return hand;
+    };
+    await refused([
+      [() => gestures.classify(edit((k) => void (k[5] = null as unknown as Record<string, unknown>))), 'INVALID_INPUT', /keypoint 5 \(index_finger_mcp\) is null/],
+      [() => gestures.classify(edit((k) => void (k[5].x = '3'))), 'INVALID_INPUT', /x='3'/],
+      [() => gestures.classify(edit((k) => void (k[8].x = 1e300))), 'INVALID_INPUT', /too far apart/],
+      [() => gestures.classify(edit((k) => void k.pop())), 'INVALID_INPUT', /got 20 keypoints/],
+      [() => gestures.classify({ handedness: 'Left' } as unknown as GeneratedHand), 'INVALID_INPUT', /no keypoints array/],
+      [() => gestures.classify({ ...fist, handedness: { label: 5 } as unknown as string }), 'INVALID_INPUT', /handedness is 5;/],
+    ]);
+    await stillWorks();
   });
 });
 

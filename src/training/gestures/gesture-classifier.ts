@@ -1,24 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { ensureTfjsBackend } from '../../runtime/tfjs-backend';
-import type { EpochLog } from '../fit';
 import { fit } from '../fit';
 import { classifierToFiles } from '../save';
-import { buildHead, headLoss, type HeadKind } from '../transfer/heads';
-import { KnnClassifier, type KnnState } from '../transfer/knn';
+import { buildHead, headLoss } from '../transfer/heads';
+import { KnnClassifier } from '../transfer/knn';
+import { bytesToBase64 } from './base64';
+import { checkArray, checkExamples, checkFeatureRow, checkLabels, checkTrainOptions, featuresAt, samplesToExamples } from './gesture-checks';
+import type { GestureHeadKind, GestureTrainOptions, SavedGestureClassifier } from './gesture-types';
 import { HAND_FEATURE_DIM, type HandLandmarks, handFeatures } from './hand-features';
-import { base64ToBytes, bytesToBase64 } from './base64';
+import { checkSaved, scorerFromJSON } from './saved-gestures';
 
-/**
- * The head a gesture classifier trains on the hand features: one of the training toolkit's
- * heads (`softmax`, `svm`, `mlp`) or its k-NN.
- *
- * @example
- * ```ts
- * const head: GestureHeadKind = 'knn';
- * ```
- */
-export type GestureHeadKind = HeadKind | 'knn';
+export type { GestureHeadKind, GestureTrainOptions, SavedGestureClassifier } from './gesture-types';
 
 /**
  * What {@link GestureClassifier.classify} answers: the best label, its score, and every
@@ -33,64 +26,6 @@ export interface GestureResult {
   label: string;
   score: number;
   scores: Record<string, number>;
-}
-
-/**
- * Options of {@link GestureClassifier.train}.
- *
- * @example
- * ```ts
- * const options: GestureTrainOptions = { head: 'mlp', epochs: 40, seed: 1, onEpochEnd: (l) => console.log(l.loss) };
- * ```
- */
-export interface GestureTrainOptions {
-  /** Default `mlp`. */
-  head?: GestureHeadKind;
-  /** Layer heads: epochs (default 40), batch size (default 16), Adam learning rate (default 0.01). */
-  epochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  /** `mlp`: hidden units (default 32). */
-  hidden?: number;
-  /** `knn`: neighbours (default 5). */
-  k?: number;
-  seed?: number;
-  signal?: AbortSignal;
-  onEpochEnd?: (log: EpochLog) => void;
-}
-
-/**
- * A gesture classifier as plain data (JSON-serialisable): its labels and head — the k-NN's
- * state, or the layers head's `model.json` and base64 weights as `classifierToFiles` writes them.
- *
- * @example
- * ```ts
- * localStorage.setItem('gestures', JSON.stringify(await gestures.toJSON()));
- * ```
- */
-export interface SavedGestureClassifier {
-  format: 'visionpipe-gestures';
-  version: 1;
-  featureDim: number;
-  labels: string[];
-  head: GestureHeadKind;
-  knn?: KnnState;
-  model?: { json: tf.io.ModelJSON; weights: string };
-}
-
-function checkExamples(features: readonly ArrayLike<number>[], classIds: readonly number[], labels: readonly string[]): void {
-  if (!Array.isArray(labels) || labels.length < 2 || labels.some((l) => typeof l !== 'string')) {
-    throw new VisionError('INVALID_OPTION', 'labels must list at least two gesture names (strings), one per class id');
-  }
-  if (features.length !== classIds.length) throw new VisionError('INVALID_INPUT', `${features.length} feature rows but ${classIds.length} class ids`);
-  const counts = labels.map(() => 0);
-  classIds.forEach((id, i) => {
-    if (!Number.isInteger(id) || id < 0 || id >= labels.length) throw new VisionError('INVALID_INPUT', `class id ${String(id)} of example ${i}; allowed: 0–${labels.length - 1}`);
-    if (features[i]?.length !== HAND_FEATURE_DIM) throw new VisionError('INVALID_INPUT', `example ${i} has ${String(features[i]?.length)} features; hand features have ${HAND_FEATURE_DIM}`);
-    counts[id]++;
-  });
-  const short = labels.filter((_, id) => counts[id] < 2);
-  if (short.length > 0) throw new VisionError('INVALID_INPUT', `every gesture needs at least 2 examples; too few for ${short.map((l) => `'${l}'`).join(', ')}`);
 }
 
 const toMatrix = (rows: readonly ArrayLike<number>[]): tf.Tensor2D => tf.tensor2d(rows.flatMap((r) => Array.from(r)), [rows.length, HAND_FEATURE_DIM]);
@@ -121,16 +56,28 @@ export class GestureClassifier {
     private readonly scorer: tf.LayersModel | KnnClassifier,
   ) {}
 
-  /** Trains on labelled hands; the labels are the distinct `label`s in order of first appearance. */
+  /**
+   * Trains on labelled hands; the labels are the distinct `label`s in order of first appearance.
+   * `INVALID_OPTION` for bad options (checked first), `INVALID_INPUT` naming the first bad sample.
+   */
   static async train(samples: readonly { hand: HandLandmarks; label: string }[], options: GestureTrainOptions = {}): Promise<GestureClassifier> {
-    if (!Array.isArray(samples)) throw new VisionError('INVALID_INPUT', 'train needs an array of { hand, label } samples');
-    const labels = [...new Set(samples.map((s) => s.label))];
-    return GestureClassifier.fromFeatures(samples.map((s) => handFeatures(s.hand)), samples.map((s) => labels.indexOf(s.label)), labels, options);
+    checkTrainOptions(options);
+    const { features, classIds, labels } = samplesToExamples(samples);
+    checkLabels(labels, 'INVALID_OPTION', "the samples' distinct labels");
+    checkExamples(features, classIds, labels);
+    return GestureClassifier.trainHead(features, classIds, labels, options);
   }
 
   /** Trains on precomputed {@link handFeatures} rows and their class ids (what the training worker holds). */
   static async fromFeatures(features: readonly ArrayLike<number>[], classIds: readonly number[], labels: readonly string[], options: GestureTrainOptions = {}): Promise<GestureClassifier> {
+    checkTrainOptions(options);
+    checkLabels(labels, 'INVALID_OPTION');
     checkExamples(features, classIds, labels);
+    return GestureClassifier.trainHead(features, classIds, labels, options);
+  }
+
+  /** Trains the head on checked examples and options. */
+  private static async trainHead(features: readonly ArrayLike<number>[], classIds: readonly number[], labels: readonly string[], options: GestureTrainOptions): Promise<GestureClassifier> {
     await ensureTfjsBackend();
     const kind = options.head ?? 'mlp';
     const x = toMatrix(features);
@@ -161,23 +108,15 @@ export class GestureClassifier {
     }
   }
 
-  /** Rebuilds a classifier from {@link GestureClassifier.toJSON}'s data. */
+  /**
+   * Rebuilds a classifier from {@link GestureClassifier.toJSON}'s data. `INVALID_INPUT` unless
+   * it is an object; `MODEL_FORMAT` when it is not saved gesture data or does not fit together
+   * (labels vs. the head's classes, weights vs. the model); nothing stays allocated then.
+   */
   static async fromJSON(saved: SavedGestureClassifier): Promise<GestureClassifier> {
-    if (saved?.format !== 'visionpipe-gestures' || saved.version !== 1) throw new VisionError('MODEL_FORMAT', "not a saved gesture classifier (format 'visionpipe-gestures', version 1)");
-    if (saved.featureDim !== HAND_FEATURE_DIM) throw new VisionError('MODEL_FORMAT', `the saved classifier takes ${saved.featureDim} features; this version computes ${HAND_FEATURE_DIM}`);
+    checkSaved(saved);
     await ensureTfjsBackend();
-    if (saved.head === 'knn' && saved.knn) return new GestureClassifier(saved.labels, 'knn', await KnnClassifier.fromJSON(saved.knn));
-    if (saved.head !== 'knn' && saved.model) {
-      const { json, weights } = saved.model;
-      const bytes = base64ToBytes(weights);
-      const model = await tf.loadLayersModel(tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-      }));
-      return new GestureClassifier(saved.labels, saved.head, model);
-    }
-    throw new VisionError('MODEL_FORMAT', `the saved '${String(saved.head)}' gesture classifier has no ${saved.head === 'knn' ? 'knn state' : 'model'}`);
+    return new GestureClassifier([...saved.labels], saved.head, await scorerFromJSON(saved));
   }
 
   private live(): tf.LayersModel | KnnClassifier {
@@ -185,12 +124,14 @@ export class GestureClassifier {
     return this.scorer;
   }
 
-  /** Scores feature rows: `[N, labels]` row-major, each row summing to 1. */
+  /**
+   * Scores feature rows: `[N, labels]` row-major, each row summing to 1. `INVALID_INPUT` naming
+   * the first row that is not {@link HAND_FEATURE_DIM} finite numbers.
+   */
   async scoreFeatures(features: readonly ArrayLike<number>[]): Promise<Float32Array> {
     const scorer = this.live();
-    features.forEach((row, i) => {
-      if (row?.length !== HAND_FEATURE_DIM) throw new VisionError('INVALID_INPUT', `row ${i} has ${String(row?.length)} features; hand features have ${HAND_FEATURE_DIM}`);
-    });
+    checkArray(features, 'scoreFeatures needs an array of feature rows');
+    for (let i = 0; i < features.length; i++) checkFeatureRow(features[i], `row ${i}`);
     if (features.length === 0) return new Float32Array(0);
     await ensureTfjsBackend();
     const x = toMatrix(features);
@@ -205,22 +146,29 @@ export class GestureClassifier {
     }
   }
 
-  /** Classifies many hands at once (one result per hand, in order). */
+  /** Classifies many hands at once (one result per hand, in order); `INVALID_INPUT` names the first bad hand. */
   async classifyMany(hands: readonly HandLandmarks[]): Promise<GestureResult[]> {
-    const scores = await this.scoreFeatures(hands.map((hand) => handFeatures(hand)));
+    this.live();
+    checkArray(hands, 'classifyMany needs an array of hands');
+    return this.classifyRows(Array.from(hands, (hand, i) => featuresAt(hand, `hand ${i}`)));
+  }
+
+  /** Classifies one hand: its best label, that label's score, and all labels' scores. */
+  async classify(hand: HandLandmarks): Promise<GestureResult> {
+    this.live();
+    const [result] = await this.classifyRows([handFeatures(hand)]);
+    return result;
+  }
+
+  private async classifyRows(rows: readonly Float32Array[]): Promise<GestureResult[]> {
+    const scores = await this.scoreFeatures(rows);
     const n = this.labels.length;
-    return hands.map((_, i) => {
+    return rows.map((_, i) => {
       const row = scores.subarray(i * n, (i + 1) * n);
       let best = 0;
       for (let c = 1; c < n; c++) if (row[c] > row[best]) best = c;
       return { label: this.labels[best], score: row[best], scores: Object.fromEntries(this.labels.map((label, c) => [label, row[c]])) };
     });
-  }
-
-  /** Classifies one hand: its best label, that label's score, and all labels' scores. */
-  async classify(hand: HandLandmarks): Promise<GestureResult> {
-    const [result] = await this.classifyMany([hand]);
-    return result;
   }
 
   /** The classifier as plain JSON-serialisable data (for {@link GestureClassifier.fromJSON}). */

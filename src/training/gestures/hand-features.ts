@@ -1,6 +1,6 @@
 import { VisionError } from '../../core/errors';
 import { HAND_KEYPOINT_NAMES } from '../../core/hand-keypoints';
-
+import { shown } from './shown';
 
 /**
  * One hand landmark: image coordinates and a relative depth `z` in the same units as `x`
@@ -75,10 +75,12 @@ function readPoints(hand: HandLandmarks): Vec3[] {
     const got = Array.isArray(points) ? `${points.length} keypoints` : 'no keypoints array';
     throw new VisionError('INVALID_INPUT', `a hand needs exactly ${HAND_KEYPOINT_NAMES.length} keypoints (MediaPipe order, wrist first); got ${got}`);
   }
-  return points.map((p: HandPoint, i: number): Vec3 => {
-    const z = p?.z ?? 0;
-    if (!Number.isFinite(p?.x) || !Number.isFinite(p?.y) || !Number.isFinite(z)) {
-      throw new VisionError('INVALID_INPUT', `keypoint ${i} (${HAND_KEYPOINT_NAMES[i]}) has x=${String(p?.x)}, y=${String(p?.y)}, z=${String(p?.z)}; each must be a finite number (z may be left out)`);
+  return Array.from(points, (p: HandPoint | null | undefined, i): Vec3 => {
+    const name = `keypoint ${i} (${HAND_KEYPOINT_NAMES[i]})`;
+    if (typeof p !== 'object' || p === null) throw new VisionError('INVALID_INPUT', `${name} is ${shown(p)}; each keypoint must be an object { x, y, z? }`);
+    const z = p.z ?? 0;
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || !Number.isFinite(z)) {
+      throw new VisionError('INVALID_INPUT', `${name} has x=${shown(p.x)}, y=${shown(p.y)}, z=${shown(p.z)}; each must be a finite number (z may be left out)`);
     }
     return [p.x, p.y, z];
   });
@@ -90,7 +92,7 @@ function isLeft(hand: HandLandmarks): boolean {
   if (given === undefined) return false;
   const handedness = typeof given === 'object' && given !== null ? given.label : given;
   if (typeof handedness !== 'string' || !/^(left|right)$/i.test(handedness)) {
-    throw new VisionError('INVALID_INPUT', `handedness is '${String(handedness)}'; allowed: 'Left' or 'Right' (any case), or leave it out`);
+    throw new VisionError('INVALID_INPUT', `handedness is ${shown(handedness)}; allowed: 'Left' or 'Right' (any case), or leave it out`);
   }
   return handedness.toLowerCase() === 'left';
 }
@@ -168,7 +170,8 @@ export function jointAngles(hand: HandLandmarks): number[] {
  * the palm frame ({@link handInPalmFrame}, 60 values) followed by its joint angles divided by
  * π ({@link jointAngles}, 15 values). Invariant to translation, scale, rotation and mirroring
  * (with handedness). Throws `INVALID_INPUT` for a wrong number of keypoints, non-finite
- * coordinates, an unknown handedness or a degenerate palm.
+ * coordinates, an unknown handedness, a degenerate palm, or coordinates so far apart that the
+ * features overflow 32-bit floats.
  *
  * @example
  * ```ts
@@ -178,5 +181,10 @@ export function jointAngles(hand: HandLandmarks): number[] {
 export function handFeatures(hand: HandLandmarks): Float32Array {
   const frame = handInPalmFrame(hand).flat();
   const angles = jointAngles(hand).map((a) => a / Math.PI);
-  return Float32Array.from([...frame, ...angles]);
+  const features = Float32Array.from([...frame, ...angles]);
+  const bad = features.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new VisionError('INVALID_INPUT', `the hand's feature ${bad} is ${features[bad]}: its keypoints lie too far apart for its palm size (beyond 32-bit float range); use pixel or normalised coordinates`);
+  }
+  return features;
 }

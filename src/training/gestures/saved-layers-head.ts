@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { VisionError, toVisionError } from '../../core/errors';
+import { base64ToBytes } from './base64';
+import { isRecord } from './gesture-checks';
+import { HAND_FEATURE_DIM } from './hand-features';
+import { shown } from './shown';
+
+/** Bytes per value of the only weight dtype a saved gesture head holds (`float32`). */
+const FLOAT32_BYTES = 4;
+
+/**
+ * The `MODEL_FORMAT` error for saved data whose labels do not match its scorer's classes.
+ *
+ * @example
+ * ```ts
+ * throw classCountMismatch(3, 'model scores 5 classes');
+ * ```
+ */
+export function classCountMismatch(labels: number, scorer: string): VisionError {
+  return new VisionError('MODEL_FORMAT', `the saved classifier lists ${labels} labels but its ${scorer}; it needs exactly one label per class`);
+}
+
+/** `MODEL_FORMAT` unless the weight spec is an uncompressed float32 weight with a name and a shape. */
+function checkSpec(spec: unknown, i: number): asserts spec is tf.io.WeightsManifestEntry {
+  const ok = isRecord(spec) && typeof spec.name === 'string' && Array.isArray(spec.shape) && spec.shape.every((d) => Number.isInteger(d) && d >= 0);
+  if (!ok || spec.dtype !== 'float32' || spec.quantization !== undefined) {
+    throw new VisionError('MODEL_FORMAT', `the saved model's weight spec ${i} is ${shown(spec)}; each must be { name, shape, dtype: 'float32' } without quantization`);
+  }
+}
+
+/** The saved `model.json`'s topology and its weight specs (every group's, in order), checked. */
+function readModelJson(json: unknown): { topology: Record<string, unknown>; specs: tf.io.WeightsManifestEntry[] } {
+  const manifest = isRecord(json) ? json.weightsManifest : undefined;
+  if (!isRecord(json) || !isRecord(json.modelTopology) || !Array.isArray(manifest) || !manifest.every((g) => isRecord(g) && Array.isArray(g.weights))) {
+    throw new VisionError('MODEL_FORMAT', `the saved model's json is ${shown(json)}; it needs a modelTopology object and a weightsManifest of { weights: [...] } groups`);
+  }
+  const entries: unknown[] = manifest.flatMap((group: { weights: unknown[] }) => group.weights);
+  entries.forEach((spec, i) => checkSpec(spec, i));
+  const specs = entries as tf.io.WeightsManifestEntry[];
+  const names = specs.map((s) => s.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new VisionError('MODEL_FORMAT', `the saved model names the weight ${shown(twice)} twice`);
+  return { topology: json.modelTopology, specs };
+}
+
+/** The saved weights' bytes, checked to be exactly what the specs need. */
+function readWeights(weights: unknown, specs: readonly tf.io.WeightsManifestEntry[]): ArrayBuffer {
+  if (typeof weights !== 'string') throw new VisionError('MODEL_FORMAT', `the saved model's weights are ${shown(weights)}; they must be base64 text`);
+  const bytes = base64ToBytes(weights);
+  const needed = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * FLOAT32_BYTES, 0);
+  if (bytes.byteLength !== needed) throw new VisionError('MODEL_FORMAT', `the saved weights hold ${bytes.byteLength} bytes; the model's weight specs need ${needed}`);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Builds the layers model a topology describes; should that fail part-way, the variables its
+ * finished layers made are disposed. Deserialising runs synchronously inside the
+ * `modelFromJSON` call, so the variables registered during the call are exactly this model's.
+ */
+async function buildModel(topology: Record<string, unknown>): Promise<tf.LayersModel> {
+  const known = new Set(Object.keys(tf.engine().registeredVariables));
+  const pending = tf.models.modelFromJSON({ modelTopology: topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+  const made = Object.values(tf.engine().registeredVariables).filter((v) => !known.has(v.name));
+  try {
+    return await pending;
+  } catch (error) {
+    made.forEach((v) => v.dispose());
+    throw toVisionError(error, 'MODEL_FORMAT', "the saved model's topology could not be built");
+  }
+}
+
+/** `MODEL_FORMAT` unless the model takes one row of hand features and scores `classes` classes. */
+function checkShapes(model: tf.LayersModel, classes: number): void {
+  const input = model.inputs.length === 1 ? model.inputs[0].shape : model.inputs.map((t) => t.shape);
+  if (model.inputs.length !== 1 || input.length !== 2 || input[1] !== HAND_FEATURE_DIM) {
+    throw new VisionError('MODEL_FORMAT', `the saved model takes inputs of shape ${shown(input)}; a gesture head takes [null,${HAND_FEATURE_DIM}]`);
+  }
+  const output = model.outputs.length === 1 ? model.outputs[0].shape : model.outputs.map((t) => t.shape);
+  if (model.outputs.length !== 1 || output.length !== 2) throw new VisionError('MODEL_FORMAT', `the saved model gives outputs of shape ${shown(output)}; a gesture head gives [null, classes]`);
+  if (output[1] !== classes) throw classCountMismatch(classes, `model scores ${shown(output[1])} classes`);
+}
+
+/** Sets the model's weights from the saved bytes (`MODEL_FORMAT` when names or shapes differ). */
+function setWeights(model: tf.LayersModel, specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
+  const tensors = tf.io.decodeWeights(data, specs);
+  try {
+    model.loadWeights(tensors, true);
+  } catch (error) {
+    throw toVisionError(error, 'MODEL_FORMAT', "the saved weights do not fit the saved model's layers");
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+/**
+ * A layers head from a saved gesture classifier's `model` part (`{ json, weights }`), for
+ * `classes` labels. Everything is checked before tensors are made where it can be; on any
+ * failure (`MODEL_FORMAT`) whatever was built is disposed.
+ *
+ * @example
+ * ```ts
+ * const head = await layersHeadFromJSON(saved.model, saved.labels.length);
+ * ```
+ */
+export async function layersHeadFromJSON(saved: Record<string, unknown>, classes: number): Promise<tf.LayersModel> {
+  const { topology, specs } = readModelJson(saved.json);
+  const data = readWeights(saved.weights, specs);
+  const model = await buildModel(topology);
+  try {
+    checkShapes(model, classes);
+    setWeights(model, specs, data);
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}

@@ -3,6 +3,7 @@
  * on photos), a stable colour per class or track, and CSS colour parsing for pixel blending.
  */
 import { VisionError } from '../core/errors';
+import { checkColor } from './checks';
 
 /**
  * The overlay palette: 20 saturated colours as `#rrggbb`, indexed by class ID or track ID.
@@ -64,7 +65,8 @@ function channel(text: string, max: number): number {
 /**
  * Parses a CSS colour in the forms overlays use — `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`,
  * `rgb()`/`rgba()` (comma or space separated) and a few names — for per-pixel blending.
- * Throws `INVALID_OPTION` for anything else.
+ * Throws `INVALID_OPTION` for anything else (a non-string too), naming the colour `name`
+ * (the option it came from; default `'colour'`).
  *
  * @example
  * ```ts
@@ -72,7 +74,8 @@ function channel(text: string, max: number): number {
  * parseColor('rgba(0, 128, 255, .5)'); // { r: 0, g: 128, b: 255, a: 0.5 }
  * ```
  */
-export function parseColor(color: string): Rgba {
+export function parseColor(color: string, name = 'colour'): Rgba {
+  checkColor(color, name);
   const text = (NAMED[color.trim().toLowerCase()] ?? color).trim().toLowerCase();
   const hex = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(text);
   if (hex) {
@@ -92,7 +95,7 @@ export function parseColor(color: string): Rgba {
   }
   throw new VisionError(
     'INVALID_OPTION',
-    `cannot parse colour "${color}"; allowed: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb(r, g, b), rgba(r, g, b, a) or a basic name`,
+    `cannot parse ${name} "${color}"; allowed: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb(r, g, b), rgba(r, g, b, a) or a basic name`,
   );
 }
 

@@ -5,6 +5,8 @@
 import { VisionError } from '../core/errors';
 import type { Box, Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
+import { checkColor, checkColorOption, checkItem, checkPositive, checkUnit } from './checks';
+import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawLabel, drawnSize, resolveStyle, type StyleOptions } from './style';
 import { type PlacementOptions, mapBox, mapPoint, resolveTransform } from './transform';
@@ -49,7 +51,7 @@ export interface DetectionDrawOptions extends PlacementOptions, StyleOptions {
   color?: string | ((detection: DrawableDetection, index: number) => string);
   /** Opacity 0–1 of a fill inside each box in its colour (default 0: outline only). */
   fillOpacity?: number;
-  /** Skip detections scoring below this (default 0). */
+  /** Skip detections scoring below this, 0–1 (default 0). */
   minScore?: number;
   /** Custom label text; return `''` for no label. */
   formatLabel?: (detection: DrawableDetection) => string;
@@ -58,6 +60,8 @@ export interface DetectionDrawOptions extends PlacementOptions, StyleOptions {
   /** Radius of those keypoints in canvas pixels (default: the line width, at least 2). */
   keypointRadius?: number;
 }
+
+const DETECTION_SHAPE = '{ box, label?, score?, trackId?, keypoints? }';
 
 /**
  * The label {@link drawDetections} writes by default: `#track label score`, each part
@@ -89,8 +93,8 @@ export function detectionLabel(d: DrawableDetection, options: Pick<DetectionDraw
  */
 export function detectionColor(d: DrawableDetection, index: number, options: Pick<DetectionDrawOptions, 'color' | 'colorBy'> = {}): string {
   const { color, colorBy = 'auto' } = options;
-  if (typeof color === 'string') return color;
-  if (typeof color === 'function') return color(d, index);
+  if (typeof color === 'function') return checkColor(color(d, index), `options.color(detections[${index}])`);
+  if (color !== undefined) return checkColor(color, 'color');
   if (colorBy !== 'class' && d.trackId !== undefined) return colorFor(d.trackId);
   if (d.classId !== undefined && Number.isFinite(d.classId)) return colorFor(d.classId);
   if (d.label) return colorFor(d.label);
@@ -101,9 +105,24 @@ function isFiniteBox(box: Box | undefined): box is Box {
   return !!box && Number.isFinite(box.x1) && Number.isFinite(box.y1) && Number.isFinite(box.x2) && Number.isFinite(box.y2);
 }
 
-function checkUnit(value: number | undefined, name: string): void {
-  if (value !== undefined && !(value >= 0 && value <= 1)) {
-    throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be between 0 and 1`);
+const COLOR_BY = ['auto', 'class', 'track'];
+
+/** Throws `INVALID_OPTION` for an option drawDetections cannot use (sizes and placement are checked where they are resolved). */
+function checkOptions(options: DetectionDrawOptions): void {
+  checkUnit(options.fillOpacity, 'fillOpacity');
+  checkUnit(options.minScore, 'minScore');
+  checkPositive(options.keypointRadius, 'keypointRadius');
+  checkColorOption(options.color, 'color');
+  if (options.colorBy !== undefined && !COLOR_BY.includes(options.colorBy)) {
+    throw new VisionError('INVALID_OPTION', `colorBy is ${shownValue(options.colorBy)}; allowed: 'auto', 'class', 'track'`);
+  }
+}
+
+/** Throws `INVALID_INPUT` unless detection `index` is an object whose keypoints, if any, are an array. */
+function checkDetection(d: DrawableDetection, index: number): void {
+  checkItem(d, `detections[${index}]`, DETECTION_SHAPE);
+  if (d.keypoints !== undefined && !Array.isArray(d.keypoints)) {
+    throw new VisionError('INVALID_INPUT', `detections[${index}].keypoints is ${shownValue(d.keypoints)}; it must be an array of { x, y } points or left out`);
   }
 }
 
@@ -114,6 +133,9 @@ function checkUnit(value: number | undefined, name: string): void {
  * Earlier detections (pipelines list them best first) are drawn on top of later ones.
  * Detections with non-finite coordinates are skipped. Returns how many boxes were drawn.
  *
+ * @throws VisionError `INVALID_INPUT` for a detection that is not an object (or whose
+ * `keypoints` are not an array); `INVALID_OPTION` for an option out of range or a colour
+ * that is not a string.
  * @example
  * ```ts
  * const result = await detector.run(video);
@@ -123,16 +145,17 @@ function checkUnit(value: number | undefined, name: string): void {
  */
 export function drawDetections(ctx: Canvas2D, detections: readonly DrawableDetection[], options: DetectionDrawOptions = {}): number {
   if (!Array.isArray(detections)) {
-    throw new VisionError('INVALID_INPUT', `detections must be an array of { box, label?, score?, trackId? }, got ${typeof detections}`);
+    throw new VisionError('INVALID_INPUT', `detections must be an array, each ${DETECTION_SHAPE}; got ${shownValue(detections)}`);
   }
-  checkUnit(options.fillOpacity, 'fillOpacity');
+  checkOptions(options);
   const t = resolveTransform(options, ctx.canvas);
   const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
   const radius = options.keypointRadius ?? Math.max(2, style.lineWidth);
   const minScore = options.minScore ?? 0;
   const drawn: { d: DrawableDetection; box: Box; color: string }[] = [];
   detections.forEach((d, index) => {
-    if (!d || !isFiniteBox(d.box)) return;
+    checkDetection(d, index);
+    if (!isFiniteBox(d.box)) return;
     if (typeof d.score === 'number' && !(d.score >= minScore)) return;
     drawn.push({ d, box: mapBox(t, d.box), color: detectionColor(d, index, options) });
   });

@@ -6,9 +6,11 @@
 import { VisionError } from '../core/errors';
 import type { Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
+import { checkColor, checkItem } from './checks';
+import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawnSize, resolveStyle, type StyleOptions } from './style';
-import { type PlacementOptions, mapPoint, resolveTransform } from './transform';
+import { type DrawTransform, type PlacementOptions, mapPoint, resolveTransform } from './transform';
 
 /** Iris centre and its 4 edge points in MediaPipe's 478-point layout (the person's right, then left). */
 const IRISES = [
@@ -65,13 +67,43 @@ function checkConnections(connections: Readonly<Record<string, Edges>>): void {
   }
 }
 
-const finite = (p: Keypoint | undefined): p is Keypoint => p !== undefined && Number.isFinite(p.x) && Number.isFinite(p.y);
+const finite = (p: Keypoint | null | undefined): p is Keypoint => !!p && Number.isFinite(p.x) && Number.isFinite(p.y);
+
+const FACE_SHAPE = '{ points: [...], trackId?, color? }';
+
+/** Throws `INVALID_OPTION` for an option colour that is not a string. */
+function checkColors(options: FaceMeshDrawOptions): void {
+  if (options.color !== undefined) checkColor(options.color, 'color');
+  if (options.tesselationColor !== undefined) checkColor(options.tesselationColor, 'tesselationColor');
+}
+
+/** The colour of face `index` after checking the face is `{ points: [...] }`. */
+function faceColor(face: DrawableFace, index: number, options: FaceMeshDrawOptions): string {
+  checkItem(face, `faces[${index}]`, FACE_SHAPE, 'points');
+  if (face.color !== undefined) return checkColor(face.color, `faces[${index}].color`);
+  return options.color ?? colorFor(face.trackId ?? index);
+}
+
+/** The mean canvas distance from an iris centre to its ring points; NaN when a ring point is missing or NaN. */
+function irisRadius(points: readonly Keypoint[], ring: readonly number[], centre: { x: number; y: number }, t: DrawTransform): number {
+  let sum = 0;
+  for (const i of ring) {
+    const k = points[i];
+    if (!finite(k)) return Number.NaN;
+    const q = mapPoint(t, k.x, k.y);
+    sum += Math.hypot(q.x - centre.x, q.y - centre.y);
+  }
+  return sum / ring.length;
+}
 
 /**
  * Draws faces: for each part of `connections` a line per edge whose both points exist (the
  * `tesselation` part thin and grey, the others in the face's colour), then the irises as
- * circles. Never throws for missing or NaN points.
+ * circles (an iris with a missing ring point is left out). Never throws for missing (null)
+ * or NaN points: partial meshes draw what they have.
  *
+ * @throws VisionError `INVALID_INPUT` for a face that is not `{ points: [...] }`;
+ * `INVALID_OPTION` for bad connections, colours that are not strings, sizes or placement.
  * @example
  * ```ts
  * const { faces, imageSize } = await landmarker.run(video);
@@ -79,16 +111,17 @@ const finite = (p: Keypoint | undefined): p is Keypoint => p !== undefined && Nu
  * ```
  */
 export function drawFaceMesh(ctx: Canvas2D, faces: readonly DrawableFace[], connections: Readonly<Record<string, Edges>>, options: FaceMeshDrawOptions = {}): FaceMeshDrawCount {
-  if (!Array.isArray(faces)) throw new VisionError('INVALID_INPUT', `faces must be an array of { points }, got ${typeof faces}`);
+  if (!Array.isArray(faces)) throw new VisionError('INVALID_INPUT', `faces must be an array, each ${FACE_SHAPE}; got ${shownValue(faces)}`);
   checkConnections(connections);
+  checkColors(options);
   const t = resolveTransform(options, ctx.canvas);
   const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
+  const colors = faces.map((face, index) => faceColor(face, index, options));
   const count: FaceMeshDrawCount = { lines: 0, irises: 0 };
   ctx.save();
   ctx.lineCap = 'round';
   faces.forEach((face, index) => {
-    if (!face || !Array.isArray(face.points)) return;
-    const color = face.color ?? options.color ?? colorFor(face.trackId ?? index);
+    const color = colors[index];
     for (const [part, edges] of Object.entries(connections)) {
       const mesh = part === 'tesselation';
       ctx.strokeStyle = mesh ? (options.tesselationColor ?? 'rgba(224, 224, 224, 0.5)') : color;
@@ -113,10 +146,7 @@ export function drawFaceMesh(ctx: Canvas2D, faces: readonly DrawableFace[], conn
       const c = face.points[centre];
       if (!finite(c)) continue;
       const p = mapPoint(t, c.x, c.y);
-      const radius = ring.reduce((sum, i) => {
-        const q = mapPoint(t, face.points[i].x, face.points[i].y);
-        return sum + Math.hypot(q.x - p.x, q.y - p.y);
-      }, 0) / ring.length;
+      const radius = irisRadius(face.points, ring, p, t);
       if (!(radius > 0)) continue;
       ctx.beginPath();
       ctx.arc(p.x, p.y, radius, 0, 2 * Math.PI);

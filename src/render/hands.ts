@@ -5,24 +5,30 @@
 import { VisionError } from '../core/errors';
 import type { Box, Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
+import { checkColor, checkItem } from './checks';
+import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { type KeypointDrawCount, type KeypointDrawOptions, drawKeypoints } from './keypoints';
 import { HAND_EDGES } from './skeletons';
-import { drawnSize, drawLabel, resolveStyle } from './style';
-import { mapPoint, resolveTransform } from './transform';
+import { type ResolvedStyle, drawnSize, drawLabel, resolveStyle } from './style';
+import { type DrawTransform, mapPoint, resolveTransform } from './transform';
 
 /**
  * A hand for {@link drawHands}: 21 keypoints in MediaPipe order (source-image pixels) and,
- * optionally, its handedness, box and track ID — a `Hand` of the hand-landmark pipeline fits.
+ * optionally, its handedness, box and track ID — a `Hand` of the hand-landmark pipeline fits,
+ * and so does a hand the gesture API takes (handedness a bare `'Left'`/`'Right'`, as
+ * `generateHandPoses` makes them). Missing (null) or NaN keypoints are skipped.
  *
  * @example
  * ```ts
  * const hand: DrawableHand = { keypoints, handedness: { label: 'left', score: 0.97 }, trackId: 1 };
+ * const generated: DrawableHand = { keypoints, handedness: 'Left' };
  * ```
  */
 export interface DrawableHand {
   keypoints: readonly Keypoint[];
-  handedness?: { label: string; score: number };
+  /** `{ label, score? }` or a bare label; a label `left` (any case) is a left hand, anything else a right one. */
+  handedness?: string | { readonly label: string; readonly score?: number };
   box?: Box;
   trackId?: number | string;
 }
@@ -47,10 +53,41 @@ export interface HandDrawOptions extends Omit<KeypointDrawOptions, 'color'> {
 const LEFT_COLOR = colorFor(0);
 const RIGHT_COLOR = colorFor(1);
 
+const HAND_SHAPE = "{ keypoints: [21 points], handedness?: 'Left' | { label, score? } }";
+
+/** A hand's handedness as label text and score (NaN when it has none); throws `INVALID_INPUT` for other forms. */
+function handednessOf(hand: DrawableHand, index: number): { label: string; score: number } | undefined {
+  const given: unknown = hand.handedness;
+  if (given === undefined) return undefined;
+  if (typeof given === 'string') return { label: given, score: Number.NaN };
+  const { label, score } = (typeof given === 'object' && given !== null ? given : {}) as { label?: unknown; score?: unknown };
+  if (typeof label !== 'string') {
+    throw new VisionError('INVALID_INPUT', `hands[${index}].handedness is ${shownValue(given)}; allowed: a label such as 'Left' or 'Right', or { label, score? }, or leave it out`);
+  }
+  return { label, score: typeof score === 'number' ? score : Number.NaN };
+}
+
+/** The label text drawn above a hand: "left 0.97", or just the label when there is no finite score. */
+const labelText = (h: { label: string; score: number }): string => (Number.isFinite(h.score) ? `${h.label} ${h.score.toFixed(2)}` : h.label);
+
+/** Draws a hand's handedness label above its topmost finite keypoint, left-aligned with its leftmost one. */
+function drawHandLabel(ctx: Canvas2D, hand: DrawableHand, text: string, color: string, t: DrawTransform, style: ResolvedStyle): void {
+  const finite = hand.keypoints.filter((k) => !!k && Number.isFinite(k.x) && Number.isFinite(k.y));
+  if (finite.length === 0) return;
+  const top = finite.reduce((a, b) => (b.y < a.y ? b : a));
+  const left = Math.min(...finite.map((k) => k.x));
+  const at = mapPoint(t, left, top.y);
+  drawLabel(ctx, text, at.x, at.y - style.lineWidth * 2, color, style);
+}
+
 /**
  * Draws hands: each hand's skeleton (MediaPipe's 21 connections) and joints, coloured by
- * handedness, and its handedness label above it. Returns how many joints and edges were drawn.
+ * handedness, and its handedness label above it ("left 0.97", or just the label when the hand
+ * has no score). Returns how many joints and edges were drawn.
  *
+ * @throws VisionError `INVALID_INPUT` for a hand that is not `{ keypoints: [...] }` or a
+ * handedness that is neither a label nor `{ label, score? }`; `INVALID_OPTION` for a colour
+ * that is not a string (and the options `drawKeypoints` refuses).
  * @example
  * ```ts
  * const { hands, imageSize } = await handLandmarker.run(video);
@@ -58,24 +95,24 @@ const RIGHT_COLOR = colorFor(1);
  * ```
  */
 export function drawHands(ctx: Canvas2D, hands: readonly DrawableHand[], options: HandDrawOptions = {}): KeypointDrawCount {
-  if (!Array.isArray(hands)) throw new VisionError('INVALID_INPUT', `hands must be an array of { keypoints, handedness }, got ${typeof hands}`);
-  const colorOf = (hand: DrawableHand): string => options.color ?? (hand.handedness?.label === 'left' ? LEFT_COLOR : RIGHT_COLOR);
+  if (!Array.isArray(hands)) throw new VisionError('INVALID_INPUT', `hands must be an array of ${HAND_SHAPE}, got ${shownValue(hands)}`);
+  if (options.color !== undefined) checkColor(options.color, 'color');
+  const handed = hands.map((hand: DrawableHand, i) => {
+    checkItem(hand, `hands[${i}]`, HAND_SHAPE, 'keypoints');
+    return handednessOf(hand, i);
+  });
+  const colorOf = (i: number): string => options.color ?? (/^left$/i.test(handed[i]?.label ?? '') ? LEFT_COLOR : RIGHT_COLOR);
   const count = drawKeypoints(
     ctx,
-    hands.map((hand) => ({ keypoints: hand.keypoints, trackId: hand.trackId, color: colorOf(hand) })),
+    hands.map((hand, i) => ({ keypoints: hand.keypoints, trackId: hand.trackId, color: colorOf(i) })),
     { edges: HAND_EDGES, ...options, color: undefined },
   );
   if (options.labels === false) return count;
   const t = resolveTransform(options, ctx.canvas);
   const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
-  for (const hand of hands) {
-    const points: readonly Keypoint[] = Array.isArray(hand.keypoints) ? hand.keypoints : [];
-    const finite = points.filter((k) => Number.isFinite(k.x) && Number.isFinite(k.y));
-    if (!hand.handedness || finite.length === 0) continue;
-    const top = finite.reduce((a, b) => (b.y < a.y ? b : a));
-    const left = Math.min(...finite.map((k) => k.x));
-    const at = mapPoint(t, left, top.y);
-    drawLabel(ctx, `${hand.handedness.label} ${hand.handedness.score.toFixed(2)}`, at.x, at.y - style.lineWidth * 2, colorOf(hand), style);
-  }
+  hands.forEach((hand, i) => {
+    const h = handed[i];
+    if (h?.label) drawHandLabel(ctx, hand, labelText(h), colorOf(i), t, style);
+  });
   return count;
 }

@@ -5,6 +5,8 @@
 import { VisionError } from '../core/errors';
 import type { Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
+import { checkColor, checkColorOption, checkItem, checkPositive, checkUnit } from './checks';
+import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { defaultEdges } from './skeletons';
 import { drawnSize, resolveStyle, type StyleOptions } from './style';
@@ -76,11 +78,31 @@ function checkEdges(edges: ReadonlyArray<readonly [number, number]>): void {
   }
 }
 
+const POSE_SHAPE = '{ keypoints: [...] } or a keypoint array';
+
+/** The colour of pose `index`: its own, the option's (fixed or chosen per pose), else by track or position. */
+function poseColor(pose: DrawablePose, index: number, options: KeypointDrawOptions): string {
+  if (pose.color !== undefined) return checkColor(pose.color, `poses[${index}].color`);
+  if (typeof options.color === 'function') return checkColor(options.color(pose, index), `options.color(poses[${index}])`);
+  return options.color ?? colorFor(pose.trackId ?? index);
+}
+
+/** Throws `INVALID_OPTION` for an edge list, threshold, radius or colour drawKeypoints cannot use. */
+function checkOptions(options: KeypointDrawOptions): void {
+  if (options.edges) checkEdges(options.edges);
+  checkUnit(options.threshold, 'threshold');
+  checkPositive(options.radius, 'radius');
+  checkColorOption(options.color, 'color');
+  if (options.pointColor !== undefined) checkColor(options.pointColor, 'pointColor');
+}
+
 /**
  * Draws poses: skeleton edges between visible keypoints, then a dot per visible keypoint.
  * A keypoint is visible when its coordinates are finite and its score (if any) reaches
- * `threshold`; edges with an invisible or missing end are skipped. Never throws for NaN.
+ * `threshold`; edges with an invisible or missing (null) end are skipped. Never throws for NaN.
  *
+ * @throws VisionError `INVALID_INPUT` for a pose that is neither `{ keypoints: [...] }` nor a
+ * keypoint array; `INVALID_OPTION` for bad edges, threshold, radius, sizes or colours.
  * @example
  * ```ts
  * const { poses, imageSize } = await poser.run(video);
@@ -92,27 +114,23 @@ export function drawKeypoints(
   poses: ReadonlyArray<DrawablePose | readonly Keypoint[]>,
   options: KeypointDrawOptions = {},
 ): KeypointDrawCount {
-  if (!Array.isArray(poses)) throw new VisionError('INVALID_INPUT', `poses must be an array of { keypoints } or keypoint arrays, got ${typeof poses}`);
-  if (options.edges) checkEdges(options.edges);
+  if (!Array.isArray(poses)) throw new VisionError('INVALID_INPUT', `poses must be an array, each ${POSE_SHAPE}; got ${shownValue(poses)}`);
+  checkOptions(options);
   const threshold = options.threshold ?? 0.3;
-  if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `threshold is ${threshold}; it must be between 0 and 1`);
   const t = resolveTransform(options, ctx.canvas);
   const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
   const radius = options.radius ?? style.lineWidth * 1.5;
-  if (!(radius > 0 && Number.isFinite(radius))) throw new VisionError('INVALID_OPTION', `radius is ${radius}; it must be a finite number > 0`);
   const count: KeypointDrawCount = { points: 0, edges: 0 };
+  const all = poses.map((item, index) => {
+    if (!Array.isArray(item)) checkItem(item, `poses[${index}]`, POSE_SHAPE, 'keypoints');
+    const pose: DrawablePose = Array.isArray(item) ? { keypoints: item } : (item as DrawablePose);
+    return { keypoints: pose.keypoints, color: poseColor(pose, index, options) };
+  });
 
   ctx.save();
   ctx.lineWidth = style.lineWidth;
   ctx.lineCap = 'round';
-  poses.forEach((item, index) => {
-    const pose: DrawablePose = Array.isArray(item) ? { keypoints: item } : (item as DrawablePose);
-    if (!pose || !Array.isArray(pose.keypoints)) return;
-    const { keypoints } = pose;
-    const color =
-      pose.color ??
-      (typeof options.color === 'function' ? options.color(pose, index) : options.color) ??
-      colorFor(pose.trackId ?? index);
+  for (const { keypoints, color } of all) {
     const edges = options.edges ?? defaultEdges(keypoints.length);
     ctx.strokeStyle = color;
     for (const [from, to] of edges) {
@@ -136,7 +154,7 @@ export function drawKeypoints(
       ctx.fill();
       count.points++;
     }
-  });
+  }
   ctx.restore();
   return count;
 }

@@ -5,6 +5,8 @@
 import { VisionError } from '../core/errors';
 import type { Box } from '../core/types';
 import { type Canvas2D, type CreateScratchCanvas, defaultScratchCanvas } from './canvas2d';
+import { checkColor, checkColorOption, checkUnit } from './checks';
+import { shownValue } from '../core/shown-value';
 import { colorFor, parseColor } from './colors';
 import { type MaskPlacement, type MaskShading, blendMaskPixels, categoryShading, maskValues, paintScratch, regionSource, softShading } from './mask-pixels';
 import { type PlacementOptions, mapBox, resolveTransform } from './transform';
@@ -100,10 +102,10 @@ function shadingFor(overlay: MaskOverlay, index: number, options: MaskDrawOption
     const pick = options.categoryColor ?? ((c: number) => (c === 0 ? undefined : colorFor(c)));
     return categoryShading((c) => {
       const color = pick(c);
-      return color === undefined ? undefined : parseColor(color);
+      return color === undefined ? undefined : parseColor(color, `categoryColor(${c})`);
     }, opacity);
   }
-  return softShading(parseColor(overlayColor(overlay, index, options)), opacity, options.threshold);
+  return softShading(parseColor(overlayColor(overlay, index, options), `the colour of masks[${index}]`), opacity, options.threshold);
 }
 
 function overlayColor(o: MaskOverlay, index: number, options: MaskDrawOptions): string {
@@ -117,9 +119,13 @@ function overlayColor(o: MaskOverlay, index: number, options: MaskDrawOptions): 
 }
 
 function checkOptions(options: MaskDrawOptions): void {
-  const { opacity, threshold, composite } = options;
-  if (opacity !== undefined && !(opacity >= 0 && opacity <= 1)) {
-    throw new VisionError('INVALID_OPTION', `opacity is ${opacity}; it must be between 0 and 1`);
+  const { threshold, composite } = options;
+  checkUnit(options.opacity, 'opacity');
+  checkColorOption(options.color, 'color');
+  for (const name of ['categoryColor', 'createCanvas'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(options[name])}; it must be a function or left out`);
+    }
   }
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
     throw new VisionError('INVALID_OPTION', `threshold is ${threshold}; it must be between 0 and 1 (a probability)`);
@@ -163,6 +169,7 @@ export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOve
     if (!overlay || !isMaskLike(overlay.mask)) {
       throw new VisionError('INVALID_INPUT', `masks[${index}] is neither a mask ({ width, height, toUint8Array() }) nor a { mask, box? } overlay`);
     }
+    if (overlay.color !== undefined) checkColor(overlay.color, `masks[${index}].color`);
     const { mask } = overlay;
     const values = maskValues(mask, index);
     if (!values) return;

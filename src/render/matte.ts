@@ -4,8 +4,9 @@
  * size); these read the canvas, blend per pixel with the matte and write the result back.
  */
 import { VisionError } from '../core/errors';
-import { blurRgba } from './blur';
+import { blurRgba, checkBlurRadius } from './blur';
 import type { Canvas2D, ImageDataLike, PixelArray } from './canvas2d';
+import { shownValue } from '../core/shown-value';
 import { parseColor } from './colors';
 
 /**
@@ -68,19 +69,45 @@ function resample(values: ArrayLike<number>, width: number, xs: ReturnType<typeo
   return out;
 }
 
-/** The matte's value at each canvas pixel, 0–255 (resized bilinearly when the sizes differ). */
-function matteAtCanvas(matte: MatteLike, width: number, height: number): ArrayLike<number> {
-  if (!(matte.width > 0 && matte.height > 0)) throw new VisionError('INVALID_INPUT', `the matte is ${matte.width}×${matte.height}; it must have pixels`);
+/** Throws `INVALID_INPUT` unless `matte` is a matte with pixels whose bytes match its size; returns the bytes. */
+function matteBytes(matte: MatteLike): Uint8Array {
+  if (typeof matte !== 'object' || matte === null || typeof matte.toUint8Array !== 'function') {
+    throw new VisionError('INVALID_INPUT', `matte is ${shownValue(matte)}; it must be a mask { width, height, toUint8Array() } such as a matting result's alpha`);
+  }
+  const { width, height } = matte;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new VisionError('INVALID_INPUT', `the matte is ${width}×${height}; it must have pixels (whole numbers > 0)`);
+  }
   const values = matte.toUint8Array();
+  if (!(values instanceof Uint8Array) || values.length !== width * height) {
+    throw new VisionError('INVALID_INPUT', `the matte's toUint8Array() gave ${String(values?.length)} values; a ${width}×${height} matte has ${width * height}`);
+  }
+  return values;
+}
+
+/** The matte's value at each canvas pixel, 0–255 (resized bilinearly when the sizes differ). */
+function matteAtCanvas(matte: MatteLike, values: Uint8Array, width: number, height: number): ArrayLike<number> {
   if (matte.width === width && matte.height === height) return values;
   return resample(values, matte.width, taps(width, matte.width, width / matte.width, 0), taps(height, matte.height, height / matte.height, 0));
 }
 
+const PICTURE = 'a picture { data, width, height }: RGBA pixels, width × height × 4 values, width and height whole numbers > 0';
+
+/** A picture's side if it is a whole number > 0, else 0. */
+const side = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0);
+
+/** Throws `INVALID_INPUT` unless `image` is RGBA pixels of its size. */
+function checkImage(image: unknown, name: string): asserts image is ImageDataLike {
+  if (typeof image !== 'object' || image === null) throw new VisionError('INVALID_INPUT', `${name} is ${shownValue(image)}; it must be ${PICTURE}`);
+  const { data, width, height } = image as Record<string, unknown>;
+  const length = typeof data === 'object' && data !== null ? (data as { length?: unknown }).length : undefined;
+  if (side(width) === 0 || side(height) === 0 || !(typeof length === 'number' && length >= side(width) * side(height) * 4)) {
+    throw new VisionError('INVALID_INPUT', `${name} is ${String(width)}×${String(height)} with ${String(length)} values; it must be ${PICTURE}`);
+  }
+}
+
 /** A picture's pixels, resized bilinearly to cover `width`×`height` (centred), read pixel by pixel (no resized copy is made per frame). */
 function coverPixels(image: ImageDataLike, width: number, height: number): (p: number, c: number) => number {
-  if (!(image.width > 0 && image.height > 0) || image.data.length < image.width * image.height * 4) {
-    throw new VisionError('INVALID_INPUT', `the background image is ${image.width}×${image.height} with ${image.data.length} values; it must be RGBA pixels of its size`);
-  }
   const scale = Math.max(width / image.width, height / image.height);
   const xs = taps(width, image.width, scale, (image.width * scale - width) / 2);
   const ys = taps(height, image.height, scale, (image.height * scale - height) / 2);
@@ -99,11 +126,61 @@ function coverPixels(image: ImageDataLike, width: number, height: number): (p: n
   };
 }
 
+/** The background's channel `c` at canvas pixel `p`, made from the frame's pixels once they are read. */
+type Backdrop = (frame: PixelArray, width: number, height: number) => (p: number, c: number) => number;
+
+function blurBackdrop(radius: unknown, name: string): Backdrop {
+  const r = checkBlurRadius(radius, name);
+  return (frame, width, height) => {
+    const blurred = blurRgba(frame, width, height, r);
+    return (p, c) => blurred[p * 4 + c];
+  };
+}
+
+function colorBackdrop(color: unknown, name: string): Backdrop {
+  const { r, g, b } = parseColor(color as string, name);
+  const rgb = [r, g, b];
+  return () => (_, c) => rgb[c];
+}
+
+function imageBackdrop(image: unknown, name: string): Backdrop {
+  checkImage(image, name);
+  return (_, width, height) => coverPixels(image, width, height);
+}
+
+/** The backdrop a {@link MatteBackground} asks for; throws `INVALID_INPUT` for anything else. */
+function backdropOf(background: MatteBackground): Backdrop {
+  if (typeof background === 'object' && background !== null) {
+    if ('blur' in background) return blurBackdrop(background.blur, 'blur');
+    if ('color' in background) return colorBackdrop(background.color, 'color');
+    if ('image' in background) return imageBackdrop(background.image, 'image');
+  }
+  throw new VisionError('INVALID_INPUT', `background is ${shownValue(background)}; it must be { blur: radius }, { color: '#rrggbb' } or { image: { data, width, height } }`);
+}
+
+/** Blends the canvas with the backdrop through the matte (checked first, even on an empty canvas). */
+function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
+  const values = matteBytes(matte);
+  const { width, height } = ctx.canvas;
+  if (width === 0 || height === 0) return;
+  const alpha = matteAtCanvas(matte, values, width, height);
+  const frame = ctx.getImageData(0, 0, width, height);
+  const data: PixelArray = frame.data;
+  const behind = backdrop(data, width, height);
+  for (let p = 0; p < alpha.length; p++) {
+    const a = alpha[p] / 255;
+    if (a === 1) continue;
+    for (let c = 0; c < 3; c++) data[p * 4 + c] = Math.round(a * data[p * 4 + c] + (1 - a) * behind(p, c));
+  }
+  ctx.putImageData(frame, 0, 0);
+}
+
 /**
  * Replaces the background of what is on the canvas using a matte: each pixel becomes
  * `a·frame + (1 − a)·background` with `a` the matte (0–1), alpha kept.
  *
- * @throws VisionError `INVALID_INPUT` for an empty matte or background picture; `INVALID_OPTION` for a negative blur.
+ * @throws VisionError `INVALID_INPUT` for a missing or empty matte, background or background
+ * picture; `INVALID_OPTION` for a blur that is not a finite radius ≥ 0 or a colour that does not parse.
  * @example
  * ```ts
  * ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
@@ -111,67 +188,57 @@ function coverPixels(image: ImageDataLike, width: number, height: number): (p: n
  * ```
  */
 export function compositeMatte(ctx: Canvas2D, matte: MatteLike, background: MatteBackground): void {
-  const { width, height } = ctx.canvas;
-  if (width === 0 || height === 0) return;
-  const alpha = matteAtCanvas(matte, width, height);
-  const frame = ctx.getImageData(0, 0, width, height);
-  let backdrop: (p: number, c: number) => number;
-  if ('blur' in background) {
-    if (!(background.blur >= 0)) throw new VisionError('INVALID_OPTION', `blur is ${String(background.blur)}; it must be a radius ≥ 0 (pixels)`);
-    const blurred = blurRgba(frame.data, width, height, background.blur);
-    backdrop = (p, c) => blurred[p * 4 + c];
-  } else if ('color' in background) {
-    const { r, g, b } = parseColor(background.color);
-    const rgb = [r, g, b];
-    backdrop = (_, c) => rgb[c];
-  } else {
-    backdrop = coverPixels(background.image, width, height);
-  }
-  const data: PixelArray = frame.data;
-  for (let p = 0; p < alpha.length; p++) {
-    const a = alpha[p] / 255;
-    if (a === 1) continue;
-    for (let c = 0; c < 3; c++) data[p * 4 + c] = Math.round(a * data[p * 4 + c] + (1 - a) * backdrop(p, c));
-  }
-  ctx.putImageData(frame, 0, 0);
+  blend(ctx, matte, backdropOf(background));
 }
 
 /**
- * Blurs the background behind the person (the frame must already be on the canvas).
+ * Blurs the background behind the person (the frame must already be on the canvas). The
+ * radius (default 12) is capped per axis at the canvas's size, as {@link blurRgba} explains:
+ * larger radii blur the same, at the same cost.
  *
- * @throws VisionError `INVALID_OPTION` for a negative radius; `INVALID_INPUT` for an empty matte.
+ * @throws VisionError `INVALID_OPTION` for a radius that is not a finite number ≥ 0;
+ * `INVALID_INPUT` for a missing or empty matte.
  * @example
  * ```ts
  * drawBackgroundBlur(ctx, result.alpha, { radius: 12 });
  * ```
  */
 export function drawBackgroundBlur(ctx: Canvas2D, matte: MatteLike, options: { radius?: number } = {}): void {
-  const radius = options.radius ?? 12;
-  if (!(radius >= 0)) throw new VisionError('INVALID_OPTION', `radius is ${String(options.radius)}; it must be a blur radius ≥ 0 (pixels)`);
-  compositeMatte(ctx, matte, { blur: radius });
+  blend(ctx, matte, blurBackdrop(options.radius ?? 12, 'radius'));
 }
 
 /**
  * Puts a colour (CSS) or a picture (RGBA pixels, scaled to cover) behind the person.
  *
+ * @throws VisionError `INVALID_OPTION` for a colour that does not parse; `INVALID_INPUT` for a
+ * background that is neither a string nor a picture, and for a missing or empty matte.
  * @example
  * ```ts
  * drawBackgroundReplace(ctx, result.alpha, beachPhoto); // or '#334455'
  * ```
  */
 export function drawBackgroundReplace(ctx: Canvas2D, matte: MatteLike, background: string | ImageDataLike): void {
-  compositeMatte(ctx, matte, typeof background === 'string' ? { color: background } : { image: background });
+  blend(ctx, matte, replacement(background));
+}
+
+function replacement(background: unknown): Backdrop {
+  if (typeof background === 'string') return colorBackdrop(background, 'background');
+  if (typeof background !== 'object' || background === null) {
+    throw new VisionError('INVALID_INPUT', `background is ${shownValue(background)}; it must be a CSS colour string or ${PICTURE}`);
+  }
+  return imageBackdrop(background, 'background');
 }
 
 /**
  * Chroma-key green behind the person (default `#00b140`, broadcast green), for compositing
  * in video tools.
  *
+ * @throws VisionError `INVALID_OPTION` for a colour that is not a CSS colour string `parseColor` reads.
  * @example
  * ```ts
  * drawGreenScreen(ctx, result.alpha);
  * ```
  */
 export function drawGreenScreen(ctx: Canvas2D, matte: MatteLike, options: { color?: string } = {}): void {
-  compositeMatte(ctx, matte, { color: options.color ?? '#00b140' });
+  blend(ctx, matte, colorBackdrop(options.color ?? '#00b140', 'color'));
 }

@@ -5,6 +5,8 @@
 import { VisionError } from '../core/errors';
 import type { ImageSize } from '../core/types';
 import type { Canvas2D } from './canvas2d';
+import { checkPositive } from './checks';
+import { shownValue } from '../core/shown-value';
 import { textColorOn } from './colors';
 import type { DrawTransform } from './transform';
 
@@ -41,14 +43,9 @@ export interface ResolvedStyle {
   padding: number;
 }
 
-function checkSize(value: number | undefined, name: string): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be a finite number > 0 (canvas pixels)`);
-  }
-}
-
 /**
- * Resolves line width and font for an image drawn at `drawn` size on the canvas.
+ * Resolves line width and font for an image drawn at `drawn` size on the canvas. Throws
+ * `INVALID_OPTION` for a size that is not a finite number > 0 or a font family that is not a string.
  *
  * @example
  * ```ts
@@ -57,8 +54,11 @@ function checkSize(value: number | undefined, name: string): void {
  * ```
  */
 export function resolveStyle(options: StyleOptions, drawn: ImageSize): ResolvedStyle {
-  checkSize(options.lineWidth, 'lineWidth');
-  checkSize(options.fontSize, 'fontSize');
+  checkPositive(options.lineWidth, 'lineWidth');
+  checkPositive(options.fontSize, 'fontSize');
+  if (options.fontFamily !== undefined && typeof options.fontFamily !== 'string') {
+    throw new VisionError('INVALID_OPTION', `fontFamily is ${shownValue(options.fontFamily)}; it must be a CSS font family string such as 'sans-serif'`);
+  }
   const base = (Math.abs(drawn.width) + Math.abs(drawn.height)) / 2;
   const lineWidth = options.lineWidth ?? Math.max(2, Math.round(base * 0.003));
   const fontSize = options.fontSize ?? Math.max(11, Math.round(base * 0.02));

@@ -137,6 +137,8 @@ export function resolveTransform(options: PlacementOptions, canvas: ImageSize): 
     return { scaleX: scale, scaleY: scale, offsetX: 0, offsetY: 0 };
   }
   if (imageSize) {
+    requirePositive(imageSize.width, 'imageSize.width');
+    requirePositive(imageSize.height, 'imageSize.height');
     return fitTransform({
       sourceWidth: imageSize.width,
       sourceHeight: imageSize.height,

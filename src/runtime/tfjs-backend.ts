@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 
 import type { TfjsBackendName } from '../core/card-types';
 
@@ -56,7 +57,7 @@ async function register(name: TfjsBackendName, wasmPaths: string | undefined): P
 export function tfjsBackendOrder(option: TfjsBackendOptions['backend']): readonly TfjsBackendName[] {
   if (option === undefined) return defaultOrder();
   const list: unknown = typeof option === 'string' ? [option] : option;
-  if (!Array.isArray(list)) throw new VisionError('INVALID_OPTION', `backend is ${typeof option === 'object' ? JSON.stringify(option) : String(option)}; it must be a backend name or a list of them (${TFJS_BACKENDS.join(', ')})`);
+  if (!Array.isArray(list)) throw new VisionError('INVALID_OPTION', `backend is ${shownValue(option)}; it must be a backend name or a list of them (${TFJS_BACKENDS.join(', ')})`);
   if (list.length === 0) throw new VisionError('INVALID_OPTION', `backend list is empty; allowed: ${TFJS_BACKENDS.join(', ')}`);
   for (const name of list) {
     if (!TFJS_BACKENDS.includes(name)) {

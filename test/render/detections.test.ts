@@ -8,7 +8,7 @@ import {
   labelRect,
   resolveStyle,
 } from '../../src/render/index';
-import { blank, diff, inked, rgba } from './helpers';
+import { blank, diff, expectRefusal, inked, rgba } from './helpers';
 
 const TRANSPARENT = [0, 0, 0, 0];
 const car: DrawableDetection = { box: { x1: 40, y1: 50, x2: 140, y2: 120 }, label: 'car', classId: 2, score: 0.9 };
@@ -182,5 +182,19 @@ describe('drawDetections', () => {
     expect(code(() => drawDetections(ctx, [car], { lineWidth: -1 }))).toBe('INVALID_OPTION');
     expect(code(() => drawDetections(ctx, [car], { scale: 0 }))).toBe('INVALID_OPTION');
     expect(code(() => drawDetections(ctx, [car], { imageSize: { width: 0, height: 10 } }))).toBe('INVALID_OPTION');
+  });
+
+  it('refuses null detections, non-array keypoints, non-string colours and out-of-range options, naming them; nothing is drawn', () => {
+    const { ctx } = blank(200, 150);
+    expectRefusal(() => drawDetections(ctx, [car, null as unknown as DrawableDetection]), 'INVALID_INPUT', 'detections[1] is null; it must be { box');
+    expectRefusal(() => drawDetections(ctx, [{ ...car, keypoints: 5 as unknown as [] }]), 'INVALID_INPUT', 'detections[0].keypoints is 5');
+    expectRefusal(() => drawDetections(ctx, [car], { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
+    expectRefusal(() => drawDetections(ctx, [car], { color: () => null as unknown as string }), 'INVALID_OPTION', 'options.color(detections[0]) is null');
+    expectRefusal(() => drawDetections(ctx, [car], { keypointRadius: -1 }), 'INVALID_OPTION', 'keypointRadius is -1; it must be a finite number > 0');
+    expectRefusal(() => drawDetections(ctx, [car], { minScore: Number.NaN }), 'INVALID_OPTION', 'minScore is NaN; it must be between 0 and 1');
+    expectRefusal(() => drawDetections(ctx, [car], { colorBy: 'size' as 'class' }), 'INVALID_OPTION', `colorBy is "size"; allowed: 'auto', 'class', 'track'`);
+    expectRefusal(() => drawDetections(ctx, [car], { fontFamily: 5 as unknown as string }), 'INVALID_OPTION', 'fontFamily is 5');
+    expectRefusal(() => drawDetections(ctx, [car], { imageSize: { width: 0, height: 10 } }), 'INVALID_OPTION', 'imageSize.width is 0; it must be a finite number > 0');
+    expect(inked(ctx, 200, 150)).toBe(0);
   });
 });

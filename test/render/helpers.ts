@@ -1,5 +1,7 @@
 // Shared helpers of the render tests: @napi-rs/canvas canvases and pixel reads.
 import { type Canvas, type SKRSContext2D, createCanvas } from '@napi-rs/canvas';
+import { expect } from 'vitest';
+import type { VisionErrorCode } from '../../src/core/errors';
 import { parseColor } from '../../src/render/index';
 
 export interface TestCanvas {
@@ -44,4 +46,9 @@ export function inked(ctx: SKRSContext2D, width: number, height: number): number
   let n = 0;
   for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
   return n;
+}
+
+/** Asserts that `fn` throws a VisionError with `code` whose message contains `fragment`. */
+export function expectRefusal(fn: () => unknown, code: VisionErrorCode, fragment: string): void {
+  expect(fn).toThrow(expect.objectContaining({ name: 'VisionError', code, message: expect.stringContaining(fragment) }));
 }

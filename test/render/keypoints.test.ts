@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { VisionError } from '../../src/core/errors';
 import type { Keypoint } from '../../src/core/types';
 import { BLAZEPOSE_SKELETON, COCO_SKELETON } from '../../src/postprocess/pose/keypoint-sets';
-import { PALETTE, drawKeypoints } from '../../src/render/index';
-import { BLAZEPOSE_EDGES, COCO_EDGES, defaultEdges } from '../../src/render/skeletons';
-import { blank, diff, inked, rgba } from './helpers';
+import { type DrawableFace, type DrawableHand, PALETTE, drawFaceMesh, drawHands, drawKeypoints } from '../../src/render/index';
+import { BLAZEPOSE_EDGES, COCO_EDGES, HAND_EDGES, defaultEdges } from '../../src/render/skeletons';
+import { blank, diff, expectRefusal, inked, rgba } from './helpers';
 
 const TRANSPARENT = [0, 0, 0, 0];
 
@@ -96,5 +96,85 @@ describe('drawKeypoints', () => {
     expect(code(() => drawKeypoints(ctx, [body], { threshold: 2 }))).toBe('INVALID_OPTION');
     expect(code(() => drawKeypoints(ctx, [body], { radius: 0 }))).toBe('INVALID_OPTION');
     expect(code(() => drawKeypoints(ctx, 'pose' as unknown as Keypoint[][]))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('drawKeypoints refusals', () => {
+  it('refuses null poses, non-string colours and non-numeric options, naming them; nothing is drawn', () => {
+    const { ctx } = blank(200, 200);
+    expectRefusal(() => drawKeypoints(ctx, [body, null as unknown as Keypoint[]]), 'INVALID_INPUT', 'poses[1] is null; it must be { keypoints: [...] } or a keypoint array');
+    expectRefusal(() => drawKeypoints(ctx, [{ keypoints: 5 as unknown as Keypoint[] }]), 'INVALID_INPUT', 'poses[0].keypoints is 5');
+    expectRefusal(() => drawKeypoints(ctx, [body], { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
+    expectRefusal(() => drawKeypoints(ctx, [body], { pointColor: {} as string }), 'INVALID_OPTION', 'pointColor is an object');
+    expectRefusal(() => drawKeypoints(ctx, [body], { color: () => 7 as unknown as string }), 'INVALID_OPTION', 'options.color(poses[0]) is 7');
+    expectRefusal(() => drawKeypoints(ctx, [{ keypoints: body, color: 3 as unknown as string }]), 'INVALID_OPTION', 'poses[0].color is 3');
+    expectRefusal(() => drawKeypoints(ctx, [body], { radius: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', 'radius is Infinity; it must be a finite number > 0');
+    expectRefusal(() => drawKeypoints(ctx, [body], { threshold: '0.5' as unknown as number }), 'INVALID_OPTION', 'threshold is "0.5"; it must be between 0 and 1');
+    expect(inked(ctx, 200, 200)).toBe(0);
+  });
+});
+
+/** A 21-point hand on a 5-column grid, wrist at (40, 190), its top row at y = 70. */
+const hand = (): Keypoint[] => Array.from({ length: 21 }, (_, i) => ({ x: 40 + (i % 5) * 30, y: 190 - Math.floor(i / 5) * 30 }));
+const handStyle = { radius: 3, lineWidth: 2, fontSize: 12 };
+
+describe('drawHands', () => {
+  it("takes the gesture API's bare handedness ('Left', as generateHandPoses makes) and one without a score: coloured and labelled", () => {
+    const { ctx, px } = blank(220, 220);
+    expect(drawHands(ctx, [{ keypoints: hand(), handedness: 'Left' }], handStyle)).toEqual({ points: 21, edges: 21 });
+    expect(px(40, 190)).toEqual(rgba(PALETTE[0])); // a left hand's colour, whatever the case of its label
+    const unlabelled = blank(220, 220);
+    drawHands(unlabelled.ctx, [{ keypoints: hand(), handedness: 'Left' }], { ...handStyle, labels: false });
+    expect(inked(ctx, 220, 220)).toBeGreaterThan(inked(unlabelled.ctx, 220, 220)); // the label was drawn
+    const right = blank(220, 220);
+    expect(drawHands(right.ctx, [{ keypoints: hand(), handedness: { label: 'Right' } }], handStyle)).toEqual({ points: 21, edges: 21 });
+    expect(right.px(40, 190)).toEqual(rgba(PALETTE[1]));
+  });
+
+  it('skips null keypoints (and the edges that end at them) like NaN ones', () => {
+    const { ctx } = blank(220, 220);
+    const holes = hand().map((k, i) => (i % 3 === 0 ? (null as unknown as Keypoint) : k));
+    const edges = HAND_EDGES.filter(([a, b]) => a % 3 !== 0 && b % 3 !== 0).length;
+    expect(drawHands(ctx, [{ keypoints: holes, handedness: { label: 'left', score: 0.9 } }], handStyle)).toEqual({ points: 14, edges });
+  });
+
+  it('refuses null hands, bad handedness and non-string colours, naming them; nothing is drawn', () => {
+    const { ctx } = blank(220, 220);
+    const good: DrawableHand = { keypoints: hand(), handedness: 'Right' };
+    expectRefusal(() => drawHands(ctx, [good, null as unknown as DrawableHand]), 'INVALID_INPUT', 'hands[1] is null; it must be { keypoints');
+    expectRefusal(() => drawHands(ctx, [{ keypoints: 'x' as unknown as Keypoint[] }]), 'INVALID_INPUT', 'hands[0].keypoints is "x"');
+    expectRefusal(() => drawHands(ctx, [{ ...good, handedness: 5 as unknown as string }]), 'INVALID_INPUT', "hands[0].handedness is 5; allowed: a label such as 'Left' or 'Right'");
+    expectRefusal(() => drawHands(ctx, [{ ...good, handedness: { score: 0.9 } as unknown as string }]), 'INVALID_INPUT', 'hands[0].handedness is an object');
+    expectRefusal(() => drawHands(ctx, [good], { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
+    expectRefusal(() => drawHands(ctx, 'hands' as unknown as DrawableHand[]), 'INVALID_INPUT', 'hands must be an array');
+    expect(inked(ctx, 220, 220)).toBe(0);
+  });
+});
+
+/** 478 face points on a 30-column grid 6 px apart (irises: 468 with its ring 469–472, 473 with 474–477). */
+const facePoints = (): Keypoint[] => Array.from({ length: 478 }, (_, i) => ({ x: 10 + (i % 30) * 6, y: 10 + Math.floor(i / 30) * 6 }));
+const connections = { lips: [[0, 1], [1, 2]], tesselation: [[2, 3]] } as const satisfies Record<string, ReadonlyArray<readonly [number, number]>>;
+
+describe('drawFaceMesh', () => {
+  it('draws partial meshes: a null point drops its edges, a null or NaN iris-ring point its iris', () => {
+    const { ctx } = blank(200, 120);
+    expect(drawFaceMesh(ctx, [{ points: facePoints() }], connections)).toEqual({ lines: 3, irises: 2 });
+    const points = facePoints();
+    points[1] = null as unknown as Keypoint;
+    points[470] = null as unknown as Keypoint;
+    expect(drawFaceMesh(ctx, [{ points }], connections)).toEqual({ lines: 1, irises: 1 });
+    points[475] = { x: Number.NaN, y: 5 };
+    expect(drawFaceMesh(ctx, [{ points }], connections)).toEqual({ lines: 1, irises: 0 });
+  });
+
+  it('refuses null faces and non-string colours, naming them; nothing is drawn', () => {
+    const { ctx } = blank(200, 120);
+    const face: DrawableFace = { points: facePoints() };
+    expectRefusal(() => drawFaceMesh(ctx, [face, null as unknown as DrawableFace], connections), 'INVALID_INPUT', 'faces[1] is null; it must be { points');
+    expectRefusal(() => drawFaceMesh(ctx, [{ points: 5 as unknown as Keypoint[] }], connections), 'INVALID_INPUT', 'faces[0].points is 5');
+    expectRefusal(() => drawFaceMesh(ctx, [face], connections, { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
+    expectRefusal(() => drawFaceMesh(ctx, [face], connections, { tesselationColor: [] as unknown as string }), 'INVALID_OPTION', 'tesselationColor is an array');
+    expectRefusal(() => drawFaceMesh(ctx, [{ ...face, color: 5 as unknown as string }], connections), 'INVALID_OPTION', 'faces[0].color is 5');
+    expect(inked(ctx, 200, 120)).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VisionError } from '../../src/core/errors';
 import { Mask } from '../../src/core/mask';
 import { type MaskLike, PALETTE, drawMasks, parseColor } from '../../src/render/index';
-import { blank, diff, rgba } from './helpers';
+import { blank, diff, expectRefusal, rgba } from './helpers';
 
 /** A mask from a predicate over its pixels (value 255 where true, else 0) or a value function. */
 function mask(width: number, height: number, value: (x: number, y: number) => number | boolean): MaskLike {
@@ -174,5 +174,17 @@ describe('drawMasks', () => {
     // Node has no OffscreenCanvas: the canvas path needs a createCanvas
     expect(code(() => drawMasks(ctx, [leftHalf], { composite: 'canvas' }))).toBe('INVALID_OPTION');
     expect(code(() => drawMasks(ctx, [leftHalf], { color: 'not-a-colour' }))).toBe('INVALID_OPTION');
+  });
+
+  it('refuses colours that are not strings and option callbacks that are not functions, naming them', () => {
+    const { ctx } = blank(10, 10, '#808080');
+    const category: MaskLike = { width: 2, height: 1, kind: 'category', toUint8Array: () => new Uint8Array([0, 1]) };
+    expectRefusal(() => drawMasks(ctx, [leftHalf], { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
+    expectRefusal(() => drawMasks(ctx, [{ mask: leftHalf, color: 5 as unknown as string }]), 'INVALID_OPTION', 'masks[0].color is 5');
+    expectRefusal(() => drawMasks(ctx, [leftHalf], { color: () => 7 as unknown as string }), 'INVALID_OPTION', 'the colour of masks[0] is 7');
+    expectRefusal(() => drawMasks(ctx, [category], { categoryColor: (c) => (c === 1 ? (5 as unknown as string) : undefined) }), 'INVALID_OPTION', 'categoryColor(1) is 5');
+    expectRefusal(() => drawMasks(ctx, [category], { categoryColor: 'red' as unknown as () => string }), 'INVALID_OPTION', 'categoryColor is "red"; it must be a function');
+    expectRefusal(() => drawMasks(ctx, [leftHalf], { createCanvas: {} as unknown as () => never }), 'INVALID_OPTION', 'createCanvas is an object');
+    expect(ctx.getImageData(0, 0, 10, 10).data.every((v, i) => v === (i % 4 === 3 ? 255 : 128))).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Mask } from '../../src/core/mask';
 import { blurRgba, compositeMatte, drawBackgroundBlur, drawBackgroundReplace, drawGreenScreen } from '../../src/render/index';
-import { blank, diff } from './helpers';
+import { blank, diff, expectRefusal } from './helpers';
 
 /** A 40×20 frame: red on the left half, blue on the right; the matte: person (1) on the left, 0.5 in column 20, background right. */
 function scene(): { t: ReturnType<typeof blank>; matte: Mask } {
@@ -45,7 +45,7 @@ describe('matte compositing on a canvas', () => {
     expect(sideways.t.px(15, 5)).toEqual([255, 255, 255, 255]);
     // in between the picture blends smoothly (not blocky nearest-pixel steps): x = 9 is 0.45 of the way
     expect(diff(sideways.t.px(9, 5), [115, 115, 115, 255])).toBeLessThanOrEqual(1);
-    expect(() => drawBackgroundBlur(sideways.t.ctx, matte, { radius: -1 })).toThrow('radius is -1; it must be a blur radius ≥ 0 (pixels)');
+    expect(() => drawBackgroundBlur(sideways.t.ctx, matte, { radius: -1 })).toThrow('radius is -1; it must be a finite blur radius ≥ 0 (pixels)');
     matte.close();
     sideways.matte.close();
   });
@@ -79,5 +79,56 @@ describe('matte compositing on a canvas', () => {
     for (let p = 0; p < 21 * 21; p++) sum += out[p * 4];
     expect(out[(10 * 21 + 10) * 4]).toBeLessThan(60);
     expect(sum).toBeGreaterThan(200); // energy kept (up to byte rounding)
+  });
+
+  it('caps the blur radius at the picture: a huge radius returns at once with the pixels of radius max(width, height)', () => {
+    const noisy = (): ReturnType<typeof blank> => {
+      const t = blank(64, 48, '#000000');
+      for (let i = 0; i < 200; i++) {
+        t.ctx.fillStyle = `rgb(${(i * 97) % 256}, ${(i * 57) % 256}, ${(i * 31) % 256})`;
+        t.ctx.fillRect((i * 37) % 64, (i * 23) % 48, 3, 2);
+      }
+      return t;
+    };
+    const matte = Mask.create('probability', 64, 48, new Float32Array(64 * 48).fill(0.25));
+    const capped = noisy();
+    drawBackgroundBlur(capped.ctx, matte, { radius: 64 });
+    const huge = noisy();
+    const start = performance.now();
+    drawBackgroundBlur(huge.ctx, matte, { radius: 1e6 });
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(Array.from(huge.ctx.getImageData(0, 0, 64, 48).data)).toEqual(Array.from(capped.ctx.getImageData(0, 0, 64, 48).data));
+    // blurRgba caps each axis at its own length: rows at the width (64), columns at the height (48)
+    const pixels = noisy().ctx.getImageData(0, 0, 64, 48).data;
+    expect(Array.from(blurRgba(pixels, 64, 48, Number.MAX_SAFE_INTEGER))).toEqual(Array.from(blurRgba(pixels, 64, 48, 64)));
+    expect(Array.from(blurRgba(pixels, 64, 48, 48))).not.toEqual(Array.from(blurRgba(pixels, 64, 48, 64)));
+    matte.close();
+  });
+
+  it('refuses a blur radius that is not a finite number ≥ 0 (NaN, Infinity, a string) with INVALID_OPTION naming it', () => {
+    const { t, matte } = scene();
+    expectRefusal(() => drawBackgroundBlur(t.ctx, matte, { radius: Number.NaN }), 'INVALID_OPTION', 'radius is NaN; it must be a finite blur radius ≥ 0 (pixels)');
+    expectRefusal(() => drawBackgroundBlur(t.ctx, matte, { radius: '5' as unknown as number }), 'INVALID_OPTION', 'radius is "5"');
+    expectRefusal(() => blurRgba(new Uint8ClampedArray(16), 2, 2, -1), 'INVALID_OPTION', 'radius is -1');
+    expectRefusal(() => compositeMatte(t.ctx, matte, { blur: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', 'blur is Infinity; it must be a finite blur radius');
+    expectRefusal(() => drawBackgroundBlur(t.ctx, matte, { radius: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', 'radius is Infinity; it must be a finite blur radius ≥ 0');
+    matte.close();
+  });
+
+  it('refuses a missing matte or background (INVALID_INPUT) and a non-string colour (INVALID_OPTION), naming them; the canvas is untouched', () => {
+    const { t, matte } = scene();
+    const before = Array.from(t.ctx.getImageData(0, 0, 40, 20).data);
+    expectRefusal(() => drawBackgroundBlur(t.ctx, null as unknown as Mask), 'INVALID_INPUT', 'matte is null; it must be a mask { width, height, toUint8Array() }');
+    expectRefusal(() => drawGreenScreen(t.ctx, { width: 40, height: 20, toUint8Array: () => new Uint8Array(3) }), 'INVALID_INPUT', "the matte's toUint8Array() gave 3 values; a 40×20 matte has 800");
+    expectRefusal(() => drawGreenScreen(t.ctx, { width: 1.5, height: 2, toUint8Array: () => new Uint8Array(3) }), 'INVALID_INPUT', 'the matte is 1.5×2; it must have pixels');
+    expectRefusal(() => drawBackgroundReplace(t.ctx, matte, null as unknown as string), 'INVALID_INPUT', 'background is null; it must be a CSS colour string or a picture { data, width, height }');
+    expectRefusal(() => drawBackgroundReplace(t.ctx, matte, { data: new Uint8ClampedArray(400), width: 1.5, height: 10 }), 'INVALID_INPUT', 'background is 1.5×10 with 400 values');
+    expectRefusal(() => drawBackgroundReplace(t.ctx, matte, 'nope'), 'INVALID_OPTION', 'cannot parse background "nope"');
+    expectRefusal(() => drawGreenScreen(t.ctx, matte, { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
+    expectRefusal(() => compositeMatte(t.ctx, matte, null as unknown as { blur: number }), 'INVALID_INPUT', 'background is null; it must be { blur: radius }');
+    expectRefusal(() => compositeMatte(t.ctx, matte, {} as { blur: number }), 'INVALID_INPUT', 'background is an object');
+    expectRefusal(() => compositeMatte(t.ctx, matte, { image: { width: 2, height: 2 } as unknown as ImageData }), 'INVALID_INPUT', 'image is 2×2 with undefined values');
+    expect(Array.from(t.ctx.getImageData(0, 0, 40, 20).data)).toEqual(before);
+    matte.close();
   });
 });

@@ -15,7 +15,7 @@ import {
   unmapPoint,
   wrapText,
 } from '../../src/render/index';
-import { blank, inked } from './helpers';
+import { blank, expectRefusal, inked } from './helpers';
 
 const isDark = (p: number[]) => p[3] > 100 && Math.max(p[0], p[1], p[2]) < 60;
 
@@ -129,6 +129,13 @@ describe('placement and colours', () => {
     expect(textColorOn('#ffff00')).toBe('#000000');
     expect(textColorOn('#0018ec')).toBe('#ffffff');
     expect(() => parseColor('hsl(0, 0%, 0%)')).toThrow(VisionError);
+  });
+
+  it('refuses a colour that is not a string with INVALID_OPTION naming it (not a TypeError)', () => {
+    expectRefusal(() => parseColor(5 as unknown as string), 'INVALID_OPTION', "colour is 5; it must be a CSS colour string such as '#ff3838'");
+    expectRefusal(() => parseColor(null as unknown as string, 'color'), 'INVALID_OPTION', 'color is null');
+    expectRefusal(() => textColorOn({} as unknown as string), 'INVALID_OPTION', 'colour is an object');
+    expectRefusal(() => parseColor('nope', 'background'), 'INVALID_OPTION', 'cannot parse background "nope"; allowed: #rgb');
   });
 });
 

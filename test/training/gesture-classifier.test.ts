@@ -148,7 +148,7 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
       [() => GestureClassifier.fromJSON({ ...saved, labels: [...saved.labels, 'wave', 'ok'] }), 'MODEL_FORMAT', /7 labels but its model scores 5 classes/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, labels: ['a', 'b', 'c'] }), 'MODEL_FORMAT', /3 labels but its k-NN state has 5 classes/],
       [() => GestureClassifier.fromJSON({ ...saved, labels: undefined } as unknown as SavedGestureClassifier), 'MODEL_FORMAT', /saved labels are undefined/],
-      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'fist', 'a', 'b', 'c'] }), 'MODEL_FORMAT', /'fist' twice/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'fist', 'a', 'b', 'c'] }), 'MODEL_FORMAT', /"fist" twice/],
     ]);
     await stillWorks();
   });
@@ -161,11 +161,11 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
       // the hidden layer is built (its variables made) before the scores layer fails
       [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[3].config.units = 0))), 'MODEL_FORMAT', /topology could not be built/],
       [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[1].config.units = 31))), 'MODEL_FORMAT', /weights do not fit/],
-      [() => GestureClassifier.fromJSON({ ...saved, head: 'tree' as GestureHeadKind }), 'MODEL_FORMAT', /head is 'tree'/],
+      [() => GestureClassifier.fromJSON({ ...saved, head: 'tree' as GestureHeadKind }), 'MODEL_FORMAT', /head is "tree"/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, k: 0 } }), 'MODEL_FORMAT', /k 0; it must be a positive integer/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, embeddings: savedKnn.knn!.embeddings.slice(1) } }), 'MODEL_FORMAT', /embeddings are 11249 values; it needs 11250/],
       [() => GestureClassifier.fromJSON(null as unknown as SavedGestureClassifier), 'INVALID_INPUT', /got null/],
-      [() => GestureClassifier.fromJSON('{}' as unknown as SavedGestureClassifier), 'INVALID_INPUT', /got '\{\}'/],
+      [() => GestureClassifier.fromJSON('{}' as unknown as SavedGestureClassifier), 'INVALID_INPUT', /got "\{\}"/],
     ]);
     await stillWorks();
   });
@@ -174,7 +174,7 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
     await refused([
       [() => GestureClassifier.train(samples, { head: 'knn', k: 0 }), 'INVALID_OPTION', /k is 0; it must be a positive integer/],
       [() => GestureClassifier.train(samples, { head: 'knn', k: 1.5 }), 'INVALID_OPTION', /k is 1.5; it must be a positive integer/],
-      [() => GestureClassifier.train(samples, { head: 'knn', k: '3' as unknown as number }), 'INVALID_OPTION', /k is '3'/],
+      [() => GestureClassifier.train(samples, { head: 'knn', k: '3' as unknown as number }), 'INVALID_OPTION', /k is "3"/],
       [() => GestureClassifier.train(samples, { hidden: 0 }), 'INVALID_OPTION', /hidden is 0; it must be a positive integer/],
       [() => GestureClassifier.train(samples, { epochs: 2.5 }), 'INVALID_OPTION', /epochs is 2.5/],
       [() => GestureClassifier.train(samples, { batchSize: -1 }), 'INVALID_OPTION', /batchSize is -1/],
@@ -204,7 +204,7 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
       [() => knn.scoreFeatures(null as unknown as Float32Array[]), 'INVALID_INPUT', /scoreFeatures needs an array/],
       [() => GestureClassifier.fromFeatures([row(Number.NaN), row(0), row(1), row(1)], [0, 0, 1, 1], ['a', 'b']), 'INVALID_INPUT', /example 0 has NaN/],
       [() => GestureClassifier.fromFeatures(null as unknown as Float32Array[], [], ['a', 'b']), 'INVALID_INPUT', /features must be an array/],
-      [() => GestureClassifier.fromFeatures([], [], ['a', 'a']), 'INVALID_OPTION', /'a' twice/],
+      [() => GestureClassifier.fromFeatures([], [], ['a', 'a']), 'INVALID_OPTION', /"a" twice/],
     ]);
     await stillWorks();
   });
@@ -217,7 +217,7 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
     };
     await refused([
       [() => gestures.classify(edit((k) => void (k[5] = null as unknown as Record<string, unknown>))), 'INVALID_INPUT', /keypoint 5 \(index_finger_mcp\) is null/],
-      [() => gestures.classify(edit((k) => void (k[5].x = '3'))), 'INVALID_INPUT', /x='3'/],
+      [() => gestures.classify(edit((k) => void (k[5].x = '3'))), 'INVALID_INPUT', /x="3"/],
       [() => gestures.classify(edit((k) => void (k[8].x = 1e300))), 'INVALID_INPUT', /too far apart/],
       [() => gestures.classify(edit((k) => void k.pop())), 'INVALID_INPUT', /got 20 keypoints/],
       [() => gestures.classify({ handedness: 'Left' } as unknown as GeneratedHand), 'INVALID_INPUT', /no keypoints array/],

@@ -91,7 +91,7 @@ describe('hand features', () => {
     expectInputError(() => handFeatures({ keypoints: withNaN }), /keypoint 7 \(index_finger_dip\).*finite/);
     const withInfinity = points.map((p, i) => (i === 3 ? { ...p, z: Number.POSITIVE_INFINITY } : p));
     expectInputError(() => handFeatures({ keypoints: withInfinity }), /keypoint 3/);
-    expectInputError(() => handFeatures({ keypoints: points, handedness: 'both' }), /handedness is 'both'/);
+    expectInputError(() => handFeatures({ keypoints: points, handedness: 'both' }), /handedness is "both"/);
     expectInputError(() => handFeatures({ keypoints: points.map(() => ({ x: 5, y: 5, z: 0 })) }), /degenerate/);
     expectInputError(() => handFeatures({ keypoints: points.map((_, i) => ({ x: i, y: 2 * i, z: 0 })) }), /degenerate/);
     // z may be left out (a flat hand)

@@ -7,7 +7,8 @@ import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame'
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionalBoolean, optionsObject, positiveInteger, shownValue, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { shownValue } from '../../core/shown-value';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';

@@ -17,7 +17,7 @@ import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { prepareInput } from '../../preprocess/prepare-input';
 import { openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
-import { shownValue } from '../shared/options';
+import { shownValue } from '../../core/shown-value';
 import { firstOutput } from '../shared/outputs';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { labelProbabilities } from '../segmentation/image-segmentation-pipeline';

@@ -9,7 +9,8 @@ import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/se
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionalBoolean, optionsObject, shownValue } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject } from '../shared/options';
+import { shownValue } from '../../core/shown-value';
 import type { Pipeline } from '../shared/pipeline-options';
 import { catalogueIdsFor, isModelRunner, resolveModel } from '../shared/resolve-model';
 import type { MatteOutput, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting-types';
@@ -49,8 +50,9 @@ function isRecurrentSpec(spec: ModelSpec): spec is RecurrentMattingSpec {
  * @example
  * ```ts
  * const matting = await pipeline('video-matting'); // Selfie
+ * ctx.drawImage(videoFrame, 0, 0); // the frame on the canvas, then its background blurred
  * const { alpha } = await matting.runForVideo(videoFrame, performance.now());
- * drawBackgroundBlur(ctx, videoFrame, alpha, { radius: 12 });
+ * drawBackgroundBlur(ctx, alpha, { radius: 12 });
  * alpha.close();
  * ```
  */

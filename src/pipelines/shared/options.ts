@@ -1,25 +1,5 @@
 import { VisionError } from '../../core/errors';
-
-/**
- * An option's value as a message shows it: strings quoted (so that `'2'` is told from `2`),
- * objects as JSON, everything else as `String` gives it.
- *
- * @example
- * ```ts
- * `maxHands is ${shownValue('2')}`; // "maxHands is \"2\""
- * ```
- */
-export function shownValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  }
-  return String(value);
-}
+import { shownValue } from '../../core/shown-value';
 
 /**
  * Checks an option that is a fraction (a threshold): `INVALID_OPTION` naming it unless it is a

@@ -1,7 +1,7 @@
 import { type VisionErrorCode, VisionError } from '../../core/errors';
 import { GESTURE_HEADS, type GestureTrainOptions } from './gesture-types';
 import { HAND_FEATURE_DIM, type HandLandmarks, handFeatures } from './hand-features';
-import { shown } from './shown';
+import { shownValue } from '../../core/shown-value';
 
 /** Training options that count something: each a positive integer when options. */
 const COUNT_OPTIONS = ['epochs', 'batchSize', 'hidden', 'k'] as const;
@@ -28,19 +28,19 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function checkTrainOptions(options: unknown): asserts options is GestureTrainOptions {
-  if (!isRecord(options)) throw new VisionError('INVALID_OPTION', `training options are ${shown(options)}; they must be an object (or left out)`);
+  if (!isRecord(options)) throw new VisionError('INVALID_OPTION', `training options are ${shownValue(options)}; they must be an object (or left out)`);
   if (options.head !== undefined && !(GESTURE_HEADS as readonly unknown[]).includes(options.head)) {
-    throw new VisionError('INVALID_OPTION', `unknown head ${shown(options.head)}; allowed: ${GESTURE_HEADS.map((h) => `'${h}'`).join(', ')}`);
+    throw new VisionError('INVALID_OPTION', `unknown head ${shownValue(options.head)}; allowed: ${GESTURE_HEADS.map((h) => `'${h}'`).join(', ')}`);
   }
   for (const name of COUNT_OPTIONS) {
     const value = options[name];
-    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${shown(value)}; it must be a positive integer`);
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be a positive integer`);
   }
   if (options.learningRate !== undefined && !(Number.isFinite(options.learningRate) && (options.learningRate as number) > 0)) {
-    throw new VisionError('INVALID_OPTION', `learningRate is ${shown(options.learningRate)}; it must be a finite number > 0`);
+    throw new VisionError('INVALID_OPTION', `learningRate is ${shownValue(options.learningRate)}; it must be a finite number > 0`);
   }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shown(options.seed)}; it must be a finite number`);
-  if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') throw new VisionError('INVALID_OPTION', `onEpochEnd is ${shown(options.onEpochEnd)}; it must be a function`);
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(options.seed)}; it must be a finite number`);
+  if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') throw new VisionError('INVALID_OPTION', `onEpochEnd is ${shownValue(options.onEpochEnd)}; it must be a function`);
 }
 
 /**
@@ -54,11 +54,11 @@ export function checkTrainOptions(options: unknown): asserts options is GestureT
  */
 export function checkLabels(labels: unknown, code: VisionErrorCode, name = 'labels'): asserts labels is string[] {
   const allowed = 'they must list at least two gesture names (strings), one per class id';
-  if (!Array.isArray(labels) || labels.length < 2) throw new VisionError(code, `${name} are ${shown(labels)}; ${allowed}`);
+  if (!Array.isArray(labels) || labels.length < 2) throw new VisionError(code, `${name} are ${shownValue(labels)}; ${allowed}`);
   const bad = Array.from(labels, (l: unknown) => typeof l).findIndex((type) => type !== 'string');
-  if (bad >= 0) throw new VisionError(code, `${name} have ${shown(labels[bad])} at index ${bad}; ${allowed}`);
+  if (bad >= 0) throw new VisionError(code, `${name} have ${shownValue(labels[bad])} at index ${bad}; ${allowed}`);
   const twice = labels.find((l: string, i) => labels.indexOf(l) !== i);
-  if (twice !== undefined) throw new VisionError(code, `${name} list ${shown(twice)} twice; each gesture name must appear once`);
+  if (twice !== undefined) throw new VisionError(code, `${name} list ${shownValue(twice)} twice; each gesture name must appear once`);
 }
 
 /**
@@ -71,13 +71,13 @@ export function checkLabels(labels: unknown, code: VisionErrorCode, name = 'labe
  * ```
  */
 export function checkFeatureRow(row: unknown, where: string, code: VisionErrorCode = 'INVALID_INPUT'): asserts row is ArrayLike<number> {
-  if (!Array.isArray(row) && !(ArrayBuffer.isView(row) && 'length' in row)) throw new VisionError(code, `${where} is ${shown(row)}; it must be an array of ${HAND_FEATURE_DIM} numbers`);
+  if (!Array.isArray(row) && !(ArrayBuffer.isView(row) && 'length' in row)) throw new VisionError(code, `${where} is ${shownValue(row)}; it must be an array of ${HAND_FEATURE_DIM} numbers`);
   const values = row as ArrayLike<unknown>;
   if (values.length !== HAND_FEATURE_DIM) throw new VisionError(code, `${where} has ${values.length} features; hand features have ${HAND_FEATURE_DIM}`);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (typeof value !== 'number' || !Number.isFinite(Math.fround(value))) {
-      throw new VisionError(code, `${where} has ${shown(value)} at index ${i}; features must be finite numbers (within 32-bit float range)`);
+      throw new VisionError(code, `${where} has ${shownValue(value)} at index ${i}; features must be finite numbers (within 32-bit float range)`);
     }
   }
 }
@@ -91,7 +91,7 @@ export function checkFeatureRow(row: unknown, where: string, code: VisionErrorCo
  * ```
  */
 export function checkArray(value: unknown, needs: string): asserts value is readonly unknown[] {
-  if (!Array.isArray(value)) throw new VisionError('INVALID_INPUT', `${needs}; got ${shown(value)}`);
+  if (!Array.isArray(value)) throw new VisionError('INVALID_INPUT', `${needs}; got ${shownValue(value)}`);
 }
 
 /**
@@ -127,7 +127,7 @@ export function checkExamples(features: unknown, classIds: unknown, labels: read
   const counts = labels.map(() => 0);
   for (let i = 0; i < classIds.length; i++) {
     const id = classIds[i];
-    if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= labels.length) throw new VisionError('INVALID_INPUT', `class id ${shown(id)} of example ${i}; allowed: 0–${labels.length - 1}`);
+    if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= labels.length) throw new VisionError('INVALID_INPUT', `class id ${shownValue(id)} of example ${i}; allowed: 0–${labels.length - 1}`);
     checkFeatureRow(features[i], `example ${i}`);
     counts[id as number]++;
   }
@@ -149,9 +149,9 @@ export function samplesToExamples(samples: unknown): { features: Float32Array[];
   const labels: string[] = [];
   const classIds: number[] = [];
   const features = Array.from(samples, (sample: unknown, i) => {
-    if (!isRecord(sample)) throw new VisionError('INVALID_INPUT', `sample ${i} is ${shown(sample)}; each sample must be { hand, label }`);
+    if (!isRecord(sample)) throw new VisionError('INVALID_INPUT', `sample ${i} is ${shownValue(sample)}; each sample must be { hand, label }`);
     const { hand, label } = sample;
-    if (typeof label !== 'string') throw new VisionError('INVALID_INPUT', `sample ${i} has label ${shown(label)}; a label must be a string (the gesture's name)`);
+    if (typeof label !== 'string') throw new VisionError('INVALID_INPUT', `sample ${i} has label ${shownValue(label)}; a label must be a string (the gesture's name)`);
     if (!labels.includes(label)) labels.push(label);
     classIds.push(labels.indexOf(label));
     return featuresAt(hand as HandLandmarks, `sample ${i}`);

@@ -1,6 +1,6 @@
 import { VisionError } from '../../core/errors';
 import { HAND_KEYPOINT_NAMES } from '../../core/hand-keypoints';
-import { shown } from './shown';
+import { shownValue } from '../../core/shown-value';
 
 /**
  * One hand landmark: image coordinates and a relative depth `z` in the same units as `x`
@@ -77,10 +77,10 @@ function readPoints(hand: HandLandmarks): Vec3[] {
   }
   return Array.from(points, (p: HandPoint | null | undefined, i): Vec3 => {
     const name = `keypoint ${i} (${HAND_KEYPOINT_NAMES[i]})`;
-    if (typeof p !== 'object' || p === null) throw new VisionError('INVALID_INPUT', `${name} is ${shown(p)}; each keypoint must be an object { x, y, z? }`);
+    if (typeof p !== 'object' || p === null) throw new VisionError('INVALID_INPUT', `${name} is ${shownValue(p)}; each keypoint must be an object { x, y, z? }`);
     const z = p.z ?? 0;
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || !Number.isFinite(z)) {
-      throw new VisionError('INVALID_INPUT', `${name} has x=${shown(p.x)}, y=${shown(p.y)}, z=${shown(p.z)}; each must be a finite number (z may be left out)`);
+      throw new VisionError('INVALID_INPUT', `${name} has x=${shownValue(p.x)}, y=${shownValue(p.y)}, z=${shownValue(p.z)}; each must be a finite number (z may be left out)`);
     }
     return [p.x, p.y, z];
   });
@@ -92,7 +92,7 @@ function isLeft(hand: HandLandmarks): boolean {
   if (given === undefined) return false;
   const handedness = typeof given === 'object' && given !== null ? given.label : given;
   if (typeof handedness !== 'string' || !/^(left|right)$/i.test(handedness)) {
-    throw new VisionError('INVALID_INPUT', `handedness is ${shown(handedness)}; allowed: 'Left' or 'Right' (any case), or leave it out`);
+    throw new VisionError('INVALID_INPUT', `handedness is ${shownValue(handedness)}; allowed: 'Left' or 'Right' (any case), or leave it out`);
   }
   return handedness.toLowerCase() === 'left';
 }

@@ -5,7 +5,7 @@ import { checkLabels, isRecord } from './gesture-checks';
 import { GESTURE_HEADS, type SavedGestureClassifier } from './gesture-types';
 import { HAND_FEATURE_DIM } from './hand-features';
 import { classCountMismatch, layersHeadFromJSON } from './saved-layers-head';
-import { shown } from './shown';
+import { shownValue } from '../../core/shown-value';
 
 /**
  * Checks saved gesture data before anything is built: `INVALID_INPUT` unless it is an object;
@@ -18,37 +18,37 @@ import { shown } from './shown';
  * ```
  */
 export function checkSaved(saved: unknown): asserts saved is SavedGestureClassifier {
-  if (!isRecord(saved)) throw new VisionError('INVALID_INPUT', `fromJSON needs a saved gesture classifier (the object toJSON returns); got ${shown(saved)}`);
+  if (!isRecord(saved)) throw new VisionError('INVALID_INPUT', `fromJSON needs a saved gesture classifier (the object toJSON returns); got ${shownValue(saved)}`);
   if (saved.format !== 'visionpipe-gestures' || saved.version !== 1) {
-    throw new VisionError('MODEL_FORMAT', `not a saved gesture classifier: format ${shown(saved.format)}, version ${shown(saved.version)}; expected format 'visionpipe-gestures', version 1`);
+    throw new VisionError('MODEL_FORMAT', `not a saved gesture classifier: format ${shownValue(saved.format)}, version ${shownValue(saved.version)}; expected format 'visionpipe-gestures', version 1`);
   }
-  if (saved.featureDim !== HAND_FEATURE_DIM) throw new VisionError('MODEL_FORMAT', `the saved classifier takes ${shown(saved.featureDim)} features; this version computes ${HAND_FEATURE_DIM}`);
+  if (saved.featureDim !== HAND_FEATURE_DIM) throw new VisionError('MODEL_FORMAT', `the saved classifier takes ${shownValue(saved.featureDim)} features; this version computes ${HAND_FEATURE_DIM}`);
   checkLabels(saved.labels, 'MODEL_FORMAT', 'the saved labels');
   if (!(GESTURE_HEADS as readonly unknown[]).includes(saved.head)) {
-    throw new VisionError('MODEL_FORMAT', `the saved head is ${shown(saved.head)}; allowed: ${GESTURE_HEADS.map((h) => `'${h}'`).join(', ')}`);
+    throw new VisionError('MODEL_FORMAT', `the saved head is ${shownValue(saved.head)}; allowed: ${GESTURE_HEADS.map((h) => `'${h}'`).join(', ')}`);
   }
   const part = saved.head === 'knn' ? 'knn' : 'model';
-  if (!isRecord(saved[part])) throw new VisionError('MODEL_FORMAT', `the saved ${shown(saved.head)} gesture classifier has no ${part === 'knn' ? 'knn state' : 'model'}`);
+  if (!isRecord(saved[part])) throw new VisionError('MODEL_FORMAT', `the saved ${shownValue(saved.head)} gesture classifier has no ${part === 'knn' ? 'knn state' : 'model'}`);
 }
 
 /** `MODEL_FORMAT` unless `values` is an array of `length` items that each pass `ok`. */
 function checkList(values: unknown, length: number, ok: (value: unknown) => boolean, what: string): void {
   if (!Array.isArray(values) || values.length !== length) {
-    throw new VisionError('MODEL_FORMAT', `the saved k-NN state's ${what} are ${Array.isArray(values) ? `${values.length} values` : shown(values)}; it needs ${length}`);
+    throw new VisionError('MODEL_FORMAT', `the saved k-NN state's ${what} are ${Array.isArray(values) ? `${values.length} values` : shownValue(values)}; it needs ${length}`);
   }
   const bad = values.findIndex((v) => !ok(v));
-  if (bad >= 0) throw new VisionError('MODEL_FORMAT', `the saved k-NN state's ${what} have ${shown(values[bad])} at index ${bad}`);
+  if (bad >= 0) throw new VisionError('MODEL_FORMAT', `the saved k-NN state's ${what} have ${shownValue(values[bad])} at index ${bad}`);
 }
 
 /** `MODEL_FORMAT` unless the k-NN state fits hand features and `classes` labels. */
 function checkKnnState(state: Record<string, unknown>, classes: number): asserts state is Record<string, unknown> & KnnState {
-  if (!(Number.isInteger(state.k) && (state.k as number) >= 1)) throw new VisionError('MODEL_FORMAT', `the saved k-NN state has k ${shown(state.k)}; it must be a positive integer`);
-  if (state.distance !== 'l1' && state.distance !== 'l2') throw new VisionError('MODEL_FORMAT', `the saved k-NN state has distance ${shown(state.distance)}; allowed: 'l1', 'l2'`);
-  if (typeof state.normalize !== 'boolean') throw new VisionError('MODEL_FORMAT', `the saved k-NN state has normalize ${shown(state.normalize)}; it must be true or false`);
-  if (state.dim !== HAND_FEATURE_DIM) throw new VisionError('MODEL_FORMAT', `the saved k-NN state holds ${shown(state.dim)}-value features; hand features have ${HAND_FEATURE_DIM}`);
-  if (state.numClasses !== classes) throw classCountMismatch(classes, `k-NN state has ${shown(state.numClasses)} classes`);
+  if (!(Number.isInteger(state.k) && (state.k as number) >= 1)) throw new VisionError('MODEL_FORMAT', `the saved k-NN state has k ${shownValue(state.k)}; it must be a positive integer`);
+  if (state.distance !== 'l1' && state.distance !== 'l2') throw new VisionError('MODEL_FORMAT', `the saved k-NN state has distance ${shownValue(state.distance)}; allowed: 'l1', 'l2'`);
+  if (typeof state.normalize !== 'boolean') throw new VisionError('MODEL_FORMAT', `the saved k-NN state has normalize ${shownValue(state.normalize)}; it must be true or false`);
+  if (state.dim !== HAND_FEATURE_DIM) throw new VisionError('MODEL_FORMAT', `the saved k-NN state holds ${shownValue(state.dim)}-value features; hand features have ${HAND_FEATURE_DIM}`);
+  if (state.numClasses !== classes) throw classCountMismatch(classes, `k-NN state has ${shownValue(state.numClasses)} classes`);
   const examples = Array.isArray(state.labels) ? state.labels.length : 0;
-  if (examples === 0) throw new VisionError('MODEL_FORMAT', `the saved k-NN state's labels are ${shown(state.labels)}; it needs at least one example`);
+  if (examples === 0) throw new VisionError('MODEL_FORMAT', `the saved k-NN state's labels are ${shownValue(state.labels)}; it needs at least one example`);
   checkList(state.labels, examples, (id) => Number.isInteger(id) && (id as number) >= 0 && (id as number) < classes, 'class ids');
   checkList(state.embeddings, examples * HAND_FEATURE_DIM, (v) => typeof v === 'number' && Number.isFinite(Math.fround(v)), 'embeddings');
 }

@@ -3,7 +3,7 @@ import { VisionError, toVisionError } from '../../core/errors';
 import { base64ToBytes } from './base64';
 import { isRecord } from './gesture-checks';
 import { HAND_FEATURE_DIM } from './hand-features';
-import { shown } from './shown';
+import { shownValue } from '../../core/shown-value';
 
 /** Bytes per value of the only weight dtype a saved gesture head holds (`float32`). */
 const FLOAT32_BYTES = 4;
@@ -24,7 +24,7 @@ export function classCountMismatch(labels: number, scorer: string): VisionError 
 function checkSpec(spec: unknown, i: number): asserts spec is tf.io.WeightsManifestEntry {
   const ok = isRecord(spec) && typeof spec.name === 'string' && Array.isArray(spec.shape) && spec.shape.every((d) => Number.isInteger(d) && d >= 0);
   if (!ok || spec.dtype !== 'float32' || spec.quantization !== undefined) {
-    throw new VisionError('MODEL_FORMAT', `the saved model's weight spec ${i} is ${shown(spec)}; each must be { name, shape, dtype: 'float32' } without quantization`);
+    throw new VisionError('MODEL_FORMAT', `the saved model's weight spec ${i} is ${shownValue(spec)}; each must be { name, shape, dtype: 'float32' } without quantization`);
   }
 }
 
@@ -32,20 +32,20 @@ function checkSpec(spec: unknown, i: number): asserts spec is tf.io.WeightsManif
 function readModelJson(json: unknown): { topology: Record<string, unknown>; specs: tf.io.WeightsManifestEntry[] } {
   const manifest = isRecord(json) ? json.weightsManifest : undefined;
   if (!isRecord(json) || !isRecord(json.modelTopology) || !Array.isArray(manifest) || !manifest.every((g) => isRecord(g) && Array.isArray(g.weights))) {
-    throw new VisionError('MODEL_FORMAT', `the saved model's json is ${shown(json)}; it needs a modelTopology object and a weightsManifest of { weights: [...] } groups`);
+    throw new VisionError('MODEL_FORMAT', `the saved model's json is ${shownValue(json)}; it needs a modelTopology object and a weightsManifest of { weights: [...] } groups`);
   }
   const entries: unknown[] = manifest.flatMap((group: { weights: unknown[] }) => group.weights);
   entries.forEach((spec, i) => checkSpec(spec, i));
   const specs = entries as tf.io.WeightsManifestEntry[];
   const names = specs.map((s) => s.name);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) throw new VisionError('MODEL_FORMAT', `the saved model names the weight ${shown(twice)} twice`);
+  if (twice !== undefined) throw new VisionError('MODEL_FORMAT', `the saved model names the weight ${shownValue(twice)} twice`);
   return { topology: json.modelTopology, specs };
 }
 
 /** The saved weights' bytes, checked to be exactly what the specs need. */
 function readWeights(weights: unknown, specs: readonly tf.io.WeightsManifestEntry[]): ArrayBuffer {
-  if (typeof weights !== 'string') throw new VisionError('MODEL_FORMAT', `the saved model's weights are ${shown(weights)}; they must be base64 text`);
+  if (typeof weights !== 'string') throw new VisionError('MODEL_FORMAT', `the saved model's weights are ${shownValue(weights)}; they must be base64 text`);
   const bytes = base64ToBytes(weights);
   const needed = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * FLOAT32_BYTES, 0);
   if (bytes.byteLength !== needed) throw new VisionError('MODEL_FORMAT', `the saved weights hold ${bytes.byteLength} bytes; the model's weight specs need ${needed}`);
@@ -73,11 +73,11 @@ async function buildModel(topology: Record<string, unknown>): Promise<tf.LayersM
 function checkShapes(model: tf.LayersModel, classes: number): void {
   const input = model.inputs.length === 1 ? model.inputs[0].shape : model.inputs.map((t) => t.shape);
   if (model.inputs.length !== 1 || input.length !== 2 || input[1] !== HAND_FEATURE_DIM) {
-    throw new VisionError('MODEL_FORMAT', `the saved model takes inputs of shape ${shown(input)}; a gesture head takes [null,${HAND_FEATURE_DIM}]`);
+    throw new VisionError('MODEL_FORMAT', `the saved model takes inputs of shape ${shownValue(input)}; a gesture head takes [null,${HAND_FEATURE_DIM}]`);
   }
   const output = model.outputs.length === 1 ? model.outputs[0].shape : model.outputs.map((t) => t.shape);
-  if (model.outputs.length !== 1 || output.length !== 2) throw new VisionError('MODEL_FORMAT', `the saved model gives outputs of shape ${shown(output)}; a gesture head gives [null, classes]`);
-  if (output[1] !== classes) throw classCountMismatch(classes, `model scores ${shown(output[1])} classes`);
+  if (model.outputs.length !== 1 || output.length !== 2) throw new VisionError('MODEL_FORMAT', `the saved model gives outputs of shape ${shownValue(output)}; a gesture head gives [null, classes]`);
+  if (output[1] !== classes) throw classCountMismatch(classes, `model scores ${shownValue(output[1])} classes`);
 }
 
 /** Sets the model's weights from the saved bytes (`MODEL_FORMAT` when names or shapes differ). */

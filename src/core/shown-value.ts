@@ -1,0 +1,24 @@
+/** Longest string a message quotes before cutting it short. */
+const MAX_SHOWN = 80;
+
+/**
+ * A value as an error message shows it: strings quoted (so that `"2"` is told from `2`) and cut
+ * short after 80 characters, functions, arrays and other objects by their kind, everything
+ * else as `String` gives it.
+ *
+ * @example
+ * ```ts
+ * `maxHands is ${shownValue('2')}`; // 'maxHands is "2"'
+ * shownValue({});                   // 'an object'
+ * ```
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const quoted = JSON.stringify(value);
+    return quoted.length > MAX_SHOWN ? `${quoted.slice(0, MAX_SHOWN)}…"` : quoted;
+  }
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}

@@ -14,7 +14,7 @@ import { type TaskCommand, createCliTask } from './cli/tasks';
 import { runTrain } from './cli/train';
 import { runEmbed, runSearch } from './cli/embed-search';
 import { runMap } from './cli/map-command';
-import { USAGE } from './cli/usage';
+import { USAGE, USAGE_HINT } from './cli/usage';
 import { nodePlatform } from './node-platform';
 
 setPlatform(nodePlatform);
@@ -98,7 +98,7 @@ async function execute(args: CliArgs & { command: CliCommand }, print: Print, pr
  * 1 when the model fails to load, training fails, or any input fails (missing, unreadable —
  * the other inputs are still processed and the failures listed on stderr); 2 for usage errors
  * (unknown command, option or model id, bad option value, missing `--model` for caption),
- * printed with the usage.
+ * printed with a pointer to `--help`.
  *
  * @example
  * ```ts
@@ -111,7 +111,7 @@ export async function main(argv: string[], print: Print = console.log, printErro
   try {
     args = parseCliArgs(argv);
   } catch (error) {
-    printError(`${message(error)}\n\n${USAGE}`);
+    printError(`${message(error)}\n${USAGE_HINT}`);
     return 2;
   }
   const { command } = args;

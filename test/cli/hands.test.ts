@@ -16,6 +16,7 @@ import { parseCliArgs } from '../../src/node/cli/args';
 import { handRows } from '../../src/node/cli/format';
 import type { HandResult } from '../../src/pipelines/hands/hand-types';
 import { turnPhoto } from '../hands/rotate-photo';
+import { loadBuiltInGestures } from '../../src/training/gestures/builtin-gestures';
 import type { Rgb } from './annotated-pixels';
 import { cli, ensureCliBuilt } from './cli-runner';
 
@@ -42,9 +43,16 @@ describe('visionpipe hands', () => {
     const [hand] = entry.result.hands;
     expect(hand.keypoints).toHaveLength(21);
     expect(hand.handedness.label).toBe('right');
+    // each hand comes with the built-in gesture classifier's answer on its keypoints
+    const { gesture } = hand as typeof hand & { gesture: { label: string; score: number } };
+    const builtIn = await loadBuiltInGestures();
+    const expected = await builtIn.classify(hand);
+    builtIn.dispose();
+    expect(gesture.label).toBe(expected.label);
+    expect(gesture.score).toBeCloseTo(expected.score, 5);
     // the table the CLI prints without --json
-    const rows = handRows(hand, 0);
-    expect(rows[0]).toMatch(/^ {2}hand 1 {2}right 0\.\d\d {2}score [01]\.\d\d {2}box \[/);
+    const rows = handRows(hand, 0, gesture);
+    expect(rows[0]).toMatch(new RegExp(`^ {2}hand 1 {2}right 0\\.\\d\\d {2}score [01]\\.\\d\\d {2}box \\[.*\\] {2}gesture ${gesture.label} [01]\\.\\d\\d {2}\\(detector box: \\w+\\)$`));
     expect(rows).toHaveLength(22);
     expect(rows[9]).toMatch(/^ {4}index_finger_tip +\d+ +\d+ +-?\d+$/);
 

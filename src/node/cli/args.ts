@@ -157,6 +157,15 @@ function checkAllowed(command: CliCommand, given: readonly string[]): void {
   }
 }
 
+/** Node's `parseArgs` errors in the CLI's words (its unknown-option text points at `--` oddly). */
+function parseError(error: Error & { code?: string }): string {
+  const option = /'(-[^']*)'/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    return `unknown option '${option}' (an input whose name starts with '-' goes after '--': visionpipe detect -- ${option}.jpg)`;
+  }
+  return error.message;
+}
+
 /**
  * Parses `visionpipe` arguments. Unknown options, unknown commands, options the command does
  * not take and bad values throw `VisionError('INVALID_OPTION')` (the CLI exits 2 with the usage).
@@ -196,12 +205,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       },
     });
   } catch (error) {
-    throw new VisionError('INVALID_OPTION', (error as Error).message, { cause: error });
+    throw new VisionError('INVALID_OPTION', parseError(error as Error & { code?: string }), { cause: error });
   }
   const { values } = parsed;
   const [command, ...inputs] = parsed.positionals;
   if (command !== undefined && !(CLI_COMMANDS as readonly string[]).includes(command) && !values.help) {
-    throw new VisionError('INVALID_OPTION', `unknown command '${command}'; use ${CLI_COMMANDS.join(', ')}`);
+    throw new VisionError('INVALID_OPTION', `unknown command '${command}'; use ${[...CLI_COMMANDS, 'models'].join(', ')}`);
   }
   if (command !== undefined && !values.help) checkAllowed(command as CliCommand, Object.keys(values));
   if (values.every !== undefined && values.fps !== undefined) throw new VisionError('INVALID_OPTION', '--every and --fps cannot be used together; pick one way to subsample videos');

@@ -64,17 +64,19 @@ export function labelShares(categories: Uint8Array, labels: readonly string[]): 
 }
 
 /**
- * The table of one hand: a header (index, handedness, score, box, track ID in video mode), then
- * name, x, y and z of its 21 keypoints.
+ * The table of one hand: a header (index, handedness, score, box, the built-in gesture and its
+ * score, the detector's box label, track ID in video mode), then name, x, y and z of its 21
+ * keypoints.
  *
  * @example
  * ```ts
- * handRows(result.hands[0], 0).forEach((line) => console.log(line));
+ * handRows(result.hands[0], 0, { label: 'victory', score: 0.97 }).forEach((line) => console.log(line));
  * ```
  */
-export function handRows(hand: Hand, index: number): string[] {
+export function handRows(hand: Hand, index: number, gesture: { label: string; score: number }): string[] {
   const { x1, y1, x2, y2 } = hand.box;
   const track = hand.trackId === undefined ? '' : `  #${hand.trackId}`;
-  const header = `  hand ${index + 1}  ${hand.handedness.label} ${hand.handedness.score.toFixed(2)}  score ${hand.score.toFixed(2)}  box [${[x1, y1, x2, y2].map((v) => num(v, 5)).join(' ')} ]  ${hand.label}${track}`;
+  const box = `box [${[x1, y1, x2, y2].map((v) => num(v, 5)).join(' ')} ]`;
+  const header = `  hand ${index + 1}  ${hand.handedness.label} ${hand.handedness.score.toFixed(2)}  score ${hand.score.toFixed(2)}  ${box}  gesture ${gesture.label} ${gesture.score.toFixed(2)}  (detector box: ${hand.label})${track}`;
   return [header, ...hand.keypoints.map((k) => `    ${k.name.padEnd(18)} ${num(k.x, 5)} ${num(k.y, 5)} ${num(k.z, 5)}`)];
 }

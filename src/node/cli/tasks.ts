@@ -5,6 +5,7 @@ import { drawDetections } from '../../render/detections';
 import { drawKeypoints } from '../../render/keypoints';
 import { drawMasks } from '../../render/masks';
 import { drawHands } from '../../render/hands';
+import { loadBuiltInGestures } from '../../training/gestures/builtin-gestures';
 import type { CliCommand } from './args';
 import { createCaptionTask } from './caption-task';
 import { createMatteTask } from './matte-task';
@@ -140,24 +141,33 @@ async function poseTask(s: TaskSettings): Promise<CliTask> {
   };
 }
 
+/** Hands with the built-in gesture classifier's answer for each (`gesture`: label and score). */
 async function handsTask(s: TaskSettings): Promise<CliTask> {
   const p = await pipeline('hand-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, detector: s.handDetector });
+  const gestures = await loadBuiltInGestures().catch((error: unknown) => {
+    p.dispose();
+    throw error;
+  });
   return {
     backend: p.runner.backend,
     suffix: 'hands',
     takesVideo: true,
     async analyse(input, timestampMs) {
       const result = timestampMs === undefined ? await p.run(input) : await p.runForVideo(input, timestampMs);
-      const { hands } = result;
+      const found = await gestures.classifyMany(result.hands);
+      const hands = result.hands.map((hand, i) => ({ ...hand, gesture: { label: found[i].label, score: found[i].score } }));
       return {
         summary: `${hands.length} ${hands.length === 1 ? 'hand' : 'hands'} (${ms(result.timing.total)}, ${p.runner.backend})`,
-        rows: hands.flatMap((hand, i) => handRows(hand, i)),
-        result,
+        rows: hands.flatMap((hand, i) => handRows(hand, i, hand.gesture)),
+        result: { ...result, hands },
         draw: (ctx, imageSize) => void drawHands(ctx, hands, { imageSize }),
       };
     },
     reset: () => p.reset(),
-    dispose: () => p.dispose(),
+    dispose: () => {
+      p.dispose();
+      gestures.dispose();
+    },
   };
 }
 

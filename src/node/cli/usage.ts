@@ -73,7 +73,7 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --top <k>               classes to print per image (classify); neighbours (search, default 5)
   --index <dir>           search: the folder written by visionpipe embed
   --backend <name>        tfjs backend: wasm or cpu in Node
-  --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose|hands|face|caption.png),
+  --out <dir>             write annotated PNGs there (<name>.annotated|mask|pose|hands|face|caption|matte.png),
                           and annotated videos (<name>.<same>.mp4, H.264); train: the model folder.
                           A folder (made when missing), never an existing file. <name> is the
                           input's name without extension; when taken (the same name from
@@ -104,3 +104,13 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
 Exit status: 0 all inputs done; 1 a model failed to load, training failed, or any input
 failed (the others are still processed, failures are listed on stderr); 2 usage errors
 (unknown command, option or model, bad option value, caption without --model).`;
+
+/**
+ * The line printed under a usage error (the whole usage would scroll the error away).
+ *
+ * @example
+ * ```ts
+ * console.error(`unknown command 'paint'\n${USAGE_HINT}`);
+ * ```
+ */
+export const USAGE_HINT = "Run 'visionpipe --help' for the commands and options.";

@@ -79,8 +79,15 @@ export async function saveClassifierFolder(folder: string, backbone: FeatureExtr
 async function loadKnnFolder(path: string, backend: TfjsBackendName | undefined): Promise<LoadedClassifier> {
   const saved = parseJsonText(await readFile(path, 'utf8'), path, 'MODEL_FORMAT', `a visionpipe k-NN classifier (format '${KNN_FORMAT}')`) as SavedKnnFolder | null;
   if (saved?.format !== KNN_FORMAT) throw new VisionError('MODEL_FORMAT', `${path}: not a visionpipe k-NN classifier (format '${KNN_FORMAT}')`);
-  const knn = await KnnClassifier.fromJSON(saved.knn);
+  // the backbone first: it selects the tfjs backend the k-NN's tensors then live on (else tfjs' lazy cpu pick)
   const backbone = await loadMobileNetV2Backbone({ backend });
+  let knn: KnnClassifier;
+  try {
+    knn = await KnnClassifier.fromJSON(saved.knn);
+  } catch (error) {
+    backbone.dispose();
+    throw error;
+  }
   const { spec } = exportClassifier(backbone, knn, { labels: saved.labels, id: saved.id });
   const runner = new KnnRunner(backbone, knn, true);
   return { runner, spec, dispose: () => runner.dispose() };

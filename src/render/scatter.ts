@@ -89,7 +89,12 @@ export function drawScatter(ctx: Canvas2D, points: readonly ScatterPoint[], opti
     ctx.font = style.font;
     const textWidth = ctx.measureText(point.label).width;
     ctx.restore();
-    drawLabel(ctx, point.label, at.x - textWidth / 2 - style.padding, at.y + halfHeight + 2, point.color ?? '#202020', style, 'below');
+    const labelHeight = style.fontSize + 2 * style.padding;
+    const fitsBelow = at.y + halfHeight + 2 + labelHeight <= size.height;
+    const x = at.x - textWidth / 2 - style.padding;
+    // under the point, or above it where the canvas ends first
+    if (fitsBelow) drawLabel(ctx, point.label, x, at.y + halfHeight + 2, point.color ?? '#202020', style, 'below');
+    else drawLabel(ctx, point.label, x, at.y - halfHeight - 2, point.color ?? '#202020', style, 'above');
   });
   return layout;
 }

@@ -106,7 +106,7 @@ export interface OverlayRect {
 export type LabelAnchor = 'above' | 'below';
 
 /**
- * The rectangle a label of `text` takes at `(x, y)`, kept inside the canvas horizontally.
+ * The rectangle a label of `text` takes at `(x, y)`, kept inside the canvas (its bottom edge too).
  *
  * @example
  * ```ts
@@ -119,7 +119,8 @@ export function labelRect(ctx: Canvas2D, text: string, x: number, y: number, sty
   const width = Math.ceil(ctx.measureText(text).width) + 2 * style.padding;
   ctx.restore();
   const height = style.fontSize + 2 * style.padding;
-  const top = anchor === 'above' && y - height >= 0 ? y - height : y;
+  const wanted = anchor === 'above' && y - height >= 0 ? y - height : y;
+  const top = Math.max(0, Math.min(wanted, ctx.canvas.height - height)); // never past the bottom edge either
   const left = Math.max(0, Math.min(x, ctx.canvas.width - width));
   return { x: Math.round(left), y: Math.round(top), width, height };
 }

@@ -58,6 +58,14 @@ describe('drawScatter', () => {
     expect(px(120, 160)).toEqual(WHITE);
   });
 
+  it('puts the label of a point at the bottom edge above it, inside the canvas', () => {
+    const { ctx, px } = blank(120, 120, '#ffffff');
+    const [low, high] = drawScatter(ctx, [{ x: 0, y: 0, color: '#0000ff', label: 'bottom' }, { x: 1, y: 1, color: '#ff0000', label: 'top' }], { thumbnailSize: 40 }).positions as { x: number; y: number }[];
+    expect(low!.y).toBeGreaterThan(100); // 9 px from the bottom: no room below for a label
+    expect(diff(px(low!.x, low!.y - 9), rgba('#0000ff'))).toBeLessThanOrEqual(1); // the label's box, above the dot
+    expect(diff(px(high!.x, high!.y + 9), rgba('#ff0000'))).toBeLessThanOrEqual(1); // under the dot where there is room
+  });
+
   it('frames a thumbnail in the point colour', () => {
     const { ctx, px } = blank(100, 100, '#ffffff');
     drawScatter(ctx, [{ x: 0, y: 0, image: solidCanvas(10, 10, '#000000'), color: '#ff0000' }], { thumbnailSize: 40 });

@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
+import { shownValue } from './shown-value';
 import { VisionError } from './errors';
 import { checkFinitePixels, checkImageSize, resolveMaxPixels } from './image-limits';
 import { getPlatform } from './platform';
@@ -182,6 +183,12 @@ export function classifyImageInput(value: unknown, limits: ImageInputLimits = {}
     const { width, height, what } = drawableSize(value as DrawableImage);
     requireSize(width, height, what);
     return 'drawable';
+  }
+  if ('data' in value && 'width' in value && 'height' in value) {
+    // a raw image with fields of the wrong kind: say which
+    const v = value as { data: unknown; width: unknown; height: unknown };
+    const data = ArrayBuffer.isView(v.data) ? v.data.constructor.name : shownValue(v.data);
+    throw new VisionError('INVALID_INPUT', `a raw image needs data as a typed array (Uint8Array, Uint8ClampedArray, Float32Array…) and width and height as numbers; got data ${data}, width ${shownValue(v.width)}, height ${shownValue(v.height)}`);
   }
   throw new VisionError('INVALID_INPUT', `unsupported image input (${Object.prototype.toString.call(value)}); ${ALLOWED}`);
 }

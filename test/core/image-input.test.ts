@@ -74,6 +74,8 @@ describe('bad inputs are INVALID_INPUT with a clear message', () => {
     ['an empty string', () => '', /empty string/],
     ['empty bytes', () => new Uint8Array(0), /image bytes are empty/],
     ['an Int16Array', () => new Int16Array(4), /unsupported image input/],
+    ['a raw image with a string width', () => ({ data: new Uint8Array(12), width: '2', height: 2, channels: 3 }), /needs data as a typed array .* got data Uint8Array, width "2", height 2/],
+    ['a raw image with a plain array', () => ({ data: [1, 2, 3], width: 1, height: 1, channels: 3 }), /got data an array, width 1, height 1/],
   ];
 
   for (const [name, make, message] of cases) {

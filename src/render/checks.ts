@@ -82,3 +82,18 @@ export function checkItem(item: unknown, name: string, shape: string, key?: stri
     throw new VisionError('INVALID_INPUT', `${name}.${key} is ${shownValue(list)}; it must be an array (${name} must be ${shape})`);
   }
 }
+
+/**
+ * Checks a drawing helper's options argument: an object (or left out); `INVALID_OPTION` naming
+ * the helper otherwise (`null` included).
+ *
+ * @example
+ * ```ts
+ * checkOptionsObject(options, 'drawHands');
+ * ```
+ */
+export function checkOptionsObject(options: unknown, helper: string): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new VisionError('INVALID_OPTION', `${helper} options are ${shownValue(options)}; they must be an object (or left out)`);
+  }
+}

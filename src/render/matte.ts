@@ -3,6 +3,7 @@
  * replacement (a colour or a picture) and green screen. Draw the frame first (at the canvas's
  * size); these read the canvas, blend per pixel with the matte and write the result back.
  */
+import { checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import { blurRgba, checkBlurRadius } from './blur';
 import type { Canvas2D, ImageDataLike, PixelArray } from './canvas2d';
@@ -204,6 +205,7 @@ export function compositeMatte(ctx: Canvas2D, matte: MatteLike, background: Matt
  * ```
  */
 export function drawBackgroundBlur(ctx: Canvas2D, matte: MatteLike, options: { radius?: number } = {}): void {
+  checkOptionsObject(options, 'drawBackgroundBlur');
   blend(ctx, matte, blurBackdrop(options.radius ?? 12, 'radius'));
 }
 
@@ -240,5 +242,6 @@ function replacement(background: unknown): Backdrop {
  * ```
  */
 export function drawGreenScreen(ctx: Canvas2D, matte: MatteLike, options: { color?: string } = {}): void {
+  checkOptionsObject(options, 'drawGreenScreen');
   blend(ctx, matte, colorBackdrop(options.color ?? '#00b140', 'color'));
 }

@@ -2,6 +2,7 @@
  * A scatter plot of images: each point of a projection drawn as its thumbnail (or a coloured
  * dot) with an optional label — "what the model sees" as a map of the pictures themselves.
  */
+import { checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { RawImage } from '../core/image-input';
 import { type Canvas2D, type CreateScratchCanvas, type ImageDataLike, defaultScratchCanvas } from './canvas2d';
@@ -62,6 +63,7 @@ export interface ScatterOptions extends ScatterFitOptions, StyleOptions {
  * ```
  */
 export function drawScatter(ctx: Canvas2D, points: readonly ScatterPoint[], options: ScatterOptions = {}): ScatterLayout {
+  checkOptionsObject(options, 'drawScatter');
   const thumbnailSize = positiveOption(options.thumbnailSize, 48, 'thumbnailSize');
   const dotRadius = positiveOption(options.dotRadius, 5, 'dotRadius');
   const size = { width: ctx.canvas.width, height: ctx.canvas.height };

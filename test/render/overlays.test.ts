@@ -15,6 +15,7 @@ import {
   unmapPoint,
   wrapText,
 } from '../../src/render/index';
+import * as render from '../../src/render/index';
 import { blank, expectRefusal, inked } from './helpers';
 
 const isDark = (p: number[]) => p[3] > 100 && Math.max(p[0], p[1], p[2]) < 60;
@@ -152,5 +153,27 @@ describe('putRawImage', () => {
     expect(px(2, 1)).toEqual([1, 2, 3, 255]);
     expect(() => putRawImage(ctx, { data: new Uint8Array(5), width: 3, height: 2, channels: 1 })).toThrow(VisionError);
     expect(() => putRawImage(ctx, { data: new Uint8Array(12), width: 3, height: 2, channels: 2 as 1 })).toThrow(VisionError);
+  });
+
+  it('every drawing helper refuses options that are not an object (null included) with INVALID_OPTION naming it', () => {
+    const { ctx } = blank(16, 16);
+    const matte = { width: 16, height: 16, data: new Float32Array(256) } as never; // never read: the options are refused first
+    const calls: [string, (options: never) => unknown][] = [
+      ['drawCaption', (o) => render.drawCaption(ctx, 'a cat', o)],
+      ['drawDetections', (o) => render.drawDetections(ctx, [], o)],
+      ['drawFaceMesh', (o) => render.drawFaceMesh(ctx, [], {}, o)],
+      ['drawHands', (o) => render.drawHands(ctx, [], o)],
+      ['drawHeatMap', (o) => render.drawHeatMap(ctx, matte, o)],
+      ['drawKeypoints', (o) => render.drawKeypoints(ctx, [], o)],
+      ['drawMasks', (o) => render.drawMasks(ctx, [], o)],
+      ['drawBackgroundBlur', (o) => render.drawBackgroundBlur(ctx, matte, o)],
+      ['drawGreenScreen', (o) => render.drawGreenScreen(ctx, matte, o)],
+      ['drawScatter', (o) => render.drawScatter(ctx, [], o)],
+      ['drawStats', (o) => render.drawStats(ctx, { fps: 30 } as never, o)],
+    ];
+    for (const [name, call] of calls) {
+      expectRefusal(() => call(null as never), 'INVALID_OPTION', `${name} options are null; they must be an object`);
+      expectRefusal(() => call(3 as never), 'INVALID_OPTION', `${name} options are 3`);
+    }
   });
 });

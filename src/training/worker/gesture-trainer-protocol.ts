@@ -1,33 +1,21 @@
 import type { TfjsBackendOptions } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
-import type { GestureHeadKind, GestureResult, SavedGestureClassifier } from '../gestures/gesture-classifier';
+import type { GestureResult, GestureTrainOptions, SavedGestureClassifier } from '../gestures/gesture-classifier';
 import type { HandLandmarks } from '../gestures/hand-features';
 import type { Reply } from '../../runtime/worker-reply';
 
 /**
- * Gesture training settings (plain data: they cross to the worker).
+ * Gesture training settings: {@link GestureTrainOptions} that are plain data (they cross to
+ * the worker), and the gesture names.
  *
  * @example
  * ```ts
  * const settings: GestureTrainerSettings = { labels: ['fist', 'open', 'point'], head: 'mlp', epochs: 30, seed: 1 };
  * ```
  */
-export interface GestureTrainerSettings {
+export interface GestureTrainerSettings extends Omit<GestureTrainOptions, 'signal' | 'onEpochEnd'> {
   /** Gesture names, one per class id; every class needs at least two samples. */
   labels: readonly string[];
-  /** Default `mlp`. */
-  head?: GestureHeadKind;
-  /** Layer heads: default 40. */
-  epochs?: number;
-  /** Layer heads: default 16. */
-  batchSize?: number;
-  /** Adam's learning rate (default 0.01). */
-  learningRate?: number;
-  /** `mlp` hidden units (default 32). */
-  hidden?: number;
-  /** `knn` neighbours (default 5). */
-  k?: number;
-  seed?: number;
 }
 
 /**

@@ -170,7 +170,7 @@ export function classifyImageInput(value: unknown, limits: ImageInputLimits = {}
     }
     const channels = (value as RawImage).channels;
     if (channels !== 1 && channels !== 3 && channels !== 4) {
-      throw new VisionError('INVALID_INPUT', `raw image has channels=${String(channels)}; allowed: 1, 3 or 4`);
+      throw new VisionError('INVALID_INPUT', `raw image has channels=${shownValue(channels)}; allowed: 1, 3 or 4`);
     }
     const expected = value.width * value.height * channels;
     if (value.data.length !== expected) {

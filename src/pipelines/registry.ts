@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 import type { ClassificationOptions } from './classification/classification-types';
 import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
@@ -86,6 +87,9 @@ export function createTaskPipeline<T extends PipelineTask>(task: T, options?: Ta
   const factory = FACTORIES[task] as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
   if (!factory) {
     return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    return Promise.reject(new VisionError('INVALID_OPTION', `${task} options must be an object (or left out); got ${shownValue(options)}`));
   }
   return factory(options ?? ({} as TaskOptions[T]));
 }

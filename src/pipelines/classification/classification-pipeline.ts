@@ -8,6 +8,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
+import { optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { type StageOutputs, finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import type { ClassificationResult } from '../../core/results';
@@ -46,12 +47,25 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
     if (!OUTPUTS.includes(spec.family as ClassifierOutput)) {
       throw new VisionError('INVALID_OPTION', `classifier family '${spec.family}' is not one of ${OUTPUTS.join(', ')}`);
     }
+    this.decodeOptions({}); // bad defaults (topK, threshold) fail now, not at the first run
+  }
+
+  /** The checked decoding options of a run (its own over the pipeline's defaults). */
+  private decodeOptions(options: ClassificationRunOptions): Omit<ClassificationDecodeOptions, 'output'> {
+    optionsObject(options, 'run options', ['topK', 'threshold', 'tta']);
+    const topK = options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK;
+    const threshold = options.threshold ?? this.defaults.threshold;
+    return {
+      topK: topK === undefined ? undefined : positiveInteger(topK, 'topK'),
+      threshold: threshold === undefined ? undefined : unitInterval(threshold, 'threshold'),
+      labels: this.spec.labels,
+    };
   }
 
   async run(input: ImageInput, options: ClassificationRunOptions = {}): Promise<ClassificationResult> {
     this.assertUsable();
+    const decode = this.decodeOptions(options);
     const tta = options.tta ?? this.defaults.tta;
-    const decode = { topK: options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK, threshold: options.threshold ?? this.defaults.threshold, labels: this.spec.labels };
     if (tta) return this.runAugmented(input, tta, decode);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();

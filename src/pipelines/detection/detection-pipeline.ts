@@ -13,7 +13,8 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
@@ -78,10 +79,34 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       throw new VisionError('INVALID_OPTION', `no detection decoder for family '${spec.family}'; known: ${Object.keys(DETECTION_DECODERS).join(', ')}`);
     }
     this.decode = decode;
+    // bad defaults and tracker settings fail now, not at the first run or video frame
+    if (typeof trackerOptions !== 'object' || trackerOptions === null || Array.isArray(trackerOptions)) {
+      throw new VisionError('INVALID_OPTION', `tracker is ${shownValue(trackerOptions)}; it must be ByteTrack settings ({ highThreshold, lowThreshold, … }) or left out`);
+    }
+    this.settings({ ...this.spec.defaults, ...definedOnly(defaults) });
+    this.newTracker(this.threshold({}));
+  }
+
+  /** The detection threshold of a run: the run's, the pipeline's, the card's, else 0.25. */
+  private threshold(options: DetectionRunOptions): number {
+    return unitInterval(options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold ?? 0.25, 'threshold');
+  }
+
+  /**
+   * The video-mode tracker for a detection threshold: ByteTrack adapted to the detector (high
+   * and new-track thresholds = the threshold, low = min(0.1, threshold / 2, high / 2)), then the
+   * pipeline's `tracker` settings.
+   */
+  private newTracker(threshold: number): ByteTracker {
+    const highThreshold = Math.max(threshold, 1e-6);
+    const given = this.trackerOptions.highThreshold;
+    const high = typeof given === 'number' && given > 0 ? given : highThreshold;
+    return new ByteTracker({ highThreshold, lowThreshold: Math.min(0.1, threshold / 2, high / 2), newTrackThreshold: threshold, ...this.trackerOptions });
   }
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
+    optionsObject(options, 'run options');
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
     const settings = this.settings(merged);
     if (merged.tta) return this.runAugmented(input, merged, settings);
@@ -116,6 +141,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    */
   detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}, gpuRows?: Int32Array): Detection[] {
     this.assertUsable();
+    optionsObject(options, 'detection options');
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
     return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 }), gpuRows).detections;
   }
@@ -123,12 +149,17 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   /** The checked thresholds and NMS method of one run (bad options fail before the model runs). */
   private settings(merged: DetectionRunOptions): RunSettings {
     if (merged.nms !== undefined && !NMS_METHODS.includes(merged.nms)) {
-      throw new VisionError('INVALID_OPTION', `nms must be one of ${NMS_METHODS.join(', ')}; got ${String(merged.nms)}`);
+      throw new VisionError('INVALID_OPTION', `nms must be one of ${NMS_METHODS.join(', ')}; got ${shownValue(merged.nms)}`);
     }
+    const { classes } = merged;
+    if (classes !== undefined && !(Array.isArray(classes) && classes.every((c) => Number.isInteger(c) && c >= 0))) {
+      throw new VisionError('INVALID_OPTION', `classes is ${Array.isArray(classes) ? `[${classes.map(shownValue).join(', ')}]` : shownValue(classes)}; it must be a list of class ids (integers ≥ 0)`);
+    }
+    for (const name of ['agnostic', 'multiLabel', 'resizeOnCapture'] as const) optionalBoolean(merged[name], name);
     return {
       threshold: unitInterval(merged.threshold ?? 0.25, 'threshold'),
       iouThreshold: unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold'),
-      maxDetections: merged.maxDetections ?? 100,
+      maxDetections: positiveInteger(merged.maxDetections ?? 100, 'maxDetections'),
     };
   }
 
@@ -213,7 +244,8 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       const points = keypoints(k);
       return points ? { ...detection, keypoints: points } : detection;
     });
-    return { detections, imageSize: { width, height }, timing };
+    // a box the model put wholly outside the image is empty once clipped to it: not a detection
+    return { detections: detections.filter(({ box }) => box.x2 > box.x1 && box.y2 > box.y1), imageSize: { width, height }, timing };
   }
 
   /**
@@ -231,10 +263,9 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   async runForVideo(input: ImageInput, timestampMs: number, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
     this.videoClock.check(timestampMs);
-    const threshold = unitInterval(options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold ?? 0.25, 'threshold');
-    if (!this.tracker) {
-      this.tracker = new ByteTracker({ highThreshold: Math.max(threshold, 1e-6), lowThreshold: Math.min(0.1, threshold / 2), newTrackThreshold: threshold, ...this.trackerOptions });
-    }
+    optionsObject(options, 'run options');
+    const threshold = this.threshold(options);
+    this.tracker ??= this.newTracker(threshold);
     const lowThreshold = this.tracker.options.lowThreshold;
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
     const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import { MERGE_METHODS, type MergeMethod } from '../../postprocess/nms/merge-predictions';
 
 /**
@@ -53,7 +54,7 @@ export function detectionViews(tta: DetectionTta): DetectionView[] {
   if (typeof flip !== 'boolean') throw new VisionError('INVALID_OPTION', `tta.flip must be true or false; got ${String(flip)}`);
   const scales = tta.scales ?? [1];
   if (!Array.isArray(scales) || scales.length === 0 || scales.some((s) => typeof s !== 'number' || !(s > 0 && s <= 1))) {
-    throw new VisionError('INVALID_OPTION', `tta.scales must be a non-empty array of numbers in (0, 1]; got ${JSON.stringify(scales)}`);
+    throw new VisionError('INVALID_OPTION', `tta.scales must be a non-empty array of numbers in (0, 1]; got ${Array.isArray(scales) ? `[${scales.map(shownValue).join(', ')}]` : shownValue(scales)}`);
   }
   if (tta.merge !== undefined && !MERGE_METHODS.includes(tta.merge)) {
     throw new VisionError('INVALID_OPTION', `tta.merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(tta.merge)}`);

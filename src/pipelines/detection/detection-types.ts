@@ -80,7 +80,7 @@ export interface DetectionOptions extends BasePipelineOptions, DetectionRunOptio
   /**
    * Video mode ({@link DetectionPipeline.runForVideo}) tracker settings. Defaults adapt
    * ByteTrack to the detector: `highThreshold` and `newTrackThreshold` = the detection
-   * threshold, `lowThreshold` = min(0.1, threshold).
+   * threshold, `lowThreshold` = min(0.1, threshold / 2, highThreshold / 2).
    */
   tracker?: ByteTrackerOptions;
 }

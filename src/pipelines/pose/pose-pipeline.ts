@@ -9,7 +9,8 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
-import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
@@ -99,18 +100,20 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     }
     this.resizeOnCapture = resizeOnCapture;
     this.gpuSampling = optionalBoolean(options.gpuSampling, 'gpuSampling') ?? true;
-    this.video = new PoseVideoState(options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing, options.tracker ?? {});
+    this.video = new PoseVideoState(options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing, options.tracker === undefined ? {} : options.tracker);
+    // bad defaults and tracker settings fail now, not at the first run or the first person in a video
+    this.video.newTracker(this.resolve({}).threshold);
   }
 
   private resolve(options: PoseRunOptions): ResolvedPoseOptions {
+    optionsObject(options, 'run options', ['threshold', 'maxPoses', 'decoding', 'partThreshold', 'nmsRadius']);
     const merged: PoseRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const single = this.poseSpec.family === 'movenet' || this.poseSpec.family === 'blazepose';
-    const maxPoses = merged.maxPoses ?? this.poseSpec.defaults?.maxDetections ?? (single ? 1 : 10);
-    if (!Number.isInteger(maxPoses) || maxPoses < 1) throw new VisionError('INVALID_OPTION', `maxPoses is ${maxPoses}; it must be a positive integer`);
+    const maxPoses = positiveInteger(merged.maxPoses ?? this.poseSpec.defaults?.maxDetections ?? (single ? 1 : 10), 'maxPoses');
     const nmsRadius = merged.nmsRadius ?? 20;
-    if (!(nmsRadius >= 0)) throw new VisionError('INVALID_OPTION', `nmsRadius is ${nmsRadius}; it must be ≥ 0 (model-input pixels)`);
+    if (!(typeof nmsRadius === 'number' && nmsRadius >= 0)) throw new VisionError('INVALID_OPTION', `nmsRadius is ${shownValue(nmsRadius)}; it must be a number ≥ 0 (model-input pixels)`);
     const decoding = merged.decoding ?? 'multi';
-    if (decoding !== 'single' && decoding !== 'multi') throw new VisionError('INVALID_OPTION', `decoding is '${String(decoding)}'; allowed: single, multi`);
+    if (decoding !== 'single' && decoding !== 'multi') throw new VisionError('INVALID_OPTION', `decoding is ${shownValue(decoding)}; allowed: single, multi`);
     return {
       threshold: unitInterval(merged.threshold ?? this.poseSpec.defaults?.threshold ?? 0.25, 'threshold'),
       maxPoses: this.poseSpec.family === 'movenet' ? 1 : maxPoses,
@@ -152,11 +155,12 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
    * ```
    */
   async run(input: ImageInput, options: PoseRunOptions = {}): Promise<PoseResult> {
+    const resolved = this.resolve(options);
     const region = options.region;
     if (region !== undefined && (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin))) {
       throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
     }
-    return this.estimatePoses(input, this.resolve(options), false, region);
+    return this.estimatePoses(input, resolved, false, region);
   }
 
   /**

@@ -3,11 +3,13 @@
  * smoothing of each tracked person's keypoints, and MoveNet's crop region carried from frame
  * to frame.
  */
+import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { Detection } from '../../core/types';
 import type { CropRegion } from '../../preprocess/crop-region';
 import { nextCropRegion } from './next-crop-region';
 import { ByteTracker } from '../../track/byte-tracker';
-import { KeypointSmoother, type OneEuroOptions } from '../../track/one-euro';
+import { KeypointSmoother, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Pose } from './pose-types';
 
@@ -34,10 +36,36 @@ export class PoseVideoState {
   private singleId: number | null = null;
   private lastSingleId = 0;
 
+  /** @throws VisionError `INVALID_OPTION` for smoothing or tracker settings that are not objects, or smoothing out of range. */
   constructor(
     private readonly smoothing: OneEuroOptions | false,
     private readonly trackerOptions: ByteTrackerOptions,
-  ) {}
+  ) {
+    if (smoothing !== false) {
+      if (typeof smoothing !== 'object' || smoothing === null) throw new VisionError('INVALID_OPTION', `smoothing is ${shownValue(smoothing)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
+      checkOneEuroOptions(smoothing, 'smoothing');
+    }
+    if (typeof trackerOptions !== 'object' || trackerOptions === null || Array.isArray(trackerOptions)) {
+      throw new VisionError('INVALID_OPTION', `tracker is ${shownValue(trackerOptions)}; it must be ByteTrack settings ({ highThreshold, lowThreshold, … }) or left out`);
+    }
+  }
+
+  /**
+   * The tracker for a pose threshold: ByteTrack adapted to it (high and new-track thresholds =
+   * the threshold, low = min(0.1, threshold / 2, high / 2)), then the `tracker` settings. The
+   * pipeline builds one at creation too, so that bad settings fail then.
+   *
+   * @example
+   * ```ts
+   * video.newTracker(0.25); // throws INVALID_OPTION for tracker: { highThreshold: 5 }
+   * ```
+   */
+  newTracker(threshold: number): ByteTracker {
+    const highThreshold = Math.max(threshold, 1e-6);
+    const given = this.trackerOptions.highThreshold;
+    const high = typeof given === 'number' && given > 0 ? given : highThreshold;
+    return new ByteTracker({ highThreshold, lowThreshold: Math.min(0.1, highThreshold / 2, high / 2), newTrackThreshold: highThreshold, ...this.trackerOptions });
+  }
 
   /** MoveNet: the crop region to use for the next frame (undefined: the padded full frame). @example `const region = video.cropRegion;` */
   get cropRegion(): CropRegion | undefined {
@@ -54,10 +82,7 @@ export class PoseVideoState {
    * ```
    */
   track(poses: readonly Pose[], timestampMs: number, width: number, height: number, threshold: number): Pose[] {
-    if (!this.tracker) {
-      const high = Math.max(threshold, 1e-6);
-      this.tracker = new ByteTracker({ highThreshold: high, lowThreshold: Math.min(0.1, high / 2), newTrackThreshold: high, ...this.trackerOptions });
-    }
+    this.tracker ??= this.newTracker(threshold);
     // The tracker copies detections shallowly: each pose's keypoint array identifies it again.
     const byKeypoints = new Map(poses.map((p) => [p.keypoints, p]));
     const detections: Detection[] = poses.map((p) => ({

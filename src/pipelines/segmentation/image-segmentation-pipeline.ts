@@ -7,6 +7,7 @@ import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/se
 import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { ModelPipeline } from '../shared/model-pipeline';
+import { optionalBoolean, optionsObject } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
@@ -112,8 +113,9 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
    */
   async run(input: ImageInput, options: ImageSegmentationRunOptions = {}): Promise<ImageSegmentationResult> {
     this.assertUsable();
-    const wantCategory = options.outputCategoryMask ?? this.defaults.outputCategoryMask ?? true;
-    const wantConfidence = options.outputConfidenceMasks ?? this.defaults.outputConfidenceMasks ?? true;
+    optionsObject(options, 'run options', ['outputCategoryMask', 'outputConfidenceMasks']);
+    const wantCategory = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask') ?? this.defaults.outputCategoryMask ?? true;
+    const wantConfidence = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks') ?? this.defaults.outputConfidenceMasks ?? true;
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
     const output = firstOutput(stage.outputs, this.spec);
@@ -154,7 +156,8 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
   const model = await resolveModel('image-segmentation', SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    const { outputCategoryMask, outputConfidenceMasks } = options;
+    const outputCategoryMask = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask');
+    const outputConfidenceMasks = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks');
     return new ImageSegmentationPipeline(spec, runner, ownsRunner, { outputCategoryMask, outputConfidenceMasks });
   });
 }

@@ -30,18 +30,18 @@ export function positiveInteger(value: unknown, name: string): number {
 }
 
 /**
- * Checks that run or creation options are an object (or absent): `INVALID_OPTION` listing the
- * option names allowed otherwise.
+ * Checks that run or creation options are an object (or absent): `INVALID_OPTION` otherwise,
+ * listing the option names when given.
  *
  * @example
  * ```ts
  * const options = optionsObject<MyRunOptions>(given, 'run options', ['threshold', 'maxFaces']);
  * ```
  */
-export function optionsObject<T extends object>(value: T | undefined, what: string, names: readonly string[]): T {
+export function optionsObject<T extends object>(value: T | undefined, what: string, names?: readonly string[]): T {
   if (value === undefined) return {} as T;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new VisionError('INVALID_OPTION', `${what} must be an object ({ ${names.join(', ')} }); got ${shownValue(value)}`);
+    throw new VisionError('INVALID_OPTION', `${what} must be an object${names ? ` ({ ${names.join(', ')} })` : ''}; got ${shownValue(value)}`);
   }
   return value;
 }

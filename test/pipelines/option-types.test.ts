@@ -1,0 +1,86 @@
+/**
+ * Options of the wrong type on the classic tasks (classification, detection, segmentation,
+ * pose): `null` options, numbers given as strings, non-boolean flags and bad tracker or
+ * smoothing settings are `INVALID_OPTION` naming the option and showing the value (strings
+ * quoted) — at creation when they are creation options, not at the first run or first person
+ * in a video — and the pipelines keep working. Boxes the model puts wholly outside the image
+ * are not detections.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ClassificationPipeline,
+  type DetectionPipeline,
+  type ImageSegmentationPipeline,
+  type PoseEstimationPipeline,
+  type RawImage,
+  decodeImageFile,
+  pipeline,
+} from '../../src/node/index';
+import { facePhoto } from '../helpers/photos';
+
+const refused = (fragment: string) => expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(fragment) });
+
+describe('options of the wrong type on the classic tasks', () => {
+  let photo: RawImage;
+  let classifier: ClassificationPipeline;
+  let detector: DetectionPipeline;
+  let segmenter: ImageSegmentationPipeline;
+  let poses: PoseEstimationPipeline;
+
+  beforeAll(async () => {
+    photo = await decodeImageFile(facePhoto(2));
+    [classifier, detector, segmenter, poses] = await Promise.all([
+      pipeline('image-classification', { backend: 'wasm' }),
+      pipeline('object-detection', { backend: 'wasm' }),
+      pipeline('image-segmentation', { backend: 'wasm' }),
+      pipeline('pose-estimation', { backend: 'wasm' }),
+    ]);
+  }, 120_000);
+
+  afterAll(() => [classifier, detector, segmenter, poses].forEach((p) => p?.dispose()));
+
+  it('run options: null, strings for numbers, non-boolean flags, bad class lists', async () => {
+    const before = tf.memory().numTensors;
+    await expect(classifier.run(photo, null as never)).rejects.toEqual(refused('run options must be an object'));
+    await expect(classifier.run(photo, { threshold: '0.5' as never })).rejects.toEqual(refused('threshold is "0.5"'));
+    await expect(classifier.run(photo, { topK: '5' as never })).rejects.toEqual(refused('topK is "5"; it must be a positive integer'));
+    await expect(detector.run(photo, null as never)).rejects.toEqual(refused('run options must be an object'));
+    await expect(detector.runForVideo(photo, 0, null as never)).rejects.toEqual(refused('run options must be an object'));
+    await expect(detector.run(photo, { classes: 5 as never })).rejects.toEqual(refused('classes is 5; it must be a list of class ids'));
+    await expect(detector.run(photo, { classes: ['0'] as never })).rejects.toEqual(refused('classes is ["0"]'));
+    await expect(detector.run(photo, { agnostic: 'yes' as never })).rejects.toEqual(refused('agnostic is "yes"; it must be true or false'));
+    await expect(detector.run(photo, { maxDetections: '5' as never })).rejects.toEqual(refused('maxDetections is "5"'));
+    await expect(segmenter.run(photo, { outputCategoryMask: 'no' as never })).rejects.toEqual(refused('outputCategoryMask is "no"'));
+    await expect(poses.run(photo, null as never)).rejects.toEqual(refused('run options must be an object'));
+    await expect(poses.run(photo, { nmsRadius: '5' as never })).rejects.toEqual(refused('nmsRadius is "5"'));
+    expect(tf.memory().numTensors).toBe(before);
+    expect((await classifier.run(photo)).classes.length).toBeGreaterThan(0);
+    expect((await detector.run(photo)).detections.length).toBeGreaterThan(0);
+  });
+
+  it('creation options are checked at creation: options that are not an object, bad defaults, tracker and smoothing settings', async () => {
+    for (const options of [null, 'x', 5, []]) {
+      await expect(pipeline('image-classification', options as never)).rejects.toEqual(refused('image-classification options must be an object'));
+    }
+    const ready = <P extends { runner: unknown; spec: unknown }>(p: P) => ({ model: p.runner, spec: p.spec }) as never;
+    await expect(pipeline('image-classification', { ...(ready(classifier) as object), topK: 0 })).rejects.toEqual(refused('topK is 0'));
+    await expect(pipeline('object-detection', { ...(ready(detector) as object), threshold: 2 })).rejects.toEqual(refused('threshold is 2'));
+    await expect(pipeline('object-detection', { ...(ready(detector) as object), tracker: null as never })).rejects.toEqual(refused('tracker is null'));
+    await expect(pipeline('object-detection', { ...(ready(detector) as object), tracker: { highThreshold: 2 } })).rejects.toEqual(refused('highThreshold'));
+    await expect(pipeline('pose-estimation', { ...(ready(poses) as object), smoothing: 'x' as never })).rejects.toEqual(refused('smoothing is "x"'));
+    await expect(pipeline('pose-estimation', { ...(ready(poses) as object), smoothing: { minCutoff: -1 } })).rejects.toEqual(refused('smoothing: minCutoff'));
+    await expect(pipeline('pose-estimation', { ...(ready(poses) as object), tracker: { highThreshold: 5 } })).rejects.toEqual(refused('highThreshold'));
+    // a tracker highThreshold alone works: the low threshold derived for it stays below it
+    const lowHigh = await pipeline('object-detection', { ...(ready(detector) as object), tracker: { highThreshold: 0.05 } });
+    expect((await lowHigh.runForVideo(photo, 0)).detections.length).toBeGreaterThan(0);
+    lowHigh.dispose();
+  });
+
+  it('boxes wholly outside the image are not detections (out-of-range int32 pixels make CenterNet put them there)', async () => {
+    const absurd = tf.fill([64, 64, 3], 1_000_000, 'int32') as tf.Tensor3D;
+    const { detections } = await detector.run(absurd);
+    absurd.dispose();
+    for (const { box } of detections) expect(box.x2 > box.x1 && box.y2 > box.y1).toBe(true);
+  });
+});

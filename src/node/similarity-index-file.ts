@@ -1,9 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { VisionError, describeError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { SimilarityIndex } from '../pipelines/embeddings/similarity-index';
 
 /**
- * Writes an index to a file (the bytes of {@link SimilarityIndex.toBytes}).
+ * Writes an index to a file (the bytes of {@link SimilarityIndex.toBytes}). `INVALID_INPUT` when
+ * `index` is not a {@link SimilarityIndex} or the file cannot be written (a folder, a missing
+ * parent folder, no permission).
  *
  * @example
  * ```ts
@@ -11,7 +14,13 @@ import { SimilarityIndex } from '../pipelines/embeddings/similarity-index';
  * ```
  */
 export async function saveSimilarityIndex(index: SimilarityIndex, path: string): Promise<void> {
-  await writeFile(path, index.toBytes());
+  if (index === null || typeof index !== 'object' || typeof (index as Partial<SimilarityIndex>).toBytes !== 'function') throw new VisionError('INVALID_INPUT', `saveSimilarityIndex needs a SimilarityIndex; got ${shownValue(index)}`);
+  if (typeof path !== 'string' || path === '') throw new VisionError('INVALID_INPUT', `saveSimilarityIndex needs a file path (a non-empty string); got ${shownValue(path)}`);
+  try {
+    await writeFile(path, index.toBytes());
+  } catch (error) {
+    throw new VisionError('INVALID_INPUT', `could not write the index file ${path}: ${describeError(error)}`, { cause: error });
+  }
 }
 
 /**

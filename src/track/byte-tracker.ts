@@ -6,6 +6,7 @@
  */
 import type { Box, Detection } from '../core/types';
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { associate, boxIou } from './association';
 import { KalmanBoxFilter } from './kalman-box';
 import { Track } from './track';
@@ -51,12 +52,25 @@ export interface TrackInfo {
 /** IoU above which a tracked and a lost track are considered duplicates (ByteTrack: distance < 0.15). */
 const DUPLICATE_IOU = 0.85;
 
+/**
+ * Largest |coordinate| and smallest width / height of a box the tracker takes: the Kalman
+ * filter squares the height, so boxes beyond these overflow or underflow its covariance.
+ */
+const MAX_COORDINATE = 1e9;
+const MIN_SIZE = 1e-6;
+
 function isUsable(d: Detection): boolean {
   const b = d.box;
+  const inRange = (v: number): boolean => Number.isFinite(v) && Math.abs(v) <= MAX_COORDINATE;
   return (
-    Number.isFinite(b.x1) && Number.isFinite(b.y1) && Number.isFinite(b.x2) && Number.isFinite(b.y2) &&
-    b.x2 > b.x1 && b.y2 > b.y1 && Number.isFinite(d.score) && Number.isFinite(d.classId)
+    inRange(b.x1) && inRange(b.y1) && inRange(b.x2) && inRange(b.y2) &&
+    b.x2 - b.x1 >= MIN_SIZE && b.y2 - b.y1 >= MIN_SIZE && Number.isFinite(d.score) && Number.isFinite(d.classId)
   );
+}
+
+/** Whether a track's Kalman mean and covariance are all finite (a long enough gap can overflow them). */
+function isFiniteTrack(t: Track): boolean {
+  return t.kalman.mean.every(Number.isFinite) && t.kalman.covariance.every(Number.isFinite);
 }
 
 function checkDetections(detections: readonly Detection[]): void {
@@ -90,9 +104,11 @@ interface Candidate {
  *   false positives neither appear in the output nor use up ids.
  * - A lost track is remembered for `trackBuffer · frameRate / 30` frames and takes its id
  *   back when its object reappears near the predicted place.
- * - Detections with a non-finite coordinate or score, or with zero or negative width or
- *   height, are skipped (no `trackId`, not in the output); a non-array or a detection
- *   without a box throws `INVALID_INPUT`.
+ * - Detections with a non-finite coordinate or score, a coordinate beyond ±1e9, or a width
+ *   or height under 1e-6 (zero or negative included) are skipped (no `trackId`, not in the
+ *   output); a non-array or a detection without a box throws `INVALID_INPUT`.
+ * - A track whose Kalman state stops being finite (an astronomical gap between timestamps
+ *   with a huge `trackBuffer · frameRate`) is removed.
  *
  * @example
  * ```ts
@@ -199,7 +215,10 @@ export class ByteTracker {
 
     // a gap longer than the track buffer is predicted as the buffer: every track unseen that long dies anyway, and an
     // astronomical gap (timestamps 1e300 apart) would overflow the covariance
-    for (const t of this.active) t.predict(Math.min(dt, o.maxFramesLost + 1));
+    for (const t of this.active) {
+      t.predict(Math.min(dt, o.maxFramesLost + 1));
+      if (!isFiniteTrack(t)) t.state = 'removed';
+    }
     const confirmed = this.active.filter((t) => t.state === 'tracked');
     const lost = this.active.filter((t) => t.state === 'lost');
     const tentative = this.active.filter((t) => t.state === 'tentative');
@@ -247,9 +266,9 @@ export class ByteTracker {
       this.active.push(t);
     }
 
-    // Deaths: lost for longer than the buffer.
+    // Deaths: lost for longer than the buffer, or with a Kalman state that overflowed.
     for (const t of this.active) {
-      if (t.state === 'lost' && this.clock - t.lastSeen > o.maxFramesLost) t.state = 'removed';
+      if ((t.state === 'lost' && this.clock - t.lastSeen > o.maxFramesLost) || !isFiniteTrack(t)) t.state = 'removed';
     }
     this.removeDuplicates(owner);
     this.active = this.active.filter((t) => t.state !== 'removed');
@@ -267,7 +286,7 @@ export class ByteTracker {
     let dt = 1;
     if (timestampMs !== undefined) {
       if (typeof timestampMs !== 'number' || !Number.isFinite(timestampMs)) {
-        throw new VisionError('INVALID_INPUT', `ByteTracker.update: timestampMs must be a finite number; got ${String(timestampMs)}`);
+        throw new VisionError('INVALID_INPUT', `ByteTracker.update: timestampMs must be a finite number; got ${shownValue(timestampMs)}`);
       }
       if (this.lastTimestamp !== undefined) {
         if (!(timestampMs > this.lastTimestamp)) {

@@ -6,6 +6,7 @@
  */
 import type { Box } from '../core/types';
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { cholesky, choleskySolve, matMul, symmetrize, transpose } from './matrix';
 
 const DIM = 8;
@@ -72,7 +73,7 @@ export function stateToBox(mean: ArrayLike<number>): Box {
 function checkWeight(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new VisionError('INVALID_OPTION', `KalmanBoxFilter: ${what} must be a positive finite number; got ${String(value)}`);
+    throw new VisionError('INVALID_OPTION', `KalmanBoxFilter: ${what} must be a positive finite number; got ${shownValue(value)}`);
   }
   return value;
 }

@@ -4,6 +4,7 @@
  * and a moving one is followed closely (little lag). Used to steady keypoints and boxes.
  */
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 
 /**
  * Settings of {@link OneEuroFilter} and {@link KeypointSmoother}.
@@ -35,7 +36,7 @@ function resolve(options: OneEuroOptions, who: string): Resolved {
   const check = (value: number | undefined, fallback: number, name: string, ok: (v: number) => boolean, allowed: string): number => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-      throw new VisionError('INVALID_OPTION', `${who}: ${name} must be ${allowed}; got ${String(value)}`);
+      throw new VisionError('INVALID_OPTION', `${who}: ${name} must be ${allowed}; got ${shownValue(value)}`);
     }
     return value;
   };
@@ -65,6 +66,9 @@ function alpha(cutoff: number, dt: number): number {
   return 1 / (1 + tau / dt);
 }
 
+/** Most values one {@link OneEuroBank} holds (three 8-byte numbers each: 384 MiB at most). */
+const MAX_BANK_SIZE = 2 ** 24;
+
 /**
  * One-Euro filter over one scalar signal with timestamps in milliseconds.
  *
@@ -87,7 +91,10 @@ export class OneEuroFilter {
 
   /**
    * Feeds one sample and returns the smoothed value. The first sample passes through. A
-   * timestamp equal to the previous one returns the previous output unchanged.
+   * timestamp equal to the previous one returns the previous output unchanged. A sample whose
+   * step overflows the filter's arithmetic (a jump so large or so fast that the speed or the
+   * output is not finite, e.g. `0` then `1e306` a millisecond later) restarts the filter at
+   * that sample: it passes through as a first sample does, so the output is never NaN.
    *
    * @throws VisionError `INVALID_INPUT` when `value` or `timestampMs` is not finite, or the
    *   timestamp goes backwards. State is unchanged then.
@@ -101,15 +108,10 @@ export class OneEuroFilter {
     if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) {
       throw new VisionError(
         'INVALID_INPUT',
-        `OneEuroFilter.filter: value and timestampMs must be finite numbers; got ${String(value)} at ${String(timestampMs)}`,
+        `OneEuroFilter.filter: value and timestampMs must be finite numbers; got ${shownValue(value)} at ${shownValue(timestampMs)}`,
       );
     }
-    if (this.value === undefined) {
-      this.value = value;
-      this.speed = 0;
-      this.lastMs = timestampMs;
-      return value;
-    }
+    if (this.value === undefined) return this.restartAt(value, timestampMs);
     if (timestampMs < this.lastMs) {
       throw new VisionError(
         'INVALID_INPUT',
@@ -118,12 +120,21 @@ export class OneEuroFilter {
     }
     if (timestampMs === this.lastMs) return this.value;
     const dt = (timestampMs - this.lastMs) / 1000;
-    const rawSpeed = (value - this.value) / dt;
-    this.speed += alpha(this.o.dCutoff, dt) * (rawSpeed - this.speed);
-    const cutoff = this.o.minCutoff + this.o.beta * Math.abs(this.speed);
-    this.value += alpha(cutoff, dt) * (value - this.value);
+    const speed = this.speed + alpha(this.o.dCutoff, dt) * ((value - this.value) / dt - this.speed);
+    const smoothed = this.value + alpha(this.o.minCutoff + this.o.beta * Math.abs(speed), dt) * (value - this.value);
+    if (!Number.isFinite(speed) || !Number.isFinite(smoothed)) return this.restartAt(value, timestampMs);
+    this.speed = speed;
+    this.value = smoothed;
     this.lastMs = timestampMs;
-    return this.value;
+    return smoothed;
+  }
+
+  /** Starts the history afresh at one sample, which passes through. */
+  private restartAt(value: number, timestampMs: number): number {
+    this.value = value;
+    this.speed = 0;
+    this.lastMs = timestampMs;
+    return value;
   }
 
   /** The last output, or `undefined` before the first sample. @example `f.current ?? raw` */
@@ -161,12 +172,17 @@ export class OneEuroBank {
   private stepDt = NaN;
   private stepAlpha = 0;
 
-  /** @throws VisionError `INVALID_OPTION` for a size that is not a non-negative integer or an option out of range. */
+  /**
+   * @throws VisionError `INVALID_OPTION` for a size that is not an integer in [0, 2^24 = 16777216]
+   *   or an option out of range.
+   */
   constructor(
     readonly size: number,
     options: OneEuroOptions = {},
   ) {
-    if (!(Number.isInteger(size) && size >= 0)) throw new VisionError('INVALID_OPTION', `OneEuroBank: size must be a non-negative integer; got ${String(size)}`);
+    if (!(Number.isInteger(size) && size >= 0 && size <= MAX_BANK_SIZE)) {
+      throw new VisionError('INVALID_OPTION', `OneEuroBank: size must be an integer in [0, ${MAX_BANK_SIZE}]; got ${shownValue(size)}`);
+    }
     this.o = resolve(options, 'OneEuroBank');
     this.values = new Float64Array(size);
     this.speeds = new Float64Array(size);
@@ -174,7 +190,8 @@ export class OneEuroBank {
   }
 
   /**
-   * Feeds value `i` one sample and returns it smoothed, as {@link OneEuroFilter.filter} does.
+   * Feeds value `i` one sample and returns it smoothed, as {@link OneEuroFilter.filter} does
+   * (a step that overflows restarts value `i` at the sample, as it restarts that filter).
    *
    * @throws VisionError `INVALID_INPUT` for an index out of range, a value or timestamp that is
    *   not finite, or a timestamp before value `i`'s last one. State is unchanged then.
@@ -184,16 +201,11 @@ export class OneEuroBank {
    * ```
    */
   filter(i: number, value: number, timestampMs: number): number {
-    if (!(i >= 0 && i < this.size && Number.isInteger(i)) || !Number.isFinite(value) || !Number.isFinite(timestampMs)) {
-      throw new VisionError('INVALID_INPUT', `OneEuroBank.filter: needs an index in [0, ${this.size}) and finite value and timestampMs; got ${String(i)}, ${String(value)} at ${String(timestampMs)}`);
+    if (!this.isIndex(i) || !Number.isFinite(value) || !Number.isFinite(timestampMs)) {
+      throw new VisionError('INVALID_INPUT', `OneEuroBank.filter: needs an index in [0, ${this.size}) and finite value and timestampMs; got ${shownValue(i)}, ${shownValue(value)} at ${shownValue(timestampMs)}`);
     }
     const last = this.lastMs[i];
-    if (Number.isNaN(last)) {
-      this.values[i] = value;
-      this.speeds[i] = 0;
-      this.lastMs[i] = timestampMs;
-      return value;
-    }
+    if (Number.isNaN(last)) return this.restartAt(i, value, timestampMs);
     if (timestampMs < last) throw new VisionError('INVALID_INPUT', `OneEuroBank.filter: timestampMs must not go backwards; got ${timestampMs} after ${last}`);
     const previous = this.values[i];
     if (timestampMs === last) return previous;
@@ -204,15 +216,39 @@ export class OneEuroBank {
     }
     const speed = this.speeds[i] + this.stepAlpha * ((value - previous) / dt - this.speeds[i]);
     const smoothed = previous + alpha(this.o.minCutoff + this.o.beta * Math.abs(speed), dt) * (value - previous);
+    if (!Number.isFinite(speed) || !Number.isFinite(smoothed)) return this.restartAt(i, value, timestampMs);
     this.speeds[i] = speed;
     this.values[i] = smoothed;
     this.lastMs[i] = timestampMs;
     return smoothed;
   }
 
-  /** Forgets value `i`'s history: its next sample passes through. @example `bank.restart(7);` */
+  /**
+   * Forgets value `i`'s history: its next sample passes through.
+   *
+   * @throws VisionError `INVALID_INPUT` for an index that is not an integer in [0, size).
+   * @example
+   * ```ts
+   * bank.restart(7);
+   * ```
+   */
   restart(i: number): void {
+    if (!this.isIndex(i)) {
+      throw new VisionError('INVALID_INPUT', `OneEuroBank.restart: needs an index in [0, ${this.size}); got ${shownValue(i)}`);
+    }
     this.lastMs[i] = NaN;
+  }
+
+  private isIndex(i: number): boolean {
+    return typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < this.size;
+  }
+
+  /** Starts value `i`'s history afresh at one sample, which passes through. */
+  private restartAt(i: number, value: number, timestampMs: number): number {
+    this.values[i] = value;
+    this.speeds[i] = 0;
+    this.lastMs[i] = timestampMs;
+    return value;
   }
 }
 
@@ -256,8 +292,8 @@ export class KeypointSmoother {
    * indices start fresh; when it shrinks, the dropped indices are forgotten. A point with a
    * non-finite coordinate is passed through unchanged and restarts its filters.
    *
-   * @throws VisionError `INVALID_INPUT` when `points` is not an array or the timestamp is
-   *   not finite or goes backwards.
+   * @throws VisionError `INVALID_INPUT` when `points` is not an array of objects, or the
+   *   timestamp is not finite or goes backwards. State is unchanged then.
    *
    * @example
    * ```ts
@@ -266,10 +302,14 @@ export class KeypointSmoother {
    */
   smooth<P extends SmoothablePoint>(points: readonly P[], timestampMs: number): P[] {
     if (!Array.isArray(points)) {
-      throw new VisionError('INVALID_INPUT', 'KeypointSmoother.smooth: points must be an array of { x, y }');
+      throw new VisionError('INVALID_INPUT', `KeypointSmoother.smooth: points must be an array of { x, y }; got ${shownValue(points)}`);
+    }
+    const bad = points.findIndex((p) => p === null || typeof p !== 'object');
+    if (bad >= 0) {
+      throw new VisionError('INVALID_INPUT', `KeypointSmoother.smooth: points[${bad}] must be an object { x, y }; got ${shownValue(points[bad])}`);
     }
     if (!Number.isFinite(timestampMs)) {
-      throw new VisionError('INVALID_INPUT', `KeypointSmoother.smooth: timestampMs must be finite; got ${String(timestampMs)}`);
+      throw new VisionError('INVALID_INPUT', `KeypointSmoother.smooth: timestampMs must be finite; got ${shownValue(timestampMs)}`);
     }
     if (timestampMs < this.lastMs) {
       throw new VisionError('INVALID_INPUT', `KeypointSmoother.smooth: timestampMs must not go backwards; got ${timestampMs} after ${this.lastMs}`);

@@ -3,6 +3,7 @@
  * ByteTrack implementation (Zhang et al., 2022).
  */
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 
 /**
  * Settings of a {@link ByteTracker}. Every field is optional.
@@ -67,7 +68,7 @@ export interface ResolvedTrackerOptions {
 }
 
 function fail(name: string, allowed: string, value: unknown): never {
-  throw new VisionError('INVALID_OPTION', `ByteTracker: ${name} must be ${allowed}; got ${String(value)}`);
+  throw new VisionError('INVALID_OPTION', `ByteTracker: ${name} must be ${allowed}; got ${shownValue(value)}`);
 }
 
 function num(value: unknown, fallback: number, name: string, ok: (v: number) => boolean, allowed: string): number {
@@ -89,7 +90,7 @@ const unitOpenLow = (v: number): boolean => v > 0 && v <= 1;
  * ```
  */
 export function resolveTrackerOptions(options: ByteTrackerOptions = {}): ResolvedTrackerOptions {
-  if (options === null || typeof options !== 'object') fail('options', 'an object (or omitted)', options);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options', 'an object (or omitted)', options);
   const high = num(options.highThreshold, 0.5, 'highThreshold', unitOpenLow, 'a number in (0, 1]');
   const low = num(options.lowThreshold, Math.min(0.1, high / 2), 'lowThreshold', (v) => v >= 0 && v < high, `a number in [0, highThreshold = ${high})`);
   const newTrack = num(options.newTrackThreshold, Math.min(1, high + 0.1), 'newTrackThreshold', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');

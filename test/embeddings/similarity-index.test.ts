@@ -124,4 +124,44 @@ describe('SimilarityIndex', () => {
     index.remove('a');
     expect(index.search([1, 0, 0, 0], 3)).toEqual([]);
   });
+
+  it('normalises vectors of huge and tiny values without overflow or underflow', () => {
+    const index = new SimilarityIndex(4);
+    index.add('big', Float64Array.of(1e300, 1e300, 0, 0));
+    index.add('tiny', [1e-200, 0, 0, 0]);
+    index.add('largest', [Number.MAX_VALUE, -Number.MAX_VALUE, 0, 0]);
+    index.add('subnormal', [0, 0, Number.MIN_VALUE, 0]);
+    expect(Array.from(index.get('big').vector)).toEqual([Math.fround(Math.SQRT1_2), Math.fround(Math.SQRT1_2), 0, 0]);
+    expect(Array.from(index.get('tiny').vector)).toEqual([1, 0, 0, 0]);
+    expect(Array.from(index.get('subnormal').vector)).toEqual([0, 0, 1, 0]);
+    expect(index.search([1, 1, 0, 0], 1)[0]).toMatchObject({ id: 'big', score: expect.closeTo(1, 6) });
+    expect(index.search(Float64Array.of(1e300, -1e300, 0, 0), 1)[0]).toMatchObject({ id: 'largest', score: expect.closeTo(1, 6) });
+  });
+
+  it('refuses metadata that JSON cannot write, a dimension over 65536, and quotes strings in messages', () => {
+    const index = new SimilarityIndex(2);
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => index.add('circ', [1, 0], circular)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/^metadata of 'circ' must be JSON-serialisable/) }));
+    expect(() => index.add('big', [1, 0], { n: 10n })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(index.size).toBe(0);
+    expect(() => index.toBytes()).not.toThrow();
+    expect(() => new SimilarityIndex(1e9)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'dim is 1000000000; it must be an integer in [1, 65536]' }));
+    expect(new SimilarityIndex(65536).dim).toBe(65536);
+    expect(() => new SimilarityIndex('4' as unknown as number)).toThrow(/dim is "4"/);
+    expect(() => index.search([1, 0], '2' as unknown as number)).toThrow(/k is "2"/);
+  });
+
+  it('saveSimilarityIndex wraps write failures and a non-index in VisionError', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vp-index-'));
+    try {
+      const index = new SimilarityIndex(2);
+      await expect(saveSimilarityIndex(index, folder)).rejects.toMatchObject({ name: 'VisionError', code: 'INVALID_INPUT', message: expect.stringMatching(/could not write the index file .*EISDIR/) });
+      await expect(saveSimilarityIndex(index, join(folder, 'missing', 'x.vpsi'))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/ENOENT/) });
+      await expect(saveSimilarityIndex(null as unknown as SimilarityIndex, join(folder, 'x.vpsi'))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'saveSimilarityIndex needs a SimilarityIndex; got null' });
+      await expect(saveSimilarityIndex(index, 5 as unknown as string)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });

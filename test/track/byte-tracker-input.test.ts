@@ -52,6 +52,11 @@ describe('ByteTracker options', () => {
     });
   }
 
+  it('rejects an array as options and quotes string values', () => {
+    expect(errorOf(() => new ByteTracker([] as unknown as ByteTrackerOptions))).toEqual({ code: 'INVALID_OPTION', message: 'ByteTracker: options must be an object (or omitted); got an array' });
+    expect(errorOf(() => new ByteTracker({ highThreshold: '0.5' as unknown as number }))?.message).toMatch(/got "0.5"$/);
+  });
+
   it('rejects a non-boolean fuseScore', () => {
     expect(errorOf(() => new ByteTracker({ fuseScore: 'yes' as unknown as boolean }))?.code).toBe('INVALID_OPTION');
   });
@@ -76,6 +81,36 @@ describe('ByteTracker input handling', () => {
       expect(out[0].box).toEqual(good(t).box);
     }
     expect(tracker.tracks).toHaveLength(1);
+  });
+
+  it('skips boxes beyond ±1e9 or thinner than 1e-6, so every track stays finite', () => {
+    const tracker = new ByteTracker();
+    const good = (t: number) => det(centred(200 + t, 200, 50, 100));
+    const junk: Detection[] = [
+      det({ x1: -1e308, y1: -1e308, x2: 1e308, y2: 1e308 }),
+      det({ x1: 0, y1: 0, x2: 2e9, y2: 10 }),
+      det({ x1: 0, y1: 0, x2: 1e-300, y2: 1e-300 }),
+      det({ x1: 10, y1: 10, x2: 20, y2: 10 + 1e-7 }),
+    ];
+    for (let t = 0; t < 4; t++) {
+      const out = tracker.update([...junk, good(t)]);
+      expect(out.map((d) => d.trackId)).toEqual([1]);
+    }
+    expect(tracker.tracks).toHaveLength(1);
+    for (const t of tracker.tracks) expect(Object.values(t.box).every(Number.isFinite)).toBe(true);
+    // a box just inside the bounds is tracked
+    expect(new ByteTracker().update([det({ x1: -1e9, y1: 0, x2: 1e9, y2: 1e-6 })])).toHaveLength(1);
+  });
+
+  it('removes a track whose Kalman state overflows over an astronomical timestamp gap', () => {
+    const tracker = new ByteTracker({ frameRate: 1e300 }); // 1 ms is 1e297 frames, within the buffer
+    const box = centred(300, 300, 60, 120);
+    tracker.update([det(box)], 0);
+    tracker.update([], 1);
+    expect(tracker.tracks).toEqual([]);
+    tracker.update([det(box)]); // without a timestamp: one frame; a fresh tentative track
+    expect(tracker.update([det(box)])).toEqual([{ ...det(box), trackId: 2 }]);
+    expect(Object.values(tracker.tracks[0].box).every(Number.isFinite)).toBe(true);
   });
 
   it('throws INVALID_INPUT for a non-array or a detection without a box, leaving the state intact', () => {

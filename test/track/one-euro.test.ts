@@ -102,6 +102,39 @@ describe('OneEuroFilter', () => {
   });
 });
 
+describe('One-Euro filters on overflowing steps', () => {
+  it('restart at a sample whose step overflows instead of sticking at NaN', () => {
+    const f = new OneEuroFilter(); // beta 0: an infinite speed would make the cutoff 0 · ∞ = NaN
+    f.filter(0, 0);
+    expect(f.filter(1e306, 1)).toBe(1e306); // passes through, as a first sample does
+    const next = f.filter(5, 2);
+    expect(Number.isFinite(next)).toBe(true);
+    const g = new OneEuroFilter({ beta: 1 });
+    g.filter(-1e308, 0);
+    expect(g.filter(1e308, 1)).toBe(1e308); // the difference itself overflows
+    expect(Number.isFinite(g.filter(0, 2))).toBe(true);
+    const bank = new OneEuroBank(1);
+    bank.filter(0, 0, 0);
+    expect(bank.filter(0, 1e306, 1)).toBe(1e306);
+    expect(bank.filter(0, 5, 2)).toBe(next); // the bank restarts exactly as the filter does
+  });
+
+  it('refuse a huge bank, out-of-range restarts and non-object keypoints with VisionErrors', () => {
+    expect(() => new OneEuroBank(1e10)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/\[0, 16777216\]; got 10000000000/) }));
+    const bank = new OneEuroBank(3);
+    expect(() => bank.restart(99)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/\[0, 3\); got 99/) }));
+    expect(() => bank.restart('x' as unknown as number)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/got "x"/) }));
+    expect(() => bank.filter('1' as unknown as number, 0, 0)).toThrow(/got "1"/);
+    const s = new KeypointSmoother();
+    s.smooth([{ x: 1, y: 1 }], 0);
+    expect(() => s.smooth([{ x: 2, y: 2 }, null] as unknown as { x: number; y: number }[], 10)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/points\[1\] must be an object \{ x, y \}; got null/) }),
+    );
+    expect(s.smooth([{ x: 1, y: 1 }], 10)[0].x).toBe(1); // state unchanged by the refused call
+    expect(() => new OneEuroFilter({ minCutoff: '1' as unknown as number })).toThrow(/got "1"/);
+  });
+});
+
 describe('OneEuroBank', () => {
   it('filters each value exactly as its own OneEuroFilter: uneven and repeated timestamps, restarts, values that skip frames', () => {
     const random = mulberry32(11);

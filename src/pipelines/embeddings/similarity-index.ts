@@ -1,4 +1,5 @@
-import { VisionError } from '../../core/errors';
+import { VisionError, describeError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import { decodeIndex, encodeIndex } from './index-bytes';
 import { RowStore } from './row-store';
 
@@ -18,6 +19,8 @@ export interface SearchHit<M = unknown> {
 }
 
 const INITIAL_CAPACITY = 64;
+/** Longest vector an index holds (the largest embeddings in use have a few thousand values). */
+const MAX_DIM = 65536;
 
 /**
  * Exact nearest-neighbour search by cosine similarity over a flat `Float32Array` matrix:
@@ -26,7 +29,8 @@ const INITIAL_CAPACITY = 64;
  * WebAssembly SIMD kernel where available and the dimension is a multiple of 4, else a
  * JavaScript loop) and keeps the k best — measured at 100k × 1280 in
  * `npm run bench -- --only similarity`.
- * Metadata must be JSON-serialisable to survive {@link SimilarityIndex.toBytes}.
+ * Metadata must be JSON-serialisable (`add` refuses anything else), so that
+ * {@link SimilarityIndex.toBytes} can save it.
  *
  * @example
  * ```ts
@@ -42,9 +46,11 @@ export class SimilarityIndex<M = unknown> {
   private rowMetadata: (M | undefined)[] = [];
   private rows = new Map<string, number>();
 
-  /** `dim`: the length of every vector. */
+  /** `dim`: the length of every vector, an integer in [1, 65536]; `INVALID_OPTION` otherwise. */
   constructor(readonly dim: number) {
-    if (!(Number.isInteger(dim) && dim > 0)) throw new VisionError('INVALID_OPTION', `dim is ${dim}; it must be a positive integer`);
+    if (!(Number.isInteger(dim) && dim > 0 && dim <= MAX_DIM)) {
+      throw new VisionError('INVALID_OPTION', `dim is ${shownValue(dim)}; it must be an integer in [1, ${MAX_DIM}]`);
+    }
     this.store = new RowStore(dim, INITIAL_CAPACITY);
   }
 
@@ -81,12 +87,18 @@ export class SimilarityIndex<M = unknown> {
 
   /**
    * Stores a vector (normalised to unit length) under a new id. `INVALID_INPUT` when the id is
-   * already there, the length is not `dim`, or a value is not finite, or the vector is all zeros.
+   * already there, the length is not `dim`, or a value is not finite, or the vector is all zeros,
+   * or the metadata cannot be written as JSON (a cycle, a BigInt).
    */
   add(id: string, vector: ArrayLike<number>, metadata?: M): void {
     if (typeof id !== 'string') throw new VisionError('INVALID_INPUT', `id must be a string, got ${typeof id}`);
     if (this.rows.has(id)) throw new VisionError('INVALID_INPUT', `id '${id}' is already in the index; remove it first`);
     const unit = this.unitVector(vector, `vector of '${id}'`);
+    try {
+      JSON.stringify(metadata);
+    } catch (error) {
+      throw new VisionError('INVALID_INPUT', `metadata of '${id}' must be JSON-serialisable (toBytes saves it as JSON): ${describeError(error)}`, { cause: error });
+    }
     const row = this.rowIds.length;
     this.store.reserve(row + 1);
     this.matrix.set(unit, row * this.dim);
@@ -116,7 +128,7 @@ export class SimilarityIndex<M = unknown> {
    * length, with a non-finite value or all zeros; `INVALID_OPTION` unless k is a positive integer.
    */
   search(query: ArrayLike<number>, k = 5): SearchHit<M>[] {
-    if (!(Number.isInteger(k) && k > 0)) throw new VisionError('INVALID_OPTION', `k is ${k}; it must be a positive integer`);
+    if (!(Number.isInteger(k) && k > 0)) throw new VisionError('INVALID_OPTION', `k is ${shownValue(k)}; it must be a positive integer`);
     const q = this.unitVector(query, 'query');
     const best = topRows(this.store.scores(this.rowIds.length, q), Math.min(k, this.rowIds.length));
     return best.map(({ row, score }) => ({ id: this.rowIds[row], score, metadata: this.rowMetadata[row] }));
@@ -137,23 +149,26 @@ export class SimilarityIndex<M = unknown> {
 
   private rowOf(id: string): number {
     const row = this.rows.get(id);
-    if (row === undefined) throw new VisionError('INVALID_INPUT', `id '${String(id)}' is not in the index`);
+    if (row === undefined) throw new VisionError('INVALID_INPUT', `id ${shownValue(id)} is not in the index`);
     return row;
   }
 
   private unitVector(vector: ArrayLike<number>, what: string): Float32Array {
     if (!vector || typeof vector.length !== 'number') throw new VisionError('INVALID_INPUT', `${what} must be an array of ${this.dim} numbers`);
     if (vector.length !== this.dim) throw new VisionError('INVALID_INPUT', `${what} has ${vector.length} values; this index holds ${this.dim}-d vectors`);
-    let sum = 0;
+    // divide by the largest |value| first: squaring 1e300 overflows and squaring 1e-200 underflows
+    let largest = 0;
     for (let i = 0; i < vector.length; i++) {
       const v = vector[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new VisionError('INVALID_INPUT', `${what} has a non-finite value (${String(v)}) at ${i}`);
-      sum += v * v;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new VisionError('INVALID_INPUT', `${what} has a non-finite value (${shownValue(v)}) at ${i}`);
+      largest = Math.max(largest, Math.abs(v));
     }
-    if (sum === 0) throw new VisionError('INVALID_INPUT', `${what} is all zeros; cosine similarity needs a non-zero vector`);
-    const scale = 1 / Math.sqrt(sum);
+    if (largest === 0) throw new VisionError('INVALID_INPUT', `${what} is all zeros; cosine similarity needs a non-zero vector`);
+    let sum = 0;
+    for (let i = 0; i < this.dim; i++) sum += (vector[i] / largest) ** 2;
+    const norm = Math.sqrt(sum);
     const unit = new Float32Array(this.dim);
-    for (let i = 0; i < this.dim; i++) unit[i] = vector[i] * scale;
+    for (let i = 0; i < this.dim; i++) unit[i] = vector[i] / largest / norm;
     return unit;
   }
 }

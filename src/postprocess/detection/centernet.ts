@@ -1,10 +1,17 @@
 import { VisionError } from '../../core/errors';
 import type { DetectionCandidates } from './candidates';
 
+/** Whether a row's box, as the float32 it is stored in, is finite with x2 > x1 and y2 > y1. */
+function isProperBox(rows: ArrayLike<number>, o: number): boolean {
+  const [x1, y1, x2, y2] = [0, 1, 2, 3].map((j) => Math.fround(rows[o + j]));
+  return Number.isFinite(x1) && Number.isFinite(y1) && Number.isFinite(x2) && Number.isFinite(y2) && x2 > x1 && y2 > y1;
+}
+
 /**
  * Decodes CenterNet's in-graph top-k output `[1, N, 6]` (`x1, y1, x2, y2, score, class` in
- * input pixels) keeping candidates with `score >= threshold` and a finite class in
- * `[0, numClasses)`.
+ * input pixels) keeping candidates with `score >= threshold`, a finite class in
+ * `[0, numClasses)` and a proper box: finite as float32, with `x2 > x1` and `y2 > y1` (absurd
+ * inputs, such as an image of -1e30, make the model emit inverted boxes with score 1).
  *
  * @example
  * ```ts
@@ -20,7 +27,7 @@ export function decodeCenterNet(rows: ArrayLike<number>, options: { threshold: n
   for (let i = 0; i < n; i++) {
     const score = rows[i * 6 + 4];
     const cls = rows[i * 6 + 5];
-    if (score >= options.threshold && Number.isInteger(cls) && cls >= 0 && cls < options.numClasses) keep.push(i);
+    if (score >= options.threshold && Number.isInteger(cls) && cls >= 0 && cls < options.numClasses && isProperBox(rows, i * 6)) keep.push(i);
   }
   const boxes = new Float32Array(keep.length * 4);
   const scores = new Float32Array(keep.length);

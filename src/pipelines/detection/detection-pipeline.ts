@@ -244,8 +244,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       const points = keypoints(k);
       return points ? { ...detection, keypoints: points } : detection;
     });
-    // a box the model put wholly outside the image is empty once clipped to it: not a detection
-    return { detections: detections.filter(({ box }) => box.x2 > box.x1 && box.y2 > box.y1), imageSize: { width, height }, timing };
+    return { detections, imageSize: { width, height }, timing };
   }
 
   /**

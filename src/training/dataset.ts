@@ -3,6 +3,7 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput, RawImage } from '../core/image-input';
 import { imageToTensor } from '../core/image-tensor';
 import type { LabeledImage, TrainingProgress } from '../core/labeled-data';
+import { checkNumber } from './checks';
 import { permutation } from './random';
 
 /**
@@ -91,7 +92,8 @@ export async function collectSamples(source: SampleSource, label: number, count:
  * ```
  */
 export function batchIndices(count: number, batchSize: number, options: { shuffle?: boolean; seed?: number } = {}): number[][] {
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new VisionError('INVALID_OPTION', `batchSize is ${batchSize}; it must be a positive integer`);
+  checkNumber(count, 'count', 'non-negative integer', 'INVALID_INPUT');
+  checkNumber(batchSize, 'batchSize', 'positive integer');
   const order = options.shuffle === false ? Array.from({ length: count }, (_, i) => i) : permutation(count, options.seed);
   const out: number[][] = [];
   for (let i = 0; i < count; i += batchSize) out.push(order.slice(i, i + batchSize));

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { type WeightSnapshot, disposeSnapshot, restoreWeights, snapshotWeights } from './checkpoint';
+import { checkClassLabels, checkFinite, checkNumber, checkObject, checkOptionalNumber, checkTensor } from './checks';
 import { batchIndices, takeRows } from './dataset';
 import { type LabeledTensors, evaluateClassifier } from './evaluate';
-import type { GradientClipping } from './gradients';
+import { type GradientClipping, checkClipping } from './gradients';
 import { type ClassificationLoss, type LossName, resolveLoss } from './losses';
 import { type OptimizerName, type OptimizerOptions, createOptimizer, defaultLearningRate, disposeOptimizer, getLearningRate, setLearningRate } from './optimizers';
 import type { LearningRateSchedule } from './schedules';
@@ -124,20 +126,122 @@ function makeGroups(model: tf.LayersModel, options: FitOptions): { groups: Param
     return { groups: [{ variables: model.trainableWeights.map((w) => w.read() as tf.Variable), optimizer: spec }], owned: [] };
   }
   const settings = typeof spec === 'string' ? { name: spec } : spec;
+  checkObject(settings, 'optimizer');
+  checkOptionalNumber(settings.learningRate, 'learningRate', 'positive');
   const list = options.groups ?? [{ variables: model.trainableWeights.map((w) => w.read() as tf.Variable) }];
-  const groups = list.map((g) => {
-    const scale = g.learningRateScale ?? 1;
-    const optimizer = createOptimizer({ ...settings, learningRate: (settings.learningRate ?? defaultLearningRate(settings.name)) * scale });
-    return { variables: g.variables, optimizer, learningRateScale: scale };
-  });
+  const groups: ParamGroup[] = [];
+  try {
+    for (const g of list) {
+      const scale = g.learningRateScale ?? 1;
+      const optimizer = createOptimizer({ ...settings, learningRate: (settings.learningRate ?? defaultLearningRate(settings.name)) * scale });
+      groups.push({ variables: g.variables, optimizer, learningRateScale: scale });
+    }
+  } catch (error) {
+    for (const g of groups) disposeOptimizer(g.optimizer);
+    throw error;
+  }
   return { groups, owned: groups.map((g) => g.optimizer) };
 }
 
-function checkOptions(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): void {
-  if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new VisionError('INVALID_OPTION', `epochs is ${options.epochs}; it must be a positive integer`);
-  if (data.x.shape[0] !== data.labels.length) throw new VisionError('INVALID_INPUT', `${data.x.shape[0]} examples but ${data.labels.length} labels`);
-  if (data.labels.length === 0) throw new VisionError('INVALID_INPUT', 'no training examples');
+const MONITORS: readonly MonitorMetric[] = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
+
+/** The model's feature shape (after the batch axis) and class count, where it declares them. */
+function modelShape(model: tf.LayersModel): { features: (number | null)[] | undefined; numClasses: number | undefined } {
+  const input = model.inputs?.[0]?.shape;
+  const output = model.outputs?.[0]?.shape;
+  const last = output?.[output.length - 1];
+  return { features: input?.slice(1), numClasses: typeof last === 'number' ? last : undefined };
+}
+
+/** Throws `INVALID_INPUT` unless `data` is labelled tensors the model can take: its feature shape, class labels, finite values. */
+async function checkData(model: tf.LayersModel, data: LabeledTensors, name: string): Promise<void> {
+  checkObject(data, name, 'INVALID_INPUT');
+  checkTensor(data.x, `${name}.x`);
+  const { features, numClasses } = modelShape(model);
+  const got = data.x.shape.slice(1);
+  if (features && (features.length !== got.length || features.some((d, i) => d !== null && d !== got[i]))) {
+    throw new VisionError('INVALID_INPUT', `${name}.x has shape [${data.x.shape.join(', ')}]; the model takes [N, ${features.map((d) => d ?? '?').join(', ')}]`);
+  }
+  checkClassLabels(data.labels, `${name}.labels`, data.x.shape[0], numClasses);
+  if (data.x.shape[0] === 0) throw new VisionError('INVALID_INPUT', `${name} has no examples`);
+  await checkFinite(data.x, `${name}.x`);
+}
+
+function checkGroups(groups: FitOptions['groups']): void {
+  if (groups === undefined) return;
+  if (!Array.isArray(groups) || groups.length === 0) throw new VisionError('INVALID_OPTION', `groups is ${shownValue(groups)}; it must be a non-empty array of { variables, learningRateScale? }`);
+  groups.forEach((g: VariableGroup, i: number) => {
+    checkObject(g, `groups[${i}]`);
+    if (!Array.isArray(g.variables) || g.variables.length === 0 || !g.variables.every((v: unknown) => v instanceof tf.Variable)) {
+      throw new VisionError('INVALID_OPTION', `groups[${i}].variables must be a non-empty array of tf.Variable`);
+    }
+    checkOptionalNumber(g.learningRateScale, `groups[${i}].learningRateScale`, 'positive');
+  });
+}
+
+function checkCallbacks(options: FitOptions): void {
+  for (const key of ['schedule', 'augment', 'onBatchEnd', 'onEpochEnd'] as const) {
+    const f: unknown = options[key];
+    if (f !== undefined && typeof f !== 'function') throw new VisionError('INVALID_OPTION', `${key} is ${shownValue(f)}; it must be a function`);
+  }
+}
+
+function checkMonitor(options: FitOptions): void {
+  const { monitor, earlyStopping } = options;
+  if (monitor !== undefined && !MONITORS.includes(monitor)) throw new VisionError('INVALID_OPTION', `monitor is ${shownValue(monitor)}; allowed: ${MONITORS.join(', ')}`);
+  if (monitor?.startsWith('val_') && !options.validationData) throw new VisionError('INVALID_OPTION', `monitor '${monitor}' needs validationData`);
+  if (earlyStopping === undefined) return;
+  checkObject(earlyStopping, 'earlyStopping');
+  checkNumber(earlyStopping.patience, 'earlyStopping.patience', 'non-negative integer');
+  checkOptionalNumber(earlyStopping.minDelta, 'earlyStopping.minDelta', 'non-negative');
+}
+
+/** Every check of {@link fit}'s options and data, before any tensor is made. */
+async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): Promise<void> {
+  checkObject(options, 'fit options');
+  checkNumber(options.epochs, 'epochs', 'positive integer');
+  checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
+  checkOptionalNumber(options.weightDecay, 'weightDecay', 'non-negative');
+  checkOptionalNumber(options.seed, 'seed', 'finite');
+  if (options.clip !== undefined) checkClipping(options.clip);
+  checkGroups(options.groups);
+  checkCallbacks(options);
+  checkMonitor(options);
   if (model.trainableWeights.length === 0 && !options.groups) throw new VisionError('INVALID_OPTION', 'the model has no trainable weights (all layers frozen?)');
+  await checkData(model, data, 'data');
+  if (options.validationData !== undefined) await checkData(model, options.validationData, 'validationData');
+}
+
+/** The learning rate of a step: the schedule's (checked) or the optimiser's base rate. */
+function rateAt(options: FitOptions, step: number, baseRate: number): number {
+  if (!options.schedule) return baseRate;
+  const rate = options.schedule(step);
+  checkNumber(rate, `the schedule's learning rate at step ${step}`, 'positive');
+  return rate;
+}
+
+/** One training batch: gathers it, augments it, steps; returns its loss and number of hits. Frees every tensor it made, also on failure. */
+async function trainBatch(model: tf.LayersModel, groups: ParamGroup[], data: LabeledTensors, labels: tf.Tensor1D, batch: readonly number[], step: number, options: FitOptions & { lossFn: ClassificationLoss }): Promise<{ loss: number; hits: number }> {
+  const made: tf.Tensor[] = [];
+  const own = <T extends tf.Tensor>(t: T): T => {
+    made.push(t);
+    return t;
+  };
+  try {
+    const xb = own(takeRows(data.x, batch));
+    const yb = own(takeRows(labels, batch));
+    const input = options.augment ? own(options.augment(xb, step)) : xb;
+    if (!(input instanceof tf.Tensor) || input.shape.join() !== xb.shape.join()) {
+      throw new VisionError('INVALID_OPTION', `augment returned ${input instanceof tf.Tensor ? `shape [${input.shape.join(', ')}]` : shownValue(input)} at step ${step}; it must return a tensor of the batch's shape [${xb.shape.join(', ')}]`);
+    }
+    const out = trainStep(model, groups, input, yb, { loss: options.lossFn, clip: options.clip, weightDecay: options.weightDecay });
+    own(out.loss);
+    own(out.predicted);
+    const hits = own(tf.tidy(() => tf.sum(tf.cast(tf.equal(out.predicted, yb), 'int32'))));
+    return { loss: (await out.loss.data())[0], hits: (await hits.data())[0] };
+  } finally {
+    tf.dispose(made);
+  }
 }
 
 /**
@@ -145,7 +249,10 @@ function checkOptions(model: tf.LayersModel, data: LabeledTensors, options: FitO
  * with a custom loop: shuffled batches, any optimiser and learning-rate schedule, gradient
  * clipping, weight decay, per-group learning rates, callbacks with progress, early stopping
  * on a monitored metric and restore of the best epoch's weights. `signal` aborts between
- * batches with `VisionError('ABORTED')`, leaving the model usable. Tensor counts stay flat.
+ * batches with `VisionError('ABORTED')`, leaving the model usable. Tensor counts stay flat,
+ * also when a step fails. Options and data are checked before any tensor is made:
+ * `INVALID_OPTION` for a bad setting, `INVALID_INPUT` for features the model cannot take, labels
+ * that are not its class indices, or NaN/Infinity features; a schedule's rate is checked per step.
  *
  * @example
  * ```ts
@@ -157,7 +264,7 @@ function checkOptions(model: tf.LayersModel, data: LabeledTensors, options: FitO
  * ```
  */
 export async function fit(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): Promise<FitResult> {
-  checkOptions(model, data, options);
+  await checkOptions(model, data, options);
   const loss = resolveLoss(options.loss);
   const batchSize = options.batchSize ?? 32;
   const monitor = options.monitor ?? (options.validationData ? 'val_loss' : 'loss');
@@ -183,16 +290,10 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
       let right = 0;
       for (let b = 0; b < batches.length; b++) {
         throwIfAborted(options.signal, 'training');
-        const rate = options.schedule ? options.schedule(step) : baseRates[0];
+        const rate = rateAt(options, step, baseRates[0]);
         groups.forEach((g) => setLearningRate(g.optimizer, rate * (g.learningRateScale ?? 1)));
-        const xb = takeRows(data.x, batches[b]);
-        const yb = takeRows(labels, batches[b]);
-        const input = options.augment ? options.augment(xb, step) : xb;
-        const out = trainStep(model, groups, input, yb, { loss, clip: options.clip, weightDecay: options.weightDecay });
-        const [lossValue] = await out.loss.data();
-        const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(out.predicted, yb), 'int32')));
-        right += (await hits.data())[0];
-        tf.dispose([xb, yb, input, out.loss, out.predicted, hits]);
+        const { loss: lossValue, hits } = await trainBatch(model, groups, data, labels, batches[b], step, { ...options, lossFn: loss });
+        right += hits;
         lossSum += lossValue * batches[b].length;
         step++;
         options.onBatchEnd?.({ epoch, batch: b, batches: batches.length, step, loss: lossValue, learningRate: rate, progress: (epoch + (b + 1) / batches.length) / options.epochs });

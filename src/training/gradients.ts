@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionError } from '../core/errors';
+import { checkObject, checkOptionalNumber } from './checks';
 
 /**
  * Gradient clipping: scale all gradients so their global L2 norm is at most `maxNorm`,
@@ -28,6 +28,21 @@ export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
 }
 
 /**
+ * Throws `INVALID_OPTION` unless `clip` is a {@link GradientClipping} whose limits are finite
+ * numbers > 0.
+ *
+ * @example
+ * ```ts
+ * checkClipping(options.clip); // maxNorm is NaN; it must be a finite number > 0
+ * ```
+ */
+export function checkClipping(clip: GradientClipping): void {
+  checkObject(clip, 'clip');
+  checkOptionalNumber(clip.maxNorm, 'maxNorm', 'positive');
+  checkOptionalNumber(clip.maxValue, 'maxValue', 'positive');
+}
+
+/**
  * Clips gradients by value, then by global norm. Returns new tensors (the inputs are left
  * alone); with no clipping asked, returns clones.
  *
@@ -37,10 +52,7 @@ export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
  * ```
  */
 export function clipGradients(grads: tf.NamedTensorMap, clip: GradientClipping = {}): tf.NamedTensorMap {
-  for (const key of ['maxNorm', 'maxValue'] as const) {
-    const v = clip[key];
-    if (v !== undefined && !(v > 0)) throw new VisionError('INVALID_OPTION', `${key} is ${v}; it must be > 0`);
-  }
+  checkClipping(clip);
   return tf.tidy(() => {
     const names = Object.keys(grads);
     let values = names.map((n) => grads[n]);

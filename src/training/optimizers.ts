@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
+import { checkNumber, checkObject, checkOptionalNumber } from './checks';
 
 /** Optimiser names visionpipe builds. @example `const o: OptimizerName = 'adam';` */
 export type OptimizerName = 'sgd' | 'momentum' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam';
@@ -40,6 +42,15 @@ export function defaultLearningRate(name: OptimizerName): number {
   return DEFAULT_LR[name] ?? 0.01;
 }
 
+function checkSettings(o: OptimizerOptions): void {
+  checkOptionalNumber(o.momentum, 'momentum', 'non-negative');
+  checkOptionalNumber(o.beta1, 'beta1', 'probability');
+  checkOptionalNumber(o.beta2, 'beta2', 'probability');
+  checkOptionalNumber(o.rho, 'rho', 'probability');
+  checkOptionalNumber(o.epsilon, 'epsilon', 'positive');
+  if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') throw new VisionError('INVALID_OPTION', `nesterov is ${shownValue(o.nesterov)}; it must be true or false`);
+}
+
 /**
  * Builds a tfjs optimiser (`tf.train.*`). Its learning rate can be changed per step by
  * {@link setLearningRate} (the training loop does this for schedules).
@@ -50,9 +61,11 @@ export function defaultLearningRate(name: OptimizerName): number {
  * ```
  */
 export function createOptimizer(options: OptimizerOptions | OptimizerName): tf.Optimizer {
-  const o = typeof options === 'string' ? { name: options } : options;
+  const o: OptimizerOptions = typeof options === 'string' ? { name: options } : options;
+  checkObject(o, 'optimizer options');
   const lr = o.learningRate ?? DEFAULT_LR[o.name];
-  if (!(lr > 0)) throw new VisionError('INVALID_OPTION', `learningRate is ${String(o.learningRate)}; it must be > 0`);
+  checkNumber(lr, 'learningRate', 'positive');
+  checkSettings(o);
   switch (o.name) {
     case 'sgd':
       return tf.train.sgd(lr);

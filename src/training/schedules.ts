@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { checkNumber, checkObject } from './checks';
 
 /**
  * A learning-rate schedule: the rate to use at a 0-based optimisation step.
@@ -10,10 +11,6 @@ import { VisionError } from '../core/errors';
  */
 export type LearningRateSchedule = (step: number) => number;
 
-function positive(name: string, value: number): void {
-  if (!(value > 0)) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be > 0`);
-}
-
 /**
  * Step decay: `initial · factor^floor(step / every)`.
  *
@@ -23,8 +20,10 @@ function positive(name: string, value: number): void {
  * ```
  */
 export function stepDecay(initial: number, options: { every: number; factor: number }): LearningRateSchedule {
-  positive('initial', initial);
-  positive('every', options.every);
+  checkNumber(initial, 'initial', 'positive');
+  checkObject(options, 'stepDecay options');
+  checkNumber(options.every, 'every', 'positive');
+  checkNumber(options.factor, 'factor', 'positive');
   return (step) => initial * options.factor ** Math.floor(step / options.every);
 }
 
@@ -37,8 +36,10 @@ export function stepDecay(initial: number, options: { every: number; factor: num
  * ```
  */
 export function exponentialDecay(initial: number, options: { rate: number; decaySteps: number }): LearningRateSchedule {
-  positive('initial', initial);
-  positive('decaySteps', options.decaySteps);
+  checkNumber(initial, 'initial', 'positive');
+  checkObject(options, 'exponentialDecay options');
+  checkNumber(options.decaySteps, 'decaySteps', 'positive');
+  checkNumber(options.rate, 'rate', 'positive');
   return (step) => initial * options.rate ** (step / options.decaySteps);
 }
 
@@ -51,9 +52,12 @@ export function exponentialDecay(initial: number, options: { rate: number; decay
  * ```
  */
 export function cosineDecay(initial: number, options: { totalSteps: number; minimum?: number }): LearningRateSchedule {
-  positive('initial', initial);
-  positive('totalSteps', options.totalSteps);
+  checkNumber(initial, 'initial', 'positive');
+  checkObject(options, 'cosineDecay options');
+  checkNumber(options.totalSteps, 'totalSteps', 'positive');
   const min = options.minimum ?? 0;
+  checkNumber(min, 'minimum', 'non-negative');
+  if (min > initial) throw new VisionError('INVALID_OPTION', `minimum is ${min}; it must not exceed initial (${initial})`);
   return (step) => {
     const t = Math.min(step, options.totalSteps) / options.totalSteps;
     return min + 0.5 * (initial - min) * (1 + Math.cos(Math.PI * t));
@@ -71,8 +75,10 @@ export function cosineDecay(initial: number, options: { totalSteps: number; mini
  * ```
  */
 export function linearWarmup(peak: number, options: { warmupSteps: number; after?: LearningRateSchedule }): LearningRateSchedule {
-  positive('peak', peak);
-  positive('warmupSteps', options.warmupSteps);
+  checkNumber(peak, 'peak', 'positive');
+  checkObject(options, 'linearWarmup options');
+  checkNumber(options.warmupSteps, 'warmupSteps', 'positive');
+  if (options.after !== undefined && typeof options.after !== 'function') throw new VisionError('INVALID_OPTION', 'after must be a learning-rate schedule (a function of the step)');
   return (step) => {
     if (step < options.warmupSteps) return (peak * (step + 1)) / options.warmupSteps;
     return options.after ? options.after(step - options.warmupSteps) : peak;

@@ -1,4 +1,6 @@
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
+import { checkObject } from './checks';
 import { shuffle } from './random';
 
 /**
@@ -23,6 +25,7 @@ export interface SplitOptions {
 }
 
 function groupByLabel(labels: readonly number[]): Map<number, number[]> {
+  if (!Array.isArray(labels)) throw new VisionError('INVALID_INPUT', 'labels must be an array of class indices');
   const groups = new Map<number, number[]>();
   labels.forEach((label, i) => {
     if (!Number.isInteger(label) || label < 0) {
@@ -37,7 +40,9 @@ function groupByLabel(labels: readonly number[]): Map<number, number[]> {
 
 /**
  * Splits examples into train and validation so that each class keeps its proportion in both
- * (every class with at least two examples gets at least one of each). Both lists are shuffled.
+ * (every class with at least two examples gets at least one of each; a class with a single
+ * example trains). Both lists are shuffled and neither is empty: labels where no class has two
+ * examples are an `INVALID_INPUT`.
  *
  * @example
  * ```ts
@@ -45,19 +50,22 @@ function groupByLabel(labels: readonly number[]): Map<number, number[]> {
  * ```
  */
 export function stratifiedSplit(labels: readonly number[], options: SplitOptions = {}): SplitIndices {
+  checkObject(options, 'split options');
   const fraction = options.validationFraction ?? 0.2;
-  if (!(fraction > 0 && fraction < 1)) {
-    throw new VisionError('INVALID_OPTION', `validationFraction is ${fraction}; it must be between 0 and 1 (exclusive)`);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
+    throw new VisionError('INVALID_OPTION', `validationFraction is ${shownValue(fraction)}; it must be between 0 and 1 (exclusive)`);
   }
   const train: number[] = [];
   const validation: number[] = [];
   let seed = options.seed;
   for (const group of groupByLabel(labels).values()) {
     const order = shuffle(group, seed === undefined ? undefined : seed++);
-    let count = Math.round(order.length * fraction);
-    if (order.length >= 2) count = Math.min(Math.max(count, 1), order.length - 1);
+    const count = order.length < 2 ? 0 : Math.min(Math.max(Math.round(order.length * fraction), 1), order.length - 1);
     validation.push(...order.slice(0, count));
     train.push(...order.slice(count));
+  }
+  if (validation.length === 0) {
+    throw new VisionError('INVALID_INPUT', `cannot split ${labels.length} labels: no class has two or more examples, so none is left for both training and validation`);
   }
   return { train: shuffle(train, options.seed), validation: shuffle(validation, options.seed) };
 }

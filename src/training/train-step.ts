@@ -58,27 +58,49 @@ export interface StepResult {
  * ```
  */
 export function trainStep(model: tf.LayersModel, groups: readonly ParamGroup[], x: tf.Tensor, labels: tf.Tensor1D, options: StepOptions): StepResult {
-  let predicted: tf.Tensor1D | null = null;
-  const variables = groups.flatMap((g) => g.variables);
-  const { value, grads } = tf.variableGrads(() => {
-    const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-    predicted = tf.keep(tf.argMax(logits, 1) as tf.Tensor1D);
-    let total = options.loss(labels, logits);
-    const extra = model.calculateLosses();
-    if (extra.length > 0) total = tf.add(total, tf.addN(extra));
-    if (options.weightDecay) {
-      const kernels = variables.filter((v) => v.rank >= 2);
-      if (kernels.length > 0) total = tf.add(total, tf.mul(options.weightDecay / 2, tf.addN(kernels.map((v) => tf.sum(tf.square(v))))));
-    }
-    return total as tf.Scalar;
-  }, variables);
-  const clipped = options.clip ? clipGradients(grads, options.clip) : grads;
-  for (const group of groups) {
-    const names = new Set(group.variables.map((v) => v.name));
-    const own = Object.fromEntries(Object.entries(clipped).filter(([n]) => names.has(n)));
-    group.optimizer.applyGradients(own);
+  const kept: { predicted?: tf.Tensor1D; loss?: tf.Scalar } = {};
+  let grads: tf.NamedTensorMap = {};
+  try {
+    const variables = groups.flatMap((g) => g.variables);
+    const out = tf.variableGrads(() => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      kept.predicted = tf.keep(tf.argMax(logits, 1) as tf.Tensor1D);
+      return stepLoss(model, variables, labels, logits, options);
+    }, variables);
+    kept.loss = out.value;
+    grads = out.grads;
+    applyGroups(groups, grads, options.clip);
+    return { loss: kept.loss, predicted: kept.predicted as tf.Tensor1D };
+  } catch (error) {
+    tf.dispose([kept.loss, kept.predicted]);
+    throw error;
+  } finally {
+    tf.dispose(Object.values(grads));
   }
-  tf.dispose(Object.values(grads));
-  if (clipped !== grads) tf.dispose(Object.values(clipped));
-  return { loss: value, predicted: predicted as unknown as tf.Tensor1D };
+}
+
+/** The loss of a batch plus the model's regularisation losses and weight decay. */
+function stepLoss(model: tf.LayersModel, variables: readonly tf.Variable[], labels: tf.Tensor1D, logits: tf.Tensor2D, options: StepOptions): tf.Scalar {
+  let total = options.loss(labels, logits);
+  const extra = model.calculateLosses();
+  if (extra.length > 0) total = tf.add(total, tf.addN(extra));
+  if (options.weightDecay) {
+    const kernels = variables.filter((v) => v.rank >= 2);
+    if (kernels.length > 0) total = tf.add(total, tf.mul(options.weightDecay / 2, tf.addN(kernels.map((v) => tf.sum(tf.square(v))))));
+  }
+  return total as tf.Scalar;
+}
+
+/** Clips the gradients (when asked) and applies each group's share with its optimiser. */
+function applyGroups(groups: readonly ParamGroup[], grads: tf.NamedTensorMap, clip: GradientClipping | undefined): void {
+  const clipped = clip ? clipGradients(grads, clip) : grads;
+  try {
+    for (const group of groups) {
+      const names = new Set(group.variables.map((v) => v.name));
+      const own = Object.fromEntries(Object.entries(clipped).filter(([n]) => names.has(n)));
+      group.optimizer.applyGradients(own);
+    }
+  } finally {
+    if (clipped !== grads) tf.dispose(Object.values(clipped));
+  }
 }

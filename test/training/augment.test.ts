@@ -117,3 +117,41 @@ describe('photometric augmentation and mixup', () => {
     tf.dispose([x, y, mx, my]);
   });
 });
+
+describe('augmentation rejects bad settings without hanging or leaking', () => {
+  const invalid = (call: () => unknown, code: string, fragment: RegExp): void => {
+    const before = tf.memory().numTensors;
+    expect(call).toThrow(expect.objectContaining({ name: 'VisionError', code, message: expect.stringMatching(fragment) }));
+    expect(tf.memory().numTensors).toBe(before);
+  };
+
+  it('mixup needs a finite alpha > 0, and tiny alphas give λ of 0 or 1, not NaN', () => {
+    const x = tf.ones([2, 2, 2, 1]) as tf.Tensor4D;
+    const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2) as tf.Tensor2D;
+    for (const [alpha, shown] of [[Number.NaN, 'NaN'], [Number.POSITIVE_INFINITY, 'Infinity'], ['0.2', '"0.2"'], [0, '0'], [-1, '-1']] as const) {
+      invalid(() => mixup(x, y, { alpha: alpha as number, seed: 1 }), 'INVALID_OPTION', new RegExp(`alpha is ${shown}; it must be a finite number > 0`));
+    }
+    for (const alpha of [1e-300, 1e-3]) {
+      const out = mixup(x, y, { alpha, seed: 1 });
+      expect(Number.isFinite(out.lambda)).toBe(true);
+      expect(Array.from(out.y.dataSync()).every(Number.isFinite)).toBe(true);
+      tf.dispose([out.x, out.y]);
+    }
+    tf.dispose([x, y]);
+  });
+
+  it('spatial and photometric helpers check their sample and options', () => {
+    const s = scene();
+    invalid(() => rotateSample(s, Number.NaN), 'INVALID_OPTION', /degrees is NaN; it must be a finite number/);
+    invalid(() => augmentSpatial(s, { crop: { minScale: Number.NaN } }), 'INVALID_OPTION', /crop\.minScale is NaN; it must be a number in \(0, 1\]/);
+    invalid(() => augmentSpatial(null as never, {}), 'INVALID_INPUT', /sample is null; it must be an object/);
+    const same = augmentSpatial(s, undefined);
+    expect(same.boxes).toEqual([SQUARE]);
+    tf.dispose([same.image, same.mask as tf.Tensor]);
+    const batch = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    const copy = augmentPhotometric(batch, undefined);
+    expect(copy.shape).toEqual([1, 4, 4, 3]);
+    invalid(() => augmentPhotometric(batch, { noise: -1 }), 'INVALID_OPTION', /noise is -1/);
+    tf.dispose([copy, batch, s.image, s.mask as tf.Tensor]);
+  });
+});

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectorFromLayersModel, detectorToLayersModel } from '../../src/training/detector/detector-export';
 import { TrainableDetector, withLabels } from '../../src/training/detector/detector-model';
 import { type ShapeKind, flipSceneHorizontal } from '../../src/testing/index';
+import type { ShapeScene } from '../../src/training/detector/shape-scenes';
 import { trainDetector } from '../../src/training/detector/train-detector';
 import { shapeScenes } from '../helpers/scenes';
 import { evaluateDetector as evaluate, roundTrip } from './detector-eval';
@@ -124,4 +125,33 @@ describe('TrainableDetector on generated scenes (wasm)', () => {
     expect(ap(after, 3)).toBeGreaterThanOrEqual(0.6);
     for (const a of oldAfter) expect(a).toBeGreaterThanOrEqual(0.75);
   }, 300_000);
+});
+
+describe('trainDetector rejects bad scenes and options before training', () => {
+  const SIZE = 32;
+  const scene = (object: Record<string, unknown> = {}, data = new Uint8Array(SIZE * SIZE * 3)): ShapeScene => ({
+    image: { data, width: SIZE, height: SIZE, channels: 3 },
+    objects: [{ classId: 0, box: { x1: 4, y1: 4, x2: 12, y2: 12 }, mask: new Uint8Array(SIZE * SIZE), ...object } as ShapeScene['objects'][number]],
+  });
+
+  it('names the bad value and leaves tensor counts flat', async () => {
+    expect(() => new TrainableDetector(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/detector config is null/) }));
+    const detector = new TrainableDetector({ inputSize: SIZE, labels: ['a', 'b'], numPrototypes: 4 });
+    const before = tf.memory().numTensors;
+    const rejects = async (scenes: unknown, options: unknown, code: string, fragment: RegExp): Promise<void> => {
+      await expect(trainDetector(detector, scenes as ShapeScene[], options as never)).rejects.toMatchObject({ code, message: expect.stringMatching(fragment) });
+      expect(tf.memory().numTensors).toBe(before);
+    };
+    await rejects(null, {}, 'INVALID_INPUT', /scenes is null/);
+    await rejects([scene()], null, 'INVALID_OPTION', /trainDetector options is null/);
+    await rejects([scene({ box: { x1: Number.NaN, y1: 4, x2: 12, y2: 12 } })], {}, 'INVALID_INPUT', /scenes\[0\]\.objects\[0\]\.box\.x1 is NaN/);
+    await rejects([scene({}, new Uint8Array(10))], {}, 'INVALID_INPUT', /image\.data has 10 values; a 32×32 RGB scene needs 3072/);
+    await rejects([scene({ classId: 1.5 })], {}, 'INVALID_INPUT', /classId is 1\.5; it must be an integer from 0 to 1/);
+    await rejects([scene({ box: { x1: 12, y1: 4, x2: 4, y2: 12 } })], {}, 'INVALID_INPUT', /needs x2 > x1 and y2 > y1/);
+    await rejects([scene({ mask: new Uint8Array(9) })], {}, 'INVALID_INPUT', /mask has 9 values; a 32×32 scene needs 1024/);
+    await rejects([scene()], { warmupSteps: -5 }, 'INVALID_OPTION', /warmupSteps is -5; it must be a non-negative integer/);
+    await rejects([scene()], { train: 'x' }, 'INVALID_OPTION', /train is "x"; allowed: all, head/);
+    await rejects([scene()], { flip: 'no' }, 'INVALID_OPTION', /flip is "no"; it must be true or false/);
+    detector.dispose();
+  });
 });

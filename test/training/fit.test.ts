@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '../../src/node/index';
 import { type EpochLog, buildHead, denseLayer, evaluateClassifier, fit, seededRandom } from '../../src/training/index';
 
@@ -112,5 +112,83 @@ describe('fit', () => {
     expect(tf.max(tf.abs(tf.sub(k1, start))).dataSync()[0]).toBeGreaterThan(0);
     tf.dispose([frozen, start, train.x]);
     model.dispose();
+  });
+});
+
+/** Runs `call`, expects a VisionError of `code` whose message matches `fragment`, and no tensor left behind. */
+async function rejectsFlat(call: () => unknown, code: string, fragment: RegExp): Promise<void> {
+  const before = tf.memory().numTensors;
+  await expect((async () => call())()).rejects.toMatchObject({ name: 'VisionError', code, message: expect.stringMatching(fragment) });
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+describe('fit and buildHead reject bad input before training, leaking nothing', () => {
+  const labels = [0, 1, 0, 1, 0, 1];
+  let x: tf.Tensor2D;
+  let head: tf.Sequential;
+  beforeAll(async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    x = tf.tensor2d(Float32Array.from({ length: 24 }, (_, i) => (i % 7) / 7), [6, 4]);
+    head = buildHead('softmax', { inputDim: 4, numClasses: 2, seed: 1 });
+  });
+  afterAll(() => {
+    head.dispose();
+    x.dispose();
+  });
+  const run = (data: unknown, options: unknown): Promise<unknown> => fit(head, data as never, options as never);
+
+  it('rejects missing options and data, plain arrays and features of the wrong width', async () => {
+    await rejectsFlat(() => run({ x, labels }, undefined), 'INVALID_OPTION', /fit options is undefined; it must be an object/);
+    await rejectsFlat(() => run({ x, labels }, null), 'INVALID_OPTION', /fit options is null/);
+    await rejectsFlat(() => run(null, { epochs: 1 }), 'INVALID_INPUT', /data is null/);
+    await rejectsFlat(() => run({ x: [[1, 2, 3, 4]], labels: [0] }, { epochs: 1 }), 'INVALID_INPUT', /data\.x is an array; it must be a tensor/);
+    const wide = tf.zeros([6, 5]);
+    await rejectsFlat(() => run({ x: wide, labels }, { epochs: 1 }), 'INVALID_INPUT', /data\.x has shape \[6, 5\]; the model takes \[N, 4\]/);
+    await rejectsFlat(() => run({ x, labels }, { epochs: 1, validationData: { x: wide, labels } }), 'INVALID_INPUT', /validationData\.x has shape \[6, 5\]/);
+    wide.dispose();
+  });
+
+  it('rejects labels that are not class indices of the head and non-finite features', async () => {
+    for (const [bad, shown] of [[2, '2'], [-1, '-1'], [0.5, '0.5'], ['b', '"b"'], [Number.NaN, 'NaN']] as const) {
+      await rejectsFlat(() => run({ x, labels: [0, 1, 0, bad, 0, 1] }, { epochs: 1 }), 'INVALID_INPUT', new RegExp(`data\\.labels\\[3\\] is ${shown}; it must be a class index \\(an integer from 0 to 1\\)`));
+    }
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const bad = tf.fill([6, 4], value) as tf.Tensor2D;
+      await rejectsFlat(() => run({ x: bad, labels }, { epochs: 1 }), 'INVALID_INPUT', /data\.x holds NaN or Infinity/);
+      bad.dispose();
+    }
+  });
+
+  it('rejects bad options before the first step', async () => {
+    let steps = 0;
+    const onBatchEnd = (): void => void steps++;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ monitor: 'nope' }, /monitor is "nope"; allowed: loss, accuracy, val_loss, val_accuracy/],
+      [{ earlyStopping: { patience: Number.NaN } }, /earlyStopping\.patience is NaN; it must be a non-negative integer/],
+      [{ optimizer: { name: 'sgd', learningRate: '0.1' } }, /learningRate is "0\.1"; it must be a finite number > 0/],
+      [{ optimizer: { name: 'momentum', momentum: Number.NaN } }, /momentum is NaN/],
+      [{ weightDecay: Number.NaN }, /weightDecay is NaN/],
+      [{ clip: 'x' }, /clip is "x"; it must be an object/],
+      [{ clip: { maxNorm: Number.NaN } }, /maxNorm is NaN; it must be a finite number > 0/],
+      [{ groups: [] }, /groups is an array; it must be a non-empty array/],
+      [{ augment: 'x' }, /augment is "x"; it must be a function/],
+    ];
+    for (const [options, fragment] of cases) await rejectsFlat(() => run({ x, labels }, { epochs: 1, onBatchEnd, ...options }), 'INVALID_OPTION', fragment);
+    expect(steps).toBe(0);
+  });
+
+  it('frees every tensor when a step fails, and names the step of a bad scheduled rate', async () => {
+    const before = tf.memory().numTensors;
+    await expect(fit(head, { x, labels }, { epochs: 1, batchSize: 3, augment: () => { throw new Error('boom'); } })).rejects.toThrow('boom');
+    expect(tf.memory().numTensors).toBe(before);
+    await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, batchSize: 3, schedule: (s) => (s === 1 ? Number.NaN : 0.01) }), 'INVALID_OPTION', /learning rate at step 1 is NaN/);
+    await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, augment: () => tf.zeros([6, 3]) }), 'INVALID_OPTION', /augment returned shape \[6, 3\] at step 0/);
+  });
+
+  it('buildHead validates its options before building any weight', async () => {
+    await rejectsFlat(() => buildHead('x' as 'mlp', { inputDim: 4, numClasses: 2 }), 'INVALID_OPTION', /unknown head "x"/);
+    await rejectsFlat(() => buildHead('mlp', { inputDim: 4, numClasses: 2, hidden: 0 }), 'INVALID_OPTION', /hidden is 0; it must be a positive integer/);
+    await rejectsFlat(() => buildHead('softmax', { inputDim: 4, numClasses: 2.5 }), 'INVALID_OPTION', /numClasses is 2\.5/);
+    await rejectsFlat(() => buildHead('softmax', undefined as never), 'INVALID_OPTION', /head options is undefined/);
   });
 });

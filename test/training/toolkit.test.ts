@@ -142,3 +142,34 @@ describe('metrics', () => {
     tf.dispose([scores, labels]);
   });
 });
+
+describe('schedules, optimisers, splits and batches reject bad settings', () => {
+  const invalid = (call: () => unknown, code: string, fragment: RegExp): void => {
+    expect(call).toThrow(expect.objectContaining({ name: 'VisionError', code, message: expect.stringMatching(fragment) }));
+  };
+
+  it('schedules need finite positive settings', () => {
+    invalid(() => stepDecay(0.1, { every: 1, factor: Number.NaN }), 'INVALID_OPTION', /factor is NaN; it must be a finite number > 0/);
+    invalid(() => stepDecay(0.1, { every: 1, factor: -1 }), 'INVALID_OPTION', /factor is -1/);
+    invalid(() => cosineDecay(0.1, { totalSteps: 10, minimum: -1 }), 'INVALID_OPTION', /minimum is -1; it must be a finite number ≥ 0/);
+    invalid(() => linearWarmup(0.1, { warmupSteps: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /warmupSteps is Infinity; it must be a finite number > 0/);
+  });
+
+  it('createOptimizer needs settings', () => {
+    const before = tf.memory().numTensors;
+    invalid(() => createOptimizer(null as never), 'INVALID_OPTION', /optimizer options is null; it must be an object/);
+    invalid(() => createOptimizer({ name: 'sgd', learningRate: '0.1' as never }), 'INVALID_OPTION', /learningRate is "0\.1"/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stratifiedSplit never returns an empty side, and batchIndices needs a count of examples', () => {
+    invalid(() => stratifiedSplit([0, 1], 0.5 as never), 'INVALID_OPTION', /split options is 0\.5; it must be an object/);
+    invalid(() => stratifiedSplit([0, 1], { validationFraction: 0.5 }), 'INVALID_INPUT', /no class has two or more examples/);
+    invalid(() => stratifiedSplit([0, 0, 1, 1], { validationFraction: '0.2' as never }), 'INVALID_OPTION', /validationFraction is "0\.2"/);
+    const { train, validation } = stratifiedSplit([0, 0, 1], { validationFraction: 0.5, seed: 1 });
+    expect([train.length, validation.length]).toEqual([2, 1]);
+    for (const [count, shown] of [[-1, '-1'], [1.5, '1.5'], [Number.NaN, 'NaN']] as const) {
+      invalid(() => batchIndices(count, 4), 'INVALID_INPUT', new RegExp(`count is ${shown}; it must be a non-negative integer`));
+    }
+  });
+});

@@ -168,3 +168,33 @@ describe('transfer learning: MobileNetV2 features + heads on Fashion-MNIST', () 
     }
   }, 120_000);
 });
+
+describe('KnnClassifier rejects bad settings and data', () => {
+  const x = (): tf.Tensor2D => tf.tensor2d([0, 1, 1, 0, 1, 1, 0, 0.5], [4, 2]);
+  const rejects = async (call: () => unknown, code: string, fragment: RegExp): Promise<void> => {
+    const before = tf.memory().numTensors;
+    await expect((async () => call())()).rejects.toMatchObject({ name: 'VisionError', code, message: expect.stringMatching(fragment) });
+    expect(tf.memory().numTensors).toBe(before);
+  };
+
+  it('checks k, labels, empty fits, sizes and chooseK label counts', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    for (const [k, shown] of [[-1, '-1'], [0, '0'], [Number.NaN, 'NaN']] as const) {
+      await rejects(() => new KnnClassifier({ k }), 'INVALID_OPTION', new RegExp(`k is ${shown}; it must be a positive integer`));
+    }
+    await rejects(() => new KnnClassifier(null as never), 'INVALID_OPTION', /k-NN options is null/);
+    const xs = x();
+    const knn = new KnnClassifier({ k: 1 });
+    await rejects(() => knn.fit(xs, [0, -1, 1, 0]), 'INVALID_INPUT', /labels\[1\] is -1; it must be a class index/);
+    const empty = tf.zeros([0, 2]) as tf.Tensor2D;
+    await rejects(() => knn.fit(empty, []), 'INVALID_INPUT', /needs at least one example/);
+    await knn.fit(xs, [0, 1, 1, 0]);
+    const queries = tf.concat([xs, xs, xs, xs, xs]) as tf.Tensor2D;
+    await rejects(() => knn.chooseK(queries, [0, 1, 1, 0, 1], [1, 3]), 'INVALID_INPUT', /labels has 5 entries for 20 examples/);
+    await rejects(() => KnnClassifier.fromJSON(null as never), 'INVALID_INPUT', /k-NN state is null/);
+    const state = await knn.toJSON();
+    await rejects(() => KnnClassifier.fromJSON({ ...state, embeddings: [1, 2, 3] }), 'INVALID_INPUT', /sizes do not match/);
+    knn.dispose();
+    tf.dispose([xs, empty, queries]);
+  });
+});

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../../core/errors';
+import { checkNumber, checkObject, checkOptionalNumber, checkTensor } from '../checks';
 import { toRandom } from '../random';
 
 /**
@@ -27,6 +29,14 @@ export interface PhotometricAugmentation {
   seed?: number | (() => number);
 }
 
+function checkPhotometric(batch: tf.Tensor4D, options: PhotometricAugmentation): void {
+  checkTensor(batch, 'batch', 4);
+  checkObject(options, 'photometric options');
+  for (const key of ['brightness', 'contrast', 'saturation', 'noise'] as const) checkOptionalNumber(options[key], key, 'non-negative');
+  checkOptionalNumber(options.cutout, 'cutout', 'probability');
+  checkOptionalNumber(options.range, 'range', 'positive');
+}
+
 const uniform = (random: () => number, amount: number): number => (random() * 2 - 1) * amount;
 
 /**
@@ -38,7 +48,8 @@ const uniform = (random: () => number, amount: number): number => (random() * 2 
  * const augmented = augmentPhotometric(batch, { brightness: 0.1, contrast: 0.2, noise: 0.01, seed: 3 });
  * ```
  */
-export function augmentPhotometric(batch: tf.Tensor4D, options: PhotometricAugmentation): tf.Tensor4D {
+export function augmentPhotometric(batch: tf.Tensor4D, options: PhotometricAugmentation = {}): tf.Tensor4D {
+  checkPhotometric(batch, options);
   const random = toRandom(options.seed);
   const range = options.range ?? 1;
   const [n, height, width, channels] = batch.shape;
@@ -75,8 +86,32 @@ export function augmentPhotometric(batch: tf.Tensor4D, options: PhotometricAugme
 }
 
 /**
+ * The log of a Gamma(a, 1) draw (Marsaglia–Tsang, which needs a ≥ 1: small a is boosted by
+ * `u^(1/a)`). Working in logs keeps tiny `a` (where `u^(1/a)` underflows to 0) from giving 0/0.
+ */
+function logGammaDraw(a: number, random: () => number): number {
+  if (a < 1) return logGammaDraw(a + 1, random) + Math.log(random() || Number.MIN_VALUE) / a;
+  const d = a - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const u1 = random() || 1e-12;
+    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random());
+    const v = (1 + c * z) ** 3;
+    if (v > 0 && Math.log(random() || 1e-12) < 0.5 * z * z + d - d * v + d * Math.log(v)) return Math.log(d) + Math.log(v);
+  }
+}
+
+/** A Beta(α, α) draw as `g1 / (g1 + g2)` of two Gamma(α) draws, from their logs (0.5 when both underflow alike). */
+function betaDraw(alpha: number, random: () => number): number {
+  const g1 = logGammaDraw(alpha, random);
+  const diff = logGammaDraw(alpha, random) - g1;
+  return Number.isNaN(diff) ? 0.5 : 1 / (1 + Math.exp(diff));
+}
+
+/**
  * Mixup: blends each example with a shuffled partner, `λ·a + (1−λ)·b` with λ ~ Beta(α, α)
- * per batch, for images and one-hot labels alike. Returns new tensors.
+ * per batch, for images and one-hot labels alike. Returns new tensors. `alpha` (default 0.2)
+ * must be a finite number > 0; very small values give λ of 0 or 1 (no mixing), never NaN.
  *
  * @example
  * ```ts
@@ -84,22 +119,14 @@ export function augmentPhotometric(batch: tf.Tensor4D, options: PhotometricAugme
  * ```
  */
 export function mixup(x: tf.Tensor4D, y: tf.Tensor2D, options: { alpha?: number; seed?: number | (() => number) } = {}): { x: tf.Tensor4D; y: tf.Tensor2D; lambda: number } {
-  const random = toRandom(options.seed);
+  checkObject(options, 'mixup options');
   const alpha = options.alpha ?? 0.2;
-  // Beta(α, α) as the ratio of two Gamma(α) draws (Marsaglia–Tsang needs α ≥ 1: boost small α)
-  const gamma = (a: number): number => {
-    if (a < 1) return gamma(a + 1) * random() ** (1 / a);
-    const d = a - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-      const u1 = random() || 1e-12;
-      const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random());
-      const v = (1 + c * z) ** 3;
-      if (v > 0 && Math.log(random() || 1e-12) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
-    }
-  };
-  const g1 = gamma(alpha);
-  const lambda = g1 / (g1 + gamma(alpha));
+  checkNumber(alpha, 'alpha', 'positive');
+  checkTensor(x, 'x', 4);
+  checkTensor(y, 'y', 2);
+  if (x.shape[0] !== y.shape[0]) throw new VisionError('INVALID_INPUT', `x has ${x.shape[0]} examples but y has ${y.shape[0]}`);
+  const random = toRandom(options.seed);
+  const lambda = betaDraw(alpha, random);
   const n = x.shape[0];
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { Box } from '../../core/types';
+import { checkNumber, checkObject, checkOptionalNumber } from '../checks';
 import { toRandom } from '../random';
 
 /**
@@ -117,6 +119,8 @@ export function cropSample(sample: AugmentSample, region: { x: number; y: number
  * ```
  */
 export function rotateSample(sample: AugmentSample, degrees: number, fill = 0): AugmentSample {
+  checkSample(sample, 'rotateSample');
+  checkNumber(degrees, 'degrees', 'finite');
   const [height, width] = sample.image.shape;
   const radians = (degrees * Math.PI) / 180;
   // box edges rotate about the image centre in edge coordinates (W/2, H/2); tfjs takes the
@@ -140,6 +144,24 @@ export function rotateSample(sample: AugmentSample, degrees: number, fill = 0): 
   return { image, boxes, mask };
 }
 
+function checkSample(sample: AugmentSample, helper: string): void {
+  checkObject(sample, 'sample', 'INVALID_INPUT');
+  if (!(sample.image instanceof tf.Tensor) || sample.image.rank !== 3) {
+    const shown = sample.image instanceof tf.Tensor ? `rank ${sample.image.rank}` : shownValue(sample.image);
+    throw new VisionError('INVALID_INPUT', `image is ${shown}; ${helper} takes one [H, W, C] image tensor`);
+  }
+}
+
+function checkSpatial(ops: SpatialAugmentation): void {
+  checkObject(ops, 'spatial augmentation options');
+  checkOptionalNumber(ops.flip, 'flip', 'probability');
+  checkOptionalNumber(ops.rotate, 'rotate', 'finite');
+  if (ops.crop === undefined) return;
+  checkObject(ops.crop, 'crop');
+  checkNumber(ops.crop.minScale, 'crop.minScale', 'fraction');
+  checkOptionalNumber(ops.crop.probability, 'crop.probability', 'probability');
+}
+
 /**
  * Random geometric augmentation of one sample — flip, crop-and-scale, rotation — applied
  * to the image, boxes and mask consistently. Returns new tensors (the input is left alone).
@@ -149,9 +171,10 @@ export function rotateSample(sample: AugmentSample, degrees: number, fill = 0): 
  * const out = augmentSpatial({ image, boxes, mask }, { flip: 0.5, crop: { minScale: 0.8 }, rotate: 10, seed: 1 });
  * ```
  */
-export function augmentSpatial(sample: AugmentSample, ops: SpatialAugmentation): AugmentSample {
+export function augmentSpatial(sample: AugmentSample, ops: SpatialAugmentation = {}): AugmentSample {
+  checkSample(sample, 'augmentSpatial');
+  checkSpatial(ops);
   const random = toRandom(ops.seed);
-  if (sample.image.rank !== 3) throw new VisionError('INVALID_INPUT', `image has rank ${sample.image.rank}; augmentSpatial takes one [H, W, C] image`);
   let current: AugmentSample = { image: sample.image.clone(), boxes: sample.boxes?.map((b) => ({ ...b })), mask: sample.mask?.clone() };
   const step = (next: AugmentSample): void => {
     tf.dispose([current.image, ...(current.mask ? [current.mask] : [])]);

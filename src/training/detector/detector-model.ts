@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { checkObject } from '../checks';
 import { seededRandom } from '../random';
 import { NORM_EPSILON, type NormState, batchNorm, foldNorm } from './batch-norm';
 import { trainableConv } from './trainable-conv';
@@ -114,6 +115,7 @@ function taps(kind: LayerDef['kind']): number {
 const CLASS_PRIOR_BIAS = -4.6;
 
 function checkConfig(config: DetectorConfig): void {
+  checkObject(config, 'detector config');
   const { inputSize, labels } = config;
   if (!(Number.isInteger(inputSize) && inputSize >= 32 && inputSize % 32 === 0)) {
     throw new VisionError('INVALID_OPTION', `inputSize is ${inputSize}; it must be a positive multiple of 32`);

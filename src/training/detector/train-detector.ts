@@ -4,11 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { LongWorkOptions } from '../../core/labeled-data';
+import { checkObject, checkOptionalNumber } from '../checks';
 import { createOptimizer, setLearningRate } from '../optimizers';
 import { seededRandom, shuffle } from '../random';
 import { cosineDecay, linearWarmup } from '../schedules';
 import { assignTargets, detectorLoss } from './detector-loss';
+import { checkScenes } from './scene-checks';
 import type { TrainableDetector } from './detector-model';
 import { type ShapeScene, flipSceneHorizontal } from './shape-scenes';
 
@@ -73,6 +76,23 @@ function batchTensor(scenes: readonly ShapeScene[], size: number): tf.Tensor4D {
   return tf.tensor4d(data, [scenes.length, size, size, 3]);
 }
 
+/** Throws `INVALID_OPTION` for a bad {@link TrainDetectorOptions} setting. */
+function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
+  checkObject(options, 'trainDetector options');
+  checkOptionalNumber(options.epochs, 'epochs', 'positive integer');
+  checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
+  checkOptionalNumber(options.learningRate, 'learningRate', 'positive');
+  checkOptionalNumber(options.warmupSteps, 'warmupSteps', 'non-negative integer');
+  checkOptionalNumber(options.seed, 'seed', 'finite');
+  if (options.train !== undefined && options.train !== 'all' && options.train !== 'head') {
+    throw new VisionError('INVALID_OPTION', `train is ${shownValue(options.train)}; allowed: all, head`);
+  }
+  if (options.flip !== undefined && typeof options.flip !== 'boolean') throw new VisionError('INVALID_OPTION', `flip is ${shownValue(options.flip)}; it must be true or false`);
+  for (const key of ['onStep', 'onProgress'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') throw new VisionError('INVALID_OPTION', `${key} is ${shownValue(options[key])}; it must be a function`);
+  }
+}
+
 /**
  * Trains `detector` in place on generated (or the user's own) scenes of its input size:
  * centre-sampling assignment, BCE + GIoU (+ mask) loss, Adam with warm-up and cosine decay.
@@ -80,7 +100,8 @@ function batchTensor(scenes: readonly ShapeScene[], size: number): tf.Tensor4D {
  * first), wasm in Node (convolution gradients are computed as forward convolutions, which wasm
  * runs with XNNPACK); tensor counts stay flat.
  *
- * @throws VisionError `INVALID_INPUT` for scenes of another size or class ids out of range,
+ * @throws VisionError `INVALID_INPUT` for scenes of another size, short image data, class ids
+ * out of range, non-finite or inverted boxes or masks of the wrong length,
  * `INVALID_OPTION` for bad options, `ABORTED` when the signal fires.
  * @example
  * ```ts
@@ -91,14 +112,10 @@ function batchTensor(scenes: readonly ShapeScene[], size: number): tf.Tensor4D {
 export async function trainDetector(detector: TrainableDetector, scenes: readonly ShapeScene[], options: TrainDetectorOptions = {}): Promise<TrainDetectorResult> {
   const { inputSize: size, labels } = detector.config;
   const numClasses = labels.length;
-  const bad = scenes.find((s) => s.image.width !== size || s.image.height !== size || s.objects.some((o) => !(o.classId >= 0 && o.classId < numClasses)));
-  if (bad) throw new VisionError('INVALID_INPUT', `training scenes must be ${size}×${size} with class ids in [0, ${numClasses}); one is ${bad.image.width}×${bad.image.height} with classes ${bad.objects.map((o) => o.classId).join(', ')}`);
+  checkTrainDetectorOptions(options);
+  checkScenes(scenes, { size, numClasses, numPrototypes: detector.config.numPrototypes ?? 0 });
   const epochs = options.epochs ?? 20;
   const batchSize = options.batchSize ?? 16;
-  if (!(Number.isInteger(epochs) && epochs > 0 && Number.isInteger(batchSize) && batchSize > 0)) {
-    throw new VisionError('INVALID_OPTION', `epochs (${epochs}) and batchSize (${batchSize}) must be positive integers`);
-  }
-  if (scenes.length === 0) throw new VisionError('INVALID_INPUT', 'trainDetector needs at least one scene');
   const perEpoch = Math.ceil(scenes.length / batchSize);
   const total = perEpoch * epochs;
   const peak = options.learningRate ?? 0.003;

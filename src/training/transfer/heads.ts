@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
+import { checkNumber, checkObject, checkOptionalNumber } from '../checks';
 import { denseLayer } from '../layers';
 import type { LossName } from '../losses';
 
@@ -48,21 +50,38 @@ export interface HeadOptions {
  * ```
  */
 export function buildHead(kind: HeadKind, options: HeadOptions): tf.Sequential {
-  if (!(options.numClasses >= 2)) throw new VisionError('INVALID_OPTION', `numClasses is ${options.numClasses}; it must be at least 2`);
+  checkHeadOptions(kind, options);
   const id = Math.random().toString(36).slice(2, 8);
   const model = tf.sequential({ name: `head_${kind}_${id}` });
-  model.add(tf.layers.inputLayer({ inputShape: [options.inputDim], name: `head_input_${id}` }));
-  if (options.normalizeFeatures ?? true) model.add(tf.layers.batchNormalization({ name: `head_norm_${id}` }));
-  if (kind === 'mlp') {
-    model.add(denseLayer({ units: options.hidden ?? 128, activation: 'relu', l2: options.l2, seed: options.seed, name: `head_hidden_${id}` }));
-    model.add(tf.layers.dropout({ rate: options.dropout ?? 0.3, name: `head_dropout_${id}` }));
-  } else if (kind === 'softmax' || kind === 'svm') {
-    if (options.dropout) model.add(tf.layers.dropout({ rate: options.dropout, name: `head_dropout_${id}` }));
-  } else {
-    throw new VisionError('INVALID_OPTION', `unknown head '${String(kind)}'; allowed: softmax, svm, mlp (and KnnClassifier)`);
+  try {
+    model.add(tf.layers.inputLayer({ inputShape: [options.inputDim], name: `head_input_${id}` }));
+    if (options.normalizeFeatures ?? true) model.add(tf.layers.batchNormalization({ name: `head_norm_${id}` }));
+    if (kind === 'mlp') {
+      model.add(denseLayer({ units: options.hidden ?? 128, activation: 'relu', l2: options.l2, seed: options.seed, name: `head_hidden_${id}` }));
+      model.add(tf.layers.dropout({ rate: options.dropout ?? 0.3, name: `head_dropout_${id}` }));
+    } else if (options.dropout) {
+      model.add(tf.layers.dropout({ rate: options.dropout, name: `head_dropout_${id}` }));
+    }
+    model.add(denseLayer({ units: options.numClasses, init: 'xavier', l2: options.l2, seed: options.seed, name: `head_scores_${id}` }));
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
-  model.add(denseLayer({ units: options.numClasses, init: 'xavier', l2: options.l2, seed: options.seed, name: `head_scores_${id}` }));
-  return model;
+}
+
+const HEAD_KINDS: readonly HeadKind[] = ['softmax', 'svm', 'mlp'];
+
+function checkHeadOptions(kind: HeadKind, options: HeadOptions): void {
+  if (!HEAD_KINDS.includes(kind)) throw new VisionError('INVALID_OPTION', `unknown head ${shownValue(kind)}; allowed: ${HEAD_KINDS.join(', ')} (and KnnClassifier)`);
+  checkObject(options, 'head options');
+  checkNumber(options.inputDim, 'inputDim', 'positive integer');
+  checkNumber(options.numClasses, 'numClasses', 'positive integer');
+  if (options.numClasses < 2) throw new VisionError('INVALID_OPTION', `numClasses is ${options.numClasses}; it must be at least 2`);
+  checkOptionalNumber(options.hidden, 'hidden', 'positive integer');
+  checkOptionalNumber(options.l2, 'l2', 'non-negative');
+  checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalNumber(options.dropout, 'dropout', 'rate');
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { accuracy } from '../../core/accuracy';
+import { checkClassLabels, checkFinite, checkNumber, checkObject, checkOptionalNumber, checkTensor } from '../checks';
 
 /** Distance of a {@link KnnClassifier}. @example `const d: KnnDistance = 'l2';` */
 export type KnnDistance = 'l1' | 'l2';
@@ -21,6 +22,15 @@ export interface KnnState {
   numClasses: number;
   embeddings: number[];
   labels: number[];
+}
+
+/** Throws `INVALID_INPUT` unless `state` is a {@link KnnState} whose sizes agree. */
+function checkState(state: KnnState): void {
+  checkObject(state, 'k-NN state', 'INVALID_INPUT');
+  checkNumber(state.dim, 'dim', 'positive integer', 'INVALID_INPUT');
+  if (!Array.isArray(state.labels) || !Array.isArray(state.embeddings) || state.embeddings.length !== state.labels.length * state.dim) {
+    throw new VisionError('INVALID_INPUT', `the k-NN state's sizes do not match: it needs labels and embeddings arrays with labels × dim (${state.dim}) embeddings`);
+  }
 }
 
 /**
@@ -46,6 +56,9 @@ export class KnnClassifier {
   readonly normalize: boolean;
 
   constructor(options: { k?: number; distance?: KnnDistance; numClasses?: number; normalize?: boolean } = {}) {
+    checkObject(options, 'k-NN options');
+    checkOptionalNumber(options.k, 'k', 'positive integer');
+    checkOptionalNumber(options.numClasses, 'numClasses', 'non-negative integer');
     this.k = options.k ?? 5;
     this.normalize = options.normalize ?? true;
     this.distance = options.distance ?? 'l2';
@@ -60,7 +73,10 @@ export class KnnClassifier {
 
   /** Stores the training features `[N, D]` (copied) and labels. */
   async fit(x: tf.Tensor2D, labels: ArrayLike<number>): Promise<void> {
-    if (x.shape[0] !== labels.length) throw new VisionError('INVALID_INPUT', `${x.shape[0]} examples but ${labels.length} labels`);
+    checkTensor(x, 'x', 2);
+    checkClassLabels(labels, 'labels', x.shape[0]);
+    if (x.shape[0] === 0) throw new VisionError('INVALID_INPUT', 'the k-NN classifier needs at least one example to fit');
+    await checkFinite(x, 'x');
     this.memory?.dispose();
     this.memory = this.prepare(x);
     this.labels = Int32Array.from(labels);
@@ -77,6 +93,8 @@ export class KnnClassifier {
   private async neighbours(x: tf.Tensor2D, k: number): Promise<Int32Array> {
     const memory = this.memory;
     if (!memory) throw new VisionError('INVALID_OPTION', 'the k-NN classifier has no examples; call fit first');
+    checkTensor(x, 'x', 2);
+    await checkFinite(x, 'x');
     if (x.shape[1] !== memory.shape[1]) throw new VisionError('INVALID_INPUT', `features have ${x.shape[1]} values; the classifier holds ${memory.shape[1]}`);
     const kk = Math.min(k, memory.shape[0]);
     const chunks: Int32Array[] = [];
@@ -140,6 +158,8 @@ export class KnnClassifier {
   /** Tries each candidate k on validation data, keeps the most accurate (smallest on ties), and returns each k's accuracy. */
   async chooseK(x: tf.Tensor2D, labels: ArrayLike<number>, candidates: readonly number[] = [1, 3, 5, 7, 9, 15]): Promise<Map<number, number>> {
     if (candidates.length === 0 || candidates.some((k) => !Number.isInteger(k) || k < 1)) throw new VisionError('INVALID_OPTION', 'candidates must be positive integers');
+    checkTensor(x, 'x', 2);
+    checkClassLabels(labels, 'labels', x.shape[0]);
     const maxK = Math.min(Math.max(...candidates), this.labels.length);
     const neighbours = await this.neighbours(x, maxK);
     const scores = new Map<number, number>();
@@ -167,10 +187,14 @@ export class KnnClassifier {
 
   /** Rebuilds a classifier from {@link KnnClassifier.toJSON}'s data. */
   static async fromJSON(state: KnnState): Promise<KnnClassifier> {
+    checkState(state);
     const knn = new KnnClassifier({ k: state.k, distance: state.distance, numClasses: state.numClasses, normalize: state.normalize });
     const x = tf.tensor2d(state.embeddings, [state.labels.length, state.dim]);
-    await knn.fit(x, state.labels);
-    x.dispose();
+    try {
+      await knn.fit(x, state.labels);
+    } finally {
+      x.dispose();
+    }
     return knn;
   }
 

@@ -1,0 +1,60 @@
+/**
+ * Checks of the detector's training scenes, run before any tensor is made.
+ */
+import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
+import { checkNumber, checkObject } from '../checks';
+import type { SceneObject, ShapeScene } from './shape-scenes';
+
+/** What the scenes must match: the detector's input side, class count and mask prototypes. */
+interface SceneSpec {
+  size: number;
+  numClasses: number;
+  numPrototypes: number;
+}
+
+function checkObjectOf(o: SceneObject, where: string, spec: SceneSpec): void {
+  checkObject(o, where, 'INVALID_INPUT');
+  const { classId, box, mask } = o;
+  if (!(Number.isInteger(classId) && classId >= 0 && classId < spec.numClasses)) {
+    throw new VisionError('INVALID_INPUT', `${where}.classId is ${shownValue(classId)}; it must be an integer from 0 to ${spec.numClasses - 1}`);
+  }
+  checkObject(box, `${where}.box`, 'INVALID_INPUT');
+  for (const key of ['x1', 'y1', 'x2', 'y2'] as const) checkNumber(box[key], `${where}.box.${key}`, 'finite', 'INVALID_INPUT');
+  if (!(box.x2 > box.x1 && box.y2 > box.y1)) {
+    throw new VisionError('INVALID_INPUT', `${where}.box is (${box.x1}, ${box.y1})–(${box.x2}, ${box.y2}); it needs x2 > x1 and y2 > y1`);
+  }
+  if (spec.numPrototypes > 0 && mask?.length !== spec.size * spec.size) {
+    throw new VisionError('INVALID_INPUT', `${where}.mask has ${shownValue(mask?.length)} values; a ${spec.size}×${spec.size} scene needs ${spec.size * spec.size}`);
+  }
+}
+
+function checkScene(scene: ShapeScene, where: string, spec: SceneSpec): void {
+  checkObject(scene, where, 'INVALID_INPUT');
+  checkObject(scene.image, `${where}.image`, 'INVALID_INPUT');
+  const { width, height, data } = scene.image;
+  if (width !== spec.size || height !== spec.size) {
+    throw new VisionError('INVALID_INPUT', `${where}.image is ${shownValue(width)}×${shownValue(height)}; training scenes must be ${spec.size}×${spec.size}`);
+  }
+  if (data?.length !== spec.size * spec.size * 3) {
+    throw new VisionError('INVALID_INPUT', `${where}.image.data has ${shownValue(data?.length)} values; a ${spec.size}×${spec.size} RGB scene needs ${spec.size * spec.size * 3}`);
+  }
+  if (!Array.isArray(scene.objects)) throw new VisionError('INVALID_INPUT', `${where}.objects is ${shownValue(scene.objects)}; it must be an array`);
+  scene.objects.forEach((o, k) => checkObjectOf(o, `${where}.objects[${k}]`, spec));
+}
+
+/**
+ * Throws `INVALID_INPUT` unless `scenes` is a non-empty array of scenes of the detector's size
+ * whose objects have class ids in range, finite boxes with x2 > x1 and y2 > y1, and (with a mask
+ * head) one mask value per pixel.
+ *
+ * @example
+ * ```ts
+ * checkScenes(scenes, { size: 64, numClasses: 3, numPrototypes: 8 });
+ * ```
+ */
+export function checkScenes(scenes: readonly ShapeScene[], spec: SceneSpec): void {
+  if (!Array.isArray(scenes)) throw new VisionError('INVALID_INPUT', `scenes is ${shownValue(scenes)}; it must be an array of scenes`);
+  if (scenes.length === 0) throw new VisionError('INVALID_INPUT', 'trainDetector needs at least one scene');
+  scenes.forEach((s: ShapeScene, i: number) => checkScene(s, `scenes[${i}]`, spec));
+}

@@ -266,9 +266,9 @@ export class ByteTracker {
       this.active.push(t);
     }
 
-    // Deaths: lost for longer than the buffer, or with a Kalman state that overflowed.
+    // Deaths: lost for longer than the buffer (overflowed states were removed after prediction).
     for (const t of this.active) {
-      if ((t.state === 'lost' && this.clock - t.lastSeen > o.maxFramesLost) || !isFiniteTrack(t)) t.state = 'removed';
+      if (t.state === 'lost' && this.clock - t.lastSeen > o.maxFramesLost) t.state = 'removed';
     }
     this.removeDuplicates(owner);
     this.active = this.active.filter((t) => t.state !== 'removed');

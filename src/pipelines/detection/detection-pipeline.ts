@@ -7,13 +7,14 @@ import { type SuppressedCandidates, suppressCandidates } from '../../postprocess
 import { mergePredictions } from '../../postprocess/nms/merge-predictions';
 import { imageToTensor } from '../../core/image-tensor';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
-import { ByteTracker } from '../../track/byte-tracker';
+import type { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { adaptedTracker, checkTrackerSettings } from '../shared/adapted-tracker';
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
@@ -80,28 +81,14 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     }
     this.decode = decode;
     // bad defaults and tracker settings fail now, not at the first run or video frame
-    if (typeof trackerOptions !== 'object' || trackerOptions === null || Array.isArray(trackerOptions)) {
-      throw new VisionError('INVALID_OPTION', `tracker is ${shownValue(trackerOptions)}; it must be ByteTrack settings ({ highThreshold, lowThreshold, … }) or left out`);
-    }
+    checkTrackerSettings(trackerOptions);
     this.settings({ ...this.spec.defaults, ...definedOnly(defaults) });
-    this.newTracker(this.threshold({}));
+    adaptedTracker(this.threshold({}), trackerOptions);
   }
 
   /** The detection threshold of a run: the run's, the pipeline's, the card's, else 0.25. */
   private threshold(options: DetectionRunOptions): number {
     return unitInterval(options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold ?? 0.25, 'threshold');
-  }
-
-  /**
-   * The video-mode tracker for a detection threshold: ByteTrack adapted to the detector (high
-   * and new-track thresholds = the threshold, low = min(0.1, threshold / 2, high / 2)), then the
-   * pipeline's `tracker` settings.
-   */
-  private newTracker(threshold: number): ByteTracker {
-    const highThreshold = Math.max(threshold, 1e-6);
-    const given = this.trackerOptions.highThreshold;
-    const high = typeof given === 'number' && given > 0 ? given : highThreshold;
-    return new ByteTracker({ highThreshold, lowThreshold: Math.min(0.1, threshold / 2, high / 2), newTrackThreshold: threshold, ...this.trackerOptions });
   }
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
@@ -264,7 +251,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     this.videoClock.check(timestampMs);
     optionsObject(options, 'run options');
     const threshold = this.threshold(options);
-    this.tracker ??= this.newTracker(threshold);
+    this.tracker ??= adaptedTracker(threshold, this.trackerOptions);
     const lowThreshold = this.tracker.options.lowThreshold;
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
     const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });

@@ -8,9 +8,10 @@ import { shownValue } from '../../core/shown-value';
 import type { Detection } from '../../core/types';
 import type { CropRegion } from '../../preprocess/crop-region';
 import { nextCropRegion } from './next-crop-region';
-import { ByteTracker } from '../../track/byte-tracker';
+import type { ByteTracker } from '../../track/byte-tracker';
 import { KeypointSmoother, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
+import { adaptedTracker, checkTrackerSettings } from '../shared/adapted-tracker';
 import type { Pose } from './pose-types';
 
 /** MoveNet's reference keypoint filter (0–1 image units). @example `new KeypointSmoother(DEFAULT_POSE_SMOOTHING)` */
@@ -45,9 +46,7 @@ export class PoseVideoState {
       if (typeof smoothing !== 'object' || smoothing === null) throw new VisionError('INVALID_OPTION', `smoothing is ${shownValue(smoothing)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
       checkOneEuroOptions(smoothing, 'smoothing');
     }
-    if (typeof trackerOptions !== 'object' || trackerOptions === null || Array.isArray(trackerOptions)) {
-      throw new VisionError('INVALID_OPTION', `tracker is ${shownValue(trackerOptions)}; it must be ByteTrack settings ({ highThreshold, lowThreshold, … }) or left out`);
-    }
+    checkTrackerSettings(trackerOptions);
   }
 
   /**
@@ -61,10 +60,7 @@ export class PoseVideoState {
    * ```
    */
   newTracker(threshold: number): ByteTracker {
-    const highThreshold = Math.max(threshold, 1e-6);
-    const given = this.trackerOptions.highThreshold;
-    const high = typeof given === 'number' && given > 0 ? given : highThreshold;
-    return new ByteTracker({ highThreshold, lowThreshold: Math.min(0.1, highThreshold / 2, high / 2), newTrackThreshold: highThreshold, ...this.trackerOptions });
+    return adaptedTracker(Math.max(threshold, 1e-6), this.trackerOptions);
   }
 
   /** MoveNet: the crop region to use for the next frame (undefined: the padded full frame). @example `const region = video.cropRegion;` */

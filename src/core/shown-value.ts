@@ -1,3 +1,7 @@
+/**
+ * Looking at option values for error messages: how a bad value is shown, and whether options
+ * are an object at all.
+ */
 /** Longest string a message quotes before cutting it short. */
 const MAX_SHOWN = 80;
 
@@ -21,4 +25,17 @@ export function shownValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return 'an object';
   return String(value);
+}
+
+/**
+ * Whether a value is an object that options or settings can be read from: not `null`, not an
+ * array, not a primitive.
+ *
+ * @example
+ * ```ts
+ * if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `options are ${shownValue(options)}`);
+ * ```
+ */
+export function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import { VisionError } from '../core/errors';
-import { shownValue } from '../core/shown-value';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 import type { ClassificationOptions } from './classification/classification-types';
 import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
@@ -88,7 +88,7 @@ export function createTaskPipeline<T extends PipelineTask>(task: T, options?: Ta
   if (!factory) {
     return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));
   }
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+  if (options !== undefined && !isOptionsObject(options)) {
     return Promise.reject(new VisionError('INVALID_OPTION', `${task} options must be an object (or left out); got ${shownValue(options)}`));
   }
   return factory(options ?? ({} as TaskOptions[T]));

@@ -3,7 +3,7 @@
  * message shows the bad value and says what is allowed.
  */
 import { VisionError } from '../core/errors';
-import { shownValue } from '../core/shown-value';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 
 /**
  * The value, after checking it is a string (a CSS colour); throws `INVALID_OPTION` naming
@@ -93,7 +93,7 @@ export function checkItem(item: unknown, name: string, shape: string, key?: stri
  * ```
  */
 export function checkOptionsObject(options: unknown, helper: string): void {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+  if (options !== undefined && !isOptionsObject(options)) {
     throw new VisionError('INVALID_OPTION', `${helper} options are ${shownValue(options)}; they must be an object (or left out)`);
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, type VisionErrorCode } from '../core/errors';
-import { shownValue } from '../core/shown-value';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 
 const RULES = {
   finite: { test: (v: number) => Number.isFinite(v), allowed: 'a finite number' },
@@ -63,7 +63,7 @@ export function checkOptionalNumber(value: unknown, name: string, rule: NumberRu
  * ```
  */
 export function checkObject(value: unknown, name: string, code: VisionErrorCode = 'INVALID_OPTION'): asserts value is object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isOptionsObject(value)) {
     throw new VisionError(code, `${name} is ${shownValue(value)}; it must be an object`);
   }
 }

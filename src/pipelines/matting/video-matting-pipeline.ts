@@ -10,7 +10,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject } from '../shared/options';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { Pipeline } from '../shared/pipeline-options';
 import { catalogueIdsFor, isModelRunner, resolveModel } from '../shared/resolve-model';
 import type { MatteOutput, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting-types';
@@ -21,7 +21,7 @@ import { DEFAULT_MAX_INPUT_SIDE, RecurrentMatting } from './recurrent-matting';
 function checkRunOptions(options: VideoMattingRunOptions): VideoMattingRunOptions {
   optionsObject(options, 'run options', ['refine', 'downsampleRatio', 'outputForeground']);
   const { refine, downsampleRatio } = options;
-  if (refine !== undefined && refine !== false && (typeof refine !== 'object' || refine === null || Array.isArray(refine))) {
+  if (refine !== undefined && refine !== false && !isOptionsObject(refine)) {
     throw new VisionError('INVALID_OPTION', `refine is ${shownValue(refine)}; it must be guided-filter options ({ radius, epsilon, maxSide, gridSide }, {} for the defaults) or false`);
   }
   if (downsampleRatio !== undefined && !(typeof downsampleRatio === 'number' && downsampleRatio > 0 && downsampleRatio <= 1)) {

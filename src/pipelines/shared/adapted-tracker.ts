@@ -3,7 +3,7 @@
  * (detection, pose): one rule for the thresholds it derives, one check of the `tracker` option.
  */
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 
@@ -17,7 +17,7 @@ import type { ByteTrackerOptions } from '../../track/tracker-options';
  * ```
  */
 export function checkTrackerSettings(settings: unknown): void {
-  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+  if (!isOptionsObject(settings)) {
     throw new VisionError('INVALID_OPTION', `tracker is ${shownValue(settings)}; it must be ByteTrack settings ({ highThreshold, lowThreshold, … }) or left out`);
   }
 }

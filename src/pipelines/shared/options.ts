@@ -1,5 +1,5 @@
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 
 /**
  * Checks an option that is a fraction (a threshold): `INVALID_OPTION` naming it unless it is a
@@ -40,7 +40,7 @@ export function positiveInteger(value: unknown, name: string): number {
  */
 export function optionsObject<T extends object>(value: T | undefined, what: string, names?: readonly string[]): T {
   if (value === undefined) return {} as T;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isOptionsObject(value)) {
     throw new VisionError('INVALID_OPTION', `${what} must be an object${names ? ` ({ ${names.join(', ')} })` : ''}; got ${shownValue(value)}`);
   }
   return value;

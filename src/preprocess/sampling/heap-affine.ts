@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AffineMatrix } from '../rotated-region';
 import { HEADER_BYTES, frameSource, heapKernels, vectorStoreFlag } from './heap-kernel';
 import type { OpenFrame } from './open-frame';
-import { type OutputLayout, type SampleTarget, openSink, outputLayout } from './sample-output';
+import { type OutputLayout, type SampleTarget, outputLayout } from './sample-output';
 
 /** `[lo, hi]` narrowed to the columns j where 0 ≤ k·j + base < limit, give or take one column (empty: hi < lo). */
 function columnsWithin(k: number, base: number, limit: number, lo: number, hi: number): [number, number] {
@@ -47,6 +47,12 @@ export function insideRuns(m: AffineMatrix, outWidth: number, outHeight: number,
     [lo, hi] = columnsWithin(d, rowY, height - 1, lo, hi);
     lo = Math.max(lo, 0);
     hi = Math.min(hi, outWidth - 1);
+    if (hi < lo) {
+      // no column (a nearly zero coefficient puts the bounds ~1e17 away, beyond what Int32Array holds)
+      start[i] = 0;
+      end[i] = 0;
+      continue;
+    }
     while (lo <= hi && !inside(lo)) lo++;
     while (hi >= lo && !inside(hi)) hi--;
     start[i] = lo;
@@ -100,20 +106,24 @@ export function affineInHeap(
   const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) : 0;
   try {
     if (source.copy && copyAt === 0) return undefined;
-    const sink = openSink(target);
-    if (!(sink.values instanceof Float32Array) || sink.values.buffer !== memory.buffer) {
-      sink.finish().dispose();
-      return undefined;
+    // uncleared memory: the kernel writes each row's inside run, `border` every other pixel
+    const shape: [number, number, number, number] = target.layout === 'nchw' ? [1, 3, target.height, target.width] : [1, target.height, target.width, 3];
+    const input = tf.engine().makeTensorFromTensorInfo(backend.makeOutput(shape, 'float32')) as tf.Tensor4D;
+    try {
+      const values = new Float32Array(memory.buffer, backend.dataIdMap.get(input.dataId)!.memoryOffset, 3 * target.width * target.height);
+      new Float32Array(memory.buffer, pointer, 8).set([...layout.gains, 0, ...layout.offsets, 0]);
+      new Int32Array(memory.buffer, pointer + HEADER_BYTES, segments.length).set(segments);
+      if (source.copy) new Uint8Array(memory.buffer, copyAt, source.copy.length).set(source.copy);
+      const pixBytes = frame.channels * source.valueBytes;
+      const [s0, s1, s2] = layout.slots;
+      // offsets count from the frame's start: the copy begins `skipped` bytes into it (i32 arithmetic wraps)
+      affine(source.copy ? (copyAt - source.skipped) | 0 : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag | vectorStores);
+      border(values, runs, layout);
+      return input;
+    } catch (error) {
+      input.dispose();
+      throw error;
     }
-    new Float32Array(memory.buffer, pointer, 8).set([...layout.gains, 0, ...layout.offsets, 0]);
-    new Int32Array(memory.buffer, pointer + HEADER_BYTES, segments.length).set(segments);
-    if (source.copy) new Uint8Array(memory.buffer, copyAt, source.copy.length).set(source.copy);
-    const pixBytes = frame.channels * source.valueBytes;
-    const [s0, s1, s2] = layout.slots;
-    // offsets count from the frame's start: the copy begins `skipped` bytes into it (i32 arithmetic wraps)
-    affine(source.copy ? (copyAt - source.skipped) | 0 : source.at, pointer, pointer + HEADER_BYTES, segments.length / 4, sink.values.byteOffset, ...m, frame.width * pixBytes, pixBytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, source.flag | vectorStores);
-    border(sink.values, runs, layout);
-    return sink.finish();
   } finally {
     backend.wasm._free(pointer);
     if (copyAt !== 0) backend.wasm._free(copyAt);

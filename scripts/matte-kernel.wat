@@ -6,6 +6,11 @@
 ;;              JavaScript loop of src/postprocess/masks/fast-guided-filter.ts, in float32
 ;;   lerp_rows  a plane's rows interpolated down — the vertical pass of `resizePlane`
 ;;              (src/postprocess/masks/upsample.ts), in float32
+;; and the passes before them and beside them:
+;;   across     rows of a plane interpolated across to the full width (bilinear taps per output
+;;              column) — the first pass of both upsamplings, scalar float32
+;;   smooth     temporal smoothing of a matte with the previous one, the uncertainty read from a
+;;              table (src/postprocess/masks/temporal-smoothing.ts), in float32
 ;; Build: node scripts/build-kernels.mjs (writes src/postprocess/masks/matte-kernel-wasm.ts).
 ;;
 ;; apply(acrossA, acrossB, rows, guide, out, width, height, channels, clamp, wr, wg, wb)
@@ -23,6 +28,19 @@
 ;; lerp_rows(across, rows, out, width, height)
 ;;   across  the plane's rows interpolated across, `width` float32 values each
 ;;   rows, out, width, height  as for `apply` (the same reads and writes past the ends)
+;;
+;; across(plane, rowList, count, taps, width, dst)
+;;   plane    the source plane's first value (float32)
+;;   rowList  `count` i32: byte offsets from `plane` to the source rows to interpolate
+;;   taps     `width` × { left: i32, right: i32 (byte offsets within a source row), w: f32
+;;            (weight of the right one) }
+;;   dst      `count` rows of `width` float32 values, one after another
+;;
+;; smooth(current, previous, out, count, table, steps, ratio)
+;;   out[i] = p + (previous[i] − p)·u·ratio with p = current[i] and u the table's value at
+;;   t = clamp(p, 0, 1)·steps, linear between entries k = min(trunc(t), steps − 1) and k + 1
+;;   (`table`: steps + 1 float32). `out` may be `previous` (each value is read before it is
+;;   written). Four values a step: reads and writes up to 12 bytes past the planes' ends.
 (module
   (import "env" "memory" (memory 1))
   (func (export "apply")
@@ -114,4 +132,70 @@
         (local.set $rows (i32.add (local.get $rows) (i32.const 12)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $next_row))))
+
+  (func (export "across")
+    (param $plane i32) (param $rowList i32) (param $count i32) (param $taps i32) (param $width i32) (param $dst i32)
+    (local $r i32) (local $row i32) (local $t i32) (local $tapsEnd i32) (local $a f32)
+    (local.set $tapsEnd (i32.add (local.get $taps) (i32.mul (local.get $width) (i32.const 12))))
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $count)))
+        (local.set $row (i32.add (local.get $plane) (i32.load (i32.add (local.get $rowList) (i32.shl (local.get $r) (i32.const 2))))))
+        (local.set $t (local.get $taps))
+        (block $row_done
+          (loop $next
+            (br_if $row_done (i32.ge_u (local.get $t) (local.get $tapsEnd)))
+            ;; left + (right − left)·w
+            (local.set $a (f32.load (i32.add (local.get $row) (i32.load (local.get $t)))))
+            (f32.store (local.get $dst)
+              (f32.add (local.get $a)
+                (f32.mul (f32.sub (f32.load (i32.add (local.get $row) (i32.load offset=4 (local.get $t)))) (local.get $a)) (f32.load offset=8 (local.get $t)))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $t (i32.add (local.get $t) (i32.const 12)))
+            (br $next)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next_row))))
+  (func (export "smooth")
+    (param $current i32) (param $previous i32) (param $out i32) (param $count i32) (param $table i32) (param $steps i32) (param $ratio f32)
+    (local $i i32) (local $end i32) (local $addr i32)
+    (local $p v128) (local $t v128) (local $k v128) (local $lo v128) (local $hi v128)
+    (local $vsteps v128) (local $vlast v128) (local $vratio v128) (local $zero v128) (local $one v128)
+    (local.set $vsteps (f32x4.splat (f32.convert_i32_s (local.get $steps))))
+    (local.set $vlast (i32x4.splat (i32.sub (local.get $steps) (i32.const 1))))
+    (local.set $vratio (f32x4.splat (local.get $ratio)))
+    (local.set $zero (f32x4.splat (f32.const 0)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $p (v128.load (i32.add (local.get $current) (local.get $i))))
+        ;; t = clamp(p, 0, 1)·steps (NaN stays NaN and reads entry 0: the result is NaN as p is), k = min(trunc t, steps − 1)
+        (local.set $t (f32x4.mul (f32x4.pmin (f32x4.pmax (local.get $p) (local.get $zero)) (local.get $one)) (local.get $vsteps)))
+        (local.set $k (i32x4.min_s (i32x4.trunc_sat_f32x4_s (local.get $t)) (local.get $vlast)))
+        (local.set $t (f32x4.sub (local.get $t) (f32x4.convert_i32x4_s (local.get $k))))
+        (local.set $k (i32x4.add (i32x4.shl (local.get $k) (i32.const 2)) (i32x4.splat (local.get $table))))
+        ;; table[k] and table[k + 1] of the four lanes
+        (local.set $addr (i32x4.extract_lane 0 (local.get $k)))
+        (local.set $lo (v128.load32_zero (local.get $addr)))
+        (local.set $hi (v128.load32_zero offset=4 (local.get $addr)))
+        (local.set $addr (i32x4.extract_lane 1 (local.get $k)))
+        (local.set $lo (v128.load32_lane 1 (local.get $addr) (local.get $lo)))
+        (local.set $hi (v128.load32_lane offset=4 1 (local.get $addr) (local.get $hi)))
+        (local.set $addr (i32x4.extract_lane 2 (local.get $k)))
+        (local.set $lo (v128.load32_lane 2 (local.get $addr) (local.get $lo)))
+        (local.set $hi (v128.load32_lane offset=4 2 (local.get $addr) (local.get $hi)))
+        (local.set $addr (i32x4.extract_lane 3 (local.get $k)))
+        (local.set $lo (v128.load32_lane 3 (local.get $addr) (local.get $lo)))
+        (local.set $hi (v128.load32_lane offset=4 3 (local.get $addr) (local.get $hi)))
+        ;; p + (previous − p)·(lo + (hi − lo)·frac)·ratio
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.add (local.get $p)
+            (f32x4.mul
+              (f32x4.mul
+                (f32x4.sub (v128.load (i32.add (local.get $previous) (local.get $i))) (local.get $p))
+                (f32x4.add (local.get $lo) (f32x4.mul (f32x4.sub (local.get $hi) (local.get $lo)) (local.get $t))))
+              (local.get $vratio))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next))))
 )

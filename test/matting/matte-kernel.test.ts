@@ -1,7 +1,8 @@
 /**
  * The matte kernels in WebAssembly SIMD (src/postprocess/masks/matte-kernel.ts) against the
  * JavaScript loops they replace (themselves checked against an independent numpy
- * implementation and OpenCV in guided-filter.test.ts): the fast guided filter's full-size pass
+ * implementation and OpenCV in guided-filter.test.ts): temporal smoothing gives the same matte;
+ * the fast guided filter's full-size pass
  * gives the same refined matte on a real photo for grey, RGB and RGBA 8-bit guides, widths that
  * are not a multiple of four, clamped and not; frames of growing and shrinking size reuse the
  * kernels' memory; guides it does not take (float, two channels) go to the loop; `resizePlane`
@@ -10,8 +11,9 @@
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FastGuidedFilterWorkspace, type GuidePixels, fastGuidedFilterInto, fastGuidedGridSize, subsampleGuide } from '../../src/postprocess/masks/fast-guided-filter';
-import { applyInKernel, setMatteKernels } from '../../src/postprocess/masks/matte-kernel';
-import { resizePlane } from '../../src/postprocess/masks/upsample';
+import { type GuidedApplyPass, applyInKernel, setMatteKernels } from '../../src/postprocess/masks/matte-kernel';
+import { smoothWithPrevious } from '../../src/postprocess/masks/temporal-smoothing';
+import { axisTaps, resizePlane } from '../../src/postprocess/masks/upsample';
 import { fixturePhoto } from '../helpers/photos';
 
 /** The photo resized to width×height with `channels` 8-bit values per pixel (1: grey, 2: grey and an opaque alpha, 4: RGB and an opaque alpha). */
@@ -111,12 +113,12 @@ describe('the guided filter’s SIMD output pass', () => {
   it('the kernel takes 8-bit grey / RGB / RGBA guides and refuses others (and when turned off)', () => {
     const width = 9;
     const height = 2;
-    const pass = (data: ArrayLike<number>, channels: number) => ({
-      rows: 1,
-      fillAcross: (a: Float32Array, b: Float32Array) => {
-        a.fill(0.5);
-        b.fill(0.25);
-      },
+    const pass = (data: ArrayLike<number>, channels: number): GuidedApplyPass => ({
+      meanA: [0.5, 0.5],
+      meanB: [0.25, 0.25],
+      gridWidth: 2,
+      gridHeight: 1,
+      upX: axisTaps(2, width),
       upY: { i0: new Int32Array(height), i1: new Int32Array(height), w1: new Float32Array(height) },
       guide: { data, width, height, channels },
       luma: [1 / 255, 0, 0] as const,
@@ -136,7 +138,28 @@ describe('the guided filter’s SIMD output pass', () => {
     expect(out.every((v) => v === -1)).toBe(true);
   });
 
-  it('resizePlane: the kernel’s vertical pass gives the loop’s plane (up, down, odd sizes, one row or column)', () => {
+  it('temporal smoothing: the kernel gives the loop’s matte (odd lengths, values at and past 0 and 1, NaN, in place)', () => {
+    for (const length of [1, 3, 4, 5, 65536, 76801]) {
+      const current = Float32Array.from({ length }, (_, i) => (i % 97 === 5 ? NaN : i % 89 === 3 ? -0.5 : i % 83 === 2 ? 1.5 : i % 7 === 0 ? 1 : i % 11 === 0 ? 0 : (i * 0.6180339887) % 1));
+      const previous = Float32Array.from({ length }, (_, i) => (i * 0.7548776662) % 1);
+      const simd = smoothWithPrevious(current, previous, 0.7);
+      const inPlace = smoothWithPrevious(current, previous.slice(), 0.7, previous.slice());
+      setMatteKernels(false);
+      const loop = smoothWithPrevious(current, previous, 0.7);
+      setMatteKernels(true);
+      let worst = 0;
+      let nanMismatches = 0;
+      for (let i = 0; i < length; i++) {
+        if (Number.isNaN(loop[i]) !== Number.isNaN(simd[i])) nanMismatches++;
+        else if (!Number.isNaN(loop[i])) worst = Math.max(worst, Math.abs(simd[i] - loop[i]));
+      }
+      expect(nanMismatches, `NaN where the loop has none or the other way (${length} values)`).toBe(0);
+      expect(worst, `${length} values`).toBeLessThan(1e-6);
+      expect(inPlace.every((v, i) => Object.is(v, simd[i])), 'in place gives the same values').toBe(true);
+    }
+  });
+
+  it('resizePlane: the kernels give the loop’s plane (up, down, odd sizes, one row or column)', () => {
     const cases: Array<[number, number, number, number]> = [[256, 256, 320, 240], [256, 256, 1283, 721], [128, 96, 37, 29], [1, 1, 9, 7], [5, 1, 3, 11], [7, 300, 13, 5]];
     for (const [w, h, ow, oh] of cases) {
       const plane = matteAt(w, h).map((v, i) => v + 0.1 * Math.sin(i));
@@ -152,9 +175,12 @@ describe('the guided filter’s SIMD output pass', () => {
     const plane = matteAt(64, 64);
     // 4200 × 4200 float32 outputs alone are 70 MB
     const big = resizePlane(plane, 64, 64, 4200, 4200);
-    const pass = {
-      rows: 1,
-      fillAcross: () => undefined,
+    const pass: GuidedApplyPass = {
+      meanA: [0],
+      meanB: [0],
+      gridWidth: 1,
+      gridHeight: 1,
+      upX: axisTaps(1, 4200),
       upY: { i0: new Int32Array(4200), i1: new Int32Array(4200), w1: new Float32Array(4200) },
       guide: { data: new Uint8Array(4200 * 4200), width: 4200, height: 4200, channels: 1 },
       luma: [1 / 255, 0, 0] as const,

@@ -1,10 +1,10 @@
 /**
- * The matte upsampling passes in WebAssembly SIMD (`scripts/matte-kernel.wat`), four pixels a
- * step, both finishing a bilinear upsampling whose rows were interpolated across in JavaScript:
- * the fast guided filter's full-size pass (`q = a·luma + b`, `a` and `b` interpolated down, for
- * 8-bit grey / RGB / RGBA guides) and a resize's vertical pass (rows interpolated down). The
+ * The matte passes in WebAssembly (`scripts/matte-kernel.wat`): bilinear upsamplings whole —
+ * rows interpolated across (scalar), then down four pixels a step (SIMD) — for the fast guided
+ * filter's full-size pass (`q = a·luma + b`, for 8-bit grey / RGB / RGBA guides) and for
+ * `resizePlane`; and temporal smoothing (SIMD, the uncertainty read from its table). The
  * kernels have a memory of their own (grown to the largest frame seen, then kept, at most
- * 64 MiB; larger frames take the loops): the guide is copied in, the output copied out. Same
+ * 64 MiB; larger frames take the loops): inputs are copied in, the output copied out. Same
  * arithmetic as the JavaScript loops, in float32 (the loops work in float64): results agree
  * within float32 rounding.
  */
@@ -26,10 +26,14 @@ type ApplyKernel = (
 ) => void;
 
 type LerpRowsKernel = (across: number, rows: number, out: number, width: number, height: number) => void;
+type AcrossKernel = (plane: number, rowList: number, count: number, taps: number, width: number, dst: number) => void;
+type SmoothKernel = (current: number, previous: number, out: number, count: number, table: number, steps: number, ratio: number) => void;
 
 interface MatteKernels {
   apply: ApplyKernel;
   lerpRows: LerpRowsKernel;
+  across: AcrossKernel;
+  smooth: SmoothKernel;
   memory: WebAssembly.Memory;
 }
 
@@ -47,8 +51,9 @@ let enabled = true;
 let kernels: MatteKernels | null | undefined;
 
 /**
- * Turns the SIMD matte passes on or off for the whole process (on by default); off, the fast
- * guided filter and `resizePlane` always take their JavaScript loops. For tests and measurements.
+ * Turns the matte kernels on or off for the whole process (on by default); off, the fast
+ * guided filter, `resizePlane` and temporal smoothing always take their JavaScript loops. For
+ * tests and measurements.
  *
  * @example
  * ```ts
@@ -70,7 +75,7 @@ function kernelsWith(bytes: number): MatteKernels | null {
       } else {
         const memory = new WebAssembly.Memory({ initial: 1 });
         const { exports } = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } });
-        kernels = { apply: exports.apply as ApplyKernel, lerpRows: exports.lerp_rows as LerpRowsKernel, memory };
+        kernels = { apply: exports.apply as ApplyKernel, lerpRows: exports.lerp_rows as LerpRowsKernel, across: exports.across as AcrossKernel, smooth: exports.smooth as SmoothKernel, memory };
       }
     } catch {
       kernels = null;
@@ -92,44 +97,53 @@ function kernelsWith(bytes: number): MatteKernels | null {
 const aligned = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /**
- * The kernels' row table at `at` (12 bytes an output row): byte offsets of the rows above and
- * below in a block of `rowBytes`-byte rows (source row r stored at `slots[r]`, else at r), and
- * the weight of the lower one.
+ * A tap table at `at` (12 bytes an output position): byte offsets of the source values before and
+ * after it in a block of `rowBytes`-byte rows (source row r stored at `slots[r]`, else at r; 4
+ * for positions within a row), and the weight of the second one.
  */
-function writeRowTable(buffer: ArrayBuffer, at: number, upY: VerticalTaps, rowBytes: number, slots?: Int32Array): void {
-  const height = upY.i0.length;
-  const ints = new Int32Array(buffer, at, 3 * height);
-  const floats = new Float32Array(buffer, at, 3 * height);
-  for (let y = 0; y < height; y++) {
-    ints[3 * y] = (slots ? slots[upY.i0[y]] : upY.i0[y]) * rowBytes;
-    ints[3 * y + 1] = (slots ? slots[upY.i1[y]] : upY.i1[y]) * rowBytes;
-    floats[3 * y + 2] = upY.w1[y];
+function writeTapTable(buffer: ArrayBuffer, at: number, taps: AxisTaps, rowBytes: number, slots?: Int32Array): void {
+  const count = taps.i0.length;
+  const ints = new Int32Array(buffer, at, 3 * count);
+  const floats = new Float32Array(buffer, at, 3 * count);
+  for (let o = 0; o < count; o++) {
+    ints[3 * o] = (slots ? slots[taps.i0[o]] : taps.i0[o]) * rowBytes;
+    ints[3 * o + 1] = (slots ? slots[taps.i1[o]] : taps.i1[o]) * rowBytes;
+    floats[3 * o + 2] = taps.w1[o];
   }
 }
 
-/** Per output row: the source rows above (`i0`) and below (`i1`), and the weight of the lower one. @example `const taps: VerticalTaps = axisTaps(96, 480);` */
-export interface VerticalTaps {
+/** The byte offsets of `count` consecutive `rowBytes`-byte rows (0, rowBytes, 2·rowBytes, …), written at `at`. */
+function writeRowList(buffer: ArrayBuffer, at: number, count: number, rowBytes: number): void {
+  const list = new Int32Array(buffer, at, count);
+  for (let k = 0; k < count; k++) list[k] = k * rowBytes;
+}
+
+/** Per output position along one axis: the source positions before (`i0`) and after (`i1`), and the weight of the second one. @example `const taps: AxisTaps = axisTaps(96, 480);` */
+export interface AxisTaps {
   i0: Int32Array;
   i1: Int32Array;
   w1: Float32Array;
 }
 
 /**
- * What the full-size pass reads: `rows` coefficient rows of the guide's width for a and for b
- * (written by `fillAcross` where the pass runs), the vertical taps of the output rows, and the
- * guide with its luma weights.
+ * What the full-size pass reads: the coefficient planes mean(a) and mean(b) on the grid, the
+ * taps that take them across to the guide's width (`upX`) and down to its height (`upY`), and
+ * the guide with its luma weights.
  *
  * @example
  * ```ts
- * const pass: GuidedApplyPass = { rows: 96, fillAcross: (a, b) => interpolateAcross(a, b), upY, guide, luma: [0.299 / 255, 0.587 / 255, 0.114 / 255], clamp: true };
+ * const pass: GuidedApplyPass = { meanA, meanB, gridWidth: 128, gridHeight: 96, upX, upY, guide, luma: [0.299 / 255, 0.587 / 255, 0.114 / 255], clamp: true };
  * ```
  */
 export interface GuidedApplyPass {
-  rows: number;
-  /** Writes the a and b rows, interpolated across to the guide's width, one after another. */
-  fillAcross: (acrossA: Float32Array, acrossB: Float32Array) => void;
-  /** Per output row: the coefficient rows above and below, and the weight of the lower one. */
-  upY: VerticalTaps;
+  meanA: ArrayLike<number>;
+  meanB: ArrayLike<number>;
+  gridWidth: number;
+  gridHeight: number;
+  /** Per output column: the grid columns either side and the weight of the right one. */
+  upX: AxisTaps;
+  /** Per output row: the grid rows above and below, and the weight of the lower one. */
+  upY: AxisTaps;
   guide: { data: ArrayLike<number>; width: number; height: number; channels: number };
   /** Luma weights of R, G, B (the guide's scale folded in; grey: [scale, 0, 0]). */
   luma: readonly [number, number, number];
@@ -137,10 +151,11 @@ export interface GuidedApplyPass {
 }
 
 /**
- * Runs the full-size pass in the SIMD kernel into `out` (`width × height` values), the
- * coefficient rows written straight into the kernel's memory; false, with `out` untouched and
- * `fillAcross` not called, where the kernel cannot take it (no WebAssembly SIMD, turned off, a guide
- * that is not 8-bit grey / RGB / RGBA, a frame past the memory cap, memory that cannot grow).
+ * Runs the whole full-size pass in the SIMD kernels into `out` (`width × height` values): the
+ * coefficient planes copied in (as float32), taken across to the guide's width, then down and
+ * applied to the guide's pixels; false, with `out` untouched, where the kernels cannot take it
+ * (no WebAssembly SIMD, turned off, a guide that is not 8-bit grey / RGB / RGBA, a frame past
+ * the memory cap, memory that cannot grow).
  *
  * @example
  * ```ts
@@ -148,50 +163,91 @@ export interface GuidedApplyPass {
  * ```
  */
 export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean {
-  const { guide, upY } = pass;
+  const { guide, upX, upY, gridWidth, gridHeight } = pass;
   const { data, width, height, channels } = guide;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray) || !(channels === 1 || channels === 3 || channels === 4)) return false;
-  const planeValues = pass.rows * width;
-  const planeBytes = aligned(planeValues * 4 + SLACK);
-  const guideBytes = width * height * channels;
-  const acrossB = planeBytes;
-  const rows = 2 * planeBytes;
+  const gridValues = gridWidth * gridHeight;
+  const acrossValues = gridHeight * width;
+  const meanB = aligned(4 * gridValues + SLACK);
+  const rowList = 2 * meanB;
+  const taps = rowList + aligned(4 * gridHeight);
+  const acrossA = taps + aligned(12 * width);
+  const acrossB = acrossA + aligned(4 * acrossValues + SLACK);
+  const rows = acrossB + aligned(4 * acrossValues + SLACK);
   const guideAt = rows + aligned(12 * height);
-  const outAt = guideAt + aligned(guideBytes + SLACK);
+  const outAt = guideAt + aligned(width * height * channels + SLACK);
   const found = kernelsWith(outAt + aligned(4 * width * height + SLACK));
   if (!found) return false;
   const buffer = found.memory.buffer;
-  pass.fillAcross(new Float32Array(buffer, 0, planeValues), new Float32Array(buffer, acrossB, planeValues));
-  writeRowTable(buffer, rows, upY, 4 * width);
+  new Float32Array(buffer, 0, gridValues).set(pass.meanA);
+  new Float32Array(buffer, meanB, gridValues).set(pass.meanB);
+  writeRowList(buffer, rowList, gridHeight, 4 * gridWidth);
+  writeTapTable(buffer, taps, upX, 4);
+  writeTapTable(buffer, rows, upY, 4 * width);
+  const guideBytes = width * height * channels;
   new Uint8Array(buffer, guideAt, guideBytes).set(data.length === guideBytes ? data : data.subarray(0, guideBytes));
+  found.across(0, rowList, gridHeight, taps, width, acrossA);
+  found.across(meanB, rowList, gridHeight, taps, width, acrossB);
   const [wr, wg, wb] = pass.luma;
-  found.apply(0, acrossB, rows, guideAt, outAt, width, height, channels, pass.clamp ? 1 : 0, wr, wg, wb);
+  found.apply(acrossA, acrossB, rows, guideAt, outAt, width, height, channels, pass.clamp ? 1 : 0, wr, wg, wb);
   out.set(new Float32Array(buffer, outAt, width * height));
   return true;
 }
 
 /**
- * A resize's vertical pass in the SIMD kernel into `out` (`width × upY.i0.length` values):
- * output row y = row `i0` + (row `i1` − row `i0`)·`w1`, where `fillAcross` writes the
- * `count` source rows the taps read, interpolated across to `width` values, one after another
- * into the kernel's memory (source row r at slot `slots[r]`). False, with `out` untouched and
- * `fillAcross` not called, where the kernel cannot run.
+ * A plane resized bilinearly in the SIMD kernels into `out` (`xs.i0.length × ys.i0.length`
+ * values): the source rows the vertical taps read (row r is listed at `slots[r]`, `count` in
+ * all) interpolated across with the `xs` taps, then down with the `ys` taps. False, with `out`
+ * untouched, where the kernels cannot run.
  *
  * @example
  * ```ts
- * const done = lerpRowsInKernel(count, (across) => fillRows(across), slots, axisTaps(96, 480), 640, out);
+ * const done = resizeInKernel(plane, 256, slotsOfRows, count, axisTaps(256, 320), axisTaps(256, 240), out);
  * ```
  */
-export function lerpRowsInKernel(count: number, fillAcross: (across: Float32Array) => void, slots: Int32Array, upY: VerticalTaps, width: number, out: Float32Array): boolean {
-  const height = upY.i0.length;
-  const rows = aligned(count * width * 4 + SLACK);
-  const outAt = rows + aligned(12 * height);
-  const found = kernelsWith(outAt + aligned(4 * width * height + SLACK));
+export function resizeInKernel(plane: Float32Array, width: number, slots: Int32Array, count: number, xs: AxisTaps, ys: AxisTaps, out: Float32Array): boolean {
+  const outWidth = xs.i0.length;
+  const outHeight = ys.i0.length;
+  const rowList = aligned(4 * plane.length + SLACK);
+  const taps = rowList + aligned(4 * count);
+  const across = taps + aligned(12 * outWidth);
+  const rows = across + aligned(4 * count * outWidth + SLACK);
+  const outAt = rows + aligned(12 * outHeight);
+  const found = kernelsWith(outAt + aligned(4 * outWidth * outHeight + SLACK));
   if (!found) return false;
   const buffer = found.memory.buffer;
-  fillAcross(new Float32Array(buffer, 0, count * width));
-  writeRowTable(buffer, rows, upY, 4 * width, slots);
-  found.lerpRows(0, rows, outAt, width, height);
-  out.set(new Float32Array(buffer, outAt, width * height));
+  new Float32Array(buffer, 0, plane.length).set(plane);
+  const list = new Int32Array(buffer, rowList, count);
+  for (let r = 0; r < slots.length; r++) if (slots[r] >= 0) list[slots[r]] = 4 * width * r;
+  writeTapTable(buffer, taps, xs, 4);
+  writeTapTable(buffer, rows, ys, 4 * outWidth, slots);
+  found.across(0, rowList, count, taps, outWidth, across);
+  found.lerpRows(across, rows, outAt, outWidth, outHeight);
+  out.set(new Float32Array(buffer, outAt, outWidth * outHeight));
+  return true;
+}
+
+/**
+ * Temporal smoothing in the SIMD kernel into `out` (which may be `previous`): each value
+ * `p + (previous − p)·u·ratio`, `u` read from `table` (`steps + 1` values at p = i / steps,
+ * linear between them). False, with `out` untouched, where the kernel cannot run.
+ *
+ * @example
+ * ```ts
+ * if (!smoothInKernel(current, previous, 0.7, table, previous)) smoothWithJavaScript();
+ * ```
+ */
+export function smoothInKernel(current: Float32Array, previous: Float32Array, ratio: number, table: Float32Array, out: Float32Array): boolean {
+  const count = current.length;
+  const currentAt = aligned(4 * table.length + SLACK);
+  const previousAt = currentAt + aligned(4 * count + SLACK);
+  const found = kernelsWith(previousAt + aligned(4 * count + SLACK));
+  if (!found) return false;
+  const buffer = found.memory.buffer;
+  new Float32Array(buffer, 0, table.length).set(table);
+  new Float32Array(buffer, currentAt, count).set(current);
+  new Float32Array(buffer, previousAt, count).set(previous);
+  found.smooth(currentAt, previousAt, previousAt, count, 0, table.length - 1, ratio);
+  out.set(new Float32Array(buffer, previousAt, count));
   return true;
 }

@@ -5,6 +5,7 @@
  * per-frame segmentation without lagging behind confident motion.
  */
 import { VisionError } from '../../core/errors';
+import { smoothInKernel } from './matte-kernel';
 
 /**
  * How unsure a probability is, in [0, 1]: `1 − (1 − H(p))²` with `H` the binary entropy in
@@ -26,6 +27,7 @@ export function uncertainty(p: number): number {
 /** Steps of the uncertainty table: linear interpolation in it is within 3e-4 of {@link uncertainty}. */
 const TABLE_STEPS = 4096;
 let table: Float64Array | undefined;
+let kernelTable: Float32Array | undefined;
 
 /** {@link uncertainty} at p = i / TABLE_STEPS, i = 0…TABLE_STEPS (built once). */
 function uncertaintyTable(): Float64Array {
@@ -36,11 +38,18 @@ function uncertaintyTable(): Float64Array {
   return table;
 }
 
+/** The same table in float32, for the matte kernel. */
+function kernelUncertaintyTable(): Float32Array {
+  kernelTable ??= Float32Array.from(uncertaintyTable());
+  return kernelTable;
+}
+
 /**
  * Blends this frame's matte with the previous one per pixel:
  * `out = p + (prev − p) · uncertainty(p) · ratio`, the uncertainty interpolated linearly in a
  * 4096-step table of {@link uncertainty} (within 3e-4 of it, exact at 0, 0.5 and 1: two
- * logarithms per pixel cost more than the rest of a frame's smoothing). Returns `out`: a new array unless one is
+ * logarithms per pixel cost more than the rest of a frame's smoothing), four values a step in
+ * the SIMD matte kernel where it runs (`matte-kernel.ts`; float32, the loop float64). Returns `out`: a new array unless one is
  * given, which may be `previous` itself (smoothing in place: each value is read before it is
  * written).
  *
@@ -56,6 +65,7 @@ export function smoothWithPrevious(current: Float32Array, previous: Float32Array
   if (current.length !== previous.length || out.length !== current.length) {
     throw new VisionError('INVALID_INPUT', `smoothing: this frame's matte has ${current.length} values, the previous one ${previous.length}, the output ${out.length}`);
   }
+  if (smoothInKernel(current, previous, ratio, kernelUncertaintyTable(), out)) return out;
   const steps = uncertaintyTable();
   for (let i = 0; i < current.length; i++) {
     const p = current[i];

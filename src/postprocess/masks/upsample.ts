@@ -2,9 +2,9 @@
  * Fast bilinear resizing of a dense float plane (half-pixel centres, as OpenCV `INTER_LINEAR`
  * and PyTorch `align_corners=False`, edges clamped), for bringing a working-size matte to a
  * frame of any size: each source row is interpolated across once, then rows are blended (in
- * the WebAssembly SIMD matte kernel where it runs, `matte-kernel.ts`).
+ * the WebAssembly matte kernels where they run, `matte-kernel.ts`).
  */
-import { lerpRowsInKernel } from './matte-kernel';
+import { resizeInKernel } from './matte-kernel';
 
 /**
  * Source index pairs and weights of each output position along one axis (half-pixel centres,
@@ -84,21 +84,15 @@ export function resizePlane(plane: Float32Array, width: number, height: number, 
 }
 
 /**
- * The rows `ys` reads, interpolated across (each once, in the order first needed), then blended
- * down by the SIMD kernel into `out`; false where the kernel cannot run.
+ * The rows `ys` reads, each listed once (in the order first needed), resized in the matte
+ * kernels into `out`; false where they cannot run.
  */
 function blendRowsInKernel(plane: Float32Array, width: number, height: number, xs: ReturnType<typeof axisTaps>, ys: ReturnType<typeof axisTaps>, out: Float32Array): boolean {
-  const outWidth = xs.i0.length;
   const slots = new Int32Array(height).fill(-1);
   let used = 0;
   for (let o = 0; o < ys.i0.length; o++) {
     if (slots[ys.i0[o]] < 0) slots[ys.i0[o]] = used++;
     if (slots[ys.i1[o]] < 0) slots[ys.i1[o]] = used++;
   }
-  const fill = (across: Float32Array): void => {
-    for (let r = 0; r < slots.length; r++) {
-      if (slots[r] >= 0) interpolateRow(plane, r * width, xs, across.subarray(slots[r] * outWidth, (slots[r] + 1) * outWidth));
-    }
-  };
-  return lerpRowsInKernel(used, fill, slots, ys, outWidth, out);
+  return resizeInKernel(plane, width, slots, used, xs, ys, out);
 }

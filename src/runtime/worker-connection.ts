@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { VisionError, describeError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { type NodeMessagePort, nodeEndpoint } from './node-endpoint';
 import type { Reply } from './worker-reply';
 
@@ -14,7 +15,11 @@ import type { Reply } from './worker-reply';
 export interface WorkerConnectionOptions {
   /** The worker script: default `./worker.js` (browsers) or `./node-worker.js` (Node) next to the bundle. */
   url?: string | URL;
-  /** A call (run, reset…) that takes longer is a hung worker: it rejects with `TIMEOUT`, the worker is restarted on the next call. Default 30 000; 0 = never. */
+  /**
+   * A call (run, reset…) that takes longer, in ms, is a hung worker: it rejects with `TIMEOUT`,
+   * the worker is restarted on the next call. Default 30 000; 0, `Infinity` and anything above
+   * 2^31 − 1 (the longest a timer can wait, about 24.8 days) mean no limit.
+   */
   timeoutMs?: number;
   /** A name for the worker (shown in dev tools). */
   name?: string;
@@ -38,6 +43,26 @@ export interface StartedWorker<Api> {
 
 interface Pending {
   reject(error: VisionError): void;
+}
+
+/** The longest a timer can wait (2^31 − 1 ms, about 24.8 days): a longer limit is no limit. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Checks a worker time limit given as an option: a number of ms ≥ 0, where 0, `Infinity` and
+ * anything above 2^31 − 1 (about 24.8 days, the longest a timer can wait) mean no limit.
+ * Anything else (a string, `true`, `NaN`, a negative number) is `INVALID_OPTION`.
+ *
+ * @example
+ * ```ts
+ * checkTimeLimit('timeoutMs', options.timeoutMs); // undefined passes: the default applies
+ * ```
+ */
+export function checkTimeLimit(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be a number of milliseconds ≥ 0 (0 or Infinity: no limit)`);
+  }
 }
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof Worker === 'undefined';
@@ -73,8 +98,7 @@ export class WorkerConnection<Api> {
   private readonly pending = new Set<Pending>();
 
   constructor(private readonly connection: WorkerConnectionOptions = {}) {
-    const value = connection.timeoutMs;
-    if (value !== undefined && !(value >= 0)) throw new VisionError('INVALID_OPTION', `timeoutMs is ${value}; it must be ≥ 0 (0 = no timeout)`);
+    checkTimeLimit('timeoutMs', connection.timeoutMs);
   }
 
   /** Whether a worker is running now (false before the first call and after a failure or terminate). */
@@ -116,7 +140,7 @@ export class WorkerConnection<Api> {
       };
       this.pending.add(entry);
       started.hold(true);
-      if (timeoutMs > 0) {
+      if (timeoutMs > 0 && timeoutMs <= LONGEST_TIMER_MS) {
         timer = setTimeout(() => {
           entry.reject(new VisionError('TIMEOUT', `the pipeline worker did not answer within ${timeoutMs} ms; it is restarted on the next call`));
           if (this.state === started) this.fail(new VisionError('WORKER_FAILED', `the pipeline worker hung (no answer within ${timeoutMs} ms); it restarts on the next call`));

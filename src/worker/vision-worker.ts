@@ -1,5 +1,4 @@
-import { VisionError } from '../core/errors';
-import { type StartedWorker, WorkerConnection, type WorkerConnectionOptions } from '../runtime/worker-connection';
+import { type StartedWorker, WorkerConnection, type WorkerConnectionOptions, checkTimeLimit } from '../runtime/worker-connection';
 import type { SimulatedFailure, WorkerApi, WorkerLimits, WorkerMemory } from './protocol';
 
 /**
@@ -11,7 +10,7 @@ import type { SimulatedFailure, WorkerApi, WorkerLimits, WorkerMemory } from './
  * ```
  */
 export interface VisionWorkerOptions extends WorkerConnectionOptions {
-  /** The same for creating a pipeline (model download and compile). Default 0 = never. */
+  /** The same for creating a pipeline (model download and compile), in ms. Default 0; 0, `Infinity` and anything above 2^31 − 1 mean no limit. */
   createTimeoutMs?: number;
 }
 
@@ -55,8 +54,7 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
 
   constructor(private readonly options: VisionWorkerOptions = {}) {
     super(options);
-    const value = options.createTimeoutMs;
-    if (value !== undefined && !(value >= 0)) throw new VisionError('INVALID_OPTION', `createTimeoutMs is ${value}; it must be ≥ 0 (0 = no timeout)`);
+    checkTimeLimit('createTimeoutMs', options.createTimeoutMs);
   }
 
   /** Adds a pipeline to rebuild after restarts (created with `call(api => api.create(...))` first). */

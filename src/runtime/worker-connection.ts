@@ -164,10 +164,11 @@ export class WorkerConnection<Api> {
 
   private ensure(): Promise<StartedWorker<Api>> {
     if (this.terminated) return Promise.reject(new VisionError('DISPOSED', 'the worker was terminated; create a new VisionWorker'));
+    // while a fresh worker restores its state (`state` is set then, so that a crash is seen),
+    // calls wait for the restore
+    if (this.starting) return this.starting;
     if (this.state) return Promise.resolve(this.state);
-    if (!this.starting) {
-      this.starting = this.start().finally(() => (this.starting = null));
-    }
+    this.starting = this.start().finally(() => (this.starting = null));
     return this.starting;
   }
 

@@ -112,7 +112,7 @@ export class WorkerConnection<Api> {
   }
 
   /** Calls the worker API, starting (or restarting) the worker first. Failures are `VisionError`s. */
-  async call<T>(send: (api: Comlink.Remote<Api>) => Promise<Reply<T>>, timeoutMs = this.connection.timeoutMs ?? 30_000): Promise<T> {
+  async call<T>(send: (api: Comlink.Remote<Api>) => Promise<Reply<T>>, timeoutMs = this.callTimeoutMs): Promise<T> {
     const started = await this.ensure();
     return this.request(started, send, timeoutMs);
   }
@@ -124,11 +124,31 @@ export class WorkerConnection<Api> {
     this.stop(new VisionError('DISPOSED', 'the worker was terminated'));
   }
 
-  /** Runs once a fresh worker is up, before any call reaches it: a subclass rebuilds its remote state here (with {@link request}). */
+  /**
+   * Runs once a fresh worker is up, before any call reaches it: a subclass rebuilds its remote
+   * state here (with {@link request}). If it throws, the worker is ended and the next call
+   * starts another.
+   */
   protected async restore(_started: StartedWorker<Api>): Promise<void> {}
 
-  /** Sends one call to this started worker, with the timeout and failure handling of {@link call}. */
+  /** The limit of a call made without one: `timeoutMs` (default 30 000). */
+  protected get callTimeoutMs(): number {
+    return this.connection.timeoutMs ?? 30_000;
+  }
+
+  /** The running worker (null before the first call and after a failure or terminate). */
+  protected get current(): StartedWorker<Api> | null {
+    return this.state;
+  }
+
+  /**
+   * Sends one call to this started worker, with the timeout and failure handling of
+   * {@link call}. A worker that has stopped meanwhile is not sent anything: the call rejects.
+   */
   protected request<T>(started: StartedWorker<Api>, send: (api: Comlink.Remote<Api>) => Promise<Reply<T>>, timeoutMs: number): Promise<T> {
+    if (this.state !== started) {
+      return Promise.reject(this.terminated ? new VisionError('DISPOSED', 'the worker was terminated') : new VisionError('WORKER_FAILED', 'the pipeline worker stopped before the call reached it; it restarts on the next call'));
+    }
     return new Promise<T>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const entry: Pending = {
@@ -162,7 +182,8 @@ export class WorkerConnection<Api> {
     });
   }
 
-  private ensure(): Promise<StartedWorker<Api>> {
+  /** The running worker, started (or restarted, and restored) first where there is none. */
+  protected ensure(): Promise<StartedWorker<Api>> {
     if (this.terminated) return Promise.reject(new VisionError('DISPOSED', 'the worker was terminated; create a new VisionWorker'));
     // while a fresh worker restores its state (`state` is set then, so that a crash is seen),
     // calls wait for the restore
@@ -177,7 +198,12 @@ export class WorkerConnection<Api> {
     if (generation > 1) this.restarts++;
     const started = await this.spawn(generation);
     this.state = started;
-    await this.restore(started);
+    try {
+      await this.restore(started);
+    } catch (error) {
+      if (this.state === started) this.stop(error instanceof VisionError ? error : new VisionError('WORKER_FAILED', `the worker could not restore its state: ${describeError(error)}`));
+      throw error;
+    }
     return started;
   }
 

@@ -1,5 +1,9 @@
 import { type StartedWorker, WorkerConnection, type WorkerConnectionOptions, checkTimeLimit } from '../runtime/worker-connection';
-import type { SimulatedFailure, WorkerApi, WorkerLimits, WorkerMemory } from './protocol';
+import type * as Comlink from 'comlink';
+import { VisionError } from '../core/errors';
+import type { LoadProgress } from '../runtime/model-source';
+import type { Reply } from '../runtime/worker-reply';
+import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerLimits, WorkerMemory } from './protocol';
 
 /**
  * Options of a {@link VisionWorker}.
@@ -15,11 +19,11 @@ export interface VisionWorkerOptions extends WorkerConnectionOptions {
 }
 
 /**
- * A pipeline as the worker must rebuild it after a restart.
+ * A pipeline a {@link VisionWorker} keeps: what it builds again in every fresh worker.
  *
  * @example
  * ```ts
- * worker.register({ task: 'object-detection', options: { threshold: 0.4 }, remoteId: 1 });
+ * const info = await worker.open({ task: 'object-detection', options: { threshold: 0.4 }, limits: {} });
  * ```
  */
 export interface WorkerRegistration {
@@ -27,7 +31,12 @@ export interface WorkerRegistration {
   options: Record<string, unknown>;
   /** The page's limits at creation, handed to the worker again when it is rebuilt. */
   limits: WorkerLimits;
-  remoteId: number;
+}
+
+/** A kept pipeline as built in one worker: its id there (ids of other workers mean nothing). */
+interface Build {
+  generation: number;
+  id: Promise<number>;
 }
 
 /**
@@ -50,26 +59,56 @@ export interface WorkerRegistration {
  * ```
  */
 export class VisionWorker extends WorkerConnection<WorkerApi> {
-  private readonly registrations = new Set<WorkerRegistration>();
+  /** The kept pipelines, each with its build in the latest worker (null: not built there yet, or its failure was reported). */
+  private readonly builds = new Map<WorkerRegistration, Build | null>();
 
   constructor(private readonly options: VisionWorkerOptions = {}) {
     super(options);
     checkTimeLimit('createTimeoutMs', options.createTimeoutMs);
   }
 
-  /** Adds a pipeline to rebuild after restarts (created with `call(api => api.create(...))` first). */
-  register(registration: WorkerRegistration): void {
-    this.registrations.add(registration);
-  }
-
-  /** Forgets a pipeline. */
-  unregister(registration: WorkerRegistration): void {
-    this.registrations.delete(registration);
-  }
-
   /** How long pipeline creation may take (0 = no limit). */
   get createTimeoutMs(): number {
     return this.options.createTimeoutMs ?? 0;
+  }
+
+  /**
+   * Creates a pipeline in the worker and keeps it: every fresh worker after a restart builds
+   * it again. Resolves with what the worker says of it; {@link close} forgets it.
+   */
+  async open(registration: WorkerRegistration, onProgress?: (progress: LoadProgress) => void): Promise<RemotePipelineInfo> {
+    const started = await this.ensure();
+    this.builds.set(registration, null);
+    try {
+      return await this.build(started, registration, onProgress);
+    } catch (error) {
+      this.close(registration);
+      throw error;
+    }
+  }
+
+  /**
+   * Calls a kept pipeline by its id in the running worker, building it there first if this
+   * worker has not (its rebuild after a restart failed). A failed rebuild rejects the
+   * pipeline's next call with its error; the call after that builds it again.
+   */
+  async callPipeline<T>(registration: WorkerRegistration, send: (api: Comlink.Remote<WorkerApi>, id: number) => Promise<Reply<T>>): Promise<T> {
+    const started = await this.ensure();
+    const id = await this.idIn(started, registration);
+    return this.request(started, (api) => send(api, id), this.callTimeoutMs);
+  }
+
+  /** Forgets a kept pipeline and frees it in the worker that built it, if that one still runs. */
+  close(registration: WorkerRegistration): void {
+    const build = this.builds.get(registration);
+    this.builds.delete(registration);
+    build?.id.then(
+      (id) => {
+        const running = this.current;
+        if (running?.generation === build.generation) this.request(running, (api) => api.dispose(id), this.callTimeoutMs).catch(() => undefined);
+      },
+      () => undefined,
+    );
   }
 
   /** The worker's tfjs backend and live tensor count. */
@@ -88,15 +127,46 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
 
   /** Ends the worker for good: calls in flight reject with `DISPOSED`, later calls too. Safe to call twice. */
   override terminate(): void {
-    this.registrations.clear();
+    this.builds.clear();
     super.terminate();
   }
 
-  /** Rebuilds the registered pipelines in a fresh worker. */
+  /**
+   * Rebuilds the kept pipelines in a fresh worker. One that fails keeps its failure for its
+   * next call; only the worker's own failure (a crash, a creation past `createTimeoutMs`) fails
+   * the restart.
+   */
   protected override async restore(started: StartedWorker<WorkerApi>): Promise<void> {
-    for (const registration of this.registrations) {
-      const info = await this.request(started, (api) => api.create(registration.task, registration.options, undefined, registration.limits), this.createTimeoutMs);
-      registration.remoteId = info.id;
+    for (const registration of [...this.builds.keys()]) {
+      if (!this.builds.has(registration)) continue; // closed meanwhile
+      await this.build(started, registration).catch((error: unknown) => {
+        if (this.current !== started) throw error;
+      });
     }
+  }
+
+  /** The pipeline's id in this worker, building it there first where it is not. */
+  private async idIn(started: StartedWorker<WorkerApi>, registration: WorkerRegistration): Promise<number> {
+    let build = this.builds.get(registration);
+    if (build === undefined) throw new VisionError('DISPOSED', `this ${registration.task} worker pipeline was disposed`);
+    if (build === null || build.generation !== started.generation) {
+      this.build(started, registration).catch(() => undefined); // its failure comes through build.id
+      build = this.builds.get(registration) as Build;
+    }
+    try {
+      return await build.id;
+    } catch (error) {
+      if (this.builds.get(registration) === build) this.builds.set(registration, null); // reported: the next call builds again
+      throw error;
+    }
+  }
+
+  /** Creates a kept pipeline in this worker and records its build (a failed one too, for the pipeline's next call). */
+  private build(started: StartedWorker<WorkerApi>, registration: WorkerRegistration, onProgress?: (progress: LoadProgress) => void): Promise<RemotePipelineInfo> {
+    const made = this.request(started, (api) => api.create(registration.task, registration.options, onProgress, registration.limits), this.createTimeoutMs);
+    const build: Build = { generation: started.generation, id: made.then((info) => info.id) };
+    build.id.catch(() => undefined); // its failure is reported by the pipeline's next call
+    this.builds.set(registration, build);
+    return made;
   }
 }

@@ -115,19 +115,15 @@ export class WorkerPipeline<T extends PipelineTask> {
   /** Forgets video-mode state (tracks). */
   async reset(): Promise<void> {
     this.assertUsable();
-    await this.worker.call((api) => api.reset(this.registration.remoteId));
+    await this.worker.callPipeline(this.registration, (api, id) => api.reset(id));
   }
 
   /** Frees the model in the worker (and the worker itself when it is this pipeline's own). Safe to call twice. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.worker.unregister(this.registration);
-    if (this.ownsWorker) {
-      this.worker.terminate();
-    } else if (this.worker.running) {
-      this.worker.call((api) => api.dispose(this.registration.remoteId)).catch(() => undefined);
-    }
+    if (this.ownsWorker) this.worker.terminate();
+    else this.worker.close(this.registration);
   }
 
   private assertUsable(): void {
@@ -142,9 +138,9 @@ export class WorkerPipeline<T extends PipelineTask> {
     const { value, transfer } = await toTransferable(input);
     let sent = false;
     try {
-      const result = await this.worker.call((api) => {
+      const result = await this.worker.callPipeline(this.registration, (api, id) => {
         sent = true;
-        return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, this.registration.remoteId);
+        return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, id);
       });
       return unpackMasks(result) as ResultOf<T>;
     } finally {
@@ -176,13 +172,12 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
   try {
     const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
     const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };
-    const info = await worker.call((api) => api.create(task, wire, onProgress, limits), worker.createTimeoutMs);
-    const registration: WorkerRegistration = { task, options: wire, limits, remoteId: info.id };
+    const registration: WorkerRegistration = { task, options: wire, limits };
+    const info = await worker.open(registration, onProgress);
     if (all.signal?.aborted) {
-      await worker.call((api) => api.dispose(info.id)).catch(() => undefined);
+      worker.close(registration);
       throwIfAborted(all.signal, 'creating the worker pipeline');
     }
-    worker.register(registration);
     const { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter } = info;
     return new WorkerPipeline(task, info.spec, { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter }, worker, registration, !shared);
   } catch (error) {

@@ -2,7 +2,7 @@
 // is the tiny cell detector from a folder of its own with a label of its own, so a result tells
 // which model made it. Calls wait for the rebuild; a pipeline whose rebuild fails gets the
 // error on its next call and is rebuilt on the one after; pipelines never address each other.
-import { renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VisionWorker, createWorkerPipeline } from '../../src/worker/index';
 import type { ModelSpec } from '../../src/models/model-spec';
@@ -27,6 +27,16 @@ function sharedWorker(): VisionWorker {
   return worker;
 }
 
+/** Moves a model folder away until the returned function (also run after the test) puts it back. */
+function hide(dir: string): () => void {
+  renameSync(dir, `${dir}-gone`);
+  const putBack = (): void => {
+    if (existsSync(`${dir}-gone`)) renameSync(`${dir}-gone`, dir);
+  };
+  cleanups.push(putBack);
+  return putBack;
+}
+
 const cells = (worker: VisionWorker, card: ModelSpec) => createWorkerPipeline('object-detection', { worker, backend: 'cpu', model: card });
 
 describe('rebuilding a restarted worker', () => {
@@ -41,5 +51,40 @@ describe('rebuilding a restarted worker', () => {
     expect(labelsOf(await first)).toEqual(['wait-a']);
     expect(labelsOf(await second)).toEqual(['wait-b']);
     expect([worker.restarts, (await worker.memory()).pipelines]).toEqual([1, 2]);
+  });
+
+  it('a pipeline whose rebuild fails gets the error on its next call and is rebuilt on the one after; the others run their own models', async () => {
+    const worker = sharedWorker();
+    const a = await cells(worker, cellModel('fail-a').card);
+    const modelB = cellModel('fail-b');
+    const b = await cells(worker, modelB.card);
+    expect(labelsOf(await b.run(cellFrame()))).toEqual(['fail-b']);
+    const putBack = hide(modelB.dir); // b cannot be rebuilt while its folder is gone
+    await worker.simulateFailure('exit').catch(() => undefined);
+    expect(labelsOf(await a.run(cellFrame()))).toEqual(['fail-a']); // b's failed rebuild is b's, not a's
+    const c = await cells(worker, cellModel('fail-c').card); // created where b's old id is free
+    await expect(b.run(cellFrame())).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining('fail-b') });
+    await expect(b.runForVideo(cellFrame(), 0)).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' }); // built again, fails again
+    expect(labelsOf(await c.run(cellFrame()))).toEqual(['fail-c']);
+    putBack();
+    expect(labelsOf(await b.run(cellFrame()))).toEqual(['fail-b']); // b's own model, not c's
+    expect(labelsOf(await b.runForVideo(cellFrame(), 0))).toEqual(['fail-b']);
+    expect(labelsOf(await c.run(cellFrame()))).toEqual(['fail-c']);
+    expect([worker.restarts, (await worker.memory()).pipelines]).toEqual([1, 3]);
+  });
+
+  it('disposing a pipeline whose rebuild failed leaves the pipeline created since alone', async () => {
+    const worker = sharedWorker();
+    const a = await cells(worker, cellModel('dispose-a').card);
+    const modelB = cellModel('dispose-b');
+    const b = await cells(worker, modelB.card);
+    hide(modelB.dir);
+    await worker.simulateFailure('exit').catch(() => undefined);
+    await worker.memory().catch(() => undefined); // restarts the worker: a is rebuilt, b is not
+    const c = await cells(worker, cellModel('dispose-c').card);
+    b.dispose();
+    expect(labelsOf(await c.run(cellFrame()))).toEqual(['dispose-c']);
+    expect(labelsOf(await a.run(cellFrame()))).toEqual(['dispose-a']);
+    expect((await worker.memory()).pipelines).toBe(2);
   });
 });

@@ -11,6 +11,12 @@
 ;;              column) — the first pass of both upsamplings, scalar float32
 ;;   smooth     temporal smoothing of a matte with the previous one, the uncertainty read from a
 ;;              table (src/postprocess/masks/temporal-smoothing.ts), in float32
+;; and the fast guided filter's coefficients on its grid, in float64 with the very operations
+;; and order of src/postprocess/masks/guided-filter.ts (bit-identical results):
+;;   widen      guide and input (float32) to float64, with their products and squares
+;;   box_mean   a (2r+1)² box mean with mirrored borders (running sums; rows scalar, columns f64x2)
+;;   fit        the linear coefficients a, b of each window
+;;   across64   float64 rows interpolated across (in float64, as JavaScript does) into float32
 ;; Build: node scripts/build-kernels.mjs (writes src/postprocess/masks/matte-kernel-wasm.ts).
 ;;
 ;; apply(acrossA, acrossB, rows, guide, out, width, height, channels, clamp, wr, wg, wb)
@@ -35,6 +41,24 @@
 ;;   taps     `width` × { left: i32, right: i32 (byte offsets within a source row), w: f32
 ;;            (weight of the right one) }
 ;;   dst      `count` rows of `width` float32 values, one after another
+;;
+;; widen(guide, input, guide64, input64, products, squares, count)
+;;   guide, input  `count` float32; the rest `count` float64: guide, input, guide·input, guide²
+;;
+;; box_mean(values, rows, sums, out, width, height, xs, ys, window, area)
+;;   values, rows, out  width×height float64 (rows: scratch); sums: `width` float64 (scratch)
+;;   xs  width + window − 1 i32: byte offsets within a row of the padded columns −r … width−1+r
+;;   ys  height + window − 1 i32: byte offsets of the padded rows' starts
+;;   window = 2r + 1, area = window² (each mean is a sum divided by it)
+;;   The column pass reads and writes up to 8 bytes past rows, sums and out.
+;;
+;; fit(meanI, meanP, corrIp, corrI, count, epsilon)
+;;   a = (corrIp − meanI·meanP) / (corrI − meanI² + ε) into corrIp, b = meanP − a·meanI into
+;;   corrI; two values a step (up to 8 bytes past each plane)
+;;
+;; across64(plane, rowList, count, taps, width, dst)
+;;   as `across`, with a float64 plane (taps' offsets in bytes of float64 values), the blend in
+;;   float64 and the result rounded to float32
 ;;
 ;; smooth(current, previous, out, count, table, steps, ratio)
 ;;   out[i] = p + (previous[i] − p)·u·ratio with p = current[i] and u the table's value at
@@ -198,4 +222,144 @@
               (local.get $vratio))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
+
+  (func (export "widen")
+    (param $guide i32) (param $input i32) (param $guide64 i32) (param $input64 i32) (param $products i32) (param $squares i32) (param $count i32)
+    (local $i i32) (local $g f64) (local $p f64) (local $at i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $g (f64.promote_f32 (f32.load (i32.add (local.get $guide) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $p (f64.promote_f32 (f32.load (i32.add (local.get $input) (i32.shl (local.get $i) (i32.const 2))))))
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (f64.store (i32.add (local.get $guide64) (local.get $at)) (local.get $g))
+        (f64.store (i32.add (local.get $input64) (local.get $at)) (local.get $p))
+        (f64.store (i32.add (local.get $products) (local.get $at)) (f64.mul (local.get $g) (local.get $p)))
+        (f64.store (i32.add (local.get $squares) (local.get $at)) (f64.mul (local.get $g) (local.get $g)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+  (func (export "box_mean")
+    (param $values i32) (param $rows i32) (param $sums i32) (param $out i32) (param $width i32) (param $height i32)
+    (param $xs i32) (param $ys i32) (param $window i32) (param $area f64)
+    (local $y i32) (local $x i32) (local $k i32) (local $row i32) (local $rowOut i32) (local $sum f64)
+    (local $rowBytes i32) (local $enter i32) (local $leave i32) (local $varea v128)
+    (local.set $rowBytes (i32.shl (local.get $width) (i32.const 3)))
+    ;; along each row: the first window summed, then one value in and one out per column
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_u (local.get $y) (local.get $height)))
+        (local.set $row (i32.add (local.get $values) (i32.mul (local.get $y) (local.get $rowBytes))))
+        (local.set $rowOut (i32.add (local.get $rows) (i32.mul (local.get $y) (local.get $rowBytes))))
+        (local.set $sum (f64.const 0))
+        (local.set $k (i32.const 0))
+        (block $window_done
+          (loop $next_k
+            (br_if $window_done (i32.ge_u (local.get $k) (local.get $window)))
+            (local.set $sum (f64.add (local.get $sum) (f64.load (i32.add (local.get $row) (i32.load (i32.add (local.get $xs) (i32.shl (local.get $k) (i32.const 2))))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $next_k)))
+        (f64.store (local.get $rowOut) (local.get $sum))
+        (local.set $x (i32.const 1))
+        (block $row_done
+          (loop $next_x
+            (br_if $row_done (i32.ge_u (local.get $x) (local.get $width)))
+            ;; sum + (values[xs[x + 2r]] − values[xs[x − 1]])
+            (local.set $sum (f64.add (local.get $sum)
+              (f64.sub
+                (f64.load (i32.add (local.get $row) (i32.load (i32.add (local.get $xs) (i32.shl (i32.sub (i32.add (local.get $x) (local.get $window)) (i32.const 1)) (i32.const 2))))))
+                (f64.load (i32.add (local.get $row) (i32.load (i32.add (local.get $xs) (i32.shl (i32.sub (local.get $x) (i32.const 1)) (i32.const 2)))))))))
+            (f64.store (i32.add (local.get $rowOut) (i32.shl (local.get $x) (i32.const 3))) (local.get $sum))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $next_x)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $next_row)))
+    ;; down the columns, two at a time: the first window of rows summed, then one row in and one out
+    (local.set $varea (f64x2.splat (local.get $area)))
+    (local.set $x (i32.const 0))
+    (block $zero_done
+      (loop $zero
+        (br_if $zero_done (i32.ge_u (local.get $x) (local.get $rowBytes)))
+        (v128.store (i32.add (local.get $sums) (local.get $x)) (f64x2.splat (f64.const 0)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $zero)))
+    (local.set $k (i32.const 0))
+    (block $first_done
+      (loop $next_first
+        (br_if $first_done (i32.ge_u (local.get $k) (local.get $window)))
+        (local.set $row (i32.add (local.get $rows) (i32.load (i32.add (local.get $ys) (i32.shl (local.get $k) (i32.const 2))))))
+        (local.set $x (i32.const 0))
+        (block $add_done
+          (loop $add
+            (br_if $add_done (i32.ge_u (local.get $x) (local.get $rowBytes)))
+            (v128.store (i32.add (local.get $sums) (local.get $x))
+              (f64x2.add (v128.load (i32.add (local.get $sums) (local.get $x))) (v128.load (i32.add (local.get $row) (local.get $x)))))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $add)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next_first)))
+    (local.set $y (i32.const 0))
+    (block $cols_done
+      (loop $next_out_row
+        (local.set $rowOut (i32.add (local.get $out) (i32.mul (local.get $y) (local.get $rowBytes))))
+        (local.set $x (i32.const 0))
+        (block $div_done
+          (loop $div
+            (br_if $div_done (i32.ge_u (local.get $x) (local.get $rowBytes)))
+            (v128.store (i32.add (local.get $rowOut) (local.get $x)) (f64x2.div (v128.load (i32.add (local.get $sums) (local.get $x))) (local.get $varea)))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $div)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $cols_done (i32.ge_u (local.get $y) (local.get $height)))
+        ;; sums + (rows[ys[y + 2r]] − rows[ys[y − 1]]), y counted from the row just written + 1
+        (local.set $enter (i32.add (local.get $rows) (i32.load (i32.add (local.get $ys) (i32.shl (i32.sub (i32.add (local.get $y) (local.get $window)) (i32.const 1)) (i32.const 2))))))
+        (local.set $leave (i32.add (local.get $rows) (i32.load (i32.add (local.get $ys) (i32.shl (i32.sub (local.get $y) (i32.const 1)) (i32.const 2))))))
+        (local.set $x (i32.const 0))
+        (block $slide_done
+          (loop $slide
+            (br_if $slide_done (i32.ge_u (local.get $x) (local.get $rowBytes)))
+            (v128.store (i32.add (local.get $sums) (local.get $x))
+              (f64x2.add (v128.load (i32.add (local.get $sums) (local.get $x)))
+                (f64x2.sub (v128.load (i32.add (local.get $enter) (local.get $x))) (v128.load (i32.add (local.get $leave) (local.get $x))))))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (br $slide)))
+        (br $next_out_row))))
+  (func (export "fit")
+    (param $meanI i32) (param $meanP i32) (param $corrIp i32) (param $corrI i32) (param $count i32) (param $epsilon f64)
+    (local $at i32) (local $end i32) (local $mi v128) (local $mp v128) (local $a v128) (local $veps v128)
+    (local.set $veps (f64x2.splat (local.get $epsilon)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 3)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $mi (v128.load (i32.add (local.get $meanI) (local.get $at))))
+        (local.set $mp (v128.load (i32.add (local.get $meanP) (local.get $at))))
+        ;; (corrIp − mi·mp) / ((corrI − mi·mi) + ε)
+        (local.set $a (f64x2.div
+          (f64x2.sub (v128.load (i32.add (local.get $corrIp) (local.get $at))) (f64x2.mul (local.get $mi) (local.get $mp)))
+          (f64x2.add (f64x2.sub (v128.load (i32.add (local.get $corrI) (local.get $at))) (f64x2.mul (local.get $mi) (local.get $mi))) (local.get $veps))))
+        (v128.store (i32.add (local.get $corrIp) (local.get $at)) (local.get $a))
+        (v128.store (i32.add (local.get $corrI) (local.get $at)) (f64x2.sub (local.get $mp) (f64x2.mul (local.get $a) (local.get $mi))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $next))))
+  (func (export "across64")
+    (param $plane i32) (param $rowList i32) (param $count i32) (param $taps i32) (param $width i32) (param $dst i32)
+    (local $r i32) (local $row i32) (local $t i32) (local $tapsEnd i32) (local $a f64)
+    (local.set $tapsEnd (i32.add (local.get $taps) (i32.mul (local.get $width) (i32.const 12))))
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $count)))
+        (local.set $row (i32.add (local.get $plane) (i32.load (i32.add (local.get $rowList) (i32.shl (local.get $r) (i32.const 2))))))
+        (local.set $t (local.get $taps))
+        (block $row_done
+          (loop $next
+            (br_if $row_done (i32.ge_u (local.get $t) (local.get $tapsEnd)))
+            (local.set $a (f64.load (i32.add (local.get $row) (i32.load (local.get $t)))))
+            (f32.store (local.get $dst)
+              (f32.demote_f64 (f64.add (local.get $a)
+                (f64.mul (f64.sub (f64.load (i32.add (local.get $row) (i32.load offset=4 (local.get $t)))) (local.get $a)) (f64.promote_f32 (f32.load offset=8 (local.get $t)))))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $t (i32.add (local.get $t) (i32.const 12)))
+            (br $next)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next_row))))
 )

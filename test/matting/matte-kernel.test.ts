@@ -113,11 +113,9 @@ describe('the guided filter’s SIMD output pass', () => {
   it('the kernel takes 8-bit grey / RGB / RGBA guides and refuses others (and when turned off)', () => {
     const width = 9;
     const height = 2;
+    // a flat grid: a = 0 and b = the input's 0.75 everywhere, whatever the guide
     const pass = (data: ArrayLike<number>, channels: number): GuidedApplyPass => ({
-      meanA: [0.5, 0.5],
-      meanB: [0.25, 0.25],
-      gridWidth: 2,
-      gridHeight: 1,
+      grid: { guide: new Float32Array(2).fill(0.5), input: new Float32Array(2).fill(0.75), width: 2, height: 1, radius: 1, epsilon: 1e-3 },
       upX: axisTaps(2, width),
       upY: { i0: new Int32Array(height), i1: new Int32Array(height), w1: new Float32Array(height) },
       guide: { data, width, height, channels },
@@ -128,7 +126,7 @@ describe('the guided filter’s SIMD output pass', () => {
     for (const channels of [1, 3, 4]) {
       out.fill(-1);
       expect(applyInKernel(pass(new Uint8Array(width * height * channels).fill(255), channels), out)).toBe(true);
-      expect([...out].every((v) => v === 0.75)).toBe(true); // 0.5 · 1 + 0.25
+      expect([...out].every((v) => v === 0.75)).toBe(true);
     }
     out.fill(-1);
     expect(applyInKernel(pass(new Float32Array(width * height * 3), 3), out)).toBe(false);
@@ -176,10 +174,7 @@ describe('the guided filter’s SIMD output pass', () => {
     // 4200 × 4200 float32 outputs alone are 70 MB
     const big = resizePlane(plane, 64, 64, 4200, 4200);
     const pass: GuidedApplyPass = {
-      meanA: [0],
-      meanB: [0],
-      gridWidth: 1,
-      gridHeight: 1,
+      grid: { guide: new Float32Array(1), input: new Float32Array(1), width: 1, height: 1, radius: 1, epsilon: 1e-3 },
       upX: axisTaps(1, 4200),
       upY: { i0: new Int32Array(4200), i1: new Int32Array(4200), w1: new Float32Array(4200) },
       guide: { data: new Uint8Array(4200 * 4200), width: 4200, height: 4200, channels: 1 },

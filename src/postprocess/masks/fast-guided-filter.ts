@@ -11,7 +11,7 @@
  */
 import { VisionError } from '../../core/errors';
 import { type GuidedApplyPass, applyInKernel } from './matte-kernel';
-import { GuidedFilterWorkspace, guidedCoefficients } from './guided-filter';
+import { GuidedFilterWorkspace, checkGuidedOptions, guidedCoefficients } from './guided-filter';
 import { axisTaps } from './upsample';
 
 /**
@@ -186,24 +186,25 @@ export function fastGuidedFilterInto(
   checkGuide(guide, workspace);
   const { width, height, lowWidth, lowHeight, acrossA, acrossB } = workspace;
   if (out.length !== width * height) throw new VisionError('INVALID_INPUT', `fast guided filter: out has ${out.length} values; a ${width}×${height} guide needs ${width * height}`);
-  const { meanA, meanB } = guidedCoefficients(workspace.guideLow, workspace.inputLow, lowWidth, lowHeight, { radius: options.lowRadius, epsilon: options.epsilon }, workspace.coefficients);
+  const { radius, epsilon } = checkGuidedOptions({ radius: options.lowRadius, epsilon: options.epsilon });
   const { k1, k2, wr, wg, wb } = lumaTaps(guide);
-  const pass: GuidedApplyPass = { meanA, meanB, gridWidth: lowWidth, gridHeight: lowHeight, upX: workspace.upX, upY: workspace.upY, guide, luma: [wr, wg, wb], clamp: options.clamp };
-  if (!applyInKernel(pass, out)) {
-    // mean(a) and mean(b) of each grid row interpolated across to the full width, then the pass
-    const { i0: x0, i1: x1, w1: wx } = workspace.upX;
-    for (let i = 0; i < lowHeight; i++) {
-      const row = i * lowWidth;
-      const at = i * width;
-      for (let x = 0; x < width; x++) {
-        const a = meanA[row + x0[x]];
-        const b = meanB[row + x0[x]];
-        acrossA[at + x] = a + (meanA[row + x1[x]] - a) * wx[x];
-        acrossB[at + x] = b + (meanB[row + x1[x]] - b) * wx[x];
-      }
+  const grid = { guide: workspace.guideLow, input: workspace.inputLow, width: lowWidth, height: lowHeight, radius, epsilon };
+  const pass: GuidedApplyPass = { grid, upX: workspace.upX, upY: workspace.upY, guide, luma: [wr, wg, wb], clamp: options.clamp };
+  if (applyInKernel(pass, out)) return out;
+  const { meanA, meanB } = guidedCoefficients(grid.guide, grid.input, lowWidth, lowHeight, { radius, epsilon }, workspace.coefficients);
+  // mean(a) and mean(b) of each grid row interpolated across to the full width, then the pass
+  const { i0: x0, i1: x1, w1: wx } = workspace.upX;
+  for (let i = 0; i < lowHeight; i++) {
+    const row = i * lowWidth;
+    const at = i * width;
+    for (let x = 0; x < width; x++) {
+      const a = meanA[row + x0[x]];
+      const b = meanB[row + x0[x]];
+      acrossA[at + x] = a + (meanA[row + x1[x]] - a) * wx[x];
+      acrossB[at + x] = b + (meanB[row + x1[x]] - b) * wx[x];
     }
-    applyWithJavaScript(pass, acrossA, acrossB, k1, k2, out);
   }
+  applyWithJavaScript(pass, acrossA, acrossB, k1, k2, out);
   return out;
 }
 

@@ -30,8 +30,15 @@ function reflect(i: number, n: number): number {
   return m < n ? m : period - 1 - m;
 }
 
-/** Mirrored source indices of the padded positions −r … n−1+r. */
-function paddedIndices(n: number, r: number): Int32Array {
+/**
+ * Mirrored source indices of the padded positions −r … n−1+r (OpenCV's `BORDER_REFLECT`).
+ *
+ * @example
+ * ```ts
+ * paddedIndices(4, 2); // Int32Array [1, 0, 0, 1, 2, 3, 3, 2]
+ * ```
+ */
+export function paddedIndices(n: number, r: number): Int32Array {
   const out = new Int32Array(n + 2 * r);
   for (let i = 0; i < out.length; i++) out[i] = reflect(i - r, n);
   return out;
@@ -125,6 +132,22 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
 }
 
 /**
+ * The guided filter's settings, checked: a radius that is a positive integer and a finite ε > 0.
+ *
+ * @throws VisionError `INVALID_OPTION` otherwise.
+ * @example
+ * ```ts
+ * const { radius, epsilon } = checkGuidedOptions({ radius: 1, epsilon: 1e-3 });
+ * ```
+ */
+export function checkGuidedOptions(options: GuidedFilterOptions): GuidedFilterOptions {
+  const { radius, epsilon } = options;
+  if (!Number.isInteger(radius) || radius < 1) throw new VisionError('INVALID_OPTION', `guided filter radius is ${String(radius)}; it must be a positive integer (pixels)`);
+  if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new VisionError('INVALID_OPTION', `guided filter epsilon is ${String(epsilon)}; it must be a finite number > 0`);
+  return options;
+}
+
+/**
  * The first part of the guided filter (He et al., Algorithm 1, steps 1–3) with a grey guide:
  * per window a linear model `q = a·I + b` fitted to the input, `a = cov(I, p) / (var(I) + ε)`,
  * `b = mean(p) − a·mean(I)`, and the box means of `a` and `b` over the same window. Returns
@@ -147,9 +170,7 @@ export function guidedCoefficients(
   options: GuidedFilterOptions,
   workspace: GuidedFilterWorkspace,
 ): { meanA: Float64Array; meanB: Float64Array } {
-  const { radius, epsilon } = options;
-  if (!Number.isInteger(radius) || radius < 1) throw new VisionError('INVALID_OPTION', `guided filter radius is ${String(radius)}; it must be a positive integer (pixels)`);
-  if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new VisionError('INVALID_OPTION', `guided filter epsilon is ${String(epsilon)}; it must be a finite number > 0`);
+  const { radius, epsilon } = checkGuidedOptions(options);
   const n = width * height;
   if (guide.length !== n || input.length !== n || workspace.width !== width || workspace.height !== height) {
     throw new VisionError('INVALID_INPUT', `guided filter: guide has ${guide.length} and input ${input.length} values, the workspace is ${workspace.width}×${workspace.height}; a ${width}×${height} plane has ${n}`);

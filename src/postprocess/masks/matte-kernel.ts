@@ -8,6 +8,7 @@
  * arithmetic as the JavaScript loops, in float32 (the loops work in float64): results agree
  * within float32 rounding.
  */
+import { paddedIndices } from './guided-filter';
 import { MATTE_KERNEL_WASM_BASE64 } from './matte-kernel-wasm';
 
 type ApplyKernel = (
@@ -28,12 +29,19 @@ type ApplyKernel = (
 type LerpRowsKernel = (across: number, rows: number, out: number, width: number, height: number) => void;
 type AcrossKernel = (plane: number, rowList: number, count: number, taps: number, width: number, dst: number) => void;
 type SmoothKernel = (current: number, previous: number, out: number, count: number, table: number, steps: number, ratio: number) => void;
+type WidenKernel = (guide: number, input: number, guide64: number, input64: number, products: number, squares: number, count: number) => void;
+type BoxMeanKernel = (values: number, rows: number, sums: number, out: number, width: number, height: number, xs: number, ys: number, window: number, area: number) => void;
+type FitKernel = (meanI: number, meanP: number, corrIp: number, corrI: number, count: number, epsilon: number) => void;
 
 interface MatteKernels {
   apply: ApplyKernel;
   lerpRows: LerpRowsKernel;
   across: AcrossKernel;
   smooth: SmoothKernel;
+  widen: WidenKernel;
+  boxMean: BoxMeanKernel;
+  fit: FitKernel;
+  across64: AcrossKernel;
   memory: WebAssembly.Memory;
 }
 
@@ -75,7 +83,8 @@ function kernelsWith(bytes: number): MatteKernels | null {
       } else {
         const memory = new WebAssembly.Memory({ initial: 1 });
         const { exports } = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } });
-        kernels = { apply: exports.apply as ApplyKernel, lerpRows: exports.lerp_rows as LerpRowsKernel, across: exports.across as AcrossKernel, smooth: exports.smooth as SmoothKernel, memory };
+        kernels = { apply: exports.apply as ApplyKernel, lerpRows: exports.lerp_rows as LerpRowsKernel, across: exports.across as AcrossKernel, smooth: exports.smooth as SmoothKernel,
+          widen: exports.widen as WidenKernel, boxMean: exports.box_mean as BoxMeanKernel, fit: exports.fit as FitKernel, across64: exports.across64 as AcrossKernel, memory };
       }
     } catch {
       kernels = null;
@@ -126,20 +135,17 @@ export interface AxisTaps {
 }
 
 /**
- * What the full-size pass reads: the coefficient planes mean(a) and mean(b) on the grid, the
- * taps that take them across to the guide's width (`upX`) and down to its height (`upY`), and
- * the guide with its luma weights.
+ * What the fast guided filter's kernel path reads: the subsampled guide and input on the grid
+ * with the filter's radius there and ε, the taps that take the grid across to the guide's width
+ * (`upX`) and down to its height (`upY`), and the guide with its luma weights.
  *
  * @example
  * ```ts
- * const pass: GuidedApplyPass = { meanA, meanB, gridWidth: 128, gridHeight: 96, upX, upY, guide, luma: [0.299 / 255, 0.587 / 255, 0.114 / 255], clamp: true };
+ * const pass: GuidedApplyPass = { grid: { guide: guideLow, input: inputLow, width: 128, height: 96, radius: 1, epsilon: 1e-3 }, upX, upY, guide, luma: [0.299 / 255, 0.587 / 255, 0.114 / 255], clamp: true };
  * ```
  */
 export interface GuidedApplyPass {
-  meanA: ArrayLike<number>;
-  meanB: ArrayLike<number>;
-  gridWidth: number;
-  gridHeight: number;
+  grid: { guide: Float32Array; input: Float32Array; width: number; height: number; radius: number; epsilon: number };
   /** Per output column: the grid columns either side and the weight of the right one. */
   upX: AxisTaps;
   /** Per output row: the grid rows above and below, and the weight of the lower one. */
@@ -150,12 +156,24 @@ export interface GuidedApplyPass {
   clamp: boolean;
 }
 
+/** Byte offsets of consecutive areas of the given byte sizes (each rounded up to 16), and their end. */
+function layout(...bytes: number[]): { at: number[]; end: number } {
+  const at: number[] = [];
+  let end = 0;
+  for (const size of bytes) {
+    at.push(end);
+    end += aligned(size);
+  }
+  return { at, end };
+}
+
 /**
- * Runs the whole full-size pass in the SIMD kernels into `out` (`width × height` values): the
- * coefficient planes copied in (as float32), taken across to the guide's width, then down and
- * applied to the guide's pixels; false, with `out` untouched, where the kernels cannot take it
- * (no WebAssembly SIMD, turned off, a guide that is not 8-bit grey / RGB / RGBA, a frame past
- * the memory cap, memory that cannot grow).
+ * Runs the whole fast guided filter after subsampling in the kernels into `out` (`width × height`
+ * values): the coefficients on the grid in float64 (bit-identical to `guidedCoefficients`), their
+ * means taken across to the guide's width (as the JavaScript loop does, then float32), then down
+ * and applied to the guide's pixels four at a time; false, with `out` untouched, where the
+ * kernels cannot take it (no WebAssembly SIMD, turned off, a guide that is not 8-bit grey / RGB /
+ * RGBA, a frame past the memory cap, memory that cannot grow). Options are the caller's to check.
  *
  * @example
  * ```ts
@@ -163,33 +181,42 @@ export interface GuidedApplyPass {
  * ```
  */
 export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean {
-  const { guide, upX, upY, gridWidth, gridHeight } = pass;
+  const { guide, upX, upY, grid } = pass;
   const { data, width, height, channels } = guide;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray) || !(channels === 1 || channels === 3 || channels === 4)) return false;
-  const gridValues = gridWidth * gridHeight;
-  const acrossValues = gridHeight * width;
-  const meanB = aligned(4 * gridValues + SLACK);
-  const rowList = 2 * meanB;
-  const taps = rowList + aligned(4 * gridHeight);
-  const acrossA = taps + aligned(12 * width);
-  const acrossB = acrossA + aligned(4 * acrossValues + SLACK);
-  const rows = acrossB + aligned(4 * acrossValues + SLACK);
-  const guideAt = rows + aligned(12 * height);
-  const outAt = guideAt + aligned(width * height * channels + SLACK);
-  const found = kernelsWith(outAt + aligned(4 * width * height + SLACK));
+  const n = grid.width * grid.height;
+  const window = 2 * grid.radius + 1;
+  const plane = 8 * n + SLACK;
+  const acrossBytes = 4 * grid.height * width + SLACK;
+  const guideBytes = width * height * channels;
+  // guide, input (float32); guide, input, meanI, meanP, corrIp, corrI, products, squares, rows (float64); sums; xs; ys; row list; taps; a, b across; row table; guide; out
+  const { at, end } = layout(4 * n + SLACK, 4 * n + SLACK, ...Array<number>(9).fill(plane), 8 * grid.width + SLACK, 4 * (grid.width + window), 4 * (grid.height + window), 4 * grid.height, 12 * width, acrossBytes, acrossBytes, 12 * height, guideBytes + SLACK, 4 * width * height + SLACK);
+  const [guideLow, inputLow, guide64, input64, meanI, meanP, corrIp, corrI, products, squares, rows, sums, xs, ys, rowList, taps, acrossA, acrossB, rowTable, guideAt, outAt] = at;
+  const found = kernelsWith(end);
   if (!found) return false;
   const buffer = found.memory.buffer;
-  new Float32Array(buffer, 0, gridValues).set(pass.meanA);
-  new Float32Array(buffer, meanB, gridValues).set(pass.meanB);
-  writeRowList(buffer, rowList, gridHeight, 4 * gridWidth);
-  writeTapTable(buffer, taps, upX, 4);
-  writeTapTable(buffer, rows, upY, 4 * width);
-  const guideBytes = width * height * channels;
+  new Float32Array(buffer, guideLow, n).set(grid.guide);
+  new Float32Array(buffer, inputLow, n).set(grid.input);
+  new Int32Array(buffer, xs, grid.width + window - 1).set(paddedIndices(grid.width, grid.radius).map((i) => 8 * i));
+  new Int32Array(buffer, ys, grid.height + window - 1).set(paddedIndices(grid.height, grid.radius).map((i) => 8 * grid.width * i));
+  writeRowList(buffer, rowList, grid.height, 8 * grid.width);
+  writeTapTable(buffer, taps, upX, 8);
+  writeTapTable(buffer, rowTable, upY, 4 * width);
   new Uint8Array(buffer, guideAt, guideBytes).set(data.length === guideBytes ? data : data.subarray(0, guideBytes));
-  found.across(0, rowList, gridHeight, taps, width, acrossA);
-  found.across(meanB, rowList, gridHeight, taps, width, acrossB);
+  const box = (values: number, into: number): void => found.boxMean(values, rows, sums, into, grid.width, grid.height, xs, ys, window, window * window);
+  found.widen(guideLow, inputLow, guide64, input64, products, squares, n);
+  box(guide64, meanI);
+  box(input64, meanP);
+  box(products, corrIp);
+  box(squares, corrI);
+  // a into corrIp, b into corrI; their means into products and squares
+  found.fit(meanI, meanP, corrIp, corrI, n, grid.epsilon);
+  box(corrIp, products);
+  box(corrI, squares);
+  found.across64(products, rowList, grid.height, taps, width, acrossA);
+  found.across64(squares, rowList, grid.height, taps, width, acrossB);
   const [wr, wg, wb] = pass.luma;
-  found.apply(acrossA, acrossB, rows, guideAt, outAt, width, height, channels, pass.clamp ? 1 : 0, wr, wg, wb);
+  found.apply(acrossA, acrossB, rowTable, guideAt, outAt, width, height, channels, pass.clamp ? 1 : 0, wr, wg, wb);
   out.set(new Float32Array(buffer, outAt, width * height));
   return true;
 }

@@ -14,7 +14,12 @@ import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerLimits, Wor
  * ```
  */
 export interface VisionWorkerOptions extends WorkerConnectionOptions {
-  /** The same for creating a pipeline (model download and compile), in ms. Default 0; 0, `Infinity` and anything above 2^31 − 1 mean no limit. */
+  /**
+   * The same for creating a pipeline (model download and compile), in ms, and for each
+   * pipeline's first run in a (re)started worker, which compiles its kernels or shaders (calls
+   * sent while either is in flight may wait behind it, so they get this limit too).
+   * Default 0; 0, `Infinity` and anything above 2^31 − 1 mean no limit.
+   */
   createTimeoutMs?: number;
 }
 
@@ -33,10 +38,11 @@ export interface WorkerRegistration {
   limits: WorkerLimits;
 }
 
-/** A kept pipeline as built in one worker: its id there (ids of other workers mean nothing). */
+/** A kept pipeline as built in one worker: its id there (ids of other workers mean nothing), and whether a run has warmed it. */
 interface Build {
   generation: number;
   id: Promise<number>;
+  warm: boolean;
 }
 
 /**
@@ -47,7 +53,9 @@ interface Build {
  * A worker that crashes (uncaught error, exit) or hangs (a call past `timeoutMs`) is
  * terminated: calls in flight reject with `VisionError('WORKER_FAILED')` (the hung call with
  * `TIMEOUT`), and the next call starts a fresh worker and rebuilds its pipelines (trackers
- * start over). `terminate()` rejects calls in flight with `DISPOSED`.
+ * start over). Each pipeline's first run in a worker, which compiles kernels or shaders, is
+ * timed with `createTimeoutMs` instead of `timeoutMs` (see {@link VisionWorkerOptions}).
+ * `terminate()` rejects calls in flight with `DISPOSED`.
  *
  * @example
  * ```ts
@@ -61,6 +69,8 @@ interface Build {
 export class VisionWorker extends WorkerConnection<WorkerApi> {
   /** The kept pipelines, each with its build in the latest worker (null: not built there yet, or its failure was reported). */
   private readonly builds = new Map<WorkerRegistration, Build | null>();
+  /** Builds and first runs in flight: calls sent meanwhile may wait behind them in the worker. */
+  private coldWork = 0;
 
   constructor(private readonly options: VisionWorkerOptions = {}) {
     super(options);
@@ -90,12 +100,23 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
   /**
    * Calls a kept pipeline by its id in the running worker, building it there first if this
    * worker has not (its rebuild after a restart failed). A failed rebuild rejects the
-   * pipeline's next call with its error; the call after that builds it again.
+   * pipeline's next call with its error; the call after that builds it again. A `run` (run or
+   * runForVideo) before the pipeline's first successful one in this worker is cold: it is
+   * timed with `createTimeoutMs`, as is every call sent while it is in flight.
    */
-  async callPipeline<T>(registration: WorkerRegistration, send: (api: Comlink.Remote<WorkerApi>, id: number) => Promise<Reply<T>>): Promise<T> {
+  async callPipeline<T>(registration: WorkerRegistration, send: (api: Comlink.Remote<WorkerApi>, id: number) => Promise<Reply<T>>, run = false): Promise<T> {
     const started = await this.ensure();
-    const id = await this.idIn(started, registration);
-    return this.request(started, (api) => send(api, id), this.callTimeoutMs);
+    const build = await this.builtIn(started, registration);
+    const id = await build.id;
+    const cold = run && !build.warm;
+    if (cold) this.coldWork++;
+    try {
+      const value = await this.request(started, (api) => send(api, id), this.callTimeoutMs);
+      if (run) build.warm = true;
+      return value;
+    } finally {
+      if (cold) this.coldWork--;
+    }
   }
 
   /** Forgets a kept pipeline and frees it in the worker that built it, if that one still runs. */
@@ -109,6 +130,11 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
       },
       () => undefined,
     );
+  }
+
+  /** `timeoutMs`, or `createTimeoutMs` while a build or a pipeline's first run is in flight. */
+  protected override get callTimeoutMs(): number {
+    return this.coldWork > 0 ? this.createTimeoutMs : super.callTimeoutMs;
   }
 
   /** The worker's tfjs backend and live tensor count. */
@@ -145,8 +171,8 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
     }
   }
 
-  /** The pipeline's id in this worker, building it there first where it is not. */
-  private async idIn(started: StartedWorker<WorkerApi>, registration: WorkerRegistration): Promise<number> {
+  /** The pipeline's build in this worker (its id there resolved), building it first where it is not. */
+  private async builtIn(started: StartedWorker<WorkerApi>, registration: WorkerRegistration): Promise<Build> {
     let build = this.builds.get(registration);
     if (build === undefined) throw new VisionError('DISPOSED', `this ${registration.task} worker pipeline was disposed`);
     if (build === null || build.generation !== started.generation) {
@@ -154,7 +180,8 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
       build = this.builds.get(registration) as Build;
     }
     try {
-      return await build.id;
+      await build.id;
+      return build;
     } catch (error) {
       if (this.builds.get(registration) === build) this.builds.set(registration, null); // reported: the next call builds again
       throw error;
@@ -163,8 +190,9 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
 
   /** Creates a kept pipeline in this worker and records its build (a failed one too, for the pipeline's next call). */
   private build(started: StartedWorker<WorkerApi>, registration: WorkerRegistration, onProgress?: (progress: LoadProgress) => void): Promise<RemotePipelineInfo> {
-    const made = this.request(started, (api) => api.create(registration.task, registration.options, onProgress, registration.limits), this.createTimeoutMs);
-    const build: Build = { generation: started.generation, id: made.then((info) => info.id) };
+    this.coldWork++;
+    const made = this.request(started, (api) => api.create(registration.task, registration.options, onProgress, registration.limits), this.createTimeoutMs).finally(() => this.coldWork--);
+    const build: Build = { generation: started.generation, id: made.then((info) => info.id), warm: false };
     build.id.catch(() => undefined); // its failure is reported by the pipeline's next call
     this.builds.set(registration, build);
     return made;

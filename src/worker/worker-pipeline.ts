@@ -33,7 +33,7 @@ export interface WorkerPipelineOptions {
   worker?: VisionWorker | true;
   /** Dedicated worker: its script URL (see {@link VisionWorkerOptions.url}). */
   workerUrl?: string | URL;
-  /** Dedicated worker: call timeout in ms (see {@link VisionWorkerOptions.timeoutMs}). */
+  /** Dedicated worker: call timeout in ms, for warm runs (see {@link VisionWorkerOptions.timeoutMs}). */
   timeoutMs?: number;
 }
 
@@ -138,10 +138,14 @@ export class WorkerPipeline<T extends PipelineTask> {
     const { value, transfer } = await toTransferable(input);
     let sent = false;
     try {
-      const result = await this.worker.callPipeline(this.registration, (api, id) => {
-        sent = true;
-        return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, id);
-      });
+      const result = await this.worker.callPipeline(
+        this.registration,
+        (api, id) => {
+          sent = true;
+          return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, id);
+        },
+        true,
+      );
       return unpackMasks(result) as ResultOf<T>;
     } finally {
       if (!sent && value !== input) closeFrame(value);

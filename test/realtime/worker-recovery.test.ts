@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VisionWorker, createWorkerPipeline } from '../../src/worker/index';
 import type { ModelSpec } from '../../src/models/model-spec';
 import { ensureNodeWorker } from './build';
-import { cellFrame, cellModel, labelsOf } from './worker-fixtures';
+import { cellFrame, cellModel, fixtureWorker, labelsOf } from './worker-fixtures';
 
 let url: string;
 const cleanups: (() => void)[] = [];
@@ -86,5 +86,37 @@ describe('rebuilding a restarted worker', () => {
     expect(labelsOf(await c.run(cellFrame()))).toEqual(['dispose-c']);
     expect(labelsOf(await a.run(cellFrame()))).toEqual(['dispose-a']);
     expect((await worker.memory()).pipelines).toBe(2);
+  });
+});
+
+describe('a first run slower than timeoutMs (kernels compile on it)', () => {
+  it('is timed with the creation limit, in a fresh worker and again after a restart; calls sent meanwhile too', async () => {
+    // the fixture's first run in each worker is busy 2.5 s, later runs take milliseconds
+    const worker = new VisionWorker({ url: await fixtureWorker('cold-first-run-worker'), timeoutMs: 1000 });
+    cleanups.push(() => worker.terminate());
+    const remote = await cells(worker, cellModel('cold').card);
+    const first = remote.run(cellFrame());
+    const memory = worker.memory(); // waits behind the cold run in the worker
+    expect(labelsOf(await first)).toEqual(['cold']);
+    expect((await memory).pipelines).toBe(1);
+    expect(labelsOf(await remote.run(cellFrame()))).toEqual(['cold']);
+    expect(worker.failures).toBe(0);
+    // a restarted worker compiles again: its first run is cold too
+    await worker.simulateFailure('exit').catch(() => undefined);
+    const [a, b] = await Promise.all([remote.runForVideo(cellFrame(), 0), remote.run(cellFrame())]);
+    expect([labelsOf(a), labelsOf(b)]).toEqual([['cold'], ['cold']]);
+    expect(labelsOf(await remote.run(cellFrame()))).toEqual(['cold']);
+    expect([worker.restarts, worker.failures]).toEqual([1, 1]); // the exit only
+  });
+
+  it('a warm run past timeoutMs is still a hung worker: TIMEOUT, and the pipeline works after the restart', async () => {
+    const worker = new VisionWorker({ url: await fixtureWorker('cold-first-run-worker'), timeoutMs: 1000 });
+    cleanups.push(() => worker.terminate());
+    const remote = await cells(worker, cellModel('hung').card);
+    await remote.run(cellFrame());
+    const hang = worker.simulateFailure('hang', 3000).catch((e: unknown) => e);
+    await expect(remote.run(cellFrame())).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(await hang).toMatchObject({ code: 'WORKER_FAILED' });
+    expect(labelsOf(await remote.run(cellFrame()))).toEqual(['hung']); // cold in the new worker, within the creation limit
   });
 });

@@ -52,16 +52,6 @@ export interface WorkerMemory {
 export type SimulatedFailure = 'throw' | 'hang' | 'exit';
 
 /**
- * The API a visionpipe worker exposes over comlink. Every method answers with a {@link Reply}
- * (never throws), so error codes survive the boundary.
- *
- * @example
- * ```ts
- * const api = Comlink.wrap<WorkerApi>(worker);
- * const reply = await api.memory();
- * ```
- */
-/**
  * Limits the calling side hands to a worker with each pipeline it creates.
  *
  * @example
@@ -74,7 +64,19 @@ export interface WorkerLimits {
   maxPixels?: number;
 }
 
+/**
+ * The API a visionpipe worker exposes over comlink. Every method answers with a {@link Reply}
+ * (never throws), so error codes survive the boundary.
+ *
+ * @example
+ * ```ts
+ * const api = Comlink.wrap<WorkerApi>(worker);
+ * const reply = await api.memory();
+ * ```
+ */
 export interface WorkerApi {
+  /** Answers at once: a fresh worker's sign that it runs a visionpipe host (the calling side waits for it before anything else). */
+  ping(): Promise<Reply<void>>;
   /**
    * Builds a pipeline. `limits.maxPixels` is the calling page's pixel limit (`setPlatform`),
    * installed in the worker before the pipeline is built, so a worker refuses what the page would.

@@ -17,8 +17,10 @@ export interface VisionWorkerOptions extends WorkerConnectionOptions {
   /**
    * The same for creating a pipeline (model download and compile), in ms, and for each
    * pipeline's first run in a (re)started worker, which compiles its kernels or shaders (calls
-   * sent while either is in flight may wait behind it, so they get this limit too).
-   * Default 0; 0, `Infinity` and anything above 2^31 − 1 mean no limit.
+   * sent while either is in flight may wait behind it, so they get this limit too), and for a
+   * fresh worker's first answer (a script that never answers is not a visionpipe worker:
+   * `WORKER_FAILED`). Default 120 000 (two minutes, for large models on slow networks); 0,
+   * `Infinity` and anything above 2^31 − 1 mean no limit.
    */
   createTimeoutMs?: number;
 }
@@ -77,9 +79,9 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
     checkTimeLimit('createTimeoutMs', options.createTimeoutMs);
   }
 
-  /** How long pipeline creation may take (0 = no limit). */
+  /** How long pipeline creation (and a pipeline's first run) may take, in ms (0 = no limit). */
   get createTimeoutMs(): number {
-    return this.options.createTimeoutMs ?? 0;
+    return this.options.createTimeoutMs ?? 120_000;
   }
 
   /**
@@ -163,11 +165,24 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
    * the restart.
    */
   protected override async restore(started: StartedWorker<WorkerApi>): Promise<void> {
+    await this.handshake(started);
     for (const registration of [...this.builds.keys()]) {
       if (!this.builds.has(registration)) continue; // closed meanwhile
       await this.build(started, registration).catch((error: unknown) => {
         if (this.current !== started) throw error;
       });
+    }
+  }
+
+  /** Waits for a fresh worker's first answer: a script that loads but never answers (or answers something else) is the wrong script. */
+  private async handshake(started: StartedWorker<WorkerApi>): Promise<void> {
+    try {
+      await this.request(started, (api) => api.ping(), this.createTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof VisionError) || error.code === 'WORKER_FAILED' || error.code === 'DISPOSED') throw error; // it crashed, or was terminated
+      const script = this.options.url === undefined ? "visionpipe's worker script" : `the worker script ${String(this.options.url)}`;
+      const what = error.code === 'TIMEOUT' ? `did not answer within ${this.createTimeoutMs} ms of starting` : `answered its first call with an error (${error.message})`;
+      throw new VisionError('WORKER_FAILED', `${script} ${what}; it must be visionpipe's worker.js (Node: node-worker.js) or a script that exposes createWorkerHost() over comlink`, { cause: error });
     }
   }
 

@@ -116,6 +116,7 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
   };
 
   return {
+    ping: () => reply(() => undefined),
     create: (task, options, onProgress, limits) =>
       reply(async () => {
         if (limits?.maxPixels !== undefined) setPlatform({ maxPixels: limits.maxPixels });

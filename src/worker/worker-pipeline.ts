@@ -35,6 +35,8 @@ export interface WorkerPipelineOptions {
   workerUrl?: string | URL;
   /** Dedicated worker: call timeout in ms, for warm runs (see {@link VisionWorkerOptions.timeoutMs}). */
   timeoutMs?: number;
+  /** Dedicated worker: limit in ms of its start, of creation and of the first run (see {@link VisionWorkerOptions.createTimeoutMs}; default 120 000). */
+  createTimeoutMs?: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface RemoteRunnerInfo {
   readonly gpuAdapter: GpuAdapterFacts | null;
 }
 
-const LOCAL_KEYS = new Set(['worker', 'workerUrl', 'timeoutMs', 'signal', 'onProgress']);
+const LOCAL_KEYS = new Set(['worker', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'signal', 'onProgress']);
 
 function wireOptions(options: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -172,7 +174,7 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
   throwIfAborted(all.signal, 'creating the worker pipeline');
   const wire = wireOptions(all as Record<string, unknown>);
   const shared = all.worker instanceof VisionWorker ? all.worker : null;
-  const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs });
+  const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs, createTimeoutMs: all.createTimeoutMs });
   try {
     const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
     const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };

@@ -1,7 +1,10 @@
 // Worker options at the boundary (Node worker_threads, cpu backend, the tiny cell detector):
 // time limits take numbers only, and limits no timer can hold (Infinity, past 2^31 − 1 ms) mean
-// no limit instead of firing at once.
+// no limit instead of firing at once; a worker script that never answers is reported within
+// the creation limit.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../browser/server';
 import { VisionWorker, createWorkerPipeline } from '../../src/worker/index';
 import type { ModelSpec } from '../../src/models/model-spec';
 import { ensureNodeWorker } from './build';
@@ -40,5 +43,37 @@ describe('worker time limits', () => {
     } finally {
       worker.terminate();
     }
+  });
+});
+
+/** `work`, or a rejection once `ms` passed (so that a hang fails the test instead of stalling it). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+describe('a worker script that never answers', () => {
+  const silent = join(REPO_ROOT, 'test/realtime/fixtures/silent-worker.mjs');
+
+  it('fails creation with WORKER_FAILED within createTimeoutMs, saying the script did not answer', async () => {
+    const started = Date.now();
+    const creating = createWorkerPipeline('object-detection', { model: card, workerUrl: silent, createTimeoutMs: 1500, timeoutMs: 500 });
+    await expect(within(15_000, creating)).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/^the worker script .*silent-worker\.mjs did not answer within 1500 ms of starting; .*createWorkerHost/) });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it('a shared worker reports it on every call, starting again each time', async () => {
+    const worker = new VisionWorker({ url: silent, createTimeoutMs: 800 });
+    try {
+      for (let i = 0; i < 2; i++) await expect(within(15_000, worker.memory())).rejects.toMatchObject({ code: 'WORKER_FAILED', message: expect.stringContaining('did not answer') });
+      expect([worker.failures, worker.restarts, worker.running]).toEqual([2, 1, false]);
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it('the creation limit is bounded by default: 120 s', () => {
+    expect(new VisionWorker().createTimeoutMs).toBe(120_000);
   });
 });

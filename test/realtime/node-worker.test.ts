@@ -64,6 +64,9 @@ describe('pipelines in a Node worker thread', () => {
       await expect(remote.run({ data: new Uint8Array(300 * 300 * 3), width: 300, height: 300, channels: 3 })).resolves.toMatchObject({ imageSize: { width: 300, height: 300 } });
       // a crash rebuilds the worker; the rebuilt pipeline keeps the page's limit
       await remote.worker.simulateFailure('throw', 0).catch(() => undefined);
+      // the worker answers, then throws: wait until the crash is seen, or the run below could
+      // reach the dying worker (WORKER_FAILED) on a loaded machine
+      while (remote.worker.running) await new Promise((resolve) => setTimeout(resolve, 5));
       await expect(remote.run(photo)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
       expect(remote.worker.restarts).toBe(1);
     } finally {

@@ -34,7 +34,8 @@ async function fromTensor(input: ImageInput): Promise<TransferableInput> {
  * be avoided. `VideoFrame`s are cloned (no pixel copy) and the clone transferred; `<video>`
  * elements become a `VideoFrame` (no copy); `ImageBitmap`s, images and canvases become a
  * bitmap (one GPU copy) that is transferred. Frames marked with `handOver()` are transferred
- * as they are (detaching the caller's object), as are the buffers of handed-over raw images.
+ * as they are (detaching the caller's object), as are the buffers of handed-over raw images
+ * (a `SharedArrayBuffer` is not: the worker shares it as it is).
  * Tensors are read back once (they belong to the calling thread's tfjs). Inputs are validated
  * first (`INVALID_INPUT`), so a bad frame never reaches — or breaks — the worker.
  *
@@ -62,8 +63,10 @@ export async function toTransferable(input: ImageInput): Promise<TransferableInp
     }
     case 'image-data':
     case 'raw': {
-      const data = (input as RawImage | ImageData).data;
-      return { value: input, transfer: given ? [data.buffer as ArrayBuffer] : [] };
+      const buffer = (input as RawImage | ImageData).data.buffer;
+      // shared memory is seen by the worker as it is: nothing to transfer (nor can it be)
+      const shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+      return { value: input, transfer: given && !shared ? [buffer as ArrayBuffer] : [] };
     }
     case 'encoded':
       return { value: input, transfer: given && input instanceof ArrayBuffer ? [input] : [] };

@@ -11,6 +11,8 @@ import { getPlatform } from '../core/platform';
 import type { LoadProgress } from '../runtime/model-source';
 import { unpackMasks } from './mask-transport';
 import { toTransferable } from '../runtime/worker-transfer';
+import { shownValue } from '../core/shown-value';
+import { checkRunOptions, wireOptions } from './wire-options';
 import { VisionWorker, type VisionWorkerOptions, type WorkerRegistration } from './vision-worker';
 
 /** Per-call options of a task's pipeline. @example `const o: RunOptionsOf<'object-detection'> = { threshold: 0.5 };` */
@@ -59,19 +61,8 @@ export interface RemoteRunnerInfo {
   readonly gpuAdapter: GpuAdapterFacts | null;
 }
 
-const LOCAL_KEYS = new Set(['worker', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'signal', 'onProgress']);
-
-function wireOptions(options: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (LOCAL_KEYS.has(key) || value === undefined) continue;
-    if (typeof value === 'function' || (key === 'model' && typeof value === 'object' && value !== null && typeof (value as { run?: unknown }).run === 'function')) {
-      throw new VisionError('INVALID_OPTION', `option '${key}' cannot be sent to a worker (functions and loaded runners stay in their thread); pass a catalogue id, a model card or model bytes`);
-    }
-    out[key] = value;
-  }
-  return out;
-}
+/** Options of the calling side, never sent to the worker. */
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['worker', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'signal', 'onProgress']);
 
 /**
  * A pipeline running in a worker, with the same interface as the in-thread one: `run`,
@@ -106,12 +97,12 @@ export class WorkerPipeline<T extends PipelineTask> {
 
   /** Runs the pipeline on one image in the worker. */
   run(input: ImageInput, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
-    return this.send(input, (api, value, id) => api.run(id, value, options as Record<string, unknown> | undefined));
+    return this.send(input, options, (api, value, id) => api.run(id, value, options as Record<string, unknown> | undefined));
   }
 
   /** Video mode (tracking) in the worker; tasks without one run `run`. Tracks start over after a worker restart. */
   runForVideo(input: ImageInput, timestampMs: number, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
-    return this.send(input, (api, value, id) => api.runForVideo(id, value, timestampMs, options as Record<string, unknown> | undefined));
+    return this.send(input, options, (api, value, id) => api.runForVideo(id, value, timestampMs, options as Record<string, unknown> | undefined));
   }
 
   /** Forgets video-mode state (tracks). */
@@ -134,9 +125,11 @@ export class WorkerPipeline<T extends PipelineTask> {
 
   private async send(
     input: ImageInput,
+    options: RunOptionsOf<T> | undefined,
     call: (api: Comlink.Remote<WorkerApi>, value: ImageInput, id: number) => Promise<Reply<unknown>>,
   ): Promise<ResultOf<T>> {
     this.assertUsable();
+    checkRunOptions(options);
     const { value, transfer } = await toTransferable(input);
     let sent = false;
     try {
@@ -171,8 +164,11 @@ export class WorkerPipeline<T extends PipelineTask> {
  */
 export async function createWorkerPipeline<T extends PipelineTask>(task: T, options: TaskOptions[T] & WorkerPipelineOptions = {} as TaskOptions[T]): Promise<WorkerPipeline<T>> {
   const all = options as TaskOptions[T] & WorkerPipelineOptions & { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void };
+  if (all.worker !== undefined && all.worker !== true && !(all.worker instanceof VisionWorker)) {
+    throw new VisionError('INVALID_OPTION', `worker is ${shownValue(all.worker)}; allowed: true (a dedicated worker) or a VisionWorker (shared by the pipelines given it)`);
+  }
   throwIfAborted(all.signal, 'creating the worker pipeline');
-  const wire = wireOptions(all as Record<string, unknown>);
+  const wire = wireOptions(all as Record<string, unknown>, LOCAL_KEYS);
   const shared = all.worker instanceof VisionWorker ? all.worker : null;
   const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs, createTimeoutMs: all.createTimeoutMs });
   try {

@@ -1,11 +1,14 @@
 // Worker options at the boundary (Node worker_threads, cpu backend, the tiny cell detector):
 // time limits take numbers only, and limits no timer can hold (Infinity, past 2^31 − 1 ms) mean
 // no limit instead of firing at once; a worker script that never answers is reported within
-// the creation limit.
+// the creation limit; options that cannot cross (functions, symbols) are INVALID_OPTION naming
+// the option, and so is a `worker` that is neither true nor a VisionWorker; a handed-over raw
+// image in shared memory is shared, not transferred.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../browser/server';
 import { VisionWorker, createWorkerPipeline } from '../../src/worker/index';
+import { handOver, pipeline } from '../../src/node/index';
 import type { ModelSpec } from '../../src/models/model-spec';
 import { ensureNodeWorker } from './build';
 import { cellFrame, cellModel, labelsOf } from './worker-fixtures';
@@ -75,5 +78,48 @@ describe('a worker script that never answers', () => {
 
   it('the creation limit is bounded by default: 120 s', () => {
     expect(new VisionWorker().createTimeoutMs).toBe(120_000);
+  });
+});
+
+describe('what crosses to the worker', () => {
+  it('run options holding a function or symbol are INVALID_OPTION naming the option; the pipeline runs on', async () => {
+    const remote = await createWorkerPipeline('object-detection', { model: card, backend: 'cpu', workerUrl: url });
+    try {
+      const refused = (options: unknown) => remote.run(cellFrame(), options as never);
+      await expect(refused({ threshold: 0.5, extra: { f: () => 1 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^run option 'extra\.f' is a function, which cannot be sent to a worker; options sent to a worker must be data/) });
+      await expect(refused({ q: Symbol('q') })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("run option 'q' is a symbol") });
+      await expect(remote.runForVideo(cellFrame(), 0, { list: [1, () => 2] } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("run option 'list[1]' is a function") });
+      await expect(refused(() => 1)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options are a function; they must be an object') });
+      expect(labelsOf(await remote.run(cellFrame(), { threshold: 0.5 }))).toEqual(['options']);
+    } finally {
+      remote.dispose();
+    }
+  });
+
+  it('creation options holding a function or symbol at any depth are INVALID_OPTION naming the option', async () => {
+    const create = (extra: Record<string, unknown>) => createWorkerPipeline('object-detection', { model: card, backend: 'cpu', workerUrl: url, ...extra });
+    await expect(create({ tracker: { f: () => 1 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("option 'tracker.f' is a function, which cannot be sent to a worker") });
+    await expect(create({ classes: ['cell', Symbol('x')] })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("option 'classes[1]' is a symbol") });
+  });
+
+  it.each(['yes', 1, false, {}])('worker: %s is INVALID_OPTION naming the allowed values', async (worker) => {
+    const expected = { code: 'INVALID_OPTION', message: expect.stringMatching(/^worker is .*; allowed: true \(a dedicated worker\) or a VisionWorker/) };
+    await expect(createWorkerPipeline('object-detection', { model: card, workerUrl: url, worker: worker as never })).rejects.toMatchObject(expected);
+    if (worker) await expect(pipeline('object-detection', { model: card, workerUrl: url, worker: worker as never })).rejects.toMatchObject(expected);
+  });
+
+  it('a handed-over raw image in shared memory is shared with the worker, not transferred', async () => {
+    const remote = await createWorkerPipeline('object-detection', { model: card, backend: 'cpu', workerUrl: url });
+    try {
+      const frame = cellFrame();
+      const shared = new Uint8Array(new SharedArrayBuffer(frame.data.length));
+      shared.set(frame.data);
+      const image = { ...frame, data: shared };
+      expect(labelsOf(await remote.run(handOver(image)))).toEqual(['options']);
+      expect(image.data.byteLength).toBe(frame.data.length); // still the caller's
+      expect(labelsOf(await remote.run(image))).toEqual(['options']);
+    } finally {
+      remote.dispose();
+    }
   });
 });

@@ -108,8 +108,7 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
    */
   async callPipeline<T>(registration: WorkerRegistration, send: (api: Comlink.Remote<WorkerApi>, id: number) => Promise<Reply<T>>, run = false): Promise<T> {
     const started = await this.ensure();
-    const build = await this.builtIn(started, registration);
-    const id = await build.id;
+    const { build, id } = await this.builtIn(started, registration);
     const cold = run && !build.warm;
     if (cold) this.coldWork++;
     try {
@@ -186,8 +185,8 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
     }
   }
 
-  /** The pipeline's build in this worker (its id there resolved), building it first where it is not. */
-  private async builtIn(started: StartedWorker<WorkerApi>, registration: WorkerRegistration): Promise<Build> {
+  /** The pipeline's build in this worker and its id there, building it first where it is not. */
+  private async builtIn(started: StartedWorker<WorkerApi>, registration: WorkerRegistration): Promise<{ build: Build; id: number }> {
     let build = this.builds.get(registration);
     if (build === undefined) throw new VisionError('DISPOSED', `this ${registration.task} worker pipeline was disposed`);
     if (build === null || build.generation !== started.generation) {
@@ -195,8 +194,7 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
       build = this.builds.get(registration) as Build;
     }
     try {
-      await build.id;
-      return build;
+      return { build, id: await build.id };
     } catch (error) {
       if (this.builds.get(registration) === build) this.builds.set(registration, null); // reported: the next call builds again
       throw error;

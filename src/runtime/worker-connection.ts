@@ -197,6 +197,10 @@ export class WorkerConnection<Api> {
     const generation = ++this.generation;
     if (generation > 1) this.restarts++;
     const started = await this.spawn(generation);
+    if (this.terminated) {
+      started.kill(); // terminate() came while it was being spawned
+      throw new VisionError('DISPOSED', 'the worker was terminated');
+    }
     this.state = started;
     try {
       await this.restore(started);

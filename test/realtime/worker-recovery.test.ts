@@ -120,3 +120,14 @@ describe('a first run slower than timeoutMs (kernels compile on it)', () => {
     expect(labelsOf(await remote.run(cellFrame()))).toEqual(['hung']); // cold in the new worker, within the creation limit
   });
 });
+
+describe('terminate while the worker starts', () => {
+  it('ends the worker being started: the call that started it rejects with DISPOSED, nothing keeps running', async () => {
+    const worker = new VisionWorker({ url });
+    const call = worker.memory(); // starts the worker
+    worker.terminate();
+    await expect(call).rejects.toMatchObject({ code: 'DISPOSED' });
+    expect(worker.running).toBe(false);
+  });
+});
+

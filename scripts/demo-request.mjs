@@ -2,7 +2,8 @@
 // Any web page the user visits can send requests to a localhost server, so before a file is
 // looked up: only GET and HEAD; the Host header must name the address the server listens on
 // (a DNS-rebinding defence); the path must be an origin-form path whose %-encoding decodes
-// and that has no dot segments or NUL bytes. Everything else gets a 4xx, never an exception.
+// and that has no dot segments or NUL bytes; no dotfile or dot-folder is served (404), in any
+// folder. Everything else gets a 4xx, never an exception.
 import { posix } from 'node:path';
 
 /** The Host header values a server on `port` answers to (plus `host:port` when it listens elsewhere). */
@@ -37,6 +38,8 @@ export function checkRequest(req, hosts) {
   if (path.split('/').some((segment) => segment === '..' || segment === '.') || posix.normalize(path) !== path.replace(/\/{2,}/g, '/')) {
     return { status: 400, message: 'the path has . or .. segments' };
   }
+  // sirv's own `dotfiles: false` holds only outside its dev mode, which the server uses
+  if (path.split('/').some((segment) => segment.startsWith('.'))) return { status: 404, message: `not found: ${path} (dotfiles are not served)` };
   return { path };
 }
 

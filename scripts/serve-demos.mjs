@@ -165,7 +165,8 @@ export function demoCaptioner({ log = console.log } = {}) {
  * The request handler: /models/…, /wasm/…, /ort/…, /captioner/…, else the demos folder, each
  * served by sirv (which keeps lookups inside its folder). Requests are checked first
  * (scripts/demo-request.mjs): only GET and HEAD (405), a Host header naming the server's own
- * address (421: DNS rebinding), a path whose %-encoding decodes and has no dot segments (400).
+ * address (421: DNS rebinding), a path whose %-encoding decodes and has no dot segments (400),
+ * no dotfile (404: sirv ignores its `dotfiles` option in dev mode).
  * Routing uses the decoded path, so `/models/%40scope/…` is the same file as `/models/@scope/…`.
  * `host` is the address the server listens on.
  */

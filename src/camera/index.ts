@@ -1,6 +1,7 @@
 export { Webcam } from './webcam';
 export type { CameraDevice, WebcamOptions } from './webcam';
 export { cameraError, trackEndedError } from './camera-errors';
+export { CaptureGroup } from './capture-group';
 export type { FrameSource, SourceFrame } from './frame';
 export { PushFrameSource } from './push-source';
 export type { PushFrameSourceOptions } from './push-source';

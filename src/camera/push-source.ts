@@ -1,17 +1,32 @@
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
+import { CaptureGroup } from './capture-group';
 import type { FrameSource, SourceFrame } from './frame';
+import { copyVideoFrame, holdsCaptureBuffer } from './frame-copy';
 
 /** Options of a {@link PushFrameSource}. @example `new PushFrameSource({ maxBuffered: 1 })` */
 export interface PushFrameSourceOptions {
-  /** Frames kept while nobody reads; the oldest is dropped (released) beyond this. Default 2. */
+  /** Frames kept while nobody reads; the oldest is dropped (released) beyond this. Default 1: the newest. */
   maxBuffered?: number;
   /** Called once when the source is closed or ends (detach capture callbacks here). */
   onClose?: () => void;
+  /** Sources reading the same camera share one group (see {@link CaptureGroup}). Default: a group of its own. */
+  captureGroup?: CaptureGroup;
 }
 
 type Waiter = { resolve: (r: IteratorResult<SourceFrame>) => void; reject: (e: unknown) => void };
+
+/** A pushed frame and what the source knows of it. */
+interface Slot {
+  readonly item: SourceFrame;
+  picture: ImageInput;
+  readonly owned: boolean;
+  released: boolean;
+  /** Handed to a reader (its picture is then never swapped). */
+  taken: boolean;
+  copying: boolean;
+}
 
 function done(): IteratorResult<SourceFrame> {
   return { value: undefined, done: true };
@@ -23,6 +38,14 @@ function done(): IteratorResult<SourceFrame> {
  * `maxBuffered` frames are waiting, the oldest is released and counted in `dropped`. Frames
  * whose timestamp does not increase are released and ignored.
  *
+ * A camera lends its `VideoFrame`s from a few capture buffers and stops delivering, to every
+ * reader of that camera, while they are all out (Chromium's fake camera: two). So an owned
+ * `VideoFrame` that waits here keeps its capture buffer only while it is the newest waiting
+ * frame and no reader of the {@link CaptureGroup} holds a frame of another capture (taken and
+ * neither released nor closed); otherwise, a moment after it arrived, it waits as a copy in
+ * memory of its own and its buffer goes back. An unread or paused source therefore never stops
+ * the camera, and a reader that holds one frame does not either.
+ *
  * @example
  * ```ts
  * const source = new PushFrameSource();
@@ -31,8 +54,10 @@ function done(): IteratorResult<SourceFrame> {
  * ```
  */
 export class PushFrameSource implements FrameSource {
-  private readonly buffer: SourceFrame[] = [];
+  private readonly buffer: Slot[] = [];
   private readonly waiters: Waiter[] = [];
+  private readonly group: CaptureGroup;
+  private spareTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly maxBuffered: number;
   private readonly onClose: (() => void) | undefined;
   private failure: VisionError | null = null;
@@ -43,10 +68,11 @@ export class PushFrameSource implements FrameSource {
   private droppedCount = 0;
 
   constructor(options: PushFrameSourceOptions = {}) {
-    const max = options.maxBuffered ?? 2;
+    const max = options.maxBuffered ?? 1;
     if (!(Number.isInteger(max) && max >= 1)) throw new VisionError('INVALID_OPTION', `maxBuffered is ${max}; it must be an integer ≥ 1`);
     this.maxBuffered = max;
     this.onClose = options.onClose;
+    this.group = options.captureGroup ?? new CaptureGroup();
   }
 
   get dropped(): number {
@@ -68,29 +94,19 @@ export class PushFrameSource implements FrameSource {
       return false;
     }
     this.lastTimestamp = timestamp;
-    let released = false;
-    const item: SourceFrame = {
-      frame,
-      timestamp,
-      capturedAt,
-      index: this.count++,
-      owned,
-      release: () => {
-        if (released) return;
-        released = true;
-        if (owned) closeFrame(frame);
-      },
-    };
+    const slot = this.slot(frame, timestamp, capturedAt, owned);
     const waiter = this.waiters.shift();
     if (waiter) {
-      waiter.resolve({ value: item, done: false });
+      waiter.resolve({ value: this.take(slot), done: false });
       return true;
     }
-    this.buffer.push(item);
+    this.buffer.push(slot);
     while (this.buffer.length > this.maxBuffered) {
-      this.buffer.shift()?.release();
+      this.buffer.shift()?.item.release();
       this.droppedCount++;
     }
+    // checked a moment later, once the camera's other readers have this capture too
+    if (owned && holdsCaptureBuffer(frame)) this.spareTimer ??= setTimeout(() => this.spareCaptureBuffers(), 0);
     return true;
   }
 
@@ -112,14 +128,15 @@ export class PushFrameSource implements FrameSource {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    for (const item of this.buffer.splice(0)) item.release();
+    for (const slot of this.buffer.splice(0)) slot.item.release();
+    if (this.spareTimer !== null) clearTimeout(this.spareTimer);
     this.finish();
     for (const waiter of this.waiters.splice(0)) waiter.resolve(done());
   }
 
   next(): Promise<IteratorResult<SourceFrame>> {
-    const item = this.buffer.shift();
-    if (item) return Promise.resolve({ value: item, done: false });
+    const slot = this.buffer.shift();
+    if (slot) return Promise.resolve({ value: this.take(slot), done: false });
     if (this.failure) {
       const error = this.failure;
       this.failure = null;
@@ -136,6 +153,67 @@ export class PushFrameSource implements FrameSource {
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  private slot(frame: ImageInput, timestamp: number, capturedAt: number, owned: boolean): Slot {
+    const slot: Slot = {
+      picture: frame,
+      owned,
+      released: false,
+      taken: false,
+      copying: false,
+      item: {
+        get frame() {
+          return slot.picture;
+        },
+        timestamp,
+        capturedAt,
+        index: this.count++,
+        owned,
+        release: () => {
+          if (slot.released) return;
+          slot.released = true;
+          this.group.release(slot.item);
+          if (owned) closeFrame(slot.picture);
+        },
+      },
+    };
+    return slot;
+  }
+
+  private take(slot: Slot): SourceFrame {
+    slot.taken = true;
+    if (slot.owned) this.group.hold(slot.item);
+    return slot.item;
+  }
+
+  /**
+   * Keeps at most one capture buffer waiting: the newest frame's, and none while a reader of the
+   * group holds a frame of another capture. The others wait as copies.
+   */
+  private spareCaptureBuffers(): void {
+    this.spareTimer = null;
+    const newest = this.buffer[this.buffer.length - 1];
+    for (const slot of this.buffer) {
+      if (!slot.owned || !holdsCaptureBuffer(slot.picture)) continue;
+      if (slot !== newest || this.group.holdsOtherThan(slot.item.timestamp)) this.copyOut(slot);
+    }
+  }
+
+  /** Replaces a waiting frame's picture by a copy and closes the original (unless it was taken or dropped meanwhile). */
+  private copyOut(slot: Slot): void {
+    if (slot.copying) return;
+    slot.copying = true;
+    void copyVideoFrame(slot.picture as VideoFrame).then((copy) => {
+      if (!copy) return;
+      if (slot.taken || slot.released) {
+        copy.close();
+        return;
+      }
+      const original = slot.picture;
+      slot.picture = copy;
+      closeFrame(original);
+    });
   }
 
   private finish(): void {

@@ -78,7 +78,7 @@ export interface RunLoopOptions<R> {
   mode?: 'video' | 'image';
   /** Keep each frame for `onResult` (default true). False hands frames the source created to the pipeline (a worker pipeline then transfers instead of copying) and gives `frame: null`. */
   keepFrames?: boolean;
-  /** Close the source when the loop ends (default true). */
+  /** Close the source when the loop ends, or when `runLoop` refuses its options (default true). */
   closeSource?: boolean;
   /** Recent frames that rates and percentiles cover. Default 120. */
   statsWindow?: number;
@@ -275,6 +275,10 @@ class Scheduler<R> {
  * (`done` resolves), or on the first failure when there is no `onError` (`done` rejects with
  * the `VisionError`, e.g. `DEVICE_LOST` when the camera is unplugged).
  *
+ * The source belongs to the loop from the call on: when `runLoop` refuses its options
+ * (`INVALID_OPTION`) it closes the source before throwing, as it does when the loop ends
+ * (unless `closeSource: false`).
+ *
  * @example
  * ```ts
  * const webcam = await Webcam.open({ width: 640, height: 480 });
@@ -286,6 +290,13 @@ class Scheduler<R> {
  * ```
  */
 export function runLoop<R>(source: FrameSource, processor: FrameProcessor<R>, options: RunLoopOptions<R> = {}): FrameLoop {
-  const scheduler = new Scheduler(source, processor, options);
+  let scheduler: Scheduler<R>;
+  try {
+    scheduler = new Scheduler(source, processor, options);
+  } catch (error) {
+    // the source is the loop's from the call on: nobody else may hold it (runLoop(webcam.frames(), …))
+    if (options.closeSource !== false) source.close();
+    throw error;
+  }
   return { done: scheduler.done, stats: () => scheduler.stats(), stop: () => scheduler.stop() };
 }

@@ -13,7 +13,7 @@ import { PushFrameSource } from './push-source';
 export interface VideoSourceOptions {
   /** `'videoframe'` (default where `VideoFrame` exists: no pixel copy) or `'bitmap'` (`createImageBitmap`). */
   frameType?: 'videoframe' | 'bitmap';
-  /** Frames kept while nobody reads; older ones are dropped. Default 2. */
+  /** Frames kept while nobody reads; older ones are dropped. Default 1 (the newest; see {@link PushFrameSource} on capture buffers). */
   maxBuffered?: number;
   /** Stops the source. */
   signal?: AbortSignal;

@@ -1,5 +1,6 @@
 import { VisionError, throwIfAborted } from '../core/errors';
 import { cameraError } from './camera-errors';
+import { CaptureGroup } from './capture-group';
 import type { FrameSource } from './frame';
 import { PushFrameSource } from './push-source';
 import { type StreamSourceOptions, pumpTrack } from './stream-source';
@@ -90,6 +91,8 @@ async function getStream(options: WebcamOptions): Promise<MediaStream> {
  */
 export class Webcam {
   private readonly sources = new Map<PushFrameSource, { options: StreamSourceOptions; detach: () => void }>();
+  /** The frames this camera's readers hold, shared by its sources. */
+  private readonly captureGroup = new CaptureGroup();
   private stopped = false;
 
   private constructor(
@@ -130,12 +133,16 @@ export class Webcam {
 
   /**
    * A frame source over this camera; it keeps delivering across {@link switchTo}, ends on
-   * {@link stop}, and fails with `DEVICE_LOST` when the camera goes away.
+   * {@link stop}, and fails with `DEVICE_LOST` when the camera goes away. Sources of one camera
+   * never hold each other up: one nobody reads keeps only its newest frame, and none with its
+   * capture buffer while a reader holds an older one (see {@link PushFrameSource}); close
+   * sources you no longer read all the same.
    */
   frames(options: StreamSourceOptions = {}): FrameSource {
     if (this.stopped) throw new VisionError('DISPOSED', 'this webcam was stopped; open it again with Webcam.open()');
     const source: PushFrameSource = new PushFrameSource({
       maxBuffered: options.maxBuffered,
+      captureGroup: this.captureGroup,
       onClose: () => {
         this.sources.get(source)?.detach();
         this.sources.delete(source);
@@ -161,15 +168,12 @@ export class Webcam {
     for (const track of previous.getTracks()) track.stop();
   }
 
-  /** Stops the camera (every track ends) and ends its frame sources. Safe to call twice. */
+  /** Stops the camera (every track ends) and closes its frame sources (frames they buffer are released; frames you took stay yours). Safe to call twice. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    for (const [source, entry] of [...this.sources]) {
-      entry.detach();
-      source.end();
-    }
-    this.sources.clear();
+    // closed (which detaches them), not just ended: frames they buffer give their capture buffers back now
+    for (const source of [...this.sources.keys()]) source.close();
     for (const track of this.current.getTracks()) track.stop();
   }
 }

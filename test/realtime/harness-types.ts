@@ -43,6 +43,7 @@ export interface RealtimeHarness {
     stats: LoopStats;
   };
   slowLoop(name: string, ms: number, extraDelay?: number): { stats: LoopStats; longTasks: number; longestTask: number };
+  shareCamera(ms: number): { frames: number; refusal: PlainError | null; refusedClosed: boolean; heldOpen: boolean };
   crashMidStream(name: string, worker: string, busyMs: number, after: number): {
     results: number[];
     errors: (PlainError & { timestamp: number })[];

@@ -142,6 +142,17 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(longTasks === 0 || longestTask < 50).toBe(true);
   });
 
+  it('sources of one webcam do not hold each other up; runLoop closes a source it refuses', async () => {
+    // before: an unread source kept two frames, all the fake camera lends, and no other source
+    // of the camera got a frame (0 in 1.5 s); a refused runLoop left its source open
+    const shared = await rt.call('shareCamera', 1500);
+    measured.sharedReaderFrames = shared.frames;
+    expect(shared.refusal).toMatchObject({ code: 'INVALID_OPTION', isVisionError: true });
+    expect(shared.refusedClosed).toBe(true);
+    expect(shared.heldOpen).toBe(true);
+    expect(shared.frames).toBeGreaterThanOrEqual(10); // 45 here (30 fps)
+  });
+
   it('(e) a worker crash mid-stream rejects the run in flight with WORKER_FAILED; the loop goes on after a restart', async () => {
     await rt.call('createWorker', 'shared');
     await rt.call('createRemote', 'crashy', 'wasm', { worker: 'shared' });

@@ -167,6 +167,15 @@ describe('runLoop policies', () => {
       expect(() => runLoop(source, async () => 0, options as never)).toThrow(VisionError);
     }
   });
+
+  it('a refused runLoop closes the source it was handed (runLoop(webcam.frames(), …) leaves nothing open), unless closeSource: false', () => {
+    const source = new PushFrameSource();
+    expect(() => runLoop(source, async () => 0, { policy: 'bogus' as never })).toThrow(VisionError);
+    expect(source.closed).toBe(true);
+    const kept = new PushFrameSource();
+    expect(() => runLoop(kept, async () => 0, { maxQueue: 0, closeSource: false })).toThrow(VisionError);
+    expect(kept.closed).toBe(false);
+  });
 });
 
 describe('runLoop failures and ending', () => {

@@ -145,6 +145,44 @@ const rt = {
     return { stats: watched.value, longTasks: watched.longTasks, longestTask: watched.longestTask };
   },
 
+  /**
+   * Sources of one webcam side by side: the frames a reader gets in `ms` while one source is
+   * never read, one was read once and left, a third's reader holds a frame throughout, and
+   * runLoop refused a fourth (a bad policy).
+   */
+  async shareCamera(ms) {
+    const unread = webcam.frames();
+    const paused = webcam.frames();
+    (await paused.next()).value.release();
+    const holder = webcam.frames();
+    const held = (await holder.next()).value;
+    const refused = webcam.frames();
+    let refusal = null;
+    try {
+      vp.runLoop(refused, async () => 0, { policy: 'bogus' });
+    } catch (error) {
+      refusal = plainError(error);
+    }
+    const reader = webcam.frames();
+    let frames = 0;
+    let pending = null;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      pending = reader.next();
+      const step = await Promise.race([pending, new Promise((r) => setTimeout(() => r(null), end - performance.now()))]);
+      if (!step || step.done) break;
+      pending = null;
+      frames++;
+      step.value.release();
+    }
+    reader.close();
+    (await pending)?.value?.release();
+    const heldOpen = held.frame.format !== null;
+    held.release();
+    for (const source of [unread, paused, holder]) source.close();
+    return { frames, refusal, refusedClosed: refused.closed, heldOpen };
+  },
+
   /** (e) mid-stream crash: the worker is busy `busyMs` then throws; the loop goes on. */
   async crashMidStream(name, worker, busyMs, after) {
     const p = pipelines.get(name);

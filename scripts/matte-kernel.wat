@@ -25,7 +25,7 @@
 ;;           rows above and below), ty: f32 (weight of the lower row) }
 ;;   guide   the guide's first byte; `channels` (1, 3 or 4) bytes per pixel, rows contiguous
 ;;   out     the output's first value (float32, rows contiguous)
-;;   clamp   1: q clamped to [0, 1]
+;;   clamp   1: q clamped to [0, 1], NaN to 0
 ;;   wr, wg, wb  the luma weights (the guide's scale folded in; grey: wr, 0, 0)
 ;; A step reads and writes four pixels: the last step of a row may read up to 16 bytes past the
 ;; coefficient rows and the guide, and write up to 12 bytes past the output, which the caller
@@ -124,7 +124,8 @@
                   (f32x4.mul (f32x4.convert_i32x4_s (local.get $bl)) (local.get $vb))))
               (local.get $b)))
             (if (local.get $clamp)
-              (then (local.set $v (f32x4.pmin (f32x4.pmax (local.get $v) (local.get $zero)) (local.get $one)))))
+              ;; pmax(0, v) is 0 for NaN as well (0 < NaN is false), as the loop's clamp
+              (then (local.set $v (f32x4.pmin (f32x4.pmax (local.get $zero) (local.get $v)) (local.get $one)))))
             (v128.store (i32.add (local.get $out) (local.get $q)) (local.get $v))
             (local.set $x (i32.add (local.get $x) (i32.const 4)))
             (br $next)))

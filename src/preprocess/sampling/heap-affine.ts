@@ -61,11 +61,17 @@ export function insideRuns(m: AffineMatrix, outWidth: number, outHeight: number,
   return { start, end };
 }
 
-/** The frame rows the map's output rectangle covers (the corners' span, one row of margin). */
-function mappedRows(m: AffineMatrix, target: SampleTarget, frame: OpenFrame): [number, number] {
+/**
+ * The frame rows the map's output rectangle covers: the corners' span, computed as the kernel
+ * computes positions (`d·j + (e·i + f)`), with a row of margin above and two below (the kernel
+ * reads the row under each position); undefined where a corner is not finite (coefficients so
+ * large that they overflow), which the kernel does not take.
+ */
+function mappedRows(m: AffineMatrix, target: SampleTarget, frame: OpenFrame): [number, number] | undefined {
   const [, , , d, e, f] = m;
-  const ys = [0, target.width - 1].flatMap((j) => [0, target.height - 1].map((i) => d * j + e * i + f));
-  return [Math.floor(Math.min(...ys)) - 1, Math.min(Math.floor(Math.max(...ys)) + 1, frame.height - 1)];
+  const ys = [0, target.width - 1].flatMap((j) => [0, target.height - 1].map((i) => d * j + (e * i + f)));
+  if (!ys.every(Number.isFinite)) return undefined;
+  return [Math.floor(Math.min(...ys)) - 1, Math.min(Math.floor(Math.max(...ys)) + 2, frame.height - 1)];
 }
 
 /**
@@ -88,7 +94,8 @@ export function affineInHeap(
   const found = target.dtype === 'float32' ? heapKernels(frame) : undefined;
   if (!found) return undefined;
   const { backend, memory, affine } = found;
-  const source = frameSource(frame, backend, memory, target.width * target.height, mappedRows(m, target, frame));
+  const rows = mappedRows(m, target, frame);
+  const source = rows && frameSource(frame, backend, memory, target.width * target.height, rows);
   if (!source) return undefined;
   const layout = outputLayout(target);
   const runs = insideRuns(m, target.width, target.height, frame.width, frame.height);

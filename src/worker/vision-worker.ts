@@ -16,8 +16,9 @@ import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerLimits, Wor
 export interface VisionWorkerOptions extends WorkerConnectionOptions {
   /**
    * The same for creating a pipeline (model download and compile), in ms, and for each
-   * pipeline's first run in a (re)started worker, which compiles its kernels or shaders (calls
-   * sent while either is in flight may wait behind it, so they get this limit too), and for a
+   * pipeline's first runs in a (re)started worker, which compile its kernels or shaders: until
+   * one has answered within `timeoutMs` (calls sent while a build or such a run is in flight
+   * may wait behind it, so they get this limit too), and for a
    * fresh worker's first answer (a script that never answers is not a visionpipe worker:
    * `WORKER_FAILED`). Default 120 000 (two minutes, for large models on slow networks); 0,
    * `Infinity` and anything above 2^31 − 1 mean no limit.
@@ -40,7 +41,7 @@ export interface WorkerRegistration {
   limits: WorkerLimits;
 }
 
-/** A kept pipeline as built in one worker: its id there (ids of other workers mean nothing), and whether a run has warmed it. */
+/** A kept pipeline as built in one worker: its id there (ids of other workers mean nothing), and whether it has run within `timeoutMs` there. */
 interface Build {
   generation: number;
   id: Promise<number>;
@@ -55,8 +56,8 @@ interface Build {
  * A worker that crashes (uncaught error, exit) or hangs (a call past `timeoutMs`) is
  * terminated: calls in flight reject with `VisionError('WORKER_FAILED')` (the hung call with
  * `TIMEOUT`), and the next call starts a fresh worker and rebuilds its pipelines (trackers
- * start over). Each pipeline's first run in a worker, which compiles kernels or shaders, is
- * timed with `createTimeoutMs` instead of `timeoutMs` (see {@link VisionWorkerOptions}).
+ * start over). A pipeline's first runs in a worker, which compile kernels or shaders, are
+ * timed with `createTimeoutMs` until one answers within `timeoutMs` (see {@link VisionWorkerOptions}).
  * `terminate()` rejects calls in flight with `DISPOSED`.
  *
  * @example
@@ -71,7 +72,7 @@ interface Build {
 export class VisionWorker extends WorkerConnection<WorkerApi> {
   /** The kept pipelines, each with its build in the latest worker (null: not built there yet, or its failure was reported). */
   private readonly builds = new Map<WorkerRegistration, Build | null>();
-  /** Builds and first runs in flight: calls sent meanwhile may wait behind them in the worker. */
+  /** Builds and cold runs in flight: calls sent meanwhile may wait behind them in the worker. */
   private coldWork = 0;
 
   constructor(private readonly options: VisionWorkerOptions = {}) {
@@ -103,8 +104,8 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
    * Calls a kept pipeline by its id in the running worker, building it there first if this
    * worker has not (its rebuild after a restart failed). A failed rebuild rejects the
    * pipeline's next call with its error; the call after that builds it again. A `run` (run or
-   * runForVideo) before the pipeline's first successful one in this worker is cold: it is
-   * timed with `createTimeoutMs`, as is every call sent while it is in flight.
+   * runForVideo) is cold until one has answered within `timeoutMs` in this worker: it is timed
+   * with `createTimeoutMs`, as is every call sent while it is in flight.
    */
   async callPipeline<T>(registration: WorkerRegistration, send: (api: Comlink.Remote<WorkerApi>, id: number) => Promise<Reply<T>>, run = false): Promise<T> {
     const started = await this.ensure();
@@ -112,8 +113,10 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
     const cold = run && !build.warm;
     if (cold) this.coldWork++;
     try {
+      const sent = performance.now();
       const value = await this.request(started, (api) => send(api, id), this.callTimeoutMs);
-      if (run) build.warm = true;
+      const warmLimit = super.callTimeoutMs;
+      if (cold && (warmLimit <= 0 || performance.now() - sent <= warmLimit)) build.warm = true;
       return value;
     } finally {
       if (cold) this.coldWork--;
@@ -133,7 +136,7 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
     );
   }
 
-  /** `timeoutMs`, or `createTimeoutMs` while a build or a pipeline's first run is in flight. */
+  /** `timeoutMs`, or `createTimeoutMs` while a build or a cold run is in flight. */
   protected override get callTimeoutMs(): number {
     return this.coldWork > 0 ? this.createTimeoutMs : super.callTimeoutMs;
   }

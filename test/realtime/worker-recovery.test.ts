@@ -89,19 +89,24 @@ describe('rebuilding a restarted worker', () => {
   });
 });
 
-describe('a first run slower than timeoutMs (kernels compile on it)', () => {
-  it('is timed with the creation limit, in a fresh worker and again after a restart; calls sent meanwhile too', async () => {
-    // the fixture's first run in each worker is busy 2.5 s, later runs take milliseconds
-    const worker = new VisionWorker({ url: await fixtureWorker('cold-first-run-worker'), timeoutMs: 1000 });
+describe('first runs slower than timeoutMs (kernels compile on them)', () => {
+  // the fixture worker's first run is busy 2 s, its second 1.2 s, later runs take milliseconds
+  const coldWorker = async (): Promise<VisionWorker> => {
+    const worker = new VisionWorker({ url: await fixtureWorker('cold-first-run-worker'), timeoutMs: 800 });
     cleanups.push(() => worker.terminate());
+    return worker;
+  };
+
+  it('are timed with the creation limit until one answers within timeoutMs, in a fresh worker and after a restart; calls sent meanwhile too', async () => {
+    const worker = await coldWorker();
     const remote = await cells(worker, cellModel('cold').card);
     const first = remote.run(cellFrame());
     const memory = worker.memory(); // waits behind the cold run in the worker
     expect(labelsOf(await first)).toEqual(['cold']);
     expect((await memory).pipelines).toBe(1);
-    expect(labelsOf(await remote.run(cellFrame()))).toEqual(['cold']);
+    for (let i = 0; i < 3; i++) expect(labelsOf(await remote.run(cellFrame()))).toEqual(['cold']);
     expect(worker.failures).toBe(0);
-    // a restarted worker compiles again: its first run is cold too
+    // a restarted worker compiles again: its first runs are cold too
     await worker.simulateFailure('exit').catch(() => undefined);
     const [a, b] = await Promise.all([remote.runForVideo(cellFrame(), 0), remote.run(cellFrame())]);
     expect([labelsOf(a), labelsOf(b)]).toEqual([['cold'], ['cold']]);
@@ -110,10 +115,9 @@ describe('a first run slower than timeoutMs (kernels compile on it)', () => {
   });
 
   it('a warm run past timeoutMs is still a hung worker: TIMEOUT, and the pipeline works after the restart', async () => {
-    const worker = new VisionWorker({ url: await fixtureWorker('cold-first-run-worker'), timeoutMs: 1000 });
-    cleanups.push(() => worker.terminate());
+    const worker = await coldWorker();
     const remote = await cells(worker, cellModel('hung').card);
-    await remote.run(cellFrame());
+    for (let i = 0; i < 3; i++) await remote.run(cellFrame()); // the third answers within timeoutMs: warm
     const hang = worker.simulateFailure('hang', 3000).catch((e: unknown) => e);
     await expect(remote.run(cellFrame())).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(await hang).toMatchObject({ code: 'WORKER_FAILED' });

@@ -4,6 +4,7 @@
  * and the sizes of frames, outputs and planes drawn from it — often tiny or degenerate, where
  * kernels tend to go wrong.
  */
+import { Rng } from '../../fuzz/mutate';
 
 /**
  * The fuzz's seed; KERNEL_FUZZ_SEED picks another set of cases.
@@ -17,7 +18,7 @@
 export const SEED = Number(process.env.KERNEL_FUZZ_SEED ?? 20261205) >>> 0;
 
 /**
- * mulberry32: a small seeded generator of uniform numbers in [0, 1), and draws made from them.
+ * The file fuzz's seeded generator (mulberry32, uniform numbers in [0, 1)) and the draws made from them.
  *
  * @example
  * ```ts
@@ -26,18 +27,14 @@ export const SEED = Number(process.env.KERNEL_FUZZ_SEED ?? 20261205) >>> 0;
  * ```
  */
 export class Random {
-  private state: number;
+  private readonly rng: Rng;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.rng = new Rng(seed);
   }
 
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.rng.next();
   }
 
   uniform(lo: number, hi: number): number {

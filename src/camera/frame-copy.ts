@@ -3,6 +3,8 @@
 // stays open keeps its buffer, and once the pool is out the camera stops delivering — to every
 // consumer of that camera. Frames that must live longer than a frame interval are copied out of
 // the pool (their buffer goes back at once); the copy keeps format, size and timestamp.
+import type { ImageInput } from '../core/image-input';
+import type { SourceFrame } from './frame';
 
 /** `VideoFrameBufferInit` with `transfer` (adopt the buffer, no second copy), missing from TypeScript's DOM types. */
 type CopyInit = VideoFrameBufferInit & { transfer?: ArrayBuffer[] };
@@ -59,4 +61,37 @@ export async function copyVideoFrame(frame: VideoFrame): Promise<VideoFrame | nu
   } catch {
     return null;
   }
+}
+
+/**
+ * `frame` with its picture moved out of the capture pool: when it holds a capture buffer (an
+ * owned `VideoFrame`), a frame over a copy (released by the new frame's `release()`) and the
+ * original released; otherwise `frame` itself. Timestamps and index are kept.
+ *
+ * @example
+ * ```ts
+ * const held = await detachFromCapture(await source.next().then((s) => s.value!));
+ * await slowWork(held.frame); // the camera keeps delivering meanwhile
+ * held.release();
+ * ```
+ */
+export async function detachFromCapture(frame: SourceFrame): Promise<SourceFrame> {
+  if (!frame.owned || !holdsCaptureBuffer(frame.frame)) return frame;
+  const copy = await copyVideoFrame(frame.frame);
+  if (!copy) return frame;
+  frame.release();
+  let released = false;
+  const picture: ImageInput = copy;
+  return {
+    frame: picture,
+    timestamp: frame.timestamp,
+    capturedAt: frame.capturedAt,
+    index: frame.index,
+    owned: true,
+    release: () => {
+      if (released) return;
+      released = true;
+      copy.close();
+    },
+  };
 }

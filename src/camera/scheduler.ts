@@ -2,14 +2,17 @@ import { VisionError, describeError, isVisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { handOver } from '../core/frame-ownership';
 import type { FrameSource, SourceFrame } from './frame';
+import { detachFromCapture } from './frame-copy';
 import { type LoopStats, LoopStatsCollector } from './loop-stats';
 
 /**
  * Which frames a loop runs the pipeline on.
  *
  * - `'latest'` (default): at most one frame in flight and one waiting; a newer frame replaces
- *   the waiting one, which is dropped (released) and counted. Latency stays bounded by about
- *   two runs, whatever the camera's rate.
+ *   the waiting one, which is dropped (released) and counted. A camera keeps its rate meanwhile
+ *   (the frame in flight runs on a copy; see {@link FrameResult.frame}), so the next run starts
+ *   on a frame at most a frame interval old: each result is about one run old, whatever the
+ *   camera's rate.
  * - `'every'`: every frame, in order; at most `maxQueue` wait, then the loop stops reading the
  *   source (backpressure: a list of images waits, a live camera drops in its own buffer).
  * - `{ stride: n }`: every n-th frame (the others are skipped), otherwise like `'every'`.
@@ -44,7 +47,12 @@ export type FrameProcessor<R> =
  */
 export interface FrameResult<R> {
   result: R;
-  /** The frame, valid until `onResult` returns (or the iterator's next step); `null` with `keepFrames: false`. */
+  /**
+   * The frame, valid until `onResult` returns (or the iterator's next step); `null` with
+   * `keepFrames: false`. A camera's `VideoFrame` arrives here as a copy in memory of its own
+   * (same format, size and timestamp): the loop gives the camera its capture buffer back before
+   * the run, so the camera keeps its rate however long the run takes.
+   */
   frame: ImageInput | null;
   /** The frame's media time in ms (results arrive in increasing timestamp order). */
   timestamp: number;
@@ -194,7 +202,7 @@ class Scheduler<R> {
           step.value.release();
           break;
         }
-        this.accept(step.value);
+        await this.accept(step.value);
       }
     } catch (error) {
       this.fail(isVisionError(error) ? error : new VisionError('INVALID_INPUT', `the frame source failed: ${describeError(error)}`, { cause: error }));
@@ -204,17 +212,25 @@ class Scheduler<R> {
     }
   }
 
-  private accept(frame: SourceFrame): void {
+  private async accept(taken: SourceFrame): Promise<void> {
     this.collector.frameIn(this.now());
     if (this.seen++ % this.stride !== 0) {
       this.collector.skipped++;
-      frame.release();
+      taken.release();
       return;
     }
+    let frame = taken;
     if (this.latest) {
       for (const stale of this.queue.splice(0)) {
         stale.release();
         this.collector.dropped++;
+      }
+    } else {
+      // frames that wait behind others must not keep the camera's capture buffers
+      frame = await detachFromCapture(taken);
+      if (this.stopped) {
+        frame.release();
+        return;
       }
     }
     this.queue.push(frame);
@@ -232,10 +248,12 @@ class Scheduler<R> {
         continue;
       }
       this.wakePump?.();
+      // the camera gets the frame's buffer back before the run: it keeps its rate meanwhile
+      const held = await detachFromCapture(frame);
       try {
-        await this.process(frame);
+        if (!this.stopped) await this.process(held);
       } finally {
-        frame.release();
+        held.release();
       }
     }
     this.stop();
@@ -271,7 +289,10 @@ class Scheduler<R> {
  * Runs a pipeline on the frames of a source under a {@link FramePolicy}, one frame at a time,
  * delivering results in frame order with their timestamps, and keeping live {@link LoopStats}.
  * The loop owns the frames it takes: it releases dropped and skipped frames at once and each
- * processed frame after `onResult`. It ends when the source ends, on `stop()` / `signal`
+ * processed frame after `onResult`. A camera's `VideoFrame` is copied out of the camera's few
+ * capture buffers before its run (and before it waits in an `'every'` / stride queue), so the
+ * camera keeps its rate, and other readers of it get frames, however long runs take; with
+ * `'latest'` only the newest frame waits with its buffer. It ends when the source ends, on `stop()` / `signal`
  * (`done` resolves), or on the first failure when there is no `onError` (`done` rejects with
  * the `VisionError`, e.g. `DEVICE_LOST` when the camera is unplugged).
  *

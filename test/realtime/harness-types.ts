@@ -44,6 +44,7 @@ export interface RealtimeHarness {
   };
   slowLoop(name: string, ms: number, extraDelay?: number): { stats: LoopStats; longTasks: number; longestTask: number };
   shareCamera(ms: number): { frames: number; refusal: PlainError | null; refusedClosed: boolean; heldOpen: boolean };
+  latestHold(ms: number, holdMs: number): LoopStats;
   crashMidStream(name: string, worker: string, busyMs: number, after: number): {
     results: number[];
     errors: (PlainError & { timestamp: number })[];

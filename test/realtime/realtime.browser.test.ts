@@ -142,6 +142,17 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(longTasks === 0 || longestTask < 50).toBe(true);
   });
 
+  it("(b) 'latest' keeps the camera's rate while each run holds its frame: stale frames dropped, each result about one run fresh", async () => {
+    // runs of 300 ms that keep their frame for onResult (the README's loop); before, the held
+    // frame and the waiting one took the fake camera's two capture buffers: 3 fps in, 0 dropped,
+    // each frame waiting a whole run (~300 ms) before its own
+    const stats = await rt.call('latestHold', 2400, 300);
+    measured.latestHold = JSON.stringify({ in: stats.framesIn, done: stats.processed, dropped: stats.dropped, inFps: +stats.inputFps.toFixed(1), queueP50: Math.round(stats.latency.queue.p50) });
+    expect(stats.inputFps).toBeGreaterThan(2 * stats.processedFps);
+    expect(stats.dropped).toBeGreaterThan(stats.processed);
+    expect(stats.latency.queue.p50).toBeLessThan(150); // waits for the next frame, not for a run
+  });
+
   it('sources of one webcam do not hold each other up; runLoop closes a source it refuses', async () => {
     // before: an unread source kept two frames, all the fake camera lends, and no other source
     // of the camera got a frame (0 in 1.5 s); a refused runLoop left its source open

@@ -183,6 +183,15 @@ const rt = {
     return { frames, refusal, refusedClosed: refused.closed, heldOpen };
   },
 
+  /** 'latest' over the webcam for `ms`, each run holding its frame `holdMs` (frames kept for onResult, the default). */
+  async latestHold(ms, holdMs) {
+    const hold = async (frame) => {
+      await new Promise((r) => setTimeout(r, holdMs));
+      return frame.format;
+    };
+    return vp.runLoop(webcam.frames(), hold, { policy: 'latest', signal: AbortSignal.timeout(ms) }).done;
+  },
+
   /** (e) mid-stream crash: the worker is busy `busyMs` then throws; the loop goes on. */
   async crashMidStream(name, worker, busyMs, after) {
     const p = pipelines.get(name);

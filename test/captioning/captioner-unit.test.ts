@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VisionError } from '../../src/core/errors';
 import { createImageToTextPipeline } from '../../src/pipelines/captioning/image-to-text-pipeline';
-import { Captioner, type CaptionerConfig } from '../../src/training/captioner/captioner';
+import { Captioner, type CaptionerConfig, type SavedCaptioner } from '../../src/training/captioner/captioner';
 import { trainCaptioner } from '../../src/training/captioner/train-captioner';
 import { CaptionVocabulary } from '../../src/training/captioner/vocabulary';
 import { captionScenes } from '../helpers/caption-scenes';
@@ -56,5 +56,37 @@ describe('trainable captioner building blocks', () => {
     await expect(trainCaptioner(captionScenes(4, 2, 'train'), { config: LSTM, signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
     expect(tf.memory().numTensors).toBe(before);
     expect(() => Captioner.load({ format: 'nope' } as unknown as ReturnType<Captioner['save']>)).toThrow(VisionError);
+  });
+
+  it('loading a saved captioner that does not fit is MODEL_FORMAT naming the field, before any tensor is made', () => {
+    const made = Captioner.create(LSTM, CaptionVocabulary.fromCaptions(['a red circle']), 3);
+    const good = made.save();
+    made.dispose();
+    const cases: [string, (s: SavedCaptioner) => void, RegExp][] = [
+      ['imageSize 1e6', (s) => { s.config.encoder.imageSize = 1e6; }, /config\.encoder\.imageSize is 1000000; .*\[8, 1024\]/],
+      ['patch 0', (s) => { s.config.encoder.patch = 0; }, /config\.encoder\.patch is 0; .*\[1, 64\]/],
+      ['dim 1e9', (s) => { s.config.encoder.dim = 1e9; }, /config\.encoder\.dim .*\[1, 4096\]/],
+      ['hidden 1e8', (s) => { (s.config.decoder as { hidden: number }).hidden = 1e8; }, /config\.decoder\.hidden .*\[1, 4096\]/],
+      ['short values', (s) => { s.params['dec/wx'].values = s.params['dec/wx'].values.slice(0, 100); }, /dec\/wx'\] has 100 values; .*needs \d+/],
+      ['a string weight', (s) => { (s.params['dec/wx'].values as unknown[])[5] = 'x'; }, /dec\/wx'\]\.values\[5\] is "x"; .*finite/],
+      ['wrong shape', (s) => { s.params['dec/wx'].shape = [s.params['dec/wx'].values.length]; }, /lack 'dec\/wx'/],
+    ];
+    const before = tf.memory().numTensors;
+    for (const [name, edit, message] of cases) {
+      const saved = structuredClone(good);
+      edit(saved);
+      let error: unknown;
+      try {
+        Captioner.load(saved).dispose();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, name).toBeInstanceOf(VisionError);
+      expect((error as VisionError).code, name).toBe('MODEL_FORMAT');
+      expect((error as VisionError).message, name).toMatch(message);
+      expect(tf.memory().numTensors, name).toBe(before);
+    }
+    Captioner.load(good).dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -7,6 +7,7 @@ import { type SavedParams, ParamSet } from './params';
 import { type PatchEncoderConfig, createPatchEncoder, encodeImages, encoderPositions } from './patch-encoder';
 import { type RnnDecoderConfig, createRnnDecoder, rnnDecode } from './rnn-decoder';
 import { type TransformerDecoderConfig, createTransformerDecoder, transformerDecode } from './transformer-decoder';
+import { checkSavedCaptioner } from './saved-captioner-check';
 import { CaptionVocabulary } from './vocabulary';
 
 /**
@@ -87,9 +88,13 @@ export class Captioner {
     return new Captioner(config, vocabulary, params);
   }
 
-  /** Rebuilds a captioner from {@link Captioner.save} output (`MODEL_FORMAT` when it does not fit). */
+  /**
+   * Rebuilds a captioner from {@link Captioner.save} output: `MODEL_FORMAT` naming the field when
+   * it does not fit (sizes out of range, see {@link checkSavedCaptioner}; weights of the wrong
+   * shape, too few or not finite numbers), checked before any tensor is made.
+   */
   static load(saved: SavedCaptioner): Captioner {
-    if (saved?.format !== 'visionpipe-captioner@1') throw new VisionError('MODEL_FORMAT', "not a saved visionpipe captioner (format 'visionpipe-captioner@1')");
+    checkSavedCaptioner(saved);
     const captioner = Captioner.create(saved.config, new CaptionVocabulary(saved.words));
     try {
       captioner.params.load(saved.params);

@@ -1,0 +1,97 @@
+import { VisionError } from '../../core/errors';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
+
+/** Largest encoder image side a saved captioner may declare. */
+const MAX_IMAGE_SIZE = 1024;
+/** Largest patch side of the encoder's first convolution. */
+const MAX_PATCH = 64;
+/** Largest width (channels, features, hidden state, attention, feed-forward) of any layer. */
+const MAX_WIDTH = 4096;
+/** Most transformer layers and attention heads. */
+const MAX_LAYERS = 64;
+/** Longest token sequence a transformer decoder may declare. */
+const MAX_LENGTH = 1024;
+/** Most words in a saved vocabulary. */
+const MAX_WORDS = 200_000;
+
+function fail(message: string): never {
+  throw new VisionError('MODEL_FORMAT', `saved captioner: ${message}`);
+}
+
+function integerIn(value: unknown, field: string, min: number, max: number): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) {
+    fail(`${field} is ${shownValue(value)}; it must be an integer in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+function section(value: unknown, field: string): Record<string, unknown> {
+  if (!isOptionsObject(value)) fail(`${field} is ${shownValue(value)}; it must be an object`);
+  return value;
+}
+
+function checkEncoder(value: unknown): void {
+  const encoder = section(value, 'config.encoder');
+  const patch = integerIn(encoder.patch, 'config.encoder.patch', 1, MAX_PATCH);
+  const size = integerIn(encoder.imageSize, 'config.encoder.imageSize', 2 * patch, MAX_IMAGE_SIZE);
+  if (size % (2 * patch) !== 0) fail(`config.encoder.imageSize ${size} must be a multiple of 2 × patch (${2 * patch})`);
+  const channels = encoder.channels;
+  if (!Array.isArray(channels) || channels.length !== 2) fail(`config.encoder.channels is ${shownValue(channels)}; it must be two integers`);
+  channels.forEach((c, i) => integerIn(c, `config.encoder.channels[${i}]`, 1, MAX_WIDTH));
+  integerIn(encoder.dim, 'config.encoder.dim', 1, MAX_WIDTH);
+}
+
+function checkDecoder(value: unknown): void {
+  const decoder = section(value, 'config.decoder');
+  if (decoder.type === 'gru' || decoder.type === 'lstm') {
+    for (const field of ['embedding', 'hidden', 'attention']) integerIn(decoder[field], `config.decoder.${field}`, 1, MAX_WIDTH);
+    return;
+  }
+  if (decoder.type !== 'transformer') fail(`config.decoder.type is ${shownValue(decoder.type)}; it must be 'gru', 'lstm' or 'transformer'`);
+  const dim = integerIn(decoder.dim, 'config.decoder.dim', 1, MAX_WIDTH);
+  const heads = integerIn(decoder.heads, 'config.decoder.heads', 1, MAX_LAYERS);
+  if (dim % heads !== 0) fail(`config.decoder.dim ${dim} must be a multiple of config.decoder.heads (${heads})`);
+  integerIn(decoder.layers, 'config.decoder.layers', 1, MAX_LAYERS);
+  integerIn(decoder.feedForward, 'config.decoder.feedForward', 1, MAX_WIDTH);
+  integerIn(decoder.maxLength, 'config.decoder.maxLength', 1, MAX_LENGTH);
+}
+
+function checkParams(value: unknown): void {
+  const params = section(value, 'params');
+  for (const [name, entry] of Object.entries(params)) {
+    const { shape, values } = section(entry, `params['${name}']`);
+    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+      fail(`params['${name}'].shape is ${shownValue(shape)}; it must be an array of whole numbers`);
+    }
+    const size = shape.reduce((a: number, d: number) => a * d, 1);
+    if (!Array.isArray(values) || values.length !== size) {
+      fail(`params['${name}'] has ${Array.isArray(values) ? values.length : shownValue(values)} values; its shape [${shape.join(',')}] needs ${size}`);
+    }
+    const bad = values.findIndex((v) => !(typeof v === 'number' && Number.isFinite(v)));
+    if (bad >= 0) fail(`params['${name}'].values[${bad}] is ${shownValue(values[bad])}; weights must be finite numbers`);
+  }
+}
+
+/**
+ * Checks saved captioner data before any tensor is made: architecture sizes are whole numbers
+ * within bounds (image side ≤ 1024 and a multiple of 2 × patch, patch ≤ 64, layer widths ≤ 4096,
+ * ≤ 64 layers and heads, maxLength ≤ 1024), the vocabulary is 1–200,000 strings and every weight
+ * has as many finite numbers as its shape needs. `MODEL_FORMAT` naming the field otherwise.
+ *
+ * @example
+ * ```ts
+ * checkSavedCaptioner(JSON.parse(readFileSync('captioner.json', 'utf8'))); // throws on a bad file
+ * ```
+ */
+export function checkSavedCaptioner(saved: unknown): void {
+  const root = section(saved, 'the file');
+  if (root.format !== 'visionpipe-captioner@1') fail(`format is ${shownValue(root.format)}; it must be 'visionpipe-captioner@1'`);
+  const config = section(root.config, 'config');
+  checkEncoder(config.encoder);
+  checkDecoder(config.decoder);
+  const words = root.words;
+  if (!Array.isArray(words) || words.length < 1 || words.length > MAX_WORDS || !words.every((w) => typeof w === 'string')) {
+    fail(`words is ${shownValue(words)}${Array.isArray(words) ? ` of ${words.length}` : ''}; it must be 1–${MAX_WORDS} strings`);
+  }
+  checkParams(root.params);
+}

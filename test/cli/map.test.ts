@@ -1,7 +1,7 @@
 // `visionpipe map`: real photos embedded and drawn as thumbnails on a 2-D map of the embedding
 // space. A photo's mirrored copy must land next to it (its nearest point on the map), and the
 // map must show each photo's thumbnail where `--json` says it is.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -84,5 +84,25 @@ describe('visionpipe map (real photos)', () => {
     const one = await cli('map', join(photos, 'coffee.jpg'), '--out', join(tmp, 'one.png'));
     expect(one.code).toBe(1);
     expect(one.err.join('\n')).toMatch(/at least 2 images/);
+  });
+});
+
+describe('visionpipe map never overwrites an input', () => {
+  it('--out naming an input photo, or a folder whose map.png is an input, is a usage error (exit 2) naming it; the photo is unchanged', async () => {
+    const folder = join(tmp, 'inputs-here');
+    mkdirSync(folder);
+    for (const [name, colour] of [['a.png', '#f00'], ['b.png', '#0f0'], ['map.png', '#00f']] as const) {
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: colour } }).png().toFile(join(folder, name));
+    }
+    const before = readFileSync(join(folder, 'b.png'));
+    const named = await cli('map', folder, '--out', join(folder, 'b.png'));
+    expect(named.code).toBe(2);
+    expect(named.err.join('\n')).toMatch(/b\.png'.*one of the inputs.*\[INVALID_OPTION\]/);
+    expect(readFileSync(join(folder, 'b.png')).equals(before)).toBe(true);
+    const mapPng = readFileSync(join(folder, 'map.png'));
+    const asFolder = await cli('map', folder, '--out', `${folder}/`);
+    expect(asFolder.code).toBe(2);
+    expect(asFolder.err.join('\n')).toMatch(/map\.png'.*one of the inputs/);
+    expect(readFileSync(join(folder, 'map.png')).equals(mapPng)).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import { drawScatter } from '../../render/scatter';
 import type { CliArgs, MapMethod } from './args';
 import { expandInputs } from './inputs';
 import { resolveModelArg } from './model-arg';
+import { inputMatcher } from './output-names';
 
 type Print = (line: string) => void;
 
@@ -51,6 +52,9 @@ export async function runMap(args: CliArgs, print: Print, printError: Print): Pr
   const method: MapMethod = args.method ?? 'pca';
   const target = await mapPath(args.out);
   const { files, failures } = await expandInputs(args.inputs);
+  if (inputMatcher(files)(target)) {
+    throw new VisionError('INVALID_OPTION', `--out would write the map to '${target}', which is one of the inputs; inputs are never overwritten: name another .png file or folder`);
+  }
   failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
   const minimum = method === 'umap' ? 3 : 2;
   if (files.length < minimum) throw new VisionError('INVALID_INPUT', `map needs at least ${minimum} images for ${method}; got ${files.length}`);

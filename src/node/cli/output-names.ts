@@ -12,6 +12,27 @@ function fileKey(path: string): string | undefined {
 }
 
 /**
+ * Tells whether a path is one of the input files: the same resolved path or, for files that
+ * exist, the same device and inode (so links and case-insensitive file systems are covered).
+ * Every CLI output is checked with it, so outputs never overwrite inputs.
+ *
+ * @example
+ * ```ts
+ * const isInput = inputMatcher(['photos/a.jpg', 'photos/b.png']);
+ * isInput('./photos/b.png'); // true
+ * ```
+ */
+export function inputMatcher(files: readonly string[]): (path: string) => boolean {
+  const paths = new Set(files.map((file) => resolve(file)));
+  const keys = new Set(files.map(fileKey).filter((key): key is string => key !== undefined));
+  return (path) => {
+    if (paths.has(resolve(path))) return true;
+    const key = fileKey(path);
+    return key !== undefined && keys.has(key);
+  };
+}
+
+/**
  * Where one input's annotated copy goes: the file name's stem and the full path.
  *
  * @example
@@ -26,8 +47,7 @@ export interface OutputName {
 
 /**
  * The annotated output of each input under `outDir` (`<stem>.<suffix>.png`, videos `.mp4`),
- * unique within the run and never one of the inputs (compared by resolved path and, for files
- * that exist, by device and inode, so links and case-insensitive file systems are covered).
+ * unique within the run and never one of the inputs ({@link inputMatcher}).
  * Inputs whose natural name is free keep it (first come first served); the others get the
  * next free `<stem>-2`, `<stem>-3`, … in input order. The rule is stated in `--help` (usage.ts) and the README.
  * Deterministic: the same inputs in the same order give the same names.
@@ -39,8 +59,8 @@ export interface OutputName {
  * ```
  */
 export function outputNames(files: readonly string[], outDir: string, suffix: string): OutputName[] {
-  const taken = new Set(files.map((file) => resolve(file)));
-  const inputKeys = new Set(files.map(fileKey).filter((key): key is string => key !== undefined));
+  const isInput = inputMatcher(files);
+  const taken = new Set<string>();
   const target = (file: string, n: number): OutputName => {
     const stem = basename(file, extname(file));
     const name = n === 1 ? stem : `${stem}-${n}`;
@@ -48,8 +68,7 @@ export function outputNames(files: readonly string[], outDir: string, suffix: st
   };
   const claim = (candidate: OutputName): boolean => {
     const resolved = resolve(candidate.path);
-    const key = fileKey(candidate.path);
-    if (taken.has(resolved) || (key !== undefined && inputKeys.has(key))) return false;
+    if (taken.has(resolved) || isInput(candidate.path)) return false;
     taken.add(resolved);
     return true;
   };

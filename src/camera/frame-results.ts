@@ -1,6 +1,7 @@
 import type { FrameSource } from './frame';
 import type { LoopStats } from './loop-stats';
-import { type FrameProcessor, type FrameResult, type RunLoopOptions, runLoop } from './scheduler';
+import type { FrameProcessor, FrameResult, RunLoopOptions } from './loop-options';
+import { runLoop } from './scheduler';
 
 /**
  * An async iterator of a loop's results; `stats()` gives its live {@link LoopStats}.

@@ -2,6 +2,7 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import { cameraError } from './camera-errors';
 import { CaptureGroup } from './capture-group';
 import type { FrameSource } from './frame';
+import { sourceOptions } from './option-checks';
 import { PushFrameSource } from './push-source';
 import { type StreamSourceOptions, pumpTrack } from './stream-source';
 
@@ -45,6 +46,10 @@ function mediaDevices(): MediaDevices {
     throw new VisionError('DEVICE_NOT_FOUND', 'navigator.mediaDevices.getUserMedia is not available (not a browser, or the page is not a secure context: use https or localhost)');
   }
   return devices;
+}
+
+function webcamOptions(value: unknown): WebcamOptions {
+  return sourceOptions(value, 'Webcam.open options', ['deviceId', 'facingMode', 'width', 'height', 'frameRate', 'signal']) as WebcamOptions;
 }
 
 function constraintsOf(options: WebcamOptions): MediaTrackConstraints {
@@ -100,9 +105,10 @@ export class Webcam {
     private options: WebcamOptions,
   ) {}
 
-  /** Asks for camera access and starts the camera. */
+  /** Asks for camera access and starts the camera; bad options reject with `INVALID_OPTION` before the camera is asked. */
   static async open(options: WebcamOptions = {}): Promise<Webcam> {
-    return new Webcam(await getStream(options), options);
+    const checked = webcamOptions(options);
+    return new Webcam(await getStream(checked), checked);
   }
 
   /** The video input devices (labels need a granted permission). */

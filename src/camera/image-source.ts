@@ -1,7 +1,9 @@
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
+import { shownValue } from '../core/shown-value';
 import type { FrameSource, SourceFrame } from './frame';
+import { abortSignal, booleanOption, positiveNumber, sourceOptions } from './option-checks';
 
 /**
  * Options of {@link fromImages}.
@@ -25,8 +27,10 @@ export interface ImageSourceOptions {
 type AnyIterator = Iterator<ImageInput> | AsyncIterator<ImageInput>;
 
 function iteratorOf(images: Iterable<ImageInput> | AsyncIterable<ImageInput>): AnyIterator {
-  if (Symbol.asyncIterator in images) return (images as AsyncIterable<ImageInput>)[Symbol.asyncIterator]();
-  return (images as Iterable<ImageInput>)[Symbol.iterator]();
+  const list = images as Partial<Iterable<ImageInput> & AsyncIterable<ImageInput>> | null;
+  if (typeof list?.[Symbol.asyncIterator] === 'function') return (images as AsyncIterable<ImageInput>)[Symbol.asyncIterator]();
+  if (typeof list === 'object' && typeof list?.[Symbol.iterator] === 'function') return (images as Iterable<ImageInput>)[Symbol.iterator]();
+  throw new VisionError('INVALID_INPUT', `fromImages needs an array or (async) iterable of images; got ${shownValue(images)}`);
 }
 
 class ImageListSource implements FrameSource {
@@ -41,9 +45,11 @@ class ImageListSource implements FrameSource {
     images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
     private readonly options: ImageSourceOptions,
   ) {
-    const fps = options.fps ?? 30;
-    if (!(fps > 0 && Number.isFinite(fps))) throw new VisionError('INVALID_OPTION', `fps is ${fps}; it must be a positive number`);
-    this.interval = 1000 / fps;
+    const o = sourceOptions(options, 'fromImages options', ['fps', 'realtime', 'owned', 'signal']);
+    positiveNumber(o.fps, 'fps');
+    for (const name of ['realtime', 'owned']) booleanOption(o[name], name);
+    abortSignal(o.signal);
+    this.interval = 1000 / (options.fps ?? 30);
     this.iterator = iteratorOf(images);
     options.signal?.addEventListener('abort', () => this.close(), { once: true });
     if (options.signal?.aborted) this.close();

@@ -2,7 +2,7 @@ import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { isOptionsObject, shownValue } from '../core/shown-value';
 import type { FrameSource } from './frame';
-import { positiveCount, sourceOptions } from './option-checks';
+import { abortSignal, booleanOption, oneOf, positiveCount, sourceOptions } from './option-checks';
 
 /**
  * Which frames a loop runs the pipeline on.
@@ -77,7 +77,8 @@ export interface RunLoopOptions<R> {
   onResult?: (item: FrameResult<R>) => void | Promise<void>;
   /**
    * Receives per-frame failures and the loop goes on; without it the first failure ends the
-   * loop (`done` rejects with it).
+   * loop (`done` rejects with it). `DISPOSED` (the pipeline is gone) is final: it reaches
+   * `onError` once and ends the loop (`done` resolves with the stats).
    */
   onError?: (error: VisionError, frame: { timestamp: number; index: number }) => void;
   /** Ends the loop like `FrameLoop.stop()`. */
@@ -147,7 +148,13 @@ export function loopSettings<R>(source: unknown, processor: unknown, options: un
   }
   const o = sourceOptions(options, 'runLoop options', OPTION_NAMES);
   const stride = strideOf(o.policy);
-  positiveCount(o.maxQueue, 'maxQueue');
+  for (const name of ['onResult', 'onError', 'now']) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') throw invalid(`${name} is ${shownValue(o[name])}; it must be a function`);
+  }
+  abortSignal(o.signal);
+  oneOf(o.mode, 'mode', ['video', 'image']);
+  for (const name of ['maxQueue', 'statsWindow']) positiveCount(o[name], name);
+  for (const name of ['keepFrames', 'closeSource']) booleanOption(o[name], name);
   return {
     stride,
     latest: (o.policy ?? 'latest') === 'latest',

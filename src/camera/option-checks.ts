@@ -24,6 +24,34 @@ export function sourceOptions(value: unknown, what: string, names: readonly stri
 }
 
 /**
+ * Checks an optional option that takes one of a few strings.
+ *
+ * @example
+ * ```ts
+ * oneOf(options.facingMode, 'facingMode', ['user', 'environment']);
+ * ```
+ */
+export function oneOf(value: unknown, name: string, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw invalid(`${name} is ${shownValue(value)}; it must be ${allowed.map((a) => `'${a}'`).join(' or ')}`);
+  }
+}
+
+/**
+ * Checks an optional option that is a finite number > 0 (a size, a rate).
+ *
+ * @example
+ * ```ts
+ * positiveNumber(options.width, 'width');
+ * ```
+ */
+export function positiveNumber(value: unknown, name: string): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    throw invalid(`${name} is ${shownValue(value)}; it must be a finite number > 0`);
+  }
+}
+
+/**
  * Checks an optional option that is an integer ≥ 1 (a count).
  *
  * @example
@@ -35,4 +63,54 @@ export function positiveCount(value: unknown, name: string): void {
   if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
     throw invalid(`${name} is ${shownValue(value)}; it must be an integer ≥ 1`);
   }
+}
+
+/**
+ * Checks an optional boolean option.
+ *
+ * @example
+ * ```ts
+ * booleanOption(options.loop, 'loop');
+ * ```
+ */
+export function booleanOption(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw invalid(`${name} is ${shownValue(value)}; it must be true or false`);
+}
+
+/**
+ * Checks an optional `signal` option: an `AbortSignal`.
+ *
+ * @example
+ * ```ts
+ * abortSignal(options.signal);
+ * ```
+ */
+export function abortSignal(value: unknown): void {
+  if (value !== undefined && !(typeof AbortSignal === 'function' && value instanceof AbortSignal)) {
+    throw invalid(`signal is ${shownValue(value)}; it must be an AbortSignal`);
+  }
+}
+
+/**
+ * Checks the options of a live video source (`webcam.frames()`, `fromMediaStream`,
+ * `fromVideoElement`): `frameType`, `maxBuffered`, `signal`, `via`; with `file`, also
+ * `fromVideoFile`'s `loop` and `playbackRate`.
+ *
+ * @example
+ * ```ts
+ * const options = videoSourceOptions(given, 'webcam.frames() options');
+ * ```
+ */
+export function videoSourceOptions(value: unknown, what: string, file = false): Record<string, unknown> {
+  const names = ['frameType', 'maxBuffered', 'signal', 'via', ...(file ? ['loop', 'playbackRate'] : [])];
+  const o = sourceOptions(value, what, names);
+  oneOf(o.frameType, 'frameType', ['videoframe', 'bitmap']);
+  oneOf(o.via, 'via', ['processor', 'video']);
+  positiveCount(o.maxBuffered, 'maxBuffered');
+  abortSignal(o.signal);
+  if (file) {
+    booleanOption(o.loop, 'loop');
+    positiveNumber(o.playbackRate, 'playbackRate');
+  }
+  return o;
 }

@@ -157,8 +157,16 @@ class Scheduler<R> {
     } catch (cause) {
       this.collector.errors++;
       const error = isVisionError(cause) ? cause : new VisionError('INFERENCE_FAILED', `frame ${frame.index}: ${describeError(cause)}`, { cause });
-      if (this.options.onError && !this.stopped) this.options.onError(error, { timestamp: frame.timestamp, index: frame.index });
-      else this.fail(error);
+      const { onError } = this.options;
+      if (!onError) return this.fail(error);
+      if (this.stopped) return;
+      // the pipeline is gone for good: report it once and end the loop (done resolves)
+      if (error.code === 'DISPOSED') this.stop();
+      try {
+        onError(error, { timestamp: frame.timestamp, index: frame.index });
+      } catch (thrown) {
+        this.fail(thrown);
+      }
       return;
     }
     if (this.stopped) return;
@@ -181,8 +189,9 @@ class Scheduler<R> {
  * capture buffers before its run (and before it waits in an `'every'` / stride queue), so the
  * camera keeps its rate, and other readers of it get frames, however long runs take; with
  * `'latest'` only the newest frame waits with its buffer. It ends when the source ends, on
- * `stop()` / `signal` (`done` resolves), or on the first failure when there is no `onError`
- * (`done` rejects with the `VisionError`, e.g. `DEVICE_LOST` when the camera is unplugged).
+ * `stop()` / `signal` (`done` resolves), on `DISPOSED` (the pipeline is gone: `done` resolves
+ * after `onError` heard it), or on the first failure when there is no `onError` (`done`
+ * rejects with the `VisionError`, e.g. `DEVICE_LOST` when the camera is unplugged).
  *
  * The source belongs to the loop from the call on: when `runLoop` refuses its arguments
  * (`INVALID_INPUT` for the source or processor, `INVALID_OPTION` for an option) it closes the

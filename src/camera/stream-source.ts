@@ -1,6 +1,8 @@
 import { VisionError, describeError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { trackEndedError } from './camera-errors';
 import type { FrameSource } from './frame';
+import { videoSourceOptions } from './option-checks';
 import { PushFrameSource } from './push-source';
 import { type VideoSourceOptions, pumpVideoElement } from './video-source';
 
@@ -107,6 +109,10 @@ export function pumpTrack(stream: MediaStream, source: PushFrameSource, options:
  * ```
  */
 export function fromMediaStream(stream: MediaStream, options: StreamSourceOptions = {}): FrameSource {
+  if (typeof (stream as Partial<MediaStream> | null)?.getVideoTracks !== 'function') {
+    throw new VisionError('INVALID_INPUT', `fromMediaStream needs a MediaStream (getUserMedia, getDisplayMedia, WebRTC); got ${shownValue(stream)}`);
+  }
+  videoSourceOptions(options, 'fromMediaStream options');
   let detach = () => {};
   const source = new PushFrameSource({ maxBuffered: options.maxBuffered, onClose: () => detach() });
   detach = pumpTrack(stream, source, options);

@@ -1,5 +1,7 @@
 import { VisionError, describeError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import type { FrameSource } from './frame';
+import { videoSourceOptions } from './option-checks';
 import { PushFrameSource } from './push-source';
 
 /**
@@ -76,6 +78,10 @@ export function pumpVideoElement(video: HTMLVideoElement, source: PushFrameSourc
  * ```
  */
 export function fromVideoElement(video: HTMLVideoElement, options: VideoSourceOptions = {}): FrameSource {
+  if (!(typeof HTMLVideoElement === 'function' && video instanceof HTMLVideoElement)) {
+    throw new VisionError('INVALID_INPUT', `fromVideoElement needs an HTMLVideoElement; got ${shownValue(video)}`);
+  }
+  videoSourceOptions(options, 'fromVideoElement options');
   return videoElementSource(video, options, () => {});
 }
 
@@ -124,6 +130,10 @@ export interface VideoFileOptions extends VideoSourceOptions {
  * ```
  */
 export async function fromVideoFile(url: string | Blob, options: VideoFileOptions = {}): Promise<FrameSource> {
+  if (typeof url !== 'string' && !(typeof Blob === 'function' && url instanceof Blob)) {
+    throw new VisionError('INVALID_INPUT', `fromVideoFile needs a URL string or a Blob; got ${shownValue(url)}`);
+  }
+  videoSourceOptions(options, 'fromVideoFile options', true);
   const video = document.createElement('video');
   const objectUrl = typeof url === 'string' ? null : URL.createObjectURL(url);
   video.muted = true;

@@ -1,8 +1,9 @@
 import { VisionError, throwIfAborted } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { cameraError } from './camera-errors';
 import { CaptureGroup } from './capture-group';
 import type { FrameSource } from './frame';
-import { sourceOptions } from './option-checks';
+import { abortSignal, oneOf, positiveNumber, sourceOptions, videoSourceOptions } from './option-checks';
 import { PushFrameSource } from './push-source';
 import { type StreamSourceOptions, pumpTrack } from './stream-source';
 
@@ -48,8 +49,19 @@ function mediaDevices(): MediaDevices {
   return devices;
 }
 
+function checkDeviceId(value: unknown, optional = true): void {
+  if (!(optional && value === undefined) && !(typeof value === 'string' && value !== '')) {
+    throw new VisionError('INVALID_OPTION', `deviceId is ${shownValue(value)}; it must be a non-empty string from Webcam.listDevices()`);
+  }
+}
+
 function webcamOptions(value: unknown): WebcamOptions {
-  return sourceOptions(value, 'Webcam.open options', ['deviceId', 'facingMode', 'width', 'height', 'frameRate', 'signal']) as WebcamOptions;
+  const o = sourceOptions(value, 'Webcam.open options', ['deviceId', 'facingMode', 'width', 'height', 'frameRate', 'signal']);
+  checkDeviceId(o.deviceId);
+  oneOf(o.facingMode, 'facingMode', ['user', 'environment']);
+  for (const name of ['width', 'height', 'frameRate']) positiveNumber(o[name], name);
+  abortSignal(o.signal);
+  return o as WebcamOptions;
 }
 
 function constraintsOf(options: WebcamOptions): MediaTrackConstraints {
@@ -146,6 +158,7 @@ export class Webcam {
    */
   frames(options: StreamSourceOptions = {}): FrameSource {
     if (this.stopped) throw new VisionError('DISPOSED', 'this webcam was stopped; open it again with Webcam.open()');
+    videoSourceOptions(options, 'webcam.frames() options');
     const source: PushFrameSource = new PushFrameSource({
       maxBuffered: options.maxBuffered,
       captureGroup: this.captureGroup,
@@ -162,6 +175,7 @@ export class Webcam {
   /** Moves to another camera (same size and rate wishes); frame sources follow. The old camera stops once the new one runs. */
   async switchTo(deviceId: string): Promise<void> {
     if (this.stopped) throw new VisionError('DISPOSED', 'this webcam was stopped; open it again with Webcam.open()');
+    checkDeviceId(deviceId, false);
     const options = { ...this.options, deviceId, facingMode: undefined, signal: undefined };
     const next = await getStream(options);
     const previous = this.current;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 import type { Normalization } from '../core/card-types';
 export type { Normalization } from '../core/card-types';
 
@@ -24,9 +25,23 @@ const PRESETS: Record<Exclude<Normalization, object>, NormalizationAffine> = {
   imagenet: { scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
 };
 
+/** Smallest `std` magnitude a normalisation may divide by (smaller ones overflow float32). */
+const MIN_NORMALIZATION_STD = 1e-6;
+
+function threeNumbers(value: unknown, field: 'mean' | 'std'): readonly number[] {
+  const ok = Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'number' && Number.isFinite(v) && (field === 'mean' || Math.abs(v) >= MIN_NORMALIZATION_STD));
+  if (!ok) {
+    const allowed = field === 'mean' ? 'finite numbers' : `finite numbers of magnitude ≥ ${MIN_NORMALIZATION_STD}`;
+    const shown = Array.isArray(value) ? `[${value.map((v) => shownValue(v)).join(', ')}]` : shownValue(value);
+    throw new VisionError('INVALID_OPTION', `normalization.${field} is ${shown}; it must be 3 ${allowed} (one per channel)`);
+  }
+  return value as readonly number[];
+}
+
 /**
- * Resolves a {@link Normalization} (preset or object) to its numbers; unknown presets and
- * malformed objects throw `VisionError('INVALID_OPTION')`.
+ * Resolves a {@link Normalization} (preset or object) to its numbers. `INVALID_OPTION` naming
+ * the field for an unknown preset, a `scale` that is not a finite non-zero number, a `mean` that
+ * is not 3 finite numbers or a `std` that is not 3 finite numbers of magnitude ≥ 1e-6.
  *
  * @example
  * ```ts
@@ -35,15 +50,18 @@ const PRESETS: Record<Exclude<Normalization, object>, NormalizationAffine> = {
  */
 export function normalizationAffine(normalization: Normalization): NormalizationAffine {
   if (typeof normalization === 'string') {
-    const preset = PRESETS[normalization];
-    if (!preset) throw new VisionError('INVALID_OPTION', `unknown normalization '${normalization}'; allowed: ${Object.keys(PRESETS).join(', ')} or { scale, mean, std }`);
+    const preset = Object.prototype.hasOwnProperty.call(PRESETS, normalization) ? PRESETS[normalization] : undefined;
+    if (!preset) throw new VisionError('INVALID_OPTION', `unknown normalization ${shownValue(normalization)}; allowed: ${Object.keys(PRESETS).join(', ')} or { scale, mean, std }`);
     return preset;
   }
-  const affine = { scale: normalization.scale ?? 1, mean: normalization.mean ?? [0, 0, 0], std: normalization.std ?? [1, 1, 1] };
-  if (affine.mean.length !== 3 || affine.std.length !== 3 || affine.std.some((s) => s === 0) || !Number.isFinite(affine.scale)) {
-    throw new VisionError('INVALID_OPTION', 'normalization needs 3 mean values, 3 non-zero std values and a finite scale');
+  if (!isOptionsObject(normalization)) {
+    throw new VisionError('INVALID_OPTION', `normalization is ${shownValue(normalization)}; allowed: ${Object.keys(PRESETS).join(', ')} or { scale, mean, std }`);
   }
-  return affine;
+  const scale = normalization.scale ?? 1;
+  if (!(typeof scale === 'number' && Number.isFinite(scale) && scale !== 0)) {
+    throw new VisionError('INVALID_OPTION', `normalization.scale is ${shownValue(scale)}; it must be a finite non-zero number`);
+  }
+  return { scale, mean: threeNumbers(normalization.mean ?? [0, 0, 0], 'mean'), std: threeNumbers(normalization.std ?? [1, 1, 1], 'std') };
 }
 
 /**

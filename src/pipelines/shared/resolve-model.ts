@@ -5,6 +5,7 @@ import { type AnyModelSource, type LoadModelOptions, loadModel } from '../../run
 import type { ModelRunner } from '../../runtime/model-runner';
 import { TFJS_BACKENDS, type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-backend';
 import { parseClassNames } from '../../runtime/onnx-metadata';
+import { checkCardInput } from './card-input-check';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
 
@@ -157,6 +158,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   const model = options.model ?? defaultId;
   if (isModelRunner(model)) {
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
+    checkCardInput(runnerSpec.id, runnerSpec.input);
     checkInputSize(runnerSpec, model);
     return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
   }
@@ -169,6 +171,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
     throw new VisionError('INVALID_OPTION', 'model must be a catalogue id, a ModelSpec, or a ModelRunner with a spec');
   }
   if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
+  checkCardInput(spec.id, spec.input);
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
   const runner = await loadModel(source, { ...options, backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
   return disposeOnFailure([{ runner, ownsRunner: true }], () => {

@@ -1,0 +1,41 @@
+/**
+ * A card whose `input` cannot work is refused when the pipeline is created, before any file is
+ * read, naming the field and what is allowed; every catalogue card passes the same check.
+ */
+import { describe, expect, it } from 'vitest';
+import { MODEL_CATALOG } from '../../src/models/catalog';
+import { type ModelSpec, pipeline } from '../../src/node/index';
+import { checkCardInput } from '../../src/pipelines/shared/card-input-check';
+
+const card = (input: Record<string, unknown>): ModelSpec =>
+  ({
+    id: 'probe', task: 'image-classification', family: 'probabilities', format: 'tfjs',
+    location: { url: 'https://127.0.0.1:9/never-fetched/model.json' },
+    input: { width: 16, height: 16, ...input }, labels: ['a', 'b', 'c'],
+  }) as unknown as ModelSpec;
+
+describe('model card input checks', () => {
+  it.each([
+    [{ normalization: { mean: ['a', 'b', 'c'] } }, /normalization\.mean is \["a", "b", "c"\]; it must be 3 finite numbers/],
+    [{ normalization: { std: [1e-300, 1e-300, 1e-300] } }, /normalization\.std is \[1e-300, .*magnitude ≥ 0\.000001/],
+    [{ normalization: { std: ['2', '2', '2'] } }, /normalization\.std is \["2", "2", "2"\]/],
+    [{ normalization: { scale: 'x' } }, /normalization\.scale is "x"; it must be a finite non-zero number/],
+    [{ normalization: 'bogus' }, /unknown normalization "bogus"; allowed: none, unit, symmetric, imagenet/],
+    [{ fit: 'bogus' }, /input\.fit is "bogus"; allowed: 'stretch', 'letterbox', 'center-crop'/],
+    [{ layout: 'xyz' }, /input\.layout is "xyz"; allowed: 'nhwc', 'nchw'/],
+    [{ channelOrder: 'rgba' }, /input\.channelOrder is "rgba"; allowed: 'rgb', 'bgr'/],
+    [{ interpolation: 'cubic' }, /input\.interpolation is "cubic"; allowed: 'bilinear', 'nearest'/],
+    [{ dtype: 'float64' }, /input\.dtype is "float64"; allowed: 'float32', 'int32'/],
+    [{ padValue: 'x' }, /input\.padValue is "x"; it must be a number in \[0, 255\]/],
+    [{ width: 0 }, /input\.width is 0; it must be an integer in \[1, 16384\]/],
+  ])('%j is INVALID_OPTION at creation', async (input, message) => {
+    const created = pipeline('image-classification', { model: card(input) });
+    await expect(created).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(message) });
+  });
+
+  it('every catalogue card and plain good inputs pass', () => {
+    for (const spec of Object.values(MODEL_CATALOG)) expect(() => checkCardInput(spec.id, spec.input), spec.id).not.toThrow();
+    const good = { width: 8, height: 8, fit: 'letterbox', padValue: 0, layout: 'nchw', channelOrder: 'bgr', interpolation: 'nearest', dtype: 'int32' };
+    expect(() => checkCardInput('mine', { ...good, normalization: { scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 1e-6, -2] } })).not.toThrow();
+  });
+});

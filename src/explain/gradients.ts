@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { throwIfAborted } from '../core/errors';
+import { eventLoopCheckpoint } from './event-loop';
 import type { ExplainablePipeline } from './explained-model';
 import type { ExplainProgress } from './explain-types';
 import { type OutputScore, scoreOfImage } from './model-forward';
@@ -74,16 +74,15 @@ export async function smoothGradSaliency(
 ): Promise<Float32Array> {
   const score = scoreOfImage(pipeline, model, readScore);
   const sum = new Float32Array(image.size);
+  const checkpoint = eventLoopCheckpoint(settings.signal, 'explain (smoothgrad)');
   for (let s = 0; s < settings.samples; s++) {
-    throwIfAborted(settings.signal, 'explain (smoothgrad)');
+    await checkpoint();
     const gradient = tf.tidy(() => {
       const noise = tf.randomNormal(image.shape, 0, settings.sigma * 255, 'float32', settings.seed === undefined ? undefined : settings.seed + s);
       return tf.grad(score)(tf.add(image, noise)).dataSync();
     });
     for (let i = 0; i < sum.length; i++) sum[i] += gradient[i] / settings.samples;
     settings.onProgress?.({ done: s + 1, total: settings.samples });
-    // let other work (and abort handlers) run between samples
-    await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return channelMaxAbs(sum);
 }

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { isVisionError, throwIfAborted } from '../core/errors';
+import { isVisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 import { normalizationAffine } from '../preprocess/normalize';
 import type { PreparedInput } from '../preprocess/prepare';
+import { eventLoopCheckpoint } from './event-loop';
 import { type ExplainablePipeline, acceptsBatch, runModel } from './explained-model';
 import type { ExplainProgress } from './explain-types';
 import { type Span, patchStarts, spanToInput } from './input-geometry';
@@ -73,8 +74,8 @@ function occludedBatch(base: tf.Tensor4D, fill: tf.Tensor, patches: readonly Pat
  * letterbox / crop applies), runs the model on batches of occluded copies — one call per
  * batch where the model takes a batch, else one by one, and one by one from the first
  * failing batch call on — and returns, per image pixel, the mean drop of the target's score
- * over the patches covering it (raw, unnormalised). Checks `signal` before each call and
- * reports progress after each.
+ * over the patches covering it (raw, unnormalised). Checks `signal` before each call, letting
+ * the event loop run (timers, events) at least every ~50 ms, and reports progress after each.
  *
  * @throws VisionError `ABORTED` when the signal fires.
  * @example
@@ -96,9 +97,10 @@ export async function occlusionSaliency(
   const counts = new Uint32Array(t.sourceWidth * t.sourceHeight);
   const fill = fillTensor(pipeline, settings.fill, nchw);
   let perCall = acceptsBatch(pipeline) ? settings.batchSize : 1;
+  const checkpoint = eventLoopCheckpoint(settings.signal, 'explain (occlusion)');
   try {
     for (let done = 0; done < patches.length; ) {
-      throwIfAborted(settings.signal, 'explain (occlusion)');
+      await checkpoint();
       const group = patches.slice(done, done + perCall);
       const batch = occludedBatch(prepared.input, fill, group, nchw);
       let scores: Float32Array;

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClassificationPipeline, type ModelRunner, type RawImage, VisionError, explain, pipeline, selectTfjsBackend } from '../../src/index';
+import { TfjsRunner } from '../../src/runtime/tfjs-runner';
+import { PRESENCE_SPEC, presenceModel } from './presence-scenes';
+
+/** Busy-waits: a model call that keeps the thread as a heavy wasm model does (no macrotask in between). */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+const grey = (width: number, height: number): RawImage => ({ data: new Uint8Array(width * height * 3).fill(128), width, height, channels: 3 });
+
+describe('explain: the occlusion loop and the event loop', () => {
+  let runner: TfjsRunner;
+  let classifier: ClassificationPipeline;
+  beforeAll(async () => {
+    await selectTfjsBackend({ backend: 'cpu' });
+    runner = new TfjsRunner(presenceModel(), tf.getBackend()); // untrained: only the loop matters here
+    const slow: ModelRunner = {
+      runtime: runner.runtime, backend: runner.backend, inputs: runner.inputs, outputs: runner.outputs, metadata: runner.metadata,
+      run: (feeds, options) => {
+        spin(4);
+        return runner.run(feeds, options);
+      },
+      dispose: () => undefined,
+    };
+    classifier = await pipeline('image-classification', { model: slow, spec: PRESENCE_SPEC });
+  });
+  afterAll(() => {
+    classifier.dispose();
+    runner.dispose();
+  });
+
+  it('an AbortSignal fired by a timer stops a long run soon (ABORTED), and nothing leaks', async () => {
+    const tensors = tf.memory().numTensors;
+    const controller = new AbortController();
+    let done = 0;
+    const start = performance.now();
+    const timer = setTimeout(() => controller.abort(), 150);
+    // 64×48 with 1-px patches one by one: 3072 model calls of ≥ 4 ms (> 12 s) unless the timer gets through
+    const error = await explain(classifier, grey(64, 48), { patchSize: 1, stride: 1, batchSize: 1, signal: controller.signal, onProgress: (p) => (done = p.done) })
+      .then(() => undefined, (e: unknown) => e);
+    const elapsed = performance.now() - start;
+    clearTimeout(timer);
+    expect(error).toBeInstanceOf(VisionError);
+    expect((error as VisionError).code).toBe('ABORTED');
+    expect(elapsed).toBeLessThan(1500);
+    expect(done).toBeLessThan(3072);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+});

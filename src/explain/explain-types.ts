@@ -57,9 +57,12 @@ export interface ExplainOptions {
   target?: DetectionTarget;
   /** Detection: IoU with the target above which a detection of its class counts as it (default 0.5). */
   iouThreshold?: number;
-  /** Occlusion: side of the square patch in image pixels (default: 1/8 of the image's shorter side, at least 1). */
+  /**
+   * Occlusion: side of the square patch in image pixels (default: a patch ⅛ of the image's
+   * width by ⅛ of its height, at least 1 — about 15 positions per axis whatever the aspect ratio).
+   */
   patchSize?: number;
-  /** Occlusion: step between patches in image pixels (default: half the patch size). */
+  /** Occlusion: step between patches in image pixels, on both axes (default: half the patch's size on each axis). */
   stride?: number;
   /** Occlusion: the patch's colour, one grey level or RGB, 0–255 (default 128). */
   fill?: number | readonly [number, number, number];

@@ -11,7 +11,7 @@ import { type ExplainablePipeline, checkExplainable, prepareModelInput, runModel
 import { gradCamSaliency } from './grad-cam';
 import { gradientSaliency, smoothGradSaliency } from './gradients';
 import { HeatMap } from './heat-map';
-import { occlusionSaliency } from './occlusion';
+import { occlusionGrid, occlusionSaliency } from './occlusion';
 import { type ScoreTarget, classificationTarget, detectionTarget } from './target-score';
 import { checkGradientDetector, detectionScore } from './detection-score';
 import { type OutputScore, classScore } from './model-forward';
@@ -45,9 +45,8 @@ async function saliencyOf(pipeline: ExplainablePipeline, image: ImageInput, prep
   const { sourceWidth, sourceHeight } = prepared.transform;
   switch (settings.method) {
     case 'occlusion': {
-      const patchSize = settings.patchSize ?? Math.max(1, Math.round(Math.min(sourceWidth, sourceHeight) / 8));
-      const stride = settings.stride ?? Math.max(1, Math.round(patchSize / 2));
-      return occlusionSaliency(pipeline, prepared, target, score, { patchSize, stride, fill: settings.fill, batchSize: settings.batchSize, signal: options.signal, onProgress: options.onProgress });
+      const grid = occlusionGrid(sourceWidth, sourceHeight, settings.patchSize, settings.stride);
+      return occlusionSaliency(pipeline, prepared, target, score, { ...grid, fill: settings.fill, batchSize: settings.batchSize, signal: options.signal, onProgress: options.onProgress });
     }
     case 'grad-cam':
       return gradCamSaliency(pipeline, tfjsModelOf(pipeline, 'grad-cam'), prepared.input, prepared.transform, options.layer as string, readScore());

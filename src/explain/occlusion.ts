@@ -14,16 +14,49 @@ import type { ScoreTarget } from './target-score';
  *
  * @example
  * ```ts
- * const settings: OcclusionSettings = { patchSize: 32, stride: 16, fill: [128, 128, 128], batchSize: 16 };
+ * const settings: OcclusionSettings = { patch: { x: 32, y: 32 }, stride: { x: 16, y: 16 }, fill: [128, 128, 128], batchSize: 16 };
  * ```
  */
 export interface OcclusionSettings {
-  patchSize: number;
-  stride: number;
+  /** Patch width and height. */
+  patch: AxisPair;
+  /** Step between patches along x and y. */
+  stride: AxisPair;
   fill: readonly [number, number, number];
   batchSize: number;
   signal?: AbortSignal;
   onProgress?: (progress: ExplainProgress) => void;
+}
+
+/**
+ * A size or step along the image's x and y axes, in image pixels.
+ *
+ * @example
+ * ```ts
+ * const patch: AxisPair = { x: 160, y: 107 };
+ * ```
+ */
+export interface AxisPair {
+  x: number;
+  y: number;
+}
+
+/**
+ * The occlusion grid of a `width`×`height` image: a given `patchSize` is a square and a given
+ * `stride` the step on both axes; by default each axis gets a patch of ⅛ of its length (at
+ * least 1 pixel) and a stride of half the patch, so about 15 positions per axis whatever the
+ * aspect ratio (15 × 15 for a square image, 15 × 1 for a 1-pixel-wide strip).
+ *
+ * @example
+ * ```ts
+ * occlusionGrid(1280, 853); // { patch: { x: 160, y: 107 }, stride: { x: 80, y: 54 } }
+ * ```
+ */
+export function occlusionGrid(width: number, height: number, patchSize?: number, stride?: number): { patch: AxisPair; stride: AxisPair } {
+  const patchOf = (length: number) => patchSize ?? Math.max(1, Math.round(length / 8));
+  const patch = { x: patchOf(width), y: patchOf(height) };
+  const strideOf = (size: number) => stride ?? Math.max(1, Math.round(size / 2));
+  return { patch, stride: { x: strideOf(patch.x), y: strideOf(patch.y) } };
 }
 
 /** One patch: where it is in the image and where it lands in the model input. */
@@ -32,12 +65,12 @@ interface Patch {
   input: { x: Span; y: Span };
 }
 
-function patchesOf(t: InputTransform, size: number, stride: number): Patch[] {
+function patchesOf(t: InputTransform, size: AxisPair, stride: AxisPair): Patch[] {
   const patches: Patch[] = [];
-  for (const y0 of patchStarts(t.sourceHeight, size, stride)) {
-    for (const x0 of patchStarts(t.sourceWidth, size, stride)) {
-      const x = { from: x0, to: Math.min(x0 + size, t.sourceWidth) };
-      const y = { from: y0, to: Math.min(y0 + size, t.sourceHeight) };
+  for (const y0 of patchStarts(t.sourceHeight, size.y, stride.y)) {
+    for (const x0 of patchStarts(t.sourceWidth, size.x, stride.x)) {
+      const x = { from: x0, to: Math.min(x0 + size.x, t.sourceWidth) };
+      const y = { from: y0, to: Math.min(y0 + size.y, t.sourceHeight) };
       const input = { x: spanToInput(x, t.cropX, t.scaleX, t.padX, t.inputWidth), y: spanToInput(y, t.cropY, t.scaleY, t.padY, t.inputHeight) };
       patches.push({ image: { x, y }, input });
     }
@@ -69,7 +102,7 @@ function occludedBatch(base: tf.Tensor4D, fill: tf.Tensor, patches: readonly Pat
 }
 
 /**
- * Occlusion sensitivity: slides a `patchSize` square (stepping by `stride`, image pixels)
+ * Occlusion sensitivity: slides a `patch` rectangle (stepping by `stride`, image pixels)
  * over the image, paints it in `fill` in the model input (so the pipeline's own resize /
  * letterbox / crop applies), runs the model on batches of occluded copies — one call per
  * batch where the model takes a batch, else one by one, and one by one from the first
@@ -92,7 +125,7 @@ export async function occlusionSaliency(
 ): Promise<Float32Array> {
   const t = prepared.transform;
   const nchw = pipeline.spec.input.layout === 'nchw';
-  const patches = patchesOf(t, settings.patchSize, settings.stride).filter((p) => p.input.x.to > p.input.x.from && p.input.y.to > p.input.y.from);
+  const patches = patchesOf(t, settings.patch, settings.stride).filter((p) => p.input.x.to > p.input.x.from && p.input.y.to > p.input.y.from);
   const sums = new Float32Array(t.sourceWidth * t.sourceHeight);
   const counts = new Uint32Array(t.sourceWidth * t.sourceHeight);
   const fill = fillTensor(pipeline, settings.fill, nchw);

@@ -12,7 +12,7 @@ function spin(ms: number): void {
 
 const grey = (width: number, height: number): RawImage => ({ data: new Uint8Array(width * height * 3).fill(128), width, height, channels: 3 });
 
-describe('explain: the occlusion loop and the event loop', () => {
+describe('explain: the occlusion loop (its grid, the event loop)', () => {
   let runner: TfjsRunner;
   let classifier: ClassificationPipeline;
   beforeAll(async () => {
@@ -49,5 +49,32 @@ describe('explain: the occlusion loop and the event loop', () => {
     expect(elapsed).toBeLessThan(1500);
     expect(done).toBeLessThan(3072);
     expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('the default grid is about 15 positions per axis whatever the aspect ratio', async () => {
+    // positions = onProgress's total; the first call aborts the run
+    const positions = async (width: number, height: number): Promise<number> => {
+      const controller = new AbortController();
+      let total = -1;
+      await explain(classifier, grey(width, height), { batchSize: 1, signal: controller.signal, onProgress: (p) => {
+        total = p.total;
+        controller.abort();
+      } }).catch(() => undefined);
+      return total;
+    };
+    // (before: 345, 1875, 2548 and 5000 positions)
+    expect(await positions(1280, 853)).toBe(15 * 15);
+    expect(await positions(4000, 500)).toBe(15 * 15);
+    expect(await positions(1280, 100)).toBe(15 * 14);
+    expect(await positions(1, 5000)).toBe(1 * 15);
+    expect(await positions(640, 640)).toBe(15 * 15);
+    // a given patchSize stays a square and stride the step on both axes: 64×48, 8-px patches every 4 px
+    const controller = new AbortController();
+    let total = -1;
+    await explain(classifier, grey(64, 48), { patchSize: 8, stride: 4, signal: controller.signal, onProgress: (p) => {
+      total = p.total;
+      controller.abort();
+    } }).catch(() => undefined);
+    expect(total).toBe(15 * 11);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG } from '../../src/models/catalog';
-import { type ModelSpec, pipeline } from '../../src/node/index';
+import { type ModelRunner, type ModelSpec, pipeline } from '../../src/node/index';
 import { checkCardInput } from '../../src/pipelines/shared/card-input-check';
 
 const card = (input: Record<string, unknown>): ModelSpec =>
@@ -37,5 +37,27 @@ describe('model card input checks', () => {
     for (const spec of Object.values(MODEL_CATALOG)) expect(() => checkCardInput(spec.id, spec.input), spec.id).not.toThrow();
     const good = { width: 8, height: 8, fit: 'letterbox', padValue: 0, layout: 'nchw', channelOrder: 'bgr', interpolation: 'nearest', dtype: 'int32' };
     expect(() => checkCardInput('mine', { ...good, normalization: { scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 1e-6, -2] } })).not.toThrow();
+  });
+
+  /** A 3-class classifier whose output shape is `declared` (-1: unknown until it runs). */
+  const threeClasses = (declared: number): ModelRunner => ({
+    runtime: 'tfjs', backend: 'cpu', metadata: {},
+    inputs: [{ name: 'x', shape: [-1, 16, 16, 3], dtype: 'float32' }],
+    outputs: [{ name: 'y', shape: [-1, declared], dtype: 'float32' }],
+    run: async () => ({ y: { dtype: 'float32', dims: [1, 3], data: new Float32Array([0.2, 0.3, 0.5]) } }),
+    dispose: () => {},
+  });
+  const image = { data: new Uint8Array(16 * 16 * 3), width: 16, height: 16, channels: 3 as const };
+
+  it.each([2, 5])('%i labels for a 3-class classifier are MODEL_FORMAT at creation, or at the first run when the shape is unknown', async (count) => {
+    const spec = { ...card({ normalization: 'unit' }), labels: ['a', 'b', 'c', 'd', 'e'].slice(0, count) };
+    const message = expect.stringMatching(new RegExp(`scores 3 classes .* its card has ${count} labels`));
+    await expect(pipeline('image-classification', { model: threeClasses(3), spec })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message });
+    const classifier = await pipeline('image-classification', { model: threeClasses(-1), spec });
+    await expect(classifier.run(image)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message });
+    classifier.dispose();
+    const fitting = await pipeline('image-classification', { model: threeClasses(3), spec: { ...spec, labels: ['a', 'b', 'c'] } });
+    expect((await fitting.run(image)).classes[0]).toMatchObject({ label: 'c', classId: 2 });
+    fitting.dispose();
   });
 });

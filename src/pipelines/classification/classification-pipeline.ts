@@ -24,6 +24,13 @@ function toProbabilities(values: Float32Array, output: ClassifierOutput): Float3
 
 const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multilabel'];
 
+/** `MODEL_FORMAT` unless the card has one label per class the model scores (a class count ≤ 0 is not known yet). */
+function checkLabelCount(spec: ModelSpec, classes: number, where: string): void {
+  if (classes > 0 && classes !== spec.labels.length) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' scores ${classes} classes (${where}) but its card has ${spec.labels.length} labels; give one label per class`);
+  }
+}
+
 /**
  * Image classification: image → fitted, normalised input → model → class scores → top-k
  * labels. Create it with `pipeline('image-classification', options)`.
@@ -48,6 +55,8 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
       throw new VisionError('INVALID_OPTION', `classifier family '${spec.family}' is not one of ${OUTPUTS.join(', ')}`);
     }
     this.decodeOptions({}); // bad defaults (topK, threshold) fail now, not at the first run
+    const output = spec.outputs?.length ? runner.outputs.find((o) => o.name === spec.outputs![0]) : runner.outputs[0];
+    if (output && output.shape.length > 0) checkLabelCount(spec, output.shape[output.shape.length - 1], `output '${output.name}'`);
   }
 
   /** The checked decoding options of a run (its own over the pipeline's defaults). */
@@ -81,6 +90,7 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
   private firstImageScores(stage: StageOutputs): Float32Array {
     const output = Object.values(stage.outputs)[0];
     const perImage = output.dims[output.dims.length - 1];
+    checkLabelCount(this.spec, perImage, 'in this run');
     return output.data.subarray(0, perImage) as Float32Array;
   }
 

@@ -104,5 +104,9 @@ describe('pca properties', () => {
     expect(code(() => pca([[1, Number.NaN], [0, 1]]))).toBe('INVALID_INPUT');
     expect(code(() => pca([[1, 2], [0, 1]], { components: 3 }))).toBe('INVALID_OPTION');
     expect(code(() => pca([[1, 2], [0, 1]], { components: 0.5 }))).toBe('INVALID_OPTION');
+    for (const options of [null, 2, 'components', [2]]) {
+      expect(() => pca([[1, 2], [0, 1]], options as never), String(options)).toThrow(/^pca options must be an object \(\{ components \}\); got /);
+      expect(code(() => pca([[1, 2], [0, 1]], options as never))).toBe('INVALID_OPTION');
+    }
   });
 });

@@ -62,5 +62,8 @@ describe('umap', () => {
     await expect(umap(vectors.slice(0, 2))).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
     await expect(umap(vectors, { neighbors: 500 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
     await expect(umap(vectors, { minDist: 1 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
+    for (const options of [null, 7, 'seed']) {
+      await expect(umap(vectors, options as never), String(options)).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && /^umap options must be an object \(\{ components, .*\}\); got /.test(e.message));
+    }
   });
 });

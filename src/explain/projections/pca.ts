@@ -1,3 +1,4 @@
+import { optionsObject } from '../../pipelines/shared/options';
 import { columnMean, featureScatter, sampleGram } from './scatter-matrix';
 import { leadingEigenpairs } from './symmetric-eigen';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
@@ -33,7 +34,7 @@ export interface PcaResult {
  * take ≈ 0.5 s where ml-matrix's full decomposition of the 1280×1280 covariance took 14 s).
  *
  * Bad input (fewer than 2 vectors, ragged rows, non-finite values) is `INVALID_INPUT`; a
- * `components` count outside 1 … min(n, d) is `INVALID_OPTION`.
+ * `components` count outside 1 … min(n, d), or options that are not an object, are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -41,9 +42,10 @@ export interface PcaResult {
  * console.log(projected[0], explainedVarianceRatio); // [x, y], e.g. [0.31, 0.12]
  * ```
  */
-export function pca(vectors: VectorSet, options: PcaOptions = {}): PcaResult {
+export function pca(vectors: VectorSet, options?: PcaOptions): PcaResult {
+  const { components: wanted } = optionsObject(options, 'pca options', ['components']);
   const { count, dim } = checkVectorSet(vectors, 2, 'pca');
-  const k = integerOption(options.components, 2, 1, Math.min(count, dim), 'pca: components');
+  const k = integerOption(wanted, 2, 1, Math.min(count, dim), 'pca: components');
   const mean = columnMean(vectors, dim);
   const axes = count < dim ? axesFromGram(vectors, mean, dim, k) : axesFromScatter(vectors, mean, dim, k);
   const components = axes.vectors.map((axis) => orientAxis(axis));

@@ -1,4 +1,5 @@
 import { VisionError, throwIfAborted } from '../../core/errors';
+import { optionsObject } from '../../pipelines/shared/options';
 import { seededRandom } from './seeded-random';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
 
@@ -35,7 +36,7 @@ export interface UmapResult {
  * stays responsive, with progress and an `AbortSignal`.
  *
  * Fewer than 3 vectors, ragged rows or non-finite values are `INVALID_INPUT`; options out of
- * range are `INVALID_OPTION`.
+ * range, or options that are not an object, are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -43,7 +44,8 @@ export interface UmapResult {
  * drawScatter(ctx, projected.map((xy, i) => ({ x: xy[0], y: xy[1], image: thumbnails[i] })));
  * ```
  */
-export async function umap(vectors: VectorSet, options: UmapOptions = {}): Promise<UmapResult> {
+export async function umap(vectors: VectorSet, given?: UmapOptions): Promise<UmapResult> {
+  const options = optionsObject(given, 'umap options', ['components', 'neighbors', 'minDist', 'epochs', 'metric', 'seed', 'onProgress', 'signal']);
   const { count, dim } = checkVectorSet(vectors, 3, 'umap');
   const components = integerOption(options.components, 2, 1, Math.max(1, count - 2), 'umap: components');
   const neighbors = integerOption(options.neighbors, Math.min(15, count - 1), 2, count - 1, 'umap: neighbors');

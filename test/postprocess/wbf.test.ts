@@ -93,4 +93,20 @@ describe('WBF as a suppression method and as the merge of predictions', () => {
     expect(Array.from(nms.scores)).toEqual([Math.fround(0.7), Math.fround(0.6)]); // 0.9 × 1/2 loses to 0.7 × 2/2
     expect(mergePredictions([one, two], 200, 160, { method: 'soft-nms' }).scores.length).toBe(3);
   });
+
+  it('weights count only relative to each other: huge or tiny ones give what [1, 1] / [2, 1] give', () => {
+    const one = { boxes: candidates.boxes.slice(0, 4), scores: candidates.scores.slice(0, 1), classIds: candidates.classIds.slice(0, 1) };
+    const two = { boxes: candidates.boxes.slice(4, 12), scores: candidates.scores.slice(1, 3), classIds: candidates.classIds.slice(1, 3) };
+    for (const method of ['wbf', 'nms'] as const) {
+      for (const [weights, same] of [[[1e308, 1e308], [1, 1]], [[1e-320, 1e-320], [1, 1]], [[2e307, 1e307], [2, 1]]]) {
+        const expected = Array.from(mergePredictions([one, two], 200, 160, { method, weights: same }).scores);
+        const got = Array.from(mergePredictions([one, two], 200, 160, { method, weights }).scores);
+        got.forEach((score, k) => expect(score, `${method} ${weights}`).toBeCloseTo(expected[k], 6));
+        expect(got.length).toBe(expected.length);
+      }
+    }
+    const a = { boxes: [0.1, 0.1, 0.5, 0.5], scores: [0.9], labels: [0] };
+    const b = { boxes: [0.12, 0.1, 0.52, 0.5], scores: [0.7], labels: [0] };
+    expect(weightedBoxesFusion([a, b], { weights: [1e308, 1e308] }).scores[0]).toBeCloseTo(weightedBoxesFusion([a, b]).scores[0], 6);
+  });
 });

@@ -62,7 +62,8 @@ function checkWeights(weights: readonly number[] | undefined, count: number): nu
   if (!Array.isArray(weights) || weights.length !== count || weights.some((w) => typeof w !== 'number' || !(w > 0) || !Number.isFinite(w))) {
     throw new VisionError('INVALID_OPTION', `weights must be ${count} positive finite numbers (one per prediction); got ${JSON.stringify(weights)}`);
   }
-  return [...weights];
+  const top = Math.max(...weights); // only ratios matter; relative to the largest, nothing overflows
+  return weights.map((w) => w / top);
 }
 
 function checkSize(width: number, height: number): void {

@@ -49,7 +49,7 @@ export interface FusionInput {
  * ```
  */
 export interface FusionOptions {
-  /** One positive weight per model. Default 1 each. */
+  /** One positive finite weight per model (only their ratios matter). Default 1 each. */
   weights?: readonly number[];
   /** A box joins the fused box of its label it overlaps most when that IoU is strictly above this. In [0, 1]; default 0.55. */
   iouThreshold?: number;
@@ -115,7 +115,9 @@ function checkWeights(weights: readonly number[] | undefined, count: number): nu
   if (!Array.isArray(weights) || weights.length !== count || weights.some((w) => typeof w !== 'number' || !(w > 0) || !Number.isFinite(w))) {
     throw new VisionError('INVALID_OPTION', `weightedBoxesFusion: weights must be ${count} positive finite numbers (one per model); got ${JSON.stringify(weights)}`);
   }
-  return [...weights];
+  // Only ratios matter: relative to the largest, sums of huge weights cannot overflow nor tiny ones underflow.
+  const top = Math.max(...weights);
+  return weights.map((w) => w / top);
 }
 
 /** Boxes kept by the score threshold, grouped by label, each group by descending weighted score. */

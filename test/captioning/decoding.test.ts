@@ -67,6 +67,13 @@ describe('caption decoding', () => {
     expect(penalised.tokens).toEqual([2, 3, 2, 2]);
   });
 
+  it('caps numBeams at 64 and maxTokens at 1024 (INVALID_OPTION naming the limit)', () => {
+    const base = { bosTokenId: BOS, eosTokenId: EOS };
+    expect(() => resolveGeneration({ ...base, numBeams: 1e6 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'numBeams is 1000000; it must be an integer from 1 to 64' }));
+    expect(() => resolveGeneration({ ...base, maxTokens: 1e9 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'maxTokens is 1000000000; it must be an integer from 1 to 1024' }));
+    expect(resolveGeneration({ ...base, numBeams: 64, maxTokens: 1024 })).toMatchObject({ numBeams: 64, maxTokens: 1024 });
+  });
+
   it('rejects bad generation options with INVALID_OPTION', () => {
     const base = { bosTokenId: BOS, eosTokenId: EOS };
     for (const bad of [{ maxTokens: 0 }, { numBeams: 0 }, { numBeams: 1.5 }, { repetitionPenalty: 0 }, { lengthPenalty: Number.NaN }, { numBeams: 2, numReturnSequences: 3 }, { eosTokenId: 9 }, { bosTokenId: -1 }]) {

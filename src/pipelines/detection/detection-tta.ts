@@ -21,13 +21,16 @@ import { MERGE_METHODS, type MergeMethod } from '../../postprocess/nms/merge-pre
 export interface DetectionTta {
   /** Also run the mirrored image. Default true. */
   flip?: boolean;
-  /** Sizes to run the image at, each in (0, 1]; 1 is the original. Default [1]. */
+  /** Sizes to run the image at, each in (0, 1]; 1 is the original. Default [1]; at most 16. */
   scales?: readonly number[];
   /** How the views' boxes are merged. Default `'wbf'` (weighted boxes fusion). */
   merge?: MergeMethod;
   /** IoU for the merge, in [0, 1]. Default 0.55 for WBF, the pipeline's `iouThreshold` for NMS. */
   iouThreshold?: number;
 }
+
+/** Most `tta.scales` a detector takes (with `flip`, twice as many runs of the model). */
+const MAX_SCALES = 16;
 
 /** One augmented view: how it was made from the original image. */
 export interface DetectionView {
@@ -55,6 +58,9 @@ export function detectionViews(tta: DetectionTta): DetectionView[] {
   const scales = tta.scales ?? [1];
   if (!Array.isArray(scales) || scales.length === 0 || scales.some((s) => typeof s !== 'number' || !(s > 0 && s <= 1))) {
     throw new VisionError('INVALID_OPTION', `tta.scales must be a non-empty array of numbers in (0, 1]; got ${Array.isArray(scales) ? `[${scales.map(shownValue).join(', ')}]` : shownValue(scales)}`);
+  }
+  if (scales.length > MAX_SCALES) {
+    throw new VisionError('INVALID_OPTION', `tta.scales has ${scales.length} scales; at most ${MAX_SCALES} are allowed (each one is a run of the model, two with flip)`);
   }
   if (tta.merge !== undefined && !MERGE_METHODS.includes(tta.merge)) {
     throw new VisionError('INVALID_OPTION', `tta.merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(tta.merge)}`);

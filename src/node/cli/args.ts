@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend';
 
@@ -149,6 +150,18 @@ function choiceOption<T extends string>(value: string | undefined, name: string,
   return value as T;
 }
 
+/** Folders of the kernel's own files, where making folders can loop (Node's recursive mkdir on procfs) or write devices. */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
+
+function outOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new VisionError('INVALID_OPTION', `--out is empty; it takes a folder (made when missing; map also takes a .png file), e.g. --out out/`);
+  const resolved = resolve(value);
+  const system = SYSTEM_FOLDERS.find((folder) => resolved === folder || resolved.startsWith(`${folder}/`));
+  if (system !== undefined) throw new VisionError('INVALID_OPTION', `--out '${value}' is under ${system}; outputs cannot go to ${SYSTEM_FOLDERS.join(', ')}: name a folder elsewhere`);
+  return value;
+}
+
 function checkAllowed(command: CliCommand, given: readonly string[]): void {
   const allowed = ALLOWED[command] as readonly string[];
   const wrong = given.filter((name) => name !== 'help' && !allowed.includes(name));
@@ -221,7 +234,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     threshold: numberOption(values.threshold, 'threshold', 0, 1),
     top: numberOption(values.top, 'top', 1, 1000, true),
     backend: choiceOption(values.backend, 'backend', TFJS_BACKENDS, ' (wasm or cpu in Node)'),
-    out: values.out,
+    out: outOption(values.out),
     json: values.json ?? false,
     help: values.help ?? false,
     maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 512, true),

@@ -1,4 +1,4 @@
-import { VisionError } from '../core/errors';
+import { VisionError, describeError } from '../core/errors';
 import { type ImageInput, type RawImage, classifyImageInput } from '../core/image-input';
 import { isHandedOver } from '../core/frame-ownership';
 
@@ -58,7 +58,13 @@ export async function toTransferable(input: ImageInput): Promise<TransferableInp
         const frame = new VideoFrame(input as HTMLVideoElement);
         return { value: frame, transfer: [frame] };
       }
-      const bitmap = await createImageBitmap(input as ImageBitmapSource);
+      let bitmap: ImageBitmap;
+      try {
+        bitmap = await createImageBitmap(input as ImageBitmapSource);
+      } catch (error) {
+        // e.g. an OffscreenCanvas with no drawing context, or one too large to copy: the browser's DOMException said only "could not be allocated"
+        throw new VisionError('INVALID_INPUT', `the picture could not be copied for the worker (${describeError(error)}); it must be a canvas with a drawing context, an image, a bitmap or a video frame within the browser's size limits`, { cause: error });
+      }
       return { value: bitmap, transfer: [bitmap] };
     }
     case 'image-data':

@@ -7,6 +7,7 @@
  * exercised by the Chromium worker tests).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ImageInput } from '../../src/core/image-input';
 import { toTransferable } from '../../src/runtime/worker-transfer';
 
 const globals = globalThis as Record<string, unknown>;
@@ -26,7 +27,7 @@ describe('toTransferable when the browser cannot copy the picture', () => {
     globals.createImageBitmap = async (): Promise<never> => {
       throw new DOMException('The ImageBitmap could not be allocated.', 'InvalidStateError');
     };
-    const failure = await toTransferable(new OffscreenCanvas() as unknown as OffscreenCanvas).catch((error: unknown) => error);
+    const failure = await toTransferable(new OffscreenCanvas() as unknown as ImageInput).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'INVALID_INPUT' });
     expect(String((failure as Error).message)).toMatch(/could not be copied for the worker.*could not be allocated.*drawing context/);
   });

@@ -1,5 +1,6 @@
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { optionsObject } from '../../pipelines/shared/options';
+import { eventLoopCheckpoint } from '../event-loop';
 import { seededRandom } from './seeded-random';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
 
@@ -19,7 +20,7 @@ export interface UmapOptions {
   readonly seed?: number;
   /** Called after each epoch with (epoch, total epochs). */
   readonly onProgress?: (epoch: number, epochs: number) => void;
-  /** Cancels the optimisation between epochs (`ABORTED`). */
+  /** Cancels the work (`ABORTED`): checked before the neighbour search and between epochs, where the event loop gets a turn every ~50 ms so that timers and events can fire it; umap-js's neighbour search itself runs to its end. */
   readonly signal?: AbortSignal;
 }
 
@@ -63,11 +64,11 @@ export async function umap(vectors: VectorSet, given?: UmapOptions): Promise<Uma
   const UMAP = await loadUmap();
   const model = new UMAP({ nComponents: components, nNeighbors: neighbors, minDist, nEpochs: epochs, random: seededRandom(seed) });
   const total = model.initializeFit(rows);
+  const checkpoint = eventLoopCheckpoint(options.signal, 'umap');
   for (let epoch = 0; epoch < total; epoch++) {
-    throwIfAborted(options.signal, 'umap');
+    await checkpoint();
     model.step();
     options.onProgress?.(epoch + 1, total);
-    if (epoch % 50 === 49) await yieldToEventLoop();
   }
   return { projected: model.getEmbedding().map((point) => Float32Array.from(point)) };
 }
@@ -92,8 +93,4 @@ function unitRow(row: ArrayLike<number>, dim: number): number[] {
   for (let j = 0; j < dim; j++) norm += (row[j] as number) ** 2;
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
   return Array.from(row, (v) => v * scale);
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -159,8 +159,9 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
  * ```
  */
 export function getModelSpec(id: string): ModelSpec {
-  const spec = MODEL_CATALOG[id];
-  if (!spec) throw new VisionError('INVALID_OPTION', `unknown model '${id}'; known models: ${Object.keys(MODEL_CATALOG).join(', ')}, or pass a ModelSpec / model file`);
+  // own ids only: '__proto__', 'toString' and the like are not models
+  const spec = typeof id === 'string' && Object.hasOwn(MODEL_CATALOG, id) ? MODEL_CATALOG[id] : undefined;
+  if (!spec) throw new VisionError('INVALID_OPTION', `unknown model '${String(id)}'; known models: ${Object.keys(MODEL_CATALOG).join(', ')}, or pass a ModelSpec / model file`);
   return spec;
 }
 

@@ -39,6 +39,12 @@ describe('catalogue cards', () => {
     }
   });
 
+  it('ids are the catalogue's own: inherited names are unknown models', () => {
+    for (const id of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
+      expect(() => getModelSpec(id), id).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown model '${id}'`) }));
+    }
+  });
+
   it('fetched models resolve to the model cache in Node, to the CDN or a base URL in browsers', () => {
     expect(needsFetch(YOLOV5S_COCO)).toBe(true);
     expect(needsFetch(getModelSpec('centernet-coco'))).toBe(false);

@@ -39,7 +39,7 @@ describe('catalogue cards', () => {
     }
   });
 
-  it('ids are the catalogue's own: inherited names are unknown models', () => {
+  it('ids are the catalogue’s own: inherited names are unknown models', () => {
     for (const id of ['__proto__', 'toString', 'constructor', 'hasOwnProperty']) {
       expect(() => getModelSpec(id), id).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown model '${id}'`) }));
     }

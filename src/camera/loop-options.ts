@@ -9,7 +9,8 @@ import { abortSignal, booleanOption, oneOf, positiveCount, sourceOptions } from 
  *
  * - `'latest'` (default): at most one frame in flight and one waiting; a newer frame replaces
  *   the waiting one, which is dropped (released) and counted. A camera keeps its rate meanwhile
- *   (the frame in flight runs on a copy; see {@link FrameResult.frame}), so the next run starts
+ *   (while runs outlast its frame interval, the frame in flight runs on a copy; see
+ *   {@link FrameResult.frame}), so the next run starts
  *   on a frame at most a frame interval old: each result is about one run old, whatever the
  *   camera's rate.
  * - `'every'`: every frame, in order; at most `maxQueue` wait, then the loop stops reading the
@@ -48,9 +49,11 @@ export interface FrameResult<R> {
   result: R;
   /**
    * The frame, valid until `onResult` returns (or the iterator's next step); `null` with
-   * `keepFrames: false`. A camera's `VideoFrame` arrives here as a copy in memory of its own
-   * (same format, size and timestamp): the loop gives the camera its capture buffer back before
-   * the run, so the camera keeps its rate however long the run takes.
+   * `keepFrames: false`. While runs take longer than the camera's frame interval, a camera's
+   * `VideoFrame` arrives here as a copy in memory of its own (same format, size and timestamp):
+   * the loop gives the camera its capture buffer back before the run, so the camera keeps its
+   * rate however long the run takes. After a run quicker than the camera it is the camera's own
+   * frame (no copy).
    */
   frame: ImageInput | null;
   /** The frame's media time in ms (results arrive in increasing timestamp order). */

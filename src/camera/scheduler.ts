@@ -40,6 +40,10 @@ class Scheduler<R> {
   private seen = 0;
   private wakeWorker: (() => void) | null = null;
   private wakePump: (() => void) | null = null;
+  /** When the last frame came in, the time between the last two, and how long the last run took (ms). */
+  private lastArrival: number | undefined;
+  private frameInterval: number | undefined;
+  private lastRun: number | undefined;
   readonly done: Promise<LoopStats>;
 
   constructor(
@@ -101,7 +105,10 @@ class Scheduler<R> {
   }
 
   private async accept(taken: SourceFrame): Promise<void> {
-    this.collector.frameIn(this.settings.now());
+    const arrived = this.settings.now();
+    this.collector.frameIn(arrived);
+    if (this.lastArrival !== undefined) this.frameInterval = arrived - this.lastArrival;
+    this.lastArrival = arrived;
     if (this.seen++ % this.settings.stride !== 0) {
       this.collector.skipped++;
       taken.release();
@@ -136,8 +143,9 @@ class Scheduler<R> {
         continue;
       }
       this.wakePump?.();
-      // the camera gets the frame's buffer back before the run: it keeps its rate meanwhile
-      const held = await detachFromCapture(frame);
+      // a run that outlasts a frame interval would keep the camera waiting: the camera gets that
+      // frame's buffer back first (a copy runs); runs quicker than the camera use its own frame
+      const held = this.runsOutlastFrames() ? await detachFromCapture(frame) : frame;
       try {
         if (!this.stopped) await this.process(held);
       } finally {
@@ -145,6 +153,11 @@ class Scheduler<R> {
       }
     }
     this.stop();
+  }
+
+  /** Whether the last run took longer than the time between the last two frames (or either is not known yet). */
+  private runsOutlastFrames(): boolean {
+    return this.lastRun === undefined || this.frameInterval === undefined || this.lastRun >= this.frameInterval;
   }
 
   private async process(frame: SourceFrame): Promise<void> {
@@ -155,6 +168,7 @@ class Scheduler<R> {
     try {
       result = await this.settings.call(input, frame.timestamp);
     } catch (cause) {
+      this.lastRun = this.settings.now() - started;
       this.collector.errors++;
       const error = isVisionError(cause) ? cause : new VisionError('INFERENCE_FAILED', `frame ${frame.index}: ${describeError(cause)}`, { cause });
       const { onError } = this.options;
@@ -169,8 +183,9 @@ class Scheduler<R> {
       }
       return;
     }
-    if (this.stopped) return;
     const end = this.settings.now();
+    this.lastRun = end - started;
+    if (this.stopped) return;
     const latency = end - frame.capturedAt;
     this.collector.delivered(end, { captureToResult: latency, queue: started - frame.capturedAt, run: end - started, ...timingOf(result) });
     try {
@@ -185,10 +200,13 @@ class Scheduler<R> {
  * Runs a pipeline on the frames of a source under a {@link FramePolicy}, one frame at a time,
  * delivering results in frame order with their timestamps, and keeping live {@link LoopStats}.
  * The loop owns the frames it takes: it releases dropped and skipped frames at once and each
- * processed frame after `onResult`. A camera's `VideoFrame` is copied out of the camera's few
- * capture buffers before its run (and before it waits in an `'every'` / stride queue), so the
- * camera keeps its rate, and other readers of it get frames, however long runs take; with
- * `'latest'` only the newest frame waits with its buffer. It ends when the source ends, on
+ * processed frame after `onResult`. While runs take longer than the camera's frame interval,
+ * a camera's `VideoFrame` is copied out of the camera's few capture buffers before its run (and
+ * before it waits in an `'every'` / stride queue), so the camera keeps its rate, and other
+ * readers of it get frames, however long runs take. While the last run was quicker than the
+ * camera, the next runs on the camera's own frame, with no copy (a frame on the GPU stays
+ * there); the first run, before any run time is known, runs on a copy. With `'latest'` only the
+ * newest frame waits with its buffer. It ends when the source ends, on
  * `stop()` / `signal` (`done` resolves), on `DISPOSED` (the pipeline is gone: `done` resolves
  * after `onError` heard it), or on the first failure when there is no `onError` (`done`
  * rejects with the `VisionError`, e.g. `DEVICE_LOST` when the camera is unplugged).

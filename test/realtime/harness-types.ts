@@ -37,7 +37,7 @@ export interface RealtimeHarness {
   createRemote(name: string, backend: string, options?: { worker?: string; timeoutMs?: number; model?: string }): { backend: string; externalTexture: boolean | null; ms: number };
   createLocal(name: string, backend: string): { backend: string };
   detectSnapshot(name: string): PlainResult & { ms: number; detached: boolean };
-  track(name: string, count: number, options?: { policy?: string; maxMs?: number }): {
+  track(name: string, count: number, options?: { policy?: string; maxMs?: number; maxQueue?: number }): {
     results: (PlainResult & { timestamp: number; latency: number; frameType: string | null })[];
     errors: PlainError[];
     stats: LoopStats;
@@ -45,6 +45,7 @@ export interface RealtimeHarness {
   slowLoop(name: string, ms: number, extraDelay?: number): { stats: LoopStats; longTasks: number; longestTask: number };
   shareCamera(ms: number): { frames: number; refusal: PlainError | null; refusedClosed: boolean; heldOpen: boolean };
   latestHold(ms: number, holdMs: number): LoopStats;
+  latestFastFrames(ms: number): { own: number; copies: number; processed: number };
   crashMidStream(name: string, worker: string, busyMs: number, after: number): {
     results: number[];
     errors: (PlainError & { timestamp: number })[];

@@ -109,13 +109,14 @@ const rt = {
   },
 
   /** runLoop over the webcam until `count` results (or `maxMs`); per result the tracked detections. */
-  async track(name, count, { policy = 'latest', maxMs = 60_000 } = {}) {
+  async track(name, count, { policy = 'latest', maxMs = 60_000, maxQueue } = {}) {
     const results = [];
     const errors = [];
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), maxMs);
     const loop = vp.runLoop(webcam.frames(), pipelines.get(name), {
       policy,
+      ...(maxQueue ? { maxQueue } : {}),
       signal: controller.signal,
       onError: (error) => errors.push(plainError(error)),
       onResult: ({ result, timestamp, latency, frame }) => {
@@ -190,6 +191,38 @@ const rt = {
       return frame.format;
     };
     return vp.runLoop(webcam.frames(), hold, { policy: 'latest', signal: AbortSignal.timeout(ms) }).done;
+  },
+
+  /** 'latest' over the webcam for `ms` with runs quicker than the camera: how many ran on the camera's own frame and how many on a copy. */
+  async latestFastFrames(ms) {
+    const source = webcam.frames();
+    const originals = new WeakSet();
+    const recording = {
+      get dropped() {
+        return source.dropped;
+      },
+      get closed() {
+        return source.closed;
+      },
+      close: () => source.close(),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async next() {
+        const step = await source.next();
+        if (!step.done) originals.add(step.value.frame);
+        return step;
+      },
+    };
+    let own = 0;
+    let copies = 0;
+    const quick = async (frame) => {
+      if (originals.has(frame)) own++;
+      else copies++;
+      return frame.format;
+    };
+    const stats = await vp.runLoop(recording, quick, { policy: 'latest', signal: AbortSignal.timeout(ms) }).done;
+    return { own, copies, processed: stats.processed };
   },
 
   /** (e) mid-stream crash: the worker is busy `busyMs` then throws; the loop goes on. */

@@ -12,7 +12,7 @@ type CopyInit = VideoFrameBufferInit & { transfer?: ArrayBuffer[] };
 const copies = new WeakSet<object>();
 
 /**
- * Whether `frame` is a `VideoFrame` that may hold a capture buffer: any open `VideoFrame` but the
+ * Whether `frame` is a `VideoFrame` that may hold a capture buffer: every open `VideoFrame` except the
  * copies {@link copyVideoFrame} made.
  *
  * @example

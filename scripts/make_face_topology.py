@@ -71,7 +71,8 @@ tables = [
     ('RIGHT_IRIS_EDGES', "The person's right iris, points 469–472 around centre 468 (FACEMESH_RIGHT_IRIS).", pairs('pairsRightIris')),
 ]
 for name, doc, edges in tables:
-    out += [f'/** {doc} */', f'export const {name}: readonly number[] = [', flat_edges(edges), '];', '']
+    example = f'for (let k = 0; k < {name}.length; k += 2) line(points[{name}[k]], points[{name}[k + 1]]);'
+    out += [f'/** {doc} @example `{example}` */', f'export const {name}: readonly number[] = [', flat_edges(edges), '];', '']
 lists = [
     ('LIPS_REFINEMENT', 'Mesh points that the attention model\'s 80 lip points replace, in its output order.', config('LIPS')),
     ('RIGHT_EYE_REFINEMENT', "Mesh points that the attention model's 71 points of the person's right eye (around point 33) replace.", config('LEFT_EYE')),
@@ -91,6 +92,6 @@ for side, prefix in (('RIGHT', 'rightEye'), ('LEFT', 'leftEye')):
     lists.append((f'{side}_EYE_IRIS_MESH', f"Mesh points around the person's {side.lower()} eye that the Iris model's contour replaces …", mesh))
     lists.append((f'{side}_EYE_IRIS_POINTS', '… and the Iris-model points (of its 71) that replace them, in the same order.', iris))
 for name, doc, values in lists:
-    out += [f'/** {doc} */', f'export const {name}: readonly number[] = [', flat(values), '];', '']
+    out += [f'/** {doc} @example `const first = points[{name}[0]];` */', f'export const {name}: readonly number[] = [', flat(values), '];', '']
 (ROOT / 'src/postprocess/face/face-mesh-data.ts').write_text('\n'.join(out))
 print('wrote', sum(len(e) for _, _, e in tables), 'edges')

@@ -100,7 +100,7 @@ export interface RunLoopOptions<R> {
   now?: () => number;
 }
 
-/** {@link RunLoopOptions} checked, with their defaults, and the call that runs one frame. */
+/** {@link RunLoopOptions} checked, with their defaults, and the call that runs one frame. @example `if (settings.latest) dropStale();` */
 export interface LoopSettings<R> {
   stride: number;
   latest: boolean;

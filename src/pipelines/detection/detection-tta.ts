@@ -32,7 +32,7 @@ export interface DetectionTta {
 /** Most `tta.scales` a detector takes (with `flip`, twice as many runs of the model). */
 const MAX_SCALES = 16;
 
-/** One augmented view: how it was made from the original image. */
+/** One augmented view: how it was made from the original image. @example `{ flip: true, scale: 1.25 }` */
 export interface DetectionView {
   flip: boolean;
   scale: number;

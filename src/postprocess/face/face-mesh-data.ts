@@ -5,7 +5,7 @@
  * pairs of point indices; the tessellation keeps each undirected edge once.
  */
 
-/** Edges of the 468-point tessellation (MediaPipe FACEMESH_TESSELATION, undirected). */
+/** Edges of the 468-point tessellation (MediaPipe FACEMESH_TESSELATION, undirected). @example `for (let k = 0; k < TESSELATION_EDGES.length; k += 2) line(points[TESSELATION_EDGES[k]], points[TESSELATION_EDGES[k + 1]]);` */
 export const TESSELATION_EDGES: readonly number[] = [
   34, 127, 34, 139, 127, 139, 0, 11, 0, 37, 11, 37, 231, 232, 120, 231, 120, 232, 37, 72, 37, 39, 39, 72,
   121, 128, 47, 121, 47, 128, 121, 232, 128, 232, 69, 104, 67, 69, 67, 104, 171, 175, 148, 171, 148, 175, 50, 118,
@@ -120,7 +120,7 @@ export const TESSELATION_EDGES: readonly number[] = [
   288, 361, 249, 390,
 ];
 
-/** Outer and inner lip contours (FACEMESH_LIPS). */
+/** Outer and inner lip contours (FACEMESH_LIPS). @example `for (let k = 0; k < LIPS_EDGES.length; k += 2) line(points[LIPS_EDGES[k]], points[LIPS_EDGES[k + 1]]);` */
 export const LIPS_EDGES: readonly number[] = [
   61, 146, 146, 91, 91, 181, 181, 84, 84, 17, 17, 314, 314, 405, 405, 321, 321, 375, 375, 291, 61, 185, 185, 40,
   40, 39, 39, 37, 37, 0, 0, 267, 267, 269, 269, 270, 270, 409, 409, 291, 78, 95, 95, 88, 88, 178, 178, 87,
@@ -128,46 +128,46 @@ export const LIPS_EDGES: readonly number[] = [
   312, 311, 311, 310, 310, 415, 415, 308,
 ];
 
-/** The person's left eye contour (FACEMESH_LEFT_EYE). */
+/** The person's left eye contour (FACEMESH_LEFT_EYE). @example `for (let k = 0; k < LEFT_EYE_EDGES.length; k += 2) line(points[LEFT_EYE_EDGES[k]], points[LEFT_EYE_EDGES[k + 1]]);` */
 export const LEFT_EYE_EDGES: readonly number[] = [
   263, 249, 249, 390, 390, 373, 373, 374, 374, 380, 380, 381, 381, 382, 382, 362, 263, 466, 466, 388, 388, 387, 387, 386,
   386, 385, 385, 384, 384, 398, 398, 362,
 ];
 
-/** The person's right eye contour (FACEMESH_RIGHT_EYE). */
+/** The person's right eye contour (FACEMESH_RIGHT_EYE). @example `for (let k = 0; k < RIGHT_EYE_EDGES.length; k += 2) line(points[RIGHT_EYE_EDGES[k]], points[RIGHT_EYE_EDGES[k + 1]]);` */
 export const RIGHT_EYE_EDGES: readonly number[] = [
   33, 7, 7, 163, 163, 144, 144, 145, 145, 153, 153, 154, 154, 155, 155, 133, 33, 246, 246, 161, 161, 160, 160, 159,
   159, 158, 158, 157, 157, 173, 173, 133,
 ];
 
-/** The person's left eyebrow (FACEMESH_LEFT_EYEBROW). */
+/** The person's left eyebrow (FACEMESH_LEFT_EYEBROW). @example `for (let k = 0; k < LEFT_EYEBROW_EDGES.length; k += 2) line(points[LEFT_EYEBROW_EDGES[k]], points[LEFT_EYEBROW_EDGES[k + 1]]);` */
 export const LEFT_EYEBROW_EDGES: readonly number[] = [
   276, 283, 283, 282, 282, 295, 295, 285, 300, 293, 293, 334, 334, 296, 296, 336,
 ];
 
-/** The person's right eyebrow (FACEMESH_RIGHT_EYEBROW). */
+/** The person's right eyebrow (FACEMESH_RIGHT_EYEBROW). @example `for (let k = 0; k < RIGHT_EYEBROW_EDGES.length; k += 2) line(points[RIGHT_EYEBROW_EDGES[k]], points[RIGHT_EYEBROW_EDGES[k + 1]]);` */
 export const RIGHT_EYEBROW_EDGES: readonly number[] = [
   46, 53, 53, 52, 52, 65, 65, 55, 70, 63, 63, 105, 105, 66, 66, 107,
 ];
 
-/** The face oval (FACEMESH_FACE_OVAL). */
+/** The face oval (FACEMESH_FACE_OVAL). @example `for (let k = 0; k < FACE_OVAL_EDGES.length; k += 2) line(points[FACE_OVAL_EDGES[k]], points[FACE_OVAL_EDGES[k + 1]]);` */
 export const FACE_OVAL_EDGES: readonly number[] = [
   10, 338, 338, 297, 297, 332, 332, 284, 284, 251, 251, 389, 389, 356, 356, 454, 454, 323, 323, 361, 361, 288, 288, 397,
   397, 365, 365, 379, 379, 378, 378, 400, 400, 377, 377, 152, 152, 148, 148, 176, 176, 149, 149, 150, 150, 136, 136, 172,
   172, 58, 58, 132, 132, 93, 93, 234, 234, 127, 127, 162, 162, 21, 21, 54, 54, 103, 103, 67, 67, 109, 109, 10,
 ];
 
-/** The person's left iris, points 474–477 around centre 473 (FACEMESH_LEFT_IRIS). */
+/** The person's left iris, points 474–477 around centre 473 (FACEMESH_LEFT_IRIS). @example `for (let k = 0; k < LEFT_IRIS_EDGES.length; k += 2) line(points[LEFT_IRIS_EDGES[k]], points[LEFT_IRIS_EDGES[k + 1]]);` */
 export const LEFT_IRIS_EDGES: readonly number[] = [
   474, 475, 475, 476, 476, 477, 477, 474,
 ];
 
-/** The person's right iris, points 469–472 around centre 468 (FACEMESH_RIGHT_IRIS). */
+/** The person's right iris, points 469–472 around centre 468 (FACEMESH_RIGHT_IRIS). @example `for (let k = 0; k < RIGHT_IRIS_EDGES.length; k += 2) line(points[RIGHT_IRIS_EDGES[k]], points[RIGHT_IRIS_EDGES[k + 1]]);` */
 export const RIGHT_IRIS_EDGES: readonly number[] = [
   469, 470, 470, 471, 471, 472, 472, 469,
 ];
 
-/** Mesh points that the attention model's 80 lip points replace, in its output order. */
+/** Mesh points that the attention model's 80 lip points replace, in its output order. @example `const first = points[LIPS_REFINEMENT[0]];` */
 export const LIPS_REFINEMENT: readonly number[] = [
   61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 185, 40, 39, 37, 0, 267, 269, 270, 409, 78, 95, 88, 178,
   87, 14, 317, 402, 318, 324, 308, 191, 80, 81, 82, 13, 312, 311, 310, 415, 76, 77, 90, 180, 85, 16, 315, 404,
@@ -175,62 +175,62 @@ export const LIPS_REFINEMENT: readonly number[] = [
   42, 41, 38, 12, 268, 271, 272, 407,
 ];
 
-/** Mesh points that the attention model's 71 points of the person's right eye (around point 33) replace. */
+/** Mesh points that the attention model's 71 points of the person's right eye (around point 33) replace. @example `const first = points[RIGHT_EYE_REFINEMENT[0]];` */
 export const RIGHT_EYE_REFINEMENT: readonly number[] = [
   33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173, 130, 25, 110, 24, 23, 22, 26, 112,
   243, 247, 30, 29, 27, 28, 56, 190, 226, 31, 228, 229, 230, 231, 232, 233, 244, 113, 225, 224, 223, 222, 221, 189,
   35, 124, 46, 53, 52, 65, 143, 111, 117, 118, 119, 120, 121, 128, 245, 156, 70, 63, 105, 66, 107, 55, 193,
 ];
 
-/** Mesh points that the attention model's 71 points of the person's left eye (around point 263) replace. */
+/** Mesh points that the attention model's 71 points of the person's left eye (around point 263) replace. @example `const first = points[LEFT_EYE_REFINEMENT[0]];` */
 export const LEFT_EYE_REFINEMENT: readonly number[] = [
   263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398, 359, 255, 339, 254, 253, 252, 256, 341,
   463, 467, 260, 259, 257, 258, 286, 414, 446, 261, 448, 449, 450, 451, 452, 453, 464, 342, 445, 444, 443, 442, 441, 413,
   265, 353, 276, 283, 282, 295, 372, 340, 346, 347, 348, 349, 350, 357, 465, 383, 300, 293, 334, 296, 336, 285, 417,
 ];
 
-/** The person's right eye, lower contour (9 points, corner to corner). */
+/** The person's right eye, lower contour (9 points, corner to corner). @example `const first = points[RIGHT_EYE_LOWER0[0]];` */
 export const RIGHT_EYE_LOWER0: readonly number[] = [
   33, 7, 163, 144, 145, 153, 154, 155, 133,
 ];
 
-/** The person's right eye, upper contour without corners (7 points). */
+/** The person's right eye, upper contour without corners (7 points). @example `const first = points[RIGHT_EYE_UPPER0[0]];` */
 export const RIGHT_EYE_UPPER0: readonly number[] = [
   246, 161, 160, 159, 158, 157, 173,
 ];
 
-/** The person's left eye, lower contour (9 points, corner to corner). */
+/** The person's left eye, lower contour (9 points, corner to corner). @example `const first = points[LEFT_EYE_LOWER0[0]];` */
 export const LEFT_EYE_LOWER0: readonly number[] = [
   263, 249, 390, 373, 374, 380, 381, 382, 362,
 ];
 
-/** The person's left eye, upper contour without corners (7 points). */
+/** The person's left eye, upper contour without corners (7 points). @example `const first = points[LEFT_EYE_UPPER0[0]];` */
 export const LEFT_EYE_UPPER0: readonly number[] = [
   466, 388, 387, 386, 385, 384, 398,
 ];
 
-/** Mesh points around the person's right eye that the Iris model's contour replaces … */
+/** Mesh points around the person's right eye that the Iris model's contour replaces … @example `const first = points[RIGHT_EYE_IRIS_MESH[0]];` */
 export const RIGHT_EYE_IRIS_MESH: readonly number[] = [
   246, 161, 160, 159, 158, 157, 173, 247, 30, 29, 27, 28, 56, 190, 113, 225, 224, 223, 222, 221, 189, 33, 7, 163,
   144, 145, 153, 154, 155, 133, 130, 25, 110, 24, 23, 22, 26, 112, 243, 226, 31, 228, 229, 230, 231, 232, 233, 244,
   143, 111, 117, 118, 119, 120, 121, 128, 245, 156, 70, 63, 105, 66, 107, 55, 193, 35, 124, 46, 53, 52, 65,
 ];
 
-/** … and the Iris-model points (of its 71) that replace them, in the same order. */
+/** … and the Iris-model points (of its 71) that replace them, in the same order. @example `const first = points[RIGHT_EYE_IRIS_POINTS[0]];` */
 export const RIGHT_EYE_IRIS_POINTS: readonly number[] = [
   9, 10, 11, 12, 13, 14, 15, 25, 26, 27, 28, 29, 30, 31, 41, 42, 43, 44, 45, 46, 47, 0, 1, 2,
   3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 21, 22, 23, 24, 32, 33, 34, 35, 36, 37, 38, 39, 40,
   54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 48, 49, 50, 51, 52, 53,
 ];
 
-/** Mesh points around the person's left eye that the Iris model's contour replaces … */
+/** Mesh points around the person's left eye that the Iris model's contour replaces … @example `const first = points[LEFT_EYE_IRIS_MESH[0]];` */
 export const LEFT_EYE_IRIS_MESH: readonly number[] = [
   466, 388, 387, 386, 385, 384, 398, 467, 260, 259, 257, 258, 286, 414, 342, 445, 444, 443, 442, 441, 413, 263, 249, 390,
   373, 374, 380, 381, 382, 362, 359, 255, 339, 254, 253, 252, 256, 341, 463, 446, 261, 448, 449, 450, 451, 452, 453, 464,
   372, 340, 346, 347, 348, 349, 350, 357, 465, 383, 300, 293, 334, 296, 336, 285, 417, 265, 353, 276, 283, 282, 295,
 ];
 
-/** … and the Iris-model points (of its 71) that replace them, in the same order. */
+/** … and the Iris-model points (of its 71) that replace them, in the same order. @example `const first = points[LEFT_EYE_IRIS_POINTS[0]];` */
 export const LEFT_EYE_IRIS_POINTS: readonly number[] = [
   9, 10, 11, 12, 13, 14, 15, 25, 26, 27, 28, 29, 30, 31, 41, 42, 43, 44, 45, 46, 47, 0, 1, 2,
   3, 4, 5, 6, 7, 8, 16, 17, 18, 19, 20, 21, 22, 23, 24, 32, 33, 34, 35, 36, 37, 38, 39, 40,

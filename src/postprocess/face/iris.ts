@@ -7,7 +7,7 @@
 import { faceCrop, type FaceCrop } from './face-roi';
 import { LEFT_EYE_IRIS_MESH, LEFT_EYE_IRIS_POINTS, RIGHT_EYE_IRIS_MESH, RIGHT_EYE_IRIS_POINTS } from './face-mesh-data';
 
-/** Points per eye in the Iris model's output: 71 contour points, then 5 iris points. */
+/** Points per eye in the Iris model's output: 71 contour points, then 5 iris points. @example `const bothEyes = new Float32Array(2 * IRIS_MODEL_POINTS * 3); // x, y, z per point` */
 export const IRIS_MODEL_POINTS = 76;
 const CONTOUR_POINTS = 71;
 /** Eye corners (inner/outer ends of the lower lid) of the person's right and left eye. */

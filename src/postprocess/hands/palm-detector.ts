@@ -6,7 +6,7 @@
 import type { MediapipeAnchorOptions } from '../detection/mediapipe-ssd-anchors';
 import { decodeMediapipeRows } from '../detection/mediapipe-rows';
 
-/** Palm keypoints per detection: wrist centre, index / middle / ring / pinky MCP, thumb CMC and thumb MCP. */
+/** Palm keypoints per detection: wrist centre, index / middle / ring / pinky MCP, thumb CMC and thumb MCP. @example `const valuesPerRow = 4 + 2 * PALM_KEYPOINTS + 1; // box, keypoints, score: 19` */
 export const PALM_KEYPOINTS = 7;
 
 /**

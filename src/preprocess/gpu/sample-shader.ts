@@ -7,19 +7,21 @@
  * `warpAffine`), then channel order, normalisation, layout (NHWC / NCHW) and dtype.
  */
 
-/** How the shader writes values: float32, or int32 truncated (a tfjs cast) or rounded half to even. */
+/** How the shader writes values: float32, or int32 truncated (a tfjs cast) or rounded half to even. @example `const output: ShaderOutput = 'int32-round';` */
 export type ShaderOutput = 'float32' | 'int32-truncate' | 'int32-round';
 
 /**
  * Where output pixels read the picture: at the positions of a sample plan (a storage buffer),
  * or along the affine map in the uniform block.
+ *
+ * @example `const mapping: ShaderMapping = rotated ? 'affine' : 'plan';`
  */
 export type ShaderMapping = 'plan' | 'affine';
 
-/** Bytes of the uniform block {@link sampleShaderSource} reads (a multiple of 16). */
+/** Bytes of the uniform block {@link sampleShaderSource} reads (a multiple of 16). @example `device.createBuffer({ size: PARAMS_BYTES, usage })` */
 export const PARAMS_BYTES = 112;
 
-/** Invocations per workgroup along x and y. */
+/** Invocations per workgroup along x and y. @example `pass.dispatchWorkgroups(Math.ceil(width / WORKGROUP_SIZE), Math.ceil(height / WORKGROUP_SIZE))` */
 export const WORKGROUP_SIZE = 8;
 
 const PLAN_POSITIONS = /* wgsl */ `// output width x positions, then output height y positions (source pixels; < 0: outside), then the 3 normalised pad values

@@ -17,7 +17,7 @@ import { type SampleGrid, sampleGrid } from './sample-grid';
 import { SAMPLE_KERNEL_WASM_BASE64 } from './sample-kernel-wasm';
 import type { SamplePlan } from './sample-plan';
 
-/** The `affine` export of the kernel module (see scripts/sample-kernel.wat). */
+/** The `affine` export of the kernel module (see scripts/sample-kernel.wat). @example `const { affine } = heapKernels(frame)!;` */
 export type AffineKernel = (
   src: number, header: number, segs: number, nsegs: number, out: number,
   a: number, b: number, c: number, d: number, e: number, f: number,

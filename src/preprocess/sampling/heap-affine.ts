@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AffineMatrix } from '../rotated-region';
-import { HEADER_BYTES, frameSource, heapKernels, vectorStoreFlag } from './heap-kernel';
+import { frameSource, heapKernels, vectorStoreFlag } from './heap-kernel';
+import { HEADER_BYTES } from './kernel-tables';
 import type { OpenFrame } from './open-frame';
 import { type OutputLayout, type SampleTarget, outputLayout } from './sample-output';
 

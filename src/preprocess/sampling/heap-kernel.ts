@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OpenFrame } from './open-frame';
 import { type OutputLayout, type SampleTarget, fillPad, outputLayout, sampleSize } from './sample-output';
-import { type SampleGrid, sampleGrid } from './sample-grid';
+import { HEADER_BYTES, kernelTablesBytes, rowsRead, writeKernelTables } from './kernel-tables';
 import { SAMPLE_KERNEL_WASM_BASE64 } from './sample-kernel-wasm';
 import type { SamplePlan } from './sample-plan';
 
@@ -41,13 +41,10 @@ const UINT8_FRAME = 2;
 const ROUND = 4;
 const TRUNCATE = 8;
 const VECTOR_STORE = 16;
-/** Header (gains, offsets), then 8 bytes per column and 12 per row, then a row of scratch (16 bytes per column). @example `pointer + HEADER_BYTES` */
-export const HEADER_BYTES = 32;
 
 let enabled = true;
 let kernelModule: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, { sample: SampleKernel; affine: AffineKernel } | null>();
-const tables = new WeakMap<SampleGrid, { bytes: Uint8Array; ncols: number; nrows: number; valueBytes: number }>();
 /**
  * The rows of an 8-bit frame in JavaScript memory that a call reads are copied into the wasm
  * memory for the kernel when they hold at most this many bytes per output sample of the call.
@@ -103,33 +100,6 @@ function wasmBackend(): WasmBackendInternals | undefined {
   const wasm = backend.wasm;
   if (!wasm || !backend.dataIdMap || typeof wasm._malloc !== 'function' || typeof wasm._free !== 'function' || typeof backend.makeOutput !== 'function') return undefined;
   return backend as WasmBackendInternals;
-}
-
-/** The grid as the kernel reads it: header, columns (byte offset, weight), rows (byte offset, weight, output byte offset). */
-function kernelTables(grid: SampleGrid, layout: OutputLayout, valueBytes: number): { bytes: Uint8Array; ncols: number; nrows: number } {
-  const cached = tables.get(grid);
-  if (cached?.valueBytes === valueBytes) return cached;
-  const rows: number[] = [];
-  for (let i = 0; i < layout.height; i++) if (grid.rowInside[i] === 1) rows.push(i);
-  const ncols = Math.max(grid.end - grid.first, 0);
-  const buffer = new ArrayBuffer(HEADER_BYTES + ncols * 8 + rows.length * 12);
-  const ints = new Int32Array(buffer);
-  const floats = new Float32Array(buffer);
-  floats.set([...layout.gains, 0, ...layout.offsets, 0]);
-  for (let j = grid.first, k = HEADER_BYTES / 4; j < grid.end; j++, k += 2) {
-    ints[k] = grid.left[j] * valueBytes;
-    floats[k + 1] = grid.tx[j];
-  }
-  let k = HEADER_BYTES / 4 + ncols * 2;
-  for (const i of rows) {
-    ints[k] = grid.top[i] * valueBytes;
-    floats[k + 1] = grid.ty[i];
-    ints[k + 2] = (i * layout.rowStride + grid.first * layout.pixelStride) * 4;
-    k += 3;
-  }
-  const entry = { bytes: new Uint8Array(buffer), ncols, nrows: rows.length, valueBytes };
-  tables.set(grid, entry);
-  return entry;
 }
 
 /**
@@ -218,22 +188,6 @@ export function frameSource(frame: OpenFrame, backend: WasmBackendInternals, mem
   return copy.length <= COPY_BYTES_PER_SAMPLE * samples ? { copy, skipped: first * rowBytes, valueBytes: 1, flag: UINT8_FRAME } : undefined;
 }
 
-/** The frame rows the grids' samples read (the first and the last). */
-function gridRows(frame: OpenFrame, grids: readonly SampleGrid[]): [number, number] {
-  const rowValues = Math.max(frame.width * frame.channels, 1);
-  let first = frame.height;
-  let last = -1;
-  for (const grid of grids) {
-    for (let i = 0; i < grid.rowInside.length; i++) {
-      if (grid.rowInside[i] === 0) continue;
-      const row = Math.floor(grid.top[i] / rowValues);
-      first = Math.min(first, row);
-      last = Math.max(last, row + (grid.down > 0 ? 1 : 0));
-    }
-  }
-  return last < 0 ? [0, 0] : [first, last];
-}
-
 /**
  * Whether {@link sampleInHeap} can take this kind of frame: an int32 / float32 RGB or RGBA
  * tensor, or RGB / RGBA pixels in memory, on the wasm backend, WebAssembly SIMD available, the
@@ -279,14 +233,12 @@ export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[]
   const layout = outputLayout(target);
   if (!found || plans.length === 0 || !plans.every((plan) => padStoresExactly(plan, layout, target))) return undefined;
   const { backend, memory, sample: kernel } = found;
-  const grids = plans.map((plan) => sampleGrid(frame, plan, layout));
-  const source = frameSource(frame, backend, memory, plans.length * target.width * target.height, gridRows(frame, grids));
+  const source = frameSource(frame, backend, memory, plans.length * target.width * target.height, rowsRead(plans, frame));
   if (!source) return undefined;
-  const grid = grids.map((g) => kernelTables(g, layout, source.valueBytes));
   const shape: [number, number, number, number] = target.layout === 'nchw' ? [plans.length, 3, target.height, target.width] : [plans.length, target.height, target.width, 3];
   // allocations first (any may grow the memory and detach views), then the views
-  const scratchAt = Math.ceil(Math.max(...grid.map((t) => t.bytes.byteLength)) / 16) * 16;
-  const pointer = backend.wasm._malloc(scratchAt + 16 * Math.max(...grid.map((t) => t.ncols)));
+  const scratchAt = Math.ceil(kernelTablesBytes(layout) / 16) * 16;
+  const pointer = backend.wasm._malloc(scratchAt + 16 * layout.width);
   if (pointer === 0) return undefined;
   // an 8-bit frame's copy, with room for the vector load past its last pixel
   const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) : 0;
@@ -303,13 +255,16 @@ export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[]
     const [s0, s1, s2] = layout.slots;
     const flags = kernelFlags(source.flag, target, layout);
     const bytes = source.valueBytes;
+    const right = frame.width > 1 ? frame.channels * bytes : 0;
+    const down = frame.height > 1 ? frame.width * frame.channels * bytes : 0;
+    const ints = new Int32Array(memory.buffer, pointer, scratchAt / 4);
+    const floats = new Float32Array(memory.buffer, pointer, scratchAt / 4);
+    const tablesAt = pointer + HEADER_BYTES;
     for (let k = 0; k < plans.length; k++) {
       const at = output + 4 * size * k;
-      new Uint8Array(memory.buffer, pointer, grid[k].bytes.byteLength).set(grid[k].bytes);
+      const { ncols, nrows } = writeKernelTables(ints, floats, plans[k], frame, layout, bytes);
       fillPad(target.dtype === 'int32' ? new Int32Array(memory.buffer, at, size) : new Float32Array(memory.buffer, at, size), plans[k], layout, false);
-      const tablesAt = pointer + HEADER_BYTES;
-      const { ncols, nrows } = grid[k];
-      kernel(from, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, at, grids[k].right * bytes, grids[k].down * bytes, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, flags, pointer + scratchAt);
+      kernel(from, pointer, tablesAt, ncols, tablesAt + ncols * 8, nrows, at, right, down, layout.pixelStride * 4, s0 * 4, s1 * 4, s2 * 4, flags, pointer + scratchAt);
     }
     return input;
   } catch (error) {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { parseJsonText } from '../runtime/json-text';
 import type { ModelSpec } from '../models/model-spec';
 import type { ModelRunner } from '../runtime/model-runner';
@@ -31,8 +32,9 @@ export interface LoadedClassifier {
 const KNN_FORMAT = 'visionpipe-knn-classifier@1';
 
 /**
- * `knn.json` of a k-NN classifier folder: labels, the backbone it was trained on and the
- * stored training embeddings.
+ * `knn.json` of a k-NN classifier folder: labels, the backbone it was trained on (and the
+ * backbone layers its features come from; left out: `flatten_1`) and the stored training
+ * embeddings.
  *
  * @example
  * ```ts
@@ -43,15 +45,25 @@ export interface SavedKnnFolder {
   format: typeof KNN_FORMAT;
   id: string;
   backbone: 'nsfw-mobilenet-v2';
+  layers?: string[];
   labels: string[];
   knn: KnnState;
+}
+
+/** The files each kind of classifier folder holds: saving one kind removes the other's, so the folder loads what was saved last. */
+const KNN_FILES = ['knn.json'];
+const LAYERS_FILES = ['model.json', 'weights.bin'];
+
+async function removeFiles(folder: string, names: readonly string[]): Promise<void> {
+  await Promise.all(names.map((name) => rm(join(folder, name), { force: true })));
 }
 
 /**
  * Writes a trained classifier into a folder that `visionpipe classify --model <folder>` loads:
  * a layers head composed with the backbone as `model.json` + `weights.bin` (the model card in
  * its metadata, loadable with `loadClassifier('<folder>/model.json')`), or a k-NN head as
- * `knn.json`. Returns the files written.
+ * `knn.json` (with the backbone's layers). A classifier of the other kind saved there before
+ * is removed, so the folder always loads as the one saved last. Returns the files written.
  *
  * @example
  * ```ts
@@ -61,9 +73,10 @@ export interface SavedKnnFolder {
 export async function saveClassifierFolder(folder: string, backbone: FeatureExtractor, head: tf.LayersModel | KnnClassifier, options: { labels: string[]; id: string }): Promise<string[]> {
   await mkdir(folder, { recursive: true });
   if (head instanceof KnnClassifier) {
-    const saved: SavedKnnFolder = { format: KNN_FORMAT, id: options.id, backbone: 'nsfw-mobilenet-v2', labels: options.labels, knn: await head.toJSON() };
+    const saved: SavedKnnFolder = { format: KNN_FORMAT, id: options.id, backbone: 'nsfw-mobilenet-v2', layers: [...backbone.layers], labels: options.labels, knn: await head.toJSON() };
     const path = join(folder, 'knn.json');
     await writeFile(path, JSON.stringify(saved));
+    await removeFiles(folder, LAYERS_FILES);
     return [path];
   }
   const exported = exportClassifier(backbone, head, options);
@@ -73,24 +86,48 @@ export async function saveClassifierFolder(folder: string, backbone: FeatureExtr
   const paths = [join(folder, 'model.json'), join(folder, 'weights.bin')];
   await writeFile(paths[0], JSON.stringify(files.json));
   await writeFile(paths[1], files.weights);
+  await removeFiles(folder, KNN_FILES);
   return paths;
 }
 
-async function loadKnnFolder(path: string, backend: TfjsBackendName | undefined): Promise<LoadedClassifier> {
-  const saved = parseJsonText(await readFile(path, 'utf8'), path, 'MODEL_FORMAT', `a visionpipe k-NN classifier (format '${KNN_FORMAT}')`) as SavedKnnFolder | null;
+/** A `MODEL_FORMAT` error naming the file, for saved data that does not fit (other codes, such as a failed backbone load, pass through). */
+function formatError(path: string, error: unknown): unknown {
+  if (!(error instanceof VisionError) || (error.code !== 'INVALID_INPUT' && error.code !== 'INVALID_OPTION')) return error;
+  return new VisionError('MODEL_FORMAT', `${path}: ${error.message}`, { cause: error });
+}
+
+/** The checked contents of a `knn.json`: `MODEL_FORMAT` naming the file and the part that is wrong. */
+function readKnnFolder(text: string, path: string): SavedKnnFolder & { layers: string[] } {
+  const saved = parseJsonText(text, path, 'MODEL_FORMAT', `a visionpipe k-NN classifier (format '${KNN_FORMAT}')`) as Partial<SavedKnnFolder> | null;
   if (saved?.format !== KNN_FORMAT) throw new VisionError('MODEL_FORMAT', `${path}: not a visionpipe k-NN classifier (format '${KNN_FORMAT}')`);
+  const names = (list: unknown): list is string[] => Array.isArray(list) && list.length > 0 && list.every((l) => typeof l === 'string' && l !== '');
+  if (!names(saved.labels)) throw new VisionError('MODEL_FORMAT', `${path}: labels are ${shownValue(saved.labels)}; they must be class names (strings), one per class`);
+  const layers = saved.layers ?? ['flatten_1'];
+  if (!names(layers)) throw new VisionError('MODEL_FORMAT', `${path}: layers are ${shownValue(saved.layers)}; they must be backbone layer names (strings)`);
+  if (typeof saved.knn !== 'object' || saved.knn === null) throw new VisionError('MODEL_FORMAT', `${path}: it has no k-NN state ('knn')`);
+  return { ...(saved as SavedKnnFolder), layers };
+}
+
+async function loadKnnFolder(path: string, backend: TfjsBackendName | undefined): Promise<LoadedClassifier> {
+  const saved = readKnnFolder(await readFile(path, 'utf8'), path);
   // the backbone first: it selects the tfjs backend the k-NN's tensors then live on (else tfjs' lazy cpu pick)
-  const backbone = await loadMobileNetV2Backbone({ backend });
-  let knn: KnnClassifier;
+  const backbone = await loadMobileNetV2Backbone({ backend, layers: saved.layers }).catch((error: unknown) => {
+    throw formatError(path, error);
+  });
+  let knn: KnnClassifier | null = null;
   try {
     knn = await KnnClassifier.fromJSON(saved.knn);
+    if (saved.knn.dim !== backbone.dim) {
+      throw new VisionError('MODEL_FORMAT', `${path}: the k-NN holds ${saved.knn.dim}-value features but the backbone (layers ${saved.layers.join(', ')}) gives ${backbone.dim}`);
+    }
+    const { spec } = exportClassifier(backbone, knn, { labels: saved.labels, id: saved.id });
+    const runner = new KnnRunner(backbone, knn, true);
+    return { runner, spec, dispose: () => runner.dispose() };
   } catch (error) {
+    knn?.dispose();
     backbone.dispose();
-    throw error;
+    throw formatError(path, error);
   }
-  const { spec } = exportClassifier(backbone, knn, { labels: saved.labels, id: saved.id });
-  const runner = new KnnRunner(backbone, knn, true);
-  return { runner, spec, dispose: () => runner.dispose() };
 }
 
 /**

@@ -167,16 +167,37 @@ async function checkData(model: tf.LayersModel, data: LabeledTensors, name: stri
   await checkFinite(data.x, `${name}.x`);
 }
 
-function checkGroups(groups: FitOptions['groups']): void {
+/** Throws `INVALID_OPTION` unless every group holds variables that are trainable weights of the model (others get no gradient). */
+function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void {
   if (groups === undefined) return;
   if (!Array.isArray(groups) || groups.length === 0) throw new VisionError('INVALID_OPTION', `groups is ${shownValue(groups)}; it must be a non-empty array of { variables, learningRateScale? }`);
+  const trainable = new Set<tf.Variable>(model.trainableWeights.map((w) => w.read() as tf.Variable));
   groups.forEach((g: VariableGroup, i: number) => {
     checkObject(g, `groups[${i}]`);
     if (!Array.isArray(g.variables) || g.variables.length === 0 || !g.variables.every((v: unknown) => v instanceof tf.Variable)) {
       throw new VisionError('INVALID_OPTION', `groups[${i}].variables must be a non-empty array of tf.Variable`);
     }
+    const stranger = g.variables.findIndex((v) => !trainable.has(v));
+    if (stranger >= 0) {
+      throw new VisionError('INVALID_OPTION', `groups[${i}].variables[${stranger}] ('${g.variables[stranger].name}') is not a trainable weight of the model; each group may hold only the model's trainable weights (unfrozen layers)`);
+    }
     checkOptionalNumber(g.learningRateScale, `groups[${i}].learningRateScale`, 'positive');
   });
+}
+
+/** Throws `INVALID_INPUT` when the model's weights were disposed (`model.dispose()`). */
+function checkLive(model: tf.LayersModel): void {
+  if (!(model instanceof tf.LayersModel)) throw new VisionError('INVALID_INPUT', `the model is ${shownValue(model)}; it must be a tfjs LayersModel`);
+  const disposed = (w: (typeof model.weights)[number]): boolean => {
+    try {
+      return w.read().isDisposed;
+    } catch {
+      return true; // tfjs-layers' read() throws once the variable is disposed
+    }
+  };
+  if (model.weights.some(disposed)) {
+    throw new VisionError('INVALID_INPUT', "the model's weights were disposed (model.dispose()); build or load the model again");
+  }
 }
 
 function checkCallbacks(options: FitOptions): void {
@@ -199,12 +220,13 @@ function checkMonitor(options: FitOptions): void {
 /** Every check of {@link fit}'s options and data, before any tensor is made. */
 async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): Promise<void> {
   checkObject(options, 'fit options');
+  checkLive(model);
   checkNumber(options.epochs, 'epochs', 'positive integer');
   checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
   checkOptionalNumber(options.weightDecay, 'weightDecay', 'non-negative');
   checkOptionalNumber(options.seed, 'seed', 'finite');
   if (options.clip !== undefined) checkClipping(options.clip);
-  checkGroups(options.groups);
+  checkGroups(model, options.groups);
   checkCallbacks(options);
   checkMonitor(options);
   if (model.trainableWeights.length === 0 && !options.groups) throw new VisionError('INVALID_OPTION', 'the model has no trainable weights (all layers frozen?)');

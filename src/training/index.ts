@@ -4,7 +4,7 @@
  */
 export { seededRandom, shuffle, permutation } from './random';
 export { stratifiedSplit, kFold } from './split';
-export type { SplitIndices, SplitOptions } from './split';
+export type { ClassLabels, SplitIndices, SplitOptions } from './split';
 export { samplesFromFolders, collectSamples, batchIndices, takeRows } from './dataset';
 export type { CollectOptions, SampleSource } from './dataset';
 export { createOptimizer, setLearningRate, getLearningRate, defaultLearningRate, disposeOptimizer } from './optimizers';

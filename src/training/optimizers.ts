@@ -21,7 +21,7 @@ export interface OptimizerOptions {
   /** `momentum`: the momentum coefficient (default 0.9); `rmsprop`: its momentum (default 0). */
   momentum?: number;
   nesterov?: boolean;
-  /** Adam β1/β2, RMSprop/Adadelta decay ρ. */
+  /** Adam β1/β2 (each in [0, 1)), RMSprop/Adadelta decay ρ (in [0, 1]). */
   beta1?: number;
   beta2?: number;
   rho?: number;
@@ -44,8 +44,9 @@ export function defaultLearningRate(name: OptimizerName): number {
 
 function checkSettings(o: OptimizerOptions): void {
   checkOptionalNumber(o.momentum, 'momentum', 'non-negative');
-  checkOptionalNumber(o.beta1, 'beta1', 'probability');
-  checkOptionalNumber(o.beta2, 'beta2', 'probability');
+  // Adam divides by 1 − β^t: β = 1 turns every update into 0/0 (NaN weights)
+  checkOptionalNumber(o.beta1, 'beta1', 'rate');
+  checkOptionalNumber(o.beta2, 'beta2', 'rate');
   checkOptionalNumber(o.rho, 'rho', 'probability');
   checkOptionalNumber(o.epsilon, 'epsilon', 'positive');
   if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') throw new VisionError('INVALID_OPTION', `nesterov is ${shownValue(o.nesterov)}; it must be true or false`);

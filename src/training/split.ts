@@ -1,6 +1,6 @@
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
-import { checkObject } from './checks';
+import { checkObject, checkOptionalNumber } from './checks';
 import { shuffle } from './random';
 
 /**
@@ -24,12 +24,30 @@ export interface SplitOptions {
   seed?: number;
 }
 
-function groupByLabel(labels: readonly number[]): Map<number, number[]> {
-  if (!Array.isArray(labels)) throw new VisionError('INVALID_INPUT', 'labels must be an array of class indices');
+/**
+ * Class labels as the split functions take them: a plain array or a typed array (such as the
+ * `Int32Array` that `extractImages` returns).
+ *
+ * @example
+ * ```ts
+ * const labels: ClassLabels = Int32Array.of(0, 1, 1, 0);
+ * ```
+ */
+export type ClassLabels = readonly number[] | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+
+/** Throws `INVALID_INPUT` unless `labels` is an array or typed array. */
+function checkLabelList(labels: unknown): asserts labels is ClassLabels {
+  if (!Array.isArray(labels) && !(ArrayBuffer.isView(labels) && !(labels instanceof DataView))) {
+    throw new VisionError('INVALID_INPUT', `labels is ${shownValue(labels)}; it must be an array (or typed array) of class indices`);
+  }
+}
+
+function groupByLabel(labels: ClassLabels): Map<number, number[]> {
+  checkLabelList(labels);
   const groups = new Map<number, number[]>();
-  labels.forEach((label, i) => {
-    if (!Number.isInteger(label) || label < 0) {
-      throw new VisionError('INVALID_INPUT', `label ${String(label)} at index ${i} is not a class index (a non-negative integer)`);
+  Array.from(labels as ArrayLike<unknown>).forEach((label, i) => {
+    if (typeof label !== 'number' || !Number.isInteger(label) || label < 0) {
+      throw new VisionError('INVALID_INPUT', `label ${shownValue(label)} at index ${i} is not a class index (a non-negative integer)`);
     }
     const group = groups.get(label) ?? [];
     group.push(i);
@@ -49,8 +67,9 @@ function groupByLabel(labels: readonly number[]): Map<number, number[]> {
  * const { train, validation } = stratifiedSplit([0, 0, 1, 1, 1, 0], { validationFraction: 0.34, seed: 7 });
  * ```
  */
-export function stratifiedSplit(labels: readonly number[], options: SplitOptions = {}): SplitIndices {
+export function stratifiedSplit(labels: ClassLabels, options: SplitOptions = {}): SplitIndices {
   checkObject(options, 'split options');
+  checkOptionalNumber(options.seed, 'seed', 'finite');
   const fraction = options.validationFraction ?? 0.2;
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
     throw new VisionError('INVALID_OPTION', `validationFraction is ${shownValue(fraction)}; it must be between 0 and 1 (exclusive)`);
@@ -81,10 +100,13 @@ export function stratifiedSplit(labels: readonly number[], options: SplitOptions
  * }
  * ```
  */
-export function kFold(labels: readonly number[], k: number, options: { seed?: number } = {}): SplitIndices[] {
-  if (!Number.isInteger(k) || k < 2 || k > labels.length) {
-    throw new VisionError('INVALID_OPTION', `k is ${k}; it must be an integer from 2 to the number of examples (${labels.length})`);
+export function kFold(labels: ClassLabels, k: number, options: { seed?: number } = {}): SplitIndices[] {
+  checkLabelList(labels);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 2 || k > labels.length) {
+    throw new VisionError('INVALID_OPTION', `k is ${shownValue(k)}; it must be an integer from 2 to the number of examples (${labels.length})`);
   }
+  checkObject(options, 'k-fold options');
+  checkOptionalNumber(options.seed, 'seed', 'finite');
   const folds: number[][] = Array.from({ length: k }, () => []);
   let next = 0; // deal classes round-robin so folds stay balanced in size too
   let seed = options.seed;

@@ -152,6 +152,37 @@ describe('SimilarityIndex', () => {
     expect(() => index.search([1, 0], '2' as unknown as number)).toThrow(/k is "2"/);
   });
 
+  it('refuses metadata that toBytes would silently drop (a function, a symbol), keeping the index unchanged', () => {
+    const index = new SimilarityIndex(2);
+    expect(() => index.add('fn', [1, 0], (() => 1) as unknown)).toThrow(expect.objectContaining({ name: 'VisionError', code: 'INVALID_INPUT', message: "metadata of 'fn' is a function; it must be JSON-serialisable (an object, array, string, number, boolean or null)" }));
+    expect(() => index.add('sym', [1, 0], Symbol('s') as unknown)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(index.size).toBe(0);
+    index.add('plain', [1, 0], null);
+    index.add('none', [0, 1]);
+    expect(SimilarityIndex.fromBytes(index.toBytes()).ids()).toEqual(['plain', 'none']);
+  });
+
+  it('fromBytes says the bytes are not a valid index when their header was altered (an id twice, a dimension over the limit)', () => {
+    const index = new SimilarityIndex(2);
+    index.add('a', [1, 0]);
+    index.add('b', [0, 1]);
+    const bytes = index.toBytes();
+    const header = new TextDecoder().decode(bytes.subarray(12, 12 + new DataView(bytes.buffer).getUint32(8, true)));
+    const twice = bytes.slice();
+    twice.set(new TextEncoder().encode(header.replace('"b"', '"a"')), 12);
+    expect(() => SimilarityIndex.fromBytes(twice)).toThrow(expect.objectContaining({ name: 'VisionError', code: 'INVALID_INPUT', message: "not a valid saved similarity index: id 'a' is already in the index; remove it first" }));
+    const wide = new SimilarityIndex(1);
+    wide.add('x', [1]);
+    const one = wide.toBytes();
+    // dim 1 → 65537 with count 0 and no rows: well-formed apart from the dimension
+    const tooWide = new TextEncoder().encode(JSON.stringify({ dim: 65537, count: 0, ids: [], metadata: [] }).padEnd(one.length - 16, ' '));
+    const altered = new Uint8Array(12 + tooWide.length);
+    altered.set(one.subarray(0, 12));
+    new DataView(altered.buffer).setUint32(8, tooWide.length, true);
+    altered.set(tooWide, 12);
+    expect(() => SimilarityIndex.fromBytes(altered)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/^not a valid saved similarity index: dim is 65537/) }));
+  });
+
   it('saveSimilarityIndex wraps write failures and a non-index in VisionError', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'vp-index-'));
     try {

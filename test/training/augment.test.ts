@@ -154,4 +154,27 @@ describe('augmentation rejects bad settings without hanging or leaking', () => {
     invalid(() => augmentPhotometric(batch, { noise: -1 }), 'INVALID_OPTION', /noise is -1/);
     tf.dispose([copy, batch, s.image, s.mask as tf.Tensor]);
   });
+
+  it('flipSample, cropSample and mixup check their input instead of making NaN pixels or tfjs errors', () => {
+    const s = scene();
+    invalid(() => flipSample(null as never), 'INVALID_INPUT', /sample is null; it must be an object/);
+    invalid(() => flipSample({ image: s.mask as never }), 'INVALID_INPUT', /image is rank 2; flipSample takes one \[H, W, C\] image tensor/);
+    invalid(() => cropSample(s, null as never), 'INVALID_INPUT', /crop region is null; it must be an object/);
+    invalid(() => cropSample(s, { x: Number.NaN, y: 0, width: 4, height: 4 }), 'INVALID_INPUT', /crop region x is NaN; it must be a finite number/);
+    invalid(() => cropSample(s, { x: 0, y: 0, width: 0, height: 4 }), 'INVALID_INPUT', /crop region width is 0/);
+    invalid(() => cropSample(s, { x: 0, y: 0, width: 4, height: 0.5 }), 'INVALID_INPUT', /crop region height is 0\.5; it must be at least 1 pixel/);
+    const [noImages, noLabels] = [tf.zeros([0, 2, 2, 3]) as tf.Tensor4D, tf.zeros([0, 2]) as tf.Tensor2D];
+    invalid(() => mixup(noImages, noLabels), 'INVALID_INPUT', /mixup needs at least one example/);
+    tf.dispose([noImages, noLabels]);
+    // a one-pixel-high (or wide) image crops to its own pixels, not NaN
+    const strip = tf.tensor3d([10, 20, 30, 40, 50, 60], [1, 2, 3]);
+    for (const out of [cropSample({ image: strip }, { x: 0, y: 0, width: 2, height: 1 }), augmentSpatial({ image: strip }, { crop: { minScale: 0.5 }, seed: 1 })]) {
+      expect(out.image.shape).toEqual([1, 2, 3]);
+      expect(Array.from(out.image.dataSync()).every(Number.isFinite)).toBe(true);
+      out.image.dispose();
+    }
+    const whole = cropSample({ image: strip }, { x: 0, y: 0, width: 2, height: 1 }).image;
+    expect(Array.from(whole.dataSync())).toEqual([10, 20, 30, 40, 50, 60]);
+    tf.dispose([whole, strip, s.image, s.mask as tf.Tensor]);
+  });
 });

@@ -185,6 +185,24 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
     await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, augment: () => tf.zeros([6, 3]) }), 'INVALID_OPTION', /augment returned shape \[6, 3\] at step 0/);
   });
 
+  it('refuses groups holding variables that are not trainable weights of the model, and a disposed model', async () => {
+    const stranger = tf.variable(tf.zeros([2]), true, 'not_in_the_head');
+    await rejectsFlat(() => run({ x, labels }, { epochs: 1, groups: [{ variables: [stranger] }] }), 'INVALID_OPTION', /groups\[0\]\.variables\[0\] \('not_in_the_head'\) is not a trainable weight of the model/);
+    stranger.dispose();
+    const gone = buildHead('softmax', { inputDim: 4, numClasses: 2, seed: 1 });
+    gone.dispose();
+    await rejectsFlat(() => fit(gone, { x, labels }, { epochs: 1 }), 'INVALID_INPUT', /the model's weights were disposed/);
+    // the head still trains afterwards
+    const { history } = await fit(head, { x, labels }, { epochs: 1 });
+    expect(history).toHaveLength(1);
+  });
+
+  it('refuses Adam betas of 1, which would turn every weight into NaN', async () => {
+    for (const beta of ['beta1', 'beta2']) {
+      await rejectsFlat(() => run({ x, labels }, { epochs: 1, optimizer: { name: 'adam', [beta]: 1 } }), 'INVALID_OPTION', new RegExp(`${beta} is 1; it must be a number from 0 up to \\(not including\\) 1`));
+    }
+  });
+
   it('buildHead validates its options before building any weight', async () => {
     await rejectsFlat(() => buildHead('x' as 'mlp', { inputDim: 4, numClasses: 2 }), 'INVALID_OPTION', /unknown head "x"/);
     await rejectsFlat(() => buildHead('mlp', { inputDim: 4, numClasses: 2, hidden: 0 }), 'INVALID_OPTION', /hidden is 0; it must be a positive integer/);

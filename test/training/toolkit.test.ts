@@ -162,6 +162,18 @@ describe('schedules, optimisers, splits and batches reject bad settings', () => 
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('splits take the Int32Array labels that extractImages returns, and refuse what is not a list of labels', () => {
+    const labels = Int32Array.of(0, 1, 0, 1, 0, 1, 2, 2);
+    expect(stratifiedSplit(labels, { validationFraction: 0.5, seed: 3 })).toEqual(stratifiedSplit(Array.from(labels), { validationFraction: 0.5, seed: 3 }));
+    expect(kFold(labels, 2, { seed: 3 })).toEqual(kFold(Array.from(labels), 2, { seed: 3 }));
+    invalid(() => kFold(null as never, 2), 'INVALID_INPUT', /labels is null; it must be an array \(or typed array\) of class indices/);
+    invalid(() => stratifiedSplit('0011' as never), 'INVALID_INPUT', /labels is "0011"/);
+    invalid(() => kFold([0, 0, 1, 1], '2' as never), 'INVALID_OPTION', /k is "2"; it must be an integer from 2/);
+    invalid(() => stratifiedSplit([0, 0, 1, 1], { seed: Number.NaN }), 'INVALID_OPTION', /seed is NaN; it must be a finite number/);
+    invalid(() => kFold([0, 0, 1, 1], 2, { seed: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /seed is Infinity/);
+    invalid(() => stratifiedSplit(Float32Array.of(0, 0.5, 1, 1) as never), 'INVALID_INPUT', /label 0\.5 at index 1 is not a class index/);
+  });
+
   it('stratifiedSplit never returns an empty side, and batchIndices needs a count of examples', () => {
     invalid(() => stratifiedSplit([0, 1], 0.5 as never), 'INVALID_OPTION', /split options is 0\.5; it must be an object/);
     invalid(() => stratifiedSplit([0, 1], { validationFraction: 0.5 }), 'INVALID_INPUT', /no class has two or more examples/);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { toVisionError } from '../../core/errors';
+import { VisionError, toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
@@ -25,14 +25,16 @@ export interface BatchStageOutputs {
 /**
  * Preprocesses several images as the single-image stages do, stacks them on the batch axis and
  * runs the model once. Every intermediate tensor is freed, also when a stage throws; an image
- * that cannot be read is `INVALID_INPUT` naming its position.
+ * that cannot be read is a `VisionError` (its own code, else `INVALID_INPUT`) naming its position:
+ * `first` plus its index here, so that a caller running a long list in chunks names the image
+ * of the whole list.
  *
  * @example
  * ```ts
- * const { outputs } = await preprocessAndInferBatch(runner, spec, images);
+ * const { outputs } = await preprocessAndInferBatch(runner, spec, images.slice(32, 48), 32);
  * ```
  */
-export async function preprocessAndInferBatch(runner: ModelRunner, spec: ModelSpec, images: readonly ImageInput[]): Promise<BatchStageOutputs> {
+export async function preprocessAndInferBatch(runner: ModelRunner, spec: ModelSpec, images: readonly ImageInput[], first = 0): Promise<BatchStageOutputs> {
   const started = now();
   const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
   const prepared: tf.Tensor[] = [];
@@ -40,7 +42,9 @@ export async function preprocessAndInferBatch(runner: ModelRunner, spec: ModelSp
   try {
     for (const [i, image] of images.entries()) {
       const one = await prepareInput(image, { ...spec.input, dtype }).catch((error: unknown) => {
-        throw toVisionError(error, 'INVALID_INPUT', `could not read or prepare image ${i} of the batch for the model`);
+        const where = `image ${first + i} of the batch`;
+        if (error instanceof VisionError) throw new VisionError(error.code, `${where}: ${error.message}`, { cause: error });
+        throw toVisionError(error, 'INVALID_INPUT', `could not read or prepare ${where} for the model`);
       });
       prepared.push(one.input);
       transforms.push(one.transform);

@@ -77,7 +77,7 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
     const started = now();
     const result: FeatureExtractionBatchResult = { embeddings: [], imageSizes: [], timing: { preprocess: 0, inference: 0, postprocess: 0, total: 0 } };
     for (let start = 0; start < images.length; start += this.source.batchSize) {
-      const stage = await preprocessAndInferBatch(this.source.runner, this.source.spec, images.slice(start, start + this.source.batchSize));
+      const stage = await preprocessAndInferBatch(this.source.runner, this.source.spec, images.slice(start, start + this.source.batchSize), start);
       const postStart = now();
       result.embeddings.push(...embeddingsOf(stage.outputs, this.source.layout));
       result.imageSizes.push(...stage.transforms.map((t) => ({ width: t.sourceWidth, height: t.sourceHeight })));

@@ -88,17 +88,20 @@ export class SimilarityIndex<M = unknown> {
   /**
    * Stores a vector (normalised to unit length) under a new id. `INVALID_INPUT` when the id is
    * already there, the length is not `dim`, or a value is not finite, or the vector is all zeros,
-   * or the metadata cannot be written as JSON (a cycle, a BigInt).
+   * or the metadata cannot be written as JSON (a cycle, a BigInt, a function).
    */
   add(id: string, vector: ArrayLike<number>, metadata?: M): void {
     if (typeof id !== 'string') throw new VisionError('INVALID_INPUT', `id must be a string, got ${typeof id}`);
     if (this.rows.has(id)) throw new VisionError('INVALID_INPUT', `id '${id}' is already in the index; remove it first`);
     const unit = this.unitVector(vector, `vector of '${id}'`);
+    let written: string | undefined;
     try {
-      JSON.stringify(metadata);
+      written = JSON.stringify(metadata);
     } catch (error) {
       throw new VisionError('INVALID_INPUT', `metadata of '${id}' must be JSON-serialisable (toBytes saves it as JSON): ${describeError(error)}`, { cause: error });
     }
+    // a function or symbol is not an error to JSON.stringify, but toBytes would save nothing of it
+    if (metadata !== undefined && written === undefined) throw new VisionError('INVALID_INPUT', `metadata of '${id}' is ${shownValue(metadata)}; it must be JSON-serialisable (an object, array, string, number, boolean or null)`);
     const row = this.rowIds.length;
     this.store.reserve(row + 1);
     this.matrix.set(unit, row * this.dim);
@@ -142,9 +145,15 @@ export class SimilarityIndex<M = unknown> {
   /** An index read from {@link SimilarityIndex.toBytes}'s bytes; `INVALID_INPUT` when they are not such an index. */
   static fromBytes<M = unknown>(bytes: Uint8Array): SimilarityIndex<M> {
     const decoded = decodeIndex(bytes);
-    const index = new SimilarityIndex<M>(decoded.dim);
-    decoded.ids.forEach((id, i) => index.add(id, decoded.vectors.subarray(i * decoded.dim, (i + 1) * decoded.dim), decoded.metadata[i] as M | undefined));
-    return index;
+    try {
+      const index = new SimilarityIndex<M>(decoded.dim);
+      decoded.ids.forEach((id, i) => index.add(id, decoded.vectors.subarray(i * decoded.dim, (i + 1) * decoded.dim), decoded.metadata[i] as M | undefined));
+      return index;
+    } catch (error) {
+      // a dimension over the limit, an id twice, a zero or non-finite row: the bytes were altered
+      if (!(error instanceof VisionError)) throw error;
+      throw new VisionError('INVALID_INPUT', `not a valid saved similarity index: ${error.message}`, { cause: error });
+    }
   }
 
   private rowOf(id: string): number {

@@ -125,6 +125,7 @@ export function mixup(x: tf.Tensor4D, y: tf.Tensor2D, options: { alpha?: number;
   checkTensor(x, 'x', 4);
   checkTensor(y, 'y', 2);
   if (x.shape[0] !== y.shape[0]) throw new VisionError('INVALID_INPUT', `x has ${x.shape[0]} examples but y has ${y.shape[0]}`);
+  if (x.shape[0] === 0) throw new VisionError('INVALID_INPUT', 'mixup needs at least one example; x and y are empty');
   const random = toRandom(options.seed);
   const lambda = betaDraw(alpha, random);
   const n = x.shape[0];

@@ -69,6 +69,7 @@ function restoreMask(original: tf.Tensor2D | tf.Tensor3D, m: tf.Tensor4D): tf.Te
  * ```
  */
 export function flipSample(sample: AugmentSample): AugmentSample {
+  checkSample(sample, 'flipSample');
   const [, width] = sample.image.shape;
   return {
     image: tf.tidy(() => tf.reverse(sample.image, 1)),
@@ -80,7 +81,8 @@ export function flipSample(sample: AugmentSample): AugmentSample {
 /**
  * Crops the region `[x, y, w, h]` (pixels) and resizes it back to the image size; boxes
  * are mapped and clipped (boxes left with no area are dropped), the mask is cropped with
- * nearest-neighbour sampling.
+ * nearest-neighbour sampling. `x`, `y` must be finite and `width`, `height` at least 1
+ * (`INVALID_INPUT` otherwise); parts of the region outside the image come out black.
  *
  * @example
  * ```ts
@@ -88,9 +90,19 @@ export function flipSample(sample: AugmentSample): AugmentSample {
  * ```
  */
 export function cropSample(sample: AugmentSample, region: { x: number; y: number; width: number; height: number }): AugmentSample {
+  checkSample(sample, 'cropSample');
+  checkObject(region, 'crop region', 'INVALID_INPUT');
+  checkNumber(region.x, 'crop region x', 'finite', 'INVALID_INPUT');
+  checkNumber(region.y, 'crop region y', 'finite', 'INVALID_INPUT');
+  for (const side of ['width', 'height'] as const) {
+    checkNumber(region[side], `crop region ${side}`, 'positive', 'INVALID_INPUT');
+    if (region[side] < 1) throw new VisionError('INVALID_INPUT', `crop region ${side} is ${region[side]}; it must be at least 1 pixel`);
+  }
   const [height, width] = sample.image.shape;
   const { x, y } = region;
-  const box = [[y / (height - 1), x / (width - 1), (y + region.height - 1) / (height - 1), (x + region.width - 1) / (width - 1)]];
+  // pixel index → cropAndResize's fraction of (size − 1); a 1-pixel side has only index 0
+  const at = (v: number, size: number): number => (size > 1 ? v / (size - 1) : 0);
+  const box = [[at(y, height), at(x, width), at(y + region.height - 1, height), at(x + region.width - 1, width)]];
   const crop = (t: tf.Tensor4D, method: 'bilinear' | 'nearest'): tf.Tensor4D => tf.image.cropAndResize(t, box, [0], [height, width], method);
   const sx = width / region.width;
   const sy = height / region.height;

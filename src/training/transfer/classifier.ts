@@ -8,8 +8,19 @@ import { KnnClassifier } from './knn';
 import { KnnRunner } from './knn-runner';
 
 /**
+ * Undoes the use that a symbolic `apply` counts on a layer (tfjs-layers' private `_refCount`),
+ * so that the model the layer came from stays the one owner of its weights.
+ */
+function releaseUse(layer: tf.layers.Layer): void {
+  const counted = layer as unknown as { _refCount: number | null };
+  if (typeof counted._refCount === 'number' && counted._refCount > 1) counted._refCount--;
+}
+
+/**
  * Joins a backbone and a trained head into one flat tfjs layers model (image → class
- * scores) that shares their weights: save it, run it, or fine-tune it end to end.
+ * scores) that shares their weights: save it, run it, or fine-tune it end to end. The backbone
+ * and the head keep owning their weights: `head.dispose()` frees the head's (the composed
+ * model then no longer runs); the composed model itself needs no `dispose()`.
  *
  * @example
  * ```ts
@@ -26,6 +37,7 @@ export function composeClassifier(extractor: FeatureBackbone, head: tf.LayersMod
   for (const layer of head.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
     x = layer.apply(x) as tf.SymbolicTensor;
+    releaseUse(layer); // else head.dispose() would leave every head weight allocated
   }
   return tf.model({ inputs: extractor.model.inputs, outputs: x, name: `${head.name}_classifier` });
 }

@@ -50,6 +50,8 @@ export interface FineTuneOptions extends Omit<FitOptions, 'groups'> {
  * ```
  */
 export async function fineTune(extractor: FeatureBackbone, head: tf.LayersModel, data: LabeledTensors, options: FineTuneOptions): Promise<{ model: tf.LayersModel; result: FitResult }> {
+  // checked before anything changes: a refused call leaves the backbone's layers as they were
+  if (options?.optimizer instanceof tf.Optimizer) throw new VisionError('INVALID_OPTION', 'fineTune needs optimizer settings ({ name, learningRate }), not an optimizer instance');
   const unfrozen = unfreezeLastLayers(extractor, options.unfreeze ?? 0);
   const model = composeClassifier(extractor, head);
   const headVariables = head.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -57,7 +59,6 @@ export async function fineTune(extractor: FeatureBackbone, head: tf.LayersModel,
   const groups = [{ variables: headVariables, learningRateScale: 1 }];
   if (backboneVariables.length > 0) groups.push({ variables: backboneVariables, learningRateScale: options.backboneLearningRateScale ?? 0.1 });
   const optimizer = options.optimizer instanceof tf.Optimizer ? undefined : options.optimizer;
-  if (options.optimizer instanceof tf.Optimizer) throw new VisionError('INVALID_OPTION', 'fineTune needs optimizer settings ({ name, learningRate }), not an optimizer instance');
   const result = await fit(model, data, { ...options, optimizer, groups });
   return { model, result };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { accuracy } from '../../core/accuracy';
+import { shownValue } from '../../core/shown-value';
 import { checkClassLabels, checkFinite, checkNumber, checkObject, checkOptionalNumber, checkTensor } from '../checks';
 
 /** Distance of a {@link KnnClassifier}. @example `const d: KnnDistance = 'l2';` */
@@ -31,6 +32,8 @@ function checkState(state: KnnState): void {
   if (!Array.isArray(state.labels) || !Array.isArray(state.embeddings) || state.embeddings.length !== state.labels.length * state.dim) {
     throw new VisionError('INVALID_INPUT', `the k-NN state's sizes do not match: it needs labels and embeddings arrays with labels × dim (${state.dim}) embeddings`);
   }
+  const bad = (state.embeddings as unknown[]).findIndex((v) => typeof v !== 'number');
+  if (bad >= 0) throw new VisionError('INVALID_INPUT', `the k-NN state's embeddings have ${shownValue(state.embeddings[bad])} at index ${bad}; every value must be a number`);
 }
 
 /**

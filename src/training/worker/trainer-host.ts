@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { ImageInput } from '../../core/image-input';
 import { closeFrame } from '../../core/frame-ownership';
 import type { ClassificationResult } from '../../core/results';
@@ -61,10 +62,13 @@ function release(callback: ((event: TrainingEvent) => void) | undefined): void {
 }
 
 function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new VisionError('INVALID_OPTION', `training settings are ${shownValue(settings)}; they must be an object with labels`);
   const { labels } = settings;
   if (!Array.isArray(labels) || labels.length < 2 || labels.some((l) => typeof l !== 'string')) {
     throw new VisionError('INVALID_OPTION', 'labels must list at least two class names (strings), one per class id');
   }
+  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (twice !== undefined) throw new VisionError('INVALID_OPTION', `labels list ${shownValue(twice)} twice; each class name must appear once`);
   if (counts.length > labels.length) throw new VisionError('INVALID_OPTION', `there are samples for class id ${counts.length - 1} but only ${labels.length} labels`);
   const short = labels.map((label, id) => ({ label, n: counts[id] ?? 0 })).filter((c) => c.n < 2);
   if (short.length > 0) throw new VisionError('INVALID_INPUT', `every class needs at least 2 samples; ${short.map((c) => `'${c.label}' has ${c.n}`).join(', ')}`);
@@ -168,10 +172,11 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
             x: tf.tensor2d(indices.flatMap((i) => Array.from(rows[i])), [indices.length, extractor.dim]),
             labels: Int32Array.from(indices, (i) => labels[i]),
           });
+          const kind = settings.head ?? 'softmax';
+          // the head first: it checks its settings, and a refused one must not strand the data tensors
+          const head = buildHead(kind, { inputDim: extractor.dim, numClasses: settings.labels.length, seed: settings.seed, normalizeFeatures: false });
           const train = tensors(split.train);
           const validation = split.validation.length > 0 ? tensors(split.validation) : undefined;
-          const kind = settings.head ?? 'softmax';
-          const head = buildHead(kind, { inputDim: extractor.dim, numClasses: settings.labels.length, seed: settings.seed, normalizeFeatures: false });
           // progress goes over the callback's own port: the reply waits for the last event's
           // delivery (events on one port arrive in order), so every callback has run by the time train resolves
           let delivered: Promise<unknown> = Promise.resolve();

@@ -1,0 +1,145 @@
+// Classifier folders (`visionpipe train` output, `saveClassifierFolder` / `loadClassifierFolder`)
+// and saved k-NN state: what was saved last loads, from any backbone layers, and damaged files
+// are MODEL_FORMAT naming the file, leaving nothing allocated.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClassifierFolder, saveClassifierFolder, selectTfjsBackend } from '../../src/node/index';
+import { type FeatureExtractor, MOBILENET_V2_MID_LAYERS, loadMobileNetV2Backbone } from '../../src/pipelines/embeddings/backbone';
+import { KnnClassifier, buildHead, fineTune, fit } from '../../src/training/index';
+import type { RawTensor } from '../../src/runtime/model-runner';
+
+const LABELS = ['a', 'b'];
+
+describe('classifier folders', () => {
+  let backbone: FeatureExtractor;
+  let images: tf.Tensor4D;
+  let features: tf.Tensor2D;
+  const folders: string[] = [];
+  const folder = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'vp-classifier-folder-'));
+    folders.push(dir);
+    return dir;
+  };
+  const scoresOf = async (runner: { inputs: readonly { name: string }[]; run(feeds: Record<string, tf.Tensor>): Promise<Record<string, RawTensor>> }): Promise<number[]> =>
+    Array.from(Object.values(await runner.run({ [runner.inputs[0].name]: images }))[0].data as ArrayLike<number>);
+
+  beforeAll(async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    backbone = await loadMobileNetV2Backbone({ backend: 'wasm' });
+    images = tf.randomUniform([4, 224, 224, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    features = await backbone.extract(images);
+  }, 120_000);
+
+  afterAll(() => {
+    tf.dispose([images, features]);
+    backbone?.dispose();
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('saving another kind of head into a folder replaces the one saved before (k-NN → softmax → k-NN)', async () => {
+    const dir = folder();
+    const knn = new KnnClassifier({ k: 1 });
+    await knn.fit(features, [0, 1, 0, 1]);
+    const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 1 });
+    await fit(head, { x: features, labels: [0, 1, 0, 1] }, { epochs: 1 });
+    try {
+      await saveClassifierFolder(dir, backbone, knn, { labels: LABELS, id: 'first-knn' });
+      await saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 'then-softmax' });
+      expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+      const layers = await loadClassifierFolder(dir, 'wasm');
+      expect(layers.spec).toMatchObject({ id: 'then-softmax', family: 'logits' });
+      layers.dispose();
+      await saveClassifierFolder(dir, backbone, knn, { labels: LABELS, id: 'knn-again' });
+      expect(readdirSync(dir)).toEqual(['knn.json']);
+      const again = await loadClassifierFolder(dir, 'wasm');
+      expect(again.spec).toMatchObject({ id: 'knn-again', family: 'probabilities' });
+      again.dispose();
+    } finally {
+      knn.dispose();
+      head.dispose();
+    }
+  }, 60_000);
+
+  it('a k-NN over mid-level backbone layers saves → loads with the same layers and scores', async () => {
+    const mid = await loadMobileNetV2Backbone({ backend: 'wasm', layers: MOBILENET_V2_MID_LAYERS });
+    const knn = new KnnClassifier({ k: 3 });
+    const midFeatures = await mid.extract(images);
+    try {
+      await knn.fit(midFeatures, [0, 1, 0, 1]);
+      const dir = folder();
+      await saveClassifierFolder(dir, mid, knn, { labels: LABELS, id: 'mid-knn' });
+      expect(JSON.parse(readFileSync(join(dir, 'knn.json'), 'utf8')).layers).toEqual([...MOBILENET_V2_MID_LAYERS]);
+      const loaded = await loadClassifierFolder(dir, 'wasm');
+      try {
+        const expected = Array.from(await knn.predictScores(midFeatures));
+        const got = await scoresOf(loaded.runner as never);
+        got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+      } finally {
+        loaded.dispose();
+      }
+    } finally {
+      tf.dispose(midFeatures);
+      knn.dispose();
+      mid.dispose();
+    }
+  }, 60_000);
+
+  it('a damaged knn.json is MODEL_FORMAT naming the file, and leaves no tensor behind', async () => {
+    const knn = new KnnClassifier({ k: 1 });
+    await knn.fit(features, [0, 1, 0, 1]);
+    const dir = folder();
+    await saveClassifierFolder(dir, backbone, knn, { labels: LABELS, id: 'x' });
+    knn.dispose();
+    const path = join(dir, 'knn.json');
+    const good = JSON.parse(readFileSync(path, 'utf8'));
+    const cases: [(saved: Record<string, any>) => void, RegExp][] = [
+      [(s) => (s.labels = ['only-one']), /1 labels for a head with 2 classes/],
+      [(s) => (s.labels = 'a,b'), /labels are "a,b"; they must be class names/],
+      [(s) => (s.knn.embeddings[3] = 'x'), /embeddings have "x" at index 3; every value must be a number/],
+      [(s) => delete s.knn, /it has no k-NN state/],
+      [(s) => (s.layers = [7]), /layers are an array; they must be backbone layer names/],
+      [(s) => (s.layers = [...MOBILENET_V2_MID_LAYERS]), /the k-NN holds 1280-value features but the backbone \(layers block_13_expand_relu, block_16_expand_relu\) gives 1536/],
+    ];
+    const before = tf.memory().numTensors;
+    for (const [damage, message] of cases) {
+      const saved = structuredClone(good);
+      damage(saved);
+      writeFileSync(path, JSON.stringify(saved));
+      const error = await loadClassifierFolder(dir, 'wasm').then(() => null, (e: unknown) => e);
+      expect(error).toMatchObject({ name: 'VisionError', code: 'MODEL_FORMAT', message: expect.stringMatching(message) });
+      expect((error as Error).message.startsWith(`${path}: `)).toBe(true);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  }, 120_000);
+
+  it('KnnClassifier.fromJSON refuses embeddings that are not numbers with INVALID_INPUT', async () => {
+    const knn = new KnnClassifier({ k: 1 });
+    await knn.fit(tf.tensor2d([0, 1, 1, 0], [2, 2]), [0, 1]);
+    const state = await knn.toJSON();
+    knn.dispose();
+    const before = tf.memory().numTensors;
+    for (const [embeddings, shown] of [[['x', 1, 1, 0], '"x" at index 0'], [[0, '1', 1, 0], '"1" at index 1'], [[0, 1, null, 0], 'null at index 2']] as const) {
+      const outcome = await KnnClassifier.fromJSON({ ...state, embeddings: embeddings as never }).then((loaded) => {
+        loaded.dispose();
+        return 'loaded';
+      }, (error: unknown) => error);
+      expect(outcome).toMatchObject({ name: 'VisionError', code: 'INVALID_INPUT', message: expect.stringContaining(`embeddings have ${shown}`) });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('fineTune refuses an optimizer instance before unfreezing any backbone layer', async () => {
+    const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 1 });
+    const optimizer = tf.train.sgd(0.1);
+    try {
+      await expect(fineTune(backbone, head, { x: images, labels: [0, 1, 0, 1] }, { epochs: 1, unfreeze: 2, optimizer })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      expect(backbone.model.layers.filter((l) => l.trainable)).toEqual([]);
+    } finally {
+      optimizer.dispose();
+      head.dispose();
+    }
+  });
+});

@@ -1,0 +1,79 @@
+// The training worker's host over a tiny stand-in backbone (a conv layer and average pooling,
+// no model download): retraining and refused settings keep tensor counts flat, and a head
+// exported with its backbone stays the owner of its weights.
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawImage } from '../../src/core/image-input';
+import { selectTfjsBackend } from '../../src/node/index';
+import { type FeatureExtractor, createFeatureExtractor } from '../../src/pipelines/embeddings/backbone';
+import type { Reply } from '../../src/runtime/worker-reply';
+import { buildHead, exportClassifier } from '../../src/training/index';
+import { assembleTrainerHost } from '../../src/training/worker/trainer-host';
+import type { TrainerApi } from '../../src/training/worker/trainer-protocol';
+
+function value<T>(reply: Reply<T>): T {
+  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+  return reply.value;
+}
+
+/** An 8×8 RGB image of one brightness with a seeded pattern. */
+const image = (level: number, seed: number): RawImage => ({
+  data: Uint8Array.from({ length: 8 * 8 * 3 }, (_, i) => (level + ((i * 37 + seed * 11) % 40)) % 256),
+  width: 8,
+  height: 8,
+  channels: 3,
+});
+
+describe('trainer host and exported heads (stand-in backbone)', () => {
+  let backbone: FeatureExtractor;
+  let host: TrainerApi;
+
+  beforeAll(async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    const input = tf.input({ shape: [8, 8, 3] });
+    const conv = tf.layers.conv2d({ filters: 6, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(conv) as tf.SymbolicTensor;
+    backbone = createFeatureExtractor(tf.model({ inputs: input, outputs: pooled }), 'features', { width: 8, height: 8, fit: 'stretch', normalization: 'unit' });
+    host = assembleTrainerHost({
+      loadBackbone: async () => backbone,
+      createClassifier: async () => ({ run: async () => ({ classes: [] }) as never, dispose: () => undefined }),
+    });
+    value(await host.setup({}));
+    value(await host.addSamples([1, 2, 3, 4].map((s) => image(20, s)), 0));
+    value(await host.addSamples([1, 2, 3, 4].map((s) => image(200, s)), 1));
+  });
+
+  afterAll(async () => {
+    await host?.dispose();
+  });
+
+  it('exportClassifier leaves the head the owner of its weights: head.dispose() frees them all', () => {
+    const before = tf.memory().numTensors;
+    for (let round = 0; round < 3; round++) {
+      const head = buildHead('mlp', { inputDim: backbone.dim, numClasses: 2, seed: round });
+      const exported = exportClassifier(backbone, head, { labels: ['dark', 'bright'] });
+      expect(tf.tidy(() => (exported.model?.predict(tf.zeros([1, 8, 8, 3])) as tf.Tensor).shape)).toEqual([1, 2]);
+      exported.runner.dispose();
+      head.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    // the backbone is untouched
+    expect(tf.tidy(() => (backbone.model.predict(tf.zeros([1, 8, 8, 3])) as tf.Tensor).shape)).toEqual([1, 6]);
+  });
+
+  it('training again replaces the classifier without growing the tensor count', async () => {
+    value(await host.train({ labels: ['dark', 'bright'], epochs: 2, batchSize: 4, seed: 1 }));
+    const after = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) value(await host.train({ labels: ['dark', 'bright'], epochs: 2, batchSize: 4, seed: 1, head: i === 1 ? 'mlp' : 'softmax' }));
+    expect(tf.memory().numTensors).toBe(after);
+  });
+
+  it('refuses an unknown head, missing settings and a label listed twice (INVALID_OPTION), leaking nothing', async () => {
+    const before = tf.memory().numTensors;
+    expect(await host.train({ labels: ['dark', 'bright'], head: 'knn' as never })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('unknown head "knn"') } });
+    expect(await host.train(null as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'training settings are null; they must be an object with labels' } });
+    expect(await host.train({ labels: ['dark', 'dark'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'labels list "dark" twice; each class name must appear once' } });
+    expect(tf.memory().numTensors).toBe(before);
+    value(await host.train({ labels: ['dark', 'bright'], epochs: 1, batchSize: 4 }));
+  });
+});

@@ -34,7 +34,7 @@ export async function bundleSections(): Promise<Section[]> {
   return [
     {
       id: 'bundle',
-      title: '6. Core bundle size (minified; tfjs, onnxruntime, comlink and tokenizers excluded)',
+      title: '7. Core bundle size (minified; tfjs, onnxruntime, comlink and tokenizers excluded)',
       reference: '',
       rows: [],
       summary: {

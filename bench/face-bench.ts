@@ -108,7 +108,7 @@ async function section(landmarker: FaceLandmarksPipeline, frame: tf.Tensor3D, pl
   const outside = (list: Timing[]): number => median(list.map((t) => t.total - t.inference));
   return {
     id: `face-${w}x${h}`,
-    title: `Face landmarks: BlazeFace short → FaceMesh (wasm), ${w}×${h} int32 tf.Tensor3D frame, ${faces} faces`,
+    title: `9c. Face landmarks: BlazeFace short → FaceMesh (wasm), ${w}×${h} int32 tf.Tensor3D frame, ${faces} faces`,
     reference: 'raw',
     rows: [...pairedRun, ...pairedVideo],
     summary: {
@@ -170,7 +170,7 @@ async function clipSection(landmarker: FaceLandmarksPipeline, rounds: number): P
   const ms = (first.ms + second.ms) / 2;
   return {
     id: 'face-video-clip',
-    title: `Face landmarks video mode: ${frames.length}-frame pan over sample1 (${width}×${height}), visionpipe runForVideo vs @vladmandic/human detect`,
+    title: `9d. Face landmarks video mode: ${frames.length}-frame pan over sample1 (${width}×${height}), visionpipe runForVideo vs @vladmandic/human detect`,
     reference: 'visionpipe',
     rows: [],
     summary: {

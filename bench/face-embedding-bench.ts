@@ -49,7 +49,7 @@ async function section(describer: FaceEmbeddingPipeline, frame: tf.Tensor3D, pla
   const [w, h] = [frame.shape[1], frame.shape[0]];
   return {
     id: `face-embedding-${w}x${h}`,
-    title: `Face embedding: BlazeFace → FaceRes (wasm), ${w}×${h} int32 tf.Tensor3D frame, ${faces} faces`,
+    title: `9e. Face embedding: BlazeFace → FaceRes (wasm), ${w}×${h} int32 tf.Tensor3D frame, ${faces} faces`,
     reference: 'raw',
     rows: paired,
     summary: {

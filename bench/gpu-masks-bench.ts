@@ -55,16 +55,17 @@ export async function measureMaskAssembly(browser: TestBrowser, server: TestServ
   setPlatform(nodePlatform); // the bundle drops the Node entry's side effects (file loading)
   const model = await yoloOutputGraph();
   const { page, log } = await browser.newPage();
-  await page.route('**/yolov5s/model.json', (route) => route.fulfill({ body: model.json, contentType: 'application/json' }));
-  await page.route('**/yolov5s/group1-shard1of1.bin', (route) => route.fulfill({ body: model.weights }));
+  // a path of its own: the candidates section (same browser context) left the real YOLOv5s in the model cache under /yolov5s/
+  await page.route('**/yolov5s-seg-outputs/model.json', (route) => route.fulfill({ body: model.json, contentType: 'application/json' }));
+  await page.route('**/yolov5s-seg-outputs/group1-shard1of1.bin', (route) => route.fulfill({ body: model.weights }));
   await page.goto(`${server.origin}/test/gpu/pages/gpu-candidates.html`);
   await page.waitForFunction(() => (window as unknown as { gpuTestReady?: boolean; harnessError?: string }).gpuTestReady === true || typeof (window as unknown as { harnessError?: string }).harnessError === 'string', null, { timeout: 120_000 });
   const failure = await page.evaluate(() => (window as unknown as { harnessError?: string }).harnessError ?? null);
   if (failure) throw new Error(`mask bench page failed: ${failure}\n${log.join('\n')}`);
   const call = <T>(method: string, ...args: unknown[]): Promise<T> =>
     page.evaluate(([name, params]) => (window as unknown as { gpuTest: Record<string, (...a: unknown[]) => Promise<unknown>> }).gpuTest[name](...params), [method, args] as [string, unknown[]]) as Promise<T>;
-  await call('load', `${server.origin}/yolov5s/model.json`);
-  await call('segLoad', segSpec(`${server.origin}/yolov5s/model.json`));
+  await call('load', `${server.origin}/yolov5s-seg-outputs/model.json`);
+  await call('segLoad', segSpec(`${server.origin}/yolov5s-seg-outputs/model.json`));
   console.log(`\nYOLO-seg masks (sample1: YOLOv5s boxes as seg rows, photo-made prototypes [1,160,160,32]); medians of ${repeats} after a warm-up`);
   console.log('mode      path        instances  KB read  mapAsync  run ms  inference ms  postprocess ms  min IoU');
   const rows: MaskRow[] = [];

@@ -121,7 +121,7 @@ async function overhead(hands: HandLandmarkPipeline, frame: tf.Tensor3D, plan: P
   const outside = (list: Timing[]): string => median(list.map((t) => t.total - t.inference)).toFixed(2);
   return {
     id: 'hands-640x480',
-    title: '6. Hands: HandTrack + hand landmarks full (wasm), 640×480 int32 tf.Tensor3D frame, one hand',
+    title: '9a. Hands: HandTrack + hand landmarks full (wasm), 640×480 int32 tf.Tensor3D frame, one hand',
     reference: 'raw',
     rows: [...pairedRun, ...pairedVideo],
     summary: {
@@ -165,7 +165,7 @@ async function clipFps(hands: HandLandmarkPipeline, peer: Human, clip: tf.Tensor
   const fps = (name: string): string => (((clip.length * 1000) / (stats.find((s) => s.name === name)?.median ?? NaN)).toFixed(1));
   return {
     id: 'hands-clip-fps',
-    title: `6b. Hands video mode on a ${clip.length}-frame 640×480 pan clip: visionpipe vs @vladmandic/human (same weights, wasm)`,
+    title: `9b. Hands video mode on a ${clip.length}-frame 640×480 pan clip: visionpipe vs @vladmandic/human (same weights, wasm)`,
     reference: 'human video',
     rows: stats.map((s) => ({ ...s, info: { fps: fps(s.name), handsFound: found[s.name] ?? 0 } })),
     summary: Object.fromEntries(competitors.map((c) => [`${c.name} fps`, fps(c.name)])),

@@ -75,7 +75,7 @@ async function rvmSection(image: RawImage, plan: Plan): Promise<Section> {
     );
     return {
       id: 'matting-rvm',
-      title: `Matting: RVM (wasm), ${image.width}×${image.height} RGB frame, downsample_ratio 1, recurrent state carried`,
+      title: `9f. Matting: RVM (wasm), ${image.width}×${image.height} RGB frame, downsample_ratio 1, recurrent state carried`,
       reference: 'raw',
       rows: [pipelineRow, rawRow],
       summary: { 'visionpipe runForVideo / raw (paired)': pipelineRow.ratio, 'target visionpipe / raw <= 1.03': pipelineRow.ratio <= 1.03 ? 'MET' : 'NOT MET' },
@@ -130,7 +130,7 @@ async function selfieSection(image: RawImage, plan: Plan): Promise<Section> {
     rows.splice(2, 0, (await compare([{ ...raw, name: `${RAW} (against itself)` }, raw], plan, RAW))[0]);
     return {
       id: 'matting-selfie',
-      title: `Matting: Selfie (wasm), ${image.width}×${image.height} RGB frame → 256×256 model input, matte at the frame's size`,
+      title: `9g. Matting: Selfie (wasm), ${image.width}×${image.height} RGB frame → 256×256 model input, matte at the frame's size`,
       reference: 'raw',
       rows,
       summary: {

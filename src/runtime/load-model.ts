@@ -2,6 +2,7 @@ import { VisionError } from '../core/errors';
 import type { ModelRunner } from './model-runner';
 import { type ModelSource, sourceName } from './model-source';
 import { type OnnxRunnerOptions, createOnnxRunner } from './onnx-runner';
+import { ensureNodeTfjsBackend } from './tfjs-backend';
 import { type PackedModelSource, loadPackedModel } from './packed-model';
 import { type TfjsModelFiles } from './tfjs-artifacts';
 import { type TfjsRunnerOptions, createTfjsRunner } from './tfjs-runner';
@@ -62,6 +63,8 @@ export async function loadModel(source: AnyModelSource, options: LoadModelOption
     if (typeof source === 'object' && ('json' in source || 'model' in source)) {
       throw new VisionError('INVALID_OPTION', "format 'onnx' needs a URL, a file path or bytes");
     }
+    // the pipeline's pre- and post-processing still make tfjs tensors: wasm in Node, as for tfjs models
+    await ensureNodeTfjsBackend();
     return createOnnxRunner(source, options);
   }
   if (format === 'tfjs-packed') {

@@ -111,6 +111,20 @@ export async function ensureTfjsBackend(): Promise<string> {
 }
 
 /**
+ * In Node, {@link ensureTfjsBackend} (wasm, without the tfjs-node banner); elsewhere nothing. For
+ * runners that are not tfjs themselves (ONNX) but whose pipelines still make tfjs tensors: left
+ * to itself, tfjs would pick its cpu backend in Node and print the banner.
+ *
+ * @example
+ * ```ts
+ * await ensureNodeTfjsBackend(); // before an onnxruntime session
+ * ```
+ */
+export async function ensureNodeTfjsBackend(): Promise<void> {
+  if (isNode) await ensureTfjsBackend();
+}
+
+/**
  * Makes the first working backend of the requested list the active tfjs backend and returns
  * its name. tfjs has one active backend per JS realm, so calls are serialised; the active
  * backend is kept when it is the first of the list that can work, and backends that failed

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import type { RawImage } from '../core/image-input';
 import type { Detection } from '../core/types';
 import type { Canvas2D, ScratchCanvas } from '../render/canvas2d';
 import { drawDetections } from '../render/detections';
@@ -34,11 +35,13 @@ export type AnnotationDraw = (ctx: Canvas2D, size: ImageSize, createCanvas: (w: 
 export interface AnnotateTarget {
   outDir: string;
   name?: string;
+  /** The image's pixels when already decoded: drawn on as they are, the file is not read again. */
+  pixels?: RawImage;
 }
 
 /**
- * Decodes an image, lets `draw` paint on a `@napi-rs/canvas` copy of it, and writes the
- * result as `<outDir>/<name>.<suffix>.png`; returns the written path.
+ * Decodes an image (or takes `target.pixels`), lets `draw` paint on a `@napi-rs/canvas` copy
+ * of it, and writes the result as `<outDir>/<name>.<suffix>.png`; returns the written path.
  *
  * @example
  * ```ts
@@ -52,7 +55,7 @@ export async function writeAnnotated(
   draw: AnnotationDraw,
 ): Promise<string> {
   const { createCanvas } = await import('@napi-rs/canvas');
-  const raw = await decodeImageFile(image);
+  const raw = target.pixels ?? (await decodeImageFile(image));
   const canvas = createCanvas(raw.width, raw.height);
   const ctx = canvas.getContext('2d') as unknown as Canvas2D;
   putRawImage(ctx, raw);

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VisionError } from '../core/errors';
 import { setPlatform } from '../core/platform';
@@ -39,11 +40,12 @@ const message = (error: unknown): string => {
 /** Usage errors (unknown command/option/model, bad values) are exit 2; anything else 1. */
 const exitCodeOf = (error: unknown): number => (error instanceof VisionError && error.code === 'INVALID_OPTION' ? 2 : 1);
 
-const isFolder = (path: string): boolean => {
+/** Whether a path is a folder (false: some other file), undefined when it cannot be seen. */
+const isDirectory = (path: string): boolean | undefined => {
   try {
     return statSync(path).isDirectory();
   } catch {
-    return false;
+    return undefined; // missing (or unreadable)
   }
 };
 
@@ -51,20 +53,21 @@ const isFolder = (path: string): boolean => {
 async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSettings> {
   const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector };
   if (command === 'caption') return { ...base, model: checkCaptionModelArg(args.model) };
-  if (command === 'classify' && args.model !== undefined && isFolder(args.model)) return { ...base, classifier: await loadClassifierFolder(args.model, args.backend) };
+  if (command === 'classify' && args.model !== undefined && isDirectory(args.model) === true) return { ...base, classifier: await loadClassifierFolder(args.model, args.backend) };
   return { ...base, model: await resolveModelArg(args.model) };
 }
 
-/** `--out` is a folder: an existing file there is a usage error, said once before any work. */
+/**
+ * `--out` is a folder: an existing file there — or in the path of a folder still to be made
+ * (`--out photo.jpg/out`) — is a usage error, said once before any work.
+ */
 function checkOutFolder(out: string | undefined): void {
   if (out === undefined) return;
-  let isFile = false;
-  try {
-    isFile = !statSync(out).isDirectory();
-  } catch {
-    return; // missing: made when the first output is written
-  }
-  if (isFile) throw new VisionError('INVALID_OPTION', `--out '${out}' is an existing file; --out takes a folder (made when missing)`);
+  if (isDirectory(out) === false) throw new VisionError('INVALID_OPTION', `--out '${out}' is an existing file; --out takes a folder (made when missing)`);
+  let missing = out; // the topmost folder still to be made
+  while (dirname(missing) !== missing && isDirectory(dirname(missing)) === undefined) missing = dirname(missing);
+  const blocker = dirname(missing);
+  if (blocker !== missing && isDirectory(blocker) === false) throw new VisionError('INVALID_OPTION', `--out '${out}' cannot be made: '${blocker}' is a file, not a folder`);
 }
 
 async function execute(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +25,29 @@ const FILE_ERRORS: Record<string, string> = {
   ENOTDIR: 'a part of the path is not a directory',
 };
 
-/** Reads an image file, turning file-system errors into `INVALID_INPUT` that say what happened. */
+/**
+ * Reads an image file, turning file-system errors into `INVALID_INPUT` that say what happened.
+ * Devices (`/dev/zero`, a disk, a terminal) are refused before reading: they may never end.
+ * Pipes are read to their end (`cat photo.jpg | visionpipe detect /dev/stdin`).
+ */
 async function readImageFile(path: string): Promise<Uint8Array> {
+  const file = path.startsWith('file:') ? fileURLToPath(path) : path;
+  let handle;
   try {
-    return await readLocalFile(path);
+    handle = await open(file, 'r');
+    const info = await handle.stat();
+    if (info.isCharacterDevice() || info.isBlockDevice() || info.isSocket()) {
+      throw new VisionError('INVALID_INPUT', `cannot read image file '${path}': is a device, not an image file`);
+    }
+    const buffer = await handle.readFile();
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
+    if (error instanceof VisionError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const reason = FILE_ERRORS[code] ?? describeError(error);
     throw new VisionError('INVALID_INPUT', `cannot read image file '${path}': ${reason}`, { cause: error });
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -55,7 +70,10 @@ export async function decodeImageFile(source: string | Uint8Array, options: Imag
   const what = typeof source === 'string' ? `image '${source}'` : 'image';
   let header;
   try {
-    header = await sharp(bytes).metadata();
+    // limitInputPixels: false: only the header is read here; with sharp's own cap (~268 million
+    // pixels) a larger image failed with 'Input image exceeds pixel limit' instead of our message,
+    // and a --max-pixels above that cap could not take it.
+    header = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw new VisionError('INVALID_INPUT', `could not decode the ${what}: ${describeError(error)}`, { cause: error });
   }

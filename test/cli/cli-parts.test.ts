@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/node/cli/args';
 import { EmbeddingCache, cacheFolder } from '../../src/node/cli/embedding-cache';
+import { expandInputs } from '../../src/node/cli/inputs';
+import { listClassFolders } from '../../src/node/cli/train-dataset';
 import { confusedPairs, confusionLines } from '../../src/node/cli/train-report';
 import { findFfmpegTool } from '../../src/node/video/ffmpeg-binary';
 import { probeVideo } from '../../src/node/video/probe';
@@ -24,6 +26,15 @@ describe('CLI building blocks', () => {
     expect(() => parseCliArgs(['train', 'data', '--validation', '1'])).toThrow('--validation must be a number from 0.05 to 0.9');
   });
 
+  it('numeric options take decimal numbers only: hex, binary and octal spellings are usage errors', () => {
+    expect(parseCliArgs(['detect', 'a.jpg', '--threshold', '.5', '--max-pixels', '1e6'])).toMatchObject({ threshold: 0.5, maxPixels: 1_000_000 });
+    expect(parseCliArgs(['detect', 'a.mp4', '--fps', '+2.5'])).toMatchObject({ fps: 2.5 });
+    expect(() => parseCliArgs(['detect', 'a.jpg', '--max-pixels', '0x10'])).toThrow("--max-pixels must be a whole number from 1 to 9007199254740991; got '0x10'");
+    expect(() => parseCliArgs(['detect', 'a.mp4', '--every', '0b11'])).toThrow("got '0b11'");
+    expect(() => parseCliArgs(['classify', 'a.jpg', '--top', '0o7'])).toThrow("got '0o7'");
+    expect(() => parseCliArgs(['detect', 'a.jpg', '--threshold', '0x1'])).toThrow("--threshold must be a number from 0 to 1; got '0x1'");
+  });
+
   it('refuses an empty --out and --out under /proc, /sys or /dev (usage errors)', () => {
     expect(parseCliArgs(['detect', 'a.jpg', '--out', 'out/'])).toMatchObject({ out: 'out/' });
     expect(parseCliArgs(['detect', 'a.jpg', '--out', 'processed/'])).toMatchObject({ out: 'processed/' });
@@ -33,6 +44,24 @@ describe('CLI building blocks', () => {
     for (const [out, folder] of [['/proc/self/out', '/proc'], ['/sys', '/sys'], ['/dev/shm/x', '/dev'], ['/tmp/../proc/1', '/proc']]) {
       expect(() => parseCliArgs(['map', 'photos', '--out', out]), out).toThrow(`--out '${out}' is under ${folder}; outputs cannot go to /proc, /sys, /dev`);
     }
+  });
+
+  it('a folder of symbolic links to images is a folder of images (inputs and training datasets); broken links are skipped', async () => {
+    const photos = join(tmp, 'linked');
+    mkdirSync(join(photos, 'real'), { recursive: true });
+    for (const name of ['a.jpg', 'b.png', 'c.jpg', 'd.jpg']) writeFileSync(join(photos, 'real', name), 'not decoded here');
+    mkdirSync(join(photos, 'set', 'cat'), { recursive: true });
+    symlinkSync(join(photos, 'real', 'a.jpg'), join(photos, 'set', 'cat', 'a.jpg'));
+    symlinkSync(join(photos, 'real', 'b.png'), join(photos, 'set', 'cat', 'b.png'));
+    symlinkSync(join(photos, 'nowhere.jpg'), join(photos, 'set', 'cat', 'broken.jpg'));
+    symlinkSync(join(photos, 'real'), join(photos, 'set', 'dog')); // a class folder that is a link
+    const cat = join(photos, 'set', 'cat');
+    expect(await expandInputs([cat])).toEqual({ files: [join(cat, 'a.jpg'), join(cat, 'b.png')], failures: [] });
+    const dataset = await listClassFolders(join(photos, 'set'));
+    expect(dataset.labels).toEqual(['cat', 'dog']);
+    expect(dataset.files.map((f) => [f.path.slice(photos.length + 1), f.label])).toEqual([
+      ['set/cat/a.jpg', 0], ['set/cat/b.png', 0], ['set/dog/a.jpg', 1], ['set/dog/b.png', 1], ['set/dog/c.jpg', 1], ['set/dog/d.jpg', 1],
+    ]);
   });
 
   it('tells videos by extension', () => {

@@ -88,6 +88,13 @@ describe('CLI file names', () => {
     expect(run.stderr.match(/existing file/g)).toHaveLength(1);
   });
 
+  it('refuses an --out that cannot be made because a file stands in its path, as a usage error before any work', async () => {
+    const run = await cliIn(tmp, ['detect', 'd1/a.jpg', 'd2/a.jpg', '--out', 'taken.txt/sub/out']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--out 'taken.txt/sub/out' cannot be made: 'taken.txt' is a file, not a folder [INVALID_OPTION]");
+    expect(run.stderr).not.toMatch(/ENOTDIR|a\.jpg/);
+  });
+
   it('says permission denied for an unreadable image', async () => {
     // root reads any file whatever its mode, so the CLI runs as the unprivileged user `nobody`
     // (uid 65534) when the tests run as root.

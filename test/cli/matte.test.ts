@@ -76,5 +76,6 @@ describe('visionpipe matte', () => {
     // a value that names a file or folder says what is wrong with it
     await expect(matteBackground('photos/missing.jpg')).rejects.toThrow("--background 'photos/missing.jpg': no such file; it must be blur");
     await expect(matteBackground(tmp)).rejects.toThrow(`--background '${tmp}': is a directory`);
+    await expect(matteBackground('/dev/zero')).rejects.toThrow("--background '/dev/zero': is not a regular file (a device or pipe); it must be blur");
   });
 });

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,34 @@ async function pngBomb(): Promise<string> {
   await sharp({ create: { width: 16000, height: 16000, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png({ compressionLevel: 9 }).toFile(partial);
   renameSync(partial, path);
   return path;
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A 1-bit grey PNG whose header claims `width × height` pixels, with one empty row of data (a few dozen bytes). */
+function pngHeaderClaiming(width: number, height: number): Uint8Array {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const frame = Buffer.alloc(body.length + 8);
+    frame.writeUInt32BE(data.length, 0);
+    body.copy(frame, 4);
+    frame.writeUInt32BE(crc32(body), body.length + 4);
+    return frame;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 1; // bit depth; colour type 0 (grey), deflate, no filter, no interlace
+  const row = deflateSync(Buffer.alloc(1 + Math.ceil(width / 8)));
+  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', row), chunk('IEND', Buffer.alloc(0))]));
 }
 
 async function rejection(input: unknown, limits?: { maxPixels?: number }): Promise<VisionError> {
@@ -77,6 +106,13 @@ describe('pixel limit, read from the header before decoding', () => {
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toMatch(/16000×16000 = 256000000 pixels, over the limit/);
     await expect(decodeImageFile(bomb)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it("refuses a header past libvips's own cap (20000×20000), naming its size and the limit", async () => {
+    const huge = pngHeaderClaiming(20_000, 20_000);
+    const error = await rejection(huge);
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/20000×20000 = 400000000 pixels, over the limit of 67108864/);
   });
 
   it('is configurable per call and through setPlatform({ maxPixels })', async () => {

@@ -135,10 +135,13 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   map: ['model', 'backend', 'out', 'json', 'method', 'seed', 'max-pixels'],
 };
 
+/** A decimal number (`3`, `-0.5`, `.5`, `1e6`); `Number()` alone also takes `0x10`, `0b11` and `0o7`. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
 function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+  if (!DECIMAL.test(value) || !Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
     throw new VisionError('INVALID_OPTION', `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}; got '${value}'`);
   }
   return parsed;

@@ -44,6 +44,39 @@ export interface ExpandedInputs {
 
 const isImage = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).slice(1).toLowerCase());
 
+/**
+ * A folder's entry as what it is once symbolic links are followed.
+ *
+ * @example
+ * ```ts
+ * const entry: FolderEntry = { name: 'cat.jpg', kind: 'file' };
+ * ```
+ */
+export interface FolderEntry {
+  name: string;
+  /** `other`: a device, pipe or socket, or a broken link. */
+  kind: 'file' | 'dir' | 'other';
+}
+
+/**
+ * The entries of a folder, symbolic links followed: a link to an image counts as an image
+ * file, a link to a folder as a folder, a broken link as neither.
+ *
+ * @example
+ * ```ts
+ * const images = (await folderEntries('photos')).filter((e) => e.kind === 'file');
+ * ```
+ */
+export async function folderEntries(folder: string): Promise<FolderEntry[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  return Promise.all(
+    entries.map(async (entry): Promise<FolderEntry> => {
+      const target = entry.isSymbolicLink() ? await stat(join(folder, entry.name)).catch(() => undefined) : entry;
+      return { name: entry.name, kind: target?.isFile() ? 'file' : target?.isDirectory() ? 'dir' : 'other' };
+    }),
+  );
+}
+
 async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   try {
     const s = await stat(path);
@@ -57,8 +90,8 @@ async function expandOne(arg: string, cwd: string): Promise<string[] | InputFail
   const kind = await kindOf(isAbsolute(arg) ? arg : join(cwd, arg));
   if (kind === 'file') return [arg];
   if (kind === 'dir') {
-    const entries = await readdir(isAbsolute(arg) ? arg : join(cwd, arg), { withFileTypes: true });
-    const images = entries.filter((e) => e.isFile() && isImage(e.name)).map((e) => join(arg, e.name));
+    const entries = await folderEntries(isAbsolute(arg) ? arg : join(cwd, arg));
+    const images = entries.filter((e) => e.kind === 'file' && isImage(e.name)).map((e) => join(arg, e.name));
     if (images.length > 0) return images.sort();
     return { image: arg, code: 'INVALID_INPUT', message: `folder has no images (${IMAGE_EXTENSIONS.join(', ')})` };
   }
@@ -72,7 +105,7 @@ async function expandOne(arg: string, cwd: string): Promise<string[] | InputFail
 
 /**
  * Expands CLI inputs: a file stays as given; a folder means its jpg/jpeg/png/webp files (not
- * recursive); anything with glob syntax (`*`, `?`, `{a,b}`, `**`) is expanded with
+ * recursive; links to files count); anything with glob syntax (`*`, `?`, `{a,b}`, `**`) is expanded with
  * tinyglobby against `cwd`. An argument that names nothing becomes a failure, so the other
  * inputs can still be processed.
  *

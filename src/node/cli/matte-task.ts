@@ -32,7 +32,8 @@ export async function matteBackground(value: string | undefined): Promise<MatteB
     parseColor(value);
   } catch (error) {
     // a value that names a file (or a folder) is told what is wrong with it, not that it is no colour
-    const reason = existsSync(value) ? 'is a directory' : /[\\/]|\.[a-z0-9]{2,5}$/i.test(value) ? 'no such file' : undefined;
+    const present = existsSync(value) ? (statSync(value).isDirectory() ? 'is a directory' : 'is not a regular file (a device or pipe)') : undefined;
+    const reason = present ?? (/[\\/]|\.[a-z0-9]{2,5}$/i.test(value) ? 'no such file' : undefined);
     const allowed = 'blur, a CSS colour (#rrggbb, rgb(…), a basic name) or an image file';
     throw new VisionError('INVALID_OPTION', reason ? `--background '${value}': ${reason}; it must be ${allowed}` : `--background must be ${allowed}; got '${value}'`, { cause: error });
   }

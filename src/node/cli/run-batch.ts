@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { writeAnnotated } from '../annotate';
+import { decodeImageFile } from '../node-platform';
 import { isVideoFile } from '../video/video-files';
 import type { InputFailure } from './inputs';
 import { outputNames } from './output-names';
@@ -48,10 +49,13 @@ function failureOf(image: string, error: unknown): InputFailure {
 const describe = (f: InputFailure): string => `visionpipe: ${f.image}: ${f.message} [${f.code}]`;
 
 async function runImage(task: CliTask, image: string, io: BatchIO, name: string): Promise<{ lines: string[]; entry: JsonEntry }> {
-  const analysis = await task.analyse(image);
+  // Read and decode once: the annotated copy is drawn on the very pixels analysed (a pipe such as
+  // /dev/stdin cannot be read twice, and a file may change in between).
+  const pixels = await decodeImageFile(image);
+  const analysis = await task.analyse(pixels);
   try {
     const { draw } = analysis;
-    const output = io.out && draw ? await writeAnnotated(image, { outDir: io.out, name }, task.suffix, draw) : undefined;
+    const output = io.out && draw ? await writeAnnotated(image, { outDir: io.out, name, pixels }, task.suffix, draw) : undefined;
     const lines = [`${image}: ${analysis.summary}`, ...analysis.rows, ...(output ? [`  → ${output}`] : [])];
     return { lines, entry: { image, result: analysis.result, ...(output ? { output } : {}) } };
   } finally {
@@ -90,7 +94,8 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
     try {
       if (isVideoFile(file)) {
         if (!task.takesVideo) throw new VisionError('INVALID_INPUT', 'this command takes images; videos work with detect, classify, segment, pose, hands, face and matte');
-        const report = await runVideo(task, file, { print: io.print, json: io.json, out: io.out, name: names[i], every: io.every, fps: io.fps });
+        const warn = (line: string): void => io.printError(`visionpipe: ${file}: ${line}`);
+        const report = await runVideo(task, file, { print: io.print, json: io.json, out: io.out, name: names[i], every: io.every, fps: io.fps, warn });
         if (io.json) emit({ video: file, frames: report.frames, ...(report.output ? { output: report.output } : {}) });
         else io.print(`${file}: ${report.frames} frames${report.output ? ` → ${report.output}` : ''}`);
       } else {

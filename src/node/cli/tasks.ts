@@ -29,7 +29,7 @@ async function detectTask(s: TaskSettings): Promise<CliTask> {
       const result = timestampMs === undefined ? await p.run(input) : await p.runForVideo(input, timestampMs);
       const { detections } = result;
       return {
-        summary: `${detections.length} objects (${ms(result.timing.total)}, ${p.runner.backend})`,
+        summary: `${detections.length} ${detections.length === 1 ? 'object' : 'objects'} (${ms(result.timing.total)}, ${p.runner.backend})`,
         rows: detections.map(detectionRow),
         result,
         draw: (ctx, imageSize) => void drawDetections(ctx, detections, { imageSize }),

@@ -1,7 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { VisionError } from '../../core/errors';
-import { IMAGE_EXTENSIONS } from './inputs';
+import { IMAGE_EXTENSIONS, folderEntries } from './inputs';
 
 /**
  * A folder-per-class dataset: class names (the sub-folders, sorted) and every image with its
@@ -21,7 +21,7 @@ const isImage = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(nam
 
 /**
  * Reads a training dataset: one sub-folder per class, each with its jpg/jpeg/png/webp images
- * (hidden folders skipped). A missing or empty folder, fewer than two classes, or a class
+ * (hidden folders skipped; symbolic links to folders and images followed). A missing or empty folder, fewer than two classes, or a class
  * with fewer than two images (one to train on, one to validate) is `INVALID_INPUT`.
  *
  * @example
@@ -36,15 +36,15 @@ export async function listClassFolders(root: string): Promise<ClassFolders> {
     if (error instanceof VisionError) throw error;
     throw new VisionError('INVALID_INPUT', `${root}: no such folder; give a folder with one sub-folder of images per class`, { cause: error });
   }
-  const entries = await readdir(root, { withFileTypes: true });
-  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const entries = await folderEntries(root);
+  const classes = entries.filter((e) => e.kind === 'dir' && !e.name.startsWith('.')).map((e) => e.name).sort();
   if (classes.length === 0) {
     throw new VisionError('INVALID_INPUT', `${root} has no class folders; put each class's images in a sub-folder named after it (e.g. ${join(root, 'cat')}/, ${join(root, 'dog')}/)`);
   }
   if (classes.length < 2) throw new VisionError('INVALID_INPUT', `${root} has one class folder (${classes[0]}); a classifier needs at least 2 classes`);
   const files: ClassFolders['files'] = [];
   for (const [label, name] of classes.entries()) {
-    const images = (await readdir(join(root, name), { withFileTypes: true })).filter((e) => e.isFile() && isImage(e.name)).map((e) => e.name).sort();
+    const images = (await folderEntries(join(root, name))).filter((e) => e.kind === 'file' && isImage(e.name)).map((e) => e.name).sort();
     if (images.length < 2) {
       throw new VisionError('INVALID_INPUT', `class folder ${join(root, name)} has ${images.length} image${images.length === 1 ? '' : 's'} (${IMAGE_EXTENSIONS.join(', ')}); each class needs at least 2 (one to train on, one to validate)`);
     }

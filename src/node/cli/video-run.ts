@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { VisionError } from '../../core/errors';
 import { createFrameAnnotator } from '../annotate-frame';
 import { decodeVideoFrames } from '../video/decode';
 import { VideoWriter } from '../video/encode';
@@ -23,6 +24,8 @@ export interface VideoRunOptions {
   name: string;
   every?: number;
   fps?: number;
+  /** Where a warning goes (a damaged video: ffmpeg reported errors but decoded frames). */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -44,7 +47,8 @@ export interface VideoReport {
  * timestamps, each printed as it comes (a table block, or one JSON line
  * `{ video, frame, timestampMs, result }`); with `out`, annotated frames are streamed into
  * `<out>/<name>.<suffix>.mp4` (H.264) at the sampled rate. Nothing but the current frame is
- * held in memory.
+ * held in memory. A video that gives no frame is `INVALID_INPUT`; a failed run leaves no
+ * partial video behind; a damaged video is analysed as far as it decodes, and `warn` says so.
  *
  * @example
  * ```ts
@@ -66,8 +70,12 @@ export async function runVideo(task: CliTask, video: string, options: VideoRunOp
   }
   task.reset();
   let frames = 0;
+  let decoded = 0;
+  let damage: string | undefined;
+  const decodeOptions = { width: info.width, height: info.height, fps: info.fps, stream: info.stream, sampleFps: options.fps, onDecodeErrors: (m: string) => (damage = m) };
   try {
-    for await (const frame of decodeVideoFrames(video, { width: info.width, height: info.height, fps: info.fps, sampleFps: options.fps })) {
+    for await (const frame of decodeVideoFrames(video, decodeOptions)) {
+      decoded = frame.index + 1;
       if (frame.index % every !== 0) continue;
       const analysis = await task.analyse(frame.image, frame.timestampMs);
       try {
@@ -84,9 +92,11 @@ export async function runVideo(task: CliTask, video: string, options: VideoRunOp
       frames++;
       progress.tick(`frame ${frame.index}`);
     }
+    if (frames === 0) throw new VisionError('INVALID_INPUT', `ffmpeg decoded no frames from this video (an empty or damaged video stream)${damage ? `: ${damage}` : ''}`);
     await writer?.close();
+    if (damage) options.warn?.(`ffmpeg reported errors while decoding (a damaged or cut-short video?); the ${decoded} frames it decoded were used: ${damage}`);
   } catch (error) {
-    writer?.abort();
+    await writer?.abort();
     throw error;
   } finally {
     progress.stop();

@@ -32,14 +32,23 @@ export interface DecodeOptions {
   fps: number;
   /** Resample to this many frames per second. */
   sampleFps?: number;
+  /** The index of the stream to decode (`probeVideo`'s `stream`); default: ffmpeg's own pick. */
+  stream?: number;
+  /**
+   * Called once, after the last frame, when ffmpeg decoded the video but reported errors (a
+   * damaged or cut-short file: the frames before the damage still come), with its last message.
+   */
+  onDecodeErrors?: (message: string) => void;
 }
 
 const STDERR_TAIL = 2000;
 
 /**
  * Streams a video's frames as RGB pixels, decoded by an `ffmpeg` child process (`rawvideo`,
- * `rgb24`, piped): one frame in memory at a time, with backpressure (ffmpeg pauses while the
- * consumer works). Stopping early kills ffmpeg. A decode failure is `INVALID_INPUT` with
+ * `rgb24`, piped) at a constant rate — `sampleFps`, else `fps` (the average rate, so a
+ * variable-frame-rate video gives each frame the time it is shown at) — frame `i` at
+ * `i × 1000 / rate` ms from the first frame: one frame in memory at a time, with
+ * backpressure (ffmpeg pauses while the consumer works). Stopping early kills ffmpeg. A decode failure is `INVALID_INPUT` with
  * ffmpeg's message; a missing ffmpeg is `BACKEND_UNAVAILABLE`.
  *
  * @example
@@ -51,8 +60,15 @@ const STDERR_TAIL = 2000;
 export async function* decodeVideoFrames(path: string, options: DecodeOptions): AsyncGenerator<VideoFrameData> {
   const { width, height } = options;
   const rate = options.sampleFps ?? options.fps;
-  const filters = options.sampleFps ? ['-vf', `fps=${options.sampleFps}`] : [];
-  const child = spawn(findFfmpegTool('ffmpeg'), ['-v', 'error', '-nostdin', '-i', ffmpegFileArg(path), ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Always resample to `rate` frames a second, so that frame i is at i / rate: left alone, ffmpeg
+  // writes raw video at the stream's r_frame_rate, which differs from the average rate in
+  // variable-frame-rate (phone) videos. round=up: each output frame is the frame being shown at
+  // its time (the last one that started by then), and a clip shorter than half a sample
+  // interval (a low --fps) still gives its first frame (round=near gave none).
+  const filters = ['-vf', `fps=fps=${rate}:round=up`];
+  // the stream probed: ffmpeg's own pick (the largest) may be another, whose bytes would be cut into frames of the wrong size
+  const map = options.stream === undefined ? [] : ['-map', `0:${options.stream}`];
+  const child = spawn(findFfmpegTool('ffmpeg'), ['-v', 'error', '-nostdin', '-i', ffmpegFileArg(path), ...map, ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)));
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -84,6 +100,8 @@ export async function* decodeVideoFrames(path: string, options: DecodeOptions): 
     const code = await exited;
     if (code !== 0) throw new VisionError('INVALID_INPUT', `ffmpeg could not decode the video (exit ${String(code)}): ${stderr.trim() || 'no message'}`);
     finished = true;
+    const lastMessage = stderr.trim().split('\n').pop();
+    if (lastMessage) options.onDecodeErrors?.(lastMessage);
   } finally {
     if (!finished) child.kill('SIGKILL');
   }

@@ -1,4 +1,6 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { VisionError } from '../../core/errors';
 import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
@@ -22,7 +24,7 @@ export interface VideoWriterOptions {
  * Encodes RGBA frames into a video with an `ffmpeg` child process, frame by frame (nothing
  * is buffered beyond the pipe: `write` waits while ffmpeg catches up). `.mp4`/`.mov`/`.mkv`
  * get H.264 (libx264, yuv420p), `.webm` VP9. Call {@link VideoWriter.close} to finish the
- * file, or {@link VideoWriter.abort} to drop it.
+ * file, or {@link VideoWriter.abort} to drop it (a new file's unplayable part is deleted).
  *
  * @example
  * ```ts
@@ -39,6 +41,8 @@ export class VideoWriter {
   private constructor(
     private readonly child: ChildProcessByStdio<Writable, null, Readable>,
     private readonly options: VideoWriterOptions,
+    /** Whether the output file is new (made by this writer). */
+    private readonly created: boolean,
   ) {
     child.stderr.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
     this.exited = new Promise((resolve, reject) => {
@@ -58,7 +62,8 @@ export class VideoWriter {
       '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', 'pipe:0',
       ...codec, '-pix_fmt', 'yuv420p', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', ffmpegFileArg(options.path),
     ];
-    return new VideoWriter(spawn(findFfmpegTool('ffmpeg'), args, { stdio: ['pipe', 'ignore', 'pipe'] }), options);
+    const created = !existsSync(options.path);
+    return new VideoWriter(spawn(findFfmpegTool('ffmpeg'), args, { stdio: ['pipe', 'ignore', 'pipe'] }), options, created);
   }
 
   /** Frames written so far. */
@@ -93,8 +98,13 @@ export class VideoWriter {
     if (code !== 0) throw new VisionError('INFERENCE_FAILED', `ffmpeg could not encode ${this.options.path} (exit ${String(code)}): ${this.stderr.trim() || 'no message'}`);
   }
 
-  /** Stops ffmpeg without finishing the file. */
-  abort(): void {
+  /**
+   * Stops ffmpeg without finishing the file and deletes the unplayable part it wrote, when the
+   * file is this writer's own (a file that was there before it opened is left alone).
+   */
+  async abort(): Promise<void> {
     this.child.kill('SIGKILL');
+    await this.exited.catch(() => undefined);
+    if (this.created) await unlink(this.options.path).catch(() => undefined);
   }
 }

@@ -23,9 +23,13 @@ export interface VideoInfo {
   /** Frame count when the container says it (or duration × fps), else undefined. */
   frames?: number;
   durationS?: number;
+  /** The index of the stream described (for `decodeVideoFrames`, so both read the same one). */
+  stream?: number;
 }
 
 interface ProbeStream {
+  index?: number;
+  disposition?: { default?: number; attached_pic?: number };
   width?: number;
   height?: number;
   tags?: { rotate?: string };
@@ -50,7 +54,8 @@ function positive(value: string | undefined): number | undefined {
 
 /**
  * Reads a video's size (as decoded: rotated videos upright), frame rate, length and frame
- * count with `ffprobe`. A file that is not a video (or has no video stream), or whose frames
+ * count with `ffprobe`, from the stream a player shows (of several video streams the default
+ * one, cover art left out; its index is `stream`). A file that is not a video (or has no video stream), or whose frames
  * are over the pixel limit (`limits.maxPixels`, default the platform's, else 2^26), is
  * `INVALID_INPUT`; a missing ffprobe is `BACKEND_UNAVAILABLE`. Any file name works (it is
  * passed to ffprobe as a `file:` path).
@@ -65,7 +70,8 @@ export async function probeVideo(path: string, limits: ImageInputLimits = {}): P
   const ffprobe = findFfmpegTool('ffprobe');
   let stdout: string;
   try {
-    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_tags=rotate:stream_side_data=rotation:format=duration', '-of', 'json', '-i', ffmpegFileArg(path)], { maxBuffer: 1 << 20 }));
+    const entries = 'stream=index,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_disposition=default,attached_pic:stream_tags=rotate:stream_side_data=rotation:format=duration';
+    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', entries, '-of', 'json', '-i', ffmpegFileArg(path)], { maxBuffer: 1 << 20 }));
   } catch (error) {
     const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
     throw new VisionError('INVALID_INPUT', `ffprobe cannot read this video (${detail})`, { cause: error });
@@ -76,7 +82,9 @@ export async function probeVideo(path: string, limits: ImageInputLimits = {}): P
   } catch (error) {
     throw new VisionError('INVALID_INPUT', 'ffprobe gave no readable description of this video', { cause: error });
   }
-  const stream = parsed.streams?.[0];
+  // The stream a player shows: the default one among real videos (cover art is an attached picture), else the first.
+  const videos = (parsed.streams ?? []).filter((st) => st.disposition?.attached_pic !== 1);
+  const stream = videos.find((st) => st.disposition?.default === 1) ?? videos[0] ?? parsed.streams?.[0];
   if (!stream?.width || !stream.height) throw new VisionError('INVALID_INPUT', 'the file has no video stream');
   checkImageSize(stream.width, stream.height, 'each frame of this video', maxPixels);
   const fps = rate(stream.avg_frame_rate) ?? rate(stream.r_frame_rate);
@@ -87,5 +95,5 @@ export async function probeVideo(path: string, limits: ImageInputLimits = {}): P
   // ffmpeg turns rotated phone videos upright when decoding: report the size its frames will have.
   const rotation = Number(stream.tags?.rotate ?? stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0);
   const sideways = Math.abs(rotation) % 180 === 90;
-  return { width: sideways ? stream.height : stream.width, height: sideways ? stream.width : stream.height, fps, frames, durationS };
+  return { width: sideways ? stream.height : stream.width, height: sideways ? stream.width : stream.height, fps, frames, durationS, stream: stream.index };
 }

@@ -1,0 +1,109 @@
+/**
+ * Video decoding edge cases: variable-frame-rate clips (as phones record them), a sampling
+ * rate lower than the clip is long, and a video with a header but no frames. Clips are made
+ * here with ffmpeg (tiny, a few KB) in a temporary folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeVideoFrames } from '../../src/node/video/decode';
+import { probeVideo } from '../../src/node/video/probe';
+import { cli, ensureCliBuilt } from './cli-runner';
+
+const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-video-decode-'));
+/** 10 red frames 0.1 s apart (0–0.9 s), then 4 blue frames 0.5 s apart (1.0–2.5 s): 14 frames, 2.6 s. */
+const vfr = join(tmp, 'vfr.mp4');
+/** A y4m header with no frame after it. */
+const empty = join(tmp, 'empty.y4m');
+/** Two video streams: a red 64×48 one first, then a blue 96×64 one marked as the default (the one players show). */
+const twoStreams = join(tmp, 'two.mkv');
+/** A 3-s clip (index first) cut to its first 60 %, as an interrupted copy leaves it. */
+const cut = join(tmp, 'cut.mp4');
+
+beforeAll(() => {
+  ensureCliBuilt();
+  const graph = 'color=red:s=64x48:r=10:d=1[a];color=blue:s=64x48:r=2:d=2[b];[a][b]concat=n=2:v=1:a=0';
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', graph, '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', vfr], { stdio: 'pipe' });
+  writeFileSync(empty, 'YUV4MPEG2 W64 H48 F10:1 Ip A1:1 C420jpeg\n');
+  const sources = ['-f', 'lavfi', '-i', 'color=red:s=64x48:r=10:d=1', '-f', 'lavfi', '-i', 'color=blue:s=96x64:r=10:d=1'];
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...sources, '-map', '0', '-map', '1', '-disposition:v:0', '0', '-disposition:v:1', 'default', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', twoStreams], { stdio: 'pipe' });
+  const whole = join(tmp, 'whole.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=10', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', whole], { stdio: 'pipe' });
+  const bytes = readFileSync(whole);
+  writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+}, 120_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function decodeAll(path: string, sampleFps?: number): Promise<{ timestampMs: number; red: number; blue: number }[]> {
+  const info = await probeVideo(path);
+  const frames = [];
+  for await (const { image, timestampMs } of decodeVideoFrames(path, { ...info, sampleFps })) {
+    frames.push({ timestampMs, red: image.data[0], blue: image.data[2] });
+  }
+  return frames;
+}
+
+describe('decoding videos frame by frame', () => {
+  it('gives a variable-frame-rate video the times its frames are shown at (not stretched past its end)', async () => {
+    const info = await probeVideo(vfr);
+    expect(info.fps).toBeCloseTo(70 / 13, 3); // 14 frames in 2.6 s; the stream's r_frame_rate is 10
+    const frames = await decodeAll(vfr);
+    expect(frames.length).toBeGreaterThanOrEqual(13);
+    expect(frames.length).toBeLessThanOrEqual(15);
+    for (const f of frames) {
+      expect(f.timestampMs).toBeLessThan(2600);
+      // the colour switches at 1 s; allow one output frame (186 ms) either way
+      if (f.timestampMs < 800) expect(f.red, `red at ${f.timestampMs} ms`).toBeGreaterThan(200);
+      if (f.timestampMs > 1200) expect(f.blue, `blue at ${f.timestampMs} ms`).toBeGreaterThan(200);
+    }
+  });
+
+  it('keeps the first frame when the sampling rate is lower than one frame per clip', async () => {
+    const frames = await decodeAll(vfr, 0.1); // one frame every 10 s of a 2.6 s clip
+    expect(frames.map((f) => f.timestampMs)).toEqual([0]);
+    expect(frames[0].red).toBeGreaterThan(200);
+  });
+
+  it('of several video streams, probes and decodes the same one: the default stream', async () => {
+    const info = await probeVideo(twoStreams);
+    expect([info.width, info.height]).toEqual([96, 64]);
+    const frames = await decodeAll(twoStreams);
+    expect(frames.map((f) => f.timestampMs)).toEqual(Array.from({ length: 10 }, (_, i) => i * 100));
+    frames.forEach((f) => expect(f.blue).toBeGreaterThan(200)); // whole blue frames, not another stream's bytes cut to this size
+  });
+
+  it('CLI: the annotated video lasts as long as its source; a video with no frames fails and leaves no file', async () => {
+    const out = join(tmp, 'out');
+    const run = await cli(['segment', vfr, empty, '--json', '--out', out]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { frame?: number; frames?: number; timestampMs?: number; image?: string; error?: { code: string; message: string } });
+    const frames = lines.filter((l) => l.frame !== undefined);
+    expect(frames.length).toBeGreaterThanOrEqual(13);
+    expect(frames.every((f) => f.timestampMs! < 2600)).toBe(true);
+    const written = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(out, 'vfr.mask.mp4')], { encoding: 'utf8' });
+    expect(Math.abs(Number(written) - 2.6)).toBeLessThan(0.3);
+    expect(lines.at(-1)).toEqual({ image: empty, error: { code: 'INVALID_INPUT', message: expect.stringContaining('no frames') } });
+    expect(run.stderr).toContain('empty.y4m: ffmpeg decoded no frames from this video');
+    expect(readdirSync(out)).toEqual(['vfr.mask.mp4']);
+    expect(existsSync(join(out, 'empty.mask.mp4'))).toBe(false);
+  }, 120_000);
+
+  it('CLI: a failed encode says why and leaves what stood at the output path alone (a folder there)', async () => {
+    const out = join(tmp, 'blocked');
+    mkdirSync(join(out, 'vfr.mask.mp4'), { recursive: true });
+    const run = await cli(['segment', vfr, '--every', '100', '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/vfr\.mp4: ffmpeg could not encode .*vfr\.mask\.mp4 \(exit 1\): .*Is a directory \[INFERENCE_FAILED\]/);
+    expect(readdirSync(join(out, 'vfr.mask.mp4'))).toEqual([]);
+  }, 120_000);
+
+  it('CLI: a video cut short is analysed as far as it decodes, with a warning that it is damaged', async () => {
+    const run = await cli(['segment', cut, '--every', '100']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/cut\.mp4: 1 frames$/m);
+    expect(run.stderr).toMatch(/^visionpipe: .*cut\.mp4: ffmpeg reported errors while decoding \(a damaged or cut-short video\?\); the \d+ frames it decoded were used: .+$/m);
+  }, 120_000);
+});

@@ -225,6 +225,19 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     const threshold = await cli('pose', '--threshold', '1.5');
     expect(threshold.code).toBe(2);
     expect(threshold.stderr).toContain('--threshold must be a number from 0 to 1');
+    // a negative number is the option's value (its range error, not parseArgs' 'ambiguous'); no stack trace
+    const negative = await cli('detect', '--threshold', '-1');
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toMatch(/^visionpipe: --threshold must be a number from 0 to 1; got '-1' \[INVALID_OPTION\]\nRun 'visionpipe --help'/);
+    expect(negative.stderr).not.toMatch(/ambiguous|\n\s+at /);
+    // --help does not hide an unknown command
+    const unknownHelp = await cli('paint', '--help');
+    expect(unknownHelp.code).toBe(2);
+    expect(unknownHelp.stdout).toBe('');
+    expect(unknownHelp.stderr).toMatch(/^visionpipe: unknown command 'paint'; use detect, /);
+    const device = await cli('detect', '--model', '/dev/zero');
+    expect(device.code).toBe(2);
+    expect(device.stderr).toContain('--model /dev/zero: is a device, not a model card file');
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: visionpipe[\s\S]*segment[\s\S]*pose[\s\S]*caption[\s\S]*train[\s\S]*--every/);

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { parseJsonText } from '../runtime/json-text';
+import { readModelFileText } from './local-file';
 import type { ModelSpec } from '../models/model-spec';
 import type { ModelRunner } from '../runtime/model-runner';
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
@@ -109,7 +110,7 @@ function readKnnFolder(text: string, path: string): SavedKnnFolder & { layers: s
 }
 
 async function loadKnnFolder(path: string, backend: TfjsBackendName | undefined): Promise<LoadedClassifier> {
-  const saved = readKnnFolder(await readFile(path, 'utf8'), path);
+  const saved = readKnnFolder(await readModelFileText(path), path);
   // the backbone first: it selects the tfjs backend the k-NN's tensors then live on (else tfjs' lazy cpu pick)
   const backbone = await loadMobileNetV2Backbone({ backend, layers: saved.layers }).catch((error: unknown) => {
     throw formatError(path, error);

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +6,15 @@ import { VisionError, describeError } from '../core/errors';
 import { type ImageInputLimits, type RawImage, effectiveMaxPixels } from '../core/image-input';
 import { checkImageSize } from '../core/image-limits';
 import type { Platform } from '../core/platform';
+import { DeviceFileError, readLocalFileChecked } from './local-file';
 import { resolveFetchedModel } from './model-fetch';
 
 const require = createRequire(import.meta.url);
 
+/** `platform.readFile`: model files (model.json, weights, ONNX), never a device. */
 async function readLocalFile(path: string): Promise<Uint8Array> {
   const file = path.startsWith('file:') ? fileURLToPath(path) : path;
-  const buffer = await readFile(file);
+  const buffer = await readLocalFileChecked(file);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
@@ -32,22 +33,13 @@ const FILE_ERRORS: Record<string, string> = {
  */
 async function readImageFile(path: string): Promise<Uint8Array> {
   const file = path.startsWith('file:') ? fileURLToPath(path) : path;
-  let handle;
   try {
-    handle = await open(file, 'r');
-    const info = await handle.stat();
-    if (info.isCharacterDevice() || info.isBlockDevice() || info.isSocket()) {
-      throw new VisionError('INVALID_INPUT', `cannot read image file '${path}': is a device, not an image file`);
-    }
-    const buffer = await handle.readFile();
+    const buffer = await readLocalFileChecked(file);
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
-    if (error instanceof VisionError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    const reason = FILE_ERRORS[code] ?? describeError(error);
+    const reason = error instanceof DeviceFileError ? 'is a device, not an image file' : (FILE_ERRORS[code] ?? describeError(error));
     throw new VisionError('INVALID_INPUT', `cannot read image file '${path}': ${reason}`, { cause: error });
-  } finally {
-    await handle?.close();
   }
 }
 

@@ -138,13 +138,52 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
 /** A decimal number (`3`, `-0.5`, `.5`, `1e6`); `Number()` alone also takes `0x10`, `0b11` and `0o7`. */
 const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 
-function numberOption(value: string | undefined, name: string, min: number, max: number, integer = false): number | undefined {
+/** The numeric options: smallest and largest value, and whether only whole numbers are taken. */
+const NUMERIC_OPTIONS = {
+  threshold: [0, 1, false],
+  top: [1, 1000, true],
+  'max-tokens': [1, 512, true],
+  beams: [1, 16, true],
+  epochs: [1, 10_000, true],
+  validation: [0.05, 0.9, false],
+  seed: [0, 2 ** 31 - 1, true],
+  every: [1, 1_000_000, true],
+  fps: [0.01, 1000, false],
+  'max-pixels': [1, Number.MAX_SAFE_INTEGER, true],
+} as const satisfies Partial<Record<OptionName, readonly [number, number, boolean]>>;
+
+type NumericOption = keyof typeof NUMERIC_OPTIONS;
+
+function numberOption(value: string | undefined, name: NumericOption): number | undefined {
   if (value === undefined) return undefined;
+  const [min, max, integer] = NUMERIC_OPTIONS[name];
   const parsed = Number(value);
   if (!DECIMAL.test(value) || !Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
     throw new VisionError('INVALID_OPTION', `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}; got '${value}'`);
   }
   return parsed;
+}
+
+/** A value that looks like a negative number (`-1`, `-.5`, `-1e6`, `-0x1`). */
+const NEGATIVE = /^-[\d.]/;
+
+/**
+ * `--threshold -1` as `--threshold=-1`: `parseArgs` calls a value starting with '-' ambiguous,
+ * but after a numeric option a negative number is its value (whose range is then checked).
+ * Nothing after `--` is touched.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return [...joined, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && Object.hasOwn(NUMERIC_OPTIONS, arg.slice(2)) && next !== undefined && NEGATIVE.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 function choiceOption<T extends string>(value: string | undefined, name: string, allowed: readonly T[], hint = ''): T | undefined {
@@ -173,18 +212,36 @@ function checkAllowed(command: CliCommand, given: readonly string[]): void {
   }
 }
 
-/** Node's `parseArgs` errors in the CLI's words (its unknown-option text points at `--` oddly). */
-function parseError(error: Error & { code?: string }): string {
-  const option = /'(-[^']*)'/.exec(error.message)?.[1];
-  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
-    return `unknown option '${option}' (an input whose name starts with '-' goes after '--': visionpipe detect -- ${option}.jpg)`;
+/**
+ * Node's `util.parseArgs` errors in the CLI's words: an unknown option (for a command: how to
+ * pass an input whose name starts with '-'; for `models`: the options it takes), a missing
+ * value, a value that starts with '-', a value given to a flag.
+ *
+ * @example
+ * ```ts
+ * parseArgsMessage(error, 'models'); // "unknown option '--bogus'; models takes --json and --help"
+ * ```
+ */
+export function parseArgsMessage(error: unknown, context: 'command' | 'models' = 'command'): string {
+  const { message, code } = error as Error & { code?: string };
+  const option = /'(?:-\w, )?(-[^' ]*)/.exec(message)?.[1];
+  if (option === undefined) return message;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return context === 'models' ? `unknown option '${option}'; models takes --json and --help` : `unknown option '${option}' (an input whose name starts with '-' goes after '--': visionpipe detect -- ${option}.jpg)`;
   }
-  return error.message;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (message.includes('argument missing')) return `${option} needs a value`;
+    if (message.includes('ambiguous')) return `${option} needs a value; give one that starts with '-' as ${option}=<value>`;
+    if (message.includes('does not take an argument')) return `${option} takes no value`;
+  }
+  return message;
 }
 
 /**
- * Parses `visionpipe` arguments. Unknown options, unknown commands, options the command does
- * not take and bad values throw `VisionError('INVALID_OPTION')` (the CLI exits 2 with the usage).
+ * Parses `visionpipe` arguments. Unknown options, unknown commands (also with `--help`),
+ * options the command does not take and bad values throw `VisionError('INVALID_OPTION')` (the
+ * CLI exits 2 with the usage). A negative number after a numeric option is its value
+ * (`--threshold -1`: out of range).
  *
  * @example
  * ```ts
@@ -195,7 +252,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv),
       allowPositionals: true,
       options: {
         model: { type: 'string' },
@@ -221,11 +278,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       },
     });
   } catch (error) {
-    throw new VisionError('INVALID_OPTION', parseError(error as Error & { code?: string }), { cause: error });
+    throw new VisionError('INVALID_OPTION', parseArgsMessage(error), { cause: error });
   }
   const { values } = parsed;
   const [command, ...inputs] = parsed.positionals;
-  if (command !== undefined && !(CLI_COMMANDS as readonly string[]).includes(command) && !values.help) {
+  // an unknown command is an error with --help too: `visionpipe paint --help` has no usage to show
+  if (command !== undefined && !(CLI_COMMANDS as readonly string[]).includes(command)) {
     throw new VisionError('INVALID_OPTION', `unknown command '${command}'; use ${[...CLI_COMMANDS, 'models'].join(', ')}`);
   }
   if (command !== undefined && !values.help) checkAllowed(command as CliCommand, Object.keys(values));
@@ -234,21 +292,21 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     command: command as CliCommand | undefined,
     inputs,
     model: values.model,
-    threshold: numberOption(values.threshold, 'threshold', 0, 1),
-    top: numberOption(values.top, 'top', 1, 1000, true),
+    threshold: numberOption(values.threshold, 'threshold'),
+    top: numberOption(values.top, 'top'),
     backend: choiceOption(values.backend, 'backend', TFJS_BACKENDS, ' (wasm or cpu in Node)'),
     out: outOption(values.out),
     json: values.json ?? false,
     help: values.help ?? false,
-    maxTokens: numberOption(values['max-tokens'], 'max-tokens', 1, 512, true),
-    beams: numberOption(values.beams, 'beams', 1, 16, true),
+    maxTokens: numberOption(values['max-tokens'], 'max-tokens'),
+    beams: numberOption(values.beams, 'beams'),
     head: choiceOption(values.head, 'head', TRAIN_HEADS),
-    epochs: numberOption(values.epochs, 'epochs', 1, 10_000, true),
-    validation: numberOption(values.validation, 'validation', 0.05, 0.9),
-    seed: numberOption(values.seed, 'seed', 0, 2 ** 31 - 1, true),
-    every: numberOption(values.every, 'every', 1, 1_000_000, true),
-    fps: numberOption(values.fps, 'fps', 0.01, 1000),
-    maxPixels: numberOption(values['max-pixels'], 'max-pixels', 1, Number.MAX_SAFE_INTEGER, true),
+    epochs: numberOption(values.epochs, 'epochs'),
+    validation: numberOption(values.validation, 'validation'),
+    seed: numberOption(values.seed, 'seed'),
+    every: numberOption(values.every, 'every'),
+    fps: numberOption(values.fps, 'fps'),
+    maxPixels: numberOption(values['max-pixels'], 'max-pixels'),
     background: values.background,
     index: values.index,
     method: choiceOption(values.method, 'method', MAP_METHODS),

@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VisionError } from '../../core/errors';
 import type { ImageToTextOptions } from '../../pipelines/captioning/captioning-types';
 import type { InputSpec } from '../../preprocess/prepare';
 import { parseJsonText } from '../../runtime/json-text';
 import { Captioner, type SavedCaptioner } from '../../training/captioner/captioner';
+import { isDeviceStats, readModelFileText } from '../local-file';
 
 /**
  * The captioning model of `visionpipe caption --model`: the image-to-text options to build the
@@ -44,8 +44,9 @@ function usage(what: string): VisionError {
 async function readJson(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readModelFileText(path);
   } catch (error) {
+    if (error instanceof VisionError) throw error;
     throw new VisionError('MODEL_FORMAT', `${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   }
   const value = parseJsonText(text, path, 'MODEL_FORMAT', 'a JSON object');
@@ -109,6 +110,7 @@ async function loadExport(folder: string): Promise<CaptionFolder> {
 export function checkCaptionModelArg(path: string | undefined): string {
   if (path === undefined) throw usage('caption needs --model');
   if (!existsSync(path)) throw usage(`--model ${path}: no such file or folder`);
+  if (isDeviceStats(statSync(path))) throw usage(`--model ${path}: is a device`);
   return path;
 }
 

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG } from '../../models/catalog';
 import type { ModelSpec } from '../../models/model-spec';
 import { resolveContained } from '../../runtime/contained-path';
 import { parseJsonText } from '../../runtime/json-text';
+import { DeviceFileError, readLocalFileChecked } from '../local-file';
 
 /**
  * Options for {@link readModelCard}.
@@ -82,8 +82,8 @@ function checkCard(value: unknown, path: string, modelRoot: string | undefined):
  * Reads a model card (a {@link ModelSpec} as JSON) for the user's own export. A relative
  * `location.url` is resolved against the card file's folder and must stay inside it (or
  * inside `options.modelRoot`); absolute paths and URL schemes other than http(s) are refused.
- * Missing files, bad JSON (never quoted in the message), escaping paths and cards lacking
- * required fields are `INVALID_OPTION`.
+ * Missing files, devices (`/dev/zero`: refused unread), bad JSON (never quoted in the message),
+ * escaping paths and cards lacking required fields are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -93,8 +93,9 @@ function checkCard(value: unknown, path: string, modelRoot: string | undefined):
 export async function readModelCard(path: string, options: ModelCardOptions = {}): Promise<ModelSpec> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readLocalFileChecked(path)).toString('utf8');
   } catch (error) {
+    if (error instanceof DeviceFileError) throw invalid(path, 'is a device, not a model card file');
     throw new VisionError('INVALID_OPTION', `--model ${path}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'}); known models: ${knownModelIds()}`, { cause: error });
   }
   const value = parseJsonText(text, `--model ${path}`, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');

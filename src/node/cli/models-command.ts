@@ -11,6 +11,7 @@ import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec } from '../../models/model-spec';
 import { fetchModel, isModelFetched, needsFetch } from '../model-fetch';
+import { parseArgsMessage } from './args';
 import { catalogueSpec, knownModelIds } from './model-arg';
 
 type Print = (line: string) => void;
@@ -93,7 +94,7 @@ function table(rows: ModelRow[]): string[] {
 
 /** `visionpipe models --help`. @example `console.log(MODELS_USAGE);` */
 export const MODELS_USAGE = `Usage: visionpipe models [--json]
-       visionpipe models fetch <id>
+       visionpipe models fetch <id> [<id>...]
 
   models         list the catalogue: id, task, format, size on disk, licence (SPDX) and
                  whether the model is available offline here (else how to get it)
@@ -102,13 +103,49 @@ export const MODELS_USAGE = `Usage: visionpipe models [--json]
                  is $VISIONPIPE_CACHE, else $XDG_CACHE_HOME/visionpipe, else ~/.cache/visionpipe
   --json         print the list as JSON (with each model's source)`;
 
+/** The line under an unknown or wrongly given `models` option. */
+const MODELS_HINT = "Run 'visionpipe models --help' for its usage.";
+
+/** Runs `work`: 0, or the error printed and 2 for `INVALID_OPTION`, else 1. */
+async function attempt(work: () => void | Promise<void>, printError: Print): Promise<number> {
+  try {
+    await work();
+    return 0;
+  } catch (error) {
+    const code = error instanceof VisionError ? error.code : 'MODEL_LOAD_FAILED';
+    printError(`visionpipe: ${(error as Error).message} [${code}]`);
+    return code === 'INVALID_OPTION' ? 2 : 1;
+  }
+}
+
+/** Fetches one model (or says it needs no fetch) and prints one line. */
+async function fetchOne(spec: ModelSpec, print: Print): Promise<void> {
+  if (!needsFetch(spec)) {
+    print(`${spec.id}: ${describeModel(spec).offline ? 'available offline (installed package); nothing to fetch' : `comes from an npm package: ${describeModel(spec).get}`}`);
+    return;
+  }
+  const { folder, fetched, files } = await fetchModel(spec);
+  print(`${spec.id}: ${fetched ? 'fetched into' : 'already in'} ${folder} (${files.length} files, ${describeModel(spec).sizeMb} MB, ${spec.license})`);
+}
+
+/** The cards of `models fetch <id>...`: `INVALID_OPTION` before any fetch when none or an unknown one is given. */
+function fetchSpecs(ids: readonly string[]): ModelSpec[] {
+  if (ids.length === 0) throw new VisionError('INVALID_OPTION', "models fetch needs one or more model ids; 'visionpipe models' lists them (e.g. visionpipe models fetch coco-ssd)");
+  return ids.map((id) => {
+    const spec = catalogueSpec(id);
+    if (!spec) throw new VisionError('INVALID_OPTION', `unknown model '${id}'; known models: ${knownModelIds()}`);
+    return spec;
+  });
+}
+
 /**
  * Runs `visionpipe models …` (argv after `models`) and returns the exit code: 0 done, 1 a
- * fetch failed, 2 usage errors (unknown sub-command, option or model id).
+ * fetch failed (the other ids are still fetched), 2 usage errors (unknown sub-command, option
+ * or model id, `fetch` without ids), said before anything is fetched.
  *
  * @example
  * ```ts
- * process.exitCode = await runModelsCommand(['fetch', 'coco-ssd'], console.log, console.error);
+ * process.exitCode = await runModelsCommand(['fetch', 'coco-ssd', 'yolov5s-coco'], console.log, console.error);
  * ```
  */
 export async function runModelsCommand(argv: string[], print: Print, printError: Print): Promise<number> {
@@ -116,7 +153,7 @@ export async function runModelsCommand(argv: string[], print: Print, printError:
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    printError(`visionpipe: ${(error as Error).message} [INVALID_OPTION]\n\n${MODELS_USAGE}`);
+    printError(`visionpipe: ${parseArgsMessage(error, 'models')} [INVALID_OPTION]\n${MODELS_HINT}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -124,30 +161,25 @@ export async function runModelsCommand(argv: string[], print: Print, printError:
     print(MODELS_USAGE);
     return 0;
   }
-  try {
-    if (positionals.length === 0) {
+  if (positionals.length === 0) {
+    return attempt(() => {
       const rows = Object.values(MODEL_CATALOG).map(describeModel);
       (values.json ? [JSON.stringify(rows, null, 2)] : table(rows)).forEach((l) => print(l));
-      return 0;
-    }
-    if (positionals[0] !== 'fetch' || positionals.length !== 2) {
-      throw new VisionError('INVALID_OPTION', `unknown models command '${positionals.join(' ')}'; use 'visionpipe models' or 'visionpipe models fetch <id>'`);
-    }
-    const id = positionals[1];
-    const spec = catalogueSpec(id);
-    if (!spec) throw new VisionError('INVALID_OPTION', `unknown model '${id}'; known models: ${knownModelIds()}`);
-    if (!needsFetch(spec)) {
-      print(`${spec.id}: ${describeModel(spec).offline ? 'available offline (installed package); nothing to fetch' : `comes from an npm package: ${describeModel(spec).get}`}`);
-      return 0;
-    }
-    const { folder, fetched, files } = await fetchModel(spec);
-    print(`${spec.id}: ${fetched ? 'fetched into' : 'already in'} ${folder} (${files.length} files, ${describeModel(spec).sizeMb} MB, ${spec.license})`);
-    return 0;
-  } catch (error) {
-    const code = error instanceof VisionError ? error.code : 'MODEL_LOAD_FAILED';
-    printError(`visionpipe: ${(error as Error).message} [${code}]`);
-    return code === 'INVALID_OPTION' ? 2 : 1;
+    }, printError);
   }
+  let specs: ModelSpec[];
+  try {
+    if (positionals[0] !== 'fetch') {
+      throw new VisionError('INVALID_OPTION', `unknown models command '${positionals.join(' ')}'; use 'visionpipe models' or 'visionpipe models fetch <id>...'`);
+    }
+    specs = fetchSpecs(positionals.slice(1));
+  } catch (error) {
+    printError(`visionpipe: ${(error as Error).message} [INVALID_OPTION]`);
+    return 2;
+  }
+  let code = 0;
+  for (const spec of specs) code = Math.max(code, await attempt(() => fetchOne(spec, print), printError));
+  return code;
 }
 
 /**

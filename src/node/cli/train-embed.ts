@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { VisionError } from '../../core/errors';
 import type { FeatureExtractor } from '../../pipelines/embeddings/backbone';
+import { DeviceFileError, readLocalFileChecked } from '../local-file';
 import { EmbeddingCache } from './embedding-cache';
 import type { InputFailure } from './inputs';
 import { createProgress } from './progress';
@@ -23,7 +23,11 @@ export interface Embeddings {
 }
 
 async function embedOne(path: string, backbone: FeatureExtractor, cache: EmbeddingCache): Promise<{ features: Float32Array; cached: boolean }> {
-  const bytes = new Uint8Array(await readFile(path));
+  const bytes = new Uint8Array(
+    await readLocalFileChecked(path).catch((error: unknown) => {
+      throw error instanceof DeviceFileError ? new VisionError('INVALID_INPUT', 'is a device, not an image file', { cause: error }) : error;
+    }),
+  );
   const key = EmbeddingCache.key(bytes);
   const stored = await cache.get(key);
   if (stored) return { features: stored, cached: true };

@@ -25,7 +25,7 @@ function wrapIds(ids: readonly string[], indent: string, width = 88): string {
  */
 export const USAGE = `Usage: visionpipe <command> [images, videos, folders or globs...] [options]
        visionpipe train <dataset folder> --out <model folder> [options]
-       visionpipe models [fetch <id>]
+       visionpipe models [fetch <id>...]
        visionpipe embed <images...> --out <index folder> [--model <id>]
        visionpipe search <image> --index <index folder> [--top k] [--out <dir>]
        visionpipe map <images...> --out <map.png> [--method pca|umap]

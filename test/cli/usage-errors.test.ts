@@ -1,0 +1,123 @@
+/**
+ * Usage errors of the `visionpipe` command line, run in-process through `main()` (no model is
+ * loaded): an unknown command with --help, `models fetch` without ids, unknown `models` options,
+ * negative numbers given to numeric options, and devices named where a model or card file
+ * is read.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/node/cli';
+import { EmbeddingCache } from '../../src/node/cli/embedding-cache';
+import { readModelCard } from '../../src/node/cli/model-arg';
+import { listClassFolders } from '../../src/node/cli/train-dataset';
+import { embedFiles } from '../../src/node/cli/train-embed';
+import { nodePlatform } from '../../src/node/node-platform';
+import type { FeatureExtractor } from '../../src/pipelines/embeddings/backbone';
+
+const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-usage-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** A usage error: exit 2, nothing on stdout, one message on stderr with no stack trace. */
+function expectUsageError(result: { code: number; out: string; err: string }, message: string | RegExp): void {
+  expect(result.code).toBe(2);
+  expect(result.out).toBe('');
+  if (typeof message === 'string') expect(result.err).toContain(message);
+  else expect(result.err).toMatch(message);
+  expect(result.err).not.toMatch(/\n\s+at /);
+}
+
+describe('visionpipe usage errors', () => {
+  it('an unknown command with --help is the unknown-command error (exit 2), not the usage', async () => {
+    for (const argv of [['foo', '--help'], ['--help', 'foo'], ['foo', '-h']]) {
+      const result = await run(...argv);
+      expectUsageError(result, /^visionpipe: unknown command 'foo'; use detect, .*, map, models \[INVALID_OPTION\]\nRun 'visionpipe --help'/);
+      expect(result.err).not.toContain('Usage: visionpipe');
+    }
+    const help = await run('detect', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^Usage: visionpipe/);
+  });
+
+  it('models fetch without an id says it needs model ids and where to see them (exit 2)', async () => {
+    const result = await run('models', 'fetch');
+    expectUsageError(result, "models fetch needs one or more model ids; 'visionpipe models' lists them");
+    expect(result.err).not.toContain('unknown models command');
+    expectUsageError(await run('models', 'fetch', 'coco-ssd', 'nope'), "unknown model 'nope'; known models:");
+    expectUsageError(await run('models', 'get', 'coco-ssd'), "unknown models command 'get coco-ssd'");
+  });
+
+  it('models with an unknown option gives the CLI\'s own usage error, not parseArgs\' text', async () => {
+    const result = await run('models', '--bogus');
+    expectUsageError(result, /^visionpipe: unknown option '--bogus'; models takes --json and --help \[INVALID_OPTION\]\nRun 'visionpipe models --help'/);
+    expect(result.err).not.toContain('To specify a positional argument');
+    expectUsageError(await run('models', 'fetch', '--json=1'), /^visionpipe: --json takes no value \[INVALID_OPTION\]/);
+  });
+
+  it('a negative number is the value of a numeric option: its range is the error (exit 2)', async () => {
+    const cases: [string[], string][] = [
+      [['detect', '--threshold', '-1'], "--threshold must be a number from 0 to 1; got '-1'"],
+      [['classify', '--top', '-3'], "--top must be a whole number from 1 to 1000; got '-3'"],
+      [['detect', 'clip.mp4', '--every', '-2'], "--every must be a whole number from 1 to 1000000; got '-2'"],
+      [['pose', 'clip.mp4', '--fps', '-.5'], "--fps must be a number from 0.01 to 1000; got '-.5'"],
+      [['detect', '--max-pixels', '-1e6'], "--max-pixels must be a whole number from 1 to 9007199254740991; got '-1e6'"],
+      [['caption', '--beams', '-1'], "--beams must be a whole number from 1 to 16; got '-1'"],
+      [['caption', '--max-tokens', '-5'], "--max-tokens must be a whole number from 1 to 512; got '-5'"],
+      [['train', 'data', '--epochs', '-1'], "--epochs must be a whole number from 1 to 10000; got '-1'"],
+      [['train', 'data', '--validation', '-0.2'], "--validation must be a number from 0.05 to 0.9; got '-0.2'"],
+      [['map', '--seed', '-7'], "--seed must be a whole number from 0 to 2147483647; got '-7'"],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await run(...argv);
+      expectUsageError(result, message);
+      expect(result.err, argv.join(' ')).not.toContain('ambiguous');
+    }
+    // a missing value, or one that is not a number, is said in the CLI's words too
+    expectUsageError(await run('detect', '--threshold'), /^visionpipe: --threshold needs a value \[INVALID_OPTION\]/);
+    expectUsageError(await run('detect', '--model', '-x'), "--model needs a value; give one that starts with '-' as --model=<value>");
+  });
+
+  it('--model naming a device is a usage error, not a read without end', async () => {
+    const card = join(tmp, 'zero.card.json');
+    symlinkSync('/dev/zero', card);
+    for (const argv of [['detect', '--model', '/dev/zero'], ['classify', '--model', '/dev/zero'], ['embed', '--model', card, '--out', join(tmp, 'index')]]) {
+      expectUsageError(await run(...argv), `--model ${argv[2]}: is a device, not a model card file`);
+    }
+    await expect(readModelCard('/dev/null')).rejects.toThrow('--model /dev/null: is a device, not a model card file');
+  }, 10_000);
+
+  it('model files a card or folder names are read only when they are not devices', async () => {
+    // platform.readFile is how model.json, weights and ONNX files are read in Node
+    await expect(nodePlatform.readFile!('/dev/zero')).rejects.toThrow("'/dev/zero' is a device, not a file");
+    const folder = join(tmp, 'knn-model');
+    mkdirSync(folder);
+    symlinkSync('/dev/zero', join(folder, 'knn.json'));
+    const result = await run('classify', '--model', folder);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${join(folder, 'knn.json')}: is a device, not a model file [MODEL_FORMAT]`);
+    const caption = join(tmp, 'captioner.json');
+    symlinkSync('/dev/zero', caption);
+    expectUsageError(await run('caption', '--model', caption), `--model ${caption}: is a device; --model must be a folder`);
+  }, 10_000);
+
+  it('train reads no device: a dataset link to one is skipped, and a device given to embedFiles fails at once', async () => {
+    const data = join(tmp, 'dataset');
+    for (const label of ['cat', 'dog']) {
+      mkdirSync(join(data, label), { recursive: true });
+      for (const name of ['a.jpg', 'b.jpg']) writeFileSync(join(data, label, name), 'not decoded here');
+    }
+    symlinkSync('/dev/zero', join(data, 'cat', 'zero.jpg'));
+    expect((await listClassFolders(data)).files.map((f) => f.path)).not.toContain(join(data, 'cat', 'zero.jpg'));
+    const backbone = { dim: 4 } as FeatureExtractor; // never reached: the device is refused before
+    const embedded = await embedFiles(['/dev/zero'], backbone, new EmbeddingCache(join(tmp, 'cache'), 'test', 4));
+    expect(embedded.failures).toEqual([{ image: '/dev/zero', code: 'INVALID_INPUT', message: 'is a device, not an image file' }]);
+  }, 10_000);
+});

@@ -96,12 +96,14 @@ export interface FitOptions {
 }
 
 /**
- * The outcome of {@link fit}: every epoch's log, the best epoch and its monitored value, and
- * whether early stopping ended training.
+ * The outcome of {@link fit}: every completed epoch's log, the best epoch and its monitored
+ * value (`-1` and ±Infinity when no epoch completed), whether early stopping ended training,
+ * and whether training diverged.
  *
  * @example
  * ```ts
- * const { history, bestEpoch } = await fit(model, train, options);
+ * const { history, bestEpoch, diverged } = await fit(model, train, options);
+ * if (diverged) console.warn('the loss became NaN or Infinity: lower the learning rate');
  * ```
  */
 export interface FitResult {
@@ -109,6 +111,11 @@ export interface FitResult {
   bestEpoch: number;
   bestValue: number;
   stoppedEarly: boolean;
+  /**
+   * Whether training stopped at a batch whose loss was NaN or Infinity (a learning rate too high):
+   * that batch was the last `onBatchEnd`, its unfinished epoch is not in `history`.
+   */
+  diverged: boolean;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -271,7 +278,10 @@ async function trainBatch(model: tf.LayersModel, groups: ParamGroup[], data: Lab
  * with a custom loop: shuffled batches, any optimiser and learning-rate schedule, gradient
  * clipping, weight decay, per-group learning rates, callbacks with progress, early stopping
  * on a monitored metric and restore of the best epoch's weights. `signal` aborts between
- * batches with `VisionError('ABORTED')`, leaving the model usable. Tensor counts stay flat,
+ * batches with `VisionError('ABORTED')`, leaving the model usable. Like Keras' `TerminateOnNaN`,
+ * training stops at the first batch whose loss is NaN or Infinity and the result says
+ * `diverged: true` (the weights are what that step left, unless `restoreBest` restores the best
+ * completed epoch's as at any end). Tensor counts stay flat,
  * also when a step fails. Options and data are checked before any tensor is made:
  * `INVALID_OPTION` for a bad setting, `INVALID_INPUT` for features the model cannot take, labels
  * that are not its class indices, or NaN/Infinity features; a schedule's rate is checked per step.
@@ -303,6 +313,7 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
   let stale = 0;
   let step = 0;
   let stoppedEarly = false;
+  let diverged = false;
   const started = Date.now();
   const n = data.labels.length;
   try {
@@ -319,8 +330,13 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
         lossSum += lossValue * batches[b].length;
         step++;
         options.onBatchEnd?.({ epoch, batch: b, batches: batches.length, step, loss: lossValue, learningRate: rate, progress: (epoch + (b + 1) / batches.length) / options.epochs });
+        if (!Number.isFinite(lossValue)) {
+          diverged = true; // as Keras' TerminateOnNaN: the weights are NaN or about to be
+          break;
+        }
         await yieldToEventLoop();
       }
+      if (diverged) break;
       const log: EpochLog = {
         epoch, loss: lossSum / n, accuracy: right / n, learningRate: getLearningRate(groups[0].optimizer) / (groups[0].learningRateScale ?? 1),
         progress: (epoch + 1) / options.epochs, elapsedMs: Date.now() - started,
@@ -351,7 +367,7 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
       }
     }
     if (restoreBest && best) restoreWeights(model, best);
-    return { history, bestEpoch, bestValue, stoppedEarly };
+    return { history, bestEpoch, bestValue, stoppedEarly, diverged };
   } finally {
     disposeSnapshot(best);
     labels.dispose();

@@ -56,6 +56,34 @@ describe('fit', () => {
     tf.dispose([train.x, val.x]);
   });
 
+  it('stops at the first batch whose loss is NaN or Infinity (a diverging learning rate) and says so', async () => {
+    const train = blobs(90, 11);
+    const val = blobs(30, 12);
+    const model = buildHead('softmax', { inputDim: 2, numClasses: 3, seed: 4, normalizeFeatures: false });
+    const losses: number[] = [];
+    const before = tf.memory().numTensors;
+    // two calm epochs (3 batches each), then a learning rate that blows the weights up
+    const result = await fit(model, train, {
+      epochs: 20, batchSize: 32, optimizer: 'sgd', seed: 1, validationData: val, schedule: (step) => (step < 6 ? 0.05 : 1e38),
+      onBatchEnd: (b) => losses.push(b.loss),
+    });
+    expect(result.diverged).toBe(true);
+    expect(result.stoppedEarly).toBe(false);
+    expect(Number.isFinite(losses.at(-1))).toBe(false); // the last batch reported is the diverged one
+    expect(losses.slice(0, -1).every(Number.isFinite)).toBe(true);
+    expect(losses.length).toBeLessThan(20 * 3);
+    expect(result.history.length).toBe(Math.floor((losses.length - 1) / 3)); // completed epochs only
+    expect(result.history.every((log) => Number.isFinite(log.loss))).toBe(true);
+    // the usual end still runs: the best completed epoch's weights are back (finite)
+    const { loss } = await evaluateClassifier(model, val);
+    expect(loss).toBeCloseTo(result.bestValue, 4);
+    expect(tf.memory().numTensors).toBe(before);
+    // a calm run does not diverge
+    expect((await fit(model, train, { epochs: 1, optimizer: { name: 'sgd', learningRate: 0.01 } })).diverged).toBe(false);
+    model.dispose();
+    tf.dispose([train.x, val.x]);
+  });
+
   it('stops early when the validation metric stops improving and restores the best epoch', async () => {
     // random labels: the network memorises the training set while validation loss rises
     const random = seededRandom(5);

@@ -2,14 +2,15 @@
 // no model download): retraining and refused settings keep tensor counts flat, and a head
 // exported with its backbone stays the owner of its weights.
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import { selectTfjsBackend } from '../../src/node/index';
-import { type FeatureExtractor, createFeatureExtractor } from '../../src/pipelines/embeddings/backbone';
+import { FeatureExtractor, createFeatureExtractor } from '../../src/pipelines/embeddings/backbone';
 import type { Reply } from '../../src/runtime/worker-reply';
 import { buildHead, exportClassifier } from '../../src/training/index';
 import { assembleTrainerHost } from '../../src/training/worker/trainer-host';
 import type { TrainerApi } from '../../src/training/worker/trainer-protocol';
+import type { FrameClassifier } from '../../src/training/worker/trainer-host';
 
 function value<T>(reply: Reply<T>): T {
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
@@ -75,5 +76,97 @@ describe('trainer host and exported heads (stand-in backbone)', () => {
     expect(await host.train({ labels: ['dark', 'dark'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'labels list "dark" twice; each class name must appear once' } });
     expect(tf.memory().numTensors).toBe(before);
     value(await host.train({ labels: ['dark', 'bright'], epochs: 1, batchSize: 4 }));
+  });
+});
+
+/** A stand-in backbone that owns its model (dispose() frees its weights), as the worker's MobileNetV2 does. */
+function ownedBackbone(seed: number): FeatureExtractor {
+  const input = tf.input({ shape: [8, 8, 3] });
+  const conv = tf.layers.conv2d({ filters: 6, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }).apply(input) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(conv) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: pooled });
+  return new FeatureExtractor(model, 'features', { width: 8, height: 8, fit: 'stretch', normalization: 'unit' }, model);
+}
+
+/** A promise and the function that settles it (resolved by the test, when it chooses). */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const DISPOSED = { ok: false, error: { code: 'DISPOSED', message: expect.stringContaining('disposed') } };
+
+describe('trainer host: dispose while a call is in flight', () => {
+  const frameClassifier = (): FrameClassifier => ({ run: async () => ({ classes: [] }) as never, dispose: vi.fn() });
+
+  beforeAll(async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+  });
+
+  it('a backbone that loads after dispose is freed at once; setup and every later call answer DISPOSED', async () => {
+    const base = tf.memory().numTensors;
+    const load = deferred<FeatureExtractor>();
+    const host = assembleTrainerHost({ loadBackbone: () => load.promise, createClassifier: async () => frameClassifier() });
+    const setup = host.setup({});
+    value(await host.dispose());
+    const late = ownedBackbone(2);
+    expect(tf.memory().numTensors).toBeGreaterThan(base);
+    load.resolve(late);
+    expect(await setup).toMatchObject(DISPOSED);
+    expect(tf.memory().numTensors).toBe(base);
+    const frame = image(20, 1);
+    expect(await host.setup({})).toMatchObject(DISPOSED);
+    expect(await host.addSamples([frame], 0)).toMatchObject(DISPOSED);
+    expect(await host.clearSamples()).toMatchObject(DISPOSED);
+    expect(await host.train({ labels: ['dark', 'bright'] })).toMatchObject(DISPOSED);
+    expect(await host.classify(frame)).toMatchObject(DISPOSED);
+    expect(await host.toFiles()).toMatchObject(DISPOSED);
+    expect(await host.cancel()).toMatchObject(DISPOSED);
+    expect(await host.addGestures([], 0)).toMatchObject(DISPOSED);
+    expect(value(await host.dispose())).toBeUndefined(); // twice is fine
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
+  it('a classifier made after dispose (train just finishing) is freed at once and train answers DISPOSED', async () => {
+    const base = tf.memory().numTensors;
+    const called = deferred<void>();
+    const made = deferred<FrameClassifier>();
+    const host = assembleTrainerHost({
+      loadBackbone: async () => ownedBackbone(3),
+      createClassifier: () => {
+        called.resolve();
+        return made.promise;
+      },
+    });
+    value(await host.setup({}));
+    value(await host.addSamples([1, 2, 3, 4].map((s) => image(20, s)), 0));
+    value(await host.addSamples([1, 2, 3, 4].map((s) => image(200, s)), 1));
+    const training = host.train({ labels: ['dark', 'bright'], epochs: 1, batchSize: 4, seed: 1 });
+    await called.promise; // fit is done; the classifier is being made
+    value(await host.dispose());
+    const late = frameClassifier();
+    made.resolve(late);
+    expect(await training).toMatchObject(DISPOSED);
+    expect(late.dispose).toHaveBeenCalledTimes(1);
+    expect(await host.classify(image(20, 1))).toMatchObject(DISPOSED);
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
+  it('dispose during fit cancels it: train answers DISPOSED (not ABORTED) and frees the head', async () => {
+    const base = tf.memory().numTensors;
+    const createClassifier = vi.fn(async () => frameClassifier());
+    const host = assembleTrainerHost({ loadBackbone: async () => ownedBackbone(4), createClassifier });
+    value(await host.setup({}));
+    value(await host.addSamples([1, 2, 3, 4].map((s) => image(20, s)), 0));
+    value(await host.addSamples([1, 2, 3, 4].map((s) => image(200, s)), 1));
+    const answer = await host.train({ labels: ['dark', 'bright'], epochs: 50, batchSize: 2, seed: 1 }, (event) => {
+      if (event.type === 'batch' && event.log.step === 1) void host.dispose();
+    });
+    expect(answer).toMatchObject(DISPOSED);
+    expect(createClassifier).not.toHaveBeenCalled();
+    expect(tf.memory().numTensors).toBe(base);
   });
 });

@@ -197,4 +197,39 @@ describe('KnnClassifier rejects bad settings and data', () => {
     knn.dispose();
     tf.dispose([xs, empty, queries]);
   });
+
+  it('numClasses follows the examples it holds: refits and clears lower it; fromJSON refuses labels past the saved count', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    const before = tf.memory().numTensors;
+    const wide = tf.tensor2d([0, 1, 1, 0, 1, 1, 0, 0.5, 0.3, 0.2], [5, 2]);
+    const xs = x();
+    const knn = new KnnClassifier({ k: 1 });
+    await knn.fit(wide, [0, 1, 2, 3, 4]);
+    expect(knn.numClasses).toBe(5);
+    await knn.fit(xs, [0, 1, 1, 0]); // refit with two classes
+    expect(knn.numClasses).toBe(2);
+    expect((await knn.predictScores(xs)).length).toBe(4 * 2);
+    expect((await knn.toJSON()).numClasses).toBe(2);
+    await knn.fit(wide, [0, 1, 2, 3, 4]);
+    knn.dispose(); // clear, then fewer classes again
+    expect(knn.numClasses).toBe(0);
+    await knn.fit(xs, [0, 0, 1, 1]);
+    expect(knn.numClasses).toBe(2);
+    // an explicit count is kept (a class may have no examples yet) and bounds the labels
+    const given = new KnnClassifier({ k: 1, numClasses: 3 });
+    await given.fit(xs, [0, 1, 1, 0]);
+    expect(given.numClasses).toBe(3);
+    await rejects(() => given.fit(xs, [0, 1, 3, 0]), 'INVALID_INPUT', /labels\[2\] is 3; it must be a class index \(an integer from 0 to 2\)/);
+    expect(given.numClasses).toBe(3);
+    // a saved state whose label exceeds its count is refused, not widened
+    const state = await knn.toJSON();
+    await rejects(() => KnnClassifier.fromJSON({ ...state, labels: [0, 0, 1, 5] }), 'INVALID_INPUT', /labels\[3\] is 5, but its numClasses is 2; every label must be a class index from 0 to 1/);
+    await rejects(() => KnnClassifier.fromJSON({ ...state, numClasses: undefined as never }), 'INVALID_INPUT', /numClasses is undefined; it must be a positive integer/);
+    const back = await KnnClassifier.fromJSON({ ...state, numClasses: 4 });
+    expect(back.numClasses).toBe(4);
+    expect((await back.predictScores(xs)).length).toBe(4 * 4);
+    tf.dispose([wide, xs]);
+    for (const k of [knn, given, back]) k.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

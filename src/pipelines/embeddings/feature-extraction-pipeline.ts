@@ -13,7 +13,7 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { tensorNumbers } from '../shared/outputs';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { preprocessAndInferBatch } from './batch-stages';
+import { fixedBatchSize, preprocessAndInferBatch } from './batch-stages';
 import type { FeatureExtractionBatchResult, FeatureExtractionOptions, FeatureExtractionResult } from './feature-extraction-types';
 
 /** Where a pipeline's features come from: a runner (the model, or a cut of it) and its output. */
@@ -22,7 +22,10 @@ interface FeatureSource {
   /** The card with `outputs` naming the one output to read (none: the runner's only output). */
   spec: ModelSpec;
   layout: FeatureLayout;
+  /** Images per model call in `runBatch`: the model's fixed batch size, else the `batchSize` option. */
   batchSize: number;
+  /** The model's fixed batch size (shorter batches are padded to it), 0 when its batch axis is dynamic. */
+  fixedBatch: number;
 }
 
 /** The pooled, unit-length embeddings of a run's (only) output. */
@@ -57,9 +60,13 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
     super(spec, runner, ownsRunner);
   }
 
-  /** The embedding of one image. */
+  /** The embedding of one image (padded to the model's batch when its batch size is fixed above 1). */
   async run(input: ImageInput): Promise<FeatureExtractionResult> {
     this.assertUsable();
+    if (this.source.fixedBatch > 1) {
+      const { embeddings, imageSizes, timing } = await this.runBatch([input]);
+      return { embedding: embeddings[0], imageSize: imageSizes[0], timing };
+    }
     const stage = await preprocessAndInfer(this.source.runner, this.source.spec, input);
     const postStart = now();
     const [embedding] = embeddingsOf(stage.outputs, this.source.layout);
@@ -70,14 +77,20 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
     };
   }
 
-  /** The embeddings of several images, `batchSize` images per model call, in the order given. */
+  /**
+   * The embeddings of several images, `batchSize` images per model call, in the order given. A
+   * model whose batch size is fixed (e.g. an ONNX input `[8, 3, 224, 224]`) takes exactly that
+   * many per call: a shorter last chunk is padded with copies of its last image, whose
+   * embeddings are dropped.
+   */
   async runBatch(images: readonly ImageInput[]): Promise<FeatureExtractionBatchResult> {
     this.assertUsable();
     if (!Array.isArray(images)) throw new VisionError('INVALID_INPUT', 'runBatch takes an array of images');
     const started = now();
     const result: FeatureExtractionBatchResult = { embeddings: [], imageSizes: [], timing: { preprocess: 0, inference: 0, postprocess: 0, total: 0 } };
     for (let start = 0; start < images.length; start += this.source.batchSize) {
-      const stage = await preprocessAndInferBatch(this.source.runner, this.source.spec, images.slice(start, start + this.source.batchSize), start);
+      const chunk = images.slice(start, start + this.source.batchSize);
+      const stage = await preprocessAndInferBatch(this.source.runner, this.source.spec, chunk, start, this.source.fixedBatch);
       const postStart = now();
       result.embeddings.push(...embeddingsOf(stage.outputs, this.source.layout));
       result.imageSizes.push(...stage.transforms.map((t) => ({ width: t.sourceWidth, height: t.sourceHeight })));
@@ -114,7 +127,8 @@ function layerSource(spec: ModelSpec, runner: ModelRunner, options: FeatureExtra
   }
   const layers = typeof options.layers === 'string' ? [options.layers] : [...(options.layers ?? spec.outputs ?? [])];
   const cut = layerFeatureModel(model, layers);
-  const source = { runner: new TfjsRunner(cut, runner.backend), spec: { ...spec, outputs: undefined }, layout: 'nhwc' as const, batchSize: options.batchSize ?? 16 };
+  const fixedBatch = fixedBatchSize(runner);
+  const source = { runner: new TfjsRunner(cut, runner.backend), spec: { ...spec, outputs: undefined }, layout: 'nhwc' as const, batchSize: fixedBatch || (options.batchSize ?? 16), fixedBatch };
   return { source, dim: cut.outputs[0].shape[1] as number };
 }
 
@@ -125,12 +139,13 @@ function outputSource(spec: ModelSpec, runner: ModelRunner, options: FeatureExtr
   if (!runner.outputs.some((o) => o.name === name)) {
     throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no output '${String(name)}'; its outputs are ${runner.outputs.map((o) => o.name).join(', ')}`);
   }
-  const fixedBatch = (runner.inputs[0].shape[0] ?? -1) > 0 && runner.inputs[0].shape.length === 4;
+  const fixedBatch = fixedBatchSize(runner);
   return {
     runner,
     spec: { ...spec, outputs: [name] },
     layout: options.outputLayout ?? (runner.runtime === 'onnxruntime' ? 'nchw' : 'nhwc'),
-    batchSize: fixedBatch ? runner.inputs[0].shape[0] : (options.batchSize ?? 16),
+    batchSize: fixedBatch || (options.batchSize ?? 16),
+    fixedBatch,
   };
 }
 

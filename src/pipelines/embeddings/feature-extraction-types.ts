@@ -25,7 +25,7 @@ export interface FeatureExtractionOptions extends BasePipelineOptions {
   output?: string;
   /** Axis order of a 4-D feature output: default `nchw` on onnxruntime, `nhwc` on tfjs. */
   outputLayout?: FeatureLayout;
-  /** Images per model call in {@link FeatureExtractionPipeline.runBatch} (default 16; 1 when the model's batch axis is fixed). */
+  /** Images per model call in {@link FeatureExtractionPipeline.runBatch} (default 16). A model whose batch size is fixed (input `[8, …]`) always takes that many, the last call padded. */
   batchSize?: number;
 }
 

@@ -34,6 +34,12 @@ function checkState(state: KnnState): void {
   }
   const bad = (state.embeddings as unknown[]).findIndex((v) => typeof v !== 'number');
   if (bad >= 0) throw new VisionError('INVALID_INPUT', `the k-NN state's embeddings have ${shownValue(state.embeddings[bad])} at index ${bad}; every value must be a number`);
+  checkNumber(state.numClasses, "the k-NN state's numClasses", 'positive integer', 'INVALID_INPUT');
+  checkClassLabels(state.labels, 'labels', state.labels.length);
+  const over = state.labels.findIndex((l) => l >= state.numClasses);
+  if (over >= 0) {
+    throw new VisionError('INVALID_INPUT', `the k-NN state's labels[${over}] is ${state.labels[over]}, but its numClasses is ${state.numClasses}; every label must be a class index from 0 to ${state.numClasses - 1}`);
+  }
 }
 
 /**
@@ -54,6 +60,8 @@ export class KnnClassifier {
   private memory: tf.Tensor2D | null = null;
   private labels = new Int32Array(0);
   private classes = 0;
+  /** The class count given to the constructor (0: follow the labels of the stored examples). */
+  private readonly fixedClasses: number;
 
   /** Whether features are scaled to unit L2 length before distances (cosine-like; default true). */
   readonly normalize: boolean;
@@ -65,25 +73,34 @@ export class KnnClassifier {
     this.k = options.k ?? 5;
     this.normalize = options.normalize ?? true;
     this.distance = options.distance ?? 'l2';
-    this.classes = options.numClasses ?? 0;
+    this.fixedClasses = options.numClasses ?? 0;
+    this.classes = this.fixedClasses;
     if (this.distance !== 'l1' && this.distance !== 'l2') throw new VisionError('INVALID_OPTION', `distance '${String(this.distance)}'; allowed: l1, l2`);
   }
 
-  /** Number of classes (largest label + 1, or as given). */
+  /**
+   * Number of classes: as given to the constructor, else the largest label of the examples it
+   * holds + 1 (refitting with fewer classes lowers it; 0 once disposed). Scores have this many
+   * columns, and {@link KnnClassifier.toJSON} saves it.
+   */
   get numClasses(): number {
     return this.classes;
   }
 
-  /** Stores the training features `[N, D]` (copied) and labels. */
+  /**
+   * Stores the training features `[N, D]` (copied) and labels, replacing any stored before.
+   * With `numClasses` given to the constructor every label must be below it (`INVALID_INPUT`
+   * otherwise); without, {@link KnnClassifier.numClasses} becomes the largest label + 1.
+   */
   async fit(x: tf.Tensor2D, labels: ArrayLike<number>): Promise<void> {
     checkTensor(x, 'x', 2);
-    checkClassLabels(labels, 'labels', x.shape[0]);
+    checkClassLabels(labels, 'labels', x.shape[0], this.fixedClasses > 0 ? this.fixedClasses : undefined);
     if (x.shape[0] === 0) throw new VisionError('INVALID_INPUT', 'the k-NN classifier needs at least one example to fit');
     await checkFinite(x, 'x');
     this.memory?.dispose();
     this.memory = this.prepare(x);
     this.labels = Int32Array.from(labels);
-    this.classes = Math.max(this.classes, this.labels.reduce((m, l) => Math.max(m, l + 1), 0));
+    this.classes = this.fixedClasses > 0 ? this.fixedClasses : this.labels.reduce((m, l) => Math.max(m, l + 1), 0);
     await Promise.resolve();
   }
 
@@ -188,7 +205,10 @@ export class KnnClassifier {
     return { k: this.k, distance: this.distance, normalize: this.normalize, dim: this.memory.shape[1], numClasses: this.classes, embeddings: Array.from(await this.memory.data()), labels: Array.from(this.labels) };
   }
 
-  /** Rebuilds a classifier from {@link KnnClassifier.toJSON}'s data. */
+  /**
+   * Rebuilds a classifier from {@link KnnClassifier.toJSON}'s data, with its saved `numClasses`;
+   * `INVALID_INPUT` when the sizes disagree or a label is not below `numClasses`.
+   */
   static async fromJSON(state: KnnState): Promise<KnnClassifier> {
     checkState(state);
     const knn = new KnnClassifier({ k: state.k, distance: state.distance, numClasses: state.numClasses, normalize: state.normalize });
@@ -201,9 +221,11 @@ export class KnnClassifier {
     return knn;
   }
 
-  /** Frees the stored features. */
+  /** Frees the stored features and forgets the examples (a later `fit` starts afresh). */
   dispose(): void {
     this.memory?.dispose();
     this.memory = null;
+    this.labels = new Int32Array(0);
+    this.classes = this.fixedClasses;
   }
 }

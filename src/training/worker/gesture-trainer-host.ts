@@ -6,6 +6,7 @@ import { GestureClassifier } from '../gestures/gesture-classifier';
 import { type HandLandmarks, handFeatures } from '../gestures/hand-features';
 import { reply } from '../../runtime/worker-reply';
 import type { GestureTrainerApi } from './gesture-trainer-protocol';
+import { answerDisposedAfterDispose } from './disposed-guard';
 
 /** Most gesture classes a trainer takes (a guard against ids that are really something else). */
 const MAX_CLASSES = 100;
@@ -17,7 +18,9 @@ function release(callback: ((log: EpochLog) => void) | undefined): void {
 /**
  * The in-worker gesture trainer: keeps the hand features of the samples it is sent per class
  * id, trains a {@link GestureClassifier} on them (epoch events, cancellable), classifies hands,
- * and saves or loads classifiers as JSON. `dispose` frees the classifier. Part of the training
+ * and saves or loads classifiers as JSON. `dispose` frees the classifier; a classifier that a
+ * run still in flight makes afterwards is freed at once, and that call and every later one
+ * answer `DISPOSED`. Part of the training
  * worker's API (`createTrainerHost` includes it).
  *
  * @example
@@ -27,24 +30,36 @@ function release(callback: ((log: EpochLog) => void) | undefined): void {
  * ```
  */
 export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose(): void } {
+  let disposed = false;
   const features: Float32Array[][] = [];
   let classifier: GestureClassifier | null = null;
   let training: AbortController | null = null;
   const counts = (): number[] => Array.from(features, (rows) => rows?.length ?? 0);
+  const alive = (): void => {
+    if (disposed) throw new VisionError('DISPOSED', 'this gesture trainer was disposed');
+  };
   const replace = (next: GestureClassifier): void => {
+    if (disposed) next.dispose(); // arrived after dispose(): freed, never installed
+    alive();
     classifier?.dispose();
     classifier = next;
   };
   const trained = (): GestureClassifier => {
+    alive();
     if (!classifier) throw new VisionError('INVALID_OPTION', 'no gesture classifier yet; call train() or load one first');
     return classifier;
   };
 
   const api: GestureTrainerApi = {
-    setupGestures: (setup) => reply(async () => ({ backend: await selectTfjsBackend(setup) })),
+    setupGestures: (setup) =>
+      reply(async () => {
+        alive();
+        return { backend: await selectTfjsBackend(setup) };
+      }),
 
     addGestures: (hands, label) =>
       reply(() => {
+        alive();
         if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${label}; it must be a class id 0–${MAX_CLASSES - 1}`);
         if (!Array.isArray(hands) || hands.length === 0) throw new VisionError('INVALID_INPUT', 'addGestures needs at least one hand');
         const rows = hands.map((hand: HandLandmarks) => handFeatures(hand)); // all or none: a bad hand adds nothing
@@ -55,6 +70,7 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
 
     clearGestures: (label) =>
       reply(() => {
+        alive();
         if (label === undefined) features.length = 0;
         else if (features[label]) features[label] = [];
         return counts();
@@ -62,8 +78,9 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
 
     trainGestures: (settings, onEpoch) =>
       reply(async () => {
-        if (training) {
+        if (disposed || training) {
           release(onEpoch);
+          alive();
           throw new VisionError('INVALID_OPTION', 'a gesture training run is already in progress; cancel it first');
         }
         const controller = new AbortController();
@@ -93,7 +110,11 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
         }
       }),
 
-    cancelGestures: () => reply(() => training?.abort()),
+    cancelGestures: () =>
+      reply(() => {
+        alive();
+        training?.abort();
+      }),
 
     classifyGestures: (hands) =>
       reply(() => {
@@ -103,6 +124,7 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
 
     loadGestures: (saved) =>
       reply(async () => {
+        alive();
         replace(await GestureClassifier.fromJSON(saved));
         return [...trained().labels];
       }),
@@ -111,8 +133,9 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
   };
 
   return {
-    api,
+    api: answerDisposedAfterDispose(api, () => disposed, 'this gesture trainer was disposed'),
     dispose: () => {
+      disposed = true;
       training?.abort();
       classifier?.dispose();
       classifier = null;

@@ -16,6 +16,7 @@ import type { FeatureBackbone } from '../transfer/feature-backbone';
 import { buildHead, headLoss } from '../transfer/heads';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainerSetup, TrainingEvent } from './trainer-protocol';
 import { createGestureTrainerHost } from './gesture-trainer-host';
+import { answerDisposedAfterDispose } from './disposed-guard';
 
 /**
  * A classifier of frames built on the trained model (visionpipe's image-classification
@@ -83,7 +84,9 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
  * events per batch and epoch, cancellable; features are not batch-normalised first, since batch
  * statistics do not settle on a few dozen samples), and then classifies frames with backbone +
  * head in the worker (`services.createClassifier`). Saves through the existing save code. Also holds the
- * gesture trainer (`createGestureTrainerHost`: hand landmarks, no backbone). Answers with
+ * gesture trainer (`createGestureTrainerHost`: hand landmarks, no backbone). `dispose` frees
+ * everything; a backbone or classifier that arrives afterwards (a `setup` still loading, a `train`
+ * just finishing) is freed at once and that call answers `DISPOSED`, as every later call does. Answers with
  * {@link Reply}s; exposed on its own `MessagePort` by the worker host's `openTrainer`.
  *
  * @example
@@ -92,6 +95,7 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
  * ```
  */
 export function assembleTrainerHost(services: TrainerServices): TrainerApi {
+  let disposed = false;
   let backbone: FeatureBackbone | null = null;
   let loading: Promise<FeatureBackbone> | null = null;
   let trained: Trained | null = null;
@@ -99,12 +103,18 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
   const features: Float32Array[][] = [];
   const gestures = createGestureTrainerHost();
 
+  /** Throws `DISPOSED` once `dispose` has run: at the start of each call and after each of its waits. */
+  const alive = (): void => {
+    if (disposed) throw new VisionError('DISPOSED', 'this trainer was disposed');
+  };
   const ready = (): FeatureBackbone => {
+    alive();
     if (!backbone) throw new VisionError('INVALID_OPTION', 'the trainer has no backbone yet; call setup() first');
     return backbone;
   };
   const counts = (): SampleCounts => Array.from(features, (rows) => rows?.length ?? 0);
   const classifier = (): Trained => {
+    alive();
     if (!trained) throw new VisionError('INVALID_OPTION', 'nothing trained yet; call train() first');
     return trained;
   };
@@ -114,30 +124,36 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
     trained = null;
   };
 
-  return {
+  const api: TrainerApi = {
     ...gestures.api,
 
     setup: (setup) =>
       reply(async () => {
-        loading ??= services.loadBackbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths });
+        alive();
+        const load = (loading ??= services.loadBackbone({ modelBaseUrl: setup.modelBaseUrl, backend: setup.backend, wasmPaths: setup.wasmPaths }));
+        let loaded: FeatureBackbone;
         try {
-          backbone = await loading;
+          loaded = await load;
         } catch (error) {
-          loading = null;
+          if (loading === load) loading = null;
+          alive();
           throw error;
         }
-        return { backend: tf.getBackend(), dim: backbone.dim };
+        alive(); // disposed while loading: dispose() frees the backbone when it arrives
+        backbone = loaded;
+        return { backend: tf.getBackend(), dim: loaded.dim };
       }),
 
     addSamples: (images, label) =>
       reply(async () => {
         try {
+          alive();
           if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${label}; it must be a class id 0–${MAX_CLASSES - 1}`);
           if (!Array.isArray(images) || images.length === 0) throw new VisionError('INVALID_INPUT', 'addSamples needs at least one image');
           const extractor = ready();
           const { x } = await extractor.extractImages(images.map((image: ImageInput) => ({ image, label })));
-          const data = await x.data();
-          x.dispose();
+          const data = await x.data().finally(() => x.dispose());
+          alive();
           for (let i = features.length; i <= label; i++) features[i] = [];
           for (let i = 0; i < images.length; i++) features[label].push(Float32Array.from(data.subarray(i * extractor.dim, (i + 1) * extractor.dim)));
           return counts();
@@ -148,6 +164,7 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
 
     clearSamples: (label) =>
       reply(() => {
+        alive();
         if (label === undefined) features.length = 0;
         else if (features[label]) features[label] = [];
         return counts();
@@ -155,8 +172,9 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
 
     train: (settings, onEvent) =>
       reply(async () => {
-        if (training) {
+        if (disposed || training) {
           release(onEvent);
+          alive();
           throw new VisionError('INVALID_OPTION', 'a training run is already in progress; cancel it first');
         }
         const controller = new AbortController();
@@ -198,13 +216,19 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
               onEpochEnd: (log) => send({ type: 'epoch', log }),
             });
             await delivered;
+            alive();
             const exported = exportClassifier(extractor, head, { labels: settings.labels, id: 'trained-in-worker' });
             const pipeline = await services.createClassifier({ model: exported.runner, spec: exported.spec, topK: settings.labels.length });
+            if (disposed) {
+              pipeline.dispose(); // arrived after dispose(): never installed
+              alive();
+            }
             dropTrained();
             trained = { head, model: exported.model as tf.LayersModel, spec: exported.spec, pipeline };
-            return { history: result.history, samples: { train: split.train.length, validation: split.validation.length }, stoppedEarly: result.stoppedEarly, elapsedMs: Date.now() - started };
+            return { history: result.history, samples: { train: split.train.length, validation: split.validation.length }, stoppedEarly: result.stoppedEarly, diverged: result.diverged, elapsedMs: Date.now() - started };
           } catch (error) {
             head.dispose();
+            alive(); // a run that dispose() cancelled answers DISPOSED, not ABORTED
             throw error;
           } finally {
             tf.dispose(validation ? [train.x, validation.x] : train.x);
@@ -215,7 +239,11 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
         }
       }),
 
-    cancel: () => reply(() => training?.abort()),
+    cancel: () =>
+      reply(() => {
+        alive();
+        training?.abort();
+      }),
 
     classify: (image, topK) =>
       reply(async () => {
@@ -238,13 +266,18 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
 
     dispose: (): Promise<Reply<void>> =>
       reply(() => {
+        if (disposed) return;
+        disposed = true;
         training?.abort();
         dropTrained();
         gestures.dispose();
         features.length = 0;
         backbone?.dispose();
+        // a backbone still loading is freed when it arrives; the setup waiting for it answers DISPOSED
+        if (!backbone) loading?.then((late) => late.dispose(), () => undefined);
         backbone = null;
         loading = null;
       }),
   };
+  return answerDisposedAfterDispose(api, () => disposed, 'this trainer was disposed');
 }

@@ -96,6 +96,8 @@ export interface TrainingSummary {
   /** Training and validation samples used. */
   samples: { train: number; validation: number };
   stoppedEarly: boolean;
+  /** Whether training stopped because the loss became NaN or Infinity (see `fit`). */
+  diverged: boolean;
   elapsedMs: number;
 }
 

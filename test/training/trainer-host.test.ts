@@ -7,7 +7,7 @@ import type { RawImage } from '../../src/core/image-input';
 import { selectTfjsBackend } from '../../src/node/index';
 import { FeatureExtractor, createFeatureExtractor } from '../../src/pipelines/embeddings/backbone';
 import type { Reply } from '../../src/runtime/worker-reply';
-import { buildHead, exportClassifier } from '../../src/training/index';
+import { buildHead, composeClassifier, exportClassifier } from '../../src/training/index';
 import { assembleTrainerHost } from '../../src/training/worker/trainer-host';
 import type { TrainerApi } from '../../src/training/worker/trainer-protocol';
 import type { FrameClassifier } from '../../src/training/worker/trainer-host';
@@ -59,6 +59,19 @@ describe('trainer host and exported heads (stand-in backbone)', () => {
       expect(tf.memory().numTensors).toBe(before);
     }
     // the backbone is untouched
+    expect(tf.tidy(() => (backbone.model.predict(tf.zeros([1, 8, 8, 3])) as tf.Tensor).shape)).toEqual([1, 6]);
+  });
+
+  it('the composed model owns no weights: disposing it, then the head, in any order, throws nothing and frees only the head', () => {
+    const before = tf.memory().numTensors;
+    for (const composedFirst of [true, false]) {
+      const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 4 });
+      const model = composeClassifier(backbone, head);
+      if (composedFirst) model.dispose();
+      head.dispose();
+      if (!composedFirst) model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
     expect(tf.tidy(() => (backbone.model.predict(tf.zeros([1, 8, 8, 3])) as tf.Tensor).shape)).toEqual([1, 6]);
   });
 

@@ -20,7 +20,9 @@ function releaseUse(layer: tf.layers.Layer): void {
  * Joins a backbone and a trained head into one flat tfjs layers model (image → class
  * scores) that shares their weights: save it, run it, or fine-tune it end to end. The backbone
  * and the head keep owning their weights: `head.dispose()` frees the head's (the composed
- * model then no longer runs); the composed model itself needs no `dispose()`.
+ * model then no longer runs). The composed model owns none: its `dispose()` frees nothing, so
+ * disposing it, the head and the backbone in any order is safe (tfjs would otherwise free the
+ * backbone's weights with it, and the head's `dispose()` would then throw).
  *
  * @example
  * ```ts
@@ -39,7 +41,9 @@ export function composeClassifier(extractor: FeatureBackbone, head: tf.LayersMod
     x = layer.apply(x) as tf.SymbolicTensor;
     releaseUse(layer); // else head.dispose() would leave every head weight allocated
   }
-  return tf.model({ inputs: extractor.model.inputs, outputs: x, name: `${head.name}_classifier` });
+  const model = tf.model({ inputs: extractor.model.inputs, outputs: x, name: `${head.name}_classifier` });
+  model.dispose = () => ({ refCountAfterDispose: 1, numDisposedVariables: 0 });
+  return model;
 }
 
 /**

@@ -41,7 +41,8 @@ export interface FineTuneOptions extends Omit<FitOptions, 'groups'> {
 /**
  * Trains backbone + head end to end on prepared images: the head at the full learning rate,
  * the last `unfreeze` backbone layers at `backboneLearningRateScale` of it, the rest frozen.
- * Returns the composed model (image → scores) and the fit result. Training convolutions
+ * Returns the composed model (image → scores; it shares the backbone's and head's weights and
+ * owns none, see {@link composeClassifier}) and the fit result. Training convolutions
  * needs a backend with convolution gradients (cpu, webgl, webgpu — not wasm).
  *
  * @example

@@ -32,10 +32,8 @@ const FILE_ERRORS: Record<string, string> = {
  * Pipes are read to their end (`cat photo.jpg | visionpipe detect /dev/stdin`).
  */
 async function readImageFile(path: string): Promise<Uint8Array> {
-  const file = path.startsWith('file:') ? fileURLToPath(path) : path;
   try {
-    const buffer = await readLocalFileChecked(file);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    return await readLocalFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const reason = error instanceof DeviceFileError ? 'is a device, not an image file' : (FILE_ERRORS[code] ?? describeError(error));

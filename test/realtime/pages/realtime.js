@@ -40,6 +40,19 @@ async function watchLongTasks(work) {
   }
 }
 
+/** The source's next frame, or an error naming `who` when the camera delivers none within 10 s (a stall, not a slow camera). */
+async function firstFrame(source, who) {
+  let timer;
+  const stalled = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${who} got no camera frame in 10 s: the camera stalled (its capture buffers are all held)`)), 10_000);
+  });
+  try {
+    return await Promise.race([source.next(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const rt = {
   env() {
     return {
@@ -154,9 +167,9 @@ const rt = {
   async shareCamera(ms) {
     const unread = webcam.frames();
     const paused = webcam.frames();
-    (await paused.next()).value.release();
+    (await firstFrame(paused, 'the paused source')).value.release();
     const holder = webcam.frames();
-    const held = (await holder.next()).value;
+    const held = (await firstFrame(holder, 'the holding source')).value;
     const refused = webcam.frames();
     let refusal = null;
     try {

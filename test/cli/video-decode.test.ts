@@ -79,13 +79,13 @@ describe('decoding videos frame by frame', () => {
     const out = join(tmp, 'out');
     const run = await cli(['segment', vfr, empty, '--json', '--out', out]);
     expect(run.code).toBe(1);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { frame?: number; frames?: number; timestampMs?: number; image?: string; error?: { code: string; message: string } });
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { frame?: number; frames?: number; timestampMs?: number; image?: string; video?: string; error?: { code: string; message: string } });
     const frames = lines.filter((l) => l.frame !== undefined);
     expect(frames.length).toBeGreaterThanOrEqual(13);
     expect(frames.every((f) => f.timestampMs! < 2600)).toBe(true);
     const written = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(out, 'vfr.mask.mp4')], { encoding: 'utf8' });
     expect(Math.abs(Number(written) - 2.6)).toBeLessThan(0.3);
-    expect(lines.at(-1)).toEqual({ image: empty, error: { code: 'INVALID_INPUT', message: expect.stringContaining('no frames') } });
+    expect(lines.at(-1)).toEqual({ video: empty, error: { code: 'INVALID_INPUT', message: expect.stringContaining('no frames') } });
     expect(run.stderr).toContain('empty.y4m: ffmpeg decoded no frames from this video');
     expect(readdirSync(out)).toEqual(['vfr.mask.mp4']);
     expect(existsSync(join(out, 'empty.mask.mp4'))).toBe(false);

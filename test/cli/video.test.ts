@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,5 +121,21 @@ describe('video files through the CLI (ffmpeg decode, video mode, annotated vide
     const both = await cli(['detect', clip, '--every', '2', '--fps', '5']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--every and --fps cannot be used together');
+  });
+
+  it('--json: a failed video\'s error entry is keyed video, like its frame and finished lines; images keep image', async () => {
+    const broken = join(tmp, 'broken.jpg');
+    writeFileSync(broken, 'not an image');
+    const gone = join(tmp, 'gone.mp4');
+    const coffee = fixturePhoto('coffee');
+    const run = await cli(['detect', clip, broken, gone, coffee, '--json'], { PATH: '/nonexistent', FFMPEG_PATH: '', FFPROBE_PATH: '' });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => Object.keys(l).sort())).toEqual([['error', 'video'], ['error', 'image'], ['error', 'video'], ['image', 'result']]);
+    expect(lines[0]).toEqual({ video: clip, error: { code: 'BACKEND_UNAVAILABLE', message: expect.stringContaining('video input needs ffprobe') } });
+    expect(lines[1]).toMatchObject({ image: broken, error: { code: expect.any(String) } });
+    expect(lines[2]).toEqual({ video: gone, error: { code: 'INVALID_INPUT', message: 'no such file or folder' } });
+    expect(lines[3]).toMatchObject({ image: coffee });
+    expect(run.stderr).toContain('3 of 4 inputs failed');
   });
 });

@@ -11,7 +11,8 @@ import { runVideo } from './video-run';
 
 /**
  * One JSON entry of `--json` output: the image and its result (with `output`, the annotated
- * file, under `--out`), a finished video, or the input and its error.
+ * file, under `--out`), a finished video, or the input and its error — keyed `video` for a
+ * video file (as its frame and finished lines are), `image` for anything else.
  *
  * @example
  * ```ts
@@ -21,7 +22,8 @@ import { runVideo } from './video-run';
 export type JsonEntry =
   | { image: string; result: unknown; output?: string }
   | { video: string; frames: number; output?: string }
-  | { image: string; error: { code: string; message: string } };
+  | { image: string; error: { code: string; message: string } }
+  | { video: string; error: { code: string; message: string } };
 
 /**
  * How a batch prints: `print` for stdout lines, `printError` for stderr, `json` for JSON
@@ -45,6 +47,12 @@ function failureOf(image: string, error: unknown): InputFailure {
   const code = error instanceof VisionError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'ERROR');
   return { image, code, message: (error as Error).message ?? String(error) };
 }
+
+/** The JSON entry of a failed input: keyed like the input's other entries (`video` for a video file). */
+const errorEntry = (f: InputFailure): JsonEntry => {
+  const error = { code: f.code, message: f.message };
+  return isVideoFile(f.image) ? { video: f.image, error } : { image: f.image, error };
+};
 
 const describe = (f: InputFailure): string => `visionpipe: ${f.image}: ${f.message} [${f.code}]`;
 
@@ -82,7 +90,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
   const emit = (entry: JsonEntry): void => (lines ? io.print(JSON.stringify(entry)) : void entries.push(entry));
   // the arguments that named nothing, in their places among the files (JSON keeps argument order)
   const emitEarlier = (before: number): void => {
-    for (const f of earlier) if ((f.position ?? 0) === before) emit({ image: f.image, error: { code: f.code, message: f.message } });
+    for (const f of earlier) if ((f.position ?? 0) === before) emit(errorEntry(f));
   };
   const failures = [...earlier];
   const names = outputNames(files, io.out ?? '.', task.suffix).map((o) => o.name);
@@ -110,7 +118,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
       const failure = failureOf(file, error);
       failures.push(failure);
       late.push(failure);
-      emit({ image: file, error: { code: failure.code, message: failure.message } });
+      emit(errorEntry(failure));
       if (!progress.active) io.printError(describe(failure));
     }
     progress.tick(basename(file));

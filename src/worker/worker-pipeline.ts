@@ -24,21 +24,43 @@ export type ResultOf<T extends PipelineTask> = Awaited<ReturnType<TaskPipeline[T
 /**
  * Options that choose and configure the worker of {@link createWorkerPipeline}.
  *
+ * `workerUrl`, `timeoutMs` and `createTimeoutMs` configure a dedicated worker only: a shared
+ * {@link VisionWorker} keeps the settings it was constructed with, so passing any of them with
+ * one is `INVALID_OPTION` — set them on the worker instead
+ * (`new VisionWorker({ url, timeoutMs, createTimeoutMs })`).
+ *
  * @example
  * ```ts
- * const worker = new VisionWorker();
- * await createWorkerPipeline('object-detection', { worker, timeoutMs: 5000 });
+ * await createWorkerPipeline('object-detection', { worker: true, timeoutMs: 5000 }); // a dedicated worker
+ * const worker = new VisionWorker({ timeoutMs: 5000 }); // a shared one: its limits are its own
+ * await createWorkerPipeline('image-classification', { worker });
  * ```
  */
 export interface WorkerPipelineOptions {
   /** A shared {@link VisionWorker} (not terminated by `dispose`), or `true` (default) for a dedicated one. */
   worker?: VisionWorker | true;
-  /** Dedicated worker: its script URL (see {@link VisionWorkerOptions.url}). */
+  /** Dedicated worker only: its script URL (see {@link VisionWorkerOptions.url}; for a shared worker set `url` on the `VisionWorker`). */
   workerUrl?: string | URL;
-  /** Dedicated worker: call timeout in ms, for warm runs (see {@link VisionWorkerOptions.timeoutMs}). */
+  /** Dedicated worker only: call timeout in ms, for warm runs (see {@link VisionWorkerOptions.timeoutMs}; for a shared worker set it on the `VisionWorker`). */
   timeoutMs?: number;
-  /** Dedicated worker: limit in ms of its start, of creation and of the first run (see {@link VisionWorkerOptions.createTimeoutMs}; default 120 000). */
+  /** Dedicated worker only: limit in ms of its start, of creation and of the first run (see {@link VisionWorkerOptions.createTimeoutMs}; default 120 000; for a shared worker set it on the `VisionWorker`). */
   createTimeoutMs?: number;
+}
+
+/** The dedicated-worker options and what each is called on a {@link VisionWorker}. */
+const DEDICATED_KEYS = [['workerUrl', 'url'], ['timeoutMs', 'timeoutMs'], ['createTimeoutMs', 'createTimeoutMs']] as const;
+
+/** Refuses dedicated-worker options given with a shared worker, which would ignore them. */
+function checkSharedWorkerOptions(options: WorkerPipelineOptions): void {
+  const given = DEDICATED_KEYS.filter(([key]) => options[key] !== undefined);
+  if (given.length === 0) return;
+  const names = given.map(([key]) => key).join(', ');
+  const onWorker = given.map(([key, name]) => (key === name ? name : `${name}: ${key}`)).join(', ');
+  throw new VisionError(
+    'INVALID_OPTION',
+    `${names} ${given.length === 1 ? 'was' : 'were'} given with a shared VisionWorker, which keeps its own settings and would ignore ${given.length === 1 ? 'it' : 'them'}; ` +
+      `set ${given.length === 1 ? 'it' : 'them'} on the worker instead (new VisionWorker({ ${onWorker} })), or pass worker: true for a dedicated worker that takes ${given.length === 1 ? 'it' : 'them'}`,
+  );
 }
 
 /**
@@ -153,7 +175,9 @@ export class WorkerPipeline<T extends PipelineTask> {
  * {@link VisionWorker} — and returns a {@link WorkerPipeline} with the in-thread interface.
  * The worker picks its backend from `backend` (default WebGPU → WebGL → wasm → cpu) and
  * `runner.backend` reports it. Options must be data (catalogue ids, model cards, URLs,
- * bytes); `onProgress` and `signal` work as in-thread.
+ * bytes); `onProgress` and `signal` work as in-thread. `workerUrl`, `timeoutMs` and
+ * `createTimeoutMs` are for a dedicated worker: with a shared `VisionWorker` they are
+ * `INVALID_OPTION` (set them on the `VisionWorker`, see {@link WorkerPipelineOptions}).
  *
  * @example
  * ```ts
@@ -167,6 +191,7 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
   if (all.worker !== undefined && all.worker !== true && !(all.worker instanceof VisionWorker)) {
     throw new VisionError('INVALID_OPTION', `worker is ${shownValue(all.worker)}; allowed: true (a dedicated worker) or a VisionWorker (shared by the pipelines given it)`);
   }
+  if (all.worker instanceof VisionWorker) checkSharedWorkerOptions(all);
   throwIfAborted(all.signal, 'creating the worker pipeline');
   const wire = wireOptions(all as Record<string, unknown>, LOCAL_KEYS);
   const shared = all.worker instanceof VisionWorker ? all.worker : null;

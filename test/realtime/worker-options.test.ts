@@ -2,8 +2,10 @@
 // time limits take numbers only, and limits no timer can hold (Infinity, past 2^31 − 1 ms) mean
 // no limit instead of firing at once; a worker script that never answers is reported within
 // the creation limit; options that cannot cross (functions, symbols) are INVALID_OPTION naming
-// the option, and so is a `worker` that is neither true nor a VisionWorker; a handed-over raw
-// image in shared memory is shared, not transferred.
+// the option, and so is a `worker` that is neither true nor a VisionWorker, and so are the
+// dedicated-worker options (workerUrl, timeoutMs, createTimeoutMs) given with a shared
+// VisionWorker, which would ignore them; a handed-over raw image in shared memory is shared,
+// not transferred.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../browser/server';
@@ -106,6 +108,38 @@ describe('what crosses to the worker', () => {
     const expected = { code: 'INVALID_OPTION', message: expect.stringMatching(/^worker is .*; allowed: true \(a dedicated worker\) or a VisionWorker/) };
     await expect(createWorkerPipeline('object-detection', { model: card, workerUrl: url, worker: worker as never })).rejects.toMatchObject(expected);
     if (worker) await expect(pipeline('object-detection', { model: card, workerUrl: url, worker: worker as never })).rejects.toMatchObject(expected);
+  });
+
+  it.each([
+    [{ timeoutMs: 5000 }, /^timeoutMs was given with a shared VisionWorker, .*ignore it; set it on the worker instead \(new VisionWorker\(\{ timeoutMs \}\)\)/],
+    [{ createTimeoutMs: 60_000 }, /^createTimeoutMs was given with a shared VisionWorker, .*new VisionWorker\(\{ createTimeoutMs \}\)/],
+    [{ workerUrl: 'elsewhere.mjs' }, /^workerUrl was given with a shared VisionWorker, .*new VisionWorker\(\{ url: workerUrl \}\)/],
+    [{ workerUrl: 'elsewhere.mjs', timeoutMs: 0, createTimeoutMs: 1 }, /^workerUrl, timeoutMs, createTimeoutMs were given with a shared VisionWorker, .*new VisionWorker\(\{ url: workerUrl, timeoutMs, createTimeoutMs \}\)/],
+  ])('dedicated-worker options %o with a shared VisionWorker are INVALID_OPTION, not silently ignored', async (extra, message) => {
+    const worker = new VisionWorker({ url });
+    try {
+      const expected = { code: 'INVALID_OPTION', message: expect.stringMatching(message) };
+      await expect(createWorkerPipeline('object-detection', { model: card, backend: 'cpu', worker, ...extra })).rejects.toMatchObject(expected);
+      await expect(pipeline('object-detection', { model: card, backend: 'cpu', worker, ...extra })).rejects.toMatchObject(expected);
+      expect(worker.running).toBe(false); // refused before the worker was started
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it('a shared VisionWorker takes options left undefined; worker: true still takes workerUrl and the limits', async () => {
+    const worker = new VisionWorker({ url });
+    const shared = await createWorkerPipeline('object-detection', { model: card, backend: 'cpu', worker, timeoutMs: undefined, workerUrl: undefined });
+    const dedicated = await createWorkerPipeline('object-detection', { model: card, backend: 'cpu', worker: true, workerUrl: url, timeoutMs: 20_000, createTimeoutMs: 60_000 });
+    try {
+      expect(labelsOf(await shared.run(cellFrame()))).toEqual(['options']);
+      expect(labelsOf(await dedicated.run(cellFrame()))).toEqual(['options']);
+      expect(dedicated.worker.createTimeoutMs).toBe(60_000);
+    } finally {
+      shared.dispose();
+      dedicated.dispose();
+      worker.terminate();
+    }
   });
 
   it('a handed-over raw image in shared memory is shared with the worker, not transferred', async () => {

@@ -99,10 +99,14 @@ const rt = {
     return { name };
   },
 
-  /** A detection pipeline in a worker (`worker`: a shared VisionWorker's name, else its own). */
+  /**
+   * A detection pipeline in a worker (`worker`: a shared VisionWorker's name, else its own).
+   * `timeoutMs` is for its own worker only: a shared one keeps the limit `createWorker` gave it.
+   */
   async createRemote(name, backend, { worker, timeoutMs = 30_000, model } = {}) {
     const started = performance.now();
-    const p = await vp.createWorkerPipeline('object-detection', { ...BASE, backend, timeoutMs, ...(model ? { model } : {}), ...(worker ? { worker: workers.get(worker) } : {}) });
+    const where = worker ? { worker: workers.get(worker) } : { timeoutMs };
+    const p = await vp.createWorkerPipeline('object-detection', { ...BASE, backend, ...(model ? { model } : {}), ...where });
     pipelines.set(name, p);
     return { backend: p.runner.backend, externalTexture: p.runner.externalTexture, ms: performance.now() - started };
   },

@@ -121,7 +121,12 @@ export interface ModelSpec {
   format: ModelFormat;
   location: ModelLocation;
   input: InputSpec;
-  /** Output names to read (default: all). */
+  /**
+   * Output names to read (default: all); a tfjs graph model also takes internal node names.
+   * Checked when the model is loaded: a name the model does not have is `INVALID_OPTION` at
+   * creation, listing the model's outputs. (Feature extractors of family `layer-features` name
+   * layers here.)
+   */
   outputs?: string[];
   labels: readonly string[];
   /** Detection decoders: settings of the head beyond its output shapes. */

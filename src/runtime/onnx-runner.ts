@@ -99,12 +99,25 @@ export class OnnxRunner implements ModelRunner {
     this.outputs = session.outputMetadata.map(metadataInfo);
   }
 
+  /**
+   * The names among `names` that are not outputs of this session: empty when
+   * `run({ outputs: names })` can read them all.
+   *
+   * @example
+   * ```ts
+   * runner.unknownOutputs(['output0', 'nope']); // ['nope']
+   * ```
+   */
+  unknownOutputs(names: readonly string[]): string[] {
+    return names.filter((n) => !this.outputs.some((o) => o.name === n));
+  }
+
   async run(feeds: Record<string, Feed | GpuBufferFeed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
     const session = this.session;
     if (!session) throw new VisionError('DISPOSED', 'this model runner was disposed');
     validateFeeds(this.inputs, feeds, this.gpuDevice !== undefined);
     const names = options.outputs ?? this.outputs.map((o) => o.name);
-    const unknown = names.filter((n) => !this.outputs.some((o) => o.name === n));
+    const unknown = this.unknownOutputs(names);
     if (unknown.length > 0) {
       throw new VisionError('INVALID_OPTION', `unknown output(s) ${unknown.join(', ')}; the model's outputs are ${this.outputs.map((o) => o.name).join(', ')}`);
     }

@@ -93,6 +93,22 @@ export class TfjsRunner implements ModelRunner {
   }
 
   /**
+   * The names among `names` this model cannot return: neither one of its `outputs` nor, for a
+   * graph model, an internal graph node (e.g. a detector's scores before its in-graph NMS).
+   * Empty when `run({ outputs: names })` can read them all.
+   *
+   * @example
+   * ```ts
+   * runner.unknownOutputs(['tower_0/detections', 'nope']); // ['nope']
+   * ```
+   */
+  unknownOutputs(names: readonly string[]): string[] {
+    const model = this.tfModel;
+    const internal = (n: string): boolean => model instanceof tf.GraphModel && (this.nodeNames ??= graphNodeNames(model)).has(n);
+    return names.filter((n) => !this.outputs.some((o) => o.name === n) && !internal(n));
+  }
+
+  /**
    * Runs the model and returns the outputs as tensors, which the caller owns and must dispose.
    * Feeds are validated; tensors the caller passed are never disposed.
    */
@@ -100,9 +116,7 @@ export class TfjsRunner implements ModelRunner {
     const model = this.tfModel;
     validateFeeds(this.inputs, feeds);
     const names = options.outputs ?? this.outputs.map((o) => o.name);
-    // graph models may also be read at internal nodes (e.g. a detector's scores before its in-graph NMS)
-    const internal = (n: string): boolean => model instanceof tf.GraphModel && (this.nodeNames ??= graphNodeNames(model)).has(n);
-    const unknown = names.filter((n) => !this.outputs.some((o) => o.name === n) && !internal(n));
+    const unknown = this.unknownOutputs(names);
     if (unknown.length > 0) {
       throw new VisionError('INVALID_OPTION', `unknown output(s) ${unknown.join(', ')}; the model's outputs are ${this.outputs.map((o) => o.name).join(', ')}`);
     }

@@ -1,11 +1,15 @@
 /**
  * A card whose `input` cannot work is refused when the pipeline is created, before any file is
- * read, naming the field and what is allowed; every catalogue card passes the same check.
+ * read, naming the field and what is allowed; every catalogue card passes the same check. A card
+ * whose `outputs` name an output the model does not have is refused when the model is loaded
+ * (real tfjs graph and ONNX models built here), naming it and listing the model's outputs.
  */
 import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG } from '../../src/models/catalog';
-import { type ModelRunner, type ModelSpec, pipeline } from '../../src/node/index';
+import { type ModelRunner, type ModelSpec, loadModel, pipeline } from '../../src/node/index';
 import { checkCardInput } from '../../src/pipelines/shared/card-input-check';
+import { buildOnnxModel } from '../helpers/onnx-builder';
+import { cellDetectorCard, cellDetectorFiles } from '../soak/cell-detector';
 
 const card = (input: Record<string, unknown>): ModelSpec =>
   ({
@@ -59,5 +63,56 @@ describe('model card input checks', () => {
     const fitting = await pipeline('image-classification', { model: threeClasses(3), spec: { ...spec, labels: ['a', 'b', 'c'] } });
     expect((await fitting.run(image)).classes[0]).toMatchObject({ label: 'c', classId: 2 });
     fitting.dispose();
+  });
+});
+
+describe('model card outputs checked against the model at creation', () => {
+  /** A real ONNX colour classifier (as in onnx-classifier.test.ts): one output, `logits`. */
+  const colourModel = (): Uint8Array =>
+    buildOnnxModel({
+      inputs: [{ name: 'pixel_values', dims: ['batch', 3, 32, 32] }],
+      outputs: [{ name: 'logits', dims: ['batch', 3] }],
+      initializers: [{ name: 'w', dims: [3, 3], values: [10, 0, 0, 0, 10, 0, 0, 0, 10] }],
+      nodes: [
+        { op: 'GlobalAveragePool', inputs: ['pixel_values'], outputs: ['pooled'] },
+        { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attributes: { axis: 1 } },
+        { op: 'MatMul', inputs: ['flat', 'w'], outputs: ['logits'] },
+      ],
+    });
+  const colourCard = (outputs: string[]): ModelSpec => ({
+    id: 'colour', task: 'image-classification', family: 'logits', format: 'onnx', location: { url: 'colour.onnx' },
+    input: { width: 32, height: 32, normalization: 'unit', layout: 'nchw' }, labels: ['red', 'green', 'blue'], outputs,
+  });
+  /** The soak's tiny tfjs graph detector: outputs `boxes` and `scores`, internal nodes such as `score_logits`. */
+  const cellCard = (outputs: string[]): ModelSpec => ({ ...cellDetectorCard('never-fetched/model.json'), outputs });
+  const red = { data: new Uint8Array(32 * 32 * 3).fill(0).map((_, i) => (i % 3 === 0 ? 220 : 30)), width: 32, height: 32, channels: 3 as const };
+
+  it('an ONNX model without a named output is INVALID_OPTION at creation, naming it and the real outputs', async () => {
+    const created = pipeline('image-classification', { model: colourCard(['logits', 'probs']), modelSource: colourModel() });
+    await expect(created).rejects.toMatchObject({ code: 'INVALID_OPTION', message: "model 'colour' has no output 'probs' named in its card's outputs; its outputs are: logits" });
+    const good = await pipeline('image-classification', { model: colourCard(['logits']), modelSource: colourModel() });
+    expect((await good.run(red)).classes[0].label).toBe('red');
+    good.dispose();
+  });
+
+  it('a tfjs graph model without named outputs is INVALID_OPTION at creation; its internal nodes are accepted as before', async () => {
+    const created = pipeline('object-detection', { model: cellCard(['boxes', 'score', 'Identity']), modelSource: cellDetectorFiles(), backend: 'cpu' });
+    await expect(created).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/^model 'soak-cell-detector' has no output 'score', 'Identity' named in its card's outputs; its outputs are: boxes, scores \(a tfjs graph model also takes the names of its internal nodes\)$/),
+    });
+    const good = await pipeline('object-detection', { model: cellCard(['boxes', 'scores', 'score_logits']), modelSource: cellDetectorFiles(), backend: 'cpu' });
+    expect((await good.run(red)).detections).toEqual([]);
+    good.dispose();
+  });
+
+  it('a ready runner is checked the same way; outputs that are not a list of names are INVALID_OPTION', async () => {
+    const runner = await loadModel(colourModel());
+    try {
+      await expect(pipeline('image-classification', { model: runner, spec: colourCard(['nope']) })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("has no output 'nope'") });
+      await expect(pipeline('image-classification', { model: runner, spec: colourCard('logits' as never) })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('outputs is "logits"; it must be a list of the model\'s output names') });
+    } finally {
+      runner.dispose();
+    }
   });
 });

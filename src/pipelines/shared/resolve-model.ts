@@ -6,6 +6,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { TFJS_BACKENDS, type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-backend';
 import { parseClassNames } from '../../runtime/onnx-metadata';
 import { checkCardInput } from './card-input-check';
+import { checkCardOutputs } from './card-output-check';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
 
@@ -147,7 +148,9 @@ function usableBackends(spec: ModelSpec, requested: TfjsBackendOptions['backend'
 
 /**
  * Finds the model card and loads the runner for a pipeline from its options: a catalogue id,
- * a card, a card plus `modelSource`, or a ready runner with a card.
+ * a card, a card plus `modelSource`, or a ready runner with a card. The card's `input` is checked
+ * before anything loads, its input size and `outputs` against the model once it is loaded
+ * (`INVALID_OPTION`).
  *
  * @example
  * ```ts
@@ -160,6 +163,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
     checkCardInput(runnerSpec.id, runnerSpec.input);
     checkInputSize(runnerSpec, model);
+    checkCardOutputs(runnerSpec, model);
     return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
   }
   if (typeof model === 'string' && !isCatalogued(model)) {
@@ -176,6 +180,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   const runner = await loadModel(source, { ...options, backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
   return disposeOnFailure([{ runner, ownsRunner: true }], () => {
     checkInputSize(spec, runner);
+    checkCardOutputs(spec, runner);
     return { spec: withModelLabels(spec, runner), runner, ownsRunner: true };
   });
 }

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { parseJsonText } from '../runtime/json-text';
+import { writeFileAtomic, writeFilesAtomic } from './atomic-write';
 import { readModelFileText } from './local-file';
 import type { ModelSpec } from '../models/model-spec';
 import type { ModelRunner } from '../runtime/model-runner';
@@ -66,6 +67,15 @@ async function removeFiles(folder: string, names: readonly string[]): Promise<vo
  * `knn.json` (with the backbone's layers). A classifier of the other kind saved there before
  * is removed, so the folder always loads as the one saved last. Returns the files written.
  *
+ * The files are written atomically (temporary files beside them, flushed, then renamed over
+ * them): `weights.bin` is renamed before the `model.json` that names it, and the other kind's
+ * files are removed only after the new ones are in place (`knn.json`, when present, is what
+ * {@link loadClassifierFolder} reads). A failure or crash while writing leaves the folder loading
+ * as the classifier saved before; a crash after the new files are in place, as the new one. The
+ * one exception is a crash between the two renames (a moment) over a layers classifier: the
+ * previous `model.json` with the new `weights.bin`, which loads as `MODEL_FORMAT` when the sizes
+ * differ, and as the previous card with the new weights when the heads have the same shape.
+ *
  * @example
  * ```ts
  * await saveClassifierFolder('my-model', backbone, head, { labels: ['cat', 'dog'], id: 'pets' });
@@ -76,7 +86,7 @@ export async function saveClassifierFolder(folder: string, backbone: FeatureExtr
   if (head instanceof KnnClassifier) {
     const saved: SavedKnnFolder = { format: KNN_FORMAT, id: options.id, backbone: 'nsfw-mobilenet-v2', layers: [...backbone.layers], labels: options.labels, knn: await head.toJSON() };
     const path = join(folder, 'knn.json');
-    await writeFile(path, JSON.stringify(saved));
+    await writeFileAtomic(path, JSON.stringify(saved));
     await removeFiles(folder, LAYERS_FILES);
     return [path];
   }
@@ -85,8 +95,8 @@ export async function saveClassifierFolder(folder: string, backbone: FeatureExtr
   if (!model) throw new VisionError('INFERENCE_FAILED', 'the exported classifier has no layers model');
   const files = await classifierToFiles(model, exported.spec);
   const paths = [join(folder, 'model.json'), join(folder, 'weights.bin')];
-  await writeFile(paths[0], JSON.stringify(files.json));
-  await writeFile(paths[1], files.weights);
+  // model.json names weights.bin and is what a loader opens: renamed last
+  await writeFilesAtomic([{ path: paths[1], data: files.weights }, { path: paths[0], data: JSON.stringify(files.json) }]);
   await removeFiles(folder, KNN_FILES);
   return paths;
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { VisionError, describeError } from '../../core/errors';
 import { getModelSpec } from '../../models/catalog';
@@ -7,7 +7,8 @@ import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feat
 import type { FeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import { SimilarityIndex } from '../../pipelines/embeddings/similarity-index';
 import { decodeImageFile } from '../node-platform';
-import { loadSimilarityIndex, saveSimilarityIndex } from '../similarity-index-file';
+import { writeFilesAtomic } from '../atomic-write';
+import { loadSimilarityIndex, similarityIndexFile } from '../similarity-index-file';
 import type { CliArgs } from './args';
 import { writeContactSheet } from './contact-sheet';
 import { expandInputs } from './inputs';
@@ -45,6 +46,14 @@ async function embedder(model: string | ModelSpec | undefined, args: CliArgs): P
  * `index.vpsi` (a `SimilarityIndex`, ids "0", "1", … in input order) and `manifest.json`
  * (model and image paths). Returns the exit code: 1 when an input failed (the rest are indexed).
  *
+ * Both files are written to temporary files beside them and flushed before either is renamed
+ * into place, `index.vpsi` first and `manifest.json` (which `search` reads first) last. A
+ * failure or crash while writing leaves a folder indexed before as it was, still searchable; a
+ * crash between the two renames (a moment) leaves the new index with the previous manifest, so
+ * `search` embeds queries with the previous run's model (refused when its embedding size differs
+ * from the index's), or, in a folder not indexed before, an index without a manifest, which
+ * `search` refuses as having no readable `manifest.json`.
+ *
  * @example
  * ```ts
  * process.exitCode = await runEmbed(parseCliArgs(['embed', 'photos/', '--out', 'index/']), console.log, console.error);
@@ -73,8 +82,8 @@ export async function runEmbed(args: CliArgs, print: Print, printError: Print): 
       }
     }
     await mkdir(args.out, { recursive: true });
-    await saveSimilarityIndex(index, join(args.out, INDEX_FILE));
-    await writeFile(join(args.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    // the manifest names the model the index was made with, and search reads it first: renamed last
+    await writeFilesAtomic([similarityIndexFile(index, join(args.out, INDEX_FILE)), { path: join(args.out, MANIFEST_FILE), data: `${JSON.stringify(manifest, null, 2)}\n` }]);
     print(`indexed ${index.size} image(s), ${pipeline.dim}-d embeddings (${typeof model === 'string' ? model : model.id}) → ${join(args.out, INDEX_FILE)}`);
     return failed > 0 ? 1 : 0;
   } finally {

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
@@ -11,6 +10,7 @@ import { type FeatureExtractor, loadMobileNetV2Backbone } from '../../pipelines/
 import { buildHead, headLoss } from '../../training/transfer/heads';
 import { KnnClassifier } from '../../training/transfer/knn';
 import type { CliArgs, TrainHead } from './args';
+import { writeFileAtomic } from '../atomic-write';
 import { saveClassifierFolder } from '../classifier-folder';
 import { EmbeddingCache, cacheFolder } from './embedding-cache';
 import { listClassFolders } from './train-dataset';
@@ -58,7 +58,10 @@ async function trainHead(kind: TrainHead, data: Split, numClasses: number, args:
  * embeddings once (cached on disk by image content, see `EmbeddingCache`), splits them
  * (stratified), trains a softmax, SVM, MLP or k-NN head with early stopping (one line per
  * epoch), prints the validation accuracy and confusion matrix, and saves a model folder that
- * `visionpipe classify --model <folder>` loads. Returns the exit code.
+ * `visionpipe classify --model <folder>` loads, with a `training.json` report (head, labels,
+ * validation accuracy). Each file is replaced atomically (see `saveClassifierFolder`); the report
+ * is written after the model, so a crash in between leaves the new model beside the previous
+ * run's report (or none). Returns the exit code.
  *
  * @example
  * ```ts
@@ -108,7 +111,7 @@ export async function runTrain(args: CliArgs, print: Print, printError: Print): 
     const id = `visionpipe-${kind}-classifier`;
     const files = await saveClassifierFolder(args.out, backbone, head, { labels: dataset.labels, id });
     const summary = { head: kind, labels: dataset.labels, images: counts, train: split.train.length, validation: split.validation.length, validationAccuracy: accuracy, confusion: matrix };
-    await writeFile(join(args.out, 'training.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    await writeFileAtomic(join(args.out, 'training.json'), `${JSON.stringify(summary, null, 2)}\n`);
     print(`saved → ${args.out} (${files.map((f) => basename(f)).join(', ')}, training.json)`);
     print(`use it: visionpipe classify <images> --model ${args.out}`);
     return 0;

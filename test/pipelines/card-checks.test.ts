@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG } from '../../src/models/catalog';
 import { type ModelRunner, type ModelSpec, loadModel, pipeline } from '../../src/node/index';
 import { checkCardInput } from '../../src/pipelines/shared/card-input-check';
-import { buildOnnxModel } from '../helpers/onnx-builder';
+import { colourOnnxModel } from '../helpers/colour-onnx';
 import { cellDetectorCard, cellDetectorFiles } from '../soak/cell-detector';
 
 const card = (input: Record<string, unknown>): ModelSpec =>
@@ -67,18 +67,8 @@ describe('model card input checks', () => {
 });
 
 describe('model card outputs checked against the model at creation', () => {
-  /** A real ONNX colour classifier (as in onnx-classifier.test.ts): one output, `logits`. */
-  const colourModel = (): Uint8Array =>
-    buildOnnxModel({
-      inputs: [{ name: 'pixel_values', dims: ['batch', 3, 32, 32] }],
-      outputs: [{ name: 'logits', dims: ['batch', 3] }],
-      initializers: [{ name: 'w', dims: [3, 3], values: [10, 0, 0, 0, 10, 0, 0, 0, 10] }],
-      nodes: [
-        { op: 'GlobalAveragePool', inputs: ['pixel_values'], outputs: ['pooled'] },
-        { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attributes: { axis: 1 } },
-        { op: 'MatMul', inputs: ['flat', 'w'], outputs: ['logits'] },
-      ],
-    });
+  /** A real ONNX colour classifier: one output, `logits`. */
+  const colourModel = colourOnnxModel;
   const colourCard = (outputs: string[]): ModelSpec => ({
     id: 'colour', task: 'image-classification', family: 'logits', format: 'onnx', location: { url: 'colour.onnx' },
     input: { width: 32, height: 32, normalization: 'unit', layout: 'nchw' }, labels: ['red', 'green', 'blue'], outputs,

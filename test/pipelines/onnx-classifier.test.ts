@@ -1,26 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { type ModelSpec, type RawImage, pipeline } from '../../src/node/index';
-import { buildOnnxModel } from '../helpers/onnx-builder';
+import { colourOnnxModel } from '../helpers/colour-onnx';
 
 /**
- * A real ONNX colour classifier built here: NCHW input → global average pool → flatten →
- * identity matrix (logits = mean R, G, B in 0–1 units, times 10). Its answer is known for any
- * image, so the whole ONNX path of the pipeline (NCHW layout, normalisation, onnxruntime-node
- * and onnxruntime-web, softmax decoding) can be checked end to end.
+ * The colour classifier of ../helpers/colour-onnx.ts: its answer is known for any image, so the
+ * whole ONNX path of the pipeline (NCHW layout, normalisation, onnxruntime-node and
+ * onnxruntime-web, softmax decoding) can be checked end to end.
  */
-function colourModel(): Uint8Array {
-  return buildOnnxModel({
-    inputs: [{ name: 'pixel_values', dims: ['batch', 3, 32, 32] }],
-    outputs: [{ name: 'logits', dims: ['batch', 3] }],
-    initializers: [{ name: 'w', dims: [3, 3], values: [10, 0, 0, 0, 10, 0, 0, 0, 10] }],
-    nodes: [
-      { op: 'GlobalAveragePool', inputs: ['pixel_values'], outputs: ['pooled'] },
-      { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attributes: { axis: 1 } },
-      { op: 'MatMul', inputs: ['flat', 'w'], outputs: ['logits'] },
-    ],
-  });
-}
+const colourModel = colourOnnxModel;
 
 const SPEC: ModelSpec = {
   id: 'colour',

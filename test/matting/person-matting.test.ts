@@ -145,6 +145,21 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     ok.alpha.close();
   });
 
+  it('reset() while a video frame is in flight (a new video starts): that frame is not the new video\'s previous matte', async () => {
+    const shifted: RawImage = { ...astronaut, data: astronaut.data.map((_, i) => astronaut.data[(i + 3 * 24) % astronaut.data.length]) };
+    const alone = await matting.run(shifted);
+    matting.reset();
+    (await matting.runForVideo(astronaut, 0)).alpha.close();
+    const inflight = matting.runForVideo(astronaut, 33);
+    matting.reset();
+    (await inflight).alpha.close();
+    // the old video's last frame used to be kept after reset() and blended into this one
+    const fresh = await matting.runForVideo(shifted, 0);
+    expect(mae(fresh.alpha.toFloat32Array(), alone.alpha.toFloat32Array())).toBe(0);
+    for (const m of [alone.alpha, fresh.alpha]) m.close();
+    matting.reset();
+  });
+
   it('overlapping refined calls (one reused workspace) give what calls one at a time give', async () => {
     const small: RawImage = { data: new Uint8Array(160 * 120 * 3).map((_, i) => (i * 13) % 251), width: 160, height: 120, channels: 3 };
     const alone = [await matting.run(astronaut), await matting.run(small)];

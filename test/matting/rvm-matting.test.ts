@@ -6,7 +6,7 @@
  * stateless run), a new frame size starts over, and the recurrent tensors never pile up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RawImage, decodeImageFile } from '../../src/node/index';
 import { Mask } from '../../src/core/mask';
 import { RVM_MOBILENETV3 } from '../../src/models/matting-cards';
@@ -182,6 +182,67 @@ describe('video matting with RVM (real weights, wasm)', () => {
     other.dispose();
     expect(tf.memory().numTensors).toBe(base);
     expect(Mask.openCount).toBe(masks);
+  });
+
+  it('overlapping runForVideo calls run one after another in call order: none fails (a bad frame among them fails alone), each matte equals a sequential run, only the four states stay', async () => {
+    matting.reset();
+    const base = tf.memory().numTensors;
+    const sequential: Float32Array[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { alpha } = await matting.runForVideo(clip[i], i * 33, { outputForeground: false });
+      sequential.push(alpha.toFloat32Array());
+      alpha.close();
+    }
+    matting.reset();
+    // a camera loop that does not await each frame: the calls overlap (the second and third used to read states the first then freed: INFERENCE_FAILED, tensors leaked)
+    const bad = { data: new Uint8Array(5), width: 128, height: 96, channels: 3 } as const;
+    const settled = await Promise.allSettled([clip[0], bad, clip[1], clip[2]].map((frame, i) => matting.runForVideo(frame, i * 33, { outputForeground: false })));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'INVALID_INPUT' });
+    const mattes = settled.filter((s) => s.status === 'fulfilled').map((s) => s.value.alpha);
+    mattes.forEach((alpha, i) => expect(mae(alpha.toFloat32Array(), sequential[i])).toBe(0));
+    for (const alpha of mattes) alpha.close();
+    expect(tf.memory().numTensors).toBe(base + 4);
+    matting.reset();
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
+  it('reset() or dispose() while a video frame is inferred: the frame is matted, its states are not kept (the next frame starts over), nothing leaks', async () => {
+    matting.reset();
+    const base = tf.memory().numTensors;
+    const first = await matting.runForVideo(clip[0], 0, { outputForeground: false });
+    const firstAlpha = first.alpha.toFloat32Array();
+    first.alpha.close();
+    const runner = matting.runner as TfjsRunner;
+    const execute = runner.execute.bind(runner);
+    // reset() from inside the inference (a UI "new video" click): the states being fed used to be freed under it
+    const spy = vi.spyOn(runner, 'execute').mockImplementationOnce((feeds, options) => {
+      matting.reset();
+      return execute(feeds, options);
+    });
+    const during = await matting.runForVideo(clip[1], 33, { outputForeground: false });
+    spy.mockRestore();
+    expect(during.alpha.toFloat32Array().every(Number.isFinite)).toBe(true);
+    during.alpha.close();
+    expect(tf.memory().numTensors).toBe(base);
+    const next = await matting.runForVideo(clip[0], 66, { outputForeground: false });
+    expect(mae(next.alpha.toFloat32Array(), firstAlpha)).toBe(0);
+    next.alpha.close();
+    // dispose() of a pipeline on a shared runner from inside the inference: the frame completes, nothing stays
+    const other = await createVideoMattingPipeline({ model: matting.runner, spec: RVM_MOBILENETV3 });
+    (await other.runForVideo(clip[0], 0, { outputForeground: false })).alpha.close();
+    vi.spyOn(runner, 'execute').mockImplementationOnce((feeds, options) => {
+      other.dispose();
+      return execute(feeds, options);
+    });
+    const disposing = other.runForVideo(clip[1], 33, { outputForeground: false });
+    // a frame queued behind it when dispose() comes: DISPOSED, keeping no states (the runner is shared and still works)
+    const queued = other.runForVideo(clip[0], 66, { outputForeground: false });
+    (await disposing).alpha.close();
+    await expect(queued).rejects.toMatchObject({ code: 'DISPOSED' });
+    vi.restoreAllMocks();
+    matting.reset();
+    expect(tf.memory().numTensors).toBe(base);
   });
 
   it('a 1×3000 strip is matted (fed at 32×1920, never past maxInputSide); a ratio that would make the internal pass under 4 px is INVALID_OPTION, and the wasm backend keeps working', async () => {

@@ -136,6 +136,8 @@ export class PersonMatting {
   private workspace: FastGuidedFilterWorkspace | null = null;
   /** The refined matte at the working size, when that is smaller than the frame. */
   private working: Float32Array | null = null;
+  /** Counts `reset()`s: a video frame that spans one neither reads nor keeps the memory (it belongs to the old video). */
+  private generation = 0;
 
   constructor(
     private readonly spec: SegmentationModelSpec,
@@ -158,6 +160,7 @@ export class PersonMatting {
    */
   async matte(input: ImageInput, options: { video: boolean; refine: MattingRefineOptions | false }): Promise<MatteOutput> {
     const refine = options.refine === false ? false : resolveRefine(options.refine);
+    const generation = this.generation;
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
     const { transform } = stage;
@@ -167,7 +170,8 @@ export class PersonMatting {
     try {
       const probability = personPlane(firstOutput(stage.outputs, this.spec), this.spec);
       const { width, height } = probability;
-      const person = options.video && this.smoothing !== false ? this.smoothed(probability.plane, `${w}x${h}`, this.smoothing) : probability.plane;
+      // a frame that spans a reset() is the old video's: it neither reads nor keeps the memory
+      const person = options.video && this.smoothing !== false && generation === this.generation ? this.smoothed(probability.plane, `${w}x${h}`, this.smoothing) : probability.plane;
       const alpha = refine && guide ? this.refined(guide, person, width, height, transform, refine) : matteToFrame(person, width, height, transform);
       return { alpha, width: w, height: h, timing: finishTiming(stage, postStart) };
     } finally {
@@ -210,8 +214,9 @@ export class PersonMatting {
     return this.workspace;
   }
 
-  /** Forgets the previous frame's matte. @example `engine.reset();` */
+  /** Forgets the previous frame's matte (a frame in flight then keeps none). @example `engine.reset();` */
   reset(): void {
     this.memory = null;
+    this.generation++;
   }
 }

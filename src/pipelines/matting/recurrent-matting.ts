@@ -94,6 +94,15 @@ async function planesAtFrameSize(tensor: tf.Tensor, width: number, height: numbe
 export class RecurrentMatting {
   private states: tf.Tensor[] | null = null;
   private stateKey = '';
+  /** The latest video-mode call (settled or not): the next one starts once it is done, as each feeds the states it leaves. */
+  private videoTurn: Promise<unknown> = Promise.resolve();
+  /** Whether a video-mode call is feeding {@link states} to the model now. */
+  private videoBusy = false;
+  /** States dropped by `reset()` while a video-mode call was feeding them: freed when it ends. */
+  private retired: tf.Tensor[] = [];
+  /** Counts `reset()`s: a video-mode call that spans one keeps no states (the next frame starts over). */
+  private generation = 0;
+  private disposed = false;
 
   constructor(
     private readonly spec: RecurrentMattingSpec,
@@ -126,7 +135,8 @@ export class RecurrentMatting {
   /**
    * The matte (and foreground) of one frame at its size. Video mode feeds the states the last
    * video frame left (zeros after `reset()`, or when the model size or ratio changed) and keeps
-   * the new ones; otherwise every call starts from zeros and keeps nothing.
+   * the new ones; otherwise every call starts from zeros and keeps nothing. Overlapping
+   * video-mode calls run one after another in the order they were made.
    *
    * @throws VisionError `INVALID_INPUT` (unreadable frame), `INVALID_OPTION` (ratio outside (0, 1], or so small that the internal pass would be under 4 px).
    * @example
@@ -134,7 +144,16 @@ export class RecurrentMatting {
    * const out = await engine.matte(frame, { video: false, foreground: false, downsampleRatio: 0.5 });
    * ```
    */
-  async matte(input: ImageInput, options: { video: boolean; foreground: boolean; downsampleRatio?: number }): Promise<MatteOutput> {
+  matte(input: ImageInput, options: { video: boolean; foreground: boolean; downsampleRatio?: number }): Promise<MatteOutput> {
+    if (!options.video) return this.matteNow(input, options);
+    const turn = this.videoTurn.then(() => this.matteNow(input, options));
+    this.videoTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async matteNow(input: ImageInput, options: { video: boolean; foreground: boolean; downsampleRatio?: number }): Promise<MatteOutput> {
+    // a call queued behind others when the pipeline was disposed (its runner may be shared and still work)
+    if (this.disposed) throw new VisionError('DISPOSED', 'this video-matting pipeline was disposed');
     const started = now();
     const frame = await openFrame(input).catch((error: unknown) => {
       throw toVisionError(error, 'INVALID_INPUT', 'could not read the frame');
@@ -154,18 +173,25 @@ export class RecurrentMatting {
     const ratioTensor = tf.scalar(ratio);
     const states = (options.video && this.states) || m.statesIn.map(() => zero);
     const names = [m.alpha, ...(options.foreground ? [m.foreground] : []), ...(options.video ? m.statesOut : [])];
+    const generation = this.generation;
     let outputs: Record<string, tf.Tensor>;
     try {
       const feeds: Record<string, Feed> = { [m.source]: prepared.input, [m.downsampleRatio]: ratioTensor };
       m.statesIn.forEach((name, i) => (feeds[name] = states[i]));
+      if (options.video) this.videoBusy = true;
       outputs = await this.execute(feeds, names);
     } finally {
       tf.dispose([prepared.input, zero, ratioTensor]);
+      if (options.video) {
+        this.videoBusy = false;
+        tf.dispose(this.retired.splice(0));
+      }
     }
     const inferred = now();
-    const kept = options.video ? m.statesOut.map((name) => outputs[name]) : [];
+    // a reset() during the call: its states are not kept, the next frame starts from zeros
+    const kept = options.video && generation === this.generation ? m.statesOut.map((name) => outputs[name]) : [];
     try {
-      if (options.video) {
+      if (kept.length > 0) {
         tf.dispose(this.states ?? []);
         this.states = kept;
         this.stateKey = key;
@@ -180,11 +206,22 @@ export class RecurrentMatting {
     }
   }
 
-  /** Frees the recurrent state; the next video frame starts from zeros. @example `engine.reset();` */
+  /**
+   * Frees the recurrent state (once the video-mode call feeding it, if any, is done); the next
+   * video frame starts from zeros. @example `engine.reset();`
+   */
   reset(): void {
-    tf.dispose(this.states ?? []);
+    if (this.videoBusy) this.retired.push(...(this.states ?? []));
+    else tf.dispose(this.states ?? []);
     this.states = null;
     this.stateKey = '';
+    this.generation++;
+  }
+
+  /** Frees the recurrent state for good: calls still queued then fail with `DISPOSED`. @example `engine.dispose();` */
+  dispose(): void {
+    this.disposed = true;
+    this.reset();
   }
 }
 

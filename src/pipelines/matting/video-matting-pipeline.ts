@@ -110,7 +110,8 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
    * recurrent states, or the previous matte for temporal smoothing. A new frame size starts
    * over. {@link reset} starts over too (call it on a new video). The timestamp must be a finite
    * number; matting does not use time (frames are blended in the order they come), so unlike
-   * the tracking tasks it need not increase.
+   * the tracking tasks it need not increase. Overlapping calls (frames sent without awaiting the
+   * previous one) are matted one after another, in the order they were made.
    *
    * @throws VisionError `INVALID_INPUT` (bad frame or timestamp), `INVALID_OPTION`, `DISPOSED`.
    * @example
@@ -131,7 +132,8 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
 
   /** Frees the model (unless passed in ready-made) and the recurrent state. @example `matting.dispose();` */
   override dispose(): void {
-    this.reset();
+    this.recurrent?.dispose();
+    this.person?.reset();
     super.dispose();
   }
 }

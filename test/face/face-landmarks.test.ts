@@ -192,6 +192,45 @@ describe('video mode', () => {
       landmarker.dispose();
     }
   });
+
+  it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {
+    const landmarker = await createFaceLandmarksPipeline({ maxFaces: 3 });
+    try {
+      const photo = await half(3);
+      await landmarker.runForVideo(photo, 500);
+      const inflight = landmarker.runForVideo(photo, 1000);
+      landmarker.reset();
+      const first = landmarker.runForVideo(photo, 0);
+      expect((await inflight).faces).toHaveLength(2);
+      expect((await first).faces.map((f) => f.trackId).sort()).toEqual([1, 2]);
+      // 33 was refused ("got 33 after 1000"): the old frame's time is not the new video's
+      expect((await landmarker.runForVideo(photo, 33)).faces.map((f) => f.trackId).sort()).toEqual([1, 2]);
+    } finally {
+      landmarker.dispose();
+    }
+  });
+
+  it('a frame size change mid-video (a camera switching resolution): each face keeps its ID and its points are where run() puts them, smoothing on', async () => {
+    const landmarker = await createFaceLandmarksPipeline({ maxFaces: 3 });
+    try {
+      const big = await half(3);
+      const small = await raw(sharp(facePhoto(3)).resize(480));
+      const first = (await landmarker.runForVideo(big, 0)).faces;
+      const after = (await landmarker.runForVideo(small, 33)).faces;
+      const still = (await landmarker.run(small)).faces;
+      expect(first).toHaveLength(2);
+      expect(after).toHaveLength(still.length);
+      for (const face of first) {
+        // the same person, where the 960-px frame had them, halved (the crops were of the old size: one ID went to the other person, smoothed half-way across)
+        const moved = after.find((f) => f.trackId === face.trackId);
+        expect(moved, `track ${face.trackId}`).toBeDefined();
+        expect(dist(moved!.points[1], { x: face.points[1].x / 2, y: face.points[1].y / 2 })).toBeLessThan(4);
+        expect(still.some((f) => dist(f.points[1], moved!.points[1]) < 4)).toBe(true);
+      }
+    } finally {
+      landmarker.dispose();
+    }
+  });
 });
 
 describe('the attention card', () => {

@@ -83,6 +83,23 @@ describe('hand landmarks: video mode and bad input', () => {
     expect((await hands.runForVideo(grey, 66)).hands).toEqual([]);
   });
 
+  it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {
+    hands.reset();
+    onTestFinished(() => hands.reset());
+    await hands.runForVideo(frames[0], 500);
+    const inflight = hands.runForVideo(frames[1], 1000);
+    hands.reset();
+    // the new video starts at 0 while the old frame is still being analysed
+    const first = hands.runForVideo(frames[0], 0);
+    expect((await inflight).hands).toHaveLength(1);
+    expect((await first).hands.map((h) => h.trackId)).toEqual([1]);
+    // the old frame's 1000 ms is not the new video's last timestamp (33 was refused: "got 33 after 1000"), its hand not the new video's track
+    const detectorRuns = vi.spyOn(hands.detector, 'run');
+    onTestFinished(() => detectorRuns.mockRestore());
+    expect((await hands.runForVideo(frames[1], 33)).hands.map((h) => h.trackId)).toEqual([1]);
+    expect(detectorRuns).not.toHaveBeenCalled();
+  });
+
   it('mirroring the image swaps handedness and mirrors the keypoints', async () => {
     const photo = frames[0];
     const [hand] = (await hands.run(photo)).hands;

@@ -55,4 +55,22 @@ describe('object-detection video mode (runForVideo + ByteTrack) on a panned real
     await expectIncreasingTimestamps((t) => detector.runForVideo(frames[1], t), 0);
     detector.dispose();
   });
+
+  it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {
+    const detector = await pipeline('object-detection', { threshold: 0.3 });
+    try {
+      const frames = await panFrames(2);
+      const ids = (r: { detections: { trackId?: number }[] }): number[] => r.detections.map((d) => d.trackId ?? -1).sort((a, b) => a - b);
+      const before = ids(await detector.runForVideo(frames[0], 500));
+      const inflight = detector.runForVideo(frames[1], 1000);
+      detector.reset();
+      // the old frame used to update the new video's tracker at 1000 ms: "got 0 after 1000"
+      const first = await detector.runForVideo(frames[0], 0);
+      await inflight;
+      expect(ids(first)).toEqual(before);
+      expect(ids(await detector.runForVideo(frames[0], 33))).toEqual(before);
+    } finally {
+      detector.dispose();
+    }
+  });
 });

@@ -82,6 +82,21 @@ describe('video mode', () => {
     estimator.dispose();
   });
 
+  it('reset() while a video frame is in flight (a new video starts): that frame leaves no timestamp and no track behind', async () => {
+    const estimator = await createPoseEstimationPipeline({ smoothing: false });
+    const frames = await smallSubjectFrames(2);
+    await estimator.runForVideo(frames[0], 500);
+    const inflight = estimator.runForVideo(frames[1], 1000);
+    estimator.reset();
+    // the new video starts at 0 while the old frame is still being analysed
+    const first = estimator.runForVideo(frames[0], 0);
+    expect((await inflight).poses).toHaveLength(1);
+    expect((await first).poses.map((p) => p.trackId)).toEqual([1]);
+    // the old frame's 1000 ms is not the new video's last timestamp (before: "got 33 after 1000")
+    expect((await estimator.runForVideo(frames[1], 33)).poses.map((p) => p.trackId)).toEqual([1]);
+    estimator.dispose();
+  });
+
   it('MultiPose: three people of a panned group photo keep their track IDs; the keypoints are the One-Euro filter of the static runs', async () => {
     const estimator = await createPoseEstimationPipeline({ model: 'movenet-multipose' });
     const frames = await panFrames(facePhoto(1), 10, { left: 40, top: 60, width: 1600, height: 1100 }, 8, [640, 440]);

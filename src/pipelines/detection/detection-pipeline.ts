@@ -64,8 +64,9 @@ function keypointsOf(candidates: SuppressedCandidates, index: number, transform:
 export class DetectionPipeline extends ModelPipeline implements Pipeline<DetectionRunOptions, DetectionResult> {
   readonly task = 'object-detection';
   private readonly decode: DetectionDecoder;
+  /** Video-mode tracker and clock: replaced (not cleared) by `reset()`, so a frame in flight then updates the old ones. */
   private tracker: ByteTracker | null = null;
-  private readonly videoClock = new VideoClock();
+  private videoClock = new VideoClock();
 
   constructor(
     spec: ModelSpec,
@@ -248,22 +249,27 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
-    this.videoClock.check(timestampMs);
+    // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
+    const videoClock = this.videoClock;
+    videoClock.check(timestampMs);
     optionsObject(options, 'run options');
     const threshold = this.threshold(options);
-    this.tracker ??= adaptedTracker(threshold, this.trackerOptions);
-    const lowThreshold = this.tracker.options.lowThreshold;
+    const tracker = (this.tracker ??= adaptedTracker(threshold, this.trackerOptions));
+    const lowThreshold = tracker.options.lowThreshold;
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
     const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });
-    const tracked = this.tracker.update(result.detections, timestampMs);
-    this.videoClock.commit(timestampMs);
+    const tracked = tracker.update(result.detections, timestampMs);
+    videoClock.commit(timestampMs);
     return { ...result, detections: tracked };
   }
 
-  /** Forgets the tracks of video mode; the next {@link runForVideo} starts new track IDs. @example `detector.reset();` */
+  /**
+   * Forgets the tracks of video mode; the next {@link runForVideo} starts new track IDs (a frame
+   * still being analysed leaves nothing for it). @example `detector.reset();`
+   */
   reset(): void {
-    this.tracker?.reset();
-    this.videoClock.reset();
+    this.tracker = null;
+    this.videoClock = new VideoClock();
   }
 }
 

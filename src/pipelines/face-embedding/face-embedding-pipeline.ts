@@ -58,6 +58,8 @@ interface ResolvedRunOptions {
  */
 export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<FaceEmbeddingRunOptions, FaceEmbeddingResult> {
   readonly task = 'face-embedding';
+  /** Counts `reset()`s: a video frame that spans one is the old video's and is not tracked. */
+  private generation = 0;
 
   constructor(
     readonly faceSpec: FaceEmbeddingModelSpec,
@@ -112,11 +114,16 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: FaceEmbeddingRunOptions = {}): Promise<FaceEmbeddingResult> {
     if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
-    return this.describe(input, this.resolve(options), (image, detect) => this.detector.runForVideo(image, timestampMs, detect));
+    const generation = this.generation;
+    // a reset() before the detector is reached: this frame must not become the new video's first
+    const detect = (image: ImageInput, detectOptions: { threshold?: number; maxDetections: number }): Promise<DetectionResult> =>
+      generation === this.generation ? this.detector.runForVideo(image, timestampMs, detectOptions) : this.detector.run(image, detectOptions);
+    return this.describe(input, this.resolve(options), detect);
   }
 
-  /** Forgets video-mode face tracks. @example `describer.reset();` */
+  /** Forgets video-mode face tracks (a frame still being analysed leaves none for the next video). @example `describer.reset();` */
   reset(): void {
+    this.generation++;
     this.detector.reset();
   }
 

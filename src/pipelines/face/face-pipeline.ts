@@ -11,6 +11,7 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
+import type { OneEuroOptions } from '../../track/one-euro';
 import { type FaceCandidate, type FaceClock, detectFaces, meshesInCrops } from './face-stages';
 import type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face-types';
 import { DEFAULT_FACE_SMOOTHING, FaceVideoState, type VideoCandidate } from './face-video';
@@ -63,8 +64,10 @@ function toFace(points: Float32Array, score: number, detectorScore: number): Fac
  */
 export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<FaceLandmarksRunOptions, FaceLandmarksResult> {
   readonly task = 'face-landmarks';
-  private readonly video: FaceVideoState;
-  private readonly videoClock = new VideoClock();
+  /** Video-mode state and clock: replaced (not cleared) by `reset()`, so a frame in flight then writes into the old ones. */
+  private video: FaceVideoState;
+  private videoClock = new VideoClock();
+  private readonly smoothing: OneEuroOptions | false;
   private readonly detectorFit: 'letterbox' | 'stretch';
 
   constructor(
@@ -81,7 +84,9 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     const fit = options.detectorFit ?? 'letterbox';
     if (fit !== 'letterbox' && fit !== 'stretch') throw new VisionError('INVALID_OPTION', `detectorFit is '${String(fit)}'; allowed: letterbox, stretch`);
     this.detectorFit = fit;
-    this.video = new FaceVideoState(options.smoothing === undefined ? DEFAULT_FACE_SMOOTHING : options.smoothing);
+    const smoothing = options.smoothing === undefined ? DEFAULT_FACE_SMOOTHING : options.smoothing;
+    this.video = new FaceVideoState(smoothing);
+    this.smoothing = smoothing === false ? false : { ...smoothing }; // checked: a copy for the states reset() makes
     this.resolve({}); // bad defaults (maxFaces, thresholds) fail now, not on the first frame
   }
 
@@ -124,7 +129,8 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     return found;
   }
 
-  private async landmarks(input: ImageInput, options: Resolved, video: boolean, timestampMs = 0): Promise<FaceLandmarksResult> {
+  /** The faces of one frame; with `video` (the stream's state), tracked across frames. */
+  private async landmarks(input: ImageInput, options: Resolved, video?: FaceVideoState, timestampMs = 0): Promise<FaceLandmarksResult> {
     this.assertUsable();
     const started = now();
     const clock: FaceClock = { preprocess: 0, inference: 0, postprocess: 0 };
@@ -133,18 +139,19 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     try {
       const imageSize = { width: frame.width, height: frame.height };
       if (frame.width < MIN_IMAGE_SIZE || frame.height < MIN_IMAGE_SIZE) return { faces: [], imageSize, timing: { ...clock, total: now() - started } };
-      const detected = !video || this.video.needsDetection(options.maxFaces);
+      video?.frameSize(frame.width, frame.height);
+      const detected = !video || video.needsDetection(options.maxFaces);
       const detections = detected ? await this.detect(frame, options, clock) : undefined;
-      const candidates: VideoCandidate[] = video ? this.video.candidates(detections) : detections!;
+      const candidates: VideoCandidate[] = video ? video.candidates(detections) : detections!;
       const found = await this.meshes(frame, candidates, options, clock);
-      if (!detected && found.length < candidates.length) {
+      if (video && !detected && found.length < candidates.length) {
         // a tracked face was lost: look for it (and for new faces) in this frame, not the next
         const kept = found.map((f) => f.candidate);
         const lost = candidates.filter((c) => !kept.includes(c));
-        found.push(...(await this.meshes(frame, this.video.recover(await this.detect(frame, options, clock), kept, lost), options, clock)));
+        found.push(...(await this.meshes(frame, video.recover(await this.detect(frame, options, clock), kept, lost), options, clock)));
       }
       const t1 = now();
-      const faces = video ? this.video.update(found, timestampMs, frame.width, frame.height) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
+      const faces = video ? video.update(found, timestampMs, frame.width, frame.height) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
       clock.postprocess += now() - t1;
       return { faces: faces.slice(0, options.maxFaces), imageSize, timing: { ...clock, total: now() - started } };
     } finally {
@@ -161,14 +168,15 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
    * ```
    */
   async run(input: ImageInput, options: FaceLandmarksRunOptions = {}): Promise<FaceLandmarksResult> {
-    return this.landmarks(input, this.resolve(options), false);
+    return this.landmarks(input, this.resolve(options));
   }
 
   /**
    * Video mode: meshes of the faces in one frame of a stream. Each tracked face is cropped
    * from its previous mesh; the detector runs when nothing is tracked, every 10 frames while
    * fewer than `maxFaces` are, and at once when a tracked face is lost (it keeps its `trackId`
-   * when found again). Faces keep a `trackId`; points are smoothed (One-Euro).
+   * when found again). Faces keep a `trackId`; points are smoothed (One-Euro). When the frame
+   * size changes, the tracked faces are carried over to the same place in the new frame.
    * Timestamps (ms) must increase. {@link reset} starts over.
    *
    * @example
@@ -177,16 +185,21 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: FaceLandmarksRunOptions = {}): Promise<FaceLandmarksResult> {
-    this.videoClock.check(timestampMs);
-    const result = await this.landmarks(input, this.resolve(options), true, timestampMs);
-    this.videoClock.commit(timestampMs);
+    // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
+    const { video, videoClock } = this;
+    videoClock.check(timestampMs);
+    const result = await this.landmarks(input, this.resolve(options), video, timestampMs);
+    videoClock.commit(timestampMs);
     return result;
   }
 
-  /** Forgets video-mode state (tracked faces, IDs, filters). @example `landmarker.reset();` */
+  /**
+   * Forgets video-mode state (tracked faces, IDs, filters, the last timestamp); a frame still
+   * being analysed then leaves nothing for the next video. @example `landmarker.reset();`
+   */
   reset(): void {
-    this.video.reset();
-    this.videoClock.reset();
+    this.video = new FaceVideoState(this.smoothing);
+    this.videoClock = new VideoClock();
   }
 
   /** Frees the mesh model, its detector and the Iris model. @example `landmarker.dispose();` */

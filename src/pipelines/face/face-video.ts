@@ -40,7 +40,7 @@ export interface VideoCandidate extends FaceCandidate {
 }
 
 /**
- * Carries faces from frame to frame. One instance per pipeline; `reset()` on a new video.
+ * Carries faces from frame to frame. One instance per video stream: the pipeline's `reset()` makes a new one.
  *
  * @example
  * ```ts
@@ -52,10 +52,31 @@ export class FaceVideoState {
   private tracks: Track[] = [];
   private lastId = 0;
   private sinceDetection = 0;
+  /** The size of the frames the tracked crops are in (null before the first). */
+  private size: { width: number; height: number } | null = null;
 
   /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
   constructor(private readonly smoothing: OneEuroOptions | false) {
     if (smoothing !== false) checkOneEuroOptions(smoothing, 'smoothing');
+  }
+
+  /**
+   * Takes the size of this frame: when it changed (a camera switching resolution), the tracked
+   * crops are carried onto the new size (same place in 0–1 image units, as the points are
+   * smoothed), so each face keeps its ID and filters instead of being cropped where it is not.
+   *
+   * @example
+   * ```ts
+   * video.frameSize(frame.width, frame.height);
+   * ```
+   */
+  frameSize(width: number, height: number): void {
+    const was = this.size;
+    this.size = { width, height };
+    if (!was || (was.width === width && was.height === height)) return;
+    const sx = width / was.width;
+    const sy = height / was.height;
+    for (const t of this.tracks) t.crop = faceCrop([t.crop.x1 * sx, t.crop.y1 * sy, t.crop.x2 * sx, t.crop.y2 * sy], 1);
   }
 
   /** Whether this frame should run the detector: nothing tracked, or room for more faces and time to look. @example `video.needsDetection(4)` */
@@ -149,12 +170,5 @@ export class FaceVideoState {
       p.x = filters.filter(2 * i, p.x / width, timestampMs) * width;
       p.y = filters.filter(2 * i + 1, p.y / height, timestampMs) * height;
     }
-  }
-
-  /** Forgets all faces, IDs and filters. @example `video.reset();` */
-  reset(): void {
-    this.tracks = [];
-    this.lastId = 0;
-    this.sinceDetection = 0;
   }
 }

@@ -13,6 +13,7 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
+import type { OneEuroOptions } from '../../track/one-euro';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
@@ -76,8 +77,10 @@ const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.k
  */
 export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<HandRunOptions, HandResult> {
   readonly task = 'hand-landmarks';
-  private readonly video: HandVideoState;
-  private readonly videoClock = new VideoClock();
+  /** Video-mode state and clock: replaced (not cleared) by `reset()`, so a frame in flight then writes into the old ones. */
+  private video: HandVideoState;
+  private videoClock = new VideoClock();
+  private readonly smoothing: OneEuroOptions | false;
   private readonly detectorInterval: number;
   private readonly rotateCrops: boolean;
   private readonly palm: boolean;
@@ -102,6 +105,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     this.rotateCrops = optionalBoolean(options.rotateCrops, 'rotateCrops') ?? true;
     this.palm = checkDetector(options.detector) === 'palm';
     this.video = new HandVideoState(smoothing);
+    this.smoothing = smoothing === false ? false : { ...smoothing }; // checked: a copy for the states reset() makes
     this.resolve({});
   }
 
@@ -171,16 +175,18 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: HandRunOptions = {}): Promise<HandResult> {
-    this.videoClock.check(timestampMs);
+    // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
+    const { video, videoClock } = this;
+    videoClock.check(timestampMs);
     const resolved = this.resolve(options);
     const result = await this.withFrame(input, async (frame, clock) => {
-      const candidates: FollowedHand[] = [...this.video.tracks];
-      const detected = this.video.needsDetector(resolved.maxHands, this.detectorInterval);
+      const candidates: FollowedHand[] = [...video.tracks];
+      const detected = video.needsDetector(resolved.maxHands, this.detectorInterval);
       if (detected) {
         for (const found of await this.detect(frame, resolved, clock)) {
-          if (!this.video.isFollowed(found.region)) candidates.push(this.video.newTrack(found.region, found.label, found.rotated));
+          if (!video.isFollowed(found.region)) candidates.push(video.newTrack(found.region, found.label, found.rotated));
         }
-        this.video.markDetected();
+        video.markDetected();
       }
       const results: { hand: Hand; track: FollowedHand }[] = [];
       const landmark = async (track: FollowedHand): Promise<void> => {
@@ -194,21 +200,21 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       if (!detected && results.length < candidates.length) {
         // a followed hand was lost: look for it (and for new hands) in this frame, not the next
         const lost = candidates.filter((t) => !results.some((r) => r.track.trackId === t.trackId));
-        const retry = this.video.recover(await this.detect(frame, resolved, clock), results.map((r) => r.track), lost);
+        const retry = video.recover(await this.detect(frame, resolved, clock), results.map((r) => r.track), lost);
         for (const track of retry) await landmark(track);
-        this.video.markDetected();
+        video.markDetected();
       }
       const t0 = now();
       results.sort((a, b) => b.hand.score - a.hand.score);
       const kept = results.slice(0, resolved.maxHands);
-      const dropped = this.video.follow(kept.map((r) => r.track));
+      const dropped = video.follow(kept.map((r) => r.track));
       const hands = kept
         .filter((r) => !dropped.has(r.track.trackId))
-        .map(({ hand, track }) => ({ ...hand, trackId: track.trackId, keypoints: this.video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height) }));
+        .map(({ hand, track }) => ({ ...hand, trackId: track.trackId, keypoints: video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height) }));
       clock.postprocess += now() - t0;
       return hands;
     });
-    this.videoClock.commit(timestampMs);
+    videoClock.commit(timestampMs);
     return result;
   }
 
@@ -222,10 +228,13 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     return rotated && { region: rotatedRegionBounds(rotated, width, height), rotated };
   }
 
-  /** Forgets video-mode state (followed hands, filters, IDs). @example `handLandmarker.reset();` */
+  /**
+   * Forgets video-mode state (followed hands, filters, IDs, the last timestamp); a frame still
+   * being analysed then leaves nothing for the next video. @example `handLandmarker.reset();`
+   */
   reset(): void {
-    this.video.reset();
-    this.videoClock.reset();
+    this.video = new HandVideoState(this.smoothing);
+    this.videoClock = new VideoClock();
   }
 
   /** Frees the landmark model and the detector (those it loaded). @example `handLandmarker.dispose();` */

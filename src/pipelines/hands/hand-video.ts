@@ -44,7 +44,7 @@ function overlap(a: CropRegion, b: CropRegion): number {
 }
 
 /**
- * Hands followed from frame to frame. One instance per pipeline; `reset()` on a new video.
+ * Hands followed from frame to frame. One instance per video stream: the pipeline's `reset()` makes a new one.
  *
  * @example
  * ```ts
@@ -166,12 +166,5 @@ export class HandVideoState {
     if (!track.smoother) return keypoints;
     const unit = keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
     return track.smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
-  }
-
-  /** Forgets every followed hand and restarts IDs. @example `video.reset();` */
-  reset(): void {
-    this.followed = [];
-    this.framesSinceDetection = 0;
-    this.lastId = 0;
   }
 }

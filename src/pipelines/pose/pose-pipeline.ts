@@ -69,8 +69,10 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   /** The keypoint names and skeleton edges of this model's poses. */
   readonly keypointSet: KeypointSet;
   private readonly estimate: PoseEstimator;
-  private readonly video: PoseVideoState;
-  private readonly videoClock = new VideoClock();
+  /** Video-mode state and clock: replaced (not cleared) by `reset()`, so a frame in flight then writes into the old ones. */
+  private video: PoseVideoState;
+  private videoClock = new VideoClock();
+  private readonly newVideoState: () => PoseVideoState;
   private readonly resizeOnCapture: NonNullable<PoseEstimationOptions['resizeOnCapture']>;
   private readonly gpuSampling: boolean;
 
@@ -100,7 +102,10 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     }
     this.resizeOnCapture = resizeOnCapture;
     this.gpuSampling = optionalBoolean(options.gpuSampling, 'gpuSampling') ?? true;
-    this.video = new PoseVideoState(options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing, options.tracker === undefined ? {} : options.tracker);
+    const smoothing = options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing;
+    const tracker = options.tracker === undefined ? {} : options.tracker;
+    this.newVideoState = () => new PoseVideoState(smoothing, tracker);
+    this.video = this.newVideoState();
     // bad defaults and tracker settings fail now, not at the first run or the first person in a video
     this.video.newTracker(this.resolve({}).threshold);
   }
@@ -176,24 +181,29 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: PoseRunOptions = {}): Promise<PoseResult> {
-    this.videoClock.check(timestampMs);
+    // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
+    const { video, videoClock } = this;
+    videoClock.check(timestampMs);
     const resolved = this.resolve(options);
     const cropping = this.poseSpec.family === 'movenet';
-    const result = await this.estimatePoses(input, resolved, true, cropping ? this.video.cropRegion : undefined);
+    const result = await this.estimatePoses(input, resolved, true, cropping ? video.cropRegion : undefined);
     const t0 = now();
     const { width, height } = result.imageSize;
     const single = cropping || this.poseSpec.family === 'blazepose' || resolved.maxPoses === 1;
-    const poses = single ? this.video.trackSingle(result.poses, timestampMs, width, height) : this.video.track(result.poses, timestampMs, width, height, resolved.threshold);
-    if (cropping) this.video.updateCropRegion(poses[0], width, height);
+    const poses = single ? video.trackSingle(result.poses, timestampMs, width, height) : video.track(result.poses, timestampMs, width, height, resolved.threshold);
+    if (cropping) video.updateCropRegion(poses[0], width, height);
     const spent = now() - t0;
-    this.videoClock.commit(timestampMs);
+    videoClock.commit(timestampMs);
     return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
   }
 
-  /** Forgets video-mode state (tracks, filters, crop region). @example `estimator.reset();` */
+  /**
+   * Forgets video-mode state (tracks, filters, crop region, the last timestamp); a frame still
+   * being analysed then leaves nothing for the next video. @example `estimator.reset();`
+   */
   reset(): void {
-    this.video.reset();
-    this.videoClock.reset();
+    this.video = this.newVideoState();
+    this.videoClock = new VideoClock();
   }
 
   /** Frees the pose model and its person detector (if it owns them). @example `estimator.dispose();` */

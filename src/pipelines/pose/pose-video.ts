@@ -21,8 +21,8 @@ export const DEFAULT_POSE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ 
 const CROP_ALPHA = 0.9;
 
 /**
- * Tracks, smooths and remembers where the person was. One instance per pipeline; `reset()` on
- * a new video.
+ * Tracks, smooths and remembers where the person was. One instance per video stream: the
+ * pipeline's `reset()` makes a new one.
  *
  * @example
  * ```ts
@@ -155,14 +155,5 @@ export class PoseVideoState {
           yMax: CROP_ALPHA * next.yMax + (1 - CROP_ALPHA) * prev.yMax,
         }
       : next;
-  }
-
-  /** Forgets tracks, filters and the crop region. @example `video.reset();` */
-  reset(): void {
-    this.tracker?.reset();
-    this.smoothers.clear();
-    this.region = null;
-    this.singleId = null;
-    this.lastSingleId = 0;
   }
 }

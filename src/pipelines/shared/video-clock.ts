@@ -1,6 +1,6 @@
 /**
  * The timestamps of a pipeline's video mode, checked the same way by every task (as MediaPipe
- * Tasks do): finite, and increasing from one analysed frame to the next until `reset()`.
+ * Tasks do): finite, and increasing from one analysed frame to the next; a pipeline's `reset()` starts a new clock.
  */
 import { VisionError } from '../../core/errors';
 
@@ -40,10 +40,5 @@ export class VideoClock {
   /** Records a frame's timestamp as the last one analysed. @example `clock.commit(timestampMs);` */
   commit(timestampMs: number): void {
     this.lastMs = timestampMs;
-  }
-
-  /** Forgets the last timestamp: the next frame may carry any. @example `clock.reset();` */
-  reset(): void {
-    this.lastMs = -Infinity;
   }
 }

@@ -133,6 +133,21 @@ describe("pipeline('face-embedding') with FaceRes on real group photos", () => {
     describer.reset();
   }, 60_000);
 
+  it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {
+    const small = await raw(sharp(facePhoto(1)).resize({ width: 640 }));
+    describer.reset();
+    const ids = (r: { faces: FaceEmbedding[] }): number[] => r.faces.map((f) => f.trackId ?? -1).sort((a, b) => a - b);
+    const before = ids(await describer.runForVideo(small, 500));
+    const inflight = describer.runForVideo(small, 1000);
+    describer.reset();
+    const first = describer.runForVideo(small, 0);
+    expect((await inflight).faces).toHaveLength(before.length);
+    expect(ids(await first)).toEqual(before);
+    // 33 was refused ("got 33 after 1000"): the old frame's time is not the new video's
+    expect(ids(await describer.runForVideo(small, 33))).toEqual(before);
+    describer.reset();
+  }, 60_000);
+
   it('refuses at creation a detector without eye keypoints and bad defaults (not at the first frame)', async () => {
     const before = tf.memory().numTensors;
     const ready = { model: describer.runner, spec: describer.faceSpec };

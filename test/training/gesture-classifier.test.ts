@@ -100,6 +100,13 @@ describe('GestureClassifier', () => {
     aborted.abort();
     await expectRejected(GestureClassifier.train(samples, { head: 'softmax', signal: aborted.signal }), 'ABORTED');
   });
+
+  it('training that diverges (a learning rate far too high) is refused naming learningRate, not returned with NaN weights; nothing stays allocated', async () => {
+    const before = tf.memory().numTensors;
+    // it used to resolve: classify() then answered the first label with score NaN for every hand
+    await expectRejected(GestureClassifier.train(samples, { head: 'mlp', epochs: 3, learningRate: 1e30, seed: 3 }), 'INVALID_OPTION', /diverged .*learningRate is 1e\+30; lower it/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
 describe('GestureClassifier refuses hostile input, stays usable and leaks no tensors', () => {
@@ -153,8 +160,13 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
     await stillWorks();
   });
 
-  it('fromJSON: truncated weights, a broken topology or k-NN state and non-objects are refused with nothing left allocated', async () => {
+  it('fromJSON: truncated or non-finite weights, a broken topology or k-NN state and non-objects are refused with nothing left allocated', async () => {
     const weights = saved.model?.weights ?? '';
+    const nanAt = (base64: string, index: number): string => {
+      const bytes = Buffer.from(base64, 'base64');
+      bytes.writeFloatLE(Number.NaN, index * 4);
+      return bytes.toString('base64');
+    };
     await refused([
       [() => GestureClassifier.fromJSON({ ...saved, model: { json: saved.model!.json, weights: weights.slice(0, 100) } }), 'MODEL_FORMAT', /weights hold 75 bytes; .* need 10388/],
       [() => GestureClassifier.fromJSON({ ...saved, model: { json: { ...saved.model!.json, modelTopology: {} }, weights } }), 'MODEL_FORMAT', /topology could not be built/],
@@ -164,6 +176,9 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
       [() => GestureClassifier.fromJSON({ ...saved, head: 'tree' as GestureHeadKind }), 'MODEL_FORMAT', /head is "tree"/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, k: 0 } }), 'MODEL_FORMAT', /k 0; it must be a positive integer/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, embeddings: savedKnn.knn!.embeddings.slice(1) } }), 'MODEL_FORMAT', /embeddings are 11249 values; it needs 11250/],
+      // a head saved with NaN weights (from a training that diverged) used to load and score every hand NaN
+      [() => GestureClassifier.fromJSON({ ...saved, model: { json: saved.model!.json, weights: nanAt(weights, 100) } }), 'MODEL_FORMAT', /weights hold NaN at value 100 \(of weight '.+'\); .*finite/],
+      [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, embeddings: savedKnn.knn!.embeddings.map((v, i) => (i === 7 ? Number.NaN : v)) } }), 'MODEL_FORMAT', /NaN|finite/],
       [() => GestureClassifier.fromJSON(null as unknown as SavedGestureClassifier), 'INVALID_INPUT', /got null/],
       [() => GestureClassifier.fromJSON('{}' as unknown as SavedGestureClassifier), 'INVALID_INPUT', /got "\{\}"/],
     ]);

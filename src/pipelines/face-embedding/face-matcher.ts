@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 
 /**
  * The "same person" cosine-similarity threshold for FaceRes embeddings, measured with
@@ -26,6 +27,9 @@ export const FACERES_MATCH_THRESHOLD = 0.7;
  * ```
  */
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (typeof a?.length !== 'number' || typeof b?.length !== 'number') {
+    throw new VisionError('INVALID_INPUT', `cosine similarity needs two vectors (arrays of numbers), got ${shownValue(a)} and ${shownValue(b)}`);
+  }
   if (a.length !== b.length) throw new VisionError('INVALID_INPUT', `cosine similarity needs vectors of one length, got ${a.length} and ${b.length}`);
   let dot = 0;
   let na = 0;
@@ -81,11 +85,22 @@ export class FaceMatcher {
   readonly threshold: number;
   private readonly references: { label: string; embedding: Float32Array }[] = [];
 
+  /** @throws VisionError `INVALID_INPUT` for references that are not an iterable of `{ label, embedding }`; `INVALID_OPTION` for a bad threshold. */
   constructor(references: Iterable<LabelledFace> = [], options: FaceMatcherOptions = {}) {
+    if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `options are ${shownValue(options)}; they must be { threshold } or left out`);
     const threshold = options.threshold ?? FACERES_MATCH_THRESHOLD;
-    if (!(threshold >= -1 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `threshold is ${String(options.threshold)}; it must be a cosine similarity in [-1, 1]`);
+    if (!(typeof threshold === 'number' && threshold >= -1 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `threshold is ${shownValue(options.threshold)}; it must be a cosine similarity in [-1, 1]`);
     this.threshold = threshold;
-    for (const reference of references) this.add(reference.label, reference.embedding);
+    const allowed = 'they must be an iterable (an array, say) of { label, embedding }';
+    if (typeof references !== 'object' || references === null || typeof (references as Partial<Iterable<LabelledFace>>)[Symbol.iterator] !== 'function') {
+      throw new VisionError('INVALID_INPUT', `references are ${shownValue(references)}; ${allowed}`);
+    }
+    let index = 0;
+    for (const reference of references) {
+      if (typeof reference !== 'object' || reference === null) throw new VisionError('INVALID_INPUT', `reference ${index} is ${shownValue(reference)}; ${allowed}`);
+      this.add(reference.label, reference.embedding);
+      index++;
+    }
   }
 
   /** How many reference faces there are. @example `matcher.size // 3` */

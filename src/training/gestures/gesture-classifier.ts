@@ -58,7 +58,8 @@ export class GestureClassifier {
 
   /**
    * Trains on labelled hands; the labels are the distinct `label`s in order of first appearance.
-   * `INVALID_OPTION` for bad options (checked first), `INVALID_INPUT` naming the first bad sample.
+   * `INVALID_OPTION` for bad options (checked first) and for training that diverges (a learning
+   * rate too high), `INVALID_INPUT` naming the first bad sample.
    */
   static async train(samples: readonly { hand: HandLandmarks; label: string }[], options: GestureTrainOptions = {}): Promise<GestureClassifier> {
     checkTrainOptions(options);
@@ -89,7 +90,7 @@ export class GestureClassifier {
       }
       const model = buildHead(kind, { inputDim: HAND_FEATURE_DIM, numClasses: labels.length, hidden: options.hidden ?? 32, dropout: 0, seed: options.seed, normalizeFeatures: false });
       try {
-        await fit(model, { x, labels: classIds }, {
+        const { diverged } = await fit(model, { x, labels: classIds }, {
           epochs: options.epochs ?? 40,
           batchSize: options.batchSize ?? 16,
           optimizer: { name: 'adam', learningRate: options.learningRate ?? 0.01 },
@@ -98,6 +99,10 @@ export class GestureClassifier {
           signal: options.signal,
           onEpochEnd: options.onEpochEnd,
         });
+        if (diverged) {
+          // NaN weights would score every hand NaN and name the first label
+          throw new VisionError('INVALID_OPTION', `training diverged (the loss became NaN or Infinity); learningRate is ${options.learningRate ?? 0.01}; lower it`);
+        }
       } catch (error) {
         model.dispose();
         throw error;

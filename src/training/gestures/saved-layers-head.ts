@@ -49,7 +49,18 @@ function readWeights(weights: unknown, specs: readonly tf.io.WeightsManifestEntr
   const bytes = base64ToBytes(weights);
   const needed = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * FLOAT32_BYTES, 0);
   if (bytes.byteLength !== needed) throw new VisionError('MODEL_FORMAT', `the saved weights hold ${bytes.byteLength} bytes; the model's weight specs need ${needed}`);
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  checkFinite(new Float32Array(buffer), specs);
+  return buffer;
+}
+
+/** `MODEL_FORMAT` naming the first value (and its weight) that is NaN or ±Infinity: such a head scores every hand NaN. */
+function checkFinite(values: Float32Array, specs: readonly tf.io.WeightsManifestEntry[]): void {
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad < 0) return;
+  let end = 0;
+  const spec = specs.find((s) => (end += s.shape.reduce((a, b) => a * b, 1)) > bad);
+  throw new VisionError('MODEL_FORMAT', `the saved weights hold ${values[bad]} at value ${bad} (of weight '${spec?.name}'); a gesture head's weights must be finite (was it saved from a training that diverged?)`);
 }
 
 /**

@@ -143,6 +143,22 @@ describe('cosineSimilarity and FaceMatcher', () => {
     expect(codeOf(() => matcher.add('x', [1, 2]))).toBe('INVALID_INPUT');
     expect(codeOf(() => matcher.add('x', [Number.NaN, 0, 0]))).toBe('INVALID_INPUT');
     expect(codeOf(() => new FaceMatcher([], { threshold: 2 }))).toBe('INVALID_OPTION');
+    // what plain JavaScript (or JSON read back) can hand in: a TypeError before, or a string kept as the threshold
+    const message = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return isVisionError(e) ? `${e.code}: ${e.message}` : `not a VisionError: ${String(e)}`;
+      }
+      return 'no error';
+    };
+    expect(message(() => new FaceMatcher(null as never))).toMatch(/^INVALID_INPUT: references are null; they must be an iterable .*of \{ label, embedding \}/);
+    expect(message(() => new FaceMatcher({ label: 'ada', embedding: ada } as never))).toMatch(/^INVALID_INPUT: references are an object; /);
+    expect(message(() => new FaceMatcher([{ label: 'ada', embedding: ada }, null] as never))).toMatch(/^INVALID_INPUT: reference 1 is null; .*\{ label, embedding \}/);
+    expect(message(() => new FaceMatcher([], null as never))).toMatch(/^INVALID_OPTION: options are null; /);
+    expect(message(() => new FaceMatcher([], { threshold: '0.5' as never }))).toMatch(/^INVALID_OPTION: threshold is "0.5"; it must be a cosine similarity in \[-1, 1\]/);
+    expect(message(() => cosineSimilarity(null as never, [1]))).toMatch(/^INVALID_INPUT: /);
+    expect(new FaceMatcher(undefined, undefined).threshold).toBe(0.7);
   });
 
   it('rejects a face to match that is empty, of another length or not finite, and goes on matching', () => {

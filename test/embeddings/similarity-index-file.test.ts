@@ -3,36 +3,17 @@
 // and no temporary file behind. The failures are injected into node:fs/promises (the module the
 // file code writes through); every other call goes to the real file system.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import type * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimilarityIndex } from '../../src/pipelines/embeddings/similarity-index';
 import { loadSimilarityIndex, saveSimilarityIndex } from '../../src/node/similarity-index-file';
+import { fsFaults, resetFsFaults } from '../helpers/fs-faults';
 
-type Fs = typeof fsPromises;
-const faults = vi.hoisted(() => ({
-  /** When set, writeFile writes this share of the bytes and then fails with ENOSPC. */
-  writeShare: undefined as number | undefined,
-  /** When set, rename fails with this code (nothing is moved). */
-  renameCode: undefined as string | undefined,
-}));
+vi.mock('node:fs/promises', async (importOriginal) => (await import('../helpers/fs-faults')).faultyFsPromises(await importOriginal()));
 
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<Fs>();
-  const failure = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: injected failure`), { code });
-  const writeFile: Fs['writeFile'] = async (path, data, options) => {
-    if (faults.writeShare === undefined) return actual.writeFile(path, data, options);
-    const bytes = data as Uint8Array;
-    await actual.writeFile(path, bytes.subarray(0, Math.floor(bytes.byteLength * faults.writeShare)), options);
-    throw failure('ENOSPC');
-  };
-  const rename: Fs['rename'] = async (from, to) => {
-    if (faults.renameCode !== undefined) throw failure(faults.renameCode);
-    return actual.rename(from, to);
-  };
-  return { ...actual, default: { ...actual, writeFile, rename }, writeFile, rename };
-});
+/** Every write fails half-way with ENOSPC (a full disk), or every rename with `code`. */
+const ANY = /./;
 
 const vectors = (count: number, dim: number, offset: number): Float32Array[] =>
   Array.from({ length: count }, (_, n) => Float32Array.from({ length: dim }, (_, i) => Math.sin(n * 7 + i * 3 + offset)));
@@ -53,8 +34,7 @@ describe('saveSimilarityIndex writes atomically', () => {
   });
 
   afterEach(() => {
-    faults.writeShare = undefined;
-    faults.renameCode = undefined;
+    resetFsFaults();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -72,13 +52,13 @@ describe('saveSimilarityIndex writes atomically', () => {
   it('a write that fails half-way (a full disk) leaves the old index loadable and no temporary file', async () => {
     const old = indexOf(20, 0);
     await saveSimilarityIndex(old, target());
-    faults.writeShare = 0.5;
+    fsFaults.write = { match: ANY, share: 0.5, code: 'ENOSPC' };
     await expect(saveSimilarityIndex(indexOf(200, 1), target())).rejects.toMatchObject({
       name: 'VisionError',
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/^could not write the index file .*photos\.vpsi: ENOSPC/),
     });
-    faults.writeShare = undefined;
+    resetFsFaults();
     expect(readdirSync(folder)).toEqual(['photos.vpsi']);
     const loaded = await loadSimilarityIndex<{ n: number }>(target());
     expect(loaded.size).toBe(20);
@@ -88,9 +68,9 @@ describe('saveSimilarityIndex writes atomically', () => {
   it('a rename that fails leaves the old index and removes the written temporary file', async () => {
     const old = indexOf(20, 0);
     await saveSimilarityIndex(old, target());
-    faults.renameCode = 'EIO';
+    fsFaults.rename = { match: ANY, code: 'EIO' };
     await expect(saveSimilarityIndex(indexOf(30, 1), target())).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/EIO/) });
-    faults.renameCode = undefined;
+    resetFsFaults();
     expect(readdirSync(folder)).toEqual(['photos.vpsi']);
     expect((await loadSimilarityIndex(target())).size).toBe(20);
   });

@@ -129,7 +129,7 @@ describe('progressive start (control flow)', () => {
     expect(servedBy).toEqual(['wasm', 'wasm', 'wasm', 'wasm', 'webgpu', 'webgpu']);
     expect(preferred.calls.filter((c) => !c.video)).toHaveLength(4);
     expect(stats.switch).toMatchObject({ from: 'wasm', to: 'webgpu', decision: 'switched', reason: expect.stringMatching(/^measured faster/), atFrame: 4 });
-    expect(stats.switch!.fallbackMs!).toBeGreaterThanOrEqual(40);
+    expect(stats.switch!.fallbackMs!).toBeGreaterThanOrEqual(39); // 40 ms timers: libuv fires on its cached millisecond clock, up to 1 ms before performance.now() says 40
     expect(stats.switch!.preferredMs!).toBeLessThan(stats.switch!.fallbackMs! * 0.9);
     expect(stats.switchedAtFrame).toBe(4);
     expect(fallback.disposed()).toBe(true);
@@ -150,7 +150,7 @@ describe('progressive start (control flow)', () => {
     for (let i = 3; i < 6; i++) expect((await progressive.runForVideo(frame(), i * 33)).servedBy).toBe('wasm');
     const stats = progressive.stats();
     expect(stats.switch).toMatchObject({ from: 'wasm', to: 'webgpu', decision: 'kept', reason: expect.stringMatching(/^not faster by 10 %/) });
-    expect(stats.switch!.preferredMs!).toBeGreaterThanOrEqual(40);
+    expect(stats.switch!.preferredMs!).toBeGreaterThanOrEqual(39); // (the same timer granularity)
     expect(stats.switch!.preferredMs!).toBeGreaterThan(stats.switch!.fallbackMs!);
     expect(stats).toMatchObject({ served: { wasm: 6 }, switchedAtFrame: null, serving: 'wasm', preferredFailure: null });
     expect(preferred.calls).toHaveLength(3); // warm-up + 2 timed runs, nothing after the decision

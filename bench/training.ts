@@ -6,6 +6,8 @@
  * extracts 6000 images, several minutes on 2 cores). `--detector` instead trains the
  * TrainableDetector from scratch on generated scenes for 10, 20 and 40 epochs (the test's
  * setup: 640 scenes, batch 16) and prints held-out mAP and mask IoU against steps (~15 min).
+ * `--cnn` times a training step of the small CNN on the cpu backend with tfjs' own convolution
+ * filter gradient and with the SDK's (src/training/cpu-conv-gradient.ts), alternating, as a ratio.
  *
  *   npx esbuild bench/training.ts --bundle --platform=node --format=esm --packages=external \
  *     --log-level=warning --outfile=.cache/bench/training.mjs && node .cache/bench/training.mjs [--curve | --detector]
@@ -14,6 +16,8 @@ import * as tf from '@tensorflow/tfjs';
 import { nodePlatform, selectTfjsBackend, setPlatform } from '../src/node/index';
 import { MOBILENET_V2_MID_LAYERS, loadMobileNetV2Backbone, type FeatureExtractor } from '../src/pipelines/embeddings/backbone';
 import { buildHead, evaluateClassifier, fit } from '../src/training/index';
+import { useFastCpuConvGradient } from '../src/training/cpu-conv-gradient';
+import { buildSmallCnn } from '../src/training/layers';
 import { detectorToLayersModel } from '../src/training/detector/detector-export';
 import { TrainableDetector } from '../src/training/detector/detector-model';
 import { trainDetector } from '../src/training/detector/train-detector';
@@ -39,10 +43,44 @@ async function detectorCurve(): Promise<void> {
   }
 }
 
+/** ms per training step of the cnn test's small CNN on cpu: tfjs' filter gradient vs the SDK's (alternating rounds). */
+async function cnnStepBench(): Promise<void> {
+  await selectTfjsBackend({ backend: 'cpu' });
+  const conv2DBackpropFilter = tf.getKernel('Conv2DBackpropFilter', 'cpu')!.kernelFunc; // tfjs' own: nothing has trained yet
+  useFastCpuConvGradient();
+  const sdkKernel = tf.getKernel('Conv2DBackpropFilter', 'cpu')!;
+  const use = (kernelFunc: tf.KernelFunc): void => {
+    tf.unregisterKernel('Conv2DBackpropFilter', 'cpu');
+    tf.registerKernel({ ...sdkKernel, kernelFunc });
+  };
+  const set = takePerClass(readFashionMnist('train'), 16);
+  const x = tf.tidy(() => tf.avgPool(tf.tensor4d(set.pixels, [set.count, 28, 28, 1], 'float32').div(255) as tf.Tensor4D, 2, 2, 'valid') as tf.Tensor4D);
+  const model = buildSmallCnn({ inputShape: [14, 14, 1], numClasses: 10, filters: [8, 16], dense: 32, batchNorm: true, dropout: 0.1, seed: 1 });
+  const labels = Int32Array.from(set.labels);
+  const steps = Math.ceil(set.count / 16);
+  const times = { tfjs: 0, sdk: 0 };
+  for (let round = 0; round < 4; round++) {
+    for (const [name, kernelFunc] of [['tfjs', conv2DBackpropFilter], ['sdk', sdkKernel.kernelFunc]] as const) {
+      use(kernelFunc);
+      const t0 = performance.now();
+      await fit(model, { x, labels }, { epochs: 1, batchSize: 16, seed: round });
+      if (round > 0) times[name] += (performance.now() - t0) / steps / 3;
+    }
+  }
+  use(sdkKernel.kernelFunc);
+  console.log(`small CNN training step (batch 16, 14×14, cpu): tfjs' filter gradient ${times.tfjs.toFixed(0)} ms, the SDK's ${times.sdk.toFixed(0)} ms — ${(times.tfjs / times.sdk).toFixed(1)}× faster`);
+  model.dispose();
+  x.dispose();
+}
+
 async function main(): Promise<void> {
   const curve = process.argv.includes('--curve');
   setPlatform(nodePlatform); // the bundle drops side-effect imports (sideEffects: false)
   await selectTfjsBackend({ backend: 'wasm' });
+  if (process.argv.includes('--cnn')) {
+    await cnnStepBench();
+    return;
+  }
   if (process.argv.includes('--detector')) {
     await detectorCurve();
     return;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../core/errors';
 import { shownValue } from '../core/shown-value';
+import { useFastCpuConvGradient } from './cpu-conv-gradient';
 import { type WeightSnapshot, disposeSnapshot, restoreWeights, snapshotWeights } from './checkpoint';
 import { checkClassLabels, checkFinite, checkNumber, checkObject, checkOptionalNumber, checkTensor } from './checks';
 import { batchIndices, takeRows } from './dataset';
@@ -297,6 +298,7 @@ async function trainBatch(model: tf.LayersModel, groups: ParamGroup[], data: Lab
  */
 export async function fit(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): Promise<FitResult> {
   await checkOptions(model, data, options);
+  useFastCpuConvGradient();
   const loss = resolveLoss(options.loss);
   const batchSize = options.batchSize ?? 32;
   const monitor = options.monitor ?? (options.validationData ? 'val_loss' : 'loss');

@@ -24,6 +24,7 @@ export type { WeightSnapshot } from './checkpoint';
 export { predictScores, evaluateClassifier } from './evaluate';
 export type { LabeledTensors } from './evaluate';
 export { fit } from './fit';
+export { useFastCpuConvGradient } from './cpu-conv-gradient';
 export type { BatchLog, EpochLog, FitOptions, FitResult, MonitorMetric, VariableGroup } from './fit';
 export { classifierToFiles, saveClassifier, loadClassifier } from './save';
 export type { SavedModelFiles } from './save';

@@ -306,31 +306,27 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       expect(server.requests(MODEL_BIN)).toBe(1);
     }, 60_000);
 
-    it('finds the same objects as wasm in two group photos (HTMLImageElement and ImageBitmap input)', async () => {
-      const kinds: InputKind[] = ['image', 'bitmap'];
-      const tensorsAfter: number[] = [];
-      for (const [index, { n, people }] of PHOTOS.entries()) {
-        const kind = kinds[index];
-        const gpu = await detect('webgpu', n, kind);
-        const cpu = await detect('wasm', n, kind);
-        expect(gpu.detections.filter((d) => d.label === 'person').length).toBeGreaterThanOrEqual(people - (n === 5 ? 1 : 0));
-        const diff = expectSameDetections(gpu, cpu, COMPARE_MIN_SCORE, `photo ${n}`);
-        // and the other way round, so neither side has extra confident detections
-        expectSameDetections(cpu, gpu, COMPARE_MIN_SCORE, `photo ${n} (reverse)`);
-        measured.detBoxPx = Math.max(measured.detBoxPx, diff.boxPx);
-        measured.detScore = Math.max(measured.detScore, diff.score);
-        tensorsAfter.push(gpu.numTensors);
-        // the GPU preprocessing path: the picture went to a texture, the model input was made there,
-        // and only the model's output [1, 100, 6] came back — no canvas/WebGL readback, nothing frame-sized mapped
-        expect(gpu.readbacks, `photo ${n} (${kind})`).toMatchObject({ getImageData: 0, readPixels: 0 });
-        expect(gpu.readbacks.mapAsync).toBeGreaterThanOrEqual(1);
-        expect(gpu.readbacks.largestMap).toBeLessThan((4 * gpu.imageSize.width * gpu.imageSize.height) / 100);
-      }
+    it('finds the same objects as wasm in group photo 5 (ImageBitmap input)', async () => {
+      // One photo: a CenterNet run on SwiftShader is ~13 s after ~20 s of shader compilation, and
+      // the other inputs' GPU sampling is compared with the tensor path in test/gpu/; tensors stay
+      // flat on webgpu in the classifier's leak test below and in the soak.
+      const { n, people } = PHOTOS[1];
+      const gpu = await detect('webgpu', n, 'bitmap');
+      const cpu = await detect('wasm', n, 'bitmap');
+      expect(gpu.detections.filter((d) => d.label === 'person').length).toBeGreaterThanOrEqual(people - 1);
+      const diff = expectSameDetections(gpu, cpu, COMPARE_MIN_SCORE, `photo ${n}`);
+      // and the other way round, so neither side has extra confident detections
+      expectSameDetections(cpu, gpu, COMPARE_MIN_SCORE, `photo ${n} (reverse)`);
+      measured.detBoxPx = diff.boxPx;
+      measured.detScore = diff.score;
+      // the GPU preprocessing path: the picture went to a texture, the model input was made there,
+      // and only the model's output [1, 100, 6] came back — no canvas/WebGL readback, nothing frame-sized mapped
+      expect(gpu.readbacks).toMatchObject({ getImageData: 0, readPixels: 0 });
+      expect(gpu.readbacks.mapAsync).toBeGreaterThanOrEqual(1);
+      expect(gpu.readbacks.largestMap).toBeLessThan((4 * gpu.imageSize.width * gpu.imageSize.height) / 100);
       expect(measured.detBoxPx).toBeLessThanOrEqual(TOL.boxPx);
       expect(measured.detScore).toBeLessThanOrEqual(TOL.score);
-      // no tensors left behind between the two webgpu runs
-      expect(tensorsAfter[1]).toBe(tensorsAfter[0]);
-    }, 300_000); // ~50 s on an idle 2-core machine, ~95 s under load (SwiftShader compiles shaders on the first run)
+    }, 300_000); // ~35 s on an idle 2-core machine, ~60 s under load
 
     it('classifies like wasm (top class Neutral, scores within tolerance)', async () => {
       const classifier = await pipelineFor('webgpu', 'image-classification');

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignTargets, detectorLoss } from '../../src/training/detector/detector-loss';
 import { matMulTransposed, trainableConv } from '../../src/training/detector/trainable-conv';
+import { shapeScenes } from '../helpers/scenes';
 
 let previousBackend = '';
 beforeAll(async () => {
@@ -45,5 +47,52 @@ describe('detector ops: gradients computed with forward kernels only', () => {
     const got = tf.grads((x: tf.Tensor, y: tf.Tensor) => matMulTransposed(x as tf.Tensor3D, y as tf.Tensor3D).mul(weight).sum())([a, b]);
     expect(maxDiff([matMulTransposed(a as tf.Tensor3D, b as tf.Tensor3D)], [tf.matMul(a, b, false, true)])).toBeLessThan(1e-5);
     expect(maxDiff(got, reference)).toBeLessThan(1e-5);
+  });
+});
+
+describe('detector mask loss', () => {
+  it('over the positive cells\' slots equals the loss over every cell with zero weight elsewhere: value and gradients', async () => {
+    await tf.setBackend('wasm');
+    const scenes = await shapeScenes(16, 5);
+    const t = assignTargets(scenes, { inputSize: 64, numClasses: 3, numPrototypes: 8 });
+    const [b, n, p, m, k] = [16, 64, 1024, 8, t.maskSlots ?? 0];
+    // every positive cell holds exactly one slot of its own scene, and slots hold nothing else
+    const slotted = new Float32Array(b * n);
+    for (let s = 0; s < b; s++) for (let slot = 0; slot < k; slot++) for (let cell = 0; cell < n; cell++) slotted[s * n + cell] += t.slotCells![(s * k + slot) * n + cell];
+    expect(slotted).toEqual(t.positive);
+    // a slot's mask is its cell's object's: coverage fractions of 2×2 pixels adding up to the object's area
+    for (let s = 0; s < b; s++) for (let slot = 0; slot < k; slot++) for (let cell = 0; cell < n; cell++) {
+      if (!t.slotCells![(s * k + slot) * n + cell]) continue;
+      const box = Array.from(t.boxes.subarray((s * n + cell) * 4, (s * n + cell + 1) * 4));
+      const object = scenes[s].objects.find((o) => [o.box.x1, o.box.y1, o.box.x2, o.box.y2].every((v, i) => v === box[i]))!;
+      const covered = t.masks!.subarray((s * k + slot) * p, (s * k + slot + 1) * p).reduce((sum, v) => sum + v, 0);
+      expect(covered * 4).toBeCloseTo(object.mask.reduce((sum, v) => sum + v, 0), 2);
+    }
+    // the same targets laid out over every cell, as the loss once computed them
+    const dense = new Float32Array(b * n * p);
+    const denseWeights = new Float32Array(b * n * p);
+    for (let s = 0; s < b; s++) for (let slot = 0; slot < k; slot++) for (let cell = 0; cell < n; cell++) {
+      if (!t.slotCells![(s * k + slot) * n + cell]) continue;
+      const row = s * k + slot;
+      dense.set(t.masks!.subarray(row * p, (row + 1) * p), (s * n + cell) * p);
+      denseWeights.set(t.maskWeights!.subarray(row * p, (row + 1) * p), (s * n + cell) * p);
+    }
+    const before = tf.memory().numTensors;
+    const coefficients = tf.randomNormal([b, n, m], 0, 1, 'float32', 1);
+    const prototypes = tf.randomNormal([b, p, m], 0, 1, 'float32', 2);
+    const head = { clsLogits: tf.zeros([b, n, 3]) as tf.Tensor3D, boxes: tf.zeros([b, n, 4]) as tf.Tensor3D };
+    const bce = (l: tf.Tensor, y: tf.Tensor): tf.Tensor => tf.relu(l).sub(l.mul(y)).add(tf.log1p(tf.exp(tf.abs(l).neg())));
+    const everyCell = (c: tf.Tensor, pr: tf.Tensor): tf.Scalar =>
+      bce(matMulTransposed(c as tf.Tensor3D, pr as tf.Tensor3D), tf.tensor3d(dense, [b, n, p])).mul(tf.tensor3d(denseWeights, [b, n, p])).sum().div(t.numPositive) as tf.Scalar;
+    const slots = (c: tf.Tensor, pr: tf.Tensor): tf.Scalar => detectorLoss({ ...head, coefficients: c as tf.Tensor3D, prototypes: pr as tf.Tensor3D }, t).mask;
+    const [a, z] = [tf.tidy(() => everyCell(coefficients, prototypes).dataSync()[0]), tf.tidy(() => slots(coefficients, prototypes).dataSync()[0])];
+    expect(a).toBeGreaterThan(0.1);
+    expect(Math.abs(a - z)).toBeLessThan(1e-6 * a);
+    const expected = tf.grads(everyCell)([coefficients, prototypes]);
+    const got = tf.grads(slots)([coefficients, prototypes]);
+    expect(maxDiff(got, expected)).toBeLessThan(1e-8);
+    for (const g of expected) expect(tf.tidy(() => tf.abs(g).max().dataSync()[0])).toBeGreaterThan(1e-4); // gradients that are not all zero
+    tf.dispose([coefficients, prototypes, head.clsLogits, head.boxes, ...expected, ...got]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

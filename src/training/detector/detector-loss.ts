@@ -24,7 +24,14 @@ export interface DetectorTargets {
   classes: Float32Array;
   /** [B·N·4] xyxy boxes of the assigned objects. */
   boxes: Float32Array;
-  /** [B·N·P] soft mask of the assigned object at prototype resolution, and [B·N·P] loss weights (inside its box / box area). */
+  /**
+   * Mask targets of the positive cells only, in K slots per scene (K: the most positives of a
+   * scene in the batch; a scene's unused slots have zero weight): `slotCells` [B·K·N] one-hot
+   * picks each slot's cell, `masks` [B·K·P] is the soft mask of its object at prototype
+   * resolution, `maskWeights` [B·K·P] its loss weights (inside its box / box area).
+   */
+  maskSlots?: number;
+  slotCells?: Float32Array;
   masks?: Float32Array;
   maskWeights?: Float32Array;
   numPositive: number;
@@ -52,13 +59,8 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
   const positive = new Float32Array(b * n);
   const classes = new Float32Array(b * n * c);
   const boxes = new Float32Array(b * n * 4);
-  const withMasks = (options.numPrototypes ?? 0) > 0;
-  const ps = size / PROTO_STRIDE;
-  const p = ps * ps;
-  const masks = withMasks ? new Float32Array(b * n * p) : undefined;
-  const maskWeights = withMasks ? new Float32Array(b * n * p) : undefined;
   let numPositive = 0;
-  scenes.forEach((scene, s) => {
+  const owners = scenes.map((scene, s) => {
     const owner = new Int32Array(n).fill(-1);
     const area = (k: number) => {
       const bx = scene.objects[k].box;
@@ -81,7 +83,6 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
         if (owner[i] < 0 || area(k) < area(owner[i])) owner[i] = k;
       }
     });
-    const small = withMasks ? scene.objects.map((o) => downsample(o.mask, size)) : [];
     for (let i = 0; i < n; i++) {
       const k = owner[i];
       if (k < 0) continue;
@@ -91,18 +92,39 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
       numPositive++;
       classes[row * c + o.classId] = 1;
       boxes.set([o.box.x1, o.box.y1, o.box.x2, o.box.y2], row * 4);
-      if (masks && maskWeights) {
-        masks.set(small[k], row * p);
-        const inside: number[] = [];
-        for (let q = 0; q < p; q++) {
-          const [px, py] = [((q % ps) + 0.5) * PROTO_STRIDE, (Math.floor(q / ps) + 0.5) * PROTO_STRIDE];
-          if (px >= o.box.x1 && px < o.box.x2 && py >= o.box.y1 && py < o.box.y2) inside.push(q);
-        }
-        for (const q of inside) maskWeights[row * p + q] = 1 / inside.length;
-      }
     }
+    return owner;
   });
-  return { batch: b, cells: n, positive, classes, boxes, masks, maskWeights, numPositive };
+  const targets: DetectorTargets = { batch: b, cells: n, positive, classes, boxes, numPositive };
+  return (options.numPrototypes ?? 0) > 0 ? { ...targets, ...maskTargets(scenes, owners, size) } : targets;
+}
+
+/** The mask targets of {@link assignTargets}: each scene's positive cells in slots (see {@link DetectorTargets}). */
+function maskTargets(scenes: readonly ShapeScene[], owners: readonly Int32Array[], size: number): Pick<DetectorTargets, 'maskSlots' | 'slotCells' | 'masks' | 'maskWeights'> {
+  const n = owners[0]?.length ?? 0;
+  const ps = size / PROTO_STRIDE;
+  const p = ps * ps;
+  const cellsOf = owners.map((owner) => [...owner.keys()].filter((i) => owner[i] >= 0));
+  const k = Math.max(1, ...cellsOf.map((cells) => cells.length));
+  const slotCells = new Float32Array(scenes.length * k * n);
+  const masks = new Float32Array(scenes.length * k * p);
+  const maskWeights = new Float32Array(scenes.length * k * p);
+  scenes.forEach((scene, s) => {
+    const small = scene.objects.map((o) => downsample(o.mask, size));
+    cellsOf[s].forEach((cell, slot) => {
+      const row = s * k + slot;
+      const o = scene.objects[owners[s][cell]];
+      slotCells[row * n + cell] = 1;
+      masks.set(small[owners[s][cell]], row * p);
+      const inside: number[] = [];
+      for (let q = 0; q < p; q++) {
+        const [px, py] = [((q % ps) + 0.5) * PROTO_STRIDE, (Math.floor(q / ps) + 0.5) * PROTO_STRIDE];
+        if (px >= o.box.x1 && px < o.box.x2 && py >= o.box.y1 && py < o.box.y2) inside.push(q);
+      }
+      for (const q of inside) maskWeights[row * p + q] = 1 / inside.length;
+    });
+  });
+  return { maskSlots: k, slotCells, masks, maskWeights };
 }
 
 /** A size×size binary mask → (size/PROTO_STRIDE)² coverage fractions. */
@@ -145,10 +167,12 @@ export function detectorLoss(out: DetectorForward, t: DetectorTargets): { total:
   const cls = bceWithLogits(out.clsLogits, tf.tensor3d(t.classes, out.clsLogits.shape)).sum().div(norm) as tf.Scalar;
   const box = tf.scalar(1).sub(giou(out.boxes, tf.tensor3d(t.boxes, [b, n, 4]))).mul(pos).sum().mul(2 / norm) as tf.Scalar;
   let mask = tf.scalar(0);
-  if (out.coefficients && out.prototypes && t.masks && t.maskWeights) {
-    const logits = matMulTransposed(out.coefficients, out.prototypes);
-    const p = logits.shape[2];
-    mask = bceWithLogits(logits, tf.tensor3d(t.masks, [b, n, p])).mul(tf.tensor3d(t.maskWeights, [b, n, p])).sum().div(norm) as tf.Scalar;
+  if (out.coefficients && out.prototypes && t.maskSlots && t.slotCells && t.masks && t.maskWeights) {
+    // only the positive cells' masks: their coefficients picked into slots by a one-hot matMul
+    const picked = tf.matMul(tf.tensor3d(t.slotCells, [b, t.maskSlots, n]), out.coefficients) as tf.Tensor3D;
+    const logits = matMulTransposed(picked, out.prototypes);
+    const shape = logits.shape;
+    mask = bceWithLogits(logits, tf.tensor3d(t.masks, shape)).mul(tf.tensor3d(t.maskWeights, shape)).sum().div(norm) as tf.Scalar;
   }
   return { total: cls.add(box).add(mask) as tf.Scalar, cls, box, mask };
 }

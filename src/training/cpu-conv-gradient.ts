@@ -52,7 +52,7 @@ function filterGradient(x: Float32Array, dy: Float32Array, info: tf.backend_util
  * @example
  * ```ts
  * useFastCpuConvGradient();
- * await tf.setBackend('cpu'); // convolution layers now train ~4× faster on it
+ * await tf.setBackend('cpu'); // convolution layers now train ~3× faster on it
  * ```
  */
 export function useFastCpuConvGradient(): void {

@@ -110,18 +110,24 @@ function maskTargets(scenes: readonly ShapeScene[], owners: readonly Int32Array[
   const masks = new Float32Array(scenes.length * k * p);
   const maskWeights = new Float32Array(scenes.length * k * p);
   scenes.forEach((scene, s) => {
+    // per object, once: its mask at prototype resolution and its loss weights (1 / box area inside its box)
     const small = scene.objects.map((o) => downsample(o.mask, size));
-    cellsOf[s].forEach((cell, slot) => {
-      const row = s * k + slot;
-      const o = scene.objects[owners[s][cell]];
-      slotCells[row * n + cell] = 1;
-      masks.set(small[owners[s][cell]], row * p);
+    const weights = scene.objects.map((o) => {
       const inside: number[] = [];
       for (let q = 0; q < p; q++) {
         const [px, py] = [((q % ps) + 0.5) * PROTO_STRIDE, (Math.floor(q / ps) + 0.5) * PROTO_STRIDE];
         if (px >= o.box.x1 && px < o.box.x2 && py >= o.box.y1 && py < o.box.y2) inside.push(q);
       }
-      for (const q of inside) maskWeights[row * p + q] = 1 / inside.length;
+      const w = new Float32Array(p);
+      for (const q of inside) w[q] = 1 / inside.length;
+      return w;
+    });
+    cellsOf[s].forEach((cell, slot) => {
+      const row = s * k + slot;
+      const object = owners[s][cell];
+      slotCells[row * n + cell] = 1;
+      masks.set(small[object], row * p);
+      maskWeights.set(weights[object], row * p);
     });
   });
   return { maskSlots: k, slotCells, masks, maskWeights };

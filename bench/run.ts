@@ -2,13 +2,14 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity|batch-norm`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectTfjsBackend } from '../src/node/index';
+import { batchNormSections } from './batch-norm-bench';
 import { bundleSections } from './bundle-bench';
 import { centernetSections } from './centernet-bench';
 import { maskSections } from './mask-bench';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   if (!only || only === 'face-embedding') emit(await faceEmbeddingSections(quick));
   if (!only || only === 'matting') emit(await mattingSections(quick));
   if (!only || only === 'similarity') emit(await similaritySections(quick));
+  if (!only || only === 'batch-norm') emit(await batchNormSections(quick));
   const seconds = (Date.now() - started) / 1000;
   console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
   mkdirSync(dirname(RESULTS), { recursive: true });

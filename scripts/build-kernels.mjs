@@ -3,6 +3,7 @@
 //   scripts/sample-kernel.wat        → src/preprocess/sampling/sample-kernel-wasm.ts (frame sampling)
 //   scripts/matte-kernel.wat         → src/postprocess/masks/matte-kernel-wasm.ts (matte upsampling passes)
 //   scripts/dot-kernel.wat           → src/pipelines/embeddings/dot-kernel-wasm.ts (similarity search)
+//   scripts/batch-norm-kernel.wat    → src/runtime/batch-norm-kernel-wasm.ts (tfjs-wasm batch norm)
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabt from 'wabt';
 
@@ -24,6 +25,12 @@ const kernels = [
     out: '../src/pipelines/embeddings/dot-kernel-wasm.ts',
     constant: 'DOT_KERNEL_WASM_BASE64',
     doc: 'The SIMD similarity-search kernel (WebAssembly, base64): `scores(matrix, rows, dim, query, out)`.',
+  },
+  {
+    wat: 'batch-norm-kernel.wat',
+    out: '../src/runtime/batch-norm-kernel-wasm.ts',
+    constant: 'BATCH_NORM_KERNEL_WASM_BASE64',
+    doc: 'The SIMD batch-normalisation kernel for tfjs-wasm (WebAssembly, base64): `batch_norm(x, out, count, params, channels)`.',
   },
 ];
 

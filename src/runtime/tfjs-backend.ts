@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
+import { useFastWasmBatchNorm } from './wasm-batch-norm';
 
 import type { TfjsBackendName } from '../core/card-types';
 
@@ -42,6 +43,12 @@ async function register(name: TfjsBackendName, wasmPaths: string | undefined): P
     throw new Error('WebGL needs a browser');
   }
   if (!tf.findBackendFactory(name)) throw new Error(`backend '${name}' is not registered`);
+}
+
+/** The SDK's faster kernels for the backend just picked (see `wasm-batch-norm.ts`); returns its name. */
+function started(name: TfjsBackendName): string {
+  if (name === 'wasm') useFastWasmBatchNorm();
+  return name;
 }
 
 /**
@@ -147,12 +154,12 @@ export function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<str
         reasons.push(`${name}: ${failed}`);
         continue;
       }
-      if (activeBackend() === name) return name;
+      if (activeBackend() === name) return started(name);
       try {
         await register(name, options.wasmPaths);
         if (await tf.setBackend(name)) {
           await tf.ready();
-          return name;
+          return started(name);
         }
         failures.set(name, 'initialisation failed');
       } catch (error) {

@@ -26,7 +26,12 @@ export interface MattingRefineOptions {
   radius?: number;
   /** Regularisation ε (guide in 0–1 units). Default 1e-3. */
   epsilon?: number;
-  /** Longest side of the working size. Default 1280: frames up to 720p are refined at their own size. */
+  /**
+   * Longest side of the working size. Default: none where the frame's pixels are in memory
+   * (files, raw buffers, ImageData, tensors on wasm / cpu: refined in place at the frame's size,
+   * which costs less than a smaller guide plus a resize), else 1280 (pixels sampled from a GPU
+   * texture or tensor).
+   */
   maxSide?: number;
   /** Longest side of the coefficient grid (≥ 16); as large as the frame: the full guided filter. Default 128. */
   gridSide?: number;

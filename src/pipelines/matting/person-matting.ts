@@ -25,26 +25,26 @@ import type { MatteOutput, MattingRefineOptions } from './matting-types';
 
 /** Default guided-filter ε (guide in 0–1): follows edges of ~0.03 contrast and up. */
 const DEFAULT_EPSILON = 1e-3;
-/** Default longest side of the refinement's working size (frames up to it are refined at their own size). */
+/** Default longest side of the refinement's working size where the frame's pixels must be sampled (not in memory). */
 const DEFAULT_REFINE_SIDE = 1280;
 /** Default longest side of the grid the filter's coefficients are fitted on (half the models' 256). */
 const DEFAULT_GRID_SIDE = 128;
 /** Default weight of the previous frame's matte where this one is unsure (MediaPipe's 0.7). @example `new PersonMatting(spec, runner, DEFAULT_MATTE_SMOOTHING)` */
 export const DEFAULT_MATTE_SMOOTHING = 0.7;
 
-/** Checked refinement settings (radius undefined: chosen from the working size). */
+/** Checked refinement settings (radius undefined: chosen from the working size; maxSide undefined: see {@link openGuide}). */
 interface Refinement {
   radius?: number;
   epsilon: number;
-  maxSide: number;
+  maxSide?: number;
   gridSide: number;
 }
 
 function resolveRefine(options: MattingRefineOptions): Refinement {
-  const { radius, epsilon = DEFAULT_EPSILON, maxSide = DEFAULT_REFINE_SIDE, gridSide = DEFAULT_GRID_SIDE } = options;
+  const { radius, epsilon = DEFAULT_EPSILON, maxSide, gridSide = DEFAULT_GRID_SIDE } = options;
   if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${shownValue(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${shownValue(epsilon)}; it must be a finite number > 0`);
-  if (!(Number.isInteger(maxSide) && maxSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.maxSide is ${shownValue(maxSide)}; it must be an integer ≥ 16 (pixels)`);
+  if (maxSide !== undefined && !(Number.isInteger(maxSide) && maxSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.maxSide is ${shownValue(maxSide)}; it must be an integer ≥ 16 (pixels)`);
   if (!(Number.isInteger(gridSide) && gridSide >= 16)) throw new VisionError('INVALID_OPTION', `refine.gridSide is ${shownValue(gridSide)}; it must be an integer ≥ 16 (pixels)`);
   return { radius, epsilon, maxSide, gridSide };
 }
@@ -64,15 +64,14 @@ function pixelsInMemory(input: ImageInput): boolean {
 }
 
 /**
- * The guide of a frame at the working size (its longer side at most `maxSide`): the frame's
- * own pixels in place where they are in memory and no smaller size is asked for, else the frame
- * sampled to RGB in 0–1 by the house's preprocessing.
+ * The guide of a frame at the working size: the frame's own pixels in place where they are in
+ * memory and its longer side is at most `maxSide` (any size when `maxSide` is undefined: applying
+ * the filter to pixels in place costs less than sampling a smaller guide and resizing the
+ * result — 4.5 against 20 ms at 1920×1280), else the frame sampled to RGB in 0–1 by the house's
+ * preprocessing, its longer side at most `maxSide` (default {@link DEFAULT_REFINE_SIDE}).
  */
-async function openGuide(input: ImageInput, width: number, height: number, maxSide: number): Promise<OpenGuide> {
-  const scale = Math.min(1, maxSide / Math.max(width, height));
-  const gw = Math.max(1, Math.round(width * scale));
-  const gh = Math.max(1, Math.round(height * scale));
-  if (gw === width && gh === height && pixelsInMemory(input)) {
+async function openGuide(input: ImageInput, width: number, height: number, maxSide: number | undefined): Promise<OpenGuide> {
+  if ((maxSide === undefined || Math.max(width, height) <= maxSide) && pixelsInMemory(input)) {
     const frame = await openFrame(input, { gpuSampling: false });
     const { pixels, channels } = frame;
     if (pixels && frame.width === width && frame.height === height) {
@@ -80,6 +79,9 @@ async function openGuide(input: ImageInput, width: number, height: number, maxSi
     }
     frame.release();
   }
+  const scale = Math.min(1, (maxSide ?? DEFAULT_REFINE_SIDE) / Math.max(width, height));
+  const gw = Math.max(1, Math.round(width * scale));
+  const gh = Math.max(1, Math.round(height * scale));
   const { input: sampled } = await prepareInput(input, { width: gw, height: gh, fit: 'stretch', normalization: 'unit' });
   try {
     const rgb = (await sampled.data()) as Float32Array;

@@ -2,14 +2,13 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity|batch-norm`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity|wasm-kernels`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectTfjsBackend } from '../src/node/index';
-import { batchNormSections } from './batch-norm-bench';
 import { bundleSections } from './bundle-bench';
 import { centernetSections } from './centernet-bench';
 import { maskSections } from './mask-bench';
@@ -22,6 +21,7 @@ import { type Section, formatSection } from './report';
 import { gcBetweenRounds } from './timing';
 import { similaritySections } from './similarity-bench';
 import { yoloSections } from './yolo-bench';
+import { wasmKernelSections } from './wasm-kernels-bench';
 import { zooSections } from './zoo-bench';
 
 const RESULTS = '.cache/bench/results.json';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   if (!only || only === 'face-embedding') emit(await faceEmbeddingSections(quick));
   if (!only || only === 'matting') emit(await mattingSections(quick));
   if (!only || only === 'similarity') emit(await similaritySections(quick));
-  if (!only || only === 'batch-norm') emit(await batchNormSections(quick));
+  if (!only || only === 'wasm-kernels') emit(await wasmKernelSections(quick));
   const seconds = (Date.now() - started) / 1000;
   console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
   mkdirSync(dirname(RESULTS), { recursive: true });

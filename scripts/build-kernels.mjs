@@ -3,7 +3,7 @@
 //   scripts/sample-kernel.wat        → src/preprocess/sampling/sample-kernel-wasm.ts (frame sampling)
 //   scripts/matte-kernel.wat         → src/postprocess/masks/matte-kernel-wasm.ts (matte upsampling passes)
 //   scripts/dot-kernel.wat           → src/pipelines/embeddings/dot-kernel-wasm.ts (similarity search)
-//   scripts/batch-norm-kernel.wat    → src/runtime/batch-norm-kernel-wasm.ts (tfjs-wasm batch norm)
+//   scripts/backend-kernels.wat      → src/runtime/backend-kernels-wasm.ts (tfjs-wasm kernels: batch norm, min / max)
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabt from 'wabt';
 
@@ -27,10 +27,10 @@ const kernels = [
     doc: 'The SIMD similarity-search kernel (WebAssembly, base64): `scores(matrix, rows, dim, query, out)`.',
   },
   {
-    wat: 'batch-norm-kernel.wat',
-    out: '../src/runtime/batch-norm-kernel-wasm.ts',
-    constant: 'BATCH_NORM_KERNEL_WASM_BASE64',
-    doc: 'The SIMD batch-normalisation kernel for tfjs-wasm (WebAssembly, base64): `batch_norm(x, out, count, params, channels)`.',
+    wat: 'backend-kernels.wat',
+    out: '../src/runtime/backend-kernels-wasm.ts',
+    constant: 'BACKEND_KERNELS_WASM_BASE64',
+    doc: 'The SIMD kernels for tfjs-wasm (WebAssembly, base64): `batch_norm(x, out, count, params, channels)`, `min_max(a, b, out, count, mode, op)`.',
   },
 ];
 

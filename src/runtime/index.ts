@@ -14,7 +14,7 @@ export { acceptsGpuFeeds, isGpuBufferFeed } from './gpu-feed';
 export type { GpuBufferFeed, GpuBufferHandle, GpuDeviceHandle, GpuFeedRunner } from './gpu-feed';
 export { selectTfjsBackend, TFJS_BACKENDS } from './tfjs-backend';
 export type { TfjsBackendName, TfjsBackendOptions } from './tfjs-backend';
-export { useFastWasmBatchNorm } from './wasm-batch-norm';
+export { useFastWasmKernels } from './wasm-fast-kernels';
 export { loadPackedModel } from './packed-model';
 export type { PackedModelSource } from './packed-model';
 export type { TfjsModelFiles } from './tfjs-artifacts';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
-import { useFastWasmBatchNorm } from './wasm-batch-norm';
+import { useFastWasmKernels } from './wasm-fast-kernels';
 
 import type { TfjsBackendName } from '../core/card-types';
 
@@ -45,9 +45,9 @@ async function register(name: TfjsBackendName, wasmPaths: string | undefined): P
   if (!tf.findBackendFactory(name)) throw new Error(`backend '${name}' is not registered`);
 }
 
-/** The SDK's faster kernels for the backend just picked (see `wasm-batch-norm.ts`); returns its name. */
+/** The SDK's faster kernels for the backend just picked (see `wasm-fast-kernels.ts`); returns its name. */
 function started(name: TfjsBackendName): string {
-  if (name === 'wasm') useFastWasmBatchNorm();
+  if (name === 'wasm') useFastWasmKernels();
   return name;
 }
 

@@ -1,12 +1,18 @@
-;; visionpipe's batch normalisation for tfjs-wasm, channels last, four channels a step
-;; (WebAssembly SIMD): out = float32(offset + float32((x - mean) · scale) / norm), the product in
+;; visionpipe's kernels for tfjs-wasm, linked to the backend's own memory (byte offsets), four
+;; values a step (WebAssembly SIMD); each computes exactly what tfjs-wasm's own kernel does.
+;;
+;; batch_norm: channels last; out = float32(offset + float32((x - mean) · scale) / norm), the product in
 ;; float32 and the division and sum in float64 — the operations, precisions and order of
 ;; tfjs-wasm's own FusedBatchNorm as compiled in its 4.x binaries, so the results are
 ;; bit-identical. `norm` is sqrt(variance + epsilon) in float32, computed by the caller.
 ;; `params` holds four rows of `channels` values: mean and scale (float32), norm and offset
 ;; (float64). x, out and params live in the imported memory (byte offsets); `count` is the number
 ;; of values in x, a multiple of `channels`.
-;; Build: node scripts/build-kernels.mjs (writes src/runtime/batch-norm-kernel-wasm.ts).
+;;
+;; min_max: Maximum (op 1) or Minimum (op 0) of float32 tensors a and b as tfjs-wasm's std::max /
+;; std::min: max = (a < b ? b : a), min = (b < a ? b : a) — WebAssembly's pmax / pmin, the same
+;; on NaN and signed zeros. `mode` 0: a and b both `count` values; 1: b one value; 2: a one value.
+;; Build: node scripts/build-kernels.mjs (writes src/runtime/backend-kernels-wasm.ts).
 (module
   (import "env" "memory" (memory 1))
   (func (export "batch_norm") (param $x i32) (param $out i32) (param $count i32) (param $params i32) (param $channels i32)
@@ -64,4 +70,34 @@
             (local.set $c (i32.add (local.get $c) (i32.const 4)))
             (br $scalars)))
         (br $next_pixel))))
-)
+
+  (func (export "min_max") (param $a i32) (param $b i32) (param $out i32) (param $count i32) (param $mode i32) (param $op i32)
+    (local $end i32) (local $va v128) (local $vb v128) (local $sa f32) (local $sb f32)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))))
+    (if (i32.eq (local.get $mode) (i32.const 2)) (then (local.set $va (v128.load32_splat (local.get $a)))))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (local.set $vb (v128.load32_splat (local.get $b)))))
+    (block $vectors_done
+      (loop $vectors
+        (br_if $vectors_done (i32.gt_u (i32.add (local.get $out) (i32.const 16)) (local.get $end)))
+        (if (i32.ne (local.get $mode) (i32.const 2)) (then (local.set $va (v128.load (local.get $a)))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))))
+        (if (i32.ne (local.get $mode) (i32.const 1)) (then (local.set $vb (v128.load (local.get $b)))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))))
+        (v128.store (local.get $out)
+          (select (f32x4.pmax (local.get $va) (local.get $vb)) (f32x4.pmin (local.get $va) (local.get $vb)) (local.get $op)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $vectors)))
+    ;; the last values, one at a time
+    (block $scalars_done
+      (loop $scalars
+        (br_if $scalars_done (i32.ge_u (local.get $out) (local.get $end)))
+        (local.set $sa (f32.load (local.get $a)))
+        (local.set $sb (f32.load (local.get $b)))
+        (if (i32.ne (local.get $mode) (i32.const 2)) (then (local.set $a (i32.add (local.get $a) (i32.const 4)))))
+        (if (i32.ne (local.get $mode) (i32.const 1)) (then (local.set $b (i32.add (local.get $b) (i32.const 4)))))
+        (f32.store (local.get $out)
+          (if (result f32) (local.get $op)
+            (then (select (local.get $sb) (local.get $sa) (f32.lt (local.get $sa) (local.get $sb))))
+            (else (select (local.get $sb) (local.get $sa) (f32.lt (local.get $sb) (local.get $sa))))))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $scalars)))))

@@ -1,0 +1,23 @@
+/**
+ * The SDK's faster kernels for tfjs' `wasm` backend, installed together: SIMD batch
+ * normalisation (`wasm-batch-norm.ts`) and `Maximum` / `Minimum` (`wasm-min-max.ts`). Each
+ * computes exactly what tfjs-wasm's own kernel does and falls back to it where it cannot run.
+ */
+import { useFastWasmBatchNorm } from './wasm-batch-norm';
+import { useFastWasmMinMax } from './wasm-min-max';
+
+/**
+ * Puts the SDK's SIMD kernels in front of tfjs-wasm's own (once; nothing happens where the wasm
+ * backend is not registered). {@link selectTfjsBackend} calls it whenever it picks wasm; apps
+ * that set up tfjs-wasm themselves can call it after importing `@tensorflow/tfjs-backend-wasm`.
+ *
+ * @example
+ * ```ts
+ * await import('@tensorflow/tfjs-backend-wasm');
+ * useFastWasmKernels(); // batch norm ~6× and min / max faster, results bit-identical
+ * ```
+ */
+export function useFastWasmKernels(): void {
+  useFastWasmBatchNorm();
+  useFastWasmMinMax();
+}

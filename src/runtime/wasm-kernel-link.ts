@@ -1,0 +1,98 @@
+/**
+ * The SDK's kernels for tfjs' `wasm` backend (`scripts/backend-kernels.wat`, WebAssembly SIMD),
+ * linked to the backend's own memory so they read and write its tensors in place, and the
+ * registry swap that puts one of them in front of tfjs' own kernel. Where a kernel cannot link —
+ * no WebAssembly SIMD, a threaded build's shared memory — tfjs' kernel runs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BACKEND_KERNELS_WASM_BASE64 } from './backend-kernels-wasm';
+
+/** The kernel arguments tfjs passes a kernel function. @example `(args: KernelArgs) => args.inputs.x` */
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** The exports of `scripts/backend-kernels.wat` (byte offsets into the backend's memory). @example `kernels.minMax(a, b, out, n, 1, 1)` */
+export interface BackendKernels {
+  memory: WebAssembly.Memory;
+  batchNorm(x: number, out: number, count: number, params: number, channels: number): void;
+  minMax(a: number, b: number, out: number, count: number, mode: number, op: number): void;
+}
+
+/** What the SDK's kernels read of tfjs's `BackendWasm` (4.x). @example `backend.dataIdMap.get(x.dataId)!.memoryOffset` */
+export interface WasmBackend {
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  readSync(dataId: object): ArrayLike<number>;
+}
+
+let kernelModule: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, BackendKernels | null>();
+const replaced = new Map<string, tf.KernelConfig>();
+
+function compiled(): WebAssembly.Module | null {
+  if (kernelModule !== undefined) return kernelModule;
+  try {
+    const bytes = Uint8Array.from(atob(BACKEND_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    kernelModule = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    kernelModule = null;
+  }
+  return kernelModule;
+}
+
+/**
+ * The kernels linked to this backend's memory, or null where they cannot link (a shared memory,
+ * no SIMD).
+ *
+ * @example
+ * ```ts
+ * const kernels = linkedKernels(args.backend as unknown as WasmBackend);
+ * if (!kernels) return own.kernelFunc(args);
+ * ```
+ */
+export function linkedKernels(backend: WasmBackend): BackendKernels | null {
+  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
+  if (!memory) return null;
+  let kernels = instances.get(memory);
+  if (kernels !== undefined) return kernels;
+  const module = compiled();
+  try {
+    const exports = module ? new WebAssembly.Instance(module, { env: { memory } }).exports : undefined;
+    kernels = exports ? { memory, batchNorm: exports.batch_norm as BackendKernels['batchNorm'], minMax: exports.min_max as BackendKernels['minMax'] } : null;
+  } catch {
+    kernels = null;
+  }
+  instances.set(memory, kernels);
+  return kernels;
+}
+
+/**
+ * Registers `kernelFunc` for `name` on the wasm backend in front of tfjs' own kernel, which it
+ * receives to fall back on (once per name; nothing happens where the wasm backend is not registered).
+ *
+ * @example
+ * ```ts
+ * replaceWasmKernel('Maximum', (args, own) => own.kernelFunc(args));
+ * ```
+ */
+export function replaceWasmKernel(name: string, kernelFunc: (args: KernelArgs, own: tf.KernelConfig) => tf.TensorInfo | tf.TensorInfo[]): void {
+  if (replaced.has(name)) return;
+  const own = tf.getKernel(name, 'wasm');
+  if (!own) return;
+  replaced.set(name, own);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...own, kernelFunc: ((args: KernelArgs) => kernelFunc(args, own)) as tf.KernelFunc });
+}
+
+/**
+ * tfjs' own wasm kernel that {@link replaceWasmKernel} put the SDK's in front of (undefined
+ * before that): for measurements against it.
+ *
+ * @example
+ * ```ts
+ * const own = replacedWasmKernel('Maximum'); // register it again to time tfjs' kernel
+ * ```
+ */
+export function replacedWasmKernel(name: string): tf.KernelConfig | undefined {
+  return replaced.get(name);
+}

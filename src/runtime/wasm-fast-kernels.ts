@@ -1,10 +1,12 @@
 /**
  * The SDK's faster kernels for tfjs' `wasm` backend, installed together: SIMD batch
- * normalisation (`wasm-batch-norm.ts`) and `Maximum` / `Minimum` (`wasm-min-max.ts`). Each
- * computes exactly what tfjs-wasm's own kernel does and falls back to it where it cannot run.
+ * normalisation (`wasm-batch-norm.ts`), `Maximum` / `Minimum` (`wasm-min-max.ts`) and slices
+ * copied inside the backend's memory (`wasm-slice.ts`). Each computes exactly what tfjs-wasm's
+ * own kernel does and falls back to it where it cannot run.
  */
 import { useFastWasmBatchNorm } from './wasm-batch-norm';
 import { useFastWasmMinMax } from './wasm-min-max';
+import { useFastWasmSlices } from './wasm-slice';
 
 /**
  * Puts the SDK's SIMD kernels in front of tfjs-wasm's own (once; nothing happens where the wasm
@@ -14,10 +16,11 @@ import { useFastWasmMinMax } from './wasm-min-max';
  * @example
  * ```ts
  * await import('@tensorflow/tfjs-backend-wasm');
- * useFastWasmKernels(); // batch norm ~6× and min / max faster, results bit-identical
+ * useFastWasmKernels(); // batch norm ~6×, min / max and slices faster, results bit-identical
  * ```
  */
 export function useFastWasmKernels(): void {
   useFastWasmBatchNorm();
   useFastWasmMinMax();
+  useFastWasmSlices();
 }

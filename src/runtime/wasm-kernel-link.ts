@@ -21,7 +21,7 @@ export interface BackendKernels {
 export interface WasmBackend {
   wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   readSync(dataId: object): ArrayLike<number>;
 }
 
@@ -41,6 +41,18 @@ function compiled(): WebAssembly.Module | null {
 }
 
 /**
+ * The backend's own memory (where its tensors live), if it can be reached.
+ *
+ * @example
+ * ```ts
+ * const heap = new Int32Array(backendMemory(backend)!.buffer);
+ * ```
+ */
+export function backendMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
+  return backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
+}
+
+/**
  * The kernels linked to this backend's memory, or null where they cannot link (a shared memory,
  * no SIMD).
  *
@@ -51,7 +63,7 @@ function compiled(): WebAssembly.Module | null {
  * ```
  */
 export function linkedKernels(backend: WasmBackend): BackendKernels | null {
-  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
+  const memory = backendMemory(backend);
   if (!memory) return null;
   let kernels = instances.get(memory);
   if (kernels !== undefined) return kernels;

@@ -44,10 +44,10 @@ interface Inputs {
 /** The outputs of the registered kernel and of tfjs' own for the same inputs, as bits. */
 function bothKernels(inputs: Inputs, varianceEpsilon: number): { ours: Int32Array; theirs: Int32Array } {
   const run = (useTheirs: boolean): Int32Array => {
-    const info = useTheirs
-      ? (tfjsBatchNorm.kernelFunc({ inputs: inputs as unknown as tf.NamedTensorInfoMap, backend: tf.backend(), attrs: { varianceEpsilon } }) as tf.TensorInfo)
-      : (tf.engine().runKernel('FusedBatchNorm', inputs as unknown as tf.NamedTensorMap, { varianceEpsilon }) as tf.TensorInfo);
-    const tensor = tf.engine().makeTensorFromTensorInfo(info);
+    // tfjs' kernel called directly gives an untracked TensorInfo; the engine's run gives a tensor
+    const tensor = useTheirs
+      ? tf.engine().makeTensorFromTensorInfo(tfjsBatchNorm.kernelFunc({ inputs: inputs as unknown as tf.NamedTensorInfoMap, backend: tf.backend(), attrs: { varianceEpsilon } }) as tf.TensorInfo)
+      : (tf.engine().runKernel('FusedBatchNorm', inputs as unknown as tf.NamedTensorMap, { varianceEpsilon }) as unknown as tf.Tensor);
     const bits = new Int32Array(Float32Array.from(tensor.dataSync()).buffer);
     tensor.dispose();
     return bits;

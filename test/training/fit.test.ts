@@ -234,6 +234,9 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
   it('buildHead validates its options before building any weight', async () => {
     await rejectsFlat(() => buildHead('x' as 'mlp', { inputDim: 4, numClasses: 2 }), 'INVALID_OPTION', /unknown head "x"/);
     await rejectsFlat(() => buildHead('mlp', { inputDim: 4, numClasses: 2, hidden: 0 }), 'INVALID_OPTION', /hidden is 0; it must be a positive integer/);
+    // a head too large to allocate is refused by its size, not left to fail in the allocator
+    await rejectsFlat(() => buildHead('mlp', { inputDim: 1280, numClasses: 2, hidden: 2 ** 20 }), 'INVALID_OPTION', /has 1344274432 weights; at most 67108864 are allowed/);
+    await rejectsFlat(() => buildHead('softmax', { inputDim: 2 ** 24, numClasses: 10 }), 'INVALID_OPTION', /softmax head with inputDim 16777216 and 10 classes/);
     await rejectsFlat(() => buildHead('softmax', { inputDim: 4, numClasses: 2.5 }), 'INVALID_OPTION', /numClasses is 2\.5/);
     await rejectsFlat(() => buildHead('softmax', undefined as never), 'INVALID_OPTION', /head options is undefined/);
   });

@@ -191,6 +191,7 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
       [() => GestureClassifier.train(samples, { head: 'knn', k: 1.5 }), 'INVALID_OPTION', /k is 1.5; it must be a positive integer/],
       [() => GestureClassifier.train(samples, { head: 'knn', k: '3' as unknown as number }), 'INVALID_OPTION', /k is "3"/],
       [() => GestureClassifier.train(samples, { hidden: 0 }), 'INVALID_OPTION', /hidden is 0; it must be a positive integer/],
+      [() => GestureClassifier.train(samples, { hidden: 2 ** 30 }), 'INVALID_OPTION', /hidden 1073741824 .* at most 67108864 are allowed/],
       [() => GestureClassifier.train(samples, { epochs: 2.5 }), 'INVALID_OPTION', /epochs is 2.5/],
       [() => GestureClassifier.train(samples, { batchSize: -1 }), 'INVALID_OPTION', /batchSize is -1/],
       [() => GestureClassifier.train(samples, { learningRate: Number.NaN }), 'INVALID_OPTION', /learningRate is NaN; it must be a finite number > 0/],

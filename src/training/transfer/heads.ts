@@ -28,7 +28,7 @@ export type HeadKind = 'softmax' | 'svm' | 'mlp';
 export interface HeadOptions {
   inputDim: number;
   numClasses: number;
-  /** `mlp`: hidden units (default 128). */
+  /** `mlp`: hidden units (default 128). A head may have at most 2^26 weights (inputDim × hidden + hidden × classes). */
   hidden?: number;
   /** `mlp`: dropout after the hidden layer (default 0.3); others: dropout on the features (default 0). */
   dropout?: number;
@@ -71,6 +71,8 @@ export function buildHead(kind: HeadKind, options: HeadOptions): tf.Sequential {
 }
 
 const HEAD_KINDS: readonly HeadKind[] = ['softmax', 'svm', 'mlp'];
+/** The most weights a head may have (256 MB of float32): a larger `hidden` or `inputDim` is an error, not an allocation failure. */
+const MAX_HEAD_WEIGHTS = 2 ** 26;
 
 function checkHeadOptions(kind: HeadKind, options: HeadOptions): void {
   if (!HEAD_KINDS.includes(kind)) throw new VisionError('INVALID_OPTION', `unknown head ${shownValue(kind)}; allowed: ${HEAD_KINDS.join(', ')} (and KnnClassifier)`);
@@ -79,6 +81,11 @@ function checkHeadOptions(kind: HeadKind, options: HeadOptions): void {
   checkNumber(options.numClasses, 'numClasses', 'positive integer');
   if (options.numClasses < 2) throw new VisionError('INVALID_OPTION', `numClasses is ${options.numClasses}; it must be at least 2`);
   checkOptionalNumber(options.hidden, 'hidden', 'positive integer');
+  const units = kind === 'mlp' ? (options.hidden ?? 128) : 0;
+  const weights = units > 0 ? options.inputDim * units + units * options.numClasses : options.inputDim * options.numClasses;
+  if (weights > MAX_HEAD_WEIGHTS) {
+    throw new VisionError('INVALID_OPTION', `a ${kind} head with inputDim ${options.inputDim}${units > 0 ? `, hidden ${units}` : ''} and ${options.numClasses} classes has ${weights} weights; at most ${MAX_HEAD_WEIGHTS} are allowed`);
+  }
   checkOptionalNumber(options.l2, 'l2', 'non-negative');
   checkOptionalNumber(options.seed, 'seed', 'finite');
   checkOptionalNumber(options.dropout, 'dropout', 'rate');

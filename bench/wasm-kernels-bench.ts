@@ -2,18 +2,18 @@
  * The SDK's SIMD kernels on tfjs-wasm against tfjs-wasm's own, interleaved in one run: batch
  * normalisation alone on a MobileNetV2-sized activation and in MobileNetV2 feature extraction
  * (the nsfwjs backbone, `flatten_1`, 224² images); Maximum / Minimum in FaceRes (the
- * face-embedding model, 27 of each); the slice kernels in hand landmarks (HandTrack unstacks its
- * input and slices its 12 804 anchors). The kernels are swapped in the registry before each call;
+ * face-embedding model, 27 of each); each pipeline with all of them (`wasm-kernel-pipelines.ts`).
+ * The kernels are swapped in the registry before each call;
  * outputs are checked bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
-import { decodeImageFile, loadMobileNetV2Backbone, pipeline } from '../src/node/index';
-import { packageFile } from '../test/helpers/photos';
+import { loadMobileNetV2Backbone } from '../src/node/index';
 import { createFaceEmbeddingPipeline } from '../src/pipelines/face-embedding/face-embedding-pipeline';
 import type { TfjsRunner } from '../src/runtime/tfjs-runner';
 import { replacedWasmKernel } from '../src/runtime/wasm-kernel-link';
 import type { Section } from './report';
 import { compare } from './timing';
+import { pipelineSections } from './wasm-kernel-pipelines';
 
 
 /** Seeded values in [-1, 1) (an LCG), so that a run reproduces. */
@@ -52,8 +52,8 @@ function bitsOf(t: tf.Tensor): Int32Array {
 /** The `--only=wasm-kernels` sections of `npm run bench`. */
 export async function wasmKernelSections(quick: boolean): Promise<Section[]> {
   // tfjs' own kernels, as selectTfjsBackend found them before it put the SDK's in front
-  const [tfjsBatchNorm, tfjsMaximum, tfjsMinimum, ...tfjsSlices] = ['FusedBatchNorm', 'Maximum', 'Minimum', 'Slice', 'Unpack', 'SplitV', 'StridedSlice'].map(replacedWasmKernel);
-  if (tf.getBackend() !== 'wasm' || !tfjsBatchNorm || !tfjsMaximum || !tfjsMinimum || tfjsSlices.some((k) => !k)) {
+  const [tfjsBatchNorm, tfjsMaximum, tfjsMinimum] = ['FusedBatchNorm', 'Maximum', 'Minimum'].map(replacedWasmKernel);
+  if (tf.getBackend() !== 'wasm' || !tfjsBatchNorm || !tfjsMaximum || !tfjsMinimum) {
     throw new Error("the bench needs the wasm backend selected through selectTfjsBackend (the SDK's kernels registered)");
   }
   const sdk = tf.getKernel('FusedBatchNorm', 'wasm')!;
@@ -125,29 +125,6 @@ export async function wasmKernelSections(quick: boolean): Promise<Section[]> {
   faceInput.dispose();
   describer.dispose();
 
-  // hand landmarks on a photo (HandTrack every call): the slice kernels
-  const hands = (await pipeline('hand-landmarks', { backend: 'wasm' })) as unknown as { run(frame: unknown): Promise<{ hands: { keypoints: { x: number; y: number }[] }[] }>; dispose(): void };
-  const photo = await decodeImageFile(packageFile('@vladmandic/face-api', 'demo/sample2.jpg'));
-  const sdkSlices = tfjsSlices.map((k) => tf.getKernel(k!.kernelName, 'wasm')!);
-  const handPoints = async (configs: readonly tf.KernelConfig[]): Promise<string> => {
-    const swap = (list: readonly tf.KernelConfig[]): void => list.forEach((c) => (tf.unregisterKernel(c.kernelName, 'wasm'), tf.registerKernel(c)));
-    swap(configs);
-    try {
-      return JSON.stringify((await hands.run(photo)).hands.map((h) => h.keypoints.map((k) => [k.x, k.y])));
-    } finally {
-      swap(sdkSlices);
-    }
-  };
-  const handsSame = (await handPoints(sdkSlices)) === (await handPoints(tfjsSlices as tf.KernelConfig[]));
-  const handStats = await compare(
-    [
-      { name: 'hand-landmarks run, SDK slices', fn: () => handPoints(sdkSlices) },
-      { name: "hand-landmarks run, tfjs-wasm's slices", fn: () => handPoints(tfjsSlices as tf.KernelConfig[]) },
-    ],
-    { warmup: 1, rounds: quick ? 2 : 4, perRound: quick ? 1 : 4 },
-  );
-  hands.dispose();
-
   return [
     {
       id: 'batch-norm-kernel',
@@ -170,12 +147,6 @@ export async function wasmKernelSections(quick: boolean): Promise<Section[]> {
       rows: faceStats,
       summary: { "tfjs' kernels / SDK kernels": faceStats[1].ratio, 'embeddings bit-identical': embeddingsSame ? 'yes' : 'NO' },
     },
-    {
-      id: 'slices-hands',
-      title: `11d. Hand landmarks \`run\` (HandTrack + landmarks) on face-api sample2 (${photo.width}×${photo.height}), wasm: Slice / Unpack / SplitV / StridedSlice`,
-      reference: handStats[0].name,
-      rows: handStats,
-      summary: { "tfjs' kernels / SDK kernels": handStats[1].ratio, 'keypoints identical': handsSame ? 'yes' : 'NO' },
-    },
+    ...(await pipelineSections(quick)),
   ];
 }

@@ -12,6 +12,12 @@
 ;; min_max: Maximum (op 1) or Minimum (op 0) of float32 tensors a and b as tfjs-wasm's std::max /
 ;; std::min: max = (a < b ? b : a), min = (b < a ? b : a) — WebAssembly's pmax / pmin, the same
 ;; on NaN and signed zeros. `mode` 0: a and b both `count` values; 1: b one value; 2: a one value.
+;;
+;; equal: a == b of float32 (ints 0) or int32 (ints 1) tensors, 1 or 0 per value into bytes at out
+;; (IEEE equality: NaN equals nothing, -0 equals 0); `mode` as for min_max.
+;;
+;; channel_op: a (`count` float32 values) with b (`channels` values, repeated along a's last
+;; axis): a + b[c] (op 0) or a · b[c] (op 1), float32, as tfjs-wasm's broadcasting Add / Multiply.
 ;; Build: node scripts/build-kernels.mjs (writes src/runtime/backend-kernels-wasm.ts).
 (module
   (import "env" "memory" (memory 1))
@@ -100,4 +106,67 @@
             (then (select (local.get $sb) (local.get $sa) (f32.lt (local.get $sa) (local.get $sb))))
             (else (select (local.get $sb) (local.get $sa) (f32.lt (local.get $sb) (local.get $sa))))))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
-        (br $scalars)))))
+        (br $scalars))))
+  (func (export "equal") (param $a i32) (param $b i32) (param $out i32) (param $count i32) (param $mode i32) (param $ints i32)
+    (local $end i32) (local $va v128) (local $vb v128) (local $eq v128)
+    (local.set $end (i32.add (local.get $out) (local.get $count)))
+    (if (i32.eq (local.get $mode) (i32.const 2)) (then (local.set $va (v128.load32_splat (local.get $a)))))
+    (if (i32.eq (local.get $mode) (i32.const 1)) (then (local.set $vb (v128.load32_splat (local.get $b)))))
+    (block $vectors_done
+      (loop $vectors
+        (br_if $vectors_done (i32.gt_u (i32.add (local.get $out) (i32.const 4)) (local.get $end)))
+        (if (i32.ne (local.get $mode) (i32.const 2)) (then (local.set $va (v128.load (local.get $a)))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))))
+        (if (i32.ne (local.get $mode) (i32.const 1)) (then (local.set $vb (v128.load (local.get $b)))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))))
+        (local.set $eq (select (i32x4.eq (local.get $va) (local.get $vb)) (f32x4.eq (local.get $va) (local.get $vb)) (local.get $ints)))
+        ;; four all-ones / zero lanes to four bytes of 1 / 0
+        (local.set $eq (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $eq) (local.get $eq)) (local.get $eq)))
+        (v128.store32_lane 0 (local.get $out) (v128.and (local.get $eq) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $vectors)))
+    (block $scalars_done
+      (loop $scalars
+        (br_if $scalars_done (i32.ge_u (local.get $out) (local.get $end)))
+        (i32.store8 (local.get $out)
+          (if (result i32) (local.get $ints)
+            (then (i32.eq (i32.load (local.get $a)) (i32.load (local.get $b))))
+            (else (f32.eq (f32.load (local.get $a)) (f32.load (local.get $b))))))
+        (if (i32.ne (local.get $mode) (i32.const 2)) (then (local.set $a (i32.add (local.get $a) (i32.const 4)))))
+        (if (i32.ne (local.get $mode) (i32.const 1)) (then (local.set $b (i32.add (local.get $b) (i32.const 4)))))
+        (local.set $out (i32.add (local.get $out) (i32.const 1)))
+        (br $scalars))))
+
+  (func (export "channel_op") (param $a i32) (param $b i32) (param $out i32) (param $count i32) (param $channels i32) (param $op i32)
+    (local $end i32) (local $row_end i32) (local $c i32) (local $row i32) (local $va v128) (local $vb v128)
+    (local.set $row (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $next_row
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $row_end (i32.add (local.get $a) (local.get $row)))
+        (local.set $c (local.get $b))
+        (block $vectors_done
+          (loop $vectors
+            (br_if $vectors_done (i32.gt_u (i32.add (local.get $a) (i32.const 16)) (local.get $row_end)))
+            (local.set $va (v128.load (local.get $a)))
+            (local.set $vb (v128.load (local.get $c)))
+            (v128.store (local.get $out)
+              (select (f32x4.mul (local.get $va) (local.get $vb)) (f32x4.add (local.get $va) (local.get $vb)) (local.get $op)))
+            (local.set $a (i32.add (local.get $a) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (br $vectors)))
+        (block $scalars_done
+          (loop $scalars
+            (br_if $scalars_done (i32.ge_u (local.get $a) (local.get $row_end)))
+            (f32.store (local.get $out)
+              (if (result f32) (local.get $op)
+                (then (f32.mul (f32.load (local.get $a)) (f32.load (local.get $c))))
+                (else (f32.add (f32.load (local.get $a)) (f32.load (local.get $c))))))
+            (local.set $a (i32.add (local.get $a) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (br $scalars)))
+        (br $next_row))))
+)

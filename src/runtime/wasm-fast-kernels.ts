@@ -1,10 +1,12 @@
 /**
  * The SDK's faster kernels for tfjs' `wasm` backend, installed together: SIMD batch
- * normalisation (`wasm-batch-norm.ts`), `Maximum` / `Minimum` (`wasm-min-max.ts`) and slices
+ * normalisation (`wasm-batch-norm.ts`), `Maximum` / `Minimum` (`wasm-min-max.ts`), `Equal` and
+ * per-channel `Add` / `Multiply` (`wasm-elementwise.ts`), and slices
  * copied inside the backend's memory (`wasm-slice.ts`). Each computes exactly what tfjs-wasm's
  * own kernel does and falls back to it where it cannot run.
  */
 import { useFastWasmBatchNorm } from './wasm-batch-norm';
+import { useFastWasmElementwise } from './wasm-elementwise';
 import { useFastWasmMinMax } from './wasm-min-max';
 import { useFastWasmSlices } from './wasm-slice';
 
@@ -23,4 +25,5 @@ export function useFastWasmKernels(): void {
   useFastWasmBatchNorm();
   useFastWasmMinMax();
   useFastWasmSlices();
+  useFastWasmElementwise();
 }

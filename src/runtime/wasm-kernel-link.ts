@@ -15,6 +15,8 @@ export interface BackendKernels {
   memory: WebAssembly.Memory;
   batchNorm(x: number, out: number, count: number, params: number, channels: number): void;
   minMax(a: number, b: number, out: number, count: number, mode: number, op: number): void;
+  equal(a: number, b: number, out: number, count: number, mode: number, ints: number): void;
+  channelOp(a: number, b: number, out: number, count: number, channels: number, op: number): void;
 }
 
 /** What the SDK's kernels read of tfjs's `BackendWasm` (4.x). @example `backend.dataIdMap.get(x.dataId)!.memoryOffset` */
@@ -70,7 +72,15 @@ export function linkedKernels(backend: WasmBackend): BackendKernels | null {
   const module = compiled();
   try {
     const exports = module ? new WebAssembly.Instance(module, { env: { memory } }).exports : undefined;
-    kernels = exports ? { memory, batchNorm: exports.batch_norm as BackendKernels['batchNorm'], minMax: exports.min_max as BackendKernels['minMax'] } : null;
+    kernels = exports
+      ? {
+          memory,
+          batchNorm: exports.batch_norm as BackendKernels['batchNorm'],
+          minMax: exports.min_max as BackendKernels['minMax'],
+          equal: exports.equal as BackendKernels['equal'],
+          channelOp: exports.channel_op as BackendKernels['channelOp'],
+        }
+      : null;
   } catch {
     kernels = null;
   }

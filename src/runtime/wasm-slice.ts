@@ -23,6 +23,12 @@ function heapView(memory: WebAssembly.Memory, bytes: number): Int32Array | Uint8
   return bytes === 4 ? new Int32Array(memory.buffer) : new Uint8Array(memory.buffer);
 }
 
+/** Copies `count` values inside `heap` (element indices): long runs by `copyWithin`, short ones value by value. */
+function copyValues(heap: Int32Array | Uint8Array, to: number, from: number, count: number): void {
+  if (count >= COPY_WITHIN_ROW) heap.copyWithin(to, from, from + count);
+  else for (let k = 0; k < count; k++) heap[to + k] = heap[from + k];
+}
+
 /** The slice of `x` at `begin` / `size` (as `tf.slice` takes them) as a new tensor in the backend's memory. */
 function sliceInHeap(backend: WasmBackend, memory: WebAssembly.Memory, x: tf.TensorInfo, begin: number | number[], size?: number | number[]): tf.TensorInfo {
   const [start, extent] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
@@ -44,8 +50,7 @@ function sliceInHeap(backend: WasmBackend, memory: WebAssembly.Memory, x: tf.Ten
   const index = new Array<number>(rank - 1).fill(0); // position among the rows (all axes but the last)
   let from = xAt + tf.slice_util.computeFlatOffset(start, strides);
   for (let to = outAt, end = outAt + count; to < end; to += row) {
-    if (row >= COPY_WITHIN_ROW) heap.copyWithin(to, from, from + row);
-    else for (let k = 0; k < row; k++) heap[to + k] = heap[from + k];
+    copyValues(heap, to, from, row);
     // the next row: step the last axis but one, carrying into the axes before it
     for (let axis = rank - 2; axis >= 0; axis--) {
       from += strides[axis];

@@ -137,7 +137,10 @@ describe('in-memory slices on wasm', () => {
     const words = tf.tensor(['a', 'bb', 'ccc', 'dddd'], [2, 2], 'string');
     const part = tf.slice(words, [1, 0], [1, 2]);
     expect(part.arraySync()).toEqual([['ccc', 'dddd']]);
-    expect(tf.unstack(words, 1).map((t) => t.arraySync())).toEqual([['a', 'ccc'], ['bb', 'dddd']]);
-    tf.dispose([words, part]);
+    const columns = tf.unstack(words, 1);
+    expect(columns.map((t) => t.arraySync())).toEqual([['a', 'ccc'], ['bb', 'dddd']]);
+    const twice = tf.concat([words, words], 1);
+    expect(twice.arraySync()).toEqual([['a', 'bb', 'a', 'bb'], ['ccc', 'dddd', 'ccc', 'dddd']]);
+    tf.dispose([words, part, twice, ...columns]);
   });
 });

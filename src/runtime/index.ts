@@ -15,6 +15,7 @@ export type { GpuBufferFeed, GpuBufferHandle, GpuDeviceHandle, GpuFeedRunner } f
 export { selectTfjsBackend, TFJS_BACKENDS } from './tfjs-backend';
 export type { TfjsBackendName, TfjsBackendOptions } from './tfjs-backend';
 export { useFastWasmKernels } from './wasm-fast-kernels';
+export { wasmKernelStatus } from './wasm-kernel-link';
 export { loadPackedModel } from './packed-model';
 export type { PackedModelSource } from './packed-model';
 export type { TfjsModelFiles } from './tfjs-artifacts';

@@ -5,7 +5,7 @@
  * runs the same operations in the same precisions and order four channels at a time
  * (WebAssembly SIMD, `batch_norm` in `scripts/backend-kernels.wat`), so
  * its results are bit-identical. A missing scale or offset counts as 1 or 0 (tfjs' kernel reads
- * whatever tensor has id 0 then). Where it cannot run — no WebAssembly SIMD, a threaded build's shared memory,
+ * whatever tensor has id 0 then). Where it cannot run — no WebAssembly SIMD,
  * non-float32 tensors, parameters that do not share one channel count — the backend's kernel runs.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,11 +1,12 @@
 /**
  * The SDK's kernels for tfjs' `wasm` backend (`scripts/backend-kernels.wat`, WebAssembly SIMD),
- * linked to the backend's own memory so they read and write its tensors in place, and the
- * registry swap that puts one of them in front of tfjs' own kernel. Where a kernel cannot link —
- * no WebAssembly SIMD, a threaded build's shared memory — tfjs' kernel runs.
+ * linked to the backend's own memory so they read and write its tensors in place — a plain
+ * memory, or a threaded build's shared one (a second build of the module imports that) — and
+ * the registry swap that puts one of them in front of tfjs' own kernel. Where they cannot link
+ * (no WebAssembly SIMD), tfjs' kernel runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_KERNELS_WASM_BASE64 } from './backend-kernels-wasm';
+import { BACKEND_KERNELS_SHARED_WASM_BASE64, BACKEND_KERNELS_WASM_BASE64 } from './backend-kernels-wasm';
 
 /** The kernel arguments tfjs passes a kernel function. @example `(args: KernelArgs) => args.inputs.x` */
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -27,19 +28,22 @@ export interface WasmBackend {
   readSync(dataId: object): ArrayLike<number>;
 }
 
-let kernelModule: WebAssembly.Module | null | undefined;
+const kernelModules = new Map<boolean, WebAssembly.Module | null>();
 const instances = new WeakMap<WebAssembly.Memory, BackendKernels | null>();
 const replaced = new Map<string, tf.KernelConfig>();
 
-function compiled(): WebAssembly.Module | null {
-  if (kernelModule !== undefined) return kernelModule;
+/** The compiled module for a plain or a shared memory, or null where WebAssembly SIMD is missing (compiled once each). */
+function compiled(shared: boolean): WebAssembly.Module | null {
+  let module = kernelModules.get(shared);
+  if (module !== undefined) return module;
   try {
-    const bytes = Uint8Array.from(atob(BACKEND_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
-    kernelModule = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    const bytes = Uint8Array.from(atob(shared ? BACKEND_KERNELS_SHARED_WASM_BASE64 : BACKEND_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    module = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
-    kernelModule = null;
+    module = null;
   }
-  return kernelModule;
+  kernelModules.set(shared, module);
+  return module;
 }
 
 /**
@@ -55,8 +59,7 @@ export function backendMemory(backend: WasmBackend): WebAssembly.Memory | undefi
 }
 
 /**
- * The kernels linked to this backend's memory, or null where they cannot link (a shared memory,
- * no SIMD).
+ * The kernels linked to this backend's memory, or null where they cannot link (no SIMD).
  *
  * @example
  * ```ts
@@ -69,7 +72,8 @@ export function linkedKernels(backend: WasmBackend): BackendKernels | null {
   if (!memory) return null;
   let kernels = instances.get(memory);
   if (kernels !== undefined) return kernels;
-  const module = compiled();
+  const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  const module = compiled(shared);
   try {
     const exports = module ? new WebAssembly.Instance(module, { env: { memory } }).exports : undefined;
     kernels = exports
@@ -117,4 +121,24 @@ export function replaceWasmKernel(name: string, kernelFunc: (args: KernelArgs, o
  */
 export function replacedWasmKernel(name: string): tf.KernelConfig | undefined {
   return replaced.get(name);
+}
+
+/**
+ * Which of tfjs-wasm's kernels the SDK has put its own in front of, and whether its SIMD module
+ * links to the current wasm backend's memory (null when wasm is not the current backend): where
+ * it does not, the SIMD kernels hand every call to tfjs' (the slices run either way).
+ *
+ * @example
+ * ```ts
+ * wasmKernelStatus(); // { replaced: ['FusedBatchNorm', 'Maximum', …], simd: true, sharedMemory: false }
+ * ```
+ */
+export function wasmKernelStatus(): { replaced: string[]; simd: boolean | null; sharedMemory: boolean | null } {
+  const backend = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackend) : undefined;
+  const memory = backend ? backendMemory(backend) : undefined;
+  return {
+    replaced: [...replaced.keys()],
+    simd: backend ? linkedKernels(backend) !== null : null,
+    sharedMemory: memory ? typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer : null,
+  };
 }

@@ -94,6 +94,13 @@ export interface AdapterInfo {
   isFallbackAdapter: boolean | null;
 }
 
+/** The SDK's tfjs-wasm kernels on a page: status, tfjs' thread support, values off a JavaScript reference per op. */
+export interface WasmKernelsOutcome {
+  status: { replaced: string[]; simd: boolean | null; sharedMemory: boolean | null };
+  threads: boolean;
+  mismatches: Record<'batchNorm' | 'maximum' | 'equal' | 'channelAdd' | 'slice', number>;
+}
+
 export type Task = 'object-detection' | 'image-classification';
 
 /** What pages/harness.js puts on `window.harness`. */
@@ -101,6 +108,7 @@ export interface Harness {
   backend: string;
   env(): PageEnv;
   adapterInfo(): Promise<AdapterInfo | null>;
+  wasmKernels(): Promise<WasmKernelsOutcome>;
   create(task: Task, extra?: { cache?: boolean | string }): Promise<CreateOutcome>;
   dispose(id: number): void;
   detect(id: number, photo: number, kind?: InputKind): Promise<DetectOutcome>;

@@ -174,6 +174,16 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       expect(detector.tfBackend).toBe('wasm');
     }, 60_000);
 
+    it("puts the SDK's wasm kernels in front of tfjs' on the threaded build too (shared memory), with tfjs' results", async () => {
+      const target = await pageFor('wasm');
+      const { status, threads, mismatches } = await call(target, 'wasmKernels');
+      console.log(`[browser] wasm kernels: ${JSON.stringify({ status, threads, mismatches })}`);
+      expect(status.replaced).toEqual(expect.arrayContaining(['FusedBatchNorm', 'Maximum', 'Equal', 'Add', 'Slice']));
+      expect(status.simd).toBe(true);
+      expect(status.sharedMemory).toBe(threads);
+      expect(mismatches).toEqual({ batchNorm: 0, maximum: 0, equal: 0, channelAdd: 0, slice: 0 });
+    }, 60_000);
+
     it.each(PHOTOS)('finds the people in group photo $n', async ({ n, width, height, people }) => {
       const { detections: found, imageSize } = await detect('wasm', n, 'bitmap');
       expect(imageSize).toEqual({ width, height });

@@ -135,6 +135,48 @@ const harness = {
     };
   },
 
+  /**
+   * The SDK's tfjs-wasm kernels on this page: what is installed and linked (a cross-origin-isolated
+   * page runs tfjs' threaded build, whose memory is shared), and how many values of batch norm,
+   * maximum, equal, a per-channel add and a strided slice differ from a JavaScript reference of
+   * what tfjs-wasm computes (seeded inputs with NaN, ±0 and ±Infinity among them).
+   */
+  async wasmKernels() {
+    await vp.selectTfjsBackend({ backend: 'wasm', wasmPaths: BASE_OPTIONS.wasmPaths });
+    const f = Math.fround;
+    let seed = 7;
+    const values = (n) => Float32Array.from({ length: n }, (_, i) => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return i % 5 === 0 ? [Number.NaN, 0, -0, Infinity, 2][seed % 5] : (seed / 2 ** 32 - 0.5) * 40;
+    });
+    const same = (x, y) => Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
+    const C = 19;
+    const x = values(6 * 5 * C);
+    const mean = values(C);
+    const variance = values(C).map(Math.abs);
+    const offset = values(C);
+    const scale = values(C);
+    const other = values(x.length);
+    const t = (data, shape) => tf.tensor(data, shape);
+    const [tx, tm, tv, to, ts, tother] = [t(x, [6, 5, C]), t(mean, [C]), t(variance, [C]), t(offset, [C]), t(scale, [C]), t(other, [6, 5, C])];
+    const eps = f(1e-3);
+    const checks = {
+      batchNorm: [tf.batchNorm(tx, tm, tv, to, ts, 1e-3), (i) => f(offset[i % C] + f(f(x[i] - mean[i % C]) * scale[i % C]) / f(Math.sqrt(f(variance[i % C] + eps))))],
+      maximum: [tf.maximum(tx, tother), (i) => (x[i] < other[i] ? other[i] : x[i])],
+      equal: [tf.equal(tx, 2), (i) => (x[i] === 2 ? 1 : 0)],
+      channelAdd: [tf.add(tx, to), (i) => f(x[i] + offset[i % C])],
+      slice: [tf.slice(tx, [1, 2, 3], [4, 2, 7]), (i) => x[((1 + Math.floor(i / 14)) * 5 + 2 + (Math.floor(i / 7) % 2)) * C + 3 + (i % 7)]],
+    };
+    const mismatches = {};
+    for (const [name, [tensor, expected]] of Object.entries(checks)) {
+      const got = tensor.dataSync();
+      mismatches[name] = got.reduce((n, v, i) => n + (same(v, expected(i)) ? 0 : 1), 0);
+      tensor.dispose();
+    }
+    tf.dispose([tx, tm, tv, to, ts, tother]);
+    return { status: vp.wasmKernelStatus(), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), mismatches };
+  },
+
   async adapterInfo() {
     const adapter = await navigator.gpu?.requestAdapter();
     if (!adapter) return null;

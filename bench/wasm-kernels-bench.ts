@@ -42,6 +42,11 @@ function withKernels<T>(configs: readonly tf.KernelConfig[], fn: () => T): T {
   }
 }
 
+/** Whether two bit patterns are the same. */
+function identical(a: Int32Array, b: Int32Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 /** The bits of a tensor's values (disposed). */
 function bitsOf(t: tf.Tensor): Int32Array {
   const bits = new Int32Array(Float32Array.from(t.dataSync()).buffer);
@@ -65,9 +70,8 @@ export async function wasmKernelSections(quick: boolean): Promise<Section[]> {
   const [mean, variance, offset, scale] = [2, 3, 4, 5].map((seed) => tf.tensor1d(seeded(96, seed).map((v, i) => (seed === 3 ? Math.abs(v) + 0.01 * i : v))));
   // wasm kernels run synchronously: the call alone, no download of the 4 MB-a-image output
   const normalise = (config: tf.KernelConfig) => () => withKernel(config, () => tf.batchNorm(x, mean, variance, offset, scale, 1e-3)).dispose();
-  const bits = (config: tf.KernelConfig): Int32Array => withKernel(config, () => tf.tidy(() => new Int32Array(tf.batchNorm(x, mean, variance, offset, scale, 1e-3).dataSync().slice().buffer)));
-  const [ours, theirs] = [bits(sdk), bits(tfjsBatchNorm)];
-  const kernelSame = ours.every((v, i) => v === theirs[i]);
+  const normalised = (): Int32Array => bitsOf(tf.batchNorm(x, mean, variance, offset, scale, 1e-3));
+  const kernelSame = identical(withKernel(sdk, normalised), withKernel(tfjsBatchNorm, normalised));
   const kernelStats = await compare(
     [
       { name: 'SDK kernel (SIMD)', fn: normalise(sdk) },
@@ -86,9 +90,8 @@ export async function wasmKernelSections(quick: boolean): Promise<Section[]> {
     await features.data();
     features.dispose();
   };
-  const features = (config: tf.KernelConfig): Int32Array => withKernel(config, () => tf.tidy(() => new Int32Array((backbone.model.predict(input) as tf.Tensor).dataSync().slice().buffer)));
-  const [fOurs, fTheirs] = [features(sdk), features(tfjsBatchNorm)];
-  const featuresSame = fOurs.every((v, i) => v === fTheirs[i]);
+  const predicted = (): Int32Array => bitsOf(backbone.model.predict(input) as tf.Tensor);
+  const featuresSame = identical(withKernel(sdk, predicted), withKernel(tfjsBatchNorm, predicted));
   const extractStats = await compare(
     [
       { name: 'MobileNetV2 features, SDK kernel', fn: extract(sdk) },
@@ -107,9 +110,7 @@ export async function wasmKernelSections(quick: boolean): Promise<Section[]> {
   const embedding = describer.faceSpec.faceEmbedding.embeddingOutput;
   const describe = (): tf.Tensor => faceRes.execute(faceInput, embedding) as tf.Tensor;
   const tfjsMinMax = [tfjsMaximum, tfjsMinimum];
-  const oursBits = bitsOf(describe());
-  const theirsBits = withKernels(tfjsMinMax, () => bitsOf(describe()));
-  const embeddingsSame = oursBits.length === theirsBits.length && oursBits.every((v, i) => v === theirsBits[i]);
+  const embeddingsSame = identical(bitsOf(describe()), withKernels(tfjsMinMax, () => bitsOf(describe())));
   const embed = (configs: readonly tf.KernelConfig[]) => async () => {
     const t = configs.length > 0 ? withKernels(configs, describe) : describe();
     await t.data();

@@ -11,7 +11,7 @@ import { facePhoto, fixturePhoto, packageFile } from '../test/helpers/photos';
 import type { Section } from './report';
 import { compare, pairedRatio } from './timing';
 
-const REPLACED = ['FusedBatchNorm', 'Maximum', 'Minimum', 'Slice', 'Unpack', 'SplitV', 'StridedSlice', 'Equal', 'Add', 'Multiply'];
+const REPLACED = ['FusedBatchNorm', 'Maximum', 'Minimum', 'Slice', 'Unpack', 'SplitV', 'StridedSlice', 'Equal', 'Add', 'Multiply', 'Mean'];
 
 /** A result as text: numbers as they are, typed arrays as their length and sum (enough to see any change). */
 function fingerprint(value: unknown): string {

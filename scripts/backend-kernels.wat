@@ -18,6 +18,11 @@
 ;;
 ;; channel_op: a (`count` float32 values) with b (`channels` values, repeated along a's last
 ;; axis): a + b[c] (op 0) or a · b[c] (op 1), float32, as tfjs-wasm's broadcasting Add / Multiply.
+;;
+;; mean_middle: the mean over the middle axes of x seen as [outer, reduce, inner] (NHWC spatial
+;; means: reduce = H·W, inner = C), into out [outer, inner]: each output's float32 sum over the
+;; reduce axis in order, then divided by float32(reduce) — tfjs-wasm's Mean after its transpose,
+;; four outputs a step (out is the accumulator).
 ;; Build: node scripts/build-kernels.mjs (writes src/runtime/backend-kernels-wasm.ts).
 (module
   (import "env" "memory" (memory 1))
@@ -169,4 +174,54 @@
             (local.set $out (i32.add (local.get $out) (i32.const 4)))
             (br $scalars)))
         (br $next_row))))
+
+  (func (export "mean_middle") (param $x i32) (param $out i32) (param $outer i32) (param $reduce i32) (param $inner i32)
+    (local $o i32) (local $r i32) (local $i i32) (local $row i32) (local $acc i32) (local $n v128) (local $nf f32)
+    (local.set $row (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $nf (f32.convert_i32_u (local.get $reduce)))
+    (local.set $n (f32x4.splat (local.get $nf)))
+    (block $done
+      (loop $next_outer
+        (br_if $done (i32.ge_u (local.get $o) (local.get $outer)))
+        (local.set $acc (i32.add (local.get $out) (i32.mul (local.get $o) (local.get $row))))
+        (memory.fill (local.get $acc) (i32.const 0) (local.get $row))
+        ;; out[o, :] += x[o, r, :] for r in order
+        (local.set $r (i32.const 0))
+        (block $sums_done
+          (loop $next_r
+            (br_if $sums_done (i32.ge_u (local.get $r) (local.get $reduce)))
+            (local.set $i (i32.const 0))
+            (block $v_done
+              (loop $v
+                (br_if $v_done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $row)))
+                (v128.store (i32.add (local.get $acc) (local.get $i))
+                  (f32x4.add (v128.load (i32.add (local.get $acc) (local.get $i))) (v128.load (i32.add (local.get $x) (local.get $i)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $v)))
+            (block $s_done
+              (loop $s
+                (br_if $s_done (i32.ge_u (local.get $i) (local.get $row)))
+                (f32.store (i32.add (local.get $acc) (local.get $i))
+                  (f32.add (f32.load (i32.add (local.get $acc) (local.get $i))) (f32.load (i32.add (local.get $x) (local.get $i)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br $s)))
+            (local.set $x (i32.add (local.get $x) (local.get $row)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $next_r)))
+        ;; the sums divided by float32(reduce)
+        (local.set $i (i32.const 0))
+        (block $dv_done
+          (loop $dv
+            (br_if $dv_done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $row)))
+            (v128.store (i32.add (local.get $acc) (local.get $i)) (f32x4.div (v128.load (i32.add (local.get $acc) (local.get $i))) (local.get $n)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $dv)))
+        (block $ds_done
+          (loop $ds
+            (br_if $ds_done (i32.ge_u (local.get $i) (local.get $row)))
+            (f32.store (i32.add (local.get $acc) (local.get $i)) (f32.div (f32.load (i32.add (local.get $acc) (local.get $i))) (local.get $nf)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $ds)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $next_outer))))
 )

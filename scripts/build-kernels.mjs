@@ -3,7 +3,7 @@
 //   scripts/sample-kernel.wat        → src/preprocess/sampling/sample-kernel-wasm.ts (frame sampling)
 //   scripts/matte-kernel.wat         → src/postprocess/masks/matte-kernel-wasm.ts (matte upsampling passes)
 //   scripts/dot-kernel.wat           → src/pipelines/embeddings/dot-kernel-wasm.ts (similarity search)
-//   scripts/backend-kernels.wat      → src/runtime/backend-kernels-wasm.ts (tfjs-wasm kernels: batch norm, min / max, equal, channel add / multiply)
+//   scripts/backend-kernels.wat      → src/runtime/backend-kernels-wasm.ts (tfjs-wasm kernels: batch norm, min / max, equal, channel add / multiply, spatial mean)
 import { readFileSync, writeFileSync } from 'node:fs';
 import wabt from 'wabt';
 
@@ -30,7 +30,7 @@ const kernels = [
     wat: 'backend-kernels.wat',
     out: '../src/runtime/backend-kernels-wasm.ts',
     constant: 'BACKEND_KERNELS_WASM_BASE64',
-    doc: 'The SIMD kernels for tfjs-wasm (WebAssembly, base64): `batch_norm(x, out, count, params, channels)`, `min_max(a, b, out, count, mode, op)`, `equal(a, b, out, count, mode, ints)`, `channel_op(a, b, out, count, channels, op)`.',
+    doc: 'The SIMD kernels for tfjs-wasm (WebAssembly, base64): `batch_norm(x, out, count, params, channels)`, `min_max(a, b, out, count, mode, op)`, `equal(a, b, out, count, mode, ints)`, `channel_op(a, b, out, count, channels, op)`, `mean_middle(x, out, outer, reduce, inner)`.',
     // threaded tfjs-wasm builds have a shared memory: a second build imports one
     shared: { constant: 'BACKEND_KERNELS_SHARED_WASM_BASE64', doc: 'The same kernels importing a shared memory (threaded tfjs-wasm builds).' },
   },
@@ -44,7 +44,7 @@ const kernels = [
 function assemble(tools, wat, shared) {
   let text = readFileSync(new URL(`./${wat}`, import.meta.url), 'utf8');
   if (shared) text = text.replace('(import "env" "memory" (memory 1))', '(import "env" "memory" (memory 1 65536))');
-  const parsed = tools.parseWat(wat, text, { simd: true });
+  const parsed = tools.parseWat(wat, text, { simd: true, bulk_memory: true });
   parsed.validate();
   const bytes = new Uint8Array(parsed.toBinary({}).buffer);
   parsed.destroy();

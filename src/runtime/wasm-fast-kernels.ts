@@ -1,12 +1,13 @@
 /**
  * The SDK's faster kernels for tfjs' `wasm` backend, installed together: SIMD batch
  * normalisation (`wasm-batch-norm.ts`), `Maximum` / `Minimum` (`wasm-min-max.ts`), `Equal` and
- * per-channel `Add` / `Multiply` (`wasm-elementwise.ts`), and slices
+ * per-channel `Add` / `Multiply` (`wasm-elementwise.ts`), spatial `Mean` (`wasm-mean.ts`), and slices
  * copied inside the backend's memory (`wasm-slice.ts`). Each computes exactly what tfjs-wasm's
  * own kernel does and falls back to it where it cannot run.
  */
 import { useFastWasmBatchNorm } from './wasm-batch-norm';
 import { useFastWasmElementwise } from './wasm-elementwise';
+import { useFastWasmMean } from './wasm-mean';
 import { useFastWasmMinMax } from './wasm-min-max';
 import { useFastWasmSlices } from './wasm-slice';
 
@@ -26,4 +27,5 @@ export function useFastWasmKernels(): void {
   useFastWasmMinMax();
   useFastWasmSlices();
   useFastWasmElementwise();
+  useFastWasmMean();
 }

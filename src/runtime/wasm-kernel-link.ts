@@ -18,6 +18,7 @@ export interface BackendKernels {
   minMax(a: number, b: number, out: number, count: number, mode: number, op: number): void;
   equal(a: number, b: number, out: number, count: number, mode: number, ints: number): void;
   channelOp(a: number, b: number, out: number, count: number, channels: number, op: number): void;
+  meanMiddle(x: number, out: number, outer: number, reduce: number, inner: number): void;
 }
 
 /** What the SDK's kernels read of tfjs's `BackendWasm` (4.x). @example `backend.dataIdMap.get(x.dataId)!.memoryOffset` */
@@ -83,6 +84,7 @@ export function linkedKernels(backend: WasmBackend): BackendKernels | null {
           minMax: exports.min_max as BackendKernels['minMax'],
           equal: exports.equal as BackendKernels['equal'],
           channelOp: exports.channel_op as BackendKernels['channelOp'],
+          meanMiddle: exports.mean_middle as BackendKernels['meanMiddle'],
         }
       : null;
   } catch {

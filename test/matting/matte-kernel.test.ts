@@ -92,6 +92,14 @@ describe('the guided filter’s SIMD output pass', () => {
         }
       }
     }
+    // int32 guides (tensor frames) take the kernel as the same bytes: the 8-bit guide's result exactly
+    for (const [width, height] of sizes) {
+      const bytes = photos.get(`${width}x${height}x3`)!;
+      const ints: GuidePixels = { data: Int32Array.from(bytes), width, height, channels: 3, scale: 1 / 255 };
+      const eight = refine({ ...ints, data: bytes }, true, true);
+      expect(refine(ints, true, true), `${width}×${height} int32`).toEqual(eight);
+      expect(maxDifference(refine(ints, true, false), eight), `${width}×${height} int32 loop`).toBeLessThan(2e-6);
+    }
     // the unclamped case really overshoots, so clamping is exercised
     const rgb: GuidePixels = { data: photos.get('320x240x3')!, width: 320, height: 240, channels: 3, scale: 1 / 255 };
     const [lo, hi] = range(refine(rgb, false, true));
@@ -110,7 +118,7 @@ describe('the guided filter’s SIMD output pass', () => {
     expect(maxDifference(refine({ ...small, data: padded }, true, true), refine(small, true, false))).toBeLessThan(2e-6);
   });
 
-  it('the kernel takes 8-bit grey / RGB / RGBA guides and refuses others (and when turned off)', () => {
+  it('the kernel takes 8-bit and int32 grey / RGB / RGBA guides and refuses others (and when turned off)', () => {
     const width = 9;
     const height = 2;
     // a flat grid: a = 0 and b = the input's 0.75 everywhere, whatever the guide
@@ -128,6 +136,9 @@ describe('the guided filter’s SIMD output pass', () => {
       expect(applyInKernel(pass(new Uint8Array(width * height * channels).fill(255), channels), out)).toBe(true);
       expect([...out].every((v) => v === 0.75)).toBe(true);
     }
+    out.fill(-1);
+    expect(applyInKernel(pass(new Int32Array(width * height * 3).fill(255), 3), out)).toBe(true);
+    expect([...out].every((v) => v === 0.75)).toBe(true);
     out.fill(-1);
     expect(applyInKernel(pass(new Float32Array(width * height * 3), 3), out)).toBe(false);
     expect(applyInKernel(pass(new Uint8Array(width * height * 2), 2), out)).toBe(false);

@@ -1,7 +1,7 @@
 /**
  * The matte passes in WebAssembly (`scripts/matte-kernel.wat`): bilinear upsamplings whole —
  * rows interpolated across (scalar), then down four pixels a step (SIMD) — for the fast guided
- * filter's full-size pass (`q = a·luma + b`, for 8-bit grey / RGB / RGBA guides) and for
+ * filter's full-size pass (`q = a·luma + b`, for 8-bit or int32 grey / RGB / RGBA guides) and for
  * `resizePlane`; and temporal smoothing (SIMD, the uncertainty read from its table). The
  * kernels have a memory of their own (grown to the largest frame seen, then kept, at most
  * 64 MiB; larger frames take the loops): inputs are copied in, the output copied out. Same
@@ -172,8 +172,9 @@ function layout(...bytes: number[]): { at: number[]; end: number } {
  * values): the coefficients on the grid in float64 (bit-identical to `guidedCoefficients`), their
  * means taken across to the guide's width (as the JavaScript loop does, then float32), then down
  * and applied to the guide's pixels four at a time; false, with `out` untouched, where the
- * kernels cannot take it (no WebAssembly SIMD, turned off, a guide that is not 8-bit grey / RGB /
- * RGBA, a frame past the memory cap, memory that cannot grow). Options are the caller's to check.
+ * kernels cannot take it (no WebAssembly SIMD, turned off, a guide that is not 8-bit or int32 grey
+ * / RGB / RGBA, a frame past the memory cap, memory that cannot grow). Int32 guides — tensor
+ * frames, 0–255 — are copied in as bytes, values clamped to 0–255. Options are the caller's to check.
  *
  * @example
  * ```ts
@@ -183,7 +184,9 @@ function layout(...bytes: number[]): { at: number[]; end: number } {
 export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean {
   const { guide, upX, upY, grid } = pass;
   const { data, width, height, channels } = guide;
-  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray) || !(channels === 1 || channels === 3 || channels === 4)) return false;
+  // 8-bit guides as they are; int32 ones (tensor frames, 0–255) copied in as bytes, clamped to 0–255
+  const ints = data instanceof Int32Array;
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray || ints) || !(channels === 1 || channels === 3 || channels === 4)) return false;
   const n = grid.width * grid.height;
   const window = 2 * grid.radius + 1;
   const plane = 8 * n + SLACK;
@@ -202,7 +205,9 @@ export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean
   writeRowList(buffer, rowList, grid.height, 8 * grid.width);
   writeTapTable(buffer, taps, upX, 8);
   writeTapTable(buffer, rowTable, upY, 4 * width);
-  new Uint8Array(buffer, guideAt, guideBytes).set(data.length === guideBytes ? data : data.subarray(0, guideBytes));
+  const pixels = data.length === guideBytes ? data : data.subarray(0, guideBytes);
+  if (ints) new Uint8ClampedArray(buffer, guideAt, guideBytes).set(pixels);
+  else new Uint8Array(buffer, guideAt, guideBytes).set(pixels);
   const box = (values: number, into: number): void => found.boxMean(values, rows, sums, into, grid.width, grid.height, xs, ys, window, window * window);
   found.widen(guideLow, inputLow, guide64, input64, products, squares, n);
   box(guide64, meanI);

@@ -8,18 +8,10 @@
  * the same in either operand order). Other shapes and dtypes go to tfjs' kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type KernelArgs, type WasmBackend, linkedKernels, replaceWasmKernel } from './wasm-kernel-link';
+import { type KernelArgs, type WasmBackend, linkedKernels, operandPairing, replaceWasmKernel } from './wasm-kernel-link';
 
 const ADD = 0;
 const MULTIPLY = 1;
-
-/** How two operands pair up: 0 value by value, 1 `b` one value, 2 `a` one value; -1 another broadcast. */
-function pairing(aSize: number, bSize: number, count: number): number {
-  if (aSize === count && bSize === count) return 0;
-  if (aSize === count && bSize === 1) return 1;
-  if (bSize === count && aSize === 1) return 2;
-  return -1;
-}
 
 function equal(args: KernelArgs, own: tf.KernelConfig): tf.TensorInfo | tf.TensorInfo[] {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
@@ -29,7 +21,7 @@ function equal(args: KernelArgs, own: tf.KernelConfig): tf.TensorInfo | tf.Tenso
   if (!kernels || a.dtype !== b.dtype || (a.dtype !== 'float32' && a.dtype !== 'int32')) return own.kernelFunc(args);
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const count = tf.util.sizeFromShape(shape);
-  const mode = pairing(tf.util.sizeFromShape(a.shape), tf.util.sizeFromShape(b.shape), count);
+  const mode = operandPairing(tf.util.sizeFromShape(a.shape), tf.util.sizeFromShape(b.shape), count);
   if (mode < 0 || count === 0) return own.kernelFunc(args);
   const out = backend.makeOutput(shape, 'bool');
   const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
@@ -47,14 +39,14 @@ function channelsOf(full: tf.TensorInfo, vector: tf.TensorInfo): number {
 
 function channelOp(args: KernelArgs, own: tf.KernelConfig, op: number): tf.TensorInfo | tf.TensorInfo[] {
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-  const backend = args.backend as unknown as WasmBackend;
-  const kernels = a.dtype === 'float32' && b.dtype === 'float32' ? linkedKernels(backend) : null;
-  if (!kernels) return own.kernelFunc(args);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return own.kernelFunc(args);
   // the full operand and the per-channel one, in either order (float32 + and · commute exactly)
   const [full, vector] = channelsOf(a, b) > 0 ? [a, b] : [b, a];
   const channels = channelsOf(full, vector);
   const count = tf.util.sizeFromShape(full.shape);
-  if (channels === 0 || count === 0) return own.kernelFunc(args);
+  const backend = args.backend as unknown as WasmBackend;
+  const kernels = channels > 0 && count > 0 ? linkedKernels(backend) : null;
+  if (!kernels) return own.kernelFunc(args);
   const out = backend.makeOutput([...full.shape], 'float32');
   const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   kernels.channelOp(at(full), at(vector), at(out), count, channels, op);

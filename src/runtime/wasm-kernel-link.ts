@@ -95,6 +95,22 @@ export function linkedKernels(backend: WasmBackend): BackendKernels | null {
 }
 
 /**
+ * How two operands of a binary kernel pair up over `count` output values: 0 value by value (the
+ * same number of values), 1 `b` one value, 2 `a` one value; -1 any other broadcast.
+ *
+ * @example
+ * ```ts
+ * operandPairing(12, 1, 12); // 1
+ * ```
+ */
+export function operandPairing(aSize: number, bSize: number, count: number): number {
+  if (aSize === count && bSize === count) return 0;
+  if (aSize === count && bSize === 1) return 1;
+  if (bSize === count && aSize === 1) return 2;
+  return -1;
+}
+
+/**
  * Registers `kernelFunc` for `name` on the wasm backend in front of tfjs' own kernel, which it
  * receives to fall back on (once per name; nothing happens where the wasm backend is not registered).
  *

@@ -8,7 +8,7 @@
  * and dtypes go to tfjs' kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type KernelArgs, type WasmBackend, linkedKernels, replaceWasmKernel } from './wasm-kernel-link';
+import { type KernelArgs, type WasmBackend, linkedKernels, operandPairing, replaceWasmKernel } from './wasm-kernel-link';
 
 const MAXIMUM = 1;
 const MINIMUM = 0;
@@ -23,7 +23,7 @@ function minMax(args: KernelArgs, own: tf.KernelConfig, op: number): tf.TensorIn
   // the same values pairwise (shapes equal up to size-1 axes), or one value against all
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const count = tf.util.sizeFromShape(shape);
-  const mode = aSize === count && bSize === count ? 0 : aSize === count && bSize === 1 ? 1 : bSize === count && aSize === 1 ? 2 : -1;
+  const mode = operandPairing(aSize, bSize, count);
   if (mode < 0) return own.kernelFunc(args);
   const out = backend.makeOutput(shape, 'float32');
   const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)!.memoryOffset;

@@ -11,6 +11,7 @@
  * WebAssembly SIMD. The module's `affine` export (rotated crops) is driven by `heap-affine.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { type WasmBackend, backendMemory } from '../../runtime/wasm-kernel-link';
 import type { OpenFrame } from './open-frame';
 import { type OutputLayout, type SampleTarget, fillPad, outputLayout, sampleSize } from './sample-output';
 import { HEADER_BYTES, kernelTablesBytes, rowsRead, writeKernelTables } from './kernel-tables';
@@ -29,12 +30,8 @@ type SampleKernel = (
   out: number, right: number, down: number, pixel: number, s0: number, s1: number, s2: number, flags: number, row: number,
 ) => void;
 
-/** What this module reads of tfjs's `BackendWasm` (4.x): its module's memory, allocator and tensor offsets. @example `backend.wasm._malloc(64)` */
-export interface WasmBackendInternals {
-  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory; _malloc(bytes: number): number; _free(pointer: number): void };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'int32' | 'float32'): tf.TensorInfo;
-}
+/** What this module reads of tfjs's `BackendWasm` (4.x): the SDK's wasm-kernel view of it. @example `backend.wasm._malloc(64)` */
+export type WasmBackendInternals = WasmBackend;
 
 const FLOAT_FRAME = 1;
 const UINT8_FRAME = 2;
@@ -141,7 +138,7 @@ export function heapKernels(frame: OpenFrame): { backend: WasmBackendInternals; 
   const tensor = frame.tensor;
   const kind = tensor ? tensor.dtype === 'int32' || tensor.dtype === 'float32' : frame.pixels !== undefined;
   const backend = enabled && kind && (frame.channels === 3 || frame.channels === 4) ? wasmBackend() : undefined;
-  const memory = backend?.wasm.asm?.memory ?? backend?.wasm.wasmMemory;
+  const memory = backend && backendMemory(backend);
   const kernels = memory ? kernelFor(memory) : null;
   return backend && memory && kernels ? { backend, memory, ...kernels } : undefined;
 }

@@ -8,6 +8,9 @@ export type { AnyModelSource, LoadModelOptions, ModelFormat } from './load-model
 export type { Feed, ModelRunner, RawTensor, RunOptions, TensorDataType, TensorInfo } from './model-runner';
 export type { LoadOptions, LoadProgress, ModelSource } from './model-source';
 export { createTfjsRunner, TfjsRunner } from './tfjs-runner';
+export type { TfjsRunnerOptions } from './tfjs-runner';
+export { fuseConvolutions } from './graph-fusion';
+export type { FusionReport } from './graph-fusion';
 export { createOnnxRunner, OnnxRunner } from './onnx-runner';
 export type { OnnxExecutionProvider, OnnxRunnerOptions } from './onnx-runner';
 export { acceptsGpuFeeds, isGpuBufferFeed } from './gpu-feed';

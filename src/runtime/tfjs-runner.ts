@@ -5,10 +5,18 @@ import type { LoadOptions, ModelSource } from './model-source';
 import { type TfjsBackendOptions, selectTfjsBackend } from './tfjs-backend';
 import { type TfjsModelFiles, loadTfjsArtifacts } from './tfjs-artifacts';
 import { fromRawTensor, toRawTensor } from './tensor-convert';
+import { fuseConvolutions } from './graph-fusion';
 import { isTfTensor, validateFeeds } from './validate-feeds';
 
-/** Options for {@link createTfjsRunner}. @example `{ backend: 'wasm', onProgress }` */
-export interface TfjsRunnerOptions extends LoadOptions, TfjsBackendOptions {}
+/** Options for {@link createTfjsRunner}. @example `{ backend: 'wasm', onProgress, fuseConvolutions: false }` */
+export interface TfjsRunnerOptions extends LoadOptions, TfjsBackendOptions {
+  /**
+   * Graph models: run each convolution with the bias add and activation that follow it as one
+   * fused op (see `fuseConvolutions`; results equal within float32 rounding). Default `true`;
+   * `false` runs the graph exactly as converted.
+   */
+  fuseConvolutions?: boolean;
+}
 
 function info(name: string, shape: readonly (number | null)[] | undefined, dtype: string | undefined): TensorInfo {
   return { name, shape: (shape ?? []).map((d) => (d === null || d === undefined || d < 0 ? -1 : d)), dtype: (dtype ?? 'float32') as TensorDataType };
@@ -45,10 +53,32 @@ function graphInfos(nodes: readonly { name: string; shape?: number[]; dtype?: st
   });
 }
 
-/** Names of every node of a graph model's topology (the artifacts tfjs keeps after loading). */
-function graphNodeNames(model: tf.GraphModel): ReadonlySet<string> {
-  const topology = (model as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts?.modelTopology as { node?: { name?: string }[] } | undefined;
+/** Names of every node of a graph model's topology (for a loaded model: the artifacts tfjs keeps). */
+function graphNodeNames(source: tf.GraphModel | tf.io.ModelArtifacts): ReadonlySet<string> {
+  const artifacts = source instanceof tf.GraphModel ? (source as unknown as { artifacts?: tf.io.ModelArtifacts }).artifacts : source;
+  const topology = artifacts?.modelTopology as { node?: { name?: string }[] } | undefined;
   return new Set((topology?.node ?? []).flatMap((n) => (typeof n.name === 'string' ? [n.name] : [])));
+}
+
+/** A graph model and whether it has shown it needs `executeAsync` (control flow, dynamic shapes). */
+interface GraphExecution {
+  model: tf.GraphModel;
+  needsAsync: boolean;
+}
+
+/** Runs a graph model synchronously until tfjs says it needs `executeAsync`, then asynchronously. */
+async function executeGraph(graph: GraphExecution, inputs: tf.NamedTensorMap, names: string[]): Promise<tf.Tensor[]> {
+  if (!graph.needsAsync) {
+    try {
+      const out = graph.model.execute(inputs, names);
+      return Array.isArray(out) ? out : [out];
+    } catch (error) {
+      if (!/executeAsync/.test(describeError(error))) throw error;
+      graph.needsAsync = true;
+    }
+  }
+  const out = await graph.model.executeAsync(inputs, names);
+  return Array.isArray(out) ? out : [out];
 }
 
 /**
@@ -67,15 +97,27 @@ export class TfjsRunner implements ModelRunner {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   private model: tf.GraphModel | tf.LayersModel | null;
-  private needsAsync = false;
+  private graph: GraphExecution | null;
   private nodeNames: ReadonlySet<string> | null = null;
+  private convertedNodeNames: ReadonlySet<string> | null = null;
+  /** The graph as converted, built from `unfused` on the first call that reads a node the fusion folded away. */
+  private asConverted: GraphExecution | null = null;
 
+  /**
+   * @param model the loaded model
+   * @param backend the tfjs backend it runs on
+   * @param metadata the model.json's user-defined metadata
+   * @param unfused for a graph whose convolutions were fused at load: the artifacts as converted,
+   *   kept (they share the weight bytes) to serve nodes the fusion folded away
+   */
   constructor(
     model: tf.GraphModel | tf.LayersModel,
     readonly backend: string,
     readonly metadata: Readonly<Record<string, string>> = {},
+    private readonly unfused?: tf.io.ModelArtifacts,
   ) {
     this.model = model;
+    this.graph = model instanceof tf.GraphModel ? { model, needsAsync: false } : null;
     if (model instanceof tf.GraphModel) {
       const signature = model.modelSignature as { inputs?: Record<string, SignatureEntry>; outputs?: Record<string, SignatureEntry> } | undefined;
       this.inputs = graphInfos(model.inputs, signature?.inputs);
@@ -92,6 +134,11 @@ export class TfjsRunner implements ModelRunner {
     return this.model;
   }
 
+  private convertedGraph(artifacts: tf.io.ModelArtifacts): GraphExecution {
+    this.asConverted ??= { model: buildGraphModel(artifacts), needsAsync: false };
+    return this.asConverted;
+  }
+
   /**
    * The names among `names` this model cannot return: neither one of its `outputs` nor, for a
    * graph model, an internal graph node (e.g. a detector's scores before its in-graph NMS).
@@ -103,6 +150,14 @@ export class TfjsRunner implements ModelRunner {
    * ```
    */
   unknownOutputs(names: readonly string[]): string[] {
+    const missing = this.foldedOrUnknown(names);
+    if (missing.length === 0 || !this.unfused) return missing;
+    const converted = (this.convertedNodeNames ??= graphNodeNames(this.unfused));
+    return missing.filter((n) => !converted.has(n));
+  }
+
+  /** The names among `names` the loaded model cannot return (unknown, or folded away by fusion). */
+  private foldedOrUnknown(names: readonly string[]): string[] {
     const model = this.tfModel;
     const internal = (n: string): boolean => model instanceof tf.GraphModel && (this.nodeNames ??= graphNodeNames(model)).has(n);
     return names.filter((n) => !this.outputs.some((o) => o.name === n) && !internal(n));
@@ -139,21 +194,12 @@ export class TfjsRunner implements ModelRunner {
   }
 
   private async invoke(model: tf.GraphModel | tf.LayersModel, inputs: tf.NamedTensorMap, names: string[]): Promise<tf.Tensor[]> {
-    if (model instanceof tf.GraphModel) {
-      if (!this.needsAsync) {
-        try {
-          const out = model.execute(inputs, names);
-          return Array.isArray(out) ? out : [out];
-        } catch (error) {
-          if (!/executeAsync/.test(describeError(error))) throw error;
-          this.needsAsync = true;
-        }
-      }
-      const out = await model.executeAsync(inputs, names);
-      return Array.isArray(out) ? out : [out];
-    }
+    // a node the load-time fusion folded away is read from the graph as converted
+    if (this.unfused && this.foldedOrUnknown(names).length > 0) return executeGraph(this.convertedGraph(this.unfused), inputs, names);
+    if (this.graph) return executeGraph(this.graph, inputs, names);
+    const layers = model as tf.LayersModel;
     const ordered = this.inputs.map((i) => inputs[i.name]);
-    const out = model.predict(ordered.length === 1 ? ordered[0] : ordered);
+    const out = layers.predict(ordered.length === 1 ? ordered[0] : ordered);
     const all = Array.isArray(out) ? out : [out];
     const picked = names.map((n) => all[this.outputs.findIndex((o) => o.name === n)]);
     tf.dispose(all.filter((t) => !picked.includes(t)));
@@ -172,7 +218,10 @@ export class TfjsRunner implements ModelRunner {
 
   dispose(): void {
     this.model?.dispose();
+    this.asConverted?.model.dispose();
     this.model = null;
+    this.graph = null;
+    this.asConverted = null;
   }
 }
 
@@ -193,7 +242,8 @@ function buildGraphModel(artifacts: tf.io.ModelArtifacts): tf.GraphModel {
 
 /**
  * Loads a tfjs graph or layers model (URL, Node file path, or files in memory) on the best
- * available tfjs backend and wraps it in a {@link TfjsRunner}.
+ * available tfjs backend and wraps it in a {@link TfjsRunner}. A graph model's convolutions are
+ * fused with the bias add and activation that follow them unless `fuseConvolutions: false`.
  *
  * @example
  * ```ts
@@ -204,15 +254,17 @@ export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, opt
   const backend = await selectTfjsBackend(options);
   const { kind, artifacts } = await loadTfjsArtifacts(source, options);
   const fail = (error: unknown) => new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
+  const fusion = kind === 'graph' && options.fuseConvolutions !== false ? fuseConvolutions(artifacts) : undefined;
+  const unfused = fusion && fusion.report.biases > 0 ? artifacts : undefined;
   let model: tf.GraphModel | tf.LayersModel;
   try {
-    model = kind === 'graph' ? buildGraphModel(artifacts) : await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    model = kind === 'graph' ? buildGraphModel(fusion?.artifacts ?? artifacts) : await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
     throw fail(error);
   }
   try {
     const metadata = Object.entries(artifacts.userDefinedMetadata ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
-    return new TfjsRunner(model, backend, Object.fromEntries(metadata));
+    return new TfjsRunner(model, backend, Object.fromEntries(metadata), unfused);
   } catch (error) {
     // a model whose signature cannot be read is freed, not leaked
     model.dispose();

@@ -2,7 +2,7 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity|wasm-kernels`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity|wasm-kernels|fusion`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -23,6 +23,7 @@ import { similaritySections } from './similarity-bench';
 import { yoloSections } from './yolo-bench';
 import { wasmKernelSections } from './wasm-kernels-bench';
 import { zooSections } from './zoo-bench';
+import { fusionSections } from './fusion-bench';
 
 const RESULTS = '.cache/bench/results.json';
 
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   if (!only || only === 'matting') emit(await mattingSections(quick));
   if (!only || only === 'similarity') emit(await similaritySections(quick));
   if (!only || only === 'wasm-kernels') emit(await wasmKernelSections(quick));
+  if (!only || only === 'fusion') emit(await fusionSections(quick));
   const seconds = (Date.now() - started) / 1000;
   console.log(`\ndone in ${seconds.toFixed(1)} s; results in ${RESULTS}`);
   mkdirSync(dirname(RESULTS), { recursive: true });

@@ -108,6 +108,7 @@ export interface Harness {
   backend: string;
   env(): PageEnv;
   adapterInfo(): Promise<AdapterInfo | null>;
+  fusedGraph(json: unknown, weightBytes: number[], inputShape: number[]): Promise<FusedGraphOutcome>;
   wasmKernels(): Promise<WasmKernelsOutcome>;
   create(task: Task, extra?: { cache?: boolean | string }): Promise<CreateOutcome>;
   dispose(id: number): void;
@@ -118,4 +119,13 @@ export interface Harness {
   leak(id: number, photo: number, more: number): Promise<LeakOutcome>;
   onnx(executionProviders: string[]): Promise<OnnxOutcome>;
   memory(): { numTensors: number; numBytes: number };
+}
+
+/** `harness.fusedGraph`: a graph run fused at load and as converted on the page's backend. */
+export interface FusedGraphOutcome {
+  tfBackend: string;
+  fusedOps: string[];
+  maxDiff: number;
+  largest: number;
+  numTensors: number;
 }

@@ -10,6 +10,7 @@ import { type TestBrowser, launchChromium } from './chromium';
 import type { CreateOutcome, DetectOutcome, Harness, InputKind, PlainDetection, Task } from './harness-types';
 import { REPO_ROOT, type TestServer, startServer } from './server';
 import { ensureDistBuilt } from '../helpers/build-dist';
+import { chainGraph } from '../helpers/conv-chain-graph';
 
 type Backend = 'wasm' | 'webgpu';
 
@@ -337,6 +338,18 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       expect(measured.detBoxPx).toBeLessThanOrEqual(TOL.boxPx);
       expect(measured.detScore).toBeLessThanOrEqual(TOL.score);
     }, 300_000); // ~35 s on an idle 2-core machine, ~60 s under load
+
+    it('runs convolutions fused at load (bias + ReLU6, depthwise + sigmoid, bias only) with the graph-as-converted results', async () => {
+      const { json, weights } = chainGraph();
+      const bytes = (weights as Uint8Array[]).flatMap((part) => Array.from(part));
+      for (const target of [await pageFor('webgpu'), await pageFor('wasm')]) {
+        const outcome = await call(target, 'fusedGraph', json, bytes, [1, 6, 6, 3]);
+        console.log(`[browser] fused graph: ${JSON.stringify(outcome)}`);
+        expect(outcome.fusedOps.sort()).toEqual(['FusedDepthwiseConv2dNative', '_FusedConv2D', '_FusedConv2D']);
+        expect(outcome.largest).toBeGreaterThan(0.1);
+        expect(outcome.maxDiff).toBeLessThan(1e-4 * outcome.largest);
+      }
+    }, 120_000);
 
     it('classifies like wasm (top class Neutral, scores within tolerance)', async () => {
       const classifier = await pipelineFor('webgpu', 'image-classification');

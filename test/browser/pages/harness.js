@@ -177,6 +177,36 @@ const harness = {
     return { status: vp.wasmKernelStatus(), threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), mismatches };
   },
 
+  /**
+   * A hand-built graph model (`json`, weight bytes as a number array) loaded twice on this page's
+   * backend — its convolutions fused at load and as converted — and run on one seeded input: the
+   * largest difference of the two outputs and the fused ops the first one holds.
+   */
+  async fusedGraph(json, weightBytes, inputShape) {
+    const files = () => ({ json, weights: [Uint8Array.from(weightBytes)] });
+    const options = { backend, wasmPaths: BASE_OPTIONS.wasmPaths };
+    const fused = await vp.createTfjsRunner(files(), options);
+    const plain = await vp.createTfjsRunner(files(), { ...options, fuseConvolutions: false });
+    let seed = 3;
+    const size = inputShape.reduce((a, b) => a * b, 1);
+    const input = tf.tensor(Float32Array.from({ length: size }, () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 4), inputShape);
+    const feeds = { [fused.inputs[0].name]: input };
+    const [a, b] = [await fused.run(feeds), await plain.run(feeds)];
+    let maxDiff = 0;
+    let largest = 0;
+    for (const name of Object.keys(b)) {
+      b[name].data.forEach((v, i) => {
+        maxDiff = Math.max(maxDiff, Math.abs(v - a[name].data[i]));
+        largest = Math.max(largest, Math.abs(v));
+      });
+    }
+    const fusedOps = fused.tfModel.artifacts.modelTopology.node.filter((n) => /Fused/.test(n.op)).map((n) => n.op);
+    input.dispose();
+    fused.dispose();
+    plain.dispose();
+    return { tfBackend: tf.getBackend(), fusedOps, maxDiff, largest, numTensors: tf.memory().numTensors };
+  },
+
   async adapterInfo() {
     const adapter = await navigator.gpu?.requestAdapter();
     if (!adapter) return null;

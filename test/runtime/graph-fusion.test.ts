@@ -3,16 +3,16 @@
 // and on the real Selfie / hand-landmark models on a photo — and that a runner still serves
 // nodes the fusion folded away and the graph's own gradients.
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { type ModelSpec, createTfjsRunner, decodeImageFile, explain, fuseConvolutions, pipeline } from '../../src/node/index';
 import { SELFIE_SEGMENTATION } from '../../src/models/segmentation-cards';
 import { prepareInput } from '../../src/preprocess/prepare-input';
 import { artifactsFromFiles } from '../../src/runtime/tfjs-artifacts';
-import { selectTfjsBackend } from '../../src/runtime/tfjs-backend';
 import { type GraphConst, type GraphNode, buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
 import { CONV, T, b64, chainGraph, seeded, weight } from '../helpers/conv-chain-graph';
 import { facePhoto, packageFile } from '../helpers/photos';
+import { onBackendForFile } from '../helpers/file-backend';
 
 /** image → conv 1×1 (4) → Add(conv, bias) → Relu 'act', with the bias and the rest given. */
 function singleConv(bias: GraphConst, extra: GraphNode[] = [], conv: Partial<GraphNode> = {}, outputs = ['act']) {
@@ -29,14 +29,7 @@ const fusedOps = (node: ReturnType<typeof nodesOf>[number]) => (node.attr?.fused
 
 const input = (shape: number[], seed: number) => tf.tensor(seeded(shape.reduce((a, b) => a * b, 1), seed).map((v) => v * 4), shape);
 
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await selectTfjsBackend({ backend: 'wasm' });
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
-});
+onBackendForFile('wasm');
 
 describe('fuseConvolutions', () => {
   it('folds conv → bias add → activation chains into fused convolutions named after the chain end', () => {

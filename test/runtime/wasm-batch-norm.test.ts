@@ -7,19 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 // a deep import of the kernel the SDK replaces
 import { fusedBatchNormConfig as tfjsBatchNorm } from '@tensorflow/tfjs-backend-wasm/dist/kernels/FusedBatchNorm.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useFastWasmBatchNorm } from '../../src/runtime/wasm-batch-norm';
-import { selectTfjsBackend } from '../../src/runtime/tfjs-backend';
+import { onBackendForFile } from '../helpers/file-backend';
 
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await selectTfjsBackend({ backend: 'wasm' }); // installs the SIMD kernel
-  tfjsBatchNorm.setupFunc!(tf.backend());
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
-});
+onBackendForFile('wasm', () => tfjsBatchNorm.setupFunc!(tf.backend()));
 
 /** Seeded values in [-scale, scale), with a few specials where `specials` is set. */
 function values(n: number, seed: number, scale = 10, specials = false): Float32Array {

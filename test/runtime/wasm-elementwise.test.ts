@@ -9,17 +9,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { addConfig as tfjsAdd } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Add.js';
 import { equalConfig as tfjsEqual } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Equal.js';
 import { multiplyConfig as tfjsMultiply } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Multiply.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectTfjsBackend } from '../../src/runtime/tfjs-backend';
+import { describe, expect, it } from 'vitest';
+import { onBackendForFile } from '../helpers/file-backend';
 
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await selectTfjsBackend({ backend: 'wasm' }); // installs the SDK's kernels
+onBackendForFile('wasm', () => {
   for (const config of [tfjsAdd, tfjsEqual, tfjsMultiply]) config.setupFunc!(tf.backend());
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
 });
 
 const SPECIALS = [Number.NaN, Infinity, -Infinity, 0, -0, 1, 1e-42];

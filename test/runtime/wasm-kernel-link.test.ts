@@ -2,21 +2,13 @@
 // that imports a shared memory (threaded tfjs-wasm builds in cross-origin-isolated pages) give
 // the same bits on the same inputs, and both equal a JavaScript reference of the operations
 // tfjs-wasm's kernels do; wasmKernelStatus reports what is installed and linked.
-import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BACKEND_KERNELS_SHARED_WASM_BASE64, BACKEND_KERNELS_WASM_BASE64 } from '../../src/runtime/backend-kernels-wasm';
-import { selectTfjsBackend } from '../../src/runtime/tfjs-backend';
 import { wasmKernelStatus } from '../../src/runtime/wasm-kernel-link';
+import { onBackendForFile } from '../helpers/file-backend';
 
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await selectTfjsBackend({ backend: 'wasm' });
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
-});
+onBackendForFile('wasm');
 
 type Exports = Record<'batch_norm' | 'min_max' | 'equal' | 'channel_op', (...args: number[]) => void>;
 

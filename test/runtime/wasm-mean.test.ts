@@ -9,18 +9,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { castConfig } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Cast.js';
 import { meanConfig as tfjsMean } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Mean.js';
 import { transposeConfig } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Transpose.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectTfjsBackend } from '../../src/runtime/tfjs-backend';
+import { describe, expect, it } from 'vitest';
+import { onBackendForFile } from '../helpers/file-backend';
 
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await selectTfjsBackend({ backend: 'wasm' }); // installs the SDK's kernels
+onBackendForFile('wasm', () => {
   // the deep-imported module graph's own transpose and cast, which its Mean calls
   for (const config of [tfjsMean, transposeConfig, castConfig]) config.setupFunc?.(tf.backend());
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
 });
 
 /** Seeded values spanning magnitudes 1e-3 … 1e5 (order-sensitive sums), with specials where asked. */

@@ -7,18 +7,12 @@ import '@tensorflow/tfjs-backend-wasm';
 // deep imports of the kernels the SDK replaces
 import { maximumConfig as tfjsMaximum } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Maximum.js';
 import { minimumConfig as tfjsMinimum } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Minimum.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectTfjsBackend } from '../../src/runtime/tfjs-backend';
+import { describe, expect, it } from 'vitest';
+import { onBackendForFile } from '../helpers/file-backend';
 
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await selectTfjsBackend({ backend: 'wasm' }); // installs the SDK's kernels
+onBackendForFile('wasm', () => {
   tfjsMaximum.setupFunc!(tf.backend());
   tfjsMinimum.setupFunc!(tf.backend());
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
 });
 
 const SPECIALS = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-42, -1e-42, 6, -6];

@@ -9,18 +9,10 @@ import { sliceConfig as tfjsSlice } from '@tensorflow/tfjs-backend-wasm/dist/ker
 import { splitVConfig as tfjsSplitV } from '@tensorflow/tfjs-backend-wasm/dist/kernels/SplitV.js';
 import { stridedSliceConfig as tfjsStridedSlice } from '@tensorflow/tfjs-backend-wasm/dist/kernels/StridedSlice.js';
 import { unpackConfig as tfjsUnpack } from '@tensorflow/tfjs-backend-wasm/dist/kernels/Unpack.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectTfjsBackend } from '../../src/runtime/tfjs-backend';
+import { describe, expect, it } from 'vitest';
+import { onBackendForFile } from '../helpers/file-backend';
 
-let previous = '';
-beforeAll(async () => {
-  previous = tf.getBackend();
-  await selectTfjsBackend({ backend: 'wasm' }); // installs the SDK's kernels
-  tfjsStridedSlice.setupFunc!(tf.backend());
-});
-afterAll(async () => {
-  if (previous) await tf.setBackend(previous);
-});
+onBackendForFile('wasm', () => tfjsStridedSlice.setupFunc!(tf.backend()));
 
 /** A seeded generator of integers in [0, n). */
 function integers(seed: number): (n: number) => number {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { type ModelRunner, type RawImage, decodeImageFile } from '../../src/node/index';
+import { type ModelRunner, type PoseResult, type RawImage, decodeImageFile } from '../../src/node/index';
 import { MOVENET_LIGHTNING } from '../../src/models/pose-cards';
 import { createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipeline';
 import { DEFAULT_POSE_SMOOTHING } from '../../src/pipelines/pose/pose-video';
@@ -94,6 +94,26 @@ describe('video mode', () => {
     expect((await first).poses.map((p) => p.trackId)).toEqual([1]);
     // the old frame's 1000 ms is not the new video's last timestamp (before: "got 33 after 1000")
     expect((await estimator.runForVideo(frames[1], 33)).poses.map((p) => p.trackId)).toEqual([1]);
+    estimator.dispose();
+  });
+
+  it('frames sent without awaiting the previous one are analysed in call order: the same poses as awaited calls', async () => {
+    const estimator = await createPoseEstimationPipeline();
+    const frames = await smallSubjectFrames(5);
+    const points = (result: PoseResult) => result.poses.map((p) => p.keypoints.map((k) => [k.x, k.y]));
+    const awaited: PoseResult[] = [];
+    for (const [i, frame] of frames.entries()) awaited.push(await estimator.runForVideo(frame, i * 33));
+    estimator.reset();
+    // before: each overlapping call read the crop region and the filters of the first frame and committed in any order
+    const overlapped = await Promise.all(frames.map((frame, i) => estimator.runForVideo(frame, i * 33)));
+    overlapped.forEach((result, i) => expect(points(result)).toEqual(points(awaited[i])));
+    // an overlapping call with an earlier timestamp is refused in its turn, and the next frames go on
+    const late = estimator.runForVideo(frames[0], 200);
+    const early = estimator.runForVideo(frames[1], 150);
+    const next = estimator.runForVideo(frames[2], 250);
+    await late;
+    expect((await expectVisionError(early, 'INVALID_INPUT')).message).toMatch(/got 150 after 200/);
+    expect((await next).poses).toHaveLength(1);
     estimator.dispose();
   });
 

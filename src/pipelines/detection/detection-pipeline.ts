@@ -237,8 +237,9 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
 
   /**
    * Video mode: detects in one frame of a stream and tracks objects across frames
-   * (ByteTrack), giving each detection a stable `trackId`. Timestamps (ms) must increase;
-   * the tracker uses them to bridge dropped frames. Only detections that belong to a
+   * (ByteTrack), giving each detection a stable `trackId`. Timestamps (ms) must increase (calls
+   * that overlap are analysed one after another, in call order); the tracker uses them to bridge
+   * dropped frames. Only detections that belong to a
    * confirmed track are returned. {@link reset} starts over (e.g. on a new video).
    *
    * @example
@@ -251,16 +252,15 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     this.assertUsable();
     // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
     const videoClock = this.videoClock;
-    videoClock.check(timestampMs);
     optionsObject(options, 'run options');
     const threshold = this.threshold(options);
     const tracker = (this.tracker ??= adaptedTracker(threshold, this.trackerOptions));
     const lowThreshold = tracker.options.lowThreshold;
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
-    const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });
-    const tracked = tracker.update(result.detections, timestampMs);
-    videoClock.commit(timestampMs);
-    return { ...result, detections: tracked };
+    return videoClock.frame(timestampMs, async () => {
+      const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });
+      return { ...result, detections: tracker.update(result.detections, timestampMs) };
+    });
   }
 
   /**

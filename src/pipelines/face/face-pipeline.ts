@@ -177,7 +177,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
    * fewer than `maxFaces` are, and at once when a tracked face is lost (it keeps its `trackId`
    * when found again). Faces keep a `trackId`; points are smoothed (One-Euro). When the frame
    * size changes, the tracked faces are carried over to the same place in the new frame.
-   * Timestamps (ms) must increase. {@link reset} starts over.
+   * Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
    *
    * @example
    * ```ts
@@ -187,10 +187,8 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
   async runForVideo(input: ImageInput, timestampMs: number, options: FaceLandmarksRunOptions = {}): Promise<FaceLandmarksResult> {
     // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
     const { video, videoClock } = this;
-    videoClock.check(timestampMs);
-    const result = await this.landmarks(input, this.resolve(options), video, timestampMs);
-    videoClock.commit(timestampMs);
-    return result;
+    const resolved = this.resolve(options);
+    return videoClock.frame(timestampMs, () => this.landmarks(input, resolved, video, timestampMs));
   }
 
   /**

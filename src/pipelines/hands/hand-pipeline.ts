@@ -167,7 +167,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   /**
    * Video mode: finds the hands in one frame of a stream, following each hand from the previous
    * frame's landmarks (see the class), with stable `trackId`s and smoothed keypoints.
-   * Timestamps (ms) must increase. {@link reset} starts over.
+   * Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
    *
    * @example
    * ```ts
@@ -177,9 +177,8 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   async runForVideo(input: ImageInput, timestampMs: number, options: HandRunOptions = {}): Promise<HandResult> {
     // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
     const { video, videoClock } = this;
-    videoClock.check(timestampMs);
     const resolved = this.resolve(options);
-    const result = await this.withFrame(input, async (frame, clock) => {
+    return videoClock.frame(timestampMs, () => this.withFrame(input, async (frame, clock) => {
       const candidates: FollowedHand[] = [...video.tracks];
       const detected = video.needsDetector(resolved.maxHands, this.detectorInterval);
       if (detected) {
@@ -213,9 +212,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
         .map(({ hand, track }) => ({ ...hand, trackId: track.trackId, keypoints: video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height) }));
       clock.postprocess += now() - t0;
       return hands;
-    });
-    videoClock.commit(timestampMs);
-    return result;
+    }));
   }
 
   /** The crop that follows a hand into the next frame: rotated (MediaPipe's rule) or axis-aligned (`@vladmandic/human`'s); null when too small. */

@@ -173,7 +173,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
    * (ByteTrack over the pose boxes; single-person models keep ID 1 until nobody is found),
    * smooths keypoints (One-Euro, per track), and for MoveNet
    * single-pose crops the next frame around this frame's pose (falling back to the whole frame
-   * when the torso is not visible). Timestamps (ms) must increase. {@link reset} starts over.
+   * when the torso is not visible). Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
    *
    * @example
    * ```ts
@@ -183,18 +183,18 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   async runForVideo(input: ImageInput, timestampMs: number, options: PoseRunOptions = {}): Promise<PoseResult> {
     // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
     const { video, videoClock } = this;
-    videoClock.check(timestampMs);
     const resolved = this.resolve(options);
     const cropping = this.poseSpec.family === 'movenet';
-    const result = await this.estimatePoses(input, resolved, true, cropping ? video.cropRegion : undefined);
-    const t0 = now();
-    const { width, height } = result.imageSize;
-    const single = cropping || this.poseSpec.family === 'blazepose' || resolved.maxPoses === 1;
-    const poses = single ? video.trackSingle(result.poses, timestampMs, width, height) : video.track(result.poses, timestampMs, width, height, resolved.threshold);
-    if (cropping) video.updateCropRegion(poses[0], width, height);
-    const spent = now() - t0;
-    videoClock.commit(timestampMs);
-    return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
+    return videoClock.frame(timestampMs, async () => {
+      const result = await this.estimatePoses(input, resolved, true, cropping ? video.cropRegion : undefined);
+      const t0 = now();
+      const { width, height } = result.imageSize;
+      const single = cropping || this.poseSpec.family === 'blazepose' || resolved.maxPoses === 1;
+      const poses = single ? video.trackSingle(result.poses, timestampMs, width, height) : video.track(result.poses, timestampMs, width, height, resolved.threshold);
+      if (cropping) video.updateCropRegion(poses[0], width, height);
+      const spent = now() - t0;
+      return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
+    });
   }
 
   /**

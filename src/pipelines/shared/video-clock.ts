@@ -1,44 +1,50 @@
 /**
  * The timestamps of a pipeline's video mode, checked the same way by every task (as MediaPipe
- * Tasks do): finite, and increasing from one analysed frame to the next; a pipeline's `reset()` starts a new clock.
+ * Tasks do): finite, and increasing from one analysed frame to the next; a pipeline's `reset()`
+ * starts a new clock. Frames of one clock are analysed one after another in call order, so calls
+ * that overlap (a caller that does not await each frame) never interleave their video state.
  */
 import { VisionError } from '../../core/errors';
 
 /**
- * The clock of one video stream. {@link check} a frame's timestamp before any work on it, and
- * {@link commit} it once the frame is done, so a frame that failed (a bad image, say) can be
- * sent again with the same timestamp.
+ * The clock of one video stream. {@link frame} runs each frame's analysis after the frames
+ * called before it, checks its timestamp when its turn comes and records it once the frame is
+ * done — so a frame that failed (a bad image, say) can be sent again with the same timestamp.
  *
  * @example
  * ```ts
  * const clock = new VideoClock();
- * clock.check(33);  // throws INVALID_INPUT when 33 is not after the last committed frame
- * // … analyse the frame …
- * clock.commit(33);
+ * const result = await clock.frame(33, () => analyse(frame)); // INVALID_INPUT when 33 is not after the last analysed frame
  * ```
  */
 export class VideoClock {
   private lastMs = -Infinity;
+  /** The frame analysed last in call order (settled either way), which the next one waits for. */
+  private previous: Promise<unknown> = Promise.resolve();
 
   /**
-   * Throws `INVALID_INPUT` unless `timestampMs` is a finite number after the last committed one.
+   * Analyses one frame in its turn: after every frame called before it has finished, throws
+   * `INVALID_INPUT` unless `timestampMs` is a finite number after the last analysed one (a
+   * non-finite one is refused at once), runs `analyse`, and records the timestamp when it succeeds.
    *
    * @example
    * ```ts
-   * clock.check(performance.now());
+   * const poses = await clock.frame(performance.now(), () => estimate(frame));
    * ```
    */
-  check(timestampMs: number): void {
+  frame<T>(timestampMs: number, analyse: () => Promise<T>): Promise<T> {
     if (typeof timestampMs !== 'number' || !Number.isFinite(timestampMs)) {
-      throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+      return Promise.reject(new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`));
     }
-    if (!(timestampMs > this.lastMs)) {
-      throw new VisionError('INVALID_INPUT', `timestampMs must increase from frame to frame; got ${timestampMs} after ${this.lastMs} (reset() starts a new video)`);
-    }
-  }
-
-  /** Records a frame's timestamp as the last one analysed. @example `clock.commit(timestampMs);` */
-  commit(timestampMs: number): void {
-    this.lastMs = timestampMs;
+    const turn = this.previous.then(async () => {
+      if (!(timestampMs > this.lastMs)) {
+        throw new VisionError('INVALID_INPUT', `timestampMs must increase from frame to frame; got ${timestampMs} after ${this.lastMs} (reset() starts a new video)`);
+      }
+      const result = await analyse();
+      this.lastMs = timestampMs;
+      return result;
+    });
+    this.previous = turn.catch(() => undefined);
+    return turn;
   }
 }

@@ -46,7 +46,9 @@ const BIAS_OPS = new Set(['Add', 'AddV2', 'BiasAdd']);
  * ```
  */
 export interface FusionReport {
+  /** Convolutions that now add their bias themselves (one per fused chain). */
   biases: number;
+  /** Of those, the ones that also apply the activation that followed the bias add. */
   activations: number;
 }
 

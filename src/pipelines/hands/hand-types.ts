@@ -21,6 +21,26 @@ export interface HandKeypoint {
 }
 
 /**
+ * A hand landmark in world coordinates, MediaPipe's `worldLandmarks`: metres, origin at the
+ * hand's approximate geometric centre, x to the right and y down along the image's axes, z
+ * towards the scene (negative is towards the camera), with its MediaPipe name. The hand's true
+ * size and 3-D shape as the model estimates it — independent of where the hand is in the image
+ * and of how large it appears.
+ *
+ * @example
+ * ```ts
+ * const [wrist, , , , , , , , , middleBase] = hand.worldKeypoints!;
+ * const palmMetres = Math.hypot(middleBase.x - wrist.x, middleBase.y - wrist.y, middleBase.z - wrist.z);
+ * ```
+ */
+export interface HandWorldKeypoint {
+  x: number;
+  y: number;
+  z: number;
+  name: string;
+}
+
+/**
  * Which hand it is, from the person's point of view in the image as given (a photo, or a
  * camera frame as delivered, not mirrored): `score` is the probability of `label`.
  * (MediaPipe labels assume a mirrored selfie image and so read the other way round.)
@@ -36,7 +56,8 @@ export interface Handedness {
 }
 
 /**
- * One hand: its 21 keypoints in MediaPipe order (see `HAND_KEYPOINT_NAMES`), handedness, score
+ * One hand: its 21 keypoints in MediaPipe order (see `HAND_KEYPOINT_NAMES`) — in image pixels and,
+ * where the model gives them, in metres (`worldKeypoints`) —, handedness, score
  * (the landmark model's hand presence), the box around the keypoints, the detector's label
  * (HandTrack: `hand`, `fist`, `pinch`, `point`, `tip`, `pinchtip`; palm detector: `palm`) and in video mode a stable `trackId`.
  *
@@ -47,6 +68,11 @@ export interface Handedness {
  */
 export interface Hand {
   keypoints: HandKeypoint[];
+  /**
+   * The same 21 landmarks in metres about the hand's centre (see {@link HandWorldKeypoint}),
+   * when the model gives them (MediaPipe's full and lite models do); smoothed in video mode.
+   */
+  worldKeypoints?: HandWorldKeypoint[];
   handedness: Handedness;
   score: number;
   box: Box;
@@ -104,6 +130,11 @@ export interface HandLandmarkOptions extends BasePipelineOptions, HandRunOptions
   spec?: HandModelSpec;
   /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }`. */
   smoothing?: OneEuroOptions | false;
+  /**
+   * Video mode: One-Euro settings for `worldKeypoints` (metres; x, y and z), or `false` for none.
+   * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks).
+   */
+  worldSmoothing?: OneEuroOptions | false;
   /**
    * Video mode: run the detector at least every this many frames while fewer than `maxHands`
    * hands are tracked (it always runs when none is). A positive integer; default 10.

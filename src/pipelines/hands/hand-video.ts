@@ -5,13 +5,21 @@
  */
 import type { CropRegion } from '../../preprocess/crop-region';
 import type { RotatedRegion } from '../../preprocess/rotated-region';
-import { KeypointSmoother, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
+import { KeypointSmoother, OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { HandDetection } from './hand-stages';
-import type { HandKeypoint } from './hand-types';
+import type { HandKeypoint, HandWorldKeypoint } from './hand-types';
 
-/** Default keypoint filter in 0–1 image units (MoveNet's reference settings, as for poses). @example `new HandVideoState(DEFAULT_HAND_SMOOTHING)` */
+/** Default keypoint filter in 0–1 image units (MoveNet's reference settings, as for poses). @example `new HandVideoState(DEFAULT_HAND_SMOOTHING, false)` */
 export const DEFAULT_HAND_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
+
+/**
+ * Default world-keypoint filter in metres: MediaPipe's One-Euro settings for world landmarks
+ * (those of its pose landmarker, whose world landmarks share the units).
+ *
+ * @example `new HandVideoState(DEFAULT_HAND_SMOOTHING, DEFAULT_HAND_WORLD_SMOOTHING)`
+ */
+export const DEFAULT_HAND_WORLD_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 0.1, beta: 40, dCutoff: 1 });
 
 /**
  * A followed hand: where to look next, its ID, the detector's label and its smoother.
@@ -29,6 +37,8 @@ export interface FollowedHand {
   rotated?: RotatedRegion;
   label: string;
   smoother: KeypointSmoother | null;
+  /** Filters of the 21 × 3 world keypoint values (metres), or null without world smoothing. */
+  worldSmoother: OneEuroBank | null;
   /** Whether the hand is followed into the next frame (false: too small, the detector looks again). */
   follow: boolean;
 }
@@ -48,7 +58,7 @@ function overlap(a: CropRegion, b: CropRegion): number {
  *
  * @example
  * ```ts
- * const video = new HandVideoState(DEFAULT_HAND_SMOOTHING);
+ * const video = new HandVideoState(DEFAULT_HAND_SMOOTHING, DEFAULT_HAND_WORLD_SMOOTHING);
  * if (video.needsDetector(2, 10)) video.markDetected();
  * ```
  */
@@ -58,8 +68,12 @@ export class HandVideoState {
   private lastId = 0;
 
   /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
-  constructor(private readonly smoothing: OneEuroOptions | false) {
+  constructor(
+    private readonly smoothing: OneEuroOptions | false,
+    private readonly worldSmoothing: OneEuroOptions | false,
+  ) {
     if (smoothing !== false) checkOneEuroOptions(smoothing, 'smoothing');
+    if (worldSmoothing !== false) checkOneEuroOptions(worldSmoothing, 'worldSmoothing');
   }
 
   /** The hands followed into the next frame. @example `video.tracks.length` */
@@ -128,7 +142,15 @@ export class HandVideoState {
    * ```
    */
   newTrack(region: CropRegion, label: string, rotated?: RotatedRegion): FollowedHand {
-    return { trackId: ++this.lastId, region, rotated, label, follow: true, smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing) };
+    return {
+      trackId: ++this.lastId,
+      region,
+      rotated,
+      label,
+      follow: true,
+      smoother: this.smoothing === false ? null : new KeypointSmoother(this.smoothing),
+      worldSmoother: this.worldSmoothing === false ? null : new OneEuroBank(63, this.worldSmoothing),
+    };
   }
 
   /**
@@ -166,5 +188,19 @@ export class HandVideoState {
     if (!track.smoother) return keypoints;
     const unit = keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
     return track.smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
+  }
+
+  /**
+   * Smooths a track's world keypoints (x, y and z, metres); without world smoothing returns them as given.
+   *
+   * @example
+   * ```ts
+   * hand.worldKeypoints = video.smoothWorld(track, hand.worldKeypoints, timestampMs);
+   * ```
+   */
+  smoothWorld(track: FollowedHand, keypoints: HandWorldKeypoint[], timestampMs: number): HandWorldKeypoint[] {
+    const bank = track.worldSmoother;
+    if (!bank) return keypoints;
+    return keypoints.map((k, i) => ({ ...k, x: bank.filter(i * 3, k.x, timestampMs), y: bank.filter(i * 3 + 1, k.y, timestampMs), z: bank.filter(i * 3 + 2, k.z, timestampMs) }));
   }
 }

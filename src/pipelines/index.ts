@@ -23,7 +23,7 @@ export type { DetectionTta, DetectionView } from './detection/detection-tta';
 export { PoseEstimationPipeline, createPoseEstimationPipeline } from './pose/pose-pipeline';
 export { nextCropRegion } from './pose/next-crop-region';
 export type { NextCropOptions } from './pose/next-crop-region';
-export type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose/pose-types';
+export type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose/pose-types';
 export { ImageSegmentationPipeline, createImageSegmentationPipeline } from './segmentation/image-segmentation-pipeline';
 export { InstanceSegmentationPipeline, createInstanceSegmentationPipeline } from './segmentation/instance-segmentation-pipeline';
 export type {

@@ -64,9 +64,13 @@ export function regionPointToSource(region: RotatedRegion, u: number, v: number)
 }
 
 /**
- * The affine map that samples `region` at `outWidth` × `outHeight`: output pixel centre
- * `(j + 0.5) / outWidth` of the crop reads the frame at that point of the region (half-pixel
- * centres on both sides, as OpenCV and MediaPipe's image-to-tensor do).
+ * The affine map that samples `region` at `outWidth` × `outHeight`. `'centres'` (default):
+ * output pixel centre `(j + 0.5) / outWidth` of the crop reads the frame at that point of the
+ * region, pixel `i` covering `[i, i + 1)` on both sides. `'corners'`: output pixel `j` reads the
+ * point `j / outWidth` of the region whose coordinates are taken as pixel indices — the map
+ * MediaPipe's CPU image-to-tensor (OpenCV `warpPerspective` from the region's corners) and
+ * tfjs-models' `convertImageToTensor` (`tf.image.transform`) build; it reads about half a source
+ * pixel off the first.
  *
  * @throws VisionError `INVALID_INPUT` for a non-finite or empty region or output size.
  *
@@ -75,7 +79,7 @@ export function regionPointToSource(region: RotatedRegion, u: number, v: number)
  * const matrix = rotatedRegionAffine(roi, 224, 224);
  * ```
  */
-export function rotatedRegionAffine(region: RotatedRegion, outWidth: number, outHeight: number): AffineMatrix {
+export function rotatedRegionAffine(region: RotatedRegion, outWidth: number, outHeight: number, alignment: 'centres' | 'corners' = 'centres'): AffineMatrix {
   assertRegion(region);
   if (!(Number.isInteger(outWidth) && outWidth > 0 && Number.isInteger(outHeight) && outHeight > 0)) {
     throw new VisionError('INVALID_INPUT', `output size must be positive integers; got ${outWidth}×${outHeight}`);
@@ -84,10 +88,11 @@ export function rotatedRegionAffine(region: RotatedRegion, outWidth: number, out
   const sin = Math.sin(region.rotation);
   const sx = region.width / outWidth;
   const sy = region.height / outHeight;
-  // crop offset of output pixel (0, 0)'s centre from the region centre
-  const dx0 = 0.5 * sx - region.width / 2;
-  const dy0 = 0.5 * sy - region.height / 2;
-  return [cos * sx, -sin * sy, region.centerX - 0.5 + cos * dx0 - sin * dy0, sin * sx, cos * sy, region.centerY - 0.5 + sin * dx0 + cos * dy0];
+  const half = alignment === 'centres' ? 0.5 : 0;
+  // crop offset of output pixel (0, 0) from the region centre
+  const dx0 = half * sx - region.width / 2;
+  const dy0 = half * sy - region.height / 2;
+  return [cos * sx, -sin * sy, region.centerX - half + cos * dx0 - sin * dy0, sin * sx, cos * sy, region.centerY - half + sin * dx0 + cos * dy0];
 }
 
 /**
@@ -110,4 +115,19 @@ export function rotatedRegionBounds(region: RotatedRegion, frameWidth: number, f
     xMax: (region.centerX + halfW) / frameWidth,
     yMax: (region.centerY + halfH) / frameHeight,
   };
+}
+
+/**
+ * The rotation (radians in [−π, π)) that turns the direction from one point to another upright
+ * in the crop — MediaPipe's rule for rotated regions with a target angle of 90°: a region with
+ * this rotation has `to` straight above `from`. Points in source pixels (y down).
+ *
+ * @example
+ * ```ts
+ * const rotation = uprightRotation(wristX, wristY, knuckleX, knuckleY);
+ * ```
+ */
+export function uprightRotation(fromX: number, fromY: number, toX: number, toY: number): number {
+  const angle = Math.PI / 2 - Math.atan2(-(toY - fromY), toX - fromX);
+  return angle - 2 * Math.PI * Math.floor((angle + Math.PI) / (2 * Math.PI));
 }

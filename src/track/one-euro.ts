@@ -23,6 +23,14 @@ export interface OneEuroOptions {
   dCutoff?: number;
 }
 
+/**
+ * One-Euro settings for world landmarks (metres): MediaPipe's filter for them
+ * (`{ minCutoff: 0.1, beta: 40, dCutoff: 1 }`, the pose graph's and tfjs-models' BlazePose's).
+ *
+ * @example `new OneEuroBank(21 * 3, DEFAULT_WORLD_SMOOTHING)`
+ */
+export const DEFAULT_WORLD_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 0.1, beta: 40, dCutoff: 1 });
+
 interface Resolved {
   minCutoff: number;
   beta: number;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import '../../src/node/index';
 import { openFrame } from '../../src/preprocess/sampling/open-frame';
 import { sampleRegion } from '../../src/preprocess/sampling/region-sample';
-import { decodeBlazePoseLandmarks, blazePoseRoi } from '../../src/postprocess/pose/blazepose';
+import { decodeBlazePoseLandmarks, blazePoseRoi, refineFromHeatmap } from '../../src/postprocess/pose/blazepose';
 import { nextCropRegion } from '../../src/pipelines/pose/next-crop-region';
 import { fullFrameRegion } from '../../src/preprocess/crop-region';
 import { decodeKeypointRcnn } from '../../src/postprocess/pose/keypoint-rcnn';
@@ -137,7 +137,7 @@ describe('PoseNet decoders', () => {
 });
 
 describe('BlazePose and Keypoint R-CNN decoders', () => {
-  it('BlazePose: 33 of the 39 ld_3d rows, sigmoid(visibility) as score, a square ROI from the alignment points', () => {
+  it('BlazePose: 33 of the 39 ld_3d rows, sigmoid(visibility) as score, a square ROI from the alignment points, turned upright', () => {
     const ld = new Float32Array(195);
     for (let k = 0; k < 39; k++) ld.set([k, 2 * k, -k, k === 0 ? 10 : -10, 5], k * 5);
     const pose = decodeBlazePoseLandmarks(ld, 0.97);
@@ -145,7 +145,30 @@ describe('BlazePose and Keypoint R-CNN decoders', () => {
     expect(Array.from(pose.keypoints.subarray(3, 6))).toEqual([1, 2, expect.closeTo(0, 4)]);
     expect(pose.keypoints[2]).toBeCloseTo(1, 4);
     expect(pose.score).toBe(0.97);
-    expect(blazePoseRoi([100, 200, 100, 100])).toEqual({ cx: 100, cy: 200, size: 250 });
+    // circle point straight above the hips: upright; to their right: a person lying head right, turned a quarter
+    expect(blazePoseRoi([100, 200, 100, 100])).toEqual({ centerX: 100, centerY: 200, width: 250, height: 250, rotation: 0 });
+    const lying = blazePoseRoi([100, 200, 200, 200]);
+    expect(lying.width).toBeCloseTo(250, 9);
+    expect(lying.rotation).toBeCloseTo(Math.PI / 2, 9);
+    expect(blazePoseRoi([100, 200, 0, 200]).rotation).toBeCloseTo(-Math.PI / 2, 9);
+  });
+
+  it('BlazePose heatmap refinement: the weighted mean of a 7×7 window where its peak reaches 0.5; weak or outside landmarks stay', () => {
+    const [h, w, c] = [8, 8, 3];
+    const heatmap = new Float32Array(h * w * c);
+    const at = (row: number, col: number, k: number, v: number): void => {
+      heatmap[(row * w + col) * c + k] = v;
+    };
+    at(2, 3, 0, 0.9); // landmark 0: a peak at (3, 2) and a weaker cell at (5, 2)
+    at(2, 5, 0, 0.3);
+    at(4, 4, 1, 0.4); // landmark 1: a peak below 0.5
+    const points = Float32Array.of(4.2 / w, 2.5 / h, 1, 4.5 / w, 4.5 / h, 1, 1.2, 0.5, 1);
+    refineFromHeatmap(points, 3, heatmap, [h, w, c]);
+    expect(points[0]).toBeCloseTo((3 * 0.9 + 5 * 0.3) / 1.2 / w, 6);
+    expect(points[1]).toBeCloseTo(2 / h, 6);
+    expect([points[3], points[4]]).toEqual([Math.fround(4.5 / w), Math.fround(4.5 / h)]);
+    expect([points[6], points[7]]).toEqual([Math.fround(1.2), 0.5]);
+    expect(() => refineFromHeatmap(points, 4, heatmap, [h, w, c])).toThrow(/channels/);
   });
 
   it('Keypoint R-CNN: threshold, person class, sigmoid keypoint scores; inconsistent outputs are MODEL_FORMAT', () => {

@@ -13,10 +13,10 @@ import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
-import type { OneEuroOptions } from '../../track/one-euro';
+import { DEFAULT_WORLD_SMOOTHING, type OneEuroOptions } from '../../track/one-euro';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions, HandWorldKeypoint } from './hand-types';
-import { DEFAULT_HAND_SMOOTHING, DEFAULT_HAND_WORLD_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
+import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
 import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
 import { detectPalms } from './palm-stage';
 
@@ -112,7 +112,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     super(handSpec, runner, ownsRunner);
     this.detectorInterval = positiveInteger(options.detectorInterval ?? 10, 'detectorInterval');
     this.smoothing = smoothingOption(options.smoothing, DEFAULT_HAND_SMOOTHING, 'smoothing');
-    this.worldSmoothing = smoothingOption(options.worldSmoothing, DEFAULT_HAND_WORLD_SMOOTHING, 'worldSmoothing');
+    this.worldSmoothing = smoothingOption(options.worldSmoothing, DEFAULT_WORLD_SMOOTHING, 'worldSmoothing');
     this.rotateCrops = optionalBoolean(options.rotateCrops, 'rotateCrops') ?? true;
     this.palm = checkDetector(options.detector) === 'palm';
     this.video = new HandVideoState(this.smoothing, this.worldSmoothing);

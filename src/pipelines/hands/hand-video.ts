@@ -14,14 +14,6 @@ import type { HandKeypoint, HandWorldKeypoint } from './hand-types';
 export const DEFAULT_HAND_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
 
 /**
- * Default world-keypoint filter in metres: MediaPipe's One-Euro settings for world landmarks
- * (those of its pose landmarker, whose world landmarks share the units).
- *
- * @example `new HandVideoState(DEFAULT_HAND_SMOOTHING, DEFAULT_HAND_WORLD_SMOOTHING)`
- */
-export const DEFAULT_HAND_WORLD_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 0.1, beta: 40, dCutoff: 1 });
-
-/**
  * A followed hand: where to look next, its ID, the detector's label and its smoother.
  *
  * @example
@@ -58,7 +50,7 @@ function overlap(a: CropRegion, b: CropRegion): number {
  *
  * @example
  * ```ts
- * const video = new HandVideoState(DEFAULT_HAND_SMOOTHING, DEFAULT_HAND_WORLD_SMOOTHING);
+ * const video = new HandVideoState(DEFAULT_HAND_SMOOTHING, DEFAULT_WORLD_SMOOTHING);
  * if (video.needsDetector(2, 10)) video.markDetected();
  * ```
  */

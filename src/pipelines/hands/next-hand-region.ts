@@ -4,7 +4,7 @@
  * or `@vladmandic/human`'s axis-aligned square around the keypoints.
  */
 import type { CropRegion } from '../../preprocess/crop-region';
-import type { RotatedRegion } from '../../preprocess/rotated-region';
+import { type RotatedRegion, uprightRotation } from '../../preprocess/rotated-region';
 
 /** The square around the keypoints is enlarged by this factor (as `@vladmandic/human`'s hand tracking). */
 const TRACK_EXPANSION = 1.6;
@@ -48,9 +48,6 @@ export function nextHandRegion(keypoints: ArrayLike<number>, width: number, heig
   return { xMin: (cx - r) / width, yMin: (cy - r) / height, xMax: (cx + r) / width, yMax: (cy + r) / height };
 }
 
-/** An angle in [−π, π). */
-const normalizeRadians = (angle: number): number => angle - 2 * Math.PI * Math.floor((angle + Math.PI) / (2 * Math.PI));
-
 /**
  * The next frame's rotated crop for a hand with 21 keypoints (21 × (x, y, z), source pixels), as
  * MediaPipe's hand-landmarks-to-ROI subgraph computes it in pixels: the rotation turns the
@@ -69,7 +66,7 @@ export function rotatedHandRegion(keypoints: ArrayLike<number>, width: number, h
   const at = (k: number, axis: 0 | 1): number => keypoints[k * 3 + axis];
   const towardsX = ((at(5, 0) + at(13, 0)) / 2 + at(9, 0)) / 2;
   const towardsY = ((at(5, 1) + at(13, 1)) / 2 + at(9, 1)) / 2;
-  const rotation = normalizeRadians(Math.PI / 2 - Math.atan2(-(towardsY - at(0, 1)), towardsX - at(0, 0)));
+  const rotation = uprightRotation(at(0, 0), at(0, 1), towardsX, towardsY);
   let x1 = Infinity;
   let y1 = Infinity;
   let x2 = -Infinity;

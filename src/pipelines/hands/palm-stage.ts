@@ -6,7 +6,7 @@
 import type { PalmDetectorSpec } from '../../models/hand-cards';
 import { type DetectedPalm, decodePalmDetector } from '../../postprocess/hands/palm-detector';
 import { fullFrameRegion } from '../../preprocess/crop-region';
-import { type RotatedRegion, rotatedRegionBounds } from '../../preprocess/rotated-region';
+import { type RotatedRegion, rotatedRegionBounds, uprightRotation } from '../../preprocess/rotated-region';
 import type { OpenFrame } from '../../preprocess/sampling/open-frame';
 import { sampleRegion } from '../../preprocess/sampling/region-sample';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -31,8 +31,7 @@ const PALM_ROI_SHIFT_Y = -0.5;
  */
 export function palmRegion(box: ArrayLike<number>, keypoints: ArrayLike<number>): RotatedRegion {
   const [x1, y1, x2, y2] = [box[0], box[1], box[2], box[3]];
-  const angle = Math.PI / 2 - Math.atan2(-(keypoints[5] - keypoints[1]), keypoints[4] - keypoints[0]);
-  const rotation = angle - 2 * Math.PI * Math.floor((angle + Math.PI) / (2 * Math.PI));
+  const rotation = uprightRotation(keypoints[0], keypoints[1], keypoints[4], keypoints[5]);
   const height = y2 - y1;
   const side = Math.max(x2 - x1, height) * PALM_ROI_SCALE;
   const shift = height * PALM_ROI_SHIFT_Y;

@@ -6,13 +6,16 @@ import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
 import { scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
-import { blazePoseRoi, decodeBlazePoseDetector, decodeBlazePoseLandmarks } from '../../postprocess/pose/blazepose';
+import { BLAZEPOSE_NUM_LANDMARKS, blazePoseRoi, decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from '../../postprocess/pose/blazepose';
 import { decodeKeypointRcnn } from '../../postprocess/pose/keypoint-rcnn';
 import { decodeMoveNet, decodeMoveNetMultiPose } from '../../postprocess/pose/movenet';
 import { type PoseNetOutputs, decodePoseNetMulti, decodePoseNetSingle } from '../../postprocess/pose/posenet';
 import type { RawPose } from '../../postprocess/pose/raw-pose';
+import { turnWorldLandmarks } from '../../postprocess/world-landmarks';
 import { type CropRegion, fullFrameRegion } from '../../preprocess/crop-region';
 import type { InputSpec } from '../../preprocess/prepare';
+import { type RotatedRegion, regionPointToSource, rotatedRegionAffine, rotatedRegionBounds } from '../../preprocess/rotated-region';
+import { sampleAffine } from '../../preprocess/sampling/affine-sample';
 import type { OpenFrame } from '../../preprocess/sampling/open-frame';
 import { sampleRegion } from '../../preprocess/sampling/region-sample';
 import type { SampleTarget } from '../../preprocess/sampling/sample-output';
@@ -20,8 +23,13 @@ import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { now, preprocessAndInfer } from '../shared/run-stages';
 import { tensorNumbers } from '../shared/outputs';
 
-/** A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box. @example `const noseX = pose.keypoints[0];` */
-export type SourcePose = RawPose;
+/**
+ * A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box,
+ * and K × (x, y, z) world keypoints in metres when the model gives them (BlazePose).
+ *
+ * @example `const noseX = pose.keypoints[0];`
+ */
+export type SourcePose = RawPose & { world?: Float32Array };
 
 /** Milliseconds per stage, accumulated by the estimators. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
 export interface StageClock {
@@ -152,36 +160,93 @@ const poseNet: PoseEstimator = async ({ spec, runner, frame, options, clock }) =
   return poses;
 };
 
+/** Whether rotated crops can be sampled from the frame (not from frames read at model size as they are captured: browser `resizeOnCapture`). */
+const canTurn = (frame: OpenFrame): boolean => frame.gpu !== undefined || frame.pixels !== undefined || frame.tensor !== undefined;
+
+/** Samples a rotated region to the model input (upright in the input; axis-aligned regions of frames that cannot be turned as boxes), runs the model, frees the input; timed. */
+async function inferRotated(runner: ModelRunner, frame: OpenFrame, region: RotatedRegion, to: SampleTarget, names: string[] | undefined, clock: StageClock): Promise<Record<string, RawTensor>> {
+  const t0 = now();
+  const input = !canTurn(frame) ? sampleRegion(frame, rotatedRegionBounds(region, frame.width, frame.height), to) : sampleAffine(frame, rotatedRegionAffine(region, to.width, to.height, 'corners'), to);
+  const t1 = now();
+  clock.preprocess += t1 - t0;
+  try {
+    return await runner.run({ [runner.inputs[0].name]: input }, names ? { outputs: names } : {});
+  } finally {
+    input.dispose();
+    clock.inference += now() - t1;
+  }
+}
+
+/**
+ * BlazePose landmarks (crop pixels) → source pixels: refined from the heatmap when the card
+ * names one, mapped back through the region's rotation; world landmarks (when named) turned alike.
+ */
+function blazePoseToSource(pose: RawPose, outputs: Record<string, RawTensor>, spec: PoseModelSpec, region: RotatedRegion): SourcePose {
+  const { width, height } = spec.input;
+  const keypoints = Float32Array.from(pose.keypoints);
+  for (let i = 0; i < keypoints.length; i += 3) {
+    keypoints[i] /= width;
+    keypoints[i + 1] /= height;
+  }
+  if (spec.pose.outputs.heatmap !== undefined) {
+    const heatmap = output(outputs, spec, 'heatmap');
+    const [h, w, c] = heatmap.dims.slice(-3);
+    refineFromHeatmap(keypoints, BLAZEPOSE_NUM_LANDMARKS, heatmap.data as Float32Array, [h, w, c]);
+  }
+  for (let i = 0; i < keypoints.length; i += 3) [keypoints[i], keypoints[i + 1]] = regionPointToSource(region, keypoints[i], keypoints[i + 1]);
+  const world = spec.pose.outputs.world !== undefined ? turnWorldLandmarks(output(outputs, spec, 'world').data as Float32Array, BLAZEPOSE_NUM_LANDMARKS, region.rotation) : undefined;
+  return world ? { keypoints, score: pose.score, world } : { keypoints, score: pose.score };
+}
+
 const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, clock }) => {
   const detectorSpec = spec.pose.detector;
   if (!detector || !detectorSpec) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family blazepose) needs pose.detector, a person-detector card`);
-  const whole = fullFrameRegion(frame.width, frame.height);
-  const found = await infer(detector, frame, whole, target(detectorSpec.input, detector), detectorSpec.outputs, clock);
-  let t0 = now();
+  // the frame letterboxed to a square (MediaPipe's keep_aspect_ratio), sampled as the landmark crops are
+  const side = Math.max(frame.width, frame.height);
+  const whole: RotatedRegion = { centerX: frame.width / 2, centerY: frame.height / 2, width: side, height: side, rotation: 0 };
+  const found = await inferRotated(detector, frame, whole, target(detectorSpec.input, detector), detectorSpec.outputs, clock);
+  const t0 = now();
   const threshold = detectorSpec.defaults?.threshold ?? 0.5;
-  const people = decodeBlazePoseDetector(Object.values(found)[0].data as Float32Array, { minScore: threshold, maxPeople: options.maxPoses, iouThreshold: detectorSpec.defaults?.iouThreshold });
+  const people = decodeBlazePoseDetector(Object.values(found)[0].data as Float32Array, {
+    minScore: threshold,
+    maxPeople: options.maxPoses,
+    iouThreshold: detectorSpec.defaults?.iouThreshold,
+    suppression: spec.pose.detectorSuppression,
+  });
+  const toFrame = (v: number, i: number): number => (i % 2 === 0 ? whole.centerX : whole.centerY) + (v / detectorSpec.input.width - 0.5) * side;
+  const rois = people.map((person) => blazePoseRoi(Array.from(person.keypoints.subarray(0, 4), toFrame), spec.pose.roiScale ?? 1.25));
   clock.postprocess += now() - t0;
   const poses: SourcePose[] = [];
-  for (const person of people) {
-    const size = detectorSpec.input.width;
-    const anchor = fromRegion({ keypoints: Float32Array.of(person.keypoints[0], person.keypoints[1], 1, person.keypoints[2], person.keypoints[3], 1), score: person.score }, whole, frame, size, size);
-    const roi = blazePoseRoi([anchor.keypoints[0], anchor.keypoints[1], anchor.keypoints[3], anchor.keypoints[4]], spec.pose.roiScale ?? 1.25);
-    if (!(roi.size > 1)) continue;
-    const region: CropRegion = {
-      xMin: (roi.cx - roi.size / 2) / frame.width,
-      yMin: (roi.cy - roi.size / 2) / frame.height,
-      xMax: (roi.cx + roi.size / 2) / frame.width,
-      yMax: (roi.cy + roi.size / 2) / frame.height,
-    };
-    const outputs = await infer(runner, frame, region, target(spec.input, runner), outputNames(spec, ['landmarks', 'poseFlag']), clock);
-    t0 = now();
-    const flag = output(outputs, spec, 'poseFlag').data[0] as number;
-    const pose = decodeBlazePoseLandmarks(output(outputs, spec, 'landmarks').data as Float32Array, flag);
-    if (pose.score >= options.threshold) poses.push(fromRegion(pose, region, frame, spec.input.width, spec.input.height));
-    clock.postprocess += now() - t0;
+  for (const roi of rois) {
+    if (!(roi.width > 1)) continue;
+    const pose = await blazePoseLandmarks(spec, runner, frame, roi, clock);
+    if (pose.score >= options.threshold) poses.push(pose);
   }
   return poses;
 };
+
+/**
+ * BlazePose's landmark stage on one region of interest (source pixels, turned as
+ * {@link blazePoseRoi} gives it): the region sampled upright at the model's input size, the 33
+ * landmarks decoded, refined from the heatmap, mapped back through the rotation, and the world
+ * landmarks turned alike. The pose's score is the model's pose flag (no threshold here). Frames
+ * that cannot be turned (read at model size as captured) are cropped upright.
+ *
+ * @example
+ * ```ts
+ * const pose = await blazePoseLandmarks(BLAZEPOSE_FULL, runner, frame, blazePoseRoi(alignment), clock);
+ * ```
+ */
+export async function blazePoseLandmarks(spec: PoseModelSpec, runner: ModelRunner, frame: OpenFrame, roi: RotatedRegion, clock: StageClock): Promise<SourcePose> {
+  const region = canTurn(frame) ? roi : { ...roi, rotation: 0 };
+  const roles = ['landmarks', 'poseFlag', ...['heatmap', 'world'].filter((role) => spec.pose.outputs[role] !== undefined)];
+  const outputs = await inferRotated(runner, frame, region, target(spec.input, runner), outputNames(spec, roles), clock);
+  const t0 = now();
+  const flag = output(outputs, spec, 'poseFlag').data[0] as number;
+  const pose = blazePoseToSource(decodeBlazePoseLandmarks(output(outputs, spec, 'landmarks').data as Float32Array, flag), outputs, spec, region);
+  clock.postprocess += now() - t0;
+  return pose;
+}
 
 const keypointRcnn: PoseEstimator = async ({ spec, runner, input, options, clock }) => {
   const stage = await preprocessAndInfer(runner, spec, input);

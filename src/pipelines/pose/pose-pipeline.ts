@@ -14,8 +14,9 @@ import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
-import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions } from './pose-types';
+import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, PoseVideoState } from './pose-video';
+import { DEFAULT_WORLD_SMOOTHING } from '../../track/one-euro';
 
 /** Keypoints scoring at least this make up a pose's box when the model gives none. */
 const BOX_KEYPOINT_SCORE = 0.2;
@@ -43,11 +44,19 @@ function toPose(raw: SourcePose, names: readonly string[]): Pose | null {
       y2 = Math.max(y2, y);
     }
   }
+  const world = raw.world && worldKeypoints(raw.world, keypoints);
+  const extra = world ? { worldKeypoints: world } : {};
   let box: Box;
   if (raw.box && Array.from(raw.box).every(Number.isFinite)) box = { x1: raw.box[0], y1: raw.box[1], x2: raw.box[2], y2: raw.box[3] };
   else if (x2 > x1 && y2 > y1) box = { x1, y1, x2, y2 };
-  else return keypoints.some((k) => k.score > 0) ? { keypoints, box: { x1: 0, y1: 0, x2: 0, y2: 0 }, score: raw.score } : null;
-  return { keypoints, box, score: raw.score };
+  else return keypoints.some((k) => k.score > 0) ? { keypoints, ...extra, box: { x1: 0, y1: 0, x2: 0, y2: 0 }, score: raw.score } : null;
+  return { keypoints, ...extra, box, score: raw.score };
+}
+
+/** World keypoints named and scored like the image keypoints; none when a value is not finite. */
+function worldKeypoints(values: Float32Array, keypoints: readonly PoseKeypoint[]): PoseWorldKeypoint[] | undefined {
+  if (!values.every(Number.isFinite)) return undefined;
+  return keypoints.map((k, i) => ({ x: values[i * 3], y: values[i * 3 + 1], z: values[i * 3 + 2], score: k.score, name: k.name }));
 }
 
 /**
@@ -81,7 +90,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     runner: ModelRunner,
     ownsRunner: boolean,
     private readonly defaults: PoseRunOptions,
-    options: Pick<PoseEstimationOptions, 'smoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling'> = {},
+    options: Pick<PoseEstimationOptions, 'smoothing' | 'worldSmoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling'> = {},
     private readonly detector?: ModelRunner,
   ) {
     super(poseSpec, runner, ownsRunner);
@@ -104,7 +113,8 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     this.gpuSampling = optionalBoolean(options.gpuSampling, 'gpuSampling') ?? true;
     const smoothing = options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing;
     const tracker = options.tracker === undefined ? {} : options.tracker;
-    this.newVideoState = () => new PoseVideoState(smoothing, tracker);
+    const worldSmoothing = options.worldSmoothing === undefined ? DEFAULT_WORLD_SMOOTHING : options.worldSmoothing;
+    this.newVideoState = () => new PoseVideoState(smoothing, tracker, worldSmoothing);
     this.video = this.newVideoState();
     // bad defaults and tracker settings fail now, not at the first run or the first person in a video
     this.video.newTracker(this.resolve({}).threshold);

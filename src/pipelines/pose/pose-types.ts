@@ -22,9 +22,28 @@ export interface PoseKeypoint extends Keypoint {
 }
 
 /**
+ * A body keypoint in world coordinates (MediaPipe's pose `worldLandmarks`): metres, origin at the
+ * centre of the hips, x to the right and y down along the image's axes, z towards the scene
+ * (negative is towards the camera), with the keypoint's score (its visibility) and name.
+ *
+ * @example
+ * ```ts
+ * const [leftHip, rightHip] = ['left_hip', 'right_hip'].map((n) => pose.worldKeypoints!.find((k) => k.name === n)!);
+ * const hipWidthMetres = Math.hypot(leftHip.x - rightHip.x, leftHip.y - rightHip.y, leftHip.z - rightHip.z);
+ * ```
+ */
+export interface PoseWorldKeypoint {
+  x: number;
+  y: number;
+  z: number;
+  score: number;
+  name: string;
+}
+
+/**
  * One person: keypoints in the order of the model's keypoint set (COCO-17 or BlazePose-33),
- * a box (the model's, or the extent of the keypoints scoring ≥ 0.2), the pose score, and in
- * video mode a stable `trackId`.
+ * a box (the model's, or the extent of the keypoints scoring ≥ 0.2), the pose score, for
+ * BlazePose the same keypoints in metres (`worldKeypoints`), and in video mode a stable `trackId`.
  *
  * @example
  * ```ts
@@ -33,6 +52,8 @@ export interface PoseKeypoint extends Keypoint {
  */
 export interface Pose {
   keypoints: PoseKeypoint[];
+  /** BlazePose: the keypoints in metres about the hips (see {@link PoseWorldKeypoint}); absent for models without world output. */
+  worldKeypoints?: PoseWorldKeypoint[];
   box: Box;
   score: number;
   trackId?: number;
@@ -90,6 +111,11 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
   spec?: PoseModelSpec;
   /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }` (MoveNet's reference). */
   smoothing?: OneEuroOptions | false;
+  /**
+   * Video mode: One-Euro settings for `worldKeypoints` (metres; x, y and z), or `false` for none.
+   * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks).
+   */
+  worldSmoothing?: OneEuroOptions | false;
   /** Video mode: tracker settings (defaults adapt ByteTrack to the pose threshold). */
   tracker?: ByteTrackerOptions;
   /**

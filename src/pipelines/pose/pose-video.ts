@@ -1,7 +1,7 @@
 /**
  * Video-mode state of a pose pipeline: ByteTrack IDs over the people's boxes, One-Euro
- * smoothing of each tracked person's keypoints, and MoveNet's crop region carried from frame
- * to frame.
+ * smoothing of each tracked person's keypoints (and world keypoints), and MoveNet's crop region
+ * carried from frame to frame.
  */
 import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
@@ -9,7 +9,7 @@ import type { Detection } from '../../core/types';
 import type { CropRegion } from '../../preprocess/crop-region';
 import { nextCropRegion } from './next-crop-region';
 import type { ByteTracker } from '../../track/byte-tracker';
-import { KeypointSmoother, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
+import { KeypointSmoother, OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import { adaptedTracker, checkTrackerSettings } from '../shared/adapted-tracker';
 import type { Pose } from './pose-types';
@@ -33,6 +33,7 @@ const CROP_ALPHA = 0.9;
 export class PoseVideoState {
   private tracker: ByteTracker | null = null;
   private readonly smoothers = new Map<number, KeypointSmoother>();
+  private readonly worldSmoothers = new Map<number, OneEuroBank>();
   private region: CropRegion | null = null;
   private singleId: number | null = null;
   private lastSingleId = 0;
@@ -41,10 +42,12 @@ export class PoseVideoState {
   constructor(
     private readonly smoothing: OneEuroOptions | false,
     private readonly trackerOptions: ByteTrackerOptions,
+    private readonly worldSmoothing: OneEuroOptions | false = false,
   ) {
-    if (smoothing !== false) {
-      if (typeof smoothing !== 'object' || smoothing === null) throw new VisionError('INVALID_OPTION', `smoothing is ${shownValue(smoothing)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
-      checkOneEuroOptions(smoothing, 'smoothing');
+    for (const [name, value] of [['smoothing', smoothing], ['worldSmoothing', worldSmoothing]] as const) {
+      if (value === false) continue;
+      if (typeof value !== 'object' || value === null) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
+      checkOneEuroOptions(value, name);
     }
     checkTrackerSettings(trackerOptions);
   }
@@ -91,10 +94,10 @@ export class PoseVideoState {
     }));
     const tracked = this.tracker.update(detections, timestampMs);
     const live = new Set(this.tracker.tracks.map((t) => t.trackId));
-    for (const id of [...this.smoothers.keys()]) if (!live.has(id)) this.smoothers.delete(id);
+    for (const id of [...this.smoothers.keys(), ...this.worldSmoothers.keys()]) if (!live.has(id)) this.forget(id);
     return tracked.flatMap((d) => {
       const pose = d.keypoints && byKeypoints.get(d.keypoints as Pose['keypoints']);
-      return pose ? [{ ...pose, trackId: d.trackId, keypoints: this.smooth(d.trackId, pose, timestampMs, width, height) }] : [];
+      return pose ? [this.smooth(d.trackId, pose, timestampMs, width, height)] : [];
     });
   }
 
@@ -110,23 +113,41 @@ export class PoseVideoState {
   trackSingle(poses: readonly Pose[], timestampMs: number, width: number, height: number): Pose[] {
     const pose = poses[0];
     if (!pose) {
-      if (this.singleId !== null) this.smoothers.delete(this.singleId);
+      if (this.singleId !== null) this.forget(this.singleId);
       this.singleId = null;
       return [];
     }
     this.singleId ??= ++this.lastSingleId;
-    return [{ ...pose, trackId: this.singleId, keypoints: this.smooth(this.singleId, pose, timestampMs, width, height) }];
+    return [this.smooth(this.singleId, pose, timestampMs, width, height)];
   }
 
-  private smooth(trackId: number, pose: Pose, timestampMs: number, width: number, height: number): Pose['keypoints'] {
-    if (this.smoothing === false) return pose.keypoints;
-    let smoother = this.smoothers.get(trackId);
-    if (!smoother) {
-      smoother = new KeypointSmoother(this.smoothing);
-      this.smoothers.set(trackId, smoother);
+  private forget(trackId: number): void {
+    this.smoothers.delete(trackId);
+    this.worldSmoothers.delete(trackId);
+  }
+
+  /** The pose with its track ID and its keypoints (0–1 image units) and world keypoints (metres) smoothed. */
+  private smooth(trackId: number, pose: Pose, timestampMs: number, width: number, height: number): Pose {
+    let keypoints = pose.keypoints;
+    if (this.smoothing !== false) {
+      let smoother = this.smoothers.get(trackId);
+      if (!smoother) {
+        smoother = new KeypointSmoother(this.smoothing);
+        this.smoothers.set(trackId, smoother);
+      }
+      const unit = pose.keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
+      keypoints = smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
     }
-    const unit = pose.keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
-    return smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
+    const world = pose.worldKeypoints;
+    if (!world || this.worldSmoothing === false) return { ...pose, trackId, keypoints };
+    let bank = this.worldSmoothers.get(trackId);
+    if (!bank || bank.size !== world.length * 3) {
+      bank = new OneEuroBank(world.length * 3, this.worldSmoothing);
+      this.worldSmoothers.set(trackId, bank);
+    }
+    const filter = bank;
+    const worldKeypoints = world.map((k, i) => ({ ...k, x: filter.filter(i * 3, k.x, timestampMs), y: filter.filter(i * 3 + 1, k.y, timestampMs), z: filter.filter(i * 3 + 2, k.z, timestampMs) }));
+    return { ...pose, trackId, keypoints, worldKeypoints };
   }
 
   /**

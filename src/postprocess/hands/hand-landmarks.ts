@@ -3,6 +3,7 @@
  * (x, y, z) in model-input pixels, a hand-presence probability and a handedness probability.
  */
 import { VisionError } from '../../core/errors';
+import { turnWorldLandmarks } from '../world-landmarks';
 
 /**
  * One decoded hand in 0–1 of the crop it was found in: `keypoints` is 21 × (x, y, z) with x and
@@ -52,8 +53,8 @@ export function decodeHandLandmarks(landmarks: ArrayLike<number>, presence: numb
  * Decodes a hand landmark model's world landmarks (21 × (x, y, z) in metres, origin at the hand's
  * approximate centre, x and y along the crop's axes) into the image's axes: x and y turned by the
  * crop's `rotation` (radians, the angle that turns the crop's axes into the image's; 0 for an
- * axis-aligned crop), z unchanged — MediaPipe's world-landmark projection. Nothing is scaled or
- * moved: world landmarks stay in metres about the hand, whatever the crop's size and place.
+ * axis-aligned crop), z unchanged — MediaPipe's world-landmark projection
+ * ({@link turnWorldLandmarks}).
  *
  * @throws VisionError `INVALID_INPUT` when `world` does not hold 21 × 3 values or `rotation` is not finite.
  *
@@ -64,14 +65,5 @@ export function decodeHandLandmarks(landmarks: ArrayLike<number>, presence: numb
  */
 export function decodeHandWorldLandmarks(world: ArrayLike<number>, rotation: number): Float32Array {
   if (world.length !== 63) throw new VisionError('INVALID_INPUT', `decodeHandWorldLandmarks: expected 21 × 3 = 63 world landmark values; got ${world.length}`);
-  if (!Number.isFinite(rotation)) throw new VisionError('INVALID_INPUT', `decodeHandWorldLandmarks: the rotation must be a finite number of radians; got ${rotation}`);
-  const cos = Math.cos(rotation);
-  const sin = Math.sin(rotation);
-  const turned = new Float32Array(63);
-  for (let k = 0; k < 63; k += 3) {
-    turned[k] = cos * world[k] - sin * world[k + 1];
-    turned[k + 1] = sin * world[k] + cos * world[k + 1];
-    turned[k + 2] = world[k + 2];
-  }
-  return turned;
+  return turnWorldLandmarks(world, 21, rotation);
 }

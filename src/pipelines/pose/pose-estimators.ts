@@ -2,6 +2,7 @@
  * One function per pose family: frame → model input(s) → model(s) → decoded people in
  * source-image pixels. The pipeline picks one by the card's family.
  */
+import type { Tensor4D } from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
@@ -76,10 +77,10 @@ function output(outputs: Record<string, RawTensor>, spec: PoseModelSpec, role: s
   return tensor;
 }
 
-/** Samples `region` to the model input, runs the model, frees the input; timed. */
-async function infer(runner: ModelRunner, frame: OpenFrame, region: CropRegion, to: SampleTarget, names: string[] | undefined, clock: StageClock): Promise<Record<string, RawTensor>> {
+/** Makes the model input (`sample`), runs the model, frees the input; timed. */
+async function inferOn(runner: ModelRunner, sample: () => Tensor4D, names: string[] | undefined, clock: StageClock): Promise<Record<string, RawTensor>> {
   const t0 = now();
-  const input = sampleRegion(frame, region, to);
+  const input = sample();
   const t1 = now();
   clock.preprocess += t1 - t0;
   try {
@@ -89,6 +90,10 @@ async function infer(runner: ModelRunner, frame: OpenFrame, region: CropRegion, 
     clock.inference += now() - t1;
   }
 }
+
+/** Samples `region` to the model input, runs the model, frees the input; timed. */
+const infer = (runner: ModelRunner, frame: OpenFrame, region: CropRegion, to: SampleTarget, names: string[] | undefined, clock: StageClock): Promise<Record<string, RawTensor>> =>
+  inferOn(runner, () => sampleRegion(frame, region, to), names, clock);
 
 /** Maps keypoints (and box) given in 0–1 of `region` to source pixels. */
 function fromRegion(pose: RawPose, region: CropRegion, frame: OpenFrame, unitsX = 1, unitsY = 1): SourcePose {
@@ -164,18 +169,8 @@ const poseNet: PoseEstimator = async ({ spec, runner, frame, options, clock }) =
 const canTurn = (frame: OpenFrame): boolean => frame.gpu !== undefined || frame.pixels !== undefined || frame.tensor !== undefined;
 
 /** Samples a rotated region to the model input (upright in the input; axis-aligned regions of frames that cannot be turned as boxes), runs the model, frees the input; timed. */
-async function inferRotated(runner: ModelRunner, frame: OpenFrame, region: RotatedRegion, to: SampleTarget, names: string[] | undefined, clock: StageClock): Promise<Record<string, RawTensor>> {
-  const t0 = now();
-  const input = !canTurn(frame) ? sampleRegion(frame, rotatedRegionBounds(region, frame.width, frame.height), to) : sampleAffine(frame, rotatedRegionAffine(region, to.width, to.height, 'corners'), to);
-  const t1 = now();
-  clock.preprocess += t1 - t0;
-  try {
-    return await runner.run({ [runner.inputs[0].name]: input }, names ? { outputs: names } : {});
-  } finally {
-    input.dispose();
-    clock.inference += now() - t1;
-  }
-}
+const inferRotated = (runner: ModelRunner, frame: OpenFrame, region: RotatedRegion, to: SampleTarget, names: string[] | undefined, clock: StageClock): Promise<Record<string, RawTensor>> =>
+  inferOn(runner, () => (canTurn(frame) ? sampleAffine(frame, rotatedRegionAffine(region, to.width, to.height, 'corners'), to) : sampleRegion(frame, rotatedRegionBounds(region, frame.width, frame.height), to)), names, clock);
 
 /**
  * BlazePose landmarks (crop pixels) → source pixels: refined from the heatmap when the card

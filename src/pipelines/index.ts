@@ -47,6 +47,7 @@ export { HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-p
 export { nextHandRegion } from './hands/next-hand-region';
 export { rotatedHandRegion } from './hands/next-hand-region';
 export { palmRegion } from './hands/palm-stage';
+export { blazePoseRoi } from './pose/blazepose-roi';
 export type { Hand, HandKeypoint, HandLandmarkOptions, HandResult, HandRunOptions, HandWorldKeypoint, Handedness } from './hands/hand-types';
 export { FaceLandmarksPipeline, createFaceLandmarksPipeline } from './face/face-pipeline';
 export type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face/face-types';

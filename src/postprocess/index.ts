@@ -57,7 +57,7 @@ export type { KeypointSet, KeypointSetId, SkeletonEdge } from './pose/keypoint-s
 export { decodeMoveNet, decodeMoveNetMultiPose } from './pose/movenet';
 export { decodePoseNetSingle, decodePoseNetMulti } from './pose/posenet';
 export type { PoseNetOutputs, PoseNetMultiOptions } from './pose/posenet';
-export { decodeBlazePoseDetector, blazePoseRoi, decodeBlazePoseLandmarks, refineFromHeatmap } from './pose/blazepose';
+export { decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from './pose/blazepose';
 export type { BlazePosePerson } from './pose/blazepose';
 export { decodeKeypointRcnn } from './pose/keypoint-rcnn';
 export type { KeypointRcnnOutputs } from './pose/keypoint-rcnn';

@@ -1,13 +1,12 @@
 /**
- * BlazePose (MediaPipe Pose) decoding: the person detector's boxes and alignment keypoints →
- * a square region of interest turned upright, the landmark model's `ld_3d` output → 33
- * landmarks, refined from its heatmap.
+ * BlazePose (MediaPipe Pose) decoding: the person detector's boxes and alignment keypoints, the
+ * landmark model's `ld_3d` output → 33 landmarks, refined from its heatmap. (The region of
+ * interest between them is `blazePoseRoi`, with the pose pipeline.)
  */
 import { VisionError } from '../../core/errors';
 import { BLAZEPOSE_DETECTOR_ANCHORS, mediapipeSsdAnchors } from '../detection/mediapipe-ssd-anchors';
 import { decodeMediapipeSsd } from '../detection/mediapipe-ssd';
 import { suppressCandidates } from '../nms/suppress';
-import { type RotatedRegion, uprightRotation } from '../../preprocess/rotated-region';
 import { type RawPose, requireLength } from './raw-pose';
 
 /** Landmarks the BlazePose models report (of the 39 in `ld_3d`; the last 6 are auxiliary). @example `pose.keypoints.length === BLAZEPOSE_NUM_LANDMARKS * 3` */
@@ -67,25 +66,6 @@ export function decodeBlazePoseDetector(
   const kept = suppressCandidates(candidates, { method: options.suppression ?? 'weighted', agnostic: true, iouThreshold: options.iouThreshold ?? 0.3, maxDetections: options.maxPeople ?? 1 });
   const keypoints = kept.keypoints ?? new Float32Array(kept.scores.length * 8);
   return Array.from(kept.scores, (score, i) => ({ box: kept.boxes.slice(i * 4, i * 4 + 4), score, keypoints: keypoints.slice(i * 8, i * 8 + 8) }));
-}
-
-/**
- * MediaPipe's region of interest for the landmark model from the detector's alignment
- * keypoints (hip centre, then a point on the body's circle; any pixel frame): a square centred
- * on the hip centre with side `2 × |hip centre − circle point| × scale` (scale 1.25), turned so
- * that the circle point stands straight above the hip centre (MediaPipe's alignment-points rect
- * with a target angle of 90°): a leaning or lying person is cropped upright.
- *
- * @example
- * ```ts
- * const { centerX, centerY, width, rotation } = blazePoseRoi(person.keypoints);
- * ```
- */
-export function blazePoseRoi(keypoints: ArrayLike<number>, scale = 1.25): RotatedRegion {
-  requireLength(keypoints, 4, 'BlazePose alignment keypoints');
-  const [cx, cy, ex, ey] = [keypoints[0], keypoints[1], keypoints[2], keypoints[3]];
-  const side = 2 * Math.hypot(ex - cx, ey - cy) * scale;
-  return { centerX: cx, centerY: cy, width: side, height: side, rotation: uprightRotation(cx, cy, ex, ey) };
 }
 
 /**

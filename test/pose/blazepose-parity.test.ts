@@ -11,11 +11,15 @@
  *   equals the peer's poses; the default merges overlapping detections as MediaPipe's graph
  *   does (weighted), which moves the region a little.
  * - A photo turned 90° gives the upright photo's keypoints turned, and world keypoints turned.
- * - Video mode smooths world keypoints (`worldSmoothing`).
+ * - Video mode smooths world keypoints (`worldSmoothing`) and follows the person from frame to
+ *   frame with the region the auxiliary landmarks give, by the peer's rule. (Frame-by-frame
+ *   equality over a clip is not to be had: the heatmap refinement picks its window by the cell a
+ *   landmark falls in, so sub-pixel differences between two samplers' crops can move a landmark
+ *   by pixels, and the next region with it.)
  */
 import * as tf from '@tensorflow/tfjs';
 import * as poseDetection from '@tensorflow-models/pose-detection';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RawImage, decodeImageFile } from '../../src/node/index';
 import { BLAZEPOSE_FULL, type PoseModelSpec } from '../../src/models/pose-cards';
 import { blazePoseLandmarks } from '../../src/pipelines/pose/pose-estimators';
@@ -30,6 +34,8 @@ import { cropped } from './helpers';
 /** The peer's internals this test drives (public methods of its detector class, not of its typings). */
 interface PeerBlazePose extends poseDetection.PoseDetector {
   maxPoses: number;
+  /** The region the peer follows the person with into the next video frame. */
+  regionOfInterest: PeerRect | null;
   detectPose(image: tf.Tensor3D): Promise<unknown[]>;
   poseDetectionToRoi(detection: unknown, size: { width: number; height: number }): PeerRect;
   poseLandmarksByRoi(roi: PeerRect, image: tf.Tensor3D): Promise<{ landmarks: PeerPoint[]; worldLandmarks: PeerPoint[]; poseScore: number } | null>;
@@ -186,6 +192,41 @@ describe('BlazePose equals @tensorflow-models/pose-detection on the same weights
     }
     for (const worldSmoothing of [{ beta: -1 }, 'on' as never]) {
       await expect(createPoseEstimationPipeline({ model: BLAZEPOSE_FULL, backend: 'wasm', worldSmoothing })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/worldSmoothing/) });
+    }
+  });
+
+  it('video mode follows the person with the region its auxiliary landmarks give (the peer’s rule, to a hundredth of a pixel); the detector runs only when no one is followed', async () => {
+    const following = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', smoothing: false, worldSmoothing: false });
+    const peerRegion = (roi: PeerRect, image: RawImage) => ({ centerX: roi.xCenter * image.width, centerY: roi.yCenter * image.height, width: roi.width * image.width, rotation: roi.rotation });
+    try {
+      const shots = await Promise.all([0, 9, 2, 11, 0, 8].map((dx, i) => cropped(facePhoto(2), dx, 200 + (i % 2) * 6, 900, 1100)));
+      // the next region from the same landmarks: each frame on the region the peer follows the person with
+      peer.reset();
+      const gaps: number[] = [];
+      for (const [i, shot] of shots.entries()) {
+        const before = peer.regionOfInterest;
+        const input = asTensor(shot);
+        expect(await peer.estimatePoses(input, { maxPoses: 1, flipHorizontal: false }, i * 33).finally(() => input.dispose())).toHaveLength(1);
+        if (!before) continue;
+        const frame = await openFrame(shot, {});
+        const mine = await blazePoseLandmarks(GREEDY, following.runner, frame, { ...peerRegion(before, shot), height: before.height * shot.height }, { preprocess: 0, inference: 0, postprocess: 0 }).finally(() => frame.release());
+        const theirs = peerRegion(peer.regionOfInterest!, shot);
+        gaps.push(Math.max(Math.abs(mine.next!.centerX - theirs.centerX), Math.abs(mine.next!.centerY - theirs.centerY), Math.abs(mine.next!.width - theirs.width)));
+        expect(Math.abs(mine.next!.rotation - theirs.rotation)).toBeLessThan(1e-4);
+      }
+      console.log(`next region from the same landmarks, ${gaps.length} frames: largest centre/size difference ${gaps.map((g) => g.toFixed(3)).join(', ')} px`);
+      expect(Math.max(...gaps)).toBeLessThan(0.05);
+      // our own video mode: the detector once, then the person followed; an empty frame loses them
+      const detectorRuns = vi.spyOn(following.detector!, 'run');
+      for (const [i, shot] of shots.entries()) expect((await following.runForVideo(shot, i * 33)).poses).toHaveLength(1);
+      expect(detectorRuns).toHaveBeenCalledTimes(1);
+      const empty: RawImage = { data: new Uint8Array(640 * 480 * 3).fill(90), width: 640, height: 480, channels: 3 };
+      expect((await following.runForVideo(empty, shots.length * 33)).poses).toEqual([]);
+      expect(detectorRuns).toHaveBeenCalledTimes(2); // the followed region held no one: the detector looked in the same frame
+      expect((await following.runForVideo(shots[0], (shots.length + 1) * 33)).poses).toHaveLength(1);
+      expect(detectorRuns).toHaveBeenCalledTimes(3);
+    } finally {
+      following.dispose();
     }
   });
 });

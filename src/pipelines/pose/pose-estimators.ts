@@ -7,7 +7,7 @@ import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
 import { scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
-import { BLAZEPOSE_NUM_LANDMARKS, decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from '../../postprocess/pose/blazepose';
+import { BLAZEPOSE_NUM_LANDMARKS, decodeBlazePoseAuxiliary, decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from '../../postprocess/pose/blazepose';
 import { blazePoseRoi } from './blazepose-roi';
 import { decodeKeypointRcnn } from '../../postprocess/pose/keypoint-rcnn';
 import { decodeMoveNet, decodeMoveNetMultiPose } from '../../postprocess/pose/movenet';
@@ -27,11 +27,12 @@ import { tensorNumbers } from '../shared/outputs';
 
 /**
  * A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box,
- * and K × (x, y, z) world keypoints in metres when the model gives them (BlazePose).
+ * K × (x, y, z) world keypoints in metres when the model gives them, and (BlazePose) the region
+ * that follows the person into the next frame.
  *
  * @example `const noseX = pose.keypoints[0];`
  */
-export type SourcePose = RawPose & { world?: Float32Array };
+export type SourcePose = RawPose & { world?: Float32Array; next?: RotatedRegion };
 
 /** Milliseconds per stage, accumulated by the estimators. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
 export interface StageClock {
@@ -59,6 +60,8 @@ export interface EstimateContext {
   options: ResolvedPoseOptions;
   /** MoveNet video mode: where to look (default: the padded full frame). */
   region?: CropRegion;
+  /** BlazePose video mode: the region that followed the person from the previous frame (the detector runs when it holds no pose). */
+  follow?: RotatedRegion;
   clock: StageClock;
 }
 
@@ -175,28 +178,41 @@ const inferRotated = (runner: ModelRunner, frame: OpenFrame, region: RotatedRegi
 
 /**
  * BlazePose landmarks (crop pixels) → source pixels: refined from the heatmap when the card
- * names one, mapped back through the region's rotation; world landmarks (when named) turned alike.
+ * names one, mapped back through the region's rotation; world landmarks (when named) turned
+ * alike; the next frame's region from the two auxiliary landmarks.
  */
-function blazePoseToSource(pose: RawPose, outputs: Record<string, RawTensor>, spec: PoseModelSpec, region: RotatedRegion): SourcePose {
+function blazePoseToSource(ld3d: ArrayLike<number>, score: number, outputs: Record<string, RawTensor>, spec: PoseModelSpec, region: RotatedRegion): SourcePose {
   const { width, height } = spec.input;
-  const keypoints = Float32Array.from(pose.keypoints);
-  for (let i = 0; i < keypoints.length; i += 3) {
-    keypoints[i] /= width;
-    keypoints[i + 1] /= height;
+  const count = BLAZEPOSE_NUM_LANDMARKS + 2;
+  // float64 throughout: the next frame's region comes from these, and BlazePose is sensitive to where its crop is
+  const points = new Float64Array(count * 3);
+  points.set(decodeBlazePoseLandmarks(ld3d, score).keypoints);
+  points.set(decodeBlazePoseAuxiliary(ld3d), BLAZEPOSE_NUM_LANDMARKS * 3);
+  for (let i = 0; i < points.length; i += 3) {
+    points[i] /= width;
+    points[i + 1] /= height;
   }
   if (spec.pose.outputs.heatmap !== undefined) {
     const heatmap = output(outputs, spec, 'heatmap');
     const [h, w, c] = heatmap.dims.slice(-3);
-    refineFromHeatmap(keypoints, BLAZEPOSE_NUM_LANDMARKS, heatmap.data as Float32Array, [h, w, c]);
+    refineFromHeatmap(points, Math.min(count, c), heatmap.data as Float32Array, [h, w, c]);
   }
-  for (let i = 0; i < keypoints.length; i += 3) [keypoints[i], keypoints[i + 1]] = regionPointToSource(region, keypoints[i], keypoints[i + 1]);
+  for (let i = 0; i < points.length; i += 3) [points[i], points[i + 1]] = regionPointToSource(region, points[i], points[i + 1]);
+  const keypoints = Float32Array.from(points.subarray(0, BLAZEPOSE_NUM_LANDMARKS * 3));
+  const aux = points.subarray(BLAZEPOSE_NUM_LANDMARKS * 3);
+  const next = blazePoseRoi([aux[0], aux[1], aux[3], aux[4]], spec.pose.roiScale ?? 1.25);
   const world = spec.pose.outputs.world !== undefined ? turnWorldLandmarks(output(outputs, spec, 'world').data as Float32Array, BLAZEPOSE_NUM_LANDMARKS, region.rotation) : undefined;
-  return world ? { keypoints, score: pose.score, world } : { keypoints, score: pose.score };
+  return { keypoints, score, ...(world ? { world } : {}), ...(next.width > 1 ? { next } : {}) };
 }
 
-const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, clock }) => {
+const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, follow, clock }) => {
   const detectorSpec = spec.pose.detector;
   if (!detector || !detectorSpec) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family blazepose) needs pose.detector, a person-detector card`);
+  if (follow) {
+    // video mode: the person followed from the previous frame; the detector only when they are lost
+    const followed = await blazePoseLandmarks(spec, runner, frame, follow, clock);
+    if (followed.score >= options.threshold) return [followed];
+  }
   // the frame letterboxed to a square (MediaPipe's keep_aspect_ratio), sampled as the landmark crops are
   const side = Math.max(frame.width, frame.height);
   const whole: RotatedRegion = { centerX: frame.width / 2, centerY: frame.height / 2, width: side, height: side, rotation: 0 };
@@ -224,9 +240,10 @@ const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options
 /**
  * BlazePose's landmark stage on one region of interest (source pixels, turned as
  * {@link blazePoseRoi} gives it): the region sampled upright at the model's input size, the 33
- * landmarks decoded, refined from the heatmap, mapped back through the rotation, and the world
- * landmarks turned alike. The pose's score is the model's pose flag (no threshold here). Frames
- * that cannot be turned (read at model size as captured) are cropped upright.
+ * landmarks decoded, refined from the heatmap, mapped back through the rotation, the world
+ * landmarks turned alike, and the region for the next frame placed from the auxiliary landmarks
+ * (`next`). The pose's score is the model's pose flag (no threshold here). Frames that cannot be
+ * turned (read at model size as captured) are cropped upright.
  *
  * @example
  * ```ts
@@ -239,7 +256,7 @@ export async function blazePoseLandmarks(spec: PoseModelSpec, runner: ModelRunne
   const outputs = await inferRotated(runner, frame, region, target(spec.input, runner), outputNames(spec, roles), clock);
   const t0 = now();
   const flag = output(outputs, spec, 'poseFlag').data[0] as number;
-  const pose = blazePoseToSource(decodeBlazePoseLandmarks(output(outputs, spec, 'landmarks').data as Float32Array, flag), outputs, spec, region);
+  const pose = blazePoseToSource(output(outputs, spec, 'landmarks').data as Float32Array, flag, outputs, spec, region);
   clock.postprocess += now() - t0;
   return pose;
 }

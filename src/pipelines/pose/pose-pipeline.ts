@@ -13,7 +13,8 @@ import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInter
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
-import { POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
+import { type EstimateContext, POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
+import type { RotatedRegion } from '../../preprocess/rotated-region';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, PoseVideoState } from './pose-video';
 import { DEFAULT_WORLD_SMOOTHING } from '../../track/one-euro';
@@ -91,7 +92,8 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     ownsRunner: boolean,
     private readonly defaults: PoseRunOptions,
     options: Pick<PoseEstimationOptions, 'smoothing' | 'worldSmoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling'> = {},
-    private readonly detector?: ModelRunner,
+    /** The person detector's runner (BlazePose cards). */
+    readonly detector?: ModelRunner,
   ) {
     super(poseSpec, runner, ownsRunner);
     const estimate = POSE_ESTIMATORS[poseSpec.family];
@@ -138,7 +140,13 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     };
   }
 
-  private async estimatePoses(input: ImageInput, options: ResolvedPoseOptions, videoMode: boolean, region?: PoseVideoState['cropRegion']): Promise<PoseResult> {
+  /** One frame's poses, best first; `next` is the region that follows the best pose into the next frame (BlazePose). */
+  private async estimatePoses(
+    input: ImageInput,
+    options: ResolvedPoseOptions,
+    videoMode: boolean,
+    where: Pick<EstimateContext, 'region' | 'follow'> = {},
+  ): Promise<PoseResult & { next?: RotatedRegion }> {
     this.assertUsable();
     const started = now();
     const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };
@@ -149,13 +157,17 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     try {
       const minSize = this.poseSpec.pose.minImageSize ?? 16;
       const small = frame && (frame.width < minSize || frame.height < minSize);
-      const raw = small ? [] : await this.estimate({ spec: this.poseSpec, runner: this.runner, detector: this.detector, frame: frame!, input, options, region, clock });
+      const raw = small ? [] : await this.estimate({ spec: this.poseSpec, runner: this.runner, detector: this.detector, frame: frame!, input, options, ...where, clock });
       const t0 = now();
-      const poses = raw.map((p) => toPose(p, this.keypointSet.names)).filter((p): p is Pose => p !== null);
-      poses.sort((a, b) => b.score - a.score);
+      const found = raw.flatMap((p) => {
+        const pose = toPose(p, this.keypointSet.names);
+        return pose ? [{ pose, next: p.next }] : [];
+      });
+      found.sort((a, b) => b.pose.score - a.pose.score);
       clock.postprocess += now() - t0;
       const imageSize = frame ? { width: frame.width, height: frame.height } : await sizeOf(input);
-      return { poses: poses.slice(0, options.maxPoses), imageSize, timing: { ...clock, total: now() - started } };
+      const poses = found.slice(0, options.maxPoses).map((f) => f.pose);
+      return { poses, imageSize, timing: { ...clock, total: now() - started }, next: found[0]?.next };
     } finally {
       frame?.release();
     }
@@ -175,7 +187,8 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     if (region !== undefined && (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin))) {
       throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
     }
-    return this.estimatePoses(input, resolved, false, region);
+    const { next: _, ...result } = await this.estimatePoses(input, resolved, false, { region });
+    return result;
   }
 
   /**
@@ -183,7 +196,9 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
    * (ByteTrack over the pose boxes; single-person models keep ID 1 until nobody is found),
    * smooths keypoints (One-Euro, per track), and for MoveNet
    * single-pose crops the next frame around this frame's pose (falling back to the whole frame
-   * when the torso is not visible). Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
+   * when the torso is not visible); BlazePose with `maxPoses` 1 follows the person with the
+   * region its auxiliary landmarks give, as MediaPipe does, and runs the person detector only
+   * when no one is followed or the followed pose's score drops under the threshold. Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
    *
    * @example
    * ```ts
@@ -195,13 +210,16 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const { video, videoClock } = this;
     const resolved = this.resolve(options);
     const cropping = this.poseSpec.family === 'movenet';
+    const following = this.poseSpec.family === 'blazepose' && resolved.maxPoses === 1;
     return videoClock.frame(timestampMs, async () => {
-      const result = await this.estimatePoses(input, resolved, true, cropping ? video.cropRegion : undefined);
+      const where = cropping ? { region: video.cropRegion } : following ? { follow: video.followRegion } : {};
+      const { next, ...result } = await this.estimatePoses(input, resolved, true, where);
       const t0 = now();
       const { width, height } = result.imageSize;
       const single = cropping || this.poseSpec.family === 'blazepose' || resolved.maxPoses === 1;
       const poses = single ? video.trackSingle(result.poses, timestampMs, width, height) : video.track(result.poses, timestampMs, width, height, resolved.threshold);
       if (cropping) video.updateCropRegion(poses[0], width, height);
+      if (following) video.followRegion = poses.length > 0 ? next : undefined;
       const spent = now() - t0;
       return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
     });

@@ -1,12 +1,13 @@
 /**
  * Video-mode state of a pose pipeline: ByteTrack IDs over the people's boxes, One-Euro
- * smoothing of each tracked person's keypoints (and world keypoints), and MoveNet's crop region
- * carried from frame to frame.
+ * smoothing of each tracked person's keypoints (and world keypoints), and the region carried from
+ * frame to frame (MoveNet's crop region, BlazePose's followed person).
  */
 import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
 import type { Detection } from '../../core/types';
 import type { CropRegion } from '../../preprocess/crop-region';
+import type { RotatedRegion } from '../../preprocess/rotated-region';
 import { nextCropRegion } from './next-crop-region';
 import type { ByteTracker } from '../../track/byte-tracker';
 import { KeypointSmoother, OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
@@ -35,6 +36,8 @@ export class PoseVideoState {
   private readonly smoothers = new Map<number, KeypointSmoother>();
   private readonly worldSmoothers = new Map<number, OneEuroBank>();
   private region: CropRegion | null = null;
+  /** BlazePose: the region that follows the person into the next frame (undefined: the detector looks). */
+  followRegion: RotatedRegion | undefined = undefined;
   private singleId: number | null = null;
   private lastSingleId = 0;
 

@@ -12,6 +12,22 @@ import { type RawPose, requireLength } from './raw-pose';
 /** Landmarks the BlazePose models report (of the 39 in `ld_3d`; the last 6 are auxiliary). @example `pose.keypoints.length === BLAZEPOSE_NUM_LANDMARKS * 3` */
 export const BLAZEPOSE_NUM_LANDMARKS = 33;
 
+/**
+ * The two auxiliary landmarks after the 33 (`ld_3d` rows 33 and 34): the hip centre and a point
+ * on the body's circle, from which MediaPipe places the next frame's region of interest.
+ *
+ * @example `const [hipX, hipY, , circleX, circleY] = decodeBlazePoseAuxiliary(out.Identity_2.data);`
+ */
+export function decodeBlazePoseAuxiliary(ld3d: ArrayLike<number>): Float32Array {
+  requireLength(ld3d, (BLAZEPOSE_NUM_LANDMARKS + 2) * 5, 'BlazePose ld_3d output [1, 195]');
+  const aux = new Float32Array(6);
+  for (let k = 0; k < 2; k++) {
+    const row = (BLAZEPOSE_NUM_LANDMARKS + k) * 5;
+    aux.set([ld3d[row], ld3d[row + 1], sigmoid(ld3d[row + 3])], k * 3);
+  }
+  return aux;
+}
+
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /**
@@ -83,7 +99,7 @@ export function decodeBlazePoseDetector(
  * ```
  */
 export function refineFromHeatmap(
-  keypoints: Float32Array,
+  keypoints: Float32Array | Float64Array,
   count: number,
   heatmap: ArrayLike<number>,
   dims: readonly [number, number, number],

@@ -33,8 +33,9 @@ export interface PoseHeadSpec {
   /**
    * Output names by role. movenet / movenet-multipose: `keypoints`; posenet: `heatmaps`,
    * `offsets`, `displacementsFwd`, `displacementsBwd`; blazepose: `landmarks` (ld_3d),
-   * `poseFlag`, optional `heatmap` (activation_heatmap: landmarks refined from it) and `world`
-   * (world_3d: world keypoints in metres); keypoint-rcnn: `boxes`, `scores`, `labels`,
+   * `poseFlag`, optional `heatmap` (activation_heatmap: landmarks refined from it), `world`
+   * (world_3d: world keypoints in metres) and `segmentation` (activation_segmentation: the
+   * person mask of the crop); keypoint-rcnn: `boxes`, `scores`, `labels`,
    * `keypoints`, `keypointsScores`.
    */
   outputs: Readonly<Record<string, string>>;
@@ -195,7 +196,7 @@ function blazePose(variant: 'lite' | 'full' | 'heavy', description: string): Pos
     labels: ['person'],
     pose: {
       keypointSet: 'blazepose-33',
-      outputs: { landmarks: 'Identity_2', poseFlag: 'Identity_3', heatmap: 'Identity', world: 'Identity_4' },
+      outputs: { landmarks: 'Identity_2', poseFlag: 'Identity_3', heatmap: 'Identity', world: 'Identity_4', segmentation: 'Identity_1' },
       detector: BLAZEPOSE_DETECTOR,
       roiScale: 1.25,
       minImageSize: 16,

@@ -16,10 +16,12 @@
  *   equality over a clip is not to be had: the heatmap refinement picks its window by the cell a
  *   landmark falls in, so sub-pixel differences between two samplers' crops can move a landmark
  *   by pixels, and the next region with it.)
+ * - With `segmentation`, each pose's person mask at the image size equals the peer's.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as poseDetection from '@tensorflow-models/pose-detection';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Mask } from '../../src/core/mask';
 import { type RawImage, decodeImageFile } from '../../src/node/index';
 import { BLAZEPOSE_FULL, type PoseModelSpec } from '../../src/models/pose-cards';
 import { blazePoseLandmarks } from '../../src/pipelines/pose/pose-estimators';
@@ -30,6 +32,7 @@ import { loadTfjsArtifacts } from '../../src/runtime/tfjs-artifacts';
 import { turnPhoto } from '../hands/rotate-photo';
 import { facePhoto, fixturePhoto, packageFile } from '../helpers/photos';
 import { cropped } from './helpers';
+import { absoluteDifferences } from '../helpers/differences';
 
 /** The peer's internals this test drives (public methods of its detector class, not of its typings). */
 interface PeerBlazePose extends poseDetection.PoseDetector {
@@ -227,6 +230,51 @@ describe('BlazePose equals @tensorflow-models/pose-detection on the same weights
       expect(detectorRuns).toHaveBeenCalledTimes(3);
     } finally {
       following.dispose();
+    }
+  });
+
+  it('segmentation: the person mask at the image size equals the peer’s; it is owned, off by default, and refused for models without one', async () => {
+    const [detector, landmarks] = await Promise.all([loadTfjsArtifacts(model('blazepose-detector')), loadTfjsArtifacts(model('blazepose-full'))]);
+    const masked = (await poseDetection.createDetector(poseDetection.SupportedModels.BlazePose, {
+      runtime: 'tfjs',
+      modelType: 'full',
+      enableSmoothing: false,
+      enableSegmentation: true,
+      smoothSegmentation: false,
+      detectorModelUrl: tf.io.fromMemory(detector.artifacts) as unknown as string,
+      landmarkModelUrl: tf.io.fromMemory(landmarks.artifacts) as unknown as string,
+    })) as PeerBlazePose;
+    const segmenting = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', segmentation: true });
+    const openMasks = Mask.openCount;
+    try {
+      for (const name of ['astronaut', 'sample2', 'sample5']) {
+        const photo = photos.get(name)!;
+        const input = asTensor(photo);
+        const [theirs] = await masked.estimatePoses(input, { maxPoses: 1, flipHorizontal: false }).finally(() => input.dispose());
+        const rgba = (await theirs.segmentation!.mask.toTensor()) as tf.Tensor3D;
+        const expected = tf.tidy(() => tf.slice(rgba, [0, 0, 0], [-1, -1, 1]).dataSync());
+        rgba.dispose();
+        const [pose] = (await segmenting.run(photo)).poses;
+        const mask = pose.segmentation!;
+        expect([mask.kind, mask.width, mask.height]).toEqual(['probability', photo.width, photo.height]);
+        const values = mask.toFloat32Array();
+        mask.close();
+        const { mean: meanGap, max } = absoluteDifferences(values, expected);
+        const person = (plane: ArrayLike<number>): number => Array.prototype.filter.call(plane, (v: number) => v > 0.5).length;
+        const [ours, peers] = [person(values), person(expected)];
+        console.log(`${name}: person mask mean |Δ| ${meanGap.toExponential(1)}, max ${max.toFixed(3)}; person pixels ${ours} vs ${peers}`);
+        expect(meanGap).toBeLessThan(5e-4);
+        expect(max).toBeLessThan(0.15);
+        expect(Math.abs(ours - peers)).toBeLessThan(0.001 * peers);
+        expect(peers).toBeGreaterThan(0.1 * values.length);
+        masked.reset();
+      }
+      expect(Mask.openCount).toBe(openMasks);
+      expect((await greedy.run(photos.get('astronaut')!)).poses[0].segmentation).toBeUndefined();
+      await expect(createPoseEstimationPipeline({ backend: 'wasm', segmentation: true })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/segmentation/) });
+    } finally {
+      masked.dispose();
+      segmenting.dispose();
     }
   });
 });

@@ -8,6 +8,7 @@ import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from '../../src/models/segment
 import { createImageSegmentationPipeline } from '../../src/pipelines/segmentation/image-segmentation-pipeline';
 import { preprocessAndInfer } from '../../src/pipelines/shared/run-stages';
 import { fixturePhoto, packageFile } from '../helpers/photos';
+import { absoluteDifferences } from '../helpers/differences';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'opencv_resize.py');
@@ -41,15 +42,9 @@ describe('segmentation masks = the model\'s own output resized by OpenCV (cv2.re
     const segmenter = await createImageSegmentationPipeline({ model: SELFIE_SEGMENTATION });
     const { confidenceMasks } = await segmenter.run(image);
     const person = confidenceMasks![1].toFloat32Array();
-    let sum = 0;
-    let max = 0;
-    for (let i = 0; i < person.length; i++) {
-      const d = Math.abs(person[i] - reference[i]);
-      sum += d;
-      max = Math.max(max, d);
-    }
-    console.log(`selfie vs OpenCV: mean ${(sum / person.length).toExponential(2)}, max ${max.toExponential(2)}`);
-    expect(sum / person.length).toBeLessThan(1e-6); // measured 1.5e-9 mean, 1.2e-7 max (float rounding)
+    const { mean, max } = absoluteDifferences(person, reference);
+    console.log(`selfie vs OpenCV: mean ${mean.toExponential(2)}, max ${max.toExponential(2)}`);
+    expect(mean).toBeLessThan(1e-6); // measured 1.5e-9 mean, 1.2e-7 max (float rounding)
     expect(max).toBeLessThan(1e-5);
     confidenceMasks!.forEach((m) => m.close());
     segmenter.dispose();
@@ -68,15 +63,9 @@ describe('segmentation masks = the model\'s own output resized by OpenCV (cv2.re
     const segmenter = await createImageSegmentationPipeline({ model: MEET_SEGMENTATION });
     const { confidenceMasks } = await segmenter.run(image);
     const ours = confidenceMasks![1].toFloat32Array();
-    let sum = 0;
-    let max = 0;
-    for (let i = 0; i < ours.length; i++) {
-      const d = Math.abs(ours[i] - reference[i]);
-      sum += d;
-      max = Math.max(max, d);
-    }
-    console.log(`meet vs OpenCV: mean ${(sum / ours.length).toExponential(2)}, max ${max.toExponential(2)}`);
-    expect(sum / ours.length).toBeLessThan(1e-6);
+    const { mean, max } = absoluteDifferences(ours, reference);
+    console.log(`meet vs OpenCV: mean ${mean.toExponential(2)}, max ${max.toExponential(2)}`);
+    expect(mean).toBeLessThan(1e-6);
     expect(max).toBeLessThan(1e-5);
     confidenceMasks!.forEach((m) => m.close());
     segmenter.dispose();

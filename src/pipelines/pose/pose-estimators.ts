@@ -9,6 +9,8 @@ import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
 import { scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { BLAZEPOSE_NUM_LANDMARKS, decodeBlazePoseAuxiliary, decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from '../../postprocess/pose/blazepose';
 import { blazePoseRoi } from './blazepose-roi';
+import { segmentationOnImage } from './pose-segmentation';
+import type { Mask } from '../../core/mask';
 import { decodeKeypointRcnn } from '../../postprocess/pose/keypoint-rcnn';
 import { decodeMoveNet, decodeMoveNetMultiPose } from '../../postprocess/pose/movenet';
 import { type PoseNetOutputs, decodePoseNetMulti, decodePoseNetSingle } from '../../postprocess/pose/posenet';
@@ -28,11 +30,11 @@ import { tensorNumbers } from '../shared/outputs';
 /**
  * A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box,
  * K × (x, y, z) world keypoints in metres when the model gives them, and (BlazePose) the region
- * that follows the person into the next frame.
+ * that follows the person into the next frame and, when asked for, the person's mask (owned).
  *
  * @example `const noseX = pose.keypoints[0];`
  */
-export type SourcePose = RawPose & { world?: Float32Array; next?: RotatedRegion };
+export type SourcePose = RawPose & { world?: Float32Array; next?: RotatedRegion; segmentation?: Mask };
 
 /** Milliseconds per stage, accumulated by the estimators. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
 export interface StageClock {
@@ -62,6 +64,8 @@ export interface EstimateContext {
   region?: CropRegion;
   /** BlazePose video mode: the region that followed the person from the previous frame (the detector runs when it holds no pose). */
   follow?: RotatedRegion;
+  /** BlazePose: also give each pose its person mask at the image's size. */
+  segmentation?: boolean;
   clock: StageClock;
 }
 
@@ -205,13 +209,14 @@ function blazePoseToSource(ld3d: ArrayLike<number>, score: number, outputs: Reco
   return { keypoints, score, ...(world ? { world } : {}), ...(next.width > 1 ? { next } : {}) };
 }
 
-const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, follow, clock }) => {
+const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, follow, segmentation, clock }) => {
   const detectorSpec = spec.pose.detector;
   if (!detector || !detectorSpec) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family blazepose) needs pose.detector, a person-detector card`);
   if (follow) {
     // video mode: the person followed from the previous frame; the detector only when they are lost
-    const followed = await blazePoseLandmarks(spec, runner, frame, follow, clock);
+    const followed = await blazePoseLandmarks(spec, runner, frame, follow, clock, segmentation);
     if (followed.score >= options.threshold) return [followed];
+    followed.segmentation?.close();
   }
   // the frame letterboxed to a square (MediaPipe's keep_aspect_ratio), sampled as the landmark crops are
   const side = Math.max(frame.width, frame.height);
@@ -231,8 +236,9 @@ const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options
   const poses: SourcePose[] = [];
   for (const roi of rois) {
     if (!(roi.width > 1)) continue;
-    const pose = await blazePoseLandmarks(spec, runner, frame, roi, clock);
+    const pose = await blazePoseLandmarks(spec, runner, frame, roi, clock, segmentation);
     if (pose.score >= options.threshold) poses.push(pose);
+    else pose.segmentation?.close();
   }
   return poses;
 };
@@ -242,21 +248,28 @@ const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options
  * {@link blazePoseRoi} gives it): the region sampled upright at the model's input size, the 33
  * landmarks decoded, refined from the heatmap, mapped back through the rotation, the world
  * landmarks turned alike, and the region for the next frame placed from the auxiliary landmarks
- * (`next`). The pose's score is the model's pose flag (no threshold here). Frames that cannot be
- * turned (read at model size as captured) are cropped upright.
+ * (`next`); with `segmentation`, the person's mask at the image's size (the caller owns it). The
+ * pose's score is the model's pose flag (no threshold here). Frames that cannot be turned (read
+ * at model size as captured) are cropped upright.
  *
  * @example
  * ```ts
  * const pose = await blazePoseLandmarks(BLAZEPOSE_FULL, runner, frame, blazePoseRoi(alignment), clock);
  * ```
  */
-export async function blazePoseLandmarks(spec: PoseModelSpec, runner: ModelRunner, frame: OpenFrame, roi: RotatedRegion, clock: StageClock): Promise<SourcePose> {
+export async function blazePoseLandmarks(spec: PoseModelSpec, runner: ModelRunner, frame: OpenFrame, roi: RotatedRegion, clock: StageClock, segmentation = false): Promise<SourcePose> {
   const region = canTurn(frame) ? roi : { ...roi, rotation: 0 };
-  const roles = ['landmarks', 'poseFlag', ...['heatmap', 'world'].filter((role) => spec.pose.outputs[role] !== undefined)];
+  const optional = ['heatmap', 'world', ...(segmentation ? ['segmentation'] : [])];
+  const roles = ['landmarks', 'poseFlag', ...optional.filter((role) => spec.pose.outputs[role] !== undefined)];
   const outputs = await inferRotated(runner, frame, region, target(spec.input, runner), outputNames(spec, roles), clock);
   const t0 = now();
   const flag = output(outputs, spec, 'poseFlag').data[0] as number;
   const pose = blazePoseToSource(output(outputs, spec, 'landmarks').data as Float32Array, flag, outputs, spec, region);
+  if (segmentation) {
+    const plane = output(outputs, spec, 'segmentation');
+    const [h, w] = plane.dims.slice(1, 3);
+    pose.segmentation = segmentationOnImage(plane.data as Float32Array, w, h, region, frame.width, frame.height);
+  }
   clock.postprocess += now() - t0;
   return pose;
 }

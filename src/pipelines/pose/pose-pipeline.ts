@@ -46,7 +46,7 @@ function toPose(raw: SourcePose, names: readonly string[]): Pose | null {
     }
   }
   const world = raw.world && worldKeypoints(raw.world, keypoints);
-  const extra = world ? { worldKeypoints: world } : {};
+  const extra = { ...(world ? { worldKeypoints: world } : {}), ...(raw.segmentation ? { segmentation: raw.segmentation } : {}) };
   let box: Box;
   if (raw.box && Array.from(raw.box).every(Number.isFinite)) box = { x1: raw.box[0], y1: raw.box[1], x2: raw.box[2], y2: raw.box[3] };
   else if (x2 > x1 && y2 > y1) box = { x1, y1, x2, y2 };
@@ -85,13 +85,14 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   private readonly newVideoState: () => PoseVideoState;
   private readonly resizeOnCapture: NonNullable<PoseEstimationOptions['resizeOnCapture']>;
   private readonly gpuSampling: boolean;
+  private readonly segmentation: boolean;
 
   constructor(
     readonly poseSpec: PoseModelSpec,
     runner: ModelRunner,
     ownsRunner: boolean,
     private readonly defaults: PoseRunOptions,
-    options: Pick<PoseEstimationOptions, 'smoothing' | 'worldSmoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling'> = {},
+    options: Pick<PoseEstimationOptions, 'smoothing' | 'worldSmoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling' | 'segmentation'> = {},
     /** The person detector's runner (BlazePose cards). */
     readonly detector?: ModelRunner,
   ) {
@@ -113,6 +114,10 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     }
     this.resizeOnCapture = resizeOnCapture;
     this.gpuSampling = optionalBoolean(options.gpuSampling, 'gpuSampling') ?? true;
+    this.segmentation = optionalBoolean(options.segmentation, 'segmentation') ?? false;
+    if (this.segmentation && (poseSpec.family !== 'blazepose' || poseSpec.pose.outputs.segmentation === undefined)) {
+      throw new VisionError('INVALID_OPTION', `segmentation: model '${poseSpec.id}' gives no person mask; BlazePose cards do (blazepose-lite, blazepose-full, blazepose-heavy)`);
+    }
     const smoothing = options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing;
     const tracker = options.tracker === undefined ? {} : options.tracker;
     const worldSmoothing = options.worldSmoothing === undefined ? DEFAULT_WORLD_SMOOTHING : options.worldSmoothing;
@@ -157,13 +162,17 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     try {
       const minSize = this.poseSpec.pose.minImageSize ?? 16;
       const small = frame && (frame.width < minSize || frame.height < minSize);
-      const raw = small ? [] : await this.estimate({ spec: this.poseSpec, runner: this.runner, detector: this.detector, frame: frame!, input, options, ...where, clock });
+      const raw = small
+        ? []
+        : await this.estimate({ spec: this.poseSpec, runner: this.runner, detector: this.detector, frame: frame!, input, options, ...where, segmentation: this.segmentation, clock });
       const t0 = now();
       const found = raw.flatMap((p) => {
         const pose = toPose(p, this.keypointSet.names);
+        if (!pose) p.segmentation?.close();
         return pose ? [{ pose, next: p.next }] : [];
       });
       found.sort((a, b) => b.pose.score - a.pose.score);
+      for (const dropped of found.slice(options.maxPoses)) dropped.pose.segmentation?.close();
       clock.postprocess += now() - t0;
       const imageSize = frame ? { width: frame.width, height: frame.height } : await sizeOf(input);
       const poses = found.slice(0, options.maxPoses).map((f) => f.pose);

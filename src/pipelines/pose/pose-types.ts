@@ -1,3 +1,4 @@
+import type { Mask } from '../../core/mask';
 import type { Box, Keypoint } from '../../core/types';
 import type { PoseModelSpec } from '../../models/pose-cards';
 import type { CropRegion } from '../../preprocess/crop-region';
@@ -54,6 +55,11 @@ export interface Pose {
   keypoints: PoseKeypoint[];
   /** BlazePose: the keypoints in metres about the hips (see {@link PoseWorldKeypoint}); absent for models without world output. */
   worldKeypoints?: PoseWorldKeypoint[];
+  /**
+   * BlazePose with the `segmentation` option: the person's mask, a `probability` {@link Mask}
+   * at the image's size (MediaPipe's pose segmentation mask). Owned: `close()` it when done.
+   */
+  segmentation?: Mask;
   box: Box;
   score: number;
   trackId?: number;
@@ -111,6 +117,11 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
   spec?: PoseModelSpec;
   /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }` (MoveNet's reference). */
   smoothing?: OneEuroOptions | false;
+  /**
+   * BlazePose: give each pose its person mask (`pose.segmentation`, MediaPipe's
+   * `outputSegmentationMasks`). Default false; a model without a segmentation output refuses it.
+   */
+  segmentation?: boolean;
   /**
    * Video mode: One-Euro settings for `worldKeypoints` (metres; x, y and z), or `false` for none.
    * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks).

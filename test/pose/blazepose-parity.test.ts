@@ -16,7 +16,8 @@
  *   equality over a clip is not to be had: the heatmap refinement picks its window by the cell a
  *   landmark falls in, so sub-pixel differences between two samplers' crops can move a landmark
  *   by pixels, and the next region with it.)
- * - With `segmentation`, each pose's person mask at the image size equals the peer's.
+ * - With `segmentation`, each pose's person mask at the image size equals the peer's; video mode
+ *   smooths masks over frames (`segmentationSmoothing`).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as poseDetection from '@tensorflow-models/pose-detection';
@@ -276,5 +277,33 @@ describe('BlazePose equals @tensorflow-models/pose-detection on the same weights
       masked.dispose();
       segmenting.dispose();
     }
+  });
+
+  it('segmentation in video mode: masks blended with the previous frame’s where unsure (segmentationSmoothing), the first as it is; nothing left open', async () => {
+    const options = { model: BLAZEPOSE_FULL, backend: 'wasm', segmentation: true, smoothing: false } as const;
+    const [steady, raw] = [await createPoseEstimationPipeline(options), await createPoseEstimationPipeline({ ...options, segmentationSmoothing: false })];
+    const openMasks = Mask.openCount;
+    try {
+      const shots = await Promise.all([0, 9, 2, 11, 0, 8].map((dx, i) => cropped(facePhoto(2), dx, 200 + (i % 2) * 6, 900, 1100)));
+      const masks = async (pipeline: PoseEstimationPipeline): Promise<Float32Array[]> => {
+        const out: Float32Array[] = [];
+        for (const [i, shot] of shots.entries()) {
+          const mask = (await pipeline.runForVideo(shot, i * 33)).poses[0].segmentation!;
+          out.push(mask.toFloat32Array());
+          mask.close();
+        }
+        return out;
+      };
+      const [smoothed, unsmoothed] = [await masks(steady), await masks(raw)];
+      expect(smoothed[0]).toEqual(unsmoothed[0]);
+      const flicker = (frames: Float32Array[]): number => frames.slice(1).reduce((sum, f, i) => sum + absoluteDifferences(f, frames[i]).mean, 0);
+      console.log(`mask change frame to frame over ${shots.length} shaken frames: ${flicker(unsmoothed).toExponential(2)} raw, ${flicker(smoothed).toExponential(2)} smoothed`);
+      expect(flicker(smoothed)).toBeLessThan(0.8 * flicker(unsmoothed));
+      expect(Mask.openCount).toBe(openMasks);
+    } finally {
+      steady.dispose();
+      raw.dispose();
+    }
+    await expect(createPoseEstimationPipeline({ ...options, segmentationSmoothing: 1.5 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/segmentationSmoothing/) });
   });
 });

@@ -16,7 +16,7 @@ import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame'
 import { type EstimateContext, POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
 import type { RotatedRegion } from '../../preprocess/rotated-region';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
-import { DEFAULT_POSE_SMOOTHING, PoseVideoState } from './pose-video';
+import { DEFAULT_POSE_SMOOTHING, DEFAULT_SEGMENTATION_SMOOTHING, PoseVideoState } from './pose-video';
 import { DEFAULT_WORLD_SMOOTHING } from '../../track/one-euro';
 
 /** Keypoints scoring at least this make up a pose's box when the model gives none. */
@@ -92,7 +92,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     runner: ModelRunner,
     ownsRunner: boolean,
     private readonly defaults: PoseRunOptions,
-    options: Pick<PoseEstimationOptions, 'smoothing' | 'worldSmoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling' | 'segmentation'> = {},
+    options: Pick<PoseEstimationOptions, 'smoothing' | 'worldSmoothing' | 'segmentationSmoothing' | 'tracker' | 'resizeOnCapture' | 'gpuSampling' | 'segmentation'> = {},
     /** The person detector's runner (BlazePose cards). */
     readonly detector?: ModelRunner,
   ) {
@@ -121,7 +121,8 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const smoothing = options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing;
     const tracker = options.tracker === undefined ? {} : options.tracker;
     const worldSmoothing = options.worldSmoothing === undefined ? DEFAULT_WORLD_SMOOTHING : options.worldSmoothing;
-    this.newVideoState = () => new PoseVideoState(smoothing, tracker, worldSmoothing);
+    const segmentationSmoothing = options.segmentationSmoothing === undefined ? DEFAULT_SEGMENTATION_SMOOTHING : options.segmentationSmoothing;
+    this.newVideoState = () => new PoseVideoState(smoothing, tracker, { worldSmoothing, segmentationSmoothing });
     this.video = this.newVideoState();
     // bad defaults and tracker settings fail now, not at the first run or the first person in a video
     this.video.newTracker(this.resolve({}).threshold);

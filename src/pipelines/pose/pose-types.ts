@@ -123,6 +123,11 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
    */
   segmentation?: boolean;
   /**
+   * Video mode, with `segmentation`: the previous frame's weight in [0, 1] where a person mask is
+   * unsure (MediaPipe's segmentation smoothing), or `false` for none. Default 0.7.
+   */
+  segmentationSmoothing?: number | false;
+  /**
    * Video mode: One-Euro settings for `worldKeypoints` (metres; x, y and z), or `false` for none.
    * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks).
    */

@@ -4,6 +4,8 @@
  * frame to frame (MoveNet's crop region, BlazePose's followed person).
  */
 import { VisionError } from '../../core/errors';
+import { Mask } from '../../core/mask';
+import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { shownValue } from '../../core/shown-value';
 import type { Detection } from '../../core/types';
 import type { CropRegion } from '../../preprocess/crop-region';
@@ -17,6 +19,9 @@ import type { Pose } from './pose-types';
 
 /** MoveNet's reference keypoint filter (0–1 image units). @example `new KeypointSmoother(DEFAULT_POSE_SMOOTHING)` */
 export const DEFAULT_POSE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
+
+/** MediaPipe's weight of the previous frame's person mask where the new one is unsure (its pose graph's segmentation smoothing). @example `new PoseVideoState(false, {}, { segmentationSmoothing: DEFAULT_SEGMENTATION_SMOOTHING })` */
+export const DEFAULT_SEGMENTATION_SMOOTHING = 0.7;
 
 /** Weight of the new crop region in the exponential filter over crop regions (MoveNet's reference: 0.9). */
 const CROP_ALPHA = 0.9;
@@ -35,22 +40,39 @@ export class PoseVideoState {
   private tracker: ByteTracker | null = null;
   private readonly smoothers = new Map<number, KeypointSmoother>();
   private readonly worldSmoothers = new Map<number, OneEuroBank>();
+  /** Each track's last person mask at the image's size (segmentation smoothing). */
+  private readonly previousMasks = new Map<number, Float32Array>();
   private region: CropRegion | null = null;
   /** BlazePose: the region that follows the person into the next frame (undefined: the detector looks). */
   followRegion: RotatedRegion | undefined = undefined;
   private singleId: number | null = null;
   private lastSingleId = 0;
 
-  /** @throws VisionError `INVALID_OPTION` for smoothing or tracker settings that are not objects, or smoothing out of range. */
+  private readonly worldSmoothing: OneEuroOptions | false;
+  private readonly segmentationSmoothing: number | false;
+
+  /**
+   * `extra.worldSmoothing`: One-Euro settings for world keypoints (default none);
+   * `extra.segmentationSmoothing`: the previous frame's weight where a person mask is unsure
+   * (default none).
+   *
+   * @throws VisionError `INVALID_OPTION` for smoothing or tracker settings that are not objects, or smoothing out of range.
+   */
   constructor(
     private readonly smoothing: OneEuroOptions | false,
     private readonly trackerOptions: ByteTrackerOptions,
-    private readonly worldSmoothing: OneEuroOptions | false = false,
+    extra: { worldSmoothing?: OneEuroOptions | false; segmentationSmoothing?: number | false } = {},
   ) {
-    for (const [name, value] of [['smoothing', smoothing], ['worldSmoothing', worldSmoothing]] as const) {
+    this.worldSmoothing = extra.worldSmoothing ?? false;
+    this.segmentationSmoothing = extra.segmentationSmoothing ?? false;
+    for (const [name, value] of [['smoothing', smoothing], ['worldSmoothing', this.worldSmoothing]] as const) {
       if (value === false) continue;
       if (typeof value !== 'object' || value === null) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
       checkOneEuroOptions(value, name);
+    }
+    const ratio = this.segmentationSmoothing;
+    if (ratio !== false && !(typeof ratio === 'number' && ratio >= 0 && ratio <= 1)) {
+      throw new VisionError('INVALID_OPTION', `segmentationSmoothing is ${shownValue(ratio)}; it must be a number in [0, 1] (the previous frame's weight where the mask is unsure) or false`);
     }
     checkTrackerSettings(trackerOptions);
   }
@@ -97,7 +119,7 @@ export class PoseVideoState {
     }));
     const tracked = this.tracker.update(detections, timestampMs);
     const live = new Set(this.tracker.tracks.map((t) => t.trackId));
-    for (const id of [...this.smoothers.keys(), ...this.worldSmoothers.keys()]) if (!live.has(id)) this.forget(id);
+    for (const id of new Set([...this.smoothers.keys(), ...this.worldSmoothers.keys(), ...this.previousMasks.keys()])) if (!live.has(id)) this.forget(id);
     return tracked.flatMap((d) => {
       const pose = d.keypoints && byKeypoints.get(d.keypoints as Pose['keypoints']);
       return pose ? [this.smooth(d.trackId, pose, timestampMs, width, height)] : [];
@@ -127,30 +149,47 @@ export class PoseVideoState {
   private forget(trackId: number): void {
     this.smoothers.delete(trackId);
     this.worldSmoothers.delete(trackId);
+    this.previousMasks.delete(trackId);
   }
 
-  /** The pose with its track ID and its keypoints (0–1 image units) and world keypoints (metres) smoothed. */
+  /** The pose with its track ID, its keypoints (0–1 image units), world keypoints (metres) and person mask smoothed. */
   private smooth(trackId: number, pose: Pose, timestampMs: number, width: number, height: number): Pose {
-    let keypoints = pose.keypoints;
-    if (this.smoothing !== false) {
-      let smoother = this.smoothers.get(trackId);
-      if (!smoother) {
-        smoother = new KeypointSmoother(this.smoothing);
-        this.smoothers.set(trackId, smoother);
-      }
-      const unit = pose.keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
-      keypoints = smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
+    const smoothed: Pose = { ...pose, trackId, keypoints: this.smoothKeypoints(trackId, pose.keypoints, timestampMs, width, height) };
+    if (pose.worldKeypoints && this.worldSmoothing !== false) smoothed.worldKeypoints = this.smoothWorld(trackId, pose.worldKeypoints, this.worldSmoothing, timestampMs);
+    if (pose.segmentation && this.segmentationSmoothing !== false) smoothed.segmentation = this.smoothMask(trackId, pose.segmentation, this.segmentationSmoothing);
+    return smoothed;
+  }
+
+  private smoothKeypoints(trackId: number, keypoints: Pose['keypoints'], timestampMs: number, width: number, height: number): Pose['keypoints'] {
+    if (this.smoothing === false) return keypoints;
+    let smoother = this.smoothers.get(trackId);
+    if (!smoother) {
+      smoother = new KeypointSmoother(this.smoothing);
+      this.smoothers.set(trackId, smoother);
     }
-    const world = pose.worldKeypoints;
-    if (!world || this.worldSmoothing === false) return { ...pose, trackId, keypoints };
+    const unit = keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
+    return smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
+  }
+
+  private smoothWorld(trackId: number, world: NonNullable<Pose['worldKeypoints']>, options: OneEuroOptions, timestampMs: number): NonNullable<Pose['worldKeypoints']> {
     let bank = this.worldSmoothers.get(trackId);
     if (!bank || bank.size !== world.length * 3) {
-      bank = new OneEuroBank(world.length * 3, this.worldSmoothing);
+      bank = new OneEuroBank(world.length * 3, options);
       this.worldSmoothers.set(trackId, bank);
     }
     const filter = bank;
-    const worldKeypoints = world.map((k, i) => ({ ...k, x: filter.filter(i * 3, k.x, timestampMs), y: filter.filter(i * 3 + 1, k.y, timestampMs), z: filter.filter(i * 3 + 2, k.z, timestampMs) }));
-    return { ...pose, trackId, keypoints, worldKeypoints };
+    return world.map((k, i) => ({ ...k, x: filter.filter(i * 3, k.x, timestampMs), y: filter.filter(i * 3 + 1, k.y, timestampMs), z: filter.filter(i * 3 + 2, k.z, timestampMs) }));
+  }
+
+  /** The mask blended with the track's previous one where it is unsure (MediaPipe's segmentation smoothing); the given mask is closed. */
+  private smoothMask(trackId: number, mask: Mask, ratio: number): Mask {
+    const values = mask.toFloat32Array();
+    const { width, height } = mask;
+    mask.close();
+    const previous = this.previousMasks.get(trackId);
+    if (previous && previous.length === values.length) smoothWithPrevious(values, previous, ratio, values);
+    this.previousMasks.set(trackId, values.slice());
+    return Mask.create('probability', width, height, values);
   }
 
   /**

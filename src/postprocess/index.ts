@@ -57,7 +57,7 @@ export type { KeypointSet, KeypointSetId, SkeletonEdge } from './pose/keypoint-s
 export { decodeMoveNet, decodeMoveNetMultiPose } from './pose/movenet';
 export { decodePoseNetSingle, decodePoseNetMulti } from './pose/posenet';
 export type { PoseNetOutputs, PoseNetMultiOptions } from './pose/posenet';
-export { decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from './pose/blazepose';
+export { decodeBlazePoseAuxiliary, decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from './pose/blazepose';
 export type { BlazePosePerson } from './pose/blazepose';
 export { decodeKeypointRcnn } from './pose/keypoint-rcnn';
 export type { KeypointRcnnOutputs } from './pose/keypoint-rcnn';
@@ -79,6 +79,7 @@ export { HAND_CONNECTIONS, HAND_KEYPOINT_NAMES } from './hands/hand-keypoints';
 export { HANDTRACK_CLASSES, decodeHandTrack } from './hands/handtrack';
 export { decodeHandLandmarks, decodeHandWorldLandmarks } from './hands/hand-landmarks';
 export type { CropHand } from './hands/hand-landmarks';
+export { turnWorldLandmarks } from './world-landmarks';
 export { PALM_KEYPOINTS, decodePalmDetector } from './hands/palm-detector';
 export type { DetectedPalm, PalmDecodeOptions } from './hands/palm-detector';
 export { FACE_MESH_CONNECTIONS, FACE_CONTOUR_PARTS } from './face/face-mesh-topology';

@@ -1,7 +1,8 @@
 /**
- * Video-mode state of a pose pipeline: ByteTrack IDs over the people's boxes, One-Euro
- * smoothing of each tracked person's keypoints (and world keypoints), and the region carried from
- * frame to frame (MoveNet's crop region, BlazePose's followed person).
+ * Video-mode state of a pose pipeline: ByteTrack IDs over the people's boxes, smoothing of each
+ * tracked person's keypoints and world keypoints (One-Euro) and person mask (blended with the
+ * previous one), and the region carried from frame to frame (MoveNet's crop region, BlazePose's
+ * followed person).
  */
 import { VisionError } from '../../core/errors';
 import { Mask } from '../../core/mask';

@@ -232,6 +232,21 @@ export class OneEuroBank {
   }
 
   /**
+   * Filters 3-D points with this bank's values three at a time (point `k`'s x, y and z are values
+   * `3k`, `3k + 1`, `3k + 2`) and returns copies with them smoothed; other fields are kept. The
+   * bank needs at least `points.length × 3` values.
+   *
+   * @throws VisionError `INVALID_INPUT` as {@link filter} does.
+   * @example
+   * ```ts
+   * hand.worldKeypoints = bank.filterPoints(hand.worldKeypoints, frame.timestampMs);
+   * ```
+   */
+  filterPoints<P extends { x: number; y: number; z: number }>(points: readonly P[], timestampMs: number): P[] {
+    return points.map((p, k) => ({ ...p, x: this.filter(k * 3, p.x, timestampMs), y: this.filter(k * 3 + 1, p.y, timestampMs), z: this.filter(k * 3 + 2, p.z, timestampMs) }));
+  }
+
+  /**
    * Forgets value `i`'s history: its next sample passes through.
    *
    * @throws VisionError `INVALID_INPUT` for an index that is not an integer in [0, size).

@@ -193,6 +193,6 @@ export class HandVideoState {
   smoothWorld(track: FollowedHand, keypoints: HandWorldKeypoint[], timestampMs: number): HandWorldKeypoint[] {
     const bank = track.worldSmoother;
     if (!bank) return keypoints;
-    return keypoints.map((k, i) => ({ ...k, x: bank.filter(i * 3, k.x, timestampMs), y: bank.filter(i * 3 + 1, k.y, timestampMs), z: bank.filter(i * 3 + 2, k.z, timestampMs) }));
+    return bank.filterPoints(keypoints, timestampMs);
   }
 }

@@ -178,8 +178,7 @@ export class PoseVideoState {
       bank = new OneEuroBank(world.length * 3, options);
       this.worldSmoothers.set(trackId, bank);
     }
-    const filter = bank;
-    return world.map((k, i) => ({ ...k, x: filter.filter(i * 3, k.x, timestampMs), y: filter.filter(i * 3 + 1, k.y, timestampMs), z: filter.filter(i * 3 + 2, k.z, timestampMs) }));
+    return bank.filterPoints(world, timestampMs);
   }
 
   /** The mask blended with the track's previous one where it is unsure (MediaPipe's segmentation smoothing); the given mask is closed. */

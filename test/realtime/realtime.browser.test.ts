@@ -157,7 +157,7 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     // the wasm detector in its worker plus 300 ms: several camera frames arrive per run, even when
     // load slows the camera to ~9 fps
     const { stats, longestTask, longTasks } = await rt.call('slowLoop', 'wasm', 3000, 300);
-    measured.slow = JSON.stringify({ in: stats.framesIn, done: stats.processed, dropped: stats.dropped, inFps: +stats.inputFps.toFixed(1), p95: +stats.latency.captureToResult.p95.toFixed(0), run: +stats.latency.run.max.toFixed(0), longestTask });
+    measured.slow = JSON.stringify({ in: stats.framesIn, done: stats.processed, dropped: stats.dropped, inFps: +stats.inputFps.toFixed(1), p95: +stats.latency.captureToResult.p95.toFixed(0), run: +stats.latency.run.max.toFixed(0), longTasks, longestTask });
     // the camera's 30 fps drop under load on 2 cores (a CI run saw 9.1 fps), so no absolute rate
     // is asserted; what matters is several frames arriving per run
     expect(stats.inputFps).toBeGreaterThan(2 * stats.processedFps);
@@ -168,7 +168,14 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(stats.maxQueued).toBe(1);
     // a frame waits at most for the run in flight, then runs: latency ≤ 2 runs (+ slack for messaging)
     expect(stats.latency.captureToResult.max).toBeLessThanOrEqual(2 * stats.latency.run.max + 100);
-    expect(longTasks === 0 || longestTask < 50).toBe(true);
+    // On an overloaded machine the OS can stall the page's main thread whatever the page does (one
+    // CI run on 2 cores saw a long task here), so a run with a long task is followed by one more
+    // loop, which must be clean: a loop doing its work on the main thread would stall every run.
+    if (longTasks > 0 && longestTask >= 50) {
+      const again = await rt.call('slowLoop', 'wasm', 3000, 300);
+      measured.slowAgain = JSON.stringify({ done: again.stats.processed, longTasks: again.longTasks, longestTask: again.longestTask });
+      expect(again.longTasks === 0 || again.longestTask < 50).toBe(true);
+    }
   });
 
   it("(b) 'latest' keeps the camera's rate while each run holds its frame: stale frames dropped, each result about one run fresh", async () => {

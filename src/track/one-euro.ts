@@ -159,10 +159,21 @@ export class OneEuroFilter {
 }
 
 /**
+ * Where a {@link OneEuroBank} takes each value's speed from: the step from its last *output*
+ * (the paper's pseudocode, and {@link OneEuroFilter}) or from its last *input* sample (the
+ * authors' reference code, and MediaPipe's landmark smoothing).
+ *
+ * @example `new OneEuroBank(33 * 2, { minCutoff: 0.05, beta: 80 }, 'input')`
+ */
+export type OneEuroSpeedSource = 'output' | 'input';
+
+/**
  * One-Euro filters for many values sampled together (the coordinates of a mesh, frame after
  * frame), kept in typed arrays: value `i` is filtered exactly as its own {@link OneEuroFilter}
  * would filter it, while the speed filter's smoothing factor is worked out once per time step
  * rather than once per value. Values that skip a frame (`restart`) pass their next sample through.
+ * With `speedFrom` `'input'` the speed is the step between input samples, and `filter`'s
+ * `valueScale` scales it (MediaPipe's landmark filter: speeds in object sizes per second).
  *
  * @example
  * ```ts
@@ -173,6 +184,8 @@ export class OneEuroFilter {
 export class OneEuroBank {
   private readonly o: Resolved;
   private readonly values: Float64Array;
+  /** Per value, its last input sample (`speedFrom` 'input'; the outputs otherwise). */
+  private readonly inputs: Float64Array;
   private readonly speeds: Float64Array;
   /** Per value, the last timestamp (NaN: no sample since the start or a restart). */
   private readonly lastMs: Float64Array;
@@ -187,30 +200,36 @@ export class OneEuroBank {
   constructor(
     readonly size: number,
     options: OneEuroOptions = {},
+    readonly speedFrom: OneEuroSpeedSource = 'output',
   ) {
     if (!(Number.isInteger(size) && size >= 0 && size <= MAX_BANK_SIZE)) {
       throw new VisionError('INVALID_OPTION', `OneEuroBank: size must be an integer in [0, ${MAX_BANK_SIZE}]; got ${shownValue(size)}`);
     }
+    if (speedFrom !== 'output' && speedFrom !== 'input') throw new VisionError('INVALID_OPTION', `OneEuroBank: speedFrom must be 'output' or 'input'; got ${shownValue(speedFrom)}`);
     this.o = resolve(options, 'OneEuroBank');
     this.values = new Float64Array(size);
+    this.inputs = speedFrom === 'input' ? new Float64Array(size) : this.values;
     this.speeds = new Float64Array(size);
     this.lastMs = new Float64Array(size).fill(NaN);
   }
 
   /**
    * Feeds value `i` one sample and returns it smoothed, as {@link OneEuroFilter.filter} does
-   * (a step that overflows restarts value `i` at the sample, as it restarts that filter).
+   * (a step that overflows restarts value `i` at the sample, as it restarts that filter). The
+   * speed is multiplied by `valueScale` before it sets the cutoff (e.g. `1 / objectSize` for
+   * speeds in object sizes per second).
    *
-   * @throws VisionError `INVALID_INPUT` for an index out of range, a value or timestamp that is
-   *   not finite, or a timestamp before value `i`'s last one. State is unchanged then.
+   * @throws VisionError `INVALID_INPUT` for an index out of range, a value, timestamp or
+   *   `valueScale` that is not finite, or a timestamp before value `i`'s last one. State is
+   *   unchanged then.
    * @example
    * ```ts
    * const y = bank.filter(7, x, frame.timestampMs);
    * ```
    */
-  filter(i: number, value: number, timestampMs: number): number {
-    if (!this.isIndex(i) || !Number.isFinite(value) || !Number.isFinite(timestampMs)) {
-      throw new VisionError('INVALID_INPUT', `OneEuroBank.filter: needs an index in [0, ${this.size}) and finite value and timestampMs; got ${shownValue(i)}, ${shownValue(value)} at ${shownValue(timestampMs)}`);
+  filter(i: number, value: number, timestampMs: number, valueScale = 1): number {
+    if (!this.isIndex(i) || !Number.isFinite(value) || !Number.isFinite(timestampMs) || !Number.isFinite(valueScale)) {
+      throw new VisionError('INVALID_INPUT', `OneEuroBank.filter: needs an index in [0, ${this.size}) and finite value, timestampMs and valueScale; got ${shownValue(i)}, ${shownValue(value)} at ${shownValue(timestampMs)}, scale ${shownValue(valueScale)}`);
     }
     const last = this.lastMs[i];
     if (Number.isNaN(last)) return this.restartAt(i, value, timestampMs);
@@ -222,11 +241,12 @@ export class OneEuroBank {
       this.stepDt = dt;
       this.stepAlpha = alpha(this.o.dCutoff, dt);
     }
-    const speed = this.speeds[i] + this.stepAlpha * ((value - previous) / dt - this.speeds[i]);
+    const speed = this.speeds[i] + this.stepAlpha * (((value - this.inputs[i]) * valueScale) / dt - this.speeds[i]);
     const smoothed = previous + alpha(this.o.minCutoff + this.o.beta * Math.abs(speed), dt) * (value - previous);
     if (!Number.isFinite(speed) || !Number.isFinite(smoothed)) return this.restartAt(i, value, timestampMs);
     this.speeds[i] = speed;
     this.values[i] = smoothed;
+    if (this.inputs !== this.values) this.inputs[i] = value;
     this.lastMs[i] = timestampMs;
     return smoothed;
   }
@@ -234,7 +254,7 @@ export class OneEuroBank {
   /**
    * Filters 3-D points with this bank's values three at a time (point `k`'s x, y and z are values
    * `3k`, `3k + 1`, `3k + 2`) and returns copies with them smoothed; other fields are kept. The
-   * bank needs at least `points.length × 3` values.
+   * bank needs at least `points.length × 3` values; `valueScale` is {@link filter}'s.
    *
    * @throws VisionError `INVALID_INPUT` as {@link filter} does.
    * @example
@@ -242,8 +262,8 @@ export class OneEuroBank {
    * hand.worldKeypoints = bank.filterPoints(hand.worldKeypoints, frame.timestampMs);
    * ```
    */
-  filterPoints<P extends { x: number; y: number; z: number }>(points: readonly P[], timestampMs: number): P[] {
-    return points.map((p, k) => ({ ...p, x: this.filter(k * 3, p.x, timestampMs), y: this.filter(k * 3 + 1, p.y, timestampMs), z: this.filter(k * 3 + 2, p.z, timestampMs) }));
+  filterPoints<P extends { x: number; y: number; z: number }>(points: readonly P[], timestampMs: number, valueScale = 1): P[] {
+    return points.map((p, k) => ({ ...p, x: this.filter(k * 3, p.x, timestampMs, valueScale), y: this.filter(k * 3 + 1, p.y, timestampMs, valueScale), z: this.filter(k * 3 + 2, p.z, timestampMs, valueScale) }));
   }
 
   /**
@@ -269,6 +289,7 @@ export class OneEuroBank {
   /** Starts value `i`'s history afresh at one sample, which passes through. */
   private restartAt(i: number, value: number, timestampMs: number): number {
     this.values[i] = value;
+    this.inputs[i] = value;
     this.speeds[i] = 0;
     this.lastMs[i] = timestampMs;
     return value;

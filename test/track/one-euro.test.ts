@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { KeypointSmoother, OneEuroBank, OneEuroFilter } from '../../src/track';
 import { isVisionError } from '../../src/core/errors';
+import { OneEuroFilter as PeerOneEuroFilter } from '@tensorflow-models/pose-detection/dist/shared/filters/one_euro_filter';
 import { gaussian, mulberry32 } from './helpers';
 
 const HZ = 60;
@@ -173,6 +174,29 @@ describe('OneEuroBank', () => {
     const reference = new OneEuroFilter();
     reference.filter(5, 100);
     expect(bank.filter(0, 9, 150)).toBe(reference.filter(9, 150));
+    expect(() => new OneEuroBank(2, {}, 'raw' as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/speedFrom must be 'output' or 'input'; got "raw"/) }));
+    expect(() => bank.filter(0, 1, 300, NaN)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/valueScale/) }));
+  });
+
+  it("speeds from input samples, scaled: equal to the authors' reference filter as MediaPipe and tfjs-models port it", () => {
+    const random = mulberry32(23);
+    const config = { frequency: 30, minCutOff: 0.05, beta: 80, derivateCutOff: 1 };
+    const bank = new OneEuroBank(8, { minCutoff: config.minCutOff, beta: config.beta, dCutoff: config.derivateCutOff }, 'input');
+    const peers = Array.from({ length: 8 }, () => new PeerOneEuroFilter(config));
+    const output = new OneEuroBank(8, { minCutoff: config.minCutOff, beta: config.beta, dCutoff: config.derivateCutOff });
+    let [t, largest, apart] = [1000, 0, 0];
+    for (let frame = 0; frame < 120; frame++) {
+      t += 25 + Math.round(20 * random()); // whole milliseconds: the port truncates to microseconds
+      const scale = 1 / (150 + 100 * random()); // the object's size changes from frame to frame
+      for (let i = 0; i < 8; i++) {
+        const value = 300 + 80 * Math.sin(frame / 11 + i) + (frame > 60 ? 120 : 0) + 4 * (random() - 0.5);
+        const mine = bank.filter(i, value, t, scale);
+        largest = Math.max(largest, Math.abs(mine - peers[i].apply(value, t * 1000, scale)));
+        apart = Math.max(apart, Math.abs(mine - output.filter(i, value, t, scale)));
+      }
+    }
+    expect(largest).toBeLessThan(1e-9);
+    expect(apart).toBeGreaterThan(0.1); // speeds from the outputs give another filter
   });
 });
 

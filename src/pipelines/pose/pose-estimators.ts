@@ -9,6 +9,7 @@ import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
 import { scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { BLAZEPOSE_NUM_LANDMARKS, decodeBlazePoseAuxiliary, decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from '../../postprocess/pose/blazepose';
 import { blazePoseRoi } from './blazepose-roi';
+import type { AlignmentPoints } from './pose-smoothing';
 import { segmentationOnImage } from './pose-segmentation';
 import type { Mask } from '../../core/mask';
 import { decodeKeypointRcnn } from '../../postprocess/pose/keypoint-rcnn';
@@ -29,12 +30,13 @@ import { tensorNumbers } from '../shared/outputs';
 
 /**
  * A decoded person in source-image pixels: K × (x, y, score) keypoints, score, optional xyxy box,
- * K × (x, y, z) world keypoints in metres when the model gives them, and (BlazePose) the region
- * that follows the person into the next frame and, when asked for, the person's mask (owned).
+ * K × (x, y, z) world keypoints in metres when the model gives them, and (BlazePose) the
+ * alignment points the next frame's region is placed from and, when asked for, the person's
+ * mask (owned).
  *
  * @example `const noseX = pose.keypoints[0];`
  */
-export type SourcePose = RawPose & { world?: Float32Array; next?: RotatedRegion; segmentation?: Mask };
+export type SourcePose = RawPose & { world?: Float32Array; alignment?: AlignmentPoints; segmentation?: Mask };
 
 /** Milliseconds per stage, accumulated by the estimators. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
 export interface StageClock {
@@ -183,7 +185,7 @@ const inferRotated = (runner: ModelRunner, frame: OpenFrame, region: RotatedRegi
 /**
  * BlazePose landmarks (crop pixels) → source pixels: refined from the heatmap when the card
  * names one, mapped back through the region's rotation; world landmarks (when named) turned
- * alike; the next frame's region from the two auxiliary landmarks.
+ * alike; the two auxiliary landmarks as the alignment points of the next frame's region.
  */
 function blazePoseToSource(ld3d: ArrayLike<number>, score: number, outputs: Record<string, RawTensor>, spec: PoseModelSpec, region: RotatedRegion): SourcePose {
   const { width, height } = spec.input;
@@ -204,9 +206,9 @@ function blazePoseToSource(ld3d: ArrayLike<number>, score: number, outputs: Reco
   for (let i = 0; i < points.length; i += 3) [points[i], points[i + 1]] = regionPointToSource(region, points[i], points[i + 1]);
   const keypoints = Float32Array.from(points.subarray(0, BLAZEPOSE_NUM_LANDMARKS * 3));
   const aux = points.subarray(BLAZEPOSE_NUM_LANDMARKS * 3);
-  const next = blazePoseRoi([aux[0], aux[1], aux[3], aux[4]], spec.pose.roiScale ?? 1.25);
+  const alignment: AlignmentPoints = [aux[0], aux[1], aux[3], aux[4]];
   const world = spec.pose.outputs.world !== undefined ? turnWorldLandmarks(output(outputs, spec, 'world').data as Float32Array, BLAZEPOSE_NUM_LANDMARKS, region.rotation) : undefined;
-  return { keypoints, score, ...(world ? { world } : {}), ...(next.width > 1 ? { next } : {}) };
+  return { keypoints, score, alignment, ...(world ? { world } : {}) };
 }
 
 const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, follow, segmentation, clock }) => {
@@ -247,8 +249,8 @@ const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options
  * BlazePose's landmark stage on one region of interest (source pixels, turned as
  * {@link blazePoseRoi} gives it): the region sampled upright at the model's input size, the 33
  * landmarks decoded, refined from the heatmap, mapped back through the rotation, the world
- * landmarks turned alike, and the region for the next frame placed from the auxiliary landmarks
- * (`next`); with `segmentation`, the person's mask at the image's size (the caller owns it). The
+ * landmarks turned alike, and the auxiliary landmarks that place the next frame's region
+ * (`alignment`, for {@link blazePoseRoi}); with `segmentation`, the person's mask at the image's size (the caller owns it). The
  * pose's score is the model's pose flag (no threshold here). Frames that cannot be turned (read
  * at model size as captured) are cropped upright.
  *

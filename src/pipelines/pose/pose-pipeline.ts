@@ -14,7 +14,8 @@ import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import { type EstimateContext, POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
-import type { RotatedRegion } from '../../preprocess/rotated-region';
+import type { AlignmentPoints } from './pose-smoothing';
+import { DEFAULT_BLAZEPOSE_SMOOTHING } from './blazepose-smoothing';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, DEFAULT_SEGMENTATION_SMOOTHING, PoseVideoState } from './pose-video';
 import { DEFAULT_WORLD_SMOOTHING } from '../../track/one-euro';
@@ -118,11 +119,12 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     if (this.segmentation && (poseSpec.family !== 'blazepose' || poseSpec.pose.outputs.segmentation === undefined)) {
       throw new VisionError('INVALID_OPTION', `segmentation: model '${poseSpec.id}' gives no person mask; BlazePose cards do (blazepose-lite, blazepose-full, blazepose-heavy)`);
     }
-    const smoothing = options.smoothing === undefined ? DEFAULT_POSE_SMOOTHING : options.smoothing;
+    const blazePose = poseSpec.family === 'blazepose';
+    const smoothing = options.smoothing === undefined ? (blazePose ? DEFAULT_BLAZEPOSE_SMOOTHING : DEFAULT_POSE_SMOOTHING) : options.smoothing;
     const tracker = options.tracker === undefined ? {} : options.tracker;
     const worldSmoothing = options.worldSmoothing === undefined ? DEFAULT_WORLD_SMOOTHING : options.worldSmoothing;
     const segmentationSmoothing = options.segmentationSmoothing === undefined ? DEFAULT_SEGMENTATION_SMOOTHING : options.segmentationSmoothing;
-    this.newVideoState = () => new PoseVideoState(smoothing, tracker, { worldSmoothing, segmentationSmoothing });
+    this.newVideoState = () => new PoseVideoState(smoothing, tracker, { worldSmoothing, segmentationSmoothing, blazePose });
     this.video = this.newVideoState();
     // bad defaults and tracker settings fail now, not at the first run or the first person in a video
     this.video.newTracker(this.resolve({}).threshold);
@@ -152,7 +154,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     options: ResolvedPoseOptions,
     videoMode: boolean,
     where: Pick<EstimateContext, 'region' | 'follow'> = {},
-  ): Promise<PoseResult & { next?: RotatedRegion }> {
+  ): Promise<PoseResult & { alignments: (AlignmentPoints | undefined)[] }> {
     this.assertUsable();
     const started = now();
     const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };
@@ -170,14 +172,15 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
       const found = raw.flatMap((p) => {
         const pose = toPose(p, this.keypointSet.names);
         if (!pose) p.segmentation?.close();
-        return pose ? [{ pose, next: p.next }] : [];
+        return pose ? [{ pose, alignment: p.alignment }] : [];
       });
       found.sort((a, b) => b.pose.score - a.pose.score);
       for (const dropped of found.slice(options.maxPoses)) dropped.pose.segmentation?.close();
       clock.postprocess += now() - t0;
       const imageSize = frame ? { width: frame.width, height: frame.height } : await sizeOf(input);
       const poses = found.slice(0, options.maxPoses).map((f) => f.pose);
-      return { poses, imageSize, timing: { ...clock, total: now() - started }, next: found[0]?.next };
+      const alignments = found.slice(0, options.maxPoses).map((f) => f.alignment);
+      return { poses, imageSize, timing: { ...clock, total: now() - started }, alignments };
     } finally {
       frame?.release();
     }
@@ -197,17 +200,17 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     if (region !== undefined && (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin))) {
       throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
     }
-    const { next: _, ...result } = await this.estimatePoses(input, resolved, false, { region });
+    const { alignments: _, ...result } = await this.estimatePoses(input, resolved, false, { region });
     return result;
   }
 
   /**
    * Video mode: estimates poses in one frame of a stream, gives each person a stable `trackId`
    * (ByteTrack over the pose boxes; single-person models keep ID 1 until nobody is found),
-   * smooths keypoints (One-Euro, per track), and for MoveNet
+   * smooths keypoints (One-Euro, per track; BlazePose as MediaPipe's pose graph smooths), and for MoveNet
    * single-pose crops the next frame around this frame's pose (falling back to the whole frame
    * when the torso is not visible); BlazePose with `maxPoses` 1 follows the person with the
-   * region its auxiliary landmarks give, as MediaPipe does, and runs the person detector only
+   * region its (smoothed) auxiliary landmarks give, as MediaPipe does, and runs the person detector only
    * when no one is followed or the followed pose's score drops under the threshold. Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
    *
    * @example
@@ -223,13 +226,13 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const following = this.poseSpec.family === 'blazepose' && resolved.maxPoses === 1;
     return videoClock.frame(timestampMs, async () => {
       const where = cropping ? { region: video.cropRegion } : following ? { follow: video.followRegion } : {};
-      const { next, ...result } = await this.estimatePoses(input, resolved, true, where);
+      const { alignments, ...result } = await this.estimatePoses(input, resolved, true, where);
       const t0 = now();
       const { width, height } = result.imageSize;
-      const single = cropping || this.poseSpec.family === 'blazepose' || resolved.maxPoses === 1;
-      const poses = single ? video.trackSingle(result.poses, timestampMs, width, height) : video.track(result.poses, timestampMs, width, height, resolved.threshold);
+      const single = cropping || resolved.maxPoses === 1;
+      const poses = single ? video.trackSingle(result.poses, timestampMs, width, height, alignments[0]) : video.track(result.poses, timestampMs, width, height, resolved.threshold, alignments);
       if (cropping) video.updateCropRegion(poses[0], width, height);
-      if (following) video.followRegion = poses.length > 0 ? next : undefined;
+      if (following) video.updateFollowRegion(this.poseSpec.pose.roiScale ?? 1.25);
       const spent = now() - t0;
       return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
     });

@@ -115,7 +115,13 @@ export interface PoseRunOptions {
 export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptions {
   /** The card of a ready runner passed as `model` (a runner needs its card). */
   spec?: PoseModelSpec;
-  /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }` (MoveNet's reference). */
+  /**
+   * Video mode: One-Euro settings for keypoints, or `false` for none. Speeds are in 0–1 image
+   * units per second, default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }` (MoveNet's
+   * reference); for BlazePose they are in person sizes per second and smoothing follows
+   * MediaPipe's pose graph (visibilities low-passed, the next frame's region placed from
+   * alignment points smoothed harder), default `{ minCutoff: 0.05, beta: 80, dCutoff: 1 }`.
+   */
   smoothing?: OneEuroOptions | false;
   /**
    * BlazePose: give each pose its person mask (`pose.segmentation`, MediaPipe's

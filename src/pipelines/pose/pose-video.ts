@@ -1,8 +1,8 @@
 /**
  * Video-mode state of a pose pipeline: ByteTrack IDs over the people's boxes, smoothing of each
- * tracked person's keypoints and world keypoints (One-Euro) and person mask (blended with the
- * previous one), and the region carried from frame to frame (MoveNet's crop region, BlazePose's
- * followed person).
+ * tracked person's keypoints and world keypoints (One-Euro; BlazePose's as MediaPipe smooths
+ * them) and person mask (blended with the previous one), and the region carried from frame to
+ * frame (MoveNet's crop region, BlazePose's followed person).
  */
 import { VisionError } from '../../core/errors';
 import { Mask } from '../../core/mask';
@@ -13,9 +13,12 @@ import type { CropRegion } from '../../preprocess/crop-region';
 import type { RotatedRegion } from '../../preprocess/rotated-region';
 import { nextCropRegion } from './next-crop-region';
 import type { ByteTracker } from '../../track/byte-tracker';
-import { KeypointSmoother, OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
+import { type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import { adaptedTracker, checkTrackerSettings } from '../shared/adapted-tracker';
+import { blazePoseRoi } from './blazepose-roi';
+import { BlazePoseSmoother } from './blazepose-smoothing';
+import { type AlignmentPoints, ImageUnitPoseSmoother, type PoseTrackSmoother } from './pose-smoothing';
 import type { Pose } from './pose-types';
 
 /** MoveNet's reference keypoint filter (0–1 image units). @example `new KeypointSmoother(DEFAULT_POSE_SMOOTHING)` */
@@ -39,33 +42,38 @@ const CROP_ALPHA = 0.9;
  */
 export class PoseVideoState {
   private tracker: ByteTracker | null = null;
-  private readonly smoothers = new Map<number, KeypointSmoother>();
-  private readonly worldSmoothers = new Map<number, OneEuroBank>();
+  private readonly smoothers = new Map<number, PoseTrackSmoother>();
   /** Each track's last person mask at the image's size (segmentation smoothing). */
   private readonly previousMasks = new Map<number, Float32Array>();
   private region: CropRegion | null = null;
   /** BlazePose: the region that follows the person into the next frame (undefined: the detector looks). */
   followRegion: RotatedRegion | undefined = undefined;
+  /** BlazePose: the (smoothed) alignment points of the single person in the last frame. */
+  private lastAlignment: AlignmentPoints | undefined = undefined;
   private singleId: number | null = null;
   private lastSingleId = 0;
 
   private readonly worldSmoothing: OneEuroOptions | false;
   private readonly segmentationSmoothing: number | false;
+  private readonly blazePose: boolean;
 
   /**
    * `extra.worldSmoothing`: One-Euro settings for world keypoints (default none);
    * `extra.segmentationSmoothing`: the previous frame's weight where a person mask is unsure
-   * (default none).
+   * (default none); `extra.blazePose`: smooth as MediaPipe smooths BlazePose (`smoothing` then
+   * in person sizes per second, visibilities low-passed, alignment points smoothed for the next
+   * region) rather than in 0–1 image units.
    *
    * @throws VisionError `INVALID_OPTION` for smoothing or tracker settings that are not objects, or smoothing out of range.
    */
   constructor(
     private readonly smoothing: OneEuroOptions | false,
     private readonly trackerOptions: ByteTrackerOptions,
-    extra: { worldSmoothing?: OneEuroOptions | false; segmentationSmoothing?: number | false } = {},
+    extra: { worldSmoothing?: OneEuroOptions | false; segmentationSmoothing?: number | false; blazePose?: boolean } = {},
   ) {
     this.worldSmoothing = extra.worldSmoothing ?? false;
     this.segmentationSmoothing = extra.segmentationSmoothing ?? false;
+    this.blazePose = extra.blazePose ?? false;
     for (const [name, value] of [['smoothing', smoothing], ['worldSmoothing', this.worldSmoothing]] as const) {
       if (value === false) continue;
       if (typeof value !== 'object' || value === null) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
@@ -99,17 +107,17 @@ export class PoseVideoState {
 
   /**
    * Gives each pose the ID of its track (people not on a confirmed track are dropped) and
-   * smooths its keypoints in 0–1 image units.
+   * smooths it (`alignments[i]`: pose `i`'s BlazePose alignment points).
    *
    * @example
    * ```ts
    * const tracked = video.track(result.poses, 33.3, 640, 480, 0.25);
    * ```
    */
-  track(poses: readonly Pose[], timestampMs: number, width: number, height: number, threshold: number): Pose[] {
+  track(poses: readonly Pose[], timestampMs: number, width: number, height: number, threshold: number, alignments: readonly (AlignmentPoints | undefined)[] = []): Pose[] {
     this.tracker ??= this.newTracker(threshold);
     // The tracker copies detections shallowly: each pose's keypoint array identifies it again.
-    const byKeypoints = new Map(poses.map((p) => [p.keypoints, p]));
+    const byKeypoints = new Map(poses.map((p, i) => [p.keypoints, i]));
     const detections: Detection[] = poses.map((p) => ({
       box: p.box,
       boxNormalized: { x1: p.box.x1 / width, y1: p.box.y1 / height, x2: p.box.x2 / width, y2: p.box.y2 / height },
@@ -120,65 +128,68 @@ export class PoseVideoState {
     }));
     const tracked = this.tracker.update(detections, timestampMs);
     const live = new Set(this.tracker.tracks.map((t) => t.trackId));
-    for (const id of new Set([...this.smoothers.keys(), ...this.worldSmoothers.keys(), ...this.previousMasks.keys()])) if (!live.has(id)) this.forget(id);
+    for (const id of new Set([...this.smoothers.keys(), ...this.previousMasks.keys()])) if (!live.has(id)) this.forget(id);
     return tracked.flatMap((d) => {
-      const pose = d.keypoints && byKeypoints.get(d.keypoints as Pose['keypoints']);
-      return pose ? [this.smooth(d.trackId, pose, timestampMs, width, height)] : [];
+      const i = d.keypoints && byKeypoints.get(d.keypoints as Pose['keypoints']);
+      return i === undefined ? [] : [this.smooth(d.trackId, poses[i], alignments[i], timestampMs, width, height).pose];
     });
   }
 
   /**
    * Single-person models: the person keeps ID 1 (2, 3, … after frames without anyone) — no
-   * box association needed — and their keypoints are smoothed.
+   * box association needed — and is smoothed (`alignment`: BlazePose's alignment points, kept
+   * smoothed for {@link updateFollowRegion}).
    *
    * @example
    * ```ts
    * const tracked = video.trackSingle(result.poses.slice(0, 1), 33.3, 640, 480);
    * ```
    */
-  trackSingle(poses: readonly Pose[], timestampMs: number, width: number, height: number): Pose[] {
+  trackSingle(poses: readonly Pose[], timestampMs: number, width: number, height: number, alignment?: AlignmentPoints): Pose[] {
     const pose = poses[0];
     if (!pose) {
       if (this.singleId !== null) this.forget(this.singleId);
       this.singleId = null;
+      this.lastAlignment = undefined;
       return [];
     }
     this.singleId ??= ++this.lastSingleId;
-    return [this.smooth(this.singleId, pose, timestampMs, width, height)];
+    const smoothed = this.smooth(this.singleId, pose, alignment, timestampMs, width, height);
+    this.lastAlignment = smoothed.alignment;
+    return [smoothed.pose];
+  }
+
+  /**
+   * BlazePose: follows the single person into the next frame with the region their last
+   * (smoothed) alignment points give — MediaPipe's pose-landmarks-to-ROI rule — or lets the
+   * detector look when no one was found.
+   *
+   * @example
+   * ```ts
+   * video.updateFollowRegion(1.25);
+   * ```
+   */
+  updateFollowRegion(roiScale: number): void {
+    const region = this.lastAlignment && blazePoseRoi(this.lastAlignment, roiScale);
+    this.followRegion = region && region.width > 1 ? region : undefined;
   }
 
   private forget(trackId: number): void {
     this.smoothers.delete(trackId);
-    this.worldSmoothers.delete(trackId);
     this.previousMasks.delete(trackId);
   }
 
-  /** The pose with its track ID, its keypoints (0–1 image units), world keypoints (metres) and person mask smoothed. */
-  private smooth(trackId: number, pose: Pose, timestampMs: number, width: number, height: number): Pose {
-    const smoothed: Pose = { ...pose, trackId, keypoints: this.smoothKeypoints(trackId, pose.keypoints, timestampMs, width, height) };
-    if (pose.worldKeypoints && this.worldSmoothing !== false) smoothed.worldKeypoints = this.smoothWorld(trackId, pose.worldKeypoints, this.worldSmoothing, timestampMs);
-    if (pose.segmentation && this.segmentationSmoothing !== false) smoothed.segmentation = this.smoothMask(trackId, pose.segmentation, this.segmentationSmoothing);
-    return smoothed;
-  }
-
-  private smoothKeypoints(trackId: number, keypoints: Pose['keypoints'], timestampMs: number, width: number, height: number): Pose['keypoints'] {
-    if (this.smoothing === false) return keypoints;
+  /** The pose with its track ID, smoothed by its track's smoother, and its person mask smoothed. */
+  private smooth(trackId: number, pose: Pose, alignment: AlignmentPoints | undefined, timestampMs: number, width: number, height: number): { pose: Pose; alignment?: AlignmentPoints } {
     let smoother = this.smoothers.get(trackId);
     if (!smoother) {
-      smoother = new KeypointSmoother(this.smoothing);
+      smoother = this.blazePose && this.smoothing !== false ? new BlazePoseSmoother(this.smoothing, this.worldSmoothing) : new ImageUnitPoseSmoother(this.smoothing, this.worldSmoothing);
       this.smoothers.set(trackId, smoother);
     }
-    const unit = keypoints.map((k) => ({ ...k, x: k.x / width, y: k.y / height }));
-    return smoother.smooth(unit, timestampMs).map((k) => ({ ...k, x: k.x * width, y: k.y * height }));
-  }
-
-  private smoothWorld(trackId: number, world: NonNullable<Pose['worldKeypoints']>, options: OneEuroOptions, timestampMs: number): NonNullable<Pose['worldKeypoints']> {
-    let bank = this.worldSmoothers.get(trackId);
-    if (!bank || bank.size !== world.length * 3) {
-      bank = new OneEuroBank(world.length * 3, options);
-      this.worldSmoothers.set(trackId, bank);
-    }
-    return bank.filterPoints(world, timestampMs);
+    const smoothed = smoother.smooth(pose, alignment, timestampMs, width, height);
+    smoothed.pose.trackId = trackId;
+    if (pose.segmentation && this.segmentationSmoothing !== false) smoothed.pose.segmentation = this.smoothMask(trackId, pose.segmentation, this.segmentationSmoothing);
+    return smoothed;
   }
 
   /** The mask blended with the track's previous one where it is unsure (MediaPipe's segmentation smoothing); the given mask is closed. */

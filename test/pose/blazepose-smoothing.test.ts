@@ -1,0 +1,219 @@
+/**
+ * BlazePose video mode smooths as MediaPipe's pose graph does (`pose_landmark_filtering`), checked
+ * against @tensorflow-models/pose-detection's BlazePose with smoothing on (its port of that graph):
+ * - the filters alone, fed the same landmarks: the peer's own filtering step on a synthetic clip
+ *   (slow drift, jitter, a jump, uneven frame times);
+ * - the whole chain on real frames: our landmark stage on the region the peer follows the person
+ *   with, smoothed by the pipeline's video state, gives the peer's smoothed keypoints and the
+ *   peer's next region;
+ * - several people (`maxPoses` > 1) are tracked and smoothed each on their own;
+ * - what it is for: a still person in a noisy camera gives steady keypoints.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { LowPassVisibilityFilter } from '@tensorflow-models/pose-detection/dist/shared/filters/visibility_smoothing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawImage } from '../../src/node/index';
+import { KEYPOINT_SETS } from '../../src/postprocess/pose/keypoint-sets';
+import { BlazePoseSmoother, DEFAULT_BLAZEPOSE_SMOOTHING } from '../../src/pipelines/pose/blazepose-smoothing';
+import { type SourcePose, blazePoseLandmarks } from '../../src/pipelines/pose/pose-estimators';
+import { type PoseEstimationPipeline, createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipeline';
+import type { AlignmentPoints } from '../../src/pipelines/pose/pose-smoothing';
+import type { Pose } from '../../src/pipelines/pose/pose-types';
+import { PoseVideoState } from '../../src/pipelines/pose/pose-video';
+import { openFrame } from '../../src/preprocess/sampling/open-frame';
+import { DEFAULT_WORLD_SMOOTHING } from '../../src/track/one-euro';
+import { facePhoto } from '../helpers/photos';
+import { GREEDY, type PeerBlazePose, type PeerPoint, asTensor, peerDetector, peerRegion } from './blazepose-peer';
+import { cropped } from './helpers';
+
+/** The peer's filtering step (a method of its detector class) and the timestamp it reads (µs). */
+interface PeerFiltering extends PeerBlazePose {
+  timestamp: number | null;
+  worldLandmarksSmoothingFilterActual: unknown;
+  poseLandmarkFiltering(actual: PeerPoint[], auxiliary: PeerPoint[], world: PeerPoint[], size: { width: number; height: number }): { actualLandmarksFiltered: PeerPoint[]; auxiliaryLandmarksFiltered: PeerPoint[]; actualWorldLandmarksFiltered: PeerPoint[] };
+}
+
+const NAMES = KEYPOINT_SETS['blazepose-33'].names;
+const W = 640;
+const H = 480;
+
+/** A seeded generator of numbers in [0, 1) (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface ClipFrame {
+  timestampMs: number;
+  pose: Pose;
+  alignment: AlignmentPoints;
+}
+
+/** A synthetic person: 33 keypoints drifting slowly with jitter, a jump at frame 30, uneven frame times; world keypoints alike. */
+function syntheticClip(frames: number, seed: number): ClipFrame[] {
+  const random = seeded(seed);
+  const base = NAMES.map(() => [200 + random() * 240, 100 + random() * 300]);
+  const baseWorld = NAMES.map(() => [random() - 0.5, random() - 0.5, random() * 0.4 - 0.2]);
+  const clip: ClipFrame[] = [];
+  let t = 1000;
+  for (let f = 0; f < frames; f++) {
+    t += 28 + Math.round(random() * 12);
+    const dx = f * 0.8 + (f >= 30 ? 60 : 0);
+    const dy = f * 0.3;
+    const keypoints = base.map(([x, y], i) => ({ x: x + dx + (random() - 0.5) * 3, y: y + dy + (random() - 0.5) * 3, score: Math.min(1, Math.max(0, 0.5 + (random() - 0.5) * 0.8)), name: NAMES[i] }));
+    const worldKeypoints = baseWorld.map(([x, y, z], i) => ({ x: x + (random() - 0.5) * 0.02, y: y + (random() - 0.5) * 0.02, z: z + (random() - 0.5) * 0.02, score: keypoints[i].score, name: NAMES[i] }));
+    const alignment: AlignmentPoints = [320 + dx + (random() - 0.5) * 3, 300 + dy + (random() - 0.5) * 3, 320 + dx + (random() - 0.5) * 3, 130 + dy + (random() - 0.5) * 3];
+    clip.push({ timestampMs: t, alignment, pose: { keypoints, worldKeypoints, box: { x1: 0, y1: 0, x2: 1, y2: 1 }, score: 0.9 } });
+  }
+  return clip;
+}
+
+/** A landmark-stage result as the pipeline's pose (keypoints with names, world keypoints scored by visibility). */
+function asPose(raw: SourcePose): Pose {
+  const keypoints = NAMES.map((name, i) => ({ x: raw.keypoints[i * 3], y: raw.keypoints[i * 3 + 1], score: raw.keypoints[i * 3 + 2], name }));
+  const worldKeypoints = NAMES.map((name, i) => ({ x: raw.world![i * 3], y: raw.world![i * 3 + 1], z: raw.world![i * 3 + 2], score: keypoints[i].score, name }));
+  return { keypoints, worldKeypoints, box: { x1: 0, y1: 0, x2: 1, y2: 1 }, score: raw.score };
+}
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+describe('BlazePose video mode smooths as MediaPipe does (against the peer with smoothing on)', () => {
+  let peer: PeerFiltering;
+  let pipeline: PoseEstimationPipeline;
+  beforeAll(async () => {
+    peer = (await peerDetector({ enableSmoothing: true })) as PeerFiltering;
+    pipeline = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm' });
+  }, 120_000);
+  afterAll(() => {
+    peer?.dispose();
+    pipeline?.dispose();
+  });
+
+  it("the filters, fed the same landmarks as the peer's filtering step: keypoints, alignment points and world keypoints equal; visibilities low-passed once a frame", () => {
+    for (const seed of [1, 2, 3]) {
+      const clip = syntheticClip(60, seed);
+      peer.reset();
+      peer.worldLandmarksSmoothingFilterActual = null; // the peer's reset() keeps its world filter's history
+      const smoother = new BlazePoseSmoother(DEFAULT_BLAZEPOSE_SMOOTHING, DEFAULT_WORLD_SMOOTHING);
+      const visibility = new LowPassVisibilityFilter({ alpha: 0.1 });
+      let [pixels, aux, metres, scores, moved] = [0, 0, 0, 0, 0];
+      for (const { timestampMs, pose, alignment } of clip) {
+        const actual = pose.keypoints.map((k) => ({ x: k.x / W, y: k.y / H, score: k.score }));
+        const auxiliary = [0, 2].map((i) => ({ x: alignment[i] / W, y: alignment[i + 1] / H, score: 1 }));
+        peer.timestamp = timestampMs * 1000;
+        const theirs = peer.poseLandmarkFiltering(actual, auxiliary, pose.worldKeypoints!.map((k) => ({ ...k })), { width: W, height: H });
+        const mine = smoother.smooth(pose, alignment, timestampMs);
+        const once = visibility.apply(actual) as PeerPoint[];
+        mine.pose.keypoints.forEach((k, i) => {
+          const their = theirs.actualLandmarksFiltered[i];
+          pixels = Math.max(pixels, Math.abs(k.x - their.x * W), Math.abs(k.y - their.y * H));
+          scores = Math.max(scores, Math.abs(k.score - once[i].score!), Math.abs(mine.pose.worldKeypoints![i].score - once[i].score!));
+          moved = Math.max(moved, Math.hypot(k.x - pose.keypoints[i].x, k.y - pose.keypoints[i].y));
+        });
+        theirs.auxiliaryLandmarksFiltered.forEach((p, j) => (aux = Math.max(aux, Math.abs(mine.alignment![j * 2] - p.x * W), Math.abs(mine.alignment![j * 2 + 1] - p.y * H))));
+        mine.pose.worldKeypoints!.forEach((k, i) => {
+          const their = theirs.actualWorldLandmarksFiltered[i];
+          metres = Math.max(metres, Math.abs(k.x - their.x), Math.abs(k.y - their.y), Math.abs(k.z - their.z!));
+        });
+      }
+      console.log(`seed ${seed}: largest difference from the peer's filters: keypoints ${pixels.toExponential(1)} px, alignment ${aux.toExponential(1)} px, world ${metres.toExponential(1)} m, visibility ${scores.toExponential(1)}; largest smoothing ${moved.toFixed(1)} px`);
+      expect(moved).toBeGreaterThan(1); // it does smooth (the jitter, and the jump lags a little)
+      expect(pixels).toBeLessThan(1e-6);
+      expect(aux).toBeLessThan(1e-6);
+      expect(metres).toBeLessThan(1e-9);
+      expect(scores).toBeLessThan(1e-9);
+    }
+  });
+
+  it("real frames: our landmark stage on the peer's region, smoothed by the pipeline's video state, gives the peer's smoothed keypoints and its next region", async () => {
+    // a hand-held camera: the seated person shifted by a few pixels, frame by frame
+    const shots = await Promise.all([0, 9, 2, 11, 0, 8, 1, 10].map((dx, i) => cropped(facePhoto(2), dx, 200 + (i % 2) * 6, 900, 1100)));
+    const { width, height } = shots[0];
+    const video = new PoseVideoState(DEFAULT_BLAZEPOSE_SMOOTHING, {}, { worldSmoothing: DEFAULT_WORLD_SMOOTHING, blazePose: true });
+    peer.reset();
+    peer.worldLandmarksSmoothingFilterActual = null;
+    // frame times from 1 s on: the peer's filters pass a sample at time 0 through without taking it as their first
+    const at = (i: number): number => 1000 + i * 33;
+    let region = undefined as ReturnType<typeof peerRegion> & { height: number } | undefined;
+    const [keypointGaps, regionGaps, smoothing] = [[] as number[], [] as number[], [] as number[]];
+    for (const [i, shot] of shots.entries()) {
+      const image = asTensor(shot);
+      if (!region) {
+        // the first frame: the region the peer's detector gives
+        const floats = tf.tidy(() => tf.cast(image, 'float32')) as tf.Tensor3D;
+        peer.maxPoses = 1;
+        const [detection] = await peer.detectPose(floats).finally(() => floats.dispose());
+        const roi = peer.poseDetectionToRoi(detection, { width, height });
+        peer.reset();
+        region = { ...peerRegion(roi, shot), height: roi.height * height };
+      }
+      const [theirs] = await peer.estimatePoses(image, { maxPoses: 1, flipHorizontal: false }, at(i)).finally(() => image.dispose());
+      const frame = await openFrame(shot, {});
+      const raw = await blazePoseLandmarks(GREEDY, pipeline.runner, frame, region, { preprocess: 0, inference: 0, postprocess: 0 }).finally(() => frame.release());
+      const [mine] = video.trackSingle([asPose(raw)], at(i), width, height, raw.alignment);
+      video.updateFollowRegion(1.25);
+      keypointGaps.push(Math.max(...mine.keypoints.map((k, j) => Math.hypot(k.x - theirs.keypoints[j].x, k.y - theirs.keypoints[j].y))));
+      smoothing.push(mean(mine.keypoints.map((k, j) => Math.hypot(k.x - raw.keypoints[j * 3], k.y - raw.keypoints[j * 3 + 1]))));
+      const next = video.followRegion!;
+      const theirNext = peerRegion(peer.regionOfInterest!, shot);
+      regionGaps.push(Math.max(Math.abs(next.centerX - theirNext.centerX), Math.abs(next.centerY - theirNext.centerY), Math.abs(next.width - theirNext.width), Math.abs(next.rotation - theirNext.rotation) * next.width));
+      region = { ...theirNext, height: peer.regionOfInterest!.height * height };
+    }
+    console.log(`real frames against the peer (smoothing on): keypoints ${keypointGaps.map((g) => g.toFixed(3)).join(', ')} px; next region ${regionGaps.map((g) => g.toFixed(3)).join(', ')} px; smoothing moved keypoints ${smoothing.map((g) => g.toFixed(1)).join(', ')} px on average`);
+    expect(Math.max(...smoothing.slice(1))).toBeGreaterThan(1); // the filters are at work
+    expect(Math.max(...keypointGaps)).toBeLessThan(0.1);
+    expect(Math.max(...regionGaps)).toBeLessThan(0.05);
+  });
+
+  it('several people (maxPoses 3): every person found is tracked with an ID of their own and smoothed on their own', async () => {
+    const group = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', maxPoses: 3 });
+    try {
+      const shots = await Promise.all([0, 6, 2].map((dx) => cropped(facePhoto(3), dx, 0, 1900, 1350)));
+      const counts = await Promise.all(shots.map(async (shot) => (await group.run(shot)).poses.length));
+      const frames: Pose[][] = [];
+      for (const [i, shot] of shots.entries()) frames.push((await group.runForVideo(shot, 1000 + i * 33)).poses);
+      console.log(`group photo: ${counts.join(', ')} people by run; video track IDs ${frames.map((f) => f.map((p) => p.trackId).join('+')).join(', ')}`);
+      // (before, video mode returned the first pose only)
+      expect(counts[0]).toBeGreaterThanOrEqual(2);
+      expect(frames[0]).toHaveLength(counts[0]);
+      for (const f of frames) expect(new Set(f.map((p) => p.trackId)).size).toBe(f.length);
+      // the person at the left edge, found in every frame, keeps one ID (the detector's other pick
+      // changes between the photo's people from frame to frame)
+      const left = frames.map((f) => f.find((p) => p.box.x1 < 0)?.trackId);
+      expect(left[0]).toBeDefined();
+      expect(new Set(left)).toEqual(new Set([left[0]]));
+    } finally {
+      group.dispose();
+    }
+  });
+
+  it('a still person in a noisy camera: keypoints hold steadier than unsmoothed (smoothing: false leaves them raw)', async () => {
+    const still = await cropped(facePhoto(2), 4, 203, 900, 1100);
+    const random = seeded(7);
+    // sensor noise: ±6 grey levels per pixel, new every frame
+    const frames: RawImage[] = Array.from({ length: 10 }, () => ({ ...still, data: Uint8Array.from(still.data, (v) => Math.min(255, Math.max(0, v + Math.round((random() - 0.5) * 12)))) }));
+    const raw = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', smoothing: false });
+    try {
+      /** Mean frame-to-frame motion of the visible keypoints, after the filters have settled (frames 3 on). */
+      const jitter = async (p: PoseEstimationPipeline): Promise<number> => {
+        p.reset();
+        const poses: Pose[] = [];
+        for (const [i, frame] of frames.entries()) poses.push((await p.runForVideo(frame, i * 33)).poses[0]);
+        const steps = poses.slice(1).map((pose, f) => mean(pose.keypoints.flatMap((k, j) => (poses[f].keypoints[j].score > 0.5 ? [Math.hypot(k.x - poses[f].keypoints[j].x, k.y - poses[f].keypoints[j].y)] : []))));
+        return mean(steps.slice(2));
+      };
+      const [unsmoothed, smoothed] = [await jitter(raw), await jitter(pipeline)];
+      console.log(`still person, noisy camera: keypoint jitter ${unsmoothed.toFixed(2)} → ${smoothed.toFixed(2)} px a frame`);
+      expect(unsmoothed).toBeGreaterThan(0.3); // the noise does shake the raw keypoints
+      expect(smoothed).toBeLessThan(0.5 * unsmoothed);
+    } finally {
+      raw.dispose();
+    }
+  });
+});

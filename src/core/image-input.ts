@@ -19,7 +19,7 @@ export type DrawableImage =
 
 /**
  * Every image form a visionpipe pipeline accepts: browser images, canvases, video elements
- * and frames, `ImageData`, raw pixel buffers, an RGB(A) `tf.Tensor3D` (int32 0–255 or float),
+ * and frames, `ImageData`, raw pixel buffers, an RGB(A) `tf.Tensor3D` of 0–255 values (int32 or float: scale 0–1 tensors by 255 first),
  * and — in Node, through `visionpipe/node` — a file path or encoded image bytes (JPEG, PNG,
  * WebP…).
  *

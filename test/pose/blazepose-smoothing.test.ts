@@ -6,14 +6,16 @@
  * - the whole chain on real frames: our landmark stage on the region the peer follows the person
  *   with, smoothed by the pipeline's video state, gives the peer's smoothed keypoints and the
  *   peer's next region;
- * - several people (`maxPoses` > 1) are tracked and smoothed each on their own;
+ * - several people (`maxPoses` > 1) are followed, tracked and smoothed each on their own; the
+ *   detector runs only while fewer than `maxPoses` are followed (MediaPipe's pose landmarker);
  * - what it is for: a still person in a noisy camera gives steady keypoints.
  */
 import * as tf from '@tensorflow/tfjs';
 import { LowPassVisibilityFilter } from '@tensorflow-models/pose-detection/dist/shared/filters/visibility_smoothing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RawImage } from '../../src/node/index';
 import { KEYPOINT_SETS } from '../../src/postprocess/pose/keypoint-sets';
+import { faceOfKeypoints, sameFace } from '../../src/pipelines/pose/blazepose-roi';
 import { BlazePoseSmoother, DEFAULT_BLAZEPOSE_SMOOTHING } from '../../src/pipelines/pose/blazepose-smoothing';
 import { type SourcePose, blazePoseLandmarks } from '../../src/pipelines/pose/pose-estimators';
 import { type PoseEstimationPipeline, createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipeline';
@@ -156,11 +158,10 @@ describe('BlazePose video mode smooths as MediaPipe does (against the peer with 
       const [theirs] = await peer.estimatePoses(image, { maxPoses: 1, flipHorizontal: false }, at(i)).finally(() => image.dispose());
       const frame = await openFrame(shot, {});
       const raw = await blazePoseLandmarks(GREEDY, pipeline.runner, frame, region, { preprocess: 0, inference: 0, postprocess: 0 }).finally(() => frame.release());
-      const [mine] = video.trackSingle([asPose(raw)], at(i), width, height, raw.alignment);
-      video.updateFollowRegion(1.25);
+      const [mine] = video.followPeople([asPose(raw)], [{ alignment: raw.alignment, region, followed: i > 0 ? 0 : undefined }], at(i), width, height, 1.25);
       keypointGaps.push(Math.max(...mine.keypoints.map((k, j) => Math.hypot(k.x - theirs.keypoints[j].x, k.y - theirs.keypoints[j].y))));
       smoothing.push(mean(mine.keypoints.map((k, j) => Math.hypot(k.x - raw.keypoints[j * 3], k.y - raw.keypoints[j * 3 + 1]))));
-      const next = video.followRegion!;
+      const [next] = video.followRegions;
       const theirNext = peerRegion(peer.regionOfInterest!, shot);
       regionGaps.push(Math.max(Math.abs(next.centerX - theirNext.centerX), Math.abs(next.centerY - theirNext.centerY), Math.abs(next.width - theirNext.width), Math.abs(next.rotation - theirNext.rotation) * next.width));
       region = { ...theirNext, height: peer.regionOfInterest!.height * height };
@@ -171,26 +172,57 @@ describe('BlazePose video mode smooths as MediaPipe does (against the peer with 
     expect(Math.max(...regionGaps)).toBeLessThan(0.05);
   });
 
-  it('several people (maxPoses 3): every person found is tracked with an ID of their own and smoothed on their own', async () => {
-    const group = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', maxPoses: 3 });
-    try {
-      const shots = await Promise.all([0, 6, 2].map((dx) => cropped(facePhoto(3), dx, 0, 1900, 1350)));
-      const counts = await Promise.all(shots.map(async (shot) => (await group.run(shot)).poses.length));
-      const frames: Pose[][] = [];
-      for (const [i, shot] of shots.entries()) frames.push((await group.runForVideo(shot, 1000 + i * 33)).poses);
-      console.log(`group photo: ${counts.join(', ')} people by run; video track IDs ${frames.map((f) => f.map((p) => p.trackId).join('+')).join(', ')}`);
-      // (before, video mode returned the first pose only)
-      expect(counts[0]).toBeGreaterThanOrEqual(2);
-      expect(frames[0]).toHaveLength(counts[0]);
-      for (const f of frames) expect(new Set(f.map((p) => p.trackId)).size).toBe(f.length);
-      // the person at the left edge, found in every frame, keeps one ID (the detector's other pick
-      // changes between the photo's people from frame to frame)
-      const left = frames.map((f) => f.find((p) => p.box.x1 < 0)?.trackId);
-      expect(left[0]).toBeDefined();
-      expect(new Set(left)).toEqual(new Set([left[0]]));
-    } finally {
-      group.dispose();
+  it('several people: followed from frame to frame, each with an ID of their own, the detector only while fewer than maxPoses are followed', async () => {
+    for (const n of [5, 6] as const) {
+      const shots = await Promise.all([0, 6, 2, 4, 8, 1].map((dx) => cropped(facePhoto(n), dx, 0, 1900, 1250)));
+      for (const maxPoses of [2, 3]) {
+        const group = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', maxPoses });
+        const detectorRuns = vi.spyOn(group.detector!, 'run');
+        try {
+          const frames: Pose[][] = [];
+          for (const [i, shot] of shots.entries()) frames.push((await group.runForVideo(shot, 1000 + i * 33)).poses);
+          const ids = frames.map((f) => f.map((p) => p.trackId!).sort());
+          console.log(`sample${n}, maxPoses ${maxPoses}: detector ${detectorRuns.mock.calls.length}× in ${shots.length} frames; track IDs ${ids.map((f) => f.join('+')).join(', ')}`);
+          // as many people as allowed, the same ones throughout (before: every frame ran the
+          // detector, and maxPoses > 1 gave one pose in video mode, then new IDs as the detector's picks changed)
+          expect(ids).toEqual(shots.map(() => Array.from({ length: maxPoses }, (_, k) => k + 1)));
+          expect(detectorRuns).toHaveBeenCalledTimes(1);
+          // each person keeps their place: a track's box centre moves less than a tenth of the frame
+          for (const [f, poses] of frames.entries()) {
+            if (f === 0) continue;
+            for (const pose of poses) {
+              const before = frames[f - 1].find((p) => p.trackId === pose.trackId)!;
+              expect(Math.abs((pose.box.x1 + pose.box.x2) / 2 - (before.box.x1 + before.box.x2) / 2)).toBeLessThan(190);
+            }
+          }
+        } finally {
+          group.dispose();
+        }
+      }
     }
+    // more room than people: the detector looks in every frame, and the people it finds again are
+    // the followed ones, not second copies of them (no two poses of a frame share a face)
+    const shots = await Promise.all([0, 6, 2, 4].map((dx) => cropped(facePhoto(6), dx, 0, 1900, 1250)));
+    const roomy = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', maxPoses: 6 });
+    const detectorRuns = vi.spyOn(roomy.detector!, 'run');
+    const landmarkRuns = vi.spyOn(roomy.runner, 'run');
+    try {
+      const frames: Pose[][] = [];
+      for (const [i, shot] of shots.entries()) frames.push((await roomy.runForVideo(shot, 1000 + i * 33)).poses);
+      const faceOf = (p: Pose) => faceOfKeypoints((k) => [p.keypoints[k].x, p.keypoints[k].y]);
+      console.log(`sample6, maxPoses 6: ${frames.map((f) => f.length).join(', ')} people; detector ${detectorRuns.mock.calls.length}×, landmark model ${landmarkRuns.mock.calls.length}×`);
+      expect(detectorRuns).toHaveBeenCalledTimes(shots.length);
+      for (const poses of frames) poses.forEach((p, i) => poses.slice(i + 1).forEach((q) => expect(sameFace(faceOf(p), faceOf(q))).toBe(false)));
+      // each followed person's landmarks run once a frame: the detector's copy of them is skipped
+      expect(landmarkRuns.mock.calls.length).toBeLessThanOrEqual(frames[0].length + frames.slice(1).reduce((sum, f) => sum + f.length + 1, 0));
+    } finally {
+      roomy.dispose();
+    }
+    // two crops on one person are one person: faces closer than half a face apart
+    const face = faceOfKeypoints((i) => [100 + (i % 4) * 10, 200 + (i % 3) * 8]);
+    expect(face).toEqual({ x: 115, y: 208, size: 30 });
+    expect(sameFace(face, { x: 125, y: 215, size: 28 })).toBe(true);
+    expect(sameFace(face, { x: 150, y: 208, size: 30 })).toBe(false);
   });
 
   it('a still person in a noisy camera: keypoints hold steadier than unsmoothed (smoothing: false leaves them raw)', async () => {

@@ -8,7 +8,7 @@ import type { ImageInput } from '../../core/image-input';
 import type { PoseFamily, PoseModelSpec } from '../../models/pose-cards';
 import { scaleBoxesToSource, scaleKeypointsToSource } from '../../postprocess/box-format';
 import { BLAZEPOSE_NUM_LANDMARKS, decodeBlazePoseAuxiliary, decodeBlazePoseDetector, decodeBlazePoseLandmarks, refineFromHeatmap } from '../../postprocess/pose/blazepose';
-import { blazePoseRoi } from './blazepose-roi';
+import { blazePoseRoi, faceOfKeypoints, sameFace } from './blazepose-roi';
 import type { AlignmentPoints } from './pose-smoothing';
 import { segmentationOnImage } from './pose-segmentation';
 import type { Mask } from '../../core/mask';
@@ -36,7 +36,14 @@ import { tensorNumbers } from '../shared/outputs';
  *
  * @example `const noseX = pose.keypoints[0];`
  */
-export type SourcePose = RawPose & { world?: Float32Array; alignment?: AlignmentPoints; segmentation?: Mask };
+export type SourcePose = RawPose & {
+  world?: Float32Array;
+  alignment?: AlignmentPoints;
+  segmentation?: Mask;
+  /** BlazePose: the region the landmark model looked at, and which of the followed regions it was (undefined: the detector's). */
+  region?: RotatedRegion;
+  followed?: number;
+};
 
 /** Milliseconds per stage, accumulated by the estimators. @example `const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };` */
 export interface StageClock {
@@ -64,8 +71,12 @@ export interface EstimateContext {
   options: ResolvedPoseOptions;
   /** MoveNet video mode: where to look (default: the padded full frame). */
   region?: CropRegion;
-  /** BlazePose video mode: the region that followed the person from the previous frame (the detector runs when it holds no pose). */
-  follow?: RotatedRegion;
+  /**
+   * BlazePose video mode: the regions that follow people from the previous frame. The detector
+   * runs when fewer than `maxPoses` are followed or a followed one holds no pose any more; a
+   * person it finds whose face is a followed pose's face is that pose.
+   */
+  follow?: readonly RotatedRegion[];
   /** BlazePose: also give each pose its person mask at the image's size. */
   segmentation?: boolean;
   clock: StageClock;
@@ -211,15 +222,28 @@ function blazePoseToSource(ld3d: ArrayLike<number>, score: number, outputs: Reco
   return { keypoints, score, alignment, ...(world ? { world } : {}) };
 }
 
-const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options, follow, segmentation, clock }) => {
+/**
+ * The landmark stage on each followed region, in order; a pose whose score is under the threshold
+ * is lost (its mask closed).
+ */
+async function followPeople(context: EstimateContext, follow: readonly RotatedRegion[]): Promise<SourcePose[]> {
+  const { spec, runner, frame, options, segmentation, clock } = context;
+  const found: SourcePose[] = [];
+  for (const [followed, region] of follow.entries()) {
+    const pose = await blazePoseLandmarks(spec, runner, frame, region, clock, segmentation);
+    if (pose.score >= options.threshold) found.push({ ...pose, followed });
+    else pose.segmentation?.close();
+  }
+  return found;
+}
+
+const blazePose: PoseEstimator = async (context) => {
+  const { spec, runner, detector, frame, options, follow = [], segmentation, clock } = context;
   const detectorSpec = spec.pose.detector;
   if (!detector || !detectorSpec) throw new VisionError('INVALID_OPTION', `model '${spec.id}' (family blazepose) needs pose.detector, a person-detector card`);
-  if (follow) {
-    // video mode: the person followed from the previous frame; the detector only when they are lost
-    const followed = await blazePoseLandmarks(spec, runner, frame, follow, clock, segmentation);
-    if (followed.score >= options.threshold) return [followed];
-    followed.segmentation?.close();
-  }
+  // video mode: the people followed from the previous frame; the detector only when fewer than maxPoses are, or one was lost
+  const followed = await followPeople(context, follow);
+  if (follow.length >= options.maxPoses && followed.length === follow.length) return followed;
   // the frame letterboxed to a square (MediaPipe's keep_aspect_ratio), sampled as the landmark crops are
   const side = Math.max(frame.width, frame.height);
   const whole: RotatedRegion = { centerX: frame.width / 2, centerY: frame.height / 2, width: side, height: side, rotation: 0 };
@@ -228,16 +252,25 @@ const blazePose: PoseEstimator = async ({ spec, runner, detector, frame, options
   const threshold = detectorSpec.defaults?.threshold ?? 0.5;
   const people = decodeBlazePoseDetector(Object.values(found)[0].data as Float32Array, {
     minScore: threshold,
-    maxPeople: options.maxPoses,
+    maxPeople: options.maxPoses + followed.length, // the followed people among them are dropped below
     iouThreshold: detectorSpec.defaults?.iouThreshold,
     suppression: spec.pose.detectorSuppression,
   });
   const toFrame = (v: number, i: number): number => (i % 2 === 0 ? whole.centerX : whole.centerY) + (v / detectorSpec.input.width - 0.5) * side;
-  const rois = people.map((person) => blazePoseRoi(Array.from(person.keypoints.subarray(0, 4), toFrame), spec.pose.roiScale ?? 1.25));
+  // a person whose face is a followed pose's face is that pose
+  const followedFaces = followed.map((f) => faceOfKeypoints((i) => [f.keypoints[i * 3], f.keypoints[i * 3 + 1]]));
+  const rois = people
+    .filter((person) => {
+      const [x1, y1, x2, y2] = Array.from(person.box, toFrame);
+      const face = { x: (x1 + x2) / 2, y: (y1 + y2) / 2, size: Math.max(x2 - x1, y2 - y1) };
+      return followedFaces.every((f) => !sameFace(face, f));
+    })
+    .map((person) => blazePoseRoi(Array.from(person.keypoints.subarray(0, 4), toFrame), spec.pose.roiScale ?? 1.25))
+    .filter((roi) => roi.width > 1);
   clock.postprocess += now() - t0;
-  const poses: SourcePose[] = [];
+  const poses = followed;
   for (const roi of rois) {
-    if (!(roi.width > 1)) continue;
+    if (poses.length >= options.maxPoses) break;
     const pose = await blazePoseLandmarks(spec, runner, frame, roi, clock, segmentation);
     if (pose.score >= options.threshold) poses.push(pose);
     else pose.segmentation?.close();
@@ -266,7 +299,7 @@ export async function blazePoseLandmarks(spec: PoseModelSpec, runner: ModelRunne
   const outputs = await inferRotated(runner, frame, region, target(spec.input, runner), outputNames(spec, roles), clock);
   const t0 = now();
   const flag = output(outputs, spec, 'poseFlag').data[0] as number;
-  const pose = blazePoseToSource(output(outputs, spec, 'landmarks').data as Float32Array, flag, outputs, spec, region);
+  const pose: SourcePose = { ...blazePoseToSource(output(outputs, spec, 'landmarks').data as Float32Array, flag, outputs, spec, region), region };
   if (segmentation) {
     const plane = output(outputs, spec, 'segmentation');
     const [h, w] = plane.dims.slice(1, 3);

@@ -14,7 +14,7 @@ import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import { type EstimateContext, POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
-import type { AlignmentPoints } from './pose-smoothing';
+import type { PoseOrigin } from './pose-smoothing';
 import { DEFAULT_BLAZEPOSE_SMOOTHING } from './blazepose-smoothing';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, DEFAULT_SEGMENTATION_SMOOTHING, PoseVideoState } from './pose-video';
@@ -148,13 +148,13 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     };
   }
 
-  /** One frame's poses, best first; `next` is the region that follows the best pose into the next frame (BlazePose). */
+  /** One frame's poses, best first, and (BlazePose) where each was found: `origins`, one per pose. */
   private async estimatePoses(
     input: ImageInput,
     options: ResolvedPoseOptions,
     videoMode: boolean,
     where: Pick<EstimateContext, 'region' | 'follow'> = {},
-  ): Promise<PoseResult & { alignments: (AlignmentPoints | undefined)[] }> {
+  ): Promise<PoseResult & { origins: PoseOrigin[] }> {
     this.assertUsable();
     const started = now();
     const clock: StageClock = { preprocess: 0, inference: 0, postprocess: 0 };
@@ -172,15 +172,15 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
       const found = raw.flatMap((p) => {
         const pose = toPose(p, this.keypointSet.names);
         if (!pose) p.segmentation?.close();
-        return pose ? [{ pose, alignment: p.alignment }] : [];
+        return pose ? [{ pose, origin: { alignment: p.alignment, region: p.region, followed: p.followed } }] : [];
       });
       found.sort((a, b) => b.pose.score - a.pose.score);
       for (const dropped of found.slice(options.maxPoses)) dropped.pose.segmentation?.close();
       clock.postprocess += now() - t0;
       const imageSize = frame ? { width: frame.width, height: frame.height } : await sizeOf(input);
       const poses = found.slice(0, options.maxPoses).map((f) => f.pose);
-      const alignments = found.slice(0, options.maxPoses).map((f) => f.alignment);
-      return { poses, imageSize, timing: { ...clock, total: now() - started }, alignments };
+      const origins = found.slice(0, options.maxPoses).map((f) => f.origin);
+      return { poses, imageSize, timing: { ...clock, total: now() - started }, origins };
     } finally {
       frame?.release();
     }
@@ -200,7 +200,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     if (region !== undefined && (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin))) {
       throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
     }
-    const { alignments: _, ...result } = await this.estimatePoses(input, resolved, false, { region });
+    const { origins: _, ...result } = await this.estimatePoses(input, resolved, false, { region });
     return result;
   }
 
@@ -209,9 +209,10 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
    * (ByteTrack over the pose boxes; single-person models keep ID 1 until nobody is found),
    * smooths keypoints (One-Euro, per track; BlazePose as MediaPipe's pose graph smooths), and for MoveNet
    * single-pose crops the next frame around this frame's pose (falling back to the whole frame
-   * when the torso is not visible); BlazePose with `maxPoses` 1 follows the person with the
-   * region its (smoothed) auxiliary landmarks give, as MediaPipe does, and runs the person detector only
-   * when no one is followed or the followed pose's score drops under the threshold. Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
+   * when the torso is not visible); BlazePose follows each person with the region their
+   * (smoothed) auxiliary landmarks give, as MediaPipe's pose landmarker does, keeping their track
+   * ID, and runs the person detector only while fewer than `maxPoses` people are followed or a
+   * followed pose's score drops under the threshold. Timestamps (ms) must increase; calls that overlap are analysed one after another, in call order. {@link reset} starts over.
    *
    * @example
    * ```ts
@@ -223,16 +224,17 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const { video, videoClock } = this;
     const resolved = this.resolve(options);
     const cropping = this.poseSpec.family === 'movenet';
-    const following = this.poseSpec.family === 'blazepose' && resolved.maxPoses === 1;
+    const following = this.poseSpec.family === 'blazepose';
     return videoClock.frame(timestampMs, async () => {
-      const where = cropping ? { region: video.cropRegion } : following ? { follow: video.followRegion } : {};
-      const { alignments, ...result } = await this.estimatePoses(input, resolved, true, where);
+      const where = cropping ? { region: video.cropRegion } : following ? { follow: video.followRegions.slice(0, resolved.maxPoses) } : {};
+      const { origins, ...result } = await this.estimatePoses(input, resolved, true, where);
       const t0 = now();
       const { width, height } = result.imageSize;
-      const single = cropping || resolved.maxPoses === 1;
-      const poses = single ? video.trackSingle(result.poses, timestampMs, width, height, alignments[0]) : video.track(result.poses, timestampMs, width, height, resolved.threshold, alignments);
+      let poses: Pose[];
+      if (following) poses = video.followPeople(result.poses, origins, timestampMs, width, height, this.poseSpec.pose.roiScale ?? 1.25);
+      else if (cropping || resolved.maxPoses === 1) poses = video.trackSingle(result.poses, timestampMs, width, height);
+      else poses = video.track(result.poses, timestampMs, width, height, resolved.threshold);
       if (cropping) video.updateCropRegion(poses[0], width, height);
-      if (following) video.updateFollowRegion(this.poseSpec.pose.roiScale ?? 1.25);
       const spent = now() - t0;
       return { ...result, poses, timing: { ...result.timing, postprocess: result.timing.postprocess + spent, total: result.timing.total + spent } };
     });

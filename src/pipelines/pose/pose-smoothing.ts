@@ -3,6 +3,7 @@
  * image units (MoveNet's reference, for every model but BlazePose), and BlazePose's own,
  * MediaPipe's (`blazepose-smoothing.ts`).
  */
+import type { RotatedRegion } from '../../preprocess/rotated-region';
 import { KeypointSmoother, OneEuroBank, type OneEuroOptions } from '../../track/one-euro';
 import type { Pose } from './pose-types';
 
@@ -13,6 +14,19 @@ import type { Pose } from './pose-types';
  * @example `const next = blazePoseRoi(alignment);`
  */
 export type AlignmentPoints = readonly [number, number, number, number];
+
+/**
+ * Where a BlazePose pose was found: its alignment points, the region the landmark model looked at,
+ * and which of the regions that followed people from the previous frame that was (undefined: a
+ * region the detector gave).
+ *
+ * @example `const { alignment, region, followed } = origin;`
+ */
+export interface PoseOrigin {
+  alignment?: AlignmentPoints;
+  region?: RotatedRegion;
+  followed?: number;
+}
 
 /**
  * A smoothed pose, and its alignment points smoothed alike (when it had some).

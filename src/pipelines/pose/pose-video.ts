@@ -16,9 +16,10 @@ import type { ByteTracker } from '../../track/byte-tracker';
 import { type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import { adaptedTracker, checkTrackerSettings } from '../shared/adapted-tracker';
-import { blazePoseRoi } from './blazepose-roi';
+import { takeBestOverlap } from '../shared/take-best-overlap';
+import { type FaceSpot, blazePoseRoi, faceOfKeypoints, regionOverlap, sameFace } from './blazepose-roi';
 import { BlazePoseSmoother } from './blazepose-smoothing';
-import { type AlignmentPoints, ImageUnitPoseSmoother, type PoseTrackSmoother } from './pose-smoothing';
+import { type AlignmentPoints, ImageUnitPoseSmoother, type PoseOrigin, type PoseTrackSmoother } from './pose-smoothing';
 import type { Pose } from './pose-types';
 
 /** MoveNet's reference keypoint filter (0–1 image units). @example `new KeypointSmoother(DEFAULT_POSE_SMOOTHING)` */
@@ -46,12 +47,10 @@ export class PoseVideoState {
   /** Each track's last person mask at the image's size (segmentation smoothing). */
   private readonly previousMasks = new Map<number, Float32Array>();
   private region: CropRegion | null = null;
-  /** BlazePose: the region that follows the person into the next frame (undefined: the detector looks). */
-  followRegion: RotatedRegion | undefined = undefined;
-  /** BlazePose: the (smoothed) alignment points of the single person in the last frame. */
-  private lastAlignment: AlignmentPoints | undefined = undefined;
+  /** BlazePose: the people followed into the next frame, best first, with the regions their (smoothed) alignment points give. */
+  private following: { trackId: number; region: RotatedRegion }[] = [];
   private singleId: number | null = null;
-  private lastSingleId = 0;
+  private lastId = 0;
 
   private readonly worldSmoothing: OneEuroOptions | false;
   private readonly segmentationSmoothing: number | false;
@@ -107,14 +106,14 @@ export class PoseVideoState {
 
   /**
    * Gives each pose the ID of its track (people not on a confirmed track are dropped) and
-   * smooths it (`alignments[i]`: pose `i`'s BlazePose alignment points).
+   * smooths it.
    *
    * @example
    * ```ts
    * const tracked = video.track(result.poses, 33.3, 640, 480, 0.25);
    * ```
    */
-  track(poses: readonly Pose[], timestampMs: number, width: number, height: number, threshold: number, alignments: readonly (AlignmentPoints | undefined)[] = []): Pose[] {
+  track(poses: readonly Pose[], timestampMs: number, width: number, height: number, threshold: number): Pose[] {
     this.tracker ??= this.newTracker(threshold);
     // The tracker copies detections shallowly: each pose's keypoint array identifies it again.
     const byKeypoints = new Map(poses.map((p, i) => [p.keypoints, i]));
@@ -131,47 +130,72 @@ export class PoseVideoState {
     for (const id of new Set([...this.smoothers.keys(), ...this.previousMasks.keys()])) if (!live.has(id)) this.forget(id);
     return tracked.flatMap((d) => {
       const i = d.keypoints && byKeypoints.get(d.keypoints as Pose['keypoints']);
-      return i === undefined ? [] : [this.smooth(d.trackId, poses[i], alignments[i], timestampMs, width, height).pose];
+      return i === undefined ? [] : [this.smooth(d.trackId, poses[i], undefined, timestampMs, width, height).pose];
     });
   }
 
   /**
    * Single-person models: the person keeps ID 1 (2, 3, … after frames without anyone) — no
-   * box association needed — and is smoothed (`alignment`: BlazePose's alignment points, kept
-   * smoothed for {@link updateFollowRegion}).
+   * box association needed — and is smoothed.
    *
    * @example
    * ```ts
    * const tracked = video.trackSingle(result.poses.slice(0, 1), 33.3, 640, 480);
    * ```
    */
-  trackSingle(poses: readonly Pose[], timestampMs: number, width: number, height: number, alignment?: AlignmentPoints): Pose[] {
+  trackSingle(poses: readonly Pose[], timestampMs: number, width: number, height: number): Pose[] {
     const pose = poses[0];
     if (!pose) {
       if (this.singleId !== null) this.forget(this.singleId);
       this.singleId = null;
-      this.lastAlignment = undefined;
       return [];
     }
-    this.singleId ??= ++this.lastSingleId;
-    const smoothed = this.smooth(this.singleId, pose, alignment, timestampMs, width, height);
-    this.lastAlignment = smoothed.alignment;
-    return [smoothed.pose];
+    this.singleId ??= ++this.lastId;
+    return [this.smooth(this.singleId, pose, undefined, timestampMs, width, height).pose];
+  }
+
+  /** BlazePose: the regions that follow people into the next frame, best first. @example `const follow = video.followRegions;` */
+  get followRegions(): RotatedRegion[] {
+    return this.following.map((f) => f.region);
   }
 
   /**
-   * BlazePose: follows the single person into the next frame with the region their last
-   * (smoothed) alignment points give — MediaPipe's pose-landmarks-to-ROI rule — or lets the
-   * detector look when no one was found.
+   * BlazePose: gives each pose of this frame (best first, with where it was found) its track —
+   * a followed person keeps theirs; a person the detector found continues the lost track whose
+   * region it overlaps most, or starts a new one — smooths it, and follows it into the next frame
+   * with the region its smoothed alignment points give (MediaPipe's pose-landmarks-to-ROI rule).
+   * A pose whose face is a better pose's face (two crops on one person) is dropped.
    *
    * @example
    * ```ts
-   * video.updateFollowRegion(1.25);
+   * const tracked = video.followPeople(result.poses, origins, 33.3, 640, 480, 1.25);
    * ```
    */
-  updateFollowRegion(roiScale: number): void {
-    const region = this.lastAlignment && blazePoseRoi(this.lastAlignment, roiScale);
-    this.followRegion = region && region.width > 1 ? region : undefined;
+  followPeople(poses: readonly Pose[], origins: readonly PoseOrigin[], timestampMs: number, width: number, height: number, roiScale: number): Pose[] {
+    const unclaimed = this.following.filter((_, i) => !origins.some((o) => o.followed === i));
+    const tracked: Pose[] = [];
+    const next: { trackId: number; region: RotatedRegion }[] = [];
+    const faces: FaceSpot[] = [];
+    poses.forEach((pose, i) => {
+      const { alignment, region, followed } = origins[i] ?? {};
+      const previous = followed !== undefined ? this.following[followed] : region && takeBestOverlap(unclaimed, (t) => regionOverlap(t.region, region));
+      const trackId = previous?.trackId ?? ++this.lastId;
+      const smoothed = this.smooth(trackId, pose, alignment, timestampMs, width, height);
+      const face = faceOfKeypoints((k) => [smoothed.pose.keypoints[k].x, smoothed.pose.keypoints[k].y]);
+      if (faces.some((f) => sameFace(f, face))) {
+        smoothed.pose.segmentation?.close();
+        this.forget(trackId);
+        return;
+      }
+      faces.push(face);
+      const nextRegion = smoothed.alignment && blazePoseRoi(smoothed.alignment, roiScale);
+      if (nextRegion && nextRegion.width > 1) next.push({ trackId, region: nextRegion });
+      tracked.push(smoothed.pose);
+    });
+    const live = new Set(tracked.map((p) => p.trackId));
+    for (const id of new Set([...this.smoothers.keys(), ...this.previousMasks.keys()])) if (!live.has(id)) this.forget(id);
+    this.following = next;
+    return tracked;
   }
 
   private forget(trackId: number): void {

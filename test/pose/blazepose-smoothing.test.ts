@@ -26,6 +26,7 @@ import { openFrame } from '../../src/preprocess/sampling/open-frame';
 import { DEFAULT_WORLD_SMOOTHING } from '../../src/track/one-euro';
 import { facePhoto } from '../helpers/photos';
 import { GREEDY, type PeerBlazePose, type PeerPoint, asTensor, peerDetector, peerRegion } from './blazepose-peer';
+import { mulberry32 } from '../track/helpers';
 import { cropped } from './helpers';
 
 /** The peer's filtering step (a method of its detector class) and the timestamp it reads (µs). */
@@ -39,18 +40,6 @@ const NAMES = KEYPOINT_SETS['blazepose-33'].names;
 const W = 640;
 const H = 480;
 
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface ClipFrame {
   timestampMs: number;
   pose: Pose;
@@ -59,7 +48,7 @@ interface ClipFrame {
 
 /** A synthetic person: 33 keypoints drifting slowly with jitter, a jump at frame 30, uneven frame times; world keypoints alike. */
 function syntheticClip(frames: number, seed: number): ClipFrame[] {
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const base = NAMES.map(() => [200 + random() * 240, 100 + random() * 300]);
   const baseWorld = NAMES.map(() => [random() - 0.5, random() - 0.5, random() * 0.4 - 0.2]);
   const clip: ClipFrame[] = [];
@@ -227,7 +216,7 @@ describe('BlazePose video mode smooths as MediaPipe does (against the peer with 
 
   it('a still person in a noisy camera: keypoints hold steadier than unsmoothed (smoothing: false leaves them raw)', async () => {
     const still = await cropped(facePhoto(2), 4, 203, 900, 1100);
-    const random = seeded(7);
+    const random = mulberry32(7);
     // sensor noise: ±6 grey levels per pixel, new every frame
     const frames: RawImage[] = Array.from({ length: 10 }, () => ({ ...still, data: Uint8Array.from(still.data, (v) => Math.min(255, Math.max(0, v + Math.round((random() - 0.5) * 12)))) }));
     const raw = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', smoothing: false });

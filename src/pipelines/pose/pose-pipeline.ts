@@ -66,7 +66,8 @@ function worldKeypoints(values: Float32Array, keypoints: readonly PoseKeypoint[]
  * image, for MoveNet (single and MultiPose), PoseNet, BlazePose and Keypoint R-CNN cards.
  * Create it with `pipeline('pose-estimation', options)`. `run` treats every image on its own;
  * `runForVideo` tracks people (ByteTrack IDs), smooths keypoints (One-Euro) and — for MoveNet
- * single-pose — crops each frame around the previous pose.
+ * single-pose — crops each frame around the previous pose; BlazePose follows each person from
+ * frame to frame as MediaPipe does.
  *
  * @example
  * ```ts

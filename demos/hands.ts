@@ -13,7 +13,7 @@ import {
   loadBuiltInGestures,
   pipeline,
 } from 'visionpipe';
-import { type DemoState, SDK_OPTIONS, demo, drawFrame, drawLoopStats, mountNav, openCamera, progress, run, showStatus, start } from './shared/common';
+import { type DemoState, SDK_OPTIONS, demo, drawFrame, drawLoopStats, mountNav, mountQueryPicker, openCamera, progress, run, showStatus, start } from './shared/common';
 import { GestureTeacher, type TeachState } from './shared/gesture-teacher';
 
 mountNav('Hands');
@@ -36,25 +36,10 @@ interface HandsState extends TeachState {
 const state: HandsState = { standIns: null, labels: [], counts: [], recording: null, training: 'idle', epochs: 0, taughtLabels: null };
 (demo as DemoState & { hands: HandsState }).hands = state;
 
-/** The gesture features read the handedness as 'left' / 'right'. */
 /** The hand detectors the page offers (the `#detector` selector, `?detector=`); the first is the default. */
 const DETECTORS = { handtrack: 'HandTrack', palm: 'the palm detector' } as const;
-type DetectorName = keyof typeof DETECTORS;
 
-/** The detector chosen by `?detector=` (unknown values: the default); the selector shows it and reloads the page with a new choice. */
-function mountDetectorPicker(): DetectorName {
-  const wanted = new URLSearchParams(location.search).get('detector');
-  const detector: DetectorName = wanted === 'palm' ? 'palm' : 'handtrack';
-  const select = document.getElementById('detector') as HTMLSelectElement;
-  select.value = detector;
-  select.addEventListener('change', () => {
-    const url = new URL(location.href);
-    url.searchParams.set('detector', select.value);
-    location.assign(url);
-  });
-  return detector;
-}
-
+/** The gesture features read the handedness as 'left' / 'right'. */
 const landmarksOf = (hand: PageHand): HandLandmarks => ({ keypoints: hand.keypoints, handedness: hand.handedness.label });
 
 /** The gesture's name as people say it: open_palm → open palm. */
@@ -88,7 +73,7 @@ function describeHands(frame: HandsFrame): string {
 
 run(async () => {
   const camera = openCamera();
-  const detector = mountDetectorPicker();
+  const detector = mountQueryPicker('detector', ['handtrack', 'palm']);
   showStatus(`Loading ${DETECTORS[detector]} and the hand landmark model…`);
   const starting = createGestureTrainingWorker({ backend: SDK_OPTIONS.backend, wasmPaths: SDK_OPTIONS.wasmPaths, workerUrl: new URL('./worker.js', import.meta.url) });
   starting.catch(() => undefined); // a failure is shown below

@@ -262,3 +262,20 @@ export function progress(label: string): (p: { loaded: number; total?: number })
 export function run(main: () => Promise<void>): void {
   main().catch((error: unknown) => showError(error, 'The demo could not start'));
 }
+
+/**
+ * The choice a page was opened with (`?name=` among `choices`; anything else: the first), shown by
+ * the `<select id="name">`, which reloads the page with a new choice.
+ */
+export function mountQueryPicker<C extends string>(name: string, choices: readonly [C, ...C[]]): C {
+  const wanted = new URLSearchParams(location.search).get(name);
+  const chosen = choices.find((c) => c === wanted) ?? choices[0];
+  const select = element<HTMLSelectElement>(name);
+  select.value = chosen;
+  select.addEventListener('change', () => {
+    const url = new URL(location.href);
+    url.searchParams.set(name, select.value);
+    location.assign(url);
+  });
+  return chosen;
+}

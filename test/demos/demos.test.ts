@@ -73,6 +73,25 @@ describe('demo pages on the fake camera (wasm)', () => {
     await page.close();
   });
 
+  it('pose with ?model=blazepose: 33-keypoint skeletons, each person tinted by their mask and followed with a track ID', async () => {
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}pose?backend=wasm&model=blazepose`);
+    type PoseSummary = { keypoints: number; visibleKeypoints: number; trackId: number | null; personFraction: number | null }[];
+    const state = await waitForDemo(page, log, (s) => s.results >= 3 && (s.summary as PoseSummary).some((p) => p.visibleKeypoints >= 10), 240_000);
+    const poses = state.summary as PoseSummary;
+    console.log(`[demos] BlazePose page: ${JSON.stringify(poses)}`);
+    expect(state.source).toBe('camera');
+    expect(await page.locator('#model').inputValue()).toBe('blazepose');
+    expect(poses.length).toBeGreaterThanOrEqual(1);
+    for (const pose of poses) {
+      expect(pose.keypoints).toBe(33);
+      expect(pose.trackId).not.toBeNull();
+      expect(pose.personFraction).toBeGreaterThan(0.01); // the person's mask, at the frame's size
+    }
+    await page.locator('#view').screenshot({ path: join(SHOTS, 'pose-blazepose-canvas.png') });
+    await page.close();
+  }, 300_000);
+
   it('segment: tints a person mask', async () => {
     const { page, log } = await site.browser.newPage();
     await page.goto(`${site.server.url}segment?backend=wasm`);

@@ -89,6 +89,11 @@ describe('demo pages on the fake camera (wasm)', () => {
       expect(pose.personFraction).toBeGreaterThan(0.01); // the person's mask, at the frame's size
     }
     await page.locator('#view').screenshot({ path: join(SHOTS, 'pose-blazepose-canvas.png') });
+    // the selector reloads the page with the other model
+    await page.selectOption('#model', 'movenet');
+    await page.waitForURL(/model=movenet/);
+    const moveNet = await waitForDemo(page, log, (s) => s.results >= 1 && (s.summary as PoseSummary).length > 0);
+    expect((moveNet.summary as PoseSummary)[0].keypoints).toBe(17);
     await page.close();
   }, 300_000);
 

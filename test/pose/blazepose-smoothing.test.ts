@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LowPassVisibilityFilter } from '@tensorflow-models/pose-detection/dist/shared/filters/visibility_smoothing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Mask } from '../../src/core/mask';
 import type { RawImage } from '../../src/node/index';
 import { KEYPOINT_SETS } from '../../src/postprocess/pose/keypoint-sets';
 import { faceOfKeypoints, sameFace } from '../../src/pipelines/pose/blazepose-roi';
@@ -212,6 +213,35 @@ describe('BlazePose video mode smooths as MediaPipe does (against the peer with 
     expect(face).toEqual({ x: 115, y: 208, size: 30 });
     expect(sameFace(face, { x: 125, y: 215, size: 28 })).toBe(true);
     expect(sameFace(face, { x: 150, y: 208, size: 30 })).toBe(false);
+  });
+
+  it('several people followed through bad frames (1×1, 17×3000, flat grey, random pixels): empty results, then people again; masks and tensors back where they were', async () => {
+    const group = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', maxPoses: 3, segmentation: true });
+    try {
+      const people = await cropped(facePhoto(6), 0, 0, 1900, 1250);
+      const close = (poses: Pose[]) => poses.forEach((p) => p.segmentation?.close());
+      close((await group.runForVideo(people, 1000)).poses); // warm-up: the backend's tensors settle
+      const [masks, tensors] = [Mask.openCount, tf.memory().numTensors];
+      const first = (await group.runForVideo(people, 1033)).poses;
+      expect(first).toHaveLength(3);
+      close(first);
+      const random = mulberry32(9);
+      const bad: RawImage[] = [
+        { data: new Uint8Array(3).fill(128), width: 1, height: 1, channels: 3 },
+        { data: new Uint8Array(17 * 3000 * 3).fill(90), width: 17, height: 3000, channels: 3 },
+        { data: new Uint8Array(640 * 480 * 3).fill(120), width: 640, height: 480, channels: 3 },
+        { data: Uint8Array.from({ length: 320 * 240 * 3 }, () => Math.floor(random() * 256)), width: 320, height: 240, channels: 3 },
+      ];
+      for (const [i, frame] of bad.entries()) expect((await group.runForVideo(frame, 1066 + i * 33)).poses).toEqual([]);
+      const again = (await group.runForVideo(people, 2000)).poses;
+      console.log(`after bad frames: ${again.length} people, track IDs ${again.map((p) => p.trackId).join('+')}`);
+      expect(again).toHaveLength(3);
+      close(again);
+      expect(Mask.openCount).toBe(masks);
+      expect(tf.memory().numTensors).toBe(tensors);
+    } finally {
+      group.dispose();
+    }
   });
 
   it('a still person in a noisy camera: keypoints hold steadier than unsmoothed (smoothing: false leaves them raw)', async () => {

@@ -2,7 +2,7 @@
  * `npm run bench`: visionpipe against its competitors, interleaved in one process run,
  * printed as tables of medians and ratios and saved to `.cache/bench/results.json`.
  *
- * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity|wasm-kernels|fusion`.
+ * Options: `--quick` (few samples, a smoke run), `--only=yolo|centernet|pose|blazepose|hands|face|face-embedding|masks|bundle|zoo|matting|similarity|wasm-kernels|fusion`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -14,6 +14,7 @@ import { centernetSections } from './centernet-bench';
 import { maskSections } from './mask-bench';
 import { mattingSections } from './matting-bench';
 import { poseSections } from './pose-bench';
+import { blazePoseSections } from './blazepose-bench';
 import { handSections } from './hands-bench';
 import { faceEmbeddingSections } from './face-embedding-bench';
 import { faceSections } from './face-bench';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   if (!only || only === 'yolo') emit(await yoloSections(quick));
   if (!only || only === 'centernet') emit(await centernetSections(quick));
   if (!only || only === 'pose') emit(await poseSections(quick));
+  if (!only || only === 'blazepose') emit(await blazePoseSections(quick));
   if (!only || only === 'masks') emit(await maskSections(quick));
   if (!only || only === 'bundle') emit(await bundleSections());
   if (!only || only === 'zoo') emit(await zooSections(quick));

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Mask } from '../../src/core/mask';
 import type { RawImage } from '../../src/node/index';
 import { KEYPOINT_SETS } from '../../src/postprocess/pose/keypoint-sets';
-import { faceOfKeypoints, sameFace } from '../../src/pipelines/pose/blazepose-roi';
+import { blazePoseRoi, faceOfKeypoints, sameFace } from '../../src/pipelines/pose/blazepose-roi';
 import { BlazePoseSmoother, DEFAULT_BLAZEPOSE_SMOOTHING } from '../../src/pipelines/pose/blazepose-smoothing';
 import { type SourcePose, blazePoseLandmarks } from '../../src/pipelines/pose/pose-estimators';
 import { type PoseEstimationPipeline, createPoseEstimationPipeline } from '../../src/pipelines/pose/pose-pipeline';
@@ -208,6 +208,17 @@ describe('BlazePose video mode smooths as MediaPipe does (against the peer with 
     } finally {
       roomy.dispose();
     }
+    // two crops on one person in one frame: the better pose stays, the other's mask is closed and
+    // no track is spent on it; a new person continues the lost track their region overlaps
+    const video = new PoseVideoState(DEFAULT_BLAZEPOSE_SMOOTHING, {}, { blazePose: true });
+    const [a] = syntheticClip(1, 4);
+    const copy: Pose = { ...a.pose, keypoints: a.pose.keypoints.map((k) => ({ ...k, x: k.x + 2 })), segmentation: Mask.create('probability', 4, 4, new Float32Array(16)) };
+    const region = blazePoseRoi(a.alignment);
+    const kept = video.followPeople([a.pose, copy], [{ alignment: a.alignment, region }, { alignment: a.alignment, region }], 1000, W, H, 1.25);
+    expect(kept.map((p) => p.trackId)).toEqual([1]);
+    expect(copy.segmentation!.closed).toBe(true);
+    const moved = video.followPeople([a.pose], [{ alignment: a.alignment, region: { ...region, centerX: region.centerX + 20 } }], 1033, W, H, 1.25);
+    expect(moved.map((p) => p.trackId)).toEqual([1]);
     // two crops on one person are one person: faces closer than half a face apart
     const face = faceOfKeypoints((i) => [100 + (i % 4) * 10, 200 + (i % 3) * 8]);
     expect(face).toEqual({ x: 115, y: 208, size: 30 });

@@ -1,8 +1,8 @@
 /**
  * Video-mode state of a pose pipeline: ByteTrack IDs over the people's boxes, smoothing of each
  * tracked person's keypoints and world keypoints (One-Euro; BlazePose's as MediaPipe smooths
- * them) and person mask (blended with the previous one), and the region carried from frame to
- * frame (MoveNet's crop region, BlazePose's followed person).
+ * them) and person mask (blended with the previous one), and the regions carried from frame to
+ * frame (MoveNet's crop region, BlazePose's followed people).
  */
 import { VisionError } from '../../core/errors';
 import { Mask } from '../../core/mask';
@@ -177,17 +177,16 @@ export class PoseVideoState {
     const next: { trackId: number; region: RotatedRegion }[] = [];
     const faces: FaceSpot[] = [];
     poses.forEach((pose, i) => {
+      const face = faceOfKeypoints((k) => [pose.keypoints[k].x, pose.keypoints[k].y]);
+      if (faces.some((f) => sameFace(f, face))) {
+        pose.segmentation?.close();
+        return;
+      }
+      faces.push(face);
       const { alignment, region, followed } = origins[i] ?? {};
       const previous = followed !== undefined ? this.following[followed] : region && takeBestOverlap(unclaimed, (t) => regionOverlap(t.region, region));
       const trackId = previous?.trackId ?? ++this.lastId;
       const smoothed = this.smooth(trackId, pose, alignment, timestampMs, width, height);
-      const face = faceOfKeypoints((k) => [smoothed.pose.keypoints[k].x, smoothed.pose.keypoints[k].y]);
-      if (faces.some((f) => sameFace(f, face))) {
-        smoothed.pose.segmentation?.close();
-        this.forget(trackId);
-        return;
-      }
-      faces.push(face);
       const nextRegion = smoothed.alignment && blazePoseRoi(smoothed.alignment, roiScale);
       if (nextRegion && nextRegion.width > 1) next.push({ trackId, region: nextRegion });
       tracked.push(smoothed.pose);

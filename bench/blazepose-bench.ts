@@ -10,7 +10,6 @@
  */
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import type { Timing } from '../src/node/index';
 import { BLAZEPOSE_DETECTOR, BLAZEPOSE_FULL } from '../src/models/pose-cards';
 import { type PoseEstimationPipeline, createPoseEstimationPipeline } from '../src/pipelines/pose/pose-pipeline';
 import type { TfjsRunner } from '../src/runtime/tfjs-runner';
@@ -18,7 +17,8 @@ import { facePhoto } from '../test/helpers/photos';
 import { type PeerBlazePose, peerDetector } from '../test/pose/blazepose-peer';
 import { CONVERTED_NOTE, graphAsConverted } from './converted-graph';
 import type { Section } from './report';
-import { type Competitor, type Plan, compare, median, pairedRatio } from './timing';
+import { type Competitor, type Plan, compare } from './timing';
+import { twoStagePairs } from './two-stage';
 
 /** `count` 480×640 int32 frames panning 8 px of the photo a frame across the seated woman. */
 async function panClip(count: number): Promise<tf.Tensor3D[]> {
@@ -52,46 +52,40 @@ async function overhead(pose: PoseEstimationPipeline, frame: tf.Tensor3D, plan: 
       await execute(landmarkGraph, readyCrop, LANDMARK_OUTPUTS);
     },
   });
-  const raw = chain('raw as converted: detector + landmarks', detectorConverted.model, landmarksConverted.model);
-  const rawFused = chain('raw fused: detector + landmarks', detector, landmarks);
-  const rawVideo: Competitor = { name: 'raw as converted: landmarks only', fn: () => execute(landmarksConverted.model, readyCrop, LANDMARK_OUTPUTS) };
-  const rawVideoFused: Competitor = { name: 'raw fused: landmarks only', fn: () => execute(landmarks, readyCrop, LANDMARK_OUTPUTS) };
   let clock = 0;
-  const timings: Record<'run' | 'video', Timing[]> = { run: [], video: [] };
-  const run: Competitor = { name: 'visionpipe run', fn: async () => timings.run.push((await pose.run(frame)).timing) };
-  const video: Competitor = { name: 'visionpipe runForVideo (person followed)', fn: async () => timings.video.push((await pose.runForVideo(frame, (clock += 33))).timing) };
-  const before = tf.memory().numTensors;
-  const pairedRun = await compare([run, rawFused, raw], plan, raw.name);
-  pose.reset();
-  await pose.runForVideo(frame, (clock += 33)); // the first frame detects; later frames follow
-  const pairedVideo = await compare([video, rawVideoFused, rawVideo], plan, rawVideo.name);
-  const leaked = tf.memory().numTensors - before;
+  const pairs = await twoStagePairs(
+    {
+      run: async () => (await pose.run(frame)).timing,
+      video: async () => (await pose.runForVideo(frame, (clock += 33))).timing,
+      startVideo: async () => {
+        pose.reset();
+        await pose.runForVideo(frame, (clock += 33)); // the first frame detects; later frames follow
+      },
+      chain: { converted: chain('raw as converted: detector + landmarks', detectorConverted.model, landmarksConverted.model), fused: chain('raw fused: detector + landmarks', detector, landmarks) },
+      stage: {
+        converted: { name: 'raw as converted: landmarks only', fn: () => execute(landmarksConverted.model, readyCrop, LANDMARK_OUTPUTS) },
+        fused: { name: 'raw fused: landmarks only', fn: () => execute(landmarks, readyCrop, LANDMARK_OUTPUTS) },
+      },
+      names: { run: 'visionpipe run', video: 'visionpipe runForVideo (person followed)' },
+    },
+    plan,
+    tf,
+  );
   tf.dispose([readyDetector, readyCrop]);
   detectorConverted.runner.dispose();
   landmarksConverted.runner.dispose();
-  const ownRun = pairedRatio(pairedRun[0], pairedRun[1]);
-  const ownVideo = pairedRatio(pairedVideo[0], pairedVideo[1]);
-  const within = (list: Timing[]): string => median(list.map((t) => t.total / t.inference)).toFixed(3);
-  const outside = (list: Timing[]): string => median(list.map((t) => t.total - t.inference)).toFixed(2);
   return {
     id: 'blazepose-480x640',
     title: '6c. BlazePose full (wasm), 480×640 int32 tf.Tensor3D frame, one person',
     reference: 'raw',
-    rows: [...pairedRun, ...pairedVideo],
-    summary: {
-      'visionpipe run / raw as converted, detector + landmarks (paired)': pairedRun[0].ratio,
-      'visionpipe runForVideo / raw as converted, landmarks (paired)': pairedVideo[0].ratio,
-      'raw fused / raw as converted, run | runForVideo (load-time fusion)': `${pairedRun[1].ratio.toFixed(3)} | ${pairedVideo[1].ratio.toFixed(3)}`,
-      'own work: visionpipe / raw fused, run | runForVideo': `${ownRun.toFixed(3)} | ${ownVideo.toFixed(3)}`,
-      'within-call total / inference, run | runForVideo': `${within(timings.run)} | ${within(timings.video)}`,
-      'ms outside inference per call, run | runForVideo': `${outside(timings.run)} | ${outside(timings.video)}`,
-    },
+    rows: pairs.rows,
+    summary: pairs.summary,
     notes: [
       'each row alternates call by call with both raw chains; ratios are medians of per-round ratios to the raw-as-converted row',
       CONVERTED_NOTE,
       'raw: detector execute on a ready [1,224,224,3] input (its output downloaded) + landmark execute on a ready [1,256,256,3] input (landmarks, pose flag, heatmap and world landmarks downloaded, as the pipeline reads them)',
       'visionpipe: reads the frame in place, samples the letterboxed detector input and the turned crop, decodes, merges detections, refines landmarks from the heatmap, maps them back; runForVideo follows the person from their smoothed auxiliary landmarks and never re-runs the detector here',
-      ...(leaked !== 0 ? [`tensor count changed by ${leaked} during timing`] : []),
+      ...(pairs.leaked !== 0 ? [`tensor count changed by ${pairs.leaked} during timing`] : []),
     ],
   };
 }

@@ -17,9 +17,9 @@ import { type HandLandmarkPipeline, createHandLandmarkPipeline } from '../src/pi
 import type { TfjsRunner } from '../src/runtime/tfjs-runner';
 import { HANDLANDMARK_FULL, HANDTRACK } from '../src/models/hand-cards';
 import { type Section } from './report';
-import { type Competitor, type Plan, compare, median, pairedRatio } from './timing';
+import { type Competitor, type Plan, compare } from './timing';
+import { twoStagePairs } from './two-stage';
 import { CONVERTED_NOTE, graphAsConverted } from './converted-graph';
-import type { Timing } from '../src/node/index';
 
 const require = createRequire(import.meta.url);
 const MODEL_HOST = 'http://human-models.invalid/';
@@ -105,44 +105,33 @@ async function overhead(hands: HandLandmarkPipeline, frame: tf.Tensor3D, plan: P
       await landmarksOn(graph)();
     },
   });
-  const raw = both('raw as converted: detector + landmarks', converted.model);
-  const rawFused = both('raw fused: detector + landmarks', landmarks);
-  const rawVideo: Competitor = { name: 'raw as converted: landmarks only', fn: landmarksOn(converted.model) };
-  const rawVideoFused: Competitor = { name: 'raw fused: landmarks only', fn: landmarksOn(landmarks) };
   let clock = 0;
-  const timings: Record<'run' | 'video', Timing[]> = { run: [], video: [] };
-  const run: Competitor = { name: 'visionpipe run', fn: async () => timings.run.push((await hands.run(frame, { maxHands: 1 })).timing) };
-  const video: Competitor = {
-    name: 'visionpipe runForVideo (hand followed)',
-    fn: async () => timings.video.push((await hands.runForVideo(frame, (clock += 33), { maxHands: 1 })).timing),
-  };
-  const before = tf.memory().numTensors;
-  const pairedRun = await compare([run, rawFused, raw], plan, raw.name);
-  hands.reset();
-  await hands.runForVideo(frame, (clock += 33), { maxHands: 1 }); // the first frame detects; later frames follow
-  const pairedVideo = await compare([video, rawVideoFused, rawVideo], plan, rawVideo.name);
-  const leaked = tf.memory().numTensors - before;
+  const pairs = await twoStagePairs(
+    {
+      run: async () => (await hands.run(frame, { maxHands: 1 })).timing,
+      video: async () => (await hands.runForVideo(frame, (clock += 33), { maxHands: 1 })).timing,
+      startVideo: async () => {
+        hands.reset();
+        await hands.runForVideo(frame, (clock += 33), { maxHands: 1 }); // the first frame detects; later frames follow
+      },
+      chain: { converted: both('raw as converted: detector + landmarks', converted.model), fused: both('raw fused: detector + landmarks', landmarks) },
+      stage: { converted: { name: 'raw as converted: landmarks only', fn: landmarksOn(converted.model) }, fused: { name: 'raw fused: landmarks only', fn: landmarksOn(landmarks) } },
+      names: { run: 'visionpipe run', video: 'visionpipe runForVideo (hand followed)' },
+    },
+    plan,
+    tf,
+  );
   tf.dispose([readyFrame, readyCrop]);
   converted.runner.dispose();
-  const worst = Math.max(pairedRun[0].ratio, pairedVideo[0].ratio);
-  const ownRun = pairedRatio(pairedRun[0], pairedRun[1]);
-  const ownVideo = pairedRatio(pairedVideo[0], pairedVideo[1]);
-  const within = (list: Timing[]): string => median(list.map((t) => t.total / t.inference)).toFixed(3);
-  const outside = (list: Timing[]): string => median(list.map((t) => t.total - t.inference)).toFixed(2);
   return {
     id: 'hands-640x480',
     title: '9a. Hands: HandTrack + hand landmarks full (wasm), 640×480 int32 tf.Tensor3D frame, one hand',
     reference: 'raw',
-    rows: [...pairedRun, ...pairedVideo],
+    rows: pairs.rows,
     summary: {
-      'visionpipe run / raw as converted, detector + landmarks (paired)': pairedRun[0].ratio,
-      'visionpipe runForVideo / raw as converted, landmarks (paired)': pairedVideo[0].ratio,
-      'raw fused / raw as converted, run | runForVideo (load-time fusion)': `${pairedRun[1].ratio.toFixed(3)} | ${pairedVideo[1].ratio.toFixed(3)}`,
-      'own work: visionpipe / raw fused, run | runForVideo': `${ownRun.toFixed(3)} | ${ownVideo.toFixed(3)}`,
-      'within-call total / inference, run | runForVideo': `${within(timings.run)} | ${within(timings.video)}`,
-      'ms outside inference per call, run | runForVideo': `${outside(timings.run)} | ${outside(timings.video)}`,
-      'target visionpipe / raw as converted <= 1.03 (paired wall clock)': worst <= 1.03 ? 'MET' : 'NOT MET',
-      'own work: visionpipe / raw fused <= 1.03': Math.max(ownRun, ownVideo) <= 1.03 ? 'MET' : 'NOT MET',
+      ...pairs.summary,
+      'target visionpipe / raw as converted <= 1.03 (paired wall clock)': pairs.worst <= 1.03 ? 'MET' : 'NOT MET',
+      'own work: visionpipe / raw fused <= 1.03': pairs.ownWorst <= 1.03 ? 'MET' : 'NOT MET',
     },
     notes: [
       'within-call: result.timing.total / timing.inference (inference = runner.run: execute + download, the raw path), free of the call-to-call noise of this shared machine',
@@ -150,7 +139,7 @@ async function overhead(hands: HandLandmarkPipeline, frame: tf.Tensor3D, plan: P
       CONVERTED_NOTE,
       'raw: detector executeAsync on the ready int32 [1,480,640,3] frame (its pre-NMS nodes Postprocessor/ExpandDims_1 and /Slice downloaded, as the card reads) + landmark execute on a ready [1,224,224,3] input (its 4 outputs downloaded: landmarks, presence, handedness, world landmarks)',
       'visionpipe: reads the frame in place, samples the detector input and the hand crop, decodes, NMS, maps to pixels; runForVideo with maxHands 1 follows the hand and never re-runs the detector',
-      ...(leaked !== 0 ? [`tensor count changed by ${leaked} during timing`] : []),
+      ...(pairs.leaked !== 0 ? [`tensor count changed by ${pairs.leaked} during timing`] : []),
     ],
   };
 }

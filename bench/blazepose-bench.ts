@@ -18,7 +18,7 @@ import { type PeerBlazePose, peerDetector } from '../test/pose/blazepose-peer';
 import { CONVERTED_NOTE, graphAsConverted } from './converted-graph';
 import type { Section } from './report';
 import { type Competitor, type Plan, compare } from './timing';
-import { twoStagePairs } from './two-stage';
+import { framesPerSecond, overClip, twoStagePairs } from './two-stage';
 
 /** `count` 480×640 int32 frames panning 8 px of the photo a frame across the seated woman. */
 async function panClip(count: number): Promise<tf.Tensor3D[]> {
@@ -93,14 +93,7 @@ async function overhead(pose: PoseEstimationPipeline, frame: tf.Tensor3D, plan: 
 async function clipFps(pose: PoseEstimationPipeline, peer: PeerBlazePose, clip: tf.Tensor3D[], plan: Plan): Promise<Section> {
   let clock = 0;
   const found: Record<string, number> = {};
-  const over = (name: string, each: (i: number) => Promise<number>): Competitor => ({
-    name,
-    fn: async () => {
-      let n = 0;
-      for (let i = 0; i < clip.length; i++) n += await each(i);
-      found[name] = n;
-    },
-  });
+  const over = (name: string, each: (i: number) => Promise<number>): Competitor => overClip(name, clip.length, each, found);
   const competitors: Competitor[] = [
     over('visionpipe runForVideo', async (i) => (await pose.runForVideo(clip[i], (clock += 33))).poses.length),
     over('tfjs-models video (smoothing on)', async (i) => (await peer.estimatePoses(clip[i], { maxPoses: 1, flipHorizontal: false }, (clock += 33))).length),
@@ -113,7 +106,7 @@ async function clipFps(pose: PoseEstimationPipeline, peer: PeerBlazePose, clip: 
   pose.reset();
   peer.reset();
   const stats = await compare(competitors, plan, competitors[1].name);
-  const fps = (name: string): string => ((clip.length * 1000) / (stats.find((s) => s.name === name)?.median ?? NaN)).toFixed(1);
+  const fps = (name: string): string => framesPerSecond(stats, name, clip.length);
   return {
     id: 'blazepose-clip-fps',
     title: `6d. BlazePose video mode on a ${clip.length}-frame 480×640 pan clip: visionpipe vs @tensorflow-models/pose-detection (same weights, wasm)`,

@@ -18,7 +18,7 @@ import type { TfjsRunner } from '../src/runtime/tfjs-runner';
 import { HANDLANDMARK_FULL, HANDTRACK } from '../src/models/hand-cards';
 import { type Section } from './report';
 import { type Competitor, type Plan, compare } from './timing';
-import { twoStagePairs } from './two-stage';
+import { framesPerSecond, overClip, twoStagePairs } from './two-stage';
 import { CONVERTED_NOTE, graphAsConverted } from './converted-graph';
 
 const require = createRequire(import.meta.url);
@@ -148,14 +148,7 @@ async function clipFps(hands: HandLandmarkPipeline, peer: Human, clip: tf.Tensor
   const peerClip = await Promise.all(clip.map(async (f) => peer.tf.tensor4d(Int32Array.from(await f.data()), [1, 480, 640, 3], 'int32')));
   let clock = 0;
   const found: Record<string, number> = {};
-  const over = (name: string, each: (i: number) => Promise<number>): Competitor => ({
-    name,
-    fn: async () => {
-      let n = 0;
-      for (let i = 0; i < clip.length; i++) n += await each(i);
-      found[name] = n;
-    },
-  });
+  const over = (name: string, each: (i: number) => Promise<number>): Competitor => overClip(name, clip.length, each, found);
   const competitors: Competitor[] = [
     over('visionpipe runForVideo', async (i) => (await hands.runForVideo(clip[i], (clock += 33), { maxHands: 1 })).hands.length),
     over('human video (cache on, detector every 10 frames)', async (i) => (await peer.detect(peerClip[i], PEER_VIDEO)).hand.filter((h) => h.keypoints.length > 0).length),
@@ -165,7 +158,7 @@ async function clipFps(hands: HandLandmarkPipeline, peer: Human, clip: tf.Tensor
   hands.reset();
   const stats = await compare(competitors, plan, competitors[1].name);
   peerClip.forEach((t) => t.dispose());
-  const fps = (name: string): string => (((clip.length * 1000) / (stats.find((s) => s.name === name)?.median ?? NaN)).toFixed(1));
+  const fps = (name: string): string => framesPerSecond(stats, name, clip.length);
   return {
     id: 'hands-clip-fps',
     title: `9b. Hands video mode on a ${clip.length}-frame 640×480 pan clip: visionpipe vs @vladmandic/human (same weights, wasm)`,

@@ -68,3 +68,25 @@ export async function twoStagePairs(bench: TwoStageBench, plan: Plan, tfjs: type
     leaked,
   };
 }
+
+/**
+ * A competitor that runs a whole clip frame by frame (`each(i)` analyses frame `i` and returns
+ * how many subjects it found), recording the count in `found[name]`.
+ *
+ * @example `over('visionpipe runForVideo', 8, async (i) => (await p.runForVideo(clip[i], t += 33)).poses.length, found)`
+ */
+export function overClip(name: string, frames: number, each: (i: number) => Promise<number>, found: Record<string, number>): Competitor {
+  return {
+    name,
+    fn: async () => {
+      let n = 0;
+      for (let i = 0; i < frames; i++) n += await each(i);
+      found[name] = n;
+    },
+  };
+}
+
+/** Frames per second of a clip competitor (frames / its median ms per clip). @example `framesPerSecond(stats, 'visionpipe runForVideo', 8)` */
+export function framesPerSecond(stats: readonly Stats[], name: string, frames: number): string {
+  return ((frames * 1000) / (stats.find((s) => s.name === name)?.median ?? NaN)).toFixed(1);
+}

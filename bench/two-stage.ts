@@ -8,19 +8,19 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Timing } from '../src/node/index';
 import { type Competitor, type Plan, type Stats, compare, median, pairedRatio } from './timing';
 
-/** Median `timing.total / timing.inference` of a pipeline's calls: its own work within each call. */
+/** Median `timing.total / timing.inference` of a pipeline's calls: its own work within each call. @example `withinCall(timings).toFixed(3)` */
 export const withinCall = (list: readonly Timing[]): number => median(list.map((t) => t.total / t.inference));
 
-/** Median milliseconds per call outside inference. */
+/** Median milliseconds per call outside inference. @example `outsideInference(timings).toFixed(2)` */
 export const outsideInference = (list: readonly Timing[]): number => median(list.map((t) => t.total - t.inference));
 
-/** A raw path timed as converted and as fused. */
+/** A raw path timed as converted and as fused. @example `{ converted: chain('raw as converted', a), fused: chain('raw fused', b) }` */
 export interface RawPair {
   converted: Competitor;
   fused: Competitor;
 }
 
-/** What {@link twoStagePairs} times. */
+/** What {@link twoStagePairs} times. @example `{ run, video, startVideo, chain, stage, names: { run: 'visionpipe run', video: 'visionpipe runForVideo' } }` */
 export interface TwoStageBench {
   /** One `run` call; returns its timing. */
   run: () => Promise<Timing>;

@@ -266,6 +266,8 @@ export function run(main: () => Promise<void>): void {
 /**
  * The choice a page was opened with (`?name=` among `choices`; anything else: the first), shown by
  * the `<select id="name">`, which reloads the page with a new choice.
+ *
+ * @example `const model = mountQueryPicker('model', ['movenet', 'blazepose']);`
  */
 export function mountQueryPicker<C extends string>(name: string, choices: readonly [C, ...C[]]): C {
   const wanted = new URLSearchParams(location.search).get(name);

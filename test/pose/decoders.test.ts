@@ -5,6 +5,7 @@ import '../../src/node/index';
 import { openFrame } from '../../src/preprocess/sampling/open-frame';
 import { sampleRegion } from '../../src/preprocess/sampling/region-sample';
 import { decodeBlazePoseLandmarks, refineFromHeatmap } from '../../src/postprocess/pose/blazepose';
+import { refineLandmarksFromHeatmap } from '@tensorflow-models/pose-detection/dist/shared/calculators/refine_landmarks_from_heatmap';
 import { blazePoseRoi } from '../../src/pipelines/pose/blazepose-roi';
 import { nextCropRegion } from '../../src/pipelines/pose/next-crop-region';
 import { fullFrameRegion } from '../../src/preprocess/crop-region';
@@ -170,6 +171,26 @@ describe('BlazePose and Keypoint R-CNN decoders', () => {
     expect([points[3], points[4]]).toEqual([Math.fround(4.5 / w), Math.fround(4.5 / h)]);
     expect([points[6], points[7]]).toEqual([Math.fround(1.2), 0.5]);
     expect(() => refineFromHeatmap(points, 4, heatmap, [h, w, c])).toThrow(/channels/);
+  });
+
+  it("BlazePose heatmap refinement equals tfjs-models' (MediaPipe's bounds test too: a landmark just below the heatmap refines)", async () => {
+    const [h, w, c] = [16, 16, 6];
+    let seed = 5;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const heatmap = Float32Array.from({ length: h * w * c }, () => random());
+    // inside; just below the heatmap (row 16–18); far below; left of it; right of it; at the corner
+    const positions = [[0.4, 0.6], [0.5, 1.05], [0.5, 1.6], [-0.2, 0.5], [1.1, 0.5], [0.99, 0.99]];
+    const points = Float64Array.from(positions.flatMap(([x, y]) => [x, y, 1]));
+    refineFromHeatmap(points, c, heatmap, [h, w, c]);
+    const input = tf.tensor4d(heatmap, [1, h, w, c]);
+    const theirs = await refineLandmarksFromHeatmap(positions.map(([x, y]) => ({ x, y, score: 1 })), input, { kernelSize: 7, minConfidenceToRefine: 0.5 });
+    input.dispose();
+    theirs.forEach((p: { x: number; y: number }, k: number) => {
+      expect(points[k * 3]).toBeCloseTo(p.x, 6);
+      expect(points[k * 3 + 1]).toBeCloseTo(p.y, 6);
+    });
+    expect(points[4]).toBeLessThan(1); // the landmark below the heatmap was pulled inside by its cut window
+    expect([points[6], points[7]]).toEqual([0.5, 1.6]); // too far below: its window is empty
   });
 
   it('Keypoint R-CNN: threshold, person class, sigmoid keypoint scores; inconsistent outputs are MODEL_FORMAT', () => {

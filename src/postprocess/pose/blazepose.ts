@@ -89,7 +89,9 @@ export function decodeBlazePoseDetector(
  * landmark (x, y in 0–1 of the crop, in place), the heatmap cells of a `kernelSize` × `kernelSize`
  * window about the cell it falls in give a weighted mean position, used when the window's
  * largest value reaches `minConfidence` (BlazePose: 7, 0.5). Landmarks outside the heatmap are
- * left as they are. `heatmap` is `[height, width, channels]` with one channel per landmark.
+ * left as they are — except, as in MediaPipe and tfjs-models, those up to 3 cells below it, which
+ * refine over the part of their window inside. `heatmap` is `[height, width, channels]` with one
+ * channel per landmark.
  *
  * @throws VisionError `MODEL_FORMAT` when the heatmap has fewer values than its dims say or fewer channels than landmarks.
  *
@@ -113,7 +115,10 @@ export function refineFromHeatmap(
   for (let k = 0; k < count; k++) {
     const col = Math.trunc(keypoints[k * 3] * width);
     const row = Math.trunc(keypoints[k * 3 + 1] * height);
-    if (!(col >= 0 && col < width && row >= 0 && row < height)) continue;
+    // MediaPipe's bounds test, as it is (and as tfjs-models ports it): the column is tested against
+    // the height where the row should be, so a landmark up to 3 cells below the heatmap still
+    // refines over the part of its window that lies inside
+    if (!(col >= 0 && col < width && row >= 0 && col < height)) continue;
     let sum = 0;
     let max = 0;
     let weightedCol = 0;

@@ -76,6 +76,31 @@ export function tfjsBackendOrder(option: TfjsBackendOptions['backend']): readonl
 
 let selection: Promise<string> = Promise.resolve('');
 const failures = new Map<TfjsBackendName, string>();
+/** Model runs in flight on the active backend (see {@link onTfjsBackend}); nothing switches it under them. */
+let holders = 0;
+/** Whether a selection or switch is changing the active backend (new runs wait for it). */
+let switching = false;
+/** Resolvers of switches waiting for the runs in flight to end. */
+let idleWaiters: (() => void)[] = [];
+
+function whenIdle(): Promise<void> {
+  return holders === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+}
+
+/** Queues a change of the active backend after the selections before it, once no run holds the backend. */
+function exclusively<T>(change: () => Promise<T>): Promise<T> {
+  const next = selection.catch(() => '').then(async () => {
+    switching = true;
+    try {
+      await whenIdle();
+      return await change();
+    } finally {
+      switching = false;
+    }
+  });
+  selection = next.then(String, () => '');
+  return next;
+}
 
 /**
  * tfjs's cpu backend prints a "looks like you are running TensorFlow.js in Node.js… install
@@ -145,7 +170,7 @@ export async function ensureNodeTfjsBackend(): Promise<void> {
  */
 export function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<string> {
   const order = tfjsBackendOrder(options.backend);
-  const next = selection.catch(() => '').then(async () => {
+  return exclusively(async () => {
     quietNodeBanner();
     const reasons: string[] = [];
     for (const name of order) {
@@ -169,6 +194,39 @@ export function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<str
     }
     throw new VisionError('BACKEND_UNAVAILABLE', `no tfjs backend could be started (${reasons.join('; ')})`);
   });
-  selection = next;
-  return next;
+}
+
+/**
+ * Runs `work` (one model run) with `name` as the active tfjs backend. tfjs has one active
+ * backend per JS realm, and creating a pipeline can switch it (a model card that rules out
+ * wasm picks cpu, the next pipeline picks wasm again): a runner passes its own backend here so
+ * that its model always runs where it was built. Runs on the active backend start at once and
+ * together; a run on another backend waits until they end, then switches (an initialised
+ * backend switches without any re-initialisation; tensors made on the other backend are moved
+ * by tfjs when used).
+ *
+ * @throws VisionError `BACKEND_UNAVAILABLE` when `name` cannot be made active.
+ * @example
+ * ```ts
+ * const outputs = await onTfjsBackend('cpu', async () => model.execute(inputs));
+ * ```
+ */
+export async function onTfjsBackend<T>(name: string, work: () => Promise<T>): Promise<T> {
+  while (switching || activeBackend() !== name) {
+    if (switching) await selection;
+    else if (!(await exclusively(async () => activeBackend() === name || (await tf.setBackend(name).catch(() => false))))) {
+      throw new VisionError('BACKEND_UNAVAILABLE', `the tfjs backend '${name}' this model was loaded on could not be made active again`);
+    }
+  }
+  holders++;
+  try {
+    return await work();
+  } finally {
+    holders--;
+    if (holders === 0) {
+      const waiting = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiting) resolve();
+    }
+  }
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorDataType, TensorInfo } from './model-runner';
 import type { LoadOptions, ModelSource } from './model-source';
-import { type TfjsBackendOptions, selectTfjsBackend } from './tfjs-backend';
+import { type TfjsBackendOptions, onTfjsBackend, selectTfjsBackend } from './tfjs-backend';
 import { type TfjsModelFiles, loadTfjsArtifacts } from './tfjs-artifacts';
 import { fromRawTensor, toRawTensor } from './tensor-convert';
 import { fuseConvolutions } from './graph-fusion';
@@ -188,8 +188,10 @@ export class TfjsRunner implements ModelRunner {
       inputs[name] = tensor;
     }
     try {
+      // on the backend the model was built on, whatever another pipeline's creation made active;
       // a node the load-time fusion folded away is read from the graph as converted
-      const result = folded.length > 0 && this.unfused ? await executeGraph(this.convertedGraph(this.unfused), inputs, names) : await this.invoke(model, inputs, names);
+      const unfused = folded.length > 0 ? this.unfused : undefined;
+      const result = await onTfjsBackend(this.backend, () => (unfused ? executeGraph(this.convertedGraph(unfused), inputs, names) : this.invoke(model, inputs, names)));
       return Object.fromEntries(names.map((n, i) => [n, result[i]]));
     } catch (error) {
       if (error instanceof VisionError) throw error;

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { TFJS_BACKENDS, createTfjsRunner, loadModel, selectTfjsBackend, type TfjsBackendName } from '../../src/node/index';
+import { TFJS_BACKENDS, TfjsRunner, createTfjsRunner, loadModel, selectTfjsBackend, type TfjsBackendName } from '../../src/node/index';
 import { MODELS, expectVisionError, values } from './helpers';
 
 describe('tfjs backends', () => {
@@ -63,6 +63,30 @@ describe('tfjs backends', () => {
       expect(max).toBeLessThan(1e-3);
     }
     expect(await selectTfjsBackend()).toBe('wasm');
+  });
+
+  it('runners loaded on different backends each run on their own, one after another or overlapping', async () => {
+    const input = { dtype: 'float32' as const, dims: [1, 256, 256, 3], data: new Float32Array(256 * 256 * 3).map((_, i) => ((i * 17) % 255) / 255) };
+    const onCpu = await loadModel(MODELS.blazeface(), { backend: 'cpu' });
+    const onWasm = await loadModel(MODELS.blazeface(), { backend: 'wasm' });
+    try {
+      expect(tf.getBackend()).toBe('wasm');
+      const backendOf = (t: tf.Tensor): unknown => (tf.engine() as unknown as { state: { tensorInfo: Map<unknown, { backend: unknown }> } }).state.tensorInfo.get(t.dataId)?.backend;
+      const cpuOut = await (onCpu as TfjsRunner).execute({ input });
+      const wasmOut = await (onWasm as TfjsRunner).execute({ input });
+      const first = Object.values(cpuOut).concat(Object.values(wasmOut));
+      expect(Object.values(cpuOut).every((t) => backendOf(t) === tf.findBackend('cpu'))).toBe(true);
+      expect(Object.values(wasmOut).every((t) => backendOf(t) === tf.findBackend('wasm'))).toBe(true);
+      tf.dispose(first);
+      const alone = [await onCpu.run({ input }), await onWasm.run({ input })];
+      const overlapping = await Promise.all([onCpu.run({ input }), onWasm.run({ input }), onCpu.run({ input }), onWasm.run({ input })]);
+      overlapping.forEach((outputs, i) => {
+        for (const [name, t] of Object.entries(outputs)) expect(values(t)).toEqual(values(alone[i % 2][name]));
+      });
+    } finally {
+      onCpu.dispose();
+      onWasm.dispose();
+    }
   });
 });
 

@@ -152,6 +152,7 @@ describe('hand landmarks: video mode and bad input', () => {
     expect([second.trackId, third.trackId]).toEqual([first.trackId, first.trackId]);
     expect(Math.abs(third.keypoints[8].x - second.keypoints[8].x)).toBeLessThan(3);
     await expectVisionError(lite.runForVideo(frames[0], Number.NaN), 'INVALID_INPUT');
+    expect((await expectVisionError(lite.runForVideo(frames[0], '40' as unknown as number), 'INVALID_INPUT')).message).toContain('got "40"');
     // a frame that failed leaves the clock where it was: the next frame may reuse its timestamp
     await expectVisionError(lite.runForVideo({ data: new Uint8Array(0), width: 0, height: 0, channels: 3 }, 99), 'INVALID_INPUT');
     expect((await lite.runForVideo(frames[0], 99)).hands).toHaveLength(1);

@@ -160,6 +160,33 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     matting.reset();
   });
 
+  it('overlapping runForVideo calls are matted one after another in call order (a slow file before a quick raw frame); a bad frame among them fails alone', async () => {
+    const mirrored: RawImage = { ...astronaut, data: new Uint8Array(astronaut.data.length) };
+    for (let y = 0; y < 512; y++) for (let x = 0; x < 512; x++) for (let c = 0; c < 3; c++) mirrored.data[(y * 512 + x) * 3 + c] = astronaut.data[(y * 512 + 511 - x) * 3 + c];
+    const bad: RawImage = { data: new Uint8Array(5), width: 4, height: 4, channels: 3 };
+    matting.reset();
+    (await matting.runForVideo(mirrored, 0)).alpha.close();
+    const inTurn = [await matting.runForVideo(fixturePhoto('astronaut'), 33), await matting.runForVideo(mirrored, 66)];
+    matting.reset();
+    (await matting.runForVideo(mirrored, 0)).alpha.close();
+    // the file is decoded while the raw frame would already be matted: before, the raw frame blended first
+    const settled = await Promise.allSettled([matting.runForVideo(fixturePhoto('astronaut'), 33), matting.runForVideo(bad, 50), matting.runForVideo(mirrored, 66)]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'INVALID_INPUT' });
+    const overlapped = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    overlapped.forEach((r, i) => expect(mae(r.alpha.toFloat32Array(), inTurn[i].alpha.toFloat32Array())).toBe(0));
+    for (const r of [...inTurn, ...overlapped]) r.alpha.close();
+    matting.reset();
+  });
+
+  it('every option is checked whatever the model: RVM options with Selfie, Selfie options with RVM (before loading)', async () => {
+    await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, maxInputSide: 10 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('maxInputSide is 10') });
+    for (const bad of [{ smoothing: 2 }, { smoothing: 'a' }, { refine: { radius: 0 } }, { refine: { epsilon: -1 } }, { refine: { gridSide: 8 } }]) {
+      await expect(pipeline('video-matting', { model: 'rvm', ...(bad as object) })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    }
+    await expect(matting.runForVideo(astronaut, '40' as unknown as number)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'timestampMs must be a finite number; got "40"' });
+  });
+
   it('overlapping refined calls (one reused workspace) give what calls one at a time give', async () => {
     const small: RawImage = { data: new Uint8Array(160 * 120 * 3).map((_, i) => (i * 13) % 251), width: 160, height: 120, channels: 3 };
     const alone = [await matting.run(astronaut), await matting.run(small)];

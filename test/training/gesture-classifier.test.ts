@@ -88,7 +88,8 @@ describe('GestureClassifier', () => {
     expect(await gestures.classifyMany([])).toEqual([]);
     gestures.dispose();
 
-    await expectRejected(GestureClassifier.train(samples.filter((s) => s.label === 'fist')), 'INVALID_OPTION', /at least two/);
+    await expectRejected(GestureClassifier.train(samples.filter((s) => s.label === 'fist')), 'INVALID_OPTION', /distinct labels are only "fist"; they must list at least two/);
+    await expectRejected(GestureClassifier.train([]), 'INVALID_INPUT', /no samples were given/);
     await expectRejected(GestureClassifier.train([...samples.slice(0, 10), { hand, label: 'wave' }], { head: 'knn' }), 'INVALID_INPUT', /'wave'/);
     await expectRejected(GestureClassifier.fromFeatures([new Float32Array(75)], [5], ['a', 'b']), 'INVALID_INPUT', /class id 5/);
     await expectRejected(GestureClassifier.train(samples, { head: 'tree' as GestureHeadKind }), 'INVALID_OPTION', /unknown head/);

@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { ImageInput } from '../../core/image-input';
 import { FACERES, FACE_EMBEDDING_CARDS, type FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
 import type { RawImage } from '../../core/raw-image';
@@ -113,7 +114,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: FaceEmbeddingRunOptions = {}): Promise<FaceEmbeddingResult> {
-    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`);
+    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${shownValue(timestampMs)}`);
     const generation = this.generation;
     // a reset() before the detector is reached: this frame must not become the new video's first
     const detect = (image: ImageInput, detectOptions: { threshold?: number; maxDetections: number }): Promise<DetectionResult> =>

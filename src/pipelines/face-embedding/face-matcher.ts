@@ -21,6 +21,7 @@ export const FACERES_MATCH_THRESHOLD = 0.7;
  * Cosine similarity of two vectors of one length: 1 same direction, 0 unrelated, −1 opposite
  * (0 when either is all zero). For unit-length embeddings it is their dot product.
  *
+ * @throws VisionError `INVALID_INPUT` for vectors of different lengths or values that are not finite numbers.
  * @example
  * ```ts
  * cosineSimilarity(a.embedding, b.embedding); // 0.83
@@ -35,8 +36,11 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
   let na = 0;
   let nb = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
+    const x = a[i];
+    const y = b[i];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new VisionError('INVALID_INPUT', `cosine similarity needs finite numbers; the vectors hold ${shownValue(x)} and ${shownValue(y)} at index ${i}`);
+    }
     dot += x * y;
     na += x * x;
     nb += y * y;

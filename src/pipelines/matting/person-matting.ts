@@ -32,6 +32,21 @@ const DEFAULT_GRID_SIDE = 128;
 /** Default weight of the previous frame's matte where this one is unsure (MediaPipe's 0.7). @example `new PersonMatting(spec, runner, DEFAULT_MATTE_SMOOTHING)` */
 export const DEFAULT_MATTE_SMOOTHING = 0.7;
 
+/**
+ * Checks a temporal-smoothing weight (any matting model takes it: unused by RVM, still checked).
+ *
+ * @throws VisionError `INVALID_OPTION` unless a number in [0, 1] or false.
+ * @example
+ * ```ts
+ * checkMatteSmoothing(0.7);
+ * ```
+ */
+export function checkMatteSmoothing(smoothing: unknown): void {
+  if (smoothing !== false && !(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 1)) {
+    throw new VisionError('INVALID_OPTION', `smoothing is ${shownValue(smoothing)}; it must be a number in [0, 1] or false`);
+  }
+}
+
 /** Checked refinement settings (radius undefined: chosen from the working size; maxSide undefined: see {@link openGuide}). */
 interface Refinement {
   radius?: number;
@@ -40,7 +55,16 @@ interface Refinement {
   gridSide: number;
 }
 
-function resolveRefine(options: MattingRefineOptions): Refinement {
+/**
+ * Checks refinement settings (any matting model takes them: unused by RVM, still checked).
+ *
+ * @throws VisionError `INVALID_OPTION` for a radius, ε, maxSide or gridSide out of range.
+ * @example
+ * ```ts
+ * resolveRefine({ radius: 4 }); // { radius: 4, epsilon: 1e-3, maxSide: undefined, gridSide: 128 }
+ * ```
+ */
+export function resolveRefine(options: MattingRefineOptions): Refinement {
   const { radius, epsilon = DEFAULT_EPSILON, maxSide, gridSide = DEFAULT_GRID_SIDE } = options;
   if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${shownValue(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${shownValue(epsilon)}; it must be a finite number > 0`);
@@ -140,29 +164,42 @@ export class PersonMatting {
   private working: Float32Array | null = null;
   /** Counts `reset()`s: a video frame that spans one neither reads nor keeps the memory (it belongs to the old video). */
   private generation = 0;
+  /** The latest video-mode call (settled or not): the next one starts once it is done, as each blends with the matte it leaves. */
+  private videoTurn: Promise<unknown> = Promise.resolve();
+  private disposed = false;
 
   constructor(
     private readonly spec: SegmentationModelSpec,
     private readonly runner: ModelRunner,
     private readonly smoothing: number | false,
   ) {
-    if (smoothing !== false && !(typeof smoothing === 'number' && smoothing >= 0 && smoothing <= 1)) {
-      throw new VisionError('INVALID_OPTION', `smoothing is ${shownValue(smoothing)}; it must be a number in [0, 1] or false`);
-    }
+    checkMatteSmoothing(smoothing);
   }
 
   /**
    * The matte of one frame at its size. In video mode the model-size matte is blended with the
-   * previous frame's (same frame size only) before refinement.
+   * previous frame's (same frame size only) before refinement; overlapping video-mode calls run
+   * one after another in the order they were made.
    *
+   * @throws VisionError `INVALID_OPTION` (bad refinement settings), `DISPOSED` (a video frame queued when {@link dispose} came).
    * @example
    * ```ts
    * const out = await engine.matte(frame, { video: false, refine: false });
    * ```
    */
-  async matte(input: ImageInput, options: { video: boolean; refine: MattingRefineOptions | false }): Promise<MatteOutput> {
-    const refine = options.refine === false ? false : resolveRefine(options.refine);
+  matte(input: ImageInput, options: { video: boolean; refine: MattingRefineOptions | false }): Promise<MatteOutput> {
+    // the video a frame belongs to is the one of its call: a reset() while it waits its turn starts a new one
     const generation = this.generation;
+    if (!options.video) return this.matteNow(input, options, generation);
+    const turn = this.videoTurn.then(() => this.matteNow(input, options, generation));
+    this.videoTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async matteNow(input: ImageInput, options: { video: boolean; refine: MattingRefineOptions | false }, generation: number): Promise<MatteOutput> {
+    // a frame queued behind others when the pipeline was disposed (its runner may be shared and still work)
+    if (this.disposed) throw new VisionError('DISPOSED', 'this video-matting pipeline was disposed');
+    const refine = options.refine === false ? false : resolveRefine(options.refine);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
     const { transform } = stage;
@@ -220,5 +257,11 @@ export class PersonMatting {
   reset(): void {
     this.memory = null;
     this.generation++;
+  }
+
+  /** Forgets the matte; video frames still queued then fail with `DISPOSED`. @example `engine.dispose();` */
+  dispose(): void {
+    this.reset();
+    this.disposed = true;
   }
 }

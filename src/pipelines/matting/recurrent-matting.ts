@@ -4,6 +4,7 @@
  * recurrent states carried from frame to frame as tensors this engine owns.
  */
 import * as tf from '@tensorflow/tfjs';
+import { shownValue } from '../../core/shown-value';
 import { VisionError, toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { RecurrentMattingSpec } from '../../models/matting-cards';
@@ -24,6 +25,21 @@ const MIN_MODEL_SIDE = 32;
  * process, at 1 px XNNPACK refuses its resize; 3 px and more run.
  */
 const MIN_INTERNAL_SIDE = 4;
+/**
+ * Checks RVM's `maxInputSide` (any matting model takes it: unused by Selfie and Meet, still checked).
+ *
+ * @throws VisionError `INVALID_OPTION` unless an integer ≥ 32.
+ * @example
+ * ```ts
+ * checkMaxInputSide(1280);
+ * ```
+ */
+export function checkMaxInputSide(maxInputSide: unknown): void {
+  if (!(Number.isInteger(maxInputSide) && (maxInputSide as number) >= MIN_MODEL_SIDE)) {
+    throw new VisionError('INVALID_OPTION', `maxInputSide is ${shownValue(maxInputSide)}; it must be an integer ≥ ${MIN_MODEL_SIDE} (pixels)`);
+  }
+}
+
 /** Default longest side fed to the model (larger frames are scaled down to it). @example `new RecurrentMatting(spec, runner, DEFAULT_MAX_INPUT_SIDE)` */
 export const DEFAULT_MAX_INPUT_SIDE = 1920;
 /** The longer side RVM's README aims its internal pass at (its portrait column: 0.25 for 1920, 0.375 for 1280, 0.125 for 3840). */
@@ -109,9 +125,7 @@ export class RecurrentMatting {
     private readonly runner: ModelRunner,
     private readonly maxInputSide: number,
   ) {
-    if (!(Number.isInteger(maxInputSide) && maxInputSide >= MIN_MODEL_SIDE)) {
-      throw new VisionError('INVALID_OPTION', `maxInputSide is ${String(maxInputSide)}; it must be an integer ≥ ${MIN_MODEL_SIDE} (pixels)`);
-    }
+    checkMaxInputSide(maxInputSide);
     const m = spec.matting;
     const inputs = new Set(runner.inputs.map((i) => i.name));
     const outputs = new Set(runner.outputs.map((o) => o.name));

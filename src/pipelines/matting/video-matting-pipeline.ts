@@ -14,21 +14,29 @@ import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { Pipeline } from '../shared/pipeline-options';
 import { catalogueIdsFor, isModelRunner, resolveModel } from '../shared/resolve-model';
 import type { MatteOutput, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting-types';
-import { DEFAULT_MATTE_SMOOTHING, PersonMatting } from './person-matting';
-import { DEFAULT_MAX_INPUT_SIDE, RecurrentMatting } from './recurrent-matting';
+import { DEFAULT_MATTE_SMOOTHING, PersonMatting, checkMatteSmoothing, resolveRefine } from './person-matting';
+import { DEFAULT_MAX_INPUT_SIDE, RecurrentMatting, checkMaxInputSide } from './recurrent-matting';
 
-/** Run options checked for their types (ranges are checked where they are used). */
+/** Run options checked, whatever the model (those it does not use too). */
 function checkRunOptions(options: VideoMattingRunOptions): VideoMattingRunOptions {
   optionsObject(options, 'run options', ['refine', 'downsampleRatio', 'outputForeground']);
   const { refine, downsampleRatio } = options;
   if (refine !== undefined && refine !== false && !isOptionsObject(refine)) {
     throw new VisionError('INVALID_OPTION', `refine is ${shownValue(refine)}; it must be guided-filter options ({ radius, epsilon, maxSide, gridSide }, {} for the defaults) or false`);
   }
+  if (refine) resolveRefine(refine);
   if (downsampleRatio !== undefined && !(typeof downsampleRatio === 'number' && downsampleRatio > 0 && downsampleRatio <= 1)) {
     throw new VisionError('INVALID_OPTION', `downsampleRatio is ${shownValue(downsampleRatio)}; it must be a number in (0, 1]`);
   }
   optionalBoolean(options.outputForeground, 'outputForeground');
   return options;
+}
+
+/** Every option checked, also those the chosen model does not use (a typo fails whatever the model). */
+function checkMattingOptions(defaults: VideoMattingRunOptions, options: Pick<VideoMattingOptions, 'smoothing' | 'maxInputSide'>): void {
+  checkRunOptions(defaults);
+  if (options.smoothing !== undefined) checkMatteSmoothing(options.smoothing);
+  if (options.maxInputSide !== undefined) checkMaxInputSide(options.maxInputSide);
 }
 
 function isRecurrentSpec(spec: ModelSpec): spec is RecurrentMattingSpec {
@@ -69,7 +77,7 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
     options: Pick<VideoMattingOptions, 'smoothing' | 'maxInputSide'> = {},
   ) {
     super(spec, runner, ownsRunner);
-    checkRunOptions(defaults);
+    checkMattingOptions(defaults, options);
     if (isRecurrentSpec(spec)) this.recurrent = new RecurrentMatting(spec, runner, options.maxInputSide ?? DEFAULT_MAX_INPUT_SIDE);
     else this.person = new PersonMatting(spec as SegmentationModelSpec, runner, options.smoothing === undefined ? DEFAULT_MATTE_SMOOTHING : options.smoothing);
   }
@@ -120,7 +128,7 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
    * ```
    */
   runForVideo(input: ImageInput, timestampMs: number, options: VideoMattingRunOptions = {}): Promise<VideoMattingResult> {
-    if (!Number.isFinite(timestampMs)) return Promise.reject(new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`));
+    if (!Number.isFinite(timestampMs)) return Promise.reject(new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${shownValue(timestampMs)}`));
     return this.matte(input, options, true);
   }
 
@@ -133,7 +141,7 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
   /** Frees the model (unless passed in ready-made) and the recurrent state. @example `matting.dispose();` */
   override dispose(): void {
     this.recurrent?.dispose();
-    this.person?.reset();
+    this.person?.dispose();
     super.dispose();
   }
 }
@@ -165,6 +173,8 @@ function cardTask(options: VideoMattingOptions): TaskName {
  */
 export async function createVideoMattingPipeline(options: VideoMattingOptions = {}): Promise<VideoMattingPipeline> {
   optionsObject(options, 'video-matting options', ['model', 'refine', 'smoothing', 'downsampleRatio', 'outputForeground', 'maxInputSide', 'backend']);
+  const { refine, downsampleRatio, outputForeground } = options;
+  checkMattingOptions({ refine, downsampleRatio, outputForeground }, options);
   const task = cardTask(options);
   const model = await resolveModel(task, SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
   return disposeOnFailure([model], () => {
@@ -175,7 +185,6 @@ export async function createVideoMattingPipeline(options: VideoMattingOptions = 
     if (spec.task === 'video-matting' && !isRecurrentSpec(spec)) {
       throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no 'matting' head (input, ratio, state and output names); see RVM_MOBILENETV3`);
     }
-    const { refine, downsampleRatio, outputForeground } = options;
     return new VideoMattingPipeline(spec, runner, ownsRunner, { refine, downsampleRatio, outputForeground }, options);
   });
 }

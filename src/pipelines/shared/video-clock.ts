@@ -5,6 +5,7 @@
  * that overlap (a caller that does not await each frame) never interleave their video state.
  */
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 
 /**
  * The clock of one video stream. {@link frame} runs each frame's analysis after the frames
@@ -34,7 +35,7 @@ export class VideoClock {
    */
   frame<T>(timestampMs: number, analyse: () => Promise<T>): Promise<T> {
     if (typeof timestampMs !== 'number' || !Number.isFinite(timestampMs)) {
-      return Promise.reject(new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${String(timestampMs)}`));
+      return Promise.reject(new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${shownValue(timestampMs)}`));
     }
     const turn = this.previous.then(async () => {
       if (!(timestampMs > this.lastMs)) {

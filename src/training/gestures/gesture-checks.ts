@@ -54,7 +54,8 @@ export function checkTrainOptions(options: unknown): asserts options is GestureT
  */
 export function checkLabels(labels: unknown, code: VisionErrorCode, name = 'labels'): asserts labels is string[] {
   const allowed = 'they must list at least two gesture names (strings), one per class id';
-  if (!Array.isArray(labels) || labels.length < 2) throw new VisionError(code, `${name} are ${shownValue(labels)}; ${allowed}`);
+  if (!Array.isArray(labels)) throw new VisionError(code, `${name} are ${shownValue(labels)}; ${allowed}`);
+  if (labels.length < 2) throw new VisionError(code, `${name} are ${labels.length === 0 ? 'none' : `only ${shownValue(labels[0])}`}; ${allowed}`);
   const bad = Array.from(labels, (l: unknown) => typeof l).findIndex((type) => type !== 'string');
   if (bad >= 0) throw new VisionError(code, `${name} have ${shownValue(labels[bad])} at index ${bad}; ${allowed}`);
   const twice = labels.find((l: string, i) => labels.indexOf(l) !== i);
@@ -146,6 +147,7 @@ export function checkExamples(features: unknown, classIds: unknown, labels: read
  */
 export function samplesToExamples(samples: unknown): { features: Float32Array[]; classIds: number[]; labels: string[] } {
   checkArray(samples, 'train needs an array of { hand, label } samples');
+  if (samples.length === 0) throw new VisionError('INVALID_INPUT', 'no samples were given; train needs { hand, label } samples of at least two gestures');
   const labels: string[] = [];
   const classIds: number[] = [];
   const features = Array.from(samples, (sample: unknown, i) => {

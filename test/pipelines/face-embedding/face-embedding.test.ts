@@ -125,6 +125,7 @@ describe("pipeline('face-embedding') with FaceRes on real group photos", () => {
     await expect(describer.run({ data: new Uint8Array(5), width: 4, height: 4, channels: 3 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
     await expect(describer.run(small, { maxFaces: 0 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
     await expect(describer.runForVideo(small, Number.NaN)).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
+    await expect(describer.runForVideo(small, '40' as unknown as number)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('got "40"') });
     await expect(describer.run(small, null as unknown as object)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options must be an object') });
     await expect(describer.runForVideo(small, 99, { threshold: '0.5' as unknown as number })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('threshold is "0.5"') });
     // a tracker jump of 1e300 ms neither throws nor loses the faces (the prediction is capped at the track buffer)

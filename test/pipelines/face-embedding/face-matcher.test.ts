@@ -117,12 +117,15 @@ describe('cosineSimilarity and FaceMatcher', () => {
   const ada = l2Normalize([1, 0.1, 0]);
   const grace = l2Normalize([0, 1, 0.1]);
 
-  it('computes cosine similarity (scale-free; 0 for a zero vector) and rejects vectors of different lengths', () => {
+  it('computes cosine similarity (scale-free; 0 for a zero vector) and rejects vectors of different lengths or with values that are not finite numbers', () => {
     expect(cosineSimilarity([1, 0], [2, 0])).toBeCloseTo(1, 12);
     expect(cosineSimilarity([1, 0], [0, 3])).toBeCloseTo(0, 12);
     expect(cosineSimilarity([1, 0], [-1, 0])).toBeCloseTo(-1, 12);
     expect(cosineSimilarity([0, 0], [1, 0])).toBe(0);
     expect(codeOf(() => cosineSimilarity([1], [1, 2]))).toBe('INVALID_INPUT');
+    // a NaN or a string among the values was a similarity of 0
+    expect(() => cosineSimilarity([1, Number.NaN], [1, 2])).toThrow(/finite numbers; the vectors hold NaN and 2 at index 1/);
+    expect(codeOf(() => cosineSimilarity(['1', 'x'] as unknown as number[], [1, 2]))).toBe('INVALID_INPUT');
   });
 
   it('answers the best reference at or above the threshold, else unknown with the nearest named', () => {

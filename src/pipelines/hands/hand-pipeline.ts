@@ -76,8 +76,8 @@ function smoothingOption(value: OneEuroOptions | false | undefined, fallback: Re
  * pixels, and the same keypoints in metres about the hand (`worldKeypoints`, full and lite models). Create it with `pipeline('hand-landmarks', options)`. `run` treats every image on its
  * own; `runForVideo` follows each hand with the crop its landmarks give for the next frame
  * (running the detector only when no hand is followed, every `detectorInterval` frames while
- * fewer than `maxHands` are, and at once when a followed hand's presence drops below
- * `presenceThreshold`) — a crop turned so that the hand stands upright in it, as
+ * fewer than `maxHands` are, at once when a followed hand's presence drops below
+ * `presenceThreshold`, and in the next frame for a hand too small to follow, which keeps its ID) — a crop turned so that the hand stands upright in it, as
  * MediaPipe's hand landmarker does (`rotateCrops`, default on) —, gives hands stable `trackId`s
  * and smooths keypoints and world keypoints (One-Euro).
  *
@@ -193,7 +193,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       const detected = video.needsDetector(resolved.maxHands, this.detectorInterval);
       if (detected) {
         for (const found of await this.detect(frame, resolved, clock)) {
-          if (!video.isFollowed(found.region)) candidates.push(video.newTrack(found.region, found.label, found.rotated));
+          if (!video.isFollowed(found.region)) candidates.push(video.trackFor(found.region, found.label, found.rotated));
         }
         video.markDetected();
       }

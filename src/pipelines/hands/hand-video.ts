@@ -56,6 +56,8 @@ function overlap(a: CropRegion, b: CropRegion): number {
  */
 export class HandVideoState {
   private followed: FollowedHand[] = [];
+  /** Hands found in the last frame but too small to follow: the detector looks again, and a hand it finds there continues the track. */
+  private resting: FollowedHand[] = [];
   private framesSinceDetection = 0;
   private lastId = 0;
 
@@ -74,8 +76,9 @@ export class HandVideoState {
   }
 
   /**
-   * Whether this frame needs the detector: no hand is followed, or fewer than `maxHands` are and
-   * `interval` frames passed since it last ran.
+   * Whether this frame needs the detector: no hand is followed, a hand of the last frame was too
+   * small to follow, or fewer than `maxHands` are followed and `interval` frames passed since it
+   * last ran.
    *
    * @example
    * ```ts
@@ -83,7 +86,7 @@ export class HandVideoState {
    * ```
    */
   needsDetector(maxHands: number, interval: number): boolean {
-    return this.followed.length === 0 || (this.followed.length < maxHands && this.framesSinceDetection >= interval);
+    return this.followed.length === 0 || this.resting.length > 0 || (this.followed.length < maxHands && this.framesSinceDetection >= interval);
   }
 
   /**
@@ -125,6 +128,20 @@ export class HandVideoState {
   }
 
   /**
+   * The track of a hand the detector found (not a followed one): the hand of the last frame too
+   * small to follow that its region overlaps most continues (its ID and filters), else a new track.
+   *
+   * @example
+   * ```ts
+   * for (const found of detections) if (!video.isFollowed(found.region)) candidates.push(video.trackFor(found.region, found.label));
+   * ```
+   */
+  trackFor(region: CropRegion, label: string, rotated?: RotatedRegion): FollowedHand {
+    const was = takeBestOverlap(this.resting, (t) => overlap(t.region, region));
+    return was ? { ...was, region, rotated, label, follow: true } : this.newTrack(region, label, rotated);
+  }
+
+  /**
    * A new track for a freshly detected hand (not yet followed: see {@link follow}), with the
    * rotated crop the detector gave, if any.
    *
@@ -149,7 +166,8 @@ export class HandVideoState {
    * Ends the frame: `next` are the tracks whose hand was found in it, best first, each with the
    * region for the next frame (tracks whose hand was lost are simply not passed). Returns the
    * IDs of tracks dropped because their region overlaps a better one (two crops on one hand);
-   * tracks with `follow: false` are reported but not followed.
+   * tracks with `follow: false` are reported but not followed (the detector looks for them in the
+   * next frame: see {@link trackFor}).
    *
    * @example
    * ```ts
@@ -164,6 +182,7 @@ export class HandVideoState {
       else kept.push(track);
     }
     this.followed = kept.filter((t) => t.follow);
+    this.resting = kept.filter((t) => !t.follow);
     this.framesSinceDetection++;
     return dropped;
   }

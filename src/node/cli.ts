@@ -9,6 +9,7 @@ import { loadClassifierFolder } from './classifier-folder';
 import { expandInputs } from './cli/inputs';
 import { resolveModelArg } from './cli/model-arg';
 import { copyleftNotice, runModelsCommand } from './cli/models-command';
+import { checkVideoBackground } from './cli/matte-task';
 import { runBatch } from './cli/run-batch';
 import type { TaskSettings } from './cli/task-types';
 import { type TaskCommand, createCliTask } from './cli/tasks';
@@ -17,6 +18,7 @@ import { runEmbed, runSearch } from './cli/embed-search';
 import { runMap } from './cli/map-command';
 import { USAGE, USAGE_HINT } from './cli/usage';
 import { nodePlatform } from './node-platform';
+import { isVideoFile } from './video/video-files';
 
 setPlatform(nodePlatform);
 
@@ -82,6 +84,7 @@ async function execute(args: CliArgs & { command: CliCommand }, print: Print, pr
   const notice = copyleftNotice(settings.model);
   if (notice) printError(notice);
   const { files, failures } = args.inputs.length > 0 ? await expandInputs(args.inputs) : { files: [EXAMPLE_PHOTO], failures: [] };
+  if (command === 'matte' && args.out !== undefined && files.some(isVideoFile)) checkVideoBackground(args.background);
   if (files.length === 0) {
     settings.classifier?.dispose();
     failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));

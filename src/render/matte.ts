@@ -127,7 +127,7 @@ function coverPixels(image: ImageDataLike, width: number, height: number): (p: n
   };
 }
 
-/** The background's channel `c` at canvas pixel `p`, made from the frame's pixels once they are read. */
+/** The background's channel `c` (0–2 colour, 3 alpha; 0–255) at canvas pixel `p`, made from the frame's pixels once they are read. */
 type Backdrop = (frame: PixelArray, width: number, height: number) => (p: number, c: number) => number;
 
 function blurBackdrop(radius: unknown, name: string): Backdrop {
@@ -139,9 +139,9 @@ function blurBackdrop(radius: unknown, name: string): Backdrop {
 }
 
 function colorBackdrop(color: unknown, name: string): Backdrop {
-  const { r, g, b } = parseColor(color as string, name);
-  const rgb = [r, g, b];
-  return () => (_, c) => rgb[c];
+  const { r, g, b, a } = parseColor(color as string, name);
+  const rgba = [r, g, b, a * 255];
+  return () => (_, c) => rgba[c];
 }
 
 function imageBackdrop(image: unknown, name: string): Backdrop {
@@ -159,7 +159,13 @@ function backdropOf(background: MatteBackground): Backdrop {
   throw new VisionError('INVALID_INPUT', `background is ${shownValue(background)}; it must be { blur: radius }, { color: '#rrggbb' } or { image: { data, width, height } }`);
 }
 
-/** Blends the canvas with the backdrop through the matte (checked first, even on an empty canvas). */
+/**
+ * Blends the canvas with the backdrop through the matte (checked first, even on an empty
+ * canvas): the person (the canvas, weighted by the matte) over the backdrop, alpha included
+ * (Porter–Duff "over" on straight colours). Opaque canvas over an opaque backdrop is
+ * `a·frame + (1 − a)·background`; a see-through backdrop (`transparent`, a colour with alpha)
+ * leaves the background see-through — a cut-out.
+ */
 function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
   const values = matteBytes(matte);
   const { width, height } = ctx.canvas;
@@ -171,21 +177,28 @@ function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
   for (let p = 0; p < alpha.length; p++) {
     const a = alpha[p] / 255;
     if (a === 1) continue;
-    for (let c = 0; c < 3; c++) data[p * 4 + c] = Math.round(a * data[p * 4 + c] + (1 - a) * behind(p, c));
+    const at = p * 4;
+    const front = (a * data[at + 3]) / 255;
+    const back = ((1 - a) * behind(p, 3)) / 255;
+    const covered = front + back;
+    for (let c = 0; c < 3; c++) data[at + c] = covered > 0 ? Math.round((front * data[at + c] + back * behind(p, c)) / covered) : 0;
+    data[at + 3] = Math.round(covered * 255);
   }
   ctx.putImageData(frame, 0, 0);
 }
 
 /**
- * Replaces the background of what is on the canvas using a matte: each pixel becomes
- * `a·frame + (1 − a)·background` with `a` the matte (0–1), alpha kept.
+ * Replaces the background of what is on the canvas using a matte: each pixel of an opaque
+ * frame becomes `a·frame + (1 − a)·background` with `a` the matte (0–1). Transparency is
+ * composited too (the person over the background): `{ color: 'transparent' }` cuts the person
+ * out (the canvas's alpha becomes the matte), `rgba(…, 0.5)` leaves the background half see-through.
  *
  * @throws VisionError `INVALID_INPUT` for a missing or empty matte, background or background
  * picture; `INVALID_OPTION` for a blur that is not a finite radius ≥ 0 or a colour that does not parse.
  * @example
  * ```ts
  * ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
- * compositeMatte(ctx, result.alpha, { color: '#202830' });
+ * compositeMatte(ctx, result.alpha, { color: '#202830' }); // { color: 'transparent' }: a cut-out
  * ```
  */
 export function compositeMatte(ctx: Canvas2D, matte: MatteLike, background: MatteBackground): void {

@@ -64,6 +64,15 @@ describe('CLI building blocks', () => {
     ]);
   });
 
+  it('a file named twice, by any spelling of its path or by a glob and a name, is one input, where first named', async () => {
+    const folder = join(tmp, 'twice');
+    mkdirSync(folder, { recursive: true });
+    for (const name of ['a.jpg', 'b.jpg']) writeFileSync(join(folder, name), 'not decoded here');
+    const a = join(folder, 'a.jpg');
+    const { files } = await expandInputs(['b.jpg', './a.jpg', a, '*.jpg', `${folder}/./b.jpg`], folder);
+    expect(files).toEqual(['b.jpg', './a.jpg']);
+  });
+
   it('tells videos by extension', () => {
     expect(['a.mp4', 'B.WEBM', 'c.mov', 'd.mkv', 'e.avi', 'f.y4m'].every(isVideoFile)).toBe(true);
     expect(['a.jpg', 'mp4', 'a.mp4.png'].some(isVideoFile)).toBe(false);

@@ -67,6 +67,23 @@ describe('visionpipe matte', () => {
     meanRgb(swapped, FACE).forEach((v, c) => expect(Math.abs(v - meanRgb(photo, FACE)[c])).toBeLessThan(4));
   });
 
+  it('--background transparent cuts the person out: a PNG whose alpha is the matte, the person\'s colours as in the photo', async () => {
+    const photo = await decodeImageFile(fixturePhoto('astronaut'));
+    const cut = await cli(['matte', fixturePhoto('astronaut'), '--out', join(tmp, 'cut'), '--background', 'transparent']);
+    expect(cut.code).toBe(0);
+    const { data, info } = await sharp(join(tmp, 'cut', 'astronaut.matte.png')).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(4);
+    const alphaMean = ([x1, y1, x2, y2]: readonly number[]): number => {
+      let sum = 0;
+      for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) sum += data[(y * 512 + x) * 4 + 3];
+      return sum / ((x2 - x1) * (y2 - y1));
+    };
+    expect(alphaMean(FACE)).toBeGreaterThan(250);
+    expect(alphaMean(WALL)).toBeLessThan(5);
+    const faceRgb = { data: Uint8Array.from({ length: 512 * 512 * 3 }, (_, i) => data[Math.floor(i / 3) * 4 + (i % 3)]) };
+    meanRgb(faceRgb, FACE).forEach((v, c) => expect(Math.abs(v - meanRgb(photo, FACE)[c])).toBeLessThan(4));
+  });
+
   it('a --background that is no colour or file is a usage error', async () => {
     const bad = await cli(['matte', fixturePhoto('astronaut'), '--background', 'no-such-thing']);
     expect(bad.code).not.toBe(0);

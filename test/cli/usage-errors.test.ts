@@ -47,6 +47,29 @@ describe('visionpipe usage errors', () => {
     expect(help.out).toMatch(/^Usage: visionpipe/);
   });
 
+  it('an unknown option is named as typed, with the command it was given to: a file name is shown after --, a mistyped option pointed at --help', async () => {
+    expectUsageError(await run('face', '-dash.jpg'), "unknown option '-dash.jpg'; an input whose name starts with '-' goes after '--': visionpipe face -- -dash.jpg [INVALID_OPTION]");
+    expectUsageError(await run('hands', '--json.jpg'), "visionpipe hands -- --json.jpg [INVALID_OPTION]");
+    expectUsageError(await run('pose', '-h.jpg'), "unknown option '-h.jpg'; an input whose name starts with '-' goes after '--': visionpipe pose -- -h.jpg");
+    expectUsageError(await run('matte', "-my photo's.jpg"), "visionpipe matte -- '-my photo'\\''s.jpg'");
+    expectUsageError(await run('face', '--bogus'), "unknown option '--bogus'; 'visionpipe face --help' lists its options");
+    expectUsageError(await run('face', '--bogus=3'), "unknown option '--bogus'; 'visionpipe face --help'");
+  });
+
+  it('--backend takes what runs in Node: webgpu and webgl are usage errors saying so', async () => {
+    for (const backend of ['webgl', 'webgpu']) expectUsageError(await run('hands', 'x.jpg', '--backend', backend), `--backend must be one of wasm, cpu (webgpu and webgl need a browser); got '${backend}'`);
+  });
+
+  it('matte: a see-through --background for a run that writes videos, and a --background file that is no image, are usage errors', async () => {
+    const clip = join(tmp, 'clip.mp4');
+    writeFileSync(clip, '');
+    expectUsageError(await run('matte', clip, '--out', join(tmp, 'out'), '--background', 'transparent'), "--background 'transparent' is see-through, which only image outputs (PNG) keep; videos are written as H.264 without alpha");
+    expectUsageError(await run('matte', clip, '--out', join(tmp, 'out'), '--background', 'rgba(0, 0, 0, 0.5)'), 'is see-through');
+    const text = join(tmp, 'notes.jpg');
+    writeFileSync(text, 'not an image');
+    expectUsageError(await run('matte', clip, '--background', text), `--background '${text}' is a file but not an image visionpipe can read`);
+  });
+
   it('models fetch without an id says it needs model ids and where to see them (exit 2)', async () => {
     const result = await run('models', 'fetch');
     expectUsageError(result, "models fetch needs one or more model ids; 'visionpipe models' lists them");

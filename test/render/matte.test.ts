@@ -31,6 +31,53 @@ describe('matte compositing on a canvas', () => {
     g.matte.close();
   });
 
+  it("a see-through background cuts the person out: 'transparent' leaves the matte as the canvas's alpha; a translucent colour composites as Skia's source-over does", () => {
+    const { t, matte } = scene();
+    compositeMatte(t.ctx, matte, { color: 'transparent' });
+    expect(t.px(5, 5)).toEqual([255, 0, 0, 255]);
+    expect(t.px(30, 5)[3]).toBe(0);
+    expect(diff(t.px(20, 5), [0, 0, 255, 128])).toBeLessThanOrEqual(1); // the half-matte column: blue, half see-through
+    matte.close();
+    // a gradient matte over a frame of varied colours, the background rgba(16, 32, 48, 0.4)
+    const w = 64;
+    const h = 16;
+    const frame = new Uint8ClampedArray(w * h * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 251));
+    const values = new Float32Array(w * h).map((_, p) => (p % w) / (w - 1));
+    const ours = blank(w, h);
+    ours.ctx.putImageData(ours.ctx.createImageData(w, h), 0, 0);
+    const framed = ours.ctx.getImageData(0, 0, w, h);
+    framed.data.set(frame);
+    ours.ctx.putImageData(framed, 0, 0);
+    const gradient = Mask.create('probability', w, h, values);
+    compositeMatte(ours.ctx, gradient, { color: 'rgba(16, 32, 48, 0.4)' });
+    // the reference: Skia draws the frame with the matte as its alpha over a canvas filled with the colour
+    const reference = blank(w, h, 'rgba(16, 32, 48, 0.4)');
+    const person = blank(w, h);
+    const cut = person.ctx.createImageData(w, h);
+    const bytes = gradient.toUint8Array();
+    cut.data.set(frame.map((v, i) => (i % 4 === 3 ? bytes[i >> 2] : v)));
+    person.ctx.putImageData(cut, 0, 0);
+    reference.ctx.drawImage(person.canvas, 0, 0);
+    // the W3C compositing formula ("source-over", premultiplied): co = cs·as + cb·ab·(1 − as), ao = as + ab·(1 − as)
+    const [br, bg, bb, ba] = [16, 32, 48, 0.4];
+    let fromSpec = 0;
+    let fromSkia = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const p = y * w + x;
+        const as = bytes[p] / 255;
+        const ao = as + ba * (1 - as);
+        const expected = [br, bg, bb].map((cb, c) => (frame[p * 4 + c] * as + cb * ba * (1 - as)) / ao);
+        fromSpec = Math.max(fromSpec, diff(ours.px(x, y), [...expected, ao * 255]));
+        // Skia keeps premultiplied bytes: compared where the person's alpha keeps its colours within a level or two
+        if (as >= 0.5) fromSkia = Math.max(fromSkia, diff(ours.px(x, y), reference.px(x, y)));
+      }
+    }
+    expect(fromSpec).toBeLessThanOrEqual(1.5); // our canvas keeps premultiplied bytes too (alpha ≥ 0.4 here)
+    expect(fromSkia).toBeLessThanOrEqual(3); // two premultiplied canvases in the reference: a level or two each
+    gradient.close();
+  });
+
   it('picture replacement covers the canvas (scaled bilinearly, centred); a negative blur radius is refused', () => {
     const { t, matte } = scene();
     // a 4×2 picture: left column black, the rest white → scaled ×10 to cover 40×20

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
-import { TFJS_BACKENDS, type TfjsBackendName } from '../../runtime/tfjs-backend';
+import type { TfjsBackendName } from '../../runtime/tfjs-backend';
 
 /**
  * The commands of the `visionpipe` CLI.
@@ -192,6 +192,9 @@ function choiceOption<T extends string>(value: string | undefined, name: string,
   return value as T;
 }
 
+/** The tfjs backends that run in Node (webgpu and webgl need a browser). */
+const NODE_BACKENDS: readonly TfjsBackendName[] = ['wasm', 'cpu'];
+
 /** Folders of the kernel's own files, where making folders can loop (Node's recursive mkdir on procfs) or write devices. */
 const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
 
@@ -213,6 +216,23 @@ function checkAllowed(command: CliCommand, given: readonly string[]): void {
 }
 
 /**
+ * The argument as typed that holds the option Node's parser rejected: it names a long option up
+ * to `=` (as the option is shown), a short one by its letter (`-d` of `-dash.jpg`: the whole
+ * argument is shown).
+ */
+function givenArgument(argv: readonly string[], option: string): string {
+  if (option.startsWith('--')) return option;
+  const end = argv.indexOf('--');
+  const args = end < 0 ? argv : argv.slice(0, end);
+  return args.find((a) => /^-[^-]/.test(a) && a.slice(1).includes(option.slice(1))) ?? option;
+}
+
+/** A word as a POSIX shell reads it back (single-quoted unless plain). */
+function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
  * Node's `util.parseArgs` errors in the CLI's words: an unknown option (for a command: how to
  * pass an input whose name starts with '-'; for `models`: the options it takes), a missing
  * value, a value that starts with '-', a value given to a flag.
@@ -222,12 +242,18 @@ function checkAllowed(command: CliCommand, given: readonly string[]): void {
  * parseArgsMessage(error, 'models'); // "unknown option '--bogus'; models takes --json and --help"
  * ```
  */
-export function parseArgsMessage(error: unknown, context: 'command' | 'models' = 'command'): string {
+export function parseArgsMessage(error: unknown, context: 'command' | 'models' = 'command', argv: readonly string[] = []): string {
   const { message, code } = error as Error & { code?: string };
   const option = /'(?:-\w, )?(-[^' ]*)/.exec(message)?.[1];
   if (option === undefined) return message;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return context === 'models' ? `unknown option '${option}'; models takes --json and --help` : `unknown option '${option}' (an input whose name starts with '-' goes after '--': visionpipe detect -- ${option}.jpg)`;
+    if (context === 'models') return `unknown option '${option}'; models takes --json and --help`;
+    const given = givenArgument(argv, option);
+    const command = argv.find((a) => (CLI_COMMANDS as readonly string[]).includes(a)) ?? 'detect';
+    // a name with a dot or a slash is a file; anything else is most likely a mistyped option
+    return /[./\\]/.test(given)
+      ? `unknown option '${given}'; an input whose name starts with '-' goes after '--': visionpipe ${command} -- ${shellWord(given)}`
+      : `unknown option '${given}'; 'visionpipe ${command} --help' lists its options (an input whose name starts with '-' goes after '--')`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (message.includes('argument missing')) return `${option} needs a value`;
@@ -278,7 +304,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       },
     });
   } catch (error) {
-    throw new VisionError('INVALID_OPTION', parseArgsMessage(error), { cause: error });
+    throw new VisionError('INVALID_OPTION', parseArgsMessage(error, 'command', argv), { cause: error });
   }
   const { values } = parsed;
   const [command, ...inputs] = parsed.positionals;
@@ -294,7 +320,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     model: values.model,
     threshold: numberOption(values.threshold, 'threshold'),
     top: numberOption(values.top, 'top'),
-    backend: choiceOption(values.backend, 'backend', TFJS_BACKENDS, ' (wasm or cpu in Node)'),
+    backend: choiceOption(values.backend, 'backend', NODE_BACKENDS, ' (webgpu and webgl need a browser)'),
     out: outOption(values.out),
     json: values.json ?? false,
     help: values.help ?? false,

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join } from 'node:path';
+import { extname, isAbsolute, join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 /**
@@ -106,7 +106,8 @@ async function expandOne(arg: string, cwd: string): Promise<string[] | InputFail
 /**
  * Expands CLI inputs: a file stays as given; a folder means its jpg/jpeg/png/webp files (not
  * recursive; links to files count); anything with glob syntax (`*`, `?`, `{a,b}`, `**`) is expanded with
- * tinyglobby against `cwd`. An argument that names nothing becomes a failure, so the other
+ * tinyglobby against `cwd`. A file named more than once (by any spelling of its path) is kept
+ * once, where first named. An argument that names nothing becomes a failure, so the other
  * inputs can still be processed.
  *
  * @example
@@ -125,8 +126,10 @@ export async function expandInputs(args: readonly string[], cwd: string = proces
       continue;
     }
     for (const file of expanded) {
-      if (!seen.has(file)) files.push(file);
-      seen.add(file);
+      // one file named twice (`a.jpg ./a.jpg`, a glob and a name) is analysed once, where first named
+      const key = resolve(cwd, file);
+      if (!seen.has(key)) files.push(file);
+      seen.add(key);
     }
   }
   return { files, failures };

@@ -9,9 +9,10 @@ import type { CliTask, TaskSettings } from './task-types';
 const ms = (t: number): string => `${t.toFixed(0)} ms`;
 
 /**
- * What `--background` names: `blur` (the default), an image file, or a CSS colour.
+ * What `--background` names: `blur` (the default), an image file (drawn opaque), or a CSS
+ * colour (`transparent` or a colour with alpha: a cut-out, for PNG outputs).
  *
- * @throws VisionError `INVALID_OPTION` for anything else (`INVALID_INPUT` for an unreadable image).
+ * @throws VisionError `INVALID_OPTION` for anything else, an image file that cannot be decoded included.
  * @example
  * ```ts
  * const background = await matteBackground('#00b140'); // { color: '#00b140' }
@@ -20,7 +21,9 @@ const ms = (t: number): string => `${t.toFixed(0)} ms`;
 export async function matteBackground(value: string | undefined): Promise<MatteBackground> {
   if (value === undefined || value === 'blur') return { blur: 12 };
   if (existsSync(value) && statSync(value).isFile()) {
-    const raw = await decodeImageFile(value);
+    const raw = await decodeImageFile(value).catch((error: unknown) => {
+      throw new VisionError('INVALID_OPTION', `--background '${value}' is a file but not an image visionpipe can read (${error instanceof Error ? error.message : String(error)}); it must be blur, a CSS colour or an image file (PNG, JPEG, WebP, …)`, { cause: error });
+    });
     const data = new Uint8ClampedArray(raw.width * raw.height * 4);
     for (let p = 0; p < raw.width * raw.height; p++) {
       for (let c = 0; c < 3; c++) data[p * 4 + c] = raw.data[p * raw.channels + (raw.channels >= 3 ? c : 0)];
@@ -38,6 +41,29 @@ export async function matteBackground(value: string | undefined): Promise<MatteB
     throw new VisionError('INVALID_OPTION', reason ? `--background '${value}': ${reason}; it must be ${allowed}` : `--background must be ${allowed}; got '${value}'`, { cause: error });
   }
   return { color: value };
+}
+
+/**
+ * Refuses a see-through `--background` (`transparent`, a colour with alpha) for a run that
+ * writes videos: they are H.264 without an alpha channel; PNG outputs of images keep it.
+ *
+ * @throws VisionError `INVALID_OPTION` naming the colour and what videos take.
+ * @example
+ * ```ts
+ * checkVideoBackground('#00b140'); // fine; 'transparent' throws
+ * ```
+ */
+export function checkVideoBackground(value: string | undefined): void {
+  if (value === undefined || value === 'blur' || existsSync(value)) return;
+  let alpha: number;
+  try {
+    alpha = parseColor(value, '--background').a;
+  } catch {
+    return; // not a colour: the matte task says what --background takes
+  }
+  if (alpha < 1) {
+    throw new VisionError('INVALID_OPTION', `--background '${value}' is see-through, which only image outputs (PNG) keep; videos are written as H.264 without alpha: give them blur, an opaque colour or an image`);
+  }
 }
 
 /**

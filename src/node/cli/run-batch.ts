@@ -105,7 +105,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
         const warn = (line: string): void => io.printError(`visionpipe: ${file}: ${line}`);
         const report = await runVideo(task, file, { print: io.print, json: io.json, out: io.out, name: names[i], every: io.every, fps: io.fps, warn });
         if (io.json) emit({ video: file, frames: report.frames, ...(report.output ? { output: report.output } : {}) });
-        else io.print(`${file}: ${report.frames} frames${report.output ? ` → ${report.output}` : ''}`);
+        else io.print(`${file}: ${report.frames} ${report.frames === 1 ? 'frame' : 'frames'}${report.output ? ` → ${report.output}` : ''}`);
       } else {
         const report = await runImage(task, file, io, names[i]);
         emit(report.entry);

@@ -3,7 +3,7 @@ import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec, TaskName } from '../../models/model-spec';
 import { type AnyModelSource, type LoadModelOptions, loadModel } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
-import { TFJS_BACKENDS, type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-backend';
+import { type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-backend';
 import { parseClassNames } from '../../runtime/onnx-metadata';
 import { checkCardInput } from './card-input-check';
 import { checkCardOutputs } from './card-output-check';
@@ -140,7 +140,8 @@ function usableBackends(spec: ModelSpec, requested: TfjsBackendOptions['backend'
   const usable = order.filter((name) => unsupported[name] === undefined);
   if (usable.length === 0) {
     const reasons = order.map((name) => `${name}: ${unsupported[name]}`).join('; ');
-    const others = TFJS_BACKENDS.filter((name) => unsupported[name] === undefined).join(', ');
+    // those of this environment (in Node: wasm and cpu; webgpu and webgl need a browser)
+    const others = tfjsBackendOrder(undefined).filter((name) => unsupported[name] === undefined).join(', ');
     throw new VisionError('BACKEND_UNAVAILABLE', `model '${spec.id}' cannot run on ${order.join(', ')} (${reasons}); use backend ${others}`);
   }
   return usable;

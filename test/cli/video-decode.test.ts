@@ -103,7 +103,7 @@ describe('decoding videos frame by frame', () => {
   it('CLI: a video cut short is analysed as far as it decodes, with a warning that it is damaged', async () => {
     const run = await cli(['segment', cut, '--every', '100']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/cut\.mp4: 1 frames$/m);
+    expect(run.stdout).toMatch(/cut\.mp4: 1 frame$/m);
     expect(run.stderr).toMatch(/^visionpipe: .*cut\.mp4: ffmpeg reported errors while decoding \(a damaged or cut-short video\?\); the \d+ frames it decoded were used: .+$/m);
   }, 120_000);
 });

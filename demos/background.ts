@@ -1,7 +1,7 @@
 // Webcam → video matting (MediaPipe Selfie, refined with a guided filter, smoothed over frames)
 // → the background blurred, replaced by a colour, or a green screen, chosen live.
 import { type VideoMattingResult, drawBackgroundBlur, drawBackgroundReplace, drawGreenScreen, pipeline } from 'visionpipe';
-import { SDK_OPTIONS, drawFrame, drawLoopStats, mountNav, openCamera, progress, run, showStatus, start } from './shared/common';
+import { SDK_OPTIONS, drawFrame, drawLoopStats, mountNav, openCamera, progress, redrawImage, run, showStatus, start } from './shared/common';
 
 mountNav('Background');
 
@@ -17,6 +17,11 @@ run(async () => {
   const picker = document.getElementById('mode') as HTMLSelectElement;
   const initial = new URLSearchParams(location.search).get('mode');
   if (initial === 'blur' || initial === 'replace' || initial === 'green') picker.value = initial;
+  // live frames read the mode as they come; an uploaded photo is drawn again in the new mode
+  picker.addEventListener('change', redrawImage);
+
+  /** The uploaded photo's matte, kept to draw it again when the mode changes (closed once another takes its place). */
+  let photoMatte: VideoMattingResult['alpha'] | null = null;
 
   await start<VideoMattingResult>(
     {
@@ -36,7 +41,10 @@ run(async () => {
           output.textContent = `${mode}: person covers ${(person * 100).toFixed(1)}% of the frame`;
           return { mode, personFraction: person, matteSize: [alpha.width, alpha.height] };
         } finally {
-          alpha.close();
+          const kept = loop ? null : alpha;
+          if (photoMatte !== kept) photoMatte?.close();
+          photoMatte = kept;
+          if (loop) alpha.close();
         }
       },
     },

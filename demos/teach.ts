@@ -146,6 +146,12 @@ function setCounts(counts: number[]): void {
 
 async function train(trainer: TrainingWorker, plot: TrainingPlot, signal: AbortSignal): Promise<boolean> {
   const labels = classNames();
+  const short = labels.flatMap((name, id) => ((teach.counts[id] ?? 0) < 2 ? [`'${name}' has ${teach.counts[id] ?? 0}`] : []));
+  if (short.length > 0) {
+    // a step not taken yet, said as a hint (the worker would refuse it as INVALID_INPUT)
+    showStatus(`Add at least 2 samples to each class before training (${short.join(', ')}).`);
+    return false;
+  }
   const epochs = Math.max(1, Math.min(200, Number($<HTMLInputElement>('epochs').value) || 15));
   const progress = $<HTMLProgressElement>('progress');
   Object.assign(teach, { training: 'running', epochs: [], batches: 0, trainWindow: { start: performance.now(), end: null } });

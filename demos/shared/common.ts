@@ -70,11 +70,13 @@ export function mountNav(current: string): void {
   document.querySelector('header')?.append(nav);
 }
 
-/** Shows a progress or info line. */
+/** Shows a progress or info line (it replaces an error shown before: `demo.error` is cleared). */
 export function showStatus(text: string): void {
   const status = element('status');
   status.textContent = text;
   status.className = 'status';
+  if (demo.state === 'error') demo.state = demo.results > 0 ? 'running' : 'loading';
+  demo.error = null;
 }
 
 // Set before any page's own pagehide handler runs (this module is evaluated first): the page
@@ -158,6 +160,40 @@ function record(summary: unknown): void {
   demo.state = 'running';
 }
 
+/** The uploaded image on show and its result, drawn again by {@link redrawImage}. */
+let shownImage: { bitmap: ImageBitmap; draw: () => unknown } | null = null;
+
+/**
+ * Draws the uploaded image on show again with its result (a page control changed how it is
+ * drawn, e.g. the Background page's mode); nothing while the camera is live.
+ */
+export function redrawImage(): void {
+  if (demo.source === 'image' && shownImage) record(shownImage.draw());
+}
+
+/** The live camera loop: paused while an uploaded image is on show, resumed by the panel's button. */
+interface LiveCamera {
+  pause(): void;
+  resume(): void;
+}
+let liveCamera: LiveCamera | null = null;
+
+/** A "Back to the camera" button in the upload panel (shown while an image is on show and there is a camera). */
+function resumeButton(): HTMLButtonElement {
+  const existing = document.getElementById('resume-camera');
+  if (existing) return existing as HTMLButtonElement;
+  const button = document.createElement('button');
+  button.id = 'resume-camera';
+  button.textContent = 'Back to the camera';
+  button.hidden = true;
+  button.addEventListener('click', () => {
+    button.hidden = true;
+    liveCamera?.resume();
+  });
+  element('upload-panel').append(' ', button);
+  return button;
+}
+
 /**
  * Starts the page: the camera with a live loop when there is one, and the image upload in
  * any case (the fallback when the camera is denied or missing).
@@ -190,12 +226,30 @@ export async function start<R>(handlers: PageHandlers<R>, webcam: Promise<Webcam
     const { width, height } = frameSize(frame);
     record(handlers.render(frame as CanvasImageSource, width, height, result, loop));
   };
-  loop = runLoop(cam.frames(), handlers.processor, { policy: 'latest', onResult, onError: (error) => showError(error, 'A frame failed') });
+  const startLoop = (): void => {
+    const current = runLoop(cam.frames(), handlers.processor, { policy: 'latest', onResult, onError: (error) => showError(error, 'A frame failed') });
+    loop = current;
+    // a loop paused for an image ends quietly; one that fails on its own is reported
+    current.done.catch((error: unknown) => (loop === current ? showError(error, 'The camera loop stopped') : undefined));
+  };
+  liveCamera = {
+    pause: () => {
+      const paused = loop;
+      loop = null;
+      paused?.stop();
+    },
+    resume: () => {
+      if (loop || !cam.active) return;
+      demo.source = 'camera';
+      showStatus(`Live on ${handlers.backend}.`);
+      startLoop();
+    },
+  };
+  startLoop();
   addEventListener('pagehide', () => {
     loop?.stop();
     cam.stop();
   });
-  loop.done.catch((error: unknown) => showError(error, 'The camera loop stopped'));
 }
 
 function setUpUpload<R>(handlers: PageHandlers<R>): void {
@@ -207,12 +261,18 @@ function setUpUpload<R>(handlers: PageHandlers<R>): void {
     try {
       showStatus(`Running on ${file.name}…`);
       const bitmap = await createImageBitmap(file);
+      // the live loop would draw the next camera frame over the photo: it waits until asked back
+      liveCamera?.pause();
       const copy = await createImageBitmap(bitmap); // a worker pipeline may take its input
       const result = await handlers.runImage(copy);
       demo.source = 'image';
-      record(handlers.render(bitmap, bitmap.width, bitmap.height, result, null));
+      shownImage?.bitmap.close();
+      shownImage = { bitmap, draw: () => handlers.render(bitmap, bitmap.width, bitmap.height, result, null) };
+      record(shownImage.draw());
       showStatus(`${file.name} on ${handlers.backend}.`);
+      if (liveCamera) resumeButton().hidden = false;
     } catch (error) {
+      if (demo.source === 'camera') liveCamera?.resume(); // paused for an image that then failed
       showError(error, `Could not process ${file.name}`);
     }
   });

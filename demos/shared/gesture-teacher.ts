@@ -44,7 +44,7 @@ export class GestureTeacher {
 
   /** Wires the panel's buttons and enables it. */
   enable(): void {
-    element('record').addEventListener('click', () => this.startRecording());
+    element('record').addEventListener('click', () => (this.state.recording ? this.stopRecording() : this.startRecording()));
     element('train').addEventListener('click', () => void this.train());
     element('clear').addEventListener('click', () => void this.clear());
     element('save').addEventListener('click', () => this.save());
@@ -81,14 +81,27 @@ export class GestureTeacher {
     if (!label) return showStatus('Name the gesture first.');
     this.collected = [];
     this.state.recording = { label, have: 0, want: numberIn('per-record', 2, 100, 20) };
-    element<HTMLButtonElement>('record').disabled = true;
-    showStatus(`Recording '${label}': show the gesture to the camera…`);
+    element('record').textContent = 'Stop';
+    showStatus(`Recording '${label}': show the gesture to the camera (or upload photos of it); Stop ends it early.`);
+  }
+
+  /** Ends a recording early: the hands seen so far are kept; with none, nothing is added. */
+  private stopRecording(): void {
+    const recording = this.state.recording;
+    if (!recording) return;
+    if (this.collected.length > 0) return void this.finishRecording(recording.label);
+    this.state.recording = null;
+    element('record').textContent = 'Record';
+    showStatus(`Stopped recording '${recording.label}': no hand was seen.`);
   }
 
   private async finishRecording(label: string): Promise<void> {
     const hands = this.collected;
     this.collected = [];
     this.state.recording = null;
+    const button = element<HTMLButtonElement>('record');
+    button.textContent = 'Record';
+    button.disabled = true; // until the worker has the hands
     if (!this.state.labels.includes(label)) this.state.labels.push(label);
     try {
       this.showCounts(await this.worker.addSamples(hands, this.state.labels.indexOf(label)));

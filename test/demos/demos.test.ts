@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
-import { facePhoto } from '../helpers/photos';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
 import sharp from 'sharp';
 import { type DemoState, SHOTS, useDemoSite, waitForDemo } from './helpers';
 
@@ -127,6 +127,30 @@ describe('demo pages on the fake camera (wasm)', () => {
     });
     expect(shares.green).toBeGreaterThan(0.2);
     expect(shares.unchanged).toBeGreaterThan(0.05);
+
+    // a photo uploaded while the camera runs stays on show (the live loop pauses); the mode redraws it
+    type Matte = { matteSize: number[]; mode: string };
+    const shown = await page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo.results);
+    await page.locator('#upload').setInputFiles(fixturePhoto('astronaut'));
+    const photo = await waitForDemo(page, log, (s) => s.results > shown && s.source === 'image');
+    expect((photo.summary as Matte).matteSize).toEqual([512, 512]);
+    await page.waitForTimeout(1500);
+    const still = await waitForDemo(page, log, () => true);
+    expect([still.results, still.source, (still.summary as Matte).matteSize]).toEqual([photo.results, 'image', [512, 512]]);
+    expect(await page.evaluate(() => (document.getElementById('view') as HTMLCanvasElement).width)).toBe(512);
+    await page.selectOption('#mode', 'blur');
+    const blurred = await waitForDemo(page, log, (s) => (s.summary as Matte).mode === 'blur');
+    expect((blurred.summary as Matte).matteSize).toEqual([512, 512]);
+    // a file that is no image: an error, then a good photo clears it
+    await page.locator('#upload').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+    await waitForDemo(page, log, (s) => s.error !== null, 30_000);
+    await page.locator('#upload').setInputFiles(fixturePhoto('astronaut'));
+    const again = await waitForDemo(page, log, (s) => s.results > blurred.results);
+    expect(again.error).toBeNull();
+    await page.locator('#resume-camera').click();
+    const back = await waitForDemo(page, log, (s) => s.source === 'camera' && (s.summary as Matte).matteSize[0] === 640);
+    expect((back.summary as Matte).mode).toBe('blur');
+    expect(await page.locator('#resume-camera').isHidden()).toBe(true);
     await page.close();
   });
 

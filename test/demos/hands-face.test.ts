@@ -17,7 +17,7 @@ interface FaceState extends DemoState {
 
 interface HandsState extends DemoState {
   summary: { handedness: string; gesture: string; gestureScore: number; taught: string | null }[];
-  hands: { labels: string[]; counts: number[]; training: string; epochs: number; taughtLabels: string[] | null };
+  hands: { labels: string[]; counts: number[]; recording: { label: string } | null; training: string; epochs: number; taughtLabels: string[] | null };
 }
 
 const BUILT_IN = ['open_palm', 'fist', 'pointing', 'thumbs_up', 'victory'];
@@ -93,6 +93,17 @@ describe.concurrent('Face and Hands pages (wasm)', () => {
     await page.locator('#load').click();
     await expect.poll(() => page.locator('#status').textContent()).toBe('Loaded: fist, victory.');
     expect(await page.locator('#status').getAttribute('class')).not.toContain('error');
+
+    // a recording that sees no hand (no camera, say) can be stopped: nothing is added (before: Record stayed disabled for good)
+    await setStandIns([]);
+    await page.locator('#gesture-name').fill('wave');
+    await page.locator('#record').click();
+    await expect.poll(() => page.locator('#record').textContent()).toBe('Stop');
+    await page.locator('#record').click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe("Stopped recording 'wave': no hand was seen.");
+    const stopped = await waitForDemo<HandsState>(page, log, (s) => s.hands.recording === null);
+    expect(stopped.hands.labels).toEqual(['fist', 'victory']);
+    expect(await page.locator('#record').textContent()).toBe('Record');
     await page.close();
   });
 });

@@ -68,6 +68,11 @@ describe('teach page (fake camera, wasm worker)', () => {
     await page.fill('#per-click', '8');
     await page.click('#collect-0');
     await waitForDemo<TeachState>(page, log, (s) => s.teach.counts[0] === 8, 60_000);
+    // training with a class still empty is a hint, not a failure (before: a red INVALID_INPUT and a console error)
+    await page.click('#train');
+    await expect.poll(() => page.locator('#status').textContent()).toBe("Add at least 2 samples to each class before training ('cat & coffee' has 0).");
+    expect(await page.locator('#status').getAttribute('class')).not.toContain('error');
+    expect(await page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo.error)).toBeNull();
     await page.locator('#files-1').setInputFiles([...(await photoCrops('chelsea', 4, 1)), ...(await photoCrops('coffee', 4, 2))]);
     await waitForDemo<TeachState>(page, log, (s) => s.teach.counts[1] === 8, 60_000);
     expect(await page.locator('#count-1').textContent()).toBe('8');

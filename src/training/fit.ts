@@ -85,6 +85,7 @@ export interface FitOptions {
   validationData?: LabeledTensors;
   /** Default `val_loss` with validation data, else `loss`. */
   monitor?: MonitorMetric;
+  /** Stop after `patience` epochs in a row that do not improve `monitor` by more than `minDelta` (as Keras; 0: at the first). */
   earlyStopping?: { patience: number; minDelta?: number };
   /** Restore the weights of the best epoch at the end (default true with validation data). */
   restoreBest?: boolean;
@@ -363,7 +364,8 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
         stale++;
       }
       await options.onEpochEnd?.(log);
-      if (options.earlyStopping && stale >= options.earlyStopping.patience) {
+      // as Keras: only an epoch that did not improve can stop training (patience 0: the first such epoch)
+      if (options.earlyStopping && !improved && stale >= options.earlyStopping.patience) {
         stoppedEarly = true;
         break;
       }

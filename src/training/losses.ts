@@ -37,7 +37,10 @@ export function multiclassHinge(labels: tf.Tensor1D, scores: tf.Tensor2D, margin
     const oneHot = tf.oneHot(tf.cast(labels, 'int32'), scores.shape[1]);
     const correct = tf.sum(tf.mul(scores, oneHot), 1, true);
     const margins = tf.relu(tf.add(tf.sub(scores, correct), margin));
-    return tf.mean(tf.sum(tf.mul(margins, tf.sub(1, oneHot)), 1)) as tf.Scalar;
+    const loss = tf.mean(tf.sum(tf.mul(margins, tf.sub(1, oneHot)), 1));
+    // relu(NaN) is 0 on wasm: NaN or infinite scores (a diverged head) would leave the loss
+    // finite and the divergence unseen; 0·Σ scores makes the loss NaN then, and changes nothing else
+    return tf.add(loss, tf.mul(tf.sum(scores), 0)) as tf.Scalar;
   });
 }
 

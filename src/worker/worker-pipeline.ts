@@ -104,6 +104,8 @@ const LOCAL_KEYS: ReadonlySet<string> = new Set(['worker', 'workerUrl', 'timeout
  */
 export class WorkerPipeline<T extends PipelineTask> {
   private disposed = false;
+  /** Settles once the latest call (frame or reset) was posted to the worker: the next one posts after it, so calls reach the worker in call order. */
+  private lastPost: Promise<void> = Promise.resolve();
 
   constructor(
     readonly task: T,
@@ -127,10 +129,30 @@ export class WorkerPipeline<T extends PipelineTask> {
     return this.send(input, options, (api, value, id) => api.runForVideo(id, value, timestampMs, options as Record<string, unknown> | undefined));
   }
 
-  /** Forgets video-mode state (tracks). */
+  /**
+   * Forgets video-mode state (tracks). It reaches the worker after the frames called before it
+   * (which stay the old video's, as in-thread), before those called after it.
+   */
   async reset(): Promise<void> {
     this.assertUsable();
-    await this.worker.callPipeline(this.registration, (api, id) => api.reset(id));
+    const { previous, posted } = this.nextPost();
+    try {
+      await previous;
+      await this.worker.callPipeline(this.registration, (api, id) => {
+        posted();
+        return api.reset(id);
+      });
+    } finally {
+      posted();
+    }
+  }
+
+  /** The post before this call's, and the signal that this call was posted (or gave up). */
+  private nextPost(): { previous: Promise<void>; posted: () => void } {
+    const previous = this.lastPost;
+    let posted!: () => void;
+    this.lastPost = new Promise<void>((resolve) => (posted = resolve));
+    return { previous, posted };
   }
 
   /** Frees the model in the worker (and the worker itself when it is this pipeline's own). Safe to call twice. */
@@ -152,20 +174,29 @@ export class WorkerPipeline<T extends PipelineTask> {
   ): Promise<ResultOf<T>> {
     this.assertUsable();
     checkRunOptions(options);
-    const { value, transfer } = await toTransferable(input);
+    const { previous, posted } = this.nextPost();
+    // the frame is made transferable at once; it is posted after the calls made before it
+    const preparing = toTransferable(input);
+    preparing.catch(() => undefined); // its failure is met below, once this call's turn comes
+    let prepared: Awaited<typeof preparing> | undefined;
     let sent = false;
     try {
+      await previous;
+      prepared = await preparing;
+      const { value, transfer } = prepared;
       const result = await this.worker.callPipeline(
         this.registration,
         (api, id) => {
           sent = true;
+          posted();
           return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, id);
         },
         true,
       );
       return unpackMasks(result) as ResultOf<T>;
     } finally {
-      if (!sent && value !== input) closeFrame(value);
+      posted();
+      if (!sent && prepared && prepared.value !== input) closeFrame(prepared.value);
     }
   }
 }

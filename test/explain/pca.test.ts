@@ -104,6 +104,12 @@ describe('pca properties', () => {
     expect(code(() => pca([[1, Number.NaN], [0, 1]]))).toBe('INVALID_INPUT');
     expect(code(() => pca([[1, 2], [0, 1]], { components: 3 }))).toBe('INVALID_OPTION');
     expect(code(() => pca([[1, 2], [0, 1]], { components: 0.5 }))).toBe('INVALID_OPTION');
+    // values past float32's range: a VisionError (before: a TypeError from the eigen-solver, the scatter's squares infinite)
+    expect(() => pca([[1e155, 0], [0, 1], [1, 1]])).toThrow(/^pca: vectors must hold finite numbers within float32's range \(\|v\| ≤ 3\.4e38\), row 0 has 1e\+155 at index 0$/);
+    expect(code(() => pca([[-1e39, 0], [0, 1]]))).toBe('INVALID_INPUT');
+    // 1-D vectors: the default is one axis (before: "components must be an integer from 1 to 1, got undefined")
+    expect(pca([[1], [2], [3]]).projected.map((p) => Array.from(p))).toEqual([[-1], [0], [1]]);
+    expect(() => pca([[1], [2], [3]], { components: 2 })).toThrow('pca: components must be an integer from 1 to 1, got 2');
     for (const options of [null, 2, 'components', [2]]) {
       expect(() => pca([[1, 2], [0, 1]], options as never), String(options)).toThrow(/^pca options must be an object \(\{ components \}\); got /);
       expect(code(() => pca([[1, 2], [0, 1]], options as never))).toBe('INVALID_OPTION');

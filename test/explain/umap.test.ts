@@ -60,6 +60,8 @@ describe('umap', () => {
     const aborted = umap(vectors, { signal: controller.signal, onProgress: (epoch) => epoch === 3 && controller.abort() });
     await expect(aborted).rejects.toSatisfy((e: unknown) => isVisionError(e, 'ABORTED'));
     await expect(umap(vectors.slice(0, 2))).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_INPUT'));
+    // its documented minimum of 3 vectors works with the defaults: one axis (before: "components … got undefined")
+    expect((await umap(vectors.slice(0, 3), { seed: 1 })).projected.map((p) => p.length)).toEqual([1, 1, 1]);
     await expect(umap(vectors, { neighbors: 500 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
     await expect(umap(vectors, { minDist: 1 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
     for (const options of [null, 7, 'seed']) {

@@ -2,7 +2,7 @@
 // wasm backend. Detection on a real photo in a worker thread equals detection in-thread;
 // pipelines share one worker; a crashed or hung worker is reported and restarted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PIXELS, type DetectionPipeline, Mask, VisionError, pipeline, setPlatform } from '../../src/node/index';
+import { DEFAULT_MAX_PIXELS, type DetectionPipeline, Mask, VisionError, decodeImageFile, pipeline, setPlatform } from '../../src/node/index';
 import { getPlatform } from '../../src/core/platform';
 import { VisionWorker, type WorkerPipeline, createWorkerPipeline } from '../../src/worker/index';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
@@ -40,6 +40,19 @@ describe('pipelines in a Node worker thread', () => {
       const ids = first.detections.map((d) => d.trackId!).sort((x, y) => x - y);
       expect(ids).toEqual(first.detections.map((_, i) => i + 1));
       expect(second.detections.map((d) => d.trackId!).sort((x, y) => x - y)).toEqual(ids);
+      // a reset() right after a frame reaches the worker after that frame (which stays the old video's),
+      // and the frame after it starts the new video (before: the reset overtook the frame, and 500 after 1000 was refused)
+      const raw = await decodeImageFile(photo);
+      for (const inFlight of [photo, raw]) {
+        const old = remote.runForVideo(inFlight, 1000);
+        const reset = remote.reset();
+        const fresh = remote.runForVideo(raw, 500);
+        const settled = await Promise.allSettled([old, reset, fresh]);
+        expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+        const ids = (settled[2] as PromiseFulfilledResult<Awaited<typeof fresh>>).value.detections.map((d) => d.trackId!).sort((x, y) => x - y);
+        expect(ids).toEqual(ids.map((_, i) => i + 1));
+        await remote.reset();
+      }
       // tensors stay flat in the worker
       const before = (await remote.worker.memory()).numTensors;
       for (let i = 0; i < 3; i++) await remote.run(photo);

@@ -56,6 +56,32 @@ describe('fit', () => {
     tf.dispose([train.x, val.x]);
   });
 
+  it('the hinge loss (svm head) diverging is seen too: NaN scores make its loss NaN (relu(NaN) is 0 on wasm)', async () => {
+    const train = blobs(90, 13);
+    const model = buildHead('svm', { inputDim: 2, numClasses: 3, seed: 4, normalizeFeatures: false });
+    const losses: number[] = [];
+    const result = await fit(model, train, { epochs: 5, batchSize: 32, loss: 'hinge', optimizer: { name: 'adam', learningRate: 1e38 }, seed: 1, onBatchEnd: (b) => losses.push(b.loss) });
+    // before: loss 0 from the second batch on, diverged false, and a head scoring NaN
+    expect(result.diverged).toBe(true);
+    expect(Number.isNaN(losses.at(-1))).toBe(true);
+    model.dispose();
+    train.x.dispose();
+  });
+
+  it('patience 0 stops at the first epoch that does not improve, not at the first epoch (as Keras)', async () => {
+    const train = blobs(90, 14);
+    const model = buildHead('softmax', { inputDim: 2, numClasses: 3, seed: 4, normalizeFeatures: false });
+    const result = await fit(model, train, { epochs: 40, batchSize: 32, optimizer: { name: 'sgd', learningRate: 0.05 }, seed: 1, earlyStopping: { patience: 0 } });
+    const losses = result.history.map((log) => log.loss);
+    expect(losses.length).toBeGreaterThan(3);
+    // every epoch but a stopping last one improved the loss
+    const last = losses.length - 1;
+    losses.slice(1, result.stoppedEarly ? last : undefined).forEach((loss, i) => expect(loss).toBeLessThan(losses[i]));
+    if (result.stoppedEarly) expect(losses[last]).toBeGreaterThanOrEqual(Math.min(...losses.slice(0, last)));
+    model.dispose();
+    train.x.dispose();
+  });
+
   it('stops at the first batch whose loss is NaN or Infinity (a diverging learning rate) and says so', async () => {
     const train = blobs(90, 11);
     const val = blobs(30, 12);

@@ -106,6 +106,8 @@ describe('GestureClassifier', () => {
     const before = tf.memory().numTensors;
     // it used to resolve: classify() then answered the first label with score NaN for every hand
     await expectRejected(GestureClassifier.train(samples, { head: 'mlp', epochs: 3, learningRate: 1e30, seed: 3 }), 'INVALID_OPTION', /diverged .*learningRate is 1e\+30; lower it/);
+    // the svm head's hinge loss hid its divergence (a classifier scoring every hand NaN came back)
+    await expectRejected(GestureClassifier.train(samples, { head: 'svm', epochs: 3, learningRate: 1e38, seed: 3 }), 'INVALID_OPTION', /diverged/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -5,7 +5,7 @@ import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
 
 /** Options of {@link pca}. @example `pca(vectors, { components: 3 })` */
 export interface PcaOptions {
-  /** Principal components to keep, 1 … min(n, d). Default 2 (a map). */
+  /** Principal components to keep, 1 … min(n, d). Default 2 (a map; 1 for 1-D vectors). */
   readonly components?: number;
 }
 
@@ -45,7 +45,8 @@ export interface PcaResult {
 export function pca(vectors: VectorSet, options?: PcaOptions): PcaResult {
   const { components: wanted } = optionsObject(options, 'pca options', ['components']);
   const { count, dim } = checkVectorSet(vectors, 2, 'pca');
-  const k = integerOption(wanted, 2, 1, Math.min(count, dim), 'pca: components');
+  // the default is at most what the vectors allow (1-D vectors: one axis)
+  const k = integerOption(wanted, Math.min(2, count, dim), 1, Math.min(count, dim), 'pca: components');
   const mean = columnMean(vectors, dim);
   const axes = count < dim ? axesFromGram(vectors, mean, dim, k) : axesFromScatter(vectors, mean, dim, k);
   const components = axes.vectors.map((axis) => orientAxis(axis));

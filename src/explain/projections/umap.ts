@@ -6,7 +6,7 @@ import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
 
 /** Options of {@link umap}. @example `await umap(vectors, { seed: 1, neighbors: 10, minDist: 0.2 })` */
 export interface UmapOptions {
-  /** Output dimensions. Default 2 (a map). */
+  /** Output dimensions, 1 … n − 2. Default 2 (a map; 1 for 3 vectors). */
   readonly components?: number;
   /** Neighbours that define the local structure, 2 … n − 1. Default min(15, n − 1). */
   readonly neighbors?: number;
@@ -48,7 +48,8 @@ export interface UmapResult {
 export async function umap(vectors: VectorSet, given?: UmapOptions): Promise<UmapResult> {
   const options = optionsObject(given, 'umap options', ['components', 'neighbors', 'minDist', 'epochs', 'metric', 'seed', 'onProgress', 'signal']);
   const { count, dim } = checkVectorSet(vectors, 3, 'umap');
-  const components = integerOption(options.components, 2, 1, Math.max(1, count - 2), 'umap: components');
+  // the default is at most what umap-js takes for this many vectors (3 vectors: one axis)
+  const components = integerOption(options.components, Math.min(2, Math.max(1, count - 2)), 1, Math.max(1, count - 2), 'umap: components');
   const neighbors = integerOption(options.neighbors, Math.min(15, count - 1), 2, count - 1, 'umap: neighbors');
   const epochs = options.epochs === undefined ? undefined : integerOption(options.epochs, 0, 1, 10_000, 'umap: epochs');
   const minDist = options.minDist ?? 0.1;

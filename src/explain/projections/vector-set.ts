@@ -18,9 +18,12 @@ export interface VectorSetShape {
   readonly dim: number;
 }
 
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /**
  * Checks that `vectors` holds at least `minCount` rows of one positive dimension, every value
- * finite; throws `INVALID_INPUT` naming the first bad row otherwise.
+ * finite and within float32's range; throws `INVALID_INPUT` naming the first bad row otherwise.
  *
  * @example
  * ```ts
@@ -43,8 +46,9 @@ export function checkVectorSet(vectors: VectorSet, minCount: number, what: strin
       throw new VisionError('INVALID_INPUT', `${what}: every vector must have ${dim} values like row 0, row ${i} has ${String(row?.length)}`);
     }
     for (let j = 0; j < dim; j++) {
-      if (!Number.isFinite(row[j])) {
-        throw new VisionError('INVALID_INPUT', `${what}: vectors must hold finite numbers, row ${i} has ${String(row[j])} at index ${j}`);
+      // results are float32: a value past its range would come back infinite (and its square overflow the scatter)
+      if (!(Math.abs(row[j]) <= FLOAT32_MAX)) {
+        throw new VisionError('INVALID_INPUT', `${what}: vectors must hold finite numbers within float32's range (|v| ≤ 3.4e38), row ${i} has ${String(row[j])} at index ${j}`);
       }
     }
   });
@@ -62,7 +66,7 @@ export function checkVectorSet(vectors: VectorSet, minCount: number, what: strin
 export function integerOption(value: number | undefined, fallback: number, min: number, max: number, what: string): number {
   const chosen = value ?? fallback;
   if (!Number.isInteger(chosen) || chosen < min || chosen > max) {
-    throw new VisionError('INVALID_OPTION', `${what} must be an integer from ${min} to ${max}, got ${String(value)}`);
+    throw new VisionError('INVALID_OPTION', `${what} must be an integer from ${min} to ${max}, got ${value === undefined ? `the default ${fallback}` : String(value)}`);
   }
   return chosen;
 }

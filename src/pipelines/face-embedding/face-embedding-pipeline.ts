@@ -1,5 +1,5 @@
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { VideoClock } from '../shared/video-clock';
 import type { ImageInput } from '../../core/image-input';
 import { FACERES, FACE_EMBEDDING_CARDS, type FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
 import type { RawImage } from '../../core/raw-image';
@@ -61,6 +61,8 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
   readonly task = 'face-embedding';
   /** Counts `reset()`s: a video frame that spans one is the old video's and is not tracked. */
   private generation = 0;
+  /** Orders video frames (replaced by `reset()`; a frame queued on the old one stays the old video's). */
+  private videoClock = new VideoClock();
 
   constructor(
     readonly faceSpec: FaceEmbeddingModelSpec,
@@ -114,17 +116,19 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
    * ```
    */
   async runForVideo(input: ImageInput, timestampMs: number, options: FaceEmbeddingRunOptions = {}): Promise<FaceEmbeddingResult> {
-    if (!Number.isFinite(timestampMs)) throw new VisionError('INVALID_INPUT', `timestampMs must be a finite number; got ${shownValue(timestampMs)}`);
     const generation = this.generation;
+    const resolved = this.resolve(options);
     // a reset() before the detector is reached: this frame must not become the new video's first
     const detect = (image: ImageInput, detectOptions: { threshold?: number; maxDetections: number }): Promise<DetectionResult> =>
       generation === this.generation ? this.detector.runForVideo(image, timestampMs, detectOptions) : this.detector.run(image, detectOptions);
-    return this.describe(input, this.resolve(options), detect);
+    // frames reach the detector's tracker in call order, whichever opens first (a file before a raw frame)
+    return this.videoClock.frame(timestampMs, () => this.describe(input, resolved, detect));
   }
 
   /** Forgets video-mode face tracks (a frame still being analysed leaves none for the next video). @example `describer.reset();` */
   reset(): void {
     this.generation++;
+    this.videoClock = new VideoClock();
     this.detector.reset();
   }
 

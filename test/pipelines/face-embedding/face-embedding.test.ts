@@ -4,6 +4,9 @@
  * crop + 30 % brighter) stays above FACERES_MATCH_THRESHOLD, and different people's faces stay
  * below it. The full measurement over all six photos is bench/face-threshold.ts.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +149,25 @@ describe("pipeline('face-embedding') with FaceRes on real group photos", () => {
     expect(ids(await first)).toEqual(before);
     // 33 was refused ("got 33 after 1000"): the old frame's time is not the new video's
     expect(ids(await describer.runForVideo(small, 33))).toEqual(before);
+    describer.reset();
+  }, 60_000);
+
+  it('overlapping runForVideo calls are analysed in call order: a file frame before a raw frame (before: the file frame was refused, "got 1000 after 1033")', async () => {
+    const small = await raw(sharp(facePhoto(1)).resize({ width: 640 }));
+    const file = join(mkdtempSync(join(tmpdir(), 'visionpipe-face-order-')), 'small.png');
+    await sharp(small.data, { raw: { width: small.width, height: small.height, channels: 3 } }).png().toFile(file);
+    const ids = (r: { faces: FaceEmbedding[] }): number[] => r.faces.map((f) => f.trackId ?? -1).sort((a, b) => a - b);
+    describer.reset();
+    const inTurn = [ids(await describer.runForVideo(file, 1000)), ids(await describer.runForVideo(small, 1033))];
+    describer.reset();
+    const settled = await Promise.allSettled([describer.runForVideo(file, 1000), describer.runForVideo(small, 1033)]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(settled.map((r) => ids((r as PromiseFulfilledResult<{ faces: FaceEmbedding[] }>).value))).toEqual(inTurn);
+    // frames queued when the pipeline is disposed say which pipeline (before: "this object-detection pipeline")
+    const spare = await pipeline('face-embedding');
+    const queued = [spare.runForVideo(small, 1), spare.runForVideo(small, 2)];
+    spare.dispose();
+    for (const q of await Promise.allSettled(queued)) expect((q as PromiseRejectedResult).reason).toMatchObject({ code: 'DISPOSED', message: expect.stringContaining('face-embedding') });
     describer.reset();
   }, 60_000);
 

@@ -178,8 +178,14 @@ function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
     const a = alpha[p] / 255;
     if (a === 1) continue;
     const at = p * 4;
+    const behindAlpha = behind(p, 3);
+    if (data[at + 3] === 255 && behindAlpha === 255) {
+      // both opaque (a camera frame over a colour, a picture or its blur): the plain blend, per frame
+      for (let c = 0; c < 3; c++) data[at + c] = Math.round(a * data[at + c] + (1 - a) * behind(p, c));
+      continue;
+    }
     const front = (a * data[at + 3]) / 255;
-    const back = ((1 - a) * behind(p, 3)) / 255;
+    const back = ((1 - a) * behindAlpha) / 255;
     const covered = front + back;
     for (let c = 0; c < 3; c++) data[at + c] = covered > 0 ? Math.round((front * data[at + c] + back * behind(p, c)) / covered) : 0;
     data[at + 3] = Math.round(covered * 255);

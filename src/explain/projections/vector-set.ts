@@ -18,9 +18,6 @@ export interface VectorSetShape {
   readonly dim: number;
 }
 
-/** The largest finite float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
  * Checks that `vectors` holds at least `minCount` rows of one positive dimension, every value
  * finite and within float32's range; throws `INVALID_INPUT` naming the first bad row otherwise.
@@ -47,7 +44,7 @@ export function checkVectorSet(vectors: VectorSet, minCount: number, what: strin
     }
     for (let j = 0; j < dim; j++) {
       // results are float32: a value past its range would come back infinite (and its square overflow the scatter)
-      if (!(Math.abs(row[j]) <= FLOAT32_MAX)) {
+      if (typeof row[j] !== 'number' || !Number.isFinite(Math.fround(row[j]))) {
         throw new VisionError('INVALID_INPUT', `${what}: vectors must hold finite numbers within float32's range (|v| ≤ 3.4e38), row ${i} has ${String(row[j])} at index ${j}`);
       }
     }

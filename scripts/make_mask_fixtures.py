@@ -7,7 +7,7 @@ repository root; needs python3-torch, python3-torchvision, python3-opencv):
 writes (small, committed):
   test/fixtures/masks/paste.json     torchvision 0.14 `paste_masks_in_image` on random 28x28
                                      masks and boxes (partly outside the image, tiny, larger
-                                     than the image): binary masks (> 0.5) as COCO RLE and the
+                                     than the image; one image itself 28x28): binary masks (> 0.5) as COCO RLE and the
                                      pasted probabilities at every 17th pixel.
   test/fixtures/masks/yolo-seg.json  YOLO-seg masks by Ultralytics' ops (transcribed below from
                                      ultralytics/utils/ops.py: crop_mask, process_mask,
@@ -63,7 +63,8 @@ def write(name, data):
 def paste_fixture():
     g = torch.Generator().manual_seed(SEED)
     cases = []
-    for name, (h, w), n in [('landscape-120x90', (90, 120), 10), ('portrait-64x100', (100, 64), 6)]:
+    # the last case: an image as small as the masks (28×28), where shape alone cannot tell per-box masks from pasted ones
+    for name, (h, w), n in [('landscape-120x90', (90, 120), 10), ('portrait-64x100', (100, 64), 6), ('square-28x28', (28, 28), 4)]:
         masks = torch.rand(n, 1, 28, 28, generator=g)
         # smooth some masks (blobs) so the 0.5 contour is long, not speckle
         masks[: n // 2] = F.avg_pool2d(masks[: n // 2], 5, stride=1, padding=2) * 1.6 - 0.3

@@ -122,4 +122,18 @@ describe('nms on Float32Array scores (key-sort fast path)', () => {
       expect(Array.from(fast)).toEqual(Array.from(plain));
     }
   });
+
+  it('keeps the indices of boxes past 2^21 (the key holds 21 bits of index): few candidates among many scores', () => {
+    const n = 2 ** 21 + 10;
+    const boxes = new Float32Array(n * 4);
+    const scores = new Float32Array(n).fill(Number.NaN);
+    boxes.set([0, 0, 10, 10], 3 * 4);
+    boxes.set([50, 50, 60, 60], (n - 5) * 4);
+    scores[3] = 0.5;
+    scores[n - 5] = 0.9;
+    expect(Array.from(nms(boxes, scores))).toEqual([n - 5, 3]);
+    scores.fill(0.1);
+    scores[n - 5] = 0.9;
+    expect(Array.from(nms(boxes, scores, { scoreThreshold: 0.5 }))).toEqual([n - 5]);
+  });
 });

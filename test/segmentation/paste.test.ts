@@ -21,7 +21,7 @@ describe('pasteMasks = torchvision paste_masks_in_image (golden, scripts/make_ma
   it.each(fixture.cases)('$name: binary masks equal exactly, probabilities within 2.5e-7 (≈2 float32 ulps)', ({ imageWidth: w, imageHeight: h, masks, boxes, binary, sampleEvery, samples }) => {
     const n = boxes.length;
     const data = Float32Array.from(masks);
-    const out = pasteMasks({ dims: [n, 1, 28, 28], data }, boxes.flat(), w, h);
+    const out = pasteMasks({ dims: [n, 1, 28, 28], data }, boxes.flat(), w, h, { layout: 'per-box' });
     expect(out).toHaveLength(n);
     out.forEach((mask, i) => {
       expect([mask.width, mask.height]).toEqual([w, h]);
@@ -34,6 +34,30 @@ describe('pasteMasks = torchvision paste_masks_in_image (golden, scripts/make_ma
       samples[i].forEach((v, k) => expect(Math.abs(full[k * sampleEvery] - v)).toBeLessThan(2.5e-7));
       mask.close();
     });
+  });
+
+  it('infers per-box masks from their shape where the image is larger; a 28×28 image needs layout', () => {
+    for (const { imageWidth: w, imageHeight: h, masks, boxes } of fixture.cases) {
+      const n = boxes.length;
+      const stated = pasteMasks({ dims: [n, 1, 28, 28], data: Float32Array.from(masks) }, boxes.flat(), w, h, { layout: 'per-box' });
+      const inferred = pasteMasks({ dims: [n, 1, 28, 28], data: Float32Array.from(masks) }, boxes.flat(), w, h);
+      // shape alone reads 28×28 masks on a 28×28 image as already pasted (the image's size)
+      const asImage = w === 28 && h === 28 ? pasteMasks({ dims: [n, 1, 28, 28], data: Float32Array.from(masks) }, boxes.flat(), w, h, { layout: 'image' }) : stated;
+      inferred.forEach((mask, i) => expect(mask.toRle()).toEqual(asImage[i].toRle()));
+      if (asImage !== stated) expect(asImage.map((m) => m.area())).not.toEqual(stated.map((m) => m.area()));
+      new Set([...stated, ...inferred, ...asImage]).forEach((m) => m.close());
+    }
+    expect(fixture.cases.some((c) => c.imageWidth === 28 && c.imageHeight === 28)).toBe(true);
+  });
+
+  it('refuses a layout that does not fit the masks, and an unknown layout', () => {
+    const bad = (code: string, f: () => unknown) => expect(f).toThrow(expect.objectContaining({ code }));
+    bad('INVALID_INPUT', () => pasteMasks({ dims: [1, 1, 28, 28], data: new Float32Array(784) }, [0, 0, 1, 1], 40, 30, { layout: 'image' }));
+    bad('INVALID_INPUT', () => pasteMasks({ dims: [1, 1, 3, 4], data: new Float32Array(12) }, [0, 0, 1, 1], 4, 3, { layout: 'per-box' }));
+    bad('INVALID_OPTION', () => pasteMasks({ dims: [1, 1, 3, 4], data: new Float32Array(12) }, [0, 0, 1, 1], 4, 3, { layout: 'pasted' as 'image' }));
+    const [image] = pasteMasks({ dims: [1, 1, 28, 28], data: new Float32Array(784).fill(0.9) }, [0, 0, 1, 1], 28, 28, { layout: 'image' });
+    expect(image.area()).toBe(784);
+    image.close();
   });
 
   it('takes masks already pasted at the image size ([N,1,H,W]) as they are', () => {

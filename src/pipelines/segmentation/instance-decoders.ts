@@ -103,7 +103,7 @@ const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDet
     keep.forEach((i, k) => kept.set(maskData.subarray(i * size, (i + 1) * size), k * size));
     // Paste at the source resolution with the boxes mapped there (unclipped, as torchvision's resize_boxes).
     const sourceBoxes = scaleBoxesToSource(boxes, transform, { clip: false });
-    masks = pasteMasks({ dims: [keep.length, 1, mh, mw], data: kept }, sourceBoxes, transform.sourceWidth, transform.sourceHeight, { threshold: maskThreshold });
+    masks = pasteMasks({ dims: [keep.length, 1, mh, mw], data: kept }, sourceBoxes, transform.sourceWidth, transform.sourceHeight, { threshold: maskThreshold, layout: 'per-box' });
   }
   return { boxes, scores: Float32Array.from(keep, (i) => scores[i]), classIds: Int32Array.from(keep, (i) => labels[i]), masks };
 };

@@ -30,6 +30,12 @@ export interface PasteMasksOptions {
   output?: 'binary' | 'probability';
   /** Zero padding around each mask before resizing (torchvision: 1). */
   padding?: number;
+  /**
+   * What the masks are: `'per-box'` (each pasted into its box) or `'image'` (already at the
+   * image's size, taken as they are). Default: `'image'` when the masks have the image's size,
+   * else `'per-box'` — say `'per-box'` when the image may be as small as the masks (a 28×28 image).
+   */
+  layout?: 'per-box' | 'image';
 }
 
 /**
@@ -77,7 +83,7 @@ export function pasteMaskProbabilities(
   return { width: imageWidth, height: imageHeight, bounds: { x: x0, y: y0, width: window.width, height: window.height }, data: resized.data };
 }
 
-function checkInputs(masks: InstanceMaskTensor, boxes: ArrayLike<number>, imageWidth: number, imageHeight: number): { n: number; mh: number; mw: number } {
+function checkInputs(masks: InstanceMaskTensor, boxes: ArrayLike<number>, imageWidth: number, imageHeight: number, layout: PasteMasksOptions['layout']): { n: number; mh: number; mw: number; pasted: boolean } {
   const fn = 'pasteMasks';
   if (!Number.isInteger(imageWidth) || !Number.isInteger(imageHeight) || imageWidth <= 0 || imageHeight <= 0) {
     throw new VisionError('INVALID_INPUT', `${fn}: image size ${imageWidth}×${imageHeight} must be positive integers`);
@@ -89,11 +95,14 @@ function checkInputs(masks: InstanceMaskTensor, boxes: ArrayLike<number>, imageW
   if (masks.data.length !== n * mh * mw) throw new VisionError('INVALID_INPUT', `${fn}: ${masks.data.length} mask values for shape [${dims.join(',')}]`);
   if (boxes.length !== n * 4) throw new VisionError('INVALID_INPUT', `${fn}: ${boxes.length / 4} boxes for ${n} masks`);
   if (n > 0 && (mh === 0 || mw === 0)) throw new VisionError('INVALID_INPUT', `${fn}: masks of size ${mw}×${mh}; they need at least one pixel`);
-  const pasted = mh === imageHeight && mw === imageWidth;
+  const imageSize = mh === imageHeight && mw === imageWidth;
+  if (layout === 'image' && !imageSize) throw new VisionError('INVALID_INPUT', `${fn}: layout 'image' needs masks of the image's size ${imageWidth}×${imageHeight}; they are ${mw}×${mh}`);
+  if (layout === 'per-box' && mh !== mw) throw new VisionError('INVALID_INPUT', `${fn}: layout 'per-box' needs square masks (e.g. 28×28); they are ${mw}×${mh}`);
+  const pasted = layout === undefined ? imageSize : layout === 'image';
   if (!pasted && mh !== mw) {
     throw new VisionError('INVALID_INPUT', `${fn}: ${mw}×${mh} masks are neither square (per-box, e.g. 28×28) nor the image size ${imageWidth}×${imageHeight}`);
   }
-  return { n, mh, mw };
+  return { n, mh, mw, pasted };
 }
 
 /**
@@ -101,7 +110,8 @@ function checkInputs(masks: InstanceMaskTensor, boxes: ArrayLike<number>, imageW
  * size: `[N, 1, M, M]` per-box masks are pasted into their xyxy boxes (image pixels) exactly
  * as torchvision's `paste_masks_in_image` (see {@link pasteMaskProbabilities}); masks that
  * already have the image's size (`[N, 1, H, W]`, exports that paste inside the graph) are
- * taken as they are. Then `> threshold` (binary) unless `output: 'probability'`. Each mask
+ * taken as they are (`layout` says which where the image is as small as the masks). Then
+ * `> threshold` (binary) unless `output: 'probability'`. Each mask
  * stores only its box region. Golden-tested against torchvision 0.14 on random masks and on a
  * real Mask R-CNN's masks.
  *
@@ -123,9 +133,10 @@ export function pasteMasks(
   if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `pasteMasks: threshold is ${threshold}; it must be in [0, 1]`);
   const padding = options.padding ?? 1;
   if (!Number.isInteger(padding) || padding < 0) throw new VisionError('INVALID_OPTION', `pasteMasks: padding is ${padding}; it must be a non-negative integer`);
-  const { n, mh, mw } = checkInputs(masks, boxes, imageWidth, imageHeight);
+  const { layout } = options;
+  if (layout !== undefined && layout !== 'per-box' && layout !== 'image') throw new VisionError('INVALID_OPTION', `pasteMasks: layout is ${String(layout)}; it must be 'per-box' or 'image'`);
+  const { n, mh, mw, pasted } = checkInputs(masks, boxes, imageWidth, imageHeight, layout);
   const data = masks.data instanceof Float32Array ? masks.data : Float32Array.from(masks.data);
-  const pasted = mh === imageHeight && mw === imageWidth;
   const out: Mask[] = [];
   try {
     for (let i = 0; i < n; i++) {

@@ -71,7 +71,8 @@ function rankCandidates(
     cand[m++] = i;
   }
   const order = cand.subarray(0, m);
-  if (scores instanceof Float32Array && m < INDEX_SPAN) {
+  // the key packs the index below INDEX_SPAN: every index of `scores` must fit, not only the candidates' count
+  if (scores instanceof Float32Array && n <= INDEX_SPAN) {
     sortFloat32ByKey(scores, order);
   } else {
     // `||` falls through on 0 and on NaN (Infinity - Infinity): the index decides.

@@ -76,7 +76,9 @@ export function isVisionError(value: unknown, code?: VisionErrorCode): value is 
 }
 
 /**
- * Throws `ABORTED` when the signal has fired; a no-op otherwise.
+ * Throws `ABORTED` when the signal has fired; a no-op otherwise. Something given as a signal
+ * that is none (no boolean `aborted`: `{}`, `true`, a string) is `INVALID_OPTION`, not a signal
+ * that never fires.
  *
  * @example
  * ```ts
@@ -84,6 +86,9 @@ export function isVisionError(value: unknown, code?: VisionErrorCode): value is 
  * ```
  */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal != null && typeof (signal as { aborted?: unknown }).aborted !== 'boolean') {
+    throw new VisionError('INVALID_OPTION', `${what}: signal must be an AbortSignal (new AbortController().signal)`);
+  }
   if (signal?.aborted) {
     throw new VisionError('ABORTED', `${what} was aborted`, { cause: signal.reason });
   }

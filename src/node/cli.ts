@@ -1,8 +1,6 @@
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VisionError } from '../core/errors';
-import { setPlatform } from '../core/platform';
+import { getPlatform, setPlatform } from '../core/platform';
 import { type CliArgs, type CliCommand, parseCliArgs } from './cli/args';
 import { checkCaptionModelArg } from './cli/caption-model';
 import { loadClassifierFolder } from './classifier-folder';
@@ -16,6 +14,7 @@ import { type TaskCommand, createCliTask } from './cli/tasks';
 import { runTrain } from './cli/train';
 import { runEmbed, runSearch } from './cli/embed-search';
 import { runMap } from './cli/map-command';
+import { checkOutFolder, isDirectory } from './cli/out-folder';
 import { USAGE, USAGE_HINT } from './cli/usage';
 import { nodePlatform } from './node-platform';
 import { isVideoFile } from './video/video-files';
@@ -42,15 +41,6 @@ const message = (error: unknown): string => {
 /** Usage errors (unknown command/option/model, bad values) are exit 2; anything else 1. */
 const exitCodeOf = (error: unknown): number => (error instanceof VisionError && error.code === 'INVALID_OPTION' ? 2 : 1);
 
-/** Whether a path is a folder (false: some other file), undefined when it cannot be seen. */
-const isDirectory = (path: string): boolean | undefined => {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return undefined; // missing (or unreadable)
-  }
-};
-
 /** What `--model` means for the command: a caption model folder, a trained classifier folder, or an id / card. */
 async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSettings> {
   const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector };
@@ -59,26 +49,24 @@ async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSe
   return { ...base, model: await resolveModelArg(args.model) };
 }
 
-/**
- * `--out` is a folder: an existing file there — or in the path of a folder still to be made
- * (`--out photo.jpg/out`) — is a usage error, said once before any work.
- */
-function checkOutFolder(out: string | undefined): void {
-  if (out === undefined) return;
-  if (isDirectory(out) === false) throw new VisionError('INVALID_OPTION', `--out '${out}' is an existing file; --out takes a folder (made when missing)`);
-  let missing = out; // the topmost folder still to be made
-  while (dirname(missing) !== missing && isDirectory(dirname(missing)) === undefined) missing = dirname(missing);
-  const blocker = dirname(missing);
-  if (blocker !== missing && isDirectory(blocker) === false) throw new VisionError('INVALID_OPTION', `--out '${out}' cannot be made: '${blocker}' is a file, not a folder`);
+async function execute(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {
+  if (args.maxPixels === undefined) return executeCommand(args, print, printError);
+  // the limit holds for this run only: a caller running main() again gets its own limit back
+  const before = getPlatform().maxPixels;
+  setPlatform({ maxPixels: args.maxPixels });
+  try {
+    return await executeCommand(args, print, printError);
+  } finally {
+    setPlatform({ maxPixels: before });
+  }
 }
 
-async function execute(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {
+async function executeCommand(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {
   const { command } = args;
-  if (command !== 'map') checkOutFolder(args.out); // map's --out may name the .png
-  if (args.maxPixels !== undefined) setPlatform({ maxPixels: args.maxPixels });
+  if (command !== 'map') checkOutFolder(args.out); // map's --out may name the .png: checked by runMap
   if (command === 'train') return runTrain(args, print, printError);
   if (command === 'embed') return runEmbed(args, print, printError);
-  if (command === 'search') return runSearch(args, print);
+  if (command === 'search') return runSearch(args, print, printError);
   if (command === 'map') return runMap(args, print, printError);
   const settings = await taskSettings(command, args);
   const notice = copyleftNotice(settings.model);

@@ -2,7 +2,7 @@
  * A caption bar: word-wrapped text on a translucent band across the top or bottom of the
  * canvas (image captioning results, status messages).
  */
-import { checkOptionsObject } from './checks';
+import { checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 import { type OverlayRect, resolveStyle } from './style';
@@ -77,6 +77,7 @@ export function wrapText(ctx: Pick<Canvas2D, 'measureText'>, text: string, maxWi
  * ```
  */
 export function drawCaption(ctx: Canvas2D, text: string, options: CaptionOptions = {}): OverlayRect | undefined {
+  checkContext(ctx, 'drawCaption');
   checkOptionsObject(options, 'drawCaption');
   if (typeof text !== 'string') throw new VisionError('INVALID_INPUT', `caption text must be a string, got ${typeof text}`);
   const maxLines = options.maxLines ?? 3;

@@ -97,3 +97,20 @@ export function checkOptionsObject(options: unknown, helper: string): void {
     throw new VisionError('INVALID_OPTION', `${helper} options are ${shownValue(options)}; they must be an object (or left out)`);
   }
 }
+
+/**
+ * Checks the canvas context a drawing helper was given: `INVALID_INPUT` for anything that is not
+ * a 2D context of a canvas (`null` comes from `getContext('2d')` on a canvas that already has a
+ * WebGL or WebGPU context).
+ *
+ * @example
+ * ```ts
+ * checkContext(ctx, 'drawHands');
+ * ```
+ */
+export function checkContext(ctx: unknown, helper: string): void {
+  const canvas = typeof ctx === 'object' && ctx !== null ? (ctx as { canvas?: { width?: unknown; height?: unknown } }).canvas : undefined;
+  if (typeof canvas !== 'object' || canvas === null || typeof canvas.width !== 'number' || typeof canvas.height !== 'number') {
+    throw new VisionError('INVALID_INPUT', `${helper} needs a canvas's 2D context (canvas.getContext('2d')); got ${shownValue(ctx)}${ctx === null ? " — getContext('2d') gives null on a canvas that already has a WebGL or WebGPU context" : ''}`);
+  }
+}

@@ -5,7 +5,7 @@
 import { VisionError } from '../core/errors';
 import type { Box, Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkColorOption, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
+import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawLabel, drawnSize, resolveStyle, type StyleOptions } from './style';
@@ -144,6 +144,7 @@ function checkDetection(d: DrawableDetection, index: number): void {
  * ```
  */
 export function drawDetections(ctx: Canvas2D, detections: readonly DrawableDetection[], options: DetectionDrawOptions = {}): number {
+  checkContext(ctx, 'drawDetections');
   checkOptionsObject(options, 'drawDetections');
   if (!Array.isArray(detections)) {
     throw new VisionError('INVALID_INPUT', `detections must be an array, each ${DETECTION_SHAPE}; got ${shownValue(detections)}`);

@@ -6,7 +6,7 @@
 import { VisionError } from '../core/errors';
 import type { Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkItem, checkOptionsObject } from './checks';
+import { checkColor, checkContext, checkItem, checkOptionsObject } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawnSize, resolveStyle, type StyleOptions } from './style';
@@ -111,6 +111,7 @@ function irisRadius(points: readonly Keypoint[], ring: readonly number[], centre
  * ```
  */
 export function drawFaceMesh(ctx: Canvas2D, faces: readonly DrawableFace[], connections: Readonly<Record<string, Edges>>, options: FaceMeshDrawOptions = {}): FaceMeshDrawCount {
+  checkContext(ctx, 'drawFaceMesh');
   checkOptionsObject(options, 'drawFaceMesh');
   if (!Array.isArray(faces)) throw new VisionError('INVALID_INPUT', `faces must be an array, each ${FACE_SHAPE}; got ${shownValue(faces)}`);
   checkConnections(connections);

@@ -2,7 +2,7 @@
  * Drawing a saliency heat map (e.g. `explain`'s) over the image on a 2D canvas: a colour map
  * with an alpha that follows the heat, blended into the canvas pixels.
  */
-import { checkOptionsObject } from './checks';
+import { checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 
@@ -103,6 +103,7 @@ function colorMapOf(map: HeatColorMap | undefined): (value: number) => readonly 
  * ```
  */
 export function drawHeatMap(ctx: Canvas2D, heat: HeatMapLike, options: HeatMapDrawOptions = {}): number {
+  checkContext(ctx, 'drawHeatMap');
   checkOptionsObject(options, 'drawHeatMap');
   const opacity = options.opacity ?? 0.6;
   const minValue = options.minValue ?? 0;

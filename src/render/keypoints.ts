@@ -5,7 +5,7 @@
 import { VisionError } from '../core/errors';
 import type { Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkColorOption, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
+import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { defaultEdges } from './skeletons';
@@ -114,6 +114,7 @@ export function drawKeypoints(
   poses: ReadonlyArray<DrawablePose | readonly Keypoint[]>,
   options: KeypointDrawOptions = {},
 ): KeypointDrawCount {
+  checkContext(ctx, 'drawKeypoints');
   checkOptionsObject(options, 'drawKeypoints');
   if (!Array.isArray(poses)) throw new VisionError('INVALID_INPUT', `poses must be an array, each ${POSE_SHAPE}; got ${shownValue(poses)}`);
   checkOptions(options);

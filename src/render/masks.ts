@@ -5,7 +5,7 @@
 import { VisionError } from '../core/errors';
 import type { Box } from '../core/types';
 import { type Canvas2D, type CreateScratchCanvas, defaultScratchCanvas } from './canvas2d';
-import { checkColor, checkColorOption, checkOptionsObject, checkUnit } from './checks';
+import { checkColor, checkColorOption, checkContext, checkOptionsObject, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor, parseColor } from './colors';
 import { type MaskPlacement, type MaskShading, blendMaskPixels, categoryShading, maskValues, paintScratch, regionSource, softShading } from './mask-pixels';
@@ -153,6 +153,7 @@ function checkOptions(options: MaskDrawOptions): void {
  * ```
  */
 export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOverlay>, options: MaskDrawOptions = {}): number {
+  checkContext(ctx, 'drawMasks');
   checkOptionsObject(options, 'drawMasks');
   if (!Array.isArray(masks)) throw new VisionError('INVALID_INPUT', `masks must be an array of masks or { mask, box? } overlays, got ${typeof masks}`);
   checkOptions(options);

@@ -3,7 +3,7 @@
  * replacement (a colour or a picture) and green screen. Draw the frame first (at the canvas's
  * size); these read the canvas, blend per pixel with the matte and write the result back.
  */
-import { checkOptionsObject } from './checks';
+import { checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import { blurRgba, checkBlurRadius } from './blur';
 import type { Canvas2D, ImageDataLike, PixelArray } from './canvas2d';
@@ -208,6 +208,7 @@ function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
  * ```
  */
 export function compositeMatte(ctx: Canvas2D, matte: MatteLike, background: MatteBackground): void {
+  checkContext(ctx, 'compositeMatte');
   blend(ctx, matte, backdropOf(background));
 }
 
@@ -224,6 +225,7 @@ export function compositeMatte(ctx: Canvas2D, matte: MatteLike, background: Matt
  * ```
  */
 export function drawBackgroundBlur(ctx: Canvas2D, matte: MatteLike, options: { radius?: number } = {}): void {
+  checkContext(ctx, 'drawBackgroundBlur');
   checkOptionsObject(options, 'drawBackgroundBlur');
   blend(ctx, matte, blurBackdrop(options.radius ?? 12, 'radius'));
 }
@@ -239,6 +241,7 @@ export function drawBackgroundBlur(ctx: Canvas2D, matte: MatteLike, options: { r
  * ```
  */
 export function drawBackgroundReplace(ctx: Canvas2D, matte: MatteLike, background: string | ImageDataLike): void {
+  checkContext(ctx, 'drawBackgroundReplace');
   blend(ctx, matte, replacement(background));
 }
 
@@ -261,6 +264,7 @@ function replacement(background: unknown): Backdrop {
  * ```
  */
 export function drawGreenScreen(ctx: Canvas2D, matte: MatteLike, options: { color?: string } = {}): void {
+  checkContext(ctx, 'drawGreenScreen');
   checkOptionsObject(options, 'drawGreenScreen');
   blend(ctx, matte, colorBackdrop(options.color ?? '#00b140', 'color'));
 }

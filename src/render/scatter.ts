@@ -2,7 +2,7 @@
  * A scatter plot of images: each point of a projection drawn as its thumbnail (or a coloured
  * dot) with an optional label — "what the model sees" as a map of the pictures themselves.
  */
-import { checkOptionsObject } from './checks';
+import { checkColor, checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { RawImage } from '../core/image-input';
 import { type Canvas2D, type CreateScratchCanvas, type ImageDataLike, defaultScratchCanvas } from './canvas2d';
@@ -63,6 +63,7 @@ export interface ScatterOptions extends ScatterFitOptions, StyleOptions {
  * ```
  */
 export function drawScatter(ctx: Canvas2D, points: readonly ScatterPoint[], options: ScatterOptions = {}): ScatterLayout {
+  checkContext(ctx, 'drawScatter');
   checkOptionsObject(options, 'drawScatter');
   const thumbnailSize = positiveOption(options.thumbnailSize, 48, 'thumbnailSize');
   const dotRadius = positiveOption(options.dotRadius, 5, 'dotRadius');
@@ -74,7 +75,7 @@ export function drawScatter(ctx: Canvas2D, points: readonly ScatterPoint[], opti
   const makeCanvas = options.createCanvas ?? defaultScratchCanvas();
   if (options.background !== undefined) {
     ctx.save();
-    ctx.fillStyle = options.background;
+    ctx.fillStyle = checkColor(options.background, 'background');
     ctx.fillRect(0, 0, size.width, size.height);
     ctx.restore();
   }

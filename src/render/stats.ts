@@ -2,7 +2,7 @@
  * A small live-stats box in a corner of the canvas: processed and input fps, latency
  * p50/p95, dropped frames and the backend in use.
  */
-import { checkOptionsObject } from './checks';
+import { checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 import { type OverlayRect, resolveStyle } from './style';
@@ -91,6 +91,7 @@ export function statsLines(stats: RenderStats): string[] {
  * ```
  */
 export function drawStats(ctx: Canvas2D, stats: RenderStats, options: StatsOptions = {}): OverlayRect | undefined {
+  checkContext(ctx, 'drawStats');
   checkOptionsObject(options, 'drawStats');
   if (!stats || typeof stats !== 'object') throw new VisionError('INVALID_INPUT', `stats must be an object like { fps, latencyP50, latencyP95, droppedFrames, backend }, got ${typeof stats}`);
   const corner = options.corner ?? 'top-left';

@@ -103,6 +103,10 @@ describe('image-to-text: bad input and options', () => {
     expect(await code(captioner.run(image, { numBeams: 0 }))).toBe('INVALID_OPTION');
     expect(await code(captioner.run(image, { numBeams: -2 }))).toBe('INVALID_OPTION');
     expect(await code(captioner.run(image, { repetitionPenalty: -1 }))).toBe('INVALID_OPTION');
+    // run options that are no object (null: a TypeError before) and a signal that is none
+    expect(await code(captioner.run(image, null as never))).toBe('INVALID_OPTION');
+    expect(await code(captioner.run(image, 5 as never))).toBe('INVALID_OPTION');
+    expect(await code(captioner.run(image, { signal: {} as AbortSignal }))).toBe('INVALID_OPTION');
   });
 
   it('a bad image is INVALID_INPUT and the next good image still works; tensor counts stay flat', async () => {

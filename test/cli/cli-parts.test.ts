@@ -71,6 +71,10 @@ describe('CLI building blocks', () => {
     const a = join(folder, 'a.jpg');
     const { files } = await expandInputs(['b.jpg', './a.jpg', a, '*.jpg', `${folder}/./b.jpg`], folder);
     expect(files).toEqual(['b.jpg', './a.jpg']);
+    // a link to a file already named is the same file; a link named first counts as that file's name
+    symlinkSync(a, join(tmp, 'link-to-a.jpg'));
+    expect((await expandInputs(['a.jpg', '../link-to-a.jpg', 'b.jpg'], folder)).files).toEqual(['a.jpg', 'b.jpg']);
+    expect((await expandInputs(['../link-to-a.jpg', 'a.jpg'], folder)).files).toEqual(['../link-to-a.jpg']);
   });
 
   it('tells videos by extension', () => {

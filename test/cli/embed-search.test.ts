@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -53,6 +53,71 @@ describe('visionpipe embed / search (real photos)', () => {
     expect(parsed.neighbours).toHaveLength(5);
     expect(parsed.neighbours[0].path).toMatch(/sample3\.jpg$/);
     expect(parsed.neighbours.map((n) => n.score)).toEqual([...parsed.neighbours.map((n) => n.score)].sort((a, b) => b - a));
+  });
+
+  it('a run where no image can be embedded leaves the index as it was (exit 1, nothing written)', async () => {
+    const index = join(tmp, 'index');
+    const before = { manifest: readFileSync(join(index, 'manifest.json'), 'utf8'), index: readFileSync(join(index, 'index.vpsi')) };
+    const failed = await cli('embed', join(tmp, 'photos'), '--out', index, '--max-pixels', '100');
+    expect(failed.code).toBe(1);
+    expect(failed.err.filter((l) => l.includes('[INVALID_INPUT]'))).toHaveLength(10); // each photo, then the refusal
+    expect(failed.err.at(-1)).toContain(`no image could be embedded (9 tried); nothing was written to '${index}'`);
+    expect(readFileSync(join(index, 'manifest.json'), 'utf8')).toBe(before.manifest);
+    expect(readFileSync(join(index, 'index.vpsi')).equals(before.index)).toBe(true);
+  });
+
+  it('an indexed photo deleted since: the search still answers, its tile is blank and a warning says the index is stale', async () => {
+    const stale = join(tmp, 'stale');
+    mkdirSync(join(stale, 'img'), { recursive: true });
+    for (const name of ['chelsea.jpg', 'coffee.jpg']) copyFileSync(join(tmp, 'photos', name), join(stale, 'img', name));
+    expect((await cli('embed', join(stale, 'img'), '--out', join(stale, 'index'))).code).toBe(0);
+    const gone = join(stale, 'img', 'coffee.jpg');
+    rmSync(gone);
+    const found = await cli('search', fixturePhoto('coffee'), '--index', join(stale, 'index'), '--top', '2', '--out', join(stale, 'sheets'));
+    expect(found.code).toBe(0);
+    expect(found.out[0]).toBe(` 1. 1.0000  ${gone}`); // the query is the deleted photo itself
+    expect(found.err).toEqual([expect.stringMatching(new RegExp(`^visionpipe: warning: ${gone}, in the index, cannot be read now \\(.*\\); its tile is blank`))]);
+    expect((await sharp(join(stale, 'sheets', 'coffee.similar.png')).metadata()).width).toBe(8 + 3 * 208);
+  });
+
+  it('the model an index names is checked as --model is: an unknown id or a card with files outside its folder is a bad index, never read', async () => {
+    const bad = join(tmp, 'bad-model');
+    const write = (name: string, model: unknown): string => {
+      const folder = join(bad, name);
+      cpSync(join(tmp, 'index'), folder, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...manifest, model }));
+      return folder;
+    };
+    const card = join(bad, 'escaping.card.json');
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(card, JSON.stringify({ id: 'mine', task: 'image-feature-extraction', family: 'pooled-output', format: 'tfjs', input: { width: 224, height: 224 }, labels: [], location: { url: '../../../../etc/passwd' } }));
+    const cases: [string, unknown, RegExp][] = [
+      ['unknown-id', 'no-such-model', /manifest\.json names the model 'no-such-model', which is not in the catalogue/],
+      ['inline-card', { id: 'x', task: 'image-feature-extraction', family: 'pooled-output', format: 'tfjs', input: { width: 224, height: 224 }, labels: [], location: { url: '/etc/passwd' } }, /'model' must be a catalogue id or \{ "card": "<path of a model card>" \}/],
+      ['escaping-card', { card }, /manifest\.json names the model card .*escaping\.card\.json: the path "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" named in .* climbs out with \.\./],
+    ];
+    for (const [name, model, message] of cases) {
+      const result = await cli('search', fixturePhoto('coffee'), '--index', write(name, model));
+      expect(result.code, name).toBe(1);
+      expect(result.err.join('\n'), name).toMatch(message);
+      expect(result.err.join('\n'), name).toContain('[INVALID_INPUT]');
+    }
+  });
+
+  it("an index made with the user's own card names the card's file; search reads the card again", async () => {
+    const card = join(tmp, 'own', 'features.card.json');
+    mkdirSync(join(tmp, 'own'));
+    const own = { id: 'my-features', task: 'image-feature-extraction', family: 'layer-features', format: 'tfjs-packed', location: { package: 'nsfwjs', version: '4.4.0', path: 'dist/models/mobilenet_v2/model.min.js' }, input: { width: 224, height: 224, fit: 'stretch', normalization: 'unit' }, outputs: ['block_13_expand_relu'], labels: [] };
+    writeFileSync(card, JSON.stringify(own));
+    const index = join(tmp, 'own', 'index');
+    const embedded = await cli('embed', join(tmp, 'photos', 'chelsea.jpg'), join(tmp, 'photos', 'coffee.jpg'), '--out', index, '--model', card);
+    expect(embedded.code).toBe(0);
+    expect(embedded.out.join('\n')).toContain('(my-features)');
+    expect((JSON.parse(readFileSync(join(index, 'manifest.json'), 'utf8')) as { model: unknown }).model).toEqual({ card });
+    const found = await cli('search', join(tmp, 'flipped-chelsea.jpg'), '--index', index, '--top', '1');
+    expect(found.code).toBe(0);
+    expect(found.out[0]).toMatch(/chelsea\.jpg$/);
   });
 
   it('says what is missing: embed without --out, search without --index or with a folder that is no index', async () => {

@@ -85,6 +85,32 @@ describe('visionpipe map (real photos)', () => {
     expect(one.code).toBe(1);
     expect(one.err.join('\n')).toMatch(/at least 2 images/);
   });
+
+  it('UMAP of its minimum, 3 photos, lays them on a line (umap gives them one axis)', async () => {
+    const three = ['chelsea.jpg', 'coffee.jpg', 'sample1.jpg'].map((n) => join(photos, n));
+    const result = await cli('map', ...three, '--out', join(tmp, 'three.png'), '--method', 'umap', '--json');
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    const { points } = JSON.parse(result.out.join('\n')) as { points: Placed[] };
+    expect(points).toHaveLength(3);
+    expect(new Set(points.map((p) => Math.round(p.y))).size).toBe(1);
+    expect(new Set(points.map((p) => Math.round(p.x))).size).toBe(3);
+  });
+
+  it('--out is checked before any photo is embedded: a folder named .png gets map.png, a file in the way and --seed with pca are usage errors', async () => {
+    const folder = join(tmp, 'folder.png');
+    mkdirSync(folder);
+    const two = ['chelsea.jpg', 'coffee.jpg'].map((n) => join(photos, n));
+    const intoFolder = await cli('map', ...two, '--out', folder);
+    expect(intoFolder.code).toBe(0);
+    expect((await sharp(join(folder, 'map.png')).metadata()).width).toBe(1600);
+    const inTheWay = await cli('map', ...two, '--out', join(photos, 'coffee.jpg', 'sub', 'm.png'));
+    expect(inTheWay.code).toBe(2);
+    expect(inTheWay.err.join('\n')).toContain("is a file, not a folder");
+    const seeded = await cli('map', ...two, '--out', join(tmp, 'seeded.png'), '--seed', '3');
+    expect(seeded.code).toBe(2);
+    expect(seeded.err.join('\n')).toContain('--seed applies to --method umap');
+  });
 });
 
 describe('visionpipe map never overwrites an input', () => {

@@ -52,6 +52,9 @@ describe('visionpipe usage errors', () => {
     expectUsageError(await run('hands', '--json.jpg'), "visionpipe hands -- --json.jpg [INVALID_OPTION]");
     expectUsageError(await run('pose', '-h.jpg'), "unknown option '-h.jpg'; an input whose name starts with '-' goes after '--': visionpipe pose -- -h.jpg");
     expectUsageError(await run('matte', "-my photo's.jpg"), "visionpipe matte -- '-my photo'\\''s.jpg'");
+    // the hint is the whole command again, options before '--' (after it everything is an input)
+    expectUsageError(await run('search', '-x.png', '--index', 'my index', '--top', '3'), "goes after '--': visionpipe search --index 'my index' --top 3 -- -x.png [INVALID_OPTION]");
+    expectUsageError(await run('detect', 'a.jpg', '-x.jpg', '--out', 'o', '--', '-y.jpg'), "goes after '--': visionpipe detect a.jpg --out o -- -x.jpg -y.jpg [INVALID_OPTION]");
     expectUsageError(await run('face', '--bogus'), "unknown option '--bogus'; 'visionpipe face --help' lists its options");
     expectUsageError(await run('face', '--bogus=3'), "unknown option '--bogus'; 'visionpipe face --help'");
   });

@@ -181,6 +181,26 @@ describe('SimilarityIndex', () => {
     new DataView(altered.buffer).setUint32(8, tooWide.length, true);
     altered.set(tooWide, 12);
     expect(() => SimilarityIndex.fromBytes(altered)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/^not a valid saved similarity index: dim is 65537/) }));
+    // a header that is JSON but no object (null, a number, an array)
+    for (const json of ['null', '42', '[]']) {
+      const text = new TextEncoder().encode(json.padEnd(8, ' '));
+      const noObject = new Uint8Array(12 + text.length);
+      noObject.set(one.subarray(0, 12));
+      new DataView(noObject.buffer).setUint32(8, text.length, true);
+      noObject.set(text, 12);
+      expect(() => SimilarityIndex.fromBytes(noObject)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('the header is not a JSON object') }));
+    }
+  });
+
+  it('null metadata is none, alike before and after saving', () => {
+    const index = new SimilarityIndex<{ path: string }>(2);
+    index.add('a', [1, 0], null);
+    index.add('b', [0, 1], { path: 'b.jpg' });
+    const copy = SimilarityIndex.fromBytes<{ path: string }>(index.toBytes());
+    for (const each of [index, copy]) {
+      expect(each.get('a').metadata).toBeUndefined();
+      expect(each.search([1, 0], 2).map((hit) => hit.metadata)).toEqual([undefined, { path: 'b.jpg' }]);
+    }
   });
 
   it('saveSimilarityIndex wraps write failures and a non-index in VisionError', async () => {

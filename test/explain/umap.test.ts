@@ -64,6 +64,10 @@ describe('umap', () => {
     expect((await umap(vectors.slice(0, 3), { seed: 1 })).projected.map((p) => p.length)).toEqual([1, 1, 1]);
     await expect(umap(vectors, { neighbors: 500 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
     await expect(umap(vectors, { minDist: 1 })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION'));
+    // wrong types are refused before any work, not coerced ('0.5') or called (a string as onProgress) or ignored (a signal that is none)
+    await expect(umap(vectors, { minDist: '0.5' as never })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && e.message.includes('got "0.5"'));
+    await expect(umap(vectors, { onProgress: 'x' as never })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && e.message.includes('onProgress must be a function'));
+    await expect(umap(vectors, { signal: {} as never })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && e.message.includes('signal must be an AbortSignal'));
     for (const options of [null, 7, 'seed']) {
       await expect(umap(vectors, options as never), String(options)).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && /^umap options must be an object \(\{ components, .*\}\); got /.test(e.message));
     }

@@ -176,4 +176,27 @@ describe('putRawImage', () => {
       expectRefusal(() => call(3 as never), 'INVALID_OPTION', `${name} options are 3`);
     }
   });
+
+  it('every drawing helper refuses a context that is none (null: getContext on a WebGL canvas) with INVALID_INPUT naming it', () => {
+    const matte = { width: 16, height: 16, data: new Float32Array(256) } as never;
+    const calls: [string, (ctx: never) => unknown][] = [
+      ['drawCaption', (c) => render.drawCaption(c, 'a cat')],
+      ['drawDetections', (c) => render.drawDetections(c, [])],
+      ['drawFaceMesh', (c) => render.drawFaceMesh(c, [], {})],
+      ['drawHands', (c) => render.drawHands(c, [])],
+      ['drawHeatMap', (c) => render.drawHeatMap(c, matte)],
+      ['drawKeypoints', (c) => render.drawKeypoints(c, [])],
+      ['drawMasks', (c) => render.drawMasks(c, [])],
+      ['compositeMatte', (c) => render.compositeMatte(c, matte, { color: '#000' })],
+      ['drawBackgroundBlur', (c) => render.drawBackgroundBlur(c, matte)],
+      ['drawBackgroundReplace', (c) => render.drawBackgroundReplace(c, matte, '#000')],
+      ['drawGreenScreen', (c) => render.drawGreenScreen(c, matte)],
+      ['drawScatter', (c) => render.drawScatter(c, [])],
+      ['drawStats', (c) => render.drawStats(c, { fps: 30 } as never)],
+    ];
+    for (const [name, call] of calls) {
+      expectRefusal(() => call(null as never), 'INVALID_INPUT', `${name} needs a canvas's 2D context (canvas.getContext('2d')); got null — getContext('2d') gives null`);
+      expectRefusal(() => call({} as never), 'INVALID_INPUT', `${name} needs a canvas's 2D context`);
+    }
+  });
 });

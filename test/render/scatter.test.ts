@@ -89,5 +89,6 @@ describe('drawScatter', () => {
     expect(code(() => drawScatter(ctx, [{ x: 0, y: 0, image: { width: 1, height: 1, data: new Uint8ClampedArray(4) } }]))).toBe('INVALID_OPTION');
     expect(code(() => drawScatter(ctx, [{ x: 0, y: 0 }], { margin: 50 }))).toBe('INVALID_OPTION');
     expect(code(() => drawScatter(ctx, [{ x: 0, y: 0 }], { thumbnailSize: -1 }))).toBe('INVALID_OPTION');
+    expect(code(() => drawScatter(ctx, [{ x: 0, y: 0 }], { background: 42 as never }))).toBe('INVALID_OPTION');
   });
 });

@@ -1,4 +1,5 @@
 import { VisionError, throwIfAborted } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import { optionsObject } from '../../pipelines/shared/options';
 import { eventLoopCheckpoint } from '../event-loop';
 import { seededRandom } from './seeded-random';
@@ -53,12 +54,13 @@ export async function umap(vectors: VectorSet, given?: UmapOptions): Promise<Uma
   const neighbors = integerOption(options.neighbors, Math.min(15, count - 1), 2, count - 1, 'umap: neighbors');
   const epochs = options.epochs === undefined ? undefined : integerOption(options.epochs, 0, 1, 10_000, 'umap: epochs');
   const minDist = options.minDist ?? 0.1;
-  if (!(minDist >= 0 && minDist < 1)) throw new VisionError('INVALID_OPTION', `umap: minDist must be in [0, 1), got ${String(options.minDist)}`);
+  if (!(typeof minDist === 'number' && minDist >= 0 && minDist < 1)) throw new VisionError('INVALID_OPTION', `umap: minDist must be a number in [0, 1), got ${shownValue(options.minDist)}`);
   const metric = options.metric ?? 'cosine';
   if (metric !== 'cosine' && metric !== 'euclidean') {
     throw new VisionError('INVALID_OPTION', `umap: metric must be 'cosine' or 'euclidean', got '${String(metric)}'`);
   }
   const seed = integerOption(options.seed, 42, 0, 0xffffffff, 'umap: seed');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new VisionError('INVALID_OPTION', `umap: onProgress must be a function (epoch, epochs) => void, got ${shownValue(options.onProgress)}`);
   throwIfAborted(options.signal, 'umap');
   const rows = vectors.map((row) => (metric === 'cosine' ? unitRow(row, dim) : Array.from(row)));
   // loaded on first use, so that apps which never call umap() do not bundle umap-js (CommonJS, not tree-shakable)

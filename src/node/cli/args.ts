@@ -227,6 +227,21 @@ function givenArgument(argv: readonly string[], option: string): string {
   return args.find((a) => /^-[^-]/.test(a) && a.slice(1).includes(option.slice(1))) ?? option;
 }
 
+/**
+ * The command line again with `input` moved after `--` (options stay before it: everything
+ * after `--` is an input), e.g. `search -x.png --index idx` → `visionpipe search --index idx -- -x.png`.
+ */
+function withInputAfterDashes(argv: readonly string[], command: string, input: string): string {
+  const end = argv.indexOf('--');
+  const before = [...(end < 0 ? argv : argv.slice(0, end))];
+  for (const word of [command, input]) {
+    const at = before.indexOf(word);
+    if (at >= 0) before.splice(at, 1);
+  }
+  const after = end < 0 ? [] : argv.slice(end + 1);
+  return ['visionpipe', command, ...before.map(shellWord), '--', ...[input, ...after].map(shellWord)].join(' ');
+}
+
 /** A word as a POSIX shell reads it back (single-quoted unless plain). */
 function shellWord(word: string): string {
   return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
@@ -252,7 +267,7 @@ export function parseArgsMessage(error: unknown, context: 'command' | 'models' =
     const command = argv.find((a) => (CLI_COMMANDS as readonly string[]).includes(a)) ?? 'detect';
     // a name with a dot or a slash is a file; anything else is most likely a mistyped option
     return /[./\\]/.test(given)
-      ? `unknown option '${given}'; an input whose name starts with '-' goes after '--': visionpipe ${command} -- ${shellWord(given)}`
+      ? `unknown option '${given}'; an input whose name starts with '-' goes after '--': ${withInputAfterDashes(argv, command, given)}`
       : `unknown option '${given}'; 'visionpipe ${command} --help' lists its options (an input whose name starts with '-' goes after '--')`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

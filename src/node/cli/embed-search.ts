@@ -1,7 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { VisionError, describeError } from '../../core/errors';
-import { getModelSpec } from '../../models/catalog';
 import type { ModelSpec } from '../../models/model-spec';
 import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import type { FeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
@@ -11,8 +10,9 @@ import { writeFilesAtomic } from '../atomic-write';
 import { loadSimilarityIndex, similarityIndexFile } from '../similarity-index-file';
 import type { CliArgs } from './args';
 import { writeContactSheet } from './contact-sheet';
+import { embedEach } from './embed-each';
 import { expandInputs } from './inputs';
-import { resolveModelArg } from './model-arg';
+import { catalogueSpec, readModelCard, resolveModelArg } from './model-arg';
 
 type Print = (line: string) => void;
 
@@ -31,8 +31,11 @@ const MANIFEST_FILE = 'manifest.json';
  */
 export interface EmbedManifest {
   version: 1;
-  /** A catalogue id or the card of the user's own model. */
-  model: string | ModelSpec;
+  /**
+   * A catalogue id, or the absolute path of the user's own model card: `search` reads that card
+   * as `--model` reads one (the files it names stay in its folder), never a card inside the manifest.
+   */
+  model: string | { card: string };
   dim: number;
   files: { id: string; path: string }[];
 }
@@ -66,21 +69,19 @@ export async function runEmbed(args: CliArgs, print: Print, printError: Print): 
   failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
   if (files.length === 0) throw new VisionError('INVALID_INPUT', 'embed needs images to index');
   const pipeline = await embedder(model, args);
-  let failed = failures.length;
   try {
+    const embedded = await embedEach(files, async (file) => (await pipeline.run(await decodeImageFile(file, { maxPixels: args.maxPixels }))).embedding, printError);
+    // an index of nothing would replace a good one: a run where no image worked writes nothing
+    if (embedded.done.length === 0) throw new VisionError('INVALID_INPUT', `no image could be embedded (${files.length} tried); nothing was written to '${args.out}'`);
     const index = new SimilarityIndex<{ path: string }>(pipeline.dim);
-    const manifest: EmbedManifest = { version: 1, model, dim: pipeline.dim, files: [] };
-    for (const file of files) {
-      try {
-        const { embedding } = await pipeline.run(await decodeImageFile(file, { maxPixels: args.maxPixels }));
-        const entry = { id: String(manifest.files.length), path: resolve(file) };
-        index.add(entry.id, embedding, { path: entry.path });
-        manifest.files.push(entry);
-      } catch (error) {
-        failed++;
-        printError(`visionpipe: ${file}: ${describeError(error)}${error instanceof VisionError ? ` [${error.code}]` : ''}`);
-      }
+    const named = typeof model === 'string' ? model : { card: resolve(args.model as string) };
+    const manifest: EmbedManifest = { version: 1, model: named, dim: pipeline.dim, files: [] };
+    for (const { file, value } of embedded.done) {
+      const entry = { id: String(manifest.files.length), path: resolve(file) };
+      index.add(entry.id, value, { path: entry.path });
+      manifest.files.push(entry);
     }
+    const failed = failures.length + embedded.failed;
     await mkdir(args.out, { recursive: true });
     // the manifest names the model the index was made with, and search reads it first: renamed last
     await writeFilesAtomic([similarityIndexFile(index, join(args.out, INDEX_FILE)), { path: join(args.out, MANIFEST_FILE), data: `${JSON.stringify(manifest, null, 2)}\n` }]);
@@ -98,30 +99,54 @@ async function readManifest(folder: string): Promise<EmbedManifest> {
   } catch (error) {
     throw new VisionError('INVALID_INPUT', `--index '${folder}' has no readable ${MANIFEST_FILE} (make one with visionpipe embed): ${describeError(error)}`, { cause: error });
   }
-  if (manifest.version !== 1 || !Array.isArray(manifest.files) || (typeof manifest.model !== 'string' && typeof manifest.model !== 'object')) {
+  if (typeof manifest !== 'object' || manifest === null || manifest.version !== 1 || !Array.isArray(manifest.files)) {
     throw new VisionError('INVALID_INPUT', `${join(folder, MANIFEST_FILE)} is not a visionpipe embed manifest (version 1)`);
   }
-  if (typeof manifest.model === 'string') getModelSpec(manifest.model);
   return manifest;
+}
+
+/**
+ * The model an index was made with, as its manifest names it: a catalogue id, or the path of a
+ * model card read with the same checks as `--model card.json`. Anything else — an unknown id, a
+ * card written into the manifest, a card that fails its checks — is a bad index (`INVALID_INPUT`).
+ */
+async function manifestModel(manifest: EmbedManifest, folder: string): Promise<string | ModelSpec> {
+  const where = join(folder, MANIFEST_FILE);
+  const { model } = manifest as { model: unknown };
+  if (typeof model === 'string') {
+    if (catalogueSpec(model)) return model;
+    throw new VisionError('INVALID_INPUT', `${where} names the model '${model}', which is not in the catalogue (see visionpipe models); make the index again with visionpipe embed`);
+  }
+  const card = typeof model === 'object' && model !== null && Object.keys(model).length === 1 ? (model as { card?: unknown }).card : undefined;
+  if (typeof card !== 'string') throw new VisionError('INVALID_INPUT', `${where}: 'model' must be a catalogue id or { "card": "<path of a model card>" }; make the index again with visionpipe embed`);
+  const label = `${where} names the model card ${card}`;
+  try {
+    return await readModelCard(card, { label });
+  } catch (error) {
+    if (!(error instanceof VisionError)) throw error;
+    throw new VisionError('INVALID_INPUT', error.message.startsWith(label) ? error.message : `${label}: ${error.message}`, { cause: error });
+  }
 }
 
 /**
  * `visionpipe search <image> --index <folder> [--top k] [--out dir]`: embeds the image with
  * the index's model and prints its `top` nearest neighbours (rank, cosine score, path); with
- * `--out`, also writes `<dir>/<name>.similar.png`, the query and its neighbours as thumbnails.
+ * `--out`, also writes `<dir>/<name>.similar.png`, the query and its neighbours as thumbnails
+ * (a neighbour's file that can no longer be read gets a blank tile and a warning on stderr).
  *
  * @example
  * ```ts
  * process.exitCode = await runSearch(parseCliArgs(['search', 'q.jpg', '--index', 'index/']), console.log, console.error);
  * ```
  */
-export async function runSearch(args: CliArgs, print: Print): Promise<number> {
+export async function runSearch(args: CliArgs, print: Print, printError: Print): Promise<number> {
   if (args.index === undefined) throw new VisionError('INVALID_OPTION', 'search needs --index <folder> written by visionpipe embed');
   if (args.inputs.length !== 1) throw new VisionError('INVALID_OPTION', `search takes one query image; got ${args.inputs.length}`);
   const [query] = args.inputs;
   const manifest = await readManifest(args.index);
+  const model = await manifestModel(manifest, args.index);
   const index = await loadSimilarityIndex<{ path: string }>(join(args.index, INDEX_FILE));
-  const pipeline = await embedder(manifest.model, args);
+  const pipeline = await embedder(model, args);
   try {
     if (pipeline.dim !== index.dim) throw new VisionError('INVALID_INPUT', `the index holds ${index.dim}-d vectors but its model makes ${pipeline.dim}-d ones`);
     const { embedding } = await pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels }));
@@ -132,10 +157,12 @@ export async function runSearch(args: CliArgs, print: Print): Promise<number> {
     if (args.out !== undefined) {
       await mkdir(args.out, { recursive: true });
       const sheet = join(args.out, `${basename(query, extname(query))}.similar.png`);
-      await writeContactSheet(sheet, [
+      const unreadable = await writeContactSheet(sheet, [
         { file: query, title: 'query', detail: basename(query) },
         ...found.map((f) => ({ file: f.path, title: `${f.rank}. score ${f.score.toFixed(3)}`, detail: basename(f.path) })),
       ]);
+      // an image indexed once and since moved or deleted: the index is stale, the search still stands
+      unreadable.forEach(({ file, reason }) => printError(`visionpipe: warning: ${file}, in the index, cannot be read now (${reason}); its tile is blank — run visionpipe embed again to refresh the index`));
       if (!args.json) print(`contact sheet → ${sheet}`);
     }
     return 0;

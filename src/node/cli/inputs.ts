@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
@@ -106,8 +106,8 @@ async function expandOne(arg: string, cwd: string): Promise<string[] | InputFail
 /**
  * Expands CLI inputs: a file stays as given; a folder means its jpg/jpeg/png/webp files (not
  * recursive; links to files count); anything with glob syntax (`*`, `?`, `{a,b}`, `**`) is expanded with
- * tinyglobby against `cwd`. A file named more than once (by any spelling of its path) is kept
- * once, where first named. An argument that names nothing becomes a failure, so the other
+ * tinyglobby against `cwd`. A file named more than once (by any spelling of its path, or through
+ * a symbolic link) is kept once, where first named. An argument that names nothing becomes a failure, so the other
  * inputs can still be processed.
  *
  * @example
@@ -126,8 +126,8 @@ export async function expandInputs(args: readonly string[], cwd: string = proces
       continue;
     }
     for (const file of expanded) {
-      // one file named twice (`a.jpg ./a.jpg`, a glob and a name) is analysed once, where first named
-      const key = resolve(cwd, file);
+      // one file named twice (`a.jpg ./a.jpg`, a glob and a name, a link to it) is analysed once, where first named
+      const key = await realpath(resolve(cwd, file)).catch(() => resolve(cwd, file));
       if (!seen.has(key)) files.push(file);
       seen.add(key);
     }

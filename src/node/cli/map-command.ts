@@ -1,6 +1,6 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { VisionError, describeError } from '../../core/errors';
+import { VisionError } from '../../core/errors';
 import type { RawImage } from '../../core/image-input';
 import { pca } from '../../explain/projections/pca';
 import { umap } from '../../explain/projections/umap';
@@ -8,8 +8,10 @@ import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feat
 import type { Canvas2D, ScratchCanvas } from '../../render/canvas2d';
 import { drawScatter } from '../../render/scatter';
 import type { CliArgs, MapMethod } from './args';
+import { type EachResult, embedEach } from './embed-each';
 import { expandInputs } from './inputs';
 import { resolveModelArg } from './model-arg';
+import { checkOutFolder, isDirectory } from './out-folder';
 import { inputMatcher } from './output-names';
 
 type Print = (line: string) => void;
@@ -19,13 +21,18 @@ const MAP_WIDTH = 1600;
 const MAP_HEIGHT = 1200;
 const THUMBNAIL = 96;
 
-
-/** Where the map goes: `--out` names a `.png` file, or a folder that gets `map.png`. */
-async function mapPath(out: string): Promise<string> {
-  if (extname(out).toLowerCase() === '.png') return out;
-  const isFolder = await stat(out).then((s) => s.isDirectory(), () => false);
-  if (!isFolder && extname(out) !== '') throw new VisionError('INVALID_OPTION', `--out '${out}' must be a .png file or a folder (map.png is written there)`);
-  return join(out, 'map.png');
+/**
+ * Where the map goes — `--out` names an existing folder (which gets `map.png`), a `.png` file,
+ * or a folder to make — checked before any work: a folder in the way of the file, or a file in
+ * the way of a folder to make, is a usage error.
+ */
+function mapPath(out: string): string {
+  const folder = isDirectory(out) === true || extname(out).toLowerCase() !== '.png';
+  if (folder && isDirectory(out) !== true && extname(out) !== '') throw new VisionError('INVALID_OPTION', `--out '${out}' must be a .png file or a folder (map.png is written there)`);
+  const target = folder ? join(out, 'map.png') : out;
+  checkOutFolder(dirname(target), `the folder of --out '${out}'`);
+  if (isDirectory(target) === true) throw new VisionError('INVALID_OPTION', `--out would write the map to '${target}', which is a folder; name a .png file or a folder`);
+  return target;
 }
 
 async function thumbnail(file: string, maxPixels: number | undefined): Promise<RawImage> {
@@ -50,7 +57,8 @@ async function thumbnail(file: string, maxPixels: number | undefined): Promise<R
 export async function runMap(args: CliArgs, print: Print, printError: Print): Promise<number> {
   if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'map needs --out <file.png or folder> for the map');
   const method: MapMethod = args.method ?? 'pca';
-  const target = await mapPath(args.out);
+  if (method === 'pca' && args.seed !== undefined) throw new VisionError('INVALID_OPTION', '--seed applies to --method umap (PCA is exact, with nothing random to seed)');
+  const target = mapPath(args.out);
   const { files, failures } = await expandInputs(args.inputs);
   if (inputMatcher(files)(target)) {
     throw new VisionError('INVALID_OPTION', `--out would write the map to '${target}', which is one of the inputs; inputs are never overwritten: name another .png file or folder`);
@@ -59,21 +67,14 @@ export async function runMap(args: CliArgs, print: Print, printError: Print): Pr
   const minimum = method === 'umap' ? 3 : 2;
   if (files.length < minimum) throw new VisionError('INVALID_INPUT', `map needs at least ${minimum} images for ${method}; got ${files.length}`);
   const pipeline = await createFeatureExtractionPipeline({ model: (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features', backend: args.backend });
-  const mapped: { file: string; embedding: Float32Array; thumb: RawImage }[] = [];
-  let failed = failures.length;
+  let embedded: EachResult<{ embedding: Float32Array; thumb: RawImage }>;
   try {
-    for (const file of files) {
-      try {
-        const { embedding } = await pipeline.run(file);
-        mapped.push({ file, embedding, thumb: await thumbnail(file, args.maxPixels) });
-      } catch (error) {
-        failed++;
-        printError(`visionpipe: ${file}: ${describeError(error)}${error instanceof VisionError ? ` [${error.code}]` : ''}`);
-      }
-    }
+    embedded = await embedEach(files, async (file) => ({ embedding: (await pipeline.run(file)).embedding, thumb: await thumbnail(file, args.maxPixels) }), printError);
   } finally {
     pipeline.dispose();
   }
+  const mapped = embedded.done.map(({ file, value }) => ({ file, ...value }));
+  const failed = failures.length + embedded.failed;
   if (mapped.length < minimum) throw new VisionError('INVALID_INPUT', `only ${mapped.length} image(s) could be embedded; map needs at least ${minimum}`);
   const vectors = mapped.map((m) => m.embedding);
   let detail: string;
@@ -88,7 +89,8 @@ export async function runMap(args: CliArgs, print: Print, printError: Print): Pr
   }
   const { createCanvas } = await import('@napi-rs/canvas');
   const canvas = createCanvas(MAP_WIDTH, MAP_HEIGHT);
-  const points = mapped.map((m, i) => ({ x: projected[i][0], y: projected[i][1], image: m.thumb, label: basename(m.file) }));
+  // umap of 3 vectors has one dimension (its components ≤ n − 2): those lie on a line
+  const points = mapped.map((m, i) => ({ x: projected[i][0], y: projected[i].length > 1 ? projected[i][1] : 0, image: m.thumb, label: basename(m.file) }));
   const ctx = canvas.getContext('2d') as unknown as Canvas2D;
   const { positions } = drawScatter(ctx, points, { background: '#ffffff', thumbnailSize: THUMBNAIL, createCanvas: (w, h) => createCanvas(w, h) as unknown as ScratchCanvas });
   await mkdir(dirname(target), { recursive: true });

@@ -17,6 +17,8 @@ import { DeviceFileError, readLocalFileChecked } from '../local-file';
 export interface ModelCardOptions {
   /** A folder that the card's relative `location.url` may point into; default: the card's own folder. */
   modelRoot?: string;
+  /** How messages name the card (default `--model <path>`), e.g. the file that named it. */
+  label?: string;
 }
 
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
@@ -35,45 +37,51 @@ function looksLikePath(value: string): boolean {
   return value.endsWith('.json') || value.includes('/') || value.includes('\\');
 }
 
-function invalid(path: string, what: string): VisionError {
-  return new VisionError('INVALID_OPTION', `--model ${path}: ${what}`);
+/** Where a card came from: its path, and how messages name it. */
+interface CardSource {
+  path: string;
+  label: string;
+}
+
+function invalid(source: CardSource, what: string): VisionError {
+  return new VisionError('INVALID_OPTION', `${source.label}: ${what}`);
 }
 
 /** An http(s) URL is taken as is; a relative path must stay in the card's folder (or the model root); anything else is refused. */
-function cardModelUrl(url: string, path: string, modelRoot: string | undefined): string {
+function cardModelUrl(url: string, source: CardSource, modelRoot: string | undefined): string {
   if (/^https?:\/\//i.test(url)) return url;
   if (/^[a-z][a-z0-9+.-]*:/i.test(url) || /^[\\/]/.test(url)) {
-    throw invalid(path, 'location.url must be an http(s) URL or a path relative to the card file (absolute paths and other URL schemes such as file: are refused)');
+    throw invalid(source, 'location.url must be an http(s) URL or a path relative to the card file (absolute paths and other URL schemes such as file: are refused)');
   }
-  return resolveContained(resolve(path), url, modelRoot === undefined ? undefined : resolve(modelRoot));
+  return resolveContained(resolve(source.path), url, modelRoot === undefined ? undefined : resolve(modelRoot));
 }
 
 /** Checks the fields every card needs and resolves a relative `location.url` against the card's folder. */
-function checkCard(value: unknown, path: string, modelRoot: string | undefined): ModelSpec {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, 'a model card must be a JSON object (a ModelSpec)');
+function checkCard(value: unknown, source: CardSource, modelRoot: string | undefined): ModelSpec {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(source, 'a model card must be a JSON object (a ModelSpec)');
   const card = value as Record<string, unknown>;
   if ('modelTopology' in card || 'weightsManifest' in card) {
-    throw invalid(path, 'this is a tfjs model file, not a model card; write a card (.json ModelSpec) whose location.url points at it');
+    throw invalid(source, 'this is a tfjs model file, not a model card; write a card (.json ModelSpec) whose location.url points at it');
   }
   for (const field of ['id', 'task', 'family', 'format'] as const) {
-    if (typeof card[field] !== 'string') throw invalid(path, `the card needs a string '${field}'`);
+    if (typeof card[field] !== 'string') throw invalid(source, `the card needs a string '${field}'`);
   }
   const input = card.input as Record<string, unknown> | undefined;
   if (typeof input !== 'object' || input === null || typeof input.width !== 'number' || typeof input.height !== 'number') {
-    throw invalid(path, "the card needs 'input' with numeric width and height");
+    throw invalid(source, "the card needs 'input' with numeric width and height");
   }
   if (!Array.isArray(card.labels) || !card.labels.every((l) => typeof l === 'string')) {
-    throw invalid(path, "the card needs 'labels' (an array of strings; [] takes them from the model file where it has them)");
+    throw invalid(source, "the card needs 'labels' (an array of strings; [] takes them from the model file where it has them)");
   }
   const location = card.location as Record<string, unknown> | undefined;
-  if (typeof location !== 'object' || location === null) throw invalid(path, "the card needs 'location': { url } or { package, version, path }");
+  if (typeof location !== 'object' || location === null) throw invalid(source, "the card needs 'location': { url } or { package, version, path }");
   if (typeof location.url === 'string') {
-    return { ...(card as unknown as ModelSpec), location: { url: cardModelUrl(location.url, path, modelRoot) } };
+    return { ...(card as unknown as ModelSpec), location: { url: cardModelUrl(location.url, source, modelRoot) } };
   }
   if (typeof location.package !== 'string' || typeof location.path !== 'string') {
-    throw invalid(path, "location needs a 'url' (relative to the card file, or http(s)) or 'package' and 'path'");
+    throw invalid(source, "location needs a 'url' (relative to the card file, or http(s)) or 'package' and 'path'");
   }
-  if (!NPM_NAME.test(location.package)) throw invalid(path, 'location.package must be an npm package name');
+  if (!NPM_NAME.test(location.package)) throw invalid(source, 'location.package must be an npm package name');
   resolveContained(`${location.package}/package.json`, location.path); // the file must be inside the package
   return card as unknown as ModelSpec;
 }
@@ -91,15 +99,17 @@ function checkCard(value: unknown, path: string, modelRoot: string | undefined):
  * ```
  */
 export async function readModelCard(path: string, options: ModelCardOptions = {}): Promise<ModelSpec> {
+  const source: CardSource = { path, label: options.label ?? `--model ${path}` };
   let text: string;
   try {
     text = (await readLocalFileChecked(path)).toString('utf8');
   } catch (error) {
-    if (error instanceof DeviceFileError) throw invalid(path, 'is a device, not a model card file');
-    throw new VisionError('INVALID_OPTION', `--model ${path}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'}); known models: ${knownModelIds()}`, { cause: error });
+    if (error instanceof DeviceFileError) throw invalid(source, 'is a device, not a model card file');
+    const known = options.label === undefined ? `; known models: ${knownModelIds()}` : '';
+    throw new VisionError('INVALID_OPTION', `${source.label}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'})${known}`, { cause: error });
   }
-  const value = parseJsonText(text, `--model ${path}`, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');
-  return checkCard(value, path, options.modelRoot);
+  const value = parseJsonText(text, source.label, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');
+  return checkCard(value, source, options.modelRoot);
 }
 
 /**

@@ -11,7 +11,7 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveRunner } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly } from '../shared/options';
+import { definedOnly, optionsObject } from '../shared/options';
 import { type OwnedRunner, disposeOnFailure } from '../shared/dispose-on-failure';
 import { loadCaptionTokenizer } from './caption-tokenizer';
 import type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning-types';
@@ -48,8 +48,9 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
     resolveGeneration(generation, vocabSize);
   }
 
-  async run(input: ImageInput, options: ImageToTextRunOptions = {}): Promise<ImageToTextResult> {
+  async run(input: ImageInput, given?: ImageToTextRunOptions): Promise<ImageToTextResult> {
     this.assertUsable();
+    const options = optionsObject(given, 'run options', ['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences', 'signal']);
     const generation = resolveGeneration({ ...this.generation, ...generationOptionsOf(options) }, this.vocabSize);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();

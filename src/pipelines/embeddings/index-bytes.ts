@@ -70,6 +70,7 @@ export function decodeIndex(bytes: Uint8Array): IndexParts {
   } catch {
     throw bad('the header is not JSON');
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw bad('the header is not a JSON object');
   const { dim, count, ids, metadata } = header;
   if (!(Number.isInteger(dim) && (dim as number) > 0 && Number.isInteger(count) && (count as number) >= 0)) throw bad('dim or count is not a valid integer');
   if (!Array.isArray(ids) || ids.length !== count || ids.some((id) => typeof id !== 'string')) throw bad('ids are not count strings');

@@ -88,9 +88,10 @@ export class SimilarityIndex<M = unknown> {
   /**
    * Stores a vector (normalised to unit length) under a new id. `INVALID_INPUT` when the id is
    * already there, the length is not `dim`, or a value is not finite, or the vector is all zeros,
-   * or the metadata cannot be written as JSON (a cycle, a BigInt, a function).
+   * or the metadata cannot be written as JSON (a cycle, a BigInt, a function). `null` metadata is
+   * none (read back as `undefined`, before and after {@link toBytes}).
    */
-  add(id: string, vector: ArrayLike<number>, metadata?: M): void {
+  add(id: string, vector: ArrayLike<number>, metadata?: M | null): void {
     if (typeof id !== 'string') throw new VisionError('INVALID_INPUT', `id must be a string, got ${typeof id}`);
     if (this.rows.has(id)) throw new VisionError('INVALID_INPUT', `id '${id}' is already in the index; remove it first`);
     const unit = this.unitVector(vector, `vector of '${id}'`);
@@ -106,7 +107,7 @@ export class SimilarityIndex<M = unknown> {
     this.store.reserve(row + 1);
     this.matrix.set(unit, row * this.dim);
     this.rowIds.push(id);
-    this.rowMetadata.push(metadata);
+    this.rowMetadata.push(metadata ?? undefined); // the saved form keeps no difference between null and none
     this.rows.set(id, row);
   }
 

@@ -8,7 +8,7 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveModel } from '../shared/resolve-model';
 import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, optionalBoolean, unitInterval } from '../shared/options';
+import { definedOnly, optionalBoolean, optionsObject, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';
 import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
@@ -52,9 +52,9 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
    * const { instances } = await segmenter.run(video, { threshold: 0.5, maskMode: 'native' });
    * ```
    */
-  async run(input: ImageInput, options: InstanceSegmentationRunOptions = {}): Promise<InstanceSegmentationResult> {
+  async run(input: ImageInput, options?: InstanceSegmentationRunOptions): Promise<InstanceSegmentationResult> {
     this.assertUsable();
-    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
+    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(optionsObject(options, 'run options')) };
     const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unitInterval(merged.iouThreshold ?? 0.7, 'iouThreshold');
     const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');

@@ -1,6 +1,7 @@
 // Classification accuracy: a pure function both eval/ (metrics) and training/ (validation
 // scores while training) use.
 import { VisionError } from './errors';
+import { shownValue } from './shown-value';
 
 /**
  * Checks predictions against labels before scoring: the same length, at least one example
@@ -12,6 +13,9 @@ import { VisionError } from './errors';
  * ```
  */
 export function checkPredictions(predicted: ArrayLike<number>, actual: ArrayLike<number>): void {
+  for (const [list, what] of [[predicted, 'predictions'], [actual, 'labels']] as const) {
+    if (list === null || typeof list !== 'object' || typeof list.length !== 'number') throw new VisionError('INVALID_INPUT', `${what} must be an array of class indices; got ${shownValue(list)}`);
+  }
   if (predicted.length !== actual.length) {
     throw new VisionError('INVALID_INPUT', `${predicted.length} predictions but ${actual.length} labels; they must match`);
   }

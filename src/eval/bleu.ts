@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 
 /**
  * How {@link corpusBleu} treats an n-gram order with no match:
@@ -25,7 +26,7 @@ export interface BleuOptions {
   /** Highest n-gram order (default 4): `bleu[k]` is BLEU-(k+1) for k < maxOrder. */
   maxOrder?: number;
   smoothing?: BleuSmoothing;
-  /** The count a zero match becomes with `smoothing: 'epsilon'` (default 0.1). */
+  /** The count a zero match becomes with `smoothing: 'epsilon'`: in (0, 1], default 0.1. */
   epsilon?: number;
 }
 
@@ -79,11 +80,29 @@ function closestLength(candidateLength: number, references: readonly (readonly s
   return best;
 }
 
+/** Highest n-gram order {@link corpusBleu} takes (BLEU is used up to 4, sometimes 8–10). */
+const MAX_ORDER = 100;
+
+function checkBleuOptions(options: BleuOptions): Required<BleuOptions> {
+  const given: unknown = options;
+  if (!isOptionsObject(given)) throw new VisionError('INVALID_OPTION', `BLEU options must be an object ({ maxOrder, smoothing, epsilon }); got ${shownValue(given)}`);
+  const maxOrder = options.maxOrder ?? 4;
+  const smoothing = options.smoothing ?? 'none';
+  const epsilon = options.epsilon ?? 0.1;
+  if (!Number.isInteger(maxOrder) || maxOrder < 1 || maxOrder > MAX_ORDER) throw new VisionError('INVALID_OPTION', `maxOrder is ${shownValue(options.maxOrder)}; it must be an integer from 1 to ${MAX_ORDER}`);
+  if (!['none', 'epsilon', 'add-one'].includes(smoothing)) throw new VisionError('INVALID_OPTION', `unknown smoothing ${shownValue(smoothing)}; allowed: none, epsilon, add-one`);
+  if (!(typeof epsilon === 'number' && epsilon > 0 && epsilon <= 1)) throw new VisionError('INVALID_OPTION', `epsilon is ${shownValue(options.epsilon)}; it must be a number in (0, 1] (a match count for an order with none)`);
+  return { maxOrder, smoothing, epsilon };
+}
+
 /**
- * Corpus BLEU-1…4 after Papineni et al. (2002): modified n-gram precision with counts clipped
- * by the maximum count in any reference, summed over the corpus before dividing, geometric
- * mean with uniform weights, and the brevity penalty `exp(1 − r/c)` when the corpus of
- * candidates is shorter than the closest references. Matches NLTK's `corpus_bleu`.
+ * Corpus BLEU-1…4 after Papineni et al. (2002), as NLTK's `corpus_bleu` computes it: modified
+ * n-gram precision with counts clipped by the maximum count in any reference, numerators and
+ * denominators summed over the corpus before dividing (a candidate with no n-gram of an order —
+ * shorter than n — counts 1 in that order's denominator, as NLTK's `modified_precision`),
+ * geometric mean with uniform weights, and the brevity penalty `exp(1 − r/c)` when the corpus
+ * of candidates is shorter than the closest references. No unigram match at all scores 0,
+ * whatever the smoothing (as NLTK).
  *
  * @example
  * ```ts
@@ -95,11 +114,10 @@ function closestLength(candidateLength: number, references: readonly (readonly s
  * ```
  */
 export function corpusBleu(candidates: readonly BleuSentence[], references: readonly (readonly BleuSentence[])[], options: BleuOptions = {}): BleuResult {
-  const maxOrder = options.maxOrder ?? 4;
-  const smoothing = options.smoothing ?? 'none';
-  const epsilon = options.epsilon ?? 0.1;
-  if (!Number.isInteger(maxOrder) || maxOrder < 1) throw new VisionError('INVALID_OPTION', `maxOrder is ${maxOrder}; it must be an integer ≥ 1`);
-  if (!['none', 'epsilon', 'add-one'].includes(smoothing)) throw new VisionError('INVALID_OPTION', `unknown smoothing '${String(smoothing)}'; allowed: none, epsilon, add-one`);
+  const { maxOrder, smoothing, epsilon } = checkBleuOptions(options);
+  if (!Array.isArray(candidates) || !Array.isArray(references)) {
+    throw new VisionError('INVALID_INPUT', `BLEU takes an array of candidates and an array of reference sets (one array per candidate); got ${shownValue(candidates)} and ${shownValue(references)}`);
+  }
   if (candidates.length !== references.length) {
     throw new VisionError('INVALID_INPUT', `${candidates.length} candidates but ${references.length} reference sets; give one set of references per candidate`);
   }
@@ -110,6 +128,7 @@ export function corpusBleu(candidates: readonly BleuSentence[], references: read
   let r = 0;
   candidates.forEach((candidate, i) => {
     const hyp = tokensOf(candidate);
+    if (!Array.isArray(references[i])) throw new VisionError('INVALID_INPUT', `the references of candidate ${i} are ${shownValue(references[i])}; give an array of sentences`);
     const refs = references[i].map(tokensOf);
     if (refs.length === 0) throw new VisionError('INVALID_INPUT', `candidate ${i} has no references`);
     c += hyp.length;
@@ -118,7 +137,7 @@ export function corpusBleu(candidates: readonly BleuSentence[], references: read
       const maxRef = new Map<string, number>();
       for (const ref of refs) for (const [key, count] of ngramCounts(ref, n)) maxRef.set(key, Math.max(maxRef.get(key) ?? 0, count));
       for (const [key, count] of ngramCounts(hyp, n)) matches[n - 1] += Math.min(count, maxRef.get(key) ?? 0);
-      totals[n - 1] += Math.max(0, hyp.length - n + 1);
+      totals[n - 1] += Math.max(1, hyp.length - n + 1); // NLTK: max(1, count) per candidate
     }
   });
   const precisions = matches.map((m, k) => (totals[k] > 0 ? m / totals[k] : 0));
@@ -138,7 +157,7 @@ export function corpusBleu(candidates: readonly BleuSentence[], references: read
   let sum = 0;
   for (let n = 1; n <= maxOrder; n++) {
     sum += logPrecision[n - 1];
-    bleu.push(c === 0 || !Number.isFinite(sum) ? 0 : brevityPenalty * Math.exp(sum / n));
+    bleu.push(c === 0 || matches[0] === 0 || !Number.isFinite(sum) ? 0 : brevityPenalty * Math.exp(sum / n));
   }
   return { bleu, precisions, brevityPenalty, candidateLength: c, referenceLength: r };
 }

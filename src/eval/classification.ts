@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { checkPredictions } from '../core/accuracy';
 
 /**
@@ -9,14 +10,21 @@ import { checkPredictions } from '../core/accuracy';
  * const m = confusionMatrix([0, 1, 1], [0, 1, 0], 2); // [[1, 1], [0, 1]]
  * ```
  */
+function checkNumClasses(numClasses: unknown): void {
+  if (!(typeof numClasses === 'number' && Number.isInteger(numClasses) && numClasses >= 1)) throw new VisionError('INVALID_OPTION', `numClasses is ${shownValue(numClasses)}; it must be a positive integer`);
+}
+
+const isClass = (value: number, numClasses: number): boolean => Number.isInteger(value) && value >= 0 && value < numClasses;
+
 export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<number>, numClasses: number): number[][] {
+  checkNumClasses(numClasses);
   checkPredictions(predicted, actual);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const p = predicted[i];
-    if (!(a >= 0 && a < numClasses && p >= 0 && p < numClasses)) {
-      throw new VisionError('INVALID_INPUT', `class ${a}/${p} at index ${i} is outside 0…${numClasses - 1}`);
+    if (!isClass(a, numClasses) || !isClass(p, numClasses)) {
+      throw new VisionError('INVALID_INPUT', `label ${shownValue(a)} / prediction ${shownValue(p)} at index ${i}: classes are whole numbers 0…${numClasses - 1}`);
     }
     matrix[a][p]++;
   }
@@ -69,7 +77,10 @@ export function perClassMetrics(predicted: ArrayLike<number>, actual: ArrayLike<
  * ```
  */
 export function argmaxRows(scores: ArrayLike<number>, numClasses: number): Int32Array {
-  const n = Math.floor(scores.length / numClasses);
+  checkNumClasses(numClasses);
+  if (scores === null || typeof scores !== 'object' || typeof scores.length !== 'number') throw new VisionError('INVALID_INPUT', `scores must be an array of numbers; got ${shownValue(scores)}`);
+  if (scores.length % numClasses !== 0) throw new VisionError('INVALID_INPUT', `${scores.length} scores are not whole rows of ${numClasses} classes`);
+  const n = scores.length / numClasses;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let best = 0;

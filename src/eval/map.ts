@@ -6,6 +6,7 @@
  * truth left out. Golden-tested against a numpy transcription (scripts/make_map_fixtures.py).
  */
 import { VisionError } from '../core/errors';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 import type { Box } from '../core/types';
 
 /**
@@ -133,12 +134,31 @@ function checkBox(box: Box, what: string): void {
   if (!box || ![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `${what} has a box with non-finite coordinates`);
 }
 
+/** A class id is a finite number (a NaN never equals itself, a string never equals a number: both would score 0 unseen). */
+function checkClassId(classId: unknown, what: string): void {
+  if (typeof classId !== 'number' || !Number.isFinite(classId)) throw new VisionError('INVALID_INPUT', `${what} has classId ${shownValue(classId)}; class ids must be finite numbers`);
+}
+
+/** The images' shape: an array of `{ groundTruth: [], detections: [] }`, each entry an object. */
+function checkImages(images: unknown): void {
+  if (!Array.isArray(images)) throw new VisionError('INVALID_INPUT', `meanAveragePrecision takes an array of images ({ groundTruth, detections }); got ${shownValue(images)}`);
+  images.forEach((im: unknown, i) => {
+    const image = im as Partial<MapImage> | null;
+    if (typeof image !== 'object' || image === null || !Array.isArray(image.groundTruth) || !Array.isArray(image.detections)) {
+      throw new VisionError('INVALID_INPUT', `image ${i} is ${shownValue(im)}; each image is { groundTruth: [...], detections: [...] } (arrays, empty where there is nothing)`);
+    }
+    for (const [list, what] of [[image.groundTruth, 'ground truth'], [image.detections, 'detection']] as const) {
+      for (const entry of list) if (typeof entry !== 'object' || entry === null) throw new VisionError('INVALID_INPUT', `image ${i} has a ${what} that is ${shownValue(entry)}; each is an object with box and classId`);
+    }
+  });
+}
+
 /**
  * COCO-style mAP@[.5:.95], mAP@0.5 and mAP@0.75 of detections against ground-truth boxes,
  * computed as pycocotools' `COCOeval` (iouType `bbox`, area range `all`, `maxDets` =
  * `maxDetections`, no crowd regions; boxes as x1, y1, x2, y2 in any one unit).
  *
- * @throws VisionError `INVALID_INPUT` for non-finite boxes or scores.
+ * @throws VisionError `INVALID_INPUT` for images that are not `{ groundTruth, detections }` arrays, non-finite boxes or scores, class ids that are not finite numbers; `INVALID_OPTION` for bad options.
  * @example
  * ```ts
  * const images = scenes.map((s, i) => ({ groundTruth: s.objects, detections: results[i].detections }));
@@ -146,13 +166,21 @@ function checkBox(box: Box, what: string): void {
  * ```
  */
 export function meanAveragePrecision(images: readonly MapImage[], options: MapOptions = {}): MapResult {
+  const given: unknown = options;
+  if (!isOptionsObject(given)) throw new VisionError('INVALID_OPTION', `meanAveragePrecision options must be an object ({ maxDetections }); got ${shownValue(given)}`);
   const maxDet = options.maxDetections ?? 100;
   if (!(Number.isInteger(maxDet) && maxDet > 0)) throw new VisionError('INVALID_OPTION', `maxDetections is ${maxDet}; it must be a positive integer`);
+  checkImages(images);
   const classes = new Set<number>();
   images.forEach((im, i) => {
-    im.groundTruth.forEach((g) => (checkBox(g.box, `image ${i} ground truth`), classes.add(g.classId)));
+    im.groundTruth.forEach((g) => {
+      checkBox(g.box, `image ${i} ground truth`);
+      checkClassId(g.classId, `image ${i} ground truth`);
+      classes.add(g.classId);
+    });
     im.detections.forEach((d) => {
       checkBox(d.box, `image ${i} detection`);
+      checkClassId(d.classId, `image ${i} detection`);
       if (!Number.isFinite(d.score)) throw new VisionError('INVALID_INPUT', `image ${i} has a detection with score ${d.score}`);
     });
   });

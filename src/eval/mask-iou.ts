@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 
 /**
  * Intersection over union of two binary masks of the same size (values > `threshold` are
@@ -10,6 +11,10 @@ import { VisionError } from '../core/errors';
  * ```
  */
 export function maskIoU(a: ArrayLike<number>, b: ArrayLike<number>, threshold = 0.5): number {
+  for (const [mask, name] of [[a, 'a'], [b, 'b']] as const) {
+    if (mask === null || typeof mask !== 'object' || typeof mask.length !== 'number') throw new VisionError('INVALID_INPUT', `mask ${name} must be an array of pixel values; got ${shownValue(mask)}`);
+  }
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new VisionError('INVALID_OPTION', `threshold is ${shownValue(threshold)}; it must be a number (a pixel is in a mask above it)`);
   if (a.length !== b.length) throw new VisionError('INVALID_INPUT', `masks have ${a.length} and ${b.length} pixels; they must be the same size`);
   let inter = 0;
   let union = 0;

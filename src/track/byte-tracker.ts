@@ -213,12 +213,16 @@ export class ByteTracker {
       else if (c.score >= o.lowThreshold) low.push(c);
     });
 
-    // a gap longer than the track buffer is predicted as the buffer: every track unseen that long dies anyway, and an
-    // astronomical gap (timestamps 1e300 apart) would overflow the covariance
+    // A track unseen for more frames than the buffer holds is gone before it can match: as frame by frame, where
+    // a track missed more than maxFramesLost frames in a row is removed (a match at `lastSeen + maxFramesLost + 1`
+    // is the latest), also over a gap in the timestamps with no update in it. A gap longer than the buffer is
+    // predicted as the buffer: an astronomical one (timestamps 1e300 apart) would overflow the covariance.
     for (const t of this.active) {
+      if (t.state !== 'tentative' && this.clock - t.lastSeen > o.maxFramesLost + 1) t.state = 'removed';
       t.predict(Math.min(dt, o.maxFramesLost + 1));
       if (!isFiniteTrack(t)) t.state = 'removed';
     }
+    this.active = this.active.filter((t) => t.state !== 'removed');
     const confirmed = this.active.filter((t) => t.state === 'tracked');
     const lost = this.active.filter((t) => t.state === 'lost');
     const tentative = this.active.filter((t) => t.state === 'tentative');
@@ -306,7 +310,8 @@ export class ByteTracker {
 
   /**
    * A tracked and a lost track of one class with IoU > 0.85 are the same object counted
-   * twice: the younger of the two goes (ByteTrack's `remove_duplicate_stracks`).
+   * twice: the one followed for less time — from its birth to its last match — goes, the
+   * tracked one on a tie (ByteTrack's `remove_duplicate_stracks`, `frame_id − start_frame`).
    */
   private removeDuplicates(owner: Map<number, Track>): void {
     const tracked = this.active.filter((t) => t.state === 'tracked');
@@ -315,7 +320,7 @@ export class ByteTracker {
       for (const b of lost) {
         if (a.state !== 'tracked' || b.state !== 'lost' || a.classId !== b.classId) continue;
         if (boxIou(a.box, b.box) <= DUPLICATE_IOU) continue;
-        const younger = this.clock - a.bornAt > this.clock - b.bornAt ? b : a;
+        const younger = a.lastSeen - a.bornAt > b.lastSeen - b.bornAt ? b : a;
         younger.state = 'removed';
       }
     }

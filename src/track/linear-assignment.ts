@@ -38,7 +38,7 @@ function checkArgs(cost: ArrayLike<number>, rows: number, cols: number, threshol
   }
   for (let i = 0; i < cost.length; i++) {
     const c = cost[i];
-    if (Number.isNaN(c) || c === -Infinity) {
+    if (typeof c !== 'number' || Number.isNaN(c) || c === -Infinity) {
       throw new VisionError('INVALID_INPUT', `linearAssignment: cost[${i}] is ${String(c)}; costs must be finite or +Infinity (forbidden)`);
     }
   }
@@ -78,6 +78,8 @@ function hungarian(a: Float64Array, n: number, m: number): Int32Array {
           j1 = j;
         }
       }
+      // every entry is finite and the spread checked, so a column is always found; never spin if not
+      if (j1 === 0) throw new VisionError('INVALID_INPUT', 'linearAssignment: the costs could not be compared (an overflow); scale them down');
       for (let j = 0; j <= m; j++) {
         if (used[j]) {
           u[p[j]] += delta;
@@ -144,8 +146,16 @@ export function linearAssignment(
       hi = Math.max(hi, cost[i]);
     }
   }
+  if (bounded) {
+    lo = Math.min(lo, threshold);
+    hi = Math.max(hi, threshold);
+  }
   // A forbidden pair costs more than any matching of allowed pairs could differ by.
   const forbidden = lo === Infinity ? 1 : (hi - lo + 1) * (n + 1);
+  // the potentials add up differences of costs: the spread times the matrix size must stay finite
+  if (lo !== Infinity && !Number.isFinite(forbidden * (m + 1) * (n + 1))) {
+    throw new VisionError('INVALID_INPUT', `linearAssignment: costs${bounded ? ' and threshold' : ''} span ${lo} to ${hi}, too wide to add up for a ${rows}×${cols} matrix (overflow); scale them down`);
+  }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       const c = at(i, j);

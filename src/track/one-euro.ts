@@ -256,13 +256,25 @@ export class OneEuroBank {
    * `3k`, `3k + 1`, `3k + 2`) and returns copies with them smoothed; other fields are kept. The
    * bank needs at least `points.length × 3` values; `valueScale` is {@link filter}'s.
    *
-   * @throws VisionError `INVALID_INPUT` as {@link filter} does.
+   * @throws VisionError `INVALID_INPUT` as {@link filter} does, and for more points than the
+   *   bank holds; every point is checked first, so the state is unchanged then.
    * @example
    * ```ts
    * hand.worldKeypoints = bank.filterPoints(hand.worldKeypoints, frame.timestampMs);
    * ```
    */
   filterPoints<P extends { x: number; y: number; z: number }>(points: readonly P[], timestampMs: number, valueScale = 1): P[] {
+    if (!Array.isArray(points) || points.length * 3 > this.size) {
+      throw new VisionError('INVALID_INPUT', `OneEuroBank.filterPoints: needs an array of at most ${Math.floor(this.size / 3)} points (3 values each in a bank of ${this.size}); got ${Array.isArray(points) ? `${points.length} points` : shownValue(points)}`);
+    }
+    points.forEach((p, k) => {
+      for (const [axis, i] of [['x', k * 3], ['y', k * 3 + 1], ['z', k * 3 + 2]] as const) {
+        const value = (p as Partial<P> | null)?.[axis];
+        if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isFinite(timestampMs) || !Number.isFinite(valueScale) || timestampMs < this.lastMs[i]) {
+          throw new VisionError('INVALID_INPUT', `OneEuroBank.filterPoints: point ${k}'s ${axis} is ${shownValue(value)} at ${shownValue(timestampMs)} (scale ${shownValue(valueScale)}); values, timestampMs and valueScale must be finite, timestamps must not go backwards${timestampMs < this.lastMs[i] ? ` (last ${this.lastMs[i]})` : ''}`);
+        }
+      }
+    });
     return points.map((p, k) => ({ ...p, x: this.filter(k * 3, p.x, timestampMs, valueScale), y: this.filter(k * 3 + 1, p.y, timestampMs, valueScale), z: this.filter(k * 3 + 2, p.z, timestampMs, valueScale) }));
   }
 

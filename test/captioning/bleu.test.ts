@@ -41,5 +41,19 @@ describe('corpusBleu', () => {
     expect(() => corpusBleu([], [])).toThrow(VisionError);
     expect(() => corpusBleu(['a'], [[]])).toThrow(VisionError);
     expect(() => corpusBleu(['a'], [['a']], { maxOrder: 0 })).toThrow(VisionError);
+    const refused = (code: string, fragment: string, f: () => unknown): void => {
+      expect(f).toThrow(expect.objectContaining({ name: 'VisionError', code, message: expect.stringContaining(fragment) }));
+    };
+    // epsilon is a match count standing in for none: above 1 it could lift BLEU past 1, at 0 or below it is no smoothing
+    for (const epsilon of [5, 0, -1, Number.NaN, '0.1']) refused('INVALID_OPTION', 'epsilon is', () => corpusBleu(['a b'], [['a c']], { smoothing: 'epsilon', epsilon: epsilon as number }));
+    refused('INVALID_OPTION', 'from 1 to 100', () => corpusBleu(['a'], [['a']], { maxOrder: 1e7 }));
+    refused('INVALID_OPTION', 'BLEU options must be an object', () => corpusBleu(['a'], [['a']], null as never));
+    refused('INVALID_INPUT', 'the references of candidate 0 are null', () => corpusBleu(['a'], [null as never]));
+    refused('INVALID_INPUT', 'the references of candidate 0 are "a"', () => corpusBleu(['a'], ['a' as never]));
+    refused('INVALID_INPUT', 'an array of candidates', () => corpusBleu('a' as never, [['a']]));
+  });
+
+  it('scores 0 without a unigram match, whatever the smoothing (NLTK returns 0 before smoothing)', () => {
+    for (const smoothing of ['none', 'epsilon', 'add-one'] as const) expect(corpusBleu(['x y z w'], [['a b c d']], { smoothing }).bleu).toEqual([0, 0, 0, 0]);
   });
 });

@@ -75,6 +75,39 @@ describe('ByteTracker on synthetic trajectories', () => {
     expect(after).not.toBe(long[19].get(2)); // and not the other object's id
   });
 
+  it('an object walking through the spot of a lost track keeps its id (the duplicate that goes is the one followed for less time)', () => {
+    // frames 0–1: a parked object A at x=100 and a walker B at x=150; A vanishes, B walks left 2 px a frame over A's spot
+    const frames = Array.from({ length: 60 }, (_, f) => {
+      const walker = obj(2, f < 2 ? 150 : 150 - 2 * (f - 1), 200, 40, 80);
+      return f < 2 ? [obj(1, 100, 200, 40, 80), walker] : [walker];
+    });
+    const history = runFrames(new ByteTracker(), frames);
+    // B is tracked in every frame under one id; A's lost track is the duplicate that goes (ByteTrack: frame_id − start_frame)
+    expect(trackedFrames(history, 2)).toBe(60);
+    expect(idsPerObject(history).get(2)).toEqual(new Set([2]));
+  });
+
+  it('a gap in the timestamps longer than the buffer ends a track, as the same gap in empty frames does', () => {
+    const box = centred(100, 200, 40, 80);
+    for (const [gapMs, kept] of [[1000, true], [1100, false], [5000, false]] as const) {
+      const jump = new ByteTracker({ trackBuffer: 30, frameRate: 30 });
+      const frameByFrame = new ByteTracker({ trackBuffer: 30, frameRate: 30 });
+      for (let f = 0; f < 10; f++) [jump, frameByFrame].forEach((t) => t.update([det(box)], (f * 1000) / 30));
+      const last = 9000 / 30;
+      for (let k = 1; k < Math.round((gapMs * 30) / 1000); k++) frameByFrame.update([], last + (k * 1000) / 30);
+      const ids = [jump, frameByFrame].map((t) => t.update([det(box)], last + gapMs)[0]?.trackId);
+      expect(ids, `${gapMs} ms`).toEqual(kept ? [1, 1] : [undefined, undefined]); // a new track is tentative for a frame
+      expect([jump, frameByFrame].map((t) => t.update([det(box)], last + gapMs + 33)[0]?.trackId), `${gapMs} ms`).toEqual(kept ? [1, 1] : [2, 2]);
+    }
+    // a track already lost, then a jump of 5 s: gone before it could match
+    const lost = new ByteTracker({ frameRate: 30 });
+    for (let f = 0; f < 10; f++) lost.update([det(box)], (f * 1000) / 30);
+    lost.update([], 10_000 / 30);
+    expect(lost.tracks.map((t) => t.state)).toEqual(['lost']);
+    expect(lost.update([det(box)], 10_000 / 30 + 5000)).toEqual([]);
+    expect(lost.update([det(box)], 10_000 / 30 + 5033)[0]?.trackId).toBe(2);
+  });
+
   it('scales the buffer with the frame rate (trackBuffer counts frames at 30 fps)', () => {
     expect(new ByteTracker({ trackBuffer: 30, frameRate: 60 }).options.maxFramesLost).toBe(60);
     expect(new ByteTracker({ trackBuffer: 30, frameRate: 15 }).options.maxFramesLost).toBe(15);

@@ -142,5 +142,12 @@ describe('linearAssignment', () => {
     expect(code(() => linearAssignment([1, NaN, 3, 4], 2, 2))).toBe('INVALID_INPUT');
     expect(code(() => linearAssignment([1, 2, 3, 4], 2, 2, NaN))).toBe('INVALID_OPTION');
     expect(code(() => linearAssignment([1], 1.5, 1))).toBe('INVALID_INPUT');
+    // costs whose differences overflow were a loop that never ended; strings were NaN arithmetic
+    expect(code(() => linearAssignment([1e308, -1e308, 1e308, 1e308], 2, 2))).toBe('INVALID_INPUT');
+    expect(code(() => linearAssignment([1e308, -1e308, Infinity, Infinity], 2, 2))).toBe('INVALID_INPUT');
+    expect(code(() => linearAssignment([-1e308, 0, 0, 0], 2, 2, 1e308))).toBe('INVALID_INPUT');
+    expect(code(() => linearAssignment([1, 'inf' as never, 3, 4], 2, 2))).toBe('INVALID_INPUT');
+    // wide but addable spreads still work
+    expect(linearAssignment([1e300, -1e300, 0, 1e300], 2, 2).matches).toEqual([[0, 1], [1, 0]]);
   });
 });

@@ -178,6 +178,23 @@ describe('OneEuroBank', () => {
     expect(() => bank.filter(0, 1, 300, NaN)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/valueScale/) }));
   });
 
+  it('filterPoints checks every point before filtering any: a refused call leaves every value as it was', () => {
+    const bank = new OneEuroBank(6);
+    const twin = new OneEuroBank(6);
+    const points = [{ x: 1, y: 2, z: 3 }, { x: 4, y: 5, z: 6 }];
+    expect(bank.filterPoints(points, 0)).toEqual(twin.filterPoints(points, 0));
+    const refusals: [unknown, number][] = [
+      [[...points, { x: 7, y: 8, z: 9 }], 100], // more points than the bank holds (x, y of the first were filtered before z threw)
+      [[points[0], { x: 4, y: 5, z: Number.NaN }], 100], // the last value is bad
+      [[points[0], null], 100],
+      [points, -5], // backwards
+      ['points', 100],
+    ];
+    for (const [given, t] of refusals) expect(() => bank.filterPoints(given as never, t)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('OneEuroBank.filterPoints') }));
+    const moved = [{ x: 11, y: 12, z: 13 }, { x: 14, y: 15, z: 16 }];
+    expect(bank.filterPoints(moved, 100)).toEqual(twin.filterPoints(moved, 100));
+  });
+
   it("speeds from input samples, scaled: equal to the authors' reference filter as MediaPipe and tfjs-models port it", () => {
     const random = mulberry32(23);
     const config = { frequency: 30, minCutOff: 0.05, beta: 80, derivateCutOff: 1 };

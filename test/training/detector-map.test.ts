@@ -32,4 +32,20 @@ describe('meanAveragePrecision (COCO bbox) against a numpy transcription of pyco
     expect(() => meanAveragePrecision([{ groundTruth: [{ box, classId: 0 }], detections: [] }])).toThrow(/non-finite/);
     expect(() => meanAveragePrecision([], { maxDetections: 0 })).toThrow(/maxDetections/);
   });
+
+  it('refuses class ids that are no finite number (NaN matched nothing, "1" never met 1: both scored 0 unseen) and images of the wrong shape', () => {
+    const box = { x1: 0, y1: 0, x2: 10, y2: 10 };
+    const refused = (code: string, fragment: string, f: () => unknown): void => {
+      expect(f).toThrow(expect.objectContaining({ name: 'VisionError', code, message: expect.stringContaining(fragment) }));
+    };
+    refused('INVALID_INPUT', 'image 0 ground truth has classId NaN', () => meanAveragePrecision([{ groundTruth: [{ box, classId: Number.NaN }], detections: [{ box, classId: Number.NaN, score: 1 }] }]));
+    refused('INVALID_INPUT', 'image 0 ground truth has classId "1"', () => meanAveragePrecision([{ groundTruth: [{ box, classId: '1' as never }], detections: [{ box, classId: 1, score: 1 }] }]));
+    refused('INVALID_INPUT', 'image 0 detection has classId "1"', () => meanAveragePrecision([{ groundTruth: [{ box, classId: 1 }], detections: [{ box, classId: '1' as never, score: 1 }] }]));
+    refused('INVALID_INPUT', 'takes an array of images', () => meanAveragePrecision({} as never));
+    refused('INVALID_INPUT', 'image 0 is null', () => meanAveragePrecision([null as never]));
+    refused('INVALID_INPUT', 'image 0 is an object; each image is { groundTruth', () => meanAveragePrecision([{ groundTruth: [] } as never]));
+    refused('INVALID_INPUT', 'image 0 has a detection that is null', () => meanAveragePrecision([{ groundTruth: [], detections: [null as never] }]));
+    refused('INVALID_OPTION', 'options must be an object', () => meanAveragePrecision([], null as never));
+    expect(meanAveragePrecision([{ groundTruth: [{ box, classId: 1 }], detections: [{ box, classId: 1, score: 1 }] }]).map).toBeCloseTo(1, 12);
+  });
 });

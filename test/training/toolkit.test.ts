@@ -126,12 +126,28 @@ describe('metrics', () => {
     expect(() => accuracy([1], [1, 2])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
 
+  it('refuses classes that are no whole number in range, numClasses that is no positive integer, and partial score rows', () => {
+    const refused = (code: string, fragment: string, f: () => unknown): void => {
+      expect(f).toThrow(expect.objectContaining({ name: 'VisionError', code, message: expect.stringContaining(fragment) }));
+    };
+    // 1.5 was counted nowhere (matrix[1.5] is no row): the sample vanished from the support
+    refused('INVALID_INPUT', 'label 0 / prediction 1.5 at index 0: classes are whole numbers 0…2', () => confusionMatrix([1.5, 0], [0, 0], 3));
+    refused('INVALID_INPUT', 'label 1.5 / prediction 1 at index 0', () => perClassMetrics([1, 0], [1.5, 0], 3));
+    for (const numClasses of ['3', 2.5, 0, Number.NaN]) refused('INVALID_OPTION', 'numClasses is', () => confusionMatrix([0], [0], numClasses as number));
+    refused('INVALID_OPTION', 'numClasses is 0', () => argmaxRows([1, 2], 0));
+    refused('INVALID_INPUT', '4 scores are not whole rows of 3 classes', () => argmaxRows([1, 2, 3, 4], 3));
+    refused('INVALID_INPUT', 'predictions must be an array of class indices; got null', () => confusionMatrix(null as never, [0], 2));
+  });
+
   it('mask IoU', () => {
     const a = [1, 1, 0, 0];
     const b = [1, 0, 1, 0];
     expect(maskIoU(a, b)).toBeCloseTo(1 / 3, 12);
     expect(maskIoU([0, 0], [0, 0])).toBe(1);
     expect(meanMaskIoU([[a, a], [a, b]])).toBeCloseTo(2 / 3, 12);
+    // a NaN threshold made every pixel out: disjoint masks scored 1 (an empty union)
+    expect(() => maskIoU([1, 0], [0, 1], Number.NaN)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('threshold is NaN') }));
+    expect(() => maskIoU(null as never, [0, 1])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('mask a must be an array') }));
   });
 
   it('multiclass hinge loss matches the Weston–Watkins formula', () => {

@@ -103,7 +103,9 @@ interface Candidate {
  *   very first frame are confirmed at once); ids are given on confirmation, so one-frame
  *   false positives neither appear in the output nor use up ids.
  * - A lost track is remembered for `trackBuffer · frameRate / 30` frames and takes its id
- *   back when its object reappears near the predicted place.
+ *   back when its object reappears near the predicted place. A gap in the timestamps longer
+ *   than that ends every track: the frame after it starts afresh, as the first frame does
+ *   (its objects get new ids at once).
  * - Detections with a non-finite coordinate or score, a coordinate beyond ±1e9, or a width
  *   or height under 1e-6 (zero or negative included) are skipped (no `trackId`, not in the
  *   output); a non-array or a detection without a box throws `INVALID_INPUT`.
@@ -202,7 +204,10 @@ export class ByteTracker {
     checkDetections(detections);
     const dt = this.advanceClock(timestampMs);
     const o = this.opts;
-    const firstFrame = this.frames++ === 0;
+    // After a gap in the timestamps longer than the buffer every track has ended (as over the same gap in empty
+    // frames): the tracking starts afresh, as on the first frame — the objects then seen get new ids at once.
+    const freshStart = this.frames++ === 0 || dt > o.maxFramesLost + 1;
+    if (freshStart) this.active = [];
 
     const high: Candidate[] = [];
     const low: Candidate[] = [];
@@ -215,11 +220,10 @@ export class ByteTracker {
 
     // A track unseen for more frames than the buffer holds is gone before it can match: as frame by frame, where
     // a track missed more than maxFramesLost frames in a row is removed (a match at `lastSeen + maxFramesLost + 1`
-    // is the latest), also over a gap in the timestamps with no update in it. A gap longer than the buffer is
-    // predicted as the buffer: an astronomical one (timestamps 1e300 apart) would overflow the covariance.
+    // is the latest), also when a gap in the timestamps adds to the frames it was lost.
     for (const t of this.active) {
       if (t.state !== 'tentative' && this.clock - t.lastSeen > o.maxFramesLost + 1) t.state = 'removed';
-      t.predict(Math.min(dt, o.maxFramesLost + 1));
+      t.predict(dt);
       if (!isFiniteTrack(t)) t.state = 'removed';
     }
     this.active = this.active.filter((t) => t.state !== 'removed');
@@ -262,7 +266,7 @@ export class ByteTracker {
       const c = leftover[di];
       if (c.score < o.newTrackThreshold) continue;
       const t = new Track(this.filter, c.detection, this.clock);
-      if (firstFrame) {
+      if (freshStart) {
         t.state = 'tracked';
         t.id = this.nextId++;
         owner.set(c.index, t);

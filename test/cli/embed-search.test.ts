@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -118,6 +118,27 @@ describe('visionpipe embed / search (real photos)', () => {
     const found = await cli('search', join(tmp, 'flipped-chelsea.jpg'), '--index', index, '--top', '1');
     expect(found.code).toBe(0);
     expect(found.out[0]).toMatch(/chelsea\.jpg$/);
+  });
+
+  it('never overwrites an input: the contact sheet takes the next free name where its own is the query (a link) or an indexed photo; embed refuses an input where the index goes', async () => {
+    const guard = join(tmp, 'guard');
+    mkdirSync(join(guard, 'sheets'), { recursive: true });
+    const query = join(guard, 'q.jpg');
+    copyFileSync(join(tmp, 'photos', 'chelsea.jpg'), query);
+    const before = readFileSync(query);
+    symlinkSync(query, join(guard, 'sheets', 'q.similar.png'));
+    const found = await cli('search', query, '--index', join(tmp, 'index'), '--top', '1', '--out', join(guard, 'sheets'));
+    expect(found.code).toBe(0);
+    expect(found.out.at(-1)).toBe(`contact sheet → ${join(guard, 'sheets', 'q-2.similar.png')}`);
+    expect(readFileSync(query).equals(before)).toBe(true);
+    // photos named as the index's files, in the --out folder: refused before any work
+    const named = join(guard, 'named');
+    mkdirSync(named);
+    copyFileSync(join(tmp, 'photos', 'coffee.jpg'), join(named, 'manifest.json'));
+    const embedded = await cli('embed', join(named, 'manifest.json'), '--out', named);
+    expect(embedded.code).toBe(2);
+    expect(embedded.err.join('\n')).toContain(`--out would write '${join(named, 'manifest.json')}', which is one of the inputs`);
+    expect(readFileSync(join(named, 'manifest.json')).equals(readFileSync(join(tmp, 'photos', 'coffee.jpg')))).toBe(true);
   });
 
   it('says what is missing: embed without --out, search without --index or with a folder that is no index', async () => {

@@ -1,5 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { VisionError, describeError } from '../../core/errors';
 import type { ModelSpec } from '../../models/model-spec';
 import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
@@ -12,6 +12,7 @@ import type { CliArgs } from './args';
 import { writeContactSheet } from './contact-sheet';
 import { embedEach } from './embed-each';
 import { expandInputs } from './inputs';
+import { inputMatcher, outputNames } from './output-names';
 import { catalogueSpec, readModelCard, resolveModelArg } from './model-arg';
 
 type Print = (line: string) => void;
@@ -66,6 +67,11 @@ export async function runEmbed(args: CliArgs, print: Print, printError: Print): 
   if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'embed needs --out <folder> for the index');
   const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
   const { files, failures } = await expandInputs(args.inputs);
+  const isInput = inputMatcher(files);
+  for (const name of [INDEX_FILE, MANIFEST_FILE]) {
+    const target = join(args.out, name);
+    if (isInput(target)) throw new VisionError('INVALID_OPTION', `--out would write '${target}', which is one of the inputs; inputs are never overwritten: give another --out folder`);
+  }
   failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
   if (files.length === 0) throw new VisionError('INVALID_INPUT', 'embed needs images to index');
   const pipeline = await embedder(model, args);
@@ -156,7 +162,8 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
     else found.forEach((f) => print(`${String(f.rank).padStart(2)}. ${f.score.toFixed(4)}  ${f.path}`));
     if (args.out !== undefined) {
       await mkdir(args.out, { recursive: true });
-      const sheet = join(args.out, `${basename(query, extname(query))}.similar.png`);
+      // <name>.similar.png, or the next free <name>-2… where that is the query or an indexed photo (by any path or link)
+      const [{ path: sheet }] = outputNames([query, ...found.map((f) => f.path)], args.out, 'similar');
       const unreadable = await writeContactSheet(sheet, [
         { file: query, title: 'query', detail: basename(query) },
         ...found.map((f) => ({ file: f.path, title: `${f.rank}. score ${f.score.toFixed(3)}`, detail: basename(f.path) })),

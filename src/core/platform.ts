@@ -13,8 +13,11 @@ import type { RawImage } from './raw-image';
  * ```
  */
 export interface Platform {
-  /** Reads a local file (Node). */
-  readFile?: (path: string) => Promise<Uint8Array>;
+  /**
+   * Reads a local file (Node). With `within`, the file — links followed — must be inside that
+   * folder (links followed too): a model's shard that is a link to a file elsewhere is refused.
+   */
+  readFile?: (path: string, options?: { within?: string }) => Promise<Uint8Array>;
   /**
    * Decodes an encoded image (JPEG/PNG/WebP…) or an image file path to RGB(A) pixels. It must
    * read the size from the header first and refuse (`INVALID_INPUT`) an image of more than

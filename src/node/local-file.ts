@@ -4,7 +4,8 @@
  * are read to their end (`cat card.json | visionpipe detect --model /dev/stdin`).
  */
 import type { Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
+import { relative, isAbsolute } from 'node:path';
 import { VisionError } from '../core/errors';
 
 /**
@@ -73,5 +74,30 @@ export async function readModelFileText(path: string): Promise<string> {
   } catch (error) {
     if (error instanceof DeviceFileError) throw new VisionError('MODEL_FORMAT', `${path}: is a device, not a model file`, { cause: error });
     throw error;
+  }
+}
+
+/**
+ * Refuses a file that, links followed, is not inside `folder` (links followed too):
+ * `INVALID_OPTION`, as a path that climbs out with `..` is. A missing file is left to the read
+ * that follows (its `ENOENT`).
+ *
+ * @throws VisionError `INVALID_OPTION` when the file leads outside the folder.
+ * @example
+ * ```ts
+ * await checkRealPathWithin('models/a/weights.bin', 'models/a');
+ * ```
+ */
+export async function checkRealPathWithin(path: string, folder: string): Promise<void> {
+  let real: string;
+  let top: string;
+  try {
+    [real, top] = await Promise.all([realpath(path), realpath(folder)]);
+  } catch {
+    return;
+  }
+  const inside = relative(top, real);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new VisionError('INVALID_OPTION', `${path} leads to ${real} (through a link), outside ${folder}; files a model names must stay inside its folder (give a wider model root to allow more)`);
   }
 }

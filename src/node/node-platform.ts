@@ -6,14 +6,15 @@ import { VisionError, describeError } from '../core/errors';
 import { type ImageInputLimits, type RawImage, effectiveMaxPixels } from '../core/image-input';
 import { checkImageSize } from '../core/image-limits';
 import type { Platform } from '../core/platform';
-import { DeviceFileError, readLocalFileChecked } from './local-file';
+import { DeviceFileError, checkRealPathWithin, readLocalFileChecked } from './local-file';
 import { resolveFetchedModel } from './model-fetch';
 
 const require = createRequire(import.meta.url);
 
-/** `platform.readFile`: model files (model.json, weights, ONNX), never a device. */
-async function readLocalFile(path: string): Promise<Uint8Array> {
+/** `platform.readFile`: model files (model.json, weights, ONNX), never a device; with `within`, never through a link out of that folder. */
+async function readLocalFile(path: string, options?: { within?: string }): Promise<Uint8Array> {
   const file = path.startsWith('file:') ? fileURLToPath(path) : path;
+  if (options?.within !== undefined) await checkRealPathWithin(file, options.within);
   const buffer = await readLocalFileChecked(file);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

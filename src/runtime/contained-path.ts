@@ -104,3 +104,23 @@ export function resolveContained(base: string, relative: string, root?: string):
   }
   return FETCHED.test(base) ? resolveUrl(base, relative, root) : resolvePath(base, relative, root);
 }
+
+/**
+ * The local folder a file named inside `base` must stay in — `root` when given, else the
+ * folder of `base` — for the check at read time that follows links (a lexical check cannot see
+ * them); `undefined` for fetched URLs, which have no links.
+ *
+ * @example
+ * ```ts
+ * containmentFolder('models/a/model.json'); // 'models/a'
+ * containmentFolder('https://cdn/x/model.json'); // undefined
+ * ```
+ */
+export function containmentFolder(base: string, root?: string): string | undefined {
+  if (FETCHED.test(base)) return undefined;
+  const local = (path: string): string => (/^file:/i.test(path) ? decodeURIComponent(new URL(path).pathname) : path);
+  if (root !== undefined) return local(root);
+  const { head, parts } = splitPath(local(base));
+  parts.pop();
+  return head + parts.join('/') || '.';
+}

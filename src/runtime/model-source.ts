@@ -162,15 +162,17 @@ async function fetchBytes(url: string, counter: ProgressCounter, options: LoadOp
 
 /**
  * Reads one model file's bytes from a URL, a local path (Node) or memory, reporting progress
- * through `counter` and honouring `signal`. Errors are `MODEL_LOAD_FAILED` (missing file,
- * HTTP error) or `ABORTED`.
+ * through `counter` and honouring `signal`. A local file named by another model file is read
+ * with `within` (see {@link containmentFolder}): links are followed and must stay inside it.
+ * Errors are `MODEL_LOAD_FAILED` (missing file, HTTP error), `INVALID_OPTION` (a link out of
+ * `within`) or `ABORTED`.
  *
  * @example
  * ```ts
  * const bytes = await readModelBytes('models/centernet.bin', progressCounter(), {});
  * ```
  */
-export async function readModelBytes(source: ModelSource, counter: ProgressCounter, options: LoadOptions): Promise<Uint8Array> {
+export async function readModelBytes(source: ModelSource, counter: ProgressCounter, options: LoadOptions, within?: string): Promise<Uint8Array> {
   throwIfAborted(options.signal, 'model loading');
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
     const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
@@ -189,8 +191,9 @@ export async function readModelBytes(source: ModelSource, counter: ProgressCount
   if (!readFile) throw new VisionError('MODEL_LOAD_FAILED', `cannot read file '${name}' here; pass a URL or the bytes`);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(name);
+    bytes = await readFile(name, within === undefined ? undefined : { within });
   } catch (error) {
+    if (error instanceof VisionError) throw error; // a link out of the model's folder: INVALID_OPTION
     throw new VisionError('MODEL_LOAD_FAILED', `cannot read model file '${name}': ${describeError(error)}`, { cause: error });
   }
   throwIfAborted(options.signal, 'model loading');

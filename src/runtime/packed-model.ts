@@ -1,5 +1,5 @@
 import { VisionError } from '../core/errors';
-import { resolveContained } from './contained-path';
+import { containmentFolder, resolveContained } from './contained-path';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 import { parsePackedModule } from './packed-module';
 import type { TfjsModelFiles } from './tfjs-artifacts';
@@ -67,9 +67,11 @@ export async function loadPackedModel(source: PackedModelSource, options: LoadOp
   }
   const shardSources = source.shards ?? paths.map((path) => resolveContained(name, path.replace(/\.bin$/, '') + '.min.js', options.modelRoot));
   const weights: Uint8Array[] = [];
+  // shards it names itself stay in its folder, links followed (shards the caller passes are the caller's)
+  const within = source.shards ? undefined : containmentFolder(name, options.modelRoot);
   for (const shard of shardSources) {
     const shardName = sourceName(shard);
-    const exported = parsePackedModule(decoder.decode(await readModelBytes(shard, counter, options)), shardName);
+    const exported = parsePackedModule(decoder.decode(await readModelBytes(shard, counter, options, within)), shardName);
     if (typeof exported !== 'string') throw new VisionError('MODEL_FORMAT', `${shardName} does not export base64 weight data`);
     weights.push(base64ToBytes(exported, shardName));
   }

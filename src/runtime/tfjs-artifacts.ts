@@ -1,6 +1,6 @@
 import type { io } from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
-import { resolveContained } from './contained-path';
+import { containmentFolder, resolveContained } from './contained-path';
 import { parseJsonText } from './json-text';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 
@@ -156,6 +156,7 @@ export async function loadTfjsArtifacts(source: ModelSource | TfjsModelFiles, op
     return group.paths.map((path) => resolveContained(name, prefix + path, options.modelRoot));
   });
   const shards: Uint8Array[] = [];
-  for (const path of shardPaths) shards.push(await readModelBytes(path, counter, options));
+  const within = containmentFolder(name, options.modelRoot);
+  for (const path of shardPaths) shards.push(await readModelBytes(path, counter, options, within));
   return artifactsFromFiles({ json: model, weights: shards }, name);
 }

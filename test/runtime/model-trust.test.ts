@@ -5,7 +5,7 @@
  * cards pointing outside, and files holding a secret that must never appear in an error.
  * Every fixture is generated into a temp dir here.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaptionTokenizer, loadClassifierFolder, loadModel, loadPackedModel } from '../../src/node/index';
@@ -135,6 +135,27 @@ describe('shard paths stay in the model folder', () => {
     (await loadModel(join(dir, 'models', 'm', 'shared.json'), { backend: 'cpu', modelRoot: dir })).dispose();
     (await loadModel(`${server.url}/models/m/shared.json`, { backend: 'cpu', modelRoot: `${server.url}/` })).dispose();
     await expectVisionError(loadModel(join(dir, 'models', 'm', 'dotdot.json'), { backend: 'cpu', modelRoot: join(dir, 'shared') }), 'INVALID_OPTION');
+  });
+
+  it('a shard that is a link to a file outside the folder is refused before it is read; a link inside it loads', async () => {
+    const linked = join(dir, 'linked');
+    mkdirSync(join(linked, 'real'), { recursive: true });
+    copyFileSync(MODELS.blazeface().replace(/\.json$/, '.bin'), join(linked, 'real', 'blazeface.bin'));
+    writeFileSync(join(linked, 'out.json'), blazefaceJson(['out.bin']));
+    symlinkSync(join(dir, 'shared', 'blazeface.bin'), join(linked, 'out.bin')); // the right bytes, but outside
+    const error = await expectVisionError(loadModel(join(linked, 'out.json'), { backend: 'cpu' }), 'INVALID_OPTION');
+    expect(error.message).toContain(`leads to ${join(dir, 'shared', 'blazeface.bin')} (through a link), outside ${linked}`);
+    writeFileSync(join(linked, 'in.json'), blazefaceJson(['in.bin']));
+    symlinkSync(join(linked, 'real', 'blazeface.bin'), join(linked, 'in.bin'));
+    (await loadModel(join(linked, 'in.json'), { backend: 'cpu' })).dispose();
+    // a wider model root takes the outside file in
+    (await loadModel(join(linked, 'out.json'), { backend: 'cpu', modelRoot: dir })).dispose();
+    // a card whose model file is a link out of the card's folder
+    mkdirSync(join(dir, 'cards'), { recursive: true });
+    symlinkSync(join(dir, 'models', 'm', 'inside.json'), join(dir, 'cards', 'linked-model.json'));
+    writeFileSync(join(dir, 'cards', 'linked.json'), JSON.stringify({ id: 'l', task: 'object-detection', family: 'centernet', format: 'tfjs', input: { width: 512, height: 512 }, labels: [], location: { url: 'linked-model.json' } }));
+    await expectVisionError(readModelCard(join(dir, 'cards', 'linked.json')), 'INVALID_OPTION');
+    expect((await readModelCard(join(dir, 'cards', 'linked.json'), { modelRoot: dir })).location).toEqual({ url: join(dir, 'cards', 'linked-model.json') });
   });
 
   it('resolves URLs only within the origin and folder', () => {

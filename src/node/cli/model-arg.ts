@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG } from '../../models/catalog';
 import type { ModelSpec } from '../../models/model-spec';
 import { resolveContained } from '../../runtime/contained-path';
 import { parseJsonText } from '../../runtime/json-text';
-import { DeviceFileError, readLocalFileChecked } from '../local-file';
+import { DeviceFileError, checkRealPathWithin, readLocalFileChecked } from '../local-file';
 
 /**
  * Options for {@link readModelCard}.
@@ -109,7 +109,11 @@ export async function readModelCard(path: string, options: ModelCardOptions = {}
     throw new VisionError('INVALID_OPTION', `${source.label}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'})${known}`, { cause: error });
   }
   const value = parseJsonText(text, source.label, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');
-  return checkCard(value, source, options.modelRoot);
+  const spec = checkCard(value, source, options.modelRoot);
+  // the model file it names stays in its folder with links followed too (the check above reads only the path)
+  const url = 'url' in spec.location ? spec.location.url : undefined;
+  if (typeof url === 'string' && !/^https?:\/\//i.test(url)) await checkRealPathWithin(url, options.modelRoot ?? dirname(resolve(path)));
+  return spec;
 }
 
 /**

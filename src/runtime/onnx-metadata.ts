@@ -1,3 +1,5 @@
+import { protobufFields as fields } from './protobuf-fields';
+
 /**
  * Reads the `metadata_props` (key/value strings) of an ONNX `ModelProto` straight from the
  * protobuf bytes, without a protobuf library: exporters store useful facts there, e.g.
@@ -26,54 +28,6 @@ export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
     return out;
   } catch {
     return {};
-  }
-}
-
-interface Field {
-  number: number;
-  /** Start of a length-delimited payload (or of the value for other wire types). */
-  start: number;
-  /** End of a length-delimited payload; undefined for other wire types. */
-  end?: number;
-}
-
-function* fields(bytes: Uint8Array, from: number, to: number): Generator<Field> {
-  let pos = from;
-  const varint = (): number => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (pos >= to) throw new Error('truncated varint');
-      const byte = bytes[pos++];
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      shift += 7;
-      if (shift > 63) throw new Error('varint too long');
-    }
-  };
-  while (pos < to) {
-    const tag = varint();
-    const number = Math.floor(tag / 8);
-    const wire = tag % 8;
-    const start = pos;
-    if (wire === 0) {
-      varint();
-      yield { number, start };
-    } else if (wire === 1) {
-      pos += 8;
-      yield { number, start };
-    } else if (wire === 2) {
-      const length = varint();
-      const begin = pos;
-      pos += length;
-      if (pos > to) throw new Error('truncated field');
-      yield { number, start: begin, end: pos };
-    } else if (wire === 5) {
-      pos += 4;
-      yield { number, start };
-    } else {
-      throw new Error(`unsupported wire type ${wire}`);
-    }
   }
 }
 

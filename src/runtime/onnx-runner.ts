@@ -4,6 +4,7 @@ import { getPlatform } from '../core/platform';
 import { type GpuBufferFeed, type GpuDeviceHandle, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataType, TensorInfo } from './model-runner';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
+import { readOnnxExternalData } from './onnx-external-data';
 import { readOnnxMetadata } from './onnx-metadata';
 import { toRawTensor } from './tensor-convert';
 import { isTfTensor, validateFeeds } from './validate-feeds';
@@ -171,7 +172,10 @@ async function ortDevice(ort: Ort): Promise<GPUDevice | undefined> {
 /**
  * Loads an ONNX model from a URL, a Node file path or bytes and opens an onnxruntime session
  * on the first execution provider that works. Corrupt or truncated files are `MODEL_FORMAT`;
- * a session that no provider can open is `BACKEND_UNAVAILABLE`.
+ * a session that no provider can open is `BACKEND_UNAVAILABLE`. Tensors the model keeps in
+ * external data files are read from its folder with the checks weight shards get (see
+ * `readOnnxExternalData`), and run on onnxruntime-web's wasm in Node (onnxruntime-node does not
+ * take them as bytes).
  *
  * @example
  * ```ts
@@ -182,12 +186,16 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
   const { ort, native } = await chooseOrt(options);
   const providers = providerList(options, native);
   const bytes = await readModelBytes(source, progressCounter(undefined, { singleFile: true }), options);
+  // tensors kept in files beside the model: read here from its folder, never by onnxruntime from the working directory
+  const externalData = await readOnnxExternalData(source, bytes, options);
   const reasons: string[] = [];
-  for (const provider of providers) {
+  for (const requested of providers) {
     try {
-      // onnxruntime-node has no wasm provider: an explicit 'wasm' request in Node runs on onnxruntime-web.
-      const module = native && provider === 'wasm' ? await import('onnxruntime-web') : ort;
-      const session = await module.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+      // onnxruntime-node has no wasm provider, nor takes external data as bytes: those run on onnxruntime-web (wasm).
+      const web = native && (requested === 'wasm' || externalData !== undefined);
+      const module = web ? await import('onnxruntime-web') : ort;
+      const provider = web ? 'wasm' : requested;
+      const session = await module.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all', ...(externalData ? { externalData } : {}) });
       const device = provider === 'webgpu' ? await ortDevice(module) : undefined;
       return new OnnxRunner(module, session, provider, readOnnxMetadata(bytes), device);
     } catch (error) {
@@ -195,7 +203,7 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
       if (/protobuf|parse|invalid model|ModelProto|Load model/i.test(reason)) {
         throw new VisionError('MODEL_FORMAT', `${sourceName(source)} is not a valid ONNX model: ${reason}`, { cause: error });
       }
-      reasons.push(`${provider}: ${reason}`);
+      reasons.push(`${requested}: ${reason}`);
     }
   }
   throw new VisionError('BACKEND_UNAVAILABLE', `onnxruntime could not open ${sourceName(source)} on any execution provider (${reasons.join('; ')})`);

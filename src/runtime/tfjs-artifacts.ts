@@ -155,8 +155,18 @@ export async function loadTfjsArtifacts(source: ModelSource | TfjsModelFiles, op
     if (typeof prefix !== 'string') throw new VisionError('MODEL_FORMAT', `${name}: a weightsManifest prefix must be a string`);
     return group.paths.map((path) => resolveContained(name, prefix + path, options.modelRoot));
   });
+  const repeated = shardPaths.find((path, i) => shardPaths.indexOf(path) !== i);
+  if (repeated !== undefined) throw new VisionError('MODEL_FORMAT', `${name}: the manifest names the shard ${repeated} more than once`);
   const shards: Uint8Array[] = [];
   const within = containmentFolder(name, options.modelRoot);
-  for (const path of shardPaths) shards.push(await readModelBytes(path, counter, options, within));
+  const needed = weightBytes(model.weightsManifest ?? []);
+  let read = 0;
+  for (const path of shardPaths) {
+    const shard = await readModelBytes(path, counter, options, within);
+    read += shard.byteLength;
+    // stop at the first shard past what the manifest needs: never hold more than that in memory
+    if (read > needed) throw new VisionError('MODEL_FORMAT', `${name}: its shards hold more than the ${needed} bytes its manifest needs (from ${path} on; wrong or padded shards?)`);
+    shards.push(shard);
+  }
   return artifactsFromFiles({ json: model, weights: shards }, name);
 }

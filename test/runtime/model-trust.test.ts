@@ -158,6 +158,15 @@ describe('shard paths stay in the model folder', () => {
     expect((await readModelCard(join(dir, 'cards', 'linked.json'), { modelRoot: dir })).location).toEqual({ url: join(dir, 'cards', 'linked-model.json') });
   });
 
+  it('a manifest naming one shard many times, or shards larger than it needs, is refused without holding them all', async () => {
+    writeFileSync(join(dir, 'models', 'm', 'repeated.json'), blazefaceJson(Array.from({ length: 250 }, () => 'blazeface.bin')));
+    expect((await expectVisionError(loadModel(join(dir, 'models', 'm', 'repeated.json'), { backend: 'cpu' }), 'MODEL_FORMAT')).message).toContain('names the shard');
+    const shard = readFileSync(join(dir, 'models', 'm', 'blazeface.bin'));
+    writeFileSync(join(dir, 'models', 'm', 'big.bin'), Buffer.concat([shard, Buffer.alloc(8)]));
+    writeFileSync(join(dir, 'models', 'm', 'big.json'), blazefaceJson(['big.bin']));
+    expect((await expectVisionError(loadModel(join(dir, 'models', 'm', 'big.json'), { backend: 'cpu' }), 'MODEL_FORMAT')).message).toContain(`hold more than the ${shard.byteLength} bytes its manifest needs`);
+  });
+
   it('resolves URLs only within the origin and folder', () => {
     expect(resolveContained('https://cdn.example/m/model.json', 'w.bin')).toBe('https://cdn.example/m/w.bin');
     expect(resolveContained('https://cdn.example/m/model.json?v=2', 'sub/w.bin')).toBe('https://cdn.example/m/sub/w.bin');

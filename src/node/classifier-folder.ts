@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { VisionError } from '../core/errors';
+import { VisionError, describeError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { parseJsonText } from '../runtime/json-text';
 import { writeFileAtomic, writeFilesAtomic } from './atomic-write';
@@ -75,6 +75,8 @@ async function removeFiles(folder: string, names: readonly string[]): Promise<vo
  * one exception is a crash between the two renames (a moment) over a layers classifier: the
  * previous `model.json` with the new `weights.bin`, which loads as `MODEL_FORMAT` when the sizes
  * differ, and as the previous card with the new weights when the heads have the same shape.
+ * A folder that cannot be made or written (a file in its path, no permission, a full disk) is
+ * `INVALID_INPUT` saying why.
  *
  * @example
  * ```ts
@@ -82,6 +84,15 @@ async function removeFiles(folder: string, names: readonly string[]): Promise<vo
  * ```
  */
 export async function saveClassifierFolder(folder: string, backbone: FeatureExtractor, head: tf.LayersModel | KnnClassifier, options: { labels: string[]; id: string }): Promise<string[]> {
+  try {
+    return await saveFolder(folder, backbone, head, options);
+  } catch (error) {
+    if (error instanceof VisionError) throw error;
+    throw new VisionError('INVALID_INPUT', `could not save the classifier in ${folder}: ${describeError(error)}`, { cause: error });
+  }
+}
+
+async function saveFolder(folder: string, backbone: FeatureExtractor, head: tf.LayersModel | KnnClassifier, options: { labels: string[]; id: string }): Promise<string[]> {
   await mkdir(folder, { recursive: true });
   if (head instanceof KnnClassifier) {
     const saved: SavedKnnFolder = { format: KNN_FORMAT, id: options.id, backbone: 'nsfw-mobilenet-v2', layers: [...backbone.layers], labels: options.labels, knn: await head.toJSON() };

@@ -243,11 +243,15 @@ async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options
   if (options.validationData !== undefined) await checkData(model, options.validationData, 'validationData');
 }
 
-/** The learning rate of a step: the schedule's (checked) or the optimiser's base rate. */
+/**
+ * The learning rate of a step: the schedule's (checked) or the optimiser's base rate. A schedule
+ * may reach 0 — `cosineDecay` ends at its `minimum`, 0 by default, past `totalSteps` — where a
+ * step changes nothing; negative or non-finite rates are refused.
+ */
 function rateAt(options: FitOptions, step: number, baseRate: number): number {
   if (!options.schedule) return baseRate;
   const rate = options.schedule(step);
-  checkNumber(rate, `the schedule's learning rate at step ${step}`, 'positive');
+  checkNumber(rate, `the schedule's learning rate at step ${step}`, 'non-negative');
   return rate;
 }
 

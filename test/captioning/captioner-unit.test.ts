@@ -58,6 +58,31 @@ describe('trainable captioner building blocks', () => {
     expect(() => Captioner.load({ format: 'nope' } as unknown as ReturnType<Captioner['save']>)).toThrow(VisionError);
   });
 
+  it('bad options are INVALID_OPTION before any tensor is made; a diverging loss stops training and puts an initial captioner back', async () => {
+    const scenes = captionScenes(4, 2, 'train');
+    const before = tf.memory().numTensors;
+    const refused = async (options: unknown, fragment: string): Promise<void> => {
+      await expect(trainCaptioner(scenes, options as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(fragment) });
+      expect(tf.memory().numTensors).toBe(before);
+    };
+    await refused(undefined, 'trainCaptioner options must be an object');
+    await refused({ config: { ...LSTM, encoder: { ...ENCODER, patch: 5 } } }, 'config.encoder.imageSize 32 must be a multiple of 2 × patch (10)');
+    await refused({ config: { ...LSTM, encoder: { ...ENCODER, channels: [] } } }, 'config.encoder.channels is an array; it must be two integers');
+    for (const learningRate of [-1, 0, Number.NaN, '0.01']) await refused({ config: LSTM, learningRate }, 'learningRate is');
+    // all captions empty: refused by the vocabulary, and nothing is left allocated
+    await expect(trainCaptioner(scenes.map((s) => ({ ...s, caption: '' })), { config: LSTM })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(tf.memory().numTensors).toBe(before);
+    // 1e30 makes the loss NaN: stopped, and a captioner given to fine-tune keeps its weights
+    await expect(trainCaptioner(scenes, { config: LSTM, epochs: 3, learningRate: 1e30 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/the loss became (NaN|Infinity) in epoch \d; lower the learning rate/) });
+    expect(tf.memory().numTensors).toBe(before);
+    const { captioner } = await trainCaptioner(scenes, { config: LSTM, epochs: 1 });
+    const saved = JSON.stringify(captioner.save().params);
+    await expect(trainCaptioner(scenes, { config: LSTM, initial: captioner, epochs: 3, learningRate: 1e30 })).rejects.toMatchObject({ message: expect.stringContaining("the captioner's weights are as they were before this call") });
+    expect(JSON.stringify(captioner.save().params)).toBe(saved);
+    captioner.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('loading a saved captioner that does not fit is MODEL_FORMAT naming the field, before any tensor is made', () => {
     const made = Captioner.create(LSTM, CaptionVocabulary.fromCaptions(['a red circle']), 3);
     const good = made.save();

@@ -115,6 +115,15 @@ describe('classifier folders', () => {
     }
   }, 120_000);
 
+  it('a folder that cannot be made is INVALID_INPUT saying why (not a raw file-system error)', async () => {
+    const knn = new KnnClassifier({ k: 1 });
+    await knn.fit(features, [0, 1, 0, 1]);
+    const file = join(folder(), 'a-file');
+    writeFileSync(file, 'x');
+    await expect(saveClassifierFolder(join(file, 'model'), backbone, knn, { labels: LABELS, id: 'k' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^could not save the classifier in .*a-file\/model: ENOTDIR/) });
+    knn.dispose();
+  });
+
   it('KnnClassifier.fromJSON refuses embeddings that are not numbers with INVALID_INPUT', async () => {
     const knn = new KnnClassifier({ k: 1 });
     await knn.fit(tf.tensor2d([0, 1, 1, 0], [2, 2]), [0, 1]);

@@ -152,6 +152,16 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     await rejects([scene()], { warmupSteps: -5 }, 'INVALID_OPTION', /warmupSteps is -5; it must be a non-negative integer/);
     await rejects([scene()], { train: 'x' }, 'INVALID_OPTION', /train is "x"; allowed: all, head/);
     await rejects([scene()], { flip: 'no' }, 'INVALID_OPTION', /flip is "no"; it must be true or false/);
+    // a run that diverges puts the weights back: the detector trains again and its output stays finite
+    const weights = detector.snapshot();
+    await expect(trainDetector(detector, [scene(), scene()], { epochs: 2, batchSize: 1, learningRate: 1e30 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/the loss became NaN at step \d+; lower the learning rate \(the detector's weights are as they were before this call\)/) });
+    expect(tf.memory().numTensors).toBe(before + weights.size);
+    for (const [key, value] of weights) expect(Array.from(await (detector.params.get(key) ?? detector.stats.get(key))!.data()), key).toEqual(Array.from(await value.data()));
+    tf.dispose([...weights.values()]);
+    const again = await trainDetector(detector, [scene(), scene()], { epochs: 1, batchSize: 2 });
+    expect(Number.isFinite(again.finalLoss)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
     detector.dispose();
+    await expect(trainDetector(detector, [scene()], {})).rejects.toMatchObject({ code: 'DISPOSED', message: expect.stringContaining('this detector was disposed') });
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '../../src/node/index';
-import { type EpochLog, buildHead, denseLayer, evaluateClassifier, fit, seededRandom } from '../../src/training/index';
+import { type EpochLog, buildHead, cosineDecay, denseLayer, evaluateClassifier, fit, seededRandom } from '../../src/training/index';
 
 /** Three 2-D Gaussian blobs. */
 function blobs(n: number, seed: number, spread = 0.6): { x: tf.Tensor2D; labels: Int32Array } {
@@ -236,6 +236,10 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
     await expect(fit(head, { x, labels }, { epochs: 1, batchSize: 3, augment: () => { throw new Error('boom'); } })).rejects.toThrow('boom');
     expect(tf.memory().numTensors).toBe(before);
     await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, batchSize: 3, schedule: (s) => (s === 1 ? Number.NaN : 0.01) }), 'INVALID_OPTION', /learning rate at step 1 is NaN/);
+    await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, batchSize: 3, schedule: (s) => (s === 1 ? -0.01 : 0.01) }), 'INVALID_OPTION', /learning rate at step 1 is -0\.01/);
+    // cosineDecay reaches its minimum, 0 by default, at totalSteps: training past it goes on (a step at rate 0 changes nothing)
+    const past = await fit(head, { x, labels }, { epochs: 3, batchSize: 3, schedule: cosineDecay(0.01, { totalSteps: 2 }) });
+    expect(past.history.length).toBe(3);
     await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, augment: () => tf.zeros([6, 3]) }), 'INVALID_OPTION', /augment returned shape \[6, 3\] at step 0/);
   });
 

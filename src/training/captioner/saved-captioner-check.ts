@@ -14,52 +14,55 @@ const MAX_LENGTH = 1024;
 /** Most words in a saved vocabulary. */
 const MAX_WORDS = 200_000;
 
-function fail(message: string): never {
-  throw new VisionError('MODEL_FORMAT', `saved captioner: ${message}`);
-}
+/** Throws the error of the check in progress: a bad file (`MODEL_FORMAT`) or bad options (`INVALID_OPTION`). */
+type Fail = (message: string) => never;
 
-function integerIn(value: unknown, field: string, min: number, max: number): number {
+const savedFail: Fail = (message) => {
+  throw new VisionError('MODEL_FORMAT', `saved captioner: ${message}`);
+};
+
+function integerIn(fail: Fail, value: unknown, field: string, min: number, max: number): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) {
     fail(`${field} is ${shownValue(value)}; it must be an integer in [${min}, ${max}]`);
   }
   return value;
 }
 
-function section(value: unknown, field: string): Record<string, unknown> {
+function section(fail: Fail, value: unknown, field: string): Record<string, unknown> {
   if (!isOptionsObject(value)) fail(`${field} is ${shownValue(value)}; it must be an object`);
   return value;
 }
 
-function checkEncoder(value: unknown): void {
-  const encoder = section(value, 'config.encoder');
-  const patch = integerIn(encoder.patch, 'config.encoder.patch', 1, MAX_PATCH);
-  const size = integerIn(encoder.imageSize, 'config.encoder.imageSize', 2 * patch, MAX_IMAGE_SIZE);
+function checkEncoder(fail: Fail, value: unknown): void {
+  const encoder = section(fail, value, 'config.encoder');
+  const patch = integerIn(fail, encoder.patch, 'config.encoder.patch', 1, MAX_PATCH);
+  const size = integerIn(fail, encoder.imageSize, 'config.encoder.imageSize', 2 * patch, MAX_IMAGE_SIZE);
   if (size % (2 * patch) !== 0) fail(`config.encoder.imageSize ${size} must be a multiple of 2 × patch (${2 * patch})`);
   const channels = encoder.channels;
   if (!Array.isArray(channels) || channels.length !== 2) fail(`config.encoder.channels is ${shownValue(channels)}; it must be two integers`);
-  channels.forEach((c, i) => integerIn(c, `config.encoder.channels[${i}]`, 1, MAX_WIDTH));
-  integerIn(encoder.dim, 'config.encoder.dim', 1, MAX_WIDTH);
+  channels.forEach((c, i) => integerIn(fail, c, `config.encoder.channels[${i}]`, 1, MAX_WIDTH));
+  integerIn(fail, encoder.dim, 'config.encoder.dim', 1, MAX_WIDTH);
 }
 
-function checkDecoder(value: unknown): void {
-  const decoder = section(value, 'config.decoder');
+function checkDecoder(fail: Fail, value: unknown): void {
+  const decoder = section(fail, value, 'config.decoder');
   if (decoder.type === 'gru' || decoder.type === 'lstm') {
-    for (const field of ['embedding', 'hidden', 'attention']) integerIn(decoder[field], `config.decoder.${field}`, 1, MAX_WIDTH);
+    for (const field of ['embedding', 'hidden', 'attention']) integerIn(fail, decoder[field], `config.decoder.${field}`, 1, MAX_WIDTH);
     return;
   }
   if (decoder.type !== 'transformer') fail(`config.decoder.type is ${shownValue(decoder.type)}; it must be 'gru', 'lstm' or 'transformer'`);
-  const dim = integerIn(decoder.dim, 'config.decoder.dim', 1, MAX_WIDTH);
-  const heads = integerIn(decoder.heads, 'config.decoder.heads', 1, MAX_LAYERS);
+  const dim = integerIn(fail, decoder.dim, 'config.decoder.dim', 1, MAX_WIDTH);
+  const heads = integerIn(fail, decoder.heads, 'config.decoder.heads', 1, MAX_LAYERS);
   if (dim % heads !== 0) fail(`config.decoder.dim ${dim} must be a multiple of config.decoder.heads (${heads})`);
-  integerIn(decoder.layers, 'config.decoder.layers', 1, MAX_LAYERS);
-  integerIn(decoder.feedForward, 'config.decoder.feedForward', 1, MAX_WIDTH);
-  integerIn(decoder.maxLength, 'config.decoder.maxLength', 1, MAX_LENGTH);
+  integerIn(fail, decoder.layers, 'config.decoder.layers', 1, MAX_LAYERS);
+  integerIn(fail, decoder.feedForward, 'config.decoder.feedForward', 1, MAX_WIDTH);
+  integerIn(fail, decoder.maxLength, 'config.decoder.maxLength', 1, MAX_LENGTH);
 }
 
-function checkParams(value: unknown): void {
-  const params = section(value, 'params');
+function checkParams(fail: Fail, value: unknown): void {
+  const params = section(fail, value, 'params');
   for (const [name, entry] of Object.entries(params)) {
-    const { shape, values } = section(entry, `params['${name}']`);
+    const { shape, values } = section(fail, entry, `params['${name}']`);
     if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
       fail(`params['${name}'].shape is ${shownValue(shape)}; it must be an array of whole numbers`);
     }
@@ -84,14 +87,33 @@ function checkParams(value: unknown): void {
  * ```
  */
 export function checkSavedCaptioner(saved: unknown): void {
-  const root = section(saved, 'the file');
+  const fail = savedFail;
+  const root = section(fail, saved, 'the file');
   if (root.format !== 'visionpipe-captioner@1') fail(`format is ${shownValue(root.format)}; it must be 'visionpipe-captioner@1'`);
-  const config = section(root.config, 'config');
-  checkEncoder(config.encoder);
-  checkDecoder(config.decoder);
+  const config = section(fail, root.config, 'config');
+  checkEncoder(fail, config.encoder);
+  checkDecoder(fail, config.decoder);
   const words = root.words;
   if (!Array.isArray(words) || words.length < 1 || words.length > MAX_WORDS || !words.every((w) => typeof w === 'string')) {
     fail(`words is ${shownValue(words)}${Array.isArray(words) ? ` of ${words.length}` : ''}; it must be 1–${MAX_WORDS} strings`);
   }
-  checkParams(root.params);
+  checkParams(fail, root.params);
+}
+
+/**
+ * Checks a captioner architecture given to `trainCaptioner` with the bounds a saved one must
+ * keep (see {@link checkSavedCaptioner}): `INVALID_OPTION` naming the field otherwise.
+ *
+ * @example
+ * ```ts
+ * checkCaptionerConfig({ encoder: { imageSize: 32, patch: 4, channels: [24, 48], dim: 64 }, decoder: { type: 'gru', embedding: 32, hidden: 96, attention: 64 } });
+ * ```
+ */
+export function checkCaptionerConfig(config: unknown): void {
+  const fail: Fail = (message) => {
+    throw new VisionError('INVALID_OPTION', `trainCaptioner: ${message}`);
+  };
+  const sections = section(fail, config, 'config');
+  checkEncoder(fail, sections.encoder);
+  checkDecoder(fail, sections.decoder);
 }

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { RawImage } from '../../core/image-input';
 import { permutation } from '../random';
 import { type CaptionerConfig, Captioner } from './captioner';
+import { checkCaptionerConfig } from './saved-captioner-check';
 import { CaptionVocabulary } from './vocabulary';
 
 /**
@@ -98,7 +100,10 @@ function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.
  * masked cross-entropy, Adam) on the cpu, wasm-free path: the encoder's strided convolutions
  * run as matMuls, so training works on tfjs's cpu backend. Optionally freezes the encoder after
  * some epochs and trains the decoder on cached features. Reports each epoch and stops with
- * `ABORTED` when `signal` fires.
+ * `ABORTED` when `signal` fires. Bad options (architecture sizes as a saved captioner must keep
+ * them, a learning rate that is no finite number > 0) are `INVALID_OPTION` before any tensor is
+ * made; a loss that turns NaN or infinite stops it with `INVALID_OPTION` (an `initial`
+ * captioner's weights are put back as they were).
  *
  * @example
  * ```ts
@@ -111,21 +116,34 @@ function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.
  */
 export async function trainCaptioner(examples: readonly CaptionExample[], options: TrainCaptionerOptions): Promise<TrainedCaptioner> {
   if (!Array.isArray(examples) || examples.length === 0) throw new VisionError('INVALID_INPUT', 'trainCaptioner needs at least one { image, caption } example');
+  const given: unknown = options;
+  if (!isOptionsObject(given)) throw new VisionError('INVALID_OPTION', `trainCaptioner options must be an object ({ config, epochs, … }); got ${shownValue(given)}`);
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 32;
   const lr = options.learningRate ?? 3e-3;
   const freezeAfter = options.freezeEncoderAfter ?? Number.POSITIVE_INFINITY;
   for (const [name, value] of [['epochs', epochs], ['batchSize', batchSize]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new VisionError('INVALID_OPTION', `${name} is ${value}; it must be an integer ≥ 1`);
+    if (!Number.isInteger(value) || value < 1) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be an integer ≥ 1`);
   }
+  if (!(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) throw new VisionError('INVALID_OPTION', `learningRate is ${shownValue(lr)}; it must be a finite number > 0`);
+  if (!options.initial) checkCaptionerConfig(options.config);
   const started = Date.now();
   const size = (options.initial?.config ?? options.config).encoder.imageSize;
-  const images = imagesTensor(examples, size);
+  // the vocabulary and the model first: what can fail there fails before any tensor of the data is made
   const vocabulary = options.initial?.vocabulary ?? CaptionVocabulary.fromCaptions(examples.map((e) => e.caption));
   const captioner = options.initial ?? Captioner.create(options.config, vocabulary, options.seed ?? 1);
-  const encoded = examples.map((e) => vocabulary.encode(e.caption));
-  const length = Math.max(...encoded.map((ids) => ids.length));
-  const padded = encoded.map((ids) => [...ids, ...new Array<number>(length - ids.length).fill(vocabulary.padId)]);
+  let images: tf.Tensor4D;
+  let padded: number[][];
+  try {
+    const encoded = examples.map((e) => vocabulary.encode(e.caption));
+    const longest = Math.max(...encoded.map((ids) => ids.length));
+    padded = encoded.map((ids) => [...ids, ...new Array<number>(longest - ids.length).fill(vocabulary.padId)]);
+    images = imagesTensor(examples, size);
+  } catch (error) {
+    if (!options.initial) captioner.dispose();
+    throw error;
+  }
+  const length = padded[0].length;
   const ids = tf.tensor2d(padded, [padded.length, length], 'int32');
   const inputs = ids.slice([0, 0], [-1, length - 1]) as tf.Tensor2D;
   const targets = ids.slice([0, 1], [-1, length - 1]) as tf.Tensor2D;
@@ -134,6 +152,8 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
   let optimizer: tf.Optimizer = tf.train.adam(lr);
   let cached: tf.Tensor3D | null = null;
   const losses: number[] = [];
+  // a captioner to fine-tune: its weights before, put back if the loss diverges
+  const before = options.initial ? captioner.params.list().map((v) => v.clone()) : [];
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = Date.now();
@@ -158,10 +178,15 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
           true,
           frozen ? decoderVars : undefined,
         );
-        total += (await loss!.data())[0];
-        batches++;
+        const value = (await loss!.data())[0];
         loss!.dispose();
         index.dispose();
+        if (!Number.isFinite(value)) {
+          captioner.params.list().forEach((v, i) => before[i] && v.assign(before[i]));
+          throw new VisionError('INVALID_OPTION', `the loss became ${value} in epoch ${epoch}; lower the learning rate${options.initial ? " (the captioner's weights are as they were before this call)" : ''}`);
+        }
+        total += value;
+        batches++;
         await new Promise((resolve) => setTimeout(resolve, 0)); // let abort signals and UI events through
       }
       losses.push(total / batches);
@@ -172,7 +197,7 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
     throw error;
   } finally {
     optimizer.dispose();
-    tf.dispose([images, ids, inputs, targets, mask]);
+    tf.dispose([images, ids, inputs, targets, mask, ...before]);
     cached?.dispose();
   }
   return { captioner, losses, seconds: (Date.now() - started) / 1000 };

@@ -102,7 +102,8 @@ function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
  *
  * @throws VisionError `INVALID_INPUT` for scenes of another size, short image data, class ids
  * out of range, non-finite or inverted boxes or masks of the wrong length,
- * `INVALID_OPTION` for bad options, `ABORTED` when the signal fires.
+ * `INVALID_OPTION` for bad options or a loss that diverges (the weights are then put back as
+ * they were before the call), `ABORTED` when the signal fires, `DISPOSED` for a disposed detector.
  * @example
  * ```ts
  * const detector = new TrainableDetector({ inputSize: 64, labels: ['circle', 'square', 'triangle'] });
@@ -112,6 +113,7 @@ function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
 export async function trainDetector(detector: TrainableDetector, scenes: readonly ShapeScene[], options: TrainDetectorOptions = {}): Promise<TrainDetectorResult> {
   const { inputSize: size, labels } = detector.config;
   const numClasses = labels.length;
+  if (detector.params.size === 0) throw new VisionError('DISPOSED', 'this detector was disposed (detector.dispose()); make a new TrainableDetector');
   checkTrainDetectorOptions(options);
   checkScenes(scenes, { size, numClasses, numPrototypes: detector.config.numPrototypes ?? 0 });
   const epochs = options.epochs ?? 20;
@@ -129,6 +131,8 @@ export async function trainDetector(detector: TrainableDetector, scenes: readonl
   const started = Date.now();
   const epochLosses: number[] = [];
   let step = 0;
+  // the weights before training: a run that diverges puts them back, so the detector stays usable
+  const before = detector.snapshot();
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = shuffle([...scenes.keys()], rng);
@@ -152,7 +156,10 @@ export async function trainDetector(detector: TrainableDetector, scenes: readonl
         x.dispose();
         const [loss, cls, box, mask] = await Promise.all(parts.map(async (t) => (await t.data())[0]));
         tf.dispose(parts);
-        if (!Number.isFinite(loss)) throw new VisionError('INVALID_OPTION', `the loss became ${loss} at step ${step}; lower the learning rate`);
+        if (!Number.isFinite(loss)) {
+          for (const [key, variable] of [...detector.params, ...detector.stats]) variable.assign(before.get(key) as tf.Tensor);
+          throw new VisionError('INVALID_OPTION', `the loss became ${loss} at step ${step}; lower the learning rate (the detector's weights are as they were before this call)`);
+        }
         sum += loss * batch.length;
         step++;
         options.onStep?.({ step, loss, cls, box, mask, learningRate });
@@ -162,6 +169,7 @@ export async function trainDetector(detector: TrainableDetector, scenes: readonl
     }
   } finally {
     optimizer.dispose();
+    tf.dispose([...before.values()]);
   }
   return { steps: step, seconds: (Date.now() - started) / 1000, finalLoss: epochLosses[epochLosses.length - 1] ?? Number.NaN, epochLosses };
 }

@@ -34,6 +34,12 @@ export interface HeadOptions {
   dropout?: number;
   /** L2 penalty on the kernels. */
   l2?: number;
+  /**
+   * Seed of the initial weights. Dropout's masks while training come from tfjs's generator,
+   * which takes a seed per layer, not per run (a seeded layer draws the same mask every step):
+   * with dropout (`mlp`'s default 0.3) two seeded runs differ slightly; with `dropout: 0` they
+   * are identical, as the softmax and svm heads are.
+   */
   seed?: number;
   /** Standardise the features with a batch-norm layer first (learned mean/variance, saved with the head). Default true. */
   normalizeFeatures?: boolean;

@@ -7,24 +7,7 @@
  * bias and clamps inside the convolution).
  */
 import type { io } from '@tensorflow/tfjs';
-
-/** One node of a graph model's topology (the fields the pass reads and writes). */
-interface GraphNode {
-  name: string;
-  op: string;
-  input?: string[];
-  attr?: Record<string, GraphAttr>;
-  device?: string;
-}
-
-/** A node attribute as a converted model.json stores it. */
-interface GraphAttr {
-  type?: string;
-  s?: string;
-  list?: { s?: string[]; i?: string[] };
-  i?: string;
-  f?: number;
-}
+import { type GraphNode, base64, consumersOf, isFloat, plainInputs, referencedNode } from './graph-nodes';
 
 /** The activations a fused convolution applies after its bias, by op name (tfjs' fused-op names). */
 const FUSABLE_ACTIVATIONS: Readonly<Record<string, string>> = { Relu: 'Relu', Relu6: 'Relu6', Sigmoid: 'Sigmoid', Elu: 'Elu' };
@@ -52,29 +35,6 @@ export interface FusionReport {
   activations: number;
 }
 
-const base64 = (text: string): string => (typeof btoa === 'function' ? btoa(text) : Buffer.from(text, 'latin1').toString('base64'));
-
-/** The node a tensor reference (`name`, `name:1`, `^name`) points at. */
-function referencedNode(reference: string): string {
-  const name = reference.startsWith('^') ? reference.slice(1) : reference;
-  const colon = name.lastIndexOf(':');
-  return colon > 0 && /^\d+$/.test(name.slice(colon + 1)) ? name.slice(0, colon) : name;
-}
-
-/** Every reference to each node, by node name. */
-function consumersOf(nodes: readonly GraphNode[]): Map<string, GraphNode[]> {
-  const consumers = new Map<string, GraphNode[]>();
-  for (const node of nodes) {
-    for (const reference of node.input ?? []) {
-      const name = referencedNode(reference);
-      const list = consumers.get(name);
-      if (list) list.push(node);
-      else consumers.set(name, [node]);
-    }
-  }
-  return consumers;
-}
-
 /** Names a caller may ask for by name: the signature's inputs and outputs. */
 function signatureNames(signature: io.ModelArtifacts['signature']): Set<string> {
   const names = new Set<string>();
@@ -84,9 +44,6 @@ function signatureNames(signature: io.ModelArtifacts['signature']): Set<string> 
   }
   return names;
 }
-
-const isFloat = (node: GraphNode): boolean => node.attr?.T?.type === undefined || node.attr.T.type === 'DT_FLOAT';
-const plainInputs = (node: GraphNode): boolean => (node.input ?? []).every((reference) => !reference.startsWith('^') && referencedNode(reference) === reference);
 
 /** The number of output channels of a convolution whose filter is a weight of known shape. */
 function outputChannels(conv: GraphNode, shapes: ReadonlyMap<string, readonly number[]>): number | undefined {

@@ -10,6 +10,7 @@ export type { LoadOptions, LoadProgress, ModelSource } from './model-source';
 export { createTfjsRunner, TfjsRunner } from './tfjs-runner';
 export type { TfjsRunnerOptions } from './tfjs-runner';
 export { fuseConvolutions } from './graph-fusion';
+export { pointwiseTransposedConvolutions } from './graph-transposed-conv';
 export type { FusionReport } from './graph-fusion';
 export { createOnnxRunner, OnnxRunner } from './onnx-runner';
 export type { OnnxExecutionProvider, OnnxRunnerOptions } from './onnx-runner';

@@ -6,14 +6,17 @@ import { type TfjsBackendOptions, onTfjsBackend, selectTfjsBackend } from './tfj
 import { type TfjsModelFiles, loadTfjsArtifacts } from './tfjs-artifacts';
 import { fromRawTensor, toRawTensor } from './tensor-convert';
 import { fuseConvolutions } from './graph-fusion';
+import { pointwiseTransposedConvolutions } from './graph-transposed-conv';
 import { isTfTensor, validateFeeds } from './validate-feeds';
 
 /** Options for {@link createTfjsRunner}. @example `{ backend: 'wasm', onProgress, fuseConvolutions: false }` */
 export interface TfjsRunnerOptions extends LoadOptions, TfjsBackendOptions {
   /**
    * Graph models: run each convolution with the bias add and activation that follow it as one
-   * fused op (see `fuseConvolutions`; results equal within float32 rounding). Default `true`;
-   * `false` runs the graph exactly as converted.
+   * fused op (see `fuseConvolutions`; results equal within float32 rounding), and each
+   * transposed convolution whose kernel equals its stride as a 1×1 convolution whose channels
+   * are laid out as pixels (see `pointwiseTransposedConvolutions`; the same results). Default
+   * `true`; `false` runs the graph exactly as converted.
    */
   fuseConvolutions?: boolean;
 }
@@ -249,7 +252,8 @@ function buildGraphModel(artifacts: tf.io.ModelArtifacts): tf.GraphModel {
 /**
  * Loads a tfjs graph or layers model (URL, Node file path, or files in memory) on the best
  * available tfjs backend and wraps it in a {@link TfjsRunner}. A graph model's convolutions are
- * fused with the bias add and activation that follow them unless `fuseConvolutions: false`.
+ * fused with the bias add and activation that follow them, and its non-overlapping transposed
+ * convolutions run as 1×1 ones, unless `fuseConvolutions: false`.
  *
  * @example
  * ```ts
@@ -260,11 +264,14 @@ export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, opt
   const backend = await selectTfjsBackend(options);
   const { kind, artifacts } = await loadTfjsArtifacts(source, options);
   const fail = (error: unknown) => new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
-  const fusion = kind === 'graph' && options.fuseConvolutions !== false ? fuseConvolutions(artifacts) : undefined;
-  const unfused = fusion && fusion.report.biases > 0 ? artifacts : undefined;
+  const rewrite = kind === 'graph' && options.fuseConvolutions !== false;
+  const pointwise = rewrite ? pointwiseTransposedConvolutions(artifacts) : undefined;
+  const fusion = rewrite ? fuseConvolutions(pointwise?.artifacts ?? artifacts) : undefined;
+  const optimised = fusion?.artifacts ?? artifacts;
+  const unfused = optimised !== artifacts ? artifacts : undefined;
   let model: tf.GraphModel | tf.LayersModel;
   try {
-    model = kind === 'graph' ? buildGraphModel(fusion?.artifacts ?? artifacts) : await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    model = kind === 'graph' ? buildGraphModel(optimised) : await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (error) {
     throw fail(error);
   }

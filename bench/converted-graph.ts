@@ -2,7 +2,8 @@
  * The raw model "as converted" for the pipeline benches: a card's model file loaded by tfjs
  * exactly as it is (`fuseConvolutions: false`), which is what a developer running the model
  * file with tfjs — or a peer such as `@vladmandic/human` — executes. The pipelines run the same
- * weights with their convolutions fused at load; the benches time raw against both graphs.
+ * weights with their convolutions fused at load (and a transposed convolution whose kernel
+ * equals its stride run as a 1×1 one); the benches time raw against both graphs.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../src/models/model-spec';
@@ -17,4 +18,4 @@ export async function graphAsConverted(spec: ModelSpec): Promise<{ model: tf.Gra
 
 /** The note the benches print about the two raw rows. */
 export const CONVERTED_NOTE =
-  'raw as converted: the model file loaded by tfjs as it is (what running the file yourself, or the peer, executes); raw fused: the graph the pipeline runs — the same weights with each convolution\'s bias add and activation fused at load (fuseConvolutions) — so pipeline / raw fused is the pipeline\'s own work';
+  'raw as converted: the model file loaded by tfjs as it is (what running the file yourself, or the peer, executes); raw fused: the graph the pipeline runs — the same weights with each convolution\'s bias add and activation fused at load (fuseConvolutions) and any transposed convolution whose kernel equals its stride run as a 1×1 one (pointwiseTransposedConvolutions) — so pipeline / raw fused is the pipeline\'s own work';

@@ -10,7 +10,7 @@
  *   refinement against raw `execute` on a ready [1,256,256,3] tensor — the frame sampled
  *   once by the pipeline's own `prepareInput`, so both run the model on the same input — plus
  *   the download of the [1,256,256,1] output — the model file as converted, and the graph the
- *   pipeline runs (its convolutions fused at load): against the first the ratio is what a
+ *   pipeline runs (its convolutions fused and its transposed convolution made 1×1 at load): against the first the ratio is what a
  *   developer gains or loses using the pipeline, against the second the pipeline's own work
  *   (sampling the frame, mapping the 256² matte onto it, refining it). A context row prices
  *   the least of that work (raw plus one bilinear resize of the output to the frame's size).

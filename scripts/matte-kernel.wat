@@ -11,6 +11,9 @@
 ;;              column) — the first pass of both upsamplings, scalar float32
 ;;   smooth     temporal smoothing of a matte with the previous one, the uncertainty read from a
 ;;              table (src/postprocess/masks/temporal-smoothing.ts), in float32
+;;   subsample  an 8-bit guide's luma sampled bilinearly onto the filter's coarse grid, in float64
+;;              with the operations and order of `subsampleGuide` (fast-guided-filter.ts:
+;;              bit-identical results)
 ;; and the fast guided filter's coefficients on its grid, in float64 with the very operations
 ;; and order of src/postprocess/masks/guided-filter.ts (bit-identical results):
 ;;   widen      guide and input (float32) to float64, with their products and squares
@@ -59,6 +62,15 @@
 ;; across64(plane, rowList, count, taps, width, dst)
 ;;   as `across`, with a float64 plane (taps' offsets in bytes of float64 values), the blend in
 ;;   float64 and the result rounded to float32
+;;
+;; subsample(guide, xs, ys, out, lowWidth, lowHeight, k1, k2, wr, wg, wb)
+;;   guide   the guide's first byte (8-bit, interleaved, rows contiguous)
+;;   xs      lowWidth × { left: i32, right: i32 (byte offsets of the two pixels within a row),
+;;           w: f32 (weight of the right one) }
+;;   ys      lowHeight × { top: i32, bottom: i32 (byte offsets of the two rows), w: f32 }
+;;   out     lowWidth × lowHeight float32
+;;   k1, k2  byte offsets of G and B within a pixel (grey: 0, 0 with wg = wb = 0)
+;;   each value ((R·wr + G·wg) + B·wb) in float64, blended across then down, rounded to float32
 ;;
 ;; smooth(current, previous, out, count, table, steps, ratio)
 ;;   out[i] = p + (previous[i] − p)·u·ratio with p = current[i] and u the table's value at
@@ -180,6 +192,61 @@
             (br $next)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $next_row))))
+  (func (export "subsample")
+    (param $guide i32) (param $xs i32) (param $ys i32) (param $out i32) (param $lowWidth i32) (param $lowHeight i32)
+    (param $k1 i32) (param $k2 i32) (param $wr f64) (param $wg f64) (param $wb f64)
+    (local $i i32) (local $top i32) (local $bottom i32) (local $ty f64) (local $t i32) (local $tEnd i32)
+    (local $l i32) (local $r i32) (local $tx f64) (local $tl f64) (local $tr f64) (local $bl f64) (local $br f64)
+    (local $upper f64) (local $lower f64) (local $at i32)
+    (local.set $tEnd (i32.add (local.get $xs) (i32.mul (local.get $lowWidth) (i32.const 12))))
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $lowHeight)))
+        (local.set $top (i32.add (local.get $guide) (i32.load (local.get $ys))))
+        (local.set $bottom (i32.add (local.get $guide) (i32.load offset=4 (local.get $ys))))
+        (local.set $ty (f64.promote_f32 (f32.load offset=8 (local.get $ys))))
+        (local.set $t (local.get $xs))
+        (block $row_done
+          (loop $next
+            (br_if $row_done (i32.ge_u (local.get $t) (local.get $tEnd)))
+            (local.set $l (i32.load (local.get $t)))
+            (local.set $r (i32.load offset=4 (local.get $t)))
+            (local.set $tx (f64.promote_f32 (f32.load offset=8 (local.get $t))))
+            (local.set $at (i32.add (local.get $top) (local.get $l)))
+            (local.set $tl (f64.add
+              (f64.add
+                (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $at))) (local.get $wr))
+                (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k1)))) (local.get $wg)))
+              (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k2)))) (local.get $wb))))
+            (local.set $at (i32.add (local.get $top) (local.get $r)))
+            (local.set $tr (f64.add
+              (f64.add
+                (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $at))) (local.get $wr))
+                (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k1)))) (local.get $wg)))
+              (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k2)))) (local.get $wb))))
+            (local.set $at (i32.add (local.get $bottom) (local.get $l)))
+            (local.set $bl (f64.add
+              (f64.add
+                (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $at))) (local.get $wr))
+                (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k1)))) (local.get $wg)))
+              (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k2)))) (local.get $wb))))
+            (local.set $at (i32.add (local.get $bottom) (local.get $r)))
+            (local.set $br (f64.add
+              (f64.add
+                (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $at))) (local.get $wr))
+                (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k1)))) (local.get $wg)))
+              (f64.mul (f64.convert_i32_u (i32.load8_u (i32.add (local.get $at) (local.get $k2)))) (local.get $wb))))
+            (local.set $upper (f64.add (local.get $tl) (f64.mul (f64.sub (local.get $tr) (local.get $tl)) (local.get $tx))))
+            (local.set $lower (f64.add (local.get $bl) (f64.mul (f64.sub (local.get $br) (local.get $bl)) (local.get $tx))))
+            (f32.store (local.get $out)
+              (f32.demote_f64 (f64.add (local.get $upper) (f64.mul (f64.sub (local.get $lower) (local.get $upper)) (local.get $ty)))))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $t (i32.add (local.get $t) (i32.const 12)))
+            (br $next)))
+        (local.set $ys (i32.add (local.get $ys) (i32.const 12)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next_row))))
+
   (func (export "smooth")
     (param $current i32) (param $previous i32) (param $out i32) (param $count i32) (param $table i32) (param $steps i32) (param $ratio f32)
     (local $i i32) (local $end i32) (local $addr i32)

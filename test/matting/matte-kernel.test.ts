@@ -50,17 +50,18 @@ function matteAt(width: number, height: number): Float32Array {
   return out;
 }
 
-/** The refined matte of the guide, with the kernel on or off. */
-function refine(guide: GuidePixels, clamp: boolean, kernel: boolean): Float32Array {
+/** The refined matte of the guide, with the kernel on or off; the guide subsampled by `subsampleGuide` first, or (`inPass`) by the filter itself. */
+function refine(guide: GuidePixels, clamp: boolean, kernel: boolean, inPass = false): Float32Array {
   const { width, height } = guide;
   const subsample = Math.max(1, Math.max(width, height) / 128);
   const { lowWidth, lowHeight } = fastGuidedGridSize(width, height, subsample);
   const workspace = new FastGuidedFilterWorkspace(width, height, lowWidth, lowHeight);
   workspace.inputLow.set(matteAt(lowWidth, lowHeight));
-  subsampleGuide(guide, workspace);
+  if (!inPass) subsampleGuide(guide, workspace);
+  else workspace.guideLow.fill(NaN); // must not be read
   setMatteKernels(kernel);
   // unclamped, ε small: the linear model overshoots past 0 and 1 at the photo's edges
-  return fastGuidedFilterInto(guide, workspace, { lowRadius: 2, epsilon: clamp ? 1e-3 : 1e-5, clamp }, new Float32Array(width * height).fill(-7));
+  return fastGuidedFilterInto(guide, workspace, { lowRadius: 2, epsilon: clamp ? 1e-3 : 1e-5, clamp, subsampleGuide: inPass }, new Float32Array(width * height).fill(-7));
 }
 
 function maxDifference(a: Float32Array, b: Float32Array): number {
@@ -104,6 +105,21 @@ describe('the guided filter’s SIMD output pass', () => {
     const rgb: GuidePixels = { data: photos.get('320x240x3')!, width: 320, height: 240, channels: 3, scale: 1 / 255 };
     const [lo, hi] = range(refine(rgb, false, true));
     expect(lo < 0 || hi > 1).toBe(true);
+  });
+
+  it('subsamples the guide in the kernel bit for bit as subsampleGuide does (grey, RGB, RGBA, odd sizes), and in the loop where the kernel is off', () => {
+    for (const [width, height] of sizes) {
+      for (const channels of [1, 3, 4]) {
+        const guide: GuidePixels = { data: photos.get(`${width}x${height}x${channels}`)!, width, height, channels, scale: 1 / 255 };
+        const label = `${width}×${height}×${channels}`;
+        expect(refine(guide, true, true, true), label).toEqual(refine(guide, true, true));
+        expect(refine(guide, true, false, true), `${label} loop`).toEqual(refine(guide, true, false));
+      }
+    }
+    // int32 guides (0–255) too
+    const bytes = photos.get('333x201x3')!;
+    const ints: GuidePixels = { data: Int32Array.from(bytes), width: 333, height: 201, channels: 3, scale: 1 / 255 };
+    expect(refine(ints, true, true, true)).toEqual(refine(ints, true, true));
   });
 
   it('reuses its memory from a large frame to small ones and back; a byte array larger than the guide is read from its start', async () => {

@@ -6,13 +6,14 @@
  * flat tensor / mask counts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RawImage, decodeImageFile, pipeline } from '../../src/node/index';
 import { Mask } from '../../src/core/mask';
 import { CENTERNET_COCO } from '../../src/models/catalog';
 import { MEET_SEGMENTATION } from '../../src/models/segmentation-cards';
 import { type VideoMattingPipeline, createVideoMattingPipeline } from '../../src/pipelines/matting/video-matting-pipeline';
 import { guidedFilter } from '../../src/postprocess/masks/guided-filter';
+import { PlanePool } from '../../src/core/plane-pool';
 import { fixturePhoto } from '../helpers/photos';
 
 const mae = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
@@ -195,5 +196,35 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     expect(Array.from(together[1].alpha.toFloat32Array())).toEqual(Array.from(alone[1].alpha.toFloat32Array()));
     expect(Array.from(together[2].alpha.toFloat32Array())).toEqual(Array.from(alone[0].alpha.toFloat32Array()));
     for (const r of [...alone, ...together]) r.alpha.close();
+  });
+
+  it('a closed frame\'s matte array is filled again for a later frame (refined and not); an open one is never touched', async () => {
+    const give = vi.spyOn(PlanePool.prototype, 'give');
+    const take = vi.spyOn(PlanePool.prototype, 'take');
+    try {
+      for (const refine of [{}, false as const]) {
+        matting.reset();
+        const first = await matting.runForVideo(astronaut, 0, { refine });
+        const kept = first.alpha.toFloat32Array();
+        const second = await matting.runForVideo(astronaut, 33, { refine });
+        // the first mask is open: its values are what they were
+        expect(Array.from(first.alpha.toFloat32Array())).toEqual(Array.from(kept));
+        second.alpha.close();
+        const given = give.mock.calls.at(-1)![0];
+        expect(given.length).toBe(512 * 512);
+        const third = await matting.runForVideo(astronaut, 66, { refine });
+        expect(take.mock.results.at(-1)!.value).toBe(given);
+        // a recycled array gives the values a fresh one does (every value written)
+        const fresh = await createVideoMattingPipeline({ backend: 'wasm' });
+        for (const t of [0, 33]) (await fresh.runForVideo(astronaut, t, { refine })).alpha.close();
+        const reference = await fresh.runForVideo(astronaut, 66, { refine });
+        expect(Array.from(third.alpha.toFloat32Array())).toEqual(Array.from(reference.alpha.toFloat32Array()));
+        for (const m of [first.alpha, third.alpha, reference.alpha]) m.close();
+        fresh.dispose();
+      }
+    } finally {
+      give.mockRestore();
+      take.mockRestore();
+    }
   });
 });

@@ -113,4 +113,6 @@ export interface MatteOutput {
   height: number;
   downsampleRatio?: number;
   timing: TimedResult['timing'];
+  /** Takes `alpha` back once its mask is closed (for a later frame's matte). */
+  recycle?: (alpha: Float32Array) => void;
 }

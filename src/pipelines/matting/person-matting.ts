@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { type ImageInput, classifyImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
-import { FastGuidedFilterWorkspace, type GuidePixels, fastGuidedFilterInto, fastGuidedGridSize, subsampleGuide } from '../../postprocess/masks/fast-guided-filter';
+import { FastGuidedFilterWorkspace, type GuidePixels, fastGuidedFilterInto, fastGuidedGridSize } from '../../postprocess/masks/fast-guided-filter';
+import { PlanePool } from '../../core/plane-pool';
 import { contentRegion, cropPlane } from '../../postprocess/masks/to-source';
 import { resizePlane } from '../../postprocess/masks/upsample';
 import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
@@ -137,13 +138,14 @@ function personPlane(output: RawTensor, spec: SegmentationModelSpec): { plane: F
  * A model-size matte mapped onto a `sourceWidth`×`sourceHeight` frame: the part that shows the
  * image (letterbox bars cut off, as the segmentation masks are), resized bilinearly with
  * half-pixel centres by `resizePlane` (its rows blended by the SIMD matte kernel) — the
- * segmentation pipeline's `planeToSource` to float32 rounding, at a fraction of its cost.
+ * segmentation pipeline's `planeToSource` to float32 rounding, at a fraction of its cost —
+ * into `out` (`sourceWidth × sourceHeight` values).
  */
-function matteToFrame(plane: Float32Array, width: number, height: number, transform: InputTransform): Float32Array {
+function matteToFrame(plane: Float32Array, width: number, height: number, transform: InputTransform, out: Float32Array): Float32Array {
   const c = contentRegion(width, height, transform);
   const whole = c.left === 0 && c.top === 0 && c.right === width && c.bottom === height;
   const content = whole ? plane : cropPlane({ width, height, bounds: { x: 0, y: 0, width, height }, data: plane }, c).data;
-  return resizePlane(content, c.right - c.left, c.bottom - c.top, transform.sourceWidth, transform.sourceHeight);
+  return resizePlane(content, c.right - c.left, c.bottom - c.top, transform.sourceWidth, transform.sourceHeight, out);
 }
 
 /**
@@ -160,6 +162,8 @@ export class PersonMatting {
   /** The latest (smoothed) matte at model size and the frame size it belongs to. */
   private memory: { plane: Float32Array; key: string } | null = null;
   private workspace: FastGuidedFilterWorkspace | null = null;
+  /** Frame-size mattes handed out and taken back when their masks are closed. */
+  private readonly planes = new PlanePool();
   /** The refined matte at the working size, when that is smaller than the frame. */
   private working: Float32Array | null = null;
   /** Counts `reset()`s: a video frame that spans one neither reads nor keeps the memory (it belongs to the old video). */
@@ -211,8 +215,8 @@ export class PersonMatting {
       const { width, height } = probability;
       // a frame that spans a reset() is the old video's: it neither reads nor keeps the memory
       const person = options.video && this.smoothing !== false && generation === this.generation ? this.smoothed(probability.plane, `${w}x${h}`, this.smoothing) : probability.plane;
-      const alpha = refine && guide ? this.refined(guide, person, width, height, transform, refine) : matteToFrame(person, width, height, transform);
-      return { alpha, width: w, height: h, timing: finishTiming(stage, postStart) };
+      const alpha = refine && guide ? this.refined(guide, person, width, height, transform, refine) : matteToFrame(person, width, height, transform, this.planes.take(w * h));
+      return { alpha, width: w, height: h, timing: finishTiming(stage, postStart), recycle: (plane) => this.planes.give(plane) };
     } finally {
       guide?.release();
     }
@@ -235,14 +239,13 @@ export class PersonMatting {
     const workspace = this.workspaceFor(gw, gh, subsample);
     const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
     // the coarse input straight from the model-size matte (no frame-size matte is made first)
-    workspace.inputLow.set(matteToFrame(person, width, height, { ...transform, sourceWidth: workspace.lowWidth, sourceHeight: workspace.lowHeight }));
+    matteToFrame(person, width, height, { ...transform, sourceWidth: workspace.lowWidth, sourceHeight: workspace.lowHeight }, workspace.inputLow);
     const pixels = guide.read();
-    subsampleGuide(pixels, workspace);
     const atFrameSize = gw === w && gh === h;
-    // at frame size the result is the caller's Mask data, so it gets an array of its own
-    const out = atFrameSize ? new Float32Array(w * h) : (this.working = this.working?.length === gw * gh ? this.working : new Float32Array(gw * gh));
-    fastGuidedFilterInto(pixels, workspace, { lowRadius: Math.max(1, Math.round(radius / subsample)), epsilon: refine.epsilon, clamp: true }, out);
-    return atFrameSize ? out : resizePlane(out, gw, gh, w, h);
+    // at frame size the result is the caller's Mask data, so it gets an array of its own (one its closed masks gave back)
+    const out = atFrameSize ? this.planes.take(w * h) : (this.working = this.working?.length === gw * gh ? this.working : new Float32Array(gw * gh));
+    fastGuidedFilterInto(pixels, workspace, { lowRadius: Math.max(1, Math.round(radius / subsample)), epsilon: refine.epsilon, clamp: true, subsampleGuide: true }, out);
+    return atFrameSize ? out : resizePlane(out, gw, gh, w, h, this.planes.take(w * h));
   }
 
   private workspaceFor(width: number, height: number, subsample: number): FastGuidedFilterWorkspace {
@@ -262,6 +265,7 @@ export class PersonMatting {
   /** Forgets the matte; video frames still queued then fail with `DISPOSED`. @example `engine.dispose();` */
   dispose(): void {
     this.reset();
+    this.planes.clear();
     this.disposed = true;
   }
 }

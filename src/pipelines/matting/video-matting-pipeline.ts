@@ -1,6 +1,6 @@
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import { Mask } from '../../core/mask';
+import { Mask, recycleOnClose } from '../../core/mask';
 import { RgbaImage } from '../../core/rgba-image';
 import { MODEL_CATALOG } from '../../models/catalog';
 import type { RecurrentMattingSpec } from '../../models/matting-cards';
@@ -94,7 +94,9 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
       ? await this.recurrent.matte(input, { video, foreground: merged.outputForeground ?? true, downsampleRatio: merged.downsampleRatio })
       : await this.person!.matte(input, { video, refine: merged.refine ?? {} });
     const { width, height } = out;
-    const result: VideoMattingResult = { alpha: Mask.create('probability', width, height, out.alpha), imageSize: { width, height }, timing: out.timing };
+    const alpha = Mask.create('probability', width, height, out.alpha);
+    if (out.recycle) recycleOnClose(alpha, out.recycle);
+    const result: VideoMattingResult = { alpha, imageSize: { width, height }, timing: out.timing };
     if (out.foreground) result.foreground = RgbaImage.create(width, height, out.foreground);
     if (out.downsampleRatio !== undefined) result.downsampleRatio = out.downsampleRatio;
     return result;

@@ -164,23 +164,23 @@ export function subsampleGuide(guide: GuidePixels, workspace: FastGuidedFilterWo
 }
 
 /**
- * Algorithm 2 once the subsampled guide and input are in `workspace.guideLow` and
- * `workspace.inputLow`: the coefficients at grid radius `lowRadius`, their means upsampled to
- * the full size and `q = mean(a)·I + mean(b)` written to `out` (clamped to [0, 1], NaN to 0, with
- * `clamp`), reading the full-size guide in place.
+ * Algorithm 2 once the subsampled input is in `workspace.inputLow` and the subsampled guide in
+ * `workspace.guideLow` — or, with `subsampleGuide`, made from the guide here (as
+ * {@link subsampleGuide} does; in the kernel where it runs): the coefficients at grid radius
+ * `lowRadius`, their means upsampled to the full size and `q = mean(a)·I + mean(b)` written to
+ * `out` (clamped to [0, 1], NaN to 0, with `clamp`), reading the full-size guide in place.
  *
  * @throws VisionError `INVALID_OPTION` for a bad radius or ε; `INVALID_INPUT` when the guide or `out` does not match the workspace.
  * @example
  * ```ts
- * subsampleGuide(guide, workspace);
  * workspace.inputLow.set(lowMatte);
- * fastGuidedFilterInto(guide, workspace, { lowRadius: 1, epsilon: 1e-3, clamp: true }, out);
+ * fastGuidedFilterInto(guide, workspace, { lowRadius: 1, epsilon: 1e-3, clamp: true, subsampleGuide: true }, out);
  * ```
  */
 export function fastGuidedFilterInto(
   guide: GuidePixels,
   workspace: FastGuidedFilterWorkspace,
-  options: { lowRadius: number; epsilon: number; clamp: boolean },
+  options: { lowRadius: number; epsilon: number; clamp: boolean; subsampleGuide?: boolean },
   out: Float32Array,
 ): Float32Array {
   checkGuide(guide, workspace);
@@ -189,8 +189,10 @@ export function fastGuidedFilterInto(
   const { radius, epsilon } = checkGuidedOptions({ radius: options.lowRadius, epsilon: options.epsilon });
   const { k1, k2, wr, wg, wb } = lumaTaps(guide);
   const grid = { guide: workspace.guideLow, input: workspace.inputLow, width: lowWidth, height: lowHeight, radius, epsilon };
-  const pass: GuidedApplyPass = { grid, upX: workspace.upX, upY: workspace.upY, guide, luma: [wr, wg, wb], clamp: options.clamp };
+  const down = options.subsampleGuide ? { x: workspace.downX, y: workspace.downY } : undefined;
+  const pass: GuidedApplyPass = { grid, upX: workspace.upX, upY: workspace.upY, down, guide, luma: [wr, wg, wb], clamp: options.clamp };
   if (applyInKernel(pass, out)) return out;
+  if (down) subsampleGuide(guide, workspace);
   const { meanA, meanB } = guidedCoefficients(grid.guide, grid.input, lowWidth, lowHeight, { radius, epsilon }, workspace.coefficients);
   // mean(a) and mean(b) of each grid row interpolated across to the full width, then the pass
   const { i0: x0, i1: x1, w1: wx } = workspace.upX;
@@ -252,7 +254,6 @@ export function fastGuidedFilter(guide: Float32Array, input: Float32Array, width
   const workspace = new FastGuidedFilterWorkspace(width, height, lowWidth, lowHeight);
   const plane = (data: Float32Array): GuidePixels => ({ data, width, height, channels: 1, scale: 1 });
   workspace.inputLow.set(subsampleGuide(plane(input), workspace));
-  subsampleGuide(plane(guide), workspace);
   const lowRadius = Math.max(1, Math.round(radius / subsample));
-  return fastGuidedFilterInto(plane(guide), workspace, { lowRadius, epsilon, clamp: false }, new Float32Array(width * height));
+  return fastGuidedFilterInto(plane(guide), workspace, { lowRadius, epsilon, clamp: false, subsampleGuide: true }, new Float32Array(width * height));
 }

@@ -32,6 +32,7 @@ type SmoothKernel = (current: number, previous: number, out: number, count: numb
 type WidenKernel = (guide: number, input: number, guide64: number, input64: number, products: number, squares: number, count: number) => void;
 type BoxMeanKernel = (values: number, rows: number, sums: number, out: number, width: number, height: number, xs: number, ys: number, window: number, area: number) => void;
 type FitKernel = (meanI: number, meanP: number, corrIp: number, corrI: number, count: number, epsilon: number) => void;
+type SubsampleKernel = (guide: number, xs: number, ys: number, out: number, lowWidth: number, lowHeight: number, k1: number, k2: number, wr: number, wg: number, wb: number) => void;
 
 interface MatteKernels {
   apply: ApplyKernel;
@@ -42,6 +43,7 @@ interface MatteKernels {
   boxMean: BoxMeanKernel;
   fit: FitKernel;
   across64: AcrossKernel;
+  subsample: SubsampleKernel;
   memory: WebAssembly.Memory;
 }
 
@@ -84,7 +86,8 @@ function kernelsWith(bytes: number): MatteKernels | null {
         const memory = new WebAssembly.Memory({ initial: 1 });
         const { exports } = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } });
         kernels = { apply: exports.apply as ApplyKernel, lerpRows: exports.lerp_rows as LerpRowsKernel, across: exports.across as AcrossKernel, smooth: exports.smooth as SmoothKernel,
-          widen: exports.widen as WidenKernel, boxMean: exports.box_mean as BoxMeanKernel, fit: exports.fit as FitKernel, across64: exports.across64 as AcrossKernel, memory };
+          widen: exports.widen as WidenKernel, boxMean: exports.box_mean as BoxMeanKernel, fit: exports.fit as FitKernel, across64: exports.across64 as AcrossKernel,
+          subsample: exports.subsample as SubsampleKernel, memory };
       }
     } catch {
       kernels = null;
@@ -137,7 +140,9 @@ export interface AxisTaps {
 /**
  * What the fast guided filter's kernel path reads: the subsampled guide and input on the grid
  * with the filter's radius there and ε, the taps that take the grid across to the guide's width
- * (`upX`) and down to its height (`upY`), and the guide with its luma weights.
+ * (`upX`) and down to its height (`upY`), and the guide with its luma weights. With `down` (the
+ * taps from the guide to the grid), the grid's guide is subsampled from the guide in the kernel
+ * (`grid.guide` is not read), as `subsampleGuide` would.
  *
  * @example
  * ```ts
@@ -150,6 +155,8 @@ export interface GuidedApplyPass {
   upX: AxisTaps;
   /** Per output row: the grid rows above and below, and the weight of the lower one. */
   upY: AxisTaps;
+  /** Per grid column and row: the guide's pixels either side and the weight of the second one. */
+  down?: { x: AxisTaps; y: AxisTaps };
   guide: { data: ArrayLike<number>; width: number; height: number; channels: number };
   /** Luma weights of R, G, B (the guide's scale folded in; grey: [scale, 0, 0]). */
   luma: readonly [number, number, number];
@@ -168,10 +175,11 @@ function layout(...bytes: number[]): { at: number[]; end: number } {
 }
 
 /**
- * Runs the whole fast guided filter after subsampling in the kernels into `out` (`width × height`
- * values): the coefficients on the grid in float64 (bit-identical to `guidedCoefficients`), their
- * means taken across to the guide's width (as the JavaScript loop does, then float32), then down
- * and applied to the guide's pixels four at a time; false, with `out` untouched, where the
+ * Runs the whole fast guided filter in the kernels into `out` (`width × height` values): the
+ * guide subsampled onto the grid where `pass.down` is given (bit-identical to `subsampleGuide`
+ * for 8-bit guides), the coefficients on the grid in float64 (bit-identical to
+ * `guidedCoefficients`), their means taken across to the guide's width (as the JavaScript loop
+ * does, then float32), then down and applied to the guide's pixels four at a time; false, with `out` untouched, where the
  * kernels cannot take it (no WebAssembly SIMD, turned off, a guide that is not 8-bit or int32 grey
  * / RGB / RGBA, a frame past the memory cap, memory that cannot grow). Int32 guides — tensor
  * frames, 0–255 — are copied in as bytes, values clamped to 0–255. Options are the caller's to check.
@@ -192,13 +200,13 @@ export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean
   const plane = 8 * n + SLACK;
   const acrossBytes = 4 * grid.height * width + SLACK;
   const guideBytes = width * height * channels;
-  // guide, input (float32); guide, input, meanI, meanP, corrIp, corrI, products, squares, rows (float64); sums; xs; ys; row list; taps; a, b across; row table; guide; out
-  const { at, end } = layout(4 * n + SLACK, 4 * n + SLACK, ...Array<number>(9).fill(plane), 8 * grid.width + SLACK, 4 * (grid.width + window), 4 * (grid.height + window), 4 * grid.height, 12 * width, acrossBytes, acrossBytes, 12 * height, guideBytes + SLACK, 4 * width * height + SLACK);
-  const [guideLow, inputLow, guide64, input64, meanI, meanP, corrIp, corrI, products, squares, rows, sums, xs, ys, rowList, taps, acrossA, acrossB, rowTable, guideAt, outAt] = at;
+  // guide, input (float32); guide, input, meanI, meanP, corrIp, corrI, products, squares, rows (float64); sums; xs; ys; row list; taps; a, b across; row table; guide; out; down taps x, y
+  const { at, end } = layout(4 * n + SLACK, 4 * n + SLACK, ...Array<number>(9).fill(plane), 8 * grid.width + SLACK, 4 * (grid.width + window), 4 * (grid.height + window), 4 * grid.height, 12 * width, acrossBytes, acrossBytes, 12 * height, guideBytes + SLACK, 4 * width * height + SLACK, 12 * grid.width, 12 * grid.height);
+  const [guideLow, inputLow, guide64, input64, meanI, meanP, corrIp, corrI, products, squares, rows, sums, xs, ys, rowList, taps, acrossA, acrossB, rowTable, guideAt, outAt, downX, downY] = at;
   const found = kernelsWith(end);
   if (!found) return false;
   const buffer = found.memory.buffer;
-  new Float32Array(buffer, guideLow, n).set(grid.guide);
+  if (!pass.down) new Float32Array(buffer, guideLow, n).set(grid.guide);
   new Float32Array(buffer, inputLow, n).set(grid.input);
   new Int32Array(buffer, xs, grid.width + window - 1).set(paddedIndices(grid.width, grid.radius).map((i) => 8 * i));
   new Int32Array(buffer, ys, grid.height + window - 1).set(paddedIndices(grid.height, grid.radius).map((i) => 8 * grid.width * i));
@@ -208,6 +216,13 @@ export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean
   const pixels = data.length === guideBytes ? data : data.subarray(0, guideBytes);
   if (ints) new Uint8ClampedArray(buffer, guideAt, guideBytes).set(pixels);
   else new Uint8Array(buffer, guideAt, guideBytes).set(pixels);
+  const [wr, wg, wb] = pass.luma;
+  if (pass.down) {
+    writeTapTable(buffer, downX, pass.down.x, channels);
+    writeTapTable(buffer, downY, pass.down.y, width * channels);
+    const rgb = channels >= 3;
+    found.subsample(guideAt, downX, downY, guideLow, grid.width, grid.height, rgb ? 1 : 0, rgb ? 2 : 0, wr, wg, wb);
+  }
   const box = (values: number, into: number): void => found.boxMean(values, rows, sums, into, grid.width, grid.height, xs, ys, window, window * window);
   found.widen(guideLow, inputLow, guide64, input64, products, squares, n);
   box(guide64, meanI);
@@ -220,7 +235,6 @@ export function applyInKernel(pass: GuidedApplyPass, out: Float32Array): boolean
   box(corrI, squares);
   found.across64(products, rowList, grid.height, taps, width, acrossA);
   found.across64(squares, rowList, grid.height, taps, width, acrossB);
-  const [wr, wg, wb] = pass.luma;
   found.apply(acrossA, acrossB, rowTable, guideAt, outAt, width, height, channels, pass.clamp ? 1 : 0, wr, wg, wb);
   out.set(new Float32Array(buffer, outAt, width * height));
   return true;

@@ -4,6 +4,7 @@
  * frame of any size: each source row is interpolated across once, then rows are blended (in
  * the WebAssembly matte kernels where they run, `matte-kernel.ts`).
  */
+import { VisionError } from '../../core/errors';
 import { resizeInKernel } from './matte-kernel';
 
 /**
@@ -40,17 +41,19 @@ function interpolateRow(plane: Float32Array, base: number, xs: ReturnType<typeof
 }
 
 /**
- * A `width`×`height` plane resized bilinearly to `outWidth`×`outHeight` (a new array).
+ * A `width`×`height` plane resized bilinearly to `outWidth`×`outHeight`: into `out` when given
+ * (every value written), else into a new array.
  *
+ * @throws VisionError `INVALID_INPUT` when `out` does not hold `outWidth × outHeight` values.
  * @example
  * ```ts
  * const frameMatte = resizePlane(matte, 512, 384, 1920, 1440);
  * ```
  */
-export function resizePlane(plane: Float32Array, width: number, height: number, outWidth: number, outHeight: number): Float32Array {
+export function resizePlane(plane: Float32Array, width: number, height: number, outWidth: number, outHeight: number, out: Float32Array = new Float32Array(outWidth * outHeight)): Float32Array {
+  if (out.length !== outWidth * outHeight) throw new VisionError('INVALID_INPUT', `resizePlane: out has ${out.length} values; a ${outWidth}×${outHeight} plane has ${outWidth * outHeight}`);
   const xs = axisTaps(width, outWidth);
   const ys = axisTaps(height, outHeight);
-  const out = new Float32Array(outWidth * outHeight);
   if (blendRowsInKernel(plane, width, height, xs, ys, out)) return out;
   // rows of the source interpolated across to the output width, kept while consecutive output rows need them
   let rowA = new Float32Array(outWidth);

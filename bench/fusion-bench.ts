@@ -1,12 +1,13 @@
 /**
  * Load-time graph rewrites (`fuseConvolutions`, `pointwiseTransposedConvolutions`): each graph
- * model of the catalogue that has unfused conv → bias add (→ activation) chains, run alone on one
+ * model of the catalogue that has unfused conv → bias add (→ activation) chains or transposed
+ * convolutions the rewrite takes (the palm detector's two), run alone on one
  * seeded input as converted and as the runner loads it (fused, its non-overlapping transposed
  * convolutions as 1×1 ones), interleaved call by call (`execute` + download of every output),
  * outputs compared.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HANDLANDMARK_FULL, HANDLANDMARK_LITE } from '../src/models/hand-cards';
+import { HANDLANDMARK_FULL, HANDLANDMARK_LITE, PALM_DETECTOR } from '../src/models/hand-cards';
 import { FACERES } from '../src/models/face-embedding-cards';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from '../src/models/segmentation-cards';
 import type { ModelSpec } from '../src/models/model-spec';
@@ -70,6 +71,6 @@ async function section(spec: ModelSpec, plan: Plan): Promise<Section> {
 export async function fusionSections(quick: boolean): Promise<Section[]> {
   const plan: Plan = quick ? { warmup: 2, rounds: 6, perRound: 1 } : { warmup: 5, rounds: 60, perRound: 1 };
   const sections: Section[] = [];
-  for (const spec of [SELFIE_SEGMENTATION, MEET_SEGMENTATION, HANDLANDMARK_LITE, HANDLANDMARK_FULL, FACERES]) sections.push(await section(spec, plan));
+  for (const spec of [SELFIE_SEGMENTATION, MEET_SEGMENTATION, PALM_DETECTOR, HANDLANDMARK_LITE, HANDLANDMARK_FULL, FACERES]) sections.push(await section(spec, plan));
   return sections;
 }

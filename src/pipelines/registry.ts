@@ -84,7 +84,8 @@ export const SUPPORTED_TASKS: readonly PipelineTask[] = /* @__PURE__ */ Object.k
  * ```
  */
 export function createTaskPipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]> {
-  const factory = FACTORIES[task] as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
+  // own keys only: 'constructor', 'toString' or '__proto__' are no tasks
+  const factory = (Object.hasOwn(FACTORIES, task) ? FACTORIES[task] : undefined) as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
   if (!factory) {
     return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));
   }

@@ -10,16 +10,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { io } from '@tensorflow/tfjs';
-import { type GraphNode, base64, isFloat, plainInputs } from './graph-nodes';
+import { type GraphNode, base64, consumersOf, isFloat, plainInputs } from './graph-nodes';
 
 const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+/** Bytes per stored value of a weight (its quantized type's where quantized); undefined for strings and unknown types. */
+function storedBytes(spec: io.WeightsManifestEntry): number | undefined {
+  const type = spec.quantization?.dtype ?? spec.dtype;
+  return Object.hasOwn(BYTES, type) ? BYTES[type] : undefined;
+}
 
 /** Byte offsets of each weight in the artifacts' weight data (undefined past a string weight, whose size varies). */
 function weightOffsets(specs: readonly io.WeightsManifestEntry[]): Map<string, { spec: io.WeightsManifestEntry; offset: number }> {
   const offsets = new Map<string, { spec: io.WeightsManifestEntry; offset: number }>();
   let offset = 0;
   for (const spec of specs) {
-    const bytes = BYTES[spec.quantization?.dtype ?? spec.dtype];
+    const bytes = storedBytes(spec);
     if (bytes === undefined) break;
     offsets.set(spec.name, { spec, offset });
     offset += spec.shape.reduce((a, b) => a * b, 1) * bytes;
@@ -30,7 +36,7 @@ function weightOffsets(specs: readonly io.WeightsManifestEntry[]): Map<string, {
 /** One weight's values, dequantized (float16, uint8 and uint16 weights included). */
 function readWeight(weightData: io.WeightData, entry: { spec: io.WeightsManifestEntry; offset: number }): Float32Array | Int32Array {
   const { spec, offset } = entry;
-  const bytes = spec.shape.reduce((a, b) => a * b, 1) * BYTES[spec.quantization?.dtype ?? spec.dtype];
+  const bytes = spec.shape.reduce((a, b) => a * b, 1) * storedBytes(spec)!;
   const slice = new tf.io.CompositeArrayBuffer(weightData).slice(offset, offset + bytes);
   const tensor = tf.io.decodeWeights(slice, [spec])[spec.name];
   try {
@@ -115,8 +121,9 @@ function rewriteNodes(plan: Rewrite): { nodes: GraphNode[]; weights: { spec: io.
  * equals its stride as a 1×1 `Conv2D` to `s·s·O` channels, then `Reshape` → `Transpose` →
  * `Reshape` to the layer's output (named as the layer was, so everything downstream and a
  * caller asking for it by name is unchanged). The 1×1 filter is a new float32 weight (the
- * kernel reordered, dequantized where it was quantized) appended to the weight data with the
- * small shape constants; the input artifacts are not modified. Returns them unchanged (same
+ * kernel reordered, dequantized where it was quantized) put before the model's weights with the
+ * small shape constants; the old filter and size constants leave the graph where no other layer
+ * reads them (their bytes stay); the input artifacts are not modified. Returns them unchanged (same
  * object) when no layer qualifies: float NHWC, stride ≥ 2 equal both ways, kernel = stride,
  * dilation 1, SAME or VALID padding, a constant filter and a constant output size whose height
  * and width are multiples of the stride.
@@ -147,14 +154,21 @@ export function pointwiseTransposedConvolutions(artifacts: io.ModelArtifacts): {
     added.push(...weights);
   }
   if (replacements.size === 0) return { artifacts, rewritten: 0 };
-  const rewritten = nodes.flatMap((node) => replacements.get(node.name) ?? [node]);
-  const appended = added.map(({ values }) => values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
+  const replaced = nodes.flatMap((node) => replacements.get(node.name) ?? [node]);
+  // a filter or size constant no layer reads any more goes (tfjs takes a graph without a signature's
+  // unconsumed nodes for outputs); its weight stays, unread, so that no other weight moves
+  const consumers = consumersOf(replaced);
+  const orphaned = new Set([...replacements.keys()].flatMap((name) => nodes.find((node) => node.name === name)!.input!.slice(0, 2)).filter((name) => !consumers.has(name)));
+  const kept = replaced.filter((node) => !(node.op === 'Const' && orphaned.has(node.name)));
+  // the new weights first: tfjs reads weights one after another from the start, and weight data
+  // may run on past the manifest's weights (a model with string weights)
+  const prepended = added.map(({ values }) => values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
   return {
     artifacts: {
       ...artifacts,
-      modelTopology: { ...topology, node: rewritten },
-      weightSpecs: [...weightSpecs, ...added.map(({ spec }) => spec)],
-      weightData: [...(Array.isArray(weightData) ? weightData : [weightData]), ...appended],
+      modelTopology: { ...topology, node: kept },
+      weightSpecs: [...added.map(({ spec }) => spec), ...weightSpecs],
+      weightData: [...prepended, ...(Array.isArray(weightData) ? weightData : [weightData])],
     },
     rewritten: replacements.size,
   };

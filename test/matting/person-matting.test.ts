@@ -136,6 +136,9 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, smoothing: true as unknown as number })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('smoothing is true') });
     await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, downsampleRatio: 5 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('downsampleRatio is 5') });
     await expect(createVideoMattingPipeline({ model: 'meet' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/unknown model 'meet'; video matting takes .*selfie-segmentation.*meet-segmentation/) });
+    for (const name of ['constructor', '__proto__']) {
+      await expect(createVideoMattingPipeline({ model: name }), name).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown model '${name}'; video matting takes selfie-segmentation`) });
+    }
     // absurd but finite pixels (1e30) overflow the guided filter's variance: the matte stays a number in [0, 1]
     const absurd = tf.fill([24, 32, 3], 1e30, 'float32') as tf.Tensor3D;
     const overflow = await matting.run(absurd);

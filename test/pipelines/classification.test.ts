@@ -76,6 +76,11 @@ describe('pipeline() factory', () => {
   it('rejects unknown tasks, unknown models and mismatched cards', async () => {
     // @ts-expect-error: not a task
     await expect(pipeline('image-to-dance')).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    // names an object inherits are no tasks either (they were a TypeError, or gave back the options)
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      // @ts-expect-error: not a task
+      await expect(pipeline(name, { threshold: 1 }), name).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown task '${name}'`) });
+    }
     await expect(pipeline('object-detection', { model: 'yolo-v99' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('centernet-coco') });
     await expect(pipeline('object-detection', { model: 'nsfw-mobilenet-v2' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     const wrongSize: ModelSpec = { ...NSFW_MOBILENET_V2, input: { ...NSFW_MOBILENET_V2.input, width: 300, height: 300 } };

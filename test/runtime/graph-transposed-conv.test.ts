@@ -113,6 +113,42 @@ describe('pointwiseTransposedConvolutions', () => {
     feed.dispose();
   });
 
+  it('leaves no constant behind for tfjs to take as an output when the graph has no signature', async () => {
+    const layer = { input: [1, 3, 5, 4], kernel: [2, 2, 3], stride: [2, 2], sizes: [1, 6, 10, 3] };
+    const files = transposedGraph(layer);
+    delete (files.json as { signature?: unknown }).signature; // a graph converted from a frozen GraphDef
+    const rewritten = await createTfjsRunner(files, { backend: 'wasm' });
+    const plain = await createTfjsRunner(files, { backend: 'wasm', fuseConvolutions: false });
+    expect(rewritten.outputs.map((o) => o.name)).toEqual(plain.outputs.map((o) => o.name));
+    const feed = pixels(layer.input, 4);
+    const [a, b] = [await rewritten.run({ image: feed }), await plain.run({ image: feed })];
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+    expect(a.out.dims).toEqual(layer.sizes);
+    (a.out.data as Float32Array).forEach((v, i) => expect(Math.abs(v - (b.out.data as Float32Array)[i])).toBeLessThan(1e-5));
+    feed.dispose();
+    rewritten.dispose();
+    plain.dispose();
+  });
+
+  it('reads its new weights, not bytes past the manifest, in a model with a string weight and trailing bytes', async () => {
+    const layer = { input: [1, 3, 5, 4], kernel: [2, 2, 3], stride: [2, 2], sizes: [1, 6, 10, 3] };
+    const files = transposedGraph(layer);
+    const json = files.json as { weightsManifest: { weights: object[] }[]; modelTopology: { node: object[] } };
+    const text = new TextEncoder().encode('hello');
+    const label = new Uint8Array(4 + text.length);
+    new DataView(label.buffer).setUint32(0, text.length, true);
+    label.set(text, 4);
+    json.weightsManifest[0].weights.push({ name: 'label', shape: [], dtype: 'string' });
+    json.modelTopology.node.push({ name: 'label', op: 'Const', attr: { value: { tensor: { dtype: 'DT_STRING', tensorShape: {} } }, dtype: { type: 'DT_STRING' } } });
+    files.weights = [...(files.weights as Uint8Array[]), label, new Uint8Array(64).fill(0x41)];
+    expect(pointwiseTransposedConvolutions(artifactsFromFiles(files).artifacts).rewritten).toBe(1);
+    const feed = pixels(layer.input, 6);
+    const [got, plain] = await outputsOf(files, feed);
+    expect(Math.max(...plain.map(Math.abs))).toBeGreaterThan(0.5);
+    got.forEach((v, i) => expect(Math.abs(v - plain[i])).toBeLessThan(1e-5));
+    feed.dispose();
+  });
+
   it('gives the gradient of the graph as converted (every op of the rewrite has one)', async () => {
     const layer = { input: [1, 3, 5, 4], kernel: [2, 2, 3], stride: [2, 2], sizes: [1, 6, 10, 3] };
     const files = transposedGraph(layer);

@@ -151,7 +151,7 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
 /** The task a `model` option's card is for: matting cards, or person-segmentation cards reused for matting. */
 function cardTask(options: VideoMattingOptions): TaskName {
   const model = options.model ?? SELFIE_SEGMENTATION;
-  if (typeof model === 'string' && MODEL_CATALOG[model] === undefined) {
+  if (typeof model === 'string' && !Object.hasOwn(MODEL_CATALOG, model)) {
     const isPersonCard = (id: string): boolean => MODEL_CATALOG[id].task === 'video-matting' || (MODEL_CATALOG[id].family === 'semantic' && MODEL_CATALOG[id].labels.includes('person'));
     const usable = catalogueIdsFor(['video-matting', 'image-segmentation']).filter(isPersonCard);
     throw new VisionError('INVALID_OPTION', `unknown model '${model}'; video matting takes ${usable.join(', ')}, or a matting / person-segmentation card`);

@@ -55,5 +55,5 @@ export function cameraError(error: unknown, constraints?: MediaTrackConstraints)
  * ```
  */
 export function trackEndedError(track: MediaStreamTrack): VisionError {
-  return new VisionError('DEVICE_LOST', `the camera '${track.label || track.id}' stopped delivering frames (unplugged, revoked or taken by another application); open it again with Webcam.open()`);
+  return new VisionError('DEVICE_LOST', `the camera '${track.label || track.id}' stopped delivering frames (unplugged, revoked, taken by another application, or its track was stopped); open it again with Webcam.open()`);
 }

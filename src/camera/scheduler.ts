@@ -171,9 +171,10 @@ class Scheduler<R> {
       this.lastRun = this.settings.now() - started;
       this.collector.errors++;
       const error = isVisionError(cause) ? cause : new VisionError('INFERENCE_FAILED', `frame ${frame.index}: ${describeError(cause)}`, { cause });
+      // a run that fails after stop() (the pipeline disposed in teardown) ends nothing: done resolves
+      if (this.stopped) return;
       const { onError } = this.options;
       if (!onError) return this.fail(error);
-      if (this.stopped) return;
       // the pipeline is gone for good: report it once and end the loop (done resolves)
       if (error.code === 'DISPOSED') this.stop();
       try {

@@ -31,6 +31,9 @@ export interface StreamSourceOptions extends VideoSourceOptions {
   via?: 'processor' | 'video';
 }
 
+/** How often a pumped track's state is checked for a stop() that fired no 'ended' event (ms). */
+const ENDED_CHECK_MS = 250;
+
 function pumpProcessor(track: MediaStreamTrack, source: PushFrameSource, Processor: TrackProcessorConstructor): () => void {
   const reader = new Processor({ track, maxBufferSize: 1 }).readable.getReader();
   let active = true;
@@ -38,7 +41,11 @@ function pumpProcessor(track: MediaStreamTrack, source: PushFrameSource, Process
     try {
       while (active) {
         const { value, done } = await reader.read();
-        if (done) break;
+        if (done) {
+          // the track stopped (by this page or the device) while the source was open
+          if (active) source.fail(trackEndedError(track));
+          break;
+        }
         if (active) source.push(value, value.timestamp / 1000, performance.now());
         else value.close();
       }
@@ -75,7 +82,8 @@ function pumpHiddenVideo(stream: MediaStream, source: PushFrameSource, options: 
 
 /**
  * Feeds the frames of a video track into `source` and fails it with `DEVICE_LOST` when the
- * track ends on its own (unplugged camera); returns the function that detaches it. Used by
+ * track ends (an unplugged camera, or `track.stop()` — which fires no `'ended'` event, so the
+ * track's state is checked every 250 ms too); returns the function that detaches it. Used by
  * {@link fromMediaStream} and `Webcam.frames()` (which re-attaches on `switchTo`).
  *
  * @example
@@ -89,9 +97,14 @@ export function pumpTrack(stream: MediaStream, source: PushFrameSource, options:
   if (track.readyState === 'ended') throw trackEndedError(track);
   const onEnded = () => source.fail(trackEndedError(track));
   track.addEventListener('ended', onEnded);
+  // track.stop() fires no 'ended' event (only a device that goes away does): the state is watched too
+  const watch = setInterval(() => {
+    if (track.readyState === 'ended') onEnded();
+  }, ENDED_CHECK_MS);
   const Processor = options.via === 'video' ? null : trackProcessor();
   const detach = Processor && options.frameType !== 'bitmap' ? pumpProcessor(track, source, Processor) : pumpHiddenVideo(stream, source, options);
   return () => {
+    clearInterval(watch);
     track.removeEventListener('ended', onEnded);
     detach();
   };
@@ -100,7 +113,8 @@ export function pumpTrack(stream: MediaStream, source: PushFrameSource, options:
 /**
  * A {@link FrameSource} over the video track of a `MediaStream` (a webcam, a screen capture,
  * WebRTC). The stream stays yours: closing the source does not stop its tracks. When the track
- * ends while the source is open, reading fails with `VisionError('DEVICE_LOST')`.
+ * ends while the source is open (the camera goes away, or you stop the track), reading fails
+ * with `VisionError('DEVICE_LOST')`.
  *
  * @example
  * ```ts

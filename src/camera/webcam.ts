@@ -169,15 +169,21 @@ export class Webcam {
     });
     this.sources.set(source, { options, detach: pumpTrack(this.current, source, options) });
     options.signal?.addEventListener('abort', () => source.close(), { once: true });
+    if (options.signal?.aborted) source.close();
     return source;
   }
 
-  /** Moves to another camera (same size and rate wishes); frame sources follow. The old camera stops once the new one runs. */
+  /** Moves to another camera (same size and rate wishes); frame sources follow. The old camera stops once the new one runs; a {@link stop} while the new one opens stops it too (`DISPOSED`). */
   async switchTo(deviceId: string): Promise<void> {
     if (this.stopped) throw new VisionError('DISPOSED', 'this webcam was stopped; open it again with Webcam.open()');
     checkDeviceId(deviceId, false);
     const options = { ...this.options, deviceId, facingMode: undefined, signal: undefined };
     const next = await getStream(options);
+    if (this.stopped) {
+      // stop() came while the new camera was opening: it must not stay on
+      for (const track of next.getTracks()) track.stop();
+      throw new VisionError('DISPOSED', 'this webcam was stopped while switching cameras; open it again with Webcam.open()');
+    }
     const previous = this.current;
     this.current = next;
     this.options = options;

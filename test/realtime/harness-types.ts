@@ -63,6 +63,11 @@ export interface RealtimeHarness {
   terminate(worker: string): void;
   stopCamera(): { states: string[]; active: boolean };
   unplug(): { ok: true; processed: number } | ({ ok: false } & PlainError);
+  cameraEdges(): {
+    stoppedTrack: Record<'processor' | 'bitmap' | 'fromMediaStream', { ok: true; processed: number } | ({ ok: false } & PlainError)>;
+    switched: ({ ok: true } | ({ ok: false } & PlainError)) & { streams: number; states: string[] };
+    aborted: { closed: boolean; done: boolean };
+  };
   localMemory(): { numTensors: number };
   cameraSamplePaths(): { format: string; yuvPath: boolean; mean: number; yuv: { mean: number; p99: number }; canvas: { mean: number; p99: number } };
   poseCapture(url: string): { runs: Record<string, PlainPoseResult[]>; leaked: number };

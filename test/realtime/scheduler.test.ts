@@ -235,6 +235,25 @@ describe('runLoop failures and ending', () => {
     expect(frames[0].closed).toBe(true);
   });
 
+  it('a run that fails after stop() (the pipeline disposed in teardown) ends nothing: done resolves, without onError too', async () => {
+    for (const withOnError of [false, true]) {
+      const source = trackedSource();
+      const p = mockPipeline();
+      const frames: FakeFrame[] = [];
+      const errors: string[] = [];
+      const loop = runLoop(source, p, withOnError ? { onError: (e) => void errors.push(e.code) } : {});
+      pushFrame(source, 0, frames);
+      await settle();
+      loop.stop();
+      p.calls[0].done.reject(new VisionError('DISPOSED', 'this pipeline was disposed'));
+      const stats = await loop.done;
+      expect(stats.processed, `onError ${withOnError}`).toBe(0);
+      expect(errors).toEqual([]);
+      expect(frames.every((f) => f.closed)).toBe(true);
+      expect(source.closed).toBe(true);
+    }
+  });
+
   it('abort ends the loop: done resolves with the stats, no result after it, frames released', async () => {
     const source = trackedSource();
     const p = mockPipeline();

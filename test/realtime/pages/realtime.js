@@ -314,6 +314,55 @@ const rt = {
   },
 
   /**
+   * The camera's own teardown edges, on cameras of their own: a loop whose track this page stops
+   * (no 'ended' event fires) over each way of reading it; stop() while switchTo() opens the new
+   * camera (every stream it opened must end); frames() with a signal already aborted.
+   */
+  async cameraEdges() {
+    const within = (promise, ms) => Promise.race([promise, new Promise((r) => setTimeout(() => r({ ok: false, code: 'PENDING' }), ms))]);
+    const stoppedTrack = {};
+    for (const [name, open] of [
+      ['processor', (cam) => cam.frames()],
+      ['bitmap', (cam) => cam.frames({ frameType: 'bitmap' })],
+      ['fromMediaStream', (cam) => vp.fromMediaStream(cam.stream)],
+    ]) {
+      const cam = await vp.Webcam.open({ width: 320, height: 240 });
+      const loop = vp.runLoop(open(cam), async (frame, t) => t, { policy: 'latest' });
+      await new Promise((r) => setTimeout(r, 300));
+      cam.track.stop();
+      stoppedTrack[name] = await within(loop.done.then((stats) => ({ ok: true, processed: stats.processed }), (e) => ({ ok: false, ...plainError(e) })), 3000);
+      cam.stop();
+    }
+    // stop() while switchTo() opens the next camera: record every stream getUserMedia hands out
+    const opened = [];
+    const media = navigator.mediaDevices;
+    const original = media.getUserMedia;
+    media.getUserMedia = async (constraints) => {
+      const stream = await original.call(media, constraints);
+      opened.push(stream);
+      return stream;
+    };
+    let switched;
+    try {
+      const cam = await vp.Webcam.open({ width: 320, height: 240 });
+      const deviceId = cam.track.getSettings().deviceId;
+      const switching = cam.switchTo(deviceId).then(() => ({ ok: true }), (e) => ({ ok: false, ...plainError(e) }));
+      cam.stop();
+      const outcome = await switching;
+      switched = { ...outcome, streams: opened.length, states: opened.flatMap((s) => s.getTracks().map((t) => t.readyState)) };
+    } finally {
+      media.getUserMedia = original;
+    }
+    const cam = await vp.Webcam.open({ width: 320, height: 240 });
+    const controller = new AbortController();
+    controller.abort();
+    const source = cam.frames({ signal: controller.signal });
+    const aborted = { closed: source.closed, done: (await within(source.next(), 3000)).done === true };
+    cam.stop();
+    return { stoppedTrack, switched, aborted };
+  },
+
+  /**
    * Benchmark (bench/realtime.ts): a task pipeline on wasm, in this thread ('main') or in a
    * worker, fed by the webcam under the 'latest' policy for `ms` after `warmup` results.
    */

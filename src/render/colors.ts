@@ -76,7 +76,8 @@ function channel(text: string, max: number): number {
  */
 export function parseColor(color: string, name = 'colour'): Rgba {
   checkColor(color, name);
-  const text = (NAMED[color.trim().toLowerCase()] ?? color).trim().toLowerCase();
+  const key = color.trim().toLowerCase();
+  const text = (Object.hasOwn(NAMED, key) ? NAMED[key] : color).trim().toLowerCase();
   const hex = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(text);
   if (hex) {
     let digits = hex[1];

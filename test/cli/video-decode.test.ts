@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeVideoFrames } from '../../src/node/video/decode';
 import { probeVideo } from '../../src/node/video/probe';
-import { cli, ensureCliBuilt } from './cli-runner';
+import { VideoWriter } from '../../src/node/video/encode';
+import { ROOT, cli, ensureCliBuilt } from './cli-runner';
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-video-decode-'));
 /** 10 red frames 0.1 s apart (0–0.9 s), then 4 blue frames 0.5 s apart (1.0–2.5 s): 14 frames, 2.6 s. */
@@ -98,6 +99,39 @@ describe('decoding videos frame by frame', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/vfr\.mp4: ffmpeg could not encode .*vfr\.mask\.mp4 \(exit 1\): .*Is a directory \[INFERENCE_FAILED\]/);
     expect(readdirSync(join(out, 'vfr.mask.mp4'))).toEqual([]);
+  }, 120_000);
+
+  it('CLI: a video that is a named pipe (read twice, it would hang) fails at once naming it; the other inputs still run', async () => {
+    const fifo = join(tmp, 'cam.y4m');
+    execFileSync('mkfifo', [fifo]);
+    await expect(probeVideo(fifo)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('named pipe') });
+    await expect(probeVideo(tmp)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('a folder') });
+    // nobody ever writes the pipe: a run that opened it would wait forever
+    const run = await cli(['segment', fifo, vfr, '--every', '100', '--json']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cam\.y4m: this video is a named pipe, not a file/);
+    expect(run.stdout).toMatch(/vfr\.mp4/);
+  }, 120_000);
+
+  it('a writer whose ffmpeg has stopped says why on the next frame (its message was often empty: read before ffmpeg had said it)', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const writer = VideoWriter.open({ path: join(tmp, 'no-such-folder', `x${attempt}.mp4`), width: 64, height: 48, fps: 10 });
+      const frame = new Uint8Array(64 * 48 * 4);
+      const error = await (async () => {
+        for (let i = 0; i < 1000; i++) await writer.write(frame);
+      })().catch((e: unknown) => e);
+      expect(error, `attempt ${attempt}`).toMatchObject({ code: 'INFERENCE_FAILED', message: expect.stringMatching(/ffmpeg stopped encoding .*x\d\.mp4 \(exit 1\): .*No such file or directory/) });
+      await writer.abort();
+    }
+  }, 60_000);
+
+  it('CLI: when the reader of its output goes away (| head -1), a run writing --out files still finishes them', () => {
+    const out = join(tmp, 'piped');
+    const printed = execFileSync('bash', ['-c', `set -o pipefail; node "${join(ROOT, 'bin/visionpipe.js')}" segment "${vfr}" --out "${out}" | head -1`], { encoding: 'utf8' });
+    expect(printed.trim().split('\n')).toHaveLength(1);
+    const frames = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', join(out, 'vfr.mask.mp4')], { encoding: 'utf8' });
+    // every frame of the clip (13–15 as decoded above), not the one printed before the pipe closed
+    expect(Number(frames.trim())).toBeGreaterThanOrEqual(13);
   }, 120_000);
 
   it('CLI: a video cut short is analysed as far as it decodes, with a warning that it is damaged', async () => {

@@ -137,6 +137,8 @@ describe('placement and colours', () => {
     expectRefusal(() => parseColor(null as unknown as string, 'color'), 'INVALID_OPTION', 'color is null');
     expectRefusal(() => textColorOn({} as unknown as string), 'INVALID_OPTION', 'colour is an object');
     expectRefusal(() => parseColor('nope', 'background'), 'INVALID_OPTION', 'cannot parse background "nope"; allowed: #rgb');
+    // names an object inherits are no colour names (they were a TypeError)
+    for (const inherited of ['constructor', 'toString', '__proto__']) expectRefusal(() => parseColor(inherited), 'INVALID_OPTION', `cannot parse colour "${inherited}"`);
   });
 });
 

@@ -22,7 +22,7 @@ export async function matteBackground(value: string | undefined): Promise<MatteB
   if (value === undefined || value === 'blur') return { blur: 12 };
   if (existsSync(value) && statSync(value).isFile()) {
     const raw = await decodeImageFile(value).catch((error: unknown) => {
-      throw new VisionError('INVALID_OPTION', `--background '${value}' is a file but not an image visionpipe can read (${error instanceof Error ? error.message : String(error)}); it must be blur, a CSS colour or an image file (PNG, JPEG, WebP, …)`, { cause: error });
+      throw new VisionError('INVALID_OPTION', `--background '${value}' is a file but not an image visionpipe can read (${error instanceof Error ? error.message : String(error)}); it must be blur, a colour or an image file (PNG, JPEG, WebP, …)`, { cause: error });
     });
     const data = new Uint8ClampedArray(raw.width * raw.height * 4);
     for (let p = 0; p < raw.width * raw.height; p++) {
@@ -37,7 +37,7 @@ export async function matteBackground(value: string | undefined): Promise<MatteB
     // a value that names a file (or a folder) is told what is wrong with it, not that it is no colour
     const present = existsSync(value) ? (statSync(value).isDirectory() ? 'is a directory' : 'is not a regular file (a device or pipe)') : undefined;
     const reason = present ?? (/[\\/]|\.[a-z0-9]{2,5}$/i.test(value) ? 'no such file' : undefined);
-    const allowed = 'blur, a CSS colour (#rrggbb, rgb(…), a basic name) or an image file';
+    const allowed = 'blur, a colour (#rgb[a], #rrggbb[aa], rgb(…), rgba(…), a basic name such as green) or an image file';
     throw new VisionError('INVALID_OPTION', reason ? `--background '${value}': ${reason}; it must be ${allowed}` : `--background must be ${allowed}; got '${value}'`, { cause: error });
   }
   return { color: value };

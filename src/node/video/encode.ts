@@ -76,7 +76,11 @@ export class VideoWriter {
     const { width, height } = this.options;
     if (rgba.length !== width * height * 4) throw new VisionError('INVALID_INPUT', `frame has ${rgba.length} bytes; ${width}×${height} RGBA needs ${width * height * 4}`);
     const stdin = this.child.stdin;
-    if (stdin.destroyed || !stdin.writable) throw new VisionError('INFERENCE_FAILED', `ffmpeg stopped encoding ${this.options.path}: ${this.stderr.trim() || 'no message'}`);
+    if (stdin.destroyed || !stdin.writable) {
+      // ffmpeg has gone: what it said is complete once its streams close
+      const code = await this.exited.catch(() => undefined);
+      throw new VisionError('INFERENCE_FAILED', `ffmpeg stopped encoding ${this.options.path} (exit ${String(code)}): ${this.stderr.trim() || 'no message'}`);
+    }
     this.frames++;
     if (!stdin.write(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength))) {
       await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { type Stats, statSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { VisionError } from '../../core/errors';
+import { VisionError, describeError } from '../../core/errors';
 import { type ImageInputLimits, effectiveMaxPixels } from '../../core/image-input';
 import { checkImageSize } from '../../core/image-limits';
 import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
@@ -53,11 +54,30 @@ function positive(value: string | undefined): number | undefined {
 }
 
 /**
+ * A video is read twice — probed, then decoded — so it must be a file: a named pipe (an ffmpeg
+ * or camera feed written to `cam.y4m`) would be drained by the probe and leave the decoder
+ * waiting forever, and a device never ends.
+ */
+function checkRegularFile(path: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new VisionError('INVALID_INPUT', `cannot read this video (${(error as NodeJS.ErrnoException).code ?? describeError(error)})`, { cause: error });
+  }
+  if (!stats.isFile()) {
+    const kind = stats.isFIFO() ? 'a named pipe' : stats.isDirectory() ? 'a folder' : 'a device or socket';
+    throw new VisionError('INVALID_INPUT', `this video is ${kind}, not a file: videos are read twice (probed, then decoded); save the stream to a file first, or send its frames as images`);
+  }
+}
+
+/**
  * Reads a video's size (as decoded: rotated videos upright), frame rate, length and frame
  * count with `ffprobe`, from the stream a player shows (of several video streams the default
  * one, cover art left out; its index is `stream`). A file that is not a video (or has no video stream), or whose frames
- * are over the pixel limit (`limits.maxPixels`, default the platform's, else 2^26), is
- * `INVALID_INPUT`; a missing ffprobe is `BACKEND_UNAVAILABLE`. Any file name works (it is
+ * are over the pixel limit (`limits.maxPixels`, default the platform's, else 2^26), or that is
+ * no regular file (a named pipe, a device: a video is read twice) is `INVALID_INPUT`; a missing
+ * ffprobe is `BACKEND_UNAVAILABLE`. Any file name works (it is
  * passed to ffprobe as a `file:` path).
  *
  * @example
@@ -67,6 +87,7 @@ function positive(value: string | undefined): number | undefined {
  */
 export async function probeVideo(path: string, limits: ImageInputLimits = {}): Promise<VideoInfo> {
   const maxPixels = effectiveMaxPixels(limits);
+  checkRegularFile(path);
   const ffprobe = findFfmpegTool('ffprobe');
   let stdout: string;
   try {

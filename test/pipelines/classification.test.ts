@@ -81,6 +81,12 @@ describe('pipeline() factory', () => {
       // @ts-expect-error: not a task
       await expect(pipeline(name, { threshold: 1 }), name).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown task '${name}'`) });
     }
+    // and inherited names are unknown models, named as such, in every task's own table of cards
+    for (const task of ['face-landmarks', 'hand-landmarks', 'face-embedding', 'pose-estimation', 'object-detection'] as const) {
+      for (const name of ['constructor', '__proto__']) {
+        await expect(pipeline(task, { model: name }), `${task} ${name}`).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown model '${name}'; ${task} models: `) });
+      }
+    }
     await expect(pipeline('object-detection', { model: 'yolo-v99' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('centernet-coco') });
     await expect(pipeline('object-detection', { model: 'nsfw-mobilenet-v2' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     const wrongSize: ModelSpec = { ...NSFW_MOBILENET_V2, input: { ...NSFW_MOBILENET_V2.input, width: 300, height: 300 } };

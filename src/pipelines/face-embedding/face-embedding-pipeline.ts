@@ -13,7 +13,7 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import type { Pipeline } from '../shared/pipeline-options';
-import { resolveModel } from '../shared/resolve-model';
+import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { cropFaces, faceCropOf } from './face-crop';
 import type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding-types';
@@ -217,7 +217,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
  */
 export async function createFaceEmbeddingPipeline(options: FaceEmbeddingOptions = {}): Promise<FaceEmbeddingPipeline> {
   optionsObject(options, 'face-embedding options', ['model', 'detector', 'threshold', 'maxFaces', 'align', 'backend']);
-  const requested = typeof options.model === 'string' ? (FACE_EMBEDDING_CARDS[options.model] ?? options.model) : options.model ?? FACERES;
+  const requested = typeof options.model === 'string' ? (ownCard(FACE_EMBEDDING_CARDS, options.model) ?? options.model) : options.model ?? FACERES;
   const model = await resolveModel('face-embedding', FACERES.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async () => {
     const { spec, runner, ownsRunner } = model;

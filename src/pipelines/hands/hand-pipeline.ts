@@ -10,7 +10,7 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { shownValue } from '../../core/shown-value';
 import type { Pipeline } from '../shared/pipeline-options';
-import { resolveModel } from '../shared/resolve-model';
+import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
 import { DEFAULT_WORLD_SMOOTHING, type OneEuroOptions } from '../../track/one-euro';
@@ -269,7 +269,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
  */
 export async function createHandLandmarkPipeline(options: HandLandmarkOptions = {}): Promise<HandLandmarkPipeline> {
   optionsObject(options, 'hand-landmarks options', ['model', 'detector', 'maxHands', 'threshold', 'presenceThreshold', 'iouThreshold', 'smoothing', 'worldSmoothing', 'detectorInterval', 'rotateCrops', 'backend']);
-  const requested = typeof options.model === 'string' ? (HAND_MODEL_CARDS[options.model] ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
+  const requested = typeof options.model === 'string' ? (ownCard(HAND_MODEL_CARDS, options.model) ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
   const model = await resolveModel('hand-landmarks', HANDLANDMARK_FULL.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {
     const { spec, runner, ownsRunner } = model;

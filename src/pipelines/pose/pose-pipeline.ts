@@ -6,7 +6,7 @@ import { KEYPOINT_SETS, type KeypointSet } from '../../postprocess/pose/keypoint
 import type { ModelRunner } from '../../runtime/model-runner';
 import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { resolveModel } from '../shared/resolve-model';
+import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
@@ -275,7 +275,7 @@ async function sizeOf(input: ImageInput): Promise<{ width: number; height: numbe
  * ```
  */
 export async function createPoseEstimationPipeline(options: PoseEstimationOptions = {}): Promise<PoseEstimationPipeline> {
-  const requested = typeof options.model === 'string' ? (POSE_MODEL_CARDS[options.model] ?? options.model) : options.model ?? MOVENET_LIGHTNING;
+  const requested = typeof options.model === 'string' ? (ownCard(POSE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? MOVENET_LIGHTNING;
   const model = await resolveModel('pose-estimation', MOVENET_LIGHTNING.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {
     const { spec, runner, ownsRunner } = model;

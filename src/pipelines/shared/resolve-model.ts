@@ -73,6 +73,19 @@ export function catalogueIdsFor(tasks: readonly TaskName[]): string[] {
     .map((card) => card.id);
 }
 
+/**
+ * The card a task's own table of cards gives `id` — its own keys only, so that `'constructor'`
+ * or `'__proto__'` are unknown models like any other — else undefined.
+ *
+ * @example
+ * ```ts
+ * const requested = typeof options.model === 'string' ? (ownCard(POSE_MODEL_CARDS, options.model) ?? options.model) : options.model;
+ * ```
+ */
+export function ownCard<T>(cards: Readonly<Record<string, T>>, id: string): T | undefined {
+  return Object.hasOwn(cards, id) ? cards[id] : undefined;
+}
+
 /** The catalogue card `id`, or `INVALID_OPTION` listing the task's cards. */
 function catalogueCard(task: TaskName, id: string): ModelSpec {
   if (isCatalogued(id)) return MODEL_CATALOG[id];

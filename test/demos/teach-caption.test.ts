@@ -68,6 +68,9 @@ describe('teach page (fake camera, wasm worker)', () => {
     await page.fill('#per-click', '8');
     await page.click('#collect-0');
     await waitForDemo<TeachState>(page, log, (s) => s.teach.counts[0] === 8, 60_000);
+    // the collection ends (its last status line written) 100 ms after the eighth sample counts:
+    // train only then, or that line replaces the hint before a loaded machine reads it
+    await page.waitForFunction(() => !(document.getElementById('collect-0') as HTMLButtonElement).disabled, null, { timeout: 10_000 });
     // training with a class still empty is a hint, not a failure (before: a red INVALID_INPUT and a console error)
     await page.click('#train');
     await expect.poll(() => page.locator('#status').textContent()).toBe("Add at least 2 samples to each class before training ('cat & coffee' has 0).");

@@ -1,3 +1,4 @@
+import { recyclerOf } from './mask-recycling';
 import { VisionError } from './errors';
 
 /**
@@ -92,8 +93,6 @@ const PALETTE: readonly (readonly [number, number, number, number])[] = [
 
 let openMasks = 0;
 let warned = false;
-/** Where a mask's data goes when it is closed (see {@link recycleOnClose}). */
-const recyclers = new WeakMap<Mask, (data: Float32Array) => void>();
 
 function checkSize(width: number, height: number, what: string): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
@@ -380,22 +379,6 @@ export class Mask {
     this.data = null;
     openMasks -= 1;
     if (openMasks <= Mask.leakWarningThreshold) warned = false;
-    if (data instanceof Float32Array) recyclers.get(this)?.(data);
+    if (data instanceof Float32Array) recyclerOf(this)?.(data);
   }
-}
-
-/**
- * Hands a probability mask's data to `recycle` when the mask is closed, so that the pipeline
- * that made it can fill the same array for a later frame instead of allocating one (a mask's
- * data never leaves it: every reader copies, and a closed mask reads nothing). For pipelines
- * that make a frame-size mask per video frame; a mask never closed just keeps its array.
- *
- * @example
- * ```ts
- * const alpha = recycleOnClose(Mask.create('probability', w, h, planes.take(w * h)), (data) => planes.give(data));
- * ```
- */
-export function recycleOnClose(mask: Mask, recycle: (data: Float32Array) => void): Mask {
-  recyclers.set(mask, recycle);
-  return mask;
 }

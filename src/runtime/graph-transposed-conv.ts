@@ -11,21 +11,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { io } from '@tensorflow/tfjs';
 import { type GraphNode, base64, consumersOf, isFloat, plainInputs } from './graph-nodes';
+import { storedValueBytes } from './tfjs-artifacts';
 
-const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
-
-/** Bytes per stored value of a weight (its quantized type's where quantized); undefined for strings and unknown types. */
-function storedBytes(spec: io.WeightsManifestEntry): number | undefined {
-  const type = spec.quantization?.dtype ?? spec.dtype;
-  return Object.hasOwn(BYTES, type) ? BYTES[type] : undefined;
-}
 
 /** Byte offsets of each weight in the artifacts' weight data (undefined past a string weight, whose size varies). */
 function weightOffsets(specs: readonly io.WeightsManifestEntry[]): Map<string, { spec: io.WeightsManifestEntry; offset: number }> {
   const offsets = new Map<string, { spec: io.WeightsManifestEntry; offset: number }>();
   let offset = 0;
   for (const spec of specs) {
-    const bytes = storedBytes(spec);
+    const bytes = storedValueBytes(spec);
     if (bytes === undefined) break;
     offsets.set(spec.name, { spec, offset });
     offset += spec.shape.reduce((a, b) => a * b, 1) * bytes;
@@ -36,7 +30,7 @@ function weightOffsets(specs: readonly io.WeightsManifestEntry[]): Map<string, {
 /** One weight's values, dequantized (float16, uint8 and uint16 weights included). */
 function readWeight(weightData: io.WeightData, entry: { spec: io.WeightsManifestEntry; offset: number }): Float32Array | Int32Array {
   const { spec, offset } = entry;
-  const bytes = spec.shape.reduce((a, b) => a * b, 1) * storedBytes(spec)!;
+  const bytes = spec.shape.reduce((a, b) => a * b, 1) * storedValueBytes(spec)!;
   const slice = new tf.io.CompositeArrayBuffer(weightData).slice(offset, offset + bytes);
   const tensor = tf.io.decodeWeights(slice, [spec])[spec.name];
   try {

@@ -43,14 +43,28 @@ interface ModelJson {
   modelInitializer?: unknown;
 }
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8, string: 0 };
+const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+/**
+ * Bytes per stored value of a weight (its quantized type's where quantized); undefined for
+ * strings (no fixed size) and types tfjs does not know.
+ *
+ * @example
+ * ```ts
+ * storedValueBytes({ name: 'w', shape: [3], dtype: 'float32', quantization: { dtype: 'float16' } }); // 2
+ * ```
+ */
+export function storedValueBytes(spec: io.WeightsManifestEntry): number | undefined {
+  const type = spec.quantization?.dtype ?? spec.dtype;
+  return Object.hasOwn(BYTES, type) ? BYTES[type] : undefined;
+}
 
 function weightBytes(manifest: io.WeightsManifestConfig): number {
   let total = 0;
   for (const group of manifest) {
     for (const spec of group.weights) {
       const count = spec.shape.reduce((a, b) => a * b, 1);
-      total += count * (BYTES[spec.quantization?.dtype ?? spec.dtype] ?? 4);
+      total += count * (spec.dtype === 'string' ? 0 : (storedValueBytes(spec) ?? 4));
     }
   }
   return total;

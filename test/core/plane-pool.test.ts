@@ -1,7 +1,8 @@
 // Frame-size planes handed out for masks and taken back when the masks are closed: the pool's
 // rules (equal lengths, at most two kept, nothing kept after clear) and Mask's recycling hook.
 import { describe, expect, it, vi } from 'vitest';
-import { Mask, recycleOnClose } from '../../src/core/mask';
+import { Mask } from '../../src/core/mask';
+import { recycleOnClose } from '../../src/core/mask-recycling';
 import { PlanePool } from '../../src/core/plane-pool';
 
 describe('PlanePool', () => {

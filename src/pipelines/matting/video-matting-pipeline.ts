@@ -1,6 +1,7 @@
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
-import { Mask, recycleOnClose } from '../../core/mask';
+import { Mask } from '../../core/mask';
+import { recycleOnClose } from '../../core/mask-recycling';
 import { RgbaImage } from '../../core/rgba-image';
 import { MODEL_CATALOG } from '../../models/catalog';
 import type { RecurrentMattingSpec } from '../../models/matting-cards';

@@ -110,6 +110,7 @@ export const FACE_DETECTOR_SHORT: FaceDetectorSpec = {
   license: 'Apache-2.0',
   source: MEDIAPIPE_SOURCE,
   description: 'BlazeFace short-range face detector (896 anchors, 6 keypoints), 0.2 MB',
+  stage: { role: 'detector', use: "detector: 'facemesh-detection-short', the default (CLI: face --detector short)" },
 };
 
 /**
@@ -129,6 +130,7 @@ export const FACE_DETECTOR_FULL: FaceDetectorSpec = {
   outputs: ['Identity_1'],
   anchors: Object.freeze({ ...SHORT_RANGE_ANCHORS, numLayers: 1, inputSizeWidth: 192, inputSizeHeight: 192, strides: Object.freeze([4]), interpolatedScaleAspectRatio: 0 }),
   description: 'BlazeFace full-range face detector (2304 anchors, 6 keypoints), 1 MB',
+  stage: { role: 'detector', use: "detector: 'facemesh-detection-full' (CLI: face --detector full, its default)" },
 };
 
 /**
@@ -152,6 +154,7 @@ export const IRIS: ModelSpec = {
   license: 'Apache-2.0',
   source: MEDIAPIPE_SOURCE,
   description: 'MediaPipe Iris (eye contours + iris), 2.6 MB',
+  stage: { role: 'iris model', use: "iris: true with 'facemesh' (the CLI's face command runs it)" },
 };
 
 /**

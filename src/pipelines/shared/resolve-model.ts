@@ -60,7 +60,8 @@ async function fromFolder(task: TaskName, folder: string, options: BasePipelineO
 const isCatalogued = (id: string): boolean => Object.prototype.hasOwnProperty.call(MODEL_CATALOG, id);
 
 /**
- * The catalogue ids of the cards for these tasks, for messages about an unknown model.
+ * The catalogue ids of the cards for these tasks that `model` takes (not those that run only as
+ * a stage of another, such as a detector), for messages about an unknown model.
  *
  * @example
  * ```ts
@@ -69,7 +70,7 @@ const isCatalogued = (id: string): boolean => Object.prototype.hasOwnProperty.ca
  */
 export function catalogueIdsFor(tasks: readonly TaskName[]): string[] {
   return Object.values(MODEL_CATALOG)
-    .filter((card) => tasks.includes(card.task))
+    .filter((card) => tasks.includes(card.task) && !card.stage)
     .map((card) => card.id);
 }
 
@@ -86,9 +87,16 @@ export function ownCard<T>(cards: Readonly<Record<string, T>>, id: string): T | 
   return Object.hasOwn(cards, id) ? cards[id] : undefined;
 }
 
-/** The catalogue card `id`, or `INVALID_OPTION` listing the task's cards. */
+/**
+ * The catalogue card `id`, or `INVALID_OPTION` listing the task's cards — also for a card that
+ * runs only as a stage of the task's models (a detector), saying how that one is chosen.
+ */
 function catalogueCard(task: TaskName, id: string): ModelSpec {
-  if (isCatalogued(id)) return MODEL_CATALOG[id];
+  const card = isCatalogued(id) ? MODEL_CATALOG[id] : undefined;
+  if (card?.stage && card.task === task) {
+    throw new VisionError('INVALID_OPTION', `model '${id}' runs as a stage of ${task} (its ${card.stage.role}), not as its model: choose it with ${card.stage.use}; ${task} models: ${catalogueIdsFor([task]).join(', ')}`);
+  }
+  if (card) return card;
   throw new VisionError('INVALID_OPTION', `unknown model '${id}'; ${task} models: ${catalogueIdsFor([task]).join(', ')}, or pass a ModelSpec, a model file or a model folder`);
 }
 

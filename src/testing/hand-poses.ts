@@ -99,7 +99,10 @@ export interface HandPoseOptions {
   leftShare?: number;
   /** `any` (default): a uniformly random 3-D rotation; `none`: upright, palm to the camera. */
   rotation?: 'any' | 'none';
-  /** The image the hands are placed in (default 640 × 480): hands 80–240 px tall anywhere inside. */
+  /**
+   * The image the hands are placed in (default 640 × 480): hands 80–240 px tall (in proportion
+   * in an image less than 480 px on its shorter side), every landmark inside it.
+   */
   imageSize?: { width: number; height: number };
 }
 
@@ -139,18 +142,51 @@ function drawRotation(random: () => number): (v: Vec3) => Vec3 {
   return (v) => rotateAbout(v, axis, angle);
 }
 
+/** `INVALID_OPTION` unless `value` is undefined or a finite number in `[min, max]` (`max` excluded when `open`). */
+function checkShare(value: number | undefined, name: string, min: number, max: number, open = false): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (open && value === max)) {
+    throw new VisionError('INVALID_OPTION', `${name} is ${String(value)}; it must be a number in [${min}, ${max}${open ? ')' : ']'}`);
+  }
+}
+
 function checkOptions(options: HandPoseOptions): void {
   const count = options.perGesture ?? 20;
   if (!Number.isInteger(count) || count < 1) throw new VisionError('INVALID_OPTION', `perGesture is ${count}; it must be a positive integer`);
+  if (options.gestures !== undefined && !Array.isArray(options.gestures)) throw new VisionError('INVALID_OPTION', `gestures must be an array of gesture names (${GESTURE_NAMES.join(', ')})`);
   for (const name of options.gestures ?? []) {
-    if (!(name in GESTURE_RANGES)) throw new VisionError('INVALID_OPTION', `unknown gesture '${String(name)}'; allowed: ${GESTURE_NAMES.join(', ')}`);
+    if (!Object.hasOwn(GESTURE_RANGES, name)) throw new VisionError('INVALID_OPTION', `unknown gesture '${String(name)}'; allowed: ${GESTURE_NAMES.join(', ')}`);
+  }
+  checkShare(options.boneJitter, 'boneJitter', 0, 1, true);
+  checkShare(options.noise, 'noise', 0, 1);
+  checkShare(options.leftShare, 'leftShare', 0, 1);
+  if (options.rotation !== undefined && options.rotation !== 'any' && options.rotation !== 'none') {
+    throw new VisionError('INVALID_OPTION', `rotation is '${String(options.rotation)}'; it must be 'any' (a random 3-D rotation) or 'none' (upright)`);
+  }
+  const size = options.imageSize;
+  if (size !== undefined && !(typeof size === 'object' && size !== null && [size.width, size.height].every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 16))) {
+    throw new VisionError('INVALID_OPTION', 'imageSize must be { width, height } in pixels, each a number of at least 16');
+  }
+}
+
+/** Moves the landmarks (a translation: the features do not change) so that all lie inside the image where they fit. */
+function keepInside(keypoints: { x: number; y: number }[], width: number, height: number): void {
+  const shift = (values: number[], size: number): number => {
+    const [min, max] = [Math.min(...values), Math.max(...values)];
+    return max - min >= size ? size / 2 - (min + max) / 2 : min < 0 ? -min : max > size ? size - max : 0;
+  };
+  const dx = shift(keypoints.map((k) => k.x), width);
+  const dy = shift(keypoints.map((k) => k.y), height);
+  for (const k of keypoints) {
+    k.x += dx;
+    k.y += dy;
   }
 }
 
 /**
  * Generates hand landmarks by posing a 3-D hand skeleton ({@link poseHand}): for each gesture,
  * `perGesture` hands whose joint angles are drawn from the gesture's ranges, with jittered bone
- * lengths, a uniformly random 3-D rotation, random size and position, and left or right
+ * lengths, a uniformly random 3-D rotation, random size and position (the whole hand inside the image), and left or right
  * handedness, projected orthographically to image pixels (x right, y down) with depth `z`
  * relative to the wrist (larger = farther from the camera, as MediaPipe's; the skeleton's
  * frame turns by 180° about x, so a right hand stays a right hand), plus a little landmark
@@ -169,13 +205,15 @@ export function generateHandPoses(options: HandPoseOptions = {}): GeneratedHand[
   const { width, height } = options.imageSize ?? { width: 640, height: 480 };
   const boneJitter = options.boneJitter ?? 0.08;
   const noise = options.noise ?? 0.01;
+  // hands 80–240 px tall in a 480-px-high image, in proportion in a smaller one
+  const scale = Math.min(1, Math.min(width, height) / 480);
   const hands: GeneratedHand[] = [];
   for (const gesture of options.gestures ?? GESTURE_NAMES) {
     for (let i = 0; i < (options.perGesture ?? 20); i++) {
       const points = poseHand(drawPose(random, GESTURE_RANGES[gesture]), drawProportions(random, boneJitter));
       const left = random() < (options.leftShare ?? 0.5);
       const rotate = options.rotation === 'none' ? (v: Vec3): Vec3 => v : drawRotation(random);
-      const pixelsPerCm = (80 + 160 * random()) / 18;
+      const pixelsPerCm = ((80 + 160 * random()) / 18) * scale;
       const centre = { x: width * (0.2 + 0.6 * random()), y: height * (0.2 + 0.6 * random()) };
       const jitter = (): number => noise * 8.8 * pixelsPerCm * (2 * random() - 1);
       const placed = points.map((p) => rotate([left ? -p[0] : p[0], p[1], p[2]]));
@@ -185,6 +223,7 @@ export function generateHandPoses(options: HandPoseOptions = {}): GeneratedHand[
         z: pixelsPerCm * (placed[0][2] - p[2]) + jitter(),
         name: HAND_KEYPOINT_NAMES[k],
       }));
+      keepInside(keypoints, width, height);
       hands.push({ keypoints, handedness: left ? 'Left' : 'Right', gesture });
     }
   }

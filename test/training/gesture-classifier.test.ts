@@ -100,6 +100,22 @@ describe('GestureClassifier', () => {
     const aborted = new AbortController();
     aborted.abort();
     await expectRejected(GestureClassifier.train(samples, { head: 'softmax', signal: aborted.signal }), 'ABORTED');
+    await expectRejected(GestureClassifier.train(samples, { head: 'knn', signal: aborted.signal }), 'ABORTED');
+  });
+
+  it('dispose() while classify or toJSON is in flight: DISPOSED, not a layer error or "no examples"', async () => {
+    for (const head of ['mlp', 'knn'] as const) {
+      const classifier = await GestureClassifier.train(samples, { head, seed: 3, epochs: 2 });
+      const pending = [classifier.classify(heldOut[0]), classifier.classifyMany(heldOut.slice(0, 3))];
+      const saving = classifier.toJSON();
+      classifier.dispose();
+      for (const call of pending) await expectRejected(call, 'DISPOSED');
+      // the weights may have been read before dispose(): whole saved data then, else DISPOSED
+      await saving.then(
+        (saved) => expect(saved).toMatchObject({ head, labels: GESTURE_NAMES }),
+        (error: unknown) => expect(error).toMatchObject({ name: 'VisionError', code: 'DISPOSED' }),
+      );
+    }
   });
 
   it('training that diverges (a learning rate far too high) is refused naming learningRate, not returned with NaN weights; nothing stays allocated', async () => {
@@ -108,6 +124,8 @@ describe('GestureClassifier', () => {
     await expectRejected(GestureClassifier.train(samples, { head: 'mlp', epochs: 3, learningRate: 1e30, seed: 3 }), 'INVALID_OPTION', /diverged .*learningRate is 1e\+30; lower it/);
     // the svm head's hinge loss hid its divergence (a classifier scoring every hand NaN came back)
     await expectRejected(GestureClassifier.train(samples, { head: 'svm', epochs: 3, learningRate: 1e38, seed: 3 }), 'INVALID_OPTION', /diverged/);
+    // weights that exploded without a NaN loss (losses 1e19 … 6e8): a classifier answering one label for every hand came back
+    await expectRejected(GestureClassifier.train(samples, { head: 'mlp', epochs: 10, learningRate: 1e9, seed: 3 }), 'INVALID_OPTION', /diverged \(its last epoch's loss is .*learningRate is 1000000000/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
@@ -269,6 +287,11 @@ describe('the training worker\'s gesture trainer (in-thread, cpu)', () => {
     expect(await host.trainGestures({ labels: ['fist', 'victory'] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } }); // 'victory' has none
     expect(value(await host.addGestures(hands.slice(6), 1))).toEqual([6, 6]);
     expect(await host.trainGestures({ labels: ['fist'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+    expect(await host.trainGestures(undefined as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('labels') } });
+    for (const bad of ['x', -1, 1.5]) expect(await host.clearGestures(bad as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+    // a third class filled, then cleared: training on the two that have samples is no "samples for class id 2"
+    expect(value(await host.addGestures(hands.slice(0, 2), 2))).toEqual([6, 6, 2]);
+    expect(value(await host.clearGestures(2))).toEqual([6, 6, 0]);
 
     const cancelled = host.trainGestures({ labels: ['fist', 'victory'], epochs: 500, seed: 1 }, () => void host.cancelGestures());
     expect(await cancelled).toMatchObject({ ok: false, error: { code: 'ABORTED' } });

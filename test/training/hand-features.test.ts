@@ -82,6 +82,24 @@ describe('hand features', () => {
     for (let d = 0; d < 5; d++) expectClose(angles.slice(d * 3 + 1, d * 3 + 3), flexes[d].slice(1), 1e-9);
   });
 
+  it('the generator puts every landmark inside the image, shrinks hands for a small one, and refuses bad options', () => {
+    const inside = (list: typeof hands, width: number, height: number): boolean => list.every((h) => h.keypoints.every((k) => k.x >= 0 && k.y >= 0 && k.x <= width && k.y <= height));
+    // placed by the wrist alone, 5 % of these hands reached past the 640 × 480 frame
+    expect(inside(generateHandPoses({ perGesture: 100, seed: 3 }), 640, 480)).toBe(true);
+    expect(inside(generateHandPoses({ perGesture: 20, seed: 3, imageSize: { width: 120, height: 90 } }), 120, 90)).toBe(true);
+    for (const [options, message] of [
+      [{ rotation: 'upright' }, /rotation is 'upright'/],
+      [{ noise: Number.NaN }, /noise is NaN/],
+      [{ boneJitter: 3 }, /boneJitter is 3/],
+      [{ leftShare: -0.5 }, /leftShare is -0.5/],
+      [{ imageSize: { width: -5, height: 0 } }, /imageSize must be/],
+      [{ gestures: 'fist' }, /gestures must be an array/],
+      [{ gestures: ['constructor'] }, /unknown gesture 'constructor'/],
+    ] as const) {
+      expect(() => generateHandPoses(options as never), JSON.stringify(options)).toThrow(message);
+    }
+  });
+
   it('refuse a wrong number of points, non-finite values, unknown handedness and degenerate palms', () => {
     const points = hands[0].keypoints;
     expectInputError(() => handFeatures({ keypoints: points.slice(0, 20) }), /exactly 21 keypoints.*got 20/);
@@ -94,7 +112,9 @@ describe('hand features', () => {
     expectInputError(() => handFeatures({ keypoints: points, handedness: 'both' }), /handedness is "both"/);
     expectInputError(() => handFeatures({ keypoints: points.map(() => ({ x: 5, y: 5, z: 0 })) }), /degenerate/);
     expectInputError(() => handFeatures({ keypoints: points.map((_, i) => ({ x: i, y: 2 * i, z: 0 })) }), /degenerate/);
-    // z may be left out (a flat hand)
+    // z may be left out (a flat hand), but null — a NaN that went through JSON — is no depth of 0
     expect(handFeatures({ keypoints: points.map(({ x, y }) => ({ x, y })) })).toHaveLength(HAND_FEATURE_DIM);
+    const nullZ = points.map((p, i) => (i === 8 ? { ...p, z: null as unknown as number } : p));
+    expectInputError(() => handFeatures({ keypoints: nullZ }), /keypoint 8 \(index_finger_tip\) has .*z=null/);
   });
 });

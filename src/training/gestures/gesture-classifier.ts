@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionError } from '../../core/errors';
+import { VisionError, throwIfAborted } from '../../core/errors';
 import { ensureTfjsBackend } from '../../runtime/tfjs-backend';
 import { fit } from '../fit';
 import { classifierToFiles } from '../save';
@@ -27,6 +27,16 @@ export interface GestureResult {
   score: number;
   scores: Record<string, number>;
 }
+
+/**
+ * A head whose last training epoch ends with a loss this many times that of scoring every class
+ * alike has diverged (a learning rate far too high): its weights have exploded, though no loss
+ * became NaN.
+ */
+const DIVERGED_FACTOR = 10;
+
+/** The loss of scoring all classes alike: ln K for cross-entropy, K − 1 for the multiclass hinge. */
+const chanceLoss = (kind: GestureHeadKind, classes: number): number => (kind === 'svm' ? classes - 1 : Math.log(classes));
 
 const toMatrix = (rows: readonly ArrayLike<number>[]): tf.Tensor2D => tf.tensor2d(rows.flatMap((r) => Array.from(r)), [rows.length, HAND_FEATURE_DIM]);
 
@@ -84,13 +94,14 @@ export class GestureClassifier {
     const x = toMatrix(features);
     try {
       if (kind === 'knn') {
+        throwIfAborted(options.signal, 'training');
         const knn = new KnnClassifier({ k: options.k ?? 5, numClasses: labels.length, normalize: false });
         await knn.fit(x, classIds);
         return new GestureClassifier([...labels], kind, knn);
       }
       const model = buildHead(kind, { inputDim: HAND_FEATURE_DIM, numClasses: labels.length, hidden: options.hidden ?? 32, dropout: 0, seed: options.seed, normalizeFeatures: false });
       try {
-        const { diverged } = await fit(model, { x, labels: classIds }, {
+        const { diverged, history } = await fit(model, { x, labels: classIds }, {
           epochs: options.epochs ?? 40,
           batchSize: options.batchSize ?? 16,
           optimizer: { name: 'adam', learningRate: options.learningRate ?? 0.01 },
@@ -99,9 +110,11 @@ export class GestureClassifier {
           signal: options.signal,
           onEpochEnd: options.onEpochEnd,
         });
-        if (diverged) {
-          // NaN weights would score every hand NaN and name the first label
-          throw new VisionError('INVALID_OPTION', `training diverged (the loss became NaN or Infinity); learningRate is ${options.learningRate ?? 0.01}; lower it`);
+        const last = history.at(-1)?.loss ?? NaN;
+        if (diverged || !(last <= DIVERGED_FACTOR * chanceLoss(kind, labels.length))) {
+          // NaN weights would score every hand NaN and name the first label; exploded ones score every hand the same
+          const how = diverged ? 'the loss became NaN or Infinity' : `its last epoch's loss is ${last.toPrecision(3)}, above ${DIVERGED_FACTOR} × that of scoring every class alike`;
+          throw new VisionError('INVALID_OPTION', `training diverged (${how}); learningRate is ${options.learningRate ?? 0.01}; lower it`);
         }
       } catch (error) {
         model.dispose();
@@ -129,6 +142,16 @@ export class GestureClassifier {
     return this.scorer;
   }
 
+  /** Runs asynchronous work on the head; a failure because `dispose()` came meanwhile is `DISPOSED`. */
+  private async whileLive<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (this.disposed) throw new VisionError('DISPOSED', 'this gesture classifier was disposed while it was in use', { cause: error });
+      throw error;
+    }
+  }
+
   /**
    * Scores feature rows: `[N, labels]` row-major, each row summing to 1. `INVALID_INPUT` naming
    * the first row that is not {@link HAND_FEATURE_DIM} finite numbers.
@@ -139,9 +162,10 @@ export class GestureClassifier {
     for (let i = 0; i < features.length; i++) checkFeatureRow(features[i], `row ${i}`);
     if (features.length === 0) return new Float32Array(0);
     await ensureTfjsBackend();
+    this.live(); // disposed while the backend was checked
     const x = toMatrix(features);
     try {
-      if (scorer instanceof KnnClassifier) return await scorer.predictScores(x);
+      if (scorer instanceof KnnClassifier) return await this.whileLive(() => scorer.predictScores(x));
       const probabilities = tf.tidy(() => tf.softmax(scorer.predict(x) as tf.Tensor2D));
       const data = (await probabilities.data()) as Float32Array;
       probabilities.dispose();
@@ -180,8 +204,8 @@ export class GestureClassifier {
   async toJSON(): Promise<SavedGestureClassifier> {
     const scorer = this.live();
     const base = { format: 'visionpipe-gestures' as const, version: 1 as const, featureDim: HAND_FEATURE_DIM, labels: [...this.labels], head: this.head };
-    if (scorer instanceof KnnClassifier) return { ...base, knn: await scorer.toJSON() };
-    const files = await classifierToFiles(scorer);
+    if (scorer instanceof KnnClassifier) return { ...base, knn: await this.whileLive(() => scorer.toJSON()) };
+    const files = await this.whileLive(() => classifierToFiles(scorer));
     return { ...base, model: { json: files.json, weights: bytesToBase64(files.weights) } };
   }
 

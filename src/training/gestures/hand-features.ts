@@ -78,7 +78,7 @@ function readPoints(hand: HandLandmarks): Vec3[] {
   return Array.from(points, (p: HandPoint | null | undefined, i): Vec3 => {
     const name = `keypoint ${i} (${HAND_KEYPOINT_NAMES[i]})`;
     if (typeof p !== 'object' || p === null) throw new VisionError('INVALID_INPUT', `${name} is ${shownValue(p)}; each keypoint must be an object { x, y, z? }`);
-    const z = p.z ?? 0;
+    const z = p.z === undefined ? 0 : p.z; // left out: 0; null (a NaN through JSON) is refused
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y) || !Number.isFinite(z)) {
       throw new VisionError('INVALID_INPUT', `${name} has x=${shownValue(p.x)}, y=${shownValue(p.y)}, z=${shownValue(p.z)}; each must be a finite number (z may be left out)`);
     }

@@ -11,6 +11,11 @@ import { answerDisposedAfterDispose } from './disposed-guard';
 /** Most gesture classes a trainer takes (a guard against ids that are really something else). */
 const MAX_CLASSES = 100;
 
+/** `INVALID_OPTION` unless `label` is a class id 0 – MAX_CLASSES − 1. */
+function checkClassId(label: unknown): asserts label is number {
+  if (!Number.isInteger(label) || (label as number) < 0 || (label as number) >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${String(label)}; it must be a class id 0–${MAX_CLASSES - 1}`);
+}
+
 function release(callback: ((log: EpochLog) => void) | undefined): void {
   (callback as unknown as Partial<Record<typeof Comlink.releaseProxy, () => void>> | undefined)?.[Comlink.releaseProxy]?.();
 }
@@ -60,7 +65,7 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
     addGestures: (hands, label) =>
       reply(() => {
         alive();
-        if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${label}; it must be a class id 0–${MAX_CLASSES - 1}`);
+        checkClassId(label);
         if (!Array.isArray(hands) || hands.length === 0) throw new VisionError('INVALID_INPUT', 'addGestures needs at least one hand');
         const rows = hands.map((hand: HandLandmarks) => handFeatures(hand)); // all or none: a bad hand adds nothing
         for (let i = features.length; i <= label; i++) features[i] = [];
@@ -71,6 +76,7 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
     clearGestures: (label) =>
       reply(() => {
         alive();
+        if (label !== undefined) checkClassId(label);
         if (label === undefined) features.length = 0;
         else if (features[label]) features[label] = [];
         return counts();
@@ -90,7 +96,11 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
         // progress goes over the callback's own port: the reply waits for the last epoch's delivery (events on one port arrive in order)
         let delivered: Promise<unknown> = Promise.resolve();
         try {
-          if (features.length > (settings?.labels?.length ?? 0)) throw new VisionError('INVALID_OPTION', `there are samples for class id ${features.length - 1} but only ${settings?.labels?.length ?? 0} labels`);
+          if (typeof settings !== 'object' || settings === null) throw new VisionError('INVALID_OPTION', "trainGestures needs settings with the class names: { labels: ['fist', 'open'], … }");
+          // the last class id that has samples now (a class cleared since it was filled has none)
+          const top = features.reduce((last, rows, id) => (rows.length > 0 ? id : last), -1);
+          const labelCount = Array.isArray(settings.labels) ? settings.labels.length : 0;
+          if (top >= labelCount) throw new VisionError('INVALID_OPTION', `there are samples for class id ${top} but only ${labelCount} labels`);
           const rows = features.flatMap((list) => list);
           const ids = features.flatMap((list, id) => list.map(() => id));
           const next = await GestureClassifier.fromFeatures(rows, ids, settings.labels, {

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { throwIfAborted } from '../../core/errors';
+import { VisionError, throwIfAborted } from '../../core/errors';
 import type { TfjsBackendOptions } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
 import type { GestureResult, SavedGestureClassifier } from '../gestures/gesture-classifier';
@@ -80,6 +80,7 @@ export class GestureTrainingWorker {
 
   /** Trains a head on the samples so far; resolves once the new classifier is ready in the worker. */
   async train(options: GestureTeachOptions): Promise<GestureTrainingSummary> {
+    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', "train needs options with the class names: { labels: ['fist', 'open'], … }");
     const { onEpochEnd, signal, ...settings } = options;
     throwIfAborted(signal, 'gesture training');
     const cancel = (): void => void this.channel.call((remote) => remote.cancelGestures(), 10_000).catch(() => undefined);

@@ -37,6 +37,9 @@ function unsupportedDetector(detector: DetectionPipeline, method: string): Visio
   );
 }
 
+/** Added to the scores of the candidate rows a target does not overlap: none of them can be the maximum. */
+const EXCLUDED = -1e30;
+
 /**
  * A detection's score as an {@link OutputScore} of a YOLO detector's raw output: the largest
  * score of the target's class (v8: the class score; v5: objectness × class score) among the
@@ -70,12 +73,18 @@ export function detectionScore(detector: DetectionPipeline, outputs: Record<stri
   if (rows.length === 0) {
     throw new VisionError('INVALID_OPTION', `no candidate of the detector overlaps the target box with IoU ≥ ${iouThreshold} in this image`);
   }
-  const scoreAt = Int32Array.from(rows, (i) => i * m.rowStride + (family.head + target.classId) * m.colStride);
-  const objectnessAt = family.head === 5 ? Int32Array.from(rows, (i) => i * m.rowStride + 4 * m.colStride) : undefined;
+  // the rows left out are pushed far below any score; slices and a mask (not a gather, whose
+  // gradient needs a kernel the wasm backend lacks) pick the class column and objectness
+  const excluded = new Float32Array(m.rows).fill(EXCLUDED);
+  for (const i of rows) excluded[i] = 0;
   return (output) => {
     const flat = tf.reshape(output, [-1]);
-    const scores = tf.gather(flat, Array.from(scoreAt));
-    const products = objectnessAt ? tf.mul(scores, tf.gather(flat, Array.from(objectnessAt))) : scores;
-    return tf.max(products) as tf.Scalar;
+    const column = (j: number): tf.Tensor1D =>
+      m.rowStride === 1
+        ? (tf.slice(flat, [j * m.colStride], [m.rows]) as tf.Tensor1D)
+        : (tf.reshape(tf.slice(tf.reshape(flat, [m.rows, m.rowStride]), [0, j], [m.rows, 1]), [m.rows]) as tf.Tensor1D);
+    const scores = column(family.head + target.classId);
+    const products = family.head === 5 ? tf.mul(scores, column(4)) : scores;
+    return tf.max(tf.add(products, excluded)) as tf.Scalar;
   };
 }

@@ -3,7 +3,7 @@ import { VisionError, describeError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 import type { ExplainablePipeline } from './explained-model';
 import { inputMapToImage } from './input-geometry';
-import { checkGradientKernels } from './gradient-kernels';
+import { checkGradientKernels, graphNodesAfter } from './gradient-kernels';
 import { type LayerValues, downstreamOf, layerOutputId, layersAfter, walkLayers } from './layers-walk';
 import { type OutputScore, forwardModel } from './model-forward';
 
@@ -29,7 +29,8 @@ function splitLayers(model: tf.LayersModel, input: tf.Tensor, layer: string, rea
 }
 
 function splitGraph(pipeline: ExplainablePipeline, model: tf.GraphModel, feeds: tf.NamedTensorMap, layer: string, readScore: OutputScore): SplitModel {
-  checkGradientKernels('grad-cam', model);
+  const after = graphNodesAfter(model, layer);
+  checkGradientKernels('grad-cam', model, (name) => after.has(name));
   let activations: tf.Tensor;
   try {
     activations = model.execute(feeds, layer) as tf.Tensor;

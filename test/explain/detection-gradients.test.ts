@@ -196,6 +196,26 @@ describe('explain: gradient methods on YOLO-format detectors (cpu backend)', () 
     expected.forEach((v, i) => expect(heat[i]).toBeCloseTo(v / max, 4));
     heatMap.close();
     graphDetector.dispose();
+
+    // on wasm (no Conv2DBackpropFilter kernel): a cut after the only convolution needs no filter
+    // gradient — the same map (it was refused for any graph with a convolution anywhere, then
+    // failed in gather's gradient); a cut before the convolution is refused before anything runs
+    const wasmRunner = await createTfjsRunner(files, { backend: 'wasm' });
+    try {
+      expect(tf.getBackend()).toBe('wasm');
+      const onWasm = await pipeline('object-detection', { model: wasmRunner, spec, threshold: 0.01 });
+      const before = tf.memory().numTensors;
+      const cam = await explain(onWasm, raw, { method: 'grad-cam', layer: 'act', target });
+      const wasmHeat = cam.heatMap.toFloat32Array();
+      expected.forEach((v, i) => expect(wasmHeat[i]).toBeCloseTo(v / max, 4));
+      cam.heatMap.close();
+      await expect(explain(onWasm, raw, { method: 'grad-cam', layer: 'image', target })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringContaining('Conv2DBackpropFilter') });
+      expect(tf.memory().numTensors).toBe(before);
+      onWasm.dispose();
+    } finally {
+      wasmRunner.dispose();
+      await selectTfjsBackend({ backend: 'cpu' });
+    }
   });
 
   it('needs a candidate overlapping the target, and a family with raw per-candidate scores', async () => {

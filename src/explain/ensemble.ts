@@ -8,7 +8,8 @@ import type { Detection } from '../core/types';
 import { normalizeBoxes } from '../postprocess/box-format';
 import type { DetectionCandidates } from '../postprocess/detection/candidates';
 import { MERGE_METHODS, type MergeMethod, mergePredictions } from '../postprocess/nms/merge-predictions';
-import type { FusionConfidence } from '../postprocess/nms/wbf';
+import { FUSION_CONFIDENCES, type FusionConfidence } from '../postprocess/nms/wbf';
+import { knownOptions } from '../pipelines/shared/options';
 import type { DetectionResult, DetectionRunOptions } from '../pipelines/detection/detection-types';
 import { imageToTensor } from '../core/image-tensor';
 
@@ -60,6 +61,11 @@ function differenceOf(a: readonly string[], b: readonly string[]): string {
 
 function checkOptions(detectors: readonly EnsembleMember[], options: EnsembleOptions): void {
   if (options == null || typeof options !== 'object') throw new VisionError('INVALID_OPTION', 'ensemble: options must be an object');
+  knownOptions(options, 'ensemble: options', ['weights', 'merge', 'iouThreshold', 'confType', 'threshold', 'maxDetections', 'agnostic']);
+  if (options.agnostic !== undefined && typeof options.agnostic !== 'boolean') throw new VisionError('INVALID_OPTION', `ensemble: agnostic must be true or false; got ${JSON.stringify(options.agnostic)}`);
+  if (options.confType !== undefined && !FUSION_CONFIDENCES.includes(options.confType)) {
+    throw new VisionError('INVALID_OPTION', `ensemble: confType must be one of ${FUSION_CONFIDENCES.join(', ')}; got ${JSON.stringify(options.confType)}`);
+  }
   if (options.merge !== undefined && !MERGE_METHODS.includes(options.merge)) {
     throw new VisionError('INVALID_OPTION', `ensemble: merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(options.merge)}`);
   }

@@ -1,7 +1,12 @@
 import { VisionError } from '../core/errors';
+import { knownOptions } from '../pipelines/shared/options';
+import { shownValue } from '../core/shown-value';
 import type { ExplainMethod, ExplainOptions } from './explain-types';
 
 const METHODS: readonly ExplainMethod[] = ['occlusion', 'gradients', 'smoothgrad', 'grad-cam'];
+
+/** Every option {@link checkExplainOptions} takes. */
+const EXPLAIN_OPTION_NAMES = ['method', 'classId', 'target', 'iouThreshold', 'patchSize', 'stride', 'fill', 'batchSize', 'samples', 'sigma', 'layer', 'signal', 'onProgress'];
 
 /**
  * {@link ExplainOptions} checked and completed; patch sizes wait for the image's size.
@@ -48,12 +53,19 @@ function fillOf(fill: ExplainOptions['fill']): readonly [number, number, number]
  */
 export function checkExplainOptions(options: ExplainOptions, detector: boolean): ExplainSettings {
   if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', 'explain options must be an object');
+  knownOptions(options, 'explain options', EXPLAIN_OPTION_NAMES);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new VisionError('INVALID_OPTION', `onProgress is ${shownValue(options.onProgress)}; it must be a function ({ done, total }) => void`);
+  }
+  if (options.classId !== undefined && !(Number.isInteger(options.classId) && options.classId >= 0)) {
+    throw new VisionError('INVALID_OPTION', `classId is ${JSON.stringify(options.classId)}; it must be a class index, a whole number ≥ 0 (leave it out for the top class)`);
+  }
   const method = options.method ?? 'occlusion';
   if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `method '${String(method)}' is unknown; allowed: ${METHODS.join(', ')}`);
   if (detector) {
     const box = options.target?.box;
-    if (!box || ![box.x1, box.y1, box.x2, box.y2, options.target?.classId].every(Number.isFinite) || !(box.x2 > box.x1 && box.y2 > box.y1)) {
-      throw new VisionError('INVALID_OPTION', 'explaining a detector needs target: { box: { x1, y1, x2, y2 } (x2 > x1, y2 > y1), classId } — e.g. a detection from detector.run');
+    if (!box || ![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite) || !(box.x2 > box.x1 && box.y2 > box.y1) || !(Number.isInteger(options.target?.classId) && (options.target?.classId as number) >= 0)) {
+      throw new VisionError('INVALID_OPTION', 'explaining a detector needs target: { box: { x1, y1, x2, y2 } (x2 > x1, y2 > y1), classId (a whole number ≥ 0) } — e.g. a detection from detector.run');
     }
   }
   if (method === 'grad-cam' && (typeof options.layer !== 'string' || options.layer.length === 0)) {

@@ -140,6 +140,9 @@ export class HeatMap {
    */
   massInside(box: Box): number {
     const values = this.values();
+    if (typeof box !== 'object' || box === null || ![box.x1, box.y1, box.x2, box.y2].every((v) => typeof v === 'number' && !Number.isNaN(v))) {
+      throw new VisionError('INVALID_INPUT', `massInside needs a box { x1, y1, x2, y2 } in image pixels; got ${JSON.stringify(box)}`);
+    }
     let total = 0;
     let inside = 0;
     for (let y = 0; y < this.height; y++) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { isVisionError } from '../core/errors';
+import { VisionError, isVisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 import { normalizationAffine } from '../preprocess/normalize';
 import type { PreparedInput } from '../preprocess/prepare';
@@ -56,6 +56,9 @@ export function occlusionGrid(width: number, height: number, patchSize?: number,
   const patchOf = (length: number) => patchSize ?? Math.max(1, Math.round(length / 8));
   const patch = { x: patchOf(width), y: patchOf(height) };
   const strideOf = (size: number) => stride ?? Math.max(1, Math.round(size / 2));
+  if (stride !== undefined && stride > Math.min(patch.x, patch.y)) {
+    throw new VisionError('INVALID_OPTION', `stride ${stride} is larger than the patch (${patch.x}×${patch.y} px${patchSize === undefined ? ', ⅛ of the image' : ''}): the pixels between patches would never be covered and would read as unimportant; use a stride ≤ patchSize`);
+  }
   return { patch, stride: { x: strideOf(patch.x), y: strideOf(patch.y) } };
 }
 

@@ -86,6 +86,8 @@ const EXPLAIN_DETECTION_THRESHOLD = 0.01;
  * ```
  */
 export function detectionTarget(detector: DetectionPipeline, target: DetectionTarget, iouThreshold: number): ScoreTarget {
+  const classes = detector.spec.labels.length;
+  if (target.classId >= classes) throw new VisionError('INVALID_OPTION', `target.classId is ${target.classId}; this detector has classes 0–${classes - 1}`);
   const wanted = Float32Array.of(target.box.x1, target.box.y1, target.box.x2, target.box.y2);
   return {
     classId: target.classId,

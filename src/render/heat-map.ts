@@ -84,7 +84,16 @@ export function hotColor(value: number): [number, number, number] {
 function colorMapOf(map: HeatColorMap | undefined): (value: number) => readonly [number, number, number] {
   if (map === undefined || map === 'jet') return jetColor;
   if (map === 'hot') return hotColor;
-  if (typeof map === 'function') return map;
+  if (typeof map === 'function') {
+    return (value) => {
+      const rgb = map(value);
+      const isLevel = (c: unknown): boolean => typeof c === 'number' && !Number.isNaN(c);
+      if (!Array.isArray(rgb) || !isLevel(rgb[0]) || !isLevel(rgb[1]) || !isLevel(rgb[2])) {
+        throw new VisionError('INVALID_OPTION', `colorMap returned ${JSON.stringify(rgb)} for ${value}; it must return [r, g, b], numbers 0–255`);
+      }
+      return rgb;
+    };
+  }
   throw new VisionError('INVALID_OPTION', `colorMap '${String(map)}' is unknown; allowed: 'jet', 'hot' or a function value → [r, g, b]`);
 }
 
@@ -110,6 +119,13 @@ export function drawHeatMap(ctx: Canvas2D, heat: HeatMapLike, options: HeatMapDr
   if (!(opacity >= 0 && opacity <= 1)) throw new VisionError('INVALID_OPTION', `opacity is ${String(opacity)}; it must be in [0, 1]`);
   if (!(minValue >= 0 && minValue <= 1)) throw new VisionError('INVALID_OPTION', `minValue is ${String(minValue)}; it must be in [0, 1]`);
   const color = colorMapOf(options.colorMap);
+  for (const axis of ['x', 'y'] as const) {
+    const at = options[axis];
+    if (at !== undefined && !(typeof at === 'number' && Number.isFinite(at))) throw new VisionError('INVALID_OPTION', `${axis} is ${String(at)}; it must be a finite number of canvas pixels`);
+  }
+  if (typeof heat !== 'object' || heat === null || typeof heat.toFloat32Array !== 'function' || !(Number.isInteger(heat.width) && Number.isInteger(heat.height))) {
+    throw new VisionError('INVALID_INPUT', `drawHeatMap needs a heat map (a HeatMap from explain(), or { width, height, toFloat32Array() }); got ${heat === null ? 'null' : typeof heat}`);
+  }
   const x0 = Math.round(options.x ?? 0);
   const y0 = Math.round(options.y ?? 0);
   // only the part of the map that lands on the canvas

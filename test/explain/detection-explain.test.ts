@@ -41,5 +41,10 @@ describe('explain: occlusion of a CenterNet person detection on a real photo', (
     await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 0 }, method: 'grad-cam', layer: 'x' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("method 'occlusion'") });
     await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 0 }, method: 'gradients' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/families yolov8, yolov5.*family 'centernet'.*method 'occlusion'/) });
     await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 0 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('finds no person') });
+    // a class id that is none was "classes is [1.5]; it must be a list of class ids", an option never given
+    for (const classId of [1.5, -1]) {
+      await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('classId (a whole number ≥ 0)') });
+    }
+    await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 500 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'target.classId is 500; this detector has classes 0–79' });
   });
 });

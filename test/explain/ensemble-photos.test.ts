@@ -83,6 +83,10 @@ describe('ensemble of CenterNet + NanoDet + COCO-SSD on real photos', () => {
     expect(() => ensemble(members, { weights: [1, 2] })).toThrow(/3 positive finite numbers/);
     expect(() => ensemble(members, { merge: 'vote' as 'wbf' })).toThrow(/wbf, nms, soft-nms/);
     expect(() => ensemble(members, { threshold: 1.5 })).toThrow(VisionError);
+    // read as false, or checked only on the first WBF run (never with NMS), or ignored
+    expect(() => ensemble(members, { agnostic: 'yes' as never })).toThrow(/agnostic must be true or false; got "yes"/);
+    expect(() => ensemble(members, { merge: 'nms', confType: 'bogus' as never })).toThrow(/confType must be one of avg, max/);
+    expect(() => ensemble(members, { iou: 0.5 } as never)).toThrow(/unknown option\(s\) iou; allowed: weights, merge, iouThreshold/);
   });
 });
 

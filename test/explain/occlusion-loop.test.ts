@@ -77,4 +77,22 @@ describe('explain: the occlusion loop (its grid, the event loop)', () => {
     } }).catch(() => undefined);
     expect(total).toBe(15 * 11);
   });
+
+  it('refuses misspelt options, a callback that is none, a class id that is none, and a stride leaving gaps', async () => {
+    const image = grey(64, 48);
+    const before = tf.memory().numTensors;
+    const refused = async (options: object, message: RegExp): Promise<void> => {
+      await expect(explain(classifier, image, options as never), JSON.stringify(options)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(message) });
+    };
+    // each of these ran: the misspelt ones with the default grid, onProgress died as a TypeError, '1' was "classId is 1; … classes 0–1"
+    await refused({ patch: 8, strides: 4 }, /^explain options has unknown option\(s\) patch, strides; allowed: method, classId/);
+    await refused({ onProgress: 5 }, /^onProgress is 5; it must be a function/);
+    await refused({ method: 'smoothgrad', onProgress: 'x' }, /^onProgress is "x"/);
+    await refused({ classId: '1' }, /^classId is "1"; it must be a class index/);
+    await refused({ classId: 0.5 }, /^classId is 0.5/);
+    // 4-px patches every 16 px left 3696 of 4096 pixels cold
+    await refused({ patchSize: 4, stride: 16 }, /^stride 16 is larger than the patch \(4×4 px\)/);
+    await refused({ stride: 20 }, /^stride 20 is larger than the patch \(8×6 px, ⅛ of the image\)/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

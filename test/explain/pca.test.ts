@@ -104,6 +104,7 @@ describe('pca properties', () => {
     expect(code(() => pca([[1, Number.NaN], [0, 1]]))).toBe('INVALID_INPUT');
     expect(code(() => pca([[1, 2], [0, 1]], { components: 3 }))).toBe('INVALID_OPTION');
     expect(code(() => pca([[1, 2], [0, 1]], { components: 0.5 }))).toBe('INVALID_OPTION');
+    expect(() => pca([[1, 2], [0, 1], [3, 1]], { nComponents: 1 } as never)).toThrow(/pca options has unknown option\(s\) nComponents; allowed: components/);
     // values past float32's range: a VisionError (before: a TypeError from the eigen-solver, the scatter's squares infinite)
     expect(() => pca([[1e155, 0], [0, 1], [1, 1]])).toThrow(/^pca: vectors must hold finite numbers within float32's range \(\|v\| ≤ 3\.4e38\), row 0 has 1e\+155 at index 0$/);
     expect(code(() => pca([[-1e39, 0], [0, 1]]))).toBe('INVALID_INPUT');

@@ -68,6 +68,8 @@ describe('umap', () => {
     await expect(umap(vectors, { minDist: '0.5' as never })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && e.message.includes('got "0.5"'));
     await expect(umap(vectors, { onProgress: 'x' as never })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && e.message.includes('onProgress must be a function'));
     await expect(umap(vectors, { signal: {} as never })).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && e.message.includes('signal must be an AbortSignal'));
+    // umap-js's own names are no options here (they ran with the defaults: 2 components, not 3)
+    await expect(umap(vectors, { nNeighbors: 3, nComponents: 3 } as never)).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && e.message.includes('unknown option(s) nNeighbors, nComponents; allowed: components, neighbors'));
     for (const options of [null, 7, 'seed']) {
       await expect(umap(vectors, options as never), String(options)).rejects.toSatisfy((e: unknown) => isVisionError(e, 'INVALID_OPTION') && /^umap options must be an object \(\{ components, .*\}\); got /.test(e.message));
     }

@@ -49,6 +49,12 @@ describe('drawHeatMap', () => {
     expect(() => drawHeatMap(ctx, heat, { opacity: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     // @ts-expect-error: not a colour map
     expect(() => drawHeatMap(ctx, heat, { colorMap: 'rainbow' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // each was a TypeError (from the canvas, or reading null's width), or drew black for a colour map returning a name
+    expect(() => drawHeatMap(ctx, heat, { x: Number.NaN })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'x is NaN; it must be a finite number of canvas pixels' }));
+    expect(() => drawHeatMap(ctx, null as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('drawHeatMap needs a heat map') }));
+    expect(() => drawHeatMap(ctx, heat, { colorMap: (() => 'red') as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('colorMap returned "red"') }));
+    expect(() => heat.massInside(undefined as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('massInside needs a box') }));
+    expect(heat.massInside({ x1: 0, y1: 0, x2: 1, y2: 2 })).toBeCloseTo(0.5, 6);
     heat.close();
   });
 });

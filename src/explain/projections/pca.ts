@@ -1,4 +1,4 @@
-import { optionsObject } from '../../pipelines/shared/options';
+import { knownOptions, optionsObject } from '../../pipelines/shared/options';
 import { columnMean, featureScatter, sampleGram } from './scatter-matrix';
 import { leadingEigenpairs } from './symmetric-eigen';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
@@ -44,6 +44,7 @@ export interface PcaResult {
  */
 export function pca(vectors: VectorSet, options?: PcaOptions): PcaResult {
   const { components: wanted } = optionsObject(options, 'pca options', ['components']);
+  knownOptions(options ?? {}, 'pca options', ['components']);
   const { count, dim } = checkVectorSet(vectors, 2, 'pca');
   // the default is at most what the vectors allow (1-D vectors: one axis)
   const k = integerOption(wanted, Math.min(2, count, dim), 1, Math.min(count, dim), 'pca: components');

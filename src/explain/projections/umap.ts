@@ -1,6 +1,6 @@
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
-import { optionsObject } from '../../pipelines/shared/options';
+import { knownOptions, optionsObject } from '../../pipelines/shared/options';
 import { eventLoopCheckpoint } from '../event-loop';
 import { seededRandom } from './seeded-random';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
@@ -47,7 +47,9 @@ export interface UmapResult {
  * ```
  */
 export async function umap(vectors: VectorSet, given?: UmapOptions): Promise<UmapResult> {
-  const options = optionsObject(given, 'umap options', ['components', 'neighbors', 'minDist', 'epochs', 'metric', 'seed', 'onProgress', 'signal']);
+  const names = ['components', 'neighbors', 'minDist', 'epochs', 'metric', 'seed', 'onProgress', 'signal'];
+  const options = optionsObject(given, 'umap options', names);
+  knownOptions(options, 'umap options', names);
   const { count, dim } = checkVectorSet(vectors, 3, 'umap');
   // the default is at most what umap-js takes for this many vectors (3 vectors: one axis)
   const components = integerOption(options.components, Math.min(2, Math.max(1, count - 2)), 1, Math.max(1, count - 2), 'umap: components');

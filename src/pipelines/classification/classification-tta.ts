@@ -2,6 +2,7 @@
  * Test-time augmentation of image classification: the classifier also sees mirrored and
  * cropped copies of the image, and their class probabilities are averaged.
  */
+import { knownOptions } from '../shared/options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 
@@ -39,9 +40,7 @@ export interface ClassificationView {
 
 function checkTta(tta: ClassificationTta): { flips: boolean; fraction: number } {
   if (tta == null || typeof tta !== 'object') throw new VisionError('INVALID_OPTION', "tta must be an object like { flips: true, crops: 'five' }");
-  const known = ['flips', 'crops', 'cropFraction'];
-  const unknown = Object.keys(tta).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `tta has unknown option(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
+  knownOptions(tta, 'tta', ['flips', 'crops', 'cropFraction']);
   const flips = tta.flips ?? true;
   if (typeof flips !== 'boolean') throw new VisionError('INVALID_OPTION', `tta.flips must be true or false; got ${String(flips)}`);
   const { crops } = tta;

@@ -2,6 +2,7 @@
  * Test-time augmentation of object detection: the image is also seen flipped and shrunk, and
  * each view's boxes are mapped back to the original frame before they are merged.
  */
+import { knownOptions } from '../shared/options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
@@ -50,9 +51,7 @@ export interface DetectionView {
  */
 export function detectionViews(tta: DetectionTta): DetectionView[] {
   if (tta == null || typeof tta !== 'object') throw new VisionError('INVALID_OPTION', 'tta must be an object like { flip: true, scales: [1, 0.83] }');
-  const known = ['flip', 'scales', 'merge', 'iouThreshold'];
-  const unknown = Object.keys(tta).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `tta has unknown option(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
+  knownOptions(tta, 'tta', ['flip', 'scales', 'merge', 'iouThreshold']);
   const flip = tta.flip ?? true;
   if (typeof flip !== 'boolean') throw new VisionError('INVALID_OPTION', `tta.flip must be true or false; got ${String(flip)}`);
   const scales = tta.scales ?? [1];

@@ -24,7 +24,8 @@ import { iou } from './iou';
  */
 export type FusionConfidence = 'avg' | 'max' | 'box_and_model_avg' | 'absent_model_aware_avg';
 
-const CONFIDENCES: readonly FusionConfidence[] = ['avg', 'max', 'box_and_model_avg', 'absent_model_aware_avg'];
+/** Every {@link FusionConfidence}. @example `FUSION_CONFIDENCES.includes('avg'); // true` */
+export const FUSION_CONFIDENCES: readonly FusionConfidence[] = ['avg', 'max', 'box_and_model_avg', 'absent_model_aware_avg'];
 
 /**
  * One model's predictions: flat N×4 xyxy boxes, N scores and N integer labels.
@@ -222,8 +223,8 @@ export function weightedBoxesFusion(models: readonly FusionInput[], options: Fus
   const skip = options.skipBoxThreshold ?? 0;
   checkUnitInterval(skip, 'weightedBoxesFusion: skipBoxThreshold');
   const confType = options.confType ?? 'avg';
-  if (!CONFIDENCES.includes(confType)) {
-    throw new VisionError('INVALID_OPTION', `weightedBoxesFusion: confType must be one of ${CONFIDENCES.join(', ')}; got ${String(confType)}`);
+  if (!FUSION_CONFIDENCES.includes(confType)) {
+    throw new VisionError('INVALID_OPTION', `weightedBoxesFusion: confType must be one of ${FUSION_CONFIDENCES.join(', ')}; got ${String(confType)}`);
   }
   const fused: { label: number; score: number; box: Cluster['box']; count: number; top: Member }[] = [];
   for (const [label, members] of groupByLabel(models, weights, skip, options.normalized ?? true)) {

@@ -94,5 +94,8 @@ describe('visionpipe matte', () => {
     await expect(matteBackground('photos/missing.jpg')).rejects.toThrow("--background 'photos/missing.jpg': no such file; it must be blur");
     await expect(matteBackground(tmp)).rejects.toThrow(`--background '${tmp}': is a directory`);
     await expect(matteBackground('/dev/zero')).rejects.toThrow("--background '/dev/zero': is not a regular file (a device or pipe); it must be blur");
+    // the keyword in any case, as colour names are (BLUR was "--background must be blur, …; got 'BLUR'")
+    expect(await matteBackground('BLUR')).toEqual({ blur: 12 });
+    expect(await matteBackground('Green')).toEqual({ color: 'Green' });
   });
 });

@@ -8,6 +8,9 @@ import type { CliTask, TaskSettings } from './task-types';
 
 const ms = (t: number): string => `${t.toFixed(0)} ms`;
 
+/** `blur` in any case (colour names are case-insensitive too), unless a file of that name is there. */
+const isBlur = (value: string): boolean => value === 'blur' || (value.toLowerCase() === 'blur' && !existsSync(value));
+
 /**
  * What `--background` names: `blur` (the default), an image file (drawn opaque), or a CSS
  * colour (`transparent` or a colour with alpha: a cut-out, for PNG outputs).
@@ -19,7 +22,7 @@ const ms = (t: number): string => `${t.toFixed(0)} ms`;
  * ```
  */
 export async function matteBackground(value: string | undefined): Promise<MatteBackground> {
-  if (value === undefined || value === 'blur') return { blur: 12 };
+  if (value === undefined || isBlur(value)) return { blur: 12 };
   if (existsSync(value) && statSync(value).isFile()) {
     const raw = await decodeImageFile(value).catch((error: unknown) => {
       throw new VisionError('INVALID_OPTION', `--background '${value}' is a file but not an image visionpipe can read (${error instanceof Error ? error.message : String(error)}); it must be blur, a colour or an image file (PNG, JPEG, WebP, …)`, { cause: error });
@@ -54,7 +57,7 @@ export async function matteBackground(value: string | undefined): Promise<MatteB
  * ```
  */
 export function checkVideoBackground(value: string | undefined): void {
-  if (value === undefined || value === 'blur' || existsSync(value)) return;
+  if (value === undefined || isBlur(value) || existsSync(value)) return;
   let alpha: number;
   try {
     alpha = parseColor(value, '--background').a;

@@ -107,6 +107,16 @@ describe('image-to-text: bad input and options', () => {
     expect(await code(captioner.run(image, null as never))).toBe('INVALID_OPTION');
     expect(await code(captioner.run(image, 5 as never))).toBe('INVALID_OPTION');
     expect(await code(captioner.run(image, { signal: {} as AbortSignal }))).toBe('INVALID_OPTION');
+    // misspelt or other libraries' names ran as greedy with the default length; strings showed as numbers
+    await expect(captioner.run(image, { beams: 3 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options has unknown option(s) beams; allowed: maxTokens, numBeams') });
+    await expect(captioner.run(image, { repetitionPenalty: '1.2' as never })).rejects.toMatchObject({ message: 'repetitionPenalty is "1.2"; it must be a number > 0 (1 = off)' });
+  });
+
+  it("a tokenizer smaller than the decoder's logits is MODEL_FORMAT at creation (ids past it decoded to nothing)", async () => {
+    const small = JSON.parse(readFileSync(files.tokenizer, 'utf8')) as { model: { vocab: Record<string, number> } };
+    small.model.vocab = Object.fromEntries(Object.entries(small.model.vocab).slice(0, 12)); // ids 0–11 only
+    const made = createImageToTextPipeline({ encoder: files.encoder, decoder: files.decoder, tokenizer: small });
+    await expect(made).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^the decoder scores 36 tokens but the tokenizer has 12/) });
   });
 
   it('a bad image is INVALID_INPUT and the next good image still works; tensor counts stay flat', async () => {

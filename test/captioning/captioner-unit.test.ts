@@ -50,6 +50,11 @@ describe('trainable captioner building blocks', () => {
     await expect(trainCaptioner([], { config: LSTM })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const wrongSize = [{ image: { data: new Uint8Array(16 * 16 * 3), width: 16, height: 16, channels: 3 as const }, caption: 'a red circle' }];
     await expect(trainCaptioner(wrongSize, { config: LSTM })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // examples that are no { image, caption } were TypeErrors (reading toLowerCase of undefined, of a number, caption of null)
+    const good = captionScenes(2, 2, 'train');
+    for (const [bad, fragment] of [[{ ...good[0], caption: undefined }, 'example 1 has caption undefined'], [{ ...good[0], caption: 7 }, 'example 1 has caption 7'], [null, 'example 1 is null']] as const) {
+      await expect(trainCaptioner([good[1], bad as never], { config: LSTM }), fragment).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(fragment) });
+    }
     const controller = new AbortController();
     controller.abort();
     const before = tf.memory().numTensors;
@@ -69,6 +74,10 @@ describe('trainable captioner building blocks', () => {
     await refused({ config: { ...LSTM, encoder: { ...ENCODER, patch: 5 } } }, 'config.encoder.imageSize 32 must be a multiple of 2 × patch (10)');
     await refused({ config: { ...LSTM, encoder: { ...ENCODER, channels: [] } } }, 'config.encoder.channels is an array; it must be two integers');
     for (const learningRate of [-1, 0, Number.NaN, '0.01']) await refused({ config: LSTM, learningRate }, 'learningRate is');
+    // NaN never froze the encoder, '1' was read as 1; seed 'x' and initial {} (a TypeError) were taken
+    for (const freezeEncoderAfter of [Number.NaN, -1, '1']) await refused({ config: LSTM, freezeEncoderAfter }, 'freezeEncoderAfter is');
+    await refused({ config: LSTM, seed: 'x' }, 'seed is "x"; it must be an integer');
+    await refused({ config: LSTM, initial: {} }, 'initial must be a Captioner');
     // all captions empty: refused by the vocabulary, and nothing is left allocated
     await expect(trainCaptioner(scenes.map((s) => ({ ...s, caption: '' })), { config: LSTM })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(tf.memory().numTensors).toBe(before);
@@ -79,8 +88,26 @@ describe('trainable captioner building blocks', () => {
     const saved = JSON.stringify(captioner.save().params);
     await expect(trainCaptioner(scenes, { config: LSTM, initial: captioner, epochs: 3, learningRate: 1e30 })).rejects.toMatchObject({ message: expect.stringContaining("the captioner's weights are as they were before this call") });
     expect(JSON.stringify(captioner.save().params)).toBe(saved);
+    // words the captioner's fixed vocabulary lacks were trained as <unk>: the captions came out empty
+    const newWords = scenes.map((s) => ({ ...s, caption: `${s.caption} zebra` }));
+    await expect(trainCaptioner(newWords, { config: LSTM, initial: captioner, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("word(s) the initial captioner's vocabulary lacks (zebra)") });
+    expect(JSON.stringify(captioner.save().params)).toBe(saved);
     captioner.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a transformer decoder takes at most maxLength tokens: maxTokens past it is capped (the caption ends unfinished), not a failed run', async () => {
+    const vocabulary = CaptionVocabulary.fromCaptions(['a red circle', 'a blue square']);
+    const short = Captioner.create({ encoder: ENCODER, decoder: { type: 'transformer', dim: 16, heads: 2, layers: 1, feedForward: 32, maxLength: 4 } }, vocabulary, 3);
+    const pipeline = await createImageToTextPipeline({ model: short.toCaptionModel() });
+    const image = captionScenes(1, 5, 'train')[0].image;
+    // untrained weights rarely say end-of-sequence: with the default 20 tokens the run failed at 5 ("input_ids has 5 tokens; this decoder takes at most 4")
+    for (const options of [{}, { numBeams: 3 }, { maxTokens: 50 }]) {
+      const result = await pipeline.run(image, options);
+      expect(result.tokens.length, JSON.stringify(options)).toBeLessThanOrEqual(4);
+    }
+    pipeline.dispose();
+    short.dispose();
   });
 
   it('loading a saved captioner that does not fit is MODEL_FORMAT naming the field, before any tensor is made', () => {

@@ -22,6 +22,8 @@ export interface CaptionModel {
   tokenizer: TokenizerSource;
   input: InputSpec;
   generation: Pick<GenerationOptions, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>;
+  /** The most `input_ids` the decoder takes (a trained transformer's positions): `maxTokens` is capped at it. */
+  maxLength?: number;
 }
 
 /**

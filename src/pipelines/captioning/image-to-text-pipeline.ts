@@ -11,7 +11,7 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveRunner } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, optionsObject } from '../shared/options';
+import { definedOnly, knownOptions, optionsObject } from '../shared/options';
 import { type OwnedRunner, disposeOnFailure } from '../shared/dispose-on-failure';
 import { loadCaptionTokenizer } from './caption-tokenizer';
 import type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning-types';
@@ -42,16 +42,26 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
     private readonly vocabSize: number,
     private readonly generation: GenerationOptions,
     private readonly owns: { encoder: boolean; decoder: boolean },
+    /** The most `input_ids` the decoder takes (Infinity: any): `maxTokens` is capped at it. */
+    private readonly maxLength = Number.POSITIVE_INFINITY,
   ) {
     super(spec, encoder, owns.encoder);
     checkEncoderDecoder(encoder, decoder);
     resolveGeneration(generation, vocabSize);
+    const logits = decoder.outputs.find((o) => o.name === VED_NAMES.decoderOutput)?.shape[2] ?? -1;
+    if (logits > vocabSize) {
+      throw new VisionError('MODEL_FORMAT', `the decoder scores ${logits} tokens but the tokenizer has ${vocabSize}: ids ${vocabSize}–${logits - 1} would decode to nothing; pass the decoder's own tokenizer`);
+    }
   }
 
   async run(input: ImageInput, given?: ImageToTextRunOptions): Promise<ImageToTextResult> {
     this.assertUsable();
-    const options = optionsObject(given, 'run options', ['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences', 'signal']);
-    const generation = resolveGeneration({ ...this.generation, ...generationOptionsOf(options) }, this.vocabSize);
+    const names = ['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences', 'signal'];
+    const options = optionsObject(given, 'run options', names);
+    knownOptions(options, 'run options', names);
+    const resolved = resolveGeneration({ ...this.generation, ...generationOptionsOf(options) }, this.vocabSize);
+    // a caption reaching the decoder's length ends there, unfinished
+    const generation = { ...resolved, maxTokens: Math.min(resolved.maxTokens, this.maxLength) };
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
     const hidden = stage.outputs[VED_NAMES.encoderOutput];
@@ -129,6 +139,9 @@ export async function createImageToTextPipeline(options: ImageToTextOptions = {}
       outputs: [VED_NAMES.encoderOutput],
       labels: [],
     };
-    return new ImageToTextPipeline(spec, encoder.runner, decoder.runner, tokenizer, vocabSize, generation, { encoder: encoder.ownsRunner, decoder: decoder.ownsRunner });
+    // a decoder whose input_ids have a fixed length takes no more tokens than that
+    const idsLength = decoder.runner.inputs.find((t) => t.name === VED_NAMES.decoderIds)?.shape[1] ?? -1;
+    const maxLength = model.maxLength ?? (idsLength > 0 ? idsLength : undefined);
+    return new ImageToTextPipeline(spec, encoder.runner, decoder.runner, tokenizer, vocabSize, generation, { encoder: encoder.ownsRunner, decoder: decoder.ownsRunner }, maxLength);
   });
 }

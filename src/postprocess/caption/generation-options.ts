@@ -71,7 +71,7 @@ export function resolveGeneration(options: GenerationOptions, vocabSize?: number
     if (id === undefined && key === 'padTokenId') continue;
     checkInteger(key, id as number, 0);
     if (vocabSize !== undefined && (id as number) >= vocabSize) {
-      throw new VisionError('INVALID_OPTION', `${key} is ${String(id)} but the vocabulary has ${vocabSize} tokens (ids 0–${vocabSize - 1})`);
+      throw new VisionError('INVALID_OPTION', `${key} is ${shownValue(id)} but the vocabulary has ${vocabSize} tokens (ids 0–${vocabSize - 1})`);
     }
   }
   checkInteger('maxTokens', resolved.maxTokens, 1, MAX_TOKENS);
@@ -80,9 +80,9 @@ export function resolveGeneration(options: GenerationOptions, vocabSize?: number
   if (resolved.numReturnSequences > resolved.numBeams) {
     throw new VisionError('INVALID_OPTION', `numReturnSequences (${resolved.numReturnSequences}) cannot exceed numBeams (${resolved.numBeams})`);
   }
-  if (!Number.isFinite(resolved.lengthPenalty)) throw new VisionError('INVALID_OPTION', `lengthPenalty is ${resolved.lengthPenalty}; it must be a finite number`);
+  if (!Number.isFinite(resolved.lengthPenalty)) throw new VisionError('INVALID_OPTION', `lengthPenalty is ${shownValue(resolved.lengthPenalty)}; it must be a finite number`);
   if (!Number.isFinite(resolved.repetitionPenalty) || resolved.repetitionPenalty <= 0) {
-    throw new VisionError('INVALID_OPTION', `repetitionPenalty is ${resolved.repetitionPenalty}; it must be a number > 0 (1 = off)`);
+    throw new VisionError('INVALID_OPTION', `repetitionPenalty is ${shownValue(resolved.repetitionPenalty)}; it must be a number > 0 (1 = off)`);
   }
   return resolved;
 }

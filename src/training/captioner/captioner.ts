@@ -58,6 +58,8 @@ export interface CaptionerParts {
   tokenizer: Record<string, unknown>;
   input: InputSpec;
   generation: { bosTokenId: number; eosTokenId: number; padTokenId: number };
+  /** The most tokens the decoder takes (transformer decoders: their positions). */
+  maxLength?: number;
 }
 
 /**
@@ -151,6 +153,7 @@ export class Captioner {
       tokenizer: v.toTokenizerJson(),
       input: { width: imageSize, height: imageSize, normalization: 'unit', layout: 'nhwc' },
       generation: { bosTokenId: v.bosId, eosTokenId: v.eosId, padTokenId: v.padId },
+      ...(this.config.decoder.type === 'transformer' ? { maxLength: this.config.decoder.maxLength } : {}),
     };
   }
 

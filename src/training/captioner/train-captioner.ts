@@ -74,6 +74,28 @@ export interface TrainedCaptioner {
   seconds: number;
 }
 
+/** `INVALID_INPUT` naming the first example that is no `{ image, caption }` with a caption of words. */
+function checkExamples(examples: readonly CaptionExample[]): void {
+  examples.forEach((example, i) => {
+    if (typeof example !== 'object' || example === null) throw new VisionError('INVALID_INPUT', `example ${i} is ${shownValue(example)}; each must be { image, caption }`);
+    if (typeof example.caption !== 'string' || example.caption.trim() === '') {
+      throw new VisionError('INVALID_INPUT', `example ${i} has caption ${shownValue(example.caption)}; each needs a caption of one or more words`);
+    }
+  });
+}
+
+/**
+ * `INVALID_INPUT` when captions use words a captioner trained further cannot learn: its
+ * vocabulary is fixed, so they would be trained as `<unk>` (and captions come out empty).
+ */
+function checkKnownWords(vocabulary: CaptionVocabulary, examples: readonly CaptionExample[]): void {
+  const known = new Set(vocabulary.words);
+  const unknown = [...new Set(examples.flatMap((e) => e.caption.toLowerCase().split(/\s+/)).filter((w) => w && !known.has(w)))];
+  if (unknown.length > 0) {
+    throw new VisionError('INVALID_INPUT', `the captions use ${unknown.length} word(s) the initial captioner's vocabulary lacks (${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ', …' : ''}); its vocabulary is fixed: train a new captioner (no initial) to learn new words`);
+  }
+}
+
 function imagesTensor(examples: readonly CaptionExample[], size: number): tf.Tensor4D {
   const data = new Float32Array(examples.length * size * size * 3);
   examples.forEach(({ image }, n) => {
@@ -126,7 +148,14 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
     if (!Number.isInteger(value) || value < 1) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be an integer ≥ 1`);
   }
   if (!(typeof lr === 'number' && Number.isFinite(lr) && lr > 0)) throw new VisionError('INVALID_OPTION', `learningRate is ${shownValue(lr)}; it must be a finite number > 0`);
+  if (freezeAfter !== Number.POSITIVE_INFINITY && !(Number.isInteger(freezeAfter) && freezeAfter >= 0)) {
+    throw new VisionError('INVALID_OPTION', `freezeEncoderAfter is ${shownValue(freezeAfter)}; it must be a whole number of epochs ≥ 0 (leave it out never to freeze)`);
+  }
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(options.seed)}; it must be an integer`);
+  if (options.initial !== undefined && !(options.initial instanceof Captioner)) throw new VisionError('INVALID_OPTION', 'initial must be a Captioner (from trainCaptioner or Captioner.load)');
+  checkExamples(examples);
   if (!options.initial) checkCaptionerConfig(options.config);
+  else checkKnownWords(options.initial.vocabulary, examples);
   const started = Date.now();
   const size = (options.initial?.config ?? options.config).encoder.imageSize;
   // the vocabulary and the model first: what can fail there fails before any tensor of the data is made

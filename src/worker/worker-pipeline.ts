@@ -9,7 +9,7 @@ import type { RemotePipelineInfo, WorkerApi, WorkerLimits } from './protocol';
 import type { Reply } from '../runtime/worker-reply';
 import { getPlatform } from '../core/platform';
 import type { LoadProgress } from '../runtime/model-source';
-import { unpackMasks } from './mask-transport';
+import { closeResultMasks, unpackMasks } from './mask-transport';
 import { toTransferable } from '../runtime/worker-transfer';
 import { shownValue } from '../core/shown-value';
 import { checkRunOptions, wireOptions } from './wire-options';
@@ -119,14 +119,50 @@ export class WorkerPipeline<T extends PipelineTask> {
     private readonly ownsWorker: boolean,
   ) {}
 
-  /** Runs the pipeline on one image in the worker. */
+  /**
+   * Runs the pipeline on one image in the worker. A `signal` in the options stays on this side
+   * (it cannot cross to the worker): when it fires, the call rejects `ABORTED` at once and the
+   * worker's answer, when it comes, is dropped (its masks closed).
+   */
   run(input: ImageInput, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
-    return this.send(input, options, (api, value, id) => api.run(id, value, options as Record<string, unknown> | undefined));
+    return this.abortable(options, (wire) => this.send(input, wire, (api, value, id) => api.run(id, value, wire)));
   }
 
-  /** Video mode (tracking) in the worker; tasks without one run `run`. Tracks start over after a worker restart. */
+  /** Video mode (tracking) in the worker; tasks without one run `run`. Tracks start over after a worker restart. `signal` as for {@link run}. */
   runForVideo(input: ImageInput, timestampMs: number, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
-    return this.send(input, options, (api, value, id) => api.runForVideo(id, value, timestampMs, options as Record<string, unknown> | undefined));
+    return this.abortable(options, (wire) => this.send(input, wire, (api, value, id) => api.runForVideo(id, value, timestampMs, wire)));
+  }
+
+  /** Runs `work` on the options without their `signal`, rejecting `ABORTED` when the signal fires first. */
+  private abortable(options: RunOptionsOf<T> | undefined, work: (wire: Record<string, unknown> | undefined) => Promise<ResultOf<T>>): Promise<ResultOf<T>> {
+    const given = options as Record<string, unknown> | undefined;
+    if (typeof given !== 'object' || given === null || given.signal === undefined) return work(given);
+    const { signal: raw, ...wire } = given;
+    const signal = raw as AbortSignal;
+    const what = `${this.task} run in the worker`;
+    try {
+      throwIfAborted(signal, what);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<ResultOf<T>>((resolve, reject) => {
+      const running = work(wire);
+      const onAbort = (): void => {
+        reject(new VisionError('ABORTED', `${what} was aborted`, { cause: signal.reason }));
+        running.then(closeResultMasks, () => undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      running.then(
+        (result) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   /**

@@ -2,11 +2,12 @@
 // wasm backend. Detection on a real photo in a worker thread equals detection in-thread;
 // pipelines share one worker; a crashed or hung worker is reported and restarted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PIXELS, type DetectionPipeline, Mask, VisionError, decodeImageFile, pipeline, setPlatform } from '../../src/node/index';
+import { DEFAULT_MAX_PIXELS, type DetectionPipeline, type RawImage, Mask, VisionError, decodeImageFile, pipeline, setPlatform } from '../../src/node/index';
 import { getPlatform } from '../../src/core/platform';
 import { VisionWorker, type WorkerPipeline, createWorkerPipeline } from '../../src/worker/index';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { ensureNodeWorker } from './build';
+import { visionEncoderDecoderExport } from '../captioning/ved-cache';
 
 let url: string;
 let local: DetectionPipeline;
@@ -180,6 +181,30 @@ describe('pipelines in a Node worker thread', () => {
     } finally {
       remote.dispose();
       inThread.dispose();
+    }
+  });
+
+  it("a run's signal stays on the calling side: a live one runs, a fired one (before or during) rejects ABORTED", async () => {
+    // it crossed by structured clone and arrived without `aborted`: "signal must be an AbortSignal", whatever was passed
+    const files = visionEncoderDecoderExport();
+    const model = { encoder: files.encoder, decoder: files.decoder, tokenizer: files.tokenizer, backend: 'wasm' as const };
+    const remote = await pipeline('image-to-text', { ...model, worker: true, workerUrl: url });
+    try {
+      const image = (): RawImage => ({ data: files.image.slice(), width: 32, height: 32, channels: 3 }); // a frame is transferred: a fresh copy each call
+      const expected = await remote.run(image(), { maxTokens: 5 });
+      expect(expected.tokens).toHaveLength(5);
+      expect((await remote.run(image(), { maxTokens: 5, signal: new AbortController().signal })).tokens).toEqual(expected.tokens);
+      const fired = new AbortController();
+      fired.abort();
+      await expect(remote.run(image(), { signal: fired.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+      const during = new AbortController();
+      const running = remote.run(image(), { maxTokens: 20, signal: during.signal });
+      during.abort();
+      await expect(running).rejects.toMatchObject({ code: 'ABORTED', message: 'image-to-text run in the worker was aborted' });
+      // the pipeline goes on
+      expect((await remote.run(image(), { maxTokens: 5 })).tokens).toEqual(expected.tokens);
+    } finally {
+      remote.dispose();
     }
   });
 

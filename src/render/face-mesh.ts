@@ -116,6 +116,9 @@ export function drawFaceMesh(ctx: Canvas2D, faces: readonly DrawableFace[], conn
   if (!Array.isArray(faces)) throw new VisionError('INVALID_INPUT', `faces must be an array, each ${FACE_SHAPE}; got ${shownValue(faces)}`);
   checkConnections(connections);
   checkColors(options);
+  if (options.irisCircles !== undefined && typeof options.irisCircles !== 'boolean') {
+    throw new VisionError('INVALID_OPTION', `irisCircles is ${shownValue(options.irisCircles)}; it must be true or false`);
+  }
   const t = resolveTransform(options, ctx.canvas);
   const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
   const colors = faces.map((face, index) => faceColor(face, index, options));

@@ -187,6 +187,12 @@ describe('video mode', () => {
         // without the second look: 2, 1, 0, 3, 3 faces here (and the IDs start over)
         expect(tracked.length, `frame ${i}`).toBeGreaterThanOrEqual(still.length);
         expect(tracked.map((f) => f.trackId), `frame ${i}`).toEqual(expect.arrayContaining([1, 2]));
+        // the box spans the points returned, smoothed as they are (it spanned the unsmoothed ones: up to 61 points outside)
+        for (const face of tracked) {
+          const { x1, y1, x2, y2 } = face.box;
+          expect(face.points.every((p) => p.x >= x1 && p.x <= x2 && p.y >= y1 && p.y <= y2), `frame ${i} face ${face.trackId}`).toBe(true);
+          expect([x1, y1, x2, y2]).toEqual([Math.min(...face.points.map((p) => p.x)), Math.min(...face.points.map((p) => p.y)), Math.max(...face.points.map((p) => p.x)), Math.max(...face.points.map((p) => p.y))]);
+        }
       }
     } finally {
       landmarker.dispose();

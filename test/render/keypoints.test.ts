@@ -175,6 +175,8 @@ describe('drawFaceMesh', () => {
     expectRefusal(() => drawFaceMesh(ctx, [face], connections, { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
     expectRefusal(() => drawFaceMesh(ctx, [face], connections, { tesselationColor: [] as unknown as string }), 'INVALID_OPTION', 'tesselationColor is an array');
     expectRefusal(() => drawFaceMesh(ctx, [{ ...face, color: 5 as unknown as string }], connections), 'INVALID_OPTION', 'faces[0].color is 5');
+    // 0, 'no' and null drew the circles: only false turned them off
+    for (const irisCircles of [0, 'no', null]) expectRefusal(() => drawFaceMesh(ctx, [face], connections, { irisCircles: irisCircles as never }), 'INVALID_OPTION', 'irisCircles is');
     expect(inked(ctx, 200, 120)).toBe(0);
   });
 });

@@ -32,21 +32,34 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
     throw new VisionError('INVALID_INPUT', `cosine similarity needs two vectors (arrays of numbers), got ${shownValue(a)} and ${shownValue(b)}`);
   }
   if (a.length !== b.length) throw new VisionError('INVALID_INPUT', `cosine similarity needs vectors of one length, got ${a.length} and ${b.length}`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
+  // each vector scaled by its largest magnitude first: squares of 1e200 overflow, of 1e-200 vanish
+  let sa = 0;
+  let sb = 0;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       throw new VisionError('INVALID_INPUT', `cosine similarity needs finite numbers; the vectors hold ${shownValue(x)} and ${shownValue(y)} at index ${i}`);
     }
+    sa = Math.max(sa, Math.abs(x));
+    sb = Math.max(sb, Math.abs(y));
+  }
+  if (sa === 0 || sb === 0) return 0;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] / sa;
+    const y = b[i] / sb;
     dot += x * y;
     na += x * x;
     nb += y * y;
   }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+  return Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
 }
+
+/** What {@link FaceMatcher.match} answers for a face that matches no reference. */
+const UNKNOWN = 'unknown';
 
 /** A labelled reference face: who it is and its embedding. @example `const ada: LabelledFace = { label: 'ada', embedding: face.embedding };` */
 export interface LabelledFace {
@@ -122,6 +135,7 @@ export class FaceMatcher {
    */
   add(label: string, embedding: ArrayLike<number>): void {
     if (typeof label !== 'string' || label === '') throw new VisionError('INVALID_INPUT', `a reference needs a non-empty string label, got ${JSON.stringify(label)}`);
+    if (label === UNKNOWN) throw new VisionError('INVALID_INPUT', `a reference cannot be labelled '${UNKNOWN}': match() answers that for a face below the threshold; choose another label`);
     this.references.push({ label, embedding: this.checked(embedding, `reference '${label}'`) });
   }
 
@@ -130,6 +144,9 @@ export class FaceMatcher {
     const first = this.references[0];
     if (!embedding || typeof embedding.length !== 'number' || embedding.length === 0 || (first && first.embedding.length !== embedding.length)) {
       throw new VisionError('INVALID_INPUT', `${what} has ${String(embedding?.length)} values; embeddings must be non-empty${first ? ` and have ${first.embedding.length} values like the references` : ''}`);
+    }
+    if (!ArrayBuffer.isView(embedding) && !Array.prototype.every.call(embedding, (v: unknown) => typeof v === 'number')) {
+      throw new VisionError('INVALID_INPUT', `${what} holds values that are not numbers; embeddings are arrays of numbers`);
     }
     const copy = Float32Array.from(embedding);
     if (!copy.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `${what} has non-finite values (NaN or ±Infinity); embeddings must be finite`);
@@ -152,8 +169,8 @@ export class FaceMatcher {
       const similarity = cosineSimilarity(reference.embedding, query);
       if (!best || similarity > best.similarity) best = { label: reference.label, similarity };
     }
-    if (!best) return { label: 'unknown', known: false, similarity: -Infinity };
+    if (!best) return { label: UNKNOWN, known: false, similarity: -Infinity };
     const known = best.similarity >= this.threshold;
-    return { label: known ? best.label : 'unknown', known, similarity: best.similarity, nearest: best.label };
+    return { label: known ? best.label : UNKNOWN, known, similarity: best.similarity, nearest: best.label };
   }
 }

@@ -14,7 +14,7 @@ import { VideoClock } from '../shared/video-clock';
 import type { OneEuroOptions } from '../../track/one-euro';
 import { type FaceCandidate, type FaceClock, detectFaces, meshesInCrops } from './face-stages';
 import type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face-types';
-import { DEFAULT_FACE_SMOOTHING, FaceVideoState, type VideoCandidate } from './face-video';
+import { DEFAULT_FACE_SMOOTHING, FaceVideoState, type VideoCandidate, boxOfPoints } from './face-video';
 
 /** Frames smaller than this (either side, pixels) give no faces. */
 const MIN_IMAGE_SIZE = 16;
@@ -32,20 +32,8 @@ function isFaceSpec(spec: unknown): spec is FaceMeshModelSpec {
 function toFace(points: Float32Array, score: number, detectorScore: number): Face {
   const count = points.length / 3;
   const list = new Array<FacePoint>(count);
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  for (let k = 0, i = 0; k < count; k++, i += 3) {
-    const x = points[i];
-    const y = points[i + 1];
-    list[k] = { x, y, z: points[i + 2] };
-    if (x < x1) x1 = x;
-    if (x > x2) x2 = x;
-    if (y < y1) y1 = y;
-    if (y > y2) y2 = y;
-  }
-  return { points: list, box: { x1, y1, x2, y2 }, score, detectorScore };
+  for (let k = 0, i = 0; k < count; k++, i += 3) list[k] = { x: points[i], y: points[i + 1], z: points[i + 2] };
+  return { points: list, box: boxOfPoints(list), score, detectorScore };
 }
 
 /**

@@ -8,7 +8,26 @@ import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
 import { OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { FaceCandidate } from './face-stages';
-import type { Face } from './face-types';
+import type { Face, FacePoint } from './face-types';
+
+/**
+ * The box the points span (NaN coordinates left out).
+ *
+ * @example
+ * ```ts
+ * boxOfPoints([{ x: 1, y: 2, z: 0 }, { x: 5, y: 3, z: 0 }]); // { x1: 1, y1: 2, x2: 5, y2: 3 }
+ * ```
+ */
+export function boxOfPoints(points: readonly FacePoint[]): Face['box'] {
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { x, y } of points) {
+    if (x < x1) x1 = x;
+    if (x > x2) x2 = x;
+    if (y < y1) y1 = y;
+    if (y > y2) y2 = y;
+  }
+  return { x1, y1, x2, y2 };
+}
 
 /** Default One-Euro settings of face points (0–1 image units). @example `new KeypointSmoother(DEFAULT_FACE_SMOOTHING)` */
 export const DEFAULT_FACE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 1, beta: 20, dCutoff: 1 });
@@ -147,7 +166,8 @@ export class FaceVideoState {
       track.crop = crop;
       next.push(track);
       this.smooth(track, face, timestampMs, width, height);
-      faces.push({ ...face, trackId: track.id });
+      // the box spans the points returned: the smoothed ones
+      faces.push({ ...face, box: this.smoothing === false ? face.box : boxOfPoints(face.points), trackId: track.id });
     }
     this.tracks = next;
     return faces;

@@ -126,6 +126,10 @@ describe('cosineSimilarity and FaceMatcher', () => {
     // a NaN or a string among the values was a similarity of 0
     expect(() => cosineSimilarity([1, Number.NaN], [1, 2])).toThrow(/finite numbers; the vectors hold NaN and 2 at index 1/);
     expect(codeOf(() => cosineSimilarity(['1', 'x'] as unknown as number[], [1, 2]))).toBe('INVALID_INPUT');
+    // finite vectors far from 1 in size: their squares overflowed (NaN) or vanished (0)
+    expect(cosineSimilarity([1e200, 1e200], [1e200, 1e200])).toBeCloseTo(1, 12);
+    expect(cosineSimilarity([1e-200, 0], [1e-200, 0])).toBeCloseTo(1, 12);
+    expect(cosineSimilarity([1e300, -1e300], [-3, 3])).toBeCloseTo(-1, 12);
   });
 
   it('answers the best reference at or above the threshold, else unknown with the nearest named', () => {
@@ -145,6 +149,10 @@ describe('cosineSimilarity and FaceMatcher', () => {
     expect(codeOf(() => matcher.add('', grace))).toBe('INVALID_INPUT');
     expect(codeOf(() => matcher.add('x', [1, 2]))).toBe('INVALID_INPUT');
     expect(codeOf(() => matcher.add('x', [Number.NaN, 0, 0]))).toBe('INVALID_INPUT');
+    // match() answers 'unknown' for no match: a reference of that name was read as a non-match
+    expect(() => matcher.add('unknown', grace)).toThrow(/cannot be labelled 'unknown'/);
+    // strings were converted to numbers (cosineSimilarity refuses them)
+    expect(() => matcher.add('x', ['1', '0', '0'] as never)).toThrow(/reference 'x' holds values that are not numbers/);
     expect(codeOf(() => new FaceMatcher([], { threshold: 2 }))).toBe('INVALID_OPTION');
     // what plain JavaScript (or JSON read back) can hand in: a TypeError before, or a string kept as the threshold
     const message = (f: () => unknown): string => {

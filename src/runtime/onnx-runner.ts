@@ -86,6 +86,9 @@ export class OnnxRunner implements ModelRunner {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   private session: ortTypes.InferenceSession | null;
+  /** Runs of the session still in flight, and the session to release once they end (dispose() came during one). */
+  private running = 0;
+  private releaseAfterRuns: ortTypes.InferenceSession | null = null;
 
   constructor(
     private readonly ort: Ort,
@@ -132,10 +135,17 @@ export class OnnxRunner implements ModelRunner {
       inputs[name] = new this.ort.Tensor(raw.dtype as 'float32', raw.data as Float32Array, raw.dims);
     }
     let results: ortTypes.InferenceSession.ReturnType;
+    this.running++;
     try {
       results = await session.run(inputs, names);
     } catch (error) {
       throw new VisionError('INFERENCE_FAILED', `onnxruntime inference failed: ${describeError(error)}`, { cause: error });
+    } finally {
+      this.running--;
+      if (this.running === 0 && this.releaseAfterRuns) {
+        void this.releaseAfterRuns.release();
+        this.releaseAfterRuns = null;
+      }
     }
     const out: Record<string, RawTensor> = {};
     for (const name of names) {
@@ -147,9 +157,16 @@ export class OnnxRunner implements ModelRunner {
     return out;
   }
 
+  /**
+   * Frees the session; one still running is released when its last run ends (onnxruntime-node
+   * releasing a session mid-run can abort the whole process). Later runs are `DISPOSED`.
+   */
   dispose(): void {
-    void this.session?.release();
+    const session = this.session;
     this.session = null;
+    if (!session) return;
+    if (this.running > 0) this.releaseAfterRuns = session;
+    else void session.release();
   }
 }
 

@@ -96,6 +96,8 @@ export class WorkerConnection<Api> {
   private generation = 0;
   private terminated = false;
   private readonly pending = new Set<Pending>();
+  /** The calls the running worker has not answered yet (also those whose callers gave up): `terminate()` lets them end first. */
+  private readonly unanswered = new Set<Promise<unknown>>();
 
   constructor(private readonly connection: WorkerConnectionOptions = {}) {
     checkTimeLimit('timeoutMs', connection.timeoutMs);
@@ -117,11 +119,32 @@ export class WorkerConnection<Api> {
     return this.request(started, send, timeoutMs);
   }
 
-  /** Ends the worker for good: calls in flight reject with `DISPOSED`, later calls too. Safe to call twice. */
+  /**
+   * Ends the worker for good: calls in flight reject with `DISPOSED`, later calls too. Safe to
+   * call twice. The thread itself ends once it has answered the calls it was running (at most
+   * the call timeout later): ending a Node worker thread while onnxruntime-node runs a model in
+   * it aborts the whole process.
+   */
   terminate(): void {
     if (this.terminated) return;
     this.terminated = true;
-    this.stop(new VisionError('DISPOSED', 'the worker was terminated'));
+    const state = this.state;
+    const running = [...this.unanswered];
+    this.state = null;
+    for (const entry of [...this.pending]) entry.reject(new VisionError('DISPOSED', 'the worker was terminated'));
+    if (!state) return;
+    if (running.length === 0) {
+      state.kill();
+      return;
+    }
+    state.hold(true);
+    const limit = Math.min(this.callTimeoutMs > 0 ? this.callTimeoutMs : LONGEST_TIMER_MS, LONGEST_TIMER_MS);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, limit)));
+    void Promise.race([Promise.allSettled(running), timeUp]).then(() => {
+      clearTimeout(timer);
+      state.kill();
+    });
   }
 
   /**
@@ -166,7 +189,11 @@ export class WorkerConnection<Api> {
           if (this.state === started) this.fail(new VisionError('WORKER_FAILED', `the pipeline worker hung (no answer within ${timeoutMs} ms); it restarts on the next call`));
         }, timeoutMs);
       }
-      send(started.api).then(
+      const sent = send(started.api);
+      this.unanswered.add(sent);
+      const answered = (): void => void this.unanswered.delete(sent);
+      sent.then(answered, answered);
+      sent.then(
         (reply) => {
           if (!this.pending.has(entry)) return;
           clearTimeout(timer);
@@ -257,6 +284,7 @@ export class WorkerConnection<Api> {
   private stop(error: VisionError): void {
     const state = this.state;
     this.state = null;
+    this.unanswered.clear(); // a crashed or hung worker is ended at once
     state?.kill();
     for (const entry of [...this.pending]) entry.reject(error);
   }

@@ -203,6 +203,15 @@ describe('pipelines in a Node worker thread', () => {
       await expect(running).rejects.toMatchObject({ code: 'ABORTED', message: 'image-to-text run in the worker was aborted' });
       // the pipeline goes on
       expect((await remote.run(image(), { maxTokens: 5 })).tokens).toEqual(expected.tokens);
+      // ended while its worker still runs an abandoned caption: the thread ends once that run is
+      // over (ending it mid-run aborted this whole process in onnxruntime-node: FATAL ERROR napi_define_properties)
+      const abandoned = new AbortController();
+      const leftRunning = remote.run(image(), { maxTokens: 20, signal: abandoned.signal });
+      abandoned.abort();
+      await expect(leftRunning).rejects.toMatchObject({ code: 'ABORTED' });
+      remote.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // the process is still here
+      expect(remote.worker.isTerminated).toBe(true);
     } finally {
       remote.dispose();
     }

@@ -120,4 +120,23 @@ describe('PaddleOCR det on onnxruntime', () => {
       expect(out[name].dims).toEqual([1, 1, 96, 128]);
     }
   });
+
+  it('dispose() during a run: the run finishes, the session is released after it, later runs are DISPOSED', async () => {
+    for (const make of [() => loadModel(MODELS.ocrDet()), async () => createOnnxRunner(MODELS.ocrDet(), { ort: await import('onnxruntime-web') })]) {
+      const runner = (await make()) as OnnxRunner;
+      const session = (runner as unknown as { session: { release(): Promise<void> } }).session;
+      let released = false;
+      const release = session.release.bind(session);
+      session.release = () => {
+        released = true;
+        return release();
+      };
+      const running = runner.run({ x: photo });
+      runner.dispose(); // onnxruntime-node released the session mid-run (a native abort of the process is possible)
+      expect(released).toBe(false);
+      expect((await running)[runner.outputs[0].name].dims).toEqual([1, 1, 96, 128]);
+      expect(released).toBe(true);
+      await expectVisionError(runner.run({ x: photo }), 'DISPOSED');
+    }
+  });
 });

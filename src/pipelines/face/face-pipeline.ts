@@ -57,6 +57,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
   private videoClock = new VideoClock();
   private readonly smoothing: OneEuroOptions | false;
   private readonly detectorFit: 'letterbox' | 'stretch';
+  private readonly rotateCrops: boolean;
 
   constructor(
     readonly faceSpec: FaceMeshModelSpec,
@@ -65,15 +66,16 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     readonly detectorSpec: FaceDetectorSpec,
     private readonly detector: ModelRunner,
     private readonly defaults: FaceLandmarksRunOptions,
-    options: Pick<FaceLandmarksOptions, 'smoothing' | 'detectorFit'> = {},
+    options: Pick<FaceLandmarksOptions, 'smoothing' | 'detectorFit' | 'rotateCrops'> = {},
     private readonly iris?: { runner: ModelRunner; size: number },
   ) {
     super(faceSpec, runner, ownsRunner);
     const fit = options.detectorFit ?? 'letterbox';
     if (fit !== 'letterbox' && fit !== 'stretch') throw new VisionError('INVALID_OPTION', `detectorFit is '${String(fit)}'; allowed: letterbox, stretch`);
     this.detectorFit = fit;
+    this.rotateCrops = optionalBoolean(options.rotateCrops, 'rotateCrops') ?? false;
     const smoothing = options.smoothing === undefined ? DEFAULT_FACE_SMOOTHING : options.smoothing;
-    this.video = new FaceVideoState(smoothing);
+    this.video = new FaceVideoState(smoothing, this.rotateCrops);
     this.smoothing = smoothing === false ? false : { ...smoothing }; // checked: a copy for the states reset() makes
     this.resolve({}); // bad defaults (maxFaces, thresholds) fail now, not on the first frame
   }
@@ -101,6 +103,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
       iouThreshold: this.detectorSpec.defaults?.iouThreshold ?? 0.1,
       maxFaces: options.maxFaces,
       roiScale: this.faceSpec.face.roiScale ?? 1.4,
+      rotate: this.rotateCrops,
     }, clock);
   }
 
@@ -184,7 +187,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
    * being analysed then leaves nothing for the next video. @example `landmarker.reset();`
    */
   reset(): void {
-    this.video = new FaceVideoState(this.smoothing);
+    this.video = new FaceVideoState(this.smoothing, this.rotateCrops);
     this.videoClock = new VideoClock();
   }
 
@@ -207,7 +210,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
  * ```
  */
 export async function createFaceLandmarksPipeline(options: FaceLandmarksOptions = {}): Promise<FaceLandmarksPipeline> {
-  optionsObject(options, 'face-landmarks options', ['model', 'detector', 'iris', 'maxFaces', 'threshold', 'detectorThreshold', 'smoothing', 'backend']);
+  optionsObject(options, 'face-landmarks options', ['model', 'detector', 'iris', 'maxFaces', 'threshold', 'detectorThreshold', 'smoothing', 'detectorFit', 'rotateCrops', 'backend']);
   optionalBoolean(options.iris, 'iris');
   const requested = typeof options.model === 'string' ? (ownCard(FACE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? FACEMESH;
   const detectorSpec = typeof options.detector === 'string' ? ownCard(FACE_DETECTOR_CARDS, options.detector) : options.detector;

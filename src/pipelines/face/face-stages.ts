@@ -8,9 +8,11 @@ import { VisionError } from '../../core/errors';
 import type { FaceDetectorSpec, FaceMeshModelSpec } from '../../models/face-cards';
 import { refineWithAttention } from '../../postprocess/face/attention';
 import { decodeFaceDetector } from '../../postprocess/face/face-detector';
-import { type FaceCrop, cropToImage, faceCrop } from '../../postprocess/face/face-roi';
+import { type FaceCrop, cropToImage, eyeLineRotation, faceCrop } from '../../postprocess/face/face-roi';
 import { IRIS_MODEL_POINTS, eyeCrops, mergeIris } from '../../postprocess/face/iris';
 import { type CropRegion, fullFrameRegion } from '../../preprocess/crop-region';
+import { rotatedRegionAffine } from '../../preprocess/rotated-region';
+import { sampleAffine } from '../../preprocess/sampling/affine-sample';
 import type { OpenFrame } from '../../preprocess/sampling/open-frame';
 import { sampleRegion, sampleRegions } from '../../preprocess/sampling/region-sample';
 import type { SampleTarget } from '../../preprocess/sampling/sample-output';
@@ -30,13 +32,15 @@ export interface FaceCandidate {
   detectorScore: number;
 }
 
-/** Options of {@link detectFaces}. @example `{ fit: 'letterbox', threshold: 0.2, iouThreshold: 0.1, maxFaces: 10, roiScale: 1.4 }` */
+/** Options of {@link detectFaces}. @example `{ fit: 'letterbox', threshold: 0.2, iouThreshold: 0.1, maxFaces: 10, roiScale: 1.4, rotate: false }` */
 export interface DetectOptions {
   fit: 'letterbox' | 'stretch';
   threshold: number;
   iouThreshold: number;
   maxFaces: number;
   roiScale: number;
+  /** Turn each crop by the face's eye line (the detector's eye keypoints), so that the face stands upright in it. */
+  rotate: boolean;
 }
 
 /**
@@ -68,6 +72,20 @@ function regionOf(crop: FaceCrop, frame: OpenFrame): CropRegion {
   return { xMin: crop.x1 / frame.width, yMin: crop.y1 / frame.height, xMax: crop.x2 / frame.width, yMax: crop.y2 / frame.height };
 }
 
+/** The crops sampled along their turns (bilinear, half-pixel centres, black beyond the frame) as one batch. */
+function turnedCrops(frame: OpenFrame, crops: readonly FaceCrop[], target: SampleTarget): tf.Tensor4D {
+  const samples: tf.Tensor4D[] = [];
+  try {
+    for (const { x1, y1, x2, y2, rotation } of crops) {
+      const region = { centerX: (x1 + x2) / 2, centerY: (y1 + y2) / 2, width: x2 - x1, height: y2 - y1, rotation: rotation ?? 0 };
+      samples.push(sampleAffine(frame, rotatedRegionAffine(region, target.width, target.height), target));
+    }
+    return samples.length === 1 ? samples.pop()! : tf.concat(samples, 0);
+  } finally {
+    tf.dispose(samples);
+  }
+}
+
 /**
  * Runs the face detector on the whole frame (fitted by `fit`) and returns square crops around
  * the faces it finds, best first, in image pixels.
@@ -97,10 +115,15 @@ export async function detectFaces(frame: OpenFrame, runner: ModelRunner, spec: F
   const faces = decodeFaceDetector(rows.data as Float32Array, spec.anchors, { minScore: options.threshold, iouThreshold: options.iouThreshold, maxFaces: options.maxFaces });
   const sx = ((place.xMax - place.xMin) * frame.width) / width;
   const sy = ((place.yMax - place.yMin) * frame.height) / height;
+  const toImageX = (x: number): number => place.xMin * frame.width + x * sx;
+  const toImageY = (y: number): number => place.yMin * frame.height + y * sy;
   const candidates = faces.map((face) => {
     const [x1, y1, x2, y2] = face.box;
-    const box = [place.xMin * frame.width + x1 * sx, place.yMin * frame.height + y1 * sy, place.xMin * frame.width + x2 * sx, place.yMin * frame.height + y2 * sy];
-    return { crop: faceCrop(box, options.roiScale), detectorScore: face.score };
+    const crop = faceCrop([toImageX(x1), toImageY(y1), toImageX(x2), toImageY(y2)], options.roiScale);
+    if (!options.rotate) return { crop, detectorScore: face.score };
+    // keypoints 0 and 1: the person's right and left eye
+    const [rx, ry, lx, ly] = face.keypoints;
+    return { crop: { ...crop, rotation: eyeLineRotation(toImageX(rx), toImageY(ry), toImageX(lx), toImageY(ly)) }, detectorScore: face.score };
   });
   clock.postprocess += now() - t2;
   return candidates.filter((c) => c.crop.x2 - c.crop.x1 > 1);
@@ -198,7 +221,9 @@ export async function meshesInCrops(frame: OpenFrame, crops: readonly FaceCrop[]
   }
   const t0 = now();
   const size = spec.input.width;
-  const input = sampleRegions(frame, crops.map((crop) => regionOf(crop, frame)), unitTarget(size, spec.input.height));
+  const input = crops.some((crop) => crop.rotation)
+    ? turnedCrops(frame, crops, unitTarget(size, spec.input.height))
+    : sampleRegions(frame, crops.map((crop) => regionOf(crop, frame)), unitTarget(size, spec.input.height));
   const t1 = now();
   clock.preprocess += t1 - t0;
   try {

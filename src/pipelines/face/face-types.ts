@@ -79,6 +79,14 @@ export interface FaceLandmarksOptions extends BasePipelineOptions, FaceLandmarks
   detector?: string | FaceDetectorSpec;
   /** How the frame is fitted to the detector: `letterbox` (black bars, default) or `stretch` (as @vladmandic/human). */
   detectorFit?: 'letterbox' | 'stretch';
+  /**
+   * Crop each face turned by its eye line (the detector's eye keypoints; in video mode the
+   * mesh's outer eye corners), as MediaPipe's face landmarker does, so that a face turned in the
+   * picture plane — a tilted head, a phone held sideways, upside down — stands upright for the
+   * mesh model; points come back in image pixels as ever. Default false: upright crops, as
+   * `@vladmandic/human` (whose points visionpipe's match).
+   */
+  rotateCrops?: boolean;
   /** Run the Iris model too (`facemesh` family): 478 points with refined eyes. Default false. */
   iris?: boolean;
   /** Video mode: One-Euro settings for points in 0–1 image units, or `false` for none. Default `{ minCutoff: 1, beta: 20, dCutoff: 1 }`. */

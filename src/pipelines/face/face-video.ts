@@ -4,7 +4,7 @@
  * of its points.
  */
 import { iou } from '../../postprocess/nms/iou';
-import { type FaceCrop, faceCrop } from '../../postprocess/face/face-roi';
+import { type FaceCrop, eyeLineRotation, faceCrop, turnedCrop } from '../../postprocess/face/face-roi';
 import { OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { FaceCandidate } from './face-stages';
@@ -38,6 +38,9 @@ export const DEFAULT_FACE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ 
  * photos), so a tracked face is seen at the scale the detector would give it.
  */
 const NEXT_CROP_SCALE = 1.55;
+/** FaceMesh points at the outer corners of the person's right and left eye (MediaPipe's face ROI uses their line). */
+const MESH_RIGHT_EYE_OUTER = 33;
+const MESH_LEFT_EYE_OUTER = 263;
 /** A detection overlapping a tracked crop by more than this is that face again. */
 const SAME_FACE_IOU = 0.3;
 /** While fewer faces than asked are tracked, the detector looks for new ones every this many frames. */
@@ -74,8 +77,16 @@ export class FaceVideoState {
   /** The size of the frames the tracked crops are in (null before the first). */
   private size: { width: number; height: number } | null = null;
 
-  /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
-  constructor(private readonly smoothing: OneEuroOptions | false) {
+  /**
+   * `rotate`: the next frame's crop is turned by the mesh's eye line (points 33 and 263, the
+   * outer eye corners), as the detector's crops are with `rotateCrops`.
+   *
+   * @throws VisionError `INVALID_OPTION` for smoothing options out of range.
+   */
+  constructor(
+    private readonly smoothing: OneEuroOptions | false,
+    private readonly rotate = false,
+  ) {
     if (smoothing !== false) checkOneEuroOptions(smoothing, 'smoothing');
   }
 
@@ -95,7 +106,7 @@ export class FaceVideoState {
     if (!was || (was.width === width && was.height === height)) return;
     const sx = width / was.width;
     const sy = height / was.height;
-    for (const t of this.tracks) t.crop = faceCrop([t.crop.x1 * sx, t.crop.y1 * sy, t.crop.x2 * sx, t.crop.y2 * sy], 1);
+    for (const t of this.tracks) t.crop = { ...faceCrop([t.crop.x1 * sx, t.crop.y1 * sy, t.crop.x2 * sx, t.crop.y2 * sy], 1), rotation: t.crop.rotation };
   }
 
   /** Whether this frame should run the detector: nothing tracked, or room for more faces and time to look. @example `video.needsDetection(4)` */
@@ -158,8 +169,7 @@ export class FaceVideoState {
     const faces: Face[] = [];
     const ordered = [...found].sort((a, b) => b.face.score - a.face.score);
     for (const { face, candidate } of ordered) {
-      const { x1, y1, x2, y2 } = face.box; // the extent of the (unsmoothed) points
-      const crop = faceCrop([x1, y1, x2, y2], NEXT_CROP_SCALE);
+      const crop = this.nextCrop(face);
       if (next.some((t) => iou(asBox(t.crop), 0, asBox(crop), 0) > SAME_FACE_IOU)) continue;
       const known = candidate.trackId !== undefined ? previous.get(candidate.trackId) : undefined;
       const track: Track = known ?? { id: ++this.lastId, crop, score: candidate.detectorScore };
@@ -171,6 +181,14 @@ export class FaceVideoState {
     }
     this.tracks = next;
     return faces;
+  }
+
+  /** Where to look for the face in the next frame: around its (unsmoothed) points, upright or turned by its eye line. */
+  private nextCrop(face: Face): FaceCrop {
+    const { x1, y1, x2, y2 } = face.box; // the extent of the (unsmoothed) points
+    const [right, left] = [face.points[MESH_RIGHT_EYE_OUTER], face.points[MESH_LEFT_EYE_OUTER]];
+    if (!this.rotate || !right || !left) return faceCrop([x1, y1, x2, y2], NEXT_CROP_SCALE);
+    return turnedCrop(face.points, eyeLineRotation(right.x, right.y, left.x, left.y), NEXT_CROP_SCALE);
   }
 
   /** Smooths the face's points in place (they are this frame's own objects), in 0–1 image units. */

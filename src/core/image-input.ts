@@ -161,7 +161,12 @@ export function classifyImageInput(value: unknown, limits: ImageInputLimits = {}
   if (isPixelBuffer(value)) {
     requireSize(value.width, value.height, 'pixel buffer');
     if (value.data.length === 0) throw new VisionError('INVALID_INPUT', 'pixel buffer has no data (detached ArrayBuffer?)');
-    if (value.data instanceof Float32Array || value.data instanceof Float64Array) checkFinitePixels(value.data, 'pixel buffer');
+    const data = value.data;
+    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof Float32Array)) {
+      // 16-bit or float64 pixels were read one way by the tensor path (truncated) and another by the sampler
+      throw new VisionError('INVALID_INPUT', `pixel buffer data is a ${data.constructor.name}; allowed: Uint8Array, Uint8ClampedArray or Float32Array with values 0–255`);
+    }
+    if (data instanceof Float32Array) checkFinitePixels(data, 'pixel buffer');
     if (isInstance(value, 'ImageData') || !('channels' in value)) {
       if (value.data.length !== value.width * value.height * 4) {
         throw new VisionError('INVALID_INPUT', `ImageData-like buffer has ${value.data.length} values; ${value.width}×${value.height} RGBA needs ${value.width * value.height * 4}`);

@@ -59,6 +59,8 @@ export interface Canvas2D {
   textAlign: string;
   globalAlpha: number;
   imageSmoothingEnabled: boolean;
+  /** How smoothly scaled images are drawn (`'medium'`: bilinear on browsers and @napi-rs/canvas); absent on some canvases. */
+  imageSmoothingQuality?: 'low' | 'medium' | 'high';
   save(): void;
   restore(): void;
   beginPath(): void;

@@ -2,7 +2,7 @@
  * A caption bar: word-wrapped text on a translucent band across the top or bottom of the
  * canvas (image captioning results, status messages).
  */
-import { checkContext, checkOptionsObject } from './checks';
+import { checkColor, checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 import { type OverlayRect, resolveStyle } from './style';
@@ -97,9 +97,9 @@ export function drawCaption(ctx: Canvas2D, text: string, options: CaptionOptions
   const lines = wrapText(ctx, text, width - 2 * pad, maxLines);
   const bandHeight = lines.length * lineHeight + 2 * pad;
   const rect: OverlayRect = { x: 0, y: position === 'top' ? 0 : height - bandHeight, width, height: bandHeight };
-  ctx.fillStyle = options.background ?? 'rgba(0, 0, 0, 0.6)';
+  ctx.fillStyle = options.background === undefined ? 'rgba(0, 0, 0, 0.6)' : checkColor(options.background, 'background');
   ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
-  ctx.fillStyle = options.color ?? '#ffffff';
+  ctx.fillStyle = options.color === undefined ? '#ffffff' : checkColor(options.color, 'color');
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
   lines.forEach((line, i) => ctx.fillText(line, pad, rect.y + pad + i * lineHeight + lineHeight / 2));

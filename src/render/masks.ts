@@ -185,6 +185,8 @@ export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOve
       const dest = mapBox(t, regionSource(placement));
       ctx.save();
       ctx.imageSmoothingEnabled = smoothing && !shading.nearest;
+      // 'low' is not bilinear on every canvas (@napi-rs/canvas: up to 16/255 too faint)
+      if (ctx.imageSmoothingEnabled) ctx.imageSmoothingQuality = 'medium';
       ctx.drawImage(scratch, dest.x1, dest.y1, dest.x2 - dest.x1, dest.y2 - dest.y1);
       ctx.restore();
     } else {

@@ -3,7 +3,7 @@
  * dot) with an optional label — "what the model sees" as a map of the pictures themselves.
  */
 import { checkColor, checkContext, checkOptionsObject } from './checks';
-import { VisionError } from '../core/errors';
+import { VisionError, describeError } from '../core/errors';
 import type { RawImage } from '../core/image-input';
 import { type Canvas2D, type CreateScratchCanvas, type ImageDataLike, defaultScratchCanvas } from './canvas2d';
 import { PALETTE } from './colors';
@@ -134,7 +134,14 @@ function drawThumbnail(
   const y = Math.round(at.y - h / 2);
   ctx.save();
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(drawableOf(image, makeCanvas, index), x, y, Math.round(w), Math.round(h));
+  const drawable = drawableOf(image, makeCanvas, index);
+  try {
+    ctx.drawImage(drawable, x, y, Math.round(w), Math.round(h));
+  } catch (error) {
+    ctx.restore();
+    // the canvas's own TypeError for what it cannot draw (plain data, a bare { width, height })
+    throw new VisionError('INVALID_INPUT', `scatter point ${index}: the canvas cannot draw its image (${describeError(error)}); give an image, canvas, bitmap or video frame, or pixels { data, width, height[, channels] }`, { cause: error });
+  }
   if (frame !== undefined) {
     ctx.strokeStyle = frame;
     ctx.lineWidth = 2;

@@ -2,7 +2,7 @@
  * A small live-stats box in a corner of the canvas: processed and input fps, latency
  * p50/p95, dropped frames and the backend in use.
  */
-import { checkContext, checkOptionsObject } from './checks';
+import { checkColor, checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 import { type OverlayRect, resolveStyle } from './style';
@@ -113,9 +113,9 @@ export function drawStats(ctx: Canvas2D, stats: RenderStats, options: StatsOptio
   const boxHeight = lines.length * lineHeight + 2 * style.padding;
   const x = corner.endsWith('left') ? margin : width - margin - boxWidth;
   const y = corner.startsWith('top') ? margin : height - margin - boxHeight;
-  ctx.fillStyle = options.background ?? 'rgba(0, 0, 0, 0.6)';
+  ctx.fillStyle = options.background === undefined ? 'rgba(0, 0, 0, 0.6)' : checkColor(options.background, 'background');
   ctx.fillRect(x, y, boxWidth, boxHeight);
-  ctx.fillStyle = options.color ?? '#ffffff';
+  ctx.fillStyle = options.color === undefined ? '#ffffff' : checkColor(options.color, 'color');
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
   lines.forEach((line, i) => ctx.fillText(line, x + style.padding, y + style.padding + i * lineHeight + lineHeight / 2));

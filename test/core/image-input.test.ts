@@ -117,6 +117,15 @@ describe('bad inputs are INVALID_INPUT with a clear message', () => {
     expect(error.message).toMatch(/detached/);
   });
 
+  it('raw pixels of another type than Uint8Array, Uint8ClampedArray or Float32Array', async () => {
+    // 16-bit and float64 pixels were read one way by the tensor path (truncated) and another by the sampler
+    for (const data of [new Float64Array(12).fill(100.7), new Uint16Array(12).fill(65535), new Int8Array(12).fill(-100)]) {
+      const error = await rejection({ data, width: 2, height: 2, channels: 3 });
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toBe(`pixel buffer data is a ${data.constructor.name}; allowed: Uint8Array, Uint8ClampedArray or Float32Array with values 0–255`);
+    }
+  });
+
   it('undecodable bytes', async () => {
     const error = await rejection(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     expect(error.code).toBe('INVALID_INPUT');

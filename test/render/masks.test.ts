@@ -63,6 +63,21 @@ describe('drawMasks', () => {
     for (const [x, y] of [[19, 30], [60, 30], [40, 19], [40, 40], [5, 5]]) expect(px(x, y), `(${x}, ${y})`).toEqual(GREY);
   });
 
+  it('the canvas path upsamples bilinearly as the pixels path does (within 1 level; "low" smoothing quality was up to 16 too faint)', () => {
+    const values = new Uint8Array(16);
+    values.set([255, 128], 5);
+    values[10] = 200;
+    const soft = { width: 4, height: 4, toUint8Array: () => values };
+    const drawn = (['pixels', 'canvas'] as const).map((composite) => {
+      const { ctx } = blank(90, 60, '#000000');
+      drawMasks(ctx, [{ mask: soft, box: { x1: 10, y1: 20, x2: 50, y2: 60 } }], { imageSize: { width: 120, height: 80 }, fit: 'contain', opacity: 1, color: '#ffffff', composite, createCanvas });
+      return ctx.getImageData(0, 0, 90, 60).data;
+    });
+    let worst = 0;
+    for (let i = 0; i < drawn[0].length; i += 4) worst = Math.max(worst, Math.abs(drawn[0][i] - drawn[1][i]));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
   it('upsamples low-resolution masks bilinearly by default (a soft edge), nearest when smoothing is off', () => {
     const edge = mask(2, 1, (x) => x === 0);
     const smooth = blank(100, 10, '#808080');

@@ -57,6 +57,9 @@ describe('drawStats', () => {
     expect(drawStats(ctx, {})).toBeUndefined();
     expect(inked(ctx, 100, 100)).toBe(0);
     expect(() => drawStats(ctx, stats, { corner: 'middle' as 'top-left' })).toThrow(VisionError);
+    // a number as a colour drew in whatever fillStyle the canvas had left (an invisible band)
+    expect(() => drawStats(ctx, stats, { color: 0xffffff as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('color is 16777215') }));
+    expect(() => drawCaption(ctx, 'a cat', { background: 0x202020 as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('background is 2105376') }));
   });
 });
 

@@ -58,6 +58,19 @@ describe('drawScatter', () => {
     expect(px(120, 160)).toEqual(WHITE);
   });
 
+  it('a thumbnail the canvas cannot draw is INVALID_INPUT, not the canvas\'s TypeError', () => {
+    const { ctx } = blank(60, 60);
+    for (const image of [{ width: 4, height: 4 }, { width: 4, height: 4, data: new ArrayBuffer(64) }]) {
+      let caught: unknown;
+      try {
+        drawScatter(ctx, [{ x: 0, y: 0, image: image as never }], { createCanvas });
+      } catch (error) {
+        caught = error;
+      }
+      expect(isVisionError(caught, 'INVALID_INPUT') && caught.message.startsWith('scatter point 0: the canvas cannot draw its image')).toBe(true);
+    }
+  });
+
   it('puts the label of a point at the bottom edge above it, inside the canvas', () => {
     const { ctx, px } = blank(120, 120, '#ffffff');
     const [low, high] = drawScatter(ctx, [{ x: 0, y: 0, color: '#0000ff', label: 'bottom' }, { x: 1, y: 1, color: '#ff0000', label: 'top' }], { thumbnailSize: 40 }).positions as { x: number; y: number }[];

@@ -124,7 +124,7 @@ interface Candidate {
  * ```
  */
 export class ByteTracker {
-  private readonly opts: ResolvedTrackerOptions;
+  private opts: ResolvedTrackerOptions;
   private readonly filter = new KalmanBoxFilter();
   private active: Track[] = [];
   private nextId = 1;
@@ -134,6 +134,20 @@ export class ByteTracker {
 
   /** @throws VisionError `INVALID_OPTION` for an option out of range. */
   constructor(options: ByteTrackerOptions = {}) {
+    this.opts = resolveTrackerOptions(options);
+  }
+
+  /**
+   * Replaces the options (checked and completed as the constructor's); the tracks go on, judged
+   * by the new ones from the next {@link update}.
+   *
+   * @throws VisionError `INVALID_OPTION` for an option out of range.
+   * @example
+   * ```ts
+   * tracker.retune({ highThreshold: 0.4, newTrackThreshold: 0.4 });
+   * ```
+   */
+  retune(options: ByteTrackerOptions): void {
     this.opts = resolveTrackerOptions(options);
   }
 

@@ -56,6 +56,31 @@ describe('object-detection video mode (runForVideo + ByteTrack) on a panned real
     detector.dispose();
   });
 
+  it('a frame size change mid-stream (a camera switching resolution) keeps every track ID; a per-call threshold applies from that call on', async () => {
+    const detector = await pipeline('object-detection', { threshold: 0.3 });
+    const frames = await panFrames(6);
+    const half = async (frame: RawImage): Promise<RawImage> => {
+      const { data, info } = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } }).resize(320, 220).raw().toBuffer({ resolveWithObject: true });
+      return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+    };
+    const people = async (frame: RawImage, i: number, threshold?: number): Promise<number[]> =>
+      (await detector.runForVideo(frame, i * 33.3, threshold === undefined ? {} : { threshold })).detections.filter((d) => d.label === 'person').map((d) => d.trackId!).sort();
+    const first = await people(frames[0], 0);
+    expect(first).toHaveLength(3);
+    // the boxes of a smaller frame were matched in its own pixels against the larger frame's tracks:
+    // a frame without anyone, then new IDs, then the old ones back at the old size
+    expect(await people(await half(frames[1]), 1)).toEqual(first);
+    expect(await people(await half(frames[2]), 2)).toEqual(first);
+    expect(await people(frames[3], 3)).toEqual(first);
+    detector.reset();
+    // a threshold above every person's score from the first call, then a lower one: the people
+    // appear (two frames to confirm a track) — the first call's threshold was kept for the stream
+    expect(await people(frames[0], 0, 0.95)).toEqual([]);
+    await people(frames[1], 1, 0.3);
+    expect(await people(frames[2], 2, 0.3)).toHaveLength(3);
+    detector.dispose();
+  });
+
   it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {
     const detector = await pipeline('object-detection', { threshold: 0.3 });
     try {

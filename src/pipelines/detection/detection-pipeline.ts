@@ -7,14 +7,13 @@ import { type SuppressedCandidates, suppressCandidates } from '../../postprocess
 import { mergePredictions } from '../../postprocess/nms/merge-predictions';
 import { imageToTensor } from '../../core/image-tensor';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
-import type { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Pipeline } from '../shared/pipeline-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
-import { adaptedTracker, checkTrackerSettings } from '../shared/adapted-tracker';
+import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker, trackInStream } from '../shared/adapted-tracker';
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
@@ -65,7 +64,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   readonly task = 'object-detection';
   private readonly decode: DetectionDecoder;
   /** Video-mode tracker and clock: replaced (not cleared) by `reset()`, so a frame in flight then updates the old ones. */
-  private tracker: ByteTracker | null = null;
+  private stream: StreamTracker | null = null;
   private videoClock = new VideoClock();
 
   constructor(
@@ -254,12 +253,14 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const videoClock = this.videoClock;
     optionsObject(options, 'run options');
     const threshold = this.threshold(options);
-    const tracker = (this.tracker ??= adaptedTracker(threshold, this.trackerOptions));
-    const lowThreshold = tracker.options.lowThreshold;
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
+    // this frame's stream (a reset() meanwhile starts another); its tracker retuned to this call's threshold in call order
+    const stream = (this.stream ??= streamTracker(null, threshold, this.trackerOptions));
     return videoClock.frame(timestampMs, async () => {
-      const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, lowThreshold) });
-      return { ...result, detections: tracker.update(result.detections, timestampMs) };
+      streamTracker(stream, threshold, this.trackerOptions);
+      const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, stream.tracker.options.lowThreshold) });
+      const { width, height } = result.imageSize;
+      return { ...result, detections: trackInStream(stream, result.detections, width, height, timestampMs) };
     });
   }
 
@@ -268,7 +269,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    * still being analysed leaves nothing for it). @example `detector.reset();`
    */
   reset(): void {
-    this.tracker = null;
+    this.stream = null;
     this.videoClock = new VideoClock();
   }
 }

@@ -17,7 +17,7 @@ import { type EstimateContext, POSE_ESTIMATORS, type PoseEstimator, type Resolve
 import type { PoseOrigin } from './pose-smoothing';
 import { DEFAULT_BLAZEPOSE_SMOOTHING } from './blazepose-smoothing';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
-import { DEFAULT_POSE_SMOOTHING, DEFAULT_SEGMENTATION_SMOOTHING, PoseVideoState } from './pose-video';
+import { DEFAULT_POSE_SMOOTHING, DEFAULT_SEGMENTATION_SMOOTHING, PoseVideoState, scaleRegion } from './pose-video';
 import { DEFAULT_WORLD_SMOOTHING } from '../../track/one-euro';
 
 /** Keypoints scoring at least this make up a pose's box when the model gives none. */
@@ -154,7 +154,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     input: ImageInput,
     options: ResolvedPoseOptions,
     videoMode: boolean,
-    where: Pick<EstimateContext, 'region' | 'follow'> = {},
+    where: Pick<EstimateContext, 'region' | 'follow'> & { followSize?: { width: number; height: number } } = {},
   ): Promise<PoseResult & { origins: PoseOrigin[] }> {
     this.assertUsable();
     const started = now();
@@ -166,9 +166,14 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     try {
       const minSize = this.poseSpec.pose.minImageSize ?? 16;
       const small = frame && (frame.width < minSize || frame.height < minSize);
+      // regions followed from a frame of another size (a resolution change) are carried onto this one
+      const { followSize, ...at } = where;
+      if (at.follow && followSize && frame && (followSize.width !== frame.width || followSize.height !== frame.height)) {
+        at.follow = at.follow.map((r) => scaleRegion(r, frame.width / followSize.width, frame.height / followSize.height));
+      }
       const raw = small
         ? []
-        : await this.estimate({ spec: this.poseSpec, runner: this.runner, detector: this.detector, frame: frame!, input, options, ...where, segmentation: this.segmentation, clock });
+        : await this.estimate({ spec: this.poseSpec, runner: this.runner, detector: this.detector, frame: frame!, input, options, ...at, segmentation: this.segmentation, clock });
       const t0 = now();
       const found = raw.flatMap((p) => {
         const pose = toPose(p, this.keypointSet.names);
@@ -227,7 +232,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const cropping = this.poseSpec.family === 'movenet';
     const following = this.poseSpec.family === 'blazepose';
     return videoClock.frame(timestampMs, async () => {
-      const where = cropping ? { region: video.cropRegion } : following ? { follow: video.followRegions.slice(0, resolved.maxPoses) } : {};
+      const where = cropping ? { region: video.cropRegion } : following ? { follow: video.followRegions.slice(0, resolved.maxPoses), followSize: video.followSize } : {};
       const { origins, ...result } = await this.estimatePoses(input, resolved, true, where);
       const t0 = now();
       const { width, height } = result.imageSize;

@@ -15,7 +15,7 @@ import { nextCropRegion } from './next-crop-region';
 import type { ByteTracker } from '../../track/byte-tracker';
 import { type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
-import { adaptedTracker, checkTrackerSettings } from '../shared/adapted-tracker';
+import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker, trackInStream } from '../shared/adapted-tracker';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import { type FaceSpot, blazePoseRoi, faceOfKeypoints, regionOverlap, sameFace } from './blazepose-roi';
 import { BlazePoseSmoother } from './blazepose-smoothing';
@@ -32,6 +32,18 @@ export const DEFAULT_SEGMENTATION_SMOOTHING = 0.7;
 const CROP_ALPHA = 0.9;
 
 /**
+ * A rotated region carried onto a frame scaled by (sx, sy) (a resolution change).
+ *
+ * @example
+ * ```ts
+ * const half = scaleRegion(region, 0.5, 0.5);
+ * ```
+ */
+export function scaleRegion(region: RotatedRegion, sx: number, sy: number): RotatedRegion {
+  return { ...region, centerX: region.centerX * sx, centerY: region.centerY * sy, width: region.width * sx, height: region.height * sy };
+}
+
+/**
  * Tracks, smooths and remembers where the person was. One instance per video stream: the
  * pipeline's `reset()` makes a new one.
  *
@@ -42,7 +54,9 @@ const CROP_ALPHA = 0.9;
  * ```
  */
 export class PoseVideoState {
-  private tracker: ByteTracker | null = null;
+  private stream: StreamTracker | null = null;
+  /** The size of the frames the state is in (null before the first): smoothing and followed regions are in its pixels. */
+  private size: { width: number; height: number } | null = null;
   private readonly smoothers = new Map<number, PoseTrackSmoother>();
   /** Each track's last person mask at the image's size (segmentation smoothing). */
   private readonly previousMasks = new Map<number, Float32Array>();
@@ -114,7 +128,8 @@ export class PoseVideoState {
    * ```
    */
   track(poses: readonly Pose[], timestampMs: number, width: number, height: number, threshold: number): Pose[] {
-    this.tracker ??= this.newTracker(threshold);
+    this.frameSize(width, height);
+    const stream = (this.stream = streamTracker(this.stream, Math.max(threshold, 1e-6), this.trackerOptions));
     // The tracker copies detections shallowly: each pose's keypoint array identifies it again.
     const byKeypoints = new Map(poses.map((p, i) => [p.keypoints, i]));
     const detections: Detection[] = poses.map((p) => ({
@@ -125,8 +140,8 @@ export class PoseVideoState {
       label: 'person',
       keypoints: p.keypoints,
     }));
-    const tracked = this.tracker.update(detections, timestampMs);
-    const live = new Set(this.tracker.tracks.map((t) => t.trackId));
+    const tracked = trackInStream(stream, detections, width, height, timestampMs);
+    const live = new Set(stream.tracker.tracks.map((t) => t.trackId));
     for (const id of new Set([...this.smoothers.keys(), ...this.previousMasks.keys()])) if (!live.has(id)) this.forget(id);
     return tracked.flatMap((d) => {
       const i = d.keypoints && byKeypoints.get(d.keypoints as Pose['keypoints']);
@@ -144,6 +159,7 @@ export class PoseVideoState {
    * ```
    */
   trackSingle(poses: readonly Pose[], timestampMs: number, width: number, height: number): Pose[] {
+    this.frameSize(width, height);
     const pose = poses[0];
     if (!pose) {
       if (this.singleId !== null) this.forget(this.singleId);
@@ -159,6 +175,24 @@ export class PoseVideoState {
     return this.following.map((f) => f.region);
   }
 
+  /** The size of the frame the follow regions are in (undefined before the first frame). @example `const { width } = video.followSize ?? frame;` */
+  get followSize(): { width: number; height: number } | undefined {
+    return this.size ?? undefined;
+  }
+
+  /**
+   * Takes this frame's size: when it changed (a camera switching resolution), the followed
+   * regions are carried onto it and the smoothers start over (their state is in the old
+   * frame's pixels); track IDs stay.
+   */
+  private frameSize(width: number, height: number): void {
+    const was = this.size;
+    this.size = { width, height };
+    if (!was || (was.width === width && was.height === height)) return;
+    this.following = this.following.map((f) => ({ ...f, region: scaleRegion(f.region, width / was.width, height / was.height) }));
+    this.smoothers.clear();
+  }
+
   /**
    * BlazePose: gives each pose of this frame (best first, with where it was found) its track —
    * a followed person keeps theirs; a person the detector found continues the lost track whose
@@ -172,6 +206,7 @@ export class PoseVideoState {
    * ```
    */
   followPeople(poses: readonly Pose[], origins: readonly PoseOrigin[], timestampMs: number, width: number, height: number, roiScale: number): Pose[] {
+    this.frameSize(width, height);
     const unclaimed = this.following.filter((_, i) => !origins.some((o) => o.followed === i));
     const tracked: Pose[] = [];
     const next: { trackId: number; region: RotatedRegion }[] = [];

@@ -11,6 +11,7 @@ import { type ModelRunner, type RawImage, decodeImageFile, pipeline } from '../.
 import { FaceLandmarksPipeline, createFaceLandmarksPipeline } from '../../src/pipelines/face/face-pipeline';
 import type { Face } from '../../src/pipelines/face/face-types';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
+import { countRunnerCalls } from '../helpers/runner-calls';
 import { expectIncreasingTimestamps, expectVisionError } from '../runtime/helpers';
 
 /** Faces (people turned towards the camera) in the group photos. */
@@ -129,13 +130,7 @@ describe('face landmarks on the group photos', () => {
 describe('video mode', () => {
   it('crops each face from its last mesh (detector once), keeps IDs, agrees with run(); reset() starts over; nothing leaks', async () => {
     const landmarker = await createFaceLandmarksPipeline({ smoothing: false, maxFaces: 3, iris: true });
-    const detector = (landmarker as unknown as { detector: ModelRunner }).detector;
-    let detections = 0;
-    const run = detector.run.bind(detector);
-    detector.run = (...args) => {
-      detections++;
-      return run(...args);
-    };
+    const detections = countRunnerCalls((landmarker as unknown as { detector: ModelRunner }).detector);
     try {
       // a slow pan across sample1 (3 faces), 6 px per frame
       const photo = await decodeImageFile(facePhoto(1));
@@ -144,7 +139,7 @@ describe('video mode', () => {
       for (let i = 0; i < 8; i++) frames.push(await raw(source.clone().extract({ left: 40 + i * 6, top: 40, width: 1800, height: 1200 }).resize(900, 600)));
       await landmarker.runForVideo(frames[0], 0); // warm the kernels before counting tensors
       landmarker.reset();
-      detections = 0;
+      detections.reset();
       const before = tf.memory().numTensors;
       const ids = new Set<string>();
       for (const [i, frame] of frames.entries()) {
@@ -164,7 +159,7 @@ describe('video mode', () => {
         }
       }
       expect([...ids]).toEqual(['1,2,3']);
-      expect(detections).toBe(1 + frames.length); // once in video mode, plus each run()
+      expect(detections.count).toBe(1 + frames.length); // once in video mode, plus each run()
       landmarker.reset();
       const { faces } = await landmarker.runForVideo(frames[0], 0);
       expect(faces.map((f) => f.trackId).sort()).toEqual([1, 2, 3]);

@@ -14,6 +14,7 @@ import { type ModelRunner, type RawImage, pipeline } from '../../src/node/index'
 import type { FaceLandmarksPipeline } from '../../src/pipelines/face/face-pipeline';
 import type { Face, FacePoint } from '../../src/pipelines/face/face-types';
 import { facePhoto } from '../helpers/photos';
+import { countRunnerCalls } from '../helpers/runner-calls';
 
 /** The upright picture's side, and the canvas the turned pictures are centred on. */
 const SIZE = 400;
@@ -88,13 +89,7 @@ describe('face landmarks on faces turned in the picture plane', () => {
 
   it('runForVideo(): a face turning 10° a frame, all the way round, keeps its ID and its mesh; the detector runs once', async () => {
     turning.reset();
-    const detector = (turning as unknown as { detector: ModelRunner }).detector;
-    let detections = 0;
-    const run = detector.run.bind(detector);
-    detector.run = (...args) => {
-      detections++;
-      return run(...args);
-    };
+    const detections = countRunnerCalls((turning as unknown as { detector: ModelRunner }).detector);
     try {
       const ids = new Set<number | undefined>();
       for (let degrees = 0, t = 0; degrees <= 360; degrees += 10, t += 33) {
@@ -104,9 +99,9 @@ describe('face landmarks on faces turned in the picture plane', () => {
         expect(meanError(faces[0], upright, degrees), `${degrees}°`).toBeLessThan(0.04); // measured 0.007–0.016
       }
       expect([...ids]).toEqual([1]);
-      expect(detections).toBe(1); // each later frame cropped from the last mesh, turned by its eye line
+      expect(detections.count).toBe(1); // each later frame cropped from the last mesh, turned by its eye line
     } finally {
-      detector.run = run;
+      detections.restore();
     }
   });
 });

@@ -42,7 +42,7 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
     private readonly vocabSize: number,
     private readonly generation: GenerationOptions,
     private readonly owns: { encoder: boolean; decoder: boolean },
-    /** The most `input_ids` the decoder takes (Infinity: any): `maxTokens` is capped at it. */
+    /** The most `input_ids` the decoder takes (Infinity: no limit): `maxTokens` is capped at it. */
     private readonly maxLength = Number.POSITIVE_INFINITY,
   ) {
     super(spec, encoder, owns.encoder);

@@ -1,8 +1,10 @@
 /**
  * Colours for overlays: a fixed 20-colour palette (the Ultralytics one, chosen for contrast
- * on photos), a stable colour per class or track, and CSS colour parsing for pixel blending.
+ * on photos), a stable colour per class or track, and CSS colour parsing for pixel blending
+ * (culori's CSS Color 4 parser, so a colour the canvas takes works where visionpipe blends pixels).
  */
 import { VisionError } from '../core/errors';
+import { rgb as toRgb } from 'culori/css';
 import { checkColor } from './checks';
 
 /**
@@ -51,53 +53,35 @@ export interface Rgba {
   a: number;
 }
 
-const NAMED: Record<string, string> = {
-  black: '#000000', white: '#ffffff', red: '#ff0000', lime: '#00ff00', green: '#008000', blue: '#0000ff',
-  yellow: '#ffff00', cyan: '#00ffff', aqua: '#00ffff', magenta: '#ff00ff', fuchsia: '#ff00ff', orange: '#ffa500',
-  gray: '#808080', grey: '#808080', purple: '#800080', transparent: '#00000000',
-};
+/** What `parseColor` reads, for messages. */
+const CSS_COLOR_FORMS = '#rgb, #rgba, #rrggbb, #rrggbbaa, a CSS colour name, transparent, rgb()/rgba(), hsl()/hsla(), hwb(), lab(), lch(), oklab(), oklch() or color()';
 
-function channel(text: string, max: number): number {
-  const value = text.endsWith('%') ? (Number(text.slice(0, -1)) / 100) * max : Number(text);
-  return Number.isFinite(value) ? Math.min(max, Math.max(0, value)) : Number.NaN;
-}
+/** One channel of culori's 0–1 result as a 0–255 byte, clipped to sRGB as the 2-D canvas does; a missing (`none`) channel is 0. */
+const byte = (value: number | undefined): number => Math.round(Math.min(1, Math.max(0, value ?? 0)) * 255);
 
 /**
- * Parses a CSS colour in the forms overlays use — `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`,
- * `rgb()`/`rgba()` (comma or space separated) and a few names — for per-pixel blending.
- * Throws `INVALID_OPTION` for anything else (a non-string too), naming the colour `name`
- * (the option it came from; default `'colour'`).
+ * Parses a CSS colour — any form the 2-D canvas takes: hex (`#rgb` … `#rrggbbaa`), the 148
+ * CSS names and `transparent`, `rgb()`/`rgba()`, `hsl()`/`hsla()`, `hwb()`, `lab()`, `lch()`,
+ * `oklab()`, `oklch()` and `color()` (culori's CSS Color 4 parser), case-insensitive — into
+ * sRGB bytes for per-pixel blending. Colours outside sRGB are clipped to it, channels rounded
+ * to whole levels as a canvas stores them. Throws `INVALID_OPTION` for anything else (a
+ * non-string, `currentcolor`, a system colour), naming the colour `name` (the option it came
+ * from; default `'colour'`).
  *
  * @example
  * ```ts
- * parseColor('#ff3838');              // { r: 255, g: 56, b: 56, a: 1 }
- * parseColor('rgba(0, 128, 255, .5)'); // { r: 0, g: 128, b: 255, a: 0.5 }
+ * parseColor('#ff3838');                // { r: 255, g: 56, b: 56, a: 1 }
+ * parseColor('rgba(0, 128, 255, .5)');  // { r: 0, g: 128, b: 255, a: 0.5 }
+ * parseColor('hsl(120 100% 25% / 50%)'); // { r: 0, g: 128, b: 0, a: 0.5 }
  * ```
  */
 export function parseColor(color: string, name = 'colour'): Rgba {
   checkColor(color, name);
-  const key = color.trim().toLowerCase();
-  const text = (Object.hasOwn(NAMED, key) ? NAMED[key] : color).trim().toLowerCase();
-  const hex = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(text);
-  if (hex) {
-    let digits = hex[1];
-    if (digits.length <= 4) digits = [...digits].map((d) => d + d).join('');
-    const at = (i: number) => parseInt(digits.slice(i, i + 2), 16);
-    return { r: at(0), g: at(2), b: at(4), a: digits.length === 8 ? at(6) / 255 : 1 };
+  const parsed = toRgb(color.trim().toLowerCase());
+  if (parsed === undefined || ![parsed.r, parsed.g, parsed.b, parsed.alpha ?? 1].every((v) => v === undefined || Number.isFinite(v))) {
+    throw new VisionError('INVALID_OPTION', `cannot parse ${name} "${color}"; allowed: ${CSS_COLOR_FORMS}`);
   }
-  const fn = /^rgba?\(([^)]*)\)$/.exec(text);
-  if (fn) {
-    const parts = fn[1].split(/[\s,/]+/).filter((p) => p.length > 0);
-    if (parts.length === 3 || parts.length === 4) {
-      const [r, g, b] = parts.slice(0, 3).map((p) => channel(p, 255));
-      const a = parts.length === 4 ? channel(parts[3], 1) : 1;
-      if ([r, g, b, a].every((v) => !Number.isNaN(v))) return { r, g, b, a };
-    }
-  }
-  throw new VisionError(
-    'INVALID_OPTION',
-    `cannot parse ${name} "${color}"; allowed: #rgb, #rgba, #rrggbb, #rrggbbaa, rgb(r, g, b), rgba(r, g, b, a) or a basic name`,
-  );
+  return { r: byte(parsed.r), g: byte(parsed.g), b: byte(parsed.b), a: Math.min(1, Math.max(0, parsed.alpha ?? 1)) };
 }
 
 /**

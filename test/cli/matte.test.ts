@@ -87,7 +87,7 @@ describe('visionpipe matte', () => {
   it('a --background that is no colour or file is a usage error', async () => {
     const bad = await cli(['matte', fixturePhoto('astronaut'), '--background', 'no-such-thing']);
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/--background must be blur, a colour \(#rgb\[a\], #rrggbb\[aa\], rgb\(…\), rgba\(…\), a basic name such as green\) or an image file/);
+    expect(bad.stderr).toMatch(/--background must be blur, a CSS colour \(#rgb\[a\], #rrggbb\[aa\], a name such as green, rgb\(…\), hsl\(…\), oklch\(…\) …\) or an image file/);
     const wrong = await cli(['detect', fixturePhoto('astronaut'), '--background', 'blur']);
     expect(wrong.code).toBe(2);
     // a value that names a file or folder says what is wrong with it

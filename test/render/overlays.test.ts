@@ -132,7 +132,30 @@ describe('placement and colours', () => {
     expect(parseColor('white')).toEqual({ r: 255, g: 255, b: 255, a: 1 });
     expect(textColorOn('#ffff00')).toBe('#000000');
     expect(textColorOn('#0018ec')).toBe('#ffffff');
-    expect(() => parseColor('hsl(0, 0%, 0%)')).toThrow(VisionError);
+    expect(parseColor('hsl(0, 0%, 0%)')).toEqual({ r: 0, g: 0, b: 0, a: 1 });
+  });
+
+  it('parses every CSS colour form the canvas takes to the bytes Skia paints', () => {
+    const forms = [
+      'tomato', 'RebeccaPurple', '  Red  ', 'RGB(1,2,3)', '#0f08', 'rgb(10%, 20%, 30%)', 'rgb(127.6 0 0)', 'rgb(300, 0, 0)', 'rgb(none 0 0)',
+      'hsl(200, 50%, 50%)', 'hsla(0, 100%, 50%, 0.25)', 'hsl(120deg 100% 25% / 50%)', 'hwb(120 10% 20%)',
+      'lab(50% 40 59.5)', 'lch(60 50 120)', 'oklab(0.6 0.1 -0.1)', 'oklch(0.7 0.1 200)', 'color(srgb 0.2 0.4 0.6)', 'color(display-p3 1 0 0)',
+    ];
+    const { ctx, px } = blank(1, 1);
+    for (const form of forms) {
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = form;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b, a] = px(0, 0);
+      const parsed = parseColor(form);
+      expect(Math.abs(parsed.a * 255 - a), form).toBeLessThanOrEqual(0.5);
+      // the canvas keeps premultiplied bytes: a see-through colour reads back within a level or two
+      const tolerance = a === 255 ? 0 : 255 / a;
+      [parsed.r, parsed.g, parsed.b].forEach((v, c) => expect(Math.abs(v - [r, g, b][c]), `${form} channel ${c}`).toBeLessThanOrEqual(tolerance));
+    }
+    for (const refused of ['currentcolor', 'inherit', 'ButtonText', '#ggg', 'rgb(1, 2)', 'hsl(nan 0% 0%)', '']) {
+      expectRefusal(() => parseColor(refused, 'color'), 'INVALID_OPTION', `cannot parse color "${refused}"; allowed: #rgb`);
+    }
   });
 
   it('refuses a colour that is not a string with INVALID_OPTION naming it (not a TypeError)', () => {

@@ -40,7 +40,7 @@ export async function matteBackground(value: string | undefined): Promise<MatteB
     // a value that names a file (or a folder) is told what is wrong with it, not that it is no colour
     const present = existsSync(value) ? (statSync(value).isDirectory() ? 'is a directory' : 'is not a regular file (a device or pipe)') : undefined;
     const reason = present ?? (/[\\/]|\.[a-z0-9]{2,5}$/i.test(value) ? 'no such file' : undefined);
-    const allowed = 'blur, a colour (#rgb[a], #rrggbb[aa], rgb(…), rgba(…), a basic name such as green) or an image file';
+    const allowed = 'blur, a CSS colour (#rgb[a], #rrggbb[aa], a name such as green, rgb(…), hsl(…), oklch(…) …) or an image file';
     throw new VisionError('INVALID_OPTION', reason ? `--background '${value}': ${reason}; it must be ${allowed}` : `--background must be ${allowed}; got '${value}'`, { cause: error });
   }
   return { color: value };

@@ -95,8 +95,8 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
                           palm detector: each hand cropped upright along its rotation);
                           face: full (default; BlazeFace full range, faces up to ~5 m away)
                           or short (short range: faces near the camera, as in a selfie)
-  --background <b>        matte: blur (default), a colour (#rgb[a], #rrggbb[aa], rgb(…), rgba(…)
-                          or a basic name such as green; '#00b140' for green screen;
+  --background <b>        matte: blur (default), a CSS colour (#rgb[a], #rrggbb[aa], a name
+                          such as green, rgb(…), hsl(…), oklch(…) …; '#00b140' for green screen;
                           transparent: a cut-out PNG, images only), or an image file, put
                           behind the person
   --max-pixels <n>        largest image or video frame accepted (width × height, default

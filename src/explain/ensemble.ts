@@ -9,7 +9,7 @@ import { normalizeBoxes } from '../postprocess/box-format';
 import type { DetectionCandidates } from '../postprocess/detection/candidates';
 import { MERGE_METHODS, type MergeMethod, mergePredictions } from '../postprocess/nms/merge-predictions';
 import { FUSION_CONFIDENCES, type FusionConfidence } from '../postprocess/nms/wbf';
-import { knownOptions } from '../pipelines/shared/options';
+import { knownOptions } from '../core/known-options';
 import type { DetectionResult, DetectionRunOptions } from '../pipelines/detection/detection-types';
 import { imageToTensor } from '../core/image-tensor';
 

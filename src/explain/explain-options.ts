@@ -1,5 +1,5 @@
 import { VisionError } from '../core/errors';
-import { knownOptions } from '../pipelines/shared/options';
+import { knownOptions } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
 import type { ExplainMethod, ExplainOptions } from './explain-types';
 

@@ -1,4 +1,5 @@
-import { knownOptions, optionsObject } from '../../pipelines/shared/options';
+import { knownOptions } from '../../core/known-options';
+import { optionsObject } from '../../pipelines/shared/options';
 import { columnMean, featureScatter, sampleGram } from './scatter-matrix';
 import { leadingEigenpairs } from './symmetric-eigen';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';

@@ -2,7 +2,7 @@
  * Test-time augmentation of image classification: the classifier also sees mirrored and
  * cropped copies of the image, and their class probabilities are averaged.
  */
-import { knownOptions } from '../shared/options';
+import { knownOptions } from '../../core/known-options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 

@@ -2,7 +2,7 @@
  * Test-time augmentation of object detection: the image is also seen flipped and shrunk, and
  * each view's boxes are mapped back to the original frame before they are merged.
  */
-import { knownOptions } from '../shared/options';
+import { knownOptions } from '../../core/known-options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';

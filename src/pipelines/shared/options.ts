@@ -30,21 +30,6 @@ export function positiveInteger(value: unknown, name: string): number {
 }
 
 /**
- * Refuses the option names `value` sets that are not `known` (a misspelt `strides` for
- * `stride`, another library's `nNeighbors`): `INVALID_OPTION` naming them and what is allowed.
- * Names set to `undefined` pass (options spread from others).
- *
- * @example
- * ```ts
- * knownOptions(options, 'explain options', ['method', 'patchSize', 'stride']);
- * ```
- */
-export function knownOptions(value: object, what: string, known: readonly string[]): void {
-  const unknown = Object.keys(value).filter((key) => !known.includes(key) && (value as Record<string, unknown>)[key] !== undefined);
-  if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `${what} has unknown option(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
-}
-
-/**
  * Checks that run or creation options are an object (or absent): `INVALID_OPTION` otherwise,
  * listing the option names when given.
  *

@@ -3,6 +3,7 @@
  * ByteTrack implementation (Zhang et al., 2022).
  */
 import { VisionError } from '../core/errors';
+import { knownOptions } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
 
 /**
@@ -79,10 +80,14 @@ function num(value: unknown, fallback: number, name: string, ok: (v: number) => 
 
 const unitOpenLow = (v: number): boolean => v > 0 && v <= 1;
 
+const TRACKER_OPTION_NAMES: readonly (keyof ByteTrackerOptions)[] = [
+  'highThreshold', 'lowThreshold', 'newTrackThreshold', 'matchThreshold', 'lowMatchThreshold', 'tentativeMatchThreshold', 'trackBuffer', 'frameRate', 'fuseScore',
+];
+
 /**
  * Checks `options` and fills in defaults.
  *
- * @throws VisionError `INVALID_OPTION` naming the option and its allowed range.
+ * @throws VisionError `INVALID_OPTION` naming the option and its allowed range, or the names it does not take.
  *
  * @example
  * ```ts
@@ -91,13 +96,14 @@ const unitOpenLow = (v: number): boolean => v > 0 && v <= 1;
  */
 export function resolveTrackerOptions(options: ByteTrackerOptions = {}): ResolvedTrackerOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options', 'an object (or omitted)', options);
+  knownOptions(options, 'ByteTracker options', TRACKER_OPTION_NAMES);
   const high = num(options.highThreshold, 0.5, 'highThreshold', unitOpenLow, 'a number in (0, 1]');
   const low = num(options.lowThreshold, Math.min(0.1, high / 2), 'lowThreshold', (v) => v >= 0 && v < high, `a number in [0, highThreshold = ${high})`);
   const newTrack = num(options.newTrackThreshold, Math.min(1, high + 0.1), 'newTrackThreshold', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
   const match = num(options.matchThreshold, 0.8, 'matchThreshold', unitOpenLow, 'a number in (0, 1]');
   const lowMatch = num(options.lowMatchThreshold, 0.5, 'lowMatchThreshold', unitOpenLow, 'a number in (0, 1]');
   const tentative = num(options.tentativeMatchThreshold, 0.7, 'tentativeMatchThreshold', unitOpenLow, 'a number in (0, 1]');
-  const buffer = num(options.trackBuffer, 30, 'trackBuffer', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer (frames at 30 fps)');
+  const buffer = num(options.trackBuffer, 30, 'trackBuffer', (v) => Number.isSafeInteger(v) && v >= 0, 'a non-negative safe integer (frames at 30 fps)');
   const frameRate = num(options.frameRate, 30, 'frameRate', (v) => v > 0 && Number.isFinite(v), 'a positive finite number (frames per second)');
   const fuseScore = options.fuseScore ?? true;
   if (typeof fuseScore !== 'boolean') fail('fuseScore', 'a boolean', fuseScore);

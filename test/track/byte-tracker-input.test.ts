@@ -39,8 +39,13 @@ describe('ByteTracker options', () => {
     [{ matchThreshold: NaN }, /matchThreshold must be a number in \(0, 1\]; got NaN/],
     [{ lowMatchThreshold: 0 }, /lowMatchThreshold/],
     [{ tentativeMatchThreshold: 1.01 }, /tentativeMatchThreshold/],
-    [{ trackBuffer: 2.5 }, /trackBuffer must be a non-negative integer/],
+    [{ trackBuffer: 2.5 }, /trackBuffer must be a non-negative safe integer/],
     [{ trackBuffer: -1 }, /trackBuffer/],
+    // lost tracks kept forever
+    [{ trackBuffer: 1e308 }, /trackBuffer must be a non-negative safe integer \(frames at 30 fps\); got 1e\+308/],
+    // a misspelt name ran with the default
+    [{ track_buffer: 60 } as ByteTrackerOptions, /ByteTracker options has unknown option\(s\) track_buffer; allowed: highThreshold, .*fuseScore/],
+    [{ trackThresh: 0.6, highThreshold: 0.6 } as ByteTrackerOptions, /unknown option\(s\) trackThresh/],
     [{ frameRate: 0 }, /frameRate must be a positive finite number/],
     [{ frameRate: Infinity }, /frameRate/],
   ];

@@ -31,9 +31,20 @@ export function readOnnxMetadata(bytes: Uint8Array): Record<string, string> {
   }
 }
 
+const PYTHON_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+
+/** The text of a Python string literal's body as `repr` writes it: `\\`, `\'`, `\n`, `\xhh`, `\uhhhh`, `\Uhhhhhhhh` undone. */
+function pythonUnescape(body: string): string {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/gs, (_, code: string) => {
+    if (code.length > 1) return String.fromCodePoint(Math.min(parseInt(code.slice(1), 16), 0x10ffff));
+    return PYTHON_ESCAPES[code] ?? code;
+  });
+}
+
 /**
  * Parses Ultralytics' `names` metadata (a Python dict literal such as
- * `{0: 'person', 1: "traffic light"}`) into a label list; `undefined` when it is not one.
+ * `{0: 'person', 1: "traffic light"}`, as `str(dict)` writes it: escapes such as `\'`, `\\`
+ * and `\t` undone) into a label list; `undefined` when it is not one.
  *
  * @example
  * ```ts
@@ -44,7 +55,7 @@ export function parseClassNames(text: string | undefined): string[] | undefined 
   if (!text) return undefined;
   const labels: string[] = [];
   const entry = /(\d+)\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
-  for (const match of text.matchAll(entry)) labels[Number(match[1])] = match[2] ?? match[3];
+  for (const match of text.matchAll(entry)) labels[Number(match[1])] = pythonUnescape(match[2] ?? match[3]);
   if (labels.length === 0) return undefined;
   return Array.from(labels, (label, i) => label ?? `class ${i}`);
 }

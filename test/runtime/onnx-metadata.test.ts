@@ -1,0 +1,35 @@
+/**
+ * Ultralytics writes an export's class names as `str(dict)`: a Python dict literal whose
+ * strings carry Python's escapes. The labels must come back as Python holds them — the
+ * reference is Python itself (`/usr/bin/python3`), writing the names as the exporter does.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseClassNames } from '../../src/runtime/onnx-metadata';
+
+/** `str({0: labels[0], …})` as CPython writes it. */
+function pythonDictLiteral(labels: readonly string[]): string {
+  const script = 'import json, sys; labels = json.load(sys.stdin); sys.stdout.write(str(dict(enumerate(labels))))';
+  const run = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(labels), encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+describe('parseClassNames', () => {
+  it('reads back the labels Python wrote, escapes undone (quotes, backslashes, control characters, non-ASCII)', () => {
+    const labels = [
+      'person', "it's", 'say "hi"', `it's "x"`, 'back\\slash', 'tab\tname', 'new\nline', '\u0001control', 'café', '\u200b zero width',
+      '😀 face', `both ' and "`, 'colon: here', '{0: braces}', '\\x41 not hex', 'ends with \\',
+    ];
+    const literal = pythonDictLiteral(labels);
+    // the literal really uses escapes (it is not JSON)
+    expect(literal).toContain("'it\\'s \"x\"'");
+    expect(parseClassNames(literal)).toEqual(labels);
+  });
+
+  it('fills gaps with "class N" and gives undefined for text that is no names dict', () => {
+    expect(parseClassNames("{0: 'a', 2: 'c'}")).toEqual(['a', 'class 1', 'c']);
+    expect(parseClassNames('')).toBeUndefined();
+    expect(parseClassNames('[640, 640]')).toBeUndefined();
+  });
+});

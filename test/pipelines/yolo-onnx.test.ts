@@ -78,6 +78,21 @@ describe('object-detection with YOLO-shaped ONNX exports, end to end', () => {
     detector.dispose();
   });
 
+  it('refuses an end-to-end export giving a class past its card\'s labels (it came out as "class 5")', async () => {
+    const c = fixture.cases.find((k) => k.name === 'end2end conf 0.25')!;
+    const beyond = Math.max(...c.expected.classIds);
+    expect(beyond).toBeGreaterThanOrEqual(3);
+    const detector = await pipeline('object-detection', {
+      model: yoloModel({ url: 'x.onnx', version: 'end2end', inputSize: 320, labels: ['a', 'b', 'c'] }),
+      modelSource: exportLike(c.tensor, 320),
+    });
+    await expect(detector.run(FRAME)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/gave class \d+ \(score 0\.\d{3}\) but its card has 3 labels/) });
+    // the classes it knows still run
+    const { detections } = await detector.run(FRAME, { classes: [0, 1, 2] });
+    expect(detections.map((d) => d.classId)).toEqual(c.expected.classIds.filter((k) => k <= 2));
+    detector.dispose();
+  });
+
   it('asks for labels when neither the card nor the file has them', async () => {
     const bare = buildOnnxModel({
       inputs: [{ name: 'images', dims: [1, 3, 320, 320] }],

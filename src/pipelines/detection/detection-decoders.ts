@@ -79,7 +79,16 @@ function yolo(format: YoloFormat): DetectionDecoder {
     const output = firstOutput(outputs, spec);
     const numExtras = spec.head?.numExtras;
     if (format === 'end2end') {
-      return { ...decodeYoloEnd2End(output, { threshold, numExtras, classes: options.classes, maxDetections }), suppression: 'none' };
+      const rows = decodeYoloEnd2End(output, { threshold, numExtras, classes: options.classes, maxDetections });
+      // the row's class is all an end-to-end output says of the class count: a class past the card's labels means the card does not fit
+      const beyond = rows.classIds.findIndex((c) => c >= spec.labels.length);
+      if (beyond >= 0) {
+        throw new VisionError(
+          'MODEL_FORMAT',
+          `model '${spec.id}' gave class ${rows.classIds[beyond]} (score ${rows.scores[beyond].toFixed(3)}) but its card has ${spec.labels.length} labels: give the card the labels of the classes this model was trained on`,
+        );
+      }
+      return { ...rows, suppression: 'none' };
     }
     const decode = format === 'v5' ? decodeYoloV5 : decodeYoloV8;
     return decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras, layout: outputLayout });

@@ -6,6 +6,7 @@ import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataTy
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 import { readOnnxExternalData } from './onnx-external-data';
 import { readOnnxMetadata } from './onnx-metadata';
+import { float32Output, halfFeeds } from './half-precision';
 import { toRawTensor } from './tensor-convert';
 import { isTfTensor, validateFeeds } from './validate-feeds';
 
@@ -116,9 +117,28 @@ export class OnnxRunner implements ModelRunner {
     return names.filter((n) => !this.outputs.some((o) => o.name === n));
   }
 
-  async run(feeds: Record<string, Feed | GpuBufferFeed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
+  /**
+   * Runs the model. Half-precision models take float32 feeds too (rounded to float16) and
+   * give float16 outputs back as float32, as every other model does.
+   */
+  async run(given: Record<string, Feed | GpuBufferFeed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
     const session = this.session;
     if (!session) throw new VisionError('DISPOSED', 'this model runner was disposed');
+    // counted from the first await to the last read: a dispose() in between releases the session afterwards
+    this.running++;
+    try {
+      return await this.runOn(session, given, options);
+    } finally {
+      this.running--;
+      if (this.running === 0 && this.releaseAfterRuns) {
+        void this.releaseAfterRuns.release();
+        this.releaseAfterRuns = null;
+      }
+    }
+  }
+
+  private async runOn(session: ortTypes.InferenceSession, given: Record<string, Feed | GpuBufferFeed>, options: RunOptions): Promise<Record<string, RawTensor>> {
+    const feeds = await halfFeeds(this.inputs, given);
     validateFeeds(this.inputs, feeds, this.gpuDevice !== undefined);
     const names = options.outputs ?? this.outputs.map((o) => o.name);
     const unknown = this.unknownOutputs(names);
@@ -135,23 +155,16 @@ export class OnnxRunner implements ModelRunner {
       inputs[name] = new this.ort.Tensor(raw.dtype as 'float32', raw.data as Float32Array, raw.dims);
     }
     let results: ortTypes.InferenceSession.ReturnType;
-    this.running++;
     try {
       results = await session.run(inputs, names);
     } catch (error) {
       throw new VisionError('INFERENCE_FAILED', `onnxruntime inference failed: ${describeError(error)}`, { cause: error });
-    } finally {
-      this.running--;
-      if (this.running === 0 && this.releaseAfterRuns) {
-        void this.releaseAfterRuns.release();
-        this.releaseAfterRuns = null;
-      }
     }
     const out: Record<string, RawTensor> = {};
     for (const name of names) {
       const tensor = results[name];
       const data = (tensor.location === 'cpu' || tensor.location === undefined ? tensor.data : await tensor.getData(true)) as TensorData;
-      out[name] = { dtype: tensor.type as TensorDataType, dims: [...tensor.dims], data: data.slice() as TensorData };
+      out[name] = float32Output({ dtype: tensor.type as TensorDataType, dims: [...tensor.dims], data: data.slice() as TensorData });
       tensor.dispose();
     }
     return out;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COCO_LABELS, type RawImage, pipeline, yoloModel } from '../../src/node/index';
+import { float32ToHalfBits, halfBitsToFloat32 } from '../../src/core/float16';
 import { buildOnnxModel } from '../helpers/onnx-builder';
 import { onnxProbe, twoToneFrame } from '../helpers/input-probe';
 import { fixture, tensorOf } from '../helpers/yolo-fixture';
@@ -29,6 +30,29 @@ function exportLike(tensor: string, size: number): Uint8Array {
     outputs: [{ name: 'output0', dims: exported.dims }],
     initializers: [{ name: 'raw', dims: exported.dims, values: exported.data }, ...probe.initializers],
     nodes: probe.nodes,
+    metadata: { names, stride: '32', task: 'detect' },
+  });
+}
+
+/**
+ * A half-precision export (Ultralytics `half=True`): float16 input, float16 output. Inside, it
+ * casts to float32 for the probe (whose tolerance is widened by float16's rounding of the
+ * input: ≤ 1/4096 a value) and casts its output back to float16.
+ */
+function halfExportLike(tensor: string, size: number): Uint8Array {
+  const { exported } = tensorOf(tensor);
+  const names = `{${COCO_LABELS.map((l, i) => `${i}: '${l}'`).join(', ')}}`;
+  const probe = onnxProbe('images_f32', 'raw', 'output_f32', size, PROBES);
+  const initializers = probe.initializers.map((i) => (i.name === 'probe_tolerance' ? { ...i, values: [1 / 255] } : i));
+  return buildOnnxModel({
+    inputs: [{ name: 'images', dims: [1, 3, size, size], type: 10 }],
+    outputs: [{ name: 'output0', dims: exported.dims, type: 10 }],
+    initializers: [{ name: 'raw', dims: exported.dims, values: exported.data }, ...initializers],
+    nodes: [
+      { op: 'Cast', inputs: ['images'], outputs: ['images_f32'], attributes: { to: 1 } },
+      ...probe.nodes,
+      { op: 'Cast', inputs: ['output_f32'], outputs: ['output0'], attributes: { to: 10 } },
+    ],
     metadata: { names, stride: '32', task: 'detect' },
   });
 }
@@ -91,6 +115,29 @@ describe('object-detection with YOLO-shaped ONNX exports, end to end', () => {
     const { detections } = await detector.run(FRAME, { classes: [0, 1, 2] });
     expect(detections.map((d) => d.classId)).toEqual(c.expected.classIds.filter((k) => k <= 2));
     detector.dispose();
+  });
+
+  it('runs a half-precision export (float16 input and output) as its float32 twin holding the same float16-rounded values', async () => {
+    const c = fixture.cases.find((k) => k.name === 'v8 default conf 0.25 iou 0.7')!;
+    const half = await pipeline('object-detection', { model: yoloModel({ url: 'half.onnx', version: 'v8', inputSize: SIZE }), modelSource: halfExportLike(c.tensor, SIZE) });
+    const { detections } = await half.run(FRAME);
+    // the twin: float32 in and out, its raw output rounded to float16 as the half export's is
+    const { exported } = tensorOf(c.tensor);
+    const rounded = halfBitsToFloat32(float32ToHalfBits(exported.data));
+    const twinModel = buildOnnxModel({
+      inputs: [{ name: 'images', dims: [1, 3, SIZE, SIZE] }],
+      outputs: [{ name: 'output0', dims: exported.dims }],
+      initializers: [{ name: 'raw', dims: exported.dims, values: rounded }, ...onnxProbe('images', 'raw', 'output0', SIZE, PROBES).initializers],
+      nodes: onnxProbe('images', 'raw', 'output0', SIZE, PROBES).nodes,
+      metadata: { names: `{${COCO_LABELS.map((l, i) => `${i}: '${l}'`).join(', ')}}` },
+    });
+    const twin = await pipeline('object-detection', { model: yoloModel({ url: 'twin.onnx', version: 'v8', inputSize: SIZE }), modelSource: twinModel });
+    const expected = (await twin.run(FRAME)).detections;
+    // float16 rounding moves a score or box a little: the twin keeps about the float32 reference's detections
+    expect(Math.abs(expected.length - c.expected.classIds.length)).toBeLessThanOrEqual(2);
+    expect(detections).toEqual(expected);
+    half.dispose();
+    twin.dispose();
   });
 
   it('asks for labels when neither the card nor the file has them', async () => {

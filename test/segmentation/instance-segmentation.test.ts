@@ -5,23 +5,30 @@ import { type RawImage } from '../../src/node/index';
 import { Mask, type MaskRle } from '../../src/core/mask';
 import { maskRcnnModel, yoloSegModel } from '../../src/models/segmentation-cards';
 import { createInstanceSegmentationPipeline } from '../../src/pipelines/segmentation/instance-segmentation-pipeline';
+import { float32ToHalfBits, halfBitsToFloat32 } from '../../src/core/float16';
 import { buildOnnxModel, type Initializer, type NodeSpec } from '../helpers/onnx-builder';
 
-/** A real ONNX model whose outputs are the given constants (the image only feeds a ×0 term). */
-function constantModel(size: [number, number], outputs: { name: string; dims: number[]; values: ArrayLike<number>; int64?: boolean }[], unbatched = false): Uint8Array {
+/**
+ * A real ONNX model whose outputs are the given constants (the image only feeds a ×0 term);
+ * `half`: a half-precision export — float16 input, float outputs cast to float16.
+ */
+function constantModel(size: [number, number], outputs: { name: string; dims: number[]; values: ArrayLike<number>; int64?: boolean }[], unbatched = false, half = false): Uint8Array {
   const nodes: NodeSpec[] = [
-    { op: 'ReduceMean', inputs: ['images'], outputs: ['mean'], attributes: { keepdims: 0 } },
+    ...(half ? [{ op: 'Cast', inputs: ['images'], outputs: ['images_f32'], attributes: { to: 1 } }] : []),
+    { op: 'ReduceMean', inputs: [half ? 'images_f32' : 'images'], outputs: ['mean'], attributes: { keepdims: 0 } },
     { op: 'Mul', inputs: ['mean', 'zero'], outputs: ['nothing'] },
   ];
   const initializers: Initializer[] = [{ name: 'zero', dims: [], values: [0] }];
+  const floatType = half ? 10 : 1;
   for (const o of outputs) {
     initializers.push({ name: `${o.name}_const`, dims: o.dims, values: o.values });
-    nodes.push({ op: 'Add', inputs: [`${o.name}_const`, 'nothing'], outputs: [o.int64 ? `${o.name}_f` : o.name] });
-    if (o.int64) nodes.push({ op: 'Cast', inputs: [`${o.name}_f`], outputs: [o.name], attributes: { to: 7 } });
+    const cast = o.int64 || half;
+    nodes.push({ op: 'Add', inputs: [`${o.name}_const`, 'nothing'], outputs: [cast ? `${o.name}_f` : o.name] });
+    if (cast) nodes.push({ op: 'Cast', inputs: [`${o.name}_f`], outputs: [o.name], attributes: { to: o.int64 ? 7 : floatType } });
   }
   return buildOnnxModel({
-    inputs: [{ name: 'images', dims: unbatched ? [3, size[1], size[0]] : [1, 3, size[1], size[0]] }],
-    outputs: outputs.map((o) => ({ name: o.name, dims: o.dims, type: o.int64 ? 7 : 1 })),
+    inputs: [{ name: 'images', dims: unbatched ? [3, size[1], size[0]] : [1, 3, size[1], size[0]], type: floatType }],
+    outputs: outputs.map((o) => ({ name: o.name, dims: o.dims, type: o.int64 ? 7 : floatType })),
     initializers,
     nodes,
   });
@@ -76,6 +83,29 @@ describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-n
       inst.mask.close();
     });
     segmenter.dispose();
+  });
+
+  it('a half-precision export (float16 input, detections and prototypes) gives the masks of its float32 twin with the same float16-rounded values', async () => {
+    const c = seg.cases.find((k) => k.name === 'landscape-120x90')!;
+    const output0 = yoloOutput(c);
+    const roundedHalf = (values: ArrayLike<number>) => halfBitsToFloat32(float32ToHalfBits(values));
+    const run = async (model: Uint8Array) => {
+      const segmenter = await createInstanceSegmentationPipeline({ model: yoloSegModel({ url: 'seg.onnx', inputSize: 128, labels: LABELS }), modelSource: model, iouThreshold: 1, threshold: 0.2 });
+      const { instances } = await segmenter.run(gray(c.sourceWidth, c.sourceHeight));
+      segmenter.dispose();
+      return instances.map((i) => {
+        const rle = i.mask.toRle();
+        i.mask.close();
+        return { label: i.label, score: i.score, box: i.box, rle };
+      });
+    };
+    const half = await run(constantModel([128, 128], [{ name: 'output0', ...output0 }, { name: 'output1', dims: seg.protoDims, values: seg.protos }], false, true));
+    const twin = await run(constantModel([128, 128], [
+      { name: 'output0', dims: output0.dims, values: roundedHalf(output0.values) },
+      { name: 'output1', dims: seg.protoDims, values: roundedHalf(seg.protos) },
+    ]));
+    expect(twin).toHaveLength(c.boxes.length);
+    expect(half).toEqual(twin);
   });
 
   it('a model without prototypes or with the wrong outputs is MODEL_FORMAT; the pipeline stays usable for good frames', async () => {

@@ -43,7 +43,7 @@ export function now(): number {
  * ```
  */
 export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions = {}): Promise<StageOutputs> {
-  if (acceptsGpuFeeds(runner)) {
+  if (acceptsGpuFeeds(runner) && runner.inputs[0].dtype !== 'float16') {
     const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
     const onGpu = await inferOnGpu(runner, spec, image, sampling, dtype, now());
     if (onGpu) return onGpu;

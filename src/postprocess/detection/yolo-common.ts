@@ -3,6 +3,7 @@
  * yolo-v5.ts, yolo-end2end.ts) and by `postprocessYolo` (yolo.ts).
  */
 import { VisionError } from '../../core/errors';
+import { float16Values } from '../../core/float16';
 import type { DetectionCandidates } from './candidates';
 import { checkCount, checkUnitInterval } from '../validate';
 
@@ -189,20 +190,6 @@ export function allowedClasses(classes: readonly number[] | undefined, numClasse
   return allowed;
 }
 
-function halfToFloat(half: Uint16Array): Float32Array {
-  const out = new Float32Array(half.length);
-  for (let i = 0; i < half.length; i++) {
-    const h = half[i];
-    const sign = h & 0x8000 ? -1 : 1;
-    const exp = (h >> 10) & 0x1f;
-    const frac = h & 0x3ff;
-    if (exp === 0) out[i] = sign * frac * 2 ** -24;
-    else if (exp === 31) out[i] = frac ? NaN : sign * Infinity;
-    else out[i] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
-  }
-  return out;
-}
-
 /**
  * Checks a raw output tensor (dims, data length, a float dtype) and returns its data as
  * numbers (float16 converted) with the shape without its batch axis.
@@ -234,10 +221,9 @@ export function readYoloTensor(tensor: YoloOutputTensor, fn: string): { data: Ar
   }
   let data: ArrayLike<number> = tensor.data;
   if (dtype === 'float16') {
-    if (!(data instanceof Uint16Array)) {
-      throw new VisionError('INVALID_INPUT', `${fn}: a float16 output must hold its bits in a Uint16Array`);
-    }
-    data = halfToFloat(data);
+    const values = float16Values(data);
+    if (!values) throw new VisionError('INVALID_INPUT', `${fn}: a float16 output must hold its bits in a Uint16Array (or be a Float16Array)`);
+    data = values;
   }
   const a = dims[dims.length - 2];
   const b = dims[dims.length - 1];

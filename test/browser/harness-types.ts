@@ -118,8 +118,14 @@ export interface Harness {
   closedInputs(id: number, photo: number): Promise<ClosedInputsOutcome>;
   leak(id: number, photo: number, more: number): Promise<LeakOutcome>;
   onnx(executionProviders: string[]): Promise<OnnxOutcome>;
+  onnxHalf(modelBytes: number[], values: number[]): Promise<OnnxHalfOutcome>;
   memory(): { numTensors: number; numBytes: number };
 }
+
+/** `harness.onnxHalf`: a float16 model run on onnxruntime-web's wasm EP with float32 feeds. */
+export type OnnxHalfOutcome =
+  | { ok: true; hasFloat16Array: boolean; inputDtype: string; dtype: string; dataType: string; data: number[] }
+  | { ok: false; error: { name: string; code?: string; message: string } };
 
 /** `harness.fusedGraph`: a graph run fused at load and as converted on the page's backend. */
 export interface FusedGraphOutcome {

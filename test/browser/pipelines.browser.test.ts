@@ -11,6 +11,8 @@ import type { CreateOutcome, DetectOutcome, Harness, InputKind, PlainDetection, 
 import { REPO_ROOT, type TestServer, startServer } from './server';
 import { ensureDistBuilt } from '../helpers/build-dist';
 import { chainGraph } from '../helpers/conv-chain-graph';
+import { buildOnnxModel } from '../helpers/onnx-builder';
+import { float32ToHalfBits, halfBitsToFloat32 } from '../../src/core/float16';
 
 type Backend = 'wasm' | 'webgpu';
 
@@ -301,6 +303,30 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       }
       expect(inside).toBeGreaterThan(0.5);
       expect(outside / outsideCount).toBeLessThan(0.01);
+    }, 60_000);
+
+    it('runs a half-precision ONNX model: float32 feeds rounded to float16, its Float16Array output read back as float32', async () => {
+      // y = 2·x in float16: in (float16) → Cast float32 → Mul 2 → Cast float16 → out
+      const model = buildOnnxModel({
+        inputs: [{ name: 'x', dims: [5], type: 10 }],
+        outputs: [{ name: 'y', dims: [5], type: 10 }],
+        initializers: [{ name: 'two', dims: [], values: [2] }],
+        nodes: [
+          { op: 'Cast', inputs: ['x'], outputs: ['x32'], attributes: { to: 1 } },
+          { op: 'Mul', inputs: ['x32', 'two'], outputs: ['y32'] },
+          { op: 'Cast', inputs: ['y32'], outputs: ['y'], attributes: { to: 10 } },
+        ],
+      });
+      const values = [0.1, -1.5, 1000.3, 40000, 3e-6];
+      const outcome = await call(await pageFor('wasm'), 'onnxHalf', Array.from(model), values);
+      if (!outcome.ok) throw new Error(`${outcome.error.code ?? outcome.error.name}: ${outcome.error.message}`);
+      // Chromium has Float16Array: onnxruntime-web hands the output out as one
+      expect(outcome.hasFloat16Array).toBe(true);
+      expect(outcome.inputDtype).toBe('float16');
+      expect([outcome.dtype, outcome.dataType]).toEqual(['float32', 'Float32Array']);
+      const half = (v: ArrayLike<number>) => Array.from(halfBitsToFloat32(float32ToHalfBits(v)));
+      expect(outcome.data).toEqual(half(half(values).map((v) => 2 * v)));
+      expect(outcome.data[3]).toBe(Infinity); // 80000 is past float16's 65504
     }, 60_000);
   });
 

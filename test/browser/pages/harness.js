@@ -349,6 +349,22 @@ const harness = {
     }
   },
 
+  /** Runs a half-precision (float16 in and out) ONNX model, given as bytes, on float32 values. */
+  async onnxHalf(modelBytes, values) {
+    let runner;
+    try {
+      runner = await vp.createOnnxRunner(new Uint8Array(modelBytes), { executionProviders: ['wasm'] });
+      const input = runner.inputs[0];
+      const outputs = await runner.run({ [input.name]: { dtype: 'float32', dims: [values.length], data: new Float32Array(values) } });
+      const out = Object.values(outputs)[0];
+      return { ok: true, hasFloat16Array: typeof globalThis.Float16Array === 'function', inputDtype: input.dtype, dtype: out.dtype, dataType: out.data.constructor.name, data: Array.from(out.data) };
+    } catch (error) {
+      return { ok: false, error: plainError(error) };
+    } finally {
+      runner?.dispose();
+    }
+  },
+
   memory() {
     return { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes };
   },

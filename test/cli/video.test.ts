@@ -121,6 +121,12 @@ describe('video files through the CLI (ffmpeg decode, video mode, annotated vide
     const both = await cli(['detect', clip, '--every', '2', '--fps', '5']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--every and --fps cannot be used together');
+    // on images alone it changes nothing, and says so (it was taken silently)
+    const images = await cli(['classify', fixturePhoto('coffee'), '--every', '3']);
+    expect(images.code, images.stderr).toBe(0);
+    expect(images.stderr).toContain('visionpipe: --every subsamples videos; none of the inputs is one, so it changes nothing');
+    const fpsOnImages = await cli(['classify', fixturePhoto('coffee'), '--fps', '1']);
+    expect(fpsOnImages.stderr).toContain('--fps subsamples videos; none of the inputs is one');
   });
 
   it('--json: a failed video\'s error entry is keyed video, like its frame and finished lines; images keep image', async () => {

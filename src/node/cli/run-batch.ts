@@ -95,6 +95,9 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
   const failures = [...earlier];
   const names = outputNames(files, io.out ?? '.', task.suffix).map((o) => o.name);
   earlier.forEach((f) => io.printError(describe(f)));
+  if ((io.every !== undefined || io.fps !== undefined) && files.length > 0 && !files.some(isVideoFile)) {
+    io.printError(`visionpipe: ${io.every !== undefined ? '--every' : '--fps'} subsamples videos; none of the inputs is one, so it changes nothing`);
+  }
   const late: InputFailure[] = [];
   const progress = files.some(isVideoFile) ? createProgress(0) : createProgress(files.length);
   for (const [i, file] of files.entries()) {

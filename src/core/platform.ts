@@ -35,6 +35,11 @@ export interface Platform {
   resolveFetchedModel?: (modelId: string, path: string) => string;
   /** Loads the onnxruntime module to use in place of onnxruntime-web (Node: onnxruntime-node). */
   loadOnnxRuntime?: () => Promise<unknown>;
+  /**
+   * A local path made absolute against the working directory (Node), so that a relative model
+   * path and an absolute model root (or the reverse) can be compared.
+   */
+  absolutePath?: (path: string) => string;
 }
 
 const platform: Platform = {};

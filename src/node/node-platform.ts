@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VisionError, describeError } from '../core/errors';
 import { type ImageInputLimits, type RawImage, effectiveMaxPixels } from '../core/image-input';
@@ -106,4 +106,5 @@ export const nodePlatform: Platform = {
   resolvePackageFile,
   resolveFetchedModel: (modelId, path) => resolveFetchedModel(modelId, path),
   loadOnnxRuntime: () => import('onnxruntime-node'),
+  absolutePath: (path) => resolve(path),
 };

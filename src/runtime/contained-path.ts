@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { getPlatform } from '../core/platform';
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const FETCHED = /^(https?|blob|data):/i;
@@ -102,7 +103,24 @@ export function resolveContained(base: string, relative: string, root?: string):
   if (typeof relative !== 'string' || relative.length === 0) {
     throw new VisionError('INVALID_OPTION', `${base} names a file with an empty or non-string path`);
   }
-  return FETCHED.test(base) ? resolveUrl(base, relative, root) : resolvePath(base, relative, root);
+  if (FETCHED.test(base)) return resolveUrl(base, relative, root);
+  const paths = comparablePaths(base, root);
+  return resolvePath(paths.base, relative, paths.root);
+}
+
+/** A `file:` URL as the local path it names; anything else as it is. */
+const localPath = (path: string): string => (/^file:/i.test(path) ? decodeURIComponent(new URL(path).pathname) : path);
+
+/**
+ * The model path and root in one form: a `file:` URL root as a path and, where one of the two
+ * is relative and the other absolute, both made absolute (Node's working directory).
+ */
+function comparablePaths(base: string, root: string | undefined): { base: string; root: string | undefined } {
+  if (root === undefined) return { base, root };
+  const rootPath = localPath(root);
+  const absolute = getPlatform().absolutePath;
+  if (splitPath(base).head === splitPath(rootPath).head || !absolute) return { base, root: rootPath };
+  return { base: absolute(base), root: absolute(rootPath) };
 }
 
 /**
@@ -118,9 +136,8 @@ export function resolveContained(base: string, relative: string, root?: string):
  */
 export function containmentFolder(base: string, root?: string): string | undefined {
   if (FETCHED.test(base)) return undefined;
-  const local = (path: string): string => (/^file:/i.test(path) ? decodeURIComponent(new URL(path).pathname) : path);
-  if (root !== undefined) return local(root);
-  const { head, parts } = splitPath(local(base));
+  if (root !== undefined) return localPath(root);
+  const { head, parts } = splitPath(localPath(base));
   parts.pop();
   return head + parts.join('/') || '.';
 }

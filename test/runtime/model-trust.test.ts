@@ -6,7 +6,8 @@
  * Every fixture is generated into a temp dir here.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaptionTokenizer, loadClassifierFolder, loadModel, loadPackedModel } from '../../src/node/index';
 import { loadCaptionFolder } from '../../src/node/cli/caption-model';
@@ -135,6 +136,14 @@ describe('shard paths stay in the model folder', () => {
     (await loadModel(join(dir, 'models', 'm', 'shared.json'), { backend: 'cpu', modelRoot: dir })).dispose();
     (await loadModel(`${server.url}/models/m/shared.json`, { backend: 'cpu', modelRoot: `${server.url}/` })).dispose();
     await expectVisionError(loadModel(join(dir, 'models', 'm', 'dotdot.json'), { backend: 'cpu', modelRoot: join(dir, 'shared') }), 'INVALID_OPTION');
+    // a relative model path under an absolute root, a relative root, a file: URL root (each was "the model root … does not contain …")
+    const relativeModel = relative(process.cwd(), join(dir, 'models', 'm', 'shared.json'));
+    expect(isAbsolute(relativeModel)).toBe(false);
+    (await loadModel(relativeModel, { backend: 'cpu', modelRoot: dir })).dispose();
+    (await loadModel(join(dir, 'models', 'm', 'shared.json'), { backend: 'cpu', modelRoot: relative(process.cwd(), dir) })).dispose();
+    (await loadModel(relativeModel, { backend: 'cpu', modelRoot: pathToFileURL(dir).href })).dispose();
+    await expectVisionError(loadModel(relativeModel, { backend: 'cpu' }), 'INVALID_OPTION');
+    await expectVisionError(loadModel(relative(process.cwd(), join(dir, 'models', 'm', 'dotdot.json')), { backend: 'cpu', modelRoot: join(dir, 'models') }), 'INVALID_OPTION');
   });
 
   it('a shard that is a link to a file outside the folder is refused before it is read; a link inside it loads', async () => {

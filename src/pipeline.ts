@@ -1,3 +1,5 @@
+import { VisionError } from './core/errors';
+import { isOptionsObject } from './core/shown-value';
 import { type PipelineTask, type TaskOptions, type TaskPipeline, createTaskPipeline } from './pipelines/registry';
 import type { VisionWorker } from './worker/vision-worker';
 import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker/worker-pipeline';
@@ -34,5 +36,15 @@ export function pipeline<T extends PipelineTask>(
 ): Promise<TaskPipeline[T] | WorkerPipeline<T> | ProgressivePipeline<T>> {
   if (options?.worker && options.progressive) return createProgressivePipeline(task, options as TaskOptions[T] & ProgressiveOptions);
   if (options?.worker) return createWorkerPipeline(task, options as TaskOptions[T] & WorkerPipelineOptions);
-  return createTaskPipeline(task, options);
+  if (!isOptionsObject(options)) return createTaskPipeline(task, options);
+  // in this thread: `worker: false` is left out; the worker-only options are refused by name
+  const { worker: _inThread, ...inThread } = options as Record<string, unknown>;
+  const workerOnly = WORKER_ONLY_OPTIONS.filter((name) => inThread[name] !== undefined);
+  if (workerOnly.length > 0) {
+    return Promise.reject(new VisionError('INVALID_OPTION', `${workerOnly.join(', ')} ${workerOnly.length === 1 ? 'is' : 'are'} for a pipeline in a worker: add worker: true (or a VisionWorker)`));
+  }
+  return createTaskPipeline(task, inThread as TaskOptions[T]);
 }
+
+/** Options of worker and progressive pipelines that an in-thread pipeline has no use for. */
+const WORKER_ONLY_OPTIONS = ['progressive', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'switchWhen', 'switchMargin', 'switchTrials', 'allowSoftwareGpu'] as const;

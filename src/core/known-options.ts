@@ -18,3 +18,23 @@ export function knownOptions(value: object, what: string, known: readonly string
   const unknown = Object.keys(value).filter((key) => !known.includes(key) && (value as Record<string, unknown>)[key] !== undefined);
   if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `${what} has unknown option(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
 }
+
+/** The names of `T` that `names` leaves out (`never` when it has them all). */
+type MissingNames<T, Names extends readonly string[]> = Exclude<Extract<keyof T, string>, Names[number]>;
+
+/**
+ * Declares the complete list of an options type's names, checked by the compiler: a name the
+ * type lacks, or one of its names left out, is a type error — so a {@link knownOptions} list
+ * cannot fall behind its interface.
+ *
+ * @example
+ * ```ts
+ * interface RunOptions { threshold?: number; maxFaces?: number }
+ * const RUN_OPTION_NAMES = optionNames<RunOptions>()(['threshold', 'maxFaces']);
+ * ```
+ */
+export function optionNames<T extends object>(): <const Names extends readonly Extract<keyof T, string>[]>(
+  names: Names & ([MissingNames<T, Names>] extends [never] ? unknown : { missingOptionNames: MissingNames<T, Names> }),
+) => Names {
+  return (names) => names;
+}

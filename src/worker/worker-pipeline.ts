@@ -84,7 +84,7 @@ export interface RemoteRunnerInfo {
 }
 
 /** Options of the calling side, never sent to the worker. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set(['worker', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'signal', 'onProgress']);
+const LOCAL_KEYS: ReadonlySet<string> = new Set(['worker', 'progressive', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'signal', 'onProgress']);
 
 /**
  * A pipeline running in a worker, with the same interface as the in-thread one: `run`,

@@ -75,4 +75,40 @@ describe('options of the wrong type on the classic tasks', () => {
     expect((await lowHigh.runForVideo(photo, 0)).detections.length).toBeGreaterThan(0);
     lowHigh.dispose();
   });
+  it('a misspelt run option is refused by name, with the names each run takes (it ran with the default)', async () => {
+    await expect(classifier.run(photo, { topk: 3 } as never)).rejects.toEqual(refused('run options has unknown option(s) topk; allowed: topK, threshold, tta'));
+    await expect(detector.run(photo, { treshold: 0.9 } as never)).rejects.toEqual(refused('run options has unknown option(s) treshold; allowed: threshold, iouThreshold'));
+    await expect(detector.runForVideo(photo, 0, { maxDetection: 1 } as never)).rejects.toEqual(refused('unknown option(s) maxDetection'));
+    await expect(segmenter.run(photo, { outputCategoryMasks: true } as never)).rejects.toEqual(refused('unknown option(s) outputCategoryMasks'));
+    await expect(poses.run(photo, { maxPose: 2 } as never)).rejects.toEqual(refused('unknown option(s) maxPose'));
+    // names set to undefined (spread from elsewhere) pass, and every documented one is taken
+    const { poses: found } = await poses.run(photo, { threshold: 0.2, maxPoses: 1, decoding: undefined, region: undefined });
+    expect(found.length).toBeLessThanOrEqual(1);
+    expect((await detector.run(photo, { threshold: 0.3, unknownButUndefined: undefined } as never)).detections.length).toBeGreaterThan(0);
+  });
+
+  it('a misspelt creation option is refused by name before any model loads, on every task; worker-only options need worker: true', async () => {
+    const misspelt: [string, Record<string, unknown>][] = [
+      ['image-classification', { topk: 3 }],
+      ['object-detection', { iou: 0.5 }],
+      ['image-segmentation', { outputCategoryMasks: true }],
+      ['instance-segmentation', { maskTreshold: 0.5 }],
+      ['pose-estimation', { smooth: false }],
+      ['image-to-text', { beams: 3 }],
+      ['face-embedding', { detectorThreshold: 0.5 }],
+      ['hand-landmarks', { numHands: 2 }],
+      ['face-landmarks', { refineLandmarks: true }],
+      ['video-matting', { refineEdges: true }],
+      ['image-feature-extraction', { pooling: 'avg' }],
+    ];
+    for (const [task, options] of misspelt) {
+      const name = Object.keys(options)[0];
+      await expect(pipeline(task as 'object-detection', options as never), task).rejects.toEqual(refused(`${task} options has unknown option(s) ${name}; allowed: `));
+    }
+    await expect(pipeline('object-detection', { timeoutMs: 5000 } as never)).rejects.toEqual(refused('timeoutMs is for a pipeline in a worker: add worker: true'));
+    await expect(pipeline('object-detection', { progressive: true, backend: ['wasm', 'cpu'] } as never)).rejects.toEqual(refused('progressive is for a pipeline in a worker'));
+    const inThread = await pipeline('object-detection', { backend: 'wasm', worker: false } as never);
+    expect(inThread.task).toBe('object-detection');
+    inThread.dispose();
+  });
 });

@@ -11,13 +11,17 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import type { Pipeline } from '../shared/pipeline-options';
 import { resolveRunner } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
-import { knownOptions } from '../../core/known-options';
+import { optionNames } from '../../core/known-options';
+import { LOAD_OPTION_NAMES } from '../shared/pipeline-options';
 import { definedOnly, optionsObject } from '../shared/options';
 import { type OwnedRunner, disposeOnFailure } from '../shared/dispose-on-failure';
 import { loadCaptionTokenizer } from './caption-tokenizer';
 import type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning-types';
 import { VED_NAMES, checkEncoderDecoder, decoderStep } from './encoder-decoder';
 import { defaultInputSpec, findSpecialTokens } from './special-tokens';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<ImageToTextRunOptions>()(['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences', 'signal']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<ImageToTextOptions>()([...LOAD_OPTION_NAMES, ...RUN_OPTION_NAMES, 'model', 'encoder', 'decoder', 'tokenizer', 'input', 'generation']);
 
 /**
  * Image captioning (`pipeline('image-to-text', …)`): image → encoder `last_hidden_state` →
@@ -57,9 +61,7 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
 
   async run(input: ImageInput, given?: ImageToTextRunOptions): Promise<ImageToTextResult> {
     this.assertUsable();
-    const names = ['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences', 'signal'];
-    const options = optionsObject(given, 'run options', names);
-    knownOptions(options, 'run options', names);
+    const options = optionsObject(given, 'run options', RUN_OPTION_NAMES);
     const resolved = resolveGeneration({ ...this.generation, ...generationOptionsOf(options) }, this.vocabSize);
     // a caption reaching the decoder's length ends there, unfinished
     const generation = { ...resolved, maxTokens: Math.min(resolved.maxTokens, this.maxLength) };
@@ -112,6 +114,7 @@ function runnerOf(source: AnyModelSource | ModelRunner | undefined, which: strin
  * ```
  */
 export async function createImageToTextPipeline(options: ImageToTextOptions = {}): Promise<ImageToTextPipeline> {
+  optionsObject(options, 'image-to-text options', OPTION_NAMES);
   const model: Partial<CaptionModel> = options.model ?? {};
   const tokenizerSource = options.tokenizer ?? model.tokenizer;
   if (tokenizerSource === undefined) throw new VisionError('INVALID_OPTION', 'image-to-text needs a tokenizer (a Hugging Face tokenizer.json object, URL, path or bytes)');

@@ -5,7 +5,8 @@ import { type ClassificationDecodeOptions, type ClassifierOutput, decodeClassifi
 import { sigmoid, softmax } from '../../postprocess/activations';
 import { imageToTensor } from '../../core/image-tensor';
 import type { ModelRunner } from '../../runtime/model-runner';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { optionsObject, positiveInteger, unitInterval } from '../shared/options';
@@ -14,6 +15,9 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import type { ClassificationResult } from '../../core/results';
 import type { ClassificationOptions, ClassificationRunOptions } from './classification-types';
 import { type ClassificationTta, type ClassificationView, classificationViews, renderClassificationView } from './classification-tta';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<ClassificationRunOptions>()(['topK', 'threshold', 'tta']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<ClassificationOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec']);
 
 /** A classifier's raw scores as class probabilities (softmax of logits, sigmoid per class for multilabel). */
 function toProbabilities(values: Float32Array, output: ClassifierOutput): Float32Array {
@@ -61,7 +65,7 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
 
   /** The checked decoding options of a run (its own over the pipeline's defaults). */
   private decodeOptions(options: ClassificationRunOptions): Omit<ClassificationDecodeOptions, 'output'> {
-    optionsObject(options, 'run options', ['topK', 'threshold', 'tta']);
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const topK = options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK;
     const threshold = options.threshold ?? this.defaults.threshold;
     return {
@@ -140,6 +144,7 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
  * ```
  */
 export async function createClassificationPipeline(options: ClassificationOptions = {}): Promise<ClassificationPipeline> {
+  optionsObject(options, 'image-classification options', OPTION_NAMES);
   const model = await resolveModel('image-classification', 'nsfw-mobilenet-v2', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;

@@ -8,7 +8,8 @@ import { mergePredictions } from '../../postprocess/nms/merge-predictions';
 import { imageToTensor } from '../../core/image-tensor';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
@@ -21,6 +22,9 @@ import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } fro
 import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
 import { detectionViews, renderDetectionView, unmapDetectionView } from './detection-tta';
 import { type DetectionOptions, type DetectionResult, type DetectionRunOptions, NMS_METHODS } from './detection-types';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<DetectionRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'multiLabel', 'resizeOnCapture', 'gpuSampling', 'gpuCandidates', 'nms', 'tta']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<DetectionOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec', 'tracker']);
 
 /** The checked thresholds of one run. */
 interface RunSettings {
@@ -93,7 +97,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     this.assertUsable();
-    optionsObject(options, 'run options');
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
     const settings = this.settings(merged);
     if (merged.tta) return this.runAugmented(input, merged, settings);
@@ -128,7 +132,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    */
   detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}, gpuRows?: Int32Array): Detection[] {
     this.assertUsable();
-    optionsObject(options, 'detection options');
+    optionsObject(options, 'detection options', RUN_OPTION_NAMES);
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
     return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 }), gpuRows).detections;
   }
@@ -251,7 +255,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     this.assertUsable();
     // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
     const videoClock = this.videoClock;
-    optionsObject(options, 'run options');
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const threshold = this.threshold(options);
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
     // this frame's stream (a reset() meanwhile starts another); its tracker retuned to this call's threshold in call order
@@ -283,6 +287,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
  * ```
  */
 export async function createDetectionPipeline(options: DetectionOptions = {}): Promise<DetectionPipeline> {
+  optionsObject(options, 'object-detection options', OPTION_NAMES);
   const model = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;

@@ -9,12 +9,16 @@ import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
+import { optionsObject } from '../shared/options';
 import { tensorNumbers } from '../shared/outputs';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { fixedBatchSize, preprocessAndInferBatch } from './batch-stages';
 import type { FeatureExtractionBatchResult, FeatureExtractionOptions, FeatureExtractionResult } from './feature-extraction-types';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<FeatureExtractionOptions>()([...BASE_PIPELINE_OPTION_NAMES, 'spec', 'layers', 'output', 'outputLayout', 'batchSize']);
 
 /** Where a pipeline's features come from: a runner (the model, or a cut of it) and its output. */
 interface FeatureSource {
@@ -104,6 +108,7 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
 }
 
 function checkOptions(options: FeatureExtractionOptions): void {
+  optionsObject(options, 'image-feature-extraction options', OPTION_NAMES);
   const { batchSize, outputLayout, layers, output } = options;
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new VisionError('INVALID_OPTION', `batchSize is ${batchSize}; it must be a positive integer`);

@@ -12,11 +12,15 @@ import type { DetectionResult } from '../detection/detection-types';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, LOAD_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { cropFaces, faceCropOf } from './face-crop';
 import type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding-types';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<FaceEmbeddingRunOptions>()(['threshold', 'maxFaces', 'align']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<FaceEmbeddingOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec', 'detector']);
 
 /** The detector keypoints a face crop is levelled by (BlazeFace's names). */
 const FACE_DETECTOR_KEYPOINTS = ['right eye', 'left eye'];
@@ -87,7 +91,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
   }
 
   private resolve(options: FaceEmbeddingRunOptions): ResolvedRunOptions {
-    optionsObject(options, 'run options', ['threshold', 'maxFaces', 'align']);
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const maxFaces = positiveInteger(merged.maxFaces ?? 20, 'maxFaces');
     const align = optionalBoolean(merged.align, 'align') ?? true;
@@ -216,14 +220,15 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
  * ```
  */
 export async function createFaceEmbeddingPipeline(options: FaceEmbeddingOptions = {}): Promise<FaceEmbeddingPipeline> {
-  optionsObject(options, 'face-embedding options', ['model', 'detector', 'threshold', 'maxFaces', 'align', 'backend']);
+  optionsObject(options, 'face-embedding options', OPTION_NAMES);
   const requested = typeof options.model === 'string' ? (ownCard(FACE_EMBEDDING_CARDS, options.model) ?? options.model) : options.model ?? FACERES;
   const model = await resolveModel('face-embedding', FACERES.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async () => {
     const { spec, runner, ownsRunner } = model;
     if (!isFaceEmbeddingSpec(spec)) throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no face-embedding settings; pass a FaceEmbeddingModelSpec (with 'faceEmbedding': outputs and crop scale)`);
     // the detector is a model of its own: its card and location, not the descriptor's source or format
-    const detector = await createDetectionPipeline({ ...options, model: options.detector ?? 'blazeface', modelSource: undefined, format: undefined, spec: undefined, threshold: undefined, maxDetections: undefined });
+    const loading = Object.fromEntries(LOAD_OPTION_NAMES.filter((name) => name !== 'format').map((name) => [name, options[name]]));
+    const detector = await createDetectionPipeline({ ...loading, modelBaseUrl: options.modelBaseUrl, model: options.detector ?? 'blazeface' });
     try {
       const { threshold, maxFaces, align } = options;
       return new FaceEmbeddingPipeline(spec, runner, ownsRunner, detector, { threshold, maxFaces, align });

@@ -7,7 +7,8 @@ import { TFJS_BACKENDS } from '../../runtime/tfjs-backend';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
@@ -15,6 +16,9 @@ import type { OneEuroOptions } from '../../track/one-euro';
 import { type FaceCandidate, type FaceClock, detectFaces, meshesInCrops } from './face-stages';
 import type { Face, FaceLandmarksOptions, FaceLandmarksResult, FaceLandmarksRunOptions, FacePoint } from './face-types';
 import { DEFAULT_FACE_SMOOTHING, FaceVideoState, type VideoCandidate, boxOfPoints } from './face-video';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<FaceLandmarksRunOptions>()(['threshold', 'detectorThreshold', 'maxFaces']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<FaceLandmarksOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec', 'detector', 'detectorFit', 'rotateCrops', 'iris', 'smoothing']);
 
 /** Frames smaller than this (either side, pixels) give no faces. */
 const MIN_IMAGE_SIZE = 16;
@@ -86,7 +90,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
   }
 
   private resolve(options: FaceLandmarksRunOptions): Resolved {
-    optionsObject(options, 'run options', ['threshold', 'detectorThreshold', 'maxFaces']);
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const maxFaces = positiveInteger(merged.maxFaces ?? this.faceSpec.defaults?.maxDetections ?? 10, 'maxFaces');
     return {
@@ -210,7 +214,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
  * ```
  */
 export async function createFaceLandmarksPipeline(options: FaceLandmarksOptions = {}): Promise<FaceLandmarksPipeline> {
-  optionsObject(options, 'face-landmarks options', ['model', 'detector', 'iris', 'maxFaces', 'threshold', 'detectorThreshold', 'smoothing', 'detectorFit', 'rotateCrops', 'backend']);
+  optionsObject(options, 'face-landmarks options', OPTION_NAMES);
   optionalBoolean(options.iris, 'iris');
   const requested = typeof options.model === 'string' ? (ownCard(FACE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? FACEMESH;
   const detectorSpec = typeof options.detector === 'string' ? ownCard(FACE_DETECTOR_CARDS, options.detector) : options.detector;

@@ -9,7 +9,8 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { shownValue } from '../../core/shown-value';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
@@ -19,6 +20,9 @@ import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions, HandWorldKe
 import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
 import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
 import { detectPalms } from './palm-stage';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<HandRunOptions>()(['threshold', 'presenceThreshold', 'maxHands', 'iouThreshold']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<HandLandmarkOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec', 'detector', 'smoothing', 'worldSmoothing', 'detectorInterval', 'rotateCrops']);
 
 /** Frames smaller than this (either side, pixels) have no hands. */
 const MIN_IMAGE_SIZE = 16;
@@ -120,7 +124,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   }
 
   private resolve(options: HandRunOptions): ResolvedHandOptions {
-    optionsObject(options, 'run options', ['threshold', 'presenceThreshold', 'maxHands', 'iouThreshold']);
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const merged: HandRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const maxHands = positiveInteger(merged.maxHands ?? this.handSpec.defaults?.maxDetections ?? 2, 'maxHands');
     const threshold = unitInterval(merged.threshold ?? this.handSpec.defaults?.threshold ?? 0.5, 'threshold');
@@ -268,7 +272,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
  * ```
  */
 export async function createHandLandmarkPipeline(options: HandLandmarkOptions = {}): Promise<HandLandmarkPipeline> {
-  optionsObject(options, 'hand-landmarks options', ['model', 'detector', 'maxHands', 'threshold', 'presenceThreshold', 'iouThreshold', 'smoothing', 'worldSmoothing', 'detectorInterval', 'rotateCrops', 'backend']);
+  optionsObject(options, 'hand-landmarks options', OPTION_NAMES);
   const requested = typeof options.model === 'string' ? (ownCard(HAND_MODEL_CARDS, options.model) ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
   const model = await resolveModel('hand-landmarks', HANDLANDMARK_FULL.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {

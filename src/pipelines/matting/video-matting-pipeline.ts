@@ -12,15 +12,19 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject } from '../shared/options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { catalogueIdsFor, isModelRunner, resolveModel } from '../shared/resolve-model';
 import type { MatteOutput, VideoMattingOptions, VideoMattingResult, VideoMattingRunOptions } from './matting-types';
 import { DEFAULT_MATTE_SMOOTHING, PersonMatting, checkMatteSmoothing, resolveRefine } from './person-matting';
 import { DEFAULT_MAX_INPUT_SIDE, RecurrentMatting, checkMaxInputSide } from './recurrent-matting';
 
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<VideoMattingRunOptions>()(['refine', 'downsampleRatio', 'outputForeground']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<VideoMattingOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec', 'smoothing', 'maxInputSide']);
+
 /** Run options checked, whatever the model (those it does not use too). */
 function checkRunOptions(options: VideoMattingRunOptions): VideoMattingRunOptions {
-  optionsObject(options, 'run options', ['refine', 'downsampleRatio', 'outputForeground']);
+  optionsObject(options, 'run options', RUN_OPTION_NAMES);
   const { refine, downsampleRatio } = options;
   if (refine !== undefined && refine !== false && !isOptionsObject(refine)) {
     throw new VisionError('INVALID_OPTION', `refine is ${shownValue(refine)}; it must be guided-filter options ({ radius, epsilon, maxSide, gridSide }, {} for the defaults) or false`);
@@ -175,7 +179,7 @@ function cardTask(options: VideoMattingOptions): TaskName {
  * ```
  */
 export async function createVideoMattingPipeline(options: VideoMattingOptions = {}): Promise<VideoMattingPipeline> {
-  optionsObject(options, 'video-matting options', ['model', 'refine', 'smoothing', 'downsampleRatio', 'outputForeground', 'maxInputSide', 'backend']);
+  optionsObject(options, 'video-matting options', OPTION_NAMES);
   const { refine, downsampleRatio, outputForeground } = options;
   checkMattingOptions({ refine, downsampleRatio, outputForeground }, options);
   const task = cardTask(options);

@@ -4,7 +4,8 @@ import type { Box } from '../../core/types';
 import { MOVENET_LIGHTNING, POSE_MODEL_CARDS, type PoseModelSpec } from '../../models/pose-cards';
 import { KEYPOINT_SETS, type KeypointSet } from '../../postprocess/pose/keypoint-sets';
 import type { ModelRunner } from '../../runtime/model-runner';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
@@ -19,6 +20,11 @@ import { DEFAULT_BLAZEPOSE_SMOOTHING } from './blazepose-smoothing';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, DEFAULT_SEGMENTATION_SMOOTHING, PoseVideoState, scaleRegion } from './pose-video';
 import { DEFAULT_WORLD_SMOOTHING } from '../../track/one-euro';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<PoseRunOptions>()(['threshold', 'maxPoses', 'decoding', 'partThreshold', 'nmsRadius', 'region']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<PoseEstimationOptions>()([
+  ...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec', 'smoothing', 'segmentation', 'segmentationSmoothing', 'worldSmoothing', 'tracker', 'resizeOnCapture', 'gpuSampling',
+]);
 
 /** Keypoints scoring at least this make up a pose's box when the model gives none. */
 const BOX_KEYPOINT_SCORE = 0.2;
@@ -132,7 +138,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   }
 
   private resolve(options: PoseRunOptions): ResolvedPoseOptions {
-    optionsObject(options, 'run options', ['threshold', 'maxPoses', 'decoding', 'partThreshold', 'nmsRadius']);
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const merged: PoseRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const single = this.poseSpec.family === 'movenet' || this.poseSpec.family === 'blazepose';
     const maxPoses = positiveInteger(merged.maxPoses ?? this.poseSpec.defaults?.maxDetections ?? (single ? 1 : 10), 'maxPoses');
@@ -280,6 +286,7 @@ async function sizeOf(input: ImageInput): Promise<{ width: number; height: numbe
  * ```
  */
 export async function createPoseEstimationPipeline(options: PoseEstimationOptions = {}): Promise<PoseEstimationPipeline> {
+  optionsObject(options, 'pose-estimation options', OPTION_NAMES);
   const requested = typeof options.model === 'string' ? (ownCard(POSE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? MOVENET_LIGHTNING;
   const model = await resolveModel('pose-estimation', MOVENET_LIGHTNING.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {

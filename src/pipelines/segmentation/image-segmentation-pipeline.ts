@@ -8,12 +8,16 @@ import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { optionalBoolean, optionsObject } from '../shared/options';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { firstOutput } from '../shared/outputs';
 import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<ImageSegmentationRunOptions>()(['outputCategoryMask', 'outputConfidenceMasks']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<ImageSegmentationOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec']);
 
 /**
  * Per-label probability planes (each `width`×`height`, row-major, at the model's output size)
@@ -113,7 +117,7 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
    */
   async run(input: ImageInput, options: ImageSegmentationRunOptions = {}): Promise<ImageSegmentationResult> {
     this.assertUsable();
-    optionsObject(options, 'run options', ['outputCategoryMask', 'outputConfidenceMasks']);
+    optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const wantCategory = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask') ?? this.defaults.outputCategoryMask ?? true;
     const wantConfidence = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks') ?? this.defaults.outputConfidenceMasks ?? true;
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
@@ -153,6 +157,7 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
  * ```
  */
 export async function createImageSegmentationPipeline(options: ImageSegmentationOptions = {}): Promise<ImageSegmentationPipeline> {
+  optionsObject(options, 'image-segmentation options', OPTION_NAMES);
   const model = await resolveModel('image-segmentation', SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;

@@ -5,7 +5,8 @@ import type { SegmentationModelSpec } from '../../models/segmentation-cards';
 import { normalizeBoxes, scaleBoxesToSource } from '../../postprocess/box-format';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { ModelPipeline } from '../shared/model-pipeline';
-import type { Pipeline } from '../shared/pipeline-options';
+import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
+import { optionNames } from '../../core/known-options';
 import { resolveModel } from '../shared/resolve-model';
 import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionalBoolean, optionsObject, unitInterval } from '../shared/options';
@@ -13,6 +14,9 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';
 import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
 import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
+
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'maskThreshold', 'maskMode', 'gpuMasks']);
+const OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec']);
 
 /**
  * Instance segmentation: image → fitted input → model → family decoder (Mask R-CNN paste or
@@ -54,7 +58,7 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
    */
   async run(input: ImageInput, options?: InstanceSegmentationRunOptions): Promise<InstanceSegmentationResult> {
     this.assertUsable();
-    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(optionsObject(options, 'run options')) };
+    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(optionsObject(options, 'run options', RUN_OPTION_NAMES)) };
     const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unitInterval(merged.iouThreshold ?? 0.7, 'iouThreshold');
     const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');
@@ -106,6 +110,7 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
  * ```
  */
 export async function createInstanceSegmentationPipeline(options: InstanceSegmentationOptions = {}): Promise<InstanceSegmentationPipeline> {
+  optionsObject(options, 'instance-segmentation options', OPTION_NAMES);
   if (options.model === undefined) {
     throw new VisionError('INVALID_OPTION', 'instance segmentation has no built-in model: pass model: maskRcnnModel({...}) or yoloSegModel({...}) (and modelSource)');
   }

@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { knownOptions } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 
 /**
@@ -30,8 +31,9 @@ export function positiveInteger(value: unknown, name: string): number {
 }
 
 /**
- * Checks that run or creation options are an object (or absent): `INVALID_OPTION` otherwise,
- * listing the option names when given.
+ * Checks that run or creation options are an object (or absent) and, when `names` lists every
+ * option it takes (see `optionNames`), that it sets no other (a misspelt `treshold`):
+ * `INVALID_OPTION` otherwise, listing the option names.
  *
  * @example
  * ```ts
@@ -43,6 +45,7 @@ export function optionsObject<T extends object>(value: T | undefined, what: stri
   if (!isOptionsObject(value)) {
     throw new VisionError('INVALID_OPTION', `${what} must be an object${names ? ` ({ ${names.join(', ')} })` : ''}; got ${shownValue(value)}`);
   }
+  if (names) knownOptions(value, what, names);
   return value;
 }
 

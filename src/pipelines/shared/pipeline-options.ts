@@ -2,6 +2,7 @@ import type { ModelSpec } from '../../models/model-spec';
 import type { AnyModelSource, LoadModelOptions } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
 import type { ImageInput } from '../../core/image-input';
+import { optionNames } from '../../core/known-options';
 
 /**
  * Options every pipeline takes when it is created: which model (a catalogue id, a
@@ -21,6 +22,26 @@ export interface BasePipelineOptions extends LoadModelOptions {
   /** Browsers: base URL under which `<package>/<path>` of catalogued models is served. */
   modelBaseUrl?: string;
 }
+
+/**
+ * The names of {@link LoadModelOptions}: how a model is loaded and on which runtime.
+ *
+ * @example
+ * ```ts
+ * const loading = Object.fromEntries(LOAD_OPTION_NAMES.map((name) => [name, options[name]]));
+ * ```
+ */
+export const LOAD_OPTION_NAMES = optionNames<LoadModelOptions>()(['format', 'fuseConvolutions', 'onProgress', 'signal', 'cache', 'modelRoot', 'backend', 'wasmPaths', 'executionProviders', 'ort']);
+
+/**
+ * The names of {@link BasePipelineOptions}, which every pipeline's creation options start with.
+ *
+ * @example
+ * ```ts
+ * const CREATE_NAMES = optionNames<DetectionOptions>()([...BASE_PIPELINE_OPTION_NAMES, 'spec', 'tracker', …]);
+ * ```
+ */
+export const BASE_PIPELINE_OPTION_NAMES = optionNames<BasePipelineOptions>()([...LOAD_OPTION_NAMES, 'model', 'modelSource', 'modelBaseUrl']);
 
 /**
  * What every task pipeline offers: `run` on one image and `dispose` to free the model.

@@ -194,19 +194,28 @@ function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void 
   });
 }
 
-/** Throws `INVALID_INPUT` when the model's weights were disposed (`model.dispose()`). */
-function checkLive(model: tf.LayersModel): void {
-  if (!(model instanceof tf.LayersModel)) throw new VisionError('INVALID_INPUT', `the model is ${shownValue(model)}; it must be a tfjs LayersModel`);
-  const disposed = (w: (typeof model.weights)[number]): boolean => {
+/** Whether any of the model's weights was disposed (`model.dispose()`, or a layer it shares disposed). */
+function weightsDisposed(model: tf.LayersModel): boolean {
+  return model.weights.some((w) => {
     try {
       return w.read().isDisposed;
     } catch {
       return true; // tfjs-layers' read() throws once the variable is disposed
     }
-  };
-  if (model.weights.some(disposed)) {
+  });
+}
+
+/** Throws `INVALID_INPUT` when the model's weights were disposed (`model.dispose()`). */
+function checkLive(model: tf.LayersModel): void {
+  if (!(model instanceof tf.LayersModel)) throw new VisionError('INVALID_INPUT', `the model is ${shownValue(model)}; it must be a tfjs LayersModel`);
+  if (weightsDisposed(model)) {
     throw new VisionError('INVALID_INPUT', "the model's weights were disposed (model.dispose()); build or load the model again");
   }
+}
+
+/** Throws `DISPOSED` when the model was disposed while it trained (from a callback or elsewhere). */
+function checkNotDisposedDuring(model: tf.LayersModel): void {
+  if (weightsDisposed(model)) throw new VisionError('DISPOSED', 'the model was disposed during training; training stopped');
 }
 
 function checkCallbacks(options: FitOptions): void {
@@ -330,6 +339,7 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
       let right = 0;
       for (let b = 0; b < batches.length; b++) {
         throwIfAborted(options.signal, 'training');
+        checkNotDisposedDuring(model);
         const rate = rateAt(options, step, baseRates[0]);
         groups.forEach((g) => setLearningRate(g.optimizer, rate * (g.learningRateScale ?? 1)));
         const { loss: lossValue, hits } = await trainBatch(model, groups, data, labels, batches[b], step, { ...options, lossFn: loss });
@@ -349,6 +359,7 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
         progress: (epoch + 1) / options.epochs, elapsedMs: Date.now() - started,
       };
       if (options.validationData) {
+        checkNotDisposedDuring(model);
         const val = await evaluateClassifier(model, options.validationData, loss);
         log.valLoss = val.loss;
         log.valAccuracy = val.accuracy;
@@ -374,7 +385,10 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
         break;
       }
     }
-    if (restoreBest && best) restoreWeights(model, best);
+    if (restoreBest && best) {
+      checkNotDisposedDuring(model);
+      restoreWeights(model, best);
+    }
     return { history, bestEpoch, bestValue, stoppedEarly, diverged };
   } finally {
     disposeSnapshot(best);

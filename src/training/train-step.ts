@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type GradientClipping, clipGradients } from './gradients';
 import type { ClassificationLoss } from './losses';
+import { VisionError, describeError, toVisionError } from '../core/errors';
 
 /**
  * Variables trained by one optimiser (e.g. a head at the full rate and unfrozen backbone
@@ -58,25 +59,46 @@ export interface StepResult {
  * ```
  */
 export function trainStep(model: tf.LayersModel, groups: readonly ParamGroup[], x: tf.Tensor, labels: tf.Tensor1D, options: StepOptions): StepResult {
-  const kept: { predicted?: tf.Tensor1D; loss?: tf.Scalar } = {};
-  let grads: tf.NamedTensorMap = {};
+  const kept: { predicted?: tf.Tensor1D } = {};
   try {
-    const variables = groups.flatMap((g) => g.variables);
-    const out = tf.variableGrads(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      kept.predicted = tf.keep(tf.argMax(logits, 1) as tf.Tensor1D);
-      return stepLoss(model, variables, labels, logits, options);
-    }, variables);
-    kept.loss = out.value;
-    grads = out.grads;
-    applyGroups(groups, grads, options.clip);
-    return { loss: kept.loss, predicted: kept.predicted as tf.Tensor1D };
+    // one scope for the whole step: a forward, loss or update that throws leaves no tensor behind
+    return tf.tidy(() => {
+      const variables = groups.flatMap((g) => g.variables);
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+        kept.predicted = tf.keep(tf.argMax(logits, 1) as tf.Tensor1D);
+        return stepLoss(model, variables, labels, logits, options);
+      }, variables);
+      applyGroups(groups, grads, options.clip);
+      return { loss: value, predicted: kept.predicted as tf.Tensor1D };
+    });
   } catch (error) {
-    tf.dispose([kept.loss, kept.predicted]);
-    throw error;
-  } finally {
-    tf.dispose(Object.values(grads));
+    kept.predicted?.dispose();
+    releaseAbandonedTape();
+    throw stepError(error);
   }
+}
+
+/**
+ * tfjs keeps the tensors a forward pass saved for its backward pass on the engine's tape and
+ * frees them only when the backward pass completes: one that throws (a missing gradient kernel)
+ * leaves them, and the tape, behind. Frees them when no gradient computation is under way.
+ */
+function releaseAbandonedTape(): void {
+  const state = tf.engine().state as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+  state.activeTape = null;
+}
+
+/** A failed step as a `VisionError`: a kernel the backend lacks (wasm has no convolution gradients) is `BACKEND_UNAVAILABLE`. */
+function stepError(error: unknown): VisionError {
+  if (error instanceof VisionError) return error;
+  const missing = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(describeError(error));
+  if (missing) {
+    return new VisionError('BACKEND_UNAVAILABLE', `training needs the ${missing[1]} kernel, which the ${missing[2]} backend lacks; train on cpu, webgl or webgpu (selectTfjsBackend)`, { cause: error });
+  }
+  return toVisionError(error, 'INFERENCE_FAILED', 'a training step failed');
 }
 
 /** The loss of a batch plus the model's regularisation losses and weight decay. */

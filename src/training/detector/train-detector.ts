@@ -144,16 +144,23 @@ export async function trainDetector(detector: TrainableDetector, scenes: readonl
         const learningRate = schedule(step);
         setLearningRate(optimizer, learningRate);
         const x = batchTensor(batch, size);
-        const parts = tf.tidy(() => {
-          let kept: tf.Scalar[] = [];
-          const loss = optimizer.minimize(() => {
-            const l = detectorLoss(detector.forward(x, { training: options.train !== 'head' }), targets);
-            kept = [l.cls, l.box, l.mask].map((t) => tf.keep(t.clone()));
-            return l.total;
-          }, true, varList);
-          return [loss as tf.Scalar, ...kept];
-        });
-        x.dispose();
+        let kept: tf.Scalar[] = [];
+        let parts: tf.Scalar[];
+        try {
+          parts = tf.tidy(() => {
+            const loss = optimizer.minimize(() => {
+              const l = detectorLoss(detector.forward(x, { training: options.train !== 'head' }), targets);
+              kept = [l.cls, l.box, l.mask].map((t) => tf.keep(t.clone()));
+              return l.total;
+            }, true, varList);
+            return [loss as tf.Scalar, ...kept];
+          });
+        } catch (error) {
+          tf.dispose(kept); // a step that failed (the detector disposed meanwhile, a missing kernel) leaves nothing behind
+          throw error;
+        } finally {
+          x.dispose();
+        }
         const [loss, cls, box, mask] = await Promise.all(parts.map(async (t) => (await t.data())[0]));
         tf.dispose(parts);
         if (!Number.isFinite(loss)) {

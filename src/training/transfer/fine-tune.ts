@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import { type FitOptions, type FitResult, fit } from '../fit';
 import type { LabeledTensors } from '../evaluate';
 import type { FeatureBackbone } from './feature-backbone';
@@ -38,12 +39,39 @@ export interface FineTuneOptions extends Omit<FitOptions, 'groups'> {
   backboneLearningRateScale?: number;
 }
 
+/** Whether a value is a tfjs optimiser instance (`instanceof tf.Optimizer` reads `.minimize` of whatever it gets, `undefined` included). */
+const isOptimizerInstance = (value: unknown): boolean => typeof value === 'object' && value !== null && value instanceof tf.Optimizer;
+
+/**
+ * Runs the frozen batch-norm layers among `layers` in inference mode (their moving statistics
+ * used and kept, as Keras does for `trainable = false`; tfjs would update them in a training
+ * forward) until the returned function undoes it.
+ */
+function freezeBatchNormStatistics(layers: readonly tf.layers.Layer[]): () => void {
+  const patched = layers.filter((l) => !l.trainable && l.getClassName() === 'BatchNormalization');
+  const own = patched.map((layer) => Object.getOwnPropertyDescriptor(layer, 'call'));
+  for (const layer of patched) {
+    const call = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  }
+  return () => {
+    patched.forEach((layer, i) => {
+      const before = own[i];
+      if (before) Object.defineProperty(layer, 'call', before);
+      else delete (layer as { call?: unknown }).call; // the class's method is back
+    });
+  };
+}
+
 /**
  * Trains backbone + head end to end on prepared images: the head at the full learning rate,
- * the last `unfreeze` backbone layers at `backboneLearningRateScale` of it, the rest frozen.
- * Returns the composed model (image → scores; it shares the backbone's and head's weights and
- * owns none, see {@link composeClassifier}) and the fit result. Training convolutions
- * needs a backend with convolution gradients (cpu, webgl, webgpu — not wasm).
+ * the last `unfreeze` backbone layers at `backboneLearningRateScale` of it, the rest frozen —
+ * frozen batch-norm layers in inference mode, so their moving statistics stay as they were
+ * (Keras' behaviour). Returns the composed model (image → scores; it shares the backbone's and
+ * head's weights and owns none, see {@link composeClassifier}) and the fit result. A call that
+ * fails (refused options, abort) leaves the backbone's layers frozen as they were. Training
+ * convolutions needs a backend with convolution gradients (cpu, webgl, webgpu — not wasm:
+ * `BACKEND_UNAVAILABLE`).
  *
  * @example
  * ```ts
@@ -51,15 +79,29 @@ export interface FineTuneOptions extends Omit<FitOptions, 'groups'> {
  * ```
  */
 export async function fineTune(extractor: FeatureBackbone, head: tf.LayersModel, data: LabeledTensors, options: FineTuneOptions): Promise<{ model: tf.LayersModel; result: FitResult }> {
-  // checked before anything changes: a refused call leaves the backbone's layers as they were
-  if (options?.optimizer instanceof tf.Optimizer) throw new VisionError('INVALID_OPTION', 'fineTune needs optimizer settings ({ name, learningRate }), not an optimizer instance');
+  if (options === null || typeof options !== 'object') throw new VisionError('INVALID_OPTION', `fineTune options are ${shownValue(options)}; they must be an object`);
+  if (isOptimizerInstance(options.optimizer)) throw new VisionError('INVALID_OPTION', 'fineTune needs optimizer settings ({ name, learningRate }), not an optimizer instance');
+  const scale = options.backboneLearningRateScale ?? 0.1;
+  if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0)) {
+    throw new VisionError('INVALID_OPTION', `backboneLearningRateScale is ${shownValue(scale)}; it must be a finite number > 0`);
+  }
+  const layers = extractor.model.layers;
+  const wasTrainable = layers.map((l) => l.trainable);
   const unfrozen = unfreezeLastLayers(extractor, options.unfreeze ?? 0);
-  const model = composeClassifier(extractor, head);
-  const headVariables = head.trainableWeights.map((w) => w.read() as tf.Variable);
-  const backboneVariables = unfrozen.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
-  const groups = [{ variables: headVariables, learningRateScale: 1 }];
-  if (backboneVariables.length > 0) groups.push({ variables: backboneVariables, learningRateScale: options.backboneLearningRateScale ?? 0.1 });
-  const optimizer = options.optimizer instanceof tf.Optimizer ? undefined : options.optimizer;
-  const result = await fit(model, data, { ...options, optimizer, groups });
-  return { model, result };
+  const unfreezeBatchNorm = freezeBatchNormStatistics(layers);
+  try {
+    const model = composeClassifier(extractor, head);
+    const headVariables = head.trainableWeights.map((w) => w.read() as tf.Variable);
+    const backboneVariables = unfrozen.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+    const groups = [{ variables: headVariables, learningRateScale: 1 }];
+    if (backboneVariables.length > 0) groups.push({ variables: backboneVariables, learningRateScale: scale });
+    const { unfreeze: _unfreeze, backboneLearningRateScale: _scale, ...fitOptions } = options;
+    const result = await fit(model, data, { ...fitOptions, groups });
+    return { model, result };
+  } catch (error) {
+    layers.forEach((layer, i) => (layer.trainable = wasTrainable[i]));
+    throw error;
+  } finally {
+    unfreezeBatchNorm();
+  }
 }

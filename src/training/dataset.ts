@@ -4,6 +4,7 @@ import type { ImageInput, RawImage } from '../core/image-input';
 import { imageToTensor } from '../core/image-tensor';
 import type { LabeledImage, TrainingProgress } from '../core/labeled-data';
 import { checkNumber } from './checks';
+import { shownValue } from '../core/shown-value';
 import { permutation } from './random';
 
 /**
@@ -58,6 +59,7 @@ export interface CollectOptions {
 export async function collectSamples(source: SampleSource, label: number, count: number, options: CollectOptions = {}): Promise<LabeledImage[]> {
   if (!Number.isInteger(count) || count <= 0) throw new VisionError('INVALID_OPTION', `count is ${count}; it must be a positive integer`);
   const every = options.every ?? 1;
+  if (!Number.isInteger(every) || every < 1) throw new VisionError('INVALID_OPTION', `every is ${shownValue(every)}; it must be a positive integer (keep one frame in every)`);
   const out: LabeledImage[] = [];
   let seen = 0;
   while (out.length < count) {

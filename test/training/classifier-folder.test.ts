@@ -63,6 +63,31 @@ describe('classifier folders', () => {
     }
   }, 60_000);
 
+  it('a save with labels that do not fit the head is refused before anything is written: the folder keeps its classifier', async () => {
+    const dir = folder();
+    const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 1 });
+    const knn = new KnnClassifier({ k: 1 });
+    await knn.fit(features, [0, 1, 2, 1]);
+    try {
+      await saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 'kept' });
+      const before = readdirSync(dir).sort().map((name) => readFileSync(join(dir, name)).toString('base64'));
+      // a k-NN head's labels were not checked: knn.json was written and the layers model deleted (it then failed to load)
+      for (const labels of [['only-one', 'two'], ['a', '', 'c'], 'abc', undefined]) {
+        await expect(saveClassifierFolder(dir, backbone, knn, { labels: labels as string[], id: 'refused' }), JSON.stringify(labels)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      }
+      for (const labels of [['x'], ['a', ''], [1, 2]]) {
+        await expect(saveClassifierFolder(dir, backbone, head, { labels: labels as string[], id: 'refused' }), JSON.stringify(labels)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      }
+      expect(readdirSync(dir).sort().map((name) => readFileSync(join(dir, name)).toString('base64'))).toEqual(before);
+      const loaded = await loadClassifierFolder(dir, 'wasm');
+      expect(loaded.spec.id).toBe('kept');
+      loaded.dispose();
+    } finally {
+      knn.dispose();
+      head.dispose();
+    }
+  }, 60_000);
+
   it('a k-NN over mid-level backbone layers saves → loads with the same layers and scores', async () => {
     const mid = await loadMobileNetV2Backbone({ backend: 'wasm', layers: MOBILENET_V2_MID_LAYERS });
     const knn = new KnnClassifier({ k: 3 });

@@ -162,6 +162,13 @@ function checkSample(sample: AugmentSample, helper: string): void {
     const shown = sample.image instanceof tf.Tensor ? `rank ${sample.image.rank}` : shownValue(sample.image);
     throw new VisionError('INVALID_INPUT', `image is ${shown}; ${helper} takes one [H, W, C] image tensor`);
   }
+  const { mask } = sample;
+  if (mask === undefined) return;
+  const [height, width] = sample.image.shape;
+  if (!(mask instanceof tf.Tensor) || (mask.rank !== 2 && mask.rank !== 3) || mask.shape[0] !== height || mask.shape[1] !== width) {
+    const shown = mask instanceof tf.Tensor ? `[${mask.shape.join(', ')}]` : shownValue(mask);
+    throw new VisionError('INVALID_INPUT', `mask is ${shown}; ${helper} takes a mask of the image's size, [${height}, ${width}] or [${height}, ${width}, C]`);
+  }
 }
 
 function checkSpatial(ops: SpatialAugmentation): void {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
@@ -91,6 +92,34 @@ export interface ExportedClassifier {
 }
 
 /**
+ * The number of classes a head scores (a k-NN head's, or a layers model's output width).
+ *
+ * @example
+ * ```ts
+ * const classes = headClasses(head); // 10
+ * ```
+ */
+export function headClasses(head: tf.LayersModel | KnnClassifier): number {
+  return head instanceof KnnClassifier ? head.numClasses : (head.outputs[0].shape[1] as number);
+}
+
+/**
+ * Checks the class names given for a head: a list of non-empty strings, one per class.
+ *
+ * @throws VisionError `INVALID_OPTION` saying what is wrong.
+ * @example
+ * ```ts
+ * checkClassLabels(['cat', 'dog'], headClasses(head));
+ * ```
+ */
+export function checkClassLabels(labels: unknown, numClasses: number): void {
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string' && l !== '')) {
+    throw new VisionError('INVALID_OPTION', `labels are ${shownValue(labels)}; they must be class names (non-empty strings), one per class`);
+  }
+  if (labels.length !== numClasses) throw new VisionError('INVALID_OPTION', `${labels.length} labels for a head with ${numClasses} classes`);
+}
+
+/**
  * Makes a runner and model card out of a backbone and a trained head (softmax/SVM/MLP
  * layers model → one composed tfjs model with family `logits`; k-NN → a {@link KnnRunner}
  * with family `probabilities`). The card's input is the backbone's. The runner shares the
@@ -103,10 +132,8 @@ export interface ExportedClassifier {
  * ```
  */
 export function exportClassifier(extractor: FeatureBackbone, head: tf.LayersModel | KnnClassifier, options: { labels: readonly string[]; id?: string }): ExportedClassifier {
-  const numClasses = head instanceof KnnClassifier ? head.numClasses : (head.outputs[0].shape[1] as number);
-  if (options.labels.length !== numClasses) {
-    throw new VisionError('INVALID_OPTION', `${options.labels.length} labels for a head with ${numClasses} classes`);
-  }
+  const numClasses = headClasses(head);
+  checkClassLabels(options.labels, numClasses);
   const spec: ModelSpec = {
     id: options.id ?? 'transfer-classifier',
     task: 'image-classification',

@@ -104,9 +104,12 @@ export class KnnClassifier {
     await Promise.resolve();
   }
 
+  /** Features as float32 (int32 ones too), L2-normalised when the classifier normalises. */
   private prepare(x: tf.Tensor2D): tf.Tensor2D {
-    if (!this.normalize) return x.clone();
-    return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D);
+    return tf.tidy(() => {
+      const values = tf.cast(x, 'float32');
+      return this.normalize ? (tf.div(values, tf.maximum(tf.norm(values, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D) : values;
+    });
   }
 
   /** Indices of the `k` nearest stored examples of each query, nearest first. */

@@ -1,0 +1,70 @@
+/**
+ * Inputs of the training helpers that were taken without a check (from an outside check):
+ * `collectSamples`' `every` (0 or NaN kept no frame and never returned), k-NN features of int32
+ * (a raw tfjs error), and a mask that is not the image's size in spatial augmentation (it came
+ * back resized or not, as it happened).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { KnnClassifier, augmentSpatial, collectSamples } from '../../src/training/index';
+import type { SampleSource } from '../../src/training/dataset';
+
+/** Frames forever, each resolved at once. */
+function endless(): SampleSource & { pulled: number } {
+  const frame = { data: new Uint8Array(4 * 4 * 3), width: 4, height: 4, channels: 3 as const };
+  const source = {
+    pulled: 0,
+    next: async () => {
+      source.pulled++;
+      return { value: { frame, release: () => undefined }, done: false };
+    },
+  };
+  return source as unknown as SampleSource & { pulled: number };
+}
+
+describe('training helper inputs', () => {
+  it('collectSamples refuses an every that is not a positive integer, before pulling a frame', async () => {
+    for (const every of [0, -2, Number.NaN, 1.5, 'x']) {
+      const source = endless();
+      await expect(collectSamples(source, 0, 2, { every: every as number }), String(every)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('every is') });
+      expect(source.pulled).toBe(0);
+    }
+    const source = endless();
+    expect(await collectSamples(source, 1, 2, { every: 3 })).toHaveLength(2);
+    expect(source.pulled).toBe(4); // frames 0 and 3
+  });
+
+  it('a k-NN classifier takes int32 features as their float values', async () => {
+    const values = [[3, 0], [0, 4], [5, 1], [1, 6]];
+    const asInt = new KnnClassifier({ k: 1 });
+    const asFloat = new KnnClassifier({ k: 1 });
+    const xi = tf.tensor2d(values, undefined, 'int32');
+    const xf = tf.tensor2d(values, undefined, 'float32');
+    try {
+      await asInt.fit(xi, [0, 1, 0, 1]);
+      await asFloat.fit(xf, [0, 1, 0, 1]);
+      const query = tf.tensor2d([[4, 1], [1, 5]], undefined, 'int32');
+      expect(Array.from(await asInt.predictScores(query))).toEqual(Array.from(await asFloat.predictScores(query)));
+      expect(Array.from(await asInt.predict(query))).toEqual([0, 1]);
+      query.dispose();
+    } finally {
+      tf.dispose([xi, xf]);
+      asInt.dispose();
+      asFloat.dispose();
+    }
+  });
+
+  it("augmentSpatial refuses a mask that is not the image's size", () => {
+    const image = tf.zeros([40, 60, 3]) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    for (const mask of [tf.zeros([10, 10]), tf.zeros([60, 40]), tf.zeros([40, 60, 1, 1])]) {
+      expect(() => augmentSpatial({ image, mask: mask as tf.Tensor2D }, { flip: 1, seed: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining("takes a mask of the image's size, [40, 60]") }));
+      mask.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const ok = tf.ones([40, 60]) as tf.Tensor2D;
+    const out = augmentSpatial({ image, mask: ok }, { flip: 1, seed: 1 });
+    expect(out.mask?.shape).toEqual([40, 60]);
+    tf.dispose([image, ok, out.image, out.mask as tf.Tensor]);
+  });
+});

@@ -122,6 +122,8 @@ describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-n
     });
     await expect(segmenter.run(gray(0, 0))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(segmenter.run(gray(10, 10), { threshold: 3 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    // a flag that is no boolean ('yes' ran as class-aware NMS)
+    await expect(segmenter.run(gray(10, 10), { agnostic: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'agnostic is "yes"; it must be true or false' });
     await expect(segmenter.run(gray(10, 10), null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options must be an object') });
     // smaller than the model's stride (32): still one mask per instance, at 5×3
     const tiny = await segmenter.run(gray(5, 3));

@@ -9,6 +9,7 @@ import type { ModelSpec, TaskName } from '../../models/model-spec';
 import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/segmentation-cards';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { checkSegmentationHead, checkWholeImageInput } from '../segmentation/segmentation-card-check';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionalBoolean, optionsObject } from '../shared/options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
@@ -192,6 +193,8 @@ export async function createVideoMattingPipeline(options: VideoMattingOptions = 
     if (spec.task === 'video-matting' && !isRecurrentSpec(spec)) {
       throw new VisionError('INVALID_OPTION', `model '${spec.id}' has no 'matting' head (input, ratio, state and output names); see RVM_MOBILENETV3`);
     }
+    checkWholeImageInput(spec, 'video-matting');
+    if (spec.task === 'image-segmentation') checkSegmentationHead(spec.id, (spec as SegmentationModelSpec).segmentation);
     return new VideoMattingPipeline(spec, runner, ownsRunner, { refine, downsampleRatio, outputForeground }, options);
   });
 }

@@ -14,6 +14,7 @@ import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { firstOutput } from '../shared/outputs';
+import { checkSegmentationHead, checkWholeImageInput } from './segmentation-card-check';
 import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<ImageSegmentationRunOptions>()(['outputCategoryMask', 'outputConfidenceMasks']);
@@ -124,6 +125,9 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
     const postStart = now();
     const output = firstOutput(stage.outputs, this.spec);
     const { planes, width, height } = labelProbabilities(output, this.spec);
+    if (planes.length !== this.spec.labels.length) {
+      throw new VisionError('MODEL_FORMAT', `model '${this.spec.id}' gives ${planes.length} classes (output [${output.dims.join(',')}]) but its card has ${this.spec.labels.length} labels: give the card one label per class`);
+    }
     const { transform } = stage;
     // Two labels (background / person): resize the person plane only — bilinear resizing is
     // linear, so the background is 1 − person at the frame's size too (up to float rounding).
@@ -161,6 +165,8 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
   const model = await resolveModel('image-segmentation', SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
+    checkWholeImageInput(spec, 'image-segmentation');
+    checkSegmentationHead(spec.id, (spec as SegmentationModelSpec).segmentation);
     const outputCategoryMask = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask');
     const outputConfidenceMasks = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks');
     return new ImageSegmentationPipeline(spec, runner, ownsRunner, { outputCategoryMask, outputConfidenceMasks });

@@ -13,6 +13,7 @@ import { definedOnly, optionalBoolean, optionsObject, unitInterval } from '../sh
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';
 import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
+import { checkWholeImageInput } from './segmentation-card-check';
 import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'maskThreshold', 'maskMode', 'gpuMasks']);
@@ -62,6 +63,7 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unitInterval(merged.iouThreshold ?? 0.7, 'iouThreshold');
     const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');
+    optionalBoolean(merged.agnostic, 'agnostic');
     const maxDetections = merged.maxDetections ?? 100;
     if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${maxDetections}; it must be a non-negative integer`);
     const context = { threshold, iouThreshold, maxDetections, maskThreshold, options: merged };
@@ -117,8 +119,10 @@ export async function createInstanceSegmentationPipeline(options: InstanceSegmen
   const model = await resolveModel('instance-segmentation', '', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
+    checkWholeImageInput(spec, 'instance-segmentation');
     const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks } = options;
     optionalBoolean(gpuMasks, 'gpuMasks');
+    optionalBoolean(agnostic, 'agnostic');
     return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks });
   });
 }

@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec, TaskName } from '../../models/model-spec';
 import { type AnyModelSource, type LoadModelOptions, loadModel } from '../../runtime/load-model';
@@ -127,7 +128,12 @@ export async function resolveRunner(source: AnyModelSource | ModelRunner, option
 }
 
 /** A card with no labels takes the class names the exporter stored in the model (Ultralytics `names`); feature extractors have none. */
-function withModelLabels(spec: ModelSpec, runner: ModelRunner): ModelSpec {
+function withModelLabels(given: ModelSpec, runner: ModelRunner): ModelSpec {
+  // a card written without labels (JSON, JavaScript) is one with none
+  const spec = given.labels === undefined ? { ...given, labels: [] } : given;
+  if (!Array.isArray(spec.labels) || !spec.labels.every((label) => typeof label === 'string')) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': labels are ${shownValue(spec.labels)}; they must be a list of class names (strings)`);
+  }
   if (spec.labels.length > 0 || spec.task === 'image-feature-extraction') return spec;
   const names = parseClassNames(runner.metadata.names);
   if (!names) {

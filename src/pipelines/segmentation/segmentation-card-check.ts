@@ -1,0 +1,49 @@
+/**
+ * What a card must say for its masks to be mapped back onto the image: segmentation, instance
+ * and matting models see the whole picture (letterboxed or stretched), and a segmentation head
+ * names an activation and a foreground channel it knows.
+ */
+import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
+import type { ModelSpec } from '../../models/model-spec';
+import type { SegmentationHead } from '../../models/segmentation-cards';
+
+const ACTIVATIONS: readonly NonNullable<SegmentationHead['activation']>[] = ['none', 'sigmoid', 'softmax'];
+
+/**
+ * Checks that a model whose masks are mapped onto the whole image takes the whole image:
+ * `input.fit` `stretch` or `letterbox`, not `center-crop` (the crop's sides would have no mask,
+ * and the masks would be spread over the frame).
+ *
+ * @throws VisionError `INVALID_OPTION` naming the model and what is allowed.
+ * @example
+ * ```ts
+ * checkWholeImageInput(spec, 'image-segmentation');
+ * ```
+ */
+export function checkWholeImageInput(spec: ModelSpec, task: string): void {
+  if (spec.input.fit === 'center-crop') {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': ${task} maps its masks onto the whole image, so input.fit must be 'stretch' or 'letterbox', not 'center-crop'`);
+  }
+}
+
+/**
+ * Checks a card's segmentation head: `activation` one of none, sigmoid, softmax and
+ * `foregroundChannel` 0 or 1 (which label a one-channel output is the probability of).
+ *
+ * @throws VisionError `INVALID_OPTION` naming the model, the field and what is allowed.
+ * @example
+ * ```ts
+ * checkSegmentationHead(spec.id, spec.segmentation);
+ * ```
+ */
+export function checkSegmentationHead(id: string, head: SegmentationHead | undefined): void {
+  if (head === undefined) return;
+  if (head === null || typeof head !== 'object') throw new VisionError('INVALID_OPTION', `model '${id}': segmentation is ${shownValue(head)}; it must be an object { activation?, foregroundChannel? }`);
+  if (head.activation !== undefined && !ACTIVATIONS.includes(head.activation)) {
+    throw new VisionError('INVALID_OPTION', `model '${id}': segmentation.activation is ${shownValue(head.activation)}; allowed: ${ACTIVATIONS.join(', ')}`);
+  }
+  if (head.foregroundChannel !== undefined && head.foregroundChannel !== 0 && head.foregroundChannel !== 1) {
+    throw new VisionError('INVALID_OPTION', `model '${id}': segmentation.foregroundChannel is ${shownValue(head.foregroundChannel)}; it must be 0 or 1 (the label a one-channel output is the probability of)`);
+  }
+}

@@ -1,5 +1,6 @@
 import { recyclerOf } from './mask-recycling';
 import { VisionError } from './errors';
+import { checkMaskColours, checkMaskKind, checkMaskThreshold, checkRle } from './mask-checks';
 
 /**
  * What a {@link Mask}'s values mean: `binary` (in / out), `probability` (0–1 per pixel) or
@@ -57,7 +58,7 @@ export interface MaskImageData {
 export interface MaskImageOptions {
   /** Default `[30, 144, 255, 160]` (semi-transparent blue); probability masks scale the alpha. */
   color?: readonly [number, number, number, number];
-  /** Category masks: colour of each class index (default: a fixed 20-colour palette, class 0 transparent). */
+  /** Category masks: colour of each class index, `palette[index % palette.length]` (default: class 0 — background — transparent, classes 1, 2, … through 19 fixed colours in turn). */
   palette?: readonly (readonly [number, number, number, number])[];
 }
 
@@ -158,6 +159,7 @@ export class Mask {
    * ```
    */
   static create(kind: MaskKind, width: number, height: number, data: MaskData, bounds?: MaskBounds): Mask {
+    checkMaskKind(kind, 'Mask.create');
     checkSize(width, height, 'Mask.create');
     const b = bounds ?? { x: 0, y: 0, width, height };
     checkSize(b.width, b.height, 'Mask.create bounds');
@@ -184,19 +186,14 @@ export class Mask {
    * ```
    */
   static fromRle(rle: MaskRle): Mask {
-    const [height, width] = rle?.size ?? [];
-    checkSize(width, height, 'Mask.fromRle');
+    checkRle(rle, 'Mask.fromRle');
+    const [height, width] = rle.size;
     const out = new Uint8Array(width * height);
     let pixel = 0;
-    for (let k = 0; k < rle.counts.length; k++) {
-      const run = rle.counts[k];
-      if (!Number.isInteger(run) || run < 0 || pixel + run > out.length) {
-        throw new VisionError('INVALID_INPUT', `Mask.fromRle: run ${k} (${run}) is not a count that fits a ${width}×${height} mask`);
-      }
+    rle.counts.forEach((run, k) => {
       if (k % 2 === 1) for (let p = pixel; p < pixel + run; p++) out[(p % height) * width + Math.floor(p / height)] = 1;
       pixel += run;
-    }
-    if (pixel !== out.length) throw new VisionError('INVALID_INPUT', `Mask.fromRle: runs cover ${pixel} of ${out.length} pixels`);
+    });
     return new Mask(width, height, 'binary', { x: 0, y: 0, width, height }, out);
   }
 
@@ -266,6 +263,7 @@ export class Mask {
    * ```
    */
   area(threshold = 0.5): number {
+    checkMaskThreshold(threshold, 'area threshold');
     let n = 0;
     const cut = this.kind === 'probability' ? threshold : 0;
     this.forEachInBounds((_, v) => {
@@ -286,12 +284,14 @@ export class Mask {
    * ```
    */
   toImageData(options: MaskImageOptions = {}): MaskImageData {
+    checkMaskColours(options.color, options.palette);
     const rgba = new Uint8ClampedArray(this.width * this.height * 4);
     const color = options.color ?? DEFAULT_COLOR;
-    const palette = options.palette ?? PALETTE;
+    const palette = options.palette;
     const kind = this.kind;
     this.forEachInBounds((i, v) => {
-      const c = kind === 'category' ? palette[v % palette.length] : color;
+      // the default palette: class 0 (background) transparent, classes 1, 2, … cycling through 19 colours
+      const c = kind !== 'category' ? color : palette ? palette[v % palette.length] : v === 0 ? PALETTE[0] : PALETTE[1 + ((v - 1) % (PALETTE.length - 1))];
       const alpha = kind === 'probability' ? c[3] * Math.min(Math.max(v, 0), 1) : kind === 'binary' && !v ? 0 : c[3];
       rgba[i * 4] = c[0];
       rgba[i * 4 + 1] = c[1];
@@ -315,6 +315,7 @@ export class Mask {
    * ```
    */
   toRle(threshold = 0.5): MaskRle {
+    checkMaskThreshold(threshold, 'toRle threshold');
     if (this.kind === 'category') throw new VisionError('INVALID_OPTION', 'toRle encodes binary masks; a category mask is sent as toUint8Array()');
     const data = this.values();
     const { x: bx, y: by, width: bw, height: bh } = this.bounds;
@@ -364,6 +365,7 @@ export class Mask {
    */
   static unpack(packed: PackedMask): Mask {
     if (typeof packed !== 'object' || packed === null) throw new VisionError('INVALID_INPUT', 'Mask.unpack: expected a packed mask object');
+    checkMaskKind(packed.kind, 'Mask.unpack');
     return Mask.create(packed.kind, packed.width, packed.height, packed.data, packed.bounds);
   }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { Mask, type MaskRle } from '../../src/core/mask';
 import { rleArea, rleIou } from '../../src/postprocess/masks/rle';
+import { maskToPolygons } from '../../src/postprocess/masks/contours';
 import { pasteMasks } from '../../src/postprocess/masks/paste';
 
 const paste = JSON.parse(readFileSync(new URL('../fixtures/masks/paste.json', import.meta.url), 'utf8')) as { cases: { binary: MaskRle[] }[] };
@@ -102,6 +103,41 @@ describe('Mask', () => {
     bad(() => Mask.create('probability', 2, 2, new Uint8Array(4)));
     bad(() => Mask.create('binary', 2, 2, new Uint8Array(4), { x: 1, y: 0, width: 2, height: 2 }));
     bad(() => Mask.create('binary', -1, 2, new Uint8Array(0)));
+  });
+});
+
+describe('Mask inputs checked (from an outside check)', () => {
+  const refusal = (code: string, fragment: string) => expect.objectContaining({ code, message: expect.stringContaining(fragment) });
+
+  it('run-length encodings: a size and counts that are whole numbers ≥ 0 and cover the mask, within the pixel limit', () => {
+    expect(() => Mask.fromRle({ size: [2, 2], counts: null } as unknown as MaskRle)).toThrow(refusal('INVALID_INPUT', 'Mask.fromRle: counts are null; they must be a list of run lengths'));
+    expect(() => Mask.fromRle({ size: [1e6, 1e6], counts: [1e12] })).toThrow(refusal('INVALID_INPUT', 'is over the limit of 67108864 pixels'));
+    expect(() => Mask.fromRle({ size: [2], counts: [2] } as unknown as MaskRle)).toThrow(refusal('INVALID_INPUT', 'size is an array; a run-length encoding has size [height, width]'));
+    // a negative run that sums right gave an area of -2 and an IoU of 0
+    expect(() => rleArea({ size: [2, 2], counts: [6, -2] })).toThrow(refusal('INVALID_INPUT', 'rleArea: run 1 is -2; runs are whole numbers ≥ 0'));
+    expect(() => rleIou({ size: [2, 2], counts: [6, -2] }, { size: [2, 2], counts: [4] })).toThrow(refusal('INVALID_INPUT', 'run 1 is -2'));
+    expect(rleArea({ size: [2, 2], counts: [1, 2, 1] })).toBe(2);
+  });
+
+  it('kinds, thresholds and colours are checked; the default palette leaves only class 0 transparent', () => {
+    expect(() => Mask.create('foo' as 'binary', 2, 2, new Uint8Array(4))).toThrow(refusal('INVALID_INPUT', 'Mask.create: kind is "foo"; allowed: binary, probability, category'));
+    expect(() => Mask.unpack({ kind: 'foo', width: 1, height: 1, bounds: { x: 0, y: 0, width: 1, height: 1 }, data: new Uint8Array(1) } as never)).toThrow(refusal('INVALID_INPUT', 'Mask.unpack: kind is "foo"'));
+    const probability = Mask.create('probability', 2, 1, new Float32Array([0.2, 0.9]));
+    expect(() => probability.toRle(Number.NaN)).toThrow(refusal('INVALID_OPTION', 'toRle threshold is NaN; it must be a number in [0, 1]'));
+    expect(() => probability.area(2)).toThrow(refusal('INVALID_OPTION', 'area threshold is 2'));
+    expect(() => maskToPolygons(probability, { threshold: Number.NaN })).toThrow(refusal('INVALID_OPTION', 'threshold is NaN'));
+    expect(probability.area(0.5)).toBe(1);
+    const classes = Mask.create('category', 4, 1, new Uint8Array([0, 1, 20, 21]));
+    expect(() => classes.toImageData({ palette: [] })).toThrow(refusal('INVALID_OPTION', 'palette is an array; it must be a non-empty list'));
+    expect(() => classes.toImageData({ color: [1, 2, 3] as never })).toThrow(refusal('INVALID_OPTION', 'color is an array; it must be [r, g, b, a]'));
+    // class 20 (the last of Pascal VOC's 21) was transparent, like the background
+    const alpha = Array.from(classes.toImageData().data.filter((_, i) => i % 4 === 3));
+    expect(alpha).toEqual([0, 160, 160, 160]);
+    // classes 1 and 20 share a colour (19 apart), 21 takes the next
+    const rgb = (k: number) => Array.from(classes.toImageData().data.slice(k * 4, k * 4 + 3));
+    expect(rgb(2)).toEqual(rgb(1));
+    expect(rgb(3)).not.toEqual(rgb(1));
+    [probability, classes].forEach((m) => m.close());
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { VisionError } from '../../core/errors';
 import type { Mask } from '../../core/mask';
+import { checkMaskThreshold } from '../../core/mask-checks';
 
 /**
  * A closed outline as `[x, y]` pixel coordinates (the centres of the border pixels), in the
@@ -163,6 +164,7 @@ export function maskToPolygons(mask: Mask, options: ContourOptions = {}): Polygo
   const { x, y, width, height } = mask.bounds;
   const full = mask.kind === 'probability' ? mask.toFloat32Array() : mask.toUint8Array();
   const cut = mask.kind === 'probability' ? (options.threshold ?? 0.5) : 0;
+  checkMaskThreshold(cut, 'threshold');
   const region = new Uint8Array(width * height);
   for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) region[r * width + c] = full[(y + r) * mask.width + x + c] > cut ? 1 : 0;
   return findContours(region, width, height, options).map((polygon) => polygon.map(([px, py]) => [px + x, py + y]));

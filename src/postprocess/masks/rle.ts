@@ -4,15 +4,7 @@
  */
 import { VisionError } from '../../core/errors';
 import type { MaskRle } from '../../core/mask';
-
-function checkRle(rle: MaskRle, what: string): number {
-  const [h, w] = rle?.size ?? [];
-  const total = (rle?.counts ?? []).reduce((a, b) => a + b, 0);
-  if (!Number.isInteger(h) || !Number.isInteger(w) || total !== h * w) {
-    throw new VisionError('INVALID_INPUT', `${what}: runs cover ${total} pixels of a ${String(w)}×${String(h)} mask`);
-  }
-  return total;
-}
+import { checkRle } from '../../core/mask-checks';
 
 /**
  * Pixels set in a run-length encoded mask (the sum of its odd runs).

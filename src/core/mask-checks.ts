@@ -4,10 +4,9 @@
  */
 import { VisionError } from './errors';
 import { effectiveMaxPixels } from './image-input';
-import type { MaskKind, MaskRle } from './mask';
 import { shownValue } from './shown-value';
 
-const KINDS: readonly MaskKind[] = ['binary', 'probability', 'category'];
+const KINDS = ['binary', 'probability', 'category'] as const;
 
 /**
  * Checks a COCO run-length encoding: `size` `[height, width]` of whole numbers within the
@@ -21,7 +20,7 @@ const KINDS: readonly MaskKind[] = ['binary', 'probability', 'category'];
  * ```
  */
 export function checkRle(rle: unknown, what: string): number {
-  const { size, counts } = (typeof rle === 'object' && rle !== null ? rle : {}) as Partial<MaskRle>;
+  const { size, counts } = (typeof rle === 'object' && rle !== null ? rle : {}) as { size?: unknown; counts?: unknown };
   if (!Array.isArray(size) || size.length !== 2 || !size.every((side) => Number.isSafeInteger(side) && side >= 0)) {
     throw new VisionError('INVALID_INPUT', `${what}: size is ${shownValue(size)}; a run-length encoding has size [height, width] of whole numbers ≥ 0 and counts`);
   }
@@ -47,8 +46,8 @@ export function checkRle(rle: unknown, what: string): number {
  * checkMaskKind(packed.kind, 'Mask.unpack');
  * ```
  */
-export function checkMaskKind(kind: unknown, what: string): asserts kind is MaskKind {
-  if (!KINDS.includes(kind as MaskKind)) throw new VisionError('INVALID_INPUT', `${what}: kind is ${shownValue(kind)}; allowed: ${KINDS.join(', ')}`);
+export function checkMaskKind(kind: unknown, what: string): asserts kind is (typeof KINDS)[number] {
+  if (!KINDS.includes(kind as (typeof KINDS)[number])) throw new VisionError('INVALID_INPUT', `${what}: kind is ${shownValue(kind)}; allowed: ${KINDS.join(', ')}`);
 }
 
 /**

@@ -6,6 +6,9 @@ import { checkColor, checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 import { type OverlayRect, resolveStyle } from './style';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<CaptionOptions>()(['position', 'fontSize', 'fontFamily', 'color', 'background', 'maxLines']);
 
 /**
  * Options of {@link drawCaption}. Sizes are canvas pixels; the font scales with the canvas
@@ -78,7 +81,7 @@ export function wrapText(ctx: Pick<Canvas2D, 'measureText'>, text: string, maxWi
  */
 export function drawCaption(ctx: Canvas2D, text: string, options: CaptionOptions = {}): OverlayRect | undefined {
   checkContext(ctx, 'drawCaption');
-  checkOptionsObject(options, 'drawCaption');
+  checkOptionsObject(options, 'drawCaption', OPTION_NAMES);
   if (typeof text !== 'string') throw new VisionError('INVALID_INPUT', `caption text must be a string, got ${typeof text}`);
   const maxLines = options.maxLines ?? 3;
   if (!(Number.isInteger(maxLines) && maxLines >= 1)) throw new VisionError('INVALID_OPTION', `maxLines is ${maxLines}; it must be an integer ≥ 1`);

@@ -3,6 +3,7 @@
  * message shows the bad value and says what is allowed.
  */
 import { VisionError } from '../core/errors';
+import { knownOptions } from '../core/known-options';
 import { isOptionsObject, shownValue } from '../core/shown-value';
 
 /**
@@ -84,18 +85,21 @@ export function checkItem(item: unknown, name: string, shape: string, key?: stri
 }
 
 /**
- * Checks a drawing helper's options argument: an object (or left out); `INVALID_OPTION` naming
- * the helper otherwise (`null` included).
+ * Checks a drawing helper's options argument: an object (or left out) setting none but the
+ * `names` it takes (a misspelt `tessellationColor`); `INVALID_OPTION` naming the helper
+ * otherwise (`null` included).
  *
  * @example
  * ```ts
- * checkOptionsObject(options, 'drawHands');
+ * checkOptionsObject(options, 'drawGreenScreen', ['color']);
  * ```
  */
-export function checkOptionsObject(options: unknown, helper: string): void {
-  if (options !== undefined && !isOptionsObject(options)) {
+export function checkOptionsObject(options: unknown, helper: string, names: readonly string[]): void {
+  if (options === undefined) return;
+  if (!isOptionsObject(options)) {
     throw new VisionError('INVALID_OPTION', `${helper} options are ${shownValue(options)}; they must be an object (or left out)`);
   }
+  knownOptions(options, `${helper} options`, names);
 }
 
 /**

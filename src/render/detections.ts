@@ -8,8 +8,11 @@ import type { Canvas2D } from './canvas2d';
 import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
-import { drawLabel, drawnSize, resolveStyle, type StyleOptions } from './style';
-import { type PlacementOptions, mapBox, mapPoint, resolveTransform } from './transform';
+import { drawLabel, drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
+import { type PlacementOptions, mapBox, mapPoint, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<DetectionDrawOptions>()([...PLACEMENT_OPTION_NAMES, ...STYLE_OPTION_NAMES, 'showLabels', 'showScores', 'showTrackIds', 'colorBy', 'color', 'fillOpacity', 'minScore', 'formatLabel', 'showKeypoints', 'keypointRadius']);
 
 /**
  * What {@link drawDetections} needs of a detection: a `Detection` from a pipeline fits, and
@@ -145,7 +148,7 @@ function checkDetection(d: DrawableDetection, index: number): void {
  */
 export function drawDetections(ctx: Canvas2D, detections: readonly DrawableDetection[], options: DetectionDrawOptions = {}): number {
   checkContext(ctx, 'drawDetections');
-  checkOptionsObject(options, 'drawDetections');
+  checkOptionsObject(options, 'drawDetections', OPTION_NAMES);
   if (!Array.isArray(detections)) {
     throw new VisionError('INVALID_INPUT', `detections must be an array, each ${DETECTION_SHAPE}; got ${shownValue(detections)}`);
   }

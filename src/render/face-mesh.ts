@@ -9,8 +9,11 @@ import type { Canvas2D } from './canvas2d';
 import { checkColor, checkContext, checkItem, checkOptionsObject } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
-import { drawnSize, resolveStyle, type StyleOptions } from './style';
-import { type DrawTransform, type PlacementOptions, mapPoint, resolveTransform } from './transform';
+import { drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
+import { type DrawTransform, type PlacementOptions, mapPoint, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<FaceMeshDrawOptions>()([...PLACEMENT_OPTION_NAMES, ...STYLE_OPTION_NAMES, 'color', 'tesselationColor', 'irisCircles']);
 
 /** Iris centre and its 4 edge points in MediaPipe's 478-point layout (the person's right, then left). */
 const IRISES = [
@@ -112,7 +115,7 @@ function irisRadius(points: readonly Keypoint[], ring: readonly number[], centre
  */
 export function drawFaceMesh(ctx: Canvas2D, faces: readonly DrawableFace[], connections: Readonly<Record<string, Edges>>, options: FaceMeshDrawOptions = {}): FaceMeshDrawCount {
   checkContext(ctx, 'drawFaceMesh');
-  checkOptionsObject(options, 'drawFaceMesh');
+  checkOptionsObject(options, 'drawFaceMesh', OPTION_NAMES);
   if (!Array.isArray(faces)) throw new VisionError('INVALID_INPUT', `faces must be an array, each ${FACE_SHAPE}; got ${shownValue(faces)}`);
   checkConnections(connections);
   checkColors(options);

@@ -10,8 +10,11 @@ import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { type KeypointDrawCount, type KeypointDrawOptions, drawKeypoints } from './keypoints';
 import { HAND_EDGES } from './skeletons';
-import { type ResolvedStyle, drawnSize, drawLabel, resolveStyle } from './style';
-import { type DrawTransform, mapPoint, resolveTransform } from './transform';
+import { type ResolvedStyle, drawnSize, drawLabel, resolveStyle, STYLE_OPTION_NAMES } from './style';
+import { type DrawTransform, mapPoint, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<HandDrawOptions>()([...PLACEMENT_OPTION_NAMES, ...STYLE_OPTION_NAMES, 'labels', 'color', 'edges', 'threshold', 'radius', 'pointColor']);
 
 /**
  * A hand for {@link drawHands}: 21 keypoints in MediaPipe order (source-image pixels) and,
@@ -96,7 +99,7 @@ function drawHandLabel(ctx: Canvas2D, hand: DrawableHand, text: string, color: s
  */
 export function drawHands(ctx: Canvas2D, hands: readonly DrawableHand[], options: HandDrawOptions = {}): KeypointDrawCount {
   checkContext(ctx, 'drawHands');
-  checkOptionsObject(options, 'drawHands');
+  checkOptionsObject(options, 'drawHands', OPTION_NAMES);
   if (!Array.isArray(hands)) throw new VisionError('INVALID_INPUT', `hands must be an array of ${HAND_SHAPE}, got ${shownValue(hands)}`);
   if (options.color !== undefined) checkColor(options.color, 'color');
   const handed = hands.map((hand: DrawableHand, i) => {
@@ -107,7 +110,7 @@ export function drawHands(ctx: Canvas2D, hands: readonly DrawableHand[], options
   const count = drawKeypoints(
     ctx,
     hands.map((hand, i) => ({ keypoints: hand.keypoints, trackId: hand.trackId, color: colorOf(i) })),
-    { edges: HAND_EDGES, ...options, color: undefined },
+    { edges: HAND_EDGES, ...options, color: undefined, labels: undefined } as KeypointDrawOptions,
   );
   if (options.labels === false) return count;
   const t = resolveTransform(options, ctx.canvas);

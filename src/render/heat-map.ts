@@ -5,6 +5,9 @@
 import { checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<HeatMapDrawOptions>()(['colorMap', 'opacity', 'minValue', 'x', 'y']);
 
 /**
  * What {@link drawHeatMap} needs of a heat map: its size and its values, one per pixel, 0–1
@@ -113,7 +116,7 @@ function colorMapOf(map: HeatColorMap | undefined): (value: number) => readonly 
  */
 export function drawHeatMap(ctx: Canvas2D, heat: HeatMapLike, options: HeatMapDrawOptions = {}): number {
   checkContext(ctx, 'drawHeatMap');
-  checkOptionsObject(options, 'drawHeatMap');
+  checkOptionsObject(options, 'drawHeatMap', OPTION_NAMES);
   const opacity = options.opacity ?? 0.6;
   const minValue = options.minValue ?? 0;
   if (!(opacity >= 0 && opacity <= 1)) throw new VisionError('INVALID_OPTION', `opacity is ${String(opacity)}; it must be in [0, 1]`);

@@ -9,8 +9,11 @@ import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObje
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { defaultEdges } from './skeletons';
-import { drawnSize, resolveStyle, type StyleOptions } from './style';
-import { type PlacementOptions, mapPoint, resolveTransform } from './transform';
+import { drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
+import { type PlacementOptions, mapPoint, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<KeypointDrawOptions>()([...PLACEMENT_OPTION_NAMES, ...STYLE_OPTION_NAMES, 'edges', 'threshold', 'radius', 'color', 'pointColor']);
 
 /**
  * A pose for {@link drawKeypoints}: its keypoints (source-image pixels), optionally a track
@@ -115,7 +118,7 @@ export function drawKeypoints(
   options: KeypointDrawOptions = {},
 ): KeypointDrawCount {
   checkContext(ctx, 'drawKeypoints');
-  checkOptionsObject(options, 'drawKeypoints');
+  checkOptionsObject(options, 'drawKeypoints', OPTION_NAMES);
   if (!Array.isArray(poses)) throw new VisionError('INVALID_INPUT', `poses must be an array, each ${POSE_SHAPE}; got ${shownValue(poses)}`);
   checkOptions(options);
   const threshold = options.threshold ?? 0.3;

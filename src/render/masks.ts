@@ -9,7 +9,10 @@ import { checkColor, checkColorOption, checkContext, checkOptionsObject, checkUn
 import { shownValue } from '../core/shown-value';
 import { colorFor, parseColor } from './colors';
 import { type MaskPlacement, type MaskShading, blendMaskPixels, categoryShading, maskValues, paintScratch, regionSource, softShading } from './mask-pixels';
-import { type PlacementOptions, mapBox, resolveTransform } from './transform';
+import { type PlacementOptions, mapBox, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<MaskDrawOptions>()([...PLACEMENT_OPTION_NAMES, 'opacity', 'threshold', 'smoothing', 'composite', 'createCanvas', 'color', 'categoryColor']);
 
 /**
  * What {@link drawMasks} needs of a mask: its size and its values, one byte per pixel
@@ -154,7 +157,7 @@ function checkOptions(options: MaskDrawOptions): void {
  */
 export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOverlay>, options: MaskDrawOptions = {}): number {
   checkContext(ctx, 'drawMasks');
-  checkOptionsObject(options, 'drawMasks');
+  checkOptionsObject(options, 'drawMasks', OPTION_NAMES);
   if (!Array.isArray(masks)) throw new VisionError('INVALID_INPUT', `masks must be an array of masks or { mask, box? } overlays, got ${typeof masks}`);
   checkOptions(options);
   const t = resolveTransform(options, ctx.canvas);

@@ -226,7 +226,7 @@ export function compositeMatte(ctx: Canvas2D, matte: MatteLike, background: Matt
  */
 export function drawBackgroundBlur(ctx: Canvas2D, matte: MatteLike, options: { radius?: number } = {}): void {
   checkContext(ctx, 'drawBackgroundBlur');
-  checkOptionsObject(options, 'drawBackgroundBlur');
+  checkOptionsObject(options, 'drawBackgroundBlur', ['radius']);
   blend(ctx, matte, blurBackdrop(options.radius ?? 12, 'radius'));
 }
 
@@ -265,6 +265,6 @@ function replacement(background: unknown): Backdrop {
  */
 export function drawGreenScreen(ctx: Canvas2D, matte: MatteLike, options: { color?: string } = {}): void {
   checkContext(ctx, 'drawGreenScreen');
-  checkOptionsObject(options, 'drawGreenScreen');
+  checkOptionsObject(options, 'drawGreenScreen', ['color']);
   blend(ctx, matte, colorBackdrop(options.color ?? '#00b140', 'color'));
 }

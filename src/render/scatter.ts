@@ -10,6 +10,9 @@ import { PALETTE } from './colors';
 import { putRawImage } from './raw-image';
 import { type ScatterFitOptions, type ScatterLayout, fitScatter } from './scatter-layout';
 import { type StyleOptions, drawLabel, resolveStyle } from './style';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<ScatterOptions>()(['thumbnailSize', 'dotRadius', 'background', 'createCanvas', 'margin', 'flipY', 'lineWidth', 'fontSize', 'fontFamily']);
 
 /**
  * A thumbnail: anything the canvas can draw (`ImageBitmap`, a canvas, an `<img>`, a
@@ -64,7 +67,7 @@ export interface ScatterOptions extends ScatterFitOptions, StyleOptions {
  */
 export function drawScatter(ctx: Canvas2D, points: readonly ScatterPoint[], options: ScatterOptions = {}): ScatterLayout {
   checkContext(ctx, 'drawScatter');
-  checkOptionsObject(options, 'drawScatter');
+  checkOptionsObject(options, 'drawScatter', OPTION_NAMES);
   const thumbnailSize = positiveOption(options.thumbnailSize, 48, 'thumbnailSize');
   const dotRadius = positiveOption(options.dotRadius, 5, 'dotRadius');
   const size = { width: ctx.canvas.width, height: ctx.canvas.height };

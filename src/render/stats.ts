@@ -6,6 +6,9 @@ import { checkColor, checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 import { type OverlayRect, resolveStyle } from './style';
+import { optionNames } from '../core/known-options';
+
+const OPTION_NAMES = /* @__PURE__ */ optionNames<StatsOptions>()(['corner', 'fontSize', 'fontFamily', 'color', 'background', 'margin']);
 
 /**
  * The figures {@link drawStats} shows; each is optional (missing ones are left out).
@@ -92,7 +95,7 @@ export function statsLines(stats: RenderStats): string[] {
  */
 export function drawStats(ctx: Canvas2D, stats: RenderStats, options: StatsOptions = {}): OverlayRect | undefined {
   checkContext(ctx, 'drawStats');
-  checkOptionsObject(options, 'drawStats');
+  checkOptionsObject(options, 'drawStats', OPTION_NAMES);
   if (!stats || typeof stats !== 'object') throw new VisionError('INVALID_INPUT', `stats must be an object like { fps, latencyP50, latencyP95, droppedFrames, backend }, got ${typeof stats}`);
   const corner = options.corner ?? 'top-left';
   if (!['top-left', 'top-right', 'bottom-left', 'bottom-right'].includes(corner)) {

@@ -9,6 +9,7 @@ import { checkPositive } from './checks';
 import { shownValue } from '../core/shown-value';
 import { textColorOn } from './colors';
 import type { DrawTransform } from './transform';
+import { optionNames } from '../core/known-options';
 
 /**
  * Sizes of lines and text, in canvas pixels. Unset values scale with the drawn image:
@@ -25,6 +26,16 @@ export interface StyleOptions {
   /** CSS font family; default `'sans-serif'`. */
   fontFamily?: string;
 }
+
+/**
+ * The names of {@link StyleOptions}, for the drawing helpers' option checks.
+ *
+ * @example
+ * ```ts
+ * const NAMES = optionNames<MyDrawOptions>()([...STYLE_OPTION_NAMES, 'color']);
+ * ```
+ */
+export const STYLE_OPTION_NAMES = /* @__PURE__ */ optionNames<StyleOptions>()(['lineWidth', 'fontSize', 'fontFamily']);
 
 /**
  * Style values after defaults and scaling.

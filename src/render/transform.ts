@@ -5,6 +5,7 @@
  */
 import { VisionError } from '../core/errors';
 import type { Box, ImageSize } from '../core/types';
+import { optionNames } from '../core/known-options';
 
 /**
  * How an image is fitted into a canvas: `fill` stretches to the canvas (aspect not kept),
@@ -113,6 +114,16 @@ export interface PlacementOptions {
   /** How `imageSize` fits the canvas; default `'fill'` (the frame drawn over the whole canvas). */
   fit?: FitMode;
 }
+
+/**
+ * The names of {@link PlacementOptions}, for the drawing helpers' option checks.
+ *
+ * @example
+ * ```ts
+ * const NAMES = optionNames<MyDrawOptions>()([...PLACEMENT_OPTION_NAMES, 'color']);
+ * ```
+ */
+export const PLACEMENT_OPTION_NAMES = /* @__PURE__ */ optionNames<PlacementOptions>()(['transform', 'scale', 'imageSize', 'fit']);
 
 /**
  * The transform a set of placement options means for a canvas of a given size; throws

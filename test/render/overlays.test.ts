@@ -52,6 +52,27 @@ describe('drawStats', () => {
     expect(total).toBe(rect.width * rect.height);
   });
 
+  it('every drawing helper refuses an option name it does not take (a misspelt name was drawn with the default)', () => {
+    const { ctx } = blank(40, 30);
+    const matte = { width: 40, height: 30, data: new Float32Array(40 * 30) };
+    const cases: [string, () => unknown][] = [
+      ['drawDetections options has unknown option(s) showLabel', () => render.drawDetections(ctx, [], { showLabel: false } as never)],
+      ['drawKeypoints options has unknown option(s) pointColour', () => render.drawKeypoints(ctx, [], { pointColour: 'red' } as never)],
+      ['drawHands options has unknown option(s) label', () => render.drawHands(ctx, [], { label: false } as never)],
+      ['drawFaceMesh options has unknown option(s) tessellationColor', () => render.drawFaceMesh(ctx, [], {}, { tessellationColor: 'red' } as never)],
+      ['drawMasks options has unknown option(s) alpha', () => render.drawMasks(ctx, [], { alpha: 0.5 } as never)],
+      ['drawCaption options has unknown option(s) colour', () => drawCaption(ctx, 'x', { colour: 'red' } as never)],
+      ['drawStats options has unknown option(s) position', () => drawStats(ctx, { fps: 30 } as never, { position: 'top' } as never)],
+      ['drawHeatMap options has unknown option(s) alpha', () => render.drawHeatMap(ctx, { width: 1, height: 1, values: new Float32Array(1) } as never, { alpha: 1 } as never)],
+      ['drawScatter options has unknown option(s) pointRadius', () => render.drawScatter(ctx, [], { pointRadius: 2 } as never)],
+      ['drawBackgroundBlur options has unknown option(s) radus; allowed: radius', () => render.drawBackgroundBlur(ctx, matte as never, { radus: 4 } as never)],
+      ['drawGreenScreen options has unknown option(s) colour; allowed: color', () => render.drawGreenScreen(ctx, matte as never, { colour: 'blue' } as never)],
+    ];
+    for (const [message, draw] of cases) expectRefusal(draw, 'INVALID_OPTION', message);
+    // the names each takes, and names set to undefined, pass
+    expect(() => render.drawDetections(ctx, [], { showLabels: false, fontSize: undefined })).not.toThrow();
+  });
+
   it('draws nothing for empty stats and rejects bad options', () => {
     const { ctx } = blank(100, 100);
     expect(drawStats(ctx, {})).toBeUndefined();

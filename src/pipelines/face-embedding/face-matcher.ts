@@ -1,5 +1,6 @@
 import { VisionError } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
+import { knownOptions } from '../../core/known-options';
 
 /**
  * The "same person" cosine-similarity threshold for FaceRes embeddings, measured with
@@ -105,6 +106,7 @@ export class FaceMatcher {
   /** @throws VisionError `INVALID_INPUT` for references that are not an iterable of `{ label, embedding }`; `INVALID_OPTION` for a bad threshold. */
   constructor(references: Iterable<LabelledFace> = [], options: FaceMatcherOptions = {}) {
     if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `options are ${shownValue(options)}; they must be { threshold } or left out`);
+    knownOptions(options, 'FaceMatcher options', ['threshold']);
     const threshold = options.threshold ?? FACERES_MATCH_THRESHOLD;
     if (!(typeof threshold === 'number' && threshold >= -1 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `threshold is ${shownValue(options.threshold)}; it must be a cosine similarity in [-1, 1]`);
     this.threshold = threshold;

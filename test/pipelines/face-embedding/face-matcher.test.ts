@@ -145,6 +145,8 @@ describe('cosineSimilarity and FaceMatcher', () => {
   });
 
   it('rejects bad references and thresholds with VisionError', () => {
+    // a misspelt option ran with the default threshold
+    expect(() => new FaceMatcher([], { treshold: 0.9 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'FaceMatcher options has unknown option(s) treshold; allowed: threshold' }));
     const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }]);
     expect(codeOf(() => matcher.add('', grace))).toBe('INVALID_INPUT');
     expect(codeOf(() => matcher.add('x', [1, 2]))).toBe('INVALID_INPUT');

@@ -1,5 +1,5 @@
 import { VisionError } from './core/errors';
-import { isOptionsObject } from './core/shown-value';
+import { isOptionsObject, shownValue } from './core/shown-value';
 import { type PipelineTask, type TaskOptions, type TaskPipeline, createTaskPipeline } from './pipelines/registry';
 import type { VisionWorker } from './worker/vision-worker';
 import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker/worker-pipeline';
@@ -35,16 +35,28 @@ export function pipeline<T extends PipelineTask>(
   options?: TaskOptions[T] & { worker?: true | VisionWorker; progressive?: true },
 ): Promise<TaskPipeline[T] | WorkerPipeline<T> | ProgressivePipeline<T>> {
   if (options?.worker && options.progressive) return createProgressivePipeline(task, options as TaskOptions[T] & ProgressiveOptions);
-  if (options?.worker) return createWorkerPipeline(task, options as TaskOptions[T] & WorkerPipelineOptions);
   if (!isOptionsObject(options)) return createTaskPipeline(task, options);
-  // in this thread: `worker: false` is left out; the worker-only options are refused by name
-  const { worker: _inThread, ...inThread } = options as Record<string, unknown>;
-  const workerOnly = WORKER_ONLY_OPTIONS.filter((name) => inThread[name] !== undefined);
-  if (workerOnly.length > 0) {
-    return Promise.reject(new VisionError('INVALID_OPTION', `${workerOnly.join(', ')} ${workerOnly.length === 1 ? 'is' : 'are'} for a pipeline in a worker: add worker: true (or a VisionWorker)`));
+  const given = options as Record<string, unknown>;
+  const set = (names: readonly string[]): string[] => names.filter((name) => given[name] !== undefined && name !== 'progressive');
+  const refuse = (names: readonly string[], needs: string): Promise<never> =>
+    Promise.reject(new VisionError('INVALID_OPTION', `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} for a ${needs.includes('progressive') ? 'progressive pipeline' : 'pipeline in a worker'}: add ${needs}`));
+  if (options.worker) {
+    const progressiveOnly = set(PROGRESSIVE_ONLY_OPTIONS);
+    return progressiveOnly.length > 0 ? refuse(progressiveOnly, 'progressive: true') : createWorkerPipeline(task, options as TaskOptions[T] & WorkerPipelineOptions);
   }
+  // in this thread: `worker: false` is left out; the worker-only options are refused by name
+  const { worker, progressive: _progressive, ...inThread } = given;
+  if (worker !== undefined && worker !== false) {
+    return Promise.reject(new VisionError('INVALID_OPTION', `worker is ${shownValue(worker)}; allowed: true (a dedicated worker), a VisionWorker, or false / left out (this thread)`));
+  }
+  const progressiveOnly = [...(given.progressive !== undefined && given.progressive !== false ? ['progressive'] : []), ...set(PROGRESSIVE_ONLY_OPTIONS)];
+  if (progressiveOnly.length > 0) return refuse(progressiveOnly, 'worker: true, progressive: true');
+  const workerOnly = set(WORKER_ONLY_OPTIONS);
+  if (workerOnly.length > 0) return refuse(workerOnly, 'worker: true (or a VisionWorker)');
   return createTaskPipeline(task, inThread as TaskOptions[T]);
 }
 
-/** Options of worker and progressive pipelines that an in-thread pipeline has no use for. */
-const WORKER_ONLY_OPTIONS = ['progressive', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'switchWhen', 'switchMargin', 'switchTrials', 'allowSoftwareGpu'] as const;
+/** Options of worker pipelines that an in-thread pipeline has no use for. */
+const WORKER_ONLY_OPTIONS = ['workerUrl', 'timeoutMs', 'createTimeoutMs'] as const;
+/** Options of progressive pipelines only (two workers). */
+const PROGRESSIVE_ONLY_OPTIONS = ['progressive', 'switchWhen', 'switchMargin', 'switchTrials', 'allowSoftwareGpu'] as const;

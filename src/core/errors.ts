@@ -86,7 +86,8 @@ export function isVisionError(value: unknown, code?: VisionErrorCode): value is 
  * ```
  */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal != null && typeof (signal as { aborted?: unknown }).aborted !== 'boolean') {
+  const shape = signal as { aborted?: unknown; addEventListener?: unknown } | null | undefined;
+  if (shape != null && (typeof shape.aborted !== 'boolean' || typeof shape.addEventListener !== 'function')) {
     throw new VisionError('INVALID_OPTION', `${what}: signal must be an AbortSignal (new AbortController().signal)`);
   }
   if (signal?.aborted) {

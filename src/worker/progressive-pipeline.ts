@@ -78,8 +78,13 @@ export class ProgressivePipeline<T extends PipelineTask> {
     this.preferredSettled = new Promise((resolve) => (this.settlePreferred = resolve));
     this.fallbackArrival = new Promise((resolve) => (this.fallbackSettled = resolve));
     this.firstReady = new Promise((resolve, reject) => {
+      const aborts: VisionError[] = []; // an aborted creation is ABORTED, not a backend that could not start
+      const noteAbort = (error: unknown): void => {
+        if (error instanceof VisionError && error.code === 'ABORTED') aborts.push(error);
+      };
       const bothFailed = (): void => {
         if (this.fallbackFailure === null || this.preferredFailure === null) return;
+        if (aborts.length === 2) return reject(aborts[1]);
         reject(new VisionError('BACKEND_UNAVAILABLE', `no backend could start this ${task} pipeline: ${names.preferred}: ${this.preferredFailure}; ${names.fallback}: ${this.fallbackFailure}`));
       };
       preferred.then(
@@ -93,6 +98,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
           resolve(); // it serves once warm (on the first frame), or now if the fallback is not ready by then
         },
         (error: unknown) => {
+          noteAbort(error);
           this.failPreferred(error);
           bothFailed();
         },
@@ -107,6 +113,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
           resolve();
         },
         (error: unknown) => {
+          noteAbort(error);
           this.fallbackFailure = reason(error);
           this.fallbackSettled();
           bothFailed();

@@ -136,15 +136,17 @@ export class WorkerPipeline<T extends PipelineTask> {
   /** Runs `work` on the options without their `signal`, rejecting `ABORTED` when the signal fires first. */
   private abortable(options: RunOptionsOf<T> | undefined, work: (wire: Record<string, unknown> | undefined) => Promise<ResultOf<T>>): Promise<ResultOf<T>> {
     const given = options as Record<string, unknown> | undefined;
-    if (typeof given !== 'object' || given === null || given.signal === undefined) return work(given);
+    if (typeof given !== 'object' || given === null || !('signal' in given)) return work(given);
     const { signal: raw, ...wire } = given;
-    const signal = raw as AbortSignal;
     const what = `${this.task} run in the worker`;
     try {
-      throwIfAborted(signal, what);
+      // checked before anything is sent: a signal that is no AbortSignal is refused, null is none
+      throwIfAborted(raw as AbortSignal | undefined, what);
     } catch (error) {
       return Promise.reject(error);
     }
+    if (raw === undefined || raw === null) return work(wire);
+    const signal = raw as AbortSignal;
     return new Promise<ResultOf<T>>((resolve, reject) => {
       const running = work(wire);
       const onAbort = (): void => {

@@ -106,8 +106,13 @@ describe('options of the wrong type on the classic tasks', () => {
       await expect(pipeline(task as 'object-detection', options as never), task).rejects.toEqual(refused(`${task} options has unknown option(s) ${name}; allowed: `));
     }
     await expect(pipeline('object-detection', { timeoutMs: 5000 } as never)).rejects.toEqual(refused('timeoutMs is for a pipeline in a worker: add worker: true'));
-    await expect(pipeline('object-detection', { progressive: true, backend: ['wasm', 'cpu'] } as never)).rejects.toEqual(refused('progressive is for a pipeline in a worker'));
-    const inThread = await pipeline('object-detection', { backend: 'wasm', worker: false } as never);
+    await expect(pipeline('object-detection', { progressive: true, backend: ['wasm', 'cpu'] } as never)).rejects.toEqual(refused('progressive is for a progressive pipeline: add worker: true, progressive: true'));
+    // the switch settings need progressive: true too, with or without a worker
+    await expect(pipeline('object-detection', { switchWhen: 'ready' } as never)).rejects.toEqual(refused('switchWhen is for a progressive pipeline: add worker: true, progressive: true'));
+    await expect(pipeline('object-detection', { worker: true, switchWhen: 'ready' } as never)).rejects.toEqual(refused('switchWhen is for a progressive pipeline: add progressive: true'));
+    // worker: 0, '' or null built an in-thread pipeline silently ('yes' was refused)
+    for (const worker of [0, '', null]) await expect(pipeline('object-detection', { worker } as never)).rejects.toEqual(refused(`worker is ${worker === '' ? '""' : String(worker)}; allowed: true`));
+    const inThread = await pipeline('object-detection', { backend: 'wasm', worker: false, progressive: false } as never);
     expect(inThread.task).toBe('object-detection');
     inThread.dispose();
   });

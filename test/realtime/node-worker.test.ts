@@ -197,6 +197,9 @@ describe('pipelines in a Node worker thread', () => {
       const fired = new AbortController();
       fired.abort();
       await expect(remote.run(image(), { signal: fired.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+      // null is no signal; an object that is no AbortSignal is refused before the run is sent (it was a TypeError after)
+      expect((await remote.run(image(), { maxTokens: 5, signal: null as never })).tokens).toEqual(expected.tokens);
+      await expect(remote.run(image(), { signal: { aborted: false } as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'image-to-text run in the worker: signal must be an AbortSignal (new AbortController().signal)' });
       const during = new AbortController();
       const running = remote.run(image(), { maxTokens: 20, signal: during.signal });
       during.abort();

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import { pipeline } from '../../src/node/index';
 import { ProgressivePipeline, type ServingPipeline, TrackIdBridge } from '../../src/worker/index';
+import { VisionError } from '../../src/core/errors';
 import { describeGpuAdapter } from '../../src/worker/gpu-adapter';
 import { resolveSwitchPolicy } from '../../src/worker/switch-decision';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -219,6 +220,10 @@ describe('progressive start (control flow)', () => {
   it('neither starting is one BACKEND_UNAVAILABLE naming both; a late pipeline after dispose is freed on arrival', async () => {
     const failing = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.reject(new Error('no adapter')), Promise.reject(new Error('no wasm file')));
     await expect(failing.ready()).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/no adapter.*no wasm file/) });
+    // both creations aborted (the caller's signal): ABORTED, as for one worker, not BACKEND_UNAVAILABLE
+    const aborted = () => Promise.reject(new VisionError('ABORTED', 'creating the worker pipeline was aborted'));
+    const both = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, aborted(), aborted());
+    await expect(both.ready()).rejects.toMatchObject({ code: 'ABORTED', message: 'creating the worker pipeline was aborted' });
     const late = scripted('webgpu', 1);
     const fallback = scripted('wasm', 1);
     let create: (p: Det) => void = () => undefined;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/node/cli';
+import { SimilarityIndex, loadSimilarityIndex, saveSimilarityIndex } from '../../src/node/index';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-embed-'));
@@ -96,6 +97,8 @@ describe('visionpipe embed / search (real photos)', () => {
       ['unknown-id', 'no-such-model', /manifest\.json names the model 'no-such-model', which is not in the catalogue/],
       ['inline-card', { id: 'x', task: 'image-feature-extraction', family: 'pooled-output', format: 'tfjs', input: { width: 224, height: 224 }, labels: [], location: { url: '/etc/passwd' } }, /'model' must be a catalogue id or \{ "card": "<path of a model card>" \}/],
       ['escaping-card', { card }, /manifest\.json names the model card .*escaping\.card\.json: the path "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" named in .* climbs out with \.\./],
+      // a model for another task was a usage error (exit 2, INVALID_OPTION)
+      ['detector-id', 'yolov5s-coco', /manifest\.json names the model 'yolov5s-coco', which is for object-detection, not embeddings/],
     ];
     for (const [name, model, message] of cases) {
       const result = await cli('search', fixturePhoto('coffee'), '--index', write(name, model));
@@ -103,6 +106,18 @@ describe('visionpipe embed / search (real photos)', () => {
       expect(result.err.join('\n'), name).toMatch(message);
       expect(result.err.join('\n'), name).toContain('[INVALID_INPUT]');
     }
+  });
+
+  it('an index entry whose path is no string is a bad index (INVALID_INPUT), not a TypeError of the contact sheet', async () => {
+    const folder = join(tmp, 'numeric-path');
+    cpSync(join(tmp, 'index'), folder, { recursive: true });
+    const index = await loadSimilarityIndex<{ path: unknown }>(join(folder, 'index.vpsi'));
+    const crafted = new SimilarityIndex<{ path: unknown }>(index.dim);
+    for (const id of index.ids()) crafted.add(id, index.get(id).vector, { path: 123 });
+    await saveSimilarityIndex(crafted as SimilarityIndex, join(folder, 'index.vpsi'));
+    const result = await cli('search', fixturePhoto('coffee'), '--index', folder, '--out', join(tmp, 'numeric-sheets'));
+    expect(result.code).toBe(1);
+    expect(result.err.join('\n')).toMatch(/index\.vpsi: entry '.*' has the path 123; paths are strings.*\[INVALID_INPUT\]/);
   });
 
   it("an index made with the user's own card names the card's file; search reads the card again", async () => {

@@ -14,6 +14,7 @@ import { embedEach } from './embed-each';
 import { expandInputs } from './inputs';
 import { inputMatcher, outputNames } from './output-names';
 import { catalogueSpec, readModelCard, resolveModelArg } from './model-arg';
+import { shownValue } from '../../core/shown-value';
 
 type Print = (line: string) => void;
 
@@ -120,18 +121,31 @@ async function manifestModel(manifest: EmbedManifest, folder: string): Promise<s
   const where = join(folder, MANIFEST_FILE);
   const { model } = manifest as { model: unknown };
   if (typeof model === 'string') {
-    if (catalogueSpec(model)) return model;
+    const spec = catalogueSpec(model);
+    if (spec && spec.task !== 'image-feature-extraction') {
+      throw new VisionError('INVALID_INPUT', `${where} names the model '${model}', which is for ${spec.task}, not embeddings; make the index again with visionpipe embed`);
+    }
+    if (spec) return model;
     throw new VisionError('INVALID_INPUT', `${where} names the model '${model}', which is not in the catalogue (see visionpipe models); make the index again with visionpipe embed`);
   }
   const card = typeof model === 'object' && model !== null && Object.keys(model).length === 1 ? (model as { card?: unknown }).card : undefined;
   if (typeof card !== 'string') throw new VisionError('INVALID_INPUT', `${where}: 'model' must be a catalogue id or { "card": "<path of a model card>" }; make the index again with visionpipe embed`);
   const label = `${where} names the model card ${card}`;
   try {
-    return await readModelCard(card, { label });
+    const spec = await readModelCard(card, { label });
+    if (spec.task !== 'image-feature-extraction') throw new VisionError('INVALID_INPUT', `${label}, which is for ${spec.task}, not embeddings; make the index again with visionpipe embed`);
+    return spec;
   } catch (error) {
     if (!(error instanceof VisionError)) throw error;
     throw new VisionError('INVALID_INPUT', error.message.startsWith(label) ? error.message : `${label}: ${error.message}`, { cause: error });
   }
+}
+
+/** The file an index entry names: its metadata's `path` (a string), else its id; anything else is a bad index. */
+function indexedPath(metadata: unknown, id: string, folder: string): string {
+  const path = (metadata as { path?: unknown } | undefined)?.path ?? id;
+  if (typeof path !== 'string') throw new VisionError('INVALID_INPUT', `${join(folder, INDEX_FILE)}: entry '${id}' has the path ${shownValue(path)}; paths are strings; make the index again with visionpipe embed`);
+  return path;
 }
 
 /**
@@ -157,7 +171,7 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
     if (pipeline.dim !== index.dim) throw new VisionError('INVALID_INPUT', `the index holds ${index.dim}-d vectors but its model makes ${pipeline.dim}-d ones`);
     const { embedding } = await pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels }));
     const hits = index.search(embedding, Math.min(args.top ?? 5, Math.max(index.size, 1)));
-    const found = hits.map((h, i) => ({ rank: i + 1, id: h.id, score: h.score, path: h.metadata?.path ?? h.id }));
+    const found = hits.map((h, i) => ({ rank: i + 1, id: h.id, score: h.score, path: indexedPath(h.metadata, h.id, args.index as string) }));
     if (args.json) print(JSON.stringify({ query: resolve(query), neighbours: found }, null, 2));
     else found.forEach((f) => print(`${String(f.rank).padStart(2)}. ${f.score.toFixed(4)}  ${f.path}`));
     if (args.out !== undefined) {

@@ -4,6 +4,7 @@
  * WebAssembly memory and a 304-byte SIMD kernel (`scripts/dot-kernel.wat`) scores them four
  * lanes at a time; otherwise they live in a plain `Float32Array` scored by a JavaScript loop.
  */
+import { VisionError } from '../../core/errors';
 import { DOT_KERNEL_WASM_BASE64 } from './dot-kernel-wasm';
 
 const PAGE = 65536;
@@ -92,7 +93,14 @@ export class RowStore {
     while (capacity < rows) capacity *= 2;
     if (this.memory) {
       const pages = Math.ceil(this.bytesFor(capacity) / PAGE) - this.memory.buffer.byteLength / PAGE;
-      if (pages > 0) this.memory.grow(pages);
+      if (pages > 0) {
+        try {
+          this.memory.grow(pages);
+        } catch (error) {
+          // WebAssembly memory stops at 4 GiB (65536 pages of 64 KiB)
+          throw new VisionError('INVALID_INPUT', `the index cannot hold ${rows} rows of ${this.dim} values: its vectors would pass WebAssembly's 4 GiB; split it into several indexes`, { cause: error });
+        }
+      }
       this.matrix = new Float32Array(this.memory.buffer, 0, capacity * this.dim);
     } else {
       const grown = new Float32Array(capacity * this.dim);

@@ -3,7 +3,8 @@ import { isOptionsObject, shownValue } from './core/shown-value';
 import { type PipelineTask, type TaskOptions, type TaskPipeline, createTaskPipeline } from './pipelines/registry';
 import type { VisionWorker } from './worker/vision-worker';
 import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker/worker-pipeline';
-import { type ProgressiveOptions, type ProgressivePipeline, createProgressivePipeline } from './worker/progressive-pipeline';
+import type { ProgressiveOptions, ProgressivePipeline } from './worker/progressive-pipeline';
+import { createProgressivePipeline } from './worker/create-progressive-pipeline';
 
 /**
  * Creates the pipeline for a task: loads its model (the task's default, a catalogue id, a

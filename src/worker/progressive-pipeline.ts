@@ -2,14 +2,14 @@ import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
-import type { PipelineTask, TaskOptions } from '../pipelines/registry';
+import type { PipelineTask } from '../pipelines/registry';
 import type { GpuAdapterFacts } from './gpu-adapter';
 import { closeResultMasks } from './mask-transport';
-import type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
+import type { ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
 import { RECENT_FALLBACK_FRAMES, type SwitchDecision, type SwitchPolicy, decideBySpeed, median, resolveSwitchPolicy, softwareAdapterVeto } from './switch-decision';
 import { TrackIdBridge } from './track-id-bridge';
 import { warmupCopy } from './warmup-copy';
-import { type RemoteRunnerInfo, type ResultOf, type RunOptionsOf, type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker-pipeline';
+import type { RemoteRunnerInfo, ResultOf, RunOptionsOf } from './worker-pipeline';
 
 export type { ProgressiveOptions, ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
 
@@ -28,7 +28,7 @@ function reason(error: unknown): string {
  * `switchWhen: 'ready'` switches once warm). The one not chosen is disposed. Results keep their
  * format (plus `servedBy`); in video mode track IDs continue across the switch (matched by box
  * overlap). A failing preferred backend leaves the fallback serving; {@link stats} says why.
- * Create it with {@link createProgressivePipeline} or `pipeline(task, { worker: true, progressive: true, backend: [...] })`.
+ * Create it with `createProgressivePipeline` or `pipeline(task, { worker: true, progressive: true, backend: [...] })`.
  *
  * @example
  * ```ts
@@ -362,39 +362,4 @@ export class ProgressivePipeline<T extends PipelineTask> {
     };
     return this.runOnCopy(input, 'measuring', timed, () => (this.trialInFlight = false));
   }
-}
-
-/**
- * Creates a {@link ProgressivePipeline}: the task's pipeline in two dedicated workers at once,
- * one on the preferred backends (all of `backend` but the last, e.g. WebGPU) and one on the
- * quick fallback (the last, e.g. wasm). Resolves as soon as either can serve. `onProgress`
- * reports the fallback's load; `signal` aborts both.
- *
- * @example
- * ```ts
- * const pose = await createProgressivePipeline('pose-estimation', { backend: ['webgpu', 'wasm'] });
- * const { poses, servedBy } = await pose.runForVideo(videoFrame, performance.now());
- * ```
- */
-export async function createProgressivePipeline<T extends PipelineTask>(task: T, options: TaskOptions[T] & ProgressiveOptions): Promise<ProgressivePipeline<T>> {
-  const { backend, progressive: _progressive, worker, onProgress, switchWhen, switchMargin, switchTrials, allowSoftwareGpu, ...rest } = options as TaskOptions[T] & ProgressiveOptions & { onProgress?: unknown };
-  const policy = resolveSwitchPolicy({ switchWhen, switchMargin, switchTrials, allowSoftwareGpu });
-  if (!Array.isArray(backend) || backend.length < 2) {
-    throw new VisionError('INVALID_OPTION', `a progressive pipeline needs 'backend' as a list of at least two backends (preferred first, quick fallback last), e.g. ['webgpu', 'wasm']; got ${JSON.stringify(backend)}`);
-  }
-  if (worker !== undefined && worker !== true) {
-    throw new VisionError('INVALID_OPTION', "a progressive pipeline runs in two dedicated workers; pass worker: true (a shared VisionWorker holds one backend only)");
-  }
-  const preferredList = backend.slice(0, -1);
-  const fallbackName = backend[backend.length - 1];
-  const make = (list: readonly string[], progress: unknown): Promise<WorkerPipeline<T>> =>
-    createWorkerPipeline(task, { ...rest, backend: list, onProgress: progress } as unknown as TaskOptions[T] & WorkerPipelineOptions);
-  const progressive = new ProgressivePipeline(task, { preferred: preferredList.join(' → '), fallback: fallbackName }, make(preferredList, undefined), make([fallbackName], onProgress), policy);
-  try {
-    await progressive.ready();
-  } catch (error) {
-    progressive.dispose();
-    throw error;
-  }
-  return progressive;
 }

@@ -165,12 +165,18 @@ export class ProgressivePipeline<T extends PipelineTask> {
     this.bridge = this.state === 'serving' ? null : new TrackIdBridge();
   }
 
+  /** The backend `pick` will serve the next frame with: the preferred once switched (or about to), else the fallback, else the preferred when the fallback failed. */
+  private nextServing(): string {
+    const preferredNext = this.state === 'serving' || this.state === 'ready' || (this.fallback === null && this.fallbackFailure !== null);
+    return preferredNext ? (this.preferred?.runner.backend ?? this.names.preferred) : (this.fallback?.runner.backend ?? this.names.fallback);
+  }
+
   /** Which backend served what; see {@link ProgressiveStats}. */
   stats(): ProgressiveStats {
     return {
       preferred: this.names.preferred,
       fallback: this.names.fallback,
-      serving: this.state === 'serving' ? (this.preferred?.runner.backend ?? this.names.preferred) : (this.fallback?.runner.backend ?? this.names.fallback),
+      serving: this.nextServing(),
       served: { ...this.served },
       frames: this.frames,
       switchedAtFrame: this.switchedAtFrame,
@@ -178,6 +184,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
       fallbackLoadMs: this.fallbackLoadMs,
       preferredLoadMs: this.preferredLoadMs,
       preferredWarmupMs: this.preferredWarmupMs,
+      fallbackFailure: this.fallbackFailure,
       preferredFailure: this.preferredFailure,
       preferredAdapter: this.preferredAdapter,
       switch: this.decision,

@@ -32,6 +32,8 @@ export interface ProgressiveStats {
   readonly preferredWarmupMs: number | null;
   /** Why the preferred backend is not used (no WebGPU, a crash), or null. */
   readonly preferredFailure: string | null;
+  /** Why the fallback could not start (a misspelt backend, no wasm file), or null. */
+  readonly fallbackFailure: string | null;
   /** The preferred worker's WebGPU adapter (software or not), or null off WebGPU / before it loaded. */
   readonly preferredAdapter: GpuAdapterFacts | null;
   /** Whether it switched to the preferred backend or kept the fallback, why, and the speeds measured (null until decided). */

@@ -217,6 +217,17 @@ describe('progressive start (control flow)', () => {
     expect(fallback.disposed()).toBe(true);
   });
 
+  it('stats() names the backend that serves the next frame, and why a fallback could not start (a misspelt one was silent)', async () => {
+    const preferred = scripted('cpu', 1);
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'cpu', fallback: 'nosuch' }, Promise.resolve(preferred.pipeline), Promise.reject(new Error("unknown tfjs backend 'nosuch'")), { switchWhen: 'ready' });
+    await progressive.ready();
+    await later();
+    // it said 'nosuch' here while cpu served every frame
+    expect(progressive.stats()).toMatchObject({ serving: 'cpu', fallbackFailure: "unknown tfjs backend 'nosuch'" });
+    for (let i = 0; i < 2; i++) expect((await progressive.run(frame())).servedBy).toBe(progressive.stats().serving);
+    progressive.dispose();
+  });
+
   it('neither starting is one BACKEND_UNAVAILABLE naming both; a late pipeline after dispose is freed on arrival', async () => {
     const failing = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.reject(new Error('no adapter')), Promise.reject(new Error('no wasm file')));
     await expect(failing.ready()).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/no adapter.*no wasm file/) });

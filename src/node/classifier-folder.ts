@@ -12,7 +12,7 @@ import type { ModelRunner } from '../runtime/model-runner';
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
 import { classifierToFiles, loadClassifier } from '../training/save';
 import { loadMobileNetV2Backbone, type FeatureExtractor } from '../pipelines/embeddings/backbone';
-import { checkClassLabels, exportClassifier, headClasses } from '../training/transfer/classifier';
+import { checkClassNames, exportClassifier, headClasses } from '../training/transfer/classifier';
 import { KnnClassifier, type KnnState } from '../training/transfer/knn';
 import { KnnRunner } from '../training/transfer/knn-runner';
 
@@ -94,7 +94,7 @@ export async function saveClassifierFolder(folder: string, backbone: FeatureExtr
 
 async function saveFolder(folder: string, backbone: FeatureExtractor, head: tf.LayersModel | KnnClassifier, options: { labels: string[]; id: string }): Promise<string[]> {
   // checked before anything is written: a refused save leaves the folder's classifier as it was
-  checkClassLabels(options?.labels, headClasses(head));
+  checkClassNames(options?.labels, headClasses(head));
   await mkdir(folder, { recursive: true });
   if (head instanceof KnnClassifier) {
     const saved: SavedKnnFolder = { format: KNN_FORMAT, id: options.id, backbone: 'nsfw-mobilenet-v2', layers: [...backbone.layers], labels: options.labels, knn: await head.toJSON() };

@@ -11,6 +11,7 @@ import { type ClassificationLoss, type LossName, resolveLoss } from './losses';
 import { type OptimizerName, type OptimizerOptions, createOptimizer, defaultLearningRate, disposeOptimizer, getLearningRate, setLearningRate } from './optimizers';
 import type { LearningRateSchedule } from './schedules';
 import { type ParamGroup, trainStep } from './train-step';
+import { checkLive, checkNotDisposedDuring } from './model-liveness';
 
 /**
  * What `onEpochEnd` receives (plain data): the epoch's mean training loss and accuracy, the
@@ -192,30 +193,6 @@ function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void 
     }
     checkOptionalNumber(g.learningRateScale, `groups[${i}].learningRateScale`, 'positive');
   });
-}
-
-/** Whether any of the model's weights was disposed (`model.dispose()`, or a layer it shares disposed). */
-function weightsDisposed(model: tf.LayersModel): boolean {
-  return model.weights.some((w) => {
-    try {
-      return w.read().isDisposed;
-    } catch {
-      return true; // tfjs-layers' read() throws once the variable is disposed
-    }
-  });
-}
-
-/** Throws `INVALID_INPUT` when the model's weights were disposed (`model.dispose()`). */
-function checkLive(model: tf.LayersModel): void {
-  if (!(model instanceof tf.LayersModel)) throw new VisionError('INVALID_INPUT', `the model is ${shownValue(model)}; it must be a tfjs LayersModel`);
-  if (weightsDisposed(model)) {
-    throw new VisionError('INVALID_INPUT', "the model's weights were disposed (model.dispose()); build or load the model again");
-  }
-}
-
-/** Throws `DISPOSED` when the model was disposed while it trained (from a callback or elsewhere). */
-function checkNotDisposedDuring(model: tf.LayersModel): void {
-  if (weightsDisposed(model)) throw new VisionError('DISPOSED', 'the model was disposed during training; training stopped');
 }
 
 function checkCallbacks(options: FitOptions): void {

@@ -109,10 +109,10 @@ export function headClasses(head: tf.LayersModel | KnnClassifier): number {
  * @throws VisionError `INVALID_OPTION` saying what is wrong.
  * @example
  * ```ts
- * checkClassLabels(['cat', 'dog'], headClasses(head));
+ * checkClassNames(['cat', 'dog'], headClasses(head));
  * ```
  */
-export function checkClassLabels(labels: unknown, numClasses: number): void {
+export function checkClassNames(labels: unknown, numClasses: number): void {
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string' && l !== '')) {
     throw new VisionError('INVALID_OPTION', `labels are ${shownValue(labels)}; they must be class names (non-empty strings), one per class`);
   }
@@ -133,7 +133,7 @@ export function checkClassLabels(labels: unknown, numClasses: number): void {
  */
 export function exportClassifier(extractor: FeatureBackbone, head: tf.LayersModel | KnnClassifier, options: { labels: readonly string[]; id?: string }): ExportedClassifier {
   const numClasses = headClasses(head);
-  checkClassLabels(options.labels, numClasses);
+  checkClassNames(options.labels, numClasses);
   const spec: ModelSpec = {
     id: options.id ?? 'transfer-classifier',
     task: 'image-classification',

@@ -3,9 +3,10 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput, RawImage } from '../core/image-input';
 import { imageToTensor } from '../core/image-tensor';
 import type { LabeledImage, TrainingProgress } from '../core/labeled-data';
-import { checkNumber } from './checks';
+import { checkNumber, checkObject } from './checks';
 import { shownValue } from '../core/shown-value';
 import { permutation } from './random';
+import { knownOptions } from '../core/known-options';
 
 /**
  * Folder-per-class listing → labelled samples: `{ cat: ['a.jpg', …], dog: [...] }` becomes
@@ -58,11 +59,15 @@ export interface CollectOptions {
  */
 export async function collectSamples(source: SampleSource, label: number, count: number, options: CollectOptions = {}): Promise<LabeledImage[]> {
   if (!Number.isInteger(count) || count <= 0) throw new VisionError('INVALID_OPTION', `count is ${count}; it must be a positive integer`);
+  checkObject(options, 'collectSamples options');
+  knownOptions(options, 'collectSamples options', ['every', 'signal', 'onProgress']);
   const every = options.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new VisionError('INVALID_OPTION', `every is ${shownValue(every)}; it must be a positive integer (keep one frame in every)`);
   const out: LabeledImage[] = [];
   let seen = 0;
   while (out.length < count) {
+    // a source that answers at once never lets a timer (an abort) run: let one in now and then
+    if (seen % 64 === 63) await new Promise((resolve) => setTimeout(resolve, 0));
     throwIfAborted(options.signal, 'sample collection');
     const { value, done } = await source.next();
     if (done || !value) throw new VisionError('INVALID_INPUT', `the frame source ended after ${out.length} of ${count} samples`);

@@ -12,6 +12,7 @@ import { type OptimizerName, type OptimizerOptions, createOptimizer, defaultLear
 import type { LearningRateSchedule } from './schedules';
 import { type ParamGroup, trainStep } from './train-step';
 import { checkLive, checkNotDisposedDuring } from './model-liveness';
+import { knownOptions, optionNames } from '../core/known-options';
 
 /**
  * What `onEpochEnd` receives (plain data): the epoch's mean training loss and accuracy, the
@@ -123,6 +124,10 @@ export interface FitResult {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+const FIT_OPTION_NAMES = /* @__PURE__ */ optionNames<FitOptions>()([
+  'epochs', 'batchSize', 'optimizer', 'groups', 'loss', 'schedule', 'clip', 'weightDecay', 'validationData', 'monitor', 'earlyStopping', 'restoreBest', 'augment', 'seed', 'signal', 'onBatchEnd', 'onEpochEnd',
+]);
+
 function metricOf(log: EpochLog, monitor: MonitorMetric): number {
   const value = { loss: log.loss, accuracy: log.accuracy, val_loss: log.valLoss, val_accuracy: log.valAccuracy }[monitor];
   if (value === undefined) throw new VisionError('INVALID_OPTION', `monitor '${monitor}' needs validationData`);
@@ -215,6 +220,7 @@ function checkMonitor(options: FitOptions): void {
 /** Every check of {@link fit}'s options and data, before any tensor is made. */
 async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): Promise<void> {
   checkObject(options, 'fit options');
+  knownOptions(options, 'fit options', FIT_OPTION_NAMES);
   checkLive(model);
   checkNumber(options.epochs, 'epochs', 'positive integer');
   checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');

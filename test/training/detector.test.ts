@@ -144,6 +144,7 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     };
     await rejects(null, {}, 'INVALID_INPUT', /scenes is null/);
     await rejects([scene()], null, 'INVALID_OPTION', /trainDetector options is null/);
+    await rejects([scene()], { learningrate: 0.1 }, 'INVALID_OPTION', /trainDetector options has unknown option\(s\) learningrate; allowed: epochs, batchSize, learningRate/);
     await rejects([scene({ box: { x1: Number.NaN, y1: 4, x2: 12, y2: 12 } })], {}, 'INVALID_INPUT', /scenes\[0\]\.objects\[0\]\.box\.x1 is NaN/);
     await rejects([scene({}, new Uint8Array(10))], {}, 'INVALID_INPUT', /image\.data has 10 values; a 32×32 RGB scene needs 3072/);
     await rejects([scene({ classId: 1.5 })], {}, 'INVALID_INPUT', /classId is 1\.5; it must be an integer from 0 to 1/);

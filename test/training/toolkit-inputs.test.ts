@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { KnnClassifier, augmentSpatial, collectSamples } from '../../src/training/index';
+import { KnnClassifier, augmentSpatial, buildHead, collectSamples, fit } from '../../src/training/index';
 import type { SampleSource } from '../../src/training/dataset';
 
 /** Frames forever, each resolved at once. */
@@ -32,6 +32,28 @@ describe('training helper inputs', () => {
     const source = endless();
     expect(await collectSamples(source, 1, 2, { every: 3 })).toHaveLength(2);
     expect(source.pulled).toBe(4); // frames 0 and 3
+  });
+
+  it('collectSamples lets a timer in while a source answers at once: an abort from a timer ends it', async () => {
+    const source = endless();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    // every: 1e6 keeps no frame for a long while; it ran until the process was killed
+    await expect(collectSamples(source, 0, 2, { every: 1_000_000, signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(source.pulled).toBeGreaterThan(0);
+    await expect(collectSamples(endless(), 0, 1, { evry: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'collectSamples options has unknown option(s) evry; allowed: every, signal, onProgress' });
+  });
+
+  it('fit refuses an option name it does not take (a top-level learningRate was ignored)', async () => {
+    const head = buildHead('softmax', { inputDim: 2, numClasses: 2, seed: 1, normalizeFeatures: false });
+    const x = tf.tensor2d([[0, 1], [1, 0]]);
+    const before = tf.memory().numTensors;
+    await expect(fit(head, { x, labels: [0, 1] }, { epochs: 1, learningRate: 0.1 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('fit options has unknown option(s) learningRate; allowed: epochs, batchSize, optimizer') });
+    expect(tf.memory().numTensors).toBe(before);
+    const { history } = await fit(head, { x, labels: [0, 1] }, { epochs: 1, optimizer: { name: 'sgd', learningRate: 0.1 } });
+    expect(history).toHaveLength(1);
+    tf.dispose(x);
+    head.dispose();
   });
 
   it('a k-NN classifier takes int32 features as their float values', async () => {

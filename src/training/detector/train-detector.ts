@@ -14,6 +14,9 @@ import { assignTargets, detectorLoss } from './detector-loss';
 import { checkScenes } from './scene-checks';
 import type { TrainableDetector } from './detector-model';
 import { type ShapeScene, flipSceneHorizontal } from './shape-scenes';
+import { knownOptions, optionNames } from '../../core/known-options';
+
+const TRAIN_DETECTOR_OPTION_NAMES = /* @__PURE__ */ optionNames<TrainDetectorOptions>()(['epochs', 'batchSize', 'learningRate', 'warmupSteps', 'flip', 'train', 'seed', 'onStep', 'signal', 'onProgress']);
 
 /** Losses of one training step. @example `onStep: (log) => console.log(log.step, log.loss)` */
 export interface DetectorStepLog {
@@ -79,6 +82,7 @@ function batchTensor(scenes: readonly ShapeScene[], size: number): tf.Tensor4D {
 /** Throws `INVALID_OPTION` for a bad {@link TrainDetectorOptions} setting. */
 function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
   checkObject(options, 'trainDetector options');
+  knownOptions(options, 'trainDetector options', TRAIN_DETECTOR_OPTION_NAMES);
   checkOptionalNumber(options.epochs, 'epochs', 'positive integer');
   checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
   checkOptionalNumber(options.learningRate, 'learningRate', 'positive');

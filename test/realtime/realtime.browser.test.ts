@@ -156,7 +156,10 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
   it("(b) 'latest' policy with a slow pipeline: frames dropped and counted, latency bounded, no main-thread task ≥ 50 ms", async () => {
     // the wasm detector in its worker plus 300 ms: several camera frames arrive per run, even when
     // load slows the camera to ~9 fps
-    const { stats, longestTask, longTasks } = await rt.call('slowLoop', 'wasm', 3000, 300);
+    let { stats, longestTask, longTasks } = await rt.call('slowLoop', 'wasm', 3000, 300);
+    // load can stretch the wasm detector's runs to over a second (a CI run saw 1.3 s: 2 runs in
+    // 3 s); then a longer loop gives the runs the assertions need
+    if (stats.processed <= 3) ({ stats, longestTask, longTasks } = await rt.call('slowLoop', 'wasm', 8000, 300));
     measured.slow = JSON.stringify({ in: stats.framesIn, done: stats.processed, dropped: stats.dropped, inFps: +stats.inputFps.toFixed(1), p95: +stats.latency.captureToResult.p95.toFixed(0), run: +stats.latency.run.max.toFixed(0), longTasks, longestTask });
     // the camera's 30 fps drop under load on 2 cores (a CI run saw 9.1 fps), so no absolute rate
     // is asserted; what matters is several frames arriving per run

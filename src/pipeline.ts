@@ -38,11 +38,11 @@ export function pipeline<T extends PipelineTask>(
   if (options?.worker && options.progressive) return createProgressivePipeline(task, options as TaskOptions[T] & ProgressiveOptions);
   if (!isOptionsObject(options)) return createTaskPipeline(task, options);
   const given = options as Record<string, unknown>;
-  const set = (names: readonly string[]): string[] => names.filter((name) => given[name] !== undefined && name !== 'progressive');
+  const set = (names: readonly string[]): string[] => names.filter((name) => given[name] !== undefined);
   const refuse = (names: readonly string[], needs: string): Promise<never> =>
     Promise.reject(new VisionError('INVALID_OPTION', `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} for a ${needs.includes('progressive') ? 'progressive pipeline' : 'pipeline in a worker'}: add ${needs}`));
   if (options.worker) {
-    const progressiveOnly = set(PROGRESSIVE_ONLY_OPTIONS);
+    const progressiveOnly = set(SWITCH_OPTIONS);
     return progressiveOnly.length > 0 ? refuse(progressiveOnly, 'progressive: true') : createWorkerPipeline(task, options as TaskOptions[T] & WorkerPipelineOptions);
   }
   // in this thread: `worker: false` is left out; the worker-only options are refused by name
@@ -50,7 +50,7 @@ export function pipeline<T extends PipelineTask>(
   if (worker !== undefined && worker !== false) {
     return Promise.reject(new VisionError('INVALID_OPTION', `worker is ${shownValue(worker)}; allowed: true (a dedicated worker), a VisionWorker, or false / left out (this thread)`));
   }
-  const progressiveOnly = [...(given.progressive !== undefined && given.progressive !== false ? ['progressive'] : []), ...set(PROGRESSIVE_ONLY_OPTIONS)];
+  const progressiveOnly = [...(given.progressive !== undefined && given.progressive !== false ? ['progressive'] : []), ...set(SWITCH_OPTIONS)];
   if (progressiveOnly.length > 0) return refuse(progressiveOnly, 'worker: true, progressive: true');
   const workerOnly = set(WORKER_ONLY_OPTIONS);
   if (workerOnly.length > 0) return refuse(workerOnly, 'worker: true (or a VisionWorker)');
@@ -59,5 +59,5 @@ export function pipeline<T extends PipelineTask>(
 
 /** Options of worker pipelines that an in-thread pipeline has no use for. */
 const WORKER_ONLY_OPTIONS = ['workerUrl', 'timeoutMs', 'createTimeoutMs'] as const;
-/** Options of progressive pipelines only (two workers). */
-const PROGRESSIVE_ONLY_OPTIONS = ['progressive', 'switchWhen', 'switchMargin', 'switchTrials', 'allowSoftwareGpu'] as const;
+/** The switch settings of progressive pipelines (two workers), which need `progressive: true`. */
+const SWITCH_OPTIONS = ['switchWhen', 'switchMargin', 'switchTrials', 'allowSoftwareGpu'] as const;

@@ -29,13 +29,32 @@ async function fromTensor(input: ImageInput): Promise<TransferableInput> {
   return { value: raw, transfer: [data.buffer] };
 }
 
+type PixelView = Uint8Array | Uint8ClampedArray | Float32Array;
+
+/**
+ * What to post for a typed array: shared memory as it is (the worker sees it; it cannot be
+ * transferred); a view over its whole buffer as it is, that buffer transferred when the caller
+ * handed the image over; a view over part of a larger buffer (a WebAssembly heap, a pooled
+ * buffer) copied into a buffer of its own, which is transferred — posting the view would copy,
+ * or transferring it detach, the whole buffer, the caller's other data in it included.
+ */
+function bytesForWorker<T extends PixelView>(view: T, given: boolean): { view: T; transfer: ArrayBuffer[] } {
+  const buffer = view.buffer;
+  if (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer) return { view, transfer: [] };
+  if (view.byteOffset === 0 && view.byteLength === buffer.byteLength) return { view, transfer: given ? [buffer as ArrayBuffer] : [] };
+  const copy = view.slice() as T;
+  return { view: copy, transfer: [copy.buffer as ArrayBuffer] };
+}
+
 /**
  * Prepares any {@link ImageInput} for a worker without structured-cloning pixels where it can
  * be avoided. `VideoFrame`s are cloned (no pixel copy) and the clone transferred; `<video>`
  * elements become a `VideoFrame` (no copy); `ImageBitmap`s, images and canvases become a
  * bitmap (one GPU copy) that is transferred. Frames marked with `handOver()` are transferred
- * as they are (detaching the caller's object), as are the buffers of handed-over raw images
- * (a `SharedArrayBuffer` is not: the worker shares it as it is).
+ * as they are (detaching the caller's object), as are the buffers of handed-over raw images and
+ * image bytes (a `SharedArrayBuffer` is not: the worker shares it as it is). Pixels or bytes
+ * viewing part of a larger buffer are copied once into a buffer of their own, which is
+ * transferred, so the rest of the caller's buffer is neither copied nor detached.
  * Tensors are read back once (they belong to the calling thread's tfjs). Inputs are validated
  * first (`INVALID_INPUT`), so a bad frame never reaches — or breaks — the worker.
  *
@@ -69,13 +88,18 @@ export async function toTransferable(input: ImageInput): Promise<TransferableInp
     }
     case 'image-data':
     case 'raw': {
-      const buffer = (input as RawImage | ImageData).data.buffer;
-      // shared memory is seen by the worker as it is: nothing to transfer (nor can it be)
-      const shared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
-      return { value: input, transfer: given && !shared ? [buffer as ArrayBuffer] : [] };
+      const image = input as RawImage | ImageData;
+      const { view, transfer } = bytesForWorker(image.data, given);
+      if (view === image.data) return { value: input, transfer };
+      // ImageData keeps its fields on the prototype, so they are named one by one
+      const channels = kind === 'raw' ? { channels: (image as RawImage).channels } : {};
+      return { value: { data: view, width: image.width, height: image.height, ...channels } as RawImage, transfer };
     }
-    case 'encoded':
-      return { value: input, transfer: given && input instanceof ArrayBuffer ? [input] : [] };
+    case 'encoded': {
+      if (input instanceof ArrayBuffer) return { value: input, transfer: given ? [input] : [] };
+      const { view, transfer } = bytesForWorker(input as Uint8Array, given);
+      return { value: view, transfer };
+    }
     case 'path':
       return { value: input, transfer: [] };
     case 'tensor':

@@ -78,6 +78,7 @@ describe('trainable captioner building blocks', () => {
     for (const freezeEncoderAfter of [Number.NaN, -1, '1']) await refused({ config: LSTM, freezeEncoderAfter }, 'freezeEncoderAfter is');
     await refused({ config: LSTM, seed: 'x' }, 'seed is "x"; it must be an integer');
     await refused({ config: LSTM, initial: {} }, 'initial must be a Captioner');
+    await refused({ config: LSTM, learningrate: 1 }, 'trainCaptioner options has unknown option(s) learningrate; allowed: config, epochs'); // was trained at 3e-3
     // all captions empty: refused by the vocabulary, and nothing is left allocated
     await expect(trainCaptioner(scenes.map((s) => ({ ...s, caption: '' })), { config: LSTM })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(tf.memory().numTensors).toBe(before);

@@ -93,6 +93,8 @@ describe('GestureClassifier', () => {
     await expectRejected(GestureClassifier.train([...samples.slice(0, 10), { hand, label: 'wave' }], { head: 'knn' }), 'INVALID_INPUT', /'wave'/);
     await expectRejected(GestureClassifier.fromFeatures([new Float32Array(75)], [5], ['a', 'b']), 'INVALID_INPUT', /class id 5/);
     await expectRejected(GestureClassifier.train(samples, { head: 'tree' as GestureHeadKind }), 'INVALID_OPTION', /unknown head/);
+    // another library's name for k was ignored (5 neighbours)
+    await expectRejected(GestureClassifier.train(samples, { head: 'knn', neighbours: 3 } as never), 'INVALID_OPTION', /unknown option\(s\) neighbours; allowed: head, epochs, batchSize, learningRate, hidden, k,/);
 
     await expectRejected(GestureClassifier.fromJSON({ format: 'something else' } as unknown as SavedGestureClassifier), 'MODEL_FORMAT');
     await expectRejected(GestureClassifier.fromJSON({ ...BUILT_IN_GESTURES, featureDim: 63 }), 'MODEL_FORMAT', /63 features/);

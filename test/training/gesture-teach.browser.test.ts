@@ -19,6 +19,7 @@ const heldOut = generateHandPoses({ gestures: LABELS, perGesture: 10, seed: 22, 
 interface PageOutcome {
   backend: string;
   counts: number[][];
+  misspelt: { code: string | null; message: string };
   epochLosses: number[];
   samples: number;
   predicted: string[];
@@ -55,6 +56,11 @@ describe('gesture teach flow in a Chromium Web Worker', () => {
         try {
           const counts: number[][] = [];
           for (let id = 0; id < labels.length; id++) counts.push(await gestures.addSamples(hands.filter((h) => h.gesture === labels[id]), id));
+          // a misspelt name (with a function, which could not even be posted) is refused before anything reaches the worker
+          const misspelt = await gestures.train({ labels, epoch: 5, onEpoch: () => undefined } as unknown as Parameters<typeof gestures.train>[0]).then(
+            () => ({ code: null, message: 'accepted' }),
+            (error: { code?: string; message?: string }) => ({ code: error.code ?? null, message: String(error.message) }),
+          );
           const epochLosses: number[] = [];
           const summary = await gestures.train({ labels, head: 'mlp', epochs: 20, seed: 1, onEpochEnd: (log) => epochLosses.push(log.loss) });
           const predicted = (await gestures.classify(held)).map((r) => r.label);
@@ -64,7 +70,7 @@ describe('gesture teach flow in a Chromium Web Worker', () => {
           );
           const countsAfterBadHand = await gestures.clearSamples(2);
           const saved = await gestures.toJSON();
-          return { backend: gestures.backend, counts, epochLosses, samples: summary.samples, predicted, badHand, countsAfterBadHand, saved };
+          return { backend: gestures.backend, counts, misspelt, epochLosses, samples: summary.samples, predicted, badHand, countsAfterBadHand, saved };
         } finally {
           gestures.dispose();
         }
@@ -77,6 +83,8 @@ describe('gesture teach flow in a Chromium Web Worker', () => {
 
     expect(outcome.backend).toBe('wasm');
     expect(outcome.counts).toEqual([[12], [12, 12], [12, 12, 12]]);
+    expect(outcome.misspelt.code).toBe('INVALID_OPTION');
+    expect(outcome.misspelt.message).toMatch(/unknown option\(s\) epoch, onEpoch; allowed: labels, head, epochs/);
     expect(outcome.samples).toBe(36);
     expect(outcome.epochLosses).toHaveLength(20);
     expect(outcome.epochLosses[19]).toBeLessThan(outcome.epochLosses[0] / 2);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
+import { knownOptions, optionNames } from '../../core/known-options';
 import type { RawImage } from '../../core/image-input';
 import { permutation } from '../random';
 import { type CaptionerConfig, Captioner } from './captioner';
@@ -59,6 +60,9 @@ export interface TrainCaptionerOptions {
   onEpochEnd?: (progress: CaptionEpoch) => void;
   signal?: AbortSignal;
 }
+
+/** Every name {@link TrainCaptionerOptions} takes. */
+const TRAIN_CAPTIONER_OPTION_NAMES = optionNames<TrainCaptionerOptions>()(['config', 'epochs', 'batchSize', 'learningRate', 'freezeEncoderAfter', 'initial', 'seed', 'onEpochEnd', 'signal']);
 
 /**
  * Result of {@link trainCaptioner}: the trained captioner, the loss per epoch and the time taken.
@@ -122,7 +126,7 @@ function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.
  * masked cross-entropy, Adam) on the cpu, wasm-free path: the encoder's strided convolutions
  * run as matMuls, so training works on tfjs's cpu backend. Optionally freezes the encoder after
  * some epochs and trains the decoder on cached features. Reports each epoch and stops with
- * `ABORTED` when `signal` fires. Bad options (architecture sizes as a saved captioner must keep
+ * `ABORTED` when `signal` fires. Bad options (names it does not take, architecture sizes as a saved captioner must keep
  * them, a learning rate that is no finite number > 0) are `INVALID_OPTION` before any tensor is
  * made; a loss that turns NaN or infinite stops it with `INVALID_OPTION` (an `initial`
  * captioner's weights are put back as they were).
@@ -140,6 +144,7 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
   if (!Array.isArray(examples) || examples.length === 0) throw new VisionError('INVALID_INPUT', 'trainCaptioner needs at least one { image, caption } example');
   const given: unknown = options;
   if (!isOptionsObject(given)) throw new VisionError('INVALID_OPTION', `trainCaptioner options must be an object ({ config, epochs, … }); got ${shownValue(given)}`);
+  knownOptions(options, 'trainCaptioner options', TRAIN_CAPTIONER_OPTION_NAMES);
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 32;
   const lr = options.learningRate ?? 3e-3;

@@ -2,6 +2,10 @@ import { type VisionErrorCode, VisionError } from '../../core/errors';
 import { GESTURE_HEADS, type GestureTrainOptions } from './gesture-types';
 import { HAND_FEATURE_DIM, type HandLandmarks, handFeatures } from './hand-features';
 import { shownValue } from '../../core/shown-value';
+import { knownOptions, optionNames } from '../../core/known-options';
+
+/** Every name {@link GestureTrainOptions} takes. */
+export const GESTURE_TRAIN_OPTION_NAMES = optionNames<GestureTrainOptions>()(['head', 'epochs', 'batchSize', 'learningRate', 'hidden', 'k', 'seed', 'signal', 'onEpochEnd']);
 
 /** Training options that count something: each a positive integer when options. */
 const COUNT_OPTIONS = ['epochs', 'batchSize', 'hidden', 'k'] as const;
@@ -20,7 +24,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * Checks gesture training options before anything is built: `INVALID_OPTION` naming the
- * option, its value and what is allowed.
+ * option, its value and what is allowed (names it does not take included).
  *
  * @example
  * ```ts
@@ -29,6 +33,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function checkTrainOptions(options: unknown): asserts options is GestureTrainOptions {
   if (!isRecord(options)) throw new VisionError('INVALID_OPTION', `training options are ${shownValue(options)}; they must be an object (or left out)`);
+  knownOptions(options, 'gesture training options', GESTURE_TRAIN_OPTION_NAMES);
   if (options.head !== undefined && !(GESTURE_HEADS as readonly unknown[]).includes(options.head)) {
     throw new VisionError('INVALID_OPTION', `unknown head ${shownValue(options.head)}; allowed: ${GESTURE_HEADS.map((h) => `'${h}'`).join(', ')}`);
   }

@@ -103,8 +103,9 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
           if (top >= labelCount) throw new VisionError('INVALID_OPTION', `there are samples for class id ${top} but only ${labelCount} labels`);
           const rows = features.flatMap((list) => list);
           const ids = features.flatMap((list, id) => list.map(() => id));
-          const next = await GestureClassifier.fromFeatures(rows, ids, settings.labels, {
-            ...settings,
+          const { labels, ...trainOptions } = settings;
+          const next = await GestureClassifier.fromFeatures(rows, ids, labels, {
+            ...trainOptions,
             signal: controller.signal,
             onEpochEnd: (log) => {
               history.push(log);

@@ -5,6 +5,7 @@ import type { EpochLog } from '../fit';
 import type { GestureResult, SavedGestureClassifier } from '../gestures/gesture-classifier';
 import type { HandLandmarks } from '../gestures/hand-features';
 import type { GestureTrainerSettings, GestureTrainingSummary } from './gesture-trainer-protocol';
+import { knownOptions, optionNames } from '../../core/known-options';
 import { type TrainerChannel, type TrainerPlace, type TrainerWorker, openTrainerChannel } from './trainer-channel';
 
 /**
@@ -32,6 +33,9 @@ export interface GestureTeachOptions extends GestureTrainerSettings {
   /** Aborts between batches: `train` rejects with `ABORTED` and the previous classifier stays. */
   signal?: AbortSignal;
 }
+
+/** Every name {@link GestureTeachOptions} takes. */
+const TEACH_OPTION_NAMES = optionNames<GestureTeachOptions>()(['labels', 'head', 'epochs', 'batchSize', 'learningRate', 'hidden', 'k', 'seed', 'signal', 'onEpochEnd']);
 
 const MESSAGES = {
   disposed: 'this gesture training worker was disposed',
@@ -81,6 +85,8 @@ export class GestureTrainingWorker {
   /** Trains a head on the samples so far; resolves once the new classifier is ready in the worker. */
   async train(options: GestureTeachOptions): Promise<GestureTrainingSummary> {
     if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', "train needs options with the class names: { labels: ['fist', 'open'], … }");
+    // before anything is posted: a misspelt name would be ignored, a function in one would not even cross to the worker
+    knownOptions(options, 'gesture training options', TEACH_OPTION_NAMES);
     const { onEpochEnd, signal, ...settings } = options;
     throwIfAborted(signal, 'gesture training');
     const cancel = (): void => void this.channel.call((remote) => remote.cancelGestures(), 10_000).catch(() => undefined);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import type { BatchLog, EpochLog } from '../../src/training/fit';
 import { type TrainingWorker, createTrainingWorker } from '../../src/training/worker/training-worker';
+import { createGestureTrainingWorker } from '../../src/training/worker/gesture-training-worker';
 import { REPO_ROOT } from '../browser/server';
 import { fixturePhoto } from '../helpers/photos';
 
@@ -65,5 +66,13 @@ describe('createTrainingWorker in a Node worker thread (wasm)', () => {
     expect((await trainer.run(cat)).classes).toHaveLength(2);
     await expect(trainer.addSamples([], 0)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(trainer.save('downloads://x')).rejects.toMatchObject({ code: 'INVALID_OPTION' }); // downloads need a browser page
+    // misspelt names are refused before anything is posted (a function in one could not even be posted: a DataCloneError)
+    await expect(trainer.train({ labels: ['cat', 'coffee'], epoch: 3, onEpoch: () => undefined } as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('training options has unknown option(s) epoch, onEpoch; allowed: labels, epochs'),
+    });
+    await expect(trainer.train(null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('got null') });
+    await expect(createGestureTrainingWorker({ backends: ['wasm'] } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('unknown option(s) backends') });
+    await expect(createTrainingWorker({ workerURL: 'x.js' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('unknown option(s) workerURL') });
   });
 });

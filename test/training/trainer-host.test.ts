@@ -86,6 +86,7 @@ describe('trainer host and exported heads (stand-in backbone)', () => {
     const before = tf.memory().numTensors;
     expect(await host.train({ labels: ['dark', 'bright'], head: 'knn' as never })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('unknown head "knn"') } });
     expect(await host.train(null as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'training settings are null; they must be an object with labels' } });
+    expect(await host.train({ labels: ['dark', 'bright'], validationSplit: 0.5 } as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('training settings has unknown option(s) validationSplit; allowed: labels,') } });
     expect(await host.train({ labels: ['dark', 'dark'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'labels list "dark" twice; each class name must appear once' } });
     expect(tf.memory().numTensors).toBe(before);
     value(await host.train({ labels: ['dark', 'bright'], epochs: 1, batchSize: 4 }));

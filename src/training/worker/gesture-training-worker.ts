@@ -6,6 +6,7 @@ import type { GestureResult, SavedGestureClassifier } from '../gestures/gesture-
 import type { HandLandmarks } from '../gestures/hand-features';
 import type { GestureTrainerSettings, GestureTrainingSummary } from './gesture-trainer-protocol';
 import { knownOptions, optionNames } from '../../core/known-options';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { type TrainerChannel, type TrainerPlace, type TrainerWorker, openTrainerChannel } from './trainer-channel';
 
 /**
@@ -84,7 +85,7 @@ export class GestureTrainingWorker {
 
   /** Trains a head on the samples so far; resolves once the new classifier is ready in the worker. */
   async train(options: GestureTeachOptions): Promise<GestureTrainingSummary> {
-    if (typeof options !== 'object' || options === null) throw new VisionError('INVALID_OPTION', "train needs options with the class names: { labels: ['fist', 'open'], … }");
+    if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `train needs options with the class names ({ labels: ['fist', 'open'], … }); got ${shownValue(options)}`);
     // before anything is posted: a misspelt name would be ignored, a function in one would not even cross to the worker
     knownOptions(options, 'gesture training options', TEACH_OPTION_NAMES);
     const { onEpochEnd, signal, ...settings } = options;
@@ -138,6 +139,8 @@ function plainHand(hand: HandLandmarks): HandLandmarks {
  * ```
  */
 export async function createGestureTrainingWorker(options: GestureTrainingWorkerOptions = {}): Promise<GestureTrainingWorker> {
+  if (!isOptionsObject(options as unknown)) throw new VisionError('INVALID_OPTION', `createGestureTrainingWorker options are ${shownValue(options)}; they must be an object (or left out)`);
+  knownOptions(options, 'createGestureTrainingWorker options', optionNames<GestureTrainingWorkerOptions>()(['backend', 'wasmPaths', 'worker', 'workerUrl']));
   const setup: TfjsBackendOptions = { backend: options.backend, wasmPaths: options.wasmPaths };
   const { channel, info } = await openTrainerChannel(options, 'visionpipe-gestures', MESSAGES, (remote) => remote.setupGestures(setup));
   return new GestureTrainingWorker(info.backend, channel);

@@ -17,6 +17,7 @@ import { buildHead, headLoss } from '../transfer/heads';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainerSetup, TrainingEvent } from './trainer-protocol';
 import { createGestureTrainerHost } from './gesture-trainer-host';
 import { answerDisposedAfterDispose } from './disposed-guard';
+import { knownOptions, optionNames } from '../../core/known-options';
 
 /**
  * A classifier of frames built on the trained model (visionpipe's image-classification
@@ -62,8 +63,12 @@ function release(callback: ((event: TrainingEvent) => void) | undefined): void {
   (callback as unknown as Partial<Record<typeof Comlink.releaseProxy, () => void>> | undefined)?.[Comlink.releaseProxy]?.();
 }
 
+/** Every name {@link TrainerSettings} takes. */
+const TRAINER_SETTING_NAMES = optionNames<TrainerSettings>()(['labels', 'epochs', 'batchSize', 'learningRate', 'head', 'validationFraction', 'seed']);
+
 function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new VisionError('INVALID_OPTION', `training settings are ${shownValue(settings)}; they must be an object with labels`);
+  knownOptions(settings, 'training settings', TRAINER_SETTING_NAMES);
   const { labels } = settings;
   if (!Array.isArray(labels) || labels.length < 2 || labels.some((l) => typeof l !== 'string')) {
     throw new VisionError('INVALID_OPTION', 'labels must list at least two class names (strings), one per class id');

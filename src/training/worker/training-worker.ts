@@ -5,6 +5,8 @@ import type { ImageInput } from '../../core/image-input';
 import { closeFrame } from '../../core/frame-ownership';
 import type { ClassificationResult } from '../../core/results';
 import { toTransferable } from '../../runtime/worker-transfer';
+import { knownOptions, optionNames } from '../../core/known-options';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { BatchLog, EpochLog } from '../fit';
 import type { SavedModelFiles } from '../save';
 import { type TrainerChannel, type TrainerPlace, type TrainerWorker, openTrainerChannel } from './trainer-channel';
@@ -40,6 +42,12 @@ export interface TrainOptions extends TrainerSettings {
   /** Aborts between batches: `train` rejects with `ABORTED` and the previous classifier stays. */
   signal?: AbortSignal;
 }
+
+/** Every name {@link TrainOptions} takes. */
+const TRAIN_OPTION_NAMES = optionNames<TrainOptions>()(['labels', 'epochs', 'batchSize', 'learningRate', 'head', 'validationFraction', 'seed', 'onBatchEnd', 'onEpochEnd', 'signal']);
+
+/** Every name {@link TrainingWorkerOptions} takes. */
+const WORKER_OPTION_NAMES = optionNames<TrainingWorkerOptions>()(['modelBaseUrl', 'backend', 'wasmPaths', 'worker', 'workerUrl', 'signal']);
 
 const MESSAGES = {
   disposed: 'this training worker was disposed',
@@ -107,6 +115,9 @@ export class TrainingWorker {
 
   /** Trains a head on the samples so far; resolves with the epochs' logs once the classifier is ready in the worker. */
   async train(options: TrainOptions): Promise<TrainingSummary> {
+    if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `train needs options with the class names ({ labels: ['cup', 'phone'], … }); got ${shownValue(options)}`);
+    // before anything is posted: a misspelt name would be ignored, a function in one would not even cross to the worker
+    knownOptions(options, 'training options', TRAIN_OPTION_NAMES);
     const { onBatchEnd, onEpochEnd, signal, ...settings } = options;
     throwIfAborted(signal, 'training');
     const onEvent = (event: TrainingEvent): void => {
@@ -181,6 +192,8 @@ export class TrainingWorker {
  * ```
  */
 export async function createTrainingWorker(options: TrainingWorkerOptions = {}): Promise<TrainingWorker> {
+  if (!isOptionsObject(options as unknown)) throw new VisionError('INVALID_OPTION', `createTrainingWorker options are ${shownValue(options)}; they must be an object (or left out)`);
+  knownOptions(options, 'createTrainingWorker options', WORKER_OPTION_NAMES);
   throwIfAborted(options.signal, 'starting the training worker');
   const setup: TrainerSetup = { modelBaseUrl: options.modelBaseUrl, backend: options.backend, wasmPaths: options.wasmPaths };
   const { channel, info } = await openTrainerChannel(options, 'visionpipe-trainer', MESSAGES, (remote) => remote.setup(setup), options.signal);

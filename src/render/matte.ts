@@ -162,8 +162,8 @@ function backdropOf(background: MatteBackground): Backdrop {
 /**
  * Blends the canvas with the backdrop through the matte (checked first, even on an empty
  * canvas): the person (the canvas, weighted by the matte) over the backdrop, alpha included
- * (Porter–Duff "over" on straight colours). Opaque canvas over an opaque backdrop is
- * `a·frame + (1 − a)·background`; a see-through backdrop (`transparent`, a colour with alpha)
+ * (Porter–Duff "over" on straight colours, the person's alpha `a·frame alpha`). Opaque canvas
+ * over an opaque backdrop is `a·frame + (1 − a)·background`; a see-through backdrop (`transparent`, a colour with alpha)
  * leaves the background see-through — a cut-out.
  */
 function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
@@ -176,8 +176,8 @@ function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
   const behind = backdrop(data, width, height);
   for (let p = 0; p < alpha.length; p++) {
     const a = alpha[p] / 255;
-    if (a === 1) continue;
     const at = p * 4;
+    if (a === 1 && data[at + 3] === 255) continue; // the person, opaque: nothing shows through
     const behindAlpha = behind(p, 3);
     if (data[at + 3] === 255 && behindAlpha === 255) {
       // both opaque (a camera frame over a colour, a picture or its blur): the plain blend, per frame
@@ -185,7 +185,8 @@ function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
       continue;
     }
     const front = (a * data[at + 3]) / 255;
-    const back = ((1 - a) * behindAlpha) / 255;
+    // what the person leaves uncovered, a see-through frame pixel included, shows the backdrop
+    const back = ((1 - front) * behindAlpha) / 255;
     const covered = front + back;
     for (let c = 0; c < 3; c++) data[at + c] = covered > 0 ? Math.round((front * data[at + c] + back * behind(p, c)) / covered) : 0;
     data[at + 3] = Math.round(covered * 255);

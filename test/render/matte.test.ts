@@ -78,6 +78,36 @@ describe('matte compositing on a canvas', () => {
     gradient.close();
   });
 
+  it('a see-through frame (a PNG with alpha on the canvas) goes over the background as source-over: the person\'s alpha is matte × frame alpha', () => {
+    const w = 48;
+    const h = 8;
+    const ours = blank(w, h);
+    const frame = ours.ctx.createImageData(w, h);
+    // frame alpha from 16 to 255 down the columns, colours varied; the matte 0 → 1 across the rows
+    frame.data.set(new Uint8ClampedArray(w * h * 4).map((_, i) => (i % 4 === 3 ? 16 + Math.round(((i >> 2) % w) * (239 / (w - 1))) : (i * 53) % 256)));
+    ours.ctx.putImageData(frame, 0, 0);
+    const before = ours.ctx.getImageData(0, 0, w, h).data; // as the canvas keeps it (premultiplied rounding)
+    const values = new Float32Array(w * h).map((_, p) => Math.floor(p / w) / (h - 1));
+    const matte = Mask.create('probability', w, h, values);
+    const bytes = matte.toUint8Array();
+    for (const [background, [br, bg, bb, ba], tolerance] of [['rgb(0, 0, 255)', [0, 0, 255, 1], 1], ['rgba(16, 32, 48, 0.4)', [16, 32, 48, 0.4], 2.5]] as const) {
+      const t = blank(w, h);
+      t.ctx.putImageData(frame, 0, 0);
+      drawBackgroundReplace(t.ctx, matte, background);
+      let worst = 0;
+      for (let p = 0; p < w * h; p++) {
+        // W3C source-over on straight colours: as = matte · frame alpha; ao = as + ab·(1 − as)
+        const as = (bytes[p] / 255) * (before[p * 4 + 3] / 255);
+        const ao = as + ba * (1 - as);
+        const expected = [br, bg, bb].map((cb, c) => (before[p * 4 + c] * as + cb * ba * (1 - as)) / ao);
+        if (ao >= 0.4) worst = Math.max(worst, diff(t.px(p % w, Math.floor(p / w)), [...expected, ao * 255]));
+      }
+      // over an opaque background every pixel comes out opaque (a matte of 1 used to leave the frame's 16–254 alpha)
+      expect(worst, background).toBeLessThanOrEqual(tolerance);
+    }
+    matte.close();
+  });
+
   it('picture replacement covers the canvas (scaled bilinearly, centred); a negative blur radius is refused', () => {
     const { t, matte } = scene();
     // a 4×2 picture: left column black, the rest white → scaled ×10 to cover 40×20

@@ -101,7 +101,7 @@ export interface FaceMatcherOptions {
 export class FaceMatcher {
   /** The similarity threshold in use. */
   readonly threshold: number;
-  private readonly references: { label: string; embedding: Float32Array }[] = [];
+  private readonly references: { label: string; embedding: Float64Array }[] = [];
 
   /** @throws VisionError `INVALID_INPUT` for references that are not an iterable of `{ label, embedding }`; `INVALID_OPTION` for a bad threshold. */
   constructor(references: Iterable<LabelledFace> = [], options: FaceMatcherOptions = {}) {
@@ -142,7 +142,7 @@ export class FaceMatcher {
   }
 
   /** A copy of an embedding, checked: non-empty, as long as the references, finite values only. */
-  private checked(embedding: ArrayLike<number>, what: string): Float32Array {
+  private checked(embedding: ArrayLike<number>, what: string): Float64Array {
     const first = this.references[0];
     if (!embedding || typeof embedding.length !== 'number' || embedding.length === 0 || (first && first.embedding.length !== embedding.length)) {
       throw new VisionError('INVALID_INPUT', `${what} has ${String(embedding?.length)} values; embeddings must be non-empty${first ? ` and have ${first.embedding.length} values like the references` : ''}`);
@@ -150,7 +150,7 @@ export class FaceMatcher {
     if (!ArrayBuffer.isView(embedding) && !Array.prototype.every.call(embedding, (v: unknown) => typeof v === 'number')) {
       throw new VisionError('INVALID_INPUT', `${what} holds values that are not numbers; embeddings are arrays of numbers`);
     }
-    const copy = Float32Array.from(embedding);
+    const copy = Float64Array.from(embedding); // as given: float32 would turn 1e39 into Infinity and 1e-50 into 0
     if (!copy.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `${what} has non-finite values (NaN or ±Infinity); embeddings must be finite`);
     return copy;
   }

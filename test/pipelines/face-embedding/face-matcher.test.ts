@@ -142,6 +142,11 @@ describe('cosineSimilarity and FaceMatcher', () => {
     expect(stranger).toMatchObject({ label: 'unknown', known: false, nearest: 'grace' });
     expect(stranger.similarity).toBeLessThan(0.6);
     expect(new FaceMatcher().match(ada)).toMatchObject({ label: 'unknown', known: false });
+    // scale-free as cosineSimilarity is: embeddings far outside float32's range match as they are
+    for (const scale of [1e-50, 1e39, 1e300]) {
+      const scaled = Array.from(ada, (v) => v * scale);
+      expect(matcher.match(scaled), String(scale)).toMatchObject({ label: 'ada', known: true, similarity: cosineSimilarity(ada, scaled) });
+    }
   });
 
   it('rejects bad references and thresholds with VisionError', () => {

@@ -124,4 +124,13 @@ describe('detection TTA on real photos (CenterNet)', () => {
     await expect(pipeline('object-detection', { tta: { scales: [] } })).rejects.toThrow(VisionError);
     expect((await detector.run(image, { nms: 'soft' })).detections[0].label).toBe('cup');
   });
+
+  it("soft-NMS keeps the run's threshold: a box whose score decays below it is dropped", async () => {
+    const group = await decodeImageFile(facePhoto(2));
+    for (const threshold of [0.3, 0.5]) {
+      const soft = (await detector.run(group, { threshold, nms: 'soft' })).detections;
+      expect(soft.length, `threshold ${threshold}`).toBeGreaterThan(0);
+      expect(Math.min(...soft.map((d) => d.score)), `threshold ${threshold}`).toBeGreaterThanOrEqual(threshold);
+    }
+  });
 });

@@ -172,6 +172,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       iouThreshold,
       maxDetections,
       agnostic: merged.agnostic ?? false,
+      scoreThreshold: threshold, // soft-NMS: a score decayed below the run's threshold drops the box
     });
   }
 

@@ -9,6 +9,21 @@ import { shownValue } from './shown-value';
 const KINDS = ['binary', 'probability', 'category'] as const;
 
 /**
+ * Checks that a `width`×`height` mask is within the pixel limit in force (the images' limit:
+ * every mask a pipeline makes is at most its frame's size).
+ *
+ * @throws VisionError `INVALID_INPUT` naming `what`, the size and the limit.
+ * @example
+ * ```ts
+ * checkMaskPixels(1e6, 1e6, 'Mask.create'); // throws: over the limit of 67108864 pixels
+ * ```
+ */
+export function checkMaskPixels(width: number, height: number, what: string): void {
+  const limit = effectiveMaxPixels();
+  if (width * height > limit) throw new VisionError('INVALID_INPUT', `${what}: a ${width}×${height} mask is over the limit of ${limit} pixels (setPlatform({ maxPixels }) sets it)`);
+}
+
+/**
  * Checks a COCO run-length encoding: `size` `[height, width]` of whole numbers within the
  * pixel limit, `counts` a list of whole numbers ≥ 0 that cover `height × width` pixels.
  * Returns the pixel count.
@@ -25,8 +40,7 @@ export function checkRle(rle: unknown, what: string): number {
     throw new VisionError('INVALID_INPUT', `${what}: size is ${shownValue(size)}; a run-length encoding has size [height, width] of whole numbers ≥ 0 and counts`);
   }
   const [height, width] = size;
-  const limit = effectiveMaxPixels();
-  if (height * width > limit) throw new VisionError('INVALID_INPUT', `${what}: a ${width}×${height} mask is over the limit of ${limit} pixels`);
+  checkMaskPixels(width, height, what);
   if (!Array.isArray(counts)) throw new VisionError('INVALID_INPUT', `${what}: counts are ${shownValue(counts)}; they must be a list of run lengths`);
   let total = 0;
   counts.forEach((run, k) => {

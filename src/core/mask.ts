@@ -1,6 +1,6 @@
 import { recyclerOf } from './mask-recycling';
 import { VisionError } from './errors';
-import { checkMaskColours, checkMaskKind, checkMaskThreshold, checkRle } from './mask-checks';
+import { checkMaskColours, checkMaskKind, checkMaskPixels, checkMaskThreshold, checkRle } from './mask-checks';
 
 /**
  * What a {@link Mask}'s values mean: `binary` (in / out), `probability` (0–1 per pixel) or
@@ -152,7 +152,8 @@ export class Mask {
    * `bounds` row by row (default: the whole `width`×`height`). Binary and category data are
    * `Uint8Array` (binary: non-zero = inside), probabilities `Float32Array` in 0–1.
    *
-   * @throws VisionError `INVALID_INPUT` for sizes, bounds or data that do not fit.
+   * @throws VisionError `INVALID_INPUT` for sizes, bounds or data that do not fit, and for a
+   * mask over the pixel limit in force (as for images: default 2^26).
    * @example
    * ```ts
    * const square = Mask.create('binary', 4, 4, new Uint8Array([1, 1, 1, 1]), { x: 1, y: 1, width: 2, height: 2 });
@@ -161,6 +162,7 @@ export class Mask {
   static create(kind: MaskKind, width: number, height: number, data: MaskData, bounds?: MaskBounds): Mask {
     checkMaskKind(kind, 'Mask.create');
     checkSize(width, height, 'Mask.create');
+    checkMaskPixels(width, height, 'Mask.create');
     const b = bounds ?? { x: 0, y: 0, width, height };
     checkSize(b.width, b.height, 'Mask.create bounds');
     if (!Number.isInteger(b.x) || !Number.isInteger(b.y) || b.x < 0 || b.y < 0 || b.x + b.width > width || b.y + b.height > height) {

@@ -119,6 +119,17 @@ describe('Mask inputs checked (from an outside check)', () => {
     expect(rleArea({ size: [2, 2], counts: [1, 2, 1] })).toBe(2);
   });
 
+  it('a mask over the pixel limit is refused where it is made (create, unpack), not a RangeError when it is read', () => {
+    const open = Mask.openCount;
+    const dot = { x: 0, y: 0, width: 1, height: 1 };
+    expect(() => Mask.create('binary', 1e6, 1e6, new Uint8Array(1), dot)).toThrow(refusal('INVALID_INPUT', 'Mask.create: a 1000000×1000000 mask is over the limit of 67108864 pixels'));
+    expect(() => Mask.unpack({ kind: 'probability', width: 9000, height: 9000, bounds: dot, data: new Float32Array(1) })).toThrow(refusal('INVALID_INPUT', 'over the limit'));
+    expect(Mask.openCount).toBe(open);
+    const largest = Mask.create('binary', 8192, 8192, new Uint8Array(1), dot); // at the limit: fine
+    expect(largest.area()).toBe(0);
+    largest.close();
+  });
+
   it('kinds, thresholds and colours are checked; the default palette leaves only class 0 transparent', () => {
     expect(() => Mask.create('foo' as 'binary', 2, 2, new Uint8Array(4))).toThrow(refusal('INVALID_INPUT', 'Mask.create: kind is "foo"; allowed: binary, probability, category'));
     expect(() => Mask.unpack({ kind: 'foo', width: 1, height: 1, bounds: { x: 0, y: 0, width: 1, height: 1 }, data: new Uint8Array(1) } as never)).toThrow(refusal('INVALID_INPUT', 'Mask.unpack: kind is "foo"'));

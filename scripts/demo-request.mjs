@@ -3,7 +3,8 @@
 // looked up: only GET and HEAD; the Host header must name the address the server listens on
 // (a DNS-rebinding defence); the path must be an origin-form path whose %-encoding decodes
 // and that has no dot segments or NUL bytes; no dotfile or dot-folder is served (404), in any
-// folder. Everything else gets a 4xx, never an exception.
+// folder. Everything else gets a 4xx, never an exception. A Range header the file server would
+// misread is dropped (the whole file is sent).
 import { posix } from 'node:path';
 
 /** The Host header values a server on `port` answers to (plus `host:port` when it listens elsewhere). */
@@ -40,7 +41,21 @@ export function checkRequest(req, hosts) {
   }
   // sirv's own `dotfiles: false` holds only outside its dev mode, which the server uses
   if (path.split('/').some((segment) => segment.startsWith('.'))) return { status: 404, message: `not found: ${path} (dotfiles are not served)` };
+  ignoreOddRange(req);
   return { path };
+}
+
+/**
+ * Drops a Range header other than one plain range `bytes=first-` or `bytes=first-last` with
+ * first ≤ last (a server may ignore any Range: the whole file is sent, 200). sirv reads the rest
+ * wrongly: `bytes=5-1` broke the connection after its 206 headers, a suffix `bytes=-500` sent
+ * the first 501 bytes, `bytes=0-1,5-6` only the first range.
+ */
+function ignoreOddRange(req) {
+  const range = req.headers.range;
+  if (range === undefined) return;
+  const plain = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
+  if (!plain || (plain[2] !== '' && Number(plain[2]) < Number(plain[1]))) delete req.headers.range;
 }
 
 /**

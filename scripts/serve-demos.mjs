@@ -100,12 +100,33 @@ function captionerFile() {
 }
 
 /**
- * The caption page's captioner: cached in .cache/demo-captioner/, else trained once in a child
- * process. `handle` answers /captioner/captioner.json: the file, or 503 with the training
- * progress (which also starts training when it has not started), or 500 when it failed.
+ * Guards a file stream piped into a response: a client that goes away before the end closes
+ * the file (sirv and `pipe` leave it open: a page that aborts downloads in a loop used up the
+ * server's file descriptors), and a read error (a file removed meanwhile) answers 500, or ends
+ * the connection once the headers are out, instead of an unhandled 'error' that ends the server.
  */
-export function demoCaptioner({ log = console.log } = {}) {
-  const file = captionerFile();
+function guardPipedStreams(req, res) {
+  res.on('pipe', (source) => {
+    res.once('close', () => {
+      if (!res.writableFinished) source.destroy();
+    });
+    source.once('error', (error) => {
+      console.error(`demo server: ${req.url}: ${error.message ?? error}`);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+        res.end('internal error: the file could not be read\n');
+      } else res.destroy();
+    });
+  });
+}
+
+/**
+ * The caption page's captioner: cached in .cache/demo-captioner/ (or at `file`), else trained
+ * once in a child process. `handle` answers /captioner/captioner.json: the file, or 503 with the
+ * training progress (which also starts training when it has not started), or 500 when it failed.
+ */
+export function demoCaptioner({ log = console.log, file = captionerFile() } = {}) {
   let status = existsSync(file) ? { state: 'ready' } : { state: 'idle' };
   let child = null;
   const train = async () => {
@@ -148,6 +169,7 @@ export function demoCaptioner({ log = console.log } = {}) {
   return {
     start,
     handle(res) {
+      if (status.state === 'ready' && !existsSync(file)) status = { state: 'idle' }; // removed meanwhile (rm -rf .cache): trained again
       if (status.state === 'ready') {
         res.setHeader('Content-Type', 'application/json');
         return createReadStream(file).pipe(res);
@@ -207,6 +229,7 @@ export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } 
   };
   return (req, res) => {
     isolationHeaders(res);
+    guardPipedStreams(req, res);
     const port = req.socket.localPort;
     if (!hostsByPort.has(port)) hostsByPort.set(port, allowedHosts(port, host));
     const checked = checkRequest(req, hostsByPort.get(port));

@@ -8,6 +8,8 @@ import { REPO_ROOT } from '../browser/server';
 /** A running demo server: its URL, its console output so far, and `stop()`. */
 export interface DemoServer {
   url: string;
+  /** The server process's id (its open files are under /proc/<pid>/fd). */
+  pid: number;
   output(): string;
   /** Ends the server and removes its bundle folder. */
   stop(): void;
@@ -35,7 +37,7 @@ export function startDemoServer(): Promise<DemoServer> {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /visionpipe demos: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match) resolve({ url: match[1], output: () => output, stop });
+      if (match) resolve({ url: match[1], pid: child.pid!, output: () => output, stop });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

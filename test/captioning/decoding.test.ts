@@ -94,4 +94,18 @@ describe('caption decoding', () => {
     const model = tableModel({});
     await expect(generateSequences(model, resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS }), controller.signal)).rejects.toMatchObject({ code: 'ABORTED' });
   });
+
+  it.each([1, 4])('a signal fired by a timer stops a model that answers at once (numBeams %i): generation lets timers run', async (numBeams) => {
+    // as a tfjs captioner on wasm or cpu: each step resolves in a microtask, after ~1 ms of work; it never ends the caption
+    const busy: NextTokenLogits = async (sequences) => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      return sequences.map(() => Float32Array.from([0, 0.01, 0.5, 0.3, 0.19], (p) => Math.log(p)));
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const generation = resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS, maxTokens: 1024, numBeams, repetitionPenalty: 1 });
+    // the timer never ran before: all 1024 steps (over a second) and a finished caption
+    await expect(generateSequences(busy, generation, controller.signal)).rejects.toMatchObject({ code: 'ABORTED' });
+  });
 });

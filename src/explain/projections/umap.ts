@@ -2,7 +2,7 @@ import { VisionError, throwIfAborted } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
 import { knownOptions } from '../../core/known-options';
 import { optionsObject } from '../../pipelines/shared/options';
-import { eventLoopCheckpoint } from '../event-loop';
+import { eventLoopCheckpoint } from '../../core/event-loop';
 import { seededRandom } from './seeded-random';
 import { type VectorSet, checkVectorSet, integerOption } from './vector-set';
 

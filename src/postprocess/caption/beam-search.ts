@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../../core/errors';
+import { eventLoopCheckpoint } from '../../core/event-loop';
 import type { GeneratedSequence, NextTokenLogits, ResolvedGeneration } from './generation-options';
 import { cleanTokens } from './greedy';
 import { applyRepetitionPenalty, logSoftmax } from './logits';
@@ -65,8 +65,10 @@ export async function beamSearch(step: NextTokenLogits, generation: ResolvedGene
   const hypotheses = new Hypotheses(numBeams);
   let beams: Beam[] = [{ sequence: [generation.bosTokenId], logProb: 0 }];
   let done = false;
+  // a model answering at once (tfjs on wasm or cpu) never lets a timer run: yield now and then, so an abort can stop it
+  const checkpoint = eventLoopCheckpoint(signal, 'caption generation');
   for (let t = 0; t < generation.maxTokens && !done; t++) {
-    throwIfAborted(signal, 'caption generation');
+    await checkpoint();
     const logits = await step(beams.map((b) => b.sequence));
     const next: Beam[] = [];
     const candidates = topCandidates(beams, logits, generation);

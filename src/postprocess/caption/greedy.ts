@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../../core/errors';
+import { eventLoopCheckpoint } from '../../core/event-loop';
 import type { GeneratedSequence, NextTokenLogits, ResolvedGeneration } from './generation-options';
 import { applyRepetitionPenalty, argmax, logSoftmax } from './logits';
 
@@ -16,8 +16,10 @@ import { applyRepetitionPenalty, argmax, logSoftmax } from './logits';
 export async function greedyDecode(step: NextTokenLogits, generation: ResolvedGeneration, signal?: AbortSignal): Promise<GeneratedSequence> {
   const sequence = [generation.bosTokenId];
   let score = 0;
+  // a model answering at once (tfjs on wasm or cpu) never lets a timer run: yield now and then, so an abort can stop it
+  const checkpoint = eventLoopCheckpoint(signal, 'caption generation');
   for (let t = 0; t < generation.maxTokens; t++) {
-    throwIfAborted(signal, 'caption generation');
+    await checkpoint();
     const [logits] = await step([sequence]);
     const scores = applyRepetitionPenalty(Float32Array.from(logits), sequence, generation.repetitionPenalty);
     const next = argmax(scores);

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../core/errors';
+import { throwIfAborted } from './errors';
 
 /** How long a long loop may keep the thread before it lets timers, events and abort handlers run. */
 const SLICE_MS = 50;

@@ -87,6 +87,9 @@ async function executeCommand(args: CliArgs & { command: CliCommand }, print: Pr
   }
 }
 
+/** The options `models` takes, which may come before it. */
+const MODELS_OPTIONS = ['--json', '--help', '-h'];
+
 /**
  * Runs the `visionpipe` command line and returns its exit code: 0 when every input worked;
  * 1 when the model fails to load, training fails, or any input fails (missing, unreadable —
@@ -100,7 +103,11 @@ async function executeCommand(args: CliArgs & { command: CliCommand }, print: Pr
  * ```
  */
 export async function main(argv: string[], print: Print = console.log, printError: Print = console.error): Promise<number> {
-  if (argv[0] === 'models') return runModelsCommand(argv.slice(1), print, printError);
+  // `models`, also after the options it takes (`visionpipe --json models`)
+  const named = argv.findIndex((arg) => !arg.startsWith('-'));
+  if (argv[named] === 'models' && argv.slice(0, named).every((arg) => MODELS_OPTIONS.includes(arg))) {
+    return runModelsCommand([...argv.slice(0, named), ...argv.slice(named + 1)], print, printError);
+  }
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);

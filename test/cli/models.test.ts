@@ -63,6 +63,14 @@ describe('visionpipe models', () => {
     expect(rows.every((r) => r.source.length > 0 && r.license.length > 0)).toBe(true);
     expect(rows.find((r) => r.id === 'handtrack')).toMatchObject({ stage: { role: 'detector', use: expect.stringContaining('--detector handtrack') } });
     expect(rows.find((r) => r.id === 'handlandmark-full')).not.toHaveProperty('stage');
+    // the options models takes may come first, as with every command ('unknown command models; use …, models' before)
+    const before = await run(['--json', 'models']);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.out.join('\n'))).toEqual(rows);
+    expect((await run(['-h', 'models'])).out.join('\n')).toMatch(/visionpipe models fetch/);
+    const other = await run(['--threshold', '0.5', 'models']);
+    expect(other.code).toBe(2);
+    expect(other.err.join('\n')).toMatch(/models takes --json and --help only; got --threshold/);
   });
 
   it('fetch puts the model folder (only) into the cache, once', async () => {

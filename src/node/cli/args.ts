@@ -324,6 +324,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values } = parsed;
   const [command, ...inputs] = parsed.positionals;
   // an unknown command is an error with --help too: `visionpipe paint --help` has no usage to show
+  if (command === 'models') {
+    // here only when it came after options it does not take (main runs it otherwise)
+    throw new VisionError('INVALID_OPTION', `models takes --json and --help only; got ${Object.keys(values).map((name) => `--${name}`).join(', ')}`);
+  }
   if (command !== undefined && !(CLI_COMMANDS as readonly string[]).includes(command)) {
     throw new VisionError('INVALID_OPTION', `unknown command '${command}'; use ${[...CLI_COMMANDS, 'models'].join(', ')}`);
   }

@@ -32,6 +32,22 @@ describe("object-detection with the 'blazeface' card (MediaPipe SSD through the 
     }
   });
 
+  it.each(['wbf', 'nms'] as const)('keeps the landmarks under flip TTA (merge %s), mapped back and sides swapped for the mirrored view', async (merge) => {
+    const plain = (await faces.run(facePhoto(1))).detections;
+    const before = tf.memory().numTensors;
+    const tta = (await faces.run(facePhoto(1), { tta: { flip: true, merge } })).detections;
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tta).toHaveLength(plain.length);
+    for (const face of tta) {
+      const twin = plain.reduce((best, d) => (Math.abs(d.box.x1 - face.box.x1) < Math.abs(best.box.x1 - face.box.x1) ? d : best));
+      const size = twin.box.x2 - twin.box.x1;
+      expect(face.keypoints?.map((k) => k.name)).toEqual(['right eye', 'left eye', 'nose', 'mouth', 'right ear', 'left ear']);
+      // the picture's right eye stays left of its left eye (the mirrored view's points were swapped back), each near the plain run's
+      expect(face.keypoints![0].x).toBeLessThan(face.keypoints![1].x);
+      face.keypoints!.forEach((p, j) => expect(Math.hypot(p.x - twin.keypoints![j].x, p.y - twin.keypoints![j].y), `${merge} ${p.name}`).toBeLessThan(0.1 * size));
+    }
+  });
+
   it('finds the astronaut’s face, filters by class, and does not leak', async () => {
     const { detections } = await faces.run(fixturePhoto('astronaut'));
     expect(detections).toHaveLength(1);

@@ -91,6 +91,12 @@ describe('WBF as a suppression method and as the merge of predictions', () => {
     expect(wbf.scores[1]).toBeCloseTo(0.3, 6); // one prediction of two found it
     const nms = mergePredictions([one, two], 200, 160, { method: 'nms', weights: [1, 2] });
     expect(Array.from(nms.scores)).toEqual([Math.fround(0.7), Math.fround(0.6)]); // 0.9 × 1/2 loses to 0.7 × 2/2
+    // where each merged box came from (to carry keypoints): WBF's cluster top, NMS's kept box
+    expect([Array.from(wbf.sourcePrediction), Array.from(wbf.sourceIndex)]).toEqual([[0, 1], [0, 1]]);
+    expect([Array.from(nms.sourcePrediction), Array.from(nms.sourceIndex)]).toEqual([[1, 1], [0, 1]]);
+    const empty = { boxes: new Float32Array(0), scores: new Float32Array(0), classIds: new Int32Array(0) };
+    const skipped = mergePredictions([empty, two, empty, one], 200, 160, { method: 'nms' });
+    expect([Array.from(skipped.sourcePrediction), Array.from(skipped.sourceIndex)]).toEqual([[3, 1], [0, 1]]);
     expect(mergePredictions([one, two], 200, 160, { method: 'soft-nms' }).scores.length).toBe(3);
   });
 

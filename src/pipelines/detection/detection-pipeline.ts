@@ -20,7 +20,7 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
 import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
-import { detectionViews, renderDetectionView, unmapDetectionView } from './detection-tta';
+import { detectionViews, renderDetectionView, unmapDetectionKeypoints, unmapDetectionView } from './detection-tta';
 import { type DetectionOptions, type DetectionResult, type DetectionRunOptions, NMS_METHODS } from './detection-types';
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<DetectionRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'multiLabel', 'resizeOnCapture', 'gpuSampling', 'gpuCandidates', 'nms', 'tta']);
@@ -186,6 +186,8 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     });
     const [height, width] = tensor.shape;
     const predictions: SuppressedCandidates[] = [];
+    // each view's keypoints per kept box, in the original image (models with keypoints: BlazeFace)
+    const viewKeypoints: ((Keypoint[] | undefined)[])[] = [];
     const timing = { preprocess: 0, inference: 0, postprocess: 0 };
     try {
       for (const view of views) {
@@ -195,6 +197,10 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
           const postStart = now();
           const kept = this.suppress(stage.outputs, stage.transform, merged, settings);
           predictions.push({ ...kept, boxes: unmapDetectionView(scaleBoxesToSource(kept.boxes, stage.transform), view, width, height) });
+          viewKeypoints.push(Array.from(kept.indices, (_, k) => {
+            const points = keypointsOf(kept, k, stage.transform, this.spec.head?.ssd?.keypointNames);
+            return points && unmapDetectionKeypoints(points, view, width, height);
+          }));
           timing.preprocess += stage.timing.preprocess;
           timing.inference += stage.timing.inference;
           timing.postprocess += now() - postStart;
@@ -222,7 +228,9 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       scores: Float32Array.from(keep, (k) => fused.scores[k]),
       classIds: Int32Array.from(keep, (k) => fused.classIds[k]),
     };
-    return this.result(result, { sourceWidth: width, sourceHeight: height }, { ...timing, postprocess: timing.postprocess + end - postStart, total: end - started });
+    // a merged detection takes the keypoints of its best box (for WBF, the top box of its cluster)
+    const keypoints = (k: number): Keypoint[] | undefined => viewKeypoints[fused.sourcePrediction[keep[k]]][fused.sourceIndex[keep[k]]];
+    return this.result(result, { sourceWidth: width, sourceHeight: height }, { ...timing, postprocess: timing.postprocess + end - postStart, total: end - started }, keypoints);
   }
 
   /** Detections from kept candidates whose boxes are already in pixels of the original image. */

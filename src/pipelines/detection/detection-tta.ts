@@ -6,6 +6,7 @@ import { knownOptions } from '../../core/known-options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
+import type { Keypoint } from '../../core/types';
 import { MERGE_METHODS, type MergeMethod } from '../../postprocess/nms/merge-predictions';
 
 /**
@@ -117,4 +118,34 @@ export function unmapDetectionView(boxes: Float32Array, view: DetectionView, wid
     boxes[o + 3] = Math.min(height, Math.max(0, y2));
   }
   return boxes;
+}
+
+/** The mirror image of a keypoint name: `left eye` ↔ `right eye`, `leftEar` ↔ `rightEar`; others unchanged. */
+function mirroredName(name: string): string {
+  const swap: Record<string, string> = { left: 'right', right: 'left', Left: 'Right', Right: 'Left', LEFT: 'RIGHT', RIGHT: 'LEFT' };
+  return name.replace(/left|right|Left|Right|LEFT|RIGHT/g, (side) => swap[side]);
+}
+
+/**
+ * Maps a detection's keypoints (pixels of a `width`×`height` view of `view`) back to the
+ * original image, as {@link unmapDetectionView} maps its box. In a mirrored view the model's
+ * "right eye" is the original's left eye: named keypoints then swap with their mirror-image
+ * names (`left …` ↔ `right …`), so each name keeps meaning the same side of the face.
+ *
+ * @example
+ * ```ts
+ * unmapDetectionKeypoints([{ x: 100, y: 50, name: 'right eye' }, { x: 140, y: 50, name: 'left eye' }], { flip: true, scale: 1 }, 640, 480);
+ * // [{ x: 500, y: 50, name: 'right eye' }, { x: 540, y: 50, name: 'left eye' }]
+ * ```
+ */
+export function unmapDetectionKeypoints(points: readonly Keypoint[], view: DetectionView, width: number, height: number): Keypoint[] {
+  const sx = shrunk(width, view.scale) / width;
+  const sy = shrunk(height, view.scale) / height;
+  const mapped = points.map((p) => ({ ...p, x: view.flip ? width - p.x / sx : p.x / sx, y: p.y / sy }));
+  if (!view.flip) return mapped;
+  const byName = new Map(mapped.map((p) => [p.name, p]));
+  return mapped.map((p) => {
+    const twin = p.name === undefined ? undefined : byName.get(mirroredName(p.name));
+    return twin && twin !== p ? { ...twin, name: p.name } : p;
+  });
 }

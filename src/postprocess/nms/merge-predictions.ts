@@ -46,15 +46,19 @@ export interface MergeOptions {
 }
 
 /**
- * Merged detections, best first, and for each how many boxes it merged (1 for NMS).
+ * Merged detections, best first, and for each how many boxes it merged (1 for NMS) and where
+ * its best box came from: which prediction, and which box of it (for WBF the highest-scoring
+ * box of the cluster) — to carry what the boxes do not hold, such as keypoints.
  *
  * @example
  * ```ts
- * const { boxes, scores, classIds, counts } = mergePredictions([a, b], 640, 480);
+ * const { boxes, scores, classIds, counts, sourcePrediction, sourceIndex } = mergePredictions([a, b], 640, 480);
  * ```
  */
 export interface MergedPredictions extends DetectionCandidates {
   counts: Int32Array;
+  sourcePrediction: Int32Array;
+  sourceIndex: Int32Array;
 }
 
 function checkWeights(weights: readonly number[] | undefined, count: number): number[] {
@@ -115,7 +119,17 @@ export function mergePredictions(predictions: readonly DetectionCandidates[], wi
       maxDetections,
       agnostic,
     });
-    return { boxes: kept.boxes, scores: kept.scores, classIds: kept.classIds, counts: new Int32Array(kept.scores.length).fill(1) };
+    // kept.indices point into the concatenation: back to (prediction, box)
+    const starts = predictions.map((_, t) => predictions.slice(0, t).reduce((s, p) => s + p.scores.length, 0));
+    const sourcePrediction = Int32Array.from(kept.indices, (i) => predictions.findIndex((p, t) => i >= starts[t] && i < starts[t] + p.scores.length));
+    return {
+      boxes: kept.boxes,
+      scores: kept.scores,
+      classIds: kept.classIds,
+      counts: new Int32Array(kept.scores.length).fill(1),
+      sourcePrediction,
+      sourceIndex: Int32Array.from(kept.indices, (i, k) => i - starts[sourcePrediction[k]]),
+    };
   }
   const iouThreshold = options.iouThreshold ?? 0.55;
   checkUnitInterval(iouThreshold, 'mergePredictions: iouThreshold');
@@ -132,5 +146,7 @@ export function mergePredictions(predictions: readonly DetectionCandidates[], wi
     scores: Float32Array.from(fused.scores.subarray(0, count)),
     classIds: Int32Array.from({ length: count }, (_, k) => predictions[fused.topModels[k]].classIds[fused.topIndices[k]]),
     counts: fused.counts.slice(0, count),
+    sourcePrediction: Int32Array.from(fused.topModels.subarray(0, count)),
+    sourceIndex: Int32Array.from(fused.topIndices.subarray(0, count)),
   };
 }

@@ -152,7 +152,15 @@ describe('augmentation rejects bad settings without hanging or leaking', () => {
     const copy = augmentPhotometric(batch, undefined);
     expect(copy.shape).toEqual([1, 4, 4, 3]);
     invalid(() => augmentPhotometric(batch, { noise: -1 }), 'INVALID_OPTION', /noise is -1/);
-    tf.dispose([copy, batch, s.image, s.mask as tf.Tensor]);
+    // names they do not take were ignored: a 'rotation' of 30° rotated nothing, a 'hue' jitter changed nothing
+    const labels = tf.ones([1, 2]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    invalid(() => augmentSpatial(s, { rotation: 30 } as never), 'INVALID_OPTION', /spatial augmentation options has unknown option\(s\) rotation; allowed: flip, crop, rotate, seed/);
+    invalid(() => augmentSpatial(s, { crop: { minScale: 0.5, prob: 1 } } as never), 'INVALID_OPTION', /crop has unknown option\(s\) prob; allowed: minScale, probability/);
+    invalid(() => augmentPhotometric(batch, { hue: 0.1 } as never), 'INVALID_OPTION', /photometric options has unknown option\(s\) hue; allowed: brightness/);
+    invalid(() => mixup(batch, labels, { beta: 0.4 } as never), 'INVALID_OPTION', /mixup options has unknown option\(s\) beta; allowed: alpha, seed/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([copy, batch, labels, s.image, s.mask as tf.Tensor]);
   });
 
   it('flipSample, cropSample and mixup check their input instead of making NaN pixels or tfjs errors', () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { checkNumber, checkObject, checkOptionalNumber, checkTensor } from '../checks';
 import { toRandom } from '../random';
+import { knownOptions, optionNames } from '../../core/known-options';
 
 /**
  * Random photometric augmentation of an image batch `[N, H, W, 3]` with values in
@@ -32,6 +33,7 @@ export interface PhotometricAugmentation {
 function checkPhotometric(batch: tf.Tensor4D, options: PhotometricAugmentation): void {
   checkTensor(batch, 'batch', 4);
   checkObject(options, 'photometric options');
+  knownOptions(options, 'photometric options', optionNames<PhotometricAugmentation>()(['brightness', 'contrast', 'saturation', 'noise', 'cutout', 'range', 'seed']));
   for (const key of ['brightness', 'contrast', 'saturation', 'noise'] as const) checkOptionalNumber(options[key], key, 'non-negative');
   checkOptionalNumber(options.cutout, 'cutout', 'probability');
   checkOptionalNumber(options.range, 'range', 'positive');
@@ -120,6 +122,7 @@ function betaDraw(alpha: number, random: () => number): number {
  */
 export function mixup(x: tf.Tensor4D, y: tf.Tensor2D, options: { alpha?: number; seed?: number | (() => number) } = {}): { x: tf.Tensor4D; y: tf.Tensor2D; lambda: number } {
   checkObject(options, 'mixup options');
+  knownOptions(options, 'mixup options', ['alpha', 'seed']);
   const alpha = options.alpha ?? 0.2;
   checkNumber(alpha, 'alpha', 'positive');
   checkTensor(x, 'x', 4);

@@ -4,6 +4,7 @@ import { shownValue } from '../../core/shown-value';
 import type { Box } from '../../core/types';
 import { checkNumber, checkObject, checkOptionalNumber } from '../checks';
 import { toRandom } from '../random';
+import { knownOptions, optionNames } from '../../core/known-options';
 
 /**
  * An image with optional boxes (pixel coordinates) and mask (`[H, W]` or `[H, W, 1]`, same
@@ -173,10 +174,12 @@ function checkSample(sample: AugmentSample, helper: string): void {
 
 function checkSpatial(ops: SpatialAugmentation): void {
   checkObject(ops, 'spatial augmentation options');
+  knownOptions(ops, 'spatial augmentation options', optionNames<SpatialAugmentation>()(['flip', 'crop', 'rotate', 'seed']));
   checkOptionalNumber(ops.flip, 'flip', 'probability');
   checkOptionalNumber(ops.rotate, 'rotate', 'finite');
   if (ops.crop === undefined) return;
   checkObject(ops.crop, 'crop');
+  knownOptions(ops.crop, 'crop', ['minScale', 'probability']);
   checkNumber(ops.crop.minScale, 'crop.minScale', 'fraction');
   checkOptionalNumber(ops.crop.probability, 'crop.probability', 'probability');
 }

@@ -3,6 +3,21 @@
  * Every failure is a `VisionError` whose message names the argument and what is allowed.
  */
 import { VisionError } from '../core/errors';
+import { knownOptions } from '../core/known-options';
+
+/**
+ * Throws `INVALID_OPTION` unless `options` is an object whose names are all in `known`
+ * (a misspelt `iou` or `threshold` is named, with what is allowed).
+ *
+ * @example
+ * ```ts
+ * checkOptionNames(options, 'softNms', ['method', 'sigma', 'iouThreshold', 'scoreThreshold', 'maxDetections']);
+ * ```
+ */
+export function checkOptionNames(options: unknown, what: string, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new VisionError('INVALID_OPTION', `${what}: options must be an object (or omitted)`);
+  knownOptions(options, `${what} options`, known);
+}
 
 /**
  * Throws `INVALID_INPUT` unless `boxes` is a flat array of 4-number boxes; returns the box count.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FusionConfidence, VisionError, mergePredictions, suppressCandidates, weightedBoxesFusion } from '../../src/index';
+import { type FusionConfidence, VisionError, mergePredictions, nms, softNms, suppressCandidates, weightedBoxesFusion } from '../../src/index';
 import { loadFixture } from './fixtures';
 
 // Reference: scripts/make_wbf_fixtures.py, a numpy transcription of weighted boxes fusion as
@@ -80,6 +80,22 @@ describe('WBF as a suppression method and as the merge of predictions', () => {
     expect(r.boxes[0]).toBeCloseTo((10 * 0.9 + 12 * 0.7) / 1.6, 4);
     const agnostic = suppressCandidates(candidates, { method: 'wbf', iouThreshold: 0.55, agnostic: true });
     expect(Array.from(agnostic.classIds)).toEqual([0, 0]);
+  });
+
+  it('the suppression and fusion functions refuse option names they do not take (Ultralytics\' iou, ensemble-boxes\' iou_thr were ignored)', () => {
+    const box = [0, 0, 10, 10];
+    const candidates = { boxes: new Float32Array(box), scores: new Float32Array([1]), classIds: new Int32Array([0]) };
+    const cases: [() => unknown, string][] = [
+      [() => nms(box, [1], { iou: 0.5 } as never), 'nms options has unknown option(s) iou; allowed: iouThreshold, scoreThreshold'],
+      [() => softNms(box, [1], { threshold: 0.5 } as never), 'softNms options has unknown option(s) threshold; allowed: method, sigma'],
+      [() => weightedBoxesFusion([{ boxes: [0, 0, 1, 1], scores: [1], labels: [0] }], { iou_thr: 0.5 } as never), 'weightedBoxesFusion options has unknown option(s) iou_thr'],
+      [() => mergePredictions([candidates], 10, 10, { merge: 'nms' } as never), 'mergePredictions options has unknown option(s) merge; allowed: method'],
+      [() => suppressCandidates(candidates, { nms: 'soft' } as never), 'suppressCandidates options has unknown option(s) nms; allowed: method'],
+      [() => softNms(box, [1], null as never), 'softNms: options must be an object'],
+      [() => mergePredictions([candidates], 10, 10, [] as never), 'mergePredictions: options must be an object'],
+    ];
+    for (const [call, message] of cases) expect(call, message).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(message) }));
+    expect(Array.from(nms(box, [1], { iouThreshold: 0.5, topK: undefined }))).toEqual([0]); // names left undefined pass
   });
 
   it('mergePredictions: wbf fuses across predictions in pixels, nms and soft-nms keep one of each cluster', () => {

@@ -4,7 +4,8 @@
  */
 import { VisionError } from '../../core/errors';
 import type { DetectionCandidates } from '../detection/candidates';
-import { checkCount, checkUnitInterval } from '../validate';
+import { checkCount, checkUnitInterval, checkOptionNames } from '../validate';
+import { optionNames } from '../../core/known-options';
 import { suppressCandidates } from './suppress';
 import { type FusionConfidence, weightedBoxesFusion } from './wbf';
 
@@ -105,6 +106,7 @@ function concatenate(predictions: readonly DetectionCandidates[], weights: reado
  * ```
  */
 export function mergePredictions(predictions: readonly DetectionCandidates[], width: number, height: number, options: MergeOptions = {}): MergedPredictions {
+  checkOptionNames(options, 'mergePredictions', optionNames<MergeOptions>()(['method', 'weights', 'iouThreshold', 'confType', 'agnostic', 'maxDetections']));
   const method = options.method ?? 'wbf';
   if (!MERGE_METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(method)}`);
   checkSize(width, height);

@@ -4,7 +4,8 @@
  * `torchvision.ops.nms`, `torchvision.ops.batched_nms` and `cv2.dnn.NMSBoxes`.
  */
 import { VisionError } from '../../core/errors';
-import { checkBoxArray, checkCount, checkUnitInterval } from '../validate';
+import { checkBoxArray, checkCount, checkUnitInterval, checkOptionNames } from '../validate';
+import { optionNames } from '../../core/known-options';
 
 /**
  * Options of {@link nms}.
@@ -42,9 +43,7 @@ export interface NmsOptions {
 }
 
 function checkOptions(options: NmsOptions): void {
-  if (options == null || typeof options !== 'object') {
-    throw new VisionError('INVALID_OPTION', 'nms: options must be an object (or omitted)');
-  }
+  checkOptionNames(options, 'nms', optionNames<NmsOptions>()(['iouThreshold', 'scoreThreshold', 'maxDetections', 'classIds', 'agnostic', 'topK']));
   if (options.iouThreshold !== undefined) checkUnitInterval(options.iouThreshold, 'nms: iouThreshold');
   if (options.scoreThreshold !== undefined) checkUnitInterval(options.scoreThreshold, 'nms: scoreThreshold');
   if (options.maxDetections !== undefined) checkCount(options.maxDetections, 'nms: maxDetections');

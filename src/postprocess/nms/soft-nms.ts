@@ -3,7 +3,8 @@
  * ICCV 2017): instead of removing boxes that overlap a kept one, decay their scores.
  */
 import { VisionError } from '../../core/errors';
-import { checkBoxArray, checkCount, checkUnitInterval } from '../validate';
+import { checkBoxArray, checkCount, checkUnitInterval, checkOptionNames } from '../validate';
+import { optionNames } from '../../core/known-options';
 
 /**
  * Options of {@link softNms}.
@@ -66,6 +67,7 @@ export function softNms(
   scores: ArrayLike<number>,
   options: SoftNmsOptions = {},
 ): SoftNmsResult {
+  checkOptionNames(options, 'softNms', optionNames<SoftNmsOptions>()(['method', 'sigma', 'iouThreshold', 'scoreThreshold', 'maxDetections']));
   const method = options.method ?? 'gaussian';
   if (method !== 'linear' && method !== 'gaussian') {
     throw new VisionError('INVALID_OPTION', `softNms: method must be 'linear' or 'gaussian'; got ${String(method)}`);

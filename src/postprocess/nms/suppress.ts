@@ -4,7 +4,8 @@
  */
 import { VisionError } from '../../core/errors';
 import type { DetectionCandidates } from '../detection/candidates';
-import { checkCount, checkUnitInterval } from '../validate';
+import { checkCount, checkUnitInterval, checkOptionNames } from '../validate';
+import { optionNames } from '../../core/known-options';
 import { nms } from './nms';
 import { softNms } from './soft-nms';
 import { weightedNms } from './weighted-nms';
@@ -78,7 +79,7 @@ export interface SuppressedCandidates extends KeypointedCandidates {
 }
 
 function checkOptions(options: SuppressionOptions): Required<Pick<SuppressionOptions, 'method' | 'iouThreshold' | 'maxDetections'>> {
-  if (options == null || typeof options !== 'object') throw new VisionError('INVALID_OPTION', 'suppressCandidates: options must be an object');
+  checkOptionNames(options, 'suppressCandidates', optionNames<SuppressionOptions>()(['method', 'iouThreshold', 'agnostic', 'maxDetections', 'sigma', 'scoreThreshold']));
   const method = options.method ?? 'greedy';
   if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `suppressCandidates: method must be one of ${METHODS.join(', ')}; got ${String(method)}`);
   const iouThreshold = options.iouThreshold ?? 0.45;

@@ -5,7 +5,8 @@
  * instead of all but one being thrown away as NMS does.
  */
 import { VisionError } from '../../core/errors';
-import { checkBoxArray, checkUnitInterval } from '../validate';
+import { checkBoxArray, checkUnitInterval, checkOptionNames } from '../validate';
+import { optionNames } from '../../core/known-options';
 import { iou } from './iou';
 
 /**
@@ -216,6 +217,7 @@ function fusedScore(members: readonly Member[], weights: readonly number[], conf
  * ```
  */
 export function weightedBoxesFusion(models: readonly FusionInput[], options: FusionOptions = {}): FusionResult {
+  checkOptionNames(options, 'weightedBoxesFusion', optionNames<FusionOptions>()(['weights', 'iouThreshold', 'skipBoxThreshold', 'confType', 'allowsOverflow', 'normalized']));
   checkModels(models);
   const weights = checkWeights(options.weights, models.length);
   const iouThreshold = options.iouThreshold ?? 0.55;

@@ -8,6 +8,7 @@ import { fromRawTensor, toRawTensor } from './tensor-convert';
 import { fuseConvolutions } from './graph-fusion';
 import { pointwiseTransposedConvolutions } from './graph-transposed-conv';
 import { isTfTensor, validateFeeds } from './validate-feeds';
+import { onActiveBackend } from './backend-residence';
 
 /** Options for {@link createTfjsRunner}. @example `{ backend: 'wasm', onProgress, fuseConvolutions: false }` */
 export interface TfjsRunnerOptions extends LoadOptions, TfjsBackendOptions {
@@ -194,7 +195,11 @@ export class TfjsRunner implements ModelRunner {
       // on the backend the model was built on, whatever another pipeline's creation made active;
       // a node the load-time fusion folded away is read from the graph as converted
       const unfused = folded.length > 0 ? this.unfused : undefined;
-      const result = await onTfjsBackend(this.backend, () => (unfused ? executeGraph(this.convertedGraph(unfused), inputs, names) : this.invoke(model, inputs, names)));
+      const result = await onTfjsBackend(this.backend, async () => {
+        // a feed made while another pipeline's backend was active is copied here first
+        const local = await onActiveBackend(inputs, owned);
+        return unfused ? executeGraph(this.convertedGraph(unfused), local, names) : this.invoke(model, local, names);
+      });
       return Object.fromEntries(names.map((n, i) => [n, result[i]]));
     } catch (error) {
       if (error instanceof VisionError) throw error;

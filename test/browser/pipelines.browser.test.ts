@@ -392,6 +392,25 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       expect(measured.classScore).toBeLessThanOrEqual(TOL.classScore);
     }, 120_000);
 
+    it('a webgpu and a wasm pipeline on one page take turns: each gives its own backend\'s results, run after run', async () => {
+      // the wasm pipeline's frame used to be sampled on the WebGPU device the last webgpu run left
+      // active: it read stale data (another top class), and the webgpu pipeline then lost its device
+      const target = await pageFor('webgpu');
+      const gpu = await pipelineFor('webgpu', 'image-classification');
+      const wasm = await call(target, 'create', 'image-classification', { backend: 'wasm' });
+      expect(wasm.backend).toBe('wasm');
+      const alone = await call(await pageFor('wasm'), 'classify', (await pipelineFor('wasm', 'image-classification')).id, 1, 'canvas');
+      const turns: { backend: string; classes: { label: string; score: number }[] }[] = [];
+      for (const [backend, id] of [['wasm', wasm.id], ['webgpu', gpu.id], ['wasm', wasm.id], ['webgpu', gpu.id], ['wasm', wasm.id]] as const) {
+        turns.push({ backend, classes: (await call(target, 'classify', id, 1, 'canvas')).classes });
+      }
+      for (const [k, turn] of turns.entries()) {
+        expect(turn.classes.map((c) => c.label), `run ${k + 1} (${turn.backend})`).toEqual(alone.classes.map((c) => c.label));
+        turn.classes.forEach((c, j) => expect(Math.abs(c.score - alone.classes[j].score), `run ${k + 1} (${turn.backend}) ${c.label}`).toBeLessThanOrEqual(TOL.classScore));
+      }
+      await call(target, 'dispose', wasm.id);
+    }, 180_000);
+
     it('keeps tf.memory().numTensors flat over repeated runs on webgpu', async () => {
       // SwiftShader takes ~3 s per classifier run (~15 s per detector run): 1 + 3 runs here,
       // plus the two detector runs above compared the same way; wasm does 1 + 20 runs.

@@ -6,6 +6,7 @@ import type { ModelSpec } from '../../models/model-spec';
 import { type PrepareInputOptions, prepareGpuInput, prepareInput } from '../../preprocess/prepare-input';
 import { type GpuFeedRunner, acceptsGpuFeeds } from '../../runtime/gpu-feed';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
+import { onModelBackend } from './model-backend';
 
 /**
  * Outputs of one model run with the transform of its input and the time spent so far.
@@ -72,7 +73,7 @@ export async function preprocessAndExecute<T>(
 ): Promise<Omit<StageOutputs, 'outputs'> & { result: T }> {
   const started = now();
   const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
-  const prepared = await prepareInput(image, { ...spec.input, dtype }, sampling).catch((error: unknown) => {
+  const prepared = await onModelBackend(runner, () => prepareInput(image, { ...spec.input, dtype }, sampling)).catch((error: unknown) => {
     throw toVisionError(error, 'INVALID_INPUT', 'could not read or prepare the image for the model');
   });
   const preprocessed = now();

@@ -145,6 +145,11 @@ export function sampleAffine(frame: OpenFrame, matrix: AffineMatrix, target: Sam
   if (direct) return direct;
   const layout = outputLayout(target);
   const sink = openSink(target);
-  warp(pixels(), sink.values, matrix, source, layout);
+  try {
+    warp(pixels(), sink.values, matrix, source, layout);
+  } catch (error) {
+    sink.abandon();
+    throw error;
+  }
   return sink.finish();
 }

@@ -124,15 +124,21 @@ function sampleFrameBatch(frame: OpenFrame, plans: readonly SamplePlan[], target
   const layout = outputLayout(target);
   const sink = openSink(target, plans.length);
   const size = sampleSize(target);
-  // pixels in memory are read once for all the plans
-  const pixels = frame.yuv || frame.drawable ? undefined : frame.pixels!();
-  plans.forEach((plan, k) => {
-    const values = sink.values.subarray(k * size, (k + 1) * size);
-    fillPad(values, plan, layout);
-    if (frame.yuv) sampleYuvInto(frame.yuv, plan, values, layout);
-    else if (frame.drawable) captureInto(frame.drawable, frame.width, frame.height, plan, values, layout);
-    else blend(pixels!, values, sampleGrid(frame, plan, layout));
-  });
+  try {
+    // pixels in memory are read once for all the plans
+    const pixels = frame.yuv || frame.drawable ? undefined : frame.pixels!();
+    plans.forEach((plan, k) => {
+      const values = sink.values.subarray(k * size, (k + 1) * size);
+      fillPad(values, plan, layout);
+      if (frame.yuv) sampleYuvInto(frame.yuv, plan, values, layout);
+      else if (frame.drawable) captureInto(frame.drawable, frame.width, frame.height, plan, values, layout);
+      else blend(pixels!, values, sampleGrid(frame, plan, layout));
+    });
+  } catch (error) {
+    // a picture closed or emptied meanwhile: the tensor the samples went into is freed
+    sink.abandon();
+    throw error;
+  }
   return sink.finish();
 }
 

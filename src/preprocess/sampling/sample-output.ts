@@ -134,6 +134,8 @@ export function sampleSize(target: SampleTarget): number {
 export interface Sink {
   values: Int32Array | Float32Array;
   finish(): tf.Tensor4D;
+  /** Frees what the sink holds when sampling failed before {@link finish} (the wasm heap tensor it writes into). */
+  abandon(): void;
 }
 
 function roundHalfEven(v: number): number {
@@ -175,5 +177,6 @@ export function openSink(target: SampleTarget, count = 1): Sink {
       for (let k = 0; k < size; k++) ints[k] = roundHalfEven(values[k]);
       return tensor ?? tf.tensor4d(ints, shape, 'int32');
     },
+    abandon: () => tensor?.dispose(),
   };
 }

@@ -68,7 +68,13 @@ function pumpHiddenVideo(stream: MediaStream, source: PushFrameSource, options: 
   let active = true;
   video.play().then(
     () => {
-      if (active) detach = pumpVideoElement(video, source, options);
+      if (!active) return;
+      try {
+        detach = pumpVideoElement(video, source, options);
+      } catch (error) {
+        // e.g. no requestVideoFrameCallback in this browser: the source's next() says so (it waited forever)
+        source.fail(error instanceof VisionError ? error : new VisionError('DEVICE_LOST', `the camera's frames could not be read: ${describeError(error)}`, { cause: error }));
+      }
     },
     (error: unknown) => source.fail(new VisionError('DEVICE_LOST', `the camera stream could not be played: ${describeError(error)}`, { cause: error })),
   );

@@ -67,6 +67,7 @@ export interface RealtimeHarness {
     stoppedTrack: Record<'processor' | 'bitmap' | 'fromMediaStream', { ok: true; processed: number } | ({ ok: false } & PlainError)>;
     switched: ({ ok: true } | ({ ok: false } & PlainError)) & { streams: number; states: string[] };
     aborted: { closed: boolean; done: boolean };
+    noFrameCallback: Record<'video' | 'bitmap', { ok: true } | ({ ok: false } & PlainError)>;
   };
   localMemory(): { numTensors: number };
   cameraSamplePaths(): { format: string; yuvPath: boolean; mean: number; yuv: { mean: number; p99: number }; canvas: { mean: number; p99: number } };

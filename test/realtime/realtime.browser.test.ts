@@ -259,13 +259,16 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(paths.yuv.p99).toBeLessThan(12);
   });
 
-  it('camera edges: a track the page stops ends every loop over it (DEVICE_LOST, no event fires); stop() during switchTo() leaves no camera on; an aborted signal closes frames() at once', async () => {
-    const { stoppedTrack, switched, aborted } = await rt.call('cameraEdges');
+  it('camera edges: a track the page stops ends every loop over it (DEVICE_LOST, no event fires); stop() during switchTo() leaves no camera on; an aborted signal closes frames() at once; without requestVideoFrameCallback the hidden-video paths fail next() (it hung)', async () => {
+    const { stoppedTrack, switched, aborted, noFrameCallback } = await rt.call('cameraEdges');
     for (const [path, outcome] of Object.entries(stoppedTrack)) expect(outcome, path).toMatchObject({ ok: false, code: 'DEVICE_LOST', isVisionError: true });
     expect(switched).toMatchObject({ ok: false, code: 'DISPOSED', isVisionError: true });
     expect(switched.streams).toBeGreaterThan(0);
     expect(switched.states.every((state) => state === 'ended'), JSON.stringify(switched.states)).toBe(true);
     expect(aborted).toEqual({ closed: true, done: true });
+    for (const [path, outcome] of Object.entries(noFrameCallback)) {
+      expect(outcome, `${path} without requestVideoFrameCallback`).toMatchObject({ ok: false, code: 'INVALID_INPUT', isVisionError: true, message: expect.stringContaining('requestVideoFrameCallback') });
+    }
   });
 
   it('(c) teardown: tensors flat in the worker, a terminated worker rejects runs in flight, a lost camera ends the loop, stopped tracks end', async () => {

@@ -316,7 +316,8 @@ const rt = {
   /**
    * The camera's own teardown edges, on cameras of their own: a loop whose track this page stops
    * (no 'ended' event fires) over each way of reading it; stop() while switchTo() opens the new
-   * camera (every stream it opened must end); frames() with a signal already aborted.
+   * camera (every stream it opened must end); frames() with a signal already aborted; the
+   * hidden-video paths in a browser without requestVideoFrameCallback.
    */
   async cameraEdges() {
     const within = (promise, ms) => Promise.race([promise, new Promise((r) => setTimeout(() => r({ ok: false, code: 'PENDING' }), ms))]);
@@ -358,8 +359,21 @@ const rt = {
     controller.abort();
     const source = cam.frames({ signal: controller.signal });
     const aborted = { closed: source.closed, done: (await within(source.next(), 3000)).done === true };
+    // a browser without requestVideoFrameCallback: the hidden-video path says so from next() (it waited forever)
+    const rvfc = HTMLVideoElement.prototype.requestVideoFrameCallback;
+    delete HTMLVideoElement.prototype.requestVideoFrameCallback;
+    const noFrameCallback = {};
+    try {
+      for (const [name, options] of [['video', { via: 'video' }], ['bitmap', { frameType: 'bitmap' }]]) {
+        const frames = cam.frames(options);
+        noFrameCallback[name] = await within(frames.next().then(() => ({ ok: true }), (e) => ({ ok: false, ...plainError(e) })), 5000);
+        frames.close?.();
+      }
+    } finally {
+      HTMLVideoElement.prototype.requestVideoFrameCallback = rvfc;
+    }
     cam.stop();
-    return { stoppedTrack, switched, aborted };
+    return { stoppedTrack, switched, aborted, noFrameCallback };
   },
 
   /**

@@ -135,6 +135,7 @@ async function fetchBytes(url: string, counter: ProgressCounter, options: LoadOp
   const absolute = typeof location !== 'undefined' ? new URL(url, location.href).href : url;
   const cache = await openCache(options, absolute);
   let response = await cache?.match(absolute);
+  const fromNetwork = !response;
   if (!response) {
     try {
       response = await fetch(absolute, { signal: options.signal });
@@ -145,19 +146,26 @@ async function fetchBytes(url: string, counter: ProgressCounter, options: LoadOp
     if (!response.ok) {
       throw new VisionError('MODEL_LOAD_FAILED', `fetching ${absolute} failed: HTTP ${response.status} ${response.statusText}`);
     }
-    if (cache) await cache.put(absolute, response.clone()).catch(() => undefined);
   }
   const length = Number(response.headers.get('content-length') ?? Number.NaN);
   if (counter.singleFile && counter.total === undefined && length > 0 && !response.headers.get('content-encoding')) {
     counter.total = counter.loaded + length;
   }
+  let bytes: Uint8Array;
   try {
-    return await readStream(response, counter, options);
+    bytes = await readStream(response, counter, options);
   } catch (error) {
     if (error instanceof VisionError) throw error;
     throwIfAborted(options.signal, 'model download');
     throw new VisionError('MODEL_LOAD_FAILED', `reading ${absolute} failed: ${describeError(error)}`, { cause: error });
   }
+  // cached once read whole (progress is reported as the bytes arrive; putting a clone first held
+  // them back until the download had finished): a cut-short download is never cached
+  if (cache && fromNetwork) {
+    const headers = { 'Content-Type': response.headers.get('content-type') ?? 'application/octet-stream', 'Content-Length': String(bytes.byteLength) };
+    await cache.put(absolute, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => undefined);
+  }
+  return bytes;
 }
 
 /**

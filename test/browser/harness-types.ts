@@ -110,7 +110,7 @@ export interface Harness {
   adapterInfo(): Promise<AdapterInfo | null>;
   fusedGraph(json: unknown, weightBytes: number[], inputShape: number[]): Promise<FusedGraphOutcome>;
   wasmKernels(): Promise<WasmKernelsOutcome>;
-  create(task: Task, extra?: { cache?: boolean | string; backend?: string }): Promise<CreateOutcome>;
+  create(task: Task, extra?: { cache?: boolean | string; backend?: string; modelBaseUrl?: string }): Promise<CreateOutcome>;
   dispose(id: number): void;
   detect(id: number, photo: number, kind?: InputKind): Promise<DetectOutcome>;
   detectForms(id: number, photo: number, kinds: InputKind[]): Promise<Record<string, FormOutcome>>;

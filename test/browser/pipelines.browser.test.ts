@@ -277,6 +277,33 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       }
     }, 60_000);
 
+    it('reports download progress as the bytes arrive with the Cache API on (it came only once the whole file was in)', async () => {
+      const target = await pageFor('wasm');
+      const jsonSize = statSync(join(REPO_ROOT, MODEL_JSON)).size;
+      // the server sends half of centernet.bin, then waits: progress must already count those bytes
+      const creating = call(target, 'create', 'object-detection', { modelBaseUrl: '/hold/node_modules/', cache: 'visionpipe-held-download' });
+      let midway: { loaded: number; total: number | null }[] = [];
+      try {
+        for (let wait = 0; wait < 100 && midway.length === 0; wait++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          const seen = await target.page.evaluate(() => (window as unknown as { harnessProgress?: { loaded: number; total: number | null }[] }).harnessProgress ?? []);
+          midway = seen.filter((p) => p.loaded > jsonSize);
+        }
+      } finally {
+        server.releaseHeld();
+      }
+      const created = await creating;
+      expect(midway.length, 'progress events of the held file before its second half was sent').toBeGreaterThan(0);
+      const size = jsonSize + statSync(join(REPO_ROOT, MODEL_BIN)).size;
+      expect(midway[midway.length - 1].loaded).toBeLessThan(size);
+      expect(created.progress[created.progress.length - 1]).toEqual({ loaded: size, total: size });
+      await call(target, 'dispose', created.id);
+      // read whole, then cached: a second load comes from the cache
+      const again = await call(target, 'create', 'object-detection', { modelBaseUrl: '/hold/node_modules/', cache: 'visionpipe-held-download' });
+      expect(server.requests(`/hold${MODEL_BIN}`)).toBe(1);
+      await call(target, 'dispose', again.id);
+    }, 120_000);
+
     it('runs an ONNX model (PaddleOCR text detector) with onnxruntime-web on the wasm EP', async () => {
       const outcome = await call(await pageFor('wasm'), 'onnx', ['wasm']);
       if (!outcome.ok) throw new Error(`${outcome.error.code ?? outcome.error.name}: ${outcome.error.message}`);

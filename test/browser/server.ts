@@ -1,8 +1,12 @@
 // A static file server over the repository root for the browser tests. It sends the
 // cross-origin isolation headers (COOP/COEP/CORP) so that `crossOriginIsolated` is true in
 // the page (SharedArrayBuffer, wasm threads), and counts requests per path so that a test
-// can prove a model was downloaded once and then came from the Cache API.
+// can prove a model was downloaded once and then came from the Cache API. Under /hold/ it sends
+// the first half of a .bin file and the rest only once the test calls releaseHeld(): a download
+// caught in the middle.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
@@ -15,6 +19,8 @@ export interface TestServer {
   requests(path: string): number;
   /** Every path requested so far, with its count. */
   requestLog(): ReadonlyMap<string, number>;
+  /** Lets the .bin downloads held under /hold/ (and every later one) finish. */
+  releaseHeld(): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,10 @@ export async function startServer(root: string = REPO_ROOT): Promise<TestServer>
   // dev: stat files per request (no start-up walk of node_modules, no stale listing).
   const serve = sirv(root, { dev: true, dotfiles: false, extensions: [] });
   const counts = new Map<string, number>();
+  let releaseHeld = (): void => undefined;
+  const released = new Promise<void>((resolve) => {
+    releaseHeld = resolve;
+  });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -42,6 +52,16 @@ export async function startServer(root: string = REPO_ROOT): Promise<TestServer>
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    if (path.startsWith('/hold/') && path.endsWith('.bin')) {
+      const bytes = readFileSync(join(root, path.slice('/hold/'.length)));
+      const half = bytes.length >> 1;
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Length', bytes.length);
+      res.write(bytes.subarray(0, half));
+      void released.then(() => res.end(bytes.subarray(half)));
+      return;
+    }
+    if (path.startsWith('/hold/')) req.url = req.url!.slice('/hold'.length);
     serve(req, res, () => {
       res.statusCode = 404;
       res.setHeader('Content-Type', 'text/plain');
@@ -58,6 +78,7 @@ export async function startServer(root: string = REPO_ROOT): Promise<TestServer>
     origin: `http://127.0.0.1:${port}`,
     requests: (path) => counts.get(path) ?? 0,
     requestLog: () => counts,
+    releaseHeld: () => releaseHeld(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

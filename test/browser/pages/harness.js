@@ -217,6 +217,7 @@ const harness = {
   /** Creates a pipeline on this page's backend; returns its id, backend and the progress events seen. */
   async create(task, extra = {}) {
     const progress = [];
+    window.harnessProgress = progress; // the creation in progress, for a test that watches it
     const started = performance.now();
     const p = await vp.pipeline(task, { ...BASE_OPTIONS, ...extra, onProgress: (e) => progress.push({ loaded: e.loaded, total: e.total ?? null }) });
     const id = nextId++;

@@ -63,6 +63,8 @@ export interface Canvas2D {
   imageSmoothingQuality?: 'low' | 'medium' | 'high';
   save(): void;
   restore(): void;
+  /** The current transformation matrix (what drawing calls go through); absent on some canvases. */
+  getTransform?(): { a: number; b: number; c: number; d: number; e: number; f: number };
   beginPath(): void;
   closePath(): void;
   moveTo(x: number, y: number): void;

@@ -9,7 +9,7 @@ import { checkColor, checkColorOption, checkContext, checkOptionsObject, checkUn
 import { shownValue } from '../core/shown-value';
 import { colorFor, parseColor } from './colors';
 import { type MaskPlacement, type MaskShading, blendMaskPixels, categoryShading, maskValues, paintScratch, regionSource, softShading } from './mask-pixels';
-import { type PlacementOptions, mapBox, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
+import { type DrawTransform, type PlacementOptions, mapBox, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
 import { optionNames } from '../core/known-options';
 
 const OPTION_NAMES = /* @__PURE__ */ optionNames<MaskDrawOptions>()([...PLACEMENT_OPTION_NAMES, 'opacity', 'threshold', 'smoothing', 'composite', 'createCanvas', 'color', 'categoryColor']);
@@ -139,6 +139,20 @@ function checkOptions(options: MaskDrawOptions): void {
 }
 
 /**
+ * `t` followed by the context's own transformation: the pixel path writes canvas pixels
+ * directly, where the drawing calls (and the scratch-canvas path) go through the context's
+ * matrix. A rotated or skewed context cannot be followed pixel by pixel: `INVALID_OPTION`.
+ */
+function inCanvasPixels(ctx: Canvas2D, t: DrawTransform): DrawTransform {
+  const m = ctx.getTransform?.();
+  if (!m || (m.a === 1 && m.b === 0 && m.c === 0 && m.d === 1 && m.e === 0 && m.f === 0)) return t;
+  if (m.b !== 0 || m.c !== 0) {
+    throw new VisionError('INVALID_OPTION', "drawMasks: the context is rotated or skewed (getTransform() has b or c ≠ 0); composite 'pixels' (and a mirrored transform) can follow only a scale and a translation: reset the context's rotation, or use composite 'canvas'");
+  }
+  return { scaleX: t.scaleX * m.a, scaleY: t.scaleY * m.d, offsetX: t.offsetX * m.a + m.e, offsetY: t.offsetY * m.d + m.f };
+}
+
+/**
  * Draws masks as translucent colour overlays: where a mask is set, the canvas is blended with
  * the overlay colour at `opacity` (× the mask value for soft masks); elsewhere it is left
  * untouched. Category masks (`kind: 'category'`) get a colour per class. A mask with a `box`
@@ -193,7 +207,7 @@ export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOve
       ctx.drawImage(scratch, dest.x1, dest.y1, dest.x2 - dest.x1, dest.y2 - dest.y1);
       ctx.restore();
     } else {
-      blendMaskPixels(ctx, t, placement, shading, smoothing);
+      blendMaskPixels(ctx, inCanvasPixels(ctx, t), placement, shading, smoothing);
     }
     drawn++;
   });

@@ -78,6 +78,30 @@ describe('drawMasks', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
+  it("every path follows the context's scale and translation (the pixels path ignored them); a rotated context is refused there", () => {
+    const values = new Uint8Array(16);
+    values.set([255, 128], 5);
+    values[10] = 200;
+    const soft = { width: 4, height: 4, toUint8Array: () => values };
+    const drawn = (['pixels', 'canvas'] as const).map((composite) => {
+      const { ctx } = blank(160, 100, '#000000');
+      ctx.setTransform(0.5, 0, 0, 0.75, 30, 10);
+      drawMasks(ctx, [{ mask: soft, box: { x1: 10, y1: 20, x2: 50, y2: 60 } }], { opacity: 1, color: '#ffffff', composite, createCanvas });
+      return ctx.getImageData(0, 0, 160, 100).data;
+    });
+    let worst = 0;
+    let inked = 0;
+    for (let i = 0; i < drawn[0].length; i += 4) {
+      worst = Math.max(worst, Math.abs(drawn[0][i] - drawn[1][i]));
+      if (drawn[0][i] > 0) inked++;
+    }
+    expect(inked).toBeGreaterThan(100);
+    expect(worst).toBeLessThanOrEqual(1);
+    const { ctx } = blank(40, 40);
+    ctx.rotate(0.3);
+    expectRefusal(() => drawMasks(ctx, [soft], { composite: 'pixels' }), 'INVALID_OPTION', 'the context is rotated or skewed');
+  });
+
   it('upsamples low-resolution masks bilinearly by default (a soft edge), nearest when smoothing is off', () => {
     const edge = mask(2, 1, (x) => x === 0);
     const smooth = blank(100, 10, '#808080');

@@ -18,9 +18,10 @@ export interface CaptionerScore {
 export async function trainOnScenes(name: string, config: CaptionerConfig, options: Omit<TrainCaptionerOptions, 'config'> & { train: number }): Promise<TrainedCaptioner> {
   // The encoder's strided convolutions are matMuls, so training needs no Conv2DBackpropFilter and runs on wasm (~5× the cpu backend).
   await selectTfjsBackend({ backend: 'wasm' });
-  const train = captionScenes(options.train, 11, 'train');
+  const { train: count, ...training } = options;
+  const train = captionScenes(count, 11, 'train');
   const trained = await trainCaptioner(train, {
-    ...options,
+    ...training,
     config,
     onEpochEnd: (p) => console.log(`${name} epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(4)} ${p.encoderFrozen ? '(frozen encoder, cached features) ' : ''}${p.seconds.toFixed(1)} s`),
   });

@@ -145,7 +145,7 @@ export function renderCaptionScene(subject: SceneSubject, relation: SceneRelatio
  * @example
  * ```ts
  * const train = captionScenes(600, 1, 'train');
- * const captioner = await trainCaptioner(train.map((s) => ({ image: s.image, caption: s.caption })), config);
+ * const { captioner } = await trainCaptioner(train.map((s) => ({ image: s.image, caption: s.caption })), { config });
  * ```
  */
 export function captionScenes(n: number, seed: number, split: 'train' | 'test'): CaptionScene[] {

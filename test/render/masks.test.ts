@@ -22,6 +22,14 @@ const onGrey = (color: string, alpha: number) => {
   return [c.r, c.g, c.b].map((v) => Math.round(v * alpha + 128 * (1 - alpha))).concat(255);
 };
 
+/** A 4×4 soft mask: 255 and 128 in row 1, 200 in row 2, 0 elsewhere. */
+function softPatch(): MaskLike {
+  const values = new Uint8Array(16);
+  values.set([255, 128], 5);
+  values[10] = 200;
+  return { width: 4, height: 4, toUint8Array: () => values };
+}
+
 describe('drawMasks', () => {
   const leftHalf = mask(10, 8, (x) => x < 5);
 
@@ -64,10 +72,7 @@ describe('drawMasks', () => {
   });
 
   it('the canvas path upsamples bilinearly as the pixels path does (within 1 level; "low" smoothing quality was up to 16 too faint)', () => {
-    const values = new Uint8Array(16);
-    values.set([255, 128], 5);
-    values[10] = 200;
-    const soft = { width: 4, height: 4, toUint8Array: () => values };
+    const soft = softPatch();
     const drawn = (['pixels', 'canvas'] as const).map((composite) => {
       const { ctx } = blank(90, 60, '#000000');
       drawMasks(ctx, [{ mask: soft, box: { x1: 10, y1: 20, x2: 50, y2: 60 } }], { imageSize: { width: 120, height: 80 }, fit: 'contain', opacity: 1, color: '#ffffff', composite, createCanvas });
@@ -79,10 +84,7 @@ describe('drawMasks', () => {
   });
 
   it("every path follows the context's scale and translation (the pixels path ignored them); a rotated context is refused there", () => {
-    const values = new Uint8Array(16);
-    values.set([255, 128], 5);
-    values[10] = 200;
-    const soft = { width: 4, height: 4, toUint8Array: () => values };
+    const soft = softPatch();
     const drawn = (['pixels', 'canvas'] as const).map((composite) => {
       const { ctx } = blank(160, 100, '#000000');
       ctx.setTransform(0.5, 0, 0, 0.75, 30, 10);

@@ -42,7 +42,8 @@ function bytesForWorker<T extends PixelView>(view: T, given: boolean): { view: T
   const buffer = view.buffer;
   if (typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer) return { view, transfer: [] };
   if (view.byteOffset === 0 && view.byteLength === buffer.byteLength) return { view, transfer: given ? [buffer as ArrayBuffer] : [] };
-  const copy = view.slice() as T;
+  // a new array of the base type (a Node Buffer's slice() is a view of the same pool, not a copy)
+  const copy = (view instanceof Float32Array ? new Float32Array(view) : view instanceof Uint8ClampedArray ? new Uint8ClampedArray(view) : new Uint8Array(view)) as T;
   return { view: copy, transfer: [copy.buffer as ArrayBuffer] };
 }
 

@@ -72,6 +72,13 @@ describe('toTransferable with pixels or bytes viewing part of a larger buffer', 
     expect((sentBytes as Uint8Array).buffer.byteLength).toBe(20);
     structuredClone(sentBytes, { transfer: byteTransfer });
     expect(file.byteLength).toBe(100);
+    // a small Node Buffer views the shared 8 KB pool, and its slice() is a view of that pool too
+    const pooled = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
+    expect(pooled.buffer.byteLength).toBeGreaterThan(4);
+    const { value: sentBuffer, transfer: bufferTransfer } = await toTransferable(pooled);
+    expect((sentBuffer as Uint8Array).buffer).not.toBe(pooled.buffer);
+    expect(bufferTransfer).toEqual([(sentBuffer as Uint8Array).buffer]);
+    expect([...(sentBuffer as Uint8Array)]).toEqual([0xff, 0xd8, 0xff, 0xe0]);
   });
 
   it('a view over its whole buffer is posted as it is: transferred only when handed over', async () => {

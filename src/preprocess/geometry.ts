@@ -69,7 +69,7 @@ export interface AxisFit {
  *
  * @example
  * ```ts
- * const { x, y, transform } = fitGeometry(1920, 1280, 640, 640, 'letterbox'); // y.offset 107
+ * const { x, y, transform } = fitGeometry(1920, 1280, 640, 640, 'letterbox'); // y.offset 106
  * ```
  */
 export function fitGeometry(

@@ -90,7 +90,7 @@ export function statsLines(stats: RenderStats): string[] {
  *
  * @example
  * ```ts
- * drawStats(ctx, { fps: s.processedFps, latencyP50: s.latency.p50, latencyP95: s.latency.p95, backend: detector.backend });
+ * drawStats(ctx, { fps: s.processedFps, latencyP50: s.latency.captureToResult.p50, latencyP95: s.latency.captureToResult.p95, backend: detector.runner.backend });
  * ```
  */
 export function drawStats(ctx: Canvas2D, stats: RenderStats, options: StatsOptions = {}): OverlayRect | undefined {

@@ -95,7 +95,7 @@ export function drawnSize(ctx: Canvas2D, t: DrawTransform, imageSize: ImageSize 
  *
  * @example
  * ```ts
- * const r: OverlayRect = drawStats(ctx, stats);
+ * const r: OverlayRect | undefined = drawStats(ctx, stats); // undefined: nothing to show
  * ```
  */
 export interface OverlayRect {

@@ -27,6 +27,7 @@ export { parseClassNames, readOnnxMetadata } from './onnx-metadata';
 export { layerFeatureModel } from './layer-features';
 export { WorkerConnection } from './worker-connection';
 export type { WorkerConnectionOptions } from './worker-connection';
+export type { Reply, WireError } from './worker-reply';
 export { toTransferable } from './worker-transfer';
 export type { TransferableInput } from './worker-transfer';
 export { GpuRowFilter, gpuRowFilterFor } from './gpu/gpu-row-filter';

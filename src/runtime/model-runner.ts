@@ -27,7 +27,7 @@ export interface TensorInfo {
   dtype: TensorDataType;
 }
 
-/** A value for one model input: plain data or a tfjs tensor (never disposed by the runner). @example `{ images: tf.zeros([1, 512, 512, 3]) }` */
+/** A value for one model input: plain data or a tfjs tensor (never disposed by the runner). @example `const feed: Feed = tf.zeros([1, 512, 512, 3]);` */
 export type Feed = RawTensor | Tensor;
 
 /**

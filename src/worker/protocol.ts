@@ -56,7 +56,7 @@ export type SimulatedFailure = 'throw' | 'hang' | 'exit';
  *
  * @example
  * ```ts
- * const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };
+ * const limits: WorkerLimits = { maxPixels: 4096 * 4096 };
  * ```
  */
 export interface WorkerLimits {

@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
  *
  * @example
  * ```ts
- * const progress = createProgress(files.length, { json: false });
+ * const progress = createProgress(files.length, { unit: 'images' });
  * progress.beforePrint(); console.log(lines); progress.tick('a.jpg');
  * progress.stop();
  * ```

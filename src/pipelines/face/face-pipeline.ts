@@ -51,7 +51,7 @@ function toFace(points: Float32Array, score: number, detectorScore: number): Fac
  * ```ts
  * const landmarker = await pipeline('face-landmarks', { iris: true });
  * const { faces } = await landmarker.run(photo);
- * for (const [a, b] of pairs(FACE_OVAL_EDGES)) drawLine(faces[0].points[a], faces[0].points[b]);
+ * for (const [a, b] of FACE_MESH_CONNECTIONS.faceOval) drawLine(faces[0].points[a], faces[0].points[b]);
  * ```
  */
 export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<FaceLandmarksRunOptions, FaceLandmarksResult> {

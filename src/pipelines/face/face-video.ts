@@ -67,7 +67,7 @@ export interface VideoCandidate extends FaceCandidate {
  * @example
  * ```ts
  * const video = new FaceVideoState(DEFAULT_FACE_SMOOTHING);
- * if (video.needsDetection(maxFaces)) candidates = video.merge(await detect());
+ * const candidates = video.candidates(video.needsDetection(maxFaces) ? await detect() : undefined);
  * ```
  */
 export class FaceVideoState {

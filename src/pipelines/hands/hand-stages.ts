@@ -105,7 +105,7 @@ export async function timedRun(runner: ModelRunner, input: tf.Tensor, outputs: s
  *
  * @example
  * ```ts
- * const found = await detectHands(detector, HANDTRACK, frame, { threshold: 0.5, iouThreshold: 0.2, maxHands: 2 }, clock);
+ * const found = await detectHands(detector, HANDTRACK.outputs!, frame, { threshold: 0.5, iouThreshold: 0.2, maxHands: 2 }, clock);
  * ```
  */
 export async function detectHands(

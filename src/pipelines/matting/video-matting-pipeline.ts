@@ -88,7 +88,7 @@ export class VideoMattingPipeline extends ModelPipeline implements Pipeline<Vide
     else this.person = new PersonMatting(spec as SegmentationModelSpec, runner, options.smoothing === undefined ? DEFAULT_MATTE_SMOOTHING : options.smoothing);
   }
 
-  /** Whether this pipeline's model is recurrent (RVM) and so returns a foreground. @example `if (matting.recurrent) draw(result.foreground!);` */
+  /** Whether this pipeline's model is recurrent (RVM) and so returns a foreground. @example `if (matting.isRecurrent) draw(result.foreground!);` */
   get isRecurrent(): boolean {
     return this.recurrent !== undefined;
   }

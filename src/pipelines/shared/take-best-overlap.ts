@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * const unclaimed = [...lostTracks];
- * const track = takeBestOverlap(unclaimed, (t) => iou(t.box, detection.box)); // undefined: a new object
+ * const track = takeBestOverlap(unclaimed, (t) => boxIou(t.box, detection.box)); // undefined: a new object
  * ```
  */
 export function takeBestOverlap<T>(candidates: T[], overlap: (candidate: T) => number): T | undefined {

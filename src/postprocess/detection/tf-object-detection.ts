@@ -31,7 +31,7 @@ export interface TfObjectDetectionOptions {
  *
  * @example
  * ```ts
- * COCO_LABELS[COCO_ID_TO_80[46]]; // 'wine glass' (COCO id 47 → column 46)
+ * COCO_LABELS[COCO_ID_TO_80[45]]; // 'wine glass' (COCO id 46 → column 45)
  * ```
  */
 export const COCO_ID_TO_80: Int32Array = /* @__PURE__ */ (() => {

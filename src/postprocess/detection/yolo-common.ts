@@ -199,7 +199,7 @@ export function allowedClasses(classes: readonly number[] | undefined, numClasse
  *
  * @example
  * ```ts
- * const { data, a, b } = readYoloTensor({ dims: [1, 84, 8400], data }, 'decodeYoloV8'); // a = 84, b = 8400
+ * const { data: values, a, b } = readYoloTensor({ dims: [1, 84, 8400], data }, 'decodeYoloV8'); // a = 84, b = 8400
  * ```
  */
 export function readYoloTensor(tensor: YoloOutputTensor, fn: string): { data: ArrayLike<number>; a: number; b: number } {

@@ -100,7 +100,7 @@ function shaderOutput(target: SampleTarget): ShaderOutput {
  * @example
  * ```ts
  * const sampler = gpuSamplerFor();
- * if (sampler) input = sampler.sample(sampler.open(bitmap, w, h), plan, target);
+ * if (sampler) input = sampler.sample(await sampler.open(bitmap, w, h), plan, target);
  * ```
  */
 export class GpuSampler {

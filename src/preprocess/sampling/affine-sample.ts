@@ -111,7 +111,8 @@ function warpOnBackend(tensor: tf.Tensor3D, m: AffineMatrix, target: SampleTarge
  *
  * @example
  * ```ts
- * const input = canSampleAffine(frame) ? sampleAffine(frame, matrix, target) : sampleRegion(frame, bounds, target);
+ * if (!canSampleAffine(frame)) throw new Error('open the frame without resizeOnCapture to crop it rotated');
+ * const input = sampleAffine(frame, matrix, target);
  * ```
  */
 export function canSampleAffine(frame: OpenFrame): boolean {

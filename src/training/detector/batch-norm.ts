@@ -60,7 +60,7 @@ export function batchNorm(x: tf.Tensor4D, state: NormState, training: boolean): 
  *
  * @example
  * ```ts
- * const [kernel, bias] = foldNorm(kernel, bias, state);
+ * const [foldedKernel, foldedBias] = foldNorm(kernel, bias, state);
  * ```
  */
 export function foldNorm(kernel: tf.Tensor2D, bias: tf.Tensor1D, state: NormState): [tf.Tensor2D, tf.Tensor1D] {

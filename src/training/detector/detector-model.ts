@@ -79,7 +79,7 @@ function normalised(layer: LayerDef): boolean {
  *
  * @example
  * ```ts
- * const layers = detectorLayers({ inputSize: 64, numClasses: 3 });
+ * const layers = detectorLayers({ inputSize: 64, labels: ['cat', 'dog', 'bird'] });
  * ```
  */
 export function detectorLayers(config: DetectorConfig): LayerDef[] {

@@ -3,6 +3,7 @@
  * option fails loudly instead of running with the default.
  */
 import { VisionError } from './errors';
+import { isOptionsObject, shownValue } from './shown-value';
 
 /**
  * Refuses the option names `value` sets that are not `known` (a misspelt `strides` for
@@ -17,6 +18,23 @@ import { VisionError } from './errors';
 export function knownOptions(value: object, what: string, known: readonly string[]): void {
   const unknown = Object.keys(value).filter((key) => !known.includes(key) && (value as Record<string, unknown>)[key] !== undefined);
   if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `${what} has unknown option(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
+}
+
+/**
+ * Checks an options argument: an object (or left out) setting none but the `names` it takes
+ * (a misspelt `tessellationColor`); `INVALID_OPTION` naming `owner` otherwise (`null` included).
+ *
+ * @example
+ * ```ts
+ * checkOptionsObject(options, 'drawGreenScreen', ['color']);
+ * ```
+ */
+export function checkOptionsObject(options: unknown, owner: string, names: readonly string[]): void {
+  if (options === undefined) return;
+  if (!isOptionsObject(options)) {
+    throw new VisionError('INVALID_OPTION', `${owner} options are ${shownValue(options)}; they must be an object (or left out)`);
+  }
+  knownOptions(options, `${owner} options`, names);
 }
 
 /** The names of `T` that `names` leaves out (`never` when it has them all). */

@@ -3,8 +3,9 @@
  * message shows the bad value and says what is allowed.
  */
 import { VisionError } from '../core/errors';
-import { knownOptions } from '../core/known-options';
-import { isOptionsObject, shownValue } from '../core/shown-value';
+import { shownValue } from '../core/shown-value';
+
+export { checkOptionsObject } from '../core/known-options';
 
 /**
  * The value, after checking it is a string (a CSS colour); throws `INVALID_OPTION` naming
@@ -84,23 +85,6 @@ export function checkItem(item: unknown, name: string, shape: string, key?: stri
   }
 }
 
-/**
- * Checks a drawing helper's options argument: an object (or left out) setting none but the
- * `names` it takes (a misspelt `tessellationColor`); `INVALID_OPTION` naming the helper
- * otherwise (`null` included).
- *
- * @example
- * ```ts
- * checkOptionsObject(options, 'drawGreenScreen', ['color']);
- * ```
- */
-export function checkOptionsObject(options: unknown, helper: string, names: readonly string[]): void {
-  if (options === undefined) return;
-  if (!isOptionsObject(options)) {
-    throw new VisionError('INVALID_OPTION', `${helper} options are ${shownValue(options)}; they must be an object (or left out)`);
-  }
-  knownOptions(options, `${helper} options`, names);
-}
 
 /**
  * Checks the canvas context a drawing helper was given: `INVALID_INPUT` for anything that is not

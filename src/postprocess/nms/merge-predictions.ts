@@ -122,15 +122,14 @@ export function mergePredictions(predictions: readonly DetectionCandidates[], wi
       agnostic,
     });
     // kept.indices point into the concatenation: back to (prediction, box)
-    const starts = predictions.map((_, t) => predictions.slice(0, t).reduce((s, p) => s + p.scores.length, 0));
-    const sourcePrediction = Int32Array.from(kept.indices, (i) => predictions.findIndex((p, t) => i >= starts[t] && i < starts[t] + p.scores.length));
+    const owner = predictions.flatMap((p, t) => Array.from(p.scores, (_, i) => [t, i]));
     return {
       boxes: kept.boxes,
       scores: kept.scores,
       classIds: kept.classIds,
       counts: new Int32Array(kept.scores.length).fill(1),
-      sourcePrediction,
-      sourceIndex: Int32Array.from(kept.indices, (i, k) => i - starts[sourcePrediction[k]]),
+      sourcePrediction: Int32Array.from(kept.indices, (i) => owner[i][0]),
+      sourceIndex: Int32Array.from(kept.indices, (i) => owner[i][1]),
     };
   }
   const iouThreshold = options.iouThreshold ?? 0.55;

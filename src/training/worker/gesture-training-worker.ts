@@ -5,7 +5,7 @@ import type { EpochLog } from '../fit';
 import type { GestureResult, SavedGestureClassifier } from '../gestures/gesture-classifier';
 import type { HandLandmarks } from '../gestures/hand-features';
 import type { GestureTrainerSettings, GestureTrainingSummary } from './gesture-trainer-protocol';
-import { knownOptions, optionNames } from '../../core/known-options';
+import { checkOptionsObject, knownOptions, optionNames } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { type TrainerChannel, type TrainerPlace, type TrainerWorker, openTrainerChannel } from './trainer-channel';
 
@@ -139,8 +139,7 @@ function plainHand(hand: HandLandmarks): HandLandmarks {
  * ```
  */
 export async function createGestureTrainingWorker(options: GestureTrainingWorkerOptions = {}): Promise<GestureTrainingWorker> {
-  if (!isOptionsObject(options as unknown)) throw new VisionError('INVALID_OPTION', `createGestureTrainingWorker options are ${shownValue(options)}; they must be an object (or left out)`);
-  knownOptions(options, 'createGestureTrainingWorker options', optionNames<GestureTrainingWorkerOptions>()(['backend', 'wasmPaths', 'worker', 'workerUrl']));
+  checkOptionsObject(options, 'createGestureTrainingWorker', optionNames<GestureTrainingWorkerOptions>()(['backend', 'wasmPaths', 'worker', 'workerUrl']));
   const setup: TfjsBackendOptions = { backend: options.backend, wasmPaths: options.wasmPaths };
   const { channel, info } = await openTrainerChannel(options, 'visionpipe-gestures', MESSAGES, (remote) => remote.setupGestures(setup));
   return new GestureTrainingWorker(info.backend, channel);

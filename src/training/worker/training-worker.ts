@@ -5,7 +5,7 @@ import type { ImageInput } from '../../core/image-input';
 import { closeFrame } from '../../core/frame-ownership';
 import type { ClassificationResult } from '../../core/results';
 import { toTransferable } from '../../runtime/worker-transfer';
-import { knownOptions, optionNames } from '../../core/known-options';
+import { checkOptionsObject, knownOptions, optionNames } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { BatchLog, EpochLog } from '../fit';
 import type { SavedModelFiles } from '../save';
@@ -192,8 +192,7 @@ export class TrainingWorker {
  * ```
  */
 export async function createTrainingWorker(options: TrainingWorkerOptions = {}): Promise<TrainingWorker> {
-  if (!isOptionsObject(options as unknown)) throw new VisionError('INVALID_OPTION', `createTrainingWorker options are ${shownValue(options)}; they must be an object (or left out)`);
-  knownOptions(options, 'createTrainingWorker options', WORKER_OPTION_NAMES);
+  checkOptionsObject(options, 'createTrainingWorker', WORKER_OPTION_NAMES);
   throwIfAborted(options.signal, 'starting the training worker');
   const setup: TrainerSetup = { modelBaseUrl: options.modelBaseUrl, backend: options.backend, wasmPaths: options.wasmPaths };
   const { channel, info } = await openTrainerChannel(options, 'visionpipe-trainer', MESSAGES, (remote) => remote.setup(setup), options.signal);

@@ -4,7 +4,8 @@
  */
 import { VisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
-import { checkBoxArray, checkPositive } from './validate';
+import { checkBoxArray, checkOptionNames, checkPositive } from './validate';
+import { optionNames } from '../core/known-options';
 
 /**
  * How the 4 numbers of a box are laid out:
@@ -144,6 +145,8 @@ export interface ClipOptions {
   inPlace?: boolean;
 }
 
+const CLIP_OPTION_NAMES = /* @__PURE__ */ optionNames<ClipOptions>()(['inPlace']);
+
 /**
  * Clamps xyxy boxes to the image: x into [0, width], y into [0, height] (as Ultralytics
  * `clip_boxes`). Returns a new `Float32Array`, or `boxes` itself with `{ inPlace: true }`.
@@ -178,6 +181,7 @@ export function clipBoxes(
   height: number,
   options: ClipOptions = {},
 ): ArrayLike<number> {
+  checkOptionNames(options, 'clipBoxes', CLIP_OPTION_NAMES);
   checkBoxArray(boxes, 'clipBoxes: boxes');
   if (!(width >= 0) || !(height >= 0)) {
     throw new VisionError(
@@ -223,6 +227,8 @@ export interface ScaleOptions {
   clip?: boolean;
 }
 
+const SCALE_OPTION_NAMES = /* @__PURE__ */ optionNames<ScaleOptions>()(['clip']);
+
 /**
  * Maps xyxy boxes from model-input pixels back to source-image pixels:
  * `source = (input - pad) / scale + crop`, then clipped to the source image (Ultralytics
@@ -243,6 +249,7 @@ export function scaleBoxesToSource(
   meta: InputTransform,
   options: ScaleOptions = {},
 ): Float32Array {
+  checkOptionNames(options, 'scaleBoxesToSource', SCALE_OPTION_NAMES);
   const n = checkBoxArray(boxes, 'scaleBoxesToSource: boxes');
   checkTransform(meta, 'scaleBoxesToSource');
   const { scaleX, scaleY, padX, padY, cropX, cropY } = meta;

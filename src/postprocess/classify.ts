@@ -1,6 +1,8 @@
 import { VisionError } from '../core/errors';
 import type { Classification } from '../core/types';
+import { optionNames } from '../core/known-options';
 import { sigmoid, softmax, topK } from './activations';
+import { checkOptionNames } from './validate';
 
 /**
  * How a classifier's output becomes class scores: `probabilities` (already softmaxed),
@@ -30,6 +32,8 @@ export interface ClassificationDecodeOptions {
   threshold?: number;
 }
 
+const DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<ClassificationDecodeOptions>()(['output', 'labels', 'topK', 'threshold']);
+
 /**
  * Turns one image's classifier output into the top-k `{ label, classId, score }`, highest
  * score first. Classes beyond the labels list are named `class <id>`.
@@ -41,6 +45,7 @@ export interface ClassificationDecodeOptions {
  * ```
  */
 export function decodeClassification(values: ArrayLike<number>, options: ClassificationDecodeOptions): Classification[] {
+  checkOptionNames(options, 'decodeClassification', DECODE_OPTION_NAMES);
   const k = options.topK ?? 5;
   if (!Number.isInteger(k) || k < 1) throw new VisionError('INVALID_OPTION', `topK is ${k}; it must be an integer ≥ 1`);
   const threshold = options.threshold ?? 0;

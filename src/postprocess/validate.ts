@@ -84,3 +84,17 @@ export function checkPositive(value: number, what: string): void {
     throw new VisionError('INVALID_OPTION', `${what} must be a positive finite number; got ${String(value)}`);
   }
 }
+
+/**
+ * Throws `INVALID_OPTION` unless `value` is an integer ≥ 1 (a class count, a bin count).
+ *
+ * @example
+ * ```ts
+ * checkPositiveInteger(80, 'decodeCenterNet: numClasses');
+ * ```
+ */
+export function checkPositiveInteger(value: number, what: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new VisionError('INVALID_OPTION', `${what} must be an integer ≥ 1; got ${String(value)}`);
+  }
+}

@@ -48,7 +48,8 @@ describe('postprocessYolo vs Ultralytics / YOLOv5 non_max_suppression', () => {
       expectMatches(postprocessYolo(other, options), c.expected);
       // the decoder alone yields the candidates Ultralytics hands to NMS (after max_nms)
       const decode = c.format === 'v8' ? decodeYoloV8 : decodeYoloV5;
-      const candidates = decode(exported, options);
+      const { format: _format, iouThreshold: _iou, agnostic: _agnostic, maxDetections: _max, ...decodeOptions } = options;
+      const candidates = decode(exported, decodeOptions);
       expect(candidates.scores.length).toBe(c.expected.numCandidates);
       expect(candidates.nmsFree).toBe(false);
     });

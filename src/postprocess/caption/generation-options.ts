@@ -1,5 +1,7 @@
 import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames } from '../validate';
 
 /**
  * How to generate a caption: special token ids, length limit, search and penalties.
@@ -37,6 +39,17 @@ const MAX_TOKENS = 1024;
 /** Most beams of a beam search (`numBeams`); each step scores `numBeams` sequences. */
 const MAX_BEAMS = 64;
 
+const GENERATION_OPTION_NAMES = /* @__PURE__ */ optionNames<GenerationOptions>()([
+  'bosTokenId',
+  'eosTokenId',
+  'padTokenId',
+  'maxTokens',
+  'numBeams',
+  'lengthPenalty',
+  'repetitionPenalty',
+  'numReturnSequences',
+]);
+
 function checkInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
@@ -47,7 +60,7 @@ function checkInteger(name: string, value: number, min: number, max = Number.MAX
 /**
  * Validates generation options (with the vocabulary size when known) and fills defaults.
  * Anything out of range is `INVALID_OPTION` naming the allowed values: `maxTokens` 1–1024,
- * `numBeams` 1–64, `numReturnSequences` 1–`numBeams`.
+ * `numBeams` 1–64, `numReturnSequences` 1–`numBeams`; so is a name it does not take.
  *
  * @example
  * ```ts
@@ -55,6 +68,7 @@ function checkInteger(name: string, value: number, min: number, max = Number.MAX
  * ```
  */
 export function resolveGeneration(options: GenerationOptions, vocabSize?: number): ResolvedGeneration {
+  checkOptionNames(options, 'generation', GENERATION_OPTION_NAMES);
   const resolved: ResolvedGeneration = {
     bosTokenId: options.bosTokenId,
     eosTokenId: options.eosTokenId,

@@ -1,5 +1,24 @@
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames, checkPositiveInteger, checkUnitInterval } from '../validate';
 import type { DetectionCandidates } from './candidates';
+
+/**
+ * Options of {@link decodeCenterNet}.
+ *
+ * @example
+ * ```ts
+ * const options: CenterNetDecodeOptions = { threshold: 0.3, numClasses: 80 };
+ * ```
+ */
+export interface CenterNetDecodeOptions {
+  /** Keep rows scoring at least this (in [0, 1]). */
+  threshold: number;
+  /** Classes the model has: rows with a class outside `[0, numClasses)` are dropped. */
+  numClasses: number;
+}
+
+const DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<CenterNetDecodeOptions>()(['threshold', 'numClasses']);
 
 /** Whether a row's box, as the float32 it is stored in, is finite with x2 > x1 and y2 > y1. */
 function isProperBox(rows: ArrayLike<number>, o: number): boolean {
@@ -13,12 +32,17 @@ function isProperBox(rows: ArrayLike<number>, o: number): boolean {
  * `[0, numClasses)` and a proper box: finite as float32, with `x2 > x1` and `y2 > y1` (absurd
  * inputs, such as an image of -1e30, make the model emit inverted boxes with score 1).
  *
+ * @throws VisionError `INVALID_OPTION` for an option name it does not take, a threshold outside
+ * [0, 1] or a class count that is not an integer ≥ 1; `INVALID_INPUT` for a row count that is not N×6.
  * @example
  * ```ts
  * const candidates = decodeCenterNet(outputs['tower_0/detections'].data, { threshold: 0.3, numClasses: 80 });
  * ```
  */
-export function decodeCenterNet(rows: ArrayLike<number>, options: { threshold: number; numClasses: number }): DetectionCandidates {
+export function decodeCenterNet(rows: ArrayLike<number>, options: CenterNetDecodeOptions): DetectionCandidates {
+  checkOptionNames(options, 'decodeCenterNet', DECODE_OPTION_NAMES);
+  checkUnitInterval(options.threshold, 'decodeCenterNet: threshold');
+  checkPositiveInteger(options.numClasses, 'decodeCenterNet: numClasses');
   if (rows.length % 6 !== 0) {
     throw new VisionError('INVALID_INPUT', `CenterNet output has ${rows.length} values; expected N×6 (x1, y1, x2, y2, score, class)`);
   }

@@ -5,6 +5,8 @@
  */
 import { VisionError } from '../../core/errors';
 import { suppressCandidates } from '../nms/suppress';
+import { optionNames } from '../../core/known-options';
+import { checkCount, checkOptionNames, checkUnitInterval } from '../validate';
 import { decodeMediapipeSsd } from './mediapipe-ssd';
 import { type MediapipeAnchorOptions, mediapipeSsdAnchors } from './mediapipe-ssd-anchors';
 
@@ -43,6 +45,26 @@ export interface MediapipeRowsOptions {
   maxDetections: number;
 }
 
+const ROWS_OPTION_NAMES = /* @__PURE__ */ optionNames<MediapipeRowsOptions>()(['what', 'keypoints', 'minScore', 'iouThreshold', 'maxDetections']);
+
+/**
+ * Checks the options of a decoder built on {@link decodeMediapipeRows} (internal): only the
+ * `names` it takes; `minScore` and `iouThreshold`, where set, in [0, 1]; the `countName`
+ * option, where set, a non-negative integer (or Infinity).
+ *
+ * @throws VisionError `INVALID_OPTION` naming `fn` and the option.
+ * @example
+ * ```ts
+ * checkRowDecodeOptions(options, 'decodePalmDetector', ['minScore', 'iouThreshold', 'maxPalms'], 'maxPalms');
+ * ```
+ */
+export function checkRowDecodeOptions(options: object, fn: string, names: readonly string[], countName: string): void {
+  checkOptionNames(options, fn, names);
+  const values = options as Record<string, number | undefined>;
+  for (const key of ['minScore', 'iouThreshold']) if (values[key] !== undefined) checkUnitInterval(values[key], `${fn}: ${key}`);
+  if (values[countName] !== undefined) checkCount(values[countName], `${fn}: ${countName}`);
+}
+
 const anchorCache = new WeakMap<MediapipeAnchorOptions, Float32Array>();
 
 function anchorsOf(options: MediapipeAnchorOptions): Float32Array {
@@ -58,7 +80,8 @@ function anchorsOf(options: MediapipeAnchorOptions): Float32Array {
  * Decodes `[1, anchors, 1 + 4 + 2K]` detector rows into detections, best first (the anchors of
  * one options object are generated once).
  *
- * @throws VisionError `MODEL_FORMAT` when `rows` is not anchors × (5 + 2K) values.
+ * @throws VisionError `MODEL_FORMAT` when `rows` is not anchors × (5 + 2K) values; `INVALID_OPTION`
+ * for an option name it does not take, or a value missing or out of range.
  *
  * @example
  * ```ts
@@ -66,6 +89,12 @@ function anchorsOf(options: MediapipeAnchorOptions): Float32Array {
  * ```
  */
 export function decodeMediapipeRows(rows: ArrayLike<number>, anchorOptions: MediapipeAnchorOptions, options: MediapipeRowsOptions): MediapipeRowDetection[] {
+  checkRowDecodeOptions(options, 'decodeMediapipeRows', ROWS_OPTION_NAMES, 'maxDetections');
+  if (typeof options.what !== 'string') throw new VisionError('INVALID_OPTION', `decodeMediapipeRows: what must be the model's name (a string); got ${String(options.what)}`);
+  checkCount(options.keypoints, 'decodeMediapipeRows: keypoints');
+  checkUnitInterval(options.minScore, 'decodeMediapipeRows: minScore');
+  checkUnitInterval(options.iouThreshold, 'decodeMediapipeRows: iouThreshold');
+  checkCount(options.maxDetections, 'decodeMediapipeRows: maxDetections');
   const row = 1 + 4 + options.keypoints * 2;
   const anchors = anchorsOf(anchorOptions);
   const n = anchors.length / 4;

@@ -4,7 +4,8 @@
  * equal strides merged into one grid.
  */
 import { VisionError } from '../../core/errors';
-import { checkPositive } from '../validate';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames, checkPositive } from '../validate';
 import type { MediapipeAnchorOptions } from '../../core/card-types';
 export type { MediapipeAnchorOptions } from '../../core/card-types';
 
@@ -46,10 +47,28 @@ function layerScale(minScale: number, maxScale: number, index: number, count: nu
   return minScale + ((maxScale - minScale) * index) / (count - 1);
 }
 
+const ANCHOR_OPTION_NAMES = /* @__PURE__ */ optionNames<MediapipeAnchorOptions>()([
+  'numLayers',
+  'minScale',
+  'maxScale',
+  'inputSizeWidth',
+  'inputSizeHeight',
+  'anchorOffsetX',
+  'anchorOffsetY',
+  'strides',
+  'featureMapWidth',
+  'featureMapHeight',
+  'aspectRatios',
+  'reduceBoxesInLowestLayer',
+  'interpolatedScaleAspectRatio',
+  'fixedAnchorSize',
+]);
+
 function checkOptions(o: MediapipeAnchorOptions): void {
   if (typeof o !== 'object' || o === null) {
     throw new VisionError('INVALID_OPTION', `mediapipeSsdAnchors: the anchor options must be an object (numLayers, minScale, maxScale, inputSizeWidth, inputSizeHeight, strides, aspectRatios); got ${o === null ? 'null' : typeof o}`);
   }
+  checkOptionNames(o, 'mediapipeSsdAnchors', ANCHOR_OPTION_NAMES);
   if (!Number.isInteger(o.numLayers) || o.numLayers <= 0) {
     throw new VisionError('INVALID_OPTION', `mediapipeSsdAnchors: numLayers must be a positive integer; got ${String(o.numLayers)}`);
   }

@@ -5,7 +5,8 @@
 import { VisionError } from '../../core/errors';
 import { sigmoid } from '../activations';
 import type { DetectionCandidates } from './candidates';
-import { checkPositive } from '../validate';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames, checkPositive } from '../validate';
 import type { MediapipeSsdDecodeOptions } from '../../core/card-types';
 export type { MediapipeSsdDecodeOptions } from '../../core/card-types';
 
@@ -43,6 +44,24 @@ function flatten(parts: ArrayLike<number> | readonly ArrayLike<number>[], what: 
   return out;
 }
 
+const SSD_DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<MediapipeSsdDecodeOptions>()([
+  'inputWidth',
+  'inputHeight',
+  'xScale',
+  'yScale',
+  'wScale',
+  'hScale',
+  'numKeypoints',
+  'boxCoordOffset',
+  'keypointCoordOffset',
+  'numValuesPerKeypoint',
+  'reverseOutputOrder',
+  'applyExponentialOnBoxSize',
+  'sigmoidScore',
+  'scoreClippingThresh',
+  'minScoreThresh',
+]);
+
 function intOption(value: number | undefined, fallback: number, what: string): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 0) throw new VisionError('INVALID_OPTION', `decodeMediapipeSsd: ${what} must be a non-negative integer; got ${String(v)}`);
@@ -76,6 +95,7 @@ export function decodeMediapipeSsd(
   anchors: ArrayLike<number>,
   options: MediapipeSsdDecodeOptions,
 ): KeypointCandidates {
+  checkOptionNames(options, 'decodeMediapipeSsd', SSD_DECODE_OPTION_NAMES);
   const boxes = flatten(rawBoxes, 'rawBoxes');
   const logits = flatten(rawScores, 'rawScores');
   for (const key of ['inputWidth', 'inputHeight', 'xScale', 'yScale', 'wScale', 'hScale'] as const) checkPositive(options[key], `decodeMediapipeSsd: ${key}`);

@@ -1,4 +1,6 @@
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames, checkPositiveInteger, checkUnitInterval } from '../validate';
 import type { DetectionCandidates } from './candidates';
 
 /**
@@ -37,19 +39,30 @@ export interface GflDecodeOptions {
   centerOffset?: number;
 }
 
+const DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<GflDecodeOptions>()(['numClasses', 'regMax', 'threshold', 'centerOffset']);
+
 /**
  * Decodes a Generalized-Focal-Loss head (NanoDet): for each cell whose best class score passes
  * the threshold, each side's distance is the expectation of the softmax over its bins, times
  * the stride, measured from the cell centre. Returns candidates (best class per cell) in
  * model-input pixels, ready for NMS.
  *
+ * @throws VisionError `INVALID_OPTION` for an option name it does not take or a value out of
+ * range; `MODEL_FORMAT` for a level whose sizes do not fit its grid.
  * @example
  * ```ts
  * const candidates = decodeGfl(levels, { numClasses: 80, regMax: 10, threshold: 0.35 });
  * ```
  */
 export function decodeGfl(levels: readonly GflLevel[], options: GflDecodeOptions): DetectionCandidates {
+  checkOptionNames(options, 'decodeGfl', DECODE_OPTION_NAMES);
   const { numClasses, regMax, threshold } = options;
+  checkPositiveInteger(numClasses, 'decodeGfl: numClasses');
+  checkPositiveInteger(regMax, 'decodeGfl: regMax');
+  checkUnitInterval(threshold, 'decodeGfl: threshold');
+  if (options.centerOffset !== undefined && !(options.centerOffset >= 0 && options.centerOffset <= 1)) {
+    throw new VisionError('INVALID_OPTION', `decodeGfl: centerOffset must be a number in [0, 1] (cells); got ${String(options.centerOffset)}`);
+  }
   const bins = regMax + 1;
   const offset = options.centerOffset ?? 0.5;
   const boxes: number[] = [];

@@ -4,6 +4,8 @@
  * COCO category id − 1, as `@tensorflow-models/coco-ssd` reads them.
  */
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames, checkPositive, checkUnitInterval } from '../validate';
 import type { DetectionCandidates } from './candidates';
 
 /**
@@ -42,6 +44,8 @@ export const COCO_ID_TO_80: Int32Array = /* @__PURE__ */ (() => {
   return map;
 })();
 
+const TF_OD_OPTION_NAMES = /* @__PURE__ */ optionNames<TfObjectDetectionOptions>()(['threshold', 'inputWidth', 'inputHeight', 'classMap']);
+
 /**
  * Turns `scores` `[1, N, C]` and `boxes` `[1, N, 1, 4]` (normalised `ymin, xmin, ymax, xmax`)
  * into candidates in model-input pixels (xyxy): per row the best column (first maximum, as
@@ -49,7 +53,8 @@ export const COCO_ID_TO_80: Int32Array = /* @__PURE__ */ (() => {
  * threshold and it maps to a class. Rows stay in order; NMS is the caller's (the peer runs
  * class-agnostic NMS).
  *
- * @throws VisionError `MODEL_FORMAT` when the two outputs do not agree in rows.
+ * @throws VisionError `MODEL_FORMAT` when the two outputs do not agree in rows; `INVALID_OPTION` for an
+ * option name it does not take, a threshold outside [0, 1] or a size that is not positive.
  *
  * @example
  * ```ts
@@ -57,6 +62,10 @@ export const COCO_ID_TO_80: Int32Array = /* @__PURE__ */ (() => {
  * ```
  */
 export function decodeTfObjectDetection(scores: Float32Array, numColumns: number, boxes: Float32Array, options: TfObjectDetectionOptions): DetectionCandidates {
+  checkOptionNames(options, 'decodeTfObjectDetection', TF_OD_OPTION_NAMES);
+  checkUnitInterval(options.threshold, 'decodeTfObjectDetection: threshold');
+  checkPositive(options.inputWidth, 'decodeTfObjectDetection: inputWidth');
+  checkPositive(options.inputHeight, 'decodeTfObjectDetection: inputHeight');
   const rows = boxes.length / 4;
   if (!Number.isInteger(rows) || scores.length !== rows * numColumns) {
     throw new VisionError('MODEL_FORMAT', `scores hold ${scores.length} values and boxes ${boxes.length}; expected ${numColumns} scores per box of 4 values`);

@@ -4,7 +4,8 @@
  * same steps as torchvision so that the boxes match it to the last bit or two.
  */
 import { VisionError } from '../../core/errors';
-import { checkPositive } from '../validate';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames, checkPositive } from '../validate';
 import type { DefaultBoxOptions } from '../../core/card-types';
 export type { DefaultBoxOptions } from '../../core/card-types';
 
@@ -62,7 +63,10 @@ function whPairs(scales: readonly number[], ratios: readonly number[], k: number
   return pairs.map((v) => (clip ? Math.min(Math.max(f32(v), 0), 1) : f32(v)));
 }
 
+const DEFAULT_BOX_OPTION_NAMES = /* @__PURE__ */ optionNames<DefaultBoxOptions>()(['aspectRatios', 'minRatio', 'maxRatio', 'scales', 'steps', 'clip', 'gridSizes', 'imageWidth', 'imageHeight', 'format']);
+
 function checkOptions(o: DefaultBoxOptions): void {
+  checkOptionNames(o, 'torchvisionDefaultBoxes', DEFAULT_BOX_OPTION_NAMES);
   checkPositive(o.imageWidth, 'torchvisionDefaultBoxes: imageWidth');
   checkPositive(o.imageHeight, 'torchvisionDefaultBoxes: imageHeight');
   if (!Array.isArray(o.aspectRatios) || !Array.isArray(o.gridSizes) || o.aspectRatios.length !== o.gridSizes.length || o.aspectRatios.length === 0) {

@@ -7,9 +7,23 @@ import { VisionError } from '../../core/errors';
 import { sigmoid, softmax, topK } from '../activations';
 import type { DetectionCandidates } from './candidates';
 import { suppressCandidates } from '../nms/suppress';
-import { checkBoxArray, checkCount, checkPositive, checkUnitInterval } from '../validate';
+import { checkBoxArray, checkCount, checkOptionNames, checkPositive, checkUnitInterval } from '../validate';
+import { optionNames } from '../../core/known-options';
 import type { BoxCoderOptions } from '../../core/card-types';
 export type { BoxCoderOptions } from '../../core/card-types';
+
+const BOX_CODER_OPTION_NAMES = /* @__PURE__ */ optionNames<BoxCoderOptions>()(['weights', 'bboxXformClip']);
+const SSD_OPTION_NAMES = /* @__PURE__ */ optionNames<TorchvisionSsdOptions>()([
+  ...BOX_CODER_OPTION_NAMES,
+  'imageWidth',
+  'imageHeight',
+  'scoreThresh',
+  'nmsThresh',
+  'detectionsPerImg',
+  'topkCandidates',
+  'activation',
+  'background',
+]);
 
 const f32 = Math.fround;
 
@@ -27,6 +41,7 @@ const f32 = Math.fround;
  * ```
  */
 export function decodeTorchvisionBoxes(relCodes: ArrayLike<number>, anchors: ArrayLike<number>, options: BoxCoderOptions = {}): Float32Array {
+  checkOptionNames(options, 'decodeTorchvisionBoxes', BOX_CODER_OPTION_NAMES);
   const n = checkBoxArray(relCodes, 'decodeTorchvisionBoxes: relCodes');
   if (checkBoxArray(anchors, 'decodeTorchvisionBoxes: anchors') !== n) {
     throw new VisionError('INVALID_INPUT', `decodeTorchvisionBoxes: ${n} box regressions but ${anchors.length / 4} anchors; they must match`);
@@ -99,6 +114,7 @@ export interface TorchvisionSsdHeadOutputs {
 }
 
 function checkOptions(o: TorchvisionSsdOptions): void {
+  checkOptionNames(o, 'postprocessTorchvisionSsd', SSD_OPTION_NAMES);
   checkPositive(o.imageWidth, 'postprocessTorchvisionSsd: imageWidth');
   checkPositive(o.imageHeight, 'postprocessTorchvisionSsd: imageHeight');
   if (o.scoreThresh !== undefined && !Number.isFinite(o.scoreThresh)) {
@@ -130,7 +146,7 @@ function checkOptions(o: TorchvisionSsdOptions): void {
  */
 export function decodeTorchvisionSsd(head: TorchvisionSsdHeadOutputs, anchors: ArrayLike<number>, options: TorchvisionSsdOptions): DetectionCandidates {
   checkOptions(options);
-  const boxes = decodeTorchvisionBoxes(head.bboxRegression, anchors, options);
+  const boxes = decodeTorchvisionBoxes(head.bboxRegression, anchors, { weights: options.weights, bboxXformClip: options.bboxXformClip });
   const n = boxes.length / 4;
   const logits = head.clsLogits;
   if (logits == null || n === 0 || logits.length % n !== 0) {

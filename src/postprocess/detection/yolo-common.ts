@@ -5,7 +5,8 @@
 import { VisionError } from '../../core/errors';
 import { float16Values } from '../../core/float16';
 import type { DetectionCandidates } from './candidates';
-import { checkCount, checkUnitInterval } from '../validate';
+import { optionNames } from '../../core/known-options';
+import { checkCount, checkOptionNames, checkPositiveInteger, checkUnitInterval } from '../validate';
 
 /**
  * A raw YOLO output tensor. A runner's `RawTensor` fits as is; so does `{ dims, data }`
@@ -128,11 +129,8 @@ export interface YoloMatrix {
 /** Extras counts accepted when `numExtras` is not given: detection, -seg. */
 const AUTO_EXTRAS: readonly number[] = [0, 32];
 
-function checkPositiveInteger(value: number, what: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new VisionError('INVALID_OPTION', `${what} must be a positive integer; got ${String(value)}`);
-  }
-}
+/** The names {@link YoloDecodeOptions} has (internal). @example `checkOptionNames(options, fn, YOLO_DECODE_OPTION_NAMES)` */
+export const YOLO_DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<YoloDecodeOptions>()(['threshold', 'numClasses', 'numExtras', 'layout', 'multiLabel', 'classes', 'maxCandidates']);
 
 /**
  * Checks the options shared by the anchor decoders and applies their defaults.
@@ -143,9 +141,7 @@ function checkPositiveInteger(value: number, what: string): void {
  * ```
  */
 export function checkDecodeOptions(options: YoloDecodeOptions, fn: string): CheckedDecodeOptions {
-  if (options == null || typeof options !== 'object') {
-    throw new VisionError('INVALID_OPTION', `${fn}: options must be an object (or omitted)`);
-  }
+  checkOptionNames(options, fn, YOLO_DECODE_OPTION_NAMES);
   const threshold = options.threshold ?? 0.25;
   checkUnitInterval(threshold, `${fn}: threshold`);
   if (options.numClasses !== undefined) checkPositiveInteger(options.numClasses, `${fn}: numClasses`);

@@ -3,7 +3,8 @@
  * default), RT-DETR-style top-k heads: `[1, K, 6(+M)]` = `x1, y1, x2, y2, score, class`.
  */
 import { VisionError } from '../../core/errors';
-import { checkUnitInterval, checkCount } from '../validate';
+import { optionNames } from '../../core/known-options';
+import { checkUnitInterval, checkCount, checkOptionNames } from '../validate';
 import { checkClasses, readYoloTensor } from './yolo-common';
 import type { YoloCandidates, YoloMatrix, YoloOutputTensor } from './yolo-common';
 import { buildCandidates, CandidateBuffer, rowBoxIsFinite } from './yolo-candidates';
@@ -29,6 +30,8 @@ export interface YoloEnd2EndOptions {
   maxDetections?: number;
 }
 
+const END2END_OPTION_NAMES = /* @__PURE__ */ optionNames<YoloEnd2EndOptions>()(['threshold', 'numClasses', 'numExtras', 'classes', 'maxDetections']);
+
 /**
  * Decodes the output of an end-to-end YOLO model: its rows are final detections, already
  * ranked by the model, so no NMS follows (`nmsFree: true`). As Ultralytics'
@@ -53,9 +56,7 @@ export interface YoloEnd2EndOptions {
  */
 export function decodeYoloEnd2End(output: YoloOutputTensor, options: YoloEnd2EndOptions = {}): YoloCandidates {
   const fn = 'decodeYoloEnd2End';
-  if (options == null || typeof options !== 'object') {
-    throw new VisionError('INVALID_OPTION', `${fn}: options must be an object (or omitted)`);
-  }
+  checkOptionNames(options, fn, END2END_OPTION_NAMES);
   const threshold = options.threshold ?? 0.25;
   checkUnitInterval(threshold, `${fn}: threshold`);
   const maxDetections = options.maxDetections ?? 300;

@@ -6,7 +6,9 @@
  */
 import { VisionError } from '../../core/errors';
 import { suppressCandidates } from '../nms/suppress';
-import { checkCount, checkUnitInterval } from '../validate';
+import { optionNames } from '../../core/known-options';
+import { checkCount, checkOptionNames, checkUnitInterval } from '../validate';
+import { YOLO_DECODE_OPTION_NAMES } from './yolo-common';
 import type { YoloCandidates, YoloDecodeOptions, YoloOutputTensor } from './yolo-common';
 import { selectCandidates } from './yolo-candidates';
 import { decodeYoloEnd2End } from './yolo-end2end';
@@ -49,6 +51,8 @@ export interface YoloPostprocessOptions extends YoloDecodeOptions {
   maxDetections?: number;
 }
 
+const POSTPROCESS_OPTION_NAMES = /* @__PURE__ */ optionNames<YoloPostprocessOptions>()(['format', 'iouThreshold', 'agnostic', 'maxDetections', ...YOLO_DECODE_OPTION_NAMES]);
+
 /**
  * Runs a YOLO output through its decoder, class-aware (or `agnostic`) NMS and
  * `maxDetections`, returning final detections sorted by descending score, boxes xyxy in
@@ -88,6 +92,7 @@ export function postprocessYolo(output: YoloOutputTensor, options: YoloPostproce
       `${fn}: options.format must be one of ${FORMATS.join(', ')}; got ${String(options?.format)}`,
     );
   }
+  checkOptionNames(options, fn, POSTPROCESS_OPTION_NAMES);
   const { format, iouThreshold, agnostic, maxDetections = 300, ...decode } = options;
   checkCount(maxDetections, `${fn}: maxDetections`);
   if (format === 'end2end') {

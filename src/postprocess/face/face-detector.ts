@@ -3,7 +3,8 @@
  * and 6 keypoints as anchor offsets) with MediaPipe's anchors and decoding, then greedy NMS.
  */
 import type { MediapipeAnchorOptions } from '../detection/mediapipe-ssd-anchors';
-import { decodeMediapipeRows } from '../detection/mediapipe-rows';
+import { optionNames } from '../../core/known-options';
+import { checkRowDecodeOptions, decodeMediapipeRows } from '../detection/mediapipe-rows';
 
 /** Keypoints per face: the person's right eye, left eye, nose tip, mouth, right and left ear tragion. */
 const KEYPOINTS = 6;
@@ -34,12 +35,15 @@ export interface FaceDetectorDecodeOptions {
   maxFaces?: number;
 }
 
+const FACE_OPTION_NAMES = /* @__PURE__ */ optionNames<FaceDetectorDecodeOptions>()(['minScore', 'iouThreshold', 'maxFaces']);
+
 /**
  * Decodes a FaceMesh BlazeFace output into faces, best first: MediaPipe's
  * `TensorsToDetectionsCalculator` with the input size as scale (offsets are in input pixels),
  * sigmoid scores, then greedy class-agnostic NMS.
  *
- * @throws VisionError `MODEL_FORMAT` when `rows` is not anchors × 17 values.
+ * @throws VisionError `MODEL_FORMAT` when `rows` is not anchors × 17 values; `INVALID_OPTION` for an
+ * option name it does not take or a value out of range.
  *
  * @example
  * ```ts
@@ -47,6 +51,7 @@ export interface FaceDetectorDecodeOptions {
  * ```
  */
 export function decodeFaceDetector(rows: ArrayLike<number>, anchorOptions: MediapipeAnchorOptions, options: FaceDetectorDecodeOptions = {}): DetectedFace[] {
+  checkRowDecodeOptions(options, 'decodeFaceDetector', FACE_OPTION_NAMES, 'maxFaces');
   return decodeMediapipeRows(rows, anchorOptions, {
     what: 'face detector',
     keypoints: KEYPOINTS,

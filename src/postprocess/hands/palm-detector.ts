@@ -4,7 +4,8 @@
  * and decoding, then greedy NMS.
  */
 import type { MediapipeAnchorOptions } from '../detection/mediapipe-ssd-anchors';
-import { decodeMediapipeRows } from '../detection/mediapipe-rows';
+import { optionNames } from '../../core/known-options';
+import { checkRowDecodeOptions, decodeMediapipeRows } from '../detection/mediapipe-rows';
 
 /** Palm keypoints per detection: wrist centre, index / middle / ring / pinky MCP, thumb CMC and thumb MCP. @example `const valuesPerRow = 4 + 2 * PALM_KEYPOINTS + 1; // box, keypoints, score: 19` */
 export const PALM_KEYPOINTS = 7;
@@ -35,12 +36,15 @@ export interface PalmDecodeOptions {
   maxPalms?: number;
 }
 
+const PALM_OPTION_NAMES = /* @__PURE__ */ optionNames<PalmDecodeOptions>()(['minScore', 'iouThreshold', 'maxPalms']);
+
 /**
  * Decodes a palm detector output (`[1, anchors, 19]`) into palms, best first: MediaPipe's
  * `TensorsToDetectionsCalculator` with the input size as scale, sigmoid scores, then greedy
  * class-agnostic NMS.
  *
- * @throws VisionError `MODEL_FORMAT` when `rows` is not anchors × 19 values.
+ * @throws VisionError `MODEL_FORMAT` when `rows` is not anchors × 19 values; `INVALID_OPTION` for an
+ * option name it does not take or a value out of range.
  *
  * @example
  * ```ts
@@ -48,6 +52,7 @@ export interface PalmDecodeOptions {
  * ```
  */
 export function decodePalmDetector(rows: ArrayLike<number>, anchorOptions: MediapipeAnchorOptions, options: PalmDecodeOptions = {}): DetectedPalm[] {
+  checkRowDecodeOptions(options, 'decodePalmDetector', PALM_OPTION_NAMES, 'maxPalms');
   return decodeMediapipeRows(rows, anchorOptions, {
     what: 'palm detector',
     keypoints: PALM_KEYPOINTS,

@@ -5,6 +5,8 @@
 import { VisionError } from '../../core/errors';
 import type { Mask } from '../../core/mask';
 import { checkMaskThreshold } from '../../core/mask-checks';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames } from '../validate';
 
 /**
  * A closed outline as `[x, y]` pixel coordinates (the centres of the border pixels), in the
@@ -26,6 +28,15 @@ export interface ContourOptions {
   approximation?: 'none' | 'simple';
   /** Probability masks: pixels above it are inside. Default 0.5. */
   threshold?: number;
+}
+
+const CONTOUR_OPTION_NAMES = /* @__PURE__ */ optionNames<ContourOptions>()(['approximation', 'threshold']);
+
+function checkContourOptions(options: ContourOptions, fn: string): void {
+  checkOptionNames(options, fn, CONTOUR_OPTION_NAMES);
+  if (options.approximation !== undefined && options.approximation !== 'none' && options.approximation !== 'simple') {
+    throw new VisionError('INVALID_OPTION', `${fn}: approximation is ${String(options.approximation)}; it must be 'none' or 'simple'`);
+  }
 }
 
 // Neighbour offsets (dy, dx) in clockwise order on screen, starting to the right.
@@ -55,13 +66,15 @@ function simplify(points: Polygon): Polygon {
  * a single pixel gives a one-point outline. Outlines come in OpenCV's order (last found
  * first). Golden-tested against `cv2.findContours`.
  *
- * @throws VisionError `INVALID_INPUT` when `data` does not have `width × height` values.
+ * @throws VisionError `INVALID_INPUT` when `data` does not have `width × height` values; `INVALID_OPTION`
+ * for an option name it does not take or an unknown approximation.
  * @example
  * ```ts
  * const outlines = findContours(bytes, 640, 480, { approximation: 'none' });
  * ```
  */
 export function findContours(data: ArrayLike<number>, width: number, height: number, options: ContourOptions = {}): Polygon[] {
+  checkContourOptions(options, 'findContours');
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0 || data.length !== width * height) {
     throw new VisionError('INVALID_INPUT', `findContours: ${data.length} values for a ${width}×${height} image`);
   }
@@ -161,6 +174,7 @@ function follow(f: Int32Array, w: number, i: number, j: number, startDir: number
  * ```
  */
 export function maskToPolygons(mask: Mask, options: ContourOptions = {}): Polygon[] {
+  checkContourOptions(options, 'maskToPolygons');
   const { x, y, width, height } = mask.bounds;
   const full = mask.kind === 'probability' ? mask.toFloat32Array() : mask.toUint8Array();
   const cut = mask.kind === 'probability' ? (options.threshold ?? 0.5) : 0;

@@ -10,6 +10,8 @@
  * bilinear with half-pixel centres (OpenCV `INTER_LINEAR`, edges clamped) both ways.
  */
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames } from '../validate';
 import { type GuidedApplyPass, applyInKernel } from './matte-kernel';
 import { GuidedFilterWorkspace, checkGuidedOptions, guidedCoefficients } from './guided-filter';
 import { axisTaps } from './upsample';
@@ -164,6 +166,28 @@ export function subsampleGuide(guide: GuidePixels, workspace: FastGuidedFilterWo
 }
 
 /**
+ * Options of {@link fastGuidedFilterInto}.
+ *
+ * @example
+ * ```ts
+ * const options: FastGuidedApplyOptions = { lowRadius: 1, epsilon: 1e-3, clamp: true, subsampleGuide: true };
+ * ```
+ */
+export interface FastGuidedApplyOptions {
+  /** Window radius on the coefficient grid (grid cells): a positive integer. */
+  lowRadius: number;
+  /** Regularisation ε (guide units squared). */
+  epsilon: number;
+  /** Clamp the output to [0, 1]. */
+  clamp: boolean;
+  /** Sample the guide down to the grid first (else `workspace.guideLow` is already filled). */
+  subsampleGuide?: boolean;
+}
+
+const APPLY_OPTION_NAMES = /* @__PURE__ */ optionNames<FastGuidedApplyOptions>()(['lowRadius', 'epsilon', 'clamp', 'subsampleGuide']);
+const FAST_OPTION_NAMES = /* @__PURE__ */ optionNames<FastGuidedFilterOptions>()(['radius', 'epsilon', 'subsample']);
+
+/**
  * Algorithm 2 once the subsampled input is in `workspace.inputLow` and the subsampled guide in
  * `workspace.guideLow` — or, with `subsampleGuide`, made from the guide here (as
  * {@link subsampleGuide} does; in the kernel where it runs): the coefficients at grid radius
@@ -180,9 +204,10 @@ export function subsampleGuide(guide: GuidePixels, workspace: FastGuidedFilterWo
 export function fastGuidedFilterInto(
   guide: GuidePixels,
   workspace: FastGuidedFilterWorkspace,
-  options: { lowRadius: number; epsilon: number; clamp: boolean; subsampleGuide?: boolean },
+  options: FastGuidedApplyOptions,
   out: Float32Array,
 ): Float32Array {
+  checkOptionNames(options, 'fastGuidedFilterInto', APPLY_OPTION_NAMES);
   checkGuide(guide, workspace);
   const { width, height, lowWidth, lowHeight, acrossA, acrossB } = workspace;
   if (out.length !== width * height) throw new VisionError('INVALID_INPUT', `fast guided filter: out has ${out.length} values; a ${width}×${height} guide needs ${width * height}`);
@@ -245,6 +270,7 @@ function applyWithJavaScript(pass: GuidedApplyPass, acrossA: Float32Array, acros
  * ```
  */
 export function fastGuidedFilter(guide: Float32Array, input: Float32Array, width: number, height: number, options: FastGuidedFilterOptions): Float32Array {
+  checkOptionNames(options, 'fastGuidedFilter', FAST_OPTION_NAMES);
   const { radius, epsilon, subsample } = options;
   if (!Number.isInteger(radius) || radius < 1) throw new VisionError('INVALID_OPTION', `fast guided filter radius is ${String(radius)}; it must be a positive integer (pixels)`);
   if (guide.length !== width * height || input.length !== width * height) {

@@ -6,6 +6,8 @@
  * `cv2.ximgproc.guidedFilter(guide, input, radius, epsilon)` to float rounding.
  */
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames } from '../validate';
 
 /**
  * Settings of {@link guidedFilter}.
@@ -131,6 +133,8 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
   return out;
 }
 
+const GUIDED_OPTION_NAMES = /* @__PURE__ */ optionNames<GuidedFilterOptions>()(['radius', 'epsilon']);
+
 /**
  * The guided filter's settings, checked: a radius that is a positive integer and a finite ε > 0.
  *
@@ -141,6 +145,7 @@ export function boxMean(values: Float32Array | Float64Array, width: number, heig
  * ```
  */
 export function checkGuidedOptions(options: GuidedFilterOptions): GuidedFilterOptions {
+  checkOptionNames(options, 'guided filter', GUIDED_OPTION_NAMES);
   const { radius, epsilon } = options;
   if (!Number.isInteger(radius) || radius < 1) throw new VisionError('INVALID_OPTION', `guided filter radius is ${String(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new VisionError('INVALID_OPTION', `guided filter epsilon is ${String(epsilon)}; it must be a finite number > 0`);

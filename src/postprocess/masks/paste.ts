@@ -4,6 +4,8 @@
  */
 import { VisionError } from '../../core/errors';
 import { Mask } from '../../core/mask';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames } from '../validate';
 import { type SparsePlane, resizeSparse, thresholdSparse } from './bilinear';
 
 const f32 = Math.fround;
@@ -105,6 +107,8 @@ function checkInputs(masks: InstanceMaskTensor, boxes: ArrayLike<number>, imageW
   return { n, mh, mw, pasted };
 }
 
+const PASTE_OPTION_NAMES = /* @__PURE__ */ optionNames<PasteMasksOptions>()(['threshold', 'output', 'padding', 'layout']);
+
 /**
  * Turns a Mask R-CNN `masks` output into one owned {@link Mask} per instance at the image's
  * size: `[N, 1, M, M]` per-box masks are pasted into their xyxy boxes (image pixels) exactly
@@ -129,6 +133,10 @@ export function pasteMasks(
   imageHeight: number,
   options: PasteMasksOptions = {},
 ): Mask[] {
+  checkOptionNames(options, 'pasteMasks', PASTE_OPTION_NAMES);
+  if (options.output !== undefined && options.output !== 'binary' && options.output !== 'probability') {
+    throw new VisionError('INVALID_OPTION', `pasteMasks: output is ${String(options.output)}; it must be 'binary' or 'probability'`);
+  }
   const threshold = options.threshold ?? 0.5;
   if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `pasteMasks: threshold is ${threshold}; it must be in [0, 1]`);
   const padding = options.padding ?? 1;

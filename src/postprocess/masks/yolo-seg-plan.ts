@@ -12,7 +12,8 @@ import type { InputTransform } from '../../core/types';
 import { scaleBoxesToSource } from '../box-format';
 import { resizeWindow, sourceWindow } from './bilinear';
 import { contentRegion } from './to-source';
-import { type YoloSegMaskOptions, cropBounds, readProtos } from './yolo-seg';
+import { YOLO_SEG_MASK_OPTION_NAMES, type YoloSegMaskOptions, cropBounds, readProtos } from './yolo-seg';
+import { checkOptionNames } from '../validate';
 
 const f32 = Math.fround;
 const EMPTY: MaskBounds = { x: 0, y: 0, width: 0, height: 0 };
@@ -33,6 +34,7 @@ const EMPTY: MaskBounds = { x: 0, y: 0, width: 0, height: 0 };
  */
 export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes: ArrayLike<number>, transform: InputTransform, options: YoloSegMaskOptions = {}): MaskAssemblyJob {
   const fn = 'yoloSegMaskPlan';
+  checkOptionNames(options, fn, YOLO_SEG_MASK_OPTION_NAMES);
   const n = boxes.length / 4;
   if (!Number.isInteger(n)) throw new VisionError('INVALID_INPUT', `${fn}: boxes must be flat xyxy quadruples; got ${boxes.length} values`);
   if (!Number.isInteger(nm) || nm <= 0) throw new VisionError('INVALID_INPUT', `${fn}: ${nm} coefficients per box; it must be a positive integer`);

@@ -6,7 +6,9 @@
 import { VisionError } from '../../core/errors';
 import { Mask, type MaskBounds } from '../../core/mask';
 import type { InputTransform } from '../../core/types';
+import { optionNames } from '../../core/known-options';
 import { scaleBoxesToSource } from '../box-format';
+import { checkOptionNames } from '../validate';
 import { type SparsePlane, resizeSparse, sourceWindow, thresholdSparse } from './bilinear';
 import { contentRegion, cropPlane } from './to-source';
 
@@ -49,6 +51,9 @@ export interface YoloSegMaskOptions {
   /** Prototype layout when the shape cannot tell (e.g. `[1, 32, 32, 32]`). Default: from the shape, `nchw` when both fit. */
   protoLayout?: 'nchw' | 'nhwc';
 }
+
+/** The names {@link YoloSegMaskOptions} has (internal). @example `checkOptionNames(options, fn, YOLO_SEG_MASK_OPTION_NAMES)` */
+export const YOLO_SEG_MASK_OPTION_NAMES = /* @__PURE__ */ optionNames<YoloSegMaskOptions>()(['mode', 'threshold', 'sourceBoxes', 'protoLayout']);
 
 /**
  * A prototype tensor's geometry read from its shape (see {@link readProtos}).
@@ -175,6 +180,7 @@ export function yoloSegMasks(
   options: YoloSegMaskOptions = {},
 ): Mask[] {
   const fn = 'yoloSegMasks';
+  checkOptionNames(options, fn, YOLO_SEG_MASK_OPTION_NAMES);
   const n = boxes.length / 4;
   if (!Number.isInteger(n)) throw new VisionError('INVALID_INPUT', `${fn}: boxes must be flat xyxy quadruples; got ${boxes.length} values`);
   if (n === 0) return [];

@@ -5,7 +5,8 @@
  */
 import { VisionError } from '../../core/errors';
 import { iou } from './iou';
-import { checkBoxArray, checkCount, checkUnitInterval } from '../validate';
+import { optionNames } from '../../core/known-options';
+import { checkBoxArray, checkCount, checkOptionNames, checkUnitInterval } from '../validate';
 
 /**
  * Options of {@link weightedNms}.
@@ -46,6 +47,8 @@ export interface WeightedNmsResult {
 }
 
 
+const WEIGHTED_NMS_OPTION_NAMES = /* @__PURE__ */ optionNames<WeightedNmsOptions>()(['iouThreshold', 'scoreThreshold', 'maxDetections', 'keypoints', 'numKeypoints']);
+
 /**
  * Weighted NMS as MediaPipe's `NonMaxSuppressionCalculator` with `algorithm: WEIGHTED` and
  * IoU overlap: repeatedly take the best remaining box; every remaining box (itself included)
@@ -62,6 +65,8 @@ export interface WeightedNmsResult {
  * ```
  */
 export function weightedNms(boxes: ArrayLike<number>, scores: ArrayLike<number>, options: WeightedNmsOptions = {}): WeightedNmsResult {
+  checkOptionNames(options, 'weightedNms', WEIGHTED_NMS_OPTION_NAMES);
+  if (options.scoreThreshold !== undefined) checkUnitInterval(options.scoreThreshold, 'weightedNms: scoreThreshold');
   const n = checkBoxArray(boxes, 'weightedNms: boxes');
   if (scores == null || scores.length !== n) {
     throw new VisionError('INVALID_INPUT', `weightedNms: boxes must hold 4 numbers per score; got ${boxes.length} and ${scores?.length}`);

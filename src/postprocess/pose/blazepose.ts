@@ -7,6 +7,8 @@ import { VisionError } from '../../core/errors';
 import { BLAZEPOSE_DETECTOR_ANCHORS, mediapipeSsdAnchors } from '../detection/mediapipe-ssd-anchors';
 import { decodeMediapipeSsd } from '../detection/mediapipe-ssd';
 import { suppressCandidates } from '../nms/suppress';
+import { optionNames } from '../../core/known-options';
+import { checkCount, checkOptionNames, checkUnitInterval } from '../validate';
 import { type RawPose, requireLength } from './raw-pose';
 
 /** Landmarks the BlazePose models report (of the 39 in `ld_3d`; the last 6 are auxiliary). @example `pose.keypoints.length === BLAZEPOSE_NUM_LANDMARKS * 3` */
@@ -49,12 +51,34 @@ export interface BlazePosePerson {
 let anchorCache: Float32Array | null = null;
 
 /**
+ * Options of {@link decodeBlazePoseDetector}.
+ *
+ * @example
+ * ```ts
+ * const options: BlazePoseDetectorOptions = { minScore: 0.5, maxPeople: 2, suppression: 'weighted' };
+ * ```
+ */
+export interface BlazePoseDetectorOptions {
+  /** People scoring below this (0–1) are dropped. Default 0.5. */
+  minScore?: number;
+  /** Overlap above which boxes are one person. Default 0.3. */
+  iouThreshold?: number;
+  /** Most people kept, best first. Default 1. */
+  maxPeople?: number;
+  /** `weighted` (MediaPipe's blend of overlapping boxes, default) or `greedy` NMS. */
+  suppression?: 'weighted' | 'greedy';
+}
+
+const DETECTOR_OPTION_NAMES = /* @__PURE__ */ optionNames<BlazePoseDetectorOptions>()(['minScore', 'iouThreshold', 'maxPeople', 'suppression']);
+
+/**
  * Decodes the BlazePose detector output `[1, 2254, 13]` (per anchor: score logit, then box and
  * 4 keypoints as offsets) with MediaPipe's anchors, decoding and NMS — weighted, as MediaPipe's
  * graph (default), or `suppression: 'greedy'`, as tfjs-models' BlazePose. Results are in pixels
  * of the 224×224 detector input, best first.
  *
- * @throws VisionError `MODEL_FORMAT` when the output is not 2254 × 13 values.
+ * @throws VisionError `MODEL_FORMAT` when the output is not 2254 × 13 values; `INVALID_OPTION` for an
+ * option name it does not take or a value out of range.
  *
  * @example
  * ```ts
@@ -63,8 +87,16 @@ let anchorCache: Float32Array | null = null;
  */
 export function decodeBlazePoseDetector(
   rows: ArrayLike<number>,
-  options: { minScore?: number; iouThreshold?: number; maxPeople?: number; suppression?: 'weighted' | 'greedy' } = {},
+  options: BlazePoseDetectorOptions = {},
 ): BlazePosePerson[] {
+  const fn = 'decodeBlazePoseDetector';
+  checkOptionNames(options, fn, DETECTOR_OPTION_NAMES);
+  if (options.minScore !== undefined) checkUnitInterval(options.minScore, `${fn}: minScore`);
+  if (options.iouThreshold !== undefined) checkUnitInterval(options.iouThreshold, `${fn}: iouThreshold`);
+  if (options.maxPeople !== undefined) checkCount(options.maxPeople, `${fn}: maxPeople`);
+  if (options.suppression !== undefined && options.suppression !== 'weighted' && options.suppression !== 'greedy') {
+    throw new VisionError('INVALID_OPTION', `${fn}: suppression must be 'weighted' or 'greedy'; got ${String(options.suppression)}`);
+  }
   anchorCache ??= mediapipeSsdAnchors(BLAZEPOSE_DETECTOR_ANCHORS);
   const n = anchorCache.length / 4;
   if (rows.length !== n * 13) throw new VisionError('MODEL_FORMAT', `BlazePose detector output has ${rows.length} values; expected [1, ${n}, 13]`);

@@ -3,6 +3,8 @@
  * and per-box keypoints, already post-processed inside the model.
  */
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
+import { checkOptionNames } from '../validate';
 import { type RawPose, requireLength } from './raw-pose';
 
 /**
@@ -25,18 +27,43 @@ export interface KeypointRcnnOutputs {
 }
 
 /**
+ * Options of {@link decodeKeypointRcnn}.
+ *
+ * @example
+ * ```ts
+ * const options: KeypointRcnnDecodeOptions = { minScore: 0.5, personLabel: 1 };
+ * ```
+ */
+export interface KeypointRcnnDecodeOptions {
+  /** People whose box scores below this are dropped. Default 0. */
+  minScore?: number;
+  /** With labels given, only boxes of this class are people (torchvision's COCO: 1). Default: every box. */
+  personLabel?: number;
+}
+
+const DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<KeypointRcnnDecodeOptions>()(['minScore', 'personLabel']);
+
+/**
  * Turns Keypoint R-CNN outputs into poses: those scoring at least `minScore` (and of class
  * `personLabel`, 1 in torchvision's COCO labels, when labels are given), keypoint scores mapped
  * through a sigmoid to 0–1. The model sorts by score; order is kept.
  *
- * @throws VisionError `MODEL_FORMAT` when the outputs disagree on N.
+ * @throws VisionError `MODEL_FORMAT` when the outputs disagree on N; `INVALID_OPTION` for an option
+ * name it does not take or a value of the wrong kind.
  *
  * @example
  * ```ts
  * const people = decodeKeypointRcnn(outs, { minScore: 0.5 });
  * ```
  */
-export function decodeKeypointRcnn(outputs: KeypointRcnnOutputs, options: { minScore?: number; personLabel?: number } = {}): RawPose[] {
+export function decodeKeypointRcnn(outputs: KeypointRcnnOutputs, options: KeypointRcnnDecodeOptions = {}): RawPose[] {
+  checkOptionNames(options, 'decodeKeypointRcnn', DECODE_OPTION_NAMES);
+  if (options.minScore !== undefined && !(typeof options.minScore === 'number' && Number.isFinite(options.minScore))) {
+    throw new VisionError('INVALID_OPTION', `decodeKeypointRcnn: minScore must be a finite number; got ${String(options.minScore)}`);
+  }
+  if (options.personLabel !== undefined && !Number.isInteger(options.personLabel)) {
+    throw new VisionError('INVALID_OPTION', `decodeKeypointRcnn: personLabel must be an integer class id; got ${String(options.personLabel)}`);
+  }
   const n = outputs.scores.length;
   const k = outputs.numKeypoints;
   if (outputs.boxes.length !== n * 4 || outputs.keypoints.length !== n * k * 3 || outputs.keypointsScores.length !== n * k) {

@@ -4,6 +4,8 @@
  * Coordinates are model-input pixels: `cell × stride + offset`.
  */
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
+import { checkCount, checkOptionNames, checkUnitInterval } from '../validate';
 import { POSENET_TREE } from './keypoint-sets';
 import { type RawPose, requireLength } from './raw-pose';
 
@@ -85,14 +87,38 @@ export interface PoseNetMultiOptions {
   scoreThreshold?: number;
   /** Two people's same keypoint closer than this (input pixels) are one person. Default 20. */
   nmsRadius?: number;
-  /** Local-maximum window radius in cells for seeds. Default 1. */
+  /** Local-maximum window radius in cells for seeds, 0–64. Default 1. */
   localMaximumRadius?: number;
-  /** Offset refinements after each displacement step. Default 2. */
+  /** Offset refinements after each displacement step, 0–64. Default 2. */
   refineSteps?: number;
   /** Drop people scoring below this. Default 0. */
   minPoseScore?: number;
   /** Part tree as (parent, child) pairs in displacement-channel order. Default {@link POSENET_TREE}. */
   tree?: readonly (readonly [number, number])[];
+}
+
+const MULTI_OPTION_NAMES = /* @__PURE__ */ optionNames<PoseNetMultiOptions>()(['maxPoses', 'scoreThreshold', 'nmsRadius', 'localMaximumRadius', 'refineSteps', 'minPoseScore', 'tree']);
+
+function checkMultiOptions(options: PoseNetMultiOptions, numKeypoints: number): void {
+  const fn = 'decodePoseNetMulti';
+  checkOptionNames(options, fn, MULTI_OPTION_NAMES);
+  if (options.maxPoses !== undefined) checkCount(options.maxPoses, `${fn}: maxPoses`);
+  if (options.scoreThreshold !== undefined) checkUnitInterval(options.scoreThreshold, `${fn}: scoreThreshold`);
+  if (options.minPoseScore !== undefined) checkUnitInterval(options.minPoseScore, `${fn}: minPoseScore`);
+  if (options.nmsRadius !== undefined && !(typeof options.nmsRadius === 'number' && options.nmsRadius >= 0 && Number.isFinite(options.nmsRadius))) {
+    throw new VisionError('INVALID_OPTION', `${fn}: nmsRadius must be a finite number ≥ 0 (input pixels); got ${String(options.nmsRadius)}`);
+  }
+  for (const key of ['localMaximumRadius', 'refineSteps'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 64)) {
+      throw new VisionError('INVALID_OPTION', `${fn}: ${key} must be an integer from 0 to 64; got ${String(value)}`);
+    }
+  }
+  const { tree } = options;
+  const isKeypoint = (j: unknown): boolean => Number.isInteger(j) && (j as number) >= 0 && (j as number) < numKeypoints;
+  if (tree !== undefined && !(Array.isArray(tree) && tree.every((edge) => Array.isArray(edge) && edge.length === 2 && isKeypoint(edge[0]) && isKeypoint(edge[1])))) {
+    throw new VisionError('INVALID_OPTION', `${fn}: tree must be a list of (parent, child) keypoint index pairs, each in [0, ${numKeypoints})`);
+  }
 }
 
 interface Part {
@@ -155,7 +181,8 @@ function traverse(maps: PoseNetOutputs, displacements: ArrayLike<number>, edge: 
  * towards the leaves), each refined by the offsets. A person's score is the mean score of its
  * keypoints that are not within `nmsRadius` of the same keypoint of an earlier person.
  *
- * @throws VisionError `MODEL_FORMAT` when the displacement maps are missing or too small.
+ * @throws VisionError `MODEL_FORMAT` when the displacement maps are missing or too small; `INVALID_OPTION`
+ * for an option name it does not take or a value out of range.
  *
  * @example
  * ```ts
@@ -164,6 +191,7 @@ function traverse(maps: PoseNetOutputs, displacements: ArrayLike<number>, edge: 
  */
 export function decodePoseNetMulti(maps: PoseNetOutputs, options: PoseNetMultiOptions = {}): RawPose[] {
   check(maps);
+  checkMultiOptions(options, maps.numKeypoints);
   const tree = options.tree ?? POSENET_TREE;
   const numEdges = tree.length;
   const cells = maps.gridWidth * maps.gridHeight;

@@ -122,3 +122,56 @@ describe('image-segmentation: bad input and life cycle', () => {
     await expect(wrong).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/has no output 'no-such-output' .*; its outputs are: \S/) });
   });
 });
+
+describe('image-segmentation: heads a card describes', () => {
+  /** A runner answering a fixed [1, 4, 4, C] output (the head's arithmetic is under test, not a model). */
+  const fixedRunner = (channels: number, values: number[]) => ({
+    runtime: 'onnx' as const,
+    backend: 'cpu',
+    inputs: [{ name: 'x', shape: [1, 4, 4, 3], dtype: 'float32' as const }],
+    outputs: [{ name: 'y', shape: [1, 4, 4, channels], dtype: 'float32' as const }],
+    metadata: {},
+    run: async () => ({ y: { dtype: 'float32' as const, dims: [1, 4, 4, channels], data: Float32Array.from({ length: 16 * channels }, (_, i) => values[i % channels]) } }),
+    dispose: () => undefined,
+  });
+  const card = (labels: string[], activation: 'sigmoid' | 'softmax') => ({
+    id: 'fixed-head',
+    task: 'image-segmentation' as const,
+    family: 'semantic',
+    format: 'onnx' as const,
+    location: { url: 'fixed.onnx' },
+    input: { width: 4, height: 4, fit: 'stretch' as const, normalization: 'unit' as const },
+    labels,
+    segmentation: { activation },
+  });
+  const frame: RawImage = { data: new Uint8Array(8 * 8 * 3), width: 8, height: 8, channels: 3 };
+
+  it('two independent sigmoid channels keep their own probabilities (background is not 1 − person)', async () => {
+    // logits 2 and 1: sigmoid 0.881 and 0.731 — the background wins
+    const segmenter = await createImageSegmentationPipeline({ model: fixedRunner(2, [2, 1]), spec: card(['background', 'person'], 'sigmoid') });
+    const { confidenceMasks, categoryMask } = await segmenter.run(frame);
+    expect(confidenceMasks![0].toFloat32Array()[27]).toBeCloseTo(1 / (1 + Math.exp(-2)), 5);
+    expect(confidenceMasks![1].toFloat32Array()[27]).toBeCloseTo(1 / (1 + Math.exp(-1)), 5);
+    expect(categoryMask!.toUint8Array()[27]).toBe(0);
+    // softmax channels are complementary: the same logits give person 0.269
+    const softmax = await createImageSegmentationPipeline({ model: fixedRunner(2, [2, 1]), spec: card(['background', 'person'], 'softmax') });
+    const person = (await softmax.run(frame)).confidenceMasks![1].toFloat32Array()[27];
+    expect(person).toBeCloseTo(1 / (1 + Math.exp(1)), 5);
+    segmenter.dispose();
+    softmax.dispose();
+  });
+
+  it('a category mask of over 256 labels is refused (it holds one byte per pixel); confidence masks alone work', async () => {
+    const labels = Array.from({ length: 300 }, (_, i) => `class${i}`);
+    const scores = Array.from({ length: 300 }, (_, i) => (i === 299 ? 5 : 0));
+    const spec = card(labels, 'softmax');
+    // class 299 was reported as 43 (299 mod 256)
+    await expect(createImageSegmentationPipeline({ model: fixedRunner(300, scores), spec })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('has 300 labels; a category mask holds up to 256') });
+    const segmenter = await createImageSegmentationPipeline({ model: fixedRunner(300, scores), spec, outputCategoryMask: false });
+    const result = await segmenter.run(frame);
+    expect(result.categoryMask).toBeUndefined();
+    expect(result.confidenceMasks![299].toFloat32Array()[0]).toBeGreaterThan(0.3);
+    await expect(segmenter.run(frame, { outputCategoryMask: true })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    segmenter.dispose();
+  });
+});

@@ -17,6 +17,22 @@ import { firstOutput } from '../shared/outputs';
 import { checkSegmentationHead, checkWholeImageInput } from './segmentation-card-check';
 import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
 
+/** Most labels a category mask holds: one byte per pixel, as MediaPipe's `categoryMask`. */
+const MAX_CATEGORY_LABELS = 256;
+
+/** Throws `INVALID_OPTION` when a category mask is asked of a card with more labels than it holds. */
+function checkCategoryLabels(spec: ModelSpec, wantCategory: boolean): void {
+  if (wantCategory && spec.labels.length > MAX_CATEGORY_LABELS) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}' has ${spec.labels.length} labels; a category mask holds up to ${MAX_CATEGORY_LABELS} (one byte per pixel): pass outputCategoryMask: false`);
+  }
+}
+
+/** Whether the two planes of a two-label output are complementary (1-channel output or softmax): then the background is 1 − foreground at any size. */
+function complementaryPair(output: RawTensor, spec: SegmentationModelSpec): boolean {
+  const channels = spec.input.layout === 'nchw' ? output.dims[1] : output.dims[3];
+  return channels === 1 || spec.segmentation?.activation === 'softmax';
+}
+
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<ImageSegmentationRunOptions>()(['outputCategoryMask', 'outputConfidenceMasks']);
 const OPTION_NAMES = /* @__PURE__ */ optionNames<ImageSegmentationOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec']);
 
@@ -110,7 +126,7 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
    * Segments one image: per-label probability masks and the label map at the image's size.
    *
    * @throws VisionError `INVALID_INPUT` (bad image), `MODEL_FORMAT` (an output that is not a
-   * `[1, H, W, C]` float map), `DISPOSED`.
+   * `[1, H, W, C]` float map), `INVALID_OPTION` (a category mask of a card with over 256 labels), `DISPOSED`.
    * @example
    * ```ts
    * const { categoryMask } = await segmenter.run(frame, { outputConfidenceMasks: false });
@@ -121,6 +137,7 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
     optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const wantCategory = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask') ?? this.defaults.outputCategoryMask ?? true;
     const wantConfidence = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks') ?? this.defaults.outputConfidenceMasks ?? true;
+    checkCategoryLabels(this.spec, wantCategory);
     const stage = await preprocessAndInfer(this.runner, this.spec, input);
     const postStart = now();
     const output = firstOutput(stage.outputs, this.spec);
@@ -129,10 +146,11 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
       throw new VisionError('MODEL_FORMAT', `model '${this.spec.id}' gives ${planes.length} classes (output [${output.dims.join(',')}]) but its card has ${this.spec.labels.length} labels: give the card one label per class`);
     }
     const { transform } = stage;
-    // Two labels (background / person): resize the person plane only — bilinear resizing is
-    // linear, so the background is 1 − person at the frame's size too (up to float rounding).
+    // Two complementary labels (background / person): resize the person plane only — bilinear
+    // resizing is linear, so the background is 1 − person at the frame's size too (up to float
+    // rounding). Independent sigmoid channels are resized each.
     const probabilities =
-      planes.length === 2
+      planes.length === 2 && complementaryPair(output, this.spec as SegmentationModelSpec)
         ? ((fg) => [fg.map((v) => 1 - v), fg])(planeToSource(planes[1], width, height, transform))
         : planes.map((plane) => planeToSource(plane, width, height, transform));
     const { sourceWidth: w, sourceHeight: h } = transform;
@@ -169,6 +187,7 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
     checkSegmentationHead(spec.id, (spec as SegmentationModelSpec).segmentation);
     const outputCategoryMask = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask');
     const outputConfidenceMasks = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks');
+    checkCategoryLabels(spec, outputCategoryMask ?? true);
     return new ImageSegmentationPipeline(spec, runner, ownsRunner, { outputCategoryMask, outputConfidenceMasks });
   });
 }

@@ -82,3 +82,19 @@ describe('Keypoint R-CNN (torchvision export) through pipeline("pose-estimation"
     for (const p of poses) expect(p.score).toBeGreaterThanOrEqual(0.5);
   });
 });
+
+describe('Keypoint R-CNN: frames under the card’s minImageSize', () => {
+  it('give no poses, as in every pose family (the model found poses in a 640×12 strip)', async () => {
+    const ref = keypointRcnnReference();
+    const estimator = await createPoseEstimationPipeline({ model: keypointRcnnModel({ url: ref.onnxPath }, { width: 640, height: 480 }) });
+    const [height, width] = ref.expected.imageSize;
+    const rows = 12;
+    const strip = { data: ref.image.subarray(0, rows * width * 3), width, height: rows, channels: 3 as const };
+    const result = await estimator.run(strip, { threshold: 0 });
+    expect(result.poses).toEqual([]);
+    expect(result.imageSize).toEqual({ width, height: rows });
+    // the full image still gives poses
+    expect((await estimator.run({ data: ref.image, width, height, channels: 3 }, { maxPoses: 1 })).poses).toHaveLength(1);
+    estimator.dispose();
+  }, 120_000);
+});

@@ -14,6 +14,7 @@ import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInter
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
+import type { CropRegion } from '../../preprocess/crop-region';
 import { type EstimateContext, POSE_ESTIMATORS, type PoseEstimator, type ResolvedPoseOptions, type SourcePose, type StageClock } from './pose-estimators';
 import type { PoseOrigin } from './pose-smoothing';
 import { DEFAULT_BLAZEPOSE_SMOOTHING } from './blazepose-smoothing';
@@ -135,6 +136,20 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     this.video = this.newVideoState();
     // bad defaults and tracker settings fail now, not at the first run or the first person in a video
     this.video.newTracker(this.resolve({}).threshold);
+    this.regionOf({});
+  }
+
+  /** The crop region of `run` (its option, else the pipeline's default): checked; MoveNet single-pose only. */
+  private regionOf(options: PoseRunOptions): CropRegion | undefined {
+    const region = options.region ?? this.defaults.region;
+    if (region === undefined) return undefined;
+    if (this.poseSpec.family !== 'movenet') {
+      throw new VisionError('INVALID_OPTION', `region: model '${this.poseSpec.id}' (family ${this.poseSpec.family}) looks at the whole image; region is taken by MoveNet single-pose models`);
+    }
+    if (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin)) {
+      throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
+    }
+    return region;
   }
 
   private resolve(options: PoseRunOptions): ResolvedPoseOptions {
@@ -160,7 +175,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     input: ImageInput,
     options: ResolvedPoseOptions,
     videoMode: boolean,
-    where: Pick<EstimateContext, 'region' | 'follow'> & { followSize?: { width: number; height: number } } = {},
+    where: Pick<EstimateContext, 'region' | 'follow'> & { regionSize?: { width: number; height: number } } = {},
   ): Promise<PoseResult & { origins: PoseOrigin[] }> {
     this.assertUsable();
     const started = now();
@@ -168,14 +183,17 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const sampling = this.poseSpec.family !== 'keypoint-rcnn';
     const resizeOnCapture = this.resizeOnCapture === 'always' || (videoMode && this.resizeOnCapture === 'video');
     const frame: OpenFrame | undefined = sampling ? await openFrame(input, { resizeOnCapture, gpuSampling: this.gpuSampling }) : undefined;
-    clock.preprocess += now() - started;
     try {
+      const imageSize = frame ? { width: frame.width, height: frame.height } : await sizeOf(input);
+      clock.preprocess += now() - started;
       const minSize = this.poseSpec.pose.minImageSize ?? 16;
-      const small = frame && (frame.width < minSize || frame.height < minSize);
-      // regions followed from a frame of another size (a resolution change) are carried onto this one
-      const { followSize, ...at } = where;
-      if (at.follow && followSize && frame && (followSize.width !== frame.width || followSize.height !== frame.height)) {
-        at.follow = at.follow.map((r) => scaleRegion(r, frame.width / followSize.width, frame.height / followSize.height));
+      const small = imageSize.width < minSize || imageSize.height < minSize;
+      const { regionSize, ...at } = where;
+      if (regionSize && frame && (regionSize.width !== frame.width || regionSize.height !== frame.height)) {
+        // regions followed from a frame of another size (a resolution change) are carried onto this one
+        if (at.follow) at.follow = at.follow.map((r) => scaleRegion(r, frame.width / regionSize.width, frame.height / regionSize.height));
+        // a crop region (0–1 of the frame) kept square in pixels only on a frame of the same shape: else the whole frame
+        if (at.region && regionSize.width * frame.height !== regionSize.height * frame.width) at.region = undefined;
       }
       const raw = small
         ? []
@@ -189,7 +207,6 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
       found.sort((a, b) => b.pose.score - a.pose.score);
       for (const dropped of found.slice(options.maxPoses)) dropped.pose.segmentation?.close();
       clock.postprocess += now() - t0;
-      const imageSize = frame ? { width: frame.width, height: frame.height } : await sizeOf(input);
       const poses = found.slice(0, options.maxPoses).map((f) => f.pose);
       const origins = found.slice(0, options.maxPoses).map((f) => f.origin);
       return { poses, imageSize, timing: { ...clock, total: now() - started }, origins };
@@ -208,10 +225,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
    */
   async run(input: ImageInput, options: PoseRunOptions = {}): Promise<PoseResult> {
     const resolved = this.resolve(options);
-    const region = options.region;
-    if (region !== undefined && (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin))) {
-      throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
-    }
+    const region = this.regionOf(options);
     const { origins: _, ...result } = await this.estimatePoses(input, resolved, false, { region });
     return result;
   }
@@ -235,10 +249,14 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
     const { video, videoClock } = this;
     const resolved = this.resolve(options);
+    if (options.region !== undefined) {
+      throw new VisionError('INVALID_OPTION', 'region is a run() option: in video mode MoveNet crops each frame around the pose of the one before');
+    }
     const cropping = this.poseSpec.family === 'movenet';
     const following = this.poseSpec.family === 'blazepose';
     return videoClock.frame(timestampMs, async () => {
-      const where = cropping ? { region: video.cropRegion } : following ? { follow: video.followRegions.slice(0, resolved.maxPoses), followSize: video.followSize } : {};
+      const regionSize = video.regionSize;
+      const where = cropping ? { region: video.cropRegion, regionSize } : following ? { follow: video.followRegions.slice(0, resolved.maxPoses), regionSize } : {};
       const { origins, ...result } = await this.estimatePoses(input, resolved, true, where);
       const t0 = now();
       const { width, height } = result.imageSize;
@@ -298,7 +316,7 @@ export async function createPoseEstimationPipeline(options: PoseEstimationOption
       spec.family === 'blazepose' && detectorSpec
         ? adopt(await resolveModel(detectorSpec.task, detectorSpec.id, { ...options, model: detectorSpec, modelSource: undefined, format: undefined })).runner
         : undefined;
-    const { threshold, maxPoses, decoding, partThreshold, nmsRadius } = options;
-    return new PoseEstimationPipeline(spec, runner, ownsRunner, { threshold, maxPoses, decoding, partThreshold, nmsRadius }, options, detector);
+    const { threshold, maxPoses, decoding, partThreshold, nmsRadius, region } = options;
+    return new PoseEstimationPipeline(spec, runner, ownsRunner, { threshold, maxPoses, decoding, partThreshold, nmsRadius, region }, options, detector);
   });
 }

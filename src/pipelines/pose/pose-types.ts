@@ -100,6 +100,8 @@ export interface PoseRunOptions {
    * MoveNet single-pose `run`: look only at this region (0–1 of the image; may reach beyond
    * it). Default: the whole image padded to a square. (pose-detection's first frame uses the
    * centred square `{ xMin: 0.125, yMin: 0, xMax: 0.875, yMax: 1 }` of a 640×480 frame.)
+   * Given at creation, it is `run`'s default. Other models, and `runForVideo` (which crops
+   * around the previous frame's pose), refuse it (`INVALID_OPTION`).
    */
   region?: CropRegion;
 }

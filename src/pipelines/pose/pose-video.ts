@@ -175,15 +175,16 @@ export class PoseVideoState {
     return this.following.map((f) => f.region);
   }
 
-  /** The size of the frame the follow regions are in (undefined before the first frame). @example `const { width } = video.followSize ?? frame;` */
-  get followSize(): { width: number; height: number } | undefined {
+  /** The size of the frame the crop and follow regions are in (undefined before the first frame). @example `const { width } = video.regionSize ?? frame;` */
+  get regionSize(): { width: number; height: number } | undefined {
     return this.size ?? undefined;
   }
 
   /**
    * Takes this frame's size: when it changed (a camera switching resolution), the followed
-   * regions are carried onto it and the smoothers start over (their state is in the old
-   * frame's pixels); track IDs stay.
+   * regions are carried onto it, the smoothers and the person masks' smoothing start over
+   * (their state is in the old frame's pixels), and MoveNet's crop region too where the frame's
+   * shape changed; track IDs stay.
    */
   private frameSize(width: number, height: number): void {
     const was = this.size;
@@ -191,6 +192,9 @@ export class PoseVideoState {
     if (!was || (was.width === width && was.height === height)) return;
     this.following = this.following.map((f) => ({ ...f, region: scaleRegion(f.region, width / was.width, height / was.height) }));
     this.smoothers.clear();
+    this.previousMasks.clear();
+    // a crop region (0–1 of the frame) stays square in pixels only on a frame of the same shape
+    if (was.width * height !== was.height * width) this.region = null;
   }
 
   /**

@@ -126,7 +126,7 @@ describe('image-segmentation: bad input and life cycle', () => {
 describe('image-segmentation: heads a card describes', () => {
   /** A runner answering a fixed [1, 4, 4, C] output (the head's arithmetic is under test, not a model). */
   const fixedRunner = (channels: number, values: number[]) => ({
-    runtime: 'onnx' as const,
+    runtime: 'onnxruntime' as const,
     backend: 'cpu',
     inputs: [{ name: 'x', shape: [1, 4, 4, 3], dtype: 'float32' as const }],
     outputs: [{ name: 'y', shape: [1, 4, 4, channels], dtype: 'float32' as const }],

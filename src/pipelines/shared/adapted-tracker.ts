@@ -26,8 +26,13 @@ export function checkTrackerSettings(settings: unknown): void {
 /**
  * A tracker for a score threshold: high and new-track thresholds = the threshold (high at
  * least 1e-6), low = min(0.1, threshold / 2, high / 2) — below the `highThreshold` of
- * `settings` too — then `settings` over them. Bad settings throw `INVALID_OPTION` (build one
- * at creation to check them early).
+ * `settings` too — and score fusion only for a high threshold of 0.5 and up, then `settings`
+ * over them. Bad settings throw `INVALID_OPTION` (build one at creation to check them early).
+ *
+ * ByteTrack fuses scores (IoU × score) for detections of 0.5 and up (its `track_thresh`).
+ * Below that, a new track of score s could never be confirmed (IoU × s ≤ s < 1 −
+ * `tentativeMatchThreshold` = 0.3), and a tracked one would lose its detection at any IoU
+ * under 0.2 / s: so a lower threshold matches on IoU alone, as ByteTrack's MOT20 setting.
  *
  * @example
  * ```ts
@@ -38,11 +43,14 @@ export function adaptedTracker(threshold: number, settings: ByteTrackerOptions):
   return new ByteTracker(adaptedSettings(threshold, settings));
 }
 
+/** The least high threshold whose detections ByteTrack's score fusion is made for (its `track_thresh`, 0.5). */
+const FUSED_SCORES_FROM = 0.5;
+
 function adaptedSettings(threshold: number, settings: ByteTrackerOptions): ByteTrackerOptions {
   const highThreshold = Math.max(threshold, 1e-6);
   const given = settings.highThreshold;
   const high = typeof given === 'number' && given > 0 ? given : highThreshold;
-  return { highThreshold, lowThreshold: Math.min(0.1, threshold / 2, high / 2), newTrackThreshold: threshold, ...settings };
+  return { highThreshold, lowThreshold: Math.min(0.1, threshold / 2, high / 2), newTrackThreshold: threshold, fuseScore: high >= FUSED_SCORES_FROM, ...settings };
 }
 
 /**

@@ -199,6 +199,30 @@ describe('instance-segmentation with the Mask R-CNN signature (boxes, labels int
     segmenter.dispose();
   });
 
+  it('bad options fail at creation or in the run with INVALID_OPTION; a box that is not finite is dropped', async () => {
+    const card = maskRcnnModel({ url: 'm.onnx', width: 80, height: 100 });
+    for (const bad of [{ threshold: 7 }, { maskThreshold: -1 }, { maxDetections: -3 }, { classes: 1 }, { maskMode: 'bogus' }]) {
+      await expect(createInstanceSegmentationPipeline({ model: card, modelSource: model(), ...(bad as object) }), JSON.stringify(bad)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    }
+    const segmenter = await createInstanceSegmentationPipeline({ model: card, modelSource: model() });
+    // { classes: 1 } was a raw TypeError; { classes: 'dog' } found nothing
+    for (const bad of [{ classes: 1 }, { classes: {} }, { classes: 'dog' }, { maskMode: 'bogus' }]) {
+      await expect(segmenter.run(gray(80, 100), bad as never), JSON.stringify(bad)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    }
+    const nan = constantModel([80, 100], [
+      { name: 'boxes', dims: [2, 4], values: [10, 20, 60, 90, Number.NaN, 0, 1e30, 50] },
+      { name: 'labels', dims: [2], values: [1, 1], int64: true },
+      { name: 'scores', dims: [2], values: [0.9, 0.95] },
+      { name: 'masks', dims: [2, 1, 28, 28], values: masks.subarray(0, 2 * 784) },
+    ]);
+    const withNan = await createInstanceSegmentationPipeline({ model: card, modelSource: nan });
+    const { instances } = await withNan.run(gray(80, 100));
+    expect(instances.map((i) => i.score.toFixed(2))).toEqual(['0.90']);
+    instances.forEach((i) => i.mask.close());
+    withNan.dispose();
+    segmenter.dispose();
+  });
+
   it('zero detections give an empty result', async () => {
     const none = constantModel([80, 100], [
       { name: 'boxes', dims: [1, 4], values: [0, 0, 1, 1] },

@@ -95,6 +95,32 @@ describe('pasteMasks = torchvision paste_masks_in_image (golden, scripts/make_ma
     m.close();
   });
 
+  it('a box far larger than the image costs what its visible part does; a box that is not finite covers nothing', () => {
+    const ones = { dims: [1, 1, 2, 2], data: new Float32Array(4).fill(1) };
+    // 1e9 px wide: the weights of every column of the box were made (6 s and 2 GB at 1e8, a crash at 3e9)
+    const [huge] = pasteMasks(ones, [-1e9, -1e9, 1e9, 1e9], 64, 48);
+    expect(huge.area()).toBe(64 * 48);
+    huge.close();
+    // the visible part of a box partly outside the image: the same values as that box moved wholly inside a larger one
+    // (16×16 masks and 48-px boxes: the padded box's corners are whole pixels, so truncation toward 0 moves nothing)
+    const mask = Float32Array.from({ length: 16 * 16 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2);
+    const cut = pasteMaskProbabilities(mask, 16, [-20, -10, 28, 38], 64, 48);
+    const whole = pasteMaskProbabilities(mask, 16, [80, 90, 128, 138], 300, 300);
+    expect(cut.bounds).toMatchObject({ x: 0, y: 0 });
+    expect(cut.bounds).toMatchObject({ width: 32, height: 42 });
+    for (let y = 0; y < cut.bounds.height; y++) {
+      for (let x = 0; x < cut.bounds.width; x++) {
+        const inWhole = (y + 100 - whole.bounds.y) * whole.bounds.width + (x + 100 - whole.bounds.x);
+        expect(cut.data[y * cut.bounds.width + x]).toBe(whole.data[inWhole]);
+      }
+    }
+    for (const box of [[Number.NaN, 0, 10, 10], [0, 0, Number.POSITIVE_INFINITY, 10]]) {
+      const [m] = pasteMasks(ones, box, 64, 48);
+      expect(m.area()).toBe(0);
+      m.close();
+    }
+  });
+
   it('pastes 100 instances on a 1280×720 frame, each inside its own box (timing printed)', () => {
     const n = 100;
     const data = new Float32Array(n * 784);

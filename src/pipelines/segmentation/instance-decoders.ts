@@ -78,8 +78,10 @@ const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDet
   }
   const scores = numbers(scoresT);
   const wanted = options.classes ? new Set(options.classes) : undefined;
+  // boxes that are not finite are dropped, as the detection decoders drop them
+  const finite = (i: number): boolean => [0, 1, 2, 3].every((c) => Number.isFinite(Number(boxesT.data[i * 4 + c])));
   const keep = [...scores.keys()]
-    .filter((i) => scores[i] >= threshold && (!wanted || wanted.has(labels[i])))
+    .filter((i) => scores[i] >= threshold && (!wanted || wanted.has(labels[i])) && finite(i))
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, maxDetections);
   const boxes = new Float32Array(keep.length * 4);

@@ -11,6 +11,7 @@ import { resolveModel } from '../shared/resolve-model';
 import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionalBoolean, optionsObject, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { shownValue } from '../../core/shown-value';
 import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';
 import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
 import { checkWholeImageInput } from './segmentation-card-check';
@@ -45,13 +46,34 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     const decode = INSTANCE_DECODERS[spec.family];
     if (!decode) throw new VisionError('INVALID_OPTION', `no instance-segmentation decoder for family '${spec.family}'; known: ${Object.keys(INSTANCE_DECODERS).join(', ')}`);
     this.decode = decode;
+    // bad defaults fail now, not at the first run
+    this.resolve(undefined);
+  }
+
+  /** The run's settings: its options over the pipeline's defaults over the card's, each checked. */
+  private resolve(options: InstanceSegmentationRunOptions | undefined): Omit<InstanceDecodeContext, 'spec' | 'transform'> & { gpuMasks: boolean } {
+    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(optionsObject(options, 'run options', RUN_OPTION_NAMES)) };
+    const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
+    const iouThreshold = unitInterval(merged.iouThreshold ?? 0.7, 'iouThreshold');
+    const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');
+    optionalBoolean(merged.agnostic, 'agnostic');
+    const maxDetections = merged.maxDetections ?? 100;
+    if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${shownValue(maxDetections)}; it must be a non-negative integer`);
+    if (merged.classes !== undefined && !(Array.isArray(merged.classes) && merged.classes.every((c) => Number.isInteger(c) && c >= 0))) {
+      throw new VisionError('INVALID_OPTION', `classes is ${shownValue(merged.classes)}; it must be an array of class ids (non-negative integers)`);
+    }
+    if (merged.maskMode !== undefined && merged.maskMode !== 'upsample' && merged.maskMode !== 'native') {
+      throw new VisionError('INVALID_OPTION', `maskMode is ${shownValue(merged.maskMode)}; allowed: upsample, native`);
+    }
+    const gpuMasks = optionalBoolean(merged.gpuMasks, 'gpuMasks') ?? false;
+    return { threshold, iouThreshold, maxDetections, maskThreshold, options: merged, gpuMasks };
   }
 
   /**
    * Segments the objects in one image: boxes, scores, labels and a full-frame binary mask each.
    *
    * @throws VisionError `INVALID_INPUT` (bad image), `INVALID_OPTION` (thresholds outside
-   * [0, 1]), `MODEL_FORMAT` (outputs that are not this family's), `DISPOSED`.
+   * [0, 1], classes that are not class ids, an unknown maskMode), `MODEL_FORMAT` (outputs that are not this family's), `DISPOSED`.
    * @example
    * ```ts
    * const { instances } = await segmenter.run(video, { threshold: 0.5, maskMode: 'native' });
@@ -59,15 +81,8 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
    */
   async run(input: ImageInput, options?: InstanceSegmentationRunOptions): Promise<InstanceSegmentationResult> {
     this.assertUsable();
-    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(optionsObject(options, 'run options', RUN_OPTION_NAMES)) };
-    const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
-    const iouThreshold = unitInterval(merged.iouThreshold ?? 0.7, 'iouThreshold');
-    const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');
-    optionalBoolean(merged.agnostic, 'agnostic');
-    const maxDetections = merged.maxDetections ?? 100;
-    if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${maxDetections}; it must be a non-negative integer`);
-    const context = { threshold, iouThreshold, maxDetections, maskThreshold, options: merged };
-    const { stage, postStart, decoded, gpuMasks } = await this.inferAndDecode(input, context, optionalBoolean(merged.gpuMasks, 'gpuMasks') ?? false);
+    const { gpuMasks: wantGpuMasks, ...context } = this.resolve(options);
+    const { stage, postStart, decoded, gpuMasks } = await this.inferAndDecode(input, context, wantGpuMasks);
     const { sourceWidth: width, sourceHeight: height } = stage.transform;
     const boxes = scaleBoxesToSource(decoded.boxes, stage.transform);
     const normalized = normalizeBoxes(boxes, width, height);
@@ -121,8 +136,6 @@ export async function createInstanceSegmentationPipeline(options: InstanceSegmen
     const { spec, runner, ownsRunner } = model;
     checkWholeImageInput(spec, 'instance-segmentation');
     const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks } = options;
-    optionalBoolean(gpuMasks, 'gpuMasks');
-    optionalBoolean(agnostic, 'agnostic');
     return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks });
   });
 }

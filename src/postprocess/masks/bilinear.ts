@@ -24,7 +24,7 @@ export interface SparsePlane {
   data: Float32Array;
 }
 
-/** Source indices and weights of each output position along one axis. */
+/** Source indices and weights of a run of output positions along one axis (entry k: position `from + k`). */
 interface AxisWeights {
   i0: Int32Array;
   i1: Int32Array;
@@ -38,24 +38,25 @@ interface AxisWeights {
  * `scale = in / out` in float32, `src = max(0, scale·(dst + 0.5) − 0.5)` in double, the
  * weights `frac(src)` and `1 − frac(src)` rounded to float32.
  */
-function axisWeights(inSize: number, outSize: number): AxisWeights {
-  const w: AxisWeights = { i0: new Int32Array(outSize), i1: new Int32Array(outSize), l0: new Float32Array(outSize), l1: new Float32Array(outSize) };
+function axisWeights(inSize: number, outSize: number, from = 0, count = outSize - from): AxisWeights {
+  const w: AxisWeights = { i0: new Int32Array(count), i1: new Int32Array(count), l0: new Float32Array(count), l1: new Float32Array(count) };
   const scale = f32(inSize / outSize);
-  for (let o = 0; o < outSize; o++) {
+  for (let k = 0; k < count; k++) {
+    const o = from + k;
     if (inSize === outSize) {
-      w.i0[o] = o;
-      w.i1[o] = o;
-      w.l0[o] = 1;
-      w.l1[o] = 0;
+      w.i0[k] = o;
+      w.i1[k] = o;
+      w.l0[k] = 1;
+      w.l1[k] = 0;
       continue;
     }
     const src = Math.max(scale * (o + 0.5) - 0.5, 0);
     const i0 = Math.trunc(src);
-    w.i0[o] = i0;
-    w.i1[o] = i0 < inSize - 1 ? i0 + 1 : i0;
+    w.i0[k] = i0;
+    w.i1[k] = i0 < inSize - 1 ? i0 + 1 : i0;
     const frac = Math.min(Math.max(src - i0, 0), 1);
-    w.l1[o] = frac;
-    w.l0[o] = 1 - frac;
+    w.l1[k] = frac;
+    w.l0[k] = 1 - frac;
   }
   return w;
 }
@@ -101,34 +102,32 @@ export function resizeWindow(src: SparsePlane, outWidth: number, outHeight: numb
  */
 export function sourceWindow(inWidth: number, inHeight: number, outWidth: number, outHeight: number, window: MaskBounds): MaskBounds {
   if (window.width === 0 || window.height === 0) return { x: 0, y: 0, width: 0, height: 0 };
-  const wx = axisWeights(inWidth, outWidth);
-  const wy = axisWeights(inHeight, outHeight);
-  const x0 = wx.i0[window.x];
-  const x1 = wx.i1[window.x + window.width - 1] + 1;
-  const y0 = wy.i0[window.y];
-  const y1 = wy.i1[window.y + window.height - 1] + 1;
+  const wx = axisWeights(inWidth, outWidth, window.x, window.width);
+  const wy = axisWeights(inHeight, outHeight, window.y, window.height);
+  const x0 = wx.i0[0];
+  const x1 = wx.i1[window.width - 1] + 1;
+  const y0 = wy.i0[0];
+  const y1 = wy.i1[window.height - 1] + 1;
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /**
  * {@link resizeSparse} of a plane stored whole (every tap inside it): the same corner weights and
- * sum, so the same values, without the per-tap bounds checks.
+ * sum, so the same values, without the per-tap bounds checks. `wx` and `wy` are the window's.
  */
 function resizeDense(data: Float32Array, width: number, wx: AxisWeights, wy: AxisWeights, win: MaskBounds, out: Float32Array): void {
-  const { x: wx0, width: ww, y: wy0, height: wh } = win;
+  const { width: ww, height: wh } = win;
   for (let r = 0; r < wh; r++) {
-    const oy = wy0 + r;
-    const row0 = wy.i0[oy] * width;
-    const row1 = wy.i1[oy] * width;
-    const h0 = wy.l0[oy];
-    const h1 = wy.l1[oy];
+    const row0 = wy.i0[r] * width;
+    const row1 = wy.i1[r] * width;
+    const h0 = wy.l0[r];
+    const h1 = wy.l1[r];
     const o = r * ww;
     for (let c = 0; c < ww; c++) {
-      const ox = wx0 + c;
-      const a = wx.i0[ox];
-      const b = wx.i1[ox];
-      const w0 = wx.l0[ox];
-      const w1 = wx.l1[ox];
+      const a = wx.i0[c];
+      const b = wx.i1[c];
+      const w0 = wx.l0[c];
+      const w1 = wx.l1[c];
       out[o + c] = f32(h0 * w0) * data[row0 + a] + f32(h0 * w1) * data[row0 + b] + f32(h1 * w0) * data[row1 + a] + f32(h1 * w1) * data[row1 + b];
     }
   }
@@ -148,16 +147,17 @@ export function resizeSparse(src: SparsePlane, outWidth: number, outHeight: numb
   const win = window ?? resizeWindow(src, outWidth, outHeight);
   const out = new Float32Array(win.width * win.height);
   if (out.length === 0) return { width: outWidth, height: outHeight, bounds: win, data: out };
-  const wx = axisWeights(src.width, outWidth);
-  const wy = axisWeights(src.height, outHeight);
+  // weights of the window's positions only: a box far larger than the image costs what its visible part does
+  const wx = axisWeights(src.width, outWidth, win.x, win.width);
+  const wy = axisWeights(src.height, outHeight, win.y, win.height);
   const { x: bx, y: by, width: bw, height: bh } = src.bounds;
   const data = src.data;
   // Source column taps as offsets into a stored row, -1 where outside the stored bounds.
   const c0 = new Int32Array(win.width);
   const c1 = new Int32Array(win.width);
   for (let c = 0; c < win.width; c++) {
-    const j0 = wx.i0[win.x + c] - bx;
-    const j1 = wx.i1[win.x + c] - bx;
+    const j0 = wx.i0[c] - bx;
+    const j1 = wx.i1[c] - bx;
     c0[c] = j0 >= 0 && j0 < bw ? j0 : -1;
     c1[c] = j1 >= 0 && j1 < bw ? j1 : -1;
   }
@@ -166,17 +166,16 @@ export function resizeSparse(src: SparsePlane, outWidth: number, outHeight: numb
     return { width: outWidth, height: outHeight, bounds: win, data: out };
   }
   for (let r = 0; r < win.height; r++) {
-    const oy = win.y + r;
-    const r0 = wy.i0[oy] - by;
-    const r1 = wy.i1[oy] - by;
+    const r0 = wy.i0[r] - by;
+    const r1 = wy.i1[r] - by;
     const row0 = r0 >= 0 && r0 < bh ? r0 * bw : -1;
     const row1 = r1 >= 0 && r1 < bh ? r1 * bw : -1;
-    const h0 = wy.l0[oy];
-    const h1 = wy.l1[oy];
+    const h0 = wy.l0[r];
+    const h1 = wy.l1[r];
     const o = r * win.width;
     for (let c = 0; c < win.width; c++) {
-      const w0 = wx.l0[win.x + c];
-      const w1 = wx.l1[win.x + c];
+      const w0 = wx.l0[c];
+      const w1 = wx.l1[c];
       const a = c0[c];
       const b = c1[c];
       const v00 = row0 >= 0 && a >= 0 ? data[row0 + a] : 0;

@@ -65,6 +65,8 @@ export function pasteMaskProbabilities(
   const padded: SparsePlane = { width: size + 2 * padding, height: size + 2 * padding, bounds: { x: padding, y: padding, width: size, height: size }, data: mask };
   const scale = f32((size + 2 * padding) / size);
   const [x1, y1, x2, y2] = [f32(box[0]), f32(box[1]), f32(box[2]), f32(box[3])];
+  // a box that is not finite (a NaN from the model) covers nothing
+  if (![x1, y1, x2, y2].every(Number.isFinite)) return { width: imageWidth, height: imageHeight, bounds: { x: 0, y: 0, width: 0, height: 0 }, data: new Float32Array(0) };
   const wHalf = f32(f32(f32(x2 - x1) * 0.5) * scale);
   const hHalf = f32(f32(f32(y2 - y1) * 0.5) * scale);
   const xc = f32(f32(x2 + x1) * 0.5);

@@ -3,7 +3,7 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput, RawImage } from '../core/image-input';
 import { imageToTensor } from '../core/image-tensor';
 import type { LabeledImage, TrainingProgress } from '../core/labeled-data';
-import { checkNumber, checkObject } from './checks';
+import { checkNumber, checkObject, checkTensor } from './checks';
 import { shownValue } from '../core/shown-value';
 import { permutation } from './random';
 import { knownOptions } from '../core/known-options';
@@ -108,7 +108,8 @@ export function batchIndices(count: number, batchSize: number, options: { shuffl
 }
 
 /**
- * Rows of a tensor at the given indices (a new tensor the caller owns).
+ * Rows of a tensor at the given indices (a new tensor the caller owns); `INVALID_INPUT` for an
+ * index that is not an integer from 0 to the row count − 1.
  *
  * @example
  * ```ts
@@ -116,5 +117,9 @@ export function batchIndices(count: number, batchSize: number, options: { shuffl
  * ```
  */
 export function takeRows<T extends tf.Tensor>(x: T, indices: readonly number[]): T {
+  checkTensor(x, 'x');
+  if (!Array.isArray(indices)) throw new VisionError('INVALID_INPUT', `indices is ${shownValue(indices)}; it must be an array of row indices`);
+  const bad = indices.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= x.shape[0]);
+  if (bad >= 0) throw new VisionError('INVALID_INPUT', `indices[${bad}] is ${shownValue(indices[bad])}; it must be a row index (an integer from 0 to ${x.shape[0] - 1})`);
   return tf.tidy(() => tf.gather(x, tf.tensor1d(Int32Array.from(indices), 'int32'))) as T;
 }

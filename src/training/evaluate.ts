@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../core/errors';
 import { accuracy } from '../core/accuracy';
+import { checkClassLabels, checkFinite, checkNumber, checkObject, checkTensor } from './checks';
 import { type ClassificationLoss, resolveLoss, type LossName } from './losses';
+import { checkLive } from './model-liveness';
 
 /**
  * Inputs with integer class labels.
@@ -15,9 +18,47 @@ export interface LabeledTensors {
   labels: Int32Array | readonly number[];
 }
 
+/** The model's feature shape (after the batch axis) and class count, where it declares them. */
+function modelShape(model: tf.LayersModel): { features: (number | null)[] | undefined; numClasses: number | undefined } {
+  const input = model.inputs?.[0]?.shape;
+  const output = model.outputs?.[0]?.shape;
+  const last = output?.[output.length - 1];
+  return { features: input?.slice(1), numClasses: typeof last === 'number' ? last : undefined };
+}
+
+/** Throws `INVALID_INPUT` unless `x` is a live tensor of the model's feature shape (`[N, …]`). */
+function checkFeatures(model: tf.LayersModel, x: unknown, name: string): asserts x is tf.Tensor {
+  checkTensor(x, name);
+  const { features } = modelShape(model);
+  const got = x.shape.slice(1);
+  if (features && (features.length !== got.length || features.some((d, i) => d !== null && d !== got[i]))) {
+    throw new VisionError('INVALID_INPUT', `${name} has shape [${x.shape.join(', ')}]; the model takes [N, ${features.map((d) => d ?? '?').join(', ')}]`);
+  }
+}
+
+/**
+ * Throws `INVALID_INPUT` unless `data` is labelled tensors the model can take: a live model, `x`
+ * of its feature shape with at least one row, one class index per row below its class count,
+ * finite values. `name` is what the message calls the data.
+ *
+ * @example
+ * ```ts
+ * await checkLabeledData(model, validation, 'validationData'); // validationData.labels has 5 entries for 6 examples; …
+ * ```
+ */
+export async function checkLabeledData(model: tf.LayersModel, data: LabeledTensors, name: string): Promise<void> {
+  checkLive(model);
+  checkObject(data, name, 'INVALID_INPUT');
+  checkFeatures(model, data.x, `${name}.x`);
+  checkClassLabels(data.labels, `${name}.labels`, data.x.shape[0], modelShape(model).numClasses);
+  if (data.x.shape[0] === 0) throw new VisionError('INVALID_INPUT', `${name} has no examples`);
+  await checkFinite(data.x, `${name}.x`);
+}
+
 /**
  * Runs a model in inference mode over `x` in batches and returns the raw outputs as one
- * row-major `Float32Array` `[N, C]` (plain data) and `C`.
+ * row-major `Float32Array` `[N, C]` (plain data) and `C`. `INVALID_INPUT` when `x` is not a
+ * tensor of the model's feature shape, `INVALID_OPTION` when `batchSize` is not a positive integer.
  *
  * @example
  * ```ts
@@ -25,6 +66,9 @@ export interface LabeledTensors {
  * ```
  */
 export async function predictScores(model: tf.LayersModel, x: tf.Tensor, batchSize = 256): Promise<{ scores: Float32Array; numClasses: number }> {
+  checkLive(model);
+  checkFeatures(model, x, 'x');
+  checkNumber(batchSize, 'batchSize', 'positive integer');
   const n = x.shape[0];
   const chunks: Float32Array[] = [];
   let numClasses = 0;
@@ -44,7 +88,11 @@ export async function predictScores(model: tf.LayersModel, x: tf.Tensor, batchSi
 }
 
 /**
- * Loss and accuracy of a classifier on labelled data (inference mode, batched).
+ * Loss and accuracy of a classifier on labelled data (inference mode, batched). The data is
+ * checked first ({@link checkLabeledData}): `INVALID_INPUT` for `x` that is no tensor of the
+ * model's feature shape or has no rows, labels that are not one class index per row below the
+ * model's class count, or NaN/Infinity features; `INVALID_OPTION` for a `batchSize` that is not
+ * a positive integer.
  *
  * @example
  * ```ts
@@ -52,6 +100,8 @@ export async function predictScores(model: tf.LayersModel, x: tf.Tensor, batchSi
  * ```
  */
 export async function evaluateClassifier(model: tf.LayersModel, data: LabeledTensors, lossFn: LossName | ClassificationLoss = 'cross-entropy', batchSize = 256): Promise<{ loss: number; accuracy: number; predicted: Int32Array }> {
+  await checkLabeledData(model, data, 'data');
+  checkNumber(batchSize, 'batchSize', 'positive integer');
   const loss = resolveLoss(lossFn);
   const n = data.x.shape[0];
   let total = 0;

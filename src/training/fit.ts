@@ -3,9 +3,9 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { useFastCpuConvGradient } from './cpu-conv-gradient';
 import { type WeightSnapshot, disposeSnapshot, restoreWeights, snapshotWeights } from './checkpoint';
-import { checkClassLabels, checkFinite, checkNumber, checkObject, checkOptionalNumber, checkTensor } from './checks';
+import { checkNumber, checkObject, checkOptionalNumber } from './checks';
 import { batchIndices, takeRows } from './dataset';
-import { type LabeledTensors, evaluateClassifier } from './evaluate';
+import { type LabeledTensors, checkLabeledData, evaluateClassifier } from './evaluate';
 import { type GradientClipping, checkClipping } from './gradients';
 import { type ClassificationLoss, type LossName, resolveLoss } from './losses';
 import { type OptimizerName, type OptimizerOptions, createOptimizer, defaultLearningRate, disposeOptimizer, getLearningRate, setLearningRate } from './optimizers';
@@ -160,28 +160,6 @@ function makeGroups(model: tf.LayersModel, options: FitOptions): { groups: Param
 
 const MONITORS: readonly MonitorMetric[] = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
 
-/** The model's feature shape (after the batch axis) and class count, where it declares them. */
-function modelShape(model: tf.LayersModel): { features: (number | null)[] | undefined; numClasses: number | undefined } {
-  const input = model.inputs?.[0]?.shape;
-  const output = model.outputs?.[0]?.shape;
-  const last = output?.[output.length - 1];
-  return { features: input?.slice(1), numClasses: typeof last === 'number' ? last : undefined };
-}
-
-/** Throws `INVALID_INPUT` unless `data` is labelled tensors the model can take: its feature shape, class labels, finite values. */
-async function checkData(model: tf.LayersModel, data: LabeledTensors, name: string): Promise<void> {
-  checkObject(data, name, 'INVALID_INPUT');
-  checkTensor(data.x, `${name}.x`);
-  const { features, numClasses } = modelShape(model);
-  const got = data.x.shape.slice(1);
-  if (features && (features.length !== got.length || features.some((d, i) => d !== null && d !== got[i]))) {
-    throw new VisionError('INVALID_INPUT', `${name}.x has shape [${data.x.shape.join(', ')}]; the model takes [N, ${features.map((d) => d ?? '?').join(', ')}]`);
-  }
-  checkClassLabels(data.labels, `${name}.labels`, data.x.shape[0], numClasses);
-  if (data.x.shape[0] === 0) throw new VisionError('INVALID_INPUT', `${name} has no examples`);
-  await checkFinite(data.x, `${name}.x`);
-}
-
 /** Throws `INVALID_OPTION` unless every group holds variables that are trainable weights of the model (others get no gradient). */
 function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void {
   if (groups === undefined) return;
@@ -189,6 +167,7 @@ function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void 
   const trainable = new Set<tf.Variable>(model.trainableWeights.map((w) => w.read() as tf.Variable));
   groups.forEach((g: VariableGroup, i: number) => {
     checkObject(g, `groups[${i}]`);
+    knownOptions(g, `groups[${i}]`, VARIABLE_GROUP_NAMES);
     if (!Array.isArray(g.variables) || g.variables.length === 0 || !g.variables.every((v: unknown) => v instanceof tf.Variable)) {
       throw new VisionError('INVALID_OPTION', `groups[${i}].variables must be a non-empty array of tf.Variable`);
     }
@@ -207,12 +186,19 @@ function checkCallbacks(options: FitOptions): void {
   }
 }
 
+/** Every name of a {@link VariableGroup}. */
+const VARIABLE_GROUP_NAMES = /* @__PURE__ */ optionNames<VariableGroup>()(['variables', 'learningRateScale']);
+
+/** Every name of {@link FitOptions.earlyStopping}. */
+const EARLY_STOPPING_NAMES = /* @__PURE__ */ optionNames<NonNullable<FitOptions['earlyStopping']>>()(['patience', 'minDelta']);
+
 function checkMonitor(options: FitOptions): void {
   const { monitor, earlyStopping } = options;
   if (monitor !== undefined && !MONITORS.includes(monitor)) throw new VisionError('INVALID_OPTION', `monitor is ${shownValue(monitor)}; allowed: ${MONITORS.join(', ')}`);
   if (monitor?.startsWith('val_') && !options.validationData) throw new VisionError('INVALID_OPTION', `monitor '${monitor}' needs validationData`);
   if (earlyStopping === undefined) return;
   checkObject(earlyStopping, 'earlyStopping');
+  knownOptions(earlyStopping, 'earlyStopping', EARLY_STOPPING_NAMES);
   checkNumber(earlyStopping.patience, 'earlyStopping.patience', 'non-negative integer');
   checkOptionalNumber(earlyStopping.minDelta, 'earlyStopping.minDelta', 'non-negative');
 }
@@ -231,8 +217,8 @@ async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options
   checkCallbacks(options);
   checkMonitor(options);
   if (model.trainableWeights.length === 0 && !options.groups) throw new VisionError('INVALID_OPTION', 'the model has no trainable weights (all layers frozen?)');
-  await checkData(model, data, 'data');
-  if (options.validationData !== undefined) await checkData(model, options.validationData, 'validationData');
+  await checkLabeledData(model, data, 'data');
+  if (options.validationData !== undefined) await checkLabeledData(model, options.validationData, 'validationData');
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { knownOptions, optionNames } from '../core/known-options';
 import { checkObject, checkOptionalNumber } from './checks';
 
 /**
@@ -15,6 +16,9 @@ export interface GradientClipping {
   maxValue?: number;
 }
 
+/** Every name {@link GradientClipping} has. */
+const CLIPPING_NAMES = /* @__PURE__ */ optionNames<GradientClipping>()(['maxNorm', 'maxValue']);
+
 /**
  * The global L2 norm of a set of gradients (a scalar tensor the caller owns).
  *
@@ -29,7 +33,7 @@ export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
 
 /**
  * Throws `INVALID_OPTION` unless `clip` is a {@link GradientClipping} whose limits are finite
- * numbers > 0.
+ * numbers > 0 (and that sets no other name: a misspelt `max_norm`).
  *
  * @example
  * ```ts
@@ -38,6 +42,7 @@ export function globalNorm(grads: readonly tf.Tensor[]): tf.Scalar {
  */
 export function checkClipping(clip: GradientClipping): void {
   checkObject(clip, 'clip');
+  knownOptions(clip, 'clip', CLIPPING_NAMES);
   checkOptionalNumber(clip.maxNorm, 'maxNorm', 'positive');
   checkOptionalNumber(clip.maxValue, 'maxValue', 'positive');
 }

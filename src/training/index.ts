@@ -32,7 +32,7 @@ export type { FeatureBackbone } from './transfer/feature-backbone';
 export { buildHead, headLoss } from './transfer/heads';
 export type { HeadKind, HeadOptions } from './transfer/heads';
 export { KnnClassifier } from './transfer/knn';
-export type { KnnDistance, KnnState } from './transfer/knn';
+export type { KnnDistance, KnnOptions, KnnState, KnnVotes } from './transfer/knn';
 export { KnnRunner } from './transfer/knn-runner';
 export { SharedWeightsRunner, composeClassifier, exportClassifier } from './transfer/classifier';
 export type { ExportedClassifier } from './transfer/classifier';

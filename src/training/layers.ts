@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
+import { knownOptions, optionNames } from '../core/known-options';
+import { shownValue } from '../core/shown-value';
+import { checkNumber, checkObject, checkOptionalNumber } from './checks';
 
 /**
  * Weight initialisation: `he` (He/Kaiming normal, for ReLU layers) or `xavier` (Glorot
@@ -83,11 +86,41 @@ export interface SmallCnnOptions extends LayerRegularization {
   seed?: number;
 }
 
+/** Every name {@link SmallCnnOptions} has. */
+const SMALL_CNN_OPTION_NAMES = /* @__PURE__ */ optionNames<SmallCnnOptions>()(['inputShape', 'numClasses', 'filters', 'dense', 'seed', 'l2', 'dropout', 'batchNorm']);
+
+/** Throws `INVALID_OPTION` unless `options` are {@link SmallCnnOptions} a small CNN can be built from. */
+function checkSmallCnnOptions(options: SmallCnnOptions): void {
+  checkObject(options, 'small CNN options');
+  knownOptions(options, 'small CNN options', SMALL_CNN_OPTION_NAMES);
+  const { inputShape, numClasses, filters } = options;
+  const listed = (v: unknown): string => (Array.isArray(v) ? `[${v.map(shownValue).join(', ')}]` : shownValue(v));
+  if (!Array.isArray(inputShape) || inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new VisionError('INVALID_OPTION', `inputShape is ${listed(inputShape)}; it must be [height, width, channels] of positive integers`);
+  }
+  checkNumber(numClasses, 'numClasses', 'positive integer');
+  if (numClasses < 2) throw new VisionError('INVALID_OPTION', `numClasses is ${numClasses}; it must be at least 2`);
+  if (filters !== undefined && (!Array.isArray(filters) || !filters.every((f) => Number.isInteger(f) && f > 0))) {
+    throw new VisionError('INVALID_OPTION', `filters is ${listed(filters)}; it must be an array of positive integers (one per conv block)`);
+  }
+  const blocks = (filters ?? [16, 32]).length;
+  if (Math.min(inputShape[0], inputShape[1]) < 2 ** blocks) {
+    throw new VisionError('INVALID_OPTION', `inputShape ${inputShape[0]}×${inputShape[1]} is too small for ${blocks} conv blocks (each halves it); it needs at least ${2 ** blocks}×${2 ** blocks}`);
+  }
+  checkOptionalNumber(options.dense, 'dense', 'non-negative integer');
+  checkOptionalNumber(options.dropout, 'dropout', 'rate');
+  checkOptionalNumber(options.l2, 'l2', 'non-negative');
+  checkOptionalNumber(options.seed, 'seed', 'finite');
+  if (options.batchNorm !== undefined && typeof options.batchNorm !== 'boolean') throw new VisionError('INVALID_OPTION', `batchNorm is ${shownValue(options.batchNorm)}; it must be true or false`);
+}
+
 /**
  * A small CNN for tiny images, trained from scratch: blocks of 3×3 conv → batch norm →
  * ReLU → 2×2 max-pool, then flatten → dropout → dense (ReLU) → dropout → dense logits.
  * He initialisation on ReLU layers, Xavier on the output. Outputs logits (use family
- * `logits` in its model card).
+ * `logits` in its model card). `INVALID_OPTION` for options it cannot build from (an unknown
+ * name, `dropout` outside [0, 1), filters or an `inputShape` [h, w, c] that are not positive
+ * integers, an input too small for its blocks, fewer than 2 classes).
  *
  * @example
  * ```ts
@@ -95,8 +128,8 @@ export interface SmallCnnOptions extends LayerRegularization {
  * ```
  */
 export function buildSmallCnn(options: SmallCnnOptions): tf.Sequential {
+  checkSmallCnnOptions(options);
   const filters = options.filters ?? [16, 32];
-  if (options.numClasses < 2) throw new VisionError('INVALID_OPTION', `numClasses is ${options.numClasses}; it must be at least 2`);
   const model = tf.sequential();
   const seed = options.seed;
   filters.forEach((f, i) => {

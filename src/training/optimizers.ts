@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
-import { checkNumber, checkObject, checkOptionalNumber } from './checks';
+import { knownOptions, optionNames } from '../core/known-options';
+import { checkObject, checkOptionalNumber } from './checks';
 
 /** Optimiser names visionpipe builds. @example `const o: OptimizerName = 'adam';` */
 export type OptimizerName = 'sgd' | 'momentum' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam';
 
 /**
  * An optimiser and its settings. Defaults follow the usual recipes (Adam 1e-3, SGD 0.01,
- * momentum 0.9).
+ * momentum 0.9). Each optimiser takes `name`, `learningRate` and only its own settings:
+ * `momentum` momentum, nesterov; `adadelta` rho, epsilon; `rmsprop` rho, momentum, epsilon;
+ * `adam` beta1, beta2, epsilon; `sgd` and `adagrad` none.
  *
  * @example
  * ```ts
@@ -18,7 +21,7 @@ export type OptimizerName = 'sgd' | 'momentum' | 'adagrad' | 'adadelta' | 'rmspr
 export interface OptimizerOptions {
   name: OptimizerName;
   learningRate?: number;
-  /** `momentum`: the momentum coefficient (default 0.9); `rmsprop`: its momentum (default 0). */
+  /** `momentum`: the momentum coefficient (default 0.9); `rmsprop`: its momentum (default 0); in [0, 1]. */
   momentum?: number;
   nesterov?: boolean;
   /** Adam β1/β2 (each in [0, 1)), RMSprop/Adadelta decay ρ (in [0, 1]). */
@@ -42,8 +45,33 @@ export function defaultLearningRate(name: OptimizerName): number {
   return DEFAULT_LR[name] ?? 0.01;
 }
 
+/** The settings each optimiser takes (besides `name` and `learningRate`). */
+const SETTINGS: Record<OptimizerName, readonly (keyof OptimizerOptions)[]> = {
+  sgd: [],
+  momentum: ['momentum', 'nesterov'],
+  adagrad: [],
+  adadelta: ['rho', 'epsilon'],
+  rmsprop: ['rho', 'momentum', 'epsilon'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+};
+
+const OPTIMIZER_NAMES = Object.keys(SETTINGS) as OptimizerName[];
+
+/** Every name {@link OptimizerOptions} has. */
+const OPTIMIZER_OPTION_NAMES = /* @__PURE__ */ optionNames<OptimizerOptions>()(['name', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'rho', 'epsilon']);
+
+/**
+ * Throws `INVALID_OPTION` unless `o` names a known optimiser and sets only what that optimiser
+ * takes (a misspelt `lr`, Adam's `beta1` given to SGD), each within its range.
+ */
 function checkSettings(o: OptimizerOptions): void {
-  checkOptionalNumber(o.momentum, 'momentum', 'non-negative');
+  if (typeof o.name !== 'string' || !Object.hasOwn(SETTINGS, o.name)) throw new VisionError('INVALID_OPTION', `unknown optimizer ${shownValue(o.name)}; allowed: ${OPTIMIZER_NAMES.join(', ')}`);
+  knownOptions(o, 'optimizer options', OPTIMIZER_OPTION_NAMES);
+  const takes = ['name', 'learningRate', ...SETTINGS[o.name]];
+  const foreign = Object.keys(o).filter((key) => !takes.includes(key) && o[key as keyof OptimizerOptions] !== undefined);
+  if (foreign.length > 0) throw new VisionError('INVALID_OPTION', `the ${o.name} optimizer does not take ${foreign.join(', ')}; it takes ${takes.join(', ')}`);
+  checkOptionalNumber(o.learningRate, 'learningRate', 'positive');
+  checkOptionalNumber(o.momentum, 'momentum', 'probability');
   // Adam divides by 1 − β^t: β = 1 turns every update into 0/0 (NaN weights)
   checkOptionalNumber(o.beta1, 'beta1', 'rate');
   checkOptionalNumber(o.beta2, 'beta2', 'rate');
@@ -54,7 +82,9 @@ function checkSettings(o: OptimizerOptions): void {
 
 /**
  * Builds a tfjs optimiser (`tf.train.*`). Its learning rate can be changed per step by
- * {@link setLearningRate} (the training loop does this for schedules).
+ * {@link setLearningRate} (the training loop does this for schedules). `INVALID_OPTION` for
+ * an unknown optimiser, a setting it does not take (`lr`, `beta1` for SGD) or one out of range
+ * (`momentum` outside [0, 1]).
  *
  * @example
  * ```ts
@@ -64,9 +94,8 @@ function checkSettings(o: OptimizerOptions): void {
 export function createOptimizer(options: OptimizerOptions | OptimizerName): tf.Optimizer {
   const o: OptimizerOptions = typeof options === 'string' ? { name: options } : options;
   checkObject(o, 'optimizer options');
-  const lr = o.learningRate ?? DEFAULT_LR[o.name];
-  checkNumber(lr, 'learningRate', 'positive');
   checkSettings(o);
+  const lr = o.learningRate ?? DEFAULT_LR[o.name];
   switch (o.name) {
     case 'sgd':
       return tf.train.sgd(lr);
@@ -80,8 +109,6 @@ export function createOptimizer(options: OptimizerOptions | OptimizerName): tf.O
       return tf.train.rmsprop(lr, o.rho ?? 0.9, o.momentum ?? 0, o.epsilon ?? 1e-7);
     case 'adam':
       return tf.train.adam(lr, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon ?? 1e-7);
-    default:
-      throw new VisionError('INVALID_OPTION', `unknown optimizer '${String(o.name)}'; allowed: sgd, momentum, adagrad, adadelta, rmsprop, adam`);
   }
 }
 

@@ -203,6 +203,23 @@ describe('SimilarityIndex', () => {
     }
   });
 
+  it('keeps a copy of the metadata: changing the caller\'s object or a returned one changes nothing, and toBytes still works', () => {
+    const index = new SimilarityIndex<Record<string, unknown>>(2);
+    const meta: Record<string, unknown> = { path: 'a.jpg', tags: ['cat'] };
+    index.add('a', [1, 0], meta);
+    meta.path = 'changed.jpg';
+    (meta.tags as string[]).push('changed');
+    const hit = index.search([1, 0], 1)[0].metadata!;
+    expect(hit).toEqual({ path: 'a.jpg', tags: ['cat'] });
+    hit.path = 'changed-through-a-hit';
+    index.get('a').metadata!.path = 'changed-through-get';
+    expect(index.get('a').metadata).toEqual({ path: 'a.jpg', tags: ['cat'] });
+    meta.n = 10n; // neither a BigInt nor a cycle added to the caller's object reaches the index
+    meta.self = meta;
+    const copy = SimilarityIndex.fromBytes<Record<string, unknown>>(index.toBytes());
+    expect(copy.get('a').metadata).toEqual({ path: 'a.jpg', tags: ['cat'] });
+  });
+
   it('saveSimilarityIndex wraps write failures and a non-index in VisionError', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'vp-index-'));
     try {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NSFW_MOBILENET_V2, fromImages, selectTfjsBackend } from '../../src/node/index';
+import { createFeatureExtractor } from '../../src/pipelines/embeddings/backbone';
 import { imagesToTensors } from '../../src/preprocess/image-batch';
 import { collectSamples, samplesFromFolders } from '../../src/training/index';
 import { fixturePhoto } from '../helpers/photos';
@@ -40,5 +41,50 @@ describe('datasets', () => {
     expect([first.data[0], (samples[1].image as { data: Uint8Array }).data[0]]).toEqual([10, 30]);
     await expect(collectSamples(source, 0, 5)).rejects.toMatchObject({ code: 'INVALID_INPUT' }); // the source runs out
     source.close();
+  });
+});
+
+describe('feature extraction refuses bad labels, batches and options (VisionError, before any image is decoded)', () => {
+  it('extractImages / imagesToTensors refuse labels that are not int32 class indices and an empty list; extract checks x and batchSize', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    const input = tf.input({ shape: [8, 8, 3] });
+    const pooled = tf.layers.globalAveragePooling2d({ name: 'features' }).apply(input) as tf.SymbolicTensor;
+    const backbone = createFeatureExtractor(tf.model({ inputs: input, outputs: pooled }), 'features', { width: 8, height: 8, fit: 'stretch', normalization: 'unit' });
+    const image = raw(10);
+    const before = tf.memory().numTensors;
+    const refused = async (call: () => Promise<unknown>, code: string, fragment: RegExp): Promise<void> => {
+      await expect(call()).rejects.toMatchObject({ name: 'VisionError', code, message: expect.stringMatching(fragment) });
+      expect(tf.memory().numTensors).toBe(before);
+    };
+    for (const [label, shown] of [['cat', '"cat"'], [1.5, '1.5'], [2 ** 32 + 1, '4294967297'], [-1, '-1'], [Number.NaN, 'NaN']] as const) {
+      const samples = [{ image, label: 0 }, { image, label: label as number }];
+      const fragment = new RegExp(`samples\\[1\\]\\.label is ${shown}; it must be a class index \\(an integer from 0 to 2147483647\\)`);
+      await refused(() => backbone.extractImages(samples), 'INVALID_INPUT', fragment);
+      await refused(() => imagesToTensors(samples, backbone.input), 'INVALID_INPUT', fragment);
+    }
+    await refused(() => backbone.extractImages([]), 'INVALID_INPUT', /no samples given; pass at least one \{ image, label \}/);
+    await refused(() => backbone.extractImages([null as never]), 'INVALID_INPUT', /samples\[0\] is null; it must be \{ image, label \}/);
+    await refused(() => backbone.extractImages([{ image, label: 0 }], { batchSize: 0 }), 'INVALID_OPTION', /batchSize is 0; it must be a positive integer/);
+    const x = tf.zeros([2, 8, 8, 3]) as tf.Tensor4D;
+    const empty = tf.zeros([0, 8, 8, 3]) as tf.Tensor4D;
+    const wrong = tf.zeros([2, 8, 9, 3]) as tf.Tensor4D;
+    const inside = before + 3;
+    for (const [call, code, fragment] of [
+      [() => backbone.extract(x, { batchSize: 0 }), 'INVALID_OPTION', /batchSize is 0; it must be a positive integer/],
+      [() => backbone.extract(x, { batchSize: 1.5 }), 'INVALID_OPTION', /batchSize is 1\.5/],
+      [() => backbone.extract(x, { batch_size: 4 } as never), 'INVALID_OPTION', /feature extraction options has unknown option\(s\) batch_size; allowed: signal, onProgress, batchSize/],
+      [() => backbone.extract([1, 2] as never), 'INVALID_INPUT', /x is an array; it must be an image batch tensor \[N, 8, 8, 3\]/],
+      [() => backbone.extract(wrong), 'INVALID_INPUT', /x has shape \[2, 8, 9, 3\]; the backbone takes \[N, 8, 8, 3\]/],
+      [() => backbone.extract(empty), 'INVALID_INPUT', /x holds no images/],
+    ] as const) {
+      await expect(call()).rejects.toMatchObject({ name: 'VisionError', code, message: expect.stringMatching(fragment) });
+      expect(tf.memory().numTensors).toBe(inside);
+    }
+    const features = await backbone.extract(x, { batchSize: 1 });
+    expect(features.shape).toEqual([2, 3]);
+    const { x: extracted, labels } = await backbone.extractImages([{ image, label: 2 ** 31 - 1 }, { image, label: 0 }]);
+    expect(Array.from(labels)).toEqual([2 ** 31 - 1, 0]);
+    tf.dispose([x, empty, wrong, features, extracted]);
+    backbone.model.dispose();
   });
 });

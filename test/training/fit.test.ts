@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '../../src/node/index';
-import { type EpochLog, buildHead, cosineDecay, denseLayer, evaluateClassifier, fit, seededRandom } from '../../src/training/index';
+import { type EpochLog, buildHead, buildSmallCnn, cosineDecay, denseLayer, evaluateClassifier, fit, predictScores, seededRandom, takeRows } from '../../src/training/index';
 
 /** Three 2-D Gaussian blobs. */
 function blobs(n: number, seed: number, spread = 0.6): { x: tf.Tensor2D; labels: Int32Array } {
@@ -226,6 +226,13 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
       [{ clip: { maxNorm: Number.NaN } }, /maxNorm is NaN; it must be a finite number > 0/],
       [{ groups: [] }, /groups is an array; it must be a non-empty array/],
       [{ augment: 'x' }, /augment is "x"; it must be a function/],
+      // misspelt names inside nested settings used to be ignored (the default rate, no clipping, minDelta 0)
+      [{ optimizer: { name: 'sgd', lr: 0.5 } }, /optimizer options has unknown option\(s\) lr; allowed: name, learningRate,/],
+      [{ optimizer: { name: 'adam', momentum: 0.9 } }, /the adam optimizer does not take momentum; it takes name, learningRate, beta1, beta2, epsilon/],
+      [{ optimizer: { name: 'momentum', momentum: 5 } }, /momentum is 5; it must be a number from 0 to 1/],
+      [{ earlyStopping: { patience: 1, min_delta: 10 } }, /earlyStopping has unknown option\(s\) min_delta; allowed: patience, minDelta/],
+      [{ clip: { max_norm: 1e-9 } }, /clip has unknown option\(s\) max_norm; allowed: maxNorm, maxValue/],
+      [{ groups: [{ variables: head.trainableWeights.map((w) => w.read()), scale: 0.1 }] }, /groups\[0\] has unknown option\(s\) scale; allowed: variables, learningRateScale/],
     ];
     for (const [options, fragment] of cases) await rejectsFlat(() => run({ x, labels }, { epochs: 1, onBatchEnd, ...options }), 'INVALID_OPTION', fragment);
     expect(steps).toBe(0);
@@ -269,5 +276,52 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
     await rejectsFlat(() => buildHead('softmax', { inputDim: 2 ** 24, numClasses: 10 }), 'INVALID_OPTION', /softmax head with inputDim 16777216 and 10 classes/);
     await rejectsFlat(() => buildHead('softmax', { inputDim: 4, numClasses: 2.5 }), 'INVALID_OPTION', /numClasses is 2\.5/);
     await rejectsFlat(() => buildHead('softmax', undefined as never), 'INVALID_OPTION', /head options is undefined/);
+  });
+
+  it('evaluateClassifier, predictScores and takeRows check their data (VisionError, not a wrong loss or a tfjs error)', async () => {
+    const wide = tf.zeros([2, 5]);
+    const empty = tf.zeros([0, 4]);
+    const cases: [() => unknown, string, RegExp][] = [
+      [() => evaluateClassifier(head, { x, labels: [0, 1] }), 'INVALID_INPUT', /data\.labels has 2 entries for 6 examples; it needs one per example/],
+      [() => evaluateClassifier(head, { x, labels: [0, 1, 0, 1, 2, 5] }), 'INVALID_INPUT', /data\.labels\[4\] is 2; it must be a class index \(an integer from 0 to 1\)/],
+      [() => evaluateClassifier(head, { x, labels: [0, 1, 0, 1, 0.5, 1] }), 'INVALID_INPUT', /data\.labels\[4\] is 0\.5/],
+      [() => evaluateClassifier(head, { x: wide, labels: [0, 1] }), 'INVALID_INPUT', /data\.x has shape \[2, 5\]; the model takes \[N, 4\]/],
+      [() => evaluateClassifier(head, { x: [[1, 2, 3, 4]], labels: [0] } as never), 'INVALID_INPUT', /data\.x is an array; it must be a tensor/],
+      [() => evaluateClassifier(head, { x: empty, labels: [] }), 'INVALID_INPUT', /data has no examples/],
+      [() => evaluateClassifier(head, null as never), 'INVALID_INPUT', /data is null/],
+      [() => evaluateClassifier(head, { x, labels }, 'cross-entropy', 0), 'INVALID_OPTION', /batchSize is 0; it must be a positive integer/],
+      [() => predictScores(head, x, 0), 'INVALID_OPTION', /batchSize is 0; it must be a positive integer/],
+      [() => predictScores(head, wide), 'INVALID_INPUT', /x has shape \[2, 5\]; the model takes \[N, 4\]/],
+      [() => takeRows(x, [0, 99]), 'INVALID_INPUT', /indices\[1\] is 99; it must be a row index \(an integer from 0 to 5\)/],
+      [() => takeRows(x, [-1]), 'INVALID_INPUT', /indices\[0\] is -1/],
+      [() => takeRows(x, [1.5]), 'INVALID_INPUT', /indices\[0\] is 1\.5/],
+    ];
+    for (const [call, code, fragment] of cases) await rejectsFlat(call, code, fragment);
+    expect((await evaluateClassifier(head, { x, labels }, 'cross-entropy', 4)).predicted).toHaveLength(6);
+    expect((await predictScores(head, x, 4)).scores).toHaveLength(12);
+    tf.dispose([wide, empty]);
+  });
+
+  it('buildSmallCnn validates its options (VisionError, not a tfjs error or TypeError) before building any weight', async () => {
+    const base = { inputShape: [8, 8, 1] as [number, number, number], numClasses: 2 };
+    const cases: [unknown, RegExp][] = [
+      [undefined, /small CNN options is undefined; it must be an object/],
+      [{ ...base, batchnorm: true }, /small CNN options has unknown option\(s\) batchnorm; allowed: inputShape, numClasses,/],
+      [{ ...base, dropout: 2 }, /dropout is 2; it must be a number from 0 up to \(not including\) 1/],
+      [{ ...base, dropout: 1 }, /dropout is 1/],
+      [{ ...base, filters: [0] }, /filters is \[0\]; it must be an array of positive integers/],
+      [{ ...base, filters: [4, 2.5] }, /filters is \[4, 2\.5\]/],
+      [{ ...base, inputShape: [8, 8] }, /inputShape is \[8, 8\]; it must be \[height, width, channels\] of positive integers/],
+      [{ ...base, inputShape: [8, 8, 0] }, /inputShape is \[8, 8, 0\]/],
+      [{ ...base, inputShape: [2, 8, 1] }, /inputShape 2×8 is too small for 2 conv blocks \(each halves it\); it needs at least 4×4/],
+      [{ ...base, numClasses: 2.5 }, /numClasses is 2\.5; it must be a positive integer/],
+      [{ ...base, numClasses: 1 }, /numClasses is 1; it must be at least 2/],
+      [{ ...base, dense: -1 }, /dense is -1; it must be a non-negative integer/],
+      [{ ...base, batchNorm: 'yes' }, /batchNorm is "yes"; it must be true or false/],
+    ];
+    for (const [options, fragment] of cases) await rejectsFlat(() => buildSmallCnn(options as never), 'INVALID_OPTION', fragment);
+    const model = buildSmallCnn({ ...base, filters: [2, 2, 2], dense: 0, dropout: 0.5, batchNorm: true, l2: 1e-4, seed: 1 });
+    expect(model.outputs[0].shape).toEqual([null, 2]);
+    model.dispose();
   });
 });

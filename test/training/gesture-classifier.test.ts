@@ -10,6 +10,7 @@ import { GESTURE_NAMES, type GeneratedHand, generateHandPoses } from '../../src/
 import { loadBuiltInGestures } from '../../src/training/gestures/builtin-gestures';
 import { BUILT_IN_GESTURES } from '../../src/training/gestures/builtin-gestures-data';
 import { GestureClassifier, type GestureHeadKind, type GestureTrainOptions, type SavedGestureClassifier } from '../../src/training/gestures/gesture-classifier';
+import { handFeatures } from '../../src/training/gestures/hand-features';
 import { createGestureTrainerHost } from '../../src/training/worker/gesture-trainer-host';
 import type { Reply } from '../../src/runtime/worker-reply';
 
@@ -77,6 +78,20 @@ describe('GestureClassifier', () => {
     expect(Object.values(result.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     gestures.dispose();
     await expectRejected(gestures.classify(perGesture.fist[0]), 'DISPOSED');
+  });
+
+  it('knn head: a true majority of the k nearest (49 near votes lose to 50 far ones), a tie goes to the nearer', async () => {
+    const hand = heldOut[0];
+    const near = handFeatures(hand);
+    const shifted = (by: number): Float32Array => near.map((v) => v + by);
+    const rows = [...Array.from({ length: 49 }, (_, i) => shifted(0.01 + i * 1e-3)), ...Array.from({ length: 50 }, (_, i) => shifted(1 + i * 1e-3))];
+    const classIds = [...Array<number>(49).fill(1), ...Array<number>(50).fill(0)];
+    const majority = await GestureClassifier.fromFeatures(rows, classIds, ['far', 'near'], { head: 'knn', k: 99 });
+    expect(await majority.classify(hand)).toMatchObject({ label: 'far', score: Math.fround(50 / 99), scores: { far: Math.fround(50 / 99), near: Math.fround(49 / 99) } });
+    majority.dispose();
+    const tie = await GestureClassifier.fromFeatures([shifted(1), shifted(1.1), shifted(0.01), shifted(0.02)], [0, 0, 1, 1], ['far', 'near'], { head: 'knn', k: 4 });
+    expect(await tie.classify(hand)).toMatchObject({ label: 'near', score: 0.5, scores: { far: 0.5, near: 0.5 } });
+    tie.dispose();
   });
 
   it('refuses bad hands, too few examples, bad labels and bad saved data', async () => {

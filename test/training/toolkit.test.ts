@@ -175,6 +175,14 @@ describe('schedules, optimisers, splits and batches reject bad settings', () => 
     const before = tf.memory().numTensors;
     invalid(() => createOptimizer(null as never), 'INVALID_OPTION', /optimizer options is null; it must be an object/);
     invalid(() => createOptimizer({ name: 'sgd', learningRate: '0.1' as never }), 'INVALID_OPTION', /learningRate is "0\.1"/);
+    invalid(() => createOptimizer({ name: 'toString' as never }), 'INVALID_OPTION', /unknown optimizer "toString"; allowed: sgd, momentum, adagrad, adadelta, rmsprop, adam/);
+    invalid(() => createOptimizer({ name: 'sgd', lr: 0.5 } as never), 'INVALID_OPTION', /optimizer options has unknown option\(s\) lr; allowed: name, learningRate, momentum/);
+    invalid(() => createOptimizer({ name: 'sgd', beta1: 0.5 }), 'INVALID_OPTION', /the sgd optimizer does not take beta1; it takes name, learningRate$/);
+    invalid(() => createOptimizer({ name: 'adam', momentum: 0.9, nesterov: true }), 'INVALID_OPTION', /the adam optimizer does not take momentum, nesterov/);
+    for (const name of ['momentum', 'rmsprop'] as const) {
+      for (const momentum of [-0.1, 5, Number.NaN]) invalid(() => createOptimizer({ name, momentum }), 'INVALID_OPTION', new RegExp(`momentum is ${momentum}; it must be a number from 0 to 1`));
+    }
+    disposeOptimizer(createOptimizer({ name: 'rmsprop', momentum: 1, rho: 0.9, epsilon: 1e-6, learningRate: 0.01, beta1: undefined }));
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -91,6 +91,16 @@ describe('trainer host and exported heads (stand-in backbone)', () => {
     expect(tf.memory().numTensors).toBe(before);
     value(await host.train({ labels: ['dark', 'bright'], epochs: 1, batchSize: 4 }));
   });
+
+  it('clearSamples refuses ids that are not class ids; a cleared last class needs no label', async () => {
+    for (const [label, shown] of [[-1, '-1'], [1.5, '1.5'], ['0', '"0"'], [100, '100']] as const) {
+      expect(await host.clearSamples(label as number)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: `label is ${shown}; it must be a class id 0–99` } });
+    }
+    value(await host.addSamples([1, 2, 3, 4].map((s) => image(120, s)), 2));
+    expect(value(await host.clearSamples(2))).toEqual([4, 4, 0]);
+    expect(value(await host.train({ labels: ['dark', 'bright'], epochs: 1, batchSize: 4, seed: 1 })).samples).toEqual({ train: 6, validation: 2 });
+    expect(await host.train({ labels: ['dark', 'bright', 'grey'], epochs: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: "every class needs at least 2 samples; 'grey' has 0" } });
+  });
 });
 
 /** A stand-in backbone that owns its model (dispose() frees its weights), as the worker's MobileNetV2 does. */

@@ -9,6 +9,7 @@ import { type FeatureExtractor, MOBILENET_V2_MID_LAYERS, loadMobileNetV2Backbone
 import { imagesToTensors } from '../../src/preprocess/image-batch';
 import {
   KnnClassifier,
+  KnnRunner,
   buildHead,
   classifierToFiles,
   evaluateClassifier,
@@ -126,9 +127,11 @@ describe('transfer learning: MobileNetV2 features + heads on Fashion-MNIST', () 
     const knnPipeline = await pipeline('image-classification', { model: viaKnn.runner, spec: viaKnn.spec, topK: 1 });
     const viaPipeline = await Promise.all(images.map((img) => knnPipeline.run(img)));
     const features = await (await getBackbone()).extractImages(images.map((image, i) => ({ image, label: set.labels[i] })));
-    const direct = await knn.predict(features.x);
+    const direct = await knn.predictWithScores(features.x);
     features.x.dispose();
-    expect(viaPipeline.map((r) => r.classes[0].classId)).toEqual(Array.from(direct));
+    // the pipeline's top class is the predicted one (ties too: the nearer neighbours'), with its vote share
+    expect(viaPipeline.map((r) => r.classes[0].classId)).toEqual(Array.from(direct.predicted));
+    viaPipeline.forEach((r, i) => expect(r.classes[0].score).toBeCloseTo(direct.scores[i * 10 + direct.predicted[i]], 6));
     knnPipeline.dispose();
     knn.dispose();
     head.dispose();
@@ -169,6 +172,80 @@ describe('transfer learning: MobileNetV2 features + heads on Fashion-MNIST', () 
   }, 120_000);
 });
 
+describe('KnnClassifier votes', () => {
+  it('is a true majority of the k nearest (k = 99: 50 far votes beat 49 near ones); shares are votes / k', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    const x = tf.tensor2d([...Array.from({ length: 49 }, (_, i) => 1 + i * 0.01), ...Array.from({ length: 50 }, (_, i) => 3 + i * 0.01)], [99, 1]);
+    const labels = [...Array<number>(49).fill(1), ...Array<number>(50).fill(0)];
+    const q = tf.tensor2d([[0]]);
+    const knn = new KnnClassifier({ k: 99, normalize: false });
+    await knn.fit(x, labels);
+    expect(Array.from(await knn.predict(q))).toEqual([0]);
+    expect(Array.from(await knn.predictScores(q))).toEqual([Math.fround(50 / 99), Math.fround(49 / 99)]);
+    expect(await knn.chooseK(q, [0], [99])).toEqual(new Map([[99, 1]]));
+    tf.dispose([x, q]);
+    knn.dispose();
+  });
+
+  it('a tie of votes goes to the class with the nearer neighbour; the shares stay equal', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    const x = tf.tensor2d([[3], [1], [4], [2]]);
+    const q = tf.tensor2d([[0], [5]]);
+    const knn = new KnnClassifier({ k: 4, normalize: false });
+    await knn.fit(x, [0, 1, 0, 1]); // from 0: 1, 1, 0, 0; from 5: 0, 0, 1, 1
+    const { predicted, scores } = await knn.predictWithScores(q);
+    expect(Array.from(predicted)).toEqual([1, 0]);
+    expect(Array.from(scores)).toEqual([0.5, 0.5, 0.5, 0.5]);
+    tf.dispose([x, q]);
+    knn.dispose();
+  });
+  it('as a runner, the tie winner ranks first in the pipeline (its share one float32 step up)', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 1, 1] })] });
+    const backbone = {
+      model,
+      dim: 1,
+      input: { width: 1, height: 1, fit: 'stretch' as const, normalization: 'unit' as const },
+      extract: async (x: tf.Tensor4D) => tf.reshape(x, [x.shape[0], 1]) as tf.Tensor2D,
+      extractImages: async () => ({ x: tf.zeros([0, 1]) as tf.Tensor2D, labels: new Int32Array(0) }),
+      dispose: () => model.dispose(),
+    };
+    const x = tf.tensor2d([[3], [1], [4], [2]]);
+    const knn = new KnnClassifier({ k: 4, normalize: false });
+    await knn.fit(x, [0, 1, 0, 1]); // from 0: 1, 1, 0, 0 — a 2:2 tie the nearer class 1 wins
+    const runner = new KnnRunner(backbone, knn);
+    const { scores } = await runner.run({ [runner.inputs[0].name]: tf.tensor4d([0, 5], [2, 1, 1, 1]) });
+    const [fromZero, fromFive] = [Array.from(scores.data as Float32Array).slice(0, 2), Array.from(scores.data as Float32Array).slice(2)];
+    expect(fromZero[1]).toBeGreaterThan(fromZero[0]);
+    expect(fromFive[0]).toBeGreaterThan(fromFive[1]);
+    for (const share of [...fromZero, ...fromFive]) expect(share).toBeCloseTo(0.5, 6);
+    tf.dispose(x);
+    runner.dispose();
+    knn.dispose();
+    model.dispose();
+  });
+
+  it('L2 without normalising finds the exact nearest neighbour of features sharing a large offset (1000); no tensors stay', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const rows = (n: number): number[][] => Array.from({ length: n }, () => Array.from({ length: 32 }, () => 1000 + random()));
+    const [stored, queries] = [rows(200), rows(100)];
+    const exact = queries.map((q) => {
+      const d = stored.map((m) => m.reduce((sum, v, i) => sum + (v - q[i]) ** 2, 0));
+      return d.indexOf(Math.min(...d));
+    });
+    const [x, q] = [tf.tensor2d(stored), tf.tensor2d(queries)];
+    const knn = new KnnClassifier({ k: 1, normalize: false, numClasses: 200 });
+    await knn.fit(x, stored.map((_, i) => i));
+    const before = tf.memory().numTensors;
+    expect(Array.from(await knn.predict(q))).toEqual(exact);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, q]);
+    knn.dispose();
+  });
+});
+
 describe('KnnClassifier rejects bad settings and data', () => {
   const x = (): tf.Tensor2D => tf.tensor2d([0, 1, 1, 0, 1, 1, 0, 0.5], [4, 2]);
   const rejects = async (call: () => unknown, code: string, fragment: RegExp): Promise<void> => {
@@ -183,6 +260,8 @@ describe('KnnClassifier rejects bad settings and data', () => {
       await rejects(() => new KnnClassifier({ k }), 'INVALID_OPTION', new RegExp(`k is ${shown}; it must be a positive integer`));
     }
     await rejects(() => new KnnClassifier(null as never), 'INVALID_OPTION', /k-NN options is null/);
+    await rejects(() => new KnnClassifier({ K: 3 } as never), 'INVALID_OPTION', /k-NN options has unknown option\(s\) K; allowed: k, distance, numClasses, normalize/);
+    await rejects(() => new KnnClassifier({ normalize: 'no' } as never), 'INVALID_OPTION', /normalize is "no"; it must be true or false/);
     const xs = x();
     const knn = new KnnClassifier({ k: 1 });
     await rejects(() => knn.fit(xs, [0, -1, 1, 0]), 'INVALID_INPUT', /labels\[1\] is -1; it must be a class index/);
@@ -191,6 +270,7 @@ describe('KnnClassifier rejects bad settings and data', () => {
     await knn.fit(xs, [0, 1, 1, 0]);
     const queries = tf.concat([xs, xs, xs, xs, xs]) as tf.Tensor2D;
     await rejects(() => knn.chooseK(queries, [0, 1, 1, 0, 1], [1, 3]), 'INVALID_INPUT', /labels has 5 entries for 20 examples/);
+    await rejects(() => knn.chooseK(xs, [0, 1, 1, 0], 5 as never), 'INVALID_OPTION', /candidates is 5; it must be a non-empty array of positive integers/);
     await rejects(() => KnnClassifier.fromJSON(null as never), 'INVALID_INPUT', /k-NN state is null/);
     const state = await knn.toJSON();
     await rejects(() => KnnClassifier.fromJSON({ ...state, embeddings: [1, 2, 3] }), 'INVALID_INPUT', /sizes do not match/);

@@ -8,14 +8,16 @@ import { layerFeatureModel } from '../../runtime/layer-features';
 import { type LoadModelOptions, loadModel } from '../../runtime/load-model';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 import type { LabeledImage, LongWorkOptions } from '../../core/labeled-data';
-import { imagesToTensors } from '../../preprocess/image-batch';
+import { checkLabeledImages, imagesToTensors } from '../../preprocess/image-batch';
+import { checkOptionsObject, optionNames } from '../../core/known-options';
+import { shownValue } from '../../core/shown-value';
 
 /**
  * Mid-level MobileNetV2 layers (expansions of blocks 13 and 16, globally average-pooled: 1536
  * features) for {@link loadMobileNetV2Backbone}'s `layers`. The nsfwjs model's last layers
  * are specialised to its own five classes; these transfer better to unrelated images
- * (Fashion-MNIST, 500 per class, softmax head: 0.889 held-out accuracy vs 0.834 from
- * `flatten_1`).
+ * (Fashion-MNIST, 500 per class, held-out accuracy: softmax head 0.879 vs 0.824 from
+ * `flatten_1`, MLP head 0.880 vs 0.830; BENCHMARKS.md, `npm run bench:training -- --curve`).
  *
  * @example
  * ```ts
@@ -23,6 +25,19 @@ import { imagesToTensors } from '../../preprocess/image-batch';
  * ```
  */
 export const MOBILENET_V2_MID_LAYERS: readonly string[] = /* @__PURE__ */ Object.freeze([...(MOBILENET_V2_FEATURES.outputs ?? [])]);
+
+/** Options of {@link FeatureExtractor.extract} and {@link FeatureExtractor.extractImages}. */
+type ExtractOptions = LongWorkOptions & { batchSize?: number };
+
+const EXTRACT_OPTION_NAMES = /* @__PURE__ */ optionNames<ExtractOptions>()(['signal', 'onProgress', 'batchSize']);
+
+/** Checks extraction options (`INVALID_OPTION`) and returns the batch size (default 32). */
+function checkExtractOptions(options: ExtractOptions): number {
+  checkOptionsObject(options, 'feature extraction', EXTRACT_OPTION_NAMES);
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new VisionError('INVALID_OPTION', `batchSize is ${shownValue(batchSize)}; it must be a positive integer`);
+  return batchSize;
+}
 
 /**
  * A frozen feature extractor: a tfjs layers model cut at one layer, with the input spec its
@@ -56,11 +71,14 @@ export class FeatureExtractor {
 
   /**
    * Features of a prepared image batch `[N, H, W, C]` (already normalised as `input` says),
-   * computed in batches; returns `[N, dim]`, which the caller owns.
+   * computed in batches; returns `[N, dim]`, which the caller owns. `INVALID_INPUT` unless `x`
+   * is a live tensor of at least one image of the model's input size; `INVALID_OPTION` for an
+   * unknown option or a `batchSize` that is not a positive integer.
    */
-  async extract(x: tf.Tensor4D, options: LongWorkOptions & { batchSize?: number } = {}): Promise<tf.Tensor2D> {
+  async extract(x: tf.Tensor4D, options: ExtractOptions = {}): Promise<tf.Tensor2D> {
+    const batchSize = checkExtractOptions(options);
+    this.checkBatch(x);
     const n = x.shape[0];
-    const batchSize = options.batchSize ?? 32;
     const parts: tf.Tensor2D[] = [];
     try {
       for (let start = 0; start < n; start += batchSize) {
@@ -77,12 +95,25 @@ export class FeatureExtractor {
     }
   }
 
+  /** `INVALID_INPUT` unless `x` is a live `[N, H, W, C]` tensor with N ≥ 1 of the model's input size. */
+  private checkBatch(x: unknown): asserts x is tf.Tensor4D {
+    const wanted = this.model.inputs[0].shape.slice(1);
+    const takes = `[N, ${wanted.map((d) => d ?? '?').join(', ')}]`;
+    if (!(x instanceof tf.Tensor) || x.isDisposed) throw new VisionError('INVALID_INPUT', `x is ${x instanceof tf.Tensor ? 'a disposed tensor' : shownValue(x)}; it must be an image batch tensor ${takes}`);
+    if (x.rank !== 4 || wanted.some((d, i) => d !== null && d !== x.shape[i + 1])) throw new VisionError('INVALID_INPUT', `x has shape [${x.shape.join(', ')}]; the backbone takes ${takes}`);
+    if (x.shape[0] === 0) throw new VisionError('INVALID_INPUT', 'x holds no images; pass at least one');
+  }
+
   /**
    * Features of labelled images (decoded and prepared as `input` says), in batches of
    * `batchSize` images so that memory stays small. Returns `{ x: [N, dim], labels }`.
+   * `INVALID_INPUT`, before any image is decoded, for an empty list or a label that is not a
+   * class index (an integer from 0 to 2³¹ − 1: `'cat'`, `1.5` or `2 ** 32 + 1` are refused, not
+   * converted); `INVALID_OPTION` as {@link FeatureExtractor.extract}.
    */
-  async extractImages(samples: readonly LabeledImage[], options: LongWorkOptions & { batchSize?: number } = {}): Promise<{ x: tf.Tensor2D; labels: Int32Array }> {
-    const batchSize = options.batchSize ?? 32;
+  async extractImages(samples: readonly LabeledImage[], options: ExtractOptions = {}): Promise<{ x: tf.Tensor2D; labels: Int32Array }> {
+    const batchSize = checkExtractOptions(options);
+    checkLabeledImages(samples);
     const parts: tf.Tensor2D[] = [];
     try {
       for (let start = 0; start < samples.length; start += batchSize) {

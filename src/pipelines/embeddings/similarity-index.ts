@@ -30,7 +30,9 @@ const MAX_DIM = 65536;
  * JavaScript loop) and keeps the k best — measured at 100k × 1280 in
  * `npm run bench -- --only similarity`.
  * Metadata must be JSON-serialisable (`add` refuses anything else), so that
- * {@link SimilarityIndex.toBytes} can save it.
+ * {@link SimilarityIndex.toBytes} can save it. The index keeps its JSON text, not the caller's
+ * object: changing that object after `add`, or a metadata object that `get` or `search` returned
+ * (each call returns a fresh copy, as JSON reads it back), changes nothing in the index.
  *
  * @example
  * ```ts
@@ -43,7 +45,8 @@ const MAX_DIM = 65536;
 export class SimilarityIndex<M = unknown> {
   private readonly store: RowStore;
   private rowIds: string[] = [];
-  private rowMetadata: (M | undefined)[] = [];
+  /** Each row's metadata as JSON text (`undefined`: none). */
+  private rowMetadata: (string | undefined)[] = [];
   private rows = new Map<string, number>();
 
   /** `dim`: the length of every vector, an integer in [1, 65536]; `INVALID_OPTION` otherwise. */
@@ -79,17 +82,18 @@ export class SimilarityIndex<M = unknown> {
     return this.rows.has(id);
   }
 
-  /** The stored (unit-length) vector and metadata of an id; `INVALID_INPUT` for an unknown id. */
+  /** The stored (unit-length) vector and a copy of the metadata of an id; `INVALID_INPUT` for an unknown id. */
   get(id: string): { vector: Float32Array; metadata: M | undefined } {
     const row = this.rowOf(id);
-    return { vector: this.matrix.slice(row * this.dim, (row + 1) * this.dim), metadata: this.rowMetadata[row] };
+    return { vector: this.matrix.slice(row * this.dim, (row + 1) * this.dim), metadata: this.metadataAt(row) };
   }
 
   /**
    * Stores a vector (normalised to unit length) under a new id. `INVALID_INPUT` when the id is
    * already there, the length is not `dim`, or a value is not finite, or the vector is all zeros,
    * or the metadata cannot be written as JSON (a cycle, a BigInt, a function). `null` metadata is
-   * none (read back as `undefined`, before and after {@link toBytes}).
+   * none (read back as `undefined`, before and after {@link toBytes}). The metadata is kept as
+   * its JSON text: later changes to the object do not reach the index.
    */
   add(id: string, vector: ArrayLike<number>, metadata?: M | null): void {
     if (typeof id !== 'string') throw new VisionError('INVALID_INPUT', `id must be a string, got ${typeof id}`);
@@ -107,7 +111,7 @@ export class SimilarityIndex<M = unknown> {
     this.store.reserve(row + 1);
     this.matrix.set(unit, row * this.dim);
     this.rowIds.push(id);
-    this.rowMetadata.push(metadata ?? undefined); // the saved form keeps no difference between null and none
+    this.rowMetadata.push(metadata === null ? undefined : written); // the saved form keeps no difference between null and none
     this.rows.set(id, row);
   }
 
@@ -135,12 +139,13 @@ export class SimilarityIndex<M = unknown> {
     if (!(Number.isInteger(k) && k > 0)) throw new VisionError('INVALID_OPTION', `k is ${shownValue(k)}; it must be a positive integer`);
     const q = this.unitVector(query, 'query');
     const best = topRows(this.store.scores(this.rowIds.length, q), Math.min(k, this.rowIds.length));
-    return best.map(({ row, score }) => ({ id: this.rowIds[row], score, metadata: this.rowMetadata[row] }));
+    return best.map(({ row, score }) => ({ id: this.rowIds[row], score, metadata: this.metadataAt(row) }));
   }
 
   /** The index as bytes (a versioned binary format: a JSON header with ids and metadata, then the float32 rows). */
   toBytes(): Uint8Array {
-    return encodeIndex({ dim: this.dim, ids: this.rowIds, metadata: this.rowMetadata, vectors: this.matrix.subarray(0, this.rowIds.length * this.dim) });
+    const metadata = this.rowMetadata.map((_, row) => this.metadataAt(row));
+    return encodeIndex({ dim: this.dim, ids: this.rowIds, metadata, vectors: this.matrix.subarray(0, this.rowIds.length * this.dim) });
   }
 
   /** An index read from {@link SimilarityIndex.toBytes}'s bytes; `INVALID_INPUT` when they are not such an index. */
@@ -155,6 +160,12 @@ export class SimilarityIndex<M = unknown> {
       if (!(error instanceof VisionError)) throw error;
       throw new VisionError('INVALID_INPUT', `not a valid saved similarity index: ${error.message}`, { cause: error });
     }
+  }
+
+  /** A fresh copy of a row's metadata, read from its JSON text. */
+  private metadataAt(row: number): M | undefined {
+    const text = this.rowMetadata[row];
+    return text === undefined ? undefined : (JSON.parse(text) as M);
   }
 
   private rowOf(id: string): number {

@@ -157,19 +157,24 @@ export class GestureClassifier {
    * the first row that is not {@link HAND_FEATURE_DIM} finite numbers.
    */
   async scoreFeatures(features: readonly ArrayLike<number>[]): Promise<Float32Array> {
+    return (await this.scoreRows(features)).scores;
+  }
+
+  /** The scores of feature rows and, from a k-NN head, its predictions (a tie of votes goes to the nearer neighbours). */
+  private async scoreRows(features: readonly ArrayLike<number>[]): Promise<{ scores: Float32Array; predicted?: Int32Array }> {
     const scorer = this.live();
     checkArray(features, 'scoreFeatures needs an array of feature rows');
     for (let i = 0; i < features.length; i++) checkFeatureRow(features[i], `row ${i}`);
-    if (features.length === 0) return new Float32Array(0);
+    if (features.length === 0) return { scores: new Float32Array(0) };
     await ensureTfjsBackend();
     this.live(); // disposed while the backend was checked
     const x = toMatrix(features);
     try {
-      if (scorer instanceof KnnClassifier) return await this.whileLive(() => scorer.predictScores(x));
+      if (scorer instanceof KnnClassifier) return await this.whileLive(() => scorer.predictWithScores(x));
       const probabilities = tf.tidy(() => tf.softmax(scorer.predict(x) as tf.Tensor2D));
-      const data = (await probabilities.data()) as Float32Array;
+      const scores = (await probabilities.data()) as Float32Array;
       probabilities.dispose();
-      return data;
+      return { scores };
     } finally {
       x.dispose();
     }
@@ -190,12 +195,13 @@ export class GestureClassifier {
   }
 
   private async classifyRows(rows: readonly Float32Array[]): Promise<GestureResult[]> {
-    const scores = await this.scoreFeatures(rows);
+    const { scores, predicted } = await this.scoreRows(rows);
     const n = this.labels.length;
     return rows.map((_, i) => {
       const row = scores.subarray(i * n, (i + 1) * n);
       let best = 0;
-      for (let c = 1; c < n; c++) if (row[c] > row[best]) best = c;
+      if (predicted) best = predicted[i];
+      else for (let c = 1; c < n; c++) if (row[c] > row[best]) best = c;
       return { label: this.labels[best], score: row[best], scores: Object.fromEntries(this.labels.map((label, c) => [label, row[c]])) };
     });
   }

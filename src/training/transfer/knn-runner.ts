@@ -6,10 +6,25 @@ import { isTfTensor, validateFeeds } from '../../runtime/validate-feeds';
 import type { FeatureBackbone } from './feature-backbone';
 import type { KnnClassifier } from './knn';
 
+/** Raises each predicted class's share by one float32 step where another class has the same share (a tie `predict` gave to the nearer neighbours). */
+function liftTieWinners(scores: Float32Array, predicted: Int32Array, classes: number): void {
+  const step = new Float32Array(1);
+  const bits = new Int32Array(step.buffer);
+  predicted.forEach((winner, i) => {
+    const row = scores.subarray(i * classes, (i + 1) * classes);
+    if (!row.some((share, c) => c !== winner && share === row[winner])) return;
+    step[0] = row[winner];
+    bits[0]++; // the next float32 up (shares are positive)
+    row[winner] = step[0];
+  });
+}
+
 /**
  * A {@link ModelRunner} for backbone + k-NN: image batch → features → vote shares
- * (`scores`, family `probabilities`). Lets a k-NN classifier run in
+ * (`scores`, family `probabilities`: votes / k). Lets a k-NN classifier run in
  * `pipeline('image-classification', { model: runner, spec })`. Make it with `exportClassifier`.
+ * Where the predicted class ties with another, its share is one float32 step higher, so the
+ * pipeline's ranking by score gives the tie to the nearer neighbours as `KnnClassifier.predict` does.
  *
  * @example
  * ```ts
@@ -46,7 +61,8 @@ export class KnnRunner implements ModelRunner {
     try {
       const features = await this.extractor.extract(x as tf.Tensor4D);
       try {
-        const data = await this.knn.predictScores(features);
+        const { scores: data, predicted } = await this.knn.predictWithScores(features);
+        liftTieWinners(data, predicted, this.knn.numClasses);
         return { scores: { dtype: 'float32', dims: [features.shape[0], this.knn.numClasses], data } };
       } finally {
         features.dispose();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { accuracy } from '../../core/accuracy';
 import { shownValue } from '../../core/shown-value';
+import { knownOptions, optionNames } from '../../core/known-options';
 import { checkClassLabels, checkFinite, checkNumber, checkObject, checkOptionalNumber, checkTensor } from '../checks';
 
 /** Distance of a {@link KnnClassifier}. @example `const d: KnnDistance = 'l2';` */
@@ -24,6 +25,38 @@ export interface KnnState {
   embeddings: number[];
   labels: number[];
 }
+
+/**
+ * What {@link KnnClassifier.predictWithScores} answers: each query's predicted class and its
+ * vote shares `[N, numClasses]` row-major (votes / k).
+ *
+ * @example
+ * ```ts
+ * const { predicted, scores }: KnnVotes = await knn.predictWithScores(features);
+ * ```
+ */
+export interface KnnVotes {
+  predicted: Int32Array;
+  scores: Float32Array;
+}
+
+/**
+ * Options of {@link KnnClassifier}: k (default 5), the distance (default `l2`), a fixed class
+ * count, and whether features are L2-normalised first (default true).
+ *
+ * @example
+ * ```ts
+ * const options: KnnOptions = { k: 7, distance: 'l1', normalize: false };
+ * ```
+ */
+export interface KnnOptions {
+  k?: number;
+  distance?: KnnDistance;
+  numClasses?: number;
+  normalize?: boolean;
+}
+
+const KNN_OPTION_NAMES = /* @__PURE__ */ optionNames<KnnOptions>()(['k', 'distance', 'numClasses', 'normalize']);
 
 /** Throws `INVALID_INPUT` unless `state` is a {@link KnnState} whose sizes agree. */
 function checkState(state: KnnState): void {
@@ -66,8 +99,10 @@ export class KnnClassifier {
   /** Whether features are scaled to unit L2 length before distances (cosine-like; default true). */
   readonly normalize: boolean;
 
-  constructor(options: { k?: number; distance?: KnnDistance; numClasses?: number; normalize?: boolean } = {}) {
+  constructor(options: KnnOptions = {}) {
     checkObject(options, 'k-NN options');
+    knownOptions(options, 'k-NN options', KNN_OPTION_NAMES);
+    if (options.normalize !== undefined && typeof options.normalize !== 'boolean') throw new VisionError('INVALID_OPTION', `normalize is ${shownValue(options.normalize)}; it must be true or false`);
     checkOptionalNumber(options.k, 'k', 'positive integer');
     checkOptionalNumber(options.numClasses, 'numClasses', 'non-negative integer');
     this.k = options.k ?? 5;
@@ -120,22 +155,28 @@ export class KnnClassifier {
     await checkFinite(x, 'x');
     if (x.shape[1] !== memory.shape[1]) throw new VisionError('INVALID_INPUT', `features have ${x.shape[1]} values; the classifier holds ${memory.shape[1]}`);
     const kk = Math.min(k, memory.shape[0]);
+    // L2 ranks by ‖m − c‖² − 2 (q − c)·(m − c), with c the mean of the stored examples: the same
+    // order as ‖q − m‖², without the float32 cancellation of a large offset the features share
+    const l2 = this.distance === 'l2' ? tf.tidy(() => {
+      const centre = tf.mean(memory, 0, true);
+      const centred = tf.sub(memory, centre);
+      return { centre, centred, norms: tf.expandDims(tf.sum(tf.square(centred), 1), 0) };
+    }) : null;
     const chunks: Int32Array[] = [];
-    for (let start = 0; start < x.shape[0]; start += 64) {
-      const idx = tf.tidy(() => {
-        const q = this.prepare(tf.slice(x, start, Math.min(64, x.shape[0] - start)));
-        let d: tf.Tensor2D;
-        if (this.distance === 'l2') {
-          const qq = tf.sum(tf.square(q), 1, true);
-          const mm = tf.sum(tf.square(memory), 1).expandDims(0);
-          d = tf.add(tf.sub(qq, tf.mul(2, tf.matMul(q, memory, false, true))), mm) as tf.Tensor2D;
-        } else {
-          d = tf.sum(tf.abs(tf.sub(tf.expandDims(q, 1), tf.expandDims(memory, 0))), 2) as tf.Tensor2D;
-        }
-        return tf.topk(tf.neg(d), kk).indices;
-      });
-      chunks.push((await idx.data()) as Int32Array);
-      idx.dispose();
+    try {
+      for (let start = 0; start < x.shape[0]; start += 64) {
+        const idx = tf.tidy(() => {
+          const q = this.prepare(tf.slice(x, start, Math.min(64, x.shape[0] - start)));
+          const d = l2
+            ? tf.sub(l2.norms, tf.mul(2, tf.matMul(tf.sub(q, l2.centre), l2.centred, false, true)))
+            : tf.sum(tf.abs(tf.sub(tf.expandDims(q, 1), tf.expandDims(memory, 0))), 2);
+          return tf.topk(tf.neg(d), kk).indices;
+        });
+        chunks.push((await idx.data()) as Int32Array);
+        idx.dispose();
+      }
+    } finally {
+      if (l2) tf.dispose([l2.centre, l2.centred, l2.norms]);
     }
     const out = new Int32Array(chunks.reduce((a, c) => a + c.length, 0));
     let o = 0;
@@ -146,41 +187,59 @@ export class KnnClassifier {
     return out;
   }
 
-  private vote(neighbours: Int32Array, stride: number, k: number): Float32Array {
+  /**
+   * Majority vote of the first `k` of each query's neighbours (`stride` per query, nearest
+   * first): scores are vote counts / k; a tie goes to the tied class whose nearest member ranks first.
+   */
+  private vote(neighbours: Int32Array, stride: number, k: number): KnnVotes {
     const n = neighbours.length / stride;
-    const scores = new Float32Array(n * this.classes);
+    const classes = this.classes;
+    const scores = new Float32Array(n * classes);
+    const predicted = new Int32Array(n);
+    const counts = new Int32Array(classes);
+    const firstRank = new Int32Array(classes);
     for (let i = 0; i < n; i++) {
+      counts.fill(0);
+      let best = -1;
       for (let j = 0; j < k; j++) {
-        // nearer neighbours weigh slightly more, which breaks ties towards them
-        scores[i * this.classes + this.labels[neighbours[i * stride + j]]] += 1 + (k - j) * 1e-3;
+        const c = this.labels[neighbours[i * stride + j]];
+        if (counts[c]++ === 0) firstRank[c] = j;
+        if (best < 0 || counts[c] > counts[best] || (counts[c] === counts[best] && firstRank[c] < firstRank[best])) best = c;
       }
-      let sum = 0;
-      for (let c = 0; c < this.classes; c++) sum += scores[i * this.classes + c];
-      for (let c = 0; c < this.classes; c++) scores[i * this.classes + c] /= sum;
+      for (let c = 0; c < classes; c++) scores[i * classes + c] = counts[c] / k;
+      predicted[i] = best;
     }
-    return scores;
+    return { scores, predicted };
   }
 
-  /** Class scores `[N, numClasses]` (vote shares, summing to 1) as row-major plain data. */
+  /** Class scores `[N, numClasses]` (vote shares: votes / k, summing to 1) as row-major plain data. */
   async predictScores(x: tf.Tensor2D): Promise<Float32Array> {
+    return (await this.predictWithScores(x)).scores;
+  }
+
+  /** The predicted class of each query: the majority of its k nearest examples (ties go to the nearer ones). */
+  async predict(x: tf.Tensor2D): Promise<Int32Array> {
+    return (await this.predictWithScores(x)).predicted;
+  }
+
+  /**
+   * {@link KnnClassifier.predict} and {@link KnnClassifier.predictScores} from one neighbour
+   * search. The predicted class can differ from the first highest score: a tie of votes goes to
+   * the class whose nearest member is nearer.
+   *
+   * @example
+   * ```ts
+   * const { predicted, scores } = await knn.predictWithScores(features);
+   * ```
+   */
+  async predictWithScores(x: tf.Tensor2D): Promise<KnnVotes> {
     const k = Math.min(this.k, this.labels.length);
     return this.vote(await this.neighbours(x, k), k, k);
   }
 
-  /** The predicted class of each query. */
-  async predict(x: tf.Tensor2D): Promise<Int32Array> {
-    const scores = await this.predictScores(x);
-    const n = x.shape[0];
-    return Int32Array.from({ length: n }, (_, i) => {
-      let best = 0;
-      for (let c = 1; c < this.classes; c++) if (scores[i * this.classes + c] > scores[i * this.classes + best]) best = c;
-      return best;
-    });
-  }
-
   /** Tries each candidate k on validation data, keeps the most accurate (smallest on ties), and returns each k's accuracy. */
   async chooseK(x: tf.Tensor2D, labels: ArrayLike<number>, candidates: readonly number[] = [1, 3, 5, 7, 9, 15]): Promise<Map<number, number>> {
-    if (candidates.length === 0 || candidates.some((k) => !Number.isInteger(k) || k < 1)) throw new VisionError('INVALID_OPTION', 'candidates must be positive integers');
+    if (!Array.isArray(candidates) || candidates.length === 0 || candidates.some((k) => !Number.isInteger(k) || k < 1)) throw new VisionError('INVALID_OPTION', `candidates is ${shownValue(candidates)}; it must be a non-empty array of positive integers`);
     checkTensor(x, 'x', 2);
     checkClassLabels(labels, 'labels', x.shape[0]);
     const maxK = Math.min(Math.max(...candidates), this.labels.length);
@@ -188,13 +247,7 @@ export class KnnClassifier {
     const scores = new Map<number, number>();
     for (const k of [...candidates].sort((a, b) => a - b)) {
       const kk = Math.min(k, maxK);
-      const votes = this.vote(neighbours, maxK, kk);
-      const predicted = Int32Array.from({ length: labels.length }, (_, i) => {
-        let best = 0;
-        for (let c = 1; c < this.classes; c++) if (votes[i * this.classes + c] > votes[i * this.classes + best]) best = c;
-        return best;
-      });
-      scores.set(k, accuracy(predicted, labels));
+      scores.set(k, accuracy(this.vote(neighbours, maxK, kk).predicted, labels));
     }
     let bestK = Math.min(...candidates);
     for (const [k, acc] of scores) if (acc > (scores.get(bestK) ?? -1)) bestK = k;

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import { selectTfjsBackend } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
 import { GestureClassifier } from '../gestures/gesture-classifier';
@@ -11,9 +12,29 @@ import { answerDisposedAfterDispose } from './disposed-guard';
 /** Most gesture classes a trainer takes (a guard against ids that are really something else). */
 const MAX_CLASSES = 100;
 
-/** `INVALID_OPTION` unless `label` is a class id 0 – MAX_CLASSES − 1. */
-function checkClassId(label: unknown): asserts label is number {
-  if (!Number.isInteger(label) || (label as number) < 0 || (label as number) >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${String(label)}; it must be a class id 0–${MAX_CLASSES - 1}`);
+/**
+ * `INVALID_OPTION` unless `label` is a class id: an integer 0 – 99 (the most classes a trainer takes).
+ *
+ * @example
+ * ```ts
+ * checkClassId(label); // 1.5, -1 and "0" are refused
+ * ```
+ */
+export function checkClassId(label: unknown): asserts label is number {
+  if (!Number.isInteger(label) || (label as number) < 0 || (label as number) >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${shownValue(label)}; it must be a class id 0–${MAX_CLASSES - 1}`);
+}
+
+/**
+ * The highest class id that holds samples now, from the per-class sample counts (−1 when none
+ * does): a class cleared since it was filled holds none, so it needs no label.
+ *
+ * @example
+ * ```ts
+ * highestFilledClass([4, 4, 0]); // 1
+ * ```
+ */
+export function highestFilledClass(counts: readonly number[]): number {
+  return counts.reduce((last, n, id) => (n > 0 ? id : last), -1);
 }
 
 function release(callback: ((log: EpochLog) => void) | undefined): void {
@@ -97,8 +118,7 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
         let delivered: Promise<unknown> = Promise.resolve();
         try {
           if (typeof settings !== 'object' || settings === null) throw new VisionError('INVALID_OPTION', "trainGestures needs settings with the class names: { labels: ['fist', 'open'], … }");
-          // the last class id that has samples now (a class cleared since it was filled has none)
-          const top = features.reduce((last, rows, id) => (rows.length > 0 ? id : last), -1);
+          const top = highestFilledClass(counts());
           const labelCount = Array.isArray(settings.labels) ? settings.labels.length : 0;
           if (top >= labelCount) throw new VisionError('INVALID_OPTION', `there are samples for class id ${top} but only ${labelCount} labels`);
           const rows = features.flatMap((list) => list);

@@ -15,7 +15,7 @@ import { exportClassifier } from '../transfer/classifier';
 import type { FeatureBackbone } from '../transfer/feature-backbone';
 import { buildHead, headLoss } from '../transfer/heads';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainerSetup, TrainingEvent } from './trainer-protocol';
-import { createGestureTrainerHost } from './gesture-trainer-host';
+import { checkClassId, createGestureTrainerHost, highestFilledClass } from './gesture-trainer-host';
 import { answerDisposedAfterDispose } from './disposed-guard';
 import { knownOptions, optionNames } from '../../core/known-options';
 
@@ -56,9 +56,6 @@ interface Trained {
   pipeline: FrameClassifier;
 }
 
-/** Most classes a trainer takes (a guard against label ids that are really indices of something else). */
-const MAX_CLASSES = 100;
-
 function release(callback: ((event: TrainingEvent) => void) | undefined): void {
   (callback as unknown as Partial<Record<typeof Comlink.releaseProxy, () => void>> | undefined)?.[Comlink.releaseProxy]?.();
 }
@@ -75,7 +72,8 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
   }
   const twice = labels.find((l, i) => labels.indexOf(l) !== i);
   if (twice !== undefined) throw new VisionError('INVALID_OPTION', `labels list ${shownValue(twice)} twice; each class name must appear once`);
-  if (counts.length > labels.length) throw new VisionError('INVALID_OPTION', `there are samples for class id ${counts.length - 1} but only ${labels.length} labels`);
+  const top = highestFilledClass(counts);
+  if (top >= labels.length) throw new VisionError('INVALID_OPTION', `there are samples for class id ${top} but only ${labels.length} labels`);
   const short = labels.map((label, id) => ({ label, n: counts[id] ?? 0 })).filter((c) => c.n < 2);
   if (short.length > 0) throw new VisionError('INVALID_INPUT', `every class needs at least 2 samples; ${short.map((c) => `'${c.label}' has ${c.n}`).join(', ')}`);
   const fraction = settings.validationFraction ?? 0.25;
@@ -153,7 +151,7 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
       reply(async () => {
         try {
           alive();
-          if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new VisionError('INVALID_OPTION', `label is ${label}; it must be a class id 0–${MAX_CLASSES - 1}`);
+          checkClassId(label);
           if (!Array.isArray(images) || images.length === 0) throw new VisionError('INVALID_INPUT', 'addSamples needs at least one image');
           const extractor = ready();
           const { x } = await extractor.extractImages(images.map((image: ImageInput) => ({ image, label })));
@@ -170,6 +168,7 @@ export function assembleTrainerHost(services: TrainerServices): TrainerApi {
     clearSamples: (label) =>
       reply(() => {
         alive();
+        if (label !== undefined) checkClassId(label);
         if (label === undefined) features.length = 0;
         else if (features[label]) features[label] = [];
         return counts();

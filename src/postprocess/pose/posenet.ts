@@ -163,13 +163,10 @@ function traverse(maps: PoseNetOutputs, displacements: ArrayLike<number>, edge: 
   const base = (sy * w + sx) * numEdges * 2;
   let x = from[0] + displacements[base + numEdges + edge];
   let y = from[1] + displacements[base + edge];
-  let cy = clampCell(y / stride, h);
-  let cx = clampCell(x / stride, w);
-  for (let i = 0; i < steps; i++) {
-    cy = clampCell(y / stride, h);
-    cx = clampCell(x / stride, w);
-    [x, y] = position(maps, cy, cx, target);
-  }
+  for (let i = 0; i < steps; i++) [x, y] = position(maps, clampCell(y / stride, h), clampCell(x / stride, w), target);
+  // scored at the cell nearest the point reached (not the one its last refinement read), as tfjs PoseNet does
+  const cy = clampCell(y / stride, h);
+  const cx = clampCell(x / stride, w);
   return [x, y, sigmoid(maps.heatmaps[(cy * w + cx) * maps.numKeypoints + target])];
 }
 

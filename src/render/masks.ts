@@ -34,12 +34,15 @@ export interface MaskLike {
 }
 
 /**
- * A mask with where it goes and how it is coloured: `box` (source-image pixels) for an
- * instance mask stretched over its detection box; no box for a full-frame mask.
+ * A mask with where it goes and how it is coloured: `box` (source-image pixels) for a mask of
+ * the box's own pixels, stretched over it (a 28×28 Mask R-CNN cell); a mask the size of the
+ * frame (visionpipe's instance masks) covers the frame, whatever its box — so a pipeline's
+ * `instances` can be drawn as they are.
  *
  * @example
  * ```ts
- * const overlay: MaskOverlay = { mask: instance.mask, box: instance.box, classId: instance.classId };
+ * const overlay: MaskOverlay = { mask: instance.mask, classId: instance.classId };
+ * const cell: MaskOverlay = { mask: mask28, box: { x1: 40, y1: 30, x2: 120, y2: 200 } };
  * ```
  */
 export interface MaskOverlay {
@@ -156,16 +159,16 @@ function inCanvasPixels(ctx: Canvas2D, t: DrawTransform): DrawTransform {
  * Draws masks as translucent colour overlays: where a mask is set, the canvas is blended with
  * the overlay colour at `opacity` (× the mask value for soft masks); elsewhere it is left
  * untouched. Category masks (`kind: 'category'`) get a colour per class. A mask with a `box`
- * is stretched over that box (e.g. a 28×28 Mask R-CNN cell); one without covers the whole
- * frame (`imageSize`, or the canvas), as visionpipe's full-frame instance masks do — only
- * their `bounds` are touched. Works on browser canvases, OffscreenCanvas (also in workers)
+ * is stretched over that box (e.g. a 28×28 Mask R-CNN cell), unless it has the frame's size;
+ * one without covers the whole frame (`imageSize`, or the canvas), as visionpipe's full-frame
+ * instance masks do — only their `bounds` are touched. Works on browser canvases, OffscreenCanvas (also in workers)
  * and `@napi-rs/canvas`. Overlays whose box is not finite are skipped; returns how many were
  * drawn. The masks stay owned by the caller (not closed).
  *
  * @example
  * ```ts
  * const { instances, imageSize } = await segmenter.run(frame);
- * drawMasks(ctx, instances.map((i) => ({ mask: i.mask, classId: i.classId })), { imageSize });
+ * drawMasks(ctx, instances, { imageSize }); // each instance's full-frame mask, coloured by class
  * drawDetections(ctx, instances, { imageSize });
  * ```
  */
@@ -193,8 +196,11 @@ export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOve
     const values = maskValues(mask, index);
     if (!values) return;
     const full = options.imageSize ?? (options.transform || options.scale !== undefined ? mask : ctx.canvas);
-    const source = overlay.box ?? { x1: 0, y1: 0, x2: full.width, y2: full.height };
-    if (![source.x1, source.y1, source.x2, source.y2].every(Number.isFinite) || source.x2 <= source.x1 || source.y2 <= source.y1) return;
+    const { box } = overlay;
+    if (box && (![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite) || box.x2 <= box.x1 || box.y2 <= box.y1)) return;
+    // a mask of the frame's size covers the frame: its box says where the object is, not where to stretch it
+    const frameSized = mask.width === full.width && mask.height === full.height;
+    const source = box && !frameSized ? box : { x1: 0, y1: 0, x2: full.width, y2: full.height };
     const placement: MaskPlacement = { source, values, width: mask.width, height: mask.height, region: dataRegion(mask) };
     const shading = shadingFor(overlay, index, options, opacity);
     if (make && composite !== 'pixels' && t.scaleX > 0 && t.scaleY > 0) {

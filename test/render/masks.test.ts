@@ -71,6 +71,21 @@ describe('drawMasks', () => {
     for (const [x, y] of [[19, 30], [60, 30], [40, 19], [40, 40], [5, 5]]) expect(px(x, y), `(${x}, ${y})`).toEqual(GREY);
   });
 
+  it.each(['pixels', 'canvas'] as const)("a pipeline's instances are drawn as they are: a frame-sized mask covers the frame, its box is not stretched into (%s)", (composite) => {
+    // an instance of a 100×100 frame: a 20×20 square at (40, 40), its box the square's
+    const square = Mask.create('binary', 100, 100, Uint8Array.from({ length: 400 }, () => 1), { x: 40, y: 40, width: 20, height: 20 });
+    const instance = { box: { x1: 40, y1: 40, x2: 60, y2: 60 }, mask: square, classId: 2, score: 0.9, label: 'car' };
+    const { ctx, px } = blank(100, 100, '#808080');
+    expect(drawMasks(ctx, [instance], { opacity: 1, smoothing: false, composite, createCanvas })).toBe(1);
+    let set = 0;
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) if (diff(px(x, y), GREY) > 0) set++;
+    // the whole frame squeezed into the box painted 16 pixels
+    expect(set).toBe(400);
+    expect(diff(px(40, 40), GREY)).toBeGreaterThan(0);
+    expect(px(39, 40)).toEqual(GREY);
+    square.close();
+  });
+
   it('the canvas path upsamples bilinearly as the pixels path does (within 1 level; "low" smoothing quality was up to 16 too faint)', () => {
     const soft = softPatch();
     const drawn = (['pixels', 'canvas'] as const).map((composite) => {

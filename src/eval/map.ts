@@ -5,6 +5,7 @@
  * highest IoU ≥ t; precision envelope sampled at 101 recall points; classes without ground
  * truth left out. Golden-tested against a numpy transcription (scripts/make_map_fixtures.py).
  */
+import { knownOptions, optionNames } from '../core/known-options';
 import { VisionError } from '../core/errors';
 import { isOptionsObject, shownValue } from '../core/shown-value';
 import type { Box } from '../core/types';
@@ -153,6 +154,8 @@ function checkImages(images: unknown): void {
   });
 }
 
+const MAP_OPTION_NAMES = /* @__PURE__ */ optionNames<MapOptions>()(['maxDetections']);
+
 /**
  * COCO-style mAP@[.5:.95], mAP@0.5 and mAP@0.75 of detections against ground-truth boxes,
  * computed as pycocotools' `COCOeval` (iouType `bbox`, area range `all`, `maxDets` =
@@ -168,6 +171,7 @@ function checkImages(images: unknown): void {
 export function meanAveragePrecision(images: readonly MapImage[], options: MapOptions = {}): MapResult {
   const given: unknown = options;
   if (!isOptionsObject(given)) throw new VisionError('INVALID_OPTION', `meanAveragePrecision options must be an object ({ maxDetections }); got ${shownValue(given)}`);
+  knownOptions(options, 'meanAveragePrecision options', MAP_OPTION_NAMES);
   const maxDet = options.maxDetections ?? 100;
   if (!(Number.isInteger(maxDet) && maxDet > 0)) throw new VisionError('INVALID_OPTION', `maxDetections is ${maxDet}; it must be a positive integer`);
   checkImages(images);

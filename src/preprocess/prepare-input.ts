@@ -17,6 +17,7 @@ import { canSample, sampleFrame } from './sampling/region-sample';
 import type { SampleTarget } from './sampling/sample-output';
 import { fitPlan } from './sampling/sample-plan';
 import { imageToTensor } from '../core/image-tensor';
+import { checkOptionsObject, optionNames } from '../core/known-options';
 
 /**
  * Options of {@link prepareInput}.
@@ -27,6 +28,9 @@ import { imageToTensor } from '../core/image-tensor';
  * ```
  */
 export type PrepareInputOptions = OpenFrameOptions;
+
+/** The names {@link PrepareInputOptions} has (internal). @example `checkOptionsObject(options, 'prepareInput', PREPARE_OPTION_NAMES)` */
+export const PREPARE_OPTION_NAMES = /* @__PURE__ */ optionNames<PrepareInputOptions>()(['resizeOnCapture', 'gpuSampling']);
 
 /**
  * A frame already in a tensor in CPU memory (wasm, cpu) is sampled by the JavaScript loop only
@@ -90,7 +94,7 @@ function smallerThanWorthSampling(frame: OpenFrame, spec: InputSpec): boolean {
  * with `resizeOnCapture`, browser pictures differ by a few grey levels (YUV conversion, canvas
  * filtering). The caller owns the result; a tensor the caller passed is never disposed.
  *
- * @throws VisionError `INVALID_INPUT` for unreadable images, `INVALID_OPTION` for a bad spec.
+ * @throws VisionError `INVALID_INPUT` for unreadable images, `INVALID_OPTION` for a bad spec or an option name it does not take.
  *
  * @example
  * ```ts
@@ -98,6 +102,7 @@ function smallerThanWorthSampling(frame: OpenFrame, spec: InputSpec): boolean {
  * ```
  */
 export async function prepareInput(image: ImageInput, spec: InputSpec, options: PrepareInputOptions = {}): Promise<PreparedInput> {
+  checkOptionsObject(options, 'prepareInput', PREPARE_OPTION_NAMES);
   checkInputSpec(spec);
   const frame = await openFrame(image, options);
   try {
@@ -140,7 +145,7 @@ export interface PreparedGpuInput {
  * `undefined` where this path does not apply (other inputs, `gpuSampling: false`,
  * nearest-neighbour specs, element types other than float32 / int32): use `prepareInput` then.
  *
- * @throws VisionError `INVALID_INPUT` when the picture cannot be copied to the GPU, `INVALID_OPTION` for a bad spec.
+ * @throws VisionError `INVALID_INPUT` when the picture cannot be copied to the GPU, `INVALID_OPTION` for a bad spec or an option name it does not take.
  *
  * @example
  * ```ts
@@ -148,6 +153,7 @@ export interface PreparedGpuInput {
  * ```
  */
 export async function prepareGpuInput(image: ImageInput, spec: InputSpec, device: GpuDeviceHandle, options: PrepareInputOptions = {}): Promise<PreparedGpuInput | undefined> {
+  checkOptionsObject(options, 'prepareGpuInput', PREPARE_OPTION_NAMES);
   checkInputSpec(spec);
   const dtype = spec.dtype ?? 'float32';
   if (options.gpuSampling === false || spec.interpolation === 'nearest' || (dtype !== 'float32' && dtype !== 'int32')) return undefined;

@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ImageInput } from '../core/image-input';
 import { type InputSpec, checkInputSpec } from './prepare';
 import { type PrepareInputOptions, sampleTarget } from './prepare-input';
+import { checkOptionsObject } from '../core/known-options';
 import { type RotatedRegion, rotatedRegionAffine } from './rotated-region';
 import { sampleAffine } from './sampling/affine-sample';
 import { openFrame } from './sampling/open-frame';
@@ -26,6 +27,7 @@ import { openFrame } from './sampling/open-frame';
  * ```
  */
 export async function prepareRotatedInput(image: ImageInput, region: RotatedRegion, spec: InputSpec, options: Pick<PrepareInputOptions, 'gpuSampling'> = {}): Promise<tf.Tensor4D> {
+  checkOptionsObject(options, 'prepareRotatedInput', ['gpuSampling']);
   checkInputSpec(spec);
   const matrix = rotatedRegionAffine(region, spec.width, spec.height);
   const frame = await openFrame(image, { gpuSampling: options.gpuSampling });

@@ -2,6 +2,7 @@
  * Where the points of a scatter plot land on a canvas: the data's extent fitted into the canvas
  * less a margin, one scale for both axes (distances on the map keep their proportions).
  */
+import { checkOptionsObject, optionNames } from '../core/known-options';
 import { VisionError } from '../core/errors';
 import type { ImageSize } from '../core/types';
 
@@ -27,6 +28,8 @@ export interface ScatterLayout {
   readonly scale: number;
 }
 
+const SCATTER_FIT_OPTION_NAMES = /* @__PURE__ */ optionNames<ScatterFitOptions>()(['margin', 'flipY']);
+
 /**
  * Fits points into a canvas of `size`: the bounding box of the points is scaled uniformly to fit
  * inside the margin and centred. A single point, or points that all coincide, land in the centre.
@@ -39,6 +42,7 @@ export interface ScatterLayout {
  * ```
  */
 export function fitScatter(points: readonly ScatterCoordinate[], size: ImageSize, options: ScatterFitOptions = {}): ScatterLayout {
+  checkOptionsObject(options, 'fitScatter', SCATTER_FIT_OPTION_NAMES);
   const margin = options.margin ?? 32;
   if (!(Number.isFinite(margin) && margin >= 0 && 2 * margin < Math.min(size.width, size.height))) {
     throw new VisionError('INVALID_OPTION', `scatter margin is ${margin}; it must be ≥ 0 and leave room inside the ${size.width}×${size.height} canvas`);

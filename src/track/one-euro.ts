@@ -3,6 +3,7 @@
  * rises with the signal's speed, so that a still signal is smoothed hard (little jitter)
  * and a moving one is followed closely (little lag). Used to steady keypoints and boxes.
  */
+import { knownOptions, optionNames } from '../core/known-options';
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 
@@ -37,10 +38,13 @@ interface Resolved {
   dCutoff: number;
 }
 
+const ONE_EURO_OPTION_NAMES = /* @__PURE__ */ optionNames<OneEuroOptions>()(['minCutoff', 'beta', 'dCutoff']);
+
 function resolve(options: OneEuroOptions, who: string): Resolved {
   if (options === null || typeof options !== 'object') {
     throw new VisionError('INVALID_OPTION', `${who}: options must be an object (or omitted)`);
   }
+  knownOptions(options, `${who} (One-Euro settings)`, ONE_EURO_OPTION_NAMES);
   const check = (value: number | undefined, fallback: number, name: string, ok: (v: number) => boolean, allowed: string): number => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {

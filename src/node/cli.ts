@@ -69,8 +69,6 @@ async function executeCommand(args: CliArgs & { command: CliCommand }, print: Pr
   if (command === 'search') return runSearch(args, print, printError);
   if (command === 'map') return runMap(args, print, printError);
   const settings = await taskSettings(command, args);
-  const notice = copyleftNotice(settings.model);
-  if (notice) printError(notice);
   const { files, failures } = args.inputs.length > 0 ? await expandInputs(args.inputs) : { files: [EXAMPLE_PHOTO], failures: [] };
   if (command === 'matte' && args.out !== undefined && files.some(isVideoFile)) checkVideoBackground(args.background);
   if (files.length === 0) {
@@ -80,6 +78,9 @@ async function executeCommand(args: CliArgs & { command: CliCommand }, print: Pr
     return 1;
   }
   const task = await createCliTask(command, settings);
+  // once the model is known to fit the command (rvm given to hands is refused, with no licence line first)
+  const notice = copyleftNotice(settings.model);
+  if (notice) printError(notice);
   try {
     return await runBatch(task, files, failures, { print, printError, json: args.json, out: args.out, every: args.every, fps: args.fps });
   } finally {

@@ -79,6 +79,9 @@ function matteBytes(matte: MatteLike): Uint8Array {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new VisionError('INVALID_INPUT', `the matte is ${width}×${height}; it must have pixels (whole numbers > 0)`);
   }
+  if ((matte as { kind?: unknown }).kind === 'category') {
+    throw new VisionError('INVALID_INPUT', "the matte is a category mask (class ids, not how much is person): pass a probability or binary mask, such as a segmentation's confidenceMasks[i]");
+  }
   const values = matte.toUint8Array();
   if (!(values instanceof Uint8Array) || values.length !== width * height) {
     throw new VisionError('INVALID_INPUT', `the matte's toUint8Array() gave ${String(values?.length)} values; a ${width}×${height} matte has ${width * height}`);
@@ -152,6 +155,11 @@ function imageBackdrop(image: unknown, name: string): Backdrop {
 /** The backdrop a {@link MatteBackground} asks for; throws `INVALID_INPUT` for anything else. */
 function backdropOf(background: MatteBackground): Backdrop {
   if (typeof background === 'object' && background !== null) {
+    // exactly one of them: { blur, color } drew the blur and dropped the colour
+    const names = Object.keys(background).filter((key) => (background as Record<string, unknown>)[key] !== undefined);
+    if (names.length > 1 || (names.length === 1 && !['blur', 'color', 'image'].includes(names[0]))) {
+      throw new VisionError('INVALID_OPTION', `background has ${names.join(', ')}; it must be exactly one of { blur: radius }, { color: '#rrggbb' } or { image: { data, width, height } }`);
+    }
     if ('blur' in background) return blurBackdrop(background.blur, 'blur');
     if ('color' in background) return colorBackdrop(background.color, 'color');
     if ('image' in background) return imageBackdrop(background.image, 'image');
@@ -200,8 +208,9 @@ function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
  * composited too (the person over the background): `{ color: 'transparent' }` cuts the person
  * out (the canvas's alpha becomes the matte), `rgba(…, 0.5)` leaves the background half see-through.
  *
- * @throws VisionError `INVALID_INPUT` for a missing or empty matte, background or background
- * picture; `INVALID_OPTION` for a blur that is not a finite radius ≥ 0 or a colour that does not parse.
+ * @throws VisionError `INVALID_INPUT` for a missing, empty or category matte, background or background
+ * picture; `INVALID_OPTION` for a background setting other than exactly one of blur, color and
+ * image, a blur that is not a finite radius ≥ 0 or a colour that does not parse.
  * @example
  * ```ts
  * ctx.drawImage(video, 0, 0, canvas.width, canvas.height);

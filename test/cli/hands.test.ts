@@ -105,4 +105,15 @@ describe('visionpipe hands', () => {
     expect(error).toBeLessThan(7);
     expect(() => parseCliArgs(['hands', input, '--detector', 'boxes'])).toThrow("--detector must be one of handtrack, palm; got 'boxes'");
   });
+
+  it('a model of another task is refused without a licence line first (rvm printed its GPL-3.0 notice, then the refusal)', async () => {
+    const run = await cli(['hands', '--model', 'rvm']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("model 'rvm' is for video-matting, not hand-landmarks");
+    expect(run.stderr).not.toContain('GPL-3.0');
+    // where it fits, the notice is printed
+    const matte = await cli(['matte', '--model', 'rvm', '--json']);
+    expect(matte.code).toBe(0);
+    expect(matte.stderr).toContain('visionpipe: rvm weights are GPL-3.0');
+  }, 120_000);
 });

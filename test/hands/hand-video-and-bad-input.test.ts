@@ -160,3 +160,33 @@ describe('hand landmarks: video mode and bad input', () => {
     await expectVisionError(lite.run(frames[0]), 'DISPOSED');
   });
 });
+
+describe('hand landmarks: smoothing settings and the smoothed box', () => {
+  it('with heavy smoothing the box spans the smoothed keypoints returned (up to 37 px of them lay outside it)', async () => {
+    const hands = await createHandLandmarkPipeline({ smoothing: { minCutoff: 0.3, beta: 1 }, backend: 'wasm' });
+    const frames = await panFrames(6);
+    for (let i = 0; i < frames.length; i++) {
+      for (const hand of (await hands.runForVideo(frames[i], i * 33.3)).hands) {
+        const xs = hand.keypoints.map((k) => k.x);
+        const ys = hand.keypoints.map((k) => k.y);
+        expect(hand.box).toEqual({ x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) });
+      }
+    }
+    hands.dispose();
+  });
+
+  it('settings given replace the default fields they name; the others keep the documented default', async () => {
+    // { beta: 100 } smoothed with the filter's generic minCutoff 1 and dCutoff 1, not the default 2.5
+    const partial = await createHandLandmarkPipeline({ smoothing: { beta: 100 }, worldSmoothing: { beta: 10 }, backend: 'wasm' });
+    const full = await createHandLandmarkPipeline({ smoothing: { minCutoff: 2.5, beta: 100, dCutoff: 2.5 }, worldSmoothing: { minCutoff: 0.1, beta: 10, dCutoff: 1 }, backend: 'wasm' });
+    const frames = await panFrames(4);
+    for (let i = 0; i < frames.length; i++) {
+      const [a] = (await partial.runForVideo(frames[i], i * 33.3)).hands;
+      const [b] = (await full.runForVideo(frames[i], i * 33.3)).hands;
+      expect(a.keypoints).toEqual(b.keypoints);
+      expect(a.worldKeypoints).toEqual(b.worldKeypoints);
+    }
+    partial.dispose();
+    full.dispose();
+  });
+});

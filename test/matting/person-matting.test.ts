@@ -127,6 +127,9 @@ describe('video matting with Selfie (default) and Meet (real weights, wasm)', ()
     await expect(matting.run({ data: new Uint8Array(3), width: 0, height: 1, channels: 3 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(matting.runForVideo(astronaut, Number.NaN)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(matting.run(astronaut, { refine: { radius: 0.5 } })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    // a misspelt refinement setting ran with the default radius
+    await expect(matting.run(astronaut, { refine: { radious: 4 } as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('refine has unknown option(s) radious') });
+    await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, refine: { eps: 1e-2 } as never })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(createVideoMattingPipeline({ model: matting.runner, spec: matting.spec, smoothing: 2 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(createVideoMattingPipeline({ model: CENTERNET_COCO })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     // options of the wrong type are refused naming the option (before: TypeErrors, or silently taken)

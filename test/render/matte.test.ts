@@ -204,6 +204,14 @@ describe('matte compositing on a canvas', () => {
     expectRefusal(() => drawGreenScreen(t.ctx, matte, { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
     expectRefusal(() => compositeMatte(t.ctx, matte, null as unknown as { blur: number }), 'INVALID_INPUT', 'background is null; it must be { blur: radius }');
     expectRefusal(() => compositeMatte(t.ctx, matte, {} as { blur: number }), 'INVALID_INPUT', 'background is an object');
+    // { blur, color } drew the blur and dropped the colour; a misspelt name was 'an object'
+    expectRefusal(() => compositeMatte(t.ctx, matte, { blur: 3, color: 'blue' } as never), 'INVALID_OPTION', 'background has blur, color; it must be exactly one of');
+    expectRefusal(() => compositeMatte(t.ctx, matte, { blur: 3, radius: 5 } as never), 'INVALID_OPTION', 'background has blur, radius');
+    expectRefusal(() => compositeMatte(t.ctx, matte, { colour: 'blue' } as never), 'INVALID_OPTION', 'background has colour');
+    // a category mask holds class ids: class 3 was read as 3/255 of the person
+    const category = Mask.create('category', matte.width, matte.height, new Uint8Array(matte.width * matte.height).fill(3));
+    expectRefusal(() => drawGreenScreen(t.ctx, category), 'INVALID_INPUT', 'the matte is a category mask');
+    category.close();
     expectRefusal(() => compositeMatte(t.ctx, matte, { image: { width: 2, height: 2 } as unknown as ImageData }), 'INVALID_INPUT', 'image is 2×2 with undefined values');
     expect(Array.from(t.ctx.getImageData(0, 0, 40, 20).data)).toEqual(before);
     matte.close();

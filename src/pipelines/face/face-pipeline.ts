@@ -1,3 +1,4 @@
+import { smoothingSettings } from '../shared/smoothing-settings';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { FACE_DETECTOR_CARDS, FACE_DETECTOR_SHORT, FACE_MODEL_CARDS, FACEMESH, type FaceDetectorSpec, type FaceMeshModelSpec } from '../../models/face-cards';
@@ -78,9 +79,9 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
     if (fit !== 'letterbox' && fit !== 'stretch') throw new VisionError('INVALID_OPTION', `detectorFit is '${String(fit)}'; allowed: letterbox, stretch`);
     this.detectorFit = fit;
     this.rotateCrops = optionalBoolean(options.rotateCrops, 'rotateCrops') ?? false;
-    const smoothing = options.smoothing === undefined ? DEFAULT_FACE_SMOOTHING : options.smoothing;
+    const smoothing = smoothingSettings(options.smoothing, DEFAULT_FACE_SMOOTHING, 'smoothing');
     this.video = new FaceVideoState(smoothing, this.rotateCrops);
-    this.smoothing = smoothing === false ? false : { ...smoothing }; // checked: a copy for the states reset() makes
+    this.smoothing = smoothing;
     this.resolve({}); // bad defaults (maxFaces, thresholds) fail now, not on the first frame
   }
 

@@ -89,6 +89,6 @@ export interface FaceLandmarksOptions extends BasePipelineOptions, FaceLandmarks
   rotateCrops?: boolean;
   /** Run the Iris model too (`facemesh` family): 478 points with refined eyes. Default false. */
   iris?: boolean;
-  /** Video mode: One-Euro settings for points in 0–1 image units, or `false` for none. Default `{ minCutoff: 1, beta: 20, dCutoff: 1 }`. */
+  /** Video mode: One-Euro settings for points in 0–1 image units, or `false` for none. Default `{ minCutoff: 1, beta: 20, dCutoff: 1 }`; fields left out keep these. */
   smoothing?: OneEuroOptions | false;
 }

@@ -1,3 +1,4 @@
+import { smoothingSettings } from '../shared/smoothing-settings';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec, PALM_DETECTOR } from '../../models/hand-cards';
@@ -65,15 +66,6 @@ function toHand(raw: SourceHand, label: string): Hand {
 
 const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.keypoints.every(Number.isFinite) && (raw.world?.every(Number.isFinite) ?? true);
 
-/** Smoothing options as given (`undefined`: the default), checked for shape; ranges are checked by the video state. */
-function smoothingOption(value: OneEuroOptions | false | undefined, fallback: Readonly<OneEuroOptions>, name: string): OneEuroOptions | false {
-  const smoothing = value === undefined ? fallback : value;
-  if (smoothing !== false && (typeof smoothing !== 'object' || smoothing === null)) {
-    throw new VisionError('INVALID_OPTION', `${name} must be One-Euro options ({ minCutoff, beta, dCutoff }) or false; got ${shownValue(smoothing)}`);
-  }
-  return smoothing === false ? false : { ...smoothing }; // a copy for the states reset() makes
-}
-
 /**
  * Hand landmarks: frame → HandTrack hand boxes → MediaPipe hand landmark model on each
  * (enlarged) box → 21 named keypoints with depth, handedness and score per hand, in source
@@ -115,8 +107,8 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   ) {
     super(handSpec, runner, ownsRunner);
     this.detectorInterval = positiveInteger(options.detectorInterval ?? 10, 'detectorInterval');
-    this.smoothing = smoothingOption(options.smoothing, DEFAULT_HAND_SMOOTHING, 'smoothing');
-    this.worldSmoothing = smoothingOption(options.worldSmoothing, DEFAULT_WORLD_SMOOTHING, 'worldSmoothing');
+    this.smoothing = smoothingSettings(options.smoothing, DEFAULT_HAND_SMOOTHING, 'smoothing');
+    this.worldSmoothing = smoothingSettings(options.worldSmoothing, DEFAULT_WORLD_SMOOTHING, 'worldSmoothing');
     this.rotateCrops = optionalBoolean(options.rotateCrops, 'rotateCrops') ?? true;
     this.palm = checkDetector(options.detector) === 'palm';
     this.video = new HandVideoState(this.smoothing, this.worldSmoothing);
@@ -223,12 +215,12 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       const dropped = video.follow(kept.map((r) => r.track));
       const hands = kept
         .filter((r) => !dropped.has(r.track.trackId))
-        .map(({ hand, track }) => ({
-          ...hand,
-          trackId: track.trackId,
-          keypoints: video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height),
-          ...(hand.worldKeypoints ? { worldKeypoints: video.smoothWorld(track, hand.worldKeypoints, timestampMs) } : {}),
-        }));
+        .map(({ hand, track }) => {
+          const keypoints = video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height);
+          // the box spans the smoothed keypoints returned, not the raw ones
+          const box = { x1: Math.min(...keypoints.map((k) => k.x)), y1: Math.min(...keypoints.map((k) => k.y)), x2: Math.max(...keypoints.map((k) => k.x)), y2: Math.max(...keypoints.map((k) => k.y)) };
+          return { ...hand, trackId: track.trackId, keypoints, box, ...(hand.worldKeypoints ? { worldKeypoints: video.smoothWorld(track, hand.worldKeypoints, timestampMs) } : {}) };
+        });
       clock.postprocess += now() - t0;
       return hands;
     }));

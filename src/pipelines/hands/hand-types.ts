@@ -128,11 +128,11 @@ export interface HandRunOptions {
 export interface HandLandmarkOptions extends BasePipelineOptions, HandRunOptions {
   /** The card of a ready runner passed as `model` (a runner needs its card). */
   spec?: HandModelSpec;
-  /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }`. */
+  /** Video mode: One-Euro settings for keypoints in 0–1 image units, or `false` for none. Default `{ minCutoff: 2.5, beta: 300, dCutoff: 2.5 }`; fields left out keep these. */
   smoothing?: OneEuroOptions | false;
   /**
    * Video mode: One-Euro settings for `worldKeypoints` (metres; x, y and z), or `false` for none.
-   * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks).
+   * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks); fields left out keep these.
    */
   worldSmoothing?: OneEuroOptions | false;
   /**

@@ -6,6 +6,7 @@
  * same pass that produces the frame-size matte.
  */
 import { VisionError } from '../../core/errors';
+import { knownOptions, optionNames } from '../../core/known-options';
 import * as tf from '@tensorflow/tfjs';
 import { type ImageInput, classifyImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
@@ -48,6 +49,8 @@ export function checkMatteSmoothing(smoothing: unknown): void {
   }
 }
 
+const REFINE_OPTION_NAMES = /* @__PURE__ */ optionNames<MattingRefineOptions>()(['radius', 'epsilon', 'maxSide', 'gridSide']);
+
 /** Checked refinement settings (radius undefined: chosen from the working size; maxSide undefined: see {@link openGuide}). */
 interface Refinement {
   radius?: number;
@@ -59,13 +62,14 @@ interface Refinement {
 /**
  * Checks refinement settings (any matting model takes them: unused by RVM, still checked).
  *
- * @throws VisionError `INVALID_OPTION` for a radius, ε, maxSide or gridSide out of range.
+ * @throws VisionError `INVALID_OPTION` for a radius, ε, maxSide or gridSide out of range, or another name.
  * @example
  * ```ts
  * resolveRefine({ radius: 4 }); // { radius: 4, epsilon: 1e-3, maxSide: undefined, gridSide: 128 }
  * ```
  */
 export function resolveRefine(options: MattingRefineOptions): Refinement {
+  knownOptions(options, 'refine', REFINE_OPTION_NAMES);
   const { radius, epsilon = DEFAULT_EPSILON, maxSide, gridSide = DEFAULT_GRID_SIDE } = options;
   if (radius !== undefined && !(Number.isInteger(radius) && radius >= 1)) throw new VisionError('INVALID_OPTION', `refine.radius is ${shownValue(radius)}; it must be a positive integer (pixels)`);
   if (!(epsilon > 0 && Number.isFinite(epsilon))) throw new VisionError('INVALID_OPTION', `refine.epsilon is ${shownValue(epsilon)}; it must be a finite number > 0`);

@@ -1,3 +1,4 @@
+import { smoothingSettings } from '../shared/smoothing-settings';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { Box } from '../../core/types';
@@ -128,9 +129,9 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
       throw new VisionError('INVALID_OPTION', `segmentation: model '${poseSpec.id}' gives no person mask; BlazePose cards do (blazepose-lite, blazepose-full, blazepose-heavy)`);
     }
     const blazePose = poseSpec.family === 'blazepose';
-    const smoothing = options.smoothing === undefined ? (blazePose ? DEFAULT_BLAZEPOSE_SMOOTHING : DEFAULT_POSE_SMOOTHING) : options.smoothing;
+    const smoothing = smoothingSettings(options.smoothing, blazePose ? DEFAULT_BLAZEPOSE_SMOOTHING : DEFAULT_POSE_SMOOTHING, 'smoothing');
     const tracker = options.tracker === undefined ? {} : options.tracker;
-    const worldSmoothing = options.worldSmoothing === undefined ? DEFAULT_WORLD_SMOOTHING : options.worldSmoothing;
+    const worldSmoothing = smoothingSettings(options.worldSmoothing, DEFAULT_WORLD_SMOOTHING, 'worldSmoothing');
     const segmentationSmoothing = options.segmentationSmoothing === undefined ? DEFAULT_SEGMENTATION_SMOOTHING : options.segmentationSmoothing;
     this.newVideoState = () => new PoseVideoState(smoothing, tracker, { worldSmoothing, segmentationSmoothing, blazePose });
     this.video = this.newVideoState();

@@ -123,6 +123,7 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
    * reference); for BlazePose they are in person sizes per second and smoothing follows
    * MediaPipe's pose graph (visibilities low-passed, the next frame's region placed from
    * alignment points smoothed harder), default `{ minCutoff: 0.05, beta: 80, dCutoff: 1 }`.
+   * Fields left out keep the default's.
    */
   smoothing?: OneEuroOptions | false;
   /**
@@ -137,7 +138,7 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
   segmentationSmoothing?: number | false;
   /**
    * Video mode: One-Euro settings for `worldKeypoints` (metres; x, y and z), or `false` for none.
-   * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks).
+   * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks); fields left out keep these.
    */
   worldSmoothing?: OneEuroOptions | false;
   /** Video mode: tracker settings (defaults adapt ByteTrack to the pose threshold). */

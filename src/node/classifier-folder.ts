@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
+import { knownOptions, optionNames } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
 import { parseJsonText } from '../runtime/json-text';
 import { writeFileAtomic, writeFilesAtomic } from './atomic-write';
@@ -10,6 +11,7 @@ import { readModelFileText } from './local-file';
 import type { ModelSpec } from '../models/model-spec';
 import type { ModelRunner } from '../runtime/model-runner';
 import type { TfjsBackendName } from '../runtime/tfjs-backend';
+import { checkObject } from '../training/checks';
 import { classifierToFiles, loadClassifier } from '../training/save';
 import { loadMobileNetV2Backbone, type FeatureExtractor } from '../pipelines/embeddings/backbone';
 import { checkClassNames, exportClassifier, headClasses } from '../training/transfer/classifier';
@@ -56,6 +58,9 @@ export interface SavedKnnFolder {
 const KNN_FILES = ['knn.json'];
 const LAYERS_FILES = ['model.json', 'weights.bin'];
 
+/** Every name the options of {@link saveClassifierFolder} have. */
+const SAVE_FOLDER_OPTION_NAMES = /* @__PURE__ */ optionNames<Parameters<typeof saveClassifierFolder>[3]>()(['labels', 'id']);
+
 async function removeFiles(folder: string, names: readonly string[]): Promise<void> {
   await Promise.all(names.map((name) => rm(join(folder, name), { force: true })));
 }
@@ -76,7 +81,8 @@ async function removeFiles(folder: string, names: readonly string[]): Promise<vo
  * previous `model.json` with the new `weights.bin`, which loads as `MODEL_FORMAT` when the sizes
  * differ, and as the previous card with the new weights when the heads have the same shape.
  * A folder that cannot be made or written (a file in its path, no permission, a full disk) is
- * `INVALID_INPUT` saying why.
+ * `INVALID_INPUT` saying why; options that are not an object, set a name it does not take (a
+ * misspelt `label`) or whose labels are not one class name per class are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -94,7 +100,9 @@ export async function saveClassifierFolder(folder: string, backbone: FeatureExtr
 
 async function saveFolder(folder: string, backbone: FeatureExtractor, head: tf.LayersModel | KnnClassifier, options: { labels: string[]; id: string }): Promise<string[]> {
   // checked before anything is written: a refused save leaves the folder's classifier as it was
-  checkClassNames(options?.labels, headClasses(head));
+  checkObject(options, 'saveClassifierFolder options');
+  knownOptions(options, 'saveClassifierFolder options', SAVE_FOLDER_OPTION_NAMES);
+  checkClassNames(options.labels, headClasses(head));
   await mkdir(folder, { recursive: true });
   if (head instanceof KnnClassifier) {
     const saved: SavedKnnFolder = { format: KNN_FORMAT, id: options.id, backbone: 'nsfw-mobilenet-v2', layers: [...backbone.layers], labels: options.labels, knn: await head.toJSON() };

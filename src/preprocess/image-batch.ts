@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { InputSpec } from '../core/card-types';
 import { VisionError, throwIfAborted } from '../core/errors';
 import { imageToTensor } from '../core/image-tensor';
+import { checkOptionsObject, optionNames } from '../core/known-options';
 import { isOptionsObject, shownValue } from '../core/shown-value';
 import type { LabeledImage, LongWorkOptions } from '../core/labeled-data';
 import { prepareImage } from './prepare';
@@ -19,6 +20,9 @@ export interface ImageTensors {
   x: tf.Tensor4D;
   labels: Int32Array;
 }
+
+/** Every name {@link LongWorkOptions} has. */
+const LONG_WORK_OPTION_NAMES = /* @__PURE__ */ optionNames<LongWorkOptions>()(['signal', 'onProgress']);
 
 /** The largest class index a label may be (labels are stored as int32). */
 const MAX_LABEL = 2 ** 31 - 1;
@@ -49,7 +53,8 @@ export function checkLabeledImages(samples: unknown): asserts samples is readonl
  * Decodes labelled images (image objects, raw pixels, tensors, or file paths / folders'
  * contents in Node) and prepares them as one batch as the model's {@link InputSpec} says.
  * Reports progress, honours `signal` (throws `ABORTED`), and leaks no tensors on failure.
- * `INVALID_INPUT` for an empty list or a label that is no class index ({@link checkLabeledImages}).
+ * `INVALID_INPUT` for an empty list or a label that is no class index ({@link checkLabeledImages});
+ * `INVALID_OPTION` for options other than `signal` and `onProgress` (a misspelt `onprogress`).
  *
  * @example
  * ```ts
@@ -59,6 +64,7 @@ export function checkLabeledImages(samples: unknown): asserts samples is readonl
  */
 export async function imagesToTensors(samples: readonly LabeledImage[], input: InputSpec, options: LongWorkOptions = {}): Promise<ImageTensors> {
   checkLabeledImages(samples);
+  checkOptionsObject(options, 'imagesToTensors', LONG_WORK_OPTION_NAMES);
   const parts: tf.Tensor4D[] = [];
   try {
     for (let i = 0; i < samples.length; i++) {

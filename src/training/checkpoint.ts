@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
+import { checkTensor } from './checks';
+import { checkLive } from './model-liveness';
 
 /**
  * A copy of all of a model's weights (trainable and not, e.g. batch-norm statistics).
@@ -26,7 +30,10 @@ export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
 }
 
 /**
- * Sets a model's weights back to a snapshot (the snapshot stays valid).
+ * Sets a model's weights back to a snapshot (the snapshot stays valid). `INVALID_INPUT`, and
+ * the weights left as they were, for a snapshot that does not fit the model (one of another
+ * model: a different number of weights or a weight of another shape, or a disposed snapshot)
+ * or a disposed model.
  *
  * @example
  * ```ts
@@ -34,6 +41,19 @@ export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
  * ```
  */
 export function restoreWeights(model: tf.LayersModel, snapshot: WeightSnapshot): void {
+  checkLive(model);
+  if (!Array.isArray(snapshot)) throw new VisionError('INVALID_INPUT', `the snapshot is ${shownValue(snapshot)}; it must be the array of tensors snapshotWeights(model) returns`);
+  const weights = model.weights;
+  if (snapshot.length !== weights.length) {
+    throw new VisionError('INVALID_INPUT', `the snapshot holds ${snapshot.length} weights but the model has ${weights.length}; restore a snapshot taken of this model (snapshotWeights(model))`);
+  }
+  snapshot.forEach((value: unknown, i) => {
+    checkTensor(value, `snapshot[${i}]`);
+    const expected = weights[i].shape;
+    if (value.shape.length !== expected.length || value.shape.some((d, k) => d !== expected[k])) {
+      throw new VisionError('INVALID_INPUT', `snapshot[${i}] has shape [${value.shape.join(', ')}] but the model's weight ${i} ('${weights[i].name}') has [${expected.join(', ')}]; restore a snapshot taken of this model (snapshotWeights(model))`);
+    }
+  });
   model.setWeights(snapshot);
 }
 

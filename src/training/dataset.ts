@@ -4,13 +4,15 @@ import type { ImageInput, RawImage } from '../core/image-input';
 import { imageToTensor } from '../core/image-tensor';
 import type { LabeledImage, TrainingProgress } from '../core/labeled-data';
 import { checkNumber, checkObject, checkTensor } from './checks';
-import { shownValue } from '../core/shown-value';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 import { permutation } from './random';
 import { knownOptions } from '../core/known-options';
 
 /**
  * Folder-per-class listing → labelled samples: `{ cat: ['a.jpg', …], dog: [...] }` becomes
  * samples with labels in the order of `classNames` (default: the keys sorted).
+ * `INVALID_INPUT` when `folders` is not such an object (`null`, an array) or a class has no
+ * list of images; `INVALID_OPTION` when `classNames` is not a list of class names.
  *
  * @example
  * ```ts
@@ -18,12 +20,17 @@ import { knownOptions } from '../core/known-options';
  * ```
  */
 export function samplesFromFolders(folders: Readonly<Record<string, readonly ImageInput[]>>, classNames?: readonly string[]): { samples: LabeledImage[]; labels: string[] } {
+  if (!isOptionsObject(folders)) throw new VisionError('INVALID_INPUT', `folders is ${shownValue(folders)}; it must be an object mapping each class name to its images ({ cat: [...], dog: [...] })`);
+  if (classNames !== undefined && (!Array.isArray(classNames) || !classNames.every((name) => typeof name === 'string'))) {
+    throw new VisionError('INVALID_OPTION', `classNames is ${shownValue(classNames)}; it must be an array of class names (keys of folders)`);
+  }
   const labels = [...(classNames ?? Object.keys(folders).sort())];
   const samples: LabeledImage[] = [];
   labels.forEach((name, label) => {
-    const files = folders[name];
-    if (!files) throw new VisionError('INVALID_INPUT', `no folder for class '${name}'; folders: ${Object.keys(folders).join(', ')}`);
-    for (const image of files) samples.push({ image, label });
+    if (!Object.hasOwn(folders, name)) throw new VisionError('INVALID_INPUT', `no folder for class '${name}'; folders: ${Object.keys(folders).join(', ')}`);
+    const files: unknown = folders[name];
+    if (!Array.isArray(files)) throw new VisionError('INVALID_INPUT', `the folder of class '${name}' is ${shownValue(files)}; it must be an array of images`);
+    for (const image of files as readonly ImageInput[]) samples.push({ image, label });
   });
   return { samples, labels };
 }

@@ -27,7 +27,7 @@ export { fit } from './fit';
 export { useFastCpuConvGradient } from './cpu-conv-gradient';
 export type { BatchLog, EpochLog, FitOptions, FitResult, MonitorMetric, VariableGroup } from './fit';
 export { classifierToFiles, saveClassifier, loadClassifier } from './save';
-export type { SavedModelFiles } from './save';
+export type { LoadClassifierOptions, SavedModelFiles } from './save';
 export type { FeatureBackbone } from './transfer/feature-backbone';
 export { buildHead, headLoss } from './transfer/heads';
 export type { HeadKind, HeadOptions } from './transfer/heads';

@@ -48,8 +48,13 @@ function regularizer(l2: number | undefined): ReturnType<typeof tf.regularizers.
   return l2 && l2 > 0 ? tf.regularizers.l2({ l2 }) : undefined;
 }
 
+/** Every name the options of {@link denseLayer} have. */
+const DENSE_OPTION_NAMES = /* @__PURE__ */ optionNames<Parameters<typeof denseLayer>[0]>()(['units', 'activation', 'init', 'l2', 'inputDim', 'seed', 'name']);
+
 /**
  * A dense layer with He (ReLU) or Xavier (otherwise) initialisation and optional L2.
+ * `INVALID_OPTION` for options that are not an object or set a name it does not take (a
+ * misspelt `activaton`).
  *
  * @example
  * ```ts
@@ -57,6 +62,8 @@ function regularizer(l2: number | undefined): ReturnType<typeof tf.regularizers.
  * ```
  */
 export function denseLayer(options: { units: number; activation?: 'relu' | 'linear' | 'softmax' | 'tanh'; init?: Initialization; l2?: number; inputDim?: number; seed?: number; name?: string }): tf.layers.Layer {
+  checkObject(options, 'denseLayer options');
+  knownOptions(options, 'denseLayer options', DENSE_OPTION_NAMES);
   const activation = options.activation ?? 'linear';
   return tf.layers.dense({
     units: options.units,

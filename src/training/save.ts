@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
+import { checkOptionsObject, optionNames } from '../core/known-options';
 import type { ModelSpec } from '../models/model-spec';
 import { type LoadModelOptions, loadModel } from '../runtime/load-model';
 import type { TfjsModelFiles } from '../runtime/tfjs-artifacts';
@@ -82,9 +83,25 @@ export async function saveClassifier(model: tf.LayersModel, spec: ModelSpec | un
 }
 
 /**
+ * Options of {@link loadClassifier}: how its files are read (progress, abort, cache, the folder
+ * they must stay in) and the tfjs backends to try. A classifier is a tfjs layers model, so
+ * `loadModel`'s `format` and its ONNX and graph-model settings do not apply.
+ *
+ * @example
+ * ```ts
+ * const options: LoadClassifierOptions = { backend: 'wasm', onProgress: (p) => console.log(p.loaded) };
+ * ```
+ */
+export type LoadClassifierOptions = Omit<LoadModelOptions, 'format' | 'executionProviders' | 'ort' | 'fuseConvolutions'>;
+
+/** Every name {@link LoadClassifierOptions} has. */
+const LOAD_CLASSIFIER_OPTION_NAMES = /* @__PURE__ */ optionNames<LoadClassifierOptions>()(['onProgress', 'signal', 'cache', 'modelRoot', 'backend', 'wasmPaths']);
+
+/**
  * Loads a classifier saved by visionpipe — from in-memory files, a `model.json` path or URL,
  * or `indexeddb://` / `localstorage://` — and returns its runner and card, ready for
- * `pipeline('image-classification', { model: runner, spec })`.
+ * `pipeline('image-classification', { model: runner, spec })`. Options that are not an object
+ * or set a name it does not take (a misspelt `backends`, `loadModel`'s `format`) are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -92,7 +109,8 @@ export async function saveClassifier(model: tf.LayersModel, spec: ModelSpec | un
  * const classifier = await pipeline('image-classification', { model: runner, spec });
  * ```
  */
-export async function loadClassifier(source: string | TfjsModelFiles, options: LoadModelOptions = {}): Promise<{ runner: TfjsRunner; spec: ModelSpec }> {
+export async function loadClassifier(source: string | TfjsModelFiles, options: LoadClassifierOptions = {}): Promise<{ runner: TfjsRunner; spec: ModelSpec }> {
+  checkOptionsObject(options, 'loadClassifier', LOAD_CLASSIFIER_OPTION_NAMES);
   let runner: TfjsRunner;
   if (typeof source === 'string' && /^(indexeddb|localstorage):\/\//.test(source)) {
     const backend = await selectTfjsBackend(options);

@@ -1,4 +1,9 @@
+/**
+ * Learning-rate schedules. Each checks its settings when it is made: `INVALID_OPTION` for a
+ * setting out of range or a name it does not take (a misspelt `decay_steps`).
+ */
 import { VisionError } from '../core/errors';
+import { knownOptions, optionNames } from '../core/known-options';
 import { checkNumber, checkObject } from './checks';
 
 /**
@@ -22,9 +27,11 @@ export type LearningRateSchedule = (step: number) => number;
 export function stepDecay(initial: number, options: { every: number; factor: number }): LearningRateSchedule {
   checkNumber(initial, 'initial', 'positive');
   checkObject(options, 'stepDecay options');
+  knownOptions(options, 'stepDecay options', optionNames<Parameters<typeof stepDecay>[1]>()(['every', 'factor']));
   checkNumber(options.every, 'every', 'positive');
   checkNumber(options.factor, 'factor', 'positive');
-  return (step) => initial * options.factor ** Math.floor(step / options.every);
+  const { every, factor } = options; // read once: changing the object later changes nothing
+  return (step) => initial * factor ** Math.floor(step / every);
 }
 
 /**
@@ -38,9 +45,11 @@ export function stepDecay(initial: number, options: { every: number; factor: num
 export function exponentialDecay(initial: number, options: { rate: number; decaySteps: number }): LearningRateSchedule {
   checkNumber(initial, 'initial', 'positive');
   checkObject(options, 'exponentialDecay options');
+  knownOptions(options, 'exponentialDecay options', optionNames<Parameters<typeof exponentialDecay>[1]>()(['rate', 'decaySteps']));
   checkNumber(options.decaySteps, 'decaySteps', 'positive');
   checkNumber(options.rate, 'rate', 'positive');
-  return (step) => initial * options.rate ** (step / options.decaySteps);
+  const { rate, decaySteps } = options;
+  return (step) => initial * rate ** (step / decaySteps);
 }
 
 /**
@@ -54,12 +63,14 @@ export function exponentialDecay(initial: number, options: { rate: number; decay
 export function cosineDecay(initial: number, options: { totalSteps: number; minimum?: number }): LearningRateSchedule {
   checkNumber(initial, 'initial', 'positive');
   checkObject(options, 'cosineDecay options');
+  knownOptions(options, 'cosineDecay options', optionNames<Parameters<typeof cosineDecay>[1]>()(['totalSteps', 'minimum']));
   checkNumber(options.totalSteps, 'totalSteps', 'positive');
   const min = options.minimum ?? 0;
   checkNumber(min, 'minimum', 'non-negative');
   if (min > initial) throw new VisionError('INVALID_OPTION', `minimum is ${min}; it must not exceed initial (${initial})`);
+  const { totalSteps } = options;
   return (step) => {
-    const t = Math.min(step, options.totalSteps) / options.totalSteps;
+    const t = Math.min(step, totalSteps) / totalSteps;
     return min + 0.5 * (initial - min) * (1 + Math.cos(Math.PI * t));
   };
 }
@@ -77,10 +88,12 @@ export function cosineDecay(initial: number, options: { totalSteps: number; mini
 export function linearWarmup(peak: number, options: { warmupSteps: number; after?: LearningRateSchedule }): LearningRateSchedule {
   checkNumber(peak, 'peak', 'positive');
   checkObject(options, 'linearWarmup options');
+  knownOptions(options, 'linearWarmup options', optionNames<Parameters<typeof linearWarmup>[1]>()(['warmupSteps', 'after']));
   checkNumber(options.warmupSteps, 'warmupSteps', 'positive');
   if (options.after !== undefined && typeof options.after !== 'function') throw new VisionError('INVALID_OPTION', 'after must be a learning-rate schedule (a function of the step)');
+  const { warmupSteps, after } = options;
   return (step) => {
-    if (step < options.warmupSteps) return (peak * (step + 1)) / options.warmupSteps;
-    return options.after ? options.after(step - options.warmupSteps) : peak;
+    if (step < warmupSteps) return (peak * (step + 1)) / warmupSteps;
+    return after ? after(step - warmupSteps) : peak;
   };
 }

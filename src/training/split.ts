@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { knownOptions, optionNames } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
 import { checkObject, checkOptionalNumber } from './checks';
 import { shuffle } from './random';
@@ -23,6 +24,11 @@ export interface SplitOptions {
   /** Seed of the shuffle (default: unseeded). */
   seed?: number;
 }
+
+/** Every name {@link SplitOptions} has. */
+const SPLIT_OPTION_NAMES = /* @__PURE__ */ optionNames<SplitOptions>()(['validationFraction', 'seed']);
+/** Every name the options of {@link kFold} have. */
+const K_FOLD_OPTION_NAMES = /* @__PURE__ */ optionNames<NonNullable<Parameters<typeof kFold>[2]>>()(['seed']);
 
 /**
  * Class labels as the split functions take them: a plain array or a typed array (such as the
@@ -60,7 +66,8 @@ function groupByLabel(labels: ClassLabels): Map<number, number[]> {
  * Splits examples into train and validation so that each class keeps its proportion in both
  * (every class with at least two examples gets at least one of each; a class with a single
  * example trains). Both lists are shuffled and neither is empty: labels where no class has two
- * examples are an `INVALID_INPUT`.
+ * examples are an `INVALID_INPUT`; an option name it does not take (a misspelt `validation`) is
+ * an `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -69,6 +76,7 @@ function groupByLabel(labels: ClassLabels): Map<number, number[]> {
  */
 export function stratifiedSplit(labels: ClassLabels, options: SplitOptions = {}): SplitIndices {
   checkObject(options, 'split options');
+  knownOptions(options, 'split options', SPLIT_OPTION_NAMES);
   checkOptionalNumber(options.seed, 'seed', 'finite');
   const fraction = options.validationFraction ?? 0.2;
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
@@ -91,7 +99,8 @@ export function stratifiedSplit(labels: ClassLabels, options: SplitOptions = {})
 
 /**
  * Stratified k-fold cross-validation: every example is in exactly one validation fold, and
- * each fold holds about 1/k of every class. Returns k train/validation index pairs.
+ * each fold holds about 1/k of every class. Returns k train/validation index pairs. Its only
+ * option is `seed`: another name is an `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -106,6 +115,7 @@ export function kFold(labels: ClassLabels, k: number, options: { seed?: number }
     throw new VisionError('INVALID_OPTION', `k is ${shownValue(k)}; it must be an integer from 2 to the number of examples (${labels.length})`);
   }
   checkObject(options, 'k-fold options');
+  knownOptions(options, 'k-fold options', K_FOLD_OPTION_NAMES);
   checkOptionalNumber(options.seed, 'seed', 'finite');
   const folds: number[][] = Array.from({ length: k }, () => []);
   let next = 0; // deal classes round-robin so folds stay balanced in size too

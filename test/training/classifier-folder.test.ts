@@ -1,14 +1,14 @@
 // Classifier folders (`visionpipe train` output, `saveClassifierFolder` / `loadClassifierFolder`)
 // and saved k-NN state: what was saved last loads, from any backbone layers, and damaged files
 // are MODEL_FORMAT naming the file, leaving nothing allocated.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifierFolder, saveClassifierFolder, selectTfjsBackend } from '../../src/node/index';
 import { type FeatureExtractor, MOBILENET_V2_MID_LAYERS, loadMobileNetV2Backbone } from '../../src/pipelines/embeddings/backbone';
-import { KnnClassifier, buildHead, fineTune, fit } from '../../src/training/index';
+import { KnnClassifier, buildHead, exportClassifier, fineTune, fit, loadClassifier } from '../../src/training/index';
 import type { RawTensor } from '../../src/runtime/model-runner';
 
 const LABELS = ['a', 'b'];
@@ -87,6 +87,28 @@ describe('classifier folders', () => {
       head.dispose();
     }
   }, 60_000);
+
+  it('exportClassifier, saveClassifierFolder and loadClassifier refuse option names they do not take, before writing or reading anything', async () => {
+    const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 1 });
+    const dir = join(folder(), 'never-made');
+    const refused = async (call: () => unknown, fragment: RegExp): Promise<void> => {
+      await expect((async () => call())()).rejects.toMatchObject({ name: 'VisionError', code: 'INVALID_OPTION', message: expect.stringMatching(fragment) });
+    };
+    try {
+      await refused(() => exportClassifier(backbone, head, { labels: LABELS, name: 'pets' } as never), /^exportClassifier options has unknown option\(s\) name; allowed: labels, id$/);
+      await refused(() => exportClassifier(backbone, head, null as never), /^exportClassifier options is null; it must be an object$/);
+      await refused(() => saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 'pets', overwrite: true } as never), /^saveClassifierFolder options has unknown option\(s\) overwrite; allowed: labels, id$/);
+      await refused(() => saveClassifierFolder(dir, backbone, head, null as never), /^saveClassifierFolder options is null; it must be an object$/);
+      expect(existsSync(dir)).toBe(false);
+      // loadModel's format and ONNX settings do nothing for a classifier (a tfjs layers model): refused, not ignored
+      for (const name of ['backends', 'format', 'executionProviders']) {
+        await refused(() => loadClassifier(join(dir, 'model.json'), { [name]: 'wasm' } as never), new RegExp(`^loadClassifier options has unknown option\\(s\\) ${name}; allowed: onProgress, signal, cache, modelRoot, backend, wasmPaths$`));
+      }
+      await refused(() => loadClassifier(join(dir, 'model.json'), null as never), /^loadClassifier options are null; they must be an object \(or left out\)$/);
+    } finally {
+      head.dispose();
+    }
+  });
 
   it('a k-NN over mid-level backbone layers saves → loads with the same layers and scores', async () => {
     const mid = await loadMobileNetV2Backbone({ backend: 'wasm', layers: MOBILENET_V2_MID_LAYERS });

@@ -32,6 +32,29 @@ describe('datasets', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('samplesFromFolders refuses folders that are not an object of image lists (VisionError, not a TypeError)', () => {
+    const refused = (call: () => unknown, code: string, message: string): void => {
+      expect(call).toThrow(expect.objectContaining({ name: 'VisionError', code, message }));
+    };
+    const mapping = 'it must be an object mapping each class name to its images ({ cat: [...], dog: [...] })';
+    refused(() => samplesFromFolders(null as never), 'INVALID_INPUT', `folders is null; ${mapping}`);
+    refused(() => samplesFromFolders([['a.jpg']] as never), 'INVALID_INPUT', `folders is an array; ${mapping}`);
+    refused(() => samplesFromFolders({ cat: 'a.jpg' } as never), 'INVALID_INPUT', `the folder of class 'cat' is "a.jpg"; it must be an array of images`);
+    refused(() => samplesFromFolders({ cat: ['a.jpg'] }, ['toString']), 'INVALID_INPUT', "no folder for class 'toString'; folders: cat");
+    refused(() => samplesFromFolders({ cat: ['a.jpg'] }, 'cat' as never), 'INVALID_OPTION', 'classNames is "cat"; it must be an array of class names (keys of folders)');
+    expect(samplesFromFolders({ dog: ['b.jpg'], cat: ['a.jpg'] }, ['dog', 'cat']).samples).toEqual([{ image: 'b.jpg', label: 0 }, { image: 'a.jpg', label: 1 }]);
+  });
+
+  it('imagesToTensors refuses option names it does not take, before decoding an image', async () => {
+    const before = tf.memory().numTensors;
+    const samples = [{ image: raw(10), label: 0 }];
+    await expect(imagesToTensors(samples, NSFW_MOBILENET_V2.input, { onprogress: () => undefined } as never)).rejects.toMatchObject({
+      name: 'VisionError', code: 'INVALID_OPTION', message: 'imagesToTensors options has unknown option(s) onprogress; allowed: signal, onProgress',
+    });
+    await expect(imagesToTensors(samples, NSFW_MOBILENET_V2.input, null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'imagesToTensors options are null; they must be an object (or left out)' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('collects N frames of a frame source as plain RGB samples of one class', async () => {
     const source = fromImages([raw(10), raw(20), raw(30), raw(40), raw(50)]);
     const samples = await collectSamples(source, 3, 2, { every: 2 });

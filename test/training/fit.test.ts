@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectTfjsBackend } from '../../src/node/index';
-import { type EpochLog, buildHead, buildSmallCnn, cosineDecay, denseLayer, evaluateClassifier, fit, predictScores, seededRandom, takeRows } from '../../src/training/index';
+import {
+  type EpochLog, buildHead, buildSmallCnn, cosineDecay, denseLayer, disposeSnapshot, evaluateClassifier, fit, predictScores, restoreWeights, seededRandom, snapshotWeights, takeRows,
+} from '../../src/training/index';
 
 /** Three 2-D Gaussian blobs. */
 function blobs(n: number, seed: number, spread = 0.6): { x: tf.Tensor2D; labels: Int32Array } {
@@ -276,6 +278,35 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
     await rejectsFlat(() => buildHead('softmax', { inputDim: 2 ** 24, numClasses: 10 }), 'INVALID_OPTION', /softmax head with inputDim 16777216 and 10 classes/);
     await rejectsFlat(() => buildHead('softmax', { inputDim: 4, numClasses: 2.5 }), 'INVALID_OPTION', /numClasses is 2\.5/);
     await rejectsFlat(() => buildHead('softmax', undefined as never), 'INVALID_OPTION', /head options is undefined/);
+  });
+
+  it('buildHead and denseLayer refuse option names they do not take (a misspelt hiden built the default 128 units)', async () => {
+    await rejectsFlat(() => buildHead('mlp', { inputDim: 4, numClasses: 2, hiden: 8 } as never), 'INVALID_OPTION', /^head options has unknown option\(s\) hiden; allowed: inputDim, numClasses, hidden, dropout, l2, seed, normalizeFeatures$/);
+    await rejectsFlat(() => denseLayer({ units: 2, activaton: 'relu' } as never), 'INVALID_OPTION', /^denseLayer options has unknown option\(s\) activaton; allowed: units, activation, init, l2, inputDim, seed, name$/);
+    await rejectsFlat(() => denseLayer(null as never), 'INVALID_OPTION', /^denseLayer options is null; it must be an object$/);
+    const built = buildHead('mlp', { inputDim: 4, numClasses: 2, hidden: 8, dropout: undefined, seed: 1 });
+    expect(built.layers.map((l) => l.outputShape)).toContainEqual([null, 8]);
+    built.dispose();
+  });
+
+  it('restoreWeights refuses a snapshot of another model (INVALID_INPUT naming the mismatch), leaving the weights as they were', async () => {
+    const other = buildHead('mlp', { inputDim: 4, numClasses: 2, hidden: 3, seed: 2 });
+    const wider = buildHead('softmax', { inputDim: 5, numClasses: 2, seed: 2 }); // as many weights as head, a kernel of another shape
+    const [ofOther, ofWider, own] = [snapshotWeights(other), snapshotWeights(wider), snapshotWeights(head)];
+    const weightsOf = (): number[][] => head.getWeights().map((w) => Array.from(w.dataSync()));
+    const kept = weightsOf();
+    try {
+      await rejectsFlat(() => restoreWeights(head, ofOther), 'INVALID_INPUT', new RegExp(`^the snapshot holds ${ofOther.length} weights but the model has ${own.length}; restore a snapshot taken of this model`));
+      await rejectsFlat(() => restoreWeights(head, ofWider), 'INVALID_INPUT', /^snapshot\[\d+\] has shape \[5(, \d+)?\] but the model's weight \d+ \('[^']+'\) has \[4(, \d+)?\]/);
+      await rejectsFlat(() => restoreWeights(head, null as never), 'INVALID_INPUT', /^the snapshot is null; it must be the array of tensors snapshotWeights\(model\) returns$/);
+      expect(weightsOf()).toEqual(kept);
+      restoreWeights(head, own);
+      expect(weightsOf()).toEqual(kept);
+    } finally {
+      [ofOther, ofWider, own].forEach(disposeSnapshot);
+      other.dispose();
+      wider.dispose();
+    }
   });
 
   it('evaluateClassifier, predictScores and takeRows check their data (VisionError, not a wrong loss or a tfjs error)', async () => {

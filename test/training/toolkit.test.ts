@@ -171,6 +171,15 @@ describe('schedules, optimisers, splits and batches reject bad settings', () => 
     invalid(() => linearWarmup(0.1, { warmupSteps: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /warmupSteps is Infinity; it must be a finite number > 0/);
   });
 
+  it('schedules refuse option names they do not take (a misspelt name was ignored)', () => {
+    invalid(() => stepDecay(0.1, { every: 10, factor: 0.5, gamma: 0.1 } as never), 'INVALID_OPTION', /^stepDecay options has unknown option\(s\) gamma; allowed: every, factor$/);
+    invalid(() => exponentialDecay(0.1, { rate: 0.5, decaySteps: 10, decay_steps: 100 } as never), 'INVALID_OPTION', /^exponentialDecay options has unknown option\(s\) decay_steps; allowed: rate, decaySteps$/);
+    invalid(() => cosineDecay(0.1, { totalSteps: 10, min: 0.01 } as never), 'INVALID_OPTION', /^cosineDecay options has unknown option\(s\) min; allowed: totalSteps, minimum$/);
+    invalid(() => linearWarmup(0.1, { warmupSteps: 10, then: 0.01 } as never), 'INVALID_OPTION', /^linearWarmup options has unknown option\(s\) then; allowed: warmupSteps, after$/);
+    // names set to undefined pass (options spread from others)
+    expect(cosineDecay(0.1, { totalSteps: 10, minimum: undefined })(10)).toBe(0);
+  });
+
   it('createOptimizer needs settings', () => {
     const before = tf.memory().numTensors;
     invalid(() => createOptimizer(null as never), 'INVALID_OPTION', /optimizer options is null; it must be an object/);
@@ -196,6 +205,12 @@ describe('schedules, optimisers, splits and batches reject bad settings', () => 
     invalid(() => stratifiedSplit([0, 0, 1, 1], { seed: Number.NaN }), 'INVALID_OPTION', /seed is NaN; it must be a finite number/);
     invalid(() => kFold([0, 0, 1, 1], 2, { seed: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /seed is Infinity/);
     invalid(() => stratifiedSplit(Float32Array.of(0, 0.5, 1, 1) as never), 'INVALID_INPUT', /label 0\.5 at index 1 is not a class index/);
+  });
+
+  it('splits refuse option names they do not take (a misspelt validation fraction gave the default 0.2)', () => {
+    invalid(() => stratifiedSplit([0, 0, 1, 1], { validation: 0.5 } as never), 'INVALID_OPTION', /^split options has unknown option\(s\) validation; allowed: validationFraction, seed$/);
+    invalid(() => kFold([0, 0, 1, 1], 2, { seed: 1, shuffle: false } as never), 'INVALID_OPTION', /^k-fold options has unknown option\(s\) shuffle; allowed: seed$/);
+    expect(stratifiedSplit([0, 0, 1, 1], { validationFraction: 0.5, seed: undefined }).validation).toHaveLength(2);
   });
 
   it('stratifiedSplit never returns an empty side, and batchIndices needs a count of examples', () => {

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { knownOptions, optionNames } from '../../core/known-options';
 import { shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
+import { checkObject } from '../checks';
 import type { FeatureBackbone } from './feature-backbone';
 import { KnnClassifier } from './knn';
 import { KnnRunner } from './knn-runner';
@@ -119,11 +121,16 @@ export function checkClassNames(labels: unknown, numClasses: number): void {
   if (labels.length !== numClasses) throw new VisionError('INVALID_OPTION', `${labels.length} labels for a head with ${numClasses} classes`);
 }
 
+/** Every name the options of {@link exportClassifier} have. */
+const EXPORT_OPTION_NAMES = /* @__PURE__ */ optionNames<Parameters<typeof exportClassifier>[2]>()(['labels', 'id']);
+
 /**
  * Makes a runner and model card out of a backbone and a trained head (softmax/SVM/MLP
  * layers model → one composed tfjs model with family `logits`; k-NN → a {@link KnnRunner}
  * with family `probabilities`). The card's input is the backbone's. The runner shares the
  * backbone's and head's weights: disposing it frees nothing; dispose those instead.
+ * `INVALID_OPTION` for options that are not an object, set a name it does not take (a
+ * misspelt `label`), or whose labels are not one class name per class.
  *
  * @example
  * ```ts
@@ -132,6 +139,8 @@ export function checkClassNames(labels: unknown, numClasses: number): void {
  * ```
  */
 export function exportClassifier(extractor: FeatureBackbone, head: tf.LayersModel | KnnClassifier, options: { labels: readonly string[]; id?: string }): ExportedClassifier {
+  checkObject(options, 'exportClassifier options');
+  knownOptions(options, 'exportClassifier options', EXPORT_OPTION_NAMES);
   const numClasses = headClasses(head);
   checkClassNames(options.labels, numClasses);
   const spec: ModelSpec = {

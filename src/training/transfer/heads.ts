@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { knownOptions, optionNames } from '../../core/known-options';
 import { shownValue } from '../../core/shown-value';
 import { checkNumber, checkObject, checkOptionalNumber } from '../checks';
 import { denseLayer } from '../layers';
@@ -49,6 +50,8 @@ export interface HeadOptions {
  * Builds a head: features `[N, inputDim]` → (batch-norm standardisation) → class scores
  * (logits) `[N, numClasses]`. Layer
  * names start with `head_` so that composed models keep them apart from the backbone's.
+ * `INVALID_OPTION` for options it cannot build from (an unknown name such as a misspelt
+ * `hiden`, fewer than 2 classes, a head of more than 2^26 weights).
  *
  * @example
  * ```ts
@@ -77,12 +80,15 @@ export function buildHead(kind: HeadKind, options: HeadOptions): tf.Sequential {
 }
 
 const HEAD_KINDS: readonly HeadKind[] = ['softmax', 'svm', 'mlp'];
+/** Every name {@link HeadOptions} has. */
+const HEAD_OPTION_NAMES = /* @__PURE__ */ optionNames<HeadOptions>()(['inputDim', 'numClasses', 'hidden', 'dropout', 'l2', 'seed', 'normalizeFeatures']);
 /** The most weights a head may have (256 MB of float32): a larger `hidden` or `inputDim` is an error, not an allocation failure. */
 const MAX_HEAD_WEIGHTS = 2 ** 26;
 
 function checkHeadOptions(kind: HeadKind, options: HeadOptions): void {
   if (!HEAD_KINDS.includes(kind)) throw new VisionError('INVALID_OPTION', `unknown head ${shownValue(kind)}; allowed: ${HEAD_KINDS.join(', ')} (and KnnClassifier)`);
   checkObject(options, 'head options');
+  knownOptions(options, 'head options', HEAD_OPTION_NAMES);
   checkNumber(options.inputDim, 'inputDim', 'positive integer');
   checkNumber(options.numClasses, 'numClasses', 'positive integer');
   if (options.numClasses < 2) throw new VisionError('INVALID_OPTION', `numClasses is ${options.numClasses}; it must be at least 2`);

@@ -92,6 +92,9 @@ interface Candidate {
   score: number;
 }
 
+/** The frames a time step spans, in whole frames (at least one): 1.02 frames late is the next frame, 1.6 is one dropped. */
+const wholeFrames = (dt: number): number => Math.max(1, Math.round(dt));
+
 /**
  * Multi-object tracker over per-frame detections (ByteTrack). Call {@link update} once per
  * video frame with that frame's detections; it returns the detections that belong to
@@ -220,7 +223,8 @@ export class ByteTracker {
     const o = this.opts;
     // After a gap in the timestamps longer than the buffer every track has ended (as over the same gap in empty
     // frames): the tracking starts afresh, as on the first frame — the objects then seen get new ids at once.
-    const freshStart = this.frames++ === 0 || dt > o.maxFramesLost + 1;
+    // Gaps count in whole frames: a frame 2 % late is the next frame, not a missed one.
+    const freshStart = this.frames++ === 0 || wholeFrames(dt) > o.maxFramesLost + 1;
     if (freshStart) this.active = [];
 
     const high: Candidate[] = [];
@@ -303,7 +307,7 @@ export class ByteTracker {
     return out;
   }
 
-  /** Validates the timestamp, moves the frame clock and returns the elapsed frames. */
+  /** Validates the timestamp, moves the frame clock (whole frames) and returns the elapsed time in frames (fractional, for the motion model). */
   private advanceClock(timestampMs: number | undefined): number {
     let dt = 1;
     if (timestampMs !== undefined) {
@@ -322,7 +326,8 @@ export class ByteTracker {
       this.lastTimestamp = timestampMs;
     }
     if (this.frames === 0) dt = 0;
-    this.clock += dt;
+    // the clock counts whole frames (the lost-track buffer's unit); the motion model takes the time itself
+    this.clock += this.frames === 0 ? 0 : wholeFrames(dt);
     return dt;
   }
 

@@ -28,6 +28,14 @@ describe('the tracker adapted to a low threshold', () => {
     expect(ids.slice(1)).toEqual(Array.from({ length: 7 }, () => [1]));
   });
 
+  it('tracker settings set to undefined keep the adapted values (they fell back to ByteTrack\'s 0.5 and 0.6)', () => {
+    const tracker = adaptedTracker(0.25, { highThreshold: undefined, newTrackThreshold: undefined, fuseScore: undefined });
+    expect(tracker.options).toMatchObject(adaptedTracker(0.25, {}).options);
+    tracker.update([], 0);
+    tracker.update([detection(100, 0.28)], 33);
+    expect(tracker.update([detection(100, 0.28)], 66).map((d) => d.trackId)).toEqual([1]);
+  });
+
   it('at 0.5 and up scores are fused, as ByteTrack does; the tracker option still decides', () => {
     const fused = adaptedTracker(0.5, {});
     fused.update([detection(100, 0.55)], 0);

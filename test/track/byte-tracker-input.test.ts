@@ -178,3 +178,23 @@ describe('ByteTracker input handling', () => {
     expect(tracker.tracks).toEqual([]);
   });
 });
+
+describe('ByteTracker frame gaps count in whole frames', () => {
+  const box = { x1: 100, y1: 100, x2: 200, y2: 300 };
+  const ids = (options: ByteTrackerOptions, gapMs: number, frames = 6): number[] => {
+    const tracker = new ByteTracker(options);
+    return Array.from({ length: frames }, (_, i) => tracker.update([det(box)], i * gapMs)[0]?.trackId ?? 0);
+  };
+
+  it('an object seen in every frame keeps its id when frames come a little late (trackBuffer 0 gave ids 1, 2, 3, … at 34 ms)', () => {
+    expect(ids({ trackBuffer: 0 }, 34)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(ids({ trackBuffer: 0, frameRate: 25 }, 40.5)).toEqual([1, 1, 1, 1, 1, 1]);
+    // one frame dropped each time (70 ms at 30 fps): within a buffer of 1
+    expect(ids({ trackBuffer: 1 }, 70)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('a gap longer than the buffer still ends every track', () => {
+    // three frames (100 ms) between calls with no buffer: each call starts afresh
+    expect(ids({ trackBuffer: 0 }, 100, 3)).toEqual([1, 2, 3]);
+  });
+});

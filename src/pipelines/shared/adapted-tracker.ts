@@ -7,6 +7,7 @@ import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { ByteTracker } from '../../track/byte-tracker';
 import type { ByteTrackerOptions } from '../../track/tracker-options';
 import type { Detection } from '../../core/types';
+import { definedOnly } from './options';
 
 /**
  * Checks a pipeline's `tracker` option: ByteTrack settings (an object) or left out;
@@ -50,7 +51,8 @@ function adaptedSettings(threshold: number, settings: ByteTrackerOptions): ByteT
   const highThreshold = Math.max(threshold, 1e-6);
   const given = settings.highThreshold;
   const high = typeof given === 'number' && given > 0 ? given : highThreshold;
-  return { highThreshold, lowThreshold: Math.min(0.1, threshold / 2, high / 2), newTrackThreshold: threshold, fuseScore: high >= FUSED_SCORES_FROM, ...settings };
+  // settings left undefined keep the adapted values (names set to undefined pass, as everywhere)
+  return { highThreshold, lowThreshold: Math.min(0.1, threshold / 2, high / 2), newTrackThreshold: threshold, fuseScore: high >= FUSED_SCORES_FROM, ...definedOnly(settings) };
 }
 
 /**

@@ -23,7 +23,7 @@ export function smoothingSettings(value: OneEuroOptions | false | undefined, def
   if (value === false) return false;
   if (value === undefined) return { ...defaults };
   if (typeof value !== 'object' || value === null) {
-    throw new VisionError('INVALID_OPTION', `${name} must be One-Euro settings ({ minCutoff, beta, dCutoff }) or false; got ${shownValue(value)}`);
+    throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be One-Euro settings ({ minCutoff, beta, dCutoff }) or false`);
   }
   checkOneEuroOptions(value, name);
   return { ...defaults, ...definedOnly(value) };

@@ -2,6 +2,12 @@ import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { checkPredictions } from '../core/accuracy';
 
+function checkNumClasses(numClasses: unknown): void {
+  if (!(typeof numClasses === 'number' && Number.isInteger(numClasses) && numClasses >= 1)) throw new VisionError('INVALID_OPTION', `numClasses is ${shownValue(numClasses)}; it must be a positive integer`);
+}
+
+const isClass = (value: number, numClasses: number): boolean => Number.isInteger(value) && value >= 0 && value < numClasses;
+
 /**
  * Confusion matrix: `matrix[actual][predicted]` counts.
  *
@@ -10,12 +16,6 @@ import { checkPredictions } from '../core/accuracy';
  * const m = confusionMatrix([0, 1, 1], [0, 1, 0], 2); // [[1, 1], [0, 1]]
  * ```
  */
-function checkNumClasses(numClasses: unknown): void {
-  if (!(typeof numClasses === 'number' && Number.isInteger(numClasses) && numClasses >= 1)) throw new VisionError('INVALID_OPTION', `numClasses is ${shownValue(numClasses)}; it must be a positive integer`);
-}
-
-const isClass = (value: number, numClasses: number): boolean => Number.isInteger(value) && value >= 0 && value < numClasses;
-
 export function confusionMatrix(predicted: ArrayLike<number>, actual: ArrayLike<number>, numClasses: number): number[][] {
   checkNumClasses(numClasses);
   checkPredictions(predicted, actual);

@@ -2,6 +2,7 @@
  * Ensembles of object detectors: several detectors see the same image and their boxes are
  * merged — by weighted boxes fusion (default), greedy NMS or soft-NMS — into one result.
  */
+import { shownValue } from '../core/shown-value';
 import { VisionError, toVisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import type { Detection } from '../core/types';
@@ -74,10 +75,10 @@ function checkOptions(detectors: readonly EnsembleMember[], options: EnsembleOpt
     throw new VisionError('INVALID_OPTION', `ensemble: weights must be ${detectors.length} positive finite numbers (one per detector); got ${JSON.stringify(weights)}`);
   }
   for (const [name, value] of [['threshold', options.threshold], ['iouThreshold', options.iouThreshold]] as const) {
-    if (value !== undefined && !(value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `ensemble: ${name} is ${String(value)}; it must be in [0, 1]`);
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `ensemble: ${name} is ${shownValue(value)}; it must be a number in [0, 1]`);
   }
   const max = options.maxDetections;
-  if (max !== undefined && !(Number.isInteger(max) && max >= 0)) throw new VisionError('INVALID_OPTION', `ensemble: maxDetections is ${String(max)}; it must be a non-negative integer`);
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) throw new VisionError('INVALID_OPTION', `ensemble: maxDetections is ${shownValue(max)}; it must be an integer ≥ 1`);
 }
 
 function checkMembers(detectors: readonly EnsembleMember[]): void {
@@ -153,6 +154,10 @@ export class DetectorEnsemble {
     const started = performance.now();
     const { width, height } = results[0].imageSize;
     const method = this.options.merge ?? 'wbf';
+    const threshold = this.options.threshold ?? 0;
+    // soft-NMS decays overlapping boxes instead of dropping them: a copy decayed below every score the members
+    // reported (so below each member's own threshold) is dropped, as the pipeline's soft-NMS drops one below its threshold
+    const lowest = Math.min(...results.flatMap((r) => r.detections.map((d) => d.score)));
     const merged = mergePredictions(results.map((r) => candidatesOf(r.detections)), width, height, {
       method,
       weights: this.options.weights,
@@ -160,12 +165,11 @@ export class DetectorEnsemble {
       confType: this.options.confType,
       agnostic: this.options.agnostic,
       maxDetections: this.options.maxDetections ?? 100,
+      scoreThreshold: method === 'soft-nms' && Number.isFinite(lowest) ? Math.max(threshold, lowest) : threshold,
     });
-    const threshold = this.options.threshold ?? 0;
     const normalized = normalizeBoxes(merged.boxes, width, height);
     const detections: Detection[] = [];
     merged.scores.forEach((score, k) => {
-      if (score < threshold) return;
       const box = (a: Float32Array) => ({ x1: a[k * 4], y1: a[k * 4 + 1], x2: a[k * 4 + 2], y2: a[k * 4 + 3] });
       const classId = merged.classIds[k];
       detections.push({ box: box(merged.boxes), boxNormalized: box(normalized), score, classId, label: this.labels[classId] ?? `class ${classId}` });

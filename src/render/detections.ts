@@ -5,7 +5,7 @@
 import { VisionError } from '../core/errors';
 import type { Box, Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
+import { checkColor, checkColorOption, checkContext, checkFlag, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawLabel, drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
@@ -118,6 +118,10 @@ function checkOptions(options: DetectionDrawOptions): void {
   checkColorOption(options.color, 'color');
   if (options.colorBy !== undefined && !COLOR_BY.includes(options.colorBy)) {
     throw new VisionError('INVALID_OPTION', `colorBy is ${shownValue(options.colorBy)}; allowed: 'auto', 'class', 'track'`);
+  }
+  for (const name of ['showLabels', 'showScores', 'showTrackIds', 'showKeypoints'] as const) checkFlag(options[name], name);
+  if (options.formatLabel !== undefined && typeof options.formatLabel !== 'function') {
+    throw new VisionError('INVALID_OPTION', `formatLabel is ${shownValue(options.formatLabel)}; it must be a function of a detection returning its label text`);
   }
 }
 

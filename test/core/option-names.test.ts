@@ -28,6 +28,7 @@ describe('option names', () => {
     ['prepareInput options has unknown option(s) resizeOnCaptue', () => prepareInput(grey, spec, { resizeOnCaptue: true } as never)],
     ['prepareRotatedInput options has unknown option(s) gpu', () => prepareRotatedInput(grey, { centerX: 4, centerY: 4, width: 4, height: 4, rotation: 0 }, spec, { gpu: false } as never)],
     ['fitScatter options has unknown option(s) padding', () => fitScatter([{ x: 0, y: 0 }], { width: 100, height: 100 }, { padding: 4 } as never)],
+    ['flipY is "no"; it must be true or false', () => fitScatter([{ x: 0, y: 0 }], { width: 100, height: 100 }, { flipY: 'no' as never })],
     ['OneEuroFilter (One-Euro settings) has unknown option(s) mincutoff', () => new OneEuroFilter({ mincutoff: 2 } as never)],
     ['(One-Euro settings) has unknown option(s) min_cutoff', () => new OneEuroBank(4, { min_cutoff: 2 } as never)],
     ['(One-Euro settings) has unknown option(s) d_cutoff', () => new KeypointSmoother({ d_cutoff: 2 } as never)],

@@ -82,6 +82,10 @@ describe('image-feature-extraction pipeline (nsfwjs MobileNetV2, mid-level layer
     await expect(pipeline('image-feature-extraction', { model: 'centernet-coco' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(embedder.run({ data: new Uint8Array(10), width: 100, height: 100, channels: 4 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(embedder.runBatch('x' as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // run options were ignored: the pipeline takes none (batchSize and the rest are creation options)
+    await expect(embedder.run({ data: new Uint8Array(8 * 8 * 3), width: 8, height: 8, channels: 3 }, { bogus: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run takes no options; got bogus') });
+    await expect(embedder.runBatch([], { batchSize: 0 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(pipeline('image-feature-extraction', { outputLayout: 'nchw' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('always NHWC') });
     expect((await embedder.run({ data: new Uint8Array(64 * 48 * 4).fill(128), width: 64, height: 48, channels: 4 })).embedding).toHaveLength(1536);
   });
 

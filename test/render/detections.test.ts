@@ -193,6 +193,10 @@ describe('drawDetections', () => {
     expectRefusal(() => drawDetections(ctx, [car], { keypointRadius: -1 }), 'INVALID_OPTION', 'keypointRadius is -1; it must be a finite number > 0');
     expectRefusal(() => drawDetections(ctx, [car], { minScore: Number.NaN }), 'INVALID_OPTION', 'minScore is NaN; it must be between 0 and 1');
     expectRefusal(() => drawDetections(ctx, [car], { colorBy: 'size' as 'class' }), 'INVALID_OPTION', `colorBy is "size"; allowed: 'auto', 'class', 'track'`);
+    // a string formatLabel threw a TypeError after the boxes were drawn; 'no' and 0 drew labels and points
+    expectRefusal(() => drawDetections(ctx, [car], { formatLabel: 'abc' as never }), 'INVALID_OPTION', 'formatLabel is "abc"; it must be a function');
+    expectRefusal(() => drawDetections(ctx, [car], { showLabels: 'no' as never }), 'INVALID_OPTION', 'showLabels is "no"; it must be true or false');
+    expectRefusal(() => drawDetections(ctx, [car], { showKeypoints: 0 as never }), 'INVALID_OPTION', 'showKeypoints is 0; it must be true or false');
     expectRefusal(() => drawDetections(ctx, [car], { fontFamily: 5 as unknown as string }), 'INVALID_OPTION', 'fontFamily is 5');
     expectRefusal(() => drawDetections(ctx, [car], { imageSize: { width: 0, height: 10 } }), 'INVALID_OPTION', 'imageSize.width is 0; it must be a finite number > 0');
     expect(inked(ctx, 200, 150)).toBe(0);

@@ -122,6 +122,7 @@ describe('drawHands', () => {
   it("takes the gesture API's bare handedness ('Left', as generateHandPoses makes) and one without a score: coloured and labelled", () => {
     const { ctx, px } = blank(220, 220);
     expect(drawHands(ctx, [{ keypoints: hand(), handedness: 'Left' }], handStyle)).toEqual({ points: 21, edges: 21 });
+    expectRefusal(() => drawHands(ctx, [], { labels: 'no' as never }), 'INVALID_OPTION', 'labels is "no"; it must be true or false');
     expect(px(40, 190)).toEqual(rgba(PALETTE[0])); // a left hand's colour, whatever the case of its label
     const unlabelled = blank(220, 220);
     drawHands(unlabelled.ctx, [{ keypoints: hand(), handedness: 'Left' }], { ...handStyle, labels: false });

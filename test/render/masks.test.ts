@@ -236,6 +236,7 @@ describe('drawMasks', () => {
     const { ctx } = blank(10, 10, '#808080');
     const category: MaskLike = { width: 2, height: 1, kind: 'category', toUint8Array: () => new Uint8Array([0, 1]) };
     expectRefusal(() => drawMasks(ctx, [leftHalf], { color: 5 as unknown as string }), 'INVALID_OPTION', 'color is 5; it must be a CSS colour string');
+    expectRefusal(() => drawMasks(ctx, [leftHalf], { smoothing: 'off' as never }), 'INVALID_OPTION', 'smoothing is "off"; it must be true or false');
     expectRefusal(() => drawMasks(ctx, [{ mask: leftHalf, color: 5 as unknown as string }]), 'INVALID_OPTION', 'masks[0].color is 5');
     expectRefusal(() => drawMasks(ctx, [leftHalf], { color: () => 7 as unknown as string }), 'INVALID_OPTION', 'the colour of masks[0] is 7');
     expectRefusal(() => drawMasks(ctx, [category], { categoryColor: (c) => (c === 1 ? (5 as unknown as string) : undefined) }), 'INVALID_OPTION', 'categoryColor(1) is 5');

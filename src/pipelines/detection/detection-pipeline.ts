@@ -146,7 +146,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     if (classes !== undefined && !(Array.isArray(classes) && classes.every((c) => Number.isInteger(c) && c >= 0))) {
       throw new VisionError('INVALID_OPTION', `classes is ${Array.isArray(classes) ? `[${classes.map(shownValue).join(', ')}]` : shownValue(classes)}; it must be a list of class ids (integers ≥ 0)`);
     }
-    for (const name of ['agnostic', 'multiLabel', 'resizeOnCapture'] as const) optionalBoolean(merged[name], name);
+    for (const name of ['agnostic', 'multiLabel', 'resizeOnCapture', 'gpuSampling', 'gpuCandidates'] as const) optionalBoolean(merged[name], name);
     return {
       threshold: unitInterval(merged.threshold ?? 0.25, 'threshold'),
       iouThreshold: unitInterval(merged.iouThreshold ?? 0.45, 'iouThreshold'),
@@ -300,9 +300,9 @@ export async function createDetectionPipeline(options: DetectionOptions = {}): P
   const model = await resolveModel('object-detection', 'centernet-coco', options, options.spec);
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, gpuCandidates, tracker, nms, tta } = options;
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, multiLabel, resizeOnCapture, gpuSampling, gpuCandidates, tracker, nms, tta } = options;
     if (tta) detectionViews(tta);
     optionalBoolean(gpuCandidates, 'gpuCandidates');
-    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, resizeOnCapture, gpuSampling, gpuCandidates, nms, tta }, tracker);
+    return new DetectionPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, multiLabel, resizeOnCapture, gpuSampling, gpuCandidates, nms, tta }, tracker);
   });
 }

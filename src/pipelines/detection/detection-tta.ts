@@ -12,7 +12,8 @@ import { MERGE_METHODS, type MergeMethod } from '../../postprocess/nms/merge-pre
 /**
  * Test-time augmentation of a detector (Ultralytics-style `augment`): the image is run as it
  * is, horizontally flipped (`flip`) and shrunk (`scales`: each < 1 shrinks the picture into
- * the top-left of a grey frame of the original size, so objects look that much smaller to the
+ * the top-left of a frame of the original size filled with the card's pad value (YOLO's grey
+ * 114; 0 for models whose letterbox pads with black), so objects look that much smaller to the
  * model); every view's boxes are mapped back to the original frame and merged.
  *
  * @example
@@ -34,7 +35,7 @@ export interface DetectionTta {
 /** Most `tta.scales` a detector takes (with `flip`, twice as many runs of the model). */
 const MAX_SCALES = 16;
 
-/** One augmented view: how it was made from the original image. @example `{ flip: true, scale: 1.25 }` */
+/** One augmented view: how it was made from the original image. @example `{ flip: true, scale: 0.83 }` */
 export interface DetectionView {
   flip: boolean;
   scale: number;
@@ -65,8 +66,8 @@ export function detectionViews(tta: DetectionTta): DetectionView[] {
   if (tta.merge !== undefined && !MERGE_METHODS.includes(tta.merge)) {
     throw new VisionError('INVALID_OPTION', `tta.merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(tta.merge)}`);
   }
-  if (tta.iouThreshold !== undefined && !(tta.iouThreshold >= 0 && tta.iouThreshold <= 1)) {
-    throw new VisionError('INVALID_OPTION', `tta.iouThreshold is ${String(tta.iouThreshold)}; it must be in [0, 1]`);
+  if (tta.iouThreshold !== undefined && !(typeof tta.iouThreshold === 'number' && tta.iouThreshold >= 0 && tta.iouThreshold <= 1)) {
+    throw new VisionError('INVALID_OPTION', `tta.iouThreshold is ${shownValue(tta.iouThreshold)}; it must be a number in [0, 1]`);
   }
   const views = scales.flatMap((scale) => (flip ? [false, true] : [false]).map((f) => ({ flip: f, scale })));
   if (views.length < 2) throw new VisionError('INVALID_OPTION', 'tta asks for one view only (the original); set flip: true or add scales below 1');

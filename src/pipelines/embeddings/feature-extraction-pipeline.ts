@@ -12,6 +12,7 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { optionsObject } from '../shared/options';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { tensorNumbers } from '../shared/outputs';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
@@ -64,9 +65,10 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
     super(spec, runner, ownsRunner);
   }
 
-  /** The embedding of one image (padded to the model's batch when its batch size is fixed above 1). */
-  async run(input: ImageInput): Promise<FeatureExtractionResult> {
+  /** The embedding of one image (padded to the model's batch when its batch size is fixed above 1). It takes no run options. */
+  async run(input: ImageInput, options?: Record<string, never>): Promise<FeatureExtractionResult> {
     this.assertUsable();
+    noRunOptions(options, 'run');
     if (this.source.fixedBatch > 1) {
       const { embeddings, imageSizes, timing } = await this.runBatch([input]);
       return { embedding: embeddings[0], imageSize: imageSizes[0], timing };
@@ -87,8 +89,9 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
    * many per call: a shorter last chunk is padded with copies of its last image, whose
    * embeddings are dropped.
    */
-  async runBatch(images: readonly ImageInput[]): Promise<FeatureExtractionBatchResult> {
+  async runBatch(images: readonly ImageInput[], options?: Record<string, never>): Promise<FeatureExtractionBatchResult> {
     this.assertUsable();
+    noRunOptions(options, 'runBatch');
     if (!Array.isArray(images)) throw new VisionError('INVALID_INPUT', 'runBatch takes an array of images');
     const started = now();
     const result: FeatureExtractionBatchResult = { embeddings: [], imageSizes: [], timing: { preprocess: 0, inference: 0, postprocess: 0, total: 0 } };
@@ -105,6 +108,14 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
     result.timing.total = now() - started;
     return result;
   }
+}
+
+/** Refuses options given to `run` / `runBatch`, which take none (what they could set is set at creation). */
+function noRunOptions(options: unknown, method: string): void {
+  if (options === undefined) return;
+  if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `${method} options are ${shownValue(options)}; ${method} takes none (leave them out)`);
+  const given = Object.keys(options).filter((key) => (options as Record<string, unknown>)[key] !== undefined);
+  if (given.length > 0) throw new VisionError('INVALID_OPTION', `${method} takes no options; got ${given.join(', ')} (batchSize, layers, output and outputLayout are set when the pipeline is created)`);
 }
 
 function checkOptions(options: FeatureExtractionOptions): void {
@@ -126,6 +137,7 @@ function checkOptions(options: FeatureExtractionOptions): void {
 /** A cut of a tfjs layers model at the named layers (pooled there); shares the runner's weights. */
 function layerSource(spec: ModelSpec, runner: ModelRunner, options: FeatureExtractionOptions): { source: FeatureSource; dim: number } {
   if (options.output !== undefined) throw new VisionError('INVALID_OPTION', `model '${spec.id}' takes features from layers (family layer-features); use layers, not output`);
+  if (options.outputLayout !== undefined) throw new VisionError('INVALID_OPTION', `model '${spec.id}' takes features from layers (family layer-features, always NHWC); outputLayout is for a named output (family pooled-output)`);
   const model = runner instanceof TfjsRunner ? runner.tfModel : undefined;
   if (!(model instanceof tf.LayersModel)) {
     throw new VisionError('INVALID_OPTION', `model '${spec.id}' has family layer-features, which needs a tfjs layers model; name an output with family pooled-output instead`);

@@ -7,7 +7,7 @@ import type { DetectionCandidates } from '../detection/candidates';
 import { checkCount, checkUnitInterval, checkOptionNames } from '../validate';
 import { optionNames } from '../../core/known-options';
 import { suppressCandidates } from './suppress';
-import { type FusionConfidence, weightedBoxesFusion } from './wbf';
+import { FUSION_CONFIDENCES, type FusionConfidence, weightedBoxesFusion } from './wbf';
 
 /**
  * How predictions are merged: `'wbf'` (weighted boxes fusion, the default), `'nms'` (greedy
@@ -44,6 +44,8 @@ export interface MergeOptions {
   agnostic?: boolean;
   /** Keep at most this many. Default Infinity. */
   maxDetections?: number;
+  /** Drop merged boxes scoring under this, in [0, 1] (soft-NMS: its score floor, so no decayed copy stays below it). Default 0. */
+  scoreThreshold?: number;
 }
 
 /**
@@ -69,6 +71,24 @@ function checkWeights(weights: readonly number[] | undefined, count: number): nu
   }
   const top = Math.max(...weights); // only ratios matter; relative to the largest, nothing overflows
   return weights.map((w) => w / top);
+}
+
+/** Throws `INVALID_INPUT` unless `predictions` is an array of candidates whose boxes, scores and class ids agree. */
+function checkPredictions(predictions: readonly DetectionCandidates[]): void {
+  if (!Array.isArray(predictions)) throw new VisionError('INVALID_INPUT', `mergePredictions: predictions must be an array of { boxes, scores, classIds }; got ${typeof predictions}`);
+  predictions.forEach((p, i) => {
+    const n = p?.scores?.length;
+    if (typeof n !== 'number' || p.boxes?.length !== n * 4 || p.classIds?.length !== n) {
+      throw new VisionError('INVALID_INPUT', `mergePredictions: predictions[${i}] must be { boxes (4 per box), scores, classIds } of one length; got ${p === null ? 'null' : `${String(p?.boxes?.length)} box values, ${String(n)} scores, ${String(p?.classIds?.length)} class ids`}`);
+    }
+  });
+}
+
+/** How many of `scores` (best first) are at least `threshold` (all without one). */
+function countPassing(scores: Float32Array | Float64Array, threshold: number | undefined): number {
+  if (threshold === undefined) return scores.length;
+  const first = scores.findIndex((s) => s < threshold);
+  return first < 0 ? scores.length : first;
 }
 
 function checkSize(width: number, height: number): void {
@@ -106,9 +126,16 @@ function concatenate(predictions: readonly DetectionCandidates[], weights: reado
  * ```
  */
 export function mergePredictions(predictions: readonly DetectionCandidates[], width: number, height: number, options: MergeOptions = {}): MergedPredictions {
-  checkOptionNames(options, 'mergePredictions', optionNames<MergeOptions>()(['method', 'weights', 'iouThreshold', 'confType', 'agnostic', 'maxDetections']));
+  checkOptionNames(options, 'mergePredictions', optionNames<MergeOptions>()(['method', 'weights', 'iouThreshold', 'confType', 'agnostic', 'maxDetections', 'scoreThreshold']));
   const method = options.method ?? 'wbf';
   if (!MERGE_METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(method)}`);
+  if (options.agnostic !== undefined && typeof options.agnostic !== 'boolean') throw new VisionError('INVALID_OPTION', `mergePredictions: agnostic must be true or false; got ${String(options.agnostic)}`);
+  if (options.confType !== undefined && !FUSION_CONFIDENCES.includes(options.confType)) {
+    throw new VisionError('INVALID_OPTION', `mergePredictions: confType must be one of ${FUSION_CONFIDENCES.join(', ')}; got ${String(options.confType)}`);
+  }
+  const { scoreThreshold } = options;
+  if (scoreThreshold !== undefined) checkUnitInterval(scoreThreshold, 'mergePredictions: scoreThreshold');
+  checkPredictions(predictions);
   checkSize(width, height);
   const weights = checkWeights(options.weights, predictions.length);
   const maxDetections = options.maxDetections ?? Infinity;
@@ -120,16 +147,18 @@ export function mergePredictions(predictions: readonly DetectionCandidates[], wi
       iouThreshold: options.iouThreshold ?? 0.45,
       maxDetections,
       agnostic,
+      scoreThreshold,
     });
-    // kept.indices point into the concatenation: back to (prediction, box)
+    // kept.indices point into the concatenation: back to (prediction, box); best first, so those passing are a prefix
     const owner = predictions.flatMap((p, t) => Array.from(p.scores, (_, i) => [t, i]));
+    const n = countPassing(kept.scores, scoreThreshold);
     return {
-      boxes: kept.boxes,
-      scores: kept.scores,
-      classIds: kept.classIds,
-      counts: new Int32Array(kept.scores.length).fill(1),
-      sourcePrediction: Int32Array.from(kept.indices, (i) => owner[i][0]),
-      sourceIndex: Int32Array.from(kept.indices, (i) => owner[i][1]),
+      boxes: kept.boxes.slice(0, n * 4),
+      scores: kept.scores.slice(0, n),
+      classIds: kept.classIds.slice(0, n),
+      counts: new Int32Array(n).fill(1),
+      sourcePrediction: Int32Array.from(kept.indices.subarray(0, n), (i) => owner[i][0]),
+      sourceIndex: Int32Array.from(kept.indices.subarray(0, n), (i) => owner[i][1]),
     };
   }
   const iouThreshold = options.iouThreshold ?? 0.55;
@@ -141,7 +170,7 @@ export function mergePredictions(predictions: readonly DetectionCandidates[], wi
     labels: agnostic ? new Int32Array(p.scores.length) : p.classIds,
   }));
   const fused = weightedBoxesFusion(models, { weights, iouThreshold, confType: options.confType });
-  const count = Math.min(maxDetections, fused.scores.length);
+  const count = Math.min(maxDetections, countPassing(fused.scores, scoreThreshold));
   return {
     boxes: Float32Array.from(fused.boxes.subarray(0, count * 4), (v, i) => v * scale[i % 4]),
     scores: Float32Array.from(fused.scores.subarray(0, count)),

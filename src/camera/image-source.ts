@@ -1,3 +1,4 @@
+import { linkAbort } from './abort-link';
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
@@ -40,6 +41,7 @@ class ImageListSource implements FrameSource {
   private count = 0;
   private isClosed = false;
   private sleeping: { timer: ReturnType<typeof setTimeout>; wake: () => void } | null = null;
+  private unlinkSignal: () => void = () => undefined;
 
   constructor(
     images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
@@ -51,8 +53,7 @@ class ImageListSource implements FrameSource {
     abortSignal(o.signal);
     this.interval = 1000 / (options.fps ?? 30);
     this.iterator = iteratorOf(images);
-    options.signal?.addEventListener('abort', () => this.close(), { once: true });
-    if (options.signal?.aborted) this.close();
+    this.unlinkSignal = linkAbort(options.signal, () => this.close());
   }
 
   readonly dropped = 0;
@@ -103,6 +104,7 @@ class ImageListSource implements FrameSource {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.unlinkSignal();
     if (this.sleeping) {
       clearTimeout(this.sleeping.timer);
       this.sleeping.wake();

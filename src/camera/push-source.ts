@@ -1,3 +1,4 @@
+import { linkAbort } from './abort-link';
 import { VisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
@@ -60,6 +61,7 @@ export class PushFrameSource implements FrameSource {
   private spareTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly maxBuffered: number;
   private readonly onClose: (() => void) | undefined;
+  private unlinkSignal: () => void = () => undefined;
   private failure: VisionError | null = null;
   private ended = false;
   private isClosed = false;
@@ -73,6 +75,20 @@ export class PushFrameSource implements FrameSource {
     this.maxBuffered = max;
     this.onClose = options.onClose;
     this.group = options.captureGroup ?? new CaptureGroup();
+  }
+
+  /**
+   * Closes the source when `signal` aborts (at once when it has); the listener goes when the
+   * source ends, so one signal shared by many sources keeps no listener per ended source.
+   *
+   * @example
+   * ```ts
+   * source.closeOnAbort(options.signal); // once the capture is attached
+   * ```
+   */
+  closeOnAbort(signal: AbortSignal | undefined): void {
+    if (this.closed) return;
+    this.unlinkSignal = linkAbort(signal, () => this.close());
   }
 
   get dropped(): number {
@@ -219,6 +235,7 @@ export class PushFrameSource implements FrameSource {
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    this.unlinkSignal();
     this.onClose?.();
   }
 }

@@ -1,3 +1,4 @@
+import { linkAbort } from './abort-link';
 import { VisionError, describeError, isVisionError } from '../core/errors';
 import { handOver } from '../core/frame-ownership';
 import type { FrameSource, SourceFrame } from './frame';
@@ -52,14 +53,14 @@ class Scheduler<R> {
     private readonly options: RunLoopOptions<R>,
   ) {
     this.collector = new LoopStatsCollector(settings.now(), settings.statsWindow);
-    const { signal } = options;
-    if (signal?.aborted) this.stop();
-    signal?.addEventListener('abort', () => this.stop(), { once: true });
+    const unlink = linkAbort(options.signal, () => this.stop());
     void this.pump();
-    this.done = this.work().then(() => {
-      if (this.failure) throw this.failure;
-      return this.stats();
-    });
+    this.done = this.work()
+      .finally(unlink) // an ended loop leaves no listener on a signal shared with others
+      .then(() => {
+        if (this.failure) throw this.failure;
+        return this.stats();
+      });
   }
 
   stats(): LoopStats {

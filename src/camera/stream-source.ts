@@ -136,7 +136,6 @@ export function fromMediaStream(stream: MediaStream, options: StreamSourceOption
   let detach = () => {};
   const source = new PushFrameSource({ maxBuffered: options.maxBuffered, onClose: () => detach() });
   detach = pumpTrack(stream, source, options);
-  options.signal?.addEventListener('abort', () => source.close(), { once: true });
-  if (options.signal?.aborted) source.close();
+  source.closeOnAbort(options.signal);
   return source;
 }

@@ -98,8 +98,7 @@ function videoElementSource(video: HTMLVideoElement, options: VideoSourceOptions
   });
   detach = pumpVideoElement(video, source, options);
   video.addEventListener('ended', onEnded);
-  options.signal?.addEventListener('abort', () => source.close(), { once: true });
-  if (options.signal?.aborted) source.close();
+  source.closeOnAbort(options.signal);
   return source;
 }
 

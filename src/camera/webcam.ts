@@ -168,8 +168,7 @@ export class Webcam {
       },
     });
     this.sources.set(source, { options, detach: pumpTrack(this.current, source, options) });
-    options.signal?.addEventListener('abort', () => source.close(), { once: true });
-    if (options.signal?.aborted) source.close();
+    source.closeOnAbort(options.signal);
     return source;
   }
 

@@ -8,7 +8,7 @@ import { expandInputs } from './cli/inputs';
 import { resolveModelArg } from './cli/model-arg';
 import { copyleftNotice, runModelsCommand } from './cli/models-command';
 import { checkVideoBackground } from './cli/matte-task';
-import { runBatch } from './cli/run-batch';
+import { errorEntry, runBatch } from './cli/run-batch';
 import type { TaskSettings } from './cli/task-types';
 import { type TaskCommand, createCliTask } from './cli/tasks';
 import { runTrain } from './cli/train';
@@ -74,6 +74,8 @@ async function executeCommand(args: CliArgs & { command: CliCommand }, print: Pr
   if (files.length === 0) {
     settings.classifier?.dispose();
     failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
+    // --json still prints its one array: an entry per input that named nothing
+    if (args.json) print(JSON.stringify(failures.map(errorEntry), null, 2));
     printError('visionpipe: no images to process');
     return 1;
   }

@@ -50,4 +50,11 @@ describe('image inputs that are not plain files', () => {
     expect(run.stderr).toContain("/dev/zero: cannot read image file '/dev/zero': is a device, not an image file [INVALID_INPUT]");
     expect(run.stdout).toContain('coffee.jpg: person');
   }, 120_000);
+
+  it('--json prints its array when no input names a file (stdout was empty)', async () => {
+    const run = await cli(['detect', 'no-such-photo.jpg', '--json'], {}, 60_000);
+    expect(run.code).toBe(1);
+    const entries = JSON.parse(run.stdout) as { image: string; error: { code: string } }[];
+    expect(entries).toEqual([{ image: 'no-such-photo.jpg', error: { code: 'INVALID_INPUT', message: 'no such file or folder' } }]);
+  }, 120_000);
 });

@@ -42,6 +42,6 @@ describe('detection TTA views', () => {
     expect(() => detectionViews({ scales: [0] })).toThrow(/in \(0, 1\]/);
     expect(() => detectionViews({ scales: Array(1000).fill(1) })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/tta\.scales has 1000 scales; at most 16/) }));
     expect(detectionViews({ scales: Array(16).fill(1) })).toHaveLength(32);
-    expect(() => detectionViews({ iouThreshold: -1 })).toThrow(/must be in \[0, 1\]/);
+    expect(() => detectionViews({ iouThreshold: -1 })).toThrow(/tta.iouThreshold is -1; it must be a number in \[0, 1\]/);
   });
 });

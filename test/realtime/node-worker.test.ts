@@ -8,6 +8,13 @@ import { VisionWorker, type WorkerPipeline, createWorkerPipeline } from '../../s
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { ensureNodeWorker } from './build';
 import { visionEncoderDecoderExport } from '../captioning/ved-cache';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { saveClassifierFolder } from '../../src/node/index';
+import { loadMobileNetV2Backbone } from '../../src/pipelines/embeddings/backbone';
+import { KnnClassifier } from '../../src/training/index';
 
 let url: string;
 let local: DetectionPipeline;
@@ -88,6 +95,30 @@ describe('pipelines in a Node worker thread', () => {
       remote.dispose();
     }
   });
+
+  it('a classifier folder `visionpipe train` wrote is a model name in a worker too (the worker knew no folder loader)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vp-worker-folder-'));
+    const backbone = await loadMobileNetV2Backbone({ backend: 'wasm' });
+    const images = tf.randomUniform([4, 224, 224, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const features = await backbone.extract(images);
+    const knn = new KnnClassifier({ k: 1 });
+    await knn.fit(features, [0, 1, 0, 1]);
+    await saveClassifierFolder(dir, backbone, knn, { labels: ['cat', 'dog'], id: 'folder-knn' });
+    tf.dispose([images, features]);
+    knn.dispose();
+    backbone.dispose();
+    try {
+      const inThread = await pipeline('image-classification', { model: dir, backend: 'wasm' });
+      const remote = await pipeline('image-classification', { model: dir, backend: 'wasm', worker: true, workerUrl: url });
+      expect(remote.spec.id).toBe('folder-knn');
+      const photo = fixturePhoto('astronaut');
+      expect((await remote.run(photo)).classes).toEqual((await inThread.run(photo)).classes);
+      inThread.dispose();
+      remote.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('two pipelines share one worker; disposing one leaves the other working', async () => {
     const worker = new VisionWorker({ url });

@@ -1,6 +1,7 @@
 // The frame scheduler's control flow in Node: a push source the test drives by hand and a
 // mock pipeline whose runs finish when the test says so (deferreds), so every interleaving
 // is deterministic. Policies, frame release, ordering, errors, abort and stats.
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { VisionError } from '../../src/core/errors';
 import { PushFrameSource, type SourceFrame, fromImages, frameResults, runLoop } from '../../src/camera/index';
@@ -339,5 +340,28 @@ describe('stats and the async iterator', () => {
       f.release();
     }
     expect(stamps[3]).toBeGreaterThanOrEqual(55); // frame 3 is due at 60 ms
+  });
+});
+
+describe('a signal shared by many loops and sources', () => {
+  it('keeps no abort listener for a loop or source that ended (50 loops left 50 listeners and a MaxListenersExceededWarning)', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      const source = fromImages([new FakeFrame(i) as unknown as ImageInput], { signal: controller.signal });
+      await runLoop(source, { run: async () => 0 }, { signal: controller.signal, mode: 'image' }).done;
+    }
+    const pushed = new PushFrameSource();
+    pushed.closeOnAbort(controller.signal);
+    pushed.end();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // a live one still stops on abort
+    const live = fromImages((async function* () {
+      yield new FakeFrame(0) as unknown as ImageInput;
+      await new Promise(() => undefined);
+    })(), { signal: controller.signal });
+    const loop = runLoop(live, { run: async () => 0 }, { signal: controller.signal, mode: 'image' });
+    controller.abort();
+    await loop.done;
+    expect(live.closed).toBe(true);
   });
 });

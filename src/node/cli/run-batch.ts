@@ -48,11 +48,18 @@ function failureOf(image: string, error: unknown): InputFailure {
   return { image, code, message: (error as Error).message ?? String(error) };
 }
 
-/** The JSON entry of a failed input: keyed like the input's other entries (`video` for a video file). */
-const errorEntry = (f: InputFailure): JsonEntry => {
+/**
+ * The JSON entry of a failed input: keyed like the input's other entries (`video` for a video file).
+ *
+ * @example
+ * ```ts
+ * errorEntry({ image: 'a.jpg', code: 'INVALID_INPUT', message: 'no such file' }); // { image: 'a.jpg', error: { code, message } }
+ * ```
+ */
+export function errorEntry(f: InputFailure): JsonEntry {
   const error = { code: f.code, message: f.message };
   return isVideoFile(f.image) ? { video: f.image, error } : { image: f.image, error };
-};
+}
 
 const describe = (f: InputFailure): string => `visionpipe: ${f.image}: ${f.message} [${f.code}]`;
 

@@ -123,6 +123,16 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     if (!('result' in entry)) throw new Error(entry.error.message);
     expect(entry.result.shares.person).toBeGreaterThan(0.2);
     expect(entry.result.shares.person).toBeLessThan(0.9);
+
+    // --threshold: the overlay shows the pixels the printed share counts (the mask image did not change with it)
+    for (const threshold of ['0.05', '0.95']) {
+      const dir = join(tmp, `segment-${threshold}`);
+      const run = await cli('segment', fixturePhoto('astronaut'), '--threshold', threshold, '--out', dir);
+      expect(run.code).toBe(0);
+      const printed = Number(/person (\d+\.\d)% of pixels/.exec(run.stdout)![1]) / 100;
+      const drawn = tint(await rgbOf(join(dir, 'astronaut.mask.png')), await decodeImageFile(fixturePhoto('astronaut')), 0.55, 6);
+      expect(Math.abs(drawn.share - printed), threshold).toBeLessThan(0.002);
+    }
   });
 
   it('estimates the pose: keypoint table, JSON with the nose inside the image, skeleton PNG', async () => {

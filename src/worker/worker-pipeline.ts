@@ -138,6 +138,10 @@ export class WorkerPipeline<T extends PipelineTask> {
     const given = options as Record<string, unknown> | undefined;
     if (typeof given !== 'object' || given === null || !('signal' in given)) return work(given);
     const { signal: raw, ...wire } = given;
+    // as in-process: only captioning's runs take a signal (others refuse the name)
+    if (raw !== undefined && this.task !== 'image-to-text') {
+      return Promise.reject(new VisionError('INVALID_OPTION', `run options has unknown option(s) signal; ${this.task} runs take none (captioning's do)`));
+    }
     const what = `${this.task} run in the worker`;
     try {
       // checked before anything is sent: a signal that is no AbortSignal is refused, null is none

@@ -41,6 +41,10 @@ describe('pipelines in a Node worker thread', () => {
         expect(d.score).toBeCloseTo(a.detections[i].score, 5);
         for (const k of ['x1', 'y1', 'x2', 'y2'] as const) expect(d.box[k]).toBeCloseTo(a.detections[i].box[k], 3);
       }
+      // a signal is refused as in-process (only captioning's runs take one); the worker took it for every task
+      const signal = new AbortController().signal;
+      await expect(local.run(photo, { signal } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      await expect(remote.run(photo, { signal } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('unknown option(s) signal') });
       // raw pixels cross too (structured clone in Node), and video mode tracks in the worker
       const first = await remote.runForVideo(photo, 0);
       const second = await remote.runForVideo(photo, 33);

@@ -11,7 +11,7 @@ import { createCaptionTask } from './caption-task';
 import { createMatteTask } from './matte-task';
 import { createFaceTask } from './face-task';
 import { classRow, detectionRow, handRows, labelShares, poseRows } from './format';
-import type { CliTask, TaskSettings } from './task-types';
+import type { Analysis, CliTask, TaskSettings } from './task-types';
 
 /** Keypoints scoring below this are neither listed nor drawn. */
 const KEYPOINT_THRESHOLD = 0.3;
@@ -102,12 +102,19 @@ async function segmentTask(s: TaskSettings): Promise<CliTask> {
         const shares = segmentShares(r, s.threshold);
         const named = Object.entries(shares).filter(([label]) => label !== 'background');
         const summary = `${named.map(([label, share]) => `${label} ${pct(share)}`).join(', ')} of pixels (${r.imageSize.width}×${r.imageSize.height}, ${ms(r.timing.total)}, ${p.runner.backend})`;
+        // with --threshold the overlay shows the pixels the shares count: each label's probability at or above it
+        const thresholded = s.threshold !== undefined && r.confidenceMasks ? r.confidenceMasks.flatMap((mask, classId) => (r.labels[classId] === 'background' ? [] : [{ mask, classId }])) : undefined;
         const mask = r.categoryMask;
+        const draw: Analysis['draw'] = thresholded
+          ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, thresholded, { imageSize, opacity: 0.55, threshold: s.threshold, createCanvas })
+          : mask
+            ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, [mask], { imageSize, opacity: 0.55, createCanvas })
+            : undefined;
         return {
           summary,
           rows: [],
           result: { labels: r.labels, shares, imageSize: r.imageSize, timing: r.timing },
-          draw: mask ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, [mask], { imageSize, opacity: 0.55, createCanvas }) : undefined,
+          draw,
           release: () => closeMasks(r),
         };
       } catch (error) {

@@ -21,10 +21,20 @@ function unsendableAt(value: unknown, path: string, seen: Set<object>): { path: 
   return null;
 }
 
+/** `value` with every `URL` in it (in plain objects and arrays) as its text: a URL loses its class when cloned (`{}` in Node). */
+function urlsAsText(value: unknown): unknown {
+  if (value instanceof URL) return value.href;
+  if (Array.isArray(value)) return value.map(urlsAsText);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, urlsAsText(v)]));
+  }
+  return value;
+}
+
 /**
  * The creation options a worker is sent: all but the calling side's own (`worker`, `workerUrl`,
- * the limits, `signal`, `onProgress`). A function or symbol anywhere in them, or a loaded runner
- * as `model`, is `INVALID_OPTION` naming the option.
+ * the limits, `signal`, `onProgress`), with URLs as their text. A function or symbol anywhere in
+ * them, or a loaded runner as `model`, is `INVALID_OPTION` naming the option.
  *
  * @example
  * ```ts
@@ -40,7 +50,7 @@ export function wireOptions(options: Record<string, unknown>, local: ReadonlySet
     }
     const found = unsendableAt(value, key, new Set());
     if (found) throw new VisionError('INVALID_OPTION', `option '${found.path}' is ${found.kind}, which cannot be sent to a worker; ${ALLOWED}`);
-    out[key] = value;
+    out[key] = urlsAsText(value);
   }
   return out;
 }

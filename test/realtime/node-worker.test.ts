@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { saveClassifierFolder } from '../../src/node/index';
 import { loadMobileNetV2Backbone } from '../../src/pipelines/embeddings/backbone';
 import { KnnClassifier } from '../../src/training/index';
+import { wireOptions } from '../../src/worker/wire-options';
 
 let url: string;
 let local: DetectionPipeline;
@@ -253,6 +254,16 @@ describe('pipelines in a Node worker thread', () => {
     } finally {
       remote.dispose();
     }
+  });
+
+  it('a URL in the options crosses as its text (it arrived as {}: "cannot read model file <undefined bytes>")', async () => {
+    const where = new URL('file:///nonexistent-visionpipe/model.json');
+    const options = { model: 'centernet-coco', modelSource: where, backend: 'wasm' } as const;
+    const inThread = await pipeline('object-detection', options).catch((error: unknown) => error as VisionError);
+    const remote = await pipeline('object-detection', { ...options, worker: true, workerUrl: url }).catch((error: unknown) => error as VisionError);
+    expect(remote).toMatchObject({ code: (inThread as VisionError).code });
+    expect((remote as VisionError).message).toContain('nonexistent-visionpipe');
+    expect(wireOptions({ model: { encoder: new URL('https://example.org/e.onnx') }, list: [where] }, new Set())).toEqual({ model: { encoder: 'https://example.org/e.onnx' }, list: [where.href] });
   });
 
   it('options that cannot cross (functions, a loaded runner) are INVALID_OPTION', async () => {

@@ -34,6 +34,11 @@ describe('option names', () => {
     ['(One-Euro settings) has unknown option(s) d_cutoff', () => new KeypointSmoother({ d_cutoff: 2 } as never)],
     // a pipeline's smoothing settings are One-Euro settings: the misspelt cutoff was ignored
     ['smoothing (One-Euro settings) has unknown option(s) mincutoff', () => createHandLandmarkPipeline({ smoothing: { mincutoff: 2 } as never })],
+    // loading options of the wrong type were raw TypeErrors (path.slice is not a function) or silently taken
+    ['modelRoot is 5; it must be a string', () => createHandLandmarkPipeline({ modelRoot: 5 as never })],
+    ['onProgress is 5; it must be a function', () => createHandLandmarkPipeline({ onProgress: 5 as never })],
+    ['fuseConvolutions is "no"; it must be true or false', () => createHandLandmarkPipeline({ fuseConvolutions: 'no' as never })],
+    ['cache is 5; it must be true, false or the name of a cache', () => createHandLandmarkPipeline({ cache: 5 as never })],
   ])('%s', async (message, call) => {
     const error = await refusal(call);
     expect(error.code).toBe('INVALID_OPTION');

@@ -10,6 +10,7 @@ import { checkCardInput } from './card-input-check';
 import { checkCardOutputs } from './card-output-check';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
+import { checkLoadingOptions } from './loading-options';
 
 /**
  * A pipeline's model: its card, its runner, and whether the pipeline must dispose the runner.
@@ -186,6 +187,7 @@ function usableBackends(spec: ModelSpec, requested: TfjsBackendOptions['backend'
  * ```
  */
 export async function resolveModel(task: TaskName, defaultId: string, options: BasePipelineOptions, runnerSpec?: ModelSpec): Promise<ResolvedModel> {
+  checkLoadingOptions(options);
   const model = options.model ?? defaultId;
   if (isModelRunner(model)) {
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');

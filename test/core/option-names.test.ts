@@ -1,7 +1,7 @@
 /** Public functions outside the pipelines refuse option names they do not take (a misspelt name ran with the default). */
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../helpers/refusal';
 import '../../src/node/index';
-import { VisionError } from '../../src/core/errors';
 import { meanAveragePrecision } from '../../src/eval/map';
 import { prepareInput } from '../../src/preprocess/prepare-input';
 import { prepareRotatedInput } from '../../src/preprocess/prepare-rotated';
@@ -11,16 +11,6 @@ import { createHandLandmarkPipeline } from '../../src/pipelines/hands/hand-pipel
 
 const grey = { data: new Uint8Array(8 * 8 * 3).fill(128), width: 8, height: 8, channels: 3 as const };
 const spec = { width: 4, height: 4, fit: 'stretch' as const, normalization: 'unit' as const };
-
-async function refusal(call: () => unknown): Promise<VisionError> {
-  try {
-    await call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VisionError);
-    return error as VisionError;
-  }
-  throw new Error('expected a VisionError');
-}
 
 describe('option names', () => {
   it.each([

@@ -4,8 +4,9 @@
  * runners give fixed outputs (the option handling is under test, not a model).
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../helpers/refusal';
 import '../../src/node/index';
-import { type ModelRunner, VisionError, ensemble, mergePredictions, pipeline, yoloModel } from '../../src/node/index';
+import { type ModelRunner, ensemble, mergePredictions, pipeline, yoloModel } from '../../src/node/index';
 
 /** A YOLOv8-shaped runner answering the anchors given: [cx, cy, w, h, ...class scores] each. */
 function fakeYolo(anchors: number[][]): ModelRunner {
@@ -24,16 +25,6 @@ function fakeYolo(anchors: number[][]): ModelRunner {
 }
 const cardFor = (labels: string[]) => ({ ...yoloModel({ url: 'x.json', version: 'v8', inputSize: 64, labels, format: 'tfjs' }), outputs: undefined });
 const image = { data: new Uint8Array(64 * 64 * 3), width: 64, height: 64, channels: 3 as const };
-
-async function refusal(call: () => unknown): Promise<VisionError> {
-  try {
-    await call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VisionError);
-    return error as VisionError;
-  }
-  throw new Error('expected a VisionError');
-}
 
 describe('object-detection creation options', () => {
   it('multiLabel given at creation is the runs’ default (it was accepted and ignored)', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../helpers/refusal';
 import {
   BLAZEFACE_FRONT_ANCHORS,
   GuidedFilterWorkspace,
   Mask,
   SSDLITE320_DEFAULT_BOXES,
-  VisionError,
   clipBoxes,
   decodeBlazePoseDetector,
   decodeCenterNet,
@@ -49,16 +49,6 @@ const posenet = { gridWidth: 1, gridHeight: 1, numKeypoints: 17, stride: 16, hea
 const keypointRcnn = { boxes: [], scores: [], keypoints: [], keypointsScores: [], numKeypoints: 17 };
 const mask = Mask.create('binary', 4, 4, new Uint8Array(16));
 
-function refusal(call: () => unknown): VisionError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(VisionError);
-    return error as VisionError;
-  }
-  throw new Error('expected a VisionError');
-}
-
 describe('decoders and post-processing functions refuse option names they do not take', () => {
   const cases: [string, () => unknown][] = [
     ['clipBoxes options has unknown option(s) in_place', () => clipBoxes([0, 0, 1, 1], 10, 10, { in_place: true } as never)],
@@ -93,8 +83,8 @@ describe('decoders and post-processing functions refuse option names they do not
     ['fastGuidedFilter options has unknown option(s) s', () => fastGuidedFilter(new Float32Array(1), new Float32Array(1), 1, 1, { radius: 1, epsilon: 1e-3, subsample: 1, s: 2 } as never)],
     ['fastGuidedFilterInto options has unknown option(s) radius', () => fastGuidedFilterInto({ data: new Float32Array(1), width: 1, height: 1, channels: 1, scale: 1 }, {} as FastGuidedFilterWorkspace, { lowRadius: 1, epsilon: 1e-3, clamp: true, radius: 2 } as never, new Float32Array(1))],
   ];
-  it.each(cases)('%s', (message, call) => {
-    const error = refusal(call);
+  it.each(cases)('%s', async (message, call) => {
+    const error = await refusal(call);
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toContain(message);
     expect(error.message).toContain('allowed:');
@@ -105,10 +95,10 @@ describe('decoders and post-processing functions refuse option names they do not
     expect(decodeClassification([0.2, 0.8], { output: 'probabilities', labels: ['a', 'b'], topK: 1, extra: undefined } as never)[0].label).toBe('b');
   });
 
-  it('options that are not an object are refused', () => {
-    expect(refusal(() => decodeYoloV8(yolo, null as never)).message).toContain('decodeYoloV8: options must be an object');
-    expect(refusal(() => decodeCenterNet([], 0.3 as never)).message).toContain('decodeCenterNet: options must be an object');
-    expect(refusal(() => weightedNms([0, 0, 1, 1], [1], 'greedy' as never)).code).toBe('INVALID_OPTION');
+  it('options that are not an object are refused', async () => {
+    expect((await refusal(() => decodeYoloV8(yolo, null as never))).message).toContain('decodeYoloV8: options must be an object');
+    expect((await refusal(() => decodeCenterNet([], 0.3 as never))).message).toContain('decodeCenterNet: options must be an object');
+    expect((await refusal(() => weightedNms([0, 0, 1, 1], [1], 'greedy' as never))).code).toBe('INVALID_OPTION');
   });
 });
 
@@ -132,14 +122,14 @@ describe('values that used to be read as they came', () => {
     ["findContours: approximation is chain; it must be 'none' or 'simple'", () => findContours([1], 1, 1, { approximation: 'chain' as never })],
     ['weightedNms: scoreThreshold must be a number in [0, 1]', () => weightedNms([0, 0, 1, 1], [1], { scoreThreshold: 2 })],
   ];
-  it.each(cases)('%s', (message, call) => {
-    const error = refusal(call);
+  it.each(cases)('%s', async (message, call) => {
+    const error = await refusal(call);
     expect(error.code).toBe('INVALID_OPTION');
     expect(error.message).toContain(message);
   });
 
-  it('postprocessYolo names itself, not the decoder it calls, and still decodes with its own options', () => {
-    expect(refusal(() => postprocessYolo(yolo, { format: 'v5', conf: 0.5 } as never)).message).toContain('postprocessYolo options has unknown option(s) conf');
+  it('postprocessYolo names itself, not the decoder it calls, and still decodes with its own options', async () => {
+    expect((await refusal(() => postprocessYolo(yolo, { format: 'v5', conf: 0.5 } as never))).message).toContain('postprocessYolo options has unknown option(s) conf');
     const data = new Float32Array(84);
     data.set([32, 32, 10, 10, 0.9]);
     const result = postprocessYolo({ dims: [1, 84, 1], data }, { format: 'v8', numClasses: 80, iouThreshold: 0.5, agnostic: true, maxDetections: 5 });

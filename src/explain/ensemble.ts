@@ -40,7 +40,7 @@ export interface EnsembleMember {
 export interface EnsembleOptions {
   /** One positive weight per detector. Default 1 each. */
   weights?: readonly number[];
-  /** Default `'wbf'`. */
+  /** Default `'wbf'`. With `'soft-nms'`, a box decayed below every score the detectors reported is dropped. */
   merge?: MergeMethod;
   /** IoU for the merge, in [0, 1]. Default 0.55 for WBF, 0.45 for NMS. */
   iouThreshold?: number;
@@ -48,7 +48,7 @@ export interface EnsembleOptions {
   confType?: FusionConfidence;
   /** Minimum merged score, in [0, 1]. Default 0 (each detector's own threshold already applied). */
   threshold?: number;
-  /** Most detections to return. Default 100. */
+  /** Most detections to return, at least 1. Default 100. */
   maxDetections?: number;
   /** Boxes of different classes merge too. Default false. */
   agnostic?: boolean;

@@ -6,7 +6,7 @@
 import { VisionError } from '../core/errors';
 import type { Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkContext, checkItem, checkOptionsObject } from './checks';
+import { checkColor, checkContext, checkFlag, checkItem, checkOptionsObject } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
@@ -119,9 +119,7 @@ export function drawFaceMesh(ctx: Canvas2D, faces: readonly DrawableFace[], conn
   if (!Array.isArray(faces)) throw new VisionError('INVALID_INPUT', `faces must be an array, each ${FACE_SHAPE}; got ${shownValue(faces)}`);
   checkConnections(connections);
   checkColors(options);
-  if (options.irisCircles !== undefined && typeof options.irisCircles !== 'boolean') {
-    throw new VisionError('INVALID_OPTION', `irisCircles is ${shownValue(options.irisCircles)}; it must be true or false`);
-  }
+  checkFlag(options.irisCircles, 'irisCircles');
   const t = resolveTransform(options, ctx.canvas);
   const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
   const colors = faces.map((face, index) => faceColor(face, index, options));

@@ -48,18 +48,23 @@ function isHandSpec(spec: unknown): spec is HandModelSpec {
 /** Named points from 21 × (x, y, z) values. */
 const named = (values: Float32Array): HandWorldKeypoint[] => HAND_KEYPOINT_NAMES.map((name, k) => ({ x: values[k * 3], y: values[k * 3 + 1], z: values[k * 3 + 2], name }));
 
+/** The box the keypoints span. */
+function extentOf(keypoints: readonly { x: number; y: number }[]): Hand['box'] {
+  const xs = keypoints.map((k) => k.x);
+  const ys = keypoints.map((k) => k.y);
+  return { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) };
+}
+
 /** A plain-data hand from source-pixel keypoints (and world keypoints when the model gave them); the box is the keypoints' extent. */
 function toHand(raw: SourceHand, label: string): Hand {
   const keypoints = named(raw.keypoints);
-  const xs = keypoints.map((k) => k.x);
-  const ys = keypoints.map((k) => k.y);
   const right = raw.rightProbability >= 0.5;
   return {
     keypoints,
     ...(raw.world ? { worldKeypoints: named(raw.world) } : {}),
     handedness: { label: right ? 'right' : 'left', score: right ? raw.rightProbability : 1 - raw.rightProbability },
     score: raw.score,
-    box: { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys) },
+    box: extentOf(keypoints),
     label,
   };
 }
@@ -218,8 +223,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
         .map(({ hand, track }) => {
           const keypoints = video.smooth(track, hand.keypoints, timestampMs, frame.width, frame.height);
           // the box spans the smoothed keypoints returned, not the raw ones
-          const box = { x1: Math.min(...keypoints.map((k) => k.x)), y1: Math.min(...keypoints.map((k) => k.y)), x2: Math.max(...keypoints.map((k) => k.x)), y2: Math.max(...keypoints.map((k) => k.y)) };
-          return { ...hand, trackId: track.trackId, keypoints, box, ...(hand.worldKeypoints ? { worldKeypoints: video.smoothWorld(track, hand.worldKeypoints, timestampMs) } : {}) };
+          return { ...hand, trackId: track.trackId, keypoints, box: extentOf(keypoints), ...(hand.worldKeypoints ? { worldKeypoints: video.smoothWorld(track, hand.worldKeypoints, timestampMs) } : {}) };
         });
       clock.postprocess += now() - t0;
       return hands;

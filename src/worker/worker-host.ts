@@ -1,7 +1,8 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
-import type { ImageInput } from '../core/image-input';
+import { type ImageInput, classifyImageInput, effectiveMaxPixels } from '../core/image-input';
+import { decodeImageInput } from '../core/image-tensor';
 import { closeFrame } from '../core/frame-ownership';
 import { Mask } from '../core/mask';
 import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipeline } from '../pipelines/registry';
@@ -36,6 +37,17 @@ async function resultReply(work: () => Promise<unknown>): Promise<Reply<unknown>
     return packed.value;
   });
   return transfer.length > 0 ? Comlink.transfer(answer, transfer) : answer;
+}
+
+/**
+ * An input checked against its pipeline's pixel limit (the page's at the pipeline's creation:
+ * pipelines in one worker may have different ones). Encoded bytes and paths are decoded here,
+ * under that limit; the worker's own limit is the largest of its pipelines', so the pipeline's
+ * checks pass what this one passed.
+ */
+async function withinLimit(input: ImageInput, maxPixels: number): Promise<ImageInput> {
+  const kind = classifyImageInput(input, { maxPixels });
+  return kind === 'path' || kind === 'encoded' ? decodeImageInput(input as string | Uint8Array | ArrayBuffer, { maxPixels }) : input;
 }
 
 interface GpuDeviceLike {
@@ -98,6 +110,8 @@ export interface WorkerHostOptions {
  */
 export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi {
   const pipelines = new Map<number, HostedPipeline>();
+  /** Each pipeline's pixel limit: the page's when it was created. */
+  const pixelLimits = new Map<number, number>();
   let nextId = 1;
   let externalTexture: boolean | null | undefined;
   let gpuAdapter: Promise<GpuAdapterFacts | null> | undefined;
@@ -107,9 +121,11 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
     if (!p) throw new VisionError('DISPOSED', `pipeline ${id} does not exist in this worker (disposed, or the worker restarted)`);
     return p;
   };
-  const consume = async <T>(input: ImageInput, work: () => Promise<T>): Promise<T> => {
+  /** Runs `work` with pipeline `id` on `input` checked against its limit, then closes the input (the worker owns it). */
+  const consume = async <T>(id: number, input: ImageInput, work: (p: HostedPipeline, checked: ImageInput) => Promise<T>): Promise<T> => {
     try {
-      return await work();
+      const p = get(id);
+      return await work(p, await withinLimit(input, pixelLimits.get(id) ?? effectiveMaxPixels()));
     } finally {
       closeFrame(input);
     }
@@ -119,7 +135,9 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
     ping: () => reply(() => undefined),
     create: (task, options, onProgress, limits) =>
       reply(async () => {
-        if (limits?.maxPixels !== undefined) setPlatform({ maxPixels: limits.maxPixels });
+        const maxPixels = effectiveMaxPixels(limits);
+        // the worker's limit is the largest of its pipelines': each input is checked against its own pipeline's first
+        if (maxPixels > effectiveMaxPixels() || pipelines.size === 0) setPlatform({ maxPixels });
         if (!SUPPORTED_TASKS.includes(task as PipelineTask)) {
           throw new VisionError('INVALID_OPTION', `unknown task '${task}'; supported: ${SUPPORTED_TASKS.join(', ')}`);
         }
@@ -128,23 +146,20 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
         if (externalTexture === undefined) externalTexture = await probeExternalTexture();
         const id = nextId++;
         pipelines.set(id, created);
+        pixelLimits.set(id, maxPixels);
         const { runtime, backend, inputs, outputs, metadata } = created.runner;
         const adapter = backend === 'webgpu' ? await (gpuAdapter ??= probeGpuAdapter()) : null;
         return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter: adapter } satisfies RemotePipelineInfo;
       }),
-    run: (id, input, options) => resultReply(() => consume(input, () => get(id).run(input, options))),
+    run: (id, input, options) => resultReply(() => consume(id, input, (p, checked) => p.run(checked, options))),
     runForVideo: (id, input, timestampMs, options) =>
-      resultReply(() =>
-        consume(input, () => {
-          const p = get(id);
-          return p.runForVideo ? p.runForVideo(input, timestampMs, options) : p.run(input, options);
-        }),
-      ),
+      resultReply(() => consume(id, input, (p, checked) => (p.runForVideo ? p.runForVideo(checked, timestampMs, options) : p.run(checked, options)))),
     reset: (id) => reply(() => void get(id).reset?.()),
     dispose: (id) =>
       reply(() => {
         pipelines.get(id)?.dispose();
         pipelines.delete(id);
+        pixelLimits.delete(id);
       }),
     memory: () =>
       reply((): WorkerMemory => {

@@ -101,6 +101,27 @@ describe('pipelines in a Node worker thread', () => {
     }
   });
 
+  it('pipelines sharing a worker each keep the pixel limit the page had when it was created (the last one set it for all)', async () => {
+    const saved = getPlatform().maxPixels;
+    const worker = new VisionWorker({ url });
+    try {
+      const open = await createWorkerPipeline('object-detection', { backend: 'wasm', worker });
+      setPlatform({ maxPixels: 100_000 }); // the photo has more pixels than that
+      const strict = await createWorkerPipeline('object-detection', { backend: 'wasm', worker });
+      setPlatform({ maxPixels: saved ?? DEFAULT_MAX_PIXELS });
+      const photo = facePhoto(1);
+      const decoded = await decodeImageFile(photo);
+      for (const input of [photo, decoded]) {
+        await expect(strict.run(input)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/over the limit of 100000 pixels/) });
+        expect((await open.run(input)).imageSize).toEqual({ width: decoded.width, height: decoded.height });
+      }
+      await expect(strict.run({ data: new Uint8Array(300 * 300 * 3), width: 300, height: 300, channels: 3 })).resolves.toMatchObject({ imageSize: { width: 300, height: 300 } });
+    } finally {
+      setPlatform({ maxPixels: saved ?? DEFAULT_MAX_PIXELS });
+      worker.terminate();
+    }
+  });
+
   it('a classifier folder `visionpipe train` wrote is a model name in a worker too (the worker knew no folder loader)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vp-worker-folder-'));
     const backbone = await loadMobileNetV2Backbone({ backend: 'wasm' });

@@ -77,12 +77,14 @@ export async function runVideo(task: CliTask, video: string, options: VideoRunOp
     for await (const frame of decodeVideoFrames(video, decodeOptions)) {
       decoded = frame.index + 1;
       if (frame.index % every !== 0) continue;
+      // the frame's number in the video, whether it was picked by --every or resampled by --fps
+      const number = options.fps ? Math.round((frame.timestampMs * info.fps) / 1000) : frame.index;
       const analysis = await task.analyse(frame.image, frame.timestampMs);
       try {
-        if (options.json) options.print(JSON.stringify({ video, frame: frame.index, timestampMs: frame.timestampMs, result: analysis.result }));
+        if (options.json) options.print(JSON.stringify({ video, frame: number, timestampMs: frame.timestampMs, result: analysis.result }));
         else {
           progress.beforePrint();
-          options.print(`${video} frame ${frame.index} (${(frame.timestampMs / 1000).toFixed(2)} s): ${analysis.summary}`);
+          options.print(`${video} frame ${number} (${(frame.timestampMs / 1000).toFixed(2)} s): ${analysis.summary}`);
           analysis.rows.forEach((row) => options.print(row));
         }
         if (writer && annotator) await writer.write(annotator.annotate(frame.image, analysis.draw));
@@ -90,7 +92,7 @@ export async function runVideo(task: CliTask, video: string, options: VideoRunOp
         analysis.release?.();
       }
       frames++;
-      progress.tick(`frame ${frame.index}`);
+      progress.tick(`frame ${number}`);
     }
     if (frames === 0) throw new VisionError('INVALID_INPUT', `ffmpeg decoded no frames from this video (an empty or damaged video stream)${damage ? `: ${damage}` : ''}`);
     await writer?.close();

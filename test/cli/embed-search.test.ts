@@ -54,6 +54,12 @@ describe('visionpipe embed / search (real photos)', () => {
     expect(parsed.neighbours).toHaveLength(5);
     expect(parsed.neighbours[0].path).toMatch(/sample3\.jpg$/);
     expect(parsed.neighbours.map((n) => n.score)).toEqual([...parsed.neighbours.map((n) => n.score)].sort((a, b) => b - a));
+    expect(parsed).not.toHaveProperty('output');
+    // with --out the JSON names the contact sheet it wrote (it was left out)
+    const withSheet = await cli('search', join(tmp, 'flipped-sample3.jpg'), '--index', index, '--json', '--out', join(tmp, 'json-sheets'));
+    const { output } = JSON.parse(withSheet.out.join('\n')) as { output: string };
+    expect(output).toBe(join(tmp, 'json-sheets', 'flipped-sample3.similar.png'));
+    expect(existsSync(output)).toBe(true);
   });
 
   it('a run where no image can be embedded leaves the index as it was (exit 1, nothing written)', async () => {

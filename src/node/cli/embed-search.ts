@@ -172,8 +172,8 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
     const { embedding } = await pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels }));
     const hits = index.search(embedding, Math.min(args.top ?? 5, Math.max(index.size, 1)));
     const found = hits.map((h, i) => ({ rank: i + 1, id: h.id, score: h.score, path: indexedPath(h.metadata, h.id, args.index as string) }));
-    if (args.json) print(JSON.stringify({ query: resolve(query), neighbours: found }, null, 2));
-    else found.forEach((f) => print(`${String(f.rank).padStart(2)}. ${f.score.toFixed(4)}  ${f.path}`));
+    if (!args.json) found.forEach((f) => print(`${String(f.rank).padStart(2)}. ${f.score.toFixed(4)}  ${f.path}`));
+    let output: string | undefined;
     if (args.out !== undefined) {
       await mkdir(args.out, { recursive: true });
       // <name>.similar.png, or the next free <name>-2… where that is the query or an indexed photo (by any path or link)
@@ -185,7 +185,9 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
       // an image indexed once and since moved or deleted: the index is stale, the search still stands
       unreadable.forEach(({ file, reason }) => printError(`visionpipe: warning: ${file}, in the index, cannot be read now (${reason}); its tile is blank — run visionpipe embed again to refresh the index`));
       if (!args.json) print(`contact sheet → ${sheet}`);
+      output = sheet;
     }
+    if (args.json) print(JSON.stringify({ query: resolve(query), neighbours: found, ...(output ? { output } : {}) }, null, 2));
     return 0;
   } finally {
     pipeline.dispose();

@@ -19,7 +19,7 @@ export interface ProgressiveStats {
   readonly serving: string;
   /** Frames served per backend (actual runner backends, e.g. `{ wasm: 12, webgpu: 88 }`). */
   readonly served: Readonly<Record<string, number>>;
-  /** Frames asked for so far. */
+  /** Frames asked for so far, refused ones included (`served` counts the frames answered). */
   readonly frames: number;
   /** The index of the first frame the preferred backend served (null until then). */
   readonly switchedAtFrame: number | null;

@@ -74,3 +74,23 @@ describe('the region option', () => {
     plain.dispose();
   });
 });
+
+describe('multi-person models asked for one pose in video mode', () => {
+  it.each(['movenet-multipose', 'posenet-mobilenet'])('%s: someone else in another place gets a new track ID (ID 1 was kept for whoever came)', async (model) => {
+    const estimator = await createPoseEstimationPipeline({ model, maxPoses: 1 });
+    const ids: (number | undefined)[] = [];
+    // the astronaut on the left for four frames, then one on the right (no overlap) for four
+    for (let t = 0; t < 8; t++) {
+      const frame = await framed(960, 480, 320, t < 4 ? 20 : 620, 80);
+      const { poses } = await estimator.runForVideo(frame, t * 33);
+      expect(poses.length).toBeLessThanOrEqual(1);
+      ids.push(poses[0]?.trackId);
+    }
+    const [left, right] = [ids.slice(0, 4), ids.slice(4)];
+    expect(left.every((id) => id === left[0] && id !== undefined)).toBe(true);
+    const later = right.filter((id) => id !== undefined);
+    expect(later.length).toBeGreaterThanOrEqual(3); // a new track may wait one frame to be confirmed
+    expect(later.every((id) => id === later[0] && id !== left[0])).toBe(true);
+    estimator.dispose();
+  });
+});

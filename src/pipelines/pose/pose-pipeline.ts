@@ -263,7 +263,8 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
       const { width, height } = result.imageSize;
       let poses: Pose[];
       if (following) poses = video.followPeople(result.poses, origins, timestampMs, width, height, this.poseSpec.pose.roiScale ?? 1.25);
-      else if (cropping || resolved.maxPoses === 1) poses = video.trackSingle(result.poses, timestampMs, width, height);
+      // one person by construction (not a multi-person model asked for one: another person may take the place)
+      else if (cropping || (this.poseSpec.family === 'posenet' && resolved.decoding === 'single')) poses = video.trackSingle(result.poses, timestampMs, width, height);
       else poses = video.track(result.poses, timestampMs, width, height, resolved.threshold);
       if (cropping) video.updateCropRegion(poses[0], width, height);
       const spent = now() - t0;

@@ -150,8 +150,9 @@ export class PoseVideoState {
   }
 
   /**
-   * Single-person models: the person keeps ID 1 (2, 3, … after frames without anyone) — no
-   * box association needed — and is smoothed.
+   * Single-person models (MoveNet single pose, PoseNet's single decoding): the person keeps ID 1
+   * (2, 3, … after frames without anyone) — no box association needed — and is smoothed.
+   * Multi-person models asked for one pose are tracked as many: someone else may take the place.
    *
    * @example
    * ```ts

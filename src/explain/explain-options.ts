@@ -72,9 +72,9 @@ export function checkExplainOptions(options: ExplainOptions, detector: boolean):
     throw new VisionError('INVALID_OPTION', "method 'grad-cam' needs layer: the name of a layer (layers models) or graph node (graph models) with a spatial output");
   }
   const iouThreshold = options.iouThreshold ?? 0.5;
-  if (!(iouThreshold > 0 && iouThreshold <= 1)) throw new VisionError('INVALID_OPTION', `iouThreshold is ${String(iouThreshold)}; it must be in (0, 1]`);
+  if (!(typeof iouThreshold === 'number' && iouThreshold > 0 && iouThreshold <= 1)) throw new VisionError('INVALID_OPTION', `iouThreshold is ${shownValue(iouThreshold)}; it must be a number in (0, 1]`);
   const sigma = options.sigma ?? 0.15;
-  if (!(sigma > 0 && sigma <= 1)) throw new VisionError('INVALID_OPTION', `sigma is ${String(sigma)}; it must be in (0, 1] (a share of the 0–255 range)`);
+  if (!(typeof sigma === 'number' && sigma > 0 && sigma <= 1)) throw new VisionError('INVALID_OPTION', `sigma is ${shownValue(sigma)}; it must be a number in (0, 1] (a share of the 0–255 range)`);
   const patchSize = options.patchSize === undefined ? undefined : positiveInteger(options.patchSize, 'patchSize', 1);
   const stride = options.stride === undefined ? undefined : positiveInteger(options.stride, 'stride', 1);
   return {

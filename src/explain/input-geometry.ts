@@ -33,6 +33,22 @@ export function spanToInput(span: Span, crop: number, scale: number, pad: number
 }
 
 /**
+ * The image pixels on one axis whose centres the model input sees (`input = (image − crop) ×
+ * scale + pad` within `[0, size]`, as {@link inputMapToImage} reads them): all of them under a
+ * resize or letterbox, the middle under a centre crop.
+ *
+ * @example
+ * ```ts
+ * visibleSpan(80, 8, 0.5, 0, 32); // { from: 8, to: 72 }: a 64-px centre crop of 80 px
+ * ```
+ */
+export function visibleSpan(length: number, crop: number, scale: number, pad: number, size: number): Span {
+  const from = Math.max(0, Math.ceil(crop - pad / scale - 0.5));
+  const to = Math.min(length, Math.floor(crop + (size - pad) / scale - 0.5) + 1);
+  return { from, to: Math.max(from, to) };
+}
+
+/**
  * The start of each patch of `size` stepping by `stride` so that the patches cover `[0, length)`
  * (the last one ends at the edge).
  *

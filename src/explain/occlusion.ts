@@ -6,7 +6,7 @@ import type { PreparedInput } from '../preprocess/prepare';
 import { eventLoopCheckpoint } from '../core/event-loop';
 import { type ExplainablePipeline, acceptsBatch, runModel } from './explained-model';
 import type { ExplainProgress } from './explain-types';
-import { type Span, patchStarts, spanToInput } from './input-geometry';
+import { type Span, patchStarts, spanToInput, visibleSpan } from './input-geometry';
 import type { ScoreTarget } from './target-score';
 
 /**
@@ -62,20 +62,23 @@ export function occlusionGrid(width: number, height: number, patchSize?: number,
   return { patch, stride: { x: strideOf(patch.x), y: strideOf(patch.y) } };
 }
 
-/** One patch: where it is in the image and where it lands in the model input. */
+/** One patch: the part of it the model input sees (image pixels) and where it lands in the input. */
 interface Patch {
-  image: { x: Span; y: Span };
+  seen: { x: Span; y: Span };
   input: { x: Span; y: Span };
 }
 
+const overlap = (a: Span, b: Span): Span => ({ from: Math.max(a.from, b.from), to: Math.max(Math.max(a.from, b.from), Math.min(a.to, b.to)) });
+
 function patchesOf(t: InputTransform, size: AxisPair, stride: AxisPair): Patch[] {
   const patches: Patch[] = [];
+  const visible = { x: visibleSpan(t.sourceWidth, t.cropX, t.scaleX, t.padX, t.inputWidth), y: visibleSpan(t.sourceHeight, t.cropY, t.scaleY, t.padY, t.inputHeight) };
   for (const y0 of patchStarts(t.sourceHeight, size.y, stride.y)) {
     for (const x0 of patchStarts(t.sourceWidth, size.x, stride.x)) {
       const x = { from: x0, to: Math.min(x0 + size.x, t.sourceWidth) };
       const y = { from: y0, to: Math.min(y0 + size.y, t.sourceHeight) };
       const input = { x: spanToInput(x, t.cropX, t.scaleX, t.padX, t.inputWidth), y: spanToInput(y, t.cropY, t.scaleY, t.padY, t.inputHeight) };
-      patches.push({ image: { x, y }, input });
+      patches.push({ seen: { x: overlap(x, visible.x), y: overlap(y, visible.y) }, input });
     }
   }
   return patches;
@@ -110,7 +113,7 @@ function occludedBatch(base: tf.Tensor4D, fill: tf.Tensor, patches: readonly Pat
  * letterbox / crop applies), runs the model on batches of occluded copies — one call per
  * batch where the model takes a batch, else one by one, and one by one from the first
  * failing batch call on — and returns, per image pixel, the mean drop of the target's score
- * over the patches covering it (raw, unnormalised). Checks `signal` before each call, letting
+ * over the patches covering it (raw, unnormalised; 0 where a crop hid the pixel from the model). Checks `signal` before each call, letting
  * the event loop run (timers, events) at least every ~50 ms, and reports progress after each.
  *
  * @throws VisionError `ABORTED` when the signal fires.
@@ -151,8 +154,9 @@ export async function occlusionSaliency(
       }
       group.forEach((p, i) => {
         const drop = baseScore - scores[i];
-        for (let y = p.image.y.from; y < p.image.y.to; y++) {
-          for (let x = p.image.x.from; x < p.image.x.to; x++) {
+        // pixels cropped away were never seen: they keep no heat (as in Grad-CAM's map)
+        for (let y = p.seen.y.from; y < p.seen.y.to; y++) {
+          for (let x = p.seen.x.from; x < p.seen.x.to; x++) {
             sums[y * t.sourceWidth + x] += drop;
             counts[y * t.sourceWidth + x] += 1;
           }

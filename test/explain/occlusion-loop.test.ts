@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClassificationPipeline, type ModelRunner, type RawImage, VisionError, explain, pipeline, selectTfjsBackend } from '../../src/index';
 import { TfjsRunner } from '../../src/runtime/tfjs-runner';
-import { PRESENCE_SPEC, presenceModel } from './presence-scenes';
+import { PRESENCE_SPEC, presenceModel, rng } from './presence-scenes';
 
 /** Busy-waits: a model call that keeps the thread as a heavy wasm model does (no macrotask in between). */
 function spin(ms: number): void {
@@ -76,6 +76,33 @@ describe('explain: the occlusion loop (its grid, the event loop)', () => {
       controller.abort();
     } }).catch(() => undefined);
     expect(total).toBe(15 * 11);
+  });
+
+  it('pixels a centre crop hides from the model keep no heat (patches reaching past the crop lent them theirs)', async () => {
+    const cropped = await pipeline('image-classification', { model: runner, spec: { ...PRESENCE_SPEC, input: { ...PRESENCE_SPEC.input, fit: 'center-crop' } } });
+    try {
+      // 96×48 with a 48-px centre crop: columns 0–23 and 72–95 are never seen
+      const random = rng(7);
+      const image: RawImage = { data: Uint8Array.from({ length: 96 * 48 * 3 }, () => Math.floor(random() * 256)), width: 96, height: 48, channels: 3 };
+      let hidden = 0;
+      let seen = 0;
+      // (the untrained model's heat — drops of a logit — lands on one class or the other)
+      for (const classId of [0, 1]) {
+        const { heatMap } = await explain(cropped, image, { patchSize: 16, stride: 16, fill: [255, 255, 0], classId });
+        const heat = heatMap.toFloat32Array();
+        heatMap.close();
+        for (let y = 0; y < 48; y++) {
+          for (let x = 0; x < 96; x++) {
+            if (x < 24 || x >= 72) hidden = Math.max(hidden, Math.abs(heat[y * 96 + x]));
+            else seen = Math.max(seen, Math.abs(heat[y * 96 + x]));
+          }
+        }
+      }
+      expect(hidden).toBe(0);
+      expect(seen).toBeGreaterThan(0);
+    } finally {
+      cropped.dispose();
+    }
   });
 
   it('refuses misspelt options, a callback that is none, a class id that is none, and a stride leaving gaps', async () => {

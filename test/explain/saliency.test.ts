@@ -123,6 +123,10 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
       [{ fill: 300 }, /fill/],
       [{ batchSize: -1 }, /batchSize/],
       [{ sigma: 2, method: 'smoothgrad' }, /sigma/],
+      // wrong types that JavaScript would turn into numbers
+      [{ sigma: '0.5', method: 'smoothgrad' }, /sigma is "0.5"; it must be a number/],
+      [{ sigma: [0.3], method: 'smoothgrad' }, /sigma is an array; it must be a number/],
+      [{ iouThreshold: true }, /iouThreshold is true; it must be a number/],
       [{ method: 'grad-cam' }, /needs layer/],
       [{ method: 'grad-cam', layer: 'nope' }, /layer 'nope' is not in the model.*features/],
       [{ method: 'grad-cam', layer: 'global_average_pooling2d_1' }, /./],

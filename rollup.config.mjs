@@ -2,7 +2,8 @@
 // (`visionpipe/testing`), the Node entry (`visionpipe/node`)
 // and their bundled type declarations. Runtimes (tfjs, onnxruntime, comlink, sharp) and the other
 // dependencies stay external: the app's bundler or Node resolves them. Dev dependencies that
-// the code imports (ml-matrix, umap-js: CommonJS, which a browser cannot load through an import map)
+// the code imports (ml-matrix, umap-js: CommonJS, which a browser cannot load through an import map;
+// jsonc-parser, which finds where a file that is not JSON goes wrong)
 // are bundled in.
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';

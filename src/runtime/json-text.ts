@@ -1,3 +1,4 @@
+import { type ParseError, parse } from 'jsonc-parser';
 import { VisionError, type VisionErrorCode } from '../core/errors';
 
 /**
@@ -13,11 +14,19 @@ import { VisionError, type VisionErrorCode } from '../core/errors';
 export function parseJsonText(text: string, name: string, code: VisionErrorCode, expected: string): unknown {
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    // Only the number is taken from the engine's message, which may quote the text.
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-    throw new VisionError(code, `${name} is not ${expected}: it is not valid JSON${position ? lineAndColumn(text, Number(position[1])) : ''}`);
+  } catch {
+    // Engines' messages may quote the text and not all give a position (V8's "Unexpected token"
+    // does not): a strict JSON scanner finds where the first error is.
+    const offset = firstErrorOffset(text);
+    throw new VisionError(code, `${name} is not ${expected}: it is not valid JSON${offset === undefined ? '' : lineAndColumn(text, offset)}`);
   }
+}
+
+/** Where the first syntax error of `text` is, read as strict JSON (no comments, no trailing commas). */
+function firstErrorOffset(text: string): number | undefined {
+  const errors: ParseError[] = [];
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors[0]?.offset;
 }
 
 function lineAndColumn(text: string, offset: number): string {

@@ -160,6 +160,20 @@ describe('SimilarityIndex', () => {
     index.add('plain', [1, 0], null);
     index.add('none', [0, 1]);
     expect(SimilarityIndex.fromBytes(index.toBytes()).ids()).toEqual(['plain', 'none']);
+    // NaN is written as null: it was null before saving and undefined after
+    index.add('nan', [1, 1], Number.NaN);
+    expect(index.get('nan').metadata).toBeUndefined();
+    expect(SimilarityIndex.fromBytes(index.toBytes()).get('nan').metadata).toBeUndefined();
+  });
+
+  it("fromBytes takes the bytes' ArrayBuffer (fetch's arrayBuffer()) and names what else it was given", () => {
+    const index = new SimilarityIndex<{ path: string }>(2);
+    index.add('a', [1, 0], { path: 'a.jpg' });
+    const bytes = index.toBytes();
+    const buffer = new Uint8Array(bytes).buffer;
+    expect(SimilarityIndex.fromBytes<{ path: string }>(buffer).get('a').metadata).toEqual({ path: 'a.jpg' });
+    // it said "the bytes do not start with VPSI"
+    expect(() => SimilarityIndex.fromBytes('VPSI' as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('the bytes are "VPSI"; allowed: a Uint8Array or ArrayBuffer') }));
   });
 
   it('fromBytes says the bytes are not a valid index when their header was altered (an id twice, a dimension over the limit)', () => {

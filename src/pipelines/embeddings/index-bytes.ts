@@ -1,3 +1,4 @@
+import { shownValue } from '../../core/shown-value';
 import { VisionError } from '../../core/errors';
 
 /** First bytes of a saved index: "VPSI" (visionpipe similarity index). */
@@ -58,7 +59,8 @@ export function encodeIndex(parts: IndexParts): Uint8Array {
  * ```
  */
 export function decodeIndex(bytes: Uint8Array): IndexParts {
-  if (!(bytes instanceof Uint8Array) || bytes.length < PREFIX || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('the bytes do not start with VPSI');
+  if (!(bytes instanceof Uint8Array)) throw bad(`the bytes are ${shownValue(bytes)}; allowed: a Uint8Array or ArrayBuffer of toBytes()`);
+  if (bytes.length < PREFIX || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('the bytes do not start with VPSI');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(4, true);
   if (version !== VERSION) throw bad(`format version ${version}`);

@@ -91,7 +91,8 @@ export class SimilarityIndex<M = unknown> {
   /**
    * Stores a vector (normalised to unit length) under a new id. `INVALID_INPUT` when the id is
    * already there, the length is not `dim`, or a value is not finite, or the vector is all zeros,
-   * or the metadata cannot be written as JSON (a cycle, a BigInt, a function). `null` metadata is
+   * or the metadata cannot be written as JSON (a cycle, a BigInt, a function). `null` metadata (and NaN or
+   * ±Infinity, which JSON writes as null) is
    * none (read back as `undefined`, before and after {@link toBytes}). The metadata is kept as
    * its JSON text: later changes to the object do not reach the index.
    */
@@ -111,7 +112,8 @@ export class SimilarityIndex<M = unknown> {
     this.store.reserve(row + 1);
     this.matrix.set(unit, row * this.dim);
     this.rowIds.push(id);
-    this.rowMetadata.push(metadata === null ? undefined : written); // the saved form keeps no difference between null and none
+    // the saved form keeps no difference between null (NaN and ±Infinity are written as null) and none
+    this.rowMetadata.push(written === 'null' ? undefined : written);
     this.rows.set(id, row);
   }
 
@@ -148,9 +150,9 @@ export class SimilarityIndex<M = unknown> {
     return encodeIndex({ dim: this.dim, ids: this.rowIds, metadata, vectors: this.matrix.subarray(0, this.rowIds.length * this.dim) });
   }
 
-  /** An index read from {@link SimilarityIndex.toBytes}'s bytes; `INVALID_INPUT` when they are not such an index. */
-  static fromBytes<M = unknown>(bytes: Uint8Array): SimilarityIndex<M> {
-    const decoded = decodeIndex(bytes);
+  /** An index read from {@link SimilarityIndex.toBytes}'s bytes (or their `ArrayBuffer`, as `fetch` gives); `INVALID_INPUT` when they are not such an index. */
+  static fromBytes<M = unknown>(bytes: Uint8Array | ArrayBuffer): SimilarityIndex<M> {
+    const decoded = decodeIndex(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
     try {
       const index = new SimilarityIndex<M>(decoded.dim);
       decoded.ids.forEach((id, i) => index.add(id, decoded.vectors.subarray(i * decoded.dim, (i + 1) * decoded.dim), decoded.metadata[i] as M | undefined));

@@ -39,6 +39,12 @@ export interface ImageToTextRunOptions {
   numBeams?: number;
   lengthPenalty?: number;
   repetitionPenalty?: number;
+  /**
+   * Beam search: how many candidates to return (default `numBeams`; at most `numBeams`). Set at
+   * creation, it is capped at the `numBeams` of a run that sets `numBeams` alone (`{ numBeams: 3,
+   * numReturnSequences: 3 }`, then `run(image, { numBeams: 2 })` returns 2); a run setting both,
+   * with more sequences than beams, is `INVALID_OPTION`.
+   */
   numReturnSequences?: number;
   /** Stops generation between steps (`ABORTED`). */
   signal?: AbortSignal;
@@ -61,11 +67,18 @@ export interface ImageToTextOptions extends LoadModelOptions, ImageToTextRunOpti
   model?: CaptionModel;
   /** Encoder file or runner: `pixel_values` → `last_hidden_state`. Runners passed in are not disposed. */
   encoder?: AnyModelSource | ModelRunner;
-  /** Decoder file or runner (no past-key-values cache): `input_ids` (int64) + `encoder_hidden_states` → `logits`. */
+  /**
+   * Decoder file or runner (no past-key-values cache): `input_ids` (int64) + `encoder_hidden_states`
+   * (+ an optional int64 `attention_mask`) → `logits`. A fixed `input_ids` length caps `maxTokens`;
+   * shorter sequences are padded to it with `padTokenId` (else `eosTokenId`), mask 0 there.
+   */
   decoder?: AnyModelSource | ModelRunner;
   /** A Hugging Face tokenizer.json (object, JSON text, URL, file path or bytes). */
   tokenizer?: TokenizerSource;
-  /** Input preparation. Default: the encoder's static size, NCHW, `(x/255 − 0.5)/0.5` (ViT). */
+  /**
+   * Input preparation. Default: the encoder's static size, NCHW, `(x/255 − 0.5)/0.5` (ViT).
+   * Unknown fields, bad values and a size other than a fixed encoder size are `INVALID_OPTION` at creation.
+   */
   input?: Partial<InputSpec>;
   /** Special tokens (default: found in the tokenizer: `<s>`/`</s>`, `[CLS]`/`[SEP]`, `<bos>`/`<eos>`, `<|endoftext|>`). */
   generation?: Partial<Pick<GenerationOptions, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>>;

@@ -1,4 +1,5 @@
 import type { Tokenizer } from '@huggingface/tokenizers';
+import { VisionError } from '../../core/errors';
 import type { GenerationOptions } from '../../postprocess/caption/generation-options';
 import type { InputSpec } from '../../preprocess/prepare';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -54,4 +55,27 @@ export function defaultInputSpec(encoder: ModelRunner, base?: InputSpec): Partia
   const [h, w] = nhwc ? [shape[1], shape[2]] : [shape[2], shape[3]];
   const spec: Partial<InputSpec> = { layout: nhwc ? 'nhwc' : 'nchw', normalization: { scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } };
   return h > 0 && w > 0 ? { ...spec, width: w, height: h } : spec;
+}
+
+/**
+ * Checks an input size against the encoder's: an `input` whose width or height differs from a
+ * fixed (static) size of the encoder's `pixel_values` — read in `input.layout` — is
+ * `INVALID_OPTION` naming both sizes (every run would fail otherwise).
+ *
+ * @example
+ * ```ts
+ * checkEncoderInputSize(encoderRunner, { width: 64, height: 64 }); // throws when the encoder takes 32×32
+ * ```
+ */
+export function checkEncoderInputSize(encoder: ModelRunner, input: InputSpec): void {
+  const shape = (encoder.inputs.find((t) => t.name === VED_NAMES.encoderInput) ?? encoder.inputs[0])?.shape ?? [];
+  if (shape.length !== 4) return;
+  const [h, w] = input.layout === 'nhwc' ? [shape[1], shape[2]] : [shape[2], shape[3]];
+  if ((h > 0 && h !== input.height) || (w > 0 && w !== input.width)) {
+    const size = (x: number): string => (x > 0 ? String(x) : 'any');
+    throw new VisionError(
+      'INVALID_OPTION',
+      `input is ${input.width}×${input.height} but the encoder's ${VED_NAMES.encoderInput} [${shape.join(',')}] (${input.layout ?? 'nhwc'}) takes ${size(w)}×${size(h)} images; leave input width and height out or match them`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { checkOptionsObject, optionNames } from '../core/known-options';
 import type { ModelRunner } from './model-runner';
 import { type ModelSource, sourceName } from './model-source';
 import { type OnnxRunnerOptions, createOnnxRunner } from './onnx-runner';
@@ -21,6 +22,23 @@ export type { ModelFormat } from '../core/card-types';
 export interface LoadModelOptions extends TfjsRunnerOptions, Omit<OnnxRunnerOptions, keyof TfjsRunnerOptions> {
   /** Force a format instead of guessing it from the name or bytes. */
   format?: ModelFormat;
+}
+
+/** The names {@link LoadModelOptions} has. */
+const LOAD_MODEL_OPTION_NAMES = /* @__PURE__ */ optionNames<LoadModelOptions>()(['format', 'backend', 'wasmPaths', 'fuseConvolutions', 'onProgress', 'signal', 'cache', 'modelRoot', 'executionProviders', 'ort']);
+
+/**
+ * The {@link loadModel} options among a caller's wider options (a pipeline's, a backbone's):
+ * what `loadModel` takes, the rest left behind.
+ *
+ * @example
+ * ```ts
+ * const runner = await loadModel(source, { ...loadModelOptionsOf(pipelineOptions), format: spec.format });
+ * ```
+ */
+export function loadModelOptionsOf(options: object): LoadModelOptions {
+  const given = options as Record<string, unknown>;
+  return Object.fromEntries(LOAD_MODEL_OPTION_NAMES.filter((name) => given[name] !== undefined).map((name) => [name, given[name]])) as LoadModelOptions;
 }
 
 /** Everything {@link loadModel} accepts. @example `const s: AnyModelSource = { model: 'x/model.min.js' };` */
@@ -46,7 +64,8 @@ function guessFormat(source: AnyModelSource): ModelFormat {
 
 /**
  * Loads any supported model — ONNX (onnxruntime), tfjs graph or layers model.json, or a
- * `.min.js`-packed tfjs model — and returns a {@link ModelRunner}.
+ * `.min.js`-packed tfjs model — and returns a {@link ModelRunner}. Option names it does not take
+ * are `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -58,6 +77,7 @@ export async function loadModel(source: AnyModelSource, options: LoadModelOption
   if (source === null || source === undefined) {
     throw new VisionError('MODEL_LOAD_FAILED', 'no model source given; pass a URL, a file path, bytes, { json, weights } or { model }');
   }
+  checkOptionsObject(options, 'loadModel', LOAD_MODEL_OPTION_NAMES);
   const format = options.format ?? guessFormat(source);
   if (format === 'onnx') {
     if (typeof source === 'object' && ('json' in source || 'model' in source)) {

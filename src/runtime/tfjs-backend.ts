@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
+import { checkOptionsObject, optionNames } from '../core/known-options';
 import { useFastWasmKernels } from './wasm-fast-kernels';
 
 import type { TfjsBackendName } from '../core/card-types';
@@ -24,6 +25,8 @@ export interface TfjsBackendOptions {
   /** Where the tfjs wasm backend finds its `.wasm` files (browsers with bundlers that do not copy them). */
   wasmPaths?: string;
 }
+
+const BACKEND_OPTION_NAMES = /* @__PURE__ */ optionNames<TfjsBackendOptions>()(['backend', 'wasmPaths']);
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
@@ -161,14 +164,15 @@ export async function ensureNodeTfjsBackend(): Promise<void> {
  * its name. tfjs has one active backend per JS realm, so calls are serialised; the active
  * backend is kept when it is the first of the list that can work, and backends that failed
  * once are not tried again. Throws `BACKEND_UNAVAILABLE` naming each backend's reason when
- * none works, and `INVALID_OPTION` for unknown names.
+ * none works, and `INVALID_OPTION` for unknown backend or option names.
  *
  * @example
  * ```ts
  * const name = await selectTfjsBackend({ backend: ['webgpu', 'wasm'] }); // 'wasm' in Node
  * ```
  */
-export function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<string> {
+export async function selectTfjsBackend(options: TfjsBackendOptions = {}): Promise<string> {
+  checkOptionsObject(options, 'selectTfjsBackend', BACKEND_OPTION_NAMES);
   const order = tfjsBackendOrder(options.backend);
   return exclusively(async () => {
     quietNodeBanner();

@@ -266,7 +266,7 @@ function buildGraphModel(artifacts: tf.io.ModelArtifacts): tf.GraphModel {
  * ```
  */
 export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, options: TfjsRunnerOptions = {}): Promise<TfjsRunner> {
-  const backend = await selectTfjsBackend(options);
+  const backend = await selectTfjsBackend({ backend: options.backend, wasmPaths: options.wasmPaths });
   const { kind, artifacts } = await loadTfjsArtifacts(source, options);
   const fail = (error: unknown) => new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
   const rewrite = kind === 'graph' && options.fuseConvolutions !== false;

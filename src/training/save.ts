@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import { checkOptionsObject, optionNames } from '../core/known-options';
 import type { ModelSpec } from '../models/model-spec';
-import { type LoadModelOptions, loadModel } from '../runtime/load-model';
+import { type LoadModelOptions, loadModel, loadModelOptionsOf } from '../runtime/load-model';
 import type { TfjsModelFiles } from '../runtime/tfjs-artifacts';
 import { TfjsRunner } from '../runtime/tfjs-runner';
 import { selectTfjsBackend } from '../runtime/tfjs-backend';
@@ -113,14 +113,14 @@ export async function loadClassifier(source: string | TfjsModelFiles, options: L
   checkOptionsObject(options, 'loadClassifier', LOAD_CLASSIFIER_OPTION_NAMES);
   let runner: TfjsRunner;
   if (typeof source === 'string' && /^(indexeddb|localstorage):\/\//.test(source)) {
-    const backend = await selectTfjsBackend(options);
+    const backend = await selectTfjsBackend({ backend: options.backend, wasmPaths: options.wasmPaths });
     try {
       runner = new TfjsRunner(await tf.loadLayersModel(source), backend);
     } catch (error) {
       throw new VisionError('MODEL_LOAD_FAILED', `could not load '${source}': ${describeError(error)}`, { cause: error });
     }
   } else {
-    const loaded = await loadModel(source, { ...options, format: 'tfjs' });
+    const loaded = await loadModel(source, { ...loadModelOptionsOf(options), format: 'tfjs' });
     if (!(loaded instanceof TfjsRunner)) throw new VisionError('MODEL_FORMAT', 'expected a tfjs layers model');
     runner = loaded;
   }

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, type LoadModelOptions, type LoadProgress, type ModelRunner } from '../../src/node/index';
+import { loadModel, type LoadModelOptions, type LoadProgress, type ModelRunner, type TfjsBackendOptions, selectTfjsBackend } from '../../src/node/index';
 import { MODELS, checkProgress, expectVisionError, serveStatic, tempDir, type StaticServer, values } from './helpers';
 
 let dir = '';
@@ -119,6 +119,13 @@ describe('format guessing and override', () => {
     await expectVisionError(loadModel(null as unknown as string), 'MODEL_LOAD_FAILED');
     await expectVisionError(loadModel(''), 'MODEL_FORMAT');
     await expectVisionError(loadModel('', { format: 'onnx' }), 'MODEL_LOAD_FAILED');
+  });
+
+  it('misspelt option names are INVALID_OPTION (they were ignored: the model loaded with the defaults)', async () => {
+    const error = await expectVisionError(loadModel(join(dir, 'det.onnx'), { backends: 'cpu', executionProvider: ['wasm'] } as LoadModelOptions), 'INVALID_OPTION');
+    expect(error.message).toMatch(/^loadModel options has unknown option\(s\) backends, executionProvider; allowed: format, backend, wasmPaths/);
+    await expectVisionError(selectTfjsBackend({ backend: 'cpu', wasmpaths: '/x/' } as TfjsBackendOptions), 'INVALID_OPTION');
+    await expectVisionError(selectTfjsBackend('wasm' as TfjsBackendOptions), 'INVALID_OPTION');
   });
 });
 

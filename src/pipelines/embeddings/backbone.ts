@@ -5,7 +5,7 @@ import { MOBILENET_V2_FEATURES } from '../../models/embedding-cards';
 import type { ModelSpec } from '../../models/model-spec';
 import type { InputSpec } from '../../core/card-types';
 import { layerFeatureModel } from '../../runtime/layer-features';
-import { type LoadModelOptions, loadModel } from '../../runtime/load-model';
+import { type LoadModelOptions, loadModel, loadModelOptionsOf } from '../../runtime/load-model';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 import type { LabeledImage, LongWorkOptions } from '../../core/labeled-data';
 import { checkLabeledImages, imagesToTensors } from '../../preprocess/image-batch';
@@ -173,7 +173,7 @@ export function createFeatureExtractor(source: tf.LayersModel | TfjsRunner, laye
  */
 export async function loadMobileNetV2Backbone(options: LoadModelOptions & { modelBaseUrl?: string; spec?: ModelSpec; layers?: readonly string[] } = {}): Promise<FeatureExtractor> {
   const spec = options.spec ?? NSFW_MOBILENET_V2;
-  const runner = await loadModel(resolveModelLocation(spec, options.modelBaseUrl), { ...options, format: spec.format });
+  const runner = await loadModel(resolveModelLocation(spec, options.modelBaseUrl), { ...loadModelOptionsOf(options), format: spec.format });
   if (!(runner instanceof TfjsRunner)) {
     runner.dispose();
     throw new VisionError('MODEL_FORMAT', 'the MobileNetV2 backbone must load as a tfjs layers model');

@@ -2,7 +2,7 @@ import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
 import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec, TaskName } from '../../models/model-spec';
-import { type AnyModelSource, type LoadModelOptions, loadModel } from '../../runtime/load-model';
+import { type AnyModelSource, type LoadModelOptions, loadModel, loadModelOptionsOf } from '../../runtime/load-model';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-backend';
 import { parseClassNames } from '../../runtime/onnx-metadata';
@@ -125,7 +125,7 @@ export function isModelRunner(value: unknown): value is ModelRunner {
  */
 export async function resolveRunner(source: AnyModelSource | ModelRunner, options: LoadModelOptions): Promise<OwnedRunner> {
   if (isModelRunner(source)) return { runner: source, ownsRunner: false };
-  return { runner: await loadModel(source, options), ownsRunner: true };
+  return { runner: await loadModel(source, loadModelOptionsOf(options)), ownsRunner: true };
 }
 
 /** A card with no labels takes the class names the exporter stored in the model (Ultralytics `names`); feature extractors have none. */
@@ -207,7 +207,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
   checkCardInput(spec.id, spec.input);
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
-  const runner = await loadModel(source, { ...options, backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
+  const runner = await loadModel(source, { ...loadModelOptionsOf(options), backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
   return disposeOnFailure([{ runner, ownsRunner: true }], () => {
     checkInputSize(spec, runner);
     checkCardOutputs(spec, runner);

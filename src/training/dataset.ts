@@ -97,8 +97,8 @@ export async function collectSamples(source: SampleSource, label: number, count:
 }
 
 /**
- * Splits `count` example indices into batches, shuffled when `seed` is given (or `shuffle`
- * is true).
+ * Splits `count` example indices into batches, shuffled unless `shuffle` is false (the same
+ * order for the same `seed`; a fresh one each call without).
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { useFastCpuConvGradient } from './cpu-conv-gradient';
 import { type WeightSnapshot, disposeSnapshot, restoreWeights, snapshotWeights } from './checkpoint';
-import { checkNumber, checkObject, checkOptionalNumber } from './checks';
+import { checkNumber, checkObject, checkOptionalFlag, checkOptionalNumber } from './checks';
 import { batchIndices, takeRows } from './dataset';
 import { type LabeledTensors, checkLabeledData, evaluateClassifier } from './evaluate';
 import { type GradientClipping, checkClipping } from './gradients';
@@ -212,6 +212,7 @@ async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options
   checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
   checkOptionalNumber(options.weightDecay, 'weightDecay', 'non-negative');
   checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalFlag(options.restoreBest, 'restoreBest');
   if (options.clip !== undefined) checkClipping(options.clip);
   checkGroups(model, options.groups);
   checkCallbacks(options);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { knownOptions, optionNames } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
-import { checkNumber, checkObject, checkOptionalNumber } from './checks';
+import { checkNumber, checkObject, checkOptionalFlag, checkOptionalNumber } from './checks';
 
 /**
  * Weight initialisation: `he` (He/Kaiming normal, for ReLU layers) or `xavier` (Glorot
@@ -118,7 +118,7 @@ function checkSmallCnnOptions(options: SmallCnnOptions): void {
   checkOptionalNumber(options.dropout, 'dropout', 'rate');
   checkOptionalNumber(options.l2, 'l2', 'non-negative');
   checkOptionalNumber(options.seed, 'seed', 'finite');
-  if (options.batchNorm !== undefined && typeof options.batchNorm !== 'boolean') throw new VisionError('INVALID_OPTION', `batchNorm is ${shownValue(options.batchNorm)}; it must be true or false`);
+  checkOptionalFlag(options.batchNorm, 'batchNorm');
 }
 
 /**

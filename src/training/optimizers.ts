@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { knownOptions, optionNames } from '../core/known-options';
-import { checkObject, checkOptionalNumber } from './checks';
+import { checkObject, checkOptionalFlag, checkOptionalNumber } from './checks';
+import { Adadelta } from './adadelta';
 
 /** Optimiser names visionpipe builds. @example `const o: OptimizerName = 'adam';` */
 export type OptimizerName = 'sgd' | 'momentum' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam';
@@ -77,11 +78,11 @@ function checkSettings(o: OptimizerOptions): void {
   checkOptionalNumber(o.beta2, 'beta2', 'rate');
   checkOptionalNumber(o.rho, 'rho', 'probability');
   checkOptionalNumber(o.epsilon, 'epsilon', 'positive');
-  if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') throw new VisionError('INVALID_OPTION', `nesterov is ${shownValue(o.nesterov)}; it must be true or false`);
+  checkOptionalFlag(o.nesterov, 'nesterov');
 }
 
 /**
- * Builds a tfjs optimiser (`tf.train.*`). Its learning rate can be changed per step by
+ * Builds a tfjs optimiser (`tf.train.*`; Adadelta steps as TensorFlow's, see {@link Adadelta}). Its learning rate can be changed per step by
  * {@link setLearningRate} (the training loop does this for schedules). `INVALID_OPTION` for
  * an unknown optimiser, a setting it does not take (`lr`, `beta1` for SGD) or one out of range
  * (`momentum` outside [0, 1]).
@@ -104,7 +105,7 @@ export function createOptimizer(options: OptimizerOptions | OptimizerName): tf.O
     case 'adagrad':
       return tf.train.adagrad(lr);
     case 'adadelta':
-      return tf.train.adadelta(lr, o.rho ?? 0.95, o.epsilon ?? 1e-7);
+      return new Adadelta(lr, o.rho ?? 0.95, o.epsilon ?? 1e-7);
     case 'rmsprop':
       return tf.train.rmsprop(lr, o.rho ?? 0.9, o.momentum ?? 0, o.epsilon ?? 1e-7);
     case 'adam':

@@ -89,7 +89,7 @@ export function linearWarmup(peak: number, options: { warmupSteps: number; after
   checkNumber(peak, 'peak', 'positive');
   checkObject(options, 'linearWarmup options');
   knownOptions(options, 'linearWarmup options', optionNames<Parameters<typeof linearWarmup>[1]>()(['warmupSteps', 'after']));
-  checkNumber(options.warmupSteps, 'warmupSteps', 'positive');
+  checkNumber(options.warmupSteps, 'warmupSteps', 'positive integer');
   if (options.after !== undefined && typeof options.after !== 'function') throw new VisionError('INVALID_OPTION', 'after must be a learning-rate schedule (a function of the step)');
   const { warmupSteps, after } = options;
   return (step) => {

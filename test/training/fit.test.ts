@@ -228,6 +228,9 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
       [{ clip: { maxNorm: Number.NaN } }, /maxNorm is NaN; it must be a finite number > 0/],
       [{ groups: [] }, /groups is an array; it must be a non-empty array/],
       [{ augment: 'x' }, /augment is "x"; it must be a function/],
+      // the string 'false' restored the best weights
+      [{ restoreBest: 'false' }, /restoreBest is "false"; it must be true or false/],
+      [{ optimizer: { name: 'momentum', nesterov: 1 } }, /nesterov is 1; it must be true or false/],
       // misspelt names inside nested settings used to be ignored (the default rate, no clipping, minDelta 0)
       [{ optimizer: { name: 'sgd', lr: 0.5 } }, /optimizer options has unknown option\(s\) lr; allowed: name, learningRate,/],
       [{ optimizer: { name: 'adam', momentum: 0.9 } }, /the adam optimizer does not take momentum; it takes name, learningRate, beta1, beta2, epsilon/],

@@ -168,7 +168,9 @@ describe('schedules, optimisers, splits and batches reject bad settings', () => 
     invalid(() => stepDecay(0.1, { every: 1, factor: Number.NaN }), 'INVALID_OPTION', /factor is NaN; it must be a finite number > 0/);
     invalid(() => stepDecay(0.1, { every: 1, factor: -1 }), 'INVALID_OPTION', /factor is -1/);
     invalid(() => cosineDecay(0.1, { totalSteps: 10, minimum: -1 }), 'INVALID_OPTION', /minimum is -1; it must be a finite number ≥ 0/);
-    invalid(() => linearWarmup(0.1, { warmupSteps: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /warmupSteps is Infinity; it must be a finite number > 0/);
+    invalid(() => linearWarmup(0.1, { warmupSteps: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /warmupSteps is Infinity; it must be a positive integer/);
+    // 2.5 steps ramped past the peak: 0.004, 0.008, 0.012, then 0.01
+    invalid(() => linearWarmup(0.01, { warmupSteps: 2.5 }), 'INVALID_OPTION', /warmupSteps is 2.5; it must be a positive integer/);
   });
 
   it('schedules refuse option names they do not take (a misspelt name was ignored)', () => {

@@ -101,7 +101,8 @@ const LOAD_CLASSIFIER_OPTION_NAMES = /* @__PURE__ */ optionNames<LoadClassifierO
  * Loads a classifier saved by visionpipe — from in-memory files, a `model.json` path or URL,
  * or `indexeddb://` / `localstorage://` — and returns its runner and card, ready for
  * `pipeline('image-classification', { model: runner, spec })`. Options that are not an object
- * or set a name it does not take (a misspelt `backends`, `loadModel`'s `format`) are `INVALID_OPTION`.
+ * or set a name it does not take (a misspelt `backends`, `loadModel`'s `format`) are `INVALID_OPTION`;
+ * weights holding NaN or ±Infinity (a diverged training saved) are `MODEL_FORMAT`.
  *
  * @example
  * ```ts
@@ -131,5 +132,18 @@ export async function loadClassifier(source: string | TfjsModelFiles, options: L
     runner.dispose();
     throw new VisionError('MODEL_FORMAT', 'this model has no visionpipe card in its metadata; load it with loadModel() and pass your own spec');
   }
+  const broken = model instanceof tf.LayersModel ? nonFiniteWeight(model) : undefined;
+  if (broken !== undefined) {
+    runner.dispose();
+    throw new VisionError('MODEL_FORMAT', `the classifier's weight '${broken}' holds NaN or ±Infinity (saved from a training that diverged?); every class would score NaN — train it again`);
+  }
   return { runner, spec };
+}
+
+/** The name of the first weight of `model` holding NaN or ±Infinity, if any (one read for all of them). */
+function nonFiniteWeight(model: tf.LayersModel): string | undefined {
+  if (model.weights.length === 0) return undefined;
+  const finite = tf.tidy(() => tf.stack(model.weights.map((w) => tf.all(tf.isFinite(w.read())))).dataSync());
+  const index = finite.findIndex((ok) => ok === 0);
+  return index >= 0 ? model.weights[index].name : undefined;
 }

@@ -88,6 +88,22 @@ describe('classifier folders', () => {
     }
   }, 60_000);
 
+  it('a folder whose weights hold NaN (a diverged training saved) is MODEL_FORMAT naming the weight, not a classifier scoring NaN', async () => {
+    const dir = folder();
+    const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 1 });
+    try {
+      const names = head.weights.map((w) => w.name);
+      const kernel = names.length - 1 - [...names].reverse().findIndex((name) => name.includes('kernel')); // the output layer's
+      head.setWeights(head.getWeights().map((w, i) => (i === kernel ? tf.fill(w.shape, Number.NaN) : w)));
+      await saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 'diverged' });
+      const before = tf.memory().numTensors;
+      await expect(loadClassifierFolder(dir, 'wasm')).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/weight '.*kernel.*' holds NaN or ±Infinity/) });
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      head.dispose();
+    }
+  }, 60_000);
+
   it('exportClassifier, saveClassifierFolder and loadClassifier refuse option names they do not take, before writing or reading anything', async () => {
     const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 1 });
     const dir = join(folder(), 'never-made');

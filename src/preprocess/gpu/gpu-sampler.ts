@@ -78,6 +78,7 @@ const FREE_TEXTURES_KEPT = 4;
 const FREE_FEEDS_KEPT = 2;
 
 const isVideoFrame = (source: GpuPictureSource): source is VideoFrame => typeof VideoFrame === 'function' && source instanceof VideoFrame;
+const isVideoElement = (source: GpuPictureSource): source is HTMLVideoElement => typeof HTMLVideoElement === 'function' && source instanceof HTMLVideoElement;
 
 /** Bytes of a sampled input: 3 values of 4 bytes per pixel. */
 const inputBytes = (target: SampleTarget): number => 12 * target.width * target.height;
@@ -114,6 +115,8 @@ export class GpuSampler {
   private readonly params: GPUBuffer;
   /** How this device takes a VideoFrame: imported, copied, or copied through an ImageBitmap (unknown until tried). */
   private frameRoute: 'external' | 'copy' | 'bitmap' | undefined;
+  /** How this device takes a `<video>`: copied, or copied through an ImageBitmap (unknown until tried). */
+  private videoRoute: 'copy' | 'bitmap' | undefined;
 
   constructor(readonly device: GPUDevice) {
     this.params = device.createBuffer({ size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -121,9 +124,9 @@ export class GpuSampler {
 
   /**
    * Opens a picture of `width` × `height` for sampling: copies it into a pooled texture, or
-   * imports a `VideoFrame` as an external texture where the device can. A `VideoFrame` the
-   * device can neither import nor copy (SwiftShader) goes through an `ImageBitmap` (made on
-   * the GPU by the browser).
+   * imports a `VideoFrame` as an external texture where the device can. A `VideoFrame` or
+   * `<video>` the device cannot copy (SwiftShader) goes through an `ImageBitmap` (made by the
+   * browser).
    */
   async open(source: GpuPictureSource, width: number, height: number): Promise<GpuPicture> {
     if (isVideoFrame(source)) {
@@ -136,14 +139,34 @@ export class GpuSampler {
         this.frameRoute = copied ? 'copy' : 'bitmap';
         if (copied) return copied;
       }
-      const bitmap = await createImageBitmap(source);
-      try {
-        return this.copy(bitmap, width, height);
-      } finally {
-        bitmap.close();
+      return this.copyThroughBitmap(source, width, height);
+    }
+    if (isVideoElement(source)) {
+      if (this.videoRoute !== 'bitmap') {
+        const copied = this.tryCopy(source, width, height);
+        if (copied) {
+          this.videoRoute = 'copy';
+          return copied;
+        }
+        this.videoRoute = 'bitmap';
       }
+      return this.copyThroughBitmap(source, width, height);
     }
     return this.copy(source, width, height);
+  }
+
+  private async copyThroughBitmap(source: VideoFrame | HTMLVideoElement, width: number, height: number): Promise<GpuPicture> {
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(source);
+    } catch (error) {
+      throw new VisionError('INVALID_INPUT', `could not read the picture (${width}×${height}) for the GPU: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      return this.copy(bitmap, width, height);
+    } finally {
+      bitmap.close();
+    }
   }
 
   private importFrame(frame: VideoFrame, width: number, height: number): GpuPicture | undefined {

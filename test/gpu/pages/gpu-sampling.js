@@ -80,6 +80,32 @@ async function inputOf(n, kind) {
       bitmap.close();
       return { input: frame, release: () => frame.close() };
     }
+    case 'video': {
+      // a <video> playing the photo drawn on a canvas (the GPU copy of a <video> fails on SwiftShader: the bitmap route)
+      const source = canvas();
+      const stream = source.captureStream();
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = stream;
+      const shown = new Promise((resolve) => video.requestVideoFrameCallback(resolve));
+      // the canvas sends a frame when drawn on: draw the photo again until the video shows one
+      const redraw = setInterval(() => source.getContext('2d').drawImage(image, 0, 0), 50);
+      try {
+        await video.play();
+        await shown;
+      } finally {
+        clearInterval(redraw);
+      }
+      video.width = video.videoWidth;
+      video.height = video.videoHeight;
+      return {
+        input: video,
+        release: () => {
+          video.pause();
+          for (const track of stream.getTracks()) track.stop();
+        },
+      };
+    }
     default:
       throw new Error(`unknown input kind ${kind}`);
   }

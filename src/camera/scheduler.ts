@@ -1,6 +1,7 @@
 import { linkAbort } from './abort-link';
 import { VisionError, describeError, isVisionError } from '../core/errors';
 import { handOver } from '../core/frame-ownership';
+import { closeResult } from '../core/close-result';
 import type { FrameSource, SourceFrame } from './frame';
 import { detachFromCapture } from './frame-copy';
 import { type FrameProcessor, type LoopSettings, type RunLoopOptions, closeRefusedSource, loopSettings } from './loop-options';
@@ -187,7 +188,11 @@ class Scheduler<R> {
     }
     const end = this.settings.now();
     this.lastRun = end - started;
-    if (this.stopped) return;
+    if (this.stopped) {
+      // nobody will see this result: free its masks and pictures
+      closeResult(result);
+      return;
+    }
     const latency = end - frame.capturedAt;
     this.collector.delivered(end, { captureToResult: latency, queue: started - frame.capturedAt, run: end - started, ...timingOf(result) });
     try {

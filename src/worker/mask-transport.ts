@@ -6,6 +6,7 @@
  */
 import { Mask, type PackedMask } from '../core/mask';
 import { RgbaImage } from '../core/rgba-image';
+import { isPlainContainer } from '../core/close-result';
 
 const MARK = '__visionpipeMask';
 /** Owned RGBA pictures (a matting model's foreground) travel the same way as masks. */
@@ -29,20 +30,13 @@ function isWireImage(value: object): value is WireImage {
   return IMAGE_MARK in value && Object.keys(value).length === 1;
 }
 
-/** Plain objects and arrays are walked; typed arrays, buffers and other instances are kept as they are. */
-function walkable(value: unknown): value is Record<string, unknown> | unknown[] {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
 function mapDeep(value: unknown, visit: (v: object) => unknown | undefined): unknown {
   if (typeof value === 'object' && value !== null) {
     const replaced = visit(value);
     if (replaced !== undefined) return replaced;
   }
-  if (!walkable(value)) return value;
+  // plain objects and arrays are walked; typed arrays, buffers and other instances are kept as they are
+  if (!isPlainContainer(value)) return value;
   if (Array.isArray(value)) return value.map((v) => mapDeep(v, visit));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = mapDeep(v, visit);
@@ -109,18 +103,3 @@ export function unpackMasks<T>(value: T): T {
   }
 }
 
-/**
- * Closes every `Mask` in a result (at any depth of plain objects and arrays): for results
- * nobody will read, such as a warm-up run's.
- *
- * @example
- * ```ts
- * closeResultMasks(await preferred.run(copy));
- * ```
- */
-export function closeResultMasks(result: unknown): void {
-  mapDeep(result, (v) => {
-    if (v instanceof Mask) v.close();
-    return undefined;
-  });
-}

@@ -4,7 +4,7 @@ import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask } from '../pipelines/registry';
 import type { GpuAdapterFacts } from './gpu-adapter';
-import { closeResultMasks } from './mask-transport';
+import { closeResult } from '../core/close-result';
 import type { ProgressiveResult, ProgressiveStats, ServingPipeline } from './progressive-types';
 import { RECENT_FALLBACK_FRAMES, type SwitchDecision, type SwitchPolicy, decideBySpeed, median, resolveSwitchPolicy, softwareAdapterVeto } from './switch-decision';
 import { TrackIdBridge } from './track-id-bridge';
@@ -335,7 +335,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
     const began = performance.now();
     preferred.run(copy).then(
       (result) => {
-        closeResultMasks(result);
+        closeResult(result);
         if (!this.disposed && this.state === expected) done(performance.now() - began);
       },
       (error: unknown) => {

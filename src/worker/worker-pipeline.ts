@@ -9,7 +9,8 @@ import type { RemotePipelineInfo, WorkerApi, WorkerLimits } from './protocol';
 import type { Reply } from '../runtime/worker-reply';
 import { getPlatform } from '../core/platform';
 import type { LoadProgress } from '../runtime/model-source';
-import { closeResultMasks, unpackMasks } from './mask-transport';
+import { unpackMasks } from './mask-transport';
+import { closeResult } from '../core/close-result';
 import { toTransferable } from '../runtime/worker-transfer';
 import { shownValue } from '../core/shown-value';
 import { checkRunOptions, wireOptions } from './wire-options';
@@ -155,7 +156,7 @@ export class WorkerPipeline<T extends PipelineTask> {
       const running = work(wire);
       const onAbort = (): void => {
         reject(new VisionError('ABORTED', `${what} was aborted`, { cause: signal.reason }));
-        running.then(closeResultMasks, () => undefined);
+        running.then(closeResult, () => undefined);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       running.then(

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { VisionError } from '../../src/core/errors';
 import { PushFrameSource, type SourceFrame, fromImages, frameResults, runLoop } from '../../src/camera/index';
 import type { ImageInput } from '../../src/core/image-input';
+import { Mask } from '../../src/core/mask';
+import { RgbaImage } from '../../src/core/rgba-image';
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -277,6 +279,28 @@ describe('runLoop failures and ending', () => {
     expect(stats.processed).toBe(1);
     expect(frames.every((f) => f.closed)).toBe(true);
     expect(source.closed).toBe(true);
+  });
+});
+
+describe('results nobody will see', () => {
+  it('a run that ends after stop() is not delivered, and its masks and pictures are closed (worker segmentation leaked 3 masks a pause)', async () => {
+    const source = trackedSource();
+    const p = mockPipeline();
+    const frames: FakeFrame[] = [];
+    const delivered: unknown[] = [];
+    const loop = runLoop(source, p, { onResult: ({ result }) => void delivered.push(result) });
+    pushFrame(source, 0, frames);
+    await settle();
+    loop.stop();
+    const masks = [Mask.create('probability', 2, 2, new Float32Array(4)), Mask.create('probability', 2, 2, new Float32Array(4))];
+    const foreground = RgbaImage.create(2, 2, new Uint8ClampedArray(16));
+    const result = { id: 0, categoryMask: masks[0], instances: [{ mask: masks[1] }], foreground, scores: new Float32Array(2) };
+    p.calls[0].done.resolve(result as unknown as { id: number });
+    await loop.done;
+    expect(delivered).toEqual([]);
+    expect(masks.every((m) => m.closed)).toBe(true);
+    expect(foreground.closed).toBe(true);
+    expect(frames.every((f) => f.closed)).toBe(true);
   });
 });
 

@@ -258,6 +258,7 @@ function setUpUpload<R>(handlers: PageHandlers<R>): void {
   input.addEventListener('change', async () => {
     const file = input.files?.[0];
     if (!file) return;
+    input.value = ''; // choosing the same file again fires change again
     try {
       showStatus(`Running on ${file.name}…`);
       const bitmap = await createImageBitmap(file);

@@ -151,6 +151,10 @@ describe('demo pages on the fake camera (wasm)', () => {
     const back = await waitForDemo(page, log, (s) => s.source === 'camera' && (s.summary as Matte).matteSize[0] === 640);
     expect((back.summary as Matte).mode).toBe('blur');
     expect(await page.locator('#resume-camera').isHidden()).toBe(true);
+    // the photo chosen last, chosen again: shown again (the file input fired no change for it)
+    await page.locator('#upload').setInputFiles(fixturePhoto('astronaut'));
+    const same = await waitForDemo(page, log, (s) => s.results > back.results && s.source === 'image');
+    expect((same.summary as Matte).matteSize).toEqual([512, 512]);
     await page.close();
   });
 

@@ -5,7 +5,9 @@ import { checkTensor } from './checks';
 import { checkLive } from './model-liveness';
 
 /**
- * A copy of all of a model's weights (trainable and not, e.g. batch-norm statistics).
+ * A copy of all of a model's weights (trainable and not, e.g. batch-norm statistics), in layer
+ * order: freezing or unfreezing layers between snapshot and restore changes nothing (the
+ * model's own `getWeights()` lists trainable weights first, so its order moves).
  *
  * @example
  * ```ts
@@ -26,7 +28,17 @@ export type WeightSnapshot = tf.Tensor[];
  * ```
  */
 export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
-  return model.getWeights().map((w) => w.clone());
+  return weightsInLayerOrder(model).map((w) => w.read().clone());
+}
+
+/** A layer's weights, nested models walked layer by layer (a model's own list puts its trainable weights first). */
+function layerWeights(layer: tf.layers.Layer): tf.LayerVariable[] {
+  return layer instanceof tf.LayersModel ? layer.layers.flatMap(layerWeights) : layer.weights;
+}
+
+/** A model's weights in layer order: the order freezing layers leaves alone. */
+function weightsInLayerOrder(model: tf.LayersModel): tf.LayerVariable[] {
+  return model.layers.flatMap(layerWeights);
 }
 
 /**
@@ -43,7 +55,7 @@ export function snapshotWeights(model: tf.LayersModel): WeightSnapshot {
 export function restoreWeights(model: tf.LayersModel, snapshot: WeightSnapshot): void {
   checkLive(model);
   if (!Array.isArray(snapshot)) throw new VisionError('INVALID_INPUT', `the snapshot is ${shownValue(snapshot)}; it must be the array of tensors snapshotWeights(model) returns`);
-  const weights = model.weights;
+  const weights = weightsInLayerOrder(model);
   if (snapshot.length !== weights.length) {
     throw new VisionError('INVALID_INPUT', `the snapshot holds ${snapshot.length} weights but the model has ${weights.length}; restore a snapshot taken of this model (snapshotWeights(model))`);
   }
@@ -54,7 +66,7 @@ export function restoreWeights(model: tf.LayersModel, snapshot: WeightSnapshot):
       throw new VisionError('INVALID_INPUT', `snapshot[${i}] has shape [${value.shape.join(', ')}] but the model's weight ${i} ('${weights[i].name}') has [${expected.join(', ')}]; restore a snapshot taken of this model (snapshotWeights(model))`);
     }
   });
-  model.setWeights(snapshot);
+  weights.forEach((w, i) => w.write(snapshot[i]));
 }
 
 /**

@@ -312,6 +312,30 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
     }
   });
 
+  it('a snapshot restores each layer its own weights when layers were frozen in between (the model lists trainable weights first)', async () => {
+    // two layers with kernels of one shape: restored by position, each got the other's
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4], name: 'first' }), tf.layers.dense({ units: 4, name: 'second' })] });
+    const valuesOf = (): number[][] => model.layers.flatMap((l) => l.getWeights().map((w) => Array.from(w.dataSync())));
+    const before = valuesOf();
+    const snapshot = snapshotWeights(model);
+    try {
+      model.layers[0].trainable = false;
+      model.setWeights(model.getWeights().map((w) => tf.zerosLike(w)));
+      restoreWeights(model, snapshot);
+      expect(valuesOf()).toEqual(before);
+      // and the other way round: taken frozen, restored unfrozen
+      const frozen = snapshotWeights(model);
+      model.layers[0].trainable = true;
+      model.setWeights(model.getWeights().map((w) => tf.onesLike(w)));
+      restoreWeights(model, frozen);
+      expect(valuesOf()).toEqual(before);
+      disposeSnapshot(frozen);
+    } finally {
+      disposeSnapshot(snapshot);
+      model.dispose();
+    }
+  });
+
   it('evaluateClassifier, predictScores and takeRows check their data (VisionError, not a wrong loss or a tfjs error)', async () => {
     const wide = tf.zeros([2, 5]);
     const empty = tf.zeros([0, 4]);

@@ -7,6 +7,7 @@ import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, so
 import { readOnnxExternalData } from './onnx-external-data';
 import { readOnnxMetadata } from './onnx-metadata';
 import { float32Output, halfFeeds } from './half-precision';
+import { byteFeeds } from './byte-feeds';
 import { toRawTensor } from './tensor-convert';
 import { isTfTensor, validateFeeds } from './validate-feeds';
 
@@ -119,7 +120,8 @@ export class OnnxRunner implements ModelRunner {
 
   /**
    * Runs the model. Half-precision models take float32 feeds too (rounded to float16) and
-   * give float16 outputs back as float32, as every other model does.
+   * give float16 outputs back as float32, as every other model does; byte-image models (a uint8
+   * input) take int32 feeds of 0–255 too.
    */
   async run(given: Record<string, Feed | GpuBufferFeed>, options: RunOptions = {}): Promise<Record<string, RawTensor>> {
     const session = this.session;
@@ -138,7 +140,7 @@ export class OnnxRunner implements ModelRunner {
   }
 
   private async runOn(session: ortTypes.InferenceSession, given: Record<string, Feed | GpuBufferFeed>, options: RunOptions): Promise<Record<string, RawTensor>> {
-    const feeds = await halfFeeds(this.inputs, given);
+    const feeds = await byteFeeds(this.inputs, await halfFeeds(this.inputs, given));
     validateFeeds(this.inputs, feeds, this.gpuDevice !== undefined);
     const names = options.outputs ?? this.outputs.map((o) => o.name);
     const unknown = this.unknownOutputs(names);

@@ -5,7 +5,7 @@ import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { prepareInput } from '../../preprocess/prepare-input';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
-import { now } from '../shared/run-stages';
+import { now, pixelDtype } from '../shared/run-stages';
 
 /**
  * Outputs of one batched model run with the transforms of its images and the time spent.
@@ -62,7 +62,7 @@ function firstRows(outputs: Record<string, RawTensor>, rows: number, n: number):
  */
 export async function preprocessAndInferBatch(runner: ModelRunner, spec: ModelSpec, images: readonly ImageInput[], first = 0, padTo = 0): Promise<BatchStageOutputs> {
   const started = now();
-  const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
+  const dtype = pixelDtype(spec, runner);
   const prepared: tf.Tensor[] = [];
   const transforms: InputTransform[] = [];
   try {

@@ -11,6 +11,7 @@ import { checkCardOutputs } from './card-output-check';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
 import { checkLoadingOptions } from './loading-options';
+import { checkModelInput } from './model-input-check';
 
 /**
  * A pipeline's model: its card, its runner, and whether the pipeline must dispose the runner.
@@ -143,20 +144,6 @@ function withModelLabels(given: ModelSpec, runner: ModelRunner): ModelSpec {
   return { ...spec, labels: names };
 }
 
-function checkInputSize(spec: ModelSpec, runner: ModelRunner): void {
-  const input = runner.inputs[0];
-  if (!input) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no inputs`);
-  const rank = input.shape.length;
-  if (rank !== 4 && rank !== 3) {
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' input '${input.name}' has shape [${input.shape.join(',')}]; image models take [N,H,W,C], [N,C,H,W] or one unbatched image`);
-  }
-  const first = rank - 3; // index of the first image axis after an optional batch axis
-  const [h, w] = spec.input.layout === 'nchw' ? [input.shape[first + 1], input.shape[first + 2]] : [input.shape[first], input.shape[first + 1]];
-  if ((h > 0 && h !== spec.input.height) || (w > 0 && w !== spec.input.width)) {
-    throw new VisionError('INVALID_OPTION', `model '${spec.id}' takes ${w}×${h} images but its spec says ${spec.input.width}×${spec.input.height}`);
-  }
-}
-
 /**
  * The tfjs backends to try for a card: the requested ones (or the default order) without those
  * the card says it cannot run on; the request as it is for a card without such a list.
@@ -192,7 +179,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   if (isModelRunner(model)) {
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
     checkCardInput(runnerSpec.id, runnerSpec.input);
-    checkInputSize(runnerSpec, model);
+    checkModelInput(runnerSpec, model);
     checkCardOutputs(runnerSpec, model);
     return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
   }
@@ -209,7 +196,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
   const runner = await loadModel(source, { ...loadModelOptionsOf(options), backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
   return disposeOnFailure([{ runner, ownsRunner: true }], () => {
-    checkInputSize(spec, runner);
+    checkModelInput(spec, runner);
     checkCardOutputs(spec, runner);
     return { spec: withModelLabels(spec, runner), runner, ownsRunner: true };
   });

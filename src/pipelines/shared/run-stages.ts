@@ -29,6 +29,20 @@ export function now(): number {
 }
 
 /**
+ * The element type a model's input is prepared in: the card's, else int32 pixels (0–255) for
+ * an int32 or uint8 input (the runner makes bytes of them), else float32.
+ *
+ * @example
+ * ```ts
+ * const dtype = pixelDtype(spec, runner); // 'int32' for MoveNet
+ * ```
+ */
+export function pixelDtype(spec: ModelSpec, runner: ModelRunner): 'float32' | 'int32' {
+  const modelType = runner.inputs[0]?.dtype;
+  return spec.input.dtype ?? (modelType === 'int32' || modelType === 'uint8' ? 'int32' : 'float32');
+}
+
+/**
  * The first two stages every image pipeline shares — preprocess (image → fitted, normalised
  * model input, sampling only the model-size picture where it can: see `prepareInput`) and
  * inference — each timed, with every intermediate tensor freed even when a stage throws.
@@ -44,8 +58,9 @@ export function now(): number {
  * ```
  */
 export async function preprocessAndInfer(runner: ModelRunner, spec: ModelSpec, image: ImageInput, sampling: PrepareInputOptions = {}): Promise<StageOutputs> {
-  if (acceptsGpuFeeds(runner) && runner.inputs[0].dtype !== 'float16') {
-    const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
+  // (half and byte inputs are converted from the CPU copy of the feed)
+  if (acceptsGpuFeeds(runner) && runner.inputs[0].dtype !== 'float16' && runner.inputs[0].dtype !== 'uint8') {
+    const dtype = pixelDtype(spec, runner);
     const onGpu = await inferOnGpu(runner, spec, image, sampling, dtype, now());
     if (onGpu) return onGpu;
   }
@@ -72,7 +87,7 @@ export async function preprocessAndExecute<T>(
   infer: (feeds: Record<string, tf.Tensor>) => Promise<T>,
 ): Promise<Omit<StageOutputs, 'outputs'> & { result: T }> {
   const started = now();
-  const dtype = spec.input.dtype ?? (runner.inputs[0].dtype === 'int32' ? 'int32' : 'float32');
+  const dtype = pixelDtype(spec, runner);
   const prepared = await onModelBackend(runner, () => prepareInput(image, { ...spec.input, dtype }, sampling)).catch((error: unknown) => {
     throw toVisionError(error, 'INVALID_INPUT', 'could not read or prepare the image for the model');
   });

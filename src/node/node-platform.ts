@@ -42,12 +42,30 @@ async function readImageFile(path: string): Promise<Uint8Array> {
   }
 }
 
+/** sharp's names of the formats decoded (AVIF is a HEIF format); the others (SVG, PDF, …) are refused. */
+const IMAGE_FORMATS: Record<string, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', heif: 'AVIF', tiff: 'TIFF' };
+/** Sample types of 8- and 16-bit images; float and complex samples have no one meaning as pixels. */
+const PIXEL_DEPTHS = ['uchar', 'char', 'ushort', 'short'];
+
+/** RGB from RGBA pixels, a fully transparent pixel black — as a browser reads it (canvas pixels are stored premultiplied). */
+function rgbOverBlack(rgba: Uint8Array): Uint8Array {
+  const rgb = new Uint8Array((rgba.length / 4) * 3);
+  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+    if (rgba[i + 3] === 0) continue;
+    rgb[o] = rgba[i];
+    rgb[o + 1] = rgba[i + 1];
+    rgb[o + 2] = rgba[i + 2];
+  }
+  return rgb;
+}
+
 /**
- * Decodes an image file or encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF) to RGB pixels with
- * sharp, honouring EXIF orientation. The size is read from the header first: an image of more
- * than `maxPixels` pixels (default 2^26 = 8192×8192, or the platform's `maxPixels`) is
- * `INVALID_INPUT` without being decoded. An unreadable file is `INVALID_INPUT` saying why
- * (permission denied, no such file, a directory).
+ * Decodes an image file or encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF; others such as SVG,
+ * and float samples, are `INVALID_INPUT`) to RGB pixels with sharp, honouring EXIF orientation;
+ * fully transparent pixels are black, as browsers read them. The size is read from the header
+ * first: an image of more than `maxPixels` pixels (default 2^26 = 8192×8192, or the platform's
+ * `maxPixels`) is `INVALID_INPUT` without being decoded. An unreadable or empty file is
+ * `INVALID_INPUT` saying why (permission denied, no such file, a directory, 0 bytes).
  *
  * @example
  * ```ts
@@ -59,6 +77,7 @@ export async function decodeImageFile(source: string | Uint8Array, options: Imag
   const { default: sharp } = await import('sharp');
   const bytes = typeof source === 'string' ? await readImageFile(source) : source;
   const what = typeof source === 'string' ? `image '${source}'` : 'image';
+  if (bytes.length === 0) throw new VisionError('INVALID_INPUT', `the ${what} is empty (0 bytes)`);
   let header;
   try {
     // limitInputPixels: false: only the header is read here; with sharp's own cap (~268 million
@@ -68,18 +87,28 @@ export async function decodeImageFile(source: string | Uint8Array, options: Imag
   } catch (error) {
     throw new VisionError('INVALID_INPUT', `could not decode the ${what}: ${describeError(error)}`, { cause: error });
   }
+  const format = IMAGE_FORMATS[header.format ?? ''];
+  if (!format) {
+    // an SVG is rendered, not decoded: a 300-byte one can hold a blur that runs for minutes
+    throw new VisionError('INVALID_INPUT', `the ${what} is ${header.format ? `in ${header.format.toUpperCase()} format` : 'of an unknown format'}; allowed: ${Object.values(IMAGE_FORMATS).join(', ')}`);
+  }
+  if (header.depth !== undefined && !PIXEL_DEPTHS.includes(header.depth)) {
+    throw new VisionError('INVALID_INPUT', `the ${what} holds ${header.depth} samples (a ${format} of measurements, not of 8- or 16-bit pixels); convert it to 8-bit first`);
+  }
   // EXIF orientations 5–8 swap width and height; the pixel count is the same either way.
   checkImageSize(header.width ?? 0, header.height ?? 0, typeof source === 'string' ? what : 'encoded image', maxPixels);
   // limitInputPixels makes libvips refuse the same images should the header lie.
   const limit = Number.isFinite(maxPixels) ? maxPixels : false;
   let decoded;
   try {
-    decoded = await sharp(bytes, { limitInputPixels: limit }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const oriented = sharp(bytes, { limitInputPixels: limit }).rotate();
+    decoded = await (header.hasAlpha ? oriented.ensureAlpha() : oriented.removeAlpha()).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new VisionError('INVALID_INPUT', `could not decode the ${what}: ${describeError(error)}`, { cause: error });
   }
   const { data, info } = decoded;
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 };
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { data: info.channels === 4 ? rgbOverBlack(pixels) : pixels, width: info.width, height: info.height, channels: 3 };
 }
 
 function resolvePackageFile(packageName: string, path: string): string {

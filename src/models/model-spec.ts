@@ -81,6 +81,7 @@ export interface TorchvisionSsdHead {
  * @example
  * ```ts
  * const nanodet: DetectionHeadSpec = { strides: [8, 16, 32], regMax: 10, centerOffset: 0.5 };
+ * const transposedYolo: DetectionHeadSpec = { layout: 'channels-last' }; // a v8 export as [1, 8400, 84]
  * ```
  */
 export interface DetectionHeadSpec {
@@ -96,6 +97,15 @@ export interface DetectionHeadSpec {
   torchvisionSsd?: TorchvisionSsdHead;
   /** YOLO: values after the class scores in each candidate (32 mask coefficients for -seg). Default: found from the shape. */
   numExtras?: number;
+  /**
+   * YOLO (`yolov8`, `yolov5`): which axis of the `[1, A, B]` output holds each candidate's
+   * vector — `'channels-first'` `[1, 4+C(+M), N]` (Ultralytics v8/v11 exports) or
+   * `'channels-last'` `[1, N, 5+C(+M)]` (YOLOv5 exports, transposed v8 exports). Default: the
+   * axis whose length fits the labels; a square output (N = 4+C, e.g. `[1, 84, 84]` from a v8
+   * export at `imgsz=64`) takes the family's export layout (channels-first for `yolov8`,
+   * channels-last for `yolov5`). Any other value is `INVALID_OPTION` when the pipeline is created.
+   */
+  layout?: 'channels-first' | 'channels-last';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import type { ModelLocation, ModelSpec } from './model-spec';
 
 /** YOLO export generations: `v8` covers v8/v9/v11 anchor-free heads; `end2end` the NMS-free v10/YOLO26 exports. @example `const v: YoloVersion = 'v8';` */
@@ -26,6 +27,13 @@ export interface YoloCardOptions {
   id?: string;
   /** Values after the class scores (32 for -seg); default: found from the output shape. */
   numExtras?: number;
+  /**
+   * Which axis of the output holds each candidate's vector (v5/v8/v11; not `end2end`):
+   * `'channels-first'` `[1, 4+C, N]` or `'channels-last'` `[1, N, 4+C]`. Default: from the
+   * output shape; a square output (`[1, 84, 84]` at `inputSize` 64) is read as the version
+   * exports it (channels-last for v5, channels-first otherwise).
+   */
+  layout?: 'channels-first' | 'channels-last';
   /** SPDX licence of the weights (default `NOASSERTION`; Ultralytics' own weights are `AGPL-3.0`). */
   license?: string;
   /** Where the weights come from (shown by the CLI). */
@@ -50,6 +58,16 @@ export function yoloModel(options: YoloCardOptions): ModelSpec {
     throw new VisionError('INVALID_OPTION', `inputSize is ${size}; YOLO inputs are positive multiples of 32`);
   }
   const family = options.version === 'v5' ? 'yolov5' : options.version === 'end2end' ? 'yolo-end2end' : 'yolov8';
+  const { layout, numExtras } = options;
+  if (layout !== undefined && (options.version === 'end2end' || (layout !== 'channels-first' && layout !== 'channels-last'))) {
+    throw new VisionError(
+      'INVALID_OPTION',
+      options.version === 'end2end'
+        ? `yoloModel: layout does not apply to end-to-end exports ([1, N, 6]); leave it out`
+        : `yoloModel: layout must be 'channels-first' or 'channels-last'; got ${shownValue(layout)}`,
+    );
+  }
+  const head = { ...(numExtras === undefined ? {} : { numExtras }), ...(layout === undefined ? {} : { layout }) };
   const format = options.format ?? 'onnx';
   return {
     id: options.id ?? `yolo-${options.version}`,
@@ -59,7 +77,7 @@ export function yoloModel(options: YoloCardOptions): ModelSpec {
     location,
     input: { width: size, height: size, fit: 'letterbox', padValue: 114, normalization: 'unit', layout: format === 'onnx' ? 'nchw' : 'nhwc' },
     labels: options.labels ?? [],
-    head: options.numExtras === undefined ? undefined : { numExtras: options.numExtras },
+    head: Object.keys(head).length === 0 ? undefined : head,
     defaults: { threshold: 0.25, iouThreshold: options.version === 'v5' ? 0.45 : 0.7, maxDetections: 300 },
     license: options.license ?? 'NOASSERTION',
     source: options.source ?? 'your Ultralytics YOLO export (Ultralytics weights are AGPL-3.0)',

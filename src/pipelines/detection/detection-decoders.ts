@@ -1,7 +1,9 @@
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { decodeCenterNet } from '../../postprocess/detection/centernet';
+import { boxIsFinite } from '../../postprocess/detection/candidates';
 import { type GflLevel, decodeGfl } from '../../postprocess/detection/nanodet';
 import { type MediapipeAnchorOptions, mediapipeSsdAnchors } from '../../postprocess/detection/mediapipe-ssd-anchors';
 import { decodeMediapipeSsd } from '../../postprocess/detection/mediapipe-ssd';
@@ -91,8 +93,31 @@ function yolo(format: YoloFormat): DetectionDecoder {
       return { ...rows, suppression: 'none' };
     }
     const decode = format === 'v5' ? decodeYoloV5 : decodeYoloV8;
-    return decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras, layout: outputLayout });
+    // rows filtered on the GPU come back channels-last whatever the export's layout
+    const layout = outputLayout ?? spec.head?.layout;
+    return decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras, layout });
   };
+}
+
+/** The YOLO output layouts a card's `head.layout` may name. */
+const YOLO_LAYOUTS: readonly YoloLayout[] = ['channels-first', 'channels-last'];
+
+/**
+ * Checks the head settings of a detection card that only show at decode time, so that a bad
+ * one fails when the pipeline is created: `head.layout`, where given, is a YOLO output layout.
+ *
+ * @throws VisionError `INVALID_OPTION` naming the card and the layouts allowed.
+ *
+ * @example
+ * ```ts
+ * checkDetectionHead({ ...card, head: { layout: 'nchw' } }); // throws: … head.layout must be 'channels-first' or 'channels-last'
+ * ```
+ */
+export function checkDetectionHead(spec: ModelSpec): void {
+  const layout = (spec.head as { layout?: unknown } | undefined)?.layout;
+  if (layout !== undefined && !YOLO_LAYOUTS.includes(layout as YoloLayout)) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': head.layout must be ${YOLO_LAYOUTS.map((l) => `'${l}'`).join(' or ')} (where a YOLO output's candidate vectors lie); got ${shownValue(layout)}`);
+  }
 }
 
 const anchorCache = new WeakMap<MediapipeAnchorOptions, Float32Array>();
@@ -151,8 +176,8 @@ const mediapipeSsd: DetectionDecoder = (outputs, { spec, threshold }) => {
 /**
  * torchvision detection models exported whole (Faster/Mask/Keypoint R-CNN, RetinaNet, SSD):
  * `boxes` [N, 4] xyxy in input pixels, `scores` [N], `labels` [N], already thresholded and
- * NMS'ed by the model. Outputs are found by the names in `spec.outputs` (in that order) or
- * by the names `boxes`, `scores`, `labels`.
+ * NMS'ed by the model; rows whose box is not finite are dropped. Outputs are found by the
+ * names in `spec.outputs` (in that order) or by the names `boxes`, `scores`, `labels`.
  */
 const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) => {
   const [boxesName, scoresName, labelsName] = spec.outputs ?? ['boxes', 'scores', 'labels'];
@@ -164,7 +189,8 @@ const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) =
     throw new VisionError('MODEL_FORMAT', `torchvision outputs disagree: ${boxes.data.length / 4} boxes, ${n} scores, ${labels.data.length} labels`);
   }
   const ids = tensorNumbers(labels);
-  const keep = [...Array(n).keys()].filter((i) => (scores.data[i] as number) >= threshold);
+  // a NaN or infinite box (a model fed absurd input) is no detection, whatever its score
+  const keep = [...Array(n).keys()].filter((i) => (scores.data[i] as number) >= threshold && boxIsFinite(boxes.data as Float32Array, i * 4));
   return {
     boxes: Float32Array.from(keep.flatMap((i) => Array.from((boxes.data as Float32Array).subarray(i * 4, i * 4 + 4)))),
     scores: Float32Array.from(keep, (i) => scores.data[i] as number),

@@ -18,7 +18,7 @@ import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
-import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
+import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder, checkDetectionHead } from './detection-decoders';
 import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
 import { detectionViews, renderDetectionView, unmapDetectionKeypoints, unmapDetectionView } from './detection-tta';
 import { type DetectionOptions, type DetectionResult, type DetectionRunOptions, NMS_METHODS } from './detection-types';
@@ -84,6 +84,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       throw new VisionError('INVALID_OPTION', `no detection decoder for family '${spec.family}'; known: ${Object.keys(DETECTION_DECODERS).join(', ')}`);
     }
     this.decode = decode;
+    checkDetectionHead(spec);
     // bad defaults and tracker settings fail now, not at the first run or video frame
     checkTrackerSettings(trackerOptions);
     this.settings({ ...this.spec.defaults, ...definedOnly(defaults) });

@@ -52,7 +52,8 @@ export function canFilterCandidatesOnGpu(runner: ModelRunner, spec: ModelSpec): 
 
 /**
  * The row filter's rule for a YOLO output of `spec`'s family: its layout found exactly as the
- * CPU decoder finds it, the class-score columns, and objectness as the gate for v5 rows.
+ * CPU decoder finds it (the card's `head.layout`, else from the shape), the class-score
+ * columns, and objectness as the gate for v5 rows.
  *
  * @throws VisionError `MODEL_FORMAT` when the output shape fits no YOLO layout for the card's labels.
  *
@@ -66,7 +67,7 @@ export function yoloRowRule(dims: readonly number[], spec: ModelSpec, threshold:
   if (head === undefined) throw new VisionError('INVALID_OPTION', `gpuCandidates: family '${spec.family}' is not filtered on the GPU; these are: ${Object.keys(GPU_FILTER_HEADS).join(', ')}`);
   const normalized = spec.family === 'yolov5-normalized';
   const [a, b] = dims.slice(-2);
-  const options = { numClasses: spec.labels.length, numExtras: normalized ? 0 : spec.head?.numExtras, layout: normalized ? ('channels-last' as const) : undefined };
+  const options = { numClasses: spec.labels.length, numExtras: normalized ? 0 : spec.head?.numExtras, layout: normalized ? ('channels-last' as const) : spec.head?.layout };
   const m = resolveYoloMatrix([], a, b, head, options, head === 4 ? 'channels-first' : 'channels-last', 'gpuCandidates');
   const layout: YoloLayout = m.colStride === 1 ? 'channels-last' : 'channels-first';
   return { layout, firstScore: head, numScores: m.numClasses, gate: head === 5 ? 4 : undefined, threshold: Math.fround(threshold) };

@@ -4,7 +4,7 @@
  */
 import { VisionError } from '../../core/errors';
 import { sigmoid } from '../activations';
-import type { DetectionCandidates } from './candidates';
+import { type DetectionCandidates, boxIsFinite } from './candidates';
 import { optionNames } from '../../core/known-options';
 import { checkOptionNames, checkPositive } from '../validate';
 import type { MediapipeSsdDecodeOptions } from '../../core/card-types';
@@ -72,7 +72,9 @@ function intOption(value: number | undefined, fallback: number, what: string): n
  * Decodes an anchor-based MediaPipe SSD head into candidates in model-input pixels, exactly as
  * `TensorsToDetectionsCalculator` (then scaled by the input size):
  * `cx = raw_x / xScale · anchor.w + anchor.cx`, `w = raw_w / wScale · anchor.w` (or `exp`),
- * keypoints like the centre; score = best class of `sigmoid(clamp(raw))`. No NMS.
+ * keypoints like the centre; score = best class of `sigmoid(clamp(raw))`. No NMS. Anchors
+ * whose box is not finite (NaN or ±Infinity in its offsets) are dropped, as MediaPipe drops
+ * boxes of negative size.
  *
  * `rawBoxes` is `[N, numCoords]` and `rawScores` `[N, numClasses]`, flat; either may be
  * given as consecutive chunks (models that split their output per stride, such as the tfjs
@@ -155,7 +157,9 @@ export function decodeMediapipeSsd(
     const w = options.applyExponentialOnBoxSize ? Math.exp(rw / wScale) * aw : (rw / wScale) * aw;
     const h = options.applyExponentialOnBoxSize ? Math.exp(rh / hScale) * ah : (rh / hScale) * ah;
     if (!(w >= 0 && h >= 0)) continue; // MediaPipe drops boxes with negative size
-    outBoxes.push((cx - w / 2) * iw, (cy - h / 2) * ih, (cx + w / 2) * iw, (cy + h / 2) * ih);
+    const box = Float32Array.of((cx - w / 2) * iw, (cy - h / 2) * ih, (cx + w / 2) * iw, (cy + h / 2) * ih);
+    if (!boxIsFinite(box, 0)) continue; // NaN or Infinity in the anchor's box offsets (or past float32)
+    outBoxes.push(...box);
     outScores.push(best);
     outClasses.push(bestClass);
     outAnchors.push(i);

@@ -1,7 +1,7 @@
 import { VisionError } from '../../core/errors';
 import { optionNames } from '../../core/known-options';
 import { checkOptionNames, checkPositiveInteger, checkUnitInterval } from '../validate';
-import type { DetectionCandidates } from './candidates';
+import { type DetectionCandidates, boxIsFinite } from './candidates';
 
 /**
  * One level of a GFL-style (NanoDet) head: class scores `[cells, numClasses]` (already
@@ -45,7 +45,8 @@ const DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<GflDecodeOptions>()(['nu
  * Decodes a Generalized-Focal-Loss head (NanoDet): for each cell whose best class score passes
  * the threshold, each side's distance is the expectation of the softmax over its bins, times
  * the stride, measured from the cell centre. Returns candidates (best class per cell) in
- * model-input pixels, ready for NMS.
+ * model-input pixels, ready for NMS. A cell whose box is not finite (NaN or ±Infinity in its
+ * regression) is dropped.
  *
  * @throws VisionError `INVALID_OPTION` for an option name it does not take or a value out of
  * range; `MODEL_FORMAT` for a level whose sizes do not fit its grid.
@@ -104,7 +105,9 @@ export function decodeGfl(levels: readonly GflLevel[], options: GflDecodeOptions
         for (let b = 0; b < bins; b++) expectation += (probabilities[b] / sum) * b;
         distances[side] = expectation * level.stride;
       }
-      boxes.push(cx - distances[0], cy - distances[1], cx + distances[2], cy + distances[3]);
+      const box = Float32Array.of(cx - distances[0], cy - distances[1], cx + distances[2], cy + distances[3]);
+      if (!boxIsFinite(box, 0)) continue; // NaN or Infinity in the cell's regression (or past float32)
+      boxes.push(...box);
       scores.push(bestScore);
       classIds.push(best);
     }

@@ -6,7 +6,7 @@
 import { VisionError } from '../../core/errors';
 import { optionNames } from '../../core/known-options';
 import { checkOptionNames, checkPositive, checkUnitInterval } from '../validate';
-import type { DetectionCandidates } from './candidates';
+import { type DetectionCandidates, boxIsFinite } from './candidates';
 
 /**
  * Options of {@link decodeTfObjectDetection}.
@@ -50,7 +50,7 @@ const TF_OD_OPTION_NAMES = /* @__PURE__ */ optionNames<TfObjectDetectionOptions>
  * Turns `scores` `[1, N, C]` and `boxes` `[1, N, 1, 4]` (normalised `ymin, xmin, ymax, xmax`)
  * into candidates in model-input pixels (xyxy): per row the best column (first maximum, as
  * `@tensorflow-models/coco-ssd`'s `calculateMaxScores`), kept when its score is above the
- * threshold and it maps to a class. Rows stay in order; NMS is the caller's (the peer runs
+ * threshold, it maps to a class and its box is finite. Rows stay in order; NMS is the caller's (the peer runs
  * class-agnostic NMS).
  *
  * @throws VisionError `MODEL_FORMAT` when the two outputs do not agree in rows; `INVALID_OPTION` for an
@@ -88,6 +88,7 @@ export function decodeTfObjectDetection(scores: Float32Array, numColumns: number
     const classId = classMap ? classMap[column] : column;
     if (classId === undefined || classId < 0) continue;
     const b = i * 4;
+    if (!boxIsFinite(boxes, b)) continue; // NaN or Infinity in the row's box
     outBoxes.push(boxes[b + 1] * w, boxes[b] * h, boxes[b + 3] * w, boxes[b + 2] * h);
     outScores.push(best);
     outClasses.push(classId);

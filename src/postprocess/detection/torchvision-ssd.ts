@@ -5,7 +5,7 @@
  */
 import { VisionError } from '../../core/errors';
 import { sigmoid, softmax, topK } from '../activations';
-import type { DetectionCandidates } from './candidates';
+import { type DetectionCandidates, boxIsFinite } from './candidates';
 import { suppressCandidates } from '../nms/suppress';
 import { checkBoxArray, checkCount, checkOptionNames, checkPositive, checkUnitInterval } from '../validate';
 import { optionNames } from '../../core/known-options';
@@ -134,6 +134,7 @@ function checkOptions(o: TorchvisionSsdOptions): void {
  * {@link torchvisionDefaultBoxes}), clip to the image, score with a softmax over classes;
  * then per class (1..C-1): scores `> scoreThresh`, the `topkCandidates` best. Class by
  * class, best first within a class; `suppressCandidates` (class-aware) finishes the job.
+ * Anchors whose decoded box is not finite (NaN or ±Infinity, before the clip) are dropped.
  *
  * @throws VisionError `INVALID_INPUT` when the head outputs do not match the anchor count;
  * `INVALID_OPTION` for bad thresholds or counts.
@@ -155,7 +156,11 @@ export function decodeTorchvisionSsd(head: TorchvisionSsdHeadOutputs, anchors: A
   const numClasses = logits.length / n;
   const scores = options.activation === 'sigmoid' ? sigmoid(logits) : softmax(logits, numClasses);
   const { imageWidth: w, imageHeight: h } = options;
+  // an anchor whose decoded box is not finite (NaN or Infinity in its regression) is no candidate:
+  // the clip below would keep NaN and turn Infinity into an image edge
+  const finite = new Uint8Array(n);
   for (let o = 0; o < boxes.length; o += 4) {
+    finite[o / 4] = boxIsFinite(boxes, o) ? 1 : 0;
     boxes[o] = Math.min(Math.max(boxes[o], 0), w);
     boxes[o + 1] = Math.min(Math.max(boxes[o + 1], 0), h);
     boxes[o + 2] = Math.min(Math.max(boxes[o + 2], 0), w);
@@ -174,7 +179,7 @@ export function decodeTorchvisionSsd(head: TorchvisionSsdHeadOutputs, anchors: A
     classAnchors.length = 0;
     for (let a = 0; a < n; a++) {
       const s = scores[a * numClasses + label];
-      if (s > threshold) {
+      if (s > threshold && finite[a]) {
         classScores.push(s);
         classAnchors.push(a);
       }

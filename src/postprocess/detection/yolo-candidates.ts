@@ -4,6 +4,7 @@
  * decoders; nothing here is re-exported).
  */
 import type { YoloCandidates, YoloMatrix } from './yolo-common';
+import { boxIsFinite } from './candidates';
 
 /**
  * Candidates as parallel typed arrays that grow by doubling: no object per candidate.
@@ -58,10 +59,7 @@ export class CandidateBuffer {
  * ```
  */
 export function rowBoxIsFinite(m: YoloMatrix, i: number): boolean {
-  const o = i * m.rowStride;
-  const s = m.colStride;
-  const d = m.data;
-  return Number.isFinite(d[o]) && Number.isFinite(d[o + s]) && Number.isFinite(d[o + 2 * s]) && Number.isFinite(d[o + 3 * s]);
+  return boxIsFinite(m.data, i * m.rowStride, m.colStride);
 }
 
 /**

@@ -84,7 +84,11 @@ export interface YoloDecodeOptions {
    * accepting 0 or 32; otherwise 0.
    */
   numExtras?: number;
-  /** The output layout, when it cannot be found from the shape (a square output, or no `numClasses`). */
+  /**
+   * The output layout. Default: found from the shape with `numClasses`; a square output (both
+   * axes fit, e.g. `[1, 84, 84]`) and an output without `numClasses` take the version's export
+   * layout (`decodeYoloV8`: channels-first; `decodeYoloV5`: channels-last).
+   */
   layout?: YoloLayout;
   /** Every class above the threshold becomes its own candidate (Ultralytics `multi_label`). Default false: best class only. */
   multiLabel?: boolean;
@@ -235,10 +239,11 @@ export function readYoloTensor(tensor: YoloOutputTensor, fn: string): { data: Ar
  *
  * - `layout` given: that axis holds the vectors; C and M follow from the options.
  * - `numClasses` given: the axis of length `head + C + M` (M = `numExtras`, or 0 or 32 when
- *   not given); both axes fitting is ambiguous and needs `layout`.
+ *   not given); when both axes fit (a square output), `defaultLayout`, the layout the
+ *   version's exporter writes (channels-first for v8/v11, channels-last for v5).
  * - neither: `defaultLayout`, unless it would give more channels than rows (then ambiguous).
  *
- * @throws VisionError `MODEL_FORMAT` when the shape fits no layout or is ambiguous.
+ * @throws VisionError `MODEL_FORMAT` when the shape fits no layout, or (without `numClasses`) has more channels than rows.
  *
  * @example
  * ```ts
@@ -263,9 +268,6 @@ export function resolveYoloMatrix(
       numExtras !== undefined ? len === head + numClasses + numExtras : AUTO_EXTRAS.includes(len - head - numClasses);
     const first = fits(a);
     const last = fits(b);
-    if (first && last) {
-      throw new VisionError('MODEL_FORMAT', `${fn}: output ${shape} fits both layouts for ${numClasses} classes; pass layout`);
-    }
     if (!first && !last) {
       throw new VisionError(
         'MODEL_FORMAT',
@@ -273,7 +275,8 @@ export function resolveYoloMatrix(
           (numExtras === undefined ? ' (extras: 0 or 32; pass numExtras for others)' : ''),
       );
     }
-    layout = first ? 'channels-first' : 'channels-last';
+    // a square output (N = 4+C, e.g. a v8 export at imgsz 64: [1, 84, 84]) fits both: the export's own layout
+    layout = first && last ? defaultLayout : first ? 'channels-first' : 'channels-last';
   } else if (layout === undefined) {
     layout = defaultLayout;
     const [width, rows] = layout === 'channels-first' ? [a, b] : [b, a];

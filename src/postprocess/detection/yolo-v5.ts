@@ -20,8 +20,8 @@ import { buildCandidates, CandidateBuffer, rowBoxIsFinite } from './yolo-candida
  * - extras are multiplied by objectness, exactly as YOLOv5 does (`x[:, 5:] *= x[:, 4:5]`
  *   scales the mask columns too); binary masks (sigmoid > 0.5) are unaffected by it.
  *
- * The layout defaults to `[1, N, 5+C(+M)]`; `[1, 5+C(+M), N]` is recognised from
- * `numClasses` too. NaN scores never pass the threshold; rows with a non-finite box are
+ * The layout defaults to `[1, N, 5+C(+M)]` (also for a square output that fits both);
+ * `[1, 5+C(+M), N]` is recognised from `numClasses` too. NaN scores never pass the threshold; rows with a non-finite box are
  * dropped. Thresholds compare in float32.
  *
  * @throws VisionError `INVALID_INPUT` for a malformed tensor or batch > 1; `MODEL_FORMAT` when

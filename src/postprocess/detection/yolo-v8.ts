@@ -113,14 +113,15 @@ function bestClasses(m: YoloMatrix, conf: number): { best: Float64Array; cls: In
  * - boxes become xyxy (float32, as `xywh2xyxy`). Candidates stay in row order.
  *
  * Both layouts are read in place: `[1, 4+C(+M), N]` (the Ultralytics export) and
- * `[1, N, 4+C(+M)]` (transposed exports), told apart by which axis fits `numClasses`. NaN
+ * `[1, N, 4+C(+M)]` (transposed exports), told apart by which axis fits `numClasses` (a
+ * square output that fits both is read channels-first, unless `layout` says otherwise). NaN
  * scores are ignored (torch's `max` would propagate them and drop the whole row), rows with
  * a non-finite box are dropped; C may be 1; N may be 0 (empty result).
  *
  * Cost: one pass over the N×C scores with typed arrays, then work per candidate only.
  *
  * @throws VisionError `INVALID_INPUT` for a malformed tensor or batch > 1; `MODEL_FORMAT` when
- * the shape fits no layout (or two) for the given classes; `INVALID_OPTION` for bad options.
+ * the shape fits no layout for the given classes; `INVALID_OPTION` for bad options.
  *
  * @example
  * ```ts

@@ -3,8 +3,8 @@
  * decides which survive, with one options type for every method.
  */
 import { VisionError } from '../../core/errors';
-import type { DetectionCandidates } from '../detection/candidates';
-import { checkCount, checkUnitInterval, checkOptionNames } from '../validate';
+import { type DetectionCandidates, boxIsFinite } from '../detection/candidates';
+import { checkBoxArray, checkCount, checkUnitInterval, checkOptionNames } from '../validate';
 import { optionNames } from '../../core/known-options';
 import { nms } from './nms';
 import { softNms } from './soft-nms';
@@ -171,7 +171,9 @@ function fuseCandidates(c: KeypointedCandidates, iouThreshold: number, maxDetect
 /**
  * Suppresses overlapping detection candidates — the single NMS step after every family
  * decoder (YOLO, SSD, MediaPipe SSD, CenterNet, NanoDet, torchvision). Class-aware unless
- * `agnostic`; returns the survivors best first, at most `maxDetections`.
+ * `agnostic`; returns the survivors best first, at most `maxDetections`. Candidates whose box
+ * holds NaN or ±Infinity, or whose score is NaN, are left out whatever the method (`indices`
+ * still point into the candidates given).
  *
  * @throws VisionError `INVALID_OPTION` for an unknown method, a threshold outside [0, 1] or a bad count;
  * `INVALID_INPUT` when boxes and scores disagree in length.
@@ -184,7 +186,26 @@ function fuseCandidates(c: KeypointedCandidates, iouThreshold: number, maxDetect
  * ```
  */
 export function suppressCandidates(candidates: KeypointedCandidates, options: SuppressionOptions = {}): SuppressedCandidates {
-  const { method, iouThreshold, maxDetections } = checkOptions(options);
+  const checked = checkOptions(options);
+  const n = checkBoxArray(candidates?.boxes, 'suppressCandidates: boxes');
+  if (candidates.scores?.length !== n) {
+    throw new VisionError('INVALID_INPUT', `suppressCandidates: boxes must hold 4 numbers per score; got ${candidates.boxes.length} and ${candidates.scores?.length}`);
+  }
+  // the safety net under every decoder: a NaN or infinite box would survive any method (its overlaps are NaN)
+  let usable: Int32Array | undefined;
+  for (let i = 0; i < n; i++) {
+    if (boxIsFinite(candidates.boxes, i * 4) && !Number.isNaN(candidates.scores[i])) continue;
+    usable = Int32Array.from({ length: n }, (_, k) => k).filter((k) => boxIsFinite(candidates.boxes, k * 4) && !Number.isNaN(candidates.scores[k]));
+    break;
+  }
+  if (!usable) return suppressChecked(candidates, checked, options);
+  const kept = suppressChecked(pick(candidates, usable), checked, options);
+  return { ...kept, indices: kept.indices.map((k) => usable[k]) };
+}
+
+/** {@link suppressCandidates} of candidates whose boxes are all finite and scores all numbers. */
+function suppressChecked(candidates: KeypointedCandidates, checked: ReturnType<typeof checkOptions>, options: SuppressionOptions): SuppressedCandidates {
+  const { method, iouThreshold, maxDetections } = checked;
   const agnostic = options.agnostic === true;
   if (method === 'none') {
     return pick(candidates, Int32Array.from({ length: Math.min(maxDetections, candidates.scores.length) }, (_, i) => i));

@@ -5,10 +5,8 @@
  */
 import { VisionError } from '../core/errors';
 import type { GpuBufferFeed } from './gpu-feed';
-import { isGpuBufferFeed } from './gpu-feed';
 import type { Feed, TensorInfo } from './model-runner';
-import { toRawTensor } from './tensor-convert';
-import { isTfTensor } from './validate-feeds';
+import { convertFeeds } from './feed-conversion';
 
 /**
  * `feeds` with each int32 feed (tfjs tensor or raw) of a uint8 input replaced by its bytes; the
@@ -20,18 +18,12 @@ import { isTfTensor } from './validate-feeds';
  * const ready = await byteFeeds(runner.inputs, { image_tensor: pixels }); // int32 0–255 → uint8
  * ```
  */
-export async function byteFeeds(inputs: readonly TensorInfo[], feeds: Record<string, Feed | GpuBufferFeed>): Promise<Record<string, Feed | GpuBufferFeed>> {
-  if (!inputs.some((info) => info.dtype === 'uint8') || feeds === null || typeof feeds !== 'object') return feeds;
-  const out = { ...feeds };
-  for (const info of inputs) {
-    const feed = feeds[info.name];
-    if (info.dtype !== 'uint8' || feed === undefined || feed === null || isGpuBufferFeed(feed) || feed.dtype !== 'int32') continue;
-    if (isTfTensor(feed) && feed.isDisposed) continue; // validateFeeds says so
-    const raw = isTfTensor(feed) ? await toRawTensor(feed) : feed;
-    if (!(raw.data instanceof Int32Array)) continue; // validateFeeds says what is wrong
-    const bad = raw.data.findIndex((v) => v < 0 || v > 255);
-    if (bad >= 0) throw new VisionError('INVALID_INPUT', `input '${info.name}' takes bytes (uint8) but value ${bad} of its int32 feed is ${raw.data[bad]}; give values 0–255`);
-    out[info.name] = { dtype: 'uint8', dims: [...raw.dims], data: Uint8Array.from(raw.data) };
-  }
-  return out;
+export function byteFeeds(inputs: readonly TensorInfo[], feeds: Record<string, Feed | GpuBufferFeed>): Promise<Record<string, Feed | GpuBufferFeed>> {
+  return convertFeeds(inputs, feeds, 'int32', 'uint8', (raw, info) => {
+    if (!(raw.data instanceof Int32Array)) return raw; // validateFeeds names the mismatch
+    const values = raw.data;
+    const bad = values.findIndex((v) => v < 0 || v > 255);
+    if (bad >= 0) throw new VisionError('INVALID_INPUT', `input '${info.name}' takes bytes (uint8) but value ${bad} of its int32 feed is ${values[bad]}; give values 0–255`);
+    return { dtype: 'uint8', dims: [...raw.dims], data: Uint8Array.from(values) };
+  });
 }

@@ -6,10 +6,8 @@
  */
 import { float16Values, float32ToHalfBits } from '../core/float16';
 import type { GpuBufferFeed } from './gpu-feed';
-import { isGpuBufferFeed } from './gpu-feed';
 import type { Feed, RawTensor, TensorInfo } from './model-runner';
-import { toRawTensor } from './tensor-convert';
-import { isTfTensor } from './validate-feeds';
+import { convertFeeds } from './feed-conversion';
 
 /**
  * `feeds` with each float32 feed (tfjs tensor or raw) of a float16 input replaced by its
@@ -21,18 +19,9 @@ import { isTfTensor } from './validate-feeds';
  * const ready = await halfFeeds(runner.inputs, { images: tf.zeros([1, 3, 640, 640]) }); // images: float16 bits
  * ```
  */
-export async function halfFeeds(inputs: readonly TensorInfo[], feeds: Record<string, Feed | GpuBufferFeed>): Promise<Record<string, Feed | GpuBufferFeed>> {
-  if (!inputs.some((info) => info.dtype === 'float16') || feeds === null || typeof feeds !== 'object') return feeds;
-  const out = { ...feeds };
-  for (const info of inputs) {
-    const feed = feeds[info.name];
-    if (info.dtype !== 'float16' || feed === undefined || feed === null || isGpuBufferFeed(feed) || feed.dtype !== 'float32') continue;
-    if (isTfTensor(feed) && feed.isDisposed) continue; // validateFeeds says so
-    const raw = isTfTensor(feed) ? await toRawTensor(feed) : feed;
-    if (!ArrayBuffer.isView(raw.data)) continue; // validateFeeds says what is wrong
-    out[info.name] = { dtype: 'float16', dims: [...raw.dims], data: float32ToHalfBits(raw.data as Float32Array) };
-  }
-  return out;
+export function halfFeeds(inputs: readonly TensorInfo[], feeds: Record<string, Feed | GpuBufferFeed>): Promise<Record<string, Feed | GpuBufferFeed>> {
+  // (data that is no Float32Array is left for validateFeeds to name)
+  return convertFeeds(inputs, feeds, 'float32', 'float16', (raw) => (raw.data instanceof Float32Array ? { dtype: 'float16', dims: [...raw.dims], data: float32ToHalfBits(raw.data) } : raw));
 }
 
 /**

@@ -61,7 +61,7 @@ export function detectionScore(detector: DetectionPipeline, outputs: Record<stri
   const family = GRADIENT_FAMILIES[spec.family];
   if (!family) throw unsupportedDetector(detector, 'gradients');
   const { data, a, b } = readYoloTensor(firstOutput(outputs, spec), 'explain');
-  const m = resolveYoloMatrix(data, a, b, family.head, { numClasses: spec.labels.length, numExtras: spec.head?.numExtras }, family.layout, 'explain');
+  const m = resolveYoloMatrix(data, a, b, family.head, { numClasses: spec.labels.length, numExtras: spec.head?.numExtras, layout: spec.head?.layout }, family.layout, 'explain');
   const boxes = new Float32Array(m.rows * 4);
   for (let i = 0; i < m.rows; i++) {
     const [cx, cy, w, h] = [0, 1, 2, 3].map((j) => Number(m.data[i * m.rowStride + j * m.colStride]));

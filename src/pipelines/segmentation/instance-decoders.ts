@@ -128,6 +128,7 @@ export function yoloSegDetections(detections: RawTensor, { spec, threshold, iouT
     maxDetections,
     numClasses: spec.labels.length,
     numExtras: spec.head?.numExtras ?? 32,
+    layout: spec.head?.layout,
     classes: options.classes,
     agnostic: options.agnostic,
   });

@@ -218,6 +218,9 @@ class Scheduler<R> {
  * after `onError` heard it), or on the first failure when there is no `onError` (`done`
  * rejects with the `VisionError`, e.g. `DEVICE_LOST` when the camera is unplugged).
  *
+ * A run still going when the loop stops is not delivered: the masks and RGBA pictures of its
+ * result are closed (nobody else will see them).
+ *
  * The source belongs to the loop from the call on: when `runLoop` refuses its arguments
  * (`INVALID_INPUT` for the source or processor, `INVALID_OPTION` for an option) it closes the
  * source before throwing, as it does when the loop ends (unless `closeSource: false`).

@@ -65,19 +65,6 @@ export function checkUnit(value: unknown, name: string): void {
 }
 
 /**
- * Throws `INVALID_OPTION` unless `value` is `undefined` or a boolean (an on/off option: `'no'`
- * and `0` are refused, not read as on).
- *
- * @example
- * ```ts
- * checkFlag(options.showLabels, 'showLabels');
- * ```
- */
-export function checkFlag(value: unknown, name: string): void {
-  if (value !== undefined && typeof value !== 'boolean') throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be true or false`);
-}
-
-/**
  * Throws `INVALID_INPUT` unless `item` (`name`, e.g. `'hands[2]'`) is an object and, when `key`
  * is given, holds an array there (a pose's `keypoints`, a face's `points`); `shape` describes
  * an item for the message.

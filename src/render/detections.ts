@@ -3,9 +3,10 @@
  * class, score and track ID on a solid background, and the landmarks that come with a box.
  */
 import { VisionError } from '../core/errors';
+import { optionalBoolean } from '../core/optional-boolean';
 import type { Box, Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkColorOption, checkContext, checkFlag, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
+import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawLabel, drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
@@ -119,7 +120,7 @@ function checkOptions(options: DetectionDrawOptions): void {
   if (options.colorBy !== undefined && !COLOR_BY.includes(options.colorBy)) {
     throw new VisionError('INVALID_OPTION', `colorBy is ${shownValue(options.colorBy)}; allowed: 'auto', 'class', 'track'`);
   }
-  for (const name of ['showLabels', 'showScores', 'showTrackIds', 'showKeypoints'] as const) checkFlag(options[name], name);
+  for (const name of ['showLabels', 'showScores', 'showTrackIds', 'showKeypoints'] as const) optionalBoolean(options[name], name);
   if (options.formatLabel !== undefined && typeof options.formatLabel !== 'function') {
     throw new VisionError('INVALID_OPTION', `formatLabel is ${shownValue(options.formatLabel)}; it must be a function of a detection returning its label text`);
   }

@@ -4,9 +4,10 @@
  * (render/ imports only core/): pass `FACE_MESH_CONNECTIONS` or a subset of its parts.
  */
 import { VisionError } from '../core/errors';
+import { optionalBoolean } from '../core/optional-boolean';
 import type { Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkContext, checkFlag, checkItem, checkOptionsObject } from './checks';
+import { checkColor, checkContext, checkItem, checkOptionsObject } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
@@ -119,7 +120,7 @@ export function drawFaceMesh(ctx: Canvas2D, faces: readonly DrawableFace[], conn
   if (!Array.isArray(faces)) throw new VisionError('INVALID_INPUT', `faces must be an array, each ${FACE_SHAPE}; got ${shownValue(faces)}`);
   checkConnections(connections);
   checkColors(options);
-  checkFlag(options.irisCircles, 'irisCircles');
+  optionalBoolean(options.irisCircles, 'irisCircles');
   const t = resolveTransform(options, ctx.canvas);
   const style = resolveStyle(options, drawnSize(ctx, t, options.imageSize));
   const colors = faces.map((face, index) => faceColor(face, index, options));

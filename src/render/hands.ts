@@ -3,9 +3,10 @@
  * ("left 0.97") above the hand.
  */
 import { VisionError } from '../core/errors';
+import { optionalBoolean } from '../core/optional-boolean';
 import type { Box, Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
-import { checkColor, checkContext, checkFlag, checkItem, checkOptionsObject } from './checks';
+import { checkColor, checkContext, checkItem, checkOptionsObject } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { type KeypointDrawCount, type KeypointDrawOptions, drawKeypoints } from './keypoints';
@@ -100,7 +101,7 @@ function drawHandLabel(ctx: Canvas2D, hand: DrawableHand, text: string, color: s
 export function drawHands(ctx: Canvas2D, hands: readonly DrawableHand[], options: HandDrawOptions = {}): KeypointDrawCount {
   checkContext(ctx, 'drawHands');
   checkOptionsObject(options, 'drawHands', OPTION_NAMES);
-  checkFlag(options.labels, 'labels');
+  optionalBoolean(options.labels, 'labels');
   if (!Array.isArray(hands)) throw new VisionError('INVALID_INPUT', `hands must be an array of ${HAND_SHAPE}, got ${shownValue(hands)}`);
   if (options.color !== undefined) checkColor(options.color, 'color');
   const handed = hands.map((hand: DrawableHand, i) => {

@@ -3,9 +3,10 @@
  * (instance masks), in the browser and in Node.
  */
 import { VisionError } from '../core/errors';
+import { optionalBoolean } from '../core/optional-boolean';
 import type { Box } from '../core/types';
 import { type Canvas2D, type CreateScratchCanvas, defaultScratchCanvas } from './canvas2d';
-import { checkColor, checkColorOption, checkContext, checkFlag, checkOptionsObject, checkUnit } from './checks';
+import { checkColor, checkColorOption, checkContext, checkOptionsObject, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
 import { colorFor, parseColor } from './colors';
 import { type MaskPlacement, type MaskShading, blendMaskPixels, categoryShading, maskValues, paintScratch, regionSource, softShading } from './mask-pixels';
@@ -127,7 +128,7 @@ function overlayColor(o: MaskOverlay, index: number, options: MaskDrawOptions): 
 function checkOptions(options: MaskDrawOptions): void {
   const { threshold, composite } = options;
   checkUnit(options.opacity, 'opacity');
-  checkFlag(options.smoothing, 'smoothing');
+  optionalBoolean(options.smoothing, 'smoothing');
   checkColorOption(options.color, 'color');
   for (const name of ['categoryColor', 'createCanvas'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {

@@ -3,7 +3,7 @@
  * less a margin, one scale for both axes (distances on the map keep their proportions).
  */
 import { checkOptionsObject, optionNames } from '../core/known-options';
-import { checkFlag } from './checks';
+import { optionalBoolean } from '../core/optional-boolean';
 import { VisionError } from '../core/errors';
 import type { ImageSize } from '../core/types';
 
@@ -44,7 +44,7 @@ const SCATTER_FIT_OPTION_NAMES = /* @__PURE__ */ optionNames<ScatterFitOptions>(
  */
 export function fitScatter(points: readonly ScatterCoordinate[], size: ImageSize, options: ScatterFitOptions = {}): ScatterLayout {
   checkOptionsObject(options, 'fitScatter', SCATTER_FIT_OPTION_NAMES);
-  checkFlag(options.flipY, 'flipY');
+  optionalBoolean(options.flipY, 'flipY');
   const margin = options.margin ?? 32;
   if (!(Number.isFinite(margin) && margin >= 0 && 2 * margin < Math.min(size.width, size.height))) {
     throw new VisionError('INVALID_OPTION', `scatter margin is ${margin}; it must be ≥ 0 and leave room inside the ${size.width}×${size.height} canvas`);

@@ -69,19 +69,6 @@ export function checkObject(value: unknown, name: string, code: VisionErrorCode 
 }
 
 /**
- * Throws `INVALID_OPTION` unless `value` is `true`, `false` or left out (a string `'false'` would
- * read as true).
- *
- * @example
- * ```ts
- * checkOptionalFlag(options.restoreBest, 'restoreBest'); // restoreBest is "false"; it must be true or false
- * ```
- */
-export function checkOptionalFlag(value: unknown, name: string): asserts value is boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be true or false`);
-}
-
-/**
  * Throws `INVALID_INPUT` unless `value` is a live (not disposed) tensor, of `rank` when given.
  *
  * @example

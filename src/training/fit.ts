@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { optionalBoolean } from '../core/optional-boolean';
 import { VisionError, throwIfAborted } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { useFastCpuConvGradient } from './cpu-conv-gradient';
 import { type WeightSnapshot, disposeSnapshot, restoreWeights, snapshotWeights } from './checkpoint';
-import { checkNumber, checkObject, checkOptionalFlag, checkOptionalNumber } from './checks';
+import { checkNumber, checkObject, checkOptionalNumber } from './checks';
 import { batchIndices, takeRows } from './dataset';
 import { type LabeledTensors, checkLabeledData, evaluateClassifier } from './evaluate';
 import { type GradientClipping, checkClipping } from './gradients';
@@ -212,7 +213,7 @@ async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options
   checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
   checkOptionalNumber(options.weightDecay, 'weightDecay', 'non-negative');
   checkOptionalNumber(options.seed, 'seed', 'finite');
-  checkOptionalFlag(options.restoreBest, 'restoreBest');
+  optionalBoolean(options.restoreBest, 'restoreBest');
   if (options.clip !== undefined) checkClipping(options.clip);
   checkGroups(model, options.groups);
   checkCallbacks(options);

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { optionalBoolean } from '../core/optional-boolean';
 import { VisionError } from '../core/errors';
 import { knownOptions, optionNames } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
-import { checkNumber, checkObject, checkOptionalFlag, checkOptionalNumber } from './checks';
+import { checkNumber, checkObject, checkOptionalNumber } from './checks';
 
 /**
  * Weight initialisation: `he` (He/Kaiming normal, for ReLU layers) or `xavier` (Glorot
@@ -118,7 +119,7 @@ function checkSmallCnnOptions(options: SmallCnnOptions): void {
   checkOptionalNumber(options.dropout, 'dropout', 'rate');
   checkOptionalNumber(options.l2, 'l2', 'non-negative');
   checkOptionalNumber(options.seed, 'seed', 'finite');
-  checkOptionalFlag(options.batchNorm, 'batchNorm');
+  optionalBoolean(options.batchNorm, 'batchNorm');
 }
 
 /**

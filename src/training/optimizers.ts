@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import { optionalBoolean } from '../core/optional-boolean';
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { knownOptions, optionNames } from '../core/known-options';
-import { checkObject, checkOptionalFlag, checkOptionalNumber } from './checks';
+import { checkObject, checkOptionalNumber } from './checks';
 import { Adadelta } from './adadelta';
 
 /** Optimiser names visionpipe builds. @example `const o: OptimizerName = 'adam';` */
@@ -78,7 +79,7 @@ function checkSettings(o: OptimizerOptions): void {
   checkOptionalNumber(o.beta2, 'beta2', 'rate');
   checkOptionalNumber(o.rho, 'rho', 'probability');
   checkOptionalNumber(o.epsilon, 'epsilon', 'positive');
-  checkOptionalFlag(o.nesterov, 'nesterov');
+  optionalBoolean(o.nesterov, 'nesterov');
 }
 
 /**

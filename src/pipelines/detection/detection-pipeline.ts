@@ -1,4 +1,5 @@
 import { VisionError, toVisionError } from '../../core/errors';
+import { optionalBoolean } from '../../core/optional-boolean';
 import type { ImageInput } from '../../core/image-input';
 import type { Detection, InputTransform, Keypoint, Timing } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
@@ -13,7 +14,7 @@ import { optionNames } from '../../core/known-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker, trackInStream } from '../shared/adapted-tracker';
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';

@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { optionalBoolean } from '../../core/optional-boolean';
 import { VideoClock } from '../shared/video-clock';
 import type { ImageInput } from '../../core/image-input';
 import { FACERES, FACE_EMBEDDING_CARDS, type FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
@@ -11,7 +12,7 @@ import { type DetectionPipeline, createDetectionPipeline } from '../detection/de
 import type { DetectionResult } from '../detection/detection-types';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, LOAD_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { resolveModel, ownCard } from '../shared/resolve-model';

@@ -1,4 +1,5 @@
 import { smoothingSettings } from '../shared/smoothing-settings';
+import { optionalBoolean } from '../../core/optional-boolean';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { FACE_DETECTOR_CARDS, FACE_DETECTOR_SHORT, FACE_MODEL_CARDS, FACEMESH, type FaceDetectorSpec, type FaceMeshModelSpec } from '../../models/face-cards';
@@ -7,7 +8,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { TFJS_BACKENDS } from '../../runtime/tfjs-backend';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { resolveModel, ownCard } from '../shared/resolve-model';

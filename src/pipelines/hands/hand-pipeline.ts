@@ -1,4 +1,5 @@
 import { smoothingSettings } from '../shared/smoothing-settings';
+import { optionalBoolean } from '../../core/optional-boolean';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec, PALM_DETECTOR } from '../../models/hand-cards';
@@ -8,7 +9,7 @@ import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame'
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { shownValue } from '../../core/shown-value';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';

@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { optionalBoolean } from '../../core/optional-boolean';
 import type { ImageInput } from '../../core/image-input';
 import { Mask } from '../../core/mask';
 import { recycleOnClose } from '../../core/mask-recycling';
@@ -11,7 +12,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { checkSegmentationHead, checkWholeImageInput } from '../segmentation/segmentation-card-check';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionalBoolean, optionsObject } from '../shared/options';
+import { definedOnly, optionsObject } from '../shared/options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';

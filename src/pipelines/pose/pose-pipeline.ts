@@ -1,4 +1,5 @@
 import { smoothingSettings } from '../shared/smoothing-settings';
+import { optionalBoolean } from '../../core/optional-boolean';
 import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { Box } from '../../core/types';
@@ -11,7 +12,7 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
-import { definedOnly, optionalBoolean, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';

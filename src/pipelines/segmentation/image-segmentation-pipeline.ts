@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { optionalBoolean } from '../../core/optional-boolean';
 import type { ImageInput } from '../../core/image-input';
 import { Mask } from '../../core/mask';
 import type { InputTransform } from '../../core/types';
@@ -7,7 +8,7 @@ import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/se
 import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { optionalBoolean, optionsObject } from '../shared/options';
+import { optionsObject } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { resolveModel } from '../shared/resolve-model';

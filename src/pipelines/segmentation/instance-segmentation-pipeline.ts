@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { optionalBoolean } from '../../core/optional-boolean';
 import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
@@ -9,7 +10,7 @@ import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-op
 import { optionNames } from '../../core/known-options';
 import { resolveModel } from '../shared/resolve-model';
 import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, optionalBoolean, optionsObject, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { shownValue } from '../../core/shown-value';
 import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';

@@ -62,15 +62,3 @@ export function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/**
- * An optional boolean option: `undefined` or a boolean, else `INVALID_OPTION` naming it.
- *
- * @example
- * ```ts
- * const gpu = optionalBoolean(options.gpuSampling, 'gpuSampling') ?? true;
- * ```
- */
-export function optionalBoolean(value: unknown, name: string): boolean | undefined {
-  if (value === undefined || typeof value === 'boolean') return value;
-  throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be true or false`);
-}

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { shownValue } from './shown-value';
 import { VisionError } from './errors';
-import { checkFinitePixels, checkImageSize, resolveMaxPixels } from './image-limits';
+import { checkPixelRange, checkImageSize, resolveMaxPixels } from './image-limits';
 import { getPlatform } from './platform';
 import type { RawImage } from './raw-image';
 
@@ -115,9 +115,9 @@ export function drawableSize(value: DrawableImage): { width: number; height: num
  * Checks an image input at the pipeline boundary and says what kind it is. Throws
  * `VisionError('INVALID_INPUT')` for zero-size, closed or detached images, for a width or
  * height that is not a positive whole number, for more than `maxPixels` pixels (see
- * {@link effectiveMaxPixels}), for NaN or ±Infinity in a float pixel buffer, and for values
- * that are not images, naming what is allowed. (Float tensors are scanned for non-finite
- * values by `imageToTensor`, which can read them asynchronously.)
+ * {@link effectiveMaxPixels}), for a float pixel buffer value outside 0–255 (NaN and ±Infinity
+ * included), and for values that are not images, naming what is allowed. (Float tensors are
+ * scanned for such values by `imageToTensor`, which can read them asynchronously.)
  *
  * @example
  * ```ts
@@ -166,7 +166,7 @@ export function classifyImageInput(value: unknown, limits: ImageInputLimits = {}
       // 16-bit or float64 pixels were read one way by the tensor path (truncated) and another by the sampler
       throw new VisionError('INVALID_INPUT', `pixel buffer data is a ${data.constructor.name}; allowed: Uint8Array, Uint8ClampedArray or Float32Array with values 0–255`);
     }
-    if (data instanceof Float32Array) checkFinitePixels(data, 'pixel buffer');
+    if (data instanceof Float32Array) checkPixelRange(data, 'pixel buffer');
     if (isInstance(value, 'ImageData') || !('channels' in value)) {
       if (value.data.length !== value.width * value.height * 4) {
         throw new VisionError('INVALID_INPUT', `ImageData-like buffer has ${value.data.length} values; ${value.width}×${value.height} RGBA needs ${value.width * value.height * 4}`);

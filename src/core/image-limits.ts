@@ -53,20 +53,21 @@ export function checkImageSize(width: number, height: number, what: string, maxP
 }
 
 /**
- * Throws `INVALID_INPUT` when a float pixel buffer holds NaN or ±Infinity (they would turn
- * every model output into garbage). One pass over the values; integer buffers need no check.
+ * Throws `INVALID_INPUT` when a float pixel buffer holds a value outside 0–255, NaN or ±Infinity
+ * (normalised pixels — 0–1 or −1…1 — would turn every model output into garbage). One pass over
+ * the values; byte buffers need no check.
  *
  * @example
  * ```ts
- * checkFinitePixels(new Float32Array([0, 255, Number.NaN]), 'raw image'); // throws
+ * checkPixelRange(new Float32Array([0, 255, -0.5]), 'raw image'); // throws
  * ```
  */
-export function checkFinitePixels(values: Float32Array | Float64Array, what: string): void {
+export function checkPixelRange(values: Float32Array | Float64Array, what: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    // v - v is 0 for finite values and NaN for NaN and ±Infinity.
-    if (v - v !== 0) {
-      throw new VisionError('INVALID_INPUT', `${what} has a non-finite pixel value (${String(v)}) at index ${i}; pixel values must be finite numbers`);
+    // false for NaN as well as for values out of range
+    if (!(v >= 0 && v <= 255)) {
+      throw new VisionError('INVALID_INPUT', `${what} has pixel value ${String(v)} at index ${i}; pixel values must be numbers 0–255 (clip resampled values, and give raw pixels, not normalised ones)`);
     }
   }
 }

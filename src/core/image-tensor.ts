@@ -30,16 +30,25 @@ function fromRaw(raw: RawImage): tf.Tensor3D {
   });
 }
 
-/** NaN or ±Infinity in a float tensor is `INVALID_INPUT`; one reduction, read back as one value. */
-async function requireFiniteTensor(tensor: tf.Tensor): Promise<void> {
+/** A float tensor value outside 0–255 (NaN and ±Infinity included) is `INVALID_INPUT`; one reduction, read back as one value. */
+async function requirePixelRange(tensor: tf.Tensor): Promise<void> {
   if (tensor.dtype !== 'float32') return;
-  const allFinite = tf.tidy(() => tf.all(tf.isFinite(tensor)));
+  // NaN fails both comparisons, so it counts as out of range
+  const inRange = tf.tidy(() => tf.all(tf.logicalAnd(tf.greaterEqual(tensor, 0), tf.lessEqual(tensor, 255))));
   try {
-    const [finite] = await allFinite.data();
-    if (!finite) throw new VisionError('INVALID_INPUT', 'image tensor has NaN or ±Infinity values; pixel values must be finite numbers');
+    const [ok] = await inRange.data();
+    if (!ok) throw new VisionError('INVALID_INPUT', `image tensor has values outside 0–255 (${await describeRange(tensor)}); pixel values must be numbers 0–255 (clip resampled values, and give raw pixels, not normalised ones)`);
   } finally {
-    allFinite.dispose();
+    inRange.dispose();
   }
+}
+
+/** The smallest and largest value of a float tensor, or that it holds NaN — for the message only. */
+async function describeRange(tensor: tf.Tensor): Promise<string> {
+  const summary = tf.tidy(() => tf.stack([tf.min(tensor), tf.max(tensor), tf.any(tf.isNaN(tensor)).toFloat()]));
+  const [min, max, hasNaN] = await summary.data();
+  summary.dispose();
+  return hasNaN ? 'NaN among them' : `min ${min}, max ${max}`;
 }
 
 function fromTensor(tensor: tf.Tensor): ImageTensor {
@@ -106,7 +115,7 @@ export async function decodeImageInput(input: string | Uint8Array | ArrayBuffer,
  * Converts any {@link ImageInput} into an RGB tensor on the active tfjs backend (values
  * 0–255; int32 for 8-bit sources, float32 for float sources). Zero-size, closed or detached
  * inputs, images over the pixel limit (`limits.maxPixels`, checked from the header before an
- * encoded image is decoded) and NaN/±Infinity pixel values throw `VisionError('INVALID_INPUT')`. File paths and encoded bytes need the Node
+ * encoded image is decoded) and float pixel values outside 0–255 (NaN, ±Infinity) throw `VisionError('INVALID_INPUT')`. File paths and encoded bytes need the Node
  * entry (`visionpipe/node`), which installs an image decoder.
  *
  * @example
@@ -118,7 +127,7 @@ export async function imageToTensor(input: ImageInput, limits: ImageInputLimits 
   const kind = classifyImageInput(input, limits);
   switch (kind) {
     case 'tensor':
-      await requireFiniteTensor(input as tf.Tensor);
+      await requirePixelRange(input as tf.Tensor);
       return fromTensor(input as tf.Tensor);
     case 'raw':
       return { tensor: fromRaw(input as RawImage), owned: true };

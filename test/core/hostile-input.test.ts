@@ -168,22 +168,40 @@ describe('sizes and pixel values', () => {
     expect(imageDataLike.code).toBe('INVALID_INPUT');
   });
 
-  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('a float raw buffer holding %s is INVALID_INPUT', async (bad) => {
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0.5, 255.5, 1e6])('a float raw buffer holding %s is INVALID_INPUT', async (bad) => {
     const data = new Float32Array(2 * 2 * 3).fill(128);
     data[7] = bad;
     const error = await rejection({ data, width: 2, height: 2, channels: 3 });
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toMatch(/non-finite pixel value .* at index 7/);
+    expect(error.message).toMatch(/pixel value .* at index 7; pixel values must be numbers 0–255/);
   });
 
-  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('a float tensor holding %s is INVALID_INPUT and is not disposed', async (bad) => {
+  it.each([
+    [Number.NaN, /NaN among them/],
+    [Number.POSITIVE_INFINITY, /min 50, max Infinity/],
+    [Number.NEGATIVE_INFINITY, /min -Infinity, max 50/],
+    [-1, /min -1, max 50/],
+    [256, /min 50, max 256/],
+  ])('a float tensor holding %s is INVALID_INPUT, naming its range, and is not disposed', async (bad, range) => {
     const values = new Float32Array(4 * 4 * 3).fill(50);
     values[20] = bad;
     const tensor = tf.tensor3d(values, [4, 4, 3]);
     const error = await rejection(tensor);
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toMatch(/NaN or ±Infinity/);
+    expect(error.message).toMatch(/values outside 0–255/);
+    expect(error.message).toMatch(range);
     expect(tensor.isDisposed).toBe(false);
+    tensor.dispose();
+  });
+
+  it('float pixels at the ends of the range pass, as buffers and as tensors', async () => {
+    const data = Float32Array.from([0, 255, 127.5, 0, 255, 1e-3]);
+    const fromRaw = await imageToTensor({ data, width: 2, height: 1, channels: 3 });
+    const tensor = tf.tensor3d(data, [1, 2, 3]);
+    const fromTensor = await imageToTensor(tensor);
+    expect(Array.from(await fromTensor.tensor.data())).toEqual(Array.from(await fromRaw.tensor.data()));
+    if (fromRaw.owned) fromRaw.tensor.dispose();
+    if (fromTensor.owned) fromTensor.tensor.dispose();
     tensor.dispose();
   });
 

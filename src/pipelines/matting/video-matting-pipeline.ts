@@ -10,6 +10,7 @@ import type { ModelSpec, TaskName } from '../../models/model-spec';
 import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/segmentation-cards';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { withMapOutput } from '../shared/map-output';
 import { checkSegmentationHead, checkWholeImageInput } from '../segmentation/segmentation-card-check';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionsObject } from '../shared/options';
@@ -187,7 +188,8 @@ export async function createVideoMattingPipeline(options: VideoMattingOptions = 
   const task = cardTask(options);
   const model = await resolveModel(task, SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
   return disposeOnFailure([model], () => {
-    const { spec, runner, ownsRunner } = model;
+    const { runner, ownsRunner } = model;
+    const spec = model.spec.task === 'image-segmentation' ? withMapOutput(model.spec, runner, 'video matting') : model.spec;
     if (spec.task === 'image-segmentation' && spec.family !== 'semantic') {
       throw new VisionError('INVALID_OPTION', `model '${spec.id}' is a ${spec.family} model; video matting takes a semantic person-segmentation card`);
     }

@@ -15,6 +15,7 @@ import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { firstOutput } from '../shared/outputs';
+import { withMapOutput } from '../shared/map-output';
 import { checkSegmentationHead, checkWholeImageInput } from './segmentation-card-check';
 import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
 
@@ -183,7 +184,8 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
   optionsObject(options, 'image-segmentation options', OPTION_NAMES);
   const model = await resolveModel('image-segmentation', SELFIE_SEGMENTATION.id, { ...options, model: options.model ?? SELFIE_SEGMENTATION }, options.spec);
   return disposeOnFailure([model], () => {
-    const { spec, runner, ownsRunner } = model;
+    const { runner, ownsRunner } = model;
+    const spec = withMapOutput(model.spec, runner, 'image-segmentation');
     checkWholeImageInput(spec, 'image-segmentation');
     checkSegmentationHead(spec.id, (spec as SegmentationModelSpec).segmentation);
     const outputCategoryMask = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask');

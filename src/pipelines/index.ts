@@ -42,7 +42,7 @@ export type { CaptionTokenizer, TokenizerSource } from './captioning/caption-tok
 export { FaceEmbeddingPipeline, createFaceEmbeddingPipeline } from './face-embedding/face-embedding-pipeline';
 export type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding/face-embedding-types';
 export { FACERES_MATCH_THRESHOLD, FaceMatcher, cosineSimilarity } from './face-embedding/face-matcher';
-export type { FaceMatch, FaceMatcherOptions, LabelledFace } from './face-embedding/face-matcher';
+export type { FaceMatch, FaceMatcherOptions, LabelledFace, SavedFaceMatcher } from './face-embedding/face-matcher';
 export { HandLandmarkPipeline, createHandLandmarkPipeline } from './hands/hand-pipeline';
 export { nextHandRegion } from './hands/next-hand-region';
 export { rotatedHandRegion } from './hands/next-hand-region';

@@ -80,6 +80,17 @@ export interface FaceMatch {
   readonly nearest?: string;
 }
 
+/** The `format` tag of {@link FaceMatcher.toJSON}'s data. */
+const SAVED_FORMAT = 'visionpipe-face-matcher';
+
+/** A {@link FaceMatcher} as plain data ({@link FaceMatcher.toJSON}). @example `const saved: SavedFaceMatcher = matcher.toJSON();` */
+export interface SavedFaceMatcher {
+  readonly format: 'visionpipe-face-matcher';
+  readonly version: 1;
+  readonly threshold: number;
+  readonly references: readonly { readonly label: string; readonly embedding: number[] }[];
+}
+
 /** Options of {@link FaceMatcher}. @example `new FaceMatcher(references, { threshold: 0.75 })` */
 export interface FaceMatcherOptions {
   /** Cosine similarity at or above which a face is the reference's person. Default {@link FACERES_MATCH_THRESHOLD}. */
@@ -127,6 +138,58 @@ export class FaceMatcher {
     return this.references.length;
   }
 
+  /** The people the matcher knows, each label once, in the order first added. @example `matcher.labels // ['ada', 'grace']` */
+  get labels(): string[] {
+    return [...new Set(this.references.map((r) => r.label))];
+  }
+
+  /**
+   * Forgets every reference face of a person; returns how many there were (0 for a label it
+   * does not know).
+   *
+   * @example
+   * ```ts
+   * matcher.remove('ada'); // 2
+   * ```
+   */
+  remove(label: string): number {
+    if (typeof label !== 'string') throw new VisionError('INVALID_INPUT', `remove needs a label (a string), got ${shownValue(label)}`);
+    const before = this.references.length;
+    for (let i = this.references.length - 1; i >= 0; i--) if (this.references[i].label === label) this.references.splice(i, 1);
+    return before - this.references.length;
+  }
+
+  /**
+   * The matcher as JSON-serialisable data (threshold and every reference), for
+   * {@link FaceMatcher.fromJSON}; `JSON.stringify(matcher)` gives the same.
+   *
+   * @example
+   * ```ts
+   * localStorage.setItem('faces', JSON.stringify(matcher));
+   * ```
+   */
+  toJSON(): SavedFaceMatcher {
+    return { format: SAVED_FORMAT, version: 1, threshold: this.threshold, references: this.references.map((r) => ({ label: r.label, embedding: Array.from(r.embedding) })) };
+  }
+
+  /**
+   * Rebuilds a matcher from {@link FaceMatcher.toJSON}'s data: the same threshold, references and answers.
+   *
+   * @throws VisionError `MODEL_FORMAT` for data that is not a saved matcher (another format or version, references that are not a list); `INVALID_INPUT` / `INVALID_OPTION` for a reference or threshold `new FaceMatcher` would refuse.
+   * @example
+   * ```ts
+   * const matcher = FaceMatcher.fromJSON(JSON.parse(localStorage.getItem('faces')!));
+   * ```
+   */
+  static fromJSON(saved: SavedFaceMatcher): FaceMatcher {
+    const data = saved as unknown as Record<string, unknown>;
+    if (!isOptionsObject(data) || data.format !== SAVED_FORMAT || data.version !== 1 || !Array.isArray(data.references)) {
+      const found = isOptionsObject(data) ? `format ${shownValue(data.format)}, version ${shownValue(data.version)}, references ${shownValue(data.references)}` : shownValue(data);
+      throw new VisionError('MODEL_FORMAT', `not a saved face matcher (${found}); expected what toJSON returns: format '${SAVED_FORMAT}', version 1 and a list of references`);
+    }
+    return new FaceMatcher(data.references as LabelledFace[], { threshold: data.threshold as number });
+  }
+
   /**
    * Adds a reference face of a person (its embedding is copied).
    *
@@ -147,18 +210,20 @@ export class FaceMatcher {
     if (!embedding || typeof embedding.length !== 'number' || embedding.length === 0 || (first && first.embedding.length !== embedding.length)) {
       throw new VisionError('INVALID_INPUT', `${what} has ${String(embedding?.length)} values; embeddings must be non-empty${first ? ` and have ${first.embedding.length} values like the references` : ''}`);
     }
-    if (!ArrayBuffer.isView(embedding) && !Array.prototype.every.call(embedding, (v: unknown) => typeof v === 'number')) {
-      throw new VisionError('INVALID_INPUT', `${what} holds values that are not numbers; embeddings are arrays of numbers`);
+    const bigints = embedding instanceof BigInt64Array || embedding instanceof BigUint64Array;
+    if (bigints || (!ArrayBuffer.isView(embedding) && !Array.prototype.every.call(embedding, (v: unknown) => typeof v === 'number'))) {
+      throw new VisionError('INVALID_INPUT', `${what} holds values that are not numbers${bigints ? ' (bigints)' : ''}; embeddings are arrays of numbers`);
     }
     const copy = Float64Array.from(embedding); // as given: float32 would turn 1e39 into Infinity and 1e-50 into 0
     if (!copy.every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `${what} has non-finite values (NaN or ±Infinity); embeddings must be finite`);
+    if (copy.every((v) => v === 0)) throw new VisionError('INVALID_INPUT', `${what} is all zeros; an embedding has a direction (its similarity to anything would be 0)`);
     return copy;
   }
 
   /**
    * The best reference for a face, or `'unknown'` below the threshold.
    *
-   * @throws VisionError `INVALID_INPUT` for an empty embedding, one of another length than the references, or non-finite values.
+   * @throws VisionError `INVALID_INPUT` for an empty or all-zero embedding, one of another length than the references, or non-finite values.
    * @example
    * ```ts
    * const { label, similarity } = matcher.match(face.embedding);

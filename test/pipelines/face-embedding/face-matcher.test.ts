@@ -186,4 +186,44 @@ describe('cosineSimilarity and FaceMatcher', () => {
     expect(codeOf(() => new FaceMatcher().match([Number.NaN]))).toBe('INVALID_INPUT');
     expect(matcher.match(ada)).toMatchObject({ label: 'ada', known: true });
   });
+
+  it('refuses bigint and all-zero embeddings as references and as faces to match', () => {
+    const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }], { threshold: 0 });
+    // bigints were a TypeError; a zero vector matched anyone at threshold 0 (similarity 0)
+    expect(() => matcher.add('b', new BigInt64Array([1n, 2n, 3n]) as never)).toThrow(/reference 'b' holds values that are not numbers \(bigints\)/);
+    expect(codeOf(() => matcher.match(new BigUint64Array([1n, 0n, 0n]) as never))).toBe('INVALID_INPUT');
+    expect(codeOf(() => new FaceMatcher([{ label: 'z', embedding: new BigInt64Array([1n]) as never }]))).toBe('INVALID_INPUT');
+    expect(() => matcher.add('zero', [0, 0, 0])).toThrow(/reference 'zero' is all zeros/);
+    expect(() => matcher.match(new Float32Array(3))).toThrow(/the face to match is all zeros/);
+    expect(() => cosineSimilarity([1n, 2n] as never, [1, 2])).toThrow(/hold 1n and 1 at index 0/);
+    expect(matcher.size).toBe(1);
+  });
+
+  it('remove() forgets a person; labels lists each person once', () => {
+    const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }, { label: 'grace', embedding: grace }, { label: 'ada', embedding: [0.9, 0.1, 0] }]);
+    expect(matcher.labels).toEqual(['ada', 'grace']);
+    expect(matcher.remove('ada')).toBe(2);
+    expect(matcher.remove('nobody')).toBe(0);
+    expect(matcher.labels).toEqual(['grace']);
+    expect(matcher.size).toBe(1);
+    expect(matcher.match(ada).nearest).toBe('grace');
+    expect(codeOf(() => matcher.remove(3 as never))).toBe('INVALID_INPUT');
+  });
+
+  it('toJSON → JSON text → fromJSON gives the same threshold, references and answers; other data is MODEL_FORMAT', () => {
+    const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }, { label: 'grace', embedding: Float32Array.from(grace) }], { threshold: 0.55 });
+    const text = JSON.stringify(matcher);
+    const again = FaceMatcher.fromJSON(JSON.parse(text));
+    expect(again.threshold).toBe(0.55);
+    expect(again.labels).toEqual(['ada', 'grace']);
+    for (const query of [ada, grace, [0.2, 0.7, 0.1], [-1, 0, 0]]) expect(again.match(query)).toEqual(matcher.match(query));
+    expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(text));
+    const saved = JSON.parse(text);
+    for (const bad of [null, 'x', {}, { ...saved, format: 'face-api' }, { ...saved, version: 2 }, { ...saved, references: 'ada' }]) {
+      expect(codeOf(() => FaceMatcher.fromJSON(bad as never)), JSON.stringify(bad)).toBe('MODEL_FORMAT');
+    }
+    expect(() => FaceMatcher.fromJSON({ ...saved, format: 'face-api' })).toThrow(/not a saved face matcher \(format "face-api", version 1, references an array\); expected what toJSON returns/);
+    expect(codeOf(() => FaceMatcher.fromJSON({ ...saved, threshold: 3 }))).toBe('INVALID_OPTION');
+    expect(codeOf(() => FaceMatcher.fromJSON({ ...saved, references: [{ label: 'ada', embedding: [Number.NaN, 0, 0] }] }))).toBe('INVALID_INPUT');
+  });
 });

@@ -29,6 +29,22 @@ export function shownValue(value: unknown): string {
 }
 
 /**
+ * What kind of value something is, for messages about a wrong type: an object by its class
+ * (`a Uint8ClampedArray`, `a Float32Array`), arrays as `an array`, anything else as
+ * {@link shownValue} shows it.
+ *
+ * @example
+ * ```ts
+ * `toUint8Array() returned ${typeName(new Uint8ClampedArray(4))}`; // '… returned a Uint8ClampedArray'
+ * ```
+ */
+export function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  const name = typeof value === 'object' && value !== null ? (value as { constructor?: { name?: unknown } }).constructor?.name : undefined;
+  return typeof name === 'string' && name !== 'Object' && name !== '' ? `a ${name}` : shownValue(value);
+}
+
+/**
  * Whether a value is an object that options or settings can be read from: not `null`, not an
  * array, not a primitive.
  *

@@ -50,7 +50,8 @@ export function checkBlurRadius(radius: unknown, name: string): number {
  * radius could only read past the mirror. Any radius ≥ max(width, height) thus blurs exactly
  * as max(width, height) does, and the cost never grows with the radius.
  *
- * @throws VisionError `INVALID_OPTION` for a radius that is not a finite number ≥ 0.
+ * @throws VisionError `INVALID_OPTION` for a radius that is not a finite number ≥ 0; `INVALID_INPUT`
+ * for a width or height that is not a whole number > 0, or fewer than width × height × 4 values.
  * @example
  * ```ts
  * const soft = blurRgba(ctx.getImageData(0, 0, w, h).data, w, h, 12);
@@ -58,6 +59,13 @@ export function checkBlurRadius(radius: unknown, name: string): number {
  */
 export function blurRgba(pixels: PixelArray, width: number, height: number, radius: number): Uint8ClampedArray<ArrayBuffer> {
   const r = Math.round(checkBlurRadius(radius, 'radius'));
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new VisionError('INVALID_INPUT', `the pixels are ${shownValue(width)}×${shownValue(height)}; width and height must be whole numbers > 0`);
+  }
+  const length = typeof pixels === 'object' && pixels !== null ? pixels.length : undefined;
+  if (!(typeof length === 'number' && length >= width * height * 4)) {
+    throw new VisionError('INVALID_INPUT', `pixels are ${length === undefined ? shownValue(pixels) : `${length} values`}; ${width}×${height} RGBA needs ${width * height * 4}`);
+  }
   const n = width * height;
   const out = new Uint8ClampedArray(n * 4);
   const rx = Math.min(r, width);

@@ -4,6 +4,7 @@
  * `getImageData`/`putImageData`, and painting a scratch canvas for the `drawImage` path.
  */
 import { VisionError } from '../core/errors';
+import { typeName } from '../core/shown-value';
 import type { Box } from '../core/types';
 import type { Canvas2D, CreateScratchCanvas } from './canvas2d';
 import type { Rgba } from './colors';
@@ -99,8 +100,9 @@ export function maskValues(mask: { width: number; height: number; toUint8Array()
   }
   if (width === 0 || height === 0) return undefined;
   const values = mask.toUint8Array();
-  if (!(values instanceof Uint8Array) || values.length !== width * height) {
-    throw new VisionError('INVALID_INPUT', `masks[${index}].toUint8Array() gave ${values?.length} values; a ${width}×${height} mask has ${width * height}`);
+  if (!(values instanceof Uint8Array)) throw new VisionError('INVALID_INPUT', `masks[${index}].toUint8Array() returned ${typeName(values)}; it must return a Uint8Array`);
+  if (values.length !== width * height) {
+    throw new VisionError('INVALID_INPUT', `masks[${index}].toUint8Array() gave ${values.length} values; a ${width}×${height} mask has ${width * height}`);
   }
   return values;
 }

@@ -7,7 +7,7 @@ import { checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import { blurRgba, checkBlurRadius } from './blur';
 import type { Canvas2D, ImageDataLike, PixelArray } from './canvas2d';
-import { shownValue } from '../core/shown-value';
+import { shownValue, typeName } from '../core/shown-value';
 import { parseColor } from './colors';
 
 /**
@@ -83,8 +83,9 @@ function matteBytes(matte: MatteLike): Uint8Array {
     throw new VisionError('INVALID_INPUT', "the matte is a category mask (class ids, not how much is person): pass a probability or binary mask, such as a segmentation's confidenceMasks[i]");
   }
   const values = matte.toUint8Array();
-  if (!(values instanceof Uint8Array) || values.length !== width * height) {
-    throw new VisionError('INVALID_INPUT', `the matte's toUint8Array() gave ${String(values?.length)} values; a ${width}×${height} matte has ${width * height}`);
+  if (!(values instanceof Uint8Array)) throw new VisionError('INVALID_INPUT', `the matte's toUint8Array() returned ${typeName(values)}; it must return a Uint8Array`);
+  if (values.length !== width * height) {
+    throw new VisionError('INVALID_INPUT', `the matte's toUint8Array() gave ${values.length} values; a ${width}×${height} matte has ${width * height}`);
   }
   return values;
 }

@@ -5,6 +5,7 @@
 import { VisionError } from '../core/errors';
 import type { RawImage } from '../core/image-input';
 import type { Canvas2D } from './canvas2d';
+import { shownValue } from '../core/shown-value';
 
 /**
  * Copies a {@link RawImage} (grey, RGB or RGBA; bytes, or floats on the 0–255 scale) onto the
@@ -24,6 +25,7 @@ import type { Canvas2D } from './canvas2d';
  */
 export function putRawImage(ctx: Canvas2D, raw: RawImage, x = 0, y = 0): void {
   if (!raw || typeof raw !== 'object') throw new VisionError('INVALID_INPUT', `raw image must be { data, width, height, channels }, got ${typeof raw}`);
+  if (!(Number.isFinite(x) && Number.isFinite(y))) throw new VisionError('INVALID_OPTION', `the position is (${shownValue(x)}, ${shownValue(y)}); x and y must be finite numbers (canvas pixels)`);
   const { width: w, height: h, channels, data } = raw;
   if (!Number.isInteger(w) || !Number.isInteger(h) || !(w > 0 && h > 0)) {
     throw new VisionError('INVALID_INPUT', `raw image has size ${w}×${h}; width and height must be integers ≥ 1`);

@@ -225,6 +225,7 @@ describe('drawMasks', () => {
     };
     expect(code(() => drawMasks(ctx, [wrongLength]))).toBe('INVALID_INPUT');
     expect(code(() => drawMasks(ctx, [{ width: 2 } as unknown as MaskLike]))).toBe('INVALID_INPUT');
+    expect(() => drawMasks(ctx, [{ width: 2, height: 2, toUint8Array: () => new Uint8ClampedArray(4) } as unknown as MaskLike])).toThrow(/masks\[0\]\.toUint8Array\(\) returned a Uint8ClampedArray; it must return a Uint8Array/);
     expect(code(() => drawMasks(ctx, [leftHalf], { opacity: 1.5 }))).toBe('INVALID_OPTION');
     expect(code(() => drawMasks(ctx, [leftHalf], { threshold: -0.1 }))).toBe('INVALID_OPTION');
     // Node has no OffscreenCanvas: the canvas path needs a createCanvas

@@ -187,6 +187,11 @@ describe('matte compositing on a canvas', () => {
     expectRefusal(() => drawBackgroundBlur(t.ctx, matte, { radius: Number.NaN }), 'INVALID_OPTION', 'radius is NaN; it must be a finite blur radius ≥ 0 (pixels)');
     expectRefusal(() => drawBackgroundBlur(t.ctx, matte, { radius: '5' as unknown as number }), 'INVALID_OPTION', 'radius is "5"');
     expectRefusal(() => blurRgba(new Uint8ClampedArray(16), 2, 2, -1), 'INVALID_OPTION', 'radius is -1');
+    // sizes and pixels were not checked: missing pixels came out 0, a negative width was a RangeError, null a TypeError
+    expectRefusal(() => blurRgba(new Uint8ClampedArray(40), 8, 6, 2), 'INVALID_INPUT', 'pixels are 40 values; 8×6 RGBA needs 192');
+    expectRefusal(() => blurRgba(new Uint8ClampedArray(60), 2.5, 6, 2), 'INVALID_INPUT', 'the pixels are 2.5×6; width and height must be whole numbers > 0');
+    expectRefusal(() => blurRgba(new Uint8ClampedArray(16), -1, 2, 2), 'INVALID_INPUT', 'the pixels are -1×2');
+    expectRefusal(() => blurRgba(null as never, 2, 2, 2), 'INVALID_INPUT', 'pixels are null; 2×2 RGBA needs 16');
     expectRefusal(() => compositeMatte(t.ctx, matte, { blur: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', 'blur is Infinity; it must be a finite blur radius');
     expectRefusal(() => drawBackgroundBlur(t.ctx, matte, { radius: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', 'radius is Infinity; it must be a finite blur radius ≥ 0');
     matte.close();
@@ -197,6 +202,9 @@ describe('matte compositing on a canvas', () => {
     const before = Array.from(t.ctx.getImageData(0, 0, 40, 20).data);
     expectRefusal(() => drawBackgroundBlur(t.ctx, null as unknown as Mask), 'INVALID_INPUT', 'matte is null; it must be a mask { width, height, toUint8Array() }');
     expectRefusal(() => drawGreenScreen(t.ctx, { width: 40, height: 20, toUint8Array: () => new Uint8Array(3) }), 'INVALID_INPUT', "the matte's toUint8Array() gave 3 values; a 40×20 matte has 800");
+    // a right-length array of the wrong type was "gave 800 values; a 40×20 matte has 800"
+    expectRefusal(() => drawGreenScreen(t.ctx, { width: 40, height: 20, toUint8Array: () => new Uint8ClampedArray(800) as never }), 'INVALID_INPUT', "the matte's toUint8Array() returned a Uint8ClampedArray; it must return a Uint8Array");
+    expectRefusal(() => drawGreenScreen(t.ctx, { width: 40, height: 20, toUint8Array: () => new Array(800).fill(0) as never }), 'INVALID_INPUT', "returned an array; it must return a Uint8Array");
     expectRefusal(() => drawGreenScreen(t.ctx, { width: 1.5, height: 2, toUint8Array: () => new Uint8Array(3) }), 'INVALID_INPUT', 'the matte is 1.5×2; it must have pixels');
     expectRefusal(() => drawBackgroundReplace(t.ctx, matte, null as unknown as string), 'INVALID_INPUT', 'background is null; it must be a CSS colour string or a picture { data, width, height }');
     expectRefusal(() => drawBackgroundReplace(t.ctx, matte, { data: new Uint8ClampedArray(400), width: 1.5, height: 10 }), 'INVALID_INPUT', 'background is 1.5×10 with 400 values');

@@ -202,6 +202,10 @@ describe('putRawImage', () => {
     expect(px(2, 1)).toEqual([1, 2, 3, 255]);
     expect(() => putRawImage(ctx, { data: new Uint8Array(5), width: 3, height: 2, channels: 1 })).toThrow(VisionError);
     expect(() => putRawImage(ctx, { data: new Uint8Array(12), width: 3, height: 2, channels: 2 as 1 })).toThrow(VisionError);
+    // a NaN position was the canvas's own TypeError
+    for (const [x, y] of [[Number.NaN, 0], [0, Number.POSITIVE_INFINITY], ['1', 0]] as [number, number][]) {
+      expect(() => putRawImage(ctx, { data: new Uint8Array(6), width: 3, height: 2, channels: 1 }, x, y)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('x and y must be finite numbers') }));
+    }
   });
 
   it('every drawing helper refuses options that are not an object (null included) with INVALID_OPTION naming it', () => {

@@ -161,6 +161,15 @@ describe('image-segmentation: heads a card describes', () => {
     softmax.dispose();
   });
 
+  it("a card of another family than 'semantic' is refused at creation (it was run as a class map whatever it said)", async () => {
+    for (const family of ['bogus', 'maskrcnn']) {
+      await expect(createImageSegmentationPipeline({ model: fixedRunner(2, [2, 1]), spec: { ...card(['background', 'person'], 'softmax'), family } })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining(`has family "${family}"; image-segmentation takes family 'semantic'`),
+      });
+    }
+  });
+
   it('a category mask of over 256 labels is refused (it holds one byte per pixel); confidence masks alone work', async () => {
     const labels = Array.from({ length: 300 }, (_, i) => `class${i}`);
     const scores = Array.from({ length: 300 }, (_, i) => (i === 299 ? 5 : 0));

@@ -16,6 +16,7 @@ import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { firstOutput } from '../shared/outputs';
 import { withMapOutput } from '../shared/map-output';
+import { shownValue } from '../../core/shown-value';
 import { checkSegmentationHead, checkWholeImageInput } from './segmentation-card-check';
 import type { ImageSegmentationOptions, ImageSegmentationResult, ImageSegmentationRunOptions } from './segmentation-types';
 
@@ -186,6 +187,9 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
   return disposeOnFailure([model], () => {
     const { runner, ownsRunner } = model;
     const spec = withMapOutput(model.spec, runner, 'image-segmentation');
+    if (spec.family !== 'semantic') {
+      throw new VisionError('INVALID_OPTION', `model '${spec.id}' has family ${shownValue(spec.family)}; image-segmentation takes family 'semantic' (per-pixel class maps; Mask R-CNN and YOLO-seg are 'instance-segmentation' models)`);
+    }
     checkWholeImageInput(spec, 'image-segmentation');
     checkSegmentationHead(spec.id, (spec as SegmentationModelSpec).segmentation);
     const outputCategoryMask = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask');

@@ -47,8 +47,10 @@ export interface VideoReport {
  * timestamps, each printed as it comes (a table block, or one JSON line
  * `{ video, frame, timestampMs, result }`); with `out`, annotated frames are streamed into
  * `<out>/<name>.<suffix>.mp4` (H.264) at the sampled rate. Nothing but the current frame is
- * held in memory. A video that gives no frame is `INVALID_INPUT`; a failed run leaves no
- * partial video behind; a damaged video is analysed as far as it decodes, and `warn` says so.
+ * held in memory. A video that gives no frame is `INVALID_INPUT`; a failed or interrupted
+ * (Ctrl-C) run leaves no partial video behind, and an earlier video of that name stays as it
+ * was; a damaged video is analysed as far as it decodes, and `warn` says so. An `fps` above the
+ * video's own rate analyses each frame once (with a warning), not the same frames repeatedly.
  *
  * @example
  * ```ts
@@ -58,8 +60,11 @@ export interface VideoReport {
 export async function runVideo(task: CliTask, video: string, options: VideoRunOptions): Promise<VideoReport> {
   const info = await probeVideo(video);
   const every = options.every ?? 1;
-  const rate = options.fps ?? info.fps;
-  const expected = options.fps && info.durationS ? Math.floor(info.durationS * options.fps) : info.frames;
+  // resampling above the video's rate would analyse the same frames several times
+  const sampleFps = options.fps !== undefined && options.fps < info.fps ? options.fps : undefined;
+  if (options.fps !== undefined && options.fps > info.fps) options.warn?.(`--fps ${options.fps} is above the video's ${Number(info.fps.toFixed(3))} frames a second: every frame is analysed once`);
+  const rate = sampleFps ?? info.fps;
+  const expected = sampleFps && info.durationS ? Math.floor(info.durationS * sampleFps) : info.frames;
   const progress = createProgress(expected === undefined ? 0 : Math.ceil(expected / every), { unit: 'frames' });
   const output = options.out ? join(options.out, `${options.name}.${task.suffix}.mp4`) : undefined;
   let writer: VideoWriter | undefined;
@@ -72,13 +77,13 @@ export async function runVideo(task: CliTask, video: string, options: VideoRunOp
   let frames = 0;
   let decoded = 0;
   let damage: string | undefined;
-  const decodeOptions = { width: info.width, height: info.height, fps: info.fps, stream: info.stream, sampleFps: options.fps, onDecodeErrors: (m: string) => (damage = m) };
+  const decodeOptions = { width: info.width, height: info.height, fps: info.fps, stream: info.stream, sampleFps, onDecodeErrors: (m: string) => (damage = m) };
   try {
     for await (const frame of decodeVideoFrames(video, decodeOptions)) {
       decoded = frame.index + 1;
       if (frame.index % every !== 0) continue;
       // the frame's number in the video, whether it was picked by --every or resampled by --fps
-      const number = options.fps ? Math.round((frame.timestampMs * info.fps) / 1000) : frame.index;
+      const number = sampleFps ? Math.round((frame.timestampMs * info.fps) / 1000) : frame.index;
       const analysis = await task.analyse(frame.image, frame.timestampMs);
       try {
         if (options.json) options.print(JSON.stringify({ video, frame: number, timestampMs: frame.timestampMs, result: analysis.result }));

@@ -1,7 +1,10 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rmSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { onInterrupt } from '../interrupt-cleanup';
 import { VisionError } from '../../core/errors';
 import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
 
@@ -23,8 +26,11 @@ export interface VideoWriterOptions {
 /**
  * Encodes RGBA frames into a video with an `ffmpeg` child process, frame by frame (nothing
  * is buffered beyond the pipe: `write` waits while ffmpeg catches up). `.mp4`/`.mov`/`.mkv`
- * get H.264 (libx264, yuv420p), `.webm` VP9. Call {@link VideoWriter.close} to finish the
- * file, or {@link VideoWriter.abort} to drop it (a new file's unplayable part is deleted).
+ * get H.264 (libx264, yuv420p), `.webm` VP9. The video is written to a temporary file beside
+ * `path` and renamed onto it by {@link VideoWriter.close}, so `path` is only ever a whole
+ * video (an earlier one stays until the new one is finished); {@link VideoWriter.abort} — or
+ * Ctrl-C (SIGINT / SIGTERM) while the writer is open — stops ffmpeg and deletes the
+ * temporary file.
  *
  * @example
  * ```ts
@@ -37,12 +43,13 @@ export class VideoWriter {
   private stderr = '';
   private readonly exited: Promise<number | null>;
   private frames = 0;
+  private readonly forgetInterrupt: () => void;
 
   private constructor(
     private readonly child: ChildProcessByStdio<Writable, null, Readable>,
     private readonly options: VideoWriterOptions,
-    /** Whether the output file is new (made by this writer). */
-    private readonly created: boolean,
+    /** Where ffmpeg writes until the video is finished. */
+    private readonly partPath: string,
   ) {
     child.stderr.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
     this.exited = new Promise((resolve, reject) => {
@@ -52,18 +59,24 @@ export class VideoWriter {
     this.exited.catch(() => undefined); // awaited by close(); an aborted writer must not leave it unhandled
     // Write errors (EPIPE when ffmpeg dies) surface through close()'s exit code.
     child.stdin.on('error', () => {});
+    this.forgetInterrupt = onInterrupt(() => {
+      child.kill('SIGKILL');
+      rmSync(partPath, { force: true });
+    });
   }
 
-  /** Starts ffmpeg for `options.path` (overwritten when it exists). */
+  /** Starts ffmpeg writing a temporary file beside `options.path` (which {@link VideoWriter.close} replaces). */
   static open(options: VideoWriterOptions): VideoWriter {
     const codec = options.path.toLowerCase().endsWith('.webm') ? ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '32'] : ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23'];
+    // same folder (the rename stays on one file system), same extension (ffmpeg picks the container by it)
+    if (statSync(options.path, { throwIfNoEntry: false })?.isDirectory()) throw new VisionError('INFERENCE_FAILED', `cannot write the video ${options.path}: it is a directory`);
+    const partPath = `${options.path}.${process.pid}.${randomBytes(4).toString('hex')}.part${extname(options.path)}`;
     const args = [
       '-v', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', 'pipe:0',
-      ...codec, '-pix_fmt', 'yuv420p', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', ffmpegFileArg(options.path),
+      ...codec, '-pix_fmt', 'yuv420p', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', ffmpegFileArg(partPath),
     ];
-    const created = !existsSync(options.path);
-    return new VideoWriter(spawn(findFfmpegTool('ffmpeg'), args, { stdio: ['pipe', 'ignore', 'pipe'] }), options, created);
+    return new VideoWriter(spawn(findFfmpegTool('ffmpeg'), args, { stdio: ['pipe', 'ignore', 'pipe'] }), options, partPath);
   }
 
   /** Frames written so far. */
@@ -95,20 +108,28 @@ export class VideoWriter {
     }
   }
 
-  /** Ends the stream and waits for ffmpeg to finish the file; a failed encode is `INFERENCE_FAILED`. */
+  /** Ends the stream, waits for ffmpeg to finish the video and moves it onto `path`; a failed encode (or move) is `INFERENCE_FAILED`, with nothing left behind. */
   async close(): Promise<void> {
     this.child.stdin.end();
-    const code = await this.exited;
-    if (code !== 0) throw new VisionError('INFERENCE_FAILED', `ffmpeg could not encode ${this.options.path} (exit ${String(code)}): ${this.stderr.trim() || 'no message'}`);
+    try {
+      const code = await this.exited;
+      if (code !== 0) throw new VisionError('INFERENCE_FAILED', `ffmpeg could not encode ${this.options.path} (exit ${String(code)}): ${this.stderr.trim() || 'no message'}`);
+      await rename(this.partPath, this.options.path).catch((error: NodeJS.ErrnoException) => {
+        throw new VisionError('INFERENCE_FAILED', `could not put the finished video at ${this.options.path}: ${error.code === 'EISDIR' ? 'it is a directory' : error.message}`);
+      });
+    } catch (error) {
+      await rm(this.partPath, { force: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      this.forgetInterrupt();
+    }
   }
 
-  /**
-   * Stops ffmpeg without finishing the file and deletes the unplayable part it wrote, when the
-   * file is this writer's own (a file that was there before it opened is left alone).
-   */
+  /** Stops ffmpeg without finishing the video and deletes its temporary file; `path` is left as it was. */
   async abort(): Promise<void> {
     this.child.kill('SIGKILL');
     await this.exited.catch(() => undefined);
-    if (this.created) await unlink(this.options.path).catch(() => undefined);
+    await rm(this.partPath, { force: true }).catch(() => undefined);
+    this.forgetInterrupt();
   }
 }

@@ -1,0 +1,45 @@
+/**
+ * Cleaning up on Ctrl-C: work that leaves something half-made on disk (an unfinished video)
+ * registers a synchronous cleanup while it runs; SIGINT or SIGTERM runs every registered
+ * cleanup, then ends the process as the signal would have (exit 130 / 143).
+ */
+
+/** Cleanups registered now, run in order on a signal. */
+const cleanups = new Set<() => void>();
+
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+function onSignal(signal: keyof typeof SIGNALS): void {
+  for (const cleanup of [...cleanups]) {
+    try {
+      cleanup();
+    } catch {
+      // one failed cleanup must not keep the others from running
+    }
+  }
+  cleanups.clear();
+  process.exit(SIGNALS[signal]);
+}
+
+const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+
+/**
+ * Registers `cleanup` (synchronous: kill a child process, delete a temporary file) to run if the
+ * process gets SIGINT or SIGTERM before the returned function is called. The signal handlers
+ * are installed only while a cleanup is registered, so the process keeps Node's default
+ * behaviour the rest of the time.
+ *
+ * @example
+ * ```ts
+ * const done = onInterrupt(() => rmSync(partFile, { force: true }));
+ * try { await encode(partFile); } finally { done(); }
+ * ```
+ */
+export function onInterrupt(cleanup: () => void): () => void {
+  if (cleanups.size === 0) for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.on(signal, handlers[signal]);
+  cleanups.add(cleanup);
+  return () => {
+    if (!cleanups.delete(cleanup) || cleanups.size > 0) return;
+    for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.off(signal, handlers[signal]);
+  };
+}

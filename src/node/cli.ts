@@ -71,6 +71,9 @@ async function executeCommand(args: CliArgs & { command: CliCommand }, print: Pr
   const settings = await taskSettings(command, args);
   const { files, failures } = args.inputs.length > 0 ? await expandInputs(args.inputs) : { files: [EXAMPLE_PHOTO], failures: [] };
   if (command === 'matte' && args.out !== undefined && files.some(isVideoFile)) checkVideoBackground(args.background);
+  if (command === 'matte' && args.out === undefined && args.background !== undefined) {
+    printError('visionpipe: --background sets what the matte is drawn over in the --out pictures and videos; without --out it changes nothing');
+  }
   if (files.length === 0) {
     settings.classifier?.dispose();
     failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));

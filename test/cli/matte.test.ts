@@ -98,4 +98,10 @@ describe('visionpipe matte', () => {
     expect(await matteBackground('BLUR')).toEqual({ blur: 12 });
     expect(await matteBackground('Green')).toEqual({ color: 'Green' });
   });
+
+  it('--background without --out warns that it changes nothing (it was dropped without a word)', async () => {
+    const run = await cli(['matte', fixturePhoto('astronaut'), '--background', 'green']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('--background sets what the matte is drawn over in the --out pictures and videos; without --out it changes nothing');
+  });
 });

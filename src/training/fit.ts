@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkFunctionOptions } from '../core/callback-options';
 import { optionalBoolean } from '../core/optional-boolean';
 import { VisionError, throwIfAborted } from '../core/errors';
 import { shownValue } from '../core/shown-value';
@@ -181,10 +182,7 @@ function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void 
 }
 
 function checkCallbacks(options: FitOptions): void {
-  for (const key of ['schedule', 'augment', 'onBatchEnd', 'onEpochEnd'] as const) {
-    const f: unknown = options[key];
-    if (f !== undefined && typeof f !== 'function') throw new VisionError('INVALID_OPTION', `${key} is ${shownValue(f)}; it must be a function`);
-  }
+  checkFunctionOptions(options, ['schedule', 'augment', 'onBatchEnd', 'onEpochEnd']);
 }
 
 /** Every name of a {@link VariableGroup}. */

@@ -9,6 +9,7 @@ import type { RawImage } from '../../src/core/image-input';
 import type { BatchLog, EpochLog } from '../../src/training/fit';
 import { type TrainingWorker, createTrainingWorker } from '../../src/training/worker/training-worker';
 import { createGestureTrainingWorker } from '../../src/training/worker/gesture-training-worker';
+import { GESTURE_NAMES, generateHandPoses } from '../../src/testing/hand-poses';
 import { REPO_ROOT } from '../browser/server';
 import { fixturePhoto } from '../helpers/photos';
 
@@ -74,5 +75,26 @@ describe('createTrainingWorker in a Node worker thread (wasm)', () => {
     await expect(trainer.train(null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('got null') });
     await expect(createGestureTrainingWorker({ backends: ['wasm'] } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('unknown option(s) backends') });
     await expect(createTrainingWorker({ workerURL: 'x.js' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('unknown option(s) workerURL') });
+    // a callback that is not a function was accepted by the workers (its TypeError swallowed there)
+    await expect(trainer.train({ labels: ['cat', 'coffee'], onEpochEnd: 5 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('onEpochEnd is 5; it must be a function') });
+    await expect(trainer.train({ labels: ['cat', 'coffee'], onBatchEnd: 'log' } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('onBatchEnd is "log"; it must be a function') });
+  });
+
+  it('dispose() during a run stops the run in the worker: the caller gets DISPOSED and no epoch ends after it (it trained on until the call timeout)', async () => {
+    const gestures = await createGestureTrainingWorker({ workerUrl: join(REPO_ROOT, '.cache/demos/node-worker.mjs'), backend: 'wasm' });
+    const hands = generateHandPoses({ perGesture: 10, seed: 41 });
+    for (const [i, name] of GESTURE_NAMES.entries()) await gestures.addSamples(hands.filter((h) => h.gesture === name), i);
+    await expect(gestures.train({ labels: [...GESTURE_NAMES], onEpochEnd: 5 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('onEpochEnd is 5; it must be a function') });
+    let epochs = 0;
+    let reachedFive: () => void = () => undefined;
+    const five = new Promise<void>((resolve) => (reachedFive = resolve));
+    const running = gestures.train({ labels: [...GESTURE_NAMES], epochs: 100_000, onEpochEnd: () => ++epochs === 5 && reachedFive() });
+    await five;
+    gestures.dispose();
+    await expect(running).rejects.toMatchObject({ code: 'DISPOSED' });
+    const atDispose = epochs;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // one epoch may have been on its way; a run left going reports hundreds in 1.5 s
+    expect(epochs - atDispose).toBeLessThanOrEqual(1);
   });
 });

@@ -3,6 +3,7 @@
  * Adam with linear warm-up then cosine decay, progress and AbortSignal.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkFunctionOptions } from '../../core/callback-options';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
 import type { LongWorkOptions } from '../../core/labeled-data';
@@ -92,9 +93,7 @@ function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
     throw new VisionError('INVALID_OPTION', `train is ${shownValue(options.train)}; allowed: all, head`);
   }
   if (options.flip !== undefined && typeof options.flip !== 'boolean') throw new VisionError('INVALID_OPTION', `flip is ${shownValue(options.flip)}; it must be true or false`);
-  for (const key of ['onStep', 'onProgress'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'function') throw new VisionError('INVALID_OPTION', `${key} is ${shownValue(options[key])}; it must be a function`);
-  }
+  checkFunctionOptions(options, ['onStep', 'onProgress']);
 }
 
 /**

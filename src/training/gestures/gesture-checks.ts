@@ -1,4 +1,5 @@
 import { type VisionErrorCode, VisionError } from '../../core/errors';
+import { checkFunctionOptions } from '../../core/callback-options';
 import { GESTURE_HEADS, type GestureTrainOptions } from './gesture-types';
 import { HAND_FEATURE_DIM, type HandLandmarks, handFeatures } from './hand-features';
 import { shownValue } from '../../core/shown-value';
@@ -45,7 +46,7 @@ export function checkTrainOptions(options: unknown): asserts options is GestureT
     throw new VisionError('INVALID_OPTION', `learningRate is ${shownValue(options.learningRate)}; it must be a finite number > 0`);
   }
   if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(options.seed)}; it must be a finite number`);
-  if (options.onEpochEnd !== undefined && typeof options.onEpochEnd !== 'function') throw new VisionError('INVALID_OPTION', `onEpochEnd is ${shownValue(options.onEpochEnd)}; it must be a function`);
+  checkFunctionOptions(options, ['onEpochEnd']);
 }
 
 /**

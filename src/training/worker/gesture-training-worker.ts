@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { checkFunctionOptions } from '../../core/callback-options';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import type { TfjsBackendOptions } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
@@ -88,6 +89,7 @@ export class GestureTrainingWorker {
     if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `train needs options with the class names ({ labels: ['fist', 'open'], … }); got ${shownValue(options)}`);
     // before anything is posted: a misspelt name would be ignored, a function in one would not even cross to the worker
     knownOptions(options, 'gesture training options', TEACH_OPTION_NAMES);
+    checkFunctionOptions(options, ['onEpochEnd']);
     const { onEpochEnd, signal, ...settings } = options;
     throwIfAborted(signal, 'gesture training');
     const cancel = (): void => void this.channel.call((remote) => remote.cancelGestures(), 10_000).catch(() => undefined);

@@ -83,7 +83,11 @@ export class TrainerChannel {
     return this.worker.call(() => send(this.remote), timeoutMs);
   }
 
-  /** Frees the trainer in the worker (and ends a dedicated worker). Safe to call twice. */
+  /**
+   * Frees the trainer in the worker (and ends a dedicated worker). A training run in flight is
+   * stopped, not left running until the call timeout (its caller gets `DISPOSED`). Safe to call
+   * twice.
+   */
   dispose(): void {
     if (this.disposed) return;
     const close = (): void => {
@@ -92,6 +96,9 @@ export class TrainerChannel {
     };
     if (this.ownsWorker) {
       this.disposed = true;
+      // posted before the port closes: the trainer ends a run in flight, so the thread, which
+      // terminate() lets finish the calls it is running, ends at once instead of training on
+      this.remote.dispose().catch(() => undefined);
       close();
       this.worker.terminate();
     } else {

@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { checkFunctionOptions } from '../../core/callback-options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
@@ -118,6 +119,7 @@ export class TrainingWorker {
     if (!isOptionsObject(options)) throw new VisionError('INVALID_OPTION', `train needs options with the class names ({ labels: ['cup', 'phone'], … }); got ${shownValue(options)}`);
     // before anything is posted: a misspelt name would be ignored, a function in one would not even cross to the worker
     knownOptions(options, 'training options', TRAIN_OPTION_NAMES);
+    checkFunctionOptions(options, ['onBatchEnd', 'onEpochEnd']);
     const { onBatchEnd, onEpochEnd, signal, ...settings } = options;
     throwIfAborted(signal, 'training');
     const onEvent = (event: TrainingEvent): void => {

@@ -305,6 +305,8 @@ describe('the training worker\'s gesture trainer (in-thread, cpu)', () => {
     expect(value(await host.addGestures(hands.slice(6), 1))).toEqual([6, 6]);
     expect(await host.trainGestures({ labels: ['fist'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
     expect(await host.trainGestures(undefined as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('labels') } });
+    // a string of labels was "there are samples for class id 1 but only 0 labels"
+    expect(await host.trainGestures({ labels: 'abc' as never })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('labels are "abc"; they must list at least two gesture names') } });
     for (const bad of ['x', -1, 1.5]) expect(await host.clearGestures(bad as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
     // a third class filled, then cleared: training on the two that have samples is no "samples for class id 2"
     expect(value(await host.addGestures(hands.slice(0, 2), 2))).toEqual([6, 6, 2]);

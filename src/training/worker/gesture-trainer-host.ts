@@ -5,6 +5,7 @@ import { selectTfjsBackend } from '../../runtime/tfjs-backend';
 import type { EpochLog } from '../fit';
 import { GestureClassifier } from '../gestures/gesture-classifier';
 import { type HandLandmarks, handFeatures } from '../gestures/hand-features';
+import { checkLabels } from '../gestures/gesture-checks';
 import { reply } from '../../runtime/worker-reply';
 import type { GestureTrainerApi } from './gesture-trainer-protocol';
 import { answerDisposedAfterDispose } from './disposed-guard';
@@ -118,9 +119,9 @@ export function createGestureTrainerHost(): { api: GestureTrainerApi; dispose():
         let delivered: Promise<unknown> = Promise.resolve();
         try {
           if (typeof settings !== 'object' || settings === null) throw new VisionError('INVALID_OPTION', "trainGestures needs settings with the class names: { labels: ['fist', 'open'], … }");
+          checkLabels(settings.labels, 'INVALID_OPTION');
           const top = highestFilledClass(counts());
-          const labelCount = Array.isArray(settings.labels) ? settings.labels.length : 0;
-          if (top >= labelCount) throw new VisionError('INVALID_OPTION', `there are samples for class id ${top} but only ${labelCount} labels`);
+          if (top >= settings.labels.length) throw new VisionError('INVALID_OPTION', `there are samples for class id ${top} but only ${settings.labels.length} labels`);
           const rows = features.flatMap((list) => list);
           const ids = features.flatMap((list, id) => list.map(() => id));
           const { labels, ...trainOptions } = settings;

@@ -21,8 +21,8 @@ const TARGET = 'src/training/gestures/builtin-gestures-data.ts';
 
 await tf.setBackend('cpu');
 const posed = generateHandPoses({ perGesture: 120, seed: DATA_SEED });
-// A hand landmark model's z is much flatter than a hand's true depth (on a real photo MediaPipe's
-// z spanned a fifth of the depth its world landmarks give), and callers may leave z out: each
+// A hand landmark model's z is much flatter than a hand's true depth (on real photos MediaPipe's
+// z spanned a sixth to a third of the depth its world landmarks give), and callers may leave z out: each
 // posed hand is also learnt with its depth scaled by a random factor in [0, 1).
 const depthScale = seededRandom(DATA_SEED + 1000);
 const flattened = posed.map((hand) => {

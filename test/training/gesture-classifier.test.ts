@@ -72,7 +72,7 @@ describe('GestureClassifier', () => {
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
     const perGesture = Object.fromEntries(GESTURE_NAMES.map((name) => [name, heldOut.filter((h) => h.gesture === name)]));
     for (const name of GESTURE_NAMES) expect(await heldOutAccuracy(gestures, perGesture[name]), name).toBeGreaterThanOrEqual(0.9);
-    // a landmark model's depth is far flatter than the posed hands' (a fifth on a real photo), or left out:
+    // a landmark model's depth is far flatter than the posed hands' (a sixth to a third on real photos), or left out:
     // the same hands with z × 0.25 scored 0.933 and without z 0.787 before the built-in set learnt flattened depth
     const flattened = (scale: number): GeneratedHand[] => heldOut.map((h) => ({ ...h, keypoints: h.keypoints.map((k) => ({ ...k, z: k.z * scale })) }));
     measured['built-in z×0.25'] = await heldOutAccuracy(gestures, flattened(0.25));

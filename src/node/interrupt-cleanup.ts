@@ -22,6 +22,16 @@ function onSignal(signal: keyof typeof SIGNALS): void {
 }
 
 const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+let installed = false;
+
+function setHandlers(on: boolean): void {
+  if (installed === on) return;
+  installed = on;
+  for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) {
+    if (on) process.on(signal, handlers[signal]);
+    else process.off(signal, handlers[signal]);
+  }
+}
 
 /**
  * Registers `cleanup` (synchronous: kill a child process, delete a temporary file) to run if the
@@ -36,10 +46,10 @@ const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SI
  * ```
  */
 export function onInterrupt(cleanup: () => void): () => void {
-  if (cleanups.size === 0) for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.on(signal, handlers[signal]);
   cleanups.add(cleanup);
+  setHandlers(true);
   return () => {
-    if (!cleanups.delete(cleanup) || cleanups.size > 0) return;
-    for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]) process.off(signal, handlers[signal]);
+    cleanups.delete(cleanup);
+    if (cleanups.size === 0) setHandlers(false);
   };
 }

@@ -8,6 +8,7 @@ import { checkImageSize } from '../core/image-limits';
 import type { Platform } from '../core/platform';
 import { DeviceFileError, checkRealPathWithin, readLocalFileChecked } from './local-file';
 import { resolveFetchedModel } from './model-fetch';
+import type { Metadata } from 'sharp';
 
 const require = createRequire(import.meta.url);
 
@@ -60,25 +61,19 @@ function rgbOverBlack(rgba: Uint8Array): Uint8Array {
 }
 
 /**
- * Decodes an image file or encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF; others such as SVG,
- * and float samples, are `INVALID_INPUT`) to RGB pixels with sharp, honouring EXIF orientation;
- * fully transparent pixels are black, as browsers read them. The size is read from the header
- * first: an image of more than `maxPixels` pixels (default 2^26 = 8192×8192, or the platform's
- * `maxPixels`) is `INVALID_INPUT` without being decoded. An unreadable or empty file is
- * `INVALID_INPUT` saying why (permission denied, no such file, a directory, 0 bytes).
+ * Reads an encoded image's header and checks it before anything is decoded: not empty, one of
+ * the decoded formats (JPEG, PNG, WebP, GIF, AVIF, TIFF), 8- or 16-bit samples, at most
+ * `maxPixels` pixels; `INVALID_INPUT` naming `what` otherwise. Gives sharp's metadata.
  *
  * @example
  * ```ts
- * const { data, width, height } = await decodeImageFile('photo.jpg');
+ * await checkImageHeader(bytes, "image 'a.jpg'", "image 'a.jpg'", effectiveMaxPixels()); // throws for a 9000×9000 PNG
  * ```
  */
-export async function decodeImageFile(source: string | Uint8Array, options: ImageInputLimits = {}): Promise<RawImage> {
-  const maxPixels = effectiveMaxPixels(options);
-  const { default: sharp } = await import('sharp');
-  const bytes = typeof source === 'string' ? await readImageFile(source) : source;
-  const what = typeof source === 'string' ? `image '${source}'` : 'image';
+export async function checkImageHeader(bytes: Uint8Array, what: string, sizeName: string, maxPixels: number): Promise<Metadata> {
   if (bytes.length === 0) throw new VisionError('INVALID_INPUT', `the ${what} is empty (0 bytes)`);
-  let header;
+  const { default: sharp } = await import('sharp');
+  let header: Metadata;
   try {
     // limitInputPixels: false: only the header is read here; with sharp's own cap (~268 million
     // pixels) a larger image failed with 'Input image exceeds pixel limit' instead of our message,
@@ -96,7 +91,29 @@ export async function decodeImageFile(source: string | Uint8Array, options: Imag
     throw new VisionError('INVALID_INPUT', `the ${what} holds ${header.depth} samples (a ${format} of measurements, not of 8- or 16-bit pixels); convert it to 8-bit first`);
   }
   // EXIF orientations 5–8 swap width and height; the pixel count is the same either way.
-  checkImageSize(header.width ?? 0, header.height ?? 0, typeof source === 'string' ? what : 'encoded image', maxPixels);
+  checkImageSize(header.width ?? 0, header.height ?? 0, sizeName, maxPixels);
+  return header;
+}
+
+/**
+ * Decodes an image file or encoded bytes (JPEG, PNG, WebP, GIF, AVIF, TIFF; others such as SVG,
+ * and float samples, are `INVALID_INPUT`) to RGB pixels with sharp, honouring EXIF orientation;
+ * fully transparent pixels are black, as browsers read them. The size is read from the header
+ * first: an image of more than `maxPixels` pixels (default 2^26 = 8192×8192, or the platform's
+ * `maxPixels`) is `INVALID_INPUT` without being decoded. An unreadable or empty file is
+ * `INVALID_INPUT` saying why (permission denied, no such file, a directory, 0 bytes).
+ *
+ * @example
+ * ```ts
+ * const { data, width, height } = await decodeImageFile('photo.jpg');
+ * ```
+ */
+export async function decodeImageFile(source: string | Uint8Array, options: ImageInputLimits = {}): Promise<RawImage> {
+  const maxPixels = effectiveMaxPixels(options);
+  const { default: sharp } = await import('sharp');
+  const bytes = typeof source === 'string' ? await readImageFile(source) : source;
+  const what = typeof source === 'string' ? `image '${source}'` : 'image';
+  const header = await checkImageHeader(bytes, what, typeof source === 'string' ? what : 'encoded image', maxPixels);
   // limitInputPixels makes libvips refuse the same images should the header lie.
   const limit = Number.isFinite(maxPixels) ? maxPixels : false;
   let decoded;

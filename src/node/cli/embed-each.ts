@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { VisionError, describeError } from '../../core/errors';
+import { refuseVideo } from '../video/video-files';
 import { createProgress } from './progress';
 
 /**
@@ -18,7 +19,8 @@ export interface EachResult<T> {
 
 /**
  * Runs `work` on each file in turn — the embeddings of `embed` and `map` — with a progress bar
- * on stderr when it is a terminal and there are several files. A file whose work fails is
+ * on stderr when it is a terminal and there are several files. A video file is refused
+ * ((`imagesOnlyError`) without running `work`. A file whose work fails (or a video) is
  * reported (`visionpipe: <file>: <message> [CODE]`) and skipped; while a bar is drawn the
  * reports wait until it is gone, so they are not drawn over.
  *
@@ -34,6 +36,7 @@ export async function embedEach<T>(files: readonly string[], work: (file: string
   try {
     for (const file of files) {
       try {
+        refuseVideo(file);
         done.push({ file, value: await work(file) });
       } catch (error) {
         const report = `visionpipe: ${file}: ${describeError(error)}${error instanceof VisionError ? ` [${error.code}]` : ''}`;

@@ -11,6 +11,7 @@ import { loadSimilarityIndex, similarityIndexFile } from '../similarity-index-fi
 import type { CliArgs } from './args';
 import { writeContactSheet } from './contact-sheet';
 import { embedEach } from './embed-each';
+import { refuseVideo } from '../video/video-files';
 import { expandInputs } from './inputs';
 import { inputMatcher, outputNames } from './output-names';
 import { catalogueSpec, readModelCard, resolveModelArg } from './model-arg';
@@ -149,10 +150,30 @@ function indexedPath(metadata: unknown, id: string, folder: string): string {
 }
 
 /**
+ * Runs a step on the query image; with `--json`, a failure also prints the query's JSON with its
+ * error — `{ query, error: { code, message } }`, as `detect --json` gives `{ image, error }` —
+ * before it is rethrown (and said on stderr, exit 1).
+ */
+async function queryStep<T>(query: string, args: CliArgs, print: Print, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (args.json) {
+      const code = error instanceof VisionError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'ERROR');
+      print(JSON.stringify({ query: resolve(query), error: { code, message: error instanceof Error ? error.message : String(error) } }, null, 2));
+    }
+    throw error;
+  }
+}
+
+/**
  * `visionpipe search <image> --index <folder> [--top k] [--out dir]`: embeds the image with
  * the index's model and prints its `top` nearest neighbours (rank, cosine score, path); with
  * `--out`, also writes `<dir>/<name>.similar.png`, the query and its neighbours as thumbnails
  * (a neighbour's file that can no longer be read gets a blank tile and a warning on stderr).
+ * `--json` prints `{ query, neighbours, output? }`, or `{ query, error: { code, message } }`
+ * when the query cannot be read or embedded (a video, a missing or undecodable file, over
+ * `--max-pixels`). An empty `--index` is a usage error (`INVALID_OPTION`).
  *
  * @example
  * ```ts
@@ -161,15 +182,17 @@ function indexedPath(metadata: unknown, id: string, folder: string): string {
  */
 export async function runSearch(args: CliArgs, print: Print, printError: Print): Promise<number> {
   if (args.index === undefined) throw new VisionError('INVALID_OPTION', 'search needs --index <folder> written by visionpipe embed');
+  if (args.index.trim() === '') throw new VisionError('INVALID_OPTION', '--index is empty; it takes the folder visionpipe embed wrote (its --out), e.g. --index index/');
   if (args.inputs.length !== 1) throw new VisionError('INVALID_OPTION', `search takes one query image; got ${args.inputs.length}`);
   const [query] = args.inputs;
+  await queryStep(query, args, print, async () => refuseVideo(query));
   const manifest = await readManifest(args.index);
   const model = await manifestModel(manifest, args.index);
   const index = await loadSimilarityIndex<{ path: string }>(join(args.index, INDEX_FILE));
   const pipeline = await embedder(model, args);
   try {
     if (pipeline.dim !== index.dim) throw new VisionError('INVALID_INPUT', `the index holds ${index.dim}-d vectors but its model makes ${pipeline.dim}-d ones`);
-    const { embedding } = await pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels }));
+    const { embedding } = await queryStep(query, args, print, async () => pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels })));
     const hits = index.search(embedding, Math.min(args.top ?? 5, Math.max(index.size, 1)));
     const found = hits.map((h, i) => ({ rank: i + 1, id: h.id, score: h.score, path: indexedPath(h.metadata, h.id, args.index as string) }));
     if (!args.json) found.forEach((f) => print(`${String(f.rank).padStart(2)}. ${f.score.toFixed(4)}  ${f.path}`));

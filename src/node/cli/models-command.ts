@@ -5,7 +5,7 @@
  * a copyleft (AGPL/GPL) model.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
@@ -106,31 +106,60 @@ export const MODELS_USAGE = `Usage: visionpipe models [--json]
   models fetch   put a model whose npm package is not installed (coco-ssd, yolov5s-coco)
                  into the model cache: npm pack, sha512 check, model folder only. The cache
                  is $VISIONPIPE_CACHE, else $XDG_CACHE_HOME/visionpipe, else ~/.cache/visionpipe
-  --json         print the list as JSON (with each model's source)`;
+  --json         print the list as JSON (with each model's source); with fetch, a JSON
+                 array with an entry per id: { id, fetched, folder, path, files, sizeMb,
+                 license }, or { id, error: { code, message } }`;
 
 /** The line under an unknown or wrongly given `models` option. */
 const MODELS_HINT = "Run 'visionpipe models --help' for its usage.";
 
-/** Runs `work`: 0, or the error printed and 2 for `INVALID_OPTION`, else 1. */
+/** A failed step's code and message, and the exit code it gives: 2 for `INVALID_OPTION`, else 1. */
+function failureOf(error: unknown): { code: string; message: string; exit: number } {
+  const code = error instanceof VisionError ? error.code : 'MODEL_LOAD_FAILED';
+  return { code, message: error instanceof Error ? error.message : String(error), exit: code === 'INVALID_OPTION' ? 2 : 1 };
+}
+
+/** Runs `work`: 0, or the error printed and its exit code (see {@link failureOf}). */
 async function attempt(work: () => void | Promise<void>, printError: Print): Promise<number> {
   try {
     await work();
     return 0;
   } catch (error) {
-    const code = error instanceof VisionError ? error.code : 'MODEL_LOAD_FAILED';
-    printError(`visionpipe: ${(error as Error).message} [${code}]`);
-    return code === 'INVALID_OPTION' ? 2 : 1;
+    const failure = failureOf(error);
+    printError(`visionpipe: ${failure.message} [${failure.code}]`);
+    return failure.exit;
   }
 }
 
-/** Fetches one model (or says it needs no fetch) and prints one line. */
-async function fetchOne(spec: ModelSpec, print: Print): Promise<void> {
+/**
+ * What `models --json fetch` prints for each id: the model's folder and entry file when it is
+ * here (`fetched`: whether this run fetched it), else how to get it; or the error.
+ *
+ * @example
+ * ```ts
+ * const entry: FetchEntry = { id: 'coco-ssd', fetched: true, folder: '/home/me/.cache/visionpipe/models/coco-ssd', path: '/home/me/.cache/visionpipe/models/coco-ssd/model.json', files: 6, sizeMb: 18.6, license: 'Apache-2.0' };
+ * ```
+ */
+export type FetchEntry =
+  | { id: string; fetched: boolean; folder?: string; path?: string; files?: number; sizeMb?: number; license: string; get?: string }
+  | { id: string; error: { code: string; message: string } };
+
+/** Fetches one model (or says it needs no fetch): one line for the text output, one entry for --json. */
+async function fetchOne(spec: ModelSpec, printError: Print): Promise<{ line: string; entry: FetchEntry }> {
+  const license = spec.license ?? 'NOASSERTION';
   if (!needsFetch(spec)) {
-    print(`${spec.id}: ${describeModel(spec).offline ? 'available offline (installed package); nothing to fetch' : `comes from an npm package: ${describeModel(spec).get}`}`);
-    return;
+    const row = describeModel(spec);
+    const path = localEntry(spec);
+    const line = `${spec.id}: ${row.offline ? 'available offline (installed package); nothing to fetch' : `comes from an npm package: ${row.get}`}`;
+    return { line, entry: { id: spec.id, fetched: false, ...(path ? { folder: dirname(path), path } : { get: row.get }), license } };
   }
-  const { folder, fetched, files } = await fetchModel(spec);
-  print(`${spec.id}: ${fetched ? 'fetched into' : 'already in'} ${folder} (${files.length} files, ${describeModel(spec).sizeMb} MB, ${spec.license})`);
+  const { folder, fetched, files } = await fetchModel(spec, process.env, { onFetch: (line) => printError(`visionpipe: ${line}`) });
+  const { sizeMb } = describeModel(spec);
+  const path = 'path' in spec.location ? join(folder, basename(spec.location.path)) : undefined;
+  return {
+    line: `${spec.id}: ${fetched ? 'fetched into' : 'already in'} ${folder} (${files.length} files, ${sizeMb} MB, ${license})`,
+    entry: { id: spec.id, fetched, folder, ...(path ? { path } : {}), files: files.length, ...(sizeMb === undefined ? {} : { sizeMb }), license },
+  };
 }
 
 /** The cards of `models fetch <id>...`: `INVALID_OPTION` before any fetch when none or an unknown one is given. */
@@ -146,7 +175,9 @@ function fetchSpecs(ids: readonly string[]): ModelSpec[] {
 /**
  * Runs `visionpipe models …` (argv after `models`) and returns the exit code: 0 done, 1 a
  * fetch failed (the other ids are still fetched), 2 usage errors (unknown sub-command, option
- * or model id, `fetch` without ids), said before anything is fetched.
+ * or model id, `fetch` without ids), said before anything is fetched. With `--json`, `fetch`
+ * prints one JSON array at the end, an entry per id ({@link FetchEntry}); failures are also said
+ * on stderr, as is the start of each fetch (`visionpipe: fetching <package> via npm…`).
  *
  * @example
  * ```ts
@@ -182,8 +213,22 @@ export async function runModelsCommand(argv: string[], print: Print, printError:
     printError(`visionpipe: ${(error as Error).message} [INVALID_OPTION]`);
     return 2;
   }
+  // --json: one array, an entry per id (its error where it failed, as detect --json gives them), printed at the end
   let code = 0;
-  for (const spec of specs) code = Math.max(code, await attempt(() => fetchOne(spec, print), printError));
+  const entries: FetchEntry[] = [];
+  for (const spec of specs) {
+    try {
+      const one = await fetchOne(spec, printError);
+      entries.push(one.entry);
+      if (!values.json) print(one.line);
+    } catch (error) {
+      const failure = failureOf(error);
+      printError(`visionpipe: ${failure.message} [${failure.code}]`);
+      entries.push({ id: spec.id, error: { code: failure.code, message: failure.message } });
+      code = Math.max(code, failure.exit);
+    }
+  }
+  if (values.json) print(JSON.stringify(entries, null, 2));
   return code;
 }
 

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { writeAnnotated } from '../annotate';
 import { decodeImageFile } from '../node-platform';
-import { isVideoFile } from '../video/video-files';
+import { imagesOnlyError, isVideoFile } from '../video/video-files';
 import type { InputFailure } from './inputs';
 import { outputNames } from './output-names';
 import { createProgress } from './progress';
@@ -111,7 +111,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
     emitEarlier(i);
     try {
       if (isVideoFile(file)) {
-        if (!task.takesVideo) throw new VisionError('INVALID_INPUT', 'this command takes images; videos work with detect, classify, segment, pose, hands, face and matte');
+        if (!task.takesVideo) throw imagesOnlyError();
         const warn = (line: string): void => io.printError(`visionpipe: ${file}: ${line}`);
         const report = await runVideo(task, file, { print: io.print, json: io.json, out: io.out, name: names[i], every: io.every, fps: io.fps, warn });
         if (io.json) emit({ video: file, frames: report.frames, ...(report.output ? { output: report.output } : {}) });

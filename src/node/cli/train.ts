@@ -55,7 +55,8 @@ async function trainHead(kind: TrainHead, data: Split, numClasses: number, args:
 /**
  * `visionpipe train <dataset> --out <folder>`: transfer learning on the frozen MobileNetV2
  * backbone (nsfwjs, `flatten_1`, 1280 features). Reads one sub-folder per class, computes the
- * embeddings once (cached on disk by image content, see `EmbeddingCache`), splits them
+ * embeddings once (cached on disk by image content, see `EmbeddingCache`; a cache folder that
+ * cannot be written gets one warning on stderr and the run goes on uncached), splits them
  * (stratified), trains a softmax, SVM, MLP or k-NN head with early stopping (one line per
  * epoch), prints the validation accuracy and confusion matrix, and saves a model folder that
  * `visionpipe classify --model <folder>` loads, with a `training.json` report (head, labels,
@@ -82,7 +83,7 @@ export async function runTrain(args: CliArgs, print: Print, printError: Print): 
     backbone = await loadMobileNetV2Backbone({ backend: args.backend });
     const started = Date.now();
     const cache = new EmbeddingCache(cacheFolder(), `${NSFW_MOBILENET_V2.id}-flatten_1`, backbone.dim);
-    const embeddings = await embedFiles(dataset.files.map((f) => f.path), backbone, cache);
+    const embeddings = await embedFiles(dataset.files.map((f) => f.path), backbone, cache, (line) => printError(`visionpipe: warning: ${line}`));
     if (embeddings.failures.length > 0) {
       embeddings.failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
       printError(`visionpipe: ${embeddings.failures.length} of ${dataset.files.length} images could not be read; fix or remove them and train again`);

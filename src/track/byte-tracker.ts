@@ -104,9 +104,13 @@ const wholeFrames = (dt: number): number => Math.max(1, Math.round(dt));
  * - Tracks only take detections of their own `classId`.
  * - A new track is tentative until matched again in the next frame (tracks born on the
  *   very first frame are confirmed at once); ids are given on confirmation, so one-frame
- *   false positives neither appear in the output nor use up ids.
+ *   false positives neither appear in the output nor use up ids. As in the reference, a
+ *   tentative track is matched where it was seen (only confirmed tracks are moved by their
+ *   Kalman filter before matching); boxes then equal the reference's.
  * - A lost track is remembered for `trackBuffer · frameRate / 30` frames and takes its id
- *   back when its object reappears near the predicted place. A gap in the timestamps longer
+ *   back when its object reappears near the predicted place (the reference's lists keep a
+ *   track it has just removed for one frame more, so it can re-find one a frame later than
+ *   the buffer says; here the buffer is the limit). A gap in the timestamps longer
  *   than that ends every track: the frame after it starts afresh, as the first frame does
  *   (its objects get new ids at once).
  * - Detections with a non-finite coordinate or score, a coordinate beyond ±1e9, or a width
@@ -240,7 +244,8 @@ export class ByteTracker {
     // a track missed more than maxFramesLost frames in a row is removed (a match at `lastSeen + maxFramesLost + 1`
     // is the latest), also when a gap in the timestamps adds to the frames it was lost.
     for (const t of this.active) {
-      if (t.state !== 'tentative' && this.clock - t.lastSeen > o.maxFramesLost + 1) t.state = 'removed';
+      if (t.state === 'tentative') continue; // as ByteTrack: a track not yet confirmed is matched where it was seen, not moved
+      if (this.clock - t.lastSeen > o.maxFramesLost + 1) t.state = 'removed';
       t.predict(dt);
       if (!isFiniteTrack(t)) t.state = 'removed';
     }

@@ -82,6 +82,39 @@ describe('WBF as a suppression method and as the merge of predictions', () => {
     expect(Array.from(agnostic.classIds)).toEqual([0, 0]);
   });
 
+  it('fuseScoreThreshold: weaker candidates take no part in the fusion (a fused score is the cluster mean); they stay where nothing of their class covers them', () => {
+    const c = {
+      // A strong, B weak on A, C weak elsewhere, D weak on A but another class, E weak on C (weaker)
+      boxes: new Float32Array([10, 10, 50, 50, 11, 10, 51, 50, 100, 100, 140, 140, 10, 10, 50, 50, 101, 100, 141, 140]),
+      scores: new Float32Array([0.9, 0.2, 0.3, 0.25, 0.15]),
+      classIds: new Int32Array([0, 0, 0, 1, 0]),
+    };
+    // all fused: A and B average to 0.55, under a 0.5 … 0.9 reporting threshold's confident object
+    const all = suppressCandidates(c, { method: 'wbf', iouThreshold: 0.55 });
+    expect(all.scores[0]).toBeCloseTo(0.55, 6);
+    const split = suppressCandidates(c, { method: 'wbf', iouThreshold: 0.55, fuseScoreThreshold: 0.5 });
+    expect(Array.from(split.indices)).toEqual([0, 2, 3]);
+    expect(Array.from(split.scores)).toEqual([Math.fround(0.9), Math.fround(0.3), Math.fround(0.25)]);
+    expect(Array.from(split.boxes.subarray(0, 4))).toEqual([10, 10, 50, 50]);
+    expect(Array.from(split.classIds)).toEqual([0, 0, 1]);
+    // agnostic: D is covered by A too
+    expect(Array.from(suppressCandidates(c, { method: 'wbf', iouThreshold: 0.55, fuseScoreThreshold: 0.5, agnostic: true }).indices)).toEqual([0, 2]);
+    expect(suppressCandidates(c, { method: 'wbf', fuseScoreThreshold: 0.5, maxDetections: 2 }).indices).toHaveLength(2);
+    // 0 (the default) fuses everything, as before
+    expect(Array.from(suppressCandidates(c, { method: 'wbf', iouThreshold: 0.55, fuseScoreThreshold: 0 }).scores)).toEqual(Array.from(all.scores));
+  });
+
+  it('suppressCandidates checks agnostic, sigma and the score thresholds whatever the method (agnostic: 1 ran class-aware, sigma -1 passed)', () => {
+    const box = { boxes: new Float32Array([0, 0, 10, 10]), scores: new Float32Array([1]), classIds: new Int32Array([0]) };
+    const refused = (options: object, message: RegExp): void => {
+      expect(() => suppressCandidates(box, options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(message) }));
+    };
+    refused({ agnostic: 1 }, /agnostic is 1; it must be true or false/);
+    refused({ method: 'greedy', sigma: -1 }, /sigma is -1; it must be a finite number > 0/);
+    refused({ method: 'greedy', scoreThreshold: 5 }, /scoreThreshold must be a number in \[0, 1\]; got 5/);
+    refused({ method: 'wbf', fuseScoreThreshold: Number.NaN }, /fuseScoreThreshold must be a number in \[0, 1\]; got NaN/);
+  });
+
   it('the suppression and fusion functions refuse option names they do not take (Ultralytics\' iou, ensemble-boxes\' iou_thr were ignored)', () => {
     const box = [0, 0, 10, 10];
     const candidates = { boxes: new Float32Array(box), scores: new Float32Array([1]), classIds: new Int32Array([0]) };

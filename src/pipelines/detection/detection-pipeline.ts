@@ -32,6 +32,8 @@ interface RunSettings {
   threshold: number;
   iouThreshold: number;
   maxDetections: number;
+  /** `nms: 'wbf'` in video mode: candidates under the run's threshold (decoded for the tracker) are not fused. */
+  fuseFrom?: number;
 }
 
 function keepClasses(candidates: DecodedCandidates, classes: readonly number[] | undefined): DecodedCandidates {
@@ -98,10 +100,15 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   }
 
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
+    return this.detect(input, options);
+  }
+
+  /** {@link run}; `fuseFrom`: the reporting threshold when candidates are decoded below it for the tracker (see {@link RunSettings}). */
+  private async detect(input: ImageInput, options: DetectionRunOptions, fuseFrom?: number): Promise<DetectionResult> {
     this.assertUsable();
     optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
-    const settings = this.settings(merged);
+    const settings = { ...this.settings(merged), fuseFrom };
     if (merged.tta) return this.runAugmented(input, merged, settings);
     const gpuSampling = optionalBoolean(merged.gpuSampling, 'gpuSampling');
     const sampling = { resizeOnCapture: merged.resizeOnCapture ?? false, gpuSampling };
@@ -175,6 +182,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
       maxDetections,
       agnostic: merged.agnostic ?? false,
       scoreThreshold: threshold, // soft-NMS: a score decayed below the run's threshold drops the box
+      fuseScoreThreshold: settings.fuseFrom,
     });
   }
 
@@ -273,7 +281,8 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     const stream = (this.stream ??= streamTracker(null, threshold, this.trackerOptions));
     return videoClock.frame(timestampMs, async () => {
       streamTracker(stream, threshold, this.trackerOptions);
-      const result = await this.run(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, stream.tracker.options.lowThreshold) });
+      // decoded down to the tracker's low threshold; weighted boxes fusion still fuses only what the run reports
+      const result = await this.detect(input, { ...options, resizeOnCapture, threshold: Math.min(threshold, stream.tracker.options.lowThreshold) }, threshold);
       const { width, height } = result.imageSize;
       return { ...result, detections: trackInStream(stream, result.detections, width, height, timestampMs) };
     });

@@ -6,10 +6,11 @@ import { VisionError } from '../../core/errors';
 import { type DetectionCandidates, boxIsFinite } from '../detection/candidates';
 import { checkBoxArray, checkCount, checkUnitInterval, checkOptionNames } from '../validate';
 import { optionNames } from '../../core/known-options';
+import { shownValue } from '../../core/shown-value';
 import { nms } from './nms';
 import { softNms } from './soft-nms';
 import { weightedNms } from './weighted-nms';
-import { weightedBoxesFusion } from './wbf';
+import { fuseCandidates } from './fuse-candidates';
 
 /**
  * How overlapping candidates are suppressed:
@@ -49,6 +50,12 @@ export interface SuppressionOptions {
   sigma?: number;
   /** Soft-NMS: candidates whose decayed score falls below this are dropped. In [0, 1]; default 0.001. */
   scoreThreshold?: number;
+  /**
+   * `'wbf'`: candidates scoring under this take no part in the fusion (a fused score is its
+   * cluster's mean, which weak members drag down); they are kept after the fused boxes where
+   * nothing of their class covers them by more than `iouThreshold`. In [0, 1]; default 0 (all fuse).
+   */
+  fuseScoreThreshold?: number;
 }
 
 /**
@@ -79,7 +86,13 @@ export interface SuppressedCandidates extends KeypointedCandidates {
 }
 
 function checkOptions(options: SuppressionOptions): Required<Pick<SuppressionOptions, 'method' | 'iouThreshold' | 'maxDetections'>> {
-  checkOptionNames(options, 'suppressCandidates', optionNames<SuppressionOptions>()(['method', 'iouThreshold', 'agnostic', 'maxDetections', 'sigma', 'scoreThreshold']));
+  checkOptionNames(options, 'suppressCandidates', optionNames<SuppressionOptions>()(['method', 'iouThreshold', 'agnostic', 'maxDetections', 'sigma', 'scoreThreshold', 'fuseScoreThreshold']));
+  if (options.agnostic !== undefined && typeof options.agnostic !== 'boolean') throw new VisionError('INVALID_OPTION', `suppressCandidates: agnostic is ${shownValue(options.agnostic)}; it must be true or false`);
+  if (options.sigma !== undefined && !(typeof options.sigma === 'number' && options.sigma > 0 && Number.isFinite(options.sigma))) {
+    throw new VisionError('INVALID_OPTION', `suppressCandidates: sigma is ${shownValue(options.sigma)}; it must be a finite number > 0`);
+  }
+  if (options.scoreThreshold !== undefined) checkUnitInterval(options.scoreThreshold, 'suppressCandidates: scoreThreshold');
+  if (options.fuseScoreThreshold !== undefined) checkUnitInterval(options.fuseScoreThreshold, 'suppressCandidates: fuseScoreThreshold');
   const method = options.method ?? 'greedy';
   if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `suppressCandidates: method must be one of ${METHODS.join(', ')}; got ${String(method)}`);
   const iouThreshold = options.iouThreshold ?? 0.45;
@@ -152,23 +165,6 @@ function suppressPerClass(c: KeypointedCandidates, method: 'soft' | 'weighted', 
 }
 
 /**
- * Weighted boxes fusion of one model's candidates (pixel boxes, so no clipping); each fused
- * box reports the best candidate it absorbed as its index. Agnostic: all share one label.
- */
-function fuseCandidates(c: KeypointedCandidates, iouThreshold: number, maxDetections: number, agnostic: boolean): SuppressedCandidates {
-  const labels = agnostic ? new Int32Array(c.scores.length) : c.classIds;
-  const fused = weightedBoxesFusion([{ boxes: c.boxes, scores: c.scores, labels }], { iouThreshold, normalized: false });
-  const count = Math.min(maxDetections, fused.scores.length);
-  const indices = fused.topIndices.slice(0, count);
-  return {
-    indices,
-    boxes: Float32Array.from(fused.boxes.subarray(0, count * 4)),
-    scores: Float32Array.from(fused.scores.subarray(0, count)),
-    classIds: Int32Array.from(indices, (i) => c.classIds[i]),
-  };
-}
-
-/**
  * Suppresses overlapping detection candidates — the single NMS step after every family
  * decoder (YOLO, SSD, MediaPipe SSD, CenterNet, NanoDet, torchvision). Class-aware unless
  * `agnostic`; returns the survivors best first, at most `maxDetections`. Candidates whose box
@@ -213,7 +209,7 @@ function suppressChecked(candidates: KeypointedCandidates, checked: ReturnType<t
   if (method === 'greedy') {
     return pick(candidates, nms(candidates.boxes, candidates.scores, { iouThreshold, maxDetections, classIds: candidates.classIds, agnostic }));
   }
-  if (method === 'wbf') return fuseCandidates(candidates, iouThreshold, maxDetections, agnostic);
+  if (method === 'wbf') return fuseCandidates(candidates, iouThreshold, maxDetections, agnostic, options.fuseScoreThreshold);
   if (agnostic || new Set(candidates.classIds).size <= 1) {
     return suppressGroup(candidates, method, iouThreshold, maxDetections, options);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FusionConfidence, VisionError, mergePredictions, nms, softNms, suppressCandidates, weightedBoxesFusion } from '../../src/index';
+import { type FusionConfidence, VisionError, mergePredictions, nms, softNms, suppressCandidates, weightedBoxesFusion, weightedNms } from '../../src/index';
 import { loadFixture } from './fixtures';
 
 // Reference: scripts/make_wbf_fixtures.py, a numpy transcription of weighted boxes fusion as
@@ -102,6 +102,22 @@ describe('WBF as a suppression method and as the merge of predictions', () => {
     expect(suppressCandidates(c, { method: 'wbf', fuseScoreThreshold: 0.5, maxDetections: 2 }).indices).toHaveLength(2);
     // 0 (the default) fuses everything, as before
     expect(Array.from(suppressCandidates(c, { method: 'wbf', iouThreshold: 0.55, fuseScoreThreshold: 0 }).scores)).toEqual(Array.from(all.scores));
+  });
+
+  it('non-finite boxes and labels are left out of WBF, mergePredictions and weighted NMS (a NaN box came out, a NaN label was class 0)', () => {
+    const boxes = [Number.NaN, 10, 50, 50, 100, 100, 140, 140, 10, 10, Number.POSITIVE_INFINITY, 50, 200, 200, 240, 240];
+    const fused = weightedBoxesFusion([{ boxes, scores: [0.9, 0.8, 0.7, 0.6], labels: [0, 0, 0, Number.NaN] }], { normalized: false });
+    expect(Array.from(fused.boxes)).toEqual([100, 100, 140, 140]);
+    expect(Array.from(fused.labels)).toEqual([0]);
+    const inUnits = weightedBoxesFusion([{ boxes: boxes.map((v) => v / 1000), scores: [0.9, 0.8, 0.7, 0.6], labels: [0, 0, 0, 0] }]);
+    expect(inUnits.scores).toHaveLength(3); // normalised boxes are clipped to [0, 1] first, as ensemble_boxes does: ∞ becomes 1
+    expect(Array.from(inUnits.boxes).every(Number.isFinite)).toBe(true);
+    const merged = mergePredictions([{ boxes: new Float32Array(boxes), scores: new Float32Array([0.9, 0.8, 0.7, 0.6]), classIds: new Int32Array(4) }], 640, 480);
+    expect(Array.from(merged.boxes).every(Number.isFinite)).toBe(true);
+    expect(merged.scores).toHaveLength(3); // fused in units of the image: the ∞ corner is clipped to its edge
+    const weighted = weightedNms(boxes, [0.9, 0.8, 0.7, 0.6]);
+    expect(Array.from(weighted.indices)).toEqual([1, 3]);
+    expect(Array.from(weighted.boxes).every(Number.isFinite)).toBe(true);
   });
 
   it('suppressCandidates checks agnostic, sigma and the score thresholds whatever the method (agnostic: 1 ran class-aware, sigma -1 passed)', () => {

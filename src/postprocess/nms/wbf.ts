@@ -137,6 +137,8 @@ function groupByLabel(models: readonly FusionInput[], weights: readonly number[]
         [y1, y2] = y2 < y1 ? [y2, y1] : [y1, y2];
       }
       const box: Member['box'] = [unit(x1), unit(y1), unit(x2), unit(y2)];
+      // a NaN or infinite corner would make the fused box NaN; a NaN label was class 0
+      if (!box.every(Number.isFinite) || !Number.isFinite(m.labels[j])) continue;
       if ((box[2] - box[0]) * (box[3] - box[1]) === 0) continue;
       const label = Math.trunc(m.labels[j]);
       const member: Member = { score: score * weights[model], weight: weights[model], model, index: j, box };
@@ -203,6 +205,7 @@ function fusedScore(members: readonly Member[], weights: readonly number[], conf
  * fused box is the score-weighted mean of its members, and its confidence is rescaled by how
  * many models agree (see {@link FusionConfidence}). Same results as the authors' reference
  * implementation (golden-tested against a numpy transcription of it); output best first.
+ * Boxes with a NaN or infinite corner or label are left out, as are zero-area ones.
  *
  * @throws VisionError `INVALID_INPUT` for boxes, scores and labels of different lengths;
  * `INVALID_OPTION` for bad weights, thresholds or confidence type.

@@ -5,6 +5,7 @@
  */
 import { VisionError } from '../../core/errors';
 import { iou } from './iou';
+import { boxIsFinite } from '../detection/candidates';
 import { optionNames } from '../../core/known-options';
 import { checkBoxArray, checkCount, checkOptionNames, checkUnitInterval } from '../validate';
 
@@ -54,7 +55,8 @@ const WEIGHTED_NMS_OPTION_NAMES = /* @__PURE__ */ optionNames<WeightedNmsOptions
  * IoU overlap: repeatedly take the best remaining box; every remaining box (itself included)
  * with IoU `> iouThreshold` to it forms its cluster and is removed; the output box (and
  * keypoints) is the score-weighted mean of the cluster, with the top box's score.
- * Class-agnostic. Boxes are flat N×4 xyxy.
+ * Class-agnostic. Boxes are flat N×4 xyxy; boxes with a NaN or infinite corner, and NaN
+ * scores, are left out.
  *
  * @throws VisionError `INVALID_INPUT` for mismatched lengths; `INVALID_OPTION` for a
  * threshold outside [0, 1] or a bad count.
@@ -80,7 +82,8 @@ export function weightedNms(boxes: ArrayLike<number>, scores: ArrayLike<number>,
     throw new VisionError('INVALID_INPUT', `weightedNms: keypoints must hold numKeypoints × 2 values per box (${n} boxes, numKeypoints ${String(options.numKeypoints)}); got ${options.keypoints.length}`);
   }
   const kp = options.keypoints;
-  let remaining = Array.from({ length: n }, (_, i) => i).filter((i) => scores[i] === scores[i]);
+  // a NaN score, or a NaN or infinite corner (its overlaps are NaN: it would be a cluster of its own, a NaN box), is left out
+  let remaining = Array.from({ length: n }, (_, i) => i).filter((i) => scores[i] === scores[i] && boxIsFinite(boxes, i * 4));
   remaining.sort((a, b) => scores[b] - scores[a] || a - b);
   const indices: number[] = [];
   const outBoxes: number[] = [];

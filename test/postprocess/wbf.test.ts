@@ -120,12 +120,16 @@ describe('WBF as a suppression method and as the merge of predictions', () => {
     expect(Array.from(weighted.boxes).every(Number.isFinite)).toBe(true);
   });
 
-  it('suppressCandidates checks agnostic, sigma and the score thresholds whatever the method (agnostic: 1 ran class-aware, sigma -1 passed)', () => {
+  it('suppressCandidates, nms and WBF check their on/off options, sigma and the score thresholds whatever the method (agnostic: 1 ran class-aware, sigma -1 passed)', () => {
     const box = { boxes: new Float32Array([0, 0, 10, 10]), scores: new Float32Array([1]), classIds: new Int32Array([0]) };
     const refused = (options: object, message: RegExp): void => {
       expect(() => suppressCandidates(box, options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(message) }));
     };
     refused({ agnostic: 1 }, /agnostic is 1; it must be true or false/);
+    // nms took any truthy value as agnostic; WBF read normalized: 'no' as true and ignored allowsOverflow: 'yes'
+    expect(() => nms([0, 0, 10, 10], [1], { agnostic: 'yes' as never })).toThrow(/nms: agnostic is "yes"; it must be true or false/);
+    expect(() => weightedBoxesFusion([{ boxes: [0, 0, 10, 10], scores: [1], labels: [0] }], { normalized: 'no' as never })).toThrow(/weightedBoxesFusion: normalized is "no"; it must be true or false/);
+    expect(() => weightedBoxesFusion([{ boxes: [0, 0, 1, 1], scores: [1], labels: [0] }], { allowsOverflow: 'yes' as never })).toThrow(/allowsOverflow is "yes"/);
     refused({ method: 'greedy', sigma: -1 }, /sigma is -1; it must be a finite number > 0/);
     refused({ method: 'greedy', scoreThreshold: 5 }, /scoreThreshold must be a number in \[0, 1\]; got 5/);
     refused({ method: 'wbf', fuseScoreThreshold: Number.NaN }, /fuseScoreThreshold must be a number in \[0, 1\]; got NaN/);

@@ -4,6 +4,7 @@
  * `torchvision.ops.nms`, `torchvision.ops.batched_nms` and `cv2.dnn.NMSBoxes`.
  */
 import { VisionError } from '../../core/errors';
+import { optionalBoolean } from '../../core/optional-boolean';
 import { checkBoxArray, checkCount, checkUnitInterval, checkOptionNames } from '../validate';
 import { optionNames } from '../../core/known-options';
 
@@ -139,7 +140,7 @@ export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, options
       `nms: boxes must hold exactly 4 numbers per score (boxes.length === 4 * scores.length); got ${boxes.length} and ${scores?.length}`,
     );
   }
-  const classIds = options.agnostic ? undefined : options.classIds;
+  const classIds = optionalBoolean(options.agnostic, 'nms: agnostic') ? undefined : options.classIds;
   if (classIds !== undefined && (classIds == null || classIds.length !== scores.length)) {
     throw new VisionError(
       'INVALID_INPUT',

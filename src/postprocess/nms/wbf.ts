@@ -5,6 +5,7 @@
  * instead of all but one being thrown away as NMS does.
  */
 import { VisionError } from '../../core/errors';
+import { optionalBoolean } from '../../core/optional-boolean';
 import { checkBoxArray, checkUnitInterval, checkOptionNames } from '../validate';
 import { optionNames } from '../../core/known-options';
 import { iou } from './iou';
@@ -232,7 +233,9 @@ export function weightedBoxesFusion(models: readonly FusionInput[], options: Fus
     throw new VisionError('INVALID_OPTION', `weightedBoxesFusion: confType must be one of ${FUSION_CONFIDENCES.join(', ')}; got ${String(confType)}`);
   }
   const fused: { label: number; score: number; box: Cluster['box']; count: number; top: Member }[] = [];
-  for (const [label, members] of groupByLabel(models, weights, skip, options.normalized ?? true)) {
+  const normalized = optionalBoolean(options.normalized, 'weightedBoxesFusion: normalized') ?? true;
+  const allowsOverflow = optionalBoolean(options.allowsOverflow, 'weightedBoxesFusion: allowsOverflow') ?? false;
+  for (const [label, members] of groupByLabel(models, weights, skip, normalized)) {
     const clusters: Cluster[] = [];
     for (const member of members) {
       const at = bestMatch(clusters, member.box, iouThreshold);
@@ -243,7 +246,7 @@ export function weightedBoxesFusion(models: readonly FusionInput[], options: Fus
         clusters[at].box = meanBox(clusters[at].members);
       }
     }
-    for (const c of clusters) fused.push({ label, score: fusedScore(c.members, weights, confType, options.allowsOverflow === true), box: c.box, count: c.members.length, top: c.members[0] });
+    for (const c of clusters) fused.push({ label, score: fusedScore(c.members, weights, confType, allowsOverflow), box: c.box, count: c.members.length, top: c.members[0] });
   }
   fused.sort((a, b) => b.score - a.score);
   return {

@@ -53,6 +53,8 @@ describe('options of the wrong type on the classic tasks', () => {
     await expect(segmenter.run(photo, { outputCategoryMask: 'no' as never })).rejects.toEqual(refused('outputCategoryMask is "no"'));
     await expect(poses.run(photo, null as never)).rejects.toEqual(refused('run options must be an object'));
     await expect(poses.run(photo, { nmsRadius: '5' as never })).rejects.toEqual(refused('nmsRadius is "5"'));
+    // Infinity passed creation and failed every run, blaming the decoder
+    await expect(pipeline('pose-estimation', { model: 'posenet-mobilenet', nmsRadius: Number.POSITIVE_INFINITY })).rejects.toEqual(refused('nmsRadius is Infinity; it must be a finite number ≥ 0'));
     expect(tf.memory().numTensors).toBe(before);
     expect((await classifier.run(photo)).classes.length).toBeGreaterThan(0);
     expect((await detector.run(photo)).detections.length).toBeGreaterThan(0);

@@ -226,6 +226,34 @@ describe('BlazePose video mode smooths as MediaPipe does (against the peer with 
     expect(sameFace(face, { x: 150, y: 208, size: 30 })).toBe(false);
   });
 
+  it('a person missed for a few frames keeps their ID when the detector finds them again, within the tracker\'s buffer (they got a new ID after any gap)', () => {
+    const [a] = syntheticClip(1, 4);
+    const region = blazePoseRoi(a.alignment);
+    const foundAt = (video: PoseVideoState, t: number): number[] =>
+      video.followPeople([{ ...a.pose, keypoints: a.pose.keypoints.map((k) => ({ ...k })) }], [{ alignment: a.alignment, region: { ...region, centerX: region.centerX + 6 } }], t, W, H, 1.25).map((p) => p.trackId!);
+    // the default buffer: 30 frames at 30 fps
+    const video = new PoseVideoState(DEFAULT_BLAZEPOSE_SMOOTHING, {}, { blazePose: true });
+    expect(foundAt(video, 1000)).toEqual([1]);
+    for (const t of [1033, 1066, 1100]) expect(video.followPeople([], [], t, W, H, 1.25)).toEqual([]);
+    expect(foundAt(video, 1133)).toEqual([1]);
+    // lost for longer than the buffer (2 frames): a new person
+    const short = new PoseVideoState(DEFAULT_BLAZEPOSE_SMOOTHING, { trackBuffer: 2 }, { blazePose: true });
+    expect(foundAt(short, 1000)).toEqual([1]);
+    for (const t of [1033, 1066, 1100]) short.followPeople([], [], t, W, H, 1.25);
+    expect(foundAt(short, 1133)).toEqual([2]);
+    // at the buffer's edge (seen 3 frames ago = maxFramesLost + 1, as ByteTrack's latest match): still the same person
+    const edge = new PoseVideoState(DEFAULT_BLAZEPOSE_SMOOTHING, { trackBuffer: 2 }, { blazePose: true });
+    expect(foundAt(edge, 1000)).toEqual([1]);
+    for (const t of [1033, 1066]) edge.followPeople([], [], t, W, H, 1.25);
+    expect(foundAt(edge, 1100)).toEqual([1]);
+    // someone found elsewhere is someone else
+    const elsewhere = new PoseVideoState(DEFAULT_BLAZEPOSE_SMOOTHING, {}, { blazePose: true });
+    expect(foundAt(elsewhere, 1000)).toEqual([1]);
+    elsewhere.followPeople([], [], 1033, W, H, 1.25);
+    const far = elsewhere.followPeople([a.pose], [{ alignment: a.alignment, region: { ...region, centerX: region.centerX + 5 * region.width } }], 1066, W, H, 1.25);
+    expect(far.map((p) => p.trackId)).toEqual([2]);
+  });
+
   it('several people followed through bad frames (1×1, 17×3000, flat grey, random pixels): empty results, then people again; masks and tensors back where they were', async () => {
     const group = await createPoseEstimationPipeline({ model: GREEDY, backend: 'wasm', maxPoses: 3, segmentation: true });
     try {

@@ -160,7 +160,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     const single = this.poseSpec.family === 'movenet' || this.poseSpec.family === 'blazepose';
     const maxPoses = positiveInteger(merged.maxPoses ?? this.poseSpec.defaults?.maxDetections ?? (single ? 1 : 10), 'maxPoses');
     const nmsRadius = merged.nmsRadius ?? 20;
-    if (!(typeof nmsRadius === 'number' && nmsRadius >= 0)) throw new VisionError('INVALID_OPTION', `nmsRadius is ${shownValue(nmsRadius)}; it must be a number ≥ 0 (model-input pixels)`);
+    if (!(typeof nmsRadius === 'number' && nmsRadius >= 0 && Number.isFinite(nmsRadius))) throw new VisionError('INVALID_OPTION', `nmsRadius is ${shownValue(nmsRadius)}; it must be a finite number ≥ 0 (model-input pixels)`);
     const decoding = merged.decoding ?? 'multi';
     if (decoding !== 'single' && decoding !== 'multi') throw new VisionError('INVALID_OPTION', `decoding is ${shownValue(decoding)}; allowed: single, multi`);
     return {

@@ -141,7 +141,12 @@ export interface PoseEstimationOptions extends BasePipelineOptions, PoseRunOptio
    * Default `{ minCutoff: 0.1, beta: 40, dCutoff: 1 }` (MediaPipe's filter for world landmarks); fields left out keep these.
    */
   worldSmoothing?: OneEuroOptions | false;
-  /** Video mode: tracker settings (defaults adapt ByteTrack to the pose threshold). */
+  /**
+   * Video mode: tracker settings (defaults adapt ByteTrack to the pose threshold). BlazePose
+   * follows people from frame to frame instead of matching boxes: it takes `trackBuffer` and
+   * `frameRate` only — how long a person missed by the landmark stage keeps their ID for the
+   * detector to find them again (default 30 frames at 30 fps: one second).
+   */
   tracker?: ByteTrackerOptions;
   /**
    * When browser pictures (VideoFrame, ImageBitmap, `<video>`, canvas, `<img>`) are read only

@@ -14,7 +14,7 @@ import type { RotatedRegion } from '../../preprocess/rotated-region';
 import { nextCropRegion } from './next-crop-region';
 import type { ByteTracker } from '../../track/byte-tracker';
 import { type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
-import type { ByteTrackerOptions } from '../../track/tracker-options';
+import { type ByteTrackerOptions, resolveTrackerOptions } from '../../track/tracker-options';
 import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker, trackInStream } from '../shared/adapted-tracker';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import { type FaceSpot, blazePoseRoi, faceOfKeypoints, regionOverlap, sameFace } from './blazepose-roi';
@@ -43,6 +43,13 @@ export function scaleRegion(region: RotatedRegion, sx: number, sy: number): Rota
   return { ...region, centerX: region.centerX * sx, centerY: region.centerY * sy, width: region.width * sx, height: region.height * sy };
 }
 
+/** A person BlazePose follows: their track, the region their last pose gives, and when they were last seen. */
+interface FollowedPerson {
+  trackId: number;
+  region: RotatedRegion;
+  seenAtMs: number;
+}
+
 /**
  * Tracks, smooths and remembers where the person was. One instance per video stream: the
  * pipeline's `reset()` makes a new one.
@@ -62,7 +69,9 @@ export class PoseVideoState {
   private readonly previousMasks = new Map<number, Float32Array>();
   private region: CropRegion | null = null;
   /** BlazePose: the people followed into the next frame, best first, with the regions their (smoothed) alignment points give. */
-  private following: { trackId: number; region: RotatedRegion }[] = [];
+  private following: FollowedPerson[] = [];
+  /** BlazePose: people no longer followed, kept for the tracker's buffer: the detector finding one again near their last region gives back their ID. */
+  private lost: FollowedPerson[] = [];
   private singleId: number | null = null;
   private lastId = 0;
 
@@ -191,7 +200,9 @@ export class PoseVideoState {
     const was = this.size;
     this.size = { width, height };
     if (!was || (was.width === width && was.height === height)) return;
-    this.following = this.following.map((f) => ({ ...f, region: scaleRegion(f.region, width / was.width, height / was.height) }));
+    const scale = (f: FollowedPerson): FollowedPerson => ({ ...f, region: scaleRegion(f.region, width / was.width, height / was.height) });
+    this.following = this.following.map(scale);
+    this.lost = this.lost.map(scale);
     this.smoothers.clear();
     this.previousMasks.clear();
     // a crop region (0–1 of the frame) stays square in pixels only on a frame of the same shape
@@ -200,8 +211,10 @@ export class PoseVideoState {
 
   /**
    * BlazePose: gives each pose of this frame (best first, with where it was found) its track —
-   * a followed person keeps theirs; a person the detector found continues the lost track whose
-   * region it overlaps most, or starts a new one — smooths it, and follows it into the next frame
+   * a followed person keeps theirs; a person the detector found continues the track whose
+   * region it overlaps most among those lost this frame, then those lost within the tracker's
+   * buffer (`trackBuffer`, `frameRate`: a person missed for a few frames keeps their ID), or
+   * starts a new one — smooths it, and follows it into the next frame
    * with the region its smoothed alignment points give (MediaPipe's pose-landmarks-to-ROI rule).
    * A pose whose face is a better pose's face (two crops on one person) is dropped.
    *
@@ -213,8 +226,9 @@ export class PoseVideoState {
   followPeople(poses: readonly Pose[], origins: readonly PoseOrigin[], timestampMs: number, width: number, height: number, roiScale: number): Pose[] {
     this.frameSize(width, height);
     const unclaimed = this.following.filter((_, i) => !origins.some((o) => o.followed === i));
+    this.lost = this.lost.filter((person) => this.withinBuffer(person, timestampMs));
     const tracked: Pose[] = [];
-    const next: { trackId: number; region: RotatedRegion }[] = [];
+    const next: FollowedPerson[] = [];
     const faces: FaceSpot[] = [];
     poses.forEach((pose, i) => {
       const face = faceOfKeypoints((k) => [pose.keypoints[k].x, pose.keypoints[k].y]);
@@ -224,17 +238,30 @@ export class PoseVideoState {
       }
       faces.push(face);
       const { alignment, region, followed } = origins[i] ?? {};
-      const previous = followed !== undefined ? this.following[followed] : region && takeBestOverlap(unclaimed, (t) => regionOverlap(t.region, region));
+      const overlap = (t: FollowedPerson): number => (region ? regionOverlap(t.region, region) : 0);
+      // followed into this frame; else found by the detector where someone followed until now, or lately lost, was
+      const previous = followed !== undefined ? this.following[followed] : (takeBestOverlap(unclaimed, overlap) ?? takeBestOverlap(this.lost, overlap));
       const trackId = previous?.trackId ?? ++this.lastId;
       const smoothed = this.smooth(trackId, pose, alignment, timestampMs, width, height);
       const nextRegion = smoothed.alignment && blazePoseRoi(smoothed.alignment, roiScale);
-      if (nextRegion && nextRegion.width > 1) next.push({ trackId, region: nextRegion });
+      if (nextRegion && nextRegion.width > 1) next.push({ trackId, region: nextRegion, seenAtMs: timestampMs });
       tracked.push(smoothed.pose);
     });
     const live = new Set(tracked.map((p) => p.trackId));
     for (const id of new Set([...this.smoothers.keys(), ...this.previousMasks.keys()])) if (!live.has(id)) this.forget(id);
+    this.lost.push(...this.following.filter((f) => !live.has(f.trackId)));
     this.following = next;
     return tracked;
+  }
+
+  /**
+   * Whether a person lost from view may still be found again: seen at most `maxFramesLost + 1`
+   * frames ago (the tracker's `trackBuffer · frameRate / 30`, as ByteTrack keeps a lost track),
+   * frames counted from the timestamps at the tracker's `frameRate`.
+   */
+  private withinBuffer(person: FollowedPerson, timestampMs: number): boolean {
+    const { maxFramesLost, frameRate } = resolveTrackerOptions(this.trackerOptions);
+    return Math.round(((timestampMs - person.seenAtMs) * frameRate) / 1000) <= maxFramesLost + 1;
   }
 
   private forget(trackId: number): void {

@@ -34,9 +34,18 @@ export interface StreamSourceOptions extends VideoSourceOptions {
 /** How often a pumped track's state is checked for a stop() that fired no 'ended' event (ms). */
 const ENDED_CHECK_MS = 250;
 
+/** How long a closed source's last read may wait for a frame before the reader is cancelled anyway (a camera that sends nothing more). */
+const LAST_READ_MS = 1000;
+
 function pumpProcessor(track: MediaStreamTrack, source: PushFrameSource, Processor: TrackProcessorConstructor): () => void {
   const reader = new Processor({ track, maxBufferSize: 1 }).readable.getReader();
   let active = true;
+  let cancelled = false;
+  const cancel = (): void => {
+    if (cancelled) return;
+    cancelled = true;
+    reader.cancel().catch(() => undefined);
+  };
   void (async () => {
     try {
       while (active) {
@@ -51,11 +60,19 @@ function pumpProcessor(track: MediaStreamTrack, source: PushFrameSource, Process
       }
     } catch (error) {
       if (active) source.fail(new VisionError('DEVICE_LOST', `reading camera frames failed: ${describeError(error)}`, { cause: error }));
+    } finally {
+      cancel(); // no read is waiting now: nothing is on its way to be dropped
     }
   })();
   return () => {
     active = false;
-    reader.cancel().catch(() => undefined);
+    // Not cancelled while a read waits: Chromium makes the frame for a waiting read a task before
+    // it hands it over, and a cancel in between drops that frame unclosed — it holds one of the
+    // camera's few capture buffers until garbage collection ("A VideoFrame was garbage collected
+    // without being closed"), and after a few stop/start cycles a new loop got no frames at all.
+    // The read ends with the camera's next frame (closed above); a camera that sends none is
+    // cancelled after LAST_READ_MS.
+    setTimeout(cancel, LAST_READ_MS);
   };
 }
 

@@ -47,8 +47,8 @@ beforeAll(async () => {
  * Runs the page's garbage collector and returns the frames it found unclosed so far (where each
  * was made). The fake camera lends two capture buffers: a frame left unclosed anywhere in the page
  * holds one until a GC. One CI run saw the camera starve (2–3 fps, then no frame for minutes, until
- * a later test made the page collect garbage), most likely that way; it never recurred in six
- * loaded reruns. Frames the SDK or this harness leave unclosed fail the teardown test below with
+ * a later test made the page collect garbage), most likely that way — the stop/start test below
+ * pins one such way down (a reader cancelled while a read waited). Frames the SDK or this harness leave unclosed fail the teardown test below with
  * their origin; collecting before each test keeps garbage made elsewhere (the browser's own)
  * from starving the next test.
  */
@@ -209,6 +209,35 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(shared.refusedClosed).toBe(true);
     expect(shared.heldOpen).toBe(true);
     expect(shared.frames).toBeGreaterThanOrEqual(10); // 45 here (30 fps)
+  });
+
+  it('stop/start cycles of a camera loop: every new loop gets the camera\'s frames (a cancelled read dropped a frame unclosed, starving the camera)', async () => {
+    // stop() right after a busy main-thread stretch: the camera's next frame is on its way to the
+    // waiting read. Cancelling the reader then made Chromium drop that frame unclosed; it held one
+    // of the fake camera's two capture buffers until a garbage collection, and after 2–3 cycles
+    // new loops got no frame at all (12 12 0 0 0). No garbage is collected between the cycles here.
+    const framesIn = await rt.page.evaluate(async () => {
+      const vp = (globalThis as unknown as { vp: typeof import('../../src/index') }).vp;
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      const camera = await vp.Webcam.open({ width: 640, height: 480 });
+      const counts: number[] = [];
+      try {
+        for (let cycle = 0; cycle < 6; cycle++) {
+          const loop = vp.runLoop(camera.frames(), async () => 0, { policy: 'latest' });
+          await sleep(400);
+          const busyUntil = performance.now() + 60;
+          while (performance.now() < busyUntil); // a camera frame reaches the reader meanwhile
+          await sleep(0);
+          loop.stop();
+          counts.push((await loop.done).framesIn);
+        }
+      } finally {
+        camera.stop();
+      }
+      return counts;
+    });
+    measured.stopStartFramesIn = framesIn.join(' ');
+    expect(Math.min(...framesIn)).toBeGreaterThanOrEqual(4); // about 12 a cycle (30 fps for 0.4 s)
   });
 
   it('(e) a worker crash mid-stream rejects the run in flight with WORKER_FAILED; the loop goes on after a restart', async () => {

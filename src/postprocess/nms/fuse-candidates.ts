@@ -3,7 +3,7 @@
  * `'wbf'`), with the candidates below a score left out of the fusion.
  */
 import { iou } from './iou';
-import type { KeypointedCandidates, SuppressedCandidates } from './suppress';
+import type { DetectionCandidates } from '../detection/candidates';
 import { weightedBoxesFusion } from './wbf';
 
 /** The indices of the candidates whose score is at least (`strong`) or under (`weak`) `from`, each in candidate order. */
@@ -16,7 +16,8 @@ function splitByScore(scores: ArrayLike<number>, from: number): { strong: number
 
 /**
  * Weighted boxes fusion of one model's candidates (pixel boxes, so no clipping); each fused box
- * reports the best candidate it absorbed as its index. Agnostic: all share one label.
+ * reports the best candidate it absorbed as its index (`indices`, as `suppressCandidates` gives
+ * them; keypoints are dropped). Agnostic: all share one label.
  *
  * Candidates scoring under `fuseFrom` take no part in the fusion — a fused score is its
  * cluster's mean, so weak members (a video tracker's low-score detections, decoded far below
@@ -29,7 +30,7 @@ function splitByScore(scores: ArrayLike<number>, from: number): { strong: number
  * const kept = fuseCandidates(candidates, 0.55, 100, false, 0.5); // fuse the ≥ 0.5 ones; weaker ones only where nothing covers them
  * ```
  */
-export function fuseCandidates(c: KeypointedCandidates, iouThreshold: number, maxDetections: number, agnostic: boolean, fuseFrom = 0): SuppressedCandidates {
+export function fuseCandidates(c: DetectionCandidates, iouThreshold: number, maxDetections: number, agnostic: boolean, fuseFrom = 0): DetectionCandidates & { indices: Int32Array } {
   const { strong, weak } = splitByScore(c.scores, fuseFrom);
   const label = (i: number): number => (agnostic ? 0 : c.classIds[i]);
   const boxesOf = (indices: number[]): Float32Array => {

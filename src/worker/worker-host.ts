@@ -130,6 +130,34 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
       closeFrame(input);
     }
   };
+  /**
+   * Each pipeline's video calls (frames, resets) in the order they arrived: settles once every
+   * earlier one has reached the pipeline. A frame given as a path or bytes is decoded here first,
+   * which takes a while: a reset (or a raw frame) sent after it must not reach the pipeline before
+   * it — the frame would start the new video, and the next one be refused as going back in time.
+   */
+  const arrivals = new Map<number, Promise<void>>();
+  const inArrivalOrder = (id: number): { turn: Promise<void>; entered: () => void } => {
+    let entered!: () => void;
+    const reached = new Promise<void>((resolve) => (entered = resolve));
+    const turn = arrivals.get(id) ?? Promise.resolve();
+    arrivals.set(id, turn.then(() => reached));
+    return { turn, entered };
+  };
+  const runForVideo = async (id: number, input: ImageInput, timestampMs: number, options: object | undefined): Promise<unknown> => {
+    const { turn, entered } = inArrivalOrder(id);
+    try {
+      return await consume(id, input, async (p, checked) => {
+        await turn;
+        // the call enters the pipeline's video clock at once: what arrives next may go in after it
+        const analysed = p.runForVideo ? p.runForVideo(checked, timestampMs, options) : p.run(checked, options);
+        entered();
+        return analysed;
+      });
+    } finally {
+      entered(); // refused before it entered (a bad image, say): the calls after it go on
+    }
+  };
 
   return {
     ping: () => reply(() => undefined),
@@ -152,14 +180,23 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
         return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter: adapter } satisfies RemotePipelineInfo;
       }),
     run: (id, input, options) => resultReply(() => consume(id, input, (p, checked) => p.run(checked, options))),
-    runForVideo: (id, input, timestampMs, options) =>
-      resultReply(() => consume(id, input, (p, checked) => (p.runForVideo ? p.runForVideo(checked, timestampMs, options) : p.run(checked, options)))),
-    reset: (id) => reply(() => void get(id).reset?.()),
+    runForVideo: (id, input, timestampMs, options) => resultReply(() => runForVideo(id, input, timestampMs, options)),
+    reset: (id) =>
+      reply(async () => {
+        const { turn, entered } = inArrivalOrder(id);
+        try {
+          await turn;
+          get(id).reset?.();
+        } finally {
+          entered();
+        }
+      }),
     dispose: (id) =>
       reply(() => {
         pipelines.get(id)?.dispose();
         pipelines.delete(id);
         pixelLimits.delete(id);
+        arrivals.delete(id);
       }),
     memory: () =>
       reply((): WorkerMemory => {

@@ -80,6 +80,31 @@ describe('pipelines in a Node worker thread', () => {
     expect(remote.worker.isTerminated).toBe(true);
   });
 
+  it('video calls reach a worker pipeline in the order they were sent, however long a file frame takes to decode', async () => {
+    // a 3000×2000 PNG of noise takes the worker a while to decode; before, a reset or a raw frame
+    // sent after it overtook it: the reset then came before the frame (which started the new video),
+    // or the raw frame went first and the file frame was refused as going back in time
+    const folder = mkdtempSync(join(tmpdir(), 'vp-worker-order-'));
+    const slow = join(folder, 'noise.png');
+    const { default: sharp } = await import('sharp');
+    await sharp(Buffer.from(Uint8Array.from({ length: 3000 * 2000 * 3 }, (_, i) => (i * 2654435761) >>> 24)), { raw: { width: 3000, height: 2000, channels: 3 } }).png({ compressionLevel: 1 }).toFile(slow);
+    const raw: RawImage = { data: new Uint8Array(320 * 240 * 3).fill(90), width: 320, height: 240, channels: 3 };
+    const remote = await createWorkerPipeline('object-detection', { backend: 'wasm', threshold: 0.3, workerUrl: url });
+    try {
+      const order = await Promise.allSettled([remote.runForVideo(slow, 1000), remote.reset(), remote.runForVideo(raw, 500)]);
+      expect(order.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      await remote.reset();
+      const frames = await Promise.allSettled([remote.runForVideo(slow, 1000), remote.runForVideo(raw, 1033)]);
+      expect(frames.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      // a frame refused before it reaches the pipeline (a missing file) holds nothing up
+      const after = await Promise.allSettled([remote.runForVideo(join(folder, 'missing.png'), 1066), remote.runForVideo(raw, 1100)]);
+      expect(after.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    } finally {
+      remote.dispose();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("a worker refuses what the page would: the page's pixel limit (setPlatform) reaches it, also after a restart", async () => {
     const saved = getPlatform().maxPixels;
     setPlatform({ maxPixels: 100_000 }); // the photo has more pixels than that

@@ -78,6 +78,8 @@ export class PoseVideoState {
   private readonly worldSmoothing: OneEuroOptions | false;
   private readonly segmentationSmoothing: number | false;
   private readonly blazePose: boolean;
+  /** How long BlazePose remembers a lost person: the tracker's buffer in frames, and its frame rate. */
+  private readonly lostBuffer: { maxFramesLost: number; frameRate: number };
 
   /**
    * `extra.worldSmoothing`: One-Euro settings for world keypoints (default none);
@@ -106,6 +108,8 @@ export class PoseVideoState {
       throw new VisionError('INVALID_OPTION', `segmentationSmoothing is ${shownValue(ratio)}; it must be a number in [0, 1] (the previous frame's weight where the mask is unsure) or false`);
     }
     checkTrackerSettings(trackerOptions);
+    const { maxFramesLost, frameRate } = resolveTrackerOptions(trackerOptions);
+    this.lostBuffer = { maxFramesLost, frameRate };
   }
 
   /**
@@ -260,7 +264,7 @@ export class PoseVideoState {
    * frames counted from the timestamps at the tracker's `frameRate`.
    */
   private withinBuffer(person: FollowedPerson, timestampMs: number): boolean {
-    const { maxFramesLost, frameRate } = resolveTrackerOptions(this.trackerOptions);
+    const { maxFramesLost, frameRate } = this.lostBuffer;
     return Math.round(((timestampMs - person.seenAtMs) * frameRate) / 1000) <= maxFramesLost + 1;
   }
 

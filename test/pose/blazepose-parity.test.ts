@@ -33,7 +33,7 @@ import { turnPhoto } from '../hands/rotate-photo';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 import { GREEDY, type PeerBlazePose, asTensor, peerDetector, peerRegion } from './blazepose-peer';
 import { cropped } from './helpers';
-import { absoluteDifferences } from '../helpers/differences';
+import { absoluteDifferences, firstBitDifference } from '../helpers/differences';
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
@@ -248,7 +248,7 @@ describe('BlazePose equals @tensorflow-models/pose-detection on the same weights
         return out;
       };
       const [smoothed, unsmoothed] = [await masks(steady), await masks(raw)];
-      expect(smoothed[0]).toEqual(unsmoothed[0]);
+      expect(firstBitDifference(smoothed[0], unsmoothed[0])).toBe(-1);
       const flicker = (frames: Float32Array[]): number => frames.slice(1).reduce((sum, f, i) => sum + absoluteDifferences(f, frames[i]).mean, 0);
       console.log(`mask change frame to frame over ${shots.length} shaken frames: ${flicker(unsmoothed).toExponential(2)} raw, ${flicker(smoothed).toExponential(2)} smoothed`);
       expect(flicker(smoothed)).toBeLessThan(0.8 * flicker(unsmoothed));

@@ -22,6 +22,12 @@ export interface SegmentationHead {
   maskRcnnOutputs?: { boxes: string; labels: string; scores: string; masks: string };
   /** YOLO-seg output names (default: the rank-3 output is the detections, the rank-4 one the prototypes). */
   yoloOutputs?: { detections: string; protos: string };
+  /**
+   * YOLO-seg prototype layout. Default: what the shape says, and where it fits both
+   * (`[1, 32, 32, 32]`, a 128² input) the model input's layout (`nhwc` unless the card's
+   * `input.layout` is `nchw`): Ultralytics' TF.js exports give NHWC prototypes, its ONNX exports NCHW.
+   */
+  protoLayout?: 'nchw' | 'nhwc';
 }
 
 /** A {@link ModelSpec} with its {@link SegmentationHead}. @example `const card: SegmentationModelSpec = { ...SELFIE_SEGMENTATION };` */
@@ -139,13 +145,15 @@ export function maskRcnnModel(options: MaskRcnnCardOptions): SegmentationModelSp
  * const segmenter = await createInstanceSegmentationPipeline({ model: yoloSegModel({ url: 'yolo11n-seg.onnx', version: 'v11' }) });
  * ```
  */
-export function yoloSegModel(options: Omit<YoloCardOptions, 'version'> & { version?: 'v8' | 'v11'; outputs?: SegmentationHead['yoloOutputs'] }): SegmentationModelSpec {
+export function yoloSegModel(
+  options: Omit<YoloCardOptions, 'version'> & { version?: 'v8' | 'v11'; outputs?: SegmentationHead['yoloOutputs']; protoLayout?: SegmentationHead['protoLayout'] },
+): SegmentationModelSpec {
   const base = yoloModel({ ...options, version: options.version ?? 'v8', numExtras: options.numExtras ?? 32 });
   return {
     ...base,
     id: options.id ?? `yolo-${options.version ?? 'v8'}-seg`,
     task: 'instance-segmentation',
     family: 'yolov8-seg',
-    segmentation: options.outputs ? { yoloOutputs: options.outputs } : {},
+    segmentation: { ...(options.outputs ? { yoloOutputs: options.outputs } : {}), ...(options.protoLayout ? { protoLayout: options.protoLayout } : {}) },
   };
 }

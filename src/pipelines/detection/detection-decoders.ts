@@ -17,6 +17,7 @@ import type { YoloFormat } from '../../postprocess/detection/yolo-postprocess';
 import type { YoloLayout } from '../../postprocess/detection/yolo-common';
 import type { KeypointedCandidates, SuppressionMethod } from '../../postprocess/nms/suppress';
 import { firstOutput, outputNamed, tensorNumbers } from '../shared/outputs';
+import { checkSigmoidScores, refuseEndToEndOutput } from '../shared/yolo-output-check';
 import type { DetectionRunOptions } from './detection-types';
 import { ZOO_DECODERS } from './zoo-decoders';
 
@@ -94,8 +95,11 @@ function yolo(format: YoloFormat): DetectionDecoder {
     }
     const decode = format === 'v5' ? decodeYoloV5 : decodeYoloV8;
     // rows filtered on the GPU come back channels-last whatever the export's layout
+    if (outputLayout === undefined) refuseEndToEndOutput(output, spec, numExtras ?? 0);
     const layout = outputLayout ?? spec.head?.layout;
-    return decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras, layout });
+    const candidates = decode(output, { threshold, numClasses: spec.labels.length, multiLabel: options.multiLabel, classes: options.classes, numExtras, layout });
+    checkSigmoidScores(candidates.scores, spec);
+    return candidates;
   };
 }
 

@@ -19,6 +19,7 @@ import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
+import { outputDecodeError } from '../shared/outputs';
 import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder, checkDetectionHead } from './detection-decoders';
 import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
 import { detectionViews, renderDetectionView, unmapDetectionKeypoints, unmapDetectionView } from './detection-tta';
@@ -86,7 +87,13 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     if (!decode) {
       throw new VisionError('INVALID_OPTION', `no detection decoder for family '${spec.family}'; known: ${Object.keys(DETECTION_DECODERS).join(', ')}`);
     }
-    this.decode = decode;
+    this.decode = (outputs, context) => {
+      try {
+        return decode(outputs, context);
+      } catch (error) {
+        throw outputDecodeError(error, spec.id);
+      }
+    };
     checkDetectionHead(spec);
     // bad defaults and tracker settings fail now, not at the first run or video frame
     checkTrackerSettings(trackerOptions);

@@ -14,7 +14,7 @@ import { gpuMaskAssemblerFor } from '../../runtime/gpu/gpu-mask-assembler';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { toRawTensor } from '../../runtime/tensor-convert';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
-import { type DecodedInstances, type InstanceDecodeContext, yoloSegDetections, yoloSegOutputs } from './instance-decoders';
+import { type DecodedInstances, type InstanceDecodeContext, protoLayoutFor, yoloSegDetections, yoloSegOutputs } from './instance-decoders';
 
 /**
  * One model run with the detection output read back and the prototypes kept on the GPU.
@@ -85,7 +85,7 @@ export async function decodeWithGpuMasks(kept: ProtosOnGpu, context: InstanceDec
   const { protos } = kept;
   if (protos.dtype !== 'float32') throw new VisionError('MODEL_FORMAT', `model '${spec.id}': prototypes are ${protos.dtype}; expected float32`);
   const det = yoloSegDetections(kept.detections, context);
-  const maskOptions = { mode: options.maskMode, threshold: maskThreshold };
+  const maskOptions = { mode: options.maskMode, threshold: maskThreshold, protoLayout: protoLayoutFor(spec, protos.shape, det.numExtras) };
   const plan = yoloSegMaskPlan(protos.shape, det.numExtras, det.boxes, transform, maskOptions);
   const assembler = gpuMaskAssemblerFor();
   const assembled = assembler ? await assembler.assemble(protos, det.extras, plan).catch(fallbackOn) : undefined;

@@ -10,6 +10,7 @@ import { yoloSegMasks } from '../../postprocess/masks/yolo-seg';
 import { postprocessYolo } from '../../postprocess/detection/yolo-postprocess';
 import type { RawTensor } from '../../runtime/model-runner';
 import { outputNamed } from '../shared/outputs';
+import { checkSigmoidScores, refuseEndToEndOutput } from '../shared/yolo-output-check';
 import type { InstanceSegmentationRunOptions } from './segmentation-types';
 
 /** What an instance decoder gets: the card, the input transform and the run's resolved options. @example `decode(outputs, { spec, transform, threshold: 0.5, iouThreshold: 0.7, maxDetections: 100, maskThreshold: 0.5, options: {} })` */
@@ -121,6 +122,7 @@ const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDet
  * ```
  */
 export function yoloSegDetections(detections: RawTensor, { spec, threshold, iouThreshold, maxDetections, options }: InstanceDecodeContext): ReturnType<typeof postprocessYolo> & { extras: Float32Array } {
+  refuseEndToEndOutput(detections, spec, spec.head?.numExtras ?? 32);
   const det = postprocessYolo(detections, {
     format: 'v8',
     threshold,
@@ -133,7 +135,25 @@ export function yoloSegDetections(detections: RawTensor, { spec, threshold, iouT
     agnostic: options.agnostic,
   });
   if (!det.extras || det.numExtras === 0) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its output has no mask coefficients`);
+  checkSigmoidScores(det.scores, spec);
   return { ...det, extras: det.extras };
+}
+
+/**
+ * The layout of YOLO-seg prototypes of shape `dims` holding `nm` channels: the card's
+ * `segmentation.protoLayout`, else what the shape says, and where it fits both
+ * (`[1, 32, 32, 32]`, a 128² input) the model input's layout.
+ *
+ * @example
+ * ```ts
+ * protoLayoutFor(tfjsCard, [1, 32, 32, 32], 32); // 'nhwc' (the card's input is NHWC)
+ * ```
+ */
+export function protoLayoutFor(spec: SegmentationModelSpec, dims: readonly number[], nm: number): 'nchw' | 'nhwc' | undefined {
+  const stated = spec.segmentation?.protoLayout;
+  if (stated !== undefined) return stated;
+  if (dims.length === 4 && dims[1] === nm && dims[3] === nm) return spec.input.layout === 'nchw' ? 'nchw' : 'nhwc';
+  return undefined;
 }
 
 /**
@@ -163,7 +183,8 @@ const yoloSeg: InstanceDecoder = (outputs, context) => {
   const { detections, protos } = yoloSegOutputs(outputs, spec, (t) => t.dims.length);
   if (!(protos.data instanceof Float32Array)) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': prototypes are ${protos.dtype}; expected float32`);
   const det = yoloSegDetections(detections, context);
-  const masks = yoloSegMasks({ dims: protos.dims, data: protos.data }, det.extras, det.boxes, transform, { mode: options.maskMode, threshold: maskThreshold });
+  const protoLayout = protoLayoutFor(spec, protos.dims, det.numExtras);
+  const masks = yoloSegMasks({ dims: protos.dims, data: protos.data }, det.extras, det.boxes, transform, { mode: options.maskMode, threshold: maskThreshold, protoLayout });
   return { boxes: det.boxes, scores: det.scores, classIds: det.classIds, masks };
 };
 

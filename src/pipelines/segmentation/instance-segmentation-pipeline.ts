@@ -12,10 +12,11 @@ import { resolveModel } from '../shared/resolve-model';
 import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionsObject, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
+import { outputDecodeError } from '../shared/outputs';
 import { shownValue } from '../../core/shown-value';
 import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';
 import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
-import { checkWholeImageInput } from './segmentation-card-check';
+import { checkInstanceHead, checkWholeImageInput } from './segmentation-card-check';
 import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'maskThreshold', 'maskMode', 'gpuMasks']);
@@ -46,7 +47,13 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     super(spec, runner, ownsRunner);
     const decode = INSTANCE_DECODERS[spec.family];
     if (!decode) throw new VisionError('INVALID_OPTION', `no instance-segmentation decoder for family '${spec.family}'; known: ${Object.keys(INSTANCE_DECODERS).join(', ')}`);
-    this.decode = decode;
+    this.decode = (outputs, context) => {
+      try {
+        return decode(outputs, context);
+      } catch (error) {
+        throw outputDecodeError(error, spec.id);
+      }
+    };
     // bad defaults fail now, not at the first run
     this.resolve(undefined);
   }
@@ -104,7 +111,9 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
       const stage = await preprocessAndExecute(runner, spec, input, {}, (feeds) => inferKeepingProtos(runner, spec, feeds));
       const postStart = now();
       try {
-        const { decoded, maskBytesRead } = await decodeWithGpuMasks(stage.result, { ...settings, spec, transform: stage.transform });
+        const { decoded, maskBytesRead } = await decodeWithGpuMasks(stage.result, { ...settings, spec, transform: stage.transform }).catch((error: unknown) => {
+          throw outputDecodeError(error, spec.id);
+        });
         return { stage, postStart, decoded, gpuMasks: { bytesRead: stage.result.bytesRead + maskBytesRead, maskBytesRead } };
       } finally {
         stage.result.protos.dispose();
@@ -136,6 +145,7 @@ export async function createInstanceSegmentationPipeline(options: InstanceSegmen
   return disposeOnFailure([model], () => {
     const { spec, runner, ownsRunner } = model;
     checkWholeImageInput(spec, 'instance-segmentation');
+    checkInstanceHead(spec, runner);
     const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks } = options;
     return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks });
   });

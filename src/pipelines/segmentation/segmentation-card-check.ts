@@ -6,7 +6,10 @@
 import { VisionError } from '../../core/errors';
 import { shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
-import type { SegmentationHead } from '../../models/segmentation-cards';
+import type { SegmentationHead, SegmentationModelSpec } from '../../models/segmentation-cards';
+import type { ModelRunner } from '../../runtime/model-runner';
+import { OnnxRunner } from '../../runtime/onnx-runner';
+import { TfjsRunner } from '../../runtime/tfjs-runner';
 
 const ACTIVATIONS: readonly NonNullable<SegmentationHead['activation']>[] = ['none', 'sigmoid', 'softmax'];
 
@@ -45,5 +48,37 @@ export function checkSegmentationHead(id: string, head: SegmentationHead | undef
   }
   if (head.foregroundChannel !== undefined && head.foregroundChannel !== 0 && head.foregroundChannel !== 1) {
     throw new VisionError('INVALID_OPTION', `model '${id}': segmentation.foregroundChannel is ${shownValue(head.foregroundChannel)}; it must be 0 or 1 (the label a one-channel output is the probability of)`);
+  }
+}
+
+const PROTO_LAYOUTS: readonly string[] = ['nchw', 'nhwc'];
+
+/**
+ * Checks an instance-segmentation card's head against its model at creation: the output names
+ * it gives for YOLO-seg (`yoloOutputs`) or Mask R-CNN (`maskRcnnOutputs`) are outputs the model
+ * has (where the runner knows its names), and `protoLayout` is `nchw` or `nhwc`.
+ *
+ * @throws VisionError `INVALID_OPTION` naming the field, the missing names and the model's outputs.
+ * @example
+ * ```ts
+ * checkInstanceHead(yoloSegModel({ url, outputs: { detections: 'det', protos: 'proto' } }), runner); // throws when the model has no 'det'
+ * ```
+ */
+export function checkInstanceHead(spec: SegmentationModelSpec, runner: ModelRunner): void {
+  const head = spec.segmentation;
+  if (head === undefined) return;
+  if (head.protoLayout !== undefined && !PROTO_LAYOUTS.includes(head.protoLayout)) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': segmentation.protoLayout is ${shownValue(head.protoLayout)}; allowed: nchw, nhwc`);
+  }
+  if (!(runner instanceof TfjsRunner || runner instanceof OnnxRunner)) return;
+  for (const [field, names] of [['yoloOutputs', head.yoloOutputs], ['maskRcnnOutputs', head.maskRcnnOutputs]] as const) {
+    if (names === undefined) continue;
+    const unknown = runner.unknownOutputs(Object.values(names));
+    if (unknown.length > 0) {
+      throw new VisionError(
+        'INVALID_OPTION',
+        `model '${spec.id}': segmentation.${field} names ${unknown.map((n) => `'${n}'`).join(', ')}, which the model does not have; its outputs are: ${runner.outputs.map((o) => o.name).join(', ') || 'none'}`,
+      );
+    }
   }
 }

@@ -43,3 +43,19 @@ export function firstOutput(outputs: Record<string, RawTensor>, spec: ModelSpec)
 export function tensorNumbers(tensor: RawTensor): ArrayLike<number> {
   return tensor.data instanceof BigInt64Array ? Array.from(tensor.data, Number) : (tensor.data as ArrayLike<number>);
 }
+
+/**
+ * The error a pipeline throws when its decoder refuses a model output: the decoders' own
+ * `INVALID_INPUT` (a tensor of the wrong element type, batch or size — their message to a
+ * caller who hands them tensors) becomes `MODEL_FORMAT` naming the model, since in a pipeline
+ * the model made the tensor and the image was fine. Other errors are returned as they are.
+ *
+ * @example
+ * ```ts
+ * try { return decode(outputs, context); } catch (error) { throw outputDecodeError(error, spec.id); }
+ * ```
+ */
+export function outputDecodeError(error: unknown, modelId: string): unknown {
+  if (!(error instanceof VisionError) || error.code !== 'INVALID_INPUT') return error;
+  return new VisionError('MODEL_FORMAT', `model '${modelId}' gave an output its card's decoder cannot read: ${error.message}`, { cause: error });
+}

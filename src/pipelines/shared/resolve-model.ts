@@ -8,6 +8,7 @@ import { type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-ba
 import { parseClassNames } from '../../runtime/onnx-metadata';
 import { checkCardInput } from './card-input-check';
 import { checkCardOutputs } from './card-output-check';
+import { checkYoloOutputTypes } from './yolo-output-check';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
 import { checkLoadingOptions } from './loading-options';
@@ -181,6 +182,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
     checkCardInput(runnerSpec.id, runnerSpec.input);
     checkModelInput(runnerSpec, model);
     checkCardOutputs(runnerSpec, model);
+    checkYoloOutputTypes(runnerSpec, model.outputs);
     return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
   }
   if (typeof model === 'string' && !isCatalogued(model)) {
@@ -198,6 +200,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   return disposeOnFailure([{ runner, ownsRunner: true }], () => {
     checkModelInput(spec, runner);
     checkCardOutputs(spec, runner);
+    checkYoloOutputTypes(spec, runner.outputs);
     return { spec: withModelLabels(spec, runner), runner, ownsRunner: true };
   });
 }

@@ -1,0 +1,72 @@
+/**
+ * Checks that a YOLO v5/v8/v11 card fits the output it decodes, beyond the shape: an
+ * end-to-end (NMS-free) export read as anchors decodes without error when its vectors happen to
+ * be as long (2 classes: `[1, 300, 6]`, or `[1, 300, 38]` with mask coefficients) and gives
+ * boxes and scores that mean nothing.
+ */
+import { VisionError } from '../../core/errors';
+import type { ModelSpec } from '../../models/model-spec';
+import type { RawTensor, TensorInfo } from '../../runtime/model-runner';
+
+const END_TO_END_HINT =
+  "an end-to-end (NMS-free) export — [1, N, 6]: x1, y1, x2, y2, score, class (YOLOv10, YOLO26 by default) — needs yoloModel({ version: 'end2end' })";
+
+/**
+ * Refuses an end-to-end export given a v5/v8/v11 card: a `[1, N, 6 + extras]` float output
+ * whose sixth column holds only whole numbers (class ids, 0 in the padding rows), which sigmoid
+ * class scores never all are.
+ *
+ * @throws VisionError `MODEL_FORMAT` naming the model and the version the export needs.
+ * @example
+ * ```ts
+ * refuseEndToEndOutput(output, spec, 0); // a [1, 300, 6] output of class ids in column 6 throws
+ * ```
+ */
+export function refuseEndToEndOutput(output: RawTensor, spec: ModelSpec, extras: number): void {
+  const [batch, rows, width] = output.dims;
+  if (output.dims.length !== 3 || batch !== 1 || width !== 6 + extras || rows === width || rows === 0) return;
+  if (!(output.data instanceof Float32Array || output.data instanceof Float64Array)) return;
+  const data = output.data;
+  for (let r = 0; r < rows; r++) if (!Number.isInteger(data[r * width + 5])) return;
+  throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its [${output.dims.join(', ')}] output holds whole numbers where its card reads the last class's score (column 6): ${END_TO_END_HINT}`);
+}
+
+/**
+ * Refuses decoded YOLO v5/v8/v11 scores above 1: those exports give sigmoid scores (0–1), so
+ * larger ones mean the output is read as something it is not.
+ *
+ * @throws VisionError `MODEL_FORMAT` naming the model and the score.
+ * @example
+ * ```ts
+ * checkSigmoidScores(candidates.scores, spec);
+ * ```
+ */
+export function checkSigmoidScores(scores: ArrayLike<number>, spec: ModelSpec): void {
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] > 1 + 1e-3) {
+      throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gave a score of ${scores[i]}; YOLO v5/v8/v11 exports give scores from 0 to 1 — ${END_TO_END_HINT}`);
+    }
+  }
+}
+
+const YOLO_FAMILIES: readonly string[] = ['yolov8', 'yolov5', 'yolo-end2end', 'yolov8-seg'];
+const FLOAT_TYPES: readonly string[] = ['float32', 'float16', 'float64'];
+
+/**
+ * Checks at creation that a YOLO model's outputs are floats (what its decoders read), so that
+ * an export with quantised (uint8, int8) or integer outputs fails before the first run.
+ *
+ * @throws VisionError `MODEL_FORMAT` naming the output and its type.
+ * @example
+ * ```ts
+ * checkYoloOutputTypes(spec, runner.outputs); // throws for a uint8 output0
+ * ```
+ */
+export function checkYoloOutputTypes(spec: ModelSpec, outputs: readonly TensorInfo[]): void {
+  if (!YOLO_FAMILIES.includes(spec.family)) return;
+  const read = spec.outputs ? outputs.filter((o) => spec.outputs!.includes(o.name)) : outputs;
+  const other = read.find((o) => !FLOAT_TYPES.includes(o.dtype));
+  if (other) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': output '${other.name}' is ${other.dtype}; ${spec.family} outputs are read as float32 or float16 (export without quantised outputs, or dequantize them in the graph)`);
+  }
+}

@@ -83,6 +83,23 @@ describe('hand landmarks: video mode and bad input', () => {
     expect((await hands.runForVideo(grey, 66)).hands).toEqual([]);
   });
 
+  it('two hands a hand apart stay two hands in video mode, each with its own ID, as in run() (palm detector, rotated and upright crops)', async () => {
+    // the lip hand of sample2 and its mirror image, pasted 10 px apart (boxes ~100 px apart) on sample3's corner
+    const hand = await cropped(facePhoto(2), 210, 300, 220, 170, 300, 230);
+    const frame = await cropped(facePhoto(3), 0, 0, 640, 480);
+    for (const [patch, left, top] of [[hand, 170, 10], [await mirrored(hand), 180, 250]] as const) {
+      for (let y = 0; y < patch.height; y++) frame.data.set(patch.data.subarray(y * patch.width * 3, (y + 1) * patch.width * 3), ((top + y) * frame.width + left) * 3);
+    }
+    for (const rotateCrops of [true, false]) {
+      const two = await createHandLandmarkPipeline({ detector: 'palm', maxHands: 2, rotateCrops, backend: 'wasm' });
+      expect((await two.run(frame)).hands).toHaveLength(2);
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) ids.push((await two.runForVideo(frame, i * 33)).hands.map((h) => h.trackId).sort().join(','));
+      expect(ids, `rotateCrops ${rotateCrops}`).toEqual(Array(8).fill('1,2')); // before: one hand from the second frame on
+      two.dispose();
+    }
+  });
+
   it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {
     hands.reset();
     onTestFinished(() => hands.reset());

@@ -35,14 +35,18 @@ export interface FollowedHand {
   follow: boolean;
 }
 
-/** Overlap (intersection over the smaller region) above which two regions are the same hand. */
+/**
+ * Intersection over union above which two regions are the same hand (MediaPipe's
+ * `HandAssociationCalculator` rule). Intersection over the smaller region merged two hands a
+ * hand's width apart: their crops, twice a palm's size, overlap that much without the hands touching.
+ */
 const SAME_HAND_OVERLAP = 0.5;
 
 function overlap(a: CropRegion, b: CropRegion): number {
   const w = Math.max(0, Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin));
   const h = Math.max(0, Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin));
   const area = (r: CropRegion): number => (r.xMax - r.xMin) * (r.yMax - r.yMin);
-  return (w * h) / Math.max(Math.min(area(a), area(b)), 1e-12);
+  return (w * h) / Math.max(area(a) + area(b) - w * h, 1e-12);
 }
 
 /**

@@ -170,6 +170,29 @@ describe('video mode', () => {
     }
   });
 
+  it('a per-frame maxFaces limits the faces followed, not only those returned: the mesh model crops no more', async () => {
+    const landmarker = await createFaceLandmarksPipeline({ smoothing: false, maxFaces: 3 });
+    const mesh = (landmarker as unknown as { runner: ModelRunner }).runner;
+    const run = mesh.run.bind(mesh);
+    const crops: number[] = [];
+    mesh.run = (feeds, options) => {
+      const [feed] = Object.values(feeds);
+      crops.push('shape' in feed ? feed.shape[0] : feed.dims[0]);
+      return run(feeds, options);
+    };
+    try {
+      const frame = await half(1);
+      expect((await landmarker.runForVideo(frame, 0)).faces).toHaveLength(3);
+      const best = [];
+      for (let i = 1; i <= 3; i++) best.push((await landmarker.runForVideo(frame, i * 33, { maxFaces: 1 })).faces.map((f) => f.trackId));
+      expect(best).toEqual([[1], [1], [1]]);
+      // frame 1 still crops the three faces frame 0 followed; then only the one asked for (before: 3, 3, 3, 3)
+      expect(crops).toEqual([3, 3, 1, 1]);
+    } finally {
+      landmarker.dispose();
+    }
+  });
+
   it('a face lost by its crop is looked for again in the same frame, and keeps its ID', async () => {
     // sample2 at 640 px wide, a 480×400 window jumping 30 px a frame: faces move past their crops
     const landmarker = await createFaceLandmarksPipeline({ maxFaces: 4 });

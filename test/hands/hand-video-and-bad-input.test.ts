@@ -100,6 +100,30 @@ describe('hand landmarks: video mode and bad input', () => {
     }
   });
 
+  it('a frame size change mid-video (a camera switching resolution) carries the rotated crop over: no new detection, same ID, keypoints where run() puts them', async () => {
+    hands.reset();
+    const detectorRuns = vi.spyOn(hands.detector, 'run');
+    onTestFinished(() => {
+      detectorRuns.mockRestore();
+      hands.reset();
+    });
+    const resized = async (frame: RawImage, width: number, height: number): Promise<RawImage> => {
+      const data = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
+      return { data: new Uint8Array(data), width, height, channels: 3 };
+    };
+    const sizes = [[640, 480], [320, 240], [1280, 960], [640, 480]] as const;
+    for (const [i, [width, height]] of sizes.entries()) {
+      const frame = width === 640 ? frames[0] : await resized(frames[0], width, height);
+      const [hand] = (await hands.runForVideo(frame, i * 33)).hands;
+      expect(hand.trackId, `${width}×${height}`).toBe(1);
+      const [fresh] = (await hands.run(frame)).hands;
+      const gaps = hand.keypoints.map((k, j) => Math.hypot(k.x - fresh.keypoints[j].x, k.y - fresh.keypoints[j].y));
+      expect(gaps.reduce((a, b) => a + b) / 21 / width, `${width}×${height}`).toBeLessThan(0.02);
+    }
+    // the video frames' one detection, plus one per run(); before: one more per size change
+    expect(detectorRuns).toHaveBeenCalledTimes(1 + sizes.length);
+  });
+
   it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {
     hands.reset();
     onTestFinished(() => hands.reset());

@@ -148,7 +148,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
         found.push(...(await this.meshes(frame, video.recover(await this.detect(frame, options, clock), kept, lost), options, clock)));
       }
       const t1 = now();
-      const faces = video ? video.update(found, timestampMs, frame.width, frame.height) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
+      const faces = video ? video.update(found, timestampMs, frame.width, frame.height, options.maxFaces) : found.map((f) => f.face).sort((a, b) => b.score - a.score);
       clock.postprocess += now() - t1;
       return { faces: faces.slice(0, options.maxFaces), imageSize, timing: { ...clock, total: now() - started } };
     } finally {

@@ -156,19 +156,21 @@ export class FaceVideoState {
   /**
    * Takes this frame's faces (with the candidate each came from): gives new faces an ID, keeps
    * the tracks that were found again (dropping a track that now covers the same face as a
-   * better one), smooths each face's points and remembers where to look next.
+   * better one), smooths each face's points and remembers where to look next — for the best
+   * `maxFaces` faces only, so that the next frame crops no more than are asked for.
    *
    * @example
    * ```ts
-   * const faces = video.update(found, timestampMs, 640, 480);
+   * const faces = video.update(found, timestampMs, 640, 480, 4);
    * ```
    */
-  update(found: ReadonlyArray<{ face: Face; candidate: VideoCandidate }>, timestampMs: number, width: number, height: number): Face[] {
+  update(found: ReadonlyArray<{ face: Face; candidate: VideoCandidate }>, timestampMs: number, width: number, height: number, maxFaces: number): Face[] {
     const previous = new Map(this.tracks.map((t) => [t.id, t]));
     const next: Track[] = [];
     const faces: Face[] = [];
     const ordered = [...found].sort((a, b) => b.face.score - a.face.score);
     for (const { face, candidate } of ordered) {
+      if (next.length === maxFaces) break;
       const crop = this.nextCrop(face);
       if (next.some((t) => iou(asBox(t.crop), 0, asBox(crop), 0) > SAME_FACE_IOU)) continue;
       const known = candidate.trackId !== undefined ? previous.get(candidate.trackId) : undefined;

@@ -191,6 +191,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     const { video, videoClock } = this;
     const resolved = this.resolve(options);
     return videoClock.frame(timestampMs, () => this.withFrame(input, async (frame, clock) => {
+      video.frameSize(frame.width, frame.height);
       const candidates: FollowedHand[] = [...video.tracks];
       const detected = video.needsDetector(resolved.maxHands, this.detectorInterval);
       if (detected) {

@@ -64,6 +64,8 @@ export class HandVideoState {
   private resting: FollowedHand[] = [];
   private framesSinceDetection = 0;
   private lastId = 0;
+  /** The size of the frames the rotated crops are in (null before the first). */
+  private size: { width: number; height: number } | null = null;
 
   /** @throws VisionError `INVALID_OPTION` for smoothing options out of range. */
   constructor(
@@ -72,6 +74,27 @@ export class HandVideoState {
   ) {
     if (smoothing !== false) checkOneEuroOptions(smoothing, 'smoothing');
     if (worldSmoothing !== false) checkOneEuroOptions(worldSmoothing, 'worldSmoothing');
+  }
+
+  /**
+   * Takes the size of this frame: when it changed (a camera switching resolution), each rotated
+   * crop (in pixels) is carried onto the new size — same place in 0–1 image units, as the
+   * axis-aligned regions already are — so the hand is cropped where it is, not looked for again.
+   *
+   * @example
+   * ```ts
+   * video.frameSize(frame.width, frame.height);
+   * ```
+   */
+  frameSize(width: number, height: number): void {
+    const was = this.size;
+    this.size = { width, height };
+    if (!was || (was.width === width && was.height === height)) return;
+    const [sx, sy] = [width / was.width, height / was.height];
+    const carried = (t: FollowedHand): FollowedHand =>
+      t.rotated ? { ...t, rotated: { ...t.rotated, centerX: t.rotated.centerX * sx, centerY: t.rotated.centerY * sy, width: t.rotated.width * sx, height: t.rotated.height * sy } } : t;
+    this.followed = this.followed.map(carried);
+    this.resting = this.resting.map(carried);
   }
 
   /** The hands followed into the next frame. @example `video.tracks.length` */

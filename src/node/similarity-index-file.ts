@@ -1,8 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { VisionError, describeError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
+import { WASM_MEMORY_BYTES } from '../pipelines/embeddings/row-store';
 import { SimilarityIndex } from '../pipelines/embeddings/similarity-index';
 import { type AtomicFile, writeFilesAtomic } from './atomic-write';
+
+/** Bytes read per call (Node's `readFile` stops at 2 GiB, and one read at 2 GiB − 1). */
+const CHUNK_BYTES = 64 * 2 ** 20;
+/**
+ * The largest file the format can hold: "VPSI", version and header length (12 bytes), a header of
+ * at most 2³² − 4 bytes (its length is a uint32, padded to 4), then the rows: at most 4 GiB.
+ */
+const MAX_FILE_BYTES = 12 + (2 ** 32 - 4) + WASM_MEMORY_BYTES;
 
 /**
  * An index as a file for {@link writeFilesAtomic}: its bytes, and the `INVALID_INPUT` error of
@@ -43,8 +52,10 @@ export async function saveSimilarityIndex(index: SimilarityIndex, path: string):
 }
 
 /**
- * Reads an index written by {@link saveSimilarityIndex}; `INVALID_INPUT` when the file cannot be
- * read or is not an index.
+ * Reads an index written by {@link saveSimilarityIndex}, in pieces into one array (so past the
+ * 2 GiB that Node's `readFile` stops at); `INVALID_INPUT` when `path` is not a non-empty string,
+ * the file cannot be read, is larger than any index file (12 + (2³² − 4) + 2³² bytes) or than
+ * memory here allows, or is not an index.
  *
  * @example
  * ```ts
@@ -52,11 +63,37 @@ export async function saveSimilarityIndex(index: SimilarityIndex, path: string):
  * ```
  */
 export async function loadSimilarityIndex<M = unknown>(path: string): Promise<SimilarityIndex<M>> {
-  let bytes: Buffer;
+  if (typeof path !== 'string' || path === '') throw new VisionError('INVALID_INPUT', `loadSimilarityIndex needs a file path (a non-empty string); got ${shownValue(path)}`);
+  let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readWhole(path);
   } catch (error) {
+    if (error instanceof VisionError) throw error;
     throw new VisionError('INVALID_INPUT', `could not read the index file ${path}: ${describeError(error)}`, { cause: error });
   }
-  return SimilarityIndex.fromBytes<M>(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return SimilarityIndex.fromBytes<M>(bytes);
+}
+
+/** The bytes of a file, read in {@link CHUNK_BYTES} pieces into one array of the size it has. */
+async function readWhole(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_FILE_BYTES) throw new VisionError('INVALID_INPUT', `the index file ${path} has ${size} bytes; an index file has at most ${MAX_FILE_BYTES} (a 12-byte prefix, a header of at most 2^32 - 4 bytes and 4 GiB of vectors)`);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(size);
+    } catch (error) {
+      throw new VisionError('INVALID_INPUT', `could not read the index file ${path}: its ${size} bytes do not fit in one array here (${describeError(error)}); load it where more memory is available`, { cause: error });
+    }
+    let offset = 0;
+    while (offset < size) {
+      const { bytesRead } = await handle.read(bytes, offset, Math.min(CHUNK_BYTES, size - offset), offset);
+      if (bytesRead === 0) break; // the file shrank meanwhile: decoding names what is missing
+      offset += bytesRead;
+    }
+    return offset === size ? bytes : bytes.subarray(0, offset);
+  } finally {
+    await handle.close();
+  }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SIMD_FROM_BYTES } from '../../src/pipelines/embeddings/row-store';
 import { SimilarityIndex } from '../../src/pipelines/embeddings/similarity-index';
 import { loadSimilarityIndex, saveSimilarityIndex } from '../../src/node/similarity-index-file';
 
@@ -51,14 +52,16 @@ describe('SimilarityIndex', () => {
 
   it('searches exactly: ids and scores equal brute-force cosine, also after removals and growth', () => {
     const dim = 48;
-    const vectors = gaussianVectors(700, dim, 7);
+    // enough rows to fill SIMD_FROM_BYTES (5462 of 48 values) after the removals: the kernel scores them
+    const count = Math.ceil((SIMD_FROM_BYTES / (dim * 4)) * 1.5) + 1;
+    const vectors = gaussianVectors(count, dim, 7);
     const index = new SimilarityIndex<{ n: number }>(dim);
     const stored = new Map<string, Float64Array>();
     vectors.forEach((v, n) => {
       index.add(`v${n}`, v, { n });
       stored.set(`v${n}`, v);
     });
-    for (let n = 0; n < 700; n += 3) {
+    for (let n = 0; n < count; n += 3) {
       index.remove(`v${n}`);
       stored.delete(`v${n}`);
     }
@@ -70,11 +73,28 @@ describe('SimilarityIndex', () => {
       hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i].score, 5));
       expect(hits[0].metadata).toEqual({ n: Number(hits[0].id.slice(1)) });
     }
-    expect(index.simd).toBe(true); // 48 is a multiple of 4: the WebAssembly SIMD kernel scored these
+    expect(index.simd).toBe(true); // 48 is a multiple of 4 and the rows fill 1 MiB: the WebAssembly SIMD kernel scored these
     // k beyond the size returns everything, best first
     expect(index.search(vectors[1], 10_000)).toHaveLength(stored.size);
     expect(index.search(vectors[1], 1)[0]).toMatchObject({ id: 'v1' });
     expect(index.search(vectors[1], 1)[0].score).toBeCloseTo(1, 6);
+  });
+
+  it('scores stay within −1…1: a vector against itself (or its negation) never scores past 1 (JavaScript loop and SIMD kernel)', () => {
+    // float32 rows and sums put 10 of these 1024 self-scores at 1.0000001 (SIMD) and 31 of 60 (7-d, JavaScript)
+    for (const [dim, count] of [[7, 60], [256, SIMD_FROM_BYTES / 1024]]) {
+      const index = new SimilarityIndex(dim);
+      const vectors = gaussianVectors(count, dim, 11);
+      vectors.forEach((v, n) => index.add(`v${n}`, v));
+      expect(index.simd).toBe(dim === 256);
+      let highest = -2;
+      let lowest = 2;
+      for (const v of vectors) {
+        highest = Math.max(highest, index.search(v, 1)[0].score);
+        lowest = Math.min(lowest, index.search(v.map((x) => -x), count).at(-1)!.score);
+      }
+      expect([highest, lowest]).toEqual([1, -1]);
+    }
   });
 
   it('round-trips through bytes and a file (ids, metadata, vectors, search results)', async () => {

@@ -25,10 +25,13 @@ const MAX_DIM = 65536;
 /**
  * Exact nearest-neighbour search by cosine similarity over a flat `Float32Array` matrix:
  * vectors are stored L2-normalised, one row each; the matrix grows by doubling and `remove`
- * moves the last row into the gap. A search scores every row (a matrix–vector product: a
- * WebAssembly SIMD kernel where available and the dimension is a multiple of 4, else a
- * JavaScript loop) and keeps the k best — measured at 100k × 1280 in
- * `npm run bench -- --only similarity`.
+ * moves the last row into the gap. A search scores every row (a matrix–vector product) and keeps
+ * the k best — measured at 100k × 1280 in `npm run bench -- --only similarity`. Once the vectors
+ * fill 1 MiB, where WebAssembly SIMD is available and the dimension is a multiple of 4, they move
+ * into WebAssembly memory and a SIMD kernel scores them; before that (and elsewhere) a JavaScript
+ * loop does, which for such dimensions gives the kernel's scores to the last bit. An index holds
+ * at most `floor((4 GiB − 4·dim) / (4·dim + 4))` vectors (16382 of 65536 values; WebAssembly's
+ * memory limit, in either store).
  * Metadata must be JSON-serialisable (`add` refuses anything else), so that
  * {@link SimilarityIndex.toBytes} can save it. The index keeps its JSON text, not the caller's
  * object: changing that object after `add`, or a metadata object that `get` or `search` returned
@@ -67,7 +70,11 @@ export class SimilarityIndex<M = unknown> {
     return this.rowIds.length;
   }
 
-  /** Whether searches run the WebAssembly SIMD kernel (else a JavaScript loop: no SIMD, or a dimension not a multiple of 4). */
+  /**
+   * Whether searches run the WebAssembly SIMD kernel: once the vectors fill 1 MiB, where SIMD is
+   * available and the dimension is a multiple of 4 (else a JavaScript loop; for such dimensions
+   * it gives the same scores).
+   */
   get simd(): boolean {
     return this.store.simd;
   }
@@ -133,9 +140,10 @@ export class SimilarityIndex<M = unknown> {
   }
 
   /**
-   * The `k` stored vectors most similar to `query` by cosine similarity, best first (ties: the
-   * earlier row first). Exact: every row is scored. `INVALID_INPUT` for a query of the wrong
-   * length, with a non-finite value or all zeros; `INVALID_OPTION` unless k is a positive integer.
+   * The `k` stored vectors most similar to `query` by cosine similarity (−1…1: float32 rounding
+   * can give 1.0000001, which is read as 1), best first (ties: the earlier row first). Exact:
+   * every row is scored. `INVALID_INPUT` for a query of the wrong length, with a non-finite value
+   * or all zeros; `INVALID_OPTION` unless k is a positive integer.
    */
   search(query: ArrayLike<number>, k = 5): SearchHit<M>[] {
     if (!(Number.isInteger(k) && k > 0)) throw new VisionError('INVALID_OPTION', `k is ${shownValue(k)}; it must be a positive integer`);
@@ -196,7 +204,7 @@ export class SimilarityIndex<M = unknown> {
   }
 }
 
-/** The k rows with the highest scores, best first (a min-heap of k over one pass). */
+/** The k rows with the highest scores clamped to −1…1, best first (a min-heap of k over one pass). */
 function topRows(scores: ArrayLike<number>, k: number): { row: number; score: number }[] {
   const count = scores.length;
   const heapScores = new Float64Array(k);
@@ -213,7 +221,7 @@ function topRows(scores: ArrayLike<number>, k: number): { row: number; score: nu
     heapRows[b] = r;
   };
   for (let row = 0; row < count; row++) {
-    const score = scores[row];
+    const score = Math.min(1, Math.max(-1, scores[row]));
     if (size < k) {
       heapScores[size] = score;
       heapRows[size] = row;

@@ -15,29 +15,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelRunner, type RawImage, loadModel, pipeline, selectTfjsBackend, yoloModel, yoloSegModel } from '../../src/node/index';
-import { buildOnnxModel } from '../helpers/onnx-builder';
+import { constantOnnx } from '../helpers/constant-onnx';
 import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
 
 const SIZE = 64;
 const FRAME: RawImage = { data: new Uint8Array(SIZE * SIZE * 3).fill(90), width: SIZE, height: SIZE, channels: 3 };
-
-/** An ONNX model with input `images` [1, 3, 64, 64] whose outputs are `values` (plus 0 × the input's mean), cast to `type` where given. */
-function constantOnnx(outputs: { name: string; dims: number[]; values: ArrayLike<number>; type?: number }[]): Uint8Array {
-  return buildOnnxModel({
-    inputs: [{ name: 'images', dims: [1, 3, SIZE, SIZE] }],
-    outputs: outputs.map(({ name, dims, type }) => ({ name, dims, type })),
-    initializers: [{ name: 'zero', dims: [], values: [0] }, ...outputs.map(({ name, dims, values }) => ({ name: `${name}_values`, dims, values }))],
-    nodes: [
-      { op: 'ReduceMean', inputs: ['images'], outputs: ['mean'], attributes: { keepdims: 0 } },
-      { op: 'Mul', inputs: ['mean', 'zero'], outputs: ['nothing'] },
-      ...outputs.flatMap(({ name, type }) =>
-        type === undefined
-          ? [{ op: 'Add', inputs: [`${name}_values`, 'nothing'], outputs: [name] }]
-          : [{ op: 'Add', inputs: [`${name}_values`, 'nothing'], outputs: [`${name}_float`] }, { op: 'Cast', inputs: [`${name}_float`], outputs: [name], attributes: { to: type } }],
-      ),
-    ],
-  });
-}
 
 /** An end-to-end export's [1, 300, 6] rows: two objects (classes 1 and 0), the rest padding. */
 function endToEndRows(): Float32Array {

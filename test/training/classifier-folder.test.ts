@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadClassifierFolder, saveClassifierFolder, selectTfjsBackend } from '../../src/node/index';
+import { loadClassifierFolder, pipeline, saveClassifierFolder, selectTfjsBackend } from '../../src/node/index';
 import { type FeatureExtractor, MOBILENET_V2_MID_LAYERS, loadMobileNetV2Backbone } from '../../src/pipelines/embeddings/backbone';
 import { KnnClassifier, buildHead, exportClassifier, fineTune, fit, loadClassifier } from '../../src/training/index';
 import type { RawTensor } from '../../src/runtime/model-runner';
@@ -98,6 +98,34 @@ describe('classifier folders', () => {
       await saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 'diverged' });
       const before = tf.memory().numTensors;
       await expect(loadClassifierFolder(dir, 'wasm')).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/weight '.*kernel.*' holds NaN or ±Infinity/) });
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      head.dispose();
+    }
+  }, 60_000);
+
+  it("a folder whose saved card was changed (no labels, another task, an input the model cannot take) is MODEL_FORMAT naming the folder at creation, leaving no tensor", async () => {
+    const dir = folder();
+    const head = buildHead('softmax', { inputDim: backbone.dim, numClasses: 2, seed: 1 });
+    try {
+      await saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 'tampered' });
+      const saved = readFileSync(join(dir, 'model.json'), 'utf8');
+      const tampered = (change: (card: Record<string, unknown>) => void): void => {
+        const json = JSON.parse(saved) as { userDefinedMetadata: { visionpipe: Record<string, unknown> } };
+        change(json.userDefinedMetadata.visionpipe);
+        writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+      };
+      const before = tf.memory().numTensors;
+      for (const [change, message] of [
+        [(card: Record<string, unknown>) => delete card.labels, /has no labels/],
+        [(card: Record<string, unknown>) => (card.labels = [1, 2]), /labels are an array; they must be a list of class names/],
+        [(card: Record<string, unknown>) => (card.task = 'pose-estimation'), /is for pose-estimation, not image-classification/],
+        [(card: Record<string, unknown>) => (card.input = { ...(card.input as object), width: 10, height: 10 }), /takes 224×224 images but its spec says 10×10/],
+      ] as const) {
+        tampered(change);
+        const created = pipeline('image-classification', { model: dir, backend: 'wasm' });
+        await expect(created).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(new RegExp(`^model folder ${dir}: its saved card does not fit: .*${message.source}`)) });
+      }
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       head.dispose();

@@ -29,6 +29,30 @@ function toProbabilities(values: Float32Array, output: ClassifierOutput): Float3
 const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multilabel'];
 
 /** `MODEL_FORMAT` unless the card has one label per class the model scores (a class count ≤ 0 is not known yet). */
+/**
+ * The classes per image of an output shaped `shape`: its last axis, or the one axis after the
+ * batch that is not 1 (a convolutional head's `[1, C, 1, 1]`).
+ */
+function classesPerImage(shape: readonly number[]): number {
+  const perImage = shape.slice(1);
+  const wide = perImage.filter((d) => d !== 1);
+  return wide.length === 1 && perImage.length > 1 ? wide[0] : shape[shape.length - 1];
+}
+
+/**
+ * Refuses scores no classifier gives: non-finite ones, and for the `probabilities` family values
+ * outside 0–1 (the model gives logits: softmax was never applied).
+ */
+function checkScores(spec: ModelSpec, scores: Float32Array): void {
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i];
+    if (!Number.isFinite(v)) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gave a score of ${v} for class ${i} (${spec.labels[i] ?? ''}); a classifier's scores are finite numbers`);
+    if (spec.family === 'probabilities' && (v < -1e-3 || v > 1 + 1e-3)) {
+      throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gave ${v} for class ${i} (${spec.labels[i] ?? ''}) but its card's family is 'probabilities' (0–1); a model whose outputs are logits needs family 'logits'`);
+    }
+  }
+}
+
 function checkLabelCount(spec: ModelSpec, classes: number, where: string): void {
   if (classes > 0 && classes !== spec.labels.length) {
     throw new VisionError('MODEL_FORMAT', `model '${spec.id}' scores ${classes} classes (${where}) but its card has ${spec.labels.length} labels; give one label per class`);
@@ -60,14 +84,14 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
     }
     this.decodeOptions({}); // bad defaults (topK, threshold) fail now, not at the first run
     const output = spec.outputs?.length ? runner.outputs.find((o) => o.name === spec.outputs![0]) : runner.outputs[0];
-    if (output && output.shape.length > 0) checkLabelCount(spec, output.shape[output.shape.length - 1], `output '${output.name}'`);
+    if (output && output.shape.length > 0) checkLabelCount(spec, classesPerImage(output.shape), `output '${output.name}'`);
   }
 
   /** The checked decoding options of a run (its own over the pipeline's defaults). */
   private decodeOptions(options: ClassificationRunOptions): Omit<ClassificationDecodeOptions, 'output'> {
     optionsObject(options, 'run options', RUN_OPTION_NAMES);
     const topK = options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK;
-    const threshold = options.threshold ?? this.defaults.threshold;
+    const threshold = options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold;
     return {
       topK: topK === undefined ? undefined : positiveInteger(topK, 'topK'),
       threshold: threshold === undefined ? undefined : unitInterval(threshold, 'threshold'),
@@ -93,9 +117,11 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
   /** The model's output for the (single) image of a run. */
   private firstImageScores(stage: StageOutputs): Float32Array {
     const output = Object.values(stage.outputs)[0];
-    const perImage = output.dims[output.dims.length - 1];
+    const perImage = classesPerImage(output.dims);
     checkLabelCount(this.spec, perImage, 'in this run');
-    return output.data.subarray(0, perImage) as Float32Array;
+    const scores = output.data.subarray(0, perImage) as Float32Array;
+    checkScores(this.spec, scores);
+    return scores;
   }
 
   /** Test-time augmentation: the class probabilities of every view, averaged (see {@link ClassificationTta}). */

@@ -4,7 +4,9 @@
  * does not say) would otherwise fail every run with an error blaming the image.
  */
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
+import { isIdentityNormalization } from '../../preprocess/normalize';
 import type { ModelRunner } from '../../runtime/model-runner';
 
 /** Element types of an image input the pipelines can feed (float16 and uint8 are converted by the runner). */
@@ -61,5 +63,10 @@ function checkPixelType(spec: ModelSpec, modelType: string, what: string): void 
   const given = spec.input.dtype;
   if ((given === 'int32' && !integer) || (given === 'float32' && integer)) {
     throw new VisionError('INVALID_OPTION', `${what} takes ${modelType} values but its card says dtype '${given}'; set input.dtype: '${integer ? 'int32' : 'float32'}' (or leave it out)`);
+  }
+  // whole numbers carry pixels 0–255 as they are: a scaled 0–1 image would reach the model as 0s and 1s
+  const normalization = spec.input.normalization ?? 'none';
+  if ((integer || given === 'int32') && !isIdentityNormalization(normalization)) {
+    throw new VisionError('INVALID_OPTION', `${what} takes whole-number pixels (${integer ? modelType : 'int32'}, 0–255) but its card normalises them (${shownValue(normalization)}); set input.normalization: 'none'`);
   }
 }

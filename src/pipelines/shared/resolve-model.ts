@@ -179,15 +179,11 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   const model = options.model ?? defaultId;
   if (isModelRunner(model)) {
     if (!runnerSpec) throw new VisionError('INVALID_OPTION', 'a ready ModelRunner needs its card too: pass { model: runner, spec }');
-    checkCardInput(runnerSpec.id, runnerSpec.input);
-    checkModelInput(runnerSpec, model);
-    checkCardOutputs(runnerSpec, model);
-    checkYoloOutputTypes(runnerSpec, model.outputs);
-    return { spec: withModelLabels(runnerSpec, model), runner: model, ownsRunner: false };
+    return { spec: checkedCard(task, runnerSpec, model), runner: model, ownsRunner: false };
   }
   if (typeof model === 'string' && !isCatalogued(model)) {
     const loaded = await fromFolder(task, model, options);
-    if (loaded) return loaded;
+    if (loaded) return disposeOnFailure([loaded], () => ({ ...loaded, spec: checkedFolderCard(task, model, loaded) }));
   }
   const spec = typeof model === 'string' ? catalogueCard(task, model) : model;
   if (!spec || typeof spec !== 'object' || !spec.input) {
@@ -197,10 +193,35 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   checkCardInput(spec.id, spec.input);
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
   const runner = await loadModel(source, { ...loadModelOptionsOf(options), backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
-  return disposeOnFailure([{ runner, ownsRunner: true }], () => {
-    checkModelInput(spec, runner);
-    checkCardOutputs(spec, runner);
-    checkYoloOutputTypes(spec, runner.outputs);
-    return { spec: withModelLabels(spec, runner), runner, ownsRunner: true };
-  });
+  return disposeOnFailure([{ runner, ownsRunner: true }], () => ({ spec: checkedCard(task, spec, runner), runner, ownsRunner: true }));
+}
+
+/**
+ * A card checked against the task and the model it was loaded with (input, outputs, output
+ * types, labels — from the model's metadata when the card has none): the card to run with.
+ */
+function checkedCard(task: TaskName, spec: ModelSpec, runner: ModelRunner): ModelSpec {
+  if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
+  checkCardInput(spec.id, spec.input);
+  checkModelInput(spec, runner);
+  checkCardOutputs(spec, runner);
+  checkYoloOutputTypes(spec, runner.outputs);
+  return withModelLabels(spec, runner);
+}
+
+/**
+ * The card a model folder holds, checked as any card ({@link checkedCard}): one that does not
+ * fit is the saved folder's fault, `MODEL_FORMAT` naming the folder.
+ */
+function checkedFolderCard(task: TaskName, folder: string, loaded: ResolvedModel): ModelSpec {
+  const card: unknown = loaded.spec;
+  if (card === null || typeof card !== 'object' || !('input' in card) || typeof (card as ModelSpec).input !== 'object') {
+    throw new VisionError('MODEL_FORMAT', `model folder ${folder}: its card has no input; re-save the model`);
+  }
+  try {
+    return checkedCard(task, loaded.spec, loaded.runner);
+  } catch (error) {
+    if (!(error instanceof VisionError) || error.code !== 'INVALID_OPTION') throw error;
+    throw new VisionError('MODEL_FORMAT', `model folder ${folder}: its saved card does not fit: ${error.message}`, { cause: error });
+  }
 }

@@ -5,16 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MemoryRecord, RowStore, SIMD_FROM_BYTES, maxRows } from '../../src/pipelines/embeddings/row-store';
 import { SimilarityIndex } from '../../src/pipelines/embeddings/similarity-index';
+import { seededRandom } from '../../src/training/random';
 
-/** A small seeded generator (mulberry32) of values in [-1, 1). */
+/** Seeded values in [-1, 1). */
 function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = seededRandom(seed);
+  return () => next() * 2 - 1;
 }
 
 const unit = (v: Float32Array): Float32Array => {

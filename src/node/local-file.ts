@@ -5,7 +5,7 @@
  */
 import type { Stats } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
-import { relative, isAbsolute } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { VisionError } from '../core/errors';
 
 /**
@@ -97,7 +97,8 @@ export async function checkRealPathWithin(path: string, folder: string): Promise
     return;
   }
   const inside = relative(top, real);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+  // a name such as `..w.bin` is inside: only a `..` segment climbs out
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw new VisionError('INVALID_OPTION', `${path} leads to ${real} (through a link), outside ${folder}; files a model names must stay inside its folder (give a wider model root to allow more)`);
   }
 }

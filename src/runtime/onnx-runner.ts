@@ -201,10 +201,23 @@ async function ortDevice(ort: Ort): Promise<GPUDevice | undefined> {
   }
 }
 
+/** onnxruntime-node has no wasm provider, nor takes external data as bytes: those run on onnxruntime-web (wasm). */
+function onWeb(requested: OnnxExecutionProvider, native: boolean, external: boolean): boolean {
+  return native && (requested === 'wasm' || external);
+}
+
+/** The provider a session was tried on, as errors name it: onnxruntime-web's wasm where it stood in for onnxruntime-node. */
+function triedOn(requested: OnnxExecutionProvider, native: boolean, external: boolean): string {
+  if (!onWeb(requested, native, external)) return requested;
+  return requested === 'wasm' ? 'wasm (onnxruntime-web)' : `wasm (onnxruntime-web, in place of ${requested}: the model keeps tensors in external data)`;
+}
+
 /**
  * Loads an ONNX model from a URL, a Node file path or bytes and opens an onnxruntime session
- * on the first execution provider that works. Corrupt or truncated files are `MODEL_FORMAT`;
- * a session that no provider can open is `BACKEND_UNAVAILABLE`. Tensors the model keeps in
+ * on the first execution provider that works. Corrupt or truncated files, and external data
+ * that does not fit its file, are `MODEL_FORMAT`; a session that no provider can open is
+ * `BACKEND_UNAVAILABLE`, naming each provider tried (onnxruntime-web's wasm where it stood in
+ * for onnxruntime-node). Tensors the model keeps in
  * external data files are read from its folder with the checks weight shards get (see
  * `readOnnxExternalData`), and run on onnxruntime-web's wasm in Node (onnxruntime-node does not
  * take them as bytes).
@@ -223,8 +236,7 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
   const reasons: string[] = [];
   for (const requested of providers) {
     try {
-      // onnxruntime-node has no wasm provider, nor takes external data as bytes: those run on onnxruntime-web (wasm).
-      const web = native && (requested === 'wasm' || externalData !== undefined);
+      const web = onWeb(requested, native, externalData !== undefined);
       const module = web ? await import('onnxruntime-web') : ort;
       const provider = web ? 'wasm' : requested;
       const session = await module.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all', ...(externalData ? { externalData } : {}) });
@@ -232,10 +244,10 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
       return new OnnxRunner(module, session, provider, readOnnxMetadata(bytes), device);
     } catch (error) {
       const reason = describeError(error);
-      if (/protobuf|parse|invalid model|ModelProto|Load model/i.test(reason)) {
+      if (/protobuf|parse|invalid model|ModelProto|Load model|external data/i.test(reason)) {
         throw new VisionError('MODEL_FORMAT', `${sourceName(source)} is not a valid ONNX model: ${reason}`, { cause: error });
       }
-      reasons.push(`${requested}: ${reason}`);
+      reasons.push(`${triedOn(requested, native, externalData !== undefined)}: ${reason}`);
     }
   }
   throw new VisionError('BACKEND_UNAVAILABLE', `onnxruntime could not open ${sourceName(source)} on any execution provider (${reasons.join('; ')})`);

@@ -70,6 +70,11 @@ function weightBytes(manifest: io.WeightsManifestConfig): number {
   return total;
 }
 
+/** Whether a manifest has string weights, whose size only their bytes tell (their shards may be longer than `weightBytes`). */
+function hasStringWeights(manifest: io.WeightsManifestConfig): boolean {
+  return manifest.some((group) => group.weights.some((spec) => spec.dtype === 'string'));
+}
+
 function concat(parts: ReadonlyArray<Uint8Array | ArrayBuffer>): ArrayBuffer {
   const views = parts.map((p) => (p instanceof Uint8Array ? p : new Uint8Array(p)));
   const out = new Uint8Array(views.reduce((n, v) => n + v.byteLength, 0));
@@ -127,7 +132,7 @@ export function artifactsFromFiles(files: TfjsModelFiles, name = 'model.json'): 
   const manifest = model.weightsManifest ?? [];
   const expected = weightBytes(manifest);
   // String weights have no fixed size: then the shards may only be longer than the rest.
-  const exact = !manifest.some((group) => group.weights.some((spec) => spec.dtype === 'string'));
+  const exact = !hasStringWeights(manifest);
   if (weightData.byteLength < expected || (exact && weightData.byteLength !== expected)) {
     throw new VisionError('MODEL_FORMAT', `${name}: weights are ${weightData.byteLength} bytes but the manifest needs exactly ${expected} (truncated, padded or wrong shard?)`);
   }
@@ -169,17 +174,21 @@ export async function loadTfjsArtifacts(source: ModelSource | TfjsModelFiles, op
     if (typeof prefix !== 'string') throw new VisionError('MODEL_FORMAT', `${name}: a weightsManifest prefix must be a string`);
     return group.paths.map((path) => resolveContained(name, prefix + path, options.modelRoot));
   });
-  const repeated = shardPaths.find((path, i) => shardPaths.indexOf(path) !== i);
-  if (repeated !== undefined) throw new VisionError('MODEL_FORMAT', `${name}: the manifest names the shard ${repeated} more than once`);
+  const seen = new Set<string>();
+  for (const path of shardPaths) {
+    if (seen.has(path)) throw new VisionError('MODEL_FORMAT', `${name}: the manifest names the shard ${path} more than once`);
+    seen.add(path);
+  }
   const shards: Uint8Array[] = [];
   const within = containmentFolder(name, options.modelRoot);
   const needed = weightBytes(model.weightsManifest ?? []);
+  const exact = !hasStringWeights(model.weightsManifest ?? []);
   let read = 0;
   for (const path of shardPaths) {
     const shard = await readModelBytes(path, counter, options, within);
     read += shard.byteLength;
     // stop at the first shard past what the manifest needs: never hold more than that in memory
-    if (read > needed) throw new VisionError('MODEL_FORMAT', `${name}: its shards hold more than the ${needed} bytes its manifest needs (from ${path} on; wrong or padded shards?)`);
+    if (exact && read > needed) throw new VisionError('MODEL_FORMAT', `${name}: its shards hold more than the ${needed} bytes its manifest needs (from ${path} on; wrong or padded shards?)`);
     shards.push(shard);
   }
   return artifactsFromFiles({ json: model, weights: shards }, name);

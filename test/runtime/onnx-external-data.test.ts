@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/node/index';
-import { onnxExternalDataFiles } from '../../src/runtime/onnx-external-data';
+import { onnxExternalData } from '../../src/runtime/onnx-external-data';
 import { expectVisionError, tempDir } from './helpers';
 
 const varint = (value: number): number[] => {
@@ -22,13 +22,29 @@ const message = (field: number, payload: number[]): number[] => [...tag(field, 2
 const text = (field: number, value: string): number[] => message(field, [...Buffer.from(value)]);
 const number = (field: number, value: number): number[] => [...tag(field, 0), ...varint(value)];
 
+/** A tag as a 5-byte varint with bit 32 set: protobuf C++ cuts it to its low 32 bits, the tag itself. */
+const overlong = (field: number, wire: number): number[] => [(field * 8 + wire) | 0x80, 0x80, 0x80, 0x80, 0x10];
+
+/** How a crafted model writes its fields: tags of its graph and initializer, bytes after the graph, the op, offset and length. */
+interface Encoding {
+  graphTag?: number[];
+  initializerTag?: number[];
+  trailer?: number[];
+  op?: string;
+  offset?: string;
+  length?: string;
+}
+
 /** An ONNX model (IR 8, opset 13) whose output Y is Identity of a uint8 initializer W of `length` bytes kept in the file `location`. */
-function externalModel(location: string, length: number): Uint8Array {
-  const tensor = [...number(1, length), ...number(2, 2), ...text(8, 'W'), ...message(13, [...text(1, 'location'), ...text(2, location)]), ...message(13, [...text(1, 'length'), ...text(2, String(length))]), ...number(14, 1)];
-  const node = [...text(1, 'W'), ...text(2, 'Y'), ...text(3, 'id'), ...text(4, 'Identity')];
+function externalModel(location: string, length: number, encoding: Encoding = {}): Uint8Array {
+  const entry = (key: string, value: string | undefined): number[] => (value === undefined ? [] : message(13, [...text(1, key), ...text(2, value)]));
+  const tensor = [...number(1, length), ...number(2, 2), ...text(8, 'W'), ...entry('location', location), ...entry('offset', encoding.offset), ...entry('length', encoding.length ?? String(length)), ...number(14, 1)];
+  const node = [...text(1, 'W'), ...text(2, 'Y'), ...text(3, 'id'), ...text(4, encoding.op ?? 'Identity')];
   const output = [...text(1, 'Y'), ...message(2, message(1, [...number(1, 2), ...message(2, message(1, number(1, length)))]))];
-  const graph = [...message(1, node), ...text(2, 'g'), ...message(5, tensor), ...message(12, output)];
-  return Uint8Array.from([...number(1, 8), ...message(8, [...text(1, ''), ...number(2, 13)]), ...message(7, graph)]);
+  const initializer = [...(encoding.initializerTag ?? tag(5, 2)), ...varint(tensor.length), ...tensor];
+  const graph = [...message(1, node), ...text(2, 'g'), ...initializer, ...message(12, output)];
+  const graphField = [...(encoding.graphTag ?? tag(7, 2)), ...varint(graph.length), ...graph];
+  return Uint8Array.from([...number(1, 8), ...message(8, [...text(1, ''), ...number(2, 13)]), ...graphField, ...(encoding.trailer ?? [])]);
 }
 
 const dir = tempDir('onnx-external');
@@ -45,9 +61,73 @@ async function outputText(path: string): Promise<string> {
 }
 
 describe('ONNX external data', () => {
-  it('finds the files a model keeps tensors in', () => {
-    expect(onnxExternalDataFiles(externalModel('w.data', 4))).toEqual(['w.data']);
-    expect(onnxExternalDataFiles(new Uint8Array([1, 2, 3]))).toEqual([]);
+  it('finds the files a model keeps tensors in; malformed bytes are MODEL_FORMAT, never "no external data"', () => {
+    expect(onnxExternalData(externalModel('w.data', 4, { offset: '0' }))).toEqual([{ location: 'w.data', offset: '0', length: '4' }]);
+    // a function's attribute default (FunctionProto.attribute_proto) holding such a tensor
+    const tensor = [...number(1, 4), ...number(2, 2), ...message(13, [...text(1, 'location'), ...text(2, 'f.data')]), ...number(14, 1)];
+    const fn = [...text(1, 'f'), ...text(10, 'custom'), ...message(11, [...text(1, 'w'), ...message(5, tensor), ...number(20, 4)])];
+    expect(onnxExternalData(Uint8Array.from([...externalModel('w.data', 4), ...message(25, fn)])).map((t) => t.location)).toEqual(['w.data', 'f.data']);
+    const valid = externalModel('w.data', 4);
+    // wire type 7, field number 0, an end of group with no start, a group with no end, a cut 64-bit field
+    for (const trailer of [tag(9, 7), [0x02, 0x00], tag(1000, 4), tag(1000, 3), [...tag(9, 1), 1, 2, 3]]) {
+      const bytes = Uint8Array.from([...valid, ...trailer]);
+      expect(() => onnxExternalData(bytes, 'odd.onnx')).toThrow(expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringContaining('odd.onnx is not a valid ONNX model') }));
+    }
+  });
+
+  it('reads groups and over-long tags as onnxruntime does: the data comes from the model’s folder, never the working directory', async () => {
+    const group = [...tag(1000, 3), ...message(7, [0xff]), ...tag(1001, 3), ...number(1, 5), ...tag(1001, 4), ...tag(1000, 4)];
+    const crafted: Record<string, Encoding> = {
+      group: { trailer: group },
+      'overlong-graph-tag': { graphTag: overlong(7, 2) },
+      'overlong-initializer-tag': { initializerTag: overlong(5, 2) },
+    };
+    const name = `odd-${Date.now()}.data`;
+    const cwd = tempDir('onnx-cwd');
+    writeFileSync(join(cwd, name), 'CWD!'); // a decoy: onnxruntime given the bytes would read this one
+    mkdirSync(join(dir, 'odd'));
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      for (const [file, encoding] of Object.entries(crafted)) {
+        const bytes = externalModel(name, 4, encoding);
+        writeFileSync(join(dir, 'odd', `${file}.onnx`), bytes);
+        writeFileSync(join(dir, 'odd', name), 'DATA');
+        expect(await outputText(join(dir, 'odd', `${file}.onnx`)), file).toBe('DATA');
+        expect(onnxExternalData(bytes), file).toEqual([{ location: name, length: '4' }]);
+        rmSync(join(dir, 'odd', name));
+        const error = await expectVisionError(loadModel(join(dir, 'odd', `${file}.onnx`)), 'MODEL_LOAD_FAILED');
+        expect(error.message).toContain(join(dir, 'odd', name));
+      }
+    } finally {
+      process.chdir(before);
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('a tensor past the end of its file, or of another length than its type needs, is MODEL_FORMAT naming the model', async () => {
+    mkdirSync(join(dir, 'corrupt'));
+    writeFileSync(join(dir, 'corrupt', 'data.bin'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    const cases: [string, Uint8Array, string][] = [
+      ['length-past.onnx', externalModel('data.bin', 27), 'lies past the end of that file (26 bytes)'],
+      ['offset-past.onnx', externalModel('data.bin', 4, { offset: '24' }), 'at offset 24, length 4 lies past the end'],
+      ['offset-huge.onnx', externalModel('data.bin', 4, { offset: '9223372036854775807' }), 'lies past the end'],
+      ['length-short.onnx', externalModel('data.bin', 8, { length: '4' }), 'external data size mismatch'],
+    ];
+    for (const [file, bytes, reason] of cases) {
+      writeFileSync(join(dir, 'corrupt', file), bytes);
+      const error = await expectVisionError(loadModel(join(dir, 'corrupt', file)), 'MODEL_FORMAT');
+      expect(error.message, file).toContain(join(dir, 'corrupt', file));
+      expect(error.message, file).toContain(reason);
+    }
+  });
+
+  it('a session no provider opens names the runtime that was tried (onnxruntime-web wasm, for external data)', async () => {
+    writeFileSync(join(dir, 'no-op.onnx'), externalModel('no-op.data', 4, { op: 'NoSuchOp' }));
+    writeFileSync(join(dir, 'no-op.data'), 'DATA');
+    const error = await expectVisionError(loadModel(join(dir, 'no-op.onnx')), 'BACKEND_UNAVAILABLE');
+    expect(error.message).toContain('(wasm (onnxruntime-web, in place of cpu: the model keeps tensors in external data): ');
+    expect(error.message).toContain('NoSuchOp');
   });
 
   it('reads them from the model’s folder, whatever the working directory', async () => {

@@ -4,7 +4,7 @@
 // (a DNS-rebinding defence); the path must be an origin-form path whose %-encoding decodes
 // and that has no dot segments or NUL bytes; no dotfile or dot-folder is served (404), in any
 // folder. Everything else gets a 4xx, never an exception. A Range header the file server would
-// misread is dropped (the whole file is sent).
+// misread is dropped (the whole file is sent), one whose end lies past any file runs to the end.
 import { posix } from 'node:path';
 
 /** The Host header values a server on `port` answers to (plus `host:port` when it listens elsewhere). */
@@ -49,13 +49,22 @@ export function checkRequest(req, hosts) {
  * Drops a Range header other than one plain range `bytes=first-` or `bytes=first-last` with
  * first ≤ last (a server may ignore any Range: the whole file is sent, 200). sirv reads the rest
  * wrongly: `bytes=5-1` broke the connection after its 206 headers, a suffix `bytes=-500` sent
- * the first 501 bytes, `bytes=0-1,5-6` only the first range.
+ * the first 501 bytes, `bytes=0-1,5-6` only the first range. Of the plain ones, sirv takes a
+ * last byte 0 for "to the end" (`bytes=0-0` sent the whole file as a 206 of one byte): dropped
+ * too; and it hands a last byte past Number.MAX_SAFE_INTEGER to the file stream, which throws
+ * after the headers are out (an empty reply): such a range, which reaches past any file, is
+ * sent as `bytes=first-` (to the end), which it is.
  */
 function ignoreOddRange(req) {
   const range = req.headers.range;
   if (range === undefined) return;
   const plain = /^bytes=(\d+)-(\d*)$/.exec(range.trim());
-  if (!plain || (plain[2] !== '' && Number(plain[2]) < Number(plain[1]))) delete req.headers.range;
+  if (!plain) return void delete req.headers.range;
+  if (plain[2] === '') return;
+  // BigInt: digits past 2^53 compare exactly
+  const [first, last] = [BigInt(plain[1]), BigInt(plain[2])];
+  if (last < first || last === 0n) delete req.headers.range;
+  else if (last > BigInt(Number.MAX_SAFE_INTEGER)) req.headers.range = `bytes=${plain[1]}-`;
 }
 
 /**

@@ -102,8 +102,9 @@ function captionerFile() {
 /**
  * Guards a file stream piped into a response: a client that goes away before the end closes
  * the file (sirv and `pipe` leave it open: a page that aborts downloads in a loop used up the
- * server's file descriptors), and a read error (a file removed meanwhile) answers 500, or ends
- * the connection once the headers are out, instead of an unhandled 'error' that ends the server.
+ * server's file descriptors), and a read error (a file that cannot be opened or was removed
+ * meanwhile) answers 500 — sirv's headers wait for the first byte ({@link checkServedFile}) — or
+ * ends the connection once the headers are out, instead of an unhandled 'error' that ends the server.
  */
 function guardPipedStreams(req, res) {
   res.on('pipe', (source) => {
@@ -113,12 +114,36 @@ function guardPipedStreams(req, res) {
     source.once('error', (error) => {
       console.error(`demo server: ${req.url}: ${error.message ?? error}`);
       if (!res.headersSent) {
+        // sirv's headers (Content-Length of the file, Content-Range, …) describe what was not sent
+        for (const name of res.getHeaderNames()) if (!name.startsWith('cross-origin-')) res.removeHeader(name);
         res.statusCode = 500;
         res.setHeader('Content-Type', 'text/plain; charset=utf-8');
         res.end('internal error: the file could not be read\n');
       } else res.destroy();
     });
   });
+}
+
+/** Thrown (by {@link checkServedFile}, inside sirv) for a path that is no regular file: a 404. */
+class NotARegularFile extends Error {}
+
+/**
+ * sirv's `setHeaders` hook, called with the file's stats just before sirv sends it: refuses
+ * anything but a regular file (opening a FIFO waits for a writer, holding the request and a
+ * libuv thread; a socket cannot be opened), and keeps the headers sirv then writes unsent until
+ * the first byte of the file, so that a file that cannot be opened (no permission, removed
+ * meanwhile) still gets its 500 — sirv writes its 200 before it opens the file.
+ */
+function checkServedFile(res, _pathname, stats) {
+  if (!stats.isFile()) throw new NotARegularFile();
+  res.writeHead = (status, headers) => {
+    delete res.writeHead; // Node's own again, which sends them with the first byte
+    // Node asking for the implicit headers (sirv's 416 ends without writeHead): as usual
+    if (typeof headers !== 'object' || headers === null) return res.writeHead(status, headers);
+    res.statusCode = status;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    return res;
+  };
 }
 
 /**
@@ -188,12 +213,13 @@ export function demoCaptioner({ log = console.log, file = captionerFile() } = {}
  * served by sirv (which keeps lookups inside its folder). Requests are checked first
  * (scripts/demo-request.mjs): only GET and HEAD (405), a Host header naming the server's own
  * address (421: DNS rebinding), a path whose %-encoding decodes and has no dot segments (400),
- * no dotfile (404: sirv ignores its `dotfiles` option in dev mode).
+ * no dotfile (404: sirv ignores its `dotfiles` option in dev mode). sirv then serves regular
+ * files only (a FIFO, socket or device is a 404), and one it cannot open is a 500.
  * Routing uses the decoded path, so `/models/%40scope/…` is the same file as `/models/@scope/…`.
  * `host` is the address the server listens on.
  */
 export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } = {}) {
-  const options = { dev: true, dotfiles: false };
+  const options = { dev: true, dotfiles: false, setHeaders: checkServedFile };
   const pages = sirv(DEMOS, { ...options, extensions: ['html'] });
   const wasm = sirv(join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'), options);
   const ort = sirv(join(ROOT, 'node_modules/onnxruntime-web/dist'), options);
@@ -237,6 +263,7 @@ export function demoHandler(captioner = demoCaptioner(), { host = '127.0.0.1' } 
     try {
       return route(req, res, checked.path);
     } catch (error) {
+      if (error instanceof NotARegularFile) return answer(res, 404, `not found: ${checked.path} (not a regular file)`);
       console.error(`demo server: ${req.url}: ${error.message ?? error}`);
       if (!res.headersSent) answer(res, 500, 'internal error');
       else res.destroy();

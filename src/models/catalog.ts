@@ -1,5 +1,6 @@
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
+import { shownValue } from '../core/shown-value';
 import { COCO_LABELS } from './coco-labels';
 import { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';
 import { POSE_MODEL_CARDS } from './pose-cards';
@@ -169,7 +170,7 @@ export function getModelSpec(id: string): ModelSpec {
  * Where to load a catalogued model from: in Node the installed package's file (or, for a
  * package fetched as a tarball, the model cache's copy); in browsers
  * `modelBaseUrl` + `<package>/<path>` when given (serve the package folders yourself), else
- * the jsDelivr npm CDN.
+ * the jsDelivr npm CDN. A `location.url` that is not a string is `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -178,7 +179,12 @@ export function getModelSpec(id: string): ModelSpec {
  */
 export function resolveModelLocation(spec: ModelSpec, modelBaseUrl?: string): string {
   const location = spec.location;
-  if ('url' in location) return location.url;
+  if ('url' in location) {
+    // a card read from JSON can hold anything: only a string is a place to load from
+    const url: unknown = location.url;
+    if (typeof url !== 'string') throw new VisionError('INVALID_OPTION', `model '${spec.id}': location.url is ${shownValue(url)}; it must be a string (a URL or a file path)`);
+    return url;
+  }
   if (modelBaseUrl !== undefined) return `${modelBaseUrl.replace(/\/?$/, '/')}${location.package}/${location.path}`;
   const { resolveFetchedModel } = getPlatform();
   if (location.tarball && resolveFetchedModel) return resolveFetchedModel(spec.id, location.path);

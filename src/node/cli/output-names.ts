@@ -47,7 +47,8 @@ export interface OutputName {
 
 /**
  * The annotated output of each input under `outDir` (`<stem>.<suffix>.png`, videos `.mp4`),
- * unique within the run and never one of the inputs ({@link inputMatcher}).
+ * unique within the run and never one of the inputs ({@link inputMatcher}), nor one of the
+ * other files the run `reads` (a `--background` image, a `--model` card), which get no output.
  * Inputs whose natural name is free keep it (first come first served); the others get the
  * next free `<stem>-2`, `<stem>-3`, … in input order. The rule is stated in `--help` (usage.ts) and the README.
  * Deterministic: the same inputs in the same order give the same names.
@@ -56,10 +57,11 @@ export interface OutputName {
  * ```ts
  * outputNames(['a/x.jpg', 'b/x.jpg', 'x-2.jpg'], 'out', 'annotated').map((o) => o.path);
  * // ['out/x.annotated.png', 'out/x-3.annotated.png', 'out/x-2.annotated.png']
+ * outputNames(['me.jpg'], 'out', 'matte', ['out/me.matte.png']).map((o) => o.path); // ['out/me-2.matte.png']
  * ```
  */
-export function outputNames(files: readonly string[], outDir: string, suffix: string): OutputName[] {
-  const isInput = inputMatcher(files);
+export function outputNames(files: readonly string[], outDir: string, suffix: string, reads: readonly string[] = []): OutputName[] {
+  const isInput = inputMatcher([...files, ...reads]);
   const taken = new Set<string>();
   const target = (file: string, n: number): OutputName => {
     const stem = basename(file, extname(file));

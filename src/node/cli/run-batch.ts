@@ -100,7 +100,7 @@ export async function runBatch(task: CliTask, files: readonly string[], earlier:
     for (const f of earlier) if ((f.position ?? 0) === before) emit(errorEntry(f));
   };
   const failures = [...earlier];
-  const names = outputNames(files, io.out ?? '.', task.suffix).map((o) => o.name);
+  const names = outputNames(files, io.out ?? '.', task.suffix, task.reads).map((o) => o.name);
   earlier.forEach((f) => io.printError(describe(f)));
   if ((io.every !== undefined || io.fps !== undefined) && files.length > 0 && !files.some(isVideoFile)) {
     io.printError(`visionpipe: ${io.every !== undefined ? '--every' : '--fps'} subsamples videos; none of the inputs is one, so it changes nothing`);

@@ -41,6 +41,8 @@ export interface CliTask {
   readonly suffix: string;
   /** Whether the task takes video files. */
   readonly takesVideo: boolean;
+  /** Files it reads besides the inputs (a `--background` image, a `--model` card): no output lands on them. */
+  readonly reads?: readonly string[];
   /** With `timestampMs`, runs the pipeline's video mode (tracking, smoothing) where it has one. */
   analyse(input: ImageInput, timestampMs?: number): Promise<Analysis>;
   /** Forgets video-mode state before the next video. */

@@ -9,6 +9,7 @@ import { loadBuiltInGestures } from '../../training/gestures/builtin-gestures';
 import type { CliCommand } from './args';
 import { createCaptionTask } from './caption-task';
 import { createMatteTask } from './matte-task';
+import { modelCardFile } from './model-arg';
 import { createFaceTask } from './face-task';
 import { classRow, detectionRow, handRows, labelShares, poseRows } from './format';
 import type { Analysis, CliTask, TaskSettings } from './task-types';
@@ -200,13 +201,16 @@ const TASKS: Readonly<Record<TaskCommand, (s: TaskSettings) => Promise<CliTask>>
 });
 
 /**
- * Loads the model of a CLI command (`detect`, `classify`, `segment`, `pose`, `hands`, `caption`).
+ * Loads the model of a CLI command (`detect`, `classify`, `segment`, `pose`, `hands`, `caption`,
+ * `face`, `matte`). A model read from a card file lists that file in the task's `reads`.
  *
  * @example
  * ```ts
  * const task = await createCliTask('segment', { model: 'meet-segmentation' });
  * ```
  */
-export function createCliTask(command: TaskCommand, settings: TaskSettings): Promise<CliTask> {
-  return TASKS[command](settings);
+export async function createCliTask(command: TaskCommand, settings: TaskSettings): Promise<CliTask> {
+  const task = await TASKS[command](settings);
+  const card = modelCardFile(settings.model);
+  return card === undefined ? task : { ...task, reads: [...(task.reads ?? []), card] };
 }

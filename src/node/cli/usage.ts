@@ -77,8 +77,9 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
                           and annotated videos (<name>.<same>.mp4, H.264); train: the model folder.
                           A folder (made when missing), never an existing file. <name> is the
                           input's name without extension; when taken (the same name from
-                          another folder, a.jpg and a-2.jpg, or an input file itself) the next
-                          free <name>-2, <name>-3 in input order. Inputs are never overwritten
+                          another folder, a.jpg and a-2.jpg, an input file itself, or the
+                          --background image or --model card) the next free <name>-2,
+                          <name>-3 in input order. Inputs are never overwritten
   --json                  print one JSON array (an entry per image) instead of tables; with
                           videos among the inputs, JSON lines (one per image or frame)
   --every <n>             videos: analyse one frame in n

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeIndex } from '../../src/pipelines/embeddings/index-bytes';
 import { SIMD_FROM_BYTES } from '../../src/pipelines/embeddings/row-store';
 import { SimilarityIndex } from '../../src/pipelines/embeddings/similarity-index';
 import { loadSimilarityIndex, saveSimilarityIndex } from '../../src/node/similarity-index-file';
@@ -184,6 +185,14 @@ describe('SimilarityIndex', () => {
     index.add('nan', [1, 1], Number.NaN);
     expect(index.get('nan').metadata).toBeUndefined();
     expect(SimilarityIndex.fromBytes(index.toBytes()).get('nan').metadata).toBeUndefined();
+  });
+
+  it('an index too large for one file (past the engine\'s 4 GiB byte-array limit) is INVALID_INPUT saying so, not a RangeError', () => {
+    // 2^31 values claimed (8 GiB of float32): the allocation fails at once, nothing that size is made
+    const vectors = { length: 2 ** 31 } as unknown as Float32Array;
+    expect(() => encodeIndex({ dim: 65536, ids: ['a'], metadata: [null], vectors })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/^the index is too large to save as one file: 1 vectors of 65536 values .*split it into several indexes$/) }),
+    );
   });
 
   it("fromBytes takes the bytes' ArrayBuffer (fetch's arrayBuffer()) and names what else it was given", () => {

@@ -1,5 +1,5 @@
 import { shownValue } from '../../core/shown-value';
-import { VisionError } from '../../core/errors';
+import { VisionError, describeError } from '../../core/errors';
 
 /** First bytes of a saved index: "VPSI" (visionpipe similarity index). */
 const MAGIC = [0x56, 0x50, 0x53, 0x49];
@@ -35,9 +35,17 @@ const bad = (what: string) => new VisionError('INVALID_INPUT', `not a visionpipe
  * ```
  */
 export function encodeIndex(parts: IndexParts): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({ dim: parts.dim, count: parts.ids.length, ids: parts.ids, metadata: parts.metadata.map((m) => m ?? null) }));
+  let header: Uint8Array;
+  let bytes: Uint8Array;
+  try {
+    header = new TextEncoder().encode(JSON.stringify({ dim: parts.dim, count: parts.ids.length, ids: parts.ids, metadata: parts.metadata.map((m) => m ?? null) }));
+    bytes = new Uint8Array(PREFIX + Math.ceil(header.length / 4) * 4 + parts.vectors.length * 4);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // the JavaScript engine's limits on one string or one byte array (V8: ~512 MB of JSON, 4 GiB of bytes)
+    throw new VisionError('INVALID_INPUT', `the index is too large to save as one file: ${parts.ids.length} vectors of ${parts.dim} values with their ids and metadata (${describeError(error)}); split it into several indexes`, { cause: error });
+  }
   const headerLength = Math.ceil(header.length / 4) * 4;
-  const bytes = new Uint8Array(PREFIX + headerLength + parts.vectors.length * 4);
   bytes.set(MAGIC, 0);
   const view = new DataView(bytes.buffer);
   view.setUint32(4, VERSION, true);

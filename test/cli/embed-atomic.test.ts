@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/node/cli';
+import { cli } from '../helpers/cli-in-process';
 import { fsFaults, resetFsFaults } from '../helpers/fs-faults';
 import { fixturePhoto } from '../helpers/photos';
 
@@ -14,13 +14,6 @@ vi.mock('node:fs/promises', async (importOriginal) => (await import('../helpers/
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-embed-atomic-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 afterEach(() => resetFsFaults());
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
 
 describe('visionpipe embed writes its folder atomically', () => {
   it('a failure while writing the manifest or the index leaves the previous index folder searchable', async () => {

@@ -9,20 +9,13 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/node/cli';
+import { cli } from '../helpers/cli-in-process';
 import { fixturePhoto } from '../helpers/photos';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vp-embed-inputs-'));
 const index = join(tmp, 'index');
 const clip = join(tmp, 'clip.mp4');
 const IMAGES_ONLY = 'this command takes images; videos work with detect, classify, segment, pose, hands, face and matte [INVALID_INPUT]';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
 
 beforeAll(() => {
   // refused by its extension, as the other commands tell videos from images: the bytes are never read

@@ -3,19 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/node/cli';
+import { cli } from '../helpers/cli-in-process';
 import { SimilarityIndex, loadSimilarityIndex, saveSimilarityIndex } from '../../src/node/index';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-embed-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
 
 describe('visionpipe embed / search (real photos)', () => {
   it('indexes photos, finds a flipped photo’s original first and draws a contact sheet', async () => {

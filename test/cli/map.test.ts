@@ -6,19 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/node/cli';
+import { cli } from '../helpers/cli-in-process';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-map-'));
 const photos = join(tmp, 'photos');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
 
 interface Placed {
   file: string;

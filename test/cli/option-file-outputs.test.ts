@@ -9,20 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/node/cli';
+import { cli } from '../helpers/cli-in-process';
 import { NSFW_MOBILENET_V2 } from '../../src/models/catalog';
 import { MOBILENET_V2_FEATURES } from '../../src/models/embedding-cards';
 import { fixturePhoto } from '../helpers/photos';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vp-option-files-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l));
-  return { code, out, err };
-}
 
 /** A folder under tmp holding `file` (a JSON card or bytes) at `name`; returns the file's path. */
 function place(folder: string, name: string, content: string | Buffer): string {

@@ -7,20 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/node/index';
 import { onnxExternalData } from '../../src/runtime/onnx-external-data';
 import { expectVisionError, tempDir } from './helpers';
+import { message, number, tag, text, varint } from '../helpers/protobuf-writer';
 
-const varint = (value: number): number[] => {
-  const out: number[] = [];
-  let n = value;
-  do {
-    out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return out;
-};
-const tag = (field: number, wire: number): number[] => varint(field * 8 + wire);
-const message = (field: number, payload: number[]): number[] => [...tag(field, 2), ...varint(payload.length), ...payload];
-const text = (field: number, value: string): number[] => message(field, [...Buffer.from(value)]);
-const number = (field: number, value: number): number[] => [...tag(field, 0), ...varint(value)];
 
 /** A tag as a 5-byte varint with bit 32 set: protobuf C++ cuts it to its low 32 bits, the tag itself. */
 const overlong = (field: number, wire: number): number[] => [(field * 8 + wire) | 0x80, 0x80, 0x80, 0x80, 0x10];

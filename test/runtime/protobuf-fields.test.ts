@@ -2,18 +2,7 @@
 // a file it reads differently could hide a field from the scans built on it.
 import { describe, expect, it } from 'vitest';
 import { type ProtobufField, protobufFields } from '../../src/runtime/protobuf-fields';
-
-const varint = (value: number): number[] => {
-  const out: number[] = [];
-  let n = value;
-  do {
-    out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-    n = Math.floor(n / 128);
-  } while (n > 0);
-  return out;
-};
-const tag = (field: number, wire: number): number[] => varint(field * 8 + wire);
-const text = (field: number, value: string): number[] => [...tag(field, 2), ...varint(value.length), ...Buffer.from(value)];
+import { tag, text, varint } from '../helpers/protobuf-writer';
 
 const read = (bytes: number[]): ProtobufField[] => [...protobufFields(Uint8Array.from(bytes), 0, bytes.length)];
 const numbers = (bytes: number[]): number[] => read(bytes).map((f) => f.number);

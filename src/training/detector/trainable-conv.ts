@@ -25,11 +25,17 @@ function sameInputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
   return tf.conv2d(dy, tf.reverse(kernel, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D, 1, 'same');
 }
 
-/** Input gradient of a 2×2 stride-2 convolution: a 1×1 convolution back to the 4·C taps, then depth-to-space. */
+/**
+ * Input gradient of a 2×2 stride-2 convolution: a 1×1 convolution back to the 4·C taps, then
+ * depth-to-space written as a reshape and a transpose (tfjs-wasm's `DepthToSpace` is a slow
+ * JavaScript loop; its `Transpose` runs in the module).
+ */
 function downInputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D): tf.Tensor4D {
   const [, , cin, cout] = kernel.shape;
+  const [batch, height, width] = dy.shape;
   const back = kernel.reshape([4 * cin, cout]).transpose().reshape([1, 1, cout, 4 * cin]) as tf.Tensor4D;
-  return tf.depthToSpace(tf.conv2d(dy, back, 1, 'valid'), 2);
+  const taps = tf.conv2d(dy, back, 1, 'valid').reshape([batch, height, width, 2, 2, cin]);
+  return taps.transpose([0, 1, 3, 2, 4, 5]).reshape([batch, 2 * height, 2 * width, cin]);
 }
 
 /**

@@ -45,7 +45,7 @@ export type { PhotometricAugmentation } from './augment/photometric';
 export { trainCaptioner } from './captioner/train-captioner';
 export type { CaptionEpoch, CaptionExample, TrainCaptionerOptions, TrainedCaptioner } from './captioner/train-captioner';
 export { Captioner } from './captioner/captioner';
-export type { CaptionerConfig, SavedCaptioner } from './captioner/captioner';
+export type { CaptionerConfig, CaptionerPassOptions, SavedCaptioner } from './captioner/captioner';
 export { CaptionVocabulary } from './captioner/vocabulary';
 export { TrainableDetector, withLabels } from './detector/detector-model';
 export type { DetectorConfig, DetectorForward } from './detector/detector-model';

@@ -9,6 +9,7 @@ import { type RnnDecoderConfig, createRnnDecoder, rnnDecode } from './rnn-decode
 import { type TransformerDecoderConfig, createTransformerDecoder, transformerDecode } from './transformer-decoder';
 import { checkSavedCaptioner } from './saved-captioner-check';
 import { CaptionVocabulary } from './vocabulary';
+import { type MatrixProduct, plainMatMul, trainableMatMul } from '../trainable-matmul';
 
 /**
  * Architecture of a trainable captioner: the convolutional encoder and an RNN (GRU/LSTM with
@@ -63,6 +64,23 @@ export interface CaptionerParts {
 }
 
 /**
+ * Options of one pass through a {@link Captioner}.
+ *
+ * @example
+ * ```ts
+ * const logits = captioner.logits(ids, captioner.features(images, { training: true }), { training: true });
+ * ```
+ */
+export interface CaptionerPassOptions {
+  /** A pass whose gradients are taken (products with wasm-friendly gradients). Default false. */
+  training?: boolean;
+}
+
+function productFor(options: CaptionerPassOptions): MatrixProduct {
+  return options.training === true ? trainableMatMul : plainMatMul;
+}
+
+/**
  * A trainable image captioner (see {@link trainCaptioner}): encoder + decoder weights and the
  * caption vocabulary. Dispose it to free its weights.
  *
@@ -107,21 +125,25 @@ export class Captioner {
     return captioner;
   }
 
-  /** Encoder features `[B, positions, dim]` of images `[B, S, S, 3]` in 0–1. */
-  features(images: tf.Tensor4D): tf.Tensor3D {
+  /**
+   * Encoder features `[B, positions, dim]` of images `[B, S, S, 3]` in 0–1. `training: true`
+   * (inside `optimizer.minimize`) uses products whose gradients avoid tfjs-wasm's slow transposed
+   * matMuls; the values are the same.
+   */
+  features(images: tf.Tensor4D, options: CaptionerPassOptions = {}): tf.Tensor3D {
     this.assertUsable();
-    return encodeImages(this.params, this.config.encoder, images);
+    return encodeImages(this.params, this.config.encoder, images, productFor(options));
   }
 
-  /** Next-token logits `[B, T, vocab]` for ids `[B, T]` and features. */
-  logits(ids: tf.Tensor2D, features: tf.Tensor3D): tf.Tensor3D {
+  /** Next-token logits `[B, T, vocab]` for ids `[B, T]` and features (`training` as for {@link Captioner.features}). */
+  logits(ids: tf.Tensor2D, features: tf.Tensor3D, options: CaptionerPassOptions = {}): tf.Tensor3D {
     this.assertUsable();
     const d = this.config.decoder;
     if (d.type === 'transformer') {
       if (ids.shape[1] > d.maxLength) throw new VisionError('INVALID_INPUT', `input_ids has ${ids.shape[1]} tokens; this decoder takes at most ${d.maxLength}`);
-      return transformerDecode(this.params, d, ids, features);
+      return transformerDecode(this.params, d, ids, features, productFor(options));
     }
-    return rnnDecode(this.params, d, ids, features);
+    return rnnDecode(this.params, d, ids, features, productFor(options));
   }
 
   /** The encoder and decoder as runners plus tokenizer and settings, for `pipeline('image-to-text', { model })`. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSet } from './params';
+import { type MatrixProduct, plainMatMul } from '../trainable-matmul';
 
 /**
  * Shape of the convolutional image encoder: two non-overlapping (kernel = stride) convolutions
@@ -60,15 +61,15 @@ function patches(x: tf.Tensor4D, k: number): tf.Tensor4D {
  * const features = tf.tidy(() => encodeImages(params, config, images)); // [B, 16, 64]
  * ```
  */
-export function encodeImages(params: ParamSet, config: PatchEncoderConfig, images: tf.Tensor4D): tf.Tensor3D {
+export function encodeImages(params: ParamSet, config: PatchEncoderConfig, images: tf.Tensor4D, product: MatrixProduct = plainMatMul): tf.Tensor3D {
   return tf.tidy(() => {
     const b = images.shape[0];
     const g1 = config.imageSize / config.patch;
     const w1 = params.get('enc/w1');
-    let h = tf.relu(tf.add(tf.matMul(patches(images, config.patch).reshape([-1, w1.shape[0]]), w1), params.get('enc/b1'))).reshape([b, g1, g1, -1]) as tf.Tensor4D;
+    let h = tf.relu(tf.add(product(patches(images, config.patch).reshape([-1, w1.shape[0]]), w1), params.get('enc/b1'))).reshape([b, g1, g1, -1]) as tf.Tensor4D;
     const w2 = params.get('enc/w2');
-    const h2 = tf.relu(tf.add(tf.matMul(patches(h, 2).reshape([-1, w2.shape[0]]), w2), params.get('enc/b2')));
-    h = tf.add(tf.matMul(h2, params.get('enc/w3')), params.get('enc/b3')).reshape([b, encoderPositions(config), config.dim]) as tf.Tensor4D;
+    const h2 = tf.relu(tf.add(product(patches(h, 2).reshape([-1, w2.shape[0]]), w2), params.get('enc/b2')));
+    h = tf.add(product(h2, params.get('enc/w3')), params.get('enc/b3')).reshape([b, encoderPositions(config), config.dim]) as tf.Tensor4D;
     return tf.add(tf.relu(h), params.get('enc/pos')) as tf.Tensor3D;
   });
 }

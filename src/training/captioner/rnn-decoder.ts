@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSet } from './params';
+import { type MatrixProduct, plainMatMul } from '../trainable-matmul';
 
 /**
  * Shape of the recurrent decoder: a GRU or LSTM cell with additive (Bahdanau) attention over
@@ -56,27 +57,27 @@ export function createRnnDecoder(params: ParamSet, config: RnnDecoderConfig, fea
  * const logits = rnnDecode(params, config, ids, features);
  * ```
  */
-export function rnnDecode(params: ParamSet, config: RnnDecoderConfig, ids: tf.Tensor2D, features: tf.Tensor3D): tf.Tensor3D {
+export function rnnDecode(params: ParamSet, config: RnnDecoderConfig, ids: tf.Tensor2D, features: tf.Tensor3D, product: MatrixProduct = plainMatMul): tf.Tensor3D {
   return tf.tidy(() => {
     const [b, t] = ids.shape;
     const [, s, d] = features.shape;
     const hSize = config.hidden;
-    const keys = tf.matMul(features.reshape([b * s, d]), params.get('dec/attF')).reshape([b, s, -1]);
-    const init = tf.tanh(tf.matMul(tf.mean(features, 1), params.get('dec/init')));
+    const keys = product(features.reshape([b * s, d]), params.get('dec/attF')).reshape([b, s, -1]);
+    const init = tf.tanh(product(tf.mean(features, 1), params.get('dec/init')));
     let h: tf.Tensor2D = (config.type === 'gru' ? init : init.slice([0, 0], [b, hSize])) as tf.Tensor2D;
     let c: tf.Tensor2D | null = config.type === 'lstm' ? (init.slice([0, hSize], [b, hSize]) as tf.Tensor2D) : null;
     const table = params.get('dec/embed');
     // one-hot × table instead of gather: same values, and its gradient is a matMul (wasm has no UnsortedSegmentSum)
-    const embedded = tf.matMul(tf.oneHot(ids.reshape([-1]).toInt(), table.shape[0]), table).reshape([b, t, -1]);
+    const embedded = product(tf.oneHot(ids.reshape([-1]).toInt(), table.shape[0]), table).reshape([b, t, -1]);
     const outputs: tf.Tensor2D[] = [];
     for (let i = 0; i < t; i++) {
-      const query = tf.matMul(h, params.get('dec/attH')).reshape([b, 1, -1]);
-      const energy = tf.matMul(tf.tanh(tf.add(keys, query)).reshape([b * s, -1]), params.get('dec/attV')).reshape([b, s]);
+      const query = product(h, params.get('dec/attH')).reshape([b, 1, -1]);
+      const energy = product(tf.tanh(tf.add(keys, query)).reshape([b * s, -1]), params.get('dec/attV')).reshape([b, s]);
       const alpha = tf.softmax(energy).reshape([b, s, 1]);
       const context = tf.sum(tf.mul(alpha, features), 1) as tf.Tensor2D;
       const x = tf.concat([embedded.slice([0, i, 0], [b, 1, -1]).reshape([b, -1]), context], 1);
-      const gx = tf.add(tf.matMul(x, params.get('dec/wx')), params.get('dec/b'));
-      const gh = tf.matMul(h, params.get('dec/wh'));
+      const gx = tf.add(product(x, params.get('dec/wx')), params.get('dec/b'));
+      const gh = product(h, params.get('dec/wh'));
       if (config.type === 'gru') {
         const [xz, xr, xn] = tf.split(gx, 3, 1);
         const [hz, hr, hn] = tf.split(gh, 3, 1);
@@ -89,7 +90,7 @@ export function rnnDecode(params: ParamSet, config: RnnDecoderConfig, ids: tf.Te
         c = tf.add(tf.mul(tf.sigmoid(gf), c as tf.Tensor2D), tf.mul(tf.sigmoid(gi), tf.tanh(gg))) as tf.Tensor2D;
         h = tf.mul(tf.sigmoid(go), tf.tanh(c)) as tf.Tensor2D;
       }
-      outputs.push(tf.add(tf.matMul(tf.concat([h, context], 1), params.get('dec/out')), params.get('dec/outB')) as tf.Tensor2D);
+      outputs.push(tf.add(product(tf.concat([h, context], 1), params.get('dec/out')), params.get('dec/outB')) as tf.Tensor2D);
     }
     return tf.stack(outputs, 1) as tf.Tensor3D;
   });

@@ -205,8 +205,8 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
         const index = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
         const loss = optimizer.minimize(
           () => {
-            const features = cached ? tf.gather(cached, index) : captioner.features(tf.gather(images, index) as tf.Tensor4D);
-            const logits = captioner.logits(tf.gather(inputs, index) as tf.Tensor2D, features as tf.Tensor3D);
+            const features = cached ? tf.gather(cached, index) : captioner.features(tf.gather(images, index) as tf.Tensor4D, { training: true });
+            const logits = captioner.logits(tf.gather(inputs, index) as tf.Tensor2D, features as tf.Tensor3D, { training: true });
             return maskedCrossEntropy(logits, tf.gather(targets, index) as tf.Tensor2D, tf.gather(mask, index) as tf.Tensor2D);
           },
           true,

@@ -162,11 +162,16 @@ function makeGroups(model: tf.LayersModel, options: FitOptions): { groups: Param
 
 const MONITORS: readonly MonitorMetric[] = ['loss', 'accuracy', 'val_loss', 'val_accuracy'];
 
-/** Throws `INVALID_OPTION` unless every group holds variables that are trainable weights of the model (others get no gradient). */
+/**
+ * Throws `INVALID_OPTION` unless every group holds variables that are trainable weights of the
+ * model (others get no gradient), each in one group only (as torch.optim: a variable in two
+ * groups would be stepped twice a batch).
+ */
 function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void {
   if (groups === undefined) return;
   if (!Array.isArray(groups) || groups.length === 0) throw new VisionError('INVALID_OPTION', `groups is ${shownValue(groups)}; it must be a non-empty array of { variables, learningRateScale? }`);
   const trainable = new Set<tf.Variable>(model.trainableWeights.map((w) => w.read() as tf.Variable));
+  const placed = new Map<tf.Variable, string>();
   groups.forEach((g: VariableGroup, i: number) => {
     checkObject(g, `groups[${i}]`);
     knownOptions(g, `groups[${i}]`, VARIABLE_GROUP_NAMES);
@@ -177,6 +182,11 @@ function checkGroups(model: tf.LayersModel, groups: FitOptions['groups']): void 
     if (stranger >= 0) {
       throw new VisionError('INVALID_OPTION', `groups[${i}].variables[${stranger}] ('${g.variables[stranger].name}') is not a trainable weight of the model; each group may hold only the model's trainable weights (unfrozen layers)`);
     }
+    g.variables.forEach((v, j) => {
+      const first = placed.get(v);
+      if (first !== undefined) throw new VisionError('INVALID_OPTION', `groups[${i}].variables[${j}] ('${v.name}') is also ${first}; a variable may be in one group only (it would be stepped once for each)`);
+      placed.set(v, `groups[${i}].variables[${j}]`);
+    });
     checkOptionalNumber(g.learningRateScale, `groups[${i}].learningRateScale`, 'positive');
   });
 }

@@ -55,6 +55,13 @@ describe('trainable captioner building blocks', () => {
     for (const [bad, fragment] of [[{ ...good[0], caption: undefined }, 'example 1 has caption undefined'], [{ ...good[0], caption: 7 }, 'example 1 has caption 7'], [null, 'example 1 is null']] as const) {
       await expect(trainCaptioner([good[1], bad as never], { config: LSTM }), fragment).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(fragment) });
     }
+    // NaN pixels were "the loss became NaN; lower the learning rate" (INVALID_OPTION); short data read as NaN too
+    const nanPixels = new Float32Array(32 * 32 * 3).fill(0.5);
+    nanPixels[100] = Number.NaN;
+    const floatScene = { image: { data: nanPixels, width: 32, height: 32, channels: 3 as const }, caption: 'a red circle' };
+    await expect(trainCaptioner([good[1], floatScene], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("example 1's image holds NaN at pixel 33") });
+    const short = { image: { data: new Uint8Array(10), width: 32, height: 32, channels: 3 as const }, caption: 'a red circle' };
+    await expect(trainCaptioner([short], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("example 0's image data has 10 values; a 32×32 image of 3 channels needs 3072") });
     const controller = new AbortController();
     controller.abort();
     const before = tf.memory().numTensors;
@@ -78,6 +85,7 @@ describe('trainable captioner building blocks', () => {
     for (const freezeEncoderAfter of [Number.NaN, -1, '1']) await refused({ config: LSTM, freezeEncoderAfter }, 'freezeEncoderAfter is');
     await refused({ config: LSTM, seed: 'x' }, 'seed is "x"; it must be an integer');
     await refused({ config: LSTM, initial: {} }, 'initial must be a Captioner');
+    await refused({ config: LSTM, onEpochEnd: 3 }, 'onEpochEnd is 3; it must be a function'); // was a TypeError after the first epoch
     await refused({ config: LSTM, learningrate: 1 }, 'trainCaptioner options has unknown option(s) learningrate; allowed: config, epochs'); // was trained at 3e-3
     // all captions empty: refused by the vocabulary, and nothing is left allocated
     await expect(trainCaptioner(scenes.map((s) => ({ ...s, caption: '' })), { config: LSTM })).rejects.toMatchObject({ code: 'INVALID_INPUT' });

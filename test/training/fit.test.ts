@@ -255,10 +255,16 @@ describe('fit and buildHead reject bad input before training, leaking nothing', 
     await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, augment: () => tf.zeros([6, 3]) }), 'INVALID_OPTION', /augment returned shape \[6, 3\] at step 0/);
   });
 
-  it('refuses groups holding variables that are not trainable weights of the model, and a disposed model', async () => {
+  it('refuses groups holding variables that are not trainable weights of the model, or one variable twice, and a disposed model', async () => {
     const stranger = tf.variable(tf.zeros([2]), true, 'not_in_the_head');
     await rejectsFlat(() => run({ x, labels }, { epochs: 1, groups: [{ variables: [stranger] }] }), 'INVALID_OPTION', /groups\[0\]\.variables\[0\] \('not_in_the_head'\) is not a trainable weight of the model/);
     stranger.dispose();
+    // as torch.optim: a variable in two groups would be stepped twice a batch
+    const [kernel, bias] = head.trainableWeights.map((w) => w.read() as tf.Variable);
+    const weightsBefore = head.getWeights().map((w) => w.dataSync().slice());
+    await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, groups: [{ variables: [kernel, bias] }, { variables: [kernel], learningRateScale: 0.1 }] }), 'INVALID_OPTION', /groups\[1\]\.variables\[0\] \('.+'\) is also groups\[0\]\.variables\[0\]; a variable may be in one group only/);
+    await rejectsFlat(() => fit(head, { x, labels }, { epochs: 1, groups: [{ variables: [bias, bias] }] }), 'INVALID_OPTION', /groups\[0\]\.variables\[1\] \('.+'\) is also groups\[0\]\.variables\[0\]/);
+    expect(head.getWeights().map((w) => w.dataSync().slice())).toEqual(weightsBefore);
     const gone = buildHead('softmax', { inputDim: 4, numClasses: 2, seed: 1 });
     gone.dispose();
     await rejectsFlat(() => fit(gone, { x, labels }, { epochs: 1 }), 'INVALID_INPUT', /the model's weights were disposed/);

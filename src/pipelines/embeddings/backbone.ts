@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionError, throwIfAborted } from '../../core/errors';
+import { VisionError } from '../../core/errors';
+import { eventLoopCheckpoint } from '../../core/event-loop';
 import { NSFW_MOBILENET_V2, resolveModelLocation } from '../../models/catalog';
 import { MOBILENET_V2_FEATURES } from '../../models/embedding-cards';
 import type { ModelSpec } from '../../models/model-spec';
@@ -81,8 +82,9 @@ export class FeatureExtractor {
     const n = x.shape[0];
     const parts: tf.Tensor2D[] = [];
     try {
+      const checkpoint = eventLoopCheckpoint(options.signal, 'feature extraction');
       for (let start = 0; start < n; start += batchSize) {
-        throwIfAborted(options.signal, 'feature extraction');
+        await checkpoint(); // a wasm or cpu predict never yields: let timers and abort signals through
         const part = tf.tidy(() => this.model.predict(tf.slice(x, start, Math.min(batchSize, n - start))) as tf.Tensor2D);
         parts.push(part);
         await part.data(); // let the backend finish before reporting progress
@@ -116,7 +118,9 @@ export class FeatureExtractor {
     checkLabeledImages(samples);
     const parts: tf.Tensor2D[] = [];
     try {
+      const checkpoint = eventLoopCheckpoint(options.signal, 'feature extraction');
       for (let start = 0; start < samples.length; start += batchSize) {
+        await checkpoint();
         const chunk = samples.slice(start, start + batchSize);
         const { x } = await imagesToTensors(chunk, this.input, { signal: options.signal });
         try {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { knownOptions, optionNames } from '../../core/known-options';
+import { checkFunctionOptions } from '../../core/callback-options';
 import type { RawImage } from '../../core/image-input';
 import { permutation } from '../random';
 import { type CaptionerConfig, Captioner } from './captioner';
@@ -107,8 +108,17 @@ function imagesTensor(examples: readonly CaptionExample[], size: number): tf.Ten
       throw new VisionError('INVALID_INPUT', `example ${n} is ${image?.width}×${image?.height}×${image?.channels}; this captioner trains on ${size}×${size} RGB(A) images`);
     }
     const c = image.channels;
+    if (!(image.data?.length >= size * size * c)) {
+      throw new VisionError('INVALID_INPUT', `example ${n}'s image data has ${image.data?.length ?? 'no'} values; a ${size}×${size} image of ${c} channels needs ${size * size * c}`);
+    }
     const scale = image.data instanceof Float32Array ? 1 : 1 / 255;
-    for (let i = 0; i < size * size; i++) for (let k = 0; k < 3; k++) data[(n * size * size + i) * 3 + k] = image.data[i * c + k] * scale;
+    for (let i = 0; i < size * size; i++) {
+      for (let k = 0; k < 3; k++) {
+        const value = image.data[i * c + k];
+        if (!Number.isFinite(value)) throw new VisionError('INVALID_INPUT', `example ${n}'s image holds ${value} at pixel ${i}; every value must be finite`);
+        data[(n * size * size + i) * 3 + k] = value * scale;
+      }
+    }
   });
   return tf.tensor4d(data, [examples.length, size, size, 3]);
 }
@@ -145,6 +155,7 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
   const given: unknown = options;
   if (!isOptionsObject(given)) throw new VisionError('INVALID_OPTION', `trainCaptioner options must be an object ({ config, epochs, … }); got ${shownValue(given)}`);
   knownOptions(options, 'trainCaptioner options', TRAIN_CAPTIONER_OPTION_NAMES);
+  checkFunctionOptions(options, ['onEpochEnd']);
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 32;
   const lr = options.learningRate ?? 3e-3;

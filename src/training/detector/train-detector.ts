@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkFunctionOptions } from '../../core/callback-options';
-import { VisionError, throwIfAborted } from '../../core/errors';
+import { VisionError } from '../../core/errors';
+import { eventLoopCheckpoint } from '../../core/event-loop';
 import { shownValue } from '../../core/shown-value';
 import type { LongWorkOptions } from '../../core/labeled-data';
 import { checkObject, checkOptionalNumber } from '../checks';
@@ -139,12 +140,13 @@ export async function trainDetector(detector: TrainableDetector, scenes: readonl
   let step = 0;
   // the weights before training: a run that diverges puts them back, so the detector stays usable
   const before = detector.snapshot();
+  const checkpoint = eventLoopCheckpoint(options.signal, 'detector training');
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = shuffle([...scenes.keys()], rng);
       let sum = 0;
       for (let start = 0; start < order.length; start += batchSize) {
-        throwIfAborted(options.signal, 'detector training');
+        await checkpoint(); // a wasm or cpu step never yields: let timers, events and abort signals through
         const batch = order.slice(start, start + batchSize).map((i) => (options.flip !== false && rng() < 0.5 ? flipSceneHorizontal(scenes[i]) : scenes[i]));
         const targets = assignTargets(batch, { inputSize: size, numClasses, numPrototypes: detector.config.numPrototypes });
         const learningRate = schedule(step);

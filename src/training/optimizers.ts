@@ -5,6 +5,7 @@ import { shownValue } from '../core/shown-value';
 import { knownOptions, optionNames } from '../core/known-options';
 import { checkObject, checkOptionalNumber } from './checks';
 import { Adadelta } from './adadelta';
+import { Adagrad } from './adagrad';
 
 /** Optimiser names visionpipe builds. @example `const o: OptimizerName = 'adam';` */
 export type OptimizerName = 'sgd' | 'momentum' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam';
@@ -13,7 +14,7 @@ export type OptimizerName = 'sgd' | 'momentum' | 'adagrad' | 'adadelta' | 'rmspr
  * An optimiser and its settings. Defaults follow the usual recipes (Adam 1e-3, SGD 0.01,
  * momentum 0.9). Each optimiser takes `name`, `learningRate` and only its own settings:
  * `momentum` momentum, nesterov; `adadelta` rho, epsilon; `rmsprop` rho, momentum, epsilon;
- * `adam` beta1, beta2, epsilon; `sgd` and `adagrad` none.
+ * `adam` beta1, beta2, epsilon; `adagrad` initialAccumulatorValue, epsilon; `sgd` none.
  *
  * @example
  * ```ts
@@ -31,6 +32,11 @@ export interface OptimizerOptions {
   beta2?: number;
   rho?: number;
   epsilon?: number;
+  /**
+   * Adagrad's starting accumulator, ≥ 0: default 0.1 as TensorFlow / Keras (with ε 1e-7);
+   * `torch.optim.Adagrad`'s defaults are 0 (with ε 1e-10).
+   */
+  initialAccumulatorValue?: number;
 }
 
 const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.01, momentum: 0.01, adagrad: 0.01, adadelta: 1, rmsprop: 0.001, adam: 0.001 };
@@ -51,7 +57,7 @@ export function defaultLearningRate(name: OptimizerName): number {
 const SETTINGS: Record<OptimizerName, readonly (keyof OptimizerOptions)[]> = {
   sgd: [],
   momentum: ['momentum', 'nesterov'],
-  adagrad: [],
+  adagrad: ['initialAccumulatorValue', 'epsilon'],
   adadelta: ['rho', 'epsilon'],
   rmsprop: ['rho', 'momentum', 'epsilon'],
   adam: ['beta1', 'beta2', 'epsilon'],
@@ -60,7 +66,7 @@ const SETTINGS: Record<OptimizerName, readonly (keyof OptimizerOptions)[]> = {
 const OPTIMIZER_NAMES = Object.keys(SETTINGS) as OptimizerName[];
 
 /** Every name {@link OptimizerOptions} has. */
-const OPTIMIZER_OPTION_NAMES = /* @__PURE__ */ optionNames<OptimizerOptions>()(['name', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'rho', 'epsilon']);
+const OPTIMIZER_OPTION_NAMES = /* @__PURE__ */ optionNames<OptimizerOptions>()(['name', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'rho', 'epsilon', 'initialAccumulatorValue']);
 
 /**
  * Throws `INVALID_OPTION` unless `o` names a known optimiser and sets only what that optimiser
@@ -79,11 +85,12 @@ function checkSettings(o: OptimizerOptions): void {
   checkOptionalNumber(o.beta2, 'beta2', 'rate');
   checkOptionalNumber(o.rho, 'rho', 'probability');
   checkOptionalNumber(o.epsilon, 'epsilon', 'positive');
+  checkOptionalNumber(o.initialAccumulatorValue, 'initialAccumulatorValue', 'non-negative');
   optionalBoolean(o.nesterov, 'nesterov');
 }
 
 /**
- * Builds a tfjs optimiser (`tf.train.*`; Adadelta steps as TensorFlow's, see {@link Adadelta}). Its learning rate can be changed per step by
+ * Builds a tfjs optimiser (`tf.train.*`; Adadelta and Adagrad step as TensorFlow's, see {@link Adadelta} and {@link Adagrad}). Its learning rate can be changed per step by
  * {@link setLearningRate} (the training loop does this for schedules). `INVALID_OPTION` for
  * an unknown optimiser, a setting it does not take (`lr`, `beta1` for SGD) or one out of range
  * (`momentum` outside [0, 1]).
@@ -104,7 +111,7 @@ export function createOptimizer(options: OptimizerOptions | OptimizerName): tf.O
     case 'momentum':
       return tf.train.momentum(lr, o.momentum ?? 0.9, o.nesterov ?? false);
     case 'adagrad':
-      return tf.train.adagrad(lr);
+      return new Adagrad(lr, o.initialAccumulatorValue ?? 0.1, o.epsilon ?? 1e-7);
     case 'adadelta':
       return new Adadelta(lr, o.rho ?? 0.95, o.epsilon ?? 1e-7);
     case 'rmsprop':

@@ -3,7 +3,8 @@
  * softmax regression on fixed random data, six full-batch steps from the same weights.
  * tfjs 4.22's Adadelta divided by the previous squared-gradient average (its first step was the
  * plain gradient: weights 1.26 from torch's after six steps); ours steps as TensorFlow and
- * PyTorch do.
+ * PyTorch do; its Adagrad divided by √(G + ε) (weights 2.3e-4 from torch's with torch's
+ * defaults), ours by √G + ε as TensorFlow and PyTorch.
  */
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
@@ -57,6 +58,8 @@ describe('optimiser steps equal torch.optim', () => {
     ['adadelta (defaults)', { name: 'adadelta' }, 'Adadelta', { lr: 1, rho: 0.95, eps: 1e-7 }],
     ['momentum (nesterov)', { name: 'momentum', learningRate: 0.1, momentum: 0.9, nesterov: true }, 'SGD', { lr: 0.1, momentum: 0.9, nesterov: true }],
     ['adam', { name: 'adam', learningRate: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 1e-8 }, 'Adam', { lr: 0.05, betas: [0.8, 0.99], eps: 1e-8 }],
+    ["adagrad (torch's defaults: accumulator 0, ε 1e-10)", { name: 'adagrad', learningRate: 0.3, initialAccumulatorValue: 0, epsilon: 1e-10 }, 'Adagrad', { lr: 0.3 }],
+    ["adagrad (defaults: TensorFlow's accumulator 0.1, ε 1e-7)", { name: 'adagrad', learningRate: 0.3 }, 'Adagrad', { lr: 0.3, initial_accumulator_value: 0.1, eps: 1e-7 }],
   ] as const)('%s', (_name, ours, theirs, settings) => {
     const expected = torchWeights(theirs, settings);
     const got = ourWeights(ours as OptimizerOptions);

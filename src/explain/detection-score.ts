@@ -10,16 +10,20 @@ import type { RawTensor } from '../runtime/model-runner';
 import type { DetectionTarget } from './explain-types';
 import type { OutputScore } from './model-forward';
 
-/** Detector families whose raw output holds one differentiable score per candidate row: channels before the class scores. */
-const GRADIENT_FAMILIES: Readonly<Record<string, { head: number; layout: 'channels-first' | 'channels-last' }>> = {
+/**
+ * Detector families whose raw output holds one differentiable score per candidate row: channels
+ * before the class scores, and whether boxes are fractions of the input (YOLOv5 TF.js exports).
+ */
+const GRADIENT_FAMILIES: Readonly<Record<string, { head: number; layout: 'channels-first' | 'channels-last'; normalized?: true }>> = {
   yolov8: { head: 4, layout: 'channels-first' },
   yolov5: { head: 5, layout: 'channels-last' },
+  'yolov5-normalized': { head: 5, layout: 'channels-last', normalized: true },
 };
 
 /**
  * Throws `INVALID_OPTION` unless the detector's family has per-candidate scores the gradient
  * methods can differentiate (YOLOv5-style anchor-based and YOLOv8/v11-style anchor-free raw
- * outputs, the trainable detector's export among them).
+ * outputs, the trainable detector's export and YOLOv5 TF.js exports among them).
  *
  * @example
  * ```ts
@@ -63,8 +67,9 @@ export function detectionScore(detector: DetectionPipeline, outputs: Record<stri
   const { data, a, b } = readYoloTensor(firstOutput(outputs, spec), 'explain');
   const m = resolveYoloMatrix(data, a, b, family.head, { numClasses: spec.labels.length, numExtras: spec.head?.numExtras, layout: spec.head?.layout }, family.layout, 'explain');
   const boxes = new Float32Array(m.rows * 4);
+  const [scaleX, scaleY] = family.normalized ? [transform.inputWidth, transform.inputHeight] : [1, 1];
   for (let i = 0; i < m.rows; i++) {
-    const [cx, cy, w, h] = [0, 1, 2, 3].map((j) => Number(m.data[i * m.rowStride + j * m.colStride]));
+    const [cx, cy, w, h] = [0, 1, 2, 3].map((j) => Number(m.data[i * m.rowStride + j * m.colStride]) * (j % 2 === 0 ? scaleX : scaleY));
     boxes.set([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], i * 4);
   }
   const inImage = scaleBoxesToSource(boxes, transform);

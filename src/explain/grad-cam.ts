@@ -6,6 +6,7 @@ import { inputMapToImage } from './input-geometry';
 import { checkGradientKernels, graphNodesAfter } from './gradient-kernels';
 import { type LayerValues, downstreamOf, layerOutputId, layersAfter, walkLayers } from './layers-walk';
 import { type OutputScore, forwardModel } from './model-forward';
+import { gradientOf } from './differentiate';
 
 /** Activations [1, h, w, k] (or [1, k, h, w]) and the score as a function of them. */
 interface SplitModel {
@@ -73,7 +74,7 @@ export function gradCamSaliency(
       throw new VisionError('INVALID_OPTION', `layer '${layer}' outputs shape [${a.shape.join(',')}]; Grad-CAM needs a spatial [1, h, w, channels] layer`);
     }
     const channelsLast = nchw ? tf.transpose(a, [0, 2, 3, 1]) : a;
-    const gradient = tf.grad((x: tf.Tensor) => split.scoreOf(nchw ? tf.transpose(x, [0, 3, 1, 2]) : x))(channelsLast);
+    const gradient = gradientOf((x: tf.Tensor) => split.scoreOf(nchw ? tf.transpose(x, [0, 3, 1, 2]) : x), channelsLast, `use a layer after that op, or method 'occlusion'`);
     const weights = tf.mean(gradient, [1, 2], true);
     const map = tf.relu(tf.sum(tf.mul(channelsLast, weights), -1));
     return { cam: map.dataSync() as Float32Array, width: channelsLast.shape[2] as number, height: channelsLast.shape[1] as number };

@@ -3,6 +3,9 @@ import { eventLoopCheckpoint } from '../core/event-loop';
 import type { ExplainablePipeline } from './explained-model';
 import type { ExplainProgress } from './explain-types';
 import { type OutputScore, scoreOfImage } from './model-forward';
+import { gradientOf } from './differentiate';
+
+const NO_GRADIENT = "use method 'occlusion', or 'grad-cam' at a layer after that op";
 
 /**
  * ∂score/∂pixel (the score `readScore` reads from the model's output) for every pixel and channel of the image ([H, W, 3], 0–255 units), through the
@@ -15,7 +18,7 @@ import { type OutputScore, scoreOfImage } from './model-forward';
  */
 export function imageGradient(pipeline: ExplainablePipeline, model: tf.GraphModel | tf.LayersModel, image: tf.Tensor3D, readScore: OutputScore): Float32Array {
   const score = scoreOfImage(pipeline, model, readScore);
-  return tf.tidy(() => tf.grad(score)(image).dataSync() as Float32Array);
+  return tf.tidy(() => gradientOf(score, image, NO_GRADIENT).dataSync() as Float32Array);
 }
 
 /** |gradient| max over the three channels, per pixel. */
@@ -79,7 +82,7 @@ export async function smoothGradSaliency(
     await checkpoint();
     const gradient = tf.tidy(() => {
       const noise = tf.randomNormal(image.shape, 0, settings.sigma * 255, 'float32', settings.seed === undefined ? undefined : settings.seed + s);
-      return tf.grad(score)(tf.add(image, noise)).dataSync();
+      return gradientOf(score, tf.add(image, noise), NO_GRADIENT).dataSync();
     });
     for (let i = 0; i < sum.length; i++) sum[i] += gradient[i] / settings.samples;
     settings.onProgress?.({ done: s + 1, total: settings.samples });

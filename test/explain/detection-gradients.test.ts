@@ -24,19 +24,21 @@ const SIZE = 32;
 
 /**
  * A smooth (tanh / sigmoid) random detector with a YOLO raw layout: v8 [1, 4+1, 16] (boxes,
- * class score) or v5 [1, 16, 5+1] (boxes, objectness, class score) — a 4×4 grid of candidates,
- * boxes (cx, cy, w, h) near the input's centre, all depending on the pixels.
+ * class score) or v5 [1, 16, 5+1] (boxes, objectness, class score; `v5n`: boxes as fractions of
+ * the input, as YOLOv5 TF.js exports) — a 4×4 grid of candidates, boxes (cx, cy, w, h) near the
+ * input's centre, all depending on the pixels.
  */
-function standInYolo(version: 'v5' | 'v8'): tf.LayersModel {
+function standInYolo(version: 'v5' | 'v5n' | 'v8'): tf.LayersModel {
   const input = tf.input({ shape: [SIZE, SIZE, 3] });
   const conv = (filters: number, activation: 'tanh' | 'sigmoid', seed: number) =>
     tf.layers.conv2d({ filters, kernelSize: 8, strides: 8, activation, kernelInitializer: tf.initializers.glorotNormal({ seed }) }).apply(input) as tf.SymbolicTensor;
   const cells = (SIZE / 8) ** 2;
   const rawBoxes = tf.layers.reshape({ targetShape: [cells, 4] }).apply(conv(4, 'tanh', 3)) as tf.SymbolicTensor;
   const boxKernel = tf.tensor2d([4, 0, 0, 0, 0, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 6], [4, 4]);
-  const boxes = tf.layers.dense({ units: 4, weights: [boxKernel, tf.tensor1d([16, 16, 18, 18])] }).apply(rawBoxes) as tf.SymbolicTensor;
+  const boxScale = version === 'v5n' ? 1 / SIZE : 1;
+  const boxes = tf.layers.dense({ units: 4, weights: [tf.mul(boxKernel, boxScale), tf.mul(tf.tensor1d([16, 16, 18, 18]), boxScale)] }).apply(rawBoxes) as tf.SymbolicTensor;
   const scores = tf.layers.reshape({ targetShape: [cells, 1] }).apply(conv(1, 'sigmoid', 4)) as tf.SymbolicTensor;
-  if (version === 'v5') {
+  if (version !== 'v8') {
     const objectness = tf.layers.reshape({ targetShape: [cells, 1] }).apply(conv(1, 'sigmoid', 5)) as tf.SymbolicTensor;
     return tf.model({ inputs: input, outputs: tf.layers.concatenate({ axis: -1 }).apply([boxes, objectness, scores]) as tf.SymbolicTensor });
   }
@@ -62,10 +64,12 @@ describe('explain: gradient methods on YOLO-format detectors (cpu backend)', () 
     await selectTfjsBackend({ backend: 'wasm' });
     trained = (await trainedDetector(7)).model;
     await tf.setBackend('cpu');
-    for (const version of ['v8', 'v5'] as const) {
+    for (const version of ['v8', 'v5', 'v5n'] as const) {
       const model = standInYolo(version);
       standIns[version] = model;
-      const smoothSpec = yoloModel({ url: 'memory', version, format: 'tfjs', inputSize: SIZE, labels: ['thing'], numExtras: 0 });
+      const plain = yoloModel({ url: 'memory', version: version === 'v8' ? 'v8' : 'v5', format: 'tfjs', inputSize: SIZE, labels: ['thing'], numExtras: 0 });
+      // the family of the catalogue's YOLOv5s TF.js export (yolov5s-coco)
+      const smoothSpec = version === 'v5n' ? { ...plain, family: 'yolov5-normalized' } : plain;
       smooth[version] = await pipeline('object-detection', { model: new TfjsRunner(model, 'cpu'), spec: smoothSpec, threshold: 0.01 });
     }
     const spec = yoloModel({ url: 'memory', version: 'v8', format: 'tfjs', inputSize: 64, labels: LABELS, numExtras: 8 });
@@ -80,7 +84,7 @@ describe('explain: gradient methods on YOLO-format detectors (cpu backend)', () 
     if (previousBackend) await tf.setBackend(previousBackend);
   });
 
-  it.each(['v8', 'v5'])("the detection score's gradient equals central finite differences of the pipeline's detection score (YOLO%s layout, relative tolerance 1e-3)", async (version) => {
+  it.each(['v8', 'v5', 'v5n'])("the detection score's gradient equals central finite differences of the pipeline's detection score (YOLO%s layout, relative tolerance 1e-3)", async (version) => {
     const detectorOf = smooth[version];
     const random = rng(11);
     const [width, height] = [48, 36]; // letterboxed into 32×32

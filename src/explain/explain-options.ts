@@ -62,6 +62,12 @@ export function checkExplainOptions(options: ExplainOptions, detector: boolean):
   }
   const method = options.method ?? 'occlusion';
   if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `method '${String(method)}' is unknown; allowed: ${METHODS.join(', ')}`);
+  if (!detector && options.target !== undefined) {
+    throw new VisionError('INVALID_OPTION', 'target is a detection to explain; a classifier explains classId (leave it out for the top class)');
+  }
+  if (detector && options.classId !== undefined) {
+    throw new VisionError('INVALID_OPTION', "classId is for classifiers; a detector explains target, a detection (its class is the detection's classId)");
+  }
   if (detector) {
     const box = options.target?.box;
     if (!box || ![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite) || !(box.x2 > box.x1 && box.y2 > box.y1) || !(Number.isInteger(options.target?.classId) && (options.target?.classId as number) >= 0)) {

@@ -46,5 +46,6 @@ describe('explain: occlusion of a CenterNet person detection on a real photo', (
       await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('classId (a whole number ≥ 0)') });
     }
     await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 500 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'target.classId is 500; this detector has classes 0–79' });
+    await expect(explain(detector, image, { target: { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, classId: 0 }, classId: 3 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^classId is for classifiers; a detector explains target/) });
   });
 });

@@ -117,6 +117,8 @@ describe('explain: the occlusion loop (its grid, the event loop)', () => {
     await refused({ method: 'smoothgrad', onProgress: 'x' }, /^onProgress is "x"/);
     await refused({ classId: '1' }, /^classId is "1"; it must be a class index/);
     await refused({ classId: 0.5 }, /^classId is 0.5/);
+    // a detection given to a classifier was ignored (the top class explained)
+    await refused({ target: { box: { x1: 0, y1: 0, x2: 8, y2: 8 }, classId: 1 } }, /^target is a detection to explain; a classifier explains classId/);
     // 4-px patches every 16 px left 3696 of 4096 pixels cold
     await refused({ patchSize: 4, stride: 16 }, /^stride 16 is larger than the patch \(4×4 px\)/);
     await refused({ stride: 20 }, /^stride 20 is larger than the patch \(8×6 px, ⅛ of the image\)/);

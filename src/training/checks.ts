@@ -9,6 +9,7 @@ import { isOptionsObject, shownValue } from '../core/shown-value';
 
 const RULES = {
   finite: { test: (v: number) => Number.isFinite(v), allowed: 'a finite number' },
+  integer: { test: (v: number) => Number.isInteger(v), allowed: 'an integer' },
   positive: { test: (v: number) => Number.isFinite(v) && v > 0, allowed: 'a finite number > 0' },
   'non-negative': { test: (v: number) => Number.isFinite(v) && v >= 0, allowed: 'a finite number ≥ 0' },
   fraction: { test: (v: number) => v > 0 && v <= 1, allowed: 'a number in (0, 1]' },

@@ -98,14 +98,15 @@ export async function collectSamples(source: SampleSource, label: number, count:
 
 /**
  * Splits `count` example indices into batches, shuffled unless `shuffle` is false (the same
- * order for the same `seed`; a fresh one each call without).
+ * order for the same `seed`; a fresh one each call without; a generator from `seededRandom`
+ * gives each call the next order of one reproducible stream).
  *
  * @example
  * ```ts
  * for (const batch of batchIndices(1000, 32, { seed: epoch })) train(batch);
  * ```
  */
-export function batchIndices(count: number, batchSize: number, options: { shuffle?: boolean; seed?: number } = {}): number[][] {
+export function batchIndices(count: number, batchSize: number, options: { shuffle?: boolean; seed?: number | (() => number) } = {}): number[][] {
   checkNumber(count, 'count', 'non-negative integer', 'INVALID_INPUT');
   checkNumber(batchSize, 'batchSize', 'positive integer');
   const order = options.shuffle === false ? Array.from({ length: count }, (_, i) => i) : permutation(count, options.seed);

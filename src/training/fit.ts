@@ -7,6 +7,7 @@ import { useFastCpuConvGradient } from './cpu-conv-gradient';
 import { type WeightSnapshot, disposeSnapshot, restoreWeights, snapshotWeights } from './checkpoint';
 import { checkNumber, checkObject, checkOptionalNumber } from './checks';
 import { batchIndices, takeRows } from './dataset';
+import { toRandom } from './random';
 import { type LabeledTensors, checkLabeledData, evaluateClassifier } from './evaluate';
 import { type GradientClipping, checkClipping } from './gradients';
 import { type ClassificationLoss, type LossName, resolveLoss } from './losses';
@@ -220,7 +221,7 @@ async function checkOptions(model: tf.LayersModel, data: LabeledTensors, options
   checkNumber(options.epochs, 'epochs', 'positive integer');
   checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
   checkOptionalNumber(options.weightDecay, 'weightDecay', 'non-negative');
-  checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalNumber(options.seed, 'seed', 'integer');
   optionalBoolean(options.restoreBest, 'restoreBest');
   if (options.clip !== undefined) checkClipping(options.clip);
   checkGroups(model, options.groups);
@@ -311,9 +312,11 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
   let diverged = false;
   const started = Date.now();
   const n = data.labels.length;
+  // one generator for every epoch's order: seeds 1 and 2 are not the same orders an epoch apart
+  const shuffling = toRandom(options.seed);
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
-      const batches = batchIndices(n, batchSize, { seed: options.seed === undefined ? undefined : options.seed + epoch });
+      const batches = batchIndices(n, batchSize, { seed: shuffling });
       let lossSum = 0;
       let right = 0;
       for (let b = 0; b < batches.length; b++) {

@@ -118,7 +118,7 @@ function checkSmallCnnOptions(options: SmallCnnOptions): void {
   checkOptionalNumber(options.dense, 'dense', 'non-negative integer');
   checkOptionalNumber(options.dropout, 'dropout', 'rate');
   checkOptionalNumber(options.l2, 'l2', 'non-negative');
-  checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalNumber(options.seed, 'seed', 'integer');
   optionalBoolean(options.batchNorm, 'batchNorm');
 }
 

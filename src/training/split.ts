@@ -2,7 +2,7 @@ import { VisionError } from '../core/errors';
 import { knownOptions, optionNames } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
 import { checkObject, checkOptionalNumber } from './checks';
-import { shuffle } from './random';
+import { shuffle, toRandom } from './random';
 
 /**
  * Indices of the examples used for training and for validation (or testing).
@@ -77,16 +77,17 @@ function groupByLabel(labels: ClassLabels): Map<number, number[]> {
 export function stratifiedSplit(labels: ClassLabels, options: SplitOptions = {}): SplitIndices {
   checkObject(options, 'split options');
   knownOptions(options, 'split options', SPLIT_OPTION_NAMES);
-  checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalNumber(options.seed, 'seed', 'integer');
   const fraction = options.validationFraction ?? 0.2;
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
     throw new VisionError('INVALID_OPTION', `validationFraction is ${shownValue(fraction)}; it must be between 0 and 1 (exclusive)`);
   }
   const train: number[] = [];
   const validation: number[] = [];
-  let seed = options.seed;
+  // one generator for every class and the final orders: no class shares another seed's stream
+  const random = toRandom(options.seed);
   for (const group of groupByLabel(labels).values()) {
-    const order = shuffle(group, seed === undefined ? undefined : seed++);
+    const order = shuffle(group, random);
     const count = order.length < 2 ? 0 : Math.min(Math.max(Math.round(order.length * fraction), 1), order.length - 1);
     validation.push(...order.slice(0, count));
     train.push(...order.slice(count));
@@ -94,7 +95,7 @@ export function stratifiedSplit(labels: ClassLabels, options: SplitOptions = {})
   if (validation.length === 0) {
     throw new VisionError('INVALID_INPUT', `cannot split ${labels.length} labels: no class has two or more examples, so none is left for both training and validation`);
   }
-  return { train: shuffle(train, options.seed), validation: shuffle(validation, options.seed) };
+  return { train: shuffle(train, random), validation: shuffle(validation, random) };
 }
 
 /**
@@ -116,12 +117,12 @@ export function kFold(labels: ClassLabels, k: number, options: { seed?: number }
   }
   checkObject(options, 'k-fold options');
   knownOptions(options, 'k-fold options', K_FOLD_OPTION_NAMES);
-  checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalNumber(options.seed, 'seed', 'integer');
   const folds: number[][] = Array.from({ length: k }, () => []);
   let next = 0; // deal classes round-robin so folds stay balanced in size too
-  let seed = options.seed;
+  const random = toRandom(options.seed);
   for (const group of groupByLabel(labels).values()) {
-    for (const index of shuffle(group, seed === undefined ? undefined : seed++)) {
+    for (const index of shuffle(group, random)) {
       folds[next].push(index);
       next = (next + 1) % k;
     }

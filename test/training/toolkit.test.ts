@@ -204,7 +204,16 @@ describe('schedules, optimisers, splits and batches reject bad settings', () => 
     invalid(() => kFold(null as never, 2), 'INVALID_INPUT', /labels is null; it must be an array \(or typed array\) of class indices/);
     invalid(() => stratifiedSplit('0011' as never), 'INVALID_INPUT', /labels is "0011"/);
     invalid(() => kFold([0, 0, 1, 1], '2' as never), 'INVALID_OPTION', /k is "2"; it must be an integer from 2/);
-    invalid(() => stratifiedSplit([0, 0, 1, 1], { seed: Number.NaN }), 'INVALID_OPTION', /seed is NaN; it must be a finite number/);
+    invalid(() => stratifiedSplit([0, 0, 1, 1], { seed: Number.NaN }), 'INVALID_OPTION', /seed is NaN; it must be an integer/);
+    // one stream per call: class 1 of seed s was shuffled as class 0 of seed s + 1 (seed++ per class)
+    const twoClasses = Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : 1));
+    for (let seed = 1; seed <= 5; seed++) {
+      const classOne = stratifiedSplit(twoClasses, { validationFraction: 0.3, seed }).validation.filter((i) => i >= 10).map((i) => i - 10).sort((a, b) => a - b);
+      const classZeroNext = stratifiedSplit(twoClasses, { validationFraction: 0.3, seed: seed + 1 }).validation.filter((i) => i < 10).sort((a, b) => a - b);
+      expect(classOne, `seed ${seed}`).not.toEqual(classZeroNext);
+    }
+    // seed 1.5 was truncated to seed 1's split
+    invalid(() => stratifiedSplit([0, 0, 1, 1], { seed: 1.5 }), 'INVALID_OPTION', /seed is 1.5; it must be an integer/);
     invalid(() => kFold([0, 0, 1, 1], 2, { seed: Number.POSITIVE_INFINITY }), 'INVALID_OPTION', /seed is Infinity/);
     invalid(() => stratifiedSplit(Float32Array.of(0, 0.5, 1, 1) as never), 'INVALID_INPUT', /label 0\.5 at index 1 is not a class index/);
   });

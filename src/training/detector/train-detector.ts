@@ -90,7 +90,7 @@ function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
   checkOptionalNumber(options.batchSize, 'batchSize', 'positive integer');
   checkOptionalNumber(options.learningRate, 'learningRate', 'positive');
   checkOptionalNumber(options.warmupSteps, 'warmupSteps', 'non-negative integer');
-  checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalNumber(options.seed, 'seed', 'integer');
   if (options.train !== undefined && options.train !== 'all' && options.train !== 'head') {
     throw new VisionError('INVALID_OPTION', `train is ${shownValue(options.train)}; allowed: all, head`);
   }

@@ -99,7 +99,7 @@ function checkHeadOptions(kind: HeadKind, options: HeadOptions): void {
     throw new VisionError('INVALID_OPTION', `a ${kind} head with inputDim ${options.inputDim}${units > 0 ? `, hidden ${units}` : ''} and ${options.numClasses} classes has ${weights} weights; at most ${MAX_HEAD_WEIGHTS} are allowed`);
   }
   checkOptionalNumber(options.l2, 'l2', 'non-negative');
-  checkOptionalNumber(options.seed, 'seed', 'finite');
+  checkOptionalNumber(options.seed, 'seed', 'integer');
   checkOptionalNumber(options.dropout, 'dropout', 'rate');
 }
 

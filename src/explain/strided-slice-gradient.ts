@@ -5,17 +5,7 @@
  * the slice read and is zero elsewhere (TensorFlow's `StridedSliceGrad`).
  */
 import * as tf from '@tensorflow/tfjs';
-
-interface StridedSliceAttrs {
-  begin: number[];
-  end: number[];
-  strides: number[];
-  beginMask: number;
-  endMask: number;
-  ellipsisMask: number;
-  newAxisMask: number;
-  shrinkAxisMask: number;
-}
+import type { StridedSliceAttrs } from '../runtime/wasm-slice';
 
 /** How many elements a canonical (begin, end, stride) reads along an axis. */
 function countAlong(begin: number, end: number, stride: number): number {

@@ -111,7 +111,8 @@ function splitV(args: KernelArgs, own: tf.KernelConfig): tf.TensorInfo | tf.Tens
   });
 }
 
-interface StridedSliceAttrs {
+/** The attributes of tfjs' `StridedSlice` kernel. @example `const { begin, end, strides } = attrs as unknown as StridedSliceAttrs;` */
+export interface StridedSliceAttrs {
   begin: number[];
   end: number[];
   strides: number[];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { largestTensorDifference } from '../helpers/tensor-differences';
 import { assignTargets, detectorLoss } from '../../src/training/detector/detector-loss';
 import { matMulTransposed, trainableConv } from '../../src/training/detector/trainable-conv';
 import { shapeScenes } from '../helpers/scenes';
@@ -12,11 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (previousBackend) await tf.setBackend(previousBackend);
 });
-
-/** Max |a − b| over paired tensors. */
-function maxDiff(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): number {
-  return Math.max(...a.map((t, i) => tf.tidy(() => tf.abs(tf.sub(t, b[i])).max().dataSync()[0])));
-}
 
 describe('detector ops: gradients computed with forward kernels only', () => {
   it.each([
@@ -33,8 +29,8 @@ describe('detector ops: gradients computed with forward kernels only', () => {
     await tf.setBackend('wasm');
     const f = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => trainableConv(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, kind);
     const got = tf.grads((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => f(x, w, b).mul(weight).sum())(inputs);
-    expect(maxDiff([f(inputs[0], inputs[1], inputs[2])], [expected])).toBeLessThan(1e-4);
-    expect(maxDiff(got, reference)).toBeLessThan(1e-4);
+    expect(largestTensorDifference([f(inputs[0], inputs[1], inputs[2])], [expected])).toBeLessThan(1e-4);
+    expect(largestTensorDifference(got, reference)).toBeLessThan(1e-4);
     tf.dispose([...inputs, weight, ...reference, expected, ...got]);
   });
 
@@ -45,8 +41,8 @@ describe('detector ops: gradients computed with forward kernels only', () => {
     const weight = tf.randomNormal([2, 5, 6], 0, 1, 'float32', 7);
     const reference = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, false, true).mul(weight).sum())([a, b]);
     const got = tf.grads((x: tf.Tensor, y: tf.Tensor) => matMulTransposed(x as tf.Tensor3D, y as tf.Tensor3D).mul(weight).sum())([a, b]);
-    expect(maxDiff([matMulTransposed(a as tf.Tensor3D, b as tf.Tensor3D)], [tf.matMul(a, b, false, true)])).toBeLessThan(1e-5);
-    expect(maxDiff(got, reference)).toBeLessThan(1e-5);
+    expect(largestTensorDifference([matMulTransposed(a as tf.Tensor3D, b as tf.Tensor3D)], [tf.matMul(a, b, false, true)])).toBeLessThan(1e-5);
+    expect(largestTensorDifference(got, reference)).toBeLessThan(1e-5);
   });
 });
 
@@ -90,7 +86,7 @@ describe('detector mask loss', () => {
     expect(Math.abs(a - z)).toBeLessThan(1e-6 * a);
     const expected = tf.grads(everyCell)([coefficients, prototypes]);
     const got = tf.grads(slots)([coefficients, prototypes]);
-    expect(maxDiff(got, expected)).toBeLessThan(1e-8);
+    expect(largestTensorDifference(got, expected)).toBeLessThan(1e-8);
     for (const g of expected) expect(tf.tidy(() => tf.abs(g).max().dataSync()[0])).toBeGreaterThan(1e-4); // gradients that are not all zero
     tf.dispose([coefficients, prototypes, head.clsLogits, head.boxes, ...expected, ...got]);
     expect(tf.memory().numTensors).toBe(before);

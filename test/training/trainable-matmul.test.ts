@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { largestTensorDifference } from '../helpers/tensor-differences';
 import { plainMatMul, trainableMatMul } from '../../src/training/trainable-matmul';
 import { Captioner } from '../../src/training/captioner/captioner';
 import { CaptionVocabulary } from '../../src/training/captioner/vocabulary';
@@ -12,11 +13,6 @@ beforeAll(() => {
 afterAll(async () => {
   if (previousBackend) await tf.setBackend(previousBackend);
 });
-
-/** Max |a − b| over paired tensors. */
-function maxDiff(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): number {
-  return Math.max(...a.map((t, i) => tf.tidy(() => tf.abs(tf.sub(t, b[i])).max().dataSync()[0])));
-}
 
 describe('trainableMatMul: untransposed products for the gradients, the values of tf.matMul', () => {
   it.each([
@@ -33,9 +29,9 @@ describe('trainableMatMul: untransposed products for the gradients, the values o
     await tf.setBackend('wasm');
     const got = tf.grads((x: tf.Tensor, y: tf.Tensor) => trainableMatMul(x, y, transposeB).mul(weight).sum())([a, b]);
     const value = trainableMatMul(a, b, transposeB);
-    expect(maxDiff([value, plainMatMul(a, b, transposeB)], [expected, expected])).toBeLessThan(1e-5);
+    expect(largestTensorDifference([value, plainMatMul(a, b, transposeB)], [expected, expected])).toBeLessThan(1e-5);
     expect(got.map((g) => g.shape)).toEqual([a.shape, b.shape]);
-    expect(maxDiff(got, reference)).toBeLessThan(1e-5);
+    expect(largestTensorDifference(got, reference)).toBeLessThan(1e-5);
     tf.dispose([a, b, weight, ...reference, expected, ...got, value]);
   });
 
@@ -48,7 +44,7 @@ describe('trainableMatMul: untransposed products for the gradients, the values o
       const ids = tf.tensor2d([[1, 4, 5], [1, 6, 7]], [2, 3], 'int32');
       const before = tf.memory().numTensors;
       const [plain, training] = [{}, { training: true }].map((options) => tf.tidy(() => captioner.logits(ids, captioner.features(images, options), options)));
-      expect(maxDiff([training], [plain]), decoder.type).toBeLessThan(1e-5);
+      expect(largestTensorDifference([training], [plain]), decoder.type).toBeLessThan(1e-5);
       tf.dispose([plain, training]);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([images, ids]);

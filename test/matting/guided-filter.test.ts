@@ -6,6 +6,8 @@
  * strays from the full filter; temporal smoothing's behaviour at sure and unsure pixels.
  */
 import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { smoothSegmentation } from '@tensorflow-models/pose-detection/dist/shared/calculators/segmentation_smoothing';
 import { describe, expect, it } from 'vitest';
 import { FastGuidedFilterWorkspace, fastGuidedFilter, fastGuidedFilterInto, subsampleGuide } from '../../src/postprocess/masks/fast-guided-filter';
 import { boxMean, guidedFilter } from '../../src/postprocess/masks/guided-filter';
@@ -133,12 +135,12 @@ describe('matte upsampling equals OpenCV INTER_LINEAR', () => {
 describe('temporal smoothing (MediaPipe segmentation smoothing)', () => {
   it('keeps sure pixels, leans on the previous frame where unsure', () => {
     expect(uncertainty(0.5)).toBeCloseTo(1, 9);
-    expect(uncertainty(0)).toBe(0);
-    expect(uncertainty(1)).toBe(0);
+    expect(uncertainty(0)).toBeCloseTo(0, 4); // MediaPipe's polynomial: 4.3e-5
+    expect(uncertainty(1)).toBeCloseTo(0, 4);
     expect(uncertainty(0.9)).toBeGreaterThan(uncertainty(0.99));
     const out = smoothWithPrevious(new Float32Array([1, 0, 0.5, 0.6]), new Float32Array([0, 1, 1, 0]), 0.7);
-    expect(out[0]).toBe(1);
-    expect(out[1]).toBe(0);
+    expect(out[0]).toBeCloseTo(1, 4);
+    expect(out[1]).toBeCloseTo(0, 4);
     expect(out[2]).toBeCloseTo(0.5 + 0.5 * 0.7, 6);
     expect(out[3]).toBeLessThan(0.6);
     expect(out[3]).toBeGreaterThan(0.6 - 0.6 * 0.7);
@@ -149,5 +151,18 @@ describe('temporal smoothing (MediaPipe segmentation smoothing)', () => {
     const exact = current.map((p, i) => p + (previous[i] - p) * uncertainty(p) * 0.7);
     expect(maxDiff(smoothWithPrevious(current, previous, 0.7), exact)).toBeLessThan(3e-4 * 0.7);
     expect(maxDiff(smoothWithPrevious(current, previous, 0.7, previous), exact)).toBeLessThan(3e-4 * 0.7);
+  });
+
+  it("equals MediaPipe's blend (tfjs-models' port of SegmentationSmoothingCalculator) on the same planes", async () => {
+    // our curve was 1 − (1 − H)², not MediaPipe's ≈ H²: a pixel at 0.9 kept 0.45 of the previous frame, not 0.22 (ratio 0.7: 0.448 vs 0.761 from 0)
+    const current = Float32Array.from({ length: 4096 }, (_, i) => (i * 0.6180339887) % 1);
+    const previous = Float32Array.from({ length: 4096 }, (_, i) => (i * 0.7548776662) % 1);
+    for (const ratio of [0.7, 0.3, 1]) {
+      const peer = tf.tidy(() => smoothSegmentation(tf.tensor2d(previous, [64, 64]), tf.tensor2d(current, [64, 64]), { combineWithPreviousRatio: ratio }).dataSync() as Float32Array);
+      expect(maxDiff(smoothWithPrevious(current, previous, ratio), peer), `ratio ${ratio}`).toBeLessThan(1e-5);
+    }
+    const blended = smoothWithPrevious(Float32Array.of(0.75, 0.9), Float32Array.of(0, 0), 0.7);
+    expect(blended[0]).toBeCloseTo(0.405, 3);
+    expect(blended[1]).toBeCloseTo(0.761, 3);
   });
 });

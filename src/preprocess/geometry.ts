@@ -2,23 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
 import type { Interpolation } from '../core/card-types';
+import { roundHalfEven } from '../core/round-half-even';
 export type { Interpolation } from '../core/card-types';
 
 /** An image tensor and how it was made from the source. @example `const { tensor, transform } = letterbox(img, 640, 640);` */
 export interface Transformed {
   tensor: tf.Tensor3D;
   transform: InputTransform;
-}
-
-/**
- * Python's round() on a double: exact ties go to the even neighbour (Ultralytics computes sizes
- * with it). Only exact ties: 14.500000000000002 rounds to 15, as in Python. Never returns -0.
- */
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const diff = value - floor;
-  const rounded = diff === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(value);
-  return rounded + 0;
 }
 
 function resizeTensor(image: tf.Tensor3D, width: number, height: number, method: Interpolation): tf.Tensor3D {

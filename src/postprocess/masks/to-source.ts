@@ -1,8 +1,10 @@
 /**
  * Mapping masks that are aligned with the model input (letterboxed or stretched) back onto the
- * original image, as Ultralytics' `scale_masks` does.
+ * original image: the letterbox bars cut off (as Ultralytics' `scale_masks` for its masks,
+ * from the SDK's letterbox geometry for the others), then resized.
  */
 import type { InputTransform } from '../../core/types';
+import { roundHalfEven } from '../../core/round-half-even';
 import { type SparsePlane, resizeSparse } from './bilinear';
 
 /**
@@ -21,6 +23,29 @@ export function contentRegion(maskWidth: number, maskHeight: number, t: InputTra
   const padW = (maskWidth - t.sourceWidth * gain) / 2;
   const padH = (maskHeight - t.sourceHeight * gain) / 2;
   return { top: Math.trunc(padH), left: Math.trunc(padW), bottom: Math.trunc(maskHeight - padH), right: Math.trunc(maskWidth - padW) };
+}
+
+/**
+ * The part of a `maskWidth`×`maskHeight` model-input-aligned mask that shows the image, from the
+ * SDK's own letterbox geometry (`fitGeometry`: the image at `padX, padY`, `round(side · gain)`
+ * pixels wide and high), scaled to the mask's resolution; the whole mask for a stretched input.
+ * Ultralytics' masks use {@link contentRegion} (its `scale_masks` truncates the pads, which cuts
+ * one row or column of bar into the image when a pad is not a whole number).
+ *
+ * @example
+ * ```ts
+ * const { top, left, bottom, right } = letterboxContent(256, 256, transform);
+ * ```
+ */
+export function letterboxContent(maskWidth: number, maskHeight: number, t: InputTransform): { top: number; left: number; bottom: number; right: number } {
+  if (Math.abs(t.scaleX - t.scaleY) > 1e-6 * Math.max(t.scaleX, t.scaleY)) return { top: 0, left: 0, bottom: maskHeight, right: maskWidth };
+  const sx = maskWidth / t.inputWidth;
+  const sy = maskHeight / t.inputHeight;
+  const width = Math.max(1, roundHalfEven(t.sourceWidth * t.scaleX));
+  const height = Math.max(1, roundHalfEven(t.sourceHeight * t.scaleY));
+  const left = Math.round(t.padX * sx);
+  const top = Math.round(t.padY * sy);
+  return { top, left, bottom: Math.max(top + 1, Math.round((t.padY + height) * sy)), right: Math.max(left + 1, Math.round((t.padX + width) * sx)) };
 }
 
 /**
@@ -60,6 +85,6 @@ export function cropPlane(plane: SparsePlane, c: { top: number; left: number; bo
  * ```
  */
 export function inputPlaneToSource(plane: SparsePlane, transform: InputTransform): SparsePlane {
-  const cropped = cropPlane(plane, contentRegion(plane.width, plane.height, transform));
+  const cropped = cropPlane(plane, letterboxContent(plane.width, plane.height, transform));
   return resizeSparse(cropped, transform.sourceWidth, transform.sourceHeight);
 }

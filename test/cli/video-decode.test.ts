@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeVideoFrames } from '../../src/node/video/decode';
+import { decodeVideoFrames, frameNumberAt } from '../../src/node/video/decode';
 import { probeVideo } from '../../src/node/video/probe';
 import { VideoWriter } from '../../src/node/video/encode';
 import { ROOT, cli, ensureCliBuilt } from './cli-runner';
@@ -22,6 +22,8 @@ const empty = join(tmp, 'empty.y4m');
 const twoStreams = join(tmp, 'two.mkv');
 /** A 3-s clip (index first) cut to its first 60 %, as an interrupted copy leaves it. */
 const cut = join(tmp, 'cut.mp4');
+/** 12 frames at 10 fps, frame N grey level 16 + 18·N (lossless): each frame tells its number. */
+const numbered = join(tmp, 'numbered.mp4');
 
 beforeAll(() => {
   ensureCliBuilt();
@@ -34,6 +36,7 @@ beforeAll(() => {
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=10', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', whole], { stdio: 'pipe' });
   const bytes = readFileSync(whole);
   writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=black:s=64x64:r=10:d=1.2', '-vf', "geq=lum='16+N*18':cb=128:cr=128", '-c:v', 'libx264', '-qp', '0', '-pix_fmt', 'yuv444p', numbered], { stdio: 'pipe' });
 }, 120_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -60,6 +63,20 @@ describe('decoding videos frame by frame', () => {
       if (f.timestampMs < 800) expect(f.red, `red at ${f.timestampMs} ms`).toBeGreaterThan(200);
       if (f.timestampMs > 1200) expect(f.blue, `blue at ${f.timestampMs} ms`).toBeGreaterThan(200);
     }
+  });
+
+  it('resampled (--fps), each frame is numbered as the frame of the video it shows, at rates that do not divide the video\'s too', async () => {
+    // the CLI reported round(t · fps): 3 of 9 frames at 7 samples a second of a 10 fps clip were numbered one too high
+    for (const sampleFps of [7, 4, 3, 10]) {
+      const frames = await decodeAll(numbered, sampleFps);
+      expect(frames.length, `${sampleFps} fps`).toBeGreaterThan(3);
+      for (const f of frames) {
+        const shown = Math.round(f.red / ((18 * 255) / 219)); // grey 16 + 18·N in video range
+        expect(frameNumberAt(f.timestampMs, 10), `${sampleFps} fps at ${f.timestampMs} ms`).toBe(shown);
+      }
+    }
+    expect(frameNumberAt(1000 / 3, 30)).toBe(10); // 333.33… ms × 30 is 9.99999…
+    expect(frameNumberAt(0, 30)).toBe(0);
   });
 
   it('keeps the first frame when the sampling rate is lower than one frame per clip', async () => {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { createFrameAnnotator } from '../annotate-frame';
-import { decodeVideoFrames } from '../video/decode';
+import { decodeVideoFrames, frameNumberAt } from '../video/decode';
 import { VideoWriter } from '../video/encode';
 import { probeVideo } from '../video/probe';
 import { createProgress } from './progress';
@@ -83,7 +83,7 @@ export async function runVideo(task: CliTask, video: string, options: VideoRunOp
       decoded = frame.index + 1;
       if (frame.index % every !== 0) continue;
       // the frame's number in the video, whether it was picked by --every or resampled by --fps
-      const number = sampleFps ? Math.round((frame.timestampMs * info.fps) / 1000) : frame.index;
+      const number = sampleFps ? frameNumberAt(frame.timestampMs, info.fps) : frame.index;
       const analysis = await task.analyse(frame.image, frame.timestampMs);
       try {
         if (options.json) options.print(JSON.stringify({ video, frame: number, timestampMs: frame.timestampMs, result: analysis.result }));

@@ -44,6 +44,21 @@ export interface DecodeOptions {
 const STDERR_TAIL = 2000;
 
 /**
+ * The number, in a video of `fps` frames a second, of the frame shown at `timestampMs` — the
+ * frame {@link decodeVideoFrames} gives at that time when it resamples (`round=up`: the last
+ * frame that started by then). A millionth of a frame is forgiven: 1000/3 ms at 30 fps is
+ * frame 10, not 9.
+ *
+ * @example
+ * ```ts
+ * frameNumberAt(428.57, 10); // 4: at 7 samples a second the 4th sample shows frame 4 of a 10 fps video
+ * ```
+ */
+export function frameNumberAt(timestampMs: number, fps: number): number {
+  return Math.floor((timestampMs * fps) / 1000 + 1e-6);
+}
+
+/**
  * Streams a video's frames as RGB pixels, decoded by an `ffmpeg` child process (`rawvideo`,
  * `rgb24`, piped) at a constant rate — `sampleFps`, else `fps` (the average rate, so a
  * variable-frame-rate video gives each frame the time it is shown at) — frame `i` at

@@ -3,6 +3,7 @@
 // touched or any frame taken.
 import { VisionError } from '../core/errors';
 import { isOptionsObject, shownValue } from '../core/shown-value';
+import { knownOptions } from '../core/known-options';
 
 function invalid(message: string): VisionError {
   return new VisionError('INVALID_OPTION', message);
@@ -10,7 +11,8 @@ function invalid(message: string): VisionError {
 
 /**
  * The options object a camera or video function was given, checked: `{}` for `undefined`,
- * `INVALID_OPTION` for anything but a plain object.
+ * `INVALID_OPTION` for anything but a plain object or for a name it does not take (a misspelt
+ * `polcy` ran the default policy).
  *
  * @example
  * ```ts
@@ -20,6 +22,7 @@ function invalid(message: string): VisionError {
 export function sourceOptions(value: unknown, what: string, names: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isOptionsObject(value)) throw invalid(`${what} must be an object ({ ${names.join(', ')} }); got ${shownValue(value)}`);
+  knownOptions(value, what, names);
   return value;
 }
 

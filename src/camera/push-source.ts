@@ -1,5 +1,6 @@
 import { linkAbort } from './abort-link';
 import { VisionError } from '../core/errors';
+import { checkOptionsObject } from '../core/known-options';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
 import { CaptureGroup } from './capture-group';
@@ -70,6 +71,7 @@ export class PushFrameSource implements FrameSource {
   private droppedCount = 0;
 
   constructor(options: PushFrameSourceOptions = {}) {
+    checkOptionsObject(options, 'PushFrameSource', ['maxBuffered', 'onClose', 'captureGroup']);
     const max = options.maxBuffered ?? 1;
     if (!(Number.isInteger(max) && max >= 1)) throw new VisionError('INVALID_OPTION', `maxBuffered is ${max}; it must be an integer ≥ 1`);
     this.maxBuffered = max;

@@ -67,6 +67,7 @@ describe('Webcam options', () => {
       [{ frameType: 'png' }, /frameType is "png"; it must be 'videoframe' or 'bitmap'/],
       [{ via: 'canvas' }, /via is "canvas"/],
       [{ signal: {} }, /signal is an object; it must be an AbortSignal/],
+      [{ maxBufferd: 2 }, /webcam\.frames\(\) options has unknown option\(s\) maxBufferd/],
     ] as const) {
       const error = await failure(() => camera.frames(options as never));
       expect(error.code).toBe('INVALID_OPTION');
@@ -86,6 +87,9 @@ describe('frame source arguments', () => {
     expect((await failure(() => fromImages('a.jpg' as never))).message).toMatch(/an array or \(async\) iterable of images; got "a\.jpg"/);
     expect((await failure(() => fromMediaStream(null as never))).code).toBe('INVALID_INPUT');
     expect((await failure(() => fromVideoFile(42 as never))).code).toBe('INVALID_INPUT');
+    // misspelt names were ignored
+    expect((await failure(() => fromImages([], { fsp: 5 } as never))).message).toMatch(/fromImages options has unknown option\(s\) fsp; allowed: fps, realtime, owned, signal/);
+    expect(() => new PushFrameSource({ maxBufered: 5 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/PushFrameSource options has unknown option\(s\) maxBufered; allowed: maxBuffered/) }));
   });
 });
 
@@ -120,6 +124,8 @@ describe('runLoop arguments', () => {
       [{ keepFrames: 'no' }, /keepFrames is "no"; it must be true or false/],
       [{ signal: 'x' }, /signal is "x"; it must be an AbortSignal/],
       [{ now: 0 }, /now is 0/],
+      // a misspelt name ran the default 'latest' policy
+      [{ polcy: 'every' }, /runLoop options has unknown option\(s\) polcy; allowed: policy, onResult/],
     ];
     for (const [options, message] of cases) {
       const source = new PushFrameSource();

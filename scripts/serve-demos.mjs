@@ -164,7 +164,7 @@ export function demoCaptioner({ log = console.log, file = captionerFile() } = {}
       outfile: script,
     });
     const started = Date.now();
-    log('training the caption page\'s captioner on generated scenes (first start only, about a minute)…');
+    log('training the caption page\'s captioner on generated scenes (first start only, about half a minute)…');
     await new Promise((resolve, reject) => {
       child = spawn(process.execPath, [script, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let errors = '';

@@ -1,7 +1,7 @@
 // The caption page's model: a small visionpipe captioner (CNN encoder + GRU decoder with
 // attention) trained on generated shape scenes ("two red circles left of a blue square").
 // No pretrained captioning model is available offline, so scripts/serve-demos.mjs trains this
-// one once (Node, wasm backend, about a minute on 2 cores) into the git-ignored
+// one once (Node, wasm backend, about half a minute on 2 cores) into the git-ignored
 // .cache/demo-captioner/ and serves it to the page as /captioner/captioner.json.
 import { type CaptionEpoch, type CaptionerConfig, type SavedCaptioner, selectTfjsBackend, trainCaptioner } from 'visionpipe';
 import { captionScenes } from 'visionpipe/testing';

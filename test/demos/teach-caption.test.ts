@@ -157,7 +157,7 @@ describe('caption page (server-trained shape-scene captioner)', () => {
   it('captions new generated scenes like their ground truth, an uploaded photo and a webcam frame', async () => {
     const { page, log } = await site.browser.newPage();
     await page.goto(`${site.server.url}caption?backend=wasm`);
-    // first run: the server trains the captioner (about a minute); later runs load it from .cache
+    // first run: the server trains the captioner (about half a minute); later runs load it from .cache
     const first = await waitForDemo<CaptionState>(page, log, (s) => s.caption.scenes.length >= 4, 300_000);
     expect(first.backend).toBe('wasm');
     for (let i = 0; i < 6; i++) await page.click('#new-scene');

@@ -45,6 +45,23 @@ export interface InputSpec {
   height: number;
   /** `stretch` (resize ignoring aspect), `letterbox` (Ultralytics), `center-crop`. Default `stretch`. */
   fit?: 'stretch' | 'letterbox' | 'center-crop';
+  /**
+   * With `fit: 'center-crop'`, the share (0–1] of the scaled image the crop keeps, as
+   * torchvision's classic evaluation transform and timm's `crop_pct`: the image is scaled,
+   * aspect kept, so that it covers the input grown by `1 / cropFraction` (the covering side
+   * gets `⌊side / cropFraction⌋` pixels), then the input's size is cut from its middle. For a
+   * square input exactly `Resize(⌊size / cropFraction⌋)` + `CenterCrop(size)` — `0.875` with 224
+   * is `Resize(256)` + `CenterCrop(224)`. Absent: the largest centred crop of the input's shape,
+   * resized.
+   */
+  cropFraction?: number;
+  /**
+   * Shrink with a filter widened by the downscale factor (Pillow's and torchvision's
+   * antialiased bilinear resize) instead of sampling 2 × 2 pixels per input pixel. Default
+   * false (OpenCV `INTER_LINEAR`, `tf.image.resizeBilinear`). Bilinear only; frames it shrinks
+   * are resampled as tensors (not by the samplers that read a few pixels per sample).
+   */
+  antialias?: boolean;
   interpolation?: Interpolation;
   /** Channel order of the model; `mean`/`std` of `normalization` are in this order. Default `rgb`. */
   channelOrder?: 'rgb' | 'bgr';

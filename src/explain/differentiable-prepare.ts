@@ -1,44 +1,41 @@
 import * as tf from '@tensorflow/tfjs';
+import { type ResampleMode, axisTaps } from '../preprocess/axis-taps';
 import { type AxisFit, fitGeometry } from '../preprocess/geometry';
 import { normalizationAffine } from '../preprocess/normalize';
 import type { InputSpec } from '../preprocess/prepare';
 
 /**
- * The interpolation matrix [resized, span] of one axis: row o holds the weights of the source
- * pixels that output pixel o reads — half-pixel centres, edge-clamped, exactly as
- * `tf.image.resizeBilinear(…, halfPixelCenters)` (OpenCV INTER_LINEAR) or, for `nearest`,
- * `resizeNearestNeighbor(…, halfPixelCenters)`.
+ * The resampling matrix [out, span] of one axis: row j holds the weights of the source pixels
+ * that model-input pixel j reads ({@link axisTaps}: bilinear, nearest or antialiased, exactly as
+ * the other preprocessing paths); pad rows are zero.
  */
-function axisMatrix(span: number, resized: number, nearest: boolean): tf.Tensor2D {
-  const weights = new Float32Array(resized * span);
-  const scale = span / resized;
-  for (let o = 0; o < resized; o++) {
-    if (nearest) {
-      weights[o * span + Math.min(Math.floor((o + 0.5) * scale), span - 1)] = 1;
-      continue;
-    }
-    const s = Math.max(0, (o + 0.5) * scale - 0.5);
-    const low = Math.min(Math.floor(s), span - 1);
-    const high = Math.min(low + 1, span - 1);
-    const w = s - Math.floor(s);
-    weights[o * span + low] += 1 - w;
-    weights[o * span + high] += w;
+function axisMatrix(fit: AxisFit, out: number, mode: ResampleMode): tf.Tensor2D {
+  const taps = axisTaps(fit, out, mode);
+  const weights = new Float32Array(out * fit.span);
+  for (let j = 0; j < out; j++) {
+    if (taps.inside[j] === 0) continue;
+    for (let t = 0; t < taps.size; t++) weights[j * fit.span + taps.index[j * taps.size + t] - fit.from] += taps.weight[j * taps.size + t];
   }
-  return tf.tensor2d(weights, [resized, span]);
+  return tf.tensor2d(weights, [out, fit.span]);
 }
 
-/** Resizes one axis-pair fit of an [H, W, 3] image with two matrix products (gradients flow through matMul on every backend). */
-function resizeByMatrices(image: tf.Tensor3D, x: AxisFit, y: AxisFit, nearest: boolean): tf.Tensor3D {
+/** Fits an [H, W, 3] image to [height, width, 3] with two matrix products (gradients flow through matMul on every backend) and the pad where the fit leaves the picture. */
+function fitByMatrices(image: tf.Tensor3D, x: AxisFit, y: AxisFit, spec: InputSpec): tf.Tensor3D {
+  const { width, height } = spec;
+  const mode: ResampleMode = spec.interpolation === 'nearest' ? 'nearest' : spec.antialias ? 'antialias' : 'bilinear';
   const cropped = x.from === 0 && y.from === 0 && x.span === image.shape[1] && y.span === image.shape[0] ? image : tf.slice(image, [y.from, x.from, 0], [y.span, x.span, 3]);
-  const rows = tf.matMul(axisMatrix(y.span, y.resized, nearest), tf.reshape(cropped, [y.span, x.span * 3])); // [h', W·3]
-  const columnsFirst = tf.reshape(tf.transpose(tf.reshape(rows, [y.resized, x.span, 3]), [1, 0, 2]), [x.span, y.resized * 3]);
-  const both = tf.matMul(axisMatrix(x.span, x.resized, nearest), columnsFirst); // [w', h'·3]
-  return tf.transpose(tf.reshape(both, [x.resized, y.resized, 3]), [1, 0, 2]) as tf.Tensor3D;
+  const rows = tf.matMul(axisMatrix(y, height, mode), tf.reshape(cropped, [y.span, x.span * 3])); // [height, W·3]
+  const columnsFirst = tf.reshape(tf.transpose(tf.reshape(rows, [height, x.span, 3]), [1, 0, 2]), [x.span, height * 3]);
+  const both = tf.matMul(axisMatrix(x, width, mode), columnsFirst); // [width, height·3]
+  const fitted = tf.transpose(tf.reshape(both, [width, height, 3]), [1, 0, 2]) as tf.Tensor3D;
+  if (spec.fit !== 'letterbox') return fitted;
+  return tf.pad(tf.slice(fitted, [y.offset, x.offset, 0], [y.resized, x.resized, 3]), [[y.offset, height - y.resized - y.offset], [x.offset, width - x.resized - x.offset], [0, 0]], spec.padValue ?? 114);
 }
 
 /**
  * The pipeline's preprocessing as a differentiable function of the image's pixels: the same
- * fit (stretch / letterbox / centre crop, from `fitGeometry`), interpolation, padding,
+ * fit (stretch / letterbox / centre crop with its crop fraction, from `fitGeometry`),
+ * interpolation (antialiased too), padding,
  * normalisation, channel order and layout as `prepareImage`, built from ops whose gradients
  * are exact on every tfjs backend (tfjs' own resize gradients ignore half-pixel centres, and
  * the cpu backend's has its height and width swapped). Returns a float32 [1, …] model input.
@@ -50,11 +47,8 @@ function resizeByMatrices(image: tf.Tensor3D, x: AxisFit, y: AxisFit, nearest: b
  */
 export function differentiablePrepare(image: tf.Tensor3D, spec: InputSpec): tf.Tensor4D {
   const [height, width] = image.shape;
-  const { x, y } = fitGeometry(width, height, spec.width, spec.height, spec.fit ?? 'stretch');
-  let fitted = resizeByMatrices(image, x, y, spec.interpolation === 'nearest');
-  if (spec.fit === 'letterbox') {
-    fitted = tf.pad(fitted, [[y.offset, spec.height - y.resized - y.offset], [x.offset, spec.width - x.resized - x.offset], [0, 0]], spec.padValue ?? 114);
-  }
+  const { x, y } = fitGeometry(width, height, spec.width, spec.height, spec.fit ?? 'stretch', { cropFraction: spec.cropFraction });
+  const fitted = fitByMatrices(image, x, y, spec);
   const ordered = spec.channelOrder === 'bgr' ? tf.reverse(fitted, -1) : fitted;
   const { scale, mean, std } = normalizationAffine(spec.normalization ?? 'none');
   const normalized = tf.div(tf.sub(tf.mul(ordered, scale), tf.tensor1d(mean as number[])), tf.tensor1d(std as number[]));

@@ -51,9 +51,51 @@ export interface AxisFit {
 }
 
 /**
+ * Both axes of a fit and the transform back to the source.
+ *
+ * @example
+ * ```ts
+ * const { x, y, transform }: FitGeometry = fitGeometry(640, 480, 224, 224, 'center-crop');
+ * ```
+ */
+export interface FitGeometry {
+  x: AxisFit;
+  y: AxisFit;
+  transform: InputTransform;
+}
+
+/**
+ * torchvision's `Resize(⌊side / f⌋)` + `CenterCrop(side)` as one fit: the source is scaled,
+ * aspect kept, so that it just covers the input grown by 1 / f (the covering axis gets
+ * `⌊side / f⌋` samples, the other `int(that · ratio)` as torchvision truncates), and the input
+ * is cut from its middle at torchvision's offsets (`round((resized − side) / 2)`, half to even).
+ * Each axis resizes the whole source and starts at a negative offset.
+ */
+function fractionCrop(base: InputTransform, w: number, h: number, fraction: number): FitGeometry {
+  const { inputWidth: width, inputHeight: height } = base;
+  const byHeight = height / fraction / h >= width / fraction / w;
+  const resizedH = byHeight ? Math.floor(height / fraction) : Math.trunc((Math.floor(width / fraction) * h) / w);
+  const resizedW = byHeight ? Math.trunc((resizedH * w) / h) : Math.floor(width / fraction);
+  // float rounding must not leave the cut a sample short
+  const sizeX = Math.max(resizedW, width);
+  const sizeY = Math.max(resizedH, height);
+  const left = roundHalfEven((sizeX - width) / 2);
+  const top = roundHalfEven((sizeY - height) / 2);
+  const scaleX = sizeX / w;
+  const scaleY = sizeY / h;
+  return {
+    x: { from: 0, span: w, offset: -left, resized: sizeX },
+    y: { from: 0, span: h, offset: -top, resized: sizeY },
+    transform: { ...base, scaleX, scaleY, cropX: left / scaleX, cropY: top / scaleY },
+  };
+}
+
+/**
  * The geometry of a fit without touching pixels: per axis what is cut, resized and padded, and
  * the {@link InputTransform} back to the source. {@link resize}, {@link letterbox} and
  * {@link centerCrop} apply it to tensors; the samplers of `preprocess/sampling` read it.
+ * `cropFraction` (centre crop only) makes the crop torchvision's `Resize` + `CenterCrop`
+ * (see `InputSpec.cropFraction`); `scaleUp: false` keeps a letterbox from enlarging.
  *
  * @throws VisionError `INVALID_OPTION` for an unknown fit or a non-positive size.
  *
@@ -68,8 +110,8 @@ export function fitGeometry(
   width: number,
   height: number,
   fit: 'stretch' | 'letterbox' | 'center-crop',
-  options: { scaleUp?: boolean } = {},
-): { x: AxisFit; y: AxisFit; transform: InputTransform } {
+  options: { scaleUp?: boolean; cropFraction?: number } = {},
+): FitGeometry {
   for (const [name, value] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(value) || value <= 0) throw new VisionError('INVALID_OPTION', `input ${name} is ${String(value)}; it must be a positive integer`);
   }
@@ -92,6 +134,7 @@ export function fitGeometry(
       };
     }
     case 'center-crop': {
+      if (options.cropFraction !== undefined) return fractionCrop(base, w, h, options.cropFraction);
       const aspect = width / height;
       const cropW = Math.max(1, Math.min(w, Math.round(h * aspect)));
       const cropH = Math.max(1, Math.min(h, Math.round(w / aspect)));

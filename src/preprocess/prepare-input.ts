@@ -3,7 +3,7 @@
  * (letterbox / stretch / centre-crop) input is sampled straight from pixels in memory (raw
  * buffers, ImageData, decoded files, tensors on the wasm and cpu backends), and with
  * `resizeOnCapture` from a camera frame's YUV planes or a canvas drawn at model size. GPU
- * tensors and nearest-neighbour specs take the tensor path ({@link prepareImage}). For a runtime
+ * tensors, nearest-neighbour specs and antialiased shrinks take the tensor path ({@link prepareImage}). For a runtime
  * that reads inputs from GPU buffers, {@link prepareGpuInput} makes them on its own device.
  */
 import { type DrawableImage, type ImageInput, classifyImageInput, drawableSize } from '../core/image-input';
@@ -16,6 +16,8 @@ import { type OpenFrame, type OpenFrameOptions, openFrame } from './sampling/ope
 import { canSample, sampleFrame } from './sampling/region-sample';
 import type { SampleTarget } from './sampling/sample-output';
 import { fitPlan } from './sampling/sample-plan';
+import { shrinks } from './axis-taps';
+import { fitGeometry } from './geometry';
 import { imageToTensor } from '../core/image-tensor';
 import { checkOptionsObject, optionNames } from '../core/known-options';
 
@@ -51,7 +53,7 @@ const PLANS_KEPT = 8;
 const plans = new Map<string, ReturnType<typeof fitPlan>>();
 
 function cachedFitPlan(width: number, height: number, spec: InputSpec): ReturnType<typeof fitPlan> {
-  const key = [width, height, spec.width, spec.height, spec.fit ?? '', spec.padValue ?? ''].join(' ');
+  const key = [width, height, spec.width, spec.height, spec.fit ?? '', spec.padValue ?? '', spec.cropFraction ?? ''].join(' ');
   let entry = plans.get(key);
   if (!entry) {
     entry = fitPlan(width, height, spec);
@@ -85,6 +87,14 @@ function smallerThanWorthSampling(frame: OpenFrame, spec: InputSpec): boolean {
   return frame.width * frame.height < SAMPLE_TENSORS_FROM * spec.width * spec.height && !canSampleInHeap(frame);
 }
 
+/** Whether the samplers (two taps per axis) can make this input: not an antialiased shrink, nor nearest-neighbour. */
+function planSamples(width: number, height: number, spec: InputSpec): boolean {
+  if (spec.interpolation === 'nearest') return false;
+  if (!spec.antialias) return true;
+  const { x, y } = fitGeometry(width, height, spec.width, spec.height, spec.fit ?? 'stretch', { cropFraction: spec.cropFraction });
+  return !shrinks(x, y);
+}
+
 /**
  * Turns any {@link ImageInput} into a model input as {@link prepareImage} does (fit, normalise,
  * channel order, layout, dtype, batch axis), sampling only the model-size picture out of the
@@ -106,7 +116,7 @@ export async function prepareInput(image: ImageInput, spec: InputSpec, options: 
   checkInputSpec(spec);
   const frame = await openFrame(image, options);
   try {
-    if (spec.interpolation !== 'nearest' && canSample(frame) && !(frame.tensor && smallerThanWorthSampling(frame, spec))) {
+    if (planSamples(frame.width, frame.height, spec) && canSample(frame) && !(frame.tensor && smallerThanWorthSampling(frame, spec))) {
       const { plan, transform } = cachedFitPlan(frame.width, frame.height, spec);
       return { input: sampleFrame(frame, plan, sampleTarget(spec)), transform: { ...transform } };
     }
@@ -143,7 +153,8 @@ export interface PreparedGpuInput {
  * sampler's one compute pass: the same values as {@link prepareInput} (within float rounding)
  * in a pooled GPU buffer, and no pixel read back to or uploaded from the CPU. Returns
  * `undefined` where this path does not apply (other inputs, `gpuSampling: false`,
- * nearest-neighbour specs, element types other than float32 / int32): use `prepareInput` then.
+ * nearest-neighbour specs, antialiased shrinks, element types other than float32 / int32): use
+ * `prepareInput` then.
  *
  * @throws VisionError `INVALID_INPUT` when the picture cannot be copied to the GPU, `INVALID_OPTION` for a bad spec or an option name it does not take.
  *
@@ -162,6 +173,7 @@ export async function prepareGpuInput(image: ImageInput, spec: InputSpec, device
   const sampler = gpuSamplerFor(device);
   if (!sampler) return undefined;
   const { width, height } = drawableSize(image as DrawableImage);
+  if (!planSamples(width, height, spec)) return undefined;
   const picture = await sampler.open(image as GpuPictureSource, width, height);
   try {
     const { plan, transform } = cachedFitPlan(width, height, spec);

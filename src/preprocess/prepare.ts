@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import type { InputTransform } from '../core/types';
-import { type Transformed, centerCrop, letterbox, resize } from './geometry';
+import { type Transformed, centerCrop, fitGeometry, letterbox, resize } from './geometry';
+import { resampleFit } from './resample-taps';
+import { shownValue } from '../core/shown-value';
 import { isIdentityNormalization, normalize } from './normalize';
 import type { InputSpec } from '../core/card-types';
 export type { InputSpec } from '../core/card-types';
@@ -13,7 +15,8 @@ export interface PreparedInput {
 }
 
 /**
- * Validates an {@link InputSpec}'s size at the API boundary (`INVALID_OPTION` naming the bad value).
+ * Validates an {@link InputSpec}'s size, `cropFraction` (in (0, 1], centre crop only) and
+ * `antialias` (a boolean, not with nearest) at the API boundary (`INVALID_OPTION` naming the bad value).
  *
  * @example
  * ```ts
@@ -26,9 +29,28 @@ export function checkInputSpec(spec: InputSpec): void {
       throw new VisionError('INVALID_OPTION', `input ${key} is ${String(spec[key])}; it must be a positive integer`);
     }
   }
+  const { cropFraction, antialias } = spec;
+  if (cropFraction !== undefined) {
+    if (!(typeof cropFraction === 'number' && cropFraction > 0 && cropFraction <= 1)) {
+      throw new VisionError('INVALID_OPTION', `input cropFraction is ${shownValue(cropFraction)}; it must be a number in (0, 1]`);
+    }
+    if (spec.fit !== 'center-crop') throw new VisionError('INVALID_OPTION', `input cropFraction needs fit 'center-crop'; the fit is '${spec.fit ?? 'stretch'}'`);
+  }
+  if (antialias !== undefined && typeof antialias !== 'boolean') throw new VisionError('INVALID_OPTION', `input antialias is ${shownValue(antialias)}; it must be true or false`);
+  if (antialias && spec.interpolation === 'nearest') throw new VisionError('INVALID_OPTION', "input antialias filters bilinearly; it does not go with interpolation 'nearest'");
+}
+
+/** The fits torchvision's way (crop fraction, antialiasing) go through the resampler of taps. */
+function resampledFit(image: tf.Tensor3D, spec: InputSpec): Transformed {
+  const fitName = spec.fit ?? 'stretch';
+  const [h, w] = image.shape;
+  const { x, y, transform } = fitGeometry(w, h, spec.width, spec.height, fitName, { cropFraction: spec.cropFraction });
+  const mode = spec.interpolation === 'nearest' ? 'nearest' : spec.antialias ? 'antialias' : 'bilinear';
+  return { tensor: resampleFit(image, x, y, spec.width, spec.height, mode, fitName === 'letterbox' ? (spec.padValue ?? 114) : 0), transform };
 }
 
 function fit(image: tf.Tensor3D, spec: InputSpec): Transformed {
+  if (spec.antialias || spec.cropFraction !== undefined) return resampledFit(image, spec);
   switch (spec.fit ?? 'stretch') {
     case 'letterbox':
       return letterbox(image, spec.width, spec.height, { padValue: spec.padValue, method: spec.interpolation });

@@ -24,7 +24,7 @@ import { checkEncoderInputSize, defaultInputSpec, findSpecialTokens } from './sp
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<ImageToTextRunOptions>()(['maxTokens', 'numBeams', 'lengthPenalty', 'repetitionPenalty', 'numReturnSequences', 'signal']);
 const OPTION_NAMES = /* @__PURE__ */ optionNames<ImageToTextOptions>()([...LOAD_OPTION_NAMES, ...RUN_OPTION_NAMES, 'model', 'encoder', 'decoder', 'tokenizer', 'input', 'generation']);
-const INPUT_NAMES = /* @__PURE__ */ optionNames<InputSpec>()(['width', 'height', 'fit', 'interpolation', 'channelOrder', 'padValue', 'normalization', 'layout', 'dtype']);
+const INPUT_NAMES = /* @__PURE__ */ optionNames<InputSpec>()(['width', 'height', 'fit', 'cropFraction', 'antialias', 'interpolation', 'channelOrder', 'padValue', 'normalization', 'layout', 'dtype']);
 
 /**
  * Image captioning (`pipeline('image-to-text', …)`): image → encoder `last_hidden_state` →

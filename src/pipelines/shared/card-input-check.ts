@@ -22,7 +22,8 @@ function refuse(id: string, message: string): never {
 /**
  * Checks the `input` of a model card before anything is loaded: `width`/`height` whole numbers
  * in [1, 16384], `fit`, `interpolation`, `channelOrder`, `layout` and `dtype` one of their
- * allowed values, `padValue` a number in [0, 255], and `normalization` a preset or
+ * allowed values, `cropFraction` in (0, 1] with a centre crop, `antialias` a boolean (not with
+ * nearest), `padValue` a number in [0, 255], and `normalization` a preset or
  * `{ scale, mean, std }` of finite numbers (std magnitude ≥ 1e-6). `INVALID_OPTION` naming the
  * model, the field and what is allowed otherwise.
  *
@@ -45,6 +46,11 @@ export function checkCardInput(id: string, input: unknown): void {
       refuse(id, `input.${field} is ${shownValue(value)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
     }
   }
+  const { cropFraction, antialias } = input;
+  if (cropFraction !== undefined && !(typeof cropFraction === 'number' && cropFraction > 0 && cropFraction <= 1)) refuse(id, `input.cropFraction is ${shownValue(cropFraction)}; it must be a number in (0, 1]`);
+  if (cropFraction !== undefined && input.fit !== 'center-crop') refuse(id, `input.cropFraction needs input.fit 'center-crop'; the fit is ${shownValue(input.fit ?? 'stretch')}`);
+  if (antialias !== undefined && typeof antialias !== 'boolean') refuse(id, `input.antialias is ${shownValue(antialias)}; it must be true or false`);
+  if (antialias === true && input.interpolation === 'nearest') refuse(id, "input.antialias filters bilinearly; it does not go with input.interpolation 'nearest'");
   const pad = input.padValue;
   if (pad !== undefined && !(typeof pad === 'number' && pad >= 0 && pad <= 255)) refuse(id, `input.padValue is ${shownValue(pad)}; it must be a number in [0, 255]`);
   if (input.normalization === undefined) return;

@@ -140,7 +140,7 @@ function fitAxis({ from, span, offset, resized }: AxisFit, out: number): SampleA
  */
 export function fitPlan(width: number, height: number, spec: InputSpec): { plan: SamplePlan; transform: InputTransform } {
   const fit = spec.fit ?? 'stretch';
-  const geometry = fitGeometry(width, height, spec.width, spec.height, fit);
+  const geometry = fitGeometry(width, height, spec.width, spec.height, fit, { cropFraction: spec.cropFraction });
   const pad = fit === 'letterbox' ? (spec.padValue ?? 114) : 0;
   return { plan: { x: fitAxis(geometry.x, spec.width), y: fitAxis(geometry.y, spec.height), pad }, transform: geometry.transform };
 }

@@ -1,4 +1,4 @@
-import { VisionError } from '../core/errors';
+import { VisionError, throwIfAborted } from '../core/errors';
 import { isOptionsObject, shownValue } from '../core/shown-value';
 import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 import type { ClassificationOptions } from './classification/classification-types';
@@ -74,7 +74,8 @@ export const SUPPORTED_TASKS: readonly PipelineTask[] = /* @__PURE__ */ Object.k
 
 /**
  * Creates the in-thread pipeline of a task from the local task registry (the `pipeline()`
- * facade also reaches the worker client). Unknown tasks are `INVALID_OPTION`.
+ * facade also reaches the worker client). Unknown tasks are `INVALID_OPTION`; a `signal`
+ * aborted before the pipeline is handed over is `ABORTED`, the pipeline disposed.
  *
  * @example
  * ```ts
@@ -92,5 +93,13 @@ export function createTaskPipeline<T extends PipelineTask>(task: T, options?: Ta
   if (options !== undefined && !isOptionsObject(options)) {
     return Promise.reject(new VisionError('INVALID_OPTION', `${task} options must be an object (or left out); got ${shownValue(options)}`));
   }
-  return factory(options ?? ({} as TaskOptions[T]));
+  const { signal } = (options ?? {}) as { signal?: AbortSignal };
+  return factory(options ?? ({} as TaskOptions[T])).then((created) => {
+    // aborted while a later stage loaded or warmed up: nobody will receive this pipeline
+    if (signal?.aborted) {
+      created.dispose();
+      throwIfAborted(signal, `${task} pipeline creation`);
+    }
+    return created;
+  });
 }

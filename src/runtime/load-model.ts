@@ -1,4 +1,4 @@
-import { VisionError } from '../core/errors';
+import { VisionError, throwIfAborted } from '../core/errors';
 import { checkOptionsObject, optionNames } from '../core/known-options';
 import type { ModelRunner } from './model-runner';
 import { type ModelSource, sourceName } from './model-source';
@@ -65,7 +65,8 @@ function guessFormat(source: AnyModelSource): ModelFormat {
 /**
  * Loads any supported model — ONNX (onnxruntime), tfjs graph or layers model.json, or a
  * `.min.js`-packed tfjs model — and returns a {@link ModelRunner}. Option names it does not take
- * are `INVALID_OPTION`.
+ * are `INVALID_OPTION`; a `signal` aborted at any time before it returns is `ABORTED`, with
+ * nothing left loaded.
  *
  * @example
  * ```ts
@@ -78,6 +79,16 @@ export async function loadModel(source: AnyModelSource, options: LoadModelOption
     throw new VisionError('MODEL_LOAD_FAILED', 'no model source given; pass a URL, a file path, bytes, { json, weights } or { model }');
   }
   checkOptionsObject(options, 'loadModel', LOAD_MODEL_OPTION_NAMES);
+  const runner = await loadOfFormat(source, options);
+  // an abort while the graph or session was being built: nobody will receive this runner
+  if (options.signal?.aborted) {
+    runner.dispose();
+    throwIfAborted(options.signal, 'model loading');
+  }
+  return runner;
+}
+
+async function loadOfFormat(source: AnyModelSource, options: LoadModelOptions): Promise<ModelRunner> {
   const format = options.format ?? guessFormat(source);
   if (format === 'onnx') {
     if (typeof source === 'object' && ('json' in source || 'model' in source)) {

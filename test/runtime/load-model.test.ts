@@ -232,6 +232,18 @@ describe('AbortSignal', () => {
     expect(server.requests).not.toContain('/sharded/group1-shard3of3.bin');
   });
 
+  it.each(sources.filter(([name]) => name !== 'onnx bytes'))('aborted once every byte is read, while the model is built (%s) → ABORTED, nothing left', async (_name, source) => {
+    const controller = new AbortController();
+    const tensors = tf.memory().numTensors;
+    // a packed model's two modules report no total: its last report has read both
+    const onProgress = ({ loaded, total }: LoadProgress): void => {
+      if (loaded === (total ?? sizes.nsfw)) controller.abort();
+    };
+    await expectVisionError(loadModel(source(), { signal: controller.signal, onProgress }), 'ABORTED');
+    expect(controller.signal.aborted).toBe(true);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
   it('aborted with a reason keeps it as the cause', async () => {
     const controller = new AbortController();
     controller.abort(new Error('user left the page'));

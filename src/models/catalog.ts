@@ -1,6 +1,6 @@
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
-import { shownValue } from '../core/shown-value';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 import { COCO_LABELS } from './coco-labels';
 import { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';
 import { POSE_MODEL_CARDS } from './pose-cards';
@@ -170,7 +170,8 @@ export function getModelSpec(id: string): ModelSpec {
  * Where to load a catalogued model from: in Node the installed package's file (or, for a
  * package fetched as a tarball, the model cache's copy); in browsers
  * `modelBaseUrl` + `<package>/<path>` when given (serve the package folders yourself), else
- * the jsDelivr npm CDN. A `location.url` that is not a string is `INVALID_OPTION`.
+ * the jsDelivr npm CDN. A `location` that is neither `{ url }` with a string nor `{ package,
+ * version, path }` with non-empty strings is `INVALID_OPTION`.
  *
  * @example
  * ```ts
@@ -178,23 +179,30 @@ export function getModelSpec(id: string): ModelSpec {
  * ```
  */
 export function resolveModelLocation(spec: ModelSpec, modelBaseUrl?: string): string {
-  const location = spec.location;
+  const location: unknown = spec.location;
+  if (!isOptionsObject(location)) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': location is ${shownValue(location)}; it must be { url } (a URL or a file path) or { package, version, path }`);
+  }
   if ('url' in location) {
     // a card read from JSON can hold anything: only a string is a place to load from
     const url: unknown = location.url;
     if (typeof url !== 'string') throw new VisionError('INVALID_OPTION', `model '${spec.id}': location.url is ${shownValue(url)}; it must be a string (a URL or a file path)`);
     return url;
   }
-  if (modelBaseUrl !== undefined) return `${modelBaseUrl.replace(/\/?$/, '/')}${location.package}/${location.path}`;
+  const { package: name, version, path } = location;
+  if (![name, version, path].every((field) => typeof field === 'string' && field !== '')) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': location is ${shownValue(location)}; it must be { url } (a URL or a file path) or { package, version, path } (non-empty strings)`);
+  }
+  if (modelBaseUrl !== undefined) return `${modelBaseUrl.replace(/\/?$/, '/')}${name}/${path}`;
   const { resolveFetchedModel } = getPlatform();
-  if (location.tarball && resolveFetchedModel) return resolveFetchedModel(spec.id, location.path);
+  if (location.tarball && resolveFetchedModel) return resolveFetchedModel(spec.id, path as string);
   const resolveLocal = getPlatform().resolvePackageFile;
   if (resolveLocal) {
     try {
-      return resolveLocal(location.package, location.path);
+      return resolveLocal(name as string, path as string);
     } catch (error) {
-      throw new VisionError('MODEL_LOAD_FAILED', `model '${spec.id}' needs the npm package ${location.package}@${location.version}: npm install ${location.package}@${location.version}`, { cause: error });
+      throw new VisionError('MODEL_LOAD_FAILED', `model '${spec.id}' needs the npm package ${String(name)}@${String(version)}: npm install ${String(name)}@${String(version)}`, { cause: error });
     }
   }
-  return `https://cdn.jsdelivr.net/npm/${location.package}@${location.version}/${location.path}`;
+  return `https://cdn.jsdelivr.net/npm/${String(name)}@${String(version)}/${String(path)}`;
 }

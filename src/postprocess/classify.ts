@@ -6,7 +6,9 @@ import { checkOptionNames } from './validate';
 
 /**
  * How a classifier's output becomes class scores: `probabilities` (already softmaxed),
- * `logits` (softmax applied), `multilabel` (independent sigmoid per class).
+ * `logits` (softmax applied; a single logit — a binary classifier — gets the sigmoid, as
+ * transformers' pipeline does: a softmax of one value is always 1), `multilabel` (independent
+ * sigmoid per class).
  *
  * @example
  * ```ts
@@ -30,6 +32,19 @@ export interface ClassificationDecodeOptions {
   topK?: number;
   /** Drop classes scoring below this (default 0). */
   threshold?: number;
+}
+
+/**
+ * Class probabilities of logits: softmax, or the sigmoid of a single logit (a binary
+ * classifier, as transformers' image-classification pipeline treats `num_labels == 1`).
+ *
+ * @example
+ * ```ts
+ * logitProbabilities([2]); // Float32Array [0.881]
+ * ```
+ */
+export function logitProbabilities(values: ArrayLike<number>): Float32Array {
+  return values.length === 1 ? sigmoid(values) : softmax(values);
 }
 
 const DECODE_OPTION_NAMES = /* @__PURE__ */ optionNames<ClassificationDecodeOptions>()(['output', 'labels', 'topK', 'threshold']);
@@ -56,7 +71,7 @@ export function decodeClassification(values: ArrayLike<number>, options: Classif
       scores = values;
       break;
     case 'logits':
-      scores = softmax(values);
+      scores = logitProbabilities(values);
       break;
     case 'multilabel':
       scores = sigmoid(values);

@@ -15,7 +15,7 @@ import { shownValue } from '../../core/shown-value';
 import { finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { optionNames } from '../../core/known-options';
 import { LOAD_OPTION_NAMES } from '../shared/pipeline-options';
-import { definedOnly, optionsObject } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject } from '../shared/options';
 import { type OwnedRunner, disposeOnFailure } from '../shared/dispose-on-failure';
 import { loadCaptionTokenizer } from './caption-tokenizer';
 import type { CaptionCandidate, CaptionModel, ImageToTextOptions, ImageToTextResult, ImageToTextRunOptions } from './captioning-types';
@@ -64,7 +64,7 @@ export class ImageToTextPipeline extends ModelPipeline implements Pipeline<Image
 
   async run(input: ImageInput, given?: ImageToTextRunOptions): Promise<ImageToTextResult> {
     this.assertUsable();
-    const options = optionsObject(given, 'run options', RUN_OPTION_NAMES);
+    const options = runOptionsObject(given, RUN_OPTION_NAMES);
     const resolved = resolveGeneration(runGeneration(this.generation, generationOptionsOf(options)), this.vocabSize);
     // a caption reaching the decoder's length ends there, unfinished
     const generation = { ...resolved, maxTokens: Math.min(resolved.maxTokens, this.maxLength) };

@@ -1,15 +1,15 @@
 import { VisionError, toVisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { ModelSpec } from '../../models/model-spec';
-import { type ClassificationDecodeOptions, type ClassifierOutput, decodeClassification } from '../../postprocess/classify';
-import { sigmoid, softmax } from '../../postprocess/activations';
+import { type ClassificationDecodeOptions, type ClassifierOutput, decodeClassification, logitProbabilities } from '../../postprocess/classify';
+import { sigmoid } from '../../postprocess/activations';
 import { imageToTensor } from '../../core/image-tensor';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
-import { optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { type StageOutputs, finishTiming, now, preprocessAndInfer } from '../shared/run-stages';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import type { ClassificationResult } from '../../core/results';
@@ -19,9 +19,9 @@ import { type ClassificationTta, type ClassificationView, classificationViews, r
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<ClassificationRunOptions>()(['topK', 'threshold', 'tta']);
 const OPTION_NAMES = /* @__PURE__ */ optionNames<ClassificationOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec']);
 
-/** A classifier's raw scores as class probabilities (softmax of logits, sigmoid per class for multilabel). */
+/** A classifier's raw scores as class probabilities (softmax of logits — sigmoid of a single one —, sigmoid per class for multilabel). */
 function toProbabilities(values: Float32Array, output: ClassifierOutput): Float32Array {
-  if (output === 'logits') return softmax(values);
+  if (output === 'logits') return logitProbabilities(values);
   if (output === 'multilabel') return sigmoid(values);
   return values;
 }
@@ -89,7 +89,7 @@ export class ClassificationPipeline extends ModelPipeline implements Pipeline<Cl
 
   /** The checked decoding options of a run (its own over the pipeline's defaults). */
   private decodeOptions(options: ClassificationRunOptions): Omit<ClassificationDecodeOptions, 'output'> {
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const topK = options.topK ?? this.defaults.topK ?? this.spec.defaults?.topK;
     const threshold = options.threshold ?? this.defaults.threshold ?? this.spec.defaults?.threshold;
     return {

@@ -1,5 +1,4 @@
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
 import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
 import { decodeCenterNet } from '../../postprocess/detection/centernet';
@@ -77,20 +76,28 @@ function gflLevels(outputs: Record<string, RawTensor>, spec: ModelSpec): { level
   return { levels, regMax };
 }
 
+/**
+ * A detection whose class is past the card's labels means the card does not fit the model
+ * (output rows that carry their class id say nothing else of the class count): `MODEL_FORMAT`.
+ */
+function refuseClassesBeyondLabels(spec: ModelSpec, classIds: ArrayLike<number>, scores: ArrayLike<number>): void {
+  for (let i = 0; i < classIds.length; i++) {
+    if (classIds[i] >= spec.labels.length) {
+      throw new VisionError(
+        'MODEL_FORMAT',
+        `model '${spec.id}' gave class ${classIds[i]} (score ${scores[i].toFixed(3)}) but its card has ${spec.labels.length} labels: give the card the labels of the classes this model was trained on`,
+      );
+    }
+  }
+}
+
 function yolo(format: YoloFormat): DetectionDecoder {
   return (outputs, { spec, threshold, maxDetections, options, outputLayout }) => {
     const output = firstOutput(outputs, spec);
     const numExtras = spec.head?.numExtras;
     if (format === 'end2end') {
       const rows = decodeYoloEnd2End(output, { threshold, numExtras, classes: options.classes, maxDetections });
-      // the row's class is all an end-to-end output says of the class count: a class past the card's labels means the card does not fit
-      const beyond = rows.classIds.findIndex((c) => c >= spec.labels.length);
-      if (beyond >= 0) {
-        throw new VisionError(
-          'MODEL_FORMAT',
-          `model '${spec.id}' gave class ${rows.classIds[beyond]} (score ${rows.scores[beyond].toFixed(3)}) but its card has ${spec.labels.length} labels: give the card the labels of the classes this model was trained on`,
-        );
-      }
+      refuseClassesBeyondLabels(spec, rows.classIds, rows.scores);
       return { ...rows, suppression: 'none' };
     }
     const decode = format === 'v5' ? decodeYoloV5 : decodeYoloV8;
@@ -101,27 +108,6 @@ function yolo(format: YoloFormat): DetectionDecoder {
     checkSigmoidScores(candidates.scores, spec);
     return candidates;
   };
-}
-
-/** The YOLO output layouts a card's `head.layout` may name. */
-const YOLO_LAYOUTS: readonly YoloLayout[] = ['channels-first', 'channels-last'];
-
-/**
- * Checks the head settings of a detection card that only show at decode time, so that a bad
- * one fails when the pipeline is created: `head.layout`, where given, is a YOLO output layout.
- *
- * @throws VisionError `INVALID_OPTION` naming the card and the layouts allowed.
- *
- * @example
- * ```ts
- * checkDetectionHead({ ...card, head: { layout: 'nchw' } }); // throws: … head.layout must be 'channels-first' or 'channels-last'
- * ```
- */
-export function checkDetectionHead(spec: ModelSpec): void {
-  const layout = (spec.head as { layout?: unknown } | undefined)?.layout;
-  if (layout !== undefined && !YOLO_LAYOUTS.includes(layout as YoloLayout)) {
-    throw new VisionError('INVALID_OPTION', `model '${spec.id}': head.layout must be ${YOLO_LAYOUTS.map((l) => `'${l}'`).join(' or ')} (where a YOLO output's candidate vectors lie); got ${shownValue(layout)}`);
-  }
 }
 
 const anchorCache = new WeakMap<MediapipeAnchorOptions, Float32Array>();
@@ -195,12 +181,13 @@ const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) =
   const ids = tensorNumbers(labels);
   // a NaN or infinite box (a model fed absurd input) is no detection, whatever its score
   const keep = [...Array(n).keys()].filter((i) => (scores.data[i] as number) >= threshold && boxIsFinite(boxes.data as Float32Array, i * 4));
-  return {
+  const kept = {
     boxes: Float32Array.from(keep.flatMap((i) => Array.from((boxes.data as Float32Array).subarray(i * 4, i * 4 + 4)))),
     scores: Float32Array.from(keep, (i) => scores.data[i] as number),
     classIds: Int32Array.from(keep, (i) => ids[i]),
-    suppression: 'none',
   };
+  refuseClassesBeyondLabels(spec, kept.classIds, kept.scores);
+  return { ...kept, suppression: 'none' };
 };
 
 /**
@@ -217,7 +204,11 @@ export const DETECTION_DECODERS: Readonly<Record<string, DetectionDecoder>> = /*
     if (output.dims[output.dims.length - 1] !== 6) {
       throw new VisionError('MODEL_FORMAT', `CenterNet output has shape [${output.dims.join(',')}]; expected [1, N, 6]`);
     }
-    return decodeCenterNet(output.data as Float32Array, { threshold, numClasses: spec.labels.length });
+    // rows carry their class: one past the labels is refused, not dropped
+    const rows = output.data as Float32Array;
+    const candidates = decodeCenterNet(rows, { threshold, numClasses: Number.MAX_SAFE_INTEGER });
+    refuseClassesBeyondLabels(spec, candidates.classIds, candidates.scores);
+    return candidates;
   },
   yolov8: yolo('v8'),
   yolov5: yolo('v5'),

@@ -14,13 +14,14 @@ import { optionNames } from '../../core/known-options';
 import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker, trackInStream } from '../shared/adapted-tracker';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
 import { outputDecodeError } from '../shared/outputs';
-import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder, checkDetectionHead } from './detection-decoders';
+import { DETECTION_DECODERS, type DecodedCandidates, type DetectionDecoder } from './detection-decoders';
+import { checkDetectionHead } from './detection-head-check';
 import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
 import { detectionViews, renderDetectionView, unmapDetectionKeypoints, unmapDetectionView } from './detection-tta';
 import { type DetectionOptions, type DetectionResult, type DetectionRunOptions, NMS_METHODS } from './detection-types';
@@ -113,7 +114,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
   /** {@link run}; `fuseFrom`: the reporting threshold when candidates are decoded below it for the tracker (see {@link RunSettings}). */
   private async detect(input: ImageInput, options: DetectionRunOptions, fuseFrom?: number): Promise<DetectionResult> {
     this.assertUsable();
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
     const settings = { ...this.settings(merged), fuseFrom };
     if (merged.tta) return this.runAugmented(input, merged, settings);
@@ -148,7 +149,9 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
    */
   detectionsFromOutputs(outputs: Record<string, RawTensor>, transform: InputTransform, options: DetectionRunOptions = {}, gpuRows?: Int32Array): Detection[] {
     this.assertUsable();
-    optionsObject(options, 'detection options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES, 'detection options');
+    if (!isOptionsObject(outputs)) throw new VisionError('INVALID_INPUT', `detectionsFromOutputs: outputs is ${shownValue(outputs)}; it must be the model's outputs by name (what runner.run gives)`);
+    if (!isOptionsObject(transform)) throw new VisionError('INVALID_INPUT', `detectionsFromOutputs: transform is ${shownValue(transform)}; it must be the InputTransform of the model input`);
     const merged: DetectionRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(options) };
     return this.fromOutputs(outputs, transform, merged, this.settings(merged), () => ({ preprocess: 0, inference: 0, postprocess: 0, total: 0 }), gpuRows).detections;
   }
@@ -281,7 +284,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     this.assertUsable();
     // this frame's stream: a reset() while it is analysed starts a new one that it leaves alone
     const videoClock = this.videoClock;
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const threshold = this.threshold(options);
     const resizeOnCapture = options.resizeOnCapture ?? this.defaults.resizeOnCapture ?? true;
     // this frame's stream (a reset() meanwhile starts another); its tracker retuned to this call's threshold in call order

@@ -12,7 +12,7 @@ import { type DetectionPipeline, createDetectionPipeline } from '../detection/de
 import type { DetectionResult } from '../detection/detection-types';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, LOAD_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { resolveModel, ownCard } from '../shared/resolve-model';
@@ -92,7 +92,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
   }
 
   private resolve(options: FaceEmbeddingRunOptions): ResolvedRunOptions {
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const maxFaces = positiveInteger(merged.maxFaces ?? 20, 'maxFaces');
     const align = optionalBoolean(merged.align, 'align') ?? true;

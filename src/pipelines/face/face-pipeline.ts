@@ -8,7 +8,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { TFJS_BACKENDS } from '../../runtime/tfjs-backend';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { resolveModel, ownCard } from '../shared/resolve-model';
@@ -92,7 +92,7 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
   }
 
   private resolve(options: FaceLandmarksRunOptions): Resolved {
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const merged = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const maxFaces = positiveInteger(merged.maxFaces ?? this.faceSpec.defaults?.maxDetections ?? 10, 'maxFaces');
     return {

@@ -9,7 +9,7 @@ import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame'
 import type { ModelRunner } from '../../runtime/model-runner';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { shownValue } from '../../core/shown-value';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
@@ -122,7 +122,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
   }
 
   private resolve(options: HandRunOptions): ResolvedHandOptions {
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const merged: HandRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const maxHands = positiveInteger(merged.maxHands ?? this.handSpec.defaults?.maxDetections ?? 2, 'maxHands');
     const threshold = unitInterval(merged.threshold ?? this.handSpec.defaults?.threshold ?? 0.5, 'threshold');

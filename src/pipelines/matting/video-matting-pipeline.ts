@@ -13,7 +13,7 @@ import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { withMapOutput } from '../shared/map-output';
 import { checkSegmentationHead, checkWholeImageInput } from '../segmentation/segmentation-card-check';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { definedOnly, optionsObject } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject } from '../shared/options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
@@ -27,7 +27,7 @@ const OPTION_NAMES = /* @__PURE__ */ optionNames<VideoMattingOptions>()([...BASE
 
 /** Run options checked, whatever the model (those it does not use too). */
 function checkRunOptions(options: VideoMattingRunOptions): VideoMattingRunOptions {
-  optionsObject(options, 'run options', RUN_OPTION_NAMES);
+  runOptionsObject(options, RUN_OPTION_NAMES);
   const { refine, downsampleRatio } = options;
   if (refine !== undefined && refine !== false && !isOptionsObject(refine)) {
     throw new VisionError('INVALID_OPTION', `refine is ${shownValue(refine)}; it must be guided-filter options ({ radius, epsilon, maxSide, gridSide }, {} for the defaults) or false`);

@@ -12,7 +12,7 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import { resolveModel, ownCard } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
-import { definedOnly, optionsObject, positiveInteger, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
@@ -155,7 +155,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
   }
 
   private resolve(options: PoseRunOptions): ResolvedPoseOptions {
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const merged: PoseRunOptions = { ...definedOnly(this.defaults), ...definedOnly(options) };
     const single = this.poseSpec.family === 'movenet' || this.poseSpec.family === 'blazepose';
     const maxPoses = positiveInteger(merged.maxPoses ?? this.poseSpec.defaults?.maxDetections ?? (single ? 1 : 10), 'maxPoses');

@@ -8,7 +8,7 @@ import { SELFIE_SEGMENTATION, type SegmentationModelSpec } from '../../models/se
 import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { optionsObject } from '../shared/options';
+import { optionsObject, runOptionsObject } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { resolveModel } from '../shared/resolve-model';
@@ -137,7 +137,7 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
    */
   async run(input: ImageInput, options: ImageSegmentationRunOptions = {}): Promise<ImageSegmentationResult> {
     this.assertUsable();
-    optionsObject(options, 'run options', RUN_OPTION_NAMES);
+    runOptionsObject(options, RUN_OPTION_NAMES);
     const wantCategory = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask') ?? this.defaults.outputCategoryMask ?? true;
     const wantConfidence = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks') ?? this.defaults.outputConfidenceMasks ?? true;
     checkCategoryLabels(this.spec, wantCategory);

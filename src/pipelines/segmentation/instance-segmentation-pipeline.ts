@@ -10,7 +10,7 @@ import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-op
 import { optionNames } from '../../core/known-options';
 import { resolveModel } from '../shared/resolve-model';
 import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
-import { definedOnly, optionsObject, unitInterval } from '../shared/options';
+import { definedOnly, optionsObject, runOptionsObject, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { outputDecodeError } from '../shared/outputs';
 import { shownValue } from '../../core/shown-value';
@@ -60,7 +60,7 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
 
   /** The run's settings: its options over the pipeline's defaults over the card's, each checked. */
   private resolve(options: InstanceSegmentationRunOptions | undefined): Omit<InstanceDecodeContext, 'spec' | 'transform'> & { gpuMasks: boolean } {
-    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(optionsObject(options, 'run options', RUN_OPTION_NAMES)) };
+    const merged: InstanceSegmentationRunOptions = { ...this.spec.defaults, ...definedOnly(this.defaults), ...definedOnly(runOptionsObject(options, RUN_OPTION_NAMES)) };
     const threshold = unitInterval(merged.threshold ?? 0.25, 'threshold');
     const iouThreshold = unitInterval(merged.iouThreshold ?? 0.7, 'iouThreshold');
     const maskThreshold = unitInterval(merged.maskThreshold ?? 0.5, 'maskThreshold');

@@ -50,6 +50,23 @@ export function optionsObject<T extends object>(value: T | undefined, what: stri
 }
 
 /**
+ * {@link optionsObject} for the options of one run, which are merged over the pipeline's and
+ * the card's defaults: an option set to `null` is `INVALID_OPTION` too (it would replace those
+ * defaults with the built-in one; leave it out or `undefined` for the default).
+ *
+ * @example
+ * ```ts
+ * const options = runOptionsObject<MyRunOptions>(given, ['threshold', 'maxFaces']); // { threshold: null } throws
+ * ```
+ */
+export function runOptionsObject<T extends object>(value: T | undefined, names: readonly string[], what = 'run options'): T {
+  const options = optionsObject(value, what, names);
+  const nulls = Object.keys(options).filter((key) => (options as Record<string, unknown>)[key] === null);
+  if (nulls.length > 0) throw new VisionError('INVALID_OPTION', `${what}: ${nulls.join(', ')} ${nulls.length > 1 ? 'are' : 'is'} null; leave an option out (or undefined) for its default`);
+  return options;
+}
+
+/**
  * The fields of an options object that are set, so that spreading it over defaults leaves
  * the defaults of unset (`undefined`) fields in place.
  *

@@ -111,12 +111,12 @@ describe('centre crop with cropFraction and antialias = torchvision Resize(256) 
         const label = `${name}, antialias ${antialias}`;
         // in memory: the samplers (no antialias; float32 positions) or the tensor path (antialiased shrink), on wasm
         expect(maxDifference(await prepared(image, spec(antialias)), want), label).toBeLessThan(0.02);
-        const tensor = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+        const tensor = tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 3], 'int32');
         expect(maxDifference(await prepared(tensor, spec(antialias)), want), `${label} (wasm tensor)`).toBeLessThan(0.02);
         const viaExplain = tf.tidy(() => differentiablePrepare(tf.cast(tensor, 'float32') as tf.Tensor3D, spec(antialias)).dataSync());
         expect(maxDifference(viaExplain, want), `${label} (explain)`).toBeLessThan(0.02);
         await tf.setBackend('cpu');
-        const onCpu = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+        const onCpu = tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 3], 'int32');
         const { input } = prepareImage(onCpu, spec(antialias));
         expect(maxDifference(input.dataSync(), want), `${label} (cpu tensor)`).toBeLessThan(0.02);
         tf.dispose([onCpu, input]);

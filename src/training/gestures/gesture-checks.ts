@@ -45,7 +45,7 @@ export function checkTrainOptions(options: unknown): asserts options is GestureT
   if (options.learningRate !== undefined && !(Number.isFinite(options.learningRate) && (options.learningRate as number) > 0)) {
     throw new VisionError('INVALID_OPTION', `learningRate is ${shownValue(options.learningRate)}; it must be a finite number > 0`);
   }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(options.seed)}; it must be a finite number`);
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(options.seed)}; it must be an integer`);
   checkFunctionOptions(options, ['onEpochEnd']);
 }
 

@@ -51,7 +51,7 @@ const toMatrix = (rows: readonly ArrayLike<number>[]): tf.Tensor2D => tf.tensor2
  * ```ts
  * const gestures = await GestureClassifier.train(samples.map((s) => ({ hand: s.hand, label: s.name })), { head: 'knn' });
  * const { label, score } = await gestures.classify(result.hands[0]);
- * const saved = await gestures.toJSON();
+ * localStorage.setItem('gestures', JSON.stringify(gestures)); // or gestures.toJSON()
  * gestures.dispose();
  * ```
  */
@@ -64,7 +64,22 @@ export class GestureClassifier {
     /** The head that scores the features. */
     readonly head: GestureHeadKind,
     private readonly scorer: tf.LayersModel | KnnClassifier,
+    /** The saved form, made once when the head is ready (a classifier never changes), so that {@link toJSON} is synchronous as `JSON.stringify` needs. */
+    private readonly saved: SavedGestureClassifier,
   ) {}
+
+  /** A classifier around a ready head, with its saved form; the head is disposed if saving fails. */
+  private static async around(labels: readonly string[], head: GestureHeadKind, scorer: tf.LayersModel | KnnClassifier): Promise<GestureClassifier> {
+    try {
+      const base = { format: 'visionpipe-gestures' as const, version: 1 as const, featureDim: HAND_FEATURE_DIM, labels: [...labels], head };
+      if (scorer instanceof KnnClassifier) return new GestureClassifier([...labels], head, scorer, { ...base, knn: await scorer.toJSON() });
+      const files = await classifierToFiles(scorer);
+      return new GestureClassifier([...labels], head, scorer, { ...base, model: { json: files.json, weights: bytesToBase64(files.weights) } });
+    } catch (error) {
+      scorer.dispose();
+      throw error;
+    }
+  }
 
   /**
    * Trains on labelled hands; the labels are the distinct `label`s in order of first appearance.
@@ -97,7 +112,7 @@ export class GestureClassifier {
         throwIfAborted(options.signal, 'training');
         const knn = new KnnClassifier({ k: options.k ?? 5, numClasses: labels.length, normalize: false });
         await knn.fit(x, classIds);
-        return new GestureClassifier([...labels], kind, knn);
+        return await GestureClassifier.around(labels, kind, knn);
       }
       const model = buildHead(kind, { inputDim: HAND_FEATURE_DIM, numClasses: labels.length, hidden: options.hidden ?? 32, dropout: 0, seed: options.seed, normalizeFeatures: false });
       try {
@@ -120,7 +135,7 @@ export class GestureClassifier {
         model.dispose();
         throw error;
       }
-      return new GestureClassifier([...labels], kind, model);
+      return await GestureClassifier.around(labels, kind, model);
     } finally {
       x.dispose();
     }
@@ -134,7 +149,7 @@ export class GestureClassifier {
   static async fromJSON(saved: SavedGestureClassifier): Promise<GestureClassifier> {
     checkSaved(saved);
     await ensureTfjsBackend();
-    return new GestureClassifier([...saved.labels], saved.head, await scorerFromJSON(saved));
+    return GestureClassifier.around(saved.labels, saved.head, await scorerFromJSON(saved));
   }
 
   private live(): tf.LayersModel | KnnClassifier {
@@ -206,13 +221,14 @@ export class GestureClassifier {
     });
   }
 
-  /** The classifier as plain JSON-serialisable data (for {@link GestureClassifier.fromJSON}). */
-  async toJSON(): Promise<SavedGestureClassifier> {
-    const scorer = this.live();
-    const base = { format: 'visionpipe-gestures' as const, version: 1 as const, featureDim: HAND_FEATURE_DIM, labels: [...this.labels], head: this.head };
-    if (scorer instanceof KnnClassifier) return { ...base, knn: await this.whileLive(() => scorer.toJSON()) };
-    const files = await this.whileLive(() => classifierToFiles(scorer));
-    return { ...base, model: { json: files.json, weights: bytesToBase64(files.weights) } };
+  /**
+   * The classifier as plain JSON-serialisable data (for {@link GestureClassifier.fromJSON}), a
+   * fresh copy each call; synchronous, so `JSON.stringify(classifier)` saves it too.
+   * `DISPOSED` after {@link dispose}.
+   */
+  toJSON(): SavedGestureClassifier {
+    this.live();
+    return structuredClone(this.saved);
   }
 
   /** Frees the head's tensors. Safe to call twice. */

@@ -27,7 +27,7 @@ export const GESTURE_HEADS: readonly GestureHeadKind[] = ['knn', 'softmax', 'svm
 /**
  * Options of `GestureClassifier.train` and `GestureClassifier.fromFeatures`. Counts
  * (`epochs`, `batchSize`, `hidden`, `k`) are positive integers, `learningRate` a finite
- * number > 0, `seed` a finite number; anything else is refused with `INVALID_OPTION`.
+ * number > 0, `seed` an integer; anything else is refused with `INVALID_OPTION`.
  *
  * @example
  * ```ts

@@ -15,7 +15,7 @@ import { runTrain } from './cli/train';
 import { runEmbed, runSearch } from './cli/embed-search';
 import { runMap } from './cli/map-command';
 import { checkOutFolder, isDirectory } from './cli/out-folder';
-import { USAGE, USAGE_HINT } from './cli/usage';
+import { USAGE, USAGE_HINT, commandUsage } from './cli/usage';
 import { nodePlatform } from './node-platform';
 import { isVideoFile } from './video/video-files';
 
@@ -43,7 +43,7 @@ const exitCodeOf = (error: unknown): number => (error instanceof VisionError && 
 
 /** What `--model` means for the command: a caption model folder, a trained classifier folder, or an id / card. */
 async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSettings> {
-  const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector };
+  const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector, max: args.max };
   if (command === 'caption') return { ...base, model: checkCaptionModelArg(args.model) };
   if (command === 'classify' && args.model !== undefined && isDirectory(args.model) === true) return { ...base, classifier: await loadClassifierFolder(args.model, args.backend) };
   return { ...base, model: await resolveModelArg(args.model) };
@@ -123,7 +123,7 @@ export async function main(argv: string[], print: Print = console.log, printErro
   }
   const { command } = args;
   if (args.help || command === undefined) {
-    (args.help ? print : printError)(USAGE);
+    (args.help ? print : printError)(args.help && command !== undefined ? commandUsage(command) : USAGE);
     return args.help ? 0 : 2;
   }
   try {

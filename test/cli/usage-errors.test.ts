@@ -59,6 +59,29 @@ describe('visionpipe usage errors', () => {
     expectUsageError(await run('face', '--bogus=3'), "unknown option '--bogus'; 'visionpipe face --help'");
   });
 
+  it('<command> --help lists that command and only the options it takes (exit 0)', async () => {
+    const hands = await run('hands', '--help');
+    expect(hands.code).toBe(0);
+    expect(hands.err).toBe('');
+    expect(hands.out).toMatch(/^Usage: visionpipe hands \[images, videos, folders or globs\.\.\.\] \[options\]\n\nhands {6}hand landmarks/);
+    for (const option of ['--model', '--detector', '--max <n>', '--every', '-h, --help', 'Inputs:', 'Exit status:']) expect(hands.out).toContain(option);
+    for (const option of ['--beams', '--head', '--index', '--background <b>', '\n  detect ']) expect(hands.out).not.toContain(option);
+    const train = await run('train', '--help');
+    expect(train.out).toMatch(/^Usage: visionpipe train <dataset folder> --out <model folder> \[options\]/);
+    expect(train.out).toContain('--epochs');
+    expect(train.out).not.toContain('Inputs:');
+    expect(train.out).not.toContain('--every');
+    // the unknown-option error points at this help
+    expect((await run('hands', '--colour', 'red')).err).toContain("'visionpipe hands --help' lists its options");
+    expect((await run('--help')).out).toContain('Commands:');
+  });
+
+  it('--max (hands, face: most hands or faces, 1–100) is refused elsewhere and out of range', async () => {
+    expectUsageError(await run('hands', '--max', '0'), "--max must be a whole number from 1 to 100; got '0'");
+    expectUsageError(await run('face', '--max', '2.5'), "--max must be a whole number from 1 to 100; got '2.5'");
+    expectUsageError(await run('detect', '--max', '3'), /detect does not take --max/);
+  });
+
   it('--backend takes what runs in Node: webgpu and webgl are usage errors saying so', async () => {
     for (const backend of ['webgl', 'webgpu']) expectUsageError(await run('hands', 'x.jpg', '--backend', backend), `--backend must be one of wasm, cpu (webgpu and webgl need a browser); got '${backend}'`);
   });

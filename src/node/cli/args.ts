@@ -90,6 +90,8 @@ export interface CliArgs {
   handDetector?: HandDetectorName;
   /** face: the BlazeFace range (`--detector`). */
   faceDetector?: FaceDetectorName;
+  /** hands, face: the most hands or faces per image or frame (`--max`, default 10). */
+  max?: number;
 }
 
 /** Projections `visionpipe map` offers: exact PCA (default) or seeded UMAP. @example `MAP_METHODS.includes('umap')` */
@@ -115,7 +117,7 @@ export const FACE_DETECTORS = ['full', 'short'] as const;
 /** A face detector `visionpipe face` offers. @example `const d: FaceDetectorName = 'short';` */
 export type FaceDetectorName = (typeof FACE_DETECTORS)[number];
 
-type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index' | 'method' | 'detector';
+type OptionName = 'model' | 'threshold' | 'top' | 'backend' | 'json' | 'out' | 'max-tokens' | 'beams' | 'head' | 'epochs' | 'validation' | 'seed' | 'every' | 'fps' | 'max-pixels' | 'background' | 'index' | 'method' | 'detector' | 'max';
 
 const VIDEO: readonly OptionName[] = ['model', 'threshold', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels'];
 
@@ -125,8 +127,8 @@ const ALLOWED: Readonly<Record<CliCommand, readonly OptionName[]>> = {
   classify: [...VIDEO, 'top'],
   segment: VIDEO,
   pose: VIDEO,
-  hands: [...VIDEO, 'detector'],
-  face: [...VIDEO, 'detector'],
+  hands: [...VIDEO, 'detector', 'max'],
+  face: [...VIDEO, 'detector', 'max'],
   caption: ['model', 'backend', 'json', 'out', 'max-tokens', 'beams', 'max-pixels'],
   train: ['out', 'backend', 'head', 'epochs', 'validation', 'seed', 'max-pixels'],
   matte: ['model', 'backend', 'json', 'out', 'every', 'fps', 'max-pixels', 'background'],
@@ -150,6 +152,7 @@ const NUMERIC_OPTIONS = {
   every: [1, 1_000_000, true],
   fps: [0.01, 1000, false],
   'max-pixels': [1, Number.MAX_SAFE_INTEGER, true],
+  max: [1, 100, true],
 } as const satisfies Partial<Record<OptionName, readonly [number, number, boolean]>>;
 
 type NumericOption = keyof typeof NUMERIC_OPTIONS;
@@ -205,6 +208,18 @@ function outOption(value: string | undefined): string | undefined {
   const system = SYSTEM_FOLDERS.find((folder) => resolved === folder || resolved.startsWith(`${folder}/`));
   if (system !== undefined) throw new VisionError('INVALID_OPTION', `--out '${value}' is under ${system}; outputs cannot go to ${SYSTEM_FOLDERS.join(', ')}: name a folder elsewhere`);
   return value;
+}
+
+/**
+ * The options a command takes, as `--help` lists them for it.
+ *
+ * @example
+ * ```ts
+ * optionsOf('hands'); // ['model', 'threshold', …, 'detector', 'max']
+ * ```
+ */
+export function optionsOf(command: CliCommand): readonly string[] {
+  return ALLOWED[command];
 }
 
 function checkAllowed(command: CliCommand, given: readonly string[]): void {
@@ -315,6 +330,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         index: { type: 'string' },
         method: { type: 'string' },
         detector: { type: 'string' },
+        max: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -357,5 +373,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     method: choiceOption(values.method, 'method', MAP_METHODS),
     handDetector: command === 'hands' ? choiceOption(values.detector, 'detector', HAND_DETECTORS) : undefined,
     faceDetector: command === 'face' ? choiceOption(values.detector, 'detector', FACE_DETECTORS) : undefined,
+    max: numberOption(values.max, 'max'),
   };
 }

@@ -6,7 +6,7 @@ import { pipeline } from '../../pipeline';
 import type { Face } from '../../pipelines/face/face-types';
 import { FACE_MESH_CONNECTIONS } from '../../postprocess/face/face-mesh-topology';
 import { drawFaceMesh } from '../../render/face-mesh';
-import type { CliTask, TaskSettings } from './task-types';
+import { CLI_MAX_PEOPLE, type CliTask, type TaskSettings } from './task-types';
 
 const num = (v: number): string => v.toFixed(0).padStart(5);
 
@@ -42,7 +42,7 @@ function faceRows(face: Face, index: number): string[] {
 export async function createFaceTask(s: TaskSettings): Promise<CliTask> {
   const attention = s.model === 'facemesh-attention' || (typeof s.model === 'object' && s.model.family === 'facemesh-attention');
   const detector = s.faceDetector === 'short' ? 'facemesh-detection-short' : 'facemesh-detection-full';
-  const p = await pipeline('face-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, iris: !attention, detector });
+  const p = await pipeline('face-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, iris: !attention, detector, maxFaces: s.max ?? CLI_MAX_PEOPLE });
   return {
     backend: p.runner.backend,
     suffix: 'face',

@@ -51,6 +51,17 @@ export interface CliTask {
 }
 
 /**
+ * The most hands (`visionpipe hands`) or faces (`visionpipe face`) per image or frame when
+ * `--max` is not given: a photo of a group shows more than the pipelines' default of 2 hands.
+ *
+ * @example
+ * ```ts
+ * pipeline('hand-landmarks', { maxHands: settings.max ?? CLI_MAX_PEOPLE });
+ * ```
+ */
+export const CLI_MAX_PEOPLE = 10;
+
+/**
  * The options a CLI command builds its pipeline from.
  *
  * @example
@@ -74,4 +85,6 @@ export interface TaskSettings {
   handDetector?: HandDetectorName;
   /** face: `full` (default) or `short`. */
   faceDetector?: FaceDetectorName;
+  /** hands, face: the most hands or faces per image or frame (default 10). */
+  max?: number;
 }

@@ -12,7 +12,7 @@ import { createMatteTask } from './matte-task';
 import { modelCardFile } from './model-arg';
 import { createFaceTask } from './face-task';
 import { classRow, detectionRow, handRows, labelShares, poseRows } from './format';
-import type { Analysis, CliTask, TaskSettings } from './task-types';
+import { type Analysis, CLI_MAX_PEOPLE, type CliTask, type TaskSettings } from './task-types';
 
 /** Keypoints scoring below this are neither listed nor drawn. */
 const KEYPOINT_THRESHOLD = 0.3;
@@ -151,7 +151,7 @@ async function poseTask(s: TaskSettings): Promise<CliTask> {
 
 /** Hands with the built-in gesture classifier's answer for each (`gesture`: label and score). */
 async function handsTask(s: TaskSettings): Promise<CliTask> {
-  const p = await pipeline('hand-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, detector: s.handDetector });
+  const p = await pipeline('hand-landmarks', { model: s.model, backend: s.backend, threshold: s.threshold, detector: s.handDetector, maxHands: s.max ?? CLI_MAX_PEOPLE });
   const gestures = await loadBuiltInGestures().catch((error: unknown) => {
     p.dispose();
     throw error;

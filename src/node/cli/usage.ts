@@ -1,4 +1,5 @@
 import { MODEL_CATALOG } from '../../models/catalog';
+import { type CliCommand, optionsOf } from './args';
 
 /** The catalogue ids as lines of at most `width` characters, each indented by `indent`. */
 function wrapIds(ids: readonly string[], indent: string, width = 88): string {
@@ -92,6 +93,7 @@ ${wrapIds(Object.keys(MODEL_CATALOG), '                            ')}
   --seed <n>              train: seed of the split and the head's initialisation (default 1);
                           map: seed of UMAP (default 42)
   --method <m>            map: pca (exact, default) or umap
+  --max <n>               hands: most hands per image or frame; face: most faces (default 10)
   --detector <d>          hands: handtrack (default; HandTrack boxes) or palm (MediaPipe's
                           palm detector: each hand cropped upright along its rotation);
                           face: full (default; BlazeFace full range, faces up to ~5 m away)
@@ -117,3 +119,51 @@ failed (the others are still processed, failures are listed on stderr); 2 usage 
  * ```
  */
 export const USAGE_HINT = "Run 'visionpipe --help' for the commands and options.";
+
+/** The lines of a section of {@link USAGE} (after its title line, up to the blank line). */
+function sectionLines(title: string): string[] {
+  const lines = USAGE.split('\n');
+  const start = lines.indexOf(title) + 1;
+  const end = lines.findIndex((line, i) => i >= start && line === '');
+  return lines.slice(start, end < 0 ? undefined : end);
+}
+
+/** The blocks of a section whose entries start at `entry` (a command or option line), with their continuation lines. */
+function entryBlocks(lines: readonly string[], entry: RegExp): Map<string, string[]> {
+  const blocks = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of lines) {
+    const match = entry.exec(line);
+    if (match) blocks.set(match[1], (current = [line]));
+    else current?.push(line);
+  }
+  return blocks;
+}
+
+/** The paragraph of {@link USAGE} that starts with `start`. */
+function paragraph(start: string): string {
+  const from = USAGE.indexOf(start);
+  const end = USAGE.indexOf('\n\n', from);
+  return USAGE.slice(from, end < 0 ? undefined : end);
+}
+
+/**
+ * The `visionpipe <command> --help` text: the command's usage line and description, the
+ * inputs it reads (not for `train`, which reads a dataset folder), and only the options it
+ * takes (with `-h, --help`), cut from {@link USAGE}.
+ *
+ * @example
+ * ```ts
+ * console.log(commandUsage('hands')); // …--detector, --max …, not --beams
+ * ```
+ */
+export function commandUsage(command: CliCommand): string {
+  const usageLines = USAGE.slice(0, USAGE.indexOf('\n\n')).split('\n').map((line) => line.replace(/^(Usage:)?\s+/, ''));
+  const usage = usageLines.find((line) => line.startsWith(`visionpipe ${command} `)) ?? `visionpipe ${command} [images, videos, folders or globs...] [options]`;
+  const description = entryBlocks(sectionLines('Commands:'), /^ {2}(\w+) {2,}/).get(command) ?? [];
+  const options = entryBlocks(sectionLines('Options:'), /^ {2}(?:-h, )?--([\w-]+)/);
+  const taken = [...optionsOf(command), 'help'].flatMap((name) => options.get(name) ?? []);
+  // train reads one dataset folder, not the inputs the other commands take
+  const inputs = command === 'train' ? [] : [paragraph('Inputs:'), ''];
+  return [`Usage: ${usage}`, '', ...description.map((line) => line.slice(2)), '', ...inputs, 'Options:', ...taken, '', paragraph('Exit status:'), '', USAGE_HINT].join('\n');
+}

@@ -10,21 +10,12 @@
 import { describe, expect, it } from 'vitest';
 import { CENTERNET_COCO, type ModelRunner, NANODET_COCO, SSDLITE320_DEFAULT_BOXES, pipeline } from '../../src/node/index';
 import type { ModelSpec } from '../../src/models/model-spec';
+import { type FakeOutputs, fakeRunner } from '../helpers/fake-runner';
 
-type Outputs = Record<string, { dims: number[]; data: Float32Array | BigInt64Array; dtype?: string }>;
+type Outputs = FakeOutputs;
 
-function fakeRunner(spec: ModelSpec, outs: Outputs): ModelRunner {
-  const { width, height, layout } = spec.input;
-  return {
-    runtime: 'tfjs',
-    backend: 'cpu',
-    metadata: {},
-    inputs: [{ name: 'x', shape: layout === 'nchw' ? [1, 3, height, width] : [1, height, width, 3], dtype: 'float32' }],
-    outputs: Object.keys(outs).map((name) => ({ name, shape: outs[name].dims, dtype: outs[name].dtype ?? 'float32' })) as ModelRunner['outputs'],
-    run: async () => Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, { dtype: v.dtype ?? 'float32', dims: v.dims, data: v.data.slice() }])) as never,
-    dispose: () => undefined,
-  };
-}
+/** A fake runner with the card's input size and layout. */
+const runnerFor = (spec: ModelSpec, outs: Outputs): ModelRunner => fakeRunner(spec.input.width, spec.input.height, spec.input.layout === 'nchw' ? 'nchw' : 'nhwc', outs);
 
 const frame = (spec: ModelSpec) => ({ data: new Uint8Array(spec.input.width * spec.input.height * 3).fill(90), width: spec.input.width, height: spec.input.height, channels: 3 as const });
 const labels = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
@@ -40,9 +31,9 @@ function centerNetOutputs(classes: number[]): Outputs {
 describe('a class past the card’s labels is MODEL_FORMAT', () => {
   it('CenterNet: a card with fewer labels than the model has classes', async () => {
     const spec: ModelSpec = { ...CENTERNET_COCO, labels: labels(2) };
-    const fits = await pipeline('object-detection', { model: fakeRunner(spec, centerNetOutputs([0, 1])), spec });
+    const fits = await pipeline('object-detection', { model: runnerFor(spec, centerNetOutputs([0, 1])), spec });
     expect((await fits.run(frame(spec))).detections.map((d) => d.label).sort()).toEqual(['c0', 'c1']);
-    const beyond = await pipeline('object-detection', { model: fakeRunner(spec, centerNetOutputs([0, 2, 1])), spec });
+    const beyond = await pipeline('object-detection', { model: runnerFor(spec, centerNetOutputs([0, 2, 1])), spec });
     await expect(beyond.run(frame(spec))).rejects.toEqual(code('MODEL_FORMAT', "gave class 2 (score 0.900) but its card has 2 labels"));
     [fits, beyond].forEach((p) => p.dispose());
   });
@@ -54,9 +45,9 @@ describe('a class past the card’s labels is MODEL_FORMAT', () => {
       scores: { dims: [ids.length], data: new Float32Array(ids.length).fill(0.8) },
       labels: { dims: [ids.length], data: BigInt64Array.from(ids), dtype: 'int64' },
     });
-    const fits = await pipeline('object-detection', { model: fakeRunner(spec, outs([1n, 2n])), spec });
+    const fits = await pipeline('object-detection', { model: runnerFor(spec, outs([1n, 2n])), spec });
     expect((await fits.run(frame(spec))).detections.map((d) => d.label).sort()).toEqual(['c1', 'c2']);
-    const beyond = await pipeline('object-detection', { model: fakeRunner(spec, outs([1n, 3n])), spec });
+    const beyond = await pipeline('object-detection', { model: runnerFor(spec, outs([1n, 3n])), spec });
     await expect(beyond.run(frame(spec))).rejects.toEqual(code('MODEL_FORMAT', 'gave class 3'));
     [fits, beyond].forEach((p) => p.dispose());
   });
@@ -68,7 +59,7 @@ describe('malformed heads and locations are INVALID_OPTION when the pipeline is 
     input: { width: 320, height: 320, layout: 'nchw' }, labels: labels(91),
     head: { torchvisionSsd: { defaultBoxes: SSDLITE320_DEFAULT_BOXES, outputs: ['bbox_regression', 'cls_logits'] } },
   };
-  const runner = (spec: ModelSpec) => fakeRunner(spec, { out: { dims: [1, 10, 6], data: new Float32Array(60) } });
+  const runner = (spec: ModelSpec) => runnerFor(spec, { out: { dims: [1, 10, 6], data: new Float32Array(60) } });
   const cases: [string, ModelSpec, string][] = [
     ['nanodet strides as a string', { ...NANODET_COCO, head: { ...NANODET_COCO.head, strides: '8' as never } }, 'head.strides is "8"; it must be a non-empty list of positive integers'],
     ['nanodet strides with a zero', { ...NANODET_COCO, head: { strides: [8, 0] } }, 'head.strides is'],
@@ -95,7 +86,7 @@ describe('classifiers and run options', () => {
   it('a single-logit classifier scores by the sigmoid, as transformers does for one label', async () => {
     const spec: ModelSpec = { id: 'binary', task: 'image-classification', family: 'logits', format: 'onnx', location: { url: 'x.onnx' }, input: { width: 8, height: 8, layout: 'nchw' }, labels: ['defect'] };
     for (const logit of [2, -1]) {
-      const classifier = await pipeline('image-classification', { model: fakeRunner(spec, { logits: { dims: [1, 1], data: Float32Array.of(logit) } }), spec });
+      const classifier = await pipeline('image-classification', { model: runnerFor(spec, { logits: { dims: [1, 1], data: Float32Array.of(logit) } }), spec });
       const { classes } = await classifier.run(frame(spec));
       expect(classes).toHaveLength(1);
       expect(classes[0].score).toBeCloseTo(1 / (1 + Math.exp(-logit)), 6);
@@ -105,7 +96,7 @@ describe('classifiers and run options', () => {
 
   it('null run options are INVALID_OPTION; left out they take the card’s defaults', async () => {
     const spec: ModelSpec = { ...CENTERNET_COCO, defaults: { maxDetections: 2 } };
-    const detector = await pipeline('object-detection', { model: fakeRunner(spec, centerNetOutputs([0, 1, 2, 3, 4])), spec });
+    const detector = await pipeline('object-detection', { model: runnerFor(spec, centerNetOutputs([0, 1, 2, 3, 4])), spec });
     expect((await detector.run(frame(spec))).detections).toHaveLength(2);
     await expect(detector.run(frame(spec), { maxDetections: null as never })).rejects.toEqual(code('INVALID_OPTION', 'run options: maxDetections is null; leave an option out'));
     await expect(detector.runForVideo(frame(spec), 0, { threshold: null as never })).rejects.toEqual(code('INVALID_OPTION', 'threshold is null'));

@@ -8,21 +8,9 @@ import '../../src/node/index';
 import { BLAZEFACE, type Detection, type ModelRunner, NANODET_COCO, SSDLITE320_DEFAULT_BOXES, pipeline } from '../../src/node/index';
 import { DETECTION_DECODERS } from '../../src/pipelines/detection/detection-decoders';
 import type { ModelSpec } from '../../src/models/model-spec';
+import { type FakeOutputs, fakeRunner } from '../helpers/fake-runner';
 
-type Outputs = Record<string, { dims: number[]; data: Float32Array | BigInt64Array; dtype?: string }>;
-
-/** A runner that answers these outputs, with an input of the card's size in `layout`. */
-function fakeRunner(width: number, height: number, layout: 'nchw' | 'nhwc', outs: Outputs): ModelRunner {
-  return {
-    runtime: 'tfjs',
-    backend: 'cpu',
-    metadata: {},
-    inputs: [{ name: 'x', shape: layout === 'nchw' ? [1, 3, height, width] : [1, height, width, 3], dtype: 'float32' }],
-    outputs: Object.keys(outs).map((name) => ({ name, shape: outs[name].dims, dtype: outs[name].dtype ?? 'float32' })) as ModelRunner['outputs'],
-    run: async () => Object.fromEntries(Object.entries(outs).map(([k, v]) => [k, { dtype: v.dtype ?? 'float32', dims: v.dims, data: v.data.slice() }])) as never,
-    dispose: () => undefined,
-  };
-}
+type Outputs = FakeOutputs;
 
 async function detect(spec: ModelSpec, runner: ModelRunner): Promise<Detection[]> {
   const detector = await pipeline('object-detection', { model: runner, spec });

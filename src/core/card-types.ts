@@ -51,15 +51,16 @@ export interface InputSpec {
    * aspect kept, so that it covers the input grown by `1 / cropFraction` (the covering side
    * gets `⌊side / cropFraction⌋` pixels), then the input's size is cut from its middle. For a
    * square input exactly `Resize(⌊size / cropFraction⌋)` + `CenterCrop(size)` — `0.875` with 224
-   * is `Resize(256)` + `CenterCrop(224)`. Absent: the largest centred crop of the input's shape,
-   * resized.
+   * is `Resize(256)` + `CenterCrop(224)`; for another, timm's `ResizeKeepRatio` sizes. No side
+   * may scale past 16384. Absent: the largest centred crop of the input's shape, resized.
    */
   cropFraction?: number;
   /**
    * Shrink with a filter widened by the downscale factor (Pillow's and torchvision's
    * antialiased bilinear resize) instead of sampling 2 × 2 pixels per input pixel. Default
    * false (OpenCV `INTER_LINEAR`, `tf.image.resizeBilinear`). Bilinear only; frames it shrinks
-   * are resampled as tensors (not by the samplers that read a few pixels per sample).
+   * are filtered separably from their pixels in memory (by gathers on GPU backends), not by the
+   * samplers that read 2 × 2 pixels per sample — slower on large photos.
    */
   antialias?: boolean;
   interpolation?: Interpolation;

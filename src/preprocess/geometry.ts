@@ -65,17 +65,29 @@ export interface FitGeometry {
 }
 
 /**
- * torchvision's `Resize(⌊side / f⌋)` + `CenterCrop(side)` as one fit: the source is scaled,
- * aspect kept, so that it just covers the input grown by 1 / f (the covering axis gets
- * `⌊side / f⌋` samples, the other `int(that · ratio)` as torchvision truncates), and the input
- * is cut from its middle at torchvision's offsets (`round((resized − side) / 2)`, half to even).
- * Each axis resizes the whole source and starts at a negative offset.
+ * The size a crop fraction scales a `w` × `h` source to, as timm's evaluation transform: for a
+ * square input torchvision's `Resize(⌊side / f⌋)` (the short side gets it, the long side
+ * `int(that · long / short)`), for another input timm's `ResizeKeepRatio` to the floored
+ * targets (the ratio that covers both, each side `round(side / ratio)`, half to even).
+ */
+function fractionSize(w: number, h: number, width: number, height: number, fraction: number): [number, number] {
+  const targetW = Math.floor(width / fraction);
+  const targetH = Math.floor(height / fraction);
+  if (width === height) return h <= w ? [Math.trunc((targetH * w) / h), targetH] : [targetW, Math.trunc((targetW * h) / w)];
+  const ratio = Math.min(h / targetH, w / targetW);
+  return [roundHalfEven(w / ratio), roundHalfEven(h / ratio)];
+}
+
+/**
+ * torchvision's `Resize(⌊side / f⌋)` + `CenterCrop(side)` (timm's `crop_pct`) as one fit: the
+ * source is scaled, aspect kept, so that it covers the input grown by 1 / f
+ * ({@link fractionSize}), and the input is cut from its middle at torchvision's offsets
+ * (`round((resized − side) / 2)`, half to even). Each axis resizes the whole source and starts
+ * at a negative offset.
  */
 function fractionCrop(base: InputTransform, w: number, h: number, fraction: number): FitGeometry {
   const { inputWidth: width, inputHeight: height } = base;
-  const byHeight = height / fraction / h >= width / fraction / w;
-  const resizedH = byHeight ? Math.floor(height / fraction) : Math.trunc((Math.floor(width / fraction) * h) / w);
-  const resizedW = byHeight ? Math.trunc((resizedH * w) / h) : Math.floor(width / fraction);
+  const [resizedW, resizedH] = fractionSize(w, h, width, height, fraction);
   // float rounding must not leave the cut a sample short
   const sizeX = Math.max(resizedW, width);
   const sizeY = Math.max(resizedH, height);

@@ -10,7 +10,7 @@ import { type DrawableImage, type ImageInput, classifyImageInput, drawableSize }
 import type { InputTransform } from '../core/types';
 import type { GpuDeviceHandle } from '../runtime/gpu-feed';
 import { type GpuPictureSource, type GpuSampledInput, gpuSamplerFor } from './gpu/gpu-sampler';
-import { type InputSpec, type PreparedInput, checkInputSpec, prepareImage } from './prepare';
+import { type InputSpec, type PreparedInput, checkInputSpec, prepareImage, preparePixels } from './prepare';
 import { canSampleInHeap } from './sampling/heap-kernel';
 import { type OpenFrame, type OpenFrameOptions, openFrame } from './sampling/open-frame';
 import { canSample, sampleFrame } from './sampling/region-sample';
@@ -121,6 +121,8 @@ export async function prepareInput(image: ImageInput, spec: InputSpec, options: 
       return { input: sampleFrame(frame, plan, sampleTarget(spec)), transform: { ...transform } };
     }
     if (frame.tensor) return prepareImage(frame.tensor, spec);
+    // an antialiased shrink of pixels in memory: filtered from the array, no tensor of the whole picture
+    if (frame.pixels && spec.interpolation !== 'nearest') return preparePixels(frame.pixels(), frame.width, frame.height, frame.channels, spec);
     const { tensor, owned } = await imageToTensor(image);
     try {
       return prepareImage(tensor, spec);

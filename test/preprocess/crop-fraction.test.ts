@@ -16,6 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InputSpec, type RawImage, VisionError, decodeImageFile, prepareImage, prepareInput, selectTfjsBackend } from '../../src/node/index';
 import { differentiablePrepare } from '../../src/explain/differentiable-prepare';
 import { fitGeometry } from '../../src/preprocess/geometry';
+import { axisTaps } from '../../src/preprocess/axis-taps';
+import { resamplePixels } from '../../src/preprocess/resample-pixels';
+import { gatherResample } from '../../src/preprocess/resample-taps';
 import { checkCardInput } from '../../src/pipelines/shared/card-input-check';
 import { rng } from '../explain/presence-scenes';
 
@@ -138,6 +141,45 @@ describe('centre crop with cropFraction and antialias = torchvision Resize(256) 
     expect(meanDifference(plain, antialiased)).toBeGreaterThan(0.5);
   });
 
+  it('a non-square input is timm’s ResizeKeepRatio to the floored targets, then the centre crop', () => {
+    // 320 wide × 224 high at 0.875: targets 365 × 256; each side round(side / ratio), half to even
+    const script = `
+import sys, math, numpy as np, torch, torchvision.transforms.functional as F
+f, h, w = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+a = np.fromfile(f, dtype=np.uint8).reshape(h, w, 3)
+t = torch.from_numpy(a.astype(np.float32)).permute(2, 0, 1)
+th, tw = math.floor(224 / 0.875), math.floor(320 / 0.875)
+r = min(h / th, w / tw)
+F.center_crop(F.resize(t, [round(h / r), round(w / r)], antialias=True), [224, 320]).permute(1, 2, 0).contiguous().numpy().astype('<f4').tofile(f + '.timm')
+`;
+    const { image } = cases[0];
+    const file = join(folder, 'timm.u8');
+    writeFileSync(file, image.data);
+    const run = spawnSync('/usr/bin/python3', ['-c', script, file, String(image.height), String(image.width)], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const want = new Float32Array(readFileSync(`${file}.timm`).buffer.slice(0));
+    const wide: InputSpec = { width: 320, height: 224, fit: 'center-crop', cropFraction: 0.875, antialias: true };
+    const { input, transform } = prepareImage(tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 3], 'int32'), wide);
+    expect(maxDifference(input.dataSync(), want)).toBeLessThan(0.02);
+    expect(transform.scaleX * image.width).toBe(385); // timm: round(451 / (300 / 256)); int() would give 384
+    input.dispose();
+  });
+
+  it('GPU backends’ path (gathers, one tap at a time) equals the in-memory filter', () => {
+    const image = randomImage(97, 61, 9);
+    const tensor = tf.tensor3d(Int32Array.from(image.data), [61, 97, 3], 'int32');
+    for (const [inputSpec, mode] of [[{ width: 24, height: 20, fit: 'letterbox' }, 'antialias'], [{ width: 30, height: 30, fit: 'center-crop', cropFraction: 0.9 }, 'bilinear']] as const) {
+      const { x, y } = fitGeometry(97, 61, inputSpec.width, inputSpec.height, inputSpec.fit, { cropFraction: 'cropFraction' in inputSpec ? inputSpec.cropFraction : undefined });
+      const [columns, rows] = [axisTaps(x, inputSpec.width, mode), axisTaps(y, inputSpec.height, mode)];
+      const before = tf.memory().numTensors;
+      const gathered = gatherResample(tensor, rows, columns, 114);
+      expect(tf.memory().numTensors).toBe(before + 1);
+      expect(maxDifference(gathered.dataSync(), resamplePixels(image.data, 97, 61, 3, columns, rows, 114)), inputSpec.fit).toBeLessThan(1e-3);
+      gathered.dispose();
+    }
+    tensor.dispose();
+  });
+
   it('maps model-input coordinates back through the crop (transform)', () => {
     // 500×375 → 341×256, the middle 224² from (58.5 → 58, 16)
     const { transform, x, y } = fitGeometry(500, 375, 224, 224, 'center-crop', { cropFraction: 0.875 });
@@ -156,7 +198,8 @@ describe('centre crop with cropFraction and antialias = torchvision Resize(256) 
       [{ ...spec(false), cropFraction: 0 }, /cropFraction is 0; it must be a number in \(0, 1\]/],
       [{ ...spec(false), cropFraction: 1.2 }, /in \(0, 1\]/],
       [{ ...spec(false), cropFraction: Number.NaN }, /in \(0, 1\]/],
-      [{ ...spec(false), fit: 'letterbox' }, /cropFraction needs fit 'center-crop'; the fit is 'letterbox'/],
+      [{ ...spec(false), fit: 'letterbox' }, /cropFraction needs fit 'center-crop'; the fit is "letterbox"/],
+      [{ ...spec(false), cropFraction: 1e-9 }, /cropFraction is 1e-9; it scales the input's side to 2\.240e\+11, past 16384/],
       [{ ...spec(true), interpolation: 'nearest' }, /antialias filters bilinearly/],
       [{ ...spec(false), antialias: 'yes' as unknown as boolean }, /antialias is "yes"; it must be true or false/],
     ];

@@ -2,6 +2,7 @@ import type { InputSpec, Normalization } from '../../core/card-types';
 import { VisionError } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { normalizationAffine } from '../../preprocess/normalize';
+import { resamplingProblem } from '../../preprocess/prepare';
 
 /** The values each enumerated field of a card's `input` may take (absent takes the default). */
 const CHOICES = {
@@ -22,8 +23,7 @@ function refuse(id: string, message: string): never {
 /**
  * Checks the `input` of a model card before anything is loaded: `width`/`height` whole numbers
  * in [1, 16384], `fit`, `interpolation`, `channelOrder`, `layout` and `dtype` one of their
- * allowed values, `cropFraction` in (0, 1] with a centre crop, `antialias` a boolean (not with
- * nearest), `padValue` a number in [0, 255], and `normalization` a preset or
+ * allowed values, `cropFraction` and `antialias` as {@link resamplingProblem} says, `padValue` a number in [0, 255], and `normalization` a preset or
  * `{ scale, mean, std }` of finite numbers (std magnitude ≥ 1e-6). `INVALID_OPTION` naming the
  * model, the field and what is allowed otherwise.
  *
@@ -46,11 +46,8 @@ export function checkCardInput(id: string, input: unknown): void {
       refuse(id, `input.${field} is ${shownValue(value)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
     }
   }
-  const { cropFraction, antialias } = input;
-  if (cropFraction !== undefined && !(typeof cropFraction === 'number' && cropFraction > 0 && cropFraction <= 1)) refuse(id, `input.cropFraction is ${shownValue(cropFraction)}; it must be a number in (0, 1]`);
-  if (cropFraction !== undefined && input.fit !== 'center-crop') refuse(id, `input.cropFraction needs input.fit 'center-crop'; the fit is ${shownValue(input.fit ?? 'stretch')}`);
-  if (antialias !== undefined && typeof antialias !== 'boolean') refuse(id, `input.antialias is ${shownValue(antialias)}; it must be true or false`);
-  if (antialias === true && input.interpolation === 'nearest') refuse(id, "input.antialias filters bilinearly; it does not go with input.interpolation 'nearest'");
+  const problem = resamplingProblem(input as { width: number; height: number });
+  if (problem) refuse(id, `input.${problem}`);
   const pad = input.padValue;
   if (pad !== undefined && !(typeof pad === 'number' && pad >= 0 && pad <= 255)) refuse(id, `input.padValue is ${shownValue(pad)}; it must be a number in [0, 255]`);
   if (input.normalization === undefined) return;

@@ -6,6 +6,8 @@
  * tensors, nearest-neighbour specs and antialiased shrinks take the tensor path ({@link prepareImage}). For a runtime
  * that reads inputs from GPU buffers, {@link prepareGpuInput} makes them on its own device.
  */
+import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import { type DrawableImage, type ImageInput, classifyImageInput, drawableSize } from '../core/image-input';
 import type { InputTransform } from '../core/types';
 import type { GpuDeviceHandle } from '../runtime/gpu-feed';
@@ -158,7 +160,7 @@ export interface PreparedGpuInput {
  * nearest-neighbour specs, antialiased shrinks, element types other than float32 / int32): use
  * `prepareInput` then.
  *
- * @throws VisionError `INVALID_INPUT` when the picture cannot be copied to the GPU, `INVALID_OPTION` for a bad spec or an option name it does not take.
+ * @throws VisionError `INVALID_INPUT` when the picture cannot be copied to the GPU, `INVALID_OPTION` for a bad spec, an option name it does not take, or a `device` that is no GPUDevice.
  *
  * @example
  * ```ts
@@ -168,6 +170,11 @@ export interface PreparedGpuInput {
 export async function prepareGpuInput(image: ImageInput, spec: InputSpec, device: GpuDeviceHandle, options: PrepareInputOptions = {}): Promise<PreparedGpuInput | undefined> {
   checkOptionsObject(options, 'prepareGpuInput', PREPARE_OPTION_NAMES);
   checkInputSpec(spec);
+  // undefined would fall back to tfjs's own device: a buffer the runtime that asked cannot read
+  const handle = device as { createBuffer?: unknown; queue?: unknown } | null | undefined;
+  if (typeof handle !== 'object' || handle === null || typeof handle.createBuffer !== 'function' || typeof handle.queue !== 'object') {
+    throw new VisionError('INVALID_OPTION', `prepareGpuInput: device is ${shownValue(device)}; it must be the GPUDevice the model runs on (e.g. onnxruntime-web's ort.env.webgpu.device)`);
+  }
   const dtype = spec.dtype ?? 'float32';
   if (options.gpuSampling === false || spec.interpolation === 'nearest' || (dtype !== 'float32' && dtype !== 'int32')) return undefined;
   const kind = classifyImageInput(image);

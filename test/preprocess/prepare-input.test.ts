@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type InputSpec, type PreparedInput, type RawImage, decodeImageFile, prepareImage, prepareInput, selectTfjsBackend } from '../../src/node/index';
+import { type InputSpec, type PreparedInput, type RawImage, decodeImageFile, prepareGpuInput, prepareImage, prepareInput, selectTfjsBackend } from '../../src/node/index';
 import type { OpenFrame } from '../../src/preprocess/sampling/open-frame';
 import { sampleFrame } from '../../src/preprocess/sampling/region-sample';
 import { fitPlan } from '../../src/preprocess/sampling/sample-plan';
@@ -133,3 +133,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
     }
   });
 }
+
+describe('prepareGpuInput', () => {
+  it('refuses a device that is no GPUDevice (undefined fell back to tfjs’ own device, {} was a TypeError)', async () => {
+    const raw: RawImage = { data: new Uint8Array(8 * 6 * 3), width: 8, height: 6, channels: 3 };
+    for (const device of [undefined, null, {}, { createBuffer: 1, queue: {} }, 'gpu']) {
+      await expect(prepareGpuInput(raw, { width: 4, height: 4 }, device as never)).rejects.toMatchObject({
+        name: 'VisionError',
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining('prepareGpuInput: device is'),
+      });
+    }
+  });
+});

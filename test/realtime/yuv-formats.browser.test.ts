@@ -3,6 +3,8 @@
 // pose model input sampled from the planes must equal an independent reference: the standard
 // YUV → RGB matrices (ITU-R BT.601 / BT.709, studio or full swing) applied here to the same
 // bytes, then sampled by the exact path (the whole RGB picture through tf.image.cropAndResize).
+// An RGB VideoFrame (a canvas capture) sampled on capture is drawn as an ImageBitmap: Chrome
+// smooths a VideoFrame it shrinks (10–25 grey levels off at the 99th percentile).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { type TestServer, startServer } from '../browser/server';
@@ -170,5 +172,55 @@ describe('camera VideoFrames of every YUV format are sampled from their planes w
     expect(result.max).toBeLessThanOrEqual(8);
     expect(result.wrongMatrixMean).toBeGreaterThan(3);
     expect(result.wrongRangeMean).toBeGreaterThan(3);
+  });
+});
+
+/** Runs in the page: a 640×480 canvas of fine waves (periods of 17–31 pixels) as an RGB VideoFrame, its 96² region sampled on capture vs exactly. */
+async function rgbFrameInPage(): Promise<{ p99: number; mean: number }> {
+  type Opened = { release(): void };
+  type Vp = {
+    tf: { setBackend(name: string): Promise<boolean>; ready(): Promise<void> };
+    openFrame(input: unknown, options: { resizeOnCapture: boolean }): Promise<Opened>;
+    sampleRegion(frame: Opened, region: unknown, target: unknown): { data(): Promise<ArrayLike<number>>; dispose(): void };
+  };
+  const vp = (window as unknown as { vp: Vp }).vp;
+  await vp.tf.setBackend('cpu');
+  await vp.tf.ready();
+  const canvas = new OffscreenCanvas(640, 480);
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(640, 480);
+  for (let i = 0; i < 640 * 480; i++) {
+    const [x, y] = [i % 640, Math.floor(i / 640)];
+    image.data.set([128 + 100 * Math.sin(x / 3.7), 128 + 100 * Math.sin(y / 2.7), 128 + 100 * Math.sin((x + y) / 4.9), 255], i * 4);
+  }
+  context.putImageData(image, 0, 0);
+  const target = { width: 96, height: 96, normalization: 'none', dtype: 'int32' };
+  const region = { xMin: 0, xMax: 1, yMin: 0, yMax: 1 };
+  const sample = async (input: unknown, resizeOnCapture: boolean): Promise<number[]> => {
+    const opened = await vp.openFrame(input, { resizeOnCapture });
+    const tensor = vp.sampleRegion(opened, region, target);
+    const values = Array.from(await tensor.data());
+    tensor.dispose();
+    opened.release();
+    return values;
+  };
+  const bitmap = await createImageBitmap(canvas);
+  const exact = await sample(bitmap, false);
+  bitmap.close();
+  const frame = new VideoFrame(canvas, { timestamp: 0 });
+  try {
+    const captured = await sample(frame, true);
+    const diffs = captured.map((v, i) => Math.abs(v - exact[i])).sort((a, b) => a - b);
+    return { p99: diffs[Math.floor(diffs.length * 0.99)], mean: diffs.reduce((a, b) => a + b, 0) / diffs.length };
+  } finally {
+    frame.close();
+  }
+}
+
+describe('an RGB VideoFrame sampled on capture', () => {
+  it('is drawn bilinearly as the plan says (Chrome smooths a shrunk VideoFrame; its ImageBitmap is not)', async () => {
+    const result = await rt.page.evaluate(rgbFrameInPage);
+    measured['RGB VideoFrame on capture'] = `mean ${result.mean.toFixed(2)}, p99 ${result.p99}`;
+    expect(result.p99).toBeLessThanOrEqual(4);
   });
 });

@@ -5,6 +5,7 @@
  * at model size (`resizeOnCapture`); GPU tensors stay on their backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { VisionError, describeError } from '../../core/errors';
 import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput, drawableSize } from '../../core/image-input';
 import { decodeImageInput, imageToTensor } from '../../core/image-tensor';
 import { type Pixels, heapPixels } from './heap-pixels';
@@ -98,7 +99,14 @@ export async function openFrame(input: ImageInput, options: OpenFrameOptions = {
     const { width, height } = drawableSize(drawable);
     if (options.resizeOnCapture) {
       const yuv = kind === 'video-frame' ? await readYuvFrame(drawable as VideoFrame) : null;
-      return yuv ? { width, height, channels: 3, yuv, release: () => undefined } : { width, height, channels: 4, drawable, release: () => undefined };
+      if (yuv) return { width, height, channels: 3, yuv, release: () => undefined };
+      if (kind !== 'video-frame') return { width, height, channels: 4, drawable, release: () => undefined };
+      // An RGB VideoFrame drawn shrunk is smoothed by Chrome (an area / mipmap filter: 10–25 grey
+      // levels off at the 99th percentile); an ImageBitmap of it is drawn bilinearly as the plan says.
+      const bitmap = await createImageBitmap(drawable as VideoFrame).catch((error: unknown) => {
+        throw new VisionError('INVALID_INPUT', `could not read the VideoFrame (closed?): ${describeError(error)}`, { cause: error });
+      });
+      return { width, height, channels: 4, drawable: bitmap, release: () => bitmap.close() };
     }
     // On CPU backends, read the whole picture once and sample it in memory (no tensor).
     if (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu') {

@@ -3,8 +3,10 @@
  * (letterbox / stretch / centre-crop) input is sampled straight from pixels in memory (raw
  * buffers, ImageData, decoded files, tensors on the wasm and cpu backends), and with
  * `resizeOnCapture` from a camera frame's YUV planes or a canvas drawn at model size. GPU
- * tensors, nearest-neighbour specs and antialiased shrinks take the tensor path ({@link prepareImage}). For a runtime
- * that reads inputs from GPU buffers, {@link prepareGpuInput} makes them on its own device.
+ * tensors and nearest-neighbour specs take the tensor path ({@link prepareImage}); an
+ * antialiased shrink is filtered from pixels in memory ({@link preparePixels}) or as a tensor.
+ * For a runtime that reads inputs from GPU buffers, {@link prepareGpuInput} makes them on its
+ * own device.
  */
 import { VisionError } from '../core/errors';
 import { shownValue } from '../core/shown-value';

@@ -23,7 +23,7 @@ export interface PcaResult {
   readonly mean: Float32Array;
   /** Variance along each axis (eigenvalue of the covariance, divided by n − 1 as numpy/scikit-learn do). */
   readonly explainedVariance: number[];
-  /** Each axis's share of the total variance (0 … 1; sums to 1 when every axis is kept). */
+  /** Each axis's share of the total variance (0 … 1; sums to 1 when every axis is kept, except for identical points: no variance, every share 0). */
   readonly explainedVarianceRatio: number[];
 }
 

@@ -104,9 +104,14 @@ export class SimilarityIndex<M = unknown> {
    * its JSON text: later changes to the object do not reach the index.
    */
   add(id: string, vector: ArrayLike<number>, metadata?: M | null): void {
+    this.insert(id, vector, metadata, false);
+  }
+
+  /** {@link add}; `saved`: a row read back from {@link toBytes}, kept bit for bit when it is a unit vector to float32 rounding (normalising it again would move it a step per save and load). */
+  private insert(id: string, vector: ArrayLike<number>, metadata: M | null | undefined, saved: boolean): void {
     if (typeof id !== 'string') throw new VisionError('INVALID_INPUT', `id must be a string, got ${typeof id}`);
     if (this.rows.has(id)) throw new VisionError('INVALID_INPUT', `id '${id}' is already in the index; remove it first`);
-    const unit = this.unitVector(vector, `vector of '${id}'`);
+    const unit = this.unitVector(vector, `vector of '${id}'`, saved);
     let written: string | undefined;
     try {
       written = JSON.stringify(metadata);
@@ -158,12 +163,12 @@ export class SimilarityIndex<M = unknown> {
     return encodeIndex({ dim: this.dim, ids: this.rowIds, metadata, vectors: this.matrix.subarray(0, this.rowIds.length * this.dim) });
   }
 
-  /** An index read from {@link SimilarityIndex.toBytes}'s bytes (or their `ArrayBuffer`, as `fetch` gives); `INVALID_INPUT` when they are not such an index. */
+  /** An index read from {@link SimilarityIndex.toBytes}'s bytes (or their `ArrayBuffer`, as `fetch` gives), its rows bit for bit; `INVALID_INPUT` when they are not such an index. */
   static fromBytes<M = unknown>(bytes: Uint8Array | ArrayBuffer): SimilarityIndex<M> {
     const decoded = decodeIndex(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes);
     try {
       const index = new SimilarityIndex<M>(decoded.dim);
-      decoded.ids.forEach((id, i) => index.add(id, decoded.vectors.subarray(i * decoded.dim, (i + 1) * decoded.dim), decoded.metadata[i] as M | undefined));
+      decoded.ids.forEach((id, i) => index.insert(id, decoded.vectors.subarray(i * decoded.dim, (i + 1) * decoded.dim), decoded.metadata[i] as M | undefined, true));
       return index;
     } catch (error) {
       // a dimension over the limit, an id twice, a zero or non-finite row: the bytes were altered
@@ -184,7 +189,8 @@ export class SimilarityIndex<M = unknown> {
     return row;
   }
 
-  private unitVector(vector: ArrayLike<number>, what: string): Float32Array {
+  /** The vector checked and scaled to length 1 as float32; `asSaved`: a float32 row already of length 1 (to 1e-6) is copied as it is. */
+  private unitVector(vector: ArrayLike<number>, what: string, asSaved = false): Float32Array {
     if (!vector || typeof vector.length !== 'number') throw new VisionError('INVALID_INPUT', `${what} must be an array of ${this.dim} numbers`);
     if (vector.length !== this.dim) throw new VisionError('INVALID_INPUT', `${what} has ${vector.length} values; this index holds ${this.dim}-d vectors`);
     // divide by the largest |value| first: squaring 1e300 overflows and squaring 1e-200 underflows
@@ -198,6 +204,7 @@ export class SimilarityIndex<M = unknown> {
     let sum = 0;
     for (let i = 0; i < this.dim; i++) sum += (vector[i] / largest) ** 2;
     const norm = Math.sqrt(sum);
+    if (asSaved && Math.abs(largest * norm - 1) <= 1e-6) return Float32Array.from(vector);
     const unit = new Float32Array(this.dim);
     for (let i = 0; i < this.dim; i++) unit[i] = vector[i] / largest / norm;
     return unit;

@@ -103,9 +103,10 @@ function colorMapOf(map: HeatColorMap | undefined): (value: number) => readonly 
 /**
  * Blends a heat map over what is on the canvas, one canvas pixel per map pixel (draw the image
  * at its own size first): each pixel becomes `(1 − a)·canvas + a·colour(v)` with `a = opacity ×
- * v` for values `v ≥ minValue`, so cold regions stay clear. Returns the pixels changed.
+ * v` for values `v ≥ minValue`, so cold regions stay clear (source-over: on a transparent
+ * canvas the heat keeps its alpha `a`). Returns the pixels changed.
  *
- * @throws VisionError `INVALID_OPTION` for an opacity or minValue outside 0–1 or an unknown colour map.
+ * @throws VisionError `INVALID_OPTION` for an opacity or minValue outside 0–1 or an unknown colour map; `INVALID_INPUT` for a map whose values are not width × height.
  * @example
  * ```ts
  * ctx.drawImage(photo, 0, 0);
@@ -138,6 +139,9 @@ export function drawHeatMap(ctx: Canvas2D, heat: HeatMapLike, options: HeatMapDr
   const height = Math.min(heat.height, ctx.canvas.height - y0) - top;
   if (width <= 0 || height <= 0) return 0;
   const values = heat.toFloat32Array();
+  if (!values || values.length !== heat.width * heat.height) {
+    throw new VisionError('INVALID_INPUT', `the heat map's toFloat32Array() gave ${values?.length ?? String(values)} values; a ${heat.width}×${heat.height} map has ${heat.width * heat.height}`);
+  }
   const image = ctx.getImageData(x0 + left, y0 + top, width, height);
   const px = image.data;
   let changed = 0;
@@ -148,9 +152,14 @@ export function drawHeatMap(ctx: Canvas2D, heat: HeatMapLike, options: HeatMapDr
       const a = opacity * Math.min(1, v);
       const [cr, cg, cb] = color(v);
       const i = (r * width + c) * 4;
-      px[i] = clamp255(px[i] * (1 - a) + cr * a);
-      px[i + 1] = clamp255(px[i + 1] * (1 - a) + cg * a);
-      px[i + 2] = clamp255(px[i + 2] * (1 - a) + cb * a);
+      // source-over: an opaque canvas pixel mixes; a (partly) transparent one takes the heat's alpha too
+      const da = px[i + 3] / 255;
+      const outA = a + da * (1 - a);
+      const keep = (da * (1 - a)) / outA;
+      px[i] = clamp255(px[i] * keep + cr * (a / outA));
+      px[i + 1] = clamp255(px[i + 1] * keep + cg * (a / outA));
+      px[i + 2] = clamp255(px[i + 2] * keep + cb * (a / outA));
+      px[i + 3] = clamp255(outA * 255);
       changed++;
     }
   }

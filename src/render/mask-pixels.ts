@@ -190,8 +190,10 @@ export function blendMaskPixels(ctx: Canvas2D, t: DrawTransform, p: MaskPlacemen
 }
 
 /**
- * Paints a mask region's shading into a new scratch canvas (one pixel per mask pixel), to be
- * scaled onto the target with `drawImage`.
+ * Paints a mask region's shading into a new scratch canvas, to be scaled onto the target with
+ * `drawImage`: one pixel per mask pixel, or — `size` given — the region sampled bilinearly at
+ * that size first (a thresholded mask must be cut after its upsampling: `drawImage` would
+ * smooth its 0/1 alpha into a soft edge; draw such a scratch without smoothing).
  *
  * @example
  * ```ts
@@ -199,17 +201,19 @@ export function blendMaskPixels(ctx: Canvas2D, t: DrawTransform, p: MaskPlacemen
  * ctx.drawImage(scratch, x, y, w, h);
  * ```
  */
-export function paintScratch(make: CreateScratchCanvas, p: MaskPlacement, shading: MaskShading): unknown {
+export function paintScratch(make: CreateScratchCanvas, p: MaskPlacement, shading: MaskShading, size?: { width: number; height: number }): unknown {
   const { x: rx, y: ry, width: rw, height: rh } = p.region;
-  const scratch = make(rw, rh);
+  const [sw, sh] = size ? [size.width, size.height] : [rw, rh];
+  const scratch = make(sw, sh);
   const sctx = scratch.getContext('2d');
   if (!sctx) throw new VisionError('INVALID_OPTION', 'createCanvas returned a canvas without a 2d context');
-  const image = sctx.createImageData(rw, rh);
+  const image = sctx.createImageData(sw, sh);
   const out = image.data;
-  for (let y = 0; y < rh; y++) {
-    for (let x = 0; x < rw; x++) {
-      const value = p.values[(ry + y) * p.width + rx + x];
-      const o = (y * rw + x) * 4;
+  for (let y = 0; y < sh; y++) {
+    const v = ry + ((y + 0.5) * rh) / sh - 0.5;
+    for (let x = 0; x < sw; x++) {
+      const value = size ? sample(p, rx + ((x + 0.5) * rw) / sw - 0.5, v, false) : p.values[(ry + y) * p.width + rx + x];
+      const o = (y * sw + x) * 4;
       out[o] = shading.rgb[value * 3];
       out[o + 1] = shading.rgb[value * 3 + 1];
       out[o + 2] = shading.rgb[value * 3 + 2];

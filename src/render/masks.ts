@@ -199,17 +199,20 @@ export function drawMasks(ctx: Canvas2D, masks: ReadonlyArray<MaskLike | MaskOve
     if (!values) return;
     const full = options.imageSize ?? (options.transform || options.scale !== undefined ? mask : ctx.canvas);
     const { box } = overlay;
-    if (box && (![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite) || box.x2 <= box.x1 || box.y2 <= box.y1)) return;
     // a mask of the frame's size covers the frame: its box says where the object is, not where to stretch it
     const frameSized = mask.width === full.width && mask.height === full.height;
+    if (box && !frameSized && (![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite) || box.x2 <= box.x1 || box.y2 <= box.y1)) return;
     const source = box && !frameSized ? box : { x1: 0, y1: 0, x2: full.width, y2: full.height };
     const placement: MaskPlacement = { source, values, width: mask.width, height: mask.height, region: dataRegion(mask) };
     const shading = shadingFor(overlay, index, options, opacity);
     if (make && composite !== 'pixels' && t.scaleX > 0 && t.scaleY > 0) {
-      const scratch = paintScratch(make, placement, shading);
       const dest = mapBox(t, regionSource(placement));
+      // thresholded after the upsampling, as the pixel path and torchvision do: painted at the size it is drawn
+      const cut = options.threshold !== undefined && smoothing && !shading.nearest;
+      const size = { width: Math.max(1, Math.round(dest.x2 - dest.x1)), height: Math.max(1, Math.round(dest.y2 - dest.y1)) };
+      const scratch = paintScratch(make, placement, shading, cut ? size : undefined);
       ctx.save();
-      ctx.imageSmoothingEnabled = smoothing && !shading.nearest;
+      ctx.imageSmoothingEnabled = smoothing && !shading.nearest && !cut;
       // 'low' is not bilinear on every canvas (@napi-rs/canvas: up to 16/255 too faint)
       if (ctx.imageSmoothingEnabled) ctx.imageSmoothingQuality = 'medium';
       ctx.drawImage(scratch, dest.x1, dest.y1, dest.x2 - dest.x1, dest.y2 - dest.y1);

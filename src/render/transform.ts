@@ -127,7 +127,8 @@ export const PLACEMENT_OPTION_NAMES = /* @__PURE__ */ optionNames<PlacementOptio
 
 /**
  * The transform a set of placement options means for a canvas of a given size; throws
- * `INVALID_OPTION` for a non-finite or non-positive scale or size.
+ * `INVALID_OPTION` for a non-finite or non-positive scale or size. A 0-pixel canvas (as a
+ * browser canvas before a video's metadata) takes the identity: nothing it draws shows.
  *
  * @example
  * ```ts
@@ -150,6 +151,8 @@ export function resolveTransform(options: PlacementOptions, canvas: ImageSize): 
   if (imageSize) {
     requirePositive(imageSize.width, 'imageSize.width');
     requirePositive(imageSize.height, 'imageSize.height');
+    // a canvas with no pixels yet (a browser canvas before the video's metadata): nothing shows
+    if (!(canvas.width > 0 && canvas.height > 0)) return IDENTITY_TRANSFORM;
     return fitTransform({
       sourceWidth: imageSize.width,
       sourceHeight: imageSize.height,

@@ -40,6 +40,17 @@ describe('drawHeatMap', () => {
     heat.close();
   });
 
+  it('on a transparent canvas the heat keeps its alpha (source-over); values not width × height are INVALID_INPUT', () => {
+    const { ctx, px } = blank(4, 4);
+    const heat = HeatMap.fromSaliency(4, 4, new Float32Array(16).fill(1));
+    expect(drawHeatMap(ctx, heat, { opacity: 0.6 })).toBe(16);
+    const [r, g, b] = jetColor(1);
+    expect(px(1, 1)).toEqual([r, g, b, Math.round(0.6 * 255)]);
+    const short = { width: 4, height: 4, toFloat32Array: () => new Float32Array(3) };
+    expect(() => drawHeatMap(ctx, short)).toThrow(expect.objectContaining({ name: 'VisionError', code: 'INVALID_INPUT', message: expect.stringContaining('gave 3 values; a 4×4 map has 16') }));
+    heat.close();
+  });
+
   it('knows its colour maps and rejects bad options', () => {
     expect(jetColor(0)).toEqual([0, 0, 128]);
     expect(jetColor(1)).toEqual([128, 0, 0]);

@@ -154,6 +154,42 @@ describe('drawMasks', () => {
     }
   });
 
+  it('a threshold cuts after the upsampling on the canvas path too: every pixel fully set or clear, as the pixels path', () => {
+    // a soft 4×4 patch stretched over 40×40 canvas pixels: drawImage smoothed the 0/1 alpha of a cut-first scratch into 1528-of-3932-like soft edges
+    const soft = softPatch();
+    const counts = (['pixels', 'canvas'] as const).map((composite) => {
+      const { ctx } = blank(60, 60, '#808080');
+      drawMasks(ctx, [{ mask: soft, box: { x1: 10, y1: 10, x2: 50, y2: 50 } }], { opacity: 1, color: '#ff0000', threshold: 0.5, composite, createCanvas });
+      const data = ctx.getImageData(0, 0, 60, 60).data;
+      let [full, partial] = [0, 0];
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] === 255 && data[i + 1] === 0) full++;
+        else if (data[i] !== 128 || data[i + 1] !== 128) partial++;
+      }
+      return { full, partial };
+    });
+    expect(counts[0].partial).toBe(0);
+    expect(counts[1].partial).toBe(0);
+    expect(counts[0].full).toBeGreaterThan(100);
+    expect(Math.abs(counts[1].full - counts[0].full)).toBeLessThanOrEqual(counts[0].full * 0.05);
+  });
+
+  it.each(['pixels', 'canvas'] as const)('a frame-sized mask covers the frame even when its box is degenerate or not finite (%s)', (composite) => {
+    const square = mask(20, 20, (x, y) => x >= 4 && x < 8 && y >= 4 && y < 8);
+    for (const box of [{ x1: 2, y1: 0, x2: 6, y2: 0 }, { x1: 2, y1: 0, x2: 6, y2: Number.NaN }]) {
+      const { ctx, px } = blank(20, 20, '#808080');
+      expect(drawMasks(ctx, [{ mask: square, box }], { opacity: 1, color: '#ff0000', smoothing: false, composite, createCanvas })).toBe(1);
+      expect(px(5, 5)).toEqual([255, 0, 0, 255]);
+      expect(px(12, 12)).toEqual(GREY);
+    }
+  });
+
+  it('a 0 × 0 canvas (a browser canvas before the video metadata) with imageSize draws nothing, without an error', () => {
+    const { ctx } = blank(1, 1);
+    ctx.canvas.width = 0;
+    expect(drawMasks(ctx, [leftHalf], { imageSize: { width: 10, height: 8 }, composite: 'pixels' })).toBe(1);
+  });
+
   it('skips overlays whose box is not finite, without throwing; the canvas stays as it was', () => {
     const { ctx, px } = blank(20, 20, '#808080');
     const m = mask(2, 2, () => true);

@@ -27,6 +27,14 @@ interface Comparison {
   wrongRangeMean: number;
 }
 
+/** What the page's bundle exposes as `window.vp` to the functions below (types only: they run in the page). */
+type Opened = { yuv?: unknown; release(): void };
+type Vp = {
+  tf: { setBackend(name: string): Promise<boolean>; ready(): Promise<void> };
+  openFrame(input: unknown, options: { resizeOnCapture: boolean }): Promise<Opened>;
+  sampleRegion(frame: Opened, region: unknown, target: unknown): { data(): Promise<ArrayLike<number>>; dispose(): void };
+};
+
 const CASES: Case[] = (['I420', 'NV12'] as const).flatMap((format) =>
   (['bt601', 'bt709'] as const).flatMap((matrix) => [false, true].map((fullRange) => ({ format, matrix, fullRange }))),
 );
@@ -38,12 +46,6 @@ const CASES: Case[] = (['I420', 'NV12'] as const).flatMap((format) =>
  * with the reference RGB picture (nearest chroma, rounded) sampled exactly.
  */
 async function compareInPage(c: Case): Promise<Comparison> {
-  type Opened = { yuv?: unknown; release(): void };
-  type Vp = {
-    tf: { setBackend(name: string): Promise<boolean>; ready(): Promise<void> };
-    openFrame(input: unknown, options: { resizeOnCapture: boolean }): Promise<Opened>;
-    sampleRegion(frame: Opened, region: unknown, target: unknown): { data(): Promise<ArrayLike<number>>; dispose(): void };
-  };
   const vp = (window as unknown as { vp: Vp }).vp;
   await vp.tf.setBackend('cpu');
   await vp.tf.ready();
@@ -177,12 +179,6 @@ describe('camera VideoFrames of every YUV format are sampled from their planes w
 
 /** Runs in the page: a 640×480 canvas of fine waves (periods of 17–31 pixels) as an RGB VideoFrame, its 96² region sampled on capture vs exactly. */
 async function rgbFrameInPage(): Promise<{ p99: number; mean: number }> {
-  type Opened = { release(): void };
-  type Vp = {
-    tf: { setBackend(name: string): Promise<boolean>; ready(): Promise<void> };
-    openFrame(input: unknown, options: { resizeOnCapture: boolean }): Promise<Opened>;
-    sampleRegion(frame: Opened, region: unknown, target: unknown): { data(): Promise<ArrayLike<number>>; dispose(): void };
-  };
   const vp = (window as unknown as { vp: Vp }).vp;
   await vp.tf.setBackend('cpu');
   await vp.tf.ready();

@@ -12,7 +12,10 @@ writes (small, committed):
   test/fixtures/masks/yolo-seg.json  YOLO-seg masks by Ultralytics' ops (transcribed below from
                                      ultralytics/utils/ops.py: crop_mask, process_mask,
                                      process_mask_native, scale_masks, scale_boxes) on random
-                                     quantised prototypes and coefficients.
+                                     quantised prototypes and coefficients, in both forms:
+                                     'sigmoid' (releases before mid-2024: sigmoid first, > 0.5,
+                                     int() pads) and 'logits' (8.4: logits cropped and resized,
+                                     > 0, pads rounded as LetterBox adds them).
   test/fixtures/masks/contours.json  cv2.findContours(RETR_EXTERNAL, CHAIN_APPROX_NONE / SIMPLE)
                                      on small binary shapes.
 
@@ -99,11 +102,13 @@ def crop_mask(masks, boxes):
     return masks * ((r >= x1) * (r < x2) * (c >= y1) * (c < y2))
 
 
-def process_mask(protos, masks_in, bboxes, shape):
-    """ops.process_mask(..., upsample=True) with the 0.5 threshold deferred to the original size."""
+def process_mask(protos, masks_in, bboxes, shape, form):
+    """ops.process_mask(..., upsample=True) with the cut (> 0.5 / > 0) deferred to the original size."""
     c, mh, mw = protos.shape
     ih, iw = shape
-    masks = (masks_in @ protos.float().view(c, -1)).sigmoid().view(-1, mh, mw)
+    masks = (masks_in @ protos.float().view(c, -1)).view(-1, mh, mw)
+    if form == 'sigmoid':
+        masks = masks.sigmoid()
     down = bboxes.clone()
     down[:, 0] *= mw / iw
     down[:, 2] *= mw / iw
@@ -113,7 +118,22 @@ def process_mask(protos, masks_in, bboxes, shape):
     return F.interpolate(masks[None], shape, mode='bilinear', align_corners=False)[0]
 
 
+def scale_masks_rounded(masks, shape):
+    """8.4's scale_masks: the pads LetterBox added (half of size - round(side * gain), round(pad -+ 0.1))."""
+    im1_h, im1_w = masks.shape[2:]
+    im0_h, im0_w = shape[:2]
+    if im1_h == im0_h and im1_w == im0_w:
+        return masks
+    gain = min(im1_h / im0_h, im1_w / im0_w)
+    pad_w = (im1_w - round(im0_w * gain)) / 2
+    pad_h = (im1_h - round(im0_h * gain)) / 2
+    top, left = round(pad_h - 0.1), round(pad_w - 0.1)
+    bottom, right = im1_h - round(pad_h + 0.1), im1_w - round(pad_w + 0.1)
+    return F.interpolate(masks[..., top:bottom, left:right].float(), shape, mode='bilinear')
+
+
 def scale_masks(masks, shape, padding=True):
+    """scale_masks before 8.3.152: int() of the pads."""
     mh, mw = masks.shape[2:]
     gain = min(mh / shape[0], mw / shape[1])
     pad = [mw - shape[1] * gain, mh - shape[0] * gain]
@@ -138,10 +158,13 @@ def scale_boxes(img1_shape, boxes, img0_shape):
     return boxes
 
 
-def process_mask_native(protos, masks_in, bboxes, shape):
+def process_mask_native(protos, masks_in, bboxes, shape, form):
     c, mh, mw = protos.shape
-    masks = (masks_in @ protos.float().view(c, -1)).sigmoid().view(-1, mh, mw)
-    masks = scale_masks(masks[None], shape)[0]
+    masks = (masks_in @ protos.float().view(c, -1)).view(-1, mh, mw)
+    if form == 'sigmoid':
+        masks = scale_masks(masks.sigmoid()[None], shape)[0]
+    else:
+        masks = scale_masks_rounded(masks[None], shape)[0]
     return crop_mask(masks, bboxes)
 
 
@@ -153,8 +176,14 @@ def yolo_fixture():
     low = torch.randn(1, nm, 6, 6, generator=g) * 3
     protos = (F.interpolate(low, (mh, mw), mode='bilinear', align_corners=False)[0] * 16).round() / 16
     cases = []
-    for name, (h0, w0), mode in [('landscape-120x90', (90, 120), 'upsample'), ('portrait-100x150', (150, 100), 'upsample'),
-                                  ('landscape-120x90-native', (90, 120), 'native'), ('square-50x50', (50, 50), 'upsample')]:
+    # the sigmoid cases first (their random draws predate the logits form); 90x62 and 61x97 have
+    # pads where int() and LetterBox's rounding part (at 128 and at the 32-cell grid)
+    for name, (h0, w0), mode, form in [('landscape-120x90', (90, 120), 'upsample', 'sigmoid'), ('portrait-100x150', (150, 100), 'upsample', 'sigmoid'),
+                                        ('landscape-120x90-native', (90, 120), 'native', 'sigmoid'), ('square-50x50', (50, 50), 'upsample', 'sigmoid'),
+                                        ('landscape-120x90-logits', (90, 120), 'upsample', 'logits'), ('portrait-100x150-logits', (150, 100), 'upsample', 'logits'),
+                                        ('landscape-120x90-native-logits', (90, 120), 'native', 'logits'), ('square-50x50-logits', (50, 50), 'upsample', 'logits'),
+                                        ('odd-pads-90x62-logits', (62, 90), 'upsample', 'logits'), ('odd-pads-61x97-native-logits', (97, 61), 'native', 'logits'),
+                                        ('odd-pads-90x62', (62, 90), 'upsample', 'sigmoid'), ('odd-pads-61x97-native', (97, 61), 'native', 'sigmoid')]:
         n = 6
         coef = (torch.randn(n, nm, generator=g) * 16).round() / 64
         xy = torch.rand(n, 2, generator=g) * size
@@ -165,16 +194,18 @@ def yolo_fixture():
         boxes[2] = torch.tensor([64.0, 64.0, 65.5, 66.0])    # tiny
         boxes = boxes.clamp(-8, size + 8)
         gain = min(size / h0, size / w0)
-        ref = {'name': name, 'mode': mode, 'inputSize': size, 'sourceWidth': w0, 'sourceHeight': h0,
+        ref = {'name': name, 'mode': mode, 'form': form, 'inputSize': size, 'sourceWidth': w0, 'sourceHeight': h0,
                'coefficients': coef.flatten().tolist(), 'boxes': boxes.tolist()}
         if mode == 'upsample':
-            masks = scale_masks(process_mask(protos, coef, boxes, (size, size))[None], (h0, w0))[0]
+            rescale = scale_masks if form == 'sigmoid' else scale_masks_rounded
+            masks = rescale(process_mask(protos, coef, boxes, (size, size), form)[None], (h0, w0))[0]
         else:
             src = scale_boxes((size, size), boxes, (h0, w0))
             ref['sourceBoxes'] = src.tolist()
-            masks = process_mask_native(protos, coef, src, (h0, w0))
-        ref['binary'] = [rle((m > 0.5).numpy()) for m in masks]
-        ref['nearThreshold'] = int(((masks - 0.5).abs() < 1e-5).sum())
+            masks = process_mask_native(protos, coef, src, (h0, w0), form)
+        cut = 0.5 if form == 'sigmoid' else 0.0
+        ref['binary'] = [rle((m > cut).numpy()) for m in masks]
+        ref['nearThreshold'] = int((((masks - cut).abs() < 1e-5) & (masks != 0)).sum())  # 0: outside every crop
         ref['gain'] = gain
         cases.append(ref)
     write('yolo-seg.json', {'protoDims': [1, nm, mh, mw], 'protos': protos.flatten().tolist(), 'cases': cases})

@@ -2,9 +2,10 @@
 import type { MaskBounds } from './mask';
 
 /**
- * What to assemble: the prototype grid (`nm` planes of `mh`×`mw`), resized bilinearly to an
- * intermediate plane, whose content rectangle is resized to the output frame; per instance the
- * crop on the grid (pixels outside are 0) and the window of the output to compute. Geometry in
+ * What to assemble: the prototype grid (`nm` planes of `mh`×`mw`) made into values
+ * (`coefficients · prototypes + bias`, through a sigmoid when `sigmoid`), resized bilinearly to
+ * an intermediate plane, whose content rectangle is resized to the output frame; per instance
+ * the crop on the grid (values outside are 0) and the window of the output to compute. Geometry in
  * integer pixels; crops and windows as `{ x, y, width, height }`.
  *
  * @example
@@ -24,7 +25,20 @@ export interface MaskAssemblyJob {
   content: MaskBounds;
   outputWidth: number;
   outputHeight: number;
-  /** A pixel is set when its probability is `> threshold`. */
+  /** Whether a grid value is `sigmoid(acc + bias)` (else `acc + bias`), `acc` = coefficients · prototypes. */
+  sigmoid: boolean;
+  bias: number;
+  /** A pixel is set when its resampled value is `> threshold`. */
   threshold: number;
+  /**
+   * The bilinear taps of the two resizes, worked out on the CPU so that the assembler weighs
+   * with exactly the CPU path's values (a tap weight that is 1e-8 there and 0 in float32 on
+   * the GPU decides a pixel where a mask value meets the cut). Four entries of four u32 per
+   * position — first source, second source, and the two weights' float32 bits — for the output
+   * columns (`outputWidth` positions, from the content width), then the output rows
+   * (`outputHeight`, from the content height), the intermediate columns (`intermediateWidth`,
+   * from `mw`) and the intermediate rows (`intermediateHeight`, from `mh`).
+   */
+  taps: Uint32Array<ArrayBuffer>;
   instances: readonly { crop: MaskBounds; window: MaskBounds }[];
 }

@@ -168,8 +168,12 @@ describe('YOLO candidates filtered on the GPU (YOLOv5s output on tfjs-webgpu, Sw
   });
 
   // YOLO-seg outputs built from the photo (see gpu-candidates-seg.ts): seg0 [1, 116, K], seg1 [1, 160, 160, 32]
-  it.each(['upsample', 'native'] as const)('gpuMasks (%s): the CPU path\'s masks, assembled on the GPU; only the packed masks come back', async (mode) => {
-    const r = await call<SegCompared>('segCompare', mode);
+  it.each([
+    ['upsample', 'logits'],
+    ['native', 'logits'],
+    ['upsample', 'sigmoid'],
+  ] as const)('gpuMasks (%s, %s form): the CPU path\'s masks, assembled on the GPU; only the packed masks come back', async (mode, form) => {
+    const r = await call<SegCompared>('segCompare', mode, form);
     const protoBytes = 160 * 160 * 32 * 4;
     expect(r.gpu.labels).toEqual(r.cpu.labels);
     expect(r.cpu.labels.filter((l) => l === 'person').length).toBeGreaterThanOrEqual(3);
@@ -177,15 +181,17 @@ describe('YOLO candidates filtered on the GPU (YOLOv5s output on tfjs-webgpu, Sw
       for (const key of ['x1', 'y1', 'x2', 'y2'] as const) expect(Math.abs(b[key] - r.cpu.boxes[k][key])).toBeLessThanOrEqual(1e-3);
     });
     expect(r.agreement.filter((a) => a.area > 1000).length).toBeGreaterThanOrEqual(3);
-    // masks equal up to float rounding at the threshold: IoU ≥ 0.99, or ≤ 1% of the mask's pixels differ
-    r.agreement.forEach((a) => expect(a.iou >= 0.99 || a.differing <= Math.max(1, 0.01 * a.area)).toBe(true));
+    // masks equal up to float rounding at the cut (the taps are the CPU path's own: with float32
+    // taps worked out on the GPU, the logits form's masks lost 0.3–1.4 % of their pixels where
+    // a spilled value meets the cut): at most 2 pixels or 0.05 % of a mask differ
+    r.agreement.forEach((a) => expect(a.differing).toBeLessThanOrEqual(Math.max(2, 0.0005 * a.area)));
     // the CPU path maps the prototypes back whole; the GPU path the detection output and the packed masks
     const detectionBytes = r.gpu.gpuMasks!.bytesRead - r.gpu.gpuMasks!.maskBytesRead;
     expect(r.cpu.counts.mappedBytes).toBeGreaterThanOrEqual(protoBytes + detectionBytes);
     expect(r.gpu.counts).toEqual({ mapAsync: 2, mappedBytes: r.gpu.gpuMasks!.bytesRead });
     const areas = r.agreement.reduce((sum, a) => sum + a.area, 0);
     expect(r.gpu.gpuMasks!.maskBytesRead).toBeLessThan(protoBytes / 4);
-    console.log(`gpuMasks ${mode}: ${r.agreement.length} masks (${areas} px), min IoU ${Math.min(...r.agreement.map((a) => a.iou)).toFixed(4)}, ${r.agreement.reduce((s, a) => s + a.differing, 0)} px differ; read back ${r.gpu.counts.mappedBytes} B vs ${r.cpu.counts.mappedBytes} B; run ${r.gpu.ms.toFixed(0)} ms vs ${r.cpu.ms.toFixed(0)} ms (SwiftShader)`);
+    console.log(`gpuMasks ${mode} ${form}: ${r.agreement.length} masks (${areas} px), min IoU ${Math.min(...r.agreement.map((a) => a.iou)).toFixed(4)}, ${r.agreement.reduce((s, a) => s + a.differing, 0)} px differ; read back ${r.gpu.counts.mappedBytes} B vs ${r.cpu.counts.mappedBytes} B; run ${r.gpu.ms.toFixed(0)} ms vs ${r.cpu.ms.toFixed(0)} ms (SwiftShader)`);
   });
 
   it('gpuMasks keeps tensors and GPU buffers flat over repeated frames', async () => {

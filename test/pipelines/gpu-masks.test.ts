@@ -8,20 +8,29 @@ import { describe, expect, it } from 'vitest';
 import { type RawImage, loadModel, pipeline, yoloSegModel } from '../../src/node/index';
 import { yoloSegMaskPlan } from '../../src/postprocess/masks/yolo-seg-plan';
 import { yoloSegMasks } from '../../src/postprocess/masks/yolo-seg';
+import { bilinearTaps } from '../../src/postprocess/masks/bilinear';
 import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
 import { letterboxTransform } from '../helpers/letterbox-transform';
 
-interface SegCase { name: string; mode: 'upsample' | 'native'; inputSize: number; sourceWidth: number; sourceHeight: number; coefficients: number[]; boxes: number[][]; sourceBoxes?: number[][] }
+interface SegCase { name: string; mode: 'upsample' | 'native'; form: 'logits' | 'sigmoid'; inputSize: number; sourceWidth: number; sourceHeight: number; coefficients: number[]; boxes: number[][]; sourceBoxes?: number[][] }
 const seg = JSON.parse(readFileSync(new URL('../fixtures/masks/yolo-seg.json', import.meta.url), 'utf8')) as { protoDims: number[]; protos: number[]; cases: SegCase[] };
 const LABELS = ['cat', 'dog', 'bird'];
 
 describe('gpuMasks', () => {
   it.each(seg.cases)('$name ($mode): every pixel of the CPU masks lies in its planned window', (c) => {
     const t = letterboxTransform(c.sourceWidth, c.sourceHeight, c.inputSize);
-    const options = { mode: c.mode, sourceBoxes: c.sourceBoxes?.flat() };
+    const options = { mode: c.mode, form: c.form, sourceBoxes: c.sourceBoxes?.flat() };
     const plan = yoloSegMaskPlan(seg.protoDims, 32, c.boxes.flat(), t, options);
     expect(plan).toMatchObject({ nm: 32, mh: 32, mw: 32, protoLayout: 'nchw', outputWidth: c.sourceWidth, outputHeight: c.sourceHeight });
     expect([plan.intermediateWidth, plan.intermediateHeight]).toEqual(c.mode === 'native' ? [32, 32] : [c.inputSize, c.inputSize]);
+    // the taps table: the CPU path's own weights, output columns first, intermediate rows last
+    expect(plan.taps.length).toBe(4 * (c.sourceWidth + c.sourceHeight + plan.intermediateWidth + plan.intermediateHeight));
+    const weights = new Float32Array(plan.taps.buffer);
+    const columns = bilinearTaps(plan.content.width, c.sourceWidth);
+    for (let x = 0; x < c.sourceWidth; x++) expect([plan.taps[4 * x], plan.taps[4 * x + 1], weights[4 * x + 2], weights[4 * x + 3]]).toEqual([columns.i0[x], columns.i1[x], columns.l0[x], columns.l1[x]]);
+    const midRows = bilinearTaps(32, plan.intermediateHeight);
+    const at = 4 * (c.sourceWidth + c.sourceHeight + plan.intermediateWidth);
+    expect(Array.from(plan.taps.subarray(at, at + 4 * plan.intermediateHeight).filter((_, i) => i % 4 === 0))).toEqual(Array.from(midRows.i0));
     const masks = yoloSegMasks({ dims: seg.protoDims, data: Float32Array.from(seg.protos) }, Float32Array.from(c.coefficients), c.boxes.flat(), t, options);
     expect(plan.instances).toHaveLength(masks.length);
     masks.forEach((m, i) => {

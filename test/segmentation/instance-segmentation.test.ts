@@ -37,7 +37,7 @@ function constantModel(size: [number, number], outputs: { name: string; dims: nu
 const gray = (width: number, height: number): RawImage => ({ data: new Uint8Array(width * height * 3).fill(90), width, height, channels: 3 });
 
 // ---------------------------------------------------------------- YOLO-seg end to end
-interface SegCase { name: string; mode: 'upsample' | 'native'; sourceWidth: number; sourceHeight: number; coefficients: number[]; boxes: number[][]; binary: MaskRle[] }
+interface SegCase { name: string; mode: 'upsample' | 'native'; form: 'logits' | 'sigmoid'; sourceWidth: number; sourceHeight: number; coefficients: number[]; boxes: number[][]; binary: MaskRle[] }
 const seg = JSON.parse(readFileSync(new URL('../fixtures/masks/yolo-seg.json', import.meta.url), 'utf8')) as { protoDims: number[]; protos: number[]; cases: SegCase[] };
 const LABELS = ['cat', 'dog', 'bird'];
 
@@ -59,7 +59,7 @@ function yoloOutput(c: SegCase): { dims: number[]; values: Float32Array } {
 }
 
 describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-node)', () => {
-  it.each(['landscape-120x90', 'portrait-100x150', 'landscape-120x90-native'])('%s: masks equal the Ultralytics reference', async (name) => {
+  it.each(['landscape-120x90', 'portrait-100x150', 'landscape-120x90-native', 'landscape-120x90-logits', 'landscape-120x90-native-logits', 'odd-pads-90x62-logits'])('%s: masks equal the Ultralytics reference', async (name) => {
     const c = seg.cases.find((k) => k.name === name)!;
     const output0 = yoloOutput(c);
     const model = constantModel([128, 128], [
@@ -72,6 +72,7 @@ describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-n
       iouThreshold: 1,
       threshold: 0.2,
       maskMode: c.mode,
+      maskForm: c.form,
     });
     const { instances, imageSize } = await segmenter.run(gray(c.sourceWidth, c.sourceHeight));
     expect(imageSize).toEqual({ width: c.sourceWidth, height: c.sourceHeight });
@@ -125,6 +126,13 @@ describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-n
     // a flag that is no boolean ('yes' ran as class-aware NMS)
     await expect(segmenter.run(gray(10, 10), { agnostic: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'agnostic is "yes"; it must be true or false' });
     await expect(segmenter.run(gray(10, 10), null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options must be an object') });
+    // the logits form cuts at the logit of maskThreshold: 0 and 1 are refused there, taken by the sigmoid form
+    for (const maskThreshold of [0, 1]) {
+      await expect(segmenter.run(gray(10, 10), { maskThreshold })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("maskForm 'sigmoid' takes 0 and 1") });
+      const taken = await segmenter.run(gray(10, 10), { maskThreshold, maskForm: 'sigmoid' });
+      taken.instances.forEach((i) => i.mask.close());
+    }
+    await expect(segmenter.run(gray(10, 10), { maskForm: 'probabilities' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'maskForm is "probabilities"; allowed: logits, sigmoid' });
     // smaller than the model's stride (32): still one mask per instance, at 5×3
     const tiny = await segmenter.run(gray(5, 3));
     expect(tiny.instances.length).toBeGreaterThan(0);
@@ -201,7 +209,7 @@ describe('instance-segmentation with the Mask R-CNN signature (boxes, labels int
 
   it('bad options fail at creation or in the run with INVALID_OPTION; a box that is not finite is dropped', async () => {
     const card = maskRcnnModel({ url: 'm.onnx', width: 80, height: 100 });
-    for (const bad of [{ threshold: 7 }, { maskThreshold: -1 }, { maxDetections: -3 }, { classes: 1 }, { maskMode: 'bogus' }]) {
+    for (const bad of [{ threshold: 7 }, { maskThreshold: -1 }, { maxDetections: -3 }, { classes: 1 }, { maskMode: 'bogus' }, { maskForm: 'probabilities' }]) {
       await expect(createInstanceSegmentationPipeline({ model: card, modelSource: model(), ...(bad as object) }), JSON.stringify(bad)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     }
     const segmenter = await createInstanceSegmentationPipeline({ model: card, modelSource: model() });

@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Mask, type MaskRle } from '../../src/core/mask';
 import { yoloSegMasks } from '../../src/postprocess/masks/yolo-seg';
+import { contentRegion } from '../../src/postprocess/masks/to-source';
+import { fitGeometry } from '../../src/preprocess/geometry';
 import { maskExtent } from '../helpers/mask-extent';
 import { letterboxTransform } from '../helpers/letterbox-transform';
 
 interface SegCase {
   name: string;
   mode: 'upsample' | 'native';
+  form: 'logits' | 'sigmoid';
   inputSize: number;
   sourceWidth: number;
   sourceHeight: number;
@@ -22,9 +25,9 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/masks/yolo-seg.json
 const protos = { dims: fixture.protoDims, data: Float32Array.from(fixture.protos) };
 
 describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_native (golden)', () => {
-  it.each(fixture.cases)('$name ($mode): binary masks equal exactly', (c) => {
+  it.each(fixture.cases)('$name ($mode, $form form): binary masks equal exactly', (c) => {
     const t = letterboxTransform(c.sourceWidth, c.sourceHeight, c.inputSize);
-    const masks = yoloSegMasks(protos, Float32Array.from(c.coefficients), c.boxes.flat(), t, { mode: c.mode, sourceBoxes: c.sourceBoxes?.flat() });
+    const masks = yoloSegMasks(protos, Float32Array.from(c.coefficients), c.boxes.flat(), t, { mode: c.mode, form: c.form, sourceBoxes: c.sourceBoxes?.flat() });
     expect(masks).toHaveLength(c.boxes.length);
     masks.forEach((m, i) => {
       expect([m.width, m.height]).toEqual([c.sourceWidth, c.sourceHeight]);
@@ -39,9 +42,71 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
     for (let k = 0; k < nm; k++) for (let p = 0; p < mh * mw; p++) last[p * nm + k] = protos.data[k * mh * mw + p];
     const c = fixture.cases[0];
     const t = letterboxTransform(c.sourceWidth, c.sourceHeight, c.inputSize);
-    const masks = yoloSegMasks({ dims: [1, mh, mw, nm], data: last }, Float32Array.from(c.coefficients), c.boxes.flat(), t, { protoLayout: 'nhwc' });
+    const masks = yoloSegMasks({ dims: [1, mh, mw, nm], data: last }, Float32Array.from(c.coefficients), c.boxes.flat(), t, { protoLayout: 'nhwc', form: c.form });
     masks.forEach((m, i) => expect(m.toRle()).toEqual(c.binary[i]));
     masks.forEach((m) => m.close());
+  });
+
+  it("the logits form (the default) is Ultralytics 8.4's: upsampled masks reach up to two prototype cells past their box, the sigmoid form's one", () => {
+    const t = letterboxTransform(120, 90, 128);
+    const c = fixture.cases.find((k) => k.name === 'landscape-120x90-logits')!;
+    const coef = Float32Array.from(c.coefficients);
+    const [logits, sigmoid, byDefault] = [{ form: 'logits' as const }, { form: 'sigmoid' as const }, {}].map((o) => yoloSegMasks(protos, coef, c.boxes.flat(), t, o));
+    const cell = 4 / t.scaleX; // a prototype cell in image pixels
+    const outside = [0, 0];
+    logits.forEach((m, i) => {
+      expect(byDefault[i].toRle()).toEqual(m.toRle());
+      const [x1, y1, x2, y2] = c.boxes[i].map((v, k) => Math.max(0, (v - (k % 2 === 0 ? t.padX : t.padY)) / t.scaleX));
+      [m, sigmoid[i]].forEach((mask, form) => {
+        const values = mask.toUint8Array();
+        let farthest = 0;
+        for (let y = 0; y < mask.height; y++) {
+          for (let x = 0; x < mask.width; x++) {
+            const past = Math.max(x1 - (x + 1), x - x2, y1 - (y + 1), y - y2);
+            if (values[y * mask.width + x] < 128 || past <= 0) continue;
+            outside[form]++;
+            farthest = Math.max(farthest, past);
+          }
+        }
+        expect(farthest).toBeLessThanOrEqual((form === 0 ? 2 : 1) * cell);
+      });
+    });
+    // pixels past the box: 554 (logits) vs 86 (sigmoid) on this fixture
+    expect(outside[0]).toBeGreaterThan(3 * outside[1]);
+    [...logits, ...sigmoid, ...byDefault].forEach((m) => m.close());
+  });
+
+  it("the logits form's pads are those of the SDK's letterbox (Ultralytics LetterBox) at every size; the sigmoid form's are int() of them", () => {
+    let parted = 0;
+    for (let w = 40; w <= 200; w += 3) {
+      for (const h of [37, 61, 97, 150, 211]) {
+        const { transform: t, x, y } = fitGeometry(w, h, 128, 128, 'letterbox');
+        const rounded = contentRegion(128, 128, t, 'rounded');
+        expect(rounded).toEqual({ left: x.offset, top: y.offset, right: x.offset + x.resized, bottom: y.offset + y.resized });
+        const truncated = contentRegion(128, 128, t, 'truncated');
+        if (JSON.stringify(truncated) !== JSON.stringify(rounded)) parted++;
+      }
+    }
+    expect(parted).toBeGreaterThan(10);
+  });
+
+  it("threshold: the logits form cuts at its logit, strictly inside (0, 1); the sigmoid form takes [0, 1]; an unknown form is INVALID_OPTION", () => {
+    const t = letterboxTransform(120, 90, 128);
+    const c = fixture.cases.find((k) => k.name === 'landscape-120x90-native-logits')!;
+    const run = (o: object) => yoloSegMasks(protos, Float32Array.from(c.coefficients), c.boxes.flat(), t, { mode: 'native', sourceBoxes: c.sourceBoxes!.flat(), ...o });
+    // a higher threshold keeps a subset; 0.5 is the default (cut at 0)
+    const [low, half, high, byDefault] = [run({ threshold: 0.2 }), run({ threshold: 0.5 }), run({ threshold: 0.8 }), run({})];
+    half.forEach((m, i) => {
+      expect(m.toRle()).toEqual(byDefault[i].toRle());
+      expect(low[i].area()).toBeGreaterThanOrEqual(m.area());
+      expect(high[i].area()).toBeLessThanOrEqual(m.area());
+    });
+    expect(low.reduce((s, m) => s + m.area(), 0)).toBeGreaterThan(half.reduce((s, m) => s + m.area(), 0));
+    [...low, ...half, ...high, ...byDefault].forEach((m) => m.close());
+    for (const bad of [{ threshold: 0 }, { threshold: 1 }, { threshold: Number.NaN }, { form: 'probabilities' }, { form: 'sigmoid', threshold: 1.5 }]) {
+      expect(() => run(bad), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    }
+    run({ form: 'sigmoid', threshold: 0 }).forEach((m) => m.close());
   });
 
   it('rejects prototypes that do not match the coefficients; no boxes → no masks', () => {
@@ -74,8 +139,9 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
       expect(masks).toHaveLength(100);
       expect(masks.some((m) => m.area() > 0)).toBe(true);
       // letterbox 1280×720 → 640: gain 0.5, 140 px bars top and bottom; every mask stays in its box
-      // (upsample crops on the 160² prototype grid: a cell is 8 frame px; native crops at 640²)
-      const slack = mode === 'upsample' ? 8 : 2;
+      // (upsample crops on the 160² prototype grid: a cell is 8 frame px, and the cropped logits
+      // reach one more cell past the box; native crops at 640²)
+      const slack = mode === 'upsample' ? 16 : 2;
       masks.forEach((m, i) => {
         const [x1, y1, x2, y2] = boxes.slice(i * 4, i * 4 + 4);
         const extent = maskExtent(m);

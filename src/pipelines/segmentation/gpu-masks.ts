@@ -85,7 +85,7 @@ export async function decodeWithGpuMasks(kept: ProtosOnGpu, context: InstanceDec
   const { protos } = kept;
   if (protos.dtype !== 'float32') throw new VisionError('MODEL_FORMAT', `model '${spec.id}': prototypes are ${protos.dtype}; expected float32`);
   const det = yoloSegDetections(kept.detections, context);
-  const maskOptions = { mode: options.maskMode, threshold: maskThreshold, protoLayout: protoLayoutFor(spec, protos.shape, det.numExtras) };
+  const maskOptions = { mode: options.maskMode, form: options.maskForm, threshold: maskThreshold, protoLayout: protoLayoutFor(spec, protos.shape, det.numExtras) };
   const plan = yoloSegMaskPlan(protos.shape, det.numExtras, det.boxes, transform, maskOptions);
   const assembler = gpuMaskAssemblerFor();
   const assembled = assembler ? await assembler.assemble(protos, det.extras, plan).catch(fallbackOn) : undefined;

@@ -184,7 +184,7 @@ const yoloSeg: InstanceDecoder = (outputs, context) => {
   if (!(protos.data instanceof Float32Array)) throw new VisionError('MODEL_FORMAT', `model '${spec.id}': prototypes are ${protos.dtype}; expected float32`);
   const det = yoloSegDetections(detections, context);
   const protoLayout = protoLayoutFor(spec, protos.dims, det.numExtras);
-  const masks = yoloSegMasks({ dims: protos.dims, data: protos.data }, det.extras, det.boxes, transform, { mode: options.maskMode, threshold: maskThreshold, protoLayout });
+  const masks = yoloSegMasks({ dims: protos.dims, data: protos.data }, det.extras, det.boxes, transform, { mode: options.maskMode, form: options.maskForm, threshold: maskThreshold, protoLayout });
   return { boxes: det.boxes, scores: det.scores, classIds: det.classIds, masks };
 };
 

@@ -19,7 +19,7 @@ import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, t
 import { checkInstanceHead, checkWholeImageInput } from './segmentation-card-check';
 import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
 
-const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'maskThreshold', 'maskMode', 'gpuMasks']);
+const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'maskThreshold', 'maskMode', 'maskForm', 'gpuMasks']);
 const OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec']);
 
 /**
@@ -72,6 +72,11 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     }
     if (merged.maskMode !== undefined && merged.maskMode !== 'upsample' && merged.maskMode !== 'native') {
       throw new VisionError('INVALID_OPTION', `maskMode is ${shownValue(merged.maskMode)}; allowed: upsample, native`);
+    }
+    const maskForm = merged.maskForm ?? 'logits';
+    if (maskForm !== 'logits' && maskForm !== 'sigmoid') throw new VisionError('INVALID_OPTION', `maskForm is ${shownValue(maskForm)}; allowed: logits, sigmoid`);
+    if (this.spec.family === 'yolov8-seg' && maskForm === 'logits' && !(maskThreshold > 0 && maskThreshold < 1)) {
+      throw new VisionError('INVALID_OPTION', `maskThreshold is ${maskThreshold}; YOLO-seg masks of maskForm 'logits' are cut at its logit, so it must be strictly between 0 and 1 (maskForm 'sigmoid' takes 0 and 1)`);
     }
     const gpuMasks = optionalBoolean(merged.gpuMasks, 'gpuMasks') ?? false;
     return { threshold, iouThreshold, maxDetections, maskThreshold, options: merged, gpuMasks };
@@ -146,7 +151,7 @@ export async function createInstanceSegmentationPipeline(options: InstanceSegmen
     const { spec, runner, ownsRunner } = model;
     checkWholeImageInput(spec, 'instance-segmentation');
     checkInstanceHead(spec, runner);
-    const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks } = options;
-    return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, gpuMasks });
+    const { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, maskForm, gpuMasks } = options;
+    return new InstanceSegmentationPipeline(spec, runner, ownsRunner, { threshold, iouThreshold, maxDetections, classes, agnostic, maskThreshold, maskMode, maskForm, gpuMasks });
   });
 }

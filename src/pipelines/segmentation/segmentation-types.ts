@@ -28,6 +28,14 @@ export interface InstanceSegmentationRunOptions {
   /** YOLO-seg mask assembly: `upsample` (Ultralytics default) or `native` (`retina_masks=True`, sharper). */
   maskMode?: 'upsample' | 'native';
   /**
+   * YOLO-seg: which Ultralytics `process_mask` to follow. `logits` (default; Ultralytics since
+   * mid-2024): the mask logits cropped, resized and cut at the logit of `maskThreshold`
+   * (strictly between 0 and 1), so masks reach up to one prototype cell past their box in
+   * `upsample` mode; `sigmoid` (YOLOv5-seg, older Ultralytics): the sigmoid first, cropped, cut
+   * at `maskThreshold` — masks end at the box edge.
+   */
+  maskForm?: 'logits' | 'sigmoid';
+  /**
    * WebGPU backend, YOLO-seg on tfjs: keep the prototypes on the GPU, upload the kept
    * instances' coefficients, assemble the masks there (three compute passes) and read back only
    * their packed bits (same masks as the CPU path up to float rounding at the threshold).

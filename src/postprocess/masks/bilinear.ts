@@ -24,8 +24,8 @@ export interface SparsePlane {
   data: Float32Array;
 }
 
-/** Source indices and weights of a run of output positions along one axis (entry k: position `from + k`). */
-interface AxisWeights {
+/** Source indices and weights of a run of output positions along one axis (entry k: position `from + k`). @example `const { i0, l0 } = bilinearTaps(160, 640)` */
+export interface AxisWeights {
   i0: Int32Array;
   i1: Int32Array;
   l0: Float32Array;
@@ -33,12 +33,20 @@ interface AxisWeights {
 }
 
 /**
- * PyTorch's `compute_source_index_and_lambda` (align_corners=False) for every output
- * position, as its CPU kernel computes it (measured against torch 1.13 on unit impulses):
- * `scale = in / out` in float32, `src = max(0, scale·(dst + 0.5) − 0.5)` in double, the
- * weights `frac(src)` and `1 − frac(src)` rounded to float32.
+ * The bilinear taps {@link resizeSparse} uses along one axis resized from `inSize` to
+ * `outSize`, for output positions `from … from + count − 1`: PyTorch's
+ * `compute_source_index_and_lambda` (align_corners=False) as its CPU kernel computes it
+ * (measured against torch 1.13 on unit impulses): `scale = in / out` in float32,
+ * `src = max(0, scale·(dst + 0.5) − 0.5)` in double, the weights `frac(src)` and
+ * `1 − frac(src)` rounded to float32. Exported so that other resamplers (the GPU mask
+ * assembler) weigh with exactly these values.
+ *
+ * @example
+ * ```ts
+ * const taps = bilinearTaps(160, 640); // taps.i0[5], taps.l1[5]: output 5's first source and second weight
+ * ```
  */
-function axisWeights(inSize: number, outSize: number, from = 0, count = outSize - from): AxisWeights {
+export function bilinearTaps(inSize: number, outSize: number, from = 0, count = outSize - from): AxisWeights {
   const w: AxisWeights = { i0: new Int32Array(count), i1: new Int32Array(count), l0: new Float32Array(count), l1: new Float32Array(count) };
   const scale = f32(inSize / outSize);
   for (let k = 0; k < count; k++) {
@@ -86,8 +94,8 @@ function touching(w: AxisWeights, lo: number, hi: number): [number, number] {
 export function resizeWindow(src: SparsePlane, outWidth: number, outHeight: number): MaskBounds {
   const b = src.bounds;
   if (b.width === 0 || b.height === 0) return { x: 0, y: 0, width: 0, height: 0 };
-  const [x0, x1] = touching(axisWeights(src.width, outWidth), b.x, b.x + b.width);
-  const [y0, y1] = touching(axisWeights(src.height, outHeight), b.y, b.y + b.height);
+  const [x0, x1] = touching(bilinearTaps(src.width, outWidth), b.x, b.x + b.width);
+  const [y0, y1] = touching(bilinearTaps(src.height, outHeight), b.y, b.y + b.height);
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
@@ -102,8 +110,8 @@ export function resizeWindow(src: SparsePlane, outWidth: number, outHeight: numb
  */
 export function sourceWindow(inWidth: number, inHeight: number, outWidth: number, outHeight: number, window: MaskBounds): MaskBounds {
   if (window.width === 0 || window.height === 0) return { x: 0, y: 0, width: 0, height: 0 };
-  const wx = axisWeights(inWidth, outWidth, window.x, window.width);
-  const wy = axisWeights(inHeight, outHeight, window.y, window.height);
+  const wx = bilinearTaps(inWidth, outWidth, window.x, window.width);
+  const wy = bilinearTaps(inHeight, outHeight, window.y, window.height);
   const x0 = wx.i0[0];
   const x1 = wx.i1[window.width - 1] + 1;
   const y0 = wy.i0[0];
@@ -148,8 +156,8 @@ export function resizeSparse(src: SparsePlane, outWidth: number, outHeight: numb
   const out = new Float32Array(win.width * win.height);
   if (out.length === 0) return { width: outWidth, height: outHeight, bounds: win, data: out };
   // weights of the window's positions only: a box far larger than the image costs what its visible part does
-  const wx = axisWeights(src.width, outWidth, win.x, win.width);
-  const wy = axisWeights(src.height, outHeight, win.y, win.height);
+  const wx = bilinearTaps(src.width, outWidth, win.x, win.width);
+  const wy = bilinearTaps(src.height, outHeight, win.y, win.height);
   const { x: bx, y: by, width: bw, height: bh } = src.bounds;
   const data = src.data;
   // Source column taps as offsets into a stored row, -1 where outside the stored bounds.

@@ -9,28 +9,34 @@ import { type SparsePlane, resizeSparse } from './bilinear';
 
 /**
  * The part of a `maskWidth`×`maskHeight` model-input-aligned mask that shows the image, as
- * Ultralytics `scale_masks` computes it for a centred letterbox (`int()` of the pads); the
- * whole mask for a stretched (non-uniform) input.
+ * Ultralytics `scale_masks` computes it for a centred letterbox; the whole mask for a stretched
+ * (non-uniform) input. `pads`: `rounded` (Ultralytics 8.4, the pads its `LetterBox` adds:
+ * `round(pad ∓ 0.1)` of half of `size − round(side · gain)`) or `truncated` (releases before
+ * 8.3.152: `int()` of the pads, which can cut one row or column of bar into the image).
  *
  * @example
  * ```ts
- * const { top, left, bottom, right } = contentRegion(640, 640, transform);
+ * const { top, left, bottom, right } = contentRegion(640, 640, transform, 'rounded');
  * ```
  */
-export function contentRegion(maskWidth: number, maskHeight: number, t: InputTransform): { top: number; left: number; bottom: number; right: number } {
+export function contentRegion(maskWidth: number, maskHeight: number, t: InputTransform, pads: 'rounded' | 'truncated'): { top: number; left: number; bottom: number; right: number } {
   if (Math.abs(t.scaleX - t.scaleY) > 1e-6 * Math.max(t.scaleX, t.scaleY)) return { top: 0, left: 0, bottom: maskHeight, right: maskWidth };
   const gain = Math.min(maskHeight / t.sourceHeight, maskWidth / t.sourceWidth);
-  const padW = (maskWidth - t.sourceWidth * gain) / 2;
-  const padH = (maskHeight - t.sourceHeight * gain) / 2;
-  return { top: Math.trunc(padH), left: Math.trunc(padW), bottom: Math.trunc(maskHeight - padH), right: Math.trunc(maskWidth - padW) };
+  if (pads === 'truncated') {
+    const padW = (maskWidth - t.sourceWidth * gain) / 2;
+    const padH = (maskHeight - t.sourceHeight * gain) / 2;
+    return { top: Math.trunc(padH), left: Math.trunc(padW), bottom: Math.trunc(maskHeight - padH), right: Math.trunc(maskWidth - padW) };
+  }
+  const padW = (maskWidth - roundHalfEven(t.sourceWidth * gain)) / 2;
+  const padH = (maskHeight - roundHalfEven(t.sourceHeight * gain)) / 2;
+  return { top: roundHalfEven(padH - 0.1), left: roundHalfEven(padW - 0.1), bottom: maskHeight - roundHalfEven(padH + 0.1), right: maskWidth - roundHalfEven(padW + 0.1) };
 }
 
 /**
  * The part of a `maskWidth`×`maskHeight` model-input-aligned mask that shows the image, from the
  * SDK's own letterbox geometry (`fitGeometry`: the image at `padX, padY`, `round(side · gain)`
  * pixels wide and high), scaled to the mask's resolution; the whole mask for a stretched input.
- * Ultralytics' masks use {@link contentRegion} (its `scale_masks` truncates the pads, which cuts
- * one row or column of bar into the image when a pad is not a whole number).
+ * Ultralytics' masks use {@link contentRegion}.
  *
  * @example
  * ```ts

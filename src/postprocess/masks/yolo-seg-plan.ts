@@ -10,9 +10,9 @@ import type { MaskBounds } from '../../core/mask';
 import type { MaskAssemblyJob } from '../../core/mask-assembly-job';
 import type { InputTransform } from '../../core/types';
 import { scaleBoxesToSource } from '../box-format';
-import { resizeWindow, sourceWindow } from './bilinear';
+import { bilinearTaps, resizeWindow, sourceWindow } from './bilinear';
 import { contentRegion } from './to-source';
-import { YOLO_SEG_MASK_OPTION_NAMES, type YoloSegMaskOptions, cropBounds, readProtos } from './yolo-seg';
+import { YOLO_SEG_MASK_OPTION_NAMES, type YoloSegMaskOptions, cropBounds, maskValues, readProtos } from './yolo-seg';
 import { checkOptionNames } from '../validate';
 
 const f32 = Math.fround;
@@ -39,17 +39,22 @@ export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes:
   if (!Number.isInteger(n)) throw new VisionError('INVALID_INPUT', `${fn}: boxes must be flat xyxy quadruples; got ${boxes.length} values`);
   if (!Number.isInteger(nm) || nm <= 0) throw new VisionError('INVALID_INPUT', `${fn}: ${nm} coefficients per box; it must be a positive integer`);
   const p = readProtos({ dims: protoDims, data: [] }, nm, options.protoLayout);
-  const threshold = options.threshold ?? 0.5;
-  if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${threshold}; it must be in [0, 1]`);
+  const values = maskValues(fn, options);
   const mode = options.mode ?? 'upsample';
   if (mode !== 'upsample' && mode !== 'native') throw new VisionError('INVALID_OPTION', `${fn}: mode is '${String(mode)}'; allowed: upsample, native`);
   if (transform.cropX !== 0 || transform.cropY !== 0) throw new VisionError('INVALID_OPTION', `${fn}: masks need a letterboxed or stretched input, not a centre crop`);
   const { mh, mw } = p;
   const { sourceWidth: w0, sourceHeight: h0 } = transform;
   const [midW, midH] = mode === 'native' ? [mw, mh] : [transform.inputWidth, transform.inputHeight];
-  const region = contentRegion(midW, midH, transform);
+  const region = contentRegion(midW, midH, transform, values.pads);
   const content: MaskBounds = { x: region.left, y: region.top, width: region.right - region.left, height: region.bottom - region.top };
-  const plan = { nm: p.nm, mh, mw, protoLayout: p.pixelStride === 1 ? ('nchw' as const) : ('nhwc' as const), intermediateWidth: midW, intermediateHeight: midH, content, outputWidth: w0, outputHeight: h0, threshold };
+  const taps = tapTable([
+    [content.width, w0],
+    [content.height, h0],
+    [mw, midW],
+    [mh, midH],
+  ]);
+  const plan = { nm: p.nm, mh, mw, protoLayout: p.pixelStride === 1 ? ('nchw' as const) : ('nhwc' as const), intermediateWidth: midW, intermediateHeight: midH, content, outputWidth: w0, outputHeight: h0, sigmoid: values.sigmoid, bias: values.bias, threshold: values.cut, taps };
   const hasContent = content.width > 0 && content.height > 0;
   if (mode === 'native') {
     const source = options.sourceBoxes ?? scaleBoxesToSource(boxes, transform);
@@ -70,6 +75,27 @@ export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes:
     return { crop, window: hasContent ? upsampleWindow(crop, mw, mh, midW, midH, content, w0, h0) : EMPTY };
   });
   return { ...plan, instances };
+}
+
+/** {@link MaskAssemblyJob.taps}: the taps of each `[in, out]` axis resize, one after another. */
+function tapTable(axes: [number, number][]): Uint32Array<ArrayBuffer> {
+  const table = new Uint32Array(axes.reduce((sum, [, out]) => sum + out, 0) * 4);
+  const weights = new Float32Array(table.buffer);
+  let at = 0;
+  for (const [inSize, outSize] of axes) {
+    if (inSize <= 0) {
+      at += outSize * 4;
+      continue;
+    }
+    const t = bilinearTaps(inSize, outSize);
+    for (let k = 0; k < outSize; k++, at += 4) {
+      table[at] = t.i0[k];
+      table[at + 1] = t.i1[k];
+      weights[at + 2] = t.l0[k];
+      weights[at + 3] = t.l1[k];
+    }
+  }
+  return table;
 }
 
 /** The image window of an `upsample`-mode mask: the crop's reach after both resizes (as resizeSparse's windows). */

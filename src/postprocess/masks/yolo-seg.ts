@@ -9,6 +9,7 @@ import type { InputTransform } from '../../core/types';
 import { optionNames } from '../../core/known-options';
 import { scaleBoxesToSource } from '../box-format';
 import { checkOptionNames } from '../validate';
+import { shownValue } from '../../core/shown-value';
 import { type SparsePlane, resizeSparse, sourceWindow, thresholdSparse } from './bilinear';
 import { contentRegion, cropPlane } from './to-source';
 
@@ -34,6 +35,7 @@ export interface YoloProtoTensor {
  * @example
  * ```ts
  * yoloSegMasks(protos, coef, boxes, transform, { mode: 'native' }); // Ultralytics retina_masks=True
+ * yoloSegMasks(protos, coef, boxes, transform, { form: 'sigmoid' }); // YOLOv5-seg, Ultralytics before mid-2024
  * ```
  */
 export interface YoloSegMaskOptions {
@@ -44,7 +46,21 @@ export interface YoloSegMaskOptions {
    * prototype resolution, resize to the image, crop with the box in image pixels — sharper.
    */
   mode?: 'upsample' | 'native';
-  /** Probability above which a pixel is inside. Default 0.5. */
+  /**
+   * Which Ultralytics `process_mask` to follow. `logits` (default; Ultralytics since mid-2024,
+   * 8.4): the crop, the resizes and the cut act on `coefficients · prototypes` itself, cut at
+   * `> 0` (the logit of `threshold`), and the letterbox bars come off with the pads its
+   * `LetterBox` added. Pixels outside the box hold the cut value, so in `upsample` mode a
+   * mask reaches up to one prototype cell past its box, as Ultralytics' do. `sigmoid`
+   * (YOLOv5-seg, Ultralytics before mid-2024): the sigmoid first, cropped to 0, cut at
+   * `threshold`, the pads truncated (`int()`, as `scale_masks` before 8.3.152) — masks end at
+   * the box edge.
+   */
+  form?: 'logits' | 'sigmoid';
+  /**
+   * Probability above which a pixel is inside. Default 0.5. In `form: 'logits'` strictly
+   * between 0 and 1 (the cut is its logit).
+   */
   threshold?: number;
   /** `native` mode: the boxes in image pixels (default: `scaleBoxesToSource(boxes, transform)`). */
   sourceBoxes?: ArrayLike<number>;
@@ -53,7 +69,46 @@ export interface YoloSegMaskOptions {
 }
 
 /** The names {@link YoloSegMaskOptions} has (internal). @example `checkOptionNames(options, fn, YOLO_SEG_MASK_OPTION_NAMES)` */
-export const YOLO_SEG_MASK_OPTION_NAMES = /* @__PURE__ */ optionNames<YoloSegMaskOptions>()(['mode', 'threshold', 'sourceBoxes', 'protoLayout']);
+export const YOLO_SEG_MASK_OPTION_NAMES = /* @__PURE__ */ optionNames<YoloSegMaskOptions>()(['mode', 'form', 'threshold', 'sourceBoxes', 'protoLayout']);
+
+/**
+ * How a pixel's value is made from `acc = coefficients · prototypes` and where it is cut: the
+ * sigmoid of `acc`, or `acc + bias` with `bias` minus the threshold's logit (so the cut is 0,
+ * the value outside every crop); a pixel is inside when its value is `> cut`.
+ *
+ * @example
+ * ```ts
+ * maskValues('yoloSegMasks', { form: 'logits', threshold: 0.5 }); // { sigmoid: false, bias: 0, cut: 0, pads: 'rounded' }
+ * ```
+ */
+export interface MaskValues {
+  sigmoid: boolean;
+  bias: number;
+  cut: number;
+  /** How the letterbox bars come off (see {@link contentRegion}). */
+  pads: 'rounded' | 'truncated';
+}
+
+/**
+ * The {@link MaskValues} of options' `form` and `threshold`, checked.
+ *
+ * @throws VisionError `INVALID_OPTION` for an unknown form or a threshold out of range.
+ * @example
+ * ```ts
+ * const values = maskValues('yoloSegMasks', { threshold: 0.6 }); // bias −0.405…, cut 0
+ * ```
+ */
+export function maskValues(fn: string, options: YoloSegMaskOptions): MaskValues {
+  const form = options.form ?? 'logits';
+  const threshold = options.threshold ?? 0.5;
+  if (form === 'sigmoid') {
+    if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${shownValue(threshold)}; it must be in [0, 1]`);
+    return { sigmoid: true, bias: 0, cut: f32(threshold), pads: 'truncated' };
+  }
+  if (form !== 'logits') throw new VisionError('INVALID_OPTION', `${fn}: form is ${shownValue(form)}; allowed: logits, sigmoid`);
+  if (!(threshold > 0 && threshold < 1)) throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${shownValue(threshold)}; with form 'logits' it must be strictly between 0 and 1 (the cut is its logit); form 'sigmoid' takes 0 and 1`);
+  return { sigmoid: false, bias: f32(-Math.log(threshold / (1 - threshold))) + 0, cut: 0, pads: 'rounded' };
+}
 
 /**
  * A prototype tensor's geometry read from its shape (see {@link readProtos}).
@@ -89,8 +144,8 @@ export function readProtos(protos: YoloProtoTensor, nm: number, layout: 'nchw' |
   throw new VisionError('MODEL_FORMAT', `yoloSegMasks: prototypes have shape [${d.join(',')}]; expected [1, ${nm}, H, W] or [1, H, W, ${nm}] for ${nm} mask coefficients`);
 }
 
-/** sigmoid(coefficients · prototypes) over `region` of the prototype grid (float32 results). */
-function protoMask(p: Protos, coef: Float32Array, region: MaskBounds): SparsePlane {
+/** The values of `coefficients · prototypes` over `region` of the prototype grid (float32 results, see {@link MaskValues}). */
+function protoMask(p: Protos, coef: Float32Array, region: MaskBounds, values: MaskValues): SparsePlane {
   const { x, y, width, height } = region;
   const acc = new Float64Array(width * height);
   for (let k = 0; k < p.nm; k++) {
@@ -104,7 +159,8 @@ function protoMask(p: Protos, coef: Float32Array, region: MaskBounds): SparsePla
     }
   }
   const data = new Float32Array(acc.length);
-  for (let i = 0; i < acc.length; i++) data[i] = 1 / (1 + Math.exp(-f32(acc[i])));
+  if (values.sigmoid) for (let i = 0; i < acc.length; i++) data[i] = 1 / (1 + Math.exp(-f32(acc[i])));
+  else for (let i = 0; i < acc.length; i++) data[i] = f32(acc[i]) + values.bias;
   return { width: p.mw, height: p.mh, bounds: { ...region }, data };
 }
 
@@ -129,34 +185,35 @@ export function cropBounds(x1: number, y1: number, x2: number, y2: number, width
   return { x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0 };
 }
 
-function upsampleMode(p: Protos, coef: Float32Array, box: ArrayLike<number>, t: InputTransform): SparsePlane {
+function upsampleMode(p: Protos, coef: Float32Array, box: ArrayLike<number>, t: InputTransform, values: MaskValues): SparsePlane {
   const { inputWidth: iw, inputHeight: ih, sourceWidth: w0, sourceHeight: h0 } = t;
   const rx = f32(p.mw / iw);
   const ry = f32(p.mh / ih);
   const crop = cropBounds(f32(box[0] * rx), f32(box[1] * ry), f32(box[2] * rx), f32(box[3] * ry), p.mw, p.mh);
-  const inInput = resizeSparse(protoMask(p, coef, crop), iw, ih);
-  return resizeSparse(cropPlane(inInput, contentRegion(iw, ih, t)), w0, h0);
+  const inInput = resizeSparse(protoMask(p, coef, crop, values), iw, ih);
+  return resizeSparse(cropPlane(inInput, contentRegion(iw, ih, t, values.pads)), w0, h0);
 }
 
-function nativeMode(p: Protos, coef: Float32Array, sourceBox: ArrayLike<number>, t: InputTransform): SparsePlane {
+function nativeMode(p: Protos, coef: Float32Array, sourceBox: ArrayLike<number>, t: InputTransform, values: MaskValues): SparsePlane {
   const { sourceWidth: w0, sourceHeight: h0 } = t;
   const window = cropBounds(f32(sourceBox[0]), f32(sourceBox[1]), f32(sourceBox[2]), f32(sourceBox[3]), w0, h0);
-  const content = contentRegion(p.mw, p.mh, t);
+  const content = contentRegion(p.mw, p.mh, t, values.pads);
   const cw = content.right - content.left;
   const ch = content.bottom - content.top;
   if (window.width === 0 || window.height === 0 || cw <= 0 || ch <= 0) return { width: w0, height: h0, bounds: window, data: new Float32Array(window.width * window.height) };
   const need = sourceWindow(cw, ch, w0, h0, window);
-  const region = protoMask(p, coef, { ...need, x: need.x + content.left, y: need.y + content.top });
+  const region = protoMask(p, coef, { ...need, x: need.x + content.left, y: need.y + content.top }, values);
   const cropped: SparsePlane = { width: cw, height: ch, bounds: need, data: region.data };
   return resizeSparse(cropped, w0, h0, window);
 }
 
 /**
  * YOLO-seg instance masks as Ultralytics computes them, one owned binary {@link Mask} per
- * detection at the original image's size: `mask = sigmoid(coefficients · prototypes)`,
- * cropped to the box (Ultralytics `crop_mask`: pixels `x1 ≤ x < x2`, `y1 ≤ y < y2`),
- * bilinearly upsampled (`align_corners=False`), letterbox removed and resized to the image
- * (`scale_masks`), then `> threshold` — or the `native` order (`process_mask_native`, see
+ * detection at the original image's size: `coefficients · prototypes` cropped to the box
+ * (Ultralytics `crop_mask`: pixels `x1 ≤ x < x2`, `y1 ≤ y < y2`), bilinearly upsampled
+ * (`align_corners=False`), letterbox removed and resized to the image (`scale_masks`), then
+ * `> 0` (`> threshold` after a sigmoid in the older form, {@link YoloSegMaskOptions.form}) —
+ * the cut made at the image's size — or the `native` order (`process_mask_native`, see
  * {@link YoloSegMaskOptions.mode}). Only the neighbourhood of each box is computed, so cost
  * grows with box area, not frame size. Golden-tested against a transcription of Ultralytics'
  * ops running on torch (scripts/make_mask_fixtures.py).
@@ -165,7 +222,7 @@ function nativeMode(p: Protos, coef: Float32Array, sourceBox: ArrayLike<number>,
  * N×nm, and xyxy boxes in model-input pixels); `transform` is the input's letterbox.
  *
  * @throws VisionError `MODEL_FORMAT` for prototypes that do not match the coefficients,
- * `INVALID_INPUT` for arrays of the wrong length, `INVALID_OPTION` for a bad threshold or mode.
+ * `INVALID_INPUT` for arrays of the wrong length, `INVALID_OPTION` for a bad threshold, mode or form.
  * @example
  * ```ts
  * const det = postprocessYolo(outputs.output0, { format: 'v8', numClasses: 80 });
@@ -188,8 +245,7 @@ export function yoloSegMasks(
   if (!Number.isInteger(nm) || nm === 0) throw new VisionError('INVALID_INPUT', `${fn}: ${coefficients.length} coefficients for ${n} boxes`);
   const p = readProtos(protos, nm, options.protoLayout);
   if (p.data.length !== nm * p.mh * p.mw || p.mh === 0 || p.mw === 0) throw new VisionError('MODEL_FORMAT', `${fn}: ${p.data.length} prototype values for [1, ${nm}, ${p.mh}, ${p.mw}]`);
-  const threshold = options.threshold ?? 0.5;
-  if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${threshold}; it must be in [0, 1]`);
+  const values = maskValues(fn, options);
   const mode = options.mode ?? 'upsample';
   if (mode !== 'upsample' && mode !== 'native') throw new VisionError('INVALID_OPTION', `${fn}: mode is '${String(mode)}'; allowed: upsample, native`);
   if (transform.cropX !== 0 || transform.cropY !== 0) throw new VisionError('INVALID_OPTION', `${fn}: masks need a letterboxed or stretched input, not a centre crop`);
@@ -201,9 +257,9 @@ export function yoloSegMasks(
       const coef = coefficients.subarray(i * nm, (i + 1) * nm);
       const box = Array.from({ length: 4 }, (_, k) => boxes[i * 4 + k]);
       const plane = sourceBoxes
-        ? nativeMode(p, coef, Array.from({ length: 4 }, (_, k) => sourceBoxes[i * 4 + k]), transform)
-        : upsampleMode(p, coef, box, transform);
-      const binary = thresholdSparse(plane, threshold);
+        ? nativeMode(p, coef, Array.from({ length: 4 }, (_, k) => sourceBoxes[i * 4 + k]), transform, values)
+        : upsampleMode(p, coef, box, transform, values);
+      const binary = thresholdSparse(plane, values.cut);
       out.push(Mask.create('binary', transform.sourceWidth, transform.sourceHeight, binary.data, binary.bounds));
     }
   } catch (error) {

@@ -31,6 +31,7 @@ export interface AssembledMasks {
 interface Pooled {
   coefficients?: GPUBuffer;
   table?: GPUBuffer;
+  taps?: GPUBuffer;
   probability?: GPUBuffer;
   resampled?: GPUBuffer;
   bits?: GPUBuffer;
@@ -90,6 +91,7 @@ export class GpuMaskAssembler {
     const buffers = {
       coefficients: this.buffer('coefficients', coefficients.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
       table: this.buffer('table', table.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
+      taps: this.buffer('taps', job.taps.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
       probability: this.buffer('probability', k * plane * 4, GPUBufferUsage.STORAGE),
       resampled: this.buffer('resampled', rowValues * 4, GPUBufferUsage.STORAGE),
       bits: this.buffer('bits', words * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC),
@@ -103,11 +105,12 @@ export class GpuMaskAssembler {
       const queue = this.device.queue;
       queue.writeBuffer(buffers.coefficients, 0, Float32Array.from(coefficients));
       queue.writeBuffer(buffers.table, 0, table);
+      queue.writeBuffer(buffers.taps, 0, job.taps);
       const probabilityGroups = groups(k * plane);
       const wordGroups = groups(words);
       const rowGroups = groups(rowValues);
       const [channelStride, pixelStride] = job.protoLayout === 'nchw' ? [plane, 1] : [1, job.nm];
-      queue.writeBuffer(buffers.probabilityParams, 0, new Uint32Array([k, job.nm, job.mh, job.mw, channelStride, pixelStride, probabilityGroups[0], 0]));
+      queue.writeBuffer(buffers.probabilityParams, 0, probabilityParams(job, { k, channelStride, pixelStride, groups: probabilityGroups[0] }));
       queue.writeBuffer(buffers.assembleParams, 0, assembleParams(job, { k, words, wordGroups: wordGroups[0], rowValues, rowGroups: rowGroups[0] }));
       const { probability, rows, assemble } = this.computePipelines();
       const encoder = this.device.createCommandEncoder();
@@ -116,10 +119,10 @@ export class GpuMaskAssembler {
       pass.setBindGroup(0, this.bindGroup(probability, [{ buffer: gpuData.buffer, size: protos.size * 4 }, buffers.coefficients, buffers.table, buffers.probability, buffers.probabilityParams]));
       pass.dispatchWorkgroups(...probabilityGroups);
       pass.setPipeline(rows);
-      pass.setBindGroup(0, this.bindGroup(rows, [buffers.probability, buffers.table, buffers.resampled, undefined, buffers.assembleParams]));
+      pass.setBindGroup(0, this.bindGroup(rows, [buffers.probability, buffers.table, buffers.resampled, undefined, buffers.assembleParams, buffers.taps]));
       pass.dispatchWorkgroups(...rowGroups);
       pass.setPipeline(assemble);
-      pass.setBindGroup(0, this.bindGroup(assemble, [undefined, buffers.table, buffers.resampled, buffers.bits, buffers.assembleParams]));
+      pass.setBindGroup(0, this.bindGroup(assemble, [undefined, buffers.table, buffers.resampled, buffers.bits, buffers.assembleParams, buffers.taps]));
       pass.dispatchWorkgroups(...wordGroups);
       pass.end();
       encoder.copyBufferToBuffer(buffers.bits, 0, buffers.staging, 0, words * 4);
@@ -172,6 +175,13 @@ function groups(n: number): [number, number] {
   const total = Math.ceil(n / MASK_WORKGROUP);
   const x = Math.min(total, MAX_GROUPS_X);
   return [x, Math.ceil(total / x)];
+}
+
+function probabilityParams(job: MaskAssemblyJob, sizes: { k: number; channelStride: number; pixelStride: number; groups: number }): ArrayBuffer {
+  const block = new ArrayBuffer(PROBABILITY_PARAMS_BYTES);
+  new Uint32Array(block, 0, 8).set([sizes.k, job.nm, job.mh, job.mw, sizes.channelStride, sizes.pixelStride, sizes.groups, job.sigmoid ? 1 : 0]);
+  new Float32Array(block, 32, 1)[0] = job.bias;
+  return block;
 }
 
 function assembleParams(job: MaskAssemblyJob, sizes: { k: number; words: number; wordGroups: number; rowValues: number; rowGroups: number }): ArrayBuffer {

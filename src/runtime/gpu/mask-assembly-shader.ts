@@ -1,18 +1,19 @@
 /**
  * The WGSL compute shaders of {@link GpuMaskAssembler} (gpu-mask-assembler.ts): instance masks
  * from prototypes and per-instance coefficients (YOLO-seg), in three passes. `probability`:
- * `sigmoid(coefficients · prototypes)` on the prototype grid, inside each instance's crop (0
- * outside). `rows` then `assemble`: each output pixel of each instance's window resampled from
- * that grid through two bilinear resizes (PyTorch `align_corners=False` taps: grid →
- * intermediate plane, a content rectangle of it → output frame), separably — along x for the
- * crop's grid rows, then down each column — thresholded, 32 pixels packed per `u32` word.
+ * `coefficients · prototypes + bias` (through a sigmoid in the older form) on the prototype
+ * grid, inside each instance's crop (0 outside). `rows` then `assemble`: each output pixel of
+ * each instance's window resampled from that grid through two bilinear resizes (grid →
+ * intermediate plane, a content rectangle of it → output frame; the taps read from the job's
+ * table, the CPU path's own), separably — along x for the crop's grid rows, then down each
+ * column — thresholded, 32 pixels packed per `u32` word.
  */
 
 /** Invocations per workgroup of every pass. @example `dispatchWorkgroups(Math.ceil(n / MASK_WORKGROUP))` */
 export const MASK_WORKGROUP = 64;
 
-/** Bytes of the probability pass's uniform block (8 u32). @example `device.createBuffer({ size: PROBABILITY_PARAMS_BYTES, … })` */
-export const PROBABILITY_PARAMS_BYTES = 32;
+/** Bytes of the probability pass's uniform block (8 u32, 1 f32, 3 u32 of padding). @example `device.createBuffer({ size: PROBABILITY_PARAMS_BYTES, … })` */
+export const PROBABILITY_PARAMS_BYTES = 48;
 
 /** Bytes of the resampling passes' uniform block (12 u32, 1 f32, 3 u32). @example `device.createBuffer({ size: ASSEMBLE_PARAMS_BYTES, … })` */
 export const ASSEMBLE_PARAMS_BYTES = 64;
@@ -23,7 +24,7 @@ export const INSTANCE_FIELDS = 10;
 /**
  * WGSL of the probability pass: invocation `i` computes pixel `i mod (mh·mw)` of instance
  * `i / (mh·mw)`; prototype `c` at pixel `p` is `protos[c·channelStride + p·pixelStride]`
- * (NCHW or NHWC).
+ * (NCHW or NHWC); the value is `acc + bias`, its sigmoid when `sigmoid` is 1.
  *
  * @example
  * ```ts
@@ -40,7 +41,11 @@ struct Params {
   channelStride: u32,
   pixelStride: u32,
   rowGroups: u32,
-  pad: u32,
+  sigmoid: u32,
+  bias: f32,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
 };
 
 @group(0) @binding(0) var<storage, read> protos: array<f32>;
@@ -69,7 +74,12 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   for (var c = 0u; c < p.nm; c = c + 1u) {
     acc = acc + coefficients[k * p.nm + c] * protos[c * p.channelStride + pixel * p.pixelStride];
   }
-  probability[i] = 1.0 / (1.0 + exp(-acc));
+  let value = acc + p.bias;
+  if (p.sigmoid == 1u) {
+    probability[i] = 1.0 / (1.0 + exp(-value));
+  } else {
+    probability[i] = value;
+  }
 }
 `;
 }
@@ -121,19 +131,8 @@ struct Taps {
 @group(0) @binding(2) var<storage, read_write> resampled: array<f32>;
 @group(0) @binding(3) var<storage, read_write> bits: array<u32>;
 @group(0) @binding(4) var<uniform> p: Params;
-
-// PyTorch's bilinear source index and weights (align_corners=False), output position o.
-fn taps(inSize: u32, outSize: u32, o: u32) -> Taps {
-  if (inSize == outSize) {
-    return Taps(o, o, 1.0, 0.0);
-  }
-  let scale = f32(inSize) / f32(outSize);
-  let src = max(scale * (f32(o) + 0.5) - 0.5, 0.0);
-  let i0 = min(u32(src), inSize - 1u);
-  let i1 = select(i0, i0 + 1u, i0 < inSize - 1u);
-  let frac = clamp(src - f32(i0), 0.0, 1.0);
-  return Taps(i0, i1, 1.0 - frac, frac);
-}
+// output columns, output rows, intermediate columns, intermediate rows (MaskAssemblyJob.taps)
+@group(0) @binding(5) var<storage, read> tapTable: array<Taps>;
 
 // The last instance whose table entry 'field' is <= value (entries ascend over instances).
 fn owner(field: u32, value: u32) -> u32 {
@@ -162,9 +161,10 @@ fn rows(@builtin(global_invocation_id) id: vec3<u32>) {
   let local = i - table[t + 9u];
   let r = local / winW;
   let x = local - r * winW;
-  let tx = taps(p.contentWidth, p.outWidth, table[t + 4u] + x);
-  let a0 = taps(p.mw, p.midWidth, p.contentLeft + tx.i0);
-  let a1 = taps(p.mw, p.midWidth, p.contentLeft + tx.i1);
+  let midColumns = p.outWidth + p.outHeight;
+  let tx = tapTable[table[t + 4u] + x];
+  let a0 = tapTable[midColumns + p.contentLeft + tx.i0];
+  let a1 = tapTable[midColumns + p.contentLeft + tx.i1];
   let row = (k * p.mh + table[t + 1u] + r) * p.mw;
   resampled[i] = tx.l0 * (a0.l0 * probability[row + a0.i0] + a0.l1 * probability[row + a0.i1])
                + tx.l1 * (a1.l0 * probability[row + a1.i0] + a1.l1 * probability[row + a1.i1]);
@@ -189,6 +189,7 @@ fn assemble(@builtin(global_invocation_id) id: vec3<u32>) {
   let winW = table[t + 6u];
   let pixels = winW * table[t + 7u];
   let first = (w - table[t + 8u]) * 32u;
+  let midRows = p.outWidth + p.outHeight + p.midWidth;
   var word = 0u;
   for (var b = 0u; b < 32u; b = b + 1u) {
     let q = first + b;
@@ -197,9 +198,9 @@ fn assemble(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let row = q / winW;
     let x = q - row * winW;
-    let ty = taps(p.contentHeight, p.outHeight, winY + row);
-    let a0 = taps(p.mh, p.midHeight, p.contentTop + ty.i0);
-    let a1 = taps(p.mh, p.midHeight, p.contentTop + ty.i1);
+    let ty = tapTable[p.outWidth + winY + row];
+    let a0 = tapTable[midRows + p.contentTop + ty.i0];
+    let a1 = tapTable[midRows + p.contentTop + ty.i1];
     let v = ty.l0 * (a0.l0 * resampledAt(t, a0.i0, x, winW) + a0.l1 * resampledAt(t, a0.i1, x, winW))
           + ty.l1 * (a1.l0 * resampledAt(t, a1.i0, x, winW) + a1.l1 * resampledAt(t, a1.i1, x, winW));
     if (v > p.threshold) {

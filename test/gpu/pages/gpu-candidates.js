@@ -220,13 +220,13 @@ window.gpuTest = {
    * Photo 1 segmented both ways (prototypes read back + CPU masks, or masks assembled on the
    * GPU): labels, boxes, bytes mapped back, ms, and how far each instance's masks agree.
    */
-  async segCompare(mode, threshold = 0.25) {
+  async segCompare(mode, maskForm, threshold = 0.25) {
     const bitmap = await photoBitmap(1);
     const runs = {};
     for (const gpuMasks of [false, true]) {
       resetCounts();
       const started = performance.now();
-      const result = await segmenter.run(bitmap, { maskMode: mode, threshold, gpuMasks });
+      const result = await segmenter.run(bitmap, { maskMode: mode, maskForm, threshold, gpuMasks });
       runs[gpuMasks ? 'gpu' : 'cpu'] = { result, ms: performance.now() - started, moved: { ...counts } };
     }
     bitmap.close();

@@ -5,7 +5,7 @@
  */
 import { knownOptions, optionNames } from '../core/known-options';
 import { VisionError } from '../core/errors';
-import { shownValue } from '../core/shown-value';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 
 /**
  * Settings of {@link OneEuroFilter} and {@link KeypointSmoother}.
@@ -41,8 +41,8 @@ interface Resolved {
 const ONE_EURO_OPTION_NAMES = /* @__PURE__ */ optionNames<OneEuroOptions>()(['minCutoff', 'beta', 'dCutoff']);
 
 function resolve(options: OneEuroOptions, who: string): Resolved {
-  if (options === null || typeof options !== 'object') {
-    throw new VisionError('INVALID_OPTION', `${who}: options must be an object (or omitted)`);
+  if (!isOptionsObject(options as unknown)) {
+    throw new VisionError('INVALID_OPTION', `${who}: options are ${shownValue(options)}; they must be One-Euro settings ({ minCutoff, beta, dCutoff }) or omitted`);
   }
   knownOptions(options, `${who} (One-Euro settings)`, ONE_EURO_OPTION_NAMES);
   const check = (value: number | undefined, fallback: number, name: string, ok: (v: number) => boolean, allowed: string): number => {

@@ -180,6 +180,7 @@ describe('hand landmarks: video mode and bad input', () => {
     expect((await expectVisionError(hands.run(frames[0], { threshold: '0.5' as unknown as number }), 'INVALID_OPTION')).message).toContain('threshold is "0.5"');
     expect((await expectVisionError(hands.run(frames[0], null as unknown as object), 'INVALID_OPTION')).message).toContain('run options must be an object');
     expect((await expectVisionError(createHandLandmarkPipeline({ smoothing: { minCutoff: -1 } }), 'INVALID_OPTION')).message).toContain('smoothing: minCutoff');
+    expect((await expectVisionError(createHandLandmarkPipeline({ smoothing: [] as never }), 'INVALID_OPTION')).message).toContain('smoothing is an array');
     await expectVisionError(createHandLandmarkPipeline({ backend: 5 as unknown as 'wasm' }), 'INVALID_OPTION');
     expect((await hands.run(frames[0])).hands).toHaveLength(1);
   });

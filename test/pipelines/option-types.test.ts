@@ -70,6 +70,8 @@ describe('options of the wrong type on the classic tasks', () => {
     await expect(pipeline('object-detection', { ...(ready(detector) as object), tracker: null as never })).rejects.toEqual(refused('tracker is null'));
     await expect(pipeline('object-detection', { ...(ready(detector) as object), tracker: { highThreshold: 2 } })).rejects.toEqual(refused('highThreshold'));
     await expect(pipeline('pose-estimation', { ...(ready(poses) as object), smoothing: 'x' as never })).rejects.toEqual(refused('smoothing is "x"'));
+    // an array passed as One-Euro settings ran with the defaults
+    await expect(pipeline('pose-estimation', { ...(ready(poses) as object), smoothing: [] as never })).rejects.toEqual(refused('smoothing is an array'));
     await expect(pipeline('pose-estimation', { ...(ready(poses) as object), smoothing: { minCutoff: -1 } })).rejects.toEqual(refused('smoothing: minCutoff'));
     await expect(pipeline('pose-estimation', { ...(ready(poses) as object), tracker: { highThreshold: 5 } })).rejects.toEqual(refused('highThreshold'));
     // a tracker highThreshold alone works: the low threshold derived for it stays below it

@@ -36,6 +36,8 @@ describe('segmentation cards that do not fit', () => {
     three.dispose();
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { activation: 'bogus' as 'none' } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.activation is "bogus"; allowed: none, sigmoid, softmax'));
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { foregroundChannel: 5 } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.foregroundChannel is 5; it must be 0 or 1'));
+    // an array was taken as an empty head
+    await expect(pipeline('image-segmentation', { model: selfie({ segmentation: [] as never }), backend: 'wasm' })).rejects.toEqual(refused('segmentation is an array'));
   });
 
   it('a card without labels takes none (then the file\'s names, or a request for labels); labels that are no strings are refused', async () => {

@@ -166,6 +166,10 @@ describe('OneEuroBank', () => {
   it('refuses bad sizes, indices, values and backward timestamps with VisionErrors, state unchanged', () => {
     for (const size of [-1, 1.5, NaN]) expect(() => new OneEuroBank(size)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => new OneEuroBank(2, { beta: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    // an array was taken as the default settings
+    for (const make of [() => new OneEuroBank(2, [] as never), () => new OneEuroFilter([] as never), () => new KeypointSmoother([] as never)]) {
+      expect(make).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('options are an array; they must be One-Euro settings') }));
+    }
     const bank = new OneEuroBank(2);
     expect(bank.filter(0, 5, 100)).toBe(5);
     for (const [i, value, t] of [[2, 1, 200], [-1, 1, 200], [0.5, 1, 200], [0, NaN, 200], [0, 1, Infinity], [0, 1, 50]]) {

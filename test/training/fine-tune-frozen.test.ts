@@ -79,6 +79,8 @@ describe('fineTune keeps the frozen backbone frozen (cpu backend: convolution gr
       expect(trainable()).toEqual(before);
     }
     await expect(fineTune(backbone, head, data, { epochs: 1, backboneLearningRateScale: -1 })).rejects.toMatchObject({ message: expect.stringContaining('backboneLearningRateScale is -1') });
+    // an array ran as the default options
+    await expect(fineTune(backbone, head, data, [] as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'fineTune options are an array; they must be an object' });
     const meanBefore = source.getLayer('bn_b').getWeights()[2].clone();
     await fineTune(backbone, head, data, { epochs: 1, batchSize: 8, unfreeze: 1, optimizer: { name: 'sgd', learningRate: 0.1 } });
     expect(trainable()).toEqual(['bn_b']);

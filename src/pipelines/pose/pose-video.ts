@@ -7,7 +7,7 @@
 import { VisionError } from '../../core/errors';
 import { Mask } from '../../core/mask';
 import { smoothWithPrevious } from '../../postprocess/masks/temporal-smoothing';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { Detection } from '../../core/types';
 import type { CropRegion } from '../../preprocess/crop-region';
 import type { RotatedRegion } from '../../preprocess/rotated-region';
@@ -100,7 +100,7 @@ export class PoseVideoState {
     this.blazePose = extra.blazePose ?? false;
     for (const [name, value] of [['smoothing', smoothing], ['worldSmoothing', this.worldSmoothing]] as const) {
       if (value === false) continue;
-      if (typeof value !== 'object' || value === null) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
+      if (!isOptionsObject(value)) throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be One-Euro options ({ minCutoff, beta, dCutoff }) or false`);
       checkOneEuroOptions(value, name);
     }
     const ratio = this.segmentationSmoothing;

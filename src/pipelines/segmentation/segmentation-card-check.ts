@@ -4,7 +4,7 @@
  * names an activation and a foreground channel it knows.
  */
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
 import type { SegmentationHead, SegmentationModelSpec } from '../../models/segmentation-cards';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -42,7 +42,7 @@ export function checkWholeImageInput(spec: ModelSpec, task: string): void {
  */
 export function checkSegmentationHead(id: string, head: SegmentationHead | undefined): void {
   if (head === undefined) return;
-  if (head === null || typeof head !== 'object') throw new VisionError('INVALID_OPTION', `model '${id}': segmentation is ${shownValue(head)}; it must be an object { activation?, foregroundChannel? }`);
+  if (!isOptionsObject(head as unknown)) throw new VisionError('INVALID_OPTION', `model '${id}': segmentation is ${shownValue(head)}; it must be an object { activation?, foregroundChannel? }`);
   if (head.activation !== undefined && !ACTIVATIONS.includes(head.activation)) {
     throw new VisionError('INVALID_OPTION', `model '${id}': segmentation.activation is ${shownValue(head.activation)}; allowed: ${ACTIVATIONS.join(', ')}`);
   }

@@ -4,7 +4,7 @@
  * defaults took their place).
  */
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
 import { definedOnly } from './options';
 
@@ -22,7 +22,7 @@ import { definedOnly } from './options';
 export function smoothingSettings(value: OneEuroOptions | false | undefined, defaults: Readonly<OneEuroOptions>, name: string): OneEuroOptions | false {
   if (value === false) return false;
   if (value === undefined) return { ...defaults };
-  if (typeof value !== 'object' || value === null) {
+  if (!isOptionsObject(value)) {
     throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be One-Euro settings ({ minCutoff, beta, dCutoff }) or false`);
   }
   checkOneEuroOptions(value, name);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { type FitOptions, type FitResult, fit } from '../fit';
 import type { LabeledTensors } from '../evaluate';
 import type { FeatureBackbone } from './feature-backbone';
@@ -79,7 +79,7 @@ function freezeBatchNormStatistics(layers: readonly tf.layers.Layer[]): () => vo
  * ```
  */
 export async function fineTune(extractor: FeatureBackbone, head: tf.LayersModel, data: LabeledTensors, options: FineTuneOptions): Promise<{ model: tf.LayersModel; result: FitResult }> {
-  if (options === null || typeof options !== 'object') throw new VisionError('INVALID_OPTION', `fineTune options are ${shownValue(options)}; they must be an object`);
+  if (!isOptionsObject(options as unknown)) throw new VisionError('INVALID_OPTION', `fineTune options are ${shownValue(options)}; they must be an object`);
   if (isOptimizerInstance(options.optimizer)) throw new VisionError('INVALID_OPTION', 'fineTune needs optimizer settings ({ name, learningRate }), not an optimizer instance');
   const scale = options.backboneLearningRateScale ?? 0.1;
   if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0)) {

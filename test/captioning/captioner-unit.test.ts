@@ -25,6 +25,23 @@ describe('trainable captioner building blocks', () => {
     expect(() => new CaptionVocabulary([])).toThrow(VisionError);
   });
 
+  it("the vocabulary's words are the tokenizer's: punctuation split off, any script's letters kept (they encoded to <unk> and fell out of captions)", () => {
+    const captions = ['A dog, running on the grass.', "the cat's toy", 'un café près de la forêt', 'Straße mit Bäumen', 'well-known red-and-blue ball'];
+    const vocab = CaptionVocabulary.fromCaptions(captions);
+    expect(vocab.words).toEqual(expect.arrayContaining(['dog', ',', 'grass', '.', 'café', 'forêt', 'straße', 'bäumen', "'", 's', '-', 'known']));
+    expect(vocab.words).not.toContain('dog,');
+    for (const caption of captions) expect(vocab.encode(caption), caption).not.toContain(3);
+    expect(captions.map((c) => vocab.decode(vocab.encode(c)))).toEqual([
+      'a dog, running on the grass.',
+      "the cat's toy",
+      'un café près de la forêt',
+      'straße mit bäumen',
+      'well - known red - and - blue ball', // Hugging Face's WordPiece decoder leaves hyphens spaced
+    ]);
+    // the saved tokenizer.json splits the same way in any Hugging Face tokenizer
+    expect(vocab.toTokenizerJson()).toMatchObject({ pre_tokenizer: { type: 'BertPreTokenizer' } });
+  });
+
   it('an LSTM captioner learns a tiny set (loss falls), saves and loads, and runs in the pipeline without leaking', async () => {
     const scenes = captionScenes(24, 1, 'train');
     const { captioner, losses } = await trainCaptioner(scenes, { config: LSTM, epochs: 4, batchSize: 12, learningRate: 1e-2, freezeEncoderAfter: 2 });
@@ -99,6 +116,8 @@ describe('trainable captioner building blocks', () => {
     expect(JSON.stringify(captioner.save().params)).toBe(saved);
     // words the captioner's fixed vocabulary lacks were trained as <unk>: the captions came out empty
     const newWords = scenes.map((s) => ({ ...s, caption: `${s.caption} zebra` }));
+    // punctuation is checked as the tokenizer splits it: 'circle.' is the known 'circle' and a new '.'
+    await expect(trainCaptioner(scenes.map((s) => ({ ...s, caption: `${s.caption}.` })), { config: LSTM, initial: captioner, epochs: 1 })).rejects.toMatchObject({ message: expect.stringContaining("lacks (.)") });
     await expect(trainCaptioner(newWords, { config: LSTM, initial: captioner, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("word(s) the initial captioner's vocabulary lacks (zebra)") });
     expect(JSON.stringify(captioner.save().params)).toBe(saved);
     captioner.dispose();

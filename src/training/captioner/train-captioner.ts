@@ -95,7 +95,7 @@ function checkExamples(examples: readonly CaptionExample[]): void {
  */
 function checkKnownWords(vocabulary: CaptionVocabulary, examples: readonly CaptionExample[]): void {
   const known = new Set(vocabulary.words);
-  const unknown = [...new Set(examples.flatMap((e) => e.caption.toLowerCase().split(/\s+/)).filter((w) => w && !known.has(w)))];
+  const unknown = [...new Set(examples.flatMap((e) => CaptionVocabulary.wordsOf(e.caption)).filter((w) => !known.has(w)))];
   if (unknown.length > 0) {
     throw new VisionError('INVALID_INPUT', `the captions use ${unknown.length} word(s) the initial captioner's vocabulary lacks (${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? ', …' : ''}); its vocabulary is fixed: train a new captioner (no initial) to learn new words`);
   }

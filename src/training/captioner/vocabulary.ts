@@ -1,14 +1,18 @@
-import { Tokenizer } from '@huggingface/tokenizers';
+import { BertPreTokenizer, Tokenizer } from '@huggingface/tokenizers';
 import { VisionError } from '../../core/errors';
+
+const PRE_TOKENIZER = /* @__PURE__ */ new BertPreTokenizer();
 
 /** Special tokens of a captioner vocabulary, in id order 0–3. @example `CAPTION_SPECIALS[1] // '<bos>'` */
 export const CAPTION_SPECIALS = /* @__PURE__ */ Object.freeze(['<pad>', '<bos>', '<eos>', '<unk>'] as const);
 
 /**
  * The word vocabulary of a trained captioner as a Hugging Face `tokenizer.json` (WordPiece
- * over whole lower-case words, Whitespace pre-tokenizer, WordPiece decoder), so that captions
- * are tokenized and decoded by `@huggingface/tokenizers` here and by any HF tokenizer elsewhere.
- * Ids: `<pad>` 0, `<bos>` 1, `<eos>` 2, `<unk>` 3, then the words.
+ * over whole lower-case words, BERT pre-tokenizer — whitespace-separated words with every
+ * punctuation mark a token of its own, letters of any script kept in their word — and the
+ * WordPiece decoder, which closes up `dog ,` to `dog,`), so that captions are tokenized and
+ * decoded by `@huggingface/tokenizers` here and by any HF tokenizer elsewhere. Ids: `<pad>` 0,
+ * `<bos>` 1, `<eos>` 2, `<unk>` 3, then the words.
  *
  * @example
  * ```ts
@@ -28,7 +32,7 @@ export class CaptionVocabulary {
   }
 
   /**
-   * A vocabulary of every word in `captions` (split on whitespace, lower-cased), sorted.
+   * A vocabulary of every word in `captions` ({@link CaptionVocabulary.wordsOf}), sorted.
    *
    * @example
    * ```ts
@@ -37,8 +41,21 @@ export class CaptionVocabulary {
    */
   static fromCaptions(captions: readonly string[]): CaptionVocabulary {
     const words = new Set<string>();
-    for (const caption of captions) for (const w of caption.toLowerCase().split(/\s+/)) if (w) words.add(w);
+    for (const caption of captions) for (const w of CaptionVocabulary.wordsOf(caption)) words.add(w);
     return new CaptionVocabulary([...words].sort());
+  }
+
+  /**
+   * The words of a caption as the tokenizer splits it: lower-cased, split at whitespace, each
+   * punctuation mark a word of its own.
+   *
+   * @example
+   * ```ts
+   * CaptionVocabulary.wordsOf("A dog's café, well-known."); // ['a', 'dog', "'", 's', 'café', ',', 'well', '-', 'known', '.']
+   * ```
+   */
+  static wordsOf(caption: string): string[] {
+    return PRE_TOKENIZER.pre_tokenize(caption.toLowerCase());
   }
 
   /** Tokens in all: specials plus words. */
@@ -65,7 +82,7 @@ export class CaptionVocabulary {
       padding: null,
       added_tokens: CAPTION_SPECIALS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
       normalizer: { type: 'Lowercase' },
-      pre_tokenizer: { type: 'Whitespace' },
+      pre_tokenizer: { type: 'BertPreTokenizer' },
       post_processor: null,
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
       model: { type: 'WordPiece', unk_token: '<unk>', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(all.map((w, i) => [w, i])) },

@@ -14,8 +14,9 @@ writes (small, committed):
                                      process_mask_native, scale_masks, scale_boxes) on random
                                      quantised prototypes and coefficients, in both forms:
                                      'sigmoid' (releases before mid-2024: sigmoid first, > 0.5,
-                                     int() pads) and 'logits' (8.4: logits cropped and resized,
-                                     > 0, pads rounded as LetterBox adds them).
+                                     int() pads) and 'logits' (since May 2026: logits upsampled,
+                                     cropped at the input's resolution, > 0, pads rounded as
+                                     LetterBox adds them).
   test/fixtures/masks/contours.json  cv2.findContours(RETR_EXTERNAL, CHAIN_APPROX_NONE / SIMPLE)
                                      on small binary shapes.
 
@@ -103,12 +104,15 @@ def crop_mask(masks, boxes):
 
 
 def process_mask(protos, masks_in, bboxes, shape, form):
-    """ops.process_mask(..., upsample=True) with the cut (> 0.5 / > 0) deferred to the original size."""
+    """ops.process_mask(..., upsample=True) with the cut (> 0.5 / > 0) deferred to the original size.
+    sigmoid form (before mid-2024): sigmoid, crop on the prototype grid, upsample. logits form
+    (since May 2026, PR 24463): the logits upsampled to the input, then cropped with the box there."""
     c, mh, mw = protos.shape
     ih, iw = shape
     masks = (masks_in @ protos.float().view(c, -1)).view(-1, mh, mw)
-    if form == 'sigmoid':
-        masks = masks.sigmoid()
+    if form == 'logits':
+        return crop_mask(F.interpolate(masks[None], shape, mode='bilinear', align_corners=False)[0], bboxes)
+    masks = masks.sigmoid()
     down = bboxes.clone()
     down[:, 0] *= mw / iw
     down[:, 2] *= mw / iw

@@ -40,5 +40,10 @@ export interface MaskAssemblyJob {
    * from `mw`) and the intermediate rows (`intermediateHeight`, from `mh`).
    */
   taps: Uint32Array<ArrayBuffer>;
-  instances: readonly { crop: MaskBounds; window: MaskBounds }[];
+  /**
+   * Per instance: `crop`, the grid cells computed (0 outside); `midCrop`, the part of the
+   * intermediate plane kept (0 outside: the box at the input's resolution in the logits form's
+   * upsample mode, else the whole plane); `window`, the output pixels to compute.
+   */
+  instances: readonly { crop: MaskBounds; window: MaskBounds; midCrop: MaskBounds }[];
 }

@@ -133,6 +133,8 @@ describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-n
       taken.instances.forEach((i) => i.mask.close());
     }
     await expect(segmenter.run(gray(10, 10), { maskForm: 'probabilities' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'maskForm is "probabilities"; allowed: logits, sigmoid' });
+    // null at creation ran as the default form
+    await expect(createInstanceSegmentationPipeline({ model: yoloSegModel({ url: 'seg.onnx', inputSize: 128, labels: LABELS }), modelSource: constantModel([128, 128], [{ name: 'output0', ...yoloOutput(c) }, { name: 'output1', dims: seg.protoDims, values: seg.protos }]), maskForm: null as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'maskForm is null; allowed: logits, sigmoid' });
     // smaller than the model's stride (32): still one mask per instance, at 5×3
     const tiny = await segmenter.run(gray(5, 3));
     expect(tiny.instances.length).toBeGreaterThan(0);

@@ -47,13 +47,26 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
     masks.forEach((m) => m.close());
   });
 
-  it("the logits form (the default) is Ultralytics 8.4's: upsampled masks reach up to two prototype cells past their box, the sigmoid form's one", () => {
+  it("the logits form (the default) is today's Ultralytics: upsampled, then cropped with the box at the input's resolution — no mask outside its box (Ultralytics PR 24463's case)", () => {
+    // uniformly positive 32×40×40 prototypes, box [40, 40, 120, 120], a 160² input and image
+    const t = letterboxTransform(160, 160, 160);
+    const ones = { dims: [1, 32, 40, 40], data: new Float32Array(32 * 40 * 40).fill(1) };
+    const coef = new Float32Array(32).fill(0.1);
+    // the order before (the logits cropped on the grid, then upsampled) set 656 pixels past the box
+    for (const threshold of [0.5, 0.7, 0.2]) {
+      const [mask] = yoloSegMasks(ones, coef, [40, 40, 120, 120], t, { threshold });
+      expect(mask.area()).toBe(6400);
+      expect(mask.bounds).toEqual({ x: 40, y: 40, width: 80, height: 80 });
+      mask.close();
+    }
+  });
+
+  it('on a letterboxed fixture the logits form stays within an input pixel of its box (the cut made at the image size), the sigmoid form within a prototype cell', () => {
     const t = letterboxTransform(120, 90, 128);
     const c = fixture.cases.find((k) => k.name === 'landscape-120x90-logits')!;
     const coef = Float32Array.from(c.coefficients);
     const [logits, sigmoid, byDefault] = [{ form: 'logits' as const }, { form: 'sigmoid' as const }, {}].map((o) => yoloSegMasks(protos, coef, c.boxes.flat(), t, o));
-    const cell = 4 / t.scaleX; // a prototype cell in image pixels
-    const outside = [0, 0];
+    const reach = [1 / t.scaleX, 4 / t.scaleX]; // an input pixel, a prototype cell, in image pixels
     logits.forEach((m, i) => {
       expect(byDefault[i].toRle()).toEqual(m.toRle());
       const [x1, y1, x2, y2] = c.boxes[i].map((v, k) => Math.max(0, (v - (k % 2 === 0 ? t.padX : t.padY)) / t.scaleX));
@@ -62,17 +75,12 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
         let farthest = 0;
         for (let y = 0; y < mask.height; y++) {
           for (let x = 0; x < mask.width; x++) {
-            const past = Math.max(x1 - (x + 1), x - x2, y1 - (y + 1), y - y2);
-            if (values[y * mask.width + x] < 128 || past <= 0) continue;
-            outside[form]++;
-            farthest = Math.max(farthest, past);
+            if (values[y * mask.width + x] >= 128) farthest = Math.max(farthest, x1 - (x + 1), x - x2, y1 - (y + 1), y - y2);
           }
         }
-        expect(farthest).toBeLessThanOrEqual((form === 0 ? 2 : 1) * cell);
+        expect(farthest).toBeLessThanOrEqual(reach[form]);
       });
     });
-    // pixels past the box: 554 (logits) vs 86 (sigmoid) on this fixture
-    expect(outside[0]).toBeGreaterThan(3 * outside[1]);
     [...logits, ...sigmoid, ...byDefault].forEach((m) => m.close());
   });
 
@@ -103,7 +111,7 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
     });
     expect(low.reduce((s, m) => s + m.area(), 0)).toBeGreaterThan(half.reduce((s, m) => s + m.area(), 0));
     [...low, ...half, ...high, ...byDefault].forEach((m) => m.close());
-    for (const bad of [{ threshold: 0 }, { threshold: 1 }, { threshold: Number.NaN }, { form: 'probabilities' }, { form: 'sigmoid', threshold: 1.5 }]) {
+    for (const bad of [{ threshold: 0 }, { threshold: 1 }, { threshold: Number.NaN }, { form: 'probabilities' }, { form: 'sigmoid', threshold: 1.5 }, { threshold: '0.5' }, { threshold: null }, { form: null }]) {
       expect(() => run(bad), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     }
     run({ form: 'sigmoid', threshold: 0 }).forEach((m) => m.close());
@@ -139,9 +147,9 @@ describe('yoloSegMasks = Ultralytics process_mask / scale_masks / process_mask_n
       expect(masks).toHaveLength(100);
       expect(masks.some((m) => m.area() > 0)).toBe(true);
       // letterbox 1280×720 → 640: gain 0.5, 140 px bars top and bottom; every mask stays in its box
-      // (upsample crops on the 160² prototype grid: a cell is 8 frame px, and the cropped logits
-      // reach one more cell past the box; native crops at 640²)
-      const slack = mode === 'upsample' ? 16 : 2;
+      // (the sigmoid form's upsample crops on the 160² prototype grid: a cell is 8 frame px; the
+      // logits form crops at 640², as native does)
+      const slack = 2;
       masks.forEach((m, i) => {
         const [x1, y1, x2, y2] = boxes.slice(i * 4, i * 4 + 4);
         const extent = maskExtent(m);

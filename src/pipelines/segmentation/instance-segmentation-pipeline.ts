@@ -73,7 +73,7 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     if (merged.maskMode !== undefined && merged.maskMode !== 'upsample' && merged.maskMode !== 'native') {
       throw new VisionError('INVALID_OPTION', `maskMode is ${shownValue(merged.maskMode)}; allowed: upsample, native`);
     }
-    const maskForm = merged.maskForm ?? 'logits';
+    const maskForm = merged.maskForm === undefined ? 'logits' : merged.maskForm;
     if (maskForm !== 'logits' && maskForm !== 'sigmoid') throw new VisionError('INVALID_OPTION', `maskForm is ${shownValue(maskForm)}; allowed: logits, sigmoid`);
     if (this.spec.family === 'yolov8-seg' && maskForm === 'logits' && !(maskThreshold > 0 && maskThreshold < 1)) {
       throw new VisionError('INVALID_OPTION', `maskThreshold is ${maskThreshold}; YOLO-seg masks of maskForm 'logits' are cut at its logit, so it must be strictly between 0 and 1 (maskForm 'sigmoid' takes 0 and 1)`);

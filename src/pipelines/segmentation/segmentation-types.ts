@@ -28,11 +28,11 @@ export interface InstanceSegmentationRunOptions {
   /** YOLO-seg mask assembly: `upsample` (Ultralytics default) or `native` (`retina_masks=True`, sharper). */
   maskMode?: 'upsample' | 'native';
   /**
-   * YOLO-seg: which Ultralytics `process_mask` to follow. `logits` (default; Ultralytics since
-   * mid-2024): the mask logits cropped, resized and cut at the logit of `maskThreshold`
-   * (strictly between 0 and 1), so masks reach up to one prototype cell past their box in
-   * `upsample` mode; `sigmoid` (YOLOv5-seg, older Ultralytics): the sigmoid first, cropped, cut
-   * at `maskThreshold` — masks end at the box edge.
+   * YOLO-seg: which Ultralytics `process_mask` to follow. `logits` (default; today's
+   * Ultralytics): the mask logits upsampled, cropped to the box at the model input's
+   * resolution and cut at the logit of `maskThreshold` (strictly between 0 and 1); `sigmoid`
+   * (YOLOv5-seg, Ultralytics before mid-2024): the sigmoid first, cropped on the prototype grid,
+   * upsampled, cut at `maskThreshold`.
    */
   maskForm?: 'logits' | 'sigmoid';
   /**

@@ -10,7 +10,7 @@ import { type SparsePlane, resizeSparse } from './bilinear';
 /**
  * The part of a `maskWidth`×`maskHeight` model-input-aligned mask that shows the image, as
  * Ultralytics `scale_masks` computes it for a centred letterbox; the whole mask for a stretched
- * (non-uniform) input. `pads`: `rounded` (Ultralytics 8.4, the pads its `LetterBox` adds:
+ * (non-uniform) input. `pads`: `rounded` (today's Ultralytics, the pads its `LetterBox` adds:
  * `round(pad ∓ 0.1)` of half of `size − round(side · gain)`) or `truncated` (releases before
  * 8.3.152: `int()` of the pads, which can cut one row or column of bar into the image).
  *

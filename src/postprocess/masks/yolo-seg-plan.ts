@@ -12,7 +12,7 @@ import type { InputTransform } from '../../core/types';
 import { scaleBoxesToSource } from '../box-format';
 import { bilinearTaps, resizeWindow, sourceWindow } from './bilinear';
 import { contentRegion } from './to-source';
-import { YOLO_SEG_MASK_OPTION_NAMES, type YoloSegMaskOptions, cropBounds, maskValues, readProtos } from './yolo-seg';
+import { YOLO_SEG_MASK_OPTION_NAMES, type YoloSegMaskOptions, cropBounds, maskValues, readProtos, upsampleCrops } from './yolo-seg';
 import { checkOptionNames } from '../validate';
 
 const f32 = Math.fround;
@@ -56,23 +56,24 @@ export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes:
   ]);
   const plan = { nm: p.nm, mh, mw, protoLayout: p.pixelStride === 1 ? ('nchw' as const) : ('nhwc' as const), intermediateWidth: midW, intermediateHeight: midH, content, outputWidth: w0, outputHeight: h0, sigmoid: values.sigmoid, bias: values.bias, threshold: values.cut, taps };
   const hasContent = content.width > 0 && content.height > 0;
+  const whole: MaskBounds = { x: 0, y: 0, width: midW, height: midH };
   if (mode === 'native') {
     const source = options.sourceBoxes ?? scaleBoxesToSource(boxes, transform);
     if (source.length !== boxes.length) throw new VisionError('INVALID_INPUT', `${fn}: ${source.length / 4} source boxes for ${n} boxes`);
     const instances = Array.from({ length: n }, (_, i) => {
       const window = cropBounds(f32(source[i * 4]), f32(source[i * 4 + 1]), f32(source[i * 4 + 2]), f32(source[i * 4 + 3]), w0, h0);
-      if (!hasContent || window.width === 0 || window.height === 0) return { crop: EMPTY, window: EMPTY };
+      if (!hasContent || window.width === 0 || window.height === 0) return { crop: EMPTY, window: EMPTY, midCrop: whole };
       // the grid cells the window reads (the CPU path computes exactly these)
       const need = sourceWindow(content.width, content.height, w0, h0, window);
-      return { crop: { ...need, x: need.x + content.x, y: need.y + content.y }, window };
+      return { crop: { ...need, x: need.x + content.x, y: need.y + content.y }, window, midCrop: whole };
     });
     return { ...plan, instances };
   }
-  const rx = f32(mw / midW);
-  const ry = f32(mh / midH);
   const instances = Array.from({ length: n }, (_, i) => {
-    const crop = cropBounds(f32(boxes[i * 4] * rx), f32(boxes[i * 4 + 1] * ry), f32(boxes[i * 4 + 2] * rx), f32(boxes[i * 4 + 3] * ry), mw, mh);
-    return { crop, window: hasContent ? upsampleWindow(crop, mw, mh, midW, midH, content, w0, h0) : EMPTY };
+    const { grid, input } = upsampleCrops(mw, mh, [boxes[i * 4], boxes[i * 4 + 1], boxes[i * 4 + 2], boxes[i * 4 + 3]], transform, values);
+    // the intermediate plane's reach: the input crop (logits form), or where the grid crop's taps land
+    const mid = input ?? resizeWindow({ width: mw, height: mh, bounds: grid, data: new Float32Array(0) }, midW, midH);
+    return { crop: grid, window: hasContent ? outputWindow(mid, content, w0, h0) : EMPTY, midCrop: input ?? whole };
   });
   return { ...plan, instances };
 }
@@ -98,9 +99,9 @@ function tapTable(axes: [number, number][]): Uint32Array<ArrayBuffer> {
   return table;
 }
 
-/** The image window of an `upsample`-mode mask: the crop's reach after both resizes (as resizeSparse's windows). */
-function upsampleWindow(crop: MaskBounds, mw: number, mh: number, midW: number, midH: number, content: MaskBounds, w0: number, h0: number): MaskBounds {
-  const mid = resizeWindow({ width: mw, height: mh, bounds: crop, data: new Float32Array(0) }, midW, midH);
+/** The image window of an `upsample`-mode mask: the reach of its part `mid` of the intermediate plane after the second resize (as resizeSparse's windows). */
+function outputWindow(mid: MaskBounds, content: MaskBounds, w0: number, h0: number): MaskBounds {
+  if (mid.width === 0 || mid.height === 0) return EMPTY;
   const x0 = Math.max(mid.x, content.x);
   const y0 = Math.max(mid.y, content.y);
   const x1 = Math.min(mid.x + mid.width, content.x + content.width);

@@ -47,14 +47,14 @@ export interface YoloSegMaskOptions {
    */
   mode?: 'upsample' | 'native';
   /**
-   * Which Ultralytics `process_mask` to follow. `logits` (default; Ultralytics since mid-2024,
-   * 8.4): the crop, the resizes and the cut act on `coefficients · prototypes` itself, cut at
-   * `> 0` (the logit of `threshold`), and the letterbox bars come off with the pads its
-   * `LetterBox` added. Pixels outside the box hold the cut value, so in `upsample` mode a
-   * mask reaches up to one prototype cell past its box, as Ultralytics' do. `sigmoid`
-   * (YOLOv5-seg, Ultralytics before mid-2024): the sigmoid first, cropped to 0, cut at
-   * `threshold`, the pads truncated (`int()`, as `scale_masks` before 8.3.152) — masks end at
-   * the box edge.
+   * Which Ultralytics `process_mask` to follow. `logits` (default; today's Ultralytics, since
+   * May 2026): `coefficients · prototypes` itself is resized and cut at `> 0` (the logit of
+   * `threshold`); in `upsample` mode it is upsampled to the model input first and cropped with
+   * the box there (pixels outside hold the cut value), and the letterbox bars come off with the
+   * pads its `LetterBox` added. `sigmoid` (YOLOv5-seg, Ultralytics before mid-2024): the
+   * sigmoid first, cropped on the prototype grid, then upsampled, cut at `threshold`, the pads
+   * truncated (`int()`, as `scale_masks` before 8.3.152). (Ultralytics between the two cropped
+   * the logits on the grid before upsampling; masks then spilled up to a cell past the box.)
    */
   form?: 'logits' | 'sigmoid';
   /**
@@ -99,8 +99,9 @@ export interface MaskValues {
  * ```
  */
 export function maskValues(fn: string, options: YoloSegMaskOptions): MaskValues {
-  const form = options.form ?? 'logits';
-  const threshold = options.threshold ?? 0.5;
+  const form = options.form === undefined ? 'logits' : options.form;
+  const threshold = options.threshold === undefined ? 0.5 : options.threshold;
+  if (typeof threshold !== 'number') throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${shownValue(threshold)}; it must be a number`);
   if (form === 'sigmoid') {
     if (!(threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `${fn}: threshold is ${shownValue(threshold)}; it must be in [0, 1]`);
     return { sigmoid: true, bias: 0, cut: f32(threshold), pads: 'truncated' };
@@ -185,12 +186,31 @@ export function cropBounds(x1: number, y1: number, x2: number, y2: number, width
   return { x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0 };
 }
 
+/**
+ * The crops of an `upsample`-mode mask: on the prototype grid (the cells computed) and, in the
+ * logits form, on the model input (Ultralytics since May 2026 upsamples first and crops with the
+ * box at the input's resolution; before, and in the sigmoid form, the grid crop was the crop).
+ *
+ * @example
+ * ```ts
+ * const { grid, input } = upsampleCrops(32, 32, [10, 20, 60, 90], transform, values); // input: the box's pixels of the 128² input
+ * ```
+ */
+export function upsampleCrops(mw: number, mh: number, box: ArrayLike<number>, t: InputTransform, values: MaskValues): { grid: MaskBounds; input?: MaskBounds } {
+  const { inputWidth: iw, inputHeight: ih } = t;
+  if (values.sigmoid) {
+    const rx = f32(mw / iw);
+    const ry = f32(mh / ih);
+    return { grid: cropBounds(f32(box[0] * rx), f32(box[1] * ry), f32(box[2] * rx), f32(box[3] * ry), mw, mh) };
+  }
+  const input = cropBounds(f32(box[0]), f32(box[1]), f32(box[2]), f32(box[3]), iw, ih);
+  return { grid: sourceWindow(mw, mh, iw, ih, input), input };
+}
+
 function upsampleMode(p: Protos, coef: Float32Array, box: ArrayLike<number>, t: InputTransform, values: MaskValues): SparsePlane {
   const { inputWidth: iw, inputHeight: ih, sourceWidth: w0, sourceHeight: h0 } = t;
-  const rx = f32(p.mw / iw);
-  const ry = f32(p.mh / ih);
-  const crop = cropBounds(f32(box[0] * rx), f32(box[1] * ry), f32(box[2] * rx), f32(box[3] * ry), p.mw, p.mh);
-  const inInput = resizeSparse(protoMask(p, coef, crop, values), iw, ih);
+  const { grid, input } = upsampleCrops(p.mw, p.mh, box, t, values);
+  const inInput = input && input.width * input.height === 0 ? { width: iw, height: ih, bounds: input, data: new Float32Array(0) } : resizeSparse(protoMask(p, coef, grid, values), iw, ih, input);
   return resizeSparse(cropPlane(inInput, contentRegion(iw, ih, t, values.pads)), w0, h0);
 }
 
@@ -209,11 +229,12 @@ function nativeMode(p: Protos, coef: Float32Array, sourceBox: ArrayLike<number>,
 
 /**
  * YOLO-seg instance masks as Ultralytics computes them, one owned binary {@link Mask} per
- * detection at the original image's size: `coefficients · prototypes` cropped to the box
- * (Ultralytics `crop_mask`: pixels `x1 ≤ x < x2`, `y1 ≤ y < y2`), bilinearly upsampled
- * (`align_corners=False`), letterbox removed and resized to the image (`scale_masks`), then
- * `> 0` (`> threshold` after a sigmoid in the older form, {@link YoloSegMaskOptions.form}) —
- * the cut made at the image's size — or the `native` order (`process_mask_native`, see
+ * detection at the original image's size: `coefficients · prototypes` bilinearly upsampled
+ * to the model input (`align_corners=False`), cropped to the box (Ultralytics `crop_mask`:
+ * pixels `x1 ≤ x < x2`, `y1 ≤ y < y2`), letterbox removed and resized to the image
+ * (`scale_masks`), then `> 0` — the cut made at the image's size; the older form
+ * ({@link YoloSegMaskOptions.form}) takes the sigmoid, crops on the prototype grid before
+ * upsampling and cuts at `threshold` — or the `native` order (`process_mask_native`, see
  * {@link YoloSegMaskOptions.mode}). Only the neighbourhood of each box is computed, so cost
  * grows with box area, not frame size. Golden-tested against a transcription of Ultralytics'
  * ops running on torch (scripts/make_mask_fixtures.py).

@@ -198,8 +198,8 @@ function instanceTable(job: MaskAssemblyJob): { table: Uint32Array<ArrayBuffer>;
   const table = new Uint32Array(Math.max(job.instances.length, 1) * INSTANCE_FIELDS);
   let words = 0;
   let rowValues = 0;
-  job.instances.forEach(({ crop, window }, i) => {
-    table.set([crop.x, crop.y, crop.x + crop.width, crop.y + crop.height, window.x, window.y, window.width, window.height, words, rowValues], i * INSTANCE_FIELDS);
+  job.instances.forEach(({ crop, window, midCrop }, i) => {
+    table.set([crop.x, crop.y, crop.x + crop.width, crop.y + crop.height, window.x, window.y, window.width, window.height, words, rowValues, midCrop.x, midCrop.y, midCrop.x + midCrop.width, midCrop.y + midCrop.height], i * INSTANCE_FIELDS);
     words += Math.ceil((window.width * window.height) / 32);
     rowValues += window.width * window.height === 0 ? 0 : crop.height * window.width;
   });

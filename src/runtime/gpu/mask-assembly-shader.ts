@@ -4,9 +4,9 @@
  * `coefficients · prototypes + bias` (through a sigmoid in the older form) on the prototype
  * grid, inside each instance's crop (0 outside). `rows` then `assemble`: each output pixel of
  * each instance's window resampled from that grid through two bilinear resizes (grid →
- * intermediate plane, a content rectangle of it → output frame; the taps read from the job's
- * table, the CPU path's own), separably — along x for the crop's grid rows, then down each
- * column — thresholded, 32 pixels packed per `u32` word.
+ * intermediate plane, cropped there when the instance says so, a content rectangle of it →
+ * output frame; the taps read from the job's table, the CPU path's own), separably — along x
+ * for the crop's grid rows, then down each column — thresholded, 32 pixels packed per `u32` word.
  */
 
 /** Invocations per workgroup of every pass. @example `dispatchWorkgroups(Math.ceil(n / MASK_WORKGROUP))` */
@@ -18,8 +18,8 @@ export const PROBABILITY_PARAMS_BYTES = 48;
 /** Bytes of the resampling passes' uniform block (12 u32, 1 f32, 3 u32). @example `device.createBuffer({ size: ASSEMBLE_PARAMS_BYTES, … })` */
 export const ASSEMBLE_PARAMS_BYTES = 64;
 
-/** u32 values per instance in the instance table: crop x0, y0, x1, y1; window x, y, width, height; first packed word; first resampled row value. @example `table[k * INSTANCE_FIELDS + 8]` */
-export const INSTANCE_FIELDS = 10;
+/** u32 values per instance in the instance table: crop x0, y0, x1, y1; window x, y, width, height; first packed word; first resampled row value; intermediate crop x0, y0, x1, y1. @example `table[k * INSTANCE_FIELDS + 8]` */
+export const INSTANCE_FIELDS = 14;
 
 /**
  * WGSL of the probability pass: invocation `i` computes pixel `i mod (mh·mw)` of instance
@@ -163,11 +163,15 @@ fn rows(@builtin(global_invocation_id) id: vec3<u32>) {
   let x = local - r * winW;
   let midColumns = p.outWidth + p.outHeight;
   let tx = tapTable[table[t + 4u] + x];
-  let a0 = tapTable[midColumns + p.contentLeft + tx.i0];
-  let a1 = tapTable[midColumns + p.contentLeft + tx.i1];
+  let m0 = p.contentLeft + tx.i0;
+  let m1 = p.contentLeft + tx.i1;
+  let a0 = tapTable[midColumns + m0];
+  let a1 = tapTable[midColumns + m1];
   let row = (k * p.mh + table[t + 1u] + r) * p.mw;
-  resampled[i] = tx.l0 * (a0.l0 * probability[row + a0.i0] + a0.l1 * probability[row + a0.i1])
-               + tx.l1 * (a1.l0 * probability[row + a1.i0] + a1.l1 * probability[row + a1.i1]);
+  // intermediate columns outside the instance's intermediate crop are 0
+  let v0 = select(0.0, a0.l0 * probability[row + a0.i0] + a0.l1 * probability[row + a0.i1], m0 >= table[t + 10u] && m0 < table[t + 12u]);
+  let v1 = select(0.0, a1.l0 * probability[row + a1.i0] + a1.l1 * probability[row + a1.i1], m1 >= table[t + 10u] && m1 < table[t + 12u]);
+  resampled[i] = tx.l0 * v0 + tx.l1 * v1;
 }
 
 // Grid row r of instance slot t, resampled at window column x (0 outside the crop's rows).
@@ -199,10 +203,14 @@ fn assemble(@builtin(global_invocation_id) id: vec3<u32>) {
     let row = q / winW;
     let x = q - row * winW;
     let ty = tapTable[p.outWidth + winY + row];
-    let a0 = tapTable[midRows + p.contentTop + ty.i0];
-    let a1 = tapTable[midRows + p.contentTop + ty.i1];
-    let v = ty.l0 * (a0.l0 * resampledAt(t, a0.i0, x, winW) + a0.l1 * resampledAt(t, a0.i1, x, winW))
-          + ty.l1 * (a1.l0 * resampledAt(t, a1.i0, x, winW) + a1.l1 * resampledAt(t, a1.i1, x, winW));
+    let m0 = p.contentTop + ty.i0;
+    let m1 = p.contentTop + ty.i1;
+    let a0 = tapTable[midRows + m0];
+    let a1 = tapTable[midRows + m1];
+    // intermediate rows outside the instance's intermediate crop are 0
+    let v0 = select(0.0, a0.l0 * resampledAt(t, a0.i0, x, winW) + a0.l1 * resampledAt(t, a0.i1, x, winW), m0 >= table[t + 11u] && m0 < table[t + 13u]);
+    let v1 = select(0.0, a1.l0 * resampledAt(t, a1.i0, x, winW) + a1.l1 * resampledAt(t, a1.i1, x, winW), m1 >= table[t + 11u] && m1 < table[t + 13u]);
+    let v = ty.l0 * v0 + ty.l1 * v1;
     if (v > p.threshold) {
       word = word | (1u << b);
     }

@@ -14,7 +14,18 @@ import { type DigitPose, type HandPose, type HandProportions, TYPICAL_HAND, type
 export type GestureName = 'open_palm' | 'fist' | 'pointing' | 'thumbs_up' | 'victory';
 
 /**
- * The five posed gestures, in the built-in classifier's class order.
+ * What a generated hand shows: one of the five gestures, or `none` — a hand in none of them
+ * (relaxed, half-bent fingers, other finger patterns such as horns or three fingers).
+ *
+ * @example
+ * ```ts
+ * const shown: PosedGesture = 'none';
+ * ```
+ */
+export type PosedGesture = GestureName | 'none';
+
+/**
+ * The five posed gestures, in the built-in classifier's class order (its last class is `none`).
  *
  * @example
  * ```ts
@@ -22,6 +33,17 @@ export type GestureName = 'open_palm' | 'fist' | 'pointing' | 'thumbs_up' | 'vic
  * ```
  */
 export const GESTURE_NAMES: readonly GestureName[] = ['open_palm', 'fist', 'pointing', 'thumbs_up', 'victory'];
+
+/**
+ * Everything the generator poses — the five gestures, then `none` — in the built-in
+ * classifier's class order.
+ *
+ * @example
+ * ```ts
+ * const hands = generateHandPoses({ gestures: POSED_GESTURES, perGesture: 20, seed: 1 });
+ * ```
+ */
+export const POSED_GESTURES: readonly PosedGesture[] = [...GESTURE_NAMES, 'none'];
 
 /** A range of degrees `[min, max]` a joint angle is drawn from (uniformly). */
 type Range = readonly [number, number];
@@ -38,6 +60,9 @@ const FINGER_CURLED: Omit<DigitRange, 'spread'> = { flex: [[70, 95], [85, 110], 
 const THUMB_OPEN: DigitRange = { flex: [[0, 12], [0, 15], [0, 15]], spread: [5, 25], opposition: [0, 20] };
 const THUMB_TUCKED: DigitRange = { flex: [[25, 45], [30, 50], [20, 45]], spread: [-10, 5], opposition: [35, 60] };
 const THUMB_UP: DigitRange = { flex: [[0, 10], [0, 15], [0, 15]], spread: [10, 35], opposition: [0, 20] };
+const THUMB_HALF: DigitRange = { flex: [[10, 30], [15, 35], [10, 30]], spread: [0, 15], opposition: [15, 40] };
+/** Half-bent: clearly neither straight (≤ 20°) nor curled (≥ 70° at the knuckle). */
+const FINGER_HALF: Omit<DigitRange, 'spread'> = { flex: [[25, 55], [25, 60], [10, 40]] };
 
 /** Spread ranges per finger (index, middle, ring, pinky) when fanned out or held together. */
 const SPREAD_FANNED: readonly Range[] = [[6, 16], [-3, 3], [-12, -4], [-22, -10]];
@@ -61,6 +86,30 @@ const GESTURE_RANGES: Readonly<Record<GestureName, readonly DigitRange[]>> = {
   victory: [THUMB_TUCKED, ...fingers([true, true, false, false], [[8, 18], [-14, -6], [-3, 3], [-3, 3]])],
 };
 
+/** A finger's state in a `none` hand: straight, curled or half-bent. */
+type FingerState = 'straight' | 'curled' | 'half';
+const FINGER_STATES: readonly FingerState[] = ['straight', 'curled', 'half'];
+const FINGER_RANGES: Readonly<Record<FingerState, Omit<DigitRange, 'spread'>>> = { straight: FINGER_STRAIGHT, curled: FINGER_CURLED, half: FINGER_HALF };
+/** The straight/curled finger patterns (index → pinky) the five gestures use: a `none` hand has another. */
+const GESTURE_FINGERS = new Set(['SSSS', 'CCCC', 'SCCC', 'SSCC']);
+
+/**
+ * Angle ranges of a `none` hand: each finger straight, curled or half-bent and the thumb in any
+ * of its states, drawn again until some finger is half-bent or the fingers make a pattern none
+ * of the five gestures has (horns, three fingers, the pinky alone, …). Half of them are relaxed
+ * hands, every finger half-bent.
+ */
+function noneRanges(random: () => number): DigitRange[] {
+  const thumbs = [THUMB_OPEN, THUMB_TUCKED, THUMB_UP, THUMB_HALF];
+  const thumb = thumbs[Math.floor(random() * thumbs.length)];
+  const spread = random() < 0.5 ? SPREAD_FANNED : SPREAD_CLOSED;
+  for (;;) {
+    const states = random() < 0.5 ? (['half', 'half', 'half', 'half'] as const) : Array.from({ length: 4 }, () => FINGER_STATES[Math.floor(random() * 3)]);
+    const pattern = states.map((s) => (s === 'straight' ? 'S' : 'C')).join('');
+    if (states.includes('half') || !GESTURE_FINGERS.has(pattern)) return [thumb, ...states.map((s, f) => ({ ...FINGER_RANGES[s], spread: spread[f] }))];
+  }
+}
+
 /**
  * One generated hand: 21 landmarks in image pixels with relative depth `z` (pixels, 0 at the
  * wrist), named in MediaPipe order, its handedness and the gesture it shows.
@@ -74,7 +123,7 @@ const GESTURE_RANGES: Readonly<Record<GestureName, readonly DigitRange[]>> = {
 export interface GeneratedHand {
   keypoints: { x: number; y: number; z: number; name: string }[];
   handedness: 'Left' | 'Right';
-  gesture: GestureName;
+  gesture: PosedGesture;
 }
 
 /**
@@ -86,8 +135,8 @@ export interface GeneratedHand {
  * ```
  */
 export interface HandPoseOptions {
-  /** Gestures to pose (default all of {@link GESTURE_NAMES}). */
-  gestures?: readonly GestureName[];
+  /** Gestures to pose (default all of {@link GESTURE_NAMES}); `none` poses hands in none of them. */
+  gestures?: readonly PosedGesture[];
   /** Hands per gesture (default 20). */
   perGesture?: number;
   seed?: number | (() => number);
@@ -155,7 +204,7 @@ function checkOptions(options: HandPoseOptions): void {
   if (!Number.isInteger(count) || count < 1) throw new VisionError('INVALID_OPTION', `perGesture is ${count}; it must be a positive integer`);
   if (options.gestures !== undefined && !Array.isArray(options.gestures)) throw new VisionError('INVALID_OPTION', `gestures must be an array of gesture names (${GESTURE_NAMES.join(', ')})`);
   for (const name of options.gestures ?? []) {
-    if (!Object.hasOwn(GESTURE_RANGES, name)) throw new VisionError('INVALID_OPTION', `unknown gesture '${String(name)}'; allowed: ${GESTURE_NAMES.join(', ')}`);
+    if (name !== 'none' && !Object.hasOwn(GESTURE_RANGES, name)) throw new VisionError('INVALID_OPTION', `unknown gesture '${String(name)}'; allowed: ${GESTURE_NAMES.join(', ')}, none`);
   }
   checkShare(options.boneJitter, 'boneJitter', 0, 1, true);
   checkShare(options.noise, 'noise', 0, 1);
@@ -190,13 +239,14 @@ function keepInside(keypoints: { x: number; y: number }[], width: number, height
  * handedness, projected orthographically to image pixels (x right, y down) with depth `z`
  * relative to the wrist (larger = farther from the camera, as MediaPipe's; the skeleton's
  * frame turns by 180° about x, so a right hand stays a right hand), plus a little landmark
- * noise. Seeded: the same seed gives the same
- * hands.
+ * noise. `none` hands are posed in none of the gestures (see {@link PosedGesture}). Seeded:
+ * the same seed gives the same hands.
  *
  * @example
  * ```ts
  * const train = generateHandPoses({ perGesture: 40, seed: 1 });
  * const heldOut = generateHandPoses({ perGesture: 20, seed: 2 });
+ * const resting = generateHandPoses({ gestures: ['none'], perGesture: 20, seed: 3 });
  * ```
  */
 export function generateHandPoses(options: HandPoseOptions = {}): GeneratedHand[] {
@@ -210,7 +260,8 @@ export function generateHandPoses(options: HandPoseOptions = {}): GeneratedHand[
   const hands: GeneratedHand[] = [];
   for (const gesture of options.gestures ?? GESTURE_NAMES) {
     for (let i = 0; i < (options.perGesture ?? 20); i++) {
-      const points = poseHand(drawPose(random, GESTURE_RANGES[gesture]), drawProportions(random, boneJitter));
+      const ranges = gesture === 'none' ? noneRanges(random) : GESTURE_RANGES[gesture];
+      const points = poseHand(drawPose(random, ranges), drawProportions(random, boneJitter));
       const left = random() < (options.leftShare ?? 0.5);
       const rotate = options.rotation === 'none' ? (v: Vec3): Vec3 => v : drawRotation(random);
       const pixelsPerCm = ((80 + 160 * random()) / 18) * scale;

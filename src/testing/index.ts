@@ -17,7 +17,7 @@ export {
 export type { CaptionScene, SceneColour, SceneRelation, SceneShape, SceneSubject } from '../training/captioner/caption-scenes';
 export { generateShapeScenes, flipSceneHorizontal } from '../training/detector/shape-scenes';
 export type { SceneObject, ShapeKind, ShapeScene, ShapeSceneOptions } from '../training/detector/shape-scenes';
-export { GESTURE_NAMES, generateHandPoses } from './hand-poses';
+export { GESTURE_NAMES, POSED_GESTURES, generateHandPoses } from './hand-poses';
 export type { GeneratedHand, GestureName, HandPoseOptions } from './hand-poses';
 export { TYPICAL_HAND, poseHand, rotateAbout } from './hand-skeleton';
 export type { DigitPose, HandPose, HandProportions, Vec3 } from './hand-skeleton';

@@ -6,7 +6,7 @@
 // built-in set loads into it, a cancelled run keeps the previous classifier, bad input is refused.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GESTURE_NAMES, type GeneratedHand, generateHandPoses } from '../../src/testing/hand-poses';
+import { GESTURE_NAMES, POSED_GESTURES, type GeneratedHand, generateHandPoses } from '../../src/testing/hand-poses';
 import { loadBuiltInGestures } from '../../src/training/gestures/builtin-gestures';
 import { BUILT_IN_GESTURES } from '../../src/training/gestures/builtin-gestures-data';
 import { GestureClassifier, type GestureHeadKind, type GestureTrainOptions, type SavedGestureClassifier } from '../../src/training/gestures/gesture-classifier';
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  console.log(`held-out accuracy (${heldOut.length} hands, seed 2): ${JSON.stringify(measured)}`);
+  console.log(`held-out accuracy (${heldOut.length} hands, seed 2; the built-in set's with 60 none hands more): ${JSON.stringify(measured)}`);
 });
 
 describe('GestureClassifier', () => {
@@ -63,19 +63,22 @@ describe('GestureClassifier', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('built-in five gestures: ≥ 0.95 on held-out hands, scores sum to 1, under 100 KB', async () => {
+  it('built-in five gestures and none: ≥ 0.95 on held-out hands (a hand in none of the five is none), scores sum to 1, under 100 KB', async () => {
     expect(JSON.stringify(BUILT_IN_GESTURES).length).toBeLessThan(100_000);
     const gestures = await loadBuiltInGestures();
-    expect(gestures.labels).toEqual(GESTURE_NAMES);
+    expect(gestures.labels).toEqual([...GESTURE_NAMES, 'none']);
+    expect(gestures.labels).toEqual(POSED_GESTURES);
     expect(gestures.head).toBe('mlp');
-    const accuracy = await heldOutAccuracy(gestures);
+    const withNone = [...heldOut, ...generateHandPoses({ gestures: ['none'], perGesture: 60, seed: 2, noise: 0.03 })];
+    const accuracy = await heldOutAccuracy(gestures, withNone);
     measured['built-in'] = accuracy;
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
-    const perGesture = Object.fromEntries(GESTURE_NAMES.map((name) => [name, heldOut.filter((h) => h.gesture === name)]));
-    for (const name of GESTURE_NAMES) expect(await heldOutAccuracy(gestures, perGesture[name]), name).toBeGreaterThanOrEqual(0.9);
+    const perGesture = Object.fromEntries(POSED_GESTURES.map((name) => [name, withNone.filter((h) => h.gesture === name)]));
+    // none: relaxed hands, half-bent fingers, horns, three fingers … (the five-class set called them gestures, confidently)
+    for (const name of POSED_GESTURES) expect(await heldOutAccuracy(gestures, perGesture[name]), name).toBeGreaterThanOrEqual(0.9);
     // a landmark model's depth is far flatter than the posed hands' (a sixth to a third on real photos), or left out:
     // the same hands with z × 0.25 scored 0.933 and without z 0.787 before the built-in set learnt flattened depth
-    const flattened = (scale: number): GeneratedHand[] => heldOut.map((h) => ({ ...h, keypoints: h.keypoints.map((k) => ({ ...k, z: k.z * scale })) }));
+    const flattened = (scale: number): GeneratedHand[] => withNone.map((h) => ({ ...h, keypoints: h.keypoints.map((k) => ({ ...k, z: k.z * scale })) }));
     measured['built-in z×0.25'] = await heldOutAccuracy(gestures, flattened(0.25));
     measured['built-in without z'] = await heldOutAccuracy(gestures, flattened(0));
     expect(measured['built-in z×0.25']).toBeGreaterThanOrEqual(0.95);
@@ -195,11 +198,11 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
 
   it('fromJSON: labels that do not match the head\'s class count are MODEL_FORMAT, naming both counts', async () => {
     await refused([
-      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'open_palm', 'pointing'] }), 'MODEL_FORMAT', /3 labels but its model scores 5 classes/],
-      [() => GestureClassifier.fromJSON({ ...saved, labels: [...saved.labels, 'wave', 'ok'] }), 'MODEL_FORMAT', /7 labels but its model scores 5 classes/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'open_palm', 'pointing'] }), 'MODEL_FORMAT', /3 labels but its model scores 6 classes/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: [...saved.labels, 'wave', 'ok'] }), 'MODEL_FORMAT', /8 labels but its model scores 6 classes/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, labels: ['a', 'b', 'c'] }), 'MODEL_FORMAT', /3 labels but its k-NN state has 5 classes/],
       [() => GestureClassifier.fromJSON({ ...saved, labels: undefined } as unknown as SavedGestureClassifier), 'MODEL_FORMAT', /saved labels are undefined/],
-      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'fist', 'a', 'b', 'c'] }), 'MODEL_FORMAT', /"fist" twice/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'fist', 'a', 'b', 'c', 'd'] }), 'MODEL_FORMAT', /"fist" twice/],
     ]);
     await stillWorks();
   });
@@ -212,7 +215,7 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
       return bytes.toString('base64');
     };
     await refused([
-      [() => GestureClassifier.fromJSON({ ...saved, model: { json: saved.model!.json, weights: weights.slice(0, 100) } }), 'MODEL_FORMAT', /weights hold 75 bytes; .* need 10388/],
+      [() => GestureClassifier.fromJSON({ ...saved, model: { json: saved.model!.json, weights: weights.slice(0, 100) } }), 'MODEL_FORMAT', /weights hold 75 bytes; .* need 15768/],
       [() => GestureClassifier.fromJSON({ ...saved, model: { json: { ...saved.model!.json, modelTopology: {} }, weights } }), 'MODEL_FORMAT', /topology could not be built/],
       // the hidden layer is built (its variables made) before the scores layer fails
       [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[3].config.units = 0))), 'MODEL_FORMAT', /topology could not be built/],
@@ -302,7 +305,7 @@ describe('the training worker\'s gesture trainer (in-thread, cpu)', () => {
 
     expect(await host.classifyGestures(hands)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
     expect(await host.gesturesToJSON()).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
-    expect(value(await host.loadGestures(BUILT_IN_GESTURES))).toEqual(GESTURE_NAMES);
+    expect(value(await host.loadGestures(BUILT_IN_GESTURES))).toEqual(POSED_GESTURES);
     expect(value(await host.classifyGestures(hands)).map((r) => r.label)).toEqual(hands.map((h) => h.gesture));
 
     expect(await host.addGestures([], 0)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

@@ -3,9 +3,10 @@ import { GestureClassifier } from './gesture-classifier';
 
 /**
  * The built-in gesture classifier: `open_palm`, `fist`, `pointing`, `thumbs_up` and `victory`,
- * an MLP head trained on hands posed by the repository's 3-D hand skeleton
- * (`scripts/train-builtin-gestures.ts`). The data ships with the library: nothing is fetched.
- * Dispose the classifier when done.
+ * and `none` for a hand in none of them (resting, half-bent fingers, other finger patterns —
+ * as MediaPipe's gesture recognizer has `None`), an MLP head trained on hands posed by the
+ * repository's 3-D hand skeleton (`scripts/train-builtin-gestures.ts`). The data ships with the
+ * library: nothing is fetched. Dispose the classifier when done.
  *
  * @example
  * ```ts

@@ -45,7 +45,7 @@ const toMatrix = (rows: readonly ArrayLike<number>[]): tf.Tensor2D => tf.tensor2
  * do not depend on where the hand is, how big, how rotated or which hand it is
  * ({@link handFeatures}), and one of the training toolkit's heads (k-NN, softmax, SVM, MLP)
  * scores them. Train it on your own labelled hands, save it as JSON, or start from the built-in
- * five gestures (`loadBuiltInGestures`).
+ * five gestures and `none` (`loadBuiltInGestures`).
  *
  * @example
  * ```ts

@@ -2,7 +2,8 @@ import { VisionError } from './core/errors';
 import { isOptionsObject, shownValue } from './core/shown-value';
 import { type PipelineTask, type TaskOptions, type TaskPipeline, createTaskPipeline } from './pipelines/registry';
 import type { VisionWorker } from './worker/vision-worker';
-import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker/worker-pipeline';
+import type { WorkerPipelineOptions } from './worker/worker-pipeline';
+import { type WorkerPipelineOf, createWorkerPipeline } from './worker/create-worker-pipeline';
 import type { ProgressiveOptions, ProgressivePipeline } from './worker/progressive-pipeline';
 import { createProgressivePipeline } from './worker/create-progressive-pipeline';
 
@@ -29,12 +30,12 @@ export function pipeline<T extends PipelineTask>(
 export function pipeline<T extends PipelineTask>(
   task: T,
   options: TaskOptions[T] & WorkerPipelineOptions & { worker: true | VisionWorker },
-): Promise<WorkerPipeline<T>>;
+): Promise<WorkerPipelineOf<T>>;
 export function pipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]>;
 export function pipeline<T extends PipelineTask>(
   task: T,
   options?: TaskOptions[T] & { worker?: true | VisionWorker; progressive?: true },
-): Promise<TaskPipeline[T] | WorkerPipeline<T> | ProgressivePipeline<T>> {
+): Promise<TaskPipeline[T] | WorkerPipelineOf<T> | ProgressivePipeline<T>> {
   if (options?.worker && options.progressive) return createProgressivePipeline(task, options as TaskOptions[T] & ProgressiveOptions);
   if (!isOptionsObject(options)) return createTaskPipeline(task, options);
   const given = options as Record<string, unknown>;

@@ -49,7 +49,7 @@ export interface SourceFrame {
  * ```
  */
 export interface FrameSource extends AsyncIterableIterator<SourceFrame> {
-  /** Frames the source discarded because nobody took them in time (its buffer was full). */
+  /** Frames the source discarded: nobody took them in time (its buffer was full), or (pushed) their timestamp did not increase. */
   readonly dropped: number;
   /** Whether the source was closed or has ended. */
   readonly closed: boolean;

@@ -37,9 +37,9 @@ export interface LoopStats {
   errors: number;
   /** Most frames that waited at one time. */
   maxQueued: number;
-  /** Rate at which frames arrived from the source (frames per second). */
+  /** Rate at which frames arrived from the source (frames per second; falls toward 0 once they stop). */
   inputFps: number;
-  /** Rate at which results were delivered (frames per second). */
+  /** Rate at which results were delivered (frames per second; falls toward 0 once they stop). */
   processedFps: number;
   /** Milliseconds since the loop started. */
   elapsedMs: number;
@@ -76,12 +76,18 @@ class Window {
     return { p50: at(0.5), p95: at(0.95), max: sorted.length ? sorted[sorted.length - 1] : Number.NaN, count: sorted.length };
   }
 
-  /** Events per second over the recorded event times. */
-  rate(): number {
+  /**
+   * Events per second over the recorded event times, as of `now`: once no event has come for
+   * longer than their mean interval, the time since counts too, so the rate falls toward 0
+   * when events stop (a paused camera) instead of holding its last value.
+   */
+  rate(now: number): number {
     if (this.values.length < 2) return 0;
     const times = [...this.values].sort((a, b) => a - b);
-    const span = times[times.length - 1] - times[0];
-    return span > 0 ? ((times.length - 1) * 1000) / span : 0;
+    const intervals = times.length - 1;
+    const span = times[intervals] - times[0];
+    if (!(span > 0)) return 0;
+    return (intervals * 1000) / Math.max(span, now - times[0] - span / intervals);
   }
 }
 
@@ -141,8 +147,8 @@ export class LoopStatsCollector {
       skipped: this.skipped,
       errors: this.errors,
       maxQueued: this.maxQueued,
-      inputFps: this.arrivals.rate(),
-      processedFps: this.deliveries.rate(),
+      inputFps: this.arrivals.rate(now),
+      processedFps: this.deliveries.rate(now),
       elapsedMs: now - this.started,
       latency,
     };

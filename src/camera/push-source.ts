@@ -97,6 +97,11 @@ export class PushFrameSource implements FrameSource {
     return this.droppedCount;
   }
 
+  /** The timestamp of the last frame taken (−Infinity before the first): a pushed frame's must be greater. */
+  get latestTimestamp(): number {
+    return this.lastTimestamp;
+  }
+
   get closed(): boolean {
     return this.isClosed || this.ended;
   }
@@ -104,10 +109,11 @@ export class PushFrameSource implements FrameSource {
   /**
    * Adds a frame. `owned` (default true) says the source created it and it is closed on
    * release. Returns false (and releases the frame) when the source is closed or the
-   * timestamp does not increase.
+   * timestamp does not increase (such a frame counts in `dropped`).
    */
   push(frame: ImageInput, timestamp: number, capturedAt: number = performance.now(), owned = true): boolean {
     if (this.closed || !(timestamp > this.lastTimestamp)) {
+      if (!this.closed) this.droppedCount++;
       if (owned) closeFrame(frame);
       return false;
     }

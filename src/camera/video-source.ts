@@ -41,14 +41,23 @@ export function pumpVideoElement(video: HTMLVideoElement, source: PushFrameSourc
   const type = preferredType(options);
   let handle = 0;
   let active = true;
+  // the media time goes back when a looping file restarts, on a seek, and in a new <video>
+  // (a switched camera): the source's timeline keeps increasing, a frame interval on
+  const timeline = { offset: 0, last: Number.NEGATIVE_INFINITY, media: Number.NaN, step: 1000 / 30 };
   const onFrame = (now: number, metadata: VideoFrameCallbackMetadata) => {
     if (!active) return;
     handle = video.requestVideoFrameCallback(onFrame);
-    const timestamp = metadata.mediaTime * 1000;
+    const media = metadata.mediaTime * 1000;
+    if (media > timeline.media) timeline.step = media - timeline.media;
+    timeline.media = media;
+    const floor = Math.max(timeline.last, source.latestTimestamp);
+    if (!(media + timeline.offset > floor)) timeline.offset = floor + timeline.step - media;
+    const timestamp = media + timeline.offset;
+    timeline.last = timestamp;
     const capturedAt = metadata.captureTime ?? now;
     if (type === 'videoframe') {
       try {
-        source.push(new VideoFrame(video, { timestamp: Math.round(metadata.mediaTime * 1e6) }), timestamp, capturedAt);
+        source.push(new VideoFrame(video, { timestamp: Math.round(timestamp * 1000) }), timestamp, capturedAt);
       } catch (error) {
         source.fail(new VisionError('INVALID_INPUT', `could not take a VideoFrame from the <video>: ${describeError(error)}`, { cause: error }));
       }

@@ -49,6 +49,17 @@ interface Pending {
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * What a browser worker posts just before it closes itself: a Worker that calls `close()`
+ * fires no event on its owner, so without it the calls sent next would wait out their timeout.
+ *
+ * @example
+ * ```ts
+ * postMessage(WORKER_CLOSING_MESSAGE); close(); // in the worker
+ * ```
+ */
+export const WORKER_CLOSING_MESSAGE = 'visionpipe:worker-closing';
+
+/**
  * Checks a worker time limit given as an option: a number of ms ≥ 0, where 0, `Infinity` and
  * anything above 2^31 − 1 (about 24.8 days, the longest a timer can wait) mean no limit.
  * Anything else (a string, `true`, `NaN`, a negative number) is `INVALID_OPTION`.
@@ -267,6 +278,7 @@ export class WorkerConnection<Api> {
       onCrash(event.message || 'error event (the worker script failed to load or threw)');
     });
     worker.addEventListener('messageerror', () => onCrash('a message could not be deserialised'));
+    worker.addEventListener('message', (event: MessageEvent) => event.data === WORKER_CLOSING_MESSAGE && onCrash('closed itself'));
     return { api: Comlink.wrap<Api>(worker), kill: () => worker.terminate(), hold: () => {}, generation };
   }
 

@@ -7,7 +7,8 @@ import type { PipelineTask, TaskOptions } from '../pipelines/registry';
 import { ProgressivePipeline } from './progressive-pipeline';
 import type { ProgressiveOptions } from './progressive-types';
 import { resolveSwitchPolicy } from './switch-decision';
-import { type WorkerPipeline, type WorkerPipelineOptions, createWorkerPipeline } from './worker-pipeline';
+import type { WorkerPipeline, WorkerPipelineOptions } from './worker-pipeline';
+import { createWorkerPipeline } from './create-worker-pipeline';
 
 /**
  * Creates a {@link ProgressivePipeline}: the task's pipeline in two dedicated workers at once,
@@ -33,7 +34,7 @@ export async function createProgressivePipeline<T extends PipelineTask>(task: T,
   const preferredList = backend.slice(0, -1);
   const fallbackName = backend[backend.length - 1];
   const make = (list: readonly string[], progress: unknown): Promise<WorkerPipeline<T>> =>
-    createWorkerPipeline(task, { ...rest, backend: list, onProgress: progress } as unknown as TaskOptions[T] & WorkerPipelineOptions);
+    createWorkerPipeline(task, { ...rest, backend: list, onProgress: progress } as unknown as TaskOptions[T] & WorkerPipelineOptions) as Promise<WorkerPipeline<T>>;
   const progressive = new ProgressivePipeline(task, { preferred: preferredList.join(' → '), fallback: fallbackName }, make(preferredList, undefined), make([fallbackName], onProgress), policy);
   try {
     await progressive.ready();

@@ -1,6 +1,8 @@
 export { VisionWorker } from './vision-worker';
 export type { VisionWorkerOptions } from './vision-worker';
-export { WorkerPipeline, createWorkerPipeline } from './worker-pipeline';
+export { WorkerPipeline } from './worker-pipeline';
+export { type WorkerPipelineOf, createWorkerPipeline } from './create-worker-pipeline';
+export { WorkerFeatureExtractionPipeline } from './worker-feature-extraction';
 export type { RemoteRunnerInfo, ResultOf, RunOptionsOf, WorkerPipelineOptions } from './worker-pipeline';
 export type { RemotePipelineInfo, SimulatedFailure, WorkerMemory, WorkerLimits } from './protocol';
 export { ProgressivePipeline } from './progressive-pipeline';

@@ -27,6 +27,8 @@ export interface RemotePipelineInfo {
   externalTexture: boolean | null;
   /** The worker's WebGPU adapter (software or not) when the pipeline runs on WebGPU; null otherwise. */
   gpuAdapter: GpuAdapterFacts | null;
+  /** The embedding length of a feature-extraction pipeline; null for other tasks. */
+  dim: number | null;
 }
 
 /**
@@ -84,6 +86,8 @@ export interface WorkerApi {
   create(task: string, options: Record<string, unknown>, onProgress?: (progress: LoadProgress) => void, limits?: WorkerLimits): Promise<Reply<RemotePipelineInfo>>;
   run(id: number, input: ImageInput, options: Record<string, unknown> | undefined): Promise<Reply<unknown>>;
   runForVideo(id: number, input: ImageInput, timestampMs: number, options: Record<string, unknown> | undefined): Promise<Reply<unknown>>;
+  /** Several images at once, for pipelines with a `runBatch` (image feature extraction). */
+  runBatch(id: number, inputs: ImageInput[], options: Record<string, unknown> | undefined): Promise<Reply<unknown>>;
   reset(id: number): Promise<Reply<void>>;
   dispose(id: number): Promise<Reply<void>>;
   memory(): Promise<Reply<WorkerMemory>>;

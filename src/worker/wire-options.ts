@@ -1,6 +1,6 @@
 // Options on their way to a worker: they cross by structured clone, which refuses functions and
 // symbols, so they are checked here, where the option can still be named.
-import { VisionError } from '../core/errors';
+import { VisionError, describeError } from '../core/errors';
 
 /** What options sent to a worker may hold, for the messages. */
 const ALLOWED = 'options sent to a worker must be data (numbers, strings, booleans, arrays, plain objects, typed arrays, bytes)';
@@ -19,6 +19,20 @@ function unsendableAt(value: unknown, path: string, seen: Set<object>): { path: 
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * Why structured clone refuses `value` (a `WeakMap`, a `Promise`, a DOM node …), or null where it
+ * takes it. Bytes are not copied to find out.
+ */
+function uncloneable(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || typeof structuredClone !== 'function') return null;
+  try {
+    structuredClone(value);
+    return null;
+  } catch (error) {
+    return describeError(error);
+  }
 }
 
 /** `value` with every `URL` in it (in plain objects and arrays) as its text: a URL loses its class when cloned (`{}` in Node). */
@@ -50,14 +64,18 @@ export function wireOptions(options: Record<string, unknown>, local: ReadonlySet
     }
     const found = unsendableAt(value, key, new Set());
     if (found) throw new VisionError('INVALID_OPTION', `option '${found.path}' is ${found.kind}, which cannot be sent to a worker; ${ALLOWED}`);
-    out[key] = urlsAsText(value);
+    const wire = urlsAsText(value);
+    const refused = uncloneable(wire);
+    if (refused) throw new VisionError('INVALID_OPTION', `option '${key}' cannot be sent to a worker (${refused}); ${ALLOWED}`);
+    out[key] = wire;
   }
   return out;
 }
 
 /**
- * Checks a run's options before they are sent: a function or symbol anywhere in them is
- * `INVALID_OPTION` naming the option (what else is wrong with them the worker's pipeline says).
+ * Checks a run's options before they are sent: a function or symbol anywhere in them, or a
+ * value structured clone refuses (a `WeakMap`, a `Promise` …), is `INVALID_OPTION` naming the
+ * option (what else is wrong with them the worker's pipeline says).
  *
  * @example
  * ```ts
@@ -69,4 +87,9 @@ export function checkRunOptions(options: unknown): void {
   if (typeof options === 'function' || typeof options === 'symbol') throw new VisionError('INVALID_OPTION', `run options are a ${typeof options}; they must be an object, and ${ALLOWED}`);
   const found = unsendableAt(options, '', new Set());
   if (found) throw new VisionError('INVALID_OPTION', `run option '${found.path.replace(/^\./, '')}' is ${found.kind}, which cannot be sent to a worker; ${ALLOWED}`);
+  if (typeof options !== 'object' || options === null) return;
+  for (const [key, value] of Object.entries(options)) {
+    const refused = uncloneable(value);
+    if (refused) throw new VisionError('INVALID_OPTION', `run option '${key}' cannot be sent to a worker (${refused}); ${ALLOWED}`);
+  }
 }

@@ -13,6 +13,7 @@ import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerMemory } fr
 import { setPlatform } from '../core/platform';
 import { gpuMemory } from '../pipelines/shared/gpu-memory';
 import { type Reply, reply } from '../runtime/worker-reply';
+import { WORKER_CLOSING_MESSAGE } from '../runtime/worker-connection';
 
 /** The in-worker side of a pipeline: what every task pipeline offers. */
 interface HostedPipeline {
@@ -21,6 +22,9 @@ interface HostedPipeline {
   readonly runner: { runtime: 'tfjs' | 'onnxruntime'; backend: string; inputs: RemotePipelineInfo['inputs']; outputs: RemotePipelineInfo['outputs']; metadata: RemotePipelineInfo['metadata'] };
   run(input: ImageInput, options?: object): Promise<unknown>;
   runForVideo?(input: ImageInput, timestampMs: number, options?: object): Promise<unknown>;
+  /** Feature extraction's batch run and embedding length. */
+  runBatch?(inputs: readonly ImageInput[], options?: object): Promise<unknown>;
+  readonly dim?: number;
   reset?(): void;
   dispose(): void;
 }
@@ -177,10 +181,23 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
         pixelLimits.set(id, maxPixels);
         const { runtime, backend, inputs, outputs, metadata } = created.runner;
         const adapter = backend === 'webgpu' ? await (gpuAdapter ??= probeGpuAdapter()) : null;
-        return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter: adapter } satisfies RemotePipelineInfo;
+        const dim = typeof created.dim === 'number' ? created.dim : null;
+        return { id, task, spec: created.spec, runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter: adapter, dim } satisfies RemotePipelineInfo;
       }),
     run: (id, input, options) => resultReply(() => consume(id, input, (p, checked) => p.run(checked, options))),
     runForVideo: (id, input, timestampMs, options) => resultReply(() => runForVideo(id, input, timestampMs, options)),
+    runBatch: (id, inputs, options) =>
+      resultReply(async () => {
+        try {
+          const p = get(id);
+          if (!p.runBatch) throw new VisionError('INVALID_OPTION', `${p.task} pipelines have no runBatch`);
+          const limit = pixelLimits.get(id) ?? effectiveMaxPixels();
+          const checked = await Promise.all(inputs.map((input) => withinLimit(input, limit)));
+          return await p.runBatch(checked, options);
+        } finally {
+          for (const input of inputs) closeFrame(input);
+        }
+      }),
     reset: (id) =>
       reply(async () => {
         const { turn, entered } = inArrivalOrder(id);
@@ -226,9 +243,13 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
             // busy: the worker answers nothing meanwhile
           }
         } else {
-          const scope = globalThis as { close?: () => void; process?: { exit(code: number): never } };
+          const scope = globalThis as { close?: () => void; postMessage?: (message: unknown) => void; process?: { exit(code: number): never } };
           if (scope.process && typeof scope.close !== 'function') scope.process.exit(3);
-          else scope.close?.();
+          else {
+            // a browser worker that closes itself fires no event on its owner: say so first
+            scope.postMessage?.(WORKER_CLOSING_MESSAGE);
+            scope.close?.();
+          }
         }
       }),
   };

@@ -3,17 +3,14 @@ import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
-import type { PipelineTask, TaskOptions, TaskPipeline } from '../pipelines/registry';
+import type { PipelineTask, TaskPipeline } from '../pipelines/registry';
 import type { GpuAdapterFacts } from './gpu-adapter';
-import type { RemotePipelineInfo, WorkerApi, WorkerLimits } from './protocol';
+import type { RemotePipelineInfo, WorkerApi } from './protocol';
 import type { Reply } from '../runtime/worker-reply';
-import { getPlatform } from '../core/platform';
-import type { LoadProgress } from '../runtime/model-source';
 import { unpackMasks } from './mask-transport';
 import { closeResult } from '../core/close-result';
 import { toTransferable } from '../runtime/worker-transfer';
-import { shownValue } from '../core/shown-value';
-import { checkRunOptions, wireOptions } from './wire-options';
+import { checkRunOptions } from './wire-options';
 import { VisionWorker, type VisionWorkerOptions, type WorkerRegistration } from './vision-worker';
 
 /** Per-call options of a task's pipeline. @example `const o: RunOptionsOf<'object-detection'> = { threshold: 0.5 };` */
@@ -48,22 +45,6 @@ export interface WorkerPipelineOptions {
   createTimeoutMs?: number;
 }
 
-/** The dedicated-worker options and what each is called on a {@link VisionWorker}. */
-const DEDICATED_KEYS = [['workerUrl', 'url'], ['timeoutMs', 'timeoutMs'], ['createTimeoutMs', 'createTimeoutMs']] as const;
-
-/** Refuses dedicated-worker options given with a shared worker, which would ignore them. */
-function checkSharedWorkerOptions(options: WorkerPipelineOptions): void {
-  const given = DEDICATED_KEYS.filter(([key]) => options[key] !== undefined);
-  if (given.length === 0) return;
-  const names = given.map(([key]) => key).join(', ');
-  const onWorker = given.map(([key, name]) => (key === name ? name : `${name}: ${key}`)).join(', ');
-  throw new VisionError(
-    'INVALID_OPTION',
-    `${names} ${given.length === 1 ? 'was' : 'were'} given with a shared VisionWorker, which keeps its own settings and would ignore ${given.length === 1 ? 'it' : 'them'}; ` +
-      `set ${given.length === 1 ? 'it' : 'them'} on the worker instead (new VisionWorker({ ${onWorker} })), or pass worker: true for a dedicated worker that takes ${given.length === 1 ? 'it' : 'them'}`,
-  );
-}
-
 /**
  * The runner facts of a remote pipeline (the runner itself lives in the worker).
  *
@@ -83,9 +64,6 @@ export interface RemoteRunnerInfo {
   /** The worker's WebGPU adapter on WebGPU (`software` true for SwiftShader, llvmpipe…), else null. */
   readonly gpuAdapter: GpuAdapterFacts | null;
 }
-
-/** Options of the calling side, never sent to the worker. */
-const LOCAL_KEYS: ReadonlySet<string> = new Set(['worker', 'progressive', 'workerUrl', 'timeoutMs', 'createTimeoutMs', 'signal', 'onProgress']);
 
 /**
  * A pipeline running in a worker, with the same interface as the in-thread one: `run`,
@@ -126,12 +104,12 @@ export class WorkerPipeline<T extends PipelineTask> {
    * worker's answer, when it comes, is dropped (its masks closed).
    */
   run(input: ImageInput, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
-    return this.abortable(options, (wire) => this.send(input, wire, (api, value, id) => api.run(id, value, wire)));
+    return this.abortable(options, (wire) => this.send([input], wire, (api, [value], mark, id) => api.run(id, mark(value), wire)) as Promise<ResultOf<T>>);
   }
 
   /** Video mode (tracking) in the worker; tasks without one run `run`. Tracks start over after a worker restart. `signal` as for {@link run}. */
   runForVideo(input: ImageInput, timestampMs: number, options?: RunOptionsOf<T>): Promise<ResultOf<T>> {
-    return this.abortable(options, (wire) => this.send(input, wire, (api, value, id) => api.runForVideo(id, value, timestampMs, wire)));
+    return this.abortable(options, (wire) => this.send([input], wire, (api, [value], mark, id) => api.runForVideo(id, mark(value), timestampMs, wire)) as Promise<ResultOf<T>>);
   }
 
   /** Runs `work` on the options without their `signal`, rejecting `ABORTED` when the signal fires first. */
@@ -210,79 +188,43 @@ export class WorkerPipeline<T extends PipelineTask> {
     if (this.disposed) throw new VisionError('DISPOSED', `this ${this.task} worker pipeline was disposed`);
   }
 
-  private async send(
-    input: ImageInput,
-    options: RunOptionsOf<T> | undefined,
-    call: (api: Comlink.Remote<WorkerApi>, value: ImageInput, id: number) => Promise<Reply<unknown>>,
-  ): Promise<ResultOf<T>> {
+  /**
+   * Posts `inputs` (made transferable at once, posted after the calls made before) with
+   * `call`, which marks what it sends for transfer with `mark`; the copies made here are
+   * closed afterwards (a transferred one is detached, closing it does nothing; one a failed
+   * post left behind is freed).
+   */
+  protected async send(
+    inputs: readonly ImageInput[],
+    options: object | undefined,
+    call: (api: Comlink.Remote<WorkerApi>, values: ImageInput[], mark: <V>(value: V) => V, id: number) => Promise<Reply<unknown>>,
+  ): Promise<unknown> {
     this.assertUsable();
     checkRunOptions(options);
     const { previous, posted } = this.nextPost();
-    // the frame is made transferable at once; it is posted after the calls made before it
-    const preparing = toTransferable(input);
-    preparing.catch(() => undefined); // its failure is met below, once this call's turn comes
-    let prepared: Awaited<typeof preparing> | undefined;
-    let sent = false;
+    const preparing = Promise.allSettled(inputs.map((input) => toTransferable(input)));
+    let prepared: Awaited<ReturnType<typeof toTransferable>>[] = [];
     try {
       await previous;
-      prepared = await preparing;
-      const { value, transfer } = prepared;
+      const settled = await preparing;
+      prepared = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      const values = prepared.map((p) => p.value);
+      const transfer = prepared.flatMap((p) => p.transfer);
+      const mark = <V>(value: V): V => (transfer.length > 0 ? Comlink.transfer(value, transfer) : value);
       const result = await this.worker.callPipeline(
         this.registration,
         (api, id) => {
-          sent = true;
           posted();
-          return call(api, transfer.length > 0 ? Comlink.transfer(value, transfer) : value, id);
+          return call(api, values, mark, id);
         },
         true,
       );
-      return unpackMasks(result) as ResultOf<T>;
+      return unpackMasks(result);
     } finally {
       posted();
-      if (!sent && prepared && prepared.value !== input) closeFrame(prepared.value);
+      prepared.forEach((p, i) => p.value !== inputs[i] && closeFrame(p.value));
     }
-  }
-}
-
-/**
- * Creates a task pipeline inside a worker — a dedicated one by default, or a shared
- * {@link VisionWorker} — and returns a {@link WorkerPipeline} with the in-thread interface.
- * The worker picks its backend from `backend` (default WebGPU → WebGL → wasm → cpu) and
- * `runner.backend` reports it. Options must be data (catalogue ids, model cards, URLs,
- * bytes); `onProgress` and `signal` work as in-thread. `workerUrl`, `timeoutMs` and
- * `createTimeoutMs` are for a dedicated worker: with a shared `VisionWorker` they are
- * `INVALID_OPTION` (set them on the `VisionWorker`, see {@link WorkerPipelineOptions}).
- *
- * @example
- * ```ts
- * const detector = await createWorkerPipeline('object-detection', { threshold: 0.4, modelBaseUrl: '/models/' });
- * const { detections } = await detector.run(bitmap);
- * detector.dispose();
- * ```
- */
-export async function createWorkerPipeline<T extends PipelineTask>(task: T, options: TaskOptions[T] & WorkerPipelineOptions = {} as TaskOptions[T]): Promise<WorkerPipeline<T>> {
-  const all = options as TaskOptions[T] & WorkerPipelineOptions & { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void };
-  if (all.worker !== undefined && all.worker !== true && !(all.worker instanceof VisionWorker)) {
-    throw new VisionError('INVALID_OPTION', `worker is ${shownValue(all.worker)}; allowed: true (a dedicated worker) or a VisionWorker (shared by the pipelines given it)`);
-  }
-  if (all.worker instanceof VisionWorker) checkSharedWorkerOptions(all);
-  throwIfAborted(all.signal, 'creating the worker pipeline');
-  const wire = wireOptions(all as Record<string, unknown>, LOCAL_KEYS);
-  const shared = all.worker instanceof VisionWorker ? all.worker : null;
-  const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs, createTimeoutMs: all.createTimeoutMs });
-  try {
-    const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
-    const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };
-    const registration: WorkerRegistration = { task, options: wire, limits };
-    const info = await worker.open(registration, onProgress);
-    if (all.signal?.aborted) {
-      worker.close(registration);
-      throwIfAborted(all.signal, 'creating the worker pipeline');
-    }
-    const { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter } = info;
-    return new WorkerPipeline(task, info.spec, { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter }, worker, registration, !shared);
-  } catch (error) {
-    if (!shared) worker.terminate();
-    throw error;
   }
 }

@@ -70,3 +70,17 @@ export function handsClip(): string {
   renameSync(partial, out);
   return out;
 }
+
+/**
+ * A 1-second test pattern (160×120 @ 30 fps, VP8 WebM, ~40 KB) for playing a file in the
+ * browser (`fromVideoFile`), made once and reused.
+ */
+export function loopClip(): string {
+  const out = join(CLIPS, 'testsrc2-160x120-30fps-1s.webm');
+  if (existsSync(out) && statSync(out).size > 0) return out;
+  mkdirSync(CLIPS, { recursive: true });
+  const partial = `${out}.part.webm`;
+  execFileSync(ffmpeg(), ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=30', '-t', '1', '-c:v', 'libvpx', '-b:v', '300k', '-pix_fmt', 'yuv420p', partial], { stdio: 'pipe' });
+  renameSync(partial, out);
+  return out;
+}

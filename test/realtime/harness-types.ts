@@ -37,6 +37,8 @@ export interface RealtimeHarness {
   createRemote(name: string, backend: string, options?: { worker?: string; timeoutMs?: number; model?: string }): { backend: string; externalTexture: boolean | null; ms: number };
   createLocal(name: string, backend: string): { backend: string };
   detectSnapshot(name: string): PlainResult & { ms: number; detached: boolean };
+  exitAndRun(name: string, workerName: string): { run: { ok: true; detections: number } | ({ ok: false } & PlainError); failures: number; restarts: number; lastError: PlainError | null };
+  loopFile(base64: string, ms: number): { timestamps: number[]; dropped: number };
   track(name: string, count: number, options?: { policy?: string; maxMs?: number; maxQueue?: number }): {
     results: (PlainResult & { timestamp: number; latency: number; frameType: string | null })[];
     errors: PlainError[];

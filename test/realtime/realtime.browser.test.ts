@@ -2,11 +2,12 @@
 // a clip ffmpeg makes from a real group photo (a slow pan, 640×480 @ 30 fps). The page drives
 // the SDK's webcam, frame loop and worker pipelines (pages/realtime.js, bundle from build.ts).
 // WebGPU is SwiftShader (a CPU adapter): correctness only, few frames; wasm does the rest.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
 import { type TestServer, startServer } from '../browser/server';
-import { PAN_CLIP, panClip } from '../helpers/clips';
+import { PAN_CLIP, loopClip, panClip } from '../helpers/clips';
 import { ensureBrowserBundles } from './build';
 import type { PlainDetection, PlainResult } from './harness-types';
 import { type RealtimePage, fakeCameraArgs, openHarness } from './page';
@@ -252,6 +253,26 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(outcome.lastError?.code).toBe('WORKER_FAILED');
     expect(outcome.results.filter((t) => t > outcome.crashAt!).length).toBeGreaterThanOrEqual(3);
     expect(outcome.results).toEqual([...outcome.results].sort((x, y) => x - y));
+  });
+
+  it('a looping video file keeps delivering frames past its end, timestamps increasing (they stopped at the first loop: the media time went back)', async () => {
+    const bytes = readFileSync(loopClip()).toString('base64');
+    const { timestamps, dropped } = await rt.call('loopFile', bytes, 2500);
+    measured.loopFile = JSON.stringify({ frames: timestamps.length, dropped, last: Math.round(timestamps[timestamps.length - 1]) });
+    // a 1-second clip: about 75 frames in 2.5 s (30 before, then none)
+    expect(timestamps.length).toBeGreaterThanOrEqual(40);
+    expect(timestamps[timestamps.length - 1]).toBeGreaterThan(1200);
+    timestamps.slice(1).forEach((t, i) => expect(t).toBeGreaterThan(timestamps[i]));
+  });
+
+  it("a browser worker that closes itself is seen as a crash: the next run restarts it (it waited out the call's timeout, then failed with TIMEOUT)", async () => {
+    // a timeout past the test's own limit: a missed exit fails the test instead of ending in TIMEOUT
+    await rt.call('createWorker', 'exiting', { timeoutMs: 600_000 });
+    await rt.call('createRemote', 'exits', 'wasm', { worker: 'exiting' });
+    const outcome = await rt.call('exitAndRun', 'exits', 'exiting');
+    expect(outcome.run).toMatchObject({ ok: true });
+    expect([outcome.failures, outcome.restarts]).toEqual([1, 1]);
+    expect(outcome.lastError).toMatchObject({ code: 'WORKER_FAILED', message: expect.stringContaining('closed itself') });
   });
 
   it('pose resize-on-capture (the canvas scales the crop before readback) lands on the exact path\'s keypoints', async () => {

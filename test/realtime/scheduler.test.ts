@@ -331,6 +331,37 @@ describe('stats and the async iterator', () => {
     expect(stats.latency.preprocess.p95).toBe(2);
   });
 
+  it('a pushed frame whose timestamp does not increase is refused and counted in dropped (it vanished uncounted)', () => {
+    const source = new PushFrameSource({ maxBuffered: 4 });
+    const frames = [0, 1, 2].map((i) => new FakeFrame(i));
+    expect(source.push(frames[0] as unknown as ImageInput, 100)).toBe(true);
+    expect(source.push(frames[1] as unknown as ImageInput, 100)).toBe(false);
+    expect(source.push(frames[2] as unknown as ImageInput, 50)).toBe(false);
+    expect([source.dropped, source.latestTimestamp]).toEqual([2, 100]);
+    source.close();
+    expect(source.push(new FakeFrame(3) as unknown as ImageInput, 200)).toBe(false);
+    expect(source.dropped).toBe(2); // a closed source refuses without counting
+  });
+
+  it('fps falls toward 0 once frames stop coming (it held the last rate: 30 fps 3 s after the camera paused)', async () => {
+    let clock = 0;
+    const source = new PushFrameSource({ maxBuffered: 4 });
+    const loop = runLoop(source, async () => ({ timing: { preprocess: 0, inference: 0, postprocess: 0, total: 0 } }), { policy: 'every', now: () => clock });
+    for (let i = 0; i < 30; i++) {
+      clock = i * 33;
+      source.push({ data: new Uint8Array(4), width: 1, height: 1, channels: 4 }, i * 33, clock, false);
+      await settle();
+    }
+    expect(loop.stats().inputFps).toBeCloseTo(1000 / 33, 5); // a frame interval after the last: still the rate
+    clock += 3000;
+    const paused = loop.stats();
+    expect(paused.inputFps).toBeLessThan(10);
+    expect(paused.processedFps).toBeLessThan(10);
+    expect(paused.inputFps).toBeGreaterThan(0);
+    source.end();
+    await loop.done;
+  });
+
   it('frameResults yields { frame, result, timestamp } in order; the frame is valid until the next step; break stops', async () => {
     const frames = Array.from({ length: 6 }, (_, i) => new FakeFrame(i));
     const source = fromImages(frames as unknown as ImageInput[], { fps: 10 });

@@ -92,6 +92,9 @@ describe('what crosses to the worker', () => {
       await expect(refused({ q: Symbol('q') })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("run option 'q' is a symbol") });
       await expect(remote.runForVideo(cellFrame(), 0, { list: [1, () => 2] } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("run option 'list[1]' is a function") });
       await expect(refused(() => 1)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options are a function; they must be an object') });
+      // what structured clone refuses failed in the post as INVALID_INPUT ('could not send the call')
+      await expect(refused({ tag: new WeakMap() })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^run option 'tag' cannot be sent to a worker \(.*\); options sent to a worker must be data/) });
+      await expect(refused({ pending: Promise.resolve(1) })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("run option 'pending' cannot be sent") });
       expect(labelsOf(await remote.run(cellFrame(), { threshold: 0.5 }))).toEqual(['options']);
     } finally {
       remote.dispose();
@@ -102,6 +105,7 @@ describe('what crosses to the worker', () => {
     const create = (extra: Record<string, unknown>) => createWorkerPipeline('object-detection', { model: card, backend: 'cpu', workerUrl: url, ...extra });
     await expect(create({ tracker: { f: () => 1 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("option 'tracker.f' is a function, which cannot be sent to a worker") });
     await expect(create({ classes: ['cell', Symbol('x')] })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("option 'classes[1]' is a symbol") });
+    await expect(create({ tracker: { cache: new WeakSet() } })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("option 'tracker' cannot be sent to a worker") });
   });
 
   it.each(['yes', 1, false, {}])('worker: %s is INVALID_OPTION naming the allowed values', async (worker) => {

@@ -117,6 +117,40 @@ const rt = {
     return { backend: p.runner.backend };
   },
 
+  /** Frames of a looping video file (bytes as base64) for `ms`: their timestamps and the source's dropped count. */
+  async loopFile(base64, ms) {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const source = await vp.fromVideoFile(new Blob([bytes], { type: 'video/webm' }), { loop: true });
+    const timestamps = [];
+    const until = performance.now() + ms;
+    let pending = null;
+    for (;;) {
+      const left = until - performance.now();
+      if (left <= 0) break;
+      pending ??= source.next();
+      const step = await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, left, null))]);
+      if (!step) break;
+      pending = null;
+      if (step.done) break;
+      timestamps.push(step.value.timestamp);
+      step.value.release();
+    }
+    const dropped = source.dropped;
+    source.close();
+    const late = pending && (await pending);
+    if (late && !late.done) late.value.release();
+    return { timestamps, dropped };
+  },
+
+  /** The shared worker closes itself (`simulateFailure('exit')`); then one run of `name` on a grey picture. */
+  async exitAndRun(name, workerName) {
+    const w = workers.get(workerName);
+    await w.simulateFailure('exit').catch(() => undefined);
+    const copy = await createImageBitmap(new ImageData(new Uint8ClampedArray(320 * 240 * 4).fill(128), 320, 240));
+    const run = await pipelines.get(name).run(vp.handOver(copy)).then((r) => ({ ok: true, detections: r.detections.length }), (e) => ({ ok: false, ...plainError(e) }));
+    return { run, failures: w.failures, restarts: w.restarts, lastError: w.lastError && plainError(w.lastError) };
+  },
+
   /** Runs the grabbed frame: a copy is handed over (transferred, detached afterwards). */
   async detectSnapshot(name) {
     const copy = await createImageBitmap(snapshot);

@@ -1,0 +1,46 @@
+// Image feature extraction in a Node worker thread (wasm): the in-thread pipeline's interface —
+// `dim` and `runBatch` as well as `run` — with the same embeddings (the worker's pipeline was
+// missing both: the README's `new SimilarityIndex(embedder.dim)` and `runBatch(photos)` failed).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FeatureExtractionPipeline, pipeline } from '../../src/node/index';
+import { WorkerFeatureExtractionPipeline, createWorkerPipeline } from '../../src/worker/index';
+import { facePhoto, fixturePhoto } from '../helpers/photos';
+import { ensureNodeWorker } from './build';
+
+let url: string;
+let local: FeatureExtractionPipeline;
+
+beforeAll(async () => {
+  url = await ensureNodeWorker();
+  local = await pipeline('image-feature-extraction', { backend: 'wasm' });
+});
+
+afterAll(() => local?.dispose());
+
+const close = (a: Float32Array, b: Float32Array): number => a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - b[i])), 0);
+
+describe('image feature extraction in a worker', () => {
+  it('has dim and runBatch; embeddings equal the in-thread ones; bad input is refused and the pipeline runs on', async () => {
+    const remote = await createWorkerPipeline('image-feature-extraction', { backend: 'wasm', workerUrl: url });
+    try {
+      expect(remote).toBeInstanceOf(WorkerFeatureExtractionPipeline);
+      expect(remote.dim).toBe(local.dim);
+      const photos = [facePhoto(1), fixturePhoto('astronaut'), facePhoto(2)];
+      const [mine, theirs] = [await local.runBatch(photos), await remote.runBatch(photos)];
+      expect(theirs.embeddings).toHaveLength(3);
+      expect(theirs.imageSizes).toEqual(mine.imageSizes);
+      theirs.embeddings.forEach((e, i) => {
+        expect(e).toHaveLength(local.dim);
+        expect(close(e, mine.embeddings[i])).toBeLessThan(1e-5);
+      });
+      expect(close((await remote.run(photos[1])).embedding, mine.embeddings[1])).toBeLessThan(1e-5);
+      expect((await remote.runBatch([])).embeddings).toEqual([]);
+      await expect(remote.runBatch('photo.jpg' as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'runBatch takes an array of images' });
+      await expect(remote.runBatch([photos[0], 'missing.jpg'])).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(remote.runBatch([photos[0]], { topK: 3 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+      expect((await remote.runBatch([photos[2]])).embeddings).toHaveLength(1);
+    } finally {
+      remote.dispose();
+    }
+  });
+});

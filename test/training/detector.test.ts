@@ -149,6 +149,9 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     await rejects([scene({}, new Uint8Array(10))], {}, 'INVALID_INPUT', /image\.data has 10 values; a 32×32 RGB scene needs 3072/);
     await rejects([scene({ classId: 1.5 })], {}, 'INVALID_INPUT', /classId is 1\.5; it must be an integer from 0 to 1/);
     await rejects([scene({ box: { x1: 12, y1: 4, x2: 4, y2: 12 } })], {}, 'INVALID_INPUT', /needs x2 > x1 and y2 > y1/);
+    // a box wholly outside its scene trained silently (as a target no cell can hold)
+    await rejects([scene({ box: { x1: 70, y1: 4, x2: 90, y2: 12 } })], {}, 'INVALID_INPUT', /lies wholly outside the \d+×\d+ scene/);
+    await rejects([scene({ box: { x1: -30, y1: -20, x2: 0, y2: 12 } })], {}, 'INVALID_INPUT', /lies wholly outside/);
     await rejects([scene({ mask: new Uint8Array(9) })], {}, 'INVALID_INPUT', /mask has 9 values; a 32×32 scene needs 1024/);
     await rejects([scene()], { warmupSteps: -5 }, 'INVALID_OPTION', /warmupSteps is -5; it must be a non-negative integer/);
     await rejects([scene()], { train: 'x' }, 'INVALID_OPTION', /train is "x"; allowed: all, head/);

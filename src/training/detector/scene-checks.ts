@@ -24,6 +24,9 @@ function checkObjectOf(o: SceneObject, where: string, spec: SceneSpec): void {
   if (!(box.x2 > box.x1 && box.y2 > box.y1)) {
     throw new VisionError('INVALID_INPUT', `${where}.box is (${box.x1}, ${box.y1})–(${box.x2}, ${box.y2}); it needs x2 > x1 and y2 > y1`);
   }
+  if (!(box.x1 < spec.size && box.y1 < spec.size && box.x2 > 0 && box.y2 > 0)) {
+    throw new VisionError('INVALID_INPUT', `${where}.box (${box.x1}, ${box.y1})–(${box.x2}, ${box.y2}) lies wholly outside the ${spec.size}×${spec.size} scene; a box must overlap its image (drop the object, or clip its box)`);
+  }
   if (spec.numPrototypes > 0 && mask?.length !== spec.size * spec.size) {
     throw new VisionError('INVALID_INPUT', `${where}.mask has ${shownValue(mask?.length)} values; a ${spec.size}×${spec.size} scene needs ${spec.size * spec.size}`);
   }
@@ -45,7 +48,8 @@ function checkScene(scene: ShapeScene, where: string, spec: SceneSpec): void {
 
 /**
  * Throws `INVALID_INPUT` unless `scenes` is a non-empty array of scenes of the detector's size
- * whose objects have class ids in range, finite boxes with x2 > x1 and y2 > y1, and (with a mask
+ * whose objects have class ids in range, finite boxes with x2 > x1 and y2 > y1 that overlap the
+ * image, and (with a mask
  * head) one mask value per pixel.
  *
  * @example

@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { knownOptions, optionNames } from '../core/known-options';
 import { toRandom } from '../training/random';
 import { HAND_KEYPOINT_NAMES } from '../core/hand-keypoints';
 import { type DigitPose, type HandPose, type HandProportions, TYPICAL_HAND, type Vec3, poseHand, rotateAbout } from './hand-skeleton';
@@ -199,7 +200,11 @@ function checkShare(value: number | undefined, name: string, min: number, max: n
   }
 }
 
+const HAND_POSE_OPTION_NAMES = /* @__PURE__ */ optionNames<HandPoseOptions>()(['gestures', 'perGesture', 'seed', 'boneJitter', 'noise', 'leftShare', 'rotation', 'imageSize']);
+
 function checkOptions(options: HandPoseOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new VisionError('INVALID_OPTION', 'generateHandPoses options must be an object');
+  knownOptions(options, 'generateHandPoses options', HAND_POSE_OPTION_NAMES);
   const count = options.perGesture ?? 20;
   if (!Number.isInteger(count) || count < 1) throw new VisionError('INVALID_OPTION', `perGesture is ${count}; it must be a positive integer`);
   if (options.gestures !== undefined && !Array.isArray(options.gestures)) throw new VisionError('INVALID_OPTION', `gestures must be an array of gesture names (${GESTURE_NAMES.join(', ')})`);

@@ -143,6 +143,11 @@ describe('visionpipe usage errors', () => {
     await expect(readModelCard('/dev/null')).rejects.toThrow('--model /dev/null: is a device, not a model card file');
   }, 10_000);
 
+  it('--model naming a path that does not exist says so (it said the card file could not be read, ENOENT)', async () => {
+    const result = await run('classify', 'x.jpg', '--model', join(tmp, 'flowers-modl'));
+    expectUsageError(result, `--model ${join(tmp, 'flowers-modl')}: no such file or folder; --model takes a catalogue id, a model card file (.json) or, for classify, a folder written by \`visionpipe train\``);
+  }, 10_000);
+
   it('model files a card or folder names are read only when they are not devices', async () => {
     // platform.readFile is how model.json, weights and ONNX files are read in Node
     await expect(nodePlatform.readFile!('/dev/zero')).rejects.toThrow("'/dev/zero' is a device, not a file");

@@ -89,7 +89,20 @@ describe('video files through the CLI (ffmpeg decode, video mode, annotated vide
     // frames are numbered as in the video (as with --every), not 0, 1, 2 in the resampled stream
     expect(headers[1]).toContain(`frame ${0.2 * PAN_CLIP.fps} (0.20 s): 1 person`);
     expect(run.stdout).toMatch(/^ {4}nose +\d+ +\d+ {2}0\.\d\d$/m);
+    // each person's row carries its track ID, as detect's rows do (the index is the list position)
+    expect(run.stdout).toMatch(/^ {2}person 1 {2}score \d\.\d\d {2}box \[.*\] {2}\d+\/17 keypoints ≥ [\d.]+ {2}#\d+$/m);
     expect(run.stdout).toContain(`${clip}: ${SECONDS * 5} frames`);
+  });
+
+  it('face tracks the faces of the video: each row carries its #trackId (the index is the list position, which changes)', async () => {
+    const run = await cli(['face', clip, '--every', '30']);
+    expect(run.code).toBe(0);
+    const faces = run.stdout.match(/^ {2}face \d+ {2}score .*$/gm) ?? [];
+    expect(faces.length).toBeGreaterThanOrEqual(4); // two frames, two or three faces each
+    for (const row of faces) expect(row).toMatch(/ points {2}#\d+$/);
+    // the first frame's faces are tracks 1, 2, …
+    const first = run.stdout.split(/frame 30 /)[0].match(/#\d+$/gm)!;
+    expect(first).toEqual(first.map((_, i) => `#${i + 1}`));
   });
 
   it('segment writes a mask-overlay video of the analysed frames', async () => {

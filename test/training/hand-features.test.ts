@@ -95,6 +95,9 @@ describe('hand features', () => {
       [{ imageSize: { width: -5, height: 0 } }, /imageSize must be/],
       [{ gestures: 'fist' }, /gestures must be an array/],
       [{ gestures: ['constructor'] }, /unknown gesture 'constructor'/],
+      // a misspelt option ran with the defaults (count is generateShapeScenes' name)
+      [{ count: 3 }, /generateHandPoses options has unknown option\(s\) count; allowed: gestures, perGesture/],
+      [[], /generateHandPoses options must be an object/],
     ] as const) {
       expect(() => generateHandPoses(options as never), JSON.stringify(options)).toThrow(message);
     }

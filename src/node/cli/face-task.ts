@@ -24,7 +24,8 @@ const LISTED: ReadonlyArray<readonly [string, number]> = [
 
 function faceRows(face: Face, index: number): string[] {
   const { x1, y1, x2, y2 } = face.box;
-  const header = `  face ${index + 1}  score ${face.score.toFixed(2)}  box [${[x1, y1, x2, y2].map(num).join(' ')} ]  ${face.points.length} points`;
+  const track = face.trackId === undefined ? '' : `  #${face.trackId}`;
+  const header = `  face ${index + 1}  score ${face.score.toFixed(2)}  box [${[x1, y1, x2, y2].map(num).join(' ')} ]  ${face.points.length} points${track}`;
   const rows = LISTED.filter(([, i]) => i < face.points.length).map(([name, i]) => `    ${name.padEnd(16)} ${num(face.points[i].x)} ${num(face.points[i].y)}`);
   return [header, ...rows];
 }

@@ -33,8 +33,8 @@ export function classRow(c: Classification): string {
 }
 
 /**
- * The table of one person: a header (index, pose score, box), then name, x, y and score of
- * each keypoint scoring at least `threshold`.
+ * The table of one person: a header (index, pose score, box, and in video its `#trackId`),
+ * then name, x, y and score of each keypoint scoring at least `threshold`.
  *
  * @example
  * ```ts
@@ -44,7 +44,8 @@ export function classRow(c: Classification): string {
 export function poseRows(pose: Pose, index: number, threshold: number): string[] {
   const { x1, y1, x2, y2 } = pose.box;
   const visible = pose.keypoints.filter((k) => k.score >= threshold && Number.isFinite(k.x) && Number.isFinite(k.y));
-  const header = `  person ${index + 1}  score ${pose.score.toFixed(2)}  box [${[x1, y1, x2, y2].map((v) => num(v, 5)).join(' ')} ]  ${visible.length}/${pose.keypoints.length} keypoints ≥ ${threshold}`;
+  const track = pose.trackId === undefined ? '' : `  #${pose.trackId}`;
+  const header = `  person ${index + 1}  score ${pose.score.toFixed(2)}  box [${[x1, y1, x2, y2].map((v) => num(v, 5)).join(' ')} ]  ${visible.length}/${pose.keypoints.length} keypoints ≥ ${threshold}${track}`;
   return [header, ...visible.map((k) => `    ${k.name.padEnd(16)} ${num(k.x, 5)} ${num(k.y, 5)}  ${k.score.toFixed(2)}`)];
 }
 

@@ -128,7 +128,11 @@ export async function readModelCard(path: string, options: ModelCardOptions = {}
   } catch (error) {
     if (error instanceof DeviceFileError) throw invalid(source, 'is a device, not a model card file');
     const known = options.label === undefined ? `; known models: ${knownModelIds()}` : '';
-    throw new VisionError('INVALID_OPTION', `${source.label}: cannot read the model card file (${(error as NodeJS.ErrnoException).code ?? 'error'})${known}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.label === undefined) {
+      throw new VisionError('INVALID_OPTION', `${source.label}: no such file or folder; --model takes a catalogue id, a model card file (.json) or, for classify, a folder written by \`visionpipe train\`${known}`, { cause: error });
+    }
+    throw new VisionError('INVALID_OPTION', `${source.label}: cannot read the model card file (${code ?? 'error'})${known}`, { cause: error });
   }
   const value = parseJsonText(text, source.label, 'INVALID_OPTION', 'a model card (a ModelSpec as JSON)');
   const spec = checkCard(value, source, options.modelRoot);

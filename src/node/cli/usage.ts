@@ -37,7 +37,8 @@ Commands:
   segment    person segmentation (default model: selfie-segmentation; also meet-segmentation)
   pose       body keypoints (default model: movenet-lightning; also movenet-thunder,
              movenet-multipose, posenet-mobilenet, blazepose-lite|full|heavy); videos: smoothed
-  hands      hand landmarks, 21 per hand with handedness (default model: handlandmark-full;
+  hands      hand landmarks, 21 per hand with handedness and the built-in gesture (open_palm,
+             fist, pointing, thumbs_up, victory or none) (default model: handlandmark-full;
              also handlandmark-lite); videos: hands followed from frame to frame, smoothed;
              --detector palm finds hands with MediaPipe's palm detector (rotated crops)
   face       face meshes: 468 points + irises (default model: facemesh with iris; also

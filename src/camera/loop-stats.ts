@@ -37,9 +37,9 @@ export interface LoopStats {
   errors: number;
   /** Most frames that waited at one time. */
   maxQueued: number;
-  /** Rate at which frames arrived from the source (frames per second; falls toward 0 once they stop). */
+  /** Rate at which frames arrived from the source over the last 2 s (frames per second; 0 once they stopped 2 s ago). */
   inputFps: number;
-  /** Rate at which results were delivered (frames per second; falls toward 0 once they stop). */
+  /** Rate at which results were delivered over the last 2 s (frames per second; 0 once they stopped 2 s ago). */
   processedFps: number;
   /** Milliseconds since the loop started. */
   elapsedMs: number;
@@ -56,6 +56,9 @@ export interface LoopStats {
     postprocess: Percentiles;
   };
 }
+
+/** How far back the fps figures look (ms). */
+const RATE_HORIZON_MS = 2000;
 
 /** A ring buffer of recent samples. */
 class Window {
@@ -77,17 +80,18 @@ class Window {
   }
 
   /**
-   * Events per second over the recorded event times, as of `now`: once no event has come for
-   * longer than their mean interval, the time since counts too, so the rate falls toward 0
-   * when events stop (a paused camera) instead of holding its last value.
+   * Events per second as of `now`: those of the last {@link RATE_HORIZON_MS} (or of the
+   * recorded span, when shorter) over that time. When events stop (a paused camera) the rate
+   * falls to 0 within the horizon instead of holding its last value.
    */
   rate(now: number): number {
     if (this.values.length < 2) return 0;
     const times = [...this.values].sort((a, b) => a - b);
-    const intervals = times.length - 1;
-    const span = times[intervals] - times[0];
-    if (!(span > 0)) return 0;
-    return (intervals * 1000) / Math.max(span, now - times[0] - span / intervals);
+    const last = times[times.length - 1];
+    const horizon = Math.min(last - times[0], RATE_HORIZON_MS);
+    if (!(horizon > 0)) return 0;
+    const from = Math.max(now, last) - horizon;
+    return (times.filter((t) => t > from).length * 1000) / horizon;
   }
 }
 

@@ -105,16 +105,17 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
    * worker has not (its rebuild after a restart failed). A failed rebuild rejects the
    * pipeline's next call with its error; the call after that builds it again. A `run` (run or
    * runForVideo) is cold until one has answered within `timeoutMs` in this worker: it is timed
-   * with `createTimeoutMs`, as is every call sent while it is in flight.
+   * with `createTimeoutMs`, as is every call sent while it is in flight. `weight` scales the
+   * call's limit for work of many runs (a batch of images).
    */
-  async callPipeline<T>(registration: WorkerRegistration, send: (api: Comlink.Remote<WorkerApi>, id: number) => Promise<Reply<T>>, run = false): Promise<T> {
+  async callPipeline<T>(registration: WorkerRegistration, send: (api: Comlink.Remote<WorkerApi>, id: number) => Promise<Reply<T>>, run = false, weight = 1): Promise<T> {
     const started = await this.ensure();
     const { build, id } = await this.builtIn(started, registration);
     const cold = run && !build.warm;
     if (cold) this.coldWork++;
     try {
       const sent = performance.now();
-      const value = await this.request(started, (api) => send(api, id), this.callTimeoutMs);
+      const value = await this.request(started, (api) => send(api, id), this.callTimeoutMs * weight);
       const warmLimit = super.callTimeoutMs;
       if (cold && (warmLimit <= 0 || performance.now() - sent <= warmLimit)) build.warm = true;
       return value;

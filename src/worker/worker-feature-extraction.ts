@@ -31,13 +31,16 @@ export class WorkerFeatureExtractionPipeline extends WorkerPipeline<'image-featu
 
   /**
    * Embeds several images in the worker, as the in-thread `runBatch` does (one reply; the
-   * images are transferred as `run` transfers one).
+   * images are transferred as `run` transfers one). The call's time limit (`timeoutMs`) is
+   * that of one run per 16 images.
    *
    * @throws VisionError `INVALID_INPUT` for something that is not an array of images, and as
    * the in-thread `runBatch`.
    */
   runBatch(images: readonly ImageInput[], options?: Record<string, never>): Promise<FeatureExtractionBatchResult> {
     if (!Array.isArray(images)) return Promise.reject(new VisionError('INVALID_INPUT', 'runBatch takes an array of images'));
-    return this.send(images, options, (api, values, mark, id) => api.runBatch(id, mark(values), options)) as Promise<FeatureExtractionBatchResult>;
+    // the time limit is a run's per 16 images (the in-thread batch size): a large batch is no hang
+    const weight = Math.max(1, Math.ceil(images.length / 16));
+    return this.send(images, options, (api, values, mark, id) => api.runBatch(id, mark(values), options), weight) as Promise<FeatureExtractionBatchResult>;
   }
 }

@@ -29,6 +29,26 @@ interface HostedPipeline {
   dispose(): void;
 }
 
+let closingAnnounced = false;
+
+/**
+ * In a browser worker, makes `close()` post {@link WORKER_CLOSING_MESSAGE} first: a worker that
+ * closes itself fires no event on its owner, whose calls would otherwise wait out their timeout.
+ */
+function announceClosing(): void {
+  const scope = globalThis as { close?: () => void; postMessage?: (message: unknown) => void };
+  const workerScope = (globalThis as { WorkerGlobalScope?: abstract new () => unknown }).WorkerGlobalScope;
+  const inWorker = typeof workerScope === 'function' && globalThis instanceof workerScope;
+  if (closingAnnounced || !inWorker || typeof scope.close !== 'function' || typeof scope.postMessage !== 'function') return;
+  closingAnnounced = true;
+  const close = scope.close.bind(globalThis);
+  const post = scope.postMessage.bind(globalThis);
+  scope.close = () => {
+    post(WORKER_CLOSING_MESSAGE);
+    close();
+  };
+}
+
 /**
  * A run's reply with its masks packed (see `packMasks`: the worker's masks are closed, their
  * data buffers transferred to the caller).
@@ -113,6 +133,7 @@ export interface WorkerHostOptions {
  * ```
  */
 export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi {
+  announceClosing();
   const pipelines = new Map<number, HostedPipeline>();
   /** Each pipeline's pixel limit: the page's when it was created. */
   const pixelLimits = new Map<number, number>();
@@ -243,13 +264,9 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
             // busy: the worker answers nothing meanwhile
           }
         } else {
-          const scope = globalThis as { close?: () => void; postMessage?: (message: unknown) => void; process?: { exit(code: number): never } };
+          const scope = globalThis as { close?: () => void; process?: { exit(code: number): never } };
           if (scope.process && typeof scope.close !== 'function') scope.process.exit(3);
-          else {
-            // a browser worker that closes itself fires no event on its owner: say so first
-            scope.postMessage?.(WORKER_CLOSING_MESSAGE);
-            scope.close?.();
-          }
+          else scope.close?.(); // announced (see announceClosing)
         }
       }),
   };

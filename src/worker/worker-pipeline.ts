@@ -192,26 +192,29 @@ export class WorkerPipeline<T extends PipelineTask> {
    * Posts `inputs` (made transferable at once, posted after the calls made before) with
    * `call`, which marks what it sends for transfer with `mark`; the copies made here are
    * closed afterwards (a transferred one is detached, closing it does nothing; one a failed
-   * post left behind is freed).
+   * post left behind is freed). `weight` scales the call's time limit (a batch of images).
    */
   protected async send(
     inputs: readonly ImageInput[],
     options: object | undefined,
     call: (api: Comlink.Remote<WorkerApi>, values: ImageInput[], mark: <V>(value: V) => V, id: number) => Promise<Reply<unknown>>,
+    weight = 1,
   ): Promise<unknown> {
     this.assertUsable();
     checkRunOptions(options);
     const { previous, posted } = this.nextPost();
     const preparing = Promise.allSettled(inputs.map((input) => toTransferable(input)));
-    let prepared: Awaited<ReturnType<typeof toTransferable>>[] = [];
+    // one entry per input (undefined where it could not be made transferable)
+    let prepared: (Awaited<ReturnType<typeof toTransferable>> | undefined)[] = [];
     try {
       await previous;
       const settled = await preparing;
-      prepared = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      prepared = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
       const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw failed.reason;
-      const values = prepared.map((p) => p.value);
-      const transfer = prepared.flatMap((p) => p.transfer);
+      const made = prepared as Awaited<ReturnType<typeof toTransferable>>[];
+      const values = made.map((p) => p.value);
+      const transfer = made.flatMap((p) => p.transfer);
       const mark = <V>(value: V): V => (transfer.length > 0 ? Comlink.transfer(value, transfer) : value);
       const result = await this.worker.callPipeline(
         this.registration,
@@ -220,11 +223,12 @@ export class WorkerPipeline<T extends PipelineTask> {
           return call(api, values, mark, id);
         },
         true,
+        weight,
       );
       return unpackMasks(result);
     } finally {
       posted();
-      prepared.forEach((p, i) => p.value !== inputs[i] && closeFrame(p.value));
+      prepared.forEach((p, i) => p && p.value !== inputs[i] && closeFrame(p.value));
     }
   }
 }

@@ -20,11 +20,11 @@ const NODE_STUB = join(REPO_ROOT, 'test/browser/pages/node-stub.js');
 /** dist/rt/realtime.js and dist/rt/worker.js (browser, everything bundled). */
 export async function ensureBrowserBundles(): Promise<void> {
   const outdir = join(REPO_ROOT, 'dist/rt');
-  const inputs = Math.max(newestMtime(join(REPO_ROOT, 'src')), statSync(join(REPO_ROOT, 'test/realtime/pages/bundle-entry.ts')).mtimeMs, statSync(BUILD_FILE).mtimeMs);
-  if (!stale([join(outdir, 'realtime.js'), join(outdir, 'worker.js')], inputs)) return;
+  const inputs = Math.max(newestMtime(join(REPO_ROOT, 'src')), statSync(join(REPO_ROOT, 'test/realtime/pages/bundle-entry.ts')).mtimeMs, statSync(join(REPO_ROOT, 'test/realtime/pages/closing-worker.ts')).mtimeMs, statSync(BUILD_FILE).mtimeMs);
+  if (!stale([join(outdir, 'realtime.js'), join(outdir, 'worker.js'), join(outdir, 'closing-worker.js')], inputs)) return;
   await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: { realtime: 'test/realtime/pages/bundle-entry.ts', worker: 'src/worker-entry.ts' },
+    entryPoints: { realtime: 'test/realtime/pages/bundle-entry.ts', worker: 'src/worker-entry.ts', 'closing-worker': 'test/realtime/pages/closing-worker.ts' },
     outdir,
     bundle: true,
     format: 'esm',

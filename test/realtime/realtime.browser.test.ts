@@ -265,6 +265,20 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     timestamps.slice(1).forEach((t, i) => expect(t).toBeGreaterThan(timestamps[i]));
   });
 
+  it("a worker runBatch refused for one entry treats a handed-over bitmap the same wherever it sits (it closed it when it came second)", async () => {
+    const [first, second, good] = await rt.call('batchHandOver');
+    expect(first).toEqual({ handedFirst: true, code: 'INVALID_INPUT', width: 64 });
+    expect(second).toEqual({ handedFirst: false, code: 'INVALID_INPUT', width: 64 });
+    expect(good).toEqual({ embeddings: 2, dim: 1536, callerOpen: true });
+  });
+
+  it("any close() of a browser worker is announced, also one in the app's own worker script: the next run restarts it", async () => {
+    const outcome = await rt.call('appClosesWorker');
+    expect(outcome.second).toEqual({ ok: true });
+    expect([outcome.failures, outcome.restarts]).toEqual([1, 1]);
+    expect(outcome.lastError).toMatchObject({ code: 'WORKER_FAILED', message: expect.stringContaining('closed itself') });
+  });
+
   it("a browser worker that closes itself is seen as a crash: the next run restarts it (it waited out the call's timeout, then failed with TIMEOUT)", async () => {
     // a timeout past the test's own limit: a missed exit fails the test instead of ending in TIMEOUT
     await rt.call('createWorker', 'exiting', { timeoutMs: 600_000 });

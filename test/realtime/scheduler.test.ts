@@ -343,7 +343,7 @@ describe('stats and the async iterator', () => {
     expect(source.dropped).toBe(2); // a closed source refuses without counting
   });
 
-  it('fps falls toward 0 once frames stop coming (it held the last rate: 30 fps 3 s after the camera paused)', async () => {
+  it('fps falls to 0 within its horizon once frames stop coming (it held the last rate: 30 fps 3 s after the camera paused; then 17 fps)', async () => {
     let clock = 0;
     const source = new PushFrameSource({ maxBuffered: 4 });
     const loop = runLoop(source, async () => ({ timing: { preprocess: 0, inference: 0, postprocess: 0, total: 0 } }), { policy: 'every', now: () => clock });
@@ -352,12 +352,24 @@ describe('stats and the async iterator', () => {
       source.push({ data: new Uint8Array(4), width: 1, height: 1, channels: 4 }, i * 33, clock, false);
       await settle();
     }
-    expect(loop.stats().inputFps).toBeCloseTo(1000 / 33, 5); // a frame interval after the last: still the rate
-    clock += 3000;
-    const paused = loop.stats();
-    expect(paused.inputFps).toBeLessThan(10);
-    expect(paused.processedFps).toBeLessThan(10);
-    expect(paused.inputFps).toBeGreaterThan(0);
+    expect(loop.stats().inputFps).toBeCloseTo(1000 / 33, 5);
+    // half the (957 ms) horizon later, half the frames count; past it, none
+    clock += 957 / 2;
+    expect(loop.stats().inputFps).toBeGreaterThan(10);
+    expect(loop.stats().inputFps).toBeLessThan(20);
+    clock += 957 / 2 + 1;
+    expect(loop.stats()).toMatchObject({ inputFps: 0, processedFps: 0 });
+    // a long run (more frames than the 2-s horizon holds): the last 2 s count
+    for (let i = 0; i < 150; i++) {
+      clock = 10_000 + i * 40;
+      source.push({ data: new Uint8Array(4), width: 1, height: 1, channels: 4 }, 10_000 + i * 40, clock, false);
+      await settle();
+    }
+    expect(loop.stats().inputFps).toBeCloseTo(25, 5);
+    clock += 1000;
+    expect(loop.stats().inputFps).toBeCloseTo(12.5, 5);
+    clock += 1001;
+    expect(loop.stats().inputFps).toBe(0);
     source.end();
     await loop.done;
   });

@@ -43,4 +43,19 @@ describe('image feature extraction in a worker', () => {
       remote.dispose();
     }
   });
+
+  it("a large runBatch is timed as many runs, not as one: 160 images within a 3-s timeoutMs (it was a 'hung worker' TIMEOUT and a restart)", async () => {
+    const remote = await createWorkerPipeline('image-feature-extraction', { backend: 'wasm', workerUrl: url, timeoutMs: 3000 });
+    try {
+      const image = { data: new Uint8Array(96 * 96 * 3).fill(120), width: 96, height: 96, channels: 3 as const };
+      await remote.run(image); // warm: later calls are timed with timeoutMs
+      const started = performance.now();
+      const { embeddings } = await remote.runBatch(Array.from({ length: 160 }, () => ({ ...image, data: image.data.slice() })));
+      console.log(`worker runBatch of 160 images: ${(performance.now() - started).toFixed(0)} ms (timeoutMs 3000)`);
+      expect(embeddings).toHaveLength(160);
+      expect(remote.worker.restarts).toBe(0);
+    } finally {
+      remote.dispose();
+    }
+  }, 180_000);
 });

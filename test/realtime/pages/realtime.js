@@ -142,6 +142,47 @@ const rt = {
     return { timestamps, dropped };
   },
 
+  /**
+   * Feature extraction in a worker: `runBatch` with a handed-over bitmap beside an entry that
+   * cannot be sent, either way round; whether the bitmap was closed (width 0) each time.
+   */
+  async batchHandOver() {
+    const embedder = await vp.createWorkerPipeline('image-feature-extraction', { modelBaseUrl: BASE.modelBaseUrl, wasmPaths: BASE.wasmPaths, backend: 'wasm' });
+    const outcomes = [];
+    try {
+      for (const handedFirst of [true, false]) {
+        const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(64 * 64 * 4).fill(90), 64, 64));
+        const batch = handedFirst ? [vp.handOver(bitmap), null] : [null, vp.handOver(bitmap)];
+        const code = await embedder.runBatch(batch).then(() => null, (e) => e.code);
+        outcomes.push({ handedFirst, code, width: bitmap.width });
+        bitmap.close();
+      }
+      const fine = await createImageBitmap(new ImageData(new Uint8ClampedArray(64 * 64 * 4).fill(90), 64, 64));
+      const { embeddings } = await embedder.runBatch([fine, fine]);
+      outcomes.push({ embeddings: embeddings.length, dim: embedder.dim, callerOpen: fine.width === 64 });
+      fine.close();
+    } finally {
+      embedder.dispose();
+    }
+    return outcomes;
+  },
+
+  /** A worker script of the app's own closes itself after its first run (pages/closing-worker.ts); then a second run. */
+  async appClosesWorker() {
+    const w = new vp.VisionWorker({ url: '/dist/rt/closing-worker.js', timeoutMs: 600_000 });
+    const p = await vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm', worker: w });
+    const grey = () => createImageBitmap(new ImageData(new Uint8ClampedArray(320 * 240 * 4).fill(128), 320, 240));
+    try {
+      await p.run(vp.handOver(await grey()));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the worker has closed itself by now
+      const second = await p.run(vp.handOver(await grey())).then(() => ({ ok: true }), (e) => ({ ok: false, ...plainError(e) }));
+      return { second, failures: w.failures, restarts: w.restarts, lastError: w.lastError && plainError(w.lastError) };
+    } finally {
+      p.dispose();
+      w.terminate();
+    }
+  },
+
   /** The shared worker closes itself (`simulateFailure('exit')`); then one run of `name` on a grey picture. */
   async exitAndRun(name, workerName) {
     const w = workers.get(workerName);

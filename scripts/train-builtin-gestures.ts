@@ -18,16 +18,24 @@ import { seededRandom } from '../src/training/random';
 const DATA_SEED = 1;
 const HEAD_SEED = 7;
 const TARGET = 'src/training/gestures/builtin-gestures-data.ts';
+/** The flattened copies' depth scale is drawn from [0, FLAT_MAX): real landmark z spans a sixth to a third of the true depth. */
+const FLAT_MAX = 0.4;
 
 await tf.setBackend('cpu');
-// `none` hands vary far more than a gesture's: twice as many of them
-const posed = [...generateHandPoses({ gestures: GESTURE_NAMES, perGesture: 120, seed: DATA_SEED }), ...generateHandPoses({ gestures: ['none'], perGesture: 240, seed: DATA_SEED + 1 })];
+// `none` hands vary far more than a gesture's: twice as many of them; and as many again upright,
+// palm to the camera (rotation 'none'), the view a webcam mostly gives
+const posed = [
+  ...generateHandPoses({ gestures: GESTURE_NAMES, perGesture: 120, seed: DATA_SEED }),
+  ...generateHandPoses({ gestures: ['none'], perGesture: 240, seed: DATA_SEED + 1 }),
+  ...generateHandPoses({ gestures: GESTURE_NAMES, perGesture: 60, seed: DATA_SEED + 2, rotation: 'none' }),
+  ...generateHandPoses({ gestures: ['none'], perGesture: 120, seed: DATA_SEED + 3, rotation: 'none' }),
+];
 // A hand landmark model's z is much flatter than a hand's true depth (on real photos MediaPipe's
 // z spanned a sixth to a third of the depth its world landmarks give), and callers may leave z out: each
-// posed hand is also learnt with its depth scaled by a random factor in [0, 1).
+// posed hand is also learnt with its depth scaled by a random factor in [0, FLAT_MAX).
 const depthScale = seededRandom(DATA_SEED + 1000);
 const flattened = posed.map((hand) => {
-  const scale = depthScale();
+  const scale = FLAT_MAX * depthScale();
   return { ...hand, keypoints: hand.keypoints.map((k) => ({ ...k, z: k.z * scale })) };
 });
 // …and once more without depth at all (z 0), as callers that leave z out give them
@@ -37,7 +45,7 @@ const classifier = await GestureClassifier.fromFeatures(
   hands.map((hand) => handFeatures(hand)),
   hands.map((hand) => POSED_GESTURES.indexOf(hand.gesture)),
   POSED_GESTURES,
-  { head: 'mlp', hidden: 48, epochs: 60, seed: HEAD_SEED },
+  { head: 'mlp', hidden: 64, epochs: 80, seed: HEAD_SEED },
 );
 const saved = await classifier.toJSON();
 classifier.dispose();

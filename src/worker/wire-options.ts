@@ -21,12 +21,21 @@ function unsendableAt(value: unknown, path: string, seen: Set<object>): { path: 
   return null;
 }
 
+/** Whether `value` is plain data — primitives, plain objects, arrays, bytes — which structured clone always takes. */
+function plainData(value: unknown, seen: Set<object>): boolean {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || seen.has(value)) return true;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
+  seen.add(value);
+  return Object.values(value).every((item) => plainData(item, seen));
+}
+
 /**
  * Why structured clone refuses `value` (a `WeakMap`, a `Promise`, a DOM node …), or null where it
- * takes it. Bytes are not copied to find out.
+ * takes it. Plain data (a run's usual options) is taken without trying; bytes are never copied.
  */
 function uncloneable(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || typeof structuredClone !== 'function') return null;
+  if (plainData(value, new Set()) || typeof structuredClone !== 'function') return null;
   try {
     structuredClone(value);
     return null;

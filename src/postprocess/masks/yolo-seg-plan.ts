@@ -78,8 +78,16 @@ export function yoloSegMaskPlan(protoDims: readonly number[], nm: number, boxes:
   return { ...plan, instances };
 }
 
-/** {@link MaskAssemblyJob.taps}: the taps of each `[in, out]` axis resize, one after another. */
+/** The last tap table made, by its axes: a video's frames share one geometry, so one table. */
+let lastTaps: { key: string; table: Uint32Array<ArrayBuffer> } | undefined;
+
+/**
+ * {@link MaskAssemblyJob.taps}: the taps of each `[in, out]` axis resize, one after another
+ * (the same table object again for the same axes, so the assembler uploads it once).
+ */
 function tapTable(axes: [number, number][]): Uint32Array<ArrayBuffer> {
+  const key = axes.join(';');
+  if (lastTaps?.key === key) return lastTaps.table;
   const table = new Uint32Array(axes.reduce((sum, [, out]) => sum + out, 0) * 4);
   const weights = new Float32Array(table.buffer);
   let at = 0;
@@ -96,6 +104,7 @@ function tapTable(axes: [number, number][]): Uint32Array<ArrayBuffer> {
       weights[at + 3] = t.l1[k];
     }
   }
+  lastTaps = { key, table };
   return table;
 }
 

@@ -59,6 +59,8 @@ const MAX_GROUPS_X = 65535;
 export class GpuMaskAssembler {
   private pipelines: { probability: GPUComputePipeline; rows: GPUComputePipeline; assemble: GPUComputePipeline } | undefined;
   private readonly pool: Pooled = {};
+  /** The tap table the pooled `taps` buffer holds (a video's frames share one: uploaded once). */
+  private uploadedTaps: { table: Uint32Array; buffer: GPUBuffer } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly device: GPUDevice) {}
@@ -105,7 +107,10 @@ export class GpuMaskAssembler {
       const queue = this.device.queue;
       queue.writeBuffer(buffers.coefficients, 0, Float32Array.from(coefficients));
       queue.writeBuffer(buffers.table, 0, table);
-      queue.writeBuffer(buffers.taps, 0, job.taps);
+      if (this.uploadedTaps?.table !== job.taps || this.uploadedTaps.buffer !== buffers.taps) {
+        queue.writeBuffer(buffers.taps, 0, job.taps);
+        this.uploadedTaps = { table: job.taps, buffer: buffers.taps };
+      }
       const probabilityGroups = groups(k * plane);
       const wordGroups = groups(words);
       const rowGroups = groups(rowValues);

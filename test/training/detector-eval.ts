@@ -43,7 +43,7 @@ export async function evaluateDetector(model: tf.LayersModel, scenes: readonly S
       images.push({ groundTruth: s.objects, detections: instances });
       for (const o of s.objects) {
         const best = instances.filter((d) => d.classId === o.classId).map((d) => ({ d, iou: boxIou(d.box, o.box) })).sort((a, b) => b.iou - a.iou)[0];
-        ious.push(best && best.iou >= 0.5 ? maskIoU(best.d.mask.toUint8Array(), o.mask) : 0);
+        ious.push(best && best.iou >= 0.5 ? maskIoU(best.d.mask.toUint8Array(), o.mask!) : 0);
       }
       instances.forEach((d) => d.mask.close());
     }

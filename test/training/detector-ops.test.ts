@@ -62,7 +62,7 @@ describe('detector mask loss', () => {
       const box = Array.from(t.boxes.subarray((s * n + cell) * 4, (s * n + cell + 1) * 4));
       const object = scenes[s].objects.find((o) => [o.box.x1, o.box.y1, o.box.x2, o.box.y2].every((v, i) => v === box[i]))!;
       const covered = t.masks!.subarray((s * k + slot) * p, (s * k + slot + 1) * p).reduce((sum, v) => sum + v, 0);
-      expect(covered * 4).toBeCloseTo(object.mask.reduce((sum, v) => sum + v, 0), 2);
+      expect(covered * 4).toBeCloseTo(object.mask!.reduce((sum, v) => sum + v, 0), 2);
     }
     // the same targets laid out over every cell, as the loss once computed them
     const dense = new Float32Array(b * n * p);

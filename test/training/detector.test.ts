@@ -32,7 +32,7 @@ describe('generated scenes', () => {
     expect(flipSceneHorizontal(f).image.data).toEqual(s.image.data);
     s.objects.forEach((o, k) => {
       expect(f.objects[k].box).toEqual({ x1: 64 - o.box.x2, y1: o.box.y1, x2: 64 - o.box.x1, y2: o.box.y2 });
-      const m = f.objects[k].mask;
+      const m = f.objects[k].mask!;
       const cols = [...m.keys()].filter((i) => m[i]).map((i) => i % 64);
       expect(Math.min(...cols)).toBe(f.objects[k].box.x1);
       expect(Math.max(...cols) + 1).toBe(f.objects[k].box.x2);
@@ -153,6 +153,10 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     await rejects([scene({ box: { x1: 70, y1: 4, x2: 90, y2: 12 } })], {}, 'INVALID_INPUT', /lies wholly outside the \d+×\d+ scene/);
     await rejects([scene({ box: { x1: -30, y1: -20, x2: 0, y2: 12 } })], {}, 'INVALID_INPUT', /lies wholly outside/);
     await rejects([scene({ mask: new Uint8Array(9) })], {}, 'INVALID_INPUT', /mask has 9 values; a 32×32 scene needs 1024/);
+    // a 0/255 mask (a PNG's, a canvas alpha) drove the mask loss to −∞; NaN pixels read as a learning-rate problem
+    await rejects([scene({ mask: new Uint8Array(SIZE * SIZE).fill(255) })], {}, 'INVALID_INPUT', /objects\[0\]\.mask\[0\] is 255; mask values must be 0 \(outside\) or 1 \(inside\)/);
+    await rejects([scene({}, new Float32Array(SIZE * SIZE * 3).fill(Number.NaN) as never)], {}, 'INVALID_INPUT', /image\.data\[0\] is NaN; pixel values must be numbers from 0 to 255/);
+    await rejects([scene({}, new Float32Array(SIZE * SIZE * 3).fill(300) as never)], {}, 'INVALID_INPUT', /image\.data\[0\] is 300/);
     await rejects([scene()], { warmupSteps: -5 }, 'INVALID_OPTION', /warmupSteps is -5; it must be a non-negative integer/);
     await rejects([scene()], { train: 'x' }, 'INVALID_OPTION', /train is "x"; allowed: all, head/);
     await rejects([scene()], { flip: 'no' }, 'INVALID_OPTION', /flip is "no"; it must be true or false/);
@@ -167,5 +171,17 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     expect(tf.memory().numTensors).toBe(before);
     detector.dispose();
     await expect(trainDetector(detector, [scene()], {})).rejects.toMatchObject({ code: 'DISPOSED', message: expect.stringContaining('this detector was disposed') });
+  });
+
+  it('trains a boxes-only detector on objects without masks, flips included (a flip read the missing mask)', async () => {
+    const detector = new TrainableDetector({ inputSize: SIZE, labels: ['a'] });
+    const before = tf.memory().numTensors;
+    const boxesOnly = Array.from({ length: 4 }, (_, i) => scene({ mask: undefined, box: { x1: 2 + i, y1: 4, x2: 14 + i, y2: 12 } }));
+    const result = await trainDetector(detector, boxesOnly, { epochs: 2, batchSize: 2, flip: true, seed: 3 });
+    expect(Number.isFinite(result.finalLoss)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    const flipped = flipSceneHorizontal(boxesOnly[0]);
+    expect(flipped.objects[0]).toEqual({ classId: 0, box: { x1: SIZE - 14, y1: 4, x2: SIZE - 2, y2: 12 } });
+    detector.dispose();
   });
 });

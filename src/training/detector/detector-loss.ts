@@ -111,7 +111,7 @@ function maskTargets(scenes: readonly ShapeScene[], owners: readonly Int32Array[
   const maskWeights = new Float32Array(scenes.length * k * p);
   scenes.forEach((scene, s) => {
     // per object, once: its mask at prototype resolution and its loss weights (1 / box area inside its box)
-    const small = scene.objects.map((o) => downsample(o.mask, size));
+    const small = scene.objects.map((o) => downsample(o.mask!, size)); // checkScenes: every object has one with a mask head
     const weights = scene.objects.map((o) => {
       const inside: number[] = [];
       for (let q = 0; q < p; q++) {

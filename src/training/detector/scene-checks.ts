@@ -27,8 +27,13 @@ function checkObjectOf(o: SceneObject, where: string, spec: SceneSpec): void {
   if (!(box.x1 < spec.size && box.y1 < spec.size && box.x2 > 0 && box.y2 > 0)) {
     throw new VisionError('INVALID_INPUT', `${where}.box (${box.x1}, ${box.y1})–(${box.x2}, ${box.y2}) lies wholly outside the ${spec.size}×${spec.size} scene; a box must overlap its image (drop the object, or clip its box)`);
   }
-  if (spec.numPrototypes > 0 && mask?.length !== spec.size * spec.size) {
+  if (spec.numPrototypes === 0) return;
+  if (mask?.length !== spec.size * spec.size) {
     throw new VisionError('INVALID_INPUT', `${where}.mask has ${shownValue(mask?.length)} values; a ${spec.size}×${spec.size} scene needs ${spec.size * spec.size}`);
+  }
+  const bad = mask.findIndex((v) => v !== 0 && v !== 1);
+  if (bad >= 0) {
+    throw new VisionError('INVALID_INPUT', `${where}.mask[${bad}] is ${shownValue(mask[bad])}; mask values must be 0 (outside) or 1 (inside) — divide a 0/255 mask by 255`);
   }
 }
 
@@ -42,15 +47,17 @@ function checkScene(scene: ShapeScene, where: string, spec: SceneSpec): void {
   if (data?.length !== spec.size * spec.size * 3) {
     throw new VisionError('INVALID_INPUT', `${where}.image.data has ${shownValue(data?.length)} values; a ${spec.size}×${spec.size} RGB scene needs ${spec.size * spec.size * 3}`);
   }
+  const bad = data.findIndex((v) => !(v >= 0 && v <= 255));
+  if (bad >= 0) throw new VisionError('INVALID_INPUT', `${where}.image.data[${bad}] is ${shownValue(data[bad])}; pixel values must be numbers from 0 to 255`);
   if (!Array.isArray(scene.objects)) throw new VisionError('INVALID_INPUT', `${where}.objects is ${shownValue(scene.objects)}; it must be an array`);
   scene.objects.forEach((o, k) => checkObjectOf(o, `${where}.objects[${k}]`, spec));
 }
 
 /**
  * Throws `INVALID_INPUT` unless `scenes` is a non-empty array of scenes of the detector's size
- * whose objects have class ids in range, finite boxes with x2 > x1 and y2 > y1 that overlap the
- * image, and (with a mask
- * head) one mask value per pixel.
+ * with pixel values from 0 to 255, whose objects have class ids in range, finite boxes with
+ * x2 > x1 and y2 > y1 that overlap the image, and (with a mask head) one mask value per pixel,
+ * each 0 or 1.
  *
  * @example
  * ```ts

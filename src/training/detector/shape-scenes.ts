@@ -12,7 +12,8 @@ export type ShapeKind = 'circle' | 'square' | 'triangle' | 'cross' | 'diamond';
 
 /**
  * One object of a {@link ShapeScene}: its class, the box of its visible pixels (pixel edges,
- * `x2`/`y2` exclusive) and its visible mask (`size × size`, 1 inside).
+ * `x2`/`y2` exclusive) and its visible mask (`size × size`, 1 inside and 0 outside; generated
+ * scenes always have one, training needs it only for a detector with a mask head).
  *
  * @example
  * ```ts
@@ -22,7 +23,7 @@ export type ShapeKind = 'circle' | 'square' | 'triangle' | 'cross' | 'diamond';
 export interface SceneObject {
   classId: number;
   box: Box;
-  mask: Uint8Array;
+  mask?: Uint8Array;
 }
 
 /** A generated RGB image with its objects. @example `const { image, objects } = scenes[0];` */
@@ -232,10 +233,13 @@ export function flipSceneHorizontal(s: ShapeScene): ShapeScene {
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) data[(y * w + x) * 3 + c] = s.image.data[(y * w + (w - 1 - x)) * 3 + c];
   }
-  const objects = s.objects.map((o) => {
-    const mask = new Uint8Array(o.mask.length);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) mask[y * w + x] = o.mask[y * w + (w - 1 - x)];
-    return { classId: o.classId, box: { x1: w - o.box.x2, y1: o.box.y1, x2: w - o.box.x1, y2: o.box.y2 }, mask };
+  const objects = s.objects.map((o): SceneObject => {
+    const box = { x1: w - o.box.x2, y1: o.box.y1, x2: w - o.box.x1, y2: o.box.y2 };
+    const source = o.mask;
+    if (!source) return { classId: o.classId, box };
+    const mask = new Uint8Array(source.length);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) mask[y * w + x] = source[y * w + (w - 1 - x)];
+    return { classId: o.classId, box, mask };
   });
   return { image: { ...s.image, data }, objects };
 }

@@ -107,7 +107,8 @@ function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
  * same results); tensor counts stay flat.
  *
  * @throws VisionError `INVALID_INPUT` for scenes of another size, short image data, class ids
- * out of range, non-finite or inverted boxes or masks of the wrong length,
+ * out of range, pixel values outside 0–255, non-finite or inverted boxes, masks of the wrong
+ * length or with values other than 0 and 1 (objects need no mask without a mask head),
  * `INVALID_OPTION` for bad options or a loss that diverges (the weights are then put back as
  * they were before the call), `ABORTED` when the signal fires, `DISPOSED` for a disposed detector.
  * @example

@@ -182,7 +182,7 @@ describe('augmentation rejects bad settings without hanging or leaking', () => {
       out.image.dispose();
     }
     const whole = cropSample({ image: strip }, { x: 0, y: 0, width: 2, height: 1 }).image;
-    expect(Array.from(whole.dataSync())).toEqual([10, 20, 30, 40, 50, 60]);
+    Array.from(whole.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([10, 20, 30, 40, 50, 60][i], 4));
     tf.dispose([whole, strip, s.image, s.mask as tf.Tensor]);
   });
 });

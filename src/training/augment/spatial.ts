@@ -80,10 +80,12 @@ export function flipSample(sample: AugmentSample): AugmentSample {
 }
 
 /**
- * Crops the region `[x, y, w, h]` (pixels) and resizes it back to the image size; boxes
- * are mapped and clipped (boxes left with no area are dropped), the mask is cropped with
- * nearest-neighbour sampling. `x`, `y` must be finite and `width`, `height` at least 1
- * (`INVALID_INPUT` otherwise); parts of the region outside the image come out black.
+ * Crops the region `[x, y, w, h]` (pixels, edges) and resizes it back to the image size with
+ * half-pixel centres (torchvision's `resized_crop`); boxes are mapped the same way and clipped
+ * (boxes left with no area are dropped), the mask is resampled the same way and cut at 0.5
+ * (nearest-neighbour rounding differs between tfjs backends at exact half positions).
+ * `x`, `y` must be finite and `width`, `height` at least 1 (`INVALID_INPUT` otherwise); parts
+ * of the region more than a pixel outside the image come out black.
  *
  * @example
  * ```ts
@@ -101,10 +103,18 @@ export function cropSample(sample: AugmentSample, region: { x: number; y: number
   }
   const [height, width] = sample.image.shape;
   const { x, y } = region;
-  // pixel index → cropAndResize's fraction of (size − 1); a 1-pixel side has only index 0
-  const at = (v: number, size: number): number => (size > 1 ? v / (size - 1) : 0);
-  const box = [[at(y, height), at(x, width), at(y + region.height - 1, height), at(x + region.width - 1, width)]];
-  const crop = (t: tf.Tensor4D, method: 'bilinear' | 'nearest'): tf.Tensor4D => tf.image.cropAndResize(t, box, [0], [height, width], method);
+  // half-pixel centres, as the boxes below (and torchvision's resized_crop): output pixel j
+  // samples the source at x + (j + ½)·w/W − ½. The source is padded with a copy of its edge
+  // pixels, so that the half pixel past the edge takes the edge's value (not black), and the
+  // sampling positions are given as cropAndResize's fractions of the padded side − 1.
+  const span = (start: number, length: number, side: number): [number, number] => [
+    (start + (0.5 * length) / side + 0.5) / (side + 1),
+    (start + length - (0.5 * length) / side + 0.5) / (side + 1),
+  ];
+  const [x1, x2] = span(x, region.width, width);
+  const [y1, y2] = span(y, region.height, height);
+  const crop = (t: tf.Tensor4D): tf.Tensor4D =>
+    tf.tidy(() => tf.image.cropAndResize(tf.mirrorPad(t, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), [[y1, x1, y2, x2]], [0], [height, width], 'bilinear'));
   const sx = width / region.width;
   const sy = height / region.height;
   const boxes = sample.boxes
@@ -113,11 +123,15 @@ export function cropSample(sample: AugmentSample, region: { x: number; y: number
   let mask: tf.Tensor2D | tf.Tensor3D | undefined;
   if (sample.mask) {
     const m4 = asMask4d(sample.mask);
-    const cropped = crop(m4, 'nearest');
+    const cropped = crop(m4);
     mask = restoreMask(sample.mask, cropped);
     tf.dispose([m4, cropped]);
   }
-  const image = tf.tidy(() => tf.cast(crop(sample.image.toFloat().expandDims(0) as tf.Tensor4D, 'bilinear').squeeze([0]), sample.image.dtype) as tf.Tensor3D);
+  const image = tf.tidy(() => {
+    const resized = crop(sample.image.toFloat().expandDims(0) as tf.Tensor4D).squeeze([0]);
+    // an integer image is rounded (a cast alone truncates 19.999998 to 19)
+    return tf.cast(sample.image.dtype === 'float32' ? resized : tf.round(resized), sample.image.dtype) as tf.Tensor3D;
+  });
   return { image, boxes, mask };
 }
 

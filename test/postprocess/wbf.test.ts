@@ -169,6 +169,18 @@ describe('WBF as a suppression method and as the merge of predictions', () => {
     expect(mergePredictions([one, two], 200, 160, { method: 'soft-nms' }).scores.length).toBe(3);
   });
 
+  it('mergePredictions leaves out boxes without area, whatever the method (a TTA view\'s find in its padding, clipped to the edge, came out as a line)', () => {
+    const view = { boxes: new Float32Array([10, 10, 50, 50, 60, 160, 90, 160, 200, 20, 200, 40]), scores: new Float32Array([0.5, 0.9, 0.8]), classIds: new Int32Array(3) };
+    const other = { boxes: new Float32Array([120, 120, 150, 150]), scores: new Float32Array([0.7]), classIds: new Int32Array(1) };
+    for (const method of ['nms', 'soft-nms', 'wbf'] as const) {
+      const merged = mergePredictions([view, other], 200, 160, { method });
+      expect(merged.scores.length, method).toBe(2);
+      for (let k = 0; k < merged.scores.length; k++) expect(merged.boxes[k * 4 + 2] > merged.boxes[k * 4] && merged.boxes[k * 4 + 3] > merged.boxes[k * 4 + 1], method).toBe(true);
+      // where each came from still points at the right box (the zero-area ones are skipped, not renumbered)
+      expect([Array.from(merged.sourcePrediction), Array.from(merged.sourceIndex)], method).toEqual([[1, 0], [0, 0]]);
+    }
+  });
+
   it('weights count only relative to each other: huge or tiny ones give what [1, 1] / [2, 1] give', () => {
     const one = { boxes: candidates.boxes.slice(0, 4), scores: candidates.scores.slice(0, 1), classIds: candidates.classIds.slice(0, 1) };
     const two = { boxes: candidates.boxes.slice(4, 12), scores: candidates.scores.slice(1, 3), classIds: candidates.classIds.slice(1, 3) };

@@ -97,16 +97,19 @@ function checkSize(width: number, height: number): void {
   }
 }
 
-function concatenate(predictions: readonly DetectionCandidates[], weights: readonly number[]): DetectionCandidates {
+/** Whether box `i` of `boxes` has an area (zero-area boxes are left out of every merge, as `ensemble_boxes` does). */
+const hasArea = (boxes: ArrayLike<number>, i: number): boolean => boxes[i * 4 + 2] > boxes[i * 4] && boxes[i * 4 + 3] > boxes[i * 4 + 1];
+
+/** The predictions' boxes with an area, one set, scores weighted; `owner[k]`: the (prediction, box) of box k. */
+function concatenate(predictions: readonly DetectionCandidates[], weights: readonly number[]): DetectionCandidates & { owner: [number, number][] } {
   const top = Math.max(...weights);
-  const n = predictions.reduce((s, p) => s + p.scores.length, 0);
-  const out: DetectionCandidates = { boxes: new Float32Array(n * 4), scores: new Float32Array(n), classIds: new Int32Array(n) };
-  let at = 0;
-  predictions.forEach((p, t) => {
-    out.boxes.set(p.boxes, at * 4);
-    out.scores.set(p.scores.map((s) => (s * weights[t]) / top), at);
-    out.classIds.set(p.classIds, at);
-    at += p.scores.length;
+  const owner = predictions.flatMap((p, t) => Array.from(p.scores, (_, i): [number, number] => [t, i]).filter(([, i]) => hasArea(p.boxes, i)));
+  const out = { boxes: new Float32Array(owner.length * 4), scores: new Float32Array(owner.length), classIds: new Int32Array(owner.length), owner };
+  owner.forEach(([t, i], k) => {
+    const p = predictions[t];
+    out.boxes.set(p.boxes.subarray(i * 4, i * 4 + 4), k * 4);
+    out.scores[k] = (p.scores[i] * weights[t]) / top;
+    out.classIds[k] = p.classIds[i];
   });
   return out;
 }
@@ -114,7 +117,9 @@ function concatenate(predictions: readonly DetectionCandidates[], weights: reado
 /**
  * Merges several predictions of one `width`×`height` image (boxes in its pixels) into one set,
  * best first: weighted boxes fusion on boxes normalised to the image (default), or greedy /
- * soft NMS over the union of all boxes.
+ * soft NMS over the union of all boxes. Boxes without area (`x2 ≤ x1` or `y2 ≤ y1`: a box a
+ * test-time view found in its padding, clipped to the image's edge) are left out, as
+ * `ensemble_boxes` leaves them out.
  *
  * @throws VisionError `INVALID_OPTION` for an unknown method, bad weights or thresholds;
  * `INVALID_INPUT` for a bad image size or mismatched arrays.
@@ -142,7 +147,8 @@ export function mergePredictions(predictions: readonly DetectionCandidates[], wi
   checkCount(maxDetections, 'mergePredictions: maxDetections');
   const agnostic = options.agnostic === true;
   if (method !== 'wbf') {
-    const kept = suppressCandidates(concatenate(predictions, weights), {
+    const { owner, ...union } = concatenate(predictions, weights);
+    const kept = suppressCandidates(union, {
       method: method === 'nms' ? 'greedy' : 'soft',
       iouThreshold: options.iouThreshold ?? 0.45,
       maxDetections,
@@ -150,7 +156,6 @@ export function mergePredictions(predictions: readonly DetectionCandidates[], wi
       scoreThreshold,
     });
     // kept.indices point into the concatenation: back to (prediction, box); best first, so those passing are a prefix
-    const owner = predictions.flatMap((p, t) => Array.from(p.scores, (_, i) => [t, i]));
     const n = countPassing(kept.scores, scoreThreshold);
     return {
       boxes: kept.boxes.slice(0, n * 4),

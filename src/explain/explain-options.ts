@@ -8,6 +8,23 @@ const METHODS: readonly ExplainMethod[] = ['occlusion', 'gradients', 'smoothgrad
 /** Every option {@link checkExplainOptions} takes. */
 const EXPLAIN_OPTION_NAMES = ['method', 'classId', 'target', 'iouThreshold', 'patchSize', 'stride', 'fill', 'batchSize', 'samples', 'sigma', 'layer', 'signal', 'onProgress'];
 
+/** The options only one method uses, by method (the others are for every method). */
+const METHOD_OPTIONS: Readonly<Record<ExplainMethod, readonly (keyof ExplainOptions)[]>> = {
+  occlusion: ['patchSize', 'stride', 'fill', 'batchSize'],
+  gradients: [],
+  smoothgrad: ['samples', 'sigma'],
+  'grad-cam': ['layer'],
+};
+
+/** Throws `INVALID_OPTION` for an option that `method` does not use (it would be ignored). */
+function checkMethodOptions(options: ExplainOptions, method: ExplainMethod): void {
+  for (const [owner, names] of Object.entries(METHOD_OPTIONS) as [ExplainMethod, readonly (keyof ExplainOptions)[]][]) {
+    if (owner === method) continue;
+    const unused = names.find((name) => options[name] !== undefined);
+    if (unused) throw new VisionError('INVALID_OPTION', `${unused} is an option of method '${owner}'; method '${method}' does not use it (leave it out, or set method: '${owner}')`);
+  }
+}
+
 /**
  * {@link ExplainOptions} checked and completed; patch sizes wait for the image's size.
  *
@@ -62,6 +79,10 @@ export function checkExplainOptions(options: ExplainOptions, detector: boolean):
   }
   const method = options.method ?? 'occlusion';
   if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `method '${String(method)}' is unknown; allowed: ${METHODS.join(', ')}`);
+  checkMethodOptions(options, method);
+  if (!detector && options.iouThreshold !== undefined) {
+    throw new VisionError('INVALID_OPTION', 'iouThreshold is for detectors (how much a detection must overlap target); a classifier explains classId');
+  }
   if (!detector && options.target !== undefined) {
     throw new VisionError('INVALID_OPTION', 'target is a detection to explain; a classifier explains classId (leave it out for the top class)');
   }

@@ -69,9 +69,10 @@ async function saliencyOf(pipeline: ExplainablePipeline, image: ImageInput, prep
  * is the same after the call; the heat map is owned (`close()` it, or `pack()` it to send
  * to another thread).
  *
- * @throws VisionError `INVALID_OPTION` for bad options, a method the model cannot do, or a
- * target detection the detector does not find; `INVALID_INPUT` for unreadable images;
- * `ABORTED` when `signal` fires.
+ * @throws VisionError `INVALID_OPTION` for bad options (also one the method does not use), a
+ * method the model cannot do, or a target detection the detector does not find;
+ * `INVALID_INPUT` for unreadable images; `DISPOSED` for a disposed pipeline; `ABORTED` when
+ * `signal` fires.
  * @example
  * ```ts
  * const detector = await pipeline('object-detection');
@@ -83,6 +84,7 @@ async function saliencyOf(pipeline: ExplainablePipeline, image: ImageInput, prep
  */
 export async function explain(pipeline: ExplainablePipeline, image: ImageInput, options: ExplainOptions = {}): Promise<Explanation> {
   checkExplainable(pipeline);
+  pipeline.assertUsable();
   const detector = pipeline instanceof DetectionPipeline;
   const settings = checkExplainOptions(options, detector);
   if (pipeline instanceof DetectionPipeline && settings.method !== 'occlusion') checkGradientDetector(pipeline, settings.method);

@@ -23,6 +23,10 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
     runner.dispose();
   });
 
+  /** Each method's own options (explain refuses those of another method). */
+  const settingsOf = (method: ExplainMethod, occlusion: object, smoothgrad: object): object =>
+    method === 'occlusion' ? occlusion : method === 'smoothgrad' ? smoothgrad : method === 'grad-cam' ? { layer: 'features' } : {};
+
   it('classifies held-out scenes (the model learned the object)', async () => {
     let correct = 0;
     for (const scene of heldOut) if ((await classifier.run(scene.image)).classes[0].classId === scene.label) correct++;
@@ -35,7 +39,7 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
     const inside: Record<string, number[]> = {};
     for (const scene of withObject) {
       for (const method of methods) {
-        const result = await explain(classifier, scene.image, { method, classId: 1, layer: 'features', patchSize: 4, stride: 2, batchSize: 64, samples: 8 });
+        const result = await explain(classifier, scene.image, { method, classId: 1, ...settingsOf(method, { patchSize: 4, stride: 2, batchSize: 64 }, { samples: 8 }) });
         expect(result).toMatchObject({ method, classId: 1, label: 'tile', imageSize: { width: 64, height: 48 } });
         expect(result.heatMap).toMatchObject({ width: 64, height: 48 });
         (inside[method] ??= []).push(result.heatMap.massInside(scene.box!));
@@ -88,7 +92,7 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
     const scene = heldOut[3];
     const run = async () => {
       for (const method of ['occlusion', 'grad-cam', 'gradients', 'smoothgrad'] as const) {
-        (await explain(classifier, scene.image, { method, layer: 'features', samples: 2 })).heatMap.close();
+        (await explain(classifier, scene.image, { method, ...settingsOf(method, {}, { samples: 2 }) })).heatMap.close();
       }
     };
     await run();
@@ -108,7 +112,8 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
     const tensors = tf.memory().numTensors;
     for (const method of ['occlusion', 'smoothgrad'] as const) {
       const controller = new AbortController();
-      const aborted = explain(classifier, scene.image, { method, patchSize: 8, stride: 4, batchSize: 10, samples: 8, signal: controller.signal, onProgress: () => controller.abort() });
+      const settings = method === 'occlusion' ? { patchSize: 8, stride: 4, batchSize: 10 } : { samples: 8 };
+      const aborted = explain(classifier, scene.image, { method, ...settings, signal: controller.signal, onProgress: () => controller.abort() });
       await expect(aborted).rejects.toMatchObject({ code: 'ABORTED' });
     }
     expect(tf.memory().numTensors).toBe(tensors);
@@ -126,7 +131,12 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
       // wrong types that JavaScript would turn into numbers
       [{ sigma: '0.5', method: 'smoothgrad' }, /sigma is "0.5"; it must be a number/],
       [{ sigma: [0.3], method: 'smoothgrad' }, /sigma is an array; it must be a number/],
-      [{ iouThreshold: true }, /iouThreshold is true; it must be a number/],
+      // options the method does not use were ignored ({ layer } quietly ran occlusion)
+      [{ iouThreshold: 0.5 }, /^iouThreshold is for detectors .*; a classifier explains classId$/],
+      [{ layer: 'features' }, /^layer is an option of method 'grad-cam'; method 'occlusion' does not use it \(leave it out, or set method: 'grad-cam'\)$/],
+      [{ method: 'gradients', patchSize: 8 }, /patchSize is an option of method 'occlusion'; method 'gradients' does not use it/],
+      [{ method: 'grad-cam', layer: 'features', samples: 4 }, /samples is an option of method 'smoothgrad'; method 'grad-cam' does not use it/],
+      [{ method: 'smoothgrad', fill: 0 }, /fill is an option of method 'occlusion'/],
       [{ method: 'grad-cam' }, /needs layer/],
       [{ method: 'grad-cam', layer: 'nope' }, /layer 'nope' is not in the model.*features/],
       [{ method: 'grad-cam', layer: 'global_average_pooling2d_1' }, /./],
@@ -138,6 +148,10 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
     }
     // @ts-expect-error: not a pipeline
     await expect(explain({ run: () => undefined }, image)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    // a disposed pipeline whose runner was passed in (so still open) explained as if it were not
+    const disposed = await pipeline('image-classification', { model: classifier.runner, spec: PRESENCE_SPEC });
+    disposed.dispose();
+    await expect(explain(disposed, image)).rejects.toMatchObject({ code: 'DISPOSED', message: 'this image-classification pipeline was disposed' });
     expect(tf.memory().numTensors).toBe(tensors);
   });
 

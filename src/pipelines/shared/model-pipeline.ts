@@ -26,8 +26,16 @@ export abstract class ModelPipeline {
     private readonly ownsRunner: boolean,
   ) {}
 
-  /** Throws `DISPOSED` once {@link dispose} was called. */
-  protected assertUsable(): void {
+  /**
+   * Throws `DISPOSED` once {@link dispose} was called (its runs call it first, and so do
+   * helpers that take a pipeline, such as `explain`).
+   *
+   * @example
+   * ```ts
+   * classifier.assertUsable(); // throws VisionError('DISPOSED') after classifier.dispose()
+   * ```
+   */
+  assertUsable(): void {
     if (this.disposed) throw new VisionError('DISPOSED', `this ${this.task} pipeline was disposed`);
   }
 

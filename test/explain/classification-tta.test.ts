@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roundHalfEven } from '../../src/core/round-half-even';
 import { type ClassificationPipeline, VisionError, classificationViews, decodeImageFile, pipeline } from '../../src/node/index';
 import { fixturePhoto } from '../helpers/photos';
 
@@ -21,8 +22,10 @@ describe('image-classification TTA (nsfwjs MobileNetV2, real photos)', () => {
     const views = classificationViews({ crops: 'five' }, w, h);
     expect(views).toHaveLength(12);
     expect(views.filter((v) => v.crop).map((v) => [v.crop!.x, v.crop!.y, v.flip])).toEqual(
-      [[0, 0], [w - cw, 0], [0, h - ch], [w - cw, h - ch], [Math.round((w - cw) / 2), Math.round((h - ch) / 2)]].flatMap(([x, y]) => [[x, y, false], [x, y, true]]),
+      [[0, 0], [w - cw, 0], [0, h - ch], [w - cw, h - ch], [28, 18]].flatMap(([x, y]) => [[x, y, false], [x, y, true]]),
     );
+    // the centre as torchvision's center_crop places it: int(round(37 / 2)) = 18 (Python rounds halves to even; 19 before)
+    expect([w - cw, h - ch]).toEqual([56, 37]);
   });
 
   it('flips + centre crop: the mean of the 4 views’ probabilities', async () => {
@@ -30,7 +33,7 @@ describe('image-classification TTA (nsfwjs MobileNetV2, real photos)', () => {
     const image = tf.tensor3d(Int32Array.from(raw.data), [raw.height, raw.width, 3], 'int32');
     const [w, h] = [raw.width, raw.height];
     const [cw, ch] = [Math.round(w * 0.875), Math.round(h * 0.875)];
-    const origins = [[Math.round((w - cw) / 2), Math.round((h - ch) / 2)]];
+    const origins = [[roundHalfEven((w - cw) / 2), roundHalfEven((h - ch) / 2)]];
     const pictures = [image, ...origins.map(([x, y]) => tf.slice(image, [y, x, 0], [ch, cw, 3]))];
     const sum = new Float64Array(5);
     for (const picture of pictures) {

@@ -3,6 +3,7 @@
  * cropped copies of the image, and their class probabilities are averaged.
  */
 import { knownOptions } from '../../core/known-options';
+import { roundHalfEven } from '../../core/round-half-even';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 
@@ -55,10 +56,13 @@ function checkTta(tta: ClassificationTta): { flips: boolean; fraction: number } 
   return { flips, fraction };
 }
 
-/** Crop origins along one side: `n` evenly spaced from the start to the end (the middle for 1). */
+/**
+ * Crop origins along one side: `n` evenly spaced from the start to the end (the middle for 1),
+ * halves rounded to even as torchvision's `center_crop` (`int(round(room / 2))`) rounds them.
+ */
 function spaced(side: number, crop: number, n: number): number[] {
   const room = side - crop;
-  return n === 1 ? [Math.round(room / 2)] : Array.from({ length: n }, (_, i) => Math.round((room * i) / (n - 1)));
+  return n === 1 ? [roundHalfEven(room / 2)] : Array.from({ length: n }, (_, i) => roundHalfEven((room * i) / (n - 1)));
 }
 
 /**

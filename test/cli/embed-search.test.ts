@@ -78,6 +78,11 @@ describe('visionpipe embed / search (real photos)', () => {
     expect(found.out[0]).toBe(` 1. 1.0000  ${gone}`); // the query is the deleted photo itself
     expect(found.err).toEqual([expect.stringMatching(new RegExp(`^visionpipe: warning: ${gone}, in the index, cannot be read now \\(.*\\); its tile is blank`))]);
     expect((await sharp(join(stale, 'sheets', 'coffee.similar.png')).metadata()).width).toBe(8 + 3 * 208);
+    // an indexed photo grown past --max-pixels since: the sheet does not decode it (the query would be refused)
+    await sharp({ create: { width: 1200, height: 1000, channels: 3, background: '#808080' } }).jpeg().toFile(gone);
+    const limited = await cli('search', fixturePhoto('chelsea'), '--index', join(stale, 'index'), '--top', '2', '--out', join(stale, 'limited'), '--max-pixels', '1000000');
+    expect(limited.code).toBe(0);
+    expect(limited.err).toEqual([`visionpipe: warning: ${gone}, in the index, has more than 1000000 pixels (--max-pixels); its tile is blank`]);
   });
 
   it('the model an index names is checked as --model is: an unknown id or a card with files outside its folder is a bad index, never read', async () => {

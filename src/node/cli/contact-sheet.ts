@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeError } from '../../core/errors';
+import { resolveMaxPixels } from '../../core/image-limits';
 
 /** Thumbnail edge and the caption strip under it, in pixels. */
 const THUMB = 200;
@@ -22,31 +23,49 @@ export interface SheetTile {
 }
 
 /**
- * Writes a PNG of thumbnails in one row (the query first, then its neighbours), each fitted in
- * a 200×200 square on white with its caption under it; sharp makes the thumbnails and
- * `@napi-rs/canvas` lays them out and writes the captions. A file that cannot be read or
- * decoded gets a grey tile with its caption; those files are returned with the reason.
+ * A picture a contact sheet could not show: its file, why, and whether that was its size
+ * (over the pixel limit) rather than a file that cannot be read or decoded.
  *
  * @example
  * ```ts
- * const unreadable = await writeContactSheet('out/query.similar.png', [{ file: 'q.jpg', title: 'query', detail: 'q.jpg' }, ...]);
+ * const blank: BlankTile = { file: 'huge.png', reason: '10000×10000 pixels, over the limit of 1000000 (--max-pixels)', tooLarge: true };
  * ```
  */
-export async function writeContactSheet(path: string, tiles: readonly SheetTile[]): Promise<{ file: string; reason: string }[]> {
+export interface BlankTile {
+  file: string;
+  reason: string;
+  tooLarge: boolean;
+}
+
+/**
+ * Writes a PNG of thumbnails in one row (the query first, then its neighbours), each fitted in
+ * a 200×200 square on white with its caption under it; sharp makes the thumbnails and
+ * `@napi-rs/canvas` lays them out and writes the captions. A file that cannot be read or
+ * decoded, or has more than `maxPixels` pixels (default `DEFAULT_MAX_PIXELS`, as every decode
+ * of the CLI), gets a grey tile with its caption; those files are returned with the reason.
+ *
+ * @example
+ * ```ts
+ * const blank = await writeContactSheet('out/query.similar.png', [{ file: 'q.jpg', title: 'query', detail: 'q.jpg' }, ...], args.maxPixels);
+ * ```
+ */
+export async function writeContactSheet(path: string, tiles: readonly SheetTile[], maxPixels?: number): Promise<BlankTile[]> {
+  const limit = resolveMaxPixels(maxPixels);
   const { default: sharp } = await import('sharp');
   const { createCanvas, loadImage } = await import('@napi-rs/canvas');
   const canvas = createCanvas(GAP + tiles.length * (THUMB + GAP), GAP + THUMB + CAPTION + GAP);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const unreadable: { file: string; reason: string }[] = [];
+  const blank: BlankTile[] = [];
   for (const [i, tile] of tiles.entries()) {
     const x = GAP + i * (THUMB + GAP);
     try {
-      const png = await sharp(tile.file).rotate().resize(THUMB, THUMB, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
+      const png = await sharp(tile.file, { limitInputPixels: limit }).rotate().resize(THUMB, THUMB, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
       ctx.drawImage(await loadImage(png), x, GAP);
     } catch (error) {
-      unreadable.push({ file: tile.file, reason: describeError(error) });
+      const tooLarge = /pixel limit/i.test(describeError(error));
+      blank.push({ file: tile.file, reason: tooLarge ? `more than ${limit} pixels (--max-pixels)` : describeError(error), tooLarge });
       ctx.fillStyle = '#d0d0d0';
       ctx.fillRect(x, GAP, THUMB, THUMB);
     }
@@ -57,5 +76,5 @@ export async function writeContactSheet(path: string, tiles: readonly SheetTile[
     ctx.fillText(tile.detail || basename(tile.file), x, GAP + THUMB + 31, THUMB);
   }
   await writeFile(path, canvas.toBuffer('image/png'));
-  return unreadable;
+  return blank;
 }

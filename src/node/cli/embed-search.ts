@@ -208,12 +208,14 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
       const card = modelCardFile(model);
       const indexFiles = [join(args.index, MANIFEST_FILE), join(args.index, INDEX_FILE), ...(card === undefined ? [] : [card])];
       const [{ path: sheet }] = outputNames([query, ...found.map((f) => f.path)], args.out, 'similar', indexFiles);
-      const unreadable = await writeContactSheet(sheet, [
+      const blank = await writeContactSheet(sheet, [
         { file: query, title: 'query', detail: basename(query) },
         ...found.map((f) => ({ file: f.path, title: `${f.rank}. score ${f.score.toFixed(3)}`, detail: basename(f.path) })),
-      ]);
+      ], args.maxPixels);
       // an image indexed once and since moved or deleted: the index is stale, the search still stands
-      unreadable.forEach(({ file, reason }) => printError(`visionpipe: warning: ${file}, in the index, cannot be read now (${reason}); its tile is blank — run visionpipe embed again to refresh the index`));
+      blank.forEach(({ file, reason, tooLarge }) => printError(tooLarge
+        ? `visionpipe: warning: ${file}, in the index, has ${reason}; its tile is blank`
+        : `visionpipe: warning: ${file}, in the index, cannot be read now (${reason}); its tile is blank — run visionpipe embed again to refresh the index`));
       if (!args.json) print(`contact sheet → ${sheet}`);
       output = sheet;
     }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import type { RawImage } from '../../core/image-input';
+import { resolveMaxPixels } from '../../core/image-limits';
 import { pca } from '../../explain/projections/pca';
 import { umap } from '../../explain/projections/umap';
 import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
@@ -37,7 +38,7 @@ function mapPath(out: string): string {
 
 async function thumbnail(file: string, maxPixels: number | undefined): Promise<RawImage> {
   const { default: sharp } = await import('sharp');
-  const pixels = sharp(file, { limitInputPixels: maxPixels ?? 2 ** 26 }).rotate().resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).ensureAlpha();
+  const pixels = sharp(file, { limitInputPixels: resolveMaxPixels(maxPixels) }).rotate().resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).ensureAlpha();
   const { data, info } = await pixels.raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
 }

@@ -76,6 +76,21 @@ describe('visionpipe usage errors', () => {
     expect((await run('--help')).out).toContain('Commands:');
   });
 
+  it('embed, search and map --help describe what those commands read, write and print (not the general video / annotated-PNG / JSON-array text)', async () => {
+    const help = { embed: (await run('embed', '--help')).out, search: (await run('search', '--help')).out, map: (await run('map', '--help')).out };
+    for (const text of Object.values(help)) {
+      for (const wrong of ['With no inputs, runs on the bundled example photo', 'videos (.mp4', 'annotated PNGs', 'one JSON array', 'never an existing file']) expect(text).not.toContain(wrong);
+    }
+    expect(help.embed).toContain('videos are refused');
+    expect(help.embed).toContain('--out <dir>             the index folder (made when missing): index.vpsi and manifest.json');
+    expect(help.embed).toMatch(/the default: mobilenet-v2-features, mobilenet-v2-flatten-features\)/);
+    expect(help.search).toContain('Input: one query image');
+    expect(help.search).toContain('print { query, neighbours: [{ rank, id, score, path }] }');
+    expect(help.map).toContain('At least 2 images (3 for umap)');
+    expect(help.map).toContain("the map's PNG (replaced when it exists; never one of the inputs)");
+    expect(help.map).toContain('print { method, map, width, height, points: [{ file, x, y }] }');
+  });
+
   it('--max (hands, face: most hands or faces, 1–100) is refused elsewhere and out of range', async () => {
     expectUsageError(await run('hands', '--max', '0'), "--max must be a whole number from 1 to 100; got '0'");
     expectUsageError(await run('face', '--max', '2.5'), "--max must be a whole number from 1 to 100; got '2.5'");

@@ -1,5 +1,6 @@
 import { MODEL_CATALOG } from '../../models/catalog';
 import { type CliCommand, optionsOf } from './args';
+import { INDEX_COMMAND_HELP } from './index-command-usage';
 
 /** The catalogue ids as lines of at most `width` characters, each indented by `indent`. */
 function wrapIds(ids: readonly string[], indent: string, width = 88): string {
@@ -151,7 +152,8 @@ function paragraph(start: string): string {
 /**
  * The `visionpipe <command> --help` text: the command's usage line and description, the
  * inputs it reads (not for `train`, which reads a dataset folder), and only the options it
- * takes (with `-h, --help`), cut from {@link USAGE}.
+ * takes (with `-h, --help`), cut from {@link USAGE} — `embed`, `search` and `map` with their
+ * own inputs, `--model`, `--out` and `--json` ({@link INDEX_COMMAND_HELP}).
  *
  * @example
  * ```ts
@@ -163,8 +165,9 @@ export function commandUsage(command: CliCommand): string {
   const usage = usageLines.find((line) => line.startsWith(`visionpipe ${command} `)) ?? `visionpipe ${command} [images, videos, folders or globs...] [options]`;
   const description = entryBlocks(sectionLines('Commands:'), /^ {2}(\w+) {2,}/).get(command) ?? [];
   const options = entryBlocks(sectionLines('Options:'), /^ {2}(?:-h, )?--([\w-]+)/);
-  const taken = [...optionsOf(command), 'help'].flatMap((name) => options.get(name) ?? []);
+  const own = INDEX_COMMAND_HELP[command];
+  const taken = [...optionsOf(command), 'help'].flatMap((name) => own?.options[name] ?? options.get(name) ?? []);
   // train reads one dataset folder, not the inputs the other commands take
-  const inputs = command === 'train' ? [] : [paragraph('Inputs:'), ''];
+  const inputs = command === 'train' ? [] : [own?.inputs ?? paragraph('Inputs:'), ''];
   return [`Usage: ${usage}`, '', ...description.map((line) => line.slice(2)), '', ...inputs, 'Options:', ...taken, '', paragraph('Exit status:'), '', USAGE_HINT].join('\n');
 }

@@ -3,7 +3,7 @@
 // photos are cached in IndexedDB (saveIndexToIndexedDB / loadIndexFromIndexedDB). Below, a map
 // of the embedding space: every photo drawn as a thumbnail at its PCA or UMAP position.
 import { SimilarityIndex, drawScatter, loadIndexFromIndexedDB, pca, pipeline, saveIndexToIndexedDB, umap } from 'visionpipe';
-import { SDK_OPTIONS, demo, mountNav, progress, run, showStatus } from './shared/common';
+import { SDK_OPTIONS, demo, mountNav, progress, run, showError, showStatus } from './shared/common';
 
 mountNav('Find similar');
 
@@ -79,7 +79,7 @@ run(async () => {
     mapped = ids.map((id, i) => ({ id, x: positions[i].x, y: positions[i].y }));
     summary.map = { method, points: mapped };
   };
-  projection.addEventListener('change', () => void drawMap().catch((e: unknown) => showStatus(String(e))));
+  projection.addEventListener('change', () => void drawMap().catch((e: unknown) => showError(e, 'Could not draw the map')));
   mapCanvas.addEventListener('click', (event) => {
     const box = mapCanvas.getBoundingClientRect();
     const x = ((event.clientX - box.left) * mapCanvas.width) / box.width;
@@ -88,19 +88,25 @@ run(async () => {
     if (hit) select(hit.id);
   });
 
+  /** Embeds a photo and adds it to the index, the map and the gallery; a photo that cannot be decoded or embedded adds nothing. */
   const addPhoto = async (id: string, blob: Blob): Promise<void> => {
-    urls.set(id, URL.createObjectURL(blob));
-    thumbnails.set(id, await createImageBitmap(blob, { resizeWidth: THUMBNAIL * 2, resizeQuality: 'medium' }));
-    if (cached?.has(id) && !index.has(id)) {
-      index.add(id, cached.get(id).vector);
-      summary.fromCache++;
-    } else {
-      const bitmap = await createImageBitmap(blob);
-      const { embedding } = await embedder.run(bitmap);
-      bitmap.close();
-      if (index.has(id)) index.remove(id);
-      index.add(id, embedding);
+    const thumbnail = await createImageBitmap(blob, { resizeWidth: THUMBNAIL * 2, resizeQuality: 'medium' });
+    try {
+      if (cached?.has(id) && !index.has(id)) {
+        index.add(id, cached.get(id).vector);
+        summary.fromCache++;
+      } else {
+        const bitmap = await createImageBitmap(blob);
+        const { embedding } = await embedder.run(bitmap).finally(() => bitmap.close());
+        if (index.has(id)) index.remove(id);
+        index.add(id, embedding);
+      }
+    } catch (error) {
+      thumbnail.close();
+      throw error;
     }
+    thumbnails.set(id, thumbnail);
+    urls.set(id, URL.createObjectURL(blob));
     summary.indexed = index.size;
     const fig = figure(id, id);
     fig.dataset.id = id;
@@ -114,23 +120,35 @@ run(async () => {
   }
   await saveIndexToIndexedDB(index, CACHE_KEY);
 
+  /** Adds each photo on its own: one that fails is named, the others are still indexed. */
   const addFiles = async (files: Iterable<File>): Promise<void> => {
     let last: string | null = null;
+    const failed: { name: string; error: unknown }[] = [];
     for (const file of files) {
       if (!file.type.startsWith('image/')) continue;
       let id = file.name;
       for (let n = 2; urls.has(id); n++) id = `${file.name} (${n})`;
       showStatus(`Embedding ${file.name}…`);
-      await addPhoto(id, file);
-      last = id;
+      try {
+        await addPhoto(id, file);
+        last = id;
+      } catch (error) {
+        failed.push({ name: file.name, error });
+      }
     }
     if (last) select(last);
     await drawMap();
+    if (failed.length > 0) {
+      showError(failed[0].error, `Could not add ${failed.map((f) => f.name).join(', ')}; ${index.size} photos indexed`);
+      return;
+    }
     showStatus(`${index.size} photos indexed (${embedder.dim}-d embeddings on ${embedder.runner.backend}). Click one to see its neighbours.`);
+    demo.state = 'running';
   };
+  const failedToAdd = (error: unknown) => showError(error, 'Could not add the photos');
   const upload = document.getElementById('upload') as HTMLInputElement;
   upload.disabled = false;
-  upload.addEventListener('change', () => void addFiles(upload.files ?? []).catch((e: unknown) => showStatus(String(e))));
+  upload.addEventListener('change', () => void addFiles(upload.files ?? []).catch(failedToAdd));
   gallery.addEventListener('dragover', (e) => {
     e.preventDefault();
     gallery.classList.add('drop');
@@ -139,7 +157,7 @@ run(async () => {
   gallery.addEventListener('drop', (e) => {
     e.preventDefault();
     gallery.classList.remove('drop');
-    void addFiles(e.dataTransfer?.files ?? []).catch((error: unknown) => showStatus(String(error)));
+    void addFiles(e.dataTransfer?.files ?? []).catch(failedToAdd);
   });
   select(PRELOADED[0].id);
   await drawMap();

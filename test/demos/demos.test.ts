@@ -3,6 +3,7 @@
 // results on the stream (wasm, to stay fast on 2 cores), the default page draws boxes with
 // track IDs (pixels checked, screenshot kept in .cache/demos/), the image upload works when
 // there is no camera, and a broken model URL shows a clear error. One WebGPU smoke check.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
@@ -275,6 +276,17 @@ describe('Find similar page', () => {
     await page.locator('#projection').selectOption('umap');
     const remapped = await waitForDemo<SimilarState>(page, log, (s) => s.summary.map?.method === 'umap', 60_000);
     expect(remapped.summary.map?.points).toHaveLength(10);
+    // a file that is no image among good ones: it is named, the photos after it are still added (they were dropped)
+    await page.locator('#upload').setInputFiles([
+      { name: 'notimage.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not an image') },
+      { name: 'cat.jpg', mimeType: 'image/jpeg', buffer: readFileSync(fixturePhoto('chelsea')) },
+      { name: 'group.jpg', mimeType: 'image/jpeg', buffer: readFileSync(facePhoto(5)) },
+    ]);
+    const mixed = await waitForDemo<SimilarState>(page, log, (s) => s.error !== null, 60_000);
+    expect(mixed.summary.indexed).toBe(12);
+    expect(mixed.summary.query).toBe('group.jpg');
+    expect(mixed.summary.map?.points).toHaveLength(12);
+    expect(await page.locator('#status').textContent()).toMatch(/^Could not add notimage\.jpg; 12 photos indexed/);
 
     // a second visit takes the nine embeddings from IndexedDB (SimilarityIndex bytes via idb-keyval)
     await page.reload();

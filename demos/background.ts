@@ -4,6 +4,8 @@ import { type VideoMattingResult, drawBackgroundBlur, drawBackgroundReplace, dra
 import { SDK_OPTIONS, drawFrame, drawLoopStats, mountNav, openCamera, progress, redrawImage, run, showStatus, start } from './shared/common';
 
 mountNav('Background');
+// the compositors read the canvas back every frame: a context made for that keeps its pixels in memory
+(document.getElementById('view') as HTMLCanvasElement).getContext('2d', { willReadFrequently: true });
 
 type Mode = 'blur' | 'replace' | 'green';
 

@@ -208,6 +208,8 @@ function blend(ctx: Canvas2D, matte: MatteLike, backdrop: Backdrop): void {
  * frame becomes `a·frame + (1 − a)·background` with `a` the matte (0–1). Transparency is
  * composited too (the person over the background): `{ color: 'transparent' }` cuts the person
  * out (the canvas's alpha becomes the matte), `rgba(…, 0.5)` leaves the background half see-through.
+ * The canvas is read back (`getImageData`) on every call: in a browser, get its context with
+ * `{ willReadFrequently: true }` for live video.
  *
  * @throws VisionError `INVALID_INPUT` for a missing, empty or category matte, background or background
  * picture; `INVALID_OPTION` for a background setting other than exactly one of blur, color and

@@ -128,6 +128,8 @@ describe('demo pages on the fake camera (wasm)', () => {
     });
     expect(shares.green).toBeGreaterThan(0.2);
     expect(shares.unchanged).toBeGreaterThan(0.05);
+    // the canvas is read back every frame from a context made for it (Chromium warned of multiple readbacks)
+    expect(log.filter((line) => line.includes('willReadFrequently'))).toEqual([]);
 
     // a photo uploaded while the camera runs stays on show (the live loop pauses); the mode redraws it
     type Matte = { matteSize: number[]; mode: string };

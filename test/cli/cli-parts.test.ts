@@ -56,7 +56,11 @@ describe('CLI building blocks', () => {
     symlinkSync(join(photos, 'nowhere.jpg'), join(photos, 'set', 'cat', 'broken.jpg'));
     symlinkSync(join(photos, 'real'), join(photos, 'set', 'dog')); // a class folder that is a link
     const cat = join(photos, 'set', 'cat');
-    expect(await expandInputs([cat])).toEqual({ files: [join(cat, 'a.jpg'), join(cat, 'b.png')], failures: [] });
+    // the link to nothing is a failed input, named (it was dropped without a word); the others run
+    expect(await expandInputs([cat])).toEqual({
+      files: [join(cat, 'a.jpg'), join(cat, 'b.png')],
+      failures: [{ image: join(cat, 'broken.jpg'), code: 'INVALID_INPUT', message: 'a link to no file (broken symbolic link)', position: 0 }],
+    });
     const dataset = await listClassFolders(join(photos, 'set'));
     expect(dataset.labels).toEqual(['cat', 'dog']);
     expect(dataset.files.map((f) => [f.path.slice(photos.length + 1), f.label])).toEqual([

@@ -54,13 +54,13 @@ const isImage = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(nam
  */
 export interface FolderEntry {
   name: string;
-  /** `other`: a device, pipe or socket, or a broken link. */
-  kind: 'file' | 'dir' | 'other';
+  /** `other`: a device, pipe or socket; `broken`: a link to nothing (or to what cannot be reached). */
+  kind: 'file' | 'dir' | 'other' | 'broken';
 }
 
 /**
  * The entries of a folder, symbolic links followed: a link to an image counts as an image
- * file, a link to a folder as a folder, a broken link as neither.
+ * file, a link to a folder as a folder, a link to nothing as `broken`.
  *
  * @example
  * ```ts
@@ -72,7 +72,8 @@ export async function folderEntries(folder: string): Promise<FolderEntry[]> {
   return Promise.all(
     entries.map(async (entry): Promise<FolderEntry> => {
       const target = entry.isSymbolicLink() ? await stat(join(folder, entry.name)).catch(() => undefined) : entry;
-      return { name: entry.name, kind: target?.isFile() ? 'file' : target?.isDirectory() ? 'dir' : 'other' };
+      if (!target) return { name: entry.name, kind: 'broken' };
+      return { name: entry.name, kind: target.isFile() ? 'file' : target.isDirectory() ? 'dir' : 'other' };
     }),
   );
 }
@@ -109,27 +110,32 @@ async function globFiles(pattern: string, cwd: string): Promise<string[] | Input
   return matches.map((match) => (folder === '' ? match : join(folder, match))).sort();
 }
 
-async function expandOne(arg: string, cwd: string): Promise<string[] | InputFailure> {
-  const kind = await kindOf(isAbsolute(arg) ? arg : join(cwd, arg));
-  if (kind === 'file') return [arg];
-  if (kind === 'dir') {
-    const entries = await folderEntries(isAbsolute(arg) ? arg : join(cwd, arg)).catch((error: NodeJS.ErrnoException) => error);
-    if (entries instanceof Error) {
-      // an unreadable folder is one failed input: the others are still processed
-      const why = entries.code === 'EACCES' || entries.code === 'EPERM' ? 'permission denied' : entries.message;
-      return { image: arg, code: 'INVALID_INPUT', message: `folder cannot be read (${why})` };
-    }
-    const images = entries.filter((e) => e.kind === 'file' && isImage(e.name)).map((e) => join(arg, e.name));
-    if (images.length > 0) return images.sort();
-    return { image: arg, code: 'INVALID_INPUT', message: `folder has no images (${IMAGE_EXTENSIONS.join(', ')})` };
+/** A folder's images, and a failure for each link among them that leads nowhere (an image the user meant, now missing). */
+async function folderImages(arg: string, cwd: string): Promise<{ files: string[]; failures: InputFailure[] }> {
+  const entries = await folderEntries(isAbsolute(arg) ? arg : join(cwd, arg)).catch((error: NodeJS.ErrnoException) => error);
+  if (entries instanceof Error) {
+    // an unreadable folder is one failed input: the others are still processed
+    const why = entries.code === 'EACCES' || entries.code === 'EPERM' ? 'permission denied' : entries.message;
+    return { files: [], failures: [{ image: arg, code: 'INVALID_INPUT', message: `folder cannot be read (${why})` }] };
   }
-  if (isDynamicPattern(arg)) return globFiles(arg, cwd);
-  return { image: arg, code: 'INVALID_INPUT', message: 'no such file or folder' };
+  const named = (kind: FolderEntry['kind']) => entries.filter((e) => e.kind === kind && isImage(e.name)).map((e) => join(arg, e.name)).sort();
+  const files = named('file');
+  const failures = named('broken').map((image): InputFailure => ({ image, code: 'INVALID_INPUT', message: 'a link to no file (broken symbolic link)' }));
+  if (files.length === 0 && failures.length === 0) failures.push({ image: arg, code: 'INVALID_INPUT', message: `folder has no images (${IMAGE_EXTENSIONS.join(', ')})` });
+  return { files, failures };
+}
+
+async function expandOne(arg: string, cwd: string): Promise<{ files: string[]; failures: InputFailure[] }> {
+  const kind = await kindOf(isAbsolute(arg) ? arg : join(cwd, arg));
+  if (kind === 'file') return { files: [arg], failures: [] };
+  if (kind === 'dir') return folderImages(arg, cwd);
+  const globbed = isDynamicPattern(arg) ? await globFiles(arg, cwd) : { image: arg, code: 'INVALID_INPUT' as const, message: 'no such file or folder' };
+  return Array.isArray(globbed) ? { files: globbed, failures: [] } : { files: [], failures: [globbed] };
 }
 
 /**
  * Expands CLI inputs: a file stays as given; a folder means its jpg/jpeg/png/webp files (not
- * recursive; links to files count; an unreadable folder is a failure); anything with glob syntax
+ * recursive; links to files count, a link to nothing is a failure; an unreadable folder is a failure); anything with glob syntax
  * (`*`, `?`, `{a,b}`, `**`) is expanded with tinyglobby against `cwd` (`..` only in the folder
  * part before the first wildcard or brace). A file named more than once (by any spelling of its path, or through
  * a symbolic link) is kept once, where first named. An argument that names nothing becomes a failure, so the other
@@ -146,11 +152,8 @@ export async function expandInputs(args: readonly string[], cwd: string = proces
   const seen = new Set<string>();
   for (const arg of args) {
     const expanded = await expandOne(arg, cwd);
-    if (!Array.isArray(expanded)) {
-      failures.push({ ...expanded, position: files.length });
-      continue;
-    }
-    for (const file of expanded) {
+    failures.push(...expanded.failures.map((failure) => ({ ...failure, position: files.length })));
+    for (const file of expanded.files) {
       // one file named twice (`a.jpg ./a.jpg`, a glob and a name, a link to it) is analysed once, where first named
       const key = await realpath(resolve(cwd, file)).catch(() => resolve(cwd, file));
       if (!seen.has(key)) files.push(file);

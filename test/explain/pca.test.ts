@@ -102,6 +102,8 @@ describe('pca properties', () => {
     expect(code(() => pca([new Float32Array([1, 2])]))).toBe('INVALID_INPUT');
     expect(code(() => pca([new Float32Array([1, 2]), new Float32Array([1])]))).toBe('INVALID_INPUT');
     expect(code(() => pca([[1, Number.NaN], [0, 1]]))).toBe('INVALID_INPUT');
+    // a hole in the array of rows was skipped by the check, then a TypeError
+    expect(() => pca([[1, 2], , [0, 1]] as number[][])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: 'pca: every vector must have 2 values like row 0, row 1 has undefined' }));
     expect(code(() => pca([[1, 2], [0, 1]], { components: 3 }))).toBe('INVALID_OPTION');
     expect(code(() => pca([[1, 2], [0, 1]], { components: 0.5 }))).toBe('INVALID_OPTION');
     expect(() => pca([[1, 2], [0, 1], [3, 1]], { nComponents: 1 } as never)).toThrow(/pca options has unknown option\(s\) nComponents; allowed: components/);

@@ -38,7 +38,9 @@ export function checkVectorSet(vectors: VectorSet, minCount: number, what: strin
   if (!Number.isInteger(dim) || dim < 1) {
     throw new VisionError('INVALID_INPUT', `${what}: vectors must have at least one dimension, row 0 has ${String(dim)}`);
   }
-  vectors.forEach((row, i) => {
+  // an index loop: forEach skips the holes of a sparse array ([a, , c])
+  for (let i = 0; i < vectors.length; i++) {
+    const row = vectors[i];
     if (row?.length !== dim) {
       throw new VisionError('INVALID_INPUT', `${what}: every vector must have ${dim} values like row 0, row ${i} has ${String(row?.length)}`);
     }
@@ -48,7 +50,7 @@ export function checkVectorSet(vectors: VectorSet, minCount: number, what: strin
         throw new VisionError('INVALID_INPUT', `${what}: vectors must hold finite numbers within float32's range (|v| ≤ 3.4e38), row ${i} has ${String(row[j])} at index ${j}`);
       }
     }
-  });
+  }
   return { count: vectors.length, dim };
 }
 

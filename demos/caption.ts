@@ -41,9 +41,9 @@ interface ServerStatus {
 async function fetchCaptioner(): Promise<SavedCaptioner> {
   for (;;) {
     const response = await fetch('/captioner/captioner.json');
-    if (response.ok) return (await response.json()) as SavedCaptioner;
+    if (response.status === 200) return (await response.json()) as SavedCaptioner;
     const body = (await response.json().catch(() => ({}))) as ServerStatus;
-    if (response.status === 503 && body.state === 'training') {
+    if (response.status === 202 && body.state === 'training') {
       const loss = body.loss === undefined ? '' : `, loss ${body.loss.toFixed(3)}`;
       showStatus(`The demo server is training the shape-scene captioner (first start only, about a minute): epoch ${body.epoch ?? 0}/${body.epochs ?? '?'}${loss}…`);
       await sleep(1000);

@@ -148,8 +148,9 @@ function checkServedFile(res, _pathname, stats) {
 
 /**
  * The caption page's captioner: cached in .cache/demo-captioner/ (or at `file`), else trained
- * once in a child process. `handle` answers /captioner/captioner.json: the file, or 503 with the
- * training progress (which also starts training when it has not started), or 500 when it failed.
+ * once in a child process. `handle` answers /captioner/captioner.json: the file (200), or 202
+ * with the training progress (which also starts training when it has not started: a normal first
+ * start, so no error status for the browser to log), or 500 when it failed.
  */
 export function demoCaptioner({ log = console.log, file = captionerFile() } = {}) {
   let status = existsSync(file) ? { state: 'ready' } : { state: 'idle' };
@@ -200,7 +201,7 @@ export function demoCaptioner({ log = console.log, file = captionerFile() } = {}
         return createReadStream(file).pipe(res);
       }
       start();
-      res.statusCode = status.state === 'failed' ? 500 : 503;
+      res.statusCode = status.state === 'failed' ? 500 : 202;
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify(status));
     },

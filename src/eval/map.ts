@@ -143,7 +143,7 @@ function checkClassId(classId: unknown, what: string): void {
 /** The images' shape: an array of `{ groundTruth: [], detections: [] }`, each entry an object. */
 function checkImages(images: unknown): void {
   if (!Array.isArray(images)) throw new VisionError('INVALID_INPUT', `meanAveragePrecision takes an array of images ({ groundTruth, detections }); got ${shownValue(images)}`);
-  images.forEach((im: unknown, i) => {
+  for (const [i, im] of (images as unknown[]).entries()) {
     const image = im as Partial<MapImage> | null;
     if (typeof image !== 'object' || image === null || !Array.isArray(image.groundTruth) || !Array.isArray(image.detections)) {
       throw new VisionError('INVALID_INPUT', `image ${i} is ${shownValue(im)}; each image is { groundTruth: [...], detections: [...] } (arrays, empty where there is nothing)`);
@@ -151,7 +151,7 @@ function checkImages(images: unknown): void {
     for (const [list, what] of [[image.groundTruth, 'ground truth'], [image.detections, 'detection']] as const) {
       for (const entry of list) if (typeof entry !== 'object' || entry === null) throw new VisionError('INVALID_INPUT', `image ${i} has a ${what} that is ${shownValue(entry)}; each is an object with box and classId`);
     }
-  });
+  }
 }
 
 const MAP_OPTION_NAMES = /* @__PURE__ */ optionNames<MapOptions>()(['maxDetections']);

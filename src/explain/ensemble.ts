@@ -85,11 +85,11 @@ function checkMembers(detectors: readonly EnsembleMember[]): void {
   if (!Array.isArray(detectors) || detectors.length < 2) {
     throw new VisionError('INVALID_OPTION', `ensemble: needs an array of at least 2 detectors; got ${Array.isArray(detectors) ? detectors.length : typeof detectors}`);
   }
-  detectors.forEach((d, i) => {
+  for (const [i, d] of detectors.entries()) {
     if (d == null || typeof d.run !== 'function' || typeof d.dispose !== 'function' || !Array.isArray(d.spec?.labels)) {
       throw new VisionError('INVALID_OPTION', `ensemble: detector ${i} is not a detection pipeline (needs run(), dispose() and spec.labels)`);
     }
-  });
+  }
   const first = detectors[0].spec;
   detectors.slice(1).forEach((d, k) => {
     if (d.spec.labels.length !== first.labels.length || d.spec.labels.some((label: string, i: number) => label !== first.labels[i])) {

@@ -76,12 +76,12 @@ function checkWeights(weights: readonly number[] | undefined, count: number): nu
 /** Throws `INVALID_INPUT` unless `predictions` is an array of candidates whose boxes, scores and class ids agree. */
 function checkPredictions(predictions: readonly DetectionCandidates[]): void {
   if (!Array.isArray(predictions)) throw new VisionError('INVALID_INPUT', `mergePredictions: predictions must be an array of { boxes, scores, classIds }; got ${typeof predictions}`);
-  predictions.forEach((p, i) => {
+  for (const [i, p] of predictions.entries()) {
     const n = p?.scores?.length;
     if (typeof n !== 'number' || p.boxes?.length !== n * 4 || p.classIds?.length !== n) {
       throw new VisionError('INVALID_INPUT', `mergePredictions: predictions[${i}] must be { boxes (4 per box), scores, classIds } of one length; got ${p === null ? 'null' : `${String(p?.boxes?.length)} box values, ${String(n)} scores, ${String(p?.classIds?.length)} class ids`}`);
     }
-  });
+  }
 }
 
 /** How many of `scores` (best first) are at least `threshold` (all without one). */

@@ -105,12 +105,12 @@ interface Cluster {
 
 function checkModels(models: readonly FusionInput[]): void {
   if (!Array.isArray(models)) throw new VisionError('INVALID_INPUT', 'weightedBoxesFusion: models must be an array of { boxes, scores, labels }');
-  models.forEach((m, t) => {
+  for (const [t, m] of models.entries()) {
     const n = checkBoxArray(m?.boxes, `weightedBoxesFusion: models[${t}].boxes`);
     if (m.scores?.length !== n || m.labels?.length !== n) {
       throw new VisionError('INVALID_INPUT', `weightedBoxesFusion: models[${t}] must have one score and one label per box; got ${n} boxes, ${m.scores?.length} scores, ${m.labels?.length} labels`);
     }
-  });
+  }
 }
 
 function checkWeights(weights: readonly number[] | undefined, count: number): number[] {

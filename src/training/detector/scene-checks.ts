@@ -50,7 +50,7 @@ function checkScene(scene: ShapeScene, where: string, spec: SceneSpec): void {
   const bad = data.findIndex((v) => !(v >= 0 && v <= 255));
   if (bad >= 0) throw new VisionError('INVALID_INPUT', `${where}.image.data[${bad}] is ${shownValue(data[bad])}; pixel values must be numbers from 0 to 255`);
   if (!Array.isArray(scene.objects)) throw new VisionError('INVALID_INPUT', `${where}.objects is ${shownValue(scene.objects)}; it must be an array`);
-  scene.objects.forEach((o, k) => checkObjectOf(o, `${where}.objects[${k}]`, spec));
+  for (const [k, o] of scene.objects.entries()) checkObjectOf(o, `${where}.objects[${k}]`, spec); // entries(): a hole is checked too
 }
 
 /**
@@ -67,5 +67,5 @@ function checkScene(scene: ShapeScene, where: string, spec: SceneSpec): void {
 export function checkScenes(scenes: readonly ShapeScene[], spec: SceneSpec): void {
   if (!Array.isArray(scenes)) throw new VisionError('INVALID_INPUT', `scenes is ${shownValue(scenes)}; it must be an array of scenes`);
   if (scenes.length === 0) throw new VisionError('INVALID_INPUT', 'trainDetector needs at least one scene');
-  scenes.forEach((s: ShapeScene, i: number) => checkScene(s, `scenes[${i}]`, spec));
+  for (const [i, s] of scenes.entries()) checkScene(s, `scenes[${i}]`, spec);
 }

@@ -9,6 +9,7 @@ import { firstOutput } from '../pipelines/shared/outputs';
 import type { RawTensor } from '../runtime/model-runner';
 import type { DetectionTarget } from './explain-types';
 import type { OutputScore } from './model-forward';
+import { ownEntry } from '../core/own-entry';
 
 /**
  * Detector families whose raw output holds one differentiable score per candidate row: channels
@@ -31,7 +32,7 @@ const GRADIENT_FAMILIES: Readonly<Record<string, { head: number; layout: 'channe
  * ```
  */
 export function checkGradientDetector(detector: DetectionPipeline, method: string): void {
-  if (!GRADIENT_FAMILIES[detector.spec.family]) throw unsupportedDetector(detector, method);
+  if (!ownEntry(GRADIENT_FAMILIES, detector.spec.family)) throw unsupportedDetector(detector, method);
 }
 
 function unsupportedDetector(detector: DetectionPipeline, method: string): VisionError {
@@ -62,7 +63,7 @@ const EXCLUDED = -1e30;
  */
 export function detectionScore(detector: DetectionPipeline, outputs: Record<string, RawTensor>, transform: InputTransform, target: DetectionTarget, iouThreshold: number): OutputScore {
   const { spec } = detector;
-  const family = GRADIENT_FAMILIES[spec.family];
+  const family = ownEntry(GRADIENT_FAMILIES, spec.family);
   if (!family) throw unsupportedDetector(detector, 'gradients');
   const { data, a, b } = readYoloTensor(firstOutput(outputs, spec), 'explain');
   const m = resolveYoloMatrix(data, a, b, family.head, { numClasses: spec.labels.length, numExtras: spec.head?.numExtras, layout: spec.head?.layout }, family.layout, 'explain');

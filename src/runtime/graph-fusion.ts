@@ -8,6 +8,7 @@
  */
 import type { io } from '@tensorflow/tfjs';
 import { type GraphNode, base64, consumersOf, isFloat, plainInputs, referencedNode } from './graph-nodes';
+import { ownEntry } from '../core/own-entry';
 
 /** The activations a fused convolution applies after its bias, by op name (tfjs' fused-op names). */
 const FUSABLE_ACTIVATIONS: Readonly<Record<string, string>> = { Relu: 'Relu', Relu6: 'Relu6', Sigmoid: 'Sigmoid', Elu: 'Elu' };
@@ -99,7 +100,7 @@ export function fuseConvolutions(artifacts: io.ModelArtifacts): { artifacts: io.
   const removed = new Set<string>();
   const replaced = new Map<string, GraphNode>();
   for (const conv of nodes) {
-    const fusedOp = FUSED_OP[conv.op];
+    const fusedOp = ownEntry(FUSED_OP, conv.op);
     const format = conv.attr?.data_format?.s;
     if (!fusedOp || !isFloat(conv) || !plainInputs(conv) || (format !== undefined && format !== base64('NHWC'))) continue;
     const channels = outputChannels(conv, shapes);
@@ -108,9 +109,10 @@ export function fuseConvolutions(artifacts: io.ModelArtifacts): { artifacts: io.
     const bias = biasOperand(add, conv, channels, shapes, constants);
     if (bias === undefined) continue;
     const next = soleConsumer(add);
-    const activation = next && FUSABLE_ACTIVATIONS[next.op] && isFloat(next) && plainInputs(next) && next.input?.length === 1 ? next : undefined;
+    const activationOp = next && ownEntry(FUSABLE_ACTIVATIONS, next.op);
+    const activation = next && activationOp && isFloat(next) && plainInputs(next) && next.input?.length === 1 ? next : undefined;
     const last = activation ?? add;
-    const fusedOps = activation ? [base64('BiasAdd'), base64(FUSABLE_ACTIVATIONS[activation.op])] : [base64('BiasAdd')];
+    const fusedOps = activation ? [base64('BiasAdd'), base64(activationOp as string)] : [base64('BiasAdd')];
     const fused: GraphNode = {
       ...conv,
       name: last.name,

@@ -2,6 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { type GpuBufferFeed, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, RawTensor, TensorDataType, TensorInfo } from './model-runner';
+import { ownEntry } from '../core/own-entry';
 
 /** Whether a feed is a tfjs tensor (rather than a {@link RawTensor}). @example `if (isTfTensor(feed)) feed.shape` */
 export function isTfTensor(feed: Feed | GpuBufferFeed): feed is Tensor {
@@ -59,7 +60,7 @@ function checkGpu(name: string, feed: GpuBufferFeed): void {
 
 function checkRaw(name: string, feed: RawTensor): void {
   checkDims(name, feed.dims);
-  const storage = STORAGE[feed.dtype];
+  const storage = ownEntry(STORAGE, feed.dtype);
   if (ArrayBuffer.isView(feed.data) && storage && storage.length > 0 && !isStoredAs(feed.data, storage)) {
     throw new VisionError('INVALID_INPUT', `input '${name}' is ${feed.dtype} but its data is a ${feed.data.constructor.name}; ${feed.dtype} data must be a ${storage.join(' or ')}`);
   }

@@ -25,6 +25,7 @@ import { checkDetectionHead } from './detection-head-check';
 import { canFilterCandidatesOnGpu, inferWithGpuCandidates, withOriginalRows } from './gpu-candidates';
 import { detectionViews, renderDetectionView, unmapDetectionKeypoints, unmapDetectionView } from './detection-tta';
 import { type DetectionOptions, type DetectionResult, type DetectionRunOptions, NMS_METHODS } from './detection-types';
+import { ownEntry } from '../../core/own-entry';
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<DetectionRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'multiLabel', 'resizeOnCapture', 'gpuSampling', 'gpuCandidates', 'nms', 'tta']);
 const OPTION_NAMES = /* @__PURE__ */ optionNames<DetectionOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec', 'tracker']);
@@ -84,7 +85,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     private readonly trackerOptions: ByteTrackerOptions = {},
   ) {
     super(spec, runner, ownsRunner);
-    const decode = DETECTION_DECODERS[spec.family];
+    const decode = ownEntry(DETECTION_DECODERS, spec.family);
     if (!decode) {
       throw new VisionError('INVALID_OPTION', `no detection decoder for family '${spec.family}'; known: ${Object.keys(DETECTION_DECODERS).join(', ')}`);
     }

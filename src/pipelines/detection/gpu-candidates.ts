@@ -13,6 +13,7 @@ import type { ModelRunner, RawTensor } from '../../runtime/model-runner';
 import { toRawTensor } from '../../runtime/tensor-convert';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 import type { DecodedCandidates } from './detection-decoders';
+import { ownEntry } from '../../core/own-entry';
 
 /** Row head of the families filtered on the GPU: 4 box values (v8), or 4 + objectness (v5). */
 const GPU_FILTER_HEADS: Readonly<Record<string, 4 | 5>> = { yolov8: 4, yolov5: 5, 'yolov5-normalized': 5 };
@@ -63,7 +64,7 @@ export function canFilterCandidatesOnGpu(runner: ModelRunner, spec: ModelSpec): 
  * ```
  */
 export function yoloRowRule(dims: readonly number[], spec: ModelSpec, threshold: number): RowFilterRule {
-  const head = GPU_FILTER_HEADS[spec.family];
+  const head = ownEntry(GPU_FILTER_HEADS, spec.family);
   if (head === undefined) throw new VisionError('INVALID_OPTION', `gpuCandidates: family '${spec.family}' is not filtered on the GPU; these are: ${Object.keys(GPU_FILTER_HEADS).join(', ')}`);
   const normalized = spec.family === 'yolov5-normalized';
   const [a, b] = dims.slice(-2);

@@ -23,6 +23,7 @@ import { DEFAULT_BLAZEPOSE_SMOOTHING } from './blazepose-smoothing';
 import type { Pose, PoseEstimationOptions, PoseKeypoint, PoseResult, PoseRunOptions, PoseWorldKeypoint } from './pose-types';
 import { DEFAULT_POSE_SMOOTHING, DEFAULT_SEGMENTATION_SMOOTHING, PoseVideoState, scaleRegion } from './pose-video';
 import { DEFAULT_WORLD_SMOOTHING } from '../../track/one-euro';
+import { ownEntry } from '../../core/own-entry';
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<PoseRunOptions>()(['threshold', 'maxPoses', 'decoding', 'partThreshold', 'nmsRadius', 'region']);
 const OPTION_NAMES = /* @__PURE__ */ optionNames<PoseEstimationOptions>()([
@@ -108,9 +109,9 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
     readonly detector?: ModelRunner,
   ) {
     super(poseSpec, runner, ownsRunner);
-    const estimate = POSE_ESTIMATORS[poseSpec.family];
+    const estimate = ownEntry(POSE_ESTIMATORS, poseSpec.family);
     if (!estimate) throw new VisionError('INVALID_OPTION', `no pose decoder for family '${poseSpec.family}'; known: ${Object.keys(POSE_ESTIMATORS).join(', ')}`);
-    const set = KEYPOINT_SETS[poseSpec.pose.keypointSet];
+    const set = ownEntry(KEYPOINT_SETS, poseSpec.pose.keypointSet);
     if (!set) throw new VisionError('INVALID_OPTION', `unknown keypoint set '${poseSpec.pose.keypointSet}'; known: ${Object.keys(KEYPOINT_SETS).join(', ')}`);
     const known = new Set(runner.outputs.map((o) => o.name));
     const missing = Object.values(poseSpec.pose.outputs).filter((name) => !known.has(name));

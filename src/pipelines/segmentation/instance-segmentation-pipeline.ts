@@ -18,6 +18,7 @@ import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from '.
 import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
 import { checkInstanceHead, checkWholeImageInput } from './segmentation-card-check';
 import type { InstanceSegmentationOptions, InstanceSegmentationResult, InstanceSegmentationRunOptions, SegmentedInstance } from './segmentation-types';
+import { ownEntry } from '../../core/own-entry';
 
 const RUN_OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationRunOptions>()(['threshold', 'iouThreshold', 'maxDetections', 'classes', 'agnostic', 'maskThreshold', 'maskMode', 'maskForm', 'gpuMasks']);
 const OPTION_NAMES = /* @__PURE__ */ optionNames<InstanceSegmentationOptions>()([...BASE_PIPELINE_OPTION_NAMES, ...RUN_OPTION_NAMES, 'spec']);
@@ -45,7 +46,7 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     private readonly defaults: InstanceSegmentationRunOptions,
   ) {
     super(spec, runner, ownsRunner);
-    const decode = INSTANCE_DECODERS[spec.family];
+    const decode = ownEntry(INSTANCE_DECODERS, spec.family);
     if (!decode) throw new VisionError('INVALID_OPTION', `no instance-segmentation decoder for family '${spec.family}'; known: ${Object.keys(INSTANCE_DECODERS).join(', ')}`);
     this.decode = (outputs, context) => {
       try {

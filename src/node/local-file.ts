@@ -1,26 +1,32 @@
 /**
  * Reading whole local files in Node without reading devices: `/dev/zero`, a disk or a terminal
  * never end (or never should be slurped), so they are refused before a byte is read. Pipes
- * are read to their end (`cat card.json | visionpipe detect --model /dev/stdin`).
+ * are read to their end where a user names one (`cat card.json | visionpipe detect --model
+ * /dev/stdin`), and refused where a model folder holds one: opening a named pipe with no writer
+ * waits for one, holding a thread of Node's file pool for good.
  */
-import type { Stats } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { type Stats, constants } from 'node:fs';
+import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { VisionError } from '../core/errors';
 
 /**
- * The error {@link readLocalFileChecked} throws for a device or socket; its message is
- * `'<path>' is a device, not a file`. Callers that say what the file should have been catch it
- * by class and word their own message.
+ * The error {@link readLocalFileChecked} throws for a device or socket, or a named pipe where
+ * none is read; its message is `'<path>' is a device, not a file` (`a named pipe`). Callers that
+ * say what the file should have been catch it by class and word their own message with `what`.
  *
  * @example
  * ```ts
- * try { await readLocalFileChecked('/dev/zero'); } catch (e) { if (e instanceof DeviceFileError) console.error(e.path); }
+ * try { await readLocalFileChecked('/dev/zero'); } catch (e) { if (e instanceof DeviceFileError) console.error(e.path, e.what); }
  * ```
  */
 export class DeviceFileError extends Error {
-  constructor(readonly path: string) {
-    super(`'${path}' is a device, not a file`);
+  constructor(
+    readonly path: string,
+    /** What the file is instead: `a device` (or socket) or `a named pipe`. */
+    readonly what: 'a device' | 'a named pipe' = 'a device',
+  ) {
+    super(`'${path}' is ${what}, not a file`);
     this.name = 'DeviceFileError';
   }
 }
@@ -38,20 +44,39 @@ export function isDeviceStats(info: Stats): boolean {
   return info.isCharacterDevice() || info.isBlockDevice() || info.isSocket();
 }
 
+/** Opens `path` for reading and refuses a device (checked on the opened file, so a link swapped in between cannot slip through). */
+async function openChecked(path: string, flags: number): Promise<{ handle: FileHandle; info: Stats }> {
+  const handle = await open(path, flags);
+  const info = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (!isDeviceStats(info)) return { handle, info };
+  await handle.close();
+  throw new DeviceFileError(path);
+}
+
 /**
  * Reads a whole local file; a device or socket is refused with {@link DeviceFileError} before
- * it is read (checked on the opened file, so a link swapped in between cannot slip through).
- * File-system errors are thrown as Node gives them (with their `code`: `ENOENT`, `EISDIR`, …).
+ * it is read, and so is a named pipe unless `pipes` (a file the user names: an image, a card
+ * on `/dev/stdin`), without opening it: a pipe with no writer is refused at once instead of
+ * holding a thread of Node's file pool. File-system errors are thrown as Node gives them (with
+ * their `code`: `ENOENT`, `EISDIR`, …).
  *
  * @example
  * ```ts
- * const text = (await readLocalFileChecked('models/my-yolo.card.json')).toString('utf8');
+ * const weights = await readLocalFileChecked('models/my-yolo/group1-shard1of1.bin');
+ * const card = (await readLocalFileChecked('/dev/stdin', { pipes: true })).toString('utf8');
  * ```
  */
-export async function readLocalFileChecked(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
+export async function readLocalFileChecked(path: string, options: { pipes?: boolean } = {}): Promise<Buffer> {
+  // stat does not open: a pipe the user named is opened as before, waiting for its writer
+  const named = await stat(path);
+  if (named.isFIFO() && !options.pipes) throw new DeviceFileError(path, 'a named pipe');
+  const { handle, info } = await openChecked(path, named.isFIFO() ? constants.O_RDONLY : constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    if (isDeviceStats(await handle.stat())) throw new DeviceFileError(path);
+    // a pipe swapped in since the stat, opened without waiting: refused, not read half-way
+    if (info.isFIFO() && !named.isFIFO()) throw new DeviceFileError(path, 'a named pipe');
     return await handle.readFile();
   } finally {
     await handle.close();
@@ -60,8 +85,8 @@ export async function readLocalFileChecked(path: string): Promise<Buffer> {
 
 /**
  * Reads a JSON or text file of a model folder (`knn.json`, `captioner.json`, a tokenizer's
- * config) as UTF-8; a device is `VisionError('MODEL_FORMAT')` naming the file, unread.
- * File-system errors are thrown as Node gives them.
+ * config) as UTF-8; a device or named pipe is `VisionError('MODEL_FORMAT')` naming the file,
+ * unread. File-system errors are thrown as Node gives them.
  *
  * @example
  * ```ts
@@ -72,7 +97,7 @@ export async function readModelFileText(path: string): Promise<string> {
   try {
     return (await readLocalFileChecked(path)).toString('utf8');
   } catch (error) {
-    if (error instanceof DeviceFileError) throw new VisionError('MODEL_FORMAT', `${path}: is a device, not a model file`, { cause: error });
+    if (error instanceof DeviceFileError) throw new VisionError('MODEL_FORMAT', `${path}: is ${error.what}, not a model file`, { cause: error });
     throw error;
   }
 }

@@ -12,11 +12,15 @@ import type { Metadata } from 'sharp';
 
 const require = createRequire(import.meta.url);
 
-/** `platform.readFile`: model files (model.json, weights, ONNX), never a device; with `within`, never through a link out of that folder. */
-async function readLocalFile(path: string, options?: { within?: string }): Promise<Uint8Array> {
+/**
+ * `platform.readFile`: model files (model.json, weights, ONNX), never a device nor a named pipe;
+ * with `within`, never through a link out of that folder. `pipes`: a file the user names (an
+ * image), read to its end even when it is a pipe.
+ */
+async function readLocalFile(path: string, options?: { within?: string; pipes?: boolean }): Promise<Uint8Array> {
   const file = path.startsWith('file:') ? fileURLToPath(path) : path;
   if (options?.within !== undefined) await checkRealPathWithin(file, options.within);
-  const buffer = await readLocalFileChecked(file);
+  const buffer = await readLocalFileChecked(file, { pipes: options?.pipes });
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
@@ -35,10 +39,10 @@ const FILE_ERRORS: Record<string, string> = {
  */
 async function readImageFile(path: string): Promise<Uint8Array> {
   try {
-    return await readLocalFile(path);
+    return await readLocalFile(path, { pipes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    const reason = error instanceof DeviceFileError ? 'is a device, not an image file' : (FILE_ERRORS[code] ?? describeError(error));
+    const reason = error instanceof DeviceFileError ? `is ${error.what}, not an image file` : (FILE_ERRORS[code] ?? describeError(error));
     throw new VisionError('INVALID_INPUT', `cannot read image file '${path}': ${reason}`, { cause: error });
   }
 }

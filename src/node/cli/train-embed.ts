@@ -25,8 +25,8 @@ export interface Embeddings {
 }
 
 async function readImage(path: string): Promise<Uint8Array> {
-  const buffer = await readLocalFileChecked(path).catch((error: unknown) => {
-    throw error instanceof DeviceFileError ? new VisionError('INVALID_INPUT', 'is a device, not an image file', { cause: error }) : error;
+  const buffer = await readLocalFileChecked(path, { pipes: true }).catch((error: unknown) => {
+    throw error instanceof DeviceFileError ? new VisionError('INVALID_INPUT', `is ${error.what}, not an image file`, { cause: error }) : error;
   });
   return new Uint8Array(buffer);
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from './errors';
-import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, effectiveMaxPixels } from './image-input';
+import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, drawableSize, effectiveMaxPixels } from './image-input';
 import { getPlatform } from './platform';
 
 /**
@@ -67,7 +67,23 @@ function drawToCanvas(source: CanvasImageSource, width: number, height: number):
   return context.getImageData(0, 0, width, height);
 }
 
+/**
+ * The largest texture side of the active tfjs backend where `fromPixels` makes a texture
+ * (WebGPU: the device's `maxTextureDimension2D`; WebGL: `WEBGL_MAX_TEXTURE_SIZE`), else
+ * Infinity. A larger picture made an invalid WebGPU texture silently (the model ran on zeros).
+ */
+function textureLimit(): number {
+  const backend = tf.getBackend();
+  if (backend === 'webgpu') return (tf.backend() as unknown as { device?: GPUDevice }).device?.limits.maxTextureDimension2D ?? Infinity;
+  if (backend === 'webgl') return tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
+  return Infinity;
+}
+
 function fromDrawable(source: DrawableImage): tf.Tensor3D {
+  const { width, height } = drawableSize(source);
+  const limit = textureLimit();
+  // too large for one texture: its pixels are read through a 2D canvas and uploaded as data
+  if ((width > limit || height > limit) && typeof OffscreenCanvas === 'function') return tf.browser.fromPixels(drawToCanvas(source as CanvasImageSource, width, height));
   try {
     return tf.browser.fromPixels(source as Exclude<DrawableImage, VideoFrame | OffscreenCanvas> );
   } catch (error) {

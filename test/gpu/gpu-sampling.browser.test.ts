@@ -129,6 +129,16 @@ describe('GPU preprocessing (tfjs-webgpu on SwiftShader)', () => {
     }
   }
 
+  it("a canvas wider than the device's textures is read on the CPU path, not sampled from an invalid texture (the model ran on zeros)", async () => {
+    const r = await call<{ limit: number; width: number; gpu: Compared['diff']; tensor: Compared['diff']; leakedTensors: number }>('wideFrame', 2, SPECS.letterbox);
+    expect(r.width).toBeGreaterThan(r.limit);
+    for (const path of ['gpu', 'tensor'] as const) {
+      expect(r[path].p99, path).toBeLessThanOrEqual(1);
+      expect(r[path].max, path).toBeLessThanOrEqual(2);
+    }
+    expect(r.leakedTensors).toBe(0);
+  });
+
   for (const [name, spec] of Object.entries(ROTATED_SPECS)) {
     // every input kind for the hand model's input; the other target on one kind
     for (const kind of name === 'float32 unit' ? KINDS : (['bitmap'] as const)) {

@@ -88,8 +88,9 @@ export async function openFrame(input: ImageInput, options: OpenFrameOptions = {
   const kind = classifyImageInput(input);
   if ((kind === 'drawable' || kind === 'video-frame') && options.gpuSampling !== false) {
     const sampler = gpuSamplerFor();
-    if (sampler) {
-      const { width, height } = drawableSize(input as DrawableImage);
+    const { width, height } = drawableSize(input as DrawableImage);
+    // a picture larger than the device's textures is read on the CPU path below
+    if (sampler?.fits(width, height)) {
       const picture = await sampler.open(input as GpuPictureSource, width, height);
       return { width, height, channels: 4, gpu: { sampler, picture }, release: () => picture.release() };
     }

@@ -185,6 +185,31 @@ let hands;
 window.gpuTest = {
   env: () => ({ backend: tf.getBackend(), adapter: 'gpu' in navigator }),
 
+  /**
+   * A canvas wider than the device's textures (photo n side by side, 9000 px): the GPU path and
+   * the tensor path vs the same pixels as ImageData (sampled in memory), in grey levels.
+   */
+  async wideFrame(n, spec) {
+    const image = await photo(n);
+    const canvas = document.createElement('canvas');
+    canvas.width = 9000;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    for (let x = 0; x < canvas.width; x += image.naturalWidth) context.drawImage(image, x, 0);
+    const tensorsBefore = tf.memory().numTensors;
+    const exact = await vp.prepareInput(context.getImageData(0, 0, canvas.width, canvas.height), spec);
+    const expected = await exact.input.data();
+    const result = { limit: tf.backend().device.limits.maxTextureDimension2D, width: canvas.width };
+    for (const [name, options] of [['gpu', {}], ['tensor', { gpuSampling: false }]]) {
+      const made = await vp.prepareInput(canvas, spec, options);
+      result[name] = differences(await made.input.data(), expected, unitsPerGrey(spec));
+      made.input.dispose();
+    }
+    exact.input.dispose();
+    result.leakedTensors = tf.memory().numTensors - tensorsBefore;
+    return result;
+  },
+
   /** GPU path vs tensor path for one input kind and spec: value differences in grey levels, transfers of the GPU call. */
   async compare(n, kind, spec) {
     const { input, release } = await inputOf(n, kind);

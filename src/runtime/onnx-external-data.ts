@@ -112,11 +112,16 @@ export function onnxExternalData(bytes: Uint8Array, name = 'the model'): OnnxExt
   return found;
 }
 
-/** Refuses a tensor whose offset or length (plain decimals) reach past the end of its file; other forms are left to onnxruntime. */
+/** Refuses a tensor whose offset or length is no plain decimal (a sign, hex, spaces, an exponent), or reaches past the end of its file. */
 function checkBounds(tensor: OnnxExternalTensor, size: number, name: string): void {
   const offset = tensor.offset ?? '0';
   const length = tensor.length ?? '0';
-  if (!/^\d+$/.test(offset) || !/^\d+$/.test(length) || Number(offset) + Number(length) <= size) return;
+  for (const [key, value] of [['offset', offset], ['length', length]] as const) {
+    if (!/^\d+$/.test(value)) {
+      throw new VisionError('MODEL_FORMAT', `${name}: a tensor's external data in ${JSON.stringify(tensor.location)} has ${key} ${JSON.stringify(value)}; an offset or length is a whole number of bytes, in decimal digits`);
+    }
+  }
+  if (Number(offset) + Number(length) <= size) return;
   throw new VisionError(
     'MODEL_FORMAT',
     `${name}: a tensor's external data in ${JSON.stringify(tensor.location)} at offset ${offset}, length ${tensor.length ?? '(to the end)'} lies past the end of that file (${size} bytes); a tensor's offset and length must lie within its file`,

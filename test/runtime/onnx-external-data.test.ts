@@ -101,6 +101,10 @@ describe('ONNX external data', () => {
       ['offset-past.onnx', externalModel('data.bin', 4, { offset: '24' }), 'at offset 24, length 4 lies past the end'],
       ['offset-huge.onnx', externalModel('data.bin', 4, { offset: '9223372036854775807' }), 'lies past the end'],
       ['length-short.onnx', externalModel('data.bin', 8, { length: '4' }), 'external data size mismatch'],
+      // no plain decimal: refused here (a negative offset reached onnxruntime, BACKEND_UNAVAILABLE)
+      ['offset-negative.onnx', externalModel('data.bin', 4, { offset: '-64' }), 'has offset "-64"; an offset or length is a whole number of bytes, in decimal digits'],
+      ['offset-hex.onnx', externalModel('data.bin', 4, { offset: '0x0' }), 'has offset "0x0"'],
+      ['length-signed.onnx', externalModel('data.bin', 4, { length: '+4' }), 'has length "+4"'],
     ];
     for (const [file, bytes, reason] of cases) {
       writeFileSync(join(dir, 'corrupt', file), bytes);

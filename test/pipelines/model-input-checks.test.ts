@@ -97,6 +97,17 @@ describe("a model's input that its card cannot feed is refused at creation", () 
     await expect(pipeline('image-classification', { model, spec: card(given) })).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
   });
 
+  it('a model with an input besides the image is MODEL_FORMAT naming them (every run failed with INVALID_INPUT "missing input")', async () => {
+    const image = { name: 'images', shape: [1, 32, 32, 3], dtype: 'float32' } as TensorInfo;
+    const model = { ...declaring(image), inputs: [image, { name: 'k', shape: [1, 4], dtype: 'float32' } as TensorInfo] };
+    for (const task of ['image-classification', 'image-feature-extraction'] as const) {
+      await expect(pipeline(task, { model, spec: card({}, task) } as never)).rejects.toMatchObject({
+        code: 'MODEL_FORMAT',
+        message: `model 'probe' takes 2 inputs ('images', 'k'); ${task} feeds the image alone: export the model with one image input`,
+      });
+    }
+  });
+
   it('feature extraction, which batches, takes a fixed batch; a dynamic one and a batch of 1 pass everywhere', async () => {
     const fixed = declaring({ name: 'images', shape: [4, 32, 32, 3], dtype: 'float32' });
     const extractor = await pipeline('image-feature-extraction', { model: fixed, spec: card({}, 'image-feature-extraction') });

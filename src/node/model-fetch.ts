@@ -206,6 +206,8 @@ export async function fetchModel(spec: ModelSpec, env: NodeJS.ProcessEnv = proce
   if (!('package' in location) || !location.tarball) {
     throw new VisionError('INVALID_OPTION', `model '${spec.id}' needs no fetch: it comes from ${'url' in location ? location.url : `the installed package ${location.package}`}`);
   }
+  const { version } = location;
+  if (version === undefined) throw new VisionError('INVALID_OPTION', `model '${spec.id}': a tarball location needs the package's version (its integrity is that version's)`);
   const folder = modelCacheFolder(spec.id, env);
   if (existsSync(join(folder, COMPLETE))) return { folder, fetched: false, files: await modelFiles(folder) };
   await mkdir(dirname(folder), { recursive: true });
@@ -219,8 +221,8 @@ export async function fetchModel(spec: ModelSpec, env: NodeJS.ProcessEnv = proce
     if (staged) rmSync(staged, { recursive: true, force: true });
   });
   try {
-    options.onFetch?.(`fetching ${location.package}@${location.version} via npm…`);
-    const tarball = await packTarball(location.package, location.version, work, running);
+    options.onFetch?.(`fetching ${location.package}@${version} via npm…`);
+    const tarball = await packTarball(location.package, version, work, running);
     const bytes = await readFile(tarball);
     const integrity = `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
     if (integrity !== location.tarball.integrity) {

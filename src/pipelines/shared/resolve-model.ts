@@ -1,5 +1,5 @@
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec, TaskName } from '../../models/model-spec';
 import { type AnyModelSource, type LoadModelOptions, loadModel, loadModelOptionsOf } from '../../runtime/load-model';
@@ -151,14 +151,18 @@ function withModelLabels(given: ModelSpec, runner: ModelRunner): ModelSpec {
  */
 function usableBackends(spec: ModelSpec, requested: TfjsBackendOptions['backend']): TfjsBackendOptions['backend'] {
   const unsupported = spec.unsupportedBackends;
-  if (!unsupported) return requested;
+  if (unsupported === undefined) return requested;
+  if (!isOptionsObject(unsupported)) {
+    throw new VisionError('INVALID_OPTION', `model '${spec.id}': unsupportedBackends is ${shownValue(unsupported)}; it must be an object of backend names and why, e.g. { wasm: 'no int32 BatchMatMul' }`);
+  }
   const order = tfjsBackendOrder(requested);
   const usable = order.filter((name) => unsupported[name] === undefined);
   if (usable.length === 0) {
     const reasons = order.map((name) => `${name}: ${unsupported[name]}`).join('; ');
     // those of this environment (in Node: wasm and cpu; webgpu and webgl need a browser)
-    const others = tfjsBackendOrder(undefined).filter((name) => unsupported[name] === undefined).join(', ');
-    throw new VisionError('BACKEND_UNAVAILABLE', `model '${spec.id}' cannot run on ${order.join(', ')} (${reasons}); use backend ${others}`);
+    const others = tfjsBackendOrder(undefined).filter((name) => unsupported[name] === undefined);
+    const advice = others.length > 0 ? `use backend ${others.join(', ')}` : `no backend of this environment (${tfjsBackendOrder(undefined).join(', ')}) can run it`;
+    throw new VisionError('BACKEND_UNAVAILABLE', `model '${spec.id}' cannot run on ${order.join(', ')} (${reasons}); ${advice}`);
   }
   return usable;
 }

@@ -4,7 +4,8 @@ import { VisionError, type VisionErrorCode } from '../core/errors';
 /**
  * Parses the text of a loaded file (model.json, card, knn.json, tokenizer, config) as JSON.
  * When it is not JSON the error says where (line and column) but never quotes the text: the
- * file may not be what its name says, and its bytes must not reach logs or a page.
+ * file may not be what its name says, and its bytes must not reach logs or a page. A leading
+ * UTF-8 byte-order mark is skipped.
  *
  * @example
  * ```ts
@@ -12,13 +13,15 @@ import { VisionError, type VisionErrorCode } from '../core/errors';
  * ```
  */
 export function parseJsonText(text: string, name: string, code: VisionErrorCode, expected: string): unknown {
+  // a UTF-8 byte-order mark (Windows Notepad writes one) is no part of the JSON, as fetch's json() reads it
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(json) as unknown;
   } catch {
     // Engines' messages may quote the text and not all give a position (V8's "Unexpected token"
     // does not): a strict JSON scanner finds where the first error is.
-    const offset = firstErrorOffset(text);
-    throw new VisionError(code, `${name} is not ${expected}: it is not valid JSON${offset === undefined ? '' : lineAndColumn(text, offset)}`);
+    const offset = firstErrorOffset(json);
+    throw new VisionError(code, `${name} is not ${expected}: it is not valid JSON${offset === undefined ? '' : lineAndColumn(json, offset)}`);
   }
 }
 

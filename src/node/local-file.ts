@@ -122,8 +122,9 @@ export async function checkRealPathWithin(path: string, folder: string): Promise
     return;
   }
   const inside = relative(top, real);
+  if (inside === '') throw new VisionError('INVALID_OPTION', `${path} is the folder ${folder} itself, not a file in it`);
   // a name such as `..w.bin` is inside: only a `..` segment climbs out
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw new VisionError('INVALID_OPTION', `${path} leads to ${real} (through a link), outside ${folder}; files a model names must stay inside its folder (give a wider model root to allow more)`);
   }
 }

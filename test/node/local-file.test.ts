@@ -23,5 +23,7 @@ describe('checkRealPathWithin', () => {
     symlinkSync(dir, join(folder, 'parent'));
     expect((await expectVisionError(checkRealPathWithin(join(folder, 'out.bin'), folder), 'INVALID_OPTION')).message).toContain('(through a link), outside');
     await expectVisionError(checkRealPathWithin(join(folder, 'parent'), folder), 'INVALID_OPTION');
+    // the folder itself (a card's location.url '.'): said so, not "through a link, outside"
+    expect((await expectVisionError(checkRealPathWithin(join(folder, '.'), folder), 'INVALID_OPTION')).message).toBe(`${join(folder, '.')} is the folder ${folder} itself, not a file in it`);
   });
 });

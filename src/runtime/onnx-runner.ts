@@ -1,6 +1,7 @@
 import type * as ortTypes from 'onnxruntime-web';
 import { VisionError, describeError } from '../core/errors';
 import { getPlatform } from '../core/platform';
+import { shownValue } from '../core/shown-value';
 import { type GpuBufferFeed, type GpuDeviceHandle, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataType, TensorInfo } from './model-runner';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
@@ -38,8 +39,19 @@ interface OrtChoice {
   native: boolean;
 }
 
+/** Whether `value` looks like an onnxruntime module: `InferenceSession.create` and a `Tensor` class. */
+function isOrtModule(value: unknown): value is Ort {
+  const module = value as { InferenceSession?: { create?: unknown }; Tensor?: unknown } | null;
+  return typeof module === 'object' && module !== null && typeof module.InferenceSession?.create === 'function' && typeof module.Tensor === 'function';
+}
+
 async function chooseOrt(options: OnnxRunnerOptions): Promise<OrtChoice> {
-  if (options.ort) return { ort: options.ort as Ort, native: false };
+  if (options.ort !== undefined) {
+    if (!isOrtModule(options.ort)) {
+      throw new VisionError('INVALID_OPTION', `ort is ${shownValue(options.ort)}; it must be an onnxruntime module (import * as ort from 'onnxruntime-web'), with InferenceSession.create and Tensor`);
+    }
+    return { ort: options.ort, native: false };
+  }
   const loadNative = getPlatform().loadOnnxRuntime;
   if (loadNative) {
     try {

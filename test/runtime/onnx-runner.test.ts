@@ -140,3 +140,12 @@ describe('PaddleOCR det on onnxruntime', () => {
     }
   });
 });
+
+describe('the ort option', () => {
+  it('must be an onnxruntime module: anything else is INVALID_OPTION (an empty object was BACKEND_UNAVAILABLE "Cannot read properties of undefined")', async () => {
+    for (const ort of [{}, null, 'onnxruntime-web', { InferenceSession: {} }]) {
+      const error = await expectVisionError(createOnnxRunner(MODELS.ocrDet(), { ort }), 'INVALID_OPTION');
+      expect(error.message).toMatch(/^ort is .*; it must be an onnxruntime module \(import \* as ort from 'onnxruntime-web'\), with InferenceSession\.create and Tensor$/);
+    }
+  });
+});

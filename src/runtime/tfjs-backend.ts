@@ -36,8 +36,10 @@ function defaultOrder(): readonly TfjsBackendName[] {
 
 async function register(name: TfjsBackendName, wasmPaths: string | undefined): Promise<void> {
   if (name === 'webgpu') {
-    const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
     if (!gpu) throw new Error('navigator.gpu is not available (no WebGPU in this environment)');
+    // tfjs only says "initialisation failed" (and warns "No available adapters" in the console)
+    if (!(await gpu.requestAdapter())) throw new Error('no WebGPU adapter (requestAdapter() returned null: the GPU is blocklisted, or WebGPU is disabled in this browser)');
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

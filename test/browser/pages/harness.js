@@ -369,6 +369,16 @@ const harness = {
   memory() {
     return { numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes };
   },
+
+  /** Selecting webgpu where the browser has WebGPU but no adapter (requestAdapter() gives null, as on a blocklisted GPU): the error. */
+  async webgpuWithoutAdapter() {
+    navigator.gpu.requestAdapter = async () => null;
+    try {
+      return { ok: true, backend: await vp.selectTfjsBackend({ backend: 'webgpu' }) };
+    } catch (error) {
+      return { ok: false, error: plainError(error) };
+    }
+  },
 };
 
 window.harness = harness;

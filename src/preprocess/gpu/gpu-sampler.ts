@@ -123,16 +123,6 @@ export class GpuSampler {
   }
 
   /**
-   * Whether a `width` × `height` picture fits in one of this device's textures
-   * (`maxTextureDimension2D`, often 8192): a larger one would make an invalid texture, which
-   * WebGPU only reports as a warning, and the model would run on zeros.
-   */
-  fits(width: number, height: number): boolean {
-    const side = this.device.limits.maxTextureDimension2D;
-    return width <= side && height <= side;
-  }
-
-  /**
    * Opens a picture of `width` × `height` for sampling: copies it into a pooled texture, or
    * imports a `VideoFrame` as an external texture where the device can. A `VideoFrame` or
    * `<video>` the device cannot copy (SwiftShader) goes through an `ImageBitmap` (made by the

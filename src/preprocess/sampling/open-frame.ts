@@ -89,8 +89,10 @@ export async function openFrame(input: ImageInput, options: OpenFrameOptions = {
   if ((kind === 'drawable' || kind === 'video-frame') && options.gpuSampling !== false) {
     const sampler = gpuSamplerFor();
     const { width, height } = drawableSize(input as DrawableImage);
-    // a picture larger than the device's textures is read on the CPU path below
-    if (sampler?.fits(width, height)) {
+    // a picture larger than the device's textures (maxTextureDimension2D, often 8192) would make an
+    // invalid texture, which WebGPU only warns of: the model would run on zeros. It is read on the CPU path below.
+    const side = sampler?.device.limits.maxTextureDimension2D ?? 0;
+    if (sampler && width <= side && height <= side) {
       const picture = await sampler.open(input as GpuPictureSource, width, height);
       return { width, height, channels: 4, gpu: { sampler, picture }, release: () => picture.release() };
     }

@@ -1,0 +1,34 @@
+// A browser with WebGPU but no adapter (`requestAdapter()` gives null, as for a blocklisted GPU
+// or WebGPU switched off) — the common case on Linux desktops: selecting webgpu is
+// BACKEND_UNAVAILABLE saying so (it read only "initialisation failed"; tfjs put "No available
+// adapters" in the console). The page stubs requestAdapter before anything selects a backend.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestBrowser, launchChromium } from './chromium';
+import { type TestServer, startServer } from './server';
+import { ensureDistBuilt } from '../helpers/build-dist';
+
+let server: TestServer;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  ensureDistBuilt();
+  server = await startServer();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('webgpu without an adapter', () => {
+  it('is BACKEND_UNAVAILABLE naming the missing adapter', async () => {
+    const { page, log } = await browser.newPage();
+    await page.goto(`${server.origin}/test/browser/pages/pipelines.html?backend=wasm`);
+    await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean; harnessError?: string }).harnessReady === true || typeof (window as unknown as { harnessError?: string }).harnessError === 'string', null, { timeout: 60_000 });
+    const outcome = await page.evaluate(() => (window as unknown as { harness: { webgpuWithoutAdapter(): Promise<{ ok: boolean; error?: { code: string; message: string } }> } }).harness.webgpuWithoutAdapter());
+    expect(outcome.ok, log.join('\n')).toBe(false);
+    expect(outcome.error?.code).toBe('BACKEND_UNAVAILABLE');
+    expect(outcome.error?.message).toContain('webgpu: no WebGPU adapter (requestAdapter() returned null: the GPU is blocklisted, or WebGPU is disabled in this browser)');
+  });
+});

@@ -116,4 +116,15 @@ describe.each(['cpu', 'wasm'])('cropSample on %s', (backend) => {
     expect(Array.from(same.mask!.dataSync())).toEqual(Array.from(maskTensor.dataSync()));
     tf.dispose([same.image, same.mask!, image, maskTensor]);
   });
+
+  it('crops a one-pixel-high or -wide image to its own pixels (tfjs-wasm cropAndResize gave a strip its first pixel twice)', async () => {
+    await tf.setBackend(backend);
+    for (const shape of [[1, 2, 3], [2, 1, 3], [1, 3, 3]] as const) {
+      const values = Array.from({ length: shape[0] * shape[1] * 3 }, (_, i) => 10 * (i + 1));
+      const strip = tf.tensor3d(values, [...shape]);
+      const out = cropSample({ image: strip }, { x: 0, y: 0, width: shape[1], height: shape[0] }).image;
+      Array.from(out.dataSync()).forEach((v, i) => expect(v, `${shape} ${i}`).toBeCloseTo(values[i], 3));
+      tf.dispose([strip, out]);
+    }
+  });
 });

@@ -105,16 +105,14 @@ export function cropSample(sample: AugmentSample, region: { x: number; y: number
   const { x, y } = region;
   // half-pixel centres, as the boxes below (and torchvision's resized_crop): output pixel j
   // samples the source at x + (j + ½)·w/W − ½. The source is padded with a copy of its edge
-  // pixels, so that the half pixel past the edge takes the edge's value (not black), and the
-  // sampling positions are given as cropAndResize's fractions of the padded side − 1.
-  const span = (start: number, length: number, side: number): [number, number] => [
-    (start + (0.5 * length) / side + 0.5) / (side + 1),
-    (start + length - (0.5 * length) / side + 0.5) / (side + 1),
-  ];
-  const [x1, x2] = span(x, region.width, width);
-  const [y1, y2] = span(y, region.height, height);
+  // pixels, so that the half pixel past the edge takes the edge's value (not black); positions
+  // are in the padded image (+1). A projective transform, not cropAndResize: tfjs-wasm's
+  // cropAndResize mixes up positions (a one-pixel-high image came out as its first pixel twice).
+  const scaleX = region.width / width;
+  const scaleY = region.height / height;
+  const transforms = [[scaleX, 0, x + 0.5 * scaleX + 0.5, 0, scaleY, y + 0.5 * scaleY + 0.5, 0, 0]];
   const crop = (t: tf.Tensor4D): tf.Tensor4D =>
-    tf.tidy(() => tf.image.cropAndResize(tf.mirrorPad(t, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), [[y1, x1, y2, x2]], [0], [height, width], 'bilinear'));
+    tf.tidy(() => tf.image.transform(tf.mirrorPad(t, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), transforms, 'bilinear', 'constant', 0, [height, width]));
   const sx = width / region.width;
   const sy = height / region.height;
   const boxes = sample.boxes

@@ -5,11 +5,10 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestBrowser, launchChromium } from './chromium';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useBrowserSite } from './browser-site';
 import type { CreateOutcome, DetectOutcome, Harness, InputKind, PlainDetection, Task } from './harness-types';
-import { REPO_ROOT, type TestServer, startServer } from './server';
-import { ensureDistBuilt } from '../helpers/build-dist';
+import { REPO_ROOT } from './server';
 import { chainGraph } from '../helpers/conv-chain-graph';
 import { buildOnnxModel } from '../helpers/onnx-builder';
 import { float32ToHalfBits, halfBitsToFloat32 } from '../../src/core/float16';
@@ -101,31 +100,20 @@ function expectSameDetections(actual: DetectOutcome, expected: DetectOutcome, mi
 }
 
 describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and wasm', () => {
-  let server: TestServer;
-  let browser: TestBrowser;
+  const site = useBrowserSite();
   const pages = new Map<Backend, Promise<OpenPage>>();
   const pipelines = new Map<string, Promise<CreateOutcome>>();
   const detections = new Map<string, Promise<DetectOutcome>>();
 
-  beforeAll(async () => {
-    ensureDistBuilt();
-    server = await startServer();
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    console.log(`browser tests: max differences ${JSON.stringify(measured)}`);
-  });
+  afterAll(() => console.log(`browser tests: max differences ${JSON.stringify(measured)}`));
 
   /** One page per backend (tfjs has one global backend per page), opened on first use. */
   function pageFor(backend: Backend): Promise<OpenPage> {
     let opened = pages.get(backend);
     if (!opened) {
       opened = (async () => {
-        const target = await browser.newPage();
-        await target.page.goto(`${server.origin}/test/browser/pages/pipelines.html?backend=${backend}`);
+        const target = await site.browser.newPage();
+        await target.page.goto(`${site.server.origin}/test/browser/pages/pipelines.html?backend=${backend}`);
         await target.page.waitForFunction(
           () => {
             const w = window as unknown as { harnessReady?: boolean; harnessError?: string };
@@ -264,8 +252,8 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
         await call(target, 'dispose', created.id);
         // Over the whole browser session (whichever test created a detector first) the
         // weights were fetched from the server exactly once; every later load is a cache hit.
-        expect(server.requests(MODEL_BIN), `requests for centernet.bin after creation ${i + 1}`).toBe(1);
-        expect(server.requests(MODEL_JSON), `requests for centernet.json after creation ${i + 1}`).toBe(1);
+        expect(site.server.requests(MODEL_BIN), `requests for centernet.bin after creation ${i + 1}`).toBe(1);
+        expect(site.server.requests(MODEL_JSON), `requests for centernet.json after creation ${i + 1}`).toBe(1);
       }
       for (const { progress } of creations) {
         expect(progress.length).toBeGreaterThanOrEqual(2);
@@ -290,7 +278,7 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
           midway = seen.filter((p) => p.loaded > jsonSize);
         }
       } finally {
-        server.releaseHeld();
+        site.server.releaseHeld();
       }
       const created = await creating;
       expect(midway.length, 'progress events of the held file before its second half was sent').toBeGreaterThan(0);
@@ -300,7 +288,7 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       await call(target, 'dispose', created.id);
       // read whole, then cached: a second load comes from the cache
       const again = await call(target, 'create', 'object-detection', { modelBaseUrl: '/hold/node_modules/', cache: 'visionpipe-held-download' });
-      expect(server.requests(`/hold${MODEL_BIN}`)).toBe(1);
+      expect(site.server.requests(`/hold${MODEL_BIN}`)).toBe(1);
       await call(target, 'dispose', again.id);
     }, 120_000);
 
@@ -367,7 +355,7 @@ describe('visionpipe in headless Chromium: pipelines on WebGPU (SwiftShader) and
       expect(detector.backend).toBe('webgpu');
       expect(detector.tfBackend).toBe('webgpu');
       // same origin, same profile: the weights came from the Cache API, not the server
-      expect(server.requests(MODEL_BIN)).toBe(1);
+      expect(site.server.requests(MODEL_BIN)).toBe(1);
     }, 60_000);
 
     it('finds the same objects as wasm in group photo 5 (ImageBitmap input)', async () => {

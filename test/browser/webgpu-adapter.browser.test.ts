@@ -2,29 +2,15 @@
 // or WebGPU switched off) — the common case on Linux desktops: selecting webgpu is
 // BACKEND_UNAVAILABLE saying so (it read only "initialisation failed"; tfjs put "No available
 // adapters" in the console). The page stubs requestAdapter before anything selects a backend.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestBrowser, launchChromium } from './chromium';
-import { type TestServer, startServer } from './server';
-import { ensureDistBuilt } from '../helpers/build-dist';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSite } from './browser-site';
 
-let server: TestServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  ensureDistBuilt();
-  server = await startServer();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useBrowserSite();
 
 describe('webgpu without an adapter', () => {
   it('is BACKEND_UNAVAILABLE naming the missing adapter', async () => {
-    const { page, log } = await browser.newPage();
-    await page.goto(`${server.origin}/test/browser/pages/pipelines.html?backend=wasm`);
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.origin}/test/browser/pages/pipelines.html?backend=wasm`);
     await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean; harnessError?: string }).harnessReady === true || typeof (window as unknown as { harnessError?: string }).harnessError === 'string', null, { timeout: 60_000 });
     const outcome = await page.evaluate(() => (window as unknown as { harness: { webgpuWithoutAdapter(): Promise<{ ok: boolean; error?: { code: string; message: string } }> } }).harness.webgpuWithoutAdapter());
     expect(outcome.ok, log.join('\n')).toBe(false);

@@ -1,5 +1,6 @@
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
+import { ownEntry } from '../core/own-entry';
 import { isOptionsObject, shownValue } from '../core/shown-value';
 import { COCO_LABELS } from './coco-labels';
 import { MOBILENET_V2_FEATURES, MOBILENET_V2_FLATTEN_FEATURES } from './embedding-cards';
@@ -161,7 +162,7 @@ export const MODEL_CATALOG: Readonly<Record<string, ModelSpec>> = /* @__PURE__ *
  */
 export function getModelSpec(id: string): ModelSpec {
   // own ids only: '__proto__', 'toString' and the like are not models
-  const spec = typeof id === 'string' && Object.hasOwn(MODEL_CATALOG, id) ? MODEL_CATALOG[id] : undefined;
+  const spec = typeof id === 'string' ? ownEntry(MODEL_CATALOG, id) : undefined;
   if (!spec) throw new VisionError('INVALID_OPTION', `unknown model '${String(id)}'; known models: ${Object.keys(MODEL_CATALOG).join(', ')}, or pass a ModelSpec / model file`);
   return spec;
 }

@@ -1,5 +1,6 @@
 import { VisionError, throwIfAborted } from '../core/errors';
 import { isOptionsObject, shownValue } from '../core/shown-value';
+import { ownEntry } from '../core/own-entry';
 import { type ClassificationPipeline, createClassificationPipeline } from './classification/classification-pipeline';
 import type { ClassificationOptions } from './classification/classification-types';
 import { type DetectionPipeline, createDetectionPipeline } from './detection/detection-pipeline';
@@ -86,7 +87,7 @@ export const SUPPORTED_TASKS: readonly PipelineTask[] = /* @__PURE__ */ Object.k
  */
 export function createTaskPipeline<T extends PipelineTask>(task: T, options?: TaskOptions[T]): Promise<TaskPipeline[T]> {
   // own keys only: 'constructor', 'toString' or '__proto__' are no tasks
-  const factory = (Object.hasOwn(FACTORIES, task) ? FACTORIES[task] : undefined) as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
+  const factory = ownEntry(FACTORIES, task) as ((options: TaskOptions[T]) => Promise<TaskPipeline[T]>) | undefined;
   if (!factory) {
     return Promise.reject(new VisionError('INVALID_OPTION', `unknown task '${String(task)}'; supported: ${SUPPORTED_TASKS.join(', ')}`));
   }

@@ -1,5 +1,6 @@
 import type { io } from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
+import { ownEntry } from '../core/own-entry';
 import { containmentFolder, resolveContained } from './contained-path';
 import { parseJsonText } from './json-text';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
@@ -56,7 +57,7 @@ const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1,
  */
 export function storedValueBytes(spec: io.WeightsManifestEntry): number | undefined {
   const type = spec.quantization?.dtype ?? spec.dtype;
-  return Object.hasOwn(BYTES, type) ? BYTES[type] : undefined;
+  return ownEntry(BYTES, type);
 }
 
 function weightBytes(manifest: io.WeightsManifestConfig): number {

@@ -3,6 +3,7 @@ import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG } from '../../models/catalog';
 import type { ModelLocation, ModelSpec } from '../../models/model-spec';
 import { shownValue } from '../../core/shown-value';
+import { ownEntry } from '../../core/own-entry';
 import { resolveContained } from '../../runtime/contained-path';
 import { parseJsonText } from '../../runtime/json-text';
 import { DeviceFileError, checkRealPathWithin, readLocalFileChecked } from '../local-file';
@@ -170,7 +171,7 @@ export function modelCardFile(model: string | ModelSpec | undefined): string | u
  * ```
  */
 export function catalogueSpec(id: string): ModelSpec | undefined {
-  return Object.hasOwn(MODEL_CATALOG, id) ? MODEL_CATALOG[id] : undefined;
+  return ownEntry(MODEL_CATALOG, id);
 }
 
 /**

@@ -15,7 +15,8 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, LOAD_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
-import { resolveModel, ownCard } from '../shared/resolve-model';
+import { resolveModel } from '../shared/resolve-model';
+import { ownEntry } from '../../core/own-entry';
 import { now } from '../shared/run-stages';
 import { cropFaces, faceCropOf } from './face-crop';
 import type { FaceEmbedding, FaceEmbeddingOptions, FaceEmbeddingResult, FaceEmbeddingRunOptions } from './face-embedding-types';
@@ -222,7 +223,7 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
  */
 export async function createFaceEmbeddingPipeline(options: FaceEmbeddingOptions = {}): Promise<FaceEmbeddingPipeline> {
   optionsObject(options, 'face-embedding options', OPTION_NAMES);
-  const requested = typeof options.model === 'string' ? (ownCard(FACE_EMBEDDING_CARDS, options.model) ?? options.model) : options.model ?? FACERES;
+  const requested = typeof options.model === 'string' ? (ownEntry(FACE_EMBEDDING_CARDS, options.model) ?? options.model) : options.model ?? FACERES;
   const model = await resolveModel('face-embedding', FACERES.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async () => {
     const { spec, runner, ownsRunner } = model;

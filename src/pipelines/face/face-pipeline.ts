@@ -11,7 +11,8 @@ import { ModelPipeline } from '../shared/model-pipeline';
 import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
-import { resolveModel, ownCard } from '../shared/resolve-model';
+import { resolveModel } from '../shared/resolve-model';
+import { ownEntry } from '../../core/own-entry';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
 import type { OneEuroOptions } from '../../track/one-euro';
@@ -218,8 +219,8 @@ export class FaceLandmarksPipeline extends ModelPipeline implements Pipeline<Fac
 export async function createFaceLandmarksPipeline(options: FaceLandmarksOptions = {}): Promise<FaceLandmarksPipeline> {
   optionsObject(options, 'face-landmarks options', OPTION_NAMES);
   optionalBoolean(options.iris, 'iris');
-  const requested = typeof options.model === 'string' ? (ownCard(FACE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? FACEMESH;
-  const detectorSpec = typeof options.detector === 'string' ? ownCard(FACE_DETECTOR_CARDS, options.detector) : options.detector;
+  const requested = typeof options.model === 'string' ? (ownEntry(FACE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? FACEMESH;
+  const detectorSpec = typeof options.detector === 'string' ? ownEntry(FACE_DETECTOR_CARDS, options.detector) : options.detector;
   if (options.detector !== undefined && (!detectorSpec || !Array.isArray(detectorSpec.anchors?.strides))) {
     throw new VisionError('INVALID_OPTION', `detector must be a face detector card or one of ${Object.keys(FACE_DETECTOR_CARDS).join(', ')}; got ${typeof options.detector === 'string' ? `'${options.detector}'` : 'a card without anchors'}`);
   }

@@ -13,7 +13,8 @@ import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInte
 import { shownValue } from '../../core/shown-value';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
-import { resolveModel, ownCard } from '../shared/resolve-model';
+import { resolveModel } from '../shared/resolve-model';
+import { ownEntry } from '../../core/own-entry';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
 import { DEFAULT_WORLD_SMOOTHING, type OneEuroOptions } from '../../track/one-euro';
@@ -271,7 +272,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
  */
 export async function createHandLandmarkPipeline(options: HandLandmarkOptions = {}): Promise<HandLandmarkPipeline> {
   optionsObject(options, 'hand-landmarks options', OPTION_NAMES);
-  const requested = typeof options.model === 'string' ? (ownCard(HAND_MODEL_CARDS, options.model) ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
+  const requested = typeof options.model === 'string' ? (ownEntry(HAND_MODEL_CARDS, options.model) ?? options.model) : (options.model ?? HANDLANDMARK_FULL);
   const model = await resolveModel('hand-landmarks', HANDLANDMARK_FULL.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {
     const { spec, runner, ownsRunner } = model;

@@ -9,7 +9,7 @@ import type { ModelRunner } from '../../runtime/model-runner';
 import { BASE_PIPELINE_OPTION_NAMES, type Pipeline } from '../shared/pipeline-options';
 import { optionNames } from '../../core/known-options';
 import { ModelPipeline } from '../shared/model-pipeline';
-import { resolveModel, ownCard } from '../shared/resolve-model';
+import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
 import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
@@ -309,7 +309,7 @@ async function sizeOf(input: ImageInput): Promise<{ width: number; height: numbe
  */
 export async function createPoseEstimationPipeline(options: PoseEstimationOptions = {}): Promise<PoseEstimationPipeline> {
   optionsObject(options, 'pose-estimation options', OPTION_NAMES);
-  const requested = typeof options.model === 'string' ? (ownCard(POSE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? MOVENET_LIGHTNING;
+  const requested = typeof options.model === 'string' ? (ownEntry(POSE_MODEL_CARDS, options.model) ?? options.model) : options.model ?? MOVENET_LIGHTNING;
   const model = await resolveModel('pose-estimation', MOVENET_LIGHTNING.id, { ...options, model: requested }, options.spec);
   return disposeOnFailure([model], async (adopt) => {
     const { spec, runner, ownsRunner } = model;

@@ -79,19 +79,6 @@ export function catalogueIdsFor(tasks: readonly TaskName[]): string[] {
 }
 
 /**
- * The card a task's own table of cards gives `id` — its own keys only, so that `'constructor'`
- * or `'__proto__'` are unknown models like any other — else undefined.
- *
- * @example
- * ```ts
- * const requested = typeof options.model === 'string' ? (ownCard(POSE_MODEL_CARDS, options.model) ?? options.model) : options.model;
- * ```
- */
-export function ownCard<T>(cards: Readonly<Record<string, T>>, id: string): T | undefined {
-  return Object.hasOwn(cards, id) ? cards[id] : undefined;
-}
-
-/**
  * The catalogue card `id`, or `INVALID_OPTION` listing the task's cards — also for a card that
  * runs only as a stage of the task's models (a detector), saying how that one is chosen.
  */

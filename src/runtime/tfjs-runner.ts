@@ -7,6 +7,7 @@ import { type TfjsModelFiles, loadTfjsArtifacts } from './tfjs-artifacts';
 import { fromRawTensor, toRawTensor } from './tensor-convert';
 import { fuseConvolutions } from './graph-fusion';
 import { pointwiseTransposedConvolutions } from './graph-transposed-conv';
+import { unknownGraphOps } from './graph-op-check';
 import { isTfTensor, validateFeeds } from './validate-feeds';
 import { onActiveBackend } from './backend-residence';
 
@@ -261,7 +262,7 @@ async function buildLayersModel(artifacts: tf.io.ModelArtifacts): Promise<tf.Lay
 /**
  * Builds a graph model from loaded artifacts. tfjs creates the weight tensors one by one and a
  * hostile manifest can make it throw half-way: the tidy scope frees those, while the weights of
- * a model that builds are kept.
+ * a model that builds are kept. A graph with ops tfjs cannot run is refused here, not at every run.
  */
 function buildGraphModel(artifacts: tf.io.ModelArtifacts): tf.GraphModel {
   let model: tf.GraphModel<tf.io.IOHandlerSync> | undefined;
@@ -269,6 +270,11 @@ function buildGraphModel(artifacts: tf.io.ModelArtifacts): tf.GraphModel {
     model = tf.loadGraphModelSync(artifacts);
     for (const tensors of Object.values(model.weights)) tensors.forEach((tensor) => tf.keep(tensor));
   });
+  const unknown = unknownGraphOps(model as unknown as tf.GraphModel);
+  if (unknown.length > 0) {
+    model?.dispose();
+    throw new Error(`it uses ops tfjs has no kernel for: ${unknown.join(', ')} (convert it with ops tfjs supports, or register them with tf.registerOp)`);
+  }
   // the type parameter only records where the model came from (here: memory, synchronously)
   return model as unknown as tf.GraphModel;
 }

@@ -16,6 +16,7 @@ import {
 } from '../../src/node/index';
 import { facePhoto } from '../helpers/photos';
 import { MODELS, expectVisionError, values } from './helpers';
+import { buildTfjsGraphModel } from '../helpers/tfjs-graph-builder';
 
 describe('graph model: CenterNet', () => {
   let runner: ModelRunner;
@@ -193,5 +194,43 @@ describe('tensor leaks', () => {
     graph.dispose();
     layers.dispose();
     expect(tf.memory().numTensors).toBeLessThan(withModels);
+  });
+});
+
+describe('graph ops tfjs cannot run', () => {
+  // image → 'FrobnicateV9' → Relu: tfjs loads such a graph and used to fail every run with "Unknown op"
+  const oddGraph = (fuseConvolutions?: boolean) =>
+    createTfjsRunner(
+      buildTfjsGraphModel({
+        input: { name: 'image', shape: [1, 2, 2, 1] },
+        consts: [{ name: 'w', shape: [1], dtype: 'float32', values: [2] }],
+        nodes: [{ name: 'odd', op: 'FrobnicateV9', input: ['image', 'w'], attr: { T: { type: 'DT_FLOAT' } } }, { name: 'out', op: 'Relu', input: ['odd'], attr: { T: { type: 'DT_FLOAT' } } }],
+        output: { name: 'out', shape: [1, 2, 2, 1] },
+      }),
+      { fuseConvolutions },
+    );
+
+  it('are MODEL_FORMAT at creation, named, with the weights loaded so far freed', async () => {
+    const before = tf.memory().numTensors;
+    for (const fuse of [undefined, false]) {
+      await expect(oddGraph(fuse)).rejects.toMatchObject({
+        name: 'VisionError',
+        code: 'MODEL_FORMAT',
+        message: 'tfjs could not build the graph model: it uses ops tfjs has no kernel for: FrobnicateV9 (convert it with ops tfjs supports, or register them with tf.registerOp)',
+      });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('load and run once registered with tf.registerOp', async () => {
+    tf.registerOp('FrobnicateV9', (node) => tf.mul(node.inputs[0], node.inputs[1]));
+    try {
+      const runner = await oddGraph();
+      const out = await runner.run({ image: { dtype: 'float32', dims: [1, 2, 2, 1], data: Float32Array.of(-1, 0.5, 1, 3) } });
+      expect(Array.from(out.out.data as Float32Array)).toEqual([0, 1, 2, 6]);
+      runner.dispose();
+    } finally {
+      tf.deregisterOp('FrobnicateV9');
+    }
   });
 });

@@ -107,6 +107,9 @@ export class TfjsRunner implements ModelRunner {
   private convertedNodeNames: ReadonlySet<string> | null = null;
   /** The graph as converted, built from `unfused` on the first call that reads a node the fusion folded away. */
   private asConverted: GraphExecution | null = null;
+  /** Set by dispose(); the models are freed once no call is running (tfjs fails a graph whose weights go mid-run, leaving its tensors). */
+  private disposed = false;
+  private running = 0;
 
   /**
    * @param model the loaded model
@@ -135,7 +138,7 @@ export class TfjsRunner implements ModelRunner {
 
   /** The underlying tfjs model (for transfer learning and inspection). */
   get tfModel(): tf.GraphModel | tf.LayersModel {
-    if (!this.model) throw new VisionError('DISPOSED', 'this model runner was disposed');
+    if (!this.model || this.disposed) throw new VisionError('DISPOSED', 'this model runner was disposed');
     return this.model;
   }
 
@@ -192,6 +195,7 @@ export class TfjsRunner implements ModelRunner {
       if (!isTfTensor(feed)) owned.push(tensor);
       inputs[name] = tensor;
     }
+    this.running++;
     try {
       // on the backend the model was built on, whatever another pipeline's creation made active;
       // a node the load-time fusion folded away is read from the graph as converted
@@ -207,6 +211,8 @@ export class TfjsRunner implements ModelRunner {
       throw new VisionError('INFERENCE_FAILED', `tfjs inference failed: ${describeError(error)}`, { cause: error });
     } finally {
       tf.dispose(owned);
+      this.running--;
+      if (this.disposed && this.running === 0) this.free();
     }
   }
 
@@ -231,7 +237,13 @@ export class TfjsRunner implements ModelRunner {
     }
   }
 
+  /** Frees the model; a call still running ends first and the model is freed after it. Later calls are `DISPOSED`. */
   dispose(): void {
+    this.disposed = true;
+    if (this.running === 0) this.free();
+  }
+
+  private free(): void {
     this.model?.dispose();
     this.asConverted?.model.dispose();
     this.model = null;

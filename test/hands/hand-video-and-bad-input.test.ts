@@ -232,3 +232,24 @@ describe('hand landmarks: smoothing settings and the smoothed box', () => {
     full.dispose();
   });
 });
+
+describe('hand landmarks: dispose() while a run is in flight', () => {
+  it('the run ends with its result or DISPOSED, never INFERENCE_FAILED, and leaves no tensors (HandTrack runs through executeAsync)', async () => {
+    const [frame] = await panFrames(1);
+    const before = tf.memory().numTensors;
+    const outcomes: string[] = [];
+    for (const delay of [2, 10, 30]) {
+      const hands = await createHandLandmarkPipeline({ backend: 'wasm' });
+      const running = hands.run(frame).then(
+        (result) => `found ${result.hands.length}`,
+        (error: { code?: string }) => error.code,
+      );
+      for (let i = 0; i < delay; i++) await Promise.resolve();
+      hands.dispose(); // the detector's weights went mid-graph: INFERENCE_FAILED and 3–15 tensors left each time
+      outcomes.push(String(await running));
+    }
+    for (const outcome of outcomes) expect(['DISPOSED', 'found 1']).toContain(outcome);
+    expect(outcomes).toContain('DISPOSED');
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});

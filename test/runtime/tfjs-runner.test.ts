@@ -234,3 +234,19 @@ describe('graph ops tfjs cannot run', () => {
     }
   });
 });
+
+describe('dispose() during a run', () => {
+  it('lets the run finish and frees the model after it; later runs are DISPOSED and nothing is left', async () => {
+    const before = tf.memory().numTensors;
+    const runner = await loadModel(MODELS.blazeface());
+    const name = runner.inputs[0].name;
+    const input = tf.zeros([1, 256, 256, 3]);
+    const running = runner.run({ [name]: input });
+    runner.dispose(); // freed the weights mid-run: tfjs failed the graph ("Tensor is disposed") and kept its intermediates
+    const out = await running;
+    expect(out[runner.outputs[0].name].dims).toEqual(runner.outputs[0].shape.map((d) => (d === -1 ? 1 : d)));
+    await expectVisionError(runner.run({ [name]: input }), 'DISPOSED');
+    input.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -175,7 +175,7 @@ export class FaceMatcher {
   /**
    * Rebuilds a matcher from {@link FaceMatcher.toJSON}'s data: the same threshold, references and answers.
    *
-   * @throws VisionError `MODEL_FORMAT` for data that is not a saved matcher (another format or version, references that are not a list); `INVALID_INPUT` / `INVALID_OPTION` for a reference or threshold `new FaceMatcher` would refuse.
+   * @throws VisionError `MODEL_FORMAT` for data that is not a saved matcher (another format or version, references that are not a list) or whose contents are damaged: a threshold that is missing or not in [-1, 1], a reference `new FaceMatcher` would refuse.
    * @example
    * ```ts
    * const matcher = FaceMatcher.fromJSON(JSON.parse(localStorage.getItem('faces')!));
@@ -187,7 +187,16 @@ export class FaceMatcher {
       const found = isOptionsObject(data) ? `format ${shownValue(data.format)}, version ${shownValue(data.version)}, references ${shownValue(data.references)}` : shownValue(data);
       throw new VisionError('MODEL_FORMAT', `not a saved face matcher (${found}); expected what toJSON returns: format '${SAVED_FORMAT}', version 1 and a list of references`);
     }
-    return new FaceMatcher(data.references as LabelledFace[], { threshold: data.threshold as number });
+    if (typeof data.threshold !== 'number' || !(data.threshold >= -1 && data.threshold <= 1)) {
+      throw new VisionError('MODEL_FORMAT', `saved face matcher's threshold is ${shownValue(data.threshold)}; it must be a cosine similarity in [-1, 1]`);
+    }
+    try {
+      return new FaceMatcher(data.references as LabelledFace[], { threshold: data.threshold });
+    } catch (error) {
+      // a reference new FaceMatcher refuses is damaged saved data here, not a caller's input
+      if (error instanceof VisionError) throw new VisionError('MODEL_FORMAT', `saved face matcher: ${error.message}`, { cause: error });
+      throw error;
+    }
   }
 
   /**

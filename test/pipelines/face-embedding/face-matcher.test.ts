@@ -210,7 +210,7 @@ describe('cosineSimilarity and FaceMatcher', () => {
     expect(codeOf(() => matcher.remove(3 as never))).toBe('INVALID_INPUT');
   });
 
-  it('toJSON → JSON text → fromJSON gives the same threshold, references and answers; other data is MODEL_FORMAT', () => {
+  it('toJSON → JSON text → fromJSON gives the same threshold, references and answers; other or damaged data is MODEL_FORMAT', () => {
     const matcher = new FaceMatcher([{ label: 'ada', embedding: ada }, { label: 'grace', embedding: Float32Array.from(grace) }], { threshold: 0.55 });
     const text = JSON.stringify(matcher);
     const again = FaceMatcher.fromJSON(JSON.parse(text));
@@ -223,7 +223,19 @@ describe('cosineSimilarity and FaceMatcher', () => {
       expect(codeOf(() => FaceMatcher.fromJSON(bad as never)), JSON.stringify(bad)).toBe('MODEL_FORMAT');
     }
     expect(() => FaceMatcher.fromJSON({ ...saved, format: 'face-api' })).toThrow(/not a saved face matcher \(format "face-api", version 1, references an array\); expected what toJSON returns/);
-    expect(codeOf(() => FaceMatcher.fromJSON({ ...saved, threshold: 3 }))).toBe('INVALID_OPTION');
-    expect(codeOf(() => FaceMatcher.fromJSON({ ...saved, references: [{ label: 'ada', embedding: [Number.NaN, 0, 0] }] }))).toBe('INVALID_INPUT');
+    // damaged contents are MODEL_FORMAT too; a missing or null threshold (NaN through JSON) was replaced by the default without a word
+    const { threshold: _, ...noThreshold } = saved;
+    const damaged = [
+      { ...saved, threshold: 3 },
+      { ...saved, threshold: null },
+      noThreshold,
+      { ...saved, references: [{ label: 'ada', embedding: [Number.NaN, 0, 0] }] },
+      { ...saved, references: [{ label: 'ada', embedding: [1, 0, 0] }, { label: 'grace', embedding: [1, 0] }] },
+      { ...saved, references: [null] },
+      { ...saved, references: [{ label: 'unknown', embedding: [1, 0, 0] }] },
+    ];
+    for (const bad of damaged) expect(codeOf(() => FaceMatcher.fromJSON(bad as never)), JSON.stringify(bad)).toBe('MODEL_FORMAT');
+    expect(() => FaceMatcher.fromJSON(noThreshold as never)).toThrow("saved face matcher's threshold is undefined; it must be a cosine similarity in [-1, 1]");
+    expect(() => FaceMatcher.fromJSON({ ...saved, references: [null] })).toThrow(/^saved face matcher: reference 0 is null; they must be an iterable/);
   });
 });

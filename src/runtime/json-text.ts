@@ -25,10 +25,19 @@ export function parseJsonText(text: string, name: string, code: VisionErrorCode,
   }
 }
 
-/** Where the first syntax error of `text` is, read as strict JSON (no comments, no trailing commas). */
+/**
+ * Where the first syntax error of `text` is, read as strict JSON (no comments, no trailing
+ * commas); unknown for text nested too deep for the scanner's recursion (200 000 `[`), whose
+ * stack overflow must not replace the error being reported.
+ */
 function firstErrorOffset(text: string): number | undefined {
   const errors: ParseError[] = [];
-  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  try {
+    parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
   return errors[0]?.offset;
 }
 

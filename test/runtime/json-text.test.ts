@@ -39,4 +39,10 @@ describe('parseJsonText', () => {
     // a byte-order mark (Notepad's UTF-8) is skipped, as a browser's TextDecoder skips it (it was "not valid JSON (line 1, column 1)" in Node only)
     expect(parseJsonText('\ufeff{"a": 1}', 'card.json', 'INVALID_OPTION', 'a model card')).toEqual({ a: 1 });
   });
+
+  it('text nested too deep to locate its error is still "not valid JSON", without a position (it was a RangeError: the stack overflowed)', () => {
+    for (const text of ['['.repeat(200_000), '{"a":'.repeat(100_000)]) {
+      expect(failure(text)).toBe('card.json is not a model card: it is not valid JSON');
+    }
+  });
 });

@@ -6,7 +6,7 @@
  * made here with ffmpeg; the CLI runs in the temporary folder so the names stay relative.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,33 @@ describe('CLI file names', () => {
     // a second run names the same files the same way (deterministic)
     const again = await cliIn(tmp, ['detect', 'd1/a.jpg', 'd2/a.jpg', 'a-2.jpg', 'in/x.jpg', 'in/x.annotated.png', '--out', 'in', '--json']);
     expect((JSON.parse(again.stdout) as { output: string }[]).map((e) => e.output)).toEqual(entries.map((e) => e.output));
+  });
+
+  it('cuts names too long for a file name with their suffix, at a character boundary, and keeps them unique (they failed with ENAMETOOLONG)', async () => {
+    // 252 and 254 bytes: legal input names whose `<name>.annotated.png` would be past 255 bytes
+    const long = ['a'.repeat(248), `${'a'.repeat(247)}b`, 'é'.repeat(125)];
+    mkdirSync(join(tmp, 'long'), { recursive: true });
+    for (const name of long) copyFileSync(fixturePhoto('chelsea'), join(tmp, 'long', `${name}.jpg`));
+    const run = await cliIn(tmp, ['detect', ...long.map((name) => `long/${name}.jpg`), '--out', 'long-out', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const outputs = (JSON.parse(run.stdout) as { output: string }[]).map((e) => e.output.slice('long-out/'.length));
+    // the first two share their first 241 bytes: the second gets -2
+    expect(outputs).toEqual([`${'a'.repeat(241)}.annotated.png`, `${'a'.repeat(239)}-2.annotated.png`, `${'é'.repeat(120)}.annotated.png`]);
+    for (const output of outputs) {
+      expect(Buffer.byteLength(output)).toBeLessThanOrEqual(255);
+      expect(readFileSync(join(tmp, 'long-out', output)).subarray(1, 4).toString()).toBe('PNG');
+    }
+  });
+
+  it('refuses an --out that is a link to nothing as a usage error before any work (every input failed with ENOENT)', async () => {
+    symlinkSync(join(tmp, 'no-such-folder'), join(tmp, 'dangling'));
+    for (const out of ['dangling', 'dangling/sub']) {
+      const run = await cliIn(tmp, ['detect', 'd1/a.jpg', '--out', out]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`--out '${out}' cannot be made: 'dangling' is a link that leads nowhere (to a missing file, or round in a loop) [INVALID_OPTION]`);
+      expect(run.stderr).not.toMatch(/ENOENT|a\.jpg/);
+    }
   });
 
   it('refuses --out naming an existing file as a usage error, once', async () => {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VisionError } from '../../core/errors';
 
@@ -20,7 +20,8 @@ export function isDirectory(path: string): boolean | undefined {
 
 /**
  * Checks an output folder before any work: an existing file there — or in the path of a folder
- * still to be made (`--out photo.jpg/out`) — is a usage error (`INVALID_OPTION`), said once.
+ * still to be made (`--out photo.jpg/out`) — or a link to nothing is a usage error
+ * (`INVALID_OPTION`), said once.
  * `name` is how the message names it (default `--out '<folder>'`).
  *
  * @throws VisionError `INVALID_OPTION` when the folder cannot be used or made.
@@ -36,4 +37,14 @@ export function checkOutFolder(out: string | undefined, name = `--out '${out}'`)
   while (dirname(missing) !== missing && isDirectory(dirname(missing)) === undefined) missing = dirname(missing);
   const blocker = dirname(missing);
   if (blocker !== missing && isDirectory(blocker) === false) throw new VisionError('INVALID_OPTION', `${name} cannot be made: '${blocker}' is a file, not a folder`);
+  if (isLink(missing)) throw new VisionError('INVALID_OPTION', `${name} cannot be made: '${missing}' is a link that leads nowhere (to a missing file, or round in a loop)`);
+}
+
+/** Whether the path itself is there as a symbolic link (one that `stat` could not follow, where it is called). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

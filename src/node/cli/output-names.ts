@@ -50,7 +50,9 @@ export interface OutputName {
  * unique within the run and never one of the inputs ({@link inputMatcher}), nor one of the
  * other files the run `reads` (a `--background` image, a `--model` card), which get no output.
  * Inputs whose natural name is free keep it (first come first served); the others get the
- * next free `<stem>-2`, `<stem>-3`, … in input order. The rule is stated in `--help` (usage.ts) and the README.
+ * next free `<stem>-2`, `<stem>-3`, … in input order. A stem too long for a file name with its
+ * suffix (255 bytes, the limit of Linux, macOS and Windows file systems) is cut at a character
+ * boundary. The rule is stated in `--help` (usage.ts) and the README.
  * Deterministic: the same inputs in the same order give the same names.
  *
  * @example
@@ -64,9 +66,10 @@ export function outputNames(files: readonly string[], outDir: string, suffix: st
   const isInput = inputMatcher([...files, ...reads]);
   const taken = new Set<string>();
   const target = (file: string, n: number): OutputName => {
-    const stem = basename(file, extname(file));
-    const name = n === 1 ? stem : `${stem}-${n}`;
-    return { name, path: join(outDir, `${name}.${suffix}.${isVideoFile(file) ? 'mp4' : 'png'}`) };
+    const counter = n === 1 ? '' : `-${n}`;
+    const tail = `.${suffix}.${isVideoFile(file) ? 'mp4' : 'png'}`;
+    const name = fitBytes(basename(file, extname(file)), MAX_NAME_BYTES - byteLength(counter + tail)) + counter;
+    return { name, path: join(outDir, name + tail) };
   };
   const claim = (candidate: OutputName): boolean => {
     const resolved = resolve(candidate.path);
@@ -86,4 +89,22 @@ export function outputNames(files: readonly string[], outDir: string, suffix: st
       if (claim(candidate)) return candidate;
     }
   });
+}
+
+/** The longest file name (one path component) common file systems take, in UTF-8 bytes. */
+const MAX_NAME_BYTES = 255;
+
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** `text` cut to at most `max` UTF-8 bytes without splitting a character. */
+function fitBytes(text: string, max: number): string {
+  if (byteLength(text) <= max) return text;
+  let fitted = '';
+  let used = 0;
+  for (const character of text) {
+    used += byteLength(character);
+    if (used > max) break;
+    fitted += character;
+  }
+  return fitted;
 }

@@ -58,6 +58,27 @@ const ALLOWED =
   'OffscreenCanvas, ImageData, {data, width, height, channels}, tf.Tensor3D [H,W,3|4], ' +
   'and in Node a file path or encoded image bytes';
 
+/**
+ * The input as it is to be read: a raw image or ImageData-like object (`{ data, width, height,
+ * channels? }`, not a browser `ImageData`) copied into a frozen plain object, each field read
+ * once. A getter or Proxy that answered the checks with one size and the pipeline with another
+ * made a 48-byte image 1e9 pixels wide; the copy is what is checked and what is read. Anything
+ * else is returned as given.
+ *
+ * @example
+ * ```ts
+ * const image = stableImageInput(input);
+ * const kind = classifyImageInput(image); // then read image, never input
+ * ```
+ */
+export function stableImageInput(value: ImageInput): ImageInput {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (isTensorLike(value) || isInstance(value, 'ImageData') || isInstance(value, 'VideoFrame') || !('data' in value && 'width' in value && 'height' in value)) return value;
+  const v = value as { data: unknown; width: unknown; height: unknown; channels?: unknown };
+  const copy = { data: v.data, width: v.width, height: v.height };
+  return Object.freeze('channels' in value ? { ...copy, channels: v.channels } : copy) as unknown as ImageInput;
+}
+
 /** Limits applied when an image input is checked. @example `classifyImageInput(img, { maxPixels: 2 ** 24 })` */
 export interface ImageInputLimits {
   /** Largest width × height accepted; default: the platform's `maxPixels`, else 2^26 (8192×8192). */

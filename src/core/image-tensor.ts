@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from './errors';
-import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, drawableSize, effectiveMaxPixels } from './image-input';
+import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, drawableSize, effectiveMaxPixels, stableImageInput } from './image-input';
 import { getPlatform } from './platform';
 
 /**
@@ -139,7 +139,8 @@ export async function decodeImageInput(input: string | Uint8Array | ArrayBuffer,
  * const { tensor, owned } = await imageToTensor(imageBitmap);
  * ```
  */
-export async function imageToTensor(input: ImageInput, limits: ImageInputLimits = {}): Promise<ImageTensor> {
+export async function imageToTensor(given: ImageInput, limits: ImageInputLimits = {}): Promise<ImageTensor> {
+  const input = stableImageInput(given);
   const kind = classifyImageInput(input, limits);
   switch (kind) {
     case 'tensor':

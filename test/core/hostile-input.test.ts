@@ -251,4 +251,19 @@ describe('a pipeline meets hostile inputs', () => {
     const { classes } = await classifier.run(fixturePhoto('chelsea'));
     expect(classes[0].label).toBe('Neutral');
   });
+
+  it('an image whose size answers differently each time it is read is read once: the size checked is the size used', async () => {
+    // width 4 to the checks, then 1e9: the classifier reported a 100000×4 image made of 48 bytes, and segmentation grew to 15.7 GB
+    const lying = (later: number) => {
+      let reads = 0;
+      return { data: new Uint8Array(4 * 4 * 3).fill(128), get width() { return reads++ < 3 ? 4 : later; }, height: 4, channels: 3 as const };
+    };
+    const counts = tf.memory().numTensors;
+    const result = await classifier.run(lying(1e9));
+    expect(result.imageSize).toEqual({ width: 4, height: 4 });
+    const { tensor, owned } = await imageToTensor(lying(100_000));
+    expect(tensor.shape).toEqual([4, 4, 3]);
+    if (owned) tensor.dispose();
+    expect(tf.memory().numTensors).toBe(counts);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../../core/errors';
-import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput, drawableSize } from '../../core/image-input';
+import { type DrawableImage, type ImageInput, type RawImage, classifyImageInput, drawableSize, stableImageInput } from '../../core/image-input';
 import { decodeImageInput, imageToTensor } from '../../core/image-tensor';
 import { type Pixels, heapPixels } from './heap-pixels';
 import { canReadDrawables, readDrawablePixels } from './capture-sample';
@@ -84,7 +84,8 @@ function tensorFrame(tensor: tf.Tensor3D, owned: boolean): OpenFrame {
  * const frame = await openFrame(videoFrame, { resizeOnCapture: true });
  * ```
  */
-export async function openFrame(input: ImageInput, options: OpenFrameOptions = {}): Promise<OpenFrame> {
+export async function openFrame(given: ImageInput, options: OpenFrameOptions = {}): Promise<OpenFrame> {
+  const input = stableImageInput(given);
   const kind = classifyImageInput(input);
   if ((kind === 'drawable' || kind === 'video-frame') && options.gpuSampling !== false) {
     const sampler = gpuSamplerFor();

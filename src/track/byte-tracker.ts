@@ -92,8 +92,13 @@ interface Candidate {
   score: number;
 }
 
-/** The frames a time step spans, in whole frames (at least one): 1.02 frames late is the next frame, 1.6 is one dropped. */
-const wholeFrames = (dt: number): number => Math.max(1, Math.round(dt));
+/**
+ * Frames between two readings of the frame clock, to the nearest whole frame: 1.02 frames is one
+ * frame (a frame 2 % late is the next one), 1.6 is two. The clock itself keeps the time exactly,
+ * so steps that are not whole frames (20 or 60 fps against `frameRate: 30`) add up to the time
+ * that passed rather than rounding each step one way.
+ */
+const framesBetween = (from: number, to: number): number => Math.round(to - from);
 
 /**
  * Multi-object tracker over per-frame detections (ByteTrack). Call {@link update} once per
@@ -183,8 +188,8 @@ export class ByteTracker {
         classId: t.classId,
         label: t.label,
         score: t.score,
-        age: this.clock - t.bornAt,
-        framesSinceSeen: this.clock - t.lastSeen,
+        age: framesBetween(t.bornAt, this.clock),
+        framesSinceSeen: framesBetween(t.lastSeen, this.clock),
       }));
   }
 
@@ -228,7 +233,7 @@ export class ByteTracker {
     // After a gap in the timestamps longer than the buffer every track has ended (as over the same gap in empty
     // frames): the tracking starts afresh, as on the first frame — the objects then seen get new ids at once.
     // Gaps count in whole frames: a frame 2 % late is the next frame, not a missed one.
-    const freshStart = this.frames++ === 0 || wholeFrames(dt) > o.maxFramesLost + 1;
+    const freshStart = this.frames++ === 0 || framesBetween(0, dt) > o.maxFramesLost + 1;
     if (freshStart) this.active = [];
 
     const high: Candidate[] = [];
@@ -245,7 +250,7 @@ export class ByteTracker {
     // is the latest), also when a gap in the timestamps adds to the frames it was lost.
     for (const t of this.active) {
       if (t.state === 'tentative') continue; // as ByteTrack: a track not yet confirmed is matched where it was seen, not moved
-      if (this.clock - t.lastSeen > o.maxFramesLost + 1) t.state = 'removed';
+      if (framesBetween(t.lastSeen, this.clock) > o.maxFramesLost + 1) t.state = 'removed';
       t.predict(dt);
       if (!isFiniteTrack(t)) t.state = 'removed';
     }
@@ -299,7 +304,7 @@ export class ByteTracker {
 
     // Deaths: lost for longer than the buffer (overflowed states were removed after prediction).
     for (const t of this.active) {
-      if (t.state === 'lost' && this.clock - t.lastSeen > o.maxFramesLost) t.state = 'removed';
+      if (t.state === 'lost' && framesBetween(t.lastSeen, this.clock) > o.maxFramesLost) t.state = 'removed';
     }
     this.removeDuplicates(owner);
     this.active = this.active.filter((t) => t.state !== 'removed');
@@ -312,7 +317,7 @@ export class ByteTracker {
     return out;
   }
 
-  /** Validates the timestamp, moves the frame clock (whole frames) and returns the elapsed time in frames (fractional, for the motion model). */
+  /** Validates the timestamp, moves the frame clock and returns the elapsed time in frames (fractional: the motion model and the clock take the time itself). */
   private advanceClock(timestampMs: number | undefined): number {
     let dt = 1;
     if (timestampMs !== undefined) {
@@ -331,8 +336,8 @@ export class ByteTracker {
       this.lastTimestamp = timestampMs;
     }
     if (this.frames === 0) dt = 0;
-    // the clock counts whole frames (the lost-track buffer's unit); the motion model takes the time itself
-    this.clock += this.frames === 0 ? 0 : wholeFrames(dt);
+    // the time in frames since the first frame; the lost-track buffer rounds spans of it to whole frames
+    this.clock += dt;
     return dt;
   }
 

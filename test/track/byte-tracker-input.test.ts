@@ -177,6 +177,23 @@ describe('ByteTracker input handling', () => {
     tracker.update([], 2100); // 1.15 s without a match: removed
     expect(tracker.tracks).toEqual([]);
   });
+
+  it('the buffer lasts the same time whatever the stream\'s rate against frameRate 30 (it was 0.70 s at 20 fps, 1.25 s at 24, 0.50 s at 60)', () => {
+    const box = centred(300, 300, 60, 120);
+    // the object is seen for 5 frames, hidden for `hidden` frames, then seen again: does it keep its id?
+    const keepsId = (fps: number, hidden: number): boolean => {
+      const tracker = new ByteTracker(); // trackBuffer 30 at frameRate 30: 1 s
+      let frame = 0;
+      const step = (detections: ReturnType<typeof det>[]) => tracker.update(detections, (frame++ * 1000) / fps);
+      for (let i = 0; i < 5; i++) step([det(box)]);
+      for (let i = 0; i < hidden; i++) step([]);
+      return step([det(box)])[0]?.trackId === 1;
+    };
+    for (const fps of [15, 20, 24, 25, 30, 40, 50, 60]) {
+      expect(keepsId(fps, Math.floor(fps * 0.95)), `${fps} fps, hidden 0.95 s`).toBe(true);
+      expect(keepsId(fps, Math.ceil(fps * 1.1)), `${fps} fps, hidden 1.1 s`).toBe(false);
+    }
+  });
 });
 
 describe('ByteTracker frame gaps count in whole frames', () => {

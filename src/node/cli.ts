@@ -42,8 +42,20 @@ const message = (error: unknown): string => {
 const exitCodeOf = (error: unknown): number => (error instanceof VisionError && error.code === 'INVALID_OPTION' ? 2 : 1);
 
 /** What `--model` means for the command: a caption model folder, a trained classifier folder, or an id / card. */
+/**
+ * How long a lost object keeps its track ID (frames at 30 fps) when `--every` or `--fps` thins a
+ * video out: 30 analysed frames of a 30 fps video, as Ultralytics' `vid_stride` keeps its buffer
+ * in processed frames. The tracker's own 1 s was shorter than the time between analysed frames
+ * from `--every 31` or `--fps 0.9` on, and every object got a new ID in every analysed frame.
+ */
+function analysedTrackBuffer(args: CliArgs): number | undefined {
+  if (args.every !== undefined && args.every > 1) return 30 * args.every;
+  if (args.fps !== undefined && args.fps < 30) return Math.ceil(900 / args.fps);
+  return undefined;
+}
+
 async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSettings> {
-  const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector, max: args.max };
+  const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector, max: args.max, trackBuffer: analysedTrackBuffer(args) };
   if (command === 'caption') return { ...base, model: checkCaptionModelArg(args.model) };
   if (command === 'classify' && args.model !== undefined && isDirectory(args.model) === true) return { ...base, classifier: await loadClassifierFolder(args.model, args.backend) };
   return { ...base, model: await resolveModelArg(args.model) };

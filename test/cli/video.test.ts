@@ -81,6 +81,18 @@ describe('video files through the CLI (ffmpeg decode, video mode, annotated vide
     expect(image.result.detections[0].label).toBe('cat');
   });
 
+  it('keeps track IDs when --every or --fps leaves more than the tracker\'s 1 s between analysed frames (every person got a new ID in every analysed frame)', async () => {
+    for (const thinning of [['--every', '32'], ['--fps', '0.9']]) {
+      const run = await cli(['detect', clip, ...thinning, '--threshold', '0.3', '--json']);
+      expect(run.code).toBe(0);
+      const frames = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line).filter((l): l is Extract<Line, { frame: number }> => 'frame' in l);
+      expect(frames).toHaveLength(2); // frames 0 and 32 (1.07 s), or 0 and 33 (1.11 s)
+      const ids = frames.map((f) => f.result.detections.filter((d) => d.label === 'person').map((d) => d.trackId).sort());
+      expect(ids[0], thinning.join(' ')).toEqual([1, 2, 3]);
+      expect(ids[1], thinning.join(' ')).toEqual([1, 2, 3]);
+    }
+  });
+
   it('pose samples the video at --fps and prints a table block per frame', async () => {
     const run = await cli(['pose', clip, '--fps', '5']);
     expect(run.code).toBe(0);

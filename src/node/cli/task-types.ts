@@ -87,4 +87,6 @@ export interface TaskSettings {
   faceDetector?: FaceDetectorName;
   /** hands, face: the most hands or faces per image or frame (default 10). */
   max?: number;
+  /** detect, pose: the tracker's `trackBuffer` in videos (frames at 30 fps); default the tracker's 30. */
+  trackBuffer?: number;
 }

@@ -21,7 +21,7 @@ const ms = (t: number): string => `${t.toFixed(0)} ms`;
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
 async function detectTask(s: TaskSettings): Promise<CliTask> {
-  const p = await pipeline('object-detection', { model: s.model, backend: s.backend, threshold: s.threshold });
+  const p = await pipeline('object-detection', { model: s.model, backend: s.backend, threshold: s.threshold, tracker: { trackBuffer: s.trackBuffer } });
   return {
     backend: p.runner.backend,
     suffix: 'annotated',
@@ -129,7 +129,7 @@ async function segmentTask(s: TaskSettings): Promise<CliTask> {
 }
 
 async function poseTask(s: TaskSettings): Promise<CliTask> {
-  const p = await pipeline('pose-estimation', { model: s.model, backend: s.backend, threshold: s.threshold });
+  const p = await pipeline('pose-estimation', { model: s.model, backend: s.backend, threshold: s.threshold, tracker: { trackBuffer: s.trackBuffer } });
   return {
     backend: p.runner.backend,
     suffix: 'pose',

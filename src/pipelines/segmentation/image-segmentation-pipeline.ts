@@ -151,11 +151,13 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
     const { transform } = stage;
     // Two complementary labels (background / person): resize the person plane only — bilinear
     // resizing is linear, so the background is 1 − person at the frame's size too (up to float
-    // rounding). Independent sigmoid channels are resized each.
+    // rounding). Independent sigmoid channels are resized each. The resize's float32 weights can
+    // sum to a hair over 1 (as PyTorch's do): probabilities are cut to 0–1, so that a background
+    // of 1 − person is never −1.2e-7.
     const probabilities =
       planes.length === 2 && complementaryPair(output, this.spec as SegmentationModelSpec)
-        ? ((fg) => [fg.map((v) => 1 - v), fg])(planeToSource(planes[1], width, height, transform))
-        : planes.map((plane) => planeToSource(plane, width, height, transform));
+        ? complementOf(planeToSource(planes[1], width, height, transform))
+        : planes.map((plane) => clampToUnit(planeToSource(plane, width, height, transform)));
     const { sourceWidth: w, sourceHeight: h } = transform;
     const result: ImageSegmentationResult = { labels: this.spec.labels, imageSize: { width: w, height: h }, timing: finishTiming(stage, postStart) };
     if (wantCategory) {
@@ -197,4 +199,22 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
     checkCategoryLabels(spec, outputCategoryMask ?? true);
     return new ImageSegmentationPipeline(spec, runner, ownsRunner, { outputCategoryMask, outputConfidenceMasks });
   });
+}
+
+/** Cuts each value of `plane` to 0–1 in place. */
+function clampToUnit(plane: Float32Array): Float32Array {
+  for (let p = 0; p < plane.length; p++) if (plane[p] > 1) plane[p] = 1;
+  else if (plane[p] < 0) plane[p] = 0;
+  return plane;
+}
+
+/** [1 − foreground, foreground] with the foreground cut to 0–1 in place first. */
+function complementOf(foreground: Float32Array): [Float32Array, Float32Array] {
+  const background = new Float32Array(foreground.length);
+  for (let p = 0; p < foreground.length; p++) {
+    const v = Math.min(1, Math.max(0, foreground[p]));
+    foreground[p] = v;
+    background[p] = 1 - v;
+  }
+  return [background, foreground];
 }

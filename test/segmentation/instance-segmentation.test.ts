@@ -125,6 +125,8 @@ describe('instance-segmentation with YOLO-seg-shaped ONNX exports (onnxruntime-n
     await expect(segmenter.run(gray(10, 10), { threshold: 3 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     // a flag that is no boolean ('yes' ran as class-aware NMS)
     await expect(segmenter.run(gray(10, 10), { agnostic: 'yes' as unknown as boolean })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'agnostic is "yes"; it must be true or false' });
+    // the bad list is shown (it read "classes is an array; it must be an array of class ids")
+    await expect(segmenter.run(gray(10, 10), { classes: [1, -1] })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'classes is [1, -1]; it must be an array of class ids (non-negative integers)' });
     await expect(segmenter.run(gray(10, 10), null as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('run options must be an object') });
     // the logits form cuts at the logit of maskThreshold: 0 and 1 are refused there, taken by the sigmoid form
     for (const maskThreshold of [0, 1]) {

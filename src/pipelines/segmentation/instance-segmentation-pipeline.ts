@@ -69,7 +69,8 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     const maxDetections = merged.maxDetections ?? 100;
     if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${shownValue(maxDetections)}; it must be a non-negative integer`);
     if (merged.classes !== undefined && !(Array.isArray(merged.classes) && merged.classes.every((c) => Number.isInteger(c) && c >= 0))) {
-      throw new VisionError('INVALID_OPTION', `classes is ${shownValue(merged.classes)}; it must be an array of class ids (non-negative integers)`);
+      const shown = Array.isArray(merged.classes) ? `[${merged.classes.map(shownValue).join(', ')}]` : shownValue(merged.classes);
+      throw new VisionError('INVALID_OPTION', `classes is ${shown}; it must be an array of class ids (non-negative integers)`);
     }
     if (merged.maskMode !== undefined && merged.maskMode !== 'upsample' && merged.maskMode !== 'native') {
       throw new VisionError('INVALID_OPTION', `maskMode is ${shownValue(merged.maskMode)}; allowed: upsample, native`);

@@ -4,6 +4,7 @@ import type { ImageInput, RawImage } from '../core/image-input';
 import { imageToTensor } from '../core/image-tensor';
 import type { LabeledImage, TrainingProgress } from '../core/labeled-data';
 import { checkNumber, checkObject, checkTensor } from './checks';
+import { checkClassNameList } from './class-names';
 import { isOptionsObject, shownValue } from '../core/shown-value';
 import { permutation } from './random';
 import { knownOptions } from '../core/known-options';
@@ -24,6 +25,8 @@ export function samplesFromFolders(folders: Readonly<Record<string, readonly Ima
   if (classNames !== undefined && (!Array.isArray(classNames) || !classNames.every((name) => typeof name === 'string'))) {
     throw new VisionError('INVALID_OPTION', `classNames is ${shownValue(classNames)}; it must be an array of class names (keys of folders)`);
   }
+  // a name listed twice made two classes of one folder's images
+  if (classNames !== undefined) checkClassNameList(classNames, 'classNames');
   const labels = [...(classNames ?? Object.keys(folders).sort())];
   const samples: LabeledImage[] = [];
   labels.forEach((name, label) => {
@@ -65,6 +68,8 @@ export interface CollectOptions {
  * ```
  */
 export async function collectSamples(source: SampleSource, label: number, count: number, options: CollectOptions = {}): Promise<LabeledImage[]> {
+  // before any frame is read: a class name ('cat') was collected and only refused when the samples were used
+  if (!Number.isSafeInteger(label) || label < 0) throw new VisionError('INVALID_OPTION', `label is ${shownValue(label)}; it must be a class id (an integer ≥ 0; class names go in the labels list)`);
   if (!Number.isInteger(count) || count <= 0) throw new VisionError('INVALID_OPTION', `count is ${count}; it must be a positive integer`);
   checkObject(options, 'collectSamples options');
   knownOptions(options, 'collectSamples options', ['every', 'signal', 'onProgress']);

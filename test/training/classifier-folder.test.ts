@@ -143,6 +143,10 @@ describe('classifier folders', () => {
       await refused(() => exportClassifier(backbone, head, null as never), /^exportClassifier options is null; it must be an object$/);
       await refused(() => saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 'pets', overwrite: true } as never), /^saveClassifierFolder options has unknown option\(s\) overwrite; allowed: labels, id$/);
       await refused(() => saveClassifierFolder(dir, backbone, head, null as never), /^saveClassifierFolder options is null; it must be an object$/);
+      // two classes of one name could not be told apart ("a 0.43 / b 0.36 / a 0.21"); an empty name is named by its place
+      await refused(() => exportClassifier(backbone, head, { labels: ['cat', 'cat'], id: 'pets' }), /^labels list "cat" twice; each class name must appear once$/);
+      await refused(() => saveClassifierFolder(dir, backbone, head, { labels: ['cat', 'cat'], id: 'pets' }), /^labels list "cat" twice; each class name must appear once$/);
+      await refused(() => exportClassifier(backbone, head, { labels: ['cat', ''], id: 'pets' }), /^labels\[1\] is ""; class names are non-empty strings$/);
       expect(existsSync(dir)).toBe(false);
       // loadModel's format and ONNX settings do nothing for a classifier (a tfjs layers model): refused, not ignored
       for (const name of ['backends', 'format', 'executionProviders']) {

@@ -42,6 +42,8 @@ describe('datasets', () => {
     refused(() => samplesFromFolders({ cat: 'a.jpg' } as never), 'INVALID_INPUT', `the folder of class 'cat' is "a.jpg"; it must be an array of images`);
     refused(() => samplesFromFolders({ cat: ['a.jpg'] }, ['toString']), 'INVALID_INPUT', "no folder for class 'toString'; folders: cat");
     refused(() => samplesFromFolders({ cat: ['a.jpg'] }, 'cat' as never), 'INVALID_OPTION', 'classNames is "cat"; it must be an array of class names (keys of folders)');
+    // a name given twice made the cat images two classes (and dropped the dog folder)
+    refused(() => samplesFromFolders({ cat: ['a.jpg'], dog: ['b.jpg'] }, ['cat', 'cat']), 'INVALID_OPTION', 'classNames list "cat" twice; each class name must appear once');
     expect(samplesFromFolders({ dog: ['b.jpg'], cat: ['a.jpg'] }, ['dog', 'cat']).samples).toEqual([{ image: 'b.jpg', label: 0 }, { image: 'a.jpg', label: 1 }]);
   });
 

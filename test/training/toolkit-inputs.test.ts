@@ -42,6 +42,12 @@ describe('training helper inputs', () => {
     await expect(collectSamples(source, 0, 2, { every: 1_000_000, signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
     expect(source.pulled).toBeGreaterThan(0);
     await expect(collectSamples(endless(), 0, 1, { evry: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'collectSamples options has unknown option(s) evry; allowed: every, signal, onProgress' });
+    // a label that is no class id is refused before a frame is read (a class name was collected, then refused when used)
+    for (const [label, shown] of [['cat', '"cat"'], [-1, '-1'], [1.5, '1.5']] as const) {
+      const unread = endless();
+      await expect(collectSamples(unread, label as number, 2)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: `label is ${shown}; it must be a class id (an integer ≥ 0; class names go in the labels list)` });
+      expect(unread.pulled).toBe(0);
+    }
   });
 
   it('fit refuses an option name it does not take (a top-level learningRate was ignored)', async () => {

@@ -88,6 +88,10 @@ describe('trainer host and exported heads (stand-in backbone)', () => {
     expect(await host.train(null as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'training settings are null; they must be an object with labels' } });
     expect(await host.train({ labels: ['dark', 'bright'], validationSplit: 0.5 } as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('training settings has unknown option(s) validationSplit; allowed: labels,') } });
     expect(await host.train({ labels: ['dark', 'dark'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'labels list "dark" twice; each class name must appear once' } });
+    // an empty name is refused before training, as a repeated one is (it was refused after every epoch had run)
+    const epochs: number[] = [];
+    expect(await host.train({ labels: ['', 'bright'], epochs: 40 }, (event) => void (event.type === 'epoch' && epochs.push(event.log.epoch)))).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: 'labels[0] is ""; class names are non-empty strings' } });
+    expect(epochs).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);
     value(await host.train({ labels: ['dark', 'bright'], epochs: 1, batchSize: 4 }));
   });

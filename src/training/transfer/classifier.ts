@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
 import { knownOptions, optionNames } from '../../core/known-options';
-import { shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 import { checkObject } from '../checks';
+import { checkClassNameList } from '../class-names';
 import type { FeatureBackbone } from './feature-backbone';
 import { KnnClassifier } from './knn';
 import { KnnRunner } from './knn-runner';
@@ -106,7 +106,7 @@ export function headClasses(head: tf.LayersModel | KnnClassifier): number {
 }
 
 /**
- * Checks the class names given for a head: a list of non-empty strings, one per class.
+ * Checks the class names given for a head: {@link checkClassNameList}, one per class.
  *
  * @throws VisionError `INVALID_OPTION` saying what is wrong.
  * @example
@@ -115,9 +115,7 @@ export function headClasses(head: tf.LayersModel | KnnClassifier): number {
  * ```
  */
 export function checkClassNames(labels: unknown, numClasses: number): void {
-  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string' && l !== '')) {
-    throw new VisionError('INVALID_OPTION', `labels are ${shownValue(labels)}; they must be class names (non-empty strings), one per class`);
-  }
+  checkClassNameList(labels);
   if (labels.length !== numClasses) throw new VisionError('INVALID_OPTION', `${labels.length} labels for a head with ${numClasses} classes`);
 }
 

@@ -12,6 +12,7 @@ import { fit } from '../fit';
 import { classifierToFiles, saveClassifier } from '../save';
 import { stratifiedSplit } from '../split';
 import { exportClassifier } from '../transfer/classifier';
+import { checkClassNameList } from '../class-names';
 import type { FeatureBackbone } from '../transfer/feature-backbone';
 import { buildHead, headLoss } from '../transfer/heads';
 import type { SampleCounts, TrainerApi, TrainerSettings, TrainerSetup, TrainingEvent } from './trainer-protocol';
@@ -67,11 +68,9 @@ function checkSettings(settings: TrainerSettings, counts: SampleCounts): void {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new VisionError('INVALID_OPTION', `training settings are ${shownValue(settings)}; they must be an object with labels`);
   knownOptions(settings, 'training settings', TRAINER_SETTING_NAMES);
   const { labels } = settings;
-  if (!Array.isArray(labels) || labels.length < 2 || labels.some((l) => typeof l !== 'string')) {
-    throw new VisionError('INVALID_OPTION', 'labels must list at least two class names (strings), one per class id');
-  }
-  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (twice !== undefined) throw new VisionError('INVALID_OPTION', `labels list ${shownValue(twice)} twice; each class name must appear once`);
+  // all of it before any training: an empty name was refused only once every epoch had run
+  checkClassNameList(labels);
+  if (labels.length < 2) throw new VisionError('INVALID_OPTION', 'labels must list at least two class names (strings), one per class id');
   const top = highestFilledClass(counts);
   if (top >= labels.length) throw new VisionError('INVALID_OPTION', `there are samples for class id ${top} but only ${labels.length} labels`);
   const short = labels.map((label, id) => ({ label, n: counts[id] ?? 0 })).filter((c) => c.n < 2);

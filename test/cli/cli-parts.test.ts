@@ -68,6 +68,18 @@ describe('CLI building blocks', () => {
     ]);
   });
 
+  it('train reads a class folder\'s sub-folders too, as ImageFolder does (they were left out without a word); hidden ones and link loops are not followed', async () => {
+    const root = join(tmp, 'nested');
+    for (const dir of ['cat', 'cat/indoor/night', 'cat/.thumbnails', 'dog']) mkdirSync(join(root, dir), { recursive: true });
+    for (const file of ['cat/a.jpg', 'cat/indoor/b.png', 'cat/indoor/night/c.jpg', 'cat/.thumbnails/t.jpg', 'dog/d.jpg', 'dog/e.jpg']) writeFileSync(join(root, file), 'not decoded here');
+    symlinkSync(join(root, 'cat'), join(root, 'cat', 'indoor', 'loop')); // a link back up: read once
+    const dataset = await listClassFolders(root);
+    expect(dataset.labels).toEqual(['cat', 'dog']);
+    expect(dataset.files.map((f) => [f.path.slice(root.length + 1), f.label])).toEqual([
+      ['cat/a.jpg', 0], ['cat/indoor/b.png', 0], ['cat/indoor/night/c.jpg', 0], ['dog/d.jpg', 1], ['dog/e.jpg', 1],
+    ]);
+  });
+
   it('a file named twice, by any spelling of its path or by a glob and a name, is one input, where first named', async () => {
     const folder = join(tmp, 'twice');
     mkdirSync(folder, { recursive: true });

@@ -42,6 +42,20 @@ describe('trainable captioner building blocks', () => {
     expect(vocab.toTokenizerJson()).toMatchObject({ pre_tokenizer: { type: 'BertPreTokenizer' } });
   });
 
+  it('a caption is encoded as the vocabulary was built: a literal <eos> or <pad> is its words, and a long word keeps its id', () => {
+    // the tokenizer picked the special tokens out of the text: "the <eos> end" ended after "the", "<pad>" was masked out of the loss
+    const long = 'x'.repeat(101);
+    const captions = ['the <eos> end', 'a <pad> cat', `a ${long} dog`];
+    const vocab = CaptionVocabulary.fromCaptions(captions);
+    const id = (word: string) => 4 + vocab.words.indexOf(word);
+    expect(vocab.encode('the <eos> end')).toEqual([1, id('the'), id('<'), id('eos'), id('>'), id('end'), 2]);
+    expect(vocab.encode('a <pad> cat')).toEqual([1, id('a'), id('<'), id('pad'), id('>'), id('cat'), 2]);
+    // WordPiece made a word of over 100 characters <unk>
+    expect(vocab.encode(`a ${long} dog`)).toEqual([1, id('a'), id(long), id('dog'), 2]);
+    expect(vocab.tokenizer.encode(long, { add_special_tokens: false }).ids).toEqual([id(long)]);
+    for (const caption of captions) expect(vocab.encode(caption)).not.toContain(3);
+  });
+
   it('an LSTM captioner learns a tiny set (loss falls), saves and loads, and runs in the pipeline without leaking', async () => {
     const scenes = captionScenes(24, 1, 'train');
     const { captioner, losses } = await trainCaptioner(scenes, { config: LSTM, epochs: 4, batchSize: 12, learningRate: 1e-2, freezeEncoderAfter: 2 });
@@ -121,6 +135,14 @@ describe('trainable captioner building blocks', () => {
     await expect(trainCaptioner(newWords, { config: LSTM, initial: captioner, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("word(s) the initial captioner's vocabulary lacks (zebra)") });
     expect(JSON.stringify(captioner.save().params)).toBe(saved);
     captioner.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // a disposed captioner to train further is DISPOSED before any tensor is made (3 were left)
+    await expect(trainCaptioner(scenes, { config: LSTM, initial: captioner, epochs: 1 })).rejects.toMatchObject({ code: 'DISPOSED' });
+    expect(tf.memory().numTensors).toBe(before);
+    // a caption longer than a transformer decoder's positions is refused up front, naming it (it failed in the first batch and left 30 tensors)
+    const transformer: CaptionerConfig = { encoder: ENCODER, decoder: { type: 'transformer', dim: 16, heads: 2, layers: 1, feedForward: 32, maxLength: 12 } };
+    const long = scenes.map((s, i) => (i === 2 ? { ...s, caption: 'one two three four five six seven eight nine ten eleven twelve' } : s));
+    await expect(trainCaptioner(long, { config: transformer, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: "example 2's caption is 12 tokens; this transformer decoder takes captions of at most 11 (config.decoder.maxLength 12 counts <bos>): shorten it or raise maxLength" });
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -185,7 +185,8 @@ export class Captioner {
     return { format: 'visionpipe-captioner@1', config: this.config, words: [...this.vocabulary.words], params: this.params.save() };
   }
 
-  private assertUsable(): void {
+  /** Throws `DISPOSED` after {@link dispose}. @example `initial.assertUsable(); // before training it further` */
+  assertUsable(): void {
     if (this.disposed) throw new VisionError('DISPOSED', 'this captioner was disposed');
   }
 

@@ -101,6 +101,19 @@ function checkKnownWords(vocabulary: CaptionVocabulary, examples: readonly Capti
   }
 }
 
+/**
+ * `INVALID_INPUT` naming the first caption longer than a transformer decoder's positions
+ * (`config.decoder.maxLength`, counting `<bos>`): it failed inside the first batch, naming no
+ * example. GRU decoders take any length.
+ */
+function checkCaptionLengths(encoded: readonly number[][], decoder: CaptionerConfig['decoder']): void {
+  if (decoder.type !== 'transformer') return;
+  const long = encoded.findIndex((ids) => ids.length - 1 > decoder.maxLength);
+  if (long >= 0) {
+    throw new VisionError('INVALID_INPUT', `example ${long}'s caption is ${encoded[long].length - 2} tokens; this transformer decoder takes captions of at most ${decoder.maxLength - 1} (config.decoder.maxLength ${decoder.maxLength} counts <bos>): shorten it or raise maxLength`);
+  }
+}
+
 function imagesTensor(examples: readonly CaptionExample[], size: number): tf.Tensor4D {
   const data = new Float32Array(examples.length * size * size * 3);
   examples.forEach(({ image }, n) => {
@@ -169,6 +182,7 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(options.seed)}; it must be an integer`);
   if (options.initial !== undefined && !(options.initial instanceof Captioner)) throw new VisionError('INVALID_OPTION', 'initial must be a Captioner (from trainCaptioner or Captioner.load)');
+  options.initial?.assertUsable();
   checkExamples(examples);
   if (!options.initial) checkCaptionerConfig(options.config);
   else checkKnownWords(options.initial.vocabulary, examples);
@@ -181,6 +195,7 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
   let padded: number[][];
   try {
     const encoded = examples.map((e) => vocabulary.encode(e.caption));
+    checkCaptionLengths(encoded, captioner.config.decoder);
     const longest = Math.max(...encoded.map((ids) => ids.length));
     padded = encoded.map((ids) => [...ids, ...new Array<number>(longest - ids.length).fill(vocabulary.padId)]);
     images = imagesTensor(examples, size);
@@ -214,18 +229,22 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
       for (let start = 0; start < order.length; start += batchSize) {
         throwIfAborted(options.signal, 'captioner training');
         const index = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
-        const loss = optimizer.minimize(
-          () => {
-            const features = cached ? tf.gather(cached, index) : captioner.features(tf.gather(images, index) as tf.Tensor4D, { training: true });
-            const logits = captioner.logits(tf.gather(inputs, index) as tf.Tensor2D, features as tf.Tensor3D, { training: true });
-            return maskedCrossEntropy(logits, tf.gather(targets, index) as tf.Tensor2D, tf.gather(mask, index) as tf.Tensor2D);
-          },
-          true,
-          frozen ? decoderVars : undefined,
-        );
-        const value = (await loss!.data())[0];
-        loss!.dispose();
-        index.dispose();
+        let value: number;
+        try {
+          const loss = optimizer.minimize(
+            () => {
+              const features = cached ? tf.gather(cached, index) : captioner.features(tf.gather(images, index) as tf.Tensor4D, { training: true });
+              const logits = captioner.logits(tf.gather(inputs, index) as tf.Tensor2D, features as tf.Tensor3D, { training: true });
+              return maskedCrossEntropy(logits, tf.gather(targets, index) as tf.Tensor2D, tf.gather(mask, index) as tf.Tensor2D);
+            },
+            true,
+            frozen ? decoderVars : undefined,
+          );
+          value = (await loss!.data())[0];
+          loss!.dispose();
+        } finally {
+          index.dispose();
+        }
         if (!Number.isFinite(value)) {
           captioner.params.list().forEach((v, i) => before[i] && v.assign(before[i]));
           throw new VisionError('INVALID_OPTION', `the loss became ${value} in epoch ${epoch}; lower the learning rate${options.initial ? " (the captioner's weights are as they were before this call)" : ''}`);

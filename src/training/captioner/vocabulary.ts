@@ -25,9 +25,12 @@ export class CaptionVocabulary {
   readonly padId = 0;
   readonly bosId = 1;
   readonly eosId = 2;
+  readonly unkId = 3;
+  private readonly ids: ReadonlyMap<string, number>;
 
   constructor(readonly words: readonly string[]) {
     if (words.length === 0) throw new VisionError('INVALID_INPUT', 'a caption vocabulary needs at least one word');
+    this.ids = new Map(words.map((word, i) => [word, CAPTION_SPECIALS.length + i]));
     this.tokenizer = new Tokenizer(this.toTokenizerJson(), {});
   }
 
@@ -63,9 +66,14 @@ export class CaptionVocabulary {
     return CAPTION_SPECIALS.length + this.words.length;
   }
 
-  /** Token ids of a caption wrapped in `<bos>` … `<eos>`. */
+  /**
+   * Token ids of a caption wrapped in `<bos>` … `<eos>`: each of its words
+   * ({@link CaptionVocabulary.wordsOf}, as the vocabulary was built) by its id, `<unk>` for a word
+   * it lacks. (The tokenizer's own encode picked a literal `<eos>` or `<pad>` out of the text as
+   * the special token, ending or masking the caption there.)
+   */
   encode(caption: string): number[] {
-    return [this.bosId, ...this.tokenizer.encode(caption, { add_special_tokens: false }).ids, this.eosId];
+    return [this.bosId, ...CaptionVocabulary.wordsOf(caption).map((word) => this.ids.get(word) ?? this.unkId), this.eosId];
   }
 
   /** Text of token ids (special tokens dropped). */
@@ -85,7 +93,8 @@ export class CaptionVocabulary {
       pre_tokenizer: { type: 'BertPreTokenizer' },
       post_processor: null,
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-      model: { type: 'WordPiece', unk_token: '<unk>', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(all.map((w, i) => [w, i])) },
+      // every word of the vocabulary a whole token (WordPiece makes a word over this many characters <unk>)
+      model: { type: 'WordPiece', unk_token: '<unk>', continuing_subword_prefix: '##', max_input_chars_per_word: this.words.reduce((longest, w) => Math.max(longest, [...w].length), 100), vocab: Object.fromEntries(all.map((w, i) => [w, i])) },
     };
   }
 }

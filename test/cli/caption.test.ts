@@ -65,6 +65,16 @@ describe('visionpipe caption', () => {
     const skewed = await cli(['caption', vedImage, '--model', folder, '--max-tokens', '12', '--json']);
     const greedy = ved.reference.results.find((r) => r.name === 'greedy')!;
     expect((JSON.parse(skewed.stdout) as Entry[])[0].result.tokens).not.toEqual(greedy.sequences[0].tokens);
+    // a processor with a centre crop (DeiT, ConvNeXt) feeds the crop: it was a usage error, "input is … but the encoder takes …"
+    writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify({ size: { shortest_edge: imageSize[0] }, do_center_crop: true, crop_size: { height: imageSize[0], width: imageSize[1] }, image_mean: mean, image_std: std }));
+    const cropped = await cli(['caption', vedImage, '--model', folder, '--max-tokens', String(short.maxTokens), '--json']);
+    expect(cropped.stderr).toBe('');
+    expect((JSON.parse(cropped.stdout) as Entry[])[0].result.text).toBe(short.sequences[0].text); // the image is square: the crop is all of it
+    // one it cannot reproduce (stretch to 40×40, then cut 32×32) is a model it cannot load (exit 1), said plainly
+    writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify({ size: { height: imageSize[0] + 8, width: imageSize[1] + 8 }, do_center_crop: true, crop_size: { height: imageSize[0], width: imageSize[1] } }));
+    const refused = await cli(['caption', vedImage, '--model', folder]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`then a ${imageSize[1]}×${imageSize[0]} centre crop; visionpipe reads a plain resize, or a shortest-edge resize then a square centre crop [MODEL_FORMAT]`);
   });
 
   it('captions with a trained visionpipe captioner folder (captioner.json) exactly as the pipeline does, and draws the caption with --out', async () => {

@@ -2,10 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { VisionError } from '../../core/errors';
 import type { ImageToTextOptions } from '../../pipelines/captioning/captioning-types';
-import type { InputSpec } from '../../preprocess/prepare';
 import { parseJsonText } from '../../runtime/json-text';
 import { Captioner, type SavedCaptioner } from '../../training/captioner/captioner';
 import { isDeviceStats, readModelFileText } from '../local-file';
+import { inputFromPreprocessor } from './hf-preprocessor';
 
 /**
  * The captioning model of `visionpipe caption --model`: the image-to-text options to build the
@@ -60,24 +60,7 @@ async function loadCaptioner(path: string): Promise<CaptionFolder> {
   return { options: { model: captioner.toCaptionModel() }, dispose: () => captioner.dispose() };
 }
 
-const numbers = (value: unknown): number[] | undefined => (Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : undefined);
 const integer = (value: unknown): number | undefined => (Number.isInteger(value) ? (value as number) : Array.isArray(value) && Number.isInteger(value[0]) ? (value[0] as number) : undefined);
-
-/** Input size and mean/std from a Hugging Face `preprocessor_config.json`. */
-function inputFromPreprocessor(config: Record<string, unknown>): Partial<InputSpec> {
-  const input: Partial<InputSpec> = {};
-  const size = config.size;
-  if (typeof size === 'number') Object.assign(input, { width: size, height: size });
-  else if (typeof size === 'object' && size !== null) {
-    const { width, height, shortest_edge: edge } = size as Record<string, unknown>;
-    if (typeof width === 'number' && typeof height === 'number') Object.assign(input, { width, height });
-    else if (typeof edge === 'number') Object.assign(input, { width: edge, height: edge });
-  }
-  const mean = numbers(config.image_mean);
-  const std = numbers(config.image_std);
-  if (mean?.length === 3 && std?.length === 3) input.normalization = { scale: 1 / 255, mean, std };
-  return input;
-}
 
 async function loadExport(folder: string): Promise<CaptionFolder> {
   const onnx = [folder, join(folder, 'onnx')].find((dir) => existsSync(join(dir, VED_FILES.encoder)) && existsSync(join(dir, VED_FILES.decoder)));
@@ -86,7 +69,7 @@ async function loadExport(folder: string): Promise<CaptionFolder> {
   if (!tokenizer) throw usage(`${folder} has the ONNX encoder and decoder but no ${VED_FILES.tokenizer}`);
   const options: ImageToTextOptions = { encoder: join(onnx, VED_FILES.encoder), decoder: join(onnx, VED_FILES.decoder), tokenizer };
   const preprocessor = join(folder, 'preprocessor_config.json');
-  if (existsSync(preprocessor)) options.input = inputFromPreprocessor(await readJson(preprocessor));
+  if (existsSync(preprocessor)) options.input = inputFromPreprocessor(await readJson(preprocessor), preprocessor);
   const generationFile = join(folder, 'generation_config.json');
   if (existsSync(generationFile)) {
     const g = await readJson(generationFile);

@@ -2,7 +2,7 @@
  * Ensembles of object detectors: several detectors see the same image and their boxes are
  * merged — by weighted boxes fusion (default), greedy NMS or soft-NMS — into one result.
  */
-import { shownValue } from '../core/shown-value';
+import { isOptionsObject, shownValue } from '../core/shown-value';
 import { VisionError, toVisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import type { Detection } from '../core/types';
@@ -133,7 +133,9 @@ export class DetectorEnsemble {
   }
 
   /**
-   * Runs every detector on the image (decoded once) with `options`, and merges their boxes.
+   * Runs every detector on the image (decoded once) with `options`, and merges their boxes. The
+   * run's `threshold`, `maxDetections` and `agnostic` also hold for the merged detections (the
+   * higher of the run's and the ensemble's threshold).
    *
    * @example
    * ```ts
@@ -142,19 +144,24 @@ export class DetectorEnsemble {
    */
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     if (this.disposed) throw new VisionError('DISPOSED', 'this detector ensemble was disposed');
+    const cap: unknown = isOptionsObject(options) ? options.maxDetections : undefined;
+    if (cap !== undefined && !(Number.isSafeInteger(cap) && (cap as number) >= 0)) throw new VisionError('INVALID_OPTION', `maxDetections is ${shownValue(cap)}; it must be a whole number ≥ 0`);
     const { tensor, owned } = await imageToTensor(input).catch((error: unknown) => {
       throw toVisionError(error, 'INVALID_INPUT', 'could not read the image for the detector ensemble');
     });
     const results: DetectionResult[] = [];
     try {
-      for (const member of this.members) results.push(await member.run(tensor, options));
+      // each member reports as many as it would (its own maxDetections): the run's cap is on the merged boxes
+      for (const member of this.members) results.push(await member.run(tensor, { ...options, maxDetections: undefined }));
     } finally {
       if (owned) tensor.dispose();
     }
     const started = performance.now();
     const { width, height } = results[0].imageSize;
     const method = this.options.merge ?? 'wbf';
-    const threshold = this.options.threshold ?? 0;
+    // the run's threshold, maxDetections and agnostic hold for what it returns, as for one detector with TTA
+    // (they reached the members only: merged scores fell below the threshold, more boxes came back than asked)
+    const threshold = Math.max(this.options.threshold ?? 0, options.threshold ?? 0);
     // soft-NMS decays overlapping boxes instead of dropping them: a copy decayed below every score the members
     // reported (so below each member's own threshold) is dropped, as the pipeline's soft-NMS drops one below its threshold
     const lowest = Math.min(...results.flatMap((r) => r.detections.map((d) => d.score)));
@@ -163,8 +170,8 @@ export class DetectorEnsemble {
       weights: this.options.weights,
       iouThreshold: this.options.iouThreshold ?? (method === 'wbf' ? 0.55 : 0.45),
       confType: this.options.confType,
-      agnostic: this.options.agnostic,
-      maxDetections: this.options.maxDetections ?? 100,
+      agnostic: options.agnostic ?? this.options.agnostic,
+      maxDetections: options.maxDetections ?? this.options.maxDetections ?? 100,
       scoreThreshold: method === 'soft-nms' && Number.isFinite(lowest) ? Math.max(threshold, lowest) : threshold,
     });
     const normalized = normalizeBoxes(merged.boxes, width, height);

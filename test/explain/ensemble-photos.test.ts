@@ -61,6 +61,18 @@ describe('ensemble of CenterNet + NanoDet + COCO-SSD on real photos', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 
+  it("the run's maxDetections, threshold and agnostic hold for the merged detections, as for one detector (they reached the members only)", async () => {
+    const image = await decodeImageFile(facePhoto(1));
+    const all = (await combined.run(image, { threshold: 0.2 })).detections;
+    expect(all.length).toBeGreaterThan(2);
+    expect(all.some((d) => d.score < 0.5)).toBe(true); // WBF scores a box found by some members only lower
+    expect((await combined.run(image, { threshold: 0.2, maxDetections: 2 })).detections).toEqual(all.slice(0, 2));
+    const confident = (await combined.run(image, { threshold: 0.5 })).detections;
+    expect(confident.length).toBeGreaterThan(0);
+    for (const d of confident) expect(d.score).toBeGreaterThanOrEqual(0.5);
+    await expect(combined.run(image, { maxDetections: 1.5 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'maxDetections is 1.5; it must be a whole number ≥ 0' });
+  });
+
   it('merge by NMS and soft-NMS also gives the astronaut once; tensor count stays flat', async () => {
     const image = await decodeImageFile(fixturePhoto('astronaut'));
     for (const merge of ['nms', 'soft-nms'] as const) {

@@ -128,6 +128,10 @@ describe('a YOLO card that does not fit its ONNX export', () => {
     const detector = await pipeline('object-detection', { model: card, modelSource: batched });
     await expect(detector.run(FRAME)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^model 'quantised' gave an output its card's decoder cannot read: .*batch of 2/) });
     detector.dispose();
+    // an output the decoder finds no layout in (7 rows for 4 + 2 classes) names the model too (it was the decoder's bare message)
+    const misfit = await pipeline('object-detection', { model: card, modelSource: constantOnnx([{ name: 'output0', dims: [1, 7, 21], values: new Float32Array(7 * 21) }]) });
+    await expect(misfit.run(FRAME)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^model 'quantised' gave an output its card's decoder cannot read: decodeYoloV8: /) });
+    misfit.dispose();
   });
 
   it('yoloSegModel output names the model lacks are INVALID_OPTION at creation, listing its outputs', async () => {

@@ -38,4 +38,19 @@ describe('decodeGfl (NanoDet distribution focal head)', () => {
     expect(Array.from(decodeGfl([mixed], { numClasses: 2, regMax: 3, threshold: 0.1 }).classIds)).toEqual([0]);
     expect(() => decodeGfl([level(0, 0.9, [])], { numClasses: 3, regMax: 3, threshold: 0.5 })).toThrow(/needs 36 and 192/);
   });
+
+  it('a tie goes to the first class, as torch.max (it went to the last)', () => {
+    const tied = level(5, 0.6, []);
+    tied.scores[5 * 2] = 0.6;
+    expect(Array.from(decodeGfl([tied], { numClasses: 2, regMax: 3, threshold: 0.5 }).classIds)).toEqual([0]);
+  });
+
+  it('levels that are no array, and strides or grids that are no positive integers, are INVALID_INPUT (a TypeError; a stride of 0 gave a zero-size box at full score)', () => {
+    const refused = (levels: unknown, message: string) =>
+      expect(() => decodeGfl(levels as never, { numClasses: 2, regMax: 3, threshold: 0.5 })).toThrow(expect.objectContaining({ name: 'VisionError', code: 'INVALID_INPUT', message }));
+    refused(null, 'decodeGfl: levels must be an array of { stride, gridWidth, gridHeight, scores, regression }; got null');
+    refused([{ ...level(0, 0.9, []), stride: 0 }], 'decodeGfl: levels[0].stride is 0; it must be a positive integer');
+    refused([level(0, 0.9, []), { ...level(0, 0.9, []), gridWidth: -1 }], 'decodeGfl: levels[1].gridWidth is -1; it must be a positive integer');
+    refused([null], 'decodeGfl: levels[0].stride is undefined; it must be a positive integer');
+  });
 });

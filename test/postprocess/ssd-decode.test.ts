@@ -50,6 +50,11 @@ describe('decodeMediapipeSsd (MediaPipe TensorsToDetections)', () => {
     const filtered = decodeMediapipeSsd(raw, [0, -1], anchors, { ...BASE, sigmoidScore: true, minScoreThresh: 0.5 });
     expect(Array.from(filtered.anchorIndices)).toEqual([0]); // sigmoid(0) = 0.5 is kept
     expect(filtered.scores[0]).toBe(0.5);
+    // NaN, or a threshold no sigmoid score reaches, dropped every candidate without a word
+    for (const minScoreThresh of [Number.NaN, 2]) {
+      expect(() => decodeMediapipeSsd(raw, [0, -1], anchors, { ...BASE, sigmoidScore: true, minScoreThresh })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    }
+    expect(() => decodeMediapipeSsd(raw, [0, -1], anchors, { ...BASE, scoreClippingThresh: Number.NaN })).toThrow(/scoreClippingThresh must be a finite number or left out; got NaN/);
   });
 
   it('takes the best class of multi-class scores', () => {

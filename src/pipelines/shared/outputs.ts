@@ -48,7 +48,8 @@ export function tensorNumbers(tensor: RawTensor): ArrayLike<number> {
  * The error a pipeline throws when its decoder refuses a model output: the decoders' own
  * `INVALID_INPUT` (a tensor of the wrong element type, batch or size — their message to a
  * caller who hands them tensors) becomes `MODEL_FORMAT` naming the model, since in a pipeline
- * the model made the tensor and the image was fine. Other errors are returned as they are.
+ * the model made the tensor and the image was fine; a decoder's `MODEL_FORMAT` gets the model's
+ * name too. Other errors are returned as they are.
  *
  * @example
  * ```ts
@@ -56,6 +57,8 @@ export function tensorNumbers(tensor: RawTensor): ArrayLike<number> {
  * ```
  */
 export function outputDecodeError(error: unknown, modelId: string): unknown {
-  if (!(error instanceof VisionError) || error.code !== 'INVALID_INPUT') return error;
+  if (!(error instanceof VisionError) || (error.code !== 'INVALID_INPUT' && error.code !== 'MODEL_FORMAT')) return error;
+  // a decoder's own MODEL_FORMAT does not know which model it read
+  if (error.code === 'MODEL_FORMAT' && error.message.includes(`'${modelId}'`)) return error;
   return new VisionError('MODEL_FORMAT', `model '${modelId}' gave an output its card's decoder cannot read: ${error.message}`, { cause: error });
 }

@@ -120,6 +120,13 @@ export function decodeMediapipeSsd(
   }
   const clipT = options.scoreClippingThresh;
   const minScore = options.minScoreThresh ?? -Infinity;
+  // NaN or a typo'd 2 dropped every candidate without a word
+  for (const [name, value] of [['minScoreThresh', options.minScoreThresh], ['scoreClippingThresh', clipT]] as const) {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value))) throw new VisionError('INVALID_OPTION', `decodeMediapipeSsd: ${name} must be a finite number or left out; got ${String(value)}`);
+  }
+  if (options.sigmoidScore === true && options.minScoreThresh !== undefined && !(options.minScoreThresh >= 0 && options.minScoreThresh <= 1)) {
+    throw new VisionError('INVALID_OPTION', `decodeMediapipeSsd: minScoreThresh is ${options.minScoreThresh}; sigmoid scores lie in [0, 1], so it must too`);
+  }
   const reverse = options.reverseOutputOrder ?? false;
   const { xScale, yScale, wScale, hScale, inputWidth: iw, inputHeight: ih } = options;
 

@@ -70,7 +70,12 @@ export function decodeGfl(levels: readonly GflLevel[], options: GflDecodeOptions
   const scores: number[] = [];
   const classIds: number[] = [];
   const probabilities = new Float64Array(bins);
-  for (const level of levels) {
+  if (!Array.isArray(levels)) throw new VisionError('INVALID_INPUT', `decodeGfl: levels must be an array of { stride, gridWidth, gridHeight, scores, regression }; got ${String(levels)}`);
+  for (const [i, level] of levels.entries()) {
+    for (const key of ['stride', 'gridWidth', 'gridHeight'] as const) {
+      // a stride of 0 gave zero-size boxes at full score; a negative grid was read as empty
+      if (!Number.isSafeInteger(level?.[key]) || level[key] <= 0) throw new VisionError('INVALID_INPUT', `decodeGfl: levels[${i}].${key} is ${String(level?.[key])}; it must be a positive integer`);
+    }
     const cells = level.gridWidth * level.gridHeight;
     if (level.scores.length !== cells * numClasses || level.regression.length !== cells * 4 * bins) {
       throw new VisionError(
@@ -83,7 +88,8 @@ export function decodeGfl(levels: readonly GflLevel[], options: GflDecodeOptions
       let bestScore = threshold;
       for (let c = 0, o = cell * numClasses; c < numClasses; c++) {
         const s = level.scores[o + c];
-        if (s >= bestScore) {
+        // at or above the threshold, and on a tie the first class (as torch's max / argmax)
+        if (best < 0 ? s >= bestScore : s > bestScore) {
           bestScore = s;
           best = c;
         }

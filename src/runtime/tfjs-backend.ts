@@ -50,10 +50,43 @@ async function register(name: TfjsBackendName, wasmPaths: string | undefined): P
   if (!tf.findBackendFactory(name)) throw new Error(`backend '${name}' is not registered`);
 }
 
-/** The SDK's faster kernels for the backend just picked (see `wasm-fast-kernels.ts`); returns its name. */
+/** The SDK's faster kernels for the backend just picked (see `wasm-fast-kernels.ts`), the WebGPU device watched; returns its name. */
 function started(name: TfjsBackendName): string {
   if (name === 'wasm') useFastWasmKernels();
+  if (name === 'webgpu') watchWebgpuDevice();
   return name;
+}
+
+/** Why the WebGPU device tfjs ran on was lost, once it was (a driver reset, the GPU process gone, `destroy()`). */
+let webgpuLost: string | undefined;
+const watchedDevices = new WeakSet<object>();
+
+/**
+ * Notes the loss of the WebGPU device tfjs runs on: tfjs keeps the dead backend active, and every
+ * later readback failed with a bare `DOMException` (and a new pipeline asking for webgpu got it).
+ * Once lost, webgpu counts as a backend that failed: selection goes on to the next of the list.
+ */
+function watchWebgpuDevice(): void {
+  const device = (tf.findBackend('webgpu') as unknown as { device?: GPUDevice } | null)?.device;
+  if (!device || watchedDevices.has(device)) return;
+  watchedDevices.add(device);
+  void device.lost.then((info) => {
+    webgpuLost = `the WebGPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''})`;
+    failures.set('webgpu', `${webgpuLost}; reload the page to use WebGPU again`);
+  });
+}
+
+/**
+ * Why a backend cannot run models any more — for webgpu, once its device was lost — or
+ * undefined while it can.
+ *
+ * @example
+ * ```ts
+ * const lost = lostBackendReason('webgpu'); // 'the WebGPU device was lost (destroyed)'
+ * ```
+ */
+export function lostBackendReason(name: string): string | undefined {
+  return name === 'webgpu' ? webgpuLost : undefined;
 }
 
 /**
@@ -211,13 +244,15 @@ export async function selectTfjsBackend(options: TfjsBackendOptions = {}): Promi
  * backend switches without any re-initialisation; tensors made on the other backend are moved
  * by tfjs when used).
  *
- * @throws VisionError `BACKEND_UNAVAILABLE` when `name` cannot be made active.
+ * @throws VisionError `BACKEND_UNAVAILABLE` when `name` cannot be made active, or its device was lost.
  * @example
  * ```ts
  * const outputs = await onTfjsBackend('cpu', async () => model.execute(inputs));
  * ```
  */
 export async function onTfjsBackend<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const lost = lostBackendReason(name);
+  if (lost) throw new VisionError('BACKEND_UNAVAILABLE', `${lost}, and this model was loaded on it: create the pipeline again (it then runs on the next backend of its list)`);
   while (switching || activeBackend() !== name) {
     if (switching) await selection;
     else if (!(await exclusively(async () => activeBackend() === name || (await tf.setBackend(name).catch(() => false))))) {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorDataType, TensorInfo } from './model-runner';
 import type { LoadOptions, ModelSource } from './model-source';
-import { type TfjsBackendOptions, onTfjsBackend, selectTfjsBackend } from './tfjs-backend';
+import { type TfjsBackendOptions, lostBackendReason, onTfjsBackend, selectTfjsBackend } from './tfjs-backend';
 import { type TfjsModelFiles, loadTfjsArtifacts } from './tfjs-artifacts';
 import { fromRawTensor, toRawTensor } from './tensor-convert';
 import { fuseConvolutions } from './graph-fusion';
@@ -232,6 +232,12 @@ export class TfjsRunner implements ModelRunner {
     try {
       const entries = await Promise.all(Object.entries(outputs).map(async ([n, t]) => [n, await toRawTensor(t)] as const));
       return Object.fromEntries(entries);
+    } catch (error) {
+      // on WebGPU a failure shows at the readback (a lost device: a bare DOMException "mapAsync")
+      if (error instanceof VisionError) throw error;
+      const lost = lostBackendReason(this.backend);
+      if (lost) throw new VisionError('BACKEND_UNAVAILABLE', `${lost}: create the pipeline again (it then runs on the next backend of its list)`, { cause: error });
+      throw new VisionError('INFERENCE_FAILED', `tfjs could not read the model's outputs: ${describeError(error)}`, { cause: error });
     } finally {
       tf.dispose(Object.values(outputs));
     }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   TfjsRunner,
   createTfjsRunner,
@@ -232,6 +232,26 @@ describe('graph ops tfjs cannot run', () => {
     } finally {
       tf.deregisterOp('FrobnicateV9');
     }
+  });
+});
+
+describe('reading the outputs back', () => {
+  it('a readback that fails is INFERENCE_FAILED, the outputs freed (on WebGPU a lost device failed there with a bare DOMException)', async () => {
+    const runner = await loadModel(MODELS.blazeface());
+    const name = runner.inputs[0].name;
+    const input = tf.zeros([1, 256, 256, 3]);
+    await runner.run({ [name]: input });
+    const before = tf.memory().numTensors;
+    const readback = vi.spyOn(tf.Tensor.prototype, 'data').mockRejectedValueOnce(new DOMException("Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost", 'AbortError'));
+    try {
+      await expect(runner.run({ [name]: input })).rejects.toMatchObject({ name: 'VisionError', code: 'INFERENCE_FAILED', message: "tfjs could not read the model's outputs: Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost" });
+    } finally {
+      readback.mockRestore();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(await runner.run({ [name]: input }))).toHaveLength(runner.outputs.length);
+    input.dispose();
+    runner.dispose();
   });
 });
 

@@ -110,7 +110,16 @@ run(async () => {
     summary.indexed = index.size;
     const fig = figure(id, id);
     fig.dataset.id = id;
+    // the page's main action, from the keyboard too: each photo is a button
+    fig.tabIndex = 0;
+    fig.setAttribute('role', 'button');
+    fig.setAttribute('aria-label', `Find photos like ${id}`);
     fig.addEventListener('click', () => select(id));
+    fig.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' && event.key !== ' ') return;
+      event.preventDefault();
+      select(id);
+    });
     gallery.append(fig);
   };
 

@@ -295,6 +295,13 @@ describe('Find similar page', () => {
     const again = await waitForDemo<SimilarState>(page, log, (s) => s.state === 'running', 120_000);
     expect(again.summary).toMatchObject({ indexed: 9, fromCache: 9 });
     expect(again.summary.neighbours).toEqual(first.summary.neighbours.map((n) => ({ id: n.id, score: expect.closeTo(n.score, 5) })));
+    // the keyboard reaches every photo and picks one with Enter (the gallery was mouse-only); the status line is announced
+    const photo = page.getByRole('button', { name: 'Find photos like sample4' });
+    await photo.focus();
+    await page.keyboard.press('Enter');
+    expect((await waitForDemo<SimilarState>(page, log, (s) => s.summary.query === 'sample4', 60_000)).summary.neighbours).toHaveLength(5);
+    expect(await page.getByRole('button', { name: /^Find photos like / }).count()).toBe(9);
+    expect(await page.locator('#status').getAttribute('role')).toBe('status');
     await page.close();
   }, 300_000);
 });

@@ -110,6 +110,13 @@ describe('CLI building blocks', () => {
     expect((await expandInputs(['{../a,../b}/x.jpg'], from)).failures).toEqual([
       { image: '{../a,../b}/x.jpg', code: 'INVALID_INPUT', message: expect.stringContaining("'..' is allowed only before the pattern's first wildcard"), position: 0 },
     ]);
+    // also when the path alone would lead somewhere ('*/..' is the folder itself once normalised: it was read as that folder)
+    for (const pattern of ['*/..', '../*/../a/x.jpg']) {
+      expect(await expandInputs([pattern], from), pattern).toEqual({
+        files: [],
+        failures: [{ image: pattern, code: 'INVALID_INPUT', message: expect.stringContaining("'..' is allowed only before the pattern's first wildcard"), position: 0 }],
+      });
+    }
   });
 
   it('tells videos by extension', () => {

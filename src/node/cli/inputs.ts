@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+import { extname, isAbsolute, join, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 /**
@@ -126,7 +126,8 @@ async function folderImages(arg: string, cwd: string): Promise<{ files: string[]
 }
 
 async function expandOne(arg: string, cwd: string): Promise<{ files: string[]; failures: InputFailure[] }> {
-  const kind = await kindOf(isAbsolute(arg) ? arg : join(cwd, arg));
+  // not join(cwd, arg): it normalises 'e/*/..' to 'e', and the folder e was read instead of the pattern refused
+  const kind = await kindOf(isAbsolute(arg) ? arg : `${cwd}${sep}${arg}`);
   if (kind === 'file') return { files: [arg], failures: [] };
   if (kind === 'dir') return folderImages(arg, cwd);
   const globbed = isDynamicPattern(arg) ? await globFiles(arg, cwd) : { image: arg, code: 'INVALID_INPUT' as const, message: 'no such file or folder' };

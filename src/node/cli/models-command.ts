@@ -108,7 +108,9 @@ export const MODELS_USAGE = `Usage: visionpipe models [--json]
                  is $VISIONPIPE_CACHE, else $XDG_CACHE_HOME/visionpipe, else ~/.cache/visionpipe
   --json         print the list as JSON (with each model's source); with fetch, a JSON
                  array with an entry per id: { id, fetched, folder, path, files, sizeMb,
-                 license }, or { id, error: { code, message } }`;
+                 license } for the cache; { id, fetched: false, folder, path, license } for
+                 an installed package ({ id, fetched: false, get, license } when none is);
+                 or { id, error: { code, message } }`;
 
 /** The line under an unknown or wrongly given `models` option. */
 const MODELS_HINT = "Run 'visionpipe models --help' for its usage.";

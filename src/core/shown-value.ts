@@ -29,6 +29,19 @@ export function shownValue(value: unknown): string {
 }
 
 /**
+ * A list as an error message shows it, entry by entry (`[1, -1]`, `["a", null]`); anything that
+ * is not an array as {@link shownValue} shows it.
+ *
+ * @example
+ * ```ts
+ * `classes is ${shownList([0.5])}`; // 'classes is [0.5]'
+ * ```
+ */
+export function shownList(value: unknown): string {
+  return Array.isArray(value) ? `[${value.map(shownValue).join(', ')}]` : shownValue(value);
+}
+
+/**
  * What kind of value something is, for messages about a wrong type: an object by its class
  * (`a Uint8ClampedArray`, `a Float32Array`), arrays as `an array`, anything else as
  * {@link shownValue} shows it.

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { optionalBoolean } from '../core/optional-boolean';
 import { VisionError } from '../core/errors';
 import { knownOptions, optionNames } from '../core/known-options';
-import { shownValue } from '../core/shown-value';
+import { shownList } from '../core/shown-value';
 import { checkNumber, checkObject, checkOptionalNumber } from './checks';
 
 /**
@@ -102,14 +102,13 @@ function checkSmallCnnOptions(options: SmallCnnOptions): void {
   checkObject(options, 'small CNN options');
   knownOptions(options, 'small CNN options', SMALL_CNN_OPTION_NAMES);
   const { inputShape, numClasses, filters } = options;
-  const listed = (v: unknown): string => (Array.isArray(v) ? `[${v.map(shownValue).join(', ')}]` : shownValue(v));
   if (!Array.isArray(inputShape) || inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new VisionError('INVALID_OPTION', `inputShape is ${listed(inputShape)}; it must be [height, width, channels] of positive integers`);
+    throw new VisionError('INVALID_OPTION', `inputShape is ${shownList(inputShape)}; it must be [height, width, channels] of positive integers`);
   }
   checkNumber(numClasses, 'numClasses', 'positive integer');
   if (numClasses < 2) throw new VisionError('INVALID_OPTION', `numClasses is ${numClasses}; it must be at least 2`);
   if (filters !== undefined && (!Array.isArray(filters) || !filters.every((f) => Number.isInteger(f) && f > 0))) {
-    throw new VisionError('INVALID_OPTION', `filters is ${listed(filters)}; it must be an array of positive integers (one per conv block)`);
+    throw new VisionError('INVALID_OPTION', `filters is ${shownList(filters)}; it must be an array of positive integers (one per conv block)`);
   }
   const blocks = (filters ?? [16, 32]).length;
   if (Math.min(inputShape[0], inputShape[1]) < 2 ** blocks) {

@@ -16,7 +16,7 @@ import { resolveModel } from '../shared/resolve-model';
 import { finishTiming, now, preprocessAndExecute, preprocessAndInfer } from '../shared/run-stages';
 import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
 import { type StreamTracker, adaptedTracker, checkTrackerSettings, streamTracker, trackInStream } from '../shared/adapted-tracker';
-import { isOptionsObject, shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownList, shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { VideoClock } from '../shared/video-clock';
 import { outputDecodeError } from '../shared/outputs';
@@ -164,7 +164,7 @@ export class DetectionPipeline extends ModelPipeline implements Pipeline<Detecti
     }
     const { classes } = merged;
     if (classes !== undefined && !(Array.isArray(classes) && classes.every((c) => Number.isInteger(c) && c >= 0))) {
-      throw new VisionError('INVALID_OPTION', `classes is ${Array.isArray(classes) ? `[${classes.map(shownValue).join(', ')}]` : shownValue(classes)}; it must be a list of class ids (integers ≥ 0)`);
+      throw new VisionError('INVALID_OPTION', `classes is ${shownList(classes)}; it must be a list of class ids (integers ≥ 0)`);
     }
     for (const name of ['agnostic', 'multiLabel', 'resizeOnCapture', 'gpuSampling', 'gpuCandidates'] as const) optionalBoolean(merged[name], name);
     return {

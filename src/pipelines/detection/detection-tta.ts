@@ -5,7 +5,7 @@
 import { knownOptions } from '../../core/known-options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { shownList, shownValue } from '../../core/shown-value';
 import type { Keypoint } from '../../core/types';
 import { MERGE_METHODS, type MergeMethod } from '../../postprocess/nms/merge-predictions';
 
@@ -58,7 +58,7 @@ export function detectionViews(tta: DetectionTta): DetectionView[] {
   if (typeof flip !== 'boolean') throw new VisionError('INVALID_OPTION', `tta.flip must be true or false; got ${String(flip)}`);
   const scales = tta.scales ?? [1];
   if (!Array.isArray(scales) || scales.length === 0 || scales.some((s) => typeof s !== 'number' || !(s > 0 && s <= 1))) {
-    throw new VisionError('INVALID_OPTION', `tta.scales must be a non-empty array of numbers in (0, 1]; got ${Array.isArray(scales) ? `[${scales.map(shownValue).join(', ')}]` : shownValue(scales)}`);
+    throw new VisionError('INVALID_OPTION', `tta.scales must be a non-empty array of numbers in (0, 1]; got ${shownList(scales)}`);
   }
   if (scales.length > MAX_SCALES) {
     throw new VisionError('INVALID_OPTION', `tta.scales has ${scales.length} scales; at most ${MAX_SCALES} are allowed (each one is a run of the model, two with flip)`);

@@ -13,7 +13,7 @@ import { type StageOutputs, finishTiming, now, preprocessAndExecute, preprocessA
 import { definedOnly, optionsObject, runOptionsObject, unitInterval } from '../shared/options';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { outputDecodeError } from '../shared/outputs';
-import { shownValue } from '../../core/shown-value';
+import { shownList, shownValue } from '../../core/shown-value';
 import { canAssembleMasksOnGpu, decodeWithGpuMasks, inferKeepingProtos } from './gpu-masks';
 import { type DecodedInstances, INSTANCE_DECODERS, type InstanceDecodeContext, type InstanceDecoder } from './instance-decoders';
 import { checkInstanceHead, checkWholeImageInput } from './segmentation-card-check';
@@ -69,8 +69,7 @@ export class InstanceSegmentationPipeline extends ModelPipeline implements Pipel
     const maxDetections = merged.maxDetections ?? 100;
     if (!Number.isInteger(maxDetections) || maxDetections < 0) throw new VisionError('INVALID_OPTION', `maxDetections is ${shownValue(maxDetections)}; it must be a non-negative integer`);
     if (merged.classes !== undefined && !(Array.isArray(merged.classes) && merged.classes.every((c) => Number.isInteger(c) && c >= 0))) {
-      const shown = Array.isArray(merged.classes) ? `[${merged.classes.map(shownValue).join(', ')}]` : shownValue(merged.classes);
-      throw new VisionError('INVALID_OPTION', `classes is ${shown}; it must be an array of class ids (non-negative integers)`);
+      throw new VisionError('INVALID_OPTION', `classes is ${shownList(merged.classes)}; it must be an array of class ids (non-negative integers)`);
     }
     if (merged.maskMode !== undefined && merged.maskMode !== 'upsample' && merged.maskMode !== 'native') {
       throw new VisionError('INVALID_OPTION', `maskMode is ${shownValue(merged.maskMode)}; allowed: upsample, native`);

@@ -27,7 +27,7 @@ export default [
     },
     external,
     plugins: [nodeResolve(), commonjs(), esbuild({ target: 'es2022', sourceMap: true })],
-    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js', hoistTransitiveImports: false },
   },
   {
     input: { index: 'src/index.ts', testing: 'src/testing/index.ts', node: 'src/node/index.ts' },

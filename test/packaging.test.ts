@@ -206,6 +206,10 @@ runner.dispose();`,
       expect(code, absent).not.toContain(absent);
     }
     console.log(`detection-only app bundle (without tfjs/onnxruntime): ${(code.length / 1024).toFixed(0)} KB`);
+    // the entries re-export only: no bare imports of what their chunks use (comlink, idb-keyval), which bundlers warn of
+    for (const entry of ['index.js', 'node.js', 'testing.js']) {
+      expect(readFileSync(join(project, 'node_modules', 'visionpipe', 'dist', entry), 'utf8'), entry).not.toMatch(/^import '/m);
+    }
     expect(readFileSync(join(project, 'node_modules', 'visionpipe', 'package.json'), 'utf8')).toContain('"name": "visionpipe"');
   });
 });

@@ -128,9 +128,44 @@ describe('a YOLO card that does not fit its ONNX export', () => {
     const detector = await pipeline('object-detection', { model: card, modelSource: batched });
     await expect(detector.run(FRAME)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^model 'quantised' gave an output its card's decoder cannot read: .*batch of 2/) });
     detector.dispose();
-    // an output the decoder finds no layout in (7 rows for 4 + 2 classes) names the model too (it was the decoder's bare message)
-    const misfit = await pipeline('object-detection', { model: card, modelSource: constantOnnx([{ name: 'output0', dims: [1, 7, 21], values: new Float32Array(7 * 21) }]) });
-    await expect(misfit.run(FRAME)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^model 'quantised' gave an output its card's decoder cannot read: decodeYoloV8: /) });
+  });
+
+  it("a card whose labels do not fit the export's stated output size is MODEL_FORMAT at creation (detection, v5, seg); a dynamic size is checked at the run", async () => {
+    // 7 rows: a 3-class v8 export, given 2 labels (or 80)
+    const threeClasses = constantOnnx([{ name: 'output0', dims: [1, 7, 21], values: new Float32Array(7 * 21) }]);
+    for (const labels of [['a', 'b'], Array.from({ length: 80 }, (_, i) => `c${i}`)]) {
+      await expect(pipeline('object-detection', { model: yoloModel({ url: 'v8.onnx', id: 'three', version: 'v8', inputSize: SIZE, labels }), modelSource: threeClasses })).rejects.toMatchObject({
+        code: 'MODEL_FORMAT',
+        message: expect.stringMatching(new RegExp(`^model 'three': its output 'output0' does not fit the card's ${labels.length} labels — yolov8: output \\[1, 7, 21\\] has no axis of length 4\\+${labels.length}\\(\\+M\\).*give the card the labels`)),
+      });
+    }
+    const fitting = await pipeline('object-detection', { model: yoloModel({ url: 'v8.onnx', version: 'v8', inputSize: SIZE, labels: ['a', 'b', 'c'] }), modelSource: threeClasses });
+    expect((await fitting.run(FRAME)).detections).toEqual([]);
+    fitting.dispose();
+    // v5: rows of 5 + C, channels last
+    const v5 = constantOnnx([{ name: 'output0', dims: [1, 21, 8], values: new Float32Array(21 * 8) }]);
+    await expect(pipeline('object-detection', { model: yoloModel({ url: 'v5.onnx', version: 'v5', inputSize: SIZE, labels: ['a', 'b'] }), modelSource: v5 })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringContaining("does not fit the card's 2 labels — yolov5: output [1, 21, 8]") });
+    (await pipeline('object-detection', { model: yoloModel({ url: 'v5.onnx', version: 'v5', inputSize: SIZE, labels: ['a', 'b', 'c'] }), modelSource: v5 })).dispose();
+    // seg: 4 + C + 32 mask coefficients
+    const seg = constantOnnx([
+      { name: 'output0', dims: [1, 38, 21], values: new Float32Array(38 * 21) },
+      { name: 'output1', dims: [1, 32, 16, 16], values: new Float32Array(32 * 16 * 16) },
+    ]);
+    await expect(pipeline('instance-segmentation', { model: yoloSegModel({ url: 'seg.onnx', inputSize: SIZE, labels: ['a', 'b', 'c'] }), modelSource: seg })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringContaining("does not fit the card's 3 labels") });
+    (await pipeline('instance-segmentation', { model: yoloSegModel({ url: 'seg.onnx', inputSize: SIZE, labels: ['a', 'b'] }), modelSource: seg })).dispose();
+    // a tfjs graph whose output size is not stated: the run refuses it, naming the model (it was the decoder's bare message)
+    const dynamic = await loadModel(
+      buildTfjsGraphModel({
+        input: { name: 'images', shape: [1, SIZE, SIZE, 3] },
+        output: [{ name: 'out', shape: [1, -1, -1] }],
+        consts: [{ name: 'rows', shape: [1, 7, 21], dtype: 'float32', values: new Float32Array(7 * 21) }, { name: 'zero', shape: [], dtype: 'float32', values: [0] }],
+        nodes: [{ name: 'out', op: 'AddV2', input: ['rows', 'zero'], attr: { T: { type: 'DT_FLOAT' } } }],
+      }),
+      { backend: 'wasm' },
+    );
+    expect(dynamic.outputs[0].shape).toEqual([1, -1, -1]);
+    const misfit = await pipeline('object-detection', { model: dynamic, spec: { ...yoloModel({ url: 'd.json', id: 'dynamic', version: 'v8', format: 'tfjs', inputSize: SIZE, labels: ['a', 'b'] }), outputs: ['out'] } });
+    await expect(misfit.run(FRAME)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^model 'dynamic' gave an output its card's decoder cannot read: decodeYoloV8: /) });
     misfit.dispose();
   });
 

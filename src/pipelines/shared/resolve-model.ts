@@ -8,7 +8,7 @@ import { type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-ba
 import { parseClassNames } from '../../runtime/onnx-metadata';
 import { checkCardInput } from './card-input-check';
 import { checkCardOutputs } from './card-output-check';
-import { checkYoloOutputTypes } from './yolo-output-check';
+import { checkYoloOutputShape, checkYoloOutputTypes } from './yolo-output-check';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
 import { checkLoadingOptions } from './loading-options';
@@ -189,7 +189,8 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
 
 /**
  * A card checked against the task and the model it was loaded with (input, outputs, output
- * types, labels — from the model's metadata when the card has none): the card to run with.
+ * types, labels — from the model's metadata when the card has none —, and a YOLO output's size
+ * against those labels): the card to run with.
  */
 function checkedCard(task: TaskName, spec: ModelSpec, runner: ModelRunner): ModelSpec {
   if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
@@ -197,7 +198,9 @@ function checkedCard(task: TaskName, spec: ModelSpec, runner: ModelRunner): Mode
   checkModelInput(spec, runner);
   checkCardOutputs(spec, runner);
   checkYoloOutputTypes(spec, runner.outputs);
-  return withModelLabels(spec, runner);
+  const labelled = withModelLabels(spec, runner);
+  checkYoloOutputShape(labelled, runner.outputs);
+  return labelled;
 }
 
 /**

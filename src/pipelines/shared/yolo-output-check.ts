@@ -5,7 +5,10 @@
  * boxes and scores that mean nothing.
  */
 import { VisionError } from '../../core/errors';
+import { ownEntry } from '../../core/own-entry';
 import type { ModelSpec } from '../../models/model-spec';
+import type { SegmentationModelSpec } from '../../models/segmentation-cards';
+import { type YoloLayout, resolveYoloMatrix } from '../../postprocess/detection/yolo-common';
 import type { RawTensor, TensorInfo } from '../../runtime/model-runner';
 
 const END_TO_END_HINT =
@@ -68,5 +71,44 @@ export function checkYoloOutputTypes(spec: ModelSpec, outputs: readonly TensorIn
   const other = read.find((o) => !FLOAT_TYPES.includes(o.dtype));
   if (other) {
     throw new VisionError('MODEL_FORMAT', `model '${spec.id}': output '${other.name}' is ${other.dtype}; ${spec.family} outputs are read as float32 or float16 (export without quantised outputs, or dequantize them in the graph)`);
+  }
+}
+
+/** The anchor-output decoders' box part (v5 adds objectness) and the layout each exporter writes. */
+const ANCHOR_FAMILIES: Readonly<Record<string, { head: number; layout: YoloLayout; extras?: number }>> = {
+  yolov8: { head: 4, layout: 'channels-first' },
+  yolov5: { head: 5, layout: 'channels-last' },
+  'yolov8-seg': { head: 4, layout: 'channels-first', extras: 32 },
+};
+
+/** The output a YOLO decoder reads: the card's name for it, else YOLO-seg's rank-3 output, else the first. */
+function decodedOutput(spec: SegmentationModelSpec, outputs: readonly TensorInfo[]): TensorInfo | undefined {
+  const name = spec.family === 'yolov8-seg' ? spec.segmentation?.yoloOutputs?.detections : spec.outputs?.[0];
+  if (name !== undefined) return outputs.find((o) => o.name === name);
+  return spec.family === 'yolov8-seg' ? outputs.find((o) => o.shape.length === 3) : outputs[0];
+}
+
+/**
+ * Checks at creation that a YOLO v5/v8/v11 (-seg) card's labels fit its export's output, where
+ * the model states that output's size: a card with 80 labels for a 3-class export (`[1, 7, 8400]`)
+ * fails now, not at the first run. Outputs with a dynamic size are checked at the run, as before.
+ *
+ * @throws VisionError `MODEL_FORMAT` naming the model, the output, its shape and the label count.
+ * @example
+ * ```ts
+ * checkYoloOutputShape(yoloModel({ url: 'best.onnx', labels: COCO_LABELS }), runner.outputs); // [1, 7, 8400]: throws
+ * ```
+ */
+export function checkYoloOutputShape(spec: SegmentationModelSpec, outputs: readonly TensorInfo[]): void {
+  const family = ownEntry(ANCHOR_FAMILIES, spec.family);
+  const output = family && decodedOutput(spec, outputs);
+  if (!family || !output || output.shape.length !== 3 || !output.shape.every((d) => Number.isInteger(d) && d > 0)) return;
+  const [, a, b] = output.shape;
+  const numExtras = spec.head?.numExtras ?? family.extras;
+  try {
+    resolveYoloMatrix([], a, b, family.head, { numClasses: spec.labels.length, numExtras, layout: spec.head?.layout }, family.layout, spec.family);
+  } catch (error) {
+    if (!(error instanceof VisionError)) throw error;
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its output '${output.name}' does not fit the card's ${spec.labels.length} labels — ${error.message}; give the card the labels of the classes this export was trained on`);
   }
 }

@@ -194,6 +194,29 @@ describe('sizes and pixel values', () => {
     tensor.dispose();
   });
 
+  it('a camera-sized float tensor with one NaN or ±Infinity anywhere is INVALID_INPUT, on wasm (vectorised reductions) and cpu', async () => {
+    const values = new Float32Array(480 * 640 * 3).fill(200);
+    const length = values.length;
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await selectTfjsBackend({ backend });
+      for (const at of [0, 1, 2, 3, 5, 7, 8, 1001, length >> 1, length - 2, length - 1]) {
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 255.01, -0.01]) {
+          values[at] = bad;
+          const tensor = tf.tensor3d(values, [480, 640, 3]);
+          const error = await rejection(tensor);
+          expect(error.code, `${backend}: ${bad} at ${at}`).toBe('INVALID_INPUT');
+          tensor.dispose();
+        }
+        values[at] = 200;
+      }
+    }
+    await selectTfjsBackend({ backend: 'wasm' });
+    const fine = tf.tensor3d(values, [480, 640, 3]);
+    const { tensor, owned } = await imageToTensor(fine);
+    expect(owned).toBe(false);
+    tensor.dispose();
+  });
+
   it('float pixels at the ends of the range pass, as buffers and as tensors', async () => {
     const data = Float32Array.from([0, 255, 127.5, 0, 255, 1e-3]);
     const fromRaw = await imageToTensor({ data, width: 2, height: 1, channels: 3 });

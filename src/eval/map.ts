@@ -131,8 +131,15 @@ function averagePrecision(matched: readonly Matched[], numGt: number, tIndex: nu
   return { ap: sum / RECALL_THRESHOLDS.length, recall: rc.length ? rc[rc.length - 1] : 0 };
 }
 
+/** A box for a message: its corners (the box itself is only shown as "an object"). */
+const shownBox = (box: Box): string => `{ x1: ${box.x1}, y1: ${box.y1}, x2: ${box.x2}, y2: ${box.y2} }`;
+
+/** A box is four finite corners with x2 ≥ x1 and y2 ≥ y1 (a COCO `[x, y, w, h]` given as corners is often inverted: it would score 0 unseen). */
 function checkBox(box: Box, what: string): void {
-  if (!box || ![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `${what} has a box with non-finite coordinates`);
+  if (!box || ![box.x1, box.y1, box.x2, box.y2].every(Number.isFinite)) throw new VisionError('INVALID_INPUT', `${what} has a box with non-finite coordinates${box ? `: ${shownBox(box)}` : ''}`);
+  if (box.x2 < box.x1 || box.y2 < box.y1) {
+    throw new VisionError('INVALID_INPUT', `${what} has the box ${shownBox(box)}, whose x2 or y2 is smaller than its x1 or y1; boxes are corners x1, y1, x2, y2 (convert COCO's [x, y, width, height] first)`);
+  }
 }
 
 /** A class id is a finite number (a NaN never equals itself, a string never equals a number: both would score 0 unseen). */
@@ -159,9 +166,11 @@ const MAP_OPTION_NAMES = /* @__PURE__ */ optionNames<MapOptions>()(['maxDetectio
 /**
  * COCO-style mAP@[.5:.95], mAP@0.5 and mAP@0.75 of detections against ground-truth boxes,
  * computed as pycocotools' `COCOeval` (iouType `bbox`, area range `all`, `maxDets` =
- * `maxDetections`, no crowd regions; boxes as x1, y1, x2, y2 in any one unit).
+ * `maxDetections`, no crowd regions; boxes as x1, y1, x2, y2 in any one unit). One difference:
+ * no area cut — pycocotools' `all` range still ignores ground truth whose annotated area is over
+ * 1e10 (a 100 000-pixel square); here every box counts, whatever its unit.
  *
- * @throws VisionError `INVALID_INPUT` for images that are not `{ groundTruth, detections }` arrays, non-finite boxes or scores, class ids that are not finite numbers; `INVALID_OPTION` for bad options.
+ * @throws VisionError `INVALID_INPUT` for images that are not `{ groundTruth, detections }` arrays, non-finite or inverted boxes (x2 < x1 or y2 < y1), scores that are not finite numbers, class ids that are not finite numbers; `INVALID_OPTION` for bad options.
  * @example
  * ```ts
  * const images = scenes.map((s, i) => ({ groundTruth: s.objects, detections: results[i].detections }));
@@ -185,7 +194,7 @@ export function meanAveragePrecision(images: readonly MapImage[], options: MapOp
     im.detections.forEach((d) => {
       checkBox(d.box, `image ${i} detection`);
       checkClassId(d.classId, `image ${i} detection`);
-      if (!Number.isFinite(d.score)) throw new VisionError('INVALID_INPUT', `image ${i} has a detection with score ${d.score}`);
+      if (typeof d.score !== 'number' || !Number.isFinite(d.score)) throw new VisionError('INVALID_INPUT', `image ${i} has a detection with score ${shownValue(d.score)}; scores must be finite numbers`);
     });
   });
   const perClass: MapResult['perClass'] = [];

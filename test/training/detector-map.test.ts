@@ -33,6 +33,22 @@ describe('meanAveragePrecision (COCO bbox) against a numpy transcription of pyco
     expect(() => meanAveragePrecision([], { maxDetections: 0 })).toThrow(/maxDetections/);
   });
 
+  it('refuses inverted boxes (a COCO [x, y, w, h] given as corners scored 0 unseen) and scores that are not numbers; zero-area boxes count', () => {
+    const xywh = { x1: 100, y1: 100, x2: 50, y2: 40 };
+    const image = { groundTruth: [{ box: xywh, classId: 0 }], detections: [{ box: xywh, classId: 0, score: 0.9 }] };
+    expect(() => meanAveragePrecision([image])).toThrow(expect.objectContaining({
+      code: 'INVALID_INPUT',
+      message: 'image 0 ground truth has the box { x1: 100, y1: 100, x2: 50, y2: 40 }, whose x2 or y2 is smaller than its x1 or y1; boxes are corners x1, y1, x2, y2 (convert COCO\'s [x, y, width, height] first)',
+    }));
+    const good = { x1: 0, y1: 0, x2: 10, y2: 10 };
+    const flat = { x1: 0, y1: 5, x2: 10, y2: 4 };
+    expect(() => meanAveragePrecision([{ groundTruth: [{ box: good, classId: 0 }], detections: [{ box: flat, classId: 0, score: 0.9 }] }])).toThrow(/^image 0 detection has the box .*y2: 4 }, whose x2 or y2 is smaller/);
+    expect(() => meanAveragePrecision([{ groundTruth: [{ box: good, classId: 0 }], detections: [{ box: good, classId: 0, score: '0.9' as never }] }])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: 'image 0 has a detection with score "0.9"; scores must be finite numbers' }));
+    // a zero-area detection is a false positive, as in pycocotools (area 0 is inside the range `all`): precision 1/2 at full recall
+    const line = { x1: 3, y1: 3, x2: 3, y2: 9 };
+    expect(meanAveragePrecision([{ groundTruth: [{ box: good, classId: 0 }], detections: [{ box: line, classId: 0, score: 0.5 }, { box: good, classId: 0, score: 0.4 }] }]).map50).toBeCloseTo(0.5, 12);
+  });
+
   it('refuses class ids that are no finite number (NaN matched nothing, "1" never met 1: both scored 0 unseen) and images of the wrong shape', () => {
     const box = { x1: 0, y1: 0, x2: 10, y2: 10 };
     const refused = (code: string, fragment: string, f: () => unknown): void => {

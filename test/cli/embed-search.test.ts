@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli-in-process';
 import { SimilarityIndex, loadSimilarityIndex, saveSimilarityIndex } from '../../src/node/index';
 import { facePhoto, fixturePhoto } from '../helpers/photos';
+import { buildOnnxModel } from '../helpers/onnx-builder';
 
 const tmp = mkdtempSync(join(tmpdir(), 'visionpipe-embed-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -160,8 +161,38 @@ describe('visionpipe embed / search (real photos)', () => {
     expect(readFileSync(join(named, 'manifest.json')).equals(readFileSync(join(tmp, 'photos', 'coffee.jpg')))).toBe(true);
   });
 
+  it('an image whose embedding is all zeros fails alone: embed indexes the others, search --json prints its error', async () => {
+    // features = ReLU(pixel - 0.5): a black image has none
+    const folder = join(tmp, 'zero');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'relu.onnx'), buildOnnxModel({
+      inputs: [{ name: 'images', dims: [1, 3, 32, 32] }],
+      outputs: [{ name: 'features', dims: [1, 3, 32, 32] }],
+      initializers: [{ name: 'half', dims: [], values: [0.5] }],
+      nodes: [{ op: 'Sub', inputs: ['images', 'half'], outputs: ['shifted'] }, { op: 'Relu', inputs: ['shifted'], outputs: ['features'] }],
+    }));
+    const card = join(folder, 'relu.card.json');
+    writeFileSync(card, JSON.stringify({ id: 'relu', task: 'image-feature-extraction', family: 'pooled-output', format: 'onnx', input: { width: 32, height: 32, normalization: 'unit', layout: 'nchw' }, labels: [], location: { url: 'relu.onnx' } }));
+    const black = join(folder, 'black.png');
+    await sharp({ create: { width: 40, height: 40, channels: 3, background: '#000' } }).png().toFile(black);
+    const index = join(folder, 'index');
+    const embedded = await cli('embed', black, fixturePhoto('chelsea'), fixturePhoto('coffee'), '--out', index, '--model', card);
+    expect(embedded.code).toBe(1);
+    expect(embedded.err).toEqual([`visionpipe: ${black}: the model's embedding of this image is all zeros (its features are all zero, as a blank image can give): it has no direction to compare by cosine similarity [INVALID_INPUT]`]);
+    expect(embedded.out.join('\n')).toContain('indexed 2 image(s)');
+    const searched = await cli('search', black, '--index', index, '--json');
+    expect(searched.code).toBe(1);
+    expect(JSON.parse(searched.out.join('\n'))).toEqual({ query: black, error: { code: 'INVALID_INPUT', message: expect.stringContaining('is all zeros') } });
+    const found = await cli('search', fixturePhoto('coffee'), '--index', index, '--top', '1');
+    expect(found.code).toBe(0);
+    expect(found.out[0]).toMatch(/coffee\.\w+$/);
+  });
+
   it('says what is missing: embed without --out, search without --index or with a folder that is no index', async () => {
     expect((await cli('embed', fixturePhoto('coffee'))).code).toBe(2);
+    // no images at all is a usage error (exit 2), as search without its query is
+    expect((await cli('embed', '--out', join(tmp, 'nothing'))).code).toBe(2);
+    expect((await cli('map', '--out', join(tmp, 'nothing', 'map.png'))).code).toBe(2);
     expect((await cli('search', fixturePhoto('coffee'))).code).toBe(2);
     const noIndex = await cli('search', fixturePhoto('coffee'), '--index', tmp + '/nothing');
     expect(noIndex.code).toBe(1);

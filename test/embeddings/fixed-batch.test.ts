@@ -73,3 +73,22 @@ describe('image-feature-extraction runBatch on a model with a fixed batch size',
     }
   }
 });
+
+describe('image-feature-extraction: features a model overflowed', () => {
+  it('NaN or ±Infinity features are INFERENCE_FAILED naming the model (and the image of a batch), not a NaN embedding', async () => {
+    await selectTfjsBackend({ backend: 'wasm' });
+    // a 1×1 convolution of weight 3e38: a bright pixel overflows float32 to Infinity, a black one gives 0
+    const input = tf.input({ batchShape: [null, 8, 8, 3] });
+    const conv = tf.layers.conv2d({ name: 'features', filters: 2, kernelSize: 1, kernelInitializer: tf.initializers.constant({ value: 3e38 }), biasInitializer: 'zeros' });
+    const overflowing = new TfjsRunner(tf.model({ inputs: input, outputs: conv.apply(input) as tf.SymbolicTensor }), 'wasm');
+    const embedder = await pipeline('image-feature-extraction', { model: overflowing, spec: POOLED });
+    const black: RawImage = { data: new Uint8Array(8 * 8 * 3).fill(0), width: 8, height: 8, channels: 3 };
+    const white: RawImage = { data: new Uint8Array(8 * 8 * 3).fill(255), width: 8, height: 8, channels: 3 };
+    const because = "; they have no direction to compare (a half-precision model that overflowed? run it in float32)";
+    await expect(embedder.run(white)).rejects.toMatchObject({ code: 'INFERENCE_FAILED', message: `model 'tiny-pooled' gave features holding NaN or ±Infinity${because}` });
+    await expect(embedder.runBatch([black, white])).rejects.toMatchObject({ code: 'INFERENCE_FAILED', message: `model 'tiny-pooled' gave features holding NaN or ±Infinity for image 1${because}` });
+    // a black image's features are all zero: the embedding is zeros (no direction), not an error
+    expect(Array.from((await embedder.run(black)).embedding)).toEqual([0, 0]);
+    embedder.dispose();
+  });
+});

@@ -68,6 +68,7 @@ async function embedder(model: string | ModelSpec | undefined, args: CliArgs): P
  */
 export async function runEmbed(args: CliArgs, print: Print, printError: Print): Promise<number> {
   if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'embed needs --out <folder> for the index');
+  if (args.inputs.length === 0) throw new VisionError('INVALID_OPTION', 'embed needs images to index: give image files, folders or globs');
   const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
   const { files, failures } = await expandInputs(args.inputs);
   const card = modelCardFile(model);
@@ -77,10 +78,10 @@ export async function runEmbed(args: CliArgs, print: Print, printError: Print): 
     if (isInput(target)) throw new VisionError('INVALID_OPTION', `--out would write '${target}', which is one of the inputs (the images, the --model card); inputs are never overwritten: give another --out folder`);
   }
   failures.forEach((f) => printError(`visionpipe: ${f.image}: ${f.message} [${f.code}]`));
-  if (files.length === 0) throw new VisionError('INVALID_INPUT', 'embed needs images to index');
+  if (files.length === 0) throw new VisionError('INVALID_INPUT', `no images to index among ${args.inputs.length} input(s)`);
   const pipeline = await embedder(model, args);
   try {
-    const embedded = await embedEach(files, async (file) => (await pipeline.run(await decodeImageFile(file, { maxPixels: args.maxPixels }))).embedding, printError);
+    const embedded = await embedEach(files, async (file) => withDirection((await pipeline.run(await decodeImageFile(file, { maxPixels: args.maxPixels }))).embedding), printError);
     // an index of nothing would replace a good one: a run where no image worked writes nothing
     if (embedded.done.length === 0) throw new VisionError('INVALID_INPUT', `no image could be embedded (${files.length} tried); nothing was written to '${args.out}'`);
     const index = new SimilarityIndex<{ path: string }>(pipeline.dim);
@@ -100,6 +101,17 @@ export async function runEmbed(args: CliArgs, print: Print, printError: Print): 
   } finally {
     pipeline.dispose();
   }
+}
+
+/**
+ * An embedding that can be indexed or searched with: one of all zeros (a black image through a
+ * model whose features are ReLU outputs) has no direction, and is that image's failure alone.
+ */
+function withDirection(embedding: Float32Array): Float32Array {
+  if (embedding.every((v) => v === 0)) {
+    throw new VisionError('INVALID_INPUT', "the model's embedding of this image is all zeros (its features are all zero, as a blank image can give): it has no direction to compare by cosine similarity");
+  }
+  return embedding;
 }
 
 /** The index folder's manifest; JSON that does not parse is told by line and column, never quoted. */
@@ -197,7 +209,10 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
   const pipeline = await embedder(model, args);
   try {
     if (pipeline.dim !== index.dim) throw new VisionError('INVALID_INPUT', `the index holds ${index.dim}-d vectors but its model makes ${pipeline.dim}-d ones`);
-    const { embedding } = await queryStep(query, args, print, async () => pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels })));
+    const { embedding } = await queryStep(query, args, print, async () => {
+      const result = await pipeline.run(await decodeImageFile(query, { maxPixels: args.maxPixels }));
+      return { ...result, embedding: withDirection(result.embedding) };
+    });
     const hits = index.search(embedding, Math.min(args.top ?? 5, Math.max(index.size, 1)));
     const found = hits.map((h, i) => ({ rank: i + 1, id: h.id, score: h.score, path: indexedPath(h.metadata, h.id, args.index as string) }));
     if (!args.json) found.forEach((f) => print(`${String(f.rank).padStart(2)}. ${f.score.toFixed(4)}  ${f.path}`));

@@ -33,10 +33,20 @@ interface FeatureSource {
   fixedBatch: number;
 }
 
-/** The pooled, unit-length embeddings of a run's (only) output. */
-function embeddingsOf(outputs: Record<string, RawTensor>, layout: FeatureLayout): Float32Array[] {
+/**
+ * The pooled, unit-length embeddings of a run's (only) output. Features holding NaN or
+ * ±Infinity (a half-precision model that overflowed) are `INFERENCE_FAILED`, naming the model:
+ * normalised, every value would be NaN.
+ */
+function embeddingsOf(outputs: Record<string, RawTensor>, layout: FeatureLayout, spec: ModelSpec, batchStart?: number): Float32Array[] {
   const output = Object.values(outputs)[0];
-  return pooledEmbeddings({ dims: output.dims, data: tensorNumbers(output) }, layout);
+  const embeddings = pooledEmbeddings({ dims: output.dims, data: tensorNumbers(output) }, layout);
+  embeddings.forEach((embedding, i) => {
+    if (!embedding.every(Number.isFinite)) {
+      throw new VisionError('INFERENCE_FAILED', `model '${spec.id}' gave features holding NaN or ±Infinity${batchStart === undefined ? '' : ` for image ${batchStart + i}`}; they have no direction to compare (a half-precision model that overflowed? run it in float32)`);
+    }
+  });
+  return embeddings;
 }
 
 /**
@@ -75,7 +85,7 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
     }
     const stage = await preprocessAndInfer(this.source.runner, this.source.spec, input);
     const postStart = now();
-    const [embedding] = embeddingsOf(stage.outputs, this.source.layout);
+    const [embedding] = embeddingsOf(stage.outputs, this.source.layout, this.source.spec);
     return {
       embedding,
       imageSize: { width: stage.transform.sourceWidth, height: stage.transform.sourceHeight },
@@ -99,7 +109,7 @@ export class FeatureExtractionPipeline extends ModelPipeline implements Pipeline
       const chunk = images.slice(start, start + this.source.batchSize);
       const stage = await preprocessAndInferBatch(this.source.runner, this.source.spec, chunk, start, this.source.fixedBatch);
       const postStart = now();
-      result.embeddings.push(...embeddingsOf(stage.outputs, this.source.layout));
+      result.embeddings.push(...embeddingsOf(stage.outputs, this.source.layout, this.source.spec, start));
       result.imageSizes.push(...stage.transforms.map((t) => ({ width: t.sourceWidth, height: t.sourceHeight })));
       result.timing.preprocess += stage.preprocess;
       result.timing.inference += stage.inference;

@@ -31,7 +31,9 @@ export interface FeatureExtractionOptions extends BasePipelineOptions {
 
 /**
  * The embedding of one image: a unit-length (L2-normalised) vector, so that the dot product of
- * two embeddings is their cosine similarity.
+ * two embeddings is their cosine similarity — or all zeros where the model's features are all
+ * zero (a black image through a model whose features are ReLU outputs). Such a vector has no
+ * direction: `SimilarityIndex` refuses it (`INVALID_INPUT`) and `cosineSimilarity` gives it 0.
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import { VisionError, describeError } from '../core/errors';
+import { shownData } from '../core/shown-value';
 
 function errorName(error: unknown): string {
   return typeof error === 'object' && error !== null && 'name' in error ? String((error as { name: unknown }).name) : '';
@@ -28,13 +29,13 @@ export function cameraError(error: unknown, constraints?: MediaTrackConstraints)
     case 'DevicesNotFoundError':
       return new VisionError(
         'DEVICE_NOT_FOUND',
-        `no camera found${constraints?.deviceId ? ` with deviceId ${JSON.stringify(constraints.deviceId)}` : ''} (${detail}); connect a camera or pick one from Webcam.listDevices()`,
+        `no camera found${constraints?.deviceId ? ` with deviceId ${shownData(constraints.deviceId)}` : ''} (${detail}); connect a camera or pick one from Webcam.listDevices()`,
         { cause: error },
       );
     case 'OverconstrainedError':
     case 'ConstraintNotSatisfiedError': {
       const constraint = (error as { constraint?: string }).constraint ?? 'unknown';
-      const asked = constraints ? JSON.stringify(constraints) : '{}';
+      const asked = constraints ? shownData(constraints) : '{}';
       return new VisionError('CONSTRAINTS_NOT_SATISFIED', `no camera can satisfy the '${constraint}' constraint (asked ${asked}); relax it (use 'ideal' values) or choose another device`, { cause: error });
     }
     case 'NotReadableError':

@@ -1,6 +1,7 @@
 import { recyclerOf } from './mask-recycling';
 import { VisionError } from './errors';
 import { checkMaskColours, checkMaskKind, checkMaskPixels, checkMaskThreshold, checkRle } from './mask-checks';
+import { shownData } from './shown-value';
 
 /**
  * What a {@link Mask}'s values mean: `binary` (in / out), `probability` (0–1 per pixel) or
@@ -166,7 +167,7 @@ export class Mask {
     const b = bounds ?? { x: 0, y: 0, width, height };
     checkSize(b.width, b.height, 'Mask.create bounds');
     if (!Number.isInteger(b.x) || !Number.isInteger(b.y) || b.x < 0 || b.y < 0 || b.x + b.width > width || b.y + b.height > height) {
-      throw new VisionError('INVALID_INPUT', `Mask.create: bounds ${JSON.stringify(b)} must lie inside the ${width}×${height} mask`);
+      throw new VisionError('INVALID_INPUT', `Mask.create: bounds ${shownData(b)} must lie inside the ${width}×${height} mask`);
     }
     const wantFloat = kind === 'probability';
     if (wantFloat !== data instanceof Float32Array || (!wantFloat && !(data instanceof Uint8Array))) {

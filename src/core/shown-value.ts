@@ -41,6 +41,48 @@ export function shownList(value: unknown): string {
   return Array.isArray(value) ? `[${value.map(shownValue).join(', ')}]` : shownValue(value);
 }
 
+/** Entries of an array or object, and levels of nesting, that {@link shownData} writes out. */
+const MAX_ENTRIES = 8;
+const MAX_DEPTH = 3;
+
+/**
+ * A value as an error message shows it, arrays and plain objects written out (`[1, NaN, 3n]`,
+ * `{ x1: 0, y1: NaN }`) — where `JSON.stringify` shows NaN as `null` and throws on a BigInt or a
+ * cycle. Long or deep values are cut short (`…`); primitives are shown as {@link shownValue} shows them.
+ *
+ * @example
+ * ```ts
+ * `fill is ${shownData([1, 2, Infinity])}`; // 'fill is [1, 2, Infinity]'
+ * ```
+ */
+export function shownData(value: unknown): string {
+  const open = new Set<object>();
+  const show = (v: unknown, depth: number): string => {
+    if (typeof v !== 'object' || v === null) return shownValue(v);
+    if (open.has(v)) return '(itself)';
+    if (depth >= MAX_DEPTH) return shownValue(v);
+    open.add(v);
+    try {
+      if (Array.isArray(v)) {
+        const items = v.slice(0, MAX_ENTRIES).map((item) => show(item, depth + 1));
+        return `[${items.join(', ')}${v.length > MAX_ENTRIES ? ', …' : ''}]`;
+      }
+      const keys = Object.keys(v);
+      const entries = keys.slice(0, MAX_ENTRIES).map((key) => `${key}: ${show((v as Record<string, unknown>)[key], depth + 1)}`);
+      return entries.length === 0 ? '{}' : `{ ${entries.join(', ')}${keys.length > MAX_ENTRIES ? ', …' : ''} }`;
+    } finally {
+      open.delete(v);
+    }
+  };
+  let shown: string;
+  try {
+    shown = show(value, 0);
+  } catch {
+    return shownValue(value); // a getter that throws, a revoked proxy
+  }
+  return shown.length > 2 * MAX_SHOWN ? `${shown.slice(0, 2 * MAX_SHOWN)}…` : shown;
+}
+
 /**
  * What kind of value something is, for messages about a wrong type: an object by its class
  * (`a Uint8ClampedArray`, `a Float32Array`), arrays as `an array`, anything else as

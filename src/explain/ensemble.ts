@@ -2,7 +2,7 @@
  * Ensembles of object detectors: several detectors see the same image and their boxes are
  * merged — by weighted boxes fusion (default), greedy NMS or soft-NMS — into one result.
  */
-import { isOptionsObject, shownValue } from '../core/shown-value';
+import { isOptionsObject, shownData, shownValue } from '../core/shown-value';
 import { VisionError, toVisionError } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import type { Detection } from '../core/types';
@@ -63,16 +63,16 @@ function differenceOf(a: readonly string[], b: readonly string[]): string {
 function checkOptions(detectors: readonly EnsembleMember[], options: EnsembleOptions): void {
   if (options == null || typeof options !== 'object') throw new VisionError('INVALID_OPTION', 'ensemble: options must be an object');
   knownOptions(options, 'ensemble: options', ['weights', 'merge', 'iouThreshold', 'confType', 'threshold', 'maxDetections', 'agnostic']);
-  if (options.agnostic !== undefined && typeof options.agnostic !== 'boolean') throw new VisionError('INVALID_OPTION', `ensemble: agnostic must be true or false; got ${JSON.stringify(options.agnostic)}`);
+  if (options.agnostic !== undefined && typeof options.agnostic !== 'boolean') throw new VisionError('INVALID_OPTION', `ensemble: agnostic must be true or false; got ${shownData(options.agnostic)}`);
   if (options.confType !== undefined && !FUSION_CONFIDENCES.includes(options.confType)) {
-    throw new VisionError('INVALID_OPTION', `ensemble: confType must be one of ${FUSION_CONFIDENCES.join(', ')}; got ${JSON.stringify(options.confType)}`);
+    throw new VisionError('INVALID_OPTION', `ensemble: confType must be one of ${FUSION_CONFIDENCES.join(', ')}; got ${shownData(options.confType)}`);
   }
   if (options.merge !== undefined && !MERGE_METHODS.includes(options.merge)) {
     throw new VisionError('INVALID_OPTION', `ensemble: merge must be one of ${MERGE_METHODS.join(', ')}; got ${String(options.merge)}`);
   }
   const { weights } = options;
   if (weights !== undefined && (!Array.isArray(weights) || weights.length !== detectors.length || weights.some((w) => typeof w !== 'number' || !(w > 0) || !Number.isFinite(w)))) {
-    throw new VisionError('INVALID_OPTION', `ensemble: weights must be ${detectors.length} positive finite numbers (one per detector); got ${JSON.stringify(weights)}`);
+    throw new VisionError('INVALID_OPTION', `ensemble: weights must be ${detectors.length} positive finite numbers (one per detector); got ${shownData(weights)}`);
   }
   for (const [name, value] of [['threshold', options.threshold], ['iouThreshold', options.iouThreshold]] as const) {
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= 1)) throw new VisionError('INVALID_OPTION', `ensemble: ${name} is ${shownValue(value)}; it must be a number in [0, 1]`);

@@ -1,6 +1,6 @@
 import { VisionError } from '../core/errors';
 import { knownOptions } from '../core/known-options';
-import { shownValue } from '../core/shown-value';
+import { shownData, shownValue } from '../core/shown-value';
 import type { ExplainMethod, ExplainOptions } from './explain-types';
 
 const METHODS: readonly ExplainMethod[] = ['occlusion', 'gradients', 'smoothgrad', 'grad-cam'];
@@ -53,7 +53,7 @@ function positiveInteger(value: number | undefined, name: string, fallback: numb
 function fillOf(fill: ExplainOptions['fill']): readonly [number, number, number] {
   const rgb = typeof fill === 'number' ? [fill, fill, fill] : fill === undefined ? [128, 128, 128] : Array.isArray(fill) ? fill : [];
   if (rgb.length !== 3 || rgb.some((v) => typeof v !== 'number' || !(v >= 0 && v <= 255))) {
-    throw new VisionError('INVALID_OPTION', `fill is ${JSON.stringify(fill)}; it must be a grey level or [r, g, b], each 0–255`);
+    throw new VisionError('INVALID_OPTION', `fill is ${shownData(fill)}; it must be a grey level or [r, g, b], each 0–255`);
   }
   return [rgb[0], rgb[1], rgb[2]];
 }
@@ -75,7 +75,7 @@ export function checkExplainOptions(options: ExplainOptions, detector: boolean):
     throw new VisionError('INVALID_OPTION', `onProgress is ${shownValue(options.onProgress)}; it must be a function ({ done, total }) => void`);
   }
   if (options.classId !== undefined && !(Number.isInteger(options.classId) && options.classId >= 0)) {
-    throw new VisionError('INVALID_OPTION', `classId is ${JSON.stringify(options.classId)}; it must be a class index, a whole number ≥ 0 (leave it out for the top class)`);
+    throw new VisionError('INVALID_OPTION', `classId is ${shownData(options.classId)}; it must be a class index, a whole number ≥ 0 (leave it out for the top class)`);
   }
   const method = options.method ?? 'occlusion';
   if (!METHODS.includes(method)) throw new VisionError('INVALID_OPTION', `method '${String(method)}' is unknown; allowed: ${METHODS.join(', ')}`);

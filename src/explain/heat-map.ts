@@ -1,5 +1,6 @@
 import { VisionError } from '../core/errors';
 import type { Box } from '../core/types';
+import { shownData } from '../core/shown-value';
 
 /**
  * A {@link HeatMap} as plain, structured-clone-safe data: its size and a copy of its values
@@ -141,7 +142,7 @@ export class HeatMap {
   massInside(box: Box): number {
     const values = this.values();
     if (typeof box !== 'object' || box === null || ![box.x1, box.y1, box.x2, box.y2].every((v) => typeof v === 'number' && !Number.isNaN(v))) {
-      throw new VisionError('INVALID_INPUT', `massInside needs a box { x1, y1, x2, y2 } in image pixels; got ${JSON.stringify(box)}`);
+      throw new VisionError('INVALID_INPUT', `massInside needs a box { x1, y1, x2, y2 } in image pixels; got ${shownData(box)}`);
     }
     let total = 0;
     let inside = 0;

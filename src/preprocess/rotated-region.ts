@@ -6,6 +6,7 @@
  */
 import { VisionError } from '../core/errors';
 import type { CropRegion } from './crop-region';
+import { shownData } from '../core/shown-value';
 
 /**
  * A rectangle in source pixels (continuous coordinates: pixel `i` covers `[i, i + 1)`), centred
@@ -41,7 +42,7 @@ export type AffineMatrix = readonly [number, number, number, number, number, num
 function assertRegion(region: RotatedRegion): void {
   const { centerX, centerY, width, height, rotation } = region;
   if (![centerX, centerY, width, height, rotation].every(Number.isFinite) || !(width > 0) || !(height > 0)) {
-    throw new VisionError('INVALID_INPUT', `a rotated region needs a finite centre and rotation and a positive width and height; got ${JSON.stringify(region)}`);
+    throw new VisionError('INVALID_INPUT', `a rotated region needs a finite centre and rotation and a positive width and height; got ${shownData(region)}`);
   }
 }
 

@@ -6,6 +6,7 @@ import { checkContext, checkOptionsObject } from './checks';
 import { VisionError } from '../core/errors';
 import type { Canvas2D } from './canvas2d';
 import { optionNames } from '../core/known-options';
+import { shownData } from '../core/shown-value';
 
 const OPTION_NAMES = /* @__PURE__ */ optionNames<HeatMapDrawOptions>()(['colorMap', 'opacity', 'minValue', 'x', 'y']);
 
@@ -92,7 +93,7 @@ function colorMapOf(map: HeatColorMap | undefined): (value: number) => readonly 
       const rgb = map(value);
       const isLevel = (c: unknown): boolean => typeof c === 'number' && !Number.isNaN(c);
       if (!Array.isArray(rgb) || !isLevel(rgb[0]) || !isLevel(rgb[1]) || !isLevel(rgb[2])) {
-        throw new VisionError('INVALID_OPTION', `colorMap returned ${JSON.stringify(rgb)} for ${value}; it must return [r, g, b], numbers 0–255`);
+        throw new VisionError('INVALID_OPTION', `colorMap returned ${shownData(rgb)} for ${value}; it must return [r, g, b], numbers 0–255`);
       }
       return rgb;
     };

@@ -6,7 +6,7 @@ import { VisionError } from '../core/errors';
 import type { Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
 import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
-import { shownValue } from '../core/shown-value';
+import { shownData, shownValue } from '../core/shown-value';
 import { colorFor } from './colors';
 import { defaultEdges } from './skeletons';
 import { drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
@@ -76,7 +76,7 @@ function checkEdges(edges: ReadonlyArray<readonly [number, number]>): void {
   if (!Array.isArray(edges)) throw new VisionError('INVALID_OPTION', 'edges must be an array of [from, to] keypoint index pairs');
   for (const edge of edges) {
     if (!Array.isArray(edge) || edge.length !== 2 || !edge.every((i) => Number.isInteger(i) && i >= 0)) {
-      throw new VisionError('INVALID_OPTION', `edge ${JSON.stringify(edge)} is not a [from, to] pair of keypoint indices (integers ≥ 0)`);
+      throw new VisionError('INVALID_OPTION', `edge ${shownData(edge)} is not a [from, to] pair of keypoint indices (integers ≥ 0)`);
     }
   }
 }

@@ -6,6 +6,7 @@
 import { VisionError } from '../core/errors';
 import type { Box, ImageSize } from '../core/types';
 import { optionNames } from '../core/known-options';
+import { shownData } from '../core/shown-value';
 
 /**
  * How an image is fitted into a canvas: `fill` stretches to the canvas (aspect not kept),
@@ -140,7 +141,7 @@ export function resolveTransform(options: PlacementOptions, canvas: ImageSize): 
   if (transform) {
     const values = [transform.scaleX, transform.scaleY, transform.offsetX, transform.offsetY];
     if (!values.every(Number.isFinite) || transform.scaleX === 0 || transform.scaleY === 0) {
-      throw new VisionError('INVALID_OPTION', `transform ${JSON.stringify(transform)} must have finite values and non-zero scales`);
+      throw new VisionError('INVALID_OPTION', `transform ${shownData(transform)} must have finite values and non-zero scales`);
     }
     return transform;
   }

@@ -3,6 +3,7 @@ import { VisionError } from '../core/errors';
 import { type GpuBufferFeed, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, RawTensor, TensorDataType, TensorInfo } from './model-runner';
 import { ownEntry } from '../core/own-entry';
+import { shownData } from '../core/shown-value';
 
 /** Whether a feed is a tfjs tensor (rather than a {@link RawTensor}). @example `if (isTfTensor(feed)) feed.shape` */
 export function isTfTensor(feed: Feed | GpuBufferFeed): feed is Tensor {
@@ -42,7 +43,7 @@ function isStoredAs(data: ArrayBufferView, names: readonly string[]): boolean {
 
 function checkDims(name: string, dims: unknown): void {
   if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new VisionError('INVALID_INPUT', `input '${name}' has invalid dims ${JSON.stringify(dims)}; dims must be non-negative integers`);
+    throw new VisionError('INVALID_INPUT', `input '${name}' has invalid dims ${shownData(dims)}; dims must be non-negative integers`);
   }
 }
 

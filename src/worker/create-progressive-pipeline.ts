@@ -9,6 +9,7 @@ import type { ProgressiveOptions } from './progressive-types';
 import { resolveSwitchPolicy } from './switch-decision';
 import type { WorkerPipeline, WorkerPipelineOptions } from './worker-pipeline';
 import { createWorkerPipeline } from './create-worker-pipeline';
+import { shownData } from '../core/shown-value';
 
 /**
  * Creates a {@link ProgressivePipeline}: the task's pipeline in two dedicated workers at once,
@@ -26,7 +27,7 @@ export async function createProgressivePipeline<T extends PipelineTask>(task: T,
   const { backend, progressive: _progressive, worker, onProgress, switchWhen, switchMargin, switchTrials, allowSoftwareGpu, ...rest } = options as TaskOptions[T] & ProgressiveOptions & { onProgress?: unknown };
   const policy = resolveSwitchPolicy({ switchWhen, switchMargin, switchTrials, allowSoftwareGpu });
   if (!Array.isArray(backend) || backend.length < 2) {
-    throw new VisionError('INVALID_OPTION', `a progressive pipeline needs 'backend' as a list of at least two backends (preferred first, quick fallback last), e.g. ['webgpu', 'wasm']; got ${JSON.stringify(backend)}`);
+    throw new VisionError('INVALID_OPTION', `a progressive pipeline needs 'backend' as a list of at least two backends (preferred first, quick fallback last), e.g. ['webgpu', 'wasm']; got ${shownData(backend)}`);
   }
   if (worker !== undefined && worker !== true) {
     throw new VisionError('INVALID_OPTION', "a progressive pipeline runs in two dedicated workers; pass worker: true (a shared VisionWorker holds one backend only)");

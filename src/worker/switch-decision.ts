@@ -1,5 +1,6 @@
 import { VisionError } from '../core/errors';
 import type { GpuAdapterFacts } from './gpu-adapter';
+import { shownData } from '../core/shown-value';
 
 /**
  * When a progressive pipeline hands the frames to its preferred backend.
@@ -74,7 +75,7 @@ export function resolveSwitchPolicy(given: Partial<SwitchPolicy> = {}): SwitchPo
     if (given[key] !== undefined) Object.assign(policy, { [key]: given[key] });
   }
   const { switchWhen, switchMargin, switchTrials, allowSoftwareGpu } = policy;
-  if (switchWhen !== 'faster' && switchWhen !== 'ready') throw new VisionError('INVALID_OPTION', `switchWhen must be 'faster' or 'ready'; got ${JSON.stringify(switchWhen)}`);
+  if (switchWhen !== 'faster' && switchWhen !== 'ready') throw new VisionError('INVALID_OPTION', `switchWhen must be 'faster' or 'ready'; got ${shownData(switchWhen)}`);
   if (typeof switchMargin !== 'number' || !(switchMargin >= 0 && switchMargin < 1)) throw new VisionError('INVALID_OPTION', `switchMargin must be a fraction from 0 up to (not including) 1, e.g. 0.1 for 10 % faster; got ${String(switchMargin)}`);
   if (!Number.isInteger(switchTrials) || switchTrials < 1 || switchTrials > 20) throw new VisionError('INVALID_OPTION', `switchTrials must be a whole number of runs from 1 to 20; got ${String(switchTrials)}`);
   if (typeof allowSoftwareGpu !== 'boolean') throw new VisionError('INVALID_OPTION', `allowSoftwareGpu must be true or false; got ${String(allowSoftwareGpu)}`);

@@ -1,5 +1,5 @@
 import { VisionError } from '../../core/errors';
-import { isOptionsObject, shownValue } from '../../core/shown-value';
+import { isOptionsObject, shownData, shownValue } from '../../core/shown-value';
 import { knownOptions } from '../../core/known-options';
 
 /**
@@ -208,7 +208,7 @@ export class FaceMatcher {
    * ```
    */
   add(label: string, embedding: ArrayLike<number>): void {
-    if (typeof label !== 'string' || label === '') throw new VisionError('INVALID_INPUT', `a reference needs a non-empty string label, got ${JSON.stringify(label)}`);
+    if (typeof label !== 'string' || label === '') throw new VisionError('INVALID_INPUT', `a reference needs a non-empty string label, got ${shownData(label)}`);
     if (label === UNKNOWN) throw new VisionError('INVALID_INPUT', `a reference cannot be labelled '${UNKNOWN}': match() answers that for a face below the threshold; choose another label`);
     this.references.push({ label, embedding: this.checked(embedding, `reference '${label}'`) });
   }

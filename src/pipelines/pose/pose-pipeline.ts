@@ -13,7 +13,7 @@ import { resolveModel } from '../shared/resolve-model';
 import { now } from '../shared/run-stages';
 import { VideoClock } from '../shared/video-clock';
 import { definedOnly, optionsObject, runOptionsObject, positiveInteger, unitInterval } from '../shared/options';
-import { shownValue } from '../../core/shown-value';
+import { shownData, shownValue } from '../../core/shown-value';
 import { disposeOnFailure } from '../shared/dispose-on-failure';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import type { CropRegion } from '../../preprocess/crop-region';
@@ -150,7 +150,7 @@ export class PoseEstimationPipeline extends ModelPipeline implements Pipeline<Po
       throw new VisionError('INVALID_OPTION', `region: model '${this.poseSpec.id}' (family ${this.poseSpec.family}) looks at the whole image; region is taken by MoveNet single-pose models`);
     }
     if (typeof region !== 'object' || region === null || ![region.xMin, region.yMin, region.xMax, region.yMax].every(Number.isFinite) || !(region.xMax > region.xMin && region.yMax > region.yMin)) {
-      throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${JSON.stringify(region)}`);
+      throw new VisionError('INVALID_OPTION', `region must be { xMin, yMin, xMax, yMax } with finite numbers and xMax > xMin, yMax > yMin; got ${shownData(region)}`);
     }
     return region;
   }

@@ -8,6 +8,7 @@ import { checkCount, checkUnitInterval, checkOptionNames } from '../validate';
 import { optionNames } from '../../core/known-options';
 import { suppressCandidates } from './suppress';
 import { FUSION_CONFIDENCES, type FusionConfidence, weightedBoxesFusion } from './wbf';
+import { shownData } from '../../core/shown-value';
 
 /**
  * How predictions are merged: `'wbf'` (weighted boxes fusion, the default), `'nms'` (greedy
@@ -67,7 +68,7 @@ export interface MergedPredictions extends DetectionCandidates {
 function checkWeights(weights: readonly number[] | undefined, count: number): number[] {
   if (weights === undefined) return Array.from({ length: count }, () => 1);
   if (!Array.isArray(weights) || weights.length !== count || weights.some((w) => typeof w !== 'number' || !(w > 0) || !Number.isFinite(w))) {
-    throw new VisionError('INVALID_OPTION', `weights must be ${count} positive finite numbers (one per prediction); got ${JSON.stringify(weights)}`);
+    throw new VisionError('INVALID_OPTION', `weights must be ${count} positive finite numbers (one per prediction); got ${shownData(weights)}`);
   }
   const top = Math.max(...weights); // only ratios matter; relative to the largest, nothing overflows
   return weights.map((w) => w / top);

@@ -9,6 +9,7 @@ import { optionalBoolean } from '../../core/optional-boolean';
 import { checkBoxArray, checkUnitInterval, checkOptionNames } from '../validate';
 import { optionNames } from '../../core/known-options';
 import { iou } from './iou';
+import { shownData } from '../../core/shown-value';
 
 /**
  * How a fused box's confidence is computed, as the authors' reference implementation
@@ -116,7 +117,7 @@ function checkModels(models: readonly FusionInput[]): void {
 function checkWeights(weights: readonly number[] | undefined, count: number): number[] {
   if (weights === undefined) return Array.from({ length: count }, () => 1);
   if (!Array.isArray(weights) || weights.length !== count || weights.some((w) => typeof w !== 'number' || !(w > 0) || !Number.isFinite(w))) {
-    throw new VisionError('INVALID_OPTION', `weightedBoxesFusion: weights must be ${count} positive finite numbers (one per model); got ${JSON.stringify(weights)}`);
+    throw new VisionError('INVALID_OPTION', `weightedBoxesFusion: weights must be ${count} positive finite numbers (one per model); got ${shownData(weights)}`);
   }
   // Only ratios matter: relative to the largest, sums of huge weights cannot overflow nor tiny ones underflow.
   const top = Math.max(...weights);

@@ -12,6 +12,7 @@ import type { InputTransform } from '../../core/types';
 import type { CropRegion } from '../crop-region';
 import { type AxisFit, fitGeometry } from '../geometry';
 import type { InputSpec } from '../prepare';
+import { shownData } from '../../core/shown-value';
 
 /**
  * The samples along one axis: `positions[j]` is the source pixel index (fractional) that output
@@ -78,7 +79,7 @@ function cropAxis(min: number, max: number, size: number, out: number): SampleAx
 export function regionPlan(region: CropRegion, width: number, height: number, outWidth: number, outHeight: number): SamplePlan {
   const values = [region.xMin, region.yMin, region.xMax, region.yMax];
   if (!values.every(Number.isFinite) || !(region.xMax > region.xMin) || !(region.yMax > region.yMin)) {
-    throw new VisionError('INVALID_INPUT', `crop region must be finite and non-empty; got ${JSON.stringify(region)}`);
+    throw new VisionError('INVALID_INPUT', `crop region must be finite and non-empty; got ${shownData(region)}`);
   }
   return { x: cropAxis(region.xMin, region.xMax, width, outWidth), y: cropAxis(region.yMin, region.yMax, height, outHeight), pad: 0 };
 }

@@ -46,6 +46,24 @@ describe('detector ops: gradients computed with forward kernels only', () => {
   });
 });
 
+describe('detector targets of boxes that reach past the image', () => {
+  it('assign the cell of the part inside the image and regress to that part (a corner box threw a TypeError; a side box took a cell outside it)', () => {
+    // 32 px: a 4 × 4 grid of 8 px cells, centres at 4, 12, 20, 28
+    const scene = (box: { x1: number; y1: number; x2: number; y2: number }) => ({ objects: [{ box, classId: 1 }] }) as never;
+    const corner = assignTargets([scene({ x1: -40, y1: -40, x2: 4, y2: 4 })], { inputSize: 32, numClasses: 2 });
+    expect([...corner.positive.keys()].filter((i) => corner.positive[i])).toEqual([0]);
+    expect(Array.from(corner.boxes.subarray(0, 4))).toEqual([0, 0, 4, 4]);
+    const side = assignTargets([scene({ x1: -40, y1: 10, x2: 4, y2: 20 })], { inputSize: 32, numClasses: 2 });
+    expect([...side.positive.keys()].filter((i) => side.positive[i])).toEqual([4]); // centre (4, 12), not cell 1 at (12, 4)
+    expect(Array.from(side.boxes.subarray(16, 20))).toEqual([0, 10, 4, 20]);
+    expect(Array.from(side.classes.subarray(8, 10))).toEqual([0, 1]);
+    // a box past the far edges: the cells under its visible part, its target cut at 32
+    const far = assignTargets([scene({ x1: 10, y1: 10, x2: 90, y2: 90 })], { inputSize: 32, numClasses: 2 });
+    expect([...far.positive.keys()].filter((i) => far.positive[i])).toEqual([5, 6, 7, 9, 10, 11, 13, 14, 15]);
+    expect(Array.from(far.boxes.subarray(15 * 4, 16 * 4))).toEqual([10, 10, 32, 32]);
+  });
+});
+
 describe('detector mask loss', () => {
   it('over the positive cells\' slots equals the loss over every cell with zero weight elsewhere: value and gradients', async () => {
     await tf.setBackend('wasm');

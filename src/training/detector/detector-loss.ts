@@ -3,6 +3,7 @@
  * boxes, per-instance cropped BCE for YOLO-seg style masks.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Box } from '../../core/types';
 import { DETECTOR_STRIDE, type DetectorForward, PROTO_STRIDE, gridCentres } from './detector-model';
 import type { ShapeScene } from './shape-scenes';
 import { matMulTransposed } from './trainable-conv';
@@ -37,13 +38,20 @@ export interface DetectorTargets {
   numPositive: number;
 }
 
+/** A box cut to the `size`-pixel square image. */
+function clippedBox(box: Box, size: number): Box {
+  const clip = (v: number) => Math.max(0, Math.min(size, v));
+  return { x1: clip(box.x1), y1: clip(box.y1), x2: clip(box.x2), y2: clip(box.y2) };
+}
+
 /** Centre-sampling radius in cells: positives are cells whose centre is inside an object's box and this close to its centre. */
 const RADIUS = 1.25;
 
 /**
  * Assigns each grid cell to at most one object: cells whose centre lies inside the object's
  * box and within {@link RADIUS} cells of its centre (the smallest object wins a tie); an object
- * that gets no cell takes the cell holding its centre.
+ * that gets no cell takes the cell holding its centre. A box reaching past the image counts by
+ * its part inside (its cells, centre and regression target), as Ultralytics clips its labels.
  *
  * @example
  * ```ts
@@ -62,12 +70,11 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
   let numPositive = 0;
   const owners = scenes.map((scene, s) => {
     const owner = new Int32Array(n).fill(-1);
-    const area = (k: number) => {
-      const bx = scene.objects[k].box;
-      return (bx.x2 - bx.x1) * (bx.y2 - bx.y1);
-    };
-    scene.objects.forEach((o, k) => {
-      const { x1, y1, x2, y2 } = o.box;
+    // the part of each box inside the image: what the model can see, as Ultralytics clips its labels
+    const seen = scene.objects.map((o) => clippedBox(o.box, size));
+    const area = (k: number) => (seen[k].x2 - seen[k].x1) * (seen[k].y2 - seen[k].y1);
+    scene.objects.forEach((_, k) => {
+      const { x1, y1, x2, y2 } = seen[k];
       const [gx, gy] = [(x1 + x2) / 2, (y1 + y2) / 2];
       let got = false;
       for (let i = 0; i < n; i++) {
@@ -79,19 +86,19 @@ export function assignTargets(scenes: readonly ShapeScene[], options: { inputSiz
         if (owner[i] < 0 || area(k) < area(owner[i])) owner[i] = k;
       }
       if (!got) {
-        const i = Math.min(g - 1, Math.floor(gy / DETECTOR_STRIDE)) * g + Math.min(g - 1, Math.floor(gx / DETECTOR_STRIDE));
+        const cell = (v: number) => Math.max(0, Math.min(g - 1, Math.floor(v / DETECTOR_STRIDE)));
+        const i = cell(gy) * g + cell(gx);
         if (owner[i] < 0 || area(k) < area(owner[i])) owner[i] = k;
       }
     });
     for (let i = 0; i < n; i++) {
       const k = owner[i];
       if (k < 0) continue;
-      const o = scene.objects[k];
       const row = s * n + i;
       positive[row] = 1;
       numPositive++;
-      classes[row * c + o.classId] = 1;
-      boxes.set([o.box.x1, o.box.y1, o.box.x2, o.box.y2], row * 4);
+      classes[row * c + scene.objects[k].classId] = 1;
+      boxes.set([seen[k].x1, seen[k].y1, seen[k].x2, seen[k].y2], row * 4);
     }
     return owner;
   });

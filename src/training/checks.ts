@@ -17,6 +17,7 @@ const RULES = {
   probability: { test: (v: number) => v >= 0 && v <= 1, allowed: 'a number from 0 to 1' },
   'positive integer': { test: (v: number) => Number.isInteger(v) && v > 0, allowed: 'a positive integer' },
   'non-negative integer': { test: (v: number) => Number.isInteger(v) && v >= 0, allowed: 'a non-negative integer' },
+  pixel: { test: (v: number) => v >= 0 && v <= 255, allowed: 'a pixel value from 0 to 255' },
 } as const;
 
 /**
@@ -53,6 +54,20 @@ export function checkNumber(value: unknown, name: string, rule: NumberRule, code
  */
 export function checkOptionalNumber(value: unknown, name: string, rule: NumberRule, code: VisionErrorCode = 'INVALID_OPTION'): asserts value is number | undefined {
   if (value !== undefined) checkNumber(value, name, rule, code);
+}
+
+/**
+ * Checks an optional `seed` of a helper that takes a generator too: an integer (a seeded
+ * stream; `'x'` or NaN became seed 0, so unrelated seeds gave the same stream) or a function.
+ *
+ * @example
+ * ```ts
+ * checkSeed(options.seed); // seed is 1.5; it must be an integer (or a function returning numbers in [0, 1))
+ * ```
+ */
+export function checkSeed(seed: unknown): void {
+  if (seed === undefined || typeof seed === 'function') return;
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(seed)}; it must be an integer (or a function returning numbers in [0, 1))`);
 }
 
 /**

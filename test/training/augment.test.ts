@@ -163,6 +163,30 @@ describe('augmentation rejects bad settings without hanging or leaking', () => {
     tf.dispose([copy, batch, labels, s.image, s.mask as tf.Tensor]);
   });
 
+  it('boxes, seeds and fill are checked before any tensor is made; a box turned out of the image is dropped, not inverted', () => {
+    const s = scene();
+    const batch = tf.zeros([1, 4, 4, 3]) as tf.Tensor4D;
+    const labels = tf.ones([1, 2]) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    invalid(() => augmentSpatial({ ...s, boxes: 'x' as never }, {}), 'INVALID_INPUT', /^boxes are "x"; augmentSpatial takes a list of boxes/);
+    invalid(() => flipSample({ ...s, boxes: [SQUARE, null as never] }), 'INVALID_INPUT', /^boxes\[1\] is null; each box is \{ x1, y1, x2, y2 \}/);
+    invalid(() => rotateSample({ ...s, boxes: [{ ...SQUARE, x2: Number.NaN }] }, 10), 'INVALID_INPUT', /^boxes\[0\] is \{ x1: 10, y1: 8, x2: NaN, y2: 24 \}/);
+    invalid(() => cropSample({ ...s, boxes: [{ x1: 100, y1: 100, x2: 50, y2: 40 }] }, { x: 0, y: 0, width: 8, height: 8 }), 'INVALID_INPUT', /x2 ≥ x1 and y2 ≥ y1/);
+    for (const seed of [1.5, 'x', Number.NaN]) {
+      invalid(() => augmentSpatial(s, { flip: 0.5, seed: seed as never }), 'INVALID_OPTION', /^seed is .*; it must be an integer \(or a function/);
+      invalid(() => augmentPhotometric(batch, { noise: 0.1, seed: seed as never }), 'INVALID_OPTION', /^seed is /);
+      invalid(() => mixup(batch, labels, { seed: seed as never }), 'INVALID_OPTION', /^seed is /);
+    }
+    for (const fill of [Number.NaN, 1000, 'red']) invalid(() => rotateSample(s, 10, fill as never), 'INVALID_OPTION', /^fill is .*; it must be a pixel value from 0 to 255/);
+    expect(tf.memory().numTensors).toBe(before);
+    // a box at the top edge turned 45° about the centre of a 53×37 image ends above the image: dropped (it came back with y2 < y1)
+    const image = tf.zeros([37, 53, 3]) as tf.Tensor3D;
+    const turned = rotateSample({ image, boxes: [{ x1: 48, y1: 0, x2: 53, y2: 4 }, { x1: 20, y1: 12, x2: 30, y2: 24 }] }, 45);
+    expect(turned.boxes).toHaveLength(1);
+    expect(turned.boxes!.every((b) => b.x2 > b.x1 && b.y2 > b.y1)).toBe(true);
+    tf.dispose([image, turned.image, batch, labels, s.image, s.mask as tf.Tensor]);
+  });
+
   it('flipSample, cropSample and mixup check their input instead of making NaN pixels or tfjs errors', () => {
     const s = scene();
     invalid(() => flipSample(null as never), 'INVALID_INPUT', /sample is null; it must be an object/);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import { checkNumber, checkObject, checkOptionalNumber, checkTensor } from '../checks';
+import { checkNumber, checkObject, checkOptionalNumber, checkSeed, checkTensor } from '../checks';
 import { toRandom } from '../random';
 import { knownOptions, optionNames } from '../../core/known-options';
 
@@ -34,6 +34,7 @@ function checkPhotometric(batch: tf.Tensor4D, options: PhotometricAugmentation):
   checkTensor(batch, 'batch', 4);
   checkObject(options, 'photometric options');
   knownOptions(options, 'photometric options', optionNames<PhotometricAugmentation>()(['brightness', 'contrast', 'saturation', 'noise', 'cutout', 'range', 'seed']));
+  checkSeed(options.seed);
   for (const key of ['brightness', 'contrast', 'saturation', 'noise'] as const) checkOptionalNumber(options[key], key, 'non-negative');
   checkOptionalNumber(options.cutout, 'cutout', 'probability');
   checkOptionalNumber(options.range, 'range', 'positive');
@@ -123,6 +124,7 @@ function betaDraw(alpha: number, random: () => number): number {
 export function mixup(x: tf.Tensor4D, y: tf.Tensor2D, options: { alpha?: number; seed?: number | (() => number) } = {}): { x: tf.Tensor4D; y: tf.Tensor2D; lambda: number } {
   checkObject(options, 'mixup options');
   knownOptions(options, 'mixup options', ['alpha', 'seed']);
+  checkSeed(options.seed);
   const alpha = options.alpha ?? 0.2;
   checkNumber(alpha, 'alpha', 'positive');
   checkTensor(x, 'x', 4);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
+import { shownData, shownValue } from '../../core/shown-value';
 import type { Box } from '../../core/types';
-import { checkNumber, checkObject, checkOptionalNumber } from '../checks';
+import { checkNumber, checkObject, checkOptionalNumber, checkSeed } from '../checks';
 import { toRandom } from '../random';
 import { knownOptions, optionNames } from '../../core/known-options';
 
@@ -136,7 +136,9 @@ export function cropSample(sample: AugmentSample, region: { x: number; y: number
 /**
  * Rotates an image, its mask and boxes by `degrees` (counter-clockwise as seen on screen)
  * about the image centre; uncovered corners are filled with `fill` (0–255). Each box becomes
- * the axis-aligned box enclosing its rotated corners, so it still encloses its object.
+ * the axis-aligned box enclosing its rotated corners, so it still encloses its object, cut to
+ * the image; a box turned wholly out of the image is dropped (as {@link cropSample} drops boxes
+ * left with no area).
  *
  * @example
  * ```ts
@@ -146,6 +148,7 @@ export function cropSample(sample: AugmentSample, region: { x: number; y: number
 export function rotateSample(sample: AugmentSample, degrees: number, fill = 0): AugmentSample {
   checkSample(sample, 'rotateSample');
   checkNumber(degrees, 'degrees', 'finite');
+  checkNumber(fill, 'fill', 'pixel');
   const [height, width] = sample.image.shape;
   const radians = (degrees * Math.PI) / 180;
   // box edges rotate about the image centre in edge coordinates (W/2, H/2); tfjs takes the
@@ -157,7 +160,7 @@ export function rotateSample(sample: AugmentSample, degrees: number, fill = 0): 
   const sin = Math.sin(radians);
   // screen counter-clockwise with y pointing down
   const turn = ([px, py]: [number, number]): [number, number] => [cx + (px - cx) * cos + (py - cy) * sin, cy - (px - cx) * sin + (py - cy) * cos];
-  const boxes = sample.boxes?.map((b) => enclose(corners(b).map(turn), width, height));
+  const boxes = sample.boxes?.map((b) => enclose(corners(b).map(turn), width, height)).filter((b) => b.x2 > b.x1 && b.y2 > b.y1);
   const image = tf.tidy(() => tf.cast(tf.image.rotateWithOffset(sample.image.toFloat().expandDims(0) as tf.Tensor4D, radians, fill, center).squeeze([0]), sample.image.dtype) as tf.Tensor3D);
   let mask: tf.Tensor2D | tf.Tensor3D | undefined;
   if (sample.mask) {
@@ -175,7 +178,17 @@ function checkSample(sample: AugmentSample, helper: string): void {
     const shown = sample.image instanceof tf.Tensor ? `rank ${sample.image.rank}` : shownValue(sample.image);
     throw new VisionError('INVALID_INPUT', `image is ${shown}; ${helper} takes one [H, W, C] image tensor`);
   }
-  const { mask } = sample;
+  const { boxes, mask } = sample;
+  if (boxes !== undefined) {
+    if (!Array.isArray(boxes)) throw new VisionError('INVALID_INPUT', `boxes are ${shownValue(boxes)}; ${helper} takes a list of boxes { x1, y1, x2, y2 } in pixels`);
+    boxes.forEach((box: unknown, i) => {
+      const b = box as Partial<Box> | null;
+      const finite = typeof b === 'object' && b !== null && [b.x1, b.y1, b.x2, b.y2].every((v) => typeof v === 'number' && Number.isFinite(v));
+      if (!finite || b.x2! < b.x1! || b.y2! < b.y1!) {
+        throw new VisionError('INVALID_INPUT', `boxes[${i}] is ${shownData(box)}; each box is { x1, y1, x2, y2 }, finite pixels with x2 ≥ x1 and y2 ≥ y1`);
+      }
+    });
+  }
   if (mask === undefined) return;
   const [height, width] = sample.image.shape;
   if (!(mask instanceof tf.Tensor) || (mask.rank !== 2 && mask.rank !== 3) || mask.shape[0] !== height || mask.shape[1] !== width) {
@@ -187,6 +200,7 @@ function checkSample(sample: AugmentSample, helper: string): void {
 function checkSpatial(ops: SpatialAugmentation): void {
   checkObject(ops, 'spatial augmentation options');
   knownOptions(ops, 'spatial augmentation options', optionNames<SpatialAugmentation>()(['flip', 'crop', 'rotate', 'seed']));
+  checkSeed(ops.seed);
   checkOptionalNumber(ops.flip, 'flip', 'probability');
   checkOptionalNumber(ops.rotate, 'rotate', 'finite');
   if (ops.crop === undefined) return;

@@ -173,6 +173,45 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     await expect(trainDetector(detector, [scene()], {})).rejects.toMatchObject({ code: 'DISPOSED', message: expect.stringContaining('this detector was disposed') });
   });
 
+  it('checks its config, options and withLabels before making any tensor (duplicate labels, bad widths and misspelt names were taken; refusals leaked 48–59 tensors)', () => {
+    const short = tf.zeros([3]);
+    const before = tf.memory().numTensors;
+    const refused = (make: () => unknown, code: string, message: RegExp): void => {
+      expect(make).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }));
+      expect(tf.memory().numTensors).toBe(before);
+    };
+    refused(() => new TrainableDetector({ inputSize: SIZE, labels: ['a', 'a'] }), 'INVALID_OPTION', /^labels list "a" twice/);
+    refused(() => new TrainableDetector({ inputSize: SIZE, labels: [''] }), 'INVALID_OPTION', /^labels\[0\] is ""; class names are non-empty strings/);
+    refused(() => new TrainableDetector({ inputSize: SIZE, labels: [1, 2] as never }), 'INVALID_OPTION', /^labels\[0\] is 1;/);
+    refused(() => new TrainableDetector({ inputSize: SIZE, labels: [] }), 'INVALID_OPTION', /needs at least one label/);
+    for (const widths of [[0, 4, 4], [1.5, 4, 4], 'x', [4, 4]]) {
+      refused(() => new TrainableDetector({ inputSize: SIZE, labels: ['a'], widths: widths as never }), 'INVALID_OPTION', /^widths is .*; it must be three positive integers/);
+    }
+    refused(() => new TrainableDetector({ inputSize: SIZE, labels: ['a'], numPrototype: 8 } as never), 'INVALID_OPTION', /detector config has unknown option\(s\) numPrototype/);
+    refused(() => new TrainableDetector({ inputSize: SIZE, labels: ['a'] }, { sead: 1 } as never), 'INVALID_OPTION', /TrainableDetector options has unknown option\(s\) sead/);
+    refused(() => new TrainableDetector({ inputSize: SIZE, labels: ['a'] }, { weights: new Map([['cls/kernel', short]]) }), 'INVALID_INPUT', /^weight cls\/kernel has 3 values; expected \[64, 1\]/);
+    const detector = new TrainableDetector({ inputSize: SIZE, labels: ['a', 'b'] });
+    const withDetector = tf.memory().numTensors;
+    expect(() => withLabels(detector, [])).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/needs at least one label/) }));
+    expect(() => withLabels(detector, ['a', 'a'])).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^labels list "a" twice/) }));
+    expect(tf.memory().numTensors).toBe(withDetector);
+    // a saved model whose metadata the detector refuses is the file's fault
+    const exported = detectorToLayersModel(detector);
+    const meta = exported.getUserDefinedMetadata() as Record<string, { labels: string[] }>;
+    const key = Object.keys(meta)[0];
+    exported.setUserDefinedMetadata({ [key]: { ...meta[key], labels: ['a', 'a'] } });
+    expect(() => detectorFromLayersModel(exported)).toThrow(expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringMatching(/does not match its detector metadata: labels list "a" twice/) }));
+    exported.dispose();
+    expect(tf.memory().numTensors).toBe(withDetector);
+    expect(() => detectorFromLayersModel(undefined as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/takes a tf\.LayersModel/) }));
+    expect(() => detectorToLayersModel({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/takes a TrainableDetector/) }));
+    detector.dispose();
+    expect(() => withLabels(detector, ['a', 'c'])).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(() => detectorToLayersModel(detector)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(tf.memory().numTensors).toBe(before);
+    short.dispose();
+  });
+
   it('trains a boxes-only detector on objects without masks, flips included (a flip read the missing mask)', async () => {
     const detector = new TrainableDetector({ inputSize: SIZE, labels: ['a'] });
     const before = tf.memory().numTensors;

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
+import { shownValue } from '../../core/shown-value';
 import { DETECTOR_STRIDE, type DetectorConfig, TrainableDetector, detectorLayers, gridCentres } from './detector-model';
 
 /** Key of the detector's config in the layers model's user-defined metadata. */
@@ -53,6 +54,8 @@ function kernelShape(kind: 'down' | 'conv3' | 'conv1', cin: number, cout: number
  * ```
  */
 export function detectorToLayersModel(detector: TrainableDetector): tf.LayersModel {
+  if (!(detector instanceof TrainableDetector)) throw new VisionError('INVALID_INPUT', `detectorToLayersModel takes a TrainableDetector; got ${shownValue(detector)}`);
+  if (detector.params.size === 0) throw new VisionError('DISPOSED', 'this detector was disposed');
   const config = detector.config;
   const size = config.inputSize;
   const g = size / DETECTOR_STRIDE;
@@ -123,6 +126,7 @@ export function detectorToLayersModel(detector: TrainableDetector): tf.LayersMod
  * ```
  */
 export function detectorFromLayersModel(model: tf.LayersModel): TrainableDetector {
+  if (!(model instanceof tf.LayersModel)) throw new VisionError('INVALID_INPUT', `detectorFromLayersModel takes a tf.LayersModel (made by detectorToLayersModel); got ${shownValue(model)}`);
   const meta = (model.getUserDefinedMetadata() as Record<string, DetectorConfig> | undefined)?.[METADATA_KEY];
   if (!meta) throw new VisionError('MODEL_FORMAT', `model '${model.name}' has no ${METADATA_KEY} metadata; only models made by detectorToLayersModel can be rebuilt`);
   const weights = new Map<string, tf.Tensor>();
@@ -134,8 +138,9 @@ export function detectorFromLayersModel(model: tf.LayersModel): TrainableDetecto
     }
     return new TrainableDetector(meta, { weights });
   } catch (error) {
-    if (error instanceof VisionError) throw error;
-    throw new VisionError('MODEL_FORMAT', `model '${model.name}' does not match its detector metadata: ${String(error)}`, { cause: error });
+    // a config or weights the detector refuses are the saved model's fault
+    const message = error instanceof VisionError ? error.message : String(error);
+    throw new VisionError('MODEL_FORMAT', `model '${model.name}' does not match its detector metadata: ${message}`, { cause: error });
   } finally {
     tf.dispose([...weights.values()]);
   }

@@ -7,7 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../../core/errors';
-import { checkObject } from '../checks';
+import { knownOptions, optionNames } from '../../core/known-options';
+import { shownData, shownValue } from '../../core/shown-value';
+import { checkObject, checkOptionalNumber } from '../checks';
+import { checkClassNameList } from '../class-names';
 import { seededRandom } from '../random';
 import { NORM_EPSILON, type NormState, batchNorm, foldNorm } from './batch-norm';
 import { trainableConv } from './trainable-conv';
@@ -114,13 +117,25 @@ function taps(kind: LayerDef['kind']): number {
 /** Class prior of the class head's bias (YOLO's prior: few cells hold objects). */
 const CLASS_PRIOR_BIAS = -4.6;
 
+const CONFIG_NAMES = /* @__PURE__ */ optionNames<DetectorConfig>()(['inputSize', 'labels', 'widths', 'numPrototypes']);
+
+/** A detector's labels: class names (non-empty strings, each once), at least one. */
+function checkLabels(labels: unknown): void {
+  checkClassNameList(labels);
+  if (labels.length === 0) throw new VisionError('INVALID_OPTION', 'a detector needs at least one label');
+}
+
 function checkConfig(config: DetectorConfig): void {
   checkObject(config, 'detector config');
-  const { inputSize, labels } = config;
+  knownOptions(config, 'detector config', CONFIG_NAMES);
+  const { inputSize, labels, widths } = config;
   if (!(Number.isInteger(inputSize) && inputSize >= 32 && inputSize % 32 === 0)) {
-    throw new VisionError('INVALID_OPTION', `inputSize is ${inputSize}; it must be a positive multiple of 32`);
+    throw new VisionError('INVALID_OPTION', `inputSize is ${shownValue(inputSize)}; it must be a positive multiple of 32`);
   }
-  if (!Array.isArray(labels) || labels.length === 0) throw new VisionError('INVALID_OPTION', 'a detector needs at least one label');
+  checkLabels(labels);
+  if (widths !== undefined && !(Array.isArray(widths) && widths.length === 3 && widths.every((w) => Number.isInteger(w) && w > 0))) {
+    throw new VisionError('INVALID_OPTION', `widths is ${shownData(widths)}; it must be three positive integers (channels at strides 2, 4 and 8), e.g. [16, 32, 64]`);
+  }
   const m = config.numPrototypes ?? 0;
   if (!(Number.isInteger(m) && m >= 0 && m !== inputSize / PROTO_STRIDE)) {
     throw new VisionError('INVALID_OPTION', `numPrototypes is ${m}; it must be a non-negative integer other than inputSize/${PROTO_STRIDE} (${inputSize / PROTO_STRIDE}), which would make the prototype layout ambiguous`);
@@ -180,21 +195,38 @@ export class TrainableDetector {
   /** `weights`: some or all of the keys of {@link params} and {@link stats} (e.g. a {@link snapshot}); the others start fresh. */
   constructor(config: DetectorConfig, options: { seed?: number; weights?: ReadonlyMap<string, tf.Tensor> } = {}) {
     checkConfig(config);
+    checkObject(options, 'TrainableDetector options');
+    knownOptions(options, 'TrainableDetector options', ['seed', 'weights']);
+    checkOptionalNumber(options.seed, 'seed', 'integer');
+    if (options.weights !== undefined && !(options.weights instanceof Map)) throw new VisionError('INVALID_INPUT', `weights are ${shownValue(options.weights)}; they must be a Map of tensors by '<layer>/<part>' (a snapshot())`);
     this.config = { ...config, labels: [...config.labels], widths: config.widths ?? [16, 32, 64], numPrototypes: config.numPrototypes ?? 0 };
     this.params = new Map();
     this.stats = new Map();
     const rng = seededRandom(options.seed ?? 7);
-    for (const layer of detectorLayers(this.config)) {
+    const plan = detectorLayers(this.config).map((layer) => {
       const fanIn = taps(layer.kind) * layer.cin;
       const parts: ['kernel' | 'bias' | 'gamma' | 'beta' | 'mean' | 'variance', number][] = [['kernel', 0], ['bias', layer.name === 'cls' ? CLASS_PRIOR_BIAS : 0]];
       if (normalised(layer)) parts.push(['gamma', 1], ['beta', 0], ['mean', 0], ['variance', 1 - NORM_EPSILON]);
+      return { layer, fanIn, parts };
+    });
+    // given weights that do not fit are refused before any variable is made
+    for (const { layer, fanIn, parts } of plan) {
+      for (const [part] of parts) {
+        const key = `${layer.name}/${part}`;
+        const given = options.weights?.get(key);
+        const shape = part === 'kernel' ? [fanIn, layer.cout] : [layer.cout];
+        if (given === undefined) continue;
+        if (!(given instanceof tf.Tensor) || given.isDisposed) throw new VisionError('INVALID_INPUT', `weight ${key} is ${given instanceof tf.Tensor ? 'a disposed tensor' : shownValue(given)}; it must be a tensor`);
+        if (given.size !== shape.reduce((a, b) => a * b, 1)) throw new VisionError('INVALID_INPUT', `weight ${key} has ${given.size} values; expected [${shape.join(', ')}]`);
+      }
+    }
+    for (const { layer, fanIn, parts } of plan) {
       for (const [part, fill] of parts) {
         const key = `${layer.name}/${part}`;
         const shape = part === 'kernel' ? [fanIn, layer.cout] : [layer.cout];
         const given = options.weights?.get(key);
         let init: tf.Tensor;
         if (given) {
-          if (given.size !== shape.reduce((a, b) => a * b, 1)) throw new VisionError('INVALID_INPUT', `weight ${key} has ${given.size} values; expected [${shape.join(', ')}]`);
           init = given.reshape(shape);
         } else if (part === 'kernel') {
           const scale = Math.sqrt((layer.kind === 'conv1' ? 1 : 2) / fanIn) * (layer.kind === 'conv1' ? 0.5 : 1);
@@ -302,6 +334,9 @@ function gauss(rng: () => number): number {
  * ```
  */
 export function withLabels(detector: TrainableDetector, labels: readonly string[]): TrainableDetector {
+  if (!(detector instanceof TrainableDetector)) throw new VisionError('INVALID_INPUT', `withLabels takes a TrainableDetector; got ${shownValue(detector)}`);
+  if (detector.params.size === 0) throw new VisionError('DISPOSED', 'this detector was disposed');
+  checkLabels(labels);
   const weights = detector.snapshot();
   const old = detector.config.labels;
   const [kernel, bias] = [weights.get('cls/kernel')!, weights.get('cls/bias')!];

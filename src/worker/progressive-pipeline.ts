@@ -54,6 +54,8 @@ export class ProgressivePipeline<T extends PipelineTask> {
   private preferredLoadMs: number | null = null;
   private preferredWarmupMs: number | null = null;
   private fallbackInFlight = 0;
+  /** Settles when the last video frame that asked was handed to its pipeline: the next one waits for it. */
+  private videoTurn: Promise<void> = Promise.resolve();
   private readonly fallbackFrameMs: number[] = [];
   private readonly trialMs: number[] = [];
   private trialInFlight = false;
@@ -222,28 +224,51 @@ export class ProgressivePipeline<T extends PipelineTask> {
     this.settlePreferred(false);
   }
 
+  /**
+   * Serves one call. Video frames take turns until each is handed to its pipeline, so that
+   * they reach it in call order (a frame that starts a warm-up waits for its copy; the ones
+   * after it woke in no set order, and the pipeline refused a timestamp that went back).
+   */
   private async serve(input: ImageInput, call: (pipeline: ServingPipeline<T>) => Promise<ResultOf<T>>, video: boolean): Promise<ProgressiveResult<T>> {
-    await this.firstReady;
-    this.assertUsable();
-    const frame = this.frames++;
-    const { role, pipeline } = await this.pick(input, frame);
-    if (role === 'preferred') {
-      const result = await call(pipeline);
-      if (video) this.bridge?.mapNew(result);
-      return this.count(result, pipeline);
-    }
+    const turn = video ? this.takeVideoTurn() : undefined;
     try {
-      const began = performance.now();
-      const result = await call(pipeline);
-      this.fallbackFrameMs.push(performance.now() - began);
-      if (this.fallbackFrameMs.length > RECENT_FALLBACK_FRAMES) this.fallbackFrameMs.shift();
-      if (video) this.bridge?.observeOld(result);
-      return this.count(result, pipeline);
+      await turn?.ready;
+      await this.firstReady;
+      this.assertUsable();
+      const frame = this.frames++;
+      const { role, pipeline } = await this.pick(input, frame);
+      if (role === 'preferred') {
+        const sent = call(pipeline);
+        turn?.release();
+        const result = await sent;
+        if (video) this.bridge?.mapNew(result);
+        return this.count(result, pipeline);
+      }
+      try {
+        const began = performance.now();
+        const sent = call(pipeline);
+        turn?.release();
+        const result = await sent;
+        this.fallbackFrameMs.push(performance.now() - began);
+        if (this.fallbackFrameMs.length > RECENT_FALLBACK_FRAMES) this.fallbackFrameMs.shift();
+        if (video) this.bridge?.observeOld(result);
+        return this.count(result, pipeline);
+      } finally {
+        this.fallbackInFlight--;
+        this.decideWhenMeasured();
+        this.retireFallbackWhenIdle();
+      }
     } finally {
-      this.fallbackInFlight--;
-      this.decideWhenMeasured();
-      this.retireFallbackWhenIdle();
+      turn?.release();
     }
+  }
+
+  /** The next video frame's turn: ready when the frame before it was handed to its pipeline (or failed first). */
+  private takeVideoTurn(): { ready: Promise<void>; release: () => void } {
+    const ready = this.videoTurn;
+    let release!: () => void;
+    this.videoTurn = new Promise<void>((resolve) => (release = resolve));
+    return { ready, release };
   }
 
   /** Which pipeline serves this frame: the preferred once chosen, else the fallback once loaded (waiting for the first of the two). */

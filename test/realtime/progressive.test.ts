@@ -245,6 +245,30 @@ describe('progressive start (control flow)', () => {
     await later();
     expect([fallback.disposed(), late.disposed()]).toEqual([true, true]);
   });
+
+  it('video frames sent together reach the pipelines in call order while the preferred warms up (they came 2,3,4,5,6,1)', async () => {
+    const received: string[] = [];
+    const recording = (backend: string) =>
+      ({
+        spec: { id: backend },
+        runner: { backend, gpuAdapter: null },
+        run: async () => ({ imageSize: { width: 4, height: 4 }, detections: [] }),
+        runForVideo: async (_input: unknown, timestampMs: number) => {
+          received.push(`${backend}@${timestampMs}`);
+          return { imageSize: { width: 4, height: 4 }, detections: [] };
+        },
+        reset: async () => undefined,
+        dispose: () => undefined,
+      }) as unknown as Det;
+    const progressive = new ProgressivePipeline('object-detection', { preferred: 'wasm', fallback: 'cpu' }, Promise.resolve(recording('wasm')), Promise.resolve(recording('cpu')), { switchWhen: 'ready' });
+    await progressive.ready();
+    const timestamps = [1, 2, 3, 4, 5, 6, 7, 8];
+    await Promise.all(timestamps.map((t) => progressive.runForVideo(frame(), t)));
+    const order = received.map((r) => Number(r.split('@')[1]));
+    expect(order).toEqual(timestamps);
+    expect(received.some((r) => r.startsWith('wasm@'))).toBe(true); // the switch came mid-stream, and order held across it
+    progressive.dispose();
+  });
 });
 
 /** The soak's tiny cell detector written to .cache (cpu and wasm both run it in milliseconds). */

@@ -17,7 +17,9 @@ export interface WorkerConnectionOptions {
   url?: string | URL;
   /**
    * A call (run, reset…) that takes longer, in ms, is a hung worker: it rejects with `TIMEOUT`,
-   * the worker is restarted on the next call. Default 30 000; 0, `Infinity` and anything above
+   * the worker is restarted on the next call. The time counts from the call's turn, once the
+   * calls sent before it have been answered (calls sent together wait behind each other in the
+   * worker without counting as hung). Default 30 000; 0, `Infinity` and anything above
    * 2^31 − 1 (the longest a timer can wait, about 24.8 days) mean no limit.
    */
   timeoutMs?: number;
@@ -43,6 +45,10 @@ export interface StartedWorker<Api> {
 
 interface Pending {
   reject(error: VisionError): void;
+  /** Starts the call's time limit (once): when every call sent before it with a limit has been answered. */
+  startTimer(): void;
+  /** Whether the call has a time limit (one without never holds back the limits of the calls after it). */
+  limited: boolean;
 }
 
 /** The longest a timer can wait (2^31 − 1 ms, about 24.8 days): a longer limit is no limit. */
@@ -185,21 +191,29 @@ export class WorkerConnection<Api> {
     }
     return new Promise<T>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let timed = false;
+      const limited = timeoutMs > 0 && timeoutMs <= LONGEST_TIMER_MS;
       const entry: Pending = {
+        limited,
         reject: (error) => {
           clearTimeout(timer);
           this.remove(started, entry);
           reject(error);
         },
+        // a call waiting behind others is not hung: its limit runs from its turn (20 runs of 146 ms sent together
+        // with a limit of 1 s restarted a worker that answered every run)
+        startTimer: () => {
+          if (timed || !limited) return;
+          timed = true;
+          timer = setTimeout(() => {
+            entry.reject(new VisionError('TIMEOUT', `the pipeline worker did not answer within ${timeoutMs} ms; it is restarted on the next call`));
+            if (this.state === started) this.fail(new VisionError('WORKER_FAILED', `the pipeline worker hung (no answer within ${timeoutMs} ms); it restarts on the next call`));
+          }, timeoutMs);
+        },
       };
       this.pending.add(entry);
       started.hold(true);
-      if (timeoutMs > 0 && timeoutMs <= LONGEST_TIMER_MS) {
-        timer = setTimeout(() => {
-          entry.reject(new VisionError('TIMEOUT', `the pipeline worker did not answer within ${timeoutMs} ms; it is restarted on the next call`));
-          if (this.state === started) this.fail(new VisionError('WORKER_FAILED', `the pipeline worker hung (no answer within ${timeoutMs} ms); it restarts on the next call`));
-        }, timeoutMs);
-      }
+      this.startTimersAtTurn();
       const sent = send(started.api);
       this.unanswered.add(sent);
       const answered = (): void => void this.unanswered.delete(sent);
@@ -285,6 +299,15 @@ export class WorkerConnection<Api> {
   private remove(started: StartedWorker<Api>, entry: Pending): void {
     this.pending.delete(entry);
     if (this.pending.size === 0) started.hold(false);
+    else this.startTimersAtTurn();
+  }
+
+  /** Starts the limits of the calls at their turn: the oldest unanswered (the one the worker is on now), and any after calls without a limit. */
+  private startTimersAtTurn(): void {
+    for (const entry of this.pending) {
+      entry.startTimer();
+      if (entry.limited) return;
+    }
   }
 
   private fail(error: VisionError): void {

@@ -125,6 +125,22 @@ describe('first runs slower than timeoutMs (kernels compile on them)', () => {
   });
 });
 
+describe('calls waiting behind others in the worker', () => {
+  it('are timed from their turn: 12 runs of 150 ms sent together within a 500 ms limit all answer, and the worker is not restarted', async () => {
+    const worker = new VisionWorker({ url: await fixtureWorker('steady-slow-worker'), timeoutMs: 500 });
+    cleanups.push(() => worker.terminate());
+    const remote = await cells(worker, cellModel('queued').card);
+    await remote.run(cellFrame()); // the first run answers within timeoutMs: later ones are timed by it
+    const results = await Promise.all(Array.from({ length: 12 }, () => remote.run(cellFrame())));
+    expect(results.map(labelsOf)).toEqual(Array.from({ length: 12 }, () => ['queued']));
+    expect([worker.restarts, worker.failures]).toEqual([0, 0]);
+    // a run that hangs at its turn is still found: TIMEOUT once the ones before it are answered
+    const hang = worker.simulateFailure('hang', 3000).catch((e: unknown) => e);
+    await expect(remote.run(cellFrame())).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(await hang).toMatchObject({ code: 'WORKER_FAILED' });
+  });
+});
+
 describe('terminate while the worker starts', () => {
   it('ends the worker being started: the call that started it rejects with DISPOSED, nothing keeps running', async () => {
     const worker = new VisionWorker({ url });

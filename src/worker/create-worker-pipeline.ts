@@ -2,6 +2,7 @@
 // calling side's pipeline object made (feature extraction's with its own members).
 import * as Comlink from 'comlink';
 import { VisionError, throwIfAborted } from '../core/errors';
+import { linkAbort } from '../camera/abort-link';
 import { getPlatform } from '../core/platform';
 import { shownValue } from '../core/shown-value';
 import type { PipelineTask, TaskOptions } from '../pipelines/registry';
@@ -43,6 +44,32 @@ function checkSharedWorkerOptions(options: WorkerPipelineOptions): void {
 }
 
 /**
+ * Opens the registration in the worker, or rejects `ABORTED` as soon as `signal` fires (the
+ * worker goes on building until it is done: a shared worker's pipeline is then closed, a
+ * dedicated worker is terminated by the caller).
+ */
+function openUnlessAborted(worker: VisionWorker, registration: WorkerRegistration, onProgress: Parameters<VisionWorker['open']>[1], signal: AbortSignal | undefined): ReturnType<VisionWorker['open']> {
+  const opened = worker.open(registration, onProgress);
+  if (!signal) return opened;
+  return new Promise((resolve, reject) => {
+    const unlink = linkAbort(signal, () => {
+      reject(new VisionError('ABORTED', 'creating the worker pipeline was aborted', { cause: signal.reason }));
+      opened.then(() => worker.close(registration), () => undefined);
+    });
+    opened.then(
+      (info) => {
+        unlink();
+        resolve(info);
+      },
+      (error: unknown) => {
+        unlink();
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Creates a task pipeline inside a worker — a dedicated one by default, or a shared
  * {@link VisionWorker} — and returns a {@link WorkerPipeline} with the in-thread interface
  * (for image feature extraction a {@link WorkerFeatureExtractionPipeline}: `runBatch`, `dim`).
@@ -73,11 +100,7 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
     const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
     const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };
     const registration: WorkerRegistration = { task, options: wire, limits };
-    const info = await worker.open(registration, onProgress);
-    if (all.signal?.aborted) {
-      worker.close(registration);
-      throwIfAborted(all.signal, 'creating the worker pipeline');
-    }
+    const info = await openUnlessAborted(worker, registration, onProgress, all.signal);
     const { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter } = info;
     const runner = { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter };
     if (task === 'image-feature-extraction' && info.dim !== null) {

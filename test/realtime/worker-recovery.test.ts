@@ -141,6 +141,33 @@ describe('calls waiting behind others in the worker', () => {
   });
 });
 
+describe('aborting a worker pipeline being created', () => {
+  it('rejects ABORTED while the worker still builds it (it waited for the build); the shared worker then closes it', async () => {
+    const worker = new VisionWorker({ url: await fixtureWorker('steady-slow-worker') });
+    cleanups.push(() => worker.terminate());
+    expect((await worker.memory()).pipelines).toBe(0);
+    let built = false;
+    const open = worker.open.bind(worker);
+    worker.open = ((...args: Parameters<VisionWorker['open']>) => {
+      const opened = open(...args);
+      opened.then(() => (built = true), () => undefined);
+      return opened;
+    }) as VisionWorker['open'];
+    const controller = new AbortController();
+    const created = createWorkerPipeline('object-detection', { worker, backend: 'cpu', model: cellModel('aborted').card, signal: controller.signal });
+    controller.abort();
+    await expect(created).rejects.toMatchObject({ code: 'ABORTED', message: 'creating the worker pipeline was aborted' });
+    expect(built).toBe(false);
+    // the build finishes in the worker, and the pipeline is closed there
+    let pipelines = -1;
+    for (let tries = 0; tries < 100 && pipelines !== 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      pipelines = built ? (await worker.memory()).pipelines : -1;
+    }
+    expect(pipelines).toBe(0);
+  });
+});
+
 describe('terminate while the worker starts', () => {
   it('ends the worker being started: the call that started it rejects with DISPOSED, nothing keeps running', async () => {
     const worker = new VisionWorker({ url });

@@ -55,4 +55,6 @@ export interface FrameSource extends AsyncIterableIterator<SourceFrame> {
   readonly closed: boolean;
   /** Stops the source; safe to call more than once. */
   close(): void;
+  /** Ends the reads now waiting as done, leaving the source open (a loop stopped with `closeSource: false` calls it). */
+  cancelWaitingReads?(): void;
 }

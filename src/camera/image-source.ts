@@ -42,6 +42,8 @@ class ImageListSource implements FrameSource {
   private isClosed = false;
   private sleeping: { timer: ReturnType<typeof setTimeout>; wake: () => void } | null = null;
   private unlinkSignal: () => void = () => undefined;
+  /** The read in progress: the next waits for it. */
+  private reading: Promise<unknown> = Promise.resolve();
 
   constructor(
     images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
@@ -62,7 +64,14 @@ class ImageListSource implements FrameSource {
     return this.isClosed;
   }
 
-  async next(): Promise<IteratorResult<SourceFrame>> {
+  /** Reads in turn, as an async generator does: calls made together got the same index and timestamp. */
+  next(): Promise<IteratorResult<SourceFrame>> {
+    const read = this.reading.then(() => this.read());
+    this.reading = read.catch(() => undefined);
+    return read;
+  }
+
+  private async read(): Promise<IteratorResult<SourceFrame>> {
     if (this.isClosed) return { value: undefined, done: true };
     const index = this.count;
     if (this.options.realtime) {

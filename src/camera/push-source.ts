@@ -1,6 +1,7 @@
 import { linkAbort } from './abort-link';
 import { VisionError } from '../core/errors';
 import { checkOptionsObject } from '../core/known-options';
+import { shownValue } from '../core/shown-value';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame } from '../core/frame-ownership';
 import { CaptureGroup } from './capture-group';
@@ -75,6 +76,10 @@ export class PushFrameSource implements FrameSource {
     const max = options.maxBuffered ?? 1;
     if (!(Number.isInteger(max) && max >= 1)) throw new VisionError('INVALID_OPTION', `maxBuffered is ${max}; it must be an integer ≥ 1`);
     this.maxBuffered = max;
+    if (options.onClose !== undefined && typeof options.onClose !== 'function') throw new VisionError('INVALID_OPTION', `onClose is ${shownValue(options.onClose)}; it must be a function (called once when the source ends)`);
+    if (options.captureGroup !== undefined && !(options.captureGroup instanceof CaptureGroup)) {
+      throw new VisionError('INVALID_OPTION', `captureGroup is ${shownValue(options.captureGroup)}; it must be a CaptureGroup shared by the sources of one camera`);
+    }
     this.onClose = options.onClose;
     this.group = options.captureGroup ?? new CaptureGroup();
   }
@@ -112,6 +117,11 @@ export class PushFrameSource implements FrameSource {
    * timestamp does not increase (such a frame counts in `dropped`).
    */
   push(frame: ImageInput, timestamp: number, capturedAt: number = performance.now(), owned = true): boolean {
+    if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
+      if (owned) closeFrame(frame);
+      // Infinity took every later frame's place: all were dropped as not increasing
+      throw new VisionError('INVALID_INPUT', `a pushed frame's timestamp is ${shownValue(timestamp)}; it must be a finite number of ms, greater than the last one's`);
+    }
     if (this.closed || !(timestamp > this.lastTimestamp)) {
       if (!this.closed) this.droppedCount++;
       if (owned) closeFrame(frame);
@@ -139,7 +149,24 @@ export class PushFrameSource implements FrameSource {
     if (this.closed) return;
     this.failure = error;
     this.finish();
-    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    const waiting = this.waiters.splice(0);
+    for (const waiter of waiting) waiter.reject(error);
+    // told once: a reader that was waiting has it (it came again from the next read)
+    if (waiting.length > 0) this.failure = null;
+  }
+
+  /**
+   * Ends the reads now waiting as done, without closing the source: a loop that stops and
+   * leaves the source open (`closeSource: false`) gives up its read, so that the next frame goes
+   * to the next reader instead of being released by the stopped one.
+   *
+   * @example
+   * ```ts
+   * source.cancelWaitingReads();
+   * ```
+   */
+  cancelWaitingReads(): void {
+    for (const waiter of this.waiters.splice(0)) waiter.resolve(done());
   }
 
   /** Ends the stream normally: buffered frames can still be read, then `next()` is done. */

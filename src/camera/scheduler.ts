@@ -73,6 +73,7 @@ class Scheduler<R> {
     this.stopped = true;
     for (const frame of this.queue.splice(0)) frame.release();
     if (this.settings.closeSource) this.source.close();
+    else this.source.cancelWaitingReads?.(); // the next frame is the next reader's, not released by this stopped loop
     this.wakeWorker?.();
     this.wakePump?.();
   }

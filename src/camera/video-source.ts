@@ -142,6 +142,9 @@ export async function fromVideoFile(url: string | Blob, options: VideoFileOption
     throw new VisionError('INVALID_INPUT', `fromVideoFile needs a URL string or a Blob; got ${shownValue(url)}`);
   }
   videoSourceOptions(options, 'fromVideoFile options', true);
+  if (typeof document === 'undefined') {
+    throw new VisionError('INVALID_INPUT', 'fromVideoFile plays the file in a <video> element, which only a page has; in Node, run a video through the CLI (visionpipe detect clip.mp4) or decode its frames (ffmpeg) and read them with fromImages');
+  }
   const video = document.createElement('video');
   const objectUrl = typeof url === 'string' ? null : URL.createObjectURL(url);
   video.muted = true;

@@ -90,6 +90,57 @@ describe('frame source arguments', () => {
     // misspelt names were ignored
     expect((await failure(() => fromImages([], { fsp: 5 } as never))).message).toMatch(/fromImages options has unknown option\(s\) fsp; allowed: fps, realtime, owned, signal/);
     expect(() => new PushFrameSource({ maxBufered: 5 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/PushFrameSource options has unknown option\(s\) maxBufered; allowed: maxBuffered/) }));
+    // a TypeError at close() or at the first push
+    expect(() => new PushFrameSource({ onClose: 5 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'onClose is 5; it must be a function (called once when the source ends)' }));
+    expect(() => new PushFrameSource({ captureGroup: 5 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^captureGroup is 5; it must be a CaptureGroup/) }));
+    // in Node: a ReferenceError (document is not defined)
+    expect(await failure(() => fromVideoFile('clip.mp4'))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/only a page has; in Node, run a video through the CLI/) });
+  });
+
+  it('a pushed timestamp must be a finite number: Infinity took every later frame down with it', () => {
+    const source = new PushFrameSource({ maxBuffered: 4 });
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, '5']) {
+      expect(() => source.push({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 }, bad as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/timestamp is .*; it must be a finite number of ms/) }));
+    }
+    expect(source.push({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 }, 10)).toBe(true);
+    source.close();
+  });
+});
+
+describe('reading a push source', () => {
+  const pixel = (): ImageInput => ({ data: new Uint8Array(3), width: 1, height: 1, channels: 3 });
+
+  it('fail() reaches a waiting reader once, then the source is done (it came twice)', async () => {
+    const source = new PushFrameSource();
+    const waiting = source.next();
+    source.fail(new VisionError('DEVICE_LOST', 'camera unplugged'));
+    await expect(waiting).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    await expect(source.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('a loop stopped with closeSource: false gives up its waiting read: the next loop gets every frame pushed after (the first went to the stopped loop)', async () => {
+    const source = new PushFrameSource({ maxBuffered: 8 });
+    const seen: number[] = [];
+    const processor = { run: async () => ({}) };
+    const first = runLoop(source, processor as never, { policy: 'every', closeSource: false });
+    source.push(pixel(), 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    first.stop();
+    await first.done;
+    const second = runLoop(source, processor as never, { policy: 'every', closeSource: false, onResult: ({ timestamp }) => void seen.push(timestamp) });
+    for (const t of [2, 3, 4, 5]) source.push(pixel(), t);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    second.stop();
+    await second.done;
+    expect(seen).toEqual([2, 3, 4, 5]);
+    source.close();
+  });
+
+  it('fromImages read twice at once gives each frame its own index and timestamp', async () => {
+    const source = fromImages([pixel(), pixel(), pixel()], { fps: 10 });
+    const [a, b] = await Promise.all([source.next(), source.next()]);
+    expect([a.value?.index, b.value?.index, a.value?.timestamp, b.value?.timestamp]).toEqual([0, 1, 0, 100]);
+    source.close();
   });
 });
 

@@ -1,7 +1,7 @@
 import { VisionError, throwIfAborted } from '../core/errors';
 import { checkOptionsObject, optionNames } from '../core/known-options';
 import type { ModelRunner } from './model-runner';
-import { type ModelSource, sourceName } from './model-source';
+import { type ModelSource, forgetCachedFiles, sourceName, trackCachedFiles } from './model-source';
 import { type OnnxRunnerOptions, createOnnxRunner } from './onnx-runner';
 import { ensureNodeTfjsBackend } from './tfjs-backend';
 import { type PackedModelSource, loadPackedModel } from './packed-model';
@@ -79,7 +79,14 @@ export async function loadModel(source: AnyModelSource, options: LoadModelOption
     throw new VisionError('MODEL_LOAD_FAILED', 'no model source given; pass a URL, a file path, bytes, { json, weights } or { model }');
   }
   checkOptionsObject(options, 'loadModel', LOAD_MODEL_OPTION_NAMES);
-  const runner = await loadOfFormat(source, options);
+  const tracked = trackCachedFiles(options);
+  let runner: ModelRunner;
+  try {
+    runner = await loadOfFormat(source, tracked);
+  } catch (error) {
+    await forgetCachedFiles(tracked);
+    throw error;
+  }
   // an abort while the graph or session was being built: nobody will receive this runner
   if (options.signal?.aborted) {
     runner.dispose();

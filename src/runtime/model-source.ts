@@ -41,6 +41,39 @@ export interface LoadOptions {
   modelRoot?: string;
 }
 
+/** Where one load notes the files it put in the Cache API, so that a load that fails takes them out again. */
+const CACHED_BY_LOAD = Symbol('files cached by this load');
+
+type TrackedOptions = LoadOptions & { [CACHED_BY_LOAD]?: { cache: Cache; url: string }[] };
+
+/**
+ * A copy of `options` under which the files a load puts in the Cache API are noted, for
+ * {@link forgetCachedFiles} (a page answered for a model URL — a single-page app's fallback — was
+ * cached, and the model then failed from the cache after the server was fixed).
+ *
+ * @example
+ * ```ts
+ * const tracked = trackCachedFiles(options);
+ * try { return await build(tracked); } catch (e) { await forgetCachedFiles(tracked); throw e; }
+ * ```
+ */
+export function trackCachedFiles<T extends LoadOptions>(options: T): T {
+  return { ...options, [CACHED_BY_LOAD]: [] };
+}
+
+/**
+ * Takes the files a failed load put in the Cache API out again (see {@link trackCachedFiles}).
+ *
+ * @example
+ * ```ts
+ * await forgetCachedFiles(tracked);
+ * ```
+ */
+export async function forgetCachedFiles(options: LoadOptions): Promise<void> {
+  const written = (options as TrackedOptions)[CACHED_BY_LOAD]?.splice(0) ?? [];
+  await Promise.all(written.map(({ cache, url }) => cache.delete(url).catch(() => false)));
+}
+
 /**
  * A running byte counter shared by all files of one model load.
  *
@@ -160,10 +193,13 @@ async function fetchBytes(url: string, counter: ProgressCounter, options: LoadOp
     throw new VisionError('MODEL_LOAD_FAILED', `reading ${absolute} failed: ${describeError(error)}`, { cause: error });
   }
   // cached once read whole (progress is reported as the bytes arrive; putting a clone first held
-  // them back until the download had finished): a cut-short download is never cached
-  if (cache && fromNetwork) {
-    const headers = { 'Content-Type': response.headers.get('content-type') ?? 'application/octet-stream', 'Content-Length': String(bytes.byteLength) };
-    await cache.put(absolute, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => undefined);
+  // them back until the download had finished): a cut-short download is never cached, nor a web
+  // page (no model file is one), and a load that fails takes its files out again
+  const type = response.headers.get('content-type') ?? 'application/octet-stream';
+  if (cache && fromNetwork && !/^text\/html\b/i.test(type)) {
+    const headers = { 'Content-Type': type, 'Content-Length': String(bytes.byteLength) };
+    const put = await cache.put(absolute, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).then(() => true, () => false);
+    if (put) (options as TrackedOptions)[CACHED_BY_LOAD]?.push({ cache, url: absolute });
   }
   return bytes;
 }

@@ -319,8 +319,10 @@ export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, opt
   const unfused = optimised !== artifacts ? artifacts : undefined;
   let model: tf.GraphModel | tf.LayersModel;
   try {
-    model = kind === 'graph' ? buildGraphModel(optimised) : await buildLayersModel(artifacts);
+    // on the backend chosen above: another load may have made its own active while these files were read
+    model = await onTfjsBackend(backend, async () => (kind === 'graph' ? buildGraphModel(optimised) : await buildLayersModel(artifacts)));
   } catch (error) {
+    if (error instanceof VisionError && error.code === 'BACKEND_UNAVAILABLE') throw error;
     throw fail(error);
   }
   try {

@@ -270,3 +270,19 @@ describe('dispose() during a run', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('loads at once for different backends', () => {
+  it("build each model's weights on its own backend (the cpu model's were made on wasm, which the other load had made active)", async () => {
+    const engineState = (tf.engine() as unknown as { state: { tensorInfo: WeakMap<object, { backend: unknown }> } }).state;
+    const backendOf = (runner: TfjsRunner): unknown => engineState.tensorInfo.get(Object.values((runner.tfModel as tf.GraphModel).weights)[0][0].dataId)?.backend;
+    const path = MODELS.blazeface();
+    for (const order of [['cpu', 'wasm'], ['wasm', 'cpu']] as const) {
+      const runners = (await Promise.all(order.map((backend) => loadModel(path, { backend })))) as TfjsRunner[];
+      runners.forEach((runner, i) => {
+        expect(runner.backend).toBe(order[i]);
+        expect(backendOf(runner), `${order.join(' + ')}: the ${order[i]} model's weights`).toBe(tf.findBackend(order[i]));
+      });
+      runners.forEach((runner) => runner.dispose());
+    }
+  });
+});

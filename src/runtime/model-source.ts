@@ -16,7 +16,7 @@ export type ModelSource = string | URL | ArrayBuffer | Uint8Array;
 /** Bytes received so far of one model (all its files together). @example `onProgress: (p) => bar.update(p.loaded / (p.total ?? 1))` */
 export interface LoadProgress {
   loaded: number;
-  /** Expected total bytes, when known. */
+  /** Expected total bytes, when known (for an ONNX model with external data it grows once the model has named its data files). */
   total?: number;
 }
 

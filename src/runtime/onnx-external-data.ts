@@ -1,6 +1,6 @@
 import { VisionError, describeError } from '../core/errors';
 import { containmentFolder, resolveContained } from './contained-path';
-import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
+import { type LoadOptions, type ModelSource, type ProgressCounter, progressCounter, readModelBytes, sourceName } from './model-source';
 import { type ProtobufField, protobufFields } from './protobuf-fields';
 
 /** Field numbers of onnx.proto that lead to tensors. */
@@ -129,6 +129,25 @@ function checkBounds(tensor: OnnxExternalTensor, size: number, name: string): vo
 }
 
 /**
+ * `graphBytes` plus the bytes the data files hold as far as their tensors tell (each file up to
+ * its last tensor's end); `undefined` when a tensor's length is not given (it runs to its file's end).
+ */
+function expectedDataBytes(tensors: readonly OnnxExternalTensor[], files: readonly string[], graphBytes: number): number | undefined {
+  let total = graphBytes;
+  for (const file of files) {
+    let end = 0;
+    for (const tensor of tensors) {
+      if (tensor.location !== file) continue;
+      if (tensor.length === undefined) return undefined;
+      end = Math.max(end, Number(tensor.offset ?? '0') + Number(tensor.length));
+    }
+    if (!Number.isFinite(end)) return undefined;
+    total += end;
+  }
+  return total;
+}
+
+/**
  * The external data files of an ONNX model, read by visionpipe from the model's own folder (or
  * `modelRoot`) as a weight shard is: a name that climbs out, is absolute or a URL, or — links
  * followed — leads out is `INVALID_OPTION`, refused before anything is read. `undefined` when the
@@ -142,7 +161,7 @@ function checkBounds(tensor: OnnxExternalTensor, size: number, name: string): vo
  * const externalData = await readOnnxExternalData('models/big.onnx', bytes, {}); // [{ path: 'big.onnx.data', data }]
  * ```
  */
-export async function readOnnxExternalData(source: ModelSource, bytes: Uint8Array, options: LoadOptions): Promise<{ path: string; data: Uint8Array }[] | undefined> {
+export async function readOnnxExternalData(source: ModelSource, bytes: Uint8Array, options: LoadOptions, counter: ProgressCounter = progressCounter()): Promise<{ path: string; data: Uint8Array }[] | undefined> {
   const name = sourceName(source);
   const tensors = onnxExternalData(bytes, name);
   const files = [...new Set(tensors.map((t) => t.location))];
@@ -152,7 +171,9 @@ export async function readOnnxExternalData(source: ModelSource, bytes: Uint8Arra
   }
   const paths = files.map((file) => resolveContained(name, file, options.modelRoot)); // every name checked before any is read
   const within = containmentFolder(name, options.modelRoot);
-  const counter = progressCounter();
+  // the model's progress goes on over its data files: the total grows by what its tensors say the files hold
+  counter.singleFile = false;
+  counter.total = counter.total === undefined ? undefined : expectedDataBytes(tensors, files, counter.total);
   const sizes = new Map<string, number>();
   const data: { path: string; data: Uint8Array }[] = [];
   for (const [i, path] of paths.entries()) {

@@ -242,9 +242,10 @@ function triedOn(requested: OnnxExecutionProvider, native: boolean, external: bo
 export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerOptions = {}): Promise<OnnxRunner> {
   const { ort, native } = await chooseOrt(options);
   const providers = providerList(options, native);
-  const bytes = await readModelBytes(source, progressCounter(undefined, { singleFile: true }), options);
+  const counter = progressCounter(undefined, { singleFile: true });
+  const bytes = await readModelBytes(source, counter, options);
   // tensors kept in files beside the model: read here from its folder, never by onnxruntime from the working directory
-  const externalData = await readOnnxExternalData(source, bytes, options);
+  const externalData = await readOnnxExternalData(source, bytes, options, counter);
   const reasons: string[] = [];
   for (const requested of providers) {
     try {

@@ -129,6 +129,17 @@ describe('ONNX external data', () => {
     expect(await outputText(join(dir, 'beside.onnx'))).toBe('DATA');
   });
 
+  it("reports progress over the model and its data as one load: loaded never goes back, the total grows by the data (it restarted at the data file's bytes)", async () => {
+    const model = externalModel('progress.data', 1000);
+    writeFileSync(join(dir, 'progress.onnx'), model);
+    writeFileSync(join(dir, 'progress.data'), 'x'.repeat(1000));
+    const events: { loaded: number; total?: number }[] = [];
+    const runner = await loadModel(join(dir, 'progress.onnx'), { onProgress: (p) => events.push(p) });
+    runner.dispose();
+    for (let i = 1; i < events.length; i++) expect(events[i].loaded).toBeGreaterThanOrEqual(events[i - 1].loaded);
+    expect(events.at(-1)).toEqual({ loaded: model.byteLength + 1000, total: model.byteLength + 1000 });
+  });
+
   it('refuses a name that climbs out or is absolute, a link out of the folder, and a model given as bytes, reading nothing', async () => {
     writeFileSync(join(dir, 'secret.txt'), 'SECRET');
     const inner = join(dir, 'inner');

@@ -1,9 +1,10 @@
 import { VisionError, throwIfAborted } from '../core/errors';
 import { checkOptionsObject, optionNames } from '../core/known-options';
+import { checkLoadingOptions } from './loading-options';
 import type { ModelRunner } from './model-runner';
 import { type ModelSource, forgetCachedFiles, sourceName, trackCachedFiles } from './model-source';
 import { type OnnxRunnerOptions, createOnnxRunner } from './onnx-runner';
-import { ensureNodeTfjsBackend } from './tfjs-backend';
+import { ensureNodeTfjsBackend, tfjsBackendOrder } from './tfjs-backend';
 import { type PackedModelSource, loadPackedModel } from './packed-model';
 import { type TfjsModelFiles } from './tfjs-artifacts';
 import { type TfjsRunnerOptions, createTfjsRunner } from './tfjs-runner';
@@ -79,6 +80,8 @@ export async function loadModel(source: AnyModelSource, options: LoadModelOption
     throw new VisionError('MODEL_LOAD_FAILED', 'no model source given; pass a URL, a file path, bytes, { json, weights } or { model }');
   }
   checkOptionsObject(options, 'loadModel', LOAD_MODEL_OPTION_NAMES);
+  checkLoadingOptions(options);
+  tfjsBackendOrder(options.backend); // also for ONNX, whose pre- and post-processing run on it
   const tracked = trackCachedFiles(options);
   let runner: ModelRunner;
   try {
@@ -106,6 +109,7 @@ async function loadOfFormat(source: AnyModelSource, options: LoadModelOptions): 
     return createOnnxRunner(source, options);
   }
   if (format === 'tfjs-packed') {
+    if (typeof source === 'object' && 'json' in source) throw new VisionError('INVALID_OPTION', "format 'tfjs-packed' needs a .min.js URL, path or bytes, or { model }; { json, weights } is format 'tfjs'");
     const packed = typeof source === 'object' && 'model' in source ? source : { model: source as ModelSource };
     return createTfjsRunner(await loadPackedModel(packed, options), options);
   }

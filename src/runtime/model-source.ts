@@ -230,7 +230,8 @@ export async function readModelBytes(source: ModelSource, counter: ProgressCount
   if (typeof source === 'string' && source.length === 0) {
     throw new VisionError('MODEL_LOAD_FAILED', 'model source is an empty string; give a URL, a file path or the model bytes');
   }
-  if (source instanceof URL || isUrlSource(name)) return fetchBytes(name, counter, options);
+  // a file: URL object (new URL('./m.onnx', import.meta.url)) is read from disk, as its string is
+  if ((source instanceof URL && source.protocol !== 'file:') || isUrlSource(name)) return fetchBytes(name, counter, options);
   const readFile = getPlatform().readFile;
   if (!readFile) throw new VisionError('MODEL_LOAD_FAILED', `cannot read file '${name}' here; pass a URL or the bytes`);
   let bytes: Uint8Array;

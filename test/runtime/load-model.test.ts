@@ -5,6 +5,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type LoadModelOptions, type LoadProgress, type ModelRunner, type TfjsBackendOptions, selectTfjsBackend } from '../../src/node/index';
@@ -119,6 +120,29 @@ describe('format guessing and override', () => {
     await expectVisionError(loadModel(null as unknown as string), 'MODEL_LOAD_FAILED');
     await expectVisionError(loadModel(''), 'MODEL_FORMAT');
     await expectVisionError(loadModel('', { format: 'onnx' }), 'MODEL_LOAD_FAILED');
+  });
+
+  it('options of the wrong type are INVALID_OPTION naming them (TypeErrors, or taken and ignored), also for ONNX; { json, weights } as tfjs-packed too', async () => {
+    const onnx = join(dir, 'det.onnx');
+    for (const [options, named] of [
+      [{ onProgress: 5 }, /^onProgress is 5; it must be a function/],
+      [{ modelRoot: 5 }, /^modelRoot is 5; it must be a string/],
+      [{ fuseConvolutions: 'no' }, /^fuseConvolutions is "no"; it must be true or false/],
+      [{ cache: 5 }, /^cache is 5; it must be true, false or the name of a cache/],
+      [{ executionProviders: 'wasm' }, /^executionProviders is "wasm"; it must be a list/],
+      [{ backend: 'cuda' }, /^unknown tfjs backend 'cuda'/],
+    ] as const) {
+      const error = await expectVisionError(loadModel(onnx, options as unknown as LoadModelOptions), 'INVALID_OPTION');
+      expect(error.message).toMatch(named);
+    }
+    const packed = await expectVisionError(loadModel({ json: {}, weights: [] }, { format: 'tfjs-packed' }), 'INVALID_OPTION');
+    expect(packed.message).toContain("{ json, weights } is format 'tfjs'");
+  });
+
+  it('a file: URL object loads as its path does (it was fetched, and fetch has no file:)', async () => {
+    const runner = await loadModel(pathToFileURL(join(dir, 'det.onnx')));
+    expect(runner.runtime).toBe('onnxruntime');
+    runner.dispose();
   });
 
   it('misspelt option names are INVALID_OPTION (they were ignored: the model loaded with the defaults)', async () => {

@@ -11,7 +11,7 @@ import { checkCardOutputs } from './card-output-check';
 import { checkYoloOutputShape, checkYoloOutputTypes } from './yolo-output-check';
 import { type OwnedRunner, disposeOnFailure } from './dispose-on-failure';
 import type { BasePipelineOptions } from './pipeline-options';
-import { checkLoadingOptions } from './loading-options';
+import { checkLoadingOptions } from '../../runtime/loading-options';
 import { checkModelInput } from './model-input-check';
 
 /**

@@ -1,10 +1,13 @@
 /**
- * Type checks of the loading options every pipeline takes (where the model comes from and how it
- * is read): a wrong type is `INVALID_OPTION` at creation, not a raw TypeError while loading.
+ * Type checks of the loading options `loadModel` and every pipeline take (where the model comes
+ * from and how it is read): a wrong type is `INVALID_OPTION` before loading, not a raw TypeError
+ * while loading or an option silently ignored.
  */
-import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
-import type { BasePipelineOptions } from './pipeline-options';
+import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
+
+/** The loading options {@link checkLoadingOptions} looks at, as given (any type). */
+type GivenLoadingOptions = Partial<Record<'modelRoot' | 'modelBaseUrl' | 'wasmPaths' | 'onProgress' | 'cache' | 'fuseConvolutions' | 'executionProviders', unknown>>;
 
 const fail = (name: string, value: unknown, allowed: string): never => {
   throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(value)}; it must be ${allowed}`);
@@ -22,7 +25,7 @@ const fail = (name: string, value: unknown, allowed: string): never => {
  * checkLoadingOptions({ modelRoot: '/models', cache: true }); // passes
  * ```
  */
-export function checkLoadingOptions(options: BasePipelineOptions): void {
+export function checkLoadingOptions(options: GivenLoadingOptions): void {
   for (const name of ['modelRoot', 'modelBaseUrl', 'wasmPaths'] as const) {
     const value = options[name];
     if (value !== undefined && typeof value !== 'string') fail(name, value, 'a string (a folder, URL or path)');

@@ -3,9 +3,10 @@ import { DurationSequencer } from './test/setup/duration-sequencer.ts';
 
 /**
  * Files that get a fresh process each: those that drive headless Chromium or the demo server
- * (their servers, browsers and fake cameras are per file), and those that replace a module
+ * (their servers, browsers and fake cameras are per file), those that replace a module
  * (`vi.mock` of `node:fs` through test/helpers/fs-faults.ts), which a shared module cache would
- * leak into the next file.
+ * leak into the next file, and one that starts tfjs' wasm backend from a folder of its own
+ * (tfjs takes the folder only before the backend's first start in a process).
  */
 const ISOLATED = [
   'test/**/*.browser.test.ts',
@@ -14,6 +15,7 @@ const ISOLATED = [
   'test/embeddings/similarity-index-file.test.ts',
   'test/node/atomic-write.test.ts',
   'test/training/classifier-folder-atomic.test.ts',
+  'test/runtime/wasm-paths.test.ts',
 ];
 
 export default defineConfig({

@@ -34,6 +34,9 @@ function defaultOrder(): readonly TfjsBackendName[] {
   return isNode ? ['wasm', 'cpu'] : TFJS_BACKENDS;
 }
 
+/** A folder of tfjs' .wasm files as tfjs takes it: a prefix its file names are appended to (without the last `/`, the files were looked for beside the folder). */
+const wasmFolder = (path: string): string => (path.endsWith('/') ? path : `${path}/`);
+
 async function register(name: TfjsBackendName, wasmPaths: string | undefined): Promise<void> {
   if (name === 'webgpu') {
     const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -43,7 +46,7 @@ async function register(name: TfjsBackendName, wasmPaths: string | undefined): P
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (wasmPaths) wasm.setWasmPaths(wasmPaths);
+    if (wasmPaths) wasm.setWasmPaths(wasmFolder(wasmPaths));
   } else if (name === 'webgl' && isNode) {
     throw new Error('WebGL needs a browser');
   }
@@ -225,7 +228,8 @@ export async function selectTfjsBackend(options: TfjsBackendOptions = {}): Promi
           await tf.ready();
           return started(name);
         }
-        failures.set(name, 'initialisation failed');
+        // tfjs says only that (and logs the missing file); it cannot start the backend again in this page
+        failures.set(name, name === 'wasm' && options.wasmPaths ? `initialisation failed (its .wasm files were looked for in '${wasmFolder(options.wasmPaths)}')` : 'initialisation failed');
       } catch (error) {
         failures.set(name, describeError(error));
       }

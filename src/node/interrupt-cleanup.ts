@@ -1,13 +1,14 @@
 /**
  * Cleaning up on Ctrl-C: work that leaves something half-made on disk (an unfinished video)
- * registers a synchronous cleanup while it runs; SIGINT or SIGTERM runs every registered
- * cleanup, then ends the process as the signal would have (exit 130 / 143).
+ * registers a synchronous cleanup while it runs; SIGINT, SIGTERM or SIGHUP (the terminal
+ * closed, an ssh session dropped) runs every registered cleanup, then ends the process as the
+ * signal would have (exit 130 / 143 / 129).
  */
 
 /** Cleanups registered now, run in order on a signal. */
 const cleanups = new Set<() => void>();
 
-const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 function onSignal(signal: keyof typeof SIGNALS): void {
   for (const cleanup of [...cleanups]) {
@@ -21,7 +22,7 @@ function onSignal(signal: keyof typeof SIGNALS): void {
   process.exit(SIGNALS[signal]);
 }
 
-const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM'), SIGHUP: () => onSignal('SIGHUP') };
 let installed = false;
 
 function setHandlers(on: boolean): void {
@@ -35,7 +36,7 @@ function setHandlers(on: boolean): void {
 
 /**
  * Registers `cleanup` (synchronous: kill a child process, delete a temporary file) to run if the
- * process gets SIGINT or SIGTERM before the returned function is called. The signal handlers
+ * process gets SIGINT, SIGTERM or SIGHUP before the returned function is called. The signal handlers
  * are installed only while a cleanup is registered, so the process keeps Node's default
  * behaviour the rest of the time.
  *

@@ -5,7 +5,7 @@
  * here with ffmpeg in a temporary folder.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +29,8 @@ beforeAll(() => {
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs the CLI, sends SIGINT once `lines` JSON lines are printed; resolves with the exit code and the time from the signal to the exit. */
-function interruptAfter(args: string[], lines: number): Promise<{ code: number | null; signal: string | null; exitMs: number }> {
+/** Runs the CLI, sends `signal` (default SIGINT) once `lines` JSON lines are printed; resolves with the exit code and the time from the signal to the exit. */
+function interruptAfter(args: string[], lines: number, signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null; signal: string | null; exitMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/visionpipe.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let printed = '';
@@ -39,7 +39,7 @@ function interruptAfter(args: string[], lines: number): Promise<{ code: number |
       printed += chunk.toString();
       if (!sentAt && printed.split('\n').length > lines) {
         sentAt = Date.now();
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     });
     child.on('error', reject);
@@ -62,6 +62,41 @@ describe('a video run that is stopped', () => {
     // the writer's ffmpeg was killed, not left encoding into a deleted file
     const encoders = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((p) => p.includes('ffmpeg') && p.includes(out));
     expect(encoders).toEqual([]);
+  }, 120_000);
+
+  it('a closed terminal (SIGHUP) cleans up as Ctrl-C does: exit 129, no temporary video left (one stayed)', async () => {
+    const out = join(tmp, 'hangup');
+    mkdirSync(out);
+    const { code, signal } = await interruptAfter(['segment', long, '--out', out, '--json'], 3, 'SIGHUP');
+    expect({ code, signal }).toEqual({ code: 129, signal: null });
+    expect(readdirSync(out)).toEqual([]);
+  }, 120_000);
+
+  it('Ctrl-C in a terminal while the progress bar shows gives the cursor back (the shell was left without one)', async () => {
+    // a real terminal: script(1) runs the CLI on a pseudo-terminal and passes on the Ctrl-C (byte 3) typed into it
+    const typed = spawn('script', ['-qefc', `${process.execPath} ${join(ROOT, 'bin/visionpipe.js')} detect ${long} ${long}`, '/dev/null'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let shown = '';
+    typed.stdout.on('data', (chunk: Buffer) => {
+      const before = shown.length;
+      shown += chunk.toString('latin1');
+      // once the bar has been drawn and a frame's result printed below it
+      if (before < shown.length && /frames \|/.test(shown) && /frame \d+ \(/.test(shown) && !typed.killed) typed.stdin.write('\x03');
+    });
+    const code = await new Promise<number | null>((resolve) => typed.on('close', resolve));
+    expect(code).toBe(130);
+    const hidden = shown.lastIndexOf('\x1b[?25l');
+    expect(hidden).toBeGreaterThanOrEqual(0);
+    expect(shown.indexOf('\x1b[?25h', hidden)).toBeGreaterThan(hidden);
+  }, 120_000);
+
+  it('a video whose name leaves no room for a temporary suffix is written (it failed after the whole video was analysed)', async () => {
+    const out = join(tmp, 'named');
+    mkdirSync(out);
+    const named = join(tmp, `${'v'.repeat(240)}.mp4`);
+    copyFileSync(short, named);
+    const run = await cli(['segment', named, '--out', out, '--every', '5']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(out)).toEqual([`${'v'.repeat(240)}.mask.mp4`]);
   }, 120_000);
 
   it('a finished run replaces the earlier video with the whole new one', async () => {

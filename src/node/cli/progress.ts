@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import { onInterrupt } from '../interrupt-cleanup';
 
 /**
  * A progress bar over the images of a run, or a no-op when it should not show.
@@ -63,6 +64,8 @@ export function createProgress(total: number, options: ProgressOptions = {}): Pr
     etaBuffer: 5,
   });
   bar.start(total, 0, { file: '' });
+  // the bar hides the cursor: a Ctrl-C shows it again (the shell had none left)
+  const forgetInterrupt = onInterrupt(() => bar.stop());
   const sharesTerminal = options.stdoutIsTTY ?? process.stdout.isTTY === true;
   return {
     active: true,
@@ -75,6 +78,7 @@ export function createProgress(total: number, options: ProgressOptions = {}): Pr
       bar.increment(1, { file });
     },
     stop() {
+      forgetInterrupt();
       bar.stop();
     },
   };

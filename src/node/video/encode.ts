@@ -2,7 +2,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { onInterrupt } from '../interrupt-cleanup';
 import { VisionError } from '../../core/errors';
@@ -70,7 +70,8 @@ export class VideoWriter {
     const codec = options.path.toLowerCase().endsWith('.webm') ? ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '32'] : ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23'];
     // same folder (the rename stays on one file system), same extension (ffmpeg picks the container by it)
     if (statSync(options.path, { throwIfNoEntry: false })?.isDirectory()) throw new VisionError('INFERENCE_FAILED', `cannot write the video ${options.path}: it is a directory`);
-    const partPath = `${options.path}.${process.pid}.${randomBytes(4).toString('hex')}.part${extname(options.path)}`;
+    // a short name of its own: the video's name with a suffix could pass the 255 bytes a file name may have
+    const partPath = join(dirname(options.path), `.visionpipe-${randomBytes(6).toString('hex')}.part${extname(options.path)}`);
     const args = [
       '-v', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', 'pipe:0',

@@ -28,7 +28,8 @@ export interface MaskShading {
 }
 
 /**
- * Shading of a binary/probability mask: one colour, alpha ∝ value (or full at ≥ `threshold`).
+ * Shading of a binary/probability mask: one colour, alpha ∝ value (or full above `threshold`,
+ * nothing at or below it, as `Mask.area` and `toRle` count).
  *
  * @example
  * ```ts
@@ -40,7 +41,7 @@ export function softShading(color: Rgba, opacity: number, threshold: number | un
   const alpha = new Float32Array(256);
   for (let v = 0; v < 256; v++) {
     rgb.set([color.r, color.g, color.b], v * 3);
-    const level = threshold === undefined ? v / 255 : v >= threshold * 255 ? 1 : 0;
+    const level = threshold === undefined ? v / 255 : v > threshold * 255 ? 1 : 0;
     alpha[v] = opacity * color.a * level;
   }
   return { rgb, alpha, nearest: false };

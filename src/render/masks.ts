@@ -66,7 +66,7 @@ export interface MaskOverlay {
 export interface MaskDrawOptions extends PlacementOptions {
   /** Overlay opacity 0–1 where the mask is fully set (default 0.5). */
   opacity?: number;
-  /** Binarise at this probability (0–1): values ≥ it are fully set. Default: soft, alpha ∝ value. */
+  /** Binarise at this probability (0–1): values above it are fully set, the others not drawn (as `Mask.area` counts). Default: soft, alpha ∝ value. */
   threshold?: number;
   /** Bilinear upsampling of low-resolution masks (default true); false: nearest pixel. */
   smoothing?: boolean;
@@ -135,8 +135,8 @@ function checkOptions(options: MaskDrawOptions): void {
       throw new VisionError('INVALID_OPTION', `${name} is ${shownValue(options[name])}; it must be a function or left out`);
     }
   }
-  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
-    throw new VisionError('INVALID_OPTION', `threshold is ${threshold}; it must be between 0 and 1 (a probability)`);
+  if (threshold !== undefined && !(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) {
+    throw new VisionError('INVALID_OPTION', `threshold is ${shownValue(threshold)}; it must be a number between 0 and 1 (a probability)`);
   }
   if (composite !== undefined && composite !== 'auto' && composite !== 'pixels' && composite !== 'canvas') {
     throw new VisionError('INVALID_OPTION', `composite is "${String(composite)}"; allowed: 'auto', 'pixels', 'canvas'`);

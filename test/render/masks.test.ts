@@ -55,6 +55,28 @@ describe('drawMasks', () => {
     expect(b.px(15, 5)).toEqual(GREY);
   });
 
+  it.each(['pixels', 'canvas'] as const)('a threshold draws the values above it, as Mask.area counts: 0 leaves empty pixels out, whatever the mask stores (%s)', (composite) => {
+    // a mask whose 100 set pixels sit in a 20×10 region: stored full-frame or as its bounds, the same drawing
+    const data = new Uint8Array(64 * 48);
+    for (let y = 10; y < 20; y++) for (let x = 20; x < 30; x++) data[y * 64 + x] = 255;
+    const full = Mask.create('binary', 64, 48, data);
+    const bounded = Mask.create('binary', 64, 48, data.filter((_, i) => i % 64 >= 20 && i % 64 < 40 && i >= 10 * 64 && i < 20 * 64), { x: 20, y: 10, width: 20, height: 10 });
+    const painted = (m: Mask, threshold: number): number => {
+      const { ctx, px } = blank(64, 48, '#808080');
+      drawMasks(ctx, [m], { color: '#ff0000', opacity: 1, threshold, smoothing: false, composite, createCanvas });
+      let count = 0;
+      for (let y = 0; y < 48; y++) for (let x = 0; x < 64; x++) if (diff(px(x, y), GREY) > 0) count++;
+      return count;
+    };
+    expect([painted(full, 0), painted(bounded, 0)]).toEqual([100, 100]); // 3072 and 264 before
+    // probabilities are drawn in 1/255 steps: under the threshold nothing, over it everything, as area() counts
+    const under = Mask.create('probability', 64, 48, new Float32Array(64 * 48).fill(0.49));
+    const over = Mask.create('probability', 64, 48, new Float32Array(64 * 48).fill(0.51));
+    expect([under.area(0.5), over.area(0.5)]).toEqual([0, 64 * 48]);
+    expect([painted(under, 0.5), painted(over, 0.5)]).toEqual([0, 64 * 48]);
+    for (const m of [full, bounded, under, over]) m.close();
+  });
+
   it.each(['pixels', 'canvas'] as const)('stretches an instance mask over its box, in source pixels mapped to the canvas (%s)', (composite) => {
     // source image 200×160 shown on a 100×80 canvas; box (40,40)-(120,80) → canvas (20,20)-(60,40)
     const { ctx, px } = blank(100, 80, '#808080');
@@ -264,6 +286,8 @@ describe('drawMasks', () => {
     expect(() => drawMasks(ctx, [{ width: 2, height: 2, toUint8Array: () => new Uint8ClampedArray(4) } as unknown as MaskLike])).toThrow(/masks\[0\]\.toUint8Array\(\) returned a Uint8ClampedArray; it must return a Uint8Array/);
     expect(code(() => drawMasks(ctx, [leftHalf], { opacity: 1.5 }))).toBe('INVALID_OPTION');
     expect(code(() => drawMasks(ctx, [leftHalf], { threshold: -0.1 }))).toBe('INVALID_OPTION');
+    // a string or an empty list passed the range check ([] drew every pixel fully)
+    for (const threshold of ['0.5', [], Symbol('x')]) expect(code(() => drawMasks(ctx, [leftHalf], { threshold: threshold as never }))).toBe('INVALID_OPTION');
     // Node has no OffscreenCanvas: the canvas path needs a createCanvas
     expect(code(() => drawMasks(ctx, [leftHalf], { composite: 'canvas' }))).toBe('INVALID_OPTION');
     expect(code(() => drawMasks(ctx, [leftHalf], { color: 'not-a-colour' }))).toBe('INVALID_OPTION');

@@ -8,7 +8,7 @@ import type { Box, Keypoint } from '../core/types';
 import type { Canvas2D } from './canvas2d';
 import { checkColor, checkColorOption, checkContext, checkItem, checkOptionsObject, checkPositive, checkUnit } from './checks';
 import { shownValue } from '../core/shown-value';
-import { colorFor } from './colors';
+import { colorFor, parseColor } from './colors';
 import { drawLabel, drawnSize, resolveStyle, type StyleOptions, STYLE_OPTION_NAMES } from './style';
 import { type PlacementOptions, mapBox, mapPoint, resolveTransform, PLACEMENT_OPTION_NAMES } from './transform';
 import { optionNames } from '../core/known-options';
@@ -97,8 +97,14 @@ export function detectionLabel(d: DrawableDetection, options: Pick<DetectionDraw
  */
 export function detectionColor(d: DrawableDetection, index: number, options: Pick<DetectionDrawOptions, 'color' | 'colorBy'> = {}): string {
   const { color, colorBy = 'auto' } = options;
-  if (typeof color === 'function') return checkColor(color(d, index), `options.color(detections[${index}])`);
-  if (color !== undefined) return checkColor(color, 'color');
+  // parsed here, before anything is drawn: a colour the label's text colour could not be found for failed half-way
+  const parsed = (value: unknown, name: string): string => {
+    const given = checkColor(value, name);
+    parseColor(given, name);
+    return given;
+  };
+  if (typeof color === 'function') return parsed(color(d, index), `options.color(detections[${index}])`);
+  if (color !== undefined) return parsed(color, 'color');
   if (colorBy !== 'class' && d.trackId !== undefined) return colorFor(d.trackId);
   if (d.classId !== undefined && Number.isFinite(d.classId)) return colorFor(d.classId);
   if (d.label) return colorFor(d.label);

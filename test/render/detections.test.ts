@@ -199,6 +199,10 @@ describe('drawDetections', () => {
     expectRefusal(() => drawDetections(ctx, [car], { showKeypoints: 0 as never }), 'INVALID_OPTION', 'showKeypoints is 0; it must be true or false');
     expectRefusal(() => drawDetections(ctx, [car], { fontFamily: 5 as unknown as string }), 'INVALID_OPTION', 'fontFamily is 5');
     expectRefusal(() => drawDetections(ctx, [car], { imageSize: { width: 0, height: 10 } }), 'INVALID_OPTION', 'imageSize.width is 0; it must be a finite number > 0');
+    // a colour that is no colour stroked the boxes, then failed at the label ("cannot parse colour"); without labels it drew black
+    expectRefusal(() => drawDetections(ctx, [car], { color: 'notacolour' }), 'INVALID_OPTION', 'cannot parse color "notacolour"');
+    expectRefusal(() => drawDetections(ctx, [car], { color: 'notacolour', showLabels: false }), 'INVALID_OPTION', 'cannot parse color "notacolour"');
+    expectRefusal(() => drawDetections(ctx, [car], { color: () => 'zz' }), 'INVALID_OPTION', 'cannot parse options.color(detections[0]) "zz"');
     expect(inked(ctx, 200, 150)).toBe(0);
   });
 });

@@ -55,7 +55,7 @@ describe('model card input checks', () => {
 
   it.each([2, 5])('%i labels for a 3-class classifier are MODEL_FORMAT at creation, or at the first run when the shape is unknown', async (count) => {
     const spec = { ...card({ normalization: 'unit' }), labels: ['a', 'b', 'c', 'd', 'e'].slice(0, count) };
-    const message = expect.stringMatching(new RegExp(`scores 3 classes .* its card has ${count} labels`));
+    const message = expect.stringMatching(new RegExp(`gives 3 scores per image .* its card has ${count} labels`));
     await expect(pipeline('image-classification', { model: threeClasses(3), spec })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message });
     const classifier = await pipeline('image-classification', { model: threeClasses(-1), spec });
     await expect(classifier.run(image)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message });
@@ -63,6 +63,24 @@ describe('model card input checks', () => {
     const fitting = await pipeline('image-classification', { model: threeClasses(3), spec: { ...spec, labels: ['a', 'b', 'c'] } });
     expect((await fitting.run(image)).classes[0]).toMatchObject({ label: 'c', classId: 2 });
     fitting.dispose();
+  });
+
+  it('an output of several rows per image is MODEL_FORMAT, at creation and at the run (its first row was read as the scores)', async () => {
+    const rows = (shape: number[]): ModelRunner => ({
+      runtime: 'onnxruntime',
+      backend: 'wasm',
+      metadata: {},
+      inputs: [{ name: 'x', shape: [1, 16, 16, 3], dtype: 'float32' }],
+      outputs: [{ name: 'y', shape, dtype: 'float32' }],
+      run: async () => ({ y: { dtype: 'float32', dims: [1, 2, 2], data: new Float32Array([0, 1, 9, 0]) } }),
+      dispose: () => {},
+    });
+    const spec = { ...card({ normalization: 'unit' }), labels: ['a', 'b'] };
+    const message = expect.stringMatching(/gives 4 scores per image .* its card has 2 labels; give one label per class \(an output of several rows per image is no classifier's\)/);
+    await expect(pipeline('image-classification', { model: rows([1, 2, 2]), spec })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message });
+    const dynamic = await pipeline('image-classification', { model: rows([1, -1, 2]), spec });
+    await expect(dynamic.run(image)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message });
+    dynamic.dispose();
   });
 });
 

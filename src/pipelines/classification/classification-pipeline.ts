@@ -28,16 +28,19 @@ function toProbabilities(values: Float32Array, output: ClassifierOutput): Float3
 
 const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multilabel'];
 
-/** `MODEL_FORMAT` unless the card has one label per class the model scores (a class count ≤ 0 is not known yet). */
 /**
- * The classes per image of an output shaped `shape`: its last axis, or the one axis after the
- * batch that is not 1 (a convolutional head's `[1, C, 1, 1]`).
+ * The scores per image of an output shaped `shape`: every value after the batch axis (`[1, C]`,
+ * a convolutional head's `[1, C, 1, 1]`, `[1, 1, C]`; a bare `[C]`), or -1 while a size is not
+ * known. A `[1, 2, C]` output is 2·C values, which no card of C labels fits: its first row alone
+ * was read as the scores.
  */
 function classesPerImage(shape: readonly number[]): number {
+  if (shape.length <= 1) return shape[0] ?? -1;
   const perImage = shape.slice(1);
-  const wide = perImage.filter((d) => d !== 1);
-  return wide.length === 1 && perImage.length > 1 ? wide[0] : shape[shape.length - 1];
+  return perImage.some((d) => d < 0) ? -1 : perImage.reduce((a, b) => a * b, 1);
 }
+
+/** `MODEL_FORMAT` unless the card has one label per class the model scores (a count ≤ 0 is not known yet). */
 
 /**
  * Refuses scores no classifier gives: non-finite ones, and for the `probabilities` family values
@@ -55,7 +58,7 @@ function checkScores(spec: ModelSpec, scores: Float32Array): void {
 
 function checkLabelCount(spec: ModelSpec, classes: number, where: string): void {
   if (classes > 0 && classes !== spec.labels.length) {
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' scores ${classes} classes (${where}) but its card has ${spec.labels.length} labels; give one label per class`);
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gives ${classes} scores per image (${where}) but its card has ${spec.labels.length} labels; give one label per class (an output of several rows per image is no classifier's)`);
   }
 }
 

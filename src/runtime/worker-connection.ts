@@ -118,6 +118,9 @@ export class WorkerConnection<Api> {
 
   constructor(private readonly connection: WorkerConnectionOptions = {}) {
     checkTimeLimit('timeoutMs', connection.timeoutMs);
+    const { url, name } = connection;
+    if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) throw new VisionError('INVALID_OPTION', `url is ${shownValue(url)}; it must be the worker script's URL (a string or a URL)`);
+    if (name !== undefined && typeof name !== 'string') throw new VisionError('INVALID_OPTION', `name is ${shownValue(name)}; it must be a string (the worker's name in dev tools)`);
   }
 
   /** Whether a worker is running now (false before the first call and after a failure or terminate). */

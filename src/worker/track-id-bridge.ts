@@ -1,3 +1,5 @@
+import { VisionError } from '../core/errors';
+import { shownValue } from '../core/shown-value';
 import type { Box } from '../core/types';
 
 /** A tracked item of a result: anything in a top-level array with a numeric `trackId` and a `box`. */
@@ -56,7 +58,10 @@ export class TrackIdBridge {
    * @param minIou - the least overlap for a new track to inherit an old ID.
    * @param handOverFrames - how many new-tracker frames may still inherit old IDs.
    */
-  constructor(private readonly minIou = 0.3, private readonly handOverFrames = 30) {}
+  constructor(private readonly minIou = 0.3, private readonly handOverFrames = 30) {
+    if (!(typeof minIou === 'number' && minIou > 0 && minIou <= 1)) throw new VisionError('INVALID_OPTION', `minIou is ${shownValue(minIou)}; it must be an overlap above 0, at most 1`);
+    if (!(Number.isInteger(handOverFrames) && handOverFrames >= 0)) throw new VisionError('INVALID_OPTION', `handOverFrames is ${shownValue(handOverFrames)}; it must be a whole number of frames ≥ 0`);
+  }
 
   /** Records a result of the old tracker (the latest one is the reference for matching). */
   observeOld(result: unknown): void {

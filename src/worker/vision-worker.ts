@@ -1,6 +1,7 @@
 import { type StartedWorker, WorkerConnection, type WorkerConnectionOptions, checkTimeLimit } from '../runtime/worker-connection';
 import type * as Comlink from 'comlink';
 import { VisionError } from '../core/errors';
+import { checkOptionsObject, optionNames } from '../core/known-options';
 import type { LoadProgress } from '../runtime/model-source';
 import type { Reply } from '../runtime/worker-reply';
 import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerLimits, WorkerMemory } from './protocol';
@@ -48,6 +49,9 @@ interface Build {
   warm: boolean;
 }
 
+/** Every name {@link VisionWorkerOptions} has. */
+const VISION_WORKER_OPTION_NAMES = /* @__PURE__ */ optionNames<VisionWorkerOptions>()(['url', 'name', 'timeoutMs', 'createTimeoutMs']);
+
 /**
  * One dedicated worker (a Web Worker, or a `worker_threads` Worker in Node) that runs any
  * number of visionpipe pipelines on one tfjs backend (one GPU device). Pass it as `worker` to
@@ -76,6 +80,8 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
   private coldWork = 0;
 
   constructor(private readonly options: VisionWorkerOptions = {}) {
+    // checked before the connection is made: null, a url that is no URL or a misspelt limit failed only at the first call
+    checkOptionsObject(options, 'VisionWorker', VISION_WORKER_OPTION_NAMES);
     super(options);
     checkTimeLimit('createTimeoutMs', options.createTimeoutMs);
   }

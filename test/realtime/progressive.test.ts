@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import { pipeline } from '../../src/node/index';
-import { ProgressivePipeline, type ServingPipeline, TrackIdBridge } from '../../src/worker/index';
+import { ProgressivePipeline, type ServingPipeline, TrackIdBridge, VisionWorker, createWorkerPipeline } from '../../src/worker/index';
 import { VisionError } from '../../src/core/errors';
 import { describeGpuAdapter } from '../../src/worker/gpu-adapter';
 import { resolveSwitchPolicy } from '../../src/worker/switch-decision';
@@ -244,6 +244,20 @@ describe('progressive start (control flow)', () => {
     create(late.pipeline);
     await later();
     expect([fallback.disposed(), late.disposed()]).toEqual([true, true]);
+  });
+
+  it('worker and bridge settings are checked when made (a url of 5 failed at the first call with a TypeError; a misspelt limit and a negative overlap were taken)', async () => {
+    const refused = (make: () => unknown, message: RegExp) => expect(make).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(message) }));
+    refused(() => new VisionWorker(null as never), /^VisionWorker options are null/);
+    refused(() => new VisionWorker({ url: 5 as never }), /^url is 5; it must be the worker script's URL/);
+    refused(() => new VisionWorker({ url: {} as never }), /^url is an object/);
+    refused(() => new VisionWorker({ name: 5 as never }), /^name is 5; it must be a string/);
+    refused(() => new VisionWorker({ tiemoutMs: 100 } as never), /VisionWorker options has unknown option\(s\) tiemoutMs/);
+    await expect(createWorkerPipeline('object-detection', { workerUrl: 5 as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^url is 5/) });
+    refused(() => new TrackIdBridge(-1, 5), /^minIou is -1/);
+    refused(() => new TrackIdBridge(Number.NaN), /^minIou is NaN/);
+    refused(() => new TrackIdBridge('a' as never, 'b' as never), /^minIou is "a"/);
+    refused(() => new TrackIdBridge(0.3, 1.5), /^handOverFrames is 1\.5/);
   });
 
   it('video frames sent together reach the pipelines in call order while the preferred warms up (they came 2,3,4,5,6,1)', async () => {

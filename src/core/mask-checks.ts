@@ -77,7 +77,8 @@ export function checkMaskThreshold(threshold: unknown, what: string): void {
   if (!(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) throw new VisionError('INVALID_OPTION', `${what} is ${shownValue(threshold)}; it must be a number in [0, 1]`);
 }
 
-const isRgba = (c: unknown): boolean => Array.isArray(c) && c.length === 4 && c.every((v) => typeof v === 'number' && Number.isFinite(v));
+/** Four numbers 0–255 (an alpha of 999 scaled probabilities past full). */
+const isRgba = (c: unknown): boolean => Array.isArray(c) && c.length === 4 && c.every((v) => typeof v === 'number' && v >= 0 && v <= 255);
 
 /**
  * Checks `toImageData` colours: `color` one `[r, g, b, a]` (0–255 each), `palette` a non-empty

@@ -36,6 +36,10 @@ export function maskIoU(a: ArrayLike<number>, b: ArrayLike<number>, threshold = 
  * ```
  */
 export function meanMaskIoU(pairs: ReadonlyArray<readonly [ArrayLike<number>, ArrayLike<number>]>, threshold = 0.5): number {
+  if (!Array.isArray(pairs)) throw new VisionError('INVALID_INPUT', `meanMaskIoU takes a list of [prediction, truth] mask pairs; got ${shownValue(pairs)}`);
   if (pairs.length === 0) throw new VisionError('INVALID_INPUT', 'no mask pairs to score');
+  pairs.forEach((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new VisionError('INVALID_INPUT', `pairs[${i}] is ${shownValue(pair)}; each is [prediction, truth], two masks of one size`);
+  });
   return pairs.reduce((sum, [a, b]) => sum + maskIoU(a, b, threshold), 0) / pairs.length;
 }

@@ -39,5 +39,16 @@ describe('findContours = cv2.findContours(RETR_EXTERNAL) (golden, scripts/make_m
     expect(findContours(new Uint8Array(12), 4, 3)).toEqual([]);
     expect(findContours(new Uint8Array(0), 0, 0)).toEqual([]);
     expect(() => findContours(new Uint8Array(5), 4, 3)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    // no data was a TypeError; a size past the pixel limit a RangeError (or seconds of work on nothing)
+    expect(() => findContours(null as never, 2, 2)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: 'findContours: data is null; it must be the mask\'s values, row by row' }));
+    expect(findContours(new Uint8Array(0), 2 ** 31, 0)).toEqual([]);
+    expect(() => findContours({ length: 1e9 } as never, 1e9, 1)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/over the limit/) }));
+  });
+
+  it('maskToPolygons checks its threshold for every kind of mask (a binary mask took 2, NaN or "x" without a word)', () => {
+    const binary = Mask.create('binary', 2, 2, new Uint8Array([1, 0, 0, 1]));
+    for (const threshold of [2, Number.NaN, 'x']) expect(() => maskToPolygons(binary, { threshold: threshold as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^threshold is /) }));
+    expect(maskToPolygons(binary, { threshold: 0.3 })).toHaveLength(1); // the diagonal is one 8-connected outline
+    binary.close();
   });
 });

@@ -141,6 +141,8 @@ describe('Mask inputs checked (from an outside check)', () => {
     const classes = Mask.create('category', 4, 1, new Uint8Array([0, 1, 20, 21]));
     expect(() => classes.toImageData({ palette: [] })).toThrow(refusal('INVALID_OPTION', 'palette is an array; it must be a non-empty list'));
     expect(() => classes.toImageData({ color: [1, 2, 3] as never })).toThrow(refusal('INVALID_OPTION', 'color is an array; it must be [r, g, b, a]'));
+    // out of range was taken: an alpha of 999 drew a probability of 0.1 at 100 instead of 25
+    expect(() => probability.toImageData({ color: [300, -5, 0, 999] as never })).toThrow(refusal('INVALID_OPTION', 'color is an array; it must be [r, g, b, a] with numbers 0–255'));
     // class 20 (the last of Pascal VOC's 21) was transparent, like the background
     const alpha = Array.from(classes.toImageData().data.filter((_, i) => i % 4 === 3));
     expect(alpha).toEqual([0, 160, 160, 160]);

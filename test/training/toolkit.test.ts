@@ -148,6 +148,9 @@ describe('metrics', () => {
     // a NaN threshold made every pixel out: disjoint masks scored 1 (an empty union)
     expect(() => maskIoU([1, 0], [0, 1], Number.NaN)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('threshold is NaN') }));
     expect(() => maskIoU(null as never, [0, 1])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('mask a must be an array') }));
+    // these were TypeErrors
+    expect(() => meanMaskIoU(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: 'meanMaskIoU takes a list of [prediction, truth] mask pairs; got null' }));
+    expect(() => meanMaskIoU([null as never])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: 'pairs[0] is null; each is [prediction, truth], two masks of one size' }));
   });
 
   it('multiclass hinge loss matches the Weston–Watkins formula', () => {

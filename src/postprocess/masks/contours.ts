@@ -4,7 +4,8 @@
  */
 import { VisionError } from '../../core/errors';
 import type { Mask } from '../../core/mask';
-import { checkMaskThreshold } from '../../core/mask-checks';
+import { checkMaskPixels, checkMaskThreshold } from '../../core/mask-checks';
+import { shownValue } from '../../core/shown-value';
 import { optionNames } from '../../core/known-options';
 import { checkOptionNames } from '../validate';
 
@@ -75,9 +76,12 @@ function simplify(points: Polygon): Polygon {
  */
 export function findContours(data: ArrayLike<number>, width: number, height: number, options: ContourOptions = {}): Polygon[] {
   checkContourOptions(options, 'findContours');
+  if (typeof (data as { length?: unknown } | null)?.length !== 'number') throw new VisionError('INVALID_INPUT', `findContours: data is ${shownValue(data)}; it must be the mask's values, row by row`);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0 || data.length !== width * height) {
-    throw new VisionError('INVALID_INPUT', `findContours: ${data.length} values for a ${width}×${height} image`);
+    throw new VisionError('INVALID_INPUT', `findContours: ${data.length} values for a ${shownValue(width)}×${shownValue(height)} image`);
   }
+  checkMaskPixels(width, height, 'findContours');
+  if (width === 0 || height === 0) return []; // no pixels (a 2^31 × 0 frame still made a padded buffer of 2^32)
   const w = width + 2;
   const h = height + 2;
   const f = new Int32Array(w * h); // 1 = unvisited foreground, ±NBD = border labels, 0 = background
@@ -175,10 +179,11 @@ function follow(f: Int32Array, w: number, i: number, j: number, startDir: number
  */
 export function maskToPolygons(mask: Mask, options: ContourOptions = {}): Polygon[] {
   checkContourOptions(options, 'maskToPolygons');
+  // checked for every kind (a binary or category mask ignores it, but 'x' or 2 is no threshold)
+  if (options.threshold !== undefined) checkMaskThreshold(options.threshold, 'threshold');
   const { x, y, width, height } = mask.bounds;
   const full = mask.kind === 'probability' ? mask.toFloat32Array() : mask.toUint8Array();
   const cut = mask.kind === 'probability' ? (options.threshold ?? 0.5) : 0;
-  checkMaskThreshold(cut, 'threshold');
   const region = new Uint8Array(width * height);
   for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) region[r * width + c] = full[(y + r) * mask.width + x + c] > cut ? 1 : 0;
   return findContours(region, width, height, options).map((polygon) => polygon.map(([px, py]) => [px + x, py + y]));

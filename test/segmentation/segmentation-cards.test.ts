@@ -6,7 +6,7 @@
  * `labels` (a TypeError).
  */
 import { describe, expect, it } from 'vitest';
-import { type RawImage, pipeline } from '../../src/node/index';
+import { type ModelRunner, type RawImage, pipeline } from '../../src/node/index';
 import { SELFIE_SEGMENTATION } from '../../src/models/segmentation-cards';
 import type { SegmentationModelSpec } from '../../src/models/segmentation-cards';
 
@@ -28,12 +28,21 @@ describe('segmentation cards that do not fit', () => {
   });
 
   it('labels must be one per output class; the head names a known activation and foreground channel', async () => {
-    const one = await pipeline('image-segmentation', { model: selfie({ labels: ['person'] }), backend: 'wasm' });
-    await expect(one.run(frame)).rejects.toEqual(refused("model 'selfie-edited' gives 2 classes (output [1,256,256,1]) but its card has 1 labels", 'MODEL_FORMAT'));
-    one.dispose();
-    const three = await pipeline('image-segmentation', { model: selfie({ labels: ['background', 'person', 'dog'] }), backend: 'wasm' });
-    await expect(three.run(frame)).rejects.toEqual(refused('gives 2 classes', 'MODEL_FORMAT'));
-    three.dispose();
+    // the model states its output's size: refused at creation (it was at the first run)
+    await expect(pipeline('image-segmentation', { model: selfie({ labels: ['person'] }), backend: 'wasm' })).rejects.toEqual(refused("model 'selfie-edited' gives 2 classes (output '", 'MODEL_FORMAT'));
+    await expect(pipeline('image-segmentation', { model: selfie({ labels: ['person'] }), backend: 'wasm' })).rejects.toEqual(refused("[1,256,256,1]) but its card has 1 labels", 'MODEL_FORMAT'));
+    await expect(pipeline('image-segmentation', { model: selfie({ labels: ['background', 'person', 'dog'] }), backend: 'wasm' })).rejects.toEqual(refused('gives 2 classes', 'MODEL_FORMAT'));
+    // a model that does not state it: refused at the run
+    const unstated: ModelRunner = {
+      runtime: 'onnxruntime', backend: 'wasm', metadata: {},
+      inputs: [{ name: 'x', shape: [1, 256, 256, 3], dtype: 'float32' }],
+      outputs: [{ name: 'map', shape: [-1, -1, -1, -1], dtype: 'float32' }],
+      run: async () => ({ map: { dtype: 'float32', dims: [1, 4, 4, 3], data: new Float32Array(48) } }),
+      dispose: () => {},
+    };
+    const later = await pipeline('image-segmentation', { model: unstated, spec: selfie({ labels: ['background', 'person'] }) });
+    await expect(later.run(frame)).rejects.toEqual(refused("model 'selfie-edited' gives 3 classes (output [1,4,4,3]) but its card has 2 labels", 'MODEL_FORMAT'));
+    later.dispose();
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { activation: 'bogus' as 'none' } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.activation is "bogus"; allowed: none, sigmoid, softmax'));
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { foregroundChannel: 5 } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.foregroundChannel is 5; it must be 0 or 1'));
     // an array was taken as an empty head

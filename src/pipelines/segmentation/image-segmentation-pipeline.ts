@@ -197,8 +197,24 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
     const outputCategoryMask = optionalBoolean(options.outputCategoryMask, 'outputCategoryMask');
     const outputConfidenceMasks = optionalBoolean(options.outputConfidenceMasks, 'outputConfidenceMasks');
     checkCategoryLabels(spec, outputCategoryMask ?? true);
+    checkStatedClasses(spec, runner);
     return new ImageSegmentationPipeline(spec, runner, ownsRunner, { outputCategoryMask, outputConfidenceMasks });
   });
+}
+
+/**
+ * `MODEL_FORMAT` at creation when the model states its map output's size and its classes (one
+ * channel: background and foreground) are not the card's labels; the run checks it otherwise.
+ */
+function checkStatedClasses(spec: SegmentationModelSpec, runner: ModelRunner): void {
+  const name = spec.outputs?.[0];
+  const output = name === undefined ? runner.outputs[0] : runner.outputs.find((o) => o.name === name);
+  if (!output || output.shape.length !== 4) return;
+  const channels = spec.input.layout === 'nchw' ? output.shape[1] : output.shape[3];
+  const classes = channels === 1 ? 2 : channels;
+  if (channels > 0 && classes !== spec.labels.length) {
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gives ${classes} classes (output '${output.name}' [${output.shape.join(',')}]) but its card has ${spec.labels.length} labels: give the card one label per class`);
+  }
 }
 
 /** Cuts each value of `plane` to 0–1 in place. */

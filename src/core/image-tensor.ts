@@ -33,20 +33,21 @@ function fromRaw(raw: RawImage): tf.Tensor3D {
 /**
  * A float tensor value outside 0–255 (NaN and ±Infinity included) is `INVALID_INPUT`: three
  * reductions read back together (the element-wise comparisons this replaced cost 11 ms a
- * 640×480 frame on wasm; these 2 ms). int32 tensors — `tf.browser.fromPixels`' bytes — are
+ * 640×480 frame on wasm; these about 2 ms). int32 tensors — `tf.browser.fromPixels`' bytes — are
  * taken as they are: checking them would cost every camera frame a readback.
  */
 async function requirePixelRange(tensor: tf.Tensor): Promise<void> {
   if (tensor.dtype !== 'float32') return;
-  const summary = tf.tidy(() => tf.stack([tf.min(tensor), tf.max(tensor), tf.sum(tensor)]));
-  let min: number, max: number, sum: number;
+  // NaN and ±Infinity times 0 are NaN, which reaches the sum whatever a vectorised min or max makes
+  // of them; a sum of zeros cannot overflow (a plain sum of a frame would, in WebGL's half floats)
+  const summary = tf.tidy(() => tf.stack([tf.min(tensor), tf.max(tensor), tf.sum(tf.mul(tensor, 0))]));
+  let min: number, max: number, nonFinite: number;
   try {
-    [min, max, sum] = await summary.data();
+    [min, max, nonFinite] = await summary.data();
   } finally {
     summary.dispose();
   }
-  // a NaN reaches the sum whatever a vectorised min or max makes of it; values of 0–255 cannot overflow it
-  if (min >= 0 && max <= 255 && Number.isFinite(sum)) return;
+  if (min >= 0 && max <= 255 && nonFinite === 0) return;
   throw new VisionError('INVALID_INPUT', `image tensor has values outside 0–255 (${await describeRange(tensor)}); pixel values must be numbers 0–255 (clip resampled values, and give raw pixels, not normalised ones)`);
 }
 

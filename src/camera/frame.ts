@@ -55,6 +55,6 @@ export interface FrameSource extends AsyncIterableIterator<SourceFrame> {
   readonly closed: boolean;
   /** Stops the source; safe to call more than once. */
   close(): void;
-  /** Ends the reads now waiting as done, leaving the source open (a loop stopped with `closeSource: false` calls it). */
-  cancelWaitingReads?(): void;
+  /** Ends `read` (from `next()`) as done if it still waits, leaving the source open and other reads waiting (a loop stopped with `closeSource: false` gives up its own). */
+  cancelRead?(read: Promise<IteratorResult<SourceFrame>>): void;
 }

@@ -18,7 +18,7 @@ export interface PushFrameSourceOptions {
   captureGroup?: CaptureGroup;
 }
 
-type Waiter = { resolve: (r: IteratorResult<SourceFrame>) => void; reject: (e: unknown) => void };
+type Waiter = { resolve: (r: IteratorResult<SourceFrame>) => void; reject: (e: unknown) => void; read?: Promise<IteratorResult<SourceFrame>> };
 
 /** A pushed frame and what the source knows of it. */
 interface Slot {
@@ -156,17 +156,20 @@ export class PushFrameSource implements FrameSource {
   }
 
   /**
-   * Ends the reads now waiting as done, without closing the source: a loop that stops and
-   * leaves the source open (`closeSource: false`) gives up its read, so that the next frame goes
-   * to the next reader instead of being released by the stopped one.
+   * Ends `read` (a promise `next()` gave) as done if it still waits, without closing the source:
+   * a loop that stops and leaves the source open (`closeSource: false`) gives up its read, so
+   * that the next frame goes to the next reader instead of being released by the stopped one.
+   * Other readers' reads wait on.
    *
    * @example
    * ```ts
-   * source.cancelWaitingReads();
+   * const read = source.next();
+   * source.cancelRead(read); // resolves { done: true }
    * ```
    */
-  cancelWaitingReads(): void {
-    for (const waiter of this.waiters.splice(0)) waiter.resolve(done());
+  cancelRead(read: Promise<IteratorResult<SourceFrame>>): void {
+    const at = this.waiters.findIndex((waiter) => waiter.read === read);
+    if (at >= 0) this.waiters.splice(at, 1)[0].resolve(done());
   }
 
   /** Ends the stream normally: buffered frames can still be read, then `next()` is done. */
@@ -194,7 +197,11 @@ export class PushFrameSource implements FrameSource {
       return Promise.reject(error);
     }
     if (this.closed) return Promise.resolve(done());
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const waiter: Waiter = { resolve: () => undefined, reject: () => undefined };
+    const read = new Promise<IteratorResult<SourceFrame>>((resolve, reject) => Object.assign(waiter, { resolve, reject }));
+    waiter.read = read;
+    this.waiters.push(waiter);
+    return read;
   }
 
   return(): Promise<IteratorResult<SourceFrame>> {

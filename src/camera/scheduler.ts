@@ -42,6 +42,8 @@ class Scheduler<R> {
   private seen = 0;
   private wakeWorker: (() => void) | null = null;
   private wakePump: (() => void) | null = null;
+  /** The read of the source this loop waits on (given up when it stops and leaves the source open). */
+  private reading: Promise<IteratorResult<SourceFrame>> | null = null;
   /** When the last frame came in, the time between the last two, and how long the last run took (ms). */
   private lastArrival: number | undefined;
   private frameInterval: number | undefined;
@@ -73,7 +75,7 @@ class Scheduler<R> {
     this.stopped = true;
     for (const frame of this.queue.splice(0)) frame.release();
     if (this.settings.closeSource) this.source.close();
-    else this.source.cancelWaitingReads?.(); // the next frame is the next reader's, not released by this stopped loop
+    else if (this.reading) this.source.cancelRead?.(this.reading); // the next frame is the next reader's, not released by this stopped loop
     this.wakeWorker?.();
     this.wakePump?.();
   }
@@ -91,7 +93,9 @@ class Scheduler<R> {
           this.wakePump = null;
           continue;
         }
-        const step = await this.source.next();
+        this.reading = this.source.next();
+        const step = await this.reading;
+        this.reading = null;
         if (step.done) break;
         if (this.stopped) {
           step.value.release();

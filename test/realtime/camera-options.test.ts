@@ -136,6 +136,25 @@ describe('reading a push source', () => {
     source.close();
   });
 
+  it('a loop started before the first one stops keeps reading: only the stopped loop gives up its read (a hand-over without a gap)', async () => {
+    const source = new PushFrameSource({ maxBuffered: 8 });
+    const processor = { run: async () => ({}) };
+    const [seenA, seenB]: number[][] = [[], []];
+    const a = runLoop(source, processor as never, { policy: 'every', closeSource: false, onResult: ({ timestamp }) => void seenA.push(timestamp) });
+    source.push(pixel(), 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const b = runLoop(source, processor as never, { policy: 'every', closeSource: false, onResult: ({ timestamp }) => void seenB.push(timestamp) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    a.stop();
+    await a.done;
+    for (const t of [2, 3]) source.push(pixel(), t);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    b.stop();
+    await b.done;
+    expect([seenA, seenB]).toEqual([[1], [2, 3]]);
+    source.close();
+  });
+
   it('fromImages read twice at once gives each frame its own index and timestamp', async () => {
     const source = fromImages([pixel(), pixel(), pixel()], { fps: 10 });
     const [a, b] = await Promise.all([source.next(), source.next()]);

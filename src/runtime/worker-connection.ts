@@ -45,10 +45,8 @@ export interface StartedWorker<Api> {
 
 interface Pending {
   reject(error: VisionError): void;
-  /** Starts the call's time limit (once): when every call sent before it with a limit has been answered. */
+  /** Starts the call's time limit (once): when every call sent before it has been answered. */
   startTimer(): void;
-  /** Whether the call has a time limit (one without never holds back the limits of the calls after it). */
-  limited: boolean;
 }
 
 /** The longest a timer can wait (2^31 − 1 ms, about 24.8 days): a longer limit is no limit. */
@@ -197,7 +195,6 @@ export class WorkerConnection<Api> {
       let timed = false;
       const limited = timeoutMs > 0 && timeoutMs <= LONGEST_TIMER_MS;
       const entry: Pending = {
-        limited,
         reject: (error) => {
           clearTimeout(timer);
           this.remove(started, entry);
@@ -305,12 +302,13 @@ export class WorkerConnection<Api> {
     else this.startTimersAtTurn();
   }
 
-  /** Starts the limits of the calls at their turn: the oldest unanswered (the one the worker is on now), and any after calls without a limit. */
+  /**
+   * Starts the limit of the call at its turn: the oldest unanswered, the one the worker is on now.
+   * One without a limit holds back the limits of the calls behind it (it may take as long as it
+   * likes, and they wait for it).
+   */
   private startTimersAtTurn(): void {
-    for (const entry of this.pending) {
-      entry.startTimer();
-      if (entry.limited) return;
-    }
+    this.pending.values().next().value?.startTimer();
   }
 
   private fail(error: VisionError): void {

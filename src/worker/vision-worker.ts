@@ -156,10 +156,11 @@ export class VisionWorker extends WorkerConnection<WorkerApi> {
   /**
    * Makes the worker fail on purpose, to test recovery: `'throw'` an uncaught error after
    * being busy `ms` (calls sent meanwhile are in flight when it crashes), `'hang'` busy for
-   * `ms`, or `'exit'` (the worker closes itself).
+   * `ms`, or `'exit'` (the worker closes itself). The call is timed as any other: a `'hang'`
+   * longer than `timeoutMs` is `TIMEOUT`, and the calls waiting behind it `WORKER_FAILED`.
    */
   simulateFailure(kind: SimulatedFailure, ms = kind === 'hang' ? 60_000 : 0): Promise<void> {
-    return this.call((api) => api.simulateFailure(kind, ms), 0);
+    return this.call((api) => api.simulateFailure(kind, ms));
   }
 
   /** Ends the worker for good: calls in flight reject with `DISPOSED`, later calls too. Safe to call twice. */

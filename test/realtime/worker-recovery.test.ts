@@ -118,9 +118,10 @@ describe('first runs slower than timeoutMs (kernels compile on them)', () => {
     const worker = await coldWorker();
     const remote = await cells(worker, cellModel('hung').card);
     for (let i = 0; i < 3; i++) await remote.run(cellFrame()); // the third answers within timeoutMs: warm
+    // the busy call is timed at its turn: TIMEOUT; the run waiting behind it fails with the worker
     const hang = worker.simulateFailure('hang', 3000).catch((e: unknown) => e);
-    await expect(remote.run(cellFrame())).rejects.toMatchObject({ code: 'TIMEOUT' });
-    expect(await hang).toMatchObject({ code: 'WORKER_FAILED' });
+    await expect(remote.run(cellFrame())).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    expect(await hang).toMatchObject({ code: 'TIMEOUT' });
     expect(labelsOf(await remote.run(cellFrame()))).toEqual(['hung']); // cold in the new worker, within the creation limit
   });
 });
@@ -134,10 +135,15 @@ describe('calls waiting behind others in the worker', () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => remote.run(cellFrame())));
     expect(results.map(labelsOf)).toEqual(Array.from({ length: 12 }, () => ['queued']));
     expect([worker.restarts, worker.failures]).toEqual([0, 0]);
-    // a run that hangs at its turn is still found: TIMEOUT once the ones before it are answered
+    // a call without a limit holds back the limits behind it: the run waits 1.5 s for it and answers
+    const unlimited = worker.call((api) => api.simulateFailure('hang', 1500), 0);
+    expect(labelsOf(await remote.run(cellFrame()))).toEqual(['queued']);
+    await unlimited;
+    expect(worker.failures).toBe(0);
+    // a call that hangs at its turn is still found: TIMEOUT, and the run behind it fails with the worker
     const hang = worker.simulateFailure('hang', 3000).catch((e: unknown) => e);
-    await expect(remote.run(cellFrame())).rejects.toMatchObject({ code: 'TIMEOUT' });
-    expect(await hang).toMatchObject({ code: 'WORKER_FAILED' });
+    await expect(remote.run(cellFrame())).rejects.toMatchObject({ code: 'WORKER_FAILED' });
+    expect(await hang).toMatchObject({ code: 'TIMEOUT' });
   });
 });
 

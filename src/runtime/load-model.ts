@@ -87,7 +87,8 @@ export async function loadModel(source: AnyModelSource, options: LoadModelOption
   try {
     runner = await loadOfFormat(source, tracked);
   } catch (error) {
-    await forgetCachedFiles(tracked);
+    // a file that is no model, or could not be read whole: not kept (a backend that cannot run it says nothing of the file)
+    if (!(error instanceof VisionError) || error.code === 'MODEL_FORMAT' || error.code === 'MODEL_LOAD_FAILED') await forgetCachedFiles(tracked);
     throw error;
   }
   // an abort while the graph or session was being built: nobody will receive this runner

@@ -80,4 +80,13 @@ describe('model files in the Cache API', () => {
     runner.dispose();
     expect([...cache.stored.keys()].some((key) => key.includes('/junk/'))).toBe(true);
   });
+
+  it('a load that fails for want of a backend keeps the good file it cached (a concurrent load of it had its entry deleted)', async () => {
+    answers.set('/good/m.onnx', { type: 'application/octet-stream', body: model });
+    await expect(loadModel(`${base}/good/m.onnx`, { executionProviders: ['webgl'] })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+    const before = requests.length;
+    const runner = await loadModel(`${base}/good/m.onnx`);
+    expect(requests.length).toBe(before); // from the cache
+    runner.dispose();
+  });
 });

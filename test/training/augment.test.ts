@@ -181,9 +181,15 @@ describe('augmentation rejects bad settings without hanging or leaking', () => {
     expect(tf.memory().numTensors).toBe(before);
     // a box at the top edge turned 45° about the centre of a 53×37 image ends above the image: dropped (it came back with y2 < y1)
     const image = tf.zeros([37, 53, 3]) as tf.Tensor3D;
-    const turned = rotateSample({ image, boxes: [{ x1: 48, y1: 0, x2: 53, y2: 4 }, { x1: 20, y1: 12, x2: 30, y2: 24 }] }, 45);
+    const turned = rotateSample({ image, boxes: [{ x1: 48, y1: 0, x2: 53, y2: 4, classId: 1 }, { x1: 20, y1: 12, x2: 30, y2: 24, classId: 2 }] as unknown as Box[] }, 45);
     expect(turned.boxes).toHaveLength(1);
     expect(turned.boxes!.every((b) => b.x2 > b.x1 && b.y2 > b.y1)).toBe(true);
+    // a box's other fields travel with it: the one kept is class 2's (the labels stay lined up)
+    expect(turned.boxes![0]).toMatchObject({ classId: 2 });
+    for (const out of [flipSample({ image, boxes: [{ ...SQUARE, classId: 7 } as Box] }), cropSample({ image, boxes: [{ ...SQUARE, classId: 7 } as Box] }, { x: 0, y: 0, width: 40, height: 30 })]) {
+      expect(out.boxes![0]).toMatchObject({ classId: 7 });
+      out.image.dispose();
+    }
     tf.dispose([image, turned.image, batch, labels, s.image, s.mask as tf.Tensor]);
   });
 

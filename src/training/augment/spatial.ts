@@ -8,7 +8,8 @@ import { knownOptions, optionNames } from '../../core/known-options';
 
 /**
  * An image with optional boxes (pixel coordinates) and mask (`[H, W]` or `[H, W, 1]`, same
- * size as the image), transformed together by {@link augmentSpatial}.
+ * size as the image), transformed together by {@link augmentSpatial}. A box's other fields (a
+ * `classId`, a label) are kept, so that a box the transform drops takes them with it.
  *
  * @example
  * ```ts
@@ -74,7 +75,7 @@ export function flipSample(sample: AugmentSample): AugmentSample {
   const [, width] = sample.image.shape;
   return {
     image: tf.tidy(() => tf.reverse(sample.image, 1)),
-    boxes: sample.boxes?.map((b) => ({ x1: width - b.x2, y1: b.y1, x2: width - b.x1, y2: b.y2 })),
+    boxes: sample.boxes?.map((b) => ({ ...b, x1: width - b.x2, y1: b.y1, x2: width - b.x1, y2: b.y2 })),
     mask: sample.mask ? tf.tidy(() => tf.reverse(sample.mask as tf.Tensor, 1) as tf.Tensor2D | tf.Tensor3D) : undefined,
   };
 }
@@ -116,7 +117,7 @@ export function cropSample(sample: AugmentSample, region: { x: number; y: number
   const sx = width / region.width;
   const sy = height / region.height;
   const boxes = sample.boxes
-    ?.map((b) => enclose([[(b.x1 - x) * sx, (b.y1 - y) * sy], [(b.x2 - x) * sx, (b.y2 - y) * sy]], width, height))
+    ?.map((b) => ({ ...b, ...enclose([[(b.x1 - x) * sx, (b.y1 - y) * sy], [(b.x2 - x) * sx, (b.y2 - y) * sy]], width, height) }))
     .filter((b) => b.x2 > b.x1 && b.y2 > b.y1);
   let mask: tf.Tensor2D | tf.Tensor3D | undefined;
   if (sample.mask) {
@@ -160,7 +161,7 @@ export function rotateSample(sample: AugmentSample, degrees: number, fill = 0): 
   const sin = Math.sin(radians);
   // screen counter-clockwise with y pointing down
   const turn = ([px, py]: [number, number]): [number, number] => [cx + (px - cx) * cos + (py - cy) * sin, cy - (px - cx) * sin + (py - cy) * cos];
-  const boxes = sample.boxes?.map((b) => enclose(corners(b).map(turn), width, height)).filter((b) => b.x2 > b.x1 && b.y2 > b.y1);
+  const boxes = sample.boxes?.map((b) => ({ ...b, ...enclose(corners(b).map(turn), width, height) })).filter((b) => b.x2 > b.x1 && b.y2 > b.y1);
   const image = tf.tidy(() => tf.cast(tf.image.rotateWithOffset(sample.image.toFloat().expandDims(0) as tf.Tensor4D, radians, fill, center).squeeze([0]), sample.image.dtype) as tf.Tensor3D);
   let mask: tf.Tensor2D | tf.Tensor3D | undefined;
   if (sample.mask) {

@@ -41,6 +41,14 @@ export function shownList(value: unknown): string {
   return Array.isArray(value) ? `[${value.map(shownValue).join(', ')}]` : shownValue(value);
 }
 
+/** An object that is no plain object or array by its class and size: `a Float32Array(2000000)`, `a Map(3)`, a Date's time. */
+function kindOf(value: object): string {
+  if (ArrayBuffer.isView(value)) return `${typeName(value)}(${'length' in value ? String(value.length) : `${value.byteLength} bytes`})`;
+  if (value instanceof Map || value instanceof Set) return `${typeName(value)}(${value.size})`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : `a Date (${value.toISOString()})`;
+  return typeName(value);
+}
+
 /** Entries of an array or object, and levels of nesting, that {@link shownData} writes out. */
 const MAX_ENTRIES = 8;
 const MAX_DEPTH = 3;
@@ -61,6 +69,7 @@ export function shownData(value: unknown): string {
     if (typeof v !== 'object' || v === null) return shownValue(v);
     if (open.has(v)) return '(itself)';
     if (depth >= MAX_DEPTH) return shownValue(v);
+    if (!Array.isArray(v) && ![Object.prototype, null].includes(Object.getPrototypeOf(v))) return kindOf(v);
     open.add(v);
     try {
       if (Array.isArray(v)) {
@@ -78,7 +87,12 @@ export function shownData(value: unknown): string {
   try {
     shown = show(value, 0);
   } catch {
-    return shownValue(value); // a getter that throws, a revoked proxy
+    // a getter that throws, a revoked proxy (which even Array.isArray throws on)
+    try {
+      return shownValue(value);
+    } catch {
+      return 'an object';
+    }
   }
   return shown.length > 2 * MAX_SHOWN ? `${shown.slice(0, 2 * MAX_SHOWN)}…` : shown;
 }

@@ -4,7 +4,7 @@ import { getPlatform } from '../core/platform';
 import { shownValue } from '../core/shown-value';
 import { type GpuBufferFeed, type GpuDeviceHandle, isGpuBufferFeed } from './gpu-feed';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorData, TensorDataType, TensorInfo } from './model-runner';
-import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
+import { type LoadOptions, type LoadProgress, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 import { readOnnxExternalData } from './onnx-external-data';
 import { readOnnxMetadata } from './onnx-metadata';
 import { float32Output, halfFeeds } from './half-precision';
@@ -243,9 +243,14 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
   const { ort, native } = await chooseOrt(options);
   const providers = providerList(options, native);
   const counter = progressCounter(undefined, { singleFile: true });
-  const bytes = await readModelBytes(source, counter, options);
+  // the model file's last event (loaded = total) waits until it is known whether data files follow: it said 100 % before them
+  let held: LoadProgress | undefined;
+  const onProgress = options.onProgress;
+  const graphOptions = onProgress ? { ...options, onProgress: (p: LoadProgress) => (p.total !== undefined && p.loaded >= p.total ? (held = p) : onProgress(p)) } : options;
+  const bytes = await readModelBytes(source, counter, graphOptions);
   // tensors kept in files beside the model: read here from its folder, never by onnxruntime from the working directory
   const externalData = await readOnnxExternalData(source, bytes, options, counter);
+  if (held && externalData === undefined) onProgress?.(held);
   const reasons: string[] = [];
   for (const requested of providers) {
     try {

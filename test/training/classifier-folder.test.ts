@@ -147,6 +147,12 @@ describe('classifier folders', () => {
       await refused(() => exportClassifier(backbone, head, { labels: ['cat', 'cat'], id: 'pets' }), /^labels list "cat" twice; each class name must appear once$/);
       await refused(() => saveClassifierFolder(dir, backbone, head, { labels: ['cat', 'cat'], id: 'pets' }), /^labels list "cat" twice; each class name must appear once$/);
       await refused(() => exportClassifier(backbone, head, { labels: ['cat', ''], id: 'pets' }), /^labels\[1\] is ""; class names are non-empty strings$/);
+      // an id of 5 was saved into the card ("id":5), one left out saved none; a card's id of {} named the model '[object Object]'
+      await refused(() => exportClassifier(backbone, head, { labels: LABELS, id: 5 as never }), /^id is 5; it must be a non-empty string/);
+      await refused(() => saveClassifierFolder(dir, backbone, head, { labels: LABELS, id: 5 as never }), /^id is 5; it must be a non-empty string/);
+      await refused(() => saveClassifierFolder(dir, backbone, head, { labels: LABELS } as never), /^id is undefined; it must be a non-empty string/);
+      const exported = exportClassifier(backbone, head, { labels: LABELS, id: 'pets' });
+      await refused(() => pipeline('image-classification', { model: exported.runner, spec: { ...exported.spec, id: {} as never } }), /^a model card's id is an object; it must be a non-empty string/);
       expect(existsSync(dir)).toBe(false);
       // loadModel's format and ONNX settings do nothing for a classifier (a tfjs layers model): refused, not ignored
       for (const name of ['backends', 'format', 'executionProviders']) {

@@ -36,7 +36,10 @@ export function pipeline<T extends PipelineTask>(
   task: T,
   options?: TaskOptions[T] & { worker?: true | VisionWorker; progressive?: true },
 ): Promise<TaskPipeline[T] | WorkerPipelineOf<T> | ProgressivePipeline<T>> {
-  if (options?.worker && options.progressive) return createProgressivePipeline(task, options as TaskOptions[T] & ProgressiveOptions);
+  const progressive: unknown = (options as { progressive?: unknown } | undefined)?.progressive;
+  // 'yes' was taken as true, and the message then spoke of the backend list
+  if (progressive !== undefined && typeof progressive !== 'boolean') return Promise.reject(new VisionError('INVALID_OPTION', `progressive is ${shownValue(progressive)}; it must be true or false`));
+  if (options?.worker && progressive === true) return createProgressivePipeline(task, options as TaskOptions[T] & ProgressiveOptions);
   if (!isOptionsObject(options)) return createTaskPipeline(task, options);
   const given = options as Record<string, unknown>;
   const set = (names: readonly string[]): string[] => names.filter((name) => given[name] !== undefined);

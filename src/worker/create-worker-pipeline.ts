@@ -92,6 +92,11 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
     throw new VisionError('INVALID_OPTION', `worker is ${shownValue(all.worker)}; allowed: true (a dedicated worker) or a VisionWorker (shared by the pipelines given it)`);
   }
   if (all.worker instanceof VisionWorker) checkSharedWorkerOptions(all);
+  const progressive: unknown = (all as { progressive?: unknown }).progressive;
+  if (progressive !== undefined && progressive !== false) {
+    // it was dropped without a word: one worker pipeline came back
+    throw new VisionError('INVALID_OPTION', `progressive is ${shownValue(progressive)}; createWorkerPipeline makes one worker pipeline: use createProgressivePipeline, or pipeline(task, { worker: true, progressive: true })`);
+  }
   throwIfAborted(all.signal, 'creating the worker pipeline');
   const wire = wireOptions(all as Record<string, unknown>, LOCAL_KEYS);
   const shared = all.worker instanceof VisionWorker ? all.worker : null;

@@ -17,6 +17,7 @@ import {
   pipeline,
 } from '../../src/node/index';
 import { facePhoto } from '../helpers/photos';
+import { createWorkerPipeline } from '../../src/worker/index';
 
 const refused = (fragment: string) => expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(fragment) });
 
@@ -114,6 +115,9 @@ describe('options of the wrong type on the classic tasks', () => {
     // the switch settings need progressive: true too, with or without a worker
     await expect(pipeline('object-detection', { switchWhen: 'ready' } as never)).rejects.toEqual(refused('switchWhen is for a progressive pipeline: add worker: true, progressive: true'));
     await expect(pipeline('object-detection', { worker: true, switchWhen: 'ready' } as never)).rejects.toEqual(refused('switchWhen is for a progressive pipeline: add progressive: true'));
+    // 'yes' was taken as true (and the message spoke of the backend list); createWorkerPipeline dropped it without a word
+    await expect(pipeline('object-detection', { worker: true, progressive: 'yes', backend: ['wasm', 'cpu'] } as never)).rejects.toEqual(refused('progressive is "yes"; it must be true or false'));
+    await expect(createWorkerPipeline('object-detection', { progressive: true } as never)).rejects.toEqual(refused('progressive is true; createWorkerPipeline makes one worker pipeline: use createProgressivePipeline'));
     // worker: 0, '' or null built an in-thread pipeline silently ('yes' was refused)
     for (const worker of [0, '', null]) await expect(pipeline('object-detection', { worker } as never)).rejects.toEqual(refused(`worker is ${worker === '' ? '""' : String(worker)}; allowed: true`));
     const inThread = await pipeline('object-detection', { backend: 'wasm', worker: false, progressive: false } as never);

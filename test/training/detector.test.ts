@@ -173,7 +173,7 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     await expect(trainDetector(detector, [scene()], {})).rejects.toMatchObject({ code: 'DISPOSED', message: expect.stringContaining('this detector was disposed') });
   });
 
-  it('checks its config, options and withLabels before making any tensor (duplicate labels, bad widths and misspelt names were taken; refusals leaked 48–59 tensors)', () => {
+  it('checks its config, options and withLabels before making any tensor (duplicate labels, bad widths and misspelt names were taken; refusals leaked 48–59 tensors)', async () => {
     const short = tf.zeros([3]);
     const before = tf.memory().numTensors;
     const refused = (make: () => unknown, code: string, message: RegExp): void => {
@@ -205,6 +205,7 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     expect(tf.memory().numTensors).toBe(withDetector);
     expect(() => detectorFromLayersModel(undefined as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/takes a tf\.LayersModel/) }));
     expect(() => detectorToLayersModel({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/takes a TrainableDetector/) }));
+    await expect(trainDetector({} as never, [])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'trainDetector takes a TrainableDetector; got an object' });
     detector.dispose();
     expect(() => withLabels(detector, ['a', 'c'])).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
     expect(() => detectorToLayersModel(detector)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));

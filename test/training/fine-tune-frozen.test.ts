@@ -79,6 +79,8 @@ describe('fineTune keeps the frozen backbone frozen (cpu backend: convolution gr
       expect(trainable()).toEqual(before);
     }
     await expect(fineTune(backbone, head, data, { epochs: 1, backboneLearningRateScale: -1 })).rejects.toMatchObject({ message: expect.stringContaining('backboneLearningRateScale is -1') });
+    // it said "count is -1", a name the caller never wrote
+    await expect(fineTune(backbone, head, data, { epochs: 1, unfreeze: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'unfreeze is -1; it must be a whole number of backbone layers ≥ 0' });
     // an array ran as the default options
     await expect(fineTune(backbone, head, data, [] as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'fineTune options are an array; they must be an object' });
     const meanBefore = source.getLayer('bn_b').getWeights()[2].clone();

@@ -14,7 +14,7 @@ import { seededRandom, shuffle } from '../random';
 import { cosineDecay, linearWarmup } from '../schedules';
 import { assignTargets, detectorLoss } from './detector-loss';
 import { checkScenes } from './scene-checks';
-import type { TrainableDetector } from './detector-model';
+import { TrainableDetector } from './detector-model';
 import { type ShapeScene, flipSceneHorizontal } from './shape-scenes';
 import { knownOptions, optionNames } from '../../core/known-options';
 import { useFastWasmKernels } from '../../runtime/wasm-fast-kernels';
@@ -118,6 +118,7 @@ function checkTrainDetectorOptions(options: TrainDetectorOptions): void {
  * ```
  */
 export async function trainDetector(detector: TrainableDetector, scenes: readonly ShapeScene[], options: TrainDetectorOptions = {}): Promise<TrainDetectorResult> {
+  if (!(detector instanceof TrainableDetector)) throw new VisionError('INVALID_INPUT', `trainDetector takes a TrainableDetector; got ${shownValue(detector)}`);
   const { inputSize: size, labels } = detector.config;
   const numClasses = labels.length;
   if (detector.params.size === 0) throw new VisionError('DISPOSED', 'this detector was disposed (detector.dispose()); make a new TrainableDetector');

@@ -85,9 +85,12 @@ export async function fineTune(extractor: FeatureBackbone, head: tf.LayersModel,
   if (!(typeof scale === 'number' && Number.isFinite(scale) && scale > 0)) {
     throw new VisionError('INVALID_OPTION', `backboneLearningRateScale is ${shownValue(scale)}; it must be a finite number > 0`);
   }
+  // named as the caller wrote it (unfreezeLastLayers' own message said "count is -1")
+  const unfreeze = options.unfreeze ?? 0;
+  if (!Number.isInteger(unfreeze) || unfreeze < 0) throw new VisionError('INVALID_OPTION', `unfreeze is ${shownValue(unfreeze)}; it must be a whole number of backbone layers ≥ 0`);
   const layers = extractor.model.layers;
   const wasTrainable = layers.map((l) => l.trainable);
-  const unfrozen = unfreezeLastLayers(extractor, options.unfreeze ?? 0);
+  const unfrozen = unfreezeLastLayers(extractor, unfreeze);
   const unfreezeBatchNorm = freezeBatchNormStatistics(layers);
   try {
     const model = composeClassifier(extractor, head);

@@ -57,11 +57,11 @@ async function thumbnail(file: string, maxPixels: number | undefined): Promise<R
  */
 export async function runMap(args: CliArgs, print: Print, printError: Print): Promise<number> {
   if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'map needs --out <file.png or folder> for the map');
-  if (args.inputs.length === 0) throw new VisionError('INVALID_OPTION', 'map needs images to place: give image files, folders or globs');
   const method: MapMethod = args.method ?? 'pca';
   if (method === 'pca' && args.seed !== undefined) throw new VisionError('INVALID_OPTION', '--seed applies to --method umap (PCA is exact, with nothing random to seed)');
   const target = mapPath(args.out);
   const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
+  if (args.inputs.length === 0) throw new VisionError('INVALID_OPTION', 'map needs images to place: give image files, folders or globs');
   const { files, failures } = await expandInputs(args.inputs);
   const card = modelCardFile(model);
   if (inputMatcher(card === undefined ? files : [...files, card])(target)) {

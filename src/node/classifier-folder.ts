@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { checkModelId } from '../core/model-id';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
@@ -102,9 +103,7 @@ async function saveFolder(folder: string, backbone: FeatureExtractor, head: tf.L
   // checked before anything is written: a refused save leaves the folder's classifier as it was
   checkObject(options, 'saveClassifierFolder options');
   knownOptions(options, 'saveClassifierFolder options', SAVE_FOLDER_OPTION_NAMES);
-  if (typeof options.id !== 'string' || options.id === '') {
-    throw new VisionError('INVALID_OPTION', `id is ${shownValue(options.id)}; it must be a non-empty string (the model's name in messages and in the saved card)`);
-  }
+  checkModelId(options.id, 'id');
   checkClassNames(options.labels, headClasses(head));
   await mkdir(folder, { recursive: true });
   if (head instanceof KnnClassifier) {

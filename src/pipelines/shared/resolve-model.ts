@@ -1,4 +1,5 @@
 import { VisionError } from '../../core/errors';
+import { checkModelId } from '../../core/model-id';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { MODEL_CATALOG, resolveModelLocation } from '../../models/catalog';
 import type { ModelSpec, TaskName } from '../../models/model-spec';
@@ -193,9 +194,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
  * against those labels): the card to run with.
  */
 function checkedCard(task: TaskName, spec: ModelSpec, runner: ModelRunner): ModelSpec {
-  if (typeof spec.id !== 'string' || spec.id === '') {
-    throw new VisionError('INVALID_OPTION', `a model card's id is ${shownValue(spec.id)}; it must be a non-empty string (messages name the model by it)`);
-  }
+  checkModelId(spec.id, "a model card's id");
   if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
   checkCardInput(spec.id, spec.input);
   checkModelInput(spec, runner);

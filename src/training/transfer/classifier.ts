@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkModelId } from '../../core/model-id';
 import { VisionError } from '../../core/errors';
-import { shownValue } from '../../core/shown-value';
 import { knownOptions, optionNames } from '../../core/known-options';
 import type { ModelSpec } from '../../models/model-spec';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -140,9 +140,7 @@ const EXPORT_OPTION_NAMES = /* @__PURE__ */ optionNames<Parameters<typeof export
 export function exportClassifier(extractor: FeatureBackbone, head: tf.LayersModel | KnnClassifier, options: { labels: readonly string[]; id?: string }): ExportedClassifier {
   checkObject(options, 'exportClassifier options');
   knownOptions(options, 'exportClassifier options', EXPORT_OPTION_NAMES);
-  if (options.id !== undefined && (typeof options.id !== 'string' || options.id === '')) {
-    throw new VisionError('INVALID_OPTION', `id is ${shownValue(options.id)}; it must be a non-empty string (the model's name in messages and saved cards)`);
-  }
+  if (options.id !== undefined) checkModelId(options.id, 'id');
   const numClasses = headClasses(head);
   checkClassNames(options.labels, numClasses);
   const spec: ModelSpec = {

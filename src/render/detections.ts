@@ -85,6 +85,22 @@ export function detectionLabel(d: DrawableDetection, options: Pick<DetectionDraw
   return parts.join(' ');
 }
 
+/** The last colour string {@link parsedColor} parsed: one colour given for every box of every frame is parsed once. */
+let lastParsedColor: string | undefined;
+
+/**
+ * A given colour, parsed before anything is drawn (a colour the label's text colour could not be
+ * found for failed half-way).
+ */
+function parsedColor(value: unknown, name: string): string {
+  const given = checkColor(value, name);
+  if (given !== lastParsedColor) {
+    parseColor(given, name);
+    lastParsedColor = given;
+  }
+  return given;
+}
+
 /**
  * The colour {@link drawDetections} gives a detection: by track when tracked (`colorBy`
  * `'auto'` or `'track'`), otherwise by class ID (or label, or position in the list).
@@ -97,14 +113,8 @@ export function detectionLabel(d: DrawableDetection, options: Pick<DetectionDraw
  */
 export function detectionColor(d: DrawableDetection, index: number, options: Pick<DetectionDrawOptions, 'color' | 'colorBy'> = {}): string {
   const { color, colorBy = 'auto' } = options;
-  // parsed here, before anything is drawn: a colour the label's text colour could not be found for failed half-way
-  const parsed = (value: unknown, name: string): string => {
-    const given = checkColor(value, name);
-    parseColor(given, name);
-    return given;
-  };
-  if (typeof color === 'function') return parsed(color(d, index), `options.color(detections[${index}])`);
-  if (color !== undefined) return parsed(color, 'color');
+  if (typeof color === 'function') return parsedColor(color(d, index), `options.color(detections[${index}])`);
+  if (color !== undefined) return parsedColor(color, 'color');
   if (colorBy !== 'class' && d.trackId !== undefined) return colorFor(d.trackId);
   if (d.classId !== undefined && Number.isFinite(d.classId)) return colorFor(d.classId);
   if (d.label) return colorFor(d.label);

@@ -206,6 +206,15 @@ describe('trainDetector rejects bad scenes and options before training', () => {
     expect(() => detectorFromLayersModel(undefined as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/takes a tf\.LayersModel/) }));
     expect(() => detectorToLayersModel({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/takes a TrainableDetector/) }));
     await expect(trainDetector({} as never, [])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'trainDetector takes a TrainableDetector; got an object' });
+    // forward on a batch of another image size, or an image without its batch axis, was a bare tfjs error
+    for (const shape of [[1, 64, 64, 3], [SIZE, SIZE, 3], [1, SIZE, SIZE, 1], [0, SIZE, SIZE, 3]]) {
+      const x = tf.zeros(shape);
+      const inputs = tf.memory().numTensors;
+      expect(() => detector.forward(x as tf.Tensor4D)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(new RegExp(`^forward needs a batch \\[B, ${SIZE}, ${SIZE}, 3\\] of 0–1 RGB images .*; got a tensor of shape \\[${shape.join(', ')}\\]`)) }));
+      expect(tf.memory().numTensors).toBe(inputs);
+      x.dispose();
+    }
+    expect(() => detector.forward(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/got null$/) }));
     detector.dispose();
     expect(() => withLabels(detector, ['a', 'c'])).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
     expect(() => detectorToLayersModel(detector)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));

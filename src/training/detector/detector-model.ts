@@ -278,6 +278,12 @@ export class TrainableDetector {
    * ```
    */
   forward(x: tf.Tensor4D, options: { training?: boolean } = {}): DetectorForward {
+    const size = this.config.inputSize;
+    const shape = x instanceof tf.Tensor ? x.shape : undefined;
+    if (!(shape && shape.length === 4 && shape[0]! >= 1 && shape[1] === size && shape[2] === size && shape[3] === 3)) {
+      const got = shape ? `a tensor of shape [${shape.join(', ')}]` : shownData(x);
+      throw new VisionError('INVALID_INPUT', `forward needs a batch [B, ${size}, ${size}, 3] of 0–1 RGB images (B ≥ 1, the detector's inputSize ${size}); got ${got}`);
+    }
     const layer = (name: string, input: tf.Tensor4D, kind: LayerDef['kind']) => {
       const y = conv(input, this.w(name), kind);
       const state = this.norm(name);

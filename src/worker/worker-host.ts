@@ -12,6 +12,7 @@ import { packMasks } from './mask-transport';
 import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
 import { setPlatform } from '../core/platform';
 import { gpuMemory } from '../pipelines/shared/gpu-memory';
+import { batchImageError } from '../pipelines/embeddings/batch-stages';
 import { type Reply, reply } from '../runtime/worker-reply';
 import { WORKER_CLOSING_MESSAGE } from '../runtime/worker-connection';
 
@@ -213,7 +214,7 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
           const p = get(id);
           if (!p.runBatch) throw new VisionError('INVALID_OPTION', `${p.task} pipelines have no runBatch`);
           const limit = pixelLimits.get(id) ?? effectiveMaxPixels();
-          const checked = await Promise.all(inputs.map((input) => withinLimit(input, limit)));
+          const checked = await Promise.all(inputs.map((input, i) => withinLimit(input, limit).catch((error: unknown) => { throw batchImageError(error, i); })));
           return await p.runBatch(checked, options);
         } finally {
           for (const input of inputs) closeFrame(input);

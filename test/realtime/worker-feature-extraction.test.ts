@@ -36,7 +36,10 @@ describe('image feature extraction in a worker', () => {
       expect(close((await remote.run(photos[1])).embedding, mine.embeddings[1])).toBeLessThan(1e-5);
       expect((await remote.runBatch([])).embeddings).toEqual([]);
       await expect(remote.runBatch('photo.jpg' as never)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'runBatch takes an array of images' });
-      await expect(remote.runBatch([photos[0], 'missing.jpg'])).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      // the worker decodes paths before the pipeline sees them: its refusal lost the image's place in the batch
+      const inThread = (await local.runBatch([photos[0], 'missing.jpg']).then(() => new Error('accepted'), (error: unknown) => error)) as Error;
+      expect(inThread.message).toMatch(/^image 1 of the batch: .*missing\.jpg/);
+      await expect(remote.runBatch([photos[0], 'missing.jpg'])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: inThread.message });
       await expect(remote.runBatch([photos[0]], { topK: 3 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
       expect((await remote.runBatch([photos[2]])).embeddings).toHaveLength(1);
     } finally {

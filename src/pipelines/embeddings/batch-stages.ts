@@ -36,6 +36,21 @@ export function fixedBatchSize(runner: ModelRunner): number {
   return shape !== undefined && shape.length === 4 && shape[0] > 0 ? shape[0] : 0;
 }
 
+/**
+ * The error of image `index` of a batch, named as such: a `VisionError` keeps its code, anything
+ * else becomes `INVALID_INPUT`. In-thread and worker batches refuse an image in the same words.
+ *
+ * @example
+ * ```ts
+ * const image = await decode(input).catch((error: unknown) => { throw batchImageError(error, 3); });
+ * ```
+ */
+export function batchImageError(error: unknown, index: number): VisionError {
+  const where = `image ${index} of the batch`;
+  if (error instanceof VisionError) return new VisionError(error.code, `${where}: ${error.message}`, { cause: error });
+  return toVisionError(error, 'INVALID_INPUT', `could not read or prepare ${where} for the model`);
+}
+
 /** Each output cut to its first `n` rows (the batch axis), for outputs that have `rows` of them. */
 function firstRows(outputs: Record<string, RawTensor>, rows: number, n: number): Record<string, RawTensor> {
   return Object.fromEntries(
@@ -68,9 +83,7 @@ export async function preprocessAndInferBatch(runner: ModelRunner, spec: ModelSp
   try {
     for (const [i, image] of images.entries()) {
       const one = await prepareInput(image, { ...spec.input, dtype }).catch((error: unknown) => {
-        const where = `image ${first + i} of the batch`;
-        if (error instanceof VisionError) throw new VisionError(error.code, `${where}: ${error.message}`, { cause: error });
-        throw toVisionError(error, 'INVALID_INPUT', `could not read or prepare ${where} for the model`);
+        throw batchImageError(error, first + i);
       });
       prepared.push(one.input);
       transforms.push(one.transform);

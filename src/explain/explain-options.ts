@@ -6,13 +6,13 @@ import type { ExplainMethod, ExplainOptions } from './explain-types';
 const METHODS: readonly ExplainMethod[] = ['occlusion', 'gradients', 'smoothgrad', 'grad-cam'];
 
 /** Every option {@link checkExplainOptions} takes. */
-const EXPLAIN_OPTION_NAMES = ['method', 'classId', 'target', 'iouThreshold', 'patchSize', 'stride', 'fill', 'batchSize', 'samples', 'sigma', 'layer', 'signal', 'onProgress'];
+const EXPLAIN_OPTION_NAMES = ['method', 'classId', 'target', 'iouThreshold', 'patchSize', 'stride', 'fill', 'batchSize', 'samples', 'sigma', 'seed', 'layer', 'signal', 'onProgress'];
 
 /** The options only one method uses, by method (the others are for every method). */
 const METHOD_OPTIONS: Readonly<Record<ExplainMethod, readonly (keyof ExplainOptions)[]>> = {
   occlusion: ['patchSize', 'stride', 'fill', 'batchSize'],
   gradients: [],
-  smoothgrad: ['samples', 'sigma'],
+  smoothgrad: ['samples', 'sigma', 'seed'],
   'grad-cam': ['layer'],
 };
 
@@ -40,6 +40,7 @@ export interface ExplainSettings {
   batchSize: number;
   samples: number;
   sigma: number;
+  seed?: number;
   patchSize?: number;
   stride?: number;
 }
@@ -102,6 +103,7 @@ export function checkExplainOptions(options: ExplainOptions, detector: boolean):
   if (!(typeof iouThreshold === 'number' && iouThreshold > 0 && iouThreshold <= 1)) throw new VisionError('INVALID_OPTION', `iouThreshold is ${shownValue(iouThreshold)}; it must be a number in (0, 1]`);
   const sigma = options.sigma ?? 0.15;
   if (!(typeof sigma === 'number' && sigma > 0 && sigma <= 1)) throw new VisionError('INVALID_OPTION', `sigma is ${shownValue(sigma)}; it must be a number in (0, 1] (a share of the 0–255 range)`);
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new VisionError('INVALID_OPTION', `seed is ${shownValue(options.seed)}; it must be an integer`);
   const patchSize = options.patchSize === undefined ? undefined : positiveInteger(options.patchSize, 'patchSize', 1);
   const stride = options.stride === undefined ? undefined : positiveInteger(options.stride, 'stride', 1);
   return {
@@ -111,6 +113,7 @@ export function checkExplainOptions(options: ExplainOptions, detector: boolean):
     batchSize: positiveInteger(options.batchSize, 'batchSize', 16),
     samples: positiveInteger(options.samples, 'samples', 16),
     sigma,
+    seed: options.seed,
     patchSize,
     stride,
   };

@@ -72,6 +72,8 @@ export interface ExplainOptions {
   samples?: number;
   /** SmoothGrad: noise standard deviation as a share of the 0–255 pixel range (default 0.15). */
   sigma?: number;
+  /** SmoothGrad: an integer seed for the noise, so that a map can be made again (default: new noise each call). */
+  seed?: number;
   /** Grad-CAM: the layer (layers models) or graph node (graph models) whose activations are weighed. */
   layer?: string;
   /** Aborts the work between model calls (`VisionError('ABORTED')`). */

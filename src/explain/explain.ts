@@ -29,7 +29,7 @@ async function gradientMethod(pipeline: ExplainablePipeline, image: ImageInput, 
   const pixels = await imageAsFloats(image);
   try {
     if (settings.method === 'gradients') return gradientSaliency(pipeline, model, pixels, readScore);
-    return await smoothGradSaliency(pipeline, model, pixels, readScore, { samples: settings.samples, sigma: settings.sigma, signal: options.signal, onProgress: options.onProgress });
+    return await smoothGradSaliency(pipeline, model, pixels, readScore, { samples: settings.samples, sigma: settings.sigma, seed: settings.seed, signal: options.signal, onProgress: options.onProgress });
   } finally {
     pixels.dispose();
   }

@@ -131,6 +131,9 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
       // wrong types that JavaScript would turn into numbers
       [{ sigma: '0.5', method: 'smoothgrad' }, /sigma is "0.5"; it must be a number/],
       [{ sigma: [0.3], method: 'smoothgrad' }, /sigma is an array; it must be a number/],
+      [{ seed: 1.5, method: 'smoothgrad' }, /^seed is 1\.5; it must be an integer$/],
+      [{ seed: '1', method: 'smoothgrad' }, /^seed is "1"; it must be an integer$/],
+      [{ seed: 1 }, /^seed is an option of method 'smoothgrad'; method 'occlusion' does not use it/],
       // options the method does not use were ignored ({ layer } quietly ran occlusion)
       [{ iouThreshold: 0.5 }, /^iouThreshold is for detectors .*; a classifier explains classId$/],
       [{ layer: 'features' }, /^layer is an option of method 'grad-cam'; method 'occlusion' does not use it \(leave it out, or set method: 'grad-cam'\)$/],
@@ -153,6 +156,17 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
     disposed.dispose();
     await expect(explain(disposed, image)).rejects.toMatchObject({ code: 'DISPOSED', message: 'this image-classification pipeline was disposed' });
     expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('SmoothGrad with a seed makes the same map again; another seed, another map (it had no seed)', async () => {
+    const maps = [];
+    for (const seed of [7, 7, 8]) {
+      const { heatMap } = await explain(classifier, heldOut[1].image, { method: 'smoothgrad', samples: 2, seed });
+      maps.push(Array.from(heatMap.pack().values));
+      heatMap.close();
+    }
+    expect(maps[1]).toEqual(maps[0]);
+    expect(maps[2]).not.toEqual(maps[0]);
   });
 
   it('packs a heat map as transferable plain data and unpacks it', async () => {

@@ -1,7 +1,8 @@
 /**
  * Colours for overlays: a fixed 20-colour palette (the Ultralytics one, chosen for contrast
  * on photos), a stable colour per class or track, and CSS colour parsing for pixel blending
- * (culori's CSS Color 4 parser, so a colour the canvas takes works where visionpipe blends pixels).
+ * (culori's CSS Color 4 parser, so the colours a canvas takes in those forms work where visionpipe
+ * blends pixels).
  */
 import { VisionError } from '../core/errors';
 import { rgb as toRgb } from 'culori/css';
@@ -60,12 +61,13 @@ const CSS_COLOR_FORMS = '#rgb, #rgba, #rrggbb, #rrggbbaa, a CSS colour name, tra
 const byte = (value: number | undefined): number => Math.round(Math.min(1, Math.max(0, value ?? 0)) * 255);
 
 /**
- * Parses a CSS colour — any form the 2-D canvas takes: hex (`#rgb` … `#rrggbbaa`), the 148
+ * Parses a CSS colour in the CSS Color 4 forms: hex (`#rgb` … `#rrggbbaa`), the 148
  * CSS names and `transparent`, `rgb()`/`rgba()`, `hsl()`/`hsla()`, `hwb()`, `lab()`, `lch()`,
  * `oklab()`, `oklch()` and `color()` (culori's CSS Color 4 parser), case-insensitive — into
  * sRGB bytes for per-pixel blending. Colours outside sRGB are clipped to it, channels rounded
  * to whole levels as a canvas stores them. Throws `INVALID_OPTION` for anything else (a
- * non-string, `currentcolor`, a system colour), naming the colour `name` (the option it came
+ * non-string, `currentcolor`, a system colour, CSS Color 5's `color-mix()` and relative
+ * colours, `calc()` inside a colour), naming the colour `name` (the option it came
  * from; default `'colour'`).
  *
  * @example

@@ -20,7 +20,7 @@ import { VideoClock } from '../shared/video-clock';
 import { DEFAULT_WORLD_SMOOTHING, type OneEuroOptions } from '../../track/one-euro';
 import { type HandDetection, type SourceHand, type StageClock, detectHands, landmarkHand } from './hand-stages';
 import type { Hand, HandLandmarkOptions, HandResult, HandRunOptions, HandWorldKeypoint } from './hand-types';
-import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState } from './hand-video';
+import { DEFAULT_HAND_SMOOTHING, type FollowedHand, HandVideoState, SAME_HAND_OVERLAP, sameHandRegion } from './hand-video';
 import { nextHandRegion, rotatedHandRegion } from './next-hand-region';
 import { detectPalms } from './palm-stage';
 
@@ -69,6 +69,36 @@ function toHand(raw: SourceHand, label: string): Hand {
     box: extentOf(keypoints),
     label,
   };
+}
+
+/**
+ * A hand the landmark model found in a video frame: in a followed hand's crop (`track`) or in a
+ * detection's (`detection`; `retry` when the detector ran because followed hands were lost, whose
+ * IDs it may continue). Its track is decided once repeats are dropped, so a repeat takes no ID.
+ */
+type Sighting = {
+  hand: Hand;
+  /** The crop that follows it into the next frame; null when it is too small to follow. */
+  next: Pick<FollowedHand, 'region' | 'rotated'> | null;
+} & ({ track: FollowedHand } | { detection: HandDetection; retry: boolean });
+
+/** Intersection over union of two boxes (pixels). */
+function boxOverlap(a: Hand['box'], b: Hand['box']): number {
+  const w = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1));
+  const h = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
+  const union = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - w * h;
+  return (w * h) / Math.max(union, 1e-12);
+}
+
+/**
+ * The sightings without repeats of one hand: a sighting whose landmarks span the same place as an
+ * earlier one's (their boxes' IoU over {@link SAME_HAND_OVERLAP}) is that hand seen again, from
+ * another crop. Earlier ones win: followed hands come first, so a hand keeps its track.
+ */
+function withoutRepeats(sightings: readonly Sighting[]): Sighting[] {
+  const kept: Sighting[] = [];
+  for (const s of sightings) if (!kept.some((k) => boxOverlap(k.hand.box, s.hand.box) > SAME_HAND_OVERLAP)) kept.push(s);
+  return kept;
 }
 
 const finite = (raw: SourceHand): boolean => Number.isFinite(raw.score) && raw.keypoints.every(Number.isFinite) && (raw.world?.every(Number.isFinite) ?? true);
@@ -193,31 +223,34 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
     const resolved = this.resolve(options);
     return videoClock.frame(timestampMs, () => this.withFrame(input, async (frame, clock) => {
       video.frameSize(frame.width, frame.height);
-      const candidates: FollowedHand[] = [...video.tracks];
+      const followed = video.tracks;
+      const sightings: Sighting[] = [];
+      const look = async (crop: Pick<HandDetection, 'region' | 'rotated' | 'label'>, from: { track: FollowedHand } | { detection: HandDetection; retry: boolean }): Promise<void> => {
+        const raw = await landmarkHand(this.runner, this.handSpec, frame, crop.rotated ?? crop.region, clock);
+        if (!finite(raw) || raw.score < resolved.presenceThreshold) return;
+        sightings.push({ hand: toHand(raw, crop.label), next: this.nextCrop(raw.keypoints, frame.width, frame.height), ...from });
+      };
+      for (const track of followed) await look(track, { track });
       const detected = video.needsDetector(resolved.maxHands, this.detectorInterval);
       if (detected) {
-        for (const found of await this.detect(frame, resolved, clock)) {
-          if (!video.isFollowed(found.region)) candidates.push(video.trackFor(found.region, found.label, found.rotated));
-        }
+        for (const found of await this.detect(frame, resolved, clock)) if (!video.isFollowed(found.region)) await look(found, { detection: found, retry: false });
         video.markDetected();
-      }
-      const results: { hand: Hand; track: FollowedHand }[] = [];
-      const landmark = async (track: FollowedHand): Promise<void> => {
-        const raw = await landmarkHand(this.runner, this.handSpec, frame, track.rotated ?? track.region, clock);
-        if (!finite(raw) || raw.score < resolved.presenceThreshold) return;
-        // a hand too small to follow is still reported; the detector looks for it next frame
-        const next = this.nextCrop(raw.keypoints, frame.width, frame.height);
-        results.push({ hand: toHand(raw, track.label), track: next ? { ...track, ...next, follow: true } : { ...track, follow: false } });
-      };
-      for (const track of candidates) await landmark(track);
-      if (!detected && results.length < candidates.length) {
+      } else if (sightings.length < followed.length) {
         // a followed hand was lost: look for it (and for new hands) in this frame, not the next
-        const lost = candidates.filter((t) => !results.some((r) => r.track.trackId === t.trackId));
-        const retry = video.recover(await this.detect(frame, resolved, clock), results.map((r) => r.track), lost);
-        for (const track of retry) await landmark(track);
+        const keptRegions = sightings.flatMap((s) => (s.next ? [s.next.region] : []));
+        for (const found of await this.detect(frame, resolved, clock)) if (!keptRegions.some((r) => sameHandRegion(r, found.region))) await look(found, { detection: found, retry: true });
         video.markDetected();
       }
+      // a detection of a followed hand whose region did not match its crop's (another detector, another shape) found it twice: the followed one stays
+      const distinct = withoutRepeats(sightings);
       const t0 = now();
+      const unclaimed = followed.filter((t) => !distinct.some((s) => 'track' in s && s.track === t));
+      const results = distinct.map((sighting) => {
+        const { hand, next } = sighting;
+        const base = 'track' in sighting ? sighting.track : sighting.retry ? video.continueLost(sighting.detection, unclaimed) : video.trackFor(sighting.detection.region, sighting.detection.label, sighting.detection.rotated);
+        // a hand too small to follow is still reported; the detector looks for it next frame
+        return { hand, track: next ? { ...base, ...next, follow: true } : { ...base, follow: false } };
+      });
       results.sort((a, b) => b.hand.score - a.hand.score);
       const kept = results.slice(0, resolved.maxHands);
       const dropped = video.follow(kept.map((r) => r.track));

@@ -40,7 +40,19 @@ export interface FollowedHand {
  * `HandAssociationCalculator` rule). Intersection over the smaller region merged two hands a
  * hand's width apart: their crops, twice a palm's size, overlap that much without the hands touching.
  */
-const SAME_HAND_OVERLAP = 0.5;
+export const SAME_HAND_OVERLAP = 0.5;
+
+/**
+ * Whether two crop regions (0–1 of the frame) are one hand's: their IoU is over {@link SAME_HAND_OVERLAP}.
+ *
+ * @example
+ * ```ts
+ * if (sameHandRegion(track.region, detection.region)) continue; // already followed
+ * ```
+ */
+export function sameHandRegion(a: CropRegion, b: CropRegion): boolean {
+  return overlap(a, b) > SAME_HAND_OVERLAP;
+}
 
 function overlap(a: CropRegion, b: CropRegion): number {
   const w = Math.max(0, Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin));
@@ -117,24 +129,19 @@ export class HandVideoState {
   }
 
   /**
-   * Candidates for a second look in a frame where a followed hand was lost before the detector
-   * ran: the detections that are not a hand found this frame (`kept`, by its next crop). A
-   * detection overlapping a lost hand's crop continues that hand (its ID and filters: it moved
-   * further than its crop reached); the others are new hands.
+   * The track of a hand found by a second look in a frame where followed hands were lost before
+   * the detector ran: the lost hand (of `unclaimed`, which it is taken from) whose crop its
+   * detection overlaps most continues (its ID and filters: it moved further than its crop
+   * reached), else a new track.
    *
    * @example
    * ```ts
-   * for (const track of video.recover(await detect(), keptTracks, lostTracks)) await landmark(track);
+   * const track = video.continueLost(detection, unclaimedLostTracks);
    * ```
    */
-  recover(detections: readonly HandDetection[], kept: readonly FollowedHand[], lost: readonly FollowedHand[]): FollowedHand[] {
-    const unclaimed = [...lost];
-    return detections
-      .filter((d) => kept.every((k) => overlap(k.region, d.region) <= SAME_HAND_OVERLAP))
-      .map((d) => {
-        const was = takeBestOverlap(unclaimed, (t) => overlap(t.region, d.region));
-        return was ? { ...was, region: d.region, rotated: d.rotated, label: d.label, follow: true } : this.newTrack(d.region, d.label, d.rotated);
-      });
+  continueLost(found: HandDetection, unclaimed: FollowedHand[]): FollowedHand {
+    const was = takeBestOverlap(unclaimed, (t) => overlap(t.region, found.region));
+    return was ? { ...was, region: found.region, rotated: found.rotated, label: found.label, follow: true } : this.newTrack(found.region, found.label, found.rotated);
   }
 
   /** Records that the detector ran on this frame. @example `video.markDetected();` */
@@ -151,7 +158,7 @@ export class HandVideoState {
    * ```
    */
   isFollowed(region: CropRegion): boolean {
-    return this.followed.some((t) => overlap(t.region, region) > SAME_HAND_OVERLAP);
+    return this.followed.some((t) => sameHandRegion(t.region, region));
   }
 
   /**
@@ -205,7 +212,7 @@ export class HandVideoState {
     const kept: FollowedHand[] = [];
     const dropped = new Set<number>();
     for (const track of next) {
-      if (kept.some((k) => overlap(k.region, track.region) > SAME_HAND_OVERLAP)) dropped.add(track.trackId);
+      if (kept.some((k) => sameHandRegion(k.region, track.region))) dropped.add(track.trackId);
       else kept.push(track);
     }
     this.followed = kept.filter((t) => t.follow);

@@ -123,6 +123,9 @@ describe('GestureClassifier', () => {
 
     await expectRejected(GestureClassifier.train(samples.filter((s) => s.label === 'fist')), 'INVALID_OPTION', /distinct labels are only "fist"; they must list at least two/);
     await expectRejected(GestureClassifier.train([]), 'INVALID_INPUT', /no samples were given/);
+    // an empty gesture name was taken everywhere (the README says class names are non-empty)
+    await expectRejected(GestureClassifier.train(samples.map((s) => (s.label === 'fist' ? { ...s, label: '' } : s))), 'INVALID_OPTION', /distinct labels have "" at index \d+; they must list at least two gesture names \(non-empty strings\)/);
+    await expectRejected(GestureClassifier.fromFeatures([new Float32Array(75)], [0], ['', 'x']), 'INVALID_OPTION', /labels have "" at index 0/);
     await expectRejected(GestureClassifier.train([...samples.slice(0, 10), { hand, label: 'wave' }], { head: 'knn' }), 'INVALID_INPUT', /'wave'/);
     await expectRejected(GestureClassifier.fromFeatures([new Float32Array(75)], [5], ['a', 'b']), 'INVALID_INPUT', /class id 5/);
     await expectRejected(GestureClassifier.train(samples, { head: 'tree' as GestureHeadKind }), 'INVALID_OPTION', /unknown head/);
@@ -210,6 +213,7 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
       [() => GestureClassifier.fromJSON({ ...savedKnn, labels: ['a', 'b', 'c'] }), 'MODEL_FORMAT', /3 labels but its k-NN state has 5 classes/],
       [() => GestureClassifier.fromJSON({ ...saved, labels: undefined } as unknown as SavedGestureClassifier), 'MODEL_FORMAT', /saved labels are undefined/],
       [() => GestureClassifier.fromJSON({ ...saved, labels: ['fist', 'fist', 'a', 'b', 'c', 'd'] }), 'MODEL_FORMAT', /"fist" twice/],
+      [() => GestureClassifier.fromJSON({ ...saved, labels: ['', 'x', 'a', 'b', 'c', 'd'] }), 'MODEL_FORMAT', /saved labels have "" at index 0/],
     ]);
     await stillWorks();
   });
@@ -321,6 +325,7 @@ describe('the training worker\'s gesture trainer (in-thread, cpu)', () => {
     expect(await host.trainGestures({ labels: ['fist', 'victory'] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } }); // 'victory' has none
     expect(value(await host.addGestures(hands.slice(6), 1))).toEqual([6, 6]);
     expect(await host.trainGestures({ labels: ['fist'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+    expect(await host.trainGestures({ labels: ['', 'fist'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('labels have "" at index 0') } });
     expect(await host.trainGestures(undefined as never)).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('labels') } });
     // a string of labels was "there are samples for class id 1 but only 0 labels"
     expect(await host.trainGestures({ labels: 'abc' as never })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('labels are "abc"; they must list at least two gesture names') } });

@@ -50,7 +50,7 @@ export function checkTrainOptions(options: unknown): asserts options is GestureT
 }
 
 /**
- * Checks gesture names, one per class id: at least two distinct strings. Throws `code`
+ * Checks gesture names, one per class id: at least two distinct non-empty strings. Throws `code`
  * (`INVALID_OPTION` for training, `MODEL_FORMAT` for saved data) with `name` in the message.
  *
  * @example
@@ -59,10 +59,10 @@ export function checkTrainOptions(options: unknown): asserts options is GestureT
  * ```
  */
 export function checkLabels(labels: unknown, code: VisionErrorCode, name = 'labels'): asserts labels is string[] {
-  const allowed = 'they must list at least two gesture names (strings), one per class id';
+  const allowed = 'they must list at least two gesture names (non-empty strings), one per class id';
   if (!Array.isArray(labels)) throw new VisionError(code, `${name} are ${shownValue(labels)}; ${allowed}`);
   if (labels.length < 2) throw new VisionError(code, `${name} are ${labels.length === 0 ? 'none' : `only ${shownValue(labels[0])}`}; ${allowed}`);
-  const bad = Array.from(labels, (l: unknown) => typeof l).findIndex((type) => type !== 'string');
+  const bad = Array.from(labels, (l: unknown) => typeof l === 'string' && l !== '').indexOf(false);
   if (bad >= 0) throw new VisionError(code, `${name} have ${shownValue(labels[bad])} at index ${bad}; ${allowed}`);
   const twice = labels.find((l: string, i) => labels.indexOf(l) !== i);
   if (twice !== undefined) throw new VisionError(code, `${name} list ${shownValue(twice)} twice; each gesture name must appear once`);

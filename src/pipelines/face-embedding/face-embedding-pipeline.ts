@@ -113,8 +113,10 @@ export class FaceEmbeddingPipeline extends ModelPipeline implements Pipeline<Fac
   }
 
   /**
-   * Video mode: as {@link run}, with the detector's tracker giving each face a stable `trackId`.
-   * Timestamps (ms) must increase; {@link reset} starts over.
+   * Video mode: as {@link run}, with the detector's tracker (ByteTrack) giving each face a stable
+   * `trackId`. As in detection, a face that appears after the stream's first frame is reported
+   * from its second frame on (its track is confirmed when it is seen again), so a recognition loop
+   * meets a newcomer one frame late. Timestamps (ms) must increase; {@link reset} starts over.
    *
    * @example
    * ```ts

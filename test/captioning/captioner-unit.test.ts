@@ -118,13 +118,25 @@ describe('trainable captioner building blocks', () => {
     await refused({ config: LSTM, initial: {} }, 'initial must be a Captioner');
     await refused({ config: LSTM, onEpochEnd: 3 }, 'onEpochEnd is 3; it must be a function'); // was a TypeError after the first epoch
     await refused({ config: LSTM, learningrate: 1 }, 'trainCaptioner options has unknown option(s) learningrate; allowed: config, epochs'); // was trained at 3e-3
+    // names of the architecture's parts were not checked: a GRU's layers: 2, an encoder's dropout trained and were saved, without effect
+    await refused({ config: { ...LSTM, decoder: { ...LSTM.decoder, layers: 2 } } }, 'trainCaptioner: config.decoder (lstm) has unknown option(s) layers; allowed: type, embedding, hidden, attention');
+    await refused({ config: { ...LSTM, encoder: { ...ENCODER, dropout: 0.3 } } }, 'trainCaptioner: config.encoder has unknown option(s) dropout; allowed: imageSize, patch, channels, dim');
+    await refused({ config: { ...LSTM, augment: true } }, 'trainCaptioner: config has unknown option(s) augment; allowed: encoder, decoder');
     // all captions empty: refused by the vocabulary, and nothing is left allocated
     await expect(trainCaptioner(scenes.map((s) => ({ ...s, caption: '' })), { config: LSTM })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(tf.memory().numTensors).toBe(before);
     // 1e30 makes the loss NaN: stopped, and a captioner given to fine-tune keeps its weights
     await expect(trainCaptioner(scenes, { config: LSTM, epochs: 3, learningRate: 1e30 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/the loss became (NaN|Infinity) in epoch \d; lower the learning rate/) });
     expect(tf.memory().numTensors).toBe(before);
-    const { captioner } = await trainCaptioner(scenes, { config: LSTM, epochs: 1 });
+    // the captioner keeps its own architecture: a config object changed later (a sweep reusing it), or a save() result edited, changes nothing
+    const sweep = structuredClone(LSTM);
+    const { captioner } = await trainCaptioner(scenes, { config: sweep, epochs: 1 });
+    (sweep.decoder as { hidden: number }).hidden = 32;
+    const edited = captioner.save();
+    edited.config.encoder.imageSize = 64;
+    expect(captioner.config).toEqual(LSTM);
+    expect(captioner.save().config).toEqual(LSTM);
+    Captioner.load(captioner.save()).dispose(); // failed: 'lack dec/attH [32,8]'
     const saved = JSON.stringify(captioner.save().params);
     await expect(trainCaptioner(scenes, { config: LSTM, initial: captioner, epochs: 3, learningRate: 1e30 })).rejects.toMatchObject({ message: expect.stringContaining("the captioner's weights are as they were before this call") });
     expect(JSON.stringify(captioner.save().params)).toBe(saved);

@@ -7,7 +7,7 @@ import { type SavedParams, ParamSet } from './params';
 import { type PatchEncoderConfig, createPatchEncoder, encodeImages, encoderPositions } from './patch-encoder';
 import { type RnnDecoderConfig, createRnnDecoder, rnnDecode } from './rnn-decoder';
 import { type TransformerDecoderConfig, createTransformerDecoder, transformerDecode } from './transformer-decoder';
-import { checkSavedCaptioner } from './saved-captioner-check';
+import { checkSavedCaptioner, copyCaptionerConfig } from './saved-captioner-check';
 import { CaptionVocabulary } from './vocabulary';
 import { type MatrixProduct, plainMatMul, trainableMatMul } from '../trainable-matmul';
 
@@ -82,7 +82,8 @@ function productFor(options: CaptionerPassOptions): MatrixProduct {
 
 /**
  * A trainable image captioner (see {@link trainCaptioner}): encoder + decoder weights and the
- * caption vocabulary. Dispose it to free its weights.
+ * caption vocabulary. Its `config` is its own frozen copy of the architecture (a config object
+ * changed later changes nothing; `save()` gives another copy). Dispose it to free its weights.
  *
  * @example
  * ```ts
@@ -100,7 +101,8 @@ export class Captioner {
   ) {}
 
   /** A captioner with freshly initialised (seeded) weights. */
-  static create(config: CaptionerConfig, vocabulary: CaptionVocabulary, seed = 1): Captioner {
+  static create(given: CaptionerConfig, vocabulary: CaptionVocabulary, seed = 1): Captioner {
+    const config = copyCaptionerConfig(given);
     const params = new ParamSet(seed);
     createPatchEncoder(params, config.encoder);
     if (config.decoder.type === 'transformer') createTransformerDecoder(params, config.decoder, config.encoder.dim, vocabulary.size);
@@ -182,7 +184,7 @@ export class Captioner {
   /** Architecture, vocabulary and weights as plain data. */
   save(): SavedCaptioner {
     this.assertUsable();
-    return { format: 'visionpipe-captioner@1', config: this.config, words: [...this.vocabulary.words], params: this.params.save() };
+    return { format: 'visionpipe-captioner@1', config: structuredClone(this.config), words: [...this.vocabulary.words], params: this.params.save() };
   }
 
   /** Throws `DISPOSED` after {@link dispose}. @example `initial.assertUsable(); // before training it further` */

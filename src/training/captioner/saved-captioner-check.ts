@@ -1,5 +1,15 @@
 import { VisionError } from '../../core/errors';
+import { knownOptions, optionNames } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
+import type { CaptionerConfig } from './captioner';
+import type { PatchEncoderConfig } from './patch-encoder';
+import type { RnnDecoderConfig } from './rnn-decoder';
+import type { TransformerDecoderConfig } from './transformer-decoder';
+
+const CONFIG_NAMES = /* @__PURE__ */ optionNames<CaptionerConfig>()(['encoder', 'decoder']);
+const ENCODER_NAMES = /* @__PURE__ */ optionNames<PatchEncoderConfig>()(['imageSize', 'patch', 'channels', 'dim']);
+const RNN_NAMES = /* @__PURE__ */ optionNames<RnnDecoderConfig>()(['type', 'embedding', 'hidden', 'attention']);
+const TRANSFORMER_NAMES = /* @__PURE__ */ optionNames<TransformerDecoderConfig>()(['type', 'dim', 'heads', 'layers', 'feedForward', 'maxLength']);
 
 /** Largest encoder image side a saved captioner may declare. */
 const MAX_IMAGE_SIZE = 1024;
@@ -116,4 +126,31 @@ export function checkCaptionerConfig(config: unknown): void {
   const sections = section(fail, config, 'config');
   checkEncoder(fail, sections.encoder);
   checkDecoder(fail, sections.decoder);
+  // a field another architecture has (a GRU's layers: 2, an encoder's dropout) was taken and saved without effect
+  knownOptions(sections, 'trainCaptioner: config', CONFIG_NAMES);
+  knownOptions(sections.encoder as object, 'trainCaptioner: config.encoder', ENCODER_NAMES);
+  const decoder = sections.decoder as RnnDecoderConfig | TransformerDecoderConfig;
+  knownOptions(decoder, `trainCaptioner: config.decoder (${decoder.type})`, decoder.type === 'transformer' ? TRANSFORMER_NAMES : RNN_NAMES);
+}
+
+/** An object with only `names` of `value`, copied. */
+function pick<T extends object>(value: T, names: readonly (keyof T)[]): T {
+  return Object.fromEntries(names.map((name) => [name, value[name]])) as T;
+}
+
+/**
+ * A frozen copy of a (checked) captioner architecture with only the fields it uses: a captioner
+ * keeps its own, so that a config object the caller changes later (a size sweep reusing it) or a
+ * saved file's fields another architecture has change nothing.
+ *
+ * @example
+ * ```ts
+ * const own = copyCaptionerConfig(options.config);
+ * ```
+ */
+export function copyCaptionerConfig(config: CaptionerConfig): CaptionerConfig {
+  const encoder = pick(config.encoder, ENCODER_NAMES);
+  encoder.channels = Object.freeze([config.encoder.channels[0], config.encoder.channels[1]]) as [number, number];
+  const decoder = config.decoder.type === 'transformer' ? pick(config.decoder, TRANSFORMER_NAMES) : pick(config.decoder, RNN_NAMES);
+  return Object.freeze({ encoder: Object.freeze(encoder), decoder: Object.freeze(decoder) });
 }

@@ -1,3 +1,4 @@
+import { VisionError } from '../core/errors';
 import { protobufFields as fields } from './protobuf-fields';
 
 /**
@@ -41,10 +42,15 @@ function pythonUnescape(body: string): string {
   });
 }
 
+/** Most classes a `names` entry may number (its highest index + 1): ImageNet-21k has 21,841. */
+const MAX_CLASS_NAMES = 100_000;
+
 /**
  * Parses Ultralytics' `names` metadata (a Python dict literal such as
  * `{0: 'person', 1: "traffic light"}`, as `str(dict)` writes it: escapes such as `\'`, `\\`
- * and `\t` undone) into a label list; `undefined` when it is not one.
+ * and `\t` undone) into a label list; `undefined` when it is not one. Indexes it skips are
+ * `class <i>`; an index past 99,999 is `MODEL_FORMAT` (a 5-KB file naming class 4294967294
+ * would fill 4 billion names).
  *
  * @example
  * ```ts
@@ -55,7 +61,11 @@ export function parseClassNames(text: string | undefined): string[] | undefined 
   if (!text) return undefined;
   const labels: string[] = [];
   const entry = /(\d+)\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
-  for (const match of text.matchAll(entry)) labels[Number(match[1])] = pythonUnescape(match[2] ?? match[3]);
+  for (const match of text.matchAll(entry)) {
+    const index = Number(match[1]);
+    if (index >= MAX_CLASS_NAMES) throw new VisionError('MODEL_FORMAT', `the model's names metadata numbers a class ${match[1].length > 20 ? `${match[1].slice(0, 20)}…` : match[1]}; at most ${MAX_CLASS_NAMES} classes (0–${MAX_CLASS_NAMES - 1}) are read`);
+    labels[index] = pythonUnescape(match[2] ?? match[3]);
+  }
   if (labels.length === 0) return undefined;
   return Array.from(labels, (label, i) => label ?? `class ${i}`);
 }

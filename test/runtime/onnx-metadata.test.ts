@@ -32,4 +32,11 @@ describe('parseClassNames', () => {
     expect(parseClassNames('')).toBeUndefined();
     expect(parseClassNames('[640, 640]')).toBeUndefined();
   });
+
+  it('refuses a class index past 99,999 with MODEL_FORMAT (a 5-KB file naming class 4294967294 filled 4 billion names: a heap abort)', () => {
+    expect(parseClassNames("{0: 'a', 99999: 'z'}")).toHaveLength(100_000);
+    for (const index of ['100000', '4294967294', '9'.repeat(400)]) {
+      expect(() => parseClassNames(`{0: 'a', ${index}: 'b'}`)).toThrow(expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^the model's names metadata numbers a class \d+…?; at most 100000 classes \(0–99999\) are read$/) }));
+    }
+  });
 });

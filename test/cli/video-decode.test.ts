@@ -130,6 +130,25 @@ describe('decoding videos frame by frame', () => {
     expect(run.stdout).toMatch(/vfr\.mp4/);
   }, 120_000);
 
+  it('a playlist or file list named like a video is refused, never followed to the files it names (an HLS text file as clip.mp4 read a video elsewhere on disk; a live one hung)', async () => {
+    const hls = (end: boolean): string => `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile://${numbered}\n${end ? '#EXT-X-ENDLIST\n' : ''}`;
+    const cases: [string, string][] = [
+      ['clip.mp4', hls(true)],
+      ['live.mp4', hls(false)],
+      ['list.mkv', `ffconcat version 1.0\nfile '${numbered}'\n`],
+    ];
+    for (const [name, text] of cases) {
+      const path = join(tmp, name);
+      writeFileSync(path, text);
+      await expect(probeVideo(path), name).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('ffprobe cannot read this video') });
+      // the decoder refuses it too, given the real video's description
+      const decoding = (async () => {
+        for await (const frame of decodeVideoFrames(path, { width: 64, height: 64, fps: 10 })) return frame;
+      })();
+      await expect(decoding, name).rejects.toMatchObject({ message: expect.stringMatching(/not on whitelist|Invalid argument|no frame/i) });
+    }
+  });
+
   it('a writer whose ffmpeg has stopped says why on the next frame (its message was often empty: read before ffmpeg had said it)', async () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const writer = VideoWriter.open({ path: join(tmp, 'no-such-folder', `x${attempt}.mp4`), width: 64, height: 48, fps: 10 });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { VisionError } from '../../core/errors';
 import type { RawImage } from '../../core/image-input';
-import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
+import { ffmpegVideoInput, findFfmpegTool } from './ffmpeg-binary';
 
 /**
  * One decoded video frame: RGB pixels, its index in the decoded stream and its time.
@@ -83,7 +83,7 @@ export async function* decodeVideoFrames(path: string, options: DecodeOptions): 
   const filters = ['-vf', `fps=fps=${rate}:round=up`];
   // the stream probed: ffmpeg's own pick (the largest) may be another, whose bytes would be cut into frames of the wrong size
   const map = options.stream === undefined ? [] : ['-map', `0:${options.stream}`];
-  const child = spawn(findFfmpegTool('ffmpeg'), ['-v', 'error', '-nostdin', '-i', ffmpegFileArg(path), ...map, ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(findFfmpegTool('ffmpeg'), ['-v', 'error', '-nostdin', ...ffmpegVideoInput(path), ...map, ...filters, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)));
   const exited = new Promise<number | null>((resolve, reject) => {

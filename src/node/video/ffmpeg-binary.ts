@@ -60,3 +60,25 @@ export function findFfmpegTool(tool: FfmpegTool, env: NodeJS.ProcessEnv = proces
 export function ffmpegFileArg(path: string): string {
   return `file:${resolve(path)}`;
 }
+
+/**
+ * The demuxers a video input may be read with: those of the video files visionpipe takes (MP4 /
+ * MOV, Matroska / WebM, AVI, Y4M). ffmpeg picks a demuxer from a file's content, not its name: a
+ * text file named `clip.mp4` holding an HLS playlist or an ffconcat list would otherwise read the
+ * files it names, anywhere on disk (or wait forever for a live playlist's next segment).
+ */
+const VIDEO_DEMUXERS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,yuv4mpegpipe';
+
+/**
+ * The input arguments of ffmpeg or ffprobe for a video file: only that file (the `file`
+ * protocol, {@link ffmpegFileArg}) read with a video demuxer of the formats visionpipe takes; a
+ * playlist or list of other files in disguise is refused by ffmpeg ("Format not on whitelist").
+ *
+ * @example
+ * ```ts
+ * spawn('ffmpeg', ['-v', 'error', ...ffmpegVideoInput('clip.mp4'), '-f', 'null', '-']);
+ * ```
+ */
+export function ffmpegVideoInput(path: string): string[] {
+  return ['-format_whitelist', VIDEO_DEMUXERS, '-protocol_whitelist', 'file', '-i', ffmpegFileArg(path)];
+}

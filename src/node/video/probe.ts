@@ -4,9 +4,12 @@ import { promisify } from 'node:util';
 import { VisionError, describeError } from '../../core/errors';
 import { type ImageInputLimits, effectiveMaxPixels } from '../../core/image-input';
 import { checkImageSize } from '../../core/image-limits';
-import { ffmpegFileArg, findFfmpegTool } from './ffmpeg-binary';
+import { ffmpegVideoInput, findFfmpegTool } from './ffmpeg-binary';
 
 const run = promisify(execFile);
+
+/** How long ffprobe may read a video's headers (a file it cannot finish, whatever the reason, fails instead of hanging). */
+const PROBE_TIMEOUT_MS = 60_000;
 
 /**
  * What `ffprobe` says about a video's first video stream.
@@ -78,7 +81,9 @@ function checkRegularFile(path: string): void {
  * are over the pixel limit (`limits.maxPixels`, default the platform's, else 2^26), or that is
  * no regular file (a named pipe, a device: a video is read twice) is `INVALID_INPUT`; a missing
  * ffprobe is `BACKEND_UNAVAILABLE`. Any file name works (it is
- * passed to ffprobe as a `file:` path).
+ * passed to ffprobe as a `file:` path). Only video formats are read (MP4/MOV, Matroska/WebM, AVI,
+ * Y4M): a playlist or file list named like a video is `INVALID_INPUT`, never followed to the
+ * files it names.
  *
  * @example
  * ```ts
@@ -92,8 +97,9 @@ export async function probeVideo(path: string, limits: ImageInputLimits = {}): P
   let stdout: string;
   try {
     const entries = 'stream=index,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_disposition=default,attached_pic:stream_tags=rotate:stream_side_data=rotation:format=duration';
-    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', entries, '-of', 'json', '-i', ffmpegFileArg(path)], { maxBuffer: 1 << 20 }));
+    ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', entries, '-of', 'json', ...ffmpegVideoInput(path)], { maxBuffer: 1 << 20, timeout: PROBE_TIMEOUT_MS }));
   } catch (error) {
+    if ((error as { killed?: boolean }).killed) throw new VisionError('INVALID_INPUT', `ffprobe did not finish reading this video in ${PROBE_TIMEOUT_MS / 1000} s`, { cause: error });
     const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
     throw new VisionError('INVALID_INPUT', `ffprobe cannot read this video (${detail})`, { cause: error });
   }

@@ -122,5 +122,9 @@ describe('mediapipeSsdAnchors (MediaPipe SsdAnchorsCalculator)', () => {
     for (const patch of bad) {
       expect(() => mediapipeSsdAnchors({ ...BLAZEFACE_FRONT_ANCHORS, ...patch }), JSON.stringify(patch)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     }
+    // a card's 30000-pixel input at stride 1 asked for billions of anchors: V8 died with a fatal 'invalid size error'
+    const bomb = { ...BLAZEFACE_FRONT_ANCHORS, inputSizeWidth: 30_000, inputSizeHeight: 30_000, strides: [1, 32, 32, 32] };
+    expect(() => mediapipeSsdAnchors(bomb)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^mediapipeSsdAnchors: these settings make \d+ anchors; at most 1000000 are allowed/) }));
+    expect(() => mediapipeSsdAnchors({ ...BLAZEFACE_FRONT_ANCHORS, featureMapWidth: [16, 8, 8, 1.5], featureMapHeight: [16, 8, 8, 8] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('feature-map sizes must be positive integers; got 1.5') }));
   });
 });

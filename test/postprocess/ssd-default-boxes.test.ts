@@ -94,5 +94,6 @@ describe('torchvisionDefaultBoxes', () => {
     for (const patch of bad) {
       expect(() => torchvisionDefaultBoxes({ ...base, ...patch }), JSON.stringify(patch)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     }
+    expect(() => torchvisionDefaultBoxes({ ...base, gridSizes: [[30_000, 30_000]] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^torchvisionDefaultBoxes: these settings make 3600000000 anchors; at most 1000000/) }));
   });
 });

@@ -7,6 +7,7 @@ import { VisionError } from '../../core/errors';
 import { optionNames } from '../../core/known-options';
 import { checkOptionNames, checkPositive } from '../validate';
 import type { MediapipeAnchorOptions } from '../../core/card-types';
+import { checkAnchorCount } from './anchor-limit';
 export type { MediapipeAnchorOptions } from '../../core/card-types';
 
 /** Anchor options of BlazeFace front/short-range (128×128): 896 anchors. @example `mediapipeSsdAnchors(BLAZEFACE_FRONT_ANCHORS).length / 4 // 896` */
@@ -84,6 +85,9 @@ function checkOptions(o: MediapipeAnchorOptions): void {
   if (hasW !== hasH || (hasW && (!Array.isArray(o.featureMapWidth) || !Array.isArray(o.featureMapHeight) || o.featureMapWidth.length < o.numLayers || o.featureMapHeight.length < o.numLayers))) {
     throw new VisionError('INVALID_OPTION', `mediapipeSsdAnchors: featureMapWidth and featureMapHeight must both be given, with ${o.numLayers} entries each`);
   }
+  for (const side of [...(o.featureMapWidth ?? []), ...(o.featureMapHeight ?? [])]) {
+    if (!(Number.isInteger(side) && side > 0)) throw new VisionError('INVALID_OPTION', `mediapipeSsdAnchors: feature-map sizes must be positive integers; got ${String(side)}`);
+  }
 }
 
 /**
@@ -106,10 +110,44 @@ export function mediapipeSsdAnchors(options: MediapipeAnchorOptions): Float32Arr
   checkOptions(options);
   const offsetX = options.anchorOffsetX ?? 0.5;
   const offsetY = options.anchorOffsetY ?? 0.5;
+  const groups = anchorGroups(options);
+  const count = groups.reduce((sum, g) => sum + g.gridW * g.gridH * g.ratios.length, 0);
+  checkAnchorCount(count, 'mediapipeSsdAnchors');
+  const out = new Float32Array(count * 4);
+  let o = 0;
+  for (const { ratios, scales, gridW, gridH } of groups) {
+    const widths = ratios.map((r, i) => scales[i] * Math.sqrt(r));
+    const heights = ratios.map((r, i) => scales[i] / Math.sqrt(r));
+    for (let y = 0; y < gridH; y++) {
+      for (let x = 0; x < gridW; x++) {
+        const cx = (x + offsetX) / gridW;
+        const cy = (y + offsetY) / gridH;
+        for (let a = 0; a < ratios.length; a++) {
+          out[o++] = cx;
+          out[o++] = cy;
+          out[o++] = options.fixedAnchorSize ? 1 : widths[a];
+          out[o++] = options.fixedAnchorSize ? 1 : heights[a];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** One grid of anchors: a run of consecutive layers with the same stride, each cell holding every ratio/scale pair. */
+interface AnchorGroup {
+  ratios: number[];
+  scales: number[];
+  gridW: number;
+  gridH: number;
+}
+
+/** The grids `SsdAnchorsCalculator` lays out, with each cell's aspect ratios and scales (no anchor made yet). */
+function anchorGroups(options: MediapipeAnchorOptions): AnchorGroup[] {
   const interpolated = options.interpolatedScaleAspectRatio ?? 1;
   const { strides, minScale, maxScale } = options;
   const numStrides = strides.length;
-  const out: number[] = [];
+  const groups: AnchorGroup[] = [];
   let layer = 0;
   while (layer < options.numLayers) {
     const ratios: number[] = [];
@@ -133,22 +171,11 @@ export function mediapipeSsdAnchors(options: MediapipeAnchorOptions): Float32Arr
       }
       last++;
     }
-    const widths = ratios.map((r, i) => scales[i] * Math.sqrt(r));
-    const heights = ratios.map((r, i) => scales[i] / Math.sqrt(r));
     const gridW = options.featureMapWidth ? options.featureMapWidth[layer] : Math.ceil(options.inputSizeWidth / strides[layer]);
     const gridH = options.featureMapHeight ? options.featureMapHeight[layer] : Math.ceil(options.inputSizeHeight / strides[layer]);
-    for (let y = 0; y < gridH; y++) {
-      for (let x = 0; x < gridW; x++) {
-        const cx = (x + offsetX) / gridW;
-        const cy = (y + offsetY) / gridH;
-        for (let a = 0; a < ratios.length; a++) {
-          if (options.fixedAnchorSize) out.push(cx, cy, 1, 1);
-          else out.push(cx, cy, widths[a], heights[a]);
-        }
-      }
-    }
+    groups.push({ ratios, scales, gridW, gridH });
     // A run of equal strides is one grid; `last` > `layer` always (strides[layer] === itself).
     layer = Math.max(last, layer + 1);
   }
-  return Float32Array.from(out);
+  return groups;
 }

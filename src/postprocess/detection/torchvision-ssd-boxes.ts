@@ -6,6 +6,7 @@
 import { VisionError } from '../../core/errors';
 import { optionNames } from '../../core/known-options';
 import { checkOptionNames, checkPositive } from '../validate';
+import { checkAnchorCount } from './anchor-limit';
 import type { DefaultBoxOptions } from '../../core/card-types';
 export type { DefaultBoxOptions } from '../../core/card-types';
 
@@ -108,6 +109,7 @@ export function torchvisionDefaultBoxes(options: DefaultBoxOptions): Float32Arra
   const height = options.imageHeight;
   const perLevel = defaultBoxesPerLocation(options.aspectRatios);
   const total = options.gridSizes.reduce((sum, [h, w], k) => sum + h * w * perLevel[k], 0);
+  checkAnchorCount(total, 'torchvisionDefaultBoxes');
   const out = new Float32Array(total * 4);
   const cxcywh = options.format === 'cxcywh';
   let o = 0;

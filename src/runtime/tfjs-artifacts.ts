@@ -60,12 +60,17 @@ export function storedValueBytes(spec: io.WeightsManifestEntry): number | undefi
   return ownEntry(BYTES, type);
 }
 
+/** Bytes each string value of a string weight takes at least: its 4-byte length. */
+const STRING_LENGTH_BYTES = 4;
+
+/** The bytes a manifest's weights take: exactly, or at least where it has string weights (each value its 4-byte length and its bytes). */
 function weightBytes(manifest: io.WeightsManifestConfig): number {
   let total = 0;
   for (const group of manifest) {
     for (const spec of group.weights) {
       const count = spec.shape.reduce((a, b) => a * b, 1);
-      total += count * (spec.dtype === 'string' ? 0 : (storedValueBytes(spec) ?? 4));
+      // a string weight counted as 0 bytes let a 241-byte model.json declare 30 million strings (8 GB, a heap abort)
+      total += count * (spec.dtype === 'string' ? STRING_LENGTH_BYTES : (storedValueBytes(spec) ?? 4));
     }
   }
   return total;
@@ -135,7 +140,7 @@ export function artifactsFromFiles(files: TfjsModelFiles, name = 'model.json'): 
   // String weights have no fixed size: then the shards may only be longer than the rest.
   const exact = !hasStringWeights(manifest);
   if (weightData.byteLength < expected || (exact && weightData.byteLength !== expected)) {
-    throw new VisionError('MODEL_FORMAT', `${name}: weights are ${weightData.byteLength} bytes but the manifest needs exactly ${expected} (truncated, padded or wrong shard?)`);
+    throw new VisionError('MODEL_FORMAT', `${name}: weights are ${weightData.byteLength} bytes but the manifest needs ${exact ? 'exactly' : 'at least'} ${expected} (truncated, padded or wrong shard?)`);
   }
   const artifacts: io.ModelArtifacts = {
     format: model.format,

@@ -38,5 +38,12 @@ describe('tfjs artifacts from a path', () => {
     const fromFiles = await loadTfjsArtifacts({ json, weights: [shard] });
     expect(new Uint8Array(fromPath.artifacts.weightData as ArrayBuffer)).toEqual(shard);
     expect(fromPath.artifacts.weightSpecs).toEqual(fromFiles.artifacts.weightSpecs);
+    // each string value holds at least its 4-byte length: a manifest of 30 million strings over no
+    // bytes was decoded (8 GB and a heap abort); empty strings take just their lengths
+    const many = { ...json, weightsManifest: [{ paths: [], weights: [{ name: 'x', shape: [30_000_000], dtype: 'string' }] }] };
+    await expect(loadTfjsArtifacts({ json: many, weights: [] })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: 'model.json: weights are 0 bytes but the manifest needs at least 120000000 (truncated, padded or wrong shard?)' });
+    const twoEmpty = { ...json, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'x', shape: [2], dtype: 'string' }] }] };
+    expect((await loadTfjsArtifacts({ json: twoEmpty, weights: [new Uint8Array(8)] })).artifacts.weightSpecs).toHaveLength(1);
+    await expect(loadTfjsArtifacts({ json: twoEmpty, weights: [new Uint8Array(7)] })).rejects.toMatchObject({ code: 'MODEL_FORMAT' });
   });
 });

@@ -2,7 +2,7 @@ import { VisionError } from '../core/errors';
 import { containmentFolder, resolveContained } from './contained-path';
 import { type LoadOptions, type ModelSource, progressCounter, readModelBytes, sourceName } from './model-source';
 import { parsePackedModule } from './packed-module';
-import type { TfjsModelFiles } from './tfjs-artifacts';
+import { type TfjsModelFiles, manifestWeightBytes } from './tfjs-artifacts';
 
 /**
  * Where a model packed as JavaScript modules lives: `model.min.js` exporting the model.json
@@ -65,8 +65,15 @@ export async function loadPackedModel(source: PackedModelSource, options: LoadOp
   if (!source.shards && typeof source.model !== 'string' && !(source.model instanceof URL)) {
     throw new VisionError('MODEL_FORMAT', 'a packed model given as bytes needs its shards too: pass { model, shards }');
   }
+  const { bytes: needed, exact } = manifestWeightBytes(json, name);
   const shardSources = source.shards ?? paths.map((path) => resolveContained(name, path.replace(/\.bin$/, '') + '.min.js', options.modelRoot));
+  if (!source.shards) {
+    // one shard named 300 times was read and decoded 300 times before the size check (2.7 GB)
+    const twice = shardSources.find((path, i) => shardSources.indexOf(path) !== i);
+    if (twice !== undefined) throw new VisionError('MODEL_FORMAT', `${name}: the manifest names the shard ${sourceName(twice)} more than once`);
+  }
   const weights: Uint8Array[] = [];
+  let decoded = 0;
   // shards it names itself stay in its folder, links followed (shards the caller passes are the caller's)
   const within = source.shards ? undefined : containmentFolder(name, options.modelRoot);
   for (const shard of shardSources) {
@@ -74,6 +81,9 @@ export async function loadPackedModel(source: PackedModelSource, options: LoadOp
     const exported = parsePackedModule(decoder.decode(await readModelBytes(shard, counter, options, within)), shardName);
     if (typeof exported !== 'string') throw new VisionError('MODEL_FORMAT', `${shardName} does not export base64 weight data`);
     weights.push(base64ToBytes(exported, shardName));
+    decoded += weights[weights.length - 1].byteLength;
+    // stop at the first shard past what the manifest needs: never hold more than that in memory
+    if (exact && decoded > needed) throw new VisionError('MODEL_FORMAT', `${name}: its shards hold more than the ${needed} bytes its manifest needs (from ${shardName} on; wrong or padded shards?)`);
   }
-  return { json, weights };
+  return { json, weights, name };
 }

@@ -20,6 +20,8 @@ export type TfjsModelKind = 'graph' | 'layers';
 export interface TfjsModelFiles {
   json: unknown;
   weights: Uint8Array | ArrayBuffer | ReadonlyArray<Uint8Array | ArrayBuffer>;
+  /** The model's name in error messages (default `model.json`). */
+  name?: string;
 }
 
 /**
@@ -114,6 +116,21 @@ function parseModelJson(value: unknown, name: string): ModelJson {
   return model;
 }
 
+/**
+ * The weight bytes a model.json's manifest needs, the manifest checked as loading checks it:
+ * `exact`, or (with string weights) at least `bytes`. A loader reading shards one by one stops
+ * at the first past it instead of holding them all.
+ *
+ * @example
+ * ```ts
+ * const { bytes, exact } = manifestWeightBytes(json, 'model.min.js');
+ * ```
+ */
+export function manifestWeightBytes(json: unknown, name: string): { bytes: number; exact: boolean } {
+  const manifest = parseModelJson(json, name).weightsManifest ?? [];
+  return { bytes: weightBytes(manifest), exact: !hasStringWeights(manifest) };
+}
+
 /** Tells a graph model.json from a layers one. @example `detectKind(json) // 'graph'` */
 function detectKind(model: ModelJson): TfjsModelKind {
   const topology = model.modelTopology ?? {};
@@ -166,7 +183,7 @@ export function artifactsFromFiles(files: TfjsModelFiles, name = 'model.json'): 
  * ```
  */
 export async function loadTfjsArtifacts(source: ModelSource | TfjsModelFiles, options: LoadOptions = {}): Promise<LoadedArtifacts> {
-  if (typeof source === 'object' && 'json' in source) return artifactsFromFiles(source);
+  if (typeof source === 'object' && 'json' in source) return artifactsFromFiles(source, source.name);
   const name = sourceName(source);
   const counter = progressCounter();
   const model = parseModelJson(await readModelBytes(source, counter, options), name);

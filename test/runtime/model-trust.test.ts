@@ -104,6 +104,14 @@ describe('packed models are parsed, never run', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('refuses a manifest that names one shard twice, before reading it again (300 repeats were each read and decoded: 2.7 GB)', async () => {
+    const path = editedPacked('repeated-shard', (t) => t.replace('paths:["group1-shard1of1"]', 'paths:["group1-shard1of1","group1-shard1of1"]'));
+    await expect(loadPackedModel({ model: path })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/model\.min\.js: the manifest names the shard .*group1-shard1of1\.min\.js more than once$/) });
+    // a manifest that needs fewer bytes than its shard holds is refused naming the packed model (it said model.json)
+    const shorter = editedPacked('short-manifest', (t) => t.replace(/shape:\[(\d+)\]/, (_, n: string) => `shape:[${Number(n) - 1}]`));
+    await expect(loadPackedModel({ model: shorter })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/model\.min\.js: its shards hold more than the \d+ bytes its manifest needs/) });
+  });
+
   it('no source file evaluates code: no new Function, eval or require of model files in src/', () => {
     const root = new URL('../../src/', import.meta.url).pathname;
     const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));

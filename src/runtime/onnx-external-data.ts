@@ -155,7 +155,8 @@ function expectedDataBytes(tensors: readonly OnnxExternalTensor[], files: readon
  *
  * @throws VisionError `INVALID_OPTION` for an escaping name, or for a model given as bytes that
  *   names external data (it has no folder); `MODEL_LOAD_FAILED` for a file that cannot be read;
- *   `MODEL_FORMAT` for malformed model bytes or a tensor that lies past the end of its file.
+ *   `MODEL_FORMAT` for malformed model bytes, a tensor that lies past the end of its file, or one
+ *   file named in two ways (`w.data`, `./w.data`).
  * @example
  * ```ts
  * const externalData = await readOnnxExternalData('models/big.onnx', bytes, {}); // [{ path: 'big.onnx.data', data }]
@@ -170,6 +171,11 @@ export async function readOnnxExternalData(source: ModelSource, bytes: Uint8Arra
     throw new VisionError('INVALID_OPTION', `the ONNX model keeps tensors in ${files.map((f) => JSON.stringify(f)).join(', ')}: load it from its file or URL, whose folder holds them (a model given as bytes has no folder)`);
   }
   const paths = files.map((file) => resolveContained(name, file, options.modelRoot)); // every name checked before any is read
+  // onnxruntime finds data by the name a tensor gives: one file under 150 spellings (w.data, ./w.data, ././w.data…) was read 150 times (2.6 GB)
+  const again = paths.findIndex((path, i) => paths.indexOf(path) !== i);
+  if (again >= 0) {
+    throw new VisionError('MODEL_FORMAT', `${name}: its tensors name one data file in two ways (${JSON.stringify(files[paths.indexOf(paths[again])])} and ${JSON.stringify(files[again])}); an ONNX model names each data file one way, as exporters write it`);
+  }
   const within = containmentFolder(name, options.modelRoot);
   // the model's progress goes on over its data files: the total grows by what its tensors say the files hold
   counter.singleFile = false;

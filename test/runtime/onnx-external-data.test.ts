@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/node/index';
-import { onnxExternalData } from '../../src/runtime/onnx-external-data';
+import { onnxExternalData, readOnnxExternalData } from '../../src/runtime/onnx-external-data';
 import { expectVisionError, tempDir } from './helpers';
 import { message, number, tag, text, varint } from '../helpers/protobuf-writer';
 
@@ -21,6 +21,8 @@ interface Encoding {
   op?: string;
   offset?: string;
   length?: string;
+  /** A second initializer, W2, of the same bytes kept in this file. */
+  alsoAt?: string;
 }
 
 /** An ONNX model (IR 8, opset 13) whose output Y is Identity of a uint8 initializer W of `length` bytes kept in the file `location`. */
@@ -29,7 +31,8 @@ function externalModel(location: string, length: number, encoding: Encoding = {}
   const tensor = [...number(1, length), ...number(2, 2), ...text(8, 'W'), ...entry('location', location), ...entry('offset', encoding.offset), ...entry('length', encoding.length ?? String(length)), ...number(14, 1)];
   const node = [...text(1, 'W'), ...text(2, 'Y'), ...text(3, 'id'), ...text(4, encoding.op ?? 'Identity')];
   const output = [...text(1, 'Y'), ...message(2, message(1, [...number(1, 2), ...message(2, message(1, number(1, length)))]))];
-  const initializer = [...(encoding.initializerTag ?? tag(5, 2)), ...varint(tensor.length), ...tensor];
+  const second = encoding.alsoAt === undefined ? [] : [...number(1, length), ...number(2, 2), ...text(8, 'W2'), ...entry('location', encoding.alsoAt), ...entry('length', String(length)), ...number(14, 1)];
+  const initializer = [...(encoding.initializerTag ?? tag(5, 2)), ...varint(tensor.length), ...tensor, ...(second.length > 0 ? [...tag(5, 2), ...varint(second.length), ...second] : [])];
   const graph = [...message(1, node), ...text(2, 'g'), ...initializer, ...message(12, output)];
   const graphField = [...(encoding.graphTag ?? tag(7, 2)), ...varint(graph.length), ...graph];
   return Uint8Array.from([...number(1, 8), ...message(8, [...text(1, ''), ...number(2, 13)]), ...graphField, ...(encoding.trailer ?? [])]);
@@ -157,5 +160,15 @@ describe('ONNX external data', () => {
     expect((await expectVisionError(loadModel(join(inner, 'linked.onnx')), 'INVALID_OPTION')).message).toContain('(through a link), outside');
     const bytes = readFileSync(join(inner, 'linked.onnx'));
     expect((await expectVisionError(loadModel(new Uint8Array(bytes), { format: 'onnx' }), 'INVALID_OPTION')).message).toContain('load it from its file or URL');
+  });
+
+  it('refuses one data file named in two ways (150 spellings of one 16-MB file were read 150 times: 2.6 GB)', async () => {
+    writeFileSync(join(dir, 'w.data'), 'abcdef');
+    writeFileSync(join(dir, 'spellings.onnx'), externalModel('w.data', 6, { alsoAt: './w.data' }));
+    const error = await expectVisionError(loadModel(join(dir, 'spellings.onnx')), 'MODEL_FORMAT');
+    expect(error.message).toMatch(/spellings\.onnx: its tensors name one data file in two ways \("w\.data" and "\.\/w\.data"\)/);
+    // the same name twice is one file, read once
+    writeFileSync(join(dir, 'twice.onnx'), externalModel('w.data', 6, { alsoAt: 'w.data' }));
+    expect(await readOnnxExternalData(join(dir, 'twice.onnx'), readFileSync(join(dir, 'twice.onnx')), {})).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from '../core/errors';
 import type { Feed, ModelRunner, RawTensor, RunOptions, TensorDataType, TensorInfo } from './model-runner';
-import type { LoadOptions, ModelSource } from './model-source';
+import { type LoadOptions, type ModelSource, sourceName } from './model-source';
 import { type TfjsBackendOptions, lostBackendReason, onTfjsBackend, selectTfjsBackend } from './tfjs-backend';
 import { type TfjsModelFiles, loadTfjsArtifacts } from './tfjs-artifacts';
 import { fromRawTensor, toRawTensor } from './tensor-convert';
@@ -311,11 +311,17 @@ function buildGraphModel(artifacts: tf.io.ModelArtifacts): tf.GraphModel {
 export async function createTfjsRunner(source: ModelSource | TfjsModelFiles, options: TfjsRunnerOptions = {}): Promise<TfjsRunner> {
   const backend = await selectTfjsBackend({ backend: options.backend, wasmPaths: options.wasmPaths });
   const { kind, artifacts } = await loadTfjsArtifacts(source, options);
-  const fail = (error: unknown) => new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model: ${describeError(error)}`, { cause: error });
+  const name = typeof source === 'object' && 'json' in source ? (source.name ?? 'model.json') : sourceName(source);
+  const fail = (error: unknown) => new VisionError('MODEL_FORMAT', `tfjs could not build the ${kind} model (${name}): ${describeError(error)}`, { cause: error });
   const rewrite = kind === 'graph' && options.fuseConvolutions !== false;
-  const pointwise = rewrite ? pointwiseTransposedConvolutions(artifacts) : undefined;
-  const fusion = rewrite ? fuseConvolutions(pointwise?.artifacts ?? artifacts) : undefined;
-  const optimised = fusion?.artifacts ?? artifacts;
+  let optimised = artifacts;
+  try {
+    // the load-time rewrites read the graph's nodes first: a hostile topology (a null node, a number as input) fails here
+    const pointwise = rewrite ? pointwiseTransposedConvolutions(artifacts) : undefined;
+    optimised = (rewrite ? fuseConvolutions(pointwise?.artifacts ?? artifacts) : undefined)?.artifacts ?? artifacts;
+  } catch (error) {
+    throw error instanceof VisionError ? error : fail(error);
+  }
   const unfused = optimised !== artifacts ? artifacts : undefined;
   let model: tf.GraphModel | tf.LayersModel;
   try {

@@ -216,8 +216,18 @@ describe('graph ops tfjs cannot run', () => {
       await expect(oddGraph(fuse)).rejects.toMatchObject({
         name: 'VisionError',
         code: 'MODEL_FORMAT',
-        message: 'tfjs could not build the graph model: it uses ops tfjs has no kernel for: FrobnicateV9 (convert it with ops tfjs supports, or register them with tf.registerOp)',
+        message: 'tfjs could not build the graph model (model.json): it uses ops tfjs has no kernel for: FrobnicateV9 (convert it with ops tfjs supports, or register them with tf.registerOp)',
       });
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a hostile topology (a null node, a number as input, a string as inputs) is MODEL_FORMAT naming the file, not a bare TypeError', async () => {
+    const json = (nodes: unknown[]) => ({ format: 'graph-model', modelTopology: { node: nodes }, weightsManifest: [{ paths: [], weights: [] }] });
+    const conv = (input: unknown) => ({ name: 'c', op: 'Conv2D', input, attr: { T: { type: 'DT_FLOAT' }, strides: { list: { i: ['1', '1', '1', '1'] } }, padding: { s: 'U0FNRQ==' } } });
+    const before = tf.memory().numTensors;
+    for (const nodes of [[null], [{ name: 'x', op: 'Relu', input: 5 }], [conv('image')]]) {
+      await expect(createTfjsRunner({ json: json(nodes), weights: [], name: 'hostile.json' }), JSON.stringify(nodes)).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^tfjs could not build the graph model \(hostile\.json\): /) });
     }
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -262,7 +262,8 @@ export async function createOnnxRunner(source: ModelSource, options: OnnxRunnerO
       return new OnnxRunner(module, session, provider, readOnnxMetadata(bytes), device);
     } catch (error) {
       const reason = describeError(error);
-      if (/protobuf|parse|invalid model|ModelProto|Load model|external data/i.test(reason)) {
+      // the file's own faults (a tensor whose bytes do not fit its shape, shapes that contradict): not a provider's
+      if (/protobuf|parse|invalid model|ModelProto|Load model|external data|TensorProto|raw_data|ShapeInferenceError/i.test(reason)) {
         throw new VisionError('MODEL_FORMAT', `${sourceName(source)} is not a valid ONNX model: ${reason}`, { cause: error });
       }
       reasons.push(`${triedOn(requested, native, externalData !== undefined)}: ${reason}`);

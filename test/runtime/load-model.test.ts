@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type LoadModelOptions, type LoadProgress, type ModelRunner, type TfjsBackendOptions, selectTfjsBackend } from '../../src/node/index';
 import { MODELS, checkProgress, expectVisionError, serveStatic, tempDir, type StaticServer, values } from './helpers';
+import { message, number, text } from '../helpers/protobuf-writer';
 
 let dir = '';
 let server: StaticServer;
@@ -328,6 +329,29 @@ describe('load errors', () => {
         const error = await expectVisionError(loadModel(source, options), 'MODEL_FORMAT');
         expect(error.message).toMatch(/not a valid ONNX model/);
       }
+    }
+  });
+
+  it('a tensor whose bytes do not fit its shape → MODEL_FORMAT on both runtimes (it was BACKEND_UNAVAILABLE, and kept in the Cache API)', async () => {
+    const ort = await import('onnxruntime-web');
+    // Y = X + W, W a float32 [2] initializer with `raw` bytes (8 fit)
+    const model = (raw: number): Uint8Array => {
+      const floats2 = message(2, message(1, [...number(1, 1), ...message(2, message(1, number(1, 2)))]));
+      const graph = [
+        ...message(1, [...text(1, 'X'), ...text(1, 'W'), ...text(2, 'Y'), ...text(4, 'Add')]),
+        ...text(2, 'g'),
+        ...message(5, [...number(1, 2), ...number(2, 1), ...text(8, 'W'), ...message(9, Array(raw).fill(0))]),
+        ...message(11, [...text(1, 'X'), ...floats2]),
+        ...message(12, [...text(1, 'Y'), ...floats2]),
+      ];
+      return Uint8Array.from([...number(1, 8), ...message(8, [...text(1, ''), ...number(2, 13)]), ...message(7, graph)]);
+    };
+    const good = await loadModel(model(8));
+    expect(Array.from((await good.run({ X: { data: new Float32Array([1, 2]), dims: [2], dtype: 'float32' } })).Y.data as Float32Array)).toEqual([1, 2]);
+    good.dispose();
+    for (const options of [{}, { ort }]) {
+      const error = await expectVisionError(loadModel(model(4), options), 'MODEL_FORMAT');
+      expect(error.message).toMatch(/is not a valid ONNX model: .*raw_data size \(4 bytes\) does not match/);
     }
   });
 

@@ -203,4 +203,15 @@ describe('trainable captioner building blocks', () => {
     Captioner.load(good).dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('a saved architecture without its weights is refused before its weights are made (a 261-byte file made gigabytes of random ones first)', async () => {
+    const made = Captioner.create(LSTM, CaptionVocabulary.fromCaptions(['a red circle']), 3);
+    const saved: SavedCaptioner = { ...made.save(), params: {} };
+    made.dispose();
+    saved.config = { encoder: ENCODER, decoder: { type: 'transformer', dim: 512, heads: 8, layers: 4, feedForward: 512, maxLength: 16 } };
+    const profile = await tf.profile(() => {
+      expect(() => Captioner.load(saved)).toThrow(expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringMatching(/^saved captioner weights lack 'enc\/\w+' \[[\d,]+\] \(found nothing\)$/) }));
+    });
+    expect(profile.peakBytes).toBeLessThan(1e6); // the declared decoder alone is ~20 MB
+  });
 });

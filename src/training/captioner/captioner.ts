@@ -3,12 +3,12 @@ import { VisionError } from '../../core/errors';
 import type { InputSpec } from '../../core/card-types';
 import type { ModelRunner } from '../../runtime/model-runner';
 import { CaptionerRunner } from './captioner-runner';
-import { type SavedParams, ParamSet } from './params';
+import { ParamSet, ParamShapes, type SavedParams } from './params';
 import { type PatchEncoderConfig, createPatchEncoder, encodeImages, encoderPositions } from './patch-encoder';
 import { type RnnDecoderConfig, createRnnDecoder, rnnDecode } from './rnn-decoder';
 import { type TransformerDecoderConfig, createTransformerDecoder, transformerDecode } from './transformer-decoder';
 import { checkSavedCaptioner, copyCaptionerConfig } from './saved-captioner-check';
-import { CaptionVocabulary } from './vocabulary';
+import { CAPTION_SPECIALS, CaptionVocabulary } from './vocabulary';
 import { type MatrixProduct, plainMatMul, trainableMatMul } from '../trainable-matmul';
 
 /**
@@ -80,6 +80,14 @@ function productFor(options: CaptionerPassOptions): MatrixProduct {
   return options.training === true ? trainableMatMul : plainMatMul;
 }
 
+/** Declares the weights of `config`'s encoder and decoder in `params` (made, or only their shapes recorded). */
+function declareParams<P extends ParamSet>(params: P, config: CaptionerConfig, vocabularySize: number): P {
+  createPatchEncoder(params, config.encoder);
+  if (config.decoder.type === 'transformer') createTransformerDecoder(params, config.decoder, config.encoder.dim, vocabularySize);
+  else createRnnDecoder(params, config.decoder, config.encoder.dim, vocabularySize);
+  return params;
+}
+
 /**
  * A trainable image captioner (see {@link trainCaptioner}): encoder + decoder weights and the
  * caption vocabulary. Its `config` is its own frozen copy of the architecture (a config object
@@ -103,11 +111,7 @@ export class Captioner {
   /** A captioner with freshly initialised (seeded) weights. */
   static create(given: CaptionerConfig, vocabulary: CaptionVocabulary, seed = 1): Captioner {
     const config = copyCaptionerConfig(given);
-    const params = new ParamSet(seed);
-    createPatchEncoder(params, config.encoder);
-    if (config.decoder.type === 'transformer') createTransformerDecoder(params, config.decoder, config.encoder.dim, vocabulary.size);
-    else createRnnDecoder(params, config.decoder, config.encoder.dim, vocabulary.size);
-    return new Captioner(config, vocabulary, params);
+    return new Captioner(config, vocabulary, declareParams(new ParamSet(seed), config, vocabulary.size));
   }
 
   /**
@@ -117,6 +121,14 @@ export class Captioner {
    */
   static load(saved: SavedCaptioner): Captioner {
     checkSavedCaptioner(saved);
+    // the file's weights against the shapes its architecture declares, before any tensor is made
+    const { declared } = declareParams(new ParamShapes(), saved.config, CAPTION_SPECIALS.length + saved.words.length);
+    for (const [name, shape] of declared) {
+      const entry = Object.hasOwn(saved.params, name) ? saved.params[name] : undefined;
+      if (!entry || entry.shape.join(',') !== shape.join(',')) {
+        throw new VisionError('MODEL_FORMAT', `saved captioner weights lack '${name}' [${shape.join(',')}] (found ${entry ? `[${entry.shape.join(',')}]` : 'nothing'})`);
+      }
+    }
     const captioner = Captioner.create(saved.config, new CaptionVocabulary(saved.words));
     try {
       captioner.params.load(saved.params);

@@ -39,10 +39,7 @@ export function createRnnDecoder(params: ParamSet, config: RnnDecoderConfig, fea
   params.glorot('dec/wh', [h, gates * h]);
   const bias = new Array<number>(gates * h).fill(0);
   if (config.type === 'lstm') bias.fill(1, h, 2 * h); // forget-gate bias 1
-  params.constant('dec/b', [gates * h]);
-  const initialBias = tf.tensor1d(bias);
-  params.get('dec/b').assign(initialBias);
-  initialBias.dispose();
+  params.initial('dec/b', [gates * h], bias);
   params.glorot('dec/out', [h + featureDim, vocab]);
   params.constant('dec/outB', [vocab]);
 }

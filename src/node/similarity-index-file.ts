@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { VisionError, describeError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
@@ -76,9 +77,12 @@ export async function loadSimilarityIndex<M = unknown>(path: string): Promise<Si
 
 /** The bytes of a file, read in {@link CHUNK_BYTES} pieces into one array of the size it has. */
 async function readWhole(path: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+  // without waiting for a writer: a named pipe is opened at once, then refused (open(path, 'r') waited forever)
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) throw new VisionError('INVALID_INPUT', `the index file ${path} is ${info.isFIFO() ? 'a named pipe' : info.isDirectory() ? 'a folder' : 'a device or socket'}, not a file`);
+    const { size } = info;
     if (size > MAX_FILE_BYTES) throw new VisionError('INVALID_INPUT', `the index file ${path} has ${size} bytes; an index file has at most ${MAX_FILE_BYTES} (a 12-byte prefix, a header of at most 2^32 - 4 bytes and 4 GiB of vectors)`);
     let bytes: Uint8Array;
     try {

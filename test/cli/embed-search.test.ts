@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +124,36 @@ describe('visionpipe embed / search (real photos)', () => {
     const result = await cli('search', fixturePhoto('coffee'), '--index', folder, '--out', join(tmp, 'numeric-sheets'));
     expect(result.code).toBe(1);
     expect(result.err.join('\n')).toMatch(/index\.vpsi: entry '.*' has the path 123; paths are strings.*\[INVALID_INPUT\]/);
+  });
+
+  it('a named pipe in an index folder (its manifest, its index file, an entry\'s photo) is refused or left blank, never waited on (search hung)', async () => {
+    const folder = (name: string): string => {
+      const path = join(tmp, 'fifo', name);
+      cpSync(join(tmp, 'index'), path, { recursive: true });
+      return path;
+    };
+    const pipes = [folder('manifest'), folder('index')];
+    rmSync(join(pipes[0], 'manifest.json'));
+    execFileSync('mkfifo', [join(pipes[0], 'manifest.json')]);
+    rmSync(join(pipes[1], 'index.vpsi'));
+    execFileSync('mkfifo', [join(pipes[1], 'index.vpsi')]);
+    for (const [index, message] of [[pipes[0], /manifest\.json' is a named pipe, not a file \[INVALID_INPUT\]/], [pipes[1], /index\.vpsi is a named pipe, not a file \[INVALID_INPUT\]/]] as const) {
+      const result = await cli('search', fixturePhoto('coffee'), '--index', index);
+      expect(result.code, index).toBe(1);
+      expect(result.err.join('\n'), index).toMatch(message);
+    }
+    const entry = folder('entry');
+    const fifo = join(tmp, 'fifo', 'photo.jpg');
+    execFileSync('mkfifo', [fifo]);
+    const index = await loadSimilarityIndex<{ path: string }>(join(entry, 'index.vpsi'));
+    const first = index.ids()[0];
+    const { vector } = index.get(first);
+    index.remove(first);
+    index.add(first, vector, { path: fifo });
+    await saveSimilarityIndex(index as SimilarityIndex, join(entry, 'index.vpsi'));
+    const sheet = await cli('search', fixturePhoto('coffee'), '--index', entry, '--top', '9', '--out', join(tmp, 'fifo', 'sheets'));
+    expect(sheet.code).toBe(0);
+    expect(sheet.err).toEqual([`visionpipe: warning: ${fifo}, in the index, cannot be read now ('${fifo}' is a named pipe, not a file); its tile is blank — run visionpipe embed again to refresh the index`]);
   });
 
   it("an index made with the user's own card names the card's file; search reads the card again", async () => {

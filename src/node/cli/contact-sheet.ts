@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeError } from '../../core/errors';
 import { resolveMaxPixels } from '../../core/image-limits';
+import { readLocalFileChecked } from '../local-file';
 
 /** Thumbnail edge and the caption strip under it, in pixels. */
 const THUMB = 200;
@@ -41,8 +42,9 @@ export interface BlankTile {
  * Writes a PNG of thumbnails in one row (the query first, then its neighbours), each fitted in
  * a 200×200 square on white with its caption under it; sharp makes the thumbnails and
  * `@napi-rs/canvas` lays them out and writes the captions. A file that cannot be read or
- * decoded, or has more than `maxPixels` pixels (default `DEFAULT_MAX_PIXELS`, as every decode
- * of the CLI), gets a grey tile with its caption; those files are returned with the reason.
+ * decoded, is a named pipe or a device (never waited on), or has more than `maxPixels` pixels
+ * (default `DEFAULT_MAX_PIXELS`, as every decode of the CLI), gets a grey tile with its caption;
+ * those files are returned with the reason.
  *
  * @example
  * ```ts
@@ -61,7 +63,8 @@ export async function writeContactSheet(path: string, tiles: readonly SheetTile[
   for (const [i, tile] of tiles.entries()) {
     const x = GAP + i * (THUMB + GAP);
     try {
-      const png = await sharp(tile.file, { limitInputPixels: limit }).rotate().resize(THUMB, THUMB, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
+      // read here, not by libvips from the path: a named pipe or device among the index's files is refused, not waited on
+      const png = await sharp(await readLocalFileChecked(tile.file), { limitInputPixels: limit }).rotate().resize(THUMB, THUMB, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
       ctx.drawImage(await loadImage(png), x, GAP);
     } catch (error) {
       const tooLarge = /pixel limit/i.test(describeError(error));

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { VisionError, describeError } from '../../core/errors';
 import type { ModelSpec } from '../../models/model-spec';
@@ -6,6 +6,7 @@ import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feat
 import type { FeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import { SimilarityIndex } from '../../pipelines/embeddings/similarity-index';
 import { decodeImageFile } from '../node-platform';
+import { readLocalFileChecked } from '../local-file';
 import { writeFilesAtomic } from '../atomic-write';
 import { loadSimilarityIndex, similarityIndexFile } from '../similarity-index-file';
 import type { CliArgs } from './args';
@@ -119,7 +120,7 @@ async function readManifest(folder: string): Promise<EmbedManifest> {
   const path = join(folder, MANIFEST_FILE);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readLocalFileChecked(path)).toString('utf8'); // a named pipe is refused, never waited on
   } catch (error) {
     throw new VisionError('INVALID_INPUT', `--index '${folder}' has no readable ${MANIFEST_FILE} (make one with visionpipe embed): ${describeError(error)}`, { cause: error });
   }

@@ -55,8 +55,8 @@ export async function saveSimilarityIndex(index: SimilarityIndex, path: string):
 /**
  * Reads an index written by {@link saveSimilarityIndex}, in pieces into one array (so past the
  * 2 GiB that Node's `readFile` stops at); `INVALID_INPUT` when `path` is not a non-empty string,
- * the file cannot be read, is larger than any index file (12 + (2³² − 4) + 2³² bytes) or than
- * memory here allows, or is not an index.
+ * the file cannot be read, is a named pipe or a device (refused, never waited on), is larger
+ * than any index file (12 + (2³² − 4) + 2³² bytes) or than memory here allows, or is not an index.
  *
  * @example
  * ```ts

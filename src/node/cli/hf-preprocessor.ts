@@ -21,18 +21,21 @@ function sizeOf(value: unknown): HfSize | undefined {
  * centre crop to `crop_size` when `do_center_crop`, rescale by `rescale_factor` (1/255) unless
  * `do_rescale` is false, normalise by `image_mean` / `image_std` unless `do_normalize` is false.
  * A shortest-edge resize followed by a square crop is `fit: 'center-crop'` with `cropFraction`
- * crop ÷ edge, as the processor computes it.
+ * crop ÷ edge, as the processor computes it. The resize is Pillow's, as the processor's:
+ * `resample` 0 (nearest) is `interpolation: 'nearest'`; bilinear (2, the default) is the
+ * antialiased bilinear resize; bicubic, Lanczos, box and Hamming (3, 1, 4, 5) are approximated by it.
  *
  * @throws VisionError `MODEL_FORMAT` for a resize and crop visionpipe cannot reproduce (a
  *   `{ height, width }` stretch then a smaller crop, a crop larger than the resize or not square).
  * @example
  * ```ts
  * inputFromPreprocessor({ size: { shortest_edge: 256 }, do_center_crop: true, crop_size: 224 });
- * // { width: 224, height: 224, fit: 'center-crop', cropFraction: 0.875 }
+ * // { antialias: true, width: 224, height: 224, fit: 'center-crop', cropFraction: 0.875 }
  * ```
  */
 export function inputFromPreprocessor(config: Record<string, unknown>, path = 'preprocessor_config.json'): Partial<InputSpec> {
-  const input: Partial<InputSpec> = {};
+  // Pillow shrinks with a filter as wide as the scale (antialiased); sampling 2 × 2 pixels moved the input of a photo by up to 74 levels
+  const input: Partial<InputSpec> = config.resample === 0 ? { interpolation: 'nearest' } : { antialias: true };
   const size = sizeOf(config.size);
   const crop = config.do_center_crop === true ? sizeOf(config.crop_size) : undefined;
   const unsupported = (what: string) => new VisionError('MODEL_FORMAT', `${path}: ${what}; visionpipe reads a plain resize, or a shortest-edge resize then a square centre crop`);

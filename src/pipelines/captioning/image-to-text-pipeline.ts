@@ -164,7 +164,9 @@ export async function createImageToTextPipeline(options: ImageToTextOptions = {}
   return disposeOnFailure([encoder], async (adopt) => {
     const decoder = adopt(await runnerOf(options.decoder ?? model.decoder, 'decoder', options.decoder === undefined, options));
     checkEncoderDecoder(encoder.runner, decoder.runner);
-    const input = { ...defaultInputSpec(encoder.runner, model.input), ...givenInput };
+    const defaults = defaultInputSpec(encoder.runner, model.input);
+    // the default antialiasing is the default bilinear resize's: a given interpolation: 'nearest' goes without it
+    const input = { ...defaults, ...(givenInput?.interpolation === 'nearest' && givenInput.antialias === undefined ? { antialias: false } : {}), ...givenInput };
     if (input.width === undefined || input.height === undefined) {
       throw new VisionError('INVALID_OPTION', `the encoder's ${VED_NAMES.encoderInput} has a dynamic size; pass input: { width, height }`);
     }

@@ -39,8 +39,9 @@ export function findSpecialTokens(tokenizer: Tokenizer): Partial<Pick<Generation
 
 /**
  * The input preparation of an encoder: `base` when given, else the encoder's static
- * `pixel_values` size (left out when dynamic), its layout (channels axis of size 3) and ViT
- * normalisation `(x/255 − 0.5) / 0.5`.
+ * `pixel_values` size (left out when dynamic), its layout (channels axis of size 3), ViT
+ * normalisation `(x/255 − 0.5) / 0.5` and the antialiased bilinear resize of Hugging Face's
+ * image processors (Pillow's).
  *
  * @example
  * ```ts
@@ -53,7 +54,7 @@ export function defaultInputSpec(encoder: ModelRunner, base?: InputSpec): Partia
   const shape = info?.shape ?? [];
   const nhwc = shape.length === 4 && shape[3] === 3 && shape[1] !== 3;
   const [h, w] = nhwc ? [shape[1], shape[2]] : [shape[2], shape[3]];
-  const spec: Partial<InputSpec> = { layout: nhwc ? 'nhwc' : 'nchw', normalization: { scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } };
+  const spec: Partial<InputSpec> = { layout: nhwc ? 'nhwc' : 'nchw', antialias: true, normalization: { scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } };
   return h > 0 && w > 0 ? { ...spec, width: w, height: h } : spec;
 }
 

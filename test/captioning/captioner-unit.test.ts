@@ -90,9 +90,19 @@ describe('trainable captioner building blocks', () => {
     const nanPixels = new Float32Array(32 * 32 * 3).fill(0.5);
     nanPixels[100] = Number.NaN;
     const floatScene = { image: { data: nanPixels, width: 32, height: 32, channels: 3 as const }, caption: 'a red circle' };
-    await expect(trainCaptioner([good[1], floatScene], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("example 1's image holds NaN at pixel 33") });
+    await expect(trainCaptioner([good[1], floatScene], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("example 1's image: pixel buffer has pixel value NaN at index 100") });
     const short = { image: { data: new Uint8Array(10), width: 32, height: 32, channels: 3 as const }, caption: 'a red circle' };
-    await expect(trainCaptioner([short], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("example 0's image data has 10 values; a 32×32 image of 3 channels needs 3072") });
+    await expect(trainCaptioner([short], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("example 0's image: raw image data has 10 values; 32×32×3 needs 3072") });
+    // images are checked and read as every pipeline reads them: 16-bit data and floats past 255 were taken, floats read as 0–1
+    const wide = { image: { data: new Uint16Array(32 * 32 * 3), width: 32, height: 32, channels: 3 }, caption: 'a red circle' };
+    await expect(trainCaptioner([wide as never], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("example 0's image: pixel buffer data is a Uint16Array") });
+    const bright = { image: { data: new Float32Array(32 * 32 * 3).fill(1e6), width: 32, height: 32, channels: 3 as const }, caption: 'a red circle' };
+    await expect(trainCaptioner([bright], { config: LSTM, epochs: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('pixel values must be numbers 0–255') });
+    const asFloats = good.map((scene) => ({ ...scene, image: { ...scene.image, data: Float32Array.from(scene.image.data) } }));
+    const [bytesRun, floatsRun] = [await trainCaptioner(good, { config: LSTM, epochs: 1, seed: 3 }), await trainCaptioner(asFloats, { config: LSTM, epochs: 1, seed: 3 })];
+    expect(floatsRun.losses).toEqual(bytesRun.losses);
+    bytesRun.captioner.dispose();
+    floatsRun.captioner.dispose();
     const controller = new AbortController();
     controller.abort();
     const before = tf.memory().numTensors;

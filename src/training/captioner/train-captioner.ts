@@ -3,14 +3,15 @@ import { VisionError, throwIfAborted } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { knownOptions, optionNames } from '../../core/known-options';
 import { checkFunctionOptions } from '../../core/callback-options';
-import type { RawImage } from '../../core/image-input';
+import { type RawImage, classifyImageInput } from '../../core/image-input';
 import { permutation } from '../random';
 import { type CaptionerConfig, Captioner } from './captioner';
 import { checkCaptionerConfig } from './saved-captioner-check';
 import { CaptionVocabulary } from './vocabulary';
 
 /**
- * One training example: an RGB image at the captioner's input size and its caption.
+ * One training example: an image at the captioner's input size (a raw image as every pipeline
+ * takes: 0–255 values, Float32Array included; grey or RGB(A)) and its caption.
  *
  * @example
  * ```ts
@@ -114,23 +115,27 @@ function checkCaptionLengths(encoded: readonly number[][], decoder: CaptionerCon
   }
 }
 
+/**
+ * The examples' images as one batch in 0–1: each checked as every pipeline checks a raw image
+ * (Uint8Array, Uint8ClampedArray or Float32Array, values 0–255 in all three, 1, 3 or 4 channels,
+ * as much data as its size needs) and read as they read it — a Float32Array was taken as 0–1
+ * here, so the same image went into the model 255× brighter at captioning than in training.
+ */
 function imagesTensor(examples: readonly CaptionExample[], size: number): tf.Tensor4D {
   const data = new Float32Array(examples.length * size * size * 3);
   examples.forEach(({ image }, n) => {
-    if (!image || image.width !== size || image.height !== size || image.channels < 3) {
-      throw new VisionError('INVALID_INPUT', `example ${n} is ${image?.width}×${image?.height}×${image?.channels}; this captioner trains on ${size}×${size} RGB(A) images`);
+    try {
+      if (classifyImageInput(image) !== 'raw') throw new VisionError('INVALID_INPUT', 'it must be a raw image { data, width, height, channels }');
+    } catch (error) {
+      if (error instanceof VisionError) throw new VisionError(error.code, `example ${n}'s image: ${error.message}`, { cause: error });
+      throw error;
+    }
+    if (image.width !== size || image.height !== size) {
+      throw new VisionError('INVALID_INPUT', `example ${n}'s image is ${image.width}×${image.height}; this captioner trains on ${size}×${size} images`);
     }
     const c = image.channels;
-    if (!(image.data?.length >= size * size * c)) {
-      throw new VisionError('INVALID_INPUT', `example ${n}'s image data has ${image.data?.length ?? 'no'} values; a ${size}×${size} image of ${c} channels needs ${size * size * c}`);
-    }
-    const scale = image.data instanceof Float32Array ? 1 : 1 / 255;
     for (let i = 0; i < size * size; i++) {
-      for (let k = 0; k < 3; k++) {
-        const value = image.data[i * c + k];
-        if (!Number.isFinite(value)) throw new VisionError('INVALID_INPUT', `example ${n}'s image holds ${value} at pixel ${i}; every value must be finite`);
-        data[(n * size * size + i) * 3 + k] = value * scale;
-      }
+      for (let k = 0; k < 3; k++) data[(n * size * size + i) * 3 + k] = image.data[i * c + (c === 1 ? 0 : k)] / 255;
     }
   });
   return tf.tensor4d(data, [examples.length, size, size, 3]);

@@ -35,6 +35,19 @@ describe('caption decoding', () => {
     expect(cut).toMatchObject({ tokens: [2], finished: false });
   });
 
+  it('endTokenIds end a sequence as EOS does, in greedy and beam search, and are left out of tokens (a list eos_token_id stopped at its first id only)', async () => {
+    // token 4 is a second end token: after 2, greedy picks 4 (0.7)
+    const model = tableModel({ '': [0, 0, 0.6, 0.3, 0.1], '2': [0, 0.1, 0.1, 0.1, 0.7], '2,4': [0, 0.9, 0.05, 0.03, 0.02] });
+    expect(await greedyDecode(model, resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS, maxTokens: 10 }))).toMatchObject({ tokens: [2, 4], finished: true });
+    const ended = await greedyDecode(model, resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS, endTokenIds: [4], maxTokens: 10 }));
+    expect(ended).toMatchObject({ tokens: [2], finished: true });
+    expect(ended.score).toBeCloseTo(Math.log(0.6) + Math.log(0.7), 5);
+    const [best] = await beamSearch(model, resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS, endTokenIds: [4], numBeams: 2, lengthPenalty: 0 }));
+    expect(best).toMatchObject({ tokens: [2], finished: true });
+    expect(best.score).toBeCloseTo(Math.log(0.6 * 0.7), 5);
+    for (const endTokenIds of [[9], [1.5], 4, [-1]]) expect(() => resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS, endTokenIds: endTokenIds as never }, 5), JSON.stringify(endTokenIds)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^endTokenIds/) }));
+  });
+
   it('beam search finds the sequence greedy misses (a better second step)', async () => {
     // greedy: 2 (0.5) then 3 (0.4) → 0.2; beam: 3 (0.4) then EOS (0.9) → 0.36
     const model = tableModel({ '': [0, 0.05, 0.5, 0.4, 0.05], '2': [0, 0.3, 0.3, 0.4, 0], '2,3': [0, 1, 0, 0, 0], '3': [0, 0.9, 0.05, 0.05, 0] });

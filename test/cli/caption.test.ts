@@ -75,6 +75,12 @@ describe('visionpipe caption', () => {
     const refused = await cli(['caption', vedImage, '--model', folder]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`then a ${imageSize[1]}×${imageSize[0]} centre crop; visionpipe reads a plain resize, or a shortest-edge resize then a square centre crop [MODEL_FORMAT]`);
+    // a list eos_token_id: every id in it ends the caption (the ids after the first were ignored)
+    writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify({ size: { height: imageSize[0], width: imageSize[1] }, image_mean: mean, image_std: std }));
+    const firstToken = short.sequences[0].tokens[0];
+    writeFileSync(join(folder, 'generation_config.json'), JSON.stringify({ decoder_start_token_id: bos, eos_token_id: [eos, firstToken], pad_token_id: pad }));
+    const listed = await cli(['caption', vedImage, '--model', folder, '--max-tokens', String(short.maxTokens), '--json']);
+    expect((JSON.parse(listed.stdout) as Entry[])[0].result).toMatchObject({ tokens: [], finished: true });
   });
 
   it('captions with a trained visionpipe captioner folder (captioner.json) exactly as the pipeline does, and draws the caption with --out', async () => {

@@ -62,6 +62,9 @@ async function loadCaptioner(path: string): Promise<CaptionFolder> {
 
 const integer = (value: unknown): number | undefined => (Number.isInteger(value) ? (value as number) : Array.isArray(value) && Number.isInteger(value[0]) ? (value[0] as number) : undefined);
 
+/** The ids of a list `eos_token_id` after its first (each ends a caption too, as in Hugging Face's generate). */
+const moreEndIds = (value: unknown): number[] | undefined => (Array.isArray(value) && value.length > 1 && value.every(Number.isInteger) ? (value.slice(1) as number[]) : undefined);
+
 async function loadExport(folder: string): Promise<CaptionFolder> {
   const onnx = [folder, join(folder, 'onnx')].find((dir) => existsSync(join(dir, VED_FILES.encoder)) && existsSync(join(dir, VED_FILES.decoder)));
   if (!onnx) throw usage(`${folder} has neither captioner.json nor ${VED_FILES.encoder} + ${VED_FILES.decoder}`);
@@ -76,7 +79,8 @@ async function loadExport(folder: string): Promise<CaptionFolder> {
     const bosTokenId = integer(g.decoder_start_token_id) ?? integer(g.bos_token_id);
     const eosTokenId = integer(g.eos_token_id);
     const padTokenId = integer(g.pad_token_id);
-    options.generation = Object.fromEntries(Object.entries({ bosTokenId, eosTokenId, padTokenId }).filter(([, v]) => v !== undefined));
+    const endTokenIds = moreEndIds(g.eos_token_id);
+    options.generation = Object.fromEntries(Object.entries({ bosTokenId, eosTokenId, endTokenIds, padTokenId }).filter(([, v]) => v !== undefined));
   }
   return { options, dispose() {} };
 }

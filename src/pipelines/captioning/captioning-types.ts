@@ -80,8 +80,8 @@ export interface ImageToTextOptions extends LoadModelOptions, ImageToTextRunOpti
    * Unknown fields, bad values and a size other than a fixed encoder size are `INVALID_OPTION` at creation.
    */
   input?: Partial<InputSpec>;
-  /** Special tokens (default: found in the tokenizer: `<s>`/`</s>`, `[CLS]`/`[SEP]`, `<bos>`/`<eos>`, `<|endoftext|>`). */
-  generation?: Partial<Pick<GenerationOptions, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>>;
+  /** Special tokens (default: found in the tokenizer: `<s>`/`</s>`, `[CLS]`/`[SEP]`, `<bos>`/`<eos>`, `<|endoftext|>`); `endTokenIds`: other tokens that end a caption. */
+  generation?: Partial<Pick<GenerationOptions, 'bosTokenId' | 'eosTokenId' | 'endTokenIds' | 'padTokenId'>>;
 }
 
 /**

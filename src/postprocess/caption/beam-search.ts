@@ -1,5 +1,5 @@
 import { eventLoopCheckpoint } from '../../core/event-loop';
-import type { GeneratedSequence, NextTokenLogits, ResolvedGeneration } from './generation-options';
+import { type GeneratedSequence, type NextTokenLogits, type ResolvedGeneration, endsSequence } from './generation-options';
 import { cleanTokens } from './greedy';
 import { applyRepetitionPenalty, logSoftmax } from './logits';
 
@@ -61,7 +61,7 @@ function topCandidates(beams: readonly Beam[], logits: readonly Float32Array[], 
  * ```
  */
 export async function beamSearch(step: NextTokenLogits, generation: ResolvedGeneration, signal?: AbortSignal): Promise<GeneratedSequence[]> {
-  const { numBeams, lengthPenalty, eosTokenId } = generation;
+  const { numBeams, lengthPenalty } = generation;
   const hypotheses = new Hypotheses(numBeams);
   let beams: Beam[] = [{ sequence: [generation.bosTokenId], logProb: 0 }];
   let done = false;
@@ -76,7 +76,7 @@ export async function beamSearch(step: NextTokenLogits, generation: ResolvedGene
     for (let rank = 0; rank < candidates.length && next.length < numBeams; rank++) {
       const { score, beam, token } = candidates[rank];
       const sequence = beams[beam].sequence;
-      if (token === eosTokenId) {
+      if (endsSequence(token, generation)) {
         if (rank < numBeams) hypotheses.add({ tokens: cleanTokens(sequence, generation), score: score / sequence.length ** lengthPenalty, finished: true });
       } else {
         next.push({ sequence: [...sequence, token], logProb: score });

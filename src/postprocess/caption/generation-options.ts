@@ -17,6 +17,8 @@ export interface GenerationOptions {
   bosTokenId: number;
   /** The token that ends a sequence. */
   eosTokenId: number;
+  /** Other tokens that end a sequence too (a Hugging Face `generation_config.json` whose `eos_token_id` is a list: its ids after the first). */
+  endTokenIds?: readonly number[];
   /** The padding token (never generated into results; dropped from `tokens`). */
   padTokenId?: number;
   /** Most tokens to generate after the start token, EOS included (default 20, at most 1024). */
@@ -42,6 +44,7 @@ const MAX_BEAMS = 64;
 const GENERATION_OPTION_NAMES = /* @__PURE__ */ optionNames<GenerationOptions>()([
   'bosTokenId',
   'eosTokenId',
+  'endTokenIds',
   'padTokenId',
   'maxTokens',
   'numBeams',
@@ -72,6 +75,7 @@ export function resolveGeneration(options: GenerationOptions, vocabSize?: number
   const resolved: ResolvedGeneration = {
     bosTokenId: options.bosTokenId,
     eosTokenId: options.eosTokenId,
+    endTokenIds: options.endTokenIds ?? [],
     padTokenId: options.padTokenId,
     maxTokens: options.maxTokens ?? 20,
     numBeams: options.numBeams ?? 1,
@@ -88,6 +92,11 @@ export function resolveGeneration(options: GenerationOptions, vocabSize?: number
       throw new VisionError('INVALID_OPTION', `${key} is ${shownValue(id)} but the vocabulary has ${vocabSize} tokens (ids 0–${vocabSize - 1})`);
     }
   }
+  if (!Array.isArray(resolved.endTokenIds)) throw new VisionError('INVALID_OPTION', `endTokenIds is ${shownValue(resolved.endTokenIds)}; it must be an array of token ids`);
+  resolved.endTokenIds.forEach((id, i) => {
+    checkInteger(`endTokenIds[${i}]`, id, 0);
+    if (vocabSize !== undefined && id >= vocabSize) throw new VisionError('INVALID_OPTION', `endTokenIds[${i}] is ${id} but the vocabulary has ${vocabSize} tokens (ids 0–${vocabSize - 1})`);
+  });
   checkInteger('maxTokens', resolved.maxTokens, 1, MAX_TOKENS);
   checkInteger('numBeams', resolved.numBeams, 1, MAX_BEAMS);
   checkInteger('numReturnSequences', resolved.numReturnSequences, 1);
@@ -126,4 +135,16 @@ export interface GeneratedSequence {
   score: number;
   /** Whether the sequence ended with EOS (false: cut at `maxTokens`). */
   finished: boolean;
+}
+
+/**
+ * Whether `token` ends a sequence: the EOS token or one of `endTokenIds`.
+ *
+ * @example
+ * ```ts
+ * if (endsSequence(next, generation)) return finished;
+ * ```
+ */
+export function endsSequence(token: number, generation: ResolvedGeneration): boolean {
+  return token === generation.eosTokenId || generation.endTokenIds.includes(token);
 }

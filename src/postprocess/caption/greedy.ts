@@ -1,5 +1,5 @@
 import { eventLoopCheckpoint } from '../../core/event-loop';
-import type { GeneratedSequence, NextTokenLogits, ResolvedGeneration } from './generation-options';
+import { type GeneratedSequence, type NextTokenLogits, type ResolvedGeneration, endsSequence } from './generation-options';
 import { applyRepetitionPenalty, argmax, logSoftmax } from './logits';
 
 /**
@@ -24,14 +24,14 @@ export async function greedyDecode(step: NextTokenLogits, generation: ResolvedGe
     const scores = applyRepetitionPenalty(Float32Array.from(logits), sequence, generation.repetitionPenalty);
     const next = argmax(scores);
     score += logSoftmax(scores)[next];
-    if (next === generation.eosTokenId) return { tokens: cleanTokens(sequence, generation), score, finished: true };
+    if (endsSequence(next, generation)) return { tokens: cleanTokens(sequence, generation), score, finished: true };
     sequence.push(next);
   }
   return { tokens: cleanTokens(sequence, generation), score, finished: false };
 }
 
 /**
- * The generated part of a sequence: without the leading BOS and without padding tokens.
+ * The generated part of a sequence: without the leading BOS, padding and end tokens.
  *
  * @example
  * ```ts
@@ -39,5 +39,5 @@ export async function greedyDecode(step: NextTokenLogits, generation: ResolvedGe
  * ```
  */
 export function cleanTokens(sequence: readonly number[], generation: ResolvedGeneration): number[] {
-  return sequence.slice(1).filter((id) => id !== generation.padTokenId && id !== generation.eosTokenId);
+  return sequence.slice(1).filter((id) => id !== generation.padTokenId && !endsSequence(id, generation));
 }

@@ -111,6 +111,6 @@ export interface CaptionCandidate {
  * ```
  */
 export interface ImageToTextResult extends TimedResult, CaptionCandidate {
-  /** Beam search: the finished hypotheses, best first. */
+  /** Beam search: the best hypotheses, best first (`finished` says which ended with an end token; a search cut at `maxTokens` gives unfinished ones). */
   candidates?: CaptionCandidate[];
 }

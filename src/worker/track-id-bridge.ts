@@ -53,6 +53,10 @@ export class TrackIdBridge {
   private readonly mapping = new Map<number, number>();
   private readonly claimed = new Set<number>();
   private mappedFrames = 0;
+  /** The first ID `mapNew` may hand out (null before its first frame): an old tracker's ID from there on, in a late result, may already be a new track's. */
+  private freshFrom: number | null = null;
+  /** Late old-tracker IDs past {@link freshFrom}, each given an ID of its own. */
+  private readonly lateOld = new Map<number, number>();
 
   /**
    * @param minIou - the least overlap for a new track to inherit an old ID.
@@ -63,15 +67,28 @@ export class TrackIdBridge {
     if (!(Number.isInteger(handOverFrames) && handOverFrames >= 0)) throw new VisionError('INVALID_OPTION', `handOverFrames is ${shownValue(handOverFrames)}; it must be a whole number of frames ≥ 0`);
   }
 
-  /** Records a result of the old tracker (the latest one is the reference for matching). */
+  /**
+   * Records a result of the old tracker (the latest one is the reference for matching). A late
+   * one, answered after the new tracker's first, is rewritten where it names a track the old
+   * tracker started since the switch: that ID may have been handed to a new track meanwhile.
+   */
   observeOld(result: unknown): void {
     const items = trackedItems(result);
+    const freshFrom = this.freshFrom;
+    if (freshFrom !== null) {
+      for (const item of items) {
+        if (item.trackId < freshFrom) continue;
+        if (!this.lateOld.has(item.trackId)) this.lateOld.set(item.trackId, ++this.maxOldId);
+        item.trackId = this.lateOld.get(item.trackId) ?? item.trackId;
+      }
+    }
     this.reference = items.map((item) => ({ trackId: item.trackId, box: { ...item.box } }));
     for (const item of items) this.maxOldId = Math.max(this.maxOldId, item.trackId);
   }
 
   /** Rewrites the track IDs of a new-tracker result so that they continue the old tracker's. */
   mapNew(result: unknown): void {
+    this.freshFrom ??= this.maxOldId + 1;
     const items = trackedItems(result).filter((item) => !this.mapping.has(item.trackId));
     const matching = this.mappedFrames < this.handOverFrames;
     this.mappedFrames++;

@@ -204,6 +204,17 @@ describe('progressive start (control flow)', () => {
     const second = { detections: [{ box: box(104), trackId: 2 }, { box: box(12), trackId: 1 }, { box: box(300), trackId: 3 }] };
     bridge.mapNew(second); // track 3 of the new tracker appears late but still overlaps the old ID 9
     expect(second.detections.map((d) => d.trackId)).toEqual([5, 10, 9]);
+    // a late result of the old tracker (sent before the switch, answered after): its new track 10 is
+    // not the new tracker's 10 (it came out as 10 twice), and keeps its own ID in later late results
+    const late = { detections: [{ box: box(100), trackId: 5 }, { box: box(500), trackId: 10 }] };
+    bridge.observeOld(late);
+    expect(late.detections.map((d) => d.trackId)).toEqual([5, 11]);
+    const later = { detections: [{ box: box(502), trackId: 10 }] };
+    bridge.observeOld(later);
+    expect(later.detections.map((d) => d.trackId)).toEqual([11]);
+    const third = { detections: [{ box: box(14), trackId: 1 }, { box: box(700), trackId: 4 }] };
+    bridge.mapNew(third);
+    expect(third.detections.map((d) => d.trackId)).toEqual([10, 12]);
   });
 
   it('a failing preferred backend leaves the fallback serving, and says why', async () => {

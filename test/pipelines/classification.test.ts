@@ -87,6 +87,11 @@ describe('pipeline() factory', () => {
         await expect(pipeline(task, { model: name }), `${task} ${name}`).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining(`unknown model '${name}'; ${task} models: `) });
       }
     }
+    // a model file's path is told what it needs (the message invited 'a model file'); a plain id is not called a path
+    for (const path of ['./my-model.onnx', 'models/centernet.json', 'det.onnx']) {
+      await expect(pipeline('object-detection', { model: path }), path).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(new RegExp(`or pass a ModelSpec \\(your model's card\\) or a model folder visionpipe saved — '${path.replace(/\./g, '\\.')}' looks like a path: a model file needs its ModelSpec card .*yoloModel\\(\\{ url \\}\\)`)) });
+    }
+    await expect(pipeline('object-detection', { model: 'yolov8n' })).rejects.toMatchObject({ message: expect.not.stringContaining('looks like a path') });
     // a card that runs only as a stage of a task (a detector, the iris model) is refused as its
     // model before anything loads, saying how it is chosen; the list names only the task's models
     for (const [task, id, use] of [

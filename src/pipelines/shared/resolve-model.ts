@@ -89,7 +89,11 @@ function catalogueCard(task: TaskName, id: string): ModelSpec {
     throw new VisionError('INVALID_OPTION', `model '${id}' runs as a stage of ${task} (its ${card.stage.role}), not as its model: choose it with ${card.stage.use}; ${task} models: ${catalogueIdsFor([task]).join(', ')}`);
   }
   if (card) return card;
-  throw new VisionError('INVALID_OPTION', `unknown model '${id}'; ${task} models: ${catalogueIdsFor([task]).join(', ')}, or pass a ModelSpec, a model file or a model folder`);
+  // a path given as the model: say what a file needs (it read as an invitation to pass a model file)
+  const path = /[\\/]|\.(onnx|json|bin|tflite|pb|pt|h5|keras)$/i.test(id)
+    ? ` — '${id}' looks like a path: a model file needs its ModelSpec card (pass the card as model, its location.url or modelSource pointing at the file; yoloModel({ url }) makes one for an Ultralytics export), and a folder must be one visionpipe saved for ${task}`
+    : '';
+  throw new VisionError('INVALID_OPTION', `unknown model '${id}'; ${task} models: ${catalogueIdsFor([task]).join(', ')}, or pass a ModelSpec (your model's card) or a model folder visionpipe saved${path}`);
 }
 
 /**

@@ -62,6 +62,10 @@ describe('visionpipe usage errors', () => {
     expectUsageError(await run('detect', 'a.jpg', '-x.jpg', '--out', 'o', '--', '-y.jpg'), "goes after '--': visionpipe detect a.jpg --out o -- -x.jpg -y.jpg [INVALID_OPTION]");
     expectUsageError(await run('face', '--bogus'), "unknown option '--bogus'; 'visionpipe face --help' lists its options");
     expectUsageError(await run('face', '--bogus=3'), "unknown option '--bogus'; 'visionpipe face --help'");
+    // a model file given as --model is told it needs a card (it was "unknown model", or "not valid JSON" with a path)
+    for (const model of ['det.onnx', './models/yolo11n.onnx', 'model.tflite']) {
+      expectUsageError(await run('detect', 'a.jpg', '--model', model), `--model ${model}: this is a model file, not a model card; write a card (.json ModelSpec`);
+    }
   });
 
   it('<command> --help lists that command and only the options it takes (exit 0)', async () => {

@@ -185,6 +185,10 @@ export function catalogueSpec(id: string): ModelSpec | undefined {
  */
 export async function resolveModelArg(value: string | undefined): Promise<string | ModelSpec | undefined> {
   if (value === undefined || catalogueSpec(value)) return value;
+  // an Ultralytics user's first try (`--model yolo11n.onnx`) was "unknown model" or "not valid JSON"
+  if (/\.(onnx|bin|tflite|pt|pth|h5|keras|pb|min\.js)$/i.test(value)) {
+    throw new VisionError('INVALID_OPTION', `--model ${value}: this is a model file, not a model card; write a card (.json ModelSpec: task, family, format, input, labels) whose location.url points at it, and pass the card (see "Your own model" in the README)`);
+  }
   if (looksLikePath(value)) return readModelCard(value);
   throw new VisionError('INVALID_OPTION', `unknown model '${value}'; known models: ${knownModelIds()}, or a model card file (.json)`);
 }

@@ -72,12 +72,16 @@ export async function classifierToFiles(model: tf.LayersModel, spec?: ModelSpec)
  */
 export async function saveClassifier(model: tf.LayersModel, spec: ModelSpec | undefined, url: string): Promise<tf.io.SaveResult> {
   if (!/^(indexeddb|localstorage|downloads|https?):\/\//.test(url)) {
-    throw new VisionError('INVALID_OPTION', `cannot save to '${url}'; use indexeddb://, localstorage://, downloads:// or http(s)://, or classifierToFiles() and write the files yourself`);
+    throw new VisionError('INVALID_OPTION', `cannot save to '${url}'; use indexeddb://, localstorage://, downloads:// or http(s)://, or write the files yourself (classifierToFiles(), a training worker's toFiles(); in Node saveClassifierFolder())`);
   }
   attachSpec(model, spec);
   try {
     return await model.save(url);
   } catch (error) {
+    // tfjs' "Cannot find any save handlers": the storage is not there (Node has none; a worker has no localStorage)
+    if (/save handlers/i.test(describeError(error))) {
+      throw new VisionError('INVALID_OPTION', `cannot save to '${url}': ${url.split(':')[0]} storage is not available here (Node has no browser storage; a worker has no localStorage). In Node write the files: saveClassifierFolder(folder, backbone, head, { labels, id }), classifierToFiles(model, spec), or a training worker's toFiles()`, { cause: error });
+    }
     throw new VisionError('MODEL_LOAD_FAILED', `saving to '${url}' failed: ${describeError(error)}`, { cause: error });
   }
 }

@@ -67,6 +67,11 @@ describe('createTrainingWorker in a Node worker thread (wasm)', () => {
     expect((await trainer.run(cat)).classes).toHaveLength(2);
     await expect(trainer.addSamples([], 0)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(trainer.save('downloads://x')).rejects.toMatchObject({ code: 'INVALID_OPTION' }); // downloads need a browser page
+    // browser storage in Node: it was MODEL_LOAD_FAILED with tfjs' "Cannot find any save handlers"
+    for (const url of ['indexeddb://cup-or-phone', 'localstorage://x']) {
+      await expect(trainer.save(url), url).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/storage is not available here .*In Node write the files: .*toFiles\(\)$/) });
+    }
+    await expect(trainer.save('file://./x')).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("a training worker's toFiles()") });
     // misspelt names are refused before anything is posted (a function in one could not even be posted: a DataCloneError)
     await expect(trainer.train({ labels: ['cat', 'coffee'], epoch: 3, onEpoch: () => undefined } as never)).rejects.toMatchObject({
       code: 'INVALID_OPTION',

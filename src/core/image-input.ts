@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { shownValue } from './shown-value';
 import { VisionError } from './errors';
+import { optionNames } from './known-options';
 import { checkPixelRange, checkImageSize, resolveMaxPixels } from './image-limits';
 import { getPlatform } from './platform';
 import type { RawImage } from './raw-image';
@@ -84,6 +85,9 @@ export interface ImageInputLimits {
   /** Largest width × height accepted; default: the platform's `maxPixels`, else 2^26 (8192×8192). */
   maxPixels?: number;
 }
+
+/** The names {@link ImageInputLimits} has, for checks of the functions that take it (a misspelt `maxPixel` kept the default limit). */
+export const LIMIT_NAMES = /* @__PURE__ */ optionNames<ImageInputLimits>()(['maxPixels']);
 
 /**
  * The pixel limit in force: the given option, else the one installed with

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, describeError } from './errors';
-import { type DrawableImage, type ImageInput, type ImageInputLimits, type RawImage, classifyImageInput, drawableSize, effectiveMaxPixels, stableImageInput } from './image-input';
+import { type DrawableImage, type ImageInput, type ImageInputLimits, LIMIT_NAMES, type RawImage, classifyImageInput, drawableSize, effectiveMaxPixels, stableImageInput } from './image-input';
+import { checkOptionsObject } from './known-options';
 import { getPlatform } from './platform';
 
 /**
@@ -148,6 +149,7 @@ export async function decodeImageInput(input: string | Uint8Array | ArrayBuffer,
  * ```
  */
 export async function imageToTensor(given: ImageInput, limits: ImageInputLimits = {}): Promise<ImageTensor> {
+  checkOptionsObject(limits, 'imageToTensor', LIMIT_NAMES);
   const input = stableImageInput(given);
   const kind = classifyImageInput(input, limits);
   switch (kind) {

@@ -1,4 +1,5 @@
 import { resolveMaxPixels } from './image-limits';
+import { checkOptionsObject, optionNames } from './known-options';
 import type { RawImage } from './raw-image';
 
 /**
@@ -44,6 +45,9 @@ export interface Platform {
 
 const platform: Platform = {};
 
+/** Every service {@link Platform} has. */
+const PLATFORM_NAMES = /* @__PURE__ */ optionNames<Platform>()(['readFile', 'decodeImage', 'maxPixels', 'resolvePackageFile', 'resolveFetchedModel', 'loadOnnxRuntime', 'absolutePath']);
+
 /**
  * Installs host services; later calls override the named entries only. A `maxPixels` that is
  * not a positive integer (or `Infinity`) is `INVALID_OPTION`.
@@ -54,6 +58,8 @@ const platform: Platform = {};
  * ```
  */
 export function setPlatform(services: Platform): void {
+  // a misspelt service (maxPixel: 10) kept the default pixel limit without a word
+  checkOptionsObject(services, 'setPlatform', PLATFORM_NAMES);
   if (services.maxPixels !== undefined) resolveMaxPixels(services.maxPixels);
   Object.assign(platform, services);
 }

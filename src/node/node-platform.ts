@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VisionError, describeError } from '../core/errors';
-import { type ImageInputLimits, type RawImage, effectiveMaxPixels } from '../core/image-input';
+import { type ImageInputLimits, LIMIT_NAMES, type RawImage, effectiveMaxPixels } from '../core/image-input';
 import { checkImageSize } from '../core/image-limits';
+import { checkOptionsObject } from '../core/known-options';
 import type { Platform } from '../core/platform';
 import { DeviceFileError, checkRealPathWithin, readLocalFileChecked } from './local-file';
 import { resolveFetchedModel } from './model-fetch';
@@ -113,6 +114,7 @@ export async function checkImageHeader(bytes: Uint8Array, what: string, sizeName
  * ```
  */
 export async function decodeImageFile(source: string | Uint8Array, options: ImageInputLimits = {}): Promise<RawImage> {
+  checkOptionsObject(options, 'decodeImageFile', LIMIT_NAMES);
   const maxPixels = effectiveMaxPixels(options);
   const { default: sharp } = await import('sharp');
   const bytes = typeof source === 'string' ? await readImageFile(source) : source;

@@ -60,3 +60,4 @@ export { SimilarityIndex } from './embeddings/similarity-index';
 export type { SearchHit } from './embeddings/similarity-index';
 export { deleteIndexFromIndexedDB, loadIndexFromIndexedDB, saveIndexToIndexedDB } from './embeddings/similarity-index-store';
 export { FeatureExtractor, MOBILENET_V2_MID_LAYERS, createFeatureExtractor, loadMobileNetV2Backbone } from './embeddings/backbone';
+export type { BackboneOptions } from './embeddings/backbone';

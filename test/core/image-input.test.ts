@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyImageInput, type ImageInput } from '../../src/core/image-input';
-import { VisionError, imageToTensor, isVisionError, selectTfjsBackend } from '../../src/node/index';
+import { VisionError, decodeImageFile, imageToTensor, isVisionError, loadMobileNetV2Backbone, selectTfjsBackend, setPlatform } from '../../src/node/index';
 
 let dir = '';
 let before = 0;
@@ -124,6 +124,14 @@ describe('bad inputs are INVALID_INPUT with a clear message', () => {
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toBe(`pixel buffer data is a ${data.constructor.name}; allowed: Uint8Array, Uint8ClampedArray or Float32Array with values 0–255`);
     }
+  });
+
+  it('a misspelt limit name is INVALID_OPTION in imageToTensor, decodeImageFile and setPlatform (maxPixel kept the default limit)', async () => {
+    const image = { data: new Uint8Array(12), width: 2, height: 2, channels: 3 as const };
+    await expect(imageToTensor(image, { maxPixel: 10 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'imageToTensor options has unknown option(s) maxPixel; allowed: maxPixels' });
+    await expect(decodeImageFile('x.png', { maxPixel: 10 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: 'decodeImageFile options has unknown option(s) maxPixel; allowed: maxPixels' });
+    expect(() => setPlatform({ maxPixel: 10 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('setPlatform options has unknown option(s) maxPixel; allowed: readFile, decodeImage, maxPixels') }));
+    await expect(loadMobileNetV2Backbone({ layer: ['block_13_expand_relu'] } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('loadMobileNetV2Backbone options has unknown option(s) layer;') });
   });
 
   it('undecodable bytes', async () => {

@@ -164,6 +164,21 @@ export function createFeatureExtractor(source: tf.LayersModel | TfjsRunner, laye
 }
 
 /**
+ * Options of {@link loadMobileNetV2Backbone}: how the model loads, where from (`modelBaseUrl`,
+ * another `spec`) and which layers give the features.
+ *
+ * @example
+ * ```ts
+ * const options: BackboneOptions = { backend: 'wasm', layers: MOBILENET_V2_MID_LAYERS };
+ * ```
+ */
+export type BackboneOptions = LoadModelOptions & { modelBaseUrl?: string; spec?: ModelSpec; layers?: readonly string[] };
+
+const BACKBONE_OPTION_NAMES = /* @__PURE__ */ optionNames<BackboneOptions>()([
+  'format', 'backend', 'wasmPaths', 'fuseConvolutions', 'onProgress', 'signal', 'cache', 'modelRoot', 'executionProviders', 'ort', 'modelBaseUrl', 'spec', 'layers',
+]);
+
+/**
  * The nsfwjs MobileNetV2 (shipped in the `nsfwjs` npm package) as a frozen backbone for
  * transfer learning: 224×224 RGB /255 images → by default its 1280 `flatten_1` features;
  * `layers` picks others (e.g. {@link MOBILENET_V2_MID_LAYERS}, better for images unlike the
@@ -175,7 +190,9 @@ export function createFeatureExtractor(source: tf.LayersModel | TfjsRunner, laye
  * console.log(backbone.dim); // 1280
  * ```
  */
-export async function loadMobileNetV2Backbone(options: LoadModelOptions & { modelBaseUrl?: string; spec?: ModelSpec; layers?: readonly string[] } = {}): Promise<FeatureExtractor> {
+export async function loadMobileNetV2Backbone(options: BackboneOptions = {}): Promise<FeatureExtractor> {
+  // a misspelt layer: gave the 1280 flatten_1 features instead of the mid-level ones asked for
+  checkOptionsObject(options, 'loadMobileNetV2Backbone', BACKBONE_OPTION_NAMES);
   const spec = options.spec ?? NSFW_MOBILENET_V2;
   const runner = await loadModel(resolveModelLocation(spec, options.modelBaseUrl), { ...loadModelOptionsOf(options), format: spec.format });
   if (!(runner instanceof TfjsRunner)) {

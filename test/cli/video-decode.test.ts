@@ -140,13 +140,18 @@ describe('decoding videos frame by frame', () => {
     for (const [name, text] of cases) {
       const path = join(tmp, name);
       writeFileSync(path, text);
-      await expect(probeVideo(path), name).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('ffprobe cannot read this video') });
+      await expect(probeVideo(path), name).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^this file is no video of a format visionpipe reads \(ffprobe found (hls|concat)\); it reads MP4\/MOV, Matroska\/WebM, AVI, Y4M and MPEG-TS/) });
       // the decoder refuses it too, given the real video's description
       const decoding = (async () => {
         for await (const frame of decodeVideoFrames(path, { width: 64, height: 64, fps: 10 })) return frame;
       })();
       await expect(decoding, name).rejects.toMatchObject({ message: expect.stringMatching(/not on whitelist|Invalid argument|no frame/i) });
     }
+    // MPEG-TS saved as .mp4 (an HLS download) reads only its own file: it is decoded
+    const ts = join(tmp, 'ts.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-t', '1', '-f', 'mpegts', ts], { stdio: 'pipe' });
+    expect(await probeVideo(ts)).toMatchObject({ width: 64, height: 48, fps: 10 });
+    expect((await decodeAll(ts)).length).toBe(10);
   });
 
   it('a writer whose ffmpeg has stopped says why on the next frame (its message was often empty: read before ffmpeg had said it)', async () => {

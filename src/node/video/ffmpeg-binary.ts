@@ -63,11 +63,12 @@ export function ffmpegFileArg(path: string): string {
 
 /**
  * The demuxers a video input may be read with: those of the video files visionpipe takes (MP4 /
- * MOV, Matroska / WebM, AVI, Y4M). ffmpeg picks a demuxer from a file's content, not its name: a
+ * MOV, Matroska / WebM, AVI, Y4M) and MPEG-TS, which HLS downloads saved as `.mp4` hold (it reads
+ * only its own file). ffmpeg picks a demuxer from a file's content, not its name: a
  * text file named `clip.mp4` holding an HLS playlist or an ffconcat list would otherwise read the
  * files it names, anywhere on disk (or wait forever for a live playlist's next segment).
  */
-const VIDEO_DEMUXERS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,yuv4mpegpipe';
+const VIDEO_DEMUXERS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,yuv4mpegpipe,mpegts';
 
 /**
  * The input arguments of ffmpeg or ffprobe for a video file: only that file (the `file`

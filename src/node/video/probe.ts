@@ -100,7 +100,11 @@ export async function probeVideo(path: string, limits: ImageInputLimits = {}): P
     ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', entries, '-of', 'json', ...ffmpegVideoInput(path)], { maxBuffer: 1 << 20, timeout: PROBE_TIMEOUT_MS }));
   } catch (error) {
     if ((error as { killed?: boolean }).killed) throw new VisionError('INVALID_INPUT', `ffprobe did not finish reading this video in ${PROBE_TIMEOUT_MS / 1000} s`, { cause: error });
-    const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
+    const lines = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n');
+    // the reason is on an earlier line than the last ("Invalid argument") for a format it refuses
+    const refused = lines.find((line) => /not on whitelist/.test(line));
+    if (refused) throw new VisionError('INVALID_INPUT', `this file is no video of a format visionpipe reads (${refused.replace(/^\[(\w+)[^\]]*\].*$/, 'ffprobe found $1')}); it reads MP4/MOV, Matroska/WebM, AVI, Y4M and MPEG-TS — never a playlist or list of other files`, { cause: error });
+    const detail = lines.pop();
     throw new VisionError('INVALID_INPUT', `ffprobe cannot read this video (${detail})`, { cause: error });
   }
   let parsed: { streams?: ProbeStream[]; format?: { duration?: string } };

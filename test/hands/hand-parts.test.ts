@@ -137,26 +137,26 @@ describe('hand video state', () => {
   it('a hand too small to follow keeps its track: the detector is asked for the next frame and the hand it finds where it was continues the ID and filters', () => {
     const video = new HandVideoState({ minCutoff: 1, beta: 0, dCutoff: 1 }, false);
     const region = { xMin: 0.4, yMin: 0.5, xMax: 0.46, yMax: 0.58 };
-    const first = video.trackFor(region, 'hand');
+    const first = video.trackFor({ region, label: 'hand' });
     expect(first.trackId).toBe(1);
     // found and reported, too small to follow
     video.follow([{ ...first, follow: false }]);
     expect(video.tracks).toHaveLength(0);
     expect(video.needsDetector(2, 10)).toBe(true);
-    const again = video.trackFor({ xMin: 0.41, yMin: 0.5, xMax: 0.47, yMax: 0.58 }, 'hand');
+    const again = video.trackFor({ region: { xMin: 0.41, yMin: 0.5, xMax: 0.47, yMax: 0.58 }, label: 'hand' });
     expect(again.trackId).toBe(1);
     expect(again.smoother).toBe(first.smoother);
     // elsewhere in the frame, or once the small hand was missed for a frame: a new hand
-    expect(video.trackFor(region, 'hand').trackId).toBe(2);
+    expect(video.trackFor({ region, label: 'hand' }).trackId).toBe(2);
     video.follow([{ ...again, follow: false }]);
-    expect(video.trackFor({ xMin: 0.8, yMin: 0.1, xMax: 0.86, yMax: 0.18 }, 'hand').trackId).toBe(3);
+    expect(video.trackFor({ region: { xMin: 0.8, yMin: 0.1, xMax: 0.86, yMax: 0.18 }, label: 'hand' }).trackId).toBe(3);
     video.follow([]);
-    expect(video.trackFor(region, 'hand').trackId).toBe(4);
+    expect(video.trackFor({ region, label: 'hand' }).trackId).toBe(4);
   });
 
   it('with a hand followed and none resting, the detector waits for its interval', () => {
     const video = new HandVideoState(false, false);
-    const hand = video.trackFor({ xMin: 0.2, yMin: 0.2, xMax: 0.5, yMax: 0.6 }, 'hand');
+    const hand = video.trackFor({ region: { xMin: 0.2, yMin: 0.2, xMax: 0.5, yMax: 0.6 }, label: 'hand' });
     video.markDetected();
     video.follow([hand]);
     expect(video.needsDetector(2, 10)).toBe(false);

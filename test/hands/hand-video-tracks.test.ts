@@ -50,4 +50,14 @@ describe('hand landmarks: track IDs in video mode with the default detector and 
     // after A left, B is the only hand, under its own ID (it took the departed A's)
     expect(seen.slice(14).every((s) => s.length === 1), shown).toBe(true);
   });
+
+  it('a hand that jumps out of its crop on a frame the detector runs anyway (its interval) keeps its ID (it got a new one)', async () => {
+    hands.reset();
+    const hand = await cropped(facePhoto(2), 210, 300, 220, 170, 300, 230);
+    const background = await cropped(facePhoto(3), 0, 0, 640, 480);
+    const frames = [...Array<RawImage>(10).fill(pasted(background, hand, 20, 20)), ...Array<RawImage>(2).fill(pasted(background, hand, 330, 240))];
+    const ids: string[] = [];
+    for (const [i, frame] of frames.entries()) ids.push((await hands.runForVideo(frame, i * 33)).hands.map((h) => `${h.trackId}@${h.keypoints[0].x > 320 ? 'right' : 'left'}`).join(','));
+    expect(ids).toEqual([...Array(10).fill('1@left'), '1@right', '1@right']);
+  });
 });

@@ -73,14 +73,14 @@ function toHand(raw: SourceHand, label: string): Hand {
 
 /**
  * A hand the landmark model found in a video frame: in a followed hand's crop (`track`) or in a
- * detection's (`detection`; `retry` when the detector ran because followed hands were lost, whose
- * IDs it may continue). Its track is decided once repeats are dropped, so a repeat takes no ID.
+ * detection's (`detection`: it may continue a hand resting too small to follow, or a followed one
+ * lost this frame). Its track is decided once repeats are dropped, so a repeat takes no ID.
  */
 type Sighting = {
   hand: Hand;
   /** The crop that follows it into the next frame; null when it is too small to follow. */
   next: Pick<FollowedHand, 'region' | 'rotated'> | null;
-} & ({ track: FollowedHand } | { detection: HandDetection; retry: boolean });
+} & ({ track: FollowedHand } | { detection: HandDetection });
 
 /** Intersection over union of two boxes (pixels). */
 function boxOverlap(a: Hand['box'], b: Hand['box']): number {
@@ -225,20 +225,17 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       video.frameSize(frame.width, frame.height);
       const followed = video.tracks;
       const sightings: Sighting[] = [];
-      const look = async (crop: Pick<HandDetection, 'region' | 'rotated' | 'label'>, from: { track: FollowedHand } | { detection: HandDetection; retry: boolean }): Promise<void> => {
+      const look = async (crop: Pick<HandDetection, 'region' | 'rotated' | 'label'>, from: { track: FollowedHand } | { detection: HandDetection }): Promise<void> => {
         const raw = await landmarkHand(this.runner, this.handSpec, frame, crop.rotated ?? crop.region, clock);
         if (!finite(raw) || raw.score < resolved.presenceThreshold) return;
         sightings.push({ hand: toHand(raw, crop.label), next: this.nextCrop(raw.keypoints, frame.width, frame.height), ...from });
       };
       for (const track of followed) await look(track, { track });
-      const detected = video.needsDetector(resolved.maxHands, this.detectorInterval);
-      if (detected) {
-        for (const found of await this.detect(frame, resolved, clock)) if (!video.isFollowed(found.region)) await look(found, { detection: found, retry: false });
-        video.markDetected();
-      } else if (sightings.length < followed.length) {
-        // a followed hand was lost: look for it (and for new hands) in this frame, not the next
+      // the detector runs when it is due, and at once when a followed hand was lost (it is looked for in this frame, not the next)
+      if (video.needsDetector(resolved.maxHands, this.detectorInterval) || sightings.length < followed.length) {
+        // detections where a hand found this frame goes next are that hand (a lost hand's old crop holds none)
         const keptRegions = sightings.flatMap((s) => (s.next ? [s.next.region] : []));
-        for (const found of await this.detect(frame, resolved, clock)) if (!keptRegions.some((r) => sameHandRegion(r, found.region))) await look(found, { detection: found, retry: true });
+        for (const found of await this.detect(frame, resolved, clock)) if (!keptRegions.some((r) => sameHandRegion(r, found.region))) await look(found, { detection: found });
         video.markDetected();
       }
       // a detection of a followed hand whose region did not match its crop's (another detector, another shape) found it twice: the followed one stays
@@ -247,7 +244,7 @@ export class HandLandmarkPipeline extends ModelPipeline implements Pipeline<Hand
       const unclaimed = followed.filter((t) => !distinct.some((s) => 'track' in s && s.track === t));
       const results = distinct.map((sighting) => {
         const { hand, next } = sighting;
-        const base = 'track' in sighting ? sighting.track : sighting.retry ? video.continueLost(sighting.detection, unclaimed) : video.trackFor(sighting.detection.region, sighting.detection.label, sighting.detection.rotated);
+        const base = 'track' in sighting ? sighting.track : video.trackFor(sighting.detection, unclaimed);
         // a hand too small to follow is still reported; the detector looks for it next frame
         return { hand, track: next ? { ...base, ...next, follow: true } : { ...base, follow: false } };
       });

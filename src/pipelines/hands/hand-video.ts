@@ -128,51 +128,25 @@ export class HandVideoState {
     return this.followed.length === 0 || this.resting.length > 0 || (this.followed.length < maxHands && this.framesSinceDetection >= interval);
   }
 
-  /**
-   * The track of a hand found by a second look in a frame where followed hands were lost before
-   * the detector ran: the lost hand (of `unclaimed`, which it is taken from) whose crop its
-   * detection overlaps most continues (its ID and filters: it moved further than its crop
-   * reached), else a new track.
-   *
-   * @example
-   * ```ts
-   * const track = video.continueLost(detection, unclaimedLostTracks);
-   * ```
-   */
-  continueLost(found: HandDetection, unclaimed: FollowedHand[]): FollowedHand {
-    const was = takeBestOverlap(unclaimed, (t) => overlap(t.region, found.region));
-    return was ? { ...was, region: found.region, rotated: found.rotated, label: found.label, follow: true } : this.newTrack(found.region, found.label, found.rotated);
-  }
-
   /** Records that the detector ran on this frame. @example `video.markDetected();` */
   markDetected(): void {
     this.framesSinceDetection = 0;
   }
 
   /**
-   * Whether a detected region belongs to a hand already followed (then the detection is dropped).
+   * The track of a hand the detector found (not a followed one found this frame): the hand of the
+   * last frame too small to follow that its region overlaps most continues (its ID and filters),
+   * else the followed hand lost this frame (of `lost`, which it is taken from) whose crop it
+   * overlaps most — it moved further than its crop reached —, else a new track.
    *
    * @example
    * ```ts
-   * const fresh = found.filter((d) => !video.isFollowed(d.region));
+   * const track = video.trackFor(detection, lostTracks);
    * ```
    */
-  isFollowed(region: CropRegion): boolean {
-    return this.followed.some((t) => sameHandRegion(t.region, region));
-  }
-
-  /**
-   * The track of a hand the detector found (not a followed one): the hand of the last frame too
-   * small to follow that its region overlaps most continues (its ID and filters), else a new track.
-   *
-   * @example
-   * ```ts
-   * for (const found of detections) if (!video.isFollowed(found.region)) candidates.push(video.trackFor(found.region, found.label));
-   * ```
-   */
-  trackFor(region: CropRegion, label: string, rotated?: RotatedRegion): FollowedHand {
-    const was = takeBestOverlap(this.resting, (t) => overlap(t.region, region));
-    return was ? { ...was, region, rotated, label, follow: true } : this.newTrack(region, label, rotated);
+  trackFor(found: Pick<HandDetection, 'region' | 'label' | 'rotated'>, lost: FollowedHand[] = []): FollowedHand {
+    const was = takeBestOverlap(this.resting, (t) => overlap(t.region, found.region)) ?? takeBestOverlap(lost, (t) => overlap(t.region, found.region));
+    return was ? { ...was, region: found.region, rotated: found.rotated, label: found.label, follow: true } : this.newTrack(found.region, found.label, found.rotated);
   }
 
   /**

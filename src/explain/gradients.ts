@@ -58,6 +58,17 @@ export interface SmoothGradSettings {
 }
 
 /**
+ * The noise seed of SmoothGrad sample `s` under `seed`: the two mixed (murmur3's finaliser), so
+ * that neighbouring seeds share no sample (`seed + s` made seed 8's samples seed 7's shifted by one).
+ */
+function sampleSeed(seed: number, s: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(s + 1, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
  * SmoothGrad (Smilkov et al. 2017): the gradient averaged over `samples` copies of the image
  * with Gaussian noise (σ = `sigma` × 255), then |·| max over channels. Checks `signal` and
  * reports progress per sample.
@@ -81,7 +92,7 @@ export async function smoothGradSaliency(
   for (let s = 0; s < settings.samples; s++) {
     await checkpoint();
     const gradient = tf.tidy(() => {
-      const noise = tf.randomNormal(image.shape, 0, settings.sigma * 255, 'float32', settings.seed === undefined ? undefined : settings.seed + s);
+      const noise = tf.randomNormal(image.shape, 0, settings.sigma * 255, 'float32', settings.seed === undefined ? undefined : sampleSeed(settings.seed, s));
       return gradientOf(score, tf.add(image, noise), NO_GRADIENT).dataSync();
     });
     for (let i = 0; i < sum.length; i++) sum[i] += gradient[i] / settings.samples;

@@ -45,6 +45,8 @@ describe('caption decoding', () => {
     const [best] = await beamSearch(model, resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS, endTokenIds: [4], numBeams: 2, lengthPenalty: 0 }));
     expect(best).toMatchObject({ tokens: [2], finished: true });
     expect(best.score).toBeCloseTo(Math.log(0.6 * 0.7), 5);
+    // a generation object made by hand, without endTokenIds, decodes as before (it was a TypeError)
+    expect(await greedyDecode(model, { bosTokenId: BOS, eosTokenId: EOS, maxTokens: 10, numBeams: 1, lengthPenalty: 1, repetitionPenalty: 1, numReturnSequences: 1 })).toMatchObject({ tokens: [2, 4], finished: true });
     for (const endTokenIds of [[9], [1.5], 4, [-1]]) expect(() => resolveGeneration({ bosTokenId: BOS, eosTokenId: EOS, endTokenIds: endTokenIds as never }, 5), JSON.stringify(endTokenIds)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^endTokenIds/) }));
   });
 

@@ -76,7 +76,7 @@ export interface ImageToTextOptions extends LoadModelOptions, ImageToTextRunOpti
   /** A Hugging Face tokenizer.json (object, JSON text, URL, file path or bytes). */
   tokenizer?: TokenizerSource;
   /**
-   * Input preparation. Default: the encoder's static size, NCHW, `(x/255 − 0.5)/0.5` (ViT).
+   * Input preparation. Default: the encoder's static size, NCHW, Pillow's antialiased bilinear resize, `(x/255 − 0.5)/0.5` (ViT); a given `interpolation: 'nearest'` goes without the antialiasing.
    * Unknown fields, bad values and a size other than a fixed encoder size are `INVALID_OPTION` at creation.
    */
   input?: Partial<InputSpec>;

@@ -34,7 +34,7 @@ export interface GenerationOptions {
 }
 
 /** {@link GenerationOptions} with every default filled in. @example `const g = resolveGeneration(options, vocabSize);` */
-export type ResolvedGeneration = Required<Omit<GenerationOptions, 'padTokenId'>> & { padTokenId?: number };
+export type ResolvedGeneration = Required<Omit<GenerationOptions, 'padTokenId' | 'endTokenIds'>> & { padTokenId?: number; endTokenIds?: readonly number[] };
 
 /** Most tokens a caption may be generated to (`maxTokens`). */
 const MAX_TOKENS = 1024;
@@ -146,5 +146,5 @@ export interface GeneratedSequence {
  * ```
  */
 export function endsSequence(token: number, generation: ResolvedGeneration): boolean {
-  return token === generation.eosTokenId || generation.endTokenIds.includes(token);
+  return token === generation.eosTokenId || (generation.endTokenIds?.includes(token) ?? false);
 }

@@ -3,6 +3,7 @@ import type { InputTransform } from '../core/types';
 import { iou } from '../postprocess/nms/iou';
 import type { RawTensor, TensorData } from '../runtime/model-runner';
 import type { DetectionPipeline } from '../pipelines/detection/detection-pipeline';
+import { classesPerImage } from '../pipelines/classification/classification-pipeline';
 import type { ExplainablePipeline } from './explained-model';
 import type { DetectionTarget } from './explain-types';
 
@@ -39,7 +40,8 @@ function firstOutput(outputs: Record<string, RawTensor>): RawTensor {
  */
 export function classificationTarget(pipeline: ExplainablePipeline, outputs: Record<string, RawTensor>, classId: number | undefined): ScoreTarget {
   const output = firstOutput(outputs);
-  const classes = output.dims[output.dims.length - 1];
+  // every value after the batch axis, as the pipeline reads it: a convolutional head's [1, C, 1, 1] is C classes (its last axis, 1, was taken)
+  const classes = classesPerImage(output.dims);
   let chosen = classId;
   if (chosen === undefined) {
     chosen = 0;
@@ -54,7 +56,7 @@ export function classificationTarget(pipeline: ExplainablePipeline, outputs: Rec
     label: pipeline.spec.labels[picked] ?? `class ${picked}`,
     scores(batchOutputs, batch) {
       const out = firstOutput(batchOutputs);
-      const per = out.dims[out.dims.length - 1];
+      const per = classesPerImage(out.dims);
       return Float32Array.from({ length: batch }, (_, b) => Number(out.data[b * per + picked]));
     },
   };

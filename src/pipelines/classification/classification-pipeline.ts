@@ -33,8 +33,13 @@ const OUTPUTS: readonly ClassifierOutput[] = ['probabilities', 'logits', 'multil
  * a convolutional head's `[1, C, 1, 1]`, `[1, 1, C]`; a bare `[C]`), or -1 while a size is not
  * known. A `[1, 2, C]` output is 2·C values, which no card of C labels fits: its first row alone
  * was read as the scores.
+ *
+ * @example
+ * ```ts
+ * classesPerImage([1, 1000, 1, 1]); // 1000
+ * ```
  */
-function classesPerImage(shape: readonly number[]): number {
+export function classesPerImage(shape: readonly number[]): number {
   if (shape.length <= 1) return shape[0] ?? -1;
   const perImage = shape.slice(1);
   return perImage.some((d) => d < 0) ? -1 : perImage.reduce((a, b) => a * b, 1);

@@ -1,12 +1,17 @@
 import { VisionError } from '../../core/errors';
 import { knownOptions, optionNames } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
-import type { CaptionerConfig } from './captioner';
 import type { PatchEncoderConfig } from './patch-encoder';
 import type { RnnDecoderConfig } from './rnn-decoder';
 import type { TransformerDecoderConfig } from './transformer-decoder';
 
-const CONFIG_NAMES = /* @__PURE__ */ optionNames<CaptionerConfig>()(['encoder', 'decoder']);
+/** A captioner's architecture (the shape of `CaptionerConfig`, named here so that the captioner can import its checks). */
+interface Architecture {
+  encoder: PatchEncoderConfig;
+  decoder: RnnDecoderConfig | TransformerDecoderConfig;
+}
+
+const CONFIG_NAMES = /* @__PURE__ */ optionNames<Architecture>()(['encoder', 'decoder']);
 const ENCODER_NAMES = /* @__PURE__ */ optionNames<PatchEncoderConfig>()(['imageSize', 'patch', 'channels', 'dim']);
 const RNN_NAMES = /* @__PURE__ */ optionNames<RnnDecoderConfig>()(['type', 'embedding', 'hidden', 'attention']);
 const TRANSFORMER_NAMES = /* @__PURE__ */ optionNames<TransformerDecoderConfig>()(['type', 'dim', 'heads', 'layers', 'feedForward', 'maxLength']);
@@ -148,9 +153,9 @@ function pick<T extends object>(value: T, names: readonly (keyof T)[]): T {
  * const own = copyCaptionerConfig(options.config);
  * ```
  */
-export function copyCaptionerConfig(config: CaptionerConfig): CaptionerConfig {
+export function copyCaptionerConfig<C extends Architecture>(config: C): C {
   const encoder = pick(config.encoder, ENCODER_NAMES);
   encoder.channels = Object.freeze([config.encoder.channels[0], config.encoder.channels[1]]) as [number, number];
   const decoder = config.decoder.type === 'transformer' ? pick(config.decoder, TRANSFORMER_NAMES) : pick(config.decoder, RNN_NAMES);
-  return Object.freeze({ encoder: Object.freeze(encoder), decoder: Object.freeze(decoder) });
+  return Object.freeze({ encoder: Object.freeze(encoder), decoder: Object.freeze(decoder) }) as C;
 }

@@ -144,7 +144,9 @@ export class DetectorEnsemble {
    */
   async run(input: ImageInput, options: DetectionRunOptions = {}): Promise<DetectionResult> {
     if (this.disposed) throw new VisionError('DISPOSED', 'this detector ensemble was disposed');
-    const cap: unknown = isOptionsObject(options) ? options.maxDetections : undefined;
+    // null options were a bare TypeError (reading threshold of null)
+    if (!isOptionsObject(options as unknown)) throw new VisionError('INVALID_OPTION', `run options are ${shownValue(options)}; they must be an object (or left out)`);
+    const cap: unknown = options.maxDetections;
     if (cap !== undefined && !(Number.isSafeInteger(cap) && (cap as number) >= 0)) throw new VisionError('INVALID_OPTION', `maxDetections is ${shownValue(cap)}; it must be a whole number ≥ 0`);
     const { tensor, owned } = await imageToTensor(input).catch((error: unknown) => {
       throw toVisionError(error, 'INVALID_INPUT', 'could not read the image for the detector ensemble');
@@ -163,8 +165,11 @@ export class DetectorEnsemble {
     // (they reached the members only: merged scores fell below the threshold, more boxes came back than asked)
     const threshold = Math.max(this.options.threshold ?? 0, options.threshold ?? 0);
     // soft-NMS decays overlapping boxes instead of dropping them: a copy decayed below every score the members
-    // reported (so below each member's own threshold) is dropped, as the pipeline's soft-NMS drops one below its threshold
-    const lowest = Math.min(...results.flatMap((r) => r.detections.map((d) => d.score)));
+    // reported (so below each member's own threshold) is dropped, as the pipeline's soft-NMS drops one below its threshold.
+    // The scores compared are weighted as the merge weighs them (× weight ÷ the largest): a lower-weight member's lone boxes fell under the raw lowest
+    const weights = this.options.weights ?? results.map(() => 1);
+    const heaviest = Math.max(...weights);
+    const lowest = Math.min(...results.flatMap((r, m) => r.detections.map((d) => (d.score * weights[m]) / heaviest)));
     const merged = mergePredictions(results.map((r) => candidatesOf(r.detections)), width, height, {
       method,
       weights: this.options.weights,
@@ -179,7 +184,9 @@ export class DetectorEnsemble {
     merged.scores.forEach((score, k) => {
       const box = (a: Float32Array) => ({ x1: a[k * 4], y1: a[k * 4 + 1], x2: a[k * 4 + 2], y2: a[k * 4 + 3] });
       const classId = merged.classIds[k];
-      detections.push({ box: box(merged.boxes), boxNormalized: box(normalized), score, classId, label: this.labels[classId] ?? `class ${classId}` });
+      // keypoints (BlazeFace's) come from the member's detection the merged box is led by, as the detector's own TTA carries them
+      const keypoints = results[merged.sourcePrediction[k]]?.detections[merged.sourceIndex[k]]?.keypoints;
+      detections.push({ box: box(merged.boxes), boxNormalized: box(normalized), score, classId, label: this.labels[classId] ?? `class ${classId}`, ...(keypoints ? { keypoints } : {}) });
     });
     const sum = (key: 'preprocess' | 'inference' | 'postprocess' | 'total') => results.reduce((s, r) => s + r.timing[key], 0);
     const mergeTime = performance.now() - started;
@@ -215,5 +222,6 @@ export class DetectorEnsemble {
 export function ensemble(detectors: readonly EnsembleMember[], options: EnsembleOptions = {}): DetectorEnsemble {
   checkMembers(detectors);
   checkOptions(detectors, options);
-  return new DetectorEnsemble([...detectors], { ...options });
+  // its own weights: an array the caller changes later changes nothing
+  return new DetectorEnsemble([...detectors], { ...options, ...(options.weights ? { weights: [...options.weights] } : {}) });
 }

@@ -118,9 +118,9 @@ function concatenate(predictions: readonly DetectionCandidates[], weights: reado
 /**
  * Merges several predictions of one `width`×`height` image (boxes in its pixels) into one set,
  * best first: weighted boxes fusion on boxes normalised to the image (default), or greedy /
- * soft NMS over the union of all boxes. Boxes without area (`x2 ≤ x1` or `y2 ≤ y1`: a box a
- * test-time view found in its padding, clipped to the image's edge) are left out, as
- * `ensemble_boxes` leaves them out.
+ * soft NMS over the union of all boxes. Under NMS and soft NMS, boxes without area (`x2 ≤ x1` or
+ * `y2 ≤ y1`: a box a test-time view found in its padding, clipped to the image's edge) are left
+ * out; weighted boxes fusion treats them as `ensemble_boxes` does (reversed corners swapped).
  *
  * @throws VisionError `INVALID_OPTION` for an unknown method, bad weights or thresholds;
  * `INVALID_INPUT` for a bad image size or mismatched arrays.

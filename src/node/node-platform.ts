@@ -85,7 +85,8 @@ export async function checkImageHeader(bytes: Uint8Array, what: string, sizeName
     // and a --max-pixels above that cap could not take it.
     header = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new VisionError('INVALID_INPUT', `could not decode the ${what}: ${describeError(error)}`, { cause: error });
+    // sharp knows not even the format (a BMP, a text file): say what is read
+    throw new VisionError('INVALID_INPUT', `could not decode the ${what}: ${describeError(error)}; allowed: ${Object.values(IMAGE_FORMATS).join(', ')}`, { cause: error });
   }
   const format = IMAGE_FORMATS[header.format ?? ''];
   if (!format) {

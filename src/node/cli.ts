@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VisionError } from '../core/errors';
 import { getPlatform, setPlatform } from '../core/platform';
@@ -30,6 +31,17 @@ setPlatform(nodePlatform);
  * ```
  */
 export const EXAMPLE_PHOTO = fileURLToPath(new URL('../assets/photo.jpg', import.meta.url));
+
+/** The package's version: from visionpipe's package.json above this module (dist/cli.js; src/node/cli.ts when run from source). */
+function packageVersion(): string {
+  for (const relative of ['../package.json', '../../package.json']) {
+    const path = fileURLToPath(new URL(relative, import.meta.url));
+    if (!existsSync(path)) continue;
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
+    if (json.name === 'visionpipe') return String(json.version);
+  }
+  return 'unknown';
+}
 
 type Print = (line: string) => void;
 
@@ -121,6 +133,12 @@ const MODELS_OPTIONS = ['--json', '--help', '-h'];
  * ```
  */
 export async function main(argv: string[], print: Print = console.log, printError: Print = console.error): Promise<number> {
+  // `visionpipe --version` / `-v`, and `visionpipe help [command]` as `--help` (both were usage errors)
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    print(packageVersion());
+    return 0;
+  }
+  if (argv[0] === 'help' && argv.length <= 2) return main(argv.length === 2 ? [argv[1], '--help'] : ['--help'], print, printError);
   // `models`, also after the options it takes (`visionpipe --json models`)
   const named = argv.findIndex((arg) => !arg.startsWith('-'));
   if (argv[named] === 'models' && argv.slice(0, named).every((arg) => MODELS_OPTIONS.includes(arg))) {

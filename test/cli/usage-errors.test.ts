@@ -68,6 +68,13 @@ describe('visionpipe usage errors', () => {
     }
   });
 
+  it('--version prints the version; help [command] is --help (both were usage errors)', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) expect(await run(flag)).toEqual({ code: 0, out: version, err: '' });
+    expect(await run('help')).toEqual(await run('--help'));
+    expect(await run('help', 'hands')).toEqual(await run('hands', '--help'));
+  });
+
   it('<command> --help lists that command and only the options it takes (exit 0)', async () => {
     const hands = await run('hands', '--help');
     expect(hands.code).toBe(0);

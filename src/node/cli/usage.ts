@@ -31,6 +31,7 @@ export const USAGE = `Usage: visionpipe <command> [images, videos, folders or gl
        visionpipe embed <images...> --out <index folder> [--model <id>]
        visionpipe search <image> --index <index folder> [--top k] [--out <dir>]
        visionpipe map <images...> --out <map.png> [--method pca|umap]
+       visionpipe help [command] | --version
 
 Commands:
   detect     find objects (default model: centernet-coco, COCO-80); videos: tracked IDs

@@ -4,6 +4,7 @@ import { VisionError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import { HANDLANDMARK_FULL, HAND_MODEL_CARDS, type HandModelSpec, PALM_DETECTOR } from '../../models/hand-cards';
 import { HAND_KEYPOINT_NAMES } from '../../postprocess/hands/hand-keypoints';
+import { iou } from '../../postprocess/nms/iou';
 import { rotatedRegionBounds } from '../../preprocess/rotated-region';
 import { type OpenFrame, openFrame } from '../../preprocess/sampling/open-frame';
 import type { ModelRunner } from '../../runtime/model-runner';
@@ -82,13 +83,8 @@ type Sighting = {
   next: Pick<FollowedHand, 'region' | 'rotated'> | null;
 } & ({ track: FollowedHand } | { detection: HandDetection });
 
-/** Intersection over union of two boxes (pixels). */
-function boxOverlap(a: Hand['box'], b: Hand['box']): number {
-  const w = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1));
-  const h = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
-  const union = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - w * h;
-  return (w * h) / Math.max(union, 1e-12);
-}
+/** A box as the 4 corner numbers the shared IoU reads. */
+const corners = (b: Hand['box']): number[] => [b.x1, b.y1, b.x2, b.y2];
 
 /**
  * The sightings without repeats of one hand: a sighting whose landmarks span the same place as an
@@ -97,7 +93,7 @@ function boxOverlap(a: Hand['box'], b: Hand['box']): number {
  */
 function withoutRepeats(sightings: readonly Sighting[]): Sighting[] {
   const kept: Sighting[] = [];
-  for (const s of sightings) if (!kept.some((k) => boxOverlap(k.hand.box, s.hand.box) > SAME_HAND_OVERLAP)) kept.push(s);
+  for (const s of sightings) if (!kept.some((k) => iou(corners(k.hand.box), 0, corners(s.hand.box), 0) > SAME_HAND_OVERLAP)) kept.push(s);
   return kept;
 }
 

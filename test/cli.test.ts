@@ -228,10 +228,13 @@ describe('visionpipe CLI (built bin, as a user runs it)', () => {
     expect(option.stderr).toMatch(/unknown option '--colour'; 'visionpipe detect --help' lists its options \(an input whose name starts with '-' goes after '--'\) \[INVALID_OPTION\]\nRun 'visionpipe --help'/);
     const badModel = await cli('detect', '--model', 'yolo-v99');
     expect(badModel.code).toBe(2);
-    expect(badModel.stderr).toMatch(/unknown model 'yolo-v99'.*centernet-coco.*movenet-lightning/);
+    // the command's own models are listed (a pose model was offered to detect)
+    expect(badModel.stderr).toMatch(/unknown model 'yolo-v99'; detect models: centernet-coco, .*yolov5s-coco.* \(all: visionpipe models\), or a model card file/);
+    expect(badModel.stderr).not.toContain('movenet-lightning');
     const wrongTask = await cli('detect', '--model', 'movenet-lightning');
     expect(wrongTask.code).toBe(2);
-    expect(wrongTask.stderr).toContain('is for pose-estimation, not object-detection');
+    expect(wrongTask.stderr).toMatch(/is for pose-estimation, not object-detection; object-detection models: centernet-coco, /);
+    expect(wrongTask.stderr).not.toMatch(/detection models: .*movenet/);
     const threshold = await cli('pose', '--threshold', '1.5');
     expect(threshold.code).toBe(2);
     expect(threshold.stderr).toContain('--threshold must be a number from 0 to 1');

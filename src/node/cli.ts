@@ -70,7 +70,7 @@ async function taskSettings(command: TaskCommand, args: CliArgs): Promise<TaskSe
   const base = { backend: args.backend, threshold: args.threshold, top: args.top, maxTokens: args.maxTokens, beams: args.beams, background: args.background, handDetector: args.handDetector, faceDetector: args.faceDetector, max: args.max, trackBuffer: analysedTrackBuffer(args) };
   if (command === 'caption') return { ...base, model: checkCaptionModelArg(args.model) };
   if (command === 'classify' && args.model !== undefined && isDirectory(args.model) === true) return { ...base, classifier: await loadClassifierFolder(args.model, args.backend) };
-  return { ...base, model: await resolveModelArg(args.model) };
+  return { ...base, model: await resolveModelArg(args.model, command) };
 }
 
 async function execute(args: CliArgs & { command: CliCommand }, print: Print, printError: Print): Promise<number> {

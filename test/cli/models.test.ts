@@ -101,7 +101,7 @@ describe('visionpipe models', () => {
       expect(fetched.err.join('\n')).toMatch(new RegExp(`^visionpipe: unknown model '${id}'; known models: .*coco-ssd.* \\[INVALID_OPTION\\]$`));
       const detected = await run(['detect', fixturePhoto('chelsea'), '--model', id]);
       expect(detected.code, id).toBe(2);
-      expect(detected.err.join('\n')).toMatch(`unknown model '${id}'; known models:`);
+      expect(detected.err.join('\n')).toMatch(`unknown model '${id}'; detect models:`);
     }
   });
 

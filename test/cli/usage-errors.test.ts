@@ -107,6 +107,22 @@ describe('visionpipe usage errors', () => {
     expect(help.map).toContain('print { method, map, width, height, points: [{ file, x, y }] }');
   });
 
+  it("an unknown --model lists the command's own models (it listed all 28, detectors for pose)", async () => {
+    const expected: Record<string, RegExp> = {
+      pose: /pose models: movenet-lightning, .*blazepose-heavy/,
+      hands: /hands models: handlandmark-full, handlandmark-lite \(/,
+      face: /face models: facemesh, facemesh-attention \(/,
+      matte: /matte models: selfie-segmentation, meet-segmentation, rvm \(/,
+      embed: /embed models: mobilenet-v2-features, mobilenet-v2-flatten-features \(/,
+    };
+    for (const [command, list] of Object.entries(expected)) {
+      const result = await run(command, '--model', 'nope', ...(command === 'embed' ? ['--out', join(tmp, 'index')] : []));
+      expectUsageError(result, list);
+      expect(result.err, command).toMatch(/\(all: visionpipe models\), or a model card file \(\.json\)/);
+      expect(result.err, command).not.toContain('centernet-coco');
+    }
+  });
+
   it('--max (hands, face: most hands or faces, 1–100) is refused elsewhere and out of range', async () => {
     expectUsageError(await run('hands', '--max', '0'), "--max must be a whole number from 1 to 100; got '0'");
     expectUsageError(await run('face', '--max', '2.5'), "--max must be a whole number from 1 to 100; got '2.5'");

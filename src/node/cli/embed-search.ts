@@ -69,7 +69,7 @@ async function embedder(model: string | ModelSpec | undefined, args: CliArgs): P
  */
 export async function runEmbed(args: CliArgs, print: Print, printError: Print): Promise<number> {
   if (args.out === undefined) throw new VisionError('INVALID_OPTION', 'embed needs --out <folder> for the index');
-  const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
+  const model = (await resolveModelArg(args.model, 'embed')) ?? 'mobilenet-v2-features';
   if (args.inputs.length === 0) throw new VisionError('INVALID_OPTION', 'embed needs images to index: give image files, folders or globs');
   const { files, failures } = await expandInputs(args.inputs);
   const card = modelCardFile(model);

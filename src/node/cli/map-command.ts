@@ -60,7 +60,7 @@ export async function runMap(args: CliArgs, print: Print, printError: Print): Pr
   const method: MapMethod = args.method ?? 'pca';
   if (method === 'pca' && args.seed !== undefined) throw new VisionError('INVALID_OPTION', '--seed applies to --method umap (PCA is exact, with nothing random to seed)');
   const target = mapPath(args.out);
-  const model = (await resolveModelArg(args.model)) ?? 'mobilenet-v2-features';
+  const model = (await resolveModelArg(args.model, 'map')) ?? 'mobilenet-v2-features';
   if (args.inputs.length === 0) throw new VisionError('INVALID_OPTION', 'map needs images to place: give image files, folders or globs');
   const { files, failures } = await expandInputs(args.inputs);
   const card = modelCardFile(model);

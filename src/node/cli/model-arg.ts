@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import { MODEL_CATALOG } from '../../models/catalog';
-import type { ModelLocation, ModelSpec } from '../../models/model-spec';
+import type { ModelLocation, ModelSpec, TaskName } from '../../models/model-spec';
+import { catalogueIdsFor } from '../../pipelines/shared/resolve-model';
 import { shownValue } from '../../core/shown-value';
 import { ownEntry } from '../../core/own-entry';
 import { resolveContained } from '../../runtime/contained-path';
@@ -174,21 +175,42 @@ export function catalogueSpec(id: string): ModelSpec | undefined {
   return ownEntry(MODEL_CATALOG, id);
 }
 
+/** The tasks whose catalogue cards each command's `--model` takes (matte: matting and person segmentation). */
+const COMMAND_TASKS: Readonly<Record<string, readonly TaskName[]>> = Object.freeze({
+  detect: ['object-detection'],
+  classify: ['image-classification'],
+  segment: ['image-segmentation'],
+  pose: ['pose-estimation'],
+  hands: ['hand-landmarks'],
+  face: ['face-landmarks'],
+  matte: ['video-matting', 'image-segmentation'],
+  embed: ['image-feature-extraction'],
+  search: ['image-feature-extraction'],
+  map: ['image-feature-extraction'],
+});
+
+/** The ids an unknown `--model` of `command` is told about: the command's models, else the whole catalogue. */
+function modelIdsFor(command: string | undefined): string {
+  const tasks = command === undefined ? undefined : ownEntry(COMMAND_TASKS, command);
+  return tasks === undefined ? `known models: ${knownModelIds()}` : `${command} models: ${catalogueIdsFor(tasks).join(', ')} (all: visionpipe models)`;
+}
+
 /**
  * Turns `--model` into what `pipeline()` takes: a catalogue id as is, a path (`.json` or with
- * a slash) as the card read from it. An unknown id is `INVALID_OPTION` listing the known ones.
+ * a slash) as the card read from it. An unknown id is `INVALID_OPTION` listing the ids that
+ * `command` takes (the whole catalogue without one).
  *
  * @example
  * ```ts
- * const model = await resolveModelArg('movenet-multipose'); // 'movenet-multipose'
+ * const model = await resolveModelArg('movenet-multipose', 'pose'); // 'movenet-multipose'
  * ```
  */
-export async function resolveModelArg(value: string | undefined): Promise<string | ModelSpec | undefined> {
+export async function resolveModelArg(value: string | undefined, command?: string): Promise<string | ModelSpec | undefined> {
   if (value === undefined || catalogueSpec(value)) return value;
   // an Ultralytics user's first try (`--model yolo11n.onnx`) was "unknown model" or "not valid JSON"
   if (/\.(onnx|bin|tflite|pt|pth|h5|keras|pb|min\.js)$/i.test(value)) {
     throw new VisionError('INVALID_OPTION', `--model ${value}: this is a model file, not a model card; write a card (.json ModelSpec: task, family, format, input, labels) whose location.url points at it, and pass the card (see "Your own model" in the README)`);
   }
   if (looksLikePath(value)) return readModelCard(value);
-  throw new VisionError('INVALID_OPTION', `unknown model '${value}'; known models: ${knownModelIds()}, or a model card file (.json)`);
+  throw new VisionError('INVALID_OPTION', `unknown model '${value}'; ${modelIdsFor(command)}, or a model card file (.json)`);
 }

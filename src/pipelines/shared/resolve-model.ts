@@ -79,6 +79,11 @@ export function catalogueIdsFor(tasks: readonly TaskName[]): string[] {
     .map((card) => card.id);
 }
 
+/** `INVALID_OPTION` for a card of another task, naming the task's own catalogue cards. */
+function wrongTask(spec: ModelSpec, task: TaskName): VisionError {
+  return new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}; ${task} models: ${catalogueIdsFor([task]).join(', ')}`);
+}
+
 /**
  * The catalogue card `id`, or `INVALID_OPTION` listing the task's cards — also for a card that
  * runs only as a stage of the task's models (a detector), saying how that one is chosen.
@@ -185,7 +190,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
   if (!spec || typeof spec !== 'object' || !spec.input) {
     throw new VisionError('INVALID_OPTION', 'model must be a catalogue id, a ModelSpec, or a ModelRunner with a spec');
   }
-  if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
+  if (spec.task !== task) throw wrongTask(spec, task);
   checkCardInput(spec.id, spec.input);
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
   const runner = await loadModel(source, { ...loadModelOptionsOf(options), backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
@@ -199,7 +204,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
  */
 function checkedCard(task: TaskName, spec: ModelSpec, runner: ModelRunner): ModelSpec {
   checkModelId(spec.id, "a model card's id");
-  if (spec.task !== task) throw new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}`);
+  if (spec.task !== task) throw wrongTask(spec, task);
   checkCardInput(spec.id, spec.input);
   checkModelInput(spec, runner);
   checkCardOutputs(spec, runner);

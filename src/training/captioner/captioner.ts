@@ -89,6 +89,19 @@ function declareParams<P extends ParamSet>(params: P, config: CaptionerConfig, v
 }
 
 /**
+ * How a trained captioner's images are prepared, in training and at captioning alike: stretched
+ * to `imageSize`² (bilinear), values 0–1, NHWC.
+ *
+ * @example
+ * ```ts
+ * const { input } = await prepareInput(photo, captionerInputSpec(32)); // [1, 32, 32, 3]
+ * ```
+ */
+export function captionerInputSpec(imageSize: number): InputSpec {
+  return { width: imageSize, height: imageSize, normalization: 'unit', layout: 'nhwc' };
+}
+
+/**
  * A trainable image captioner (see {@link trainCaptioner}): encoder + decoder weights and the
  * caption vocabulary. Its `config` is its own frozen copy of the architecture (a config object
  * changed later changes nothing; `save()` gives another copy). Dispose it to free its weights.
@@ -187,7 +200,7 @@ export class Captioner {
       encoder,
       decoder,
       tokenizer: v.toTokenizerJson(),
-      input: { width: imageSize, height: imageSize, normalization: 'unit', layout: 'nhwc' },
+      input: captionerInputSpec(imageSize),
       generation: { bosTokenId: v.bosId, eosTokenId: v.eosId, padTokenId: v.padId },
       ...(this.config.decoder.type === 'transformer' ? { maxLength: this.config.decoder.maxLength } : {}),
     };

@@ -3,15 +3,18 @@ import { VisionError, throwIfAborted } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { knownOptions, optionNames } from '../../core/known-options';
 import { checkFunctionOptions } from '../../core/callback-options';
-import { type RawImage, classifyImageInput } from '../../core/image-input';
+import type { ImageInput } from '../../core/image-input';
+import { prepareInput } from '../../preprocess/prepare-input';
 import { permutation } from '../random';
-import { type CaptionerConfig, Captioner } from './captioner';
+import { type CaptionerConfig, Captioner, captionerInputSpec } from './captioner';
 import { checkCaptionerConfig } from './saved-captioner-check';
 import { CaptionVocabulary } from './vocabulary';
 
 /**
- * One training example: an image at the captioner's input size (a raw image as every pipeline
- * takes: 0–255 values, Float32Array included; grey or RGB(A)) and its caption.
+ * One training example: an image — anything a pipeline takes (raw pixels 0–255 with 1, 3 or 4
+ * channels, ImageData, a tensor, a canvas or bitmap, in Node a path or encoded bytes) of any
+ * size, prepared as `pipeline('image-to-text')` prepares it for this captioner (stretched to the
+ * captioner's size, see {@link captionerInputSpec}) — and its caption.
  *
  * @example
  * ```ts
@@ -19,7 +22,7 @@ import { CaptionVocabulary } from './vocabulary';
  * ```
  */
 export interface CaptionExample {
-  image: RawImage;
+  image: ImageInput;
   caption: string;
 }
 
@@ -116,29 +119,27 @@ function checkCaptionLengths(encoded: readonly number[][], decoder: CaptionerCon
 }
 
 /**
- * The examples' images as one batch in 0–1: each checked as every pipeline checks a raw image
- * (Uint8Array, Uint8ClampedArray or Float32Array, values 0–255 in all three, 1, 3 or 4 channels,
- * as much data as its size needs) and read as they read it — a Float32Array was taken as 0–1
- * here, so the same image went into the model 255× brighter at captioning than in training.
+ * The examples' images as one batch, each prepared as the captioning pipeline prepares it (the
+ * same checks and messages as every pipeline's, prefixed with the example's index): a raw
+ * image's values are 0–255 whatever its array type — a Float32Array was once taken as 0–1 here,
+ * so the same image went into the model 255× brighter at captioning than in training.
  */
-function imagesTensor(examples: readonly CaptionExample[], size: number): tf.Tensor4D {
-  const data = new Float32Array(examples.length * size * size * 3);
-  examples.forEach(({ image }, n) => {
-    try {
-      if (classifyImageInput(image) !== 'raw') throw new VisionError('INVALID_INPUT', 'it must be a raw image { data, width, height, channels }');
-    } catch (error) {
-      if (error instanceof VisionError) throw new VisionError(error.code, `example ${n}'s image: ${error.message}`, { cause: error });
-      throw error;
+async function imagesTensor(examples: readonly CaptionExample[], size: number): Promise<tf.Tensor4D> {
+  const spec = captionerInputSpec(size);
+  const prepared: tf.Tensor4D[] = [];
+  try {
+    for (const [n, { image }] of examples.entries()) {
+      try {
+        prepared.push((await prepareInput(image, spec)).input);
+      } catch (error) {
+        if (error instanceof VisionError) throw new VisionError(error.code, `example ${n}'s image: ${error.message}`, { cause: error });
+        throw error;
+      }
     }
-    if (image.width !== size || image.height !== size) {
-      throw new VisionError('INVALID_INPUT', `example ${n}'s image is ${image.width}×${image.height}; this captioner trains on ${size}×${size} images`);
-    }
-    const c = image.channels;
-    for (let i = 0; i < size * size; i++) {
-      for (let k = 0; k < 3; k++) data[(n * size * size + i) * 3 + k] = image.data[i * c + (c === 1 ? 0 : k)] / 255;
-    }
-  });
-  return tf.tensor4d(data, [examples.length, size, size, 3]);
+    return tf.tidy(() => tf.cast(tf.concat(prepared, 0), 'float32'));
+  } finally {
+    tf.dispose(prepared);
+  }
 }
 
 function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
@@ -203,7 +204,7 @@ export async function trainCaptioner(examples: readonly CaptionExample[], option
     checkCaptionLengths(encoded, captioner.config.decoder);
     const longest = Math.max(...encoded.map((ids) => ids.length));
     padded = encoded.map((ids) => [...ids, ...new Array<number>(longest - ids.length).fill(vocabulary.padId)]);
-    images = imagesTensor(examples, size);
+    images = await imagesTensor(examples, size);
   } catch (error) {
     if (!options.initial) captioner.dispose();
     throw error;

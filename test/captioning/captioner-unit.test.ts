@@ -105,7 +105,7 @@ describe('trainable captioner building blocks', () => {
     const asImageData = good.map((scene) => {
       const rgba = new Uint8ClampedArray(32 * 32 * 4).fill(255);
       for (let i = 0; i < 32 * 32; i++) rgba.set(scene.image.data.subarray(i * 3, i * 3 + 3), i * 4);
-      return { ...scene, image: { data: rgba, width: 32, height: 32 } };
+      return { ...scene, image: { data: rgba, width: 32, height: 32, colorSpace: 'srgb' } as ImageData };
     });
     const doubled = good.map((scene) => {
       const big = new Uint8Array(64 * 64 * 3);

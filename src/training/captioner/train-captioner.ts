@@ -4,9 +4,9 @@ import { isOptionsObject, shownValue } from '../../core/shown-value';
 import { knownOptions, optionNames } from '../../core/known-options';
 import { checkFunctionOptions } from '../../core/callback-options';
 import type { ImageInput } from '../../core/image-input';
-import { prepareInput } from '../../preprocess/prepare-input';
+import { imageToTensor } from '../../core/image-tensor';
 import { permutation } from '../random';
-import { type CaptionerConfig, Captioner, captionerInputSpec } from './captioner';
+import { type CaptionerConfig, Captioner } from './captioner';
 import { checkCaptionerConfig } from './saved-captioner-check';
 import { CaptionVocabulary } from './vocabulary';
 
@@ -14,7 +14,7 @@ import { CaptionVocabulary } from './vocabulary';
  * One training example: an image — anything a pipeline takes (raw pixels 0–255 with 1, 3 or 4
  * channels, ImageData, a tensor, a canvas or bitmap, in Node a path or encoded bytes) of any
  * size, prepared as `pipeline('image-to-text')` prepares it for this captioner (stretched to the
- * captioner's size, see {@link captionerInputSpec}) — and its caption.
+ * captioner's size, see `captionerInputSpec`) — and its caption.
  *
  * @example
  * ```ts
@@ -119,24 +119,41 @@ function checkCaptionLengths(encoded: readonly number[][], decoder: CaptionerCon
 }
 
 /**
- * The examples' images as one batch, each prepared as the captioning pipeline prepares it (the
- * same checks and messages as every pipeline's, prefixed with the example's index): a raw
+ * One example's image as the captioning pipeline prepares it for a trained captioner (its
+ * tensor path, see {@link captionerInputSpec}): RGB, stretched to `size`² by half-pixel bilinear
+ * resizing, times 1/255 — [size, size, 3] float32.
+ */
+async function preparedImage(image: ImageInput, size: number): Promise<tf.Tensor3D> {
+  const { tensor, owned } = await imageToTensor(image);
+  try {
+    return tf.tidy(() => {
+      const [height, width] = tensor.shape;
+      const fitted = height === size && width === size ? tf.cast(tensor, 'float32') : tf.image.resizeBilinear(tensor, [size, size], false, true);
+      return tf.mul(fitted, 1 / 255) as tf.Tensor3D;
+    });
+  } finally {
+    if (owned) tensor.dispose();
+  }
+}
+
+/**
+ * The examples' images as one batch, each read as every pipeline reads an image (the same checks
+ * and messages, prefixed with the example's index) and prepared by {@link preparedImage}: a raw
  * image's values are 0–255 whatever its array type — a Float32Array was once taken as 0–1 here,
  * so the same image went into the model 255× brighter at captioning than in training.
  */
 async function imagesTensor(examples: readonly CaptionExample[], size: number): Promise<tf.Tensor4D> {
-  const spec = captionerInputSpec(size);
-  const prepared: tf.Tensor4D[] = [];
+  const prepared: tf.Tensor3D[] = [];
   try {
     for (const [n, { image }] of examples.entries()) {
       try {
-        prepared.push((await prepareInput(image, spec)).input);
+        prepared.push(await preparedImage(image, size));
       } catch (error) {
         if (error instanceof VisionError) throw new VisionError(error.code, `example ${n}'s image: ${error.message}`, { cause: error });
         throw error;
       }
     }
-    return tf.tidy(() => tf.cast(tf.concat(prepared, 0), 'float32'));
+    return tf.stack(prepared) as tf.Tensor4D;
   } finally {
     tf.dispose(prepared);
   }

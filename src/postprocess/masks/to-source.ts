@@ -83,7 +83,10 @@ export function cropPlane(plane: SparsePlane, c: { top: number; left: number; bo
  * A probability plane aligned with the model input (`inputWidth`×`inputHeight`) mapped onto
  * the original image: the letterbox bars cut off (`scale_masks`), then a bilinear resize
  * (`align_corners=False`) to `sourceWidth`×`sourceHeight`, computed only where the plane
- * has data.
+ * has data. A plane coarser than the input with letterbox bars to cut (a stride-8 map of a
+ * letterboxed photo) is first resized to the input's size, as MMSegmentation does (resize to the
+ * padded input, crop the pad, resize to the image): cut at whole cells of its own, class edges
+ * moved by up to half a cell.
  *
  * @example
  * ```ts
@@ -91,6 +94,11 @@ export function cropPlane(plane: SparsePlane, c: { top: number; left: number; bo
  * ```
  */
 export function inputPlaneToSource(plane: SparsePlane, transform: InputTransform): SparsePlane {
-  const cropped = cropPlane(plane, letterboxContent(plane.width, plane.height, transform));
+  const { inputWidth, inputHeight } = transform;
+  const content = letterboxContent(inputWidth, inputHeight, transform);
+  const bars = content.left > 0 || content.top > 0 || content.right < inputWidth || content.bottom < inputHeight;
+  const coarse = plane.width !== inputWidth || plane.height !== inputHeight;
+  const aligned = bars && coarse ? resizeSparse(plane, inputWidth, inputHeight) : plane;
+  const cropped = cropPlane(aligned, letterboxContent(aligned.width, aligned.height, transform));
   return resizeSparse(cropped, transform.sourceWidth, transform.sourceHeight);
 }

@@ -146,6 +146,16 @@ describe('a YOLO card that does not fit its ONNX export', () => {
     const v5 = constantOnnx([{ name: 'output0', dims: [1, 21, 8], values: new Float32Array(21 * 8) }]);
     await expect(pipeline('object-detection', { model: yoloModel({ url: 'v5.onnx', version: 'v5', inputSize: SIZE, labels: ['a', 'b'] }), modelSource: v5 })).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringContaining("does not fit the card's 2 labels — yolov5: output [1, 21, 8]") });
     (await pipeline('object-detection', { model: yoloModel({ url: 'v5.onnx', version: 'v5', inputSize: SIZE, labels: ['a', 'b', 'c'] }), modelSource: v5 })).dispose();
+    // the other version's layout for the same labels: the version is named, not the labels or numExtras (numExtras: 1
+    // decoded a v5 export as v8 with objectness read as class 0, every label one off)
+    const v5Export = constantOnnx([{ name: 'output0', dims: [1, 21, 7], values: new Float32Array(21 * 7) }]);
+    const asV8 = pipeline('object-detection', { model: yoloModel({ url: 'v5.onnx', id: 'v5-as-v8', version: 'v8', inputSize: SIZE, labels: ['a', 'b'] }), modelSource: v5Export });
+    await expect(asV8).rejects.toMatchObject({ code: 'MODEL_FORMAT', message: expect.stringMatching(/vectors of 7 for 2 classes are YOLOv5's layout .*version 'v5' — yoloModel\(\{ version: 'v5' \}\)$/) });
+    await expect(asV8).rejects.toMatchObject({ message: expect.not.stringMatching(/numExtras|give the card the labels/) });
+    const v8Export = constantOnnx([{ name: 'output0', dims: [1, 6, 21], values: new Float32Array(6 * 21) }]);
+    await expect(pipeline('object-detection', { model: yoloModel({ url: 'v8.onnx', version: 'v5', inputSize: SIZE, labels: ['a', 'b'] }), modelSource: v8Export })).rejects.toMatchObject({
+      code: 'MODEL_FORMAT', message: expect.stringMatching(/vectors of 6 for 2 classes are YOLOv8\/v11's layout .*version 'v8'/),
+    });
     // seg: 4 + C + 32 mask coefficients
     const seg = constantOnnx([
       { name: 'output0', dims: [1, 38, 21], values: new Float32Array(38 * 21) },

@@ -109,6 +109,8 @@ export function checkYoloOutputShape(spec: SegmentationModelSpec, outputs: reado
     resolveYoloMatrix([], a, b, family.head, { numClasses: spec.labels.length, numExtras, layout: spec.head?.layout }, family.layout, spec.family);
   } catch (error) {
     if (!(error instanceof VisionError)) throw error;
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its output '${output.name}' does not fit the card's ${spec.labels.length} labels — ${error.message}; give the card the labels of the classes this export was trained on`);
+    // the labels fit the other version's vectors: the version is what to change, not the labels
+    const advice = error.message.includes('decode it as version') ? '' : '; give the card the labels of the classes this export was trained on';
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its output '${output.name}' does not fit the card's ${spec.labels.length} labels — ${error.message}${advice}`);
   }
 }

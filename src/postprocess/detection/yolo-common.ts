@@ -234,6 +234,22 @@ export function readYoloTensor(tensor: YoloOutputTensor, fn: string): { data: Ar
 }
 
 /**
+ * What to say when a `[1, a, b]` output fits the other YOLO version's vectors for these classes
+ * in the layout that version's exporter writes (a YOLOv5 export's `[1, N, 5 + C]` decoded as
+ * v8's 4 + C, or a v8 export's `[1, 4 + C, N]` as v5): the version, not the labels or extras, is
+ * what is wrong — `numExtras: 1` made v8 read v5's objectness as class 0.
+ */
+function otherVersionHint(a: number, b: number, head: number, numClasses: number): string | undefined {
+  if (head === 4 && b === 5 + numClasses) {
+    return `; vectors of ${b} for ${numClasses} classes are YOLOv5's layout (x, y, w, h, objectness, then the classes): decode it as version 'v5' — yoloModel({ version: 'v5' })`;
+  }
+  if (head === 5 && (a === 4 + numClasses || a === 36 + numClasses)) {
+    return `; vectors of ${a} for ${numClasses} classes are YOLOv8/v11's layout (x, y, w, h, then the classes; no objectness): decode it as version 'v8' — yoloModel({ version: 'v8' })`;
+  }
+  return undefined;
+}
+
+/**
  * Finds the layout of a `[1, A, B]` anchor output whose vectors are `head + C + M` long
  * (head 4 for v8, 5 for v5) and returns it as a row matrix.
  *
@@ -269,10 +285,11 @@ export function resolveYoloMatrix(
     const first = fits(a);
     const last = fits(b);
     if (!first && !last) {
+      const version = otherVersionHint(a, b, head, numClasses);
       throw new VisionError(
         'MODEL_FORMAT',
         `${fn}: output ${shape} has no axis of length ${expected} for ${numClasses} classes` +
-          (numExtras === undefined ? ' (extras: 0 or 32; pass numExtras for others)' : ''),
+          (version ?? (numExtras === undefined ? ' (extras: 0 or 32; pass numExtras for others)' : '')),
       );
     }
     // a square output (N = 4+C, e.g. a v8 export at imgsz 64: [1, 84, 84]) fits both: the export's own layout

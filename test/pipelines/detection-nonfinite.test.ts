@@ -40,6 +40,18 @@ describe('torchvision (whole exported model) decoder', () => {
     expect(Array.from(c.boxes)).toEqual([10, 10, 40, 40]);
     expect(Array.from(c.classIds)).toEqual([3]);
   });
+
+  it("an export whose 'scores' holds the int64 labels (the other models' output order) is MODEL_FORMAT naming both orders (it was a bare TypeError)", async () => {
+    const swapped = { ...TV_OUTPUTS, scores: TV_OUTPUTS.labels, labels: TV_OUTPUTS.scores };
+    const detector = await pipeline('object-detection', { model: fakeRunner(64, 64, 'nchw', swapped), spec: TV_SPEC });
+    const frame = { data: new Uint8Array(64 * 64 * 3), width: 64, height: 64, channels: 3 as const };
+    await expect(detector.run(frame)).rejects.toMatchObject({
+      code: 'MODEL_FORMAT',
+      message: expect.stringMatching(/^model 'tv': output 'scores', read as the scores, is int64; the scores are floats — torchvision models return boxes, labels, scores \(Faster \/ Mask \/ Keypoint R-CNN\) or boxes, scores, labels \(RetinaNet, FCOS, SSD\)/),
+    });
+    expect((await detector.run(frame).catch((error: Error) => error)) instanceof TypeError).toBe(false);
+    detector.dispose();
+  });
 });
 
 describe('no detection with a non-finite box comes out of the pipeline', () => {

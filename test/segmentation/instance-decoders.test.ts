@@ -24,5 +24,8 @@ describe('Mask R-CNN decoder', () => {
     expect(masks[0].area()).toBeLessThan(784 / 2);
     masks[0].close();
     expected.close();
+    // labels and scores swapped (an export written with the other torchvision models' output order): refused, not class ids read as scores
+    const swapped = { ...outputs, scores: outputs.labels, labels: outputs.scores };
+    expect(() => INSTANCE_DECODERS.maskrcnn(swapped, { spec, transform, threshold: 0.5, iouThreshold: 0.5, maxDetections: 10, maskThreshold: 0.5, options: {} })).toThrow(/output 'scores', read as the scores, is int64/);
   });
 });

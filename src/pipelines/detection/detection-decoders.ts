@@ -16,6 +16,7 @@ import type { YoloFormat } from '../../postprocess/detection/yolo-postprocess';
 import type { YoloLayout } from '../../postprocess/detection/yolo-common';
 import type { KeypointedCandidates, SuppressionMethod } from '../../postprocess/nms/suppress';
 import { firstOutput, outputNamed, tensorNumbers } from '../shared/outputs';
+import { checkTorchvisionFloats } from '../shared/torchvision-outputs';
 import { checkSigmoidScores, refuseEndToEndOutput } from '../shared/yolo-output-check';
 import type { DetectionRunOptions } from './detection-types';
 import { ZOO_DECODERS } from './zoo-decoders';
@@ -174,6 +175,7 @@ const torchvisionDetections: DetectionDecoder = (outputs, { spec, threshold }) =
   const boxes = outputNamed(outputs, boxesName, spec.id);
   const scores = outputNamed(outputs, scoresName, spec.id);
   const labels = outputNamed(outputs, labelsName, spec.id);
+  checkTorchvisionFloats(spec.id, { boxes: [boxesName, boxes], scores: [scoresName, scores] });
   const n = scores.data.length;
   if (boxes.data.length !== n * 4 || labels.data.length !== n) {
     throw new VisionError('MODEL_FORMAT', `torchvision outputs disagree: ${boxes.data.length / 4} boxes, ${n} scores, ${labels.data.length} labels`);

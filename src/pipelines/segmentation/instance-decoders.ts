@@ -5,6 +5,7 @@ import type { SegmentationModelSpec } from '../../models/segmentation-cards';
 import { scaleBoxesToSource } from '../../postprocess/box-format';
 import { type SparsePlane, thresholdSparse } from '../../postprocess/masks/bilinear';
 import { pasteMasks } from '../../postprocess/masks/paste';
+import { checkTorchvisionFloats } from '../shared/torchvision-outputs';
 import { inputPlaneToSource } from '../../postprocess/masks/to-source';
 import { yoloSegMasks } from '../../postprocess/masks/yolo-seg';
 import { postprocessYolo } from '../../postprocess/detection/yolo-postprocess';
@@ -72,6 +73,7 @@ const maskRcnn: InstanceDecoder = (outputs, { spec, transform, threshold, maxDet
   const labels = numbers(outputNamed(outputs, names.labels, spec.id));
   const scoresT = outputNamed(outputs, names.scores, spec.id);
   const masksT = outputNamed(outputs, names.masks, spec.id);
+  checkTorchvisionFloats(spec.id, { boxes: [names.boxes, boxesT], scores: [names.scores, scoresT] });
   const n = scoresT.data.length;
   const md = masksT.dims;
   if (boxesT.data.length !== n * 4 || labels.length !== n || md.length !== 4 || md[0] !== n || md[1] !== 1) {

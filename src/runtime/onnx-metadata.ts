@@ -45,20 +45,33 @@ function pythonUnescape(body: string): string {
 /** Most classes a `names` entry may number (its highest index + 1): ImageNet-21k has 21,841. */
 const MAX_CLASS_NAMES = 100_000;
 
+/** The names of a list literal (`['helmet', "head"]`, in order), at most {@link MAX_CLASS_NAMES}. */
+function parseNameList(text: string): string[] | undefined {
+  const labels: string[] = [];
+  for (const match of text.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)) {
+    if (labels.length === MAX_CLASS_NAMES) throw new VisionError('MODEL_FORMAT', `the model's names metadata lists more than ${MAX_CLASS_NAMES} classes; at most ${MAX_CLASS_NAMES} are read`);
+    labels.push(pythonUnescape(match[1] ?? match[2]));
+  }
+  return labels.length === 0 ? undefined : labels;
+}
+
 /**
  * Parses Ultralytics' `names` metadata (a Python dict literal such as
  * `{0: 'person', 1: "traffic light"}`, as `str(dict)` writes it: escapes such as `\'`, `\\`
- * and `\t` undone) into a label list; `undefined` when it is not one. Indexes it skips are
+ * and `\t` undone; or a list literal `['helmet', 'head']`, as YOLOv5's `export.py` writes a
+ * dataset's list of names) into a label list; `undefined` when it is not one. Indexes it skips are
  * `class <i>`; an index past 99,999 is `MODEL_FORMAT` (a 5-KB file naming class 4294967294
  * would fill 4 billion names).
  *
  * @example
  * ```ts
  * parseClassNames("{0: 'cat', 1: 'dog'}"); // ['cat', 'dog']
+ * parseClassNames("['cat', 'dog']"); // ['cat', 'dog']
  * ```
  */
 export function parseClassNames(text: string | undefined): string[] | undefined {
   if (!text) return undefined;
+  if (text.trimStart().startsWith('[')) return parseNameList(text);
   const labels: string[] = [];
   const entry = /(\d+)\s*:\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g;
   for (const match of text.matchAll(entry)) {

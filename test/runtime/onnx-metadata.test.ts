@@ -7,13 +7,19 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseClassNames } from '../../src/runtime/onnx-metadata';
 
-/** `str({0: labels[0], …})` as CPython writes it. */
-function pythonDictLiteral(labels: readonly string[]): string {
-  const script = 'import json, sys; labels = json.load(sys.stdin); sys.stdout.write(str(dict(enumerate(labels))))';
+/** `str(value(labels))` as CPython writes it. */
+function pythonLiteral(labels: readonly string[], value: string): string {
+  const script = `import json, sys; labels = json.load(sys.stdin); sys.stdout.write(str(${value}))`;
   const run = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(labels), encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
   return run.stdout;
 }
+
+/** `str({0: labels[0], …})` as CPython writes it. */
+const pythonDictLiteral = (labels: readonly string[]): string => pythonLiteral(labels, 'dict(enumerate(labels))');
+
+/** `str([labels[0], …])` as CPython writes it. */
+const pythonListLiteral = (labels: readonly string[]): string => pythonLiteral(labels, 'labels');
 
 describe('parseClassNames', () => {
   it('reads back the labels Python wrote, escapes undone (quotes, backslashes, control characters, non-ASCII)', () => {
@@ -25,6 +31,13 @@ describe('parseClassNames', () => {
     // the literal really uses escapes (it is not JSON)
     expect(literal).toContain("'it\\'s \"x\"'");
     expect(parseClassNames(literal)).toEqual(labels);
+  });
+
+  it("reads a list of names as YOLOv5's export.py writes a dataset's list (it was 'no names metadata in the file')", () => {
+    const labels = ['helmet', 'head', "it's", 'say "hi"', 'café'];
+    expect(parseClassNames(pythonListLiteral(labels))).toEqual(labels);
+    expect(parseClassNames('["a", "b"]')).toEqual(['a', 'b']);
+    expect(() => parseClassNames(`[${"'x', ".repeat(100_001)}]`)).toThrow(expect.objectContaining({ code: 'MODEL_FORMAT', message: expect.stringContaining('lists more than 100000 classes') }));
   });
 
   it('fills gaps with "class N" and gives undefined for text that is no names dict', () => {

@@ -106,6 +106,17 @@ describe('a YOLO card that does not fit its ONNX export', () => {
     fitting.dispose();
   });
 
+  it("a one-class YOLOv5 float16 export (its class score never trained: exactly 1 on every row) decodes; it was refused as end-to-end", async () => {
+    // [1, 21, 5 + 1]: x, y, w, h, objectness, class score 1 — one object with objectness 0.8
+    const values = new Float32Array(21 * 6);
+    for (let k = 0; k < 21; k++) values.set([20, 20, 8, 8, k === 4 ? 0.8 : 0.01, 1], k * 6);
+    const modelSource = constantOnnx([{ name: 'output0', dims: [1, 21, 6], values }]);
+    const detector = await pipeline('object-detection', { model: yoloModel({ url: 'v5.onnx', version: 'v5', inputSize: SIZE, labels: ['helmet'] }), modelSource });
+    const { detections } = await detector.run(FRAME);
+    expect(detections.map((d) => [d.label, d.score, d.box])).toEqual([['helmet', expect.closeTo(0.8, 5), { x1: 16, y1: 16, x2: 24, y2: 24 }]]);
+    detector.dispose();
+  });
+
   it('class scores above 1 in a v8 output are MODEL_FORMAT', async () => {
     // [1, 4 + 2, 21]: 21 anchors, channels first; anchor 3 scores 3.5 for class 1
     const values = new Float32Array(6 * 21);

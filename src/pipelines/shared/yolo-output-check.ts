@@ -17,7 +17,7 @@ const END_TO_END_HINT =
 /**
  * Refuses an end-to-end export given a v5/v8/v11 card: a `[1, N, 6 + extras]` float output
  * whose sixth column holds only whole numbers (class ids, 0 in the padding rows), which sigmoid
- * class scores never all are.
+ * class scores never all are — except a one-class YOLOv5's, all exactly 1 in float16.
  *
  * @throws VisionError `MODEL_FORMAT` naming the model and the version the export needs.
  * @example
@@ -30,7 +30,15 @@ export function refuseEndToEndOutput(output: RawTensor, spec: ModelSpec, extras:
   if (output.dims.length !== 3 || batch !== 1 || width !== 6 + extras || rows === width || rows === 0) return;
   if (!(output.data instanceof Float32Array || output.data instanceof Float64Array)) return;
   const data = output.data;
-  for (let r = 0; r < rows; r++) if (!Number.isInteger(data[r * width + 5])) return;
+  let allOnes = true;
+  for (let r = 0; r < rows; r++) {
+    const value = data[r * width + 5];
+    if (!Number.isInteger(value)) return;
+    allOnes &&= value === 1;
+  }
+  // a one-class YOLOv5 never trains its class score (no class loss for one class): it stays at
+  // sigmoid(≈11), exactly 1 in a float16 export — an end-to-end export's padding rows hold class 0
+  if (allOnes && spec.family === 'yolov5') return;
   throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its [${output.dims.join(', ')}] output holds whole numbers where its card reads the last class's score (column 6): ${END_TO_END_HINT}`);
 }
 

@@ -117,6 +117,22 @@ describe('a YOLO card that does not fit its ONNX export', () => {
     detector.dispose();
   });
 
+  it("an export whose first output is not the detections is MODEL_FORMAT at creation naming the output to read (it failed at the first run with a rank error); naming it works", async () => {
+    const values = new Float32Array(6 * 21);
+    const modelSource = constantOnnx([
+      { name: 'grid', dims: [1, 3, 8, 8], values: new Float32Array(3 * 64) },
+      { name: 'output0', dims: [1, 6, 21], values },
+    ]);
+    const card = yoloModel({ url: 'aux.onnx', id: 'aux-first', version: 'v8', inputSize: SIZE, labels: ['a', 'b'] });
+    await expect(pipeline('object-detection', { model: card, modelSource })).rejects.toMatchObject({
+      code: 'MODEL_FORMAT',
+      message: "model 'aux-first': its first output 'grid' [1, 3, 8, 8] is not the [1, A, B] detections the card reads when it names no output; 'output0' [1, 6, 21] is: name it in the card: { ...yoloModel({ … }), outputs: ['output0'] }",
+    });
+    const named = await pipeline('object-detection', { model: { ...card, outputs: ['output0'] }, modelSource });
+    expect((await named.run(FRAME)).detections).toEqual([]);
+    named.dispose();
+  });
+
   it('class scores above 1 in a v8 output are MODEL_FORMAT', async () => {
     // [1, 4 + 2, 21]: 21 anchors, channels first; anchor 3 scores 3.5 for class 1
     const values = new Float32Array(6 * 21);

@@ -97,6 +97,18 @@ function decodedOutput(spec: SegmentationModelSpec, outputs: readonly TensorInfo
 }
 
 /**
+ * Refuses an export whose first output, read when the card names none, is not the `[1, A, B]`
+ * detections while another output is (a v5 export with its three grid outputs first): it failed
+ * at the first run with the decoder's rank error, not saying which output to name.
+ */
+function refuseAuxiliaryFirst(spec: ModelSpec, first: TensorInfo, outputs: readonly TensorInfo[]): void {
+  const candidates = outputs.filter((o) => o.shape.length === 3);
+  if (candidates.length === 0) return;
+  const shown = (o: TensorInfo): string => `'${o.name}' [${o.shape.join(', ')}]`;
+  throw new VisionError('MODEL_FORMAT', `model '${spec.id}': its first output ${shown(first)} is not the [1, A, B] detections the card reads when it names no output; ${candidates.map(shown).join(', ')} ${candidates.length === 1 ? 'is' : 'are'}: name it in the card: { ...yoloModel({ … }), outputs: ['${candidates[0].name}'] }`);
+}
+
+/**
  * Checks at creation that a YOLO v5/v8/v11 (-seg) card's labels fit its export's output, where
  * the model states that output's size: a card with 80 labels for a 3-class export (`[1, 7, 8400]`)
  * fails now, not at the first run. Outputs with a dynamic size are checked at the run, as before.
@@ -110,6 +122,7 @@ function decodedOutput(spec: SegmentationModelSpec, outputs: readonly TensorInfo
 export function checkYoloOutputShape(spec: SegmentationModelSpec, outputs: readonly TensorInfo[]): void {
   const family = ownEntry(ANCHOR_FAMILIES, spec.family);
   const output = family && decodedOutput(spec, outputs);
+  if (family && output && output.shape.length !== 3 && spec.family !== 'yolov8-seg' && !spec.outputs) refuseAuxiliaryFirst(spec, output, outputs);
   if (!family || !output || output.shape.length !== 3 || !output.shape.every((d) => Number.isInteger(d) && d > 0)) return;
   const [, a, b] = output.shape;
   const numExtras = spec.head?.numExtras ?? family.extras;

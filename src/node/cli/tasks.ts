@@ -4,6 +4,7 @@ import { drawCaption } from '../../render/caption';
 import { drawDetections } from '../../render/detections';
 import { drawKeypoints } from '../../render/keypoints';
 import { drawMasks } from '../../render/masks';
+import { colorFor } from '../../render/colors';
 import { drawHands } from '../../render/hands';
 import { loadBuiltInGestures } from '../../training/gestures/builtin-gestures';
 import type { CliCommand } from './args';
@@ -91,6 +92,9 @@ function segmentShares(r: ImageSegmentationResult, threshold: number | undefined
   );
 }
 
+/** The overlay's colour per category: the printed shares' classes (all but one named `background`, at any index), in their label colour. */
+const shownCategories = (labels: readonly string[]) => (c: number): string | undefined => (labels[c] === 'background' ? undefined : colorFor(c));
+
 async function segmentTask(s: TaskSettings): Promise<CliTask> {
   const p = await pipeline('image-segmentation', { model: s.model, backend: s.backend });
   return {
@@ -109,7 +113,7 @@ async function segmentTask(s: TaskSettings): Promise<CliTask> {
         const draw: Analysis['draw'] = thresholded
           ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, thresholded, { imageSize, opacity: 0.55, threshold: s.threshold, createCanvas })
           : mask
-            ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, [mask], { imageSize, opacity: 0.55, createCanvas })
+            ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, [mask], { imageSize, opacity: 0.55, createCanvas, categoryColor: shownCategories(r.labels) })
             : undefined;
         return {
           summary,

@@ -43,6 +43,24 @@ describe('image inputs that are not plain files', () => {
     expect([written.width, written.height]).toEqual([451, 300]);
   }, 120_000);
 
+  it("map and search read a piped photo once: map places it, search's sheet shows it (map read it twice and dropped it; search blanked the query's tile, blaming the index)", async () => {
+    const mapped = await cliWithPipedStdin(fixturePhoto('chelsea'), ['map', fixturePhoto('astronaut'), fixturePhoto('coffee'), '/dev/stdin', '--out', join(tmp, 'map.png'), '--json']);
+    expect(mapped.stderr).toBe('');
+    expect(mapped.code).toBe(0);
+    expect(mapped.stdout).toContain('/dev/stdin');
+    const index = join(tmp, 'index');
+    expect((await cli(['embed', fixturePhoto('astronaut'), fixturePhoto('coffee'), '--out', index], {}, 60_000)).code).toBe(0);
+    const sheets = join(tmp, 'sheets');
+    const searched = await cliWithPipedStdin(fixturePhoto('chelsea'), ['search', '/dev/stdin', '--index', index, '--out', sheets]);
+    expect(searched.stderr).toBe('');
+    expect(searched.code).toBe(0);
+    // the query's tile (the first, 200² at 8, 8) is the photo: many colours, not the blank tile's one grey
+    const { data, info } = await sharp(join(sheets, 'stdin.similar.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const colours = new Set<number>();
+    for (let y = 58; y < 158; y++) for (let x = 8; x < 208; x++) colours.add((data[(y * info.width + x) * 3] << 16) | (data[(y * info.width + x) * 3 + 1] << 8) | data[(y * info.width + x) * 3 + 2]);
+    expect(colours.size).toBeGreaterThan(100);
+  }, 180_000);
+
   it('a device is refused as INVALID_INPUT saying what it is, without reading it', async () => {
     await expect(decodeImageFile('/dev/zero')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: "cannot read image file '/dev/zero': is a device, not an image file" });
     const run = await cli(['segment', '/dev/zero', fixturePhoto('coffee')], {}, 60_000);

@@ -2,13 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import type { RawImage } from '../../core/image-input';
-import { resolveMaxPixels } from '../../core/image-limits';
 import { pca } from '../../explain/projections/pca';
 import { umap } from '../../explain/projections/umap';
 import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import type { Canvas2D, ScratchCanvas } from '../../render/canvas2d';
 import { drawScatter } from '../../render/scatter';
 import type { CliArgs, MapMethod } from './args';
+import { decodeImageFile } from '../node-platform';
 import { type EachResult, embedEach } from './embed-each';
 import { expandInputs } from './inputs';
 import { modelCardFile, resolveModelArg } from './model-arg';
@@ -36,9 +36,11 @@ function mapPath(out: string): string {
   return target;
 }
 
-async function thumbnail(file: string, maxPixels: number | undefined): Promise<RawImage> {
+/** A thumbnail (longest side {@link THUMBNAIL}) of pixels already decoded: each input is read once (a pipe can be read only once). */
+async function thumbnail(image: RawImage): Promise<RawImage> {
   const { default: sharp } = await import('sharp');
-  const pixels = sharp(file, { limitInputPixels: resolveMaxPixels(maxPixels) }).rotate().resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).ensureAlpha();
+  const raw = { width: image.width, height: image.height, channels: image.channels };
+  const pixels = sharp(image.data, { raw }).resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).ensureAlpha();
   const { data, info } = await pixels.raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
 }
@@ -73,7 +75,10 @@ export async function runMap(args: CliArgs, print: Print, printError: Print): Pr
   const pipeline = await createFeatureExtractionPipeline({ model, backend: args.backend });
   let embedded: EachResult<{ embedding: Float32Array; thumb: RawImage }>;
   try {
-    embedded = await embedEach(files, async (file) => ({ embedding: (await pipeline.run(file)).embedding, thumb: await thumbnail(file, args.maxPixels) }), printError);
+    embedded = await embedEach(files, async (file) => {
+      const image = await decodeImageFile(file, { maxPixels: args.maxPixels });
+      return { embedding: (await pipeline.run(image)).embedding, thumb: await thumbnail(image) };
+    }, printError);
   } finally {
     pipeline.dispose();
   }

@@ -56,12 +56,30 @@ async function openChecked(path: string, flags: number): Promise<{ handle: FileH
   throw new DeviceFileError(path);
 }
 
+/** Most bytes read from a pipe (it is read into memory): 1 GiB, twice the largest image the default pixel limit lets through uncompressed (a 16-bit RGBA TIFF). */
+const MAX_PIPE_BYTES = 2 ** 30;
+
+/** A pipe read to its end, or an `EFBIG` error once more than `limit` bytes came (`yes | visionpipe classify /dev/stdin` read until memory ran out). */
+async function readPipe(handle: FileHandle, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.allocUnsafe(1 << 16);
+  let total = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    total += bytesRead;
+    if (total > limit) throw Object.assign(new Error(`more than ${limit} bytes came through the pipe (a pipe is read into memory; give a larger input as a file)`), { code: 'EFBIG' });
+    chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
+  }
+}
+
 /**
  * Reads a whole local file; a device or socket is refused with {@link DeviceFileError} before
  * it is read, and so is a named pipe unless `pipes` (a file the user names: an image, a card
  * on `/dev/stdin`), without opening it: a pipe with no writer is refused at once instead of
- * holding a thread of Node's file pool. File-system errors are thrown as Node gives them (with
- * their `code`: `ENOENT`, `EISDIR`, …).
+ * holding a thread of Node's file pool; a pipe is read up to `maxPipeBytes` (default 1 GiB), more
+ * is an `EFBIG` error. File-system errors are thrown as Node gives them (with their `code`:
+ * `ENOENT`, `EISDIR`, …).
  *
  * @example
  * ```ts
@@ -69,7 +87,7 @@ async function openChecked(path: string, flags: number): Promise<{ handle: FileH
  * const card = (await readLocalFileChecked('/dev/stdin', { pipes: true })).toString('utf8');
  * ```
  */
-export async function readLocalFileChecked(path: string, options: { pipes?: boolean } = {}): Promise<Buffer> {
+export async function readLocalFileChecked(path: string, options: { pipes?: boolean; maxPipeBytes?: number } = {}): Promise<Buffer> {
   // stat does not open: a pipe the user named is opened as before, waiting for its writer
   const named = await stat(path);
   if (named.isFIFO() && !options.pipes) throw new DeviceFileError(path, 'a named pipe');
@@ -77,7 +95,7 @@ export async function readLocalFileChecked(path: string, options: { pipes?: bool
   try {
     // a pipe swapped in since the stat, opened without waiting: refused, not read half-way
     if (info.isFIFO() && !named.isFIFO()) throw new DeviceFileError(path, 'a named pipe');
-    return await handle.readFile();
+    return info.isFIFO() ? await readPipe(handle, options.maxPipeBytes ?? MAX_PIPE_BYTES) : await handle.readFile();
   } finally {
     await handle.close();
   }

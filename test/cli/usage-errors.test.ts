@@ -16,7 +16,7 @@ import { readModelCard } from '../../src/node/cli/model-arg';
 import { listClassFolders } from '../../src/node/cli/train-dataset';
 import { embedFiles } from '../../src/node/cli/train-embed';
 import { nodePlatform } from '../../src/node/node-platform';
-import { readModelFileText } from '../../src/node/local-file';
+import { readLocalFileChecked, readModelFileText } from '../../src/node/local-file';
 import { loadModel } from '../../src/node/index';
 import { packageFile } from '../helpers/photos';
 import type { FeatureExtractor } from '../../src/pipelines/embeddings/backbone';
@@ -230,6 +230,18 @@ describe('visionpipe usage errors', () => {
     expect(spawnSync('mkfifo', [cardPipe]).status).toBe(0);
     const writer = writeFile(cardPipe, JSON.stringify({ id: 'x' }));
     await expect(readModelCard(cardPipe)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.not.stringContaining('named pipe') });
+    await writer;
+  }, 20_000);
+
+  it('a pipe is read up to a limit (1 GiB by default): more is EFBIG, not a read until memory runs out (`yes | visionpipe classify /dev/stdin`)', async () => {
+    const pipe = join(tmp, 'endless.pipe');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    const bytes = new Uint8Array(3_000_000).fill(7);
+    let writer = writeFile(pipe, bytes).catch(() => undefined); // EPIPE once the reader gives up
+    await expect(readLocalFileChecked(pipe, { pipes: true, maxPipeBytes: 1_000_000 })).rejects.toMatchObject({ code: 'EFBIG', message: expect.stringContaining('more than 1000000 bytes came through the pipe') });
+    await writer;
+    writer = writeFile(pipe, bytes).catch(() => undefined);
+    expect((await readLocalFileChecked(pipe, { pipes: true, maxPipeBytes: 3_000_000 })).equals(Buffer.from(bytes))).toBe(true);
     await writer;
   }, 20_000);
 

@@ -36,7 +36,6 @@ interface ProbeStream {
   disposition?: { default?: number; attached_pic?: number };
   width?: number;
   height?: number;
-  tags?: { rotate?: string };
   side_data_list?: { rotation?: number }[];
   avg_frame_rate?: string;
   r_frame_rate?: string;
@@ -96,7 +95,7 @@ export async function probeVideo(path: string, limits: ImageInputLimits = {}): P
   const ffprobe = findFfmpegTool('ffprobe');
   let stdout: string;
   try {
-    const entries = 'stream=index,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_disposition=default,attached_pic:stream_tags=rotate:stream_side_data=rotation:format=duration';
+    const entries = 'stream=index,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:stream_disposition=default,attached_pic:stream_side_data=rotation:format=duration';
     ({ stdout } = await run(ffprobe, ['-v', 'error', '-select_streams', 'v', '-show_entries', entries, '-of', 'json', ...ffmpegVideoInput(path)], { maxBuffer: 1 << 20, timeout: PROBE_TIMEOUT_MS }));
   } catch (error) {
     if ((error as { killed?: boolean }).killed) throw new VisionError('INVALID_INPUT', `ffprobe did not finish reading this video in ${PROBE_TIMEOUT_MS / 1000} s`, { cause: error });
@@ -123,8 +122,10 @@ export async function probeVideo(path: string, limits: ImageInputLimits = {}): P
   const durationS = positive(stream.duration) ?? positive(parsed.format?.duration);
   const counted = positive(stream.nb_frames);
   const frames = counted ?? (durationS === undefined ? undefined : Math.round(durationS * fps));
-  // ffmpeg turns rotated phone videos upright when decoding: report the size its frames will have.
-  const rotation = Number(stream.tags?.rotate ?? stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0);
+  // ffmpeg turns rotated phone videos upright when decoding: report the size its frames will
+  // have. It turns them by the display matrix only (ffmpeg 5+): a `rotate` tag (a Matroska tag,
+  // or an old ffmpeg's MP4 tag beside the matrix) turns nothing, so it must not swap the size.
+  const rotation = Math.round(Number(stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0));
   const sideways = Math.abs(rotation) % 180 === 90;
   return { width: sideways ? stream.height : stream.width, height: sideways ? stream.width : stream.height, fps, frames, durationS, stream: stream.index };
 }

@@ -80,7 +80,7 @@ describe('pipelines in a Node worker thread', () => {
     expect(remote.worker.isTerminated).toBe(true);
   });
 
-  it('video calls reach a worker pipeline in the order they were sent, however long a file frame takes to decode', async () => {
+  it('calls reach a worker pipeline in the order they were sent (video frames, resets, photos), however long a file takes to decode', async () => {
     // a 3000×2000 PNG of noise takes the worker a while to decode; before, a reset or a raw frame
     // sent after it overtook it: the reset then came before the frame (which started the new video),
     // or the raw frame went first and the file frame was refused as going back in time
@@ -99,6 +99,17 @@ describe('pipelines in a Node worker thread', () => {
       // a frame refused before it reaches the pipeline (a missing file) holds nothing up
       const after = await Promise.allSettled([remote.runForVideo(join(folder, 'missing.png'), 1066), remote.runForVideo(raw, 1100)]);
       expect(after.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+      // photos sent together are answered in the order sent: the page times each from its turn (before, the
+      // small ones overtook the slow decode, which then waited past its time and the worker was killed as hung)
+      const answered: string[] = [];
+      const note = (name: string) => (): void => void answered.push(name);
+      await Promise.all([
+        remote.run(slow).then(note('slow')),
+        remote.run(raw).then(note('raw')),
+        remote.run(fixturePhoto('coffee')).then(note('coffee')),
+        remote.run(raw).then(note('raw again')),
+      ]);
+      expect(answered).toEqual(['slow', 'raw', 'coffee', 'raw again']);
     } finally {
       remote.dispose();
       rmSync(folder, { recursive: true, force: true });

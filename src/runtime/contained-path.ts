@@ -1,3 +1,4 @@
+import { baseUrl as pageBaseUrl } from '../core/base-url';
 import { VisionError } from '../core/errors';
 import { getPlatform } from '../core/platform';
 
@@ -68,7 +69,7 @@ function resolveUrl(base: string, relative: string, root: string | undefined): s
   let resolved: URL;
   let top: URL;
   try {
-    baseUrl = new URL(base, typeof location === 'undefined' ? undefined : location.href);
+    baseUrl = new URL(base, pageBaseUrl());
     resolved = new URL(relative, baseUrl);
     top = new URL(root ?? './', baseUrl);
   } catch {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { absoluteUrl } from '../core/base-url';
 import { VisionError, describeError } from '../core/errors';
 import { shownValue } from '../core/shown-value';
 import { checkOptionsObject, optionNames } from '../core/known-options';
@@ -34,8 +35,8 @@ function defaultOrder(): readonly TfjsBackendName[] {
   return isNode ? ['wasm', 'cpu'] : TFJS_BACKENDS;
 }
 
-/** A folder of tfjs' .wasm files as tfjs takes it: a prefix its file names are appended to (without the last `/`, the files were looked for beside the folder). */
-const wasmFolder = (path: string): string => (path.endsWith('/') ? path : `${path}/`);
+/** A folder of tfjs' .wasm files as tfjs takes it: a prefix its file names are appended to (without the last `/`, the files were looked for beside the folder), relative to the page (in a worker too). */
+const wasmFolder = (path: string): string => absoluteUrl(path.endsWith('/') ? path : `${path}/`);
 
 async function register(name: TfjsBackendName, wasmPaths: string | undefined): Promise<void> {
   if (name === 'webgpu') {

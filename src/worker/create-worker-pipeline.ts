@@ -103,7 +103,9 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
   const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs, createTimeoutMs: all.createTimeoutMs });
   try {
     const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
-    const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels };
+    // relative URLs in the options (modelBaseUrl: 'models/', wasmPaths) mean the page's folder, not the worker script's
+    const page = typeof document === 'undefined' ? undefined : document.baseURI;
+    const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels, ...(page ? { baseUrl: page } : {}) };
     const registration: WorkerRegistration = { task, options: wire, limits };
     const info = await openUnlessAborted(worker, registration, onProgress, all.signal);
     const { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter } = info;

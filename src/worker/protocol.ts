@@ -54,7 +54,7 @@ export interface WorkerMemory {
 export type SimulatedFailure = 'throw' | 'hang' | 'exit';
 
 /**
- * Limits the calling side hands to a worker with each pipeline it creates.
+ * Limits (and the page's URL) the calling side hands to a worker with each pipeline it creates.
  *
  * @example
  * ```ts
@@ -64,6 +64,8 @@ export type SimulatedFailure = 'throw' | 'hang' | 'exit';
 export interface WorkerLimits {
   /** Largest image (width × height) the worker's pipelines accept; unset: the worker's default. */
   maxPixels?: number;
+  /** The page's URL (`document.baseURI`), which relative URLs in the options resolve against, as in the page; unset outside a page. */
+  baseUrl?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { type ImageInput, classifyImageInput, effectiveMaxPixels } from '../core/image-input';
 import { decodeImageInput } from '../core/image-tensor';
+import { setBaseUrl } from '../core/base-url';
 import { closeFrame } from '../core/frame-ownership';
 import { Mask } from '../core/mask';
 import { type PipelineTask, SUPPORTED_TASKS, type TaskOptions, createTaskPipeline } from '../pipelines/registry';
@@ -187,6 +188,7 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
     create: (task, options, onProgress, limits) =>
       reply(async () => {
         const maxPixels = effectiveMaxPixels(limits);
+        if (typeof limits?.baseUrl === 'string') setBaseUrl(limits.baseUrl);
         // the worker's limit is the largest of its pipelines': each input is checked against its own pipeline's first
         if (maxPixels > effectiveMaxPixels() || pipelines.size === 0) setPlatform({ maxPixels });
         if (!SUPPORTED_TASKS.includes(task as PipelineTask)) {

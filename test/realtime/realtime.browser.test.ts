@@ -2,11 +2,12 @@
 // a clip ffmpeg makes from a real group photo (a slow pan, 640×480 @ 30 fps). The page drives
 // the SDK's webcam, frame loop and worker pipelines (pages/realtime.js, bundle from build.ts).
 // WebGPU is SwiftShader (a CPU adapter): correctness only, few frames; wasm does the rest.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
-import { type TestServer, startServer } from '../browser/server';
+import { REPO_ROOT, type TestServer, startServer } from '../browser/server';
 import { PAN_CLIP, loopClip, panClip } from '../helpers/clips';
 import { ensureBrowserBundles } from './build';
 import type { PlainDetection, PlainResult } from './harness-types';
@@ -270,6 +271,13 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(first).toEqual({ handedFirst: true, code: 'INVALID_INPUT', width: 64 });
     expect(second).toEqual({ handedFirst: false, code: 'INVALID_INPUT', width: 64 });
     expect(good).toEqual({ embeddings: 2, dim: 1536, callerOpen: true });
+  });
+
+  it("relative modelBaseUrl and wasmPaths mean the page's folder in a worker too (they were looked for beside the worker script: MODEL_LOAD_FAILED)", async () => {
+    const deeper = join(REPO_ROOT, 'dist/rt/nested/deeper/still');
+    mkdirSync(deeper, { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'dist/rt/worker.js'), join(deeper, 'worker.js'));
+    expect(await rt.call('relativeUrls', '/dist/rt/nested/deeper/still/worker.js')).toEqual({ ok: true, backend: 'wasm', imageSize: { width: 320, height: 240 } });
   });
 
   it("any close() of a browser worker is announced, also one in the app's own worker script: the next run restarts it", async () => {

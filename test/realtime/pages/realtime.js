@@ -167,6 +167,27 @@ const rt = {
     return outcomes;
   },
 
+  /**
+   * Relative URLs in a worker pipeline's options mean the page's folder, as in-thread: this page
+   * is /test/realtime/pages/, so these are /node_modules/…; from the worker's folder (deeper,
+   * `workerUrl`) they name nothing.
+   */
+  async relativeUrls(workerUrl) {
+    const options = { modelBaseUrl: '../../../node_modules/', wasmPaths: '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', backend: 'wasm', threshold: 0.3, workerUrl };
+    try {
+      const p = await vp.createWorkerPipeline('object-detection', options);
+      try {
+        const grey = await createImageBitmap(new ImageData(new Uint8ClampedArray(320 * 240 * 4).fill(128), 320, 240));
+        const { imageSize } = await p.run(vp.handOver(grey));
+        return { ok: true, backend: p.runner.backend, imageSize };
+      } finally {
+        p.dispose();
+      }
+    } catch (error) {
+      return { ok: false, ...plainError(error) };
+    }
+  },
+
   /** A worker script of the app's own closes itself after its first run (pages/closing-worker.ts); then a second run. */
   async appClosesWorker() {
     const w = new vp.VisionWorker({ url: '/dist/rt/closing-worker.js', timeoutMs: 600_000 });

@@ -2,6 +2,7 @@
  * The factory of {@link ProgressivePipeline}: the task's pipeline started in two dedicated
  * workers at once, on the preferred and the quick fallback backends.
  */
+import { tfjsBackendOrder } from '../runtime/tfjs-backend';
 import { VisionError } from '../core/errors';
 import type { PipelineTask, TaskOptions } from '../pipelines/registry';
 import { ProgressivePipeline } from './progressive-pipeline';
@@ -29,6 +30,7 @@ export async function createProgressivePipeline<T extends PipelineTask>(task: T,
   if (!Array.isArray(backend) || backend.length < 2) {
     throw new VisionError('INVALID_OPTION', `a progressive pipeline needs 'backend' as a list of at least two backends (preferred first, quick fallback last), e.g. ['webgpu', 'wasm']; got ${shownData(backend)}`);
   }
+  tfjsBackendOrder(backend); // a misspelt name is refused here, as in-thread (it failed in its worker, and the other served)
   if (worker !== undefined && worker !== true) {
     throw new VisionError('INVALID_OPTION', "a progressive pipeline runs in two dedicated workers; pass worker: true (a shared VisionWorker holds one backend only)");
   }

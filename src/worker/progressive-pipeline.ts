@@ -80,13 +80,16 @@ export class ProgressivePipeline<T extends PipelineTask> {
     this.preferredSettled = new Promise((resolve) => (this.settlePreferred = resolve));
     this.fallbackArrival = new Promise((resolve) => (this.fallbackSettled = resolve));
     this.firstReady = new Promise((resolve, reject) => {
-      const aborts: VisionError[] = []; // an aborted creation is ABORTED, not a backend that could not start
-      const noteAbort = (error: unknown): void => {
-        if (error instanceof VisionError && error.code === 'ABORTED') aborts.push(error);
-      };
+      // both failing alike is that failure (ABORTED, INVALID_OPTION for a misspelt option, a model
+      // file that is not there), not a backend that could not start
+      const failures: unknown[] = [];
+      const noteFailure = (error: unknown): void => void failures.push(error);
       const bothFailed = (): void => {
         if (this.fallbackFailure === null || this.preferredFailure === null) return;
-        if (aborts.length === 2) return reject(aborts[1]);
+        const [first, second] = failures;
+        if (first instanceof VisionError && second instanceof VisionError && first.code === second.code && first.code !== 'BACKEND_UNAVAILABLE') {
+          return reject(first.message === second.message ? second : new VisionError(second.code, `${names.preferred}: ${this.preferredFailure}; ${names.fallback}: ${this.fallbackFailure}`));
+        }
         reject(new VisionError('BACKEND_UNAVAILABLE', `no backend could start this ${task} pipeline: ${names.preferred}: ${this.preferredFailure}; ${names.fallback}: ${this.fallbackFailure}`));
       };
       preferred.then(
@@ -100,7 +103,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
           resolve(); // it serves once warm (on the first frame), or now if the fallback is not ready by then
         },
         (error: unknown) => {
-          noteAbort(error);
+          noteFailure(error);
           this.failPreferred(error);
           bothFailed();
         },
@@ -115,7 +118,7 @@ export class ProgressivePipeline<T extends PipelineTask> {
           resolve();
         },
         (error: unknown) => {
-          noteAbort(error);
+          noteFailure(error);
           this.fallbackFailure = reason(error);
           this.fallbackSettled();
           bothFailed();

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../../src/core/image-input';
 import { pipeline } from '../../src/node/index';
-import { ProgressivePipeline, type ServingPipeline, TrackIdBridge, VisionWorker, createWorkerPipeline } from '../../src/worker/index';
+import { ProgressivePipeline, type ServingPipeline, TrackIdBridge, VisionWorker, createProgressivePipeline, createWorkerPipeline } from '../../src/worker/index';
 import { VisionError } from '../../src/core/errors';
 import { describeGpuAdapter } from '../../src/worker/gpu-adapter';
 import { resolveSwitchPolicy } from '../../src/worker/switch-decision';
@@ -239,13 +239,20 @@ describe('progressive start (control flow)', () => {
     progressive.dispose();
   });
 
-  it('neither starting is one BACKEND_UNAVAILABLE naming both; a late pipeline after dispose is freed on arrival', async () => {
+  it('neither starting is one BACKEND_UNAVAILABLE naming both (both failing alike: that failure); a late pipeline after dispose is freed on arrival', async () => {
     const failing = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, Promise.reject(new Error('no adapter')), Promise.reject(new Error('no wasm file')));
     await expect(failing.ready()).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/no adapter.*no wasm file/) });
     // both creations aborted (the caller's signal): ABORTED, as for one worker, not BACKEND_UNAVAILABLE
     const aborted = () => Promise.reject(new VisionError('ABORTED', 'creating the worker pipeline was aborted'));
     const both = new ProgressivePipeline('object-detection', { preferred: 'webgpu', fallback: 'wasm' }, aborted(), aborted());
     await expect(both.ready()).rejects.toMatchObject({ code: 'ABORTED', message: 'creating the worker pipeline was aborted' });
+    // both refusing the options alike (a misspelt name): that refusal, as in-thread, not BACKEND_UNAVAILABLE repeating it
+    const misspelt = () => Promise.reject(new VisionError('INVALID_OPTION', "object-detection options has unknown option(s) threshhold"));
+    await expect(new ProgressivePipeline('object-detection', { preferred: 'cpu', fallback: 'wasm' }, misspelt(), misspelt()).ready()).rejects.toMatchObject({ code: 'INVALID_OPTION', message: "object-detection options has unknown option(s) threshhold" });
+    const missing = (where: string) => Promise.reject(new VisionError('MODEL_LOAD_FAILED', `no model at ${where}`));
+    await expect(new ProgressivePipeline('object-detection', { preferred: 'cpu', fallback: 'wasm' }, missing('a'), missing('b')).ready()).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED', message: 'cpu: no model at a; wasm: no model at b' });
+    // a misspelt backend is refused before any worker starts (it failed in its worker while the other served)
+    await expect(createProgressivePipeline('object-detection', { backend: ['cuda', 'wasm'], worker: true, progressive: true } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("unknown tfjs backend 'cuda'") });
     const late = scripted('webgpu', 1);
     const fallback = scripted('wasm', 1);
     let create: (p: Det) => void = () => undefined;

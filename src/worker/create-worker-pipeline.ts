@@ -6,6 +6,7 @@ import { linkAbort } from '../camera/abort-link';
 import { getPlatform } from '../core/platform';
 import { shownValue } from '../core/shown-value';
 import type { PipelineTask, TaskOptions } from '../pipelines/registry';
+import { checkLoadingOptions } from '../runtime/loading-options';
 import type { LoadProgress } from '../runtime/model-source';
 import type { WorkerLimits } from './protocol';
 import { VisionWorker, type WorkerRegistration } from './vision-worker';
@@ -98,11 +99,23 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
     throw new VisionError('INVALID_OPTION', `progressive is ${shownValue(progressive)}; createWorkerPipeline makes one worker pipeline: use createProgressivePipeline, or pipeline(task, { worker: true, progressive: true })`);
   }
   throwIfAborted(all.signal, 'creating the worker pipeline');
+  // it stays on this side: checked here as in-thread (5 crashed the worker; null was taken)
+  checkLoadingOptions({ onProgress: all.onProgress });
   const wire = wireOptions(all as Record<string, unknown>, LOCAL_KEYS);
   const shared = all.worker instanceof VisionWorker ? all.worker : null;
   const worker = shared ?? new VisionWorker({ url: all.workerUrl, timeoutMs: all.timeoutMs, createTimeoutMs: all.createTimeoutMs });
   try {
-    const onProgress = all.onProgress ? Comlink.proxy(all.onProgress) : undefined;
+    // a callback that throws fails the creation with its error, as in-thread (thrown back into the worker, it crashed it)
+    let callbackError: { error: unknown } | undefined;
+    const given = all.onProgress;
+    const onProgress = given === undefined ? undefined : Comlink.proxy((progress: LoadProgress) => {
+      if (callbackError) return;
+      try {
+        given(progress);
+      } catch (error) {
+        callbackError = { error };
+      }
+    });
     // relative URLs in the options (modelBaseUrl: 'models/', wasmPaths) mean the page's folder, not the worker script's
     const page = typeof document === 'undefined' ? undefined : document.baseURI;
     const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels, ...(page ? { baseUrl: page } : {}) };
@@ -110,10 +123,14 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
     const info = await openUnlessAborted(worker, registration, onProgress, all.signal);
     const { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter } = info;
     const runner = { runtime, backend, inputs, outputs, metadata, externalTexture, gpuAdapter };
-    if (task === 'image-feature-extraction' && info.dim !== null) {
-      return new WorkerFeatureExtractionPipeline(info.spec, runner, worker, registration, !shared, info.dim) as WorkerPipelineOf<T>;
+    const made = task === 'image-feature-extraction' && info.dim !== null
+      ? new WorkerFeatureExtractionPipeline(info.spec, runner, worker, registration, !shared, info.dim)
+      : new WorkerPipeline(task, info.spec, runner, worker, registration, !shared);
+    if (callbackError) {
+      made.dispose();
+      throw callbackError.error;
     }
-    return new WorkerPipeline(task, info.spec, runner, worker, registration, !shared) as WorkerPipelineOf<T>;
+    return made as WorkerPipelineOf<T>;
   } catch (error) {
     if (!shared) worker.terminate();
     throw error;

@@ -194,7 +194,9 @@ export function createWorkerHost(hostOptions: WorkerHostOptions = {}): WorkerApi
         if (!SUPPORTED_TASKS.includes(task as PipelineTask)) {
           throw new VisionError('INVALID_OPTION', `unknown task '${task}'; supported: ${SUPPORTED_TASKS.join(', ')}`);
         }
-        const withProgress = onProgress ? { ...options, onProgress: (p: LoadProgress) => void onProgress({ ...p }) } : options;
+        // the page's callback answers over the channel: a page gone meanwhile must not crash the worker
+        const report = (p: LoadProgress): void => void Promise.resolve(onProgress?.({ ...p })).catch(() => undefined);
+        const withProgress = onProgress ? { ...options, onProgress: report } : options;
         const created = (await createTaskPipeline(task as PipelineTask, withProgress as TaskOptions[PipelineTask])) as unknown as HostedPipeline;
         if (externalTexture === undefined) externalTexture = await probeExternalTexture();
         const id = nextId++;

@@ -116,6 +116,22 @@ describe('pipelines in a Node worker thread', () => {
     }
   });
 
+  it('onProgress is checked as in-thread, and a callback that throws fails the creation with its error (5 crashed the worker, null was taken, a throw was WORKER_FAILED)', async () => {
+    for (const bad of [5, {}, null]) {
+      const inThread = await pipeline('object-detection', { backend: 'wasm', onProgress: bad as never }).then(() => null, (error: VisionError) => [error.code, error.message]);
+      const remote = await createWorkerPipeline('object-detection', { backend: 'wasm', onProgress: bad as never, workerUrl: url }).then(() => null, (error: VisionError) => [error.code, error.message]);
+      expect(remote, String(bad)).toEqual(inThread);
+      expect(remote?.[0]).toBe('INVALID_OPTION');
+    }
+    const boom = new Error('boom in onProgress');
+    await expect(createWorkerPipeline('object-detection', { backend: 'wasm', workerUrl: url, onProgress: () => { throw boom; } })).rejects.toBe(boom);
+    const calls: number[] = [];
+    const fine = await createWorkerPipeline('object-detection', { backend: 'wasm', workerUrl: url, onProgress: (p) => void calls.push(p.loaded) });
+    expect(calls.length).toBeGreaterThan(0);
+    expect((await fine.run(facePhoto(1))).detections.length).toBeGreaterThan(0);
+    fine.dispose();
+  });
+
   it("a worker refuses what the page would: the page's pixel limit (setPlatform) reaches it, also after a restart", async () => {
     const saved = getPlatform().maxPixels;
     setPlatform({ maxPixels: 100_000 }); // the photo has more pixels than that

@@ -3,7 +3,8 @@ import { DurationSequencer } from './test/setup/duration-sequencer.ts';
 
 /**
  * Files that get a fresh process each: those that drive headless Chromium or the demo server
- * (their servers, browsers and fake cameras are per file), those that replace a module
+ * (their servers, browsers and fake cameras are per file), one that grows tfjs' wasm memory past
+ * 2 GiB (it never shrinks), those that replace a module
  * (`vi.mock` of `node:fs` through test/helpers/fs-faults.ts), which a shared module cache would
  * leak into the next file, and one that starts tfjs' wasm backend from a folder of its own
  * (tfjs takes the folder only before the backend's first start in a process).
@@ -16,6 +17,7 @@ const ISOLATED = [
   'test/node/atomic-write.test.ts',
   'test/training/classifier-folder-atomic.test.ts',
   'test/runtime/wasm-paths.test.ts',
+  'test/runtime/wasm-high-memory.test.ts',
 ];
 
 export default defineConfig({

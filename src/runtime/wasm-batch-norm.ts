@@ -42,7 +42,7 @@ function batchNorm(args: KernelArgs, own: tf.KernelConfig): tf.TensorInfo | tf.T
   const epsilon = Math.fround((args.attrs as unknown as { varianceEpsilon: number }).varianceEpsilon);
   const norm = Float64Array.from(rows[2], (v) => Math.fround(Math.sqrt(Math.fround(v + epsilon))));
   const out = backend.makeOutput(x.shape, 'float32');
-  const params = backend.wasm._malloc(24 * channels); // after every allocation: views stay valid
+  const params = backend.wasm._malloc(24 * channels) >>> 0; // after every allocation: views stay valid; unsigned: past 2 GiB _malloc gives a negative int
   try {
     new Float32Array(kernels.memory.buffer, params, channels).set(rows[0]);
     new Float32Array(kernels.memory.buffer, params + 4 * channels, channels).set(rows[1]);

@@ -109,9 +109,9 @@ export function affineInHeap(
     if (runs.end[i] > runs.start[i]) segments.push(i, runs.start[i], runs.end[i], (i * layout.rowStride + runs.start[i] * layout.pixelStride) * 4);
   }
   // allocations first (any may grow the memory and detach views), then the views
-  const pointer = backend.wasm._malloc(HEADER_BYTES + 4 * segments.length);
+  const pointer = backend.wasm._malloc(HEADER_BYTES + 4 * segments.length) >>> 0; // unsigned: past 2 GiB _malloc gives a negative int
   if (pointer === 0) return undefined;
-  const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) : 0;
+  const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) >>> 0 : 0;
   try {
     if (source.copy && copyAt === 0) return undefined;
     // uncleared memory: the kernel writes each row's inside run, `border` every other pixel

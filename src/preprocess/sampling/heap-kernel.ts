@@ -235,10 +235,10 @@ export function sampleBatchInHeap(frame: OpenFrame, plans: readonly SamplePlan[]
   const shape: [number, number, number, number] = target.layout === 'nchw' ? [plans.length, 3, target.height, target.width] : [plans.length, target.height, target.width, 3];
   // allocations first (any may grow the memory and detach views), then the views
   const scratchAt = Math.ceil(kernelTablesBytes(layout) / 16) * 16;
-  const pointer = backend.wasm._malloc(scratchAt + 16 * layout.width);
+  const pointer = backend.wasm._malloc(scratchAt + 16 * layout.width) >>> 0; // unsigned: past 2 GiB _malloc gives a negative int
   if (pointer === 0) return undefined;
   // an 8-bit frame's copy, with room for the vector load past its last pixel
-  const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) : 0;
+  const copyAt = source.copy ? backend.wasm._malloc(source.copy.length + 16) >>> 0 : 0;
   let input: tf.Tensor4D | undefined;
   try {
     if (source.copy && copyAt === 0) return undefined;

@@ -16,6 +16,7 @@ import type { LearningRateSchedule } from './schedules';
 import { type ParamGroup, trainStep } from './train-step';
 import { checkLive, checkNotDisposedDuring } from './model-liveness';
 import { knownOptions, optionNames } from '../core/known-options';
+import { headKindOf, headLoss } from './transfer/heads';
 
 /**
  * What `onEpochEnd` receives (plain data): the epoch's mean training loss and accuracy, the
@@ -83,6 +84,7 @@ export interface FitOptions {
   optimizer?: OptimizerOptions | OptimizerName | tf.Optimizer;
   /** Train only these variables, each group at its own learning-rate scale (default: all trainable weights at scale 1). Needs optimizer settings, not an instance. */
   groups?: readonly VariableGroup[];
+  /** Default: the head's own for a head `buildHead` made (`headLoss`: hinge for svm), else cross-entropy. */
   loss?: LossName | ClassificationLoss;
   schedule?: LearningRateSchedule;
   clip?: GradientClipping;
@@ -293,7 +295,9 @@ async function trainBatch(model: tf.LayersModel, groups: ParamGroup[], data: Lab
 export async function fit(model: tf.LayersModel, data: LabeledTensors, options: FitOptions): Promise<FitResult> {
   await checkOptions(model, data, options);
   useFastCpuConvGradient();
-  const loss = resolveLoss(options.loss);
+  // a head buildHead made trains with its own loss unless told otherwise (an svm head: hinge)
+  const kind = headKindOf(model);
+  const loss = resolveLoss(options.loss ?? (kind === undefined ? undefined : headLoss(kind)));
   const batchSize = options.batchSize ?? 32;
   const monitor = options.monitor ?? (options.validationData ? 'val_loss' : 'loss');
   const higherIsBetter = monitor.endsWith('accuracy');

@@ -72,6 +72,7 @@ export function buildHead(kind: HeadKind, options: HeadOptions): tf.Sequential {
       model.add(tf.layers.dropout({ rate: options.dropout, name: `head_dropout_${id}` }));
     }
     model.add(denseLayer({ units: options.numClasses, init: 'xavier', l2: options.l2, seed: options.seed, name: `head_scores_${id}` }));
+    kinds.set(model, kind);
     return model;
   } catch (error) {
     model.dispose();
@@ -103,8 +104,24 @@ function checkHeadOptions(kind: HeadKind, options: HeadOptions): void {
   checkOptionalNumber(options.dropout, 'dropout', 'rate');
 }
 
+/** The kind each head {@link buildHead} made was built as. */
+const kinds = new WeakMap<tf.LayersModel, HeadKind>();
+
 /**
- * The loss each head trains with.
+ * The kind `model` was built as by {@link buildHead}, else undefined: `fit`'s default loss is the
+ * head's ({@link headLoss}) — an svm head fitted without a `loss` trained as a softmax one.
+ *
+ * @example
+ * ```ts
+ * headKindOf(buildHead('svm', { inputDim: 8, numClasses: 2 })); // 'svm'
+ * ```
+ */
+export function headKindOf(model: tf.LayersModel): HeadKind | undefined {
+  return kinds.get(model);
+}
+
+/**
+ * The loss each head trains with (`fit`'s default for a head {@link buildHead} made).
  *
  * @example
  * ```ts

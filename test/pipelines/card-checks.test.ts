@@ -32,6 +32,9 @@ describe('model card input checks', () => {
     [{ dtype: 'float64' }, /input\.dtype is "float64"; allowed: 'float32', 'int32'/],
     [{ padValue: 'x' }, /input\.padValue is "x"; it must be a number in \[0, 255\]/],
     [{ width: 0 }, /input\.width is 0; it must be an integer in \[1, 16384\]/],
+    // a misspelt field was passed over: the model ran unnormalised
+    [{ normalisation: 'imagenet' }, /input has unknown field\(s\) normalisation; allowed: width, height, fit, cropFraction, antialias, interpolation, channelOrder, padValue, normalization, layout, dtype/],
+    [{ cropfraction: 0.875 }, /input has unknown field\(s\) cropfraction/],
   ])('%j is INVALID_OPTION at creation', async (input, message) => {
     const created = pipeline('image-classification', { model: card(input) });
     await expect(created).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(message) });

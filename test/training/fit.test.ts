@@ -72,10 +72,10 @@ describe('fit', () => {
 
   it("a head trains with its own loss when fit is given none: an svm head's hinge (it trained as a softmax head, weights identical)", async () => {
     const train = blobs(60, 21);
-    const weightsAfter = async (kind: 'svm' | 'softmax', loss?: 'hinge' | 'cross-entropy'): Promise<Float32Array> => {
+    const weightsAfter = async (kind: 'svm' | 'softmax', loss?: 'hinge' | 'cross-entropy'): Promise<number[]> => {
       const head = buildHead(kind, { inputDim: 2, numClasses: 3, seed: 4, normalizeFeatures: false });
       await fit(head, train, { epochs: 2, batchSize: 16, seed: 1, ...(loss ? { loss } : {}) });
-      const values = head.getWeights()[0].dataSync().slice();
+      const values = Array.from(head.getWeights()[0].dataSync());
       head.dispose();
       return values;
     };

@@ -1,6 +1,7 @@
 import type { InputSpec, Normalization } from '../../core/card-types';
 import { VisionError } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
+import { optionNames } from '../../core/known-options';
 import { normalizationAffine } from '../../preprocess/normalize';
 import { resamplingProblem } from '../../preprocess/prepare';
 
@@ -13,6 +14,9 @@ const CHOICES = {
   dtype: ['float32', 'int32'],
 } as const satisfies { [K in keyof InputSpec]?: readonly InputSpec[K][] };
 
+/** Every field an `input` may have: another (a misspelt `normalisation`) was passed over, and the model ran unnormalised. */
+const INPUT_FIELDS = /* @__PURE__ */ optionNames<InputSpec>()(['width', 'height', 'fit', 'cropFraction', 'antialias', 'interpolation', 'channelOrder', 'padValue', 'normalization', 'layout', 'dtype']);
+
 /** Largest model input side a card may declare. */
 const MAX_SIDE = 16384;
 
@@ -21,7 +25,8 @@ function refuse(id: string, message: string): never {
 }
 
 /**
- * Checks the `input` of a model card before anything is loaded: `width`/`height` whole numbers
+ * Checks the `input` of a model card before anything is loaded: no field it does not know (a
+ * misspelt `normalisation`), `width`/`height` whole numbers
  * in [1, 16384], `fit`, `interpolation`, `channelOrder`, `layout` and `dtype` one of their
  * allowed values, `cropFraction` and `antialias` as {@link resamplingProblem} says, `padValue` a number in [0, 255], and `normalization` a preset or
  * `{ scale, mean, std }` of finite numbers (std magnitude ≥ 1e-6). `INVALID_OPTION` naming the
@@ -34,6 +39,8 @@ function refuse(id: string, message: string): never {
  */
 export function checkCardInput(id: string, input: unknown): void {
   if (!isOptionsObject(input)) refuse(id, `input is ${shownValue(input)}; it must be an object { width, height, … }`);
+  const unknown = Object.keys(input).filter((key) => !(INPUT_FIELDS as readonly string[]).includes(key) && input[key] !== undefined);
+  if (unknown.length > 0) refuse(id, `input has unknown field(s) ${unknown.join(', ')}; allowed: ${INPUT_FIELDS.join(', ')}`);
   for (const side of ['width', 'height'] as const) {
     const value = input[side];
     if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SIDE)) {

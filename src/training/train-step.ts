@@ -96,7 +96,7 @@ function stepError(error: unknown): VisionError {
   if (error instanceof VisionError) return error;
   const missing = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(describeError(error));
   if (missing) {
-    return new VisionError('BACKEND_UNAVAILABLE', `training needs the ${missing[1]} kernel, which the ${missing[2]} backend lacks; train on cpu, webgl or webgpu (selectTfjsBackend)`, { cause: error });
+    return new VisionError('BACKEND_UNAVAILABLE', `training needs the ${missing[1]} kernel, which the ${missing[2]} backend lacks; train on cpu, webgl or webgpu: load the model with that backend (loadMobileNetV2Backbone({ backend: 'cpu' }), a pipeline's backend option) or call selectTfjsBackend after loading it — loading one without a backend option picks the default again`, { cause: error });
   }
   return toVisionError(error, 'INFERENCE_FAILED', 'a training step failed');
 }

@@ -40,6 +40,11 @@ describe('model card input checks', () => {
     await expect(created).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(message) });
   });
 
+  it("a card without a task says so (it read \"is for undefined\")", async () => {
+    const { task: _task, ...taskless } = card({}) as unknown as Record<string, unknown>;
+    await expect(pipeline('image-classification', { model: taskless as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: "model 'probe': its card has no task (task is undefined); this pipeline takes task: 'image-classification'" });
+  });
+
   it('every catalogue card and plain good inputs pass', () => {
     for (const spec of Object.values(MODEL_CATALOG)) expect(() => checkCardInput(spec.id, spec.input), spec.id).not.toThrow();
     const good = { width: 8, height: 8, fit: 'letterbox', padValue: 0, layout: 'nchw', channelOrder: 'bgr', interpolation: 'nearest', dtype: 'int32' };

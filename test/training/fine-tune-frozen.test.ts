@@ -101,7 +101,7 @@ describe('fineTune keeps the frozen backbone frozen (cpu backend: convolution gr
       tensors = tf.memory().numTensors;
       await expect(fineTune(backbone, head, data, { epochs: 1, batchSize: 8, unfreeze: 2 })).rejects.toMatchObject({
         code: 'BACKEND_UNAVAILABLE',
-        message: expect.stringMatching(/training needs the \w+ kernel, which the wasm backend lacks; train on cpu, webgl or webgpu/),
+        message: expect.stringMatching(/training needs the \w+ kernel, which the wasm backend lacks; train on cpu, webgl or webgpu: load the model with that backend \(loadMobileNetV2Backbone\(\{ backend: 'cpu' \}\)/),
       });
       expect(tf.memory().numTensors).toBe(tensors);
     } finally {

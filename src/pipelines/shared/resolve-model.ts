@@ -81,6 +81,8 @@ export function catalogueIdsFor(tasks: readonly TaskName[]): string[] {
 
 /** `INVALID_OPTION` for a card of another task, naming the task's own catalogue cards. */
 function wrongTask(spec: ModelSpec, task: TaskName): VisionError {
+  // a card without a task (or with one that is no string) says so: it read "is for undefined"
+  if (typeof spec.task !== 'string') return new VisionError('INVALID_OPTION', `model '${spec.id}': its card has no task (task is ${shownValue(spec.task)}); this pipeline takes task: '${task}'`);
   return new VisionError('INVALID_OPTION', `model '${spec.id}' is for ${spec.task}, not ${task}; ${task} models: ${catalogueIdsFor([task]).join(', ')}`);
 }
 

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { VisionError, throwIfAborted } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
-import { closeFrame } from '../core/frame-ownership';
+import { closeFrame, isHandedOver } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
 import type { PipelineTask, TaskPipeline } from '../pipelines/registry';
 import type { GpuAdapterFacts } from './gpu-adapter';
@@ -200,8 +200,14 @@ export class WorkerPipeline<T extends PipelineTask> {
     call: (api: Comlink.Remote<WorkerApi>, values: ImageInput[], mark: <V>(value: V) => V, id: number) => Promise<Reply<unknown>>,
     weight = 1,
   ): Promise<unknown> {
-    this.assertUsable();
-    checkRunOptions(options);
+    try {
+      this.assertUsable();
+      checkRunOptions(options);
+    } catch (error) {
+      // a frame handed over is the worker side's to close, and this call will not reach it
+      for (const input of inputs) if (isHandedOver(input)) closeFrame(input);
+      throw error;
+    }
     const { previous, posted } = this.nextPost();
     const preparing = Promise.allSettled(inputs.map((input) => toTransferable(input)));
     // one entry per input (undefined where it could not be made transferable)

@@ -188,6 +188,19 @@ const rt = {
     }
   },
 
+  /** A handed-over bitmap whose call is refused before it is sent (a function in the options, a disposed pipeline) is closed: the worker side will never get it. */
+  async handOverRefused() {
+    const p = await vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm' });
+    const grey = () => createImageBitmap(new ImageData(new Uint8ClampedArray(64 * 64 * 4).fill(128), 64, 64));
+    const outcomes = [];
+    const first = await grey();
+    outcomes.push({ code: await p.run(vp.handOver(first), { onBox: () => 1 }).then(() => null, (e) => e.code), width: first.width });
+    p.dispose();
+    const second = await grey();
+    outcomes.push({ code: await p.run(vp.handOver(second)).then(() => null, (e) => e.code), width: second.width });
+    return outcomes;
+  },
+
   /** A worker script of the app's own closes itself after its first run (pages/closing-worker.ts); then a second run. */
   async appClosesWorker() {
     const w = new vp.VisionWorker({ url: '/dist/rt/closing-worker.js', timeoutMs: 600_000 });

@@ -286,10 +286,12 @@ export class WorkerConnection<Api> {
         generation,
       };
     }
-    const worker = url ? new Worker(url, { type: 'module', name }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
+    const script = url ?? new URL('./worker.js', import.meta.url);
+    const worker = new Worker(script, { type: 'module', name });
     worker.addEventListener('error', (event: ErrorEvent) => {
       event.preventDefault();
-      onCrash(event.message || 'error event (the worker script failed to load or threw)');
+      // a script that is not there (not deployed beside the bundle, a 404 page) gives an event with no message: name the URL
+      onCrash(event.message || `the worker script ${String(script)} failed to load or threw — is it deployed there? (workerUrl names another)`);
     });
     worker.addEventListener('messageerror', () => onCrash('a message could not be deserialised'));
     worker.addEventListener('message', (event: MessageEvent) => event.data === WORKER_CLOSING_MESSAGE && onCrash('closed itself'));

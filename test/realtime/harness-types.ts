@@ -42,6 +42,7 @@ export interface RealtimeHarness {
   appClosesWorker(): { second: { ok: true } | ({ ok: false } & PlainError); failures: number; restarts: number; lastError: PlainError | null };
   relativeUrls(workerUrl: string): { ok: true; backend: string; imageSize: { width: number; height: number } } | ({ ok: false } & PlainError);
   handOverRefused(): { code: string | null; width: number }[];
+  missingWorkerScript(): PlainError | null;
   batchHandOver(): [{ handedFirst: true; code: string | null; width: number }, { handedFirst: false; code: string | null; width: number }, { embeddings: number; dim: number; callerOpen: boolean }];
   track(name: string, count: number, options?: { policy?: string; maxMs?: number; maxQueue?: number }): {
     results: (PlainResult & { timestamp: number; latency: number; frameType: string | null })[];

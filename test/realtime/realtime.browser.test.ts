@@ -280,6 +280,10 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(await rt.call('relativeUrls', '/dist/rt/nested/deeper/still/worker.js')).toEqual({ ok: true, backend: 'wasm', imageSize: { width: 320, height: 240 } });
   });
 
+  it('a worker script that is not deployed is WORKER_FAILED naming its URL', async () => {
+    expect(await rt.call('missingWorkerScript')).toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/the worker script \/dist\/rt\/not-deployed\/worker\.js failed to load or threw — is it deployed there\?/) });
+  });
+
   it('a handed-over bitmap whose call is refused before it is sent is closed (a function in the options, a disposed pipeline left it open)', async () => {
     expect(await rt.call('handOverRefused')).toEqual([{ code: 'INVALID_OPTION', width: 0 }, { code: 'DISPOSED', width: 0 }]);
   });

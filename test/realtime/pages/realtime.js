@@ -188,6 +188,14 @@ const rt = {
     }
   },
 
+  /** A worker script that is not there: the error names its URL (it said only "the worker script failed to load or threw"). */
+  async missingWorkerScript() {
+    return vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm', workerUrl: '/dist/rt/not-deployed/worker.js', createTimeoutMs: 20_000 }).then(
+      (p) => (p.dispose(), null),
+      (error) => plainError(error),
+    );
+  },
+
   /** A handed-over bitmap whose call is refused before it is sent (a function in the options, a disposed pipeline) is closed: the worker side will never get it. */
   async handOverRefused() {
     const p = await vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm' });

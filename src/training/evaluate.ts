@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { VisionError } from '../core/errors';
 import { accuracy } from '../core/accuracy';
 import { checkClassLabels, checkFinite, checkNumber, checkObject, checkTensor } from './checks';
+import { headKindOf, headLoss } from './transfer/heads';
 import { type ClassificationLoss, resolveLoss, type LossName } from './losses';
 import { checkLive } from './model-liveness';
 
@@ -88,7 +89,9 @@ export async function predictScores(model: tf.LayersModel, x: tf.Tensor, batchSi
 }
 
 /**
- * Loss and accuracy of a classifier on labelled data (inference mode, batched). The data is
+ * Loss and accuracy of a classifier on labelled data (inference mode, batched); the loss is
+ * `lossFn`, by default the one `fit` trains the model with (a `buildHead` head's own, else
+ * cross-entropy). The data is
  * checked first ({@link checkLabeledData}): `INVALID_INPUT` for `x` that is no tensor of the
  * model's feature shape or has no rows, labels that are not one class index per row below the
  * model's class count, or NaN/Infinity features; `INVALID_OPTION` for a `batchSize` that is not
@@ -99,10 +102,12 @@ export async function predictScores(model: tf.LayersModel, x: tf.Tensor, batchSi
  * const { loss, accuracy } = await evaluateClassifier(model, { x, labels });
  * ```
  */
-export async function evaluateClassifier(model: tf.LayersModel, data: LabeledTensors, lossFn: LossName | ClassificationLoss = 'cross-entropy', batchSize = 256): Promise<{ loss: number; accuracy: number; predicted: Int32Array }> {
+export async function evaluateClassifier(model: tf.LayersModel, data: LabeledTensors, lossFn?: LossName | ClassificationLoss, batchSize = 256): Promise<{ loss: number; accuracy: number; predicted: Int32Array }> {
   await checkLabeledData(model, data, 'data');
   checkNumber(batchSize, 'batchSize', 'positive integer');
-  const loss = resolveLoss(lossFn);
+  // the loss fit trains the model with: a head's own (hinge for an svm head), else cross-entropy
+  const kind = headKindOf(model);
+  const loss = resolveLoss(lossFn ?? (kind === undefined ? 'cross-entropy' : headLoss(kind)));
   const n = data.x.shape[0];
   let total = 0;
   const predicted = new Int32Array(n);

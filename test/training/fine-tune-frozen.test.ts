@@ -62,6 +62,21 @@ describe('fineTune keeps the frozen backbone frozen (cpu backend: convolution gr
     source.dispose();
   });
 
+  it("an svm head fine-tunes with its own loss (hinge) when none is given, as fit trains it (it trained with cross-entropy)", async () => {
+    const headWeightsAfter = async (loss?: 'hinge' | 'cross-entropy'): Promise<number[]> => {
+      const { source, backbone } = backboneWithBatchNorm();
+      const head = buildHead('svm', { inputDim: 4, numClasses: 2, seed: 1, normalizeFeatures: false });
+      await fineTune(backbone, head, data, { epochs: 1, batchSize: 8, seed: 1, ...(loss ? { loss } : {}) });
+      const weights = Array.from(head.getWeights()[0].dataSync());
+      head.dispose();
+      source.dispose();
+      return weights;
+    };
+    const [byDefault, hinge, crossEntropy] = [await headWeightsAfter(), await headWeightsAfter('hinge'), await headWeightsAfter('cross-entropy')];
+    expect(byDefault).toEqual(hinge);
+    expect(byDefault).not.toEqual(crossEntropy);
+  });
+
   it('an unfrozen batch-norm layer trains; a refused or aborted call leaves every layer frozen as it was', async () => {
     const { source, backbone } = backboneWithBatchNorm();
     const head = buildHead('softmax', { inputDim: 4, numClasses: 2, seed: 1, normalizeFeatures: false });

@@ -5,6 +5,7 @@ import { type FitOptions, type FitResult, fit } from '../fit';
 import type { LabeledTensors } from '../evaluate';
 import type { FeatureBackbone } from './feature-backbone';
 import { composeClassifier } from './classifier';
+import { headKindOf, headLoss } from './heads';
 
 /**
  * Makes the last `count` layers that have weights in a backbone trainable (all others stay
@@ -99,7 +100,9 @@ export async function fineTune(extractor: FeatureBackbone, head: tf.LayersModel,
     const groups = [{ variables: headVariables, learningRateScale: 1 }];
     if (backboneVariables.length > 0) groups.push({ variables: backboneVariables, learningRateScale: scale });
     const { unfreeze: _unfreeze, backboneLearningRateScale: _scale, ...fitOptions } = options;
-    const result = await fit(model, data, { ...fitOptions, groups });
+    // the head's own loss unless told otherwise, as fit gives a head (the composed model is no head of buildHead's)
+    const kind = headKindOf(head);
+    const result = await fit(model, data, { ...fitOptions, groups, loss: fitOptions.loss ?? (kind === undefined ? undefined : headLoss(kind)) });
     return { model, result };
   } catch (error) {
     layers.forEach((layer, i) => (layer.trainable = wasTrainable[i]));

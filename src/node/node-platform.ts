@@ -36,9 +36,14 @@ const FILE_ERRORS: Record<string, string> = {
 /**
  * Reads an image file, turning file-system errors into `INVALID_INPUT` that say what happened.
  * Devices (`/dev/zero`, a disk, a terminal) are refused before reading: they may never end.
- * Pipes are read to their end (`cat photo.jpg | visionpipe detect /dev/stdin`).
+ * Pipes are read to their end (`cat photo.jpg | visionpipe detect /dev/stdin`), up to 1 GiB.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readImageFile('/dev/stdin'); // read once: decode and thumbnail from these
+ * ```
  */
-async function readImageFile(path: string): Promise<Uint8Array> {
+export async function readImageFile(path: string): Promise<Uint8Array> {
   try {
     return await readLocalFile(path, { pipes: true });
   } catch (error) {
@@ -116,11 +121,25 @@ export async function checkImageHeader(bytes: Uint8Array, what: string, sizeName
  */
 export async function decodeImageFile(source: string | Uint8Array, options: ImageInputLimits = {}): Promise<RawImage> {
   checkOptionsObject(options, 'decodeImageFile', LIMIT_NAMES);
+  const bytes = typeof source === 'string' ? await readImageFile(source) : source;
+  return decodeImageBytes(bytes, typeof source === 'string' ? source : undefined, options);
+}
+
+/**
+ * {@link decodeImageFile} of bytes already read from `path` (named in its messages as a path
+ * is), for a caller that needs the bytes too — a file read once, such as a pipe.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readImageFile('/dev/stdin');
+ * const image = await decodeImageBytes(bytes, '/dev/stdin', { maxPixels });
+ * ```
+ */
+export async function decodeImageBytes(bytes: Uint8Array, path: string | undefined, options: ImageInputLimits = {}): Promise<RawImage> {
   const maxPixels = effectiveMaxPixels(options);
   const { default: sharp } = await import('sharp');
-  const bytes = typeof source === 'string' ? await readImageFile(source) : source;
-  const what = typeof source === 'string' ? `image '${source}'` : 'image';
-  const header = await checkImageHeader(bytes, what, typeof source === 'string' ? what : 'encoded image', maxPixels);
+  const what = path !== undefined ? `image '${path}'` : 'image';
+  const header = await checkImageHeader(bytes, what, path !== undefined ? what : 'encoded image', maxPixels);
   // limitInputPixels makes libvips refuse the same images should the header lie.
   const limit = Number.isFinite(maxPixels) ? maxPixels : false;
   let decoded;

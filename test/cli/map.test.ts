@@ -66,6 +66,22 @@ describe('visionpipe map (real photos)', () => {
     expect([data[corner], data[corner + 1], data[corner + 2]]).toEqual([255, 255, 255]);
   });
 
+  it('thumbnails keep the transparency of the photos (a transparent background was drawn black)', async () => {
+    const icons = join(tmp, 'icons');
+    mkdirSync(icons);
+    for (const [i, colour] of ['#d03030', '#30a030', '#3050d0'].entries()) {
+      const rgba = Buffer.alloc(120 * 120 * 4);
+      for (let y = 30; y < 90; y++) for (let x = 30; x < 90; x++) Buffer.from(colour.slice(1).match(/../g)!.map((h) => parseInt(h, 16)).concat(255)).copy(rgba, (y * 120 + x) * 4);
+      await sharp(rgba, { raw: { width: 120, height: 120, channels: 4 } }).png().toFile(join(icons, `icon${i}.png`));
+    }
+    const out = join(tmp, 'icons.png');
+    expect((await cli('map', icons, '--out', out)).code).toBe(0);
+    const { data, info } = await sharp(out).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    let black = 0;
+    for (let i = 0; i < info.width * info.height; i++) if (data[i * 3] === 0 && data[i * 3 + 1] === 0 && data[i * 3 + 2] === 0) black++;
+    expect(black).toBeLessThan(100); // 22,002: each thumbnail's transparent part
+  });
+
   it('UMAP (seeded) writes a map into a folder; bad use is a usage error or an input error', async () => {
     const folder = join(tmp, 'umap');
     const result = await cli('map', photos, '--out', folder, '--method', 'umap', '--seed', '7');

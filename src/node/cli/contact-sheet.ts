@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeError } from '../../core/errors';
-import type { RawImage } from '../../core/image-input';
 import { resolveMaxPixels } from '../../core/image-limits';
 import { readLocalFileChecked } from '../local-file';
 
@@ -22,8 +21,8 @@ export interface SheetTile {
   file: string;
   title: string;
   detail: string;
-  /** The file's pixels, where already decoded (a query read from a pipe can be read only once); else the file is read. */
-  image?: RawImage;
+  /** The file's bytes, where already read (a query read from a pipe can be read only once); else the file is read. */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -67,10 +66,8 @@ export async function writeContactSheet(path: string, tiles: readonly SheetTile[
     const x = GAP + i * (THUMB + GAP);
     try {
       // read here, not by libvips from the path: a named pipe or device among the index's files is refused, not waited on
-      const source = tile.image
-        ? sharp(tile.image.data, { raw: { width: tile.image.width, height: tile.image.height, channels: tile.image.channels } })
-        : sharp(await readLocalFileChecked(tile.file), { limitInputPixels: limit }).rotate();
-      const png = await source.resize(THUMB, THUMB, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
+      const bytes = tile.bytes ?? (await readLocalFileChecked(tile.file));
+      const png = await sharp(bytes, { limitInputPixels: limit }).rotate().resize(THUMB, THUMB, { fit: 'contain', background: '#ffffff' }).png().toBuffer();
       ctx.drawImage(await loadImage(png), x, GAP);
     } catch (error) {
       const tooLarge = /pixel limit/i.test(describeError(error));

@@ -5,7 +5,7 @@ import type { ModelSpec } from '../../models/model-spec';
 import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import type { FeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import { SimilarityIndex } from '../../pipelines/embeddings/similarity-index';
-import { decodeImageFile } from '../node-platform';
+import { decodeImageBytes, decodeImageFile, readImageFile } from '../node-platform';
 import { readLocalFileChecked } from '../local-file';
 import { writeFilesAtomic } from '../atomic-write';
 import { loadSimilarityIndex, similarityIndexFile } from '../similarity-index-file';
@@ -210,10 +210,10 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
   const pipeline = await embedder(model, args);
   try {
     if (pipeline.dim !== index.dim) throw new VisionError('INVALID_INPUT', `the index holds ${index.dim}-d vectors but its model makes ${pipeline.dim}-d ones`);
-    const { embedding, image } = await queryStep(query, args, print, async () => {
-      const decoded = await decodeImageFile(query, { maxPixels: args.maxPixels });
-      const result = await pipeline.run(decoded);
-      return { ...result, embedding: withDirection(result.embedding), image: decoded };
+    const { embedding, bytes } = await queryStep(query, args, print, async () => {
+      const read = await readImageFile(query);
+      const result = await pipeline.run(await decodeImageBytes(read, query, { maxPixels: args.maxPixels }));
+      return { ...result, embedding: withDirection(result.embedding), bytes: read };
     });
     const hits = index.search(embedding, Math.min(args.top ?? 5, Math.max(index.size, 1)));
     const found = hits.map((h, i) => ({ rank: i + 1, id: h.id, score: h.score, path: indexedPath(h.metadata, h.id, args.index as string) }));
@@ -226,7 +226,7 @@ export async function runSearch(args: CliArgs, print: Print, printError: Print):
       const indexFiles = [join(args.index, MANIFEST_FILE), join(args.index, INDEX_FILE), ...(card === undefined ? [] : [card])];
       const [{ path: sheet }] = outputNames([query, ...found.map((f) => f.path)], args.out, 'similar', indexFiles);
       const blank = await writeContactSheet(sheet, [
-        { file: query, title: 'query', detail: basename(query), image }, // read once: a piped query cannot be read again
+        { file: query, title: 'query', detail: basename(query), bytes }, // read once: a piped query cannot be read again
         ...found.map((f) => ({ file: f.path, title: `${f.rank}. score ${f.score.toFixed(3)}`, detail: basename(f.path) })),
       ], args.maxPixels);
       // an image indexed once and since moved or deleted: the index is stale, the search still stands

@@ -2,13 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { VisionError } from '../../core/errors';
 import type { RawImage } from '../../core/image-input';
+import { resolveMaxPixels } from '../../core/image-limits';
 import { pca } from '../../explain/projections/pca';
 import { umap } from '../../explain/projections/umap';
 import { createFeatureExtractionPipeline } from '../../pipelines/embeddings/feature-extraction-pipeline';
 import type { Canvas2D, ScratchCanvas } from '../../render/canvas2d';
 import { drawScatter } from '../../render/scatter';
 import type { CliArgs, MapMethod } from './args';
-import { decodeImageFile } from '../node-platform';
+import { decodeImageBytes, readImageFile } from '../node-platform';
 import { type EachResult, embedEach } from './embed-each';
 import { expandInputs } from './inputs';
 import { modelCardFile, resolveModelArg } from './model-arg';
@@ -36,11 +37,10 @@ function mapPath(out: string): string {
   return target;
 }
 
-/** A thumbnail (longest side {@link THUMBNAIL}) of pixels already decoded: each input is read once (a pipe can be read only once). */
-async function thumbnail(image: RawImage): Promise<RawImage> {
+/** A thumbnail (longest side {@link THUMBNAIL}, transparency kept) of an image file's bytes, read once with the embedding's (a pipe can be read only once). */
+async function thumbnail(bytes: Uint8Array, maxPixels: number | undefined): Promise<RawImage> {
   const { default: sharp } = await import('sharp');
-  const raw = { width: image.width, height: image.height, channels: image.channels };
-  const pixels = sharp(image.data, { raw }).resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).ensureAlpha();
+  const pixels = sharp(bytes, { limitInputPixels: resolveMaxPixels(maxPixels) }).rotate().resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).ensureAlpha();
   const { data, info } = await pixels.raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 };
 }
@@ -76,8 +76,9 @@ export async function runMap(args: CliArgs, print: Print, printError: Print): Pr
   let embedded: EachResult<{ embedding: Float32Array; thumb: RawImage }>;
   try {
     embedded = await embedEach(files, async (file) => {
-      const image = await decodeImageFile(file, { maxPixels: args.maxPixels });
-      return { embedding: (await pipeline.run(image)).embedding, thumb: await thumbnail(image) };
+      const bytes = await readImageFile(file);
+      const image = await decodeImageBytes(bytes, file, { maxPixels: args.maxPixels });
+      return { embedding: (await pipeline.run(image)).embedding, thumb: await thumbnail(bytes, args.maxPixels) };
     }, printError);
   } finally {
     pipeline.dispose();

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { VisionError, throwIfAborted } from '../core/errors';
 import { linkAbort } from '../camera/abort-link';
 import { getPlatform } from '../core/platform';
+import { baseUrl } from '../core/base-url';
 import { shownValue } from '../core/shown-value';
 import type { PipelineTask, TaskOptions } from '../pipelines/registry';
 import { checkLoadingOptions } from '../runtime/loading-options';
@@ -117,7 +118,7 @@ export async function createWorkerPipeline<T extends PipelineTask>(task: T, opti
       }
     });
     // relative URLs in the options (modelBaseUrl: 'models/', wasmPaths) mean the page's folder, not the worker script's
-    const page = typeof document === 'undefined' ? undefined : document.baseURI;
+    const page = typeof document === 'undefined' ? undefined : baseUrl(); // what in-thread loads resolve against
     const limits: WorkerLimits = { maxPixels: getPlatform().maxPixels, ...(page ? { baseUrl: page } : {}) };
     const registration: WorkerRegistration = { task, options: wire, limits };
     const info = await openUnlessAborted(worker, registration, onProgress, all.signal);

@@ -64,7 +64,7 @@ export type SimulatedFailure = 'throw' | 'hang' | 'exit';
 export interface WorkerLimits {
   /** Largest image (width × height) the worker's pipelines accept; unset: the worker's default. */
   maxPixels?: number;
-  /** The page's URL (`document.baseURI`), which relative URLs in the options resolve against, as in the page; unset outside a page. */
+  /** The page's URL (`location.href`), which relative URLs in the options resolve against, as in the page; unset outside a page. */
   baseUrl?: string;
 }
 

@@ -1,0 +1,50 @@
+// Worker pipeline edges for the realtime tests (plain ESM, runs untranspiled; merged into
+// `window.rt` by realtime.js): relative URLs, a worker script that is not there, frames handed
+// over to calls refused before they are sent. Types: ../harness-types.ts.
+
+/** The functions, given the bundled SDK, the page's loading options and its error flattener. */
+export function workerEdges(vp, BASE, plainError) {
+  return {
+    /**
+     * Relative URLs in a worker pipeline's options mean the page's folder, as in-thread: this page
+     * is /test/realtime/pages/, so these are /node_modules/…; from the worker's folder (deeper,
+     * `workerUrl`) they name nothing.
+     */
+    async relativeUrls(workerUrl) {
+      const options = { modelBaseUrl: '../../../node_modules/', wasmPaths: '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', backend: 'wasm', threshold: 0.3, workerUrl };
+      try {
+        const p = await vp.createWorkerPipeline('object-detection', options);
+        try {
+          const grey = await createImageBitmap(new ImageData(new Uint8ClampedArray(320 * 240 * 4).fill(128), 320, 240));
+          const { imageSize } = await p.run(vp.handOver(grey));
+          return { ok: true, backend: p.runner.backend, imageSize };
+        } finally {
+          p.dispose();
+        }
+      } catch (error) {
+        return { ok: false, ...plainError(error) };
+      }
+    },
+
+    /** A worker script that is not there: the error names its URL (it said only "the worker script failed to load or threw"). */
+    async missingWorkerScript() {
+      return vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm', workerUrl: '/dist/rt/not-deployed/worker.js', createTimeoutMs: 20_000 }).then(
+        (p) => (p.dispose(), null),
+        (error) => plainError(error),
+      );
+    },
+
+    /** A handed-over bitmap whose call is refused before it is sent (a function in the options, a disposed pipeline) is closed: the worker side will never get it. */
+    async handOverRefused() {
+      const p = await vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm' });
+      const grey = () => createImageBitmap(new ImageData(new Uint8ClampedArray(64 * 64 * 4).fill(128), 64, 64));
+      const outcomes = [];
+      const first = await grey();
+      outcomes.push({ code: await p.run(vp.handOver(first), { onBox: () => 1 }).then(() => null, (e) => e.code), width: first.width });
+      p.dispose();
+      const second = await grey();
+      outcomes.push({ code: await p.run(vp.handOver(second)).then(() => null, (e) => e.code), width: second.width });
+      return outcomes;
+    },
+  };
+}

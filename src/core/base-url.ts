@@ -48,3 +48,17 @@ export function absoluteUrl(url: string): string {
     return url;
   }
 }
+
+/**
+ * A URL option made absolute with {@link absoluteUrl} before it crosses to a worker (whose own
+ * location is the worker script's); anything else (absent, not a string) is passed on as given,
+ * for the worker's checks to refuse.
+ *
+ * @example
+ * ```ts
+ * worker.setup({ wasmPaths: pageUrlOption(options.wasmPaths) }); // '/wasm/' → 'https://example.com/wasm/'
+ * ```
+ */
+export function pageUrlOption<T>(url: T): T {
+  return (typeof url === 'string' ? absoluteUrl(url) : url) as T;
+}

@@ -280,6 +280,12 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(await rt.call('relativeUrls', '/dist/rt/nested/deeper/still/worker.js')).toEqual({ ok: true, backend: 'wasm', imageSize: { width: 320, height: 240 } });
   });
 
+  it("and in the training workers (the image trainer's backbone and both trainers' wasm files were looked for beside the worker script)", async () => {
+    mkdirSync(join(REPO_ROOT, 'dist/rt/nested/deeper/still'), { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'dist/rt/worker.js'), join(REPO_ROOT, 'dist/rt/nested/deeper/still/worker.js'));
+    expect(await rt.call('trainerRelativeUrls', '/dist/rt/nested/deeper/still/worker.js')).toEqual({ images: { ok: true, backend: 'wasm' }, gestures: { ok: true, backend: 'wasm' } });
+  });
+
   it('a worker script that is not deployed is WORKER_FAILED naming its URL', async () => {
     expect(await rt.call('missingWorkerScript')).toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/the worker script \/dist\/rt\/not-deployed\/worker\.js failed to load or threw — is it deployed there\?/) });
   });

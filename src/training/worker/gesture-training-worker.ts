@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { pageUrlOption } from '../../core/base-url';
 import { checkFunctionOptions } from '../../core/callback-options';
 import { VisionError, throwIfAborted } from '../../core/errors';
 import type { TfjsBackendOptions } from '../../runtime/tfjs-backend';
@@ -142,7 +143,7 @@ function plainHand(hand: HandLandmarks): HandLandmarks {
  */
 export async function createGestureTrainingWorker(options: GestureTrainingWorkerOptions = {}): Promise<GestureTrainingWorker> {
   checkOptionsObject(options, 'createGestureTrainingWorker', optionNames<GestureTrainingWorkerOptions>()(['backend', 'wasmPaths', 'worker', 'workerUrl']));
-  const setup: TfjsBackendOptions = { backend: options.backend, wasmPaths: options.wasmPaths };
+  const setup: TfjsBackendOptions = { backend: options.backend, wasmPaths: pageUrlOption(options.wasmPaths) }; // the page's folder, not the worker script's
   const { channel, info } = await openTrainerChannel(options, 'visionpipe-gestures', MESSAGES, (remote) => remote.setupGestures(setup));
   return new GestureTrainingWorker(info.backend, channel);
 }

@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { pageUrlOption } from '../../core/base-url';
 import { checkFunctionOptions } from '../../core/callback-options';
 import * as tf from '@tensorflow/tfjs';
 import { VisionError, throwIfAborted } from '../../core/errors';
@@ -196,7 +197,8 @@ export class TrainingWorker {
 export async function createTrainingWorker(options: TrainingWorkerOptions = {}): Promise<TrainingWorker> {
   checkOptionsObject(options, 'createTrainingWorker', WORKER_OPTION_NAMES);
   throwIfAborted(options.signal, 'starting the training worker');
-  const setup: TrainerSetup = { modelBaseUrl: options.modelBaseUrl, backend: options.backend, wasmPaths: options.wasmPaths };
+  // relative URLs mean the page's folder, as in-thread (in the worker they would be the worker script's)
+  const setup: TrainerSetup = { modelBaseUrl: pageUrlOption(options.modelBaseUrl), backend: options.backend, wasmPaths: pageUrlOption(options.wasmPaths) };
   const { channel, info } = await openTrainerChannel(options, 'visionpipe-trainer', MESSAGES, (remote) => remote.setup(setup), options.signal);
   return new TrainingWorker(info, channel);
 }

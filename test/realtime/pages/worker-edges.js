@@ -26,6 +26,24 @@ export function workerEdges(vp, BASE, plainError) {
       }
     },
 
+    /** The same for the two trainers: the image trainer's backbone and wasm files, the gesture trainer's wasm files. */
+    async trainerRelativeUrls(workerUrl) {
+      const wasmPaths = '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/';
+      const outcome = async (start) => {
+        try {
+          const trainer = await start();
+          trainer.dispose();
+          return { ok: true, backend: trainer.backend };
+        } catch (error) {
+          return { ok: false, ...plainError(error) };
+        }
+      };
+      return {
+        images: await outcome(() => vp.createTrainingWorker({ modelBaseUrl: '../../../node_modules/', wasmPaths, backend: 'wasm', workerUrl })),
+        gestures: await outcome(() => vp.createGestureTrainingWorker({ wasmPaths, backend: 'wasm', workerUrl })),
+      };
+    },
+
     /** A worker script that is not there: the error names its URL (it said only "the worker script failed to load or threw"). */
     async missingWorkerScript() {
       return vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm', workerUrl: '/dist/rt/not-deployed/worker.js', createTimeoutMs: 20_000 }).then(

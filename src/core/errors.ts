@@ -123,3 +123,18 @@ export function toVisionError(error: unknown, code: VisionErrorCode, context: st
   if (error instanceof VisionError) return error;
   return new VisionError(code, `${context}: ${describeError(error)}`, { cause: error });
 }
+
+/**
+ * The error of image `index` of a batch, named as such: a `VisionError` keeps its code, anything
+ * else becomes `INVALID_INPUT`. In-thread and worker batches refuse an image in the same words.
+ *
+ * @example
+ * ```ts
+ * const image = await decode(input).catch((error: unknown) => { throw batchImageError(error, 3); });
+ * ```
+ */
+export function batchImageError(error: unknown, index: number): VisionError {
+  const where = `image ${index} of the batch`;
+  if (error instanceof VisionError) return new VisionError(error.code, `${where}: ${error.message}`, { cause: error });
+  return toVisionError(error, 'INVALID_INPUT', `could not read or prepare ${where} for the model`);
+}

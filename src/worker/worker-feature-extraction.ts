@@ -41,6 +41,6 @@ export class WorkerFeatureExtractionPipeline extends WorkerPipeline<'image-featu
     if (!Array.isArray(images)) return Promise.reject(new VisionError('INVALID_INPUT', 'runBatch takes an array of images'));
     // the time limit is a run's per 16 images (the in-thread batch size): a large batch is no hang
     const weight = Math.max(1, Math.ceil(images.length / 16));
-    return this.send(images, options, (api, values, mark, id) => api.runBatch(id, mark(values), options), weight) as Promise<FeatureExtractionBatchResult>;
+    return this.send(images, options, (api, values, mark, id) => api.runBatch(id, mark(values), options), { weight }) as Promise<FeatureExtractionBatchResult>;
   }
 }

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { VisionError } from '../core/errors';
+import { VisionError, batchImageError } from '../core/errors';
 import { type ImageInput, classifyImageInput, effectiveMaxPixels } from '../core/image-input';
 import { decodeImageInput } from '../core/image-tensor';
 import { setBaseUrl } from '../core/base-url';
@@ -13,7 +13,6 @@ import { packMasks } from './mask-transport';
 import type { RemotePipelineInfo, SimulatedFailure, WorkerApi, WorkerMemory } from './protocol';
 import { setPlatform } from '../core/platform';
 import { gpuMemory } from '../pipelines/shared/gpu-memory';
-import { batchImageError } from '../pipelines/embeddings/batch-stages';
 import { type Reply, reply } from '../runtime/worker-reply';
 import { WORKER_CLOSING_MESSAGE } from '../runtime/worker-connection';
 

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { VisionError, throwIfAborted } from '../core/errors';
+import { VisionError, batchImageError, throwIfAborted } from '../core/errors';
 import type { ImageInput } from '../core/image-input';
 import { closeFrame, isHandedOver } from '../core/frame-ownership';
 import type { ModelSpec } from '../models/model-spec';
@@ -192,13 +192,15 @@ export class WorkerPipeline<T extends PipelineTask> {
    * Posts `inputs` (made transferable at once, posted after the calls made before) with
    * `call`, which marks what it sends for transfer with `mark`; the copies made here are
    * closed afterwards (a transferred one is detached, closing it does nothing; one a failed
-   * post left behind is freed). `weight` scales the call's time limit (a batch of images).
+   * post left behind is freed). `batch` marks a batch of images: an image that cannot be sent is
+   * named by its place ("image 2 of the batch", as in-thread), and `weight` scales the call's
+   * time limit.
    */
   protected async send(
     inputs: readonly ImageInput[],
     options: object | undefined,
     call: (api: Comlink.Remote<WorkerApi>, values: ImageInput[], mark: <V>(value: V) => V, id: number) => Promise<Reply<unknown>>,
-    weight = 1,
+    batch?: { weight: number },
   ): Promise<unknown> {
     try {
       this.assertUsable();
@@ -216,8 +218,11 @@ export class WorkerPipeline<T extends PipelineTask> {
       await previous;
       const settled = await preparing;
       prepared = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
-      const failed = settled.find((s) => s.status === 'rejected');
-      if (failed) throw failed.reason;
+      const failed = settled.findIndex((s) => s.status === 'rejected');
+      if (failed >= 0) {
+        const { reason } = settled[failed] as PromiseRejectedResult;
+        throw batch ? batchImageError(reason, failed) : reason;
+      }
       const made = prepared as Awaited<ReturnType<typeof toTransferable>>[];
       const values = made.map((p) => p.value);
       const transfer = made.flatMap((p) => p.transfer);
@@ -229,7 +234,7 @@ export class WorkerPipeline<T extends PipelineTask> {
           return call(api, values, mark, id);
         },
         true,
-        weight,
+        batch?.weight ?? 1,
       );
       return unpackMasks(result);
     } finally {

@@ -40,6 +40,10 @@ describe('image feature extraction in a worker', () => {
       const inThread = (await local.runBatch([photos[0], 'missing.jpg']).then(() => new Error('accepted'), (error: unknown) => error)) as Error;
       expect(inThread.message).toMatch(/^image 1 of the batch: .*missing\.jpg/);
       await expect(remote.runBatch([photos[0], 'missing.jpg'])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: inThread.message });
+      // and an image refused on this side of the thread (not sendable) lost it too
+      const notAnImage = (await local.runBatch([photos[0], null as never]).then(() => new Error('accepted'), (error: unknown) => error)) as Error;
+      expect(notAnImage.message).toMatch(/^image 1 of the batch: /);
+      await expect(remote.runBatch([photos[0], null as never])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: notAnImage.message });
       await expect(remote.runBatch([photos[0]], { topK: 3 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
       expect((await remote.runBatch([photos[2]])).embeddings).toHaveLength(1);
     } finally {

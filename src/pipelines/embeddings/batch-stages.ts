@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { VisionError, toVisionError } from '../../core/errors';
+import { batchImageError } from '../../core/errors';
 import type { ImageInput } from '../../core/image-input';
 import type { InputTransform } from '../../core/types';
 import type { ModelSpec } from '../../models/model-spec';
@@ -34,21 +34,6 @@ export interface BatchStageOutputs {
 export function fixedBatchSize(runner: ModelRunner): number {
   const shape = runner.inputs[0]?.shape;
   return shape !== undefined && shape.length === 4 && shape[0] > 0 ? shape[0] : 0;
-}
-
-/**
- * The error of image `index` of a batch, named as such: a `VisionError` keeps its code, anything
- * else becomes `INVALID_INPUT`. In-thread and worker batches refuse an image in the same words.
- *
- * @example
- * ```ts
- * const image = await decode(input).catch((error: unknown) => { throw batchImageError(error, 3); });
- * ```
- */
-export function batchImageError(error: unknown, index: number): VisionError {
-  const where = `image ${index} of the batch`;
-  if (error instanceof VisionError) return new VisionError(error.code, `${where}: ${error.message}`, { cause: error });
-  return toVisionError(error, 'INVALID_INPUT', `could not read or prepare ${where} for the model`);
 }
 
 /** Each output cut to its first `n` rows (the batch axis), for outputs that have `rows` of them. */

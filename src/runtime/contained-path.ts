@@ -5,6 +5,8 @@ import { getPlatform } from '../core/platform';
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const FETCHED = /^(https?|blob|data):/i;
 const SEPARATOR = /[\\/]+/;
+/** C0 controls and DEL: a URL parser drops tabs and newlines, so `.\t./` would climb as `../` once fetched. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A file path split into its start (`/`, `C:\`, `` for relative paths) and normalised folders. */
 interface SplitPath {
@@ -91,7 +93,8 @@ function resolveUrl(base: string, relative: string, root: string | undefined): s
  * shard, a card's `location.url`) against the naming file's location, and refuses it unless
  * it stays inside that file's folder — or inside `root` when the caller gives a wider model
  * root. Refused with `INVALID_OPTION`: absolute paths, other URL schemes (`file:`), another
- * origin, `..` that climbs out, and the same written %-encoded (`%2e%2e`).
+ * origin, `..` that climbs out, the same written %-encoded (`%2e%2e`), and names with a control
+ * character (`.\t.` is `..` to a URL parser, which drops tabs and newlines).
  *
  * @example
  * ```ts
@@ -104,6 +107,7 @@ export function resolveContained(base: string, relative: string, root?: string):
   if (typeof relative !== 'string' || relative.length === 0) {
     throw new VisionError('INVALID_OPTION', `${base} names a file with an empty or non-string path`);
   }
+  if (CONTROL.test(relative)) throw escape(relative, base, root, 'has a control character (a tab or newline, which a URL parser drops)');
   if (FETCHED.test(base)) return resolveUrl(base, relative, root);
   const paths = comparablePaths(base, root);
   return resolvePath(paths.base, relative, paths.root);

@@ -194,6 +194,15 @@ describe('shard paths stay in the model folder', () => {
     expect(resolveContained('https://cdn.example/a/m/model.json', '../w.bin', 'https://cdn.example/a/')).toBe('https://cdn.example/a/w.bin');
     expect(() => resolveContained('https://cdn.example/a/m/model.json', 'w.bin', 'https://other.example/a/')).toThrow(/does not contain/);
   });
+
+  it('refuses names with a control character: a URL parser drops tabs and newlines, so .\\t. climbed out as .. once a page fetched it', () => {
+    // what a browser's fetch made of the path the check had let through
+    expect(new URL('/models/m/.\t./.\t./private/secret', 'https://example.com/app/').pathname).toBe('/private/secret');
+    for (const path of ['.\t./.\t./private/secret', '.\n./.\r./x.bin', 'w\u0000.bin', 'w\u007f.bin']) {
+      expect(() => resolveContained('/models/m/model.json', path), JSON.stringify(path)).toThrow(/has a control character .*must stay inside/);
+      expect(() => resolveContained('https://cdn.example/m/model.json', path), JSON.stringify(path)).toThrow(/has a control character/);
+    }
+  });
 });
 
 describe('model cards point only into their folder', () => {

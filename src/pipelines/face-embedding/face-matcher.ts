@@ -216,7 +216,11 @@ export class FaceMatcher {
   /** A copy of an embedding, checked: non-empty, as long as the references, finite values only. */
   private checked(embedding: ArrayLike<number>, what: string): Float64Array {
     const first = this.references[0];
-    if (!embedding || typeof embedding.length !== 'number' || embedding.length === 0 || (first && first.embedding.length !== embedding.length)) {
+    // an array or typed array, not any object with a length: { length: 1e8 } was scanned slot by slot and copied (2.4 GB) before it was refused
+    if (!Array.isArray(embedding) && !ArrayBuffer.isView(embedding)) {
+      throw new VisionError('INVALID_INPUT', `${what} is ${shownData(embedding)}; an embedding is an array or typed array of numbers`);
+    }
+    if (typeof embedding.length !== 'number' || embedding.length === 0 || (first && first.embedding.length !== embedding.length)) {
       throw new VisionError('INVALID_INPUT', `${what} has ${String(embedding?.length)} values; embeddings must be non-empty${first ? ` and have ${first.embedding.length} values like the references` : ''}`);
     }
     const bigints = embedding instanceof BigInt64Array || embedding instanceof BigUint64Array;

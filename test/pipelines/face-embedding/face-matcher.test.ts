@@ -237,5 +237,8 @@ describe('cosineSimilarity and FaceMatcher', () => {
     for (const bad of damaged) expect(codeOf(() => FaceMatcher.fromJSON(bad as never)), JSON.stringify(bad)).toBe('MODEL_FORMAT');
     expect(() => FaceMatcher.fromJSON(noThreshold as never)).toThrow("saved face matcher's threshold is undefined; it must be a cosine similarity in [-1, 1]");
     expect(() => FaceMatcher.fromJSON({ ...saved, references: [null] })).toThrow(/^saved face matcher: reference 0 is null; they must be an iterable/);
+    // an object with a length is no embedding: { length: 1e8 } was scanned and copied (16 s, 2.4 GB) before it was refused
+    const lengthBomb = { ...saved, references: [{ label: 'ada', embedding: { length: 1e8, 0: 1 } }] };
+    expect(() => FaceMatcher.fromJSON(lengthBomb as never)).toThrow(/^saved face matcher: reference 'ada' is \{ 0: 1, length: 100000000 \}; an embedding is an array or typed array of numbers$/);
   });
 });

@@ -227,10 +227,15 @@ describe('GestureClassifier refuses hostile input, stays usable and leaks no ten
     };
     await refused([
       [() => GestureClassifier.fromJSON({ ...saved, model: { json: saved.model!.json, weights: weights.slice(0, 100) } }), 'MODEL_FORMAT', /weights hold 75 bytes; .* need 21016/],
-      [() => GestureClassifier.fromJSON({ ...saved, model: { json: { ...saved.model!.json, modelTopology: {} }, weights } }), 'MODEL_FORMAT', /topology could not be built/],
+      [() => GestureClassifier.fromJSON({ ...saved, model: { json: { ...saved.model!.json, modelTopology: {} }, weights } }), 'MODEL_FORMAT', /topology is undefined with layers undefined; a gesture head is a Sequential model/],
       // the hidden layer is built (its variables made) before the scores layer fails
-      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[3].config.units = 0))), 'MODEL_FORMAT', /topology could not be built/],
-      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[1].config.units = 31))), 'MODEL_FORMAT', /weights do not fit/],
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[3].config.activation = 'bogus'))), 'MODEL_FORMAT', /topology could not be built/],
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[3].config.units = 0))), 'MODEL_FORMAT', /layer 3's units is 0; it must be a positive whole number/],
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[1].config.units = 31))), 'MODEL_FORMAT', /layers need 2548 weight values; its weights hold 5254/],
+      // layers far larger than the weights given were built and filled at random (4e6 units: 2.4 GB, 25 s) before they were found not to fit
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[1].config.units = 4e6))), 'MODEL_FORMAT', /layers need 3\d{8} weight values; its weights hold 5254/],
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void layers.splice(1, 0, { class_name: 'Conv2D', config: {} } as never))), 'MODEL_FORMAT', /layer 1 is "Conv2D"; a gesture head's layers are InputLayer, Dense, Dropout, Activation/],
+      [() => GestureClassifier.fromJSON(withTopology((layers) => void (layers[0].config.batch_input_shape = [null, 1e9]))), 'MODEL_FORMAT', /takes inputs of shape \[null, 1000000000\]; a gesture head takes \[null,75\]/],
       [() => GestureClassifier.fromJSON({ ...saved, head: 'tree' as GestureHeadKind }), 'MODEL_FORMAT', /head is "tree"/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, k: 0 } }), 'MODEL_FORMAT', /k 0; it must be a positive integer/],
       [() => GestureClassifier.fromJSON({ ...savedKnn, knn: { ...savedKnn.knn!, embeddings: savedKnn.knn!.embeddings.slice(1) } }), 'MODEL_FORMAT', /embeddings are 11249 values; it needs 11250/],

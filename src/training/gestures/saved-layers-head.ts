@@ -3,7 +3,7 @@ import { VisionError, toVisionError } from '../../core/errors';
 import { base64ToBytes } from './base64';
 import { isRecord } from './gesture-checks';
 import { HAND_FEATURE_DIM } from './hand-features';
-import { shownValue } from '../../core/shown-value';
+import { shownData, shownValue } from '../../core/shown-value';
 
 /** Bytes per value of the only weight dtype a saved gesture head holds (`float32`). */
 const FLOAT32_BYTES = 4;
@@ -63,6 +63,46 @@ function checkFinite(values: Float32Array, specs: readonly tf.io.WeightsManifest
   throw new VisionError('MODEL_FORMAT', `the saved weights hold ${values[bad]} at value ${bad} (of weight '${spec?.name}'); a gesture head's weights must be finite (was it saved from a training that diverged?)`);
 }
 
+/** The layer classes of a saved gesture head (what `buildHead` makes for it). */
+const HEAD_LAYERS = ['InputLayer', 'Dense', 'Dropout', 'Activation'];
+
+/** A positive whole number, else `MODEL_FORMAT` naming the field. */
+function size(value: unknown, what: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw new VisionError('MODEL_FORMAT', `the saved model's ${what} is ${shownValue(value)}; it must be a positive whole number`);
+}
+
+/**
+ * `MODEL_FORMAT` unless the topology is a sequential stack of a gesture head's layers, taking
+ * hand features, whose weights are exactly as many values as the saved ones: checked before
+ * tfjs builds it (a `Dense` of 4e6 units was built and filled at random, 2.4 GB, before its
+ * weights were found not to fit).
+ */
+function checkTopology(topology: Record<string, unknown>, specs: readonly tf.io.WeightsManifestEntry[]): void {
+  const layers = isRecord(topology.config) ? topology.config.layers : undefined;
+  if (topology.class_name !== 'Sequential' || !Array.isArray(layers) || layers.length === 0) {
+    throw new VisionError('MODEL_FORMAT', `the saved model's topology is ${shownValue(topology.class_name)} with layers ${shownValue(layers)}; a gesture head is a Sequential model with a list of layers`);
+  }
+  let width = 0;
+  let needed = 0;
+  layers.forEach((layer: unknown, i) => {
+    const kind = isRecord(layer) ? layer.class_name : undefined;
+    const config = isRecord(layer) && isRecord(layer.config) ? layer.config : {};
+    if (typeof kind !== 'string' || !HEAD_LAYERS.includes(kind)) throw new VisionError('MODEL_FORMAT', `the saved model's layer ${i} is ${shownValue(kind)}; a gesture head's layers are ${HEAD_LAYERS.join(', ')}`);
+    if (i === 0) {
+      const shape = config.batch_input_shape;
+      if (!Array.isArray(shape) || shape.length !== 2 || shape[1] !== HAND_FEATURE_DIM) throw new VisionError('MODEL_FORMAT', `the saved model takes inputs of shape ${shownData(shape)}; a gesture head takes [null,${HAND_FEATURE_DIM}]`);
+      width = HAND_FEATURE_DIM;
+    }
+    if (kind !== 'Dense') return;
+    const units = size(config.units, `layer ${i}'s units`);
+    needed += width * units + (config.use_bias === false ? 0 : units);
+    width = units;
+  });
+  const held = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
+  if (needed !== held) throw new VisionError('MODEL_FORMAT', `the saved model's layers need ${needed} weight values; its weights hold ${held}`);
+}
+
 /**
  * Builds the layers model a topology describes; should that fail part-way, the variables its
  * finished layers made are disposed. Deserialising runs synchronously inside the
@@ -84,10 +124,10 @@ async function buildModel(topology: Record<string, unknown>): Promise<tf.LayersM
 function checkShapes(model: tf.LayersModel, classes: number): void {
   const input = model.inputs.length === 1 ? model.inputs[0].shape : model.inputs.map((t) => t.shape);
   if (model.inputs.length !== 1 || input.length !== 2 || input[1] !== HAND_FEATURE_DIM) {
-    throw new VisionError('MODEL_FORMAT', `the saved model takes inputs of shape ${shownValue(input)}; a gesture head takes [null,${HAND_FEATURE_DIM}]`);
+    throw new VisionError('MODEL_FORMAT', `the saved model takes inputs of shape ${shownData(input)}; a gesture head takes [null,${HAND_FEATURE_DIM}]`);
   }
   const output = model.outputs.length === 1 ? model.outputs[0].shape : model.outputs.map((t) => t.shape);
-  if (model.outputs.length !== 1 || output.length !== 2) throw new VisionError('MODEL_FORMAT', `the saved model gives outputs of shape ${shownValue(output)}; a gesture head gives [null, classes]`);
+  if (model.outputs.length !== 1 || output.length !== 2) throw new VisionError('MODEL_FORMAT', `the saved model gives outputs of shape ${shownData(output)}; a gesture head gives [null, classes]`);
   if (output[1] !== classes) throw classCountMismatch(classes, `model scores ${shownValue(output[1])} classes`);
 }
 
@@ -105,7 +145,8 @@ function setWeights(model: tf.LayersModel, specs: tf.io.WeightsManifestEntry[], 
 
 /**
  * A layers head from a saved gesture classifier's `model` part (`{ json, weights }`), for
- * `classes` labels. Everything is checked before tensors are made where it can be; on any
+ * `classes` labels. Everything is checked before tensors are made where it can be (the layers
+ * against the weights, see {@link checkTopology}); on any
  * failure (`MODEL_FORMAT`) whatever was built is disposed.
  *
  * @example
@@ -116,6 +157,7 @@ function setWeights(model: tf.LayersModel, specs: tf.io.WeightsManifestEntry[], 
 export async function layersHeadFromJSON(saved: Record<string, unknown>, classes: number): Promise<tf.LayersModel> {
   const { topology, specs } = readModelJson(saved.json);
   const data = readWeights(saved.weights, specs);
+  checkTopology(topology, specs);
   const model = await buildModel(topology);
   try {
     checkShapes(model, classes);

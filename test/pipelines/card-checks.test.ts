@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG } from '../../src/models/catalog';
 import { type ModelRunner, type ModelSpec, loadModel, pipeline } from '../../src/node/index';
+import { checkCardFields } from '../../src/pipelines/shared/card-fields-check';
 import { checkCardInput } from '../../src/pipelines/shared/card-input-check';
 import { colourOnnxModel } from '../helpers/colour-onnx';
 import { cellDetectorCard, cellDetectorFiles } from '../soak/cell-detector';
@@ -40,13 +41,26 @@ describe('model card input checks', () => {
     await expect(created).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(message) });
   });
 
+  // a misspelt field of the card itself was passed over: the default it meant to change stayed
+  it.each([
+    [{ famliy: 'logits' }, /^model 'probe': its card has unknown field\(s\) famliy; a card's fields are id, task, family, /],
+    [{ defaults: { topk: 1 } }, /^model 'probe': defaults has unknown field\(s\) topk; allowed: threshold, iouThreshold, maxDetections, topK$/],
+    [{ defaults: 3 }, /^model 'probe': defaults is 3; it must be an object/],
+  ])('a card with %j is INVALID_OPTION at creation, before anything loads', async (fields, message) => {
+    const created = pipeline('image-classification', { model: { ...card({}), ...fields } as ModelSpec });
+    await expect(created).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(message) });
+  });
+
   it("a card without a task says so (it read \"is for undefined\")", async () => {
     const { task: _task, ...taskless } = card({}) as unknown as Record<string, unknown>;
     await expect(pipeline('image-classification', { model: taskless as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: "model 'probe': its card has no task (task is undefined); this pipeline takes task: 'image-classification'" });
   });
 
   it('every catalogue card and plain good inputs pass', () => {
-    for (const spec of Object.values(MODEL_CATALOG)) expect(() => checkCardInput(spec.id, spec.input), spec.id).not.toThrow();
+    for (const spec of Object.values(MODEL_CATALOG)) {
+      expect(() => checkCardInput(spec.id, spec.input), spec.id).not.toThrow();
+      expect(() => checkCardFields(spec), spec.id).not.toThrow();
+    }
     const good = { width: 8, height: 8, fit: 'letterbox', padValue: 0, layout: 'nchw', channelOrder: 'bgr', interpolation: 'nearest', dtype: 'int32' };
     expect(() => checkCardInput('mine', { ...good, normalization: { scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 1e-6, -2] } })).not.toThrow();
   });

@@ -7,6 +7,7 @@ import { type AnyModelSource, type LoadModelOptions, loadModel, loadModelOptions
 import type { ModelRunner } from '../../runtime/model-runner';
 import { type TfjsBackendOptions, tfjsBackendOrder } from '../../runtime/tfjs-backend';
 import { parseClassNames } from '../../runtime/onnx-metadata';
+import { checkCardFields } from './card-fields-check';
 import { checkCardInput } from './card-input-check';
 import { checkCardOutputs } from './card-output-check';
 import { checkYoloOutputShape, checkYoloOutputTypes } from './yolo-output-check';
@@ -193,6 +194,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
     throw new VisionError('INVALID_OPTION', 'model must be a catalogue id, a ModelSpec, or a ModelRunner with a spec');
   }
   if (spec.task !== task) throw wrongTask(spec, task);
+  checkCardFields(spec);
   checkCardInput(spec.id, spec.input);
   const source = options.modelSource ?? resolveModelLocation(spec, options.modelBaseUrl);
   const runner = await loadModel(source, { ...loadModelOptionsOf(options), backend: usableBackends(spec, options.backend), format: options.format ?? spec.format });
@@ -207,6 +209,7 @@ export async function resolveModel(task: TaskName, defaultId: string, options: B
 function checkedCard(task: TaskName, spec: ModelSpec, runner: ModelRunner): ModelSpec {
   checkModelId(spec.id, "a model card's id");
   if (spec.task !== task) throw wrongTask(spec, task);
+  checkCardFields(spec);
   checkCardInput(spec.id, spec.input);
   checkModelInput(spec, runner);
   checkCardOutputs(spec, runner);

@@ -142,6 +142,15 @@ describe('visionpipe embed / search (real photos)', () => {
       expect(result.code, index).toBe(1);
       expect(result.err.join('\n'), index).toMatch(message);
     }
+    // a card the manifest names is the index's file, not the user's pipe: refused, not waited on
+    const named = folder('card');
+    const cardFifo = join(tmp, 'fifo', 'card.json');
+    execFileSync('mkfifo', [cardFifo]);
+    const manifest = JSON.parse(readFileSync(join(named, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(named, 'manifest.json'), JSON.stringify({ ...manifest, model: { card: cardFifo } }));
+    const cardResult = await cli('search', fixturePhoto('coffee'), '--index', named);
+    expect(cardResult.code).toBe(1);
+    expect(cardResult.err.join('\n')).toMatch(/names the model card .*card\.json: is a named pipe, not a model card file \[INVALID_INPUT\]/);
     const entry = folder('entry');
     const fifo = join(tmp, 'fifo', 'photo.jpg');
     execFileSync('mkfifo', [fifo]);

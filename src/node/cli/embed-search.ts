@@ -151,7 +151,7 @@ async function manifestModel(manifest: EmbedManifest, folder: string): Promise<s
   if (typeof card !== 'string') throw new VisionError('INVALID_INPUT', `${where}: 'model' must be a catalogue id or { "card": "<path of a model card>" }; make the index again with visionpipe embed`);
   const label = `${where} names the model card ${card}`;
   try {
-    const spec = await readModelCard(card, { label });
+    const spec = await readModelCard(card, { label, pipes: false }); // a pipe the index names would be waited on for ever
     if (spec.task !== 'image-feature-extraction') throw new VisionError('INVALID_INPUT', `${label}, which is for ${spec.task}, not embeddings; make the index again with visionpipe embed`);
     return spec;
   } catch (error) {

@@ -22,6 +22,11 @@ export interface ModelCardOptions {
   modelRoot?: string;
   /** How messages name the card (default `--model <path>`), e.g. the file that named it. */
   label?: string;
+  /**
+   * Whether a pipe is read (default true: `--model /dev/stdin`); false for a card another file
+   * names (an index's manifest), where a named pipe is refused unread instead of waited on.
+   */
+  pipes?: boolean;
 }
 
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
@@ -126,7 +131,7 @@ export async function readModelCard(path: string, options: ModelCardOptions = {}
   const source: CardSource = { path, label: options.label ?? `--model ${path}` };
   let text: string;
   try {
-    text = (await readLocalFileChecked(path, { pipes: true })).toString('utf8'); // --model /dev/stdin
+    text = (await readLocalFileChecked(path, { pipes: options.pipes ?? true })).toString('utf8'); // --model /dev/stdin
   } catch (error) {
     if (error instanceof DeviceFileError) throw invalid(source, `is ${error.what}, not a model card file`);
     const known = options.label === undefined ? `; known models: ${knownModelIds()}` : '';

@@ -7,7 +7,7 @@
  * ffmpeg (a few KB) in a temporary folder, and patched byte by byte where ffmpeg will not lie.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,18 @@ describe('videos whose headers lie', () => {
     const frames = await decode(vfr);
     expect(frames.map((f) => f.timestampMs)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 2500]);
     expect(frames.map((f) => (isRed(pixel(f, 32, 24)) ? 'r' : isBlue(pixel(f, 32, 24)) ? 'b' : '?')).join('')).toBe('rrrrrrrrrrbbbb');
+  });
+
+  it("a file name holding a log line of ffmpeg's (a newline, then a frame's time or a size refusal) changes nothing: ffmpeg prints the name on the log the times are read from", async () => {
+    const named = ['y\n[Parsed_showinfo_0 @ 0x1] [info] n:   0 pts: 99999999 .mp4', 'y\n[Parsed_showinfo_0 @ 0x1] [info] n:   0 pts: -99999999 .mp4', 'z\nPicture size 99999x99999 exceeds specified max pixel count .mp4'];
+    for (const name of named) {
+      const path = join(tmp, name);
+      writeFileSync(path, readFileSync(vfr));
+      const frames = await decode(path);
+      expect(frames.map((f) => f.timestampMs), JSON.stringify(name)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000, 2500]);
+    }
+    // the link ffmpeg read instead is gone
+    expect(readdirSync(tmpdir()).filter((entry) => entry.startsWith('visionpipe-ffmpeg-name-'))).toEqual([]);
   });
 
   it('a frame larger than the header says comes at the probed size (its bytes were cut into garbage frames: 13 became 208); one over the pixel limit is INVALID_INPUT', async () => {

@@ -3,6 +3,7 @@ import { VisionError } from '../../core/errors';
 import { type RawImage, effectiveMaxPixels } from '../../core/image-input';
 import { checkImageSize } from '../../core/image-limits';
 import { ffmpegVideoInput, findFfmpegTool } from './ffmpeg-binary';
+import { logSafeVideoPath } from './log-safe-path';
 
 /**
  * One decoded video frame: RGB pixels, its index in the decoded stream and its time.
@@ -182,6 +183,16 @@ export function frameNumberAt(timestampMs: number, fps: number): number {
  * ```
  */
 export async function* decodeVideoFrames(path: string, options: DecodeOptions): AsyncGenerator<VideoFrameData> {
+  const input = await logSafeVideoPath(path); // ffmpeg prints the name on the log the frame times are read from
+  try {
+    yield* decodeFrames(input.path, options);
+  } finally {
+    await input.release();
+  }
+}
+
+/** {@link decodeVideoFrames} of a path whose name ffmpeg prints on one log line. */
+async function* decodeFrames(path: string, options: DecodeOptions): AsyncGenerator<VideoFrameData> {
   const { width, height, sampleFps } = options;
   const limit = effectiveMaxPixels({ maxPixels: options.maxPixels });
   checkImageSize(width, height, 'each frame of this video', limit);

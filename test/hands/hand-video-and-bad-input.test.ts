@@ -122,6 +122,14 @@ describe('hand landmarks: video mode and bad input', () => {
     }
     // the video frames' one detection, plus one per run(); before: one more per size change
     expect(detectorRuns).toHaveBeenCalledTimes(1 + sizes.length);
+    // a frame of another shape (the picture on the left of one twice as wide) says nothing of where the hand went: the detector looks again
+    const { data } = await sharp(frames[0].data, { raw: { width: 640, height: 480, channels: 3 } }).extend({ right: 640, background: '#5a5a5a' }).raw().toBuffer({ resolveWithObject: true });
+    const wide: RawImage = { data: new Uint8Array(data), width: 1280, height: 480, channels: 3 };
+    detectorRuns.mockClear();
+    const [hand] = (await hands.runForVideo(wide, sizes.length * 33)).hands;
+    expect(detectorRuns).toHaveBeenCalledTimes(1);
+    const [fresh] = (await hands.run(wide)).hands;
+    expect(hand.keypoints.map((k, j) => Math.hypot(k.x - fresh.keypoints[j].x, k.y - fresh.keypoints[j].y)).reduce((a, b) => a + b) / 21).toBeLessThan(1e-3);
   });
 
   it('reset() while a video frame is in flight (a new video starts): that frame leaves no track and no timestamp behind', async () => {

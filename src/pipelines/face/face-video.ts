@@ -6,6 +6,7 @@
 import { iou } from '../../postprocess/nms/iou';
 import { type FaceCrop, eyeLineRotation, faceCrop, turnedCrop } from '../../postprocess/face/face-roi';
 import { OneEuroBank, type OneEuroOptions, checkOneEuroOptions } from '../../track/one-euro';
+import { sameShape } from '../shared/frame-shape';
 import { takeBestOverlap } from '../shared/take-best-overlap';
 import type { FaceCandidate } from './face-stages';
 import type { Face, FacePoint } from './face-types';
@@ -91,9 +92,12 @@ export class FaceVideoState {
   }
 
   /**
-   * Takes the size of this frame: when it changed (a camera switching resolution), the tracked
-   * crops are carried onto the new size (same place in 0–1 image units, as the points are
-   * smoothed), so each face keeps its ID and filters instead of being cropped where it is not.
+   * Takes the size of this frame: when it was scaled (a camera switching resolution, same
+   * shape), the tracked crops are carried onto the new size (same place in 0–1 image units, as
+   * the points are smoothed), so each face keeps its ID and filters instead of being cropped
+   * where it is not. A frame of another shape (cropped or padded to 16:9, turned to portrait)
+   * says nothing of where the faces went: the tracks are dropped and the detector looks again
+   * (carried crops landed on other faces or a neck, whose mesh was kept as a face).
    *
    * @example
    * ```ts
@@ -104,6 +108,10 @@ export class FaceVideoState {
     const was = this.size;
     this.size = { width, height };
     if (!was || (was.width === width && was.height === height)) return;
+    if (!sameShape(was, this.size)) {
+      this.tracks = [];
+      return;
+    }
     const sx = width / was.width;
     const sy = height / was.height;
     for (const t of this.tracks) t.crop = { ...faceCrop([t.crop.x1 * sx, t.crop.y1 * sy, t.crop.x2 * sx, t.crop.y2 * sy], 1), rotation: t.crop.rotation };

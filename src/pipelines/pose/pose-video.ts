@@ -21,6 +21,7 @@ import { type FaceSpot, blazePoseRoi, faceOfKeypoints, regionOverlap, sameFace }
 import { BlazePoseSmoother } from './blazepose-smoothing';
 import { type AlignmentPoints, ImageUnitPoseSmoother, type PoseOrigin, type PoseTrackSmoother } from './pose-smoothing';
 import type { Pose } from './pose-types';
+import { sameShape } from '../shared/frame-shape';
 
 /** MoveNet's reference keypoint filter (0–1 image units). @example `new KeypointSmoother(DEFAULT_POSE_SMOOTHING)` */
 export const DEFAULT_POSE_SMOOTHING: Readonly<OneEuroOptions> = /* @__PURE__ */ Object.freeze({ minCutoff: 2.5, beta: 300, dCutoff: 2.5 });
@@ -210,7 +211,7 @@ export class PoseVideoState {
     this.smoothers.clear();
     this.previousMasks.clear();
     // a crop region (0–1 of the frame) stays square in pixels only on a frame of the same shape
-    if (was.width * height !== was.height * width) this.region = null;
+    if (!sameShape(was, this.size)) this.region = null;
   }
 
   /**

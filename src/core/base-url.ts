@@ -1,6 +1,6 @@
 /**
  * The URL that relative URLs in options (`modelBaseUrl`, `wasmPaths`, a card's `location.url`,
- * model files) resolve against: the page's. In a page that is its own location; in a worker the
+ * model files) resolve against: the page's. In a page that is its document's base URL; in a worker the
  * location is the worker script's, so the page hands its own over with each pipeline it creates
  * there — `modelBaseUrl: 'models/'` worked in-thread and was looked for beside `worker.js` in a
  * worker.
@@ -20,7 +20,10 @@ export function setBaseUrl(url: string | undefined): void {
 }
 
 /**
- * The URL relative URLs resolve against: the one set with {@link setBaseUrl}, else `location.href`; undefined where there is none (Node).
+ * The URL relative URLs resolve against: the one set with {@link setBaseUrl}, else the
+ * document's base URL (`document.baseURI`: a `<base href>`, or the parent page's in an
+ * `<iframe srcdoc>`, whose `location.href` is `about:srcdoc`), as `fetch` resolves them, else
+ * `location.href` (a worker); undefined where there is none (Node).
  *
  * @example
  * ```ts
@@ -28,7 +31,9 @@ export function setBaseUrl(url: string | undefined): void {
  * ```
  */
 export function baseUrl(): string | undefined {
-  return pageUrl ?? (typeof location === 'undefined' ? undefined : location.href);
+  if (pageUrl !== undefined) return pageUrl;
+  if (typeof document !== 'undefined' && typeof document.baseURI === 'string') return document.baseURI;
+  return typeof location === 'undefined' ? undefined : location.href;
 }
 
 /**

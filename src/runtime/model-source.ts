@@ -1,6 +1,6 @@
 import { VisionError, describeError, throwIfAborted } from '../core/errors';
 import { getPlatform } from '../core/platform';
-import { baseUrl } from '../core/base-url';
+import { absoluteUrl } from '../core/base-url';
 
 /**
  * Where a model comes from: a URL (absolute or page-relative), a local file path (Node), or
@@ -166,7 +166,7 @@ async function openCache(options: LoadOptions, url: string): Promise<Cache | und
 }
 
 async function fetchBytes(url: string, counter: ProgressCounter, options: LoadOptions): Promise<Uint8Array> {
-  const absolute = baseUrl() === undefined ? url : new URL(url, baseUrl()).href;
+  const absolute = absoluteUrl(url); // as given where there is no base or it does not parse: fetch says what is wrong
   const cache = await openCache(options, absolute);
   let response = await cache?.match(absolute);
   const fromNetwork = !response;

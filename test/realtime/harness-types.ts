@@ -41,6 +41,7 @@ export interface RealtimeHarness {
   loopFile(base64: string, ms: number): { timestamps: number[]; dropped: number };
   appClosesWorker(): { second: { ok: true } | ({ ok: false } & PlainError); failures: number; restarts: number; lastError: PlainError | null };
   relativeUrls(workerUrl: string): { ok: true; backend: string; imageSize: { width: number; height: number } } | ({ ok: false } & PlainError);
+  srcdocRelativeUrls(): { href: string; inThread: { ok: true } | ({ ok: false } & PlainError); worker: { ok: true } | ({ ok: false } & PlainError) };
   trainerRelativeUrls(workerUrl: string): Record<'images' | 'gestures', { ok: true; backend: string } | ({ ok: false } & PlainError)>;
   handOverRefused(): { code: string | null; width: number }[];
   missingWorkerScript(): PlainError | null;

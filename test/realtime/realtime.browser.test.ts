@@ -286,6 +286,10 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(await rt.call('trainerRelativeUrls', '/dist/rt/nested/deeper/still/worker.js')).toEqual({ images: { ok: true, backend: 'wasm' }, gestures: { ok: true, backend: 'wasm' } });
   });
 
+  it("in an <iframe srcdoc> (location about:srcdoc) relative URLs mean the document's base, in-thread and in a worker (they were a bare TypeError: Invalid URL)", async () => {
+    expect(await rt.call('srcdocRelativeUrls')).toEqual({ href: 'about:srcdoc', inThread: { ok: true }, worker: { ok: true } });
+  });
+
   it('a worker script that is not deployed is WORKER_FAILED naming its URL', async () => {
     expect(await rt.call('missingWorkerScript')).toMatchObject({ code: 'WORKER_FAILED', message: expect.stringMatching(/the worker script \/dist\/rt\/not-deployed\/worker\.js failed to load or threw — is it deployed there\?/) });
   });

@@ -44,6 +44,36 @@ export function workerEdges(vp, BASE, plainError) {
       };
     },
 
+    /**
+     * In an `<iframe srcdoc>` (its location is `about:srcdoc`) relative URLs mean the document's
+     * base — the page's — as fetch takes them, in-thread and in a worker: they were resolved
+     * against `about:srcdoc`, a bare TypeError.
+     */
+    async srcdocRelativeUrls() {
+      const frame = document.createElement('iframe');
+      const script = `import * as vp from '/dist/rt/realtime.js';
+        const options = { model: 'blazeface', modelBaseUrl: '../../../node_modules/', wasmPaths: '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', backend: 'wasm' };
+        const outcome = async (start) => {
+          try { const p = await start(); p.dispose(); return { ok: true }; } catch (e) { return { ok: false, name: e?.name ?? 'Error', code: e?.code ?? null, message: String(e?.message ?? e) }; }
+        };
+        parent.postMessage({ srcdoc: { href: location.href, inThread: await outcome(() => vp.pipeline('object-detection', options)), worker: await outcome(() => vp.createWorkerPipeline('object-detection', options)) } }, '*');`;
+      frame.srcdoc = `<!doctype html><script type="module">${script}</` + 'script>';
+      const answer = new Promise((resolve) => {
+        const listen = (event) => {
+          if (event.source !== frame.contentWindow || !event.data?.srcdoc) return;
+          window.removeEventListener('message', listen);
+          resolve(event.data.srcdoc);
+        };
+        window.addEventListener('message', listen);
+      });
+      document.body.append(frame);
+      try {
+        return await answer;
+      } finally {
+        frame.remove();
+      }
+    },
+
     /** A worker script that is not there: the error names its URL (it said only "the worker script failed to load or threw"). */
     async missingWorkerScript() {
       return vp.createWorkerPipeline('object-detection', { ...BASE, backend: 'wasm', workerUrl: '/dist/rt/not-deployed/worker.js', createTimeoutMs: 20_000 }).then(

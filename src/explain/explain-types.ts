@@ -66,7 +66,7 @@ export interface ExplainOptions {
   stride?: number;
   /** Occlusion: the patch's colour, one grey level or RGB, 0–255 (default 128). */
   fill?: number | readonly [number, number, number];
-  /** Occlusion: occluded copies per model call where the model takes a batch (default 16). */
+  /** Occlusion: occluded copies per model call where the model takes a batch (default 16; fewer where a batch would hold over 2^24 values, e.g. 111 copies of a 224² input). */
   batchSize?: number;
   /** SmoothGrad: noisy samples (default 16). */
   samples?: number;

@@ -92,6 +92,12 @@ function fillTensor(pipeline: ExplainablePipeline, fill: readonly [number, numbe
   return tf.tensor(values, nchw ? [1, 3, 1, 1] : [1, 1, 1, 3]);
 }
 
+/**
+ * The most values one batch of occluded copies may hold (64 MB of float32; 111 copies of a
+ * 224² RGB input): `batchSize: 4096` made a 1.7 GB mask, and wasm's memory ran out.
+ */
+const MAX_BATCH_VALUES = 2 ** 24;
+
 /** Copies of the input with one patch each painted in the fill colour. */
 function occludedBatch(base: tf.Tensor4D, fill: tf.Tensor, patches: readonly Patch[], nchw: boolean): tf.Tensor {
   const [height, width] = nchw ? [base.shape[2], base.shape[3]] : [base.shape[1], base.shape[2]];
@@ -111,8 +117,8 @@ function occludedBatch(base: tf.Tensor4D, fill: tf.Tensor, patches: readonly Pat
  * Occlusion sensitivity: slides a `patch` rectangle (stepping by `stride`, image pixels)
  * over the image, paints it in `fill` in the model input (so the pipeline's own resize /
  * letterbox / crop applies), runs the model on batches of occluded copies — one call per
- * batch where the model takes a batch, else one by one, and one by one from the first
- * failing batch call on — and returns, per image pixel, the mean drop of the target's score
+ * batch where the model takes a batch (at most {@link MAX_BATCH_VALUES} values a batch), else
+ * one by one, and one by one from the first failing batch on — and returns, per image pixel, the mean drop of the target's score
  * over the patches covering it (raw, unnormalised; 0 where a crop hid the pixel from the model). Checks `signal` before each call, letting
  * the event loop run (timers, events) at least every ~50 ms, and reports progress after each.
  *
@@ -135,22 +141,23 @@ export async function occlusionSaliency(
   const sums = new Float32Array(t.sourceWidth * t.sourceHeight);
   const counts = new Uint32Array(t.sourceWidth * t.sourceHeight);
   const fill = fillTensor(pipeline, settings.fill, nchw);
-  let perCall = acceptsBatch(pipeline) ? settings.batchSize : 1;
+  let perCall = acceptsBatch(pipeline) ? Math.max(1, Math.min(settings.batchSize, Math.floor(MAX_BATCH_VALUES / prepared.input.size))) : 1;
   const checkpoint = eventLoopCheckpoint(settings.signal, 'explain (occlusion)');
   try {
     for (let done = 0; done < patches.length; ) {
       await checkpoint();
       const group = patches.slice(done, done + perCall);
-      const batch = occludedBatch(prepared.input, fill, group, nchw);
+      let batch: tf.Tensor | undefined;
       let scores: Float32Array;
       try {
+        batch = occludedBatch(prepared.input, fill, group, nchw);
         scores = target.scores(await runModel(pipeline, batch), group.length, t);
       } catch (error) {
         if (perCall === 1 || isVisionError(error, 'ABORTED')) throw error;
-        perCall = 1; // the model refused a batch: go on one copy at a time
+        perCall = 1; // the backend could not hold the batch or the model refused it: go on one copy at a time
         continue;
       } finally {
-        batch.dispose();
+        batch?.dispose();
       }
       group.forEach((p, i) => {
         const drop = baseScore - scores[i];

@@ -88,6 +88,30 @@ describe('explain: saliency of a classifier trained on scenes where only the obj
     single.heatMap.close();
   });
 
+  it('a batch holds at most 2^24 values, whatever batchSize asks (batchSize 4096 made a 1.7 GB mask: a raw wasm RuntimeError)', async () => {
+    const side = 1024; // 3.1 M values a copy: 5 copies a batch
+    const batchSizes: number[] = [];
+    const big: ModelRunner = {
+      runtime: 'tfjs', backend: tf.getBackend(), metadata: {},
+      inputs: [{ name: 'x', shape: [-1, side, side, 3], dtype: 'float32' }],
+      outputs: [{ name: 'y', shape: [-1, 2], dtype: 'float32' }],
+      run: async (feeds) => {
+        const n = (Object.values(feeds)[0] as tf.Tensor).shape[0];
+        batchSizes.push(n);
+        return { y: { dtype: 'float32', dims: [n, 2], data: new Float32Array(2 * n).fill(1) } };
+      },
+      dispose: () => undefined,
+    };
+    const spec = { ...PRESENCE_SPEC, input: { width: side, height: side, normalization: 'unit' as const } };
+    const image = { data: new Uint8Array(side * side * 3).fill(90), width: side, height: side, channels: 3 as const };
+    const before = tf.memory().numTensors;
+    const { heatMap } = await explain(await pipeline('image-classification', { model: big, spec }), image, { classId: 1, patchSize: 256, stride: 256, batchSize: 4096 });
+    heatMap.close();
+    // the clean image, then 16 patches in batches of ⌊2^24 / (1024² × 3)⌋ = 5
+    expect(batchSizes).toEqual([1, 5, 5, 5, 1]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('keeps tensor and heat-map counts flat over repeated explanations of every method', async () => {
     const scene = heldOut[3];
     const run = async () => {

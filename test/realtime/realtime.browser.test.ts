@@ -2,12 +2,11 @@
 // a clip ffmpeg makes from a real group photo (a slow pan, 640×480 @ 30 fps). The page drives
 // the SDK's webcam, frame loop and worker pipelines (pages/realtime.js, bundle from build.ts).
 // WebGPU is SwiftShader (a CPU adapter): correctness only, few frames; wasm does the rest.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestBrowser, launchChromium } from '../browser/chromium';
-import { REPO_ROOT, type TestServer, startServer } from '../browser/server';
+import { type TestServer, startServer } from '../browser/server';
 import { PAN_CLIP, loopClip, panClip } from '../helpers/clips';
 import { ensureBrowserBundles } from './build';
 import type { PlainDetection, PlainResult } from './harness-types';
@@ -271,23 +270,6 @@ describe('realtime in headless Chromium with a fake camera (pan over a real phot
     expect(first).toEqual({ handedFirst: true, code: 'INVALID_INPUT', width: 64 });
     expect(second).toEqual({ handedFirst: false, code: 'INVALID_INPUT', width: 64 });
     expect(good).toEqual({ embeddings: 2, dim: 1536, callerOpen: true });
-  });
-
-  it("relative modelBaseUrl and wasmPaths mean the page's folder in a worker too (they were looked for beside the worker script: MODEL_LOAD_FAILED)", async () => {
-    const deeper = join(REPO_ROOT, 'dist/rt/nested/deeper/still');
-    mkdirSync(deeper, { recursive: true });
-    copyFileSync(join(REPO_ROOT, 'dist/rt/worker.js'), join(deeper, 'worker.js'));
-    expect(await rt.call('relativeUrls', '/dist/rt/nested/deeper/still/worker.js')).toEqual({ ok: true, backend: 'wasm', imageSize: { width: 320, height: 240 } });
-  });
-
-  it("and in the training workers (the image trainer's backbone and both trainers' wasm files were looked for beside the worker script)", async () => {
-    mkdirSync(join(REPO_ROOT, 'dist/rt/nested/deeper/still'), { recursive: true });
-    copyFileSync(join(REPO_ROOT, 'dist/rt/worker.js'), join(REPO_ROOT, 'dist/rt/nested/deeper/still/worker.js'));
-    expect(await rt.call('trainerRelativeUrls', '/dist/rt/nested/deeper/still/worker.js')).toEqual({ images: { ok: true, backend: 'wasm' }, gestures: { ok: true, backend: 'wasm' } });
-  });
-
-  it("in an <iframe srcdoc> (location about:srcdoc) relative URLs mean the document's base, in-thread and in a worker (they were a bare TypeError: Invalid URL)", async () => {
-    expect(await rt.call('srcdocRelativeUrls')).toEqual({ href: 'about:srcdoc', inThread: { ok: true }, worker: { ok: true } });
   });
 
   it('a worker script that is not deployed is WORKER_FAILED naming its URL', async () => {

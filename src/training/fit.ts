@@ -16,7 +16,7 @@ import type { LearningRateSchedule } from './schedules';
 import { type ParamGroup, trainStep } from './train-step';
 import { checkLive, checkNotDisposedDuring } from './model-liveness';
 import { knownOptions, optionNames } from '../core/known-options';
-import { headKindOf, headLoss } from './transfer/heads';
+import { headKindOf, headLoss, standardizeHeadFeatures } from './transfer/heads';
 
 /**
  * What `onEpochEnd` receives (plain data): the epoch's mean training loss and accuracy, the
@@ -298,6 +298,7 @@ export async function fit(model: tf.LayersModel, data: LabeledTensors, options: 
   // a head buildHead made trains with its own loss unless told otherwise (an svm head: hinge)
   const kind = headKindOf(model);
   const loss = resolveLoss(options.loss ?? (kind === undefined ? undefined : headLoss(kind)));
+  standardizeHeadFeatures(model, data.x); // its running statistics would lag far behind a short training
   const batchSize = options.batchSize ?? 32;
   const monitor = options.monitor ?? (options.validationData ? 'val_loss' : 'loss');
   const higherIsBetter = monitor.endsWith('accuracy');

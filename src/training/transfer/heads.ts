@@ -42,7 +42,7 @@ export interface HeadOptions {
    * are identical, as the softmax and svm heads are.
    */
   seed?: number;
-  /** Standardise the features with a batch-norm layer first (learned mean/variance, saved with the head). Default true. */
+  /** Standardise the features with a batch-norm layer first (its mean and variance set from the training features by `fit`, saved with the head). Default true. */
   normalizeFeatures?: boolean;
 }
 
@@ -118,6 +118,29 @@ const kinds = new WeakMap<tf.LayersModel, HeadKind>();
  */
 export function headKindOf(model: tf.LayersModel): HeadKind | undefined {
   return kinds.get(model);
+}
+
+/**
+ * Sets the standardisation layer of a head {@link buildHead} made to the mean and variance of
+ * `x`, the features `[N, inputDim]` it is about to be fitted on (as torch's `update_bn` or
+ * sklearn's `StandardScaler` take them). Its running statistics started at 0 and 1 and move 1 %
+ * a training step: after a short training on a few photos the head that was evaluated, saved and
+ * used standardised with neither (`fit` reported accuracy 0.90; the head scored 0.33 on the same
+ * rows). Any other model, or a head built without the layer, is left as it is.
+ *
+ * @example
+ * ```ts
+ * standardizeHeadFeatures(head, features); // fit does this for a head buildHead made
+ * ```
+ */
+export function standardizeHeadFeatures(model: tf.LayersModel, x: tf.Tensor): void {
+  const layer = kinds.has(model) && x.rank === 2 ? model.layers.find((l) => l.getClassName() === 'BatchNormalization' && l.name.startsWith('head_norm_')) : undefined;
+  if (!layer) return;
+  tf.tidy(() => {
+    const [gamma, beta] = layer.getWeights(); // then the moving mean and variance
+    const { mean, variance } = tf.moments(tf.cast(x, 'float32'), 0);
+    layer.setWeights([gamma, beta, mean, variance]);
+  });
 }
 
 /**

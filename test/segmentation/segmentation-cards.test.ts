@@ -45,6 +45,8 @@ describe('segmentation cards that do not fit', () => {
     later.dispose();
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { activation: 'bogus' as 'none' } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.activation is "bogus"; allowed: none, sigmoid, softmax'));
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { foregroundChannel: 5 } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.foregroundChannel is 5; it must be 0 or 1'));
+    // a misspelt field was passed over: logits were clamped as probabilities (10 % of a class map wrong)
+    await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { activaton: 'softmax' } as never }), backend: 'wasm' })).rejects.toEqual(refused('segmentation has unknown field(s) activaton; allowed: activation, foregroundChannel, maskRcnnOutputs, yoloOutputs, protoLayout'));
     // an array was taken as an empty head
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: [] as never }), backend: 'wasm' })).rejects.toEqual(refused('segmentation is an array'));
   });

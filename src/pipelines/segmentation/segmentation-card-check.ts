@@ -4,6 +4,7 @@
  * names an activation and a foreground channel it knows.
  */
 import { VisionError } from '../../core/errors';
+import { optionNames } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
 import type { SegmentationHead, SegmentationModelSpec } from '../../models/segmentation-cards';
@@ -12,6 +13,8 @@ import { OnnxRunner } from '../../runtime/onnx-runner';
 import { TfjsRunner } from '../../runtime/tfjs-runner';
 
 const ACTIVATIONS: readonly NonNullable<SegmentationHead['activation']>[] = ['none', 'sigmoid', 'softmax'];
+/** Every field a segmentation head may have: another (a misspelt `activaton`) was passed over, and logits were read as probabilities. */
+const HEAD_FIELDS = /* @__PURE__ */ optionNames<SegmentationHead>()(['activation', 'foregroundChannel', 'maskRcnnOutputs', 'yoloOutputs', 'protoLayout']);
 
 /**
  * Checks that a model whose masks are mapped onto the whole image takes the whole image:
@@ -31,7 +34,8 @@ export function checkWholeImageInput(spec: ModelSpec, task: string): void {
 }
 
 /**
- * Checks a card's segmentation head: `activation` one of none, sigmoid, softmax and
+ * Checks a card's segmentation head: no field it does not know (a misspelt `activaton`),
+ * `activation` one of none, sigmoid, softmax and
  * `foregroundChannel` 0 or 1 (which label a one-channel output is the probability of).
  *
  * @throws VisionError `INVALID_OPTION` naming the model, the field and what is allowed.
@@ -43,6 +47,8 @@ export function checkWholeImageInput(spec: ModelSpec, task: string): void {
 export function checkSegmentationHead(id: string, head: SegmentationHead | undefined): void {
   if (head === undefined) return;
   if (!isOptionsObject(head as unknown)) throw new VisionError('INVALID_OPTION', `model '${id}': segmentation is ${shownValue(head)}; it must be an object { activation?, foregroundChannel? }`);
+  const unknown = Object.keys(head).filter((key) => !(HEAD_FIELDS as readonly string[]).includes(key) && (head as Record<string, unknown>)[key] !== undefined);
+  if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `model '${id}': segmentation has unknown field(s) ${unknown.join(', ')}; allowed: ${HEAD_FIELDS.join(', ')}`);
   if (head.activation !== undefined && !ACTIVATIONS.includes(head.activation)) {
     throw new VisionError('INVALID_OPTION', `model '${id}': segmentation.activation is ${shownValue(head.activation)}; allowed: ${ACTIVATIONS.join(', ')}`);
   }

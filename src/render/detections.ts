@@ -183,7 +183,10 @@ export function drawDetections(ctx: Canvas2D, detections: readonly DrawableDetec
     checkDetection(d, index);
     if (!isFiniteBox(d.box)) return;
     if (typeof d.score === 'number' && !(d.score >= minScore)) return;
-    drawn.push({ d, box: mapBox(t, d.box), color: detectionColor(d, index, options) });
+    const box = mapBox(t, d.box);
+    // a box with no part on the canvas is not drawn: its label, pinned to the edge, read as an object there
+    if (box.x2 < 0 || box.y2 < 0 || box.x1 > ctx.canvas.width || box.y1 > ctx.canvas.height) return;
+    drawn.push({ d, box, color: detectionColor(d, index, options) });
   });
 
   // Drawn in reverse (the list is best first) so the best detection's box and label end on top.

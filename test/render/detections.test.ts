@@ -53,6 +53,15 @@ describe('drawDetections', () => {
     expect(light).toBeGreaterThan(15);
   });
 
+  it('draws nothing for a box with no part on the canvas (its label was pinned to the edge, reading as an object there); a box partly on it is drawn', () => {
+    const { ctx } = blank(320, 240);
+    const offCanvas = [{ x1: 500, y1: 400, x2: 600, y2: 470 }, { x1: -90, y1: 10, x2: -5, y2: 60 }, { x1: 10, y1: -80, x2: 60, y2: -2 }];
+    expect(drawDetections(ctx, offCanvas.map((box) => ({ ...car, box })), style)).toBe(0);
+    expect(inked(ctx, 320, 240)).toBe(0);
+    expect(drawDetections(ctx, [{ ...car, box: { x1: 300, y1: 200, x2: 400, y2: 300 } }], style)).toBe(1);
+    expect(inked(ctx, 320, 240)).toBeGreaterThan(0);
+  });
+
   it('moves the label inside the box when there is no room above it', () => {
     const { ctx, px } = blank(200, 150);
     drawDetections(ctx, [{ ...car, box: { x1: 40, y1: 5, x2: 140, y2: 120 } }], style);

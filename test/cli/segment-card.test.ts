@@ -43,10 +43,12 @@ describe('segment with a card whose class 0 is a real class', () => {
     for (const [labels, tinted] of [
       [['road', 'car', 'sky'], Array(W).fill(true)],
       [['background', 'car', 'sky'], Array.from({ length: W }, (_, x) => x >= 8)],
+      // torchvision's VOC name for it: painted and listed as a class
+      [['__background__', 'car', 'sky'], Array.from({ length: W }, (_, x) => x >= 8)],
     ] as const) {
       const card = writeModel([...labels]);
       for (const threshold of [[], ['--threshold', '0.5']]) {
-        const out = join(tmp, `${labels[0]}-${threshold.length}`);
+        const out = join(tmp, `${labels[0].replace(/_/g, '')}-${threshold.length}`);
         const run = await cli('segment', photo, '--model', card, '--out', out, ...threshold);
         expect(run.code, run.err.join('\n')).toBe(0);
         expect(run.out.join('\n')).toContain(labels[0] === 'road' ? 'road 50.0%, car 25.0%, sky 25.0% of pixels' : 'car 25.0%, sky 25.0% of pixels');

@@ -92,8 +92,11 @@ function segmentShares(r: ImageSegmentationResult, threshold: number | undefined
   );
 }
 
-/** The overlay's colour per category: the printed shares' classes (all but one named `background`, at any index), in their label colour. */
-const shownCategories = (labels: readonly string[]) => (c: number): string | undefined => (labels[c] === 'background' ? undefined : colorFor(c));
+/** Whether a label names the background (`background`, torchvision's `__background__`, `bg`, any case): left untinted and unlisted. */
+const isBackground = (label: string | undefined): boolean => label !== undefined && /^[\s_-]*(background|bg)[\s_-]*$/i.test(label);
+
+/** The overlay's colour per category: the printed shares' classes (all but the background, at any index), in their label colour. */
+const shownCategories = (labels: readonly string[]) => (c: number): string | undefined => (isBackground(labels[c]) ? undefined : colorFor(c));
 
 async function segmentTask(s: TaskSettings): Promise<CliTask> {
   const p = await pipeline('image-segmentation', { model: s.model, backend: s.backend });
@@ -105,10 +108,10 @@ async function segmentTask(s: TaskSettings): Promise<CliTask> {
       const r = await p.run(input, { outputCategoryMask: true, outputConfidenceMasks: s.threshold !== undefined });
       try {
         const shares = segmentShares(r, s.threshold);
-        const named = Object.entries(shares).filter(([label]) => label !== 'background');
+        const named = Object.entries(shares).filter(([label]) => !isBackground(label));
         const summary = `${named.map(([label, share]) => `${label} ${pct(share)}`).join(', ')} of pixels (${r.imageSize.width}×${r.imageSize.height}, ${ms(r.timing.total)}, ${p.runner.backend})`;
         // with --threshold the overlay shows the pixels the shares count: each label's probability at or above it
-        const thresholded = s.threshold !== undefined && r.confidenceMasks ? r.confidenceMasks.flatMap((mask, classId) => (r.labels[classId] === 'background' ? [] : [{ mask, classId }])) : undefined;
+        const thresholded = s.threshold !== undefined && r.confidenceMasks ? r.confidenceMasks.flatMap((mask, classId) => (isBackground(r.labels[classId]) ? [] : [{ mask, classId }])) : undefined;
         const mask = r.categoryMask;
         const draw: Analysis['draw'] = thresholded
           ? (ctx, imageSize, createCanvas) => void drawMasks(ctx, thresholded, { imageSize, opacity: 0.55, threshold: s.threshold, createCanvas })

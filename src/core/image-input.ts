@@ -102,6 +102,9 @@ export function effectiveMaxPixels(limits: ImageInputLimits = {}): number {
   return resolveMaxPixels(limits.maxPixels ?? getPlatform().maxPixels);
 }
 
+/** `what`, with `hint` where the image is empty (a 9000² bitmap was "closed or detached?" in the pixel-limit message). */
+const emptyHint = (what: string, width: number, height: number, hint: string): string => (width > 0 && height > 0 ? what : `${what} (${hint})`);
+
 /**
  * The pixel size of a browser image, video or frame (and what to call it in messages); throws
  * `INVALID_INPUT` for a `<video>` without a frame or an `<img>` still loading.
@@ -126,11 +129,11 @@ export function drawableSize(value: DrawableImage): { width: number; height: num
   if (isInstance(value, 'HTMLImageElement')) {
     const image = value as HTMLImageElement;
     if (!image.complete) throw new VisionError('INVALID_INPUT', 'HTMLImageElement has not finished loading; await image.decode() first');
-    return { width: image.naturalWidth, height: image.naturalHeight, what: 'HTMLImageElement (broken or empty image?)' };
+    return { width: image.naturalWidth, height: image.naturalHeight, what: emptyHint('HTMLImageElement', image.naturalWidth, image.naturalHeight, 'broken or empty image?') };
   }
   if (isInstance(value, 'ImageBitmap')) {
     const bitmap = value as ImageBitmap;
-    return { width: bitmap.width, height: bitmap.height, what: 'ImageBitmap (closed or detached?)' };
+    return { width: bitmap.width, height: bitmap.height, what: emptyHint('ImageBitmap', bitmap.width, bitmap.height, 'closed or detached?') };
   }
   const canvas = value as HTMLCanvasElement | OffscreenCanvas;
   return { width: canvas.width, height: canvas.height, what: 'canvas' };

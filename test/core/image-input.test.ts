@@ -50,6 +50,33 @@ describe('classifyImageInput: kinds', () => {
   });
 });
 
+describe('a browser image in messages', () => {
+  it('an empty bitmap is "closed or detached?"; one over the pixel limit is not (a valid 9000² upload was told so)', () => {
+    class ImageBitmap {
+      constructor(readonly width: number, readonly height: number) {}
+    }
+    const scope = globalThis as Record<string, unknown>;
+    const had = scope.ImageBitmap;
+    scope.ImageBitmap = ImageBitmap;
+    try {
+      const message = (value: unknown): string => {
+        try {
+          classifyImageInput(value, { maxPixels: 1e6 });
+          return 'accepted';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      };
+      expect(message(new ImageBitmap(0, 0))).toMatch(/^ImageBitmap \(closed or detached\?\) has size 0×0/);
+      expect(message(new ImageBitmap(9000, 9000))).toMatch(/^ImageBitmap is 9000×9000 = 81000000 pixels, over the limit/);
+      expect(classifyImageInput(new ImageBitmap(640, 480))).toBe('drawable');
+    } finally {
+      if (had === undefined) delete scope.ImageBitmap;
+      else scope.ImageBitmap = had;
+    }
+  });
+});
+
 describe('bad inputs are INVALID_INPUT with a clear message', () => {
   const cases: [string, () => unknown, RegExp][] = [
     ['zero width', () => ({ data: new Uint8Array(0), width: 0, height: 4, channels: 3 }), /0×4.*at least 1×1/],

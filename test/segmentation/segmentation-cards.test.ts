@@ -41,7 +41,7 @@ describe('segmentation cards that do not fit', () => {
       dispose: () => {},
     };
     const later = await pipeline('image-segmentation', { model: unstated, spec: selfie({ labels: ['background', 'person'] }) });
-    await expect(later.run(frame)).rejects.toEqual(refused("model 'selfie-edited' gives 3 classes (output [1,4,4,3]) but its card has 2 labels", 'MODEL_FORMAT'));
+    await expect(later.run(frame)).rejects.toEqual(refused("model 'selfie-edited' gives 3 classes (output [1,4,4,3]) but its card has 2 labels: give the card one label per class (the output is read in the card's input.layout, 'nhwc': [1, height, width, classes])", 'MODEL_FORMAT'));
     later.dispose();
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { activation: 'bogus' as 'none' } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.activation is "bogus"; allowed: none, sigmoid, softmax'));
     await expect(pipeline('image-segmentation', { model: selfie({ segmentation: { foregroundChannel: 5 } }), backend: 'wasm' })).rejects.toEqual(refused('segmentation.foregroundChannel is 5; it must be 0 or 1'));

@@ -146,7 +146,7 @@ export class ImageSegmentationPipeline extends ModelPipeline implements Pipeline
     const output = firstOutput(stage.outputs, this.spec);
     const { planes, width, height } = labelProbabilities(output, this.spec);
     if (planes.length !== this.spec.labels.length) {
-      throw new VisionError('MODEL_FORMAT', `model '${this.spec.id}' gives ${planes.length} classes (output [${output.dims.join(',')}]) but its card has ${this.spec.labels.length} labels: give the card one label per class`);
+      throw new VisionError('MODEL_FORMAT', `model '${this.spec.id}' gives ${planes.length} classes (output [${output.dims.join(',')}]) but its card has ${this.spec.labels.length} labels: give the card one label per class${layoutNote(this.spec)}`);
     }
     const { transform } = stage;
     // Two complementary labels (background / person): resize the person plane only — bilinear
@@ -202,6 +202,10 @@ export async function createImageSegmentationPipeline(options: ImageSegmentation
   });
 }
 
+/** How the map output was read: in the input's layout (a class map channels-last from an NCHW-input model cannot be read). */
+const layoutNote = (spec: SegmentationModelSpec): string =>
+  ` (the output is read in the card's input.layout, ${spec.input.layout === 'nchw' ? "'nchw': [1, classes, height, width]" : "'nhwc': [1, height, width, classes]"})`;
+
 /**
  * `MODEL_FORMAT` at creation when the model states its map output's size and its classes (one
  * channel: background and foreground) are not the card's labels; the run checks it otherwise.
@@ -213,7 +217,7 @@ function checkStatedClasses(spec: SegmentationModelSpec, runner: ModelRunner): v
   const channels = spec.input.layout === 'nchw' ? output.shape[1] : output.shape[3];
   const classes = channels === 1 ? 2 : channels;
   if (channels > 0 && classes !== spec.labels.length) {
-    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gives ${classes} classes (output '${output.name}' [${output.shape.join(',')}]) but its card has ${spec.labels.length} labels: give the card one label per class`);
+    throw new VisionError('MODEL_FORMAT', `model '${spec.id}' gives ${classes} classes (output '${output.name}' [${output.shape.join(',')}]) but its card has ${spec.labels.length} labels: give the card one label per class${layoutNote(spec)}`);
   }
 }
 

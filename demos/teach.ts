@@ -272,13 +272,17 @@ run(async () => {
   button('save-file').addEventListener('click', save(`downloads://${SAVE_NAME}`));
 
   const upload = $<HTMLInputElement>('upload');
+  let latest = 0; // the newest choice wins: an earlier, slower photo must not land over it
   upload.addEventListener('change', async () => {
     const file = upload.files?.[0];
     if (!file) return;
+    const mine = ++latest;
+    const wasLive = video !== null && !video.hidden;
     try {
       liveRun++;
       const bitmap = await createImageBitmap(file);
       const result = await trainer.run(bitmap);
+      if (mine !== latest) return; // a later photo was chosen meanwhile
       showLive(video, false);
       const ctx = drawFrame(bitmap, bitmap.width, bitmap.height);
       showResult(result, 'image');
@@ -286,7 +290,10 @@ run(async () => {
       drawCaption(ctx, `${result.classes[0].label} ${(result.classes[0].score * 100).toFixed(0)}%`, { position: 'bottom' });
       showStatus(`${file.name}: ${result.classes[0].label}.${video ? ' Click the picture to go back to the camera.' : ''}`);
     } catch (error) {
+      if (mine !== latest) return;
       showError(error, `Could not classify ${file.name}`);
+      // live classification was stopped for the photo: it goes on (a frozen label sat on the moving video)
+      if (wasLive && video) void classifyLive(trainer, video);
     }
   });
 });

@@ -70,8 +70,13 @@ export function mountNav(current: string): void {
   document.querySelector('header')?.append(nav);
 }
 
+/** How long an error stays on show before live status lines may replace it (a live page updates its status every frame). */
+const ERROR_HOLD_MS = 5000;
+let errorShownAt = -Infinity;
+
 /** Shows a progress or info line (it replaces an error shown before: `demo.error` is cleared). */
 export function showStatus(text: string): void {
+  errorShownAt = -Infinity;
   const status = element('status');
   status.textContent = text;
   status.className = 'status';
@@ -84,9 +89,15 @@ export function showStatus(text: string): void {
 let leaving = false;
 addEventListener('pagehide', () => (leaving = true));
 
+/** Whether an error went up less than {@link ERROR_HOLD_MS} ago and no other status since (a live status line waits). */
+function errorOnShow(): boolean {
+  return performance.now() - errorShownAt < ERROR_HOLD_MS;
+}
+
 /** Shows an error plainly: the `VisionError` code and message, never a blank page. */
 export function showError(error: unknown, context = 'Something went wrong'): void {
   if (leaving) return;
+  errorShownAt = performance.now();
   const code = isVisionError(error) ? error.code : null;
   const message = error instanceof Error ? error.message : String(error);
   demo.state = 'error';
@@ -219,7 +230,7 @@ export async function start<R>(handlers: PageHandlers<R>, webcam: Promise<Webcam
     const live = handlers.liveStatus?.();
     if (live) {
       demo.backend = live.backend;
-      showStatus(live.text);
+      if (!errorOnShow()) showStatus(live.text); // an upload's or a frame's error stays readable a while
     } else if (demo.results === 0) {
       showStatus(`Live on ${handlers.backend}.`);
     }
@@ -255,24 +266,34 @@ export async function start<R>(handlers: PageHandlers<R>, webcam: Promise<Webcam
 function setUpUpload<R>(handlers: PageHandlers<R>): void {
   const input = element<HTMLInputElement>('upload');
   input.disabled = false;
+  let latest = 0; // the newest choice wins: an earlier, slower photo must not land over it
   input.addEventListener('change', async () => {
     const file = input.files?.[0];
     if (!file) return;
     input.value = ''; // choosing the same file again fires change again
+    const mine = ++latest;
+    let bitmap: ImageBitmap | undefined;
     try {
       showStatus(`Running on ${file.name}…`);
-      const bitmap = await createImageBitmap(file);
+      bitmap = await createImageBitmap(file);
       // the live loop would draw the next camera frame over the photo: it waits until asked back
       liveCamera?.pause();
       const copy = await createImageBitmap(bitmap); // a worker pipeline may take its input
       const result = await handlers.runImage(copy);
+      if (mine !== latest) {
+        bitmap.close(); // a later photo was chosen meanwhile
+        return;
+      }
       demo.source = 'image';
       shownImage?.bitmap.close();
-      shownImage = { bitmap, draw: () => handlers.render(bitmap, bitmap.width, bitmap.height, result, null) };
+      const shown = bitmap;
+      shownImage = { bitmap: shown, draw: () => handlers.render(shown, shown.width, shown.height, result, null) };
       record(shownImage.draw());
       showStatus(`${file.name} on ${handlers.backend}.`);
       if (liveCamera) resumeButton().hidden = false;
     } catch (error) {
+      if (bitmap !== shownImage?.bitmap) bitmap?.close();
+      if (mine !== latest) return; // a later photo was chosen meanwhile: its outcome is the one to show
       if (demo.source === 'camera') liveCamera?.resume(); // paused for an image that then failed
       showError(error, `Could not process ${file.name}`);
     }

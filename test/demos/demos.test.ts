@@ -214,6 +214,21 @@ describe('without a camera', () => {
   });
   afterAll(() => noCamera?.close());
 
+  it('index: an upload that fails while the camera runs stays on show a while (the next frame\'s status wiped it within 300 ms)', async () => {
+    const { page, log } = await site.browser.newPage();
+    await page.goto(`${site.server.url}?backend=wasm`);
+    await waitForDemo(page, log, (s) => s.results >= 3 && s.source === 'camera');
+    await page.locator('#upload').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Could not process notes\.png/);
+    const shownAt = await page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo.results);
+    await page.waitForTimeout(1500);
+    const later = await page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo);
+    expect(later.results).toBeGreaterThan(shownAt); // the camera went on
+    expect(await page.locator('#status').textContent()).toMatch(/^Could not process notes\.png/);
+    expect(later.error).not.toBeNull();
+    await page.close();
+  });
+
   it('index: says so and detects the people of an uploaded photo', async () => {
     const { page, log } = await noCamera.newPage();
     await page.goto(`${site.server.url}?backend=wasm`);

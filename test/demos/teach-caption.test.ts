@@ -138,6 +138,14 @@ describe('teach page (fake camera, wasm worker)', () => {
     expect(classes[0].score).toBeGreaterThan(0.6);
     await page.screenshot({ path: join(SHOTS, 'teach-page.png'), fullPage: true });
 
+    // a photo that cannot be read, chosen while the stream is classified: the error shows and live
+    // classification goes on (it stopped, leaving a frozen label on the moving video)
+    await page.locator('#upload').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not an image') });
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toMatch(/^Could not classify notes\.png/);
+    const afterBad = await page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo.results);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo.results), { timeout: 60_000 }).toBeGreaterThanOrEqual(afterBad + 3);
+    expect(await page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo.source)).toBe('camera');
+
     // photos the classifier never saw: two other group photos are 'people'
     for (const n of [2, 6] as const) {
       await page.locator('#upload').setInputFiles(facePhoto(n));

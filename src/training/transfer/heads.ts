@@ -120,10 +120,14 @@ export function headKindOf(model: tf.LayersModel): HeadKind | undefined {
   return kinds.get(model);
 }
 
+/** Heads whose standardisation was set from their first training features (later fits keep it). */
+const standardised = new WeakSet<tf.LayersModel>();
+
 /**
  * Sets the standardisation layer of a head {@link buildHead} made to the mean and variance of
- * `x`, the features `[N, inputDim]` it is about to be fitted on (as torch's `update_bn` or
- * sklearn's `StandardScaler` take them). Its running statistics started at 0 and 1 and move 1 %
+ * `x`, the features `[N, inputDim]` of its first fit (as torch's `update_bn` or sklearn's
+ * `StandardScaler` take them; a later fit — a few more examples — keeps them, moving them as
+ * batch-norm does, and a frozen layer is left alone). Its running statistics started at 0 and 1 and move 1 %
  * a training step: after a short training on a few photos the head that was evaluated, saved and
  * used standardised with neither (`fit` reported accuracy 0.90; the head scored 0.33 on the same
  * rows). Any other model, or a head built without the layer, is left as it is.
@@ -134,8 +138,10 @@ export function headKindOf(model: tf.LayersModel): HeadKind | undefined {
  * ```
  */
 export function standardizeHeadFeatures(model: tf.LayersModel, x: tf.Tensor): void {
+  if (standardised.has(model)) return;
   const layer = kinds.has(model) && x.rank === 2 ? model.layers.find((l) => l.getClassName() === 'BatchNormalization' && l.name.startsWith('head_norm_')) : undefined;
-  if (!layer) return;
+  if (!layer || !layer.trainable) return;
+  standardised.add(model);
   tf.tidy(() => {
     const [gamma, beta] = layer.getWeights(); // then the moving mean and variance
     const { mean, variance } = tf.moments(tf.cast(x, 'float32'), 0);

@@ -94,7 +94,8 @@ function resolveUrl(base: string, relative: string, root: string | undefined): s
  * it stays inside that file's folder — or inside `root` when the caller gives a wider model
  * root. Refused with `INVALID_OPTION`: absolute paths, other URL schemes (`file:`), another
  * origin, `..` that climbs out, the same written %-encoded (`%2e%2e`), and names with a control
- * character (`.\t.` is `..` to a URL parser, which drops tabs and newlines).
+ * character or a leading or trailing space (`.\t.` is `..` to a URL parser, which drops tabs and
+ * newlines, and spaces at either end).
  *
  * @example
  * ```ts
@@ -108,6 +109,8 @@ export function resolveContained(base: string, relative: string, root?: string):
     throw new VisionError('INVALID_OPTION', `${base} names a file with an empty or non-string path`);
   }
   if (CONTROL.test(relative)) throw escape(relative, base, root, 'has a control character (a tab or newline, which a URL parser drops)');
+  // a URL parser also drops a leading or trailing space: ' ../x.bin' beside a page's model.json was '../x.bin' once fetched
+  if (relative.trim() !== relative) throw escape(relative, base, root, 'starts or ends with a space (which a URL parser drops)');
   if (FETCHED.test(base)) return resolveUrl(base, relative, root);
   const paths = comparablePaths(base, root);
   return resolvePath(paths.base, relative, paths.root);

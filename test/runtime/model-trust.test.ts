@@ -202,6 +202,11 @@ describe('shard paths stay in the model folder', () => {
       expect(() => resolveContained('/models/m/model.json', path), JSON.stringify(path)).toThrow(/has a control character .*must stay inside/);
       expect(() => resolveContained('https://cdn.example/m/model.json', path), JSON.stringify(path)).toThrow(/has a control character/);
     }
+    // and leading or trailing spaces, which it drops too: beside a page's own model.json ' ../x.bin' was fetched as '../x.bin'
+    expect(new URL(' ../x.bin', 'https://example.com/app/index.html').pathname).toBe('/x.bin');
+    for (const path of [' ../x.bin', 'x.bin ', '\u00a0../x.bin']) {
+      expect(() => resolveContained('model.json', path), JSON.stringify(path)).toThrow(/starts or ends with a space .*must stay inside/);
+    }
   });
 });
 

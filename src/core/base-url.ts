@@ -56,7 +56,7 @@ export function absoluteUrl(url: string): string {
 
 /**
  * A URL option made absolute with {@link absoluteUrl} before it crosses to a worker (whose own
- * location is the worker script's); anything else (absent, not a string) is passed on as given,
+ * location is the worker script's); anything else (absent, empty, not a string) is passed on as given,
  * for the worker's checks to refuse.
  *
  * @example
@@ -65,5 +65,6 @@ export function absoluteUrl(url: string): string {
  * ```
  */
 export function pageUrlOption<T>(url: T): T {
-  return (typeof url === 'string' ? absoluteUrl(url) : url) as T;
+  // '' is no URL: in-thread it means the default (wasm files) or the page's root; as the page's URL it named the page itself
+  return (typeof url === 'string' && url !== '' ? absoluteUrl(url) : url) as T;
 }

@@ -200,7 +200,9 @@ export class FaceMatcher {
   }
 
   /**
-   * Adds a reference face of a person (its embedding is copied).
+   * Adds a reference face of a person (its embedding, an array or typed array, is copied).
+   *
+   * @throws VisionError `INVALID_INPUT` for an empty label or `'unknown'`, and an embedding `match` would refuse.
    *
    * @example
    * ```ts
@@ -236,7 +238,7 @@ export class FaceMatcher {
   /**
    * The best reference for a face, or `'unknown'` below the threshold.
    *
-   * @throws VisionError `INVALID_INPUT` for an empty or all-zero embedding, one of another length than the references, or non-finite values.
+   * @throws VisionError `INVALID_INPUT` for an embedding that is not an array or typed array (another object with a length), an empty or all-zero one, one of another length than the references, or non-finite values.
    * @example
    * ```ts
    * const { label, similarity } = matcher.match(face.embedding);

@@ -133,8 +133,12 @@ run(async () => {
   const addFiles = async (files: Iterable<File>): Promise<void> => {
     let last: string | null = null;
     const failed: { name: string; error: unknown }[] = [];
+    const skipped: string[] = [];
     for (const file of files) {
-      if (!file.type.startsWith('image/')) continue;
+      if (!file.type.startsWith('image/')) {
+        skipped.push(file.name); // said below: it was left out without a word
+        continue;
+      }
       let id = file.name;
       for (let n = 2; urls.has(id); n++) id = `${file.name} (${n})`;
       showStatus(`Embedding ${file.name}…`);
@@ -151,7 +155,8 @@ run(async () => {
       showError(failed[0].error, `Could not add ${failed.map((f) => f.name).join(', ')}; ${index.size} photos indexed`);
       return;
     }
-    showStatus(`${index.size} photos indexed (${embedder.dim}-d embeddings on ${embedder.runner.backend}). Click one to see its neighbours.`);
+    const notImages = skipped.length > 0 ? ` Skipped ${skipped.join(', ')}: not ${skipped.length === 1 ? 'an image' : 'images'}.` : '';
+    showStatus(`${index.size} photos indexed (${embedder.dim}-d embeddings on ${embedder.runner.backend}). Click one to see its neighbours.${notImages}`);
     demo.state = 'running';
   };
   const failedToAdd = (error: unknown) => showError(error, 'Could not add the photos');

@@ -304,6 +304,12 @@ describe('Find similar page', () => {
     expect(mixed.summary.query).toBe('group.jpg');
     expect(mixed.summary.map?.points).toHaveLength(12);
     expect(await page.locator('#status').textContent()).toMatch(/^Could not add notimage\.jpg; 12 photos indexed/);
+    // a file that is not an image by its type is left out, and the status says so (it said nothing)
+    await page.locator('#upload').setInputFiles([
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') },
+      { name: 'coffee.jpg', mimeType: 'image/jpeg', buffer: readFileSync(fixturePhoto('coffee')) },
+    ]);
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 60_000 }).toMatch(/^13 photos indexed .* Skipped notes\.txt: not an image\.$/);
 
     // a second visit takes the nine embeddings from IndexedDB (SimilarityIndex bytes via idb-keyval)
     await page.reload();

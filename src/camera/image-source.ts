@@ -118,7 +118,9 @@ class ImageListSource implements FrameSource {
       clearTimeout(this.sleeping.timer);
       this.sleeping.wake();
     }
-    void this.iterator.return?.();
+    const ended: unknown = this.iterator.return?.();
+    // an async source's own cleanup failing (a generator's finally) is its own: it must not end the process as an unhandled rejection
+    if (ended instanceof Promise) ended.catch(() => undefined);
   }
 
   [Symbol.asyncIterator](): this {

@@ -2,6 +2,7 @@ import { linkAbort } from './abort-link';
 import { VisionError, describeError, isVisionError } from '../core/errors';
 import { handOver } from '../core/frame-ownership';
 import { closeResult } from '../core/close-result';
+import { eventLoopCheckpoint } from '../core/event-loop';
 import type { FrameSource, SourceFrame } from './frame';
 import { detachFromCapture } from './frame-copy';
 import { type FrameProcessor, type LoopSettings, type RunLoopOptions, closeRefusedSource, loopSettings } from './loop-options';
@@ -86,8 +87,12 @@ class Scheduler<R> {
   }
 
   private async pump(): Promise<void> {
+    // a source whose frames are ready at once (frames in memory) settles with microtasks only:
+    // under 'latest' nothing else waited, and runs, timers and stop() never got the thread
+    const checkpoint = eventLoopCheckpoint(undefined, 'the frame loop');
     try {
       while (!this.stopped) {
+        await checkpoint();
         if (!this.settings.latest && this.queue.length >= this.settings.maxQueue) {
           await new Promise<void>((resolve) => (this.wakePump = resolve));
           this.wakePump = null;

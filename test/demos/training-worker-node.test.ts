@@ -101,5 +101,8 @@ describe('createTrainingWorker in a Node worker thread (wasm)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     // one epoch may have been on its way; a run left going reports hundreds in 1.5 s
     expect(epochs - atDispose).toBeLessThanOrEqual(1);
+    // and the thread has ended: the run's answer came back (it was lost with the port, and the
+    // thread — a MessagePort held open — stayed for the 30-s call limit, a Timeout)
+    expect(process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort' || kind === 'Timeout')).toEqual([]);
   });
 });

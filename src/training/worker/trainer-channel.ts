@@ -65,6 +65,8 @@ interface ChannelMessages {
  */
 export class TrainerChannel {
   private disposed = false;
+  /** The trainer's answers not yet back: a dedicated worker's port stays open for them (see {@link dispose}). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     /** The worker the trainer lives in. */
@@ -80,7 +82,13 @@ export class TrainerChannel {
   call<T>(send: (remote: Comlink.Remote<TrainerApi>) => Promise<Reply<T>>, timeoutMs = 0): Promise<T> {
     if (this.disposed) return Promise.reject(new VisionError('DISPOSED', this.messages.disposed));
     if (this.worker.failures !== this.failuresAtStart) return Promise.reject(new VisionError('WORKER_FAILED', this.messages.crashed));
-    return this.worker.call(() => send(this.remote), timeoutMs);
+    return this.worker.call(() => {
+      const sent = send(this.remote);
+      this.inFlight.add(sent);
+      const settled = (): void => void this.inFlight.delete(sent);
+      sent.then(settled, settled);
+      return sent;
+    }, timeoutMs);
   }
 
   /**
@@ -96,10 +104,11 @@ export class TrainerChannel {
     };
     if (this.ownsWorker) {
       this.disposed = true;
-      // posted before the port closes: the trainer ends a run in flight, so the thread, which
-      // terminate() lets finish the calls it is running, ends at once instead of training on
-      this.remote.dispose().catch(() => undefined);
-      close();
+      // the trainer ends a run in flight and answers it, so the thread, which terminate() lets
+      // finish the calls it is running, ends at once instead of training on; the port closes once
+      // those answers are back (closed at once, the run's answer was lost: the thread stayed for
+      // the 30-s call limit). A hung worker is killed at that limit; its port is unref'd.
+      void Promise.allSettled([...this.inFlight, this.remote.dispose()]).then(close);
       this.worker.terminate();
     } else {
       const freed = this.call((remote) => remote.dispose(), 10_000);

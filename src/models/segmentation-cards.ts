@@ -1,7 +1,7 @@
 import { VisionError } from '../core/errors';
 import { TORCHVISION_COCO_LABELS } from './coco-labels';
 import type { ModelLocation, ModelSpec } from './model-spec';
-import { type YoloCardOptions, yoloModel } from './yolo-card';
+import { type YoloCardOptions, checkYoloOptions, yoloModel } from './yolo-card';
 
 /**
  * How a segmentation model's outputs are read — what the generic {@link ModelSpec} does not
@@ -135,6 +135,9 @@ export function maskRcnnModel(options: MaskRcnnCardOptions): SegmentationModelSp
   };
 }
 
+/** Every option {@link yoloSegModel} takes. */
+const YOLO_SEG_OPTION_NAMES = ['url', 'location', 'version', 'inputSize', 'labels', 'format', 'id', 'numExtras', 'layout', 'license', 'source', 'outputs', 'protoLayout'];
+
 /**
  * Builds the card of an Ultralytics YOLO-seg export (v8/v11 `-seg`): {@link yoloModel}'s
  * conventions (letterbox 114, 0–1, NCHW, class names from the ONNX metadata) with 32 mask
@@ -148,7 +151,9 @@ export function maskRcnnModel(options: MaskRcnnCardOptions): SegmentationModelSp
 export function yoloSegModel(
   options: Omit<YoloCardOptions, 'version'> & { version?: 'v8' | 'v11'; outputs?: SegmentationHead['yoloOutputs']; protoLayout?: SegmentationHead['protoLayout'] },
 ): SegmentationModelSpec {
-  const base = yoloModel({ ...options, version: options.version ?? 'v8', numExtras: options.numExtras ?? 32 });
+  checkYoloOptions(options, 'yoloSegModel', YOLO_SEG_OPTION_NAMES, [undefined, 'v8', 'v11']);
+  const { outputs: _outputs, protoLayout: _protoLayout, ...yolo } = options;
+  const base = yoloModel({ ...yolo, version: options.version ?? 'v8', numExtras: options.numExtras ?? 32 });
   return {
     ...base,
     id: options.id ?? `yolo-${options.version ?? 'v8'}-seg`,

@@ -1,4 +1,5 @@
 import { VisionError } from '../core/errors';
+import { checkOptionsObject, optionNames } from '../core/known-options';
 import { shownValue } from '../core/shown-value';
 import type { ModelLocation, ModelSpec } from './model-spec';
 
@@ -40,6 +41,28 @@ export interface YoloCardOptions {
   source?: string;
 }
 
+const YOLO_VERSIONS: readonly YoloVersion[] = ['v5', 'v8', 'v11', 'end2end'];
+/** Every option {@link yoloModel} takes (a misspelt `inputsize` made a 640 card whose size error named no option). */
+const YOLO_OPTION_NAMES = /* @__PURE__ */ optionNames<YoloCardOptions>()(['url', 'location', 'version', 'inputSize', 'labels', 'format', 'id', 'numExtras', 'layout', 'license', 'source']);
+
+/**
+ * `INVALID_OPTION` for options that are not an object, a name `names` lacks, or a `version`
+ * (required where `versions` has no `undefined`) not in `versions`.
+ *
+ * @example
+ * ```ts
+ * checkYoloOptions(options, 'yoloModel', YOLO_OPTION_NAMES, ['v5', 'v8', 'v11', 'end2end']);
+ * ```
+ */
+export function checkYoloOptions(options: unknown, owner: string, names: readonly string[], versions: readonly (string | undefined)[]): void {
+  if (options === undefined) throw new VisionError('INVALID_OPTION', `${owner} needs options { url, version }`);
+  checkOptionsObject(options, owner, names);
+  const { version } = options as { version?: unknown };
+  if (!versions.includes(version as string | undefined)) {
+    throw new VisionError('INVALID_OPTION', `${owner}: version is ${shownValue(version)}; allowed: ${versions.filter((v) => v !== undefined).map((v) => `'${v}'`).join(', ')}`);
+  }
+}
+
 /**
  * Builds the model card of a YOLO export with Ultralytics' conventions: letterbox to a square
  * input padded with 114, RGB scaled to 0–1, NCHW for ONNX (NHWC for tfjs), confidence 0.25,
@@ -51,6 +74,7 @@ export interface YoloCardOptions {
  * ```
  */
 export function yoloModel(options: YoloCardOptions): ModelSpec {
+  checkYoloOptions(options, 'yoloModel', YOLO_OPTION_NAMES, YOLO_VERSIONS);
   const location = options.location ?? (options.url ? { url: options.url } : undefined);
   if (!location) throw new VisionError('INVALID_OPTION', 'yoloModel needs url or location');
   const size = options.inputSize ?? 640;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COCO_LABELS, type RawImage, pipeline, yoloModel } from '../../src/node/index';
+import { COCO_LABELS, type RawImage, pipeline, yoloModel, yoloSegModel } from '../../src/node/index';
 import { float32ToHalfBits, halfBitsToFloat32 } from '../../src/core/float16';
 import { buildOnnxModel } from '../helpers/onnx-builder';
 import { onnxProbe, twoToneFrame } from '../helpers/input-probe';
@@ -91,6 +91,21 @@ describe('object-detection with YOLO-shaped ONNX exports, end to end', () => {
       expect(d.box.y2).toBeCloseTo(clip((y2 - 40) / 0.5, 480), 3);
     });
     detector.dispose();
+  });
+
+  it("yoloModel and yoloSegModel refuse option names and versions they do not have (inputsize made a 640 card whose size error named no option; 'v12' became v8)", async () => {
+    const refused = (make: () => unknown, message: RegExp): void => {
+      expect(make).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(message) }));
+    };
+    refused(() => yoloModel({ url: 'x.onnx', version: 'v11', inputsize: 64 } as never), /yoloModel options has unknown option\(s\) inputsize|unknown option.*inputsize/);
+    refused(() => yoloModel({ url: 'x.onnx', version: 'v12' } as never), /^yoloModel: version is "v12"; allowed: 'v5', 'v8', 'v11', 'end2end'$/);
+    refused(() => yoloModel({ url: 'x.onnx', verison: 'v8' } as never), /unknown option.*verison/);
+    refused(() => yoloSegModel({ url: 'x.onnx', version: 'v5' } as never), /^yoloSegModel: version is "v5"; allowed: 'v8', 'v11'$/);
+    refused(() => yoloSegModel({ url: 'x.onnx', maskTreshold: 0.5 } as never), /unknown option.*maskTreshold/);
+    expect(yoloSegModel({ url: 'x.onnx', protoLayout: 'nhwc', outputs: { detections: 'a', protos: 'b' } }).segmentation).toEqual({ yoloOutputs: { detections: 'a', protos: 'b' }, protoLayout: 'nhwc' });
+    // a card of the wrong size names the option that sets it
+    const created = pipeline('object-detection', { model: yoloModel({ url: 'x.onnx', version: 'v8' }), modelSource: exportLike('v8det', 320) });
+    await expect(created).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('takes 320×320 images but its spec says 640×640; give yoloModel inputSize: 320') });
   });
 
   it('rejects an export whose output matches no YOLO layout for its classes, at creation', async () => {

@@ -75,6 +75,16 @@ describe('model card input checks', () => {
   });
   const image = { data: new Uint8Array(16 * 16 * 3), width: 16, height: 16, channels: 3 as const };
 
+  it("a card of another input size than its model says which fields to set; one without a family too (a TypeError)", async () => {
+    const { family: _family, ...familyless } = { ...card({ width: 8, height: 8 }) };
+    for (const spec of [card({ width: 8, height: 8 }), familyless as ModelSpec]) {
+      await expect(pipeline('image-classification', { model: threeClasses(3), spec })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        message: "model 'probe' takes 16×16 images but its spec says 8×8; set the card's input.width and input.height to the model's",
+      });
+    }
+  });
+
   it.each([2, 5])('%i labels for a 3-class classifier are MODEL_FORMAT at creation, or at the first run when the shape is unknown', async (count) => {
     const spec = { ...card({ normalization: 'unit' }), labels: ['a', 'b', 'c', 'd', 'e'].slice(0, count) };
     const message = expect.stringMatching(new RegExp(`gives 3 scores per image .* its card has ${count} labels`));

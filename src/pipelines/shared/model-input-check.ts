@@ -56,7 +56,7 @@ export function checkModelInput(spec: ModelSpec, runner: ModelRunner): void {
   }
   const [h, w] = nchw ? [shape[first + 1], shape[first + 2]] : [shape[first], shape[first + 1]];
   if ((h > 0 && h !== spec.input.height) || (w > 0 && w !== spec.input.width)) {
-    const fix = spec.family.startsWith('yolo') && h === w ? `; give yoloModel inputSize: ${w} (or set the card's input.width and input.height)` : `; set the card's input.width and input.height to the model's`;
+    const fix = typeof spec.family === 'string' && spec.family.startsWith('yolo') && h === w ? `; give yoloModel inputSize: ${w} (or set the card's input.width and input.height)` : `; set the card's input.width and input.height to the model's`;
     throw new VisionError('INVALID_OPTION', `model '${spec.id}' takes ${w}×${h} images but its spec says ${spec.input.width}×${spec.input.height}${fix}`);
   }
   checkPixelType(spec, input.dtype, what);

@@ -6,6 +6,18 @@ import { VisionError } from './errors';
 import { isOptionsObject, shownValue } from './shown-value';
 
 /**
+ * The names `value` sets (to anything but `undefined`) that `known` lacks.
+ *
+ * @example
+ * ```ts
+ * unknownNames({ treshold: 0.5, topK: undefined }, ['threshold', 'topK']); // ['treshold']
+ * ```
+ */
+export function unknownNames(value: object, known: readonly string[]): string[] {
+  return Object.keys(value).filter((key) => !known.includes(key) && (value as Record<string, unknown>)[key] !== undefined);
+}
+
+/**
  * Refuses the option names `value` sets that are not `known` (a misspelt `strides` for
  * `stride`, another library's `nNeighbors`): `INVALID_OPTION` naming them and what is allowed.
  * Names set to `undefined` pass (options spread from others).
@@ -16,7 +28,7 @@ import { isOptionsObject, shownValue } from './shown-value';
  * ```
  */
 export function knownOptions(value: object, what: string, known: readonly string[]): void {
-  const unknown = Object.keys(value).filter((key) => !known.includes(key) && (value as Record<string, unknown>)[key] !== undefined);
+  const unknown = unknownNames(value, known);
   if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `${what} has unknown option(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
 }
 

@@ -4,7 +4,7 @@
  * names an activation and a foreground channel it knows.
  */
 import { VisionError } from '../../core/errors';
-import { optionNames } from '../../core/known-options';
+import { optionNames, unknownNames } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { ModelSpec } from '../../models/model-spec';
 import type { SegmentationHead, SegmentationModelSpec } from '../../models/segmentation-cards';
@@ -47,7 +47,7 @@ export function checkWholeImageInput(spec: ModelSpec, task: string): void {
 export function checkSegmentationHead(id: string, head: SegmentationHead | undefined): void {
   if (head === undefined) return;
   if (!isOptionsObject(head as unknown)) throw new VisionError('INVALID_OPTION', `model '${id}': segmentation is ${shownValue(head)}; it must be an object { activation?, foregroundChannel? }`);
-  const unknown = Object.keys(head).filter((key) => !(HEAD_FIELDS as readonly string[]).includes(key) && (head as Record<string, unknown>)[key] !== undefined);
+  const unknown = unknownNames(head, HEAD_FIELDS);
   if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `model '${id}': segmentation has unknown field(s) ${unknown.join(', ')}; allowed: ${HEAD_FIELDS.join(', ')}`);
   if (head.activation !== undefined && !ACTIVATIONS.includes(head.activation)) {
     throw new VisionError('INVALID_OPTION', `model '${id}': segmentation.activation is ${shownValue(head.activation)}; allowed: ${ACTIVATIONS.join(', ')}`);

@@ -1,5 +1,5 @@
 import { VisionError } from '../../core/errors';
-import { optionNames } from '../../core/known-options';
+import { optionNames, unknownNames } from '../../core/known-options';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
 import type { FaceDetectorSpec, FaceMeshModelSpec } from '../../models/face-cards';
 import type { FaceEmbeddingModelSpec } from '../../models/face-embedding-cards';
@@ -30,10 +30,6 @@ const CARD_FIELDS = /* @__PURE__ */ optionNames<AnyCard>()([
 /** Every field of a card's `defaults`. */
 const DEFAULT_FIELDS = /* @__PURE__ */ optionNames<NonNullable<ModelSpec['defaults']>>()(['threshold', 'iouThreshold', 'maxDetections', 'topK']);
 
-function unknownFields(value: Record<string, unknown>, allowed: readonly string[]): string[] {
-  return Object.keys(value).filter((key) => !allowed.includes(key) && value[key] !== undefined);
-}
-
 /**
  * Checks a model card's own field names before anything is loaded: a misspelt one (`famliy`,
  * `defaults.topk`) was passed over, and the model ran with the default it meant to change.
@@ -47,11 +43,11 @@ function unknownFields(value: Record<string, unknown>, allowed: readonly string[
  */
 export function checkCardFields(card: ModelSpec): void {
   const where = `model '${card.id}'`;
-  const unknown = unknownFields(card as unknown as Record<string, unknown>, CARD_FIELDS);
+  const unknown = unknownNames(card, CARD_FIELDS);
   if (unknown.length > 0) throw new VisionError('INVALID_OPTION', `${where}: its card has unknown field(s) ${unknown.join(', ')}; a card's fields are ${CARD_FIELDS.join(', ')}`);
   const defaults: unknown = card.defaults;
   if (defaults === undefined) return;
   if (!isOptionsObject(defaults)) throw new VisionError('INVALID_OPTION', `${where}: defaults is ${shownValue(defaults)}; it must be an object { ${DEFAULT_FIELDS.join(', ')} }`);
-  const unknownDefaults = unknownFields(defaults, DEFAULT_FIELDS);
+  const unknownDefaults = unknownNames(defaults, DEFAULT_FIELDS);
   if (unknownDefaults.length > 0) throw new VisionError('INVALID_OPTION', `${where}: defaults has unknown field(s) ${unknownDefaults.join(', ')}; allowed: ${DEFAULT_FIELDS.join(', ')}`);
 }

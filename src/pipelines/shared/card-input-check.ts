@@ -1,7 +1,7 @@
 import type { InputSpec, Normalization } from '../../core/card-types';
 import { VisionError } from '../../core/errors';
 import { isOptionsObject, shownValue } from '../../core/shown-value';
-import { optionNames } from '../../core/known-options';
+import { optionNames, unknownNames } from '../../core/known-options';
 import { normalizationAffine } from '../../preprocess/normalize';
 import { resamplingProblem } from '../../preprocess/prepare';
 
@@ -39,7 +39,7 @@ function refuse(id: string, message: string): never {
  */
 export function checkCardInput(id: string, input: unknown): void {
   if (!isOptionsObject(input)) refuse(id, `input is ${shownValue(input)}; it must be an object { width, height, … }`);
-  const unknown = Object.keys(input).filter((key) => !(INPUT_FIELDS as readonly string[]).includes(key) && input[key] !== undefined);
+  const unknown = unknownNames(input, INPUT_FIELDS);
   if (unknown.length > 0) refuse(id, `input has unknown field(s) ${unknown.join(', ')}; allowed: ${INPUT_FIELDS.join(', ')}`);
   for (const side of ['width', 'height'] as const) {
     const value = input[side];
